@@ -1,0 +1,45 @@
+# Styrke. `make run` builds everything and serves http://127.0.0.1:8080; `make test` runs every test.
+GO        ?= go
+DIST      ?= dist
+BIN       ?= bin/styrke
+GOTESTFLAGS ?=
+
+.PHONY: all deps build run test check-generated vet bench generate clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BIN): FORCE
+	$(GO) build -o $(BIN) ./cmd/styrke
+
+FORCE:
+
+# build renders dist/ (pages, the WebAssembly module, assets) and the binary.
+build: $(BIN)
+	@if [ -d build ]; then $(GO) run ./build -out $(DIST); fi
+
+run: deps build
+	./$(BIN) serve --site $(DIST)
+
+generate:
+	$(GO) generate ./...
+	$(GO) tool templ generate
+
+# check-generated fails when committed generated code is stale.
+check-generated:
+	$(GO) tool templ generate >/dev/null
+	@git diff --exit-code -- '*_templ.go' || (echo "generated templ code is stale: run make generate" >&2; exit 1)
+
+vet:
+	$(GO) vet ./...
+
+test: deps check-generated vet
+	$(GO) test -race -count=1 -timeout 20m $(GOTESTFLAGS) ./...
+
+bench: deps
+	bash scripts/bench.sh
+
+clean:
+	rm -rf $(DIST) bin

@@ -1,0 +1,78 @@
+// Command styrke is Styrke's one binary: check passwords against a policy,
+// show and validate policies, serve the site and the API, create activation
+// links.
+//
+//	styrke check [--policy ID|FILE] [--lang nb|nn|en]   JSON Lines in, Results out
+//	styrke policy validate FILE | policy show ID
+//	styrke serve [flags]                               the site and the API
+//	styrke activation create --username U --name N --institution ID
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+const usage = `usage: styrke <command> [flags]
+
+commands:
+  check       read passwords as JSON Lines on stdin, write one Result per line
+  policy      validate FILE | show ID | list
+  serve       serve the site and the API
+  activation  create an account-claim link
+`
+
+// run is the whole program with its IO passed in; main only exits.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "check":
+		return runCheck(ctx, rest, getenv, stdin, stdout, stderr)
+	case "policy":
+		return runPolicy(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, getenv, stdout, stderr)
+	case "activation":
+		return runActivation(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "styrke: unknown command %q\n%s", cmd, usage)
+	return errUsage
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	}
+	fmt.Fprintf(stderr, "styrke: %v\n", err)
+	return 1
+}
+
+// errReported means the command already told the user what went wrong.
+var errReported = errors.New("reported")

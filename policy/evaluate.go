@@ -1,0 +1,153 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Evaluate scores in.Password under p and applies every rule of p, in the
+// order of Rules. The score is computed on the password exactly as typed;
+// the username, name, context and common rules match on a folded copy (see
+// Fold). Evaluate never fails and never panics, whatever the input: invalid
+// UTF-8 counts one U+FFFD per bad byte, as Go's range over a string does.
+// Evaluate is safe for concurrent use.
+func Evaluate(p Policy, in Input) Result {
+	st := score(in.Password, p.Score)
+	lang := langIndex(in.Lang)
+	res := Result{
+		Score:      st.sum + st.bonus,
+		Bonus:      st.bonus,
+		Threshold:  p.Threshold,
+		Chars:      st.chars,
+		Violations: []Violation{},
+	}
+	add := func(rule string, params ...Param) {
+		res.Violations = append(res.Violations, Violation{
+			Rule:    rule,
+			Params:  params,
+			Message: message(lang, rule, params),
+		})
+	}
+	n := st.length
+	if n < p.MinLength {
+		add(RuleTooShort, num("min", float64(p.MinLength)), num("length", float64(n)))
+	}
+	if n > p.MaxLength {
+		add(RuleTooLong, num("max", float64(p.MaxLength)), num("length", float64(n)))
+	}
+	if p.AllowedCharacters != nil {
+		if bad := disallowed(in.Password, p.AllowedCharacters); bad > 0 {
+			add(RuleDisallowedCharacter, num("count", float64(bad)))
+		}
+	}
+	for _, class := range []string{Upper, Lower, Digit, Special} {
+		if want := p.RequiredClasses[class]; want > 0 {
+			have := st.counts[classIndex(class)]
+			if have < want {
+				add(RuleMissingClass, str("class", class), num("min", float64(want)), num("have", float64(have)))
+			}
+		}
+	}
+
+	// Matching on the folded copy. Only computed when something needs it.
+	folded := Fold(in.Password)
+	if u := Fold(in.Username); utf8.RuneCountInString(in.Username) >= 3 && strings.Contains(folded, u) {
+		add(RuleUsername)
+	}
+	if nameMatch(folded, in.Name) {
+		add(RuleName)
+	}
+	if contextMatch(folded, p) {
+		add(RuleContext)
+	}
+	if kind, ok := commonMatch(folded); ok {
+		add(RuleCommon, str("kind", kind))
+	}
+	if res.Score < p.Threshold {
+		add(RuleWeak, num("score", res.Score), num("threshold", p.Threshold))
+	}
+	if in.BreachCount != nil && *in.BreachCount >= p.BreachThreshold {
+		add(RuleBreached, num("count", float64(*in.BreachCount)))
+	}
+	if in.Reused != nil && *in.Reused {
+		add(RuleReused, num("history", float64(p.HistorySize)))
+	}
+	res.OK = len(res.Violations) == 0
+	res.Feedback = feedback(lang, p, &res, st)
+	return res
+}
+
+func num(name string, v float64) Param { return Param{Name: name, Value: ParamValue{Num: v}} }
+func str(name, v string) Param         { return Param{Name: name, Value: ParamValue{Str: v, IsStr: true}} }
+
+// Get returns the parameter's value by name, and whether it was there.
+func (v Violation) Get(name string) (ParamValue, bool) {
+	for _, p := range v.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return ParamValue{}, false
+}
+
+func classIndex(class string) int {
+	for i, n := range categoryNames[:4] {
+		if n == class {
+			return i
+		}
+	}
+	return catNone
+}
+
+// disallowed counts the characters of password outside the whitelist a.
+func disallowed(password string, a *AllowedCharacters) int {
+	bad := 0
+	for _, r := range password {
+		if strings.ContainsRune(a.Extra, r) {
+			continue
+		}
+		cat := categoryNames[categorize(r, CategoriesUnicode)]
+		ok := false
+		for _, c := range a.Classes {
+			if c == cat {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			bad++
+		}
+	}
+	return bad
+}
+
+// nameMatch reports whether the folded password contains a part of name of
+// 4+ code points; name is split on spaces and hyphens.
+func nameMatch(folded, name string) bool {
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool {
+		return r == ' ' || r == '-' || r == '\t' || r == '\u00a0' || r == '\u2010' || r == '\u2011'
+	}) {
+		if utf8.RuneCountInString(part) >= 4 && strings.Contains(folded, Fold(part)) {
+			return true
+		}
+	}
+	return false
+}
+
+// contextMatch reports whether the folded password contains one of p's
+// context words or p's name (with and without its spaces).
+func contextMatch(folded string, p Policy) bool {
+	check := func(w string) bool {
+		f := Fold(w)
+		return utf8.RuneCountInString(f) >= 3 && strings.Contains(folded, f)
+	}
+	for _, w := range p.ContextWords {
+		if check(w) {
+			return true
+		}
+	}
+	if p.Name != "" && (check(p.Name) || check(strings.ReplaceAll(p.Name, " ", ""))) {
+		return true
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Problems checks every field of p against its limits and returns every
+// problem found, in field order; nil means p is valid. A Problem names the
+// field (as a JSON path), the value found and the range allowed.
+func (p Policy) Problems() []Problem {
+	var out []Problem
+	bad := func(field, msg string) { out = append(out, Problem{Field: field, Message: msg}) }
+	itoa := strconv.Itoa
+	ftoa := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+	if p.ID == "" {
+		bad("id", "is empty; want 1 to "+itoa(MaxIDLength)+" characters of a-z, 0-9, - and _")
+	} else if !validID(p.ID) {
+		bad("id", "has "+itoa(utf8.RuneCountInString(p.ID))+" characters or ones outside a-z, 0-9, - and _; want 1 to "+itoa(MaxIDLength)+" of those")
+	}
+	if n := utf8.RuneCountInString(p.Name); n > MaxNameLength || !utf8.ValidString(p.Name) {
+		bad("name", "is "+itoa(n)+" characters or not valid UTF-8; want at most "+itoa(MaxNameLength))
+	}
+	if len(p.ContextWords) > MaxContextWords {
+		bad("contextWords", "has "+itoa(len(p.ContextWords))+" words; want at most "+itoa(MaxContextWords))
+	}
+	for i, w := range p.ContextWords {
+		if n := utf8.RuneCountInString(w); n < 3 || n > MaxWordLength || !utf8.ValidString(w) {
+			bad("contextWords["+itoa(i)+"]", "is "+itoa(n)+" characters; want 3 to "+itoa(MaxWordLength))
+		}
+	}
+	if p.MinLength < MinMinLength || p.MinLength > MaxMaxLength {
+		bad("minLength", "is "+itoa(p.MinLength)+"; want "+itoa(MinMinLength)+" to "+itoa(MaxMaxLength))
+	}
+	if p.MaxLength < MinMaxLength || p.MaxLength > MaxMaxLength {
+		bad("maxLength", "is "+itoa(p.MaxLength)+"; want "+itoa(MinMaxLength)+" to "+itoa(MaxMaxLength)+" (Active Directory's limit)")
+	} else if p.MaxLength < p.MinLength {
+		bad("maxLength", "is "+itoa(p.MaxLength)+", below minLength "+itoa(p.MinLength))
+	}
+	if !(p.Threshold > 0 && p.Threshold <= MaxThreshold) {
+		bad("threshold", "is "+ftoa(p.Threshold)+"; want more than 0 and at most "+itoa(MaxThreshold))
+	}
+	if p.HistorySize < 0 || p.HistorySize > MaxHistorySize {
+		bad("historySize", "is "+itoa(p.HistorySize)+"; want 0 to "+itoa(MaxHistorySize))
+	}
+	if p.BreachThreshold < 1 {
+		bad("breachThreshold", "is "+itoa(p.BreachThreshold)+"; want 1 or more")
+	}
+	if p.BreachCheck != BreachPrefer && p.BreachCheck != BreachRequire {
+		bad("breachCheck", "is not one of \"prefer\" or \"require\"")
+	}
+	if d, err := time.ParseDuration(p.ActivationTTL); err != nil {
+		bad("activationTTL", "is not a duration such as \"72h\"")
+	} else if d < 10*time.Minute || d > 720*time.Hour {
+		bad("activationTTL", "is "+d.String()+"; want 10m to 720h")
+	}
+	out = append(out, p.Score.problems()...)
+	if a := p.AllowedCharacters; a != nil {
+		if len(a.Classes) == 0 && a.Extra == "" {
+			bad("allowedCharacters", "allows nothing; list classes or extra characters")
+		}
+		for i, c := range a.Classes {
+			if classIndex(c) == catNone {
+				bad("allowedCharacters.classes["+itoa(i)+"]", "is not one of upper, lower, digit, special")
+			}
+		}
+		if !utf8.ValidString(a.Extra) || utf8.RuneCountInString(a.Extra) > 256 {
+			bad("allowedCharacters.extra", "is not valid UTF-8 of at most 256 characters")
+		}
+	}
+	sum := 0
+	for _, c := range []string{Upper, Lower, Digit, Special} {
+		n := p.RequiredClasses[c]
+		if n < 0 || n > MaxMaxLength {
+			bad("requiredClasses."+c, "is "+itoa(n)+"; want 0 to "+itoa(MaxMaxLength))
+		}
+		sum += n
+	}
+	for c := range p.RequiredClasses {
+		if classIndex(c) == catNone {
+			bad("requiredClasses", "has a key that is not one of upper, lower, digit, special")
+			break
+		}
+	}
+	if sum > p.MaxLength && p.MaxLength > 0 {
+		bad("requiredClasses", "asks for "+itoa(sum)+" characters in all, more than maxLength "+itoa(p.MaxLength))
+	}
+	return out
+}
+
+func (s ScoreRules) problems() []Problem {
+	var out []Problem
+	bad := func(field, msg string) { out = append(out, Problem{Field: "score." + field, Message: msg}) }
+	itoa := strconv.Itoa
+	if len(s.Tiers) == 0 || len(s.Tiers) > MaxTiers {
+		bad("tiers", "has "+itoa(len(s.Tiers))+" tiers; want 1 to "+itoa(MaxTiers))
+	}
+	for i, t := range s.Tiers {
+		f := "tiers[" + itoa(i) + "]"
+		switch {
+		case i == 0 && t.From != 1:
+			bad(f+".from", "is "+itoa(t.From)+"; the first tier must start at 1")
+		case i > 0 && t.From <= s.Tiers[i-1].From:
+			bad(f+".from", "is "+itoa(t.From)+"; want more than the tier before ("+itoa(s.Tiers[i-1].From)+")")
+		case t.From > MaxMaxLength:
+			bad(f+".from", "is "+itoa(t.From)+"; want at most "+itoa(MaxMaxLength))
+		}
+		if !(t.Points >= 0 && t.Points <= MaxPointsPerChar) {
+			bad(f+".points", "is out of range; want 0 to "+itoa(MaxPointsPerChar))
+		}
+	}
+	if s.OccurrenceLimit < 0 || s.OccurrenceLimit > MaxOccurrence {
+		bad("occurrenceLimit", "is "+itoa(s.OccurrenceLimit)+"; want 0 (no limit) to "+itoa(MaxOccurrence))
+	}
+	if s.Categories != CategoriesUnicode && s.Categories != CategoriesASCII {
+		bad("categories", "is not one of \"unicode\" or \"ascii\"")
+	}
+	if len(s.Bonus) > MaxBonusRules {
+		bad("bonus", "has "+itoa(len(s.Bonus))+" rules; want at most "+itoa(MaxBonusRules))
+	}
+	for i, b := range s.Bonus {
+		f := "bonus[" + itoa(i) + "]"
+		if !(b.Points >= 0 && b.Points <= MaxThreshold) {
+			bad(f+".points", "is out of range; want 0 to "+itoa(MaxThreshold))
+		}
+		if b.Categories < 1 || b.Categories > 4 {
+			bad(f+".categories", "is "+itoa(b.Categories)+"; want 1 to 4")
+		}
+		if b.MinEach < 1 || b.MinEach > MaxMaxLength {
+			bad(f+".minEach", "is "+itoa(b.MinEach)+"; want 1 to "+itoa(MaxMaxLength))
+		}
+	}
+	return out
+}
+
+func validID(id string) bool {
+	if len(id) > MaxIDLength {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Version returns a short hash of the policy's canonical JSON: pages and the
+// server both carry it, so that a page built from another policy than the
+// server's is caught.
+func (p Policy) Version() string {
+	sum := sha256.Sum256(p.Canonical())
+	return hex.EncodeToString(sum[:6])
+}

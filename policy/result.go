@@ -1,0 +1,107 @@
+package policy
+
+// Input is what Evaluate judges: the password as typed and what is known of
+// its owner. The optional facts come from IO that the package does not do.
+type Input struct {
+	// Password is judged exactly as typed: never trimmed or normalised.
+	Password string
+	// Username is the account name; a password containing it (3+ code
+	// points, case-insensitive, on the folded copy) is rejected.
+	Username string
+	// Name is the person's full name; a password containing any part of it
+	// of 4+ code points (split on spaces and hyphens) is rejected.
+	Name string
+	// BreachCount, when known, is how often the breach corpus has seen the
+	// password; nil means the check was not made.
+	BreachCount *int
+	// Reused, when known, says whether the password matched one of the
+	// account's last HistorySize passwords; nil means not checked.
+	Reused *bool
+	// Lang is the language of messages and feedback: "nb" (default), "nn"
+	// or "en". Any other value means "nb".
+	Lang string
+}
+
+// Result is the verdict on one password: the wire contract that the CLI, the
+// WebAssembly module and the server all return as JSON (see AppendJSON).
+type Result struct {
+	// Score is the sum of every character's points plus the bonus.
+	Score float64 `json:"score"`
+	// Bonus is the bonus awarded (0, or one bonus rule's points).
+	Bonus float64 `json:"bonus"`
+	// Threshold is the policy's passing score.
+	Threshold float64 `json:"threshold"`
+	// OK is true when there are no violations.
+	OK bool `json:"ok"`
+	// Chars has one entry per Unicode code point of the password, in order.
+	Chars []Char `json:"chars"`
+	// Violations lists every rule the password breaks, in a stable order.
+	Violations []Violation `json:"violations"`
+	// Feedback gives the person one or two concrete next steps.
+	Feedback []string `json:"feedback"`
+}
+
+// Char is what one character earned. It never holds the character.
+type Char struct {
+	// Points earned by this character.
+	Points float64 `json:"points"`
+	// Category is Upper, Lower, Digit, Special or NoCategory.
+	Category string `json:"category"`
+	// Note says why the character earned nothing: NoteRepeat,
+	// NoteOccurrenceLimit, or "" when it scored.
+	Note string `json:"note"`
+}
+
+// Notes on a Char that earned nothing.
+const (
+	NoteRepeat          = "repeat"
+	NoteOccurrenceLimit = "occurrence_limit"
+)
+
+// Violation is one broken rule: a stable code, its parameters and a message
+// in the requested language. Neither params nor message ever hold the
+// password.
+type Violation struct {
+	Rule    string  `json:"rule"`
+	Params  []Param `json:"params"`
+	Message string  `json:"message"`
+}
+
+// Param is one named parameter of a violation. Params are a list, not a map,
+// so that their JSON order is stable; they are written as one JSON object.
+type Param struct {
+	Name  string
+	Value ParamValue
+}
+
+// ParamValue is a number or a string.
+type ParamValue struct {
+	Num   float64
+	Str   string
+	IsStr bool
+}
+
+// Rule codes of violations, in the order Evaluate reports them.
+const (
+	RuleTooShort            = "too_short"
+	RuleTooLong             = "too_long"
+	RuleDisallowedCharacter = "disallowed_character"
+	RuleMissingClass        = "missing_class"
+	RuleUsername            = "username"
+	RuleName                = "name"
+	RuleContext             = "context"
+	RuleCommon              = "common"
+	RuleWeak                = "weak"
+	RuleBreached            = "breached"
+	RuleReused              = "reused"
+)
+
+// Rules lists every rule code in report order.
+var Rules = []string{
+	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleMissingClass,
+	RuleUsername, RuleName, RuleContext, RuleCommon, RuleWeak, RuleBreached,
+	RuleReused,
+}
+
+// Languages Evaluate can write messages in. The first is the default.
+var Languages = []string{"nb", "nn", "en"}

@@ -1,0 +1,187 @@
+package policy
+
+import (
+	"math"
+	"unicode"
+	"unicode/utf8"
+)
+
+// category indexes, in the order of the four categories.
+const (
+	catUpper = iota
+	catLower
+	catDigit
+	catSpecial
+	catNone
+)
+
+var categoryNames = [...]string{Upper, Lower, Digit, Special, NoCategory}
+
+// categorize puts r into one of the four categories (or none) as the
+// categorisation mode says.
+func categorize(r rune, mode string) int {
+	if mode == CategoriesASCII {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return catUpper
+		case r >= 'a' && r <= 'z':
+			return catLower
+		case r >= '0' && r <= '9':
+			return catDigit
+		case r == ' ' || (r >= '!' && r <= '/') || (r >= ':' && r <= '@') ||
+			(r >= '[' && r <= '`') || (r >= '{' && r <= '~'):
+			return catSpecial
+		}
+		return catNone
+	}
+	if r < utf8.RuneSelf {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return catUpper
+		case r >= 'a' && r <= 'z':
+			return catLower
+		case r >= '0' && r <= '9':
+			return catDigit
+		}
+		return catSpecial
+	}
+	switch {
+	case unicode.Is(unicode.Lu, r):
+		return catUpper
+	case unicode.Is(unicode.Ll, r):
+		return catLower
+	case unicode.Is(unicode.Nd, r):
+		return catDigit
+	}
+	return catSpecial
+}
+
+// scoreState is the score of a password: the per-character points and the
+// totals. It is computed by score with one allocation (the chars slice).
+type scoreState struct {
+	chars  []Char
+	sum    float64
+	bonus  float64
+	counts [5]int // characters per category, scoring or not
+	length int    // code points
+}
+
+// occurrences counts code points with no allocation for passwords of up to
+// MaxMaxLength distinct non-ASCII code points; longer inputs (which only
+// reach here through callers that ignore MaxLength) fall back to a map.
+type occurrences struct {
+	ascii [utf8.RuneSelf]uint16
+	other [MaxMaxLength]rune
+	count [MaxMaxLength]uint16
+	n     int
+	spill map[rune]int
+}
+
+// add records one more occurrence of r and returns how many there are now.
+func (o *occurrences) add(r rune) int {
+	if r < utf8.RuneSelf {
+		o.ascii[r]++
+		return int(o.ascii[r])
+	}
+	for i := 0; i < o.n; i++ {
+		if o.other[i] == r {
+			o.count[i]++
+			return int(o.count[i])
+		}
+	}
+	if o.n < len(o.other) {
+		o.other[o.n] = r
+		o.count[o.n] = 1
+		o.n++
+		return 1
+	}
+	if o.spill == nil {
+		o.spill = make(map[rune]int)
+	}
+	o.spill[r]++
+	return o.spill[r]
+}
+
+// score computes the strength score of password under rules, exactly as
+// typed. Invalid UTF-8 bytes count as U+FFFD, one character each.
+func score(password string, rules ScoreRules) scoreState {
+	var st scoreState
+	st.length = utf8.RuneCountInString(password)
+	st.chars = make([]Char, st.length)
+	var occ occurrences
+
+	tiers := rules.Tiers
+	tier := -1 // index of the current tier
+	nextFrom := math.MaxInt
+	if len(tiers) > 0 {
+		nextFrom = tiers[0].From
+	}
+	tierSum := 0.0   // points earned in the current tier so far
+	lastInTier := -1 // index of the last scoring char in the current tier
+
+	closeTier := func() {
+		if tier >= 0 && tiers[tier].Floor && lastInTier >= 0 {
+			floored := math.Floor(tierSum)
+			st.chars[lastInTier].Points -= tierSum - floored
+			tierSum = floored
+		}
+		st.sum += tierSum
+		tierSum = 0
+		lastInTier = -1
+	}
+
+	prev := rune(-1)
+	pos := 0
+	for _, r := range password {
+		pos++
+		for pos >= nextFrom {
+			closeTier()
+			tier++
+			if tier+1 < len(tiers) {
+				nextFrom = tiers[tier+1].From
+			} else {
+				nextFrom = math.MaxInt
+			}
+		}
+		i := pos - 1
+		cat := categorize(r, rules.Categories)
+		st.counts[cat]++
+		c := &st.chars[i]
+		c.Category = categoryNames[cat]
+		n := occ.add(r)
+		switch {
+		case !rules.RepeatScores && r == prev:
+			c.Note = NoteRepeat
+		case rules.OccurrenceLimit > 0 && n > rules.OccurrenceLimit:
+			c.Note = NoteOccurrenceLimit
+		case tier >= 0:
+			c.Points = tiers[tier].Points
+			tierSum += c.Points
+			lastInTier = i
+		}
+		prev = r
+	}
+	closeTier()
+
+	for _, b := range rules.Bonus {
+		met := 0
+		for cat := catUpper; cat <= catSpecial; cat++ {
+			if st.counts[cat] >= b.MinEach && st.counts[cat] > 0 {
+				met++
+			}
+		}
+		if met >= b.Categories {
+			st.bonus = b.Points
+			break
+		}
+	}
+	return st
+}
+
+// Score returns the strength score of password under rules: the sum of every
+// character's points plus the bonus. It is what Evaluate puts in
+// Result.Score.
+func Score(password string, rules ScoreRules) float64 {
+	st := score(password, rules)
+	return st.sum + st.bonus
+}

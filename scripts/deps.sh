@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests and `make run` need on a fresh Debian machine with Go:
+# Chromium (e2e), PostgreSQL (store tests) and brotli (size figures).
+# Idempotent and quiet when everything is there; apt-get as root.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v brotli >/dev/null 2>&1 || need+=(brotli)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq </dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >/dev/null
+fi
