@@ -60,7 +60,7 @@ func Evaluate(p Policy, in Input) Result {
 	if contextMatch(folded, p) {
 		add(RuleContext)
 	}
-	if kind, ok := commonMatch(folded); ok {
+	if kind, ok := commonMatch(in.Password, folded); ok {
 		add(RuleCommon, str("kind", kind))
 	}
 	if res.Score < p.Threshold {
