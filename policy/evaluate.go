@@ -90,10 +90,10 @@ func (v Violation) Get(name string) (ParamValue, bool) {
 	return ParamValue{}, false
 }
 
-func classIndex(class string) int {
+func classIndex(class string) Category {
 	for i, n := range categoryNames[:4] {
 		if n == class {
-			return i
+			return Category(i)
 		}
 	}
 	return catNone
@@ -106,7 +106,7 @@ func disallowed(password string, a *AllowedCharacters) int {
 		if strings.ContainsRune(a.Extra, r) {
 			continue
 		}
-		cat := categoryNames[categorize(r, CategoriesUnicode)]
+		cat := categorize(r, CategoriesUnicode).String()
 		ok := false
 		for _, c := range a.Classes {
 			if c == cat {

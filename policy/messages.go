@@ -142,16 +142,41 @@ func Message(lang, rule string, params []Param) string {
 	return message(langIndex(lang), rule, params)
 }
 
+// feedbackTexts are every line feedback can give, in nb, nn and en; {n}
+// stands for a number of characters.
+var feedbackTexts = map[string][3]string{
+	"ok": {
+		"Passordet oppfyller kravene.",
+		"Passordet oppfyller krava.",
+		"The password meets the requirements.",
+	},
+	"new": {
+		"Velg et helt nytt passord, gjerne en setning av fire–fem ord som bare du kjenner.",
+		"Vel eit heilt nytt passord, gjerne ei setning av fire–fem ord som berre du kjenner.",
+		"Choose an entirely new password, such as a sentence of four or five words only you know.",
+	},
+	"personal": {
+		"Fjern navn og ord som andre kan knytte til deg eller institusjonen.",
+		"Fjern namn og ord som andre kan knyte til deg eller institusjonen.",
+		"Remove names and words that others can link to you or the institution.",
+	},
+	"more": {
+		"Skriv omtrent {n} tegn til (nye tegn, ikke gjentakelser), så når du grensen.",
+		"Skriv om lag {n} teikn til (nye teikn, ikkje gjentakingar), så når du grensa.",
+		"Type about {n} more characters (new ones, not repeats) to reach the threshold.",
+	},
+	"mix": {
+		"Bland inn store og små bokstaver, sifre og spesialtegn for bonuspoeng.",
+		"Bland inn store og små bokstavar, siffer og spesialteikn for bonuspoeng.",
+		"Mix in uppercase and lowercase letters, digits and special characters for bonus points.",
+	},
+}
+
 // feedback returns one or two concrete next steps for the person.
 func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 	out := []string{}
 	if res.OK {
-		out = append(out, [3]string{
-			"Passordet oppfyller kravene.",
-			"Passordet oppfyller krava.",
-			"The password meets the requirements.",
-		}[lang])
-		return out
+		return append(out, feedbackTexts["ok"][lang])
 	}
 	has := func(rule string) bool {
 		for _, v := range res.Violations {
@@ -163,33 +188,16 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 	}
 	switch {
 	case has(RuleBreached) || has(RuleCommon) || has(RuleReused):
-		out = append(out, [3]string{
-			"Velg et helt nytt passord, gjerne en setning av fire–fem ord som bare du kjenner.",
-			"Vel eit heilt nytt passord, gjerne ei setning av fire–fem ord som berre du kjenner.",
-			"Choose an entirely new password, such as a sentence of four or five words only you know.",
-		}[lang])
+		out = append(out, feedbackTexts["new"][lang])
 	case has(RuleUsername) || has(RuleName) || has(RuleContext):
-		out = append(out, [3]string{
-			"Fjern navn og ord som andre kan knytte til deg eller institusjonen.",
-			"Fjern namn og ord som andre kan knyte til deg eller institusjonen.",
-			"Remove names and words that others can link to you or the institution.",
-		}[lang])
+		out = append(out, feedbackTexts["personal"][lang])
 	}
 	if res.Score < p.Threshold || st.length < p.MinLength {
-		more := moreChars(p, st)
-		if more > 0 {
-			out = append(out, strings.Replace([3]string{
-				"Skriv omtrent {n} tegn til (nye tegn, ikke gjentakelser), så når du grensen.",
-				"Skriv om lag {n} teikn til (nye teikn, ikkje gjentakingar), så når du grensa.",
-				"Type about {n} more characters (new ones, not repeats) to reach the threshold.",
-			}[lang], "{n}", strconv.Itoa(more), 1))
+		if more := moreChars(p, st); more > 0 {
+			out = append(out, strings.Replace(feedbackTexts["more"][lang], "{n}", strconv.Itoa(more), 1))
 		}
 		if st.bonus == 0 && len(p.Score.Bonus) > 0 && len(out) < 2 {
-			out = append(out, [3]string{
-				"Bland inn store og små bokstaver, sifre og spesialtegn for bonuspoeng.",
-				"Bland inn store og små bokstavar, siffer og spesialteikn for bonuspoeng.",
-				"Mix in uppercase and lowercase letters, digits and special characters for bonus points.",
-			}[lang])
+			out = append(out, feedbackTexts["mix"][lang])
 		}
 	}
 	if len(out) > 2 {

@@ -41,22 +41,70 @@ type Result struct {
 	Feedback []string `json:"feedback"`
 }
 
-// Char is what one character earned. It never holds the character.
+// Char is what one character earned. It never holds the character. It has
+// no pointers, so a Result's chars cost the garbage collector nothing.
 type Char struct {
 	// Points earned by this character.
 	Points float64 `json:"points"`
-	// Category is Upper, Lower, Digit, Special or NoCategory.
-	Category string `json:"category"`
-	// Note says why the character earned nothing: NoteRepeat,
-	// NoteOccurrenceLimit, or "" when it scored.
-	Note string `json:"note"`
+	// Category is the character's category; JSON "upper", "lower",
+	// "digit", "special" or "none".
+	Category Category `json:"category"`
+	// Note says why the character earned nothing; JSON "repeat",
+	// "occurrence_limit", or "" when it scored.
+	Note Note `json:"note"`
 }
 
-// Notes on a Char that earned nothing.
+// Category is one of the four character categories, or none.
+type Category uint8
+
+// Categories of a Char.
 const (
-	NoteRepeat          = "repeat"
-	NoteOccurrenceLimit = "occurrence_limit"
+	CategoryUpper Category = iota
+	CategoryLower
+	CategoryDigit
+	CategorySpecial
+	// CategoryNone is a character that the "ascii" categorisation puts in no
+	// category.
+	CategoryNone
 )
+
+// String returns the category's wire name: Upper, Lower, Digit, Special or
+// NoCategory.
+func (c Category) String() string {
+	if int(c) < len(categoryNames) {
+		return categoryNames[c]
+	}
+	return NoCategory
+}
+
+// MarshalJSON writes the category's wire name as a JSON string.
+func (c Category) MarshalJSON() ([]byte, error) { return appendString(nil, c.String()), nil }
+
+// Note says why a character earned nothing.
+type Note uint8
+
+// Notes on a Char.
+const (
+	// NoteNone: the character scored (or its tier gives no points).
+	NoteNone Note = iota
+	// NoteRepeat: it equals the character immediately before it.
+	NoteRepeat
+	// NoteOccurrenceLimit: it is past the occurrence limit of its code point.
+	NoteOccurrenceLimit
+)
+
+var noteNames = [...]string{"", "repeat", "occurrence_limit"}
+
+// String returns the note's wire name: "", "repeat" or "occurrence_limit".
+func (n Note) String() string {
+	if int(n) < len(noteNames) {
+		return noteNames[n]
+	}
+	return ""
+}
+
+// MarshalJSON writes the note's wire name as a JSON string.
+func (n Note) MarshalJSON() ([]byte, error) { return appendString(nil, n.String()), nil }
 
 // Violation is one broken rule: a stable code, its parameters and a message
 // in the requested language. Neither params nor message ever hold the

@@ -32,9 +32,9 @@ func (r Result) AppendJSON(b []byte) []byte {
 		b = append(b, `{"points":`...)
 		b = appendNum(b, c.Points)
 		b = append(b, `,"category":`...)
-		b = appendString(b, c.Category)
+		b = appendString(b, c.Category.String())
 		b = append(b, `,"note":`...)
-		b = appendString(b, c.Note)
+		b = appendString(b, c.Note.String())
 		b = append(b, '}')
 	}
 	b = append(b, `],"violations":[`...)

@@ -8,18 +8,18 @@ import (
 
 // category indexes, in the order of the four categories.
 const (
-	catUpper = iota
-	catLower
-	catDigit
-	catSpecial
-	catNone
+	catUpper   = CategoryUpper
+	catLower   = CategoryLower
+	catDigit   = CategoryDigit
+	catSpecial = CategorySpecial
+	catNone    = CategoryNone
 )
 
 var categoryNames = [...]string{Upper, Lower, Digit, Special, NoCategory}
 
 // categorize puts r into one of the four categories (or none) as the
 // categorisation mode says.
-func categorize(r rune, mode string) int {
+func categorize(r rune, mode string) Category {
 	if mode == CategoriesASCII {
 		switch {
 		case r >= 'A' && r <= 'Z':
@@ -106,6 +106,7 @@ func (o *occurrences) add(r rune) int {
 // typed. Invalid UTF-8 bytes count as U+FFFD, one character each.
 func score(password string, rules ScoreRules) scoreState {
 	var st scoreState
+	ascii := rules.Categories == CategoriesASCII
 	st.length = utf8.RuneCountInString(password)
 	st.chars = make([]Char, st.length)
 	var occ occurrences
@@ -144,10 +145,24 @@ func score(password string, rules ScoreRules) scoreState {
 			}
 		}
 		i := pos - 1
-		cat := categorize(r, rules.Categories)
+		var cat Category
+		switch {
+		case r >= 'a' && r <= 'z':
+			cat = catLower
+		case r >= 'A' && r <= 'Z':
+			cat = catUpper
+		case r >= '0' && r <= '9':
+			cat = catDigit
+		case r < utf8.RuneSelf && !ascii:
+			cat = catSpecial
+		case ascii:
+			cat = categorize(r, CategoriesASCII)
+		default:
+			cat = categorize(r, CategoriesUnicode)
+		}
 		st.counts[cat]++
 		c := &st.chars[i]
-		c.Category = categoryNames[cat]
+		c.Category = cat
 		n := occ.add(r)
 		switch {
 		case !rules.RepeatScores && r == prev:

@@ -95,15 +95,15 @@ func TestScoreSpecSentences(t *testing.T) {
 func TestScoreCharNotes(t *testing.T) {
 	st := score("aaBaaa1a!", DefaultScoreRules())
 	want := []Char{
-		{4, Lower, ""},
-		{0, Lower, NoteRepeat},
-		{2, Upper, ""},
-		{2, Lower, ""},
-		{0, Lower, NoteRepeat},
-		{0, Lower, NoteRepeat},
-		{2, Digit, ""},
-		{0, Lower, NoteOccurrenceLimit}, // 6th a
-		{1.5, Special, ""},
+		{4, CategoryLower, NoteNone},
+		{0, CategoryLower, NoteRepeat},
+		{2, CategoryUpper, NoteNone},
+		{2, CategoryLower, NoteNone},
+		{0, CategoryLower, NoteRepeat},
+		{0, CategoryLower, NoteRepeat},
+		{2, CategoryDigit, NoteNone},
+		{0, CategoryLower, NoteOccurrenceLimit}, // 6th a
+		{1.5, CategorySpecial, NoteNone},
 	}
 	assert.Equal(t, want, st.chars)
 	assert.Equal(t, 6.0, st.bonus)
@@ -236,7 +236,7 @@ func TestScoreASCIICategories(t *testing.T) {
 	p, err := Lookup("uio")
 	require.NoError(t, err)
 	st := score("æA1!", p.Score)
-	assert.Equal(t, NoCategory, st.chars[0].Category)
+	assert.Equal(t, CategoryNone, st.chars[0].Category)
 	assert.Equal(t, 6.0, st.bonus)
 	st = score("æøA1", p.Score)
 	assert.Equal(t, 0.0, st.bonus)
@@ -264,7 +264,7 @@ func TestScoreUnicodeCategories(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, categoryNames[categorize(tt.r, CategoriesUnicode)])
+			assert.Equal(t, tt.want, categorize(tt.r, CategoriesUnicode).String())
 		})
 	}
 }

@@ -1,0 +1,74 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchPassword returns a realistic n-code-point password: words, digits,
+// symbols, Norwegian letters and some repeats.
+func benchPassword(n int) string {
+	const src = "Fjellvann!Morgen-Kaffe9 blåbærsyltetøy ÆØÅ 2026 tre små kinesere#"
+	rs := []rune(strings.Repeat(src, n/len([]rune(src))+1))
+	return string(rs[:n])
+}
+
+var benchSink Result
+
+// BenchmarkEvaluate measures the whole verdict (score, every rule, messages,
+// feedback) on the default policy.
+func BenchmarkEvaluate(b *testing.B) {
+	p := Default()
+	for _, n := range []int{16, 64, 127} {
+		in := Input{Password: benchPassword(n), Username: "olan", Name: "Ola Nordmann"}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				benchSink = Evaluate(p, in)
+			}
+		})
+	}
+}
+
+var scoreSink scoreState
+
+// BenchmarkScore measures the score alone (the per-character points and the
+// bonus); its only allocation is the chars slice.
+func BenchmarkScore(b *testing.B) {
+	rules := DefaultScoreRules()
+	for _, n := range []int{16, 64, 127} {
+		pw := benchPassword(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				scoreSink = score(pw, rules)
+			}
+		})
+	}
+}
+
+var jsonSink []byte
+
+// BenchmarkResultJSON measures AppendJSON of a 127-character Result into a
+// reused buffer.
+func BenchmarkResultJSON(b *testing.B) {
+	r := Evaluate(Default(), Input{Password: benchPassword(127)})
+	buf := make([]byte, 0, 16<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		jsonSink = r.AppendJSON(buf[:0])
+	}
+}
+
+// TestScoreAllocations pins the score's allocation count: one (the chars
+// slice), whatever the length.
+func TestScoreAllocations(t *testing.T) {
+	rules := DefaultScoreRules()
+	for _, n := range []int{16, 127} {
+		pw := benchPassword(n)
+		if a := testing.AllocsPerRun(100, func() { scoreSink = score(pw, rules) }); a > 2 {
+			t.Errorf("score at %d code points: %v allocations, want at most 2", n, a)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package policy
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// goldenCase is one input of the golden file. Passwords here are test
+// vectors, not secrets.
+type goldenCase struct {
+	policy string
+	in     Input
+}
+
+func goldenCases() []goldenCase {
+	pw := []string{
+		"password", "Passw0rd!", "aaaaaaaaab", "abababababab", "correcthorsebatterystaple",
+		"ÆØÅæøå12!!", "Aa1!Aa1!", "", " ", "  leading and trailing  ", "Sommer2026!",
+		"qwertyuiopåasdfghjkløæ", "1234567890abcdef", "Fjellvann!Morgen-Kaffe9",
+		"universitetetitroms2025!", "Tr0ndh3im-Nordmann-1999", "ΩмегаЖ中文🙂🙂🙂abc123",
+		strings.Repeat("Ab1!", 31) + "xyz", strings.Repeat("x", 130), "a\u0301b\u0301c\u0301dddd1234567!",
+		"ＦＵＬＬＷＩＤＴＨ１２３ｐａｓｓｗｏｒｄ",
+	}
+	var out []goldenCase
+	for _, id := range []string{"default", "uio", "uit"} {
+		for i, p := range pw {
+			lang := Languages[i%3]
+			out = append(out, goldenCase{id, Input{Password: p, Lang: lang}})
+		}
+	}
+	out = append(out,
+		goldenCase{"default", Input{Password: "xxolanxx-Fjellvann!9", Username: "olan", Name: "Ola Nordmann", Lang: "en"}},
+		goldenCase{"default", Input{Password: "Nordmann-Fjellvann!9", Username: "olan", Name: "Ola Nordmann", Lang: "nn"}},
+		goldenCase{"default", Input{Password: "Fjellvann!Morgen-Kaffe9", BreachCount: intp(12), Lang: "nb"}},
+		goldenCase{"default", Input{Password: "Fjellvann!Morgen-Kaffe9", Reused: boolp(true), Lang: "en"}},
+	)
+	return out
+}
+
+// TestGolden compares every golden case's Result JSON with
+// testdata/golden/results.jsonl (one line per case, prefixed by its index
+// and policy); -update rewrites the file.
+func TestGolden(t *testing.T) {
+	var buf bytes.Buffer
+	for i, c := range goldenCases() {
+		p, err := Lookup(c.policy)
+		require.NoError(t, err)
+		buf.WriteString(strconv.Itoa(i) + " " + c.policy + " ")
+		buf.Write(Evaluate(p, c.in).AppendJSON(nil))
+		buf.WriteByte('\n')
+	}
+	path := filepath.Join("testdata", "golden", "results.jsonl")
+	if *update {
+		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing: run go test ./policy -update")
+	gotLines := strings.Split(buf.String(), "\n")
+	wantLines := strings.Split(string(want), "\n")
+	require.Equal(t, len(wantLines), len(gotLines), "number of golden lines")
+	for i := range wantLines {
+		if gotLines[i] != wantLines[i] {
+			t.Errorf("golden case %d differs:\n got: %s\nwant: %s", i, gotLines[i], wantLines[i])
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEmbeddedPoliciesValid(t *testing.T) {
+	ids := Institutions()
+	require.Contains(t, ids, "default")
+	require.Contains(t, ids, "uio")
+	for _, id := range ids {
+		t.Run(id, func(t *testing.T) {
+			p, err := Lookup(id)
+			require.NoError(t, err)
+			assert.Empty(t, p.Problems())
+			assert.Equal(t, id, p.ID, "file name and id agree")
+			assert.Len(t, p.Version(), 12)
+		})
+	}
+	d := Default()
+	assert.Equal(t, 16, d.MinLength)
+	assert.Equal(t, 127, d.MaxLength)
+	assert.Equal(t, 32.0, d.Threshold)
+	assert.Equal(t, 5, d.HistorySize)
+	assert.Equal(t, 1, d.BreachThreshold)
+	assert.Equal(t, DefaultScoreRules(), d.Score)
+}
+
+// TestProblemsEachField: each broken field is reported with its JSON path.
+func TestProblemsEachField(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(p *Policy)
+		field  string
+	}{
+		{"empty id", func(p *Policy) { p.ID = "" }, "id"},
+		{"id with a slash", func(p *Policy) { p.ID = "../x" }, "id"},
+		{"minLength below 8", func(p *Policy) { p.MinLength = 7 }, "minLength"},
+		{"maxLength below 64", func(p *Policy) { p.MaxLength = 63 }, "maxLength"},
+		{"maxLength above AD's 127", func(p *Policy) { p.MaxLength = 128 }, "maxLength"},
+		{"maxLength below minLength", func(p *Policy) { p.MinLength = 100; p.MaxLength = 90 }, "maxLength"},
+		{"threshold zero", func(p *Policy) { p.Threshold = 0 }, "threshold"},
+		{"historySize negative", func(p *Policy) { p.HistorySize = -1 }, "historySize"},
+		{"historySize above 24", func(p *Policy) { p.HistorySize = 25 }, "historySize"},
+		{"breachThreshold zero", func(p *Policy) { p.BreachThreshold = 0 }, "breachThreshold"},
+		{"breachCheck unknown", func(p *Policy) { p.BreachCheck = "maybe" }, "breachCheck"},
+		{"activationTTL not a duration", func(p *Policy) { p.ActivationTTL = "3 days" }, "activationTTL"},
+		{"activationTTL too long", func(p *Policy) { p.ActivationTTL = "9000h" }, "activationTTL"},
+		{"context word too short", func(p *Policy) { p.ContextWords = []string{"ab"} }, "contextWords[0]"},
+		{"no tiers", func(p *Policy) { p.Score.Tiers = []Tier{} }, "score.tiers"},
+		{"first tier not at 1", func(p *Policy) { p.Score.Tiers = []Tier{{From: 2, Points: 1}} }, "score.tiers[0].from"},
+		{"tiers out of order", func(p *Policy) { p.Score.Tiers = []Tier{{From: 1, Points: 1}, {From: 1, Points: 2}} }, "score.tiers[1].from"},
+		{"negative points", func(p *Policy) { p.Score.Tiers = []Tier{{From: 1, Points: -1}} }, "score.tiers[0].points"},
+		{"occurrenceLimit negative", func(p *Policy) { p.Score.OccurrenceLimit = -1 }, "score.occurrenceLimit"},
+		{"categories unknown", func(p *Policy) { p.Score.Categories = "emoji" }, "score.categories"},
+		{"bonus categories 5", func(p *Policy) { p.Score.Bonus = []BonusRule{{Points: 1, Categories: 5, MinEach: 1}} }, "score.bonus[0].categories"},
+		{"bonus minEach 0", func(p *Policy) { p.Score.Bonus = []BonusRule{{Points: 1, Categories: 2, MinEach: 0}} }, "score.bonus[0].minEach"},
+		{"allowed class unknown", func(p *Policy) { p.AllowedCharacters = &AllowedCharacters{Classes: []string{"emoji"}} }, "allowedCharacters.classes[0]"},
+		{"allowed nothing", func(p *Policy) { p.AllowedCharacters = &AllowedCharacters{} }, "allowedCharacters"},
+		{"required class negative", func(p *Policy) { p.RequiredClasses = map[string]int{Digit: -1} }, "requiredClasses.digit"},
+		{"required class unknown", func(p *Policy) { p.RequiredClasses = map[string]int{"emoji": 1} }, "requiredClasses"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Default()
+			tt.mutate(&p)
+			probs := p.Problems()
+			fields := []string{}
+			for _, pr := range probs {
+				fields = append(fields, pr.Field)
+				assert.NotEmpty(t, pr.Message)
+			}
+			assert.Contains(t, fields, tt.field)
+		})
+	}
+}
+
+// TestProblemsAllAtOnce: several broken fields are all reported.
+func TestProblemsAllAtOnce(t *testing.T) {
+	p := Default()
+	p.MinLength = 2
+	p.MaxLength = 500
+	p.HistorySize = 99
+	probs := p.Problems()
+	assert.Len(t, probs, 3)
+}
