@@ -87,3 +87,14 @@ func TestProblemsAllAtOnce(t *testing.T) {
 	probs := p.Problems()
 	assert.Len(t, probs, 3)
 }
+
+// TestFellesIAMHasNoCompositionRules: seed 004 says composition rules are
+// not used; the default policy has neither whitelist nor required classes,
+// and a password of one category can pass.
+func TestFellesIAMHasNoCompositionRules(t *testing.T) {
+	d := Default()
+	assert.Nil(t, d.AllowedCharacters)
+	assert.Empty(t, d.RequiredClasses)
+	r := Evaluate(d, Input{Password: "fjellvannmorgenkaffeblåbær"})
+	assert.True(t, r.OK, "an all-lowercase passphrase passes: %v", rules(r))
+}
