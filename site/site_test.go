@@ -1,0 +1,261 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/a-h/templ"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/site"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// testAssets is a fixed asset map, so that snapshots do not change with the
+// content of the assets.
+var testAssets = site.AssetMap{
+	"site.css":        {URL: "/assets/site.0000000000000001.css", Integrity: "sha384-css"},
+	"icon.svg":        {URL: "/assets/icon.0000000000000002.svg", Integrity: "sha384-svg"},
+	"toggle.js":       {URL: "/assets/toggle.0000000000000003.js", Integrity: "sha384-toggle"},
+	"activate.js":     {URL: "/assets/activate.0000000000000004.js", Integrity: "sha384-activate"},
+	"designer.js":     {URL: "/assets/designer.0000000000000005.js", Integrity: "sha384-designer"},
+	"styrke-meter.js": {URL: "/assets/styrke-meter.0000000000000006.js", Integrity: "sha384-meter"},
+}
+
+func mustPolicy(t *testing.T, id string) policy.Policy {
+	t.Helper()
+	p, err := policy.Lookup(id)
+	require.NoError(t, err, "policy %s", id)
+	return p
+}
+
+func views(t *testing.T) []site.PolicyView {
+	var out []site.PolicyView
+	for _, id := range policy.Institutions() {
+		out = append(out, site.NewPolicyView(mustPolicy(t, id)))
+	}
+	return out
+}
+
+func page(t *testing.T, id site.PageID, lang string) site.Page {
+	return site.Page{ID: id, Lang: lang, Assets: testAssets, Policy: site.NewPolicyView(policy.Default())}
+}
+
+// render renders c, compares it with testdata/<name>/expected.html, and on a
+// mismatch writes actual.html beside it for a reviewer to diff.
+func render(t *testing.T, name string, c templ.Component) *html.Node {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, c.Render(context.Background(), &buf))
+	dir := filepath.Join("testdata", name)
+	expected := filepath.Join(dir, "expected.html")
+	actual := filepath.Join(dir, "actual.html")
+	if *update {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(expected, buf.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(expected)
+	require.NoError(t, err, "golden file missing: run go test ./site -update")
+	if !bytes.Equal(want, buf.Bytes()) {
+		require.NoError(t, os.WriteFile(actual, buf.Bytes(), 0o644))
+		t.Errorf("case %s: rendered HTML differs from %s; see %s", name, expected, actual)
+	} else {
+		os.Remove(actual)
+	}
+	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	return doc
+}
+
+// find returns the elements whose data-testid is id.
+func find(n *html.Node, id string) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && attr(n, "data-testid") == id {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// elements returns the elements named tag under n.
+func elements(n *html.Node, tag string) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == tag {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, name string) bool {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return true
+		}
+	}
+	return false
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func one(t *testing.T, doc *html.Node, id string) *html.Node {
+	t.Helper()
+	nodes := find(doc, id)
+	require.Len(t, nodes, 1, "data-testid=%q", id)
+	return nodes[0]
+}
+
+func TestHomePage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			doc := render(t, "home-"+lang, site.HomePage(page(t, site.Home, lang)))
+			def := policy.Default()
+			assert.Equal(t, def.Version(), text(one(t, doc, "policy-version")))
+			rules := text(one(t, doc, "rules-default"))
+			assert.Contains(t, rules, site.Texts(lang).RuleLength(site.NewPolicyView(def)), "lang %s", lang)
+			links := elements(one(t, doc, "lang-switch"), "a")
+			require.Len(t, links, 3)
+			for i, a := range links {
+				assert.Equal(t, site.Path(site.Home, site.Languages[i]), attr(a, "href"))
+				assert.Equal(t, site.Languages[i] == lang, hasAttr(a, "aria-current"), "link %d on %s page", i, lang)
+			}
+		})
+	}
+}
+
+func TestActivatePage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			doc := render(t, "activate-"+lang, site.ActivatePage(site.ActivationPage{Page: page(t, site.Activate, lang), Policies: views(t)}))
+			pw := one(t, doc, "new-password")
+			assert.Equal(t, "new-password", attr(pw, "autocomplete"))
+			assert.Equal(t, "password", attr(pw, "type"))
+			assert.Equal(t, "minlength: 16; maxlength: 127;", attr(pw, "passwordrules"))
+			assert.Equal(t, "username", attr(one(t, doc, "username"), "autocomplete"))
+			assert.Equal(t, "new-password", attr(one(t, doc, "confirm-password"), "autocomplete"))
+			assert.Equal(t, "new-password", attr(one(t, doc, "meter"), "for"))
+			assert.Equal(t, "false", attr(one(t, doc, "toggle"), "aria-pressed"))
+			for _, state := range []string{"missing", "unknown", "expired", "used", "mismatch", "error", "done", "form"} {
+				assert.True(t, hasAttr(one(t, doc, "state-"+state), "hidden"), "state %s starts hidden", state)
+			}
+			assert.False(t, hasAttr(one(t, doc, "state-loading"), "hidden"))
+			for _, id := range policy.Institutions() {
+				p := mustPolicy(t, id)
+				rules := one(t, doc, "rules-"+id)
+				assert.Contains(t, text(rules), site.Texts(lang).RuleScore(site.NewPolicyView(p)), "policy %s", id)
+			}
+			assert.NotContains(t, strings.ToLower(text(doc)), "hint", "no password hints")
+		})
+	}
+}
+
+func TestEmbedGuidePage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			p := site.EmbedPage{Page: page(t, site.Embed, lang), Origin: "https://styrke.example.org", Policies: views(t),
+				Pinned: []site.PinnedAsset{{Name: "styrke-meter.js", Asset: testAssets["styrke-meter.js"]}}}
+			doc := render(t, "embed-"+lang, site.EmbedGuidePage(p))
+			snippet := text(one(t, doc, "snippet"))
+			assert.Contains(t, snippet, `src="https://styrke.example.org/assets/styrke-meter.0000000000000006.js" integrity="sha384-meter"`)
+			assert.Contains(t, snippet, `<styrke-meter for="password"`)
+			assert.Contains(t, text(one(t, doc, "host-csp")), "'wasm-unsafe-eval'")
+			assert.Contains(t, text(one(t, doc, "host-csp")), "https://api.pwnedpasswords.com")
+			for _, a := range []string{"for", "policy", "lang", "username", "name", "username-input", "name-input", "base"} {
+				assert.Contains(t, text(one(t, doc, "attributes")), a)
+			}
+			one(t, doc, "demo-meter")
+		})
+	}
+}
+
+func TestDesignerPage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			render(t, "designer-"+lang, site.PolicyDesignerPage(site.DesignerPage{Page: page(t, site.Designer, lang), Policies: views(t)}))
+		})
+	}
+}
+
+func TestPasswordRules(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*policy.Policy)
+		want string
+	}{
+		{"default", func(*policy.Policy) {}, "minlength: 16; maxlength: 127;"},
+		{"required classes", func(p *policy.Policy) { p.RequiredClasses = map[string]int{"digit": 1, "upper": 2} },
+			"minlength: 16; maxlength: 127; required: upper; required: digit;"},
+		{"whitelist with awkward extras", func(p *policy.Policy) {
+			p.AllowedCharacters = &policy.AllowedCharacters{Classes: []string{"lower", "digit"}, Extra: "]-!æ "}
+		}, "minlength: 16; maxlength: 127; allowed: digit, lower, [-! ]];"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := policy.Default()
+			tt.edit(&p)
+			assert.Equal(t, tt.want, site.PasswordRules(p))
+		})
+	}
+}
+
+func TestPath(t *testing.T) {
+	tests := []struct {
+		id   site.PageID
+		lang string
+		want string
+	}{
+		{site.Activate, "nb", "/aktiver/"},
+		{site.Activate, "nn", "/nn/aktiver/"},
+		{site.Activate, "en", "/en/activate/"},
+		{site.Home, "xx", "/"},
+		{site.Designer, "en", "/en/designer/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+"/"+tt.lang, func(t *testing.T) {
+			assert.Equal(t, tt.want, site.Path(tt.id, tt.lang))
+		})
+	}
+}

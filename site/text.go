@@ -1,0 +1,337 @@
+package site
+
+import (
+	"strconv"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// Text is every word of the site's chrome and pages in one language.
+// Sentences that state a policy value are methods taking the PolicyView, so
+// the value always comes from the policy.
+type Text struct {
+	lang string
+
+	LangName, LangLabel, SkipLink, NavLabel, Tagline    string
+	NavHome, NavActivate, NavEmbed, NavDesigner         string
+	FooterVersion, FooterSource                         string
+	NoScript                                            string
+	HomeTitle, HomeLead, HomeWhat, HomeHow, HomeDefault string
+	HomeActivate, HomeEmbed, HomeDesigner               string
+
+	ActTitle, ActLoading, ActMissingTitle, ActMissing string
+	ActUnknownTitle, ActUnknown                       string
+	ActExpiredTitle, ActExpired                       string
+	ActUsedTitle, ActUsed                             string
+	ActErrorTitle, ActError, ActRetry                 string
+	ActMismatchTitle, ActMismatch                     string
+	ActDoneTitle, ActDone                             string
+	ActLead, ActAccount, ActUsername, ActName         string
+	ActInstitution                                    string
+	ActNew, ActConfirm, ActShow, ActHide, ActSubmit   string
+	ActRulesTitle, ActPaste                           string
+	ActNoMatch, ActRejected, ActBusy, ActTooMany      string
+	ActNoMeter                                        string
+
+	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet   string
+	EmbedAttrTitle, EmbedAttrName, EmbedAttrWhat             string
+	EmbedAttrs                                               [][2]string
+	EmbedEventTitle, EmbedEvent                              string
+	EmbedEventFields                                         [][2]string
+	EmbedCSPTitle, EmbedCSP, EmbedCORS                       string
+	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint            string
+	EmbedPinTitle, EmbedPin, EmbedPinFile, EmbedPinIntegrity string
+	EmbedServerTitle, EmbedServer                            string
+
+	DesTitle, DesLead, DesStart, DesStartPaste, DesLoad, DesPasteLabel, DesApplyJSON string
+	DesFields, DesProblems, DesNoProblems                                            string
+	DesTry, DesTryLabel, DesCurrent, DesEdited, DesPasses, DesFails                  string
+	DesBatch, DesBatchLabel, DesBatchFile, DesBatchRun, DesBatchCancel               string
+	DesBatchLimit, DesPassRate, DesChanged, DesHistogram, DesTopRules                string
+	DesExport, DesDownload, DesCopy, DesShare, DesCopied, DesNothingUploaded         string
+	DesTierFrom, DesTierPoints, DesTierFloor, DesAddTier, DesRemove                  string
+	DesBonusPoints, DesBonusCategories, DesBonusMinEach, DesAddBonus                 string
+	DesLoading                                                                       string
+}
+
+// Texts returns the words of lang ("nb" for any unknown language).
+func Texts(lang string) Text {
+	t := texts[langIndex(lang)]
+	t.lang = Languages[langIndex(lang)]
+	return t
+}
+
+// Num writes a policy number as the language writes it (decimal comma in nb
+// and nn).
+func (t Text) Num(v float64) string { return policy.FormatNumber(v, t.lang) }
+
+// Int writes an integer.
+func (t Text) Int(v int) string { return strconv.Itoa(v) }
+
+func (t Text) pick(nb, nn, en string) string {
+	switch t.lang {
+	case "nn":
+		return nn
+	case "en":
+		return en
+	}
+	return nb
+}
+
+// RuleLength states the policy's length limits.
+func (t Text) RuleLength(p PolicyView) string {
+	lo, hi := t.Int(p.MinLength), t.Int(p.MaxLength)
+	return t.pick("Minst "+lo+" og høyst "+hi+" tegn. Mellomrom og alle tegn teller.",
+		"Minst "+lo+" og høgst "+hi+" teikn. Mellomrom og alle teikn tel.",
+		"At least "+lo+" and at most "+hi+" characters. Spaces and every character count.")
+}
+
+// RuleScore states the policy's threshold.
+func (t Text) RuleScore(p PolicyView) string {
+	s := t.Num(p.Threshold)
+	return t.pick("Minst "+s+" poeng på styrkemåleren: nye, ulike tegn gir poeng, gjentakelser gir ikke.",
+		"Minst "+s+" poeng på styrkemålaren: nye, ulike teikn gir poeng, gjentakingar gir ikkje.",
+		"At least "+s+" points on the strength meter: new, different characters earn points, repeats do not.")
+}
+
+// RuleContext states the context rules.
+func (t Text) RuleContext(p PolicyView) string {
+	return t.pick("Ikke brukernavnet ditt, navnet ditt eller ord knyttet til "+p.Name+".",
+		"Ikkje brukarnamnet ditt, namnet ditt eller ord knytte til "+p.Name+".",
+		"Not your username, your name or words tied to "+p.Name+".")
+}
+
+// RuleBreach states the breach rule.
+func (t Text) RuleBreach(p PolicyView) string {
+	return t.pick("Ikke et vanlig passord, og ikke et som finnes i lekkede passordlister.",
+		"Ikkje eit vanleg passord, og ikkje eitt som finst i lekne passordlister.",
+		"Not a common password, and not one found in breached password lists.")
+}
+
+// RuleHistory states the history rule; "" when the policy keeps none.
+func (t Text) RuleHistory(p PolicyView) string {
+	if p.HistorySize == 0 {
+		return ""
+	}
+	n := t.Int(p.HistorySize)
+	return t.pick("Ikke et av de siste "+n+" passordene du har brukt.",
+		"Ikkje eitt av dei siste "+n+" passorda du har brukt.",
+		"Not one of the last "+n+" passwords you have used.")
+}
+
+// PolicyLabel names a policy with its version.
+func (t Text) PolicyLabel(p PolicyView) string {
+	return t.pick("Passordregler for "+p.Name+" (versjon "+p.Version+")",
+		"Passordreglar for "+p.Name+" (versjon "+p.Version+")",
+		"Password rules for "+p.Name+" (version "+p.Version+")")
+}
+
+var texts = [3]Text{
+	{ // nb
+		LangName: "Bokmål", LangLabel: "Språk", SkipLink: "Hopp til innholdet", NavLabel: "Hovedmeny",
+		Tagline: "Passordmåler og passordregler for Felles IAM",
+		NavHome: "Styrke", NavActivate: "Aktiver konto", NavEmbed: "Bygg inn måleren", NavDesigner: "Regeldesigner",
+		FooterVersion: "Standardregler, versjon", FooterSource: "Reglene følger Sikts passordpolicy for Felles IAM.",
+		NoScript:     "Denne siden trenger JavaScript. Slå det på, eller kontakt IT-brukerstøtten ved institusjonen din.",
+		HomeTitle:    "Styrke: sterke passord uten tvangsregler",
+		HomeLead:     "Styrke hjelper deg å velge et passord som er langt, uvanlig og bare ditt, og viser mens du skriver hvor mange poeng hvert tegn gir.",
+		HomeWhat:     "Styrke er Sikts passordpolicy for Felles IAM i én kodebase: den samme regelkoden kjører i nettleseren som WebAssembly og på serveren, som alltid sjekker passordet på nytt.",
+		HomeHow:      "Ingen krav om bestemte tegntyper, ingen passordhint, innliming er lov. Passord fra lekkede lister avvises; bare de fem første tegnene av passordets SHA-1-sum forlater nettleseren.",
+		HomeDefault:  "Standardreglene:",
+		HomeActivate: "Har du fått en aktiveringslenke? Åpne lenken direkte, så kommer du til aktiveringssiden.",
+		HomeEmbed:    "For IT ved institusjonene: bygg inn måleren på egne sider.",
+		HomeDesigner: "For regeleiere: prøv en endring i passordreglene før den tas i bruk.",
+
+		ActTitle: "Aktiver kontoen din", ActLoading: "Sjekker lenken …",
+		ActMissingTitle: "Lenken mangler", ActMissing: "Denne siden åpnes fra lenken du fikk på SMS eller e-post. Åpne hele lenken på nytt; hvis det ikke virker, kontakt IT-brukerstøtten ved institusjonen din.",
+		ActUnknownTitle: "Ukjent lenke", ActUnknown: "Vi kjenner ikke igjen denne lenken. Sjekk at du har med hele lenken, eller be IT-brukerstøtten ved institusjonen din om en ny.",
+		ActExpiredTitle: "Lenken er utløpt", ActExpired: "Aktiveringslenker virker bare en kort stund. Be IT-brukerstøtten ved institusjonen din om en ny lenke.",
+		ActUsedTitle: "Lenken er brukt", ActUsed: "Denne lenken er allerede brukt. Har du satt passordet, kan du logge inn. Hvis ikke, be IT-brukerstøtten om en ny lenke.",
+		ActErrorTitle: "Noe gikk galt", ActError: "Vi fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.", ActRetry: "Prøv igjen",
+		ActMismatchTitle: "Siden er utdatert", ActMismatch: "Denne siden ble laget for en annen versjon av passordreglene enn tjenesten bruker. Last inn siden på nytt; hjelper ikke det, kontakt IT-brukerstøtten.",
+		ActDoneTitle: "Passordet er satt", ActDone: "Kontoen din er aktivert. Du kan nå logge inn med brukernavnet ditt og det nye passordet.",
+		ActLead:    "Velg et passord for kontoen din. Lim gjerne inn et fra en passordbehandler.",
+		ActAccount: "Kontoen", ActUsername: "Brukernavn", ActName: "Navn", ActInstitution: "Institusjon",
+		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Sett passord",
+		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
+		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
+		ActTooMany: "For mange forsøk. Vent litt og prøv igjen.",
+		ActNoMeter: "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
+
+		EmbedTitle: "Bygg inn styrkemåleren", EmbedLead: "To linjer HTML gir en passordside den samme måleren og de samme reglene som Felles IAM bruker. Måleren kobler seg til et eksisterende passordfelt og erstatter det aldri, så passordbehandlere og innliming virker som før.",
+		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet:",
+		EmbedAttrTitle: "Attributter", EmbedAttrName: "Attributt", EmbedAttrWhat: "Hva det gjør",
+		EmbedAttrs: [][2]string{
+			{"for", "id-en til passordfeltet (<input type=\"password\">) som måles. Påkrevd."},
+			{"policy", "Institusjonens regelsett; standard er Felles IAMs standardregler."},
+			{"lang", "Språket: nb, nn eller en. Standard er sidens lang-attributt."},
+			{"username", "Brukernavnet, så et passord som inneholder det avvises."},
+			{"name", "Personens navn, av samme grunn."},
+			{"username-input", "id-en til et felt som holder brukernavnet, i stedet for username."},
+			{"name-input", "id-en til et felt som holder navnet, i stedet for name."},
+			{"base", "Adressen til lekkasjetjenesten (range-API). Standard er https://api.pwnedpasswords.com."},
+		},
+		EmbedEventTitle: "Hendelse", EmbedEvent: "Måleren sender styrke-change hver gang resultatet endres. detail har disse feltene (aldri passordet):",
+		EmbedEventFields: [][2]string{
+			{"ok", "true når passordet oppfyller alle reglene."},
+			{"score", "Poengsummen."},
+			{"threshold", "Poenggrensen i regelsettet."},
+			{"rules", "Reglene som brytes, som koder (too_short, weak, breached …)."},
+		},
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Siden som bygger inn måleren, må tillate WebAssembly og oppslag mot lekkasjetjenesten. Legg dette til sidens egen policy:",
+		EmbedCORS:      "Filene under /assets/ sendes med Access-Control-Allow-Origin: *, så de kan lastes fra en annen opprinnelse. Måleren er bare råd: serveren din må sjekke passordet på nytt (POST /api/validate).",
+		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
+		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnavnene inneholder en hash av innholdet og endres aldri. Pek på disse for å låse en versjon; integrity-verdien sikrer at innholdet er det samme.",
+		EmbedPinFile: "Fil", EmbedPinIntegrity: "Integritet",
+		EmbedServerTitle: "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name}. Svaret er det samme resultatet som måleren viser.",
+
+		DesTitle: "Regeldesigner", DesLead: "Endre et regelsett og se virkningen før det tas i bruk. Alt skjer i nettleseren; ingen passord lastes opp.",
+		DesStart: "Start fra", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
+		DesFields: "Regelsettet", DesProblems: "Problemer", DesNoProblems: "Regelsettet er gyldig.",
+		DesTry: "Prøv et passord", DesTryLabel: "Prøvepassord", DesCurrent: "Nåværende", DesEdited: "Endret", DesPasses: "godtas", DesFails: "avvises",
+		DesBatch: "Mange passord", DesBatchLabel: "Passord, ett per linje (høyst 100 000)", DesBatchFile: "Eller velg en fil", DesBatchRun: "Kjør", DesBatchCancel: "Avbryt",
+		DesBatchLimit: "Bare de første 100 000 linjene brukes.", DesPassRate: "Andel godtatt", DesChanged: "Endret utfall", DesHistogram: "Poengfordeling", DesTopRules: "Regler som oftest brytes",
+		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenke", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting lastes opp: passordene blir i denne fanen.",
+		DesTierFrom: "Fra posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
+		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategorier", DesBonusMinEach: "Minst av hver", DesAddBonus: "Legg til bonus",
+		DesLoading: "Laster regelmotoren …",
+	},
+	{ // nn
+		LangName: "Nynorsk", LangLabel: "Språk", SkipLink: "Hopp til innhaldet", NavLabel: "Hovudmeny",
+		Tagline: "Passordmålar og passordreglar for Felles IAM",
+		NavHome: "Styrke", NavActivate: "Aktiver konto", NavEmbed: "Byggj inn målaren", NavDesigner: "Regeldesignar",
+		FooterVersion: "Standardreglar, versjon", FooterSource: "Reglane følgjer Sikt sin passordpolicy for Felles IAM.",
+		NoScript:     "Denne sida treng JavaScript. Slå det på, eller kontakt IT-brukarstøtta ved institusjonen din.",
+		HomeTitle:    "Styrke: sterke passord utan tvangsreglar",
+		HomeLead:     "Styrke hjelper deg å velje eit passord som er langt, uvanleg og berre ditt, og viser medan du skriv kor mange poeng kvart teikn gir.",
+		HomeWhat:     "Styrke er Sikt sin passordpolicy for Felles IAM i éin kodebase: den same regelkoden køyrer i nettlesaren som WebAssembly og på tenaren, som alltid sjekkar passordet på nytt.",
+		HomeHow:      "Ingen krav om bestemte teikntypar, ingen passordhint, innliming er lov. Passord frå lekne lister blir avviste; berre dei fem første teikna av SHA-1-summen til passordet forlèt nettlesaren.",
+		HomeDefault:  "Standardreglane:",
+		HomeActivate: "Har du fått ei aktiveringslenkje? Opne lenkja direkte, så kjem du til aktiveringssida.",
+		HomeEmbed:    "For IT ved institusjonane: byggj inn målaren på eigne sider.",
+		HomeDesigner: "For regeleigarar: prøv ei endring i passordreglane før ho blir teken i bruk.",
+
+		ActTitle: "Aktiver kontoen din", ActLoading: "Sjekkar lenkja …",
+		ActMissingTitle: "Lenkja manglar", ActMissing: "Denne sida blir opna frå lenkja du fekk på SMS eller e-post. Opne heile lenkja på nytt; om det ikkje verkar, kontakt IT-brukarstøtta ved institusjonen din.",
+		ActUnknownTitle: "Ukjend lenkje", ActUnknown: "Vi kjenner ikkje att denne lenkja. Sjekk at du har med heile lenkja, eller be IT-brukarstøtta ved institusjonen din om ei ny.",
+		ActExpiredTitle: "Lenkja er gått ut", ActExpired: "Aktiveringslenkjer verkar berre ei kort stund. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
+		ActUsedTitle: "Lenkja er brukt", ActUsed: "Denne lenkja er allereie brukt. Har du sett passordet, kan du logge inn. Om ikkje, be IT-brukarstøtta om ei ny lenkje.",
+		ActErrorTitle: "Noko gjekk gale", ActError: "Vi fekk ikkje kontakt med tenesta. Sjekk nettsambandet og prøv igjen.", ActRetry: "Prøv igjen",
+		ActMismatchTitle: "Sida er utdatert", ActMismatch: "Denne sida vart laga for ein annan versjon av passordreglane enn tenesta brukar. Last inn sida på nytt; hjelper ikkje det, kontakt IT-brukarstøtta.",
+		ActDoneTitle: "Passordet er sett", ActDone: "Kontoen din er aktivert. Du kan no logge inn med brukarnamnet ditt og det nye passordet.",
+		ActLead:    "Vel eit passord for kontoen din. Lim gjerne inn eitt frå ein passordhandsamar.",
+		ActAccount: "Kontoen", ActUsername: "Brukarnamn", ActName: "Namn", ActInstitution: "Institusjon",
+		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Set passord",
+		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
+		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
+		ActTooMany: "For mange forsøk. Vent litt og prøv igjen.",
+		ActNoMeter: "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
+
+		EmbedTitle: "Byggj inn styrkemålaren", EmbedLead: "To liner HTML gir ei passordside den same målaren og dei same reglane som Felles IAM brukar. Målaren koplar seg til eit eksisterande passordfelt og erstattar det aldri, så passordhandsamarar og innliming verkar som før.",
+		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet:",
+		EmbedAttrTitle: "Attributt", EmbedAttrName: "Attributt", EmbedAttrWhat: "Kva det gjer",
+		EmbedAttrs: [][2]string{
+			{"for", "id-en til passordfeltet (<input type=\"password\">) som blir målt. Påkravd."},
+			{"policy", "Regelsettet til institusjonen; standard er standardreglane til Felles IAM."},
+			{"lang", "Språket: nb, nn eller en. Standard er lang-attributtet til sida."},
+			{"username", "Brukarnamnet, så eit passord som inneheld det blir avvist."},
+			{"name", "Namnet til personen, av same grunn."},
+			{"username-input", "id-en til eit felt som held brukarnamnet, i staden for username."},
+			{"name-input", "id-en til eit felt som held namnet, i staden for name."},
+			{"base", "Adressa til lekkasjetenesta (range-API). Standard er https://api.pwnedpasswords.com."},
+		},
+		EmbedEventTitle: "Hending", EmbedEvent: "Målaren sender styrke-change kvar gong resultatet endrar seg. detail har desse felta (aldri passordet):",
+		EmbedEventFields: [][2]string{
+			{"ok", "true når passordet oppfyller alle reglane."},
+			{"score", "Poengsummen."},
+			{"threshold", "Poenggrensa i regelsettet."},
+			{"rules", "Reglane som blir brotne, som kodar (too_short, weak, breached …)."},
+		},
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Sida som byggjer inn målaren, må tillate WebAssembly og oppslag mot lekkasjetenesta. Legg dette til i policyen til sida:",
+		EmbedCORS:      "Filene under /assets/ blir sende med Access-Control-Allow-Origin: *, så dei kan lastast frå ein annan opphavsstad. Målaren er berre råd: tenaren din må sjekke passordet på nytt (POST /api/validate).",
+		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
+		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnamna inneheld ein hash av innhaldet og endrar seg aldri. Peik på desse for å låse ein versjon; integrity-verdien sikrar at innhaldet er det same.",
+		EmbedPinFile: "Fil", EmbedPinIntegrity: "Integritet",
+		EmbedServerTitle: "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name}. Svaret er det same resultatet som målaren viser.",
+
+		DesTitle: "Regeldesignar", DesLead: "Endre eit regelsett og sjå verknaden før det blir teke i bruk. Alt skjer i nettlesaren; ingen passord blir lasta opp.",
+		DesStart: "Start frå", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
+		DesFields: "Regelsettet", DesProblems: "Problem", DesNoProblems: "Regelsettet er gyldig.",
+		DesTry: "Prøv eit passord", DesTryLabel: "Prøvepassord", DesCurrent: "Noverande", DesEdited: "Endra", DesPasses: "blir godteke", DesFails: "blir avvist",
+		DesBatch: "Mange passord", DesBatchLabel: "Passord, eitt per line (høgst 100 000)", DesBatchFile: "Eller vel ei fil", DesBatchRun: "Køyr", DesBatchCancel: "Avbryt",
+		DesBatchLimit: "Berre dei første 100 000 linene blir brukte.", DesPassRate: "Del godteke", DesChanged: "Endra utfall", DesHistogram: "Poengfordeling", DesTopRules: "Reglar som oftast blir brotne",
+		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenkje", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting blir lasta opp: passorda blir verande i denne fana.",
+		DesTierFrom: "Frå posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
+		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategoriar", DesBonusMinEach: "Minst av kvar", DesAddBonus: "Legg til bonus",
+		DesLoading: "Lastar regelmotoren …",
+	},
+	{ // en
+		LangName: "English", LangLabel: "Language", SkipLink: "Skip to content", NavLabel: "Main menu",
+		Tagline: "Password meter and password rules for Felles IAM",
+		NavHome: "Styrke", NavActivate: "Activate account", NavEmbed: "Embed the meter", NavDesigner: "Policy designer",
+		FooterVersion: "Default rules, version", FooterSource: "The rules follow Sikt's password policy for Felles IAM.",
+		NoScript:     "This page needs JavaScript. Turn it on, or contact your institution's IT help desk.",
+		HomeTitle:    "Styrke: strong passwords without composition rules",
+		HomeLead:     "Styrke helps you choose a password that is long, uncommon and yours alone, and shows as you type how many points each character earns.",
+		HomeWhat:     "Styrke is Sikt's password policy for Felles IAM in one codebase: the same rule code runs in the browser as WebAssembly and on the server, which always checks the password again.",
+		HomeHow:      "No required character types, no password hints, pasting allowed. Passwords from breached lists are rejected; only the first five characters of the password's SHA-1 sum leave the browser.",
+		HomeDefault:  "The default rules:",
+		HomeActivate: "Got an activation link? Open the link itself and it takes you to the activation page.",
+		HomeEmbed:    "For institution IT: embed the meter in your own pages.",
+		HomeDesigner: "For policy owners: try a change to the password rules before it goes live.",
+
+		ActTitle: "Activate your account", ActLoading: "Checking your link …",
+		ActMissingTitle: "The link is missing", ActMissing: "This page opens from the link you received by text message or e-mail. Open the whole link again; if that does not work, contact your institution's IT help desk.",
+		ActUnknownTitle: "Unknown link", ActUnknown: "We do not recognise this link. Check that you have the whole link, or ask your institution's IT help desk for a new one.",
+		ActExpiredTitle: "The link has expired", ActExpired: "Activation links only work for a short while. Ask your institution's IT help desk for a new link.",
+		ActUsedTitle: "The link has been used", ActUsed: "This link has already been used. If you set your password, you can log in. If not, ask the IT help desk for a new link.",
+		ActErrorTitle: "Something went wrong", ActError: "We could not reach the service. Check your connection and try again.", ActRetry: "Try again",
+		ActMismatchTitle: "This page is out of date", ActMismatch: "This page was built for another version of the password rules than the service uses. Reload the page; if that does not help, contact the IT help desk.",
+		ActDoneTitle: "Your password is set", ActDone: "Your account is activated. You can now log in with your username and the new password.",
+		ActLead:    "Choose a password for your account. Pasting one from a password manager is fine.",
+		ActAccount: "The account", ActUsername: "Username", ActName: "Name", ActInstitution: "Institution",
+		ActNew: "New password", ActConfirm: "Repeat the password", ActShow: "Show password", ActHide: "Hide password", ActSubmit: "Set password",
+		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
+		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",
+		ActTooMany: "Too many attempts. Wait a little and try again.",
+		ActNoMeter: "The strength meter could not start here. You can still set your password; the service checks it.",
+
+		EmbedTitle: "Embed the strength meter", EmbedLead: "Two lines of HTML give a password page the same meter and the same rules that Felles IAM uses. The meter attaches to an existing password field and never replaces it, so password managers and pasting keep working.",
+		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field:",
+		EmbedAttrTitle: "Attributes", EmbedAttrName: "Attribute", EmbedAttrWhat: "What it does",
+		EmbedAttrs: [][2]string{
+			{"for", "The id of the password field (<input type=\"password\">) to measure. Required."},
+			{"policy", "The institution's policy; the default is Felles IAM's default rules."},
+			{"lang", "The language: nb, nn or en. The default is the page's lang attribute."},
+			{"username", "The username, so that a password containing it is rejected."},
+			{"name", "The person's name, for the same reason."},
+			{"username-input", "The id of a field holding the username, instead of username."},
+			{"name-input", "The id of a field holding the name, instead of name."},
+			{"base", "The base URL of the breach range API. The default is https://api.pwnedpasswords.com."},
+		},
+		EmbedEventTitle: "Event", EmbedEvent: "The meter dispatches styrke-change whenever the verdict changes. Its detail has these fields (never the password):",
+		EmbedEventFields: [][2]string{
+			{"ok", "true when the password meets every rule."},
+			{"score", "The score."},
+			{"threshold", "The policy's passing score."},
+			{"rules", "The rules broken, as codes (too_short, weak, breached …)."},
+		},
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "The page that embeds the meter must allow WebAssembly and requests to the breach service. Add this to the page's own policy:",
+		EmbedCORS:      "Files under /assets/ are sent with Access-Control-Allow-Origin: *, so they load from another origin. The meter is only advice: your server must check the password again (POST /api/validate).",
+		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",
+		EmbedPinTitle: "Versioned URLs", EmbedPin: "The file names hold a hash of the content and never change. Point at these to pin a version; the integrity value ensures the content is the same.",
+		EmbedPinFile: "File", EmbedPinIntegrity: "Integrity",
+		EmbedServerTitle: "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name}. The answer is the same result the meter shows.",
+
+		DesTitle: "Policy designer", DesLead: "Change a policy and see its effect before it goes live. Everything happens in the browser; no password is uploaded.",
+		DesStart: "Start from", DesStartPaste: "Or paste JSON", DesLoad: "Load", DesPasteLabel: "Policy as JSON", DesApplyJSON: "Use JSON",
+		DesFields: "The policy", DesProblems: "Problems", DesNoProblems: "The policy is valid.",
+		DesTry: "Try a password", DesTryLabel: "Trial password", DesCurrent: "Current", DesEdited: "Edited", DesPasses: "accepted", DesFails: "rejected",
+		DesBatch: "Many passwords", DesBatchLabel: "Passwords, one per line (at most 100,000)", DesBatchFile: "Or choose a file", DesBatchRun: "Run", DesBatchCancel: "Cancel",
+		DesBatchLimit: "Only the first 100,000 lines are used.", DesPassRate: "Pass rate", DesChanged: "Changed verdicts", DesHistogram: "Score histogram", DesTopRules: "Rules failed most",
+		DesExport: "Export", DesDownload: "Download JSON", DesCopy: "Copy JSON", DesShare: "Copy shareable link", DesCopied: "Copied.", DesNothingUploaded: "Nothing is uploaded: the passwords stay in this tab.",
+		DesTierFrom: "From position", DesTierPoints: "Points", DesTierFloor: "Round down", DesAddTier: "Add tier", DesRemove: "Remove",
+		DesBonusPoints: "Bonus points", DesBonusCategories: "Categories", DesBonusMinEach: "At least of each", DesAddBonus: "Add bonus",
+		DesLoading: "Loading the rule engine …",
+	},
+}
