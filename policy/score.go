@@ -45,12 +45,14 @@ func categorize(r rune, mode string) Category {
 		}
 		return catSpecial
 	}
+	// IsUpper, IsLower and IsDigit are exactly Lu, Ll and Nd, with a table
+	// lookup for Latin-1.
 	switch {
-	case unicode.Is(unicode.Lu, r):
+	case unicode.IsUpper(r):
 		return catUpper
-	case unicode.Is(unicode.Ll, r):
+	case unicode.IsLower(r):
 		return catLower
-	case unicode.Is(unicode.Nd, r):
+	case unicode.IsDigit(r):
 		return catDigit
 	}
 	return catSpecial
@@ -120,23 +122,13 @@ func score(password string, rules ScoreRules) scoreState {
 	tierSum := 0.0   // points earned in the current tier so far
 	lastInTier := -1 // index of the last scoring char in the current tier
 
-	closeTier := func() {
-		if tier >= 0 && tiers[tier].Floor && lastInTier >= 0 {
-			floored := math.Floor(tierSum)
-			st.chars[lastInTier].Points -= tierSum - floored
-			tierSum = floored
-		}
-		st.sum += tierSum
-		tierSum = 0
-		lastInTier = -1
-	}
 
 	prev := rune(-1)
 	pos := 0
 	for _, r := range password {
 		pos++
 		for pos >= nextFrom {
-			closeTier()
+			st.closeTier(tiers, tier, &tierSum, &lastInTier)
 			tier++
 			if tier+1 < len(tiers) {
 				nextFrom = tiers[tier+1].From
@@ -176,7 +168,7 @@ func score(password string, rules ScoreRules) scoreState {
 		}
 		prev = r
 	}
-	closeTier()
+	st.closeTier(tiers, tier, &tierSum, &lastInTier)
 
 	for _, b := range rules.Bonus {
 		met := 0
@@ -191,6 +183,19 @@ func score(password string, rules ScoreRules) scoreState {
 		}
 	}
 	return st
+}
+
+// closeTier adds the finished tier's points to the sum, flooring them first
+// when the tier says so (the last scoring character absorbs the difference).
+func (st *scoreState) closeTier(tiers []Tier, tier int, tierSum *float64, lastInTier *int) {
+	if tier >= 0 && tiers[tier].Floor && *lastInTier >= 0 {
+		floored := math.Floor(*tierSum)
+		st.chars[*lastInTier].Points -= *tierSum - floored
+		*tierSum = floored
+	}
+	st.sum += *tierSum
+	*tierSum = 0
+	*lastInTier = -1
 }
 
 // Score returns the strength score of password under rules: the sum of every
