@@ -122,7 +122,6 @@ func score(password string, rules ScoreRules) scoreState {
 	tierSum := 0.0   // points earned in the current tier so far
 	lastInTier := -1 // index of the last scoring char in the current tier
 
-
 	prev := rune(-1)
 	pos := 0
 	for _, r := range password {
