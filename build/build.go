@@ -35,6 +35,17 @@ import (
 	"github.com/styrke-iam/styrke/site/webheaders"
 )
 
+// Errors a build can wrap.
+var (
+	// ErrNoOutput: Config.Out is empty.
+	ErrNoOutput = errors.New("no output directory")
+	// ErrMeterMissing: the meter's script or its named files are not
+	// where the build expects them (and StubWasm is off).
+	ErrMeterMissing = errors.New("meter not found")
+	// ErrForeignOutput: Out is a non-empty directory that no build wrote.
+	ErrForeignOutput = errors.New("output directory is not an earlier build")
+)
+
 // Config says what to build and where.
 type Config struct {
 	// Out is the output directory. It is removed and rewritten; Build
@@ -115,7 +126,7 @@ type builder struct {
 // Build writes the site to cfg.Out and returns its manifest.
 func Build(ctx context.Context, cfg Config) (*Manifest, error) {
 	if cfg.Out == "" {
-		return nil, errors.New("no output directory")
+		return nil, ErrNoOutput
 	}
 	if cfg.Root == "" {
 		root, err := moduleRoot()
@@ -227,7 +238,7 @@ func (b *builder) meter(ctx context.Context) error {
 	} else {
 		meterJS, err = os.ReadFile(filepath.Join(b.cfg.Root, "wasm", "styrke-meter.js"))
 		if err != nil {
-			return fmt.Errorf("the meter's script (run with the wasm/ package present): %w", err)
+			return fmt.Errorf("%w: the meter's script wasm/styrke-meter.js: %w", ErrMeterMissing, err)
 		}
 		if module, err = buildWasm(ctx, b.cfg.Root); err != nil {
 			return err
@@ -245,7 +256,7 @@ func (b *builder) meter(ctx context.Context) error {
 	} {
 		re := regexp.MustCompile(`(["'])(?:\./)?` + regexp.QuoteMeta(r.from) + `(["'])`)
 		if !re.Match(meterJS) {
-			return fmt.Errorf("styrke-meter.js no longer names %q as a string literal; the build cannot fingerprint it", r.from)
+			return fmt.Errorf("%w: styrke-meter.js no longer names %q as a string literal; the build cannot fingerprint it", ErrMeterMissing, r.from)
 		}
 		meterJS = re.ReplaceAll(meterJS, []byte("${1}"+r.to+"${2}"))
 	}
@@ -422,7 +433,7 @@ func (b *builder) write(ctx context.Context) error {
 	out := b.cfg.Out
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
-			return fmt.Errorf("%s is not empty and holds no manifest.json: refusing to replace it", out)
+			return fmt.Errorf("%w: %s is not empty and holds no manifest.json; refusing to replace it", ErrForeignOutput, out)
 		}
 	}
 	if err := os.RemoveAll(out); err != nil {
