@@ -17,9 +17,13 @@ var (
 	// ErrGone: the activation exists but is used, expired or dead after too
 	// many failed attempts.
 	ErrGone = errors.New("store: activation used, expired or locked")
+	// ErrExists: CreateActivation was given a token hash that is already
+	// stored.
+	ErrExists = errors.New("store: activation already exists")
 )
 
-// Activation is one single-use account-claim link for a person.
+// Activation is one single-use account-claim link for a person. Times are
+// stored with microsecond precision and read back in UTC.
 type Activation struct {
 	TokenHash   []byte // SHA-256 of the token; the token itself is never stored
 	Username    string
@@ -34,7 +38,8 @@ type Activation struct {
 // Store is the backend's storage. Implementations are safe for concurrent
 // use; every method honours ctx.
 type Store interface {
-	// CreateActivation stores a new activation.
+	// CreateActivation stores a new activation (ErrExists if one with the
+	// same token hash exists). UsedAt and Failures are stored as given.
 	CreateActivation(ctx context.Context, a Activation) error
 	// Activation returns the activation with this token hash, whatever its
 	// state (ErrNotFound if none); callers check UsedAt/ExpiresAt/Failures.
@@ -47,7 +52,11 @@ type Store interface {
 	// activation is unused, unexpired at now and has fewer than maxFailures
 	// failures; then it marks it used, sets the account's password, pushes
 	// the hash onto the history and keeps only the newest keep entries.
-	// Of two concurrent calls for one token exactly one succeeds.
+	// Of two concurrent calls for one token exactly one succeeds. It returns
+	// ErrNotFound for an unknown token hash. maxFailures <= 0 means no limit;
+	// keep <= 0 keeps no history (the account's password is still set).
+	// Encoded hashes longer than 512 bytes are refused by the database, and
+	// the whole transaction with them.
 	Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) error
 	// RecordFailure counts one failed complete attempt and returns the new
 	// count (ErrNotFound if no such activation).

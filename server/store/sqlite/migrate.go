@@ -1,0 +1,103 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// migration is one schema version. Migrations are append-only: never edit
+// one that has shipped, add the next version.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+var migrations = []migration{
+	{1, "activations, accounts, password history", `
+CREATE TABLE activations (
+	token_hash  BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+	username    TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	institution TEXT NOT NULL,
+	created_at  INTEGER NOT NULL,
+	expires_at  INTEGER NOT NULL,
+	used_at     INTEGER,
+	failures    INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0)
+);
+CREATE TABLE accounts (
+	username      TEXT PRIMARY KEY,
+	password_hash TEXT NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 512),
+	updated_at    INTEGER NOT NULL,
+	seq           INTEGER NOT NULL
+);
+CREATE TABLE password_history (
+	username   TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+	seq        INTEGER NOT NULL,
+	hash       TEXT NOT NULL CHECK (length(hash) BETWEEN 1 AND 512),
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (username, seq)
+) WITHOUT ROWID;
+`},
+}
+
+// SchemaVersion is the schema version this package migrates to.
+var SchemaVersion = migrations[len(migrations)-1].version
+
+// migrate applies the migrations the database lacks, each in its own
+// IMMEDIATE transaction together with its schema_migrations row, so that a
+// crash leaves a version either wholly applied or not at all, and processes
+// opening one file at once apply each version once.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return err
+	}
+	var newest sql.NullInt64
+	if err := s.w.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&newest); err != nil {
+		return err
+	}
+	if newest.Int64 > int64(SchemaVersion) {
+		return fmt.Errorf("database schema version %d is newer than this program's %d", newest.Int64, SchemaVersion)
+	}
+	for _, m := range migrations {
+		if err := s.apply(ctx, m); err != nil {
+			return fmt.Errorf("version %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, m migration) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations WHERE version = ?`, m.version).Scan(&one)
+	if err == nil {
+		return tx.Rollback() // already applied
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, time.Now().UnixMicro()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,275 @@
+// Package sqlite is the default store.Store: one SQLite file, through the
+// pure-Go modernc.org/sqlite driver (no cgo).
+//
+// The file runs in WAL mode with foreign keys on, synchronous=FULL and a busy
+// timeout. Writes go through one connection and every write transaction
+// begins IMMEDIATE, so writers queue instead of failing with SQLITE_BUSY,
+// in this process and against other processes on the same file (the CLI's
+// `activation create` while the server runs); reads use a separate pool and
+// never wait for writers. Schema migrations run at Open.
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Scheme is the DSN prefix this package handles: "sqlite:PATH".
+const Scheme = "sqlite:"
+
+// BusyTimeout is how long a connection waits for another process's write
+// lock before failing.
+const BusyTimeout = 10 * time.Second
+
+// ParseDSN returns the file path of a "sqlite:PATH" DSN (also accepted:
+// "sqlite://PATH" with PATH absolute, as in "sqlite:///var/lib/styrke.db").
+// ok is false if dsn does not start with "sqlite:" or names no path.
+func ParseDSN(dsn string) (path string, ok bool) {
+	rest, ok := strings.CutPrefix(dsn, Scheme)
+	if !ok {
+		return "", false
+	}
+	if p, ok := strings.CutPrefix(rest, "//"); ok {
+		rest = p
+	}
+	return rest, rest != ""
+}
+
+// Store is a store.Store on one SQLite file. Its zero value is not usable;
+// call Open.
+type Store struct {
+	w, r      *sql.DB // w: one connection for writes; r: reads
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating it and its directory if needed) the SQLite database
+// at path and migrates its schema to the current version. The path must not
+// contain '?' or '#'.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
+		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create directory: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	dsn := path + "?" + q.Encode() // a plain name: SQLite sees path as is
+
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &Store{w: w, r: r}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// micros converts t to the stored form: microseconds since the Unix epoch.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func isConstraint(err error, code int) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == code
+}
+
+// CreateActivation implements store.Store.
+func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error {
+	if len(a.TokenHash) != sha256.Size {
+		return fmt.Errorf("sqlite: create activation: token hash is %d bytes, want %d", len(a.TokenHash), sha256.Size)
+	}
+	var used sql.NullInt64
+	if a.UsedAt != nil {
+		used = sql.NullInt64{Int64: micros(*a.UsedAt), Valid: true}
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO activations
+		(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), used, a.Failures)
+	if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return fmt.Errorf("sqlite: create activation: %w", store.ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create activation: %w", err)
+	}
+	return nil
+}
+
+// Activation implements store.Store.
+func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
+	var (
+		a                store.Activation
+		created, expires int64
+		used             sql.NullInt64
+	)
+	err := s.r.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures
+		FROM activations WHERE token_hash = ?`, tokenHash).
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Activation{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Activation{}, fmt.Errorf("sqlite: activation: %w", err)
+	}
+	a.CreatedAt, a.ExpiresAt = fromMicros(created), fromMicros(expires)
+	if used.Valid {
+		u := fromMicros(used.Int64)
+		a.UsedAt = &u
+	}
+	return a, nil
+}
+
+// History implements store.Store.
+func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT hash FROM password_history
+		WHERE username = ? ORDER BY seq DESC LIMIT ?`, username, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: history: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, fmt.Errorf("sqlite: history: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: history: %w", err)
+	}
+	return out, nil
+}
+
+// Complete implements store.Store. The transaction begins IMMEDIATE, so it
+// holds the write lock from its first statement and of two concurrent calls
+// the second sees the first's result.
+func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: complete: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	nowUS := micros(now)
+	var username string
+	err = tx.QueryRowContext(ctx, `UPDATE activations SET used_at = ?
+		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND (? <= 0 OR failures < ?)
+		RETURNING username`, nowUS, tokenHash, nowUS, maxFailures, maxFailures).Scan(&username)
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM activations WHERE token_hash = ?`, tokenHash).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: complete: %w", err)
+		}
+		return store.ErrGone
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: complete: consume activation: %w", err)
+	}
+	var seq int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
+		VALUES (?, ?, ?, 1)
+		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+			updated_at = excluded.updated_at, seq = accounts.seq + 1
+		RETURNING seq`, username, encodedHash, nowUS).Scan(&seq)
+	if err != nil {
+		return fmt.Errorf("sqlite: complete: set password: %w", err)
+	}
+	if keep > 0 {
+		if _, err = tx.ExecContext(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
+			VALUES (?, ?, ?, ?)`, username, seq, encodedHash, nowUS); err != nil {
+			return fmt.Errorf("sqlite: complete: push history: %w", err)
+		}
+	}
+	if _, err = tx.ExecContext(ctx, `DELETE FROM password_history WHERE username = ? AND seq <= ?`,
+		username, seq-int64(max(keep, 0))); err != nil {
+		return fmt.Errorf("sqlite: complete: trim history: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: complete: commit: %w", err)
+	}
+	return nil
+}
+
+// RecordFailure implements store.Store.
+func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error) {
+	var n int
+	err := s.w.QueryRowContext(ctx, `UPDATE activations SET failures = failures + 1
+		WHERE token_hash = ? RETURNING failures`, tokenHash).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: record failure: %w", err)
+	}
+	return n, nil
+}
+
+// Ping implements store.Store: it runs a query on the read pool.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close implements store.Store. Calls after the first return its result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
+	})
+	return s.closeErr
+}

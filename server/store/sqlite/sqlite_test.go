@@ -1,0 +1,138 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/storetest"
+)
+
+func open(t *testing.T) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, open)
+}
+
+func TestParseDSN(t *testing.T) {
+	tests := []struct {
+		name, dsn, want string
+	}{
+		{"relative", "sqlite:data/styrke.db", "data/styrke.db"},
+		{"absolute", "sqlite:/var/lib/styrke/styrke.db", "/var/lib/styrke/styrke.db"},
+		{"url form", "sqlite:///var/lib/styrke.db", "/var/lib/styrke.db"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := sqlite.ParseDSN(tt.dsn)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestParseDSNRefused(t *testing.T) {
+	for _, dsn := range []string{"", "sqlite:", "sqlite://", "postgres://localhost/db", "data/styrke.db", "SQLITE:x"} {
+		t.Run(dsn, func(t *testing.T) {
+			_, ok := sqlite.ParseDSN(dsn)
+			assert.False(t, ok)
+		})
+	}
+}
+
+func TestOpenRefused(t *testing.T) {
+	dir := t.TempDir()
+	for name, path := range map[string]string{
+		"empty":     "",
+		"memory":    ":memory:",
+		"query":     filepath.Join(dir, "x.db?mode=ro"),
+		"fragment":  filepath.Join(dir, "x.db#x"),
+		"directory": dir,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := sqlite.Open(t.Context(), path)
+			if err == nil {
+				s.Close()
+			}
+			assert.Error(t, err)
+		})
+	}
+}
+
+// TestReopen checks the data and schema survive Close and Open, and that
+// migrating an up-to-date file is a no-op.
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "dir", "styrke.db")
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	a := storetest.NewActivation("reopen", "kari", time.Hour)
+	require.NoError(t, s.CreateActivation(t.Context(), a))
+	require.NoError(t, s.Complete(t.Context(), a.TokenHash, storetest.T0, storetest.EncodedHash(1), 5, 10))
+	require.NoError(t, s.Close())
+
+	s, err = sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	defer s.Close()
+	h, err := s.History(t.Context(), "kari", 5)
+	require.NoError(t, err)
+	assert.Equal(t, []string{storetest.EncodedHash(1)}, h)
+}
+
+// TestConcurrentOpen opens one new file from several goroutines at once, as
+// several processes starting together would: each migration applies once.
+func TestConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := sqlite.Open(context.Background(), path)
+			if err == nil {
+				err = s.Ping(context.Background())
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "opener %d", i)
+	}
+}
+
+// BenchmarkComplete measures one Complete (consume the token, set the
+// password, push and trim the history) on a file, including the
+// CreateActivation that makes its token; Argon2id is excluded: the hash is
+// precomputed.
+func BenchmarkComplete(b *testing.B) {
+	s, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "styrke.db"))
+	require.NoError(b, err)
+	defer s.Close()
+	ctx := b.Context()
+	hash := storetest.EncodedHash(1)
+	i := 0
+	for b.Loop() {
+		i++
+		a := storetest.NewActivation(strconv.Itoa(i), "kari", time.Hour)
+		if err := s.CreateActivation(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Complete(ctx, a.TokenHash, storetest.T0, hash, 5, 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
