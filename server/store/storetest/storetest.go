@@ -66,7 +66,8 @@ func NewActivation(token, username string, ttl time.Duration) store.Activation {
 	}
 }
 
-// Run runs the whole suite against stores made by open.
+// Run runs the whole suite against stores made by open, its tests in
+// parallel (open must be safe for concurrent use).
 func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
@@ -88,7 +89,10 @@ func Run(t *testing.T, open Opener) {
 		{"ContextCancelled", testContextCancelled},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // every test has a store of its own
+			tt.fn(t, open)
+		})
 	}
 }
 

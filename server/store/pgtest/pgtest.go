@@ -1,0 +1,313 @@
+// Package pgtest starts a real, throwaway PostgreSQL server for tests: initdb
+// into a temporary directory, the server on a free loopback port with its
+// unix socket in that directory, a fresh database per test, and everything
+// removed when the server stops. When the test binary runs as root the server
+// runs as the "postgres" user (initdb refuses root).
+//
+// Use one server per test package, from TestMain:
+//
+//	var pg *pgtest.Server
+//
+//	func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
+//
+// and pg.Database(t) in each test for the DSN of a new, empty database.
+//
+// If the PostgreSQL binaries are missing, Start fails (it never skips):
+// `make deps` (scripts/deps.sh) installs Debian's postgresql package.
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// StartTimeout bounds initdb plus the server's start-up.
+const StartTimeout = 60 * time.Second
+
+// Server is a running throwaway PostgreSQL server.
+type Server struct {
+	dir   string // temporary directory: data/ and the unix socket
+	port  int
+	cmd   *exec.Cmd
+	done  chan struct{} // closed when the server process has exited
+	werr  error         // its exit status, valid after done
+	seq   atomic.Int64  // database name counter
+	admin string        // DSN of the postgres database
+}
+
+// ErrNoBinaries is returned (wrapped) by Start when initdb or postgres is not
+// installed.
+var ErrNoBinaries = errors.New("pgtest: PostgreSQL server binaries (initdb, postgres) not found; run `make deps` (scripts/deps.sh installs Debian's postgresql package)")
+
+// BinDir finds the directory holding initdb and postgres: $PATH, then
+// `pg_config --bindir`, then the newest /usr/lib/postgresql/*/bin.
+func BinDir() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		if dir := filepath.Dir(p); exists(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
+	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+		dir := strings.TrimSpace(string(out))
+		if exists(filepath.Join(dir, "initdb")) && exists(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
+	for _, dir := range dirs {
+		if exists(filepath.Join(dir, "initdb")) && exists(filepath.Join(dir, "postgres")) {
+			return dir, nil
+		}
+	}
+	return "", ErrNoBinaries
+}
+
+func version(bindir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(bindir)))
+	return n
+}
+
+func exists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
+}
+
+// Start initialises and starts a server. The caller must Stop it.
+func Start() (*Server, error) {
+	bin, err := BinDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "styrke-pgtest-")
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: %w", err)
+	}
+	s := &Server{dir: dir}
+	cred, err := credential(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+	defer cancel()
+
+	data := filepath.Join(dir, "data")
+	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"),
+		"-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+	initdb.SysProcAttr = sysProcAttr(cred)
+	initdb.Env = append(os.Environ(), "LC_ALL=C")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pgtest: initdb: %w\n%s", err, out)
+	}
+	// A free port can be taken between our probe and the server's bind:
+	// try a few.
+	for attempt := 0; ; attempt++ {
+		if err = s.start(ctx, bin, data, cred); err == nil {
+			return s, nil
+		}
+		if attempt == 2 || ctx.Err() != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (s *Server) start(ctx context.Context, bin, data string, cred *syscall.Credential) error {
+	port, err := freePort()
+	if err != nil {
+		return fmt.Errorf("pgtest: free port: %w", err)
+	}
+	s.port = port
+	logf, err := os.Create(filepath.Join(s.dir, "server.log"))
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	defer logf.Close()
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data,
+		"-p", strconv.Itoa(port), "-k", s.dir,
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=200", "-c", "shared_buffers=32MB",
+		"-c", "log_min_messages=warning", "-c", "logging_collector=off")
+	cmd.SysProcAttr = sysProcAttr(cred)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("pgtest: start postgres: %w", err)
+	}
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	go func() { s.werr = cmd.Wait(); close(s.done) }()
+	s.admin = s.DSN("postgres")
+
+	// Poll until the server accepts connections, it exits, or time runs out.
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		c, err := pgx.Connect(ctx, s.admin)
+		if err == nil {
+			c.Close(ctx)
+			return nil
+		}
+		select {
+		case <-s.done:
+			log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
+			return fmt.Errorf("pgtest: postgres exited: %v\n%s", s.werr, log)
+		case <-ctx.Done():
+			s.kill()
+			return fmt.Errorf("pgtest: postgres not ready after %v: %w", StartTimeout, err)
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) kill() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// DSN returns the URL of database db on the server, as user postgres over
+// TCP on loopback.
+func (s *Server) DSN(db string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, db)
+}
+
+// Port is the server's loopback TCP port.
+func (s *Server) Port() int { return s.port }
+
+// CreateDatabase creates a new, empty database and returns its DSN.
+func (s *Server) CreateDatabase(ctx context.Context) (string, error) {
+	name := fmt.Sprintf("test_%d_%d", os.Getpid(), s.seq.Add(1))
+	c, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return "", fmt.Errorf("pgtest: connect: %w", err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 STRATEGY wal_log"); err != nil {
+		return "", fmt.Errorf("pgtest: create database: %w", err)
+	}
+	return s.DSN(name), nil
+}
+
+// DropDatabase drops the database a DSN from CreateDatabase names,
+// disconnecting its sessions.
+func (s *Server) DropDatabase(ctx context.Context, dsn string) error {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	c, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return fmt.Errorf("pgtest: connect: %w", err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{cfg.Database}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("pgtest: drop database: %w", err)
+	}
+	return nil
+}
+
+// Database creates a new, empty database for t, drops it when t ends, and
+// returns its DSN.
+func (s *Server) Database(t testing.TB) string {
+	t.Helper()
+	dsn, err := s.CreateDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.DropDatabase(context.Background(), dsn); err != nil {
+			t.Error(err)
+		}
+	})
+	return dsn
+}
+
+// Stop shuts the server down (fast shutdown, then kill after 10 s) and
+// removes its directory.
+func (s *Server) Stop() error {
+	var err error
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGINT)
+		t := time.NewTimer(10 * time.Second)
+		select {
+		case <-s.done:
+			t.Stop()
+		case <-t.C:
+			s.kill()
+			err = errors.New("pgtest: postgres did not stop in 10s; killed")
+		}
+	}
+	return errors.Join(err, os.RemoveAll(s.dir))
+}
+
+// Main starts a server, stores it in *srv, runs the tests and stops the
+// server; it returns the exit code for os.Exit. When the server cannot start
+// it prints why and returns 1: tests fail rather than skip.
+func Main(m *testing.M, srv **Server) int {
+	s, err := Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*srv = s
+	code := m.Run()
+	if err := s.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// credential returns the credential to run PostgreSQL with: nil when not
+// root; as root, the "postgres" user's, after handing dir to it.
+func credential(dir string) (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: running as root, and initdb refuses root, but there is no postgres user to run it as (%w); `make deps` installs the postgresql package, which creates it", err)
+	}
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("pgtest: postgres user ids: %w", err)
+	}
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return nil, fmt.Errorf("pgtest: %w", err)
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}

@@ -1,0 +1,62 @@
+package pgtest_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store/pgtest"
+)
+
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
+
+func TestBinDir(t *testing.T) {
+	dir, err := pgtest.BinDir()
+	require.NoError(t, err)
+	for _, name := range []string{"initdb", "postgres"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		require.NoError(t, err, name)
+		assert.NotZero(t, fi.Mode()&0o111, "%s is not executable", name)
+	}
+}
+
+// TestDatabase checks each test gets its own empty database.
+func TestDatabase(t *testing.T) {
+	a, b := pg.Database(t), pg.Database(t)
+	require.NotEqual(t, a, b)
+
+	ca, err := pgx.Connect(t.Context(), a)
+	require.NoError(t, err)
+	defer ca.Close(t.Context())
+	_, err = ca.Exec(t.Context(), `CREATE TABLE only_in_a (x int)`)
+	require.NoError(t, err)
+
+	cb, err := pgx.Connect(t.Context(), b)
+	require.NoError(t, err)
+	defer cb.Close(t.Context())
+	var n int
+	require.NoError(t, cb.QueryRow(t.Context(), `SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'`).Scan(&n))
+	assert.Equal(t, 0, n)
+
+	var addr string
+	require.NoError(t, ca.QueryRow(t.Context(), `SELECT host(inet_server_addr())`).Scan(&addr))
+	assert.Equal(t, "127.0.0.1", addr, "the server listens on loopback")
+}
+
+func TestDropDatabase(t *testing.T) {
+	dsn, err := pg.CreateDatabase(t.Context())
+	require.NoError(t, err)
+	c, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	defer c.Close(t.Context())
+
+	require.NoError(t, pg.DropDatabase(t.Context(), dsn), "drop with a session open")
+	_, err = pgx.Connect(t.Context(), dsn)
+	assert.Error(t, err, "connect to a dropped database")
+}

@@ -1,0 +1,102 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// migration is one schema version. Migrations are append-only: never edit
+// one that has shipped, add the next version.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+var migrations = []migration{
+	{1, "activations, accounts, password history", `
+CREATE TABLE activations (
+	token_hash  bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+	username    text NOT NULL,
+	name        text NOT NULL,
+	institution text NOT NULL,
+	created_at  timestamptz NOT NULL,
+	expires_at  timestamptz NOT NULL,
+	used_at     timestamptz,
+	failures    integer NOT NULL DEFAULT 0 CHECK (failures >= 0)
+);
+CREATE TABLE accounts (
+	username      text PRIMARY KEY,
+	password_hash text NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 512),
+	updated_at    timestamptz NOT NULL,
+	seq           bigint NOT NULL
+);
+CREATE TABLE password_history (
+	username   text NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+	seq        bigint NOT NULL,
+	hash       text NOT NULL CHECK (length(hash) BETWEEN 1 AND 512),
+	created_at timestamptz NOT NULL,
+	PRIMARY KEY (username, seq)
+);
+`},
+}
+
+// SchemaVersion is the schema version this package migrates to.
+var SchemaVersion = migrations[len(migrations)-1].version
+
+// migrateLock is the pg_advisory_lock key that serialises migrations of
+// one database ("styrke" in ASCII).
+const migrateLock = 0x737479726b65
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction together with its schema_migrations row, holding a session
+// advisory lock throughout so that instances starting at once apply each
+// version exactly once.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
+		return err
+	}
+	defer func() {
+		// On a broken connection the unlock fails; the session's end
+		// releases the lock then, so hand the connection back closed.
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrateLock)); err != nil {
+			conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+	}()
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer PRIMARY KEY,
+		name       text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`); err != nil {
+		return err
+	}
+	var newest int
+	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return err
+	}
+	if newest > SchemaVersion {
+		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
+	}
+	for _, m := range migrations {
+		if m.version <= newest {
+			continue
+		}
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+			return err
+		}); err != nil {
+			return fmt.Errorf("version %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}

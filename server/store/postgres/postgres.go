@@ -1,0 +1,216 @@
+// Package postgres is the store.Store for more than one machine: PostgreSQL
+// through pgx (pgxpool). Use it when several instances sit behind a load
+// balancer or run serverless, where a local SQLite file does not survive.
+//
+// Complete runs in one READ COMMITTED transaction whose first statement is a
+// conditional UPDATE of the activation row: a concurrent Complete of the same
+// token blocks on that row and, once the first commits, re-checks the
+// condition and finds the token used. Schema migrations run at Open under an
+// advisory lock, so instances may start at once.
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// IsDSN reports whether dsn is a PostgreSQL URL ("postgres://..." or
+// "postgresql://...").
+func IsDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Store is a store.Store on a PostgreSQL database. Its zero value is not
+// usable; call Open.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at dsn (a postgres:// URL; pool settings
+// such as pool_max_conns may be given in it), checks it is reachable and
+// migrates its schema to the current version.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if !IsDSN(dsn) {
+		return nil, errors.New("postgres: DSN is not a postgres:// URL")
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The error may quote the DSN, password included: do not wrap it.
+		return nil, errors.New("postgres: cannot parse DSN")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return s, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// ts normalises a time to what timestamptz stores: microseconds, UTC.
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// CreateActivation implements store.Store.
+func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error {
+	if len(a.TokenHash) != sha256.Size {
+		return fmt.Errorf("postgres: create activation: token hash is %d bytes, want %d", len(a.TokenHash), sha256.Size)
+	}
+	var used *time.Time
+	if a.UsedAt != nil {
+		u := ts(*a.UsedAt)
+		used = &u
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO activations
+		(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), used, a.Failures)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("postgres: create activation: %w", store.ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: create activation: %w", err)
+	}
+	return nil
+}
+
+// Activation implements store.Store.
+func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
+	var a store.Activation
+	err := s.pool.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures
+		FROM activations WHERE token_hash = $1`, tokenHash).
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Activation{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Activation{}, fmt.Errorf("postgres: activation: %w", err)
+	}
+	a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
+	if a.UsedAt != nil {
+		u := a.UsedAt.UTC()
+		a.UsedAt = &u
+	}
+	return a, nil
+}
+
+// History implements store.Store.
+func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT hash FROM password_history
+		WHERE username = $1 ORDER BY seq DESC LIMIT $2`, username, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: history: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: history: %w", err)
+	}
+	return out, nil
+}
+
+// Complete implements store.Store.
+func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) error {
+	now = ts(now)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var username string
+		err := tx.QueryRow(ctx, `UPDATE activations SET used_at = $1
+			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND ($3 <= 0 OR failures < $3)
+			RETURNING username`, now, tokenHash, maxFailures).Scan(&username)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM activations WHERE token_hash = $1)`,
+				tokenHash).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				return store.ErrNotFound
+			}
+			return store.ErrGone
+		}
+		if err != nil {
+			return fmt.Errorf("consume activation: %w", err)
+		}
+		// The upsert locks the account row, so concurrent Completes for
+		// one account number their history entries one after the other.
+		var seq int64
+		if err := tx.QueryRow(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
+			VALUES ($1, $2, $3, 1)
+			ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+				updated_at = excluded.updated_at, seq = accounts.seq + 1
+			RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if keep > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
+				VALUES ($1, $2, $3, $4)`, username, seq, encodedHash, now); err != nil {
+				return fmt.Errorf("push history: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM password_history WHERE username = $1 AND seq <= $2`,
+			username, seq-int64(max(keep, 0))); err != nil {
+			return fmt.Errorf("trim history: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: complete: %w", err)
+	}
+	return nil
+}
+
+// RecordFailure implements store.Store.
+func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `UPDATE activations SET failures = failures + 1
+		WHERE token_hash = $1 RETURNING failures`, tokenHash).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, store.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: record failure: %w", err)
+	}
+	return n, nil
+}
+
+// Ping implements store.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close implements store.Store; it waits for connections in use to be
+// returned. Calling it again does nothing.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}

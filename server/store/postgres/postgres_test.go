@@ -1,0 +1,141 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/pgtest"
+	"github.com/styrke-iam/styrke/server/store/postgres"
+	"github.com/styrke-iam/styrke/server/store/storetest"
+)
+
+// pg is the package's one PostgreSQL server.
+var pg *pgtest.Server
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
+
+func open(t *testing.T) store.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), pg.Database(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, open)
+}
+
+func TestIsDSN(t *testing.T) {
+	tests := []struct {
+		dsn  string
+		want bool
+	}{
+		{"postgres://u@localhost/db", true},
+		{"postgresql://u@localhost:5432/db?sslmode=disable", true},
+		{"sqlite:data/styrke.db", false},
+		{"host=localhost dbname=x", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dsn, func(t *testing.T) {
+			assert.Equal(t, tt.want, postgres.IsDSN(tt.dsn))
+		})
+	}
+}
+
+func TestOpenRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	tests := []struct {
+		name, dsn string
+	}{
+		{"not a URL", "host=localhost"},
+		{"bad URL", "postgres://u:secret@[::1"},
+		{"no such database", pg.DSN("does_not_exist")},
+		{"nothing listening", "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := postgres.Open(ctx, tt.dsn)
+			if err == nil {
+				s.Close()
+			}
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "secret", "the error must not echo the DSN's password")
+		})
+	}
+}
+
+// TestConcurrentOpen starts several instances on one new database at once:
+// the advisory lock lets each migration apply once and all of them open.
+func TestConcurrentOpen(t *testing.T) {
+	dsn := pg.Database(t)
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			s, err := postgres.Open(context.Background(), dsn)
+			if err == nil {
+				err = s.Ping(context.Background())
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "instance %d", i)
+	}
+}
+
+// TestReopen checks data survives Close and Open and that migrating an
+// up-to-date database is a no-op.
+func TestReopen(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	a := storetest.NewActivation("reopen", "kari", time.Hour)
+	require.NoError(t, s.CreateActivation(t.Context(), a))
+	require.NoError(t, s.Complete(t.Context(), a.TokenHash, storetest.T0, storetest.EncodedHash(1), 5, 10))
+	require.NoError(t, s.Close())
+
+	s, err = postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer s.Close()
+	h, err := s.History(t.Context(), "kari", 5)
+	require.NoError(t, err)
+	assert.Equal(t, []string{storetest.EncodedHash(1)}, h)
+}
+
+// BenchmarkComplete measures one Complete (consume the token, set the
+// password, push and trim the history), including the CreateActivation that
+// makes its token, against the pgtest server (fsync off); Argon2id is
+// excluded: the hash is precomputed.
+func BenchmarkComplete(b *testing.B) {
+	dsn := pg.Database(b)
+	s, err := postgres.Open(b.Context(), dsn)
+	require.NoError(b, err)
+	defer s.Close()
+	ctx := b.Context()
+	hash := storetest.EncodedHash(1)
+	i := 0
+	for b.Loop() {
+		i++
+		a := storetest.NewActivation(strconv.Itoa(i), "kari", time.Hour)
+		if err := s.CreateActivation(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Complete(ctx, a.TokenHash, storetest.T0, hash, 5, 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
