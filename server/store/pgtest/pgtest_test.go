@@ -26,7 +26,7 @@ func TestBinDir(t *testing.T) {
 	}
 }
 
-// TestDatabase checks each test gets its own empty database.
+// TestDatabase checks each call gets its own empty namespace.
 func TestDatabase(t *testing.T) {
 	a, b := pg.Database(t), pg.Database(t)
 	require.NotEqual(t, a, b)
@@ -40,16 +40,18 @@ func TestDatabase(t *testing.T) {
 	cb, err := pgx.Connect(t.Context(), b)
 	require.NoError(t, err)
 	defer cb.Close(t.Context())
-	var n int
-	require.NoError(t, cb.QueryRow(t.Context(), `SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'`).Scan(&n))
-	assert.Equal(t, 0, n)
+	var visible bool
+	require.NoError(t, cb.QueryRow(t.Context(), `SELECT to_regclass('only_in_a') IS NOT NULL`).Scan(&visible))
+	assert.False(t, visible, "a table made through one DSN is visible through another")
+	_, err = cb.Exec(t.Context(), `CREATE TABLE only_in_a (y text)`)
+	assert.NoError(t, err, "the same table name in another namespace")
 
 	var addr string
 	require.NoError(t, ca.QueryRow(t.Context(), `SELECT host(inet_server_addr())`).Scan(&addr))
 	assert.Equal(t, "127.0.0.1", addr, "the server listens on loopback")
 }
 
-func TestDropDatabase(t *testing.T) {
+func TestCreateDropDatabase(t *testing.T) {
 	dsn, err := pg.CreateDatabase(t.Context())
 	require.NoError(t, err)
 	c, err := pgx.Connect(t.Context(), dsn)
