@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,4 +139,31 @@ func BenchmarkComplete(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCompleteParallel is BenchmarkComplete from GOMAXPROCS goroutines
+// at once, each on its own tokens and account: the store's write contention.
+func BenchmarkCompleteParallel(b *testing.B) {
+	s, err := postgres.Open(b.Context(), pg.Database(b))
+	require.NoError(b, err)
+	defer s.Close()
+	ctx := b.Context()
+	hash := storetest.EncodedHash(1)
+	var worker atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		w := strconv.FormatInt(worker.Add(1), 10)
+		i := 0
+		for pb.Next() {
+			i++
+			a := storetest.NewActivation(w+"-"+strconv.Itoa(i), "user-"+w, time.Hour)
+			if err := s.CreateActivation(ctx, a); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := s.Complete(ctx, a.TokenHash, storetest.T0, hash, 5, 10); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
