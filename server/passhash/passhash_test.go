@@ -250,3 +250,28 @@ func BenchmarkMatchAny5(b *testing.B) {
 		}
 	}
 }
+
+// FuzzVerify checks Verify never panics and refuses, rather than hashes with,
+// anything over Limits. Seeds run in every `go test`; `go test -fuzz
+// FuzzVerify ./server/passhash` explores further.
+func FuzzVerify(f *testing.F) {
+	f.Add("$argon2id$v=19$m=64,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	f.Add("$argon2id$v=19$m=64,t=1,p=1$$")
+	f.Add("$argon2id$v=19$m=4294967295,t=4294967295,p=255$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")
+	f.Add("$argon2id$v=19$,,,$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")
+	f.Add("$argon2id$v=19$m=64,t=1,p=1,m=64$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")
+	f.Add("$$$$$")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, encoded string) {
+		ok, err := passhash.Verify("fuzz", encoded)
+		if err != nil {
+			var de *passhash.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("Verify error %T is not a *DecodeError", err)
+			}
+			if ok {
+				t.Fatal("Verify returned true with an error")
+			}
+		}
+	})
+}

@@ -7,6 +7,10 @@
 // token blocks on that row and, once the first commits, re-checks the
 // condition and finds the token used. Schema migrations run at Open under an
 // advisory lock, so instances may start at once.
+//
+// pgx caches prepared statements per connection; behind a pooler in
+// transaction mode (PgBouncer, most serverless poolers) add
+// default_query_exec_mode=exec to the DSN.
 package postgres
 
 import (
