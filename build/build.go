@@ -254,11 +254,11 @@ func (b *builder) meter(ctx context.Context) error {
 		{"styrke.wasm", path.Base(wasmAsset.URL)},
 		{"wasm_exec.js", path.Base(execAsset.URL)},
 	} {
-		re := regexp.MustCompile(`(["'])(?:\./)?` + regexp.QuoteMeta(r.from) + `(["'])`)
+		re := regexp.MustCompile(`(["'])(\./)?` + regexp.QuoteMeta(r.from) + `(["'])`)
 		if !re.Match(meterJS) {
 			return fmt.Errorf("%w: styrke-meter.js no longer names %q as a string literal; the build cannot fingerprint it", ErrMeterMissing, r.from)
 		}
-		meterJS = re.ReplaceAll(meterJS, []byte("${1}"+r.to+"${2}"))
+		meterJS = re.ReplaceAll(meterJS, []byte("${1}${2}"+r.to+"${3}"))
 	}
 	meterMin, err := b.minify("styrke-meter.js", meterJS)
 	if err != nil {

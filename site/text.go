@@ -335,3 +335,26 @@ var texts = [3]Text{
 		DesLoading: "Loading the rule engine …",
 	},
 }
+
+// RuleLabel names a rule code briefly, for the designer's tables.
+func (t Text) RuleLabel(rule string) string {
+	l, ok := ruleLabels[rule]
+	if !ok {
+		return rule
+	}
+	return l[langIndex(t.lang)]
+}
+
+var ruleLabels = map[string][3]string{
+	policy.RuleTooShort:            {"For kort", "For kort", "Too short"},
+	policy.RuleTooLong:             {"For langt", "For langt", "Too long"},
+	policy.RuleDisallowedCharacter: {"Ulovlig tegn", "Ulovleg teikn", "Disallowed character"},
+	policy.RuleMissingClass:        {"Mangler tegntype", "Manglar teikntype", "Missing character type"},
+	policy.RuleUsername:            {"Inneholder brukernavnet", "Inneheld brukarnamnet", "Contains the username"},
+	policy.RuleName:                {"Inneholder navnet", "Inneheld namnet", "Contains the name"},
+	policy.RuleContext:             {"Ord knyttet til institusjonen", "Ord knytte til institusjonen", "Words tied to the institution"},
+	policy.RuleCommon:              {"Vanlig passord", "Vanleg passord", "Common password"},
+	policy.RuleWeak:                {"For få poeng", "For få poeng", "Too few points"},
+	policy.RuleBreached:            {"Funnet i lekkasjer", "Funne i lekkasjar", "Found in breaches"},
+	policy.RuleReused:              {"Brukt før", "Brukt før", "Used before"},
+}

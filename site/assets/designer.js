@@ -1,0 +1,488 @@
+// The policy designer. Everything runs in this tab: the rule engine is the
+// WebAssembly module that <styrke-meter> starts (globalThis.styrke), so the
+// designer evaluates with exactly the code the meter and the server run.
+// No password leaves the page, and none is logged.
+
+const root = document.querySelector('[data-designer]');
+const msg = root.dataset;
+const lang = document.documentElement.lang || 'nb';
+const form = root.querySelector('[data-policy-form]');
+const $ = (sel) => root.querySelector(sel);
+const MAX_LINES = 100000;
+const SLICE_MS = 30;
+
+const ruleLabels = {};
+{
+  const dts = root.querySelectorAll('[data-rule-labels] dt');
+  for (const dt of dts) ruleLabels[dt.textContent] = dt.nextElementSibling.textContent;
+}
+
+let engine = null;
+let current = null; // the policy we started from
+let builtinId = null; // its id when it is a built-in policy as published
+let defaults = null; // the default policy, filling omitted fields
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === true) e.setAttribute(k, '');
+    else if (v !== false && v != null) e.setAttribute(k, String(v));
+  }
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+async function fetchPolicy(id) {
+  const res = await fetch(`/policies/${encodeURIComponent(id)}.json`, { cache: 'no-cache' });
+  if (!res.ok) throw new Error(`policy ${id}: HTTP ${res.status}`);
+  return res.json();
+}
+
+// withDefaults fills omitted fields the way policy.Parse does.
+function withDefaults(p) {
+  const out = { ...structuredClone(defaults), ...p };
+  out.score = { ...structuredClone(defaults.score), ...(p.score || {}) };
+  return out;
+}
+
+// --- the form -----------------------------------------------------------
+
+function getPath(obj, path) {
+  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function setPath(obj, path, value) {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys.at(-1)] = value;
+}
+
+let rowSeq = 0;
+
+function numberCell(label, value, attrs) {
+  const id = `row-${++rowSeq}`;
+  const wrap = el('div', { class: 'field' });
+  wrap.append(el('label', { for: id }, label));
+  wrap.append(el('input', { id, type: 'number', value, ...attrs }));
+  return wrap;
+}
+
+function removeButton(row) {
+  const b = el('button', { type: 'button', class: 'button' }, msg.msgRemove);
+  b.addEventListener('click', () => { row.remove(); changed(); });
+  return b;
+}
+
+function tierRow(t) {
+  const row = el('div', { class: 'row', 'data-tier': true });
+  row.append(numberCell(msg.msgTierFrom, t.from, { min: 1, 'data-k': 'from' }));
+  row.append(numberCell(msg.msgTierPoints, t.points, { min: 0, step: 0.5, 'data-k': 'points' }));
+  const id = `row-${++rowSeq}`;
+  const check = el('div', { class: 'check' });
+  check.append(el('input', { id, type: 'checkbox', 'data-k': 'floor', checked: !!t.floor }), el('label', { for: id }, msg.msgTierFloor));
+  row.append(check, removeButton(row));
+  return row;
+}
+
+function bonusRow(b) {
+  const row = el('div', { class: 'row', 'data-bonus-rule': true });
+  row.append(numberCell(msg.msgBonusPoints, b.points, { min: 0, step: 0.5, 'data-k': 'points' }));
+  row.append(numberCell(msg.msgBonusCategories, b.categories, { min: 1, max: 4, 'data-k': 'categories' }));
+  row.append(numberCell(msg.msgBonusMineach, b.minEach, { min: 1, 'data-k': 'minEach' }));
+  row.append(removeButton(row));
+  return row;
+}
+
+function fillForm(p) {
+  for (const input of form.querySelectorAll('[data-field]')) {
+    const v = getPath(p, input.dataset.field);
+    switch (input.dataset.kind) {
+      case 'bool': input.checked = !!v; break;
+      case 'lines': input.value = (v || []).join('\n'); break;
+      default: input.value = v ?? '';
+    }
+  }
+  $('[data-tiers]').replaceChildren(...(p.score.tiers || []).map(tierRow));
+  $('[data-bonus]').replaceChildren(...(p.score.bonus || []).map(bonusRow));
+  for (const input of form.querySelectorAll('[data-required]')) {
+    input.value = p.requiredClasses?.[input.dataset.required] ?? 0;
+  }
+  const allowed = p.allowedCharacters;
+  $('[data-allowed-on]').checked = !!allowed;
+  for (const input of form.querySelectorAll('[data-allowed-class]')) {
+    input.checked = !!allowed?.classes?.includes(input.dataset.allowedClass);
+  }
+  $('[data-allowed-extra]').value = allowed?.extra ?? '';
+  syncAllowed();
+}
+
+function num(input) {
+  return input.value.trim() === '' ? NaN : Number(input.value);
+}
+
+// readForm returns the edited policy, every field present.
+function readForm() {
+  const p = {};
+  for (const input of form.querySelectorAll('[data-field]')) {
+    let v;
+    switch (input.dataset.kind) {
+      case 'bool': v = input.checked; break;
+      case 'lines': v = input.value.split('\n').map((s) => s.trim()).filter(Boolean); break;
+      case 'int': case 'float': v = num(input); break;
+      default: v = input.value;
+    }
+    setPath(p, input.dataset.field, v);
+  }
+  p.score.tiers = [...form.querySelectorAll('[data-tier]')].map((row) => ({
+    from: num(row.querySelector('[data-k=from]')),
+    points: num(row.querySelector('[data-k=points]')),
+    floor: row.querySelector('[data-k=floor]').checked,
+  }));
+  p.score.bonus = [...form.querySelectorAll('[data-bonus-rule]')].map((row) => ({
+    points: num(row.querySelector('[data-k=points]')),
+    categories: num(row.querySelector('[data-k=categories]')),
+    minEach: num(row.querySelector('[data-k=minEach]')),
+  }));
+  const req = {};
+  for (const input of form.querySelectorAll('[data-required]')) {
+    const n = num(input);
+    if (n > 0) req[input.dataset.required] = n;
+  }
+  if (Object.keys(req).length) p.requiredClasses = req;
+  if ($('[data-allowed-on]').checked) {
+    p.allowedCharacters = {
+      classes: [...form.querySelectorAll('[data-allowed-class]')].filter((i) => i.checked).map((i) => i.dataset.allowedClass),
+      extra: $('[data-allowed-extra]').value,
+    };
+  }
+  // Keep the order of the canonical JSON for export.
+  const order = ['id', 'name', 'contextWords', 'minLength', 'maxLength', 'threshold', 'historySize',
+    'breachThreshold', 'breachCheck', 'activationTTL', 'score', 'allowedCharacters', 'requiredClasses'];
+  const out = {};
+  for (const k of order) if (k in p) out[k] = p[k];
+  out.score = {
+    tiers: p.score.tiers, occurrenceLimit: p.score.occurrenceLimit, repeatScores: p.score.repeatScores,
+    categories: p.score.categories, bonus: p.score.bonus,
+  };
+  return out;
+}
+
+function syncAllowed() {
+  const on = $('[data-allowed-on]').checked;
+  for (const input of root.querySelectorAll('[data-allowed-fields] input')) input.disabled = !on;
+}
+
+// --- evaluation ------------------------------------------------------------
+
+function problemsOf(p) {
+  if (!engine) return [];
+  const r = engine.policyProblems(p);
+  if (Array.isArray(r)) return r;
+  if (r && Array.isArray(r.problems)) return r.problems;
+  if (r && r.error) return [{ field: '', message: r.error.message }];
+  return [];
+}
+
+function evaluate(p, password) {
+  return engine.evaluate({ password, policy: p, lang });
+}
+
+let edited = null;
+let editedValid = false;
+
+function showProblems(probs) {
+  const box = $('[data-problems]');
+  if (!probs.length) {
+    box.replaceChildren(el('p', { class: 'ok' }, msg.msgValid));
+    return;
+  }
+  const ul = el('ul', { class: 'problems' });
+  for (const pr of probs) ul.append(el('li', {}, pr.field ? `${pr.field}: ${pr.message}` : pr.message));
+  box.replaceChildren(ul);
+}
+
+function renderVerdict(box, res) {
+  if (!res) { box.replaceChildren(el('p', { class: 'bad' }, msg.msgInvalid)); return; }
+  if (res.error) { box.replaceChildren(el('p', { class: 'bad' }, res.error.message)); return; }
+  const verdict = el('p', { class: res.ok ? 'ok' : 'bad', 'data-verdict': res.ok ? 'pass' : 'fail' },
+    `${res.ok ? '✓ ' + msg.msgPasses : '✗ ' + msg.msgFails} · ${fmt(res.score)} / ${fmt(res.threshold)}`);
+  const ul = el('ul');
+  for (const v of res.violations || []) ul.append(el('li', {}, v.message));
+  box.replaceChildren(verdict, ul);
+}
+
+const fmtNum = new Intl.NumberFormat(lang === 'en' ? 'en' : 'nb', { maximumFractionDigits: 2 });
+const fmt = (n) => fmtNum.format(n);
+const pct = (n, d) => (d ? new Intl.NumberFormat(lang === 'en' ? 'en' : 'nb', { style: 'percent', maximumFractionDigits: 1 }).format(n / d) : '–');
+
+function tryPassword() {
+  if (!engine || !current) return;
+  const pw = $('#try-password').value;
+  renderVerdict($('[data-try=current]'), evaluate(current, pw));
+  renderVerdict($('[data-try=edited]'), editedValid ? evaluate(edited, pw) : null);
+}
+
+function changed() {
+  if (!current) return;
+  edited = readForm();
+  const probs = problemsOf(edited);
+  editedValid = engine != null && probs.length === 0;
+  if (engine) showProblems(probs);
+  $('[data-export-json]').value = JSON.stringify(edited, null, 2) + '\n';
+  tryPassword();
+}
+
+form.addEventListener('input', changed);
+form.addEventListener('change', () => { syncAllowed(); changed(); });
+$('[data-add-tier]').addEventListener('click', () => {
+  const tiers = form.querySelectorAll('[data-tier]');
+  const last = tiers.length ? num(tiers[tiers.length - 1].querySelector('[data-k=from]')) : 0;
+  $('[data-tiers]').append(tierRow({ from: (last || 0) + 1, points: 1 }));
+  changed();
+});
+$('[data-add-bonus]').addEventListener('click', () => {
+  $('[data-bonus]').append(bonusRow({ points: 4, categories: 3, minEach: 1 }));
+  changed();
+});
+$('#try-password').addEventListener('input', tryPassword);
+
+function start(base, edit, id = null) {
+  builtinId = id;
+  current = withDefaults(base);
+  fillForm(withDefaults(edit || base));
+  changed();
+}
+
+$('[data-load]').addEventListener('click', async () => {
+  const id = $('#start-policy').value;
+  try {
+    start(await fetchPolicy(id), null, id);
+    $('[data-json-error]').textContent = '';
+  } catch (e) {
+    $('[data-json-error]').textContent = String(e.message || e);
+  }
+});
+
+$('[data-apply-json]').addEventListener('click', () => {
+  const out = $('[data-json-error]');
+  try {
+    const p = JSON.parse($('#paste-json').value);
+    if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('{…}');
+    start(p);
+    out.textContent = '';
+  } catch (e) {
+    out.textContent = `JSON: ${e.message}`;
+  }
+});
+
+// --- export and share --------------------------------------------------------
+
+function status(text) { $('[data-export-status]').textContent = text; }
+
+$('[data-download]').addEventListener('click', () => {
+  const blob = new Blob([$('[data-export-json]').value], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: `${edited?.id || 'policy'}.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+});
+
+async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    status(msg.msgCopied);
+  } catch {
+    status(text);
+  }
+}
+
+function b64url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function unb64url(s) {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+function shareLink() {
+  return `${location.origin}${location.pathname}#policy=${b64url(JSON.stringify(edited))}`;
+}
+
+$('[data-copy]').addEventListener('click', () => copy($('[data-export-json]').value));
+$('[data-share]').addEventListener('click', () => {
+  const link = shareLink();
+  history.replaceState(null, '', link);
+  copy(link);
+});
+
+// --- batch -------------------------------------------------------------------
+
+let cancelBatch = null;
+
+async function readBatchLines() {
+  const file = $('#batch-file').files[0];
+  const text = file ? await file.text() : $('#batch-input').value;
+  let lines = text.split(/\r?\n/);
+  if (lines.length && lines.at(-1) === '') lines.pop();
+  let truncated = false;
+  if (lines.length > MAX_LINES) { lines = lines.slice(0, MAX_LINES); truncated = true; }
+  return { lines, truncated };
+}
+
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+async function runBatch() {
+  if (!engine || !current) return;
+  const { lines, truncated } = await readBatchLines();
+  const both = editedValid;
+  const progress = $('#batch-progress');
+  const statusEl = $('[data-batch-status]');
+  const run = $('[data-batch-run]');
+  const cancel = $('[data-batch-cancel]');
+  let cancelled = false;
+  cancelBatch = () => { cancelled = true; };
+  run.disabled = true;
+  cancel.disabled = false;
+  progress.max = Math.max(lines.length, 1);
+  progress.value = 0;
+  const stats = {
+    n: 0, passCur: 0, passEdit: 0, changed: [], changedCount: 0,
+    histCur: new Map(), histEdit: new Map(), rulesCur: new Map(), rulesEdit: new Map(),
+  };
+  const bump = (m, k) => m.set(k, (m.get(k) || 0) + 1);
+  const cur = current;
+  const ed = edited;
+  // A built-in policy goes by its id, which the engine need not parse.
+  const curRef = builtinId ?? cur;
+  // Work in slices of about SLICE_MS, then yield so the page keeps
+  // painting and answering input.
+  let j = 0;
+  while (j < lines.length && !cancelled) {
+    const until = performance.now() + SLICE_MS;
+    do {
+      const a = evaluate(curRef, lines[j]);
+      const b = both ? evaluate(ed, lines[j]) : null;
+      stats.n++;
+      if (a.ok) stats.passCur++;
+      bump(stats.histCur, Math.floor(a.score));
+      for (const v of a.violations || []) bump(stats.rulesCur, v.rule);
+      if (b) {
+        if (b.ok) stats.passEdit++;
+        bump(stats.histEdit, Math.floor(b.score));
+        for (const v of b.violations || []) bump(stats.rulesEdit, v.rule);
+        if (a.ok !== b.ok) {
+          stats.changedCount++;
+          if (stats.changed.length < 200) stats.changed.push([j + 1, a.ok, b.ok]);
+        }
+      }
+      j++;
+    } while (j < lines.length && performance.now() < until);
+    progress.value = j;
+    statusEl.textContent = `${j.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}`;
+    await yieldToPage();
+  }
+  run.disabled = false;
+  cancel.disabled = true;
+  cancelBatch = null;
+  statusEl.textContent = `${stats.n.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}` + (truncated ? ` · ${msg.msgLimit}` : '');
+  showBatch(stats, both, cur, ed);
+}
+
+function showBatch(s, both, cur, ed) {
+  $('[data-batch-results]').hidden = false;
+  $('[data-rate=current]').textContent = `${pct(s.passCur, s.n)} (${s.passCur.toLocaleString(lang)})`;
+  $('[data-rate=edited]').textContent = both ? `${pct(s.passEdit, s.n)} (${s.passEdit.toLocaleString(lang)})` : msg.msgInvalid;
+  $('[data-changed-count]').textContent = both ? s.changedCount.toLocaleString(lang) : '–';
+  root.querySelector('[data-batch-results]').dataset.counts = JSON.stringify({ n: s.n, current: s.passCur, edited: both ? s.passEdit : null, changed: both ? s.changedCount : null });
+  const list = $('[data-changed-list]');
+  list.replaceChildren(...s.changed.map(([line, a, b]) => el('li', {}, `#${line}: ${a ? msg.msgPasses : msg.msgFails} → ${b ? msg.msgPasses : msg.msgFails}`)));
+  const rules = new Set([...s.rulesCur.keys(), ...s.rulesEdit.keys()]);
+  const rows = [...rules].sort((x, y) => (s.rulesEdit.get(y) || s.rulesCur.get(y) || 0) - (s.rulesEdit.get(x) || s.rulesCur.get(x) || 0));
+  $('[data-top-rules]').replaceChildren(...rows.slice(0, 8).map((r) => {
+    const tr = el('tr');
+    tr.append(el('th', { scope: 'row' }, ruleLabels[r] || r), el('td', {}, pct(s.rulesCur.get(r) || 0, s.n)), el('td', {}, both ? pct(s.rulesEdit.get(r) || 0, s.n) : '–'));
+    return tr;
+  }));
+  $('[data-histogram]').replaceChildren(histogram(s, both, cur.threshold, ed.threshold));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+// histogram draws the score distribution of both policies in one SVG, one
+// bar pair per whole point, with both thresholds as dashed lines.
+function histogram(s, both, thrCur, thrEdit) {
+  const scores = [...s.histCur.keys(), ...s.histEdit.keys(), thrCur, thrEdit];
+  const max = Math.min(Math.max(10, ...scores.map((v) => Math.ceil(v))) + 2, 200);
+  const top = Math.max(1, ...s.histCur.values(), ...s.histEdit.values());
+  const W = 720, H = 220, L = 36, B = 24, T = 10;
+  const bw = (W - L - 4) / (max + 1);
+  const y = (n) => H - B - (n / top) * (H - B - T);
+  const x = (v) => L + v * bw;
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img', 'aria-label': `${fmt(s.n)}: ${thrCur} / ${thrEdit}` });
+  g.append(svg('line', { x1: L, y1: H - B, x2: W, y2: H - B, class: 'axis' }));
+  g.append(svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }));
+  g.append(svg('text', { x: 2, y: T + 8 }, top.toLocaleString(lang)));
+  for (let v = 0; v <= max; v++) {
+    const capped = (m) => (v === max ? [...m].filter(([k]) => k >= max).reduce((a, [, n]) => a + n, 0) : m.get(v) || 0);
+    const a = capped(s.histCur);
+    const b = both ? capped(s.histEdit) : 0;
+    if (a) g.append(svg('rect', { x: x(v), y: y(a), width: both ? bw / 2 : bw * 0.9, height: H - B - y(a), class: 'cur' }));
+    if (b) g.append(svg('rect', { x: x(v) + bw / 2, y: y(b), width: bw / 2, height: H - B - y(b), class: 'edit' }));
+    if (v % 10 === 0) g.append(svg('text', { x: x(v), y: H - 6 }, String(v)));
+  }
+  g.append(svg('line', { x1: x(thrCur), y1: T, x2: x(thrCur), y2: H - B, class: 'thr-cur' }));
+  if (both) g.append(svg('line', { x1: x(thrEdit), y1: T, x2: x(thrEdit), y2: H - B, class: 'thr-edit' }));
+  return g;
+}
+
+$('[data-batch-run]').addEventListener('click', runBatch);
+$('[data-batch-cancel]').addEventListener('click', () => cancelBatch?.());
+
+// --- start ---------------------------------------------------------------------
+
+async function waitForEngine() {
+  for (let i = 0; i < 600; i++) {
+    const s = globalThis.styrke;
+    if (s && typeof s.evaluate === 'function' && typeof s.policyProblems === 'function') return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function init() {
+  defaults = await fetchPolicy('default');
+  let base = defaults;
+  let edit = null;
+  let id = 'default';
+  const m = /^#policy=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (m) {
+    try {
+      edit = JSON.parse(unb64url(m[1]));
+      const known = [...$('#start-policy').options].some((o) => o.value === edit.id);
+      base = known ? await fetchPolicy(edit.id) : edit;
+      id = known ? edit.id : null;
+      if (known) $('#start-policy').value = edit.id;
+    } catch {
+      edit = null;
+    }
+  } else {
+    $('#start-policy').value = 'default';
+  }
+  engine = await waitForEngine();
+  $('[data-engine-loading]').hidden = engine != null;
+  start(base, edit, id);
+}
+
+init();
