@@ -51,7 +51,7 @@ type Text struct {
 	DesExport, DesDownload, DesCopy, DesShare, DesCopied, DesNothingUploaded         string
 	DesTierFrom, DesTierPoints, DesTierFloor, DesAddTier, DesRemove                  string
 	DesBonusPoints, DesBonusCategories, DesBonusMinEach, DesAddBonus                 string
-	DesLoading                                                                       string
+	DesLoading, DesUnavailable                                                       string
 }
 
 // Texts returns the words of lang ("nb" for any unknown language).
@@ -194,7 +194,7 @@ var texts = [3]Text{
 		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenke", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting lastes opp: passordene blir i denne fanen.",
 		DesTierFrom: "Fra posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
 		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategorier", DesBonusMinEach: "Minst av hver", DesAddBonus: "Legg til bonus",
-		DesLoading: "Laster regelmotoren …",
+		DesLoading: "Laster regelmotoren …", DesUnavailable: "Regelmotoren (WebAssembly) kunne ikke starte i denne nettleseren, så designeren virker ikke her.",
 	},
 	{ // nn
 		LangName: "Nynorsk", LangLabel: "Språk", SkipLink: "Hopp til innhaldet", NavLabel: "Hovudmeny",
@@ -263,7 +263,7 @@ var texts = [3]Text{
 		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenkje", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting blir lasta opp: passorda blir verande i denne fana.",
 		DesTierFrom: "Frå posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
 		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategoriar", DesBonusMinEach: "Minst av kvar", DesAddBonus: "Legg til bonus",
-		DesLoading: "Lastar regelmotoren …",
+		DesLoading: "Lastar regelmotoren …", DesUnavailable: "Regelmotoren (WebAssembly) kunne ikkje starte i denne nettlesaren, så designaren verkar ikkje her.",
 	},
 	{ // en
 		LangName: "English", LangLabel: "Language", SkipLink: "Skip to content", NavLabel: "Main menu",
@@ -332,7 +332,7 @@ var texts = [3]Text{
 		DesExport: "Export", DesDownload: "Download JSON", DesCopy: "Copy JSON", DesShare: "Copy shareable link", DesCopied: "Copied.", DesNothingUploaded: "Nothing is uploaded: the passwords stay in this tab.",
 		DesTierFrom: "From position", DesTierPoints: "Points", DesTierFloor: "Round down", DesAddTier: "Add tier", DesRemove: "Remove",
 		DesBonusPoints: "Bonus points", DesBonusCategories: "Categories", DesBonusMinEach: "At least of each", DesAddBonus: "Add bonus",
-		DesLoading: "Loading the rule engine …",
+		DesLoading: "Loading the rule engine …", DesUnavailable: "The rule engine (WebAssembly) could not start in this browser, so the designer does not work here.",
 	},
 }
 

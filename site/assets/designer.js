@@ -481,7 +481,9 @@ async function init() {
     $('#start-policy').value = 'default';
   }
   engine = await waitForEngine();
-  $('[data-engine-loading]').hidden = engine != null;
+  const loading = $('[data-engine-loading]');
+  loading.hidden = engine != null;
+  if (!engine) loading.textContent = msg.msgUnavailable;
   start(base, edit, id);
 }
 
