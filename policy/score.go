@@ -104,68 +104,83 @@ func (o *occurrences) add(r rune) int {
 	return o.spill[r]
 }
 
+// asciiCategory holds the category of every ASCII code point under each
+// categorisation, so the hot loop needs no branches for ASCII.
+var asciiCategory = func() (t [2][utf8.RuneSelf]Category) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		t[0][r] = categorize(r, CategoriesUnicode)
+		t[1][r] = categorize(r, CategoriesASCII)
+	}
+	return t
+}()
+
 // score computes the strength score of password under rules, exactly as
 // typed. Invalid UTF-8 bytes count as U+FFFD, one character each.
 func score(password string, rules ScoreRules) scoreState {
 	var st scoreState
-	ascii := rules.Categories == CategoriesASCII
+	mode := 0
+	if rules.Categories == CategoriesASCII {
+		mode = 1
+	}
+	table := &asciiCategory[mode]
 	st.length = utf8.RuneCountInString(password)
-	st.chars = make([]Char, st.length)
+	chars := make([]Char, st.length)
+	st.chars = chars
 	var occ occurrences
 
+	repeatScores := rules.RepeatScores
+	limit := rules.OccurrenceLimit
+	if limit <= 0 {
+		limit = math.MaxInt
+	}
 	tiers := rules.Tiers
 	tier := -1 // index of the current tier
 	nextFrom := math.MaxInt
 	if len(tiers) > 0 {
 		nextFrom = tiers[0].From
 	}
+	pts := 0.0       // points of the current tier
 	tierSum := 0.0   // points earned in the current tier so far
 	lastInTier := -1 // index of the last scoring char in the current tier
 
 	prev := rune(-1)
-	pos := 0
+	i := 0
 	for _, r := range password {
-		pos++
-		for pos >= nextFrom {
+		for i+1 >= nextFrom {
 			st.closeTier(tiers, tier, &tierSum, &lastInTier)
 			tier++
+			pts = tiers[tier].Points
 			if tier+1 < len(tiers) {
 				nextFrom = tiers[tier+1].From
 			} else {
 				nextFrom = math.MaxInt
 			}
 		}
-		i := pos - 1
 		var cat Category
-		switch {
-		case r >= 'a' && r <= 'z':
-			cat = catLower
-		case r >= 'A' && r <= 'Z':
-			cat = catUpper
-		case r >= '0' && r <= '9':
-			cat = catDigit
-		case r < utf8.RuneSelf && !ascii:
-			cat = catSpecial
-		case ascii:
-			cat = categorize(r, CategoriesASCII)
-		default:
-			cat = categorize(r, CategoriesUnicode)
+		var n int
+		if r < utf8.RuneSelf {
+			cat = table[r]
+			occ.ascii[r]++
+			n = int(occ.ascii[r])
+		} else {
+			cat = categorize(r, rules.Categories)
+			n = occ.add(r)
 		}
 		st.counts[cat]++
-		c := &st.chars[i]
+		c := &chars[i]
 		c.Category = cat
-		n := occ.add(r)
 		switch {
-		case !rules.RepeatScores && r == prev:
+		case r == prev && !repeatScores:
 			c.Note = NoteRepeat
-		case rules.OccurrenceLimit > 0 && n > rules.OccurrenceLimit:
+		case n > limit:
 			c.Note = NoteOccurrenceLimit
 		case tier >= 0:
-			c.Points = tiers[tier].Points
-			tierSum += c.Points
+			c.Points = pts
+			tierSum += pts
 			lastInTier = i
 		}
 		prev = r
+		i++
 	}
 	st.closeTier(tiers, tier, &tierSum, &lastInTier)
 
