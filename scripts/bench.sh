@@ -11,6 +11,16 @@ go test -run '^$' -bench . -benchmem -count 5 ./policy/ | tee "$tmp/policy.txt"
 go run ./scripts/benchmd -in "$tmp/policy.txt" -section policy -file BENCHMARKS.md \
   -note 'Targets (issue 2): `Evaluate` on a 127-code-point password under 5 µs; the score itself at most 2 allocations. `BenchmarkScore` is the score alone, `BenchmarkEvaluate` the whole verdict with every rule, messages and feedback (default policy, username and name given), `BenchmarkResultJSON` the wire encoding into a reused buffer.'
 
+# Storage and password hashing: one section per package (benchmd merges
+# benchmarks that share a name). Argon2id is excluded from the store figures
+# (precomputed hashes); passhash measures it alone.
+for p in passhash store/sqlite store/postgres; do
+  n=$(echo "$p" | tr / -)
+  go test -run '^$' -bench . -benchmem -count 5 "./server/$p/" | tee "$tmp/$n.txt"
+  go run ./scripts/benchmd -in "$tmp/$n.txt" -section "$n" -file BENCHMARKS.md \
+    -note "Package server/$p. Complete = one CreateActivation plus one Complete (token consumed, password and history written in one transaction); PostgreSQL runs on a throwaway test server (pgtest) with fsync off, SQLite with synchronous=FULL."
+done
+
 # Further sections: each script writes its own.
 for s in scripts/bench-server.sh scripts/bench-meter.sh; do
   if [ -x "$s" ] || [ -f "$s" ]; then bash "$s"; fi
