@@ -160,6 +160,9 @@ form.addEventListener('submit', async (event) => {
     case 200:
       password.value = '';
       confirmInput.value = '';
+      account = null;
+      // The token is spent: drop it from the address bar and history.
+      history.replaceState(null, '', location.pathname);
       show('done');
       return;
     case 422: {
