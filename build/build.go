@@ -404,6 +404,15 @@ func (b *builder) pages(ctx context.Context) error {
 		}
 	}
 	sort.Strings(b.man.Pages)
+	var buf bytes.Buffer
+	if err := site.NotFoundPage(site.Page{Lang: "nb", Assets: b.assets, Policy: def}).Render(ctx, &buf); err != nil {
+		return fmt.Errorf("render 404.html: %w", err)
+	}
+	data, err := b.minify("404.html", buf.Bytes())
+	if err != nil {
+		return err
+	}
+	b.files["/404.html"] = data
 	return nil
 }
 
@@ -414,7 +423,7 @@ func (b *builder) finish() error {
 		return err
 	}
 	b.files["/manifest.json"] = append(data, '\n')
-	stable := []string{"/manifest.json", "/policies/index.json"}
+	stable := []string{"/404.html", "/manifest.json", "/policies/index.json"}
 	for _, p := range b.man.Policies {
 		stable = append(stable, p.Path)
 	}

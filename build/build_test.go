@@ -113,9 +113,13 @@ func TestPages(t *testing.T) {
 	for _, a := range built.man.Assets {
 		byPath[a.Path] = a
 	}
+	files := map[string]string{"/404.html": "404.html"}
 	for _, page := range built.man.Pages {
+		files[page] = filepath.Join(filepath.FromSlash(page), "index.html")
+	}
+	for page, file := range files {
 		t.Run(page, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(built.dir, filepath.FromSlash(page), "index.html"))
+			data, err := os.ReadFile(filepath.Join(built.dir, file))
 			require.NoError(t, err)
 			doc, err := html.Parse(bytes.NewReader(data))
 			require.NoError(t, err)

@@ -219,6 +219,11 @@ func TestDesignerPage(t *testing.T) {
 	}
 }
 
+func TestNotFoundPage(t *testing.T) {
+	doc := render(t, "notfound", site.NotFoundPage(page(t, site.Home, "nb")))
+	assert.Contains(t, text(one(t, doc, "notfound-nb")), "forsiden")
+}
+
 func TestPasswordRules(t *testing.T) {
 	tests := []struct {
 		name string
