@@ -1,8 +1,261 @@
 package policy
 
-// commonMatch reports whether the password (as typed; folded is Fold of it)
-// is a common or expected password, and which kind of match it was ("list",
-// "season", "keyboard", "sequence", "repeat").
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+//go:generate bash ../scripts/gen-common.sh
+
+// commonList is the embedded list of common passwords, folded, one per line
+// (see scripts/gen-common.sh).
 //
-// PLACEHOLDER: matches nothing. The real list and patterns replace this file.
-func commonMatch(password, folded string) (kind string, ok bool) { return "", false }
+//go:embed common_passwords.txt
+var commonList string
+
+var (
+	commonOnce sync.Once
+	commonSet  map[string]struct{}
+)
+
+// commonPasswords returns the list as a set, built on first use (a few
+// milliseconds, once per process).
+func commonPasswords() map[string]struct{} {
+	commonOnce.Do(func() {
+		commonSet = make(map[string]struct{}, strings.Count(commonList, "\n"))
+		for line := range strings.Lines(commonList) {
+			line = strings.TrimSuffix(line, "\n")
+			if line != "" && line[0] != '#' {
+				commonSet[line] = struct{}{}
+			}
+		}
+	})
+	return commonSet
+}
+
+// Kinds of common match, the "kind" parameter of a common violation.
+const (
+	CommonList     = "list"
+	CommonSeason   = "season"
+	CommonKeyboard = "keyboard"
+	CommonSequence = "sequence"
+	CommonRepeat   = "repeat"
+)
+
+// commonMatch reports whether the password (as typed; folded is Fold of it)
+// is a common or expected password, and which kind of match it was:
+//
+//   - CommonList: the whole folded password is on the embedded list, also
+//     after dropping trailing digits and punctuation ("Password123!") when
+//     what remains has 8+ code points.
+//   - CommonSeason: a Norwegian (nb, nn) or English season or month word and
+//     a year (2 or 4 digits), in either order, with at most one separator
+//     between and only punctuation after: "Sommer2026!", "Høst2025",
+//     "januar-24", "2025Vinter".
+//   - CommonKeyboard and CommonSequence: the whole password is made of runs
+//     of 3+ neighbouring keys on one keyboard row (Norwegian and US QWERTY,
+//     digits) or of 3+ consecutive letters or digits, ascending or
+//     descending: "qwertyuiop", "asdfghjklø", "1234567890abc", "zyxwvu".
+//   - CommonRepeat: the whole password is one block of 1-4 code points
+//     repeated, or any block repeated 3+ times: "abcabcabcabc", "Ab1!Ab1!Ab1!".
+//
+// The pattern checks see the password folded without the substitutions
+// (foldBase), so "2026" stays a year and "1234" a sequence.
+func commonMatch(password, folded string) (kind string, ok bool) {
+	set := commonPasswords()
+	if _, ok := set[folded]; ok {
+		return CommonList, true
+	}
+	base := foldBase(password)
+	if core := strings.TrimRightFunc(base, isDigitOrPunct); core != base && utf8.RuneCountInString(core) >= MinMinLength {
+		if _, ok := set[Fold(core)]; ok {
+			return CommonList, true
+		}
+	}
+	switch {
+	case isSeasonYear(base):
+		return CommonSeason, true
+	case isRepeatedBlock(base):
+		return CommonRepeat, true
+	}
+	if k, ok := runsKind(base); ok {
+		return k, true
+	}
+	return "", false
+}
+
+func isDigitOrPunct(r rune) bool {
+	return r >= '0' && r <= '9' || r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ", r)
+}
+
+// seasonWords are season and month words in nb, nn and en, folded.
+var seasonWords = []string{
+	"vår", "vaar", "sommer", "sumar", "høst", "haust", "vinter", "spring", "summer", "autumn", "fall", "winter",
+	"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember",
+	"january", "february", "march", "may", "june", "july", "october", "december",
+	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec",
+}
+
+// isSeasonYear reports whether s (foldBase'd) is a season or month word and
+// a year in either order, with at most one separator between them and only
+// punctuation after.
+func isSeasonYear(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isDigitOrPunct(r) && !(r >= '0' && r <= '9') })
+	for _, w := range seasonWords {
+		if rest, ok := strings.CutPrefix(s, w); ok && isYear(trimSep(rest)) {
+			return true
+		}
+		if rest, ok := strings.CutSuffix(s, w); ok && isYear(trimSepRight(rest)) {
+			return true
+		}
+	}
+	return false
+}
+
+func trimSep(s string) string {
+	if s != "" && strings.ContainsRune(" -_./", rune(s[0])) {
+		return s[1:]
+	}
+	return s
+}
+
+func trimSepRight(s string) string {
+	if n := len(s); n > 0 && strings.ContainsRune(" -_./", rune(s[n-1])) {
+		return s[:n-1]
+	}
+	return s
+}
+
+// isYear reports whether s is a 2-digit year or a 4-digit year 1900-2099.
+func isYear(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	switch len(s) {
+	case 2:
+		return true
+	case 4:
+		return s[:2] == "19" || s[:2] == "20"
+	}
+	return false
+}
+
+// isRepeatedBlock reports whether s is one block of 1-4 code points repeated
+// (at least twice) or any block repeated 3+ times, exactly.
+func isRepeatedBlock(s string) bool {
+	rs := []rune(s)
+	n := len(rs)
+	if n < 2 {
+		return false
+	}
+	for size := 1; size <= n/2; size++ {
+		if n%size != 0 || (size > 4 && n/size < 3) {
+			continue
+		}
+		ok := true
+		for i := size; i < n && ok; i++ {
+			ok = rs[i] == rs[i-size]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// keyRows are keyboard rows (Norwegian and US QWERTY) and the alphabets whose
+// neighbours make sequences.
+var keyRows = []struct {
+	row   string
+	kind  string
+	runes []rune
+}{
+	{"1234567890+", CommonKeyboard, nil},
+	{"1234567890-=", CommonKeyboard, nil},
+	{"qwertyuiopå", CommonKeyboard, nil},
+	{"qwertyuiop[]", CommonKeyboard, nil},
+	{"asdfghjkløæ", CommonKeyboard, nil},
+	{"asdfghjkl;'", CommonKeyboard, nil},
+	{"zxcvbnm,.-", CommonKeyboard, nil},
+	{"zxcvbnm,./", CommonKeyboard, nil},
+	{"!\"#¤%&/()=?", CommonKeyboard, nil},
+	{"!@#$%^&*()_+", CommonKeyboard, nil},
+	{"abcdefghijklmnopqrstuvwxyzæøå", CommonSequence, nil},
+	{"0123456789", CommonSequence, nil},
+}
+
+func init() {
+	for i := range keyRows {
+		keyRows[i].runes = []rune(keyRows[i].row)
+	}
+}
+
+// runsKind reports whether the whole of s is made of runs of 3+ neighbours
+// (ascending or descending) on one key row or alphabet; the kind is keyboard
+// if any run is on a keyboard row, else sequence.
+func runsKind(s string) (string, bool) {
+	rs := []rune(s)
+	n := len(rs)
+	if n < 3 || n > MaxMaxLength {
+		return "", false
+	}
+	// best[i] is the kind of a cover of rs[:i] ("" = none yet); keyboard
+	// wins over sequence when both cover.
+	var best [MaxMaxLength + 1]string
+	best[0] = CommonSequence
+	for i := 0; i < n; i++ {
+		if best[i] == "" {
+			continue
+		}
+		for _, kr := range keyRows {
+			for _, dir := range [2]int{1, -1} {
+				j := runEnd(rs, i, kr.runes, dir)
+				for end := i + 3; end <= j; end++ {
+					k := kr.kind
+					if best[i] == CommonKeyboard {
+						k = CommonKeyboard
+					}
+					if best[end] == "" || (best[end] == CommonSequence && k == CommonKeyboard) {
+						best[end] = k
+					}
+				}
+			}
+		}
+	}
+	if best[n] == "" || n == 0 {
+		return "", false
+	}
+	return best[n], true
+}
+
+// runEnd returns the end (exclusive) of the longest run starting at rs[i]
+// whose characters are successive neighbours on row in direction dir.
+func runEnd(rs []rune, i int, rowRunes []rune, dir int) int {
+	pos := runeIndex(rowRunes, rs[i])
+	if pos < 0 {
+		return i
+	}
+	j := i + 1
+	for j < len(rs) {
+		next := pos + dir
+		if next < 0 || next >= len(rowRunes) || rowRunes[next] != rs[j] {
+			break
+		}
+		pos = next
+		j++
+	}
+	return j
+}
+
+func runeIndex(rs []rune, r rune) int {
+	for i, x := range rs {
+		if x == r {
+			return i
+		}
+	}
+	return -1
+}

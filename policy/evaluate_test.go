@@ -54,7 +54,8 @@ func TestEvaluateRules(t *testing.T) {
 		{"too long: 65 of 64", withMax64, Input{Password: strong + strings.Repeat("x", 65-len(strong))}, []string{RuleTooLong}},
 		{"exactly the maximum is not too long", withMax64, Input{Password: strong + strings.Repeat("xy", (64-len(strong))/2) + "z"}, nil},
 		{"length counts code points, not bytes", def, Input{Password: "ÆØÅæøå!Fjell9Vqz"}, nil},
-		{"weak: long but repetitive", def, Input{Password: strings.Repeat("ab", 12)}, []string{RuleWeak}},
+		{"weak: long but repetitive (and a repeated block)", def, Input{Password: strings.Repeat("ab", 12)}, []string{RuleCommon, RuleWeak}},
+		{"weak: 16 characters but the occurrence limit bites", def, Input{Password: "fjordfjorddfjordd"}, []string{RuleWeak}},
 		{"username inside, other case", def, Input{Password: "xxOLAN!Kaffe9Fjellvann", Username: "olan"}, []string{RuleUsername}},
 		{"username of 2 code points is not checked", def, Input{Password: strong, Username: "kv"}, nil},
 		{"name part of 4+ code points", def, Input{Password: "Nordmann!Kaffe9Fjell", Name: "Ola Nordmann"}, []string{RuleName}},
@@ -130,7 +131,7 @@ func TestEvaluateMessagesAllLanguages(t *testing.T) {
 // TestEvaluateFeedback: a weak password gets a concrete number of
 // characters that would reach the threshold at the current rate.
 func TestEvaluateFeedback(t *testing.T) {
-	r := Evaluate(Default(), Input{Password: "abcdefgh", Lang: "en"})
+	r := Evaluate(Default(), Input{Password: "fjordbåt", Lang: "en"})
 	require.NotEmpty(t, r.Feedback)
 	assert.LessOrEqual(t, len(r.Feedback), 2)
 	// 18 points now; at 1.5 a character, 10 more give 33 >= 32, but the

@@ -1,0 +1,174 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ASCII lower-cased", "PassWord", "password"},
+		{"digit substitutions", "P4ssw0rd", "password"},
+		{"1, l and i collapse to i", "l1Il", "iiii"},
+		{"3, 5, 7, @, $", "$3cr@7 5", "secrat s"},
+		{"euro sign is e", "€uro", "euro"},
+		{"fullwidth letters (NFKC)", "ＰＡＳＳ", "pass"},
+		{"ligature ﬁ (NFKC)", "ﬁord", "fiord"},
+		{"sharp s folds to ss", "Straße", "strasse"},
+		{"æøå kept, case-folded", "ÆØÅ", "æøå"},
+		{"decomposed å composes", "a\u030a", "å"},
+		{"invalid UTF-8 becomes U+FFFD", "a\xffb", "a\ufffdb"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Fold(tt.in))
+		})
+	}
+}
+
+// TestFoldMatchesXText: on non-ASCII input Fold is x/text's NFKC and full
+// case folding, then the substitutions.
+func TestFoldMatchesXText(t *testing.T) {
+	for _, s := range []string{"ÅSE-Marit Øvrebø", "ＦＵＬＬ１２３", "ǅemal", "ΣΊΣΥΦΟΣ", "Ⅻ ① ℌ ㎏"} {
+		want := norm.NFKC.String(strings.Map(substitute, norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))))
+		assert.Equal(t, want, Fold(s), "input %q", s)
+	}
+}
+
+func TestCommonMatch(t *testing.T) {
+	tests := []struct {
+		name, password, kind string
+	}{
+		{"on the list", "password123", CommonList},
+		{"on the list after folding", "P@ssw0rd123", CommonList},
+		{"on the list with trailing digits and punctuation", "baseball2024!", CommonList},
+		{"Norwegian list entry", "Velkommen2025", CommonList},
+		{"season and year", "Sommer2026!", CommonSeason},
+		{"autumn without punctuation", "Høst2025", CommonSeason},
+		{"nynorsk season with separator", "Haust-2024", CommonSeason},
+		{"month with a 2-digit year", "januar24", CommonSeason},
+		{"year first", "2025Vinter", CommonSeason},
+		{"keyboard row on the list", "qwertyuiop", CommonList},
+		{"keyboard rows both ways", "ytrewqasdfg", CommonKeyboard},
+		{"Norwegian home row", "asdfghjklø", CommonKeyboard},
+		{"digits row then letters row", "7890qwertyuiop", CommonKeyboard},
+		{"alphabet runs", "fedcbazyxmnop", CommonSequence},
+		{"descending letters", "zyxwvutsrq", CommonSequence},
+		{"repeated short block", "abcabcabcabc", CommonRepeat},
+		{"one character repeated", "xxxxxxxxxxxxxxxx", CommonRepeat},
+		{"long block three times", "Ab1!cD2?Ab1!cD2?Ab1!cD2?", CommonRepeat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind, ok := commonMatch(tt.password, Fold(tt.password))
+			assert.True(t, ok, "row %q should match", tt.name)
+			assert.Equal(t, tt.kind, kind)
+		})
+	}
+}
+
+// TestCommonMatchNearMisses: strong passwords that merely contain a year, a
+// season, a short keyboard run or a repeat must not match.
+func TestCommonMatchNearMisses(t *testing.T) {
+	for _, pw := range []string{
+		"Fjellvann!Morgen-Kaffe9",
+		"sommerfugl i magen 2025",
+		"qwe-Fjordbåt-hytte",
+		"abcabcabcabX",
+		"Ab1!cD2?Ab1!cD2?",           // 8-block only twice
+		"Sommer2026!ogvinterenetter", // season+year is not the whole password
+		"1234 ganger rundt jorda",
+		"fjellvannmorgenkaffeblåbær",
+	} {
+		kind, ok := commonMatch(pw, Fold(pw))
+		assert.False(t, ok, "near miss %q matched as %s", pw, kind)
+	}
+}
+
+// TestCommonListIsCanonical: the committed list is sorted, unique, folded and
+// has no entry under 8 code points; regenerate with scripts/gen-common.sh.
+func TestCommonListIsCanonical(t *testing.T) {
+	prev := ""
+	n := 0
+	for line := range strings.Lines(commonList) {
+		line = strings.TrimSuffix(line, "\n")
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		require.Greater(t, line, prev, "entry %d out of order or duplicated", n)
+		require.Equal(t, line, Fold(line), "entry %d not folded", n)
+		require.GreaterOrEqual(t, utf8.RuneCountInString(line), MinMinLength, "entry %d too short", n)
+		prev = line
+	}
+	assert.Greater(t, n, 10000)
+	assert.Len(t, commonPasswords(), n)
+}
+
+// FuzzFold: Fold never panics, is idempotent and returns valid UTF-8.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", "Pass", "0\u0301", "ＰＡＳＳ", "\xff", "ß", "ǅ", "ﬃ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Fold(s)
+		if !utf8.ValidString(once) {
+			t.Fatalf("invalid UTF-8 out")
+		}
+		if twice := Fold(once); twice != once {
+			t.Fatalf("not idempotent")
+		}
+	})
+}
+
+// FuzzCommonMatch: never panics and is deterministic.
+func FuzzCommonMatch(f *testing.F) {
+	for _, s := range []string{"", "qwerty", "Sommer2026!", "aaaa", "1234567890abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k1, ok1 := commonMatch(s, Fold(s))
+		k2, ok2 := commonMatch(s, Fold(s))
+		if k1 != k2 || ok1 != ok2 {
+			t.Fatalf("not deterministic")
+		}
+	})
+}
+
+var foldSink string
+
+func BenchmarkFold(b *testing.B) {
+	for _, n := range []int{16, 64, 127} {
+		pw := benchPassword(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				foldSink = Fold(pw)
+			}
+		})
+	}
+}
+
+func BenchmarkCommonMatch(b *testing.B) {
+	commonPasswords()
+	for _, n := range []int{16, 64, 127} {
+		pw := benchPassword(n)
+		f := Fold(pw)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				foldSink, _ = commonMatch(pw, f)
+			}
+		})
+	}
+}
