@@ -3,10 +3,77 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+
+	"github.com/styrke-iam/styrke/policy"
 )
 
-// runPolicy is not written yet (scaffold; its issue replaces this file).
+// runPolicy implements `styrke policy validate FILE`, `styrke policy show
+// ID|FILE` and `styrke policy list`.
 func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("policy: not implemented yet")
+	const usage = "usage: styrke policy validate FILE | show ID|FILE | list\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "validate":
+		if len(args) != 2 {
+			fmt.Fprint(stderr, usage)
+			return errUsage
+		}
+		return validatePolicy(args[1], stdout, stderr)
+	case "show":
+		if len(args) != 2 {
+			fmt.Fprint(stderr, usage)
+			return errUsage
+		}
+		p, err := loadPolicy(args[1])
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(p.Canonical())
+		return err
+	case "list":
+		if len(args) != 1 {
+			fmt.Fprint(stderr, usage)
+			return errUsage
+		}
+		for _, id := range policy.Institutions() {
+			p, err := policy.Lookup(id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%-12s %s  %s\n", id, p.Version(), p.Name)
+		}
+		return nil
+	}
+	fmt.Fprintf(stderr, "styrke policy: unknown subcommand %q\n%s", args[0], usage)
+	return errUsage
+}
+
+// validatePolicy prints every problem of the policy file (field: message)
+// and fails, or prints "ok".
+func validatePolicy(path string, stdout, stderr io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("policy file %q: %w", path, err)
+	}
+	_, err = policy.Parse(data)
+	var pe *policy.ProblemsError
+	switch {
+	case err == nil:
+		fmt.Fprintln(stdout, "ok")
+		return nil
+	case errors.As(err, &pe):
+		for _, pr := range pe.Problems {
+			fmt.Fprintf(stdout, "%s: %s\n", pr.Field, pr.Message)
+		}
+		fmt.Fprintf(stderr, "styrke policy validate: %s: %d problem(s)\n", path, len(pe.Problems))
+		return errReported
+	}
+	fmt.Fprintf(stdout, "%v\n", err)
+	return errReported
 }

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// runCLI runs the program in-process and returns stdout, stderr and the
+// error.
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestCheckLines(t *testing.T) {
+	in := `"correcthorsebatterystaple"
+{"password": "Fjellvann!Morgen-Kaffe9", "username": "olan", "name": "Ola Nordmann"}
+
+"Passw0rd!"
+`
+	out, errOut, err := runCLI(t, in, "check", "--lang", "en")
+	require.NoError(t, err, "stderr: %s", errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3, "one result per non-blank line")
+	var r0, r1, r2 map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &r0))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &r1))
+	require.NoError(t, json.Unmarshal([]byte(lines[2]), &r2))
+	assert.Equal(t, 37.5, r0["score"])
+	assert.Equal(t, true, r1["ok"])
+	assert.Equal(t, 23.5, r2["score"])
+	// Exactly the bytes of policy.Evaluate's wire JSON.
+	want := policy.Evaluate(policy.Default(), policy.Input{Password: "Passw0rd!", Lang: "en"}).AppendJSON(nil)
+	assert.Equal(t, string(want), lines[2])
+}
+
+func TestCheckPolicyFlag(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"id":"test","threshold":20}`), 0o600))
+	tests := []struct {
+		name, policy string
+		threshold    float64
+	}{
+		{"default", "default", 32},
+		{"institution uio", "uio", 33},
+		{"file", file, 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := runCLI(t, `"x"`+"\n", "check", "--policy", tt.policy)
+			require.NoError(t, err)
+			var r map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &r))
+			assert.Equal(t, tt.threshold, r["threshold"])
+		})
+	}
+}
+
+// TestCheckMalformedLines: each bad line is reported by number, never by
+// content, processing goes on, and the exit status says something was bad.
+func TestCheckMalformedLines(t *testing.T) {
+	secret := "Hemmelig-Passord-Som-Ikke-Skal-Vises"
+	in := strings.Join([]string{
+		`"ok-line-one-aaaaaaa"`,
+		`{"password": "` + secret + `", "pasword": 1}`, // unknown field
+		`"` + secret,        // unterminated
+		`{"username": "u"}`, // no password
+		`42`,                // not a string or object
+		`{"password": 5}`,   // wrong type
+		`"` + strings.Repeat("x", maxLineBytes+10) + `"`, // too long
+		`"ok-line-two-bbbbbbb"`,
+	}, "\n")
+	out, errOut, err := runCLI(t, in, "check")
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, errReported))
+	assert.Equal(t, 2, strings.Count(out, "\n"), "the two good lines still produce results")
+	for _, n := range []int{2, 3, 4, 5, 6, 7} {
+		assert.Contains(t, errOut, "line "+strconv.Itoa(n)+":")
+	}
+	assert.NotContains(t, errOut, secret)
+	assert.NotContains(t, errOut, "Hemmelig")
+	assert.Contains(t, errOut, `unknown field "pasword"`)
+}
+
+// TestCheckStreamsManyLines: 200,000 lines go through with bounded memory
+// and in order.
+func TestCheckStreamsManyLines(t *testing.T) {
+	const n = 200000
+	pr, pw := ioPipe()
+	go func() {
+		w := bufio.NewWriter(pw)
+		for i := 0; i < n; i++ {
+			w.WriteString(`"pw-` + strconv.Itoa(i) + `-Fjellvann"` + "\n")
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	var out countingWriter
+	var errOut bytes.Buffer
+	err := run(context.Background(), []string{"check"}, func(string) string { return "" }, pr, &out, &errOut)
+	require.NoError(t, err, errOut.String())
+	assert.Equal(t, n, out.lines)
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"bad language", []string{"check", "--lang", "de"}},
+		{"unknown flag", []string{"check", "--nope"}},
+		{"stray argument", []string{"check", "extra"}},
+		{"no command", nil},
+		{"unknown command", []string{"frobnicate"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCLI(t, "", tt.args...)
+			assert.True(t, errors.Is(err, errUsage), "got %v", err)
+			assert.Equal(t, 2, exitCode(err, &bytes.Buffer{}))
+		})
+	}
+	_, _, err := runCLI(t, "", "check", "--policy", "no-such-institution")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "neither an institution")
+}
+
+func TestPolicyCommands(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(good, []byte(`{"id":"good","minLength":12}`), 0o600))
+	require.NoError(t, os.WriteFile(bad, []byte(`{"id":"bad","minLength":4,"maxLength":300,"historySize":-1}`), 0o600))
+
+	out, _, err := runCLI(t, "", "policy", "validate", good)
+	require.NoError(t, err)
+	assert.Equal(t, "ok\n", out)
+
+	out, _, err = runCLI(t, "", "policy", "validate", bad)
+	require.ErrorIs(t, err, errReported)
+	for _, f := range []string{"minLength:", "maxLength:", "historySize:"} {
+		assert.Contains(t, out, f)
+	}
+
+	out, _, err = runCLI(t, "", "policy", "show", "uio")
+	require.NoError(t, err)
+	p, err := policy.Parse([]byte(out))
+	require.NoError(t, err)
+	want, _ := policy.Lookup("uio")
+	assert.Equal(t, want, p)
+
+	out, _, err = runCLI(t, "", "policy", "list")
+	require.NoError(t, err)
+	for _, id := range policy.Institutions() {
+		assert.Contains(t, out, id)
+	}
+
+	_, _, err = runCLI(t, "", "policy", "nope")
+	assert.ErrorIs(t, err, errUsage)
+}
+
+func TestWriteBreakdownHidesPassword(t *testing.T) {
+	secret := "Fjellvann!Morgen-Kaffe9"
+	r := policy.Evaluate(policy.Default(), policy.Input{Password: secret, Lang: "en"})
+	var b bytes.Buffer
+	writeBreakdown(&b, policy.Default(), r, "en")
+	assert.NotContains(t, b.String(), secret)
+	assert.NotContains(t, b.String(), "Fjell")
+	assert.Contains(t, b.String(), "score ")
+	assert.Equal(t, len(r.Chars)+6, strings.Count(b.String(), "\n"))
+}
+
+type countingWriter struct{ lines int }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.lines += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}
+
+func BenchmarkCheck(b *testing.B) {
+	var in bytes.Buffer
+	for i := 0; i < 1000; i++ {
+		in.WriteString(`{"password":"Fjellvann!Morgen-Kaffe` + strconv.Itoa(i) + `","username":"olan","name":"Ola Nordmann"}` + "\n")
+	}
+	data := in.Bytes()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var out countingWriter
+		if err := checkStream(context.Background(), policy.Default(), "nb", bytes.NewReader(data), &out, &bytes.Buffer{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// ioPipe is io.Pipe, named so the streaming test reads as what it does.
+func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
