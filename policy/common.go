@@ -44,8 +44,8 @@ const (
 	CommonRepeat   = "repeat"
 )
 
-// commonMatch reports whether the password (as typed; folded is Fold of it)
-// is a common or expected password, and which kind of match it was:
+// commonMatch reports whether the password (base is foldBase of it, folded
+// is Fold of it) is a common or expected password, and which kind of match it was:
 //
 //   - CommonList: the whole folded password is on the embedded list, also
 //     after dropping trailing digits and punctuation ("Password123!") when
@@ -63,24 +63,28 @@ const (
 //
 // The pattern checks see the password folded without the substitutions
 // (foldBase), so "2026" stays a year and "1234" a sequence.
-func commonMatch(password, folded string) (kind string, ok bool) {
+func commonMatch(base, folded string) (kind string, ok bool) {
 	set := commonPasswords()
 	if _, ok := set[folded]; ok {
 		return CommonList, true
 	}
-	base := foldBase(password)
 	if core := strings.TrimRightFunc(base, isDigitOrPunct); core != base && utf8.RuneCountInString(core) >= MinMinLength {
 		if _, ok := set[Fold(core)]; ok {
 			return CommonList, true
 		}
 	}
-	switch {
-	case isSeasonYear(base):
+	if isSeasonYear(base) {
 		return CommonSeason, true
-	case isRepeatedBlock(base):
+	}
+	var buf [MaxMaxLength]rune
+	rs := buf[:0] // on the stack unless longer than any policy allows
+	for _, r := range base {
+		rs = append(rs, r)
+	}
+	if isRepeatedBlock(rs) {
 		return CommonRepeat, true
 	}
-	if k, ok := runsKind(base); ok {
+	if k, ok := runsKind(rs); ok {
 		return k, true
 	}
 	return "", false
@@ -98,11 +102,18 @@ var seasonWords = []string{
 	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec",
 }
 
+// maxSeasonYearBytes is the longest season word, a separator and a 4-digit
+// year ("september-2026").
+const maxSeasonYearBytes = 9 + 1 + 4
+
 // isSeasonYear reports whether s (foldBase'd) is a season or month word and
 // a year in either order, with at most one separator between them and only
 // punctuation after.
 func isSeasonYear(s string) bool {
 	s = strings.TrimRightFunc(s, func(r rune) bool { return isDigitOrPunct(r) && !(r >= '0' && r <= '9') })
+	if len(s) > maxSeasonYearBytes || len(s) < 5 {
+		return false
+	}
 	for _, w := range seasonWords {
 		if rest, ok := strings.CutPrefix(s, w); ok && isYear(trimSep(rest)) {
 			return true
@@ -146,8 +157,7 @@ func isYear(s string) bool {
 
 // isRepeatedBlock reports whether s is one block of 1-4 code points repeated
 // (at least twice) or any block repeated 3+ times, exactly.
-func isRepeatedBlock(s string) bool {
-	rs := []rune(s)
+func isRepeatedBlock(rs []rune) bool {
 	n := len(rs)
 	if n < 2 {
 		return false
@@ -173,72 +183,78 @@ var keyRows = []struct {
 	row   string
 	kind  string
 	runes []rune
+	index *[256]int8 // position+1 of each rune < 256 in the row, 0 if absent
 }{
-	{"1234567890+", CommonKeyboard, nil},
-	{"1234567890-=", CommonKeyboard, nil},
-	{"qwertyuiopå", CommonKeyboard, nil},
-	{"qwertyuiop[]", CommonKeyboard, nil},
-	{"asdfghjkløæ", CommonKeyboard, nil},
-	{"asdfghjkl;'", CommonKeyboard, nil},
-	{"zxcvbnm,.-", CommonKeyboard, nil},
-	{"zxcvbnm,./", CommonKeyboard, nil},
-	{"!\"#¤%&/()=?", CommonKeyboard, nil},
-	{"!@#$%^&*()_+", CommonKeyboard, nil},
-	{"abcdefghijklmnopqrstuvwxyzæøå", CommonSequence, nil},
-	{"0123456789", CommonSequence, nil},
+	{"1234567890+", CommonKeyboard, nil, nil},
+	{"1234567890-=", CommonKeyboard, nil, nil},
+	{"qwertyuiopå", CommonKeyboard, nil, nil},
+	{"qwertyuiop[]", CommonKeyboard, nil, nil},
+	{"asdfghjkløæ", CommonKeyboard, nil, nil},
+	{"asdfghjkl;'", CommonKeyboard, nil, nil},
+	{"zxcvbnm,.-", CommonKeyboard, nil, nil},
+	{"zxcvbnm,./", CommonKeyboard, nil, nil},
+	{"!\"#¤%&/()=?", CommonKeyboard, nil, nil},
+	{"!@#$%^&*()_+", CommonKeyboard, nil, nil},
+	{"abcdefghijklmnopqrstuvwxyzæøå", CommonSequence, nil, nil},
+	{"0123456789", CommonSequence, nil, nil},
 }
 
 func init() {
 	for i := range keyRows {
 		keyRows[i].runes = []rune(keyRows[i].row)
+		keyRows[i].index = new([256]int8)
+		for j, r := range keyRows[i].runes {
+			keyRows[i].index[r] = int8(j + 1) // every row's runes are < 256
+		}
 	}
 }
 
 // runsKind reports whether the whole of s is made of runs of 3+ neighbours
 // (ascending or descending) on one key row or alphabet; the kind is keyboard
 // if any run is on a keyboard row, else sequence.
-func runsKind(s string) (string, bool) {
-	rs := []rune(s)
+func runsKind(rs []rune) (string, bool) {
 	n := len(rs)
 	if n < 3 || n > MaxMaxLength {
 		return "", false
 	}
-	// best[i] is the kind of a cover of rs[:i] ("" = none yet); keyboard
-	// wins over sequence when both cover.
-	var best [MaxMaxLength + 1]string
-	best[0] = CommonSequence
+	// best[i] says how rs[:i] can be covered: 0 not (yet), 1 by sequences
+	// only, 2 with a keyboard run (keyboard wins when both cover).
+	const none, seq, kbd = 0, 1, 2
+	var best [MaxMaxLength + 1]uint8
+	best[0] = seq
 	for i := 0; i < n; i++ {
-		if best[i] == "" {
+		if best[i] == none {
 			continue
 		}
 		for _, kr := range keyRows {
 			for _, dir := range [2]int{1, -1} {
-				j := runEnd(rs, i, kr.runes, dir)
+				j := runEnd(rs, i, kr.runes, kr.index, dir)
+				k := uint8(seq)
+				if kr.kind == CommonKeyboard || best[i] == kbd {
+					k = kbd
+				}
 				for end := i + 3; end <= j; end++ {
-					k := kr.kind
-					if best[i] == CommonKeyboard {
-						k = CommonKeyboard
-					}
-					if best[end] == "" || (best[end] == CommonSequence && k == CommonKeyboard) {
-						best[end] = k
-					}
+					best[end] = max(best[end], k)
 				}
 			}
 		}
 	}
-	if best[n] == "" || n == 0 {
-		return "", false
+	switch best[n] {
+	case kbd:
+		return CommonKeyboard, true
+	case seq:
+		return CommonSequence, true
 	}
-	return best[n], true
+	return "", false
 }
 
 // runEnd returns the end (exclusive) of the longest run starting at rs[i]
 // whose characters are successive neighbours on row in direction dir.
-func runEnd(rs []rune, i int, rowRunes []rune, dir int) int {
-	pos := runeIndex(rowRunes, rs[i])
-	if pos < 0 {
+func runEnd(rs []rune, i int, rowRunes []rune, index *[256]int8, dir int) int {
+	if rs[i] >= 256 || index[rs[i]] == 0 {
 		return i
 	}
+	pos := int(index[rs[i]]) - 1
 	j := i + 1
 	for j < len(rs) {
 		next := pos + dir
@@ -249,13 +265,4 @@ func runEnd(rs []rune, i int, rowRunes []rune, dir int) int {
 		j++
 	}
 	return j
-}
-
-func runeIndex(rs []rune, r rune) int {
-	for i, x := range rs {
-		if x == r {
-			return i
-		}
-	}
-	return -1
 }

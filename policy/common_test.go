@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,6 +34,47 @@ func TestFold(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, Fold(tt.in))
 		})
+	}
+}
+
+// slowFold is Fold's general path: x/text NFKC and full case folding, then
+// the substitutions.
+func slowFold(s string) (base, folded string) {
+	base = norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
+	return base, norm.NFKC.String(strings.Map(substitute, base))
+}
+
+// TestFoldFastPathMatchesXText: for every rune the fast path takes (ASCII
+// and Latin-1 letters but ß), and for random strings of them, the fast path
+// equals the general x/text path.
+func TestFoldFastPathMatchesXText(t *testing.T) {
+	var fast []rune
+	for r := rune(0); r <= 0xFF; r++ {
+		s := string(r)
+		if !isLatin1Simple(s) {
+			continue
+		}
+		fast = append(fast, r)
+		b1, f1 := foldBoth(s)
+		b2, f2 := slowFold(s)
+		require.Equal(t, b2, b1, "base of U+%04X", r)
+		require.Equal(t, f2, f1, "fold of U+%04X", r)
+	}
+	assert.Len(t, fast, 128+63, "ASCII and U+00C0..U+00FF but ß")
+	assert.False(t, isLatin1Simple("ß"))
+	assert.False(t, isLatin1Simple("a\u0301"))
+	assert.False(t, isLatin1Simple("\xc3"))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 5000; i++ {
+		rs := make([]rune, rng.IntN(40))
+		for j := range rs {
+			rs[j] = fast[rng.IntN(len(fast))]
+		}
+		s := string(rs)
+		b1, f1 := foldBoth(s)
+		b2, f2 := slowFold(s)
+		require.Equal(t, b2, b1, "base of vector %d", i)
+		require.Equal(t, f2, f1, "fold of vector %d", i)
 	}
 }
 
@@ -70,7 +112,7 @@ func TestCommonMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kind, ok := commonMatch(tt.password, Fold(tt.password))
+			kind, ok := commonMatch(foldBoth(tt.password))
 			assert.True(t, ok, "row %q should match", tt.name)
 			assert.Equal(t, tt.kind, kind)
 		})
@@ -90,7 +132,7 @@ func TestCommonMatchNearMisses(t *testing.T) {
 		"1234 ganger rundt jorda",
 		"fjellvannmorgenkaffeblåbær",
 	} {
-		kind, ok := commonMatch(pw, Fold(pw))
+		kind, ok := commonMatch(foldBoth(pw))
 		assert.False(t, ok, "near miss %q matched as %s", pw, kind)
 	}
 }
@@ -137,8 +179,8 @@ func FuzzCommonMatch(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k1, ok1 := commonMatch(s, Fold(s))
-		k2, ok2 := commonMatch(s, Fold(s))
+		k1, ok1 := commonMatch(foldBoth(s))
+		k2, ok2 := commonMatch(foldBoth(s))
 		if k1 != k2 || ok1 != ok2 {
 			t.Fatalf("not deterministic")
 		}
@@ -162,12 +204,11 @@ func BenchmarkFold(b *testing.B) {
 func BenchmarkCommonMatch(b *testing.B) {
 	commonPasswords()
 	for _, n := range []int{16, 64, 127} {
-		pw := benchPassword(n)
-		f := Fold(pw)
+		base, f := foldBoth(benchPassword(n))
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				foldSink, _ = commonMatch(pw, f)
+				foldSink, _ = commonMatch(base, f)
 			}
 		})
 	}

@@ -50,7 +50,7 @@ func Evaluate(p Policy, in Input) Result {
 	}
 
 	// Matching on the folded copy. Only computed when something needs it.
-	folded := Fold(in.Password)
+	base, folded := foldBoth(in.Password)
 	if u := Fold(in.Username); utf8.RuneCountInString(in.Username) >= 3 && strings.Contains(folded, u) {
 		add(RuleUsername)
 	}
@@ -60,7 +60,7 @@ func Evaluate(p Policy, in Input) Result {
 	if contextMatch(folded, p) {
 		add(RuleContext)
 	}
-	if kind, ok := commonMatch(in.Password, folded); ok {
+	if kind, ok := commonMatch(base, folded); ok {
 		add(RuleCommon, str("kind", kind))
 	}
 	if res.Score < p.Threshold {
@@ -138,7 +138,7 @@ func nameMatch(folded, name string) bool {
 // context words or p's name (with and without its spaces).
 func contextMatch(folded string, p Policy) bool {
 	check := func(w string) bool {
-		f := Fold(w)
+		f := cachedFold(w)
 		return utf8.RuneCountInString(f) >= 3 && strings.Contains(folded, f)
 	}
 	for _, w := range p.ContextWords {
@@ -146,8 +146,17 @@ func contextMatch(folded string, p Policy) bool {
 			return true
 		}
 	}
-	if p.Name != "" && (check(p.Name) || check(strings.ReplaceAll(p.Name, " ", ""))) {
+	if p.Name == "" {
+		return false
+	}
+	if check(p.Name) {
 		return true
 	}
-	return false
+	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
+	f := cachedFold(p.Name)
+	if !strings.Contains(f, " ") {
+		return false
+	}
+	f = strings.ReplaceAll(f, " ", "")
+	return utf8.RuneCountInString(f) >= 3 && strings.Contains(folded, f)
 }

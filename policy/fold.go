@@ -2,7 +2,10 @@ package policy
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -24,27 +27,109 @@ import (
 // invalid bytes become U+FFFD. Fold never changes what the score sees: the
 // score is always computed on the password as typed.
 func Fold(s string) string {
-	if isASCII(s) {
-		return foldASCII(s)
+	_, folded := foldBoth(s)
+	return folded
+}
+
+// foldBoth returns foldBase(s) and Fold(s) computed together.
+func foldBoth(s string) (base, folded string) {
+	if isLatin1Simple(s) {
+		return foldSimple(s)
 	}
-	f := cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD")))
-	// Folding can make new compositions possible (and NFKC after folding is
-	// what makes Fold idempotent).
-	f = norm.NFKC.String(f)
+	base = norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
 	// A substituted letter can compose with a following combining mark
 	// ("0\u0301" becomes "o\u0301", then "ó"): normalise once more.
-	return norm.NFKC.String(strings.Map(substitute, f))
+	return base, norm.NFKC.String(strings.Map(substitute, base))
 }
 
 // foldBase is Fold without the substitutions: what the season, keyboard,
 // sequence and repeat patterns of the common rule match on (there "2026" must
 // stay a year).
 func foldBase(s string) string {
-	if isASCII(s) {
-		return strings.ToLower(s)
+	base, _ := foldBoth(s)
+	return base
+}
+
+// isLatin1Simple reports whether every rune of s is ASCII or a Latin-1
+// letter À..ÿ other than ß. For such strings NFKC changes nothing (they are
+// precomposed and none has a compatibility mapping, and no combining mark
+// can follow), and full case folding is simple lower-casing; so Fold is a
+// per-rune table lookup. TestFoldFastPathMatchesXText proves it rune by
+// rune.
+func isLatin1Simple(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			continue
+		}
+		// Two-byte UTF-8 for U+00C0..U+00FF is C3 80..C3 BF.
+		if c != 0xC3 || i+1 >= len(s) || s[i+1] < 0x80 || s[i+1] > 0xBF || s[i+1] == 0x9F {
+			return false
+		}
+		i++
 	}
-	f := cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD")))
-	return norm.NFKC.String(f)
+	return true
+}
+
+// foldSimple returns foldBase(s) and Fold(s) for a string for which
+// isLatin1Simple holds, in one pass and one allocation.
+func foldSimple(s string) (base, folded string) {
+	if len(s) == 0 {
+		return "", ""
+	}
+	buf := make([]byte, 2*len(s))
+	b, f := buf[:len(s):len(s)], buf[len(s):]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			b[i] = asciiLower[c]
+			f[i] = asciiFold[c]
+			continue
+		}
+		// U+00C0..U+00DE (but × U+00D7) lower-case by adding 0x20.
+		lo := s[i+1]
+		if lo >= 0x80 && lo <= 0x9E && lo != 0x97 {
+			lo += 0x20
+		}
+		b[i], b[i+1] = 0xC3, lo
+		f[i], f[i+1] = 0xC3, lo
+		i++
+	}
+	// buf is never written again: the strings may share it.
+	return unsafe.String(&b[0], len(b)), unsafe.String(&f[0], len(f))
+}
+
+// asciiLower maps each ASCII byte to its lower case.
+var asciiLower = func() (t [utf8.RuneSelf]byte) {
+	for i := range t {
+		t[i] = lowerASCII(byte(i))
+	}
+	return t
+}()
+
+// foldCache remembers the folds of policy words (context words, institution
+// names), which every Evaluate of a policy needs again. It is cleared when it
+// grows past maxFoldCache entries, so arbitrary policies cannot grow it
+// without bound.
+var (
+	foldCache     sync.Map // string → string
+	foldCacheSize atomic.Int64
+)
+
+const maxFoldCache = 4096
+
+// cachedFold is Fold for strings that repeat across calls.
+func cachedFold(s string) string {
+	if f, ok := foldCache.Load(s); ok {
+		return f.(string)
+	}
+	f := Fold(s)
+	if foldCacheSize.Add(1) > maxFoldCache {
+		foldCache.Clear()
+		foldCacheSize.Store(0)
+	}
+	foldCache.Store(s, f)
+	return f
 }
 
 func isASCII(s string) bool {
@@ -69,14 +154,6 @@ func lowerASCII(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
-}
-
-func foldASCII(s string) string {
-	b := make([]byte, len(s))
-	for i := 0; i < len(s); i++ {
-		b[i] = asciiFold[s[i]]
-	}
-	return string(b)
 }
 
 // substitute undoes one common substitution on an already case-folded rune.
