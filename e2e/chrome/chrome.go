@@ -1,0 +1,225 @@
+// Package chrome is the shared harness of the e2e tests: one Debian Chromium
+// per test package, a fresh tab per test, and every JavaScript exception,
+// console error and security (CSP) log entry of that tab turned into a test
+// failure when the test ends.
+//
+// Use it from TestMain:
+//
+//	var browser *chrome.Browser
+//
+//	func TestMain(m *testing.M) {
+//		b, err := chrome.Start()
+//		if err != nil { fmt.Fprintln(os.Stderr, err); os.Exit(1) }
+//		browser = b
+//		code := m.Run()
+//		b.Close()
+//		os.Exit(code)
+//	}
+//
+// and in a test:
+//
+//	tab := browser.Tab(t)              // closed by t.Cleanup
+//	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(url)))
+//	ready := chrome.Poll[bool](t, tab, `window.ready === true`)
+//
+// Start launches /usr/bin/chromium (or $CHROMIUM) headless with --no-sandbox
+// --disable-gpu --disable-quic --no-first-run --disable-background-networking
+// --disable-component-update --disable-sync and a fresh --user-data-dir that
+// Close removes. It uses the generic API of chromedp v0.23
+// (chromedp.Run[T], chromedp.Evaluate[T]).
+package chrome
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultTimeout bounds Poll and Eval when the test has no deadline of its
+// own that is sooner.
+const DefaultTimeout = 20 * time.Second
+
+// Browser is one running Chromium shared by the tests of a package. Its
+// methods are safe for concurrent use; each tab is independent.
+type Browser struct {
+	ctx         context.Context
+	cancel      func()
+	cancelAlloc func()
+	profile     string
+}
+
+// Start launches a headless Chromium and waits until it answers. Call Close
+// when done (typically at the end of TestMain).
+func Start() (*Browser, error) {
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	profile, err := os.MkdirTemp("", "styrke-e2e-chrome-")
+	if err != nil {
+		return nil, fmt.Errorf("chrome: profile dir: %w", err)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	b := &Browser{ctx: ctx, cancel: cancel, cancelAlloc: cancelAlloc, profile: profile}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("true")); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("chrome: start %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Close stops the browser and removes its profile directory.
+func (b *Browser) Close() {
+	b.cancel()
+	b.cancelAlloc()
+	os.RemoveAll(b.profile)
+}
+
+// Tab is one browser tab opened for one test. It is a chromedp context:
+// pass it to chromedp.Run and chromedp.Do.
+type Tab struct {
+	context.Context
+	mu      sync.Mutex
+	msgs    []string
+	allowed []func(string) bool
+}
+
+// Tab opens a fresh tab for t. When t ends, the tab is closed and every
+// uncaught exception, console.error/console.assert call and error or
+// security entry of the browser log (CSP violations, failed loads) seen in
+// the tab fails t, unless an Allow predicate accepts its text.
+func (b *Browser) Tab(t testing.TB) *Tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	tab := &Tab{Context: ctx}
+	if err := chromedp.Listen(ctx, tab.record); err != nil {
+		cancel()
+		t.Fatalf("chrome: listen: %v", err)
+	}
+	t.Cleanup(func() {
+		for _, m := range tab.Errors() {
+			t.Errorf("browser: %s", m)
+		}
+		cancel()
+	})
+	return tab
+}
+
+// Allow makes the tab accept console and log messages for which ok returns
+// true (for example a console.warn a test provokes on purpose, or a network
+// error from a fake server that a test stops). Call it before the message.
+func (tab *Tab) Allow(ok func(msg string) bool) {
+	tab.mu.Lock()
+	tab.allowed = append(tab.allowed, ok)
+	tab.mu.Unlock()
+}
+
+// Errors returns the messages recorded so far that would fail the test.
+func (tab *Tab) Errors() []string {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	return append([]string(nil), tab.msgs...)
+}
+
+// Take returns the messages recorded so far and forgets them, for a test
+// that provokes an error on purpose and checks it.
+func (tab *Tab) Take() []string {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	m := tab.msgs
+	tab.msgs = nil
+	return m
+}
+
+func (tab *Tab) record(ev any) {
+	var msg string
+	switch e := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			parts := make([]string, 0, len(e.Args))
+			for _, a := range e.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			msg = "console." + string(e.Type) + ": " + strings.Join(parts, " ")
+		}
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			msg += " " + e.ExceptionDetails.Exception.Description
+		}
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError || e.Entry.Source == log.EntrySourceSecurity {
+			msg = "log " + string(e.Entry.Source) + ": " + e.Entry.Text + " " + e.Entry.URL
+		}
+	}
+	if msg == "" {
+		return
+	}
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	for _, ok := range tab.allowed {
+		if ok(msg) {
+			return
+		}
+	}
+	tab.msgs = append(tab.msgs, msg)
+}
+
+// Eval evaluates expr in the tab's page (awaiting a promise result) and
+// decodes its JSON value into T, failing t on error. The call is bounded by
+// DefaultTimeout.
+func Eval[T any](t testing.TB, tab *Tab, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, DefaultTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("chrome: eval %.80q: %v", expr, err)
+	}
+	return v
+}
+
+// Poll waits until the JavaScript expression expr is truthy in the tab's
+// page and returns its value decoded into T, failing t after
+// DefaultTimeout. It polls on animation frames, never sleeps in Go.
+func Poll[T any](t testing.TB, tab *Tab, expr string) T {
+	t.Helper()
+	v, err := PollErr[T](tab, expr, DefaultTimeout)
+	if err != nil {
+		t.Fatalf("chrome: poll %.80q: %v", expr, err)
+	}
+	return v
+}
+
+// PollErr is Poll that returns the error (a timeout wraps
+// context.DeadlineExceeded) instead of failing a test.
+func PollErr[T any](tab *Tab, expr string, timeout time.Duration) (T, error) {
+	ctx, cancel := context.WithTimeout(tab, timeout+time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(timeout)))
+	if err != nil && errors.Is(err, chromedp.ErrPollingTimeout) {
+		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return v, err
+}

@@ -1,0 +1,73 @@
+package chrome_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+)
+
+var browser *chrome.Browser
+
+func TestMain(m *testing.M) {
+	b, err := chrome.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	browser = b
+	code := m.Run()
+	b.Close()
+	os.Exit(code)
+}
+
+func TestEvalAndPoll(t *testing.T) {
+	tab := browser.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+	assert.Equal(t, 3, chrome.Eval[int](t, tab, `1 + 2`))
+	chrome.Eval[bool](t, tab, `setTimeout(() => { window.later = 7 }, 10), true`)
+	assert.Equal(t, 7, chrome.Poll[int](t, tab, `window.later`))
+}
+
+func TestErrorsRecorded(t *testing.T) {
+	tests := []struct {
+		name, script, want string
+	}{
+		{"exception", `setTimeout(() => { throw new Error("boom") }, 0), true`, "boom"},
+		{"console error", `console.error("bad thing"), true`, "bad thing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := browser.Tab(t)
+			require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+			chrome.Eval[bool](t, tab, tt.script)
+			chrome.Eval[bool](t, tab, `new Promise(r => setTimeout(() => r(true), 50))`)
+			got := tab.Take()
+			require.Len(t, got, 1)
+			assert.Contains(t, got[0], tt.want)
+		})
+	}
+}
+
+func TestAllow(t *testing.T) {
+	tab := browser.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+	tab.Allow(func(msg string) bool { return strings.Contains(msg, "expected") })
+	chrome.Eval[bool](t, tab, `console.error("expected"), true`)
+	chrome.Eval[bool](t, tab, `new Promise(r => setTimeout(() => r(true), 50))`)
+	assert.Empty(t, tab.Take())
+}
+
+func TestPollTimeout(t *testing.T) {
+	tab := browser.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+	_, err := chrome.PollErr[bool](tab, `false`, 200_000_000)
+	require.Error(t, err)
+}
