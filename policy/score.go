@@ -72,7 +72,7 @@ type scoreState struct {
 // MaxMaxLength distinct non-ASCII code points; longer inputs (which only
 // reach here through callers that ignore MaxLength) fall back to a map.
 type occurrences struct {
-	ascii [utf8.RuneSelf]uint16
+	ascii [latin1Size]uint16
 	other [MaxMaxLength]rune
 	count [MaxMaxLength]uint16
 	n     int
@@ -81,7 +81,7 @@ type occurrences struct {
 
 // add records one more occurrence of r and returns how many there are now.
 func (o *occurrences) add(r rune) int {
-	if r < utf8.RuneSelf {
+	if r < latin1Size {
 		o.ascii[r]++
 		return int(o.ascii[r])
 	}
@@ -104,10 +104,14 @@ func (o *occurrences) add(r rune) int {
 	return o.spill[r]
 }
 
-// asciiCategory holds the category of every ASCII code point under each
-// categorisation, so the hot loop needs no branches for ASCII.
-var asciiCategory = func() (t [2][utf8.RuneSelf]Category) {
-	for r := rune(0); r < utf8.RuneSelf; r++ {
+// latin1Size is the number of code points (ASCII and Latin-1, æøå among
+// them) that the score looks up in tables instead of the unicode package.
+const latin1Size = 256
+
+// asciiCategory holds the category of every Latin-1 code point under each
+// categorisation, so the hot loop needs no branches for them.
+var asciiCategory = func() (t [2][latin1Size]Category) {
+	for r := rune(0); r < latin1Size; r++ {
 		t[0][r] = categorize(r, CategoriesUnicode)
 		t[1][r] = categorize(r, CategoriesASCII)
 	}
@@ -117,12 +121,21 @@ var asciiCategory = func() (t [2][utf8.RuneSelf]Category) {
 // score computes the strength score of password under rules, exactly as
 // typed. Invalid UTF-8 bytes count as U+FFFD, one character each.
 func score(password string, rules ScoreRules) scoreState {
-	var st scoreState
 	mode := 0
 	if rules.Categories == CategoriesASCII {
 		mode = 1
 	}
 	table := &asciiCategory[mode]
+	if isASCII(password) {
+		return scoreASCII(password, rules, table)
+	}
+	return scoreGeneral(password, rules, table)
+}
+
+// scoreGeneral is score for any password: it decodes UTF-8 and categorises
+// non-ASCII code points with the unicode package.
+func scoreGeneral(password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
+	var st scoreState
 	st.length = utf8.RuneCountInString(password)
 	chars := make([]Char, st.length)
 	st.chars = chars
@@ -158,7 +171,7 @@ func score(password string, rules ScoreRules) scoreState {
 		}
 		var cat Category
 		var n int
-		if r < utf8.RuneSelf {
+		if r < latin1Size {
 			cat = table[r]
 			occ.ascii[r]++
 			n = int(occ.ascii[r])
@@ -183,20 +196,88 @@ func score(password string, rules ScoreRules) scoreState {
 		i++
 	}
 	st.closeTier(tiers, tier, &tierSum, &lastInTier)
+	st.bonus = bonus(rules.Bonus, &st.counts)
+	return st
+}
 
-	for _, b := range rules.Bonus {
+// scoreASCII is score for an all-ASCII password: the same rules, on bytes,
+// with no decoding. TestScoreASCIIFastPath proves it equal to the general
+// path.
+func scoreASCII(password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
+	var st scoreState
+	n := len(password)
+	st.length = n
+	chars := make([]Char, n)
+	st.chars = chars
+	var occ [utf8.RuneSelf]uint8
+	limit := rules.OccurrenceLimit
+	if limit <= 0 || limit > 255 {
+		limit = 255 // a byte count saturates at 255: only reachable without a limit
+	}
+	noRepeat := !rules.RepeatScores
+	tiers := rules.Tiers
+	tier := -1
+	nextFrom := math.MaxInt
+	if len(tiers) > 0 {
+		nextFrom = tiers[0].From
+	}
+	pts, tierSum, lastInTier := 0.0, 0.0, -1
+	prev := -1
+	for i := 0; i < n; i++ {
+		if i+1 >= nextFrom {
+			for i+1 >= nextFrom {
+				st.closeTier(tiers, tier, &tierSum, &lastInTier)
+				tier++
+				pts = tiers[tier].Points
+				if tier+1 < len(tiers) {
+					nextFrom = tiers[tier+1].From
+				} else {
+					nextFrom = math.MaxInt
+				}
+			}
+		}
+		c := password[i] & 0x7f
+		cat := table[c]
+		st.counts[cat]++
+		cnt := int(occ[c])
+		if cnt < 255 {
+			cnt++
+			occ[c] = uint8(cnt)
+		}
+		switch {
+		case int(c) == prev && noRepeat:
+			chars[i] = Char{Category: cat, Note: NoteRepeat}
+		case cnt > limit && rules.OccurrenceLimit > 0:
+			chars[i] = Char{Category: cat, Note: NoteOccurrenceLimit}
+		case tier >= 0:
+			chars[i] = Char{Points: pts, Category: cat}
+			tierSum += pts
+			lastInTier = i
+		default:
+			chars[i] = Char{Category: cat}
+		}
+		prev = int(c)
+	}
+	st.closeTier(tiers, tier, &tierSum, &lastInTier)
+	st.bonus = bonus(rules.Bonus, &st.counts)
+	return st
+}
+
+// bonus returns the points of the first bonus rule that holds for the
+// per-category counts.
+func bonus(rules []BonusRule, counts *[5]int) float64 {
+	for _, b := range rules {
 		met := 0
 		for cat := catUpper; cat <= catSpecial; cat++ {
-			if st.counts[cat] >= b.MinEach && st.counts[cat] > 0 {
+			if counts[cat] >= b.MinEach && counts[cat] > 0 {
 				met++
 			}
 		}
 		if met >= b.Categories {
-			st.bonus = b.Points
-			break
+			return b.Points
 		}
 	}
-	return st
+	return 0
 }
 
 // closeTier adds the finished tier's points to the sum, flooring them first

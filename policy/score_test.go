@@ -324,3 +324,39 @@ func randomPassword(rng *rand.Rand, n int) string {
 	}
 	return b.String()
 }
+
+// TestScoreASCIIFastPath: the byte loop for ASCII passwords equals the
+// general path on every policy's rules, for random ASCII passwords.
+func TestScoreASCIIFastPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var ruleSets []ScoreRules
+	for _, id := range Institutions() {
+		p, err := Lookup(id)
+		require.NoError(t, err)
+		ruleSets = append(ruleSets, p.Score)
+	}
+	noLimit := DefaultScoreRules()
+	noLimit.OccurrenceLimit = 0
+	noLimit.RepeatScores = true
+	ruleSets = append(ruleSets, noLimit)
+	for i := 0; i < 5000; i++ {
+		b := make([]byte, rng.IntN(300))
+		for j := range b {
+			if j > 0 && rng.IntN(5) == 0 {
+				b[j] = b[j-1]
+			} else {
+				b[j] = byte(rng.IntN(128))
+			}
+		}
+		pw := string(b)
+		for k, rules := range ruleSets {
+			table := &asciiCategory[0]
+			if rules.Categories == CategoriesASCII {
+				table = &asciiCategory[1]
+			}
+			fast := scoreASCII(pw, rules, table)
+			slow := scoreGeneral(pw, rules, table)
+			require.Equal(t, slow, fast, "vector %d, rule set %d", i, k)
+		}
+	}
+}
