@@ -76,18 +76,46 @@ func commonMatch(base, folded string) (kind string, ok bool) {
 	if isSeasonYear(base) {
 		return CommonSeason, true
 	}
+	if isRepeatedBlock(base) {
+		return CommonRepeat, true
+	}
+	if !startsWithRun(base) {
+		return "", false
+	}
 	var buf [MaxMaxLength]rune
 	rs := buf[:0] // on the stack unless longer than any policy allows
 	for _, r := range base {
 		rs = append(rs, r)
 	}
-	if isRepeatedBlock(rs) {
-		return CommonRepeat, true
-	}
 	if k, ok := runsKind(rs); ok {
 		return k, true
 	}
 	return "", false
+}
+
+// startsWithRun reports whether s begins with 3 neighbours on some key row
+// or alphabet: a cheap test before the full runs check.
+func startsWithRun(s string) bool {
+	var rs [3]rune
+	n := 0
+	for _, r := range s {
+		rs[n] = r
+		n++
+		if n == 3 {
+			break
+		}
+	}
+	if n < 3 {
+		return false
+	}
+	for _, kr := range keyRows {
+		for _, dir := range [2]int{1, -1} {
+			if runEnd(rs[:], 0, kr.runes, kr.index, dir) == 3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isDigitOrPunct(r rune) bool {
@@ -157,20 +185,17 @@ func isYear(s string) bool {
 
 // isRepeatedBlock reports whether s is one block of 1-4 code points repeated
 // (at least twice) or any block repeated 3+ times, exactly.
-func isRepeatedBlock(rs []rune) bool {
-	n := len(rs)
-	if n < 2 {
-		return false
-	}
-	for size := 1; size <= n/2; size++ {
-		if n%size != 0 || (size > 4 && n/size < 3) {
+//
+// It works on bytes: s is block^k exactly when len(s) is a multiple of the
+// block's byte length b and s[b:] == s[:len(s)-b]; each block then starts
+// where s does, on a rune boundary, so blocks are whole runes.
+func isRepeatedBlock(s string) bool {
+	n := len(s)
+	for b := 1; b <= n/2; b++ {
+		if n%b != 0 || s[b:] != s[:n-b] {
 			continue
 		}
-		ok := true
-		for i := size; i < n && ok; i++ {
-			ok = rs[i] == rs[i-size]
-		}
-		if ok {
+		if n/b >= 3 || utf8.RuneCountInString(s[:b]) <= 4 {
 			return true
 		}
 	}

@@ -124,14 +124,25 @@ func disallowed(password string, a *AllowedCharacters) int {
 // nameMatch reports whether the folded password contains a part of name of
 // 4+ code points; name is split on spaces and hyphens.
 func nameMatch(folded, name string) bool {
-	for _, part := range strings.FieldsFunc(name, func(r rune) bool {
-		return r == ' ' || r == '-' || r == '\t' || r == '\u00a0' || r == '\u2010' || r == '\u2011'
-	}) {
+	for name != "" {
+		i := strings.IndexFunc(name, isNameSeparator)
+		part := name
+		if i >= 0 {
+			part, name = name[:i], name[i:]
+			_, size := utf8.DecodeRuneInString(name)
+			name = name[size:]
+		} else {
+			name = ""
+		}
 		if utf8.RuneCountInString(part) >= 4 && strings.Contains(folded, Fold(part)) {
 			return true
 		}
 	}
 	return false
+}
+
+func isNameSeparator(r rune) bool {
+	return r == ' ' || r == '-' || r == '\t' || r == '\u00a0' || r == '\u2010' || r == '\u2011'
 }
 
 // contextMatch reports whether the folded password contains one of p's
@@ -153,10 +164,8 @@ func contextMatch(folded string, p Policy) bool {
 		return true
 	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	f := cachedFold(p.Name)
-	if !strings.Contains(f, " ") {
+	if !strings.Contains(p.Name, " ") {
 		return false
 	}
-	f = strings.ReplaceAll(f, " ", "")
-	return utf8.RuneCountInString(f) >= 3 && strings.Contains(folded, f)
+	return check(strings.ReplaceAll(p.Name, " ", ""))
 }
