@@ -1,0 +1,79 @@
+package meter_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/policy"
+)
+
+func httptestClosedURL(t *testing.T) string {
+	s := httptest.NewServer(nil)
+	u := s.URL
+	s.Close()
+	return u
+}
+
+func TestAPIErrors(t *testing.T) {
+	tab := open(t, "/index.html")
+	cases := []struct{ name, call, code string }{
+		{"no argument", `styrke.evaluate()`, "bad_input"},
+		{"not an object", `styrke.evaluate("pw")`, "bad_input"},
+		{"password not a string", `styrke.evaluate({password: 5})`, "bad_input"},
+		{"username not a string", `styrke.evaluate({password: "x", username: {}})`, "bad_input"},
+		{"negative breach count", `styrke.evaluate({password: "x", breachCount: -1})`, "bad_input"},
+		{"policy of wrong type", `styrke.evaluate({password: "x", policy: 7})`, "bad_input"},
+		{"unknown policy id", `styrke.evaluate({password: "x", policy: "nope"})`, "unknown_policy"},
+		{"invalid policy", `styrke.evaluate({password: "x", policy: {id: "x", minLength: 2}})`, "invalid_policy"},
+		{"unknown policy field", `styrke.evaluate({password: "x", policy: {id: "x", bogus: 1}})`, "invalid_policy"},
+		{"problems of a number", `styrke.policyProblems(3)`, "bad_input"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := chrome.Eval[map[string]map[string]string](t, tab, tc.call)
+			assert.Equal(t, tc.code, got["error"]["code"], "call %s", tc.call)
+			assert.NotEmpty(t, got["error"]["message"])
+		})
+	}
+	// The runtime is still alive.
+	assert.Equal(t, true, chrome.Eval[bool](t, tab, `styrke.evaluate({password: "Et-langt-og-fint-passord-123"}).ok !== undefined`))
+}
+
+func TestPolicyProblems(t *testing.T) {
+	tab := open(t, "/index.html")
+	docs := []struct{ name, doc string }{
+		{"valid", `{"id":"ok-policy"}`},
+		{"limits", `{"id":"Bad Id","minLength":2,"maxLength":500,"threshold":0}`},
+		{"not json", `{"id":`},
+		{"unknown field", `{"id":"x","bogus":true}`},
+	}
+	for _, d := range docs {
+		t.Run(d.name, func(t *testing.T) {
+			want := []policy.Problem{}
+			if _, err := policy.Parse([]byte(d.doc)); err != nil {
+				var pe *policy.ProblemsError
+				if errors.As(err, &pe) {
+					want = pe.Problems
+				} else {
+					want = []policy.Problem{{Field: "", Message: err.Error()}}
+				}
+			}
+			got := chrome.Eval[[]policy.Problem](t, tab, `styrke.policyProblems(`+js(d.doc)+`)`)
+			if len(want) == 0 {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, want, got)
+		})
+	}
+	var obj map[string]any
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"x","minLength":2}`), &obj))
+	got := chrome.Eval[[]policy.Problem](t, tab, `styrke.policyProblems({id: "x", minLength: 2})`)
+	assert.NotEmpty(t, got, "an object works like its JSON text")
+}

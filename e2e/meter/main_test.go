@@ -1,0 +1,127 @@
+// Package meter_test runs the <styrke-meter> web component and the
+// WebAssembly module in headless Chromium (one browser for the package, a
+// tab per test, see e2e/chrome) and compares what the page shows with the
+// native policy.Evaluate.
+//
+// TestMain builds the module once (GOOS=js GOARCH=wasm go build), copies
+// wasm_exec.js from GOROOT, the module's ES module and the test page into a
+// temp dir, and serves it on loopback under the strict CSP
+//
+//	default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' http://127.0.0.1:*
+//
+// The breach range API is a protocol-exact fake in this package (fake_test.go)
+// because server/breach/breachtest has not landed yet.
+package meter_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+)
+
+// CSP is the strict policy the test page is served with.
+const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' http://127.0.0.1:*"
+
+// cspNoWasm forbids WebAssembly.
+const cspNoWasm = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:*"
+
+var env struct {
+	browser *chrome.Browser
+	site    *httptest.Server
+	fake    *fakeRange
+	dir     string
+}
+
+func TestMain(m *testing.M) {
+	code, err := setup(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e/meter setup:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func setup(m *testing.M) (int, error) {
+	dir, err := os.MkdirTemp("", "styrke-e2e-meter-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	env.dir = dir
+	env.fake = newFakeRange()
+	defer env.fake.Close()
+	if err := BuildSite(dir, env.fake.URL+"/ok"); err != nil {
+		return 0, err
+	}
+	env.site = httptest.NewServer(siteHandler(dir))
+	defer env.site.Close()
+	b, err := chrome.Start()
+	if err != nil {
+		return 0, err
+	}
+	defer b.Close()
+	env.browser = b
+	return m.Run(), nil
+}
+
+// BuildSite builds the module into dir and copies wasm_exec.js, the ES
+// module and the test page (its meter pointed at the range API base) beside it.
+func BuildSite(dir, base string) error {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "styrke.wasm"), "./wasm")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build wasm: %w\n%s", err, out)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	copies := map[string]string{
+		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
+		filepath.Join(root, "wasm", "styrke-meter.js"):                                  "styrke-meter.js",
+		filepath.Join(root, "e2e", "meter", "testdata", "index.html"):                   "index.html",
+		filepath.Join(root, "e2e", "meter", "testdata", "page.css"):                     "page.css",
+		filepath.Join(root, "e2e", "meter", "testdata", "page.js"):                      "page.js",
+	}
+	for from, to := range copies {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		if to == "index.html" {
+			data = []byte(strings.Replace(string(data), `base="BASE"`, `base="`+base+`"`, 1))
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// siteHandler serves dir with the strict CSP; /nowasm/ serves the same files
+// under a CSP without 'wasm-unsafe-eval'.
+func siteHandler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		csp := CSP
+		if p, ok := strings.CutPrefix(r.URL.Path, "/nowasm/"); ok {
+			csp = cspNoWasm
+			r.URL.Path = "/" + p
+		}
+		w.Header().Set("Content-Security-Policy", csp)
+		w.Header().Set("Cache-Control", "no-store")
+		files.ServeHTTP(w, r)
+	})
+}

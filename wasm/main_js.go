@@ -1,0 +1,230 @@
+// Command wasm is the policy package compiled to WebAssembly (GOOS=js
+// GOARCH=wasm) for the browser: the same rules as the server and the CLI, no
+// second implementation in JavaScript.
+//
+// Build:
+//
+//	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s\ -w -o styrke.wasm ./wasm
+//
+// and serve it beside styrke-meter.js and $(go env GOROOT)/lib/wasm/wasm_exec.js
+// (never committed; copied at build time).
+//
+// # JavaScript API
+//
+// Importing styrke-meter.js (an ES module) defines the <styrke-meter>
+// element and starts the module. The module's export ready (a Promise)
+// resolves to globalThis.styrke once the module has started, which has:
+//
+//	styrke.evaluate(input) -> Result | {error: {code, message}}
+//
+// input is {password: string, username?: string, name?: string,
+// policy?: string | object, breachCount?: number | null, lang?: "nb"|"nn"|"en"}.
+// policy is an institution id ("uit", "uio", "default", ...) or a policy
+// object in the shape of policy/institutions/*.json; absent means "default".
+// The result has exactly the fields of the CLI's Result JSON
+// (policy.Result.AppendJSON): score, bonus, threshold, ok, chars
+// [{points, category, note}], violations [{rule, params, message}],
+// feedback. Bad input never throws and never stops the runtime: it returns
+// {error: {code, message}} with code "bad_input" (a missing password or a
+// field of the wrong type), "unknown_policy" (no such institution id) or
+// "invalid_policy" (a policy object that does not parse or breaks a limit;
+// message lists the problems).
+//
+//	styrke.policyProblems(policy) -> [{field, message}]
+//
+// returns the problems that `styrke policy validate` prints for policy (an
+// object or JSON text): Policy.Problems, or one entry with field "" for a
+// document that does not parse. An empty array means the policy is valid.
+// A non-object, non-string argument gives {error: {code: "bad_input", ...}}.
+//
+// # Wire between JavaScript and Go
+//
+// There is no syscall/js: the module exports three functions with
+// //go:wasmexport over one shared linear-memory buffer, which keeps the
+// module small and a call under a microsecond:
+//
+//	inbuf(n) -> ptr      grow the input buffer to n bytes and return its address
+//	evaluate(n) -> m     read a request of n bytes from the input buffer; write
+//	                     the answer (JSON text, m bytes) to the output buffer
+//	problems(n) -> m     the same for policyProblems
+//	outbuf() -> ptr      the address of the output buffer
+//
+// A request is a sequence of fields, each a little-endian uint32 length
+// followed by that many bytes of UTF-8: password, username, name, policy,
+// lang; then one byte: 0 no policy, 1 policy id, 2 policy JSON; then an
+// int32 breach count (-1 when unknown). The JSON answer is parsed by
+// JSON.parse in the glue.
+package main
+
+import (
+	"encoding/binary"
+	"errors"
+	"unsafe"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+var (
+	in  []byte
+	out []byte
+)
+
+func main() {
+	select {} // keep the runtime alive for the exported functions
+}
+
+//go:wasmexport inbuf
+func inbuf(n int32) uint32 {
+	if n < 1 {
+		n = 1
+	}
+	if cap(in) < int(n) {
+		in = make([]byte, n)
+	}
+	in = in[:n]
+	return uint32(uintptr(unsafe.Pointer(&in[0])))
+}
+
+//go:wasmexport outbuf
+func outbuf() uint32 {
+	if cap(out) == 0 {
+		out = make([]byte, 0, 4096)
+	}
+	return uint32(uintptr(unsafe.Pointer(&out[:1][0])))
+}
+
+// request is one decoded evaluate or problems call.
+type request struct {
+	password, username, name, policy, lang string
+	policyKind                             byte
+	breach                                 int32
+}
+
+var errShort = errors.New("truncated request")
+
+func decode(b []byte) (request, error) {
+	var r request
+	fields := []*string{&r.password, &r.username, &r.name, &r.policy, &r.lang}
+	for _, f := range fields {
+		if len(b) < 4 {
+			return r, errShort
+		}
+		n := binary.LittleEndian.Uint32(b)
+		b = b[4:]
+		if uint64(n) > uint64(len(b)) {
+			return r, errShort
+		}
+		*f = string(b[:n])
+		b = b[n:]
+	}
+	if len(b) != 5 {
+		return r, errShort
+	}
+	r.policyKind = b[0]
+	r.breach = int32(binary.LittleEndian.Uint32(b[1:]))
+	return r, nil
+}
+
+// setOut stores the answer and returns its length.
+func setOut(b []byte) int32 {
+	out = b
+	return int32(len(b))
+}
+
+func appendError(b []byte, code, msg string) []byte {
+	b = append(b, `{"error":{"code":`...)
+	b = appendString(b, code)
+	b = append(b, `,"message":`...)
+	b = appendString(b, msg)
+	return append(b, "}}"...)
+}
+
+// loadPolicy resolves the request's policy; code is "" on success.
+func loadPolicy(r request) (p policy.Policy, code string, err error) {
+	switch r.policyKind {
+	case 0:
+		p, err = policy.Lookup("default")
+	case 1:
+		p, err = policy.Lookup(r.policy)
+		if err != nil {
+			return p, "unknown_policy", err
+		}
+	case 2:
+		p, err = policy.Parse([]byte(r.policy))
+		if err != nil {
+			return p, "invalid_policy", err
+		}
+	default:
+		return p, "bad_input", errors.New("policy kind out of range")
+	}
+	if err != nil {
+		return p, "invalid_policy", err
+	}
+	return p, "", nil
+}
+
+//go:wasmexport evaluate
+func evaluate(n int32) int32 {
+	b := out[:0]
+	r, err := decode(in[:n])
+	if err != nil {
+		return setOut(appendError(b, "bad_input", err.Error()))
+	}
+	p, code, err := loadPolicy(r)
+	if err != nil {
+		return setOut(appendError(b, code, err.Error()))
+	}
+	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, Lang: r.lang}
+	if r.breach >= 0 {
+		c := int(r.breach)
+		input.BreachCount = &c
+	}
+	return setOut(policy.Evaluate(p, input).AppendJSON(b))
+}
+
+//go:wasmexport problems
+func problems(n int32) int32 {
+	b := out[:0]
+	r, err := decode(in[:n])
+	if err != nil {
+		return setOut(appendError(b, "bad_input", err.Error()))
+	}
+	var probs []policy.Problem
+	if _, err := policy.Parse([]byte(r.policy)); err != nil {
+		var pe *policy.ProblemsError
+		if errors.As(err, &pe) {
+			probs = pe.Problems
+		} else {
+			probs = []policy.Problem{{Field: "", Message: err.Error()}}
+		}
+	}
+	b = append(b, '[')
+	for i, pr := range probs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"field":`...)
+		b = appendString(b, pr.Field)
+		b = append(b, `,"message":`...)
+		b = appendString(b, pr.Message)
+		b = append(b, '}')
+	}
+	return setOut(append(b, ']'))
+}
+
+// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20 || r == 0x2028 || r == 0x2029:
+			b = append(b, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
+		default:
+			b = append(b, string(r)...)
+		}
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,570 @@
+// styrke-meter.js: the <styrke-meter> web component and the loader of the
+// Styrke WebAssembly module (the Go policy package). Dependency-free ES
+// module; no inline script or style, so it runs under
+//   default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'
+// The JS API (globalThis.styrke) is documented in styrke.d.ts and in the Go
+// package doc of wasm/. No character of a password ever goes into the DOM,
+// an attribute, an event or a log while the field is masked.
+
+// Asset names, relative to this module. The site build rewrites these two
+// literals to fingerprinted names: keep them plain and in this one place.
+const WASM_URL = new URL("styrke.wasm", import.meta.url);
+const EXEC_URL = new URL("wasm_exec.js", import.meta.url);
+
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+function err(code, message) {
+  return { error: { code, message } };
+}
+
+function makeAPI(ex) {
+  // call writes one request (see the Go package doc) and parses the answer.
+  function call(fn, fields, kind, breach) {
+    const enc = fields.map((s) => te.encode(s));
+    let n = 5;
+    for (const e of enc) n += 4 + e.length;
+    const p = ex.inbuf(n) >>> 0;
+    const u8 = new Uint8Array(ex.mem.buffer, p, n);
+    const dv = new DataView(ex.mem.buffer, p, n);
+    let o = 0;
+    for (const e of enc) {
+      dv.setUint32(o, e.length, true);
+      u8.set(e, o + 4);
+      o += 4 + e.length;
+    }
+    u8[o] = kind;
+    dv.setInt32(o + 1, breach, true);
+    const m = ex[fn](n) >>> 0;
+    const q = ex.outbuf() >>> 0;
+    return JSON.parse(td.decode(new Uint8Array(ex.mem.buffer, q, m)));
+  }
+  function policyArg(policy) {
+    if (policy === undefined || policy === null) return [0, ""];
+    if (typeof policy === "string") return [1, policy];
+    if (typeof policy === "object" && !Array.isArray(policy)) return [2, JSON.stringify(policy)];
+    return null;
+  }
+  const optStr = (v) => v === undefined || v === null || typeof v === "string";
+  function evaluate(input) {
+    try {
+      if (arguments.length !== 1 || typeof input !== "object" || input === null)
+        return err("bad_input", "evaluate takes one object: {password, username?, name?, policy?, breachCount?, lang?}");
+      if (typeof input.password !== "string") return err("bad_input", "password must be a string");
+      for (const k of ["username", "name", "lang"])
+        if (!optStr(input[k])) return err("bad_input", k + " must be a string");
+      const b = input.breachCount;
+      if (!(b === undefined || b === null || (Number.isInteger(b) && b >= 0 && b <= 0x7fffffff)))
+        return err("bad_input", "breachCount must be a non-negative integer or null");
+      const pol = policyArg(input.policy);
+      if (!pol) return err("bad_input", "policy must be an institution id or a policy object");
+      return call("evaluate",
+        [input.password, input.username || "", input.name || "", pol[1], input.lang || ""],
+        pol[0], b === undefined || b === null ? -1 : b);
+    } catch (e) {
+      return err("internal", String(e && e.message));
+    }
+  }
+  function policyProblems(policy) {
+    try {
+      if (arguments.length !== 1) return err("bad_input", "policyProblems takes one policy");
+      let text;
+      if (typeof policy === "string") text = policy;
+      else if (typeof policy === "object" && policy !== null && !Array.isArray(policy)) text = JSON.stringify(policy);
+      else return err("bad_input", "policy must be an object or JSON text");
+      return call("problems", ["", "", "", text, ""], 2, -1);
+    } catch (e) {
+      return err("internal", String(e && e.message));
+    }
+  }
+  return Object.freeze({ evaluate, policyProblems });
+}
+
+async function start() {
+  await import(EXEC_URL.href); // defines globalThis.Go
+  const go = new globalThis.Go();
+  let inst;
+  try {
+    ({ instance: inst } = await WebAssembly.instantiateStreaming(fetch(WASM_URL), go.importObject));
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
+      throw e;
+    const buf = await (await fetch(WASM_URL)).arrayBuffer(); // wrong MIME type
+    ({ instance: inst } = await WebAssembly.instantiate(buf, go.importObject));
+  }
+  go.run(inst); // main blocks forever; the exports stay callable
+  const api = makeAPI(inst.exports);
+  globalThis.styrke = api;
+  return api;
+}
+
+/** ready resolves to globalThis.styrke once the module has started. */
+export const ready = start();
+ready.catch(() => {}); // the elements report the failure
+
+// ---------- UI chrome strings (messages come from the Go Result) ----------
+const T = {
+  nb: {
+    loading: "Laster styrkemåleren …",
+    blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
+    points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
+    met: "Oppfylt", unmet: "Ikke oppfylt",
+    ok: "Passordet oppfyller kravene.", notok: "Passordet oppfyller ikke kravene ennå.", empty: "Skriv et passord.",
+    repeat: "gjentatt", occ: (n) => n + ". forekomst",
+    chars: "Poeng per tegn",
+    rules: { length: "Riktig lengde", weak: "Sterkt nok (poeng over grensen)", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før" },
+    checking: "Sjekker lekkede passordlister …", clean: "Ikke funnet i lekkede passordlister.", found: (n) => "Funnet " + n + " ganger i lekkede passordlister.", unavailable: "Kunne ikke sjekke lekkede passordlister nå; det skjer når du sender skjemaet.",
+    next: "Neste steg",
+  },
+  nn: {
+    loading: "Lastar styrkemålaren …",
+    blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
+    points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
+    met: "Oppfylt", unmet: "Ikkje oppfylt",
+    ok: "Passordet oppfyller krava.", notok: "Passordet oppfyller ikkje krava enno.", empty: "Skriv eit passord.",
+    repeat: "gjenteke", occ: (n) => n + ". førekomst",
+    chars: "Poeng per teikn",
+    rules: { length: "Rett lengd", weak: "Sterkt nok (poeng over grensa)", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før" },
+    checking: "Sjekkar lekne passordlister …", clean: "Ikkje funne i lekne passordlister.", found: (n) => "Funne " + n + " gonger i lekne passordlister.", unavailable: "Kunne ikkje sjekke lekne passordlister no; det skjer når du sender skjemaet.",
+    next: "Neste steg",
+  },
+  en: {
+    loading: "Loading the strength meter …",
+    blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
+    points: "points", of: "of", threshold: "threshold", bonus: "Bonus",
+    met: "Met", unmet: "Not met",
+    ok: "The password meets the requirements.", notok: "The password does not meet the requirements yet.", empty: "Type a password.",
+    repeat: "repeat", occ: (n) => n + (n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th") + " occurrence",
+    chars: "Points per character",
+    rules: { length: "Right length", weak: "Strong enough (points above the threshold)", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before" },
+    checking: "Checking breached password lists …", clean: "Not found in breached password lists.", found: (n) => "Found " + n + " times in breached password lists.", unavailable: "Could not check breached password lists now; it will happen when you submit the form.",
+    next: "Next steps",
+  },
+};
+// Rows of the checklist, in order; "always" rows show even when met.
+const ROWS = [
+  ["length", ["too_short", "too_long"], true],
+  ["weak", ["weak"], true],
+  ["common", ["common"], true],
+  ["username", ["username"], false],
+  ["name", ["name"], false],
+  ["context", ["context"], true],
+  ["missing_class", ["missing_class"], false],
+  ["disallowed_character", ["disallowed_character"], false],
+  ["breached", ["breached"], true],
+  ["reused", ["reused"], false],
+];
+
+// ---------- styles: one constructed stylesheet (allowed by style-src 'self') ----------
+let sheet;
+function styles() {
+  if (sheet) return sheet;
+  let css = `
+:host{display:block;font:inherit;color:CanvasText;--ok:#0a6b2c;--bad:#a3141c;--warn:#7a4b00;--mute:#555;--line:#1b1b1b;--track:#e4e4e4;--bar:#1f5fa8;max-width:100%;box-sizing:border-box}
+@media (prefers-color-scheme:dark){:host{--ok:#7ad695;--bad:#ff9b9b;--warn:#f2c46d;--mute:#bbb;--line:#f0f0f0;--track:#3a3a3a;--bar:#8fbaf0}}
+*{box-sizing:border-box}
+.wrap{display:grid;gap:.5rem;padding:.5rem 0;min-width:0}
+.status{font-weight:600}
+.cells{display:flex;flex-wrap:wrap;gap:2px;align-items:flex-end;min-height:0;margin:0;padding:0;list-style:none}
+.cell{display:flex;flex-direction:column;align-items:center;width:1.6rem;font-size:.75rem;line-height:1.1}
+.bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
+.fill{width:100%;background:var(--bar)}
+.cell.zero .fill{background:transparent}
+.cell.zero .bar{outline:1px dashed var(--bad);outline-offset:-1px}
+.ch{font-family:monospace;font-size:.85rem}
+.pt{font-variant-numeric:tabular-nums}
+.note{font-size:.6rem;color:var(--bad);text-align:center;word-break:break-word}
+.total{position:relative;height:1.25rem;background:var(--track);border:1px solid var(--line);overflow:hidden}
+.total .fill{height:100%;position:absolute;left:0;top:0}
+.total.ok .fill{background:var(--ok)}
+.total.bad .fill{background:var(--bad)}
+.tline{position:absolute;top:0;bottom:0;width:3px;background:var(--line)}
+.nums{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;font-variant-numeric:tabular-nums}
+ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
+.rules li{display:grid;grid-template-columns:1.4rem 1fr;align-items:start}
+.rules .mark{font-weight:700}
+.rules li.met .mark{color:var(--ok)}
+.rules li.unmet .mark{color:var(--bad)}
+.rules .msg{display:block;color:var(--mute);font-size:.9em}
+.next{margin:0;padding-left:1.2rem}
+.breach.found{color:var(--bad);font-weight:600}
+.breach.unavailable{color:var(--warn)}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+[hidden]{display:none!important}
+@media (prefers-reduced-motion:no-preference){.fill{transition:height .12s ease-out,width .12s ease-out}}
+@media (forced-colors:active){.fill{background:Highlight!important}.tline{background:CanvasText}}
+`;
+  // Heights and positions as classes, so that nothing needs a style attribute.
+  for (let i = 0; i <= 20; i++) css += `.h${i}{height:${i * 5}%}`;
+  for (let i = 0; i <= 100; i++) css += `.w${i}{width:${i}%}.l${i}{left:calc(${i}% - 1px)}`;
+  sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  return sheet;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---------- breach check ----------
+const rangeCache = new Map(); // base + prefix -> Promise<Map suffix -> count>
+
+async function sha1Hex(s) {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-1", te.encode(s)));
+  let h = "";
+  for (const b of d) h += b.toString(16).padStart(2, "0");
+  return h.toUpperCase();
+}
+
+function fetchRange(base, prefix, signal) {
+  const key = base + "|" + prefix;
+  let p = rangeCache.get(key);
+  if (p) return p;
+  p = (async () => {
+    const res = await fetch(base.replace(/\/+$/, "") + "/range/" + prefix, {
+      headers: { "Add-Padding": "true" },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]),
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+    });
+    if (!res.ok) throw new Error("status " + res.status);
+    const text = await res.text();
+    const m = new Map();
+    for (const line of text.split("\n")) {
+      const t = line.trim();
+      if (!t) continue;
+      const mm = /^([0-9A-Fa-f]{35}):(\d+)$/.exec(t);
+      if (!mm) throw new Error("malformed range body");
+      const n = +mm[2];
+      if (n > 0) m.set(mm[1].toUpperCase(), n);
+    }
+    return m;
+  })();
+  rangeCache.set(key, p);
+  p.catch(() => rangeCache.delete(key));
+  return p;
+}
+
+let uid = 0;
+
+class StyrkeMeter extends HTMLElement {
+  static get observedAttributes() {
+    return ["for", "policy", "lang", "username", "name", "username-input", "name-input", "base"];
+  }
+
+  constructor() {
+    super();
+    this._root = this.attachShadow({ mode: "open" });
+    this._root.adoptedStyleSheets = [styles()];
+    this._id = "styrke-meter-" + ++uid;
+    this._api = null;
+    this._failed = false;
+    this._verdict = "";
+    this._breach = { hash: "", state: "", count: null };
+    this._abort = null;
+    this._cells = [];
+    this._build();
+  }
+
+  _build() {
+    const w = el("div", "wrap");
+    this._live = el("div", "sr");
+    this._live.setAttribute("aria-live", "polite");
+    this._live.setAttribute("role", "status");
+    this._status = el("p", "status");
+    this._status.setAttribute("part", "status");
+    this._total = el("div", "total");
+    this._totalFill = el("div", "fill w0");
+    this._tline = el("div", "tline l67");
+    this._total.append(this._totalFill, this._tline);
+    this._total.setAttribute("aria-hidden", "true");
+    this._nums = el("p", "nums");
+    this._score = el("span", "score");
+    this._bonus = el("span", "bonus");
+    this._nums.append(this._score, this._bonus);
+    this._cellsTitle = el("p", "sr");
+    this._cellList = el("ol", "cells");
+    this._rules = el("ul", "rules");
+    this._breachEl = el("p", "breach");
+    this._breachEl.setAttribute("aria-live", "polite");
+    this._nextTitle = el("p", "sr");
+    this._next = el("ul", "next");
+    w.append(this._live, this._status, this._total, this._nums, this._cellsTitle, this._cellList, this._rules, this._breachEl, this._nextTitle, this._next);
+    this._root.append(w);
+  }
+
+  get _t() {
+    const l = (this.getAttribute("lang") || (this.closest("[lang]") || document.documentElement).getAttribute("lang") || "nb").toLowerCase().slice(0, 2);
+    return [T[l] ? l : l === "no" ? "nb" : "en" === l ? "en" : "nb", T[l] || T.nb];
+  }
+
+  connectedCallback() {
+    this._attach();
+    const [, t] = this._t;
+    this._status.textContent = t.loading;
+    this._hideDetails(true);
+    ready.then(
+      (api) => {
+        this._api = api;
+        this.render();
+      },
+      (e) => {
+        this._failed = true;
+        this._status.textContent = this._t[1].blocked;
+        this._hideDetails(true);
+        console.warn("styrke-meter: the WebAssembly module could not start (" + (e && e.name) + "); is 'wasm-unsafe-eval' missing from the page's Content-Security-Policy? The form still submits and the server decides.");
+      },
+    );
+  }
+
+  disconnectedCallback() {
+    this._detach();
+  }
+
+  attributeChangedCallback() {
+    if (!this.isConnected) return;
+    this._attach();
+    this.render();
+  }
+
+  _hideDetails(h) {
+    for (const e of [this._total, this._nums, this._cellList, this._rules, this._next]) e.hidden = h;
+  }
+
+  _attach() {
+    const input = document.getElementById(this.getAttribute("for") || "");
+    if (input === this._input) return;
+    this._detach();
+    this._input = input;
+    if (!input) return;
+    this._onInput = () => {
+      if (this._abort) this._abort.abort();
+      this.render();
+    };
+    this._onBlur = () => this.checkBreach();
+    this._onSubmit = () => {
+      this.checkBreach();
+    };
+    input.addEventListener("input", this._onInput);
+    input.addEventListener("blur", this._onBlur);
+    this._form = input.form;
+    if (this._form) this._form.addEventListener("submit", this._onSubmit);
+    // Re-render when a show-password toggle flips the type.
+    this._mo = new MutationObserver(() => this.render());
+    this._mo.observe(input, { attributes: true, attributeFilter: ["type"] });
+    this._others = [];
+    for (const a of ["username-input", "name-input"]) {
+      const o = document.getElementById(this.getAttribute(a) || "");
+      if (o) {
+        o.addEventListener("input", this._onInput);
+        this._others.push(o);
+      }
+    }
+    // A light-DOM description of the unmet rules for aria-describedby (IDREFs
+    // cannot point into a shadow root).
+    this._desc = document.createElement("span");
+    this._desc.id = this._id + "-unmet";
+    this._desc.hidden = true;
+    this.append(this._desc);
+    const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (!ids.includes(this._desc.id)) ids.push(this._desc.id);
+    input.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  _detach() {
+    const input = this._input;
+    if (!input) return;
+    input.removeEventListener("input", this._onInput);
+    input.removeEventListener("blur", this._onBlur);
+    if (this._form) this._form.removeEventListener("submit", this._onSubmit);
+    this._mo.disconnect();
+    for (const o of this._others) o.removeEventListener("input", this._onInput);
+    const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+    this._desc.remove();
+    this._input = null;
+  }
+
+  _field(attr, inputAttr) {
+    const o = document.getElementById(this.getAttribute(inputAttr) || "");
+    return o ? o.value : this.getAttribute(attr) || "";
+  }
+
+  /** evaluate returns the Result for the field's current value, or null before the module is ready. */
+  evaluate() {
+    if (!this._api || !this._input) return null;
+    const pw = this._input.value;
+    const [lang] = this._t;
+    const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : null;
+    return this._api.evaluate({
+      password: pw,
+      username: this._field("username", "username-input"),
+      name: this._field("name", "name-input"),
+      policy: this.getAttribute("policy") || undefined,
+      breachCount,
+      lang,
+    });
+  }
+
+  render() {
+    if (!this._api || !this._input) return;
+    const r = this.evaluate();
+    const [, t] = this._t;
+    if (r.error) {
+      this._status.textContent = r.error.message;
+      this._hideDetails(true);
+      return;
+    }
+    this._hideDetails(false);
+    const masked = this._input.type === "password";
+    // The characters stay in JS memory (they are the input's value anyway);
+    // only an unmasked field shows them in the cells.
+    const cps = Array.from(this._input.value);
+    // Per-character cells, reused between renders.
+    let maxPts = 0;
+    for (const c of r.chars) if (c.points > maxPts) maxPts = c.points;
+    if (maxPts === 0) maxPts = 1;
+    const occ = new Map();
+    this._cellsTitle.textContent = t.chars;
+    for (let i = 0; i < r.chars.length; i++) {
+      let c = this._cells[i];
+      if (!c) {
+        const li = el("li", "cell");
+        const bar = el("span", "bar");
+        const fill = el("span", "fill h0");
+        bar.append(fill);
+        bar.setAttribute("aria-hidden", "true");
+        const ch = el("span", "ch");
+        ch.setAttribute("aria-hidden", "true");
+        const pt = el("span", "pt");
+        const note = el("span", "note");
+        li.append(bar, ch, pt, note);
+        c = this._cells[i] = { li, fill, ch, pt, note, k: "" };
+      }
+      const x = r.chars[i];
+      let noteText = "";
+      if (x.note === "repeat") noteText = t.repeat;
+      else if (x.note === "occurrence_limit") {
+        noteText = t.occ((occ.get(cps[i]) || 0) + 1);
+      }
+      occ.set(cps[i], (occ.get(cps[i]) || 0) + 1);
+      const h = Math.round((x.points / maxPts) * 20);
+      const ch = masked ? "•" : cps[i];
+      const k = h + "|" + x.points + "|" + noteText + "|" + ch;
+      if (c.k !== k) {
+        c.k = k;
+        c.fill.className = "fill h" + h;
+        c.li.className = x.points === 0 ? "cell zero" : "cell";
+        c.ch.textContent = ch;
+        c.pt.textContent = fmt(x.points);
+        c.note.textContent = noteText;
+      }
+      if (!c.li.parentNode) this._cellList.append(c.li);
+    }
+    for (let i = r.chars.length; i < this._cells.length && this._cells[i].li.parentNode; i++) this._cells[i].li.remove();
+    // Total against the threshold line.
+    const scale = Math.max(r.threshold * 1.5, r.score, 1);
+    this._totalFill.className = "fill w" + Math.min(100, Math.round((r.score / scale) * 100));
+    this._tline.className = "tline l" + Math.round((r.threshold / scale) * 100);
+    this._total.className = "total " + (r.score >= r.threshold ? "ok" : "bad");
+    this._score.textContent = fmt(r.score) + " " + t.of + " " + fmt(r.threshold) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold) + ")";
+    this._bonus.textContent = t.bonus + ": +" + fmt(r.bonus);
+    // Checklist in words.
+    const unmet = [];
+    const items = [];
+    for (const [key, codes, always] of ROWS) {
+      const vs = r.violations.filter((v) => codes.includes(v.rule));
+      if (!vs.length && !always) continue;
+      if (key === "breached" && !vs.length && !(this._breach.state === "done" && this._breach.pw === this._input.value)) continue;
+      const li = el("li", vs.length ? "unmet" : "met");
+      li.dataset.rule = key;
+      const mark = el("span", "mark", vs.length ? "✗" : "✓");
+      mark.setAttribute("aria-hidden", "true");
+      const body = el("span", "", "");
+      body.append(el("span", "sr", (vs.length ? t.unmet : t.met) + ": "), t.rules[key]);
+      for (const v of vs) {
+        body.append(el("span", "msg", v.message));
+        unmet.push(v.message);
+      }
+      li.append(mark, body);
+      items.push(li);
+    }
+    this._rules.replaceChildren(...items);
+    this._next.replaceChildren(...r.feedback.slice(0, 2).map((f) => el("li", "", f)));
+    this._nextTitle.textContent = t.next;
+    this._next.hidden = r.feedback.length === 0;
+    this._desc.textContent = unmet.join(" ");
+    // Verdict: status line always, live region only when it changes.
+    const verdict = this._input.value === "" ? t.empty : r.ok ? t.ok : t.notok;
+    this._status.textContent = verdict;
+    this._status.className = "status " + (r.ok ? "ok" : "bad");
+    if (verdict !== this._verdict) {
+      this._verdict = verdict;
+      this._live.textContent = verdict;
+    }
+    this._renderBreach();
+    this.dispatchEvent(new CustomEvent("styrke-change", {
+      bubbles: true,
+      composed: true,
+      detail: {
+        ok: r.ok,
+        score: r.score,
+        threshold: r.threshold,
+        rules: r.violations.map((v) => ({ rule: v.rule, params: v.params, message: v.message })),
+      },
+    }));
+  }
+
+  _renderBreach() {
+    const [, t] = this._t;
+    const b = this._breach;
+    const current = this._input && b.pw === this._input.value;
+    let text = "", cls = "breach";
+    if (current && b.state === "checking") text = t.checking;
+    else if (current && b.state === "done") {
+      text = b.count > 0 ? t.found(b.count) : t.clean;
+      cls += b.count > 0 ? " found" : " clean";
+    } else if (current && b.state === "unavailable") {
+      text = t.unavailable;
+      cls += " unavailable";
+    }
+    this._breachEl.className = cls;
+    this._breachEl.dataset.state = current ? (b.state === "done" ? (b.count > 0 ? "found" : "clean") : b.state) : "";
+    if (this._breachEl.textContent !== text) this._breachEl.textContent = text;
+  }
+
+  /** checkBreach asks the range API about the current password (on blur and before submit only). */
+  async checkBreach() {
+    if (!this._input || this._failed) return;
+    const pw = this._input.value;
+    if (pw === "" || (this._breach.pw === pw && this._breach.state !== "unavailable")) return;
+    if (this._abort) this._abort.abort();
+    const ac = (this._abort = new AbortController());
+    this._breach = { pw, state: "checking", count: null };
+    this._renderBreach();
+    const base = this.getAttribute("base") || "https://api.pwnedpasswords.com";
+    try {
+      const h = await sha1Hex(pw);
+      const m = await fetchRange(base, h.slice(0, 5), ac.signal);
+      if (this._breach.pw !== pw) return;
+      this._breach = { pw, state: "done", count: m.get(h.slice(5)) || 0 };
+    } catch (e) {
+      if (this._breach.pw !== pw || ac.signal.aborted) {
+        if (this._breach.pw === pw) this._breach = { pw: "", state: "", count: null };
+        return;
+      }
+      this._breach = { pw, state: "unavailable", count: null };
+    }
+    this.render();
+  }
+}
+
+function fmt(x) {
+  return String(Math.round(x * 100) / 100);
+}
+
+if (!customElements.get("styrke-meter")) customElements.define("styrke-meter", StyrkeMeter);
