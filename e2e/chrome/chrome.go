@@ -187,7 +187,8 @@ func (tab *Tab) record(ev any) {
 }
 
 // Eval evaluates expr in the tab's page (awaiting a promise result) and
-// decodes its JSON value into T, failing t on error. The call is bounded by
+// decodes its JSON value into T, failing t on error (the message never
+// quotes expr, which may hold a password). The call is bounded by
 // DefaultTimeout.
 func Eval[T any](t testing.TB, tab *Tab, expr string) T {
 	t.Helper()
@@ -195,7 +196,7 @@ func Eval[T any](t testing.TB, tab *Tab, expr string) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("chrome: eval %.80q: %v", expr, err)
+		t.Fatalf("chrome: eval: %v", err) // not the expression: it may hold a password
 	}
 	return v
 }

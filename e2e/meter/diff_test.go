@@ -1,0 +1,113 @@
+package meter_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// diffCase is one generated evaluation, in the shape styrke.evaluate takes.
+type diffCase struct {
+	Password    string `json:"password"`
+	Username    string `json:"username,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Policy      string `json:"policy"`
+	BreachCount *int   `json:"breachCount,omitempty"`
+	Lang        string `json:"lang"`
+}
+
+// pieces that make generated passwords hit every rule.
+var pieces = []string{
+	"a", "Z", "7", "!", "-", " ", "æ", "Ø", "å", "ß", "ŉ", "ǅ", "İ", "ﬃ", "Ａ", "１", "é", "e\u0301",
+	"🙂", "👩‍💻", "中", "日本", "ᚠ", "Ω", "\t", "€", "½", "²", "0", "1",
+	"sommer2024", "Vinter-1999", "qwerty", "asdfgh", "123456", "abcdef", "passord", "password",
+	"olanor", "Nordmann", "ola", "blindern", "uit", "tromsø", "universitetet", "aaaa", "abab",
+	"p@ssw0rd", "P4$$W0RD", "hunter2",
+}
+
+func generate(n int) []diffCase {
+	rng := rand.New(rand.NewPCG(4, 2))
+	policies := policy.Institutions()
+	langs := []string{"nb", "nn", "en", ""}
+	out := make([]diffCase, n)
+	for i := range out {
+		target := rng.IntN(201)
+		if i%10 == 0 {
+			target = rng.IntN(20)
+		}
+		var b strings.Builder
+		for n := 0; n < target; {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(3) == 0 {
+				p = string(rune(0x20 + rng.IntN(0x2fff)))
+			}
+			b.WriteString(p)
+			n += len([]rune(p))
+		}
+		c := diffCase{Password: b.String(), Policy: policies[i%len(policies)], Lang: langs[rng.IntN(len(langs))]}
+		if rng.IntN(2) == 0 {
+			c.Username, c.Name = "olanor", "Ola Nordmann"
+		}
+		if rng.IntN(3) == 0 {
+			n := rng.IntN(3) * rng.IntN(100)
+			c.BreachCount = &n
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func TestDifferential(t *testing.T) {
+	cases := generate(10_000)
+	seen := map[string]bool{}
+	want := make([]byte, 0, 32<<20)
+	want = append(want, '[')
+	for i, c := range cases {
+		p, err := policy.Lookup(c.Policy)
+		require.NoError(t, err)
+		r := policy.Evaluate(p, policy.Input{Password: c.Password, Username: c.Username, Name: c.Name, BreachCount: c.BreachCount, Lang: c.Lang})
+		for _, v := range r.Violations {
+			seen[v.Rule] = true
+		}
+		if i > 0 {
+			want = append(want, ',')
+		}
+		want = r.AppendJSON(want)
+	}
+	want = append(want, ']')
+	data, err := json.Marshal(cases)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(env.dir, "diff-cases.json"), data, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(env.dir, "diff-want.json"), want, 0o644))
+
+	tab := open(t, "/index.html")
+	// One call for the whole batch: the page fetches both files, evaluates
+	// every case and compares the Results after the same JSON.parse.
+	type answer struct {
+		N   int   `json:"n"`
+		Bad []int `json:"bad"`
+	}
+	got := chrome.Eval[answer](t, tab, `(async () => {
+		const [cases, want] = await Promise.all(["diff-cases.json", "diff-want.json"].map(u => fetch(u).then(r => r.json())));
+		const bad = [];
+		cases.forEach((c, i) => {
+			if (JSON.stringify(styrke.evaluate(c)) !== JSON.stringify(want[i])) bad.push(i);
+		});
+		return {n: cases.length, bad: bad.slice(0, 20)};
+	})()`)
+	assert.Equal(t, len(cases), got.N)
+	assert.Empty(t, got.Bad, "indices of cases whose browser Result differs from the native one")
+	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleMissingClass,
+		policy.RuleUsername, policy.RuleName, policy.RuleContext, policy.RuleCommon, policy.RuleWeak, policy.RuleBreached} {
+		assert.True(t, seen[rule], "no generated case breaks %s", rule)
+	}
+}
