@@ -110,7 +110,7 @@ const T = {
     points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
     met: "Oppfylt", unmet: "Ikke oppfylt",
     ok: "Passordet oppfyller kravene.", notok: "Passordet oppfyller ikke kravene ennå.", empty: "Skriv et passord.",
-    repeat: "gjentatt", occ: (n) => n + ". forekomst",
+    repeat: "gjentatt", occ: (n) => n + ". forekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per tegn",
     rules: { length: "Riktig lengde", weak: "Sterkt nok (poeng over grensen)", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før" },
     checking: "Sjekker lekkede passordlister …", clean: "Ikke funnet i lekkede passordlister.", found: (n) => "Funnet " + n + " ganger i lekkede passordlister.", unavailable: "Kunne ikke sjekke lekkede passordlister nå; det skjer når du sender skjemaet.",
@@ -122,7 +122,7 @@ const T = {
     points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
     met: "Oppfylt", unmet: "Ikkje oppfylt",
     ok: "Passordet oppfyller krava.", notok: "Passordet oppfyller ikkje krava enno.", empty: "Skriv eit passord.",
-    repeat: "gjenteke", occ: (n) => n + ". førekomst",
+    repeat: "gjenteke", occ: (n) => n + ". førekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per teikn",
     rules: { length: "Rett lengd", weak: "Sterkt nok (poeng over grensa)", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før" },
     checking: "Sjekkar lekne passordlister …", clean: "Ikkje funne i lekne passordlister.", found: (n) => "Funne " + n + " gonger i lekne passordlister.", unavailable: "Kunne ikkje sjekke lekne passordlister no; det skjer når du sender skjemaet.",
@@ -134,7 +134,7 @@ const T = {
     points: "points", of: "of", threshold: "threshold", bonus: "Bonus",
     met: "Met", unmet: "Not met",
     ok: "The password meets the requirements.", notok: "The password does not meet the requirements yet.", empty: "Type a password.",
-    repeat: "repeat", occ: (n) => n + (n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th") + " occurrence",
+    repeat: "repeat", rs: "rep.", os: (n) => "#" + n, occ: (n) => n + (n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th") + " occurrence",
     chars: "Points per character",
     rules: { length: "Right length", weak: "Strong enough (points above the threshold)", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before" },
     checking: "Checking breached password lists …", clean: "Not found in breached password lists.", found: (n) => "Found " + n + " times in breached password lists.", unavailable: "Could not check breached password lists now; it will happen when you submit the form.",
@@ -165,7 +165,7 @@ function styles() {
 *{box-sizing:border-box}
 .wrap{display:grid;gap:.5rem;padding:.5rem 0;min-width:0}
 .status{font-weight:600}
-.cells{display:flex;flex-wrap:wrap;gap:2px;align-items:flex-end;min-height:0;margin:0;padding:0;list-style:none}
+.cells{display:flex;flex-wrap:wrap;gap:4px 2px;align-items:flex-start;min-height:0;margin:0;padding:0;list-style:none}
 .cell{display:flex;flex-direction:column;align-items:center;width:1.6rem;font-size:.75rem;line-height:1.1}
 .bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
 .fill{width:100%;background:var(--bar)}
@@ -173,7 +173,7 @@ function styles() {
 .cell.zero .bar{outline:1px dashed var(--bad);outline-offset:-1px}
 .ch{font-family:monospace;font-size:.85rem}
 .pt{font-variant-numeric:tabular-nums}
-.note{font-size:.6rem;color:var(--bad);text-align:center;word-break:break-word}
+.note{font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
 .total{position:relative;height:1.25rem;background:var(--track);border:1px solid var(--line);overflow:hidden}
 .total .fill{height:100%;position:absolute;left:0;top:0}
 .total.ok .fill{background:var(--ok)}
@@ -442,14 +442,20 @@ class StyrkeMeter extends HTMLElement {
         ch.setAttribute("aria-hidden", "true");
         const pt = el("span", "pt");
         const note = el("span", "note");
+        const noteShort = el("span", "");
+        noteShort.setAttribute("aria-hidden", "true");
+        const noteLong = el("span", "sr");
+        note.append(noteShort, noteLong);
         li.append(bar, ch, pt, note);
-        c = this._cells[i] = { li, fill, ch, pt, note, k: "" };
+        c = this._cells[i] = { li, fill, ch, pt, noteShort, noteLong, k: "" };
       }
       const x = r.chars[i];
-      let noteText = "";
-      if (x.note === "repeat") noteText = t.repeat;
+      let noteText = "", noteShort = "";
+      if (x.note === "repeat") (noteText = t.repeat), (noteShort = t.rs);
       else if (x.note === "occurrence_limit") {
-        noteText = t.occ((occ.get(cps[i]) || 0) + 1);
+        const k = (occ.get(cps[i]) || 0) + 1;
+        noteText = t.occ(k);
+        noteShort = t.os(k);
       }
       occ.set(cps[i], (occ.get(cps[i]) || 0) + 1);
       const h = Math.round((x.points / maxPts) * 20);
@@ -461,7 +467,8 @@ class StyrkeMeter extends HTMLElement {
         c.li.className = x.points === 0 ? "cell zero" : "cell";
         c.ch.textContent = ch;
         c.pt.textContent = fmt(x.points);
-        c.note.textContent = noteText;
+        c.noteShort.textContent = noteShort;
+        c.noteLong.textContent = noteText;
       }
       if (!c.li.parentNode) this._cellList.append(c.li);
     }

@@ -1,0 +1,109 @@
+// Type declarations of the Styrke WebAssembly module's JavaScript API and of
+// the <styrke-meter> element (wasm/styrke-meter.js). Hand-written; the Go
+// package doc of wasm/ states the same contract.
+
+/** A policy in the shape of policy/institutions/*.json (every field optional but id). */
+export interface Policy {
+  id: string;
+  name?: string;
+  contextWords?: string[];
+  minLength?: number;
+  maxLength?: number;
+  threshold?: number;
+  historySize?: number;
+  breachThreshold?: number;
+  breachCheck?: "prefer" | "require";
+  activationTTL?: string;
+  score?: {
+    tiers?: { from: number; points: number; floor?: boolean }[];
+    occurrenceLimit?: number;
+    repeatScores?: boolean;
+    categories?: "unicode" | "ascii";
+    bonus?: { points: number; categories: number; minEach: number }[];
+  };
+  allowedCharacters?: { classes: ("upper" | "lower" | "digit" | "special")[]; extra: string };
+  requiredClasses?: Partial<Record<"upper" | "lower" | "digit" | "special", number>>;
+}
+
+/** What evaluate takes. policy is an institution id or a Policy; absent means "default". */
+export interface Input {
+  password: string;
+  username?: string | null;
+  name?: string | null;
+  policy?: string | Policy | null;
+  /** How often the breach corpus has seen the password; null/absent: not checked. */
+  breachCount?: number | null;
+  /** Language of messages and feedback; anything else means "nb". */
+  lang?: "nb" | "nn" | "en" | string | null;
+}
+
+/** Exactly the CLI's Result JSON (policy.Result.AppendJSON). Never holds the password. */
+export interface Result {
+  score: number;
+  bonus: number;
+  threshold: number;
+  ok: boolean;
+  /** One entry per Unicode code point of the password. */
+  chars: { points: number; category: "upper" | "lower" | "digit" | "special" | "none"; note: "" | "repeat" | "occurrence_limit" }[];
+  violations: {
+    rule: "too_short" | "too_long" | "disallowed_character" | "missing_class" | "username" | "name" | "context" | "common" | "weak" | "breached" | "reused";
+    params: Record<string, number | string>;
+    message: string;
+  }[];
+  /** One or two next steps, in the requested language. */
+  feedback: string[];
+}
+
+/** Bad input: never a throw, never a dead runtime. */
+export interface ErrorResult {
+  error: { code: "bad_input" | "unknown_policy" | "invalid_policy" | "internal"; message: string };
+}
+
+/** One problem of a policy, as `styrke policy validate` prints it ("field: message"). */
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+export interface Styrke {
+  evaluate(input: Input): Result | ErrorResult;
+  /** [] when valid; a document that does not parse gives one problem with field "". */
+  policyProblems(policy: Policy | string): Problem[] | ErrorResult;
+}
+
+/** Resolves to globalThis.styrke once the module has started; rejects when it cannot (e.g. CSP forbids WebAssembly). */
+export declare const ready: Promise<Styrke>;
+
+declare global {
+  // eslint-disable-next-line no-var
+  var styrke: Styrke | undefined;
+
+  /** Detail of the styrke-change event (bubbles, composed). Never holds the password. */
+  interface StyrkeChangeDetail {
+    ok: boolean;
+    score: number;
+    threshold: number;
+    rules: { rule: string; params: Record<string, number | string>; message: string }[];
+  }
+
+  /**
+   * <styrke-meter for="input-id" policy="uit" lang="nb" username="..." name="..."
+   *   username-input="id" name-input="id" base="https://api.pwnedpasswords.com">
+   */
+  interface HTMLStyrkeMeterElement extends HTMLElement {
+    /** The Result for the field's current value, or null before the module is ready. */
+    evaluate(): Result | ErrorResult | null;
+    /** Re-renders from the field's current value. */
+    render(): void;
+    /** Asks the range API about the current password (the element does this on blur and submit). */
+    checkBreach(): Promise<void>;
+  }
+
+  interface HTMLElementTagNameMap {
+    "styrke-meter": HTMLStyrkeMeterElement;
+  }
+
+  interface HTMLElementEventMap {
+    "styrke-change": CustomEvent<StyrkeChangeDetail>;
+  }
+}
