@@ -17,14 +17,11 @@
 package policy
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -242,32 +239,6 @@ func (p Policy) withDefaults() Policy {
 	return p
 }
 
-// rawPolicy mirrors Policy with pointer fields so that Parse can tell an
-// omitted field (default) from an explicit zero.
-type rawPolicy struct {
-	ID                string             `json:"id"`
-	Name              string             `json:"name"`
-	ContextWords      []string           `json:"contextWords"`
-	MinLength         *int               `json:"minLength"`
-	MaxLength         *int               `json:"maxLength"`
-	Threshold         *float64           `json:"threshold"`
-	HistorySize       *int               `json:"historySize"`
-	BreachThreshold   *int               `json:"breachThreshold"`
-	BreachCheck       string             `json:"breachCheck"`
-	ActivationTTL     string             `json:"activationTTL"`
-	Score             *rawScore          `json:"score"`
-	AllowedCharacters *AllowedCharacters `json:"allowedCharacters"`
-	RequiredClasses   map[string]int     `json:"requiredClasses"`
-}
-
-type rawScore struct {
-	Tiers           []Tier      `json:"tiers"`
-	OccurrenceLimit *int        `json:"occurrenceLimit"`
-	RepeatScores    *bool       `json:"repeatScores"`
-	Categories      string      `json:"categories"`
-	Bonus           []BonusRule `json:"bonus"`
-}
-
 // MaxPolicyBytes is the largest policy document Parse accepts.
 const MaxPolicyBytes = 64 << 10
 
@@ -291,7 +262,9 @@ type ProblemsError struct {
 // Error lists the problems, one per line after the first.
 func (e *ProblemsError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid policy: %d problem(s)", len(e.Problems))
+	b.WriteString("invalid policy: ")
+	b.WriteString(strconv.Itoa(len(e.Problems)))
+	b.WriteString(" problem(s)")
 	for _, p := range e.Problems {
 		b.WriteString("; ")
 		b.WriteString(p.Field)
@@ -304,94 +277,32 @@ func (e *ProblemsError) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalid) hold.
 func (e *ProblemsError) Unwrap() error { return ErrInvalid }
 
-// Parse reads one policy from JSON. Unknown fields, trailing data and
-// documents over MaxPolicyBytes are errors; omitted fields take their
-// defaults; the result is checked with Problems, and a *ProblemsError
-// (wrapping ErrInvalid) lists every problem at once.
+// Parse reads one policy from JSON. It accepts exactly one JSON object of at
+// most MaxPolicyBytes, nested at most 32 levels deep. Malformed JSON, a
+// duplicate key, trailing data or an oversized document is a *SyntaxError;
+// an unknown field or a value of the wrong type is a *FieldError naming the
+// full path (e.g. "score.tiers[2].pointz"); both wrap ErrMalformed. A field
+// that is omitted or null takes its default (historySize,
+// score.occurrenceLimit and score.repeatScores keep an explicit 0 or false;
+// other zero values are replaced by their defaults). The result is then
+// checked with Problems, and a *ProblemsError (wrapping ErrInvalid) lists
+// every problem at once; the Policy is returned with it.
 func Parse(data []byte) (Policy, error) {
 	if len(data) > MaxPolicyBytes {
-		return Policy{}, fmt.Errorf("parse policy: document is %d bytes, limit %d", len(data), MaxPolicyBytes)
+		return Policy{}, &SyntaxError{Offset: MaxPolicyBytes, Msg: "document is " + strconv.Itoa(len(data)) + " bytes, limit " + strconv.Itoa(MaxPolicyBytes)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var raw rawPolicy
-	if err := dec.Decode(&raw); err != nil {
-		return Policy{}, fmt.Errorf("parse policy: %w", err)
+	doc, err := parseJSON(data)
+	if err != nil {
+		return Policy{}, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Policy{}, errors.New("parse policy: unexpected data after the JSON object")
+	p, err := decodePolicy(&doc)
+	if err != nil {
+		return Policy{}, err
 	}
-	p := raw.policy()
 	if probs := p.Problems(); len(probs) > 0 {
 		return p, &ProblemsError{Problems: probs}
 	}
 	return p, nil
-}
-
-func (raw rawPolicy) policy() Policy {
-	p := Policy{
-		ID:                raw.ID,
-		Name:              raw.Name,
-		ContextWords:      raw.ContextWords,
-		BreachCheck:       raw.BreachCheck,
-		ActivationTTL:     raw.ActivationTTL,
-		AllowedCharacters: raw.AllowedCharacters,
-		RequiredClasses:   raw.RequiredClasses,
-		MinLength:         defaultMinLength,
-		MaxLength:         defaultMaxLength,
-		Threshold:         defaultThreshold,
-		HistorySize:       defaultHistory,
-		BreachThreshold:   defaultBreachHits,
-		Score:             DefaultScoreRules(),
-	}
-	if raw.MinLength != nil {
-		p.MinLength = *raw.MinLength
-	}
-	if raw.MaxLength != nil {
-		p.MaxLength = *raw.MaxLength
-	}
-	if raw.Threshold != nil {
-		p.Threshold = *raw.Threshold
-	}
-	if raw.HistorySize != nil {
-		p.HistorySize = *raw.HistorySize
-	}
-	if raw.BreachThreshold != nil {
-		p.BreachThreshold = *raw.BreachThreshold
-	}
-	if s := raw.Score; s != nil {
-		if s.Tiers != nil {
-			p.Score.Tiers = s.Tiers
-		}
-		if s.OccurrenceLimit != nil {
-			p.Score.OccurrenceLimit = *s.OccurrenceLimit
-		}
-		if s.RepeatScores != nil {
-			p.Score.RepeatScores = *s.RepeatScores
-		}
-		if s.Categories != "" {
-			p.Score.Categories = s.Categories
-		}
-		if s.Bonus != nil {
-			p.Score.Bonus = s.Bonus
-		}
-	}
-	return p.withDefaults()
-}
-
-// Canonical returns the policy as indented JSON with every field present, in
-// a stable order: the form that `styrke policy show` prints and that
-// [Policy.Version] hashes.
-func (p Policy) Canonical() []byte {
-	p = p.withDefaults()
-	if p.RequiredClasses != nil && len(p.RequiredClasses) == 0 {
-		p.RequiredClasses = nil
-	}
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		panic("policy: canonical JSON: " + err.Error()) // only plain data: cannot happen
-	}
-	return append(b, '\n')
 }
 
 //go:embed institutions/*.json
@@ -402,14 +313,24 @@ var institutionFS embed.FS
 func Lookup(id string) (Policy, error) {
 	data, err := institutionFS.ReadFile(path.Join("institutions", id+".json"))
 	if err != nil || strings.ContainsAny(id, "/\\.") || id == "" {
-		return Policy{}, fmt.Errorf("policy %q: %w", id, ErrUnknownInstitution)
+		return Policy{}, &lookupError{id: id, err: ErrUnknownInstitution}
 	}
 	p, err := Parse(data)
 	if err != nil {
-		return Policy{}, fmt.Errorf("policy %q: %w", id, err)
+		return Policy{}, &lookupError{id: id, err: err}
 	}
 	return p, nil
 }
+
+// lookupError names the institution whose policy Lookup could not return.
+type lookupError struct {
+	id  string
+	err error
+}
+
+func (e *lookupError) Error() string { return "policy " + strconv.Quote(e.id) + ": " + e.err.Error() }
+
+func (e *lookupError) Unwrap() error { return e.err }
 
 // ErrUnknownInstitution is returned by Lookup for an id with no embedded
 // policy.
