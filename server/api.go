@@ -1,0 +1,416 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// NewToken returns a fresh activation token (256 random bits, base64url)
+// and the SHA-256 hash that is all the store keeps of it.
+func NewToken() (token string, hash []byte) {
+	var b [32]byte
+	rand.Read(b[:])
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken is the SHA-256 of token, as stored.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// ErrBadActivation: CreateActivation was given an empty username or an
+// unknown institution, or a TTL that is not positive.
+var ErrBadActivation = errors.New("server: bad activation request")
+
+// CreateActivation stores a new single-use activation for a person and
+// returns its token (to put in the link, never to log) and expiry. ttl 0
+// takes the institution policy's activationTTL.
+func CreateActivation(ctx context.Context, st store.Store, now time.Time, username, name, institution string, ttl time.Duration) (string, time.Time, error) {
+	if strings.TrimSpace(username) == "" {
+		return "", time.Time{}, fmt.Errorf("%w: username is empty", ErrBadActivation)
+	}
+	p, err := policy.Lookup(institution)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("%w: unknown institution %q", ErrBadActivation, institution)
+	}
+	if ttl == 0 {
+		ttl, err = time.ParseDuration(p.ActivationTTL)
+		if err != nil {
+			ttl = 72 * time.Hour
+		}
+	}
+	if ttl <= 0 {
+		return "", time.Time{}, fmt.Errorf("%w: ttl must be positive", ErrBadActivation)
+	}
+	token, hash := NewToken()
+	now = now.UTC()
+	a := store.Activation{
+		TokenHash: hash, Username: username, Name: name, Institution: p.ID,
+		CreatedAt: now, ExpiresAt: now.Add(ttl),
+	}
+	if err := st.CreateActivation(ctx, a); err != nil {
+		return "", time.Time{}, fmt.Errorf("create activation: %w", err)
+	}
+	return token, a.ExpiresAt, nil
+}
+
+// Link is the activation page address for token under base.
+func Link(base, token string) string {
+	return strings.TrimRight(base, "/") + "/aktiver/#/pw/" + token
+}
+
+func (h *handler) healthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}
+
+func (h *handler) readyz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := h.Store.Ping(ctx); err != nil {
+			h.Logger.ErrorContext(ctx, "store not ready", "id", RequestID(ctx), "err", err)
+			writeError(w, errorf(CodeUnavailable, "store unreachable"))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+}
+
+type createRequest struct {
+	Username    string `json:"username"`
+	Name        string `json:"name"`
+	Institution string `json:"institution"`
+	TTL         string `json:"ttl"`
+}
+
+type createResponse struct {
+	Link      string    `json:"link"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+func (h *handler) createActivation() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		const prefix = "Bearer "
+		auth := r.Header.Get("Authorization")
+		key, ok := strings.CutPrefix(auth, prefix)
+		if h.AdminKey == "" || !ok || subtle.ConstantTimeCompare([]byte(key), []byte(h.AdminKey)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
+			writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
+			return
+		}
+		var req createRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		var fields []string
+		if strings.TrimSpace(req.Username) == "" {
+			fields = append(fields, "username")
+		}
+		if _, err := policy.Lookup(req.Institution); err != nil {
+			fields = append(fields, "institution")
+		}
+		var ttl time.Duration
+		if req.TTL != "" {
+			d, err := time.ParseDuration(req.TTL)
+			if err != nil || d <= 0 || d > 90*24*time.Hour {
+				fields = append(fields, "ttl")
+			}
+			ttl = d
+		}
+		if len(fields) > 0 {
+			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(fields, ", "), fields...))
+			return
+		}
+		token, exp, err := CreateActivation(r.Context(), h.Store, h.Now(), req.Username, req.Name, req.Institution, ttl)
+		if err != nil {
+			h.internal(w, r, "create activation", err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, createResponse{Link: Link(h.BaseURL, token), ExpiresAt: exp})
+	})
+}
+
+func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
+	writeError(w, errorf(CodeInternal, "internal error"))
+}
+
+// activation loads the token's activation and says why it cannot be used.
+func (h *handler) activation(ctx context.Context, token string) (store.Activation, error) {
+	if token == "" {
+		return store.Activation{}, errorf(CodeInvalid, "token is required", "token")
+	}
+	a, err := h.Store.Activation(ctx, HashToken(token))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return a, errorf(CodeTokenUnknown, "unknown activation link")
+	case err != nil:
+		return a, err
+	case a.UsedAt != nil:
+		return a, errorf(CodeTokenUsed, "this activation link has already been used")
+	case a.Failures >= MaxFailures:
+		return a, errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
+	case !h.Now().Before(a.ExpiresAt):
+		return a, errorf(CodeTokenExpired, "this activation link has expired")
+	}
+	return a, nil
+}
+
+type lookupRequest struct {
+	Token string `json:"token"`
+}
+
+type lookupResponse struct {
+	Username      string          `json:"username"`
+	Name          string          `json:"name"`
+	Institution   string          `json:"institution"`
+	Policy        json.RawMessage `json:"policy"`
+	PolicyVersion string          `json:"policyVersion"`
+}
+
+func (h *handler) lookup() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req lookupRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		a, err := h.activation(r.Context(), req.Token)
+		if err != nil {
+			h.fail(w, r, "lookup", err)
+			return
+		}
+		p, err := policy.Lookup(a.Institution)
+		if err != nil {
+			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, lookupResponse{
+			Username: a.Username, Name: a.Name, Institution: a.Institution,
+			Policy: p.Canonical(), PolicyVersion: p.Version(),
+		})
+	})
+}
+
+// fail answers an *Error as is and logs anything else as internal.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		writeError(w, e)
+		return
+	}
+	h.internal(w, r, what, err)
+}
+
+// breachCount asks the breach service; per the policy a failure is
+// skipped (prefer, logged) or an *Error (require, 503).
+func (h *handler) breachCount(ctx context.Context, p policy.Policy, password string) (*int, error) {
+	var err error = errors.New("no breach service configured")
+	if h.Breach != nil {
+		var n int
+		if n, err = h.Breach.Count(ctx, password); err == nil {
+			return &n, nil
+		}
+	}
+	if p.BreachCheck == policy.BreachRequire {
+		h.Logger.WarnContext(ctx, "breach check unavailable; rejected", "id", RequestID(ctx), "policy", p.ID, "err", err)
+		return nil, errorf(CodeBreachUnavailable, "the breach check is unavailable; try again shortly")
+	}
+	h.Logger.WarnContext(ctx, "breach check skipped", "id", RequestID(ctx), "policy", p.ID, "err", err)
+	return nil, nil
+}
+
+type completeRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+func (h *handler) complete() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var req completeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if h.tokens != nil && req.Token != "" {
+			if wait, ok := h.tokens.allow(string(HashToken(req.Token))); !ok {
+				tooMany(w, wait)
+				return
+			}
+		}
+		a, err := h.activation(ctx, req.Token)
+		if err != nil {
+			h.fail(w, r, "complete", err)
+			return
+		}
+		p, err := policy.Lookup(a.Institution)
+		if err != nil {
+			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
+		if in.BreachCount, err = h.breachCount(ctx, p, req.Password); err != nil {
+			writeError(w, err)
+			return
+		}
+		if p.HistorySize > 0 {
+			hist, err := h.Store.History(ctx, a.Username, p.HistorySize)
+			if err != nil {
+				h.internal(w, r, "history", err)
+				return
+			}
+			reused, err := passhash.MatchAny(ctx, req.Password, hist)
+			if err != nil && !reused {
+				h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
+				if ctx.Err() != nil {
+					h.internal(w, r, "history", err)
+					return
+				}
+			}
+			in.Reused = &reused
+		}
+		res := policy.Evaluate(p, in)
+		if !res.OK {
+			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
+			if err != nil {
+				h.internal(w, r, "record failure", err)
+				return
+			}
+			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+			return
+		}
+		enc, err := passhash.Hash(req.Password)
+		if err != nil {
+			h.internal(w, r, "hash", err)
+			return
+		}
+		err = h.Store.Complete(ctx, a.TokenHash, h.Now(), enc, p.HistorySize, MaxFailures)
+		switch {
+		case errors.Is(err, store.ErrGone):
+			writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
+			return
+		case errors.Is(err, store.ErrNotFound):
+			writeError(w, errorf(CodeTokenUnknown, "unknown activation link"))
+			return
+		case err != nil:
+			h.internal(w, r, "complete", err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func rules(r policy.Result) string {
+	s := make([]string, len(r.Violations))
+	for i, v := range r.Violations {
+		s[i] = v.Rule
+	}
+	return strings.Join(s, ",")
+}
+
+type validateRequest struct {
+	Policy   json.RawMessage `json:"policy"`
+	Password *string         `json:"password"`
+	Username string          `json:"username"`
+	Name     string          `json:"name"`
+}
+
+func (h *handler) validate() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req validateRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if req.Password == nil {
+			writeError(w, errorf(CodeInvalid, "password is required", "password"))
+			return
+		}
+		p, err := requestPolicy(req.Policy)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
+		if in.BreachCount, err = h.breachCount(r.Context(), p, *req.Password); err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, policy.Evaluate(p, in).AppendJSON(make([]byte, 0, 2048)))
+	})
+}
+
+// requestPolicy is an institution id ("uio") or a whole policy object.
+func requestPolicy(raw json.RawMessage) (policy.Policy, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return policy.Default(), nil
+	}
+	if raw[0] == '"' {
+		var id string
+		if err := json.Unmarshal(raw, &id); err != nil {
+			return policy.Policy{}, errorf(CodeInvalid, "policy must be an id or an object", "policy")
+		}
+		p, err := policy.Lookup(id)
+		if err != nil {
+			return policy.Policy{}, errorf(CodeInvalid, "unknown policy "+strconv.Quote(id), "policy")
+		}
+		return p, nil
+	}
+	p, err := policy.Parse(raw)
+	if err != nil {
+		return policy.Policy{}, errorf(CodeInvalid, err.Error(), "policy")
+	}
+	return p, nil
+}
+
+// lang picks nb, nn or en from Accept-Language by q-value (nb default;
+// "no" means nb).
+func lang(r *http.Request) string {
+	best, bestQ := "nb", -1.0
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		var l string
+		switch primary {
+		case "nb", "no":
+			l = "nb"
+		case "nn":
+			l = "nn"
+		case "en":
+			l = "en"
+		default:
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}

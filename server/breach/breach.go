@@ -1,0 +1,173 @@
+// Package breach asks a Have I Been Pwned style range API how often a
+// password has been seen in breaches, by k-anonymity: only the first five hex
+// digits of the password's SHA-1 leave the process.
+package breach
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultURL is the public range API.
+const DefaultURL = "https://api.pwnedpasswords.com"
+
+// ErrUnavailable wraps every failure to get an answer: timeout, refused
+// connection, a non-200 status or a malformed body.
+var ErrUnavailable = errors.New("breach: service unavailable")
+
+// Client looks up passwords in the range API. The zero value is not usable;
+// make one with New. A Client is safe for concurrent use.
+type Client struct {
+	base string
+	http *http.Client
+	ttl  time.Duration
+	max  int
+	now  func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]entry
+}
+
+type entry struct {
+	suffixes map[string]int
+	expires  time.Time
+}
+
+// Options configures New. Zero fields take their defaults.
+type Options struct {
+	// Timeout bounds one range request; default 2 s.
+	Timeout time.Duration
+	// CacheTTL is how long a prefix's answer is reused; default 5 minutes.
+	CacheTTL time.Duration
+	// CacheSize is how many prefixes are kept; default 1024. When full, the
+	// cache is emptied.
+	CacheSize int
+	// Transport, if set, replaces http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+// New returns a client for the range API at baseURL (DefaultURL when empty).
+func New(baseURL string, o Options) *Client {
+	if baseURL == "" {
+		baseURL = DefaultURL
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 2 * time.Second
+	}
+	if o.CacheTTL <= 0 {
+		o.CacheTTL = 5 * time.Minute
+	}
+	if o.CacheSize <= 0 {
+		o.CacheSize = 1024
+	}
+	return &Client{
+		base:  strings.TrimRight(baseURL, "/"),
+		http:  &http.Client{Timeout: o.Timeout, Transport: o.Transport},
+		ttl:   o.CacheTTL,
+		max:   o.CacheSize,
+		now:   time.Now,
+		cache: map[string]entry{},
+	}
+}
+
+// Count returns how often password was seen in breaches (0 if never). Its
+// errors wrap ErrUnavailable and never contain the password or its hash.
+func (c *Client) Count(ctx context.Context, password string) (int, error) {
+	sum := sha1.Sum([]byte(password))
+	h := strings.ToUpper(hex.EncodeToString(sum[:]))
+	prefix, suffix := h[:5], h[5:]
+	suffixes, err := c.rangeOf(ctx, prefix)
+	if err != nil {
+		return 0, err
+	}
+	return suffixes[suffix], nil
+}
+
+func (c *Client) rangeOf(ctx context.Context, prefix string) (map[string]int, error) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.cache[prefix]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.suffixes, nil
+	}
+	suffixes, err := c.fetch(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.cache) >= c.max {
+		clear(c.cache)
+	}
+	c.cache[prefix] = entry{suffixes: suffixes, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return suffixes, nil
+}
+
+func (c *Client) fetch(ctx context.Context, prefix string) (map[string]int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/range/"+prefix, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	req.Header.Set("Add-Padding", "true")
+	req.Header.Set("User-Agent", "styrke")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: range request failed", ErrUnavailable)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: status %d", ErrUnavailable, resp.StatusCode)
+	}
+	suffixes, err := Parse(bufio.NewScanner(resp.Body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return suffixes, nil
+}
+
+// ErrMalformed: a range answer line is not SUFFIX:COUNT.
+var ErrMalformed = errors.New("breach: malformed range answer")
+
+// Parse reads a range answer: lines of a 35-hex-digit suffix, a colon and a
+// count, separated by CRLF or LF. Suffixes are returned in upper case;
+// count-0 (padding) lines are left out. Any other line is ErrMalformed.
+func Parse(sc *bufio.Scanner) (map[string]int, error) {
+	out := map[string]int{}
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if line == "" {
+			continue
+		}
+		suf, cnt, ok := strings.Cut(line, ":")
+		if !ok || len(suf) != 35 {
+			return nil, fmt.Errorf("%w: line %d", ErrMalformed, n)
+		}
+		if _, err := hex.DecodeString("0" + suf); err != nil {
+			return nil, fmt.Errorf("%w: line %d", ErrMalformed, n)
+		}
+		count, err := strconv.Atoi(strings.TrimSpace(cnt))
+		if err != nil || count < 0 {
+			return nil, fmt.Errorf("%w: line %d", ErrMalformed, n)
+		}
+		if count == 0 {
+			continue
+		}
+		out[strings.ToUpper(suf)] += count
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return out, nil
+}

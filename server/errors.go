@@ -1,0 +1,84 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+)
+
+// Code classifies an API error; the one table below maps it to a status.
+type Code string
+
+// Error codes of the API, as they appear in {"error": {"code": ...}}.
+const (
+	CodeNotFound          Code = "not_found"
+	CodeMethodNotAllowed  Code = "method_not_allowed"
+	CodeUnsupportedMedia  Code = "unsupported_media_type"
+	CodeTooLarge          Code = "body_too_large"
+	CodeMalformed         Code = "malformed_json"
+	CodeUnknownField      Code = "unknown_field"
+	CodeInvalid           Code = "invalid"
+	CodeInvalidUTF8       Code = "invalid_utf8"
+	CodeUnauthorized      Code = "unauthorized"
+	CodeTokenUnknown      Code = "token_unknown"
+	CodeTokenUsed         Code = "token_used"
+	CodeTokenExpired      Code = "token_expired"
+	CodeTokenLocked       Code = "token_locked"
+	CodeRateLimited       Code = "rate_limited"
+	CodeBreachUnavailable Code = "breach_unavailable"
+	CodeOriginForbidden   Code = "origin_forbidden"
+	CodeInternal          Code = "internal"
+	CodeUnavailable       Code = "unavailable"
+)
+
+// statuses is the one table from error code to HTTP status.
+var statuses = map[Code]int{
+	CodeNotFound:          http.StatusNotFound,
+	CodeMethodNotAllowed:  http.StatusMethodNotAllowed,
+	CodeUnsupportedMedia:  http.StatusUnsupportedMediaType,
+	CodeTooLarge:          http.StatusRequestEntityTooLarge,
+	CodeMalformed:         http.StatusBadRequest,
+	CodeUnknownField:      http.StatusBadRequest,
+	CodeInvalid:           http.StatusBadRequest,
+	CodeInvalidUTF8:       http.StatusBadRequest,
+	CodeUnauthorized:      http.StatusUnauthorized,
+	CodeTokenUnknown:      http.StatusNotFound,
+	CodeTokenUsed:         http.StatusGone,
+	CodeTokenExpired:      http.StatusGone,
+	CodeTokenLocked:       http.StatusGone,
+	CodeRateLimited:       http.StatusTooManyRequests,
+	CodeBreachUnavailable: http.StatusServiceUnavailable,
+	CodeOriginForbidden:   http.StatusForbidden,
+	CodeInternal:          http.StatusInternalServerError,
+	CodeUnavailable:       http.StatusServiceUnavailable,
+}
+
+// Error is the one error type of the API. Its Message is safe to show to
+// anyone: it never contains a password, a token or a hash.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []string // the request fields at fault, if any
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Status returns the HTTP status of e's code (500 for an unknown code).
+func (e *Error) Status() int {
+	if s, ok := statuses[e.Code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+func errorf(code Code, msg string, fields ...string) *Error {
+	return &Error{Code: code, Message: msg, Fields: fields}
+}
+
+// asError turns any error into an *Error, hiding internal ones.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return errorf(CodeInternal, "internal error")
+}
