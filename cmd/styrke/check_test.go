@@ -174,6 +174,34 @@ func TestPolicyCommands(t *testing.T) {
 
 	_, _, err = runCLI(t, "", "policy", "nope")
 	assert.ErrorIs(t, err, errUsage)
+
+	out, _, err = runCLI(t, "", "policy", "show", good)
+	require.NoError(t, err)
+	assert.Contains(t, out, `"minLength": 12,`)
+}
+
+func TestPolicyValidateMalformed(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"unknown nested field", `{"id":"x","score":{"tiers":[{"from":1,"points":4},{"from":2,"points":2},{"from":9,"pointz":1}]}}`, "score.tiers[2].pointz: unknown field\n"},
+		{"wrong type", `{"id":"x","minLength":"16"}`, "minLength: want an integer, got a string\n"},
+		{"duplicate key", `{"id":"x","id":"y"}`, "syntax error at byte 10: duplicate key \"id\"\n"},
+		{"trailing data", `{"id":"x"} {}`, "syntax error at byte 11: unexpected data after the JSON value\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "p.json")
+			require.NoError(t, os.WriteFile(file, []byte(tt.doc), 0o600))
+			out, errOut, err := runCLI(t, "", "policy", "validate", file)
+			require.ErrorIs(t, err, errReported)
+			assert.Equal(t, tt.want, out)
+			assert.Contains(t, errOut, "not a well-formed policy")
+
+			_, _, err = runCLI(t, "", "check", "--policy", file)
+			assert.ErrorIs(t, err, policy.ErrMalformed)
+		})
+	}
 }
 
 func TestWriteBreakdownHidesPassword(t *testing.T) {

@@ -63,6 +63,8 @@ func validatePolicy(path string, stdout, stderr io.Writer) error {
 	}
 	_, err = policy.Parse(data)
 	var pe *policy.ProblemsError
+	var fe *policy.FieldError
+	var se *policy.SyntaxError
 	switch {
 	case err == nil:
 		fmt.Fprintln(stdout, "ok")
@@ -73,7 +75,13 @@ func validatePolicy(path string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "styrke policy validate: %s: %d problem(s)\n", path, len(pe.Problems))
 		return errReported
+	case errors.As(err, &fe):
+		fmt.Fprintf(stdout, "%s: %s\n", fe.Path, fe.Msg)
+	case errors.As(err, &se):
+		fmt.Fprintf(stdout, "syntax error at byte %d: %s\n", se.Offset, se.Msg)
+	default:
+		fmt.Fprintf(stdout, "%v\n", err)
 	}
-	fmt.Fprintf(stdout, "%v\n", err)
+	fmt.Fprintf(stderr, "styrke policy validate: %s: not a well-formed policy\n", path)
 	return errReported
 }
