@@ -241,3 +241,31 @@ func BenchmarkCheck(b *testing.B) {
 
 // ioPipe is io.Pipe, named so the streaming test reads as what it does.
 func ioPipe() (*io.PipeReader, *io.PipeWriter) { return io.Pipe() }
+
+// TestCheckAnswersEachLineBeforeTheNext: check streams: each result is
+// written as soon as its line is read, before the next line exists, so
+// nothing waits for (or holds) the whole input.
+func TestCheckAnswersEachLineBeforeTheNext(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(context.Background(), []string{"check"}, func(string) string { return "" }, inR, outW, io.Discard)
+		outW.Close()
+		done <- err
+	}()
+	results := bufio.NewReader(outR)
+	for i := range 3 {
+		_, err := io.WriteString(inW, `"line-`+strconv.Itoa(i)+`-Fjellvann-Morgen"`+"\n")
+		require.NoError(t, err)
+		line, err := results.ReadBytes('\n')
+		require.NoError(t, err, "result for line %d", i+1)
+		var r map[string]any
+		require.NoError(t, json.Unmarshal(line, &r), "result for line %d", i+1)
+		assert.Contains(t, r, "score")
+	}
+	require.NoError(t, inW.Close())
+	_, err := results.ReadBytes('\n')
+	assert.ErrorIs(t, err, io.EOF)
+	require.NoError(t, <-done)
+}
