@@ -3,10 +3,191 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
 )
 
-// runServe is not written yet (scaffold; its issue replaces this file).
+// serveConfig is styrke serve's configuration: each flag --name is also the
+// environment variable STYRKE_NAME (the flag wins).
+type serveConfig struct {
+	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
+	demo                                                                  bool
+}
+
+// envFlags registers the string flags of names, each defaulting to
+// STYRKE_<NAME> when set and to def otherwise.
+func envString(fs *flag.FlagSet, getenv func(string) string, p *string, name, def, usage string) {
+	env := "STYRKE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	if v := getenv(env); v != "" {
+		def = v
+	}
+	fs.StringVar(p, name, def, usage+" (env "+env+")")
+}
+
+// dataDir is the per-user data directory: $XDG_DATA_HOME/styrke or
+// ~/.local/share/styrke.
+func dataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "styrke")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "styrke")
+	}
+	return filepath.Join(os.TempDir(), "styrke")
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(s))
+	return l, err
+}
+
+// openStore opens the store of db, or the SQLite file in data (created)
+// when db is empty, and returns the DSN it used.
+func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.Store, string, error) {
+	if db == "" {
+		if err := os.MkdirAll(data, 0o700); err != nil {
+			return nil, "", fmt.Errorf("data directory: %w", err)
+		}
+		db = "sqlite:" + filepath.Join(data, "styrke.db")
+		fmt.Fprintf(stdout, "data directory: %s\n", data)
+	}
+	st, err := backend.Open(ctx, db)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, db, nil
+}
+
+// runServe serves the site and the API until ctx ends, then drains requests
+// in flight for up to 10 s and closes the store.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not implemented yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c serveConfig
+	envString(fs, getenv, &c.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	envString(fs, getenv, &c.db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
+	envString(fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
+	envString(fs, getenv, &c.site, "site", "", "directory of the built site to serve (default: dist if present)")
+	envString(fs, getenv, &c.breachURL, "breach-url", breach.DefaultURL, "base URL of the breach range API")
+	envString(fs, getenv, &c.adminKey, "admin-key", "", "bearer key of POST /api/admin/activations (empty: disabled)")
+	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
+	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
+	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	level, err := parseLevel(c.logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: --log-level: %v\n", err)
+		return errUsage
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	var site http.Handler
+	if c.site == "" {
+		if fi, err := os.Stat("dist"); err == nil && fi.IsDir() {
+			c.site = "dist"
+		}
+	}
+	if c.site != "" {
+		if site, err = server.Static(c.site); err != nil {
+			return err
+		}
+	}
+	defaultDB := c.db == ""
+	st, dsn, err := openStore(ctx, c.db, c.data, stdout)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if c.baseURL == "" {
+		c.baseURL = "http://" + ln.Addr().String()
+	}
+	var origins []string
+	for o := range strings.SplitSeq(c.origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	h := server.NewHandler(server.Deps{
+		Store:    st,
+		Breach:   breach.New(c.breachURL, breach.Options{}),
+		AdminKey: c.adminKey,
+		BaseURL:  c.baseURL,
+		Origins:  origins,
+		Site:     site,
+		Logger:   logger,
+	})
+	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
+	if c.site != "" {
+		fmt.Fprintf(stdout, "site: %s\n", c.site)
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
+	if c.adminKey == "" {
+		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
+		if c.demo && defaultDB {
+			token, _, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", 0)
+			if err != nil {
+				return fmt.Errorf("demo activation: %w", err)
+			}
+			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, token))
+		}
+	}
+	return serve(ctx, ln, h, logger)
+}
+
+// serve runs h on ln until ctx ends, then shuts down gracefully (10 s).
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-errc
+	logger.Info("stopped")
+	return nil
 }
