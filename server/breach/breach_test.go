@@ -1,0 +1,102 @@
+package breach_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/breach/breachtest"
+)
+
+func prefixOf(password string) string {
+	s := sha1.Sum([]byte(password))
+	return strings.ToUpper(hex.EncodeToString(s[:]))[:5]
+}
+
+func TestCount(t *testing.T) {
+	fake := breachtest.New(t)
+	fake.Add("passord1", 1234)
+	// A lower-case hash: the client must compare case-insensitively.
+	s := sha1.Sum([]byte("Sommer2024"))
+	fake.AddHash(hex.EncodeToString(s[:]), 7)
+	c := breach.New(fake.URL(), breach.Options{})
+	tests := []struct {
+		name, password string
+		want           int
+	}{
+		{"breached", "passord1", 1234},
+		{"lower-case hash", "Sommer2024", 7},
+		{"unseen", "Kveldssol over Lyngen 42!", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.Count(context.Background(), tt.password)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	t.Run("cache", func(t *testing.T) {
+		before := len(fake.Requests())
+		_, err := c.Count(context.Background(), "passord1")
+		require.NoError(t, err)
+		assert.Equal(t, before, len(fake.Requests()), "a cached prefix was asked again")
+		assert.Contains(t, fake.Requests(), prefixOf("passord1"))
+	})
+}
+
+func TestCountFaults(t *testing.T) {
+	tests := []struct {
+		name string
+		mode breachtest.Mode
+	}{
+		{"slow", breachtest.Slow}, {"down", breachtest.Down}, {"failing", breachtest.Fail}, {"malformed", breachtest.Malformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := breachtest.New(t)
+			fake.SetMode(tt.mode)
+			c := breach.New(fake.URL(), breach.Options{Timeout: 200 * time.Millisecond})
+			_, err := c.Count(context.Background(), "passord1")
+			assert.ErrorIs(t, err, breach.ErrUnavailable)
+			assert.NotContains(t, err.Error(), "passord1")
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	ok := []struct {
+		name, body string
+		want       map[string]int
+	}{
+		{"crlf and padding", "0018A45C4D1DEF81644B54AB7F969B88D65:3\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:0\r\n", map[string]int{"0018A45C4D1DEF81644B54AB7F969B88D65": 3}},
+		{"lower case", "0018a45c4d1def81644b54ab7f969b88d65:2", map[string]int{"0018A45C4D1DEF81644B54AB7F969B88D65": 2}},
+		{"empty", "", map[string]int{}},
+	}
+	for _, tt := range ok {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := breach.Parse(bufio.NewScanner(strings.NewReader(tt.body)))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	bad := []struct{ name, body string }{
+		{"html", "<html></html>"},
+		{"short suffix", "0018A45C4D1DEF81644B54AB7F969B88D6:3"},
+		{"not hex", "Z018A45C4D1DEF81644B54AB7F969B88D65:3"},
+		{"bad count", "0018A45C4D1DEF81644B54AB7F969B88D65:x"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := breach.Parse(bufio.NewScanner(strings.NewReader(tt.body)))
+			assert.ErrorIs(t, err, breach.ErrMalformed)
+		})
+	}
+}
