@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -286,6 +288,33 @@ func TestLookupErrors(t *testing.T) {
 		t.Run("id "+id, func(t *testing.T) {
 			_, err := Lookup(id)
 			assert.ErrorIs(t, err, ErrUnknownInstitution)
+		})
+	}
+}
+
+// TestParseTestdataPolicies: every file in testdata/policies decodes as
+// encoding/json would and re-encodes byte for byte as MarshalIndent would;
+// invalid-*.json files are well-formed but break limits.
+func TestParseTestdataPolicies(t *testing.T) {
+	files, err := filepath.Glob("testdata/policies/*.json")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			want, err := refParse(data)
+			require.NoError(t, err, "reference decoder")
+			got, err := Parse(data)
+			if strings.HasPrefix(filepath.Base(file), "invalid-") {
+				var pe *ProblemsError
+				require.ErrorAs(t, err, &pe)
+				assert.GreaterOrEqual(t, len(pe.Problems), 5, "every problem at once: %v", pe)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, want, got)
+			assert.Equal(t, string(refCanonical(t, want)), string(got.Canonical()))
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -154,6 +156,13 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, id := range Institutions() {
 		data, err := institutionFS.ReadFile("institutions/" + id + ".json")
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	files, err := filepath.Glob("testdata/policies/*.json")
+	require.NoError(f, err)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
 		require.NoError(f, err)
 		f.Add(data)
 	}
