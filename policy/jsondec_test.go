@@ -318,3 +318,23 @@ func TestParseTestdataPolicies(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("testdata/policies/migrating.json")
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCanonical(b *testing.B) {
+	p := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = p.Canonical()
+	}
+}
