@@ -2,7 +2,6 @@ package policy
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -154,5 +153,9 @@ func validID(id string) bool {
 // server's is caught.
 func (p Policy) Version() string {
 	sum := sha256.Sum256(p.Canonical())
-	return hex.EncodeToString(sum[:6])
+	out := make([]byte, 0, 12)
+	for _, c := range sum[:6] {
+		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return string(out)
 }

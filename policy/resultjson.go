@@ -14,7 +14,7 @@ import (
 //
 // Field order is fixed, numbers use the shortest form that round-trips, and
 // no field ever holds the password. It is hand-written (no reflection) so
-// that the WebAssembly module can do without encoding/json.
+// that the WebAssembly module can do without the standard JSON package.
 func (r Result) AppendJSON(b []byte) []byte {
 	b = append(b, `{"score":`...)
 	b = appendNum(b, r.Score)
@@ -54,7 +54,7 @@ func (r Result) AppendJSON(b []byte) []byte {
 	return append(b, "]}"...)
 }
 
-// MarshalJSON returns AppendJSON's bytes, so that encoding/json users get
+// MarshalJSON returns AppendJSON's bytes, so that standard-library JSON users get
 // the same wire form.
 func (r Result) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
 
@@ -84,7 +84,7 @@ func (v Violation) AppendJSON(b []byte) []byte {
 func (v Violation) MarshalJSON() ([]byte, error) { return v.AppendJSON(nil), nil }
 
 // appendNum writes f as JSON: the shortest decimal that round-trips, like
-// encoding/json, and 0 for NaN or infinities (which JSON cannot hold).
+// the standard JSON package, and 0 for NaN or infinities (which JSON cannot hold).
 func appendNum(b []byte, f float64) []byte {
 	if f != f || f > 1e300 || f < -1e300 {
 		return append(b, '0')
@@ -98,7 +98,7 @@ func appendNum(b []byte, f float64) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string, escaping what JSON requires and
-// the HTML-sensitive <, >, & as encoding/json does; invalid UTF-8 becomes
+// the HTML-sensitive <, >, & as the standard JSON package does; invalid UTF-8 becomes
 // U+FFFD.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
