@@ -52,10 +52,17 @@ type Server struct {
 // New starts a fake on loopback and closes it when t's test ends.
 func New(t TB) *Server {
 	t.Helper()
+	s := Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake on loopback outside a test (benchmarks, tools); the
+// caller must Close it.
+func Start() *Server {
 	s := &Server{hashes: map[string]int{}, delay: 5 * time.Second}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.url = s.srv.URL
-	t.Cleanup(s.Close)
 	return s
 }
 
