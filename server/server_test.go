@@ -194,7 +194,9 @@ func TestSuccesses(t *testing.T) {
 				assert.Contains(t, string(mustJSON(t, m["violations"])), `"breached"`)
 			}},
 		{"validate too long is a violation", "/api/validate", map[string]any{"password": strings.Repeat("Ab1!", 40)}, nil, 200,
-			func(t *testing.T, m map[string]any) { assert.Contains(t, string(mustJSON(t, m["violations"])), `"too_long"`) }},
+			func(t *testing.T, m map[string]any) {
+				assert.Contains(t, string(mustJSON(t, m["violations"])), `"too_long"`)
+			}},
 		{"validate policy object", "/api/validate", map[string]any{"policy": map[string]any{"id": "custom", "minLength": 8}, "password": strong}, nil, 200,
 			func(t *testing.T, m map[string]any) { assert.Equal(t, true, m["ok"]) }},
 		{"lookup", "/api/activation/lookup", map[string]string{"token": token}, nil, 200,
@@ -397,4 +399,12 @@ func TestBreachFaults(t *testing.T) {
 		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
 		assert.Equal(t, 503, resp.StatusCode, "body %s", body)
 	})
+}
+
+func TestCompleteTooLongIsViolation(t *testing.T) {
+	e := newEnv(t, nil)
+	token := e.create(t, "default")
+	resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strings.Repeat("Ab1!", 1000)})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, string(body), `"too_long"`)
 }
