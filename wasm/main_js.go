@@ -139,8 +139,27 @@ func appendError(b []byte, code, msg string) []byte {
 	return append(b, "}}"...)
 }
 
+// policies caches parsed policies by kind and text: parsing is far slower
+// than evaluating, and a meter asks about the same policy on every keystroke.
+var policies = map[string]policy.Policy{}
+
 // loadPolicy resolves the request's policy; code is "" on success.
 func loadPolicy(r request) (p policy.Policy, code string, err error) {
+	key := string(rune('0'+r.policyKind)) + r.policy
+	if p, ok := policies[key]; ok {
+		return p, "", nil
+	}
+	p, code, err = parsePolicy(r)
+	if err == nil {
+		if len(policies) >= 16 {
+			clear(policies)
+		}
+		policies[key] = p
+	}
+	return p, code, err
+}
+
+func parsePolicy(r request) (p policy.Policy, code string, err error) {
 	switch r.policyKind {
 	case 0:
 		p, err = policy.Lookup("default")

@@ -166,7 +166,8 @@ function styles() {
 .wrap{display:grid;gap:.5rem;padding:.5rem 0;min-width:0}
 .status{font-weight:600}
 .cells{display:flex;flex-wrap:wrap;gap:4px 2px;align-items:flex-start;min-height:0;margin:0;padding:0;list-style:none}
-.cell{display:flex;flex-direction:column;align-items:center;width:1.6rem;font-size:.75rem;line-height:1.1}
+.cell{display:flex;flex-direction:column;align-items:center;width:1.6rem;height:3.9rem;font-size:.75rem;line-height:1.1;contain:strict}
+.cells{contain:layout style}
 .bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
 .fill{width:100%;background:var(--bar)}
 .cell.zero .fill{background:transparent}
@@ -478,8 +479,8 @@ class StyrkeMeter extends HTMLElement {
     this._totalFill.className = "fill w" + Math.min(100, Math.round((r.score / scale) * 100));
     this._tline.className = "tline l" + Math.round((r.threshold / scale) * 100);
     this._total.className = "total " + (r.score >= r.threshold ? "ok" : "bad");
-    this._score.textContent = fmt(r.score) + " " + t.of + " " + fmt(r.threshold) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold) + ")";
-    this._bonus.textContent = t.bonus + ": +" + fmt(r.bonus);
+    setText(this._score, fmt(r.score) + " " + t.of + " " + fmt(r.threshold) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold) + ")");
+    setText(this._bonus, t.bonus + ": +" + fmt(r.bonus));
     // Checklist in words.
     const unmet = [];
     const items = [];
@@ -500,15 +501,24 @@ class StyrkeMeter extends HTMLElement {
       li.append(mark, body);
       items.push(li);
     }
-    this._rules.replaceChildren(...items);
-    this._next.replaceChildren(...r.feedback.slice(0, 2).map((f) => el("li", "", f)));
+    const rkey = items.map((li) => li.className + li.textContent).join("|");
+    if (rkey !== this._rkey) {
+      this._rkey = rkey;
+      this._rules.replaceChildren(...items);
+    }
+    const fkey = r.feedback.slice(0, 2).join("|");
+    if (fkey !== this._fkey) {
+      this._fkey = fkey;
+      this._next.replaceChildren(...r.feedback.slice(0, 2).map((f) => el("li", "", f)));
+    }
     this._nextTitle.textContent = t.next;
     this._next.hidden = r.feedback.length === 0;
-    this._desc.textContent = unmet.join(" ");
+    setText(this._desc, unmet.join(" "));
     // Verdict: status line always, live region only when it changes.
     const verdict = this._input.value === "" ? t.empty : r.ok ? t.ok : t.notok;
-    this._status.textContent = verdict;
-    this._status.className = "status " + (r.ok ? "ok" : "bad");
+    setText(this._status, verdict);
+    const sc = "status " + (r.ok ? "ok" : "bad");
+    if (this._status.className !== sc) this._status.className = sc;
     if (verdict !== this._verdict) {
       this._verdict = verdict;
       this._live.textContent = verdict;
@@ -568,6 +578,10 @@ class StyrkeMeter extends HTMLElement {
     }
     this.render();
   }
+}
+
+function setText(e, s) {
+  if (e.textContent !== s) e.textContent = s;
 }
 
 function fmt(x) {
