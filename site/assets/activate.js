@@ -12,7 +12,7 @@ const confirmInput = document.getElementById('confirm-password');
 const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
-const submit = form.querySelector('button[type=submit]');
+const submit = form.querySelector('button:not([type=button])');
 
 const TOKEN = /^#\/pw\/([A-Za-z0-9_-]{8,512})$/;
 

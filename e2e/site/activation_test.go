@@ -1,0 +1,166 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// backend is a real `styrke serve` on loopback serving the built site and
+// the API, with a local fake of the breach range API (the only fake).
+type backend struct {
+	base     string
+	adminKey string
+}
+
+func startBackend(t *testing.T) *backend {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "styrke")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/styrke")
+	build.Dir = env.root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
+
+	// The range API fake: every prefix answers padding lines only (count
+	// 0), so no password is breached.
+	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 10 {
+			fmt.Fprintf(w, "%035X:0\r\n", i)
+		}
+	}))
+	t.Cleanup(breach.Close)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	b := &backend{base: "http://" + addr, adminKey: "e2e-admin-key-0123456789abcdef"}
+	ctx, cancel := context.WithCancel(context.Background())
+	serve := exec.CommandContext(ctx, bin, "serve",
+		"--addr", addr,
+		"--db", "sqlite:"+filepath.Join(dir, "styrke.db"),
+		"--data", dir,
+		"--site", env.dist,
+		"--breach-url", breach.URL,
+		"--admin-key", b.adminKey,
+	)
+	var logs bytes.Buffer
+	serve.Stdout, serve.Stderr = &logs, &logs
+	require.NoError(t, serve.Start())
+	t.Cleanup(func() {
+		cancel()
+		serve.Wait()
+	})
+	require.Eventually(t, func() bool {
+		res, err := http.Get(b.base + "/healthz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, 20*time.Second, 50*time.Millisecond, "styrke serve never became healthy; its log:\n%s", &logs)
+	return b
+}
+
+// activation creates an account-claim link through the admin API.
+func (b *backend) activation(t *testing.T, username, name, institution string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": username, "name": name, "institution": institution})
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusCreated/100, res.StatusCode/100, "POST /api/admin/activations status")
+	var out struct {
+		Link string `json:"link"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	u, err := url.Parse(out.Link)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(u.Fragment, "/pw/"), "the link carries the token in its fragment")
+	// The link names the configured public base URL; open it on this server.
+	return b.base + u.Path + "#" + u.Fragment
+}
+
+func visibleState(t *testing.T, tb *tab) []string {
+	return eval[[]string](t, tb, `[...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state)`)
+}
+
+// TestActivationEndToEnd opens a real activation link against the real
+// backend: the account is shown, a weak password is refused in the words
+// of the policy package, mismatched fields are caught, a good password is
+// accepted, and the used link then says so.
+func TestActivationEndToEnd(t *testing.T) {
+	b := startBackend(t)
+	uit, err := policy.Lookup("uit")
+	require.NoError(t, err)
+	link := b.activation(t, "kno042", "Kari Nordmann", "uit")
+
+	tb := newTab(t)
+	tb.allowNetwork = func(u string) bool {
+		return strings.Contains(u, "/api/activation/") || strings.HasPrefix(u, "https://api.pwnedpasswords.com/")
+	}
+	tb.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(link))
+	tb.poll(t, `!document.querySelector('[data-testid=state-form]').hidden`)
+	assert.Equal(t, "kno042", eval[string](t, tb, `document.getElementById('username').value`))
+	assert.Equal(t, "Kari Nordmann", eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
+	assert.False(t, eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
+	assert.Equal(t, site.PasswordRules(uit), eval[string](t, tb, `document.getElementById('new-password').getAttribute('passwordrules')`))
+
+	submit := func(password, confirm string) {
+		t.Helper()
+		setValue(t, tb, "#new-password", password)
+		setValue(t, tb, "#confirm-password", confirm)
+		eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+	}
+
+	t.Run("mismatch", func(t *testing.T) {
+		submit("Fjellbekk-Sommer!Grønn 42 Lys", "Fjellbekk-Sommer!Grønn 42 Ly")
+		tb.poll(t, `document.querySelector('[data-errors]').textContent !== ''`)
+		assert.Equal(t, site.Texts("nb").ActNoMatch, eval[string](t, tb, `document.querySelector('[data-errors]').textContent`))
+	})
+
+	t.Run("weak password refused in the policy's words", func(t *testing.T) {
+		submit("kort", "kort")
+		tb.poll(t, `document.querySelector('[data-errors] li') !== null`)
+		got := eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`)
+		want := policy.Evaluate(uit, policy.Input{Password: "kort", Username: "kno042", Name: "Kari Nordmann", Lang: "nb"})
+		require.NotEmpty(t, want.Violations)
+		assert.Contains(t, got, want.Violations[0].Message, "the first violation, as policy.Evaluate words it")
+		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+	})
+
+	t.Run("good password accepted", func(t *testing.T) {
+		submit("Fjellbekk-Sommer!Grønn 42 Lys", "Fjellbekk-Sommer!Grønn 42 Lys")
+		tb.poll(t, `!document.querySelector('[data-testid=state-done]').hidden`)
+		assert.Equal(t, "", eval[string](t, tb, `document.getElementById('new-password').value`), "the field is cleared")
+	})
+
+	t.Run("the link is used up", func(t *testing.T) {
+		tb.run(t, chromedp.Navigate(env.server.URL+"/"), chromedp.Navigate(link))
+		tb.poll(t, `!document.querySelector('[data-testid=state-used]').hidden || !document.querySelector('[data-testid=state-expired]').hidden`)
+		assert.Equal(t, []string{"used"}, visibleState(t, tb))
+	})
+	assert.Empty(t, tb.errors())
+}

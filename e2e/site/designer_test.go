@@ -1,0 +1,117 @@
+package site_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// batchPasswords returns n deterministic passwords of 4 to 28 characters,
+// from an alphabet that makes every rule and verdict occur.
+func batchPasswords(n int) []string {
+	r := rand.New(rand.NewPCG(4, 2026))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&/()=?æøåÆØÅ -")
+	words := []string{"sommer2024", "password", "qwerty", "fellesiam", "sikt", "aaaa", "1234"}
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		if r.IntN(5) == 0 {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		for range 4 + r.IntN(25) {
+			b.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+func setValue(t *testing.T, tb *tab, selector, value string) {
+	t.Helper()
+	sel, _ := json.Marshal(selector)
+	val, _ := json.Marshal(value)
+	eval[bool](t, tb, `(() => { const e = document.querySelector(`+string(sel)+`); e.value = `+string(val)+`;
+		e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
+}
+
+// TestDesigner drives the designer with the real rule engine: the try panel
+// agrees with policy.Evaluate, a bad field shows a problem, and the batch
+// panel runs 100,000 passwords with the page responsive and the counts
+// those of policy.Evaluate (what `styrke check` prints) on the same list.
+func TestDesigner(t *testing.T) {
+	tb := newTab(t)
+	tb.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+"/en/designer/"))
+	tb.poll(t, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
+
+	def := policy.Default()
+	edited := def
+	edited.MinLength = 12
+
+	t.Run("try panel", func(t *testing.T) {
+		vectors := []string{"kort", "Gr0nn-Fjellbekk.Sommer!", "correct horse battery staple"}
+		for i, pw := range vectors {
+			setValue(t, tb, "#try-password", pw)
+			got := eval[[]string](t, tb, `[...document.querySelectorAll('[data-try] [data-verdict]')].map((e) => e.dataset.verdict)`)
+			want := "fail"
+			if policy.Evaluate(def, policy.Input{Password: pw}).OK {
+				want = "pass"
+			}
+			assert.Equal(t, []string{want, want}, got, "vector %d", i)
+		}
+	})
+
+	t.Run("problems", func(t *testing.T) {
+		setValue(t, tb, "#f-minLength", "5")
+		tb.poll(t, `document.querySelector('[data-problems]').textContent.includes('minLength')`)
+		setValue(t, tb, "#f-minLength", "12")
+		tb.poll(t, `document.querySelector('[data-problems] .ok') !== null`)
+	})
+
+	t.Run("batch of 100000", func(t *testing.T) {
+		pws := batchPasswords(100000)
+		var want struct{ current, edited, changed int }
+		for _, pw := range pws {
+			a := policy.Evaluate(def, policy.Input{Password: pw, Lang: "en"}).OK
+			b := policy.Evaluate(edited, policy.Input{Password: pw, Lang: "en"}).OK
+			if a {
+				want.current++
+			}
+			if b {
+				want.edited++
+			}
+			if a != b {
+				want.changed++
+			}
+		}
+		require.NotZero(t, want.changed, "the list must make the edit matter")
+		setValue(t, tb, "#batch-input", strings.Join(pws, "\n"))
+		eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
+			window.e2eBeat = setInterval(() => { const n = performance.now(); window.e2eGaps.push(n - last); last = n; }, 50);
+			document.querySelector('[data-batch-run]').click(); return true; })()`)
+		tb.pollFor(t, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, 3*time.Minute)
+		var got struct {
+			N       int `json:"n"`
+			Current int `json:"current"`
+			Edited  int `json:"edited"`
+			Changed int `json:"changed"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
+		assert.Equal(t, 100000, got.N)
+		assert.Equal(t, want.current, got.Current, "passes under the current policy")
+		assert.Equal(t, want.edited, got.Edited, "passes under the edited policy")
+		assert.Equal(t, want.changed, got.Changed, "changed verdicts")
+		maxGap := eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
+		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
+		assert.Positive(t, eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
+		assert.Positive(t, eval[int](t, tb, `document.querySelectorAll('[data-top-rules] tr').length`))
+	})
+	assert.Empty(t, tb.errors())
+}

@@ -1,0 +1,135 @@
+package site_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/site"
+	"github.com/styrke-iam/styrke/site/webheaders"
+)
+
+// ready is what each page shows once its script has run.
+var ready = map[site.PageID]string{
+	site.Home:     `document.readyState === 'complete'`,
+	site.Activate: `document.readyState === 'complete' && !document.querySelector('[data-testid=state-missing]').hidden`,
+	site.Embed:    `document.readyState === 'complete'`,
+	site.Designer: `document.readyState === 'complete'`,
+}
+
+var pageNames = map[site.PageID]string{site.Home: "home", site.Activate: "activate", site.Embed: "embed", site.Designer: "designer"}
+
+// axeScan is the axe-core run; it returns "id (impact): help @ targets" for
+// every serious or critical violation.
+const axeScan = `axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
+	.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+	.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' @ ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`
+
+// TestPages loads every page in every language under the production
+// headers: no console error, no CSP violation, no serious or critical axe
+// finding; screenshots at 375 and 1280 px go to e2e/screens/.
+func TestPages(t *testing.T) {
+	screens := filepath.Join(env.root, "e2e", "screens")
+	require.NoError(t, os.MkdirAll(screens, 0o755))
+	for _, id := range site.Pages {
+		for _, lang := range site.Languages {
+			path := site.Path(id, lang)
+			t.Run(pageNames[id]+"-"+lang, func(t *testing.T) {
+				tb := newTab(t)
+				tb.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+path))
+				tb.poll(t, ready[id])
+				assert.Equal(t, lang, eval[string](t, tb, `document.documentElement.lang`), "page %s", path)
+				eval[bool](t, tb, env.axe+";true")
+				violations := eval[[]string](t, tb, axeScan)
+				assert.Empty(t, violations, "page %s: axe findings", path)
+				for _, width := range []int64{375, 1280} {
+					tb.run(t, chromedp.EmulateViewport(width, 900))
+					tb.poll(t, `window.innerWidth === `+itoa(width))
+					ctx := tb.ctx
+					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					require.NoError(t, err)
+					name := filepath.Join(screens, pageNames[id]+"-"+lang+"-"+itoa(width)+".png")
+					require.NoError(t, os.WriteFile(name, png, 0o644))
+				}
+				assert.Empty(t, tb.errors(), "page %s: console errors or CSP violations", path)
+			})
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestHeaders checks that the loopback server sends the production headers.
+func TestHeaders(t *testing.T) {
+	tests := []struct {
+		name, path, header, want string
+	}{
+		{"page CSP", "/en/activate/", "Content-Security-Policy", webheaders.ContentSecurityPolicy},
+		{"page caching", "/aktiver/", "Cache-Control", webheaders.CacheRevalidate},
+		{"HSTS", "/", "Strict-Transport-Security", webheaders.StrictTransportSecurity},
+		{"nosniff", "/nn/", "X-Content-Type-Options", "nosniff"},
+		{"referrer", "/embed/", "Referrer-Policy", "no-referrer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := http.Get(env.server.URL + tt.path)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, http.StatusOK, res.StatusCode, "GET %s", tt.path)
+			assert.Equal(t, tt.want, res.Header.Get(tt.header), "GET %s header %s", tt.path, tt.header)
+		})
+	}
+}
+
+// TestActivationLinkStates opens the activation page with links the page
+// can judge: no token, a malformed one, and one the API does not know.
+func TestActivationLinkStates(t *testing.T) {
+	tests := []struct {
+		name, fragment, state string
+	}{
+		{"no fragment", "", "missing"},
+		{"malformed token", "#/pw/%%", "unknown"},
+		{"unknown token", "#/pw/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := newTab(t)
+			tb.allowNetwork = func(url string) bool { return strings.Contains(url, "/api/activation/") }
+			tb.run(t, chromedp.Navigate(env.server.URL+"/en/activate/"+tt.fragment))
+			tb.poll(t, `!document.querySelector('[data-testid=state-`+tt.state+`]').hidden`)
+			visible := eval[[]string](t, tb, `[...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state)`)
+			assert.Equal(t, []string{tt.state}, visible, "fragment case %s", tt.name)
+			assert.Empty(t, tb.errors())
+		})
+	}
+}
+
+// TestHarnessCatchesViolations proves the console recorder sees what the
+// page tests rely on it to see: a console error and a CSP violation.
+func TestHarnessCatchesViolations(t *testing.T) {
+	tests := []struct {
+		name, script, want string
+	}{
+		{"console error", `console.error('styrke-e2e-probe'); true`, "styrke-e2e-probe"},
+		{"inline script refused by CSP", `document.body.append(Object.assign(document.createElement('script'), {textContent: '1'})); true`, "Content Security Policy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := newTab(t)
+			tb.run(t, chromedp.Navigate(env.server.URL+"/en/"))
+			eval[bool](t, tb, tt.script)
+			tb.poll(t, `true`)
+			require.Eventually(t, func() bool {
+				return strings.Contains(strings.Join(tb.errors(), "\n"), tt.want)
+			}, 5*time.Second, 20*time.Millisecond, "recorder should see %q", tt.want)
+		})
+	}
+}
