@@ -1,19 +1,12 @@
 package policy
 
 import (
-	_ "embed"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
 //go:generate bash ../scripts/gen-common.sh
-
-// commonList is the embedded list of common passwords, folded, one per line
-// (see scripts/gen-common.sh).
-//
-//go:embed common_passwords.txt
-var commonList string
 
 var (
 	commonOnce sync.Once

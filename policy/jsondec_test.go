@@ -117,7 +117,7 @@ func TestParseMatchesEncodingJSON(t *testing.T) {
 		docs[name] = []byte(d)
 	}
 	for _, id := range Institutions() {
-		data, err := institutionFS.ReadFile("institutions/" + id + ".json")
+		data, err := os.ReadFile("institutions/" + id + ".json")
 		require.NoError(t, err)
 		docs["institution "+id] = data
 	}

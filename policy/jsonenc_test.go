@@ -155,7 +155,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(d))
 	}
 	for _, id := range Institutions() {
-		data, err := institutionFS.ReadFile("institutions/" + id + ".json")
+		data, err := os.ReadFile("institutions/" + id + ".json")
 		require.NoError(f, err)
 		f.Add(data)
 	}

@@ -17,10 +17,7 @@
 package policy
 
 import (
-	"embed"
 	"errors"
-	"path"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -305,21 +302,22 @@ func Parse(data []byte) (Policy, error) {
 	return p, nil
 }
 
-//go:embed institutions/*.json
-var institutionFS embed.FS
+//go:generate go run ./internal/genembed
 
 // Lookup returns the embedded policy of the institution with this id, or an
 // error wrapping ErrUnknownInstitution.
 func Lookup(id string) (Policy, error) {
-	data, err := institutionFS.ReadFile(path.Join("institutions", id+".json"))
-	if err != nil || strings.ContainsAny(id, "/\\.") || id == "" {
-		return Policy{}, &lookupError{id: id, err: ErrUnknownInstitution}
+	for _, in := range institutions {
+		if in.id != id {
+			continue
+		}
+		p, err := Parse([]byte(in.json))
+		if err != nil {
+			return Policy{}, &lookupError{id: id, err: err}
+		}
+		return p, nil
 	}
-	p, err := Parse(data)
-	if err != nil {
-		return Policy{}, &lookupError{id: id, err: err}
-	}
-	return p, nil
+	return Policy{}, &lookupError{id: id, err: ErrUnknownInstitution}
 }
 
 // lookupError names the institution whose policy Lookup could not return.
@@ -338,11 +336,9 @@ var ErrUnknownInstitution = errors.New("unknown institution")
 
 // Institutions returns the ids of every embedded policy, sorted.
 func Institutions() []string {
-	entries, _ := institutionFS.ReadDir("institutions")
-	ids := make([]string, 0, len(entries))
-	for _, e := range entries {
-		ids = append(ids, strings.TrimSuffix(e.Name(), ".json"))
+	ids := make([]string, len(institutions))
+	for i, in := range institutions {
+		ids[i] = in.id
 	}
-	sort.Strings(ids)
 	return ids
 }

@@ -1,9 +1,7 @@
 package policy
 
 import (
-	"crypto/sha256"
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -52,10 +50,10 @@ func (p Policy) Problems() []Problem {
 	if p.BreachCheck != BreachPrefer && p.BreachCheck != BreachRequire {
 		bad("breachCheck", "is not one of \"prefer\" or \"require\"")
 	}
-	if d, err := time.ParseDuration(p.ActivationTTL); err != nil {
+	if d, err := parseDuration(p.ActivationTTL); err != nil {
 		bad("activationTTL", "is not a duration such as \"72h\"")
-	} else if d < 10*time.Minute || d > 720*time.Hour {
-		bad("activationTTL", "is "+d.String()+"; want 10m to 720h")
+	} else if d < 10*minute || d > 720*hour {
+		bad("activationTTL", "is "+formatDuration(d)+"; want 10m to 720h")
 	}
 	out = append(out, p.Score.problems()...)
 	if a := p.AllowedCharacters; a != nil {
@@ -152,7 +150,7 @@ func validID(id string) bool {
 // server both carry it, so that a page built from another policy than the
 // server's is caught.
 func (p Policy) Version() string {
-	sum := sha256.Sum256(p.Canonical())
+	sum := sha256Sum(p.Canonical())
 	out := make([]byte, 0, 12)
 	for _, c := range sum[:6] {
 		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])
