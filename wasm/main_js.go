@@ -57,7 +57,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"errors"
 	"unsafe"
 
@@ -102,6 +101,12 @@ type request struct {
 
 var errShort = errors.New("truncated request")
 
+// le32 reads a little-endian uint32 (encoding/binary would bring reflect into
+// the module).
+func le32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
 func decode(b []byte) (request, error) {
 	var r request
 	fields := []*string{&r.password, &r.username, &r.name, &r.policy, &r.lang}
@@ -109,7 +114,7 @@ func decode(b []byte) (request, error) {
 		if len(b) < 4 {
 			return r, errShort
 		}
-		n := binary.LittleEndian.Uint32(b)
+		n := le32(b)
 		b = b[4:]
 		if uint64(n) > uint64(len(b)) {
 			return r, errShort
@@ -121,7 +126,7 @@ func decode(b []byte) (request, error) {
 		return r, errShort
 	}
 	r.policyKind = b[0]
-	r.breach = int32(binary.LittleEndian.Uint32(b[1:]))
+	r.breach = int32(le32(b[1:]))
 	return r, nil
 }
 
