@@ -40,7 +40,7 @@ type Text struct {
 	EmbedEventFields                                         [][2]string
 	EmbedCSPTitle, EmbedCSP, EmbedCORS                       string
 	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint            string
-	EmbedPinTitle, EmbedPin, EmbedPinFile, EmbedPinIntegrity string
+	EmbedPinTitle, EmbedPin, EmbedPinIntegrity string
 	EmbedServerTitle, EmbedServer                            string
 
 	DesTitle, DesLead, DesStart, DesStartPaste, DesLoad, DesPasteLabel, DesApplyJSON string
@@ -182,7 +182,7 @@ var texts = [3]Text{
 		EmbedCORS:      "Filene under /assets/ sendes med Access-Control-Allow-Origin: *, så de kan lastes fra en annen opprinnelse. Måleren er bare råd: serveren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnavnene inneholder en hash av innholdet og endres aldri. Pek på disse for å låse en versjon; integrity-verdien sikrer at innholdet er det samme.",
-		EmbedPinFile: "Fil", EmbedPinIntegrity: "Integritet",
+		EmbedPinIntegrity: "Integritet",
 		EmbedServerTitle: "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name}. Svaret er det samme resultatet som måleren viser.",
 
 		DesTitle: "Regeldesigner", DesLead: "Endre et regelsett og se virkningen før det tas i bruk. Alt skjer i nettleseren; ingen passord lastes opp.",
@@ -251,7 +251,7 @@ var texts = [3]Text{
 		EmbedCORS:      "Filene under /assets/ blir sende med Access-Control-Allow-Origin: *, så dei kan lastast frå ein annan opphavsstad. Målaren er berre råd: tenaren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnamna inneheld ein hash av innhaldet og endrar seg aldri. Peik på desse for å låse ein versjon; integrity-verdien sikrar at innhaldet er det same.",
-		EmbedPinFile: "Fil", EmbedPinIntegrity: "Integritet",
+		EmbedPinIntegrity: "Integritet",
 		EmbedServerTitle: "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name}. Svaret er det same resultatet som målaren viser.",
 
 		DesTitle: "Regeldesignar", DesLead: "Endre eit regelsett og sjå verknaden før det blir teke i bruk. Alt skjer i nettlesaren; ingen passord blir lasta opp.",
@@ -320,7 +320,7 @@ var texts = [3]Text{
 		EmbedCORS:      "Files under /assets/ are sent with Access-Control-Allow-Origin: *, so they load from another origin. The meter is only advice: your server must check the password again (POST /api/validate).",
 		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",
 		EmbedPinTitle: "Versioned URLs", EmbedPin: "The file names hold a hash of the content and never change. Point at these to pin a version; the integrity value ensures the content is the same.",
-		EmbedPinFile: "File", EmbedPinIntegrity: "Integrity",
+		EmbedPinIntegrity: "Integrity",
 		EmbedServerTitle: "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name}. The answer is the same result the meter shows.",
 
 		DesTitle: "Policy designer", DesLead: "Change a policy and see its effect before it goes live. Everything happens in the browser; no password is uploaded.",
