@@ -159,7 +159,7 @@ func TestCommonListIsCanonical(t *testing.T) {
 
 // FuzzFold: Fold never panics, is idempotent and returns valid UTF-8.
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"", "Pass", "0\u0301", "ＰＡＳＳ", "\xff", "ß", "ǅ", "ﬃ"} {
+	for _, s := range []string{"", "Pass", "0\u0301", "ＰＡＳＳ", "\xff", "ß", "ǅ", "ﬃ", "\u1100\u1161\u11a8", "a\u0328\u0301\u0345", "\u0f71\u0f72\u0f74"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -169,6 +169,13 @@ func FuzzFold(f *testing.F) {
 		}
 		if twice := Fold(once); twice != once {
 			t.Fatalf("not idempotent")
+		}
+		// Equal to x/text, but for runs of 30+ combining marks, where x/text
+		// inserts U+034F (see unicode.go).
+		if maxMarkRun(strings.ToValidUTF8(s, "\uFFFD")) < 30 {
+			if b, f := slowFold(s); foldBase(s) != b || once != f {
+				t.Fatalf("Fold(%+q) = %+q, x/text gives %+q", s, once, f)
+			}
 		}
 	})
 }

@@ -1,14 +1,13 @@
 package policy
 
+//go:generate go run ./internal/genunicode
+
 import (
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
-
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Fold returns the copy of s that the username, name, context and common
@@ -36,10 +35,10 @@ func foldBoth(s string) (base, folded string) {
 	if isLatin1Simple(s) {
 		return foldSimple(s)
 	}
-	base = norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
+	base = nfkc(caseFold(nfkc(strings.ToValidUTF8(s, "\uFFFD"))))
 	// A substituted letter can compose with a following combining mark
 	// ("0\u0301" becomes "o\u0301", then "ó"): normalise once more.
-	return base, norm.NFKC.String(strings.Map(substitute, base))
+	return base, nfkc(strings.Map(substitute, base))
 }
 
 // foldBase is Fold without the substitutions: what the season, keyboard,

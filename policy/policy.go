@@ -1,8 +1,10 @@
 // Package policy holds the whole password policy of an institution and the
 // strength score of Sikt's Felles IAM "Passordpolicy" (2025).
 //
-// The package is pure: it imports only the standard library and
-// golang.org/x/text, does no IO, reads no clock and never touches syscall/js.
+// The package is pure: it imports only a small part of the standard library
+// (no time, fmt, reflect, os or embed, which would swell the WebAssembly
+// module; TestWasmDependencies keeps it so), does no IO, reads no clock and
+// never touches syscall/js.
 // The same code runs in the CLI, the server and, compiled to WebAssembly, in
 // the browser.
 //

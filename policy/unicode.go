@@ -1,0 +1,174 @@
+package policy
+
+import (
+	"unicode/utf8"
+)
+
+// This file is NFKC normalisation (UAX #15) and full Unicode case folding
+// (CaseFolding.txt, statuses C and F), from the tables in unicode_tables.go,
+// which policy/internal/genunicode derives from golang.org/x/text. Linking
+// x/text itself would cost the WebAssembly module about 280 KB brotli.
+// TestUnicodeEveryCodePoint and TestUnicodeRandomStrings hold both to x/text
+// on every code point and on generated strings; FuzzFold on anything else.
+//
+// One deliberate difference: x/text inserts U+034F COMBINING GRAPHEME JOINER
+// into a run of more than 30 combining marks (the "stream-safe" format of
+// UAX #15); nfkc does not, so the two differ only on such runs, which no
+// language writes.
+
+// Hangul syllable arithmetic (Unicode §3.12).
+const (
+	hangulSBase  = 0xAC00
+	hangulLBase  = 0x1100
+	hangulVBase  = 0x1161
+	hangulTBase  = 0x11A7
+	hangulLCount = 19
+	hangulVCount = 21
+	hangulTCount = 28
+	hangulNCount = hangulVCount * hangulTCount
+	hangulSCount = hangulLCount * hangulNCount
+)
+
+// searchU32 returns the index of x in the sorted keys, or -1.
+func searchU32(keys []uint32, x uint32) int {
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if keys[m] < x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(keys) && keys[lo] == x {
+		return lo
+	}
+	return -1
+}
+
+// ccc returns the canonical combining class of r.
+func ccc(r rune) uint8 {
+	if r < 0x300 {
+		return 0
+	}
+	if i := searchU32(cccKeys[:], uint32(r)); i >= 0 {
+		return cccVals[i]
+	}
+	return 0
+}
+
+// decompose appends the full compatibility decomposition of r to out.
+func decompose(out []rune, r rune) []rune {
+	if r < 0xA0 {
+		return append(out, r)
+	}
+	if s := r - hangulSBase; s >= 0 && s < hangulSCount {
+		out = append(out, hangulLBase+s/hangulNCount, hangulVBase+s%hangulNCount/hangulTCount)
+		if t := s % hangulTCount; t != 0 {
+			out = append(out, hangulTBase+t)
+		}
+		return out
+	}
+	i := searchU32(decompKeys[:], uint32(r))
+	if i < 0 {
+		return append(out, r)
+	}
+	for _, d := range decompData[decompOff[i]:decompOff[i+1]] {
+		out = append(out, d)
+	}
+	return out
+}
+
+// compose returns the primary composite of a and b, if there is one.
+func compose(a, b rune) (rune, bool) {
+	if l := a - hangulLBase; l >= 0 && l < hangulLCount {
+		if v := b - hangulVBase; v >= 0 && v < hangulVCount {
+			return hangulSBase + (l*hangulVCount+v)*hangulTCount, true
+		}
+		return 0, false
+	}
+	if s := a - hangulSBase; s >= 0 && s < hangulSCount && s%hangulTCount == 0 {
+		if t := b - hangulTBase; t > 0 && t < hangulTCount {
+			return a + t, true
+		}
+		return 0, false
+	}
+	key := uint64(a)<<21 | uint64(b)
+	lo, hi := 0, len(composePairs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if composePairs[m] < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(composePairs) && composePairs[lo] == key {
+		return rune(composeVals[lo]), true
+	}
+	return 0, false
+}
+
+// nfkc returns the NFKC form of s, which must be valid UTF-8.
+func nfkc(s string) string {
+	buf := make([]rune, 0, len(s)+8)
+	for _, r := range s {
+		buf = decompose(buf, r)
+	}
+	// Canonical ordering: a stable sort of each run of combining marks by
+	// class (runs are short; insertion sort).
+	for i := 1; i < len(buf); i++ {
+		c := ccc(buf[i])
+		if c == 0 {
+			continue
+		}
+		for j := i; j > 0; j-- {
+			p := ccc(buf[j-1])
+			if p <= c {
+				break
+			}
+			buf[j], buf[j-1] = buf[j-1], buf[j]
+		}
+	}
+	// Canonical composition.
+	if len(buf) > 1 {
+		starter := -1
+		if ccc(buf[0]) == 0 {
+			starter = 0
+		}
+		last := -1 // class of the last rune kept after the starter; -1: none
+		w := 1
+		for _, r := range buf[1:] {
+			c := int(ccc(r))
+			if starter >= 0 && (last == -1 || (last != 0 && last < c)) {
+				if comp, ok := compose(buf[starter], r); ok {
+					buf[starter] = comp
+					continue
+				}
+			}
+			if c == 0 {
+				starter = w
+				last = -1
+			} else {
+				last = c
+			}
+			buf[w] = r
+			w++
+		}
+		buf = buf[:w]
+	}
+	return string(buf)
+}
+
+// caseFold returns the full case folding of s, which must be valid UTF-8.
+func caseFold(s string) string {
+	out := make([]byte, 0, len(s)+8)
+	for _, r := range s {
+		if i := searchU32(foldKeys[:], uint32(r)); i >= 0 {
+			out = append(out, foldData[foldOff[i]:foldOff[i+1]]...)
+		} else {
+			out = utf8.AppendRune(out, r)
+		}
+	}
+	return string(out)
+}
