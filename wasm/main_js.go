@@ -58,6 +58,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"unsafe"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -204,6 +205,55 @@ func evaluate(n int32) int32 {
 		input.BreachCount = &c
 	}
 	return setOut(policy.Evaluate(p, input).AppendJSON(b))
+}
+
+// evaluateCells is evaluate for the meter's own rendering: the per-character
+// part goes out as arrays instead of JSON objects, so that a keystroke does
+// not make 127 JavaScript objects. The answer is: uint32 count, uint32 JSON
+// length, count float64 points, count category bytes, count note bytes
+// (policy.Category and policy.Note values), then the Result's JSON with an
+// empty "chars" (or an error object, with count 0).
+//
+//go:wasmexport evaluatecells
+func evaluateCells(n int32) int32 {
+	b := append(out[:0], 0, 0, 0, 0, 0, 0, 0, 0)
+	r, err := decode(in[:n])
+	if err != nil {
+		return setOut(putHeader(appendError(b, "bad_input", err.Error()), 0, 8))
+	}
+	p, code, err := loadPolicy(r)
+	if err != nil {
+		return setOut(putHeader(appendError(b, code, err.Error()), 0, 8))
+	}
+	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, Lang: r.lang}
+	if r.breach >= 0 {
+		c := int(r.breach)
+		input.BreachCount = &c
+	}
+	res := policy.Evaluate(p, input)
+	for _, c := range res.Chars {
+		u := math.Float64bits(c.Points)
+		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+	}
+	for _, c := range res.Chars {
+		b = append(b, byte(c.Category))
+	}
+	for _, c := range res.Chars {
+		b = append(b, byte(c.Note))
+	}
+	start := len(b)
+	count := len(res.Chars)
+	res.Chars = nil
+	return setOut(putHeader(res.AppendJSON(b), count, start))
+}
+
+// putHeader writes evaluatecells' count and JSON length into b[0:8].
+func putHeader(b []byte, count, jsonStart int) []byte {
+	l := len(b) - jsonStart
+	for i, v := range [2]int{count, l} {
+		b[4*i], b[4*i+1], b[4*i+2], b[4*i+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+	}
+	return b
 }
 
 //go:wasmexport problems

@@ -20,7 +20,7 @@ function err(code, message) {
 
 function makeAPI(ex) {
   // call writes one request (see the Go package doc) and parses the answer.
-  function call(fn, fields, kind, breach) {
+  function call(fn, fields, kind, breach, raw) {
     const enc = fields.map((s) => te.encode(s));
     let n = 5;
     for (const e of enc) n += 4 + e.length;
@@ -37,7 +37,27 @@ function makeAPI(ex) {
     dv.setInt32(o + 1, breach, true);
     const m = ex[fn](n) >>> 0;
     const q = ex.outbuf() >>> 0;
+    if (raw) return raw(ex.mem.buffer, q, m);
     return JSON.parse(td.decode(new Uint8Array(ex.mem.buffer, q, m)));
+  }
+  // cells is evaluate for the element's own rendering (inputs are always
+  // strings): per-character points and notes arrive as typed arrays, not as
+  // one object per character (see evaluatecells in main_js.go).
+  let pts = new Float64Array(128), notes = new Uint8Array(128);
+  function readCells(buf, q, m) {
+    const dv = new DataView(buf, q, m);
+    const n = dv.getUint32(0, true), jl = dv.getUint32(4, true);
+    if (pts.length < n) (pts = new Float64Array(n)), (notes = new Uint8Array(n));
+    for (let i = 0; i < n; i++) pts[i] = dv.getFloat64(8 + 8 * i, true);
+    notes.set(new Uint8Array(buf, q + 8 + 9 * n, n));
+    const r = JSON.parse(td.decode(new Uint8Array(buf, q + 8 + 10 * n, jl)));
+    r.n = n;
+    r.pts = pts;
+    r.notes = notes;
+    return r;
+  }
+  function cells(password, username, name, policy, lang, breach) {
+    return call("evaluatecells", [password, username, name, policy || "", lang], policy ? 1 : 0, breach, readCells);
   }
   function policyArg(policy) {
     if (policy === undefined || policy === null) return [0, ""];
@@ -77,8 +97,14 @@ function makeAPI(ex) {
       return err("internal", String(e && e.message));
     }
   }
+  internal = { cells };
   return Object.freeze({ evaluate, policyProblems });
 }
+
+// internal holds what the element uses but the public API does not offer.
+let internal = null;
+// policy.Note values in evaluatecells' answer.
+const NOTE_REPEAT = 1, NOTE_OCCURRENCE_LIMIT = 2;
 
 async function start() {
   await import(EXEC_URL.href); // defines globalThis.Go
@@ -105,6 +131,7 @@ ready.catch(() => {}); // the elements report the failure
 // ---------- UI chrome strings (messages come from the Go Result) ----------
 const T = {
   nb: {
+    comma: true,
     loading: "Laster styrkemåleren …",
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
@@ -117,6 +144,7 @@ const T = {
     next: "Neste steg",
   },
   nn: {
+    comma: true,
     loading: "Lastar styrkemålaren …",
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
@@ -163,7 +191,8 @@ function styles() {
 :host{display:block;font:inherit;color:CanvasText;--ok:#0a6b2c;--bad:#a3141c;--warn:#7a4b00;--mute:#555;--line:#1b1b1b;--track:#e4e4e4;--bar:#1f5fa8;max-width:100%;box-sizing:border-box}
 @media (prefers-color-scheme:dark){:host{--ok:#7ad695;--bad:#ff9b9b;--warn:#f2c46d;--mute:#bbb;--line:#f0f0f0;--track:#3a3a3a;--bar:#8fbaf0}}
 *{box-sizing:border-box}
-.wrap{display:grid;gap:.5rem;padding:.5rem 0;min-width:0}
+.wrap{display:flow-root;padding:.5rem 0;min-width:0}
+.wrap>*+*{margin-top:.5rem}
 .status{font-weight:600}
 .cells{display:flex;flex-wrap:wrap;gap:4px 2px;align-items:flex-start;min-height:0;margin:0;padding:0;list-style:none}
 .cell{display:flex;flex-direction:column;align-items:center;width:1.6rem;height:3.9rem;font-size:.75rem;line-height:1.1;contain:strict}
@@ -192,7 +221,7 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .breach.unavailable{color:var(--warn)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 [hidden]{display:none!important}
-@media (prefers-reduced-motion:no-preference){.fill{transition:height .12s ease-out,width .12s ease-out}}
+@media (prefers-reduced-motion:no-preference){.total .fill{transition:width .12s ease-out}}
 @media (forced-colors:active){.fill{background:Highlight!important}.tline{background:CanvasText}}
 `;
   // Heights and positions as classes, so that nothing needs a style attribute.
@@ -413,7 +442,10 @@ class StyrkeMeter extends HTMLElement {
 
   render() {
     if (!this._api || !this._input) return;
-    const r = this.evaluate();
+    const pw = this._input.value;
+    const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
+    const r = internal.cells(pw, this._field("username", "username-input"), this._field("name", "name-input"),
+      this.getAttribute("policy") || "", this._t[0], breachCount);
     const [, t] = this._t;
     if (r.error) {
       this._status.textContent = r.error.message;
@@ -427,11 +459,12 @@ class StyrkeMeter extends HTMLElement {
     const cps = Array.from(this._input.value);
     // Per-character cells, reused between renders.
     let maxPts = 0;
-    for (const c of r.chars) if (c.points > maxPts) maxPts = c.points;
+    const n = r.n, pts = r.pts, notes = r.notes;
+    for (let i = 0; i < n; i++) if (pts[i] > maxPts) maxPts = pts[i];
     if (maxPts === 0) maxPts = 1;
     const occ = new Map();
-    this._cellsTitle.textContent = t.chars;
-    for (let i = 0; i < r.chars.length; i++) {
+    setText(this._cellsTitle, t.chars);
+    for (let i = 0; i < n; i++) {
       let c = this._cells[i];
       if (!c) {
         const li = el("li", "cell");
@@ -450,75 +483,84 @@ class StyrkeMeter extends HTMLElement {
         li.append(bar, ch, pt, note);
         c = this._cells[i] = { li, fill, ch, pt, noteShort, noteLong, k: "" };
       }
-      const x = r.chars[i];
+      const points = pts[i];
       let noteText = "", noteShort = "";
-      if (x.note === "repeat") (noteText = t.repeat), (noteShort = t.rs);
-      else if (x.note === "occurrence_limit") {
+      if (notes[i] === NOTE_REPEAT) (noteText = t.repeat), (noteShort = t.rs);
+      else if (notes[i] === NOTE_OCCURRENCE_LIMIT) {
         const k = (occ.get(cps[i]) || 0) + 1;
         noteText = t.occ(k);
         noteShort = t.os(k);
       }
       occ.set(cps[i], (occ.get(cps[i]) || 0) + 1);
-      const h = Math.round((x.points / maxPts) * 20);
+      const h = Math.round((points / maxPts) * 20);
       const ch = masked ? "•" : cps[i];
-      const k = h + "|" + x.points + "|" + noteText + "|" + ch;
+      const k = h + "|" + points + "|" + noteText + "|" + ch + (t.comma ? "," : ".");
       if (c.k !== k) {
         c.k = k;
-        c.fill.className = "fill h" + h;
-        c.li.className = x.points === 0 ? "cell zero" : "cell";
-        c.ch.textContent = ch;
-        c.pt.textContent = fmt(x.points);
-        c.noteShort.textContent = noteShort;
-        c.noteLong.textContent = noteText;
+        setClass(c.fill, "fill h" + h);
+        setClass(c.li, points === 0 ? "cell zero" : "cell");
+        setText(c.ch, ch);
+        setText(c.pt, fmt(points, t));
+        setText(c.noteShort, noteShort);
+        setText(c.noteLong, noteText);
       }
       if (!c.li.parentNode) this._cellList.append(c.li);
     }
-    for (let i = r.chars.length; i < this._cells.length && this._cells[i].li.parentNode; i++) this._cells[i].li.remove();
+    for (let i = n; i < this._cells.length && this._cells[i].li.parentNode; i++) this._cells[i].li.remove();
     // Total against the threshold line.
     const scale = Math.max(r.threshold * 1.5, r.score, 1);
-    this._totalFill.className = "fill w" + Math.min(100, Math.round((r.score / scale) * 100));
-    this._tline.className = "tline l" + Math.round((r.threshold / scale) * 100);
-    this._total.className = "total " + (r.score >= r.threshold ? "ok" : "bad");
-    setText(this._score, fmt(r.score) + " " + t.of + " " + fmt(r.threshold) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold) + ")");
-    setText(this._bonus, t.bonus + ": +" + fmt(r.bonus));
-    // Checklist in words.
+    setClass(this._totalFill, "fill w" + Math.min(100, Math.round((r.score / scale) * 100)));
+    setClass(this._tline, "tline l" + Math.round((r.threshold / scale) * 100));
+    setClass(this._total, "total " + (r.score >= r.threshold ? "ok" : "bad"));
+    setText(this._score, fmt(r.score, t) + " " + t.of + " " + fmt(r.threshold, t) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold, t) + ")");
+    setText(this._bonus, t.bonus + ": +" + fmt(r.bonus, t));
+    // Checklist in words: rows are built only when their content changed
+    // (the key is computed from the result, not from new elements).
     const unmet = [];
-    const items = [];
+    const rows = [];
+    let rkey = "";
+    const breachKnown = this._breach.state === "done" && this._breach.pw === this._input.value;
     for (const [key, codes, always] of ROWS) {
       const vs = r.violations.filter((v) => codes.includes(v.rule));
       if (!vs.length && !always) continue;
-      if (key === "breached" && !vs.length && !(this._breach.state === "done" && this._breach.pw === this._input.value)) continue;
-      const li = el("li", vs.length ? "unmet" : "met");
-      li.dataset.rule = key;
-      const mark = el("span", "mark", vs.length ? "✗" : "✓");
-      mark.setAttribute("aria-hidden", "true");
-      const body = el("span", "", "");
-      body.append(el("span", "sr", (vs.length ? t.unmet : t.met) + ": "), t.rules[key]);
+      if (key === "breached" && !vs.length && !breachKnown) continue;
+      rows.push([key, vs]);
+      rkey += key + (vs.length ? "!" : "+");
       for (const v of vs) {
-        body.append(el("span", "msg", v.message));
+        rkey += v.message + "\u0000";
         unmet.push(v.message);
       }
-      li.append(mark, body);
-      items.push(li);
+      rkey += "|";
     }
-    const rkey = items.map((li) => li.className + li.textContent).join("|");
+    rkey += t.met;
     if (rkey !== this._rkey) {
       this._rkey = rkey;
-      this._rules.replaceChildren(...items);
+      this._rules.replaceChildren(...rows.map(([key, vs]) => {
+        const li = el("li", vs.length ? "unmet" : "met");
+        li.dataset.rule = key;
+        const mark = el("span", "mark", vs.length ? "✗" : "✓");
+        mark.setAttribute("aria-hidden", "true");
+        const body = el("span", "", "");
+        body.append(el("span", "sr", (vs.length ? t.unmet : t.met) + ": "), t.rules[key]);
+        for (const v of vs) body.append(el("span", "msg", v.message));
+        li.append(mark, body);
+        return li;
+      }));
     }
     const fkey = r.feedback.slice(0, 2).join("|");
     if (fkey !== this._fkey) {
       this._fkey = fkey;
       this._next.replaceChildren(...r.feedback.slice(0, 2).map((f) => el("li", "", f)));
     }
-    this._nextTitle.textContent = t.next;
-    this._next.hidden = r.feedback.length === 0;
+    setText(this._nextTitle, t.next);
+    const noNext = r.feedback.length === 0;
+    if (this._next.hidden !== noNext) this._next.hidden = noNext;
     setText(this._desc, unmet.join(" "));
     // Verdict: status line always, live region only when it changes.
     const verdict = this._input.value === "" ? t.empty : r.ok ? t.ok : t.notok;
     setText(this._status, verdict);
     const sc = "status " + (r.ok ? "ok" : "bad");
-    if (this._status.className !== sc) this._status.className = sc;
+    setClass(this._status, sc);
     if (verdict !== this._verdict) {
       this._verdict = verdict;
       this._live.textContent = verdict;
@@ -584,8 +626,14 @@ function setText(e, s) {
   if (e.textContent !== s) e.textContent = s;
 }
 
-function fmt(x) {
-  return String(Math.round(x * 100) / 100);
+function setClass(e, c) {
+  if (e.className !== c) e.className = c;
+}
+
+// fmt writes a number as the messages do: decimal comma in nb and nn.
+function fmt(x, t) {
+  const s = String(Math.round(x * 100) / 100);
+  return t && t.comma ? s.replace(".", ",") : s;
 }
 
 if (!customElements.get("styrke-meter")) customElements.define("styrke-meter", StyrkeMeter);

@@ -51,8 +51,10 @@ func shadowTexts(t *testing.T, tab *chrome.Tab, sel string) []string {
 	return chrome.Eval[[]string](t, tab, `[...`+meterJS+`.shadowRoot.querySelectorAll(`+js(sel)+`)].filter(e => !e.closest("[hidden]")).map(e => e.textContent)`)
 }
 
+// fmtPoints writes points as the nb page shows them (decimal comma, like
+// the messages).
 func fmtPoints(p float64) string {
-	return strconv.FormatFloat(math.Round(p*100)/100, 'f', -1, 64)
+	return strings.Replace(strconv.FormatFloat(math.Round(p*100)/100, 'f', -1, 64), ".", ",", 1)
 }
 
 func native(t *testing.T, id, password, lang string, breach *int) policy.Result {
