@@ -456,13 +456,15 @@ class StyrkeMeter extends HTMLElement {
     const masked = this._input.type === "password";
     // The characters stay in JS memory (they are the input's value anyway);
     // only an unmasked field shows them in the cells.
-    const cps = Array.from(this._input.value);
+    const n = r.n, pts = r.pts, notes = r.notes;
+    let needCps = !masked;
+    for (let i = 0; i < n && !needCps; i++) needCps = notes[i] === NOTE_OCCURRENCE_LIMIT;
+    const cps = needCps ? Array.from(this._input.value) : null;
     // Per-character cells, reused between renders.
     let maxPts = 0;
-    const n = r.n, pts = r.pts, notes = r.notes;
     for (let i = 0; i < n; i++) if (pts[i] > maxPts) maxPts = pts[i];
     if (maxPts === 0) maxPts = 1;
-    const occ = new Map();
+    const occ = needCps ? new Map() : null;
     setText(this._cellsTitle, t.chars);
     for (let i = 0; i < n; i++) {
       let c = this._cells[i];
@@ -481,7 +483,7 @@ class StyrkeMeter extends HTMLElement {
         const noteLong = el("span", "sr");
         note.append(noteShort, noteLong);
         li.append(bar, ch, pt, note);
-        c = this._cells[i] = { li, fill, ch, pt, noteShort, noteLong, k: "" };
+        c = this._cells[i] = { li, fill, ch, pt, noteShort, noteLong, h: -1, p: -1, nt: "", c: "", t: null };
       }
       const points = pts[i];
       let noteText = "", noteShort = "";
@@ -491,12 +493,16 @@ class StyrkeMeter extends HTMLElement {
         noteText = t.occ(k);
         noteShort = t.os(k);
       }
-      occ.set(cps[i], (occ.get(cps[i]) || 0) + 1);
+      if (occ) occ.set(cps[i], (occ.get(cps[i]) || 0) + 1);
       const h = Math.round((points / maxPts) * 20);
       const ch = masked ? "•" : cps[i];
-      const k = h + "|" + points + "|" + noteText + "|" + ch + (t.comma ? "," : ".");
-      if (c.k !== k) {
-        c.k = k;
+      // Compare fields rather than build a key string: no garbage per cell.
+      if (c.h !== h || c.p !== points || c.nt !== noteText || c.c !== ch || c.t !== t) {
+        c.h = h;
+        c.p = points;
+        c.nt = noteText;
+        c.c = ch;
+        c.t = t;
         setClass(c.fill, "fill h" + h);
         setClass(c.li, points === 0 ? "cell zero" : "cell");
         setText(c.ch, ch);
@@ -622,8 +628,13 @@ class StyrkeMeter extends HTMLElement {
   }
 }
 
+// setText changes an element's text in place: the Text node is reused
+// rather than replaced, so a keystroke leaves no DOM garbage behind.
 function setText(e, s) {
-  if (e.textContent !== s) e.textContent = s;
+  const n = e.firstChild;
+  if (n && n === e.lastChild && n.nodeType === 3) {
+    if (n.data !== s) n.data = s;
+  } else if (e.textContent !== s) e.textContent = s;
 }
 
 function setClass(e, c) {
