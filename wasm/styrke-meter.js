@@ -21,20 +21,22 @@ function err(code, message) {
 function makeAPI(ex) {
   // call writes one request (see the Go package doc) and parses the answer.
   function call(fn, fields, kind, breach, raw) {
-    const enc = fields.map((s) => te.encode(s));
-    let n = 5;
-    for (const e of enc) n += 4 + e.length;
-    const p = ex.inbuf(n) >>> 0;
-    const u8 = new Uint8Array(ex.mem.buffer, p, n);
-    const dv = new DataView(ex.mem.buffer, p, n);
+    // Encode straight into the module's input buffer (3 bytes per UTF-16
+    // unit at most), then pass the length actually written.
+    let max = 5;
+    for (const f of fields) max += 4 + 3 * f.length;
+    const p = ex.inbuf(max) >>> 0;
+    const u8 = new Uint8Array(ex.mem.buffer, p, max);
+    const dv = new DataView(ex.mem.buffer, p, max);
     let o = 0;
-    for (const e of enc) {
-      dv.setUint32(o, e.length, true);
-      u8.set(e, o + 4);
-      o += 4 + e.length;
+    for (const f of fields) {
+      const w = te.encodeInto(f, u8.subarray(o + 4)).written;
+      dv.setUint32(o, w, true);
+      o += 4 + w;
     }
     u8[o] = kind;
     dv.setInt32(o + 1, breach, true);
+    const n = o + 5;
     const m = ex[fn](n) >>> 0;
     const q = ex.outbuf() >>> 0;
     if (raw) return raw(ex.mem.buffer, q, m);
