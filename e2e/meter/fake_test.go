@@ -14,7 +14,8 @@ import (
 // fakeRange is a protocol-exact fake of the HIBP range API: GET
 // /{mode}/range/{5 hex} answers uppercase 35-hex suffixes with counts,
 // CRLF line ends and padding lines with count 0. Mode "ok" answers at once,
-// "slow" never answers (until the client gives up). It records every
+// "slow" never answers (until the client gives up), "bad" answers 200 with
+// a body that is not the range format. It records every
 // request path and whether Add-Padding was sent. CORS is open, as on the
 // real API.
 type fakeRange struct {
@@ -51,7 +52,7 @@ func sha1Hex(s string) string {
 	return strings.ToUpper(hex.EncodeToString(h[:]))
 }
 
-var rangePath = regexp.MustCompile(`^/(ok|slow)/range/(.*)$`)
+var rangePath = regexp.MustCompile(`^/(ok|slow|bad)/range/(.*)$`)
 
 func (f *fakeRange) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -68,8 +69,13 @@ func (f *fakeRange) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if m[1] == "slow" {
+	switch m[1] {
+	case "slow":
 		<-r.Context().Done()
+		return
+	case "bad":
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>Service temporarily unavailable</body></html>")
 		return
 	}
 	prefix := m[2]

@@ -225,6 +225,7 @@ func TestBreachUnavailable(t *testing.T) {
 	cases := []struct{ name, base string }{
 		{"down", down},
 		{"slow", env.fake.URL + "/slow"},
+		{"malformed", env.fake.URL + "/bad"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,6 +237,11 @@ func TestBreachUnavailable(t *testing.T) {
 			require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#pw"))))
 			setValue(t, tab, "pw", "Noe-helt-annet-"+tc.name+"-789")
 			chrome.Eval[bool](t, tab, `document.getElementById("other").focus(), true`)
+			if tc.name == "slow" {
+				// The 3-second timeout leaves time to see the checking state.
+				chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "checking"`)
+				assert.Equal(t, []string{"Sjekker lekkede passordlister …"}, shadowTexts(t, tab, ".breach"))
+			}
 			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "unavailable"`)
 			assert.Contains(t, shadowTexts(t, tab, ".breach")[0], "når du sender skjemaet")
 		})
