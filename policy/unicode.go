@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"unicode/utf8"
 )
 
@@ -31,17 +32,8 @@ const (
 
 // searchU32 returns the index of x in the sorted keys, or -1.
 func searchU32(keys []uint32, x uint32) int {
-	lo, hi := 0, len(keys)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if keys[m] < x {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(keys) && keys[lo] == x {
-		return lo
+	if i, ok := slices.BinarySearch(keys, x); ok {
+		return i
 	}
 	return -1
 }
@@ -93,18 +85,8 @@ func compose(a, b rune) (rune, bool) {
 		}
 		return 0, false
 	}
-	key := uint64(a)<<21 | uint64(b)
-	lo, hi := 0, len(composePairs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if composePairs[m] < key {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(composePairs) && composePairs[lo] == key {
-		return rune(composeVals[lo]), true
+	if i, ok := slices.BinarySearch(composePairs[:], uint64(a)<<21|uint64(b)); ok {
+		return rune(composeVals[i]), true
 	}
 	return 0, false
 }
