@@ -5,8 +5,10 @@ package unicodetables
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"go/format"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -80,7 +82,7 @@ func Generate() ([]byte, error) {
 	for i := range idx {
 		idx[i] = i
 	}
-	sortByKey(idx, pairKeys)
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(pairKeys[a], pairKeys[b]) })
 	sk := make([]uint64, len(idx))
 	sv := make([]uint32, len(idx))
 	for i, j := range idx {
@@ -112,16 +114,6 @@ func Generate() ([]byte, error) {
 	b.WriteString("\n}\n\n")
 	u32s(&b, "composeVals", "", sv)
 	return format.Source(b.Bytes())
-}
-
-func sortByKey(idx []int, keys []uint64) {
-	// insertion-free: simple sort via the standard library would need sort;
-	// keep it explicit and stable.
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && keys[idx[j]] < keys[idx[j-1]]; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
 }
 
 func u32s(b *bytes.Buffer, name, doc string, v []uint32) {
