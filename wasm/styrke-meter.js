@@ -111,6 +111,9 @@ const NOTE_REPEAT = 1, NOTE_OCCURRENCE_LIMIT = 2;
 async function start() {
   await import(EXEC_URL.href); // defines globalThis.Go
   const go = new globalThis.Go();
+  // A keystroke allocates a few kilobytes in Go; a larger GOGC makes the
+  // collector's pauses (a few ms) rare: once per thousands of keystrokes.
+  go.env = { GOGC: "400" };
   let inst;
   try {
     ({ instance: inst } = await WebAssembly.instantiateStreaming(fetch(WASM_URL), go.importObject));
@@ -223,7 +226,7 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .breach.unavailable{color:var(--warn)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 [hidden]{display:none!important}
-@media (prefers-reduced-motion:no-preference){.total .fill{transition:width .12s ease-out}}
+
 @media (forced-colors:active){.fill{background:Highlight!important}.tline{background:CanvasText}}
 `;
   // Heights and positions as classes, so that nothing needs a style attribute.
