@@ -46,6 +46,9 @@
 //	inbuf(n) -> ptr      grow the input buffer to n bytes and return its address
 //	evaluate(n) -> m     read a request of n bytes from the input buffer; write
 //	                     the answer (JSON text, m bytes) to the output buffer
+//	evaluatecells(n) -> m  evaluate for the element's own rendering: the
+//	                     per-character points and notes as arrays, the rest
+//	                     as JSON (see evaluateCells); not part of the public API
 //	problems(n) -> m     the same for policyProblems
 //	outbuf() -> ptr      the address of the output buffer
 //
