@@ -119,11 +119,19 @@ func tooMany(w http.ResponseWriter, wait time.Duration) {
 	writeError(w, errorf(CodeRateLimited, "too many requests; try again later"))
 }
 
+// clientAddr is the address the per-client rate limit counts. Behind a
+// trusted proxy it is the last X-Forwarded-For entry, the one the proxy
+// appended: earlier entries come from the client and could be anything.
 func (h *handler) clientAddr(r *http.Request) string {
 	if h.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
+		if f := r.Header.Values("X-Forwarded-For"); len(f) > 0 {
+			last := f[len(f)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if a := strings.TrimSpace(last); a != "" {
+				return a
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -323,6 +324,26 @@ func TestRateLimits(t *testing.T) {
 		}
 		assert.Equal(t, http.StatusTooManyRequests, last.StatusCode)
 		assert.NotEmpty(t, last.Header.Get("Retry-After"))
+	})
+	t.Run("behind a trusted proxy, per forwarded address", func(t *testing.T) {
+		e := newEnv(t, func(d *server.Deps) { d.RateLimit = 1; d.TrustProxy = true })
+		var last *http.Response
+		for i := range 5 {
+			// The client's own entries vary; the proxy's (last) does not.
+			last, _ = e.post(t, "/api/validate", map[string]string{"password": "x"},
+				"X-Forwarded-For", "10.0.0."+strconv.Itoa(i)+", 203.0.113.7")
+		}
+		assert.Equal(t, http.StatusTooManyRequests, last.StatusCode, "spoofed first entries must not reset the limit")
+		resp, _ := e.post(t, "/api/validate", map[string]string{"password": "x"}, "X-Forwarded-For", "203.0.113.8")
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "another forwarded address has its own limit")
+	})
+	t.Run("without a trusted proxy, X-Forwarded-For is ignored", func(t *testing.T) {
+		e := newEnv(t, func(d *server.Deps) { d.RateLimit = 1 })
+		var last *http.Response
+		for i := range 5 {
+			last, _ = e.post(t, "/api/validate", map[string]string{"password": "x"}, "X-Forwarded-For", "198.51.100."+strconv.Itoa(i))
+		}
+		assert.Equal(t, http.StatusTooManyRequests, last.StatusCode)
 	})
 	t.Run("per token", func(t *testing.T) {
 		e := newEnv(t, nil)

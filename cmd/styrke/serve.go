@@ -24,7 +24,7 @@ import (
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
-	demo                                                                  bool
+	demo, trustProxy                                                      bool
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -87,6 +87,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
+		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -137,13 +139,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	h := server.NewHandler(server.Deps{
-		Store:    st,
-		Breach:   breach.New(c.breachURL, breach.Options{}),
-		AdminKey: c.adminKey,
-		BaseURL:  c.baseURL,
-		Origins:  origins,
-		Site:     site,
-		Logger:   logger,
+		Store:      st,
+		Breach:     breach.New(c.breachURL, breach.Options{}),
+		AdminKey:   c.adminKey,
+		BaseURL:    c.baseURL,
+		Origins:    origins,
+		Site:       site,
+		Logger:     logger,
+		TrustProxy: c.trustProxy,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	if c.site != "" {
