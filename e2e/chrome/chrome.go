@@ -31,9 +31,10 @@ package chrome
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -44,9 +45,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// DefaultTimeout bounds Poll and Eval when the test has no deadline of its
-// own that is sooner.
-const DefaultTimeout = 20 * time.Second
+// DefaultTimeout bounds Poll when the test has no deadline of its own that
+// is sooner; EvalTimeout bounds Eval (an axe-core scan or a batch start can
+// take seconds on a loaded machine).
+const (
+	DefaultTimeout = 20 * time.Second
+	EvalTimeout    = 60 * time.Second
+)
 
 // Browser is one running Chromium shared by the tests of a package. Its
 // methods are safe for concurrent use; each tab is independent.
@@ -189,10 +194,10 @@ func (tab *Tab) record(ev any) {
 // Eval evaluates expr in the tab's page (awaiting a promise result) and
 // decodes its JSON value into T, failing t on error (the message never
 // quotes expr, which may hold a password). The call is bounded by
-// DefaultTimeout.
+// EvalTimeout.
 func Eval[T any](t testing.TB, tab *Tab, expr string) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, DefaultTimeout)
+	ctx, cancel := context.WithTimeout(tab, EvalTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -203,7 +208,10 @@ func Eval[T any](t testing.TB, tab *Tab, expr string) T {
 
 // Poll waits until the JavaScript expression expr is truthy in the tab's
 // page and returns its value decoded into T, failing t after
-// DefaultTimeout. It polls on animation frames, never sleeps in Go.
+// DefaultTimeout. The waiting happens in the page (one evaluation that
+// re-checks expr every 16 ms), never in Go sleeps. Unlike chromedp.Poll it
+// does not build a function from a string inside the page, which a strict
+// Content-Security-Policy refuses (and reports as a violation).
 func Poll[T any](t testing.TB, tab *Tab, expr string) T {
 	t.Helper()
 	v, err := PollErr[T](tab, expr, DefaultTimeout)
@@ -213,14 +221,36 @@ func Poll[T any](t testing.TB, tab *Tab, expr string) T {
 	return v
 }
 
-// PollErr is Poll that returns the error (a timeout wraps
-// context.DeadlineExceeded) instead of failing a test.
+// PollErr is Poll with its own time limit, returning the error (a timeout
+// wraps context.DeadlineExceeded) instead of failing a test.
 func PollErr[T any](tab *Tab, expr string, timeout time.Duration) (T, error) {
-	ctx, cancel := context.WithTimeout(tab, timeout+time.Second)
+	var zero T
+	js := `new Promise((resolve) => {
+		const deadline = Date.now() + ` + strconv.FormatInt(timeout.Milliseconds(), 10) + `;
+		const tick = () => {
+			let v;
+			try { v = (` + expr + `); } catch (e) { v = undefined; }
+			if (v) resolve({ok: true, v: v});
+			else if (Date.now() > deadline) resolve({ok: false});
+			else setTimeout(tick, 16);
+		};
+		tick();
+	})`
+	ctx, cancel := context.WithTimeout(tab, timeout+10*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(timeout)))
-	if err != nil && errors.Is(err, chromedp.ErrPollingTimeout) {
-		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		OK bool            `json:"ok"`
+		V  json.RawMessage `json:"v"`
+	}](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return zero, err
 	}
-	return v, err
+	if !res.OK {
+		return zero, fmt.Errorf("%w: not true after %v", context.DeadlineExceeded, timeout)
+	}
+	var v T
+	if err := json.Unmarshal(res.V, &v); err != nil {
+		return zero, fmt.Errorf("chrome: poll value: %w", err)
+	}
+	return v, nil
 }
