@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/policy"
 )
 
@@ -34,11 +35,11 @@ func batchPasswords(n int) []string {
 	return out
 }
 
-func setValue(t *testing.T, tb *tab, selector, value string) {
+func setValue(t *testing.T, tb *chrome.Tab, selector, value string) {
 	t.Helper()
 	sel, _ := json.Marshal(selector)
 	val, _ := json.Marshal(value)
-	eval[bool](t, tb, `(() => { const e = document.querySelector(`+string(sel)+`); e.value = `+string(val)+`;
+	chrome.Eval[bool](t, tb, `(() => { const e = document.querySelector(`+string(sel)+`); e.value = `+string(val)+`;
 		e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
 }
 
@@ -47,9 +48,9 @@ func setValue(t *testing.T, tb *tab, selector, value string) {
 // panel runs 100,000 passwords with the page responsive and the counts
 // those of policy.Evaluate (what `styrke check` prints) on the same list.
 func TestDesigner(t *testing.T) {
-	tb := newTab(t)
-	tb.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+"/en/designer/"))
-	tb.poll(t, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+"/en/designer/"))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
 
 	def := policy.Default()
 	edited := def
@@ -59,7 +60,7 @@ func TestDesigner(t *testing.T) {
 		vectors := []string{"kort", "Gr0nn-Fjellbekk.Sommer!", "correct horse battery staple"}
 		for i, pw := range vectors {
 			setValue(t, tb, "#try-password", pw)
-			got := eval[[]string](t, tb, `[...document.querySelectorAll('[data-try] [data-verdict]')].map((e) => e.dataset.verdict)`)
+			got := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-try] [data-verdict]')].map((e) => e.dataset.verdict)`)
 			want := "fail"
 			if policy.Evaluate(def, policy.Input{Password: pw}).OK {
 				want = "pass"
@@ -70,9 +71,9 @@ func TestDesigner(t *testing.T) {
 
 	t.Run("problems", func(t *testing.T) {
 		setValue(t, tb, "#f-minLength", "5")
-		tb.poll(t, `document.querySelector('[data-problems]').textContent.includes('minLength')`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes('minLength')`)
 		setValue(t, tb, "#f-minLength", "12")
-		tb.poll(t, `document.querySelector('[data-problems] .ok') !== null`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems] .ok') !== null`)
 	})
 
 	t.Run("batch of 100000", func(t *testing.T) {
@@ -93,25 +94,26 @@ func TestDesigner(t *testing.T) {
 		}
 		require.NotZero(t, want.changed, "the list must make the edit matter")
 		setValue(t, tb, "#batch-input", strings.Join(pws, "\n"))
-		eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
+		chrome.Eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
 			window.e2eBeat = setInterval(() => { const n = performance.now(); window.e2eGaps.push(n - last); last = n; }, 50);
 			document.querySelector('[data-batch-run]').click(); return true; })()`)
-		tb.pollFor(t, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, 3*time.Minute)
+		_, err := chrome.PollErr[bool](tb, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, 3*time.Minute)
+		require.NoError(t, err, "batch of 100,000 did not finish")
 		var got struct {
 			N       int `json:"n"`
 			Current int `json:"current"`
 			Edited  int `json:"edited"`
 			Changed int `json:"changed"`
 		}
-		require.NoError(t, json.Unmarshal([]byte(eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
+		require.NoError(t, json.Unmarshal([]byte(chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
 		assert.Equal(t, 100000, got.N)
 		assert.Equal(t, want.current, got.Current, "passes under the current policy")
 		assert.Equal(t, want.edited, got.Edited, "passes under the edited policy")
 		assert.Equal(t, want.changed, got.Changed, "changed verdicts")
-		maxGap := eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
+		maxGap := chrome.Eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
 		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
-		assert.Positive(t, eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
-		assert.Positive(t, eval[int](t, tb, `document.querySelectorAll('[data-top-rules] tr').length`))
+		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
+		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-top-rules] tr').length`))
 	})
-	assert.Empty(t, tb.errors())
+	assert.Empty(t, tb.Errors())
 }

@@ -22,17 +22,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/site/webheaders"
 )
 
@@ -42,7 +39,7 @@ var env struct {
 	root    string // module root
 	dist    string
 	server  *httptest.Server
-	browser context.Context
+	browser *chrome.Browser
 	axe     string // axe.min.js source
 }
 
@@ -91,29 +88,11 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 
-	profile, err := os.MkdirTemp("", "styrke-e2e-chrome-")
+	browser, err := chrome.Start()
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(profile)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath("/usr/bin/chromium"),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if _, err := chromedp.Run(browser, chromedp.Evaluate[bool]("true")); err != nil {
-		return 0, fmt.Errorf("start chromium: %w", err)
-	}
+	defer browser.Close()
 	env.browser = browser
 	return m.Run(), nil
 }
@@ -187,104 +166,10 @@ func axeSource(root string) (string, error) {
 	}
 }
 
-// tab is one browser tab with its console collected.
-type tab struct {
-	ctx  context.Context
-	mu   sync.Mutex
-	msgs []string
-	// allowNetwork says which failed requests are expected (an API answer
-	// of 404 logs a network error).
-	allowNetwork func(url string) bool
-}
-
-// newTab opens a tab that records every console error, uncaught exception
-// and browser-log error (failed loads, CSP violations).
-func newTab(t *testing.T) *tab {
+// run runs actions in the tab with a time limit.
+func run(t *testing.T, tab *chrome.Tab, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(env.browser)
-	t.Cleanup(cancel)
-	tb := &tab{ctx: ctx, allowNetwork: func(string) bool { return false }}
-	require.NoError(t, chromedp.Listen(ctx, func(ev any) {
-		var msg string
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				msg = "console." + string(e.Type) + ": " + strings.Join(parts, " ")
-			}
-		case *runtime.EventExceptionThrown:
-			msg = "exception: " + e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				msg += " " + e.ExceptionDetails.Exception.Description
-			}
-		case *log.EventEntryAdded:
-			if e.Entry.Level == log.EntryLevelError || e.Entry.Source == log.EntrySourceSecurity {
-				if e.Entry.Source == log.EntrySourceNetwork && tb.allowNetwork(e.Entry.URL) {
-					return
-				}
-				msg = "log " + string(e.Entry.Source) + ": " + e.Entry.Text + " " + e.Entry.URL
-			}
-		}
-		if msg != "" {
-			tb.mu.Lock()
-			tb.msgs = append(tb.msgs, msg)
-			tb.mu.Unlock()
-		}
-	}))
-	return tb
-}
-
-// errors returns what the console recorded so far.
-func (tb *tab) errors() []string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	return append([]string(nil), tb.msgs...)
-}
-
-// run runs actions with a time limit.
-func (tb *tab) run(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
 	require.NoError(t, chromedp.Do(ctx, steps...))
-}
-
-// eval evaluates expr (awaiting a promise) and returns its value.
-func eval[T any](t *testing.T, tb *tab, expr string) T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, "evaluate %.80s", expr)
-	return v
-}
-
-// poll waits until expr is truthy. It polls inside one evaluation rather
-// than with chromedp.Poll, whose `new Function` the page's CSP (rightly)
-// refuses and reports as a violation.
-func (tb *tab) poll(t *testing.T, expr string) {
-	t.Helper()
-	tb.pollFor(t, expr, 20*time.Second)
-}
-
-// pollFor is poll with a time limit.
-func (tb *tab) pollFor(t *testing.T, expr string, limit time.Duration) {
-	t.Helper()
-	js := `new Promise((resolve) => {
-		const deadline = Date.now() + ` + strconv.FormatInt(limit.Milliseconds(), 10) + `;
-		const tick = () => {
-			let v = false;
-			try { v = !!(` + expr + `); } catch (e) { v = false; }
-			if (v || Date.now() > deadline) resolve(v); else setTimeout(tick, 25);
-		};
-		tick();
-	})`
-	ctx, cancel := context.WithTimeout(tb.ctx, limit+10*time.Second)
-	defer cancel()
-	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, "waiting for %s", expr)
-	require.True(t, ok, "timed out waiting for %s", expr)
 }

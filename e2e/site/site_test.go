@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/site"
 	"github.com/styrke-iam/styrke/site/webheaders"
 )
@@ -43,23 +44,23 @@ func TestPages(t *testing.T) {
 		for _, lang := range site.Languages {
 			path := site.Path(id, lang)
 			t.Run(pageNames[id]+"-"+lang, func(t *testing.T) {
-				tb := newTab(t)
-				tb.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+path))
-				tb.poll(t, ready[id])
-				assert.Equal(t, lang, eval[string](t, tb, `document.documentElement.lang`), "page %s", path)
-				eval[bool](t, tb, env.axe+";true")
-				violations := eval[[]string](t, tb, axeScan)
+				tb := env.browser.Tab(t)
+				run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+path))
+				chrome.Poll[bool](t, tb, ready[id])
+				assert.Equal(t, lang, chrome.Eval[string](t, tb, `document.documentElement.lang`), "page %s", path)
+				chrome.Eval[bool](t, tb, env.axe+";true")
+				violations := chrome.Eval[[]string](t, tb, axeScan)
 				assert.Empty(t, violations, "page %s: axe findings", path)
 				for _, width := range []int64{375, 1280} {
-					tb.run(t, chromedp.EmulateViewport(width, 900))
-					tb.poll(t, `window.innerWidth === `+itoa(width))
-					ctx := tb.ctx
+					run(t, tb, chromedp.EmulateViewport(width, 900))
+					chrome.Poll[bool](t, tb, `window.innerWidth === `+itoa(width))
+					ctx := tb
 					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 					require.NoError(t, err)
 					name := filepath.Join(screens, pageNames[id]+"-"+lang+"-"+itoa(width)+".png")
 					require.NoError(t, os.WriteFile(name, png, 0o644))
 				}
-				assert.Empty(t, tb.errors(), "page %s: console errors or CSP violations", path)
+				assert.Empty(t, tb.Errors(), "page %s: console errors or CSP violations", path)
 			})
 		}
 	}
@@ -101,13 +102,15 @@ func TestActivationLinkStates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb := newTab(t)
-			tb.allowNetwork = func(url string) bool { return strings.Contains(url, "/api/activation/") }
-			tb.run(t, chromedp.Navigate(env.server.URL+"/en/activate/"+tt.fragment))
-			tb.poll(t, `!document.querySelector('[data-testid=state-`+tt.state+`]').hidden`)
-			visible := eval[[]string](t, tb, `[...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state)`)
+			tb := env.browser.Tab(t)
+			tb.Allow(func(msg string) bool {
+				return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
+			})
+			run(t, tb, chromedp.Navigate(env.server.URL+"/en/activate/"+tt.fragment))
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-`+tt.state+`]').hidden`)
+			visible := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state)`)
 			assert.Equal(t, []string{tt.state}, visible, "fragment case %s", tt.name)
-			assert.Empty(t, tb.errors())
+			assert.Empty(t, tb.Errors())
 		})
 	}
 }
@@ -123,12 +126,14 @@ func TestHarnessCatchesViolations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb := newTab(t)
-			tb.run(t, chromedp.Navigate(env.server.URL+"/en/"))
-			eval[bool](t, tb, tt.script)
-			tb.poll(t, `true`)
+			tb := env.browser.Tab(t)
+			run(t, tb, chromedp.Navigate(env.server.URL+"/en/"))
+			chrome.Eval[bool](t, tb, tt.script)
+			chrome.Poll[bool](t, tb, `true`)
+			var seen []string
 			require.Eventually(t, func() bool {
-				return strings.Contains(strings.Join(tb.errors(), "\n"), tt.want)
+				seen = append(seen, tb.Take()...) // taken: provoked on purpose
+				return strings.Contains(strings.Join(seen, "\n"), tt.want)
 			}, 5*time.Second, 20*time.Millisecond, "recorder should see %q", tt.want)
 		})
 	}
