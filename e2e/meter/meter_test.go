@@ -146,6 +146,13 @@ func TestRuleMessages(t *testing.T) {
 					assert.Contains(t, desc, want, "aria-describedby names the unmet rule")
 				})
 			}
+			t.Run("decimal separator", func(t *testing.T) {
+				chrome.Eval[bool](t, tab, meterJS+`.setAttribute("policy", "default"), true`)
+				setValue(t, tab, "pw", "aaaaaaaaab") // 5.5 points (spec example)
+				want := map[string]string{"nb": "5,5", "nn": "5,5", "en": "5.5"}[lang]
+				assert.True(t, strings.HasPrefix(shadowTexts(t, tab, ".score")[0], want+" "), "score in %s: %v", lang, shadowTexts(t, tab, ".score"))
+				assert.Contains(t, shadowTexts(t, tab, ".cell .pt"), map[string]string{"nb": "1,5", "nn": "1,5", "en": "1.5"}[lang])
+			})
 		})
 	}
 }
