@@ -147,3 +147,25 @@ func maxMarkRun(s string) int {
 	}
 	return best
 }
+
+// BenchmarkFoldUnicode: Fold on 64 code points that leave the Latin-1 fast
+// path (Greek, Cyrillic, combining marks, fullwidth, ligatures), against
+// x/text doing the same (slowFold), which Fold replaced.
+func BenchmarkFoldUnicode(b *testing.B) {
+	s := strings.Repeat("ΣίσυφοςЖукa\u0301ＦＵＬＬﬃß", 4)[:0]
+	for utf8.RuneCountInString(s) < 64 {
+		s += "ΣίσυφοςЖукa\u0301ＦＵＬＬﬃß"
+	}
+	b.Run("own", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			foldSink = Fold(s)
+		}
+	})
+	b.Run("x-text", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, foldSink = slowFold(s)
+		}
+	})
+}
