@@ -91,37 +91,58 @@ func compose(a, b rune) (rune, bool) {
 	return 0, false
 }
 
+// isNFKC is a quick check: true when no rune of s decomposes, is a
+// combining mark or can compose with the rune before it, so that s is
+// already in NFKC. It may say false for some strings that are.
+func isNFKC(s string) bool {
+	for _, r := range s {
+		if r < 0xA0 {
+			continue
+		}
+		if searchU32(decompKeys[:], uint32(r)) >= 0 ||
+			ccc(r) != 0 || searchU32(composeSecondStarters[:], uint32(r)) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // nfkc returns the NFKC form of s, which must be valid UTF-8.
 func nfkc(s string) string {
+	if isNFKC(s) {
+		return s
+	}
 	buf := make([]rune, 0, len(s)+8)
 	for _, r := range s {
 		buf = decompose(buf, r)
 	}
+	// The class of each rune, looked up once.
+	cls := make([]uint8, len(buf))
+	for i, r := range buf {
+		cls[i] = ccc(r)
+	}
 	// Canonical ordering: a stable sort of each run of combining marks by
 	// class (runs are short; insertion sort).
 	for i := 1; i < len(buf); i++ {
-		c := ccc(buf[i])
+		c := cls[i]
 		if c == 0 {
 			continue
 		}
-		for j := i; j > 0; j-- {
-			p := ccc(buf[j-1])
-			if p <= c {
-				break
-			}
+		for j := i; j > 0 && cls[j-1] > c; j-- {
 			buf[j], buf[j-1] = buf[j-1], buf[j]
+			cls[j], cls[j-1] = cls[j-1], cls[j]
 		}
 	}
 	// Canonical composition.
 	if len(buf) > 1 {
 		starter := -1
-		if ccc(buf[0]) == 0 {
+		if cls[0] == 0 {
 			starter = 0
 		}
 		last := -1 // class of the last rune kept after the starter; -1: none
 		w := 1
-		for _, r := range buf[1:] {
-			c := int(ccc(r))
+		for k, r := range buf[1:] {
+			c := int(cls[k+1])
 			if starter >= 0 && (last == -1 || (last != 0 && last < c)) {
 				if comp, ok := compose(buf[starter], r); ok {
 					buf[starter] = comp
@@ -144,6 +165,16 @@ func nfkc(s string) string {
 
 // caseFold returns the full case folding of s, which must be valid UTF-8.
 func caseFold(s string) string {
+	i := 0
+	for _, r := range s {
+		if searchU32(foldKeys[:], uint32(r)) >= 0 {
+			break
+		}
+		i += utf8.RuneLen(r)
+	}
+	if i == len(s) {
+		return s // nothing to fold
+	}
 	out := make([]byte, 0, len(s)+8)
 	for _, r := range s {
 		if i := searchU32(foldKeys[:], uint32(r)); i >= 0 {

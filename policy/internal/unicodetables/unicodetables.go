@@ -113,6 +113,28 @@ func Generate() ([]byte, error) {
 	}
 	b.WriteString("\n}\n\n")
 	u32s(&b, "composeVals", "", sv)
+	// Second runes of composition pairs that are starters (class 0): a
+	// string holding none of them, no mark and nothing that decomposes is
+	// already NFKC (nfkc's quick check). Hangul vowels and trailing
+	// consonants are among them.
+	seen := map[uint32]bool{}
+	var seconds []uint32
+	for _, k := range sk {
+		r := uint32(k & (1<<21 - 1))
+		if norm.NFC.PropertiesString(string(rune(r))).CCC() == 0 && !seen[r] {
+			seen[r] = true
+			seconds = append(seconds, r)
+		}
+	}
+	for r := uint32(0x1161); r < 0x1161+21; r++ {
+		seconds = append(seconds, r)
+	}
+	for r := uint32(0x11A8); r < 0x11A7+28; r++ {
+		seconds = append(seconds, r)
+	}
+	slices.Sort(seconds)
+	seconds = slices.Compact(seconds)
+	u32s(&b, "composeSecondStarters", "code points of class 0 that can compose with the rune before them, sorted", seconds)
 	return format.Source(b.Bytes())
 }
 
