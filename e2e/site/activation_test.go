@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,6 +80,12 @@ func startBackend(t *testing.T) *backend {
 		return res.StatusCode == http.StatusOK
 	}, 20*time.Second, 50*time.Millisecond, "styrke serve never became healthy; its log:\n%s", &logs)
 	return b
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // activation creates an account-claim link through the admin API.
@@ -152,6 +159,30 @@ func TestActivationEndToEnd(t *testing.T) {
 		require.NotEmpty(t, want.Violations)
 		assert.Contains(t, got, want.Violations[0].Message, "the first violation, as policy.Evaluate words it")
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+	})
+
+	t.Run("network lost on submit: an error, and nothing typed is lost", func(t *testing.T) {
+		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+		_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+		require.NoError(t, err)
+		block := func(on bool) {
+			var pats []*network.BlockPattern
+			if on {
+				pats = []*network.BlockPattern{{URLPattern: "*://*:*/api/activation/complete", Block: true}}
+			}
+			_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: pats})
+			require.NoError(t, err)
+		}
+		block(true)
+		defer block(false)
+		submit(good, good)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.Texts("nb").ActError}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`))
+		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+		// Compared in the page, so that no password reaches the test output.
+		assert.True(t, chrome.Eval[bool](t, tb, `document.getElementById('new-password').value === `+jsString(good)+
+			` && document.getElementById('confirm-password').value === `+jsString(good)), "both fields keep what was typed")
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=submit]').disabled`), "the button can be pressed again")
 	})
 
 	t.Run("good password accepted", func(t *testing.T) {
