@@ -198,3 +198,30 @@ func TestActivationEndToEnd(t *testing.T) {
 	})
 	assert.Empty(t, tb.Errors())
 }
+
+// TestActivationLookupRetry: when the page cannot reach the API to look the
+// link up, it says so and offers a retry that works once the network is back.
+func TestActivationLookupRetry(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "ola042", "Ola Nordmann", "default")
+	tb := env.browser.Tab(t)
+	tb.Allow(func(msg string) bool {
+		return strings.HasPrefix(msg, "log network:") &&
+			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
+	})
+	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/api/activation/lookup", Block: true}},
+	})
+	require.NoError(t, err)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-error]').hidden`)
+	assert.Equal(t, []string{"error"}, visibleState(t, tb))
+
+	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{})
+	require.NoError(t, err)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-retry]').click(), true)`)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	assert.Equal(t, "ola042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+}
