@@ -48,8 +48,9 @@ type Options struct {
 	Timeout time.Duration
 	// CacheTTL is how long a prefix's answer is reused; default 5 minutes.
 	CacheTTL time.Duration
-	// CacheSize is how many prefixes are kept; default 1024. When full, the
-	// cache is emptied.
+	// CacheSize is how many prefixes are kept; default 1024. When full,
+	// expired answers go first, then arbitrary ones down to three quarters,
+	// so a full cache never makes every next request a miss.
 	CacheSize int
 	// Transport, if set, replaces http.DefaultTransport.
 	Transport http.RoundTripper
@@ -106,11 +107,27 @@ func (c *Client) rangeOf(ctx context.Context, prefix string) (map[string]int, er
 	}
 	c.mu.Lock()
 	if len(c.cache) >= c.max {
-		clear(c.cache)
+		c.evict(now)
 	}
 	c.cache[prefix] = entry{suffixes: suffixes, expires: now.Add(c.ttl)}
 	c.mu.Unlock()
 	return suffixes, nil
+}
+
+// evict makes room in a full cache (c.mu held): expired entries first, then
+// arbitrary ones (map order) until it is three quarters full.
+func (c *Client) evict(now time.Time) {
+	for k, e := range c.cache {
+		if !now.Before(e.expires) {
+			delete(c.cache, k)
+		}
+	}
+	for k := range c.cache {
+		if len(c.cache) < c.max*3/4+1 {
+			break
+		}
+		delete(c.cache, k)
+	}
 }
 
 func (c *Client) fetch(ctx context.Context, prefix string) (map[string]int, error) {

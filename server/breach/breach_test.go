@@ -100,3 +100,40 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheEviction: a full cache drops expired answers first and keeps
+// fresh ones, rather than emptying itself.
+func TestCacheEviction(t *testing.T) {
+	fake := breachtest.New(t)
+	c := breach.New(fake.URL(), breach.Options{CacheSize: 4, CacheTTL: time.Minute})
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	breach.SetNow(c, func() time.Time { return now })
+	// Five passwords with five different prefixes.
+	var pws []string
+	seen := map[string]bool{}
+	for i := 0; len(pws) < 5; i++ {
+		pw := "passord-" + strings.Repeat("x", i)
+		if !seen[prefixOf(pw)] {
+			seen[prefixOf(pw)] = true
+			pws = append(pws, pw)
+		}
+	}
+	ask := func(pw string) {
+		t.Helper()
+		_, err := c.Count(context.Background(), pw)
+		require.NoError(t, err)
+	}
+	ask(pws[0])
+	ask(pws[1])
+	now = now.Add(2 * time.Minute) // the first two expire
+	ask(pws[2])
+	ask(pws[3])
+	ask(pws[4]) // full: the expired two make room
+	before := len(fake.Requests())
+	ask(pws[2])
+	ask(pws[3])
+	ask(pws[4])
+	assert.Equal(t, before, len(fake.Requests()), "fresh answers survived the eviction")
+	ask(pws[0])
+	assert.Equal(t, before+1, len(fake.Requests()), "an expired answer is asked again")
+}
