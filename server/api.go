@@ -269,6 +269,24 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
+		// reject answers 422 with the Result and counts the failure against
+		// the token.
+		reject := func(res policy.Result) {
+			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
+			if err != nil {
+				h.internal(w, r, "record failure", err)
+				return
+			}
+			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+		}
+		// The rules that need no IO first: a password they refuse is refused
+		// without asking the breach service or hashing it against history
+		// (and a required breach check that is down does not hide them).
+		if res := policy.Evaluate(p, in); !res.OK {
+			reject(res)
+			return
+		}
 		if in.BreachCount, err = h.breachCount(ctx, p, req.Password); err != nil {
 			writeError(w, err)
 			return
@@ -289,15 +307,8 @@ func (h *handler) complete() http.Handler {
 			}
 			in.Reused = &reused
 		}
-		res := policy.Evaluate(p, in)
-		if !res.OK {
-			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
-			if err != nil {
-				h.internal(w, r, "record failure", err)
-				return
-			}
-			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
-			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+		if res := policy.Evaluate(p, in); !res.OK {
+			reject(res)
 			return
 		}
 		enc, err := passhash.Hash(req.Password)

@@ -417,8 +417,20 @@ func TestBreachFaults(t *testing.T) {
 		e := newEnv(t, nil)
 		token := e.create(t, "utfjord")
 		e.fake.SetMode(breachtest.Down)
-		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		const good = "Fjellbekk-Sommer!Gronn-42-Lys" // utfjord allows no spaces
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": good})
 		assert.Equal(t, 503, resp.StatusCode, "body %s", body)
+		assert.Equal(t, "breach_unavailable", errCode(t, body))
+	})
+	t.Run("complete require: the other rules first", func(t *testing.T) {
+		e := newEnv(t, nil)
+		token := e.create(t, "utfjord")
+		e.fake.SetMode(breachtest.Malformed) // answers (and records) every request
+		before := len(e.fake.Requests())
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		assert.Equal(t, 422, resp.StatusCode, "a password the policy refuses anyway is a 422, not a 503")
+		assert.Contains(t, string(body), `"rule":"disallowed_character"`)
+		assert.Equal(t, before, len(e.fake.Requests()), "no breach request for a password already refused")
 	})
 }
 
