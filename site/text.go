@@ -31,17 +31,18 @@ type Text struct {
 	ActNew, ActConfirm, ActShow, ActHide, ActSubmit   string
 	ActRulesTitle, ActPaste                           string
 	ActNoMatch, ActRejected, ActBusy, ActTooMany      string
+	ActBreachDown                                     string
 	ActNoMeter                                        string
 
-	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet   string
-	EmbedAttrTitle, EmbedAttrName, EmbedAttrWhat             string
-	EmbedAttrs                                               [][2]string
-	EmbedEventTitle, EmbedEvent                              string
-	EmbedEventFields                                         [][2]string
-	EmbedCSPTitle, EmbedCSP, EmbedCORS                       string
-	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint            string
-	EmbedPinTitle, EmbedPin, EmbedPinIntegrity string
-	EmbedServerTitle, EmbedServer                            string
+	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet string
+	EmbedAttrTitle, EmbedAttrName, EmbedAttrWhat           string
+	EmbedAttrs                                             [][2]string
+	EmbedEventTitle, EmbedEvent                            string
+	EmbedEventFields                                       [][2]string
+	EmbedCSPTitle, EmbedCSP, EmbedCORS                     string
+	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint          string
+	EmbedPinTitle, EmbedPin, EmbedPinIntegrity             string
+	EmbedServerTitle, EmbedServer                          string
 
 	DesTitle, DesLead, DesStart, DesStartPaste, DesLoad, DesPasteLabel, DesApplyJSON string
 	DesFields, DesProblems, DesNoProblems                                            string
@@ -155,8 +156,9 @@ var texts = [3]Text{
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Sett passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
-		ActTooMany: "For mange forsøk. Vent litt og prøv igjen.",
-		ActNoMeter: "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
+		ActTooMany:    "For mange forsøk. Vent litt og prøv igjen.",
+		ActBreachDown: "Vi fikk ikke sjekket passordet mot lekkede passordlister akkurat nå, og institusjonen din krever den sjekken. Prøv igjen om litt.",
+		ActNoMeter:    "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
 
 		EmbedTitle: "Bygg inn styrkemåleren", EmbedLead: "To linjer HTML gir en passordside den samme måleren og de samme reglene som Felles IAM bruker. Måleren kobler seg til et eksisterende passordfelt og erstatter det aldri, så passordbehandlere og innliming virker som før.",
 		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet:",
@@ -183,7 +185,7 @@ var texts = [3]Text{
 		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnavnene inneholder en hash av innholdet og endres aldri. Pek på disse for å låse en versjon; integrity-verdien sikrer at innholdet er det samme.",
 		EmbedPinIntegrity: "Integritet",
-		EmbedServerTitle: "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name}. Svaret er det samme resultatet som måleren viser.",
+		EmbedServerTitle:  "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name}. Svaret er det samme resultatet som måleren viser.",
 
 		DesTitle: "Regeldesigner", DesLead: "Endre et regelsett og se virkningen før det tas i bruk. Alt skjer i nettleseren; ingen passord lastes opp.",
 		DesStart: "Start fra", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
@@ -224,8 +226,9 @@ var texts = [3]Text{
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Set passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
-		ActTooMany: "For mange forsøk. Vent litt og prøv igjen.",
-		ActNoMeter: "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
+		ActTooMany:    "For mange forsøk. Vent litt og prøv igjen.",
+		ActBreachDown: "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
+		ActNoMeter:    "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
 
 		EmbedTitle: "Byggj inn styrkemålaren", EmbedLead: "To liner HTML gir ei passordside den same målaren og dei same reglane som Felles IAM brukar. Målaren koplar seg til eit eksisterande passordfelt og erstattar det aldri, så passordhandsamarar og innliming verkar som før.",
 		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet:",
@@ -252,7 +255,7 @@ var texts = [3]Text{
 		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnamna inneheld ein hash av innhaldet og endrar seg aldri. Peik på desse for å låse ein versjon; integrity-verdien sikrar at innhaldet er det same.",
 		EmbedPinIntegrity: "Integritet",
-		EmbedServerTitle: "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name}. Svaret er det same resultatet som målaren viser.",
+		EmbedServerTitle:  "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name}. Svaret er det same resultatet som målaren viser.",
 
 		DesTitle: "Regeldesignar", DesLead: "Endre eit regelsett og sjå verknaden før det blir teke i bruk. Alt skjer i nettlesaren; ingen passord blir lasta opp.",
 		DesStart: "Start frå", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
@@ -293,8 +296,9 @@ var texts = [3]Text{
 		ActNew: "New password", ActConfirm: "Repeat the password", ActShow: "Show password", ActHide: "Hide password", ActSubmit: "Set password",
 		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
 		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",
-		ActTooMany: "Too many attempts. Wait a little and try again.",
-		ActNoMeter: "The strength meter could not start here. You can still set your password; the service checks it.",
+		ActTooMany:    "Too many attempts. Wait a little and try again.",
+		ActBreachDown: "We could not check the password against breached password lists just now, and your institution requires that check. Try again in a little while.",
+		ActNoMeter:    "The strength meter could not start here. You can still set your password; the service checks it.",
 
 		EmbedTitle: "Embed the strength meter", EmbedLead: "Two lines of HTML give a password page the same meter and the same rules that Felles IAM uses. The meter attaches to an existing password field and never replaces it, so password managers and pasting keep working.",
 		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field:",
@@ -321,7 +325,7 @@ var texts = [3]Text{
 		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",
 		EmbedPinTitle: "Versioned URLs", EmbedPin: "The file names hold a hash of the content and never change. Point at these to pin a version; the integrity value ensures the content is the same.",
 		EmbedPinIntegrity: "Integrity",
-		EmbedServerTitle: "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name}. The answer is the same result the meter shows.",
+		EmbedServerTitle:  "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name}. The answer is the same result the meter shows.",
 
 		DesTitle: "Policy designer", DesLead: "Change a policy and see its effect before it goes live. Everything happens in the browser; no password is uploaded.",
 		DesStart: "Start from", DesStartPaste: "Or paste JSON", DesLoad: "Load", DesPasteLabel: "Policy as JSON", DesApplyJSON: "Use JSON",

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,8 +29,9 @@ import (
 // backend is a real `styrke serve` on loopback serving the built site and
 // the API, with a local fake of the breach range API (the only fake).
 type backend struct {
-	base     string
-	adminKey string
+	base       string
+	adminKey   string
+	breachDown atomic.Bool // the range API fake answers 500 while set
 }
 
 func startBackend(t *testing.T) *backend {
@@ -41,9 +43,14 @@ func startBackend(t *testing.T) *backend {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
 
+	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef"}
 	// The range API fake: every prefix answers padding lines only (count
-	// 0), so no password is breached.
+	// 0), so no password is breached; or 500 while b.breachDown is set.
 	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b.breachDown.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
 		for i := range 10 {
 			fmt.Fprintf(w, "%035X:0\r\n", i)
 		}
@@ -54,7 +61,7 @@ func startBackend(t *testing.T) *backend {
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	l.Close()
-	b := &backend{base: "http://" + addr, adminKey: "e2e-admin-key-0123456789abcdef"}
+	b.base = "http://" + addr
 	ctx, cancel := context.WithCancel(context.Background())
 	serve := exec.CommandContext(ctx, bin, "serve",
 		"--addr", addr,
@@ -224,4 +231,32 @@ func TestActivationLookupRetry(t *testing.T) {
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-retry]').click(), true)`)
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
 	assert.Equal(t, "ola042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+}
+
+// TestActivationBreachCheckRequired: for an institution that requires the
+// breach check (utfjord), a submit while the range API is down is refused
+// with words in the page's language, and works once it is back.
+func TestActivationBreachCheckRequired(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "kari7", "Kari Fjord", "utfjord")
+	tb := env.browser.Tab(t)
+	tb.Allow(func(msg string) bool {
+		return strings.HasPrefix(msg, "log network:") &&
+			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
+	})
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	const good = "Fjellbekk-Sommer!Gronn-42-Lys" // utfjord allows no spaces
+	setValue(t, tb, "#new-password", good)
+	setValue(t, tb, "#confirm-password", good)
+
+	b.breachDown.Store(true)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+	assert.Equal(t, []string{site.Texts("nb").ActBreachDown}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`))
+	assert.Equal(t, []string{"form"}, visibleState(t, tb))
+
+	b.breachDown.Store(false)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 }

@@ -182,8 +182,14 @@ form.addEventListener('submit', async (event) => {
     case 429:
       setList([msg.msgToomany]);
       return;
+    case 503:
+      // The institution requires the breach check and the service is down.
+      setList([res.data?.error?.code === 'breach_unavailable' ? msg.msgBreachdown : msg.msgError]);
+      return;
     default:
-      setList([res.data?.error?.message ?? msg.msgError]);
+      // The API's own messages are for developers; the person gets words
+      // in the page's language.
+      setList([msg.msgError]);
   }
 });
 
