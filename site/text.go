@@ -173,7 +173,7 @@ var texts = [3]Text{
 			{"name-input", "id-en til et felt som holder navnet, i stedet for name."},
 			{"base", "Adressen til lekkasjetjenesten (range-API). Standard er https://api.pwnedpasswords.com."},
 		},
-		EmbedEventTitle: "Hendelse", EmbedEvent: "Måleren sender styrke-change hver gang resultatet endres. detail har disse feltene (aldri passordet):",
+		EmbedEventTitle: "Hendelse", EmbedEvent: "Måleren sender styrke-change hver gang resultatet endres (ved inntasting og når lekkasjesjekken svarer). detail har disse feltene (aldri passordet):",
 		EmbedEventFields: [][2]string{
 			{"ok", "true når passordet oppfyller alle reglene."},
 			{"score", "Poengsummen."},
@@ -243,7 +243,7 @@ var texts = [3]Text{
 			{"name-input", "id-en til eit felt som held namnet, i staden for name."},
 			{"base", "Adressa til lekkasjetenesta (range-API). Standard er https://api.pwnedpasswords.com."},
 		},
-		EmbedEventTitle: "Hending", EmbedEvent: "Målaren sender styrke-change kvar gong resultatet endrar seg. detail har desse felta (aldri passordet):",
+		EmbedEventTitle: "Hending", EmbedEvent: "Målaren sender styrke-change kvar gong resultatet endrar seg (ved inntasting og når lekkasjesjekken svarar). detail har desse felta (aldri passordet):",
 		EmbedEventFields: [][2]string{
 			{"ok", "true når passordet oppfyller alle reglane."},
 			{"score", "Poengsummen."},
@@ -313,7 +313,7 @@ var texts = [3]Text{
 			{"name-input", "The id of a field holding the name, instead of name."},
 			{"base", "The base URL of the breach range API. The default is https://api.pwnedpasswords.com."},
 		},
-		EmbedEventTitle: "Event", EmbedEvent: "The meter dispatches styrke-change whenever the verdict changes. Its detail has these fields (never the password):",
+		EmbedEventTitle: "Event", EmbedEvent: "The meter dispatches styrke-change whenever the result changes (on input, and when the breach check answers). Its detail has these fields (never the password):",
 		EmbedEventFields: [][2]string{
 			{"ok", "true when the password meets every rule."},
 			{"score", "The score."},
