@@ -200,11 +200,12 @@ type limiters struct {
 	mu    sync.Mutex
 	lim   rate.Limit
 	burst int
+	max   int // keys kept before idle ones are dropped
 	m     map[string]*rate.Limiter
 }
 
 func newLimiters(l rate.Limit, burst int) *limiters {
-	return &limiters{lim: l, burst: max(burst, 1), m: map[string]*rate.Limiter{}}
+	return &limiters{lim: l, burst: max(burst, 1), max: 10000, m: map[string]*rate.Limiter{}}
 }
 
 // allow takes one token for key, or says how long until one is free.
@@ -212,8 +213,8 @@ func (l *limiters) allow(key string) (time.Duration, bool) {
 	l.mu.Lock()
 	lim, ok := l.m[key]
 	if !ok {
-		if len(l.m) >= 10000 {
-			clear(l.m)
+		if len(l.m) >= l.max {
+			l.evict(time.Now())
 		}
 		lim = rate.NewLimiter(l.lim, l.burst)
 		l.m[key] = lim
@@ -225,4 +226,22 @@ func (l *limiters) allow(key string) (time.Duration, bool) {
 		return d, false
 	}
 	return 0, true
+}
+
+// evict makes room (l.mu held). A limiter whose bucket has refilled is the
+// same as a new one, so dropping it loses nothing; only when every key is
+// being limited right now (thousands of busy clients) are arbitrary ones
+// dropped, down to half, which lets those clients start afresh.
+func (l *limiters) evict(now time.Time) {
+	for k, lim := range l.m {
+		if lim.TokensAt(now) >= float64(l.burst) {
+			delete(l.m, k)
+		}
+	}
+	for k := range l.m {
+		if len(l.m) <= l.max/2 {
+			break
+		}
+		delete(l.m, k)
+	}
 }
