@@ -33,8 +33,17 @@ type Client struct {
 	max  int
 	now  func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]entry
+	mu       sync.Mutex
+	cache    map[string]entry
+	inflight map[string]*flight // prefixes being fetched now
+}
+
+// flight is one range request that every concurrent asker of its prefix
+// waits for.
+type flight struct {
+	done     chan struct{}
+	suffixes map[string]int
+	err      error
 }
 
 type entry struct {
@@ -71,12 +80,13 @@ func New(baseURL string, o Options) *Client {
 		o.CacheSize = 1024
 	}
 	return &Client{
-		base:  strings.TrimRight(baseURL, "/"),
-		http:  &http.Client{Timeout: o.Timeout, Transport: o.Transport},
-		ttl:   o.CacheTTL,
-		max:   o.CacheSize,
-		now:   time.Now,
-		cache: map[string]entry{},
+		base:     strings.TrimRight(baseURL, "/"),
+		http:     &http.Client{Timeout: o.Timeout, Transport: o.Transport},
+		ttl:      o.CacheTTL,
+		max:      o.CacheSize,
+		now:      time.Now,
+		cache:    map[string]entry{},
+		inflight: map[string]*flight{},
 	}
 }
 
@@ -96,22 +106,41 @@ func (c *Client) Count(ctx context.Context, password string) (int, error) {
 func (c *Client) rangeOf(ctx context.Context, prefix string) (map[string]int, error) {
 	now := c.now()
 	c.mu.Lock()
-	e, ok := c.cache[prefix]
-	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	if e, ok := c.cache[prefix]; ok && now.Before(e.expires) {
+		c.mu.Unlock()
 		return e.suffixes, nil
 	}
-	suffixes, err := c.fetch(ctx, prefix)
-	if err != nil {
-		return nil, err
+	// One request per prefix at a time: concurrent askers (a popular
+	// password submitted by many at once) share it. It runs detached from
+	// any one caller's cancellation, bounded by the client's timeout.
+	f, ok := c.inflight[prefix]
+	if !ok {
+		f = &flight{done: make(chan struct{})}
+		c.inflight[prefix] = f
+		go c.fly(context.WithoutCancel(ctx), prefix, f, now)
 	}
-	c.mu.Lock()
-	if len(c.cache) >= c.max {
-		c.evict(now)
-	}
-	c.cache[prefix] = entry{suffixes: suffixes, expires: now.Add(c.ttl)}
 	c.mu.Unlock()
-	return suffixes, nil
+	select {
+	case <-f.done:
+		return f.suffixes, f.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, ctx.Err())
+	}
+}
+
+// fly fetches prefix for f, caches a success and releases the waiters.
+func (c *Client) fly(ctx context.Context, prefix string, f *flight, now time.Time) {
+	f.suffixes, f.err = c.fetch(ctx, prefix)
+	c.mu.Lock()
+	if f.err == nil {
+		if len(c.cache) >= c.max {
+			c.evict(now)
+		}
+		c.cache[prefix] = entry{suffixes: f.suffixes, expires: now.Add(c.ttl)}
+	}
+	delete(c.inflight, prefix)
+	c.mu.Unlock()
+	close(f.done)
 }
 
 // evict makes room in a full cache (c.mu held): expired entries first, then

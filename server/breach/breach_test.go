@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,4 +137,32 @@ func TestCacheEviction(t *testing.T) {
 	assert.Equal(t, before, len(fake.Requests()), "fresh answers survived the eviction")
 	ask(pws[0])
 	assert.Equal(t, before+1, len(fake.Requests()), "an expired answer is asked again")
+}
+
+// TestConcurrentAskersShareOneRequest: many submits of one password at once
+// cost one range request, and a caller that gives up does not fail the
+// others.
+func TestConcurrentAskersShareOneRequest(t *testing.T) {
+	fake := breachtest.New(t)
+	fake.Add("passord1", 42)
+	fake.SetMode(breachtest.Slow)
+	fake.SetDelay(300 * time.Millisecond)
+	c := breach.New(fake.URL(), breach.Options{})
+	quitter, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.Count(quitter, "passord1")
+	assert.ErrorIs(t, err, breach.ErrUnavailable, "a cancelled caller gets an error at once")
+
+	var wg sync.WaitGroup
+	counts := make([]int, 10)
+	errs := make([]error, 10)
+	for i := range 10 {
+		wg.Go(func() { counts[i], errs[i] = c.Count(context.Background(), "passord1") })
+	}
+	wg.Wait()
+	for i := range 10 {
+		require.NoError(t, errs[i])
+		assert.Equal(t, 42, counts[i])
+	}
+	assert.Equal(t, 1, len(fake.Requests()), "one request for eleven askers")
 }
