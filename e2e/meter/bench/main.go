@@ -209,7 +209,12 @@ func measure(log io.Writer) (string, error) {
 	type res struct {
 		Render, Eval, Zx []float64
 	}
-	r, err := chromedp.Run(ctx, chromedp.Evaluate[res](`(async () => {
+	// The keystroke figure is the median over three fresh page loads of the
+	// p99 of 1,000 keystrokes each: one load's p99 is its 10th-worst
+	// keystroke, and a single V8 or Go collection moves it by 0.2-0.4 ms.
+	script := func(full bool) string {
+		return `(async () => {
+		const full = ` + fmt.Sprint(full) + `;
 		await new Promise(r => { const t = () => window.zxcvbn && window.styrke ? r() : setTimeout(t, 10); t(); });
 		const alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&/()=?+-_.,;:æøåÆØÅ";
 		let seed = 42; const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -227,13 +232,36 @@ func measure(log io.Writer) (string, error) {
 			document.body.offsetHeight; // include style and layout
 			render.push(performance.now() - t0);
 		}
-		for (const p of pws) { const t0 = performance.now(); styrke.evaluate({password: p, policy: "uit"}); evals.push(performance.now() - t0); }
-		for (const p of pws.slice(0, 50)) { const t0 = performance.now(); zxcvbn(p); zx.push(performance.now() - t0); }
+		if (full) {
+			for (const p of pws) { const t0 = performance.now(); styrke.evaluate({password: p, policy: "uit"}); evals.push(performance.now() - t0); }
+			for (const p of pws.slice(0, 50)) { const t0 = performance.now(); zxcvbn(p); zx.push(performance.now() - t0); }
+		}
 		return {render, eval: evals, zx};
-	})()`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		return "", fmt.Errorf("keystrokes: %w", err)
+	})()`
 	}
+	var r res
+	var keyP99s []float64
+	for k := range 3 {
+		if k > 0 {
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html?keys-"+fmt.Sprint(k))); err != nil {
+				return "", err
+			}
+		}
+		rr, err := chromedp.Run(ctx, chromedp.Evaluate[res](script(k == 0), chromedp.EvalAwaitPromise))
+		if err != nil {
+			return "", fmt.Errorf("keystrokes: %w", err)
+		}
+		if k == 0 {
+			r = rr
+		} else {
+			r.Render = append(r.Render, rr.Render...)
+		}
+		keyP99s = append(keyP99s, pct(rr.Render, 99))
+	}
+	fmt.Fprintln(log, "keystroke p99 per page load (ms):", keyP99s)
+	sortedP99s := slices.Clone(keyP99s)
+	slices.Sort(sortedP99s)
+	keyP99 := sortedP99s[1]
 	ver, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent.match(/Chrome\/[\d.]+/)[0]`))
 
 	var b strings.Builder
@@ -249,7 +277,7 @@ func measure(log io.Writer) (string, error) {
 	fmt.Fprintf(&b, "| Budget | Limit | Measured | |\n|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| Module + its JS on the wire (brotli -q 11) | 480 KB | %.1f KB | %s |\n", kb(total), verdict(total <= 480*1000))
 	fmt.Fprintf(&b, "| Navigation to first score (median / max of 20) | 250 ms | %.0f / %.0f ms | %s |\n", pct(firsts, 50), pct(firsts, 100), verdict(pct(firsts, 50) < 250))
-	fmt.Fprintf(&b, "| evaluate + re-render, 127 chars, p99 of 1,000 keystrokes | 1 ms | %.3f ms (p50 %.3f) | %s |\n\n", pct(r.Render, 99), pct(r.Render, 50), verdict(pct(r.Render, 99) < 1))
+	fmt.Fprintf(&b, "| evaluate + re-render, 127 chars, p99 of 1,000 keystrokes (median of 3 page loads) | 1 ms | %.3f ms (loads: %.1f / %.1f / %.1f; p50 %.3f) | %s |\n\n", keyP99, keyP99s[0], keyP99s[1], keyP99s[2], pct(r.Render, 50), verdict(keyP99 < 1))
 	fmt.Fprintf(&b, "| Piece | Raw | Brotli |\n|---|---|---|\n")
 	for _, f := range []string{"styrke.wasm", "wasm_exec.js", "styrke-meter.js"} {
 		fmt.Fprintf(&b, "| %s | %.1f KB | %.1f KB |\n", f, kb(sizes[f][0]), kb(sizes[f][1]))
@@ -259,7 +287,7 @@ func measure(log io.Writer) (string, error) {
 	fmt.Fprintf(&b, "| Per call, 127-char passwords (styrke: 1,000; zxcvbn: the first 50 of them, it is that slow) | p50 | p99 (zxcvbn: max) |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| styrke.evaluate (uit, through the shared buffer, JSON.parse included) | %.3f ms | %.3f ms |\n", pct(r.Eval, 50), pct(r.Eval, 99))
 	fmt.Fprintf(&b, "| zxcvbn(password) | %.3f ms | %.3f ms |\n\n", pct(r.Zx, 50), pct(r.Zx, 99))
-	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w'`; sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event and time the synchronous evaluate + re-render plus a forced layout; `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
+	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w'`; sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event and time the synchronous evaluate + re-render plus a forced layout, after 50 warm-up keystrokes, on three fresh page loads (the budget row gives the median of their three p99s and each of them); `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
 	return b.String(), nil
 }
 
