@@ -89,6 +89,18 @@ func startBackend(t *testing.T) *backend {
 	return b
 }
 
+// activationTab opens a tab for the activation page. API answers of 4xx and
+// the unreachable real breach API log network errors there, on purpose.
+func activationTab(t *testing.T) *chrome.Tab {
+	t.Helper()
+	tb := env.browser.Tab(t)
+	tb.Allow(func(msg string) bool {
+		return strings.HasPrefix(msg, "log network:") &&
+			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
+	})
+	return tb
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
@@ -132,12 +144,7 @@ func TestActivationEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	link := b.activation(t, "kno042", "Kari Nordmann", "uit")
 
-	tb := env.browser.Tab(t)
-	// API answers of 4xx and the unreachable breach API log network errors.
-	tb.Allow(func(msg string) bool {
-		return strings.HasPrefix(msg, "log network:") &&
-			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
-	})
+	tb := activationTab(t)
 	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(link))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
@@ -211,11 +218,7 @@ func TestActivationEndToEnd(t *testing.T) {
 func TestActivationLookupRetry(t *testing.T) {
 	b := startBackend(t)
 	link := b.activation(t, "ola042", "Ola Nordmann", "default")
-	tb := env.browser.Tab(t)
-	tb.Allow(func(msg string) bool {
-		return strings.HasPrefix(msg, "log network:") &&
-			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
-	})
+	tb := activationTab(t)
 	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
 	require.NoError(t, err)
 	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
@@ -239,11 +242,7 @@ func TestActivationLookupRetry(t *testing.T) {
 func TestActivationBreachCheckRequired(t *testing.T) {
 	b := startBackend(t)
 	link := b.activation(t, "kari7", "Kari Fjord", "utfjord")
-	tb := env.browser.Tab(t)
-	tb.Allow(func(msg string) bool {
-		return strings.HasPrefix(msg, "log network:") &&
-			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
-	})
+	tb := activationTab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
 	const good = "Fjellbekk-Sommer!Gronn-42-Lys" // utfjord allows no spaces
