@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -257,5 +258,54 @@ func TestActivationBreachCheckRequired(t *testing.T) {
 
 	b.breachDown.Store(false)
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+}
+
+// TestActivationKeyboardOnly: the whole activation with the keyboard alone.
+// Tab reaches the new password, the show-password toggle, the confirm field
+// and the submit button in that order; Space works the toggle; Enter in the
+// confirm field submits.
+func TestActivationKeyboardOnly(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "per042", "Per Hansen", "default")
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	active := func() string {
+		return chrome.Eval[string](t, tb, `(document.activeElement && (document.activeElement.id || document.activeElement.dataset.testid || document.activeElement.tagName)) || ''`)
+	}
+	// tabTo presses Tab until the element with id has focus and returns
+	// the ids passed on the way.
+	tabTo := func(id string) []string {
+		t.Helper()
+		var seen []string
+		if active() == id {
+			return seen
+		}
+		for range 12 {
+			run(t, tb, chromedp.KeyEvent(kb.Tab))
+			a := active()
+			seen = append(seen, a)
+			if a == id {
+				return seen
+			}
+		}
+		t.Fatalf("Tab never reached #%s; went through %v", id, seen)
+		return nil
+	}
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	assert.Equal(t, "new-password", active(), "the form opens with the new password focused")
+	tabTo("new-password")
+	run(t, tb, chromedp.KeyEvent(good))
+	assert.Equal(t, []string{"toggle"}, tabTo("toggle"), "the toggle follows the password field")
+	run(t, tb, chromedp.KeyEvent(" "))
+	assert.Equal(t, "text", chrome.Eval[string](t, tb, `document.getElementById('new-password').type`), "Space shows the password")
+	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=toggle]').getAttribute('aria-pressed')`))
+	run(t, tb, chromedp.KeyEvent(" "))
+	assert.Equal(t, "password", chrome.Eval[string](t, tb, `document.getElementById('new-password').type`), "Space hides it again")
+	passed := tabTo("confirm-password")
+	assert.NotContains(t, passed, "submit", "the confirm field comes before the button")
+	run(t, tb, chromedp.KeyEvent(good))
+	run(t, tb, chromedp.KeyEvent(kb.Enter))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 }
