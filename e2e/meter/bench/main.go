@@ -13,6 +13,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -71,6 +72,22 @@ func evaluate(n int32) int32 { return n }
 
 func main() { select {} }
 `
+
+// slowest logs the ten slowest keystrokes of a page load with their split
+// between script (evaluate and DOM writes) and style and layout, which says
+// where to look when the p99 moves.
+func slowest(log io.Writer, load int, total, js []float64) {
+	idx := make([]int, len(total))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(total[b], total[a]) })
+	fmt.Fprintf(log, "load %d, slowest keystrokes (n: total = script + layout, ms):", load)
+	for _, i := range idx[:min(10, len(idx))] {
+		fmt.Fprintf(log, " %d: %.1f = %.1f + %.1f;", i+1, total[i], js[i], total[i]-js[i])
+	}
+	fmt.Fprintln(log)
+}
 
 func sh(dir string, name string, args ...string) ([]byte, error) {
 	cmd := exec.Command(name, args...)
@@ -207,7 +224,7 @@ func measure(log io.Writer) (string, error) {
 	// Keystrokes and per-call times, in the page, on the same 1,000
 	// generated 127-character passwords (one changed character per keystroke).
 	type res struct {
-		Render, Eval, Zx []float64
+		Render, JS, Eval, Zx []float64
 	}
 	// The keystroke figure is the median over three fresh page loads of the
 	// p99 of 1,000 keystrokes each: one load's p99 is its 10th-worst
@@ -223,12 +240,13 @@ func measure(log io.Writer) (string, error) {
 		for (let i = 0; i < 1000; i++) { base[i % 127] = alpha[Math.floor(rnd() * alpha.length)]; pws.push(base.join("")); }
 		const input = document.getElementById("pw");
 		const ev = new Event("input", {bubbles: true});
-		const render = [], evals = [], zx = [];
+		const render = [], js = [], evals = [], zx = [];
 		for (let w = 0; w < 50; w++) { input.value = pws[w]; input.dispatchEvent(ev); }
 		for (const p of pws) {
 			input.value = p;
 			const t0 = performance.now();
 			input.dispatchEvent(ev); // evaluate + re-render, synchronously
+			js.push(performance.now() - t0);
 			document.body.offsetHeight; // include style and layout
 			render.push(performance.now() - t0);
 		}
@@ -236,7 +254,7 @@ func measure(log io.Writer) (string, error) {
 			for (const p of pws) { const t0 = performance.now(); styrke.evaluate({password: p, policy: "uit"}); evals.push(performance.now() - t0); }
 			for (const p of pws.slice(0, 50)) { const t0 = performance.now(); zxcvbn(p); zx.push(performance.now() - t0); }
 		}
-		return {render, eval: evals, zx};
+		return {render, js, eval: evals, zx};
 	})()`
 	}
 	var r res
@@ -257,6 +275,7 @@ func measure(log io.Writer) (string, error) {
 			r.Render = append(r.Render, rr.Render...)
 		}
 		keyP99s = append(keyP99s, pct(rr.Render, 99))
+		slowest(log, k, rr.Render, rr.JS)
 	}
 	fmt.Fprintln(log, "keystroke p99 per page load (ms):", keyP99s)
 	sortedP99s := slices.Clone(keyP99s)
