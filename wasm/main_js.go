@@ -191,23 +191,32 @@ func parsePolicy(r request) (p policy.Policy, code string, err error) {
 	return p, "", nil
 }
 
-//go:wasmexport evaluate
-func evaluate(n int32) int32 {
-	b := out[:0]
+// evaluateRequest decodes the request of n bytes and evaluates it; on bad
+// input it returns the error's code and message instead.
+func evaluateRequest(n int32) (res policy.Result, code, msg string) {
 	r, err := decode(in[:n])
 	if err != nil {
-		return setOut(appendError(b, "bad_input", err.Error()))
+		return res, "bad_input", err.Error()
 	}
 	p, code, err := loadPolicy(r)
 	if err != nil {
-		return setOut(appendError(b, code, err.Error()))
+		return res, code, err.Error()
 	}
 	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, Lang: r.lang}
 	if r.breach >= 0 {
 		c := int(r.breach)
 		input.BreachCount = &c
 	}
-	return setOut(policy.Evaluate(p, input).AppendJSON(b))
+	return policy.Evaluate(p, input), "", ""
+}
+
+//go:wasmexport evaluate
+func evaluate(n int32) int32 {
+	res, code, msg := evaluateRequest(n)
+	if code != "" {
+		return setOut(appendError(out[:0], code, msg))
+	}
+	return setOut(res.AppendJSON(out[:0]))
 }
 
 // evaluateCells is evaluate for the meter's own rendering: the per-character
@@ -220,20 +229,10 @@ func evaluate(n int32) int32 {
 //go:wasmexport evaluatecells
 func evaluateCells(n int32) int32 {
 	b := append(out[:0], 0, 0, 0, 0, 0, 0, 0, 0)
-	r, err := decode(in[:n])
-	if err != nil {
-		return setOut(putHeader(appendError(b, "bad_input", err.Error()), 0, 8))
+	res, code, msg := evaluateRequest(n)
+	if code != "" {
+		return setOut(putHeader(appendError(b, code, msg), 0, 8))
 	}
-	p, code, err := loadPolicy(r)
-	if err != nil {
-		return setOut(putHeader(appendError(b, code, err.Error()), 0, 8))
-	}
-	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, Lang: r.lang}
-	if r.breach >= 0 {
-		c := int(r.breach)
-		input.BreachCount = &c
-	}
-	res := policy.Evaluate(p, input)
 	for _, c := range res.Chars {
 		u := math.Float64bits(c.Points)
 		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
