@@ -102,6 +102,22 @@ func activationTab(t *testing.T) *chrome.Tab {
 	return tb
 }
 
+// openForm opens link in a new activation tab at width px and waits for the
+// password form.
+func openForm(t *testing.T, link string, width int64) *chrome.Tab {
+	t.Helper()
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(link))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	return tb
+}
+
+// errorTexts returns the items of the page's error list.
+func errorTexts(t *testing.T, tb *chrome.Tab) []string {
+	t.Helper()
+	return chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`)
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
@@ -145,9 +161,7 @@ func TestActivationEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	link := b.activation(t, "kno042", "Kari Nordmann", "uit")
 
-	tb := activationTab(t)
-	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(link))
-	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	tb := openForm(t, link, 1280)
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 	assert.Equal(t, "Kari Nordmann", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
@@ -169,7 +183,7 @@ func TestActivationEndToEnd(t *testing.T) {
 	t.Run("weak password refused in the policy's words", func(t *testing.T) {
 		submit("kort", "kort")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		got := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`)
+		got := errorTexts(t, tb)
 		want := policy.Evaluate(uit, policy.Input{Password: "kort", Username: "kno042", Name: "Kari Nordmann", Lang: "nb"})
 		require.NotEmpty(t, want.Violations)
 		assert.Contains(t, got, want.Violations[0].Message, "the first violation, as policy.Evaluate words it")
@@ -192,7 +206,7 @@ func TestActivationEndToEnd(t *testing.T) {
 		defer block(false)
 		submit(good, good)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		assert.Equal(t, []string{site.Texts("nb").ActError}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`))
+		assert.Equal(t, []string{site.Texts("nb").ActError}, errorTexts(t, tb))
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
 		// Compared in the page, so that no password reaches the test output.
 		assert.True(t, chrome.Eval[bool](t, tb, `document.getElementById('new-password').value === `+jsString(good)+
@@ -243,9 +257,7 @@ func TestActivationLookupRetry(t *testing.T) {
 func TestActivationBreachCheckRequired(t *testing.T) {
 	b := startBackend(t)
 	link := b.activation(t, "kari7", "Kari Fjord", "utfjord")
-	tb := activationTab(t)
-	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
-	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	tb := openForm(t, link, 375)
 	const good = "Fjellbekk-Sommer!Gronn-42-Lys" // utfjord allows no spaces
 	setValue(t, tb, "#new-password", good)
 	setValue(t, tb, "#confirm-password", good)
@@ -253,7 +265,7 @@ func TestActivationBreachCheckRequired(t *testing.T) {
 	b.breachDown.Store(true)
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-	assert.Equal(t, []string{site.Texts("nb").ActBreachDown}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-errors] li')].map((e) => e.textContent)`))
+	assert.Equal(t, []string{site.Texts("nb").ActBreachDown}, errorTexts(t, tb))
 	assert.Equal(t, []string{"form"}, visibleState(t, tb))
 
 	b.breachDown.Store(false)
@@ -268,9 +280,7 @@ func TestActivationBreachCheckRequired(t *testing.T) {
 func TestActivationKeyboardOnly(t *testing.T) {
 	b := startBackend(t)
 	link := b.activation(t, "per042", "Per Hansen", "default")
-	tb := activationTab(t)
-	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
-	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	tb := openForm(t, link, 375)
 	active := func() string {
 		return chrome.Eval[string](t, tb, `(document.activeElement && (document.activeElement.id || document.activeElement.dataset.testid || document.activeElement.tagName)) || ''`)
 	}
