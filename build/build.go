@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
+
 	"github.com/a-h/templ"
 	"github.com/andybalholm/brotli"
 	"github.com/tdewolff/minify/v2"
@@ -278,8 +280,7 @@ func goEnv(ctx context.Context, dir, name string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// buildWasm compiles ./wasm for js/wasm, reproducibly (-trimpath, no build
-// id or VCS stamp, symbols stripped).
+// buildWasm compiles ./wasm for js/wasm with wasmbuild's flags.
 func buildWasm(ctx context.Context, root string) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "styrke-wasm-")
 	if err != nil {
@@ -287,9 +288,7 @@ func buildWasm(ctx context.Context, root string) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "styrke.wasm")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	cmd := wasmbuild.Command(ctx, root, out, "./wasm")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

@@ -14,6 +14,7 @@
 package meter_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +23,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
 )
@@ -78,9 +81,7 @@ func BuildSite(dir, base string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "styrke.wasm"), "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd := wasmbuild.Command(context.Background(), root, filepath.Join(dir, "styrke.wasm"), "./wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build wasm: %w\n%s", err, out)
 	}

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
+
 	"github.com/chromedp/chromedp"
 )
 
@@ -118,8 +120,7 @@ func measure(log io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "styrke.wasm"), "./wasm")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd := wasmbuild.Command(context.Background(), "", filepath.Join(dir, "styrke.wasm"), "./wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build wasm: %w\n%s", err, out)
 	}
@@ -135,9 +136,8 @@ func measure(log io.Writer) (string, error) {
 	if err := os.WriteFile(filepath.Join(floorDir, "main.go"), []byte(floorSource), 0o644); err != nil {
 		return "", err
 	}
-	cmd = exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "floor.wasm"), ".")
-	cmd.Dir = floorDir
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOFLAGS=", "GOWORK=off")
+	cmd = wasmbuild.Command(context.Background(), floorDir, filepath.Join(dir, "floor.wasm"), ".")
+	cmd.Env = append(cmd.Env, "GOFLAGS=", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build empty wasm: %w\n%s", err, out)
 	}
@@ -306,7 +306,7 @@ func measure(log io.Writer) (string, error) {
 	fmt.Fprintf(&b, "| Per call, 127-char passwords (styrke: 1,000; zxcvbn: the first 50 of them, it is that slow) | p50 | p99 (zxcvbn: max) |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| styrke.evaluate (uit, through the shared buffer, JSON.parse included) | %.3f ms | %.3f ms |\n", pct(r.Eval, 50), pct(r.Eval, 99))
 	fmt.Fprintf(&b, "| zxcvbn(password) | %.3f ms | %.3f ms |\n\n", pct(r.Zx, 50), pct(r.Zx, 99))
-	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w'`; sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event and time the synchronous evaluate + re-render plus a forced layout, after 50 warm-up keystrokes, on three fresh page loads (the budget row gives the median of their three p99s and each of them); `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
+	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build` and the flags in wasm/wasmbuild (" + "`" + strings.Join(wasmbuild.Flags, " ") + "`" + "); sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event and time the synchronous evaluate + re-render plus a forced layout, after 50 warm-up keystrokes, on three fresh page loads (the budget row gives the median of their three p99s and each of them); `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
 	return b.String(), nil
 }
 

@@ -1,0 +1,36 @@
+// Package wasmbuild is the one place that says how the WebAssembly module is
+// compiled, so the site build, the e2e tests and the size benchmark ship and
+// measure the same bytes.
+package wasmbuild
+
+import (
+	"context"
+	"os"
+	"os/exec"
+)
+
+// Flags are the go build flags for the module, after "go build":
+//
+//   - -trimpath -buildvcs=false -ldflags=-s -w -buildid=: reproducible, no
+//     symbol or DWARF sections.
+//   - -gcflags=all=-l: no inlining, in the runtime too. Go's wasm code for a
+//     call is a resumable state machine, and inlined copies of it compress
+//     worse than the calls they replace: the module is about 39 KB smaller
+//     with brotli (the empty-module runtime 418 KB → 392 KB), for no
+//     measurable change in the keystroke budget (BENCHMARKS.md).
+var Flags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+
+// Env is the environment for the build: the caller's, for js/wasm.
+func Env() []string {
+	return append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+}
+
+// Command returns the go build command that compiles pkg (run in dir) to out.
+func Command(ctx context.Context, dir, out, pkg string) *exec.Cmd {
+	args := append([]string{"build"}, Flags...)
+	args = append(args, "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = Env()
+	return cmd
+}
