@@ -18,7 +18,7 @@ import (
 //     worse than the calls they replace: the module is about 39 KB smaller
 //     with brotli (the empty-module runtime 418 KB → 392 KB), for no
 //     measurable change in the keystroke budget (BENCHMARKS.md).
-var Flags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+var Flags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-gcflags=all=-l"}
 
 // Env is the environment for the build: the caller's, for js/wasm.
 func Env() []string {
