@@ -10,22 +10,85 @@ import (
 
 var (
 	commonOnce sync.Once
-	commonSet  map[string]struct{}
+	commonSet  commonTable
 )
 
-// commonPasswords returns the list as a set, built on first use (a few
-// milliseconds, once per process).
-func commonPasswords() map[string]struct{} {
+// commonTable is the list as an open-addressing hash set of entries of
+// commonList, each packed as offset<<8 | length (0 is an empty slot). It
+// holds no pointers, so the garbage collector never scans it: a map of
+// 17,902 strings cost every collection a walk over all of them, which in
+// the browser (one thread, so the whole mark runs inside a keystroke) was
+// a pause of milliseconds.
+type commonTable struct {
+	list  string
+	slots []uint32
+	n     int
+}
+
+// commonPasswords returns the list as a set, built on first use (about a
+// millisecond, once per process).
+func commonPasswords() *commonTable {
 	commonOnce.Do(func() {
-		commonSet = make(map[string]struct{}, strings.Count(commonList, "\n"))
-		for line := range strings.Lines(commonList) {
-			line = strings.TrimSuffix(line, "\n")
-			if line != "" && line[0] != '#' {
-				commonSet[line] = struct{}{}
+		commonSet = newCommonTable(commonList)
+	})
+	return &commonSet
+}
+
+// newCommonTable builds the set of the lines of list (not empty, not
+// starting with #); list must be under 16 MiB and its lines under 256 bytes.
+func newCommonTable(list string) commonTable {
+	size := 1
+	for size < 2*strings.Count(list, "\n") {
+		size *= 2
+	}
+	t := commonTable{list: list, slots: make([]uint32, size)}
+	off := 0
+	for line := range strings.Lines(list) {
+		at := off
+		off += len(line)
+		line = strings.TrimSuffix(line, "\n")
+		if line == "" || line[0] == '#' || len(line) > 255 || at >= 1<<24 || t.contains(line) {
+			continue
+		}
+		i := commonHash(line) & uint32(size-1)
+		for t.slots[i] != 0 {
+			i = (i + 1) & uint32(size-1)
+		}
+		t.slots[i] = uint32(at)<<8 | uint32(len(line))
+		t.n++
+	}
+	return t
+}
+
+// contains reports whether s is in the set.
+func (t *commonTable) contains(s string) bool {
+	if len(s) == 0 || len(s) > 255 || len(t.slots) == 0 {
+		return false
+	}
+	mask := uint32(len(t.slots) - 1)
+	for i := commonHash(s) & mask; ; i = (i + 1) & mask {
+		e := t.slots[i]
+		if e == 0 {
+			return false
+		}
+		if int(e&0xff) == len(s) {
+			at := int(e >> 8)
+			if t.list[at:at+len(s)] == s {
+				return true
 			}
 		}
-	})
-	return commonSet
+	}
+}
+
+// commonHash is 32-bit FNV-1a: no tables and no runtime support, so the
+// same in the server and in the WebAssembly module.
+func commonHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
 
 // Kinds of common match, the "kind" parameter of a common violation.
@@ -58,11 +121,11 @@ const (
 // (foldBase), so "2026" stays a year and "1234" a sequence.
 func commonMatch(base, folded string) (kind string, ok bool) {
 	set := commonPasswords()
-	if _, ok := set[folded]; ok {
+	if set.contains(folded) {
 		return CommonList, true
 	}
 	if core := strings.TrimRightFunc(base, isDigitOrPunct); core != base && utf8.RuneCountInString(core) >= MinMinLength {
-		if _, ok := set[Fold(core)]; ok {
+		if set.contains(Fold(core)) {
 			return CommonList, true
 		}
 	}
@@ -185,7 +248,9 @@ func isYear(s string) bool {
 func isRepeatedBlock(s string) bool {
 	n := len(s)
 	for b := 1; b <= n/2; b++ {
-		if n%b != 0 || s[b:] != s[:n-b] {
+		// Every block starts with s's first byte: test that before the
+		// division, which costs more than the whole comparison usually does.
+		if s[b] != s[0] || n%b != 0 || s[b:] != s[:n-b] {
 			continue
 		}
 		if n/b >= 3 || utf8.RuneCountInString(s[:b]) <= 4 {

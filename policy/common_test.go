@@ -154,7 +154,7 @@ func TestCommonListIsCanonical(t *testing.T) {
 		prev = line
 	}
 	assert.Greater(t, n, 10000)
-	assert.Len(t, commonPasswords(), n)
+	assert.Equal(t, n, commonPasswords().n)
 }
 
 // FuzzFold: Fold never panics, is idempotent and returns valid UTF-8.
@@ -219,4 +219,38 @@ func BenchmarkCommonMatch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestCommonTable: the hash set holds exactly the list's entries (no
+// comments, no empty lines, duplicates once), finds every one of them and
+// nothing else, also when every slot collides.
+func TestCommonTable(t *testing.T) {
+	list := "# comment\nalpha\n\nbeta\nalpha\ngamma-delta\n" + strings.Repeat("x", 256) + "\n"
+	tab := newCommonTable(list)
+	assert.Equal(t, 3, tab.n)
+	for _, w := range []string{"alpha", "beta", "gamma-delta"} {
+		assert.True(t, tab.contains(w), w)
+	}
+	for _, w := range []string{"", "# comment", "alph", "alphaa", "gamma", "delta", strings.Repeat("x", 256), "beta\n"} {
+		assert.False(t, tab.contains(w), "%q", w)
+	}
+	var empty commonTable
+	assert.False(t, empty.contains("alpha"))
+
+	full := commonPasswords()
+	want := map[string]bool{}
+	for line := range strings.Lines(commonList) {
+		line = strings.TrimSuffix(line, "\n")
+		if line != "" && line[0] != '#' {
+			want[line] = true
+		}
+	}
+	for w := range want {
+		require.True(t, full.contains(w), "an entry is missing")
+		for _, near := range []string{w + "x", w[1:], w[:len(w)-1], strings.ToUpper(w)} {
+			require.Equal(t, want[near], full.contains(near), "a near miss of an entry")
+		}
+	}
+	assert.Equal(t, len(want), full.n)
+	assert.LessOrEqual(t, 2*full.n, len(full.slots), "load factor at most 1/2")
 }

@@ -148,24 +148,18 @@ func isNameSeparator(r rune) bool {
 // contextMatch reports whether the folded password contains one of p's
 // context words or p's name (with and without its spaces).
 func contextMatch(folded string, p Policy) bool {
-	check := func(w string) bool {
-		f := cachedFold(w)
-		return utf8.RuneCountInString(f) >= 3 && strings.Contains(folded, f)
-	}
 	for _, w := range p.ContextWords {
-		if check(w) {
+		if e := cachedWord(w); e.long && strings.Contains(folded, e.folded) {
 			return true
 		}
 	}
 	if p.Name == "" {
 		return false
 	}
-	if check(p.Name) {
+	e := cachedWord(p.Name)
+	if e.long && strings.Contains(folded, e.folded) {
 		return true
 	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	if !strings.Contains(p.Name, " ") {
-		return false
-	}
-	return check(strings.ReplaceAll(p.Name, " ", ""))
+	return e.joined != "" && utf8.RuneCountInString(e.joined) >= 3 && strings.Contains(folded, e.joined)
 }

@@ -5,7 +5,6 @@ package policy
 import (
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -106,29 +105,43 @@ var asciiLower = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// foldCache remembers the folds of policy words (context words, institution
-// names), which every Evaluate of a policy needs again. It is cleared when it
-// grows past maxFoldCache entries, so arbitrary policies cannot grow it
-// without bound.
+// contextWord is a policy word (a context word or the institution's name)
+// as the context rule matches it.
+type contextWord struct {
+	folded string // Fold of the word
+	long   bool   // folded has 3+ code points; shorter words never match
+	joined string // Fold of the word without its spaces; "" if it has none
+}
+
+// foldCache remembers the folds of policy words, which every Evaluate of a
+// policy needs again. It is cleared when it reaches maxFoldCache entries, so
+// arbitrary policies cannot grow it without bound. A plain map under a mutex:
+// cheaper per lookup than sync.Map here, and much smaller in the
+// WebAssembly module.
 var (
-	foldCache     sync.Map // string → string
-	foldCacheSize atomic.Int64
+	foldMu    sync.Mutex
+	foldCache = map[string]*contextWord{}
 )
 
 const maxFoldCache = 4096
 
-// cachedFold is Fold for strings that repeat across calls.
-func cachedFold(s string) string {
-	if f, ok := foldCache.Load(s); ok {
-		return f.(string)
+// cachedWord returns w prepared for the context rule.
+func cachedWord(w string) *contextWord {
+	foldMu.Lock()
+	defer foldMu.Unlock()
+	if e, ok := foldCache[w]; ok {
+		return e
 	}
-	f := Fold(s)
-	if foldCacheSize.Add(1) > maxFoldCache {
-		foldCache.Clear()
-		foldCacheSize.Store(0)
+	if len(foldCache) >= maxFoldCache {
+		clear(foldCache)
 	}
-	foldCache.Store(s, f)
-	return f
+	f := Fold(w)
+	e := &contextWord{folded: f, long: utf8.RuneCountInString(f) >= 3}
+	if strings.Contains(w, " ") {
+		e.joined = Fold(strings.ReplaceAll(w, " ", ""))
+	}
+	foldCache[w] = e
+	return e
 }
 
 func isASCII(s string) bool {
