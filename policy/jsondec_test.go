@@ -338,3 +338,14 @@ func BenchmarkCanonical(b *testing.B) {
 		_ = p.Canonical()
 	}
 }
+
+// TestParseProblemsErrorIsBare: a policy that parses but breaks a limit gives
+// a *ProblemsError itself, not wrapped; the WebAssembly module relies on a
+// plain type assertion (errors.As would link reflection into it).
+func TestParseProblemsErrorIsBare(t *testing.T) {
+	_, err := Parse([]byte(`{"minLength": 3}`))
+	pe, ok := err.(*ProblemsError)
+	require.True(t, ok, "got %T", err)
+	assert.NotEmpty(t, pe.Problems)
+}
+

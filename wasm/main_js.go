@@ -267,8 +267,10 @@ func problems(n int32) int32 {
 	}
 	var probs []policy.Problem
 	if _, err := policy.Parse([]byte(r.policy)); err != nil {
-		var pe *policy.ProblemsError
-		if errors.As(err, &pe) {
+		// Parse returns the *ProblemsError itself, never wrapped: a type
+		// assertion, not errors.As, which would link reflection (about
+		// 6 KB brotli) into the module.
+		if pe, ok := err.(*policy.ProblemsError); ok {
 			probs = pe.Problems
 		} else {
 			probs = []policy.Problem{{Field: "", Message: err.Error()}}
