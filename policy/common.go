@@ -20,9 +20,10 @@ var (
 // the browser (one thread, so the whole mark runs inside a keystroke) was
 // a pause of milliseconds.
 type commonTable struct {
-	list  string
-	slots []uint32
-	n     int
+	list   string
+	slots  []uint32
+	n      int
+	maxLen int // the longest entry, in bytes: a longer string needs no hash
 }
 
 // commonPasswords returns the list as a set, built on first use (about a
@@ -56,13 +57,14 @@ func newCommonTable(list string) commonTable {
 		}
 		t.slots[i] = uint32(at)<<8 | uint32(len(line))
 		t.n++
+		t.maxLen = max(t.maxLen, len(line))
 	}
 	return t
 }
 
 // contains reports whether s is in the set.
 func (t *commonTable) contains(s string) bool {
-	if len(s) == 0 || len(s) > 255 || len(t.slots) == 0 {
+	if len(s) == 0 || len(s) > t.maxLen {
 		return false
 	}
 	mask := uint32(len(t.slots) - 1)

@@ -68,21 +68,29 @@ type scoreState struct {
 	length int    // code points
 }
 
-// occurrences counts code points with no allocation for passwords of up to
-// MaxMaxLength distinct non-ASCII code points; longer inputs (which only
-// reach here through callers that ignore MaxLength) fall back to a map.
+// occurrences counts code points with no allocation: Latin-1 in a table of
+// saturating byte counters (a count past 255 only matters without a limit,
+// and then nothing reads it), up to inlineOther distinct other code points
+// inline, and any more in a map. It is small because it is zeroed on every
+// score.
 type occurrences struct {
-	ascii [latin1Size]uint16
-	other [MaxMaxLength]rune
-	count [MaxMaxLength]uint16
+	ascii [latin1Size]uint8
+	other [inlineOther]rune
+	count [inlineOther]int32
 	n     int
 	spill map[rune]int
 }
 
+// inlineOther is how many distinct code points above Latin-1 occurrences
+// counts without a map; more is rare outside CJK passphrases.
+const inlineOther = 24
+
 // add records one more occurrence of r and returns how many there are now.
 func (o *occurrences) add(r rune) int {
 	if r < latin1Size {
-		o.ascii[r]++
+		if o.ascii[r] < 255 {
+			o.ascii[r]++
+		}
 		return int(o.ascii[r])
 	}
 	for i := 0; i < o.n; i++ {
@@ -173,7 +181,9 @@ func scoreGeneral(password string, rules ScoreRules, table *[latin1Size]Category
 		var n int
 		if r < latin1Size {
 			cat = table[r]
-			occ.ascii[r]++
+			if occ.ascii[r] < 255 {
+				occ.ascii[r]++
+			}
 			n = int(occ.ascii[r])
 		} else {
 			cat = categorize(r, rules.Categories)

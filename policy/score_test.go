@@ -360,3 +360,30 @@ func TestScoreASCIIFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestOccurrencesMatchesMap: the counter equals a plain map count for every
+// code point, past the inline slots (spill) and with Latin-1 counts
+// saturating at 255 only (any limit is at most MaxOccurrence, below that).
+func TestOccurrencesMatchesMap(t *testing.T) {
+	require.Less(t, MaxOccurrence, 255)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for v := 0; v < 200; v++ {
+		var o occurrences
+		want := map[rune]int{}
+		distinct := 1 + rng.IntN(3*inlineOther)
+		for i := 0; i < 600; i++ {
+			var r rune
+			if rng.IntN(2) == 0 {
+				r = rune(rng.IntN(latin1Size))
+			} else {
+				r = 0x4E00 + rune(rng.IntN(distinct))
+			}
+			want[r]++
+			w := want[r]
+			if r < latin1Size {
+				w = min(w, 255)
+			}
+			require.Equal(t, w, o.add(r), "vector %d, step %d", v, i)
+		}
+	}
+}
