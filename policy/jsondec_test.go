@@ -348,4 +348,3 @@ func TestParseProblemsErrorIsBare(t *testing.T) {
 	require.True(t, ok, "got %T", err)
 	assert.NotEmpty(t, pe.Problems)
 }
-
