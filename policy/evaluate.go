@@ -50,8 +50,11 @@ func Evaluate(p Policy, in Input) Result {
 	}
 
 	// Matching on the folded copy. Only computed when something needs it.
-	base, folded := foldBoth(in.Password)
-	if u := Fold(in.Username); utf8.RuneCountInString(in.Username) >= 3 && strings.Contains(folded, u) {
+	// The folds live only in this call: on the stack when they fit.
+	var pwBuf [2 * 160]byte
+	base, folded := foldBothIn(pwBuf[:], in.Password)
+	var userBuf [2 * 64]byte
+	if _, u := foldBothIn(userBuf[:], in.Username); utf8.RuneCountInString(in.Username) >= 3 && strings.Contains(folded, u) {
 		add(RuleUsername)
 	}
 	if nameMatch(folded, in.Name) {
@@ -124,6 +127,7 @@ func disallowed(password string, a *AllowedCharacters) int {
 // nameMatch reports whether the folded password contains a part of name of
 // 4+ code points; name is split on spaces and hyphens.
 func nameMatch(folded, name string) bool {
+	var partBuf [2 * 64]byte // each part's fold, used only in its iteration
 	for name != "" {
 		i := strings.IndexFunc(name, isNameSeparator)
 		part := name
@@ -134,7 +138,10 @@ func nameMatch(folded, name string) bool {
 		} else {
 			name = ""
 		}
-		if utf8.RuneCountInString(part) >= 4 && strings.Contains(folded, Fold(part)) {
+		if utf8.RuneCountInString(part) < 4 {
+			continue
+		}
+		if _, f := foldBothIn(partBuf[:], part); strings.Contains(folded, f) {
 			return true
 		}
 	}

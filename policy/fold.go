@@ -31,8 +31,16 @@ func Fold(s string) string {
 
 // foldBoth returns foldBase(s) and Fold(s) computed together.
 func foldBoth(s string) (base, folded string) {
+	return foldBothIn(nil, s)
+}
+
+// foldBothIn is foldBoth that writes into buf when s is Latin-1 and buf has
+// room for both copies (2*len(s) bytes), so a caller can fold into a stack
+// array; the results share buf, which the caller must not reuse while it
+// holds them.
+func foldBothIn(buf []byte, s string) (base, folded string) {
 	if isLatin1Simple(s) {
-		return foldSimple(s)
+		return foldSimple(buf, s)
 	}
 	base = nfkc(caseFold(nfkc(strings.ToValidUTF8(s, "\uFFFD"))))
 	// A substituted letter can compose with a following combining mark
@@ -70,12 +78,16 @@ func isLatin1Simple(s string) bool {
 }
 
 // foldSimple returns foldBase(s) and Fold(s) for a string for which
-// isLatin1Simple holds, in one pass and one allocation.
-func foldSimple(s string) (base, folded string) {
+// isLatin1Simple holds, in one pass, in buf when it has room for 2*len(s)
+// bytes and else in one allocation.
+func foldSimple(buf []byte, s string) (base, folded string) {
 	if len(s) == 0 {
 		return "", ""
 	}
-	buf := make([]byte, 2*len(s))
+	if len(buf) < 2*len(s) {
+		buf = make([]byte, 2*len(s))
+	}
+	buf = buf[:2*len(s)]
 	b, f := buf[:len(s):len(s)], buf[len(s):]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -93,7 +105,7 @@ func foldSimple(s string) (base, folded string) {
 		f[i], f[i+1] = 0xC3, lo
 		i++
 	}
-	// buf is never written again: the strings may share it.
+	// buf is not written again while the strings live (see foldBothIn).
 	return unsafe.String(&b[0], len(b)), unsafe.String(&f[0], len(f))
 }
 
