@@ -5,6 +5,7 @@ package policy
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -126,33 +127,44 @@ type contextWord struct {
 }
 
 // foldCache remembers the folds of policy words, which every Evaluate of a
-// policy needs again. It is cleared when it reaches maxFoldCache entries, so
-// arbitrary policies cannot grow it without bound. A plain map under a mutex:
-// cheaper per lookup than sync.Map here, and much smaller in the
-// WebAssembly module.
+// policy needs again. Readers take no lock: the map is never changed once
+// published, and a new word publishes a copy (words are few and repeat, so
+// copies are rare). Past maxFoldCache words the copy starts empty, so
+// arbitrary policies cannot grow it without bound.
 var (
-	foldMu    sync.Mutex
-	foldCache = map[string]*contextWord{}
+	foldMu    sync.Mutex // serialises writers
+	foldCache atomic.Pointer[map[string]*contextWord]
 )
 
 const maxFoldCache = 4096
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
+	if m := foldCache.Load(); m != nil {
+		if e, ok := (*m)[w]; ok {
+			return e
+		}
+	}
 	foldMu.Lock()
 	defer foldMu.Unlock()
-	if e, ok := foldCache[w]; ok {
-		return e
-	}
-	if len(foldCache) >= maxFoldCache {
-		clear(foldCache)
+	old := foldCache.Load()
+	if old != nil {
+		if e, ok := (*old)[w]; ok {
+			return e
+		}
 	}
 	f := Fold(w)
 	e := &contextWord{folded: f, long: utf8.RuneCountInString(f) >= 3}
 	if strings.Contains(w, " ") {
 		e.joined = Fold(strings.ReplaceAll(w, " ", ""))
 	}
-	foldCache[w] = e
+	m := map[string]*contextWord{w: e}
+	if old != nil && len(*old) < maxFoldCache {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	foldCache.Store(&m)
 	return e
 }
 

@@ -2,7 +2,9 @@ package policy
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,4 +22,33 @@ func TestFoldBothIn(t *testing.T) {
 			assert.Equal(t, wf, f, "%q into %d bytes", s, n)
 		}
 	}
+}
+
+// TestCachedWord: the context-word cache returns the fold, the rune test
+// and the joined form; stays bounded; and is safe for concurrent use.
+func TestCachedWord(t *testing.T) {
+	e := cachedWord("UiT Norges Arktiske Universitet")
+	assert.Equal(t, Fold("UiT Norges Arktiske Universitet"), e.folded)
+	assert.Equal(t, Fold("UiTNorgesArktiskeUniversitet"), e.joined)
+	assert.True(t, e.long)
+	assert.False(t, cachedWord("ab").long)
+	assert.Empty(t, cachedWord("sikt").joined)
+	assert.Same(t, e, cachedWord("UiT Norges Arktiske Universitet"))
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3000 {
+				w := "Ord" + strconv.Itoa(g) + "-" + strconv.Itoa(i)
+				if got := cachedWord(w).folded; got != Fold(w) {
+					t.Errorf("cachedWord(%q) = %q", w, got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, len(*foldCache.Load()), maxFoldCache)
 }
