@@ -2,9 +2,10 @@
 // GOARCH=wasm) for the browser: the same rules as the server and the CLI, no
 // second implementation in JavaScript.
 //
-// Build:
+// Build (the site build, the e2e tests and the bench all use the flags in
+// wasm/wasmbuild; by hand):
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s\ -w -o styrke.wasm ./wasm
+//	GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc go build -trimpath -ldflags=-s\ -w -gcflags=all=-l -o styrke.wasm ./wasm
 //
 // and serve it beside styrke-meter.js and $(go env GOROOT)/lib/wasm/wasm_exec.js
 // (never committed; copied at build time).
