@@ -168,5 +168,5 @@ func contextMatch(folded string, p Policy) bool {
 		return true
 	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	return e.joined != "" && utf8.RuneCountInString(e.joined) >= 3 && strings.Contains(folded, e.joined)
+	return e.joined != "" && strings.Contains(folded, e.joined)
 }

@@ -123,26 +123,32 @@ var asciiLower = func() (t [utf8.RuneSelf]byte) {
 type contextWord struct {
 	folded string // Fold of the word
 	long   bool   // folded has 3+ code points; shorter words never match
-	joined string // Fold of the word without its spaces; "" if it has none
+	joined string // Fold of the word without its spaces; "" if it has none or under 3 code points
 }
 
 // foldCache remembers the folds of policy words, which every Evaluate of a
-// policy needs again. Readers take no lock: the map is never changed once
-// published, and a new word publishes a copy (words are few and repeat, so
-// copies are rare). Past maxFoldCache words the copy starts empty, so
-// arbitrary policies cannot grow it without bound.
+// policy needs again. Readers take no lock: a published map is never
+// changed, and a new word publishes a copy with it. Once the cache holds
+// maxFoldCache words it takes no more (a word past that is prepared on every
+// call, a Fold of a few bytes), so neither memory nor the cost of a copy can
+// grow with what clients send: policies of 200 new words each fill it once,
+// and then cost no copying at all.
 var (
 	foldMu    sync.Mutex // serialises writers
 	foldCache atomic.Pointer[map[string]*contextWord]
 )
 
-const maxFoldCache = 4096
+const maxFoldCache = 1024
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
-	if m := foldCache.Load(); m != nil {
+	m := foldCache.Load()
+	if m != nil {
 		if e, ok := (*m)[w]; ok {
 			return e
+		}
+		if len(*m) >= maxFoldCache {
+			return newContextWord(w)
 		}
 	}
 	foldMu.Lock()
@@ -152,19 +158,29 @@ func cachedWord(w string) *contextWord {
 		if e, ok := (*old)[w]; ok {
 			return e
 		}
+		if len(*old) >= maxFoldCache {
+			return newContextWord(w)
+		}
 	}
+	e := newContextWord(w)
+	next := map[string]*contextWord{w: e}
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	foldCache.Store(&next)
+	return e
+}
+
+func newContextWord(w string) *contextWord {
 	f := Fold(w)
 	e := &contextWord{folded: f, long: utf8.RuneCountInString(f) >= 3}
 	if strings.Contains(w, " ") {
-		e.joined = Fold(strings.ReplaceAll(w, " ", ""))
-	}
-	m := map[string]*contextWord{w: e}
-	if old != nil && len(*old) < maxFoldCache {
-		for k, v := range *old {
-			m[k] = v
+		if j := Fold(strings.ReplaceAll(w, " ", "")); utf8.RuneCountInString(j) >= 3 {
+			e.joined = j
 		}
 	}
-	foldCache.Store(&m)
 	return e
 }
 

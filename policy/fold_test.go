@@ -50,5 +50,10 @@ func TestCachedWord(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, len(*foldCache.Load()), maxFoldCache)
+	assert.Equal(t, maxFoldCache, len(*foldCache.Load()), "full, and no fuller")
+	// Past the cap a word is still prepared right, just not kept.
+	e = cachedWord("Ny Institusjon")
+	assert.Equal(t, Fold("Ny Institusjon"), e.folded)
+	assert.Equal(t, Fold("NyInstitusjon"), e.joined)
+	assert.NotContains(t, *foldCache.Load(), "Ny Institusjon")
 }
