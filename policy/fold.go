@@ -142,25 +142,14 @@ const maxFoldCache = 1024
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
-	m := foldCache.Load()
-	if m != nil {
-		if e, ok := (*m)[w]; ok {
-			return e
-		}
-		if len(*m) >= maxFoldCache {
-			return newContextWord(w)
-		}
+	if e, ok := cacheLookup(foldCache.Load(), w); ok {
+		return e
 	}
 	foldMu.Lock()
 	defer foldMu.Unlock()
 	old := foldCache.Load()
-	if old != nil {
-		if e, ok := (*old)[w]; ok {
-			return e
-		}
-		if len(*old) >= maxFoldCache {
-			return newContextWord(w)
-		}
+	if e, ok := cacheLookup(old, w); ok {
+		return e
 	}
 	e := newContextWord(w)
 	next := map[string]*contextWord{w: e}
@@ -171,6 +160,21 @@ func cachedWord(w string) *contextWord {
 	}
 	foldCache.Store(&next)
 	return e
+}
+
+// cacheLookup returns w's entry in m, or w prepared afresh when m is full
+// (it then stays out of the cache); ok is false when w should be added.
+func cacheLookup(m *map[string]*contextWord, w string) (e *contextWord, ok bool) {
+	if m == nil {
+		return nil, false
+	}
+	if e, ok := (*m)[w]; ok {
+		return e, true
+	}
+	if len(*m) >= maxFoldCache {
+		return newContextWord(w), true
+	}
+	return nil, false
 }
 
 func newContextWord(w string) *contextWord {
