@@ -21,8 +21,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/styrke-iam/styrke/wasm/wasmbuild"
-
 	"github.com/a-h/templ"
 	"github.com/andybalholm/brotli"
 	"github.com/tdewolff/minify/v2"
@@ -35,6 +33,7 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/site"
 	"github.com/styrke-iam/styrke/site/webheaders"
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 )
 
 // Errors a build can wrap.

@@ -24,9 +24,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/styrke-iam/styrke/wasm/wasmbuild"
-
 	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 )
 
 // CSP is the strict policy the test page is served with.

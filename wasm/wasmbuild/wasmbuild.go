@@ -20,13 +20,17 @@ import (
 //     measurable change in the keystroke budget (BENCHMARKS.md).
 var Flags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-gcflags=all=-l"}
 
+// Experiment is the GOEXPERIMENT of the build: the garbage collector of
+// Go 1.25 (see Env).
+const Experiment = "nogreenteagc"
+
 // Env is the environment for the build: the caller's, for js/wasm, with
 // the garbage collector of Go 1.25 (GOEXPERIMENT=nogreenteagc): Green Tea
 // is built for many cores, the browser runs the module on one, and the old
 // collector is about 9 KB smaller with brotli. (Go 1.27 may drop the
 // opt-out; the build then fails loudly and this line goes.)
 func Env() []string {
-	return append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOEXPERIMENT=nogreenteagc")
+	return append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOEXPERIMENT="+Experiment)
 }
 
 // Command returns the go build command that compiles pkg (run in dir) to out.

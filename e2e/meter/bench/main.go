@@ -30,12 +30,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 
 	"github.com/styrke-iam/styrke/wasm/wasmbuild"
-
-	"github.com/chromedp/chromedp"
 )
 
 func main() {
@@ -320,7 +319,7 @@ func measure(log io.Writer) (string, error) {
 	fmt.Fprintf(&b, "| Per call, 127-char passwords (styrke: 1,000; zxcvbn: the first 50 of them, it is that slow) | p50 | p99 (zxcvbn: max) |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| styrke.evaluate (uit, through the shared buffer, JSON.parse included) | %.3f ms | %.3f ms |\n", pct(r.Eval, 50), pct(r.Eval, 99))
 	fmt.Fprintf(&b, "| zxcvbn(password) | %.3f ms | %.3f ms |\n\n", pct(r.Zx, 50), pct(r.Zx, 99))
-	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build` and the flags in wasm/wasmbuild (" + "`" + strings.Join(wasmbuild.Flags, " ") + "`" + ", GOEXPERIMENT=nogreenteagc); wasm_exec.js and styrke-meter.js are minified as the site ships them; sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event (the field's own layout of its new value is forced before the clock starts) and time the synchronous evaluate + re-render plus a forced style and layout, after 50 warm-up keystrokes, on three fresh page loads (the budget row gives the median of their three p99s and each of them); `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
+	b.WriteString("Method: the module is built with `GOOS=js GOARCH=wasm go build` and the flags in wasm/wasmbuild (" + "`" + strings.Join(wasmbuild.Flags, " ") + "`" + ", GOEXPERIMENT=" + wasmbuild.Experiment + "); wasm_exec.js and styrke-meter.js are minified as the site ships them; sizes are `brotli -q 11` of each file (KB = 1,000 bytes). First score is `performance.now()` (from navigation start) at the element's first `styrke-change` event, over fresh no-store navigations. Keystrokes replace one character of a 127-character password per input event (the field's own layout of its new value is forced before the clock starts) and time the synchronous evaluate + re-render plus a forced style and layout, after 50 warm-up keystrokes, on three fresh page loads (the budget row gives the median of their three p99s and each of them); `performance.now()` is clamped to 0.1 ms resolution in Chromium without cross-origin isolation, so sub-0.1 ms figures are coarse.\n")
 	return b.String(), nil
 }
 
