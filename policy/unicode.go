@@ -185,3 +185,33 @@ func caseFold(s string) string {
 	}
 	return string(out)
 }
+
+// unpack decodes the n numbers of a table in unicode_tables.go, written by
+// genunicode as unsigned LEB128, each the difference from the one before
+// when the table is sorted. Each table is decoded once, at start-up (about
+// 17,000 numbers in all).
+func unpack[T uint16 | uint32 | uint64](s string, n int, sorted bool) []T {
+	out := make([]T, n)
+	var prev uint64
+	j := 0
+	for i := range out {
+		var x uint64
+		for shift := uint(0); ; shift += 7 {
+			c := s[j]
+			j++
+			x |= uint64(c&0x7f) << shift
+			if c < 0x80 {
+				break
+			}
+		}
+		if sorted {
+			x += prev
+			prev = x
+		}
+		out[i] = T(x)
+	}
+	if j != len(s) {
+		panic("policy: unicode table holds more than its count") // generated: TestUnicodeTablesAreCurrent
+	}
+	return out
+}

@@ -7,1087 +7,381 @@ package policy
 const unicodeVersion = "15.0.0"
 
 // decompKeys: code points with a compatibility decomposition (NFKD), sorted; Hangul syllables are decomposed by arithmetic.
-var decompKeys = [...]uint32{
-	0xa0, 0xa8, 0xaa, 0xaf, 0xb2, 0xb3, 0xb4, 0xb5, 0xb8, 0xb9,
-	0xba, 0xbc, 0xbd, 0xbe, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5,
-	0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf, 0xd1,
-	0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd9, 0xda, 0xdb, 0xdc, 0xdd,
-	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe7, 0xe8, 0xe9, 0xea,
-	0xeb, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5,
-	0xf6, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xff, 0x100, 0x101, 0x102,
-	0x103, 0x104, 0x105, 0x106, 0x107, 0x108, 0x109, 0x10a, 0x10b, 0x10c,
-	0x10d, 0x10e, 0x10f, 0x112, 0x113, 0x114, 0x115, 0x116, 0x117, 0x118,
-	0x119, 0x11a, 0x11b, 0x11c, 0x11d, 0x11e, 0x11f, 0x120, 0x121, 0x122,
-	0x123, 0x124, 0x125, 0x128, 0x129, 0x12a, 0x12b, 0x12c, 0x12d, 0x12e,
-	0x12f, 0x130, 0x132, 0x133, 0x134, 0x135, 0x136, 0x137, 0x139, 0x13a,
-	0x13b, 0x13c, 0x13d, 0x13e, 0x13f, 0x140, 0x143, 0x144, 0x145, 0x146,
-	0x147, 0x148, 0x149, 0x14c, 0x14d, 0x14e, 0x14f, 0x150, 0x151, 0x154,
-	0x155, 0x156, 0x157, 0x158, 0x159, 0x15a, 0x15b, 0x15c, 0x15d, 0x15e,
-	0x15f, 0x160, 0x161, 0x162, 0x163, 0x164, 0x165, 0x168, 0x169, 0x16a,
-	0x16b, 0x16c, 0x16d, 0x16e, 0x16f, 0x170, 0x171, 0x172, 0x173, 0x174,
-	0x175, 0x176, 0x177, 0x178, 0x179, 0x17a, 0x17b, 0x17c, 0x17d, 0x17e,
-	0x17f, 0x1a0, 0x1a1, 0x1af, 0x1b0, 0x1c4, 0x1c5, 0x1c6, 0x1c7, 0x1c8,
-	0x1c9, 0x1ca, 0x1cb, 0x1cc, 0x1cd, 0x1ce, 0x1cf, 0x1d0, 0x1d1, 0x1d2,
-	0x1d3, 0x1d4, 0x1d5, 0x1d6, 0x1d7, 0x1d8, 0x1d9, 0x1da, 0x1db, 0x1dc,
-	0x1de, 0x1df, 0x1e0, 0x1e1, 0x1e2, 0x1e3, 0x1e6, 0x1e7, 0x1e8, 0x1e9,
-	0x1ea, 0x1eb, 0x1ec, 0x1ed, 0x1ee, 0x1ef, 0x1f0, 0x1f1, 0x1f2, 0x1f3,
-	0x1f4, 0x1f5, 0x1f8, 0x1f9, 0x1fa, 0x1fb, 0x1fc, 0x1fd, 0x1fe, 0x1ff,
-	0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209,
-	0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f, 0x210, 0x211, 0x212, 0x213,
-	0x214, 0x215, 0x216, 0x217, 0x218, 0x219, 0x21a, 0x21b, 0x21e, 0x21f,
-	0x226, 0x227, 0x228, 0x229, 0x22a, 0x22b, 0x22c, 0x22d, 0x22e, 0x22f,
-	0x230, 0x231, 0x232, 0x233, 0x2b0, 0x2b1, 0x2b2, 0x2b3, 0x2b4, 0x2b5,
-	0x2b6, 0x2b7, 0x2b8, 0x2d8, 0x2d9, 0x2da, 0x2db, 0x2dc, 0x2dd, 0x2e0,
-	0x2e1, 0x2e2, 0x2e3, 0x2e4, 0x340, 0x341, 0x343, 0x344, 0x374, 0x37a,
-	0x37e, 0x384, 0x385, 0x386, 0x387, 0x388, 0x389, 0x38a, 0x38c, 0x38e,
-	0x38f, 0x390, 0x3aa, 0x3ab, 0x3ac, 0x3ad, 0x3ae, 0x3af, 0x3b0, 0x3ca,
-	0x3cb, 0x3cc, 0x3cd, 0x3ce, 0x3d0, 0x3d1, 0x3d2, 0x3d3, 0x3d4, 0x3d5,
-	0x3d6, 0x3f0, 0x3f1, 0x3f2, 0x3f4, 0x3f5, 0x3f9, 0x400, 0x401, 0x403,
-	0x407, 0x40c, 0x40d, 0x40e, 0x419, 0x439, 0x450, 0x451, 0x453, 0x457,
-	0x45c, 0x45d, 0x45e, 0x476, 0x477, 0x4c1, 0x4c2, 0x4d0, 0x4d1, 0x4d2,
-	0x4d3, 0x4d6, 0x4d7, 0x4da, 0x4db, 0x4dc, 0x4dd, 0x4de, 0x4df, 0x4e2,
-	0x4e3, 0x4e4, 0x4e5, 0x4e6, 0x4e7, 0x4ea, 0x4eb, 0x4ec, 0x4ed, 0x4ee,
-	0x4ef, 0x4f0, 0x4f1, 0x4f2, 0x4f3, 0x4f4, 0x4f5, 0x4f8, 0x4f9, 0x587,
-	0x622, 0x623, 0x624, 0x625, 0x626, 0x675, 0x676, 0x677, 0x678, 0x6c0,
-	0x6c2, 0x6d3, 0x929, 0x931, 0x934, 0x958, 0x959, 0x95a, 0x95b, 0x95c,
-	0x95d, 0x95e, 0x95f, 0x9cb, 0x9cc, 0x9dc, 0x9dd, 0x9df, 0xa33, 0xa36,
-	0xa59, 0xa5a, 0xa5b, 0xa5e, 0xb48, 0xb4b, 0xb4c, 0xb5c, 0xb5d, 0xb94,
-	0xbca, 0xbcb, 0xbcc, 0xc48, 0xcc0, 0xcc7, 0xcc8, 0xcca, 0xccb, 0xd4a,
-	0xd4b, 0xd4c, 0xdda, 0xddc, 0xddd, 0xdde, 0xe33, 0xeb3, 0xedc, 0xedd,
-	0xf0c, 0xf43, 0xf4d, 0xf52, 0xf57, 0xf5c, 0xf69, 0xf73, 0xf75, 0xf76,
-	0xf77, 0xf78, 0xf79, 0xf81, 0xf93, 0xf9d, 0xfa2, 0xfa7, 0xfac, 0xfb9,
-	0x1026, 0x10fc, 0x1b06, 0x1b08, 0x1b0a, 0x1b0c, 0x1b0e, 0x1b12, 0x1b3b, 0x1b3d,
-	0x1b40, 0x1b41, 0x1b43, 0x1d2c, 0x1d2d, 0x1d2e, 0x1d30, 0x1d31, 0x1d32, 0x1d33,
-	0x1d34, 0x1d35, 0x1d36, 0x1d37, 0x1d38, 0x1d39, 0x1d3a, 0x1d3c, 0x1d3d, 0x1d3e,
-	0x1d3f, 0x1d40, 0x1d41, 0x1d42, 0x1d43, 0x1d44, 0x1d45, 0x1d46, 0x1d47, 0x1d48,
-	0x1d49, 0x1d4a, 0x1d4b, 0x1d4c, 0x1d4d, 0x1d4f, 0x1d50, 0x1d51, 0x1d52, 0x1d53,
-	0x1d54, 0x1d55, 0x1d56, 0x1d57, 0x1d58, 0x1d59, 0x1d5a, 0x1d5b, 0x1d5c, 0x1d5d,
-	0x1d5e, 0x1d5f, 0x1d60, 0x1d61, 0x1d62, 0x1d63, 0x1d64, 0x1d65, 0x1d66, 0x1d67,
-	0x1d68, 0x1d69, 0x1d6a, 0x1d78, 0x1d9b, 0x1d9c, 0x1d9d, 0x1d9e, 0x1d9f, 0x1da0,
-	0x1da1, 0x1da2, 0x1da3, 0x1da4, 0x1da5, 0x1da6, 0x1da7, 0x1da8, 0x1da9, 0x1daa,
-	0x1dab, 0x1dac, 0x1dad, 0x1dae, 0x1daf, 0x1db0, 0x1db1, 0x1db2, 0x1db3, 0x1db4,
-	0x1db5, 0x1db6, 0x1db7, 0x1db8, 0x1db9, 0x1dba, 0x1dbb, 0x1dbc, 0x1dbd, 0x1dbe,
-	0x1dbf, 0x1e00, 0x1e01, 0x1e02, 0x1e03, 0x1e04, 0x1e05, 0x1e06, 0x1e07, 0x1e08,
-	0x1e09, 0x1e0a, 0x1e0b, 0x1e0c, 0x1e0d, 0x1e0e, 0x1e0f, 0x1e10, 0x1e11, 0x1e12,
-	0x1e13, 0x1e14, 0x1e15, 0x1e16, 0x1e17, 0x1e18, 0x1e19, 0x1e1a, 0x1e1b, 0x1e1c,
-	0x1e1d, 0x1e1e, 0x1e1f, 0x1e20, 0x1e21, 0x1e22, 0x1e23, 0x1e24, 0x1e25, 0x1e26,
-	0x1e27, 0x1e28, 0x1e29, 0x1e2a, 0x1e2b, 0x1e2c, 0x1e2d, 0x1e2e, 0x1e2f, 0x1e30,
-	0x1e31, 0x1e32, 0x1e33, 0x1e34, 0x1e35, 0x1e36, 0x1e37, 0x1e38, 0x1e39, 0x1e3a,
-	0x1e3b, 0x1e3c, 0x1e3d, 0x1e3e, 0x1e3f, 0x1e40, 0x1e41, 0x1e42, 0x1e43, 0x1e44,
-	0x1e45, 0x1e46, 0x1e47, 0x1e48, 0x1e49, 0x1e4a, 0x1e4b, 0x1e4c, 0x1e4d, 0x1e4e,
-	0x1e4f, 0x1e50, 0x1e51, 0x1e52, 0x1e53, 0x1e54, 0x1e55, 0x1e56, 0x1e57, 0x1e58,
-	0x1e59, 0x1e5a, 0x1e5b, 0x1e5c, 0x1e5d, 0x1e5e, 0x1e5f, 0x1e60, 0x1e61, 0x1e62,
-	0x1e63, 0x1e64, 0x1e65, 0x1e66, 0x1e67, 0x1e68, 0x1e69, 0x1e6a, 0x1e6b, 0x1e6c,
-	0x1e6d, 0x1e6e, 0x1e6f, 0x1e70, 0x1e71, 0x1e72, 0x1e73, 0x1e74, 0x1e75, 0x1e76,
-	0x1e77, 0x1e78, 0x1e79, 0x1e7a, 0x1e7b, 0x1e7c, 0x1e7d, 0x1e7e, 0x1e7f, 0x1e80,
-	0x1e81, 0x1e82, 0x1e83, 0x1e84, 0x1e85, 0x1e86, 0x1e87, 0x1e88, 0x1e89, 0x1e8a,
-	0x1e8b, 0x1e8c, 0x1e8d, 0x1e8e, 0x1e8f, 0x1e90, 0x1e91, 0x1e92, 0x1e93, 0x1e94,
-	0x1e95, 0x1e96, 0x1e97, 0x1e98, 0x1e99, 0x1e9a, 0x1e9b, 0x1ea0, 0x1ea1, 0x1ea2,
-	0x1ea3, 0x1ea4, 0x1ea5, 0x1ea6, 0x1ea7, 0x1ea8, 0x1ea9, 0x1eaa, 0x1eab, 0x1eac,
-	0x1ead, 0x1eae, 0x1eaf, 0x1eb0, 0x1eb1, 0x1eb2, 0x1eb3, 0x1eb4, 0x1eb5, 0x1eb6,
-	0x1eb7, 0x1eb8, 0x1eb9, 0x1eba, 0x1ebb, 0x1ebc, 0x1ebd, 0x1ebe, 0x1ebf, 0x1ec0,
-	0x1ec1, 0x1ec2, 0x1ec3, 0x1ec4, 0x1ec5, 0x1ec6, 0x1ec7, 0x1ec8, 0x1ec9, 0x1eca,
-	0x1ecb, 0x1ecc, 0x1ecd, 0x1ece, 0x1ecf, 0x1ed0, 0x1ed1, 0x1ed2, 0x1ed3, 0x1ed4,
-	0x1ed5, 0x1ed6, 0x1ed7, 0x1ed8, 0x1ed9, 0x1eda, 0x1edb, 0x1edc, 0x1edd, 0x1ede,
-	0x1edf, 0x1ee0, 0x1ee1, 0x1ee2, 0x1ee3, 0x1ee4, 0x1ee5, 0x1ee6, 0x1ee7, 0x1ee8,
-	0x1ee9, 0x1eea, 0x1eeb, 0x1eec, 0x1eed, 0x1eee, 0x1eef, 0x1ef0, 0x1ef1, 0x1ef2,
-	0x1ef3, 0x1ef4, 0x1ef5, 0x1ef6, 0x1ef7, 0x1ef8, 0x1ef9, 0x1f00, 0x1f01, 0x1f02,
-	0x1f03, 0x1f04, 0x1f05, 0x1f06, 0x1f07, 0x1f08, 0x1f09, 0x1f0a, 0x1f0b, 0x1f0c,
-	0x1f0d, 0x1f0e, 0x1f0f, 0x1f10, 0x1f11, 0x1f12, 0x1f13, 0x1f14, 0x1f15, 0x1f18,
-	0x1f19, 0x1f1a, 0x1f1b, 0x1f1c, 0x1f1d, 0x1f20, 0x1f21, 0x1f22, 0x1f23, 0x1f24,
-	0x1f25, 0x1f26, 0x1f27, 0x1f28, 0x1f29, 0x1f2a, 0x1f2b, 0x1f2c, 0x1f2d, 0x1f2e,
-	0x1f2f, 0x1f30, 0x1f31, 0x1f32, 0x1f33, 0x1f34, 0x1f35, 0x1f36, 0x1f37, 0x1f38,
-	0x1f39, 0x1f3a, 0x1f3b, 0x1f3c, 0x1f3d, 0x1f3e, 0x1f3f, 0x1f40, 0x1f41, 0x1f42,
-	0x1f43, 0x1f44, 0x1f45, 0x1f48, 0x1f49, 0x1f4a, 0x1f4b, 0x1f4c, 0x1f4d, 0x1f50,
-	0x1f51, 0x1f52, 0x1f53, 0x1f54, 0x1f55, 0x1f56, 0x1f57, 0x1f59, 0x1f5b, 0x1f5d,
-	0x1f5f, 0x1f60, 0x1f61, 0x1f62, 0x1f63, 0x1f64, 0x1f65, 0x1f66, 0x1f67, 0x1f68,
-	0x1f69, 0x1f6a, 0x1f6b, 0x1f6c, 0x1f6d, 0x1f6e, 0x1f6f, 0x1f70, 0x1f71, 0x1f72,
-	0x1f73, 0x1f74, 0x1f75, 0x1f76, 0x1f77, 0x1f78, 0x1f79, 0x1f7a, 0x1f7b, 0x1f7c,
-	0x1f7d, 0x1f80, 0x1f81, 0x1f82, 0x1f83, 0x1f84, 0x1f85, 0x1f86, 0x1f87, 0x1f88,
-	0x1f89, 0x1f8a, 0x1f8b, 0x1f8c, 0x1f8d, 0x1f8e, 0x1f8f, 0x1f90, 0x1f91, 0x1f92,
-	0x1f93, 0x1f94, 0x1f95, 0x1f96, 0x1f97, 0x1f98, 0x1f99, 0x1f9a, 0x1f9b, 0x1f9c,
-	0x1f9d, 0x1f9e, 0x1f9f, 0x1fa0, 0x1fa1, 0x1fa2, 0x1fa3, 0x1fa4, 0x1fa5, 0x1fa6,
-	0x1fa7, 0x1fa8, 0x1fa9, 0x1faa, 0x1fab, 0x1fac, 0x1fad, 0x1fae, 0x1faf, 0x1fb0,
-	0x1fb1, 0x1fb2, 0x1fb3, 0x1fb4, 0x1fb6, 0x1fb7, 0x1fb8, 0x1fb9, 0x1fba, 0x1fbb,
-	0x1fbc, 0x1fbd, 0x1fbe, 0x1fbf, 0x1fc0, 0x1fc1, 0x1fc2, 0x1fc3, 0x1fc4, 0x1fc6,
-	0x1fc7, 0x1fc8, 0x1fc9, 0x1fca, 0x1fcb, 0x1fcc, 0x1fcd, 0x1fce, 0x1fcf, 0x1fd0,
-	0x1fd1, 0x1fd2, 0x1fd3, 0x1fd6, 0x1fd7, 0x1fd8, 0x1fd9, 0x1fda, 0x1fdb, 0x1fdd,
-	0x1fde, 0x1fdf, 0x1fe0, 0x1fe1, 0x1fe2, 0x1fe3, 0x1fe4, 0x1fe5, 0x1fe6, 0x1fe7,
-	0x1fe8, 0x1fe9, 0x1fea, 0x1feb, 0x1fec, 0x1fed, 0x1fee, 0x1fef, 0x1ff2, 0x1ff3,
-	0x1ff4, 0x1ff6, 0x1ff7, 0x1ff8, 0x1ff9, 0x1ffa, 0x1ffb, 0x1ffc, 0x1ffd, 0x1ffe,
-	0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
-	0x200a, 0x2011, 0x2017, 0x2024, 0x2025, 0x2026, 0x202f, 0x2033, 0x2034, 0x2036,
-	0x2037, 0x203c, 0x203e, 0x2047, 0x2048, 0x2049, 0x2057, 0x205f, 0x2070, 0x2071,
-	0x2074, 0x2075, 0x2076, 0x2077, 0x2078, 0x2079, 0x207a, 0x207b, 0x207c, 0x207d,
-	0x207e, 0x207f, 0x2080, 0x2081, 0x2082, 0x2083, 0x2084, 0x2085, 0x2086, 0x2087,
-	0x2088, 0x2089, 0x208a, 0x208b, 0x208c, 0x208d, 0x208e, 0x2090, 0x2091, 0x2092,
-	0x2093, 0x2094, 0x2095, 0x2096, 0x2097, 0x2098, 0x2099, 0x209a, 0x209b, 0x209c,
-	0x20a8, 0x2100, 0x2101, 0x2102, 0x2103, 0x2105, 0x2106, 0x2107, 0x2109, 0x210a,
-	0x210b, 0x210c, 0x210d, 0x210e, 0x210f, 0x2110, 0x2111, 0x2112, 0x2113, 0x2115,
-	0x2116, 0x2119, 0x211a, 0x211b, 0x211c, 0x211d, 0x2120, 0x2121, 0x2122, 0x2124,
-	0x2126, 0x2128, 0x212a, 0x212b, 0x212c, 0x212d, 0x212f, 0x2130, 0x2131, 0x2133,
-	0x2134, 0x2135, 0x2136, 0x2137, 0x2138, 0x2139, 0x213b, 0x213c, 0x213d, 0x213e,
-	0x213f, 0x2140, 0x2145, 0x2146, 0x2147, 0x2148, 0x2149, 0x2150, 0x2151, 0x2152,
-	0x2153, 0x2154, 0x2155, 0x2156, 0x2157, 0x2158, 0x2159, 0x215a, 0x215b, 0x215c,
-	0x215d, 0x215e, 0x215f, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x2165, 0x2166,
-	0x2167, 0x2168, 0x2169, 0x216a, 0x216b, 0x216c, 0x216d, 0x216e, 0x216f, 0x2170,
-	0x2171, 0x2172, 0x2173, 0x2174, 0x2175, 0x2176, 0x2177, 0x2178, 0x2179, 0x217a,
-	0x217b, 0x217c, 0x217d, 0x217e, 0x217f, 0x2189, 0x219a, 0x219b, 0x21ae, 0x21cd,
-	0x21ce, 0x21cf, 0x2204, 0x2209, 0x220c, 0x2224, 0x2226, 0x222c, 0x222d, 0x222f,
-	0x2230, 0x2241, 0x2244, 0x2247, 0x2249, 0x2260, 0x2262, 0x226d, 0x226e, 0x226f,
-	0x2270, 0x2271, 0x2274, 0x2275, 0x2278, 0x2279, 0x2280, 0x2281, 0x2284, 0x2285,
-	0x2288, 0x2289, 0x22ac, 0x22ad, 0x22ae, 0x22af, 0x22e0, 0x22e1, 0x22e2, 0x22e3,
-	0x22ea, 0x22eb, 0x22ec, 0x22ed, 0x2329, 0x232a, 0x2460, 0x2461, 0x2462, 0x2463,
-	0x2464, 0x2465, 0x2466, 0x2467, 0x2468, 0x2469, 0x246a, 0x246b, 0x246c, 0x246d,
-	0x246e, 0x246f, 0x2470, 0x2471, 0x2472, 0x2473, 0x2474, 0x2475, 0x2476, 0x2477,
-	0x2478, 0x2479, 0x247a, 0x247b, 0x247c, 0x247d, 0x247e, 0x247f, 0x2480, 0x2481,
-	0x2482, 0x2483, 0x2484, 0x2485, 0x2486, 0x2487, 0x2488, 0x2489, 0x248a, 0x248b,
-	0x248c, 0x248d, 0x248e, 0x248f, 0x2490, 0x2491, 0x2492, 0x2493, 0x2494, 0x2495,
-	0x2496, 0x2497, 0x2498, 0x2499, 0x249a, 0x249b, 0x249c, 0x249d, 0x249e, 0x249f,
-	0x24a0, 0x24a1, 0x24a2, 0x24a3, 0x24a4, 0x24a5, 0x24a6, 0x24a7, 0x24a8, 0x24a9,
-	0x24aa, 0x24ab, 0x24ac, 0x24ad, 0x24ae, 0x24af, 0x24b0, 0x24b1, 0x24b2, 0x24b3,
-	0x24b4, 0x24b5, 0x24b6, 0x24b7, 0x24b8, 0x24b9, 0x24ba, 0x24bb, 0x24bc, 0x24bd,
-	0x24be, 0x24bf, 0x24c0, 0x24c1, 0x24c2, 0x24c3, 0x24c4, 0x24c5, 0x24c6, 0x24c7,
-	0x24c8, 0x24c9, 0x24ca, 0x24cb, 0x24cc, 0x24cd, 0x24ce, 0x24cf, 0x24d0, 0x24d1,
-	0x24d2, 0x24d3, 0x24d4, 0x24d5, 0x24d6, 0x24d7, 0x24d8, 0x24d9, 0x24da, 0x24db,
-	0x24dc, 0x24dd, 0x24de, 0x24df, 0x24e0, 0x24e1, 0x24e2, 0x24e3, 0x24e4, 0x24e5,
-	0x24e6, 0x24e7, 0x24e8, 0x24e9, 0x24ea, 0x2a0c, 0x2a74, 0x2a75, 0x2a76, 0x2adc,
-	0x2c7c, 0x2c7d, 0x2d6f, 0x2e9f, 0x2ef3, 0x2f00, 0x2f01, 0x2f02, 0x2f03, 0x2f04,
-	0x2f05, 0x2f06, 0x2f07, 0x2f08, 0x2f09, 0x2f0a, 0x2f0b, 0x2f0c, 0x2f0d, 0x2f0e,
-	0x2f0f, 0x2f10, 0x2f11, 0x2f12, 0x2f13, 0x2f14, 0x2f15, 0x2f16, 0x2f17, 0x2f18,
-	0x2f19, 0x2f1a, 0x2f1b, 0x2f1c, 0x2f1d, 0x2f1e, 0x2f1f, 0x2f20, 0x2f21, 0x2f22,
-	0x2f23, 0x2f24, 0x2f25, 0x2f26, 0x2f27, 0x2f28, 0x2f29, 0x2f2a, 0x2f2b, 0x2f2c,
-	0x2f2d, 0x2f2e, 0x2f2f, 0x2f30, 0x2f31, 0x2f32, 0x2f33, 0x2f34, 0x2f35, 0x2f36,
-	0x2f37, 0x2f38, 0x2f39, 0x2f3a, 0x2f3b, 0x2f3c, 0x2f3d, 0x2f3e, 0x2f3f, 0x2f40,
-	0x2f41, 0x2f42, 0x2f43, 0x2f44, 0x2f45, 0x2f46, 0x2f47, 0x2f48, 0x2f49, 0x2f4a,
-	0x2f4b, 0x2f4c, 0x2f4d, 0x2f4e, 0x2f4f, 0x2f50, 0x2f51, 0x2f52, 0x2f53, 0x2f54,
-	0x2f55, 0x2f56, 0x2f57, 0x2f58, 0x2f59, 0x2f5a, 0x2f5b, 0x2f5c, 0x2f5d, 0x2f5e,
-	0x2f5f, 0x2f60, 0x2f61, 0x2f62, 0x2f63, 0x2f64, 0x2f65, 0x2f66, 0x2f67, 0x2f68,
-	0x2f69, 0x2f6a, 0x2f6b, 0x2f6c, 0x2f6d, 0x2f6e, 0x2f6f, 0x2f70, 0x2f71, 0x2f72,
-	0x2f73, 0x2f74, 0x2f75, 0x2f76, 0x2f77, 0x2f78, 0x2f79, 0x2f7a, 0x2f7b, 0x2f7c,
-	0x2f7d, 0x2f7e, 0x2f7f, 0x2f80, 0x2f81, 0x2f82, 0x2f83, 0x2f84, 0x2f85, 0x2f86,
-	0x2f87, 0x2f88, 0x2f89, 0x2f8a, 0x2f8b, 0x2f8c, 0x2f8d, 0x2f8e, 0x2f8f, 0x2f90,
-	0x2f91, 0x2f92, 0x2f93, 0x2f94, 0x2f95, 0x2f96, 0x2f97, 0x2f98, 0x2f99, 0x2f9a,
-	0x2f9b, 0x2f9c, 0x2f9d, 0x2f9e, 0x2f9f, 0x2fa0, 0x2fa1, 0x2fa2, 0x2fa3, 0x2fa4,
-	0x2fa5, 0x2fa6, 0x2fa7, 0x2fa8, 0x2fa9, 0x2faa, 0x2fab, 0x2fac, 0x2fad, 0x2fae,
-	0x2faf, 0x2fb0, 0x2fb1, 0x2fb2, 0x2fb3, 0x2fb4, 0x2fb5, 0x2fb6, 0x2fb7, 0x2fb8,
-	0x2fb9, 0x2fba, 0x2fbb, 0x2fbc, 0x2fbd, 0x2fbe, 0x2fbf, 0x2fc0, 0x2fc1, 0x2fc2,
-	0x2fc3, 0x2fc4, 0x2fc5, 0x2fc6, 0x2fc7, 0x2fc8, 0x2fc9, 0x2fca, 0x2fcb, 0x2fcc,
-	0x2fcd, 0x2fce, 0x2fcf, 0x2fd0, 0x2fd1, 0x2fd2, 0x2fd3, 0x2fd4, 0x2fd5, 0x3000,
-	0x3036, 0x3038, 0x3039, 0x303a, 0x304c, 0x304e, 0x3050, 0x3052, 0x3054, 0x3056,
-	0x3058, 0x305a, 0x305c, 0x305e, 0x3060, 0x3062, 0x3065, 0x3067, 0x3069, 0x3070,
-	0x3071, 0x3073, 0x3074, 0x3076, 0x3077, 0x3079, 0x307a, 0x307c, 0x307d, 0x3094,
-	0x309b, 0x309c, 0x309e, 0x309f, 0x30ac, 0x30ae, 0x30b0, 0x30b2, 0x30b4, 0x30b6,
-	0x30b8, 0x30ba, 0x30bc, 0x30be, 0x30c0, 0x30c2, 0x30c5, 0x30c7, 0x30c9, 0x30d0,
-	0x30d1, 0x30d3, 0x30d4, 0x30d6, 0x30d7, 0x30d9, 0x30da, 0x30dc, 0x30dd, 0x30f4,
-	0x30f7, 0x30f8, 0x30f9, 0x30fa, 0x30fe, 0x30ff, 0x3131, 0x3132, 0x3133, 0x3134,
-	0x3135, 0x3136, 0x3137, 0x3138, 0x3139, 0x313a, 0x313b, 0x313c, 0x313d, 0x313e,
-	0x313f, 0x3140, 0x3141, 0x3142, 0x3143, 0x3144, 0x3145, 0x3146, 0x3147, 0x3148,
-	0x3149, 0x314a, 0x314b, 0x314c, 0x314d, 0x314e, 0x314f, 0x3150, 0x3151, 0x3152,
-	0x3153, 0x3154, 0x3155, 0x3156, 0x3157, 0x3158, 0x3159, 0x315a, 0x315b, 0x315c,
-	0x315d, 0x315e, 0x315f, 0x3160, 0x3161, 0x3162, 0x3163, 0x3164, 0x3165, 0x3166,
-	0x3167, 0x3168, 0x3169, 0x316a, 0x316b, 0x316c, 0x316d, 0x316e, 0x316f, 0x3170,
-	0x3171, 0x3172, 0x3173, 0x3174, 0x3175, 0x3176, 0x3177, 0x3178, 0x3179, 0x317a,
-	0x317b, 0x317c, 0x317d, 0x317e, 0x317f, 0x3180, 0x3181, 0x3182, 0x3183, 0x3184,
-	0x3185, 0x3186, 0x3187, 0x3188, 0x3189, 0x318a, 0x318b, 0x318c, 0x318d, 0x318e,
-	0x3192, 0x3193, 0x3194, 0x3195, 0x3196, 0x3197, 0x3198, 0x3199, 0x319a, 0x319b,
-	0x319c, 0x319d, 0x319e, 0x319f, 0x3200, 0x3201, 0x3202, 0x3203, 0x3204, 0x3205,
-	0x3206, 0x3207, 0x3208, 0x3209, 0x320a, 0x320b, 0x320c, 0x320d, 0x320e, 0x320f,
-	0x3210, 0x3211, 0x3212, 0x3213, 0x3214, 0x3215, 0x3216, 0x3217, 0x3218, 0x3219,
-	0x321a, 0x321b, 0x321c, 0x321d, 0x321e, 0x3220, 0x3221, 0x3222, 0x3223, 0x3224,
-	0x3225, 0x3226, 0x3227, 0x3228, 0x3229, 0x322a, 0x322b, 0x322c, 0x322d, 0x322e,
-	0x322f, 0x3230, 0x3231, 0x3232, 0x3233, 0x3234, 0x3235, 0x3236, 0x3237, 0x3238,
-	0x3239, 0x323a, 0x323b, 0x323c, 0x323d, 0x323e, 0x323f, 0x3240, 0x3241, 0x3242,
-	0x3243, 0x3244, 0x3245, 0x3246, 0x3247, 0x3250, 0x3251, 0x3252, 0x3253, 0x3254,
-	0x3255, 0x3256, 0x3257, 0x3258, 0x3259, 0x325a, 0x325b, 0x325c, 0x325d, 0x325e,
-	0x325f, 0x3260, 0x3261, 0x3262, 0x3263, 0x3264, 0x3265, 0x3266, 0x3267, 0x3268,
-	0x3269, 0x326a, 0x326b, 0x326c, 0x326d, 0x326e, 0x326f, 0x3270, 0x3271, 0x3272,
-	0x3273, 0x3274, 0x3275, 0x3276, 0x3277, 0x3278, 0x3279, 0x327a, 0x327b, 0x327c,
-	0x327d, 0x327e, 0x3280, 0x3281, 0x3282, 0x3283, 0x3284, 0x3285, 0x3286, 0x3287,
-	0x3288, 0x3289, 0x328a, 0x328b, 0x328c, 0x328d, 0x328e, 0x328f, 0x3290, 0x3291,
-	0x3292, 0x3293, 0x3294, 0x3295, 0x3296, 0x3297, 0x3298, 0x3299, 0x329a, 0x329b,
-	0x329c, 0x329d, 0x329e, 0x329f, 0x32a0, 0x32a1, 0x32a2, 0x32a3, 0x32a4, 0x32a5,
-	0x32a6, 0x32a7, 0x32a8, 0x32a9, 0x32aa, 0x32ab, 0x32ac, 0x32ad, 0x32ae, 0x32af,
-	0x32b0, 0x32b1, 0x32b2, 0x32b3, 0x32b4, 0x32b5, 0x32b6, 0x32b7, 0x32b8, 0x32b9,
-	0x32ba, 0x32bb, 0x32bc, 0x32bd, 0x32be, 0x32bf, 0x32c0, 0x32c1, 0x32c2, 0x32c3,
-	0x32c4, 0x32c5, 0x32c6, 0x32c7, 0x32c8, 0x32c9, 0x32ca, 0x32cb, 0x32cc, 0x32cd,
-	0x32ce, 0x32cf, 0x32d0, 0x32d1, 0x32d2, 0x32d3, 0x32d4, 0x32d5, 0x32d6, 0x32d7,
-	0x32d8, 0x32d9, 0x32da, 0x32db, 0x32dc, 0x32dd, 0x32de, 0x32df, 0x32e0, 0x32e1,
-	0x32e2, 0x32e3, 0x32e4, 0x32e5, 0x32e6, 0x32e7, 0x32e8, 0x32e9, 0x32ea, 0x32eb,
-	0x32ec, 0x32ed, 0x32ee, 0x32ef, 0x32f0, 0x32f1, 0x32f2, 0x32f3, 0x32f4, 0x32f5,
-	0x32f6, 0x32f7, 0x32f8, 0x32f9, 0x32fa, 0x32fb, 0x32fc, 0x32fd, 0x32fe, 0x32ff,
-	0x3300, 0x3301, 0x3302, 0x3303, 0x3304, 0x3305, 0x3306, 0x3307, 0x3308, 0x3309,
-	0x330a, 0x330b, 0x330c, 0x330d, 0x330e, 0x330f, 0x3310, 0x3311, 0x3312, 0x3313,
-	0x3314, 0x3315, 0x3316, 0x3317, 0x3318, 0x3319, 0x331a, 0x331b, 0x331c, 0x331d,
-	0x331e, 0x331f, 0x3320, 0x3321, 0x3322, 0x3323, 0x3324, 0x3325, 0x3326, 0x3327,
-	0x3328, 0x3329, 0x332a, 0x332b, 0x332c, 0x332d, 0x332e, 0x332f, 0x3330, 0x3331,
-	0x3332, 0x3333, 0x3334, 0x3335, 0x3336, 0x3337, 0x3338, 0x3339, 0x333a, 0x333b,
-	0x333c, 0x333d, 0x333e, 0x333f, 0x3340, 0x3341, 0x3342, 0x3343, 0x3344, 0x3345,
-	0x3346, 0x3347, 0x3348, 0x3349, 0x334a, 0x334b, 0x334c, 0x334d, 0x334e, 0x334f,
-	0x3350, 0x3351, 0x3352, 0x3353, 0x3354, 0x3355, 0x3356, 0x3357, 0x3358, 0x3359,
-	0x335a, 0x335b, 0x335c, 0x335d, 0x335e, 0x335f, 0x3360, 0x3361, 0x3362, 0x3363,
-	0x3364, 0x3365, 0x3366, 0x3367, 0x3368, 0x3369, 0x336a, 0x336b, 0x336c, 0x336d,
-	0x336e, 0x336f, 0x3370, 0x3371, 0x3372, 0x3373, 0x3374, 0x3375, 0x3376, 0x3377,
-	0x3378, 0x3379, 0x337a, 0x337b, 0x337c, 0x337d, 0x337e, 0x337f, 0x3380, 0x3381,
-	0x3382, 0x3383, 0x3384, 0x3385, 0x3386, 0x3387, 0x3388, 0x3389, 0x338a, 0x338b,
-	0x338c, 0x338d, 0x338e, 0x338f, 0x3390, 0x3391, 0x3392, 0x3393, 0x3394, 0x3395,
-	0x3396, 0x3397, 0x3398, 0x3399, 0x339a, 0x339b, 0x339c, 0x339d, 0x339e, 0x339f,
-	0x33a0, 0x33a1, 0x33a2, 0x33a3, 0x33a4, 0x33a5, 0x33a6, 0x33a7, 0x33a8, 0x33a9,
-	0x33aa, 0x33ab, 0x33ac, 0x33ad, 0x33ae, 0x33af, 0x33b0, 0x33b1, 0x33b2, 0x33b3,
-	0x33b4, 0x33b5, 0x33b6, 0x33b7, 0x33b8, 0x33b9, 0x33ba, 0x33bb, 0x33bc, 0x33bd,
-	0x33be, 0x33bf, 0x33c0, 0x33c1, 0x33c2, 0x33c3, 0x33c4, 0x33c5, 0x33c6, 0x33c7,
-	0x33c8, 0x33c9, 0x33ca, 0x33cb, 0x33cc, 0x33cd, 0x33ce, 0x33cf, 0x33d0, 0x33d1,
-	0x33d2, 0x33d3, 0x33d4, 0x33d5, 0x33d6, 0x33d7, 0x33d8, 0x33d9, 0x33da, 0x33db,
-	0x33dc, 0x33dd, 0x33de, 0x33df, 0x33e0, 0x33e1, 0x33e2, 0x33e3, 0x33e4, 0x33e5,
-	0x33e6, 0x33e7, 0x33e8, 0x33e9, 0x33ea, 0x33eb, 0x33ec, 0x33ed, 0x33ee, 0x33ef,
-	0x33f0, 0x33f1, 0x33f2, 0x33f3, 0x33f4, 0x33f5, 0x33f6, 0x33f7, 0x33f8, 0x33f9,
-	0x33fa, 0x33fb, 0x33fc, 0x33fd, 0x33fe, 0x33ff, 0xa69c, 0xa69d, 0xa770, 0xa7f2,
-	0xa7f3, 0xa7f4, 0xa7f8, 0xa7f9, 0xab5c, 0xab5d, 0xab5e, 0xab5f, 0xab69, 0xf900,
-	0xf901, 0xf902, 0xf903, 0xf904, 0xf905, 0xf906, 0xf907, 0xf908, 0xf909, 0xf90a,
-	0xf90b, 0xf90c, 0xf90d, 0xf90e, 0xf90f, 0xf910, 0xf911, 0xf912, 0xf913, 0xf914,
-	0xf915, 0xf916, 0xf917, 0xf918, 0xf919, 0xf91a, 0xf91b, 0xf91c, 0xf91d, 0xf91e,
-	0xf91f, 0xf920, 0xf921, 0xf922, 0xf923, 0xf924, 0xf925, 0xf926, 0xf927, 0xf928,
-	0xf929, 0xf92a, 0xf92b, 0xf92c, 0xf92d, 0xf92e, 0xf92f, 0xf930, 0xf931, 0xf932,
-	0xf933, 0xf934, 0xf935, 0xf936, 0xf937, 0xf938, 0xf939, 0xf93a, 0xf93b, 0xf93c,
-	0xf93d, 0xf93e, 0xf93f, 0xf940, 0xf941, 0xf942, 0xf943, 0xf944, 0xf945, 0xf946,
-	0xf947, 0xf948, 0xf949, 0xf94a, 0xf94b, 0xf94c, 0xf94d, 0xf94e, 0xf94f, 0xf950,
-	0xf951, 0xf952, 0xf953, 0xf954, 0xf955, 0xf956, 0xf957, 0xf958, 0xf959, 0xf95a,
-	0xf95b, 0xf95c, 0xf95d, 0xf95e, 0xf95f, 0xf960, 0xf961, 0xf962, 0xf963, 0xf964,
-	0xf965, 0xf966, 0xf967, 0xf968, 0xf969, 0xf96a, 0xf96b, 0xf96c, 0xf96d, 0xf96e,
-	0xf96f, 0xf970, 0xf971, 0xf972, 0xf973, 0xf974, 0xf975, 0xf976, 0xf977, 0xf978,
-	0xf979, 0xf97a, 0xf97b, 0xf97c, 0xf97d, 0xf97e, 0xf97f, 0xf980, 0xf981, 0xf982,
-	0xf983, 0xf984, 0xf985, 0xf986, 0xf987, 0xf988, 0xf989, 0xf98a, 0xf98b, 0xf98c,
-	0xf98d, 0xf98e, 0xf98f, 0xf990, 0xf991, 0xf992, 0xf993, 0xf994, 0xf995, 0xf996,
-	0xf997, 0xf998, 0xf999, 0xf99a, 0xf99b, 0xf99c, 0xf99d, 0xf99e, 0xf99f, 0xf9a0,
-	0xf9a1, 0xf9a2, 0xf9a3, 0xf9a4, 0xf9a5, 0xf9a6, 0xf9a7, 0xf9a8, 0xf9a9, 0xf9aa,
-	0xf9ab, 0xf9ac, 0xf9ad, 0xf9ae, 0xf9af, 0xf9b0, 0xf9b1, 0xf9b2, 0xf9b3, 0xf9b4,
-	0xf9b5, 0xf9b6, 0xf9b7, 0xf9b8, 0xf9b9, 0xf9ba, 0xf9bb, 0xf9bc, 0xf9bd, 0xf9be,
-	0xf9bf, 0xf9c0, 0xf9c1, 0xf9c2, 0xf9c3, 0xf9c4, 0xf9c5, 0xf9c6, 0xf9c7, 0xf9c8,
-	0xf9c9, 0xf9ca, 0xf9cb, 0xf9cc, 0xf9cd, 0xf9ce, 0xf9cf, 0xf9d0, 0xf9d1, 0xf9d2,
-	0xf9d3, 0xf9d4, 0xf9d5, 0xf9d6, 0xf9d7, 0xf9d8, 0xf9d9, 0xf9da, 0xf9db, 0xf9dc,
-	0xf9dd, 0xf9de, 0xf9df, 0xf9e0, 0xf9e1, 0xf9e2, 0xf9e3, 0xf9e4, 0xf9e5, 0xf9e6,
-	0xf9e7, 0xf9e8, 0xf9e9, 0xf9ea, 0xf9eb, 0xf9ec, 0xf9ed, 0xf9ee, 0xf9ef, 0xf9f0,
-	0xf9f1, 0xf9f2, 0xf9f3, 0xf9f4, 0xf9f5, 0xf9f6, 0xf9f7, 0xf9f8, 0xf9f9, 0xf9fa,
-	0xf9fb, 0xf9fc, 0xf9fd, 0xf9fe, 0xf9ff, 0xfa00, 0xfa01, 0xfa02, 0xfa03, 0xfa04,
-	0xfa05, 0xfa06, 0xfa07, 0xfa08, 0xfa09, 0xfa0a, 0xfa0b, 0xfa0c, 0xfa0d, 0xfa10,
-	0xfa12, 0xfa15, 0xfa16, 0xfa17, 0xfa18, 0xfa19, 0xfa1a, 0xfa1b, 0xfa1c, 0xfa1d,
-	0xfa1e, 0xfa20, 0xfa22, 0xfa25, 0xfa26, 0xfa2a, 0xfa2b, 0xfa2c, 0xfa2d, 0xfa2e,
-	0xfa2f, 0xfa30, 0xfa31, 0xfa32, 0xfa33, 0xfa34, 0xfa35, 0xfa36, 0xfa37, 0xfa38,
-	0xfa39, 0xfa3a, 0xfa3b, 0xfa3c, 0xfa3d, 0xfa3e, 0xfa3f, 0xfa40, 0xfa41, 0xfa42,
-	0xfa43, 0xfa44, 0xfa45, 0xfa46, 0xfa47, 0xfa48, 0xfa49, 0xfa4a, 0xfa4b, 0xfa4c,
-	0xfa4d, 0xfa4e, 0xfa4f, 0xfa50, 0xfa51, 0xfa52, 0xfa53, 0xfa54, 0xfa55, 0xfa56,
-	0xfa57, 0xfa58, 0xfa59, 0xfa5a, 0xfa5b, 0xfa5c, 0xfa5d, 0xfa5e, 0xfa5f, 0xfa60,
-	0xfa61, 0xfa62, 0xfa63, 0xfa64, 0xfa65, 0xfa66, 0xfa67, 0xfa68, 0xfa69, 0xfa6a,
-	0xfa6b, 0xfa6c, 0xfa6d, 0xfa70, 0xfa71, 0xfa72, 0xfa73, 0xfa74, 0xfa75, 0xfa76,
-	0xfa77, 0xfa78, 0xfa79, 0xfa7a, 0xfa7b, 0xfa7c, 0xfa7d, 0xfa7e, 0xfa7f, 0xfa80,
-	0xfa81, 0xfa82, 0xfa83, 0xfa84, 0xfa85, 0xfa86, 0xfa87, 0xfa88, 0xfa89, 0xfa8a,
-	0xfa8b, 0xfa8c, 0xfa8d, 0xfa8e, 0xfa8f, 0xfa90, 0xfa91, 0xfa92, 0xfa93, 0xfa94,
-	0xfa95, 0xfa96, 0xfa97, 0xfa98, 0xfa99, 0xfa9a, 0xfa9b, 0xfa9c, 0xfa9d, 0xfa9e,
-	0xfa9f, 0xfaa0, 0xfaa1, 0xfaa2, 0xfaa3, 0xfaa4, 0xfaa5, 0xfaa6, 0xfaa7, 0xfaa8,
-	0xfaa9, 0xfaaa, 0xfaab, 0xfaac, 0xfaad, 0xfaae, 0xfaaf, 0xfab0, 0xfab1, 0xfab2,
-	0xfab3, 0xfab4, 0xfab5, 0xfab6, 0xfab7, 0xfab8, 0xfab9, 0xfaba, 0xfabb, 0xfabc,
-	0xfabd, 0xfabe, 0xfabf, 0xfac0, 0xfac1, 0xfac2, 0xfac3, 0xfac4, 0xfac5, 0xfac6,
-	0xfac7, 0xfac8, 0xfac9, 0xfaca, 0xfacb, 0xfacc, 0xfacd, 0xface, 0xfacf, 0xfad0,
-	0xfad1, 0xfad2, 0xfad3, 0xfad4, 0xfad5, 0xfad6, 0xfad7, 0xfad8, 0xfad9, 0xfb00,
-	0xfb01, 0xfb02, 0xfb03, 0xfb04, 0xfb05, 0xfb06, 0xfb13, 0xfb14, 0xfb15, 0xfb16,
-	0xfb17, 0xfb1d, 0xfb1f, 0xfb20, 0xfb21, 0xfb22, 0xfb23, 0xfb24, 0xfb25, 0xfb26,
-	0xfb27, 0xfb28, 0xfb29, 0xfb2a, 0xfb2b, 0xfb2c, 0xfb2d, 0xfb2e, 0xfb2f, 0xfb30,
-	0xfb31, 0xfb32, 0xfb33, 0xfb34, 0xfb35, 0xfb36, 0xfb38, 0xfb39, 0xfb3a, 0xfb3b,
-	0xfb3c, 0xfb3e, 0xfb40, 0xfb41, 0xfb43, 0xfb44, 0xfb46, 0xfb47, 0xfb48, 0xfb49,
-	0xfb4a, 0xfb4b, 0xfb4c, 0xfb4d, 0xfb4e, 0xfb4f, 0xfb50, 0xfb51, 0xfb52, 0xfb53,
-	0xfb54, 0xfb55, 0xfb56, 0xfb57, 0xfb58, 0xfb59, 0xfb5a, 0xfb5b, 0xfb5c, 0xfb5d,
-	0xfb5e, 0xfb5f, 0xfb60, 0xfb61, 0xfb62, 0xfb63, 0xfb64, 0xfb65, 0xfb66, 0xfb67,
-	0xfb68, 0xfb69, 0xfb6a, 0xfb6b, 0xfb6c, 0xfb6d, 0xfb6e, 0xfb6f, 0xfb70, 0xfb71,
-	0xfb72, 0xfb73, 0xfb74, 0xfb75, 0xfb76, 0xfb77, 0xfb78, 0xfb79, 0xfb7a, 0xfb7b,
-	0xfb7c, 0xfb7d, 0xfb7e, 0xfb7f, 0xfb80, 0xfb81, 0xfb82, 0xfb83, 0xfb84, 0xfb85,
-	0xfb86, 0xfb87, 0xfb88, 0xfb89, 0xfb8a, 0xfb8b, 0xfb8c, 0xfb8d, 0xfb8e, 0xfb8f,
-	0xfb90, 0xfb91, 0xfb92, 0xfb93, 0xfb94, 0xfb95, 0xfb96, 0xfb97, 0xfb98, 0xfb99,
-	0xfb9a, 0xfb9b, 0xfb9c, 0xfb9d, 0xfb9e, 0xfb9f, 0xfba0, 0xfba1, 0xfba2, 0xfba3,
-	0xfba4, 0xfba5, 0xfba6, 0xfba7, 0xfba8, 0xfba9, 0xfbaa, 0xfbab, 0xfbac, 0xfbad,
-	0xfbae, 0xfbaf, 0xfbb0, 0xfbb1, 0xfbd3, 0xfbd4, 0xfbd5, 0xfbd6, 0xfbd7, 0xfbd8,
-	0xfbd9, 0xfbda, 0xfbdb, 0xfbdc, 0xfbdd, 0xfbde, 0xfbdf, 0xfbe0, 0xfbe1, 0xfbe2,
-	0xfbe3, 0xfbe4, 0xfbe5, 0xfbe6, 0xfbe7, 0xfbe8, 0xfbe9, 0xfbea, 0xfbeb, 0xfbec,
-	0xfbed, 0xfbee, 0xfbef, 0xfbf0, 0xfbf1, 0xfbf2, 0xfbf3, 0xfbf4, 0xfbf5, 0xfbf6,
-	0xfbf7, 0xfbf8, 0xfbf9, 0xfbfa, 0xfbfb, 0xfbfc, 0xfbfd, 0xfbfe, 0xfbff, 0xfc00,
-	0xfc01, 0xfc02, 0xfc03, 0xfc04, 0xfc05, 0xfc06, 0xfc07, 0xfc08, 0xfc09, 0xfc0a,
-	0xfc0b, 0xfc0c, 0xfc0d, 0xfc0e, 0xfc0f, 0xfc10, 0xfc11, 0xfc12, 0xfc13, 0xfc14,
-	0xfc15, 0xfc16, 0xfc17, 0xfc18, 0xfc19, 0xfc1a, 0xfc1b, 0xfc1c, 0xfc1d, 0xfc1e,
-	0xfc1f, 0xfc20, 0xfc21, 0xfc22, 0xfc23, 0xfc24, 0xfc25, 0xfc26, 0xfc27, 0xfc28,
-	0xfc29, 0xfc2a, 0xfc2b, 0xfc2c, 0xfc2d, 0xfc2e, 0xfc2f, 0xfc30, 0xfc31, 0xfc32,
-	0xfc33, 0xfc34, 0xfc35, 0xfc36, 0xfc37, 0xfc38, 0xfc39, 0xfc3a, 0xfc3b, 0xfc3c,
-	0xfc3d, 0xfc3e, 0xfc3f, 0xfc40, 0xfc41, 0xfc42, 0xfc43, 0xfc44, 0xfc45, 0xfc46,
-	0xfc47, 0xfc48, 0xfc49, 0xfc4a, 0xfc4b, 0xfc4c, 0xfc4d, 0xfc4e, 0xfc4f, 0xfc50,
-	0xfc51, 0xfc52, 0xfc53, 0xfc54, 0xfc55, 0xfc56, 0xfc57, 0xfc58, 0xfc59, 0xfc5a,
-	0xfc5b, 0xfc5c, 0xfc5d, 0xfc5e, 0xfc5f, 0xfc60, 0xfc61, 0xfc62, 0xfc63, 0xfc64,
-	0xfc65, 0xfc66, 0xfc67, 0xfc68, 0xfc69, 0xfc6a, 0xfc6b, 0xfc6c, 0xfc6d, 0xfc6e,
-	0xfc6f, 0xfc70, 0xfc71, 0xfc72, 0xfc73, 0xfc74, 0xfc75, 0xfc76, 0xfc77, 0xfc78,
-	0xfc79, 0xfc7a, 0xfc7b, 0xfc7c, 0xfc7d, 0xfc7e, 0xfc7f, 0xfc80, 0xfc81, 0xfc82,
-	0xfc83, 0xfc84, 0xfc85, 0xfc86, 0xfc87, 0xfc88, 0xfc89, 0xfc8a, 0xfc8b, 0xfc8c,
-	0xfc8d, 0xfc8e, 0xfc8f, 0xfc90, 0xfc91, 0xfc92, 0xfc93, 0xfc94, 0xfc95, 0xfc96,
-	0xfc97, 0xfc98, 0xfc99, 0xfc9a, 0xfc9b, 0xfc9c, 0xfc9d, 0xfc9e, 0xfc9f, 0xfca0,
-	0xfca1, 0xfca2, 0xfca3, 0xfca4, 0xfca5, 0xfca6, 0xfca7, 0xfca8, 0xfca9, 0xfcaa,
-	0xfcab, 0xfcac, 0xfcad, 0xfcae, 0xfcaf, 0xfcb0, 0xfcb1, 0xfcb2, 0xfcb3, 0xfcb4,
-	0xfcb5, 0xfcb6, 0xfcb7, 0xfcb8, 0xfcb9, 0xfcba, 0xfcbb, 0xfcbc, 0xfcbd, 0xfcbe,
-	0xfcbf, 0xfcc0, 0xfcc1, 0xfcc2, 0xfcc3, 0xfcc4, 0xfcc5, 0xfcc6, 0xfcc7, 0xfcc8,
-	0xfcc9, 0xfcca, 0xfccb, 0xfccc, 0xfccd, 0xfcce, 0xfccf, 0xfcd0, 0xfcd1, 0xfcd2,
-	0xfcd3, 0xfcd4, 0xfcd5, 0xfcd6, 0xfcd7, 0xfcd8, 0xfcd9, 0xfcda, 0xfcdb, 0xfcdc,
-	0xfcdd, 0xfcde, 0xfcdf, 0xfce0, 0xfce1, 0xfce2, 0xfce3, 0xfce4, 0xfce5, 0xfce6,
-	0xfce7, 0xfce8, 0xfce9, 0xfcea, 0xfceb, 0xfcec, 0xfced, 0xfcee, 0xfcef, 0xfcf0,
-	0xfcf1, 0xfcf2, 0xfcf3, 0xfcf4, 0xfcf5, 0xfcf6, 0xfcf7, 0xfcf8, 0xfcf9, 0xfcfa,
-	0xfcfb, 0xfcfc, 0xfcfd, 0xfcfe, 0xfcff, 0xfd00, 0xfd01, 0xfd02, 0xfd03, 0xfd04,
-	0xfd05, 0xfd06, 0xfd07, 0xfd08, 0xfd09, 0xfd0a, 0xfd0b, 0xfd0c, 0xfd0d, 0xfd0e,
-	0xfd0f, 0xfd10, 0xfd11, 0xfd12, 0xfd13, 0xfd14, 0xfd15, 0xfd16, 0xfd17, 0xfd18,
-	0xfd19, 0xfd1a, 0xfd1b, 0xfd1c, 0xfd1d, 0xfd1e, 0xfd1f, 0xfd20, 0xfd21, 0xfd22,
-	0xfd23, 0xfd24, 0xfd25, 0xfd26, 0xfd27, 0xfd28, 0xfd29, 0xfd2a, 0xfd2b, 0xfd2c,
-	0xfd2d, 0xfd2e, 0xfd2f, 0xfd30, 0xfd31, 0xfd32, 0xfd33, 0xfd34, 0xfd35, 0xfd36,
-	0xfd37, 0xfd38, 0xfd39, 0xfd3a, 0xfd3b, 0xfd3c, 0xfd3d, 0xfd50, 0xfd51, 0xfd52,
-	0xfd53, 0xfd54, 0xfd55, 0xfd56, 0xfd57, 0xfd58, 0xfd59, 0xfd5a, 0xfd5b, 0xfd5c,
-	0xfd5d, 0xfd5e, 0xfd5f, 0xfd60, 0xfd61, 0xfd62, 0xfd63, 0xfd64, 0xfd65, 0xfd66,
-	0xfd67, 0xfd68, 0xfd69, 0xfd6a, 0xfd6b, 0xfd6c, 0xfd6d, 0xfd6e, 0xfd6f, 0xfd70,
-	0xfd71, 0xfd72, 0xfd73, 0xfd74, 0xfd75, 0xfd76, 0xfd77, 0xfd78, 0xfd79, 0xfd7a,
-	0xfd7b, 0xfd7c, 0xfd7d, 0xfd7e, 0xfd7f, 0xfd80, 0xfd81, 0xfd82, 0xfd83, 0xfd84,
-	0xfd85, 0xfd86, 0xfd87, 0xfd88, 0xfd89, 0xfd8a, 0xfd8b, 0xfd8c, 0xfd8d, 0xfd8e,
-	0xfd8f, 0xfd92, 0xfd93, 0xfd94, 0xfd95, 0xfd96, 0xfd97, 0xfd98, 0xfd99, 0xfd9a,
-	0xfd9b, 0xfd9c, 0xfd9d, 0xfd9e, 0xfd9f, 0xfda0, 0xfda1, 0xfda2, 0xfda3, 0xfda4,
-	0xfda5, 0xfda6, 0xfda7, 0xfda8, 0xfda9, 0xfdaa, 0xfdab, 0xfdac, 0xfdad, 0xfdae,
-	0xfdaf, 0xfdb0, 0xfdb1, 0xfdb2, 0xfdb3, 0xfdb4, 0xfdb5, 0xfdb6, 0xfdb7, 0xfdb8,
-	0xfdb9, 0xfdba, 0xfdbb, 0xfdbc, 0xfdbd, 0xfdbe, 0xfdbf, 0xfdc0, 0xfdc1, 0xfdc2,
-	0xfdc3, 0xfdc4, 0xfdc5, 0xfdc6, 0xfdc7, 0xfdf0, 0xfdf1, 0xfdf2, 0xfdf3, 0xfdf4,
-	0xfdf5, 0xfdf6, 0xfdf7, 0xfdf8, 0xfdf9, 0xfdfa, 0xfdfb, 0xfdfc, 0xfe10, 0xfe11,
-	0xfe12, 0xfe13, 0xfe14, 0xfe15, 0xfe16, 0xfe17, 0xfe18, 0xfe19, 0xfe30, 0xfe31,
-	0xfe32, 0xfe33, 0xfe34, 0xfe35, 0xfe36, 0xfe37, 0xfe38, 0xfe39, 0xfe3a, 0xfe3b,
-	0xfe3c, 0xfe3d, 0xfe3e, 0xfe3f, 0xfe40, 0xfe41, 0xfe42, 0xfe43, 0xfe44, 0xfe47,
-	0xfe48, 0xfe49, 0xfe4a, 0xfe4b, 0xfe4c, 0xfe4d, 0xfe4e, 0xfe4f, 0xfe50, 0xfe51,
-	0xfe52, 0xfe54, 0xfe55, 0xfe56, 0xfe57, 0xfe58, 0xfe59, 0xfe5a, 0xfe5b, 0xfe5c,
-	0xfe5d, 0xfe5e, 0xfe5f, 0xfe60, 0xfe61, 0xfe62, 0xfe63, 0xfe64, 0xfe65, 0xfe66,
-	0xfe68, 0xfe69, 0xfe6a, 0xfe6b, 0xfe70, 0xfe71, 0xfe72, 0xfe74, 0xfe76, 0xfe77,
-	0xfe78, 0xfe79, 0xfe7a, 0xfe7b, 0xfe7c, 0xfe7d, 0xfe7e, 0xfe7f, 0xfe80, 0xfe81,
-	0xfe82, 0xfe83, 0xfe84, 0xfe85, 0xfe86, 0xfe87, 0xfe88, 0xfe89, 0xfe8a, 0xfe8b,
-	0xfe8c, 0xfe8d, 0xfe8e, 0xfe8f, 0xfe90, 0xfe91, 0xfe92, 0xfe93, 0xfe94, 0xfe95,
-	0xfe96, 0xfe97, 0xfe98, 0xfe99, 0xfe9a, 0xfe9b, 0xfe9c, 0xfe9d, 0xfe9e, 0xfe9f,
-	0xfea0, 0xfea1, 0xfea2, 0xfea3, 0xfea4, 0xfea5, 0xfea6, 0xfea7, 0xfea8, 0xfea9,
-	0xfeaa, 0xfeab, 0xfeac, 0xfead, 0xfeae, 0xfeaf, 0xfeb0, 0xfeb1, 0xfeb2, 0xfeb3,
-	0xfeb4, 0xfeb5, 0xfeb6, 0xfeb7, 0xfeb8, 0xfeb9, 0xfeba, 0xfebb, 0xfebc, 0xfebd,
-	0xfebe, 0xfebf, 0xfec0, 0xfec1, 0xfec2, 0xfec3, 0xfec4, 0xfec5, 0xfec6, 0xfec7,
-	0xfec8, 0xfec9, 0xfeca, 0xfecb, 0xfecc, 0xfecd, 0xfece, 0xfecf, 0xfed0, 0xfed1,
-	0xfed2, 0xfed3, 0xfed4, 0xfed5, 0xfed6, 0xfed7, 0xfed8, 0xfed9, 0xfeda, 0xfedb,
-	0xfedc, 0xfedd, 0xfede, 0xfedf, 0xfee0, 0xfee1, 0xfee2, 0xfee3, 0xfee4, 0xfee5,
-	0xfee6, 0xfee7, 0xfee8, 0xfee9, 0xfeea, 0xfeeb, 0xfeec, 0xfeed, 0xfeee, 0xfeef,
-	0xfef0, 0xfef1, 0xfef2, 0xfef3, 0xfef4, 0xfef5, 0xfef6, 0xfef7, 0xfef8, 0xfef9,
-	0xfefa, 0xfefb, 0xfefc, 0xff01, 0xff02, 0xff03, 0xff04, 0xff05, 0xff06, 0xff07,
-	0xff08, 0xff09, 0xff0a, 0xff0b, 0xff0c, 0xff0d, 0xff0e, 0xff0f, 0xff10, 0xff11,
-	0xff12, 0xff13, 0xff14, 0xff15, 0xff16, 0xff17, 0xff18, 0xff19, 0xff1a, 0xff1b,
-	0xff1c, 0xff1d, 0xff1e, 0xff1f, 0xff20, 0xff21, 0xff22, 0xff23, 0xff24, 0xff25,
-	0xff26, 0xff27, 0xff28, 0xff29, 0xff2a, 0xff2b, 0xff2c, 0xff2d, 0xff2e, 0xff2f,
-	0xff30, 0xff31, 0xff32, 0xff33, 0xff34, 0xff35, 0xff36, 0xff37, 0xff38, 0xff39,
-	0xff3a, 0xff3b, 0xff3c, 0xff3d, 0xff3e, 0xff3f, 0xff40, 0xff41, 0xff42, 0xff43,
-	0xff44, 0xff45, 0xff46, 0xff47, 0xff48, 0xff49, 0xff4a, 0xff4b, 0xff4c, 0xff4d,
-	0xff4e, 0xff4f, 0xff50, 0xff51, 0xff52, 0xff53, 0xff54, 0xff55, 0xff56, 0xff57,
-	0xff58, 0xff59, 0xff5a, 0xff5b, 0xff5c, 0xff5d, 0xff5e, 0xff5f, 0xff60, 0xff61,
-	0xff62, 0xff63, 0xff64, 0xff65, 0xff66, 0xff67, 0xff68, 0xff69, 0xff6a, 0xff6b,
-	0xff6c, 0xff6d, 0xff6e, 0xff6f, 0xff70, 0xff71, 0xff72, 0xff73, 0xff74, 0xff75,
-	0xff76, 0xff77, 0xff78, 0xff79, 0xff7a, 0xff7b, 0xff7c, 0xff7d, 0xff7e, 0xff7f,
-	0xff80, 0xff81, 0xff82, 0xff83, 0xff84, 0xff85, 0xff86, 0xff87, 0xff88, 0xff89,
-	0xff8a, 0xff8b, 0xff8c, 0xff8d, 0xff8e, 0xff8f, 0xff90, 0xff91, 0xff92, 0xff93,
-	0xff94, 0xff95, 0xff96, 0xff97, 0xff98, 0xff99, 0xff9a, 0xff9b, 0xff9c, 0xff9d,
-	0xff9e, 0xff9f, 0xffa0, 0xffa1, 0xffa2, 0xffa3, 0xffa4, 0xffa5, 0xffa6, 0xffa7,
-	0xffa8, 0xffa9, 0xffaa, 0xffab, 0xffac, 0xffad, 0xffae, 0xffaf, 0xffb0, 0xffb1,
-	0xffb2, 0xffb3, 0xffb4, 0xffb5, 0xffb6, 0xffb7, 0xffb8, 0xffb9, 0xffba, 0xffbb,
-	0xffbc, 0xffbd, 0xffbe, 0xffc2, 0xffc3, 0xffc4, 0xffc5, 0xffc6, 0xffc7, 0xffca,
-	0xffcb, 0xffcc, 0xffcd, 0xffce, 0xffcf, 0xffd2, 0xffd3, 0xffd4, 0xffd5, 0xffd6,
-	0xffd7, 0xffda, 0xffdb, 0xffdc, 0xffe0, 0xffe1, 0xffe2, 0xffe3, 0xffe4, 0xffe5,
-	0xffe6, 0xffe8, 0xffe9, 0xffea, 0xffeb, 0xffec, 0xffed, 0xffee, 0x10781, 0x10782,
-	0x10783, 0x10784, 0x10785, 0x10787, 0x10788, 0x10789, 0x1078a, 0x1078b, 0x1078c, 0x1078d,
-	0x1078e, 0x1078f, 0x10790, 0x10791, 0x10792, 0x10793, 0x10794, 0x10795, 0x10796, 0x10797,
-	0x10798, 0x10799, 0x1079a, 0x1079b, 0x1079c, 0x1079d, 0x1079e, 0x1079f, 0x107a0, 0x107a1,
-	0x107a2, 0x107a3, 0x107a4, 0x107a5, 0x107a6, 0x107a7, 0x107a8, 0x107a9, 0x107aa, 0x107ab,
-	0x107ac, 0x107ad, 0x107ae, 0x107af, 0x107b0, 0x107b2, 0x107b3, 0x107b4, 0x107b5, 0x107b6,
-	0x107b7, 0x107b8, 0x107b9, 0x107ba, 0x1109a, 0x1109c, 0x110ab, 0x1112e, 0x1112f, 0x1134b,
-	0x1134c, 0x114bb, 0x114bc, 0x114be, 0x115ba, 0x115bb, 0x11938, 0x1d15e, 0x1d15f, 0x1d160,
-	0x1d161, 0x1d162, 0x1d163, 0x1d164, 0x1d1bb, 0x1d1bc, 0x1d1bd, 0x1d1be, 0x1d1bf, 0x1d1c0,
-	0x1d400, 0x1d401, 0x1d402, 0x1d403, 0x1d404, 0x1d405, 0x1d406, 0x1d407, 0x1d408, 0x1d409,
-	0x1d40a, 0x1d40b, 0x1d40c, 0x1d40d, 0x1d40e, 0x1d40f, 0x1d410, 0x1d411, 0x1d412, 0x1d413,
-	0x1d414, 0x1d415, 0x1d416, 0x1d417, 0x1d418, 0x1d419, 0x1d41a, 0x1d41b, 0x1d41c, 0x1d41d,
-	0x1d41e, 0x1d41f, 0x1d420, 0x1d421, 0x1d422, 0x1d423, 0x1d424, 0x1d425, 0x1d426, 0x1d427,
-	0x1d428, 0x1d429, 0x1d42a, 0x1d42b, 0x1d42c, 0x1d42d, 0x1d42e, 0x1d42f, 0x1d430, 0x1d431,
-	0x1d432, 0x1d433, 0x1d434, 0x1d435, 0x1d436, 0x1d437, 0x1d438, 0x1d439, 0x1d43a, 0x1d43b,
-	0x1d43c, 0x1d43d, 0x1d43e, 0x1d43f, 0x1d440, 0x1d441, 0x1d442, 0x1d443, 0x1d444, 0x1d445,
-	0x1d446, 0x1d447, 0x1d448, 0x1d449, 0x1d44a, 0x1d44b, 0x1d44c, 0x1d44d, 0x1d44e, 0x1d44f,
-	0x1d450, 0x1d451, 0x1d452, 0x1d453, 0x1d454, 0x1d456, 0x1d457, 0x1d458, 0x1d459, 0x1d45a,
-	0x1d45b, 0x1d45c, 0x1d45d, 0x1d45e, 0x1d45f, 0x1d460, 0x1d461, 0x1d462, 0x1d463, 0x1d464,
-	0x1d465, 0x1d466, 0x1d467, 0x1d468, 0x1d469, 0x1d46a, 0x1d46b, 0x1d46c, 0x1d46d, 0x1d46e,
-	0x1d46f, 0x1d470, 0x1d471, 0x1d472, 0x1d473, 0x1d474, 0x1d475, 0x1d476, 0x1d477, 0x1d478,
-	0x1d479, 0x1d47a, 0x1d47b, 0x1d47c, 0x1d47d, 0x1d47e, 0x1d47f, 0x1d480, 0x1d481, 0x1d482,
-	0x1d483, 0x1d484, 0x1d485, 0x1d486, 0x1d487, 0x1d488, 0x1d489, 0x1d48a, 0x1d48b, 0x1d48c,
-	0x1d48d, 0x1d48e, 0x1d48f, 0x1d490, 0x1d491, 0x1d492, 0x1d493, 0x1d494, 0x1d495, 0x1d496,
-	0x1d497, 0x1d498, 0x1d499, 0x1d49a, 0x1d49b, 0x1d49c, 0x1d49e, 0x1d49f, 0x1d4a2, 0x1d4a5,
-	0x1d4a6, 0x1d4a9, 0x1d4aa, 0x1d4ab, 0x1d4ac, 0x1d4ae, 0x1d4af, 0x1d4b0, 0x1d4b1, 0x1d4b2,
-	0x1d4b3, 0x1d4b4, 0x1d4b5, 0x1d4b6, 0x1d4b7, 0x1d4b8, 0x1d4b9, 0x1d4bb, 0x1d4bd, 0x1d4be,
-	0x1d4bf, 0x1d4c0, 0x1d4c1, 0x1d4c2, 0x1d4c3, 0x1d4c5, 0x1d4c6, 0x1d4c7, 0x1d4c8, 0x1d4c9,
-	0x1d4ca, 0x1d4cb, 0x1d4cc, 0x1d4cd, 0x1d4ce, 0x1d4cf, 0x1d4d0, 0x1d4d1, 0x1d4d2, 0x1d4d3,
-	0x1d4d4, 0x1d4d5, 0x1d4d6, 0x1d4d7, 0x1d4d8, 0x1d4d9, 0x1d4da, 0x1d4db, 0x1d4dc, 0x1d4dd,
-	0x1d4de, 0x1d4df, 0x1d4e0, 0x1d4e1, 0x1d4e2, 0x1d4e3, 0x1d4e4, 0x1d4e5, 0x1d4e6, 0x1d4e7,
-	0x1d4e8, 0x1d4e9, 0x1d4ea, 0x1d4eb, 0x1d4ec, 0x1d4ed, 0x1d4ee, 0x1d4ef, 0x1d4f0, 0x1d4f1,
-	0x1d4f2, 0x1d4f3, 0x1d4f4, 0x1d4f5, 0x1d4f6, 0x1d4f7, 0x1d4f8, 0x1d4f9, 0x1d4fa, 0x1d4fb,
-	0x1d4fc, 0x1d4fd, 0x1d4fe, 0x1d4ff, 0x1d500, 0x1d501, 0x1d502, 0x1d503, 0x1d504, 0x1d505,
-	0x1d507, 0x1d508, 0x1d509, 0x1d50a, 0x1d50d, 0x1d50e, 0x1d50f, 0x1d510, 0x1d511, 0x1d512,
-	0x1d513, 0x1d514, 0x1d516, 0x1d517, 0x1d518, 0x1d519, 0x1d51a, 0x1d51b, 0x1d51c, 0x1d51e,
-	0x1d51f, 0x1d520, 0x1d521, 0x1d522, 0x1d523, 0x1d524, 0x1d525, 0x1d526, 0x1d527, 0x1d528,
-	0x1d529, 0x1d52a, 0x1d52b, 0x1d52c, 0x1d52d, 0x1d52e, 0x1d52f, 0x1d530, 0x1d531, 0x1d532,
-	0x1d533, 0x1d534, 0x1d535, 0x1d536, 0x1d537, 0x1d538, 0x1d539, 0x1d53b, 0x1d53c, 0x1d53d,
-	0x1d53e, 0x1d540, 0x1d541, 0x1d542, 0x1d543, 0x1d544, 0x1d546, 0x1d54a, 0x1d54b, 0x1d54c,
-	0x1d54d, 0x1d54e, 0x1d54f, 0x1d550, 0x1d552, 0x1d553, 0x1d554, 0x1d555, 0x1d556, 0x1d557,
-	0x1d558, 0x1d559, 0x1d55a, 0x1d55b, 0x1d55c, 0x1d55d, 0x1d55e, 0x1d55f, 0x1d560, 0x1d561,
-	0x1d562, 0x1d563, 0x1d564, 0x1d565, 0x1d566, 0x1d567, 0x1d568, 0x1d569, 0x1d56a, 0x1d56b,
-	0x1d56c, 0x1d56d, 0x1d56e, 0x1d56f, 0x1d570, 0x1d571, 0x1d572, 0x1d573, 0x1d574, 0x1d575,
-	0x1d576, 0x1d577, 0x1d578, 0x1d579, 0x1d57a, 0x1d57b, 0x1d57c, 0x1d57d, 0x1d57e, 0x1d57f,
-	0x1d580, 0x1d581, 0x1d582, 0x1d583, 0x1d584, 0x1d585, 0x1d586, 0x1d587, 0x1d588, 0x1d589,
-	0x1d58a, 0x1d58b, 0x1d58c, 0x1d58d, 0x1d58e, 0x1d58f, 0x1d590, 0x1d591, 0x1d592, 0x1d593,
-	0x1d594, 0x1d595, 0x1d596, 0x1d597, 0x1d598, 0x1d599, 0x1d59a, 0x1d59b, 0x1d59c, 0x1d59d,
-	0x1d59e, 0x1d59f, 0x1d5a0, 0x1d5a1, 0x1d5a2, 0x1d5a3, 0x1d5a4, 0x1d5a5, 0x1d5a6, 0x1d5a7,
-	0x1d5a8, 0x1d5a9, 0x1d5aa, 0x1d5ab, 0x1d5ac, 0x1d5ad, 0x1d5ae, 0x1d5af, 0x1d5b0, 0x1d5b1,
-	0x1d5b2, 0x1d5b3, 0x1d5b4, 0x1d5b5, 0x1d5b6, 0x1d5b7, 0x1d5b8, 0x1d5b9, 0x1d5ba, 0x1d5bb,
-	0x1d5bc, 0x1d5bd, 0x1d5be, 0x1d5bf, 0x1d5c0, 0x1d5c1, 0x1d5c2, 0x1d5c3, 0x1d5c4, 0x1d5c5,
-	0x1d5c6, 0x1d5c7, 0x1d5c8, 0x1d5c9, 0x1d5ca, 0x1d5cb, 0x1d5cc, 0x1d5cd, 0x1d5ce, 0x1d5cf,
-	0x1d5d0, 0x1d5d1, 0x1d5d2, 0x1d5d3, 0x1d5d4, 0x1d5d5, 0x1d5d6, 0x1d5d7, 0x1d5d8, 0x1d5d9,
-	0x1d5da, 0x1d5db, 0x1d5dc, 0x1d5dd, 0x1d5de, 0x1d5df, 0x1d5e0, 0x1d5e1, 0x1d5e2, 0x1d5e3,
-	0x1d5e4, 0x1d5e5, 0x1d5e6, 0x1d5e7, 0x1d5e8, 0x1d5e9, 0x1d5ea, 0x1d5eb, 0x1d5ec, 0x1d5ed,
-	0x1d5ee, 0x1d5ef, 0x1d5f0, 0x1d5f1, 0x1d5f2, 0x1d5f3, 0x1d5f4, 0x1d5f5, 0x1d5f6, 0x1d5f7,
-	0x1d5f8, 0x1d5f9, 0x1d5fa, 0x1d5fb, 0x1d5fc, 0x1d5fd, 0x1d5fe, 0x1d5ff, 0x1d600, 0x1d601,
-	0x1d602, 0x1d603, 0x1d604, 0x1d605, 0x1d606, 0x1d607, 0x1d608, 0x1d609, 0x1d60a, 0x1d60b,
-	0x1d60c, 0x1d60d, 0x1d60e, 0x1d60f, 0x1d610, 0x1d611, 0x1d612, 0x1d613, 0x1d614, 0x1d615,
-	0x1d616, 0x1d617, 0x1d618, 0x1d619, 0x1d61a, 0x1d61b, 0x1d61c, 0x1d61d, 0x1d61e, 0x1d61f,
-	0x1d620, 0x1d621, 0x1d622, 0x1d623, 0x1d624, 0x1d625, 0x1d626, 0x1d627, 0x1d628, 0x1d629,
-	0x1d62a, 0x1d62b, 0x1d62c, 0x1d62d, 0x1d62e, 0x1d62f, 0x1d630, 0x1d631, 0x1d632, 0x1d633,
-	0x1d634, 0x1d635, 0x1d636, 0x1d637, 0x1d638, 0x1d639, 0x1d63a, 0x1d63b, 0x1d63c, 0x1d63d,
-	0x1d63e, 0x1d63f, 0x1d640, 0x1d641, 0x1d642, 0x1d643, 0x1d644, 0x1d645, 0x1d646, 0x1d647,
-	0x1d648, 0x1d649, 0x1d64a, 0x1d64b, 0x1d64c, 0x1d64d, 0x1d64e, 0x1d64f, 0x1d650, 0x1d651,
-	0x1d652, 0x1d653, 0x1d654, 0x1d655, 0x1d656, 0x1d657, 0x1d658, 0x1d659, 0x1d65a, 0x1d65b,
-	0x1d65c, 0x1d65d, 0x1d65e, 0x1d65f, 0x1d660, 0x1d661, 0x1d662, 0x1d663, 0x1d664, 0x1d665,
-	0x1d666, 0x1d667, 0x1d668, 0x1d669, 0x1d66a, 0x1d66b, 0x1d66c, 0x1d66d, 0x1d66e, 0x1d66f,
-	0x1d670, 0x1d671, 0x1d672, 0x1d673, 0x1d674, 0x1d675, 0x1d676, 0x1d677, 0x1d678, 0x1d679,
-	0x1d67a, 0x1d67b, 0x1d67c, 0x1d67d, 0x1d67e, 0x1d67f, 0x1d680, 0x1d681, 0x1d682, 0x1d683,
-	0x1d684, 0x1d685, 0x1d686, 0x1d687, 0x1d688, 0x1d689, 0x1d68a, 0x1d68b, 0x1d68c, 0x1d68d,
-	0x1d68e, 0x1d68f, 0x1d690, 0x1d691, 0x1d692, 0x1d693, 0x1d694, 0x1d695, 0x1d696, 0x1d697,
-	0x1d698, 0x1d699, 0x1d69a, 0x1d69b, 0x1d69c, 0x1d69d, 0x1d69e, 0x1d69f, 0x1d6a0, 0x1d6a1,
-	0x1d6a2, 0x1d6a3, 0x1d6a4, 0x1d6a5, 0x1d6a8, 0x1d6a9, 0x1d6aa, 0x1d6ab, 0x1d6ac, 0x1d6ad,
-	0x1d6ae, 0x1d6af, 0x1d6b0, 0x1d6b1, 0x1d6b2, 0x1d6b3, 0x1d6b4, 0x1d6b5, 0x1d6b6, 0x1d6b7,
-	0x1d6b8, 0x1d6b9, 0x1d6ba, 0x1d6bb, 0x1d6bc, 0x1d6bd, 0x1d6be, 0x1d6bf, 0x1d6c0, 0x1d6c1,
-	0x1d6c2, 0x1d6c3, 0x1d6c4, 0x1d6c5, 0x1d6c6, 0x1d6c7, 0x1d6c8, 0x1d6c9, 0x1d6ca, 0x1d6cb,
-	0x1d6cc, 0x1d6cd, 0x1d6ce, 0x1d6cf, 0x1d6d0, 0x1d6d1, 0x1d6d2, 0x1d6d3, 0x1d6d4, 0x1d6d5,
-	0x1d6d6, 0x1d6d7, 0x1d6d8, 0x1d6d9, 0x1d6da, 0x1d6db, 0x1d6dc, 0x1d6dd, 0x1d6de, 0x1d6df,
-	0x1d6e0, 0x1d6e1, 0x1d6e2, 0x1d6e3, 0x1d6e4, 0x1d6e5, 0x1d6e6, 0x1d6e7, 0x1d6e8, 0x1d6e9,
-	0x1d6ea, 0x1d6eb, 0x1d6ec, 0x1d6ed, 0x1d6ee, 0x1d6ef, 0x1d6f0, 0x1d6f1, 0x1d6f2, 0x1d6f3,
-	0x1d6f4, 0x1d6f5, 0x1d6f6, 0x1d6f7, 0x1d6f8, 0x1d6f9, 0x1d6fa, 0x1d6fb, 0x1d6fc, 0x1d6fd,
-	0x1d6fe, 0x1d6ff, 0x1d700, 0x1d701, 0x1d702, 0x1d703, 0x1d704, 0x1d705, 0x1d706, 0x1d707,
-	0x1d708, 0x1d709, 0x1d70a, 0x1d70b, 0x1d70c, 0x1d70d, 0x1d70e, 0x1d70f, 0x1d710, 0x1d711,
-	0x1d712, 0x1d713, 0x1d714, 0x1d715, 0x1d716, 0x1d717, 0x1d718, 0x1d719, 0x1d71a, 0x1d71b,
-	0x1d71c, 0x1d71d, 0x1d71e, 0x1d71f, 0x1d720, 0x1d721, 0x1d722, 0x1d723, 0x1d724, 0x1d725,
-	0x1d726, 0x1d727, 0x1d728, 0x1d729, 0x1d72a, 0x1d72b, 0x1d72c, 0x1d72d, 0x1d72e, 0x1d72f,
-	0x1d730, 0x1d731, 0x1d732, 0x1d733, 0x1d734, 0x1d735, 0x1d736, 0x1d737, 0x1d738, 0x1d739,
-	0x1d73a, 0x1d73b, 0x1d73c, 0x1d73d, 0x1d73e, 0x1d73f, 0x1d740, 0x1d741, 0x1d742, 0x1d743,
-	0x1d744, 0x1d745, 0x1d746, 0x1d747, 0x1d748, 0x1d749, 0x1d74a, 0x1d74b, 0x1d74c, 0x1d74d,
-	0x1d74e, 0x1d74f, 0x1d750, 0x1d751, 0x1d752, 0x1d753, 0x1d754, 0x1d755, 0x1d756, 0x1d757,
-	0x1d758, 0x1d759, 0x1d75a, 0x1d75b, 0x1d75c, 0x1d75d, 0x1d75e, 0x1d75f, 0x1d760, 0x1d761,
-	0x1d762, 0x1d763, 0x1d764, 0x1d765, 0x1d766, 0x1d767, 0x1d768, 0x1d769, 0x1d76a, 0x1d76b,
-	0x1d76c, 0x1d76d, 0x1d76e, 0x1d76f, 0x1d770, 0x1d771, 0x1d772, 0x1d773, 0x1d774, 0x1d775,
-	0x1d776, 0x1d777, 0x1d778, 0x1d779, 0x1d77a, 0x1d77b, 0x1d77c, 0x1d77d, 0x1d77e, 0x1d77f,
-	0x1d780, 0x1d781, 0x1d782, 0x1d783, 0x1d784, 0x1d785, 0x1d786, 0x1d787, 0x1d788, 0x1d789,
-	0x1d78a, 0x1d78b, 0x1d78c, 0x1d78d, 0x1d78e, 0x1d78f, 0x1d790, 0x1d791, 0x1d792, 0x1d793,
-	0x1d794, 0x1d795, 0x1d796, 0x1d797, 0x1d798, 0x1d799, 0x1d79a, 0x1d79b, 0x1d79c, 0x1d79d,
-	0x1d79e, 0x1d79f, 0x1d7a0, 0x1d7a1, 0x1d7a2, 0x1d7a3, 0x1d7a4, 0x1d7a5, 0x1d7a6, 0x1d7a7,
-	0x1d7a8, 0x1d7a9, 0x1d7aa, 0x1d7ab, 0x1d7ac, 0x1d7ad, 0x1d7ae, 0x1d7af, 0x1d7b0, 0x1d7b1,
-	0x1d7b2, 0x1d7b3, 0x1d7b4, 0x1d7b5, 0x1d7b6, 0x1d7b7, 0x1d7b8, 0x1d7b9, 0x1d7ba, 0x1d7bb,
-	0x1d7bc, 0x1d7bd, 0x1d7be, 0x1d7bf, 0x1d7c0, 0x1d7c1, 0x1d7c2, 0x1d7c3, 0x1d7c4, 0x1d7c5,
-	0x1d7c6, 0x1d7c7, 0x1d7c8, 0x1d7c9, 0x1d7ca, 0x1d7cb, 0x1d7ce, 0x1d7cf, 0x1d7d0, 0x1d7d1,
-	0x1d7d2, 0x1d7d3, 0x1d7d4, 0x1d7d5, 0x1d7d6, 0x1d7d7, 0x1d7d8, 0x1d7d9, 0x1d7da, 0x1d7db,
-	0x1d7dc, 0x1d7dd, 0x1d7de, 0x1d7df, 0x1d7e0, 0x1d7e1, 0x1d7e2, 0x1d7e3, 0x1d7e4, 0x1d7e5,
-	0x1d7e6, 0x1d7e7, 0x1d7e8, 0x1d7e9, 0x1d7ea, 0x1d7eb, 0x1d7ec, 0x1d7ed, 0x1d7ee, 0x1d7ef,
-	0x1d7f0, 0x1d7f1, 0x1d7f2, 0x1d7f3, 0x1d7f4, 0x1d7f5, 0x1d7f6, 0x1d7f7, 0x1d7f8, 0x1d7f9,
-	0x1d7fa, 0x1d7fb, 0x1d7fc, 0x1d7fd, 0x1d7fe, 0x1d7ff, 0x1e030, 0x1e031, 0x1e032, 0x1e033,
-	0x1e034, 0x1e035, 0x1e036, 0x1e037, 0x1e038, 0x1e039, 0x1e03a, 0x1e03b, 0x1e03c, 0x1e03d,
-	0x1e03e, 0x1e03f, 0x1e040, 0x1e041, 0x1e042, 0x1e043, 0x1e044, 0x1e045, 0x1e046, 0x1e047,
-	0x1e048, 0x1e049, 0x1e04a, 0x1e04b, 0x1e04c, 0x1e04d, 0x1e04e, 0x1e04f, 0x1e050, 0x1e051,
-	0x1e052, 0x1e053, 0x1e054, 0x1e055, 0x1e056, 0x1e057, 0x1e058, 0x1e059, 0x1e05a, 0x1e05b,
-	0x1e05c, 0x1e05d, 0x1e05e, 0x1e05f, 0x1e060, 0x1e061, 0x1e062, 0x1e063, 0x1e064, 0x1e065,
-	0x1e066, 0x1e067, 0x1e068, 0x1e069, 0x1e06a, 0x1e06b, 0x1e06c, 0x1e06d, 0x1ee00, 0x1ee01,
-	0x1ee02, 0x1ee03, 0x1ee05, 0x1ee06, 0x1ee07, 0x1ee08, 0x1ee09, 0x1ee0a, 0x1ee0b, 0x1ee0c,
-	0x1ee0d, 0x1ee0e, 0x1ee0f, 0x1ee10, 0x1ee11, 0x1ee12, 0x1ee13, 0x1ee14, 0x1ee15, 0x1ee16,
-	0x1ee17, 0x1ee18, 0x1ee19, 0x1ee1a, 0x1ee1b, 0x1ee1c, 0x1ee1d, 0x1ee1e, 0x1ee1f, 0x1ee21,
-	0x1ee22, 0x1ee24, 0x1ee27, 0x1ee29, 0x1ee2a, 0x1ee2b, 0x1ee2c, 0x1ee2d, 0x1ee2e, 0x1ee2f,
-	0x1ee30, 0x1ee31, 0x1ee32, 0x1ee34, 0x1ee35, 0x1ee36, 0x1ee37, 0x1ee39, 0x1ee3b, 0x1ee42,
-	0x1ee47, 0x1ee49, 0x1ee4b, 0x1ee4d, 0x1ee4e, 0x1ee4f, 0x1ee51, 0x1ee52, 0x1ee54, 0x1ee57,
-	0x1ee59, 0x1ee5b, 0x1ee5d, 0x1ee5f, 0x1ee61, 0x1ee62, 0x1ee64, 0x1ee67, 0x1ee68, 0x1ee69,
-	0x1ee6a, 0x1ee6c, 0x1ee6d, 0x1ee6e, 0x1ee6f, 0x1ee70, 0x1ee71, 0x1ee72, 0x1ee74, 0x1ee75,
-	0x1ee76, 0x1ee77, 0x1ee79, 0x1ee7a, 0x1ee7b, 0x1ee7c, 0x1ee7e, 0x1ee80, 0x1ee81, 0x1ee82,
-	0x1ee83, 0x1ee84, 0x1ee85, 0x1ee86, 0x1ee87, 0x1ee88, 0x1ee89, 0x1ee8b, 0x1ee8c, 0x1ee8d,
-	0x1ee8e, 0x1ee8f, 0x1ee90, 0x1ee91, 0x1ee92, 0x1ee93, 0x1ee94, 0x1ee95, 0x1ee96, 0x1ee97,
-	0x1ee98, 0x1ee99, 0x1ee9a, 0x1ee9b, 0x1eea1, 0x1eea2, 0x1eea3, 0x1eea5, 0x1eea6, 0x1eea7,
-	0x1eea8, 0x1eea9, 0x1eeab, 0x1eeac, 0x1eead, 0x1eeae, 0x1eeaf, 0x1eeb0, 0x1eeb1, 0x1eeb2,
-	0x1eeb3, 0x1eeb4, 0x1eeb5, 0x1eeb6, 0x1eeb7, 0x1eeb8, 0x1eeb9, 0x1eeba, 0x1eebb, 0x1f100,
-	0x1f101, 0x1f102, 0x1f103, 0x1f104, 0x1f105, 0x1f106, 0x1f107, 0x1f108, 0x1f109, 0x1f10a,
-	0x1f110, 0x1f111, 0x1f112, 0x1f113, 0x1f114, 0x1f115, 0x1f116, 0x1f117, 0x1f118, 0x1f119,
-	0x1f11a, 0x1f11b, 0x1f11c, 0x1f11d, 0x1f11e, 0x1f11f, 0x1f120, 0x1f121, 0x1f122, 0x1f123,
-	0x1f124, 0x1f125, 0x1f126, 0x1f127, 0x1f128, 0x1f129, 0x1f12a, 0x1f12b, 0x1f12c, 0x1f12d,
-	0x1f12e, 0x1f130, 0x1f131, 0x1f132, 0x1f133, 0x1f134, 0x1f135, 0x1f136, 0x1f137, 0x1f138,
-	0x1f139, 0x1f13a, 0x1f13b, 0x1f13c, 0x1f13d, 0x1f13e, 0x1f13f, 0x1f140, 0x1f141, 0x1f142,
-	0x1f143, 0x1f144, 0x1f145, 0x1f146, 0x1f147, 0x1f148, 0x1f149, 0x1f14a, 0x1f14b, 0x1f14c,
-	0x1f14d, 0x1f14e, 0x1f14f, 0x1f16a, 0x1f16b, 0x1f16c, 0x1f190, 0x1f200, 0x1f201, 0x1f202,
-	0x1f210, 0x1f211, 0x1f212, 0x1f213, 0x1f214, 0x1f215, 0x1f216, 0x1f217, 0x1f218, 0x1f219,
-	0x1f21a, 0x1f21b, 0x1f21c, 0x1f21d, 0x1f21e, 0x1f21f, 0x1f220, 0x1f221, 0x1f222, 0x1f223,
-	0x1f224, 0x1f225, 0x1f226, 0x1f227, 0x1f228, 0x1f229, 0x1f22a, 0x1f22b, 0x1f22c, 0x1f22d,
-	0x1f22e, 0x1f22f, 0x1f230, 0x1f231, 0x1f232, 0x1f233, 0x1f234, 0x1f235, 0x1f236, 0x1f237,
-	0x1f238, 0x1f239, 0x1f23a, 0x1f23b, 0x1f240, 0x1f241, 0x1f242, 0x1f243, 0x1f244, 0x1f245,
-	0x1f246, 0x1f247, 0x1f248, 0x1f250, 0x1f251, 0x1fbf0, 0x1fbf1, 0x1fbf2, 0x1fbf3, 0x1fbf4,
-	0x1fbf5, 0x1fbf6, 0x1fbf7, 0x1fbf8, 0x1fbf9, 0x2f800, 0x2f801, 0x2f802, 0x2f803, 0x2f804,
-	0x2f805, 0x2f806, 0x2f807, 0x2f808, 0x2f809, 0x2f80a, 0x2f80b, 0x2f80c, 0x2f80d, 0x2f80e,
-	0x2f80f, 0x2f810, 0x2f811, 0x2f812, 0x2f813, 0x2f814, 0x2f815, 0x2f816, 0x2f817, 0x2f818,
-	0x2f819, 0x2f81a, 0x2f81b, 0x2f81c, 0x2f81d, 0x2f81e, 0x2f81f, 0x2f820, 0x2f821, 0x2f822,
-	0x2f823, 0x2f824, 0x2f825, 0x2f826, 0x2f827, 0x2f828, 0x2f829, 0x2f82a, 0x2f82b, 0x2f82c,
-	0x2f82d, 0x2f82e, 0x2f82f, 0x2f830, 0x2f831, 0x2f832, 0x2f833, 0x2f834, 0x2f835, 0x2f836,
-	0x2f837, 0x2f838, 0x2f839, 0x2f83a, 0x2f83b, 0x2f83c, 0x2f83d, 0x2f83e, 0x2f83f, 0x2f840,
-	0x2f841, 0x2f842, 0x2f843, 0x2f844, 0x2f845, 0x2f846, 0x2f847, 0x2f848, 0x2f849, 0x2f84a,
-	0x2f84b, 0x2f84c, 0x2f84d, 0x2f84e, 0x2f84f, 0x2f850, 0x2f851, 0x2f852, 0x2f853, 0x2f854,
-	0x2f855, 0x2f856, 0x2f857, 0x2f858, 0x2f859, 0x2f85a, 0x2f85b, 0x2f85c, 0x2f85d, 0x2f85e,
-	0x2f85f, 0x2f860, 0x2f861, 0x2f862, 0x2f863, 0x2f864, 0x2f865, 0x2f866, 0x2f867, 0x2f868,
-	0x2f869, 0x2f86a, 0x2f86b, 0x2f86c, 0x2f86d, 0x2f86e, 0x2f86f, 0x2f870, 0x2f871, 0x2f872,
-	0x2f873, 0x2f874, 0x2f875, 0x2f876, 0x2f877, 0x2f878, 0x2f879, 0x2f87a, 0x2f87b, 0x2f87c,
-	0x2f87d, 0x2f87e, 0x2f87f, 0x2f880, 0x2f881, 0x2f882, 0x2f883, 0x2f884, 0x2f885, 0x2f886,
-	0x2f887, 0x2f888, 0x2f889, 0x2f88a, 0x2f88b, 0x2f88c, 0x2f88d, 0x2f88e, 0x2f88f, 0x2f890,
-	0x2f891, 0x2f892, 0x2f893, 0x2f894, 0x2f895, 0x2f896, 0x2f897, 0x2f898, 0x2f899, 0x2f89a,
-	0x2f89b, 0x2f89c, 0x2f89d, 0x2f89e, 0x2f89f, 0x2f8a0, 0x2f8a1, 0x2f8a2, 0x2f8a3, 0x2f8a4,
-	0x2f8a5, 0x2f8a6, 0x2f8a7, 0x2f8a8, 0x2f8a9, 0x2f8aa, 0x2f8ab, 0x2f8ac, 0x2f8ad, 0x2f8ae,
-	0x2f8af, 0x2f8b0, 0x2f8b1, 0x2f8b2, 0x2f8b3, 0x2f8b4, 0x2f8b5, 0x2f8b6, 0x2f8b7, 0x2f8b8,
-	0x2f8b9, 0x2f8ba, 0x2f8bb, 0x2f8bc, 0x2f8bd, 0x2f8be, 0x2f8bf, 0x2f8c0, 0x2f8c1, 0x2f8c2,
-	0x2f8c3, 0x2f8c4, 0x2f8c5, 0x2f8c6, 0x2f8c7, 0x2f8c8, 0x2f8c9, 0x2f8ca, 0x2f8cb, 0x2f8cc,
-	0x2f8cd, 0x2f8ce, 0x2f8cf, 0x2f8d0, 0x2f8d1, 0x2f8d2, 0x2f8d3, 0x2f8d4, 0x2f8d5, 0x2f8d6,
-	0x2f8d7, 0x2f8d8, 0x2f8d9, 0x2f8da, 0x2f8db, 0x2f8dc, 0x2f8dd, 0x2f8de, 0x2f8df, 0x2f8e0,
-	0x2f8e1, 0x2f8e2, 0x2f8e3, 0x2f8e4, 0x2f8e5, 0x2f8e6, 0x2f8e7, 0x2f8e8, 0x2f8e9, 0x2f8ea,
-	0x2f8eb, 0x2f8ec, 0x2f8ed, 0x2f8ee, 0x2f8ef, 0x2f8f0, 0x2f8f1, 0x2f8f2, 0x2f8f3, 0x2f8f4,
-	0x2f8f5, 0x2f8f6, 0x2f8f7, 0x2f8f8, 0x2f8f9, 0x2f8fa, 0x2f8fb, 0x2f8fc, 0x2f8fd, 0x2f8fe,
-	0x2f8ff, 0x2f900, 0x2f901, 0x2f902, 0x2f903, 0x2f904, 0x2f905, 0x2f906, 0x2f907, 0x2f908,
-	0x2f909, 0x2f90a, 0x2f90b, 0x2f90c, 0x2f90d, 0x2f90e, 0x2f90f, 0x2f910, 0x2f911, 0x2f912,
-	0x2f913, 0x2f914, 0x2f915, 0x2f916, 0x2f917, 0x2f918, 0x2f919, 0x2f91a, 0x2f91b, 0x2f91c,
-	0x2f91d, 0x2f91e, 0x2f91f, 0x2f920, 0x2f921, 0x2f922, 0x2f923, 0x2f924, 0x2f925, 0x2f926,
-	0x2f927, 0x2f928, 0x2f929, 0x2f92a, 0x2f92b, 0x2f92c, 0x2f92d, 0x2f92e, 0x2f92f, 0x2f930,
-	0x2f931, 0x2f932, 0x2f933, 0x2f934, 0x2f935, 0x2f936, 0x2f937, 0x2f938, 0x2f939, 0x2f93a,
-	0x2f93b, 0x2f93c, 0x2f93d, 0x2f93e, 0x2f93f, 0x2f940, 0x2f941, 0x2f942, 0x2f943, 0x2f944,
-	0x2f945, 0x2f946, 0x2f947, 0x2f948, 0x2f949, 0x2f94a, 0x2f94b, 0x2f94c, 0x2f94d, 0x2f94e,
-	0x2f94f, 0x2f950, 0x2f951, 0x2f952, 0x2f953, 0x2f954, 0x2f955, 0x2f956, 0x2f957, 0x2f958,
-	0x2f959, 0x2f95a, 0x2f95b, 0x2f95c, 0x2f95d, 0x2f95e, 0x2f95f, 0x2f960, 0x2f961, 0x2f962,
-	0x2f963, 0x2f964, 0x2f965, 0x2f966, 0x2f967, 0x2f968, 0x2f969, 0x2f96a, 0x2f96b, 0x2f96c,
-	0x2f96d, 0x2f96e, 0x2f96f, 0x2f970, 0x2f971, 0x2f972, 0x2f973, 0x2f974, 0x2f975, 0x2f976,
-	0x2f977, 0x2f978, 0x2f979, 0x2f97a, 0x2f97b, 0x2f97c, 0x2f97d, 0x2f97e, 0x2f97f, 0x2f980,
-	0x2f981, 0x2f982, 0x2f983, 0x2f984, 0x2f985, 0x2f986, 0x2f987, 0x2f988, 0x2f989, 0x2f98a,
-	0x2f98b, 0x2f98c, 0x2f98d, 0x2f98e, 0x2f98f, 0x2f990, 0x2f991, 0x2f992, 0x2f993, 0x2f994,
-	0x2f995, 0x2f996, 0x2f997, 0x2f998, 0x2f999, 0x2f99a, 0x2f99b, 0x2f99c, 0x2f99d, 0x2f99e,
-	0x2f99f, 0x2f9a0, 0x2f9a1, 0x2f9a2, 0x2f9a3, 0x2f9a4, 0x2f9a5, 0x2f9a6, 0x2f9a7, 0x2f9a8,
-	0x2f9a9, 0x2f9aa, 0x2f9ab, 0x2f9ac, 0x2f9ad, 0x2f9ae, 0x2f9af, 0x2f9b0, 0x2f9b1, 0x2f9b2,
-	0x2f9b3, 0x2f9b4, 0x2f9b5, 0x2f9b6, 0x2f9b7, 0x2f9b8, 0x2f9b9, 0x2f9ba, 0x2f9bb, 0x2f9bc,
-	0x2f9bd, 0x2f9be, 0x2f9bf, 0x2f9c0, 0x2f9c1, 0x2f9c2, 0x2f9c3, 0x2f9c4, 0x2f9c5, 0x2f9c6,
-	0x2f9c7, 0x2f9c8, 0x2f9c9, 0x2f9ca, 0x2f9cb, 0x2f9cc, 0x2f9cd, 0x2f9ce, 0x2f9cf, 0x2f9d0,
-	0x2f9d1, 0x2f9d2, 0x2f9d3, 0x2f9d4, 0x2f9d5, 0x2f9d6, 0x2f9d7, 0x2f9d8, 0x2f9d9, 0x2f9da,
-	0x2f9db, 0x2f9dc, 0x2f9dd, 0x2f9de, 0x2f9df, 0x2f9e0, 0x2f9e1, 0x2f9e2, 0x2f9e3, 0x2f9e4,
-	0x2f9e5, 0x2f9e6, 0x2f9e7, 0x2f9e8, 0x2f9e9, 0x2f9ea, 0x2f9eb, 0x2f9ec, 0x2f9ed, 0x2f9ee,
-	0x2f9ef, 0x2f9f0, 0x2f9f1, 0x2f9f2, 0x2f9f3, 0x2f9f4, 0x2f9f5, 0x2f9f6, 0x2f9f7, 0x2f9f8,
-	0x2f9f9, 0x2f9fa, 0x2f9fb, 0x2f9fc, 0x2f9fd, 0x2f9fe, 0x2f9ff, 0x2fa00, 0x2fa01, 0x2fa02,
-	0x2fa03, 0x2fa04, 0x2fa05, 0x2fa06, 0x2fa07, 0x2fa08, 0x2fa09, 0x2fa0a, 0x2fa0b, 0x2fa0c,
-	0x2fa0d, 0x2fa0e, 0x2fa0f, 0x2fa10, 0x2fa11, 0x2fa12, 0x2fa13, 0x2fa14, 0x2fa15, 0x2fa16,
-	0x2fa17, 0x2fa18, 0x2fa19, 0x2fa1a, 0x2fa1b, 0x2fa1c, 0x2fa1d,
-}
+var decompKeys = unpack[uint32](decompKeysPacked, 5857, true)
+
+const decompKeysPacked = "\xa0\x01\x08\x02\x05\x03\x01\x01\x01\x03\x01\x01\x02\x01\x01\x02\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01" +
+	"\x01\x01\x01\x01\x03\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x03\x01" +
+	"\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x03" +
+	"\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x21\x01\x0e\x01\x14\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x07\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x7d\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x20\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x5c\x01\x02\x01\x30\x06\x04\x06\x01\x01\x01\x01\x01\x01\x02" +
+	"\x02\x01\x01\x1a\x01\x01\x01\x01\x01\x01\x1a\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x1a\x01\x01\x02\x01\x04\x07\x01\x02\x04" +
+	"\x05\x01\x01\x0b\x20\x17\x01\x02\x04\x05\x01\x01\x18\x01\x4a\x01\x0e\x01\x01\x01\x03\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01" +
+	"\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x8e\x01\x9b\x01\x01\x01\x01\x01\x4f\x01\x01\x01\x48\x02\x11\xd6" +
+	"\x04\x08\x03\x24\x01\x01\x01\x01\x01\x01\x01\x6c\x01\x10\x01\x02\x54\x03\x23\x01\x01\x03\xea\x01\x03\x01\x10\x01\x37\x36\x01\x01" +
+	"\x7c\x78\x07\x01\x02\x01\x7f\x01\x01\x8e\x01\x02\x01\x01\x55\x80\x01\x29\x01\x2f\x37\x0a\x05\x05\x05\x0d\x0a\x02\x01\x01\x01\x01" +
+	"\x08\x12\x0a\x05\x05\x05\x0d\x6d\xd6\x01\x8a\x14\x02\x02\x02\x02\x04\x29\x02\x03\x01\x02\xe9\x03\x01\x01\x02\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x0e\x23\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x41\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x07\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x02" +
+	"\x02\x02\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x07\x06\x0d\x01\x01\x09\x04\x01\x02\x01\x05\x02\x09\x01\x01\x0e\x08\x11\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x0c\x58" +
+	"\x01\x01\x01\x02\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x03\x01\x01\x01\x01\x03\x01\x01\x02\x02\x02\x02\x01" +
+	"\x01\x01\x02\x01\x01\x02\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x05\x01\x01\x01\x01\x07\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x0a\x11\x01\x13\x1f\x01\x01\x35\x05\x03\x18\x02\x06\x01\x02\x01\x11\x03\x03\x02\x17\x02\x0b\x01\x01" +
+	"\x01\x01\x03\x01\x03\x01\x07\x01\x03\x01\x03\x01\x23\x01\x01\x01\x31\x01\x01\x01\x07\x01\x01\x01\x3c\x01\xb6\x02\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\xa2\x0a\x68\x01\x01\x66\xa0\x03\x01\xf2\x01\xb0\x02\x54\x0d\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x2b\x36\x02\x01\x01\x12\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x07\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x17\x07\x01\x02\x01\x0d\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x07\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x17\x03\x01\x01\x01\x04\x01\x32\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x61\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x09\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x9d\xe5\x01\x01\xd3\x01\x82\x01\x01\x01\x04\x01\xe3\x06\x01\x01\x01" +
+	"\x0a\x97\x9b\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x02\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x03" +
+	"\x01\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x27\x01\x01\x01\x01\x01\x01\x0d\x01\x01\x01\x01\x06\x02\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x02\x02\x01\x02\x01\x02\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x22\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x13\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x29\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x14\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x17\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x05\x01\x01\x02\x02\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x04\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x04\x01\x01\x01\x01\x01\x01\x02" +
+	"\x01\x01\x01\x01\x01\x01\x93\x0f\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\xe0" +
+	"\x11\x02\x0f\x83\x01\x01\x9c\x04\x01\xef\x02\x01\x02\xfc\x01\x01\xfd\x06\xa6\xf0\x02\x01\x01\x01\x01\x01\x01\x57\x01\x01\x01\x01" +
+	"\x01\xc0\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01" +
+	"\x03\x03\x01\x03\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01" +
+	"\x03\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x02\x01\x01\x01\x01\x02\x04\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\xb1\x10\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x93\x1b\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x02\x01\x02\x03\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x02\x02\x07\x05\x02\x02\x02\x01\x01" +
+	"\x02\x01\x02\x03\x02\x02\x02\x02\x02\x01\x02\x03\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x02\x01\x01\x01\x02\x02" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x06\x01\x01\x02\x01\x01" +
+	"\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xc5\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x06" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x1b\x01" +
+	"\x01\x24\x70\x01\x01\x0e\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x05\x01\x01\x01\x01\x01\x01\x01\x01\x08\x01\x9f\x13\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x87\xf8\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01"
 
 // decompOff: decompData[decompOff[i]:decompOff[i+1]] is the full NFKD of decompKeys[i].
-var decompOff = [...]uint16{
-	0, 1, 4, 5, 8, 9, 10, 13, 15, 18, 19, 20,
-	25, 30, 35, 38, 41, 44, 47, 50, 53, 56, 59, 62,
-	65, 68, 71, 74, 77, 80, 83, 86, 89, 92, 95, 98,
-	101, 104, 107, 110, 113, 116, 119, 122, 125, 128, 131, 134,
-	137, 140, 143, 146, 149, 152, 155, 158, 161, 164, 167, 170,
-	173, 176, 179, 182, 185, 188, 191, 194, 197, 200, 203, 206,
-	209, 212, 215, 218, 221, 224, 227, 230, 233, 236, 239, 242,
-	245, 248, 251, 254, 257, 260, 263, 266, 269, 272, 275, 278,
-	281, 284, 287, 290, 293, 296, 299, 302, 305, 308, 311, 314,
-	317, 320, 323, 326, 329, 331, 333, 336, 339, 342, 345, 348,
-	351, 354, 357, 360, 363, 366, 369, 372, 375, 378, 381, 384,
-	387, 390, 393, 396, 399, 402, 405, 408, 411, 414, 417, 420,
-	423, 426, 429, 432, 435, 438, 441, 444, 447, 450, 453, 456,
-	459, 462, 465, 468, 471, 474, 477, 480, 483, 486, 489, 492,
-	495, 498, 501, 504, 507, 510, 513, 516, 519, 522, 525, 528,
-	531, 532, 535, 538, 541, 544, 548, 552, 556, 558, 560, 562,
-	564, 566, 568, 571, 574, 577, 580, 583, 586, 589, 592, 597,
-	602, 607, 612, 617, 622, 627, 632, 637, 642, 647, 652, 656,
-	660, 663, 666, 669, 672, 675, 678, 683, 688, 692, 696, 699,
-	701, 703, 705, 708, 711, 714, 717, 722, 727, 731, 735, 739,
-	743, 746, 749, 752, 755, 758, 761, 764, 767, 770, 773, 776,
-	779, 782, 785, 788, 791, 794, 797, 800, 803, 806, 809, 812,
-	815, 818, 821, 824, 827, 830, 833, 836, 839, 842, 845, 850,
-	855, 860, 865, 868, 871, 876, 881, 884, 887, 888, 890, 891,
-	892, 894, 896, 898, 899, 900, 903, 906, 909, 912, 915, 918,
-	920, 921, 922, 923, 925, 927, 929, 931, 935, 937, 940, 941,
-	944, 949, 953, 955, 959, 963, 967, 971, 975, 979, 985, 989,
-	993, 997, 1001, 1005, 1009, 1015, 1019, 1023, 1027, 1031, 1035, 1037,
-	1039, 1041, 1045, 1049, 1051, 1053, 1055, 1057, 1059, 1061, 1063, 1065,
-	1069, 1073, 1077, 1081, 1085, 1089, 1093, 1097, 1101, 1105, 1109, 1113,
-	1117, 1121, 1125, 1129, 1133, 1137, 1141, 1145, 1149, 1153, 1157, 1161,
-	1165, 1169, 1173, 1177, 1181, 1185, 1189, 1193, 1197, 1201, 1205, 1209,
-	1213, 1217, 1221, 1225, 1229, 1233, 1237, 1241, 1245, 1249, 1253, 1257,
-	1261, 1265, 1269, 1273, 1277, 1281, 1285, 1289, 1293, 1297, 1301, 1305,
-	1309, 1313, 1317, 1321, 1325, 1331, 1337, 1343, 1349, 1355, 1361, 1367,
-	1373, 1379, 1385, 1391, 1397, 1403, 1409, 1415, 1421, 1427, 1433, 1439,
-	1445, 1451, 1457, 1463, 1469, 1475, 1481, 1487, 1493, 1499, 1505, 1511,
-	1517, 1523, 1529, 1535, 1541, 1550, 1556, 1562, 1568, 1574, 1580, 1589,
-	1595, 1601, 1607, 1613, 1619, 1622, 1628, 1634, 1640, 1646, 1652, 1658,
-	1664, 1670, 1676, 1685, 1691, 1700, 1706, 1712, 1718, 1724, 1730, 1736,
-	1742, 1748, 1751, 1757, 1763, 1769, 1775, 1781, 1787, 1793, 1799, 1805,
-	1811, 1817, 1818, 1820, 1821, 1822, 1823, 1825, 1826, 1827, 1828, 1829,
-	1830, 1831, 1832, 1833, 1834, 1836, 1837, 1838, 1839, 1840, 1841, 1842,
-	1844, 1846, 1849, 1850, 1851, 1852, 1854, 1856, 1858, 1859, 1860, 1861,
-	1863, 1864, 1866, 1869, 1872, 1873, 1874, 1875, 1878, 1880, 1881, 1884,
-	1886, 1888, 1890, 1892, 1894, 1895, 1896, 1897, 1898, 1900, 1902, 1904,
-	1906, 1908, 1910, 1912, 1913, 1915, 1917, 1919, 1920, 1922, 1924, 1926,
-	1928, 1930, 1932, 1935, 1937, 1939, 1942, 1944, 1946, 1948, 1950, 1952,
-	1954, 1956, 1958, 1960, 1962, 1964, 1966, 1968, 1971, 1973, 1975, 1976,
-	1978, 1980, 1982, 1984, 1987, 1990, 1993, 1996, 1999, 2002, 2005, 2008,
-	2013, 2018, 2021, 2024, 2027, 2030, 2033, 2036, 2039, 2042, 2045, 2048,
-	2053, 2058, 2063, 2068, 2071, 2074, 2077, 2080, 2085, 2090, 2093, 2096,
-	2099, 2102, 2105, 2108, 2111, 2114, 2117, 2120, 2123, 2126, 2129, 2132,
-	2135, 2138, 2143, 2148, 2151, 2154, 2157, 2160, 2163, 2166, 2169, 2172,
-	2177, 2182, 2185, 2188, 2191, 2194, 2197, 2200, 2203, 2206, 2209, 2212,
-	2215, 2218, 2221, 2224, 2227, 2230, 2233, 2236, 2241, 2246, 2251, 2256,
-	2261, 2266, 2271, 2276, 2279, 2282, 2285, 2288, 2291, 2294, 2297, 2300,
-	2305, 2310, 2313, 2316, 2319, 2322, 2325, 2328, 2333, 2338, 2343, 2348,
-	2353, 2358, 2361, 2364, 2367, 2370, 2373, 2376, 2379, 2382, 2385, 2388,
-	2391, 2394, 2397, 2400, 2405, 2410, 2415, 2420, 2423, 2426, 2429, 2432,
-	2435, 2438, 2441, 2444, 2447, 2450, 2453, 2456, 2459, 2462, 2465, 2468,
-	2471, 2474, 2477, 2480, 2483, 2486, 2489, 2492, 2495, 2498, 2501, 2504,
-	2507, 2510, 2513, 2516, 2519, 2522, 2525, 2528, 2533, 2538, 2543, 2548,
-	2553, 2558, 2563, 2568, 2573, 2578, 2583, 2588, 2593, 2598, 2603, 2608,
-	2613, 2618, 2623, 2628, 2631, 2634, 2637, 2640, 2643, 2646, 2651, 2656,
-	2661, 2666, 2671, 2676, 2681, 2686, 2691, 2696, 2699, 2702, 2705, 2708,
-	2711, 2714, 2717, 2720, 2725, 2730, 2735, 2740, 2745, 2750, 2755, 2760,
-	2765, 2770, 2775, 2780, 2785, 2790, 2795, 2800, 2805, 2810, 2815, 2820,
-	2823, 2826, 2829, 2832, 2837, 2842, 2847, 2852, 2857, 2862, 2867, 2872,
-	2877, 2882, 2885, 2888, 2891, 2894, 2897, 2900, 2903, 2906, 2910, 2914,
-	2920, 2926, 2932, 2938, 2944, 2950, 2954, 2958, 2964, 2970, 2976, 2982,
-	2988, 2994, 2998, 3002, 3008, 3014, 3020, 3026, 3030, 3034, 3040, 3046,
-	3052, 3058, 3062, 3066, 3072, 3078, 3084, 3090, 3096, 3102, 3106, 3110,
-	3116, 3122, 3128, 3134, 3140, 3146, 3150, 3154, 3160, 3166, 3172, 3178,
-	3184, 3190, 3194, 3198, 3204, 3210, 3216, 3222, 3228, 3234, 3238, 3242,
-	3248, 3254, 3260, 3266, 3270, 3274, 3280, 3286, 3292, 3298, 3302, 3306,
-	3312, 3318, 3324, 3330, 3336, 3342, 3346, 3352, 3358, 3364, 3368, 3372,
-	3378, 3384, 3390, 3396, 3402, 3408, 3412, 3416, 3422, 3428, 3434, 3440,
-	3446, 3452, 3456, 3460, 3464, 3468, 3472, 3476, 3480, 3484, 3488, 3492,
-	3496, 3500, 3504, 3508, 3514, 3520, 3528, 3536, 3544, 3552, 3560, 3568,
-	3574, 3580, 3588, 3596, 3604, 3612, 3620, 3628, 3634, 3640, 3648, 3656,
-	3664, 3672, 3680, 3688, 3694, 3700, 3708, 3716, 3724, 3732, 3740, 3748,
-	3754, 3760, 3768, 3776, 3784, 3792, 3800, 3808, 3814, 3820, 3828, 3836,
-	3844, 3852, 3860, 3868, 3872, 3876, 3882, 3886, 3892, 3896, 3902, 3906,
-	3910, 3914, 3918, 3922, 3925, 3927, 3930, 3933, 3938, 3944, 3948, 3954,
-	3958, 3964, 3968, 3972, 3976, 3980, 3984, 3989, 3994, 3999, 4003, 4007,
-	4013, 4019, 4023, 4029, 4033, 4037, 4041, 4045, 4050, 4055, 4060, 4064,
-	4068, 4074, 4080, 4084, 4088, 4092, 4098, 4102, 4106, 4110, 4114, 4118,
-	4123, 4128, 4129, 4135, 4139, 4145, 4149, 4155, 4159, 4163, 4167, 4171,
-	4175, 4178, 4181, 4182, 4183, 4184, 4185, 4186, 4187, 4188, 4189, 4190,
-	4191, 4192, 4195, 4198, 4199, 4201, 4204, 4205, 4211, 4220, 4226, 4235,
-	4237, 4240, 4242, 4244, 4246, 4258, 4259, 4260, 4261, 4262, 4263, 4264,
-	4265, 4266, 4267, 4268, 4271, 4272, 4273, 4274, 4275, 4276, 4277, 4278,
-	4279, 4280, 4281, 4282, 4283, 4284, 4285, 4286, 4289, 4290, 4291, 4292,
-	4293, 4294, 4295, 4296, 4298, 4299, 4300, 4301, 4302, 4303, 4304, 4305,
-	4306, 4308, 4311, 4314, 4315, 4318, 4321, 4324, 4326, 4329, 4330, 4331,
-	4332, 4333, 4334, 4336, 4337, 4338, 4339, 4340, 4341, 4343, 4344, 4345,
-	4346, 4347, 4348, 4350, 4353, 4355, 4356, 4358, 4359, 4360, 4363, 4364,
-	4365, 4366, 4367, 4368, 4369, 4370, 4372, 4374, 4376, 4378, 4379, 4382,
-	4384, 4386, 4388, 4390, 4393, 4394, 4395, 4396, 4397, 4398, 4403, 4408,
-	4414, 4419, 4424, 4429, 4434, 4439, 4444, 4449, 4454, 4459, 4464, 4469,
-	4474, 4478, 4479, 4481, 4484, 4486, 4487, 4489, 4492, 4496, 4498, 4499,
-	4501, 4504, 4505, 4506, 4507, 4508, 4509, 4511, 4514, 4516, 4517, 4519,
-	4522, 4526, 4528, 4529, 4531, 4534, 4535, 4536, 4537, 4538, 4543, 4548,
-	4553, 4558, 4563, 4568, 4573, 4578, 4583, 4588, 4593, 4598, 4604, 4613,
-	4619, 4628, 4633, 4638, 4643, 4648, 4651, 4656, 4661, 4664, 4667, 4672,
-	4677, 4682, 4687, 4692, 4697, 4702, 4707, 4712, 4717, 4722, 4727, 4732,
-	4737, 4742, 4747, 4752, 4757, 4762, 4767, 4772, 4777, 4782, 4787, 4790,
-	4793, 4794, 4795, 4796, 4797, 4798, 4799, 4800, 4801, 4802, 4804, 4806,
-	4808, 4810, 4812, 4814, 4816, 4818, 4820, 4822, 4824, 4827, 4830, 4833,
-	4836, 4839, 4842, 4845, 4848, 4851, 4855, 4859, 4863, 4867, 4871, 4875,
-	4879, 4883, 4887, 4891, 4895, 4897, 4899, 4901, 4903, 4905, 4907, 4909,
-	4911, 4913, 4916, 4919, 4922, 4925, 4928, 4931, 4934, 4937, 4940, 4943,
-	4946, 4949, 4952, 4955, 4958, 4961, 4964, 4967, 4970, 4973, 4976, 4979,
-	4982, 4985, 4988, 4991, 4994, 4997, 5000, 5003, 5006, 5009, 5012, 5015,
-	5018, 5021, 5024, 5025, 5026, 5027, 5028, 5029, 5030, 5031, 5032, 5033,
-	5034, 5035, 5036, 5037, 5038, 5039, 5040, 5041, 5042, 5043, 5044, 5045,
-	5046, 5047, 5048, 5049, 5050, 5051, 5052, 5053, 5054, 5055, 5056, 5057,
-	5058, 5059, 5060, 5061, 5062, 5063, 5064, 5065, 5066, 5067, 5068, 5069,
-	5070, 5071, 5072, 5073, 5074, 5075, 5076, 5077, 5089, 5092, 5094, 5097,
-	5102, 5103, 5104, 5107, 5110, 5113, 5116, 5119, 5122, 5125, 5128, 5131,
-	5134, 5137, 5140, 5143, 5146, 5149, 5152, 5155, 5158, 5161, 5164, 5167,
-	5170, 5173, 5176, 5179, 5182, 5185, 5188, 5191, 5194, 5197, 5200, 5203,
-	5206, 5209, 5212, 5215, 5218, 5221, 5224, 5227, 5230, 5233, 5236, 5239,
-	5242, 5245, 5248, 5251, 5254, 5257, 5260, 5263, 5266, 5269, 5272, 5275,
-	5278, 5281, 5284, 5287, 5290, 5293, 5296, 5299, 5302, 5305, 5308, 5311,
-	5314, 5317, 5320, 5323, 5326, 5329, 5332, 5335, 5338, 5341, 5344, 5347,
-	5350, 5353, 5356, 5359, 5362, 5365, 5368, 5371, 5374, 5377, 5380, 5383,
-	5386, 5389, 5392, 5395, 5398, 5401, 5404, 5407, 5410, 5413, 5416, 5419,
-	5422, 5425, 5428, 5431, 5434, 5437, 5440, 5443, 5446, 5449, 5452, 5455,
-	5458, 5461, 5464, 5467, 5470, 5473, 5476, 5479, 5482, 5485, 5488, 5491,
-	5494, 5497, 5500, 5503, 5506, 5509, 5512, 5515, 5518, 5521, 5524, 5527,
-	5530, 5533, 5536, 5539, 5542, 5545, 5548, 5551, 5554, 5557, 5560, 5563,
-	5566, 5569, 5572, 5575, 5578, 5581, 5584, 5587, 5590, 5593, 5596, 5599,
-	5602, 5605, 5608, 5611, 5614, 5617, 5620, 5623, 5626, 5629, 5632, 5635,
-	5638, 5641, 5644, 5647, 5650, 5653, 5656, 5659, 5662, 5665, 5668, 5671,
-	5674, 5677, 5680, 5683, 5686, 5689, 5692, 5695, 5698, 5701, 5704, 5707,
-	5710, 5713, 5716, 5719, 5722, 5725, 5728, 5731, 5734, 5737, 5740, 5743,
-	5746, 5749, 5752, 5755, 5756, 5759, 5762, 5765, 5768, 5774, 5780, 5786,
-	5792, 5798, 5804, 5810, 5816, 5822, 5828, 5834, 5840, 5846, 5852, 5858,
-	5864, 5870, 5876, 5882, 5888, 5894, 5900, 5906, 5912, 5918, 5924, 5928,
-	5932, 5938, 5944, 5950, 5956, 5962, 5968, 5974, 5980, 5986, 5992, 5998,
-	6004, 6010, 6016, 6022, 6028, 6034, 6040, 6046, 6052, 6058, 6064, 6070,
-	6076, 6082, 6088, 6094, 6100, 6106, 6112, 6118, 6124, 6130, 6136, 6139,
-	6142, 6145, 6148, 6151, 6154, 6157, 6160, 6163, 6166, 6169, 6172, 6175,
-	6178, 6181, 6184, 6187, 6190, 6193, 6196, 6199, 6202, 6205, 6208, 6211,
-	6214, 6217, 6220, 6223, 6226, 6229, 6232, 6235, 6238, 6241, 6244, 6247,
-	6250, 6253, 6256, 6259, 6262, 6265, 6268, 6271, 6274, 6277, 6280, 6283,
-	6286, 6289, 6292, 6295, 6298, 6301, 6304, 6307, 6310, 6313, 6316, 6319,
-	6322, 6325, 6328, 6331, 6334, 6337, 6340, 6343, 6346, 6349, 6352, 6355,
-	6358, 6361, 6364, 6367, 6370, 6373, 6376, 6379, 6382, 6385, 6388, 6391,
-	6394, 6397, 6400, 6403, 6406, 6409, 6412, 6415, 6418, 6421, 6424, 6427,
-	6430, 6433, 6436, 6439, 6442, 6445, 6448, 6451, 6454, 6457, 6460, 6465,
-	6470, 6475, 6480, 6485, 6490, 6495, 6500, 6505, 6510, 6515, 6520, 6525,
-	6530, 6538, 6546, 6554, 6562, 6570, 6578, 6586, 6594, 6602, 6610, 6618,
-	6626, 6634, 6642, 6650, 6667, 6681, 6686, 6691, 6696, 6701, 6706, 6711,
-	6716, 6721, 6726, 6731, 6736, 6741, 6746, 6751, 6756, 6761, 6766, 6771,
-	6776, 6781, 6786, 6791, 6796, 6801, 6806, 6811, 6816, 6821, 6826, 6831,
-	6836, 6841, 6846, 6851, 6856, 6861, 6864, 6867, 6870, 6873, 6876, 6878,
-	6880, 6882, 6884, 6886, 6888, 6890, 6892, 6894, 6896, 6898, 6900, 6902,
-	6904, 6906, 6909, 6912, 6915, 6918, 6921, 6924, 6927, 6930, 6933, 6936,
-	6939, 6942, 6945, 6948, 6954, 6960, 6966, 6972, 6978, 6984, 6990, 6996,
-	7002, 7008, 7014, 7020, 7026, 7032, 7047, 7059, 7065, 7068, 7071, 7074,
-	7077, 7080, 7083, 7086, 7089, 7092, 7095, 7098, 7101, 7104, 7107, 7110,
-	7113, 7116, 7119, 7122, 7125, 7128, 7131, 7134, 7137, 7140, 7143, 7146,
-	7149, 7152, 7155, 7158, 7161, 7164, 7167, 7170, 7173, 7176, 7179, 7182,
-	7185, 7188, 7191, 7194, 7197, 7200, 7203, 7206, 7209, 7212, 7214, 7216,
-	7218, 7220, 7222, 7224, 7226, 7228, 7230, 7232, 7234, 7236, 7238, 7240,
-	7242, 7246, 7250, 7254, 7258, 7262, 7266, 7270, 7274, 7278, 7283, 7288,
-	7293, 7295, 7298, 7300, 7303, 7306, 7309, 7312, 7315, 7318, 7321, 7324,
-	7327, 7330, 7333, 7336, 7339, 7342, 7345, 7348, 7351, 7354, 7357, 7360,
-	7363, 7366, 7369, 7372, 7375, 7378, 7381, 7384, 7387, 7390, 7393, 7396,
-	7399, 7402, 7405, 7408, 7411, 7414, 7417, 7420, 7423, 7426, 7429, 7432,
-	7435, 7438, 7441, 7444, 7450, 7465, 7477, 7492, 7501, 7516, 7525, 7534,
-	7552, 7564, 7573, 7582, 7591, 7603, 7615, 7627, 7639, 7651, 7663, 7675,
-	7693, 7699, 7717, 7735, 7750, 7762, 7780, 7798, 7810, 7819, 7828, 7840,
-	7852, 7867, 7882, 7891, 7900, 7912, 7921, 7930, 7936, 7942, 7951, 7960,
-	7978, 7990, 8005, 8023, 8035, 8044, 8053, 8071, 8083, 8101, 8110, 8125,
-	8134, 8146, 8155, 8167, 8182, 8194, 8209, 8221, 8227, 8242, 8251, 8260,
-	8272, 8281, 8290, 8299, 8314, 8326, 8332, 8350, 8359, 8374, 8386, 8398,
-	8407, 8416, 8428, 8434, 8446, 8461, 8467, 8485, 8494, 8498, 8502, 8506,
-	8510, 8514, 8518, 8522, 8526, 8530, 8534, 8539, 8544, 8549, 8554, 8559,
-	8564, 8569, 8574, 8579, 8584, 8589, 8594, 8599, 8604, 8609, 8612, 8614,
-	8616, 8619, 8621, 8623, 8625, 8628, 8631, 8633, 8639, 8645, 8651, 8657,
-	8669, 8671, 8673, 8676, 8678, 8680, 8682, 8684, 8686, 8689, 8693, 8695,
-	8697, 8700, 8703, 8705, 8707, 8709, 8712, 8715, 8718, 8721, 8724, 8726,
-	8728, 8730, 8732, 8734, 8737, 8739, 8741, 8743, 8746, 8749, 8751, 8754,
-	8757, 8760, 8762, 8765, 8770, 8776, 8778, 8781, 8784, 8787, 8790, 8797,
-	8805, 8807, 8809, 8812, 8814, 8816, 8818, 8821, 8823, 8825, 8827, 8829,
-	8831, 8834, 8836, 8838, 8840, 8843, 8846, 8850, 8852, 8854, 8856, 8862,
-	8865, 8867, 8869, 8871, 8873, 8875, 8877, 8879, 8881, 8883, 8885, 8888,
-	8890, 8892, 8895, 8898, 8900, 8904, 8907, 8909, 8911, 8913, 8915, 8920,
-	8925, 8929, 8933, 8937, 8941, 8945, 8949, 8953, 8957, 8961, 8966, 8971,
-	8976, 8981, 8986, 8991, 8996, 9001, 9006, 9011, 9016, 9021, 9026, 9031,
-	9036, 9041, 9046, 9051, 9056, 9061, 9066, 9071, 9074, 9076, 9078, 9081,
-	9082, 9083, 9084, 9086, 9088, 9091, 9094, 9096, 9099, 9101, 9104, 9107,
-	9110, 9113, 9116, 9119, 9122, 9125, 9128, 9131, 9134, 9137, 9140, 9143,
-	9146, 9149, 9152, 9155, 9158, 9161, 9164, 9167, 9170, 9173, 9176, 9179,
-	9182, 9185, 9188, 9191, 9194, 9197, 9200, 9203, 9206, 9209, 9212, 9215,
-	9218, 9221, 9224, 9227, 9230, 9233, 9236, 9239, 9242, 9245, 9248, 9251,
-	9254, 9257, 9260, 9263, 9266, 9269, 9272, 9275, 9278, 9281, 9284, 9287,
-	9290, 9293, 9296, 9299, 9302, 9305, 9308, 9311, 9314, 9317, 9320, 9323,
-	9326, 9329, 9332, 9335, 9338, 9341, 9344, 9347, 9350, 9353, 9356, 9359,
-	9362, 9365, 9368, 9371, 9374, 9377, 9380, 9383, 9386, 9389, 9392, 9395,
-	9398, 9401, 9404, 9407, 9410, 9413, 9416, 9419, 9422, 9425, 9428, 9431,
-	9434, 9437, 9440, 9443, 9446, 9449, 9452, 9455, 9458, 9461, 9464, 9467,
-	9470, 9473, 9476, 9479, 9482, 9485, 9488, 9491, 9494, 9497, 9500, 9503,
-	9506, 9509, 9512, 9515, 9518, 9521, 9524, 9527, 9530, 9533, 9536, 9539,
-	9542, 9545, 9548, 9551, 9554, 9557, 9560, 9563, 9566, 9569, 9572, 9575,
-	9578, 9581, 9584, 9587, 9590, 9593, 9596, 9599, 9602, 9605, 9608, 9611,
-	9614, 9617, 9620, 9623, 9626, 9629, 9632, 9635, 9638, 9641, 9644, 9647,
-	9650, 9653, 9656, 9659, 9662, 9665, 9668, 9671, 9674, 9677, 9680, 9683,
-	9686, 9689, 9692, 9695, 9698, 9701, 9704, 9707, 9710, 9713, 9716, 9719,
-	9722, 9725, 9728, 9731, 9734, 9737, 9740, 9743, 9746, 9749, 9752, 9755,
-	9758, 9761, 9764, 9767, 9770, 9773, 9776, 9779, 9782, 9785, 9788, 9791,
-	9794, 9797, 9800, 9803, 9806, 9809, 9812, 9815, 9818, 9821, 9824, 9827,
-	9830, 9833, 9836, 9839, 9842, 9845, 9848, 9851, 9854, 9857, 9860, 9863,
-	9866, 9869, 9872, 9875, 9878, 9881, 9884, 9887, 9890, 9893, 9896, 9899,
-	9902, 9905, 9908, 9911, 9914, 9917, 9920, 9923, 9926, 9929, 9932, 9935,
-	9938, 9941, 9944, 9947, 9950, 9953, 9956, 9959, 9962, 9965, 9968, 9971,
-	9974, 9977, 9980, 9983, 9986, 9989, 9992, 9995, 9998, 10001, 10004, 10007,
-	10010, 10013, 10016, 10019, 10022, 10025, 10028, 10031, 10034, 10037, 10040, 10043,
-	10046, 10049, 10052, 10055, 10058, 10061, 10064, 10067, 10070, 10073, 10076, 10079,
-	10082, 10085, 10088, 10091, 10094, 10097, 10100, 10103, 10106, 10109, 10112, 10115,
-	10118, 10121, 10124, 10127, 10130, 10133, 10136, 10139, 10142, 10145, 10148, 10151,
-	10154, 10157, 10161, 10164, 10167, 10170, 10173, 10176, 10179, 10182, 10185, 10188,
-	10191, 10194, 10197, 10200, 10203, 10206, 10209, 10212, 10215, 10218, 10221, 10224,
-	10227, 10230, 10233, 10236, 10239, 10242, 10245, 10248, 10251, 10254, 10257, 10260,
-	10263, 10266, 10269, 10272, 10275, 10278, 10281, 10284, 10287, 10290, 10293, 10296,
-	10299, 10302, 10305, 10308, 10311, 10314, 10317, 10320, 10323, 10326, 10329, 10332,
-	10335, 10338, 10341, 10344, 10347, 10350, 10353, 10356, 10359, 10362, 10365, 10368,
-	10371, 10374, 10377, 10380, 10383, 10386, 10389, 10392, 10395, 10398, 10401, 10404,
-	10407, 10410, 10413, 10416, 10419, 10422, 10425, 10428, 10431, 10434, 10437, 10440,
-	10443, 10446, 10449, 10453, 10457, 10461, 10464, 10467, 10470, 10474, 10478, 10482,
-	10485, 10488, 10490, 10492, 10494, 10497, 10500, 10502, 10504, 10508, 10512, 10516,
-	10520, 10524, 10528, 10532, 10534, 10536, 10538, 10540, 10542, 10544, 10546, 10548,
-	10550, 10551, 10555, 10559, 10565, 10571, 10575, 10579, 10583, 10587, 10591, 10595,
-	10599, 10603, 10607, 10611, 10615, 10619, 10623, 10627, 10631, 10635, 10639, 10643,
-	10647, 10651, 10655, 10659, 10663, 10667, 10671, 10675, 10679, 10683, 10687, 10689,
-	10691, 10693, 10695, 10697, 10699, 10701, 10703, 10705, 10707, 10709, 10711, 10713,
-	10715, 10717, 10719, 10721, 10723, 10725, 10727, 10729, 10731, 10733, 10735, 10737,
-	10739, 10741, 10743, 10745, 10747, 10749, 10751, 10753, 10755, 10757, 10759, 10761,
-	10763, 10765, 10767, 10769, 10771, 10773, 10775, 10777, 10779, 10781, 10783, 10785,
-	10787, 10789, 10791, 10793, 10795, 10797, 10799, 10801, 10803, 10805, 10807, 10809,
-	10811, 10813, 10815, 10817, 10819, 10821, 10823, 10825, 10827, 10829, 10831, 10833,
-	10835, 10837, 10839, 10841, 10843, 10845, 10847, 10849, 10851, 10853, 10855, 10859,
-	10863, 10865, 10867, 10869, 10871, 10873, 10875, 10877, 10879, 10881, 10883, 10887,
-	10891, 10893, 10895, 10897, 10899, 10901, 10903, 10905, 10907, 10909, 10911, 10915,
-	10917, 10919, 10921, 10923, 10925, 10927, 10929, 10931, 10933, 10935, 10937, 10939,
-	10945, 10951, 10957, 10963, 10969, 10975, 10981, 10987, 10993, 10999, 11005, 11011,
-	11017, 11023, 11029, 11035, 11041, 11047, 11049, 11051, 11053, 11055, 11061, 11067,
-	11073, 11079, 11085, 11089, 11093, 11097, 11101, 11105, 11109, 11113, 11117, 11121,
-	11125, 11129, 11133, 11137, 11141, 11145, 11149, 11153, 11157, 11161, 11165, 11169,
-	11173, 11177, 11181, 11185, 11189, 11193, 11197, 11201, 11205, 11209, 11213, 11217,
-	11221, 11225, 11229, 11233, 11237, 11241, 11245, 11249, 11253, 11257, 11261, 11265,
-	11269, 11273, 11277, 11281, 11285, 11289, 11293, 11297, 11301, 11305, 11309, 11313,
-	11317, 11321, 11325, 11329, 11333, 11337, 11341, 11345, 11349, 11353, 11357, 11361,
-	11365, 11369, 11373, 11377, 11381, 11385, 11389, 11393, 11397, 11401, 11405, 11409,
-	11413, 11417, 11421, 11425, 11429, 11433, 11437, 11441, 11446, 11451, 11456, 11461,
-	11466, 11471, 11477, 11483, 11489, 11495, 11501, 11507, 11511, 11515, 11519, 11523,
-	11527, 11531, 11535, 11539, 11543, 11547, 11551, 11555, 11559, 11563, 11567, 11571,
-	11575, 11579, 11583, 11587, 11591, 11595, 11599, 11603, 11607, 11611, 11615, 11619,
-	11623, 11627, 11631, 11635, 11639, 11643, 11647, 11651, 11655, 11659, 11663, 11667,
-	11671, 11675, 11679, 11683, 11687, 11693, 11699, 11705, 11711, 11717, 11721, 11725,
-	11729, 11733, 11737, 11741, 11745, 11749, 11753, 11757, 11761, 11765, 11769, 11773,
-	11777, 11781, 11785, 11789, 11793, 11797, 11801, 11805, 11809, 11813, 11817, 11821,
-	11825, 11829, 11833, 11837, 11841, 11845, 11849, 11853, 11857, 11861, 11865, 11869,
-	11873, 11877, 11881, 11885, 11889, 11893, 11897, 11901, 11905, 11909, 11913, 11917,
-	11921, 11925, 11929, 11933, 11937, 11941, 11945, 11949, 11953, 11957, 11961, 11965,
-	11969, 11973, 11977, 11981, 11985, 11991, 11997, 12001, 12005, 12009, 12013, 12017,
-	12021, 12025, 12029, 12033, 12037, 12041, 12045, 12049, 12053, 12057, 12061, 12065,
-	12071, 12077, 12083, 12087, 12091, 12095, 12099, 12103, 12107, 12111, 12115, 12119,
-	12123, 12127, 12131, 12135, 12139, 12143, 12147, 12151, 12155, 12159, 12163, 12167,
-	12171, 12175, 12179, 12183, 12187, 12191, 12195, 12199, 12203, 12207, 12211, 12215,
-	12219, 12223, 12227, 12231, 12235, 12239, 12243, 12247, 12251, 12255, 12259, 12263,
-	12267, 12271, 12275, 12279, 12283, 12287, 12291, 12295, 12299, 12303, 12307, 12311,
-	12315, 12319, 12323, 12327, 12331, 12335, 12339, 12343, 12347, 12351, 12355, 12359,
-	12363, 12367, 12371, 12375, 12381, 12387, 12393, 12399, 12405, 12411, 12417, 12423,
-	12429, 12435, 12441, 12447, 12453, 12459, 12465, 12471, 12477, 12483, 12489, 12495,
-	12501, 12507, 12513, 12519, 12525, 12531, 12537, 12543, 12549, 12555, 12561, 12567,
-	12573, 12579, 12585, 12591, 12597, 12603, 12609, 12615, 12621, 12627, 12633, 12639,
-	12645, 12651, 12657, 12663, 12669, 12675, 12681, 12687, 12693, 12699, 12705, 12711,
-	12717, 12723, 12729, 12735, 12741, 12747, 12753, 12759, 12765, 12771, 12777, 12783,
-	12789, 12795, 12801, 12807, 12813, 12819, 12825, 12831, 12837, 12843, 12849, 12855,
-	12861, 12867, 12873, 12879, 12885, 12891, 12897, 12903, 12909, 12915, 12921, 12927,
-	12933, 12939, 12945, 12951, 12957, 12963, 12969, 12975, 12981, 12987, 12993, 12999,
-	13005, 13011, 13017, 13023, 13029, 13035, 13041, 13047, 13053, 13059, 13065, 13071,
-	13077, 13083, 13089, 13095, 13103, 13111, 13119, 13127, 13135, 13143, 13151, 13157,
-	13190, 13205, 13213, 13214, 13217, 13220, 13221, 13222, 13223, 13224, 13227, 13230,
-	13233, 13235, 13238, 13241, 13242, 13243, 13244, 13245, 13246, 13247, 13250, 13253,
-	13256, 13259, 13262, 13265, 13268, 13271, 13274, 13277, 13280, 13283, 13284, 13285,
-	13288, 13291, 13294, 13297, 13298, 13299, 13300, 13301, 13304, 13305, 13306, 13307,
-	13308, 13309, 13312, 13313, 13314, 13315, 13316, 13319, 13322, 13323, 13324, 13325,
-	13326, 13327, 13328, 13329, 13330, 13331, 13332, 13333, 13334, 13337, 13341, 13344,
-	13347, 13350, 13354, 13357, 13361, 13364, 13368, 13371, 13375, 13378, 13382, 13384,
-	13388, 13392, 13396, 13400, 13404, 13408, 13412, 13416, 13420, 13424, 13428, 13432,
-	13434, 13436, 13438, 13440, 13442, 13444, 13446, 13448, 13450, 13452, 13454, 13456,
-	13458, 13460, 13462, 13464, 13466, 13468, 13470, 13472, 13474, 13476, 13478, 13480,
-	13482, 13484, 13486, 13488, 13490, 13492, 13494, 13496, 13498, 13500, 13502, 13504,
-	13506, 13508, 13510, 13512, 13514, 13516, 13518, 13520, 13522, 13524, 13526, 13528,
-	13530, 13532, 13534, 13536, 13538, 13540, 13542, 13544, 13546, 13548, 13550, 13552,
-	13554, 13556, 13558, 13560, 13562, 13564, 13566, 13568, 13570, 13572, 13574, 13576,
-	13578, 13580, 13582, 13584, 13586, 13588, 13590, 13592, 13594, 13596, 13598, 13600,
-	13602, 13604, 13606, 13608, 13610, 13612, 13614, 13616, 13618, 13620, 13622, 13624,
-	13626, 13628, 13630, 13632, 13634, 13636, 13638, 13640, 13646, 13652, 13658, 13664,
-	13670, 13676, 13680, 13684, 13685, 13686, 13687, 13688, 13689, 13690, 13691, 13692,
-	13693, 13694, 13695, 13696, 13697, 13698, 13699, 13700, 13701, 13702, 13703, 13704,
-	13705, 13706, 13707, 13708, 13709, 13710, 13711, 13712, 13713, 13714, 13715, 13716,
-	13717, 13718, 13719, 13720, 13721, 13722, 13723, 13724, 13725, 13726, 13727, 13728,
-	13729, 13730, 13731, 13732, 13733, 13734, 13735, 13736, 13737, 13738, 13739, 13740,
-	13741, 13742, 13743, 13744, 13745, 13746, 13747, 13748, 13749, 13750, 13751, 13752,
-	13753, 13754, 13755, 13756, 13757, 13758, 13759, 13760, 13761, 13762, 13763, 13764,
-	13765, 13766, 13767, 13768, 13769, 13770, 13771, 13772, 13773, 13774, 13775, 13776,
-	13777, 13778, 13781, 13784, 13787, 13790, 13793, 13796, 13799, 13802, 13805, 13808,
-	13811, 13814, 13817, 13820, 13823, 13826, 13829, 13832, 13835, 13838, 13841, 13844,
-	13847, 13850, 13853, 13856, 13859, 13862, 13865, 13868, 13871, 13874, 13877, 13880,
-	13883, 13886, 13889, 13892, 13895, 13898, 13901, 13904, 13907, 13910, 13913, 13916,
-	13919, 13922, 13925, 13928, 13931, 13934, 13937, 13940, 13943, 13946, 13949, 13952,
-	13955, 13958, 13961, 13964, 13967, 13970, 13973, 13976, 13979, 13982, 13985, 13988,
-	13991, 13994, 13997, 14000, 14003, 14006, 14009, 14012, 14015, 14018, 14021, 14024,
-	14027, 14030, 14033, 14036, 14039, 14042, 14045, 14048, 14051, 14054, 14057, 14060,
-	14063, 14066, 14069, 14072, 14075, 14078, 14081, 14084, 14087, 14090, 14093, 14096,
-	14099, 14102, 14105, 14108, 14111, 14114, 14117, 14120, 14123, 14126, 14129, 14131,
-	14133, 14135, 14138, 14140, 14142, 14145, 14148, 14151, 14154, 14157, 14160, 14163,
-	14166, 14168, 14170, 14172, 14174, 14176, 14178, 14181, 14183, 14185, 14187, 14189,
-	14192, 14194, 14196, 14198, 14200, 14202, 14204, 14206, 14208, 14210, 14212, 14214,
-	14216, 14218, 14220, 14224, 14227, 14229, 14233, 14235, 14239, 14241, 14243, 14245,
-	14246, 14248, 14252, 14254, 14256, 14258, 14260, 14262, 14265, 14267, 14269, 14272,
-	14274, 14276, 14278, 14280, 14282, 14284, 14286, 14290, 14294, 14302, 14310, 14318,
-	14326, 14334, 14342, 14350, 14358, 14366, 14374, 14382, 14390, 14398, 14406, 14414,
-	14426, 14438, 14450, 14462, 14474, 14482, 14490, 14502, 14514, 14526, 14538, 14539,
-	14540, 14541, 14542, 14543, 14544, 14545, 14546, 14547, 14548, 14549, 14550, 14551,
-	14552, 14553, 14554, 14555, 14556, 14557, 14558, 14559, 14560, 14561, 14562, 14563,
-	14564, 14565, 14566, 14567, 14568, 14569, 14570, 14571, 14572, 14573, 14574, 14575,
-	14576, 14577, 14578, 14579, 14580, 14581, 14582, 14583, 14584, 14585, 14586, 14587,
-	14588, 14589, 14590, 14591, 14592, 14593, 14594, 14595, 14596, 14597, 14598, 14599,
-	14600, 14601, 14602, 14603, 14604, 14605, 14606, 14607, 14608, 14609, 14610, 14611,
-	14612, 14613, 14614, 14615, 14616, 14617, 14618, 14619, 14620, 14621, 14622, 14623,
-	14624, 14625, 14626, 14627, 14628, 14629, 14630, 14631, 14632, 14633, 14634, 14635,
-	14636, 14637, 14638, 14639, 14640, 14641, 14642, 14643, 14644, 14645, 14646, 14647,
-	14648, 14649, 14650, 14651, 14652, 14653, 14654, 14655, 14656, 14657, 14658, 14659,
-	14660, 14661, 14662, 14663, 14664, 14665, 14666, 14667, 14668, 14669, 14670, 14671,
-	14672, 14673, 14674, 14675, 14676, 14677, 14678, 14679, 14680, 14681, 14682, 14683,
-	14684, 14685, 14686, 14687, 14688, 14689, 14690, 14691, 14692, 14693, 14694, 14695,
-	14696, 14697, 14698, 14699, 14700, 14701, 14702, 14703, 14704, 14705, 14706, 14707,
-	14708, 14709, 14710, 14711, 14712, 14713, 14714, 14715, 14716, 14717, 14718, 14719,
-	14720, 14721, 14722, 14723, 14724, 14725, 14726, 14727, 14728, 14729, 14730, 14731,
-	14732, 14733, 14734, 14735, 14736, 14737, 14738, 14739, 14740, 14741, 14742, 14743,
-	14744, 14745, 14746, 14747, 14748, 14749, 14750, 14751, 14752, 14753, 14754, 14755,
-	14756, 14757, 14758, 14759, 14760, 14761, 14762, 14763, 14764, 14765, 14766, 14767,
-	14768, 14769, 14770, 14771, 14772, 14773, 14774, 14775, 14776, 14777, 14778, 14779,
-	14780, 14781, 14782, 14783, 14784, 14785, 14786, 14787, 14788, 14789, 14790, 14791,
-	14792, 14793, 14794, 14795, 14796, 14797, 14798, 14799, 14800, 14801, 14802, 14803,
-	14804, 14805, 14806, 14807, 14808, 14809, 14810, 14811, 14812, 14813, 14814, 14815,
-	14816, 14817, 14818, 14819, 14820, 14821, 14822, 14823, 14824, 14825, 14826, 14827,
-	14828, 14829, 14830, 14831, 14832, 14833, 14834, 14835, 14836, 14837, 14838, 14839,
-	14840, 14841, 14842, 14843, 14844, 14845, 14846, 14847, 14848, 14849, 14850, 14851,
-	14852, 14853, 14854, 14855, 14856, 14857, 14858, 14859, 14860, 14861, 14862, 14863,
-	14864, 14865, 14866, 14867, 14868, 14869, 14870, 14871, 14872, 14873, 14874, 14875,
-	14876, 14877, 14878, 14879, 14880, 14881, 14882, 14883, 14884, 14885, 14886, 14887,
-	14888, 14889, 14890, 14891, 14892, 14893, 14894, 14895, 14896, 14897, 14898, 14899,
-	14900, 14901, 14902, 14903, 14904, 14905, 14906, 14907, 14908, 14909, 14910, 14911,
-	14912, 14913, 14914, 14915, 14916, 14917, 14918, 14919, 14920, 14921, 14922, 14923,
-	14924, 14925, 14926, 14927, 14928, 14929, 14930, 14931, 14932, 14933, 14934, 14935,
-	14936, 14937, 14938, 14939, 14940, 14941, 14942, 14943, 14944, 14945, 14946, 14947,
-	14948, 14949, 14950, 14951, 14952, 14953, 14954, 14955, 14956, 14957, 14958, 14959,
-	14960, 14961, 14962, 14963, 14964, 14965, 14966, 14967, 14968, 14969, 14970, 14971,
-	14972, 14973, 14974, 14975, 14976, 14977, 14978, 14979, 14980, 14981, 14982, 14983,
-	14984, 14985, 14986, 14987, 14988, 14989, 14990, 14991, 14992, 14993, 14994, 14995,
-	14996, 14997, 14998, 14999, 15000, 15001, 15002, 15003, 15004, 15005, 15006, 15007,
-	15008, 15009, 15010, 15011, 15012, 15013, 15014, 15015, 15016, 15017, 15018, 15019,
-	15020, 15021, 15022, 15023, 15024, 15025, 15026, 15027, 15028, 15029, 15030, 15031,
-	15032, 15033, 15034, 15035, 15036, 15037, 15038, 15039, 15040, 15041, 15042, 15043,
-	15044, 15045, 15046, 15047, 15048, 15049, 15050, 15051, 15052, 15053, 15054, 15055,
-	15056, 15057, 15058, 15059, 15060, 15061, 15062, 15063, 15064, 15065, 15066, 15067,
-	15068, 15069, 15070, 15071, 15072, 15073, 15074, 15075, 15076, 15077, 15078, 15079,
-	15080, 15081, 15082, 15083, 15084, 15085, 15086, 15087, 15088, 15089, 15090, 15091,
-	15092, 15093, 15094, 15095, 15096, 15097, 15098, 15099, 15100, 15101, 15102, 15103,
-	15104, 15105, 15106, 15107, 15108, 15109, 15110, 15111, 15112, 15113, 15114, 15115,
-	15116, 15117, 15118, 15119, 15120, 15121, 15122, 15123, 15124, 15125, 15126, 15127,
-	15128, 15129, 15130, 15131, 15132, 15133, 15134, 15135, 15136, 15137, 15138, 15139,
-	15140, 15141, 15142, 15143, 15144, 15145, 15146, 15147, 15148, 15149, 15150, 15151,
-	15152, 15153, 15154, 15155, 15156, 15157, 15158, 15159, 15160, 15161, 15162, 15163,
-	15164, 15165, 15166, 15167, 15168, 15169, 15170, 15171, 15172, 15173, 15174, 15175,
-	15176, 15177, 15178, 15179, 15180, 15181, 15182, 15183, 15184, 15185, 15186, 15187,
-	15188, 15189, 15190, 15192, 15194, 15196, 15198, 15200, 15202, 15204, 15206, 15208,
-	15210, 15212, 15214, 15216, 15218, 15220, 15222, 15224, 15226, 15228, 15230, 15232,
-	15234, 15236, 15238, 15240, 15242, 15244, 15247, 15249, 15251, 15253, 15255, 15257,
-	15259, 15261, 15263, 15265, 15267, 15269, 15271, 15273, 15275, 15277, 15279, 15281,
-	15283, 15285, 15287, 15289, 15291, 15293, 15295, 15297, 15300, 15302, 15304, 15306,
-	15308, 15310, 15312, 15314, 15316, 15318, 15320, 15322, 15324, 15326, 15328, 15330,
-	15332, 15334, 15336, 15338, 15340, 15342, 15344, 15346, 15348, 15350, 15352, 15354,
-	15356, 15358, 15360, 15362, 15365, 15367, 15369, 15371, 15373, 15375, 15377, 15379,
-	15381, 15383, 15385, 15387, 15389, 15391, 15393, 15395, 15397, 15399, 15401, 15403,
-	15405, 15407, 15409, 15411, 15413, 15415, 15418, 15420, 15422, 15424, 15426, 15428,
-	15430, 15432, 15434, 15436, 15438, 15440, 15442, 15444, 15446, 15448, 15450, 15452,
-	15454, 15456, 15458, 15460, 15462, 15464, 15466, 15468, 15470, 15472, 15474, 15476,
-	15478, 15480, 15483, 15485, 15487, 15489, 15491, 15493, 15495, 15497, 15499, 15501,
-	15503, 15505, 15507, 15509, 15511, 15513, 15515, 15517, 15519, 15521, 15523, 15525,
-	15527, 15529, 15531, 15533, 15536, 15538, 15540, 15542, 15544, 15546, 15548, 15550,
-	15552, 15554, 15556, 15558, 15560, 15562, 15564, 15566, 15568, 15570, 15572, 15574,
-	15576, 15578, 15580, 15582, 15584, 15586, 15588, 15590, 15592, 15594, 15596, 15598,
-	15601, 15603, 15605, 15607, 15609, 15611, 15613, 15615, 15617, 15619, 15621, 15623,
-	15625, 15627, 15629, 15631, 15633, 15635, 15637, 15639, 15641, 15643, 15645, 15647,
-	15649, 15651, 15654, 15656, 15658, 15660, 15662, 15664, 15666, 15668, 15670, 15672,
-	15674, 15676, 15678, 15680, 15682, 15684, 15686, 15688, 15690, 15692, 15694, 15696,
-	15698, 15700, 15702, 15704, 15706, 15708, 15710, 15712, 15714, 15716, 15719, 15721,
-	15723, 15725, 15727, 15729, 15731, 15733, 15735, 15737, 15739, 15741, 15743, 15745,
-	15747, 15749, 15751, 15753, 15755, 15757, 15759, 15761, 15763, 15765, 15767, 15769,
-	15772, 15774, 15776, 15778, 15780, 15782, 15784, 15786, 15788, 15789, 15790, 15791,
-	15792, 15793, 15794, 15795, 15796, 15797, 15798, 15799, 15800, 15801, 15802, 15803,
-	15804, 15805, 15806, 15807, 15808, 15809, 15810, 15811, 15812, 15813, 15814, 15815,
-	15816, 15817, 15818, 15819, 15820, 15821, 15822, 15823, 15824, 15825, 15826, 15827,
-	15828, 15829, 15830, 15831, 15832, 15833, 15834, 15835, 15836, 15837, 15838, 15840,
-	15842, 15844, 15846, 15848, 15850, 15852, 15854, 15856, 15858, 15860, 15862, 15864,
-	15866, 15868, 15870, 15872, 15874, 15876, 15878, 15880, 15882, 15884, 15886, 15888,
-	15890, 15893, 15895, 15897, 15899, 15901, 15903, 15905, 15907, 15909, 15911, 15913,
-	15915, 15917, 15919, 15921, 15923, 15925, 15927, 15929, 15931, 15933, 15935, 15937,
-	15939, 15941, 15943, 15945, 15947, 15949, 15951, 15953, 15955, 15957, 15959, 15962,
-	15964, 15966, 15968, 15970, 15972, 15974, 15976, 15978, 15980, 15982, 15984, 15986,
-	15988, 15990, 15992, 15994, 15996, 15998, 16000, 16002, 16004, 16006, 16008, 16010,
-	16012, 16014, 16016, 16018, 16020, 16022, 16024, 16026, 16028, 16030, 16032, 16034,
-	16036, 16038, 16040, 16042, 16044, 16046, 16048, 16050, 16052, 16054, 16056, 16058,
-	16060, 16062, 16064, 16066, 16068, 16070, 16072, 16074, 16076, 16078, 16080, 16082,
-	16084, 16086, 16088, 16090, 16092, 16094, 16096, 16098, 16100, 16102, 16104, 16106,
-	16108, 16110, 16112, 16114, 16116, 16118, 16120, 16122, 16124, 16126, 16128, 16130,
-	16132, 16134, 16136, 16138, 16140, 16142, 16144, 16146, 16148, 16150, 16152, 16154,
-	16156, 16158, 16160, 16162, 16164, 16166, 16168, 16170, 16172, 16174, 16176, 16178,
-	16180, 16182, 16184, 16186, 16188, 16190, 16192, 16194, 16196, 16198, 16200, 16202,
-	16204, 16206, 16208, 16210, 16212, 16214, 16216, 16218, 16220, 16222, 16224, 16226,
-	16228, 16230, 16232, 16234, 16236, 16238, 16240, 16242, 16244, 16246, 16248, 16250,
-	16252, 16254, 16256, 16258, 16260, 16262, 16264, 16266, 16268, 16271, 16274, 16277,
-	16280, 16283, 16286, 16289, 16292, 16295, 16298, 16301, 16304, 16307, 16310, 16313,
-	16316, 16319, 16322, 16325, 16328, 16331, 16334, 16337, 16340, 16343, 16346, 16353,
-	16354, 16355, 16357, 16359, 16360, 16361, 16362, 16363, 16364, 16365, 16366, 16367,
-	16368, 16369, 16370, 16371, 16372, 16373, 16374, 16375, 16376, 16377, 16378, 16379,
-	16380, 16381, 16382, 16383, 16384, 16385, 16387, 16389, 16391, 16393, 16396, 16398,
-	16400, 16402, 16404, 16406, 16412, 16418, 16421, 16424, 16427, 16430, 16436, 16439,
-	16442, 16445, 16448, 16451, 16454, 16457, 16460, 16463, 16466, 16469, 16472, 16475,
-	16478, 16481, 16484, 16487, 16490, 16493, 16496, 16499, 16502, 16505, 16508, 16511,
-	16514, 16517, 16520, 16523, 16526, 16529, 16532, 16535, 16538, 16541, 16544, 16547,
-	16550, 16553, 16556, 16565, 16574, 16583, 16592, 16601, 16610, 16619, 16628, 16637,
-	16640, 16643, 16644, 16645, 16646, 16647, 16648, 16649, 16650, 16651, 16652, 16653,
-	16656, 16659, 16662, 16666, 16669, 16672, 16675, 16678, 16681, 16684, 16687, 16690,
-	16693, 16697, 16700, 16703, 16706, 16709, 16713, 16716, 16719, 16722, 16726, 16729,
-	16732, 16735, 16738, 16741, 16745, 16748, 16751, 16754, 16757, 16760, 16763, 16766,
-	16769, 16772, 16775, 16778, 16781, 16784, 16787, 16790, 16793, 16796, 16799, 16802,
-	16805, 16808, 16811, 16814, 16818, 16821, 16824, 16827, 16831, 16834, 16837, 16840,
-	16843, 16846, 16849, 16852, 16855, 16858, 16861, 16864, 16867, 16870, 16873, 16876,
-	16879, 16882, 16885, 16888, 16891, 16894, 16897, 16900, 16903, 16906, 16909, 16912,
-	16915, 16918, 16921, 16924, 16927, 16931, 16934, 16937, 16940, 16943, 16946, 16949,
-	16953, 16957, 16960, 16963, 16966, 16969, 16972, 16975, 16978, 16981, 16984, 16987,
-	16991, 16994, 16997, 17000, 17003, 17007, 17010, 17013, 17016, 17019, 17022, 17025,
-	17028, 17031, 17034, 17038, 17041, 17045, 17048, 17051, 17054, 17057, 17060, 17063,
-	17066, 17069, 17072, 17075, 17078, 17082, 17085, 17088, 17091, 17094, 17097, 17101,
-	17104, 17108, 17112, 17115, 17118, 17121, 17124, 17128, 17132, 17135, 17138, 17141,
-	17144, 17147, 17150, 17153, 17156, 17159, 17162, 17165, 17169, 17172, 17175, 17178,
-	17181, 17184, 17187, 17190, 17193, 17196, 17199, 17202, 17205, 17208, 17211, 17214,
-	17217, 17220, 17223, 17226, 17230, 17233, 17236, 17239, 17242, 17245, 17249, 17252,
-	17255, 17258, 17261, 17264, 17267, 17270, 17273, 17276, 17279, 17282, 17286, 17289,
-	17292, 17295, 17298, 17301, 17304, 17307, 17310, 17313, 17316, 17319, 17322, 17325,
-	17328, 17331, 17334, 17337, 17340, 17344, 17347, 17350, 17353, 17356, 17359, 17363,
-	17366, 17369, 17372, 17375, 17378, 17381, 17384, 17387, 17391, 17394, 17397, 17400,
-	17404, 17407, 17410, 17413, 17416, 17419, 17422, 17426, 17430, 17434, 17437, 17441,
-	17444, 17447, 17450, 17453, 17456, 17459, 17462, 17465, 17468, 17471, 17475, 17478,
-	17481, 17484, 17487, 17490, 17493, 17497, 17500, 17503, 17507, 17511, 17514, 17517,
-	17520, 17523, 17526, 17529, 17532, 17535, 17538, 17542, 17545, 17549, 17552, 17556,
-	17559, 17562, 17565, 17569, 17572, 17575, 17579, 17583, 17586, 17589, 17592, 17595,
-	17598, 17601, 17604, 17607, 17610, 17613, 17616, 17619, 17622, 17626, 17629, 17633,
-	17636, 17640, 17643, 17647, 17651, 17655, 17658, 17661, 17664, 17668, 17672, 17676,
-	17680, 17683, 17686, 17689, 17692, 17695, 17698, 17701, 17704, 17708, 17711, 17714,
-	17717, 17720, 17724, 17727, 17731, 17735, 17738, 17741, 17744, 17747, 17750, 17753,
-	17757, 17761, 17765, 17768, 17771, 17775, 17778, 17781, 17784, 17788, 17791, 17794,
-	17797, 17800, 17803, 17807, 17810, 17813, 17816, 17819, 17822, 17825, 17829, 17833,
-	17836, 17840, 17843, 17847, 17850, 17853, 17856, 17860, 17864, 17867, 17871, 17874,
-	17878, 17881, 17884, 17887, 17890, 17893, 17896, 17900, 17904, 17908, 17912, 17915,
-	17918, 17921, 17924, 17927, 17930, 17933, 17936, 17939, 17942, 17945, 17948, 17952,
-	17955, 17958, 17961, 17964, 17967, 17970, 17973, 17976, 17979, 17982, 17985, 17988,
-	17992, 17996, 18000, 18003, 18006, 18009, 18012, 18016, 18019, 18023, 18026, 18029,
-	18033, 18037, 18040, 18043, 18046, 18049, 18052, 18055, 18058, 18061, 18064, 18067,
-	18070, 18073, 18076, 18079, 18082, 18085, 18088, 18091, 18094, 18098, 18101, 18104,
-	18107, 18110, 18113, 18117, 18121, 18124, 18127, 18130, 18133, 18136, 18139, 18143,
-	18146, 18149, 18152, 18155, 18159, 18163, 18166, 18169, 18172, 18176, 18179, 18182,
-	18186, 18190, 18193, 18196, 18199, 18203, 18206, 18209, 18212, 18215, 18218, 18221,
-	18224, 18228, 18231, 18234, 18237, 18241, 18244, 18247, 18250, 18253, 18257, 18261,
-	18264, 18267, 18270, 18274, 18277, 18281, 18284, 18287, 18290, 18294, 18297, 18300,
-	18303, 18306, 18309, 18312, 18315, 18319, 18322, 18325, 18328, 18331, 18334, 18337,
-	18341, 18344, 18348, 18352, 18356, 18359, 18362, 18365, 18368, 18371, 18374, 18377,
-	18380, 18384,
-}
+var decompOff = unpack[uint16](decompOffPacked, 5858, true)
+
+const decompOffPacked = "\x00\x01\x03\x01\x03\x01\x01\x03\x02\x03\x01\x01\x05\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x01\x03\x03\x03\x03\x04\x04\x04\x02\x02\x02" +
+	"\x02\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x04\x04\x03\x03\x03\x03\x03\x03\x05" +
+	"\x05\x04\x04\x03\x02\x02\x02\x03\x03\x03\x03\x05\x05\x04\x04\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x03\x03\x05\x05\x03\x03\x01\x02\x01" +
+	"\x01\x02\x02\x02\x01\x01\x03\x03\x03\x03\x03\x03\x02\x01\x01\x01\x02\x02\x02\x02\x04\x02\x03\x01\x03\x05\x04\x02\x04\x04\x04\x04" +
+	"\x04\x04\x06\x04\x04\x04\x04\x04\x04\x06\x04\x04\x04\x04\x04\x02\x02\x02\x04\x04\x02\x02\x02\x02\x02\x02\x02\x02\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x06\x06\x06" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06" +
+	"\x06\x09\x06\x06\x06\x06\x06\x09\x06\x06\x06\x06\x06\x03\x06\x06\x06\x06\x06\x06\x06\x06\x06\x09\x06\x09\x06\x06\x06\x06\x06\x06" +
+	"\x06\x06\x03\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x01\x02\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01" +
+	"\x01\x01\x01\x01\x02\x02\x03\x01\x01\x01\x02\x02\x02\x01\x01\x01\x02\x01\x02\x03\x03\x01\x01\x01\x03\x02\x01\x03\x02\x02\x02\x02" +
+	"\x02\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x01\x02\x02\x02\x01\x02\x02\x02\x02\x02\x02\x03\x02\x02\x03\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x01\x02\x02\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x05\x05\x05\x05\x03\x03\x03\x03\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x04\x04\x06\x06" +
+	"\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06" +
+	"\x06\x06\x04\x04\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x06\x06\x06\x04\x04\x06\x06\x06\x06" +
+	"\x06\x06\x04\x04\x06\x06\x06\x06\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x06\x06\x08\x08\x08\x08\x08\x08" +
+	"\x06\x06\x08\x08\x08\x08\x08\x08\x06\x06\x08\x08\x08\x08\x08\x08\x06\x06\x08\x08\x08\x08\x08\x08\x06\x06\x08\x08\x08\x08\x08\x08" +
+	"\x06\x06\x08\x08\x08\x08\x08\x08\x04\x04\x06\x04\x06\x04\x06\x04\x04\x04\x04\x04\x03\x02\x03\x03\x05\x06\x04\x06\x04\x06\x04\x04" +
+	"\x04\x04\x04\x05\x05\x05\x04\x04\x06\x06\x04\x06\x04\x04\x04\x04\x05\x05\x05\x04\x04\x06\x06\x04\x04\x04\x06\x04\x04\x04\x04\x04" +
+	"\x05\x05\x01\x06\x04\x06\x04\x06\x04\x04\x04\x04\x04\x03\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x03\x01\x02\x03\x01" +
+	"\x06\x09\x06\x09\x02\x03\x02\x02\x02\x0c\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x03\x03\x01\x03\x03\x03\x02\x03\x01\x01" +
+	"\x01\x01\x01\x02\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x02\x03\x02\x01\x02\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x02\x02" +
+	"\x02\x02\x01\x03\x02\x02\x02\x02\x03\x01\x01\x01\x01\x01\x05\x05\x06\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x04\x01\x02" +
+	"\x03\x02\x01\x02\x03\x04\x02\x01\x02\x03\x01\x01\x01\x01\x01\x02\x03\x02\x01\x02\x03\x04\x02\x01\x02\x03\x01\x01\x01\x01\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x09\x06\x09\x05\x05\x05\x05\x03\x05\x05\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x0c\x03\x02\x03" +
+	"\x05\x01\x01\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x01\x03\x03\x03" +
+	"\x03\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x04\x04\x06\x06\x06" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x08\x08\x08\x08\x08\x08\x08" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x11\x0e\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x03\x03\x03\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x0f\x0c" +
+	"\x06\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x02\x03\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x06\x0f\x0c\x0f\x09\x0f\x09\x09\x12\x0c\x09\x09\x09\x0c\x0c\x0c\x0c\x0c\x0c\x0c\x12\x06\x12\x12\x0f\x0c\x12\x12\x0c\x09\x09\x0c" +
+	"\x0c\x0f\x0f\x09\x09\x0c\x09\x09\x06\x06\x09\x09\x12\x0c\x0f\x12\x0c\x09\x09\x12\x0c\x12\x09\x0f\x09\x0c\x09\x0c\x0f\x0c\x0f\x0c" +
+	"\x06\x0f\x09\x09\x0c\x09\x09\x09\x0f\x0c\x06\x12\x09\x0f\x0c\x0c\x09\x09\x0c\x06\x0c\x0f\x06\x12\x09\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x03\x02\x02\x03\x02\x02\x02\x03\x03\x02\x06\x06\x06\x06" +
+	"\x0c\x02\x02\x03\x02\x02\x02\x02\x02\x03\x04\x02\x02\x03\x03\x02\x02\x02\x03\x03\x03\x03\x03\x02\x02\x02\x02\x02\x03\x02\x02\x02" +
+	"\x03\x03\x02\x03\x03\x03\x02\x03\x05\x06\x02\x03\x03\x03\x03\x07\x08\x02\x02\x03\x02\x02\x02\x03\x02\x02\x02\x02\x02\x03\x02\x02" +
+	"\x02\x03\x03\x04\x02\x02\x02\x06\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x03\x03\x02\x04\x03\x02\x02\x02\x02\x05" +
+	"\x05\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x03\x02\x02\x03\x01\x01\x01\x02\x02\x03\x03\x02\x03\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x03\x03\x03\x04\x04\x04\x03\x03\x02\x02\x02\x03\x03\x02" +
+	"\x02\x04\x04\x04\x04\x04\x04\x04\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x04\x04\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x04\x04\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x04\x04\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x04" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x02\x02" +
+	"\x02\x02\x06\x06\x06\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x06\x06\x06\x06\x06\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x06\x06\x06\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x08\x08\x08\x08\x08\x08\x08\x06" +
+	"\x21\x0f\x08\x01\x03\x03\x01\x01\x01\x01\x03\x03\x03\x02\x03\x03\x01\x01\x01\x01\x01\x01\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x01\x01\x03\x03\x03\x03\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x03\x03\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x03\x04\x03\x03\x03\x04\x03\x04\x03\x04\x03\x04\x03\x04\x02\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x06\x06\x06\x06\x06\x06\x04\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x02\x02\x02\x03\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x03\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x04\x03\x02\x04\x02\x04\x02\x02\x02\x01\x02\x04\x02\x02\x02\x02\x02\x03\x02\x02\x03" +
+	"\x02\x02\x02\x02\x02\x02\x02\x04\x04\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x0c\x0c\x0c\x0c\x0c\x08\x08\x0c" +
+	"\x0c\x0c\x0c\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x07\x01\x01\x02\x02\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02" +
+	"\x06\x06\x03\x03\x03\x03\x06\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x09\x09\x09\x09\x09\x09\x09\x09\x09\x03\x03\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x04\x03\x03\x03\x04\x03\x03\x03\x03\x03" +
+	"\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x04\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03" +
+	"\x03\x03\x03\x03\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04" +
+	"\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x04\x03\x04\x04\x03\x03\x03\x03\x04\x04\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03" +
+	"\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x04\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x04\x04\x04\x03\x04" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x04\x03\x03\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04" +
+	"\x03\x04\x03\x04\x03\x03\x03\x04\x03\x03\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x04\x03\x04\x03\x04" +
+	"\x04\x04\x03\x03\x03\x04\x04\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x04\x03\x04\x04\x03\x03\x03\x03\x03\x03" +
+	"\x04\x04\x04\x03\x03\x04\x03\x03\x03\x04\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x04\x04\x03\x04\x03\x04\x03\x03\x03\x04" +
+	"\x04\x03\x04\x03\x04\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x03\x03\x03\x03\x04\x03\x04\x03\x03\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x04\x04\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x04\x04\x03\x03" +
+	"\x03\x04\x03\x03\x04\x04\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x04\x03\x03\x03\x03\x04\x04\x03\x03\x03\x04" +
+	"\x03\x04\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x03\x04\x03\x03\x03\x03\x03\x03\x04\x03\x04\x04\x04\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x04"
 
 const decompData = "\x20\x20\xcc\x88\x61\x20\xcc\x84\x32\x33\x20\xcc\x81\xce\xbc\x20\xcc\xa7\x31\x6f\x31\xe2\x81\x84\x34\x31\xe2\x81\x84\x32\x33\xe2" +
 	"\x81\x84\x34\x41\xcc\x80\x41\xcc\x81\x41\xcc\x82\x41\xcc\x83\x41\xcc\x88\x41\xcc\x8a\x43\xcc\xa7\x45\xcc\x80\x45\xcc\x81\x45\xcc" +
@@ -1666,101 +960,39 @@ const decompData = "\x20\x20\xcc\x88\x61\x20\xcc\x84\x32\x33\x20\xcc\x81\xce\xbc
 	"\xe9\xbc\x85\xe9\xbc\x8f\xe9\xbc\x96\xe9\xbc\xbb\xf0\xaa\x98\x80"
 
 // cccKeys: code points whose canonical combining class is not 0, sorted.
-var cccKeys = [...]uint32{
-	0x300, 0x301, 0x302, 0x303, 0x304, 0x305, 0x306, 0x307, 0x308, 0x309,
-	0x30a, 0x30b, 0x30c, 0x30d, 0x30e, 0x30f, 0x310, 0x311, 0x312, 0x313,
-	0x314, 0x315, 0x316, 0x317, 0x318, 0x319, 0x31a, 0x31b, 0x31c, 0x31d,
-	0x31e, 0x31f, 0x320, 0x321, 0x322, 0x323, 0x324, 0x325, 0x326, 0x327,
-	0x328, 0x329, 0x32a, 0x32b, 0x32c, 0x32d, 0x32e, 0x32f, 0x330, 0x331,
-	0x332, 0x333, 0x334, 0x335, 0x336, 0x337, 0x338, 0x339, 0x33a, 0x33b,
-	0x33c, 0x33d, 0x33e, 0x33f, 0x340, 0x341, 0x342, 0x343, 0x344, 0x345,
-	0x346, 0x347, 0x348, 0x349, 0x34a, 0x34b, 0x34c, 0x34d, 0x34e, 0x350,
-	0x351, 0x352, 0x353, 0x354, 0x355, 0x356, 0x357, 0x358, 0x359, 0x35a,
-	0x35b, 0x35c, 0x35d, 0x35e, 0x35f, 0x360, 0x361, 0x362, 0x363, 0x364,
-	0x365, 0x366, 0x367, 0x368, 0x369, 0x36a, 0x36b, 0x36c, 0x36d, 0x36e,
-	0x36f, 0x483, 0x484, 0x485, 0x486, 0x487, 0x591, 0x592, 0x593, 0x594,
-	0x595, 0x596, 0x597, 0x598, 0x599, 0x59a, 0x59b, 0x59c, 0x59d, 0x59e,
-	0x59f, 0x5a0, 0x5a1, 0x5a2, 0x5a3, 0x5a4, 0x5a5, 0x5a6, 0x5a7, 0x5a8,
-	0x5a9, 0x5aa, 0x5ab, 0x5ac, 0x5ad, 0x5ae, 0x5af, 0x5b0, 0x5b1, 0x5b2,
-	0x5b3, 0x5b4, 0x5b5, 0x5b6, 0x5b7, 0x5b8, 0x5b9, 0x5ba, 0x5bb, 0x5bc,
-	0x5bd, 0x5bf, 0x5c1, 0x5c2, 0x5c4, 0x5c5, 0x5c7, 0x610, 0x611, 0x612,
-	0x613, 0x614, 0x615, 0x616, 0x617, 0x618, 0x619, 0x61a, 0x64b, 0x64c,
-	0x64d, 0x64e, 0x64f, 0x650, 0x651, 0x652, 0x653, 0x654, 0x655, 0x656,
-	0x657, 0x658, 0x659, 0x65a, 0x65b, 0x65c, 0x65d, 0x65e, 0x65f, 0x670,
-	0x6d6, 0x6d7, 0x6d8, 0x6d9, 0x6da, 0x6db, 0x6dc, 0x6df, 0x6e0, 0x6e1,
-	0x6e2, 0x6e3, 0x6e4, 0x6e7, 0x6e8, 0x6ea, 0x6eb, 0x6ec, 0x6ed, 0x711,
-	0x730, 0x731, 0x732, 0x733, 0x734, 0x735, 0x736, 0x737, 0x738, 0x739,
-	0x73a, 0x73b, 0x73c, 0x73d, 0x73e, 0x73f, 0x740, 0x741, 0x742, 0x743,
-	0x744, 0x745, 0x746, 0x747, 0x748, 0x749, 0x74a, 0x7eb, 0x7ec, 0x7ed,
-	0x7ee, 0x7ef, 0x7f0, 0x7f1, 0x7f2, 0x7f3, 0x7fd, 0x816, 0x817, 0x818,
-	0x819, 0x81b, 0x81c, 0x81d, 0x81e, 0x81f, 0x820, 0x821, 0x822, 0x823,
-	0x825, 0x826, 0x827, 0x829, 0x82a, 0x82b, 0x82c, 0x82d, 0x859, 0x85a,
-	0x85b, 0x898, 0x899, 0x89a, 0x89b, 0x89c, 0x89d, 0x89e, 0x89f, 0x8ca,
-	0x8cb, 0x8cc, 0x8cd, 0x8ce, 0x8cf, 0x8d0, 0x8d1, 0x8d2, 0x8d3, 0x8d4,
-	0x8d5, 0x8d6, 0x8d7, 0x8d8, 0x8d9, 0x8da, 0x8db, 0x8dc, 0x8dd, 0x8de,
-	0x8df, 0x8e0, 0x8e1, 0x8e3, 0x8e4, 0x8e5, 0x8e6, 0x8e7, 0x8e8, 0x8e9,
-	0x8ea, 0x8eb, 0x8ec, 0x8ed, 0x8ee, 0x8ef, 0x8f0, 0x8f1, 0x8f2, 0x8f3,
-	0x8f4, 0x8f5, 0x8f6, 0x8f7, 0x8f8, 0x8f9, 0x8fa, 0x8fb, 0x8fc, 0x8fd,
-	0x8fe, 0x8ff, 0x93c, 0x94d, 0x951, 0x952, 0x953, 0x954, 0x9bc, 0x9cd,
-	0x9fe, 0xa3c, 0xa4d, 0xabc, 0xacd, 0xb3c, 0xb4d, 0xbcd, 0xc3c, 0xc4d,
-	0xc55, 0xc56, 0xcbc, 0xccd, 0xd3b, 0xd3c, 0xd4d, 0xdca, 0xe38, 0xe39,
-	0xe3a, 0xe48, 0xe49, 0xe4a, 0xe4b, 0xeb8, 0xeb9, 0xeba, 0xec8, 0xec9,
-	0xeca, 0xecb, 0xf18, 0xf19, 0xf35, 0xf37, 0xf39, 0xf71, 0xf72, 0xf74,
-	0xf7a, 0xf7b, 0xf7c, 0xf7d, 0xf80, 0xf82, 0xf83, 0xf84, 0xf86, 0xf87,
-	0xfc6, 0x1037, 0x1039, 0x103a, 0x108d, 0x135d, 0x135e, 0x135f, 0x1714, 0x1715,
-	0x1734, 0x17d2, 0x17dd, 0x18a9, 0x1939, 0x193a, 0x193b, 0x1a17, 0x1a18, 0x1a60,
-	0x1a75, 0x1a76, 0x1a77, 0x1a78, 0x1a79, 0x1a7a, 0x1a7b, 0x1a7c, 0x1a7f, 0x1ab0,
-	0x1ab1, 0x1ab2, 0x1ab3, 0x1ab4, 0x1ab5, 0x1ab6, 0x1ab7, 0x1ab8, 0x1ab9, 0x1aba,
-	0x1abb, 0x1abc, 0x1abd, 0x1abf, 0x1ac0, 0x1ac1, 0x1ac2, 0x1ac3, 0x1ac4, 0x1ac5,
-	0x1ac6, 0x1ac7, 0x1ac8, 0x1ac9, 0x1aca, 0x1acb, 0x1acc, 0x1acd, 0x1ace, 0x1b34,
-	0x1b44, 0x1b6b, 0x1b6c, 0x1b6d, 0x1b6e, 0x1b6f, 0x1b70, 0x1b71, 0x1b72, 0x1b73,
-	0x1baa, 0x1bab, 0x1be6, 0x1bf2, 0x1bf3, 0x1c37, 0x1cd0, 0x1cd1, 0x1cd2, 0x1cd4,
-	0x1cd5, 0x1cd6, 0x1cd7, 0x1cd8, 0x1cd9, 0x1cda, 0x1cdb, 0x1cdc, 0x1cdd, 0x1cde,
-	0x1cdf, 0x1ce0, 0x1ce2, 0x1ce3, 0x1ce4, 0x1ce5, 0x1ce6, 0x1ce7, 0x1ce8, 0x1ced,
-	0x1cf4, 0x1cf8, 0x1cf9, 0x1dc0, 0x1dc1, 0x1dc2, 0x1dc3, 0x1dc4, 0x1dc5, 0x1dc6,
-	0x1dc7, 0x1dc8, 0x1dc9, 0x1dca, 0x1dcb, 0x1dcc, 0x1dcd, 0x1dce, 0x1dcf, 0x1dd0,
-	0x1dd1, 0x1dd2, 0x1dd3, 0x1dd4, 0x1dd5, 0x1dd6, 0x1dd7, 0x1dd8, 0x1dd9, 0x1dda,
-	0x1ddb, 0x1ddc, 0x1ddd, 0x1dde, 0x1ddf, 0x1de0, 0x1de1, 0x1de2, 0x1de3, 0x1de4,
-	0x1de5, 0x1de6, 0x1de7, 0x1de8, 0x1de9, 0x1dea, 0x1deb, 0x1dec, 0x1ded, 0x1dee,
-	0x1def, 0x1df0, 0x1df1, 0x1df2, 0x1df3, 0x1df4, 0x1df5, 0x1df6, 0x1df7, 0x1df8,
-	0x1df9, 0x1dfa, 0x1dfb, 0x1dfc, 0x1dfd, 0x1dfe, 0x1dff, 0x20d0, 0x20d1, 0x20d2,
-	0x20d3, 0x20d4, 0x20d5, 0x20d6, 0x20d7, 0x20d8, 0x20d9, 0x20da, 0x20db, 0x20dc,
-	0x20e1, 0x20e5, 0x20e6, 0x20e7, 0x20e8, 0x20e9, 0x20ea, 0x20eb, 0x20ec, 0x20ed,
-	0x20ee, 0x20ef, 0x20f0, 0x2cef, 0x2cf0, 0x2cf1, 0x2d7f, 0x2de0, 0x2de1, 0x2de2,
-	0x2de3, 0x2de4, 0x2de5, 0x2de6, 0x2de7, 0x2de8, 0x2de9, 0x2dea, 0x2deb, 0x2dec,
-	0x2ded, 0x2dee, 0x2def, 0x2df0, 0x2df1, 0x2df2, 0x2df3, 0x2df4, 0x2df5, 0x2df6,
-	0x2df7, 0x2df8, 0x2df9, 0x2dfa, 0x2dfb, 0x2dfc, 0x2dfd, 0x2dfe, 0x2dff, 0x302a,
-	0x302b, 0x302c, 0x302d, 0x302e, 0x302f, 0x3099, 0x309a, 0xa66f, 0xa674, 0xa675,
-	0xa676, 0xa677, 0xa678, 0xa679, 0xa67a, 0xa67b, 0xa67c, 0xa67d, 0xa69e, 0xa69f,
-	0xa6f0, 0xa6f1, 0xa806, 0xa82c, 0xa8c4, 0xa8e0, 0xa8e1, 0xa8e2, 0xa8e3, 0xa8e4,
-	0xa8e5, 0xa8e6, 0xa8e7, 0xa8e8, 0xa8e9, 0xa8ea, 0xa8eb, 0xa8ec, 0xa8ed, 0xa8ee,
-	0xa8ef, 0xa8f0, 0xa8f1, 0xa92b, 0xa92c, 0xa92d, 0xa953, 0xa9b3, 0xa9c0, 0xaab0,
-	0xaab2, 0xaab3, 0xaab4, 0xaab7, 0xaab8, 0xaabe, 0xaabf, 0xaac1, 0xaaf6, 0xabed,
-	0xfb1e, 0xfe20, 0xfe21, 0xfe22, 0xfe23, 0xfe24, 0xfe25, 0xfe26, 0xfe27, 0xfe28,
-	0xfe29, 0xfe2a, 0xfe2b, 0xfe2c, 0xfe2d, 0xfe2e, 0xfe2f, 0x101fd, 0x102e0, 0x10376,
-	0x10377, 0x10378, 0x10379, 0x1037a, 0x10a0d, 0x10a0f, 0x10a38, 0x10a39, 0x10a3a, 0x10a3f,
-	0x10ae5, 0x10ae6, 0x10d24, 0x10d25, 0x10d26, 0x10d27, 0x10eab, 0x10eac, 0x10efd, 0x10efe,
-	0x10eff, 0x10f46, 0x10f47, 0x10f48, 0x10f49, 0x10f4a, 0x10f4b, 0x10f4c, 0x10f4d, 0x10f4e,
-	0x10f4f, 0x10f50, 0x10f82, 0x10f83, 0x10f84, 0x10f85, 0x11046, 0x11070, 0x1107f, 0x110b9,
-	0x110ba, 0x11100, 0x11101, 0x11102, 0x11133, 0x11134, 0x11173, 0x111c0, 0x111ca, 0x11235,
-	0x11236, 0x112e9, 0x112ea, 0x1133b, 0x1133c, 0x1134d, 0x11366, 0x11367, 0x11368, 0x11369,
-	0x1136a, 0x1136b, 0x1136c, 0x11370, 0x11371, 0x11372, 0x11373, 0x11374, 0x11442, 0x11446,
-	0x1145e, 0x114c2, 0x114c3, 0x115bf, 0x115c0, 0x1163f, 0x116b6, 0x116b7, 0x1172b, 0x11839,
-	0x1183a, 0x1193d, 0x1193e, 0x11943, 0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d42,
-	0x11d44, 0x11d45, 0x11d97, 0x11f41, 0x11f42, 0x16af0, 0x16af1, 0x16af2, 0x16af3, 0x16af4,
-	0x16b30, 0x16b31, 0x16b32, 0x16b33, 0x16b34, 0x16b35, 0x16b36, 0x16ff0, 0x16ff1, 0x1bc9e,
-	0x1d165, 0x1d166, 0x1d167, 0x1d168, 0x1d169, 0x1d16d, 0x1d16e, 0x1d16f, 0x1d170, 0x1d171,
-	0x1d172, 0x1d17b, 0x1d17c, 0x1d17d, 0x1d17e, 0x1d17f, 0x1d180, 0x1d181, 0x1d182, 0x1d185,
-	0x1d186, 0x1d187, 0x1d188, 0x1d189, 0x1d18a, 0x1d18b, 0x1d1aa, 0x1d1ab, 0x1d1ac, 0x1d1ad,
-	0x1d242, 0x1d243, 0x1d244, 0x1e000, 0x1e001, 0x1e002, 0x1e003, 0x1e004, 0x1e005, 0x1e006,
-	0x1e008, 0x1e009, 0x1e00a, 0x1e00b, 0x1e00c, 0x1e00d, 0x1e00e, 0x1e00f, 0x1e010, 0x1e011,
-	0x1e012, 0x1e013, 0x1e014, 0x1e015, 0x1e016, 0x1e017, 0x1e018, 0x1e01b, 0x1e01c, 0x1e01d,
-	0x1e01e, 0x1e01f, 0x1e020, 0x1e021, 0x1e023, 0x1e024, 0x1e026, 0x1e027, 0x1e028, 0x1e029,
-	0x1e02a, 0x1e08f, 0x1e130, 0x1e131, 0x1e132, 0x1e133, 0x1e134, 0x1e135, 0x1e136, 0x1e2ae,
-	0x1e2ec, 0x1e2ed, 0x1e2ee, 0x1e2ef, 0x1e4ec, 0x1e4ed, 0x1e4ee, 0x1e4ef, 0x1e8d0, 0x1e8d1,
-	0x1e8d2, 0x1e8d3, 0x1e8d4, 0x1e8d5, 0x1e8d6, 0x1e944, 0x1e945, 0x1e946, 0x1e947, 0x1e948,
-	0x1e949, 0x1e94a,
-}
+var cccKeys = unpack[uint32](cccKeysPacked, 922, true)
+
+const cccKeysPacked = "\x80\x06\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x94\x02\x01\x01\x01\x01\x8a\x02\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x02\x02\x01\x02\x01\x02\x49\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x31\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x11\x66\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x03\x01\x02\x01\x01\x01\x24\x1f" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xa1\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x0a\x19\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x02\x01\x01\x01\x01\x2c\x01\x01\x3d\x01\x01" +
+	"\x01\x01\x01\x01\x01\x2b\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x3d\x11\x04\x01\x01\x01" +
+	"\x68\x11\x31\x3e\x11\x6f\x11\x6f\x11\x80\x01\x6f\x11\x08\x01\x66\x11\x6e\x01\x11\x7d\x6e\x01\x01\x0e\x01\x01\x01\x6d\x01\x01\x0e" +
+	"\x01\x01\x01\x4d\x01\x1c\x02\x02\x38\x01\x02\x06\x01\x01\x01\x03\x02\x01\x01\x02\x01\x3f\x71\x02\x01\x53\xd0\x05\x01\x01\xb5\x07" +
+	"\x01\x1f\x9e\x01\x0b\xcc\x01\x90\x01\x01\x01\xdc\x01\x01\x48\x15\x01\x01\x01\x01\x01\x01\x01\x03\x31\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x66\x10\x27\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x37\x01\x3b\x0c\x01\x44\x99\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x05" +
+	"\x07\x04\x01\xc7\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\xd1\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x05\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xff" +
+	"\x17\x01\x01\x8e\x01\x61\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\xab\x04\x01\x01\x01\x01\x01\x6a\x01\xd5\xeb\x01\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x21\x01\x51\x01\x95" +
+	"\x02\x26\x98\x01\x1c\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x3a\x01\x01\x26\x60\x0d\xf0\x01\x02\x01" +
+	"\x01\x03\x01\x06\x01\x02\x35\xf7\x01\xb1\x9e\x01\x82\x06\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xce\x07\xe3" +
+	"\x01\x96\x01\x01\x01\x01\x01\x93\x0d\x02\x29\x01\x01\x05\xa6\x01\x01\xbe\x04\x01\x01\x01\x84\x03\x01\x51\x01\x01\x47\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x32\x01\x01\x01\xc1\x01\x2a\x0f\x3a\x01\x46\x01\x01\x31\x01\x3f\x4d\x0a\x6b\x01\xb3\x01\x01\x51\x01" +
+	"\x11\x19\x01\x01\x01\x01\x01\x01\x04\x01\x01\x01\x01\xce\x01\x04\x18\x64\x01\xfc\x01\x01\x7f\x77\x01\x74\x8e\x02\x01\x83\x02\x01" +
+	"\x05\x9d\x01\x54\x13\x52\xa6\x03\x83\x02\x02\x01\x52\xaa\x03\x01\xae\x97\x01\x01\x01\x01\x01\x3c\x01\x01\x01\x01\x01\x01\xba\x09" +
+	"\x01\xad\x99\x01\xc7\x29\x01\x01\x01\x01\x04\x01\x01\x01\x01\x01\x09\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x1f" +
+	"\x01\x01\x01\x95\x01\x01\x01\xbc\x1b\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x03\x01\x01\x01\x01\x01\x01\x02\x01\x02\x01\x01\x01\x01\x65\xa1\x01\x01\x01\x01\x01\x01\x01\xf8\x02\x3e\x01\x01\x01\xfd\x03\x01" +
+	"\x01\x01\xe1\x07\x01\x01\x01\x01\x01\x01\x6e\x01\x01\x01\x01\x01\x01"
 
 const cccVals = "\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe8\xdc\xdc\xdc\xdc\xe8\xd8\xdc\xdc\xdc\xdc" +
 	"\xdc\xca\xca\xdc\xdc\xdc\xdc\xca\xca\xdc\xdc\xdc\xdc\xdc\xdc\xdc\xdc\xdc\xdc\xdc\x01\x01\x01\x01\x01\xdc\xdc\xdc\xdc\xe6\xe6\xe6" +
@@ -1793,309 +1025,115 @@ const cccVals = "\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe
 	"\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe6\xe8\xe8\xdc\xe6\xdc\xdc\xdc\xdc\xdc\xdc\xdc\xe6\xe6\xe6\xe6\xe6\xe6\x07"
 
 // foldKeys: code points that full case folding changes, sorted.
-var foldKeys = [...]uint32{
-	0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a,
-	0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x51, 0x52, 0x53, 0x54,
-	0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0xb5, 0xc0, 0xc1, 0xc2,
-	0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc,
-	0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6,
-	0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0x100, 0x102,
-	0x104, 0x106, 0x108, 0x10a, 0x10c, 0x10e, 0x110, 0x112, 0x114, 0x116,
-	0x118, 0x11a, 0x11c, 0x11e, 0x120, 0x122, 0x124, 0x126, 0x128, 0x12a,
-	0x12c, 0x12e, 0x130, 0x132, 0x134, 0x136, 0x139, 0x13b, 0x13d, 0x13f,
-	0x141, 0x143, 0x145, 0x147, 0x149, 0x14a, 0x14c, 0x14e, 0x150, 0x152,
-	0x154, 0x156, 0x158, 0x15a, 0x15c, 0x15e, 0x160, 0x162, 0x164, 0x166,
-	0x168, 0x16a, 0x16c, 0x16e, 0x170, 0x172, 0x174, 0x176, 0x178, 0x179,
-	0x17b, 0x17d, 0x17f, 0x181, 0x182, 0x184, 0x186, 0x187, 0x189, 0x18a,
-	0x18b, 0x18e, 0x18f, 0x190, 0x191, 0x193, 0x194, 0x196, 0x197, 0x198,
-	0x19c, 0x19d, 0x19f, 0x1a0, 0x1a2, 0x1a4, 0x1a6, 0x1a7, 0x1a9, 0x1ac,
-	0x1ae, 0x1af, 0x1b1, 0x1b2, 0x1b3, 0x1b5, 0x1b7, 0x1b8, 0x1bc, 0x1c4,
-	0x1c5, 0x1c7, 0x1c8, 0x1ca, 0x1cb, 0x1cd, 0x1cf, 0x1d1, 0x1d3, 0x1d5,
-	0x1d7, 0x1d9, 0x1db, 0x1de, 0x1e0, 0x1e2, 0x1e4, 0x1e6, 0x1e8, 0x1ea,
-	0x1ec, 0x1ee, 0x1f0, 0x1f1, 0x1f2, 0x1f4, 0x1f6, 0x1f7, 0x1f8, 0x1fa,
-	0x1fc, 0x1fe, 0x200, 0x202, 0x204, 0x206, 0x208, 0x20a, 0x20c, 0x20e,
-	0x210, 0x212, 0x214, 0x216, 0x218, 0x21a, 0x21c, 0x21e, 0x220, 0x222,
-	0x224, 0x226, 0x228, 0x22a, 0x22c, 0x22e, 0x230, 0x232, 0x23a, 0x23b,
-	0x23d, 0x23e, 0x241, 0x243, 0x244, 0x245, 0x246, 0x248, 0x24a, 0x24c,
-	0x24e, 0x345, 0x370, 0x372, 0x376, 0x37f, 0x386, 0x388, 0x389, 0x38a,
-	0x38c, 0x38e, 0x38f, 0x390, 0x391, 0x392, 0x393, 0x394, 0x395, 0x396,
-	0x397, 0x398, 0x399, 0x39a, 0x39b, 0x39c, 0x39d, 0x39e, 0x39f, 0x3a0,
-	0x3a1, 0x3a3, 0x3a4, 0x3a5, 0x3a6, 0x3a7, 0x3a8, 0x3a9, 0x3aa, 0x3ab,
-	0x3b0, 0x3c2, 0x3cf, 0x3d0, 0x3d1, 0x3d5, 0x3d6, 0x3d8, 0x3da, 0x3dc,
-	0x3de, 0x3e0, 0x3e2, 0x3e4, 0x3e6, 0x3e8, 0x3ea, 0x3ec, 0x3ee, 0x3f0,
-	0x3f1, 0x3f4, 0x3f5, 0x3f7, 0x3f9, 0x3fa, 0x3fd, 0x3fe, 0x3ff, 0x400,
-	0x401, 0x402, 0x403, 0x404, 0x405, 0x406, 0x407, 0x408, 0x409, 0x40a,
-	0x40b, 0x40c, 0x40d, 0x40e, 0x40f, 0x410, 0x411, 0x412, 0x413, 0x414,
-	0x415, 0x416, 0x417, 0x418, 0x419, 0x41a, 0x41b, 0x41c, 0x41d, 0x41e,
-	0x41f, 0x420, 0x421, 0x422, 0x423, 0x424, 0x425, 0x426, 0x427, 0x428,
-	0x429, 0x42a, 0x42b, 0x42c, 0x42d, 0x42e, 0x42f, 0x460, 0x462, 0x464,
-	0x466, 0x468, 0x46a, 0x46c, 0x46e, 0x470, 0x472, 0x474, 0x476, 0x478,
-	0x47a, 0x47c, 0x47e, 0x480, 0x48a, 0x48c, 0x48e, 0x490, 0x492, 0x494,
-	0x496, 0x498, 0x49a, 0x49c, 0x49e, 0x4a0, 0x4a2, 0x4a4, 0x4a6, 0x4a8,
-	0x4aa, 0x4ac, 0x4ae, 0x4b0, 0x4b2, 0x4b4, 0x4b6, 0x4b8, 0x4ba, 0x4bc,
-	0x4be, 0x4c0, 0x4c1, 0x4c3, 0x4c5, 0x4c7, 0x4c9, 0x4cb, 0x4cd, 0x4d0,
-	0x4d2, 0x4d4, 0x4d6, 0x4d8, 0x4da, 0x4dc, 0x4de, 0x4e0, 0x4e2, 0x4e4,
-	0x4e6, 0x4e8, 0x4ea, 0x4ec, 0x4ee, 0x4f0, 0x4f2, 0x4f4, 0x4f6, 0x4f8,
-	0x4fa, 0x4fc, 0x4fe, 0x500, 0x502, 0x504, 0x506, 0x508, 0x50a, 0x50c,
-	0x50e, 0x510, 0x512, 0x514, 0x516, 0x518, 0x51a, 0x51c, 0x51e, 0x520,
-	0x522, 0x524, 0x526, 0x528, 0x52a, 0x52c, 0x52e, 0x531, 0x532, 0x533,
-	0x534, 0x535, 0x536, 0x537, 0x538, 0x539, 0x53a, 0x53b, 0x53c, 0x53d,
-	0x53e, 0x53f, 0x540, 0x541, 0x542, 0x543, 0x544, 0x545, 0x546, 0x547,
-	0x548, 0x549, 0x54a, 0x54b, 0x54c, 0x54d, 0x54e, 0x54f, 0x550, 0x551,
-	0x552, 0x553, 0x554, 0x555, 0x556, 0x587, 0x10a0, 0x10a1, 0x10a2, 0x10a3,
-	0x10a4, 0x10a5, 0x10a6, 0x10a7, 0x10a8, 0x10a9, 0x10aa, 0x10ab, 0x10ac, 0x10ad,
-	0x10ae, 0x10af, 0x10b0, 0x10b1, 0x10b2, 0x10b3, 0x10b4, 0x10b5, 0x10b6, 0x10b7,
-	0x10b8, 0x10b9, 0x10ba, 0x10bb, 0x10bc, 0x10bd, 0x10be, 0x10bf, 0x10c0, 0x10c1,
-	0x10c2, 0x10c3, 0x10c4, 0x10c5, 0x10c7, 0x10cd, 0x13a0, 0x13a1, 0x13a2, 0x13a3,
-	0x13a4, 0x13a5, 0x13a6, 0x13a7, 0x13a8, 0x13a9, 0x13aa, 0x13ab, 0x13ac, 0x13ad,
-	0x13ae, 0x13af, 0x13b0, 0x13b1, 0x13b2, 0x13b3, 0x13b4, 0x13b5, 0x13b6, 0x13b7,
-	0x13b8, 0x13b9, 0x13ba, 0x13bb, 0x13bc, 0x13bd, 0x13be, 0x13bf, 0x13c0, 0x13c1,
-	0x13c2, 0x13c3, 0x13c4, 0x13c5, 0x13c6, 0x13c7, 0x13c8, 0x13c9, 0x13ca, 0x13cb,
-	0x13cc, 0x13cd, 0x13ce, 0x13cf, 0x13d0, 0x13d1, 0x13d2, 0x13d3, 0x13d4, 0x13d5,
-	0x13d6, 0x13d7, 0x13d8, 0x13d9, 0x13da, 0x13db, 0x13dc, 0x13dd, 0x13de, 0x13df,
-	0x13e0, 0x13e1, 0x13e2, 0x13e3, 0x13e4, 0x13e5, 0x13e6, 0x13e7, 0x13e8, 0x13e9,
-	0x13ea, 0x13eb, 0x13ec, 0x13ed, 0x13ee, 0x13ef, 0x13f0, 0x13f1, 0x13f2, 0x13f3,
-	0x13f4, 0x13f5, 0x13f8, 0x13f9, 0x13fa, 0x13fb, 0x13fc, 0x13fd, 0x1c80, 0x1c81,
-	0x1c82, 0x1c83, 0x1c84, 0x1c85, 0x1c86, 0x1c87, 0x1c88, 0x1c90, 0x1c91, 0x1c92,
-	0x1c93, 0x1c94, 0x1c95, 0x1c96, 0x1c97, 0x1c98, 0x1c99, 0x1c9a, 0x1c9b, 0x1c9c,
-	0x1c9d, 0x1c9e, 0x1c9f, 0x1ca0, 0x1ca1, 0x1ca2, 0x1ca3, 0x1ca4, 0x1ca5, 0x1ca6,
-	0x1ca7, 0x1ca8, 0x1ca9, 0x1caa, 0x1cab, 0x1cac, 0x1cad, 0x1cae, 0x1caf, 0x1cb0,
-	0x1cb1, 0x1cb2, 0x1cb3, 0x1cb4, 0x1cb5, 0x1cb6, 0x1cb7, 0x1cb8, 0x1cb9, 0x1cba,
-	0x1cbd, 0x1cbe, 0x1cbf, 0x1e00, 0x1e02, 0x1e04, 0x1e06, 0x1e08, 0x1e0a, 0x1e0c,
-	0x1e0e, 0x1e10, 0x1e12, 0x1e14, 0x1e16, 0x1e18, 0x1e1a, 0x1e1c, 0x1e1e, 0x1e20,
-	0x1e22, 0x1e24, 0x1e26, 0x1e28, 0x1e2a, 0x1e2c, 0x1e2e, 0x1e30, 0x1e32, 0x1e34,
-	0x1e36, 0x1e38, 0x1e3a, 0x1e3c, 0x1e3e, 0x1e40, 0x1e42, 0x1e44, 0x1e46, 0x1e48,
-	0x1e4a, 0x1e4c, 0x1e4e, 0x1e50, 0x1e52, 0x1e54, 0x1e56, 0x1e58, 0x1e5a, 0x1e5c,
-	0x1e5e, 0x1e60, 0x1e62, 0x1e64, 0x1e66, 0x1e68, 0x1e6a, 0x1e6c, 0x1e6e, 0x1e70,
-	0x1e72, 0x1e74, 0x1e76, 0x1e78, 0x1e7a, 0x1e7c, 0x1e7e, 0x1e80, 0x1e82, 0x1e84,
-	0x1e86, 0x1e88, 0x1e8a, 0x1e8c, 0x1e8e, 0x1e90, 0x1e92, 0x1e94, 0x1e96, 0x1e97,
-	0x1e98, 0x1e99, 0x1e9a, 0x1e9b, 0x1e9e, 0x1ea0, 0x1ea2, 0x1ea4, 0x1ea6, 0x1ea8,
-	0x1eaa, 0x1eac, 0x1eae, 0x1eb0, 0x1eb2, 0x1eb4, 0x1eb6, 0x1eb8, 0x1eba, 0x1ebc,
-	0x1ebe, 0x1ec0, 0x1ec2, 0x1ec4, 0x1ec6, 0x1ec8, 0x1eca, 0x1ecc, 0x1ece, 0x1ed0,
-	0x1ed2, 0x1ed4, 0x1ed6, 0x1ed8, 0x1eda, 0x1edc, 0x1ede, 0x1ee0, 0x1ee2, 0x1ee4,
-	0x1ee6, 0x1ee8, 0x1eea, 0x1eec, 0x1eee, 0x1ef0, 0x1ef2, 0x1ef4, 0x1ef6, 0x1ef8,
-	0x1efa, 0x1efc, 0x1efe, 0x1f08, 0x1f09, 0x1f0a, 0x1f0b, 0x1f0c, 0x1f0d, 0x1f0e,
-	0x1f0f, 0x1f18, 0x1f19, 0x1f1a, 0x1f1b, 0x1f1c, 0x1f1d, 0x1f28, 0x1f29, 0x1f2a,
-	0x1f2b, 0x1f2c, 0x1f2d, 0x1f2e, 0x1f2f, 0x1f38, 0x1f39, 0x1f3a, 0x1f3b, 0x1f3c,
-	0x1f3d, 0x1f3e, 0x1f3f, 0x1f48, 0x1f49, 0x1f4a, 0x1f4b, 0x1f4c, 0x1f4d, 0x1f50,
-	0x1f52, 0x1f54, 0x1f56, 0x1f59, 0x1f5b, 0x1f5d, 0x1f5f, 0x1f68, 0x1f69, 0x1f6a,
-	0x1f6b, 0x1f6c, 0x1f6d, 0x1f6e, 0x1f6f, 0x1f80, 0x1f81, 0x1f82, 0x1f83, 0x1f84,
-	0x1f85, 0x1f86, 0x1f87, 0x1f88, 0x1f89, 0x1f8a, 0x1f8b, 0x1f8c, 0x1f8d, 0x1f8e,
-	0x1f8f, 0x1f90, 0x1f91, 0x1f92, 0x1f93, 0x1f94, 0x1f95, 0x1f96, 0x1f97, 0x1f98,
-	0x1f99, 0x1f9a, 0x1f9b, 0x1f9c, 0x1f9d, 0x1f9e, 0x1f9f, 0x1fa0, 0x1fa1, 0x1fa2,
-	0x1fa3, 0x1fa4, 0x1fa5, 0x1fa6, 0x1fa7, 0x1fa8, 0x1fa9, 0x1faa, 0x1fab, 0x1fac,
-	0x1fad, 0x1fae, 0x1faf, 0x1fb2, 0x1fb3, 0x1fb4, 0x1fb6, 0x1fb7, 0x1fb8, 0x1fb9,
-	0x1fba, 0x1fbb, 0x1fbc, 0x1fbe, 0x1fc2, 0x1fc3, 0x1fc4, 0x1fc6, 0x1fc7, 0x1fc8,
-	0x1fc9, 0x1fca, 0x1fcb, 0x1fcc, 0x1fd2, 0x1fd3, 0x1fd6, 0x1fd7, 0x1fd8, 0x1fd9,
-	0x1fda, 0x1fdb, 0x1fe2, 0x1fe3, 0x1fe4, 0x1fe6, 0x1fe7, 0x1fe8, 0x1fe9, 0x1fea,
-	0x1feb, 0x1fec, 0x1ff2, 0x1ff3, 0x1ff4, 0x1ff6, 0x1ff7, 0x1ff8, 0x1ff9, 0x1ffa,
-	0x1ffb, 0x1ffc, 0x2126, 0x212a, 0x212b, 0x2132, 0x2160, 0x2161, 0x2162, 0x2163,
-	0x2164, 0x2165, 0x2166, 0x2167, 0x2168, 0x2169, 0x216a, 0x216b, 0x216c, 0x216d,
-	0x216e, 0x216f, 0x2183, 0x24b6, 0x24b7, 0x24b8, 0x24b9, 0x24ba, 0x24bb, 0x24bc,
-	0x24bd, 0x24be, 0x24bf, 0x24c0, 0x24c1, 0x24c2, 0x24c3, 0x24c4, 0x24c5, 0x24c6,
-	0x24c7, 0x24c8, 0x24c9, 0x24ca, 0x24cb, 0x24cc, 0x24cd, 0x24ce, 0x24cf, 0x2c00,
-	0x2c01, 0x2c02, 0x2c03, 0x2c04, 0x2c05, 0x2c06, 0x2c07, 0x2c08, 0x2c09, 0x2c0a,
-	0x2c0b, 0x2c0c, 0x2c0d, 0x2c0e, 0x2c0f, 0x2c10, 0x2c11, 0x2c12, 0x2c13, 0x2c14,
-	0x2c15, 0x2c16, 0x2c17, 0x2c18, 0x2c19, 0x2c1a, 0x2c1b, 0x2c1c, 0x2c1d, 0x2c1e,
-	0x2c1f, 0x2c20, 0x2c21, 0x2c22, 0x2c23, 0x2c24, 0x2c25, 0x2c26, 0x2c27, 0x2c28,
-	0x2c29, 0x2c2a, 0x2c2b, 0x2c2c, 0x2c2d, 0x2c2e, 0x2c2f, 0x2c60, 0x2c62, 0x2c63,
-	0x2c64, 0x2c67, 0x2c69, 0x2c6b, 0x2c6d, 0x2c6e, 0x2c6f, 0x2c70, 0x2c72, 0x2c75,
-	0x2c7e, 0x2c7f, 0x2c80, 0x2c82, 0x2c84, 0x2c86, 0x2c88, 0x2c8a, 0x2c8c, 0x2c8e,
-	0x2c90, 0x2c92, 0x2c94, 0x2c96, 0x2c98, 0x2c9a, 0x2c9c, 0x2c9e, 0x2ca0, 0x2ca2,
-	0x2ca4, 0x2ca6, 0x2ca8, 0x2caa, 0x2cac, 0x2cae, 0x2cb0, 0x2cb2, 0x2cb4, 0x2cb6,
-	0x2cb8, 0x2cba, 0x2cbc, 0x2cbe, 0x2cc0, 0x2cc2, 0x2cc4, 0x2cc6, 0x2cc8, 0x2cca,
-	0x2ccc, 0x2cce, 0x2cd0, 0x2cd2, 0x2cd4, 0x2cd6, 0x2cd8, 0x2cda, 0x2cdc, 0x2cde,
-	0x2ce0, 0x2ce2, 0x2ceb, 0x2ced, 0x2cf2, 0xa640, 0xa642, 0xa644, 0xa646, 0xa648,
-	0xa64a, 0xa64c, 0xa64e, 0xa650, 0xa652, 0xa654, 0xa656, 0xa658, 0xa65a, 0xa65c,
-	0xa65e, 0xa660, 0xa662, 0xa664, 0xa666, 0xa668, 0xa66a, 0xa66c, 0xa680, 0xa682,
-	0xa684, 0xa686, 0xa688, 0xa68a, 0xa68c, 0xa68e, 0xa690, 0xa692, 0xa694, 0xa696,
-	0xa698, 0xa69a, 0xa722, 0xa724, 0xa726, 0xa728, 0xa72a, 0xa72c, 0xa72e, 0xa732,
-	0xa734, 0xa736, 0xa738, 0xa73a, 0xa73c, 0xa73e, 0xa740, 0xa742, 0xa744, 0xa746,
-	0xa748, 0xa74a, 0xa74c, 0xa74e, 0xa750, 0xa752, 0xa754, 0xa756, 0xa758, 0xa75a,
-	0xa75c, 0xa75e, 0xa760, 0xa762, 0xa764, 0xa766, 0xa768, 0xa76a, 0xa76c, 0xa76e,
-	0xa779, 0xa77b, 0xa77d, 0xa77e, 0xa780, 0xa782, 0xa784, 0xa786, 0xa78b, 0xa78d,
-	0xa790, 0xa792, 0xa796, 0xa798, 0xa79a, 0xa79c, 0xa79e, 0xa7a0, 0xa7a2, 0xa7a4,
-	0xa7a6, 0xa7a8, 0xa7aa, 0xa7ab, 0xa7ac, 0xa7ad, 0xa7ae, 0xa7b0, 0xa7b1, 0xa7b2,
-	0xa7b3, 0xa7b4, 0xa7b6, 0xa7b8, 0xa7ba, 0xa7bc, 0xa7be, 0xa7c0, 0xa7c2, 0xa7c4,
-	0xa7c5, 0xa7c6, 0xa7c7, 0xa7c9, 0xa7d0, 0xa7d6, 0xa7d8, 0xa7f5, 0xab70, 0xab71,
-	0xab72, 0xab73, 0xab74, 0xab75, 0xab76, 0xab77, 0xab78, 0xab79, 0xab7a, 0xab7b,
-	0xab7c, 0xab7d, 0xab7e, 0xab7f, 0xab80, 0xab81, 0xab82, 0xab83, 0xab84, 0xab85,
-	0xab86, 0xab87, 0xab88, 0xab89, 0xab8a, 0xab8b, 0xab8c, 0xab8d, 0xab8e, 0xab8f,
-	0xab90, 0xab91, 0xab92, 0xab93, 0xab94, 0xab95, 0xab96, 0xab97, 0xab98, 0xab99,
-	0xab9a, 0xab9b, 0xab9c, 0xab9d, 0xab9e, 0xab9f, 0xaba0, 0xaba1, 0xaba2, 0xaba3,
-	0xaba4, 0xaba5, 0xaba6, 0xaba7, 0xaba8, 0xaba9, 0xabaa, 0xabab, 0xabac, 0xabad,
-	0xabae, 0xabaf, 0xabb0, 0xabb1, 0xabb2, 0xabb3, 0xabb4, 0xabb5, 0xabb6, 0xabb7,
-	0xabb8, 0xabb9, 0xabba, 0xabbb, 0xabbc, 0xabbd, 0xabbe, 0xabbf, 0xfb00, 0xfb01,
-	0xfb02, 0xfb03, 0xfb04, 0xfb05, 0xfb06, 0xfb13, 0xfb14, 0xfb15, 0xfb16, 0xfb17,
-	0xff21, 0xff22, 0xff23, 0xff24, 0xff25, 0xff26, 0xff27, 0xff28, 0xff29, 0xff2a,
-	0xff2b, 0xff2c, 0xff2d, 0xff2e, 0xff2f, 0xff30, 0xff31, 0xff32, 0xff33, 0xff34,
-	0xff35, 0xff36, 0xff37, 0xff38, 0xff39, 0xff3a, 0x10400, 0x10401, 0x10402, 0x10403,
-	0x10404, 0x10405, 0x10406, 0x10407, 0x10408, 0x10409, 0x1040a, 0x1040b, 0x1040c, 0x1040d,
-	0x1040e, 0x1040f, 0x10410, 0x10411, 0x10412, 0x10413, 0x10414, 0x10415, 0x10416, 0x10417,
-	0x10418, 0x10419, 0x1041a, 0x1041b, 0x1041c, 0x1041d, 0x1041e, 0x1041f, 0x10420, 0x10421,
-	0x10422, 0x10423, 0x10424, 0x10425, 0x10426, 0x10427, 0x104b0, 0x104b1, 0x104b2, 0x104b3,
-	0x104b4, 0x104b5, 0x104b6, 0x104b7, 0x104b8, 0x104b9, 0x104ba, 0x104bb, 0x104bc, 0x104bd,
-	0x104be, 0x104bf, 0x104c0, 0x104c1, 0x104c2, 0x104c3, 0x104c4, 0x104c5, 0x104c6, 0x104c7,
-	0x104c8, 0x104c9, 0x104ca, 0x104cb, 0x104cc, 0x104cd, 0x104ce, 0x104cf, 0x104d0, 0x104d1,
-	0x104d2, 0x104d3, 0x10570, 0x10571, 0x10572, 0x10573, 0x10574, 0x10575, 0x10576, 0x10577,
-	0x10578, 0x10579, 0x1057a, 0x1057c, 0x1057d, 0x1057e, 0x1057f, 0x10580, 0x10581, 0x10582,
-	0x10583, 0x10584, 0x10585, 0x10586, 0x10587, 0x10588, 0x10589, 0x1058a, 0x1058c, 0x1058d,
-	0x1058e, 0x1058f, 0x10590, 0x10591, 0x10592, 0x10594, 0x10595, 0x10c80, 0x10c81, 0x10c82,
-	0x10c83, 0x10c84, 0x10c85, 0x10c86, 0x10c87, 0x10c88, 0x10c89, 0x10c8a, 0x10c8b, 0x10c8c,
-	0x10c8d, 0x10c8e, 0x10c8f, 0x10c90, 0x10c91, 0x10c92, 0x10c93, 0x10c94, 0x10c95, 0x10c96,
-	0x10c97, 0x10c98, 0x10c99, 0x10c9a, 0x10c9b, 0x10c9c, 0x10c9d, 0x10c9e, 0x10c9f, 0x10ca0,
-	0x10ca1, 0x10ca2, 0x10ca3, 0x10ca4, 0x10ca5, 0x10ca6, 0x10ca7, 0x10ca8, 0x10ca9, 0x10caa,
-	0x10cab, 0x10cac, 0x10cad, 0x10cae, 0x10caf, 0x10cb0, 0x10cb1, 0x10cb2, 0x118a0, 0x118a1,
-	0x118a2, 0x118a3, 0x118a4, 0x118a5, 0x118a6, 0x118a7, 0x118a8, 0x118a9, 0x118aa, 0x118ab,
-	0x118ac, 0x118ad, 0x118ae, 0x118af, 0x118b0, 0x118b1, 0x118b2, 0x118b3, 0x118b4, 0x118b5,
-	0x118b6, 0x118b7, 0x118b8, 0x118b9, 0x118ba, 0x118bb, 0x118bc, 0x118bd, 0x118be, 0x118bf,
-	0x16e40, 0x16e41, 0x16e42, 0x16e43, 0x16e44, 0x16e45, 0x16e46, 0x16e47, 0x16e48, 0x16e49,
-	0x16e4a, 0x16e4b, 0x16e4c, 0x16e4d, 0x16e4e, 0x16e4f, 0x16e50, 0x16e51, 0x16e52, 0x16e53,
-	0x16e54, 0x16e55, 0x16e56, 0x16e57, 0x16e58, 0x16e59, 0x16e5a, 0x16e5b, 0x16e5c, 0x16e5d,
-	0x16e5e, 0x16e5f, 0x1e900, 0x1e901, 0x1e902, 0x1e903, 0x1e904, 0x1e905, 0x1e906, 0x1e907,
-	0x1e908, 0x1e909, 0x1e90a, 0x1e90b, 0x1e90c, 0x1e90d, 0x1e90e, 0x1e90f, 0x1e910, 0x1e911,
-	0x1e912, 0x1e913, 0x1e914, 0x1e915, 0x1e916, 0x1e917, 0x1e918, 0x1e919, 0x1e91a, 0x1e91b,
-	0x1e91c, 0x1e91d, 0x1e91e, 0x1e91f, 0x1e920, 0x1e921,
-}
+var foldKeys = unpack[uint32](foldKeysPacked, 1616, true)
+
+const foldKeysPacked = "\x41\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x5b\x0b\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x21\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x01" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x02\x02\x02\x02\x01\x02\x02\x01" +
+	"\x02\x01\x01\x03\x01\x01\x01\x02\x01\x02\x01\x01\x04\x01\x02\x01\x02\x02\x02\x01\x02\x03\x02\x01\x02\x01\x01\x02\x02\x01\x04\x08" +
+	"\x01\x02\x01\x02\x01\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x01\x02\x02\x01\x01\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x08\x01\x02\x01\x03\x02" +
+	"\x01\x01\x01\x02\x02\x02\x02\xf7\x01\x2b\x02\x04\x09\x07\x02\x01\x01\x02\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x05\x12\x0d\x01\x01\x04\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x01\x03\x01\x02\x02\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x31\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x0a\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x31\x99\x16\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x06\xd3\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x83\x11\x01\x01\x01\x01\x01\x01\x01\x01\x08\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x03\x01\x01\xc1\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x01\x01\x01\x01\x03\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x0a\x01\x01\x01\x01\x01\x01\x01\x09\x01\x01\x01\x01\x01\x0b\x01\x01\x01\x01\x01\x01\x01\x09\x01" +
+	"\x01\x01\x01\x01\x01\x01\x09\x01\x01\x01\x01\x01\x03\x02\x02\x02\x03\x02\x02\x02\x09\x01\x01\x01\x01\x01\x01\x01\x11\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x02\x01\x01\x01\x01\x01\x01\x02\x04\x01\x01\x02\x01\x01\x01\x01\x01" +
+	"\x01\x06\x01\x03\x01\x01\x01\x01\x01\x07\x01\x01\x02\x01\x01\x01\x01\x01\x01\x06\x01\x01\x02\x01\x01\x01\x01\x01\x01\xaa\x02\x04" +
+	"\x01\x07\x2e\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x14\xb3\x06\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xb1\x0e\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x31" +
+	"\x02\x01\x01\x03\x02\x02\x02\x01\x01\x01\x02\x03\x09\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x09\x02\x05\xce\xf2\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x14\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x88\x01\x02\x02\x02\x02\x02\x02\x04\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x0b\x02\x02\x01\x02\x02\x02\x02\x05\x02\x03\x02\x04\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x01\x01\x01\x01\x02\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02\x01\x01\x01\x02\x07\x06\x02" +
+	"\x1d\xfb\x06\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xc1\x9e\x01\x01\x01\x01\x01\x01\x01\x0d\x01\x01\x01\x01" +
+	"\x8a\x08\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xc6\x09\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x89\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x9d\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x02\x01\xeb\x0d\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\xee\x17\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x81\xab\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\xa1\xf5\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01"
 
 // foldOff: foldData[foldOff[i]:foldOff[i+1]] is the case folding of foldKeys[i].
-var foldOff = [...]uint16{
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-	12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
-	24, 25, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44,
-	46, 48, 50, 52, 54, 56, 58, 60, 62, 64, 66, 68,
-	70, 72, 74, 76, 78, 80, 82, 84, 86, 88, 90, 92,
-	94, 96, 98, 100, 102, 104, 106, 108, 110, 112, 114, 116,
-	118, 120, 122, 124, 126, 128, 130, 132, 134, 136, 138, 141,
-	143, 145, 147, 149, 151, 153, 155, 157, 159, 161, 163, 166,
-	168, 170, 172, 174, 176, 178, 180, 182, 184, 186, 188, 190,
-	192, 194, 196, 198, 200, 202, 204, 206, 208, 210, 212, 214,
-	216, 218, 220, 221, 223, 225, 227, 229, 231, 233, 235, 237,
-	239, 241, 243, 245, 247, 249, 251, 253, 255, 257, 259, 261,
-	263, 265, 267, 269, 271, 273, 275, 277, 279, 281, 283, 285,
-	287, 289, 291, 293, 295, 297, 299, 301, 303, 305, 307, 309,
-	311, 313, 315, 317, 319, 321, 323, 325, 327, 329, 331, 333,
-	335, 337, 339, 342, 344, 346, 348, 350, 352, 354, 356, 358,
-	360, 362, 364, 366, 368, 370, 372, 374, 376, 378, 380, 382,
-	384, 386, 388, 390, 392, 394, 396, 398, 400, 402, 404, 406,
-	408, 410, 412, 415, 417, 419, 422, 424, 426, 428, 430, 432,
-	434, 436, 438, 440, 442, 444, 446, 448, 450, 452, 454, 456,
-	458, 460, 462, 464, 470, 472, 474, 476, 478, 480, 482, 484,
-	486, 488, 490, 492, 494, 496, 498, 500, 502, 504, 506, 508,
-	510, 512, 514, 516, 518, 520, 522, 528, 530, 532, 534, 536,
-	538, 540, 542, 544, 546, 548, 550, 552, 554, 556, 558, 560,
-	562, 564, 566, 568, 570, 572, 574, 576, 578, 580, 582, 584,
-	586, 588, 590, 592, 594, 596, 598, 600, 602, 604, 606, 608,
-	610, 612, 614, 616, 618, 620, 622, 624, 626, 628, 630, 632,
-	634, 636, 638, 640, 642, 644, 646, 648, 650, 652, 654, 656,
-	658, 660, 662, 664, 666, 668, 670, 672, 674, 676, 678, 680,
-	682, 684, 686, 688, 690, 692, 694, 696, 698, 700, 702, 704,
-	706, 708, 710, 712, 714, 716, 718, 720, 722, 724, 726, 728,
-	730, 732, 734, 736, 738, 740, 742, 744, 746, 748, 750, 752,
-	754, 756, 758, 760, 762, 764, 766, 768, 770, 772, 774, 776,
-	778, 780, 782, 784, 786, 788, 790, 792, 794, 796, 798, 800,
-	802, 804, 806, 808, 810, 812, 814, 816, 818, 820, 822, 824,
-	826, 828, 830, 832, 834, 836, 838, 840, 842, 844, 846, 848,
-	850, 852, 854, 856, 858, 860, 862, 864, 866, 868, 870, 872,
-	874, 876, 878, 880, 882, 884, 886, 888, 890, 892, 894, 896,
-	898, 900, 902, 904, 906, 908, 910, 912, 914, 916, 918, 920,
-	922, 924, 926, 928, 930, 932, 934, 936, 938, 940, 942, 944,
-	946, 948, 950, 952, 954, 956, 960, 963, 966, 969, 972, 975,
-	978, 981, 984, 987, 990, 993, 996, 999, 1002, 1005, 1008, 1011,
-	1014, 1017, 1020, 1023, 1026, 1029, 1032, 1035, 1038, 1041, 1044, 1047,
-	1050, 1053, 1056, 1059, 1062, 1065, 1068, 1071, 1074, 1077, 1080, 1083,
-	1086, 1089, 1092, 1095, 1098, 1101, 1104, 1107, 1110, 1113, 1116, 1119,
-	1122, 1125, 1128, 1131, 1134, 1137, 1140, 1143, 1146, 1149, 1152, 1155,
-	1158, 1161, 1164, 1167, 1170, 1173, 1176, 1179, 1182, 1185, 1188, 1191,
-	1194, 1197, 1200, 1203, 1206, 1209, 1212, 1215, 1218, 1221, 1224, 1227,
-	1230, 1233, 1236, 1239, 1242, 1245, 1248, 1251, 1254, 1257, 1260, 1263,
-	1266, 1269, 1272, 1275, 1278, 1281, 1284, 1287, 1290, 1293, 1296, 1299,
-	1302, 1305, 1308, 1311, 1314, 1317, 1320, 1323, 1326, 1329, 1332, 1335,
-	1338, 1341, 1344, 1347, 1350, 1353, 1356, 1358, 1360, 1362, 1364, 1366,
-	1368, 1370, 1372, 1375, 1378, 1381, 1384, 1387, 1390, 1393, 1396, 1399,
-	1402, 1405, 1408, 1411, 1414, 1417, 1420, 1423, 1426, 1429, 1432, 1435,
-	1438, 1441, 1444, 1447, 1450, 1453, 1456, 1459, 1462, 1465, 1468, 1471,
-	1474, 1477, 1480, 1483, 1486, 1489, 1492, 1495, 1498, 1501, 1504, 1507,
-	1510, 1513, 1516, 1519, 1522, 1525, 1528, 1531, 1534, 1537, 1540, 1543,
-	1546, 1549, 1552, 1555, 1558, 1561, 1564, 1567, 1570, 1573, 1576, 1579,
-	1582, 1585, 1588, 1591, 1594, 1597, 1600, 1603, 1606, 1609, 1612, 1615,
-	1618, 1621, 1624, 1627, 1630, 1633, 1636, 1639, 1642, 1645, 1648, 1651,
-	1654, 1657, 1660, 1663, 1666, 1669, 1672, 1675, 1678, 1681, 1684, 1687,
-	1690, 1693, 1696, 1699, 1702, 1705, 1708, 1711, 1714, 1717, 1720, 1723,
-	1726, 1729, 1732, 1735, 1738, 1741, 1744, 1747, 1750, 1753, 1756, 1758,
-	1761, 1764, 1767, 1770, 1773, 1776, 1779, 1782, 1785, 1788, 1791, 1794,
-	1797, 1800, 1803, 1806, 1809, 1812, 1815, 1818, 1821, 1824, 1827, 1830,
-	1833, 1836, 1839, 1842, 1845, 1848, 1851, 1854, 1857, 1860, 1863, 1866,
-	1869, 1872, 1875, 1878, 1881, 1884, 1887, 1890, 1893, 1896, 1899, 1902,
-	1905, 1908, 1911, 1914, 1917, 1920, 1923, 1926, 1929, 1932, 1935, 1938,
-	1941, 1944, 1947, 1950, 1953, 1956, 1959, 1962, 1965, 1968, 1971, 1974,
-	1977, 1980, 1983, 1986, 1989, 1992, 1995, 1998, 2001, 2004, 2007, 2010,
-	2014, 2020, 2026, 2032, 2035, 2038, 2041, 2044, 2047, 2050, 2053, 2056,
-	2059, 2062, 2065, 2068, 2073, 2078, 2083, 2088, 2093, 2098, 2103, 2108,
-	2113, 2118, 2123, 2128, 2133, 2138, 2143, 2148, 2153, 2158, 2163, 2168,
-	2173, 2178, 2183, 2188, 2193, 2198, 2203, 2208, 2213, 2218, 2223, 2228,
-	2233, 2238, 2243, 2248, 2253, 2258, 2263, 2268, 2273, 2278, 2283, 2288,
-	2293, 2298, 2303, 2308, 2313, 2317, 2321, 2325, 2331, 2334, 2337, 2340,
-	2343, 2347, 2349, 2354, 2358, 2362, 2366, 2372, 2375, 2378, 2381, 2384,
-	2388, 2394, 2400, 2404, 2410, 2413, 2416, 2419, 2422, 2428, 2434, 2438,
-	2442, 2448, 2451, 2454, 2457, 2460, 2463, 2468, 2472, 2476, 2480, 2486,
-	2489, 2492, 2495, 2498, 2502, 2504, 2505, 2507, 2510, 2513, 2516, 2519,
-	2522, 2525, 2528, 2531, 2534, 2537, 2540, 2543, 2546, 2549, 2552, 2555,
-	2558, 2561, 2564, 2567, 2570, 2573, 2576, 2579, 2582, 2585, 2588, 2591,
-	2594, 2597, 2600, 2603, 2606, 2609, 2612, 2615, 2618, 2621, 2624, 2627,
-	2630, 2633, 2636, 2639, 2642, 2645, 2648, 2651, 2654, 2657, 2660, 2663,
-	2666, 2669, 2672, 2675, 2678, 2681, 2684, 2687, 2690, 2693, 2696, 2699,
-	2702, 2705, 2708, 2711, 2714, 2717, 2720, 2723, 2726, 2729, 2732, 2735,
-	2738, 2741, 2744, 2747, 2750, 2753, 2756, 2759, 2762, 2765, 2768, 2771,
-	2774, 2777, 2780, 2783, 2786, 2788, 2791, 2793, 2796, 2799, 2802, 2804,
-	2806, 2808, 2810, 2813, 2816, 2818, 2820, 2823, 2826, 2829, 2832, 2835,
-	2838, 2841, 2844, 2847, 2850, 2853, 2856, 2859, 2862, 2865, 2868, 2871,
-	2874, 2877, 2880, 2883, 2886, 2889, 2892, 2895, 2898, 2901, 2904, 2907,
-	2910, 2913, 2916, 2919, 2922, 2925, 2928, 2931, 2934, 2937, 2940, 2943,
-	2946, 2949, 2952, 2955, 2958, 2961, 2964, 2967, 2970, 2973, 2976, 2979,
-	2982, 2985, 2988, 2991, 2994, 2997, 3000, 3003, 3006, 3009, 3012, 3015,
-	3018, 3021, 3024, 3027, 3030, 3033, 3036, 3039, 3042, 3045, 3048, 3051,
-	3054, 3057, 3060, 3063, 3066, 3069, 3072, 3075, 3078, 3081, 3084, 3087,
-	3090, 3093, 3096, 3099, 3102, 3105, 3108, 3111, 3114, 3117, 3120, 3123,
-	3126, 3129, 3132, 3135, 3138, 3141, 3144, 3147, 3150, 3153, 3156, 3159,
-	3162, 3165, 3168, 3171, 3174, 3177, 3180, 3183, 3186, 3189, 3192, 3195,
-	3198, 3201, 3204, 3207, 3210, 3213, 3216, 3219, 3222, 3225, 3228, 3231,
-	3233, 3236, 3239, 3242, 3245, 3248, 3251, 3254, 3257, 3260, 3263, 3266,
-	3269, 3271, 3273, 3275, 3277, 3279, 3281, 3283, 3285, 3288, 3291, 3294,
-	3297, 3300, 3303, 3306, 3309, 3312, 3315, 3317, 3320, 3323, 3326, 3329,
-	3332, 3335, 3338, 3341, 3344, 3347, 3350, 3353, 3356, 3359, 3362, 3365,
-	3368, 3371, 3374, 3377, 3380, 3383, 3386, 3389, 3392, 3395, 3398, 3401,
-	3404, 3407, 3410, 3413, 3416, 3419, 3422, 3425, 3428, 3431, 3434, 3437,
-	3440, 3443, 3446, 3449, 3452, 3455, 3458, 3461, 3464, 3467, 3470, 3473,
-	3476, 3479, 3482, 3485, 3488, 3491, 3494, 3497, 3500, 3503, 3506, 3509,
-	3512, 3515, 3518, 3521, 3524, 3527, 3530, 3533, 3536, 3539, 3542, 3545,
-	3548, 3551, 3554, 3557, 3560, 3563, 3566, 3569, 3572, 3575, 3578, 3580,
-	3582, 3584, 3587, 3590, 3592, 3594, 3598, 3602, 3606, 3610, 3614, 3617,
-	3620, 3623, 3626, 3629, 3632, 3635, 3638, 3641, 3644, 3647, 3650, 3653,
-	3656, 3659, 3662, 3665, 3668, 3671, 3674, 3677, 3680, 3683, 3686, 3689,
-	3692, 3696, 3700, 3704, 3708, 3712, 3716, 3720, 3724, 3728, 3732, 3736,
-	3740, 3744, 3748, 3752, 3756, 3760, 3764, 3768, 3772, 3776, 3780, 3784,
-	3788, 3792, 3796, 3800, 3804, 3808, 3812, 3816, 3820, 3824, 3828, 3832,
-	3836, 3840, 3844, 3848, 3852, 3856, 3860, 3864, 3868, 3872, 3876, 3880,
-	3884, 3888, 3892, 3896, 3900, 3904, 3908, 3912, 3916, 3920, 3924, 3928,
-	3932, 3936, 3940, 3944, 3948, 3952, 3956, 3960, 3964, 3968, 3972, 3976,
-	3980, 3984, 3988, 3992, 3996, 4000, 4004, 4008, 4012, 4016, 4020, 4024,
-	4028, 4032, 4036, 4040, 4044, 4048, 4052, 4056, 4060, 4064, 4068, 4072,
-	4076, 4080, 4084, 4088, 4092, 4096, 4100, 4104, 4108, 4112, 4116, 4120,
-	4124, 4128, 4132, 4136, 4140, 4144, 4148, 4152, 4156, 4160, 4164, 4168,
-	4172, 4176, 4180, 4184, 4188, 4192, 4196, 4200, 4204, 4208, 4212, 4216,
-	4220, 4224, 4228, 4232, 4236, 4240, 4244, 4248, 4252, 4256, 4260, 4264,
-	4268, 4272, 4276, 4280, 4284, 4288, 4292, 4296, 4300, 4304, 4308, 4312,
-	4316, 4320, 4324, 4328, 4332, 4336, 4340, 4344, 4348, 4352, 4356, 4360,
-	4364, 4368, 4372, 4376, 4380, 4384, 4388, 4392, 4396, 4400, 4404, 4408,
-	4412, 4416, 4420, 4424, 4428, 4432, 4436, 4440, 4444, 4448, 4452, 4456,
-	4460, 4464, 4468, 4472, 4476, 4480, 4484, 4488, 4492, 4496, 4500, 4504,
-	4508, 4512, 4516, 4520, 4524, 4528, 4532, 4536, 4540, 4544, 4548, 4552,
-	4556, 4560, 4564, 4568, 4572, 4576, 4580, 4584, 4588, 4592, 4596, 4600,
-	4604, 4608, 4612, 4616, 4620, 4624, 4628, 4632, 4636, 4640, 4644, 4648,
-	4652, 4656, 4660, 4664, 4668, 4672, 4676, 4680, 4684, 4688, 4692, 4696,
-	4700, 4704, 4708, 4712, 4716, 4720, 4724, 4728, 4732,
-}
+var foldOff = unpack[uint16](foldOffPacked, 1617, true)
+
+const foldOffPacked = "\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x01\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x02\x02\x03\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x06\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x06\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x02\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x02\x02\x02\x02\x02\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x04\x06\x06\x06\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05" +
+	"\x05\x05\x05\x05\x05\x05\x05\x05\x05\x04\x04\x04\x06\x03\x03\x03\x03\x04\x02\x05\x04\x04\x04\x06\x03\x03\x03\x03\x04\x06\x06\x04" +
+	"\x06\x03\x03\x03\x03\x06\x06\x04\x04\x06\x03\x03\x03\x03\x03\x05\x04\x04\x04\x06\x03\x03\x03\x03\x04\x02\x01\x02\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x03\x02\x03\x03\x03\x02" +
+	"\x02\x02\x02\x03\x03\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x02\x02" +
+	"\x02\x02\x02\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x02\x02\x02\x03\x03\x02\x02\x04\x04\x04\x04\x04\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03" +
+	"\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04" +
+	"\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04"
 
 const foldData = "\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f\x70\x71\x72\x73\x74\x75\x76\x77\x78\x79\x7a\xce\xbc\xc3\xa0\xc3\xa1" +
 	"\xc3\xa2\xc3\xa3\xc3\xa4\xc3\xa5\xc3\xa6\xc3\xa7\xc3\xa8\xc3\xa9\xc3\xaa\xc3\xab\xc3\xac\xc3\xad\xc3\xae\xc3\xaf\xc3\xb0\xc3\xb1" +
@@ -2246,274 +1284,140 @@ const foldData = "\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f\x
 	"\xf0\x9e\xa4\xb5\xf0\x9e\xa4\xb6\xf0\x9e\xa4\xb7\xf0\x9e\xa4\xb8\xf0\x9e\xa4\xb9\xf0\x9e\xa4\xba\xf0\x9e\xa4\xbb\xf0\x9e\xa4\xbc" +
 	"\xf0\x9e\xa4\xbd\xf0\x9e\xa4\xbe\xf0\x9e\xa4\xbf\xf0\x9e\xa5\x80\xf0\x9e\xa5\x81\xf0\x9e\xa5\x82\xf0\x9e\xa5\x83"
 
-// composePairs are the canonical composition pairs (first<<21 | second), sorted;
-// composeVals the composites.
-var composePairs = [...]uint64{
-	0x7800338, 0x7a00338, 0x7c00338, 0x8200300, 0x8200301, 0x8200302,
-	0x8200303, 0x8200304, 0x8200306, 0x8200307, 0x8200308, 0x8200309,
-	0x820030a, 0x820030c, 0x820030f, 0x8200311, 0x8200323, 0x8200325,
-	0x8200328, 0x8400307, 0x8400323, 0x8400331, 0x8600301, 0x8600302,
-	0x8600307, 0x860030c, 0x8600327, 0x8800307, 0x880030c, 0x8800323,
-	0x8800327, 0x880032d, 0x8800331, 0x8a00300, 0x8a00301, 0x8a00302,
-	0x8a00303, 0x8a00304, 0x8a00306, 0x8a00307, 0x8a00308, 0x8a00309,
-	0x8a0030c, 0x8a0030f, 0x8a00311, 0x8a00323, 0x8a00327, 0x8a00328,
-	0x8a0032d, 0x8a00330, 0x8c00307, 0x8e00301, 0x8e00302, 0x8e00304,
-	0x8e00306, 0x8e00307, 0x8e0030c, 0x8e00327, 0x9000302, 0x9000307,
-	0x9000308, 0x900030c, 0x9000323, 0x9000327, 0x900032e, 0x9200300,
-	0x9200301, 0x9200302, 0x9200303, 0x9200304, 0x9200306, 0x9200307,
-	0x9200308, 0x9200309, 0x920030c, 0x920030f, 0x9200311, 0x9200323,
-	0x9200328, 0x9200330, 0x9400302, 0x9600301, 0x960030c, 0x9600323,
-	0x9600327, 0x9600331, 0x9800301, 0x980030c, 0x9800323, 0x9800327,
-	0x980032d, 0x9800331, 0x9a00301, 0x9a00307, 0x9a00323, 0x9c00300,
-	0x9c00301, 0x9c00303, 0x9c00307, 0x9c0030c, 0x9c00323, 0x9c00327,
-	0x9c0032d, 0x9c00331, 0x9e00300, 0x9e00301, 0x9e00302, 0x9e00303,
-	0x9e00304, 0x9e00306, 0x9e00307, 0x9e00308, 0x9e00309, 0x9e0030b,
-	0x9e0030c, 0x9e0030f, 0x9e00311, 0x9e0031b, 0x9e00323, 0x9e00328,
-	0xa000301, 0xa000307, 0xa400301, 0xa400307, 0xa40030c, 0xa40030f,
-	0xa400311, 0xa400323, 0xa400327, 0xa400331, 0xa600301, 0xa600302,
-	0xa600307, 0xa60030c, 0xa600323, 0xa600326, 0xa600327, 0xa800307,
-	0xa80030c, 0xa800323, 0xa800326, 0xa800327, 0xa80032d, 0xa800331,
-	0xaa00300, 0xaa00301, 0xaa00302, 0xaa00303, 0xaa00304, 0xaa00306,
-	0xaa00308, 0xaa00309, 0xaa0030a, 0xaa0030b, 0xaa0030c, 0xaa0030f,
-	0xaa00311, 0xaa0031b, 0xaa00323, 0xaa00324, 0xaa00328, 0xaa0032d,
-	0xaa00330, 0xac00303, 0xac00323, 0xae00300, 0xae00301, 0xae00302,
-	0xae00307, 0xae00308, 0xae00323, 0xb000307, 0xb000308, 0xb200300,
-	0xb200301, 0xb200302, 0xb200303, 0xb200304, 0xb200307, 0xb200308,
-	0xb200309, 0xb200323, 0xb400301, 0xb400302, 0xb400307, 0xb40030c,
-	0xb400323, 0xb400331, 0xc200300, 0xc200301, 0xc200302, 0xc200303,
-	0xc200304, 0xc200306, 0xc200307, 0xc200308, 0xc200309, 0xc20030a,
-	0xc20030c, 0xc20030f, 0xc200311, 0xc200323, 0xc200325, 0xc200328,
-	0xc400307, 0xc400323, 0xc400331, 0xc600301, 0xc600302, 0xc600307,
-	0xc60030c, 0xc600327, 0xc800307, 0xc80030c, 0xc800323, 0xc800327,
-	0xc80032d, 0xc800331, 0xca00300, 0xca00301, 0xca00302, 0xca00303,
-	0xca00304, 0xca00306, 0xca00307, 0xca00308, 0xca00309, 0xca0030c,
-	0xca0030f, 0xca00311, 0xca00323, 0xca00327, 0xca00328, 0xca0032d,
-	0xca00330, 0xcc00307, 0xce00301, 0xce00302, 0xce00304, 0xce00306,
-	0xce00307, 0xce0030c, 0xce00327, 0xd000302, 0xd000307, 0xd000308,
-	0xd00030c, 0xd000323, 0xd000327, 0xd00032e, 0xd000331, 0xd200300,
-	0xd200301, 0xd200302, 0xd200303, 0xd200304, 0xd200306, 0xd200308,
-	0xd200309, 0xd20030c, 0xd20030f, 0xd200311, 0xd200323, 0xd200328,
-	0xd200330, 0xd400302, 0xd40030c, 0xd600301, 0xd60030c, 0xd600323,
-	0xd600327, 0xd600331, 0xd800301, 0xd80030c, 0xd800323, 0xd800327,
-	0xd80032d, 0xd800331, 0xda00301, 0xda00307, 0xda00323, 0xdc00300,
-	0xdc00301, 0xdc00303, 0xdc00307, 0xdc0030c, 0xdc00323, 0xdc00327,
-	0xdc0032d, 0xdc00331, 0xde00300, 0xde00301, 0xde00302, 0xde00303,
-	0xde00304, 0xde00306, 0xde00307, 0xde00308, 0xde00309, 0xde0030b,
-	0xde0030c, 0xde0030f, 0xde00311, 0xde0031b, 0xde00323, 0xde00328,
-	0xe000301, 0xe000307, 0xe400301, 0xe400307, 0xe40030c, 0xe40030f,
-	0xe400311, 0xe400323, 0xe400327, 0xe400331, 0xe600301, 0xe600302,
-	0xe600307, 0xe60030c, 0xe600323, 0xe600326, 0xe600327, 0xe800307,
-	0xe800308, 0xe80030c, 0xe800323, 0xe800326, 0xe800327, 0xe80032d,
-	0xe800331, 0xea00300, 0xea00301, 0xea00302, 0xea00303, 0xea00304,
-	0xea00306, 0xea00308, 0xea00309, 0xea0030a, 0xea0030b, 0xea0030c,
-	0xea0030f, 0xea00311, 0xea0031b, 0xea00323, 0xea00324, 0xea00328,
-	0xea0032d, 0xea00330, 0xec00303, 0xec00323, 0xee00300, 0xee00301,
-	0xee00302, 0xee00307, 0xee00308, 0xee0030a, 0xee00323, 0xf000307,
-	0xf000308, 0xf200300, 0xf200301, 0xf200302, 0xf200303, 0xf200304,
-	0xf200307, 0xf200308, 0xf200309, 0xf20030a, 0xf200323, 0xf400301,
-	0xf400302, 0xf400307, 0xf40030c, 0xf400323, 0xf400331, 0x15000300,
-	0x15000301, 0x15000342, 0x18400300, 0x18400301, 0x18400303, 0x18400309,
-	0x18800304, 0x18a00301, 0x18c00301, 0x18c00304, 0x18e00301, 0x19400300,
-	0x19400301, 0x19400303, 0x19400309, 0x19e00301, 0x1a800300, 0x1a800301,
-	0x1a800303, 0x1a800309, 0x1aa00301, 0x1aa00304, 0x1aa00308, 0x1ac00304,
-	0x1b000301, 0x1b800300, 0x1b800301, 0x1b800304, 0x1b80030c, 0x1c400300,
-	0x1c400301, 0x1c400303, 0x1c400309, 0x1c800304, 0x1ca00301, 0x1cc00301,
-	0x1cc00304, 0x1ce00301, 0x1d400300, 0x1d400301, 0x1d400303, 0x1d400309,
-	0x1de00301, 0x1e800300, 0x1e800301, 0x1e800303, 0x1e800309, 0x1ea00301,
-	0x1ea00304, 0x1ea00308, 0x1ec00304, 0x1f000301, 0x1f800300, 0x1f800301,
-	0x1f800304, 0x1f80030c, 0x20400300, 0x20400301, 0x20400303, 0x20400309,
-	0x20600300, 0x20600301, 0x20600303, 0x20600309, 0x22400300, 0x22400301,
-	0x22600300, 0x22600301, 0x29800300, 0x29800301, 0x29a00300, 0x29a00301,
-	0x2b400307, 0x2b600307, 0x2c000307, 0x2c200307, 0x2d000301, 0x2d200301,
-	0x2d400308, 0x2d600308, 0x2fe00307, 0x34000300, 0x34000301, 0x34000303,
-	0x34000309, 0x34000323, 0x34200300, 0x34200301, 0x34200303, 0x34200309,
-	0x34200323, 0x35e00300, 0x35e00301, 0x35e00303, 0x35e00309, 0x35e00323,
-	0x36000300, 0x36000301, 0x36000303, 0x36000309, 0x36000323, 0x36e0030c,
-	0x3d400304, 0x3d600304, 0x44c00304, 0x44e00304, 0x45000306, 0x45200306,
-	0x45c00304, 0x45e00304, 0x5240030c, 0x72200300, 0x72200301, 0x72200304,
-	0x72200306, 0x72200313, 0x72200314, 0x72200345, 0x72a00300, 0x72a00301,
-	0x72a00313, 0x72a00314, 0x72e00300, 0x72e00301, 0x72e00313, 0x72e00314,
-	0x72e00345, 0x73200300, 0x73200301, 0x73200304, 0x73200306, 0x73200308,
-	0x73200313, 0x73200314, 0x73e00300, 0x73e00301, 0x73e00313, 0x73e00314,
-	0x74200314, 0x74a00300, 0x74a00301, 0x74a00304, 0x74a00306, 0x74a00308,
-	0x74a00314, 0x75200300, 0x75200301, 0x75200313, 0x75200314, 0x75200345,
-	0x75800345, 0x75c00345, 0x76200300, 0x76200301, 0x76200304, 0x76200306,
-	0x76200313, 0x76200314, 0x76200342, 0x76200345, 0x76a00300, 0x76a00301,
-	0x76a00313, 0x76a00314, 0x76e00300, 0x76e00301, 0x76e00313, 0x76e00314,
-	0x76e00342, 0x76e00345, 0x77200300, 0x77200301, 0x77200304, 0x77200306,
-	0x77200308, 0x77200313, 0x77200314, 0x77200342, 0x77e00300, 0x77e00301,
-	0x77e00313, 0x77e00314, 0x78200313, 0x78200314, 0x78a00300, 0x78a00301,
-	0x78a00304, 0x78a00306, 0x78a00308, 0x78a00313, 0x78a00314, 0x78a00342,
-	0x79200300, 0x79200301, 0x79200313, 0x79200314, 0x79200342, 0x79200345,
-	0x79400300, 0x79400301, 0x79400342, 0x79600300, 0x79600301, 0x79600342,
-	0x79c00345, 0x7a400301, 0x7a400308, 0x80c00308, 0x82000306, 0x82000308,
-	0x82600301, 0x82a00300, 0x82a00306, 0x82a00308, 0x82c00306, 0x82c00308,
-	0x82e00308, 0x83000300, 0x83000304, 0x83000306, 0x83000308, 0x83400301,
-	0x83c00308, 0x84600304, 0x84600306, 0x84600308, 0x8460030b, 0x84e00308,
-	0x85600308, 0x85a00308, 0x86000306, 0x86000308, 0x86600301, 0x86a00300,
-	0x86a00306, 0x86a00308, 0x86c00306, 0x86c00308, 0x86e00308, 0x87000300,
-	0x87000304, 0x87000306, 0x87000308, 0x87400301, 0x87c00308, 0x88600304,
-	0x88600306, 0x88600308, 0x8860030b, 0x88e00308, 0x89600308, 0x89a00308,
-	0x8ac00308, 0x8e80030f, 0x8ea0030f, 0x9b000308, 0x9b200308, 0x9d000308,
-	0x9d200308, 0xc4e00653, 0xc4e00654, 0xc4e00655, 0xc9000654, 0xc9400654,
-	0xd8200654, 0xda400654, 0xdaa00654, 0x12500093c, 0x12600093c, 0x12660093c,
-	0x138e009be, 0x138e009d7, 0x168e00b3e, 0x168e00b56, 0x168e00b57, 0x172400bd7,
-	0x178c00bbe, 0x178c00bd7, 0x178e00bbe, 0x188c00c56, 0x197e00cd5, 0x198c00cc2,
-	0x198c00cd5, 0x198c00cd6, 0x199400cd5, 0x1a8c00d3e, 0x1a8c00d57, 0x1a8e00d3e,
-	0x1bb200dca, 0x1bb200dcf, 0x1bb200ddf, 0x1bb800dca, 0x204a0102e, 0x360a01b35,
-	0x360e01b35, 0x361201b35, 0x361601b35, 0x361a01b35, 0x362201b35, 0x367401b35,
-	0x367801b35, 0x367c01b35, 0x367e01b35, 0x368401b35, 0x3c6c00304, 0x3c6e00304,
-	0x3cb400304, 0x3cb600304, 0x3cc400307, 0x3cc600307, 0x3d4000302, 0x3d4000306,
-	0x3d4200302, 0x3d4200306, 0x3d7000302, 0x3d7200302, 0x3d9800302, 0x3d9a00302,
-	0x3e0000300, 0x3e0000301, 0x3e0000342, 0x3e0000345, 0x3e0200300, 0x3e0200301,
-	0x3e0200342, 0x3e0200345, 0x3e0400345, 0x3e0600345, 0x3e0800345, 0x3e0a00345,
-	0x3e0c00345, 0x3e0e00345, 0x3e1000300, 0x3e1000301, 0x3e1000342, 0x3e1000345,
-	0x3e1200300, 0x3e1200301, 0x3e1200342, 0x3e1200345, 0x3e1400345, 0x3e1600345,
-	0x3e1800345, 0x3e1a00345, 0x3e1c00345, 0x3e1e00345, 0x3e2000300, 0x3e2000301,
-	0x3e2200300, 0x3e2200301, 0x3e3000300, 0x3e3000301, 0x3e3200300, 0x3e3200301,
-	0x3e4000300, 0x3e4000301, 0x3e4000342, 0x3e4000345, 0x3e4200300, 0x3e4200301,
-	0x3e4200342, 0x3e4200345, 0x3e4400345, 0x3e4600345, 0x3e4800345, 0x3e4a00345,
-	0x3e4c00345, 0x3e4e00345, 0x3e5000300, 0x3e5000301, 0x3e5000342, 0x3e5000345,
-	0x3e5200300, 0x3e5200301, 0x3e5200342, 0x3e5200345, 0x3e5400345, 0x3e5600345,
-	0x3e5800345, 0x3e5a00345, 0x3e5c00345, 0x3e5e00345, 0x3e6000300, 0x3e6000301,
-	0x3e6000342, 0x3e6200300, 0x3e6200301, 0x3e6200342, 0x3e7000300, 0x3e7000301,
-	0x3e7000342, 0x3e7200300, 0x3e7200301, 0x3e7200342, 0x3e8000300, 0x3e8000301,
-	0x3e8200300, 0x3e8200301, 0x3e9000300, 0x3e9000301, 0x3e9200300, 0x3e9200301,
-	0x3ea000300, 0x3ea000301, 0x3ea000342, 0x3ea200300, 0x3ea200301, 0x3ea200342,
-	0x3eb200300, 0x3eb200301, 0x3eb200342, 0x3ec000300, 0x3ec000301, 0x3ec000342,
-	0x3ec000345, 0x3ec200300, 0x3ec200301, 0x3ec200342, 0x3ec200345, 0x3ec400345,
-	0x3ec600345, 0x3ec800345, 0x3eca00345, 0x3ecc00345, 0x3ece00345, 0x3ed000300,
-	0x3ed000301, 0x3ed000342, 0x3ed000345, 0x3ed200300, 0x3ed200301, 0x3ed200342,
-	0x3ed200345, 0x3ed400345, 0x3ed600345, 0x3ed800345, 0x3eda00345, 0x3edc00345,
-	0x3ede00345, 0x3ee000345, 0x3ee800345, 0x3ef800345, 0x3f6c00345, 0x3f7e00300,
-	0x3f7e00301, 0x3f7e00342, 0x3f8c00345, 0x3fec00345, 0x3ffc00300, 0x3ffc00301,
-	0x3ffc00342, 0x432000338, 0x432400338, 0x432800338, 0x43a000338, 0x43a400338,
-	0x43a800338, 0x440600338, 0x441000338, 0x441600338, 0x444600338, 0x444a00338,
-	0x447800338, 0x448600338, 0x448a00338, 0x449000338, 0x449a00338, 0x44c200338,
-	0x44c800338, 0x44ca00338, 0x44e400338, 0x44e600338, 0x44ec00338, 0x44ee00338,
-	0x44f400338, 0x44f600338, 0x44f800338, 0x44fa00338, 0x450400338, 0x450600338,
-	0x450c00338, 0x450e00338, 0x452200338, 0x452400338, 0x454400338, 0x455000338,
-	0x455200338, 0x455600338, 0x456400338, 0x456600338, 0x456800338, 0x456a00338,
-	0x608c03099, 0x609603099, 0x609a03099, 0x609e03099, 0x60a203099, 0x60a603099,
-	0x60aa03099, 0x60ae03099, 0x60b203099, 0x60b603099, 0x60ba03099, 0x60be03099,
-	0x60c203099, 0x60c803099, 0x60cc03099, 0x60d003099, 0x60de03099, 0x60de0309a,
-	0x60e403099, 0x60e40309a, 0x60ea03099, 0x60ea0309a, 0x60f003099, 0x60f00309a,
-	0x60f603099, 0x60f60309a, 0x613a03099, 0x614c03099, 0x615603099, 0x615a03099,
-	0x615e03099, 0x616203099, 0x616603099, 0x616a03099, 0x616e03099, 0x617203099,
-	0x617603099, 0x617a03099, 0x617e03099, 0x618203099, 0x618803099, 0x618c03099,
-	0x619003099, 0x619e03099, 0x619e0309a, 0x61a403099, 0x61a40309a, 0x61aa03099,
-	0x61aa0309a, 0x61b003099, 0x61b00309a, 0x61b603099, 0x61b60309a, 0x61de03099,
-	0x61e003099, 0x61e203099, 0x61e403099, 0x61fa03099, 0x22132110ba, 0x22136110ba,
-	0x2214a110ba, 0x2226211127, 0x2226411127, 0x2268e1133e, 0x2268e11357, 0x22972114b0,
-	0x22972114ba, 0x22972114bd, 0x22b70115af, 0x22b72115af, 0x2326a11930,
-}
+// composePairs: the canonical composition pairs (first<<21 | second), sorted.
+var composePairs = unpack[uint64](composePairsPacked, 941, true)
 
-var composeVals = [...]uint32{
-	0x226e, 0x2260, 0x226f, 0xc0, 0xc1, 0xc2, 0xc3, 0x100, 0x102, 0x226,
-	0xc4, 0x1ea2, 0xc5, 0x1cd, 0x200, 0x202, 0x1ea0, 0x1e00, 0x104, 0x1e02,
-	0x1e04, 0x1e06, 0x106, 0x108, 0x10a, 0x10c, 0xc7, 0x1e0a, 0x10e, 0x1e0c,
-	0x1e10, 0x1e12, 0x1e0e, 0xc8, 0xc9, 0xca, 0x1ebc, 0x112, 0x114, 0x116,
-	0xcb, 0x1eba, 0x11a, 0x204, 0x206, 0x1eb8, 0x228, 0x118, 0x1e18, 0x1e1a,
-	0x1e1e, 0x1f4, 0x11c, 0x1e20, 0x11e, 0x120, 0x1e6, 0x122, 0x124, 0x1e22,
-	0x1e26, 0x21e, 0x1e24, 0x1e28, 0x1e2a, 0xcc, 0xcd, 0xce, 0x128, 0x12a,
-	0x12c, 0x130, 0xcf, 0x1ec8, 0x1cf, 0x208, 0x20a, 0x1eca, 0x12e, 0x1e2c,
-	0x134, 0x1e30, 0x1e8, 0x1e32, 0x136, 0x1e34, 0x139, 0x13d, 0x1e36, 0x13b,
-	0x1e3c, 0x1e3a, 0x1e3e, 0x1e40, 0x1e42, 0x1f8, 0x143, 0xd1, 0x1e44, 0x147,
-	0x1e46, 0x145, 0x1e4a, 0x1e48, 0xd2, 0xd3, 0xd4, 0xd5, 0x14c, 0x14e,
-	0x22e, 0xd6, 0x1ece, 0x150, 0x1d1, 0x20c, 0x20e, 0x1a0, 0x1ecc, 0x1ea,
-	0x1e54, 0x1e56, 0x154, 0x1e58, 0x158, 0x210, 0x212, 0x1e5a, 0x156, 0x1e5e,
-	0x15a, 0x15c, 0x1e60, 0x160, 0x1e62, 0x218, 0x15e, 0x1e6a, 0x164, 0x1e6c,
-	0x21a, 0x162, 0x1e70, 0x1e6e, 0xd9, 0xda, 0xdb, 0x168, 0x16a, 0x16c,
-	0xdc, 0x1ee6, 0x16e, 0x170, 0x1d3, 0x214, 0x216, 0x1af, 0x1ee4, 0x1e72,
-	0x172, 0x1e76, 0x1e74, 0x1e7c, 0x1e7e, 0x1e80, 0x1e82, 0x174, 0x1e86, 0x1e84,
-	0x1e88, 0x1e8a, 0x1e8c, 0x1ef2, 0xdd, 0x176, 0x1ef8, 0x232, 0x1e8e, 0x178,
-	0x1ef6, 0x1ef4, 0x179, 0x1e90, 0x17b, 0x17d, 0x1e92, 0x1e94, 0xe0, 0xe1,
-	0xe2, 0xe3, 0x101, 0x103, 0x227, 0xe4, 0x1ea3, 0xe5, 0x1ce, 0x201,
-	0x203, 0x1ea1, 0x1e01, 0x105, 0x1e03, 0x1e05, 0x1e07, 0x107, 0x109, 0x10b,
-	0x10d, 0xe7, 0x1e0b, 0x10f, 0x1e0d, 0x1e11, 0x1e13, 0x1e0f, 0xe8, 0xe9,
-	0xea, 0x1ebd, 0x113, 0x115, 0x117, 0xeb, 0x1ebb, 0x11b, 0x205, 0x207,
-	0x1eb9, 0x229, 0x119, 0x1e19, 0x1e1b, 0x1e1f, 0x1f5, 0x11d, 0x1e21, 0x11f,
-	0x121, 0x1e7, 0x123, 0x125, 0x1e23, 0x1e27, 0x21f, 0x1e25, 0x1e29, 0x1e2b,
-	0x1e96, 0xec, 0xed, 0xee, 0x129, 0x12b, 0x12d, 0xef, 0x1ec9, 0x1d0,
-	0x209, 0x20b, 0x1ecb, 0x12f, 0x1e2d, 0x135, 0x1f0, 0x1e31, 0x1e9, 0x1e33,
-	0x137, 0x1e35, 0x13a, 0x13e, 0x1e37, 0x13c, 0x1e3d, 0x1e3b, 0x1e3f, 0x1e41,
-	0x1e43, 0x1f9, 0x144, 0xf1, 0x1e45, 0x148, 0x1e47, 0x146, 0x1e4b, 0x1e49,
-	0xf2, 0xf3, 0xf4, 0xf5, 0x14d, 0x14f, 0x22f, 0xf6, 0x1ecf, 0x151,
-	0x1d2, 0x20d, 0x20f, 0x1a1, 0x1ecd, 0x1eb, 0x1e55, 0x1e57, 0x155, 0x1e59,
-	0x159, 0x211, 0x213, 0x1e5b, 0x157, 0x1e5f, 0x15b, 0x15d, 0x1e61, 0x161,
-	0x1e63, 0x219, 0x15f, 0x1e6b, 0x1e97, 0x165, 0x1e6d, 0x21b, 0x163, 0x1e71,
-	0x1e6f, 0xf9, 0xfa, 0xfb, 0x169, 0x16b, 0x16d, 0xfc, 0x1ee7, 0x16f,
-	0x171, 0x1d4, 0x215, 0x217, 0x1b0, 0x1ee5, 0x1e73, 0x173, 0x1e77, 0x1e75,
-	0x1e7d, 0x1e7f, 0x1e81, 0x1e83, 0x175, 0x1e87, 0x1e85, 0x1e98, 0x1e89, 0x1e8b,
-	0x1e8d, 0x1ef3, 0xfd, 0x177, 0x1ef9, 0x233, 0x1e8f, 0xff, 0x1ef7, 0x1e99,
-	0x1ef5, 0x17a, 0x1e91, 0x17c, 0x17e, 0x1e93, 0x1e95, 0x1fed, 0x385, 0x1fc1,
-	0x1ea6, 0x1ea4, 0x1eaa, 0x1ea8, 0x1de, 0x1fa, 0x1fc, 0x1e2, 0x1e08, 0x1ec0,
-	0x1ebe, 0x1ec4, 0x1ec2, 0x1e2e, 0x1ed2, 0x1ed0, 0x1ed6, 0x1ed4, 0x1e4c, 0x22c,
-	0x1e4e, 0x22a, 0x1fe, 0x1db, 0x1d7, 0x1d5, 0x1d9, 0x1ea7, 0x1ea5, 0x1eab,
-	0x1ea9, 0x1df, 0x1fb, 0x1fd, 0x1e3, 0x1e09, 0x1ec1, 0x1ebf, 0x1ec5, 0x1ec3,
-	0x1e2f, 0x1ed3, 0x1ed1, 0x1ed7, 0x1ed5, 0x1e4d, 0x22d, 0x1e4f, 0x22b, 0x1ff,
-	0x1dc, 0x1d8, 0x1d6, 0x1da, 0x1eb0, 0x1eae, 0x1eb4, 0x1eb2, 0x1eb1, 0x1eaf,
-	0x1eb5, 0x1eb3, 0x1e14, 0x1e16, 0x1e15, 0x1e17, 0x1e50, 0x1e52, 0x1e51, 0x1e53,
-	0x1e64, 0x1e65, 0x1e66, 0x1e67, 0x1e78, 0x1e79, 0x1e7a, 0x1e7b, 0x1e9b, 0x1edc,
-	0x1eda, 0x1ee0, 0x1ede, 0x1ee2, 0x1edd, 0x1edb, 0x1ee1, 0x1edf, 0x1ee3, 0x1eea,
-	0x1ee8, 0x1eee, 0x1eec, 0x1ef0, 0x1eeb, 0x1ee9, 0x1eef, 0x1eed, 0x1ef1, 0x1ee,
-	0x1ec, 0x1ed, 0x1e0, 0x1e1, 0x1e1c, 0x1e1d, 0x230, 0x231, 0x1ef, 0x1fba,
-	0x386, 0x1fb9, 0x1fb8, 0x1f08, 0x1f09, 0x1fbc, 0x1fc8, 0x388, 0x1f18, 0x1f19,
-	0x1fca, 0x389, 0x1f28, 0x1f29, 0x1fcc, 0x1fda, 0x38a, 0x1fd9, 0x1fd8, 0x3aa,
-	0x1f38, 0x1f39, 0x1ff8, 0x38c, 0x1f48, 0x1f49, 0x1fec, 0x1fea, 0x38e, 0x1fe9,
-	0x1fe8, 0x3ab, 0x1f59, 0x1ffa, 0x38f, 0x1f68, 0x1f69, 0x1ffc, 0x1fb4, 0x1fc4,
-	0x1f70, 0x3ac, 0x1fb1, 0x1fb0, 0x1f00, 0x1f01, 0x1fb6, 0x1fb3, 0x1f72, 0x3ad,
-	0x1f10, 0x1f11, 0x1f74, 0x3ae, 0x1f20, 0x1f21, 0x1fc6, 0x1fc3, 0x1f76, 0x3af,
-	0x1fd1, 0x1fd0, 0x3ca, 0x1f30, 0x1f31, 0x1fd6, 0x1f78, 0x3cc, 0x1f40, 0x1f41,
-	0x1fe4, 0x1fe5, 0x1f7a, 0x3cd, 0x1fe1, 0x1fe0, 0x3cb, 0x1f50, 0x1f51, 0x1fe6,
-	0x1f7c, 0x3ce, 0x1f60, 0x1f61, 0x1ff6, 0x1ff3, 0x1fd2, 0x390, 0x1fd7, 0x1fe2,
-	0x3b0, 0x1fe7, 0x1ff4, 0x3d3, 0x3d4, 0x407, 0x4d0, 0x4d2, 0x403, 0x400,
-	0x4d6, 0x401, 0x4c1, 0x4dc, 0x4de, 0x40d, 0x4e2, 0x419, 0x4e4, 0x40c,
-	0x4e6, 0x4ee, 0x40e, 0x4f0, 0x4f2, 0x4f4, 0x4f8, 0x4ec, 0x4d1, 0x4d3,
-	0x453, 0x450, 0x4d7, 0x451, 0x4c2, 0x4dd, 0x4df, 0x45d, 0x4e3, 0x439,
-	0x4e5, 0x45c, 0x4e7, 0x4ef, 0x45e, 0x4f1, 0x4f3, 0x4f5, 0x4f9, 0x4ed,
-	0x457, 0x476, 0x477, 0x4da, 0x4db, 0x4ea, 0x4eb, 0x622, 0x623, 0x625,
-	0x624, 0x626, 0x6c2, 0x6d3, 0x6c0, 0x929, 0x931, 0x934, 0x9cb, 0x9cc,
-	0xb4b, 0xb48, 0xb4c, 0xb94, 0xbca, 0xbcc, 0xbcb, 0xc48, 0xcc0, 0xcca,
-	0xcc7, 0xcc8, 0xccb, 0xd4a, 0xd4c, 0xd4b, 0xdda, 0xddc, 0xdde, 0xddd,
-	0x1026, 0x1b06, 0x1b08, 0x1b0a, 0x1b0c, 0x1b0e, 0x1b12, 0x1b3b, 0x1b3d, 0x1b40,
-	0x1b41, 0x1b43, 0x1e38, 0x1e39, 0x1e5c, 0x1e5d, 0x1e68, 0x1e69, 0x1eac, 0x1eb6,
-	0x1ead, 0x1eb7, 0x1ec6, 0x1ec7, 0x1ed8, 0x1ed9, 0x1f02, 0x1f04, 0x1f06, 0x1f80,
-	0x1f03, 0x1f05, 0x1f07, 0x1f81, 0x1f82, 0x1f83, 0x1f84, 0x1f85, 0x1f86, 0x1f87,
-	0x1f0a, 0x1f0c, 0x1f0e, 0x1f88, 0x1f0b, 0x1f0d, 0x1f0f, 0x1f89, 0x1f8a, 0x1f8b,
-	0x1f8c, 0x1f8d, 0x1f8e, 0x1f8f, 0x1f12, 0x1f14, 0x1f13, 0x1f15, 0x1f1a, 0x1f1c,
-	0x1f1b, 0x1f1d, 0x1f22, 0x1f24, 0x1f26, 0x1f90, 0x1f23, 0x1f25, 0x1f27, 0x1f91,
-	0x1f92, 0x1f93, 0x1f94, 0x1f95, 0x1f96, 0x1f97, 0x1f2a, 0x1f2c, 0x1f2e, 0x1f98,
-	0x1f2b, 0x1f2d, 0x1f2f, 0x1f99, 0x1f9a, 0x1f9b, 0x1f9c, 0x1f9d, 0x1f9e, 0x1f9f,
-	0x1f32, 0x1f34, 0x1f36, 0x1f33, 0x1f35, 0x1f37, 0x1f3a, 0x1f3c, 0x1f3e, 0x1f3b,
-	0x1f3d, 0x1f3f, 0x1f42, 0x1f44, 0x1f43, 0x1f45, 0x1f4a, 0x1f4c, 0x1f4b, 0x1f4d,
-	0x1f52, 0x1f54, 0x1f56, 0x1f53, 0x1f55, 0x1f57, 0x1f5b, 0x1f5d, 0x1f5f, 0x1f62,
-	0x1f64, 0x1f66, 0x1fa0, 0x1f63, 0x1f65, 0x1f67, 0x1fa1, 0x1fa2, 0x1fa3, 0x1fa4,
-	0x1fa5, 0x1fa6, 0x1fa7, 0x1f6a, 0x1f6c, 0x1f6e, 0x1fa8, 0x1f6b, 0x1f6d, 0x1f6f,
-	0x1fa9, 0x1faa, 0x1fab, 0x1fac, 0x1fad, 0x1fae, 0x1faf, 0x1fb2, 0x1fc2, 0x1ff2,
-	0x1fb7, 0x1fcd, 0x1fce, 0x1fcf, 0x1fc7, 0x1ff7, 0x1fdd, 0x1fde, 0x1fdf, 0x219a,
-	0x219b, 0x21ae, 0x21cd, 0x21cf, 0x21ce, 0x2204, 0x2209, 0x220c, 0x2224, 0x2226,
-	0x2241, 0x2244, 0x2247, 0x2249, 0x226d, 0x2262, 0x2270, 0x2271, 0x2274, 0x2275,
-	0x2278, 0x2279, 0x2280, 0x2281, 0x22e0, 0x22e1, 0x2284, 0x2285, 0x2288, 0x2289,
-	0x22e2, 0x22e3, 0x22ac, 0x22ad, 0x22ae, 0x22af, 0x22ea, 0x22eb, 0x22ec, 0x22ed,
-	0x3094, 0x304c, 0x304e, 0x3050, 0x3052, 0x3054, 0x3056, 0x3058, 0x305a, 0x305c,
-	0x305e, 0x3060, 0x3062, 0x3065, 0x3067, 0x3069, 0x3070, 0x3071, 0x3073, 0x3074,
-	0x3076, 0x3077, 0x3079, 0x307a, 0x307c, 0x307d, 0x309e, 0x30f4, 0x30ac, 0x30ae,
-	0x30b0, 0x30b2, 0x30b4, 0x30b6, 0x30b8, 0x30ba, 0x30bc, 0x30be, 0x30c0, 0x30c2,
-	0x30c5, 0x30c7, 0x30c9, 0x30d0, 0x30d1, 0x30d3, 0x30d4, 0x30d6, 0x30d7, 0x30d9,
-	0x30da, 0x30dc, 0x30dd, 0x30f7, 0x30f8, 0x30f9, 0x30fa, 0x30fe, 0x1109a, 0x1109c,
-	0x110ab, 0x1112e, 0x1112f, 0x1134b, 0x1134c, 0x114bc, 0x114bb, 0x114be, 0x115ba, 0x115bb,
-	0x11938,
-}
+const composePairsPacked = "\xb8\x86\x80\x3c\x80\x80\x80\x01\x80\x80\x80\x01\xc8\xff\xff\x02\x01\x01\x01\x01\x02\x01\x01\x01\x01\x02\x03\x02\x12\x02\x03\xdf" +
+	"\xff\x7f\x1c\x0e\xd0\xff\x7f\x01\x05\x05\x1b\xe0\xff\x7f\x05\x17\x04\x06\x04\xcf\xff\x7f\x01\x01\x01\x01\x02\x01\x01\x01\x03\x03" +
+	"\x02\x12\x04\x01\x05\x03\xd7\xff\x7f\xfa\xff\x7f\x01\x02\x02\x01\x05\x1b\xdb\xff\x7f\x05\x01\x04\x17\x04\x07\xd2\xff\x7f\x01\x01" +
+	"\x01\x01\x02\x01\x01\x01\x03\x03\x02\x12\x05\x08\xd2\xff\x7f\xff\xff\x7f\x0b\x17\x04\x0a\xd0\xff\x7f\x0b\x17\x04\x06\x04\xd0\xff" +
+	"\x7f\x06\x1c\xdd\xff\x7f\x01\x02\x04\x05\x17\x04\x06\x04\xcf\xff\x7f\x01\x01\x01\x01\x02\x01\x01\x01\x02\x01\x03\x02\x0a\x08\x05" +
+	"\xd9\xff\x7f\x06\xfa\xff\xff\x01\x06\x05\x03\x02\x12\x04\x0a\xd0\xff\x7f\x01\x05\x05\x17\x03\x01\xe0\xff\x7f\x05\x17\x03\x01\x06" +
+	"\x04\xcf\xff\x7f\x01\x01\x01\x01\x02\x02\x01\x01\x01\x01\x03\x02\x0a\x08\x01\x04\x05\x03\xd3\xff\x7f\x20\xdd\xff\x7f\x01\x01\x05" +
+	"\x01\x1b\xe4\xff\x7f\x01\xf8\xff\x7f\x01\x01\x01\x01\x03\x01\x01\x1a\xde\xff\x7f\x01\x05\x05\x17\x0e\xcf\xff\xff\x06\x01\x01\x01" +
+	"\x01\x02\x01\x01\x01\x01\x02\x03\x02\x12\x02\x03\xdf\xff\x7f\x1c\x0e\xd0\xff\x7f\x01\x05\x05\x1b\xe0\xff\x7f\x05\x17\x04\x06\x04" +
+	"\xcf\xff\x7f\x01\x01\x01\x01\x02\x01\x01\x01\x03\x03\x02\x12\x04\x01\x05\x03\xd7\xff\x7f\xfa\xff\x7f\x01\x02\x02\x01\x05\x1b\xdb" +
+	"\xff\x7f\x05\x01\x04\x17\x04\x07\x03\xcf\xff\x7f\x01\x01\x01\x01\x02\x02\x01\x03\x03\x02\x12\x05\x08\xd2\xff\x7f\x0a\xf5\xff\x7f" +
+	"\x0b\x17\x04\x0a\xd0\xff\x7f\x0b\x17\x04\x06\x04\xd0\xff\x7f\x06\x1c\xdd\xff\x7f\x01\x02\x04\x05\x17\x04\x06\x04\xcf\xff\x7f\x01" +
+	"\x01\x01\x01\x02\x01\x01\x01\x02\x01\x03\x02\x0a\x08\x05\xd9\xff\x7f\x06\xfa\xff\xff\x01\x06\x05\x03\x02\x12\x04\x0a\xd0\xff\x7f" +
+	"\x01\x05\x05\x17\x03\x01\xe0\xff\x7f\x01\x04\x17\x03\x01\x06\x04\xcf\xff\x7f\x01\x01\x01\x01\x02\x02\x01\x01\x01\x01\x03\x02\x0a" +
+	"\x08\x01\x04\x05\x03\xd3\xff\x7f\x20\xdd\xff\x7f\x01\x01\x05\x01\x02\x19\xe4\xff\x7f\x01\xf8\xff\x7f\x01\x01\x01\x01\x03\x01\x01" +
+	"\x01\x19\xde\xff\x7f\x01\x05\x05\x17\x0e\xcf\xff\xff\x2d\x01\x41\xbe\xff\xff\x19\x01\x02\x06\xfb\xff\xff\x01\xfd\xff\x7f\x80\x80" +
+	"\x80\x01\x03\xfd\xff\x7f\xff\xff\xff\x02\x01\x02\x06\xf8\xff\xff\x04\xff\xff\xff\x04\x01\x02\x06\xf8\xff\x7f\x03\x04\xfc\xff\x7f" +
+	"\xfd\xff\xff\x01\xff\xff\xff\x03\x01\x03\x08\xf4\xff\xff\x05\x01\x02\x06\xfb\xff\xff\x01\xfd\xff\x7f\x80\x80\x80\x01\x03\xfd\xff" +
+	"\x7f\xff\xff\xff\x02\x01\x02\x06\xf8\xff\xff\x04\xff\xff\xff\x04\x01\x02\x06\xf8\xff\x7f\x03\x04\xfc\xff\x7f\xfd\xff\xff\x01\xff" +
+	"\xff\xff\x03\x01\x03\x08\xf4\xff\xff\x05\x01\x02\x06\xf7\xff\x7f\x01\x02\x06\xf7\xff\xff\x0e\x01\xff\xff\x7f\x01\xff\xff\xff\x38" +
+	"\x01\xff\xff\x7f\x01\x86\x80\x80\x0d\x80\x80\x80\x01\x80\x80\x80\x05\x80\x80\x80\x01\xfa\xff\xff\x06\x80\x80\x80\x01\x87\x80\x80" +
+	"\x01\x80\x80\x80\x01\xff\xff\xff\x13\xf9\xff\xff\x20\x01\x02\x06\x1a\xdd\xff\x7f\x01\x02\x06\x1a\xdd\xff\xff\x0d\x01\x02\x06\x1a" +
+	"\xdd\xff\x7f\x01\x02\x06\x1a\xe9\xff\xff\x06\xf8\xff\xff\x32\x80\x80\x80\x01\x80\x80\x80\x3b\x80\x80\x80\x01\x82\x80\x80\x01\x80" +
+	"\x80\x80\x01\xfe\xff\xff\x04\x80\x80\x80\x01\x88\x80\x80\x63\xf4\xff\xff\xfe\x01\x01\x03\x02\x0d\x01\x31\xbb\xff\xff\x03\x01\x12" +
+	"\x01\xec\xff\xff\x01\x01\x12\x01\x31\xbb\xff\xff\x01\x01\x03\x02\x02\x0b\x01\xec\xff\xff\x05\x01\x12\x01\x80\x80\x80\x02\xec\xff" +
+	"\xff\x03\x01\x03\x02\x02\x0c\xec\xff\xff\x03\x01\x12\x01\x31\x80\x80\x80\x03\x80\x80\x80\x02\xbb\xff\xff\x02\x01\x03\x02\x0d\x01" +
+	"\x2e\x03\xbb\xff\xff\x03\x01\x12\x01\xec\xff\xff\x01\x01\x12\x01\x2e\x03\xbb\xff\xff\x01\x01\x03\x02\x02\x0b\x01\x2e\xbe\xff\xff" +
+	"\x05\x01\x12\x01\xff\xff\xff\x01\x01\xec\xff\xff\x03\x01\x03\x02\x02\x0b\x01\x2e\xbe\xff\xff\x03\x01\x12\x01\x2e\x03\xbb\xff\x7f" +
+	"\x01\x41\xbe\xff\x7f\x01\x41\x83\x80\x80\x03\xbc\xff\xff\x03\x07\x80\x80\x80\x34\xfe\xff\xff\x09\x02\xf9\xff\xff\x02\xff\xff\xff" +
+	"\x01\x06\x02\xfe\xff\x7f\x02\x80\x80\x80\x01\xf8\xff\x7f\x04\x02\x02\xf9\xff\xff\x01\x87\x80\x80\x04\xfc\xff\xff\x04\x02\x02\x03" +
+	"\xfd\xff\xff\x03\x80\x80\x80\x04\x80\x80\x80\x02\xfe\xff\xff\x02\x02\xf9\xff\xff\x02\xff\xff\xff\x01\x06\x02\xfe\xff\x7f\x02\x80" +
+	"\x80\x80\x01\xf8\xff\x7f\x04\x02\x02\xf9\xff\xff\x01\x87\x80\x80\x04\xfc\xff\xff\x04\x02\x02\x03\xfd\xff\xff\x03\x80\x80\x80\x04" +
+	"\x80\x80\x80\x02\x80\x80\x80\x09\x87\x80\x80\x1e\x80\x80\x80\x01\xf9\xff\xff\x62\x80\x80\x80\x01\x80\x80\x80\x0f\x80\x80\x80\x01" +
+	"\xcb\x86\x80\xbe\x02\x01\x01\xff\xff\xff\x20\x80\x80\x80\x02\x80\x80\x80\x77\x80\x80\x80\x11\x80\x80\x80\x03\xe8\x85\x80\xd3\x04" +
+	"\x80\x80\x80\x08\x80\x80\x80\x03\x82\x81\x80\x94\x01\x19\xe7\x82\x80\x80\x03\x18\x01\x80\x81\x80\x4b\xe7\xff\xff\x33\x19\xe7\xff" +
+	"\x7f\x98\x81\x80\x7f\xff\x80\x80\x79\xed\xff\xff\x06\x13\x01\xff\xff\xff\x03\xe9\x80\x80\x7c\x19\xe7\xff\x7f\x8c\x81\x80\x92\x01" +
+	"\x05\x10\xeb\xff\xff\x02\xe4\x84\x80\xc9\x04\x87\x96\x80\xe0\x15\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02" +
+	"\x80\x80\x80\x04\x80\x80\x80\x29\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x01\x80\x80\x80\x03\xcf\xcf\xff\xf3\x05\x80\x80\x80" +
+	"\x01\x80\x80\x80\x23\x80\x80\x80\x01\x83\x80\x80\x07\x80\x80\x80\x01\xfb\xff\xff\x3c\x04\xfc\xff\x7f\x04\xfc\xff\xff\x16\x80\x80" +
+	"\x80\x01\x80\x80\x80\x13\x80\x80\x80\x01\xfe\xff\xff\x32\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80" +
+	"\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\xbb\xff\x7f\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80" +
+	"\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\xbb\xff\x7f\x01\xff\xff\x7f\x01\xff\xff\xff\x06\x01" +
+	"\xff\xff\x7f\x01\xff\xff\xff\x06\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80" +
+	"\x01\x80\x80\x80\x01\x80\x80\x80\x01\xbb\xff\x7f\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80" +
+	"\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\xbb\xff\x7f\x01\x41\xbe\xff\x7f\x01\x41\xbe\xff\xff\x06\x01\x41\xbe\xff\x7f" +
+	"\x01\x41\xbe\xff\xff\x06\x01\xff\xff\x7f\x01\xff\xff\xff\x06\x01\xff\xff\x7f\x01\xff\xff\xff\x06\x01\x41\xbe\xff\x7f\x01\x41\xbe" +
+	"\xff\xff\x07\x01\x41\xbe\xff\xff\x06\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80" +
+	"\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\xbb\xff\x7f\x01\x41\x03\xbb\xff\x7f\x01\x41\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80" +
+	"\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x04\x80\x80\x80\x08\x80\x80\x80\x3a\xbb\xff" +
+	"\xff\x08\x01\x41\x83\x80\x80\x07\x80\x80\x80\x30\xbb\xff\xff\x07\x01\x41\xf6\xff\xff\x91\x03\x80\x80\x80\x02\x80\x80\x80\x02\x80" +
+	"\x80\x80\x3c\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x2f\x80\x80\x80\x05\x80\x80\x80\x03\x80\x80\x80\x18\x80\x80\x80\x02\x80" +
+	"\x80\x80\x17\x80\x80\x80\x07\x80\x80\x80\x02\x80\x80\x80\x03\x80\x80\x80\x05\x80\x80\x80\x14\x80\x80\x80\x03\x80\x80\x80\x01\x80" +
+	"\x80\x80\x0d\x80\x80\x80\x01\x80\x80\x80\x03\x80\x80\x80\x01\x80\x80\x80\x03\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80" +
+	"\x80\x80\x05\x80\x80\x80\x01\x80\x80\x80\x03\x80\x80\x80\x01\x80\x80\x80\x0a\x80\x80\x80\x01\x80\x80\x80\x10\x80\x80\x80\x06\x80" +
+	"\x80\x80\x01\x80\x80\x80\x02\x80\x80\x80\x07\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\xe1\xda\x80\x91\x1b\x80\x80\x80\x05" +
+	"\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02" +
+	"\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x03\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x07\x01\xff\xff\xff" +
+	"\x02\x01\xff\xff\xff\x02\x01\xff\xff\xff\x02\x01\xff\xff\xff\x02\x01\xff\xff\xff\x21\x80\x80\x80\x09\x80\x80\x80\x05\x80\x80\x80" +
+	"\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80" +
+	"\x02\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x03\x80\x80\x80\x02\x80\x80\x80\x02\x80\x80\x80\x07\x01\xff\xff\xff\x02\x01\xff" +
+	"\xff\xff\x02\x01\xff\xff\xff\x02\x01\xff\xff\xff\x02\x01\xff\xff\xff\x13\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80\x80\x01\x80\x80" +
+	"\x80\x0b\xa1\xc0\x83\x9c\xbf\x03\x80\x80\x80\x02\x80\x80\x80\x0a\xed\x80\x80\x8c\x01\x80\x80\x80\x01\x97\x84\x80\x95\x04\x19\xd9" +
+	"\x82\x80\xf2\x02\x0a\x03\xf2\x81\x80\xff\x01\x80\x80\x80\x01\x81\x87\x80\xfc\x06"
+
+// composeVals: the composite of composePairs[i].
+var composeVals = unpack[uint32](composeValsPacked, 941, false)
+
+const composeValsPacked = "\xee\x44\xe0\x44\xef\x44\xc0\x01\xc1\x01\xc2\x01\xc3\x01\x80\x02\x82\x02\xa6\x04\xc4\x01\xa2\x3d\xc5\x01\xcd\x03\x80\x04\x82\x04" +
+	"\xa0\x3d\x80\x3c\x84\x02\x82\x3c\x84\x3c\x86\x3c\x86\x02\x88\x02\x8a\x02\x8c\x02\xc7\x01\x8a\x3c\x8e\x02\x8c\x3c\x90\x3c\x92\x3c" +
+	"\x8e\x3c\xc8\x01\xc9\x01\xca\x01\xbc\x3d\x92\x02\x94\x02\x96\x02\xcb\x01\xba\x3d\x9a\x02\x84\x04\x86\x04\xb8\x3d\xa8\x04\x98\x02" +
+	"\x98\x3c\x9a\x3c\x9e\x3c\xf4\x03\x9c\x02\xa0\x3c\x9e\x02\xa0\x02\xe6\x03\xa2\x02\xa4\x02\xa2\x3c\xa6\x3c\x9e\x04\xa4\x3c\xa8\x3c" +
+	"\xaa\x3c\xcc\x01\xcd\x01\xce\x01\xa8\x02\xaa\x02\xac\x02\xb0\x02\xcf\x01\xc8\x3d\xcf\x03\x88\x04\x8a\x04\xca\x3d\xae\x02\xac\x3c" +
+	"\xb4\x02\xb0\x3c\xe8\x03\xb2\x3c\xb6\x02\xb4\x3c\xb9\x02\xbd\x02\xb6\x3c\xbb\x02\xbc\x3c\xba\x3c\xbe\x3c\xc0\x3c\xc2\x3c\xf8\x03" +
+	"\xc3\x02\xd1\x01\xc4\x3c\xc7\x02\xc6\x3c\xc5\x02\xca\x3c\xc8\x3c\xd2\x01\xd3\x01\xd4\x01\xd5\x01\xcc\x02\xce\x02\xae\x04\xd6\x01" +
+	"\xce\x3d\xd0\x02\xd1\x03\x8c\x04\x8e\x04\xa0\x03\xcc\x3d\xea\x03\xd4\x3c\xd6\x3c\xd4\x02\xd8\x3c\xd8\x02\x90\x04\x92\x04\xda\x3c" +
+	"\xd6\x02\xde\x3c\xda\x02\xdc\x02\xe0\x3c\xe0\x02\xe2\x3c\x98\x04\xde\x02\xea\x3c\xe4\x02\xec\x3c\x9a\x04\xe2\x02\xf0\x3c\xee\x3c" +
+	"\xd9\x01\xda\x01\xdb\x01\xe8\x02\xea\x02\xec\x02\xdc\x01\xe6\x3d\xee\x02\xf0\x02\xd3\x03\x94\x04\x96\x04\xaf\x03\xe4\x3d\xf2\x3c" +
+	"\xf2\x02\xf6\x3c\xf4\x3c\xfc\x3c\xfe\x3c\x80\x3d\x82\x3d\xf4\x02\x86\x3d\x84\x3d\x88\x3d\x8a\x3d\x8c\x3d\xf2\x3d\xdd\x01\xf6\x02" +
+	"\xf8\x3d\xb2\x04\x8e\x3d\xf8\x02\xf6\x3d\xf4\x3d\xf9\x02\x90\x3d\xfb\x02\xfd\x02\x92\x3d\x94\x3d\xe0\x01\xe1\x01\xe2\x01\xe3\x01" +
+	"\x81\x02\x83\x02\xa7\x04\xe4\x01\xa3\x3d\xe5\x01\xce\x03\x81\x04\x83\x04\xa1\x3d\x81\x3c\x85\x02\x83\x3c\x85\x3c\x87\x3c\x87\x02" +
+	"\x89\x02\x8b\x02\x8d\x02\xe7\x01\x8b\x3c\x8f\x02\x8d\x3c\x91\x3c\x93\x3c\x8f\x3c\xe8\x01\xe9\x01\xea\x01\xbd\x3d\x93\x02\x95\x02" +
+	"\x97\x02\xeb\x01\xbb\x3d\x9b\x02\x85\x04\x87\x04\xb9\x3d\xa9\x04\x99\x02\x99\x3c\x9b\x3c\x9f\x3c\xf5\x03\x9d\x02\xa1\x3c\x9f\x02" +
+	"\xa1\x02\xe7\x03\xa3\x02\xa5\x02\xa3\x3c\xa7\x3c\x9f\x04\xa5\x3c\xa9\x3c\xab\x3c\x96\x3d\xec\x01\xed\x01\xee\x01\xa9\x02\xab\x02" +
+	"\xad\x02\xef\x01\xc9\x3d\xd0\x03\x89\x04\x8b\x04\xcb\x3d\xaf\x02\xad\x3c\xb5\x02\xf0\x03\xb1\x3c\xe9\x03\xb3\x3c\xb7\x02\xb5\x3c" +
+	"\xba\x02\xbe\x02\xb7\x3c\xbc\x02\xbd\x3c\xbb\x3c\xbf\x3c\xc1\x3c\xc3\x3c\xf9\x03\xc4\x02\xf1\x01\xc5\x3c\xc8\x02\xc7\x3c\xc6\x02" +
+	"\xcb\x3c\xc9\x3c\xf2\x01\xf3\x01\xf4\x01\xf5\x01\xcd\x02\xcf\x02\xaf\x04\xf6\x01\xcf\x3d\xd1\x02\xd2\x03\x8d\x04\x8f\x04\xa1\x03" +
+	"\xcd\x3d\xeb\x03\xd5\x3c\xd7\x3c\xd5\x02\xd9\x3c\xd9\x02\x91\x04\x93\x04\xdb\x3c\xd7\x02\xdf\x3c\xdb\x02\xdd\x02\xe1\x3c\xe1\x02" +
+	"\xe3\x3c\x99\x04\xdf\x02\xeb\x3c\x97\x3d\xe5\x02\xed\x3c\x9b\x04\xe3\x02\xf1\x3c\xef\x3c\xf9\x01\xfa\x01\xfb\x01\xe9\x02\xeb\x02" +
+	"\xed\x02\xfc\x01\xe7\x3d\xef\x02\xf1\x02\xd4\x03\x95\x04\x97\x04\xb0\x03\xe5\x3d\xf3\x3c\xf3\x02\xf7\x3c\xf5\x3c\xfd\x3c\xff\x3c" +
+	"\x81\x3d\x83\x3d\xf5\x02\x87\x3d\x85\x3d\x98\x3d\x89\x3d\x8b\x3d\x8d\x3d\xf3\x3d\xfd\x01\xf7\x02\xf9\x3d\xb3\x04\x8f\x3d\xff\x01" +
+	"\xf7\x3d\x99\x3d\xf5\x3d\xfa\x02\x91\x3d\xfc\x02\xfe\x02\x93\x3d\x95\x3d\xed\x3f\x85\x07\xc1\x3f\xa6\x3d\xa4\x3d\xaa\x3d\xa8\x3d" +
+	"\xde\x03\xfa\x03\xfc\x03\xe2\x03\x88\x3c\xc0\x3d\xbe\x3d\xc4\x3d\xc2\x3d\xae\x3c\xd2\x3d\xd0\x3d\xd6\x3d\xd4\x3d\xcc\x3c\xac\x04" +
+	"\xce\x3c\xaa\x04\xfe\x03\xdb\x03\xd7\x03\xd5\x03\xd9\x03\xa7\x3d\xa5\x3d\xab\x3d\xa9\x3d\xdf\x03\xfb\x03\xfd\x03\xe3\x03\x89\x3c" +
+	"\xc1\x3d\xbf\x3d\xc5\x3d\xc3\x3d\xaf\x3c\xd3\x3d\xd1\x3d\xd7\x3d\xd5\x3d\xcd\x3c\xad\x04\xcf\x3c\xab\x04\xff\x03\xdc\x03\xd8\x03" +
+	"\xd6\x03\xda\x03\xb0\x3d\xae\x3d\xb4\x3d\xb2\x3d\xb1\x3d\xaf\x3d\xb5\x3d\xb3\x3d\x94\x3c\x96\x3c\x95\x3c\x97\x3c\xd0\x3c\xd2\x3c" +
+	"\xd1\x3c\xd3\x3c\xe4\x3c\xe5\x3c\xe6\x3c\xe7\x3c\xf8\x3c\xf9\x3c\xfa\x3c\xfb\x3c\x9b\x3d\xdc\x3d\xda\x3d\xe0\x3d\xde\x3d\xe2\x3d" +
+	"\xdd\x3d\xdb\x3d\xe1\x3d\xdf\x3d\xe3\x3d\xea\x3d\xe8\x3d\xee\x3d\xec\x3d\xf0\x3d\xeb\x3d\xe9\x3d\xef\x3d\xed\x3d\xf1\x3d\xee\x03" +
+	"\xec\x03\xed\x03\xe0\x03\xe1\x03\x9c\x3c\x9d\x3c\xb0\x04\xb1\x04\xef\x03\xba\x3f\x86\x07\xb9\x3f\xb8\x3f\x88\x3e\x89\x3e\xbc\x3f" +
+	"\xc8\x3f\x88\x07\x98\x3e\x99\x3e\xca\x3f\x89\x07\xa8\x3e\xa9\x3e\xcc\x3f\xda\x3f\x8a\x07\xd9\x3f\xd8\x3f\xaa\x07\xb8\x3e\xb9\x3e" +
+	"\xf8\x3f\x8c\x07\xc8\x3e\xc9\x3e\xec\x3f\xea\x3f\x8e\x07\xe9\x3f\xe8\x3f\xab\x07\xd9\x3e\xfa\x3f\x8f\x07\xe8\x3e\xe9\x3e\xfc\x3f" +
+	"\xb4\x3f\xc4\x3f\xf0\x3e\xac\x07\xb1\x3f\xb0\x3f\x80\x3e\x81\x3e\xb6\x3f\xb3\x3f\xf2\x3e\xad\x07\x90\x3e\x91\x3e\xf4\x3e\xae\x07" +
+	"\xa0\x3e\xa1\x3e\xc6\x3f\xc3\x3f\xf6\x3e\xaf\x07\xd1\x3f\xd0\x3f\xca\x07\xb0\x3e\xb1\x3e\xd6\x3f\xf8\x3e\xcc\x07\xc0\x3e\xc1\x3e" +
+	"\xe4\x3f\xe5\x3f\xfa\x3e\xcd\x07\xe1\x3f\xe0\x3f\xcb\x07\xd0\x3e\xd1\x3e\xe6\x3f\xfc\x3e\xce\x07\xe0\x3e\xe1\x3e\xf6\x3f\xf3\x3f" +
+	"\xd2\x3f\x90\x07\xd7\x3f\xe2\x3f\xb0\x07\xe7\x3f\xf4\x3f\xd3\x07\xd4\x07\x87\x08\xd0\x09\xd2\x09\x83\x08\x80\x08\xd6\x09\x81\x08" +
+	"\xc1\x09\xdc\x09\xde\x09\x8d\x08\xe2\x09\x99\x08\xe4\x09\x8c\x08\xe6\x09\xee\x09\x8e\x08\xf0\x09\xf2\x09\xf4\x09\xf8\x09\xec\x09" +
+	"\xd1\x09\xd3\x09\xd3\x08\xd0\x08\xd7\x09\xd1\x08\xc2\x09\xdd\x09\xdf\x09\xdd\x08\xe3\x09\xb9\x08\xe5\x09\xdc\x08\xe7\x09\xef\x09" +
+	"\xde\x08\xf1\x09\xf3\x09\xf5\x09\xf9\x09\xed\x09\xd7\x08\xf6\x08\xf7\x08\xda\x09\xdb\x09\xea\x09\xeb\x09\xa2\x0c\xa3\x0c\xa5\x0c" +
+	"\xa4\x0c\xa6\x0c\xc2\x0d\xd3\x0d\xc0\x0d\xa9\x12\xb1\x12\xb4\x12\xcb\x13\xcc\x13\xcb\x16\xc8\x16\xcc\x16\x94\x17\xca\x17\xcc\x17" +
+	"\xcb\x17\xc8\x18\xc0\x19\xca\x19\xc7\x19\xc8\x19\xcb\x19\xca\x1a\xcc\x1a\xcb\x1a\xda\x1b\xdc\x1b\xde\x1b\xdd\x1b\xa6\x20\x86\x36" +
+	"\x88\x36\x8a\x36\x8c\x36\x8e\x36\x92\x36\xbb\x36\xbd\x36\xc0\x36\xc1\x36\xc3\x36\xb8\x3c\xb9\x3c\xdc\x3c\xdd\x3c\xe8\x3c\xe9\x3c" +
+	"\xac\x3d\xb6\x3d\xad\x3d\xb7\x3d\xc6\x3d\xc7\x3d\xd8\x3d\xd9\x3d\x82\x3e\x84\x3e\x86\x3e\x80\x3f\x83\x3e\x85\x3e\x87\x3e\x81\x3f" +
+	"\x82\x3f\x83\x3f\x84\x3f\x85\x3f\x86\x3f\x87\x3f\x8a\x3e\x8c\x3e\x8e\x3e\x88\x3f\x8b\x3e\x8d\x3e\x8f\x3e\x89\x3f\x8a\x3f\x8b\x3f" +
+	"\x8c\x3f\x8d\x3f\x8e\x3f\x8f\x3f\x92\x3e\x94\x3e\x93\x3e\x95\x3e\x9a\x3e\x9c\x3e\x9b\x3e\x9d\x3e\xa2\x3e\xa4\x3e\xa6\x3e\x90\x3f" +
+	"\xa3\x3e\xa5\x3e\xa7\x3e\x91\x3f\x92\x3f\x93\x3f\x94\x3f\x95\x3f\x96\x3f\x97\x3f\xaa\x3e\xac\x3e\xae\x3e\x98\x3f\xab\x3e\xad\x3e" +
+	"\xaf\x3e\x99\x3f\x9a\x3f\x9b\x3f\x9c\x3f\x9d\x3f\x9e\x3f\x9f\x3f\xb2\x3e\xb4\x3e\xb6\x3e\xb3\x3e\xb5\x3e\xb7\x3e\xba\x3e\xbc\x3e" +
+	"\xbe\x3e\xbb\x3e\xbd\x3e\xbf\x3e\xc2\x3e\xc4\x3e\xc3\x3e\xc5\x3e\xca\x3e\xcc\x3e\xcb\x3e\xcd\x3e\xd2\x3e\xd4\x3e\xd6\x3e\xd3\x3e" +
+	"\xd5\x3e\xd7\x3e\xdb\x3e\xdd\x3e\xdf\x3e\xe2\x3e\xe4\x3e\xe6\x3e\xa0\x3f\xe3\x3e\xe5\x3e\xe7\x3e\xa1\x3f\xa2\x3f\xa3\x3f\xa4\x3f" +
+	"\xa5\x3f\xa6\x3f\xa7\x3f\xea\x3e\xec\x3e\xee\x3e\xa8\x3f\xeb\x3e\xed\x3e\xef\x3e\xa9\x3f\xaa\x3f\xab\x3f\xac\x3f\xad\x3f\xae\x3f" +
+	"\xaf\x3f\xb2\x3f\xc2\x3f\xf2\x3f\xb7\x3f\xcd\x3f\xce\x3f\xcf\x3f\xc7\x3f\xf7\x3f\xdd\x3f\xde\x3f\xdf\x3f\x9a\x43\x9b\x43\xae\x43" +
+	"\xcd\x43\xcf\x43\xce\x43\x84\x44\x89\x44\x8c\x44\xa4\x44\xa6\x44\xc1\x44\xc4\x44\xc7\x44\xc9\x44\xed\x44\xe2\x44\xf0\x44\xf1\x44" +
+	"\xf4\x44\xf5\x44\xf8\x44\xf9\x44\x80\x45\x81\x45\xe0\x45\xe1\x45\x84\x45\x85\x45\x88\x45\x89\x45\xe2\x45\xe3\x45\xac\x45\xad\x45" +
+	"\xae\x45\xaf\x45\xea\x45\xeb\x45\xec\x45\xed\x45\x94\x61\xcc\x60\xce\x60\xd0\x60\xd2\x60\xd4\x60\xd6\x60\xd8\x60\xda\x60\xdc\x60" +
+	"\xde\x60\xe0\x60\xe2\x60\xe5\x60\xe7\x60\xe9\x60\xf0\x60\xf1\x60\xf3\x60\xf4\x60\xf6\x60\xf7\x60\xf9\x60\xfa\x60\xfc\x60\xfd\x60" +
+	"\x9e\x61\xf4\x61\xac\x61\xae\x61\xb0\x61\xb2\x61\xb4\x61\xb6\x61\xb8\x61\xba\x61\xbc\x61\xbe\x61\xc0\x61\xc2\x61\xc5\x61\xc7\x61" +
+	"\xc9\x61\xd0\x61\xd1\x61\xd3\x61\xd4\x61\xd6\x61\xd7\x61\xd9\x61\xda\x61\xdc\x61\xdd\x61\xf7\x61\xf8\x61\xf9\x61\xfa\x61\xfe\x61" +
+	"\x9a\xa1\x04\x9c\xa1\x04\xab\xa1\x04\xae\xa2\x04\xaf\xa2\x04\xcb\xa6\x04\xcc\xa6\x04\xbc\xa9\x04\xbb\xa9\x04\xbe\xa9\x04\xba\xab" +
+	"\x04\xbb\xab\x04\xb8\xb2\x04"
 
 // composeSecondStarters: code points of class 0 that can compose with the rune before them, sorted.
-var composeSecondStarters = [...]uint32{
-	0x9be, 0x9d7, 0xb3e, 0xb56, 0xb57, 0xbbe, 0xbd7, 0xcc2, 0xcd5, 0xcd6,
-	0xd3e, 0xd57, 0xdcf, 0xddf, 0x102e, 0x1161, 0x1162, 0x1163, 0x1164, 0x1165,
-	0x1166, 0x1167, 0x1168, 0x1169, 0x116a, 0x116b, 0x116c, 0x116d, 0x116e, 0x116f,
-	0x1170, 0x1171, 0x1172, 0x1173, 0x1174, 0x1175, 0x11a8, 0x11a9, 0x11aa, 0x11ab,
-	0x11ac, 0x11ad, 0x11ae, 0x11af, 0x11b0, 0x11b1, 0x11b2, 0x11b3, 0x11b4, 0x11b5,
-	0x11b6, 0x11b7, 0x11b8, 0x11b9, 0x11ba, 0x11bb, 0x11bc, 0x11bd, 0x11be, 0x11bf,
-	0x11c0, 0x11c1, 0x11c2, 0x1b35, 0x11127, 0x1133e, 0x11357, 0x114b0, 0x114ba, 0x114bd,
-	0x115af, 0x11930,
-}
+var composeSecondStarters = unpack[uint32](composeSecondStartersPacked, 72, true)
+
+const composeSecondStartersPacked = "\xbe\x13\x19\xe7\x02\x18\x01\x67\x19\xeb\x01\x13\x01\x68\x19\x78\x10\xcf\x04\xb3\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x33\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\xf3\x12\xf2\xeb\x03\x97\x04\x19\xd9\x02\x0a\x03\xf2\x01\x81\x07"

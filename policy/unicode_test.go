@@ -166,3 +166,12 @@ func BenchmarkFoldUnicode(b *testing.B) {
 		}
 	})
 }
+
+// TestUnpack: the table decoding reads LEB128 numbers of one to several
+// bytes, adds up deltas only for sorted tables, and refuses leftover bytes.
+func TestUnpack(t *testing.T) {
+	assert.Equal(t, []uint32{5, 133, 16517}, unpack[uint32]("\x05\x80\x01\x80\x80\x01", 3, true))
+	assert.Equal(t, []uint64{5, 128, 16384}, unpack[uint64]("\x05\x80\x01\x80\x80\x01", 3, false))
+	assert.Equal(t, []uint16{}, unpack[uint16]("", 0, true))
+	assert.Panics(t, func() { unpack[uint16]("\x01\x02", 1, true) })
+}

@@ -104,15 +104,8 @@ func Generate() ([]byte, error) {
 		return nil, err
 	}
 	str(&b, "foldData", foldData)
-	b.WriteString("// composePairs are the canonical composition pairs (first<<21 | second), sorted;\n// composeVals the composites.\nvar composePairs = [...]uint64{")
-	for i, k := range sk {
-		if i%6 == 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("0x" + strconv.FormatUint(k, 16) + ", ")
-	}
-	b.WriteString("\n}\n\n")
-	u32s(&b, "composeVals", "", sv)
+	packed(&b, "composePairs", "the canonical composition pairs (first<<21 | second), sorted", "uint64", true, sk)
+	packed(&b, "composeVals", "the composite of composePairs[i]", "uint32", false, widen(sv))
 	// Second runes of composition pairs that are starters (class 0): a
 	// string holding none of them, no mark and nothing that decomposes is
 	// already NFKC (nfkc's quick check). Hangul vowels and trailing
@@ -139,33 +132,49 @@ func Generate() ([]byte, error) {
 }
 
 func u32s(b *bytes.Buffer, name, doc string, v []uint32) {
-	if doc != "" {
-		b.WriteString("// " + name + ": " + doc + ".\n")
-	}
-	b.WriteString("var " + name + " = [...]uint32{")
-	for i, x := range v {
-		if i%10 == 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("0x" + strconv.FormatUint(uint64(x), 16) + ", ")
-	}
-	b.WriteString("\n}\n\n")
+	packed(b, name, doc, "uint32", true, widen(v))
 }
 
 func u16s(b *bytes.Buffer, name, doc string, v []uint32) error {
-	b.WriteString("// " + name + ": " + doc + ".\n")
-	b.WriteString("var " + name + " = [...]uint16{")
-	for i, x := range v {
+	for _, x := range v {
 		if x > 0xFFFF {
 			return errors.New(name + ": offset over 16 bits")
 		}
-		if i%12 == 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(strconv.FormatUint(uint64(x), 10) + ", ")
 	}
-	b.WriteString("\n}\n\n")
+	packed(b, name, doc, "uint16", true, widen(v))
 	return nil
+}
+
+func widen(v []uint32) []uint64 {
+	w := make([]uint64, len(v))
+	for i, x := range v {
+		w[i] = uint64(x)
+	}
+	return w
+}
+
+// packed writes v as a string of unsigned LEB128 numbers (each value minus
+// the one before it when sorted, so mostly one byte) and a variable that
+// policy.unpack decodes at start-up. Sorted tables as Go array literals cost
+// the WebAssembly module about 19 KB with brotli; packed, about 4 KB.
+func packed(b *bytes.Buffer, name, doc, typ string, sorted bool, v []uint64) {
+	var data []byte
+	prev := uint64(0)
+	for _, x := range v {
+		d := x
+		if sorted {
+			d = x - prev
+			prev = x
+		}
+		for d >= 0x80 {
+			data = append(data, byte(d)|0x80)
+			d >>= 7
+		}
+		data = append(data, byte(d))
+	}
+	b.WriteString("// " + name + ": " + doc + ".\n")
+	b.WriteString("var " + name + " = unpack[" + typ + "](" + name + "Packed, " + strconv.Itoa(len(v)) + ", " + strconv.FormatBool(sorted) + ")\n\n")
+	str(b, name+"Packed", data)
 }
 
 func str(b *bytes.Buffer, name string, data []byte) {
