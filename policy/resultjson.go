@@ -95,8 +95,8 @@ func appendNum(b []byte, f float64) []byte {
 	if f == float64(int64(f)) {
 		return strconv.AppendInt(b, int64(f), 10)
 	}
-	// Halves (most per-character points: 1.5, 2.5) without the shortest-
-	// float search, which is most of a Result's encoding in WebAssembly.
+	// Halves (the usual fractional points: 1.5, 2.5) need no shortest-float
+	// search; TestAppendNumMatchesStrconv holds the output to strconv's.
 	if h := 2 * f; h == float64(int64(h)) {
 		if f < 0 {
 			b = append(b, '-')
