@@ -12,7 +12,18 @@ import (
 // UTF-8 counts one U+FFFD per bad byte, as Go's range over a string does.
 // Evaluate is safe for concurrent use.
 func Evaluate(p Policy, in Input) Result {
-	st := score(in.Password, p.Score)
+	return EvaluateIn(nil, p, in)
+}
+
+// EvaluateIn is Evaluate with Result.Chars stored in chars' array when it
+// has room for one Char per code point of the password (its length does not
+// matter; the Chars are overwritten). A caller that evaluates on every
+// keystroke, as the browser's meter does, passes the previous Result's
+// Chars and so saves the call's largest allocation (16 bytes a code point).
+// The Result shares chars' array: the caller must not use an earlier
+// Result's Chars after passing them in.
+func EvaluateIn(chars []Char, p Policy, in Input) Result {
+	st := scoreIn(chars, in.Password, p.Score)
 	lang := langIndex(in.Lang)
 	res := Result{
 		Score:      st.sum + st.bonus,

@@ -240,3 +240,41 @@ func TestAppendNumMatchesStrconv(t *testing.T) {
 	assert.Equal(t, "0", string(appendNum(nil, math.NaN())))
 	assert.Equal(t, "0", string(appendNum(nil, math.Inf(1))))
 }
+
+// TestEvaluateInReusesChars: evaluating into the previous Result's Chars
+// gives what Evaluate gives, whatever the buffer held before (longer,
+// shorter, other notes and points), and saves Evaluate's Chars allocation.
+func TestEvaluateInReusesChars(t *testing.T) {
+	alphabet := []rune("aaAB12!?æøÅ€ᚠ😀 \u0301")
+	seed := uint32(7)
+	next := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
+	policies := []Policy{Default()}
+	for _, id := range []string{"uit", "uio"} {
+		p, err := Lookup(id)
+		require.NoError(t, err)
+		policies = append(policies, p)
+	}
+	var buf []Char
+	for i := 0; i < 2000; i++ {
+		rs := make([]rune, next(140))
+		for j := range rs {
+			rs[j] = alphabet[next(len(alphabet))]
+		}
+		p := policies[i%len(policies)]
+		in := Input{Password: string(rs), Username: "olan", Name: "Ola Nordmann"}
+		got := EvaluateIn(buf, p, in)
+		want := Evaluate(p, in)
+		require.Equal(t, want, got, "password %d (%d code points)", i, len(rs))
+		if cap(got.Chars) > cap(buf) {
+			buf = got.Chars
+		}
+	}
+
+	p, err := Lookup("uit")
+	require.NoError(t, err)
+	in := Input{Password: strings.Repeat("Fjellvann!Morgen-Kaffe9", 5), Username: "olan", Name: "Ola Nordmann"}
+	chars := Evaluate(p, in).Chars
+	with := testing.AllocsPerRun(50, func() { chars = EvaluateIn(chars, p, in).Chars })
+	without := testing.AllocsPerRun(50, func() { _ = Evaluate(p, in) })
+	assert.Equal(t, without-1, with, "EvaluateIn saves exactly the Chars allocation")
+}

@@ -129,23 +129,39 @@ var asciiCategory = func() (t [2][latin1Size]Category) {
 // score computes the strength score of password under rules, exactly as
 // typed. Invalid UTF-8 bytes count as U+FFFD, one character each.
 func score(password string, rules ScoreRules) scoreState {
+	return scoreIn(nil, password, rules)
+}
+
+// scoreIn is score with the per-character results in buf's array when it
+// has room for them.
+func scoreIn(buf []Char, password string, rules ScoreRules) scoreState {
 	mode := 0
 	if rules.Categories == CategoriesASCII {
 		mode = 1
 	}
 	table := &asciiCategory[mode]
 	if isASCII(password) {
-		return scoreASCII(password, rules, table)
+		return scoreASCII(buf, password, rules, table)
 	}
-	return scoreGeneral(password, rules, table)
+	return scoreGeneral(buf, password, rules, table)
+}
+
+// charsIn returns n zeroed Chars, in buf's array when it has room.
+func charsIn(buf []Char, n int) []Char {
+	if buf == nil || cap(buf) < n {
+		return make([]Char, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // scoreGeneral is score for any password: it decodes UTF-8 and categorises
 // non-ASCII code points with the unicode package.
-func scoreGeneral(password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
+func scoreGeneral(buf []Char, password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
 	var st scoreState
 	st.length = utf8.RuneCountInString(password)
-	chars := make([]Char, st.length)
+	chars := charsIn(buf, st.length)
 	st.chars = chars
 	var occ occurrences
 
@@ -213,11 +229,11 @@ func scoreGeneral(password string, rules ScoreRules, table *[latin1Size]Category
 // scoreASCII is score for an all-ASCII password: the same rules, on bytes,
 // with no decoding. TestScoreASCIIFastPath proves it equal to the general
 // path.
-func scoreASCII(password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
+func scoreASCII(buf []Char, password string, rules ScoreRules, table *[latin1Size]Category) scoreState {
 	var st scoreState
 	n := len(password)
 	st.length = n
-	chars := make([]Char, n)
+	chars := charsIn(buf, n)
 	st.chars = chars
 	var occ [utf8.RuneSelf]uint8
 	limit := rules.OccurrenceLimit

@@ -354,8 +354,8 @@ func TestScoreASCIIFastPath(t *testing.T) {
 			if rules.Categories == CategoriesASCII {
 				table = &asciiCategory[1]
 			}
-			fast := scoreASCII(pw, rules, table)
-			slow := scoreGeneral(pw, rules, table)
+			fast := scoreASCII(nil, pw, rules, table)
+			slow := scoreGeneral(nil, pw, rules, table)
 			require.Equal(t, slow, fast, "vector %d, rule set %d", i, k)
 		}
 	}
