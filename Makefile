@@ -34,9 +34,13 @@ check-generated:
 
 vet:
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm
 
+# The module's own tests run as js/wasm under Node (go_js_wasm_exec); the
+# rest natively, the browser ones in headless Chromium.
 test: deps check-generated vet
 	$(GO) test -race -count=1 -timeout 20m $(GOTESTFLAGS) ./...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" $(GOTESTFLAGS) ./wasm
 
 bench: deps
 	bash scripts/bench.sh

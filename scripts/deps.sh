@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need on a fresh Debian machine with Go:
-# Chromium (e2e), PostgreSQL (store tests) and brotli (size figures).
+# Chromium (e2e), PostgreSQL (store tests), brotli (size figures) and Node
+# (the WebAssembly module's own Go tests run under it: go_js_wasm_exec).
 # Idempotent and quiet when everything is there; apt-get as root.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v brotli >/dev/null 2>&1 || need+=(brotli)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then

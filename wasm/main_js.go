@@ -112,9 +112,13 @@ func le32(b []byte) uint32 {
 	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
+// decode reads a request. Its strings point into the input buffer, with no
+// copy: they are valid only during the call, until JavaScript writes the
+// next request. Nothing keeps them: the Result is written out before the
+// call returns, and the policy cache copies its key.
 func decode(b []byte) (request, error) {
 	var r request
-	fields := []*string{&r.password, &r.username, &r.name, &r.policy, &r.lang}
+	fields := [...]*string{&r.password, &r.username, &r.name, &r.policy, &r.lang}
 	for _, f := range fields {
 		if len(b) < 4 {
 			return r, errShort
@@ -124,7 +128,9 @@ func decode(b []byte) (request, error) {
 		if uint64(n) > uint64(len(b)) {
 			return r, errShort
 		}
-		*f = string(b[:n])
+		if n > 0 {
+			*f = unsafe.String(&b[0], n)
+		}
 		b = b[n:]
 	}
 	if len(b) != 5 {
@@ -150,23 +156,35 @@ func appendError(b []byte, code, msg string) []byte {
 }
 
 // policies caches parsed policies by kind and text: parsing is far slower
-// than evaluating, and a meter asks about the same policy on every keystroke.
-var policies = map[string]policy.Policy{}
+// than evaluating, and a meter asks about the same policy on every keystroke
+// (last answers that without building a key).
+var (
+	policies = map[string]policy.Policy{}
+	last     struct {
+		key string // kind digit + policy text, as in policies
+		p   policy.Policy
+	}
+)
 
 // loadPolicy resolves the request's policy; code is "" on success.
 func loadPolicy(r request) (p policy.Policy, code string, err error) {
-	key := string(rune('0'+r.policyKind)) + r.policy
-	if p, ok := policies[key]; ok {
-		return p, "", nil
+	if len(last.key) == 1+len(r.policy) && last.key[0] == '0'+r.policyKind && last.key[1:] == r.policy {
+		return last.p, "", nil
 	}
-	p, code, err = parsePolicy(r)
-	if err == nil {
+	key := string(rune('0'+r.policyKind)) + r.policy // a copy: r.policy is in the input buffer
+	p, ok := policies[key]
+	if !ok {
+		p, code, err = parsePolicy(r)
+		if err != nil {
+			return p, code, err
+		}
 		if len(policies) >= 16 {
 			clear(policies)
 		}
 		policies[key] = p
 	}
-	return p, code, err
+	last.key, last.p = key, p
+	return p, "", nil
 }
 
 func parsePolicy(r request) (p policy.Policy, code string, err error) {
@@ -208,8 +226,17 @@ func evaluateRequest(n int32) (res policy.Result, code, msg string) {
 		c := int(r.breach)
 		input.BreachCount = &c
 	}
-	return policy.Evaluate(p, input), "", ""
+	res = policy.EvaluateIn(chars, p, input)
+	if cap(res.Chars) > cap(chars) {
+		chars = res.Chars
+	}
+	return res, "", ""
 }
+
+// chars is the storage of the last Result's Chars, reused by the next call
+// (policy.EvaluateIn): a keystroke then leaves almost nothing for Go's
+// collector, whose every cycle would cost a keystroke about a millisecond.
+var chars []policy.Char
 
 //go:wasmexport evaluate
 func evaluate(n int32) int32 {
