@@ -205,17 +205,19 @@ function styles() {
 .cell{display:block;width:1.6rem;height:3.9rem;contain:strict}
 .cin{display:flex;flex-direction:column;align-items:center;height:100%;font-size:.75rem;line-height:1.1;contain:strict}
 .bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
-.fill{width:100%;background:var(--bar)}
+.fill{width:100%;height:100%;background:var(--bar);transform-origin:bottom}
 .bar.zero .fill{background:transparent}
 .bar.zero{outline:1px dashed var(--bad);outline-offset:-1px}
 .ch{font-family:monospace;font-size:.85rem}
 .pt{font-variant-numeric:tabular-nums}
-.note{font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
+.note{position:relative;font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
 .total{position:relative;height:1.25rem;background:var(--track);border:1px solid var(--line);overflow:hidden}
-.total .fill{height:100%;position:absolute;left:0;top:0}
+.total .fill{position:absolute;left:0;top:0;transform-origin:left}
 .total.ok .fill{background:var(--ok)}
 .total.bad .fill{background:var(--bad)}
-.tline{position:absolute;top:0;bottom:0;width:3px;background:var(--line)}
+.tline{position:absolute;top:0;bottom:0;left:0;width:100%}
+.tline::before{content:"";position:absolute;top:0;bottom:0;left:-1px;width:3px;background:var(--line)}
+.sv{display:inline-block;height:1.2em;height:1lh;vertical-align:bottom;text-align:end;contain:size layout style}
 .nums{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;font-variant-numeric:tabular-nums}
 ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .rules li{display:grid;grid-template-columns:1.4rem 1fr;align-items:start}
@@ -229,11 +231,14 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 [hidden]{display:none!important}
 
-@media (forced-colors:active){.fill{background:Highlight!important}.tline{background:CanvasText}}
+@media (forced-colors:active){.fill{background:Highlight!important}.tline::before{background:CanvasText}}
 `;
-  // Heights and positions as classes, so that nothing needs a style attribute.
-  for (let i = 0; i <= 20; i++) css += `.h${i}{height:${i * 5}%}`;
-  for (let i = 0; i <= 100; i++) css += `.w${i}{width:${i}%}.l${i}{left:calc(${i}% - 1px)}`;
+  // Heights, widths and positions as classes, so that nothing needs a style
+  // attribute; as transforms, so that a changed bar is repainted without any
+  // layout (a keystroke changes a few of them).
+  for (let i = 0; i <= 20; i++) css += `.h${i}{transform:scaleY(${i / 20})}`;
+  for (let i = 1; i <= 9; i++) css += `.c${i}{width:${i}ch}`;
+  for (let i = 0; i <= 100; i++) css += `.w${i}{transform:scaleX(${i / 100})}.l${i}{transform:translateX(${i}%)}`;
   sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
   return sheet;
@@ -320,6 +325,17 @@ class StyrkeMeter extends HTMLElement {
     this._total.setAttribute("aria-hidden", "true");
     this._nums = el("p", "nums");
     this._score = el("span", "score");
+    // The score's number changes on most keystrokes that change a cell. It
+    // sits in a box of fixed size (in ch of its own font, so it scales with
+    // text size) with size and layout containment, which Chromium lays out
+    // on its own instead of the whole page; no paint containment, so nothing
+    // is ever clipped. The box widens when a longer number comes and keeps
+    // its width until the field is empty, so that "43,5" → "44" → "44,5"
+    // does not resize it on every other keystroke.
+    this._sv = el("span", "sv c1");
+    this._svw = 1;
+    this._sr = document.createTextNode("");
+    this._score.append(this._sv, this._sr);
     this._bonus = el("span", "bonus");
     this._nums.append(this._score, this._bonus);
     this._cellsTitle = el("p", "sr");
@@ -549,7 +565,12 @@ class StyrkeMeter extends HTMLElement {
     setClass(this._totalFill, "fill w" + Math.min(100, Math.round((r.score / scale) * 100)));
     setClass(this._tline, "tline l" + Math.round((r.threshold / scale) * 100));
     setClass(this._total, "total " + (r.score >= r.threshold ? "ok" : "bad"));
-    setText(this._score, fmt(r.score, t) + " " + t.of + " " + fmt(r.threshold, t) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold, t) + ")");
+    const sv = fmt(r.score, t);
+    const svw = Math.min(sv.length, 9);
+    if (svw > this._svw || (pw === "" && svw !== this._svw)) setClass(this._sv, "sv c" + (this._svw = svw));
+    setText(this._sv, sv);
+    const rest = " " + t.of + " " + fmt(r.threshold, t) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold, t) + ")";
+    if (this._sr.data !== rest) this._sr.data = rest;
     setText(this._bonus, t.bonus + ": +" + fmt(r.bonus, t));
     // Checklist in words: rows are built only when their content changed
     // (the key is computed from the result, not from new elements).
