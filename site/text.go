@@ -39,7 +39,7 @@ type Text struct {
 	EmbedAttrs                                             [][2]string
 	EmbedEventTitle, EmbedEvent                            string
 	EmbedEventFields                                       [][2]string
-	EmbedCSPTitle, EmbedCSP, EmbedCORS                     string
+	EmbedCSPTitle, EmbedCSP, EmbedCORS, EmbedScheme        string
 	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint          string
 	EmbedPinTitle, EmbedPin, EmbedPinIntegrity             string
 	EmbedServerTitle, EmbedServer                          string
@@ -182,6 +182,7 @@ var texts = [3]Text{
 		},
 		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Siden som bygger inn måleren, må tillate WebAssembly og oppslag mot lekkasjetjenesten. Legg dette til sidens egen policy:",
 		EmbedCORS:      "Filene under /assets/ sendes med Access-Control-Allow-Origin: *, så de kan lastes fra en annen opprinnelse. Måleren er bare råd: serveren din må sjekke passordet på nytt (POST /api/validate).",
+		EmbedScheme:    "Måleren følger sidens fargeskjema: den blir mørk bare når siden sier at den har mørk modus (color-scheme: light dark i CSS) og personen bruker mørk modus. En side uten mørk modus får alltid de lyse fargene, så kontrasten holder.",
 		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnavnene inneholder en hash av innholdet og endres aldri. Pek på disse for å låse en versjon; integrity-verdien sikrer at innholdet er det samme.",
 		EmbedPinIntegrity: "Integritet",
@@ -252,6 +253,7 @@ var texts = [3]Text{
 		},
 		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Sida som byggjer inn målaren, må tillate WebAssembly og oppslag mot lekkasjetenesta. Legg dette til i policyen til sida:",
 		EmbedCORS:      "Filene under /assets/ blir sende med Access-Control-Allow-Origin: *, så dei kan lastast frå ein annan opphavsstad. Målaren er berre råd: tenaren din må sjekke passordet på nytt (POST /api/validate).",
+		EmbedScheme:    "Målaren følgjer fargeskjemaet til sida: han blir mørk berre når sida seier at ho har mørk modus (color-scheme: light dark i CSS) og personen brukar mørk modus. Ei side utan mørk modus får alltid dei lyse fargane, så kontrasten held.",
 		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
 		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnamna inneheld ein hash av innhaldet og endrar seg aldri. Peik på desse for å låse ein versjon; integrity-verdien sikrar at innhaldet er det same.",
 		EmbedPinIntegrity: "Integritet",
@@ -322,6 +324,7 @@ var texts = [3]Text{
 		},
 		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "The page that embeds the meter must allow WebAssembly and requests to the breach service. Add this to the page's own policy:",
 		EmbedCORS:      "Files under /assets/ are sent with Access-Control-Allow-Origin: *, so they load from another origin. The meter is only advice: your server must check the password again (POST /api/validate).",
+		EmbedScheme:    "The meter follows the page's colour scheme: it turns dark only when the page says it has a dark mode (color-scheme: light dark in CSS) and the person uses dark mode. A page without a dark mode always gets the light colours, so the contrast holds.",
 		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",
 		EmbedPinTitle: "Versioned URLs", EmbedPin: "The file names hold a hash of the content and never change. Point at these to pin a version; the integrity value ensures the content is the same.",
 		EmbedPinIntegrity: "Integrity",

@@ -195,7 +195,7 @@ function styles() {
   if (sheet) return sheet;
   let css = `
 :host{display:block;font:inherit;color:CanvasText;--ok:#0a6b2c;--bad:#a3141c;--warn:#7a4b00;--mute:#555;--line:#1b1b1b;--track:#e4e4e4;--bar:#1f5fa8;max-width:100%;box-sizing:border-box}
-@media (prefers-color-scheme:dark){:host{--ok:#7ad695;--bad:#ff9b9b;--warn:#f2c46d;--mute:#bbb;--line:#f0f0f0;--track:#3a3a3a;--bar:#8fbaf0}}
+@supports (color:light-dark(#000,#fff)){:host{--ok:light-dark(#0a6b2c,#7ad695);--bad:light-dark(#a3141c,#ff9b9b);--warn:light-dark(#7a4b00,#f2c46d);--mute:light-dark(#555,#bbb);--line:light-dark(#1b1b1b,#f0f0f0);--track:light-dark(#e4e4e4,#3a3a3a);--bar:light-dark(#1f5fa8,#8fbaf0)}}
 *{box-sizing:border-box}
 .wrap{display:flow-root;padding:.5rem 0;min-width:0}
 .wrap>*+*{margin-top:.5rem}

@@ -93,6 +93,7 @@ func BuildSite(dir, base string) error {
 		filepath.Join(root, "wasm", "styrke-meter.js"):                                  "styrke-meter.js",
 		filepath.Join(root, "e2e", "meter", "testdata", "index.html"):                   "index.html",
 		filepath.Join(root, "e2e", "meter", "testdata", "page.css"):                     "page.css",
+		filepath.Join(root, "e2e", "meter", "testdata", "light.css"):                    "light.css",
 		filepath.Join(root, "e2e", "meter", "testdata", "page.js"):                      "page.js",
 	}
 	for from, to := range copies {
@@ -105,6 +106,13 @@ func BuildSite(dir, base string) error {
 		}
 		if err := os.WriteFile(filepath.Join(dir, to), data, 0o644); err != nil {
 			return err
+		}
+		if to == "index.html" {
+			// light.html: the same page on a host with no dark mode.
+			light := strings.Replace(string(data), `href="page.css"`, `href="light.css"`, 1)
+			if err := os.WriteFile(filepath.Join(dir, "light.html"), []byte(light), 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
