@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
@@ -33,6 +34,28 @@ const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src
 
 // cspNoWasm forbids WebAssembly.
 const cspNoWasm = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:*"
+
+// gate is the channel that /held/styrke.wasm waits on; holdWasm replaces it.
+var gate = struct {
+	sync.Mutex
+	c chan struct{}
+}{c: make(chan struct{})}
+
+func wasmGate() chan struct{} {
+	gate.Lock()
+	defer gate.Unlock()
+	return gate.c
+}
+
+// holdWasm makes /held/styrke.wasm wait until release is called.
+func holdWasm() (release func()) {
+	c := make(chan struct{})
+	gate.Lock()
+	gate.c = c
+	gate.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { close(c) }) }
+}
 
 var env struct {
 	browser *chrome.Browser
@@ -119,7 +142,8 @@ func BuildSite(dir, base string) error {
 }
 
 // siteHandler serves dir with the strict CSP; /nowasm/ serves the same files
-// under a CSP without 'wasm-unsafe-eval'.
+// under a CSP without 'wasm-unsafe-eval', and /held/ serves them with the
+// module held back until the test releases it (wasmGate).
 func siteHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -127,6 +151,16 @@ func siteHandler(dir string) http.Handler {
 		if p, ok := strings.CutPrefix(r.URL.Path, "/nowasm/"); ok {
 			csp = cspNoWasm
 			r.URL.Path = "/" + p
+		}
+		if p, ok := strings.CutPrefix(r.URL.Path, "/held/"); ok {
+			r.URL.Path = "/" + p
+			if p == "styrke.wasm" {
+				select {
+				case <-wasmGate():
+				case <-r.Context().Done():
+					return
+				}
+			}
 		}
 		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("Cache-Control", "no-store")
