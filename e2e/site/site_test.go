@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,7 +37,7 @@ const axeScan = `axe.run(document, {resultTypes: ['violations']}).then((r) => r.
 
 // TestPages loads every page in every language under the production
 // headers: no console error, no CSP violation, no serious or critical axe
-// finding; screenshots at 375 and 1280 px go to e2e/screens/.
+// finding in light or dark mode; screenshots at 375 and 1280 px go to e2e/screens/.
 func TestPages(t *testing.T) {
 	screens := filepath.Join(env.root, "e2e", "screens")
 	require.NoError(t, os.MkdirAll(screens, 0o755))
@@ -51,6 +52,16 @@ func TestPages(t *testing.T) {
 				chrome.Eval[bool](t, tb, env.axe+";true")
 				violations := chrome.Eval[[]string](t, tb, axeScan)
 				assert.Empty(t, violations, "page %s: axe findings", path)
+				// The same in dark mode (colours, contrast).
+				_, err := chromedp.Call(tb, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+				})
+				require.NoError(t, err)
+				chrome.Poll[bool](t, tb, `matchMedia("(prefers-color-scheme: dark)").matches`)
+				violations = chrome.Eval[[]string](t, tb, axeScan)
+				assert.Empty(t, violations, "page %s in dark mode: axe findings", path)
+				_, err = chromedp.Call(tb, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+				require.NoError(t, err)
 				for _, width := range []int64{375, 1280} {
 					run(t, tb, chromedp.EmulateViewport(width, 900))
 					chrome.Poll[bool](t, tb, `window.innerWidth === `+itoa(width))
