@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy/internal/frontcode"
 )
 
 //go:generate bash ../scripts/gen-common.sh
@@ -14,7 +16,7 @@ var (
 )
 
 // commonTable is the list as an open-addressing hash set of entries of
-// commonList, each packed as offset<<8 | length (0 is an empty slot). It
+// the list's text, each packed as offset<<8 | length (0 is an empty slot). It
 // holds no pointers, so the garbage collector never scans it: a map of
 // 17,902 strings cost every collection a walk over all of them, which in
 // the browser (one thread, so the whole mark runs inside a keystroke) was
@@ -30,9 +32,20 @@ type commonTable struct {
 // millisecond, once per process).
 func commonPasswords() *commonTable {
 	commonOnce.Do(func() {
-		commonSet = newCommonTable(commonList)
+		commonSet = newCommonTable(commonList())
 	})
 	return &commonSet
+}
+
+// commonList returns the embedded list as text, one entry per line.
+func commonList() string {
+	list, err := frontcode.Decode(commonListCoded, commonListSize)
+	if err != nil {
+		// Generated code that does not decode: TestCommonListIsCanonical
+		// fails first. Without the list the rule still checks the patterns.
+		return ""
+	}
+	return list
 }
 
 // newCommonTable builds the set of the lines of list (not empty, not

@@ -142,7 +142,7 @@ func TestCommonMatchNearMisses(t *testing.T) {
 func TestCommonListIsCanonical(t *testing.T) {
 	prev := ""
 	n := 0
-	for line := range strings.Lines(commonList) {
+	for line := range strings.Lines(commonList()) {
 		line = strings.TrimSuffix(line, "\n")
 		if strings.HasPrefix(line, "#") {
 			continue
@@ -239,7 +239,7 @@ func TestCommonTable(t *testing.T) {
 
 	full := commonPasswords()
 	want := map[string]bool{}
-	for line := range strings.Lines(commonList) {
+	for line := range strings.Lines(commonList()) {
 		line = strings.TrimSuffix(line, "\n")
 		if line != "" && line[0] != '#' {
 			want[line] = true

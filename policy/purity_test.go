@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy/internal/frontcode"
 )
 
 func TestInstitutionsAreCurrent(t *testing.T) {
@@ -44,7 +46,10 @@ func TestInstitutionsAreCurrent(t *testing.T) {
 func TestCommonListIsCurrent(t *testing.T) {
 	data, err := os.ReadFile("common_passwords.txt")
 	require.NoError(t, err)
-	assert.True(t, string(data) == commonList, "embedded.go holds common_passwords.txt as it is: run go generate ./policy")
+	list, err := frontcode.Decode(commonListCoded, commonListSize)
+	require.NoError(t, err)
+	assert.True(t, string(data) == list, "embedded.go holds common_passwords.txt as it is: run go generate ./policy")
+	assert.Equal(t, len(data), commonListSize)
 }
 
 func TestSHA256MatchesCrypto(t *testing.T) {

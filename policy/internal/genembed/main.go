@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/styrke-iam/styrke/policy/internal/frontcode"
 )
 
 func main() {
@@ -53,7 +55,8 @@ func Generate(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.WriteString("// commonList is the list of common passwords, folded, one per line (see\n// scripts/gen-common.sh).\nconst commonList = " + literal(string(common), "\t") + "\n")
+	b.WriteString("// commonListCoded is common_passwords.txt (the common passwords, folded, one\n// per line; see scripts/gen-common.sh) front-coded by policy/internal/frontcode.\nconst commonListCoded = " + literal(frontcode.Encode(string(common)), "\t") + "\n\n")
+	b.WriteString("// commonListSize is the length of the decoded list.\nconst commonListSize = " + strconv.Itoa(len(common)) + "\n")
 	return format.Source(b.Bytes())
 }
 
