@@ -37,6 +37,15 @@ func commonPasswords() *commonTable {
 	return &commonSet
 }
 
+// Prepare builds now what Evaluate otherwise builds the first time a
+// password needs it: the set of common passwords (about a millisecond
+// natively, tens of milliseconds in a browser's not yet optimised
+// WebAssembly code). The browser's meter calls it when the page is idle
+// after its first score, so that neither the first score nor a keystroke
+// waits for it. Prepare is safe for concurrent use; calls after the first
+// do nothing.
+func Prepare() { commonPasswords() }
+
 // commonList returns the embedded list as text, one entry per line.
 func commonList() string {
 	list, err := frontcode.Decode(commonListCoded, commonListSize)
@@ -56,23 +65,38 @@ func newCommonTable(list string) commonTable {
 		size *= 2
 	}
 	t := commonTable{list: list, slots: make([]uint32, size)}
+	mask := uint32(size - 1)
 	off := 0
-	for line := range strings.Lines(list) {
+	for off < len(list) {
 		at := off
-		off += len(line)
-		line = strings.TrimSuffix(line, "\n")
-		if line == "" || line[0] == '#' || len(line) > 255 || at >= 1<<24 || t.contains(line) {
+		end := strings.IndexByte(list[off:], '\n')
+		if end < 0 {
+			end = len(list) - off
+		}
+		off += end + 1
+		line := list[at : at+end]
+		if line == "" || line[0] == '#' || len(line) > 255 || at >= 1<<24 {
 			continue
 		}
-		i := commonHash(line) & uint32(size-1)
-		for t.slots[i] != 0 {
-			i = (i + 1) & uint32(size-1)
+		// One probe sequence finds both a duplicate and the free slot.
+		i := commonHash(line) & mask
+		for t.slots[i] != 0 && !t.holds(t.slots[i], line) {
+			i = (i + 1) & mask
+		}
+		if t.slots[i] != 0 {
+			continue // a duplicate
 		}
 		t.slots[i] = uint32(at)<<8 | uint32(len(line))
 		t.n++
 		t.maxLen = max(t.maxLen, len(line))
 	}
 	return t
+}
+
+// holds reports whether slot entry e is s.
+func (t *commonTable) holds(e uint32, s string) bool {
+	at := int(e >> 8)
+	return int(e&0xff) == len(s) && t.list[at:at+len(s)] == s
 }
 
 // contains reports whether s is in the set.
@@ -86,11 +110,8 @@ func (t *commonTable) contains(s string) bool {
 		if e == 0 {
 			return false
 		}
-		if int(e&0xff) == len(s) {
-			at := int(e >> 8)
-			if t.list[at:at+len(s)] == s {
-				return true
-			}
+		if t.holds(e, s) {
+			return true
 		}
 	}
 }
@@ -135,13 +156,18 @@ const (
 // The pattern checks see the password folded without the substitutions
 // (foldBase), so "2026" stays a year and "1234" a sequence.
 func commonMatch(base, folded string) (kind string, ok bool) {
-	set := commonPasswords()
-	if set.contains(folded) {
-		return CommonList, true
-	}
-	if core := strings.TrimRightFunc(base, isDigitOrPunct); core != base && utf8.RuneCountInString(core) >= MinMinLength {
-		if set.contains(Fold(core)) {
+	// Every entry has MinMinLength code points or more, so at least as many
+	// bytes: a shorter password needs no list, and a page's first score (of
+	// an empty field) does not wait for the set to be built (see Prepare).
+	if len(folded) >= MinMinLength {
+		set := commonPasswords()
+		if set.contains(folded) {
 			return CommonList, true
+		}
+		if core := strings.TrimRightFunc(base, isDigitOrPunct); core != base && utf8.RuneCountInString(core) >= MinMinLength {
+			if set.contains(Fold(core)) {
+				return CommonList, true
+			}
 		}
 	}
 	if isSeasonYear(base) {

@@ -51,6 +51,8 @@
 //	                     per-character points and notes as arrays, the rest
 //	                     as JSON (see evaluateCells); not part of the public API
 //	problems(n) -> m     the same for policyProblems
+//	prepare()            build the common-password set now (policy.Prepare),
+//	                     called when the page is idle after the first score
 //	outbuf() -> ptr      the address of the output buffer
 //
 // A request is a sequence of fields, each a little-endian uint32 length
@@ -237,6 +239,12 @@ func evaluateRequest(n int32) (res policy.Result, code, msg string) {
 // (policy.EvaluateIn): a keystroke then leaves almost nothing for Go's
 // collector, whose every cycle would cost a keystroke about a millisecond.
 var chars []policy.Char
+
+// prepare builds the policy package's lazily built tables (policy.Prepare);
+// the glue calls it once the page is idle after the first score.
+//
+//go:wasmexport prepare
+func prepare() { policy.Prepare() }
 
 //go:wasmexport evaluate
 func evaluate(n int32) int32 {

@@ -112,8 +112,9 @@ const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 async function start() {
   await import(EXEC_URL.href); // defines globalThis.Go
   const go = new globalThis.Go();
-  // A keystroke allocates a few kilobytes in Go; a larger GOGC makes the
-  // collector's pauses (a few ms) rare: once per thousands of keystrokes.
+  // A keystroke allocates 16 bytes in Go (wasm/alloc_js_test.go); a larger
+  // GOGC also keeps start-up's allocations from costing a collection (about
+  // a millisecond each).
   go.env = { GOGC: "400" };
   let inst;
   try {
@@ -127,6 +128,11 @@ async function start() {
   go.run(inst); // main blocks forever; the exports stay callable
   const api = makeAPI(inst.exports);
   globalThis.styrke = api;
+  // The common-password set is built on first need, tens of ms in code V8
+  // has not optimised yet: build it once the page is idle after the first
+  // score (empty fields need no list), before the eighth character.
+  const idle = globalThis.requestIdleCallback || ((f) => setTimeout(f, 50));
+  idle(() => inst.exports.prepare(), { timeout: 1000 });
   return api;
 }
 
