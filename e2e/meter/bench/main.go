@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -245,6 +246,7 @@ func measure(log io.Writer) (string, error) {
 	// generated 127-character passwords (one changed character per keystroke).
 	type res struct {
 		Render, JS, Eval, Zx []float64
+		Writes               map[string]float64 // µs per DOM write, style and layout included
 	}
 	// The keystroke figure is the median over three fresh page loads of the
 	// p99 of 1,000 keystrokes each: one load's p99 is its 10th-worst
@@ -273,11 +275,36 @@ func measure(log io.Writer) (string, error) {
 			document.body.offsetHeight; // include style and layout
 			render.push(performance.now() - t0);
 		}
+		const writes = {};
 		if (full) {
 			for (const p of pws) { const t0 = performance.now(); styrke.evaluate({password: p, policy: "uit"}); evals.push(performance.now() - t0); }
 			for (const p of pws.slice(0, 50)) { const t0 = performance.now(); zxcvbn(p); zx.push(performance.now() - t0); }
+			// What one DOM write of a keystroke costs alone, style and layout
+			// included: 500 of each, alternating two values, forced layout after each.
+			const root = document.querySelector("styrke-meter").shadowRoot;
+			const cell = root.querySelectorAll(".cell")[60];
+			const text = (e, a, b) => (i) => { if (!e.firstChild) e.textContent = a; e.firstChild.data = i % 2 ? a : b; };
+			const cls = (e, a, b) => (i) => { e.className = i % 2 ? a : b; };
+			const cases = {
+				"cell points": text(cell.querySelector(".pt"), "1", "2"),
+				"cell bar": cls(cell.querySelector(".fill"), "fill h10", "fill h15"),
+				"cell zero mark": cls(cell.querySelector(".bar"), "bar", "bar zero"),
+				"cell note": text(cell.querySelector(".note > span"), "5.", "6."),
+				"cell note (screen readers)": text(cell.querySelector(".note .sr"), "5. forekomst", "6. forekomst"),
+				"score number": text(root.querySelector(".sv"), "87,5", "88"),
+				"threshold line": cls(root.querySelector(".tline"), "tline l30", "tline l31"),
+				"total bar": cls(root.querySelector(".total .fill"), "fill w30", "fill w31"),
+				"nothing": () => {},
+			};
+			for (const [name, f] of Object.entries(cases)) {
+				document.body.offsetHeight;
+				const t0 = performance.now();
+				for (let i = 0; i < 500; i++) { f(i); document.body.offsetHeight; }
+				writes[name] = (performance.now() - t0) / 500 * 1000;
+			}
+			input.dispatchEvent(ev); // back to what the password shows
 		}
-		return {render, js, eval: evals, zx};
+		return {render, js, eval: evals, zx, writes};
 	})()`
 	}
 	var r res
@@ -299,6 +326,14 @@ func measure(log io.Writer) (string, error) {
 		}
 		keyP99s = append(keyP99s, pct(rr.Render, 99))
 		slowest(log, k, rr.Render, rr.JS)
+		if len(rr.Writes) > 0 {
+			names := slices.Sorted(maps.Keys(rr.Writes))
+			fmt.Fprint(log, "one DOM write alone, style and layout included (µs):")
+			for _, n := range names {
+				fmt.Fprintf(log, " %s %.0f;", n, rr.Writes[n])
+			}
+			fmt.Fprintln(log)
+		}
 	}
 	fmt.Fprintln(log, "keystroke p99 per page load (ms):", keyP99s)
 	sortedP99s := slices.Clone(keyP99s)
