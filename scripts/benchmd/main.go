@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/styrke-iam/styrke/internal/benchsection"
 )
 
 func main() {
@@ -101,7 +103,7 @@ func run(args []string, stderr io.Writer) error {
 		s := samples[name]
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, ns(median(s.ns)), num(median(s.bytes)), num(median(s.allocs)))
 	}
-	return writeSection(*file, *section, b.String())
+	return benchsection.Write(*file, *section, b.String())
 }
 
 func median(v []float64) float64 {
@@ -130,22 +132,4 @@ func num(v float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-// writeSection replaces the body between the section's markers in file.
-func writeSection(file, section, body string) error {
-	data, err := os.ReadFile(file)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	open, closing := "<!-- section:"+section+" -->", "<!-- /section:"+section+" -->"
-	text := string(data)
-	i, j := strings.Index(text, open), strings.Index(text, closing)
-	block := open + "\n" + body + closing
-	if i >= 0 && j > i {
-		text = text[:i] + block + text[j+len(closing):]
-	} else {
-		text = strings.TrimRight(text, "\n") + "\n\n" + block + "\n"
-	}
-	return os.WriteFile(file, []byte(text), 0o644)
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 
+	"github.com/styrke-iam/styrke/internal/benchsection"
 	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 )
 
@@ -53,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench-meter:", err)
 		return 1
 	}
-	if err := writeSection(*file, "meter", section); err != nil {
+	if err := benchsection.Write(*file, "meter", section); err != nil {
 		fmt.Fprintln(stderr, "bench-meter:", err)
 		return 1
 	}
@@ -381,25 +382,4 @@ func pct(xs []float64, p int) float64 {
 		i--
 	}
 	return s[min(i, len(s)-1)]
-}
-
-// writeSection replaces (or appends) the text between the section's markers.
-func writeSection(file, name, body string) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	open, end := "<!-- section:"+name+" -->", "<!-- /section:"+name+" -->"
-	s := string(data)
-	block := open + "\n" + body + end
-	if i := strings.Index(s, open); i >= 0 {
-		j := strings.Index(s[i:], end)
-		if j < 0 {
-			return fmt.Errorf("%s: %s without %s", file, open, end)
-		}
-		s = s[:i] + block + s[i+j+len(end):]
-	} else {
-		s = strings.TrimRight(s, "\n") + "\n\n" + block + "\n"
-	}
-	return os.WriteFile(file, []byte(s), 0o644)
 }

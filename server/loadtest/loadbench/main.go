@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -23,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/internal/benchsection"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
@@ -132,7 +132,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			r.r.P50.Round(10*time.Microsecond), r.r.P99.Round(10*time.Microsecond), r.r.Statuses)
 	}
 	b.WriteString("\nTargets (issue 5): `/api/validate` at least 5,000 req/s with p99 under 20 ms; `complete` bound by Argon2id.\n")
-	return writeSection(c.file, "server", b.String())
+	return benchsection.Write(c.file, "server", "## Server\n\n"+strings.TrimSpace(b.String())+"\n")
 }
 
 func start(st store.Store, breachURL string) (string, func(), error) {
@@ -206,23 +206,4 @@ func benchComplete(ctx context.Context, st store.Store, base string, c config) (
 	}
 	return loadtest.Run(ctx, loadtest.Options{URL: base + "/api/activation/complete", Body: func(i int) []byte { return bodies[i] },
 		Workers: c.cworkers, Requests: len(bodies), Duration: c.duration})
-}
-
-// writeSection replaces the text between <!-- section:NAME --> and
-// <!-- /section:NAME --> in file, appending the section if it is missing.
-func writeSection(file, name, body string) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	open, end := "<!-- section:"+name+" -->", "<!-- /section:"+name+" -->"
-	block := open + "\n## Server\n\n" + strings.TrimSpace(body) + "\n" + end
-	i, j := bytes.Index(data, []byte(open)), bytes.Index(data, []byte(end))
-	var out []byte
-	if i >= 0 && j > i {
-		out = append(append(append([]byte{}, data[:i]...), block...), data[j+len(end):]...)
-	} else {
-		out = append(bytes.TrimRight(data, "\n"), []byte("\n\n"+block+"\n")...)
-	}
-	return os.WriteFile(file, out, 0o644)
 }
