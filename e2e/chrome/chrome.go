@@ -94,6 +94,10 @@ func Start() (*Browser, error) {
 	return b, nil
 }
 
+// Context is the browser's context, for a program that drives it without a
+// testing.TB (a benchmark); tests use Tab.
+func (b *Browser) Context() context.Context { return b.ctx }
+
 // Close stops the browser and removes its profile directory.
 func (b *Browser) Close() {
 	b.cancel()
