@@ -31,6 +31,12 @@
 // "invalid_policy" (a policy object that does not parse or breaks a limit;
 // message lists the problems).
 //
+//	styrke.verdict(input) -> Result without chars | {error: {code, message}}
+//
+// is evaluate without the per-character results (the same input, the same
+// errors): building and parsing one object per character is most of what a
+// call costs, and a batch of passwords (the designer's) does not show them.
+//
 //	styrke.policyProblems(policy) -> [{field, message}]
 //
 // returns the problems that `styrke policy validate` prints for policy (an

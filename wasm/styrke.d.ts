@@ -65,8 +65,13 @@ export interface Problem {
   message: string;
 }
 
+/** A Result without chars. */
+export type Verdict = Omit<Result, "chars">;
+
 export interface Styrke {
   evaluate(input: Input): Result | ErrorResult;
+  /** evaluate without the per-character results: the fast call for checking many passwords. */
+  verdict(input: Input): Verdict | ErrorResult;
   /** [] when valid; a document that does not parse gives one problem with field "". */
   policyProblems(policy: Policy | string): Problem[] | ErrorResult;
 }

@@ -77,3 +77,25 @@ func TestPolicyProblems(t *testing.T) {
 	got := chrome.Eval[[]policy.Problem](t, tab, `styrke.policyProblems({id: "x", minLength: 2})`)
 	assert.NotEmpty(t, got, "an object works like its JSON text")
 }
+
+// TestVerdict: verdict is evaluate without chars, for any input, errors
+// included.
+func TestVerdict(t *testing.T) {
+	tab := open(t, "/index.html")
+	inputs := []string{
+		`{password: "Fjellvann!Morgen-Kaffe9", policy: "uit", lang: "en"}`,
+		`{password: "sommer2024", username: "olanor", name: "Ola Nordmann"}`,
+		`{password: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", policy: {id: "x", minLength: 12}, breachCount: 3, lang: "nn"}`,
+		`{password: "ᚠᚢᚦ ÆØÅ 😀 e\u0301"}`,
+		`{password: ""}`,
+		`{password: 5}`,
+		`{password: "x", policy: "nope"}`,
+		`{password: "x", policy: {id: "x", minLength: 2}}`,
+	}
+	for _, in := range inputs {
+		same := chrome.Eval[bool](t, tab, `(() => { const e = styrke.evaluate(`+in+`), v = styrke.verdict(`+in+`);
+			delete e.chars; return JSON.stringify(e) === JSON.stringify(v) && !("chars" in v); })()`)
+		assert.True(t, same, "verdict(%s) is evaluate without chars", in)
+	}
+	assert.Equal(t, "bad_input", chrome.Eval[string](t, tab, `styrke.verdict().error.code`))
+}
