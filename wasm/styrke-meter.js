@@ -239,7 +239,7 @@ function styles() {
 .bar.zero{outline:1px dashed var(--bad);outline-offset:-1px}
 .ch{font-family:monospace;font-size:.85rem}
 .pt{font-variant-numeric:tabular-nums}
-.note{position:relative;font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
+.note{font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
 .total{position:relative;height:1.25rem;background:var(--track);border:1px solid var(--line);overflow:hidden}
 .total .fill{position:absolute;left:0;top:0;transform-origin:left}
 .total.ok .fill{background:var(--ok)}
