@@ -116,7 +116,7 @@ func measure(log io.Writer, runs int) (string, error) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+"/en/designer/?run="+fmt.Sprint(i))); err != nil {
 			return "", err
 		}
-		if err := poll(ctx, `document.readyState === "complete" && !!globalThis.styrke && !document.querySelector("[data-batch-run]").disabled`); err != nil {
+		if _, err := chrome.PollErr[bool](&chrome.Tab{Context: ctx}, `document.readyState === "complete" && !!globalThis.styrke && !document.querySelector("[data-batch-run]").disabled`, time.Minute); err != nil {
 			return "", fmt.Errorf("designer not ready: %w", err)
 		}
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup)); err != nil {
@@ -141,20 +141,4 @@ func measure(log io.Writer, runs int) (string, error) {
 	fmt.Fprintf(&s, "| pasted into the textarea, /en/designer/ | %.1f s | %.0f µs | %.0f ms |\n\n", med.Ms/1000, med.Ms*1000/200000, med.MaxGap)
 	s.WriteString("Method: the site as `go run ./build` renders it, served on loopback with its `_headers`; the passwords are generated in the page (4-28 characters, every fifth starting with a common word, the e2e test's mix) and set as the textarea's value; the time runs from the click on Run to the results being shown (a MutationObserver on them), each run on a freshly loaded page.\n")
 	return s.String(), nil
-}
-
-// poll evaluates expr until it is true (the page's own timers, no sleeps
-// between attempts beyond 50 ms).
-func poll(ctx context.Context, expr string) error {
-	deadline := time.Now().Add(time.Minute)
-	for {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && v {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("timed out waiting for %s (last error: %v)", expr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
