@@ -73,7 +73,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
@@ -95,11 +94,50 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &Store{w: w, r: r}
+	if err := s.useWAL(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w", path, err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// useWAL switches the file to WAL mode (a property of the file: every later
+// connection, in any process, finds it on). It runs once at Open, not as a
+// per-connection pragma, because SQLite answers a journal-mode change that
+// races another connection's with SQLITE_BUSY at once, without waiting out
+// the busy timeout; so it is retried here, for up to BusyTimeout.
+func (s *Store) useWAL(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, BusyTimeout)
+	defer cancel()
+	wait := time.Millisecond
+	for {
+		var mode string
+		err := s.w.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("journal mode is %q after asking for WAL", mode)
+			}
+			return nil
+		}
+		if !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (gave up after %v: %w)", err, BusyTimeout, ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // micros converts t to the stored form: microseconds since the Unix epoch.
