@@ -29,6 +29,7 @@ var testAssets = site.AssetMap{
 	"activate.js":     {URL: "/assets/activate.0000000000000004.js", Integrity: "sha384-activate"},
 	"designer.js":     {URL: "/assets/designer.0000000000000005.js", Integrity: "sha384-designer"},
 	"styrke-meter.js": {URL: "/assets/styrke-meter.0000000000000006.js", Integrity: "sha384-meter"},
+	"batch.js":        {URL: "/assets/batch.0000000000000007.js", Integrity: "sha384-batch"},
 }
 
 func mustPolicy(t *testing.T, id string) policy.Policy {

@@ -321,7 +321,9 @@ function fetchRange(base, prefix, signal) {
 
 let uid = 0;
 
-class StyrkeMeter extends HTMLElement {
+// In a worker there are no elements: the module only starts the engine there
+// (the designer's batch imports it so).
+class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   static get observedAttributes() {
     return ["for", "policy", "lang", "username", "name", "username-input", "name-input", "base"];
   }
@@ -729,4 +731,4 @@ function fmt(x, t) {
   return t && t.comma ? s.replace(".", ",") : s;
 }
 
-if (!customElements.get("styrke-meter")) customElements.define("styrke-meter", StyrkeMeter);
+if (globalThis.customElements && !customElements.get("styrke-meter")) customElements.define("styrke-meter", StyrkeMeter);

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -76,10 +77,14 @@ func TestDesigner(t *testing.T) {
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems] .ok') !== null`)
 	})
 
-	t.Run("batch of 100000", func(t *testing.T) {
-		pws := batchPasswords(100000)
+	// runBatch pastes pws, runs the batch and checks its counts and its
+	// list of changed verdicts against policy.Evaluate; it returns how the
+	// page ran it (data-mode: "workers" or "page").
+	runBatch := func(t *testing.T, pws []string) string {
+		t.Helper()
 		var want struct{ current, edited, changed int }
-		for _, pw := range pws {
+		var changedLines []string
+		for i, pw := range pws {
 			a := policy.Evaluate(def, policy.Input{Password: pw, Lang: "en"}).OK
 			b := policy.Evaluate(edited, policy.Input{Password: pw, Lang: "en"}).OK
 			if a {
@@ -90,15 +95,19 @@ func TestDesigner(t *testing.T) {
 			}
 			if a != b {
 				want.changed++
+				if len(changedLines) < 200 {
+					changedLines = append(changedLines, fmt.Sprintf("#%d", i+1))
+				}
 			}
 		}
 		require.NotZero(t, want.changed, "the list must make the edit matter")
 		setValue(t, tb, "#batch-input", strings.Join(pws, "\n"))
 		chrome.Eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
+			delete document.querySelector('[data-batch-results]').dataset.counts;
 			window.e2eBeat = setInterval(() => { const n = performance.now(); window.e2eGaps.push(n - last); last = n; }, 50);
 			document.querySelector('[data-batch-run]').click(); return true; })()`)
 		_, err := chrome.PollErr[bool](tb, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, 3*time.Minute)
-		require.NoError(t, err, "batch of 100,000 did not finish")
+		require.NoError(t, err, "batch of %d did not finish", len(pws))
 		var got struct {
 			N       int `json:"n"`
 			Current int `json:"current"`
@@ -106,14 +115,47 @@ func TestDesigner(t *testing.T) {
 			Changed int `json:"changed"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
-		assert.Equal(t, 100000, got.N)
+		assert.Equal(t, len(pws), got.N)
 		assert.Equal(t, want.current, got.Current, "passes under the current policy")
 		assert.Equal(t, want.edited, got.Edited, "passes under the edited policy")
 		assert.Equal(t, want.changed, got.Changed, "changed verdicts")
+		assert.Equal(t, changedLines, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-changed-list] li')].map((li) => li.textContent.split(':')[0])`),
+			"the first 200 changed verdicts, in line order")
 		maxGap := chrome.Eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
 		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-top-rules] tr').length`))
+		return chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.mode`)
+	}
+
+	t.Run("batch of 100000", func(t *testing.T) {
+		assert.Equal(t, "workers", runBatch(t, batchPasswords(100000)), "a list this long runs in workers")
+	})
+
+	// A worker that cannot start (here: its script is not found, as under
+	// a proxy that blocks it) leaves the work to the page, with the same
+	// results.
+	t.Run("batch when workers cannot start", func(t *testing.T) {
+		chrome.Eval[bool](t, tb, `(() => { window.e2eWorker = window.Worker;
+			window.Worker = class extends window.e2eWorker { constructor(u, o) { super('/assets/no-such-batch.js', o); } }; return true; })()`)
+		defer chrome.Eval[bool](t, tb, `(window.Worker = window.e2eWorker, true)`)
+		assert.Equal(t, "page", runBatch(t, batchPasswords(5000)))
+	})
+
+	// Cancel stops a batch that runs in workers and shows what was done.
+	t.Run("cancel", func(t *testing.T) {
+		setValue(t, tb, "#batch-input", strings.Join(batchPasswords(100000), "\n"))
+		chrome.Eval[bool](t, tb, `(delete document.querySelector('[data-batch-results]').dataset.counts, document.querySelector('[data-batch-run]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('#batch-progress').value > 0`)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-batch-cancel]').click(), true)`)
+		_, err := chrome.PollErr[bool](tb, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, time.Minute)
+		require.NoError(t, err, "a cancelled batch did not end")
+		var got struct{ N int }
+		require.NoError(t, json.Unmarshal([]byte(chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
+		assert.Positive(t, got.N)
+		assert.Less(t, got.N, 100000)
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-cancel]').disabled`))
+		assert.Contains(t, chrome.Eval[string](t, tb, `document.querySelector('[data-batch-status]').textContent`), "/ 100,000")
 	})
 	assert.Empty(t, tb.Errors())
 }

@@ -1,7 +1,8 @@
-// The policy designer. Everything runs in this tab: the rule engine is the
-// WebAssembly module that <styrke-meter> starts (globalThis.styrke), so the
-// designer evaluates with exactly the code the meter and the server run.
-// No password leaves the page, and none is logged.
+// The policy designer. Everything runs in the browser: the rule engine is
+// the WebAssembly module that <styrke-meter> starts (globalThis.styrke), so
+// the designer evaluates with exactly the code the meter and the server run;
+// the batch runs the same module in workers (batch.js). No password leaves
+// the browser, and none is logged.
 
 const root = document.querySelector('[data-designer]');
 const msg = root.dataset;
@@ -343,6 +344,75 @@ async function readBatchLines() {
 
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 
+// Lists shorter than this run in the page: starting a worker (its own copy
+// of the module) costs more than they do.
+const WORKER_MIN_LINES = 1000;
+
+// inWorkers runs the batch in module workers, one per core up to
+// B.MAX_WORKERS, each on a contiguous share of the lines. It resolves to
+// the merged stats (of the lines done, if stop was called), or rejects if
+// a worker could not start, before any line was done.
+function inWorkers(B, lines, job, onProgress, setStop) {
+  const k = Math.min(B.MAX_WORKERS, Math.max(1, navigator.hardwareConcurrency || 2), Math.ceil(lines.length / WORKER_MIN_LINES));
+  const share = Math.ceil(lines.length / k);
+  return new Promise((resolve, reject) => {
+    const workers = [];
+    const done = new Array(k).fill(0);
+    const parts = new Array(k).fill(null);
+    let left = k, failed = false;
+    const stopAll = () => { for (const w of workers) w.terminate(); };
+    const fail = (e) => {
+      if (failed) return;
+      failed = true;
+      stopAll();
+      reject(e);
+    };
+    setStop(() => { for (const w of workers) w.postMessage({ stop: true }); });
+    for (let i = 0; i < k; i++) {
+      let w;
+      try {
+        w = new Worker(root.dataset.batch, { type: 'module' });
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      workers.push(w);
+      w.onerror = (ev) => { ev.preventDefault(); fail(new Error(ev.message || 'batch worker failed')); };
+      w.onmessageerror = () => fail(new Error('batch worker message'));
+      w.onmessage = (ev) => {
+        const m = ev.data;
+        if (m.error) { fail(new Error(m.error)); return; }
+        if (m.progress !== undefined) {
+          done[i] = m.progress;
+          onProgress(done.reduce((x, y) => x + y, 0));
+          return;
+        }
+        parts[i] = m.stats;
+        w.terminate();
+        if (--left === 0) resolve(parts.reduce((s, t) => B.merge(s, t), B.newStats()));
+      };
+      const from = i * share;
+      w.postMessage({ meter: root.dataset.meter, job: { ...job, lines: lines.slice(from, from + share), first: from + 1 } });
+    }
+  });
+}
+
+// inPage runs the batch on the page's thread in slices of about SLICE_MS,
+// yielding between them so the page keeps painting and answering input.
+async function inPage(B, lines, job, onProgress, setStop) {
+  let stopped = false;
+  setStop(() => { stopped = true; });
+  const s = B.newStats();
+  const full = { ...job, lines, first: 1 };
+  let j = 0;
+  while (j < lines.length && !stopped) {
+    j = B.tally(engine, full, s, j, lines.length, performance.now() + SLICE_MS);
+    onProgress(j);
+    await yieldToPage();
+  }
+  return s;
+}
+
 async function runBatch() {
   if (!engine || !current) return;
   const { lines, truncated } = await readBatchLines();
@@ -351,51 +421,52 @@ async function runBatch() {
   const statusEl = $('[data-batch-status]');
   const run = $('[data-batch-run]');
   const cancel = $('[data-batch-cancel]');
-  let cancelled = false;
-  cancelBatch = () => { cancelled = true; };
+  const results = $('[data-batch-results]');
+  let stop = () => {};
+  let stopped = false;
+  cancelBatch = () => { stopped = true; stop(); };
+  const setStop = (f) => { stop = f; if (stopped) f(); };
   run.disabled = true;
   cancel.disabled = false;
   progress.max = Math.max(lines.length, 1);
   progress.value = 0;
-  const stats = {
-    n: 0, passCur: 0, passEdit: 0, changed: [], changedCount: 0,
-    histCur: new Map(), histEdit: new Map(), rulesCur: new Map(), rulesEdit: new Map(),
+  let shown = 0;
+  const onProgress = (j) => {
+    progress.value = j;
+    const now = performance.now();
+    if (now - shown < 100 && j < lines.length) return;
+    shown = now;
+    statusEl.textContent = `${j.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}`;
   };
-  const bump = (m, k) => m.set(k, (m.get(k) || 0) + 1);
   const cur = current;
   const ed = edited;
   // A built-in policy goes by its id, which the engine need not parse.
-  const curRef = builtinId ?? cur;
-  // Work in slices of about SLICE_MS, then yield so the page keeps
-  // painting and answering input.
-  let j = 0;
-  while (j < lines.length && !cancelled) {
-    const until = performance.now() + SLICE_MS;
-    do {
-      const a = verdict(curRef, lines[j]);
-      const b = both ? verdict(ed, lines[j]) : null;
-      stats.n++;
-      if (a.ok) stats.passCur++;
-      bump(stats.histCur, Math.floor(a.score));
-      for (const v of a.violations || []) bump(stats.rulesCur, v.rule);
-      if (b) {
-        if (b.ok) stats.passEdit++;
-        bump(stats.histEdit, Math.floor(b.score));
-        for (const v of b.violations || []) bump(stats.rulesEdit, v.rule);
-        if (a.ok !== b.ok) {
-          stats.changedCount++;
-          if (stats.changed.length < 200) stats.changed.push([j + 1, a.ok, b.ok]);
-        }
+  const job = { cur: builtinId ?? cur, ed: both ? ed : null, lang };
+  let stats = null, mode = 'page', failure = null;
+  try {
+    const B = await import(root.dataset.batch);
+    if (lines.length >= WORKER_MIN_LINES && typeof Worker === 'function') {
+      try {
+        stats = await inWorkers(B, lines, job, onProgress, setStop);
+        mode = 'workers';
+      } catch (e) {
+        // A worker that cannot start (no module workers, a blocked
+        // script): the page does the work itself.
+        if (!stopped) console.warn('designer: batch workers unavailable, running in the page:', e.message);
       }
-      j++;
-    } while (j < lines.length && performance.now() < until);
-    progress.value = j;
-    statusEl.textContent = `${j.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}`;
-    await yieldToPage();
+    }
+    if (!stats && !stopped) stats = await inPage(B, lines, job, onProgress, setStop);
+  } catch (e) {
+    failure = e;
   }
   run.disabled = false;
   cancel.disabled = true;
   cancelBatch = null;
+  results.dataset.mode = mode;
+  if (!stats) {
+    statusEl.textContent = failure ? `${msg.msgUnavailable} (${failure.message})` : '';
+    return;
+  }
   statusEl.textContent = `${stats.n.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}` + (truncated ? ` · ${msg.msgLimit}` : '');
   showBatch(stats, both, cur, ed);
 }
