@@ -80,7 +80,7 @@ func TestDesigner(t *testing.T) {
 	// runBatch pastes pws, runs the batch and checks its counts and its
 	// list of changed verdicts against policy.Evaluate; it returns how the
 	// page ran it (data-mode: "workers" or "page").
-	runBatch := func(t *testing.T, pws []string) string {
+	runBatch := func(t *testing.T, pws []string, fill func(text string)) string {
 		t.Helper()
 		var want struct{ current, edited, changed int }
 		var changedLines []string
@@ -101,7 +101,7 @@ func TestDesigner(t *testing.T) {
 			}
 		}
 		require.NotZero(t, want.changed, "the list must make the edit matter")
-		setValue(t, tb, "#batch-input", strings.Join(pws, "\n"))
+		fill(strings.Join(pws, "\n"))
 		chrome.Eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
 			delete document.querySelector('[data-batch-results]').dataset.counts;
 			window.e2eBeat = setInterval(() => { const n = performance.now(); window.e2eGaps.push(n - last); last = n; }, 50);
@@ -128,8 +128,51 @@ func TestDesigner(t *testing.T) {
 		return chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.mode`)
 	}
 
+	typeIn := func(text string) { setValue(t, tb, "#batch-input", text) }
+
 	t.Run("batch of 100000", func(t *testing.T) {
-		assert.Equal(t, "workers", runBatch(t, batchPasswords(100000)), "a list this long runs in workers")
+		assert.Equal(t, "workers", runBatch(t, batchPasswords(100000), typeIn), "a list this long runs in workers")
+	})
+
+	// paste dispatches a paste of text into the batch's box, which held
+	// "typed" before, and returns whether the page took the paste over and
+	// what the box then holds.
+	paste := func(t *testing.T, text string) (prevented bool, value string) {
+		arg, _ := json.Marshal(text)
+		r := chrome.Eval[[]any](t, tb, `(() => { const ta = document.querySelector('#batch-input');
+			ta.value = 'typed'; const dt = new DataTransfer(); dt.setData('text/plain', `+string(arg)+`);
+			const ev = new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true});
+			ta.dispatchEvent(ev); return [ev.defaultPrevented, ta.value]; })()`)
+		return r[0].(bool), r[1].(string)
+	}
+
+	// A long pasted list is kept out of the textarea (laying it out there
+	// blocks the page for seconds), said so, run, and can be removed.
+	t.Run("long paste", func(t *testing.T) {
+		pws := batchPasswords(5000)
+		assert.Equal(t, "workers", runBatch(t, pws, func(text string) {
+			prevented, value := paste(t, text)
+			assert.True(t, prevented, "the page takes a long paste over")
+			assert.Empty(t, value, "a long paste replaces what the box held and is not shown in it")
+		}))
+		assert.Equal(t, "5,000 lines pasted. They are not shown in the box, so that the page stays fast, and they replace what it held.",
+			chrome.Eval[string](t, tb, `document.querySelector('[data-batch-pasted-text]').textContent`))
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-pasted-text]').getAttribute('role') === 'status'`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-batch-pasted-clear]').click(), true)`)
+		assert.Equal(t, []any{"", true, "batch-input"}, chrome.Eval[[]any](t, tb, `[document.querySelector('[data-batch-pasted-text]').textContent,
+			document.querySelector('[data-batch-pasted-clear]').hidden, document.activeElement.id]`), "Remove empties the note, hides itself, focuses the box")
+
+		// A short paste goes into the box as usual (a synthetic event has
+		// no default action, so the box keeps "typed").
+		prevented, value := paste(t, strings.Join(pws[:10], "\n"))
+		assert.False(t, prevented)
+		assert.Equal(t, "typed", value)
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('[data-batch-pasted-text]').textContent`))
+
+		// Typing after a long paste makes the box the list again.
+		paste(t, strings.Join(pws, "\n"))
+		setValue(t, tb, "#batch-input", "x")
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('[data-batch-pasted-text]').textContent`))
 	})
 
 	// A worker that cannot start (here: its script is not found, as under
@@ -139,7 +182,7 @@ func TestDesigner(t *testing.T) {
 		chrome.Eval[bool](t, tb, `(() => { window.e2eWorker = window.Worker;
 			window.Worker = class extends window.e2eWorker { constructor(u, o) { super('/assets/no-such-batch.js', o); } }; return true; })()`)
 		defer chrome.Eval[bool](t, tb, `(window.Worker = window.e2eWorker, true)`)
-		assert.Equal(t, "page", runBatch(t, batchPasswords(5000)))
+		assert.Equal(t, "page", runBatch(t, batchPasswords(5000), typeIn))
 	})
 
 	// Cancel stops a batch that runs in workers and shows what was done.

@@ -332,9 +332,44 @@ $('[data-share]').addEventListener('click', () => {
 
 let cancelBatch = null;
 
+// A pasted list of more than PASTE_SHOW_MAX_LINES lines is kept out of the
+// textarea: laying out 100,000 lines there blocks the page for seconds
+// (BENCHMARKS.md, designer). The batch reads a chosen file first, then
+// such a pasted list, then the textarea.
+const PASTE_SHOW_MAX_LINES = 2000;
+let pastedText = null;
+
+function countLines(text) {
+  let n = 0;
+  for (let i = -1; (i = text.indexOf('\n', i + 1)) !== -1;) n++;
+  return text.endsWith('\n') || text === '' ? n : n + 1;
+}
+
+function setPasted(text) {
+  pastedText = text;
+  const box = $('[data-batch-pasted]');
+  const clear = $('[data-batch-pasted-clear]');
+  $('[data-batch-pasted-text]').textContent = text == null ? '' : box.dataset.msg.replace('{n}', countLines(text).toLocaleString(lang));
+  clear.hidden = text == null;
+}
+
+{
+  const input = $('#batch-input');
+  input.addEventListener('paste', (e) => {
+    const text = e.clipboardData && e.clipboardData.getData('text/plain');
+    if (!text || countLines(text) <= PASTE_SHOW_MAX_LINES) return;
+    e.preventDefault();
+    input.value = '';
+    setPasted(text);
+  });
+  // Typing in the box makes the box the list again.
+  input.addEventListener('input', () => { if (pastedText != null && input.value !== '') setPasted(null); });
+  $('[data-batch-pasted-clear]').addEventListener('click', () => { setPasted(null); input.focus(); });
+}
+
 async function readBatchLines() {
   const file = $('#batch-file').files[0];
-  const text = file ? await file.text() : $('#batch-input').value;
+  const text = file ? await file.text() : pastedText ?? $('#batch-input').value;
   let lines = text.split(/\r?\n/);
   if (lines.length && lines.at(-1) === '') lines.pop();
   let truncated = false;
@@ -503,7 +538,10 @@ function histogram(s, both, thrCur, thrEdit) {
   const scores = [...s.histCur.keys(), ...s.histEdit.keys(), thrCur, thrEdit];
   const max = Math.min(Math.max(10, ...scores.map((v) => Math.ceil(v))) + 2, 200);
   const top = Math.max(1, ...s.histCur.values(), ...s.histEdit.values());
-  const W = 720, H = 220, L = 36, B = 24, T = 10;
+  // Drawn at the width it is shown at, so that its labels are the size the
+  // stylesheet says on a phone too (a fixed viewBox shrank them to 5 px).
+  const shown = Math.round($('[data-histogram]').getBoundingClientRect().width);
+  const W = shown > 0 ? Math.max(280, shown) : 720, H = 220, L = 40, B = 24, T = 10;
   const bw = (W - L - 4) / (max + 1);
   const y = (n) => H - B - (n / top) * (H - B - T);
   const x = (v) => L + v * bw;
