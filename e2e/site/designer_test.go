@@ -149,6 +149,9 @@ func TestDesigner(t *testing.T) {
 	// A long pasted list is kept out of the textarea (laying it out there
 	// blocks the page for seconds), said so, run, and can be removed.
 	t.Run("long paste", func(t *testing.T) {
+		// On a phone's width, which the histogram is drawn for too.
+		run(t, tb, chromedp.EmulateViewport(375, 800))
+		defer run(t, tb, chromedp.EmulateViewport(1280, 900))
 		pws := batchPasswords(5000)
 		assert.Equal(t, "workers", runBatch(t, pws, func(text string) {
 			prevented, value := paste(t, text)
@@ -158,6 +161,8 @@ func TestDesigner(t *testing.T) {
 		assert.Equal(t, "5,000 lines pasted. They are not shown in the box, so that the page stays fast, and they replace what it held.",
 			chrome.Eval[string](t, tb, `document.querySelector('[data-batch-pasted-text]').textContent`))
 		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-pasted-text]').getAttribute('role') === 'status'`))
+		assert.GreaterOrEqual(t, chrome.Eval[float64](t, tb, `Math.min(...[...document.querySelectorAll('[data-histogram] text')].map((e) => e.getBoundingClientRect().height))`),
+			11.0, "the histogram's smallest label on a phone, px")
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-batch-pasted-clear]').click(), true)`)
 		assert.Equal(t, []any{"", true, "batch-input"}, chrome.Eval[[]any](t, tb, `[document.querySelector('[data-batch-pasted-text]').textContent,
 			document.querySelector('[data-batch-pasted-clear]').hidden, document.activeElement.id]`), "Remove empties the note, hides itself, focuses the box")
