@@ -30,6 +30,7 @@ var testAssets = site.AssetMap{
 	"designer.js":     {URL: "/assets/designer.0000000000000005.js", Integrity: "sha384-designer"},
 	"styrke-meter.js": {URL: "/assets/styrke-meter.0000000000000006.js", Integrity: "sha384-meter"},
 	"batch.js":        {URL: "/assets/batch.0000000000000007.js", Integrity: "sha384-batch"},
+	"langlinks.js":    {URL: "/assets/langlinks.0000000000000008.js", Integrity: "sha384-langlinks"},
 }
 
 func mustPolicy(t *testing.T, id string) policy.Policy {

@@ -251,6 +251,28 @@ func TestActivationLookupRetry(t *testing.T) {
 	assert.Equal(t, "ola042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 }
 
+// TestActivationLanguageSwitch: switching language on the activation page
+// keeps the link's token (it lives in the fragment): with the mouse to
+// English, with the keyboard to Nynorsk, the form is there each time.
+func TestActivationLanguageSwitch(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "kari7", "Kari Nordmann", "default")
+	tb := openForm(t, link, 375)
+	_, fragment, _ := strings.Cut(link, "#")
+
+	run(t, tb, chromedp.Click(chromedp.CSS(`nav.langs a[hreflang=en]`)))
+	chrome.Poll[bool](t, tb, `location.pathname === '/en/activate/' && document.documentElement.lang === 'en'`)
+	assert.Equal(t, "#"+fragment, chrome.Eval[string](t, tb, `location.hash`))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	assert.Equal(t, "kari7", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+
+	chrome.Eval[bool](t, tb, `(document.querySelector('nav.langs a[hreflang=nn]').focus(), true)`)
+	run(t, tb, chromedp.KeyEvent(kb.Enter))
+	chrome.Poll[bool](t, tb, `location.pathname === '/nn/aktiver/' && document.documentElement.lang === 'nn'`)
+	assert.Equal(t, "#"+fragment, chrome.Eval[string](t, tb, `location.hash`))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+}
+
 // TestActivationBreachCheckRequired: for an institution that requires the
 // breach check (utfjord), a submit while the range API is down is refused
 // with words in the page's language, and works once it is back.

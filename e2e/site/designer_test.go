@@ -205,5 +205,14 @@ func TestDesigner(t *testing.T) {
 		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-cancel]').disabled`))
 		assert.Contains(t, chrome.Eval[string](t, tb, `document.querySelector('[data-batch-status]').textContent`), "/ 100,000")
 	})
+	// Switching language keeps the edited policy (minimum length 12 since
+	// "problems"), through the fragment. Last: it leaves the page.
+	t.Run("language switch", func(t *testing.T) {
+		run(t, tb, chromedp.Click(chromedp.CSS(`nav.langs a[hreflang=nn]`)))
+		chrome.Poll[bool](t, tb, `location.pathname === '/nn/designer/' && document.documentElement.lang === 'nn'`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value !== ''`)
+		assert.Equal(t, "12", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`))
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-problems] .ok') !== null`))
+	})
 	assert.Empty(t, tb.Errors())
 }

@@ -321,6 +321,12 @@ function shareLink() {
   return `${location.origin}${location.pathname}#policy=${b64url(JSON.stringify(edited))}`;
 }
 
+// Switching language keeps the edited policy: langlinks.js asks for the
+// fragment just before a language link is used.
+document.addEventListener('styrke:fragment', () => {
+  if (current && edited) history.replaceState(null, '', shareLink());
+});
+
 $('[data-copy]').addEventListener('click', () => copy($('[data-export-json]').value));
 $('[data-share]').addEventListener('click', () => {
   const link = shareLink();
