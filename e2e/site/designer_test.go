@@ -104,6 +104,8 @@ func TestDesigner(t *testing.T) {
 		fill(strings.Join(pws, "\n"))
 		chrome.Eval[bool](t, tb, `(() => { window.e2eGaps = []; let last = performance.now();
 			delete document.querySelector('[data-batch-results]').dataset.counts;
+			window.e2eStatus = []; window.e2eObs?.disconnect(); (window.e2eObs = new MutationObserver(() => window.e2eStatus.push(document.querySelector('[data-batch-status]').textContent))
+				).observe(document.querySelector('[data-batch-status]'), {childList: true, characterData: true, subtree: true});
 			window.e2eBeat = setInterval(() => { const n = performance.now(); window.e2eGaps.push(n - last); last = n; }, 50);
 			document.querySelector('[data-batch-run]').click(); return true; })()`)
 		_, err := chrome.PollErr[bool](tb, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, 3*time.Minute)
@@ -121,6 +123,8 @@ func TestDesigner(t *testing.T) {
 		assert.Equal(t, want.changed, got.Changed, "changed verdicts")
 		assert.Equal(t, changedLines, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-changed-list] li')].map((li) => li.textContent.split(':')[0])`),
 			"the first 200 changed verdicts, in line order")
+		status := chrome.Eval[[]string](t, tb, `window.e2eStatus`)
+		assert.LessOrEqual(t, len(status), 2, "the live status changes at the start (cleared) and at the end only, not with the count: %q", status)
 		maxGap := chrome.Eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
 		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))

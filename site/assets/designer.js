@@ -460,6 +460,10 @@ async function runBatch() {
   const both = editedValid;
   const progress = $('#batch-progress');
   const statusEl = $('[data-batch-status]');
+  // The count while it runs is no live region (a screen reader would read
+  // it ten times a second); the status says the outcome, once.
+  const countEl = $('[data-batch-count]');
+  statusEl.textContent = '';
   const run = $('[data-batch-run]');
   const cancel = $('[data-batch-cancel]');
   const results = $('[data-batch-results]');
@@ -477,7 +481,7 @@ async function runBatch() {
     const now = performance.now();
     if (now - shown < 100 && j < lines.length) return;
     shown = now;
-    statusEl.textContent = `${j.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}`;
+    countEl.textContent = `${j.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}`;
   };
   const cur = current;
   const ed = edited;
@@ -505,9 +509,11 @@ async function runBatch() {
   cancelBatch = null;
   results.dataset.mode = mode;
   if (!stats) {
+    countEl.textContent = '';
     statusEl.textContent = failure ? `${msg.msgUnavailable} (${failure.message})` : '';
     return;
   }
+  countEl.textContent = '';
   statusEl.textContent = `${stats.n.toLocaleString(lang)} / ${lines.length.toLocaleString(lang)}` + (truncated ? ` · ${msg.msgLimit}` : '');
   showBatch(stats, both, cur, ed);
 }
