@@ -3,6 +3,8 @@ package site_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -134,8 +136,20 @@ func TestDesigner(t *testing.T) {
 
 	typeIn := func(text string) { setValue(t, tb, "#batch-input", text) }
 
-	t.Run("batch of 100000", func(t *testing.T) {
-		assert.Equal(t, "workers", runBatch(t, batchPasswords(100000), typeIn), "a list this long runs in workers")
+	// A chosen file, as a designer would take a real list: Windows line
+	// ends and more lines than the batch takes (the first 100,000 are
+	// read, as a stream, and the rest never).
+	t.Run("batch of 100000 from a file", func(t *testing.T) {
+		all := batchPasswords(100500)
+		path := filepath.Join(t.TempDir(), "passwords.txt")
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(all, "\r\n")+"\r\n"), 0o600))
+		defer chrome.Eval[bool](t, tb, `(document.querySelector('#batch-file').value = '', true)`)
+		mode := runBatch(t, all[:100000], func(string) {
+			run(t, tb, chromedp.SetUploadFiles(chromedp.CSS("#batch-file"), []string{path}))
+		})
+		assert.Equal(t, "workers", mode, "a list this long runs in workers")
+		assert.Equal(t, "100,000 / 100,000 · Only the first 100,000 lines are used.",
+			chrome.Eval[string](t, tb, `document.querySelector('[data-batch-status]').textContent`))
 	})
 
 	// paste dispatches a paste of text into the batch's box, which held

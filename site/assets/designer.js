@@ -373,14 +373,56 @@ function setPasted(text) {
   $('[data-batch-pasted-clear]').addEventListener('click', () => { setPasted(null); input.focus(); });
 }
 
+// firstLines returns the first max lines of text and whether there were
+// more (a final newline ends the last line, it does not start another).
+function firstLines(text, max) {
+  let end = -1; // where the max-th line ends, if it ends in a newline
+  for (let n = 0; n < max; n++) {
+    end = text.indexOf('\n', end + 1);
+    if (end === -1) break;
+  }
+  if (end === -1) {
+    const lines = text.split(/\r?\n/);
+    if (lines.at(-1) === '') lines.pop();
+    return { lines, truncated: false };
+  }
+  const head = text.slice(0, end > 0 && text[end - 1] === '\r' ? end - 1 : end);
+  return { lines: head.split(/\r?\n/), truncated: end + 1 < text.length };
+}
+
+// fileLines reads the first max lines of a file as a stream and stops
+// there: a real password list can be 130 MB and 14 million lines, which
+// read whole took 7 s and 660 MB of memory before the batch began.
+async function fileLines(file, max) {
+  if (typeof TextDecoderStream !== 'function') return firstLines(await file.text(), max);
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  const lines = [];
+  let rest = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const parts = (rest + value).split(/\r?\n/);
+      rest = parts.pop();
+      for (const line of parts) {
+        if (lines.length === max) return { lines, truncated: true };
+        lines.push(line);
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  if (rest !== '') {
+    if (lines.length === max) return { lines, truncated: true };
+    lines.push(rest);
+  }
+  return { lines, truncated: false };
+}
+
 async function readBatchLines() {
   const file = $('#batch-file').files[0];
-  const text = file ? await file.text() : pastedText ?? $('#batch-input').value;
-  let lines = text.split(/\r?\n/);
-  if (lines.length && lines.at(-1) === '') lines.pop();
-  let truncated = false;
-  if (lines.length > MAX_LINES) { lines = lines.slice(0, MAX_LINES); truncated = true; }
-  return { lines, truncated };
+  if (file) return fileLines(file, MAX_LINES);
+  return firstLines(pastedText ?? $('#batch-input').value, MAX_LINES);
 }
 
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
