@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -233,4 +234,22 @@ func TestDesigner(t *testing.T) {
 		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-problems] .ok') !== null`))
 	})
 	assert.Empty(t, tb.Errors())
+}
+
+// TestDesignerWithoutEngine: when the module cannot load (blocked here),
+// the designer says so at once, in the page's language, and Run stays
+// disabled (it was a silent no-op before the engine was there).
+func TestDesignerWithoutEngine(t *testing.T) {
+	tb := env.browser.Tab(t)
+	tb.Allow(func(msg string) bool { return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, ".wasm") })
+	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/assets/*.wasm", Block: true}},
+	})
+	require.NoError(t, err)
+	run(t, tb, chromedp.Navigate(env.server.URL+"/nn/designer/"))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-engine-loading]').hidden &&
+		document.querySelector('[data-engine-loading]').textContent.startsWith('Regelmotoren (WebAssembly) kunne ikkje starte')`)
+	assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-run]').disabled`))
 }

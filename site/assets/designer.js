@@ -621,13 +621,17 @@ $('[data-batch-cancel]').addEventListener('click', () => cancelBatch?.());
 
 // --- start ---------------------------------------------------------------------
 
+// waitForEngine resolves to the module's API once the meter's script has
+// started it, or null when it cannot start (no WebAssembly, the module
+// not loading): the same promise the meter's elements wait on.
 async function waitForEngine() {
-  for (let i = 0; i < 600; i++) {
-    const s = globalThis.styrke;
-    if (s && typeof s.evaluate === 'function' && typeof s.verdict === 'function' && typeof s.policyProblems === 'function') return s;
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    const { ready } = await import(root.dataset.meter);
+    return await ready;
+  } catch (e) {
+    console.warn('designer: the rule engine did not start:', e && e.message);
+    return null;
   }
-  return null;
 }
 
 async function init() {
@@ -652,6 +656,8 @@ async function init() {
   engine = await waitForEngine();
   const loading = $('[data-engine-loading]');
   loading.hidden = engine != null;
+  // Run is disabled in the HTML until the engine can run it.
+  $('[data-batch-run]').disabled = engine == null;
   if (!engine) loading.textContent = msg.msgUnavailable;
   start(base, edit, id);
 }
