@@ -31,6 +31,8 @@ var testAssets = site.AssetMap{
 	"styrke-meter.js": {URL: "/assets/styrke-meter.0000000000000006.js", Integrity: "sha384-meter"},
 	"batch.js":        {URL: "/assets/batch.0000000000000007.js", Integrity: "sha384-batch"},
 	"langlinks.js":    {URL: "/assets/langlinks.0000000000000008.js", Integrity: "sha384-langlinks"},
+	"wasm_exec.js":    {URL: "/assets/wasm_exec.0000000000000009.js", Integrity: "sha384-exec"},
+	"styrke.wasm":     {URL: "/assets/styrke.000000000000000a.wasm", Integrity: "sha384-wasm"},
 }
 
 func mustPolicy(t *testing.T, id string) policy.Policy {

@@ -132,22 +132,30 @@ let internal = null;
 const NOTE_REPEAT = 1, NOTE_OCCURRENCE_LIMIT = 2;
 const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 
+// compile fetches and compiles the module (streaming: compiling while it
+// downloads).
+async function compile() {
+  try {
+    return await WebAssembly.compileStreaming(fetch(WASM_URL));
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
+      throw e;
+    return WebAssembly.compile(await (await fetch(WASM_URL)).arrayBuffer()); // wrong MIME type
+  }
+}
+
 async function start() {
+  // The module downloads and compiles while wasm_exec.js loads: one round
+  // trip instead of two before the first score.
+  const compiled = compile();
+  compiled.catch(() => {}); // awaited below; not unhandled if the import fails first
   await import(EXEC_URL.href); // defines globalThis.Go
   const go = new globalThis.Go();
   // A keystroke allocates 16 bytes in Go (wasm/alloc_js_test.go); a larger
   // GOGC also keeps start-up's allocations from costing a collection (about
   // a millisecond each).
   go.env = { GOGC: "400" };
-  let inst;
-  try {
-    ({ instance: inst } = await WebAssembly.instantiateStreaming(fetch(WASM_URL), go.importObject));
-  } catch (e) {
-    if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
-      throw e;
-    const buf = await (await fetch(WASM_URL)).arrayBuffer(); // wrong MIME type
-    ({ instance: inst } = await WebAssembly.instantiate(buf, go.importObject));
-  }
+  const inst = await WebAssembly.instantiate(await compiled, go.importObject);
   go.run(inst); // main blocks forever; the exports stay callable
   const api = makeAPI(inst.exports);
   globalThis.styrke = api;

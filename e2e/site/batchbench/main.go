@@ -3,7 +3,9 @@
 // characters, the e2e test's mix) pasted into the page's textarea, checked
 // against the current policy and an edited one (minimum length 12). It
 // builds the site, serves it on loopback with its production headers, and
-// writes the designer section of BENCHMARKS.md. Run by `make bench`.
+// writes the designer section of BENCHMARKS.md; then how soon the
+// activation page starts the module (the sitestart section). Run by
+// `make bench`.
 package main
 
 import (
@@ -21,6 +23,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
@@ -32,15 +36,18 @@ func main() {
 	file := flag.String("file", "BENCHMARKS.md", "file whose designer section to write")
 	runs := flag.Int("runs", 3, "batches to time (a fresh page each)")
 	flag.Parse()
-	section, err := measure(os.Stdout, *runs)
+	section, start, err := measure(os.Stdout, *runs)
 	if err == nil {
 		err = benchsection.Write(*file, "designer", section)
+	}
+	if err == nil {
+		err = benchsection.Write(*file, "sitestart", start)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "batchbench:", err)
 		os.Exit(1)
 	}
-	fmt.Print(section)
+	fmt.Print(section, "\n", start)
 }
 
 // setup is run in the page: it edits the policy and pastes the passwords
@@ -63,6 +70,61 @@ const setup = `((fill) => {
 	if (fill) set("#batch-input", window.benchText);
 	return true;
 })`
+
+// measureStart times how soon the activation page has started the module
+// (globalThis.styrke set), on loopback and with 150 ms of latency on every
+// request, with the browser's cache off: the page asks for the module and
+// wasm_exec.js in its head (preload hints), the meter fetches the module
+// while wasm_exec.js loads.
+func measureStart(ctx context.Context, log io.Writer, base string, runs int) (string, error) {
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		return "", err
+	}
+	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		return "", err
+	}
+	defer chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: false})
+	script, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `Object.defineProperty(globalThis, "styrke", {configurable: true,
+		set(v) { window.benchStarted = performance.now(); Object.defineProperty(globalThis, "styrke", {value: v, writable: true, configurable: true}); }});`})
+	if err != nil {
+		return "", err
+	}
+	defer chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: script.Identifier})
+	var rows strings.Builder
+	n := 3 * runs
+	for _, lat := range []float64{0, 150} {
+		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{Latency: lat, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
+			return "", err
+		}
+		var ts []float64
+		for i := range n + 1 {
+			if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/en/activate/?start=%v-%d", base, lat, i))); err != nil {
+				return "", err
+			}
+			v, err := chrome.PollErr[float64](&chrome.Tab{Context: ctx}, `window.benchStarted`, time.Minute)
+			if err != nil {
+				return "", fmt.Errorf("activation page start: %w", err)
+			}
+			if i > 0 { // the first load warms the server and the browser up
+				ts = append(ts, v)
+			}
+		}
+		fmt.Fprintf(log, "activation page, %v ms latency: module started at %.0f ms\n", lat, ts)
+		slices.Sort(ts)
+		fmt.Fprintf(&rows, "| %.0f ms | %.0f ms | %.0f ms |\n", lat, ts[len(ts)/2], ts[len(ts)-1])
+	}
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Latency: 0, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
+		return "", err
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "Measured %s by `make bench` (e2e/site/batchbench).\n\n", time.Now().Format("2006-01-02"))
+	fmt.Fprintf(&s, "| /en/activate/: module started, latency added to every request | median of %d | max |\n|---|---|---|\n", n)
+	s.WriteString(rows.String())
+	s.WriteString("\nMethod: the built site served on loopback with its `_headers`, the browser's cache off, fresh navigations; the time is `performance.now()` (from navigation start) when the meter's script sets `globalThis.styrke`, that is when the module has been fetched, compiled and started; latency by DevTools' network emulation (Network.emulateNetworkConditionsByRule, bandwidth not limited).\n")
+	return s.String(), nil
+}
 
 // firstProgress clicks Run and resolves when the progress bar first moves,
 // with the time that took and the page's JS heap then.
@@ -141,29 +203,29 @@ const batch = `new Promise((resolve) => {
 	document.querySelector("[data-batch-run]").click();
 })`
 
-func measure(log io.Writer, runs int) (string, error) {
+func measure(log io.Writer, runs int) (designer, start string, err error) {
 	dir, err := os.MkdirTemp("", "styrke-batchbench-")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer os.RemoveAll(dir)
 	dist := filepath.Join(dir, "dist")
 	if out, err := exec.Command("go", "run", "./build", "-out", dist).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go run ./build: %w\n%s", err, out)
+		return "", "", fmt.Errorf("go run ./build: %w\n%s", err, out)
 	}
 	headers, err := os.ReadFile(filepath.Join(dist, "_headers"))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	rules, err := webheaders.ParseNetlify(headers)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	srv := httptest.NewServer(rules.Handler(http.FileServer(http.Dir(dist))))
 	defer srv.Close()
 	b, err := chrome.Start()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer b.Close()
 	ctx, cancel := context.WithTimeout(b.Context(), 10*time.Minute)
@@ -188,26 +250,26 @@ func measure(log io.Writer, runs int) (string, error) {
 		var rs []result
 		for i := range runs {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+"/en/designer/?run="+fmt.Sprint(i))); err != nil {
-				return "", err
+				return "", "", err
 			}
 			if _, err := chrome.PollErr[bool](&chrome.Tab{Context: ctx}, `document.readyState === "complete" && !!globalThis.styrke && !document.querySelector("[data-batch-run]").disabled`, time.Minute); err != nil {
-				return "", fmt.Errorf("designer not ready: %w", err)
+				return "", "", fmt.Errorf("designer not ready: %w", err)
 			}
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup+`(true)`)); err != nil {
-				return "", err
+				return "", "", err
 			}
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](m.prep)); err != nil {
-				return "", err
+				return "", "", err
 			}
 			r, err := chromedp.Run(ctx, chromedp.Evaluate[result](batch, chromedp.EvalAwaitPromise))
 			if err != nil {
-				return "", fmt.Errorf("batch: %w", err)
+				return "", "", fmt.Errorf("batch: %w", err)
 			}
 			if r.N != 100000 {
-				return "", fmt.Errorf("batch checked %d passwords, want 100000", r.N)
+				return "", "", fmt.Errorf("batch checked %d passwords, want 100000", r.N)
 			}
 			if r.Mode != m.mode {
-				return "", fmt.Errorf("batch ran in %q, want %q", r.Mode, m.mode)
+				return "", "", fmt.Errorf("batch ran in %q, want %q", r.Mode, m.mode)
 			}
 			fmt.Fprintf(log, "batch %d (%s): %.1f s, longest gap %.0f ms\n", i+1, m.mode, r.Ms/1000, r.MaxGap)
 			rs = append(rs, r)
@@ -225,17 +287,17 @@ func measure(log io.Writer, runs int) (string, error) {
 		var ms []float64
 		for i := range runs {
 			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/en/designer/?paste="+fmt.Sprint(i))); err != nil {
-				return "", err
+				return "", "", err
 			}
 			if _, err := chrome.PollErr[bool](&chrome.Tab{Context: ctx}, `document.readyState === "complete" && !!globalThis.styrke && !document.querySelector("[data-batch-run]").disabled`, time.Minute); err != nil {
-				return "", fmt.Errorf("designer not ready: %w", err)
+				return "", "", fmt.Errorf("designer not ready: %w", err)
 			}
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup+`(false)`)); err != nil {
-				return "", err
+				return "", "", err
 			}
 			d, err := chromedp.Run(ctx, chromedp.Evaluate[float64](paste+`("`+how.how+`")`, chromedp.EvalAwaitPromise))
 			if err != nil {
-				return "", fmt.Errorf("paste: %w", err)
+				return "", "", fmt.Errorf("paste: %w", err)
 			}
 			fmt.Fprintf(log, "paste %d (%s): %.0f ms\n", i+1, how.how, d)
 			ms = append(ms, d)
@@ -248,18 +310,18 @@ func measure(log io.Writer, runs int) (string, error) {
 	big := filepath.Join(dir, "big.txt")
 	bigLines, bigBytes, err := writeBigList(big)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var starts, heaps []float64
 	for i := range runs {
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/en/designer/?file="+fmt.Sprint(i))); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if _, err := chrome.PollErr[bool](&chrome.Tab{Context: ctx}, `document.readyState === "complete" && !!globalThis.styrke && !document.querySelector("[data-batch-run]").disabled`, time.Minute); err != nil {
-			return "", fmt.Errorf("designer not ready: %w", err)
+			return "", "", fmt.Errorf("designer not ready: %w", err)
 		}
 		if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#batch-file"), []string{big})); err != nil {
-			return "", err
+			return "", "", err
 		}
 		type started struct {
 			Ms, Heap float64
@@ -267,17 +329,17 @@ func measure(log io.Writer, runs int) (string, error) {
 		}
 		r, err := chromedp.Run(ctx, chromedp.Evaluate[started](firstProgress, chromedp.EvalAwaitPromise))
 		if err != nil {
-			return "", fmt.Errorf("file: %w", err)
+			return "", "", fmt.Errorf("file: %w", err)
 		}
 		if r.Ms < 0 {
-			return "", fmt.Errorf("file: the batch did not start in 2 minutes (status %q)", r.Status)
+			return "", "", fmt.Errorf("file: the batch did not start in 2 minutes (status %q)", r.Status)
 		}
 		fmt.Fprintf(log, "file %d: first progress after %.0f ms, heap %.0f MB\n", i+1, r.Ms, r.Heap/1e6)
 		starts = append(starts, r.Ms)
 		heaps = append(heaps, r.Heap)
 		// Let it finish, so the next page load does not compete with it.
 		if _, err := chrome.PollErr[bool](&chrome.Tab{Context: ctx}, `document.querySelector("[data-batch-results]").dataset.counts !== undefined`, 5*time.Minute); err != nil {
-			return "", fmt.Errorf("file batch: %w", err)
+			return "", "", fmt.Errorf("file batch: %w", err)
 		}
 	}
 	slices.Sort(starts)
@@ -298,5 +360,6 @@ func measure(log io.Writer, runs int) (string, error) {
 	s.WriteString("\n| Choosing a long list | median of " + fmt.Sprint(runs) + ", from Run to the first progress | page's JS heap then |\n|---|---|---|\n")
 	s.WriteString(fileRow)
 	s.WriteString("\nMethod: the site as `go run ./build` renders it, served on loopback with its `_headers`; the passwords are generated in the page (4-28 characters, every fifth starting with a common word, the e2e test's mix) and set as the textarea's value; the time runs from the click on Run to the results being shown (a MutationObserver on them), each run on a freshly loaded page. The batch runs in one module worker per core (at most 4), each on a contiguous share of the lines; the second row removes `Worker` from the page first, so the designer falls back to running it on the page's thread in 30 ms slices. Pasting is a paste event with the list as its clipboard data (taken over by the page), or setting the textarea's value, each on a freshly loaded page; the time runs until a timer set in the next animation frame runs, so it includes the style, layout and paint of that frame. The long list is generated (short passwords, one per line) and chosen with DevTools' file upload; the heap is Chromium's performance.memory.usedJSHeapSize.\n")
-	return s.String(), nil
+	start, err = measureStart(ctx, log, srv.URL, runs)
+	return s.String(), start, err
 }
