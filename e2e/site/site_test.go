@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,4 +150,36 @@ func TestHarnessCatchesViolations(t *testing.T) {
 			}, 5*time.Second, 20*time.Millisecond, "recorder should see %q", tt.want)
 		})
 	}
+}
+
+// TestPreloadsUsed: the pages with a meter ask for the module and
+// wasm_exec.js in their head; the meter's own requests must reuse those
+// answers (a preload whose mode differs from the later fetch, e.g. without
+// crossorigin, downloads the 2.6 MB module twice).
+func TestPreloadsUsed(t *testing.T) {
+	tb := env.browser.Tab(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	chromedp.Listen(tb, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			for _, name := range []string{".wasm", "wasm_exec."} {
+				if strings.Contains(e.Request.URL, name) {
+					mu.Lock()
+					seen[name]++
+					mu.Unlock()
+				}
+			}
+		}
+	})
+	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	_, err = chromedp.Call(tb, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+	require.NoError(t, err)
+	run(t, tb, chromedp.Navigate(env.server.URL+"/en/embed/"))
+	chrome.Poll[bool](t, tb, `!!globalThis.styrke`)
+	assert.Equal(t, 1, chrome.Eval[int](t, tb, `document.querySelectorAll('link[rel=preload][as=fetch][crossorigin]').length`))
+	assert.Equal(t, 1, chrome.Eval[int](t, tb, `document.querySelectorAll('link[rel=modulepreload]').length`))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, map[string]int{".wasm": 1, "wasm_exec.": 1}, seen, "requests for each")
 }
