@@ -209,6 +209,9 @@ func TestEmbedGuidePage(t *testing.T) {
 			snippet := text(one(t, doc, "snippet"))
 			assert.Contains(t, snippet, `src="https://styrke.example.org/assets/styrke-meter.0000000000000006.js" integrity="sha384-meter"`)
 			assert.Contains(t, snippet, `<styrke-meter for="password"`)
+			preload := text(one(t, doc, "preload-snippet"))
+			assert.Contains(t, preload, `<link rel="modulepreload" href="https://styrke.example.org/assets/wasm_exec.0000000000000009.js" integrity="sha384-exec" crossorigin="anonymous">`)
+			assert.Contains(t, preload, `<link rel="preload" href="https://styrke.example.org/assets/styrke.000000000000000a.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`)
 			assert.Contains(t, text(one(t, doc, "host-csp")), "'wasm-unsafe-eval'")
 			assert.Contains(t, text(one(t, doc, "host-csp")), "https://api.pwnedpasswords.com")
 			for _, a := range []string{"for", "policy", "lang", "username", "name", "username-input", "name-input", "base"} {

@@ -35,6 +35,7 @@ type Text struct {
 	ActNoMeter                                        string
 
 	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet string
+	EmbedPreload                                           string
 	EmbedAttrTitle, EmbedAttrName, EmbedAttrWhat           string
 	EmbedAttrs                                             [][2]string
 	EmbedEventTitle, EmbedEvent                            string
@@ -163,6 +164,7 @@ var texts = [3]Text{
 
 		EmbedTitle: "Bygg inn styrkemåleren", EmbedLead: "To linjer HTML gir en passordside den samme måleren og de samme reglene som Felles IAM bruker. Måleren kobler seg til et eksisterende passordfelt og erstatter det aldri, så passordbehandlere og innliming virker som før.",
 		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet:",
+		EmbedPreload:   "Valgfritt, for raskere første poengsum på trege nett: legg også disse to linjene i sidens <head>, fra samme versjon som skriptet. Da hentes modulen mens siden lastes, ikke først når skriptet kjører.",
 		EmbedAttrTitle: "Attributter", EmbedAttrName: "Attributt", EmbedAttrWhat: "Hva det gjør",
 		EmbedAttrs: [][2]string{
 			{"for", "id-en til passordfeltet (<input type=\"password\">) som måles. Påkrevd."},
@@ -235,6 +237,7 @@ var texts = [3]Text{
 
 		EmbedTitle: "Byggj inn styrkemålaren", EmbedLead: "To liner HTML gir ei passordside den same målaren og dei same reglane som Felles IAM brukar. Målaren koplar seg til eit eksisterande passordfelt og erstattar det aldri, så passordhandsamarar og innliming verkar som før.",
 		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet:",
+		EmbedPreload:   "Valfritt, for raskare første poengsum på trege nett: legg òg desse to linene i <head> på sida, frå same versjon som skriptet. Då blir modulen henta medan sida lastar, ikkje først når skriptet køyrer.",
 		EmbedAttrTitle: "Attributt", EmbedAttrName: "Attributt", EmbedAttrWhat: "Kva det gjer",
 		EmbedAttrs: [][2]string{
 			{"for", "id-en til passordfeltet (<input type=\"password\">) som blir målt. Påkravd."},
@@ -307,6 +310,7 @@ var texts = [3]Text{
 
 		EmbedTitle: "Embed the strength meter", EmbedLead: "Two lines of HTML give a password page the same meter and the same rules that Felles IAM uses. The meter attaches to an existing password field and never replaces it, so password managers and pasting keep working.",
 		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field:",
+		EmbedPreload:   "Optional, for a faster first score on slow networks: put these two lines in the page's <head> as well, from the same version as the script. The module is then fetched while the page loads, not only once the script runs.",
 		EmbedAttrTitle: "Attributes", EmbedAttrName: "Attribute", EmbedAttrWhat: "What it does",
 		EmbedAttrs: [][2]string{
 			{"for", "The id of the password field (<input type=\"password\">) to measure. Required."},
