@@ -228,19 +228,28 @@ func measure(log io.Writer) (string, error) {
 	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancelT()
 
-	// Navigation to first score: 21 fresh navigations, the first as warm-up.
-	var firsts []float64
-	for i := range 21 {
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html?"+fmt.Sprint(i))); err != nil {
-			return "", err
+	// firstScores navigates n+1 times (the first as warm-up) and returns
+	// each first score after the first.
+	firstScores := func(n int, tag string) ([]float64, error) {
+		var out []float64
+		for i := range n + 1 {
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html?"+tag+fmt.Sprint(i))); err != nil {
+				return nil, err
+			}
+			v, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.firstScore`, chromedp.WithPollingTimeout(20*time.Second)))
+			if err != nil {
+				return nil, fmt.Errorf("first score (%s): %w", tag, err)
+			}
+			if i > 0 {
+				out = append(out, v)
+			}
 		}
-		v, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.firstScore`, chromedp.WithPollingTimeout(10*time.Second)))
-		if err != nil {
-			return "", fmt.Errorf("first score: %w", err)
-		}
-		if i > 0 {
-			firsts = append(firsts, v)
-		}
+		return out, nil
+	}
+	// Navigation to first score: 20 fresh navigations after a warm-up.
+	firsts, err := firstScores(20, "")
+	if err != nil {
+		return "", err
 	}
 	fmt.Fprintln(log, "first score ms:", firsts)
 
@@ -258,18 +267,9 @@ func measure(log io.Writer) (string, error) {
 	if err := latency(150); err != nil {
 		return "", err
 	}
-	var slowFirsts []float64
-	for i := range 9 {
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html?latency"+fmt.Sprint(i))); err != nil {
-			return "", err
-		}
-		v, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.firstScore`, chromedp.WithPollingTimeout(20*time.Second)))
-		if err != nil {
-			return "", fmt.Errorf("first score with latency: %w", err)
-		}
-		if i > 0 {
-			slowFirsts = append(slowFirsts, v)
-		}
+	slowFirsts, err := firstScores(8, "latency")
+	if err != nil {
+		return "", err
 	}
 	if err := latency(0); err != nil {
 		return "", err

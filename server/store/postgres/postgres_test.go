@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,19 +79,7 @@ func TestOpenRefused(t *testing.T) {
 // the advisory lock lets each migration apply once and all of them open.
 func TestConcurrentOpen(t *testing.T) {
 	dsn := pg.Database(t)
-	errs := make([]error, 6)
-	var wg sync.WaitGroup
-	for i := range errs {
-		wg.Go(func() {
-			s, err := postgres.Open(context.Background(), dsn)
-			if err == nil {
-				err = s.Ping(context.Background())
-				s.Close()
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
+	errs := storetest.OpenAtOnce(6, func(ctx context.Context) (store.Store, error) { return postgres.Open(ctx, dsn) })
 	for i, err := range errs {
 		assert.NoError(t, err, "instance %d", i)
 	}

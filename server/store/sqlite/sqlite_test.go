@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,19 +116,7 @@ func TestWALMode(t *testing.T) {
 func TestConcurrentOpen(t *testing.T) {
 	for round := range 30 {
 		path := filepath.Join(t.TempDir(), "styrke.db")
-		var wg sync.WaitGroup
-		errs := make([]error, 8)
-		for i := range errs {
-			wg.Go(func() {
-				s, err := sqlite.Open(context.Background(), path)
-				if err == nil {
-					err = s.Ping(context.Background())
-					s.Close()
-				}
-				errs[i] = err
-			})
-		}
-		wg.Wait()
+		errs := storetest.OpenAtOnce(8, func(ctx context.Context) (store.Store, error) { return sqlite.Open(ctx, path) })
 		for i, err := range errs {
 			require.NoError(t, err, "round %d, opener %d", round, i)
 		}

@@ -37,6 +37,26 @@ var T0 = time.Date(2026, 3, 1, 12, 0, 0, 123456000, time.UTC)
 // Races is how many goroutines the concurrency tests start.
 const Races = 16
 
+// OpenAtOnce calls open from n goroutines at once, as n processes starting
+// together would, pings and closes each store it gets, and returns each
+// goroutine's error (nil for one that opened and pinged).
+func OpenAtOnce(n int, open func(context.Context) (store.Store, error)) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			s, err := open(context.Background())
+			if err == nil {
+				err = s.Ping(context.Background())
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	return errs
+}
+
 // TokenHash returns the SHA-256 hash of a test token named by n; tests use
 // distinct names for distinct links.
 func TokenHash(n string) []byte {
