@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -273,5 +274,19 @@ func TestPath(t *testing.T) {
 		t.Run(tt.want+"/"+tt.lang, func(t *testing.T) {
 			assert.Equal(t, tt.want, site.Path(tt.id, tt.lang))
 		})
+	}
+}
+
+// TestTextsComplete: every text of every language is written (a field left
+// out of one language's table renders as an empty string, silently).
+func TestTextsComplete(t *testing.T) {
+	for _, lang := range site.Languages {
+		v := reflect.ValueOf(site.Texts(lang))
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.IsExported() && f.Type.Kind() == reflect.String {
+				assert.NotEmpty(t, v.Field(i).String(), "%s: Text.%s", lang, f.Name)
+			}
+		}
 	}
 }

@@ -52,7 +52,7 @@ type Text struct {
 	DesBatchLimit, DesPassRate, DesChanged, DesHistogram, DesTopRules                string
 	DesExport, DesDownload, DesCopy, DesShare, DesCopied, DesNothingUploaded         string
 	DesTierFrom, DesTierPoints, DesTierFloor, DesAddTier, DesRemove                  string
-	DesPasted                                                                        string
+	DesPasted, DesHistLabel                                                          string
 	DesBonusPoints, DesBonusCategories, DesBonusMinEach, DesAddBonus                 string
 	DesLoading, DesUnavailable                                                       string
 }
@@ -199,6 +199,7 @@ var texts = [3]Text{
 		DesBatchLimit: "Bare de første 100 000 linjene brukes.", DesPassRate: "Andel godtatt", DesChanged: "Endret utfall", DesHistogram: "Poengfordeling", DesTopRules: "Regler som oftest brytes",
 		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenke", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting lastes opp: passordene blir i denne fanen.",
 		DesTierFrom: "Fra posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
+		DesHistLabel:   "Poengfordeling for {n} passord. Median: {cur} poeng med nåværende regler, {edit} med endrede. Grense: {tcur} og {tedit} poeng.",
 		DesPasted:      "{n} linjer limt inn. De vises ikke i feltet, slik at siden holder seg rask, og de erstatter det som sto der.",
 		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategorier", DesBonusMinEach: "Minst av hver", DesAddBonus: "Legg til bonus",
 		DesLoading: "Laster regelmotoren …", DesUnavailable: "Regelmotoren (WebAssembly) kunne ikke starte i denne nettleseren, så designeren virker ikke her.",
@@ -272,6 +273,7 @@ var texts = [3]Text{
 		DesBatchLimit: "Berre dei første 100 000 linene blir brukte.", DesPassRate: "Del godteke", DesChanged: "Endra utfall", DesHistogram: "Poengfordeling", DesTopRules: "Reglar som oftast blir brotne",
 		DesExport: "Eksporter", DesDownload: "Last ned JSON", DesCopy: "Kopier JSON", DesShare: "Kopier delbar lenkje", DesCopied: "Kopiert.", DesNothingUploaded: "Ingenting blir lasta opp: passorda blir verande i denne fana.",
 		DesTierFrom: "Frå posisjon", DesTierPoints: "Poeng", DesTierFloor: "Rund ned", DesAddTier: "Legg til trinn", DesRemove: "Fjern",
+		DesHistLabel:   "Poengfordeling for {n} passord. Median: {cur} poeng med noverande reglar, {edit} med endra. Grense: {tcur} og {tedit} poeng.",
 		DesPasted:      "{n} liner limte inn. Dei blir ikkje viste i feltet, slik at sida held seg rask, og dei erstattar det som stod der.",
 		DesBonusPoints: "Bonuspoeng", DesBonusCategories: "Kategoriar", DesBonusMinEach: "Minst av kvar", DesAddBonus: "Legg til bonus",
 		DesLoading: "Lastar regelmotoren …", DesUnavailable: "Regelmotoren (WebAssembly) kunne ikkje starte i denne nettlesaren, så designaren verkar ikkje her.",
@@ -345,6 +347,7 @@ var texts = [3]Text{
 		DesBatchLimit: "Only the first 100,000 lines are used.", DesPassRate: "Pass rate", DesChanged: "Changed verdicts", DesHistogram: "Score histogram", DesTopRules: "Rules failed most",
 		DesExport: "Export", DesDownload: "Download JSON", DesCopy: "Copy JSON", DesShare: "Copy shareable link", DesCopied: "Copied.", DesNothingUploaded: "Nothing is uploaded: the passwords stay in this tab.",
 		DesTierFrom: "From position", DesTierPoints: "Points", DesTierFloor: "Round down", DesAddTier: "Add tier", DesRemove: "Remove",
+		DesHistLabel:   "Score distribution of {n} passwords. Median: {cur} points under the current policy, {edit} under the edited one. Threshold: {tcur} and {tedit} points.",
 		DesPasted:      "{n} lines pasted. They are not shown in the box, so that the page stays fast, and they replace what it held.",
 		DesBonusPoints: "Bonus points", DesBonusCategories: "Categories", DesBonusMinEach: "At least of each", DesAddBonus: "Add bonus",
 		DesLoading: "Loading the rule engine …", DesUnavailable: "The rule engine (WebAssembly) could not start in this browser, so the designer does not work here.",

@@ -3,9 +3,12 @@ package site_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +40,15 @@ func batchPasswords(n int) []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// thousands writes n with English thousands separators, as the page does.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func setValue(t *testing.T, tb *chrome.Tab, selector, value string) {
@@ -87,9 +99,13 @@ func TestDesigner(t *testing.T) {
 		t.Helper()
 		var want struct{ current, edited, changed int }
 		var changedLines []string
+		var scoresCur, scoresEdit []int
 		for i, pw := range pws {
-			a := policy.Evaluate(def, policy.Input{Password: pw, Lang: "en"}).OK
-			b := policy.Evaluate(edited, policy.Input{Password: pw, Lang: "en"}).OK
+			ra := policy.Evaluate(def, policy.Input{Password: pw, Lang: "en"})
+			rb := policy.Evaluate(edited, policy.Input{Password: pw, Lang: "en"})
+			a, b := ra.OK, rb.OK
+			scoresCur = append(scoresCur, int(math.Floor(ra.Score)))
+			scoresEdit = append(scoresEdit, int(math.Floor(rb.Score)))
 			if a {
 				want.current++
 			}
@@ -131,6 +147,10 @@ func TestDesigner(t *testing.T) {
 		maxGap := chrome.Eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
 		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
+		lowerMedian := func(v []int) int { slices.Sort(v); return v[(len(v)+1)/2-1] }
+		assert.Equal(t, fmt.Sprintf("Score distribution of %s passwords. Median: %d points under the current policy, %d under the edited one. Threshold: 32 and 32 points.",
+			thousands(len(pws)), lowerMedian(scoresCur), lowerMedian(scoresEdit)),
+			chrome.Eval[string](t, tb, `document.querySelector('[data-histogram] svg').getAttribute('aria-label')`), "what a screen reader hears of the histogram")
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-top-rules] tr').length`))
 		return chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.mode`)
 	}

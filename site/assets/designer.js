@@ -586,6 +586,16 @@ function svg(tag, attrs, text) {
   return e;
 }
 
+// median is the lower median of n scores counted by whole point in hist.
+function median(hist, n) {
+  let seen = 0;
+  for (const k of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(k);
+    if (2 * seen >= n) return k;
+  }
+  return 0;
+}
+
 // histogram draws the score distribution of both policies in one SVG, one
 // bar pair per whole point, with both thresholds as dashed lines.
 function histogram(s, both, thrCur, thrEdit) {
@@ -599,7 +609,9 @@ function histogram(s, both, thrCur, thrEdit) {
   const bw = (W - L - 4) / (max + 1);
   const y = (n) => H - B - (n / top) * (H - B - T);
   const x = (v) => L + v * bw;
-  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img', 'aria-label': `${fmt(s.n)}: ${thrCur} / ${thrEdit}` });
+  const label = msg.msgHistLabel.replace('{n}', fmt(s.n)).replace('{cur}', fmt(median(s.histCur, s.n)))
+    .replace('{edit}', both ? fmt(median(s.histEdit, s.n)) : '–').replace('{tcur}', fmt(thrCur)).replace('{tedit}', both ? fmt(thrEdit) : '–');
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img', 'aria-label': label });
   g.append(svg('line', { x1: L, y1: H - B, x2: W, y2: H - B, class: 'axis' }));
   g.append(svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }));
   g.append(svg('text', { x: 2, y: T + 8 }, top.toLocaleString(lang)));
