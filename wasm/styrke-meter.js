@@ -274,7 +274,10 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
   // attribute; as transforms, so that a changed bar is repainted without any
   // layout (a keystroke changes a few of them).
   for (let i = 0; i <= 20; i++) css += `.h${i}{transform:scaleY(${i / 20})}`;
-  for (let i = 1; i <= 9; i++) css += `.c${i}{width:${i}ch}`;
+  // The score's box: c{2 × digits + 1 if it has a decimal separator}; a
+  // separator is about half a digit wide (0.5ch in DejaVu Sans, 0.4-0.5
+  // in other UI fonts), so the number fills its box with no gap before it.
+  for (let k = 2; k <= 19; k++) css += `.c${k}{width:${(k >> 1) + (k & 1) / 2}ch}`;
   for (let i = 0; i <= 100; i++) css += `.w${i}{transform:scaleX(${i / 100})}.l${i}{transform:translateX(${i}%)}`;
   sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
@@ -371,8 +374,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // is ever clipped. The box widens when a longer number comes and keeps
     // its width until the field is empty, so that "43,5" → "44" → "44,5"
     // does not resize it on every other keystroke.
-    this._sv = el("span", "sv c1");
-    this._svw = 1;
+    this._sv = el("span", "sv c2");
+    this._svw = 2;
     this._sr = document.createTextNode("");
     this._score.append(this._sv, this._sr);
     this._bonus = el("span", "bonus");
@@ -605,7 +608,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     setClass(this._tline, "tline l" + Math.round((r.threshold / scale) * 100));
     setClass(this._total, "total " + (r.score >= r.threshold ? "ok" : "bad"));
     const sv = fmt(r.score, t);
-    const svw = Math.min(sv.length, 9);
+    const sep = /[.,]/.test(sv) ? 1 : 0;
+    const svw = Math.min(2 * (sv.length - sep), 18) + sep;
     if (svw > this._svw || (pw === "" && svw !== this._svw)) setClass(this._sv, "sv c" + (this._svw = svw));
     setText(this._sv, sv);
     const rest = " " + t.of + " " + fmt(r.threshold, t) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold, t) + ")";

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -30,4 +31,42 @@ func TestLayout(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(os.TempDir(), "styrke-meter-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
 		})
 	}
+}
+
+// TestScoreNumberFits: the score's number sits in a box of fixed size
+// (a layout boundary: a changed score lays out nothing else), sized from
+// its digits and separator. Right after the field was empty, the box fits
+// the number: nothing sticks out, and no gap opens before it (a box of one
+// ch per character left half a digit of space before "26,5").
+func TestScoreNumberFits(t *testing.T) {
+	tab := env.browser.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(375, 900)))
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+"/index.html")))
+	chrome.Poll[bool](t, tab, `!!globalThis.styrke && `+meterJS+`.shadowRoot.querySelector(".sv") !== null`)
+	type fit struct {
+		Text                  string
+		Left, Right, Gap, Ch float64
+	}
+	seen := map[bool]bool{} // whether a score with a decimal separator was seen
+	for _, pw := range []string{"a", "Sommer2024!", "abcdefghij", "Sommerfugl!!!!!!-2024-ÆØÅ-aaaaab", "kort passord her 9", "ÆØÅæøå!#%&/()=?1234567890abcdefghijklmnopqrstuvwxyz"} {
+		f := chrome.Eval[fit](t, tab, `(() => {
+			const input = document.querySelector('#pw'), m = `+meterJS+`;
+			for (const v of ['', `+strconv.Quote(pw)+`]) { input.value = v; input.dispatchEvent(new Event('input', {bubbles: true})); }
+			const sv = m.shadowRoot.querySelector('.sv'), r = document.createRange();
+			r.selectNodeContents(sv);
+			const box = sv.getBoundingClientRect(), text = r.getBoundingClientRect();
+			const probe = document.createElement('span');
+			probe.textContent = '0000000000';
+			sv.parentNode.append(probe);
+			const ch = probe.getBoundingClientRect().width / 10;
+			probe.remove();
+			return {text: sv.textContent, left: text.left - box.left, right: box.right - text.right, gap: text.left - box.left, ch};
+		})()`)
+		require.NotEmpty(t, f.Text, "password %q", pw)
+		seen[strings.ContainsAny(f.Text, ".,")] = true
+		assert.GreaterOrEqual(t, f.Left, -0.5, "score %q sticks out of its box on the left", f.Text)
+		assert.GreaterOrEqual(t, f.Right, -0.5, "score %q sticks out of its box on the right", f.Text)
+		assert.Less(t, f.Gap, 0.25*f.Ch, "score %q: space before it in its box, px (ch is %.1f px)", f.Text, f.Ch)
+	}
+	assert.Equal(t, map[bool]bool{true: true, false: true}, seen, "scores with and without a decimal separator")
 }
