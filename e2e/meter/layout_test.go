@@ -44,7 +44,7 @@ func TestScoreNumberFits(t *testing.T) {
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+"/index.html")))
 	chrome.Poll[bool](t, tab, `!!globalThis.styrke && `+meterJS+`.shadowRoot.querySelector(".sv") !== null`)
 	type fit struct {
-		Text                  string
+		Text                 string
 		Left, Right, Gap, Ch float64
 	}
 	seen := map[bool]bool{} // whether a score with a decimal separator was seen
