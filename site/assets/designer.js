@@ -434,7 +434,7 @@ const WORKER_MIN_LINES = 1000;
 // inWorkers runs the batch in module workers, one per core up to
 // B.MAX_WORKERS, each on a contiguous share of the lines. It resolves to
 // the merged stats (of the lines done, if stop was called), or rejects if
-// a worker could not start, before any line was done.
+// a worker fails (to start or later): the page then runs the batch itself.
 function inWorkers(B, lines, job, onProgress, setStop) {
   const k = Math.min(B.MAX_WORKERS, Math.max(1, navigator.hardwareConcurrency || 2), Math.ceil(lines.length / WORKER_MIN_LINES));
   const share = Math.ceil(lines.length / k);
