@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -257,4 +258,13 @@ func PollErr[T any](tab *Tab, expr string, timeout time.Duration) (T, error) {
 		return zero, fmt.Errorf("chrome: poll value: %w", err)
 	}
 	return v, nil
+}
+
+// Latency makes every request of the target in ctx wait ms milliseconds
+// for its response (DevTools' network emulation; bandwidth not limited);
+// 0 ends it. The network domain must be enabled.
+func Latency(ctx context.Context, ms float64) error {
+	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Latency: ms, DownloadThroughput: -1, UploadThroughput: -1}}})
+	return err
 }

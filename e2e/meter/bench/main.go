@@ -36,6 +36,7 @@ import (
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 
+	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/internal/benchsection"
 	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 )
@@ -259,19 +260,14 @@ func measure(log io.Writer) (string, error) {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		return "", err
 	}
-	latency := func(ms float64) error {
-		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Latency: ms, DownloadThroughput: -1, UploadThroughput: -1}}})
-		return err
-	}
-	if err := latency(150); err != nil {
+	if err := chrome.Latency(ctx, 150); err != nil {
 		return "", err
 	}
 	slowFirsts, err := firstScores(8, "latency")
 	if err != nil {
 		return "", err
 	}
-	if err := latency(0); err != nil {
+	if err := chrome.Latency(ctx, 0); err != nil {
 		return "", err
 	}
 	fmt.Fprintln(log, "first score with 150 ms latency, ms:", slowFirsts)

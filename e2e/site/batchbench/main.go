@@ -93,8 +93,7 @@ func measureStart(ctx context.Context, log io.Writer, base string, runs int) (st
 	var rows strings.Builder
 	n := 3 * runs
 	for _, lat := range []float64{0, 150} {
-		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Latency: lat, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
+		if err := chrome.Latency(ctx, lat); err != nil {
 			return "", err
 		}
 		var ts []float64
@@ -114,8 +113,7 @@ func measureStart(ctx context.Context, log io.Writer, base string, runs int) (st
 		slices.Sort(ts)
 		fmt.Fprintf(&rows, "| %.0f ms | %.0f ms | %.0f ms |\n", lat, ts[len(ts)/2], ts[len(ts)-1])
 	}
-	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		MatchedNetworkConditions: []*network.Conditions{{Latency: 0, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
+	if err := chrome.Latency(ctx, 0); err != nil {
 		return "", err
 	}
 	var s strings.Builder
