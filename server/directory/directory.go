@@ -1,0 +1,157 @@
+// Package directory sets passwords where people log in: Active Directory
+// (modify-replace of unicodePwd), OpenLDAP (the Password Modify extended
+// operation, RFC 3062) or nowhere but Styrke's own store ("none"). Handlers
+// see only this package's interface and errors; LDAP types and result codes
+// stay inside the adapters.
+//
+// # Errors
+//
+// Every method returns nil or an error that matches exactly one of:
+//   - *Refusal: the directory refused the password by its own rules
+//     (complexity, length, history, minimum age). The person can choose
+//     another; Refusal.Rule is a stable code with nb/nn/en messages.
+//   - ErrInvalidCredentials: Verify or Change was given a wrong current
+//     password (or the account does not exist: the two are not told apart).
+//   - ErrUnavailable: the directory did not answer in time, dropped the
+//     connection or is busy. Retryable; nothing was changed that the caller
+//     must undo.
+//   - ErrAccount: no such account, or the search found several. An operator
+//     error (the activation names an account the directory lacks).
+//   - ErrOperator: the service account cannot bind or lacks the rights,
+//     TLS is misconfigured. An operator error; never the person's fault.
+//
+// The password is never logged, never part of an error, and never kept.
+//
+// # Exactly once
+//
+// A directory write and a database commit cannot share one transaction. The
+// activation flow in package server therefore claims the link in the store
+// first (a lease, with an Argon2id hash of the password being written), then
+// writes the password to the directory, then commits (marks the link used,
+// stores the hash in the account's history) only if the directory took it.
+//   - Directory refused or unavailable: the claim is released; the link stays
+//     usable; an outage is not counted against it.
+//   - Concurrent submits: only one holds the claim; the others are told the
+//     link is being used and may retry, so one write reaches the directory.
+//   - Crash (or a failed commit) after the directory took the password: the
+//     claim stays until its lease expires; then the link is usable again.
+//     When the person submits the same password again (it matches the claim's
+//     pending hash), Verify asks the directory whether it already holds that
+//     password; if it does, the link is consumed without a second write
+//     (a second write would be refused by the directory's own history).
+//     A different password is written as usual.
+package directory
+
+import (
+	"context"
+	"errors"
+)
+
+// Directory is where a password is set. Implementations are safe for
+// concurrent use and honour ctx's deadline on every call.
+type Directory interface {
+	// SetPassword sets username's password as the service account
+	// (an administrative reset: activation and ID-porten reset).
+	SetPassword(ctx context.Context, username, password string) error
+	// ChangePassword is the person's own change: it succeeds only if
+	// current is the account's password (ErrInvalidCredentials otherwise),
+	// and the directory applies its own rules, history included.
+	ChangePassword(ctx context.Context, username, current, password string) error
+	// Verify reports nil when password is username's current password in
+	// the directory (by a bind as the account), ErrInvalidCredentials when
+	// it is not.
+	Verify(ctx context.Context, username, password string) error
+	// Ping checks that the directory answers and that the service account
+	// can bind (for /readyz).
+	Ping(ctx context.Context) error
+	// String names the directory for logs (URL without credentials, or
+	// "none").
+	String() string
+	// Close releases connections.
+	Close() error
+}
+
+// Sentinel errors; see the package doc.
+var (
+	ErrInvalidCredentials = errors.New("directory: wrong current password")
+	ErrUnavailable        = errors.New("directory: unavailable")
+	ErrAccount            = errors.New("directory: account not found or ambiguous")
+	ErrOperator           = errors.New("directory: service account or configuration error")
+)
+
+// Rule codes of a Refusal. They extend policy's rule codes; the server
+// shows them like any other violation.
+const (
+	// RuleComplexity: AD's "password must meet complexity requirements"
+	// (three of four character kinds, no account name).
+	RuleComplexity = "directory_complexity"
+	// RuleTooShort: shorter than the directory's own minimum.
+	RuleTooShort = "directory_too_short"
+	// RuleHistory: in the directory's own password history.
+	RuleHistory = "directory_history"
+	// RuleTooYoung: changed too recently (minimum password age).
+	RuleTooYoung = "directory_too_young"
+	// RuleRefused: refused for a reason the directory did not name.
+	RuleRefused = "directory_refused"
+)
+
+// Refusal is the directory's own refusal of a password, as a stable rule
+// code. It never holds the password; Diagnostic is the server's text for
+// the log.
+type Refusal struct {
+	Rule       string
+	Diagnostic string
+}
+
+func (r *Refusal) Error() string { return "directory refused the password: " + r.Rule }
+
+// Set maps institutions to their directory: one server may serve several
+// institutions, each with its own directory, or all with one.
+type Set struct {
+	// Default serves institutions not in ByInstitution; nil means None.
+	Default Directory
+	// ByInstitution maps an institution id to its directory.
+	ByInstitution map[string]Directory
+}
+
+// For returns the directory of institution (never nil).
+func (s *Set) For(institution string) Directory {
+	if s != nil {
+		if d, ok := s.ByInstitution[institution]; ok && d != nil {
+			return d
+		}
+		if s.Default != nil {
+			return s.Default
+		}
+	}
+	return None{}
+}
+
+// None is the "none" directory: the password is kept only in Styrke's own
+// store (as an Argon2id hash, by the caller). Its methods succeed without
+// doing anything; Verify cannot know, so it reports ErrUnavailable and the
+// caller checks its own store instead.
+type None struct{}
+
+// SetPassword implements Directory: nothing to do.
+func (None) SetPassword(context.Context, string, string) error { return nil }
+
+// ChangePassword implements Directory: nothing to do (the caller has
+// verified current against its own store).
+func (None) ChangePassword(context.Context, string, string, string) error { return nil }
+
+// Verify implements Directory: None holds no passwords.
+func (None) Verify(context.Context, string, string) error { return ErrUnavailable }
+
+// Ping implements Directory.
+func (None) Ping(context.Context) error { return nil }
+
+// String implements Directory.
+func (None) String() string { return "none" }
+
+// Close implements Directory.
+func (None) Close() error { return nil }
+
+// IsNone reports whether d is the "none" directory (the page must then not
+// say that the person can log in elsewhere).
+func IsNone(d Directory) bool { _, ok := d.(None); return ok }
