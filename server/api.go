@@ -244,6 +244,24 @@ type completeRequest struct {
 	Password string `json:"password"`
 }
 
+// completeResponse is the 200 answer of a complete: what happened, so that
+// the page says only what is true.
+type completeResponse struct {
+	// BreachChecked is false when the breach service did not answer and the
+	// institution's policy (breachCheck "prefer") accepted the password
+	// without the check.
+	BreachChecked bool `json:"breachChecked"`
+}
+
+// refusal is the 422 body: the Result plus attemptsLeft, the failed
+// attempts the link still takes before it is locked.
+func refusal(res policy.Result, left int) []byte {
+	b := res.AppendJSON(make([]byte, 0, 2048))
+	b = append(b[:len(b)-1], `,"attemptsLeft":`...)
+	b = strconv.AppendInt(b, int64(max(left, 0)), 10)
+	return append(b, '}')
+}
+
 func (h *handler) complete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -269,22 +287,31 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
-		// reject answers 422 with the Result and counts the failure against
-		// the token.
-		reject := func(res policy.Result) {
-			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
-			if err != nil {
-				h.internal(w, r, "record failure", err)
-				return
+		// reject answers 422 with the Result and, when count is set, counts
+		// the failure against the token. A refusal counts when the person
+		// could have seen it coming: the meter shows every rule that needs
+		// no IO as they type, and they know their own earlier passwords
+		// (reused; counting it also bounds guessing at them). A password
+		// found only by the server's breach check does not count: the
+		// browser's check may have been unavailable, and the range API
+		// tells anyone the same thing anyway.
+		reject := func(res policy.Result, count bool) {
+			n := a.Failures
+			if count {
+				var err error
+				if n, err = h.Store.RecordFailure(ctx, a.TokenHash); err != nil {
+					h.internal(w, r, "record failure", err)
+					return
+				}
 			}
-			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
-			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "counted", count, "rules", rules(res))
+			writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-n))
 		}
 		// The rules that need no IO first: a password they refuse is refused
 		// without asking the breach service or hashing it against history
 		// (and a required breach check that is down does not hide them).
 		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
+			reject(res, true)
 			return
 		}
 		if in.BreachCount, err = h.breachCount(ctx, p, req.Password); err != nil {
@@ -308,7 +335,11 @@ func (h *handler) complete() http.Handler {
 			in.Reused = &reused
 		}
 		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
+			onlyBreached := true
+			for _, v := range res.Violations {
+				onlyBreached = onlyBreached && v.Rule == policy.RuleBreached
+			}
+			reject(res, !onlyBreached)
 			return
 		}
 		enc, err := passhash.Hash(req.Password)
@@ -328,7 +359,7 @@ func (h *handler) complete() http.Handler {
 			h.internal(w, r, "complete", err)
 			return
 		}
-		w.WriteHeader(http.StatusNoContent)
+		writeJSON(w, http.StatusOK, completeResponse{BreachChecked: in.BreachCount != nil})
 	})
 }
 
