@@ -16,6 +16,7 @@ const (
 	CodeTooLarge          Code = "body_too_large"
 	CodeMalformed         Code = "malformed_json"
 	CodeUnknownField      Code = "unknown_field"
+	CodeDuplicateField    Code = "duplicate_field"
 	CodeInvalid           Code = "invalid"
 	CodeInvalidUTF8       Code = "invalid_utf8"
 	CodeUnauthorized      Code = "unauthorized"
@@ -38,6 +39,7 @@ var statuses = map[Code]int{
 	CodeTooLarge:          http.StatusRequestEntityTooLarge,
 	CodeMalformed:         http.StatusBadRequest,
 	CodeUnknownField:      http.StatusBadRequest,
+	CodeDuplicateField:    http.StatusBadRequest,
 	CodeInvalid:           http.StatusBadRequest,
 	CodeInvalidUTF8:       http.StatusBadRequest,
 	CodeUnauthorized:      http.StatusUnauthorized,

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what an activation may hold; CreateActivation and the admin API
+// refuse anything outside them.
+const (
+	// MaxUsernameLen is the longest username, in code points.
+	MaxUsernameLen = 256
+	// MaxNameLen is the longest display name, in code points.
+	MaxNameLen = 256
+	// MinTTL and MaxTTL bound an activation link's lifetime: the range a
+	// policy's activationTTL allows (10m..720h).
+	MinTTL = 10 * time.Minute
+	MaxTTL = 720 * time.Hour
+)
+
+// textProblem says what is wrong with a username or name s (at most max code
+// points, valid UTF-8, no control, format or line-separator characters, and,
+// when username is true, not empty and no white space at either end), or ""
+// when nothing is. It never repeats s.
+func textProblem(s string, max int, username bool) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case username && strings.TrimSpace(s) == "":
+		return "is empty"
+	case utf8.RuneCountInString(s) > max:
+		return "is longer than " + strconv.Itoa(max) + " characters"
+	case username && strings.TrimSpace(s) != s:
+		return "starts or ends with white space"
+	}
+	for _, r := range s {
+		// Cc: NUL, tab, newlines, DEL, C1; Cf: bidi overrides and zero-width
+		// characters (a name that displays as another); Zl, Zp: line and
+		// paragraph separators.
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return "contains a control or invisible character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ")"
+		}
+	}
+	return ""
+}
+
+// ttlProblem says what is wrong with an activation TTL, or "" if it lies in
+// MinTTL..MaxTTL.
+func ttlProblem(d time.Duration) string {
+	if d < MinTTL || d > MaxTTL {
+		return "is " + d.String() + "; want 10m to 720h"
+	}
+	return ""
+}
