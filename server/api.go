@@ -371,13 +371,17 @@ func (h *handler) validate() http.Handler {
 			writeError(w, errorf(CodeInvalid, "password is required", "password"))
 			return
 		}
+		if err := validateProblems(*req.Password, req.Username, req.Name); err != nil {
+			writeError(w, err)
+			return
+		}
 		p, err := requestPolicy(req.Policy)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
-		if in.BreachCount, err = h.breachCount(r.Context(), p, *req.Password); err != nil {
+		if in.BreachCount, err = h.validateBreach(r, p, *req.Password); err != nil {
 			writeError(w, err)
 			return
 		}

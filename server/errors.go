@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"time"
 )
 
 // Code classifies an API error; the one table below maps it to a status.
@@ -60,6 +61,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []string // the request fields at fault, if any
+	// RetryAfter, when positive, is sent as the Retry-After header (whole
+	// seconds, rounded up, at least 1).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
