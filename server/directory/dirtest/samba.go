@@ -66,11 +66,21 @@ func StartSamba(ctx context.Context) (_ *Server, err error) {
 		opt("server services=ldap"), opt("tls enabled=yes"),
 		opt("tls keyfile="+filepath.Join(dir, "key.pem")), opt("tls certfile="+filepath.Join(dir, "cert.pem")),
 		opt("tls cafile="+s.CAFile), opt("log file="+filepath.Join(dir, "samba-file.log")),
-		opt("old password allowed period=0"),
 	); err != nil {
 		return nil, err
 	}
-	conf := "--configfile=" + filepath.Join(target, "etc", "smb.conf")
+	// Provisioning drops this option: without it the old password still
+	// binds for an hour after a change.
+	smbConf := filepath.Join(target, "etc", "smb.conf")
+	b, err := os.ReadFile(smbConf)
+	if err != nil {
+		return nil, err
+	}
+	b = []byte(strings.Replace(string(b), "[global]\n", "[global]\n\told password allowed period = 0\n", 1))
+	if err := os.WriteFile(smbConf, b, 0o600); err != nil {
+		return nil, err
+	}
+	conf := "--configfile=" + smbConf
 	if err := run(ctx, "samba-tool", "ou", "create", s.PeopleDN, conf); err != nil {
 		return nil, err
 	}

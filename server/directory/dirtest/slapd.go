@@ -182,4 +182,3 @@ func randomSecret() string {
 	rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
-
