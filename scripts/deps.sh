@@ -23,3 +23,11 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq </dev/null
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >/dev/null
 fi
+# oidc-provider (panva) for the tests' OpenID provider (server/oidc/oidctest),
+# installed with npm into Go's cache folder, once.
+op_dir="$(go env GOCACHE)/styrke-oidc-provider"
+if [ ! -f "$op_dir/node_modules/oidc-provider/package.json" ]; then
+  echo "deps: installing oidc-provider into $op_dir" >&2
+  mkdir -p "$op_dir"
+  (cd "$op_dir" && npm install --no-audit --no-fund --silent oidc-provider@9 </dev/null >/dev/null)
+fi
