@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -70,6 +71,15 @@ type Deps struct {
 	// client address on /api/validate (default 0.5/s, burst BreachBurst);
 	// an answer from the breach cache costs nothing. Negative disables it.
 	BreachRateLimit float64
+	// Directories says where each institution's passwords are set; nil sets
+	// them nowhere but Styrke's own store (directory.None).
+	Directories *directory.Set
+	// ClaimLease is how long a complete holds its link while it writes to
+	// the directory; after it a crashed complete's link is usable again.
+	// Default DefaultClaimLease; keep it above the directory's timeout.
+	ClaimLease time.Duration
+	// CompleteTimeout bounds one complete; default DefaultCompleteTimeout.
+	CompleteTimeout time.Duration
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
@@ -97,6 +107,12 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ClaimLease <= 0 {
+		d.ClaimLease = DefaultClaimLease
+	}
+	if d.CompleteTimeout <= 0 {
+		d.CompleteTimeout = DefaultCompleteTimeout
 	}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20

@@ -42,6 +42,11 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 ) WITHOUT ROWID;
 `},
+	{2, "activation claims for the directory write", `
+ALTER TABLE activations ADD COLUMN claim_id BLOB CHECK (claim_id IS NULL OR length(claim_id) = 16);
+ALTER TABLE activations ADD COLUMN claimed_until INTEGER;
+ALTER TABLE activations ADD COLUMN pending_hash TEXT CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
