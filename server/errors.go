@@ -28,6 +28,13 @@ const (
 	CodeOriginForbidden   Code = "origin_forbidden"
 	CodeInternal          Code = "internal"
 	CodeUnavailable       Code = "unavailable"
+
+	// Reset and change.
+	CodeSessionMissing Code = "session_missing"
+	CodeSessionUsed    Code = "session_used"
+	CodeSessionExpired Code = "session_expired"
+	CodeBusy           Code = "busy"
+	CodeCredentials    Code = "invalid_credentials"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -50,6 +57,12 @@ var statuses = map[Code]int{
 	CodeOriginForbidden:   http.StatusForbidden,
 	CodeInternal:          http.StatusInternalServerError,
 	CodeUnavailable:       http.StatusServiceUnavailable,
+
+	CodeSessionMissing: http.StatusUnauthorized,
+	CodeSessionUsed:    http.StatusGone,
+	CodeSessionExpired: http.StatusGone,
+	CodeBusy:           http.StatusConflict,
+	CodeCredentials:    http.StatusUnauthorized,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to
