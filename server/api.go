@@ -34,16 +34,20 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// ErrBadActivation: CreateActivation was given an empty username or an
-// unknown institution, or a TTL that is not positive.
+// ErrBadActivation: CreateActivation was given a username or name that is
+// empty, too long (MaxUsernameLen, MaxNameLen) or holds control characters,
+// an unknown institution, or a TTL outside MinTTL..MaxTTL.
 var ErrBadActivation = errors.New("server: bad activation request")
 
 // CreateActivation stores a new single-use activation for a person and
 // returns its token (to put in the link, never to log) and expiry. ttl 0
 // takes the institution policy's activationTTL.
 func CreateActivation(ctx context.Context, st store.Store, now time.Time, username, name, institution string, ttl time.Duration) (string, time.Time, error) {
-	if strings.TrimSpace(username) == "" {
-		return "", time.Time{}, fmt.Errorf("%w: username is empty", ErrBadActivation)
+	if msg := textProblem(username, MaxUsernameLen, true); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: username %s", ErrBadActivation, msg)
+	}
+	if msg := textProblem(name, MaxNameLen, false); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: name %s", ErrBadActivation, msg)
 	}
 	p, err := policy.Lookup(institution)
 	if err != nil {
@@ -55,8 +59,8 @@ func CreateActivation(ctx context.Context, st store.Store, now time.Time, userna
 			ttl = 72 * time.Hour
 		}
 	}
-	if ttl <= 0 {
-		return "", time.Time{}, fmt.Errorf("%w: ttl must be positive", ErrBadActivation)
+	if msg := ttlProblem(ttl); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: ttl %s", ErrBadActivation, msg)
 	}
 	token, hash := NewToken()
 	now = now.UTC()
@@ -121,23 +125,32 @@ func (h *handler) createActivation() http.Handler {
 			writeError(w, err)
 			return
 		}
-		var fields []string
-		if strings.TrimSpace(req.Username) == "" {
-			fields = append(fields, "username")
+		var fields, problems []string
+		bad := func(field, problem string) {
+			fields = append(fields, field)
+			problems = append(problems, field+" "+problem)
+		}
+		if msg := textProblem(req.Username, MaxUsernameLen, true); msg != "" {
+			bad("username", msg)
+		}
+		if msg := textProblem(req.Name, MaxNameLen, false); msg != "" {
+			bad("name", msg)
 		}
 		if _, err := policy.Lookup(req.Institution); err != nil {
-			fields = append(fields, "institution")
+			bad("institution", "is not a known institution id")
 		}
 		var ttl time.Duration
 		if req.TTL != "" {
 			d, err := time.ParseDuration(req.TTL)
-			if err != nil || d <= 0 || d > 90*24*time.Hour {
-				fields = append(fields, "ttl")
+			if err != nil {
+				bad("ttl", "is not a duration such as \"72h\"")
+			} else if msg := ttlProblem(d); msg != "" {
+				bad("ttl", msg)
 			}
 			ttl = d
 		}
 		if len(fields) > 0 {
-			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(fields, ", "), fields...))
+			writeError(w, errorf(CodeInvalid, strings.Join(problems, "; "), fields...))
 			return
 		}
 		token, exp, err := CreateActivation(r.Context(), h.Store, h.Now(), req.Username, req.Name, req.Institution, ttl)
@@ -358,13 +371,17 @@ func (h *handler) validate() http.Handler {
 			writeError(w, errorf(CodeInvalid, "password is required", "password"))
 			return
 		}
+		if err := validateProblems(*req.Password, req.Username, req.Name); err != nil {
+			writeError(w, err)
+			return
+		}
 		p, err := requestPolicy(req.Policy)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
-		if in.BreachCount, err = h.breachCount(r.Context(), p, *req.Password); err != nil {
+		if in.BreachCount, err = h.validateBreach(r, p, *req.Password); err != nil {
 			writeError(w, err)
 			return
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"time"
 )
 
 // Code classifies an API error; the one table below maps it to a status.
@@ -16,6 +17,7 @@ const (
 	CodeTooLarge          Code = "body_too_large"
 	CodeMalformed         Code = "malformed_json"
 	CodeUnknownField      Code = "unknown_field"
+	CodeDuplicateField    Code = "duplicate_field"
 	CodeInvalid           Code = "invalid"
 	CodeInvalidUTF8       Code = "invalid_utf8"
 	CodeUnauthorized      Code = "unauthorized"
@@ -45,6 +47,7 @@ var statuses = map[Code]int{
 	CodeTooLarge:          http.StatusRequestEntityTooLarge,
 	CodeMalformed:         http.StatusBadRequest,
 	CodeUnknownField:      http.StatusBadRequest,
+	CodeDuplicateField:    http.StatusBadRequest,
 	CodeInvalid:           http.StatusBadRequest,
 	CodeInvalidUTF8:       http.StatusBadRequest,
 	CodeUnauthorized:      http.StatusUnauthorized,
@@ -71,6 +74,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []string // the request fields at fault, if any
+	// RetryAfter, when positive, is sent as the Retry-After header (whole
+	// seconds, rounded up, at least 1).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

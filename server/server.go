@@ -23,10 +23,21 @@ import (
 )
 
 // Breacher reports how often a password was seen in breaches;
-// *breach.Client is one.
+// *breach.Client is one. If it also has a method Cached(password string)
+// (int, bool) (as *breach.Client does), /api/validate answers from it
+// without spending the client's lookup budget (Deps.BreachRateLimit).
 type Breacher interface {
 	Count(ctx context.Context, password string) (int, error)
 }
+
+// breachCache is a Breacher that can answer from its cache.
+type breachCache interface {
+	Cached(password string) (int, bool)
+}
+
+// BreachBurst is how many upstream breach lookups one client of
+// /api/validate may make at once before Deps.BreachRateLimit applies.
+const BreachBurst = 10
 
 // MaxFailures is how many failed completes kill a token.
 const MaxFailures = 10
@@ -58,6 +69,10 @@ type Deps struct {
 	RateLimit float64
 	// TokenRateLimit is the per-token rate on complete (default 1/s, burst 5).
 	TokenRateLimit float64
+	// BreachRateLimit is the sustained rate of upstream breach lookups per
+	// client address on /api/validate (default 0.5/s, burst BreachBurst);
+	// an answer from the breach cache costs nothing. Negative disables it.
+	BreachRateLimit float64
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
@@ -96,6 +111,7 @@ type handler struct {
 	Deps
 	clients        *limiters
 	tokens         *limiters
+	lookups        *limiters // upstream breach lookups per client on validate
 	throttleSecret []byte
 }
 
@@ -121,12 +137,18 @@ func NewHandler(d Deps) http.Handler {
 	if d.TokenRateLimit == 0 {
 		d.TokenRateLimit = 1
 	}
+	if d.BreachRateLimit == 0 {
+		d.BreachRateLimit = 0.5
+	}
 	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
 	if len(h.throttleSecret) == 0 {
 		h.throttleSecret = []byte(randomToken())
 	}
 	if h.IDPortenCallback == "" {
 		h.IDPortenCallback = DefaultCallbackPath
+	}
+	if d.BreachRateLimit > 0 {
+		h.lookups = newLimiters(rate.Limit(d.BreachRateLimit), BreachBurst)
 	}
 	if d.RateLimit > 0 {
 		h.clients = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
