@@ -41,6 +41,13 @@ const (
 	// CodeCommitFailed: the directory took the password but the store could
 	// not record it.
 	CodeCommitFailed Code = "commit_failed"
+
+	// Reset and change.
+	CodeSessionMissing Code = "session_missing"
+	CodeSessionUsed    Code = "session_used"
+	CodeSessionExpired Code = "session_expired"
+	CodeBusy           Code = "busy"
+	CodeCredentials    Code = "invalid_credentials"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -68,6 +75,12 @@ var statuses = map[Code]int{
 	CodeDirectoryUnavailable: http.StatusServiceUnavailable,
 	CodeDirectoryError:       http.StatusServiceUnavailable,
 	CodeCommitFailed:         http.StatusServiceUnavailable,
+
+	CodeSessionMissing: http.StatusUnauthorized,
+	CodeSessionUsed:    http.StatusGone,
+	CodeSessionExpired: http.StatusGone,
+	CodeBusy:           http.StatusConflict,
+	CodeCredentials:    http.StatusUnauthorized,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to

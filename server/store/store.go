@@ -21,9 +21,9 @@ var (
 	// ErrExists: CreateActivation was given a token hash that is already
 	// stored.
 	ErrExists = errors.New("store: activation already exists")
-	// ErrBusy: Claim found the activation claimed by another call whose
-	// lease has not expired.
-	ErrBusy = errors.New("store: activation claimed by another request")
+	// ErrBusy: Claim (or ClaimReset) found the activation (or reset
+	// session) claimed by another call whose lease has not expired.
+	ErrBusy = errors.New("store: claimed by another request")
 )
 
 // Claim is one call's hold on an activation while it writes the password
@@ -92,6 +92,9 @@ type Store interface {
 	// RecordFailure counts one failed complete attempt and returns the new
 	// count (ErrNotFound if no such activation).
 	RecordFailure(ctx context.Context, tokenHash []byte) (int, error)
+	// ResetStore: identity mapping, ID-porten sign-ins, reset sessions,
+	// throttle counters (reset.go).
+	ResetStore
 	// Ping reports whether the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
