@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/styrke-iam/styrke/server/passhash"
 )
 
 // Code classifies an API error; the one table below maps it to a status.
@@ -30,6 +32,7 @@ const (
 	CodeOriginForbidden   Code = "origin_forbidden"
 	CodeInternal          Code = "internal"
 	CodeUnavailable       Code = "unavailable"
+	CodeBusy              Code = "busy"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -53,6 +56,7 @@ var statuses = map[Code]int{
 	CodeOriginForbidden:   http.StatusForbidden,
 	CodeInternal:          http.StatusInternalServerError,
 	CodeUnavailable:       http.StatusServiceUnavailable,
+	CodeBusy:              http.StatusServiceUnavailable,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to
@@ -80,11 +84,18 @@ func errorf(code Code, msg string, fields ...string) *Error {
 	return &Error{Code: code, Message: msg, Fields: fields}
 }
 
-// asError turns any error into an *Error, hiding internal ones.
+// asError turns any error into an *Error, hiding internal ones. A
+// *passhash.BusyError (the password hashing queue is full or its wait
+// ran out) is CodeBusy, 503 with Retry-After: nothing was changed, the
+// person may simply try again.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var busy *passhash.BusyError
+	if errors.As(err, &busy) {
+		return &Error{Code: CodeBusy, Message: "the server is busy; try again shortly", RetryAfter: busy.RetryAfter}
 	}
 	return errorf(CodeInternal, "internal error")
 }
