@@ -32,7 +32,14 @@ const (
 	CodeOriginForbidden   Code = "origin_forbidden"
 	CodeInternal          Code = "internal"
 	CodeUnavailable       Code = "unavailable"
-	CodeBusy              Code = "busy"
+	CodeOverloaded        Code = "overloaded"
+
+	// Reset and change.
+	CodeSessionMissing Code = "session_missing"
+	CodeSessionUsed    Code = "session_used"
+	CodeSessionExpired Code = "session_expired"
+	CodeBusy           Code = "busy"
+	CodeCredentials    Code = "invalid_credentials"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -56,7 +63,13 @@ var statuses = map[Code]int{
 	CodeOriginForbidden:   http.StatusForbidden,
 	CodeInternal:          http.StatusInternalServerError,
 	CodeUnavailable:       http.StatusServiceUnavailable,
-	CodeBusy:              http.StatusServiceUnavailable,
+	CodeOverloaded:        http.StatusServiceUnavailable,
+
+	CodeSessionMissing: http.StatusUnauthorized,
+	CodeSessionUsed:    http.StatusGone,
+	CodeSessionExpired: http.StatusGone,
+	CodeBusy:           http.StatusConflict,
+	CodeCredentials:    http.StatusUnauthorized,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to
@@ -86,7 +99,7 @@ func errorf(code Code, msg string, fields ...string) *Error {
 
 // asError turns any error into an *Error, hiding internal ones. A
 // *passhash.BusyError (the password hashing queue is full or its wait
-// ran out) is CodeBusy, 503 with Retry-After: nothing was changed, the
+// ran out) is CodeOverloaded, 503 with Retry-After: nothing was changed, the
 // person may simply try again.
 func asError(err error) *Error {
 	var e *Error
@@ -95,7 +108,7 @@ func asError(err error) *Error {
 	}
 	var busy *passhash.BusyError
 	if errors.As(err, &busy) {
-		return &Error{Code: CodeBusy, Message: "the server is busy; try again shortly", RetryAfter: busy.RetryAfter}
+		return &Error{Code: CodeOverloaded, Message: "the server is busy; try again shortly", RetryAfter: busy.RetryAfter}
 	}
 	return errorf(CodeInternal, "internal error")
 }

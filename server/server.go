@@ -16,6 +16,9 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -73,13 +76,43 @@ type Deps struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
+
+	// Reset with ID-porten and change (reset.go, change.go).
+
+	// IDPorten signs people in for the reset; nil: not configured (the
+	// reset page says so, and whom to contact).
+	IDPorten *oidc.Client
+	// IDPortenCallback is the callback's path (the redirect URL's path);
+	// default /auth/idporten/callback.
+	IDPortenCallback string
+	// Identities hashes identity numbers (the import's and the sign-in's
+	// key); nil disables the reset and the identity import.
+	Identities *identity.Hasher
+	// AllowTestNumbers accepts synthetic test numbers (month + 80), for
+	// ID-porten's test environment.
+	AllowTestNumbers bool
+	// Directories sets passwords per institution; nil: none for all.
+	Directories *directory.Set
+	// ServiceDesk is the contact shown when ID-porten is off or a sign-in
+	// matches no account ("orakel@uio.no, 22 84 00 00").
+	ServiceDesk string
+	// ResetTTL is a reset session's lifetime; default 10 minutes.
+	ResetTTL time.Duration
+	// ChangeUserLimit and ChangeAddrLimit cap wrong current passwords per
+	// username and per address in 15 minutes (default 5 and 20; the
+	// username's also stays below the directory's lockout threshold).
+	ChangeUserLimit, ChangeAddrLimit int
+	// ThrottleKey keys the throttle counters' hashes; default a random key
+	// per process (counters then start over at a restart).
+	ThrottleKey []byte
 }
 
 type handler struct {
 	Deps
-	clients *limiters
-	tokens  *limiters
-	lookups *limiters // upstream breach lookups per client on validate
+	clients        *limiters
+	tokens         *limiters
+	lookups        *limiters // upstream breach lookups per client on validate
+	throttleSecret []byte
 }
 
 // NewHandler returns the whole backend as one http.Handler. It panics if
@@ -107,7 +140,13 @@ func NewHandler(d Deps) http.Handler {
 	if d.BreachRateLimit == 0 {
 		d.BreachRateLimit = 0.5
 	}
-	h := &handler{Deps: d}
+	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
+	if len(h.throttleSecret) == 0 {
+		h.throttleSecret = []byte(randomToken())
+	}
+	if h.IDPortenCallback == "" {
+		h.IDPortenCallback = DefaultCallbackPath
+	}
 	if d.BreachRateLimit > 0 {
 		h.lookups = newLimiters(rate.Limit(d.BreachRateLimit), BreachBurst)
 	}

@@ -120,7 +120,7 @@ func TestCompleteBusy(t *testing.T) {
 		case http.StatusNoContent:
 		case http.StatusServiceUnavailable:
 			busy++
-			assert.Equal(t, "busy", a.code, "complete %d", i)
+			assert.Equal(t, "overloaded", a.code, "complete %d", i)
 			assert.NotEmpty(t, a.retryAfter, "complete %d", i)
 			// The link was not spent: it completes once the load is gone.
 			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": tokens[i], "password": strong})

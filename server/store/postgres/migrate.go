@@ -41,6 +41,41 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 );
 `},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   text NOT NULL,
+	username      text NOT NULL,
+	name          text NOT NULL,
+	identity_hash bytea NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    timestamptz NOT NULL,
+	PRIMARY KEY (institution, username)
+);
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  bytea PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       text NOT NULL,
+	verifier    text NOT NULL,
+	acr         text NOT NULL,
+	institution text NOT NULL,
+	lang        text NOT NULL,
+	expires_at  timestamptz NOT NULL
+);
+CREATE TABLE reset_sessions (
+	id_hash       bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      text NOT NULL,
+	name          text NOT NULL,
+	institution   text NOT NULL,
+	created_at    timestamptz NOT NULL,
+	expires_at    timestamptz NOT NULL,
+	claimed_until timestamptz,
+	used_at       timestamptz
+);
+CREATE TABLE throttle (
+	key          bytea PRIMARY KEY CHECK (length(key) = 32),
+	failures     integer NOT NULL CHECK (failures >= 0),
+	window_start timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -107,6 +107,7 @@ func Run(t *testing.T, open Opener) {
 		{"RaceFailures", testRaceFailures},
 		{"PingClose", testPingClose},
 		{"ContextCancelled", testContextCancelled},
+		{"Reset", testReset},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
