@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -161,7 +162,14 @@ func (h *handler) createActivation() http.Handler {
 	})
 }
 
+// internal logs err and answers it: 500 "internal error", or 503 with
+// Retry-After when the password hashing is busy (see asError).
 func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, passhash.ErrBusy) {
+		h.Logger.WarnContext(r.Context(), what+": busy", "id", RequestID(r.Context()), "queue", passhash.QueueLength(), "err", err)
+		writeError(w, err)
+		return
+	}
 	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
 	writeError(w, errorf(CodeInternal, "internal error"))
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/styrke-iam/styrke/server/passhash"
 )
 
 // Code classifies an API error; the one table below maps it to a status.
@@ -41,6 +43,7 @@ const (
 	// CodeCommitFailed: the directory took the password but the store could
 	// not record it.
 	CodeCommitFailed Code = "commit_failed"
+	CodeOverloaded   Code = "overloaded"
 
 	// Reset and change.
 	CodeSessionMissing Code = "session_missing"
@@ -75,6 +78,7 @@ var statuses = map[Code]int{
 	CodeDirectoryUnavailable: http.StatusServiceUnavailable,
 	CodeDirectoryError:       http.StatusServiceUnavailable,
 	CodeCommitFailed:         http.StatusServiceUnavailable,
+	CodeOverloaded:           http.StatusServiceUnavailable,
 
 	CodeSessionMissing: http.StatusUnauthorized,
 	CodeSessionUsed:    http.StatusGone,
@@ -108,11 +112,18 @@ func errorf(code Code, msg string, fields ...string) *Error {
 	return &Error{Code: code, Message: msg, Fields: fields}
 }
 
-// asError turns any error into an *Error, hiding internal ones.
+// asError turns any error into an *Error, hiding internal ones. A
+// *passhash.BusyError (the password hashing queue is full or its wait
+// ran out) is CodeOverloaded, 503 with Retry-After: nothing was changed, the
+// person may simply try again.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var busy *passhash.BusyError
+	if errors.As(err, &busy) {
+		return &Error{Code: CodeOverloaded, Message: "the server is busy; try again shortly", RetryAfter: busy.RetryAfter}
 	}
 	return errorf(CodeInternal, "internal error")
 }
