@@ -92,6 +92,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
 	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
 		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
+	dirFlags := addDirectoryFlags(fs, getenv)
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
@@ -118,6 +119,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return errUsage
 		}
 		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
+
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
 	}
 
 	var site http.Handler
@@ -152,16 +158,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	h := server.NewHandler(server.Deps{
-		Store:      st,
-		Breach:     breach.New(c.breachURL, breach.Options{}),
-		AdminKey:   c.adminKey,
-		BaseURL:    c.baseURL,
-		Origins:    origins,
-		Site:       site,
-		Logger:     logger,
-		TrustProxy: c.trustProxy,
+		Store:       st,
+		Breach:      breach.New(c.breachURL, breach.Options{}),
+		AdminKey:    c.adminKey,
+		BaseURL:     c.baseURL,
+		Origins:     origins,
+		Site:        site,
+		Logger:      logger,
+		TrustProxy:  c.trustProxy,
+		Directories: dirs,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
+	for _, line := range describe(dirs) {
+		fmt.Fprintln(stdout, line)
+	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
