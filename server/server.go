@@ -75,6 +75,15 @@ type Deps struct {
 	// client address on /api/validate (default 0.5/s, burst BreachBurst);
 	// an answer from the breach cache costs nothing. Negative disables it.
 	BreachRateLimit float64
+	// Directories says where each institution's passwords are set; nil sets
+	// them nowhere but Styrke's own store (directory.None).
+	Directories *directory.Set
+	// ClaimLease is how long a complete holds its link while it writes to
+	// the directory; after it a crashed complete's link is usable again.
+	// Default DefaultClaimLease; keep it above the directory's timeout.
+	ClaimLease time.Duration
+	// CompleteTimeout bounds one complete; default DefaultCompleteTimeout.
+	CompleteTimeout time.Duration
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
@@ -93,8 +102,6 @@ type Deps struct {
 	// AllowTestNumbers accepts synthetic test numbers (month + 80), for
 	// ID-porten's test environment.
 	AllowTestNumbers bool
-	// Directories sets passwords per institution; nil: none for all.
-	Directories *directory.Set
 	// ServiceDesk is the contact shown when ID-porten is off or a sign-in
 	// matches no account ("orakel@uio.no, 22 84 00 00").
 	ServiceDesk string
@@ -133,6 +140,12 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ClaimLease <= 0 {
+		d.ClaimLease = DefaultClaimLease
+	}
+	if d.CompleteTimeout <= 0 {
+		d.CompleteTimeout = DefaultCompleteTimeout
 	}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20
