@@ -64,8 +64,10 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// RateLimit is the sustained requests per second per client address on
-	// /api/ (default 20, burst 2x); negative disables the limit (benchmarks).
+	// RateLimit is the sustained requests per second per client on /api/
+	// and CORS preflights, and separately on /healthz and /readyz (default
+	// 20, burst 2x); negative disables these limits (benchmarks). A client
+	// is an IPv4 address or an IPv6 /64.
 	RateLimit float64
 	// TokenRateLimit is the per-token rate on complete (default 1/s, burst 5).
 	TokenRateLimit float64
@@ -119,6 +121,7 @@ type handler struct {
 	clients        *limiters
 	tokens         *limiters
 	lookups        *limiters // upstream breach lookups per client on validate
+	probes         *limiters // /healthz and /readyz per client
 	throttleSecret []byte
 }
 
@@ -165,6 +168,7 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if d.RateLimit > 0 {
 		h.clients = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
+		h.probes = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
 	}
 	if d.TokenRateLimit > 0 {
 		h.tokens = newLimiters(rate.Limit(d.TokenRateLimit), 5)

@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,7 +62,8 @@ var _ store.Store = (*Store)(nil)
 
 // Open opens (creating it and its directory if needed) the SQLite database
 // at path and migrates its schema to the current version. The path must not
-// contain '?' or '#'.
+// contain '?' or '#'. A new database file is created 0600 (its -wal and -shm
+// files follow), as it holds password hashes; an existing one keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
@@ -70,6 +72,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
+	}
+	// Create the file readable by its owner only: it holds password
+	// hashes. SQLite gives the -wal and -shm files the database file's
+	// mode. An existing file keeps the mode it has.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
