@@ -5,12 +5,20 @@ import "net/http"
 // routes is the one place every route is registered.
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/healthz", get(h.healthz()))
-	mux.Handle("/readyz", get(h.readyz()))
+	mux.Handle("/healthz", h.probe(get(h.healthz())))
+	mux.Handle("/readyz", h.probe(get(h.readyz())))
 	mux.Handle("/api/admin/activations", h.api(post(h.createActivation())))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
+	mux.Handle("GET /auth/idporten/start", h.idportenStart())
+	mux.Handle("GET "+h.IDPortenCallback, h.idportenCallback())
+	mux.Handle("/api/reset/config", h.api(get(h.resetConfig())))
+	mux.Handle("/api/reset/session", h.api(post(h.resetSession())))
+	mux.Handle("/api/reset/complete", h.api(post(h.resetComplete())))
+	mux.Handle("/api/reset/end", h.api(post(h.resetEnd())))
+	mux.Handle("/api/change", h.api(post(h.change())))
+	mux.Handle("/api/admin/identities", h.api(post(h.importIdentities())))
 	mux.Handle("/api/", h.api(notFound()))
 	if h.Site != nil {
 		mux.Handle("/", h.Site)

@@ -41,10 +41,59 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 );
 `},
+	{2, "activation claims for the directory write", `
+ALTER TABLE activations ADD COLUMN claim_id bytea CHECK (claim_id IS NULL OR length(claim_id) = 16);
+ALTER TABLE activations ADD COLUMN claimed_until timestamptz;
+ALTER TABLE activations ADD COLUMN pending_hash text CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
+`},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   text NOT NULL,
+	username      text NOT NULL,
+	name          text NOT NULL,
+	identity_hash bytea NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    timestamptz NOT NULL,
+	PRIMARY KEY (institution, username)
+);
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  bytea PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       text NOT NULL,
+	verifier    text NOT NULL,
+	acr         text NOT NULL,
+	institution text NOT NULL,
+	lang        text NOT NULL,
+	expires_at  timestamptz NOT NULL
+);
+CREATE TABLE reset_sessions (
+	id_hash       bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      text NOT NULL,
+	name          text NOT NULL,
+	institution   text NOT NULL,
+	created_at    timestamptz NOT NULL,
+	expires_at    timestamptz NOT NULL,
+	claimed_until timestamptz,
+	used_at       timestamptz
+);
+CREATE TABLE throttle (
+	key          bytea PRIMARY KEY CHECK (length(key) = 32),
+	failures     integer NOT NULL CHECK (failures >= 0),
+	window_start timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
-var SchemaVersion = migrations[len(migrations)-1].version
+var SchemaVersion = func() int {
+	v := 0
+	for i, m := range migrations {
+		if m.version <= v {
+			panic(fmt.Sprintf("migrations out of order at index %d", i))
+		}
+		v = m.version
+	}
+	return v
+}()
 
 // migrateLock is the pg_advisory_lock key that serialises migrations of
 // one database ("styrke" in ASCII).
