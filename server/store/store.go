@@ -65,4 +65,6 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+
+	ServiceDesk
 }

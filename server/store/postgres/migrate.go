@@ -41,6 +41,61 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 );
 `},
+	{3, "service desk: audit log, activation contacts, notification queue, SMS counters", `
+CREATE TABLE audit_events (
+	id          bigserial PRIMARY KEY,
+	time        timestamptz NOT NULL,
+	event       text NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
+	actor       text NOT NULL,
+	username    text NOT NULL DEFAULT '',
+	institution text NOT NULL DEFAULT '',
+	remote_addr text NOT NULL DEFAULT '',
+	request_id  text NOT NULL DEFAULT '',
+	detail      text NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_time ON audit_events (time);
+CREATE INDEX audit_events_username ON audit_events (username, time);
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$;
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TABLE activation_contacts (
+	token_hash   bytea PRIMARY KEY REFERENCES activations (token_hash) ON DELETE CASCADE,
+	email        text NOT NULL DEFAULT '',
+	phone        text NOT NULL DEFAULT '',
+	lang         text NOT NULL DEFAULT 'nb',
+	created_by   text NOT NULL DEFAULT '',
+	delivered_at timestamptz,
+	revoked_at   timestamptz
+);
+CREATE INDEX activations_username_v3 ON activations (username, created_at);
+CREATE INDEX activations_institution_v3 ON activations (institution, created_at);
+CREATE TABLE notifications (
+	id              bigserial PRIMARY KEY,
+	dedupe_key      text NOT NULL UNIQUE,
+	channel         text NOT NULL,
+	recipient       text NOT NULL,
+	subject         text NOT NULL,
+	body_text       text NOT NULL,
+	body_html       text NOT NULL,
+	message_id      text NOT NULL,
+	username        text NOT NULL DEFAULT '',
+	institution     text NOT NULL DEFAULT '',
+	created_at      timestamptz NOT NULL,
+	next_attempt_at timestamptz NOT NULL,
+	attempts        integer NOT NULL DEFAULT 0,
+	sent_at         timestamptz,
+	gave_up         boolean NOT NULL DEFAULT false,
+	last_error      text NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND NOT gave_up;
+CREATE TABLE sms_counters (
+	institution text NOT NULL,
+	day         text NOT NULL,
+	count       integer NOT NULL,
+	PRIMARY KEY (institution, day)
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -108,6 +108,7 @@ func Run(t *testing.T, open Opener) {
 		{"PingClose", testPingClose},
 		{"ContextCancelled", testContextCancelled},
 	}
+	tests = append(tests, serviceDeskTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // every test has a store of its own
