@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need on a fresh Debian machine with Go:
 # Chromium (e2e), PostgreSQL (store tests), brotli (size figures) and Node
-# (the WebAssembly module's own Go tests run under it: go_js_wasm_exec).
+# (the WebAssembly module's own Go tests run under it: go_js_wasm_exec), and
+# python3-aiosmtpd (the receiving SMTP server of server/notify/smtptest).
 # Idempotent and quiet when everything is there; apt-get as root.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v brotli >/dev/null 2>&1 || need+=(brotli)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need+=(postgresql); fi
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2

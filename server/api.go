@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -91,61 +90,6 @@ func (h *handler) readyz() http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-}
-
-type createRequest struct {
-	Username    string `json:"username"`
-	Name        string `json:"name"`
-	Institution string `json:"institution"`
-	TTL         string `json:"ttl"`
-}
-
-type createResponse struct {
-	Link      string    `json:"link"`
-	ExpiresAt time.Time `json:"expiresAt"`
-}
-
-func (h *handler) createActivation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const prefix = "Bearer "
-		auth := r.Header.Get("Authorization")
-		key, ok := strings.CutPrefix(auth, prefix)
-		if h.AdminKey == "" || !ok || subtle.ConstantTimeCompare([]byte(key), []byte(h.AdminKey)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
-			writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
-			return
-		}
-		var req createRequest
-		if err := decode(w, r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		var fields []string
-		if strings.TrimSpace(req.Username) == "" {
-			fields = append(fields, "username")
-		}
-		if _, err := policy.Lookup(req.Institution); err != nil {
-			fields = append(fields, "institution")
-		}
-		var ttl time.Duration
-		if req.TTL != "" {
-			d, err := time.ParseDuration(req.TTL)
-			if err != nil || d <= 0 || d > 90*24*time.Hour {
-				fields = append(fields, "ttl")
-			}
-			ttl = d
-		}
-		if len(fields) > 0 {
-			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(fields, ", "), fields...))
-			return
-		}
-		token, exp, err := CreateActivation(r.Context(), h.Store, h.Now(), req.Username, req.Name, req.Institution, ttl)
-		if err != nil {
-			h.internal(w, r, "create activation", err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, createResponse{Link: Link(h.BaseURL, token), ExpiresAt: exp})
 	})
 }
 
@@ -260,6 +204,7 @@ func (h *handler) complete() http.Handler {
 		}
 		a, err := h.activation(ctx, req.Token)
 		if err != nil {
+			h.refusedErr(r, a, err)
 			h.fail(w, r, "complete", err)
 			return
 		}
@@ -278,6 +223,7 @@ func (h *handler) complete() http.Handler {
 				return
 			}
 			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+			h.refused(r, a, "rules "+rules(res))
 			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
 		}
 		// The rules that need no IO first: a password they refuse is refused
@@ -319,6 +265,7 @@ func (h *handler) complete() http.Handler {
 		err = h.Store.Complete(ctx, a.TokenHash, h.Now(), enc, p.HistorySize, MaxFailures)
 		switch {
 		case errors.Is(err, store.ErrGone):
+			h.refused(r, a, string(CodeTokenUsed))
 			writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
 			return
 		case errors.Is(err, store.ErrNotFound):
@@ -328,6 +275,7 @@ func (h *handler) complete() http.Handler {
 			h.internal(w, r, "complete", err)
 			return
 		}
+		h.activated(r, a)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

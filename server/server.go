@@ -58,12 +58,17 @@ type Deps struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
+
+	// The service desk and operations: see DeskDeps.
+	DeskDeps
 }
 
 type handler struct {
 	Deps
 	clients *limiters
 	tokens  *limiters
+	keys    adminKeys
+	desk    *Desk
 }
 
 // NewHandler returns the whole backend as one http.Handler. It panics if
@@ -88,7 +93,11 @@ func NewHandler(d Deps) http.Handler {
 	if d.TokenRateLimit == 0 {
 		d.TokenRateLimit = 1
 	}
-	h := &handler{Deps: d}
+	if d.Metrics != nil && d.Breach != nil {
+		d.Breach = countingBreacher{d.Breach, d.Metrics}
+	}
+	h := &handler{Deps: d, keys: newAdminKeys(d)}
+	h.desk = h.newDesk()
 	if d.RateLimit > 0 {
 		h.clients = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
 	}

@@ -25,6 +25,10 @@ import (
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
 	demo, trustProxy                                                      bool
+
+	// The service desk and operations.
+	desk                                    deskConfig
+	metricsAddr, auditRetention, notifyPoll string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -89,6 +93,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
+	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
+	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
+	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
+	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
+	c.desk.flags(fs, getenv)
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -106,6 +115,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	keys, err := adminKeys(c.desk.adminKeysFile, c.adminKey)
+	if err != nil {
+		return err
+	}
+	deskDeps, err := c.desk.build()
+	if err != nil {
+		return err
+	}
+	deskDeps.AdminKeys = keys
+	retention, err := parseDays(c.auditRetention)
+	if err != nil {
+		return fmt.Errorf("--audit-retention: %w", err)
+	}
+	poll, err := time.ParseDuration(c.notifyPoll)
+	if err != nil || poll <= 0 {
+		return fmt.Errorf("--notify-poll: %q is not a positive duration", c.notifyPoll)
+	}
 
 	var site http.Handler
 	if c.site == "" {
@@ -132,6 +158,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.baseURL == "" {
 		c.baseURL = "http://" + ln.Addr().String()
 	}
+	if c.metricsAddr != "" {
+		deskDeps.Metrics = server.NewMetrics(st, nil)
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", deskDeps.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
+	wctx, stopWorkers := context.WithCancel(ctx)
+	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, logger)
+	defer func() { stopWorkers(); waitWorkers() }()
 	var origins []string
 	for o := range strings.SplitSeq(c.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -147,14 +190,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Site:       site,
 		Logger:     logger,
 		TrustProxy: c.trustProxy,
+		DeskDeps:   deskDeps,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
-	if c.adminKey == "" {
-		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
+	if deskDeps.Mailer == nil {
+		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
+	if c.adminKey == "" && len(keys) == 0 {
+		fmt.Fprintln(stdout, "admin API disabled (no --admin-key or --admin-keys-file)")
 		if c.demo && defaultDB {
 			token, _, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", 0)
 			if err != nil {
