@@ -87,14 +87,7 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 	if req.Institution == "" {
 		ir.Institution = "-" // the API has always required it
 	}
-	if req.TTL != "" {
-		d, err := time.ParseDuration(req.TTL)
-		if err != nil || d <= 0 {
-			writeError(w, errorf(CodeInvalid, "ttl must be a positive duration such as 72h", "ttl"))
-			return
-		}
-		ir.TTL = d
-	}
+	ir.TTLText = req.TTL
 	is, err := h.desk.Issue(r.Context(), ir)
 	if err != nil {
 		h.deskError(w, r, "create activation", err)

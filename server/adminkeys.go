@@ -126,20 +126,30 @@ func Actor(ctx context.Context) string {
 	return a
 }
 
-// admin guards an admin route: a bearer key from the configured ones, whose
-// name becomes the request's Actor.
-func (h *handler) admin(next http.Handler) http.Handler {
+// requireAdmin guards an admin route: a bearer key from the configured
+// ones, whose name becomes the request's Actor.
+func (h *handler) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		name, found := "", false
-		if ok && len(h.keys) > 0 {
-			name, found = h.keys.match(key)
-		}
-		if !found {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
-			writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
+		name, ok := h.adminName(w, r)
+		if !ok {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, "admin:"+name)))
 	})
+}
+
+// adminName checks the bearer admin key against every configured key and
+// returns its name, or answers 401 and returns false.
+func (h *handler) adminName(w http.ResponseWriter, r *http.Request) (string, bool) {
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	name, found := "", false
+	if ok && len(h.keys) > 0 {
+		name, found = h.keys.match(key)
+	}
+	if !found {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
+		writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
+		return "", false
+	}
+	return name, true
 }

@@ -33,16 +33,20 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// ErrBadActivation: CreateActivation was given an empty username or an
-// unknown institution, or a TTL that is not positive.
+// ErrBadActivation: CreateActivation was given a username or name that is
+// empty, too long (MaxUsernameLen, MaxNameLen) or holds control characters,
+// an unknown institution, or a TTL outside MinTTL..MaxTTL.
 var ErrBadActivation = errors.New("server: bad activation request")
 
 // CreateActivation stores a new single-use activation for a person and
 // returns its token (to put in the link, never to log) and expiry. ttl 0
 // takes the institution policy's activationTTL.
 func CreateActivation(ctx context.Context, st store.Store, now time.Time, username, name, institution string, ttl time.Duration) (string, time.Time, error) {
-	if strings.TrimSpace(username) == "" {
-		return "", time.Time{}, fmt.Errorf("%w: username is empty", ErrBadActivation)
+	if msg := textProblem(username, MaxUsernameLen, true); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: username %s", ErrBadActivation, msg)
+	}
+	if msg := textProblem(name, MaxNameLen, false); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: name %s", ErrBadActivation, msg)
 	}
 	p, err := policy.Lookup(institution)
 	if err != nil {
@@ -54,8 +58,8 @@ func CreateActivation(ctx context.Context, st store.Store, now time.Time, userna
 			ttl = 72 * time.Hour
 		}
 	}
-	if ttl <= 0 {
-		return "", time.Time{}, fmt.Errorf("%w: ttl must be positive", ErrBadActivation)
+	if msg := ttlProblem(ttl); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: ttl %s", ErrBadActivation, msg)
 	}
 	token, hash := NewToken()
 	now = now.UTC()
@@ -93,7 +97,14 @@ func (h *handler) readyz() http.Handler {
 	})
 }
 
+// internal logs err and answers it: 500 "internal error", or 503 with
+// Retry-After when the password hashing is busy (see asError).
 func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, passhash.ErrBusy) {
+		h.Logger.WarnContext(r.Context(), what+": busy", "id", RequestID(r.Context()), "queue", passhash.QueueLength(), "err", err)
+		writeError(w, err)
+		return
+	}
 	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
 	writeError(w, errorf(CodeInternal, "internal error"))
 }
@@ -306,13 +317,17 @@ func (h *handler) validate() http.Handler {
 			writeError(w, errorf(CodeInvalid, "password is required", "password"))
 			return
 		}
+		if err := validateProblems(*req.Password, req.Username, req.Name); err != nil {
+			writeError(w, err)
+			return
+		}
 		p, err := requestPolicy(req.Policy)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
-		if in.BreachCount, err = h.breachCount(r.Context(), p, *req.Password); err != nil {
+		if in.BreachCount, err = h.validateBreach(r, p, *req.Password); err != nil {
 			writeError(w, err)
 			return
 		}

@@ -105,10 +105,11 @@ func (d *Desk) Audit(ctx context.Context, e store.AuditEvent) {
 // IssueRequest asks for an activation for one person.
 type IssueRequest struct {
 	Username, Name, Institution string
-	Email, Phone                string // where to deliver the link; both optional
-	Lang                        string // nb (default), nn or en
-	TTL                         time.Duration
-	Actor, RemoteAddr           string // for the audit log
+	Email, Phone                string        // where to deliver the link; both optional
+	Lang                        string        // nb (default), nn or en
+	TTL                         time.Duration // 0: the policy's activationTTL
+	TTLText                     string        // if set, parsed into TTL by Validate (the API's "72h")
+	Actor, RemoteAddr           string        // for the audit log
 }
 
 // Delivery is the outcome of one channel.
@@ -150,21 +151,17 @@ func (e *FieldError) Error() string { return e.Msg }
 func (r *IssueRequest) Validate() error {
 	var fields, msgs []string
 	bad := func(f, m string) { fields, msgs = append(fields, f), append(msgs, m) }
-	r.Username = strings.TrimSpace(r.Username)
-	switch {
-	case r.Username == "":
-		bad("username", "username is empty")
-	case len(r.Username) > 256 || strings.ContainsFunc(r.Username, func(c rune) bool { return c < ' ' || c == 0x7f }):
-		bad("username", "username is over 256 bytes or has control characters")
+	if msg := textProblem(r.Username, MaxUsernameLen, true); msg != "" {
+		bad("username", "username "+msg)
 	}
-	if len(r.Name) > 256 || strings.ContainsFunc(r.Name, func(c rune) bool { return c < ' ' || c == 0x7f }) {
-		bad("name", "name is over 256 bytes or has control characters")
+	if msg := textProblem(r.Name, MaxNameLen, false); msg != "" {
+		bad("name", "name "+msg)
 	}
 	if r.Institution == "" {
 		r.Institution = "default"
 	}
 	if _, err := policy.Lookup(r.Institution); err != nil {
-		bad("institution", "unknown institution")
+		bad("institution", "institution is not a known institution id")
 	}
 	if r.Email = strings.TrimSpace(r.Email); r.Email != "" {
 		a, err := mail.ParseAddress(r.Email)
@@ -191,8 +188,15 @@ func (r *IssueRequest) Validate() error {
 	default:
 		bad("lang", "lang must be nb, nn or en")
 	}
-	if r.TTL < 0 || r.TTL > 90*24*time.Hour {
-		bad("ttl", "ttl must be positive and at most 90 days")
+	if r.TTLText != "" {
+		d, err := time.ParseDuration(r.TTLText)
+		if err != nil {
+			bad("ttl", "ttl is not a duration such as \"72h\"")
+		}
+		r.TTL = d
+	}
+	if msg := ttlProblem(r.TTL); r.TTL != 0 && msg != "" {
+		bad("ttl", "ttl "+msg)
 	}
 	if len(fields) > 0 {
 		return &FieldError{Fields: fields, Msg: strings.Join(msgs, "; ")}

@@ -5,11 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -115,8 +113,7 @@ func (h *handler) api(next http.Handler) http.Handler {
 }
 
 func tooMany(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(wait, time.Second).Seconds()))))
-	writeError(w, errorf(CodeRateLimited, "too many requests; try again later"))
+	writeError(w, &Error{Code: CodeRateLimited, Message: "too many requests; try again later", RetryAfter: wait})
 }
 
 // clientAddr is the address the per-client rate limit counts. Behind a

@@ -101,11 +101,17 @@ func (e *env) post(t *testing.T, path string, v any, hdr ...string) (*http.Respo
 	return e.do(t, http.MethodPost, path, "application/json", string(b), hdr...)
 }
 
-// create makes an activation and returns its token.
+// create makes an activation for kari and returns its token.
 func (e *env) create(t *testing.T, institution string) string {
 	t.Helper()
+	return e.createFor(t, "kari", institution)
+}
+
+// createFor makes an activation for username and returns its token.
+func (e *env) createFor(t *testing.T, username, institution string) string {
+	t.Helper()
 	resp, body := e.post(t, "/api/admin/activations",
-		map[string]string{"username": "kari", "name": "Kari Nordmann", "institution": institution},
+		map[string]string{"username": username, "name": "Kari Nordmann", "institution": institution},
 		"Authorization", "Bearer "+adminKey)
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 	var out struct {

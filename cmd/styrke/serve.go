@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
@@ -24,6 +26,7 @@ import (
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
+	hashMemory                                                            string
 	demo, trustProxy                                                      bool
 
 	// The service desk and operations.
@@ -91,6 +94,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
+		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
@@ -115,6 +120,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if c.hashMemory != "" {
+		mib, err := strconv.ParseUint(c.hashMemory, 10, 32)
+		if err != nil || mib == 0 {
+			fmt.Fprintf(stderr, "serve: --hash-memory: want a whole number of MiB above 0\n")
+			return errUsage
+		}
+		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
 	keys, err := adminKeys(c.desk.adminKeysFile, c.adminKey)
 	if err != nil {
 		return err
@@ -182,15 +195,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	h := server.NewHandler(server.Deps{
-		Store:      st,
-		Breach:     breach.New(c.breachURL, breach.Options{}),
-		AdminKey:   c.adminKey,
-		BaseURL:    c.baseURL,
-		Origins:    origins,
-		Site:       site,
-		Logger:     logger,
-		TrustProxy: c.trustProxy,
-		DeskDeps:   deskDeps,
+		Store:       st,
+		Breach:      breach.New(c.breachURL, breach.Options{}),
+		AdminKey:    c.adminKey,
+		BaseURL:     c.baseURL,
+		Origins:     origins,
+		Site:        site,
+		Logger:      logger,
+		TrustProxy:  c.trustProxy,
+		DeskDeps:    deskDeps,
+		ServiceDesk: c.desk.serviceDesk,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	if c.site != "" {

@@ -61,6 +61,9 @@ type Store interface {
 	// RecordFailure counts one failed complete attempt and returns the new
 	// count (ErrNotFound if no such activation).
 	RecordFailure(ctx context.Context, tokenHash []byte) (int, error)
+	// ResetStore: identity mapping, ID-porten sign-ins, reset sessions,
+	// throttle counters (reset.go).
+	ResetStore
 	// Ping reports whether the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

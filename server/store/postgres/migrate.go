@@ -96,6 +96,41 @@ CREATE TABLE sms_counters (
 	PRIMARY KEY (institution, day)
 );
 `},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   text NOT NULL,
+	username      text NOT NULL,
+	name          text NOT NULL,
+	identity_hash bytea NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    timestamptz NOT NULL,
+	PRIMARY KEY (institution, username)
+);
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  bytea PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       text NOT NULL,
+	verifier    text NOT NULL,
+	acr         text NOT NULL,
+	institution text NOT NULL,
+	lang        text NOT NULL,
+	expires_at  timestamptz NOT NULL
+);
+CREATE TABLE reset_sessions (
+	id_hash       bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      text NOT NULL,
+	name          text NOT NULL,
+	institution   text NOT NULL,
+	created_at    timestamptz NOT NULL,
+	expires_at    timestamptz NOT NULL,
+	claimed_until timestamptz,
+	used_at       timestamptz
+);
+CREATE TABLE throttle (
+	key          bytea PRIMARY KEY CHECK (length(key) = 32),
+	failures     integer NOT NULL CHECK (failures >= 0),
+	window_start timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
@@ -132,15 +167,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return err
 	}
-	var newest int
-	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return err
+	}
+	applied := map[int]bool{}
+	newest := 0
+	for _, v := range versions {
+		applied[v] = true
+		newest = max(newest, v)
 	}
 	if newest > SchemaVersion {
 		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
 	}
+	// Every version the database lacks, not only those above its newest:
+	// parallel work may land version 4 before version 3.
 	for _, m := range migrations {
-		if m.version <= newest {
+		if applied[m.version] {
 			continue
 		}
 		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {

@@ -13,22 +13,6 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 )
 
-func tsPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := ts(*t)
-	return &u
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 // query builds a WHERE clause with numbered parameters.
 type query struct {
 	where []string

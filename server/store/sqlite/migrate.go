@@ -95,10 +95,49 @@ CREATE TABLE sms_counters (
 	PRIMARY KEY (institution, day)
 ) WITHOUT ROWID;
 `},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   TEXT NOT NULL,
+	username      TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	identity_hash BLOB NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    INTEGER NOT NULL,
+	PRIMARY KEY (institution, username)
+) WITHOUT ROWID;
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  BLOB PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       TEXT NOT NULL,
+	verifier    TEXT NOT NULL,
+	acr         TEXT NOT NULL,
+	institution TEXT NOT NULL,
+	lang        TEXT NOT NULL,
+	expires_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE reset_sessions (
+	id_hash       BLOB PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	institution   TEXT NOT NULL,
+	created_at    INTEGER NOT NULL,
+	expires_at    INTEGER NOT NULL,
+	claimed_until INTEGER,
+	used_at       INTEGER
+) WITHOUT ROWID;
+CREATE TABLE throttle (
+	key          BLOB PRIMARY KEY CHECK (length(key) = 32),
+	failures     INTEGER NOT NULL CHECK (failures >= 0),
+	window_start INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
 var SchemaVersion = migrations[len(migrations)-1].version
+
+// MigrationCount is how many migrations there are (versions may have gaps
+// while parallel work lands: 4 before 2 and 3).
+var MigrationCount = len(migrations)
 
 // migrate applies the migrations the database lacks, each in its own
 // IMMEDIATE transaction together with its schema_migrations row, so that a

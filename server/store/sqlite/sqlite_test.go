@@ -126,7 +126,7 @@ func TestConcurrentOpen(t *testing.T) {
 		require.NoError(t, db.QueryRow(`SELECT count(*), max(version) FROM schema_migrations`).Scan(&n, &newest))
 		db.Close()
 		assert.Equal(t, sqlite.SchemaVersion, newest)
-		assert.Equal(t, sqlite.MigrationCount, n, "one row per migration")
+		assert.Equal(t, sqlite.MigrationCount, n, "one row per version")
 	}
 }
 

@@ -107,6 +107,7 @@ func Run(t *testing.T, open Opener) {
 		{"RaceFailures", testRaceFailures},
 		{"PingClose", testPingClose},
 		{"ContextCancelled", testContextCancelled},
+		{"Reset", testReset},
 	}
 	tests = append(tests, serviceDeskTests...)
 	for _, tt := range tests {
