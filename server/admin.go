@@ -27,6 +27,9 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		writeError(w, errorf(CodeNotFound, "no such activation"))
 	case errors.Is(err, ErrNotRevocable):
 		writeError(w, errorf(CodeConflict, "the activation was already used or revoked"))
+	case errors.Is(err, ErrActivationBusy):
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))
 	default:
 		h.fail(w, r, what, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -59,4 +60,48 @@ func (h *handler) passwordSet(r *http.Request, key, username, name, institution,
 	if err := h.desk.NotifyChanged(ctx, key, username, name, institution, how, h.Now()); err != nil {
 		h.Logger.ErrorContext(ctx, "queue change notice", "id", RequestID(ctx), "err", err)
 	}
+}
+
+// writeFailedAudit records a failed directory write of a complete (and
+// counts it): a refusal by the directory's rules, or an error.
+func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err error) {
+	var ref *directory.Refusal
+	switch {
+	case errors.As(err, &ref):
+		h.Metrics.DirectoryWrite("refused")
+		h.audit(r, store.AuditEvent{Event: store.EventDirectoryRefused, Username: a.Username, Institution: a.Institution, Detail: ref.Rule})
+	case errors.Is(err, directory.ErrUnavailable), errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
+		h.Metrics.DirectoryWrite("error")
+		h.audit(r, store.AuditEvent{Event: store.EventFailed, Username: a.Username, Institution: a.Institution, Detail: "directory: " + directoryErrorClass(err)})
+	}
+}
+
+func directoryErrorClass(err error) string {
+	switch {
+	case errors.Is(err, directory.ErrUnavailable):
+		return "unavailable"
+	case errors.Is(err, directory.ErrAccount):
+		return "account"
+	default:
+		return "operator"
+	}
+}
+
+// passwordChanged records a password set by reset (how notify.HowReset,
+// event "reset") or change (notify.HowChange, event "changed") and queues
+// the notice to the address on file. One line at the flow's success.
+func (h *handler) passwordChanged(r *http.Request, username, institution, how string) {
+	ev := store.EventChanged
+	if how == notify.HowReset {
+		ev = store.EventReset
+	}
+	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
+	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, "", institution, how)
+}
+
+// directoryRefusedAudit records that the directory refused a password
+// (reset or change); rule is the directory's rule code.
+func (h *handler) directoryRefusedAudit(r *http.Request, username, institution, rule string) {
+	h.Metrics.DirectoryWrite("refused")
+	h.audit(r, store.AuditEvent{Event: store.EventDirectoryRefused, Username: username, Institution: institution, Detail: rule})
 }

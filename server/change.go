@@ -13,6 +13,7 @@ import (
 
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/passhash"
 )
 
@@ -158,6 +159,10 @@ func (h *handler) change() http.Handler {
 				enc = hist[0]
 			}
 			ok, err := passhash.Verify(req.Current, enc)
+			if errors.Is(err, passhash.ErrBusy) { // not "wrong password": unknown
+				h.internal(w, r, "verify current password", err)
+				return
+			}
 			if err != nil || !ok || len(hist) == 0 {
 				wrong()
 				return
@@ -191,6 +196,7 @@ func (h *handler) change() http.Handler {
 			switch {
 			case errors.As(err, &ref):
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
+				h.directoryRefusedAudit(r, req.Username, p.ID, ref.Rule)
 				directoryRefused(w, p, in, ref)
 				return
 			case errors.Is(err, directory.ErrInvalidCredentials):
@@ -212,6 +218,7 @@ func (h *handler) change() http.Handler {
 			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
+		h.passwordChanged(r, req.Username, p.ID, notify.HowChange)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

@@ -430,6 +430,10 @@ func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error)
 // ErrNotRevocable: the activation was already used or revoked.
 var ErrNotRevocable = errors.New("server: activation already used or revoked")
 
+// ErrActivationBusy: the activation is being completed right now (its
+// password is being written to the directory); try again shortly.
+var ErrActivationBusy = errors.New("server: activation being completed")
+
 // Revoke ends one activation (by ID) or every open one of a person
 // (username, in institution if given) and returns the IDs it revoked.
 func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, remote string) ([]string, error) {
@@ -464,7 +468,10 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 	var done []string
 	for _, r := range targets {
 		err := d.Store.Revoke(ctx, r.TokenHash, d.Now())
-		if errors.Is(err, store.ErrGone) {
+		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
+			if id != "" && errors.Is(err, store.ErrBusy) {
+				return nil, ErrActivationBusy
+			}
 			if id != "" {
 				return nil, ErrNotRevocable
 			}

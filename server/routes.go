@@ -5,8 +5,8 @@ import "net/http"
 // routes is the one place every route is registered.
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/healthz", get(h.healthz()))
-	mux.Handle("/readyz", get(h.readyz()))
+	mux.Handle("/healthz", h.probe(get(h.healthz())))
+	mux.Handle("/readyz", h.probe(get(h.readyz())))
 	mux.Handle("/api/admin/activations", h.api(h.requireAdmin(h.adminActivations())))
 	mux.Handle("/api/admin/activations/revoke", h.api(h.requireAdmin(post(h.adminRevoke()))))
 	mux.Handle("/api/admin/activations/resend", h.api(h.requireAdmin(post(h.adminResend()))))

@@ -22,6 +22,9 @@ import (
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
 
+// demoTTL is the lifetime of the demo activation link of --demo.
+const demoTTL = 30 * time.Minute
+
 // serveConfig is styrke serve's configuration: each flag --name is also the
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
@@ -103,7 +106,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
 	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
 	c.desk.flags(fs, getenv)
-	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
+	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
+		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -217,11 +221,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.adminKey == "" && len(keys) == 0 {
 		fmt.Fprintln(stdout, "admin API disabled (no --admin-key or --admin-keys-file)")
 		if c.demo && defaultDB {
-			token, _, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", 0)
+			token, exp, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", demoTTL)
 			if err != nil {
 				return fmt.Errorf("demo activation: %w", err)
 			}
 			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, token))
+			fmt.Fprintf(stdout, "demo link expires: %s\n", exp.Format(time.RFC3339))
 		}
 	}
 	return serve(ctx, ln, h, logger)

@@ -30,8 +30,9 @@ type ServiceDesk interface {
 	Activations(ctx context.Context, f ActivationFilter) ([]ActivationRecord, error)
 	// Revoke ends an unused activation at now: it can no longer be
 	// completed (its expiry becomes now) and is listed as revoked. It
-	// returns ErrNotFound for an unknown token hash and ErrGone for one that
-	// was already used or revoked.
+	// returns ErrNotFound for an unknown token hash, ErrGone for one that
+	// was already used or revoked, and ErrBusy while a complete holds a
+	// claim on it (its directory write is under way).
 	Revoke(ctx context.Context, tokenHash []byte, now time.Time) error
 	// AddressOnFile returns the e-mail address and language of the newest
 	// activation of username that has an address (ErrNotFound if none): where

@@ -208,8 +208,8 @@ type Received struct {
 	ContentType string
 }
 
-// Messages returns every message delivered so far, oldest first (by file
-// name, which Maildir makes from the delivery time).
+// Messages returns every message delivered so far, oldest first (by the
+// delivery time in the Maildir file name).
 func (s *Server) Messages(t testing.TB) []Received {
 	t.Helper()
 	var files []string
@@ -222,7 +222,18 @@ func (s *Server) Messages(t testing.TB) []Received {
 			files = append(files, filepath.Join(s.Maildir, sub, e.Name()))
 		}
 	}
-	sort.Slice(files, func(i, j int) bool { return filepath.Base(files[i]) < filepath.Base(files[j]) })
+	// Maildir names start "SECONDS.MMICROS" with the microseconds not
+	// zero-padded: order by that, not by the name's text.
+	key := func(f string) (int64, int64) {
+		var sec, usec int64
+		fmt.Sscanf(filepath.Base(f), "%d.M%d", &sec, &usec)
+		return sec, usec
+	}
+	sort.SliceStable(files, func(i, j int) bool {
+		si, ui := key(files[i])
+		sj, uj := key(files[j])
+		return si < sj || si == sj && ui < uj
+	})
 	var out []Received
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

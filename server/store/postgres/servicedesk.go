@@ -167,10 +167,10 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) error {
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var used, revoked *time.Time
-		err := tx.QueryRow(ctx, `SELECT a.used_at, c.revoked_at FROM activations a
+		var used, revoked, claimed *time.Time
+		err := tx.QueryRow(ctx, `SELECT a.used_at, c.revoked_at, a.claimed_until FROM activations a
 			LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash
-			WHERE a.token_hash = $1 FOR UPDATE OF a`, tokenHash).Scan(&used, &revoked)
+			WHERE a.token_hash = $1 FOR UPDATE OF a`, tokenHash).Scan(&used, &revoked, &claimed)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -180,6 +180,9 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) err
 		if used != nil || revoked != nil {
 			return store.ErrGone
 		}
+		if claimed != nil && claimed.After(now) {
+			return store.ErrBusy
+		}
 		if _, err := tx.Exec(ctx, `UPDATE activations SET expires_at = least(expires_at, $2) WHERE token_hash = $1`, tokenHash, now); err != nil {
 			return err
 		}
@@ -187,7 +190,7 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) err
 			ON CONFLICT (token_hash) DO UPDATE SET revoked_at = excluded.revoked_at`, tokenHash, now)
 		return err
 	})
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
 		return err
 	}
 	if err != nil {

@@ -184,9 +184,9 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) (er
 			tx.Rollback()
 		}
 	}()
-	var used, revoked sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT a.used_at, c.revoked_at FROM activations a
-		LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash WHERE a.token_hash = ?`, tokenHash).Scan(&used, &revoked)
+	var used, revoked, claimed sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT a.used_at, c.revoked_at, a.claimed_until FROM activations a
+		LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash WHERE a.token_hash = ?`, tokenHash).Scan(&used, &revoked, &claimed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -195,6 +195,9 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) (er
 	}
 	if used.Valid || revoked.Valid {
 		return store.ErrGone
+	}
+	if claimed.Valid && claimed.Int64 > micros(now) {
+		return store.ErrBusy
 	}
 	us := micros(now)
 	if _, err = tx.ExecContext(ctx, `UPDATE activations SET expires_at = min(expires_at, ?) WHERE token_hash = ?`, us, tokenHash); err != nil {

@@ -24,6 +24,7 @@ var serviceDeskTests = []struct {
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
 	{"RevokeRace", testRevokeRace},
+	{"RevokeClaimed", testRevokeClaimed},
 	{"AddressOnFile", testAddressOnFile},
 	{"CountOpen", testCountOpen},
 	{"NotificationQueue", testNotificationQueue},
@@ -185,7 +186,7 @@ func testRevoke(t *testing.T, open Opener) {
 	used := NewActivation("used", "kari", time.Hour)
 	create(t, s, open1)
 	create(t, s, used)
-	require.NoError(t, s.Complete(ctx(t), used.TokenHash, T0, EncodedHash(1), 5, 10))
+	require.NoError(t, s.Complete(ctx(t), used.TokenHash, nil, T0, EncodedHash(1), 5, 10))
 
 	now := T0.Add(time.Minute)
 	require.NoError(t, s.Revoke(ctx(t), open1.TokenHash, now))
@@ -203,7 +204,7 @@ func testRevoke(t *testing.T, open Opener) {
 			assert.ErrorIs(t, s.Revoke(ctx(t), TokenHash(tt.token), now), tt.want)
 		})
 	}
-	err := s.Complete(ctx(t), open1.TokenHash, now, EncodedHash(2), 5, 10)
+	err := s.Complete(ctx(t), open1.TokenHash, nil, now, EncodedHash(2), 5, 10)
 	assert.ErrorIs(t, err, store.ErrGone, "a revoked activation cannot be completed")
 	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: open1.TokenHash})
 	require.NoError(t, err)
@@ -223,7 +224,7 @@ func testRevokeRace(t *testing.T, open Opener) {
 		var wg sync.WaitGroup
 		var revokeErr, completeErr error
 		wg.Go(func() { revokeErr = s.Revoke(context.Background(), a.TokenHash, T0) })
-		wg.Go(func() { completeErr = s.Complete(context.Background(), a.TokenHash, T0, EncodedHash(i), 5, 10) })
+		wg.Go(func() { completeErr = s.Complete(context.Background(), a.TokenHash, nil, T0, EncodedHash(i), 5, 10) })
 		wg.Wait()
 		if revokeErr == nil {
 			assert.ErrorIs(t, completeErr, store.ErrGone, "round %d: revoked and completed", i)
@@ -264,7 +265,7 @@ func testCountOpen(t *testing.T, open Opener) {
 	create(t, s, locked)
 	used := NewActivation("o4", "d", time.Hour)
 	create(t, s, used)
-	require.NoError(t, s.Complete(ctx(t), used.TokenHash, T0, EncodedHash(1), 5, 10))
+	require.NoError(t, s.Complete(ctx(t), used.TokenHash, nil, T0, EncodedHash(1), 5, 10))
 	tests := []struct {
 		name string
 		now  time.Time
@@ -423,4 +424,21 @@ func testTakeSMSRace(t *testing.T, open Opener) {
 		require.NoError(t, err, "goroutine %d", i)
 	}
 	assert.Equal(t, limit, granted)
+}
+
+// testRevokeClaimed: while a complete holds a claim (its directory write is
+// under way), Revoke answers ErrBusy and changes nothing; after the lease it
+// revokes.
+func testRevokeClaimed(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("claimed", "kari", time.Hour)
+	create(t, s, a)
+	_, err := s.Claim(ctx(t), a.TokenHash, T0, time.Minute, EncodedHash(1), 10)
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.Revoke(ctx(t), a.TokenHash, T0.Add(30*time.Second)), store.ErrBusy)
+	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: a.TokenHash})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Nil(t, got[0].RevokedAt)
+	require.NoError(t, s.Revoke(ctx(t), a.TokenHash, T0.Add(2*time.Minute)), "after the lease")
 }
