@@ -86,12 +86,20 @@ func (h *handler) healthz() http.Handler {
 
 func (h *handler) readyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		if err := h.Store.Ping(ctx); err != nil {
 			h.Logger.ErrorContext(ctx, "store not ready", "id", RequestID(ctx), "err", err)
 			writeError(w, errorf(CodeUnavailable, "store unreachable"))
 			return
+		}
+		// Every directory answers and takes the service account's bind.
+		for _, d := range h.Directories.All() {
+			if err := d.Ping(ctx); err != nil {
+				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
+				writeError(w, errorf(CodeUnavailable, "directory not ready: "+d.String()))
+				return
+			}
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})

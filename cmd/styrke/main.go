@@ -7,6 +7,7 @@
 //	styrke serve [flags]                               the site and the API
 //	styrke activation create|list|revoke|resend|import     the service desk
 //	styrke audit [list|prune] [filters]                the audit log as JSON Lines
+//	styrke directory check [--directory URL ...]       the directory's rules against each policy
 package main
 
 import (
@@ -37,6 +38,7 @@ commands:
   serve       serve the site and the API
   activation  create, list, revoke, resend or import account-claim links
   audit       list the audit log as JSON Lines, or prune it
+  directory   check: compare the directory's own password rules with each policy
 `
 
 // run is the whole program with its IO passed in; main only exits.
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runActivation(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout, stderr)
+	case "directory":
+		return runDirectory(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -99,6 +99,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
 	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
 		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
+	dirFlags := addDirectoryFlags(fs, getenv)
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
@@ -148,6 +149,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	poll, err := time.ParseDuration(c.notifyPoll)
 	if err != nil || poll <= 0 {
 		return fmt.Errorf("--notify-poll: %q is not a positive duration", c.notifyPoll)
+	}
+
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
 	}
 
 	var site http.Handler
@@ -209,8 +215,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		TrustProxy:  c.trustProxy,
 		DeskDeps:    deskDeps,
 		ServiceDesk: c.desk.serviceDesk,
+		Directories: dirs,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
+	for _, line := range describe(dirs) {
+		fmt.Fprintln(stdout, line)
+	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
