@@ -122,6 +122,7 @@ func (h *handler) complete() http.Handler {
 		}
 		a, err := h.activation(ctx, req.Token)
 		if err != nil {
+			h.refusedErr(r, a, err)
 			h.fail(w, r, "complete", err)
 			return
 		}
@@ -170,6 +171,10 @@ func (h *handler) complete() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password set", "id", RequestID(ctx), "policy", p.ID,
 			"directory", dir.String(), "recovered", wrote.recovered)
+		if !directory.IsNone(dir) && !wrote.recovered {
+			h.Metrics.DirectoryWrite("ok")
+		}
+		h.activated(r, a)
 		writeJSON(w, http.StatusOK, completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked})
 	})
 }
@@ -239,6 +244,7 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 		}
 	}
 	h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "counted", count, "rules", rules(res))
+	h.refused(r, a, "rules "+rules(res))
 	writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-n))
 }
 
@@ -249,6 +255,7 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, in policy.Input, res policy.Result, err error) {
 	ctx := r.Context()
 	var ref *directory.Refusal
+	h.writeFailedAudit(r, a, err)
 	switch {
 	case errors.As(err, &ref):
 		h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "policy", p.ID,
