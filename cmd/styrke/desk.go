@@ -123,8 +123,9 @@ func adminKeys(file, single string) ([]server.AdminKey, error) {
 
 // startWorkers runs the notification queue and the audit retention until
 // ctx ends; wait blocks until they have stopped.
-func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, retention time.Duration, poll time.Duration, logger *slog.Logger) (wait func()) {
-	q := &notify.Queue{Store: st, Mailer: d.Mailer, Logger: logger, Poll: poll}
+func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, retention, poll, retry time.Duration, logger *slog.Logger) (wait func()) {
+	q := &notify.Queue{Store: st, Mailer: d.Mailer, Logger: logger, Poll: poll,
+		Backoff: func(n int) time.Duration { return notify.Backoff(retry, n) }}
 	if d.Metrics != nil {
 		m := d.Metrics
 		q.OnResult = func(n store.Notification, err error) {

@@ -33,8 +33,8 @@ type serveConfig struct {
 	demo, trustProxy                                                      bool
 
 	// The service desk and operations.
-	desk                                    deskConfig
-	metricsAddr, auditRetention, notifyPoll string
+	desk                                                 deskConfig
+	metricsAddr, auditRetention, notifyPoll, notifyRetry string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -106,6 +106,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
 	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
 	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
+	envString(fs, getenv, &c.notifyRetry, "notify-retry", "30s", "wait before a failed notice's first retry; it doubles per attempt up to 1h")
 	c.desk.flags(fs, getenv)
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
 		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
@@ -149,6 +150,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	poll, err := time.ParseDuration(c.notifyPoll)
 	if err != nil || poll <= 0 {
 		return fmt.Errorf("--notify-poll: %q is not a positive duration", c.notifyPoll)
+	}
+	retry, err := time.ParseDuration(c.notifyRetry)
+	if err != nil || retry <= 0 {
+		return fmt.Errorf("--notify-retry: %q is not a positive duration", c.notifyRetry)
 	}
 
 	dirs, err := dirFlags.open(getenv)
@@ -196,7 +201,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
 	}
 	wctx, stopWorkers := context.WithCancel(ctx)
-	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, logger)
+	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, retry, logger)
 	defer func() { stopWorkers(); waitWorkers() }()
 	var origins []string
 	for o := range strings.SplitSeq(c.origins, ",") {
@@ -224,7 +229,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
-	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
+	if listen := "http://" + ln.Addr().String(); listen != c.baseURL {
+		fmt.Fprintf(stdout, "public URL (links): %s\n", c.baseURL)
+	}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if deskDeps.Mailer == nil {
 		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
 	}

@@ -66,12 +66,16 @@ func (q *Queue) init() {
 }
 
 // DefaultBackoff is 30 s doubling per attempt up to 1 h, plus up to 10%.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 30 * time.Second
+func DefaultBackoff(attempt int) time.Duration { return Backoff(30*time.Second, attempt) }
+
+// Backoff is first doubling per attempt up to 1 h (or first, if longer),
+// plus up to 10% jitter.
+func Backoff(first time.Duration, attempt int) time.Duration {
+	d := first
 	for i := 1; i < attempt && d < time.Hour; i++ {
 		d *= 2
 	}
-	d = min(d, time.Hour)
+	d = min(d, max(time.Hour, first))
 	return d + rand.N(d/10+1)
 }
 
