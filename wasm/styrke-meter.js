@@ -10,6 +10,11 @@
 // literals to fingerprinted names: keep them plain and in this one place.
 const WASM_URL = new URL("styrke.wasm", import.meta.url);
 const EXEC_URL = new URL("wasm_exec.js", import.meta.url);
+// Their Subresource Integrity (SHA-384), written here by the site build, so
+// that the integrity a page gives this script pins all three files. Empty in
+// the source: not pinned.
+const WASM_INTEGRITY = "";
+const EXEC_INTEGRITY = "";
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -135,13 +140,38 @@ const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 // compile fetches and compiles the module (streaming: compiling while it
 // downloads).
 async function compile() {
+  // With integrity the browser refuses an answer whose hash differs (a
+  // TypeError). A preload of the module must carry the same integrity, or
+  // the browser downloads it again.
+  const opts = WASM_INTEGRITY ? { integrity: WASM_INTEGRITY } : {};
   try {
-    return await WebAssembly.compileStreaming(fetch(WASM_URL));
+    return await WebAssembly.compileStreaming(fetch(WASM_URL, opts));
   } catch (e) {
     if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
       throw e;
-    return WebAssembly.compile(await (await fetch(WASM_URL)).arrayBuffer()); // wrong MIME type
+    return WebAssembly.compile(await (await fetch(WASM_URL, opts)).arrayBuffer()); // wrong MIME type
   }
+}
+
+// loadExec runs wasm_exec.js (it defines globalThis.Go). import() cannot
+// carry integrity, so in a page a modulepreload link with the pinned hash
+// fetches and checks it first, and the import takes that checked module from
+// the page's module map (the link is removed again). In a worker (the
+// designer's batch, on the site itself) it is imported as is.
+async function loadExec() {
+  if (EXEC_INTEGRITY && globalThis.document) {
+    await new Promise((resolve, reject) => {
+      const l = document.createElement("link");
+      l.rel = "modulepreload";
+      l.href = EXEC_URL.href;
+      l.integrity = EXEC_INTEGRITY;
+      l.crossOrigin = "anonymous";
+      l.onload = () => { l.remove(); resolve(); };
+      l.onerror = () => { l.remove(); reject(new Error("wasm_exec.js could not be loaded or failed its integrity check")); };
+      document.head.append(l);
+    });
+  }
+  await import(EXEC_URL.href);
 }
 
 async function start() {
@@ -149,7 +179,7 @@ async function start() {
   // trip instead of two before the first score.
   const compiled = compile();
   compiled.catch(() => {}); // awaited below; not unhandled if the import fails first
-  await import(EXEC_URL.href); // defines globalThis.Go
+  await loadExec(); // defines globalThis.Go
   const go = new globalThis.Go();
   // A keystroke allocates 16 bytes in Go (wasm/alloc_js_test.go); a larger
   // GOGC also keeps start-up's allocations from costing a collection (about
