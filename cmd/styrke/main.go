@@ -6,6 +6,7 @@
 //	styrke policy validate FILE | policy show ID
 //	styrke serve [flags]                               the site and the API
 //	styrke activation create --username U --name N --institution ID
+//	styrke account import FILE.csv                     identity numbers (keyed hashes) for the reset
 package main
 
 import (
@@ -35,6 +36,7 @@ commands:
   policy      validate FILE | show ID | list
   serve       serve the site and the API
   activation  create an account-claim link
+  account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
 `
 
 // run is the whole program with its IO passed in; main only exits.
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "activation":
 		return runActivation(ctx, rest, getenv, stdout, stderr)
+	case "account":
+		return runAccount(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -89,6 +89,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
+	var rc resetConfig
+	registerResetFlags(fs, getenv, &rc)
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -138,7 +140,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			origins = append(origins, o)
 		}
 	}
-	h := server.NewHandler(server.Deps{
+	deps := server.Deps{
 		Store:      st,
 		Breach:     breach.New(c.breachURL, breach.Options{}),
 		AdminKey:   c.adminKey,
@@ -147,12 +149,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Site:       site,
 		Logger:     logger,
 		TrustProxy: c.trustProxy,
-	})
+	}
+	if err := rc.apply(&deps, c.baseURL); err != nil {
+		ln.Close()
+		return err
+	}
+	h := server.NewHandler(deps)
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
+	if deps.IDPorten != nil {
+		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
+	} else {
+		fmt.Fprintln(stdout, "reset with ID-porten: not configured (no --idporten-issuer)")
+	}
 	if c.adminKey == "" {
 		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
 		if c.demo && defaultDB {
