@@ -16,9 +16,9 @@ import (
 // change (each flag also STYRKE_NAME).
 type resetConfig struct {
 	issuer, clientID, keyFile, keyID, secretFile, redirectURL, acr string
-	identityKeyFile, serviceDesk                                    string
-	par, promptLogin, testNumbers                                   bool
-	identityKey                                                     string // STYRKE_IDENTITY_KEY only, never a flag
+	identityKeyFile, serviceDesk                                   string
+	par, promptLogin, testNumbers                                  bool
+	identityKey                                                    string // STYRKE_IDENTITY_KEY only, never a flag
 }
 
 func envBool(fs *flag.FlagSet, getenv func(string) string, p *bool, name, usage string) {
