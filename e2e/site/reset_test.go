@@ -101,7 +101,7 @@ func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 		t.Cleanup(func() { b.op.Stop() })
 		args = append(args, "--idporten-issuer", b.op.Issuer(), "--idporten-client-id", "styrke-e2e",
 			"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
-			"--idporten-redirect-url", redirect, "--idporten-par", "--test-numbers")
+			"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	serve := exec.CommandContext(ctx, bin, args...)
@@ -162,11 +162,30 @@ func signInAt(t *testing.T, tb *chrome.Tab, b *resetBackend, path, pid, acr stri
 	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(b.base+path))
 	visible(t, tb, "start")
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=start]').click(), true)`)
-	chrome.Poll[bool](t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.getElementById('pid') !== null`)
+	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.getElementById('pid') !== null`)
 	setValue(t, tb, "#pid", pid)
 	setValue(t, tb, "#acr", acr)
 	chrome.Eval[bool](t, tb, `(document.getElementById('login').click(), true)`)
-	chrome.Poll[bool](t, tb, `location.href.startsWith(`+jsString(b.base)+`)`)
+	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.base)+`) && document.readyState === 'complete'`)
+}
+
+// waitAcross polls expr while the tab navigates from page to page (a poll
+// inside a page ends with the page).
+func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chrome.PollErr[bool](tb, expr, time.Second)
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not true after 20s across navigations: %s (last error %v)", expr, err)
+		}
+		if err != nil {
+			<-time.After(20 * time.Millisecond) // the page was replaced; poll the next one
+		}
+	}
 }
 
 // TestResetEndToEnd: the whole reset in Chromium against the real

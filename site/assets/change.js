@@ -14,7 +14,7 @@ const confirmInput = document.getElementById('confirm-password');
 const institution = document.getElementById('institution');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
-const submit = form.querySelector('button[type=submit]');
+const submit = form.querySelector('button:not([type=button])');
 
 function setList(items, heading) {
   errors.replaceChildren();

@@ -12,7 +12,7 @@ const confirmInput = document.getElementById('confirm-password');
 const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
-const submit = form.querySelector('button[type=submit]');
+const submit = form.querySelector('button:not([type=button])');
 const start = root.querySelector('[data-start]');
 const institution = document.getElementById('institution');
 
