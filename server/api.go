@@ -87,12 +87,20 @@ func (h *handler) healthz() http.Handler {
 
 func (h *handler) readyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		if err := h.Store.Ping(ctx); err != nil {
 			h.Logger.ErrorContext(ctx, "store not ready", "id", RequestID(ctx), "err", err)
 			writeError(w, errorf(CodeUnavailable, "store unreachable"))
 			return
+		}
+		// Every directory answers and takes the service account's bind.
+		for _, d := range h.Directories.All() {
+			if err := d.Ping(ctx); err != nil {
+				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
+				writeError(w, errorf(CodeUnavailable, "directory not ready: "+d.String()))
+				return
+			}
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
@@ -162,7 +170,14 @@ func (h *handler) createActivation() http.Handler {
 	})
 }
 
+// internal logs err and answers it: 500 "internal error", or 503 with
+// Retry-After when the password hashing is busy (see asError).
 func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, passhash.ErrBusy) {
+		h.Logger.WarnContext(r.Context(), what+": busy", "id", RequestID(r.Context()), "queue", passhash.QueueLength(), "err", err)
+		writeError(w, err)
+		return
+	}
 	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
 	writeError(w, errorf(CodeInternal, "internal error"))
 }
@@ -178,14 +193,21 @@ func (h *handler) activation(ctx context.Context, token string) (store.Activatio
 		return a, errorf(CodeTokenUnknown, "unknown activation link")
 	case err != nil:
 		return a, err
-	case a.UsedAt != nil:
-		return a, errorf(CodeTokenUsed, "this activation link has already been used")
-	case a.Failures >= MaxFailures:
-		return a, errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
-	case !h.Now().Before(a.ExpiresAt):
-		return a, errorf(CodeTokenExpired, "this activation link has expired")
 	}
-	return a, nil
+	return a, h.usable(a)
+}
+
+// usable says why a cannot be used, or nil.
+func (h *handler) usable(a store.Activation) error {
+	switch {
+	case a.UsedAt != nil:
+		return errorf(CodeTokenUsed, "this activation link has already been used")
+	case a.Failures >= MaxFailures:
+		return errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
+	case !h.Now().Before(a.ExpiresAt):
+		return errorf(CodeTokenExpired, "this activation link has expired")
+	}
+	return nil
 }
 
 type lookupRequest struct {
@@ -250,99 +272,6 @@ func (h *handler) breachCount(ctx context.Context, p policy.Policy, password str
 	}
 	h.Logger.WarnContext(ctx, "breach check skipped", "id", RequestID(ctx), "policy", p.ID, "err", err)
 	return nil, nil
-}
-
-type completeRequest struct {
-	Token    string `json:"token"`
-	Password string `json:"password"`
-}
-
-func (h *handler) complete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		var req completeRequest
-		if err := decode(w, r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		if h.tokens != nil && req.Token != "" {
-			if wait, ok := h.tokens.allow(string(HashToken(req.Token))); !ok {
-				tooMany(w, wait)
-				return
-			}
-		}
-		a, err := h.activation(ctx, req.Token)
-		if err != nil {
-			h.fail(w, r, "complete", err)
-			return
-		}
-		p, err := policy.Lookup(a.Institution)
-		if err != nil {
-			h.internal(w, r, "policy lookup", err)
-			return
-		}
-		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
-		// reject answers 422 with the Result and counts the failure against
-		// the token.
-		reject := func(res policy.Result) {
-			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
-			if err != nil {
-				h.internal(w, r, "record failure", err)
-				return
-			}
-			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
-			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
-		}
-		// The rules that need no IO first: a password they refuse is refused
-		// without asking the breach service or hashing it against history
-		// (and a required breach check that is down does not hide them).
-		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
-			return
-		}
-		if in.BreachCount, err = h.breachCount(ctx, p, req.Password); err != nil {
-			writeError(w, err)
-			return
-		}
-		if p.HistorySize > 0 {
-			hist, err := h.Store.History(ctx, a.Username, p.HistorySize)
-			if err != nil {
-				h.internal(w, r, "history", err)
-				return
-			}
-			reused, err := passhash.MatchAny(ctx, req.Password, hist)
-			if err != nil && !reused {
-				h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
-				if ctx.Err() != nil {
-					h.internal(w, r, "history", err)
-					return
-				}
-			}
-			in.Reused = &reused
-		}
-		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
-			return
-		}
-		enc, err := passhash.Hash(req.Password)
-		if err != nil {
-			h.internal(w, r, "hash", err)
-			return
-		}
-		err = h.Store.Complete(ctx, a.TokenHash, h.Now(), enc, p.HistorySize, MaxFailures)
-		switch {
-		case errors.Is(err, store.ErrGone):
-			writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
-			return
-		case errors.Is(err, store.ErrNotFound):
-			writeError(w, errorf(CodeTokenUnknown, "unknown activation link"))
-			return
-		case err != nil:
-			h.internal(w, r, "complete", err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
 }
 
 func rules(r policy.Result) string {

@@ -158,6 +158,10 @@ func (h *handler) change() http.Handler {
 				enc = hist[0]
 			}
 			ok, err := passhash.Verify(req.Current, enc)
+			if errors.Is(err, passhash.ErrBusy) { // not "wrong password": unknown
+				h.internal(w, r, "verify current password", err)
+				return
+			}
 			if err != nil || !ok || len(hist) == 0 {
 				wrong()
 				return

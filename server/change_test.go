@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,4 +96,62 @@ func TestChangeThrottle(t *testing.T) {
 	e.advance(server.ChangeWindow + time.Second)
 	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "after the window: %s", body)
+}
+
+// TestChangeOverloaded: with the password hashing saturated, a change is a
+// 503 overloaded with Retry-After, never "wrong password" and never a
+// reused password let through because its history could not be checked
+// (issue 15 item 2).
+func TestChangeOverloaded(t *testing.T) {
+	e := newResetEnv(t, nil)
+	const n = 10
+	users := make([]string, n)
+	for i := range users {
+		users[i] = "ola" + string(rune('a'+i))
+		e.setPassword(t, users[i], strong2) // older
+		e.setPassword(t, users[i], strong)  // current
+	}
+	old := passhash.SetWorkLimits(passhash.WorkLimits{Memory: uint64(passhash.Default.Memory), Queue: -1, Wait: time.Second})
+	t.Cleanup(func() { passhash.SetWorkLimits(old) })
+	type answer struct {
+		status     int
+		code       string
+		retryAfter string
+	}
+	answers := make([]answer, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Go(func() {
+			<-start
+			// strong2 is in the history: the only right answers are 422 and 503.
+			res, body := e.postJSON(t, "/api/change", change(u, strong, strong2))
+			answers[i] = answer{res.StatusCode, errCodeOrEmpty(body), res.Header.Get("Retry-After")}
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for i, a := range answers {
+		switch a.status {
+		case http.StatusUnprocessableEntity:
+		case http.StatusServiceUnavailable:
+			busy++
+			assert.Equal(t, "overloaded", a.code, "change %d", i)
+			assert.NotEmpty(t, a.retryAfter, "change %d", i)
+		default:
+			t.Errorf("change %d: status %d code %q; want 422 reused or 503 overloaded", i, a.status, a.code)
+		}
+	}
+	assert.Positive(t, busy, "some of %d concurrent changes find the hashing busy", n)
+	assertNoSecrets(t, e.logs.String(), strong, strong2)
+}
+
+// errCodeOrEmpty is the error code of an API answer, "" for any other body.
+func errCodeOrEmpty(body []byte) string {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	return e.Error.Code
 }

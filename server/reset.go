@@ -388,6 +388,10 @@ func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.P
 			return false
 		}
 		reused, err := passhash.MatchAny(ctx, in.Password, hist)
+		if errors.Is(err, passhash.ErrBusy) { // unknown, not "not reused"
+			h.internal(w, r, "history", err)
+			return false
+		}
 		if err != nil && !reused {
 			h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
 			if ctx.Err() != nil {

@@ -5,8 +5,8 @@ import "net/http"
 // routes is the one place every route is registered.
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/healthz", get(h.healthz()))
-	mux.Handle("/readyz", get(h.readyz()))
+	mux.Handle("/healthz", h.probe(get(h.healthz())))
+	mux.Handle("/readyz", h.probe(get(h.readyz())))
 	mux.Handle("/api/admin/activations", h.api(post(h.createActivation())))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))

@@ -64,8 +64,10 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// RateLimit is the sustained requests per second per client address on
-	// /api/ (default 20, burst 2x); negative disables the limit (benchmarks).
+	// RateLimit is the sustained requests per second per client on /api/
+	// and CORS preflights, and separately on /healthz and /readyz (default
+	// 20, burst 2x); negative disables these limits (benchmarks). A client
+	// is an IPv4 address or an IPv6 /64.
 	RateLimit float64
 	// TokenRateLimit is the per-token rate on complete (default 1/s, burst 5).
 	TokenRateLimit float64
@@ -73,6 +75,15 @@ type Deps struct {
 	// client address on /api/validate (default 0.5/s, burst BreachBurst);
 	// an answer from the breach cache costs nothing. Negative disables it.
 	BreachRateLimit float64
+	// Directories says where each institution's passwords are set; nil sets
+	// them nowhere but Styrke's own store (directory.None).
+	Directories *directory.Set
+	// ClaimLease is how long a complete holds its link while it writes to
+	// the directory; after it a crashed complete's link is usable again.
+	// Default DefaultClaimLease; keep it above the directory's timeout.
+	ClaimLease time.Duration
+	// CompleteTimeout bounds one complete; default DefaultCompleteTimeout.
+	CompleteTimeout time.Duration
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
@@ -91,8 +102,6 @@ type Deps struct {
 	// AllowTestNumbers accepts synthetic test numbers (month + 80), for
 	// ID-porten's test environment.
 	AllowTestNumbers bool
-	// Directories sets passwords per institution; nil: none for all.
-	Directories *directory.Set
 	// ServiceDesk is the contact shown when ID-porten is off or a sign-in
 	// matches no account ("orakel@uio.no, 22 84 00 00").
 	ServiceDesk string
@@ -112,6 +121,7 @@ type handler struct {
 	clients        *limiters
 	tokens         *limiters
 	lookups        *limiters // upstream breach lookups per client on validate
+	probes         *limiters // /healthz and /readyz per client
 	throttleSecret []byte
 }
 
@@ -130,6 +140,12 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ClaimLease <= 0 {
+		d.ClaimLease = DefaultClaimLease
+	}
+	if d.CompleteTimeout <= 0 {
+		d.CompleteTimeout = DefaultCompleteTimeout
 	}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20
@@ -152,6 +168,7 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if d.RateLimit > 0 {
 		h.clients = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
+		h.probes = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
 	}
 	if d.TokenRateLimit > 0 {
 		h.tokens = newLimiters(rate.Limit(d.TokenRateLimit), 5)

@@ -4,12 +4,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/passhash"
 )
 
 // TestValidateCaps: /api/validate refuses a password longer than any policy
@@ -76,4 +79,57 @@ func TestValidateBreachLookupsLimited(t *testing.T) {
 
 	resp, _ = e.post(t, "/api/validate", map[string]any{"password": "Another client's password"}, "X-Forwarded-For", "203.0.113.10")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "another client has its own budget")
+}
+
+// TestCompleteBusy: when the password hashing is saturated, a complete is a
+// clean 503 "busy" with Retry-After, the link stays usable, and the memory
+// in use never passes the budget (issue 15 item 2).
+func TestCompleteBusy(t *testing.T) {
+	old := passhash.SetWorkLimits(passhash.WorkLimits{Memory: uint64(passhash.Default.Memory), Queue: -1, Wait: time.Second})
+	t.Cleanup(func() { passhash.SetWorkLimits(old) })
+	e := newEnv(t, nil)
+	const n = 10
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = e.createFor(t, "busy"+strconv.Itoa(i), "default")
+	}
+	type answer struct {
+		status     int
+		code       string
+		retryAfter string
+	}
+	answers := make([]answer, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, tok := range tokens {
+		wg.Go(func() {
+			<-start
+			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": tok, "password": strong})
+			a := answer{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+			if resp.StatusCode != http.StatusOK {
+				a.code = errCode(t, body)
+			}
+			answers[i] = a
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for i, a := range answers {
+		switch a.status {
+		case http.StatusOK:
+		case http.StatusServiceUnavailable:
+			busy++
+			assert.Equal(t, "overloaded", a.code, "complete %d", i)
+			assert.NotEmpty(t, a.retryAfter, "complete %d", i)
+			// The link was not spent: it completes once the load is gone.
+			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": tokens[i], "password": strong})
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "retry of complete %d: %s", i, body)
+		default:
+			t.Errorf("complete %d: status %d, code %q", i, a.status, a.code)
+		}
+	}
+	assert.Positive(t, busy, "with room for one hash and no queue, some of %d concurrent completes are busy", n)
+	assert.Less(t, busy, n, "at least one gets through")
+	assert.NotContains(t, e.logs.String(), strong)
 }

@@ -7,6 +7,7 @@
 //	styrke serve [flags]                               the site and the API
 //	styrke activation create --username U --name N --institution ID
 //	styrke account import FILE.csv                     identity numbers (keyed hashes) for the reset
+//	styrke directory check [--directory URL ...]       the directory's rules against each policy
 package main
 
 import (
@@ -37,6 +38,7 @@ commands:
   serve       serve the site and the API
   activation  create an account-claim link
   account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
+  directory   check: compare the directory's own password rules with each policy
 `
 
 // run is the whole program with its IO passed in; main only exits.
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runActivation(ctx, rest, getenv, stdout, stderr)
 	case "account":
 		return runAccount(ctx, rest, getenv, stdin, stdout, stderr)
+	case "directory":
+		return runDirectory(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

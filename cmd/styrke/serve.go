@@ -11,19 +11,25 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
+
+// demoTTL is the lifetime of the demo activation link of --demo.
+const demoTTL = 30 * time.Minute
 
 // serveConfig is styrke serve's configuration: each flag --name is also the
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
+	hashMemory                                                            string
 	demo, trustProxy                                                      bool
 }
 
@@ -87,11 +93,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
+		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
+	dirFlags := addDirectoryFlags(fs, getenv)
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	var rc resetConfig
 	registerResetFlags(fs, getenv, &rc)
-	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
+	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
+		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -108,6 +118,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if c.hashMemory != "" {
+		mib, err := strconv.ParseUint(c.hashMemory, 10, 32)
+		if err != nil || mib == 0 {
+			fmt.Fprintf(stderr, "serve: --hash-memory: want a whole number of MiB above 0\n")
+			return errUsage
+		}
+		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
+
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
+	}
 
 	var site http.Handler
 	if c.site == "" {
@@ -141,14 +164,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	deps := server.Deps{
-		Store:      st,
-		Breach:     breach.New(c.breachURL, breach.Options{}),
-		AdminKey:   c.adminKey,
-		BaseURL:    c.baseURL,
-		Origins:    origins,
-		Site:       site,
-		Logger:     logger,
-		TrustProxy: c.trustProxy,
+		Store:       st,
+		Breach:      breach.New(c.breachURL, breach.Options{}),
+		AdminKey:    c.adminKey,
+		BaseURL:     c.baseURL,
+		Origins:     origins,
+		Site:        site,
+		Logger:      logger,
+		TrustProxy:  c.trustProxy,
+		Directories: dirs,
 	}
 	if err := rc.apply(&deps, c.baseURL); err != nil {
 		ln.Close()
@@ -156,6 +180,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	h := server.NewHandler(deps)
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
+	for _, line := range describe(dirs) {
+		fmt.Fprintln(stdout, line)
+	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
@@ -168,11 +195,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.adminKey == "" {
 		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
 		if c.demo && defaultDB {
-			token, _, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", 0)
+			token, exp, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", demoTTL)
 			if err != nil {
 				return fmt.Errorf("demo activation: %w", err)
 			}
 			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, token))
+			fmt.Fprintf(stdout, "demo link expires: %s\n", exp.Format(time.RFC3339))
 		}
 	}
 	return serve(ctx, ln, h, logger)

@@ -35,7 +35,8 @@ type backend struct {
 	breachDown atomic.Bool // the range API fake answers 500 while set
 }
 
-func startBackend(t *testing.T) *backend {
+// startBackend starts `styrke serve` with extra flags after the defaults.
+func startBackend(t *testing.T, extra ...string) *backend {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "styrke")
@@ -72,6 +73,7 @@ func startBackend(t *testing.T) *backend {
 		"--breach-url", breach.URL,
 		"--admin-key", b.adminKey,
 	)
+	serve.Args = append(serve.Args, extra...)
 	var logs bytes.Buffer
 	serve.Stdout, serve.Stderr = &logs, &logs
 	require.NoError(t, serve.Start())

@@ -149,6 +149,26 @@ func (s *Set) For(institution string) Directory {
 	return None{}
 }
 
+// All returns every distinct directory of the set (without None).
+func (s *Set) All() []Directory {
+	if s == nil {
+		return nil
+	}
+	var out []Directory
+	seen := map[Directory]bool{}
+	add := func(d Directory) {
+		if d != nil && !IsNone(d) && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	add(s.Default)
+	for _, d := range s.ByInstitution {
+		add(d)
+	}
+	return out
+}
+
 // None is the "none" directory: the password is kept only in Styrke's own
 // store (as an Argon2id hash, by the caller). Its methods succeed without
 // doing anything; Verify cannot know, so it reports ErrUnavailable and the

@@ -2,13 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 )
-
-// ErrBusy: ClaimReset found the reset session claimed by another request
-// whose lease has not run out.
-var ErrBusy = errors.New("store: reset session in use")
 
 // AccountIdentity maps an account to its owner's identity number
 // (fødselsnummer or D-number), kept only as a keyed hash (HMAC-SHA-256 with

@@ -76,7 +76,16 @@ func StartSamba(ctx context.Context) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b = []byte(strings.Replace(string(b), "[global]\n", "[global]\n\told password allowed period = 0\n", 1))
+	// Every run directory of its own, so that several DCs can run at once
+	// (the defaults are under /run/samba).
+	global := "[global]\n\told password allowed period = 0\n"
+	for _, opt := range []string{"pid directory", "ncalrpc dir", "winbindd socket directory", "ntp signd socket directory"} {
+		global += "\t" + opt + " = " + filepath.Join(dir, "run") + "\n"
+	}
+	if err := os.Mkdir(filepath.Join(dir, "run"), 0o755); err != nil {
+		return nil, err
+	}
+	b = []byte(strings.Replace(string(b), "[global]\n", global, 1))
 	if err := os.WriteFile(smbConf, b, 0o600); err != nil {
 		return nil, err
 	}

@@ -41,6 +41,11 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 );
 `},
+	{2, "activation claims for the directory write", `
+ALTER TABLE activations ADD COLUMN claim_id bytea CHECK (claim_id IS NULL OR length(claim_id) = 16);
+ALTER TABLE activations ADD COLUMN claimed_until timestamptz;
+ALTER TABLE activations ADD COLUMN pending_hash text CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
+`},
 	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
 CREATE TABLE account_identities (
 	institution   text NOT NULL,
@@ -79,7 +84,16 @@ CREATE TABLE throttle (
 }
 
 // SchemaVersion is the schema version this package migrates to.
-var SchemaVersion = migrations[len(migrations)-1].version
+var SchemaVersion = func() int {
+	v := 0
+	for i, m := range migrations {
+		if m.version <= v {
+			panic(fmt.Sprintf("migrations out of order at index %d", i))
+		}
+		v = m.version
+	}
+	return v
+}()
 
 // migrateLock is the pg_advisory_lock key that serialises migrations of
 // one database ("styrke" in ASCII).
