@@ -2,7 +2,8 @@
 # Installs what the tests and `make run` need on a fresh Debian machine with Go:
 # Chromium (e2e), PostgreSQL (store tests), brotli (size figures) and Node
 # (the WebAssembly module's own Go tests run under it: go_js_wasm_exec),
-# Samba AD DC and OpenLDAP slapd (server/directory's tests start real ones).
+# Samba AD DC and OpenLDAP slapd (server/directory's tests start real ones), and
+# python3-aiosmtpd (the receiving SMTP server of server/notify/smtptest).
 # Idempotent and quiet when everything is there; apt-get as root.
 set -euo pipefail
 need=()
@@ -15,6 +16,7 @@ command -v samba-tool >/dev/null 2>&1 || need+=(samba-ad-dc)
 [ -d /usr/share/samba/setup/ad-schema ] || need+=(samba-ad-provision)
 command -v slapd >/dev/null 2>&1 || need+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -103,70 +102,6 @@ func (h *handler) readyz() http.Handler {
 			}
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-}
-
-type createRequest struct {
-	Username    string `json:"username"`
-	Name        string `json:"name"`
-	Institution string `json:"institution"`
-	TTL         string `json:"ttl"`
-}
-
-type createResponse struct {
-	Link      string    `json:"link"`
-	ExpiresAt time.Time `json:"expiresAt"`
-}
-
-func (h *handler) createActivation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const prefix = "Bearer "
-		auth := r.Header.Get("Authorization")
-		key, ok := strings.CutPrefix(auth, prefix)
-		if h.AdminKey == "" || !ok || subtle.ConstantTimeCompare([]byte(key), []byte(h.AdminKey)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
-			writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
-			return
-		}
-		var req createRequest
-		if err := decode(w, r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		var fields, problems []string
-		bad := func(field, problem string) {
-			fields = append(fields, field)
-			problems = append(problems, field+" "+problem)
-		}
-		if msg := textProblem(req.Username, MaxUsernameLen, true); msg != "" {
-			bad("username", msg)
-		}
-		if msg := textProblem(req.Name, MaxNameLen, false); msg != "" {
-			bad("name", msg)
-		}
-		if _, err := policy.Lookup(req.Institution); err != nil {
-			bad("institution", "is not a known institution id")
-		}
-		var ttl time.Duration
-		if req.TTL != "" {
-			d, err := time.ParseDuration(req.TTL)
-			if err != nil {
-				bad("ttl", "is not a duration such as \"72h\"")
-			} else if msg := ttlProblem(d); msg != "" {
-				bad("ttl", msg)
-			}
-			ttl = d
-		}
-		if len(fields) > 0 {
-			writeError(w, errorf(CodeInvalid, strings.Join(problems, "; "), fields...))
-			return
-		}
-		token, exp, err := CreateActivation(r.Context(), h.Store, h.Now(), req.Username, req.Name, req.Institution, ttl)
-		if err != nil {
-			h.internal(w, r, "create activation", err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, createResponse{Link: Link(h.BaseURL, token), ExpiresAt: exp})
 	})
 }
 

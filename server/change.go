@@ -13,6 +13,7 @@ import (
 
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/passhash"
 )
 
@@ -195,6 +196,7 @@ func (h *handler) change() http.Handler {
 			switch {
 			case errors.As(err, &ref):
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
+				h.directoryRefusedAudit(r, req.Username, p.ID, ref.Rule)
 				directoryRefused(w, p, in, ref)
 				return
 			case errors.Is(err, directory.ErrInvalidCredentials):
@@ -216,6 +218,7 @@ func (h *handler) change() http.Handler {
 			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
+		h.passwordChanged(r, req.Username, p.ID, notify.HowChange)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

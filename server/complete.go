@@ -95,6 +95,7 @@ func (h *handler) complete() http.Handler {
 		}
 		a, err := h.activation(ctx, req.Token)
 		if err != nil {
+			h.refusedErr(r, a, err)
 			h.fail(w, r, "complete", err)
 			return
 		}
@@ -143,6 +144,10 @@ func (h *handler) complete() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password set", "id", RequestID(ctx), "policy", p.ID,
 			"directory", dir.String(), "recovered", wrote.recovered)
+		if !directory.IsNone(dir) && !wrote.recovered {
+			h.Metrics.DirectoryWrite("ok")
+		}
+		h.activated(r, a)
 		writeJSON(w, http.StatusOK, completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked})
 	})
 }
@@ -209,6 +214,7 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 		return
 	}
 	h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+	h.refused(r, a, "rules "+rules(res))
 	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
 }
 
@@ -219,6 +225,7 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, in policy.Input, res policy.Result, err error) {
 	ctx := r.Context()
 	var ref *directory.Refusal
+	h.writeFailedAudit(r, a, err)
 	switch {
 	case errors.As(err, &ref):
 		h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "policy", p.ID,

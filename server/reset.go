@@ -16,6 +16,7 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
@@ -504,6 +505,7 @@ func (h *handler) resetComplete() http.Handler {
 			var ref *directory.Refusal
 			if errors.As(err, &ref) {
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
+				h.directoryRefusedAudit(r, s.Username, s.Institution, ref.Rule)
 				directoryRefused(w, p, in, ref)
 				return
 			}
@@ -520,6 +522,7 @@ func (h *handler) resetComplete() http.Handler {
 			h.Logger.ErrorContext(ctx, "password set in the directory but not recorded", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
+		h.passwordChanged(r, s.Username, s.Institution, notify.HowReset)
 		setCookie(w, resetCookie, "", 0)
 		w.WriteHeader(http.StatusNoContent)
 	})

@@ -7,7 +7,11 @@ func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/healthz", h.probe(get(h.healthz())))
 	mux.Handle("/readyz", h.probe(get(h.readyz())))
-	mux.Handle("/api/admin/activations", h.api(post(h.createActivation())))
+	mux.Handle("/api/admin/activations", h.api(h.requireAdmin(h.adminActivations())))
+	mux.Handle("/api/admin/activations/revoke", h.api(h.requireAdmin(post(h.adminRevoke()))))
+	mux.Handle("/api/admin/activations/resend", h.api(h.requireAdmin(post(h.adminResend()))))
+	mux.Handle("/api/admin/activations/import", h.api(h.requireAdmin(post(h.adminImport()))))
+	mux.Handle("/api/admin/audit", h.api(h.requireAdmin(get(h.adminAudit()))))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
@@ -25,5 +29,5 @@ func (h *handler) routes() http.Handler {
 	} else {
 		mux.Handle("/", apiHeaders(notFound()))
 	}
-	return h.requestID(h.logging(mux))
+	return h.requestID(h.instrument(h.logging(mux)))
 }

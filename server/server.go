@@ -114,6 +114,9 @@ type Deps struct {
 	// ThrottleKey keys the throttle counters' hashes; default a random key
 	// per process (counters then start over at a restart).
 	ThrottleKey []byte
+
+	// The service desk and operations: see DeskDeps.
+	DeskDeps
 }
 
 type handler struct {
@@ -123,6 +126,8 @@ type handler struct {
 	lookups        *limiters // upstream breach lookups per client on validate
 	probes         *limiters // /healthz and /readyz per client
 	throttleSecret []byte
+	keys           adminKeys
+	desk           *Desk
 }
 
 // NewHandler returns the whole backend as one http.Handler. It panics if
@@ -153,10 +158,14 @@ func NewHandler(d Deps) http.Handler {
 	if d.TokenRateLimit == 0 {
 		d.TokenRateLimit = 1
 	}
+	if d.Metrics != nil && d.Breach != nil {
+		d.Breach = countingBreacher{d.Breach, d.Metrics}
+	}
 	if d.BreachRateLimit == 0 {
 		d.BreachRateLimit = 0.5
 	}
-	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
+	h := &handler{Deps: d, throttleSecret: d.ThrottleKey, keys: newAdminKeys(d)}
+	h.desk = h.newDesk()
 	if len(h.throttleSecret) == 0 {
 		h.throttleSecret = []byte(randomToken())
 	}

@@ -45,7 +45,6 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial, "acr_values: idporten-loa-substantial or idporten-loa-high")
 	envBool(fs, getenv, &c.par, "idporten-par", "push the authorization request (PAR) when ID-porten offers it")
 	envBool(fs, getenv, &c.promptLogin, "idporten-prompt-login", "send prompt=login (no single sign-on from an earlier visit)")
-	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "the service desk's contact, shown when ID-porten is off or finds no account")
 	registerIdentityFlags(fs, getenv, c)
 }
 
@@ -75,7 +74,7 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 	if err != nil {
 		return err
 	}
-	d.Identities, d.AllowTestNumbers, d.ServiceDesk = h, c.testNumbers, c.serviceDesk
+	d.Identities, d.AllowTestNumbers = h, c.testNumbers
 	if h != nil {
 		d.ThrottleKey = h.Derive("throttle")
 	}

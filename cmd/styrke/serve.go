@@ -31,6 +31,10 @@ type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
 	hashMemory                                                            string
 	demo, trustProxy                                                      bool
+
+	// The service desk and operations.
+	desk                                                 deskConfig
+	metricsAddr, auditRetention, notifyPoll, notifyRetry string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -100,6 +104,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	var rc resetConfig
 	registerResetFlags(fs, getenv, &rc)
+	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
+	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
+	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
+	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
+	envString(fs, getenv, &c.notifyRetry, "notify-retry", "30s", "wait before a failed notice's first retry; it doubles per attempt up to 1h")
+	c.desk.flags(fs, getenv)
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
 		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
 	if err := fs.Parse(args); err != nil {
@@ -125,6 +135,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return errUsage
 		}
 		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
+	keys, err := adminKeys(c.desk.adminKeysFile, c.adminKey)
+	if err != nil {
+		return err
+	}
+	deskDeps, err := c.desk.build()
+	if err != nil {
+		return err
+	}
+	deskDeps.AdminKeys = keys
+	retention, err := parseDays(c.auditRetention)
+	if err != nil {
+		return fmt.Errorf("--audit-retention: %w", err)
+	}
+	poll, err := time.ParseDuration(c.notifyPoll)
+	if err != nil || poll <= 0 {
+		return fmt.Errorf("--notify-poll: %q is not a positive duration", c.notifyPoll)
+	}
+	retry, err := time.ParseDuration(c.notifyRetry)
+	if err != nil || retry <= 0 {
+		return fmt.Errorf("--notify-retry: %q is not a positive duration", c.notifyRetry)
 	}
 
 	dirs, err := dirFlags.open(getenv)
@@ -157,6 +188,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.baseURL == "" {
 		c.baseURL = "http://" + ln.Addr().String()
 	}
+	if c.metricsAddr != "" {
+		deskDeps.Metrics = server.NewMetrics(st, nil)
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", deskDeps.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
+	wctx, stopWorkers := context.WithCancel(ctx)
+	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, retry, logger)
+	defer func() { stopWorkers(); waitWorkers() }()
 	var origins []string
 	for o := range strings.SplitSeq(c.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -172,6 +220,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Site:        site,
 		Logger:      logger,
 		TrustProxy:  c.trustProxy,
+		DeskDeps:    deskDeps,
+		ServiceDesk: c.desk.serviceDesk,
 		Directories: dirs,
 	}
 	if err := rc.apply(&deps, c.baseURL); err != nil {
@@ -186,14 +236,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
-	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
+	if listen := "http://" + ln.Addr().String(); listen != c.baseURL {
+		fmt.Fprintf(stdout, "public URL (links): %s\n", c.baseURL)
+	}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if deskDeps.Mailer == nil {
+		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
 	if deps.IDPorten != nil {
 		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
 	} else {
 		fmt.Fprintln(stdout, "reset with ID-porten: not configured (no --idporten-issuer)")
 	}
-	if c.adminKey == "" {
-		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
+	if c.adminKey == "" && len(keys) == 0 {
+		fmt.Fprintln(stdout, "admin API disabled (no --admin-key or --admin-keys-file)")
 		if c.demo && defaultDB {
 			token, exp, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", demoTTL)
 			if err != nil {

@@ -45,7 +45,7 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
 
-	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef"}
+	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef-0123"}
 	// The range API fake: every prefix answers padding lines only (count
 	// 0), so no password is breached; or 500 while b.breachDown is set.
 	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

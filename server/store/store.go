@@ -99,6 +99,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+
+	ServiceDesk
 }
 
 // NewClaimID returns 16 random bytes naming a claim.

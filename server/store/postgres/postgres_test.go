@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,4 +154,30 @@ func BenchmarkCompleteParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMigrateFillsGap opens a database that was migrated by a build which
+// had version 4 but not yet version 3 (parallel work lands out of order):
+// Open applies the missing version instead of skipping everything at or
+// below the newest one. Before the fix, Open skipped version 3 and the
+// audit log's table did not exist.
+func TestMigrateFillsGap(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `DROP TABLE audit_events, activation_contacts, notifications, sms_counters;
+		DROP FUNCTION audit_events_append_only();
+		DROP INDEX activations_username_v3, activations_institution_v3;
+		DELETE FROM schema_migrations WHERE version = 3`)
+	require.NoError(t, err)
+	conn.Close(t.Context())
+
+	s, err = postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.AppendAudit(t.Context(), store.AuditEvent{Time: storetest.T0, Event: store.EventCreated, Actor: "system"})
+	assert.NoError(t, err, "version 3 applied on reopen")
 }

@@ -47,6 +47,59 @@ ALTER TABLE activations ADD COLUMN claim_id BLOB CHECK (claim_id IS NULL OR leng
 ALTER TABLE activations ADD COLUMN claimed_until INTEGER;
 ALTER TABLE activations ADD COLUMN pending_hash TEXT CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
 `},
+	{3, "service desk: audit log, activation contacts, notification queue, SMS counters", `
+CREATE TABLE audit_events (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	time        INTEGER NOT NULL,
+	event       TEXT NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
+	actor       TEXT NOT NULL,
+	username    TEXT NOT NULL DEFAULT '',
+	institution TEXT NOT NULL DEFAULT '',
+	remote_addr TEXT NOT NULL DEFAULT '',
+	request_id  TEXT NOT NULL DEFAULT '',
+	detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_time ON audit_events (time);
+CREATE INDEX audit_events_username ON audit_events (username, time);
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TABLE activation_contacts (
+	token_hash   BLOB PRIMARY KEY REFERENCES activations (token_hash) ON DELETE CASCADE,
+	email        TEXT NOT NULL DEFAULT '',
+	phone        TEXT NOT NULL DEFAULT '',
+	lang         TEXT NOT NULL DEFAULT 'nb',
+	created_by   TEXT NOT NULL DEFAULT '',
+	delivered_at INTEGER,
+	revoked_at   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX activations_username_v3 ON activations (username, created_at);
+CREATE INDEX activations_institution_v3 ON activations (institution, created_at);
+CREATE TABLE notifications (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	dedupe_key      TEXT NOT NULL UNIQUE,
+	channel         TEXT NOT NULL,
+	recipient       TEXT NOT NULL,
+	subject         TEXT NOT NULL,
+	body_text       TEXT NOT NULL,
+	body_html       TEXT NOT NULL,
+	message_id      TEXT NOT NULL,
+	username        TEXT NOT NULL DEFAULT '',
+	institution     TEXT NOT NULL DEFAULT '',
+	created_at      INTEGER NOT NULL,
+	next_attempt_at INTEGER NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	sent_at         INTEGER,
+	gave_up         INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND gave_up = 0;
+CREATE TABLE sms_counters (
+	institution TEXT NOT NULL,
+	day         TEXT NOT NULL,
+	count       INTEGER NOT NULL,
+	PRIMARY KEY (institution, day)
+) WITHOUT ROWID;
+`},
 	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
 CREATE TABLE account_identities (
 	institution   TEXT NOT NULL,

@@ -113,6 +113,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContextCancelled", testContextCancelled},
 		{"Reset", testReset},
 	}
+	tests = append(tests, serviceDeskTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // every test has a store of its own
