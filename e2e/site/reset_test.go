@@ -123,7 +123,7 @@ func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 	return b
 }
 
-const adminKeyE2E = "e2e-admin-key-0123456789abcdef"
+const adminKeyE2E = "e2e-reset-admin-key-0123456789abcdef"
 
 func (b *resetBackend) importCSV(t *testing.T, csv string) {
 	t.Helper()
