@@ -150,7 +150,7 @@ func resetTab(t *testing.T) *chrome.Tab {
 	return tb
 }
 
-func visible(t *testing.T, tb *chrome.Tab, state string) {
+func stateShown(t *testing.T, tb *chrome.Tab, state string) {
 	t.Helper()
 	chrome.Poll[bool](t, tb, `(() => { const e = document.querySelector('[data-testid=state-`+state+`]'); return e && !e.hidden; })()`)
 }
@@ -160,7 +160,7 @@ func visible(t *testing.T, tb *chrome.Tab, state string) {
 func signInAt(t *testing.T, tb *chrome.Tab, b *resetBackend, path, pid, acr string) {
 	t.Helper()
 	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(b.base+path))
-	visible(t, tb, "start")
+	stateShown(t, tb, "start")
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=start]').click(), true)`)
 	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.getElementById('pid') !== null`)
 	setValue(t, tb, "#pid", pid)
@@ -202,7 +202,7 @@ func TestResetEndToEnd(t *testing.T) {
 	t.Run("reset", func(t *testing.T) {
 		tb := resetTab(t)
 		signInAt(t, tb, b, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
-		visible(t, tb, "form")
+		stateShown(t, tb, "form")
 		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
 		assert.Equal(t, "/en/forgot/", chrome.Eval[string](t, tb, `location.pathname`))
 		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
@@ -214,12 +214,12 @@ func TestResetEndToEnd(t *testing.T) {
 		setValue(t, tb, "#confirm-password", "kort")
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		visible(t, tb, "form")
+		stateShown(t, tb, "form")
 
 		setValue(t, tb, "#new-password", good)
 		setValue(t, tb, "#confirm-password", good)
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
-		visible(t, tb, "done")
+		stateShown(t, tb, "done")
 		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
 
 		// Back to #/pw: the session is gone (single use).
@@ -230,7 +230,7 @@ func TestResetEndToEnd(t *testing.T) {
 	t.Run("change with the new password", func(t *testing.T) {
 		tb := resetTab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
-		visible(t, tb, "form")
+		stateShown(t, tb, "form")
 		setValue(t, tb, "#institution", "uit")
 		setValue(t, tb, "#username", "testa")
 		setValue(t, tb, "#current-password", "not the password")
@@ -241,18 +241,18 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, []string{site.ResetTexts("en").ChangeWrong}, errorTexts(t, tb))
 		setValue(t, tb, "#current-password", good)
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
-		visible(t, tb, "done")
+		stateShown(t, tb, "done")
 	})
 
 	t.Run("cancel ends the session", func(t *testing.T) {
 		tb := resetTab(t)
 		signInAt(t, tb, b, "/glemt/", e2ePidOla, "idporten-loa-high")
-		visible(t, tb, "form")
+		stateShown(t, tb, "form")
 		assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=cancel]').click(), true)`)
-		visible(t, tb, "ended")
+		stateShown(t, tb, "ended")
 		run(t, tb, chromedp.Navigate(b.base+"/glemt/#/pw"))
-		visible(t, tb, "start")
+		stateShown(t, tb, "start")
 	})
 
 	refusals := []struct {
@@ -266,7 +266,7 @@ func TestResetEndToEnd(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := resetTab(t)
 			signInAt(t, tb, b, tc.path, tc.pid, tc.acr)
-			visible(t, tb, tc.state)
+			stateShown(t, tb, tc.state)
 			urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
 			assert.Equal(t, tc.path, chrome.Eval[string](t, tb, `location.pathname`))
 			if tc.contact {
@@ -298,7 +298,7 @@ func TestResetNotConfigured(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			tb := resetTab(t)
 			run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, lang)))
-			visible(t, tb, "off")
+			stateShown(t, tb, "off")
 			assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-off]').textContent`))
 			assert.Equal(t, site.ResetTexts(lang).ResetOffTitle, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-off] h2').textContent`))
 		})
