@@ -78,6 +78,46 @@ var messages = map[string][3]string{
 	},
 }
 
+// singular holds the message of a rule whose count is exactly 1, where the
+// plural would be wrong ("1 characters"); countParam names that count.
+var singular = map[string][3]string{
+	RuleDisallowedCharacter: {
+		"Passordet inneholder 1 tegn som ikke er tillatt.",
+		"Passordet inneheld 1 teikn som ikkje er tillate.",
+		"The password contains 1 character that is not allowed.",
+	},
+	RuleMissingClass: {
+		"Passordet må ha minst 1 {class} (det har {have}).",
+		"Passordet må ha minst 1 {class} (det har {have}).",
+		"The password must have at least 1 {class} (it has {have}).",
+	},
+	RuleBreached: {
+		"Passordet er funnet 1 gang i lekkede passordlister. Velg et annet.",
+		"Passordet er funne 1 gong i lekne passordlister. Vel eit anna.",
+		"The password has been seen once in breached password lists. Choose another.",
+	},
+	RuleReused: {
+		"Du har brukt dette passordet før. Velg et annet enn det forrige.",
+		"Du har brukt dette passordet før. Vel eit anna enn det førre.",
+		"You have used this password before. Choose one other than the last.",
+	},
+}
+
+var countParam = map[string]string{
+	RuleDisallowedCharacter: "count",
+	RuleMissingClass:        "min",
+	RuleBreached:            "count",
+	RuleReused:              "history",
+}
+
+// singularWords are the class names after "1".
+var singularWords = map[string][3]string{
+	Upper:   {"stor bokstav", "stor bokstav", "uppercase letter"},
+	Lower:   {"liten bokstav", "liten bokstav", "lowercase letter"},
+	Digit:   {"siffer", "siffer", "digit"},
+	Special: {"spesialtegn", "spesialteikn", "special character"},
+}
+
 // words translates the parameter values that are words.
 var words = map[string][3]string{
 	Upper:      {"store bokstaver", "store bokstavar", "uppercase letters"},
@@ -106,6 +146,14 @@ var langCodes = [3]string{"nb", "nn", "en"}
 // message renders rule's message in language lang with params.
 func message(lang int, rule string, params []Param) string {
 	tmpl := messages[rule][lang]
+	one := false
+	if name, ok := countParam[rule]; ok {
+		for _, p := range params {
+			if p.Name == name && !p.Value.IsStr && p.Value.Num == 1 {
+				tmpl, one = singular[rule][lang], true
+			}
+		}
+	}
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(tmpl, '{')
@@ -121,7 +169,9 @@ func message(lang int, rule string, params []Param) string {
 				continue
 			}
 			if p.Value.IsStr {
-				if w, ok := words[p.Value.Str]; ok {
+				if w, ok := singularWords[p.Value.Str]; ok && one {
+					b.WriteString(w[lang])
+				} else if w, ok := words[p.Value.Str]; ok {
 					b.WriteString(w[lang])
 				} else {
 					b.WriteString(p.Value.Str)
@@ -165,6 +215,11 @@ var feedbackTexts = map[string][3]string{
 		"Skriv om lag {n} teikn til (nye teikn, ikkje gjentakingar), så når du grensa.",
 		"Type about {n} more characters (new ones, not repeats) to reach the threshold.",
 	},
+	"more1": {
+		"Skriv omtrent 1 tegn til (et nytt tegn, ikke en gjentakelse), så når du grensen.",
+		"Skriv om lag 1 teikn til (eit nytt teikn, ikkje ei gjentaking), så når du grensa.",
+		"Type about 1 more character (a new one, not a repeat) to reach the threshold.",
+	},
 	"mix": {
 		"Bland inn store og små bokstaver, sifre og spesialtegn for bonuspoeng.",
 		"Bland inn store og små bokstavar, siffer og spesialteikn for bonuspoeng.",
@@ -193,7 +248,9 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		out = append(out, feedbackTexts["personal"][lang])
 	}
 	if res.Score < p.Threshold || st.length < p.MinLength {
-		if more := moreChars(p, st); more > 0 {
+		if more := moreChars(p, st); more == 1 {
+			out = append(out, feedbackTexts["more1"][lang])
+		} else if more > 0 {
 			out = append(out, strings.Replace(feedbackTexts["more"][lang], "{n}", strconv.Itoa(more), 1))
 		}
 		if st.bonus == 0 && len(p.Score.Bonus) > 0 && len(out) < 2 {
