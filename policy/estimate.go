@@ -23,16 +23,12 @@ func guessDictionary() *guess.Dictionary {
 	return guessDict
 }
 
-// maxGuessContext is how many of a policy's context words (its name first)
-// the estimator matches; every one of them is matched by the context rule.
-const maxGuessContext = 16
-
 // estimate runs the guess estimator on password: per code point as typed,
 // case-folded and with Fold's substitutions undone (so one code point stays
-// one, and the estimator's positions are the Result's chars), and with the
-// policy's name and context words as the first guesses. A password longer
+// one, and the estimator's positions are the Result's chars). The policy's
+// context words are the context rule's, which refuses them outright. A password longer
 // than guess.MaxRunes counts its further code points as brute force.
-func estimate(password string, p Policy) guess.Result {
+func estimate(password string) guess.Result {
 	var typed, lower, folded [guess.MaxRunes]rune
 	n, rest := 0, 0
 	for _, r := range password {
@@ -45,27 +41,9 @@ func estimate(password string, p Policy) guess.Result {
 		folded[n] = substitute(lower[n])
 		n++
 	}
-	var ctx [maxGuessContext]string
-	k := 0
-	if p.Name != "" {
-		e := cachedWord(p.Name)
-		ctx[k] = e.folded
-		k++
-		if e.joined != "" {
-			ctx[k] = e.joined
-			k++
-		}
-	}
-	for _, w := range p.ContextWords {
-		if k == len(ctx) {
-			break
-		}
-		ctx[k] = cachedWord(w).folded
-		k++
-	}
 	res := guess.Estimate(guess.Input{
 		Typed: typed[:n], Lower: lower[:n], Folded: folded[:n],
-		Context: ctx[:k], Dictionary: guessDictionary(),
+		Dictionary: guessDictionary(),
 	})
 	res.Log10 += float64(rest)
 	return res

@@ -78,7 +78,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	// The common rule: a whole-password pattern (commonMatch), or fewer
 	// guesses than the policy's minimum by the estimator. Its characters
 	// are marked in Chars.
-	est := estimate(in.Password, p)
+	est := estimate(in.Password)
 	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < min(p.MinGuessesLog10, float64(st.length-guessMargin)) {
 		kinds := kindsParam(est, "password")
 		if !ok {

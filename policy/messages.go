@@ -103,10 +103,9 @@ var words = texts{
 	{Digit, [3]string{"sifre", "siffer", "digits"}},
 	{Special, [3]string{"spesialtegn", "spesialteikn", "special characters"}},
 	// The kinds of a common violation: "kind" is one of them, "kinds"
-	// several joined by "+" (see joinKinds). list and season are the kinds
-	// of a whole-password match (commonMatch).
+	// several joined by "+" (see joinKinds). list is the kind of a
+	// whole-password match on the list (commonMatch).
 	{"list", [3]string{"et vanlig passord", "eit vanleg passord", "a common password"}},
-	{"season", [3]string{"en årstid eller måned og et årstall", "ei årstid eller ein månad og eit årstal", "a season or month and a year"}},
 	{"password", [3]string{"et vanlig passord", "eit vanleg passord", "a common password"}},
 	{"word", [3]string{"et vanlig ord", "eit vanleg ord", "a common word"}},
 	{"name", [3]string{"et vanlig navn", "eit vanleg namn", "a common name"}},
@@ -130,25 +129,23 @@ var (
 // joinKinds renders kinds joined by "+" ("calendar+year+repeat") as a list
 // in words: "en årstid, måned eller ukedag og et årstall, gjentatt".
 func joinKinds(lang int, kinds string) string {
-	parts := strings.Split(kinds, "+")
 	repeated := false
-	if len(parts) > 1 && parts[len(parts)-1] == "repeat" {
-		parts, repeated = parts[:len(parts)-1], true
+	if k, ok := strings.CutSuffix(kinds, "+repeat"); ok {
+		kinds, repeated = k, true
 	}
 	var b strings.Builder
-	for i, k := range parts {
-		switch {
-		case i == 0:
-		case i == len(parts)-1:
-			b.WriteString(andWord[lang])
-		default:
-			b.WriteString(", ")
+	for kinds != "" {
+		k, rest, more := strings.Cut(kinds, "+")
+		if b.Len() > 0 {
+			if more {
+				b.WriteString(", ")
+			} else {
+				b.WriteString(andWord[lang])
+			}
 		}
-		if w, ok := words.get(k); ok {
-			b.WriteString(w[lang])
-		} else {
-			b.WriteString(k)
-		}
+		w, _ := words.get(k)
+		b.WriteString(w[lang])
+		kinds = rest
 	}
 	if repeated {
 		b.WriteString(repeatedSuffix[lang])

@@ -65,29 +65,27 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int) {
 		if r == 0 {
 			r = line * scale
 		}
-		d.add(w, kind, r)
-	}
-}
-
-const hashStart = 14695981039346656037
-
-func hashStep(h uint64, r rune) uint64 { return (h ^ uint64(r)) * 1099511628211 }
-
-// add inserts word and its prefixes.
-func (d *Dictionary) add(word string, kind Kind, rank int) {
-	h := uint64(hashStart)
-	n := 0
-	for i, r := range word {
-		h = hashStep(h, r)
-		n++
-		val := uint32(0)
-		if i+utf8.RuneLen(r) == len(word) {
-			val = uint32(min(rank, 1<<26))<<5 | uint32(kind)<<1 | 1
+		// The word and each of its prefixes.
+		h := uint64(hashStart)
+		n := 0
+		for i, c := range w {
+			h = (h ^ uint64(c)) * hashPrime
+			n++
+			val := uint32(0)
+			if i+utf8.RuneLen(c) == len(w) {
+				val = uint32(min(r, 1<<26))<<5 | uint32(kind)<<1 | 1
+			}
+			d.put(h, val)
 		}
-		d.put(h, val)
+		d.maxLen = max(d.maxLen, n)
 	}
-	d.maxLen = max(d.maxLen, n)
 }
+
+// FNV-1a over code points.
+const (
+	hashStart = 14695981039346656037
+	hashPrime = 1099511628211
+)
 
 // put stores val (0: prefix only) under h, keeping an existing word of a
 // lower rank.
@@ -143,59 +141,28 @@ const (
 func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 	n := len(folded)
 	for i := 0; i < n; i++ {
-		h := uint64(hashStart)
-		for j := i; j < n && j-i < d.maxLen; j++ {
-			h = hashStep(h, folded[j])
-			v := d.get(h)
-			if v == 0 {
-				break
-			}
-			if v&1 != 0 && j+1-i >= minWord {
-				ms.add(i, j+1, Kind(v>>1&15), log10(float64(v>>5))+wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1]))
-			}
-		}
-		// Reversed: the word read from i leftwards.
-		h = hashStart
-		for j := i; j >= 0 && i-j < d.maxLen; j-- {
-			h = hashStep(h, folded[j])
-			v := d.get(h)
-			if v == 0 {
-				break
-			}
-			if v&1 != 0 && i+1-j >= minReversed {
-				ms.add(j, i+1, Kind(v>>1&15), log10(float64(v>>5))+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
+		// Forwards from i (step 1), then reversed: read from i leftwards.
+		for step := 1; step >= -1; step -= 2 {
+			h := uint64(hashStart)
+			for j := i; j >= 0 && j < n && (j-i)*step < d.maxLen; j += step {
+				h = (h ^ uint64(folded[j])) * hashPrime
+				v := d.get(h)
+				if v == 0 {
+					break
+				}
+				a, b, extra, least := i, j+1, 0.0, minWord
+				if step < 0 {
+					a, b, extra, least = j, i+1, log2, minReversed
+				}
+				if v&1 != 0 && b-a >= least {
+					ms.add(a, b, Kind(v>>1&15), log10(float64(v>>5))+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
+				}
 			}
 		}
 	}
 }
 
 const log2 = 0.30103
-
-// matchContext adds the caller's context words found in folded, as rank 1.
-func matchContext(ms *matches, typed, lower, folded []rune, words []string) {
-	for _, w := range words {
-		if utf8.RuneCountInString(w) < minWord {
-			continue
-		}
-		first, _ := utf8.DecodeRuneInString(w)
-		for i := range folded {
-			if folded[i] != first {
-				continue
-			}
-			j := i
-			for _, r := range w {
-				if j >= len(folded) || folded[j] != r {
-					j = -1
-					break
-				}
-				j++
-			}
-			if j > i {
-				ms.add(i, j, KindContext, wordVariations(typed[i:j], lower[i:j], folded[i:j]))
-			}
-		}
-	}
-}
 
 // wordVariations returns log10 of the guesses for the ways a dictionary
 // word was capitalised and l33t-substituted (zxcvbn's uppercase and l33t
@@ -225,31 +192,26 @@ func wordVariations(typed, lower, folded []rune) float64 {
 	default:
 		v = variations(up, low)
 	}
-	// l33t: per target letter, the substituted and the plain occurrences.
-	var sub, plain [len(l33tTargets)]int
-	any := false
+	// l33t: the substituted characters among those that could be.
+	sub, plain := 0, 0
 	for k := range lower {
-		t := strings.IndexRune(l33tTargets, folded[k])
-		if t < 0 {
-			continue
-		}
-		if lower[k] != folded[k] && lower[k] != 'l' {
-			sub[t]++
-			any = true
-		} else {
-			plain[t]++
+		switch {
+		case lower[k] == folded[k] || lower[k] == 'l':
+			if isL33tTarget(folded[k]) {
+				plain++
+			}
+		default:
+			sub++
 		}
 	}
-	if any {
-		for t := range sub {
-			v *= variations(sub[t], plain[t])
-		}
-	}
+	v *= variations(sub, plain)
 	return log10(v)
 }
 
-// l33tTargets are the letters a substitution stands for (as folded).
-const l33tTargets = "oieast"
+// isL33tTarget reports whether r is a letter a substitution stands for.
+func isL33tTarget(r rune) bool {
+	return r == 'o' || r == 'i' || r == 'e' || r == 'a' || r == 's' || r == 't'
+}
 
 func isLetter(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError

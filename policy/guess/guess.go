@@ -8,8 +8,8 @@
 //
 //   - dictionary words: the common-password list, Norwegian and English
 //     words, Norwegian first names and surnames, places, clubs, seasons,
-//     months, weekdays and holidays (nb, nn, en) and the caller's context
-//     words; also with l33t substitutions undone, reversed and capitalised;
+//     months, weekdays and holidays (nb, nn, en); also with l33t
+//     substitutions undone, reversed and capitalised;
 //   - repeats: any block of 3+ characters seen earlier in the password
 //     ("X X", "X X X", and a block repeated with a changed suffix);
 //   - sequences of letters (æøå included) or digits in either direction
@@ -48,7 +48,7 @@ const (
 	KindPlace         // a Norwegian place
 	KindClub          // a sports club
 	KindCalendar      // a season, month, weekday or holiday
-	KindContext       // one of the caller's context words
+	KindContext       // a context word (kept for the wire names; see policy's context rule)
 	KindYear          // a year 1900-2039
 	KindDate          // a date
 	KindKeyboard      // neighbouring keys on a keyboard
@@ -86,10 +86,6 @@ type Input struct {
 	// dictionaries are folded (policy.Fold: 0→o, 1 and l→i, 3→e, 4→a,
 	// 5→s, 7→t, @→a, $→s, €→e).
 	Folded []rune
-	// Context are further words, folded like Folded, that count as guessed
-	// first (the institution's name and context words). Words under 3 code
-	// points are ignored.
-	Context []string
 	// Dictionary is the dictionary to match (see NewDictionary); nil
 	// matches no words.
 	Dictionary *Dictionary
@@ -101,8 +97,8 @@ type Result struct {
 	Log10 float64
 	// Kinds are the kinds of the matches in the cheapest split.
 	Kinds Kinds
-	// Main is the kind that covers the most code points in it (KindNone
-	// when no match is used).
+	// Main is the kind of the longest match in it (KindNone when no match
+	// is used).
 	Main Kind
 	// marked has bit i set when code point i belongs to a match of the split.
 	marked [MaxRunes / 64]uint64
@@ -174,7 +170,6 @@ func Estimate(in Input) Result {
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
-	matchContext(ms, typed, lower, folded, in.Context)
 	matchRepeats(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
@@ -229,7 +224,7 @@ func search(ms *matches, n int) Result {
 		}
 	}
 	var res Result
-	var cover [numKinds]int
+	longest := 0
 	j, inB := n, bCost[n] < mCost[n]
 	if inB {
 		res.Log10 = float64(bCost[n])
@@ -244,17 +239,14 @@ func search(ms *matches, n int) Result {
 		}
 		m := &ms.m[mFrom[j]-1]
 		res.Kinds |= 1 << m.kind
-		cover[m.kind] += int(m.j - m.i)
+		if int(m.j-m.i) > longest {
+			longest, res.Main = int(m.j-m.i), m.kind
+		}
 		for k := int(m.i); k < int(m.j); k++ {
 			res.marked[k/64] |= 1 << (k % 64)
 		}
 		inB = mPrevB[j]
 		j = int(m.i)
-	}
-	for k := Kind(1); k < numKinds; k++ {
-		if cover[k] > cover[res.Main] {
-			res.Main = k
-		}
 	}
 	return res
 }

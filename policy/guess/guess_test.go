@@ -64,15 +64,6 @@ func TestMatchDictionaryNone(t *testing.T) {
 	}
 }
 
-func TestMatchContext(t *testing.T) {
-	run := func(ms *matches, in Input) {
-		matchContext(ms, in.Typed, in.Lower, in.Folded, []string{"uit", "arktiske", "x"})
-	}
-	assert.Equal(t, []string{"UiT"}, found(t, "UiT2026!", KindContext, run))
-	assert.Equal(t, []string{"Arktiske"}, found(t, "9Arktiske9", KindContext, run))
-	assert.Empty(t, found(t, "xxxx", KindContext, run), "words under 3 code points are ignored")
-}
-
 func TestMatchRepeats(t *testing.T) {
 	run := func(ms *matches, in Input) { matchRepeats(ms, in.Lower) }
 	tests := []struct {

@@ -2,7 +2,6 @@ package guess
 
 import (
 	"math"
-	"strings"
 	"sync"
 )
 
@@ -15,16 +14,16 @@ var layoutRows = [2][4]struct {
 	keys string
 }{
 	{ // Norwegian
-		{0, "|§ 1! 2\" 3# 4¤ 5% 6& 7/ 8( 9) 0= +? \\`"},
-		{1, "qQ wW eE rR tT yY uU iI oO pP åÅ ¨^"},
-		{1, "aA sS dD fF gG hH jJ kK lL øØ æÆ '*"},
-		{0, "<> zZ xX cC vV bB nN mM ,; .: -_"},
+		{0, "|§1!2\"3#4¤5%6&7/8(9)0=+?\\`"},
+		{1, "qQwWeErRtTyYuUiIoOpPåÅ¨^"},
+		{1, "aAsSdDfFgGhHjJkKlLøØæÆ'*"},
+		{0, "<>zZxXcCvVbBnNmM,;.:-_"},
 	},
 	{ // US
-		{0, "`~ 1! 2@ 3# 4$ 5% 6^ 7& 8* 9( 0) -_ =+"},
-		{1, "qQ wW eE rR tT yY uU iI oO pP [{ ]} \\|"},
-		{1, "aA sS dD fF gG hH jJ kK lL ;: '\""},
-		{1, "zZ xX cC vV bB nN mM ,< .> /?"},
+		{0, "`~1!2@3#4$5%6^7&8*9(0)-_=+"},
+		{1, "qQwWeErRtTyYuUiIoOpP[{]}\\|"},
+		{1, "aAsSdDfFgGhHjJkKlL;:'\""},
+		{1, "zZxXcCvVbBnNmM,<.>/?"},
 	},
 }
 
@@ -49,17 +48,19 @@ func buildLayouts() {
 	for li, rows := range layoutRows {
 		l := &layouts[li]
 		for y, row := range rows {
-			for x, pair := range strings.Fields(row.keys) {
+			x, shifted := row.x, false
+			for _, r := range row.keys {
 				k := l.keys
-				l.keys++
-				l.x[k], l.y[k] = int8(row.x+x), int8(y)
-				rs := []rune(pair)
-				for s, r := range rs {
-					if r < 256 {
-						l.key[r] = uint8(k + 1)
-						l.shift[r] = s == 1
-					}
+				if r < 256 {
+					l.key[r] = uint8(k + 1)
+					l.shift[r] = shifted
 				}
+				if shifted {
+					l.x[k], l.y[k] = int8(x), int8(y)
+					l.keys++
+					x++
+				}
+				shifted = !shifted
 			}
 		}
 		edges := 0

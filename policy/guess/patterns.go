@@ -123,21 +123,6 @@ func abs(x int) int {
 	return x
 }
 
-// number parses the w digits of s at i.
-func number(s []rune, i, w int) (int, bool) {
-	if i+w > len(s) || (w > 1 && s[i] == '0') {
-		return 0, false
-	}
-	v := 0
-	for k := i; k < i+w; k++ {
-		if !isDigit(s[k]) {
-			return 0, false
-		}
-		v = v*10 + int(s[k]-'0')
-	}
-	return v, true
-}
-
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // yearLog10 returns log10 of the guesses of year y.
@@ -157,7 +142,7 @@ func matchDates(ms *matches, lower []rune) {
 		if !isDigit(lower[i]) {
 			continue
 		}
-		if y, ok := number(lower, i, 4); ok && y >= 1900 && y <= 2039 {
+		if y := val(lower, i, min(i+4, n)); y >= 1900 && y <= 2039 {
 			ms.add(i, i+4, KindYear, yearLog10(y))
 		}
 		if i > 0 && isDigit(lower[i-1]) {
@@ -253,10 +238,14 @@ func digitDate(s []rune) float64 {
 	return best
 }
 
-// val returns the number the digits s[a:b] write.
+// val returns the number the digits s[a:b] write, or -1 when one of them
+// is no digit.
 func val(s []rune, a, b int) int {
 	v := 0
 	for _, r := range s[a:b] {
+		if !isDigit(r) {
+			return -1
+		}
 		v = v*10 + int(r-'0')
 	}
 	return v
