@@ -21,7 +21,7 @@ build: $(BIN)
 	@if [ -d build ]; then $(GO) run ./build -out $(DIST); fi
 
 run: deps build
-	./$(BIN) serve --site $(DIST)
+	./$(BIN) serve --site $(DIST) --demo
 
 generate:
 	$(GO) generate ./...

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -34,16 +33,20 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// ErrBadActivation: CreateActivation was given an empty username or an
-// unknown institution, or a TTL that is not positive.
+// ErrBadActivation: CreateActivation was given a username or name that is
+// empty, too long (MaxUsernameLen, MaxNameLen) or holds control characters,
+// an unknown institution, or a TTL outside MinTTL..MaxTTL.
 var ErrBadActivation = errors.New("server: bad activation request")
 
 // CreateActivation stores a new single-use activation for a person and
 // returns its token (to put in the link, never to log) and expiry. ttl 0
 // takes the institution policy's activationTTL.
 func CreateActivation(ctx context.Context, st store.Store, now time.Time, username, name, institution string, ttl time.Duration) (string, time.Time, error) {
-	if strings.TrimSpace(username) == "" {
-		return "", time.Time{}, fmt.Errorf("%w: username is empty", ErrBadActivation)
+	if msg := textProblem(username, MaxUsernameLen, true); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: username %s", ErrBadActivation, msg)
+	}
+	if msg := textProblem(name, MaxNameLen, false); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: name %s", ErrBadActivation, msg)
 	}
 	p, err := policy.Lookup(institution)
 	if err != nil {
@@ -55,8 +58,8 @@ func CreateActivation(ctx context.Context, st store.Store, now time.Time, userna
 			ttl = 72 * time.Hour
 		}
 	}
-	if ttl <= 0 {
-		return "", time.Time{}, fmt.Errorf("%w: ttl must be positive", ErrBadActivation)
+	if msg := ttlProblem(ttl); msg != "" {
+		return "", time.Time{}, fmt.Errorf("%w: ttl %s", ErrBadActivation, msg)
 	}
 	token, hash := NewToken()
 	now = now.UTC()
@@ -83,73 +86,33 @@ func (h *handler) healthz() http.Handler {
 
 func (h *handler) readyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		if err := h.Store.Ping(ctx); err != nil {
 			h.Logger.ErrorContext(ctx, "store not ready", "id", RequestID(ctx), "err", err)
 			writeError(w, errorf(CodeUnavailable, "store unreachable"))
 			return
 		}
+		// Every directory answers and takes the service account's bind.
+		for _, d := range h.Directories.All() {
+			if err := d.Ping(ctx); err != nil {
+				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
+				writeError(w, errorf(CodeUnavailable, "directory not ready: "+d.String()))
+				return
+			}
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 }
 
-type createRequest struct {
-	Username    string `json:"username"`
-	Name        string `json:"name"`
-	Institution string `json:"institution"`
-	TTL         string `json:"ttl"`
-}
-
-type createResponse struct {
-	Link      string    `json:"link"`
-	ExpiresAt time.Time `json:"expiresAt"`
-}
-
-func (h *handler) createActivation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const prefix = "Bearer "
-		auth := r.Header.Get("Authorization")
-		key, ok := strings.CutPrefix(auth, prefix)
-		if h.AdminKey == "" || !ok || subtle.ConstantTimeCompare([]byte(key), []byte(h.AdminKey)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
-			writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
-			return
-		}
-		var req createRequest
-		if err := decode(w, r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		var fields []string
-		if strings.TrimSpace(req.Username) == "" {
-			fields = append(fields, "username")
-		}
-		if _, err := policy.Lookup(req.Institution); err != nil {
-			fields = append(fields, "institution")
-		}
-		var ttl time.Duration
-		if req.TTL != "" {
-			d, err := time.ParseDuration(req.TTL)
-			if err != nil || d <= 0 || d > 90*24*time.Hour {
-				fields = append(fields, "ttl")
-			}
-			ttl = d
-		}
-		if len(fields) > 0 {
-			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(fields, ", "), fields...))
-			return
-		}
-		token, exp, err := CreateActivation(r.Context(), h.Store, h.Now(), req.Username, req.Name, req.Institution, ttl)
-		if err != nil {
-			h.internal(w, r, "create activation", err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, createResponse{Link: Link(h.BaseURL, token), ExpiresAt: exp})
-	})
-}
-
+// internal logs err and answers it: 500 "internal error", or 503 with
+// Retry-After when the password hashing is busy (see asError).
 func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, passhash.ErrBusy) {
+		h.Logger.WarnContext(r.Context(), what+": busy", "id", RequestID(r.Context()), "queue", passhash.QueueLength(), "err", err)
+		writeError(w, err)
+		return
+	}
 	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
 	writeError(w, errorf(CodeInternal, "internal error"))
 }
@@ -165,14 +128,21 @@ func (h *handler) activation(ctx context.Context, token string) (store.Activatio
 		return a, errorf(CodeTokenUnknown, "unknown activation link")
 	case err != nil:
 		return a, err
-	case a.UsedAt != nil:
-		return a, errorf(CodeTokenUsed, "this activation link has already been used")
-	case a.Failures >= MaxFailures:
-		return a, errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
-	case !h.Now().Before(a.ExpiresAt):
-		return a, errorf(CodeTokenExpired, "this activation link has expired")
 	}
-	return a, nil
+	return a, h.usable(a)
+}
+
+// usable says why a cannot be used, or nil.
+func (h *handler) usable(a store.Activation) error {
+	switch {
+	case a.UsedAt != nil:
+		return errorf(CodeTokenUsed, "this activation link has already been used")
+	case a.Failures >= MaxFailures:
+		return errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
+	case !h.Now().Before(a.ExpiresAt):
+		return errorf(CodeTokenExpired, "this activation link has expired")
+	}
+	return nil
 }
 
 type lookupRequest struct {
@@ -239,99 +209,6 @@ func (h *handler) breachCount(ctx context.Context, p policy.Policy, password str
 	return nil, nil
 }
 
-type completeRequest struct {
-	Token    string `json:"token"`
-	Password string `json:"password"`
-}
-
-func (h *handler) complete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		var req completeRequest
-		if err := decode(w, r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-		if h.tokens != nil && req.Token != "" {
-			if wait, ok := h.tokens.allow(string(HashToken(req.Token))); !ok {
-				tooMany(w, wait)
-				return
-			}
-		}
-		a, err := h.activation(ctx, req.Token)
-		if err != nil {
-			h.fail(w, r, "complete", err)
-			return
-		}
-		p, err := policy.Lookup(a.Institution)
-		if err != nil {
-			h.internal(w, r, "policy lookup", err)
-			return
-		}
-		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
-		// reject answers 422 with the Result and counts the failure against
-		// the token.
-		reject := func(res policy.Result) {
-			n, err := h.Store.RecordFailure(ctx, a.TokenHash)
-			if err != nil {
-				h.internal(w, r, "record failure", err)
-				return
-			}
-			h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
-			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
-		}
-		// The rules that need no IO first: a password they refuse is refused
-		// without asking the breach service or hashing it against history
-		// (and a required breach check that is down does not hide them).
-		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
-			return
-		}
-		if in.BreachCount, err = h.breachCount(ctx, p, req.Password); err != nil {
-			writeError(w, err)
-			return
-		}
-		if p.HistorySize > 0 {
-			hist, err := h.Store.History(ctx, a.Username, p.HistorySize)
-			if err != nil {
-				h.internal(w, r, "history", err)
-				return
-			}
-			reused, err := passhash.MatchAny(ctx, req.Password, hist)
-			if err != nil && !reused {
-				h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
-				if ctx.Err() != nil {
-					h.internal(w, r, "history", err)
-					return
-				}
-			}
-			in.Reused = &reused
-		}
-		if res := policy.Evaluate(p, in); !res.OK {
-			reject(res)
-			return
-		}
-		enc, err := passhash.Hash(req.Password)
-		if err != nil {
-			h.internal(w, r, "hash", err)
-			return
-		}
-		err = h.Store.Complete(ctx, a.TokenHash, h.Now(), enc, p.HistorySize, MaxFailures)
-		switch {
-		case errors.Is(err, store.ErrGone):
-			writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
-			return
-		case errors.Is(err, store.ErrNotFound):
-			writeError(w, errorf(CodeTokenUnknown, "unknown activation link"))
-			return
-		case err != nil:
-			h.internal(w, r, "complete", err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
 func rules(r policy.Result) string {
 	s := make([]string, len(r.Violations))
 	for i, v := range r.Violations {
@@ -358,13 +235,17 @@ func (h *handler) validate() http.Handler {
 			writeError(w, errorf(CodeInvalid, "password is required", "password"))
 			return
 		}
+		if err := validateProblems(*req.Password, req.Username, req.Name); err != nil {
+			writeError(w, err)
+			return
+		}
 		p, err := requestPolicy(req.Policy)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
-		if in.BreachCount, err = h.breachCount(r.Context(), p, *req.Password); err != nil {
+		if in.BreachCount, err = h.validateBreach(r, p, *req.Password); err != nil {
 			writeError(w, err)
 			return
 		}

@@ -3,6 +3,9 @@ package server
 import (
 	"errors"
 	"net/http"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/passhash"
 )
 
 // Code classifies an API error; the one table below maps it to a status.
@@ -16,6 +19,7 @@ const (
 	CodeTooLarge          Code = "body_too_large"
 	CodeMalformed         Code = "malformed_json"
 	CodeUnknownField      Code = "unknown_field"
+	CodeDuplicateField    Code = "duplicate_field"
 	CodeInvalid           Code = "invalid"
 	CodeInvalidUTF8       Code = "invalid_utf8"
 	CodeUnauthorized      Code = "unauthorized"
@@ -28,28 +32,59 @@ const (
 	CodeOriginForbidden   Code = "origin_forbidden"
 	CodeInternal          Code = "internal"
 	CodeUnavailable       Code = "unavailable"
+	// CodeInProgress: another request holds the link right now (retry).
+	CodeInProgress Code = "in_progress"
+	// CodeDirectoryUnavailable: the directory did not answer (retry; the
+	// link still works).
+	CodeDirectoryUnavailable Code = "directory_unavailable"
+	// CodeDirectoryError: the directory configuration or the service
+	// account is wrong (the service desk must act; the link still works).
+	CodeDirectoryError Code = "directory_error"
+	// CodeCommitFailed: the directory took the password but the store could
+	// not record it.
+	CodeCommitFailed Code = "commit_failed"
+	CodeOverloaded   Code = "overloaded"
+
+	// Reset and change.
+	CodeSessionMissing Code = "session_missing"
+	CodeSessionUsed    Code = "session_used"
+	CodeSessionExpired Code = "session_expired"
+	CodeBusy           Code = "busy"
+	CodeCredentials    Code = "invalid_credentials"
 )
 
 // statuses is the one table from error code to HTTP status.
 var statuses = map[Code]int{
-	CodeNotFound:          http.StatusNotFound,
-	CodeMethodNotAllowed:  http.StatusMethodNotAllowed,
-	CodeUnsupportedMedia:  http.StatusUnsupportedMediaType,
-	CodeTooLarge:          http.StatusRequestEntityTooLarge,
-	CodeMalformed:         http.StatusBadRequest,
-	CodeUnknownField:      http.StatusBadRequest,
-	CodeInvalid:           http.StatusBadRequest,
-	CodeInvalidUTF8:       http.StatusBadRequest,
-	CodeUnauthorized:      http.StatusUnauthorized,
-	CodeTokenUnknown:      http.StatusNotFound,
-	CodeTokenUsed:         http.StatusGone,
-	CodeTokenExpired:      http.StatusGone,
-	CodeTokenLocked:       http.StatusGone,
-	CodeRateLimited:       http.StatusTooManyRequests,
-	CodeBreachUnavailable: http.StatusServiceUnavailable,
-	CodeOriginForbidden:   http.StatusForbidden,
-	CodeInternal:          http.StatusInternalServerError,
-	CodeUnavailable:       http.StatusServiceUnavailable,
+	CodeNotFound:             http.StatusNotFound,
+	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	CodeUnsupportedMedia:     http.StatusUnsupportedMediaType,
+	CodeTooLarge:             http.StatusRequestEntityTooLarge,
+	CodeMalformed:            http.StatusBadRequest,
+	CodeUnknownField:         http.StatusBadRequest,
+	CodeDuplicateField:       http.StatusBadRequest,
+	CodeInvalid:              http.StatusBadRequest,
+	CodeInvalidUTF8:          http.StatusBadRequest,
+	CodeUnauthorized:         http.StatusUnauthorized,
+	CodeTokenUnknown:         http.StatusNotFound,
+	CodeTokenUsed:            http.StatusGone,
+	CodeTokenExpired:         http.StatusGone,
+	CodeTokenLocked:          http.StatusGone,
+	CodeRateLimited:          http.StatusTooManyRequests,
+	CodeBreachUnavailable:    http.StatusServiceUnavailable,
+	CodeOriginForbidden:      http.StatusForbidden,
+	CodeInternal:             http.StatusInternalServerError,
+	CodeUnavailable:          http.StatusServiceUnavailable,
+	CodeInProgress:           http.StatusConflict,
+	CodeDirectoryUnavailable: http.StatusServiceUnavailable,
+	CodeDirectoryError:       http.StatusServiceUnavailable,
+	CodeCommitFailed:         http.StatusServiceUnavailable,
+	CodeOverloaded:           http.StatusServiceUnavailable,
+
+	CodeSessionMissing: http.StatusUnauthorized,
+	CodeSessionUsed:    http.StatusGone,
+	CodeSessionExpired: http.StatusGone,
+	CodeBusy:           http.StatusConflict,
+	CodeCredentials:    http.StatusUnauthorized,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to
@@ -58,6 +93,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []string // the request fields at fault, if any
+	// RetryAfter, when positive, is sent as the Retry-After header (whole
+	// seconds, rounded up, at least 1).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -74,11 +112,18 @@ func errorf(code Code, msg string, fields ...string) *Error {
 	return &Error{Code: code, Message: msg, Fields: fields}
 }
 
-// asError turns any error into an *Error, hiding internal ones.
+// asError turns any error into an *Error, hiding internal ones. A
+// *passhash.BusyError (the password hashing queue is full or its wait
+// ran out) is CodeOverloaded, 503 with Retry-After: nothing was changed, the
+// person may simply try again.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var busy *passhash.BusyError
+	if errors.As(err, &busy) {
+		return &Error{Code: CodeOverloaded, Message: "the server is busy; try again shortly", RetryAfter: busy.RetryAfter}
 	}
 	return errorf(CodeInternal, "internal error")
 }

@@ -5,11 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -115,13 +113,15 @@ func (h *handler) api(next http.Handler) http.Handler {
 }
 
 func tooMany(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(max(wait, time.Second).Seconds()))))
-	writeError(w, errorf(CodeRateLimited, "too many requests; try again later"))
+	writeError(w, &Error{Code: CodeRateLimited, Message: "too many requests; try again later", RetryAfter: wait})
 }
 
-// clientAddr is the address the per-client rate limit counts. Behind a
-// trusted proxy it is the last X-Forwarded-For entry, the one the proxy
-// appended: earlier entries come from the client and could be anything.
+// clientAddr is the client the per-client rate limits count: its address,
+// with an IPv6 address reduced to its /64 (what one subscriber or host
+// gets, so stepping through one's own prefix is still one client) and an
+// IPv4-mapped IPv6 address to the IPv4 address. Behind a trusted proxy the
+// address is the last X-Forwarded-For entry, the one the proxy appended:
+// earlier entries come from the client and could be anything.
 func (h *handler) clientAddr(r *http.Request) string {
 	if h.TrustProxy {
 		if f := r.Header.Values("X-Forwarded-For"); len(f) > 0 {
@@ -130,15 +130,46 @@ func (h *handler) clientAddr(r *http.Request) string {
 				last = last[i+1:]
 			}
 			if a := strings.TrimSpace(last); a != "" {
-				return a
+				return clientKey(a)
 			}
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	return clientKey(r.RemoteAddr)
+}
+
+// clientKey is addr (with or without a port) grouped as clientAddr says;
+// anything that is not an address is returned as is.
+func clientKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
 	if err != nil {
-		return r.RemoteAddr
+		ap, perr := netip.ParseAddrPort(addr)
+		if perr != nil {
+			return addr
+		}
+		a = ap.Addr()
 	}
-	return host
+	a = a.WithZone("").Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+// probe limits /healthz and /readyz per client, in buckets of their own
+// (a client busy on /api/ still gets its probes answered).
+func (h *handler) probe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.probes != nil {
+			if wait, ok := h.probes.allow(h.clientAddr(r)); !ok {
+				apiHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					tooMany(w, wait)
+				})).ServeHTTP(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // cors allows the configured origins to call next from a browser.
@@ -152,6 +183,12 @@ func (h *handler) cors(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodOptions {
 			apiHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if h.clients != nil {
+					if wait, ok := h.clients.allow(h.clientAddr(r)); !ok {
+						tooMany(w, wait)
+						return
+					}
+				}
 				if !allowed {
 					writeError(w, errorf(CodeOriginForbidden, "origin not allowed"))
 					return

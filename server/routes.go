@@ -5,17 +5,29 @@ import "net/http"
 // routes is the one place every route is registered.
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/healthz", get(h.healthz()))
-	mux.Handle("/readyz", get(h.readyz()))
-	mux.Handle("/api/admin/activations", h.api(post(h.createActivation())))
+	mux.Handle("/healthz", h.probe(get(h.healthz())))
+	mux.Handle("/readyz", h.probe(get(h.readyz())))
+	mux.Handle("/api/admin/activations", h.api(h.requireAdmin(h.adminActivations())))
+	mux.Handle("/api/admin/activations/revoke", h.api(h.requireAdmin(post(h.adminRevoke()))))
+	mux.Handle("/api/admin/activations/resend", h.api(h.requireAdmin(post(h.adminResend()))))
+	mux.Handle("/api/admin/activations/import", h.api(h.requireAdmin(post(h.adminImport()))))
+	mux.Handle("/api/admin/audit", h.api(h.requireAdmin(get(h.adminAudit()))))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
+	mux.Handle("GET /auth/idporten/start", h.idportenStart())
+	mux.Handle("GET "+h.IDPortenCallback, h.idportenCallback())
+	mux.Handle("/api/reset/config", h.api(get(h.resetConfig())))
+	mux.Handle("/api/reset/session", h.api(post(h.resetSession())))
+	mux.Handle("/api/reset/complete", h.api(post(h.resetComplete())))
+	mux.Handle("/api/reset/end", h.api(post(h.resetEnd())))
+	mux.Handle("/api/change", h.api(post(h.change())))
+	mux.Handle("/api/admin/identities", h.api(post(h.importIdentities())))
 	mux.Handle("/api/", h.api(notFound()))
 	if h.Site != nil {
 		mux.Handle("/", h.Site)
 	} else {
 		mux.Handle("/", apiHeaders(notFound()))
 	}
-	return h.requestID(h.logging(mux))
+	return h.requestID(h.instrument(h.logging(mux)))
 }

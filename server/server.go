@@ -16,14 +16,28 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
 // Breacher reports how often a password was seen in breaches;
-// *breach.Client is one.
+// *breach.Client is one. If it also has a method Cached(password string)
+// (int, bool) (as *breach.Client does), /api/validate answers from it
+// without spending the client's lookup budget (Deps.BreachRateLimit).
 type Breacher interface {
 	Count(ctx context.Context, password string) (int, error)
 }
+
+// breachCache is a Breacher that can answer from its cache.
+type breachCache interface {
+	Cached(password string) (int, bool)
+}
+
+// BreachBurst is how many upstream breach lookups one client of
+// /api/validate may make at once before Deps.BreachRateLimit applies.
+const BreachBurst = 10
 
 // MaxFailures is how many failed completes kill a token.
 const MaxFailures = 10
@@ -50,20 +64,70 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// RateLimit is the sustained requests per second per client address on
-	// /api/ (default 20, burst 2x); negative disables the limit (benchmarks).
+	// RateLimit is the sustained requests per second per client on /api/
+	// and CORS preflights, and separately on /healthz and /readyz (default
+	// 20, burst 2x); negative disables these limits (benchmarks). A client
+	// is an IPv4 address or an IPv6 /64.
 	RateLimit float64
 	// TokenRateLimit is the per-token rate on complete (default 1/s, burst 5).
 	TokenRateLimit float64
+	// BreachRateLimit is the sustained rate of upstream breach lookups per
+	// client address on /api/validate (default 0.5/s, burst BreachBurst);
+	// an answer from the breach cache costs nothing. Negative disables it.
+	BreachRateLimit float64
+	// Directories says where each institution's passwords are set; nil sets
+	// them nowhere but Styrke's own store (directory.None).
+	Directories *directory.Set
+	// ClaimLease is how long a complete holds its link while it writes to
+	// the directory; after it a crashed complete's link is usable again.
+	// Default DefaultClaimLease; keep it above the directory's timeout.
+	ClaimLease time.Duration
+	// CompleteTimeout bounds one complete; default DefaultCompleteTimeout.
+	CompleteTimeout time.Duration
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
+
+	// Reset with ID-porten and change (reset.go, change.go).
+
+	// IDPorten signs people in for the reset; nil: not configured (the
+	// reset page says so, and whom to contact).
+	IDPorten *oidc.Client
+	// IDPortenCallback is the callback's path (the redirect URL's path);
+	// default /auth/idporten/callback.
+	IDPortenCallback string
+	// Identities hashes identity numbers (the import's and the sign-in's
+	// key); nil disables the reset and the identity import.
+	Identities *identity.Hasher
+	// AllowTestNumbers accepts synthetic test numbers (month + 80), for
+	// ID-porten's test environment.
+	AllowTestNumbers bool
+	// ServiceDesk is the contact shown when ID-porten is off or a sign-in
+	// matches no account ("orakel@uio.no, 22 84 00 00").
+	ServiceDesk string
+	// ResetTTL is a reset session's lifetime; default 10 minutes.
+	ResetTTL time.Duration
+	// ChangeUserLimit and ChangeAddrLimit cap wrong current passwords per
+	// username and per address in 15 minutes (default 5 and 20; the
+	// username's also stays below the directory's lockout threshold).
+	ChangeUserLimit, ChangeAddrLimit int
+	// ThrottleKey keys the throttle counters' hashes; default a random key
+	// per process (counters then start over at a restart).
+	ThrottleKey []byte
+
+	// The service desk and operations: see DeskDeps.
+	DeskDeps
 }
 
 type handler struct {
 	Deps
-	clients *limiters
-	tokens  *limiters
+	clients        *limiters
+	tokens         *limiters
+	lookups        *limiters // upstream breach lookups per client on validate
+	probes         *limiters // /healthz and /readyz per client
+	throttleSecret []byte
+	keys           adminKeys
+	desk           *Desk
 }
 
 // NewHandler returns the whole backend as one http.Handler. It panics if
@@ -82,15 +146,38 @@ func NewHandler(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.ClaimLease <= 0 {
+		d.ClaimLease = DefaultClaimLease
+	}
+	if d.CompleteTimeout <= 0 {
+		d.CompleteTimeout = DefaultCompleteTimeout
+	}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20
 	}
 	if d.TokenRateLimit == 0 {
 		d.TokenRateLimit = 1
 	}
-	h := &handler{Deps: d}
+	if d.Metrics != nil && d.Breach != nil {
+		d.Breach = countingBreacher{d.Breach, d.Metrics}
+	}
+	if d.BreachRateLimit == 0 {
+		d.BreachRateLimit = 0.5
+	}
+	h := &handler{Deps: d, throttleSecret: d.ThrottleKey, keys: newAdminKeys(d)}
+	h.desk = h.newDesk()
+	if len(h.throttleSecret) == 0 {
+		h.throttleSecret = []byte(randomToken())
+	}
+	if h.IDPortenCallback == "" {
+		h.IDPortenCallback = DefaultCallbackPath
+	}
+	if d.BreachRateLimit > 0 {
+		h.lookups = newLimiters(rate.Limit(d.BreachRateLimit), BreachBurst)
+	}
 	if d.RateLimit > 0 {
 		h.clients = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
+		h.probes = newLimiters(rate.Limit(d.RateLimit), int(2*d.RateLimit))
 	}
 	if d.TokenRateLimit > 0 {
 		h.tokens = newLimiters(rate.Limit(d.TokenRateLimit), 5)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -37,8 +38,37 @@ func Static(dir string) (http.Handler, error) {
 		return nil, fmt.Errorf("site %s: %w", dir, err)
 	}
 	s := &static{root: os.DirFS(dir)}
-	return rules.Handler(s), nil
+	return rules.Handler(noStoreErrors(s)), nil
 }
+
+// noStoreErrors makes every error answer (status 400 and up) Cache-Control:
+// no-store, whatever the path's rules set: a 404 under /assets/ during a
+// deploy must not be cached as immutable for a year.
+func noStoreErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&errorCacheWriter{ResponseWriter: w}, r)
+	})
+}
+
+type errorCacheWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (e *errorCacheWriter) WriteHeader(code int) {
+	if !e.wrote && code >= 400 {
+		e.Header().Set("Cache-Control", "no-store")
+	}
+	e.wrote = true
+	e.ResponseWriter.WriteHeader(code)
+}
+
+func (e *errorCacheWriter) Write(b []byte) (int, error) {
+	e.wrote = true
+	return e.ResponseWriter.Write(b)
+}
+
+func (e *errorCacheWriter) Unwrap() http.ResponseWriter { return e.ResponseWriter }
 
 type static struct{ root fs.FS }
 
@@ -59,7 +89,12 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fi, err := fs.Stat(s.root, name); err == nil && fi.IsDir() {
-		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+		// The target is built from the cleaned name, never from the request:
+		// a decoded path such as "//evil.example/../en" would otherwise
+		// become a protocol-relative Location on another host.
+		target := (&url.URL{Path: "/" + name + "/"}).EscapedPath()
+		w.Header().Set("Location", target)
+		w.WriteHeader(http.StatusMovedPermanently)
 		return
 	}
 	if !s.serveFile(w, r, name, http.StatusOK) {

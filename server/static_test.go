@@ -3,6 +3,7 @@ package server_test
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -63,6 +64,90 @@ func TestStatic(t *testing.T) {
 			if tt.header != "" {
 				assert.Equal(t, tt.value, resp.Header.Get(tt.header))
 			}
+		})
+	}
+}
+
+// TestStaticRedirectStaysOnSite: the folder redirect goes to a path on this
+// site whatever the request's path decodes to (issue 15 item 1: an encoded
+// "//evil.example/.." made Location a protocol-relative URL).
+func TestStaticRedirectStaysOnSite(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"en/index.html", "aktiver/index.html", "index.html"} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("<p>x</p>"), 0o644))
+	}
+	site, err := server.Static(dir)
+	require.NoError(t, err)
+	e := newEnv(t, func(d *server.Deps) { d.Site = site })
+	tests := []struct {
+		name, path string
+		status     int
+		want       string
+	}{
+		{"plain folder", "/en", 301, "/en/"},
+		{"encoded slashes", "/%2Fevil.example%2F..%2Fen", 301, "/en/"},
+		{"encoded backslash", "/%5Cevil.example%2F..%2Faktiver", 301, "/aktiver/"},
+		{"encoded double slash", "/%2F%2Fevil.example%2F..%2Fen", 301, "/en/"},
+		{"double slash (cleaned by the mux)", "//evil.example/../en", 307, "/en"},
+		{"dot segments (cleaned by the mux)", "/aktiver/../en", 307, "/en"},
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest("GET", e.srv.URL, nil)
+			require.NoError(t, err)
+			req.URL.Opaque = tt.path // sent as is, not cleaned by the client
+			resp, err := client.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, tt.status, resp.StatusCode, "path %s", tt.path)
+			loc := resp.Header.Get("Location")
+			assert.Equal(t, tt.want, loc, "path %s", tt.path)
+			u, err := url.Parse(loc)
+			require.NoError(t, err)
+			assert.Empty(t, u.Host, "path %s: Location %s leaves the site", tt.path, loc)
+		})
+	}
+}
+
+// TestStaticErrorsNotCached: no error answer carries the immutable caching
+// of /assets/ (issue 15 item 5: a 404 during a deploy was cached a year).
+func TestStaticErrorsNotCached(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"assets/app.abc123.js": "console.log(1)",
+		"404.html":             "<h1>borte</h1>",
+		"_headers":             "/*\n  X-Frame-Options: DENY\n/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+	}
+	for name, body := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	site, err := server.Static(dir)
+	require.NoError(t, err)
+	e := newEnv(t, func(d *server.Deps) { d.Site = site })
+	tests := []struct {
+		name, method, path, rng string
+		status                  int
+	}{
+		{"missing asset", "GET", "/assets/app.def456.js", "", 404},
+		{"missing asset head", "HEAD", "/assets/app.def456.js", "", 404},
+		{"post to asset", "POST", "/assets/app.abc123.js", "", 405},
+		{"range outside", "GET", "/assets/app.abc123.js", "bytes=500-600", 416},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hdr := []string{}
+			if tt.rng != "" {
+				hdr = append(hdr, "Range", tt.rng)
+			}
+			resp, _ := e.do(t, tt.method, tt.path, "", "", hdr...)
+			require.Equal(t, tt.status, resp.StatusCode)
+			cc := resp.Header.Get("Cache-Control")
+			assert.NotContains(t, cc, "immutable", "%s %s", tt.method, tt.path)
+			assert.NotContains(t, cc, "max-age=31536000", "%s %s", tt.method, tt.path)
+			assert.Equal(t, "no-store", cc, "%s %s", tt.method, tt.path)
 		})
 	}
 }

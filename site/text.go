@@ -32,7 +32,11 @@ type Text struct {
 	ActRulesTitle, ActPaste                           string
 	ActNoMatch, ActRejected, ActBusy, ActTooMany      string
 	ActBreachDown                                     string
-	ActNoMeter                                        string
+	// ActDirectoryDown: the directory did not answer (the link still works);
+	// ActDirectoryError: it cannot be used until the service desk acts;
+	// ActInProgress: another submit of the same link is running.
+	ActDirectoryDown, ActDirectoryError, ActInProgress string
+	ActNoMeter                                         string
 
 	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet string
 	EmbedPreload                                           string
@@ -158,9 +162,12 @@ var texts = [3]Text{
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Sett passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
-		ActTooMany:    "For mange forsøk. Vent litt og prøv igjen.",
-		ActBreachDown: "Vi fikk ikke sjekket passordet mot lekkede passordlister akkurat nå, og institusjonen din krever den sjekken. Prøv igjen om litt.",
-		ActNoMeter:    "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
+		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
+		ActBreachDown:     "Vi fikk ikke sjekket passordet mot lekkede passordlister akkurat nå, og institusjonen din krever den sjekken. Prøv igjen om litt.",
+		ActDirectoryDown:  "Vi fikk ikke satt passordet fordi katalogen du logger inn med ikke svarer akkurat nå. Lenken virker fortsatt: prøv igjen om noen minutter.",
+		ActDirectoryError: "Vi fikk ikke satt passordet på grunn av en feil i oppsettet hos institusjonen din. Lenken virker fortsatt; kontakt brukerstøtte.",
+		ActInProgress:     "Passordet blir satt i en annen fane eller et annet vindu akkurat nå. Vent litt og prøv igjen.",
+		ActNoMeter:        "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
 
 		EmbedTitle: "Bygg inn styrkemåleren", EmbedLead: "To linjer HTML gir en passordside den samme måleren og de samme reglene som Felles IAM bruker. Måleren kobler seg til et eksisterende passordfelt og erstatter det aldri, så passordbehandlere og innliming virker som før.",
 		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet:",
@@ -232,9 +239,12 @@ var texts = [3]Text{
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Set passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
-		ActTooMany:    "For mange forsøk. Vent litt og prøv igjen.",
-		ActBreachDown: "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
-		ActNoMeter:    "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
+		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
+		ActBreachDown:     "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
+		ActDirectoryDown:  "Vi fekk ikkje sett passordet fordi katalogen du loggar inn med ikkje svarar akkurat no. Lenka verkar framleis: prøv igjen om nokre minutt.",
+		ActDirectoryError: "Vi fekk ikkje sett passordet på grunn av ein feil i oppsettet hos institusjonen din. Lenka verkar framleis; kontakt brukarstøtta.",
+		ActInProgress:     "Passordet blir sett i ei anna fane eller eit anna vindauge akkurat no. Vent litt og prøv igjen.",
+		ActNoMeter:        "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
 
 		EmbedTitle: "Byggj inn styrkemålaren", EmbedLead: "To liner HTML gir ei passordside den same målaren og dei same reglane som Felles IAM brukar. Målaren koplar seg til eit eksisterande passordfelt og erstattar det aldri, så passordhandsamarar og innliming verkar som før.",
 		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet:",
@@ -306,9 +316,12 @@ var texts = [3]Text{
 		ActNew: "New password", ActConfirm: "Repeat the password", ActShow: "Show password", ActHide: "Hide password", ActSubmit: "Set password",
 		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
 		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",
-		ActTooMany:    "Too many attempts. Wait a little and try again.",
-		ActBreachDown: "We could not check the password against breached password lists just now, and your institution requires that check. Try again in a little while.",
-		ActNoMeter:    "The strength meter could not start here. You can still set your password; the service checks it.",
+		ActTooMany:        "Too many attempts. Wait a little and try again.",
+		ActBreachDown:     "We could not check the password against breached password lists just now, and your institution requires that check. Try again in a little while.",
+		ActDirectoryDown:  "We could not set the password because the directory you log in with is not answering right now. Your link still works: try again in a few minutes.",
+		ActDirectoryError: "We could not set the password because of a configuration problem at your institution. Your link still works; contact the service desk.",
+		ActInProgress:     "The password is being set in another tab or window right now. Wait a moment and try again.",
+		ActNoMeter:        "The strength meter could not start here. You can still set your password; the service checks it.",
 
 		EmbedTitle: "Embed the strength meter", EmbedLead: "Two lines of HTML give a password page the same meter and the same rules that Felles IAM uses. The meter attaches to an existing password field and never replaces it, so password managers and pasting keep working.",
 		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field:",

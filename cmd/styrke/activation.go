@@ -2,55 +2,371 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/store"
 )
 
-// runActivation is `styrke activation create --username U --name N
-// --institution ID [--ttl 72h] [--db DSN] [--data DIR] [--base-url URL]`:
-// it stores a single-use activation and prints its link (the only place the
-// token ever appears).
-func runActivation(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: styrke activation create --username U --name N --institution ID [--ttl 72h] [--db DSN] [--base-url URL]")
-		return errUsage
+const activationUsage = `usage: styrke activation <command> [flags]
+
+commands:
+  create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h]
+  list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
+  revoke   --id ID | --username U [--institution ID]
+  resend   --id ID
+  import   --csv FILE [--reissue] [--partial] [--no-deliver] [--institution ID]
+
+Every command takes --db/--data (the store), --base-url (links), and the
+delivery flags of styrke serve (--smtp-url, --mail-from, --twilio-..., --templates).
+`
+
+// activationCmd is what every activation subcommand shares.
+type activationCmd struct {
+	fs                       *flag.FlagSet
+	db, data, baseURL, actor string
+	desk                     deskConfig
+}
+
+func newActivationCmd(name string, getenv func(string) string, stderr io.Writer) *activationCmd {
+	c := &activationCmd{fs: flag.NewFlagSet("activation "+name, flag.ContinueOnError)}
+	c.fs.SetOutput(stderr)
+	envString(c.fs, getenv, &c.db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
+	envString(c.fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
+	envString(c.fs, getenv, &c.baseURL, "base-url", "http://127.0.0.1:8080", "public URL of the site (links are built from it)")
+	who := "cli"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		who = "cli:" + u.Username
 	}
-	fs := flag.NewFlagSet("activation create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var username, name, institution, db, data, baseURL string
-	var ttl time.Duration
-	fs.StringVar(&username, "username", "", "account name")
-	fs.StringVar(&name, "name", "", "the person's full name")
-	fs.StringVar(&institution, "institution", "default", "policy id of the institution")
-	fs.DurationVar(&ttl, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
-	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
-	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
-	envString(fs, getenv, &baseURL, "base-url", "http://127.0.0.1:8080", "public URL of the site")
-	if err := fs.Parse(args[1:]); err != nil {
+	c.fs.StringVar(&c.actor, "actor", who, "who is acting, for the audit log")
+	c.desk.flags(c.fs, getenv)
+	return c
+}
+
+func (c *activationCmd) parse(args []string) error {
+	if err := c.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return errHelp
 		}
 		return errUsage
 	}
-	if username == "" || fs.NArg() > 0 {
+	if c.fs.NArg() > 0 {
+		fmt.Fprintf(c.fs.Output(), "%s: unexpected argument %q\n", c.fs.Name(), c.fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+// errHelp: -h was asked for (exit 0).
+var errHelp = errors.New("help")
+
+func (c *activationCmd) open(ctx context.Context) (*server.Desk, func(), error) {
+	deps, err := c.desk.build()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, _, err := openStore(ctx, c.db, c.data, io.Discard)
+	if err != nil {
+		return nil, nil, err
+	}
+	return server.NewDesk(st, c.baseURL, deps, nil, nil), func() { st.Close() }, nil
+}
+
+// runActivation is `styrke activation ...`: the service desk's commands.
+func runActivation(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, activationUsage)
+		return errUsage
+	}
+	var err error
+	switch args[0] {
+	case "create":
+		err = activationCreate(ctx, args[1:], getenv, stdout, stderr)
+	case "list":
+		err = activationList(ctx, args[1:], getenv, stdout, stderr)
+	case "revoke":
+		err = activationRevoke(ctx, args[1:], getenv, stdout, stderr)
+	case "resend":
+		err = activationResend(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		err = activationImport(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, activationUsage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "styrke activation: unknown command %q\n%s", args[0], activationUsage)
+		return errUsage
+	}
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	var fe *server.FieldError
+	if errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "activation %s: %s\n", args[0], fe.Msg)
+		return errUsage
+	}
+	return err
+}
+
+// printIssued writes the outcome of a create or resend: the link on stdout
+// only when no channel delivered it (the only place a token ever appears),
+// the id and the deliveries on stderr.
+func printIssued(is server.Issued, stdout, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, is.ExpiresAt.Format(time.RFC3339))
+	failed := false
+	for _, d := range is.Deliveries {
+		if d.OK {
+			fmt.Fprintf(stderr, "delivered by %s\n", d.Channel)
+		} else {
+			failed = true
+			fmt.Fprintf(stderr, "NOT delivered by %s: %s\n", d.Channel, d.Error)
+		}
+	}
+	if !is.Delivered() {
+		fmt.Fprintln(stdout, is.Link)
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+func activationCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("create", getenv, stderr)
+	var r server.IssueRequest
+	c.fs.StringVar(&r.Username, "username", "", "account name")
+	c.fs.StringVar(&r.Name, "name", "", "the person's full name")
+	c.fs.StringVar(&r.Institution, "institution", "default", "policy id of the institution")
+	c.fs.StringVar(&r.Email, "email", "", "e-mail address to deliver the link to (also where change notices go)")
+	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to deliver the link to by SMS (E.164; 8 digits are +47)")
+	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the messages: nb, nn or en")
+	c.fs.DurationVar(&r.TTL, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if r.Username == "" {
 		fmt.Fprintln(stderr, "activation create: --username is required")
 		return errUsage
 	}
-	st, _, err := openStore(ctx, db, data, io.Discard)
+	d, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	token, exp, err := server.CreateActivation(ctx, st, time.Now(), username, name, institution, ttl)
+	defer done()
+	r.Actor = c.actor
+	is, err := d.Issue(ctx, r)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, server.Link(baseURL, token))
-	fmt.Fprintf(stderr, "expires %s\n", exp.Format(time.RFC3339))
+	return printIssued(is, stdout, stderr)
+}
+
+func activationList(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("list", getenv, stderr)
+	var f server.ListFilter
+	var state string
+	c.fs.StringVar(&f.Institution, "institution", "", "only this institution")
+	c.fs.StringVar(&f.Username, "username", "", "only this person")
+	c.fs.StringVar(&state, "state", "", "only this state: open, used, expired, locked, revoked")
+	c.fs.IntVar(&f.Limit, "limit", 1000, "at most this many, newest first")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	f.State = server.State(state)
+	switch f.State {
+	case "", server.StateOpen, server.StateUsed, server.StateExpired, server.StateLocked, server.StateRevoked:
+	default:
+		fmt.Fprintln(stderr, "activation list: --state must be open, used, expired, locked or revoked")
+		return errUsage
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	list, err := d.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	for _, v := range list {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func activationRevoke(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("revoke", getenv, stderr)
+	var id, username, institution string
+	c.fs.StringVar(&id, "id", "", "the activation's id (from list)")
+	c.fs.StringVar(&username, "username", "", "revoke every open activation of this person")
+	c.fs.StringVar(&institution, "institution", "", "with --username: only in this institution")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if (id == "") == (username == "") {
+		fmt.Fprintln(stderr, "activation revoke: give --id or --username")
+		return errUsage
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ids, err := d.Revoke(ctx, id, username, institution, c.actor, "")
+	if errors.Is(err, store.ErrNotFound) {
+		return errors.New("no such activation")
+	}
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		fmt.Fprintln(stdout, id)
+	}
+	fmt.Fprintf(stderr, "%d revoked\n", len(ids))
+	return nil
+}
+
+func activationResend(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("resend", getenv, stderr)
+	var id string
+	c.fs.StringVar(&id, "id", "", "the activation's id (from list); a new link replaces it")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if id == "" {
+		fmt.Fprintln(stderr, "activation resend: --id is required")
+		return errUsage
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	is, err := d.Resend(ctx, id, c.actor, "")
+	if errors.Is(err, store.ErrNotFound) {
+		return errors.New("no such activation")
+	}
+	if err != nil {
+		return err
+	}
+	return printIssued(is, stdout, stderr)
+}
+
+// activationImport is `styrke activation import --csv FILE`: the whole file
+// is validated first; rows that fail are reported by line number and reason
+// on stderr (never their values); links that no channel delivered are
+// written to stdout as CSV (line, username, link), the only place they
+// appear. A progress bar is drawn on stderr when it is a terminal.
+func activationImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("import", getenv, stderr)
+	var file string
+	var opts server.ImportOptions
+	c.fs.StringVar(&file, "csv", "", "CSV file with a header row: username,name,institution,email,phone,lang ('-': stdin)")
+	c.fs.BoolVar(&opts.Reissue, "reissue", false, "also issue a link to people who have an open one or have activated")
+	c.fs.BoolVar(&opts.Partial, "partial", false, "import the valid rows even if some are invalid")
+	c.fs.BoolVar(&opts.NoDeliver, "no-deliver", false, "store contacts but send nothing (links go to stdout)")
+	c.fs.StringVar(&opts.Institution, "institution", "default", "institution of rows without one")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if file == "" {
+		fmt.Fprintln(stderr, "activation import: --csv is required")
+		return errUsage
+	}
+	var in io.Reader = os.Stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	opts.Actor = c.actor
+	bar := newProgress(stderr)
+	rep, err := d.Import(ctx, in, opts, bar.update)
+	bar.finish()
+	for _, e := range rep.Errors {
+		if e.Field != "" {
+			fmt.Fprintf(stderr, "line %d: %s: %s\n", e.Line, e.Field, e.Reason)
+		} else {
+			fmt.Fprintf(stderr, "line %d: %s\n", e.Line, e.Reason)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, server.ErrImportInvalid) {
+			fmt.Fprintln(stderr, "nothing imported: the file is not usable")
+			return errReported
+		}
+		return err
+	}
+	w := csv.NewWriter(stdout)
+	for _, r := range rep.Results {
+		if r.Link != "" {
+			w.Write([]string{strconv.Itoa(r.Line), r.Username, r.Link})
+		}
+	}
+	w.Flush()
+	if !rep.Imported {
+		fmt.Fprintf(stderr, "nothing imported: %d invalid rows (fix them, or --partial to import the rest)\n", len(rep.Errors))
+		return errReported
+	}
+	fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
+		rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+	if rep.Failed > 0 {
+		return errReported
+	}
+	return w.Error()
+}
+
+// progress draws a bar on a terminal, and nothing elsewhere.
+type progress struct {
+	w     io.Writer
+	on    bool
+	last  time.Time
+	start time.Time
+	drawn bool
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, on: ok && term.IsTerminal(int(f.Fd())), start: time.Now()}
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on || (done < total && time.Since(p.last) < 100*time.Millisecond) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	n := width * done / max(total, 1)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total,
+		time.Since(p.start).Round(time.Second))
+	p.drawn = true
+}
+
+func (p *progress) finish() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
 }

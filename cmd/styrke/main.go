@@ -5,7 +5,9 @@
 //	styrke check [--policy ID|FILE] [--lang nb|nn|en]   JSON Lines in, Results out
 //	styrke policy validate FILE | policy show ID
 //	styrke serve [flags]                               the site and the API
-//	styrke activation create --username U --name N --institution ID
+//	styrke activation create|list|revoke|resend|import     the service desk
+//	styrke audit [list|prune] [filters]                the audit log as JSON Lines
+//	styrke directory check [--directory URL ...]       the directory's rules against each policy
 package main
 
 import (
@@ -34,7 +36,9 @@ commands:
   check       read passwords as JSON Lines on stdin, write one Result per line
   policy      validate FILE | show ID | list
   serve       serve the site and the API
-  activation  create an account-claim link
+  activation  create, list, revoke, resend or import account-claim links
+  audit       list the audit log as JSON Lines, or prune it
+  directory   check: compare the directory's own password rules with each policy
 `
 
 // run is the whole program with its IO passed in; main only exits.
@@ -53,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "activation":
 		return runActivation(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, getenv, stdout, stderr)
+	case "directory":
+		return runDirectory(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

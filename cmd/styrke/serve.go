@@ -11,20 +11,30 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
+
+// demoTTL is the lifetime of the demo activation link of --demo.
+const demoTTL = 30 * time.Minute
 
 // serveConfig is styrke serve's configuration: each flag --name is also the
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
+	hashMemory                                                            string
 	demo, trustProxy                                                      bool
+
+	// The service desk and operations.
+	desk                                                 deskConfig
+	metricsAddr, auditRetention, notifyPoll, notifyRetry string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -87,9 +97,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
+		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
+	dirFlags := addDirectoryFlags(fs, getenv)
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
-	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") != "false", "with no --admin-key and no --db, print a demo activation link")
+	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
+	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
+	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
+	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
+	envString(fs, getenv, &c.notifyRetry, "notify-retry", "30s", "wait before a failed notice's first retry; it doubles per attempt up to 1h")
+	c.desk.flags(fs, getenv)
+	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
+		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -106,6 +126,40 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if c.hashMemory != "" {
+		mib, err := strconv.ParseUint(c.hashMemory, 10, 32)
+		if err != nil || mib == 0 {
+			fmt.Fprintf(stderr, "serve: --hash-memory: want a whole number of MiB above 0\n")
+			return errUsage
+		}
+		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
+	keys, err := adminKeys(c.desk.adminKeysFile, c.adminKey)
+	if err != nil {
+		return err
+	}
+	deskDeps, err := c.desk.build()
+	if err != nil {
+		return err
+	}
+	deskDeps.AdminKeys = keys
+	retention, err := parseDays(c.auditRetention)
+	if err != nil {
+		return fmt.Errorf("--audit-retention: %w", err)
+	}
+	poll, err := time.ParseDuration(c.notifyPoll)
+	if err != nil || poll <= 0 {
+		return fmt.Errorf("--notify-poll: %q is not a positive duration", c.notifyPoll)
+	}
+	retry, err := time.ParseDuration(c.notifyRetry)
+	if err != nil || retry <= 0 {
+		return fmt.Errorf("--notify-retry: %q is not a positive duration", c.notifyRetry)
+	}
+
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
+	}
 
 	var site http.Handler
 	if c.site == "" {
@@ -132,6 +186,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.baseURL == "" {
 		c.baseURL = "http://" + ln.Addr().String()
 	}
+	if c.metricsAddr != "" {
+		deskDeps.Metrics = server.NewMetrics(st, nil)
+		mln, err := net.Listen("tcp", c.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", deskDeps.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
+	wctx, stopWorkers := context.WithCancel(ctx)
+	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, retry, logger)
+	defer func() { stopWorkers(); waitWorkers() }()
 	var origins []string
 	for o := range strings.SplitSeq(c.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -139,28 +210,41 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	h := server.NewHandler(server.Deps{
-		Store:      st,
-		Breach:     breach.New(c.breachURL, breach.Options{}),
-		AdminKey:   c.adminKey,
-		BaseURL:    c.baseURL,
-		Origins:    origins,
-		Site:       site,
-		Logger:     logger,
-		TrustProxy: c.trustProxy,
+		Store:       st,
+		Breach:      breach.New(c.breachURL, breach.Options{}),
+		AdminKey:    c.adminKey,
+		BaseURL:     c.baseURL,
+		Origins:     origins,
+		Site:        site,
+		Logger:      logger,
+		TrustProxy:  c.trustProxy,
+		DeskDeps:    deskDeps,
+		ServiceDesk: c.desk.serviceDesk,
+		Directories: dirs,
 	})
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
+	for _, line := range describe(dirs) {
+		fmt.Fprintln(stdout, line)
+	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
-	fmt.Fprintf(stdout, "listening on %s\n", c.baseURL)
-	if c.adminKey == "" {
-		fmt.Fprintln(stdout, "admin API disabled (no --admin-key)")
+	if listen := "http://" + ln.Addr().String(); listen != c.baseURL {
+		fmt.Fprintf(stdout, "public URL (links): %s\n", c.baseURL)
+	}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if deskDeps.Mailer == nil {
+		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
+	if c.adminKey == "" && len(keys) == 0 {
+		fmt.Fprintln(stdout, "admin API disabled (no --admin-key or --admin-keys-file)")
 		if c.demo && defaultDB {
-			token, _, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", 0)
+			token, exp, err := server.CreateActivation(ctx, st, time.Now(), "demo", "Demo Demosen", "default", demoTTL)
 			if err != nil {
 				return fmt.Errorf("demo activation: %w", err)
 			}
 			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, token))
+			fmt.Fprintf(stdout, "demo link expires: %s\n", exp.Format(time.RFC3339))
 		}
 	}
 	return serve(ctx, ln, h, logger)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -35,17 +36,22 @@ func (l *lockedBuffer) String() string {
 var (
 	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
 	demoRE   = regexp.MustCompile(`demo activation link: (http://\S+/aktiver/#/pw/(\S+))`)
+	expiryRE = regexp.MustCompile(`demo link expires: (\S+)`)
 )
 
-// TestServe starts styrke serve with no configuration but a data directory,
-// waits on /healthz, uses the printed demo link and shuts down on cancel.
+// TestServe starts styrke serve --demo with no other configuration but a
+// data directory, waits on /healthz, uses the printed demo link (valid 30
+// minutes) and shuts down on cancel.
 func TestServe(t *testing.T) {
 	data := t.TempDir()
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1"}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+	started := time.Now()
+	go func() {
+		done <- runServe(ctx, []string{"--demo"}, func(k string) string { return env[k] }, &stdout, &stderr)
+	}()
 
 	var base string
 	require.Eventually(t, func() bool {
@@ -67,6 +73,11 @@ func TestServe(t *testing.T) {
 	assert.Contains(t, out, "sqlite:"+filepath.Join(data, "styrke.db"))
 	m := demoRE.FindStringSubmatch(out)
 	require.NotNil(t, m, "no demo link in %s", out)
+	em := expiryRE.FindStringSubmatch(out)
+	require.NotNil(t, em, "no demo expiry in %s", out)
+	exp, err := time.Parse(time.RFC3339, em[1])
+	require.NoError(t, err)
+	assert.WithinDuration(t, started.Add(30*time.Minute), exp, 2*time.Second, "the demo link lives 30 minutes (issue 15 item 11: it was 72 h)")
 	resp, err := http.Post(base+"/api/activation/lookup", "application/json", strings.NewReader(`{"token":"`+m[2]+`"}`))
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -85,6 +96,25 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not stop after cancel")
 	}
 	assert.NotContains(t, stderr.String(), m[2], "token in logs")
+}
+
+// TestServeNoDemoByDefault: without --demo no activation link is created or
+// printed (issue 15 item 11: every start created a live one).
+func TestServeNoDemoByDefault(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+	require.Eventually(t, func() bool { return listenRE.MatchString(stdout.String()) }, 10*time.Second, 10*time.Millisecond,
+		"stdout %s stderr %s", stdout.String(), stderr.String())
+	cancel()
+	require.NoError(t, <-done)
+	assert.NotContains(t, stdout.String(), "activation link")
+	fi, err := os.Stat(filepath.Join(data, "styrke.db"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the database holds hashes")
 }
 
 func TestActivationCreate(t *testing.T) {

@@ -35,7 +35,8 @@ type backend struct {
 	breachDown atomic.Bool // the range API fake answers 500 while set
 }
 
-func startBackend(t *testing.T) *backend {
+// startBackend starts `styrke serve` with extra flags after the defaults.
+func startBackend(t *testing.T, extra ...string) *backend {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "styrke")
@@ -44,7 +45,7 @@ func startBackend(t *testing.T) *backend {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
 
-	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef"}
+	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef-0123"}
 	// The range API fake: every prefix answers padding lines only (count
 	// 0), so no password is breached; or 500 while b.breachDown is set.
 	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,6 +73,7 @@ func startBackend(t *testing.T) *backend {
 		"--breach-url", breach.URL,
 		"--admin-key", b.adminKey,
 	)
+	serve.Args = append(serve.Args, extra...)
 	var logs bytes.Buffer
 	serve.Stdout, serve.Stderr = &logs, &logs
 	require.NoError(t, serve.Start())

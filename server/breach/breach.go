@@ -93,14 +93,33 @@ func New(baseURL string, o Options) *Client {
 // Count returns how often password was seen in breaches (0 if never). Its
 // errors wrap ErrUnavailable and never contain the password or its hash.
 func (c *Client) Count(ctx context.Context, password string) (int, error) {
-	sum := sha1.Sum([]byte(password))
-	h := strings.ToUpper(hex.EncodeToString(sum[:]))
-	prefix, suffix := h[:5], h[5:]
+	prefix, suffix := split(password)
 	suffixes, err := c.rangeOf(ctx, prefix)
 	if err != nil {
 		return 0, err
 	}
 	return suffixes[suffix], nil
+}
+
+// Cached returns how often password was seen in breaches when the answer for
+// its prefix is in the cache and fresh, without any request; ok is false
+// otherwise.
+func (c *Client) Cached(password string) (count int, ok bool) {
+	prefix, suffix := split(password)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.cache[prefix]
+	if !ok || !c.now().Before(e.expires) {
+		return 0, false
+	}
+	return e.suffixes[suffix], true
+}
+
+// split returns the upper-case hex SHA-1 of password as prefix and suffix.
+func split(password string) (prefix, suffix string) {
+	sum := sha1.Sum([]byte(password))
+	h := strings.ToUpper(hex.EncodeToString(sum[:]))
+	return h[:5], h[5:]
 }
 
 func (c *Client) rangeOf(ctx context.Context, prefix string) (map[string]int, error) {

@@ -166,3 +166,27 @@ func TestConcurrentAskersShareOneRequest(t *testing.T) {
 	}
 	assert.Equal(t, 1, len(fake.Requests()), "one request for eleven askers")
 }
+
+// TestCached: Cached answers only from a fresh cache entry and never asks.
+func TestCached(t *testing.T) {
+	fake := breachtest.New(t)
+	fake.Add("passord1", 1234)
+	c := breach.New(fake.URL(), breach.Options{CacheTTL: time.Minute})
+	now := time.Now()
+	breach.SetNow(c, func() time.Time { return now })
+
+	_, ok := c.Cached("passord1")
+	assert.False(t, ok, "nothing cached yet")
+	assert.Empty(t, fake.Requests(), "Cached never asks")
+
+	_, err := c.Count(context.Background(), "passord1")
+	require.NoError(t, err)
+	n, ok := c.Cached("passord1")
+	assert.True(t, ok)
+	assert.Equal(t, 1234, n)
+
+	now = now.Add(2 * time.Minute)
+	_, ok = c.Cached("passord1")
+	assert.False(t, ok, "an expired entry is not an answer")
+	assert.Len(t, fake.Requests(), 1)
+}

@@ -45,6 +45,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Directory is where a password is set. Implementations are safe for
@@ -64,6 +65,9 @@ type Directory interface {
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
 	Ping(ctx context.Context) error
+	// Settings reads the directory's own password rules (for `styrke
+	// directory check` and for stopping before the directory's lockout).
+	Settings(ctx context.Context) (Settings, error)
 	// String names the directory for logs (URL without credentials, or
 	// "none").
 	String() string
@@ -105,6 +109,24 @@ type Refusal struct {
 
 func (r *Refusal) Error() string { return "directory refused the password: " + r.Rule }
 
+// Settings are a directory's own password rules, as far as it tells them.
+// Zero means the directory has no such rule (or does not say).
+type Settings struct {
+	// MinLength is the shortest password the directory accepts.
+	MinLength int
+	// Complexity is AD's "password must meet complexity requirements":
+	// three of upper, lower, digit, other, and not the account name.
+	Complexity bool
+	// QualityCheck is OpenLDAP ppolicy's pwdCheckQuality (0, 1 or 2).
+	QualityCheck int
+	// History is how many earlier passwords the directory refuses.
+	History int
+	// MinAge is the minimum time between changes.
+	MinAge time.Duration
+	// LockoutThreshold is how many wrong passwords lock an account.
+	LockoutThreshold int
+}
+
 // Set maps institutions to their directory: one server may serve several
 // institutions, each with its own directory, or all with one.
 type Set struct {
@@ -127,6 +149,26 @@ func (s *Set) For(institution string) Directory {
 	return None{}
 }
 
+// All returns every distinct directory of the set (without None).
+func (s *Set) All() []Directory {
+	if s == nil {
+		return nil
+	}
+	var out []Directory
+	seen := map[Directory]bool{}
+	add := func(d Directory) {
+		if d != nil && !IsNone(d) && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	add(s.Default)
+	for _, d := range s.ByInstitution {
+		add(d)
+	}
+	return out
+}
+
 // None is the "none" directory: the password is kept only in Styrke's own
 // store (as an Argon2id hash, by the caller). Its methods succeed without
 // doing anything; Verify cannot know, so it reports ErrUnavailable and the
@@ -142,6 +184,9 @@ func (None) ChangePassword(context.Context, string, string, string) error { retu
 
 // Verify implements Directory: None holds no passwords.
 func (None) Verify(context.Context, string, string) error { return ErrUnavailable }
+
+// Settings implements Directory: no rules of its own.
+func (None) Settings(context.Context) (Settings, error) { return Settings{}, nil }
 
 // Ping implements Directory.
 func (None) Ping(context.Context) error { return nil }

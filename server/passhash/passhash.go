@@ -77,14 +77,26 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 var b64 = base64.RawStdEncoding
 
 // Hash hashes password with Default parameters and a fresh random salt and
-// returns the encoded hash. It fails only if the system's random source does.
+// returns the encoded hash. It waits for its memory within the process's
+// WorkLimits and fails with a *BusyError (errors.Is ErrBusy) when it cannot
+// get it in time; otherwise it fails only if the system's random source does.
 func Hash(password string) (string, error) {
-	return HashWith(password, Default)
+	return HashContext(context.Background(), password)
+}
+
+// HashContext is Hash that also stops waiting for memory when ctx ends
+// (returning ctx's error); a hash already running is not interrupted.
+func HashContext(ctx context.Context, password string) (string, error) {
+	return hashWith(ctx, password, Default)
 }
 
 // HashWith is Hash with explicit parameters. It panics if p has zero Memory,
 // Time, Threads or KeyLen, or a SaltLen under 8: those are programming errors.
 func HashWith(password string, p Params) (string, error) {
+	return hashWith(context.Background(), password, p)
+}
+
+func hashWith(ctx context.Context, password string, p Params) (string, error) {
 	if p.Memory == 0 || p.Time == 0 || p.Threads == 0 || p.KeyLen == 0 || p.SaltLen < minSaltLen {
 		panic("passhash: invalid parameters")
 	}
@@ -92,6 +104,11 @@ func HashWith(password string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("passhash: read salt: %w", err)
 	}
+	release, err := work.acquire(ctx, uint64(p.Memory))
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return encode(p, salt, key), nil
 }
@@ -196,12 +213,22 @@ func decode(encoded string) (decoded, error) {
 
 // Verify reports whether password matches encoded. The key comparison takes
 // constant time. It returns a *DecodeError (ErrMalformed or ErrTooCostly)
-// and false for an encoding it refuses, without hashing anything.
+// and false for an encoding it refuses, without hashing anything, and a
+// *BusyError as Hash does.
 func Verify(password, encoded string) (bool, error) {
+	return verify(context.Background(), password, encoded)
+}
+
+func verify(ctx context.Context, password, encoded string) (bool, error) {
 	d, err := decode(encoded)
 	if err != nil {
 		return false, err
 	}
+	release, err := work.acquire(ctx, uint64(d.p.Memory))
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(password), d.salt, d.p.Time, d.p.Memory, d.p.Threads, d.p.KeyLen)
 	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
 }
@@ -224,10 +251,15 @@ func NeedsRehash(encoded string) bool {
 // stops starting new ones once one matches or ctx is done (a verification
 // already running is not interrupted).
 //
+// Each verification takes its memory within the process's WorkLimits.
+//
 // It returns (true, nil) if any entry matches, even when others are
-// malformed. Otherwise it returns false and, if ctx ended first, ctx.Err(),
-// or else the *DecodeError of every refused entry joined with errors.Join
-// (each wrapped with its index), or nil if all entries were readable.
+// malformed. Otherwise it returns false and: if ctx ended first, ctx.Err();
+// if a verification could not get its memory in time, that *BusyError
+// (errors.Is ErrBusy: the answer is unknown, the caller must not take it as
+// "no match"); or else the *DecodeError of every refused entry joined with
+// errors.Join (each wrapped with its index), or nil if all entries were
+// readable.
 func MatchAny(ctx context.Context, password string, encoded []string) (bool, error) {
 	if len(encoded) == 0 {
 		return false, ctx.Err()
@@ -240,6 +272,8 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 		mu      sync.Mutex
 		next    int
 		matched bool
+		busy    error
+		skipped bool // an entry taken but not checked (cancelled while waiting)
 		errs    = make([]error, len(encoded))
 		wg      sync.WaitGroup
 	)
@@ -260,8 +294,21 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 				if !ok {
 					return
 				}
-				ok, err := Verify(password, encoded[i])
-				if err != nil {
+				ok, err := verify(ctx, password, encoded[i])
+				var be *BusyError
+				switch {
+				case errors.As(err, &be):
+					mu.Lock()
+					busy = err
+					mu.Unlock()
+					cancel()
+					return
+				case err != nil && ctx.Err() != nil && !errors.As(err, new(*DecodeError)):
+					mu.Lock()
+					skipped = true // cancelled while waiting for memory
+					mu.Unlock()
+					return
+				case err != nil:
 					errs[i] = fmt.Errorf("history entry %d: %w", i, err)
 					continue
 				}
@@ -279,7 +326,10 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 	if matched {
 		return true, nil
 	}
-	if err := ctx.Err(); err != nil && next < len(encoded) {
+	if busy != nil {
+		return false, busy
+	}
+	if err := ctx.Err(); err != nil && (next < len(encoded) || skipped) {
 		// Cancelled before every entry was checked: the answer is unknown.
 		return false, err
 	}

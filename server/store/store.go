@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"time"
 )
@@ -20,7 +21,24 @@ var (
 	// ErrExists: CreateActivation was given a token hash that is already
 	// stored.
 	ErrExists = errors.New("store: activation already exists")
+	// ErrBusy: Claim (or ClaimReset) found the activation (or reset
+	// session) claimed by another call whose lease has not expired.
+	ErrBusy = errors.New("store: claimed by another request")
 )
+
+// Claim is one call's hold on an activation while it writes the password
+// to the directory (see package directory's "Exactly once").
+type Claim struct {
+	// ID names this claim; Complete and Release take it.
+	ID []byte
+	// Activation is the claimed activation as it was.
+	Activation Activation
+	// PreviousPending is the encoded hash of the password an earlier claim
+	// was writing when it ended without Complete or a clearing Release (a
+	// crash, a failed commit, a directory that timed out): that password may
+	// be in the directory already. Empty otherwise.
+	PreviousPending string
+}
 
 // Activation is one single-use account-claim link for a person. Times are
 // stored with microsecond precision and read back in UTC.
@@ -47,22 +65,47 @@ type Store interface {
 	// History returns the encoded password hashes of the account, newest
 	// first, at most limit of them (the current password is the newest).
 	History(ctx context.Context, username string, limit int) ([]string, error)
+	// Claim holds the activation until now+lease for one password write and
+	// records pendingHash (the encoded hash of the password being written).
+	// It fails with ErrGone unless the activation is unused, unexpired at now
+	// and has fewer than maxFailures failures (<= 0: no limit), with ErrBusy
+	// while another claim's lease runs, and ErrNotFound for an unknown token
+	// hash. Of concurrent calls exactly one succeeds.
+	Claim(ctx context.Context, tokenHash []byte, now time.Time, lease time.Duration, pendingHash string, maxFailures int) (Claim, error)
+	// Release ends claim id without consuming the activation (the directory
+	// refused or did not answer). clearPending forgets the pending hash: do
+	// so only when the directory certainly did not take the password. A
+	// claim that is no longer held is left alone (no error).
+	Release(ctx context.Context, tokenHash, claimID []byte, clearPending bool) error
 	// Complete consumes the activation and stores the new password hash in
 	// one transaction: it fails with ErrGone (and changes nothing) unless the
-	// activation is unused, unexpired at now and has fewer than maxFailures
-	// failures; then it marks it used, sets the account's password, pushes
+	// activation is unused, unexpired at now, has fewer than maxFailures
+	// failures and is not claimed by another call (claimID names the
+	// caller's claim; nil for none); then it marks it used, ends the claim, sets the account's password, pushes
 	// the hash onto the history and keeps only the newest keep entries.
 	// Of two concurrent calls for one token exactly one succeeds. It returns
 	// ErrNotFound for an unknown token hash. maxFailures <= 0 means no limit;
 	// keep <= 0 keeps no history (the account's password is still set).
 	// Encoded hashes longer than 512 bytes are refused by the database, and
 	// the whole transaction with them.
-	Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) error
+	Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) error
 	// RecordFailure counts one failed complete attempt and returns the new
 	// count (ErrNotFound if no such activation).
 	RecordFailure(ctx context.Context, tokenHash []byte) (int, error)
+	// ResetStore: identity mapping, ID-porten sign-ins, reset sessions,
+	// throttle counters (reset.go).
+	ResetStore
 	// Ping reports whether the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+
+	ServiceDesk
+}
+
+// NewClaimID returns 16 random bytes naming a claim.
+func NewClaimID() []byte {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return b
 }

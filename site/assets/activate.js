@@ -182,10 +182,19 @@ form.addEventListener('submit', async (event) => {
     case 429:
       setList([msg.msgToomany]);
       return;
-    case 503:
-      // The institution requires the breach check and the service is down.
-      setList([res.data?.error?.code === 'breach_unavailable' ? msg.msgBreachdown : msg.msgError]);
+    case 409:
+      setList([msg.msgInprogress]);
       return;
+    case 503: {
+      // Nothing was set and the link still works: say why, in the page's words.
+      const byCode = {
+        breach_unavailable: msg.msgBreachdown,
+        directory_unavailable: msg.msgDirectorydown,
+        directory_error: msg.msgDirectoryerror,
+      };
+      setList([byCode[res.data?.error?.code] ?? msg.msgError]);
+      return;
+    }
     default:
       // The API's own messages are for developers; the person gets words
       // in the page's language.

@@ -58,6 +58,12 @@ func (f *function) handler(ctx context.Context) (http.Handler, error) {
 				origins = append(origins, o)
 			}
 		}
+		if k := f.getenv("STYRKE_ADMIN_KEY"); k != "" {
+			if err := server.CheckAdminKey(server.AdminKey{Name: "admin", Key: k}); err != nil {
+				f.err = fmt.Errorf("STYRKE_ADMIN_KEY: %w", err)
+				return
+			}
+		}
 		base := f.getenv("STYRKE_BASE_URL")
 		if base == "" {
 			base = f.getenv("URL") // set by Netlify

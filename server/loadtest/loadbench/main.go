@@ -190,7 +190,7 @@ func benchComplete(ctx context.Context, st store.Store, base string, c config) (
 			if err != nil {
 				return loadtest.Result{}, err
 			}
-			if err := st.Complete(ctx, server.HashToken(tok), now, h, 5, server.MaxFailures); err != nil {
+			if err := st.Complete(ctx, server.HashToken(tok), nil, now, h, 5, server.MaxFailures); err != nil {
 				return loadtest.Result{}, err
 			}
 		}

@@ -41,10 +41,114 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 );
 `},
+	{2, "activation claims for the directory write", `
+ALTER TABLE activations ADD COLUMN claim_id bytea CHECK (claim_id IS NULL OR length(claim_id) = 16);
+ALTER TABLE activations ADD COLUMN claimed_until timestamptz;
+ALTER TABLE activations ADD COLUMN pending_hash text CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
+`},
+	{3, "service desk: audit log, activation contacts, notification queue, SMS counters", `
+CREATE TABLE audit_events (
+	id          bigserial PRIMARY KEY,
+	time        timestamptz NOT NULL,
+	event       text NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
+	actor       text NOT NULL,
+	username    text NOT NULL DEFAULT '',
+	institution text NOT NULL DEFAULT '',
+	remote_addr text NOT NULL DEFAULT '',
+	request_id  text NOT NULL DEFAULT '',
+	detail      text NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_time ON audit_events (time);
+CREATE INDEX audit_events_username ON audit_events (username, time);
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$;
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TABLE activation_contacts (
+	token_hash   bytea PRIMARY KEY REFERENCES activations (token_hash) ON DELETE CASCADE,
+	email        text NOT NULL DEFAULT '',
+	phone        text NOT NULL DEFAULT '',
+	lang         text NOT NULL DEFAULT 'nb',
+	created_by   text NOT NULL DEFAULT '',
+	delivered_at timestamptz,
+	revoked_at   timestamptz
+);
+CREATE INDEX activations_username_v3 ON activations (username, created_at);
+CREATE INDEX activations_institution_v3 ON activations (institution, created_at);
+CREATE TABLE notifications (
+	id              bigserial PRIMARY KEY,
+	dedupe_key      text NOT NULL UNIQUE,
+	channel         text NOT NULL,
+	recipient       text NOT NULL,
+	subject         text NOT NULL,
+	body_text       text NOT NULL,
+	body_html       text NOT NULL,
+	message_id      text NOT NULL,
+	username        text NOT NULL DEFAULT '',
+	institution     text NOT NULL DEFAULT '',
+	created_at      timestamptz NOT NULL,
+	next_attempt_at timestamptz NOT NULL,
+	attempts        integer NOT NULL DEFAULT 0,
+	sent_at         timestamptz,
+	gave_up         boolean NOT NULL DEFAULT false,
+	last_error      text NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND NOT gave_up;
+CREATE TABLE sms_counters (
+	institution text NOT NULL,
+	day         text NOT NULL,
+	count       integer NOT NULL,
+	PRIMARY KEY (institution, day)
+);
+`},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   text NOT NULL,
+	username      text NOT NULL,
+	name          text NOT NULL,
+	identity_hash bytea NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    timestamptz NOT NULL,
+	PRIMARY KEY (institution, username)
+);
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  bytea PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       text NOT NULL,
+	verifier    text NOT NULL,
+	acr         text NOT NULL,
+	institution text NOT NULL,
+	lang        text NOT NULL,
+	expires_at  timestamptz NOT NULL
+);
+CREATE TABLE reset_sessions (
+	id_hash       bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      text NOT NULL,
+	name          text NOT NULL,
+	institution   text NOT NULL,
+	created_at    timestamptz NOT NULL,
+	expires_at    timestamptz NOT NULL,
+	claimed_until timestamptz,
+	used_at       timestamptz
+);
+CREATE TABLE throttle (
+	key          bytea PRIMARY KEY CHECK (length(key) = 32),
+	failures     integer NOT NULL CHECK (failures >= 0),
+	window_start timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
-var SchemaVersion = migrations[len(migrations)-1].version
+var SchemaVersion = func() int {
+	v := 0
+	for i, m := range migrations {
+		if m.version <= v {
+			panic(fmt.Sprintf("migrations out of order at index %d", i))
+		}
+		v = m.version
+	}
+	return v
+}()
 
 // migrateLock is the pg_advisory_lock key that serialises migrations of
 // one database ("styrke" in ASCII).
@@ -77,15 +181,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return err
 	}
-	var newest int
-	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return err
+	}
+	applied := map[int]bool{}
+	newest := 0
+	for _, v := range versions {
+		applied[v] = true
+		newest = max(newest, v)
 	}
 	if newest > SchemaVersion {
 		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
 	}
+	// Every version the database lacks, not only those above its newest:
+	// parallel work may land version 4 before version 3.
 	for _, m := range migrations {
-		if m.version <= newest {
+		if applied[m.version] {
 			continue
 		}
 		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {

@@ -138,13 +138,15 @@ func (s *Store) History(ctx context.Context, username string, limit int) ([]stri
 }
 
 // Complete implements store.Store.
-func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) error {
+func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) error {
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var username string
-		err := tx.QueryRow(ctx, `UPDATE activations SET used_at = $1
+		err := tx.QueryRow(ctx, `UPDATE activations
+			SET used_at = $1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
 			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND ($3 <= 0 OR failures < $3)
-			RETURNING username`, now, tokenHash, maxFailures).Scan(&username)
+				AND (claimed_until IS NULL OR claimed_until <= $1 OR claim_id = $4)
+			RETURNING username`, now, tokenHash, maxFailures, claimID).Scan(&username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM activations WHERE token_hash = $1)`,
@@ -186,6 +188,65 @@ func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, e
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: complete: %w", err)
+	}
+	return nil
+}
+
+// Claim implements store.Store: the row is locked (FOR UPDATE) between the
+// read and the update.
+func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, lease time.Duration, pendingHash string, maxFailures int) (store.Claim, error) {
+	now = ts(now)
+	var c store.Claim
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		a := &c.Activation
+		var (
+			until   *time.Time
+			pending *string
+		)
+		err := tx.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at,
+			used_at, failures, claimed_until, pending_hash FROM activations WHERE token_hash = $1 FOR UPDATE`, tokenHash).
+			Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &until, &pending)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
+		if a.UsedAt != nil {
+			u := a.UsedAt.UTC()
+			a.UsedAt = &u
+		}
+		switch {
+		case a.UsedAt != nil, !a.ExpiresAt.After(now), maxFailures > 0 && a.Failures >= maxFailures:
+			return store.ErrGone
+		case until != nil && until.After(now):
+			return store.ErrBusy
+		}
+		if pending != nil {
+			c.PreviousPending = *pending
+		}
+		c.ID = store.NewClaimID()
+		_, err = tx.Exec(ctx, `UPDATE activations SET claim_id = $1, claimed_until = $2, pending_hash = $3
+			WHERE token_hash = $4`, c.ID, now.Add(lease), pendingHash, tokenHash)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
+		return store.Claim{}, err
+	}
+	if err != nil {
+		return store.Claim{}, fmt.Errorf("postgres: claim: %w", err)
+	}
+	return c, nil
+}
+
+// Release implements store.Store.
+func (s *Store) Release(ctx context.Context, tokenHash, claimID []byte, clearPending bool) error {
+	_, err := s.pool.Exec(ctx, `UPDATE activations SET claim_id = NULL, claimed_until = NULL,
+		pending_hash = CASE WHEN $1 THEN NULL ELSE pending_hash END
+		WHERE token_hash = $2 AND claim_id = $3`, clearPending, tokenHash, claimID)
+	if err != nil {
+		return fmt.Errorf("postgres: release: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,7 +94,7 @@ func TestReopen(t *testing.T) {
 	require.NoError(t, err)
 	a := storetest.NewActivation("reopen", "kari", time.Hour)
 	require.NoError(t, s.CreateActivation(t.Context(), a))
-	require.NoError(t, s.Complete(t.Context(), a.TokenHash, storetest.T0, storetest.EncodedHash(1), 5, 10))
+	require.NoError(t, s.Complete(t.Context(), a.TokenHash, nil, storetest.T0, storetest.EncodedHash(1), 5, 10))
 	require.NoError(t, s.Close())
 
 	s, err = postgres.Open(t.Context(), dsn)
@@ -122,7 +123,7 @@ func BenchmarkComplete(b *testing.B) {
 		if err := s.CreateActivation(ctx, a); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.Complete(ctx, a.TokenHash, storetest.T0, hash, 5, 10); err != nil {
+		if err := s.Complete(ctx, a.TokenHash, nil, storetest.T0, hash, 5, 10); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -147,10 +148,36 @@ func BenchmarkCompleteParallel(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			if err := s.Complete(ctx, a.TokenHash, storetest.T0, hash, 5, 10); err != nil {
+			if err := s.Complete(ctx, a.TokenHash, nil, storetest.T0, hash, 5, 10); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	})
+}
+
+// TestMigrateFillsGap opens a database that was migrated by a build which
+// had version 4 but not yet version 3 (parallel work lands out of order):
+// Open applies the missing version instead of skipping everything at or
+// below the newest one. Before the fix, Open skipped version 3 and the
+// audit log's table did not exist.
+func TestMigrateFillsGap(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `DROP TABLE audit_events, activation_contacts, notifications, sms_counters;
+		DROP FUNCTION audit_events_append_only();
+		DROP INDEX activations_username_v3, activations_institution_v3;
+		DELETE FROM schema_migrations WHERE version = 3`)
+	require.NoError(t, err)
+	conn.Close(t.Context())
+
+	s, err = postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.AppendAudit(t.Context(), store.AuditEvent{Time: storetest.T0, Event: store.EventCreated, Actor: "system"})
+	assert.NoError(t, err, "version 3 applied on reopen")
 }

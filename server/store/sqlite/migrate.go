@@ -42,10 +42,116 @@ CREATE TABLE password_history (
 	PRIMARY KEY (username, seq)
 ) WITHOUT ROWID;
 `},
+	{2, "activation claims for the directory write", `
+ALTER TABLE activations ADD COLUMN claim_id BLOB CHECK (claim_id IS NULL OR length(claim_id) = 16);
+ALTER TABLE activations ADD COLUMN claimed_until INTEGER;
+ALTER TABLE activations ADD COLUMN pending_hash TEXT CHECK (pending_hash IS NULL OR length(pending_hash) BETWEEN 1 AND 512);
+`},
+	{3, "service desk: audit log, activation contacts, notification queue, SMS counters", `
+CREATE TABLE audit_events (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	time        INTEGER NOT NULL,
+	event       TEXT NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
+	actor       TEXT NOT NULL,
+	username    TEXT NOT NULL DEFAULT '',
+	institution TEXT NOT NULL DEFAULT '',
+	remote_addr TEXT NOT NULL DEFAULT '',
+	request_id  TEXT NOT NULL DEFAULT '',
+	detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_time ON audit_events (time);
+CREATE INDEX audit_events_username ON audit_events (username, time);
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TABLE activation_contacts (
+	token_hash   BLOB PRIMARY KEY REFERENCES activations (token_hash) ON DELETE CASCADE,
+	email        TEXT NOT NULL DEFAULT '',
+	phone        TEXT NOT NULL DEFAULT '',
+	lang         TEXT NOT NULL DEFAULT 'nb',
+	created_by   TEXT NOT NULL DEFAULT '',
+	delivered_at INTEGER,
+	revoked_at   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX activations_username_v3 ON activations (username, created_at);
+CREATE INDEX activations_institution_v3 ON activations (institution, created_at);
+CREATE TABLE notifications (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	dedupe_key      TEXT NOT NULL UNIQUE,
+	channel         TEXT NOT NULL,
+	recipient       TEXT NOT NULL,
+	subject         TEXT NOT NULL,
+	body_text       TEXT NOT NULL,
+	body_html       TEXT NOT NULL,
+	message_id      TEXT NOT NULL,
+	username        TEXT NOT NULL DEFAULT '',
+	institution     TEXT NOT NULL DEFAULT '',
+	created_at      INTEGER NOT NULL,
+	next_attempt_at INTEGER NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	sent_at         INTEGER,
+	gave_up         INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND gave_up = 0;
+CREATE TABLE sms_counters (
+	institution TEXT NOT NULL,
+	day         TEXT NOT NULL,
+	count       INTEGER NOT NULL,
+	PRIMARY KEY (institution, day)
+) WITHOUT ROWID;
+`},
+	{4, "account identities, ID-porten sign-ins, reset sessions, throttle", `
+CREATE TABLE account_identities (
+	institution   TEXT NOT NULL,
+	username      TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	identity_hash BLOB NOT NULL CHECK (length(identity_hash) = 32),
+	updated_at    INTEGER NOT NULL,
+	PRIMARY KEY (institution, username)
+) WITHOUT ROWID;
+CREATE INDEX account_identities_by_hash ON account_identities (identity_hash);
+CREATE TABLE oidc_logins (
+	state_hash  BLOB PRIMARY KEY CHECK (length(state_hash) = 32),
+	nonce       TEXT NOT NULL,
+	verifier    TEXT NOT NULL,
+	acr         TEXT NOT NULL,
+	institution TEXT NOT NULL,
+	lang        TEXT NOT NULL,
+	expires_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE reset_sessions (
+	id_hash       BLOB PRIMARY KEY CHECK (length(id_hash) = 32),
+	username      TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	institution   TEXT NOT NULL,
+	created_at    INTEGER NOT NULL,
+	expires_at    INTEGER NOT NULL,
+	claimed_until INTEGER,
+	used_at       INTEGER
+) WITHOUT ROWID;
+CREATE TABLE throttle (
+	key          BLOB PRIMARY KEY CHECK (length(key) = 32),
+	failures     INTEGER NOT NULL CHECK (failures >= 0),
+	window_start INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.
-var SchemaVersion = migrations[len(migrations)-1].version
+var SchemaVersion = func() int {
+	v := 0
+	for i, m := range migrations {
+		if m.version <= v {
+			panic(fmt.Sprintf("migrations out of order at index %d", i))
+		}
+		v = m.version
+	}
+	return v
+}()
+
+// MigrationCount is how many migrations there are (versions may have gaps
+// while parallel work lands: 4 before 2 and 3).
+var MigrationCount = len(migrations)
 
 // migrate applies the migrations the database lacks, each in its own
 // IMMEDIATE transaction together with its schema_migrations row, so that a

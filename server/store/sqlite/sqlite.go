@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,7 +62,8 @@ var _ store.Store = (*Store)(nil)
 
 // Open opens (creating it and its directory if needed) the SQLite database
 // at path and migrates its schema to the current version. The path must not
-// contain '?' or '#'.
+// contain '?' or '#'. A new database file is created 0600 (its -wal and -shm
+// files follow), as it holds password hashes; an existing one keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
@@ -70,6 +72,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
+	}
+	// Create the file readable by its owner only: it holds password
+	// hashes. SQLite gives the -wal and -shm files the database file's
+	// mode. An existing file keeps the mode it has.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
@@ -227,7 +237,7 @@ func (s *Store) History(ctx context.Context, username string, limit int) ([]stri
 // Complete implements store.Store. The transaction begins IMMEDIATE, so it
 // holds the write lock from its first statement and of two concurrent calls
 // the second sees the first's result.
-func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, encodedHash string, keep, maxFailures int) (err error) {
+func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: complete: %w", err)
@@ -239,9 +249,11 @@ func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, e
 	}()
 	nowUS := micros(now)
 	var username string
-	err = tx.QueryRowContext(ctx, `UPDATE activations SET used_at = ?
+	err = tx.QueryRowContext(ctx, `UPDATE activations
+		SET used_at = ?, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
 		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND (? <= 0 OR failures < ?)
-		RETURNING username`, nowUS, tokenHash, nowUS, maxFailures, maxFailures).Scan(&username)
+			AND (claimed_until IS NULL OR claimed_until <= ? OR claim_id = ?)
+		RETURNING username`, nowUS, tokenHash, nowUS, maxFailures, maxFailures, nowUS, claimID).Scan(&username)
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
 		err = tx.QueryRowContext(ctx, `SELECT 1 FROM activations WHERE token_hash = ?`, tokenHash).Scan(&one)
@@ -277,6 +289,59 @@ func (s *Store) Complete(ctx context.Context, tokenHash []byte, now time.Time, e
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: complete: commit: %w", err)
+	}
+	return nil
+}
+
+// Claim implements store.Store. The transaction begins IMMEDIATE, so the
+// read and the update hold the write lock together.
+func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, lease time.Duration, pendingHash string, maxFailures int) (c store.Claim, err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return c, fmt.Errorf("sqlite: claim: %w", err)
+	}
+	defer tx.Rollback()
+	var (
+		a                store.Activation
+		created, expires int64
+		used, until      sql.NullInt64
+		pending          sql.NullString
+	)
+	err = tx.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at,
+		used_at, failures, claimed_until, pending_hash FROM activations WHERE token_hash = ?`, tokenHash).
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &until, &pending)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("sqlite: claim: %w", err)
+	}
+	a.CreatedAt, a.ExpiresAt = fromMicros(created), fromMicros(expires)
+	nowUS := micros(now)
+	switch {
+	case used.Valid, expires <= nowUS, maxFailures > 0 && a.Failures >= maxFailures:
+		return c, store.ErrGone
+	case until.Valid && until.Int64 > nowUS:
+		return c, store.ErrBusy
+	}
+	id := store.NewClaimID()
+	if _, err = tx.ExecContext(ctx, `UPDATE activations SET claim_id = ?, claimed_until = ?, pending_hash = ?
+		WHERE token_hash = ?`, id, micros(now.Add(lease)), pendingHash, tokenHash); err != nil {
+		return c, fmt.Errorf("sqlite: claim: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return c, fmt.Errorf("sqlite: claim: commit: %w", err)
+	}
+	return store.Claim{ID: id, Activation: a, PreviousPending: pending.String}, nil
+}
+
+// Release implements store.Store.
+func (s *Store) Release(ctx context.Context, tokenHash, claimID []byte, clearPending bool) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE activations SET claim_id = NULL, claimed_until = NULL,
+		pending_hash = CASE WHEN ? THEN NULL ELSE pending_hash END
+		WHERE token_hash = ? AND claim_id = ?`, clearPending, tokenHash, claimID)
+	if err != nil {
+		return fmt.Errorf("sqlite: release: %w", err)
 	}
 	return nil
 }

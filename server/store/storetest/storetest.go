@@ -102,12 +102,18 @@ func Run(t *testing.T, open Opener) {
 		{"Failures", testFailures},
 		{"History", testHistory},
 		{"HistoryKeepZero", testHistoryKeepZero},
+		{"Claim", testClaim},
+		{"ClaimRefused", testClaimRefused},
+		{"Release", testRelease},
+		{"RaceClaim", testRaceClaim},
 		{"RaceOneToken", testRaceOneToken},
 		{"RaceOneAccount", testRaceOneAccount},
 		{"RaceFailures", testRaceFailures},
 		{"PingClose", testPingClose},
 		{"ContextCancelled", testContextCancelled},
+		{"Reset", testReset},
 	}
+	tests = append(tests, serviceDeskTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // every test has a store of its own
@@ -226,7 +232,7 @@ func testComplete(t *testing.T, open Opener) {
 	a := NewActivation("ok", "kari", time.Hour)
 	create(t, s, a)
 	now := T0.Add(59 * time.Minute)
-	require.NoError(t, s.Complete(ctx(t), a.TokenHash, now, EncodedHash(1), 5, 10))
+	require.NoError(t, s.Complete(ctx(t), a.TokenHash, nil, now, EncodedHash(1), 5, 10))
 
 	got, err := s.Activation(ctx(t), a.TokenHash)
 	require.NoError(t, err)
@@ -236,7 +242,7 @@ func testComplete(t *testing.T, open Opener) {
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "kari", 5))
 	assert.Empty(t, history(t, s, "someone-else", 5))
 
-	err = s.Complete(ctx(t), a.TokenHash, now, EncodedHash(2), 5, 10)
+	err = s.Complete(ctx(t), a.TokenHash, nil, now, EncodedHash(2), 5, 10)
 	assert.ErrorIs(t, err, store.ErrGone, "second use")
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "kari", 5))
 }
@@ -265,7 +271,7 @@ func testCompleteRefused(t *testing.T, open Opener) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.Complete(ctx(t), TokenHash(tt.token), tt.now, EncodedHash(1), 5, tt.maxFailures)
+			err := s.Complete(ctx(t), TokenHash(tt.token), nil, tt.now, EncodedHash(1), 5, tt.maxFailures)
 			require.ErrorIs(t, err, tt.want)
 			assert.Empty(t, history(t, s, tt.user, 5), "a refused Complete stores nothing")
 		})
@@ -281,10 +287,10 @@ func testCompleteRefused(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("valid still completes", func(t *testing.T) {
-		require.NoError(t, s.Complete(ctx(t), TokenHash("valid"), T0.Add(time.Hour-time.Microsecond), EncodedHash(1), 5, 10))
+		require.NoError(t, s.Complete(ctx(t), TokenHash("valid"), nil, T0.Add(time.Hour-time.Microsecond), EncodedHash(1), 5, 10))
 	})
 	t.Run("no failure limit", func(t *testing.T) {
-		require.NoError(t, s.Complete(ctx(t), TokenHash("locked"), T0, EncodedHash(1), 5, 0))
+		require.NoError(t, s.Complete(ctx(t), TokenHash("locked"), nil, T0, EncodedHash(1), 5, 0))
 	})
 }
 
@@ -297,10 +303,10 @@ func testCompleteAtomic(t *testing.T, open Opener) {
 	second := NewActivation("second", "kari", time.Hour)
 	create(t, s, first)
 	create(t, s, second)
-	require.NoError(t, s.Complete(ctx(t), first.TokenHash, T0, EncodedHash(1), 5, 10))
+	require.NoError(t, s.Complete(ctx(t), first.TokenHash, nil, T0, EncodedHash(1), 5, 10))
 
 	huge := EncodedHash(2) + strings.Repeat("A", 600)
-	err := s.Complete(ctx(t), second.TokenHash, T0, huge, 5, 10)
+	err := s.Complete(ctx(t), second.TokenHash, nil, T0, huge, 5, 10)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, store.ErrGone)
 	assert.NotErrorIs(t, err, store.ErrNotFound)
@@ -311,7 +317,7 @@ func testCompleteAtomic(t *testing.T, open Opener) {
 	assert.Equal(t, 0, got.Failures)
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "kari", 5), "history changed by a failed Complete")
 
-	require.NoError(t, s.Complete(ctx(t), second.TokenHash, T0, EncodedHash(2), 5, 10), "the token is still usable")
+	require.NoError(t, s.Complete(ctx(t), second.TokenHash, nil, T0, EncodedHash(2), 5, 10), "the token is still usable")
 	assert.Equal(t, []string{EncodedHash(2), EncodedHash(1)}, history(t, s, "kari", 5))
 }
 
@@ -328,9 +334,9 @@ func testFailures(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, got.Failures)
 
-	err = s.Complete(ctx(t), a.TokenHash, T0, EncodedHash(1), 5, 3)
+	err = s.Complete(ctx(t), a.TokenHash, nil, T0, EncodedHash(1), 5, 3)
 	assert.ErrorIs(t, err, store.ErrGone, "3 failures with maxFailures 3")
-	require.NoError(t, s.Complete(ctx(t), a.TokenHash, T0, EncodedHash(1), 5, 4), "3 failures with maxFailures 4")
+	require.NoError(t, s.Complete(ctx(t), a.TokenHash, nil, T0, EncodedHash(1), 5, 4), "3 failures with maxFailures 4")
 
 	_, err = s.RecordFailure(ctx(t), TokenHash("unknown"))
 	assert.ErrorIs(t, err, store.ErrNotFound)
@@ -342,7 +348,7 @@ func completeN(t *testing.T, s store.Store, username string, n, keep int) {
 	for i := 1; i <= n; i++ {
 		a := NewActivation(fmt.Sprintf("%s-%d", username, i), username, time.Hour)
 		create(t, s, a)
-		require.NoError(t, s.Complete(ctx(t), a.TokenHash, T0.Add(time.Duration(i)*time.Second), EncodedHash(i), keep, 10))
+		require.NoError(t, s.Complete(ctx(t), a.TokenHash, nil, T0.Add(time.Duration(i)*time.Second), EncodedHash(i), keep, 10))
 	}
 }
 
@@ -376,7 +382,7 @@ func testHistory(t *testing.T, open Opener) {
 	t.Run("keep lowered later", func(t *testing.T) {
 		a := NewActivation("kari-8", "kari", time.Hour)
 		create(t, s, a)
-		require.NoError(t, s.Complete(ctx(t), a.TokenHash, T0, EncodedHash(8), 2, 10))
+		require.NoError(t, s.Complete(ctx(t), a.TokenHash, nil, T0, EncodedHash(8), 2, 10))
 		assert.Equal(t, []string{EncodedHash(8), EncodedHash(7)}, history(t, s, "kari", 10))
 	})
 }
@@ -409,7 +415,7 @@ func testRaceOneToken(t *testing.T, open Opener) {
 	a := NewActivation("race", "kari", time.Hour)
 	create(t, s, a)
 	errs := race(func(i int) error {
-		return s.Complete(context.Background(), a.TokenHash, T0, EncodedHash(i), 5, 10)
+		return s.Complete(context.Background(), a.TokenHash, nil, T0, EncodedHash(i), 5, 10)
 	})
 	won := -1
 	for i, err := range errs {
@@ -432,7 +438,7 @@ func testRaceOneAccount(t *testing.T, open Opener) {
 		create(t, s, NewActivation(fmt.Sprintf("acct-%d", i), "kari", time.Hour))
 	}
 	errs := race(func(i int) error {
-		return s.Complete(context.Background(), TokenHash(fmt.Sprintf("acct-%d", i)), T0, EncodedHash(i), Races, 10)
+		return s.Complete(context.Background(), TokenHash(fmt.Sprintf("acct-%d", i)), nil, T0, EncodedHash(i), Races, 10)
 	})
 	for i, err := range errs {
 		assert.NoError(t, err, "goroutine %d", i)
@@ -490,7 +496,7 @@ func testContextCancelled(t *testing.T, open Opener) {
 		}},
 		{"Activation", func(c context.Context) error { _, err := s.Activation(c, a.TokenHash); return err }},
 		{"History", func(c context.Context) error { _, err := s.History(c, "kari", 5); return err }},
-		{"Complete", func(c context.Context) error { return s.Complete(c, a.TokenHash, T0, EncodedHash(1), 5, 10) }},
+		{"Complete", func(c context.Context) error { return s.Complete(c, a.TokenHash, nil, T0, EncodedHash(1), 5, 10) }},
 		{"RecordFailure", func(c context.Context) error { _, err := s.RecordFailure(c, a.TokenHash); return err }},
 		{"Ping", func(c context.Context) error { return s.Ping(c) }},
 	}
@@ -508,4 +514,116 @@ func testContextCancelled(t *testing.T, open Opener) {
 		_, err = s.Activation(ctx(t), TokenHash("ctx2"))
 		assert.ErrorIs(t, err, store.ErrNotFound)
 	})
+}
+
+// testClaim: a claim holds the activation against other claims and other
+// Completes until its lease expires; Complete with the claim's id consumes
+// it; a claim after an expired one learns the pending hash it left.
+func testClaim(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("claim", "kari", time.Hour)
+	create(t, s, a)
+	lease := time.Minute
+	c1, err := s.Claim(ctx(t), a.TokenHash, T0, lease, EncodedHash(1), 10)
+	require.NoError(t, err)
+	assert.Len(t, c1.ID, 16)
+	assert.Equal(t, "kari", c1.Activation.Username)
+	assert.Empty(t, c1.PreviousPending)
+
+	_, err = s.Claim(ctx(t), a.TokenHash, T0.Add(lease-time.Second), lease, EncodedHash(2), 10)
+	assert.ErrorIs(t, err, store.ErrBusy, "a second claim within the lease")
+	err = s.Complete(ctx(t), a.TokenHash, nil, T0, EncodedHash(2), 5, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "a Complete without the claim within the lease")
+	err = s.Complete(ctx(t), a.TokenHash, store.NewClaimID(), T0, EncodedHash(2), 5, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "a Complete with another claim's id")
+	assert.Empty(t, history(t, s, "kari", 5))
+
+	// The holder crashed: after the lease another claim gets the activation
+	// and the hash of what the first was writing.
+	c2, err := s.Claim(ctx(t), a.TokenHash, T0.Add(lease), lease, EncodedHash(3), 10)
+	require.NoError(t, err)
+	assert.Equal(t, EncodedHash(1), c2.PreviousPending)
+	assert.NotEqual(t, c1.ID, c2.ID)
+	err = s.Complete(ctx(t), a.TokenHash, c1.ID, T0.Add(lease), EncodedHash(1), 5, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "the first claim lost its hold")
+	require.NoError(t, s.Complete(ctx(t), a.TokenHash, c2.ID, T0.Add(lease), EncodedHash(3), 5, 10))
+	assert.Equal(t, []string{EncodedHash(3)}, history(t, s, "kari", 5))
+	_, err = s.Claim(ctx(t), a.TokenHash, T0.Add(2*lease), lease, EncodedHash(4), 10)
+	assert.ErrorIs(t, err, store.ErrGone, "used")
+}
+
+func testClaimRefused(t *testing.T, open Opener) {
+	s := open(t)
+	create(t, s, NewActivation("expired", "kari", time.Hour))
+	locked := NewActivation("locked", "kari", time.Hour)
+	locked.Failures = 10
+	create(t, s, locked)
+	used := NewActivation("used", "kari", time.Hour)
+	u := T0
+	used.UsedAt = &u
+	create(t, s, used)
+	cases := []struct {
+		name  string
+		token string
+		now   time.Time
+		want  error
+	}{
+		{"unknown", "nope", T0, store.ErrNotFound},
+		{"expired", "expired", T0.Add(time.Hour), store.ErrGone},
+		{"locked", "locked", T0, store.ErrGone},
+		{"used", "used", T0, store.ErrGone},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := s.Claim(ctx(t), TokenHash(c.token), c.now, time.Minute, EncodedHash(1), 10)
+			assert.ErrorIs(t, err, c.want)
+		})
+	}
+}
+
+// testRelease: a released claim frees the activation at once; the pending
+// hash stays unless cleared; a stale id releases nothing.
+func testRelease(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("release", "kari", time.Hour)
+	create(t, s, a)
+	c1, err := s.Claim(ctx(t), a.TokenHash, T0, time.Minute, EncodedHash(1), 10)
+	require.NoError(t, err)
+	require.NoError(t, s.Release(ctx(t), a.TokenHash, store.NewClaimID(), true), "a stale id")
+	_, err = s.Claim(ctx(t), a.TokenHash, T0, time.Minute, EncodedHash(2), 10)
+	assert.ErrorIs(t, err, store.ErrBusy, "a stale id released nothing")
+
+	require.NoError(t, s.Release(ctx(t), a.TokenHash, c1.ID, false))
+	c2, err := s.Claim(ctx(t), a.TokenHash, T0, time.Minute, EncodedHash(2), 10)
+	require.NoError(t, err, "free again at once")
+	assert.Equal(t, EncodedHash(1), c2.PreviousPending, "kept: the directory may have it")
+
+	require.NoError(t, s.Release(ctx(t), a.TokenHash, c2.ID, true))
+	c3, err := s.Claim(ctx(t), a.TokenHash, T0, time.Minute, EncodedHash(3), 10)
+	require.NoError(t, err)
+	assert.Empty(t, c3.PreviousPending, "cleared: the directory refused it")
+	got, err := s.Activation(ctx(t), a.TokenHash)
+	require.NoError(t, err)
+	assert.Nil(t, got.UsedAt)
+	assert.Zero(t, got.Failures, "claims and releases count no failure")
+}
+
+// testRaceClaim: of many claims at once exactly one holds the activation.
+func testRaceClaim(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("raceclaim", "kari", time.Hour)
+	create(t, s, a)
+	errs := race(func(i int) error {
+		_, err := s.Claim(context.Background(), a.TokenHash, T0, time.Minute, EncodedHash(i), 10)
+		return err
+	})
+	won := 0
+	for i, err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		assert.ErrorIs(t, err, store.ErrBusy, "goroutine %d", i)
+	}
+	assert.Equal(t, 1, won, "claims that succeeded")
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// runAudit is `styrke audit [list] [filters]`, the audit log as JSON Lines
+// (one event a line: id, time, event, actor, username, institution,
+// remote_addr, request_id, detail), and `styrke audit prune --older-than
+// 400d`.
+func runAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	prune := false
+	if len(args) > 0 {
+		switch args[0] {
+		case "list":
+			args = args[1:]
+		case "prune":
+			prune, args = true, args[1:]
+		}
+	}
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var db, data, since, until, olderThan string
+	var f store.AuditFilter
+	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
+	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
+	fs.StringVar(&f.Event, "event", "", "only this event (created, delivered, delivery_failed, revoked, activated, refused, reset, changed, directory_refused, notified, notify_failed, imported)")
+	fs.StringVar(&f.Username, "username", "", "only this person")
+	fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
+	fs.StringVar(&f.Institution, "institution", "", "only this institution")
+	fs.StringVar(&since, "since", "", "from this time (RFC 3339, or a duration ago such as 24h or 7d)")
+	fs.StringVar(&until, "until", "", "before this time (RFC 3339, or a duration ago)")
+	fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
+	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
+	fs.StringVar(&olderThan, "older-than", "", "prune: delete events older than this (e.g. 400d)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "audit: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	now := time.Now()
+	var err error
+	if f.Since, err = timeArg(since, now); err != nil {
+		fmt.Fprintf(stderr, "audit: --since: %v\n", err)
+		return errUsage
+	}
+	if f.Until, err = timeArg(until, now); err != nil {
+		fmt.Fprintf(stderr, "audit: --until: %v\n", err)
+		return errUsage
+	}
+	var age time.Duration
+	if prune {
+		if age, err = parseDays(olderThan); err != nil || age <= 0 {
+			fmt.Fprintln(stderr, "audit prune: --older-than must be a duration such as 400d")
+			return errUsage
+		}
+	}
+	st, _, err := openStore(ctx, db, data, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if prune {
+		n, err := st.PruneAudit(ctx, now.Add(-age))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%d events deleted\n", n)
+		return nil
+	}
+	// Page through the log, so that a long one is not held in memory.
+	enc := json.NewEncoder(stdout)
+	left := f.Limit
+	for {
+		page := f
+		page.Limit = 1000
+		if left > 0 && left < page.Limit {
+			page.Limit = left
+		}
+		events, err := st.Audit(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		if len(events) < page.Limit {
+			return nil
+		}
+		f.AfterID = events[len(events)-1].ID
+		if left > 0 {
+			if left -= len(events); left == 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// timeArg reads RFC 3339 or a duration before now ("24h", "7d").
+func timeArg(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := parseDays(s)
+	if err != nil || d == 0 {
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor a duration such as 24h or 7d", s)
+	}
+	return now.Add(-d), nil
+}

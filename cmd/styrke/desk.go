@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// deskConfig is the delivery configuration that `serve` and the
+// `activation` commands share; every flag is also STYRKE_NAME.
+type deskConfig struct {
+	smtpURL, smtpCA, mailFrom                    string
+	twilioAccount, twilioKey, twilioSecret       string
+	twilioFrom, twilioService, twilioURL         string
+	templates, orgName, serviceDesk, smsDailyCap string
+	adminKeysFile                                string
+}
+
+func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
+	envString(fs, getenv, &c.smtpURL, "smtp-url", "", "SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS), smtps://...:465 (implicit TLS), smtp+plain://127.0.0.1:25")
+	envString(fs, getenv, &c.smtpCA, "smtp-ca-file", "", "PEM file of CA certificates for the SMTP server (default: the system's)")
+	envString(fs, getenv, &c.mailFrom, "mail-from", "", "sender of e-mail, e.g. \"Utfjord IT <it@utfjord.kommune.no>\"")
+	envString(fs, getenv, &c.twilioAccount, "twilio-account-sid", "", "Twilio account SID (AC...) for SMS")
+	envString(fs, getenv, &c.twilioKey, "twilio-api-key", "", "Twilio API key SID (SK...); empty: authenticate with the account SID")
+	envString(fs, getenv, &c.twilioSecret, "twilio-secret", "", "Twilio API key secret or auth token")
+	envString(fs, getenv, &c.twilioFrom, "twilio-from", "", "SMS sender: a number or an alphanumeric sender id")
+	envString(fs, getenv, &c.twilioService, "twilio-messaging-service", "", "Twilio messaging service SID (MG...), instead of --twilio-from")
+	envString(fs, getenv, &c.twilioURL, "twilio-url", notify.TwilioURL, "base URL of Twilio's API")
+	envString(fs, getenv, &c.smsDailyCap, "sms-daily-cap", "500", "SMS each institution may send a day; 0 disables SMS")
+	envString(fs, getenv, &c.templates, "templates", "", "folder of message templates and institutions.json overriding the built-in ones")
+	envString(fs, getenv, &c.orgName, "org-name", "", "display name of the institution in messages (default: the policy id)")
+	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line for messages")
+}
+
+// build makes the Desk's dependencies. It fails on anything misconfigured
+// (a wrong URL, an unreadable CA file) at start-up rather than at the first
+// message.
+func (c *deskConfig) build() (server.DeskDeps, error) {
+	var d server.DeskDeps
+	tp, err := notify.LoadTemplates(c.templates, notify.Profile{Name: c.orgName, ServiceDesk: c.serviceDesk})
+	if err != nil {
+		return d, err
+	}
+	d.Templates = tp
+	n, err := strconv.Atoi(c.smsDailyCap)
+	if err != nil || n < 0 {
+		return d, fmt.Errorf("--sms-daily-cap must be a number >= 0")
+	}
+	d.SMSDailyCap = n
+	if n == 0 {
+		d.SMSDailyCap = -1
+	}
+	if c.smtpURL != "" {
+		cfg, err := notify.ParseSMTPURL(c.smtpURL)
+		if err != nil {
+			return d, fmt.Errorf("--smtp-url: %w", err)
+		}
+		if c.mailFrom == "" {
+			return d, errors.New("--mail-from is required with --smtp-url")
+		}
+		cfg.From = c.mailFrom
+		if c.smtpCA != "" {
+			pem, err := os.ReadFile(c.smtpCA)
+			if err != nil {
+				return d, fmt.Errorf("--smtp-ca-file: %w", err)
+			}
+			cfg.RootCAs = x509.NewCertPool()
+			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+				return d, fmt.Errorf("--smtp-ca-file: no PEM certificate in %s", c.smtpCA)
+			}
+		}
+		m, err := notify.NewSMTP(cfg)
+		if err != nil {
+			return d, err
+		}
+		d.Mailer = m
+	}
+	if c.twilioAccount != "" {
+		if c.twilioSecret == "" || (c.twilioFrom == "" && c.twilioService == "") {
+			return d, errors.New("--twilio-account-sid needs --twilio-secret and --twilio-from or --twilio-messaging-service")
+		}
+		d.SMS = &notify.Twilio{BaseURL: c.twilioURL, AccountSID: c.twilioAccount, KeySID: c.twilioKey, Secret: c.twilioSecret,
+			From: c.twilioFrom, MessagingServiceSID: c.twilioService}
+	}
+	return d, nil
+}
+
+// adminKeys reads --admin-keys-file and checks --admin-key: a key shorter
+// than server.MinAdminKeyLen is refused at start-up.
+func adminKeys(file, single string) ([]server.AdminKey, error) {
+	if single != "" {
+		if err := server.CheckAdminKey(server.AdminKey{Name: "admin", Key: single}); err != nil {
+			return nil, fmt.Errorf("--admin-key: %w", err)
+		}
+	}
+	if file == "" {
+		return nil, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("--admin-keys-file: %w", err)
+	}
+	defer f.Close()
+	keys, err := server.ParseAdminKeys(f)
+	if err != nil {
+		return nil, fmt.Errorf("--admin-keys-file %s: %w", file, err)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--admin-keys-file %s: no keys", file)
+	}
+	return keys, nil
+}
+
+// startWorkers runs the notification queue and the audit retention until
+// ctx ends; wait blocks until they have stopped.
+func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, retention, poll, retry time.Duration, logger *slog.Logger) (wait func()) {
+	q := &notify.Queue{Store: st, Mailer: d.Mailer, Logger: logger, Poll: poll,
+		Backoff: func(n int) time.Duration { return notify.Backoff(retry, n) }}
+	if d.Metrics != nil {
+		m := d.Metrics
+		q.OnResult = func(n store.Notification, err error) {
+			switch {
+			case err == nil:
+				m.NoticeResult("sent")
+			case notify.Retryable(err):
+				m.NoticeResult("retry")
+			default:
+				m.NoticeResult("gave_up")
+			}
+		}
+	}
+	d.Notices = q
+	done := make(chan struct{}, 2)
+	go func() { q.Run(ctx); done <- struct{}{} }()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		if retention <= 0 {
+			return
+		}
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			n, err := st.PruneAudit(ctx, time.Now().Add(-retention))
+			if err != nil && ctx.Err() == nil {
+				logger.Error("audit retention", "err", err)
+			} else if n > 0 {
+				logger.Info("audit events pruned", "count", n, "retention", retention)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { <-done; <-done }
+}
+
+// parseDays reads a duration that may be in days ("365d") as well as Go's
+// units ("8760h"); "0" means forever.
+func parseDays(s string) (time.Duration, error) {
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	if n, ok := cutSuffixInt(s, "d"); ok {
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration such as 365d or 720h", s)
+	}
+	return d, nil
+}
+
+func cutSuffixInt(s, suffix string) (int, bool) {
+	if len(s) <= len(suffix) || s[len(s)-len(suffix):] != suffix {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[:len(s)-len(suffix)])
+	return n, err == nil && n >= 0
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
+)
+
+const (
+	testDeskKey = "desk-key-0123456789abcdef0123456789"
+	testPass    = "Kveldssol over Lyngen-fjorden 42!"
+)
+
+var metricsRE = regexp.MustCompile(`metrics on (http://\S+)`)
+
+// instance is one running `styrke serve`.
+type instance struct {
+	base, metrics  string
+	stdout, stderr *lockedBuffer
+	stop           func()
+}
+
+func startServe(t *testing.T, env map[string]string) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, in.stdout, in.stderr) }()
+	var early error
+	require.Eventually(t, func() bool {
+		select {
+		case early = <-done:
+			return true
+		default:
+		}
+		m := listenRE.FindStringSubmatch(in.stdout.String())
+		if m == nil {
+			return false
+		}
+		in.base = m[1]
+		resp, err := http.Get(in.base + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}, 10*time.Second, 10*time.Millisecond, "serve did not start")
+	if t.Failed() {
+		t.Logf("stdout %s\nstderr %s", in.stdout.String(), in.stderr.String())
+	}
+	require.NoError(t, early, "serve stopped at once")
+	if m := metricsRE.FindStringSubmatch(in.stdout.String()); m != nil {
+		in.metrics = m[1]
+	}
+	var once bool
+	in.stop = func() {
+		if once {
+			return
+		}
+		once = true
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+	t.Cleanup(in.stop)
+	return in
+}
+
+func (in *instance) post(t *testing.T, path, body string, auth bool) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, in.base+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if auth {
+		req.Header.Set("Authorization", "Bearer "+testDeskKey)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.Bytes()
+}
+
+// TestServeNoticeSurvivesRestart: the mail server is down when a person
+// activates their account; the activation succeeds and the notice waits in
+// the store; styrke serve is stopped and started again; once the mail
+// server is back the notice arrives, exactly once.
+func TestServeNoticeSurvivesRestart(t *testing.T) {
+	data := t.TempDir()
+	smtp := smtptest.New(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "smtp-pass-77aa"})
+	keys := filepath.Join(t.TempDir(), "keys")
+	require.NoError(t, os.WriteFile(keys, []byte("desk "+testDeskKey+"\n"), 0o600))
+	env := map[string]string{
+		"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
+		"STYRKE_ADMIN_KEYS_FILE": keys, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+		"STYRKE_MAIL_FROM": "Utfjord IT <it@utfjord.example>", "STYRKE_ORG_NAME": "Utfjord kommune",
+		"STYRKE_NOTIFY_POLL": "50ms", "STYRKE_NOTIFY_RETRY": "100ms", "STYRKE_METRICS_ADDR": "127.0.0.1:0",
+		"STYRKE_BASE_URL": "https://styrke.example",
+	}
+	first := startServe(t, env)
+	status, body := first.post(t, "/api/admin/activations",
+		`{"username":"kari","name":"Kari Nordmann","institution":"default","email":"kari@example.org"}`, true)
+	require.Equal(t, http.StatusCreated, status, "body %s", body)
+	var created struct {
+		Link       string `json:"link"`
+		Deliveries []struct {
+			OK    bool   `json:"ok"`
+			Error string `json:"error"`
+		} `json:"deliveries"`
+	}
+	require.NoError(t, json.Unmarshal(body, &created))
+	require.Len(t, created.Deliveries, 1)
+	assert.False(t, created.Deliveries[0].OK, "the mail server is down")
+	require.NotEmpty(t, created.Link, "an undelivered link goes to the admin")
+	_, token, _ := strings.Cut(created.Link, "/aktiver/#/pw/")
+	status, body = first.post(t, "/api/activation/complete", `{"token":"`+token+`","password":"`+testPass+`"}`, false)
+	require.Equal(t, http.StatusOK, status, "the activation succeeds with the mail server down: %s", body)
+	first.stop()
+
+	dsn := "sqlite:" + filepath.Join(data, "styrke.db")
+	st, err := backend.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	defer st.Close()
+	q, err := st.Notifications(context.Background(), 0)
+	require.NoError(t, err)
+	require.Len(t, q, 1, "the notice waits in the store")
+	assert.Nil(t, q[0].SentAt)
+	assert.Positive(t, q[0].Attempts)
+
+	smtp.Up(t)
+	second := startServe(t, env)
+	require.Eventually(t, func() bool { return len(smtp.Messages(t)) >= 1 }, 15*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool {
+		q, err := st.Notifications(context.Background(), 0)
+		return err == nil && q[0].SentAt != nil
+	}, 10*time.Second, 50*time.Millisecond)
+	assert.Never(t, func() bool { return len(smtp.Messages(t)) > 1 }, 500*time.Millisecond, 50*time.Millisecond, "sent twice")
+	msgs := smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	assert.Contains(t, msgs[0].Text, "Passordet til brukerkontoen din kari hos Utfjord kommune ble satt da kontoen ble aktivert")
+	assert.Equal(t, q[0].MessageID, strings.Trim(msgs[0].Header.Get("Message-Id"), "<>"), "the queued Message-ID")
+
+	resp, err := http.Get(second.metrics)
+	require.NoError(t, err)
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	sent := fams["styrke_notifications_total"]
+	require.NotNil(t, sent)
+	assert.Equal(t, "sent", sent.Metric[0].Label[0].GetValue())
+	assert.Equal(t, 1.0, sent.Metric[0].Counter.GetValue())
+	second.stop()
+
+	var out, errb bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"audit", "--db", dsn, "--username", "kari"}, func(string) string { return "" }, nil, &out, &errb))
+	var events []string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var e store.AuditEvent
+		require.NoError(t, json.Unmarshal([]byte(line), &e), "line %s", line)
+		events = append(events, e.Event+" "+e.Actor)
+		assert.NotEmpty(t, e.Time)
+	}
+	assert.Equal(t, []string{"created admin:desk", "delivery_failed admin:desk", "activated user:kari", "notified system"}, events)
+	for _, secret := range []string{token, testPass, "smtp-pass-77aa", testDeskKey} {
+		assert.NotContains(t, first.stderr.String()+second.stderr.String()+out.String(), secret)
+	}
+}
+
+func TestServeRefusesShortAdminKeys(t *testing.T) {
+	dir := t.TempDir()
+	short := filepath.Join(dir, "short")
+	require.NoError(t, os.WriteFile(short, []byte("desk short-key-0123456789\n"), 0o600))
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"--admin-key", map[string]string{"STYRKE_ADMIN_KEY": "short-key-0123456789"}},
+		{"--admin-keys-file", map[string]string{"STYRKE_ADMIN_KEYS_FILE": short}},
+		{"missing keys file", map[string]string{"STYRKE_ADMIN_KEYS_FILE": filepath.Join(dir, "none")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["STYRKE_DATA"], tt.env["STYRKE_ADDR"] = t.TempDir(), "127.0.0.1:0"
+			var stdout, stderr lockedBuffer
+			err := runServe(context.Background(), nil, func(k string) string { return tt.env[k] }, &stdout, &stderr)
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "short-key-0123456789")
+			assert.NotContains(t, stdout.String(), "listening")
+		})
+	}
+}
+
+// TestActivationCommands runs the service desk's CLI: create with an
+// e-mail address (delivered through a real SMTP server), list, revoke,
+// resend, import twice (the second run creates nothing) and the audit log.
+func TestActivationCommands(t *testing.T) {
+	data := t.TempDir()
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+
+	stdout, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org", "--lang", "en", "--actor", "cli:test")
+	require.NoError(t, err, stderr)
+	assert.Empty(t, stdout, "a delivered link is not printed")
+	assert.Contains(t, stderr, "delivered by email")
+	require.Len(t, smtp.Messages(t), 1)
+
+	stdout, _, err = cli("activation", "list", "--username", "kari")
+	require.NoError(t, err)
+	var v struct {
+		ID, State, Email, CreatedBy string
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &v))
+	assert.Equal(t, "open", v.State)
+	assert.Equal(t, "kari@example.org", v.Email)
+	assert.Equal(t, "cli:test", v.CreatedBy)
+
+	_, stderr, err = cli("activation", "resend", "--id", v.ID)
+	require.NoError(t, err, stderr)
+	require.Len(t, smtp.Messages(t), 2)
+	_, _, err = cli("activation", "revoke", "--id", v.ID)
+	require.Error(t, err, "the resend revoked it already")
+	stdout, _, err = cli("activation", "revoke", "--username", "kari")
+	require.NoError(t, err)
+	assert.Len(t, strings.Fields(stdout), 1, "the resent one")
+
+	csvFile := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(csvFile, []byte("username,name,email,phone\nola,Ola,ola@example.org,\nper,Per,,\n"), 0o600))
+	stdout, stderr, err = cli("activation", "import", "--csv", csvFile)
+	require.NoError(t, err, stderr)
+	assert.Regexp(t, `^3,per,https://styrke\.example/aktiver/#/pw/\S+\n$`, stdout, "only the undelivered link is printed")
+	assert.Contains(t, stderr, "2 rows: 2 created, 0 skipped")
+	assert.NotContains(t, stderr, "[#", "no progress bar off a terminal")
+	stdout, stderr, err = cli("activation", "import", "--csv", csvFile)
+	require.NoError(t, err, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "2 rows: 0 created, 2 skipped")
+
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("username,phone\nanne,01017012345\nbob,\"unterminated\n"), 0o600))
+	_, stderr, err = cli("activation", "import", "--csv", bad)
+	require.Error(t, err)
+	assert.Contains(t, stderr, "malformed CSV")
+	assert.Contains(t, stderr, "nothing imported")
+	assert.NotContains(t, stderr, "01017012345")
+
+	stdout, _, err = cli("audit", "--event", "created")
+	require.NoError(t, err)
+	assert.Len(t, strings.Split(strings.TrimSpace(stdout), "\n"), 4, "kari, her resend, ola, per")
+	stdout, _, err = cli("audit", "--actor", "cli:test", "--limit", "1")
+	require.NoError(t, err)
+	assert.Len(t, strings.Split(strings.TrimSpace(stdout), "\n"), 1)
+	_, stderr, err = cli("audit", "prune", "--older-than", "400d")
+	require.NoError(t, err)
+	assert.Contains(t, stderr, "0 events deleted")
+}

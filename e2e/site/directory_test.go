@@ -1,0 +1,89 @@
+package site_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// TestActivationSetsADPassword: the activation page against a real Samba AD
+// DC. The success state appears only after the directory took the password
+// (while the directory is down the page says so and keeps the form, and
+// the same link then works); a password AD's complexity refuses is shown
+// in the page's language; afterwards the person binds to AD with the new
+// password.
+func TestActivationSetsADPassword(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ad, err := dirtest.StartSamba(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ad.Close)
+	pwFile := filepath.Join(t.TempDir(), "directory.pw")
+	require.NoError(t, os.WriteFile(pwFile, []byte(ad.ServicePassword+"\n"), 0o600))
+	b := startBackend(t,
+		"--directory", "ad://"+ad.HostPort(),
+		"--directory-bind-dn", ad.ServiceDN,
+		"--directory-password-file", pwFile,
+		"--directory-base", ad.PeopleDN,
+		"--directory-ca", ad.CAFile,
+	)
+	const initial = "Initial!Passw0rd-2026"
+	dn, err := ad.CreateUser("ola042", initial)
+	require.NoError(t, err)
+	link := b.activation(t, "ola042", "Ola Nordmann", "default")
+	en := link[:len(b.base)] + "/en/activate/" + link[len(b.base)+len("/aktiver/"):]
+	tb := openForm(t, en, 1280)
+
+	submit := func(password string) {
+		t.Helper()
+		setValue(t, tb, "#new-password", password)
+		setValue(t, tb, "#confirm-password", password)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null || !document.querySelector('[data-testid=state-done]').hidden`)
+	}
+
+	t.Run("refused by AD's complexity, in English", func(t *testing.T) {
+		submit("fjellbekk sommer grønn lys over vidda") // lower case and spaces only
+		texts := errorTexts(t, tb)
+		require.NotEmpty(t, texts)
+		assert.Contains(t, texts[len(texts)-1], "The directory you log in with refused the password")
+		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+	})
+
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	t.Run("directory down: no success, the link survives", func(t *testing.T) {
+		ad.Stop()
+		submit(good)
+		restart, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, ad.Start(restart))
+		assert.Equal(t, []string{site.Texts("en").ActDirectoryDown}, errorTexts(t, tb))
+		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+		ok, err := ad.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.True(t, ok, "AD still has the old password")
+	})
+
+	t.Run("accepted: done only after AD took it", func(t *testing.T) {
+		submit(good)
+		assert.Equal(t, []string{"done"}, visibleState(t, tb))
+		ok, err := ad.CanBind(dn, good)
+		require.NoError(t, err)
+		assert.True(t, ok, "the new password binds to AD")
+		ok, err = ad.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.False(t, ok, "the old one does not")
+	})
+	run(t, tb, chromedp.Navigate("about:blank"))
+	assert.Empty(t, tb.Errors())
+}

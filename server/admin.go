@@ -1,0 +1,226 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// CodeConflict: the request conflicts with the resource's state (revoking
+// a used activation).
+const CodeConflict Code = "conflict"
+
+func init() { statuses[CodeConflict] = http.StatusConflict }
+
+// deskError maps the Desk's errors to the API's.
+func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	var fe *FieldError
+	switch {
+	case errors.As(err, &fe):
+		writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, errorf(CodeNotFound, "no such activation"))
+	case errors.Is(err, ErrNotRevocable):
+		writeError(w, errorf(CodeConflict, "the activation was already used or revoked"))
+	case errors.Is(err, ErrActivationBusy):
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))
+	default:
+		h.fail(w, r, what, err)
+	}
+}
+
+type createRequest struct {
+	Username    string `json:"username"`
+	Name        string `json:"name"`
+	Institution string `json:"institution"`
+	TTL         string `json:"ttl"`
+	Email       string `json:"email"`
+	Phone       string `json:"phone"`
+	Lang        string `json:"lang"`
+}
+
+// issuedResponse is a created activation. Link is there only when no
+// channel delivered it (none was asked for, or all failed): then the admin
+// must hand it over; a delivered link is never shown again.
+type issuedResponse struct {
+	ID         string     `json:"id"`
+	Link       string     `json:"link,omitempty"`
+	ExpiresAt  time.Time  `json:"expiresAt"`
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+func newIssuedResponse(is Issued) issuedResponse {
+	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries}
+	if !is.Delivered() {
+		out.Link = is.Link
+	}
+	return out
+}
+
+// adminActivations is GET (list) and POST (create and deliver) on
+// /api/admin/activations.
+func (h *handler) adminActivations() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			h.listActivations(w, r)
+		case http.MethodPost:
+			h.createActivation(w, r)
+		default:
+			w.Header().Set("Allow", "GET, HEAD, POST")
+			writeError(w, errorf(CodeMethodNotAllowed, "method not allowed; use GET or POST"))
+		}
+	})
+}
+
+func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
+	var req createRequest
+	if err := decode(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	ir := IssueRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
+		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
+	if req.Institution == "" {
+		ir.Institution = "-" // the API has always required it
+	}
+	ir.TTLText = req.TTL
+	is, err := h.desk.Issue(r.Context(), ir)
+	if err != nil {
+		h.deskError(w, r, "create activation", err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newIssuedResponse(is))
+}
+
+func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := ListFilter{Institution: q.Get("institution"), Username: q.Get("username"), State: State(q.Get("state"))}
+	switch f.State {
+	case "", StateOpen, StateUsed, StateExpired, StateLocked, StateRevoked:
+	default:
+		writeError(w, errorf(CodeInvalid, "state must be open, used, expired, locked or revoked", "state"))
+		return
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 10000 {
+			writeError(w, errorf(CodeInvalid, "limit must be 1..10000", "limit"))
+			return
+		}
+		f.Limit = n
+	}
+	list, err := h.desk.List(r.Context(), f)
+	if err != nil {
+		h.internal(w, r, "list activations", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"activations": list})
+}
+
+type revokeRequest struct {
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	Institution string `json:"institution"`
+}
+
+func (h *handler) adminRevoke() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req revokeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if (req.ID == "") == (req.Username == "") {
+			writeError(w, errorf(CodeInvalid, "give either id or username", "id", "username"))
+			return
+		}
+		ids, err := h.desk.Revoke(r.Context(), req.ID, req.Username, req.Institution, Actor(r.Context()), h.clientAddr(r))
+		if err != nil {
+			h.deskError(w, r, "revoke", err)
+			return
+		}
+		if ids == nil {
+			ids = []string{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"revoked": ids})
+	})
+}
+
+type resendRequest struct {
+	ID string `json:"id"`
+}
+
+func (h *handler) adminResend() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req resendRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		is, err := h.desk.Resend(r.Context(), req.ID, Actor(r.Context()), h.clientAddr(r))
+		if err != nil {
+			h.deskError(w, r, "resend", err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, newIssuedResponse(is))
+	})
+}
+
+// adminAudit is GET /api/admin/audit: the audit log as JSON Lines, filtered
+// by the query (event, actor, username, institution, since, until as
+// RFC 3339, after, limit up to 10000, default 1000).
+func (h *handler) adminAudit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := store.AuditFilter{Event: q.Get("event"), Actor: q.Get("actor"), Username: q.Get("username"),
+			Institution: q.Get("institution"), Limit: 1000}
+		var bad []string
+		for _, p := range []struct {
+			name string
+			t    *time.Time
+		}{{"since", &f.Since}, {"until", &f.Until}} {
+			if s := q.Get(p.name); s != "" {
+				t, err := time.Parse(time.RFC3339, s)
+				if err != nil {
+					bad = append(bad, p.name)
+				}
+				*p.t = t
+			}
+		}
+		if s := q.Get("after"); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n < 0 {
+				bad = append(bad, "after")
+			}
+			f.AfterID = n
+		}
+		if s := q.Get("limit"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 10000 {
+				bad = append(bad, "limit")
+			}
+			f.Limit = n
+		}
+		if len(bad) > 0 {
+			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(bad, ", "), bad...))
+			return
+		}
+		events, err := h.Store.Audit(r.Context(), f)
+		if err != nil {
+			h.internal(w, r, "audit", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+		enc := json.NewEncoder(w)
+		for _, e := range events {
+			enc.Encode(e)
+		}
+	})
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// audit appends e to the audit log with the request's id, client address,
+// actor (the admin key's name, else "user:" + e.Username) and the time. A
+// failed write is logged; the request goes on.
+func (h *handler) audit(r *http.Request, e store.AuditEvent) {
+	ctx := r.Context()
+	if e.Actor == "" {
+		e.Actor = Actor(ctx)
+	}
+	if e.Actor == "" && e.Username != "" {
+		e.Actor = "user:" + e.Username
+	}
+	e.RemoteAddr = h.clientAddr(r)
+	h.desk.Audit(ctx, e)
+}
+
+// activated records a completed activation: the "activated" event, and the
+// notice to the address on file (queued; the worker sends it). Call it once
+// the password is stored.
+func (h *handler) activated(r *http.Request, a store.Activation) {
+	h.audit(r, store.AuditEvent{Event: store.EventActivated, Username: a.Username, Institution: a.Institution})
+	h.passwordSet(r, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation)
+}
+
+// refused records a complete that was refused for a known activation; why
+// is an error code or the rules that failed, never the password. Unknown
+// tokens are not recorded (there is no one to record them for).
+func (h *handler) refused(r *http.Request, a store.Activation, why string) {
+	if a.Username == "" {
+		return
+	}
+	h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: a.Username, Institution: a.Institution, Detail: why})
+}
+
+// refusedErr is refused with an *Error's code as the reason.
+func (h *handler) refusedErr(r *http.Request, a store.Activation, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		h.refused(r, a, string(e.Code))
+	}
+}
+
+// passwordSet queues the e-mail that tells the person their password was
+// set (how: notify.HowActivation, notify.HowReset, notify.HowChange) to the
+// address on file. The reset and change flows call it after their own audit
+// event, with a key unique to the event (e.g. "reset:" + request id). It
+// never fails the request: a store error is logged.
+func (h *handler) passwordSet(r *http.Request, key, username, name, institution, how string) {
+	ctx := r.Context()
+	if err := h.desk.NotifyChanged(ctx, key, username, name, institution, how, h.Now()); err != nil {
+		h.Logger.ErrorContext(ctx, "queue change notice", "id", RequestID(ctx), "err", err)
+	}
+}
+
+// writeFailedAudit records a failed directory write of a complete (and
+// counts it): a refusal by the directory's rules, or an error.
+func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err error) {
+	var ref *directory.Refusal
+	switch {
+	case errors.As(err, &ref):
+		h.Metrics.DirectoryWrite("refused")
+		h.audit(r, store.AuditEvent{Event: store.EventDirectoryRefused, Username: a.Username, Institution: a.Institution, Detail: ref.Rule})
+	case errors.Is(err, directory.ErrUnavailable), errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
+		h.Metrics.DirectoryWrite("error")
+		h.audit(r, store.AuditEvent{Event: store.EventFailed, Username: a.Username, Institution: a.Institution, Detail: "directory: " + directoryErrorClass(err)})
+	}
+}
+
+func directoryErrorClass(err error) string {
+	switch {
+	case errors.Is(err, directory.ErrUnavailable):
+		return "unavailable"
+	case errors.Is(err, directory.ErrAccount):
+		return "account"
+	default:
+		return "operator"
+	}
+}
+
+// passwordChanged records a password set by reset (how notify.HowReset,
+// event "reset") or change (notify.HowChange, event "changed") and queues
+// the notice to the address on file. One line at the flow's success.
+func (h *handler) passwordChanged(r *http.Request, username, institution, how string) {
+	ev := store.EventChanged
+	if how == notify.HowReset {
+		ev = store.EventReset
+	}
+	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
+	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, "", institution, how)
+}
+
+// directoryRefusedAudit records that the directory refused a password
+// (reset or change); rule is the directory's rule code.
+func (h *handler) directoryRefusedAudit(r *http.Request, username, institution, rule string) {
+	h.Metrics.DirectoryWrite("refused")
+	h.audit(r, store.AuditEvent{Event: store.EventDirectoryRefused, Username: username, Institution: institution, Detail: rule})
+}

@@ -1,0 +1,224 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"net/http"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/passhash"
+)
+
+// The change: POST /api/change {"username", "institution", "current",
+// "password"}. The current password is verified by the directory (a bind;
+// with none, Styrke's stored Argon2id hash), never kept. Wrong guesses are
+// counted per username and per address in the store; Styrke stops before
+// the directory's own lockout threshold, so nobody can lock a person out of
+// the directory through it. Unknown usernames and wrong passwords get the
+// same answer.
+
+// Change throttle defaults.
+const (
+	// DefaultChangeUserLimit is how many wrong current passwords one
+	// username may get per ChangeWindow (less when the directory locks
+	// accounts sooner).
+	DefaultChangeUserLimit = 5
+	// DefaultChangeAddrLimit is how many one address may get per window.
+	DefaultChangeAddrLimit = 20
+	// ChangeWindow is the throttle's window.
+	ChangeWindow = 15 * time.Minute
+)
+
+type changeRequest struct {
+	Username    string `json:"username"`
+	Institution string `json:"institution"`
+	Current     string `json:"current"`
+	Password    string `json:"password"`
+}
+
+// throttleKey is the store's key for a throttle counter: a hash, so that
+// the store holds no usernames or addresses in clear.
+func (h *handler) throttleKey(kind, v string) []byte {
+	m := hmac.New(sha256.New, h.throttleSecret)
+	m.Write([]byte("styrke throttle v1\x00" + kind + "\x00" + v))
+	return m.Sum(nil)
+}
+
+// userLimit is the per-username limit for dir: below its lockout threshold.
+func (h *handler) userLimit(ctx context.Context, dir directory.Directory) int {
+	limit := h.ChangeUserLimit
+	if limit <= 0 {
+		limit = DefaultChangeUserLimit
+	}
+	if directory.IsNone(dir) {
+		return limit
+	}
+	sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if s, err := dir.Settings(sctx); err == nil && s.LockoutThreshold > 0 {
+		// Leave the person at least two tries of their own at the
+		// directory's login after Styrke stops.
+		limit = min(limit, max(s.LockoutThreshold-2, 1))
+	}
+	return limit
+}
+
+// dummyHash is verified when an account has no stored password, so that an
+// unknown username takes as long as a wrong password.
+var dummyHash, _ = passhash.Hash("styrke: no such account")
+
+func (h *handler) change() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var req changeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		req.Username = strings.TrimSpace(req.Username)
+		var fields []string
+		if req.Username == "" || len(req.Username) > 256 {
+			fields = append(fields, "username")
+		}
+		if req.Institution == "" {
+			req.Institution = "default"
+		}
+		p, err := policy.Lookup(req.Institution)
+		if err != nil {
+			fields = append(fields, "institution")
+		}
+		if req.Current == "" || len(req.Current) > 1024 {
+			fields = append(fields, "current")
+		}
+		if len(fields) > 0 {
+			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(fields, ", "), fields...))
+			return
+		}
+		in := policy.Input{Password: req.Password, Username: req.Username, Lang: lang(r)}
+		// The rules that need nothing of the account first: they tell
+		// nothing about it.
+		if res := policy.Evaluate(p, in); !res.OK {
+			writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+			return
+		}
+		if req.Current == req.Password {
+			writeError(w, errorf(CodeInvalid, "the new password must differ from the current one", "password"))
+			return
+		}
+		dir := h.directoryFor(p.ID)
+		userKey := h.throttleKey("user", p.ID+"\x00"+strings.ToLower(req.Username))
+		addrKey := h.throttleKey("addr", h.clientAddr(r))
+		now := h.Now()
+		limit := h.userLimit(ctx, dir)
+		addrLimit := h.ChangeAddrLimit
+		if addrLimit <= 0 {
+			addrLimit = DefaultChangeAddrLimit
+		}
+		for _, k := range []struct {
+			key   []byte
+			limit int
+		}{{userKey, limit}, {addrKey, addrLimit}} {
+			n, err := h.Store.Failures(ctx, k.key, now, ChangeWindow)
+			if err != nil {
+				h.internal(w, r, "throttle", err)
+				return
+			}
+			if n >= k.limit {
+				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
+				w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
+				writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
+				return
+			}
+		}
+		wrong := func() {
+			for _, k := range [][]byte{userKey, addrKey} {
+				if _, err := h.Store.Fail(context.WithoutCancel(ctx), k, h.Now(), ChangeWindow); err != nil {
+					h.Logger.ErrorContext(ctx, "throttle count failed", "id", RequestID(ctx), "err", err)
+				}
+			}
+			h.Logger.InfoContext(ctx, "change: wrong current password or unknown username", "id", RequestID(ctx))
+			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
+		}
+		// Verify the current password.
+		if directory.IsNone(dir) {
+			hist, err := h.Store.History(ctx, req.Username, 1)
+			if err != nil {
+				h.internal(w, r, "history", err)
+				return
+			}
+			enc := dummyHash
+			if len(hist) > 0 {
+				enc = hist[0]
+			}
+			ok, err := passhash.Verify(req.Current, enc)
+			if errors.Is(err, passhash.ErrBusy) { // not "wrong password": unknown
+				h.internal(w, r, "verify current password", err)
+				return
+			}
+			if err != nil || !ok || len(hist) == 0 {
+				wrong()
+				return
+			}
+		} else {
+			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := dir.Verify(dctx, req.Username, req.Current)
+			cancel()
+			switch {
+			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
+				wrong()
+				return
+			case err != nil:
+				h.directoryError(w, r, err)
+				return
+			}
+		}
+		if !h.newPassword(w, r, p, in) {
+			return
+		}
+		enc, err := passhash.Hash(req.Password)
+		if err != nil {
+			h.internal(w, r, "hash", err)
+			return
+		}
+		if !directory.IsNone(dir) {
+			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			err := dir.ChangePassword(dctx, req.Username, req.Current, req.Password)
+			cancel()
+			var ref *directory.Refusal
+			switch {
+			case errors.As(err, &ref):
+				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
+				h.directoryRefusedAudit(r, req.Username, p.ID, ref.Rule)
+				directoryRefused(w, p, in, ref)
+				return
+			case errors.Is(err, directory.ErrInvalidCredentials):
+				wrong()
+				return
+			case err != nil:
+				h.directoryError(w, r, err)
+				return
+			}
+		}
+		if err := h.Store.SetPassword(context.WithoutCancel(ctx), req.Username, h.Now(), enc, max(p.HistorySize, 1)); err != nil {
+			if directory.IsNone(dir) {
+				h.internal(w, r, "set password", err)
+				return
+			}
+			h.Logger.ErrorContext(ctx, "password changed in the directory but not recorded", "id", RequestID(ctx), "err", err)
+		}
+		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), userKey); err != nil {
+			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
+		}
+		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
+		h.passwordChanged(r, req.Username, p.ID, notify.HowChange)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

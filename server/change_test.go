@@ -1,0 +1,157 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/passhash"
+)
+
+// setPassword gives username a current password in the store (directory
+// none).
+func (e *resetEnv) setPassword(t *testing.T, username, password string) {
+	t.Helper()
+	enc, err := passhash.Hash(password)
+	require.NoError(t, err)
+	require.NoError(t, e.st.SetPassword(context.Background(), username, time.Now(), enc, 5))
+}
+
+func change(username, current, password string) map[string]string {
+	return map[string]string{"username": username, "current": current, "password": password}
+}
+
+func TestChange(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "ola", strong)
+	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, "Nordlys over Tromsø i januar 2026!"))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the old password no longer works")
+	assert.Equal(t, "invalid_credentials", errCode(t, body))
+	res, body = e.postJSON(t, "/api/change", change("ola", strong2, strong))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "history: the old one is refused, %s", body)
+	assertNoSecrets(t, e.logs.String(), strong, strong2)
+}
+
+func TestChangeErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		req    map[string]string
+		status int
+		code   string
+	}{
+		{"wrong current password", change("ola", strong+"x", strong2), http.StatusUnauthorized, "invalid_credentials"},
+		{"unknown username", change("nobody", strong, strong2), http.StatusUnauthorized, "invalid_credentials"},
+		{"empty username", change("", strong, strong2), http.StatusBadRequest, "invalid"},
+		{"empty current", change("ola", "", strong2), http.StatusBadRequest, "invalid"},
+		{"unknown institution", map[string]string{"username": "ola", "institution": "nowhere", "current": strong, "password": strong2}, http.StatusBadRequest, "invalid"},
+		{"same password", change("ola", strong, strong), http.StatusBadRequest, "invalid"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newResetEnv(t, nil)
+			e.setPassword(t, "ola", strong)
+			res, body := e.postJSON(t, "/api/change", tc.req)
+			assert.Equal(t, tc.status, res.StatusCode, "%s", body)
+			if tc.code != "" {
+				assert.Equal(t, tc.code, errCode(t, body))
+			}
+			hist, _ := e.st.History(context.Background(), "ola", 5)
+			assert.Len(t, hist, 1, "nothing set")
+		})
+	}
+	t.Run("weak new password refused before the current is checked", func(t *testing.T) {
+		e := newResetEnv(t, nil)
+		e.setPassword(t, "ola", strong)
+		res, _ := e.postJSON(t, "/api/change", change("ola", "wrong", "short"))
+		assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	})
+}
+
+func TestChangeThrottle(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 6 })
+	e.setPassword(t, "ola", strong)
+	for i := range 3 {
+		res, _ := e.postJSON(t, "/api/change", change("ola", "wrong-"+string(rune('a'+i)), strong2))
+		require.Equal(t, http.StatusUnauthorized, res.StatusCode, "try %d", i+1)
+	}
+	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "even the right password waits after the limit")
+	assert.Equal(t, "rate_limited", errCode(t, body))
+	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+	// An unknown username is throttled the same way (nothing told apart).
+	for range 3 {
+		e.postJSON(t, "/api/change", change("nobody", "wrong", strong2))
+	}
+	res, _ = e.postJSON(t, "/api/change", change("nobody", "wrong", strong2))
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "per address (6) reached")
+	e.advance(server.ChangeWindow + time.Second)
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "after the window: %s", body)
+}
+
+// TestChangeOverloaded: with the password hashing saturated, a change is a
+// 503 overloaded with Retry-After, never "wrong password" and never a
+// reused password let through because its history could not be checked
+// (issue 15 item 2).
+func TestChangeOverloaded(t *testing.T) {
+	e := newResetEnv(t, nil)
+	const n = 10
+	users := make([]string, n)
+	for i := range users {
+		users[i] = "ola" + string(rune('a'+i))
+		e.setPassword(t, users[i], strong2) // older
+		e.setPassword(t, users[i], strong)  // current
+	}
+	old := passhash.SetWorkLimits(passhash.WorkLimits{Memory: uint64(passhash.Default.Memory), Queue: -1, Wait: time.Second})
+	t.Cleanup(func() { passhash.SetWorkLimits(old) })
+	type answer struct {
+		status     int
+		code       string
+		retryAfter string
+	}
+	answers := make([]answer, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Go(func() {
+			<-start
+			// strong2 is in the history: the only right answers are 422 and 503.
+			res, body := e.postJSON(t, "/api/change", change(u, strong, strong2))
+			answers[i] = answer{res.StatusCode, errCodeOrEmpty(body), res.Header.Get("Retry-After")}
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for i, a := range answers {
+		switch a.status {
+		case http.StatusUnprocessableEntity:
+		case http.StatusServiceUnavailable:
+			busy++
+			assert.Equal(t, "overloaded", a.code, "change %d", i)
+			assert.NotEmpty(t, a.retryAfter, "change %d", i)
+		default:
+			t.Errorf("change %d: status %d code %q; want 422 reused or 503 overloaded", i, a.status, a.code)
+		}
+	}
+	assert.Positive(t, busy, "some of %d concurrent changes find the hashing busy", n)
+	assertNoSecrets(t, e.logs.String(), strong, strong2)
+}
+
+// errCodeOrEmpty is the error code of an API answer, "" for any other body.
+func errCodeOrEmpty(body []byte) string {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	return e.Error.Code
+}

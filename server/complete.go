@@ -1,0 +1,280 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// DefaultClaimLease is how long a complete holds its link while it writes
+// the password to the directory (see Deps.ClaimLease).
+const DefaultClaimLease = 2 * time.Minute
+
+// DefaultCompleteTimeout bounds one complete: store, breach service,
+// Argon2id and directory together.
+const DefaultCompleteTimeout = 25 * time.Second
+
+type completeRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// completeResponse is the body of a successful complete (200).
+type completeResponse struct {
+	// Directory is true when the password was set in the institution's
+	// directory (the person can log in there now), false when the
+	// institution has none and Styrke kept it only in its own store.
+	Directory bool `json:"directory"`
+	// BreachChecked is true when the breach service was asked and the
+	// password was not found; false when the policy let the password through
+	// without the check because the service could not be reached.
+	BreachChecked bool `json:"breachChecked"`
+}
+
+// verdict is what judge found.
+type verdict struct {
+	res           policy.Result
+	breachChecked bool
+}
+
+// judge runs every rule on a password for username: first those that need
+// no IO (a password they refuse is refused without asking the breach
+// service or hashing it against history, and a required breach check that
+// is down does not hide them), then the breach service and the account's
+// history. It returns an *Error for a required breach check that is down.
+func (h *handler) judge(ctx context.Context, p policy.Policy, in policy.Input) (verdict, error) {
+	if res := policy.Evaluate(p, in); !res.OK {
+		return verdict{res: res}, nil
+	}
+	var err error
+	if in.BreachCount, err = h.breachCount(ctx, p, in.Password); err != nil {
+		return verdict{}, err
+	}
+	if p.HistorySize > 0 {
+		hist, err := h.Store.History(ctx, in.Username, p.HistorySize)
+		if err != nil {
+			return verdict{}, err
+		}
+		reused, err := passhash.MatchAny(ctx, in.Password, hist)
+		if err != nil && !reused {
+			h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
+			if ctx.Err() != nil {
+				return verdict{}, err
+			}
+		}
+		in.Reused = &reused
+	}
+	return verdict{res: policy.Evaluate(p, in), breachChecked: in.BreachCount != nil}, nil
+}
+
+// complete is POST /api/activation/complete: judge the password, then set it
+// in the institution's directory exactly once (package directory's
+// "Exactly once": claim the link, write, commit), and answer success only
+// after the directory took it.
+func (h *handler) complete() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), h.CompleteTimeout)
+		defer cancel()
+		var req completeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if h.tokens != nil && req.Token != "" {
+			if wait, ok := h.tokens.allow(string(HashToken(req.Token))); !ok {
+				tooMany(w, wait)
+				return
+			}
+		}
+		a, err := h.activation(ctx, req.Token)
+		if err != nil {
+			h.refusedErr(r, a, err)
+			h.fail(w, r, "complete", err)
+			return
+		}
+		p, err := policy.Lookup(a.Institution)
+		if err != nil {
+			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
+		v, err := h.judge(ctx, p, in)
+		if err != nil {
+			h.failRetryable(w, r, "judge", err)
+			return
+		}
+		if !v.res.OK {
+			h.reject(w, r, a, p, v.res)
+			return
+		}
+		enc, err := passhash.Hash(req.Password)
+		if err != nil {
+			h.failRetryable(w, r, "hash", err)
+			return
+		}
+		dir := h.Directories.For(a.Institution)
+		wrote, err := h.claimAndWrite(ctx, a, dir, req.Password, enc)
+		if err != nil {
+			h.writeFailed(w, r, a, p, in, v.res, err)
+			return
+		}
+		if err := h.Store.Complete(ctx, a.TokenHash, wrote.claimID, h.Now(), enc, p.HistorySize, MaxFailures); err != nil {
+			switch {
+			case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
+				// Only if the lease ran out and another request took over;
+				// that one finishes the job.
+				h.Logger.WarnContext(ctx, "claim lost before commit", "id", RequestID(ctx), "directory", dir.String())
+				writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
+			default:
+				// The directory has the password; the link stays claimed
+				// until the lease ends, then the same password consumes it
+				// without a second write.
+				h.Logger.ErrorContext(ctx, "password set in the directory but not recorded", "id", RequestID(ctx),
+					"directory", dir.String(), "err", err)
+				writeError(w, errorf(CodeCommitFailed, "the password was set in the directory, but the link could not be closed; try logging in with it, or submit the same password again in a few minutes"))
+			}
+			return
+		}
+		h.Logger.InfoContext(ctx, "password set", "id", RequestID(ctx), "policy", p.ID,
+			"directory", dir.String(), "recovered", wrote.recovered)
+		if !directory.IsNone(dir) && !wrote.recovered {
+			h.Metrics.DirectoryWrite("ok")
+		}
+		h.activated(r, a)
+		writeJSON(w, http.StatusOK, completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked})
+	})
+}
+
+// wrote is what claimAndWrite did.
+type wrote struct {
+	claimID   []byte
+	recovered bool // the directory already held the password: no write
+}
+
+// claimAndWrite claims the activation and sets the password in dir. On any
+// error the claim is released (its pending hash kept unless the directory
+// certainly did not take the password).
+func (h *handler) claimAndWrite(ctx context.Context, a store.Activation, dir directory.Directory, password, enc string) (wrote, error) {
+	c, err := h.Store.Claim(ctx, a.TokenHash, h.Now(), h.ClaimLease, enc, MaxFailures)
+	if err != nil {
+		return wrote{}, err
+	}
+	out := wrote{claimID: c.ID}
+	release := func(clearPending bool) {
+		// The request's own deadline may be what failed: release anyway.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := h.Store.Release(rctx, a.TokenHash, c.ID, clearPending); err != nil {
+			h.Logger.WarnContext(ctx, "release claim", "id", RequestID(ctx), "err", err)
+		}
+	}
+	// An earlier attempt with this password may have reached the directory
+	// (it crashed, or the directory's answer was lost): ask the directory
+	// before writing again, since a second write would meet its history.
+	if c.PreviousPending != "" && !directory.IsNone(dir) {
+		if same, _ := passhash.Verify(password, c.PreviousPending); same {
+			switch err := dir.Verify(ctx, a.Username, password); {
+			case err == nil:
+				out.recovered = true
+				return out, nil
+			case !errors.Is(err, directory.ErrInvalidCredentials):
+				release(false)
+				return wrote{}, err
+			}
+		}
+	}
+	err = dir.SetPassword(ctx, a.Username, password)
+	if err != nil {
+		var ref *directory.Refusal
+		release(errors.As(err, &ref) || errors.Is(err, directory.ErrAccount) || errors.Is(err, directory.ErrOperator))
+		return wrote{}, err
+	}
+	return out, nil
+}
+
+// reject answers 422 with the Result and counts the failure against the
+// link, unless the link was used meanwhile (a duplicate submit that lost to
+// a successful one: its password is now in the history).
+func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, res policy.Result) {
+	ctx := r.Context()
+	if cur, err := h.Store.Activation(ctx, a.TokenHash); err == nil && cur.UsedAt != nil {
+		writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
+		return
+	}
+	n, err := h.Store.RecordFailure(ctx, a.TokenHash)
+	if err != nil {
+		h.failRetryable(w, r, "record failure", err)
+		return
+	}
+	h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+	h.refused(r, a, "rules "+rules(res))
+	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+}
+
+// writeFailed answers a failed claim or directory write. A refusal by the
+// directory's own rules is shown like any other rule (422) and not counted
+// against the link: the person could not have foreseen it. Everything else
+// leaves the link usable and says whether to retry.
+func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, in policy.Input, res policy.Result, err error) {
+	ctx := r.Context()
+	var ref *directory.Refusal
+	h.writeFailedAudit(r, a, err)
+	switch {
+	case errors.As(err, &ref):
+		h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "policy", p.ID,
+			"rule", ref.Rule, "diagnostic", ref.Diagnostic)
+		res.OK = false
+		res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
+		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+	case errors.Is(err, store.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, errorf(CodeInProgress, "this link is being used by another request right now; try again in a moment"))
+	case errors.Is(err, store.ErrGone):
+		// Used, expired or locked since it was read: say which.
+		cur, rerr := h.Store.Activation(ctx, a.TokenHash)
+		if rerr != nil {
+			h.failRetryable(w, r, "claim", rerr)
+			return
+		}
+		if e := h.usable(cur); e != nil {
+			writeError(w, e.(*Error))
+			return
+		}
+		writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, errorf(CodeTokenUnknown, "unknown activation link"))
+	case errors.Is(err, directory.ErrUnavailable):
+		h.Logger.WarnContext(ctx, "directory unavailable", "id", RequestID(ctx), "policy", p.ID, "err", err)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeDirectoryUnavailable, "the directory where your password is set is not answering; your link still works, try again in a few minutes"))
+	case errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
+		h.Logger.ErrorContext(ctx, "directory: operator error", "id", RequestID(ctx), "policy", p.ID, "err", err)
+		writeError(w, errorf(CodeDirectoryError, "the password could not be set because of a configuration problem at your institution; your link still works; contact the service desk"))
+	default:
+		h.failRetryable(w, r, "claim", err)
+	}
+}
+
+// failRetryable answers an *Error as is; a deadline or an unreachable store
+// becomes a retryable 503, anything else an internal error.
+func (h *handler) failRetryable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		writeError(w, e)
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		h.Logger.ErrorContext(r.Context(), what+" timed out", "id", RequestID(r.Context()), "err", err)
+		w.Header().Set("Retry-After", strconv.Itoa(5))
+		writeError(w, errorf(CodeUnavailable, "the service is slow to answer right now; nothing was changed, try again shortly"))
+		return
+	}
+	h.internal(w, r, what, err)
+}

@@ -1,0 +1,563 @@
+package server
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// DeskDeps are the handler's service-desk and operations dependencies
+// (delivery, notices, named admin keys, metrics). Every field is optional.
+type DeskDeps struct {
+	// AdminKeys are named admin keys (`--admin-keys-file`); AdminKey, if
+	// set, is one more, named "admin". Start-up refuses keys shorter than
+	// MinAdminKeyLen (CheckAdminKey); NewHandler does not check.
+	AdminKeys []AdminKey
+	// Mailer delivers links and notices by e-mail; nil: no e-mail (notices
+	// stay queued until a mailer is configured).
+	Mailer notify.Mailer
+	// SMS delivers links by SMS; nil: no SMS.
+	SMS notify.SMSSender
+	// SMSDailyCap is how many SMS one institution may send a day (Norwegian
+	// time); default 500; negative: none.
+	SMSDailyCap int
+	// Templates renders messages; default the built-in nb/nn/en texts.
+	Templates *notify.Templates
+	// Notices is the queue worker, woken after a notice is queued; nil: the
+	// worker (if any) finds it on its next poll.
+	Notices *notify.Queue
+	// Metrics receives the handler's measurements; nil: none.
+	Metrics *Metrics
+}
+
+// Desk issues, delivers, lists and revokes activations, queues the notices
+// after a password is set, and writes the audit log. The admin API and the
+// CLI share it.
+type Desk struct {
+	Store   store.Store
+	BaseURL string // links are built from it, never from a request
+	DeskDeps
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+func (h *handler) newDesk() *Desk {
+	return NewDesk(h.Store, h.BaseURL, h.DeskDeps, h.Logger, h.Now)
+}
+
+// NewDesk returns a Desk with defaults filled in (templates, cap, clock,
+// logger).
+func NewDesk(st store.Store, baseURL string, d DeskDeps, logger *slog.Logger, now func() time.Time) *Desk {
+	if d.Templates == nil {
+		t, err := notify.LoadTemplates("", notify.Profile{})
+		if err != nil {
+			panic("server: built-in templates: " + err.Error())
+		}
+		d.Templates = t
+	}
+	if d.SMSDailyCap == 0 {
+		d.SMSDailyCap = 500
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if baseURL == "" {
+		baseURL = "http://127.0.0.1:8080"
+	}
+	return &Desk{Store: st, BaseURL: strings.TrimRight(baseURL, "/"), DeskDeps: d, Logger: logger, Now: now}
+}
+
+// Audit appends e to the audit log (its Time defaults to now). A failure is
+// logged, never returned: the action it records has happened.
+func (d *Desk) Audit(ctx context.Context, e store.AuditEvent) {
+	if e.Time.IsZero() {
+		e.Time = d.Now()
+	}
+	if e.RequestID == "" {
+		e.RequestID = RequestID(ctx)
+	}
+	if e.Actor == "" {
+		e.Actor = Actor(ctx)
+	}
+	if e.Actor == "" {
+		e.Actor = "system"
+	}
+	if _, err := d.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		d.Logger.ErrorContext(ctx, "audit log write failed", "id", e.RequestID, "event", e.Event, "err", err)
+	}
+	if d.Metrics != nil {
+		d.Metrics.auditEvents.WithLabelValues(e.Event).Inc()
+	}
+}
+
+// IssueRequest asks for an activation for one person.
+type IssueRequest struct {
+	Username, Name, Institution string
+	Email, Phone                string        // where to deliver the link; both optional
+	Lang                        string        // nb (default), nn or en
+	TTL                         time.Duration // 0: the policy's activationTTL
+	TTLText                     string        // if set, parsed into TTL by Validate (the API's "72h")
+	Actor, RemoteAddr           string        // for the audit log
+}
+
+// Delivery is the outcome of one channel.
+type Delivery struct {
+	Channel string `json:"channel"` // email or sms
+	OK      bool   `json:"ok"`
+	Error   string `json:"error,omitempty"` // the class, never a server's text
+}
+
+// Issued is a new activation. Link is the only place its token appears.
+type Issued struct {
+	ID         string     `json:"id"`
+	Link       string     `json:"-"`
+	ExpiresAt  time.Time  `json:"expiresAt"`
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+// Delivered reports whether some channel delivered the link.
+func (i Issued) Delivered() bool {
+	for _, d := range i.Deliveries {
+		if d.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldError names the request fields at fault; its message never quotes
+// a value.
+type FieldError struct {
+	Fields []string
+	Msg    string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
+
+// Validate normalises r (phone to E.164, language) and names every field at
+// fault.
+func (r *IssueRequest) Validate() error {
+	var fields, msgs []string
+	bad := func(f, m string) { fields, msgs = append(fields, f), append(msgs, m) }
+	if msg := textProblem(r.Username, MaxUsernameLen, true); msg != "" {
+		bad("username", "username "+msg)
+	}
+	if msg := textProblem(r.Name, MaxNameLen, false); msg != "" {
+		bad("name", "name "+msg)
+	}
+	if r.Institution == "" {
+		r.Institution = "default"
+	}
+	if _, err := policy.Lookup(r.Institution); err != nil {
+		bad("institution", "institution is not a known institution id")
+	}
+	if r.Email = strings.TrimSpace(r.Email); r.Email != "" {
+		a, err := mail.ParseAddress(r.Email)
+		if err != nil || a.Name != "" || len(r.Email) > 254 || !strings.Contains(a.Address, ".") {
+			bad("email", "email is not a plain address (name@example.org)")
+		} else {
+			r.Email = a.Address
+		}
+	}
+	if r.Phone = strings.TrimSpace(r.Phone); r.Phone != "" {
+		p, err := notify.NormalizePhone(r.Phone)
+		if err != nil {
+			bad("phone", strings.TrimPrefix(err.Error(), notify.ErrInvalidRecipient.Error()+": "))
+		} else {
+			r.Phone = p
+		}
+	}
+	switch r.Lang {
+	case "":
+		r.Lang = "nb"
+	case "nb", "nn", "en":
+	case "no":
+		r.Lang = "nb"
+	default:
+		bad("lang", "lang must be nb, nn or en")
+	}
+	if r.TTLText != "" {
+		d, err := time.ParseDuration(r.TTLText)
+		if err != nil {
+			bad("ttl", "ttl is not a duration such as \"72h\"")
+		}
+		r.TTL = d
+	}
+	if msg := ttlProblem(r.TTL); r.TTL != 0 && msg != "" {
+		bad("ttl", "ttl "+msg)
+	}
+	if len(fields) > 0 {
+		return &FieldError{Fields: fields, Msg: strings.Join(msgs, "; ")}
+	}
+	return nil
+}
+
+// ID is how the service desk names an activation: the hex of its token's
+// hash (which does not reveal the token).
+func ID(tokenHash []byte) string { return hex.EncodeToString(tokenHash) }
+
+// ParseID reverses ID.
+func ParseID(id string) ([]byte, error) {
+	b, err := hex.DecodeString(id)
+	if err != nil || len(b) != 32 {
+		return nil, &FieldError{Fields: []string{"id"}, Msg: "id must be 64 hex digits"}
+	}
+	return b, nil
+}
+
+// Issue stores a new activation with its contact details and delivers the
+// link to the e-mail address and/or phone given. A delivery that fails is
+// reported in Issued.Deliveries (and the audit log); the activation stays.
+func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
+	if err := r.Validate(); err != nil {
+		return Issued{}, err
+	}
+	now := d.Now().UTC()
+	token, exp, err := CreateActivation(ctx, d.Store, now, r.Username, r.Name, r.Institution, r.TTL)
+	if err != nil {
+		return Issued{}, err
+	}
+	hash := HashToken(token)
+	if err := d.Store.SetContact(ctx, hash, store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor}); err != nil {
+		return Issued{}, fmt.Errorf("store contact: %w", err)
+	}
+	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), ExpiresAt: exp}
+	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
+	created := ev
+	created.Event, created.Detail = store.EventCreated, "id "+out.ID[:16]
+	d.Audit(ctx, created)
+	out.Deliveries = d.deliver(ctx, r, out, ev)
+	if out.Delivered() {
+		if err := d.Store.MarkDelivered(ctx, hash, d.Now()); err != nil {
+			d.Logger.ErrorContext(ctx, "mark delivered", "err", err)
+		}
+	}
+	if d.Metrics != nil {
+		d.Metrics.issued.Inc()
+	}
+	return out, nil
+}
+
+// deliver sends the link on every channel r gives.
+func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.AuditEvent) []Delivery {
+	if r.Email == "" && r.Phone == "" {
+		return nil
+	}
+	prof := d.Templates.Profile(r.Institution)
+	name := r.Name
+	if name == "" {
+		name = r.Username
+	}
+	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, notify.Data{
+		Name: name, Username: r.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
+		Link: is.Link, Expires: d.Templates.FormatTime(is.ExpiresAt, r.Lang),
+	})
+	var out []Delivery
+	record := func(channel string, err error) {
+		dl := Delivery{Channel: channel, OK: err == nil}
+		e := ev
+		e.Event, e.Detail = store.EventDelivered, channel
+		if err != nil {
+			dl.Error = notify.ErrorClass(err)
+			e.Event, e.Detail = store.EventDeliveryFailed, channel+": "+dl.Error
+			d.Logger.WarnContext(ctx, "link delivery failed", "id", RequestID(ctx), "channel", channel, "err", err)
+		}
+		if d.Metrics != nil {
+			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()
+		}
+		d.Audit(ctx, e)
+		out = append(out, dl)
+	}
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "render activation message", "err", err)
+		err = fmt.Errorf("%w: template: %v", notify.ErrPermanent, err)
+	}
+	if r.Email != "" {
+		e := err
+		if e == nil {
+			e = d.sendMail(ctx, notify.Message{To: r.Email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
+		}
+		record("email", e)
+	}
+	if r.Phone != "" {
+		e := err
+		if e == nil {
+			e = d.sendSMS(ctx, r.Institution, r.Phone, msg.SMS)
+		}
+		record("sms", e)
+	}
+	return out
+}
+
+func (d *Desk) sendMail(ctx context.Context, m notify.Message) error {
+	if d.Mailer == nil {
+		return fmt.Errorf("%w: no SMTP server configured", notify.ErrNotConfigured)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return d.Mailer.Send(ctx, m)
+}
+
+func (d *Desk) sendSMS(ctx context.Context, institution, to, body string) error {
+	if d.SMS == nil {
+		return fmt.Errorf("%w: no SMS provider configured", notify.ErrNotConfigured)
+	}
+	if d.SMSDailyCap < 0 {
+		return fmt.Errorf("%w: SMS disabled", notify.ErrCapReached)
+	}
+	day := d.Now().In(oslo()).Format("2006-01-02")
+	_, ok, err := d.Store.TakeSMS(ctx, institution, day, d.SMSDailyCap)
+	if err != nil {
+		return fmt.Errorf("%w: sms counter: %v", notify.ErrTemporary, err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %d SMS for %s on %s", notify.ErrCapReached, d.SMSDailyCap, institution, day)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return d.SMS.SendSMS(ctx, to, body)
+}
+
+func oslo() *time.Location {
+	l, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}
+
+// State is an activation's state as the service desk sees it.
+type State string
+
+// States.
+const (
+	StateOpen    State = "open"
+	StateUsed    State = "used"
+	StateExpired State = "expired"
+	StateLocked  State = "locked"
+	StateRevoked State = "revoked"
+)
+
+// ActivationView is an activation as the admin API and the CLI list it:
+// never its token.
+type ActivationView struct {
+	ID          string     `json:"id"`
+	Username    string     `json:"username"`
+	Name        string     `json:"name"`
+	Institution string     `json:"institution"`
+	State       State      `json:"state"`
+	Email       string     `json:"email,omitempty"`
+	Phone       string     `json:"phone,omitempty"`
+	Lang        string     `json:"lang,omitempty"`
+	CreatedBy   string     `json:"createdBy,omitempty"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	ExpiresAt   time.Time  `json:"expiresAt"`
+	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+	UsedAt      *time.Time `json:"usedAt,omitempty"`
+	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
+	Failures    int        `json:"failures"`
+}
+
+func (d *Desk) view(r store.ActivationRecord) ActivationView {
+	v := ActivationView{
+		ID: ID(r.TokenHash), Username: r.Username, Name: r.Name, Institution: r.Institution,
+		Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, DeliveredAt: r.DeliveredAt, UsedAt: r.UsedAt,
+		RevokedAt: r.RevokedAt, Failures: r.Failures,
+	}
+	switch {
+	case r.UsedAt != nil:
+		v.State = StateUsed
+	case r.RevokedAt != nil:
+		v.State = StateRevoked
+	case r.Failures >= MaxFailures:
+		v.State = StateLocked
+	case !d.Now().Before(r.ExpiresAt):
+		v.State = StateExpired
+	default:
+		v.State = StateOpen
+	}
+	return v
+}
+
+// ListFilter selects activations to list.
+type ListFilter struct {
+	Institution, Username string
+	State                 State // empty: all
+	Limit                 int   // default 1000
+}
+
+// List returns activations newest first.
+func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	sf := store.ActivationFilter{Institution: f.Institution, Username: f.Username}
+	if f.State == "" {
+		sf.Limit = limit
+	}
+	recs, err := d.Store.Activations(ctx, sf)
+	if err != nil {
+		return nil, err
+	}
+	out := []ActivationView{}
+	for _, r := range recs {
+		v := d.view(r)
+		if f.State != "" && v.State != f.State {
+			continue
+		}
+		out = append(out, v)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ErrNotRevocable: the activation was already used or revoked.
+var ErrNotRevocable = errors.New("server: activation already used or revoked")
+
+// ErrActivationBusy: the activation is being completed right now (its
+// password is being written to the directory); try again shortly.
+var ErrActivationBusy = errors.New("server: activation being completed")
+
+// Revoke ends one activation (by ID) or every open one of a person
+// (username, in institution if given) and returns the IDs it revoked.
+func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, remote string) ([]string, error) {
+	var targets []store.ActivationRecord
+	if id != "" {
+		h, err := ParseID(id)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := d.Store.Activations(ctx, store.ActivationFilter{TokenHash: h})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, store.ErrNotFound
+		}
+		targets = recs
+	} else {
+		if username == "" {
+			return nil, &FieldError{Fields: []string{"id", "username"}, Msg: "give an id or a username"}
+		}
+		recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: username, Institution: institution})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if v := d.view(r); v.State == StateOpen || v.State == StateLocked || v.State == StateExpired && r.RevokedAt == nil && r.UsedAt == nil {
+				targets = append(targets, r)
+			}
+		}
+	}
+	var done []string
+	for _, r := range targets {
+		err := d.Store.Revoke(ctx, r.TokenHash, d.Now())
+		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
+			if id != "" && errors.Is(err, store.ErrBusy) {
+				return nil, ErrActivationBusy
+			}
+			if id != "" {
+				return nil, ErrNotRevocable
+			}
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		done = append(done, ID(r.TokenHash))
+		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: r.Username, Institution: r.Institution,
+			RemoteAddr: remote, Detail: "id " + ID(r.TokenHash)[:16]})
+	}
+	return done, nil
+}
+
+// Resend issues a new activation like the one with id (same person, contact
+// and language), delivers it, and revokes the old one.
+func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, error) {
+	h, err := ParseID(id)
+	if err != nil {
+		return Issued{}, err
+	}
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{TokenHash: h})
+	if err != nil {
+		return Issued{}, err
+	}
+	if len(recs) == 0 {
+		return Issued{}, store.ErrNotFound
+	}
+	old := recs[0]
+	if old.UsedAt != nil {
+		return Issued{}, ErrNotRevocable
+	}
+	is, err := d.Issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
+		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Actor: actor, RemoteAddr: remote})
+	if err != nil {
+		return Issued{}, err
+	}
+	if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
+		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,
+			RemoteAddr: remote, Detail: "id " + id[:16] + " replaced by " + is.ID[:16]})
+	} else if !errors.Is(err, store.ErrGone) {
+		return is, fmt.Errorf("revoke the old activation: %w", err)
+	}
+	return is, nil
+}
+
+// NotifyChanged queues the e-mail that tells username their password was
+// set (how: notify.HowActivation, HowReset or HowChange) at, to the address
+// on file. No address on file: nothing is queued (and nil returned). It
+// never sends: the queue's worker does, so a mail server that is down
+// cannot fail the change. key makes the notice unique (one per event).
+func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, institution, how string, at time.Time) error {
+	email, lang, err := d.Store.AddressOnFile(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	prof := d.Templates.Profile(institution)
+	if name == "" {
+		name = username
+	}
+	msg, err := d.Templates.Render(notify.KindChanged, lang, notify.Data{
+		Name: name, Username: username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
+		How: notify.How(how, lang), When: d.Templates.FormatTime(at, lang),
+	})
+	if err != nil {
+		return fmt.Errorf("render notice: %w", err)
+	}
+	domain := "styrke.invalid"
+	if s, ok := d.Mailer.(interface{ Domain() string }); ok {
+		domain = s.Domain()
+	}
+	now := d.Now()
+	_, err = d.Store.EnqueueNotification(ctx, store.Notification{
+		Key: key, Channel: "email", Recipient: email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
+		MessageID: notify.NewMessageID(domain), Username: username, Institution: institution,
+		CreatedAt: now, NextAttempt: now,
+	})
+	if err != nil {
+		return err
+	}
+	if d.Notices != nil {
+		d.Notices.Kick()
+	}
+	return nil
+}

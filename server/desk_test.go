@@ -1,0 +1,615 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
+	"github.com/styrke-iam/styrke/server/notify/twiliotest"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+const (
+	deskKey  = "desk-key-0123456789abcdef0123456789"
+	hrKey    = "hr-key-0123456789abcdef0123456789ab"
+	smtpPass = "smtp-pass-5d1f"
+	baseURL  = "https://styrke.example"
+)
+
+type deskEnv struct {
+	srv    *httptest.Server
+	st     store.Store
+	dbPath string
+	logs   *syncBuffer
+	smtp   *smtptest.Server
+	sms    *twiliotest.Server
+	queue  *notify.Queue
+	now    time.Time
+}
+
+// newDeskEnv runs the handler with a real SMTP server (STARTTLS and AUTH),
+// the Twilio fake and a notification queue (run by the test with RunOnce).
+func newDeskEnv(t *testing.T, mod func(*server.Deps)) *deskEnv {
+	t.Helper()
+	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncBuffer{}}
+	st, err := sqlite.Open(context.Background(), e.dbPath)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	e.st = st
+	e.smtp = smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: smtpPass})
+	cfg, err := notify.ParseSMTPURL(e.smtp.URL())
+	require.NoError(t, err)
+	cfg.From, cfg.RootCAs, cfg.Timeout = "Utfjord IT <it@utfjord.example>", e.smtp.CA, 5*time.Second
+	mailer, err := notify.NewSMTP(cfg)
+	require.NoError(t, err)
+	e.sms = twiliotest.New(t)
+	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune", ServiceDesk: "IT-hjelp, 77 00 00 00"})
+	require.NoError(t, err)
+	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.queue = &notify.Queue{Store: st, Mailer: mailer, Logger: logger, Backoff: func(int) time.Duration { return time.Second }}
+	d := server.Deps{
+		Store: st, BaseURL: baseURL, Logger: logger, RateLimit: -1, TokenRateLimit: -1,
+		DeskDeps: server.DeskDeps{
+			AdminKeys: []server.AdminKey{{Name: "desk", Key: deskKey}, {Name: "hr", Key: hrKey}},
+			Mailer:    mailer,
+			SMS: &notify.Twilio{BaseURL: e.sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken,
+				From: twiliotest.From},
+			Templates: tp,
+			Notices:   e.queue,
+		},
+	}
+	if mod != nil {
+		mod(&d)
+	}
+	e.srv = httptest.NewServer(server.NewHandler(d))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *deskEnv) do(t *testing.T, method, path, ctype, body string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1]
+			continue
+		}
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := e.srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, b
+}
+
+func (e *deskEnv) admin(t *testing.T, method, path string, v any, key string) (*http.Response, []byte) {
+	t.Helper()
+	body := ""
+	if v != nil {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		body = string(b)
+	}
+	return e.do(t, method, path, "application/json", body, "Authorization", "Bearer "+key)
+}
+
+type issued struct {
+	ID         string            `json:"id"`
+	Link       string            `json:"link"`
+	ExpiresAt  time.Time         `json:"expiresAt"`
+	Deliveries []server.Delivery `json:"deliveries"`
+}
+
+func (e *deskEnv) issue(t *testing.T, req map[string]string, key string) issued {
+	t.Helper()
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", req, key)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var out issued
+	require.NoError(t, json.Unmarshal(body, &out))
+	return out
+}
+
+func (e *deskEnv) auditLog(t *testing.T, f store.AuditFilter) []store.AuditEvent {
+	t.Helper()
+	ev, err := e.st.Audit(t.Context(), f)
+	require.NoError(t, err)
+	return ev
+}
+
+func tokenOf(t *testing.T, link string) string {
+	t.Helper()
+	_, token, ok := strings.Cut(link, "/aktiver/#/pw/")
+	require.True(t, ok, "link format")
+	return token
+}
+
+// linkIn finds the activation link in a message text.
+func linkIn(t *testing.T, text string) string {
+	t.Helper()
+	i := strings.Index(text, baseURL+"/aktiver/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "no link from the base URL in %q", text)
+	end := strings.IndexAny(text[i:], " \r\n\"<")
+	if end < 0 {
+		end = len(text) - i
+	}
+	return text[i : i+end]
+}
+
+func TestNamedAdminKeys(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	e.issue(t, map[string]string{"username": "ola", "institution": "default"}, hrKey)
+	resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "x", "institution": "default"}, deskKey[:31])
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	got := e.auditLog(t, store.AuditFilter{Event: store.EventCreated})
+	require.Len(t, got, 2)
+	assert.Equal(t, "admin:desk", got[0].Actor)
+	assert.Equal(t, "kari", got[0].Username)
+	assert.Equal(t, "admin:hr", got[1].Actor)
+	assert.Equal(t, "127.0.0.1", got[1].RemoteAddr)
+	assert.Regexp(t, `^[0-9a-f]{16}$`, got[1].RequestID)
+}
+
+func TestParseAdminKeys(t *testing.T) {
+	keys, err := server.ParseAdminKeys(strings.NewReader("# service desk\ndesk " + deskKey + "\n\n  hr   " + hrKey + "  \n"))
+	require.NoError(t, err)
+	assert.Equal(t, []server.AdminKey{{Name: "desk", Key: deskKey}, {Name: "hr", Key: hrKey}}, keys)
+}
+
+func TestParseAdminKeysRefused(t *testing.T) {
+	short := "short-key-0123456789"
+	tests := []struct{ name, file string }{
+		{"short key", "desk " + short},
+		{"one field", "desk"},
+		{"three fields", "desk " + deskKey + " extra"},
+		{"duplicate name", "desk " + deskKey + "\ndesk " + hrKey},
+		{"duplicate key", "desk " + deskKey + "\nhr " + deskKey},
+		{"bad name", "de$k " + deskKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := server.ParseAdminKeys(strings.NewReader(tt.file))
+			require.ErrorIs(t, err, server.ErrAdminKeys)
+			for _, k := range []string{short, deskKey, hrKey} {
+				assert.NotContains(t, err.Error(), k, "the error must not show a key")
+			}
+		})
+	}
+}
+
+// TestIssueDeliversEmail issues an activation with an e-mail address: the
+// real SMTP server receives one multipart message in Nynorsk whose both
+// parts carry the link, built from the configured base URL even when the
+// request names another host; the response does not show the link.
+func TestIssueDeliversEmail(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations", "application/json",
+		`{"username":"kari","name":"Kari Nordmann","institution":"default","email":"kari@example.org","lang":"nn"}`,
+		"Authorization", "Bearer "+deskKey, "Host", "evil.example", "X-Forwarded-Host", "evil.example")
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var out issued
+	require.NoError(t, json.Unmarshal(body, &out))
+	assert.Empty(t, out.Link, "a delivered link is not shown")
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, out.Deliveries)
+	assert.Regexp(t, `^[0-9a-f]{64}$`, out.ID)
+
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	m := msgs[0]
+	assert.Equal(t, "multipart/alternative", m.ContentType)
+	assert.Equal(t, "auto-generated", m.Header.Get("Auto-Submitted"))
+	assert.Regexp(t, `^<[0-9a-f]{32}@utfjord\.example>$`, m.Header.Get("Message-Id"))
+	_, err := m.Header.Date()
+	assert.NoError(t, err)
+	to, err := m.Header.AddressList("To")
+	require.NoError(t, err)
+	assert.Equal(t, "kari@example.org", to[0].Address)
+	subject, err := mimeDec.DecodeHeader(m.Header.Get("Subject"))
+	require.NoError(t, err)
+	assert.Equal(t, "Velkomen til Utfjord kommune: aktiver brukarkontoen din", subject)
+	assert.Contains(t, m.Text, "Det er oppretta ein brukarkonto til deg (kari)")
+	assert.Contains(t, m.Text, "IT-hjelp, 77 00 00 00")
+	link := linkIn(t, m.Text)
+	assert.Contains(t, m.HTML, `href="`+link+`"`)
+	assert.NotContains(t, string(m.Raw), "evil.example")
+
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, link)+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the mailed link works: %s", body)
+
+	events := e.auditLog(t, store.AuditFilter{Username: "kari"})
+	require.Len(t, events, 2)
+	assert.Equal(t, store.EventCreated, events[0].Event)
+	assert.Equal(t, store.EventDelivered, events[1].Event)
+	assert.Equal(t, "email", events[1].Detail)
+
+	list, err := e.st.Activations(t.Context(), store.ActivationFilter{Username: "kari"})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.NotNil(t, list[0].DeliveredAt)
+}
+
+var mimeDec = new(mimeWordDecoder)
+
+func TestIssueDeliversSMS(t *testing.T) {
+	e := newDeskEnv(t, func(d *server.Deps) { d.SMSDailyCap = 2 })
+	for i, user := range []string{"kari", "ola"} {
+		out := e.issue(t, map[string]string{"username": user, "institution": "default", "phone": "912 34 56" + string(rune('7'+i)), "lang": "en"}, deskKey)
+		assert.Equal(t, []server.Delivery{{Channel: "sms", OK: true}}, out.Deliveries)
+	}
+	msgs := e.sms.Messages()
+	require.Len(t, msgs, 2)
+	assert.Equal(t, "+4791234567", msgs[0].To)
+	assert.Equal(t, twiliotest.From, msgs[0].From)
+	assert.Contains(t, msgs[0].Body, "Welcome to Utfjord kommune! Activate your user account kari")
+	link := linkIn(t, msgs[0].Body)
+	resp, _ := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, link)+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	out := e.issue(t, map[string]string{"username": "per", "institution": "default", "phone": "+4741234567"}, deskKey)
+	assert.Equal(t, []server.Delivery{{Channel: "sms", OK: false, Error: "cap reached"}}, out.Deliveries)
+	assert.NotEmpty(t, out.Link, "an undelivered link is shown to the admin")
+	assert.Len(t, e.sms.Messages(), 2, "the cap stops the third SMS")
+	failed := e.auditLog(t, store.AuditFilter{Event: store.EventDeliveryFailed})
+	require.Len(t, failed, 1)
+	assert.Equal(t, "sms: cap reached", failed[0].Detail)
+}
+
+func TestIssueRefused(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	tests := []struct {
+		name   string
+		req    map[string]string
+		fields []string
+		secret string // a value that must not be echoed
+	}{
+		{"no username", map[string]string{"institution": "default"}, []string{"username"}, ""},
+		{"bad email", map[string]string{"username": "kari", "institution": "default", "email": "kari at example"}, []string{"email"}, "kari at example"},
+		{"landline", map[string]string{"username": "kari", "institution": "default", "phone": "22123456"}, []string{"phone"}, "22123456"},
+		{"identity number as phone", map[string]string{"username": "kari", "institution": "default", "phone": "01017012345"}, []string{"phone"}, "01017012345"},
+		{"bad lang", map[string]string{"username": "kari", "institution": "default", "lang": "sv"}, []string{"lang"}, ""},
+		{"several", map[string]string{"username": "", "institution": "nowhere", "email": "x"}, []string{"username", "institution", "email"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", tt.req, deskKey)
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			var eb struct {
+				Error struct {
+					Code   string   `json:"code"`
+					Fields []string `json:"fields"`
+				} `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal(body, &eb))
+			assert.Equal(t, "invalid", eb.Error.Code)
+			assert.Equal(t, tt.fields, eb.Error.Fields)
+			if tt.secret != "" {
+				assert.NotContains(t, string(body), tt.secret)
+			}
+		})
+	}
+	assert.Empty(t, e.auditLog(t, store.AuditFilter{}))
+}
+
+type listed struct {
+	Activations []server.ActivationView `json:"activations"`
+}
+
+func (e *deskEnv) list(t *testing.T, query string) []server.ActivationView {
+	t.Helper()
+	resp, body := e.admin(t, http.MethodGet, "/api/admin/activations?"+query, nil, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	var l listed
+	require.NoError(t, json.Unmarshal(body, &l))
+	return l.Activations
+}
+
+func TestListRevokeResend(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	first := e.issue(t, map[string]string{"username": "kari", "name": "Kari", "institution": "default", "email": "kari@example.org"}, deskKey)
+	second := e.issue(t, map[string]string{"username": "ola", "institution": "uio"}, hrKey)
+	tokens := []string{linkIn(t, e.smtp.Messages(t)[0].Text), second.Link}
+
+	all := e.list(t, "")
+	require.Len(t, all, 2)
+	assert.Equal(t, server.StateOpen, all[0].State)
+	byUser := e.list(t, "username=kari")
+	require.Len(t, byUser, 1)
+	assert.Equal(t, first.ID, byUser[0].ID)
+	assert.Equal(t, "kari@example.org", byUser[0].Email)
+	assert.Equal(t, "admin:desk", byUser[0].CreatedBy)
+	assert.NotNil(t, byUser[0].DeliveredAt)
+	assert.Len(t, e.list(t, "institution=uio"), 1)
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": second.ID}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	assert.JSONEq(t, `{"revoked":["`+second.ID+`"]}`, string(body))
+	resp, _ = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": second.ID}, deskKey)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode, "revoked twice")
+	resp, body = e.do(t, http.MethodPost, "/api/activation/complete", "application/json",
+		`{"token":"`+tokenOf(t, second.Link)+`","password":"`+strong+`"}`)
+	assert.Equal(t, http.StatusGone, resp.StatusCode, "a revoked link cannot be used: %s", body)
+	assert.Equal(t, []server.ActivationView{}[:0], e.list(t, "state=open&institution=uio"))
+	assert.Len(t, e.list(t, "state=revoked"), 1)
+
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var re issued
+	require.NoError(t, json.Unmarshal(body, &re))
+	assert.NotEqual(t, first.ID, re.ID)
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, re.Deliveries)
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 2, "the resend mailed a new link")
+	newLink := linkIn(t, msgs[1].Text)
+	tokens = append(tokens, newLink)
+	assert.NotEqual(t, tokens[0], newLink)
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "username=kari") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, map[string]server.State{first.ID: server.StateRevoked, re.ID: server.StateOpen}, states)
+
+	resp, _ = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "kari"}, deskKey)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Empty(t, e.list(t, "state=open"))
+
+	resp, body = e.admin(t, http.MethodGet, "/api/admin/activations", nil, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	for _, l := range tokens {
+		assert.NotContains(t, string(body), tokenOf(t, l), "a list never shows a token")
+	}
+	revoked := e.auditLog(t, store.AuditFilter{Event: store.EventRevoked})
+	assert.Len(t, revoked, 3)
+
+	for name, req := range map[string]map[string]string{
+		"bad id":      {"id": "xyz"},
+		"unknown id":  {"id": strings.Repeat("ab", 32)},
+		"id and user": {"id": first.ID, "username": "kari"},
+		"neither":     {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", req, deskKey)
+			assert.Contains(t, []int{http.StatusBadRequest, http.StatusNotFound}, resp.StatusCode)
+		})
+	}
+}
+
+// TestActivationAuditAndNotice completes an activation after a refused
+// attempt: the audit log has every step, the notice goes to the address on
+// file through the queue, and neither the database file nor the logs hold
+// the password or the token.
+func TestActivationAuditAndNotice(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	out := e.issue(t, map[string]string{"username": "kari", "name": "Kari Nordmann", "institution": "default", "email": "kari@example.org", "lang": "en"}, deskKey)
+	token := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
+	resp, _ := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"sommer2024"}`)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	resp, _ = e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"`+strong2+`"}`)
+	require.Equal(t, http.StatusGone, resp.StatusCode)
+
+	n, err := e.queue.RunOnce(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 2)
+	notice := msgs[1]
+	assert.Contains(t, notice.Text, "The password of your user account kari at Utfjord kommune was set when the account was activated")
+	assert.Contains(t, notice.HTML, "set when the account was activated")
+	assert.Equal(t, "auto-generated", notice.Header.Get("Auto-Submitted"))
+
+	var got []string
+	for _, ev := range e.auditLog(t, store.AuditFilter{Username: "kari"}) {
+		got = append(got, ev.Event+" "+ev.Actor+" "+ev.Detail)
+	}
+	assert.Equal(t, []string{
+		"created admin:desk id " + out.ID[:16],
+		"delivered admin:desk email",
+		"refused user:kari rules too_short,common,weak",
+		"activated user:kari ",
+		"refused user:kari token_used",
+		"notified system email",
+	}, got)
+
+	e.st.Close()
+	for _, f := range []string{e.dbPath, e.dbPath + "-wal"} {
+		b, err := os.ReadFile(f)
+		if os.IsNotExist(err) {
+			continue
+		}
+		require.NoError(t, err)
+		for _, secret := range []string{token, strong, strong2, "sommer2024", smtpPass} {
+			assert.False(t, bytes.Contains(b, []byte(secret)), "%s holds a secret", filepath.Base(f))
+		}
+	}
+	for _, secret := range []string{token, strong, strong2, "sommer2024", smtpPass} {
+		assert.NotContains(t, e.logs.String(), secret)
+	}
+}
+
+// TestNoticeWaitsForMailServer: the mail server is down when the password
+// is set; the change succeeds, the notice waits in the store and arrives
+// once the server is back, exactly once.
+func TestNoticeWaitsForMailServer(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
+	token := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
+	e.smtp.Down()
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "a mail server that is down does not fail the change: %s", body)
+	_, err := e.queue.RunOnce(t.Context())
+	require.NoError(t, err)
+	q, err := e.st.Notifications(t.Context(), 0)
+	require.NoError(t, err)
+	require.Len(t, q, 1)
+	assert.Nil(t, q[0].SentAt)
+	assert.Equal(t, 1, q[0].Attempts)
+	assert.NotEmpty(t, q[0].LastError)
+
+	e.smtp.Up(t)
+	require.Eventually(t, func() bool {
+		e.queue.RunOnce(t.Context())
+		return len(e.smtp.Messages(t)) == 2
+	}, 10*time.Second, 100*time.Millisecond)
+	n, err := e.queue.RunOnce(t.Context())
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing left to send")
+	assert.Len(t, e.smtp.Messages(t), 2, "the notice arrived once")
+	q, err = e.st.Notifications(t.Context(), 0)
+	require.NoError(t, err)
+	assert.NotNil(t, q[0].SentAt)
+}
+
+func TestImportAPI(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	post := func(csv, query string) (*http.Response, server.ImportReport) {
+		t.Helper()
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?"+query, "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep), "body %s", body)
+		for _, secret := range []string{"01017012345", "kari at example"} {
+			assert.NotContains(t, string(body), secret)
+		}
+		return resp, rep
+	}
+	good := "username,name,email,lang\nkari,Kari Nordmann,kari@example.org,nb\nola,Ola,ola@example.org,en\nper,Per,,nn\n"
+
+	resp, rep := post("username,name,phone\nkari,Kari,01017012345\nola,\"Ola\n", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.False(t, rep.Imported)
+	require.NotEmpty(t, rep.Errors)
+
+	resp, rep = post("username,name,phone,email\nkari,Kari,01017012345,\nola,Ola,,kari at example\nper,Per,,\n", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.False(t, rep.Imported)
+	assert.Equal(t, []server.RowError{
+		{Line: 2, Field: "phone", Reason: "phone number needs a country code (+NN) unless it has 8 digits (Norwegian)"},
+		{Line: 3, Field: "email", Reason: "email is not a plain address (name@example.org)"},
+	}, rep.Errors)
+	assert.Empty(t, e.list(t, ""), "invalid rows import nothing")
+
+	resp, rep = post(good, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 3, rep.Created)
+	assert.Empty(t, rep.Results[0].Link, "delivered by e-mail")
+	assert.NotEmpty(t, rep.Results[2].Link, "per has no address: the link is returned")
+	assert.Len(t, e.smtp.Messages(t), 2)
+
+	resp, rep = post(good, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 0, rep.Created, "a re-run creates nothing")
+	assert.Equal(t, 3, rep.Skipped)
+	assert.Len(t, e.smtp.Messages(t), 2, "and sends nothing")
+
+	resp, rep = post(good, "reissue=true&deliver=false")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 3, rep.Created)
+	assert.Len(t, e.list(t, "username=kari"), 2)
+	assert.Len(t, e.smtp.Messages(t), 2, "deliver=false")
+	imported := e.auditLog(t, store.AuditFilter{Event: store.EventImported})
+	require.Len(t, imported, 3)
+	assert.Equal(t, "admin:hr", imported[0].Actor)
+}
+
+func TestAuditAPI(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	e.issue(t, map[string]string{"username": "ola", "institution": "default"}, hrKey)
+	resp, body := e.admin(t, http.MethodGet, "/api/admin/audit?actor=admin:hr", nil, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	require.Len(t, lines, 1)
+	var ev map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &ev))
+	assert.Equal(t, "created", ev["event"])
+	assert.Equal(t, "ola", ev["username"])
+	assert.Equal(t, "admin:hr", ev["actor"])
+	assert.NotEmpty(t, ev["request_id"])
+	assert.NotEmpty(t, ev["time"])
+	resp, _ = e.admin(t, http.MethodGet, "/api/admin/audit?since=yesterday", nil, deskKey)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+}
+
+// TestMetrics scrapes the registry and parses it with the Prometheus text
+// parser.
+func TestMetrics(t *testing.T) {
+	var m *server.Metrics
+	e := newDeskEnv(t, func(d *server.Deps) {
+		m = server.NewMetrics(d.Store, nil)
+		d.Metrics = m
+	})
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
+	e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+	e.do(t, http.MethodGet, "/healthz", "", "")
+	m.DirectoryWrite("refused")
+
+	ms := httptest.NewServer(m.Handler())
+	defer ms.Close()
+	resp, err := http.Get(ms.URL)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	require.NoError(t, err)
+	value := func(name string, labels map[string]string) float64 {
+		t.Helper()
+		f, ok := fams[name]
+		require.True(t, ok, "no family %s", name)
+	next:
+		for _, mt := range f.Metric {
+			for k, v := range labels {
+				found := false
+				for _, lp := range mt.Label {
+					if lp.GetName() == k && lp.GetValue() == v {
+						found = true
+					}
+				}
+				if !found {
+					continue next
+				}
+			}
+			switch {
+			case mt.Counter != nil:
+				return mt.Counter.GetValue()
+			case mt.Gauge != nil:
+				return mt.Gauge.GetValue()
+			case mt.Histogram != nil:
+				return float64(mt.Histogram.GetSampleCount())
+			}
+		}
+		t.Fatalf("no %s with %v", name, labels)
+		return 0
+	}
+	assert.Equal(t, 2.0, value("styrke_http_requests_total", map[string]string{"route": "/api/admin/activations", "method": "POST", "code": "201"}))
+	assert.Equal(t, 1.0, value("styrke_http_requests_total", map[string]string{"route": "/healthz", "code": "200"}))
+	assert.Equal(t, 2.0, value("styrke_http_request_duration_seconds", map[string]string{"route": "/api/admin/activations"}))
+	assert.Equal(t, 2.0, value("styrke_open_activations", nil))
+	assert.Equal(t, 1.0, value("styrke_deliveries_total", map[string]string{"channel": "email", "result": "ok"}))
+	assert.Equal(t, 2.0, value("styrke_activations_issued_total", nil))
+	assert.Equal(t, 1.0, value("styrke_directory_writes_total", map[string]string{"result": "refused"}))
+	assert.Equal(t, 2.0, value("styrke_audit_events_total", map[string]string{"event": "created"}))
+}

@@ -1,0 +1,125 @@
+package directory
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOpenRefuses(t *testing.T) {
+	ok := Config{URL: "ad://dc.example.org:636", BindDN: "CN=svc,DC=example,DC=org", Password: "s", Base: "DC=example,DC=org"}
+	cases := []struct {
+		name string
+		edit func(c *Config)
+		want string
+	}{
+		{"plain ldap", func(c *Config) { c.URL = "ldap://dc.example.org:389" }, "in clear"},
+		{"unknown scheme", func(c *Config) { c.URL = "http://dc.example.org" }, "unknown scheme"},
+		{"no host", func(c *Config) { c.URL = "ad://" }, "not a URL"},
+		{"credentials in the URL", func(c *Config) { c.URL = "ad://svc:pw@dc.example.org" }, "only SCHEME://HOST:PORT"},
+		{"no bind DN", func(c *Config) { c.BindDN = "" }, "--directory-bind-dn"},
+		{"bind DN not a DN", func(c *Config) { c.BindDN = "svc" }, "not a DN"},
+		{"no password", func(c *Config) { c.Password = "" }, "STYRKE_DIRECTORY_PASSWORD"},
+		{"no base", func(c *Config) { c.Base = "" }, "--directory-base"},
+		{"filter without placeholder", func(c *Config) { c.Filter = "(uid=kari)" }, "lacks {username}"},
+		{"filter not a filter", func(c *Config) { c.Filter = "(uid={username}" }, "not an LDAP filter"},
+		{"CA file missing", func(c *Config) { c.CA = "/nonexistent/ca.pem" }, "--directory-ca"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := ok
+			c.edit(&cfg)
+			_, err := Open(cfg)
+			require.ErrorIs(t, err, ErrConfig)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), ":pw@")
+		})
+	}
+}
+
+func TestOpen(t *testing.T) {
+	cases := []struct {
+		url, want     string
+		flavour       Flavour
+		startTLS      bool
+		defaultFilter string
+	}{
+		{"ad://dc.example.org", "ad://dc.example.org:636", FlavourAD, false, "(sAMAccountName={username})"},
+		{"ad+starttls://dc.example.org", "ad+starttls://dc.example.org:389", FlavourAD, true, "(sAMAccountName={username})"},
+		{"ldaps://ldap.example.org:1636", "ldaps://ldap.example.org:1636", FlavourOpenLDAP, false, "(uid={username})"},
+		{"ldap+starttls://ldap.example.org", "ldap+starttls://ldap.example.org:389", FlavourOpenLDAP, true, "(uid={username})"},
+	}
+	for _, c := range cases {
+		t.Run(c.url, func(t *testing.T) {
+			d, err := Open(Config{URL: c.url, BindDN: "cn=svc,dc=example,dc=org", Password: "s", Base: "dc=example,dc=org"})
+			require.NoError(t, err)
+			l := d.(*LDAP)
+			assert.Equal(t, c.want, l.String())
+			assert.Equal(t, c.flavour, l.flavour)
+			assert.Equal(t, c.startTLS, l.startTLS)
+			assert.Equal(t, c.defaultFilter, l.filter)
+		})
+	}
+	for _, u := range []string{"", "none"} {
+		d, err := Open(Config{URL: u})
+		require.NoError(t, err)
+		assert.True(t, IsNone(d))
+	}
+}
+
+func TestLoadMapping(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "uio.pw")
+	require.NoError(t, os.WriteFile(pw, []byte("secret\n"), 0o600))
+	good := filepath.Join(dir, "good.json")
+	require.NoError(t, os.WriteFile(good, []byte(`{
+		"uio": {"url": "ad://dc.uio.example:636", "bindDN": "CN=svc,DC=uio,DC=example", "passwordFile": "`+pw+`", "base": "DC=uio,DC=example"},
+		"utfjord": {"url": "none"}
+	}`), 0o600))
+	m, err := LoadMapping(good)
+	require.NoError(t, err)
+	require.Len(t, m, 2)
+	assert.Equal(t, "secret", m["uio"].(*LDAP).password, "trailing newline removed")
+	assert.True(t, IsNone(m["utfjord"]))
+
+	cases := map[string]string{
+		"unknown field":      `{"uio": {"url": "none", "password": "x"}}`,
+		"no password file":   `{"uio": {"url": "ad://dc:636", "bindDN": "CN=svc", "base": "DC=x"}}`,
+		"bad institution id": `{"UiO!": {"url": "none"}}`,
+		"plain ldap":         `{"uio": {"url": "ldap://dc:389", "bindDN": "CN=svc", "passwordFile": "` + pw + `", "base": "DC=x"}}`,
+		"not json":           `[1,2]`,
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := filepath.Join(dir, "bad.json")
+			require.NoError(t, os.WriteFile(f, []byte(body), 0o600))
+			_, err := LoadMapping(f)
+			assert.ErrorIs(t, err, ErrConfig)
+		})
+	}
+}
+
+func TestMeetsADComplexity(t *testing.T) {
+	cases := []struct {
+		pw, user string
+		want     bool
+	}{
+		{"correct horse battery staple", "kari", false},
+		{"Correct horse battery staple", "kari", true}, // upper, lower, other (space)
+		{"Abcdefgh1", "kari", true},
+		{"abcdefgh1", "kari", false},
+		{"Kari!Nordmann1", "kari", false}, // contains the account name
+		{"ÆØÅæøå123", "kari", true},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, MeetsADComplexity(c.pw, c.user), "%q", c.pw)
+	}
+}
+
+func TestEncodeUnicodePwd(t *testing.T) {
+	assert.Equal(t, "\"\x00a\x00\xf8\x00\"\x00", encodeUnicodePwd("aø"))
+	assert.Equal(t, "\"\x00\x3d\xd8\x00\xde\"\x00", encodeUnicodePwd("😀"), "surrogate pair")
+}

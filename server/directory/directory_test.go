@@ -1,0 +1,328 @@
+package directory_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+)
+
+var ad, ol *dirtest.Server
+
+func TestMain(m *testing.M) { os.Exit(dirtest.Main(m, &ad, &ol)) }
+
+var userSeq atomic.Int64
+
+// newUser creates a fresh account with a password both directories accept.
+func newUser(t *testing.T, s *dirtest.Server) (username, dn string) {
+	t.Helper()
+	username = "user" + time.Now().Format("150405") + "x" + itoa(userSeq.Add(1))
+	dn, err := s.CreateUser(username, initial)
+	require.NoError(t, err)
+	return username, dn
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+const initial = "Initial!Passw0rd-2026"
+
+// config is the directory configuration for s as Styrke's service account.
+func config(s *dirtest.Server, startTLS bool) directory.Config {
+	scheme, hostport := "ldaps", s.HostPort()
+	if s.Kind == dirtest.AD {
+		scheme = "ad"
+	}
+	if startTLS {
+		scheme += "+starttls"
+		if s.Kind == dirtest.OpenLDAP {
+			scheme = "ldap+starttls"
+		}
+		hostport = s.StartTLSHostPort()
+	}
+	return directory.Config{
+		URL: scheme + "://" + hostport, BindDN: s.ServiceDN, Password: s.ServicePassword,
+		Base: s.PeopleDN, CA: s.CAFile,
+	}
+}
+
+func open(t *testing.T, c directory.Config) directory.Directory {
+	t.Helper()
+	d, err := directory.Open(c)
+	require.NoError(t, err)
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func both(t *testing.T, f func(t *testing.T, s *dirtest.Server)) {
+	for _, s := range []*dirtest.Server{ad, ol} {
+		t.Run(string(s.Kind), func(t *testing.T) { f(t, s) })
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// TestSetPassword: after SetPassword the account binds with the new
+// password and no longer with the old, over LDAPS and StartTLS.
+func TestSetPassword(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		for _, startTLS := range []bool{false, true} {
+			d := open(t, config(s, startTLS))
+			user, dn := newUser(t, s)
+			pw := "Fresh!Passw0rd-" + user
+			require.NoError(t, d.SetPassword(ctx(t), user, pw), "startTLS=%v", startTLS)
+			ok, err := s.CanBind(dn, pw)
+			require.NoError(t, err)
+			assert.True(t, ok, "new password binds (startTLS=%v)", startTLS)
+			ok, err = s.CanBind(dn, initial)
+			require.NoError(t, err)
+			assert.False(t, ok, "old password no longer binds (startTLS=%v)", startTLS)
+			assert.NoError(t, d.Verify(ctx(t), user, pw))
+			assert.ErrorIs(t, d.Verify(ctx(t), user, initial), directory.ErrInvalidCredentials)
+		}
+	})
+}
+
+// TestRefusals: the directory's own rules come back as stable rule codes,
+// and the account keeps its password.
+func TestRefusals(t *testing.T) {
+	type row struct {
+		name     string
+		password string
+		change   bool // the person's own change (history applies)
+		repeat   bool // set the same password twice
+		want     string
+	}
+	rows := map[dirtest.Kind][]row{
+		dirtest.AD: {
+			{"too short", "Sh0rt!pw", false, false, directory.RuleTooShort},
+			{"lowercase passphrase fails complexity", "correct horse battery staple", false, false, directory.RuleComplexity},
+			{"own history on change", initial, true, false, directory.RuleHistory},
+		},
+		dirtest.OpenLDAP: {
+			{"too short", "Sh0rt!pw", false, false, directory.RuleTooShort},
+			{"in history", "Another!Passw0rd-77", false, true, directory.RuleHistory},
+			{"own history on change", initial, true, false, directory.RuleHistory},
+		},
+	}
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		for _, r := range rows[s.Kind] {
+			t.Run(r.name, func(t *testing.T) {
+				user, dn := newUser(t, s)
+				var err error
+				switch {
+				case r.change:
+					err = d.ChangePassword(ctx(t), user, initial, r.password)
+				case r.repeat:
+					require.NoError(t, d.SetPassword(ctx(t), user, r.password))
+					err = d.SetPassword(ctx(t), user, r.password)
+				default:
+					err = d.SetPassword(ctx(t), user, r.password)
+				}
+				var ref *directory.Refusal
+				require.ErrorAs(t, err, &ref, "password %q", r.name)
+				assert.Equal(t, r.want, ref.Rule)
+				assert.NotContains(t, err.Error()+ref.Diagnostic, r.password, "the error never holds the password")
+				if !r.repeat {
+					ok, err := s.CanBind(dn, initial)
+					require.NoError(t, err)
+					assert.True(t, ok, "the account keeps its password")
+				}
+			})
+		}
+	})
+}
+
+// TestChangePassword: the person's own change needs the current password;
+// a wrong one or an unknown account look the same.
+func TestChangePassword(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		user, dn := newUser(t, s)
+		pw := "Changed!Passw0rd-" + user
+		assert.ErrorIs(t, d.ChangePassword(ctx(t), user, "Wrong!Passw0rd-99", pw), directory.ErrInvalidCredentials)
+		assert.ErrorIs(t, d.ChangePassword(ctx(t), "nosuchuser", initial, pw), directory.ErrInvalidCredentials)
+		assert.ErrorIs(t, d.ChangePassword(ctx(t), user, "", pw), directory.ErrInvalidCredentials, "empty current password")
+		require.NoError(t, d.ChangePassword(ctx(t), user, initial, pw))
+		ok, err := s.CanBind(dn, pw)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		ok, err = s.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.False(t, ok, "old password no longer binds")
+	})
+}
+
+// TestVerifyEmptyPassword: an empty password is never an anonymous bind.
+func TestVerifyEmptyPassword(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		user, _ := newUser(t, s)
+		assert.ErrorIs(t, d.Verify(ctx(t), user, ""), directory.ErrInvalidCredentials)
+	})
+}
+
+// TestFilterInjection: a username with filter syntax matches only an
+// account of exactly that name, so it cannot widen the search.
+func TestFilterInjection(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		user, dn := newUser(t, s)
+		for _, name := range []string{"*", "*)(cn=*", user + ")(|(uid=*", "*)(objectClass=*", user[:4] + "*"} {
+			err := d.SetPassword(ctx(t), name, "Injected!Passw0rd-1")
+			assert.ErrorIs(t, err, directory.ErrAccount, "username %q", name)
+		}
+		ok, err := s.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.True(t, ok, "nobody's password changed")
+	})
+}
+
+// TestOperatorErrors: what only an operator can fix is ErrOperator, with a
+// message that says what to fix.
+func TestOperatorErrors(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		outsider := "out" + itoa(userSeq.Add(1)) + time.Now().Format("150405")
+		_, err := s.CreateUserOutside(outsider, initial)
+		require.NoError(t, err)
+		wide := config(s, false)
+		wide.Base = s.BaseDN
+		wrongPw := config(s, false)
+		wrongPw.Password = "not-the-password"
+		otherCA := config(s, false)
+		otherCA.CA = writeForeignCA(t)
+		wrongName := config(s, false)
+		wrongName.ServerName = "ldap.example.org"
+		noBase := config(s, false)
+		noBase.Base = "ou=nowhere," + s.BaseDN
+		if s.Kind == dirtest.AD {
+			noBase.Base = "OU=Nowhere," + s.BaseDN
+		}
+		cases := []struct {
+			name string
+			c    directory.Config
+			user string
+			want string // in the message
+		}{
+			{"no right on the account", wide, outsider, "lacks the right"},
+			{"wrong service password", wrongPw, outsider, "cannot bind"},
+			{"CA that did not sign", otherCA, outsider, "directory-ca"},
+			{"certificate for another name", wrongName, outsider, "directory-server-name"},
+			{"search base missing", noBase, outsider, "does not exist"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				d := open(t, c.c)
+				err := d.SetPassword(ctx(t), c.user, "Operator!Passw0rd-1")
+				require.ErrorIs(t, err, directory.ErrOperator)
+				assert.Contains(t, err.Error(), c.want)
+				assert.NotContains(t, err.Error(), "Operator!Passw0rd-1")
+				assert.NotContains(t, err.Error(), s.ServicePassword)
+			})
+		}
+	})
+}
+
+// writeForeignCA writes a fresh CA certificate that signed nothing here.
+func writeForeignCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Foreign CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	f := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	return f
+}
+
+// TestUnavailable: a stopped directory and one that never answers are
+// ErrUnavailable, the latter within the deadline; the same call succeeds
+// once the directory is back.
+func TestUnavailable(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		user, dn := newUser(t, s)
+		pw := "Back!Passw0rd-" + user
+		s.Stop()
+		err := d.SetPassword(ctx(t), user, pw)
+		restart, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, s.Start(restart))
+		require.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.ErrorIs(t, d.Ping(ctx(t)), nil)
+		require.NoError(t, d.SetPassword(ctx(t), user, pw))
+		ok, err := s.CanBind(dn, pw)
+		require.NoError(t, err)
+		assert.True(t, ok)
+	})
+	t.Run("silent server", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer ln.Close()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close() // accept and say nothing
+			}
+		}()
+		c := config(ad, false)
+		c.URL = "ad://" + ln.Addr().String()
+		c.Timeout = 500 * time.Millisecond
+		d := open(t, c)
+		start := time.Now()
+		err = d.SetPassword(context.Background(), "kari", "Silent!Passw0rd-1")
+		assert.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.Less(t, time.Since(start), 5*time.Second, "bounded by the timeout")
+	})
+}
+
+// TestSettings reads each directory's own rules as the harness set them.
+func TestSettings(t *testing.T) {
+	want := map[dirtest.Kind]directory.Settings{
+		dirtest.AD:       {MinLength: 10, Complexity: true, History: 5, LockoutThreshold: 5},
+		dirtest.OpenLDAP: {MinLength: 12, QualityCheck: 2, History: 5, LockoutThreshold: 5},
+	}
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		got, err := open(t, config(s, false)).Settings(ctx(t))
+		require.NoError(t, err)
+		assert.Equal(t, want[s.Kind], got)
+	})
+}
+
+func TestPing(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		assert.NoError(t, open(t, config(s, false)).Ping(ctx(t)))
+		bad := config(s, false)
+		bad.Password = "wrong"
+		assert.ErrorIs(t, open(t, bad).Ping(ctx(t)), directory.ErrOperator)
+	})
+}

@@ -1,0 +1,445 @@
+// Package dirtest starts real, throwaway directories for tests: a Samba
+// Active Directory domain controller and an OpenLDAP slapd with the ppolicy
+// overlay, each on its own loopback address (127.x.y.z, so that several test
+// packages can run at once on the standard ports), with TLS from a CA made
+// for the run, a least-privileged service account for Styrke, and
+// everything removed when it stops.
+//
+// Use one of each per test package, from TestMain:
+//
+//	var ad, ol *dirtest.Server
+//
+//	func TestMain(m *testing.M) { os.Exit(dirtest.Main(m, &ad, &ol)) }
+//
+// Either pointer may be nil to start only the other. Provisioning Samba takes
+// 10-20 s on a 2-core machine; slapd about one.
+//
+// If Samba or slapd is not installed, Start fails (it never skips):
+// `make deps` (scripts/deps.sh) installs Debian's samba, samba-ad-dc and
+// slapd packages.
+package dirtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	mrand "math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// StartTimeout bounds provisioning plus the server's start-up.
+const StartTimeout = 120 * time.Second
+
+// Kind is the flavour of a test directory.
+type Kind string
+
+// The kinds of test directory.
+const (
+	AD       Kind = "ad"
+	OpenLDAP Kind = "openldap"
+)
+
+// Server is a running throwaway directory.
+type Server struct {
+	Kind Kind
+	// Host is the loopback address it listens on; LDAPSPort and LDAPPort
+	// its ports (LDAP with StartTLS on LDAPPort).
+	Host                string
+	LDAPSPort, LDAPPort int
+	// CAFile is the PEM file of the CA that signed the server certificate
+	// (for 127.x.y.z and localhost).
+	CAFile string
+	// BaseDN holds the people; PeopleDN is where CreateUser puts accounts
+	// (the service account may reset passwords there and nowhere else).
+	BaseDN, PeopleDN string
+	// ServiceDN and ServicePassword are Styrke's least-privileged service
+	// account: it may search and reset passwords under PeopleDN.
+	ServiceDN, ServicePassword string
+	// AdminDN and AdminPassword can do anything (for the tests' own setup).
+	AdminDN, AdminPassword string
+
+	dir     string
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	done    chan struct{}
+	logFile string
+}
+
+// Main starts the directories that ad and ol point to (nil skips one), runs
+// m and stops them. It returns m.Run's code, or 1 if a directory could not
+// start (the error is printed).
+func Main(m *testing.M, ad, ol **Server) int {
+	ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	var errs [2]error
+	if ad != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); *ad, errs[0] = StartSamba(ctx) }()
+	}
+	if ol != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); *ol, errs[1] = StartSlapd(ctx) }()
+	}
+	wg.Wait()
+	defer func() {
+		for _, p := range []**Server{ad, ol} {
+			if p != nil && *p != nil {
+				(*p).Close()
+			}
+		}
+	}()
+	if err := errors.Join(errs[:]...); err != nil {
+		fmt.Fprintln(os.Stderr, "dirtest:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// freeHost picks a loopback address 127.a.b.c (never 127.0.0.1) on which
+// nothing listens on any of ports.
+func freeHost(ports ...int) (string, error) {
+	for range 50 {
+		host := fmt.Sprintf("127.%d.%d.%d", 1+mrand.IntN(250), mrand.IntN(256), 1+mrand.IntN(254))
+		ok := true
+		for _, p := range ports {
+			ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+			if err != nil {
+				ok = false
+				break
+			}
+			ln.Close()
+		}
+		if ok {
+			return host, nil
+		}
+	}
+	return "", errors.New("dirtest: no free loopback address")
+}
+
+// writeTLS makes a CA and a server certificate for host and localhost in
+// dir: ca.pem, cert.pem, key.pem.
+func writeTLS(dir, host string) error {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Styrke dirtest CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return err
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP(host)},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return err
+	}
+	files := map[string]*pem.Block{
+		"ca.pem":   {Type: "CERTIFICATE", Bytes: caDER},
+		"cert.pem": {Type: "CERTIFICATE", Bytes: der},
+		"key.pem":  {Type: "PRIVATE KEY", Bytes: keyDER},
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(b), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run runs a setup command and includes its output in the error.
+func run(ctx context.Context, name string, args ...string) error {
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, lastLines(out, 15))
+	}
+	return nil
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// need reports a missing program with the command that installs it.
+func need(progs ...string) error {
+	for _, p := range progs {
+		if _, err := exec.LookPath(p); err != nil {
+			return fmt.Errorf("dirtest: %s not found; run `make deps` (scripts/deps.sh installs Debian's samba, samba-ad-dc, samba-ad-provision and slapd)", p)
+		}
+	}
+	return nil
+}
+
+// Stop stops the server process (an outage); Start brings it back with the
+// same data.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	pid := s.cmd.Process.Pid
+	syscall.Kill(-pid, syscall.SIGTERM) // the whole group: samba forks
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		syscall.Kill(-pid, syscall.SIGKILL)
+		<-s.done
+	}
+	s.cmd = nil
+	// The ports are free once nothing accepts on them.
+	for range 100 {
+		if !s.listening() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Start starts the stopped server again and waits until LDAPS answers.
+func (s *Server) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.startLocked(ctx)
+}
+
+func (s *Server) startLocked(ctx context.Context) error {
+	if s.cmd != nil {
+		return nil
+	}
+	var cmd *exec.Cmd
+	switch s.Kind {
+	case AD:
+		cmd = exec.Command("samba", "-s", filepath.Join(s.dir, "dc", "etc", "smb.conf"), "-i", "--debug-stdout", "-d", "1")
+	case OpenLDAP:
+		urls := fmt.Sprintf("ldaps://%s:%d/ ldap://%s:%d/", s.Host, s.LDAPSPort, s.Host, s.LDAPPort)
+		cmd = exec.Command("slapd", "-F", filepath.Join(s.dir, "cfg"), "-h", urls, "-d", "0")
+	}
+	logf, err := os.OpenFile(s.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	// Its own process group (Stop signals all of samba's processes), and
+	// killed with the test binary.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("dirtest: start %s: %w", s.Kind, err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); logf.Close(); close(done) }()
+	s.cmd, s.done = cmd, done
+	for {
+		if conn, err := s.dial(); err == nil {
+			err = conn.Bind(s.AdminDN, s.AdminPassword)
+			conn.Close()
+			if err == nil {
+				return nil
+			}
+		}
+		select {
+		case <-done:
+			s.cmd = nil
+			log, _ := os.ReadFile(s.logFile)
+			return fmt.Errorf("dirtest: %s exited at start:\n%s", s.Kind, lastLines(log, 20))
+		case <-ctx.Done():
+			return fmt.Errorf("dirtest: %s did not answer: %w", s.Kind, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Server) listening() bool {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(s.Host, strconv.Itoa(s.LDAPSPort)), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// Close stops the server and removes its files.
+func (s *Server) Close() {
+	s.Stop()
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+}
+
+// TLSConfig trusts the server's CA.
+func (s *Server) TLSConfig() *tls.Config {
+	pool := x509.NewCertPool()
+	b, _ := os.ReadFile(s.CAFile)
+	pool.AppendCertsFromPEM(b)
+	return &tls.Config{RootCAs: pool, ServerName: s.Host}
+}
+
+// LDAPSURL is ldaps://HOST:PORT.
+func (s *Server) LDAPSURL() string { return fmt.Sprintf("ldaps://%s:%d", s.Host, s.LDAPSPort) }
+
+// HostPort is HOST:LDAPSPORT; StartTLSHostPort is HOST:LDAPPORT.
+func (s *Server) HostPort() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.LDAPSPort)) }
+
+// StartTLSHostPort is HOST:LDAPPORT, where StartTLS is offered.
+func (s *Server) StartTLSHostPort() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.LDAPPort))
+}
+
+func (s *Server) dial() (*ldap.Conn, error) {
+	return ldap.DialURL(s.LDAPSURL(), ldap.DialWithTLSConfig(s.TLSConfig()),
+		ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
+}
+
+// Admin returns a connection bound as the administrator.
+func (s *Server) Admin() (*ldap.Conn, error) {
+	c, err := s.dial()
+	if err != nil {
+		return nil, err
+	}
+	c.SetTimeout(10 * time.Second)
+	if err := c.Bind(s.AdminDN, s.AdminPassword); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// UserDN is the DN CreateUser gives username.
+func (s *Server) UserDN(username string) string {
+	if s.Kind == AD {
+		return "CN=" + ldap.EscapeDN(username) + "," + s.PeopleDN
+	}
+	return "uid=" + ldap.EscapeDN(username) + "," + s.PeopleDN
+}
+
+// CreateUser adds an enabled account under PeopleDN with password and
+// returns its DN.
+func (s *Server) CreateUser(username, password string) (string, error) {
+	return s.createUserIn(s.UserDN(username), username, password)
+}
+
+// CreateUserOutside adds an account where the service account has no rights
+// (AD: CN=Users; OpenLDAP: ou=others).
+func (s *Server) CreateUserOutside(username, password string) (string, error) {
+	var dn string
+	if s.Kind == AD {
+		dn = "CN=" + ldap.EscapeDN(username) + ",CN=Users," + s.BaseDN
+	} else {
+		dn = "uid=" + ldap.EscapeDN(username) + ",ou=others," + s.BaseDN
+	}
+	return s.createUserIn(dn, username, password)
+}
+
+func (s *Server) createUserIn(dn, username, password string) (string, error) {
+	c, err := s.Admin()
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	add := ldap.NewAddRequest(dn, nil)
+	if s.Kind == AD {
+		add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+		add.Attribute("sAMAccountName", []string{username})
+		add.Attribute("userPrincipalName", []string{username + "@styrke.test"})
+		add.Attribute("unicodePwd", []string{EncodeUnicodePwd(password)})
+		add.Attribute("userAccountControl", []string{"512"})
+	} else {
+		add.Attribute("objectClass", []string{"inetOrgPerson"})
+		add.Attribute("uid", []string{username})
+		add.Attribute("cn", []string{username})
+		add.Attribute("sn", []string{username})
+		add.Attribute("userPassword", []string{password})
+	}
+	if err := c.Add(add); err != nil {
+		return "", fmt.Errorf("dirtest: add %s: %w", dn, err)
+	}
+	return dn, nil
+}
+
+// DeleteUser removes the account.
+func (s *Server) DeleteUser(dn string) error {
+	c, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Del(ldap.NewDelRequest(dn, nil))
+}
+
+// CanBind reports whether dn binds with password.
+func (s *Server) CanBind(dn, password string) (bool, error) {
+	c, err := s.dial()
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	c.SetTimeout(10 * time.Second)
+	err = c.Bind(dn, password)
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// EncodeUnicodePwd is AD's unicodePwd value: the password in double quotes,
+// UTF-16LE.
+func EncodeUnicodePwd(password string) string {
+	u := utf16.Encode([]rune(`"` + password + `"`))
+	var b bytes.Buffer
+	for _, r := range u {
+		b.WriteByte(byte(r))
+		b.WriteByte(byte(r >> 8))
+	}
+	return b.String()
+}
+
+// Log returns what the server printed so far.
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(s.logFile)
+	return string(b)
+}

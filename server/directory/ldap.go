@@ -1,0 +1,608 @@
+package directory
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf16"
+
+	ber "github.com/go-asn1-ber/asn1-ber"
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Flavour is the kind of LDAP directory.
+type Flavour string
+
+// The directory flavours.
+const (
+	FlavourAD       Flavour = "ad"
+	FlavourOpenLDAP Flavour = "openldap"
+)
+
+// OIDs this package uses.
+const (
+	oidPasswordModify = "1.3.6.1.4.1.4203.1.11.1" // RFC 3062
+	// LDAP_SERVER_POLICY_HINTS_OID (Windows Server 2012 R2 and later) and
+	// its deprecated predecessor: with either, AD applies password history
+	// to an administrative reset too.
+	oidPolicyHints           = "1.2.840.113556.1.4.2239"
+	oidPolicyHintsDeprecated = "1.2.840.113556.1.4.2066"
+)
+
+// policyHintsValue is the control's value, the BER of
+// SEQUENCE { Flags INTEGER (1) }: enforce the password policy.
+const policyHintsValue = "\x30\x03\x02\x01\x01"
+
+// LDAP is a directory reached over LDAPS or StartTLS: Active Directory or
+// OpenLDAP. Each call dials, binds as the service account and closes
+// again, so a directory that restarts between calls costs nothing but one
+// failed call. Make one with Open.
+type LDAP struct {
+	flavour  Flavour
+	addr     string // host:port
+	startTLS bool
+	tls      *tls.Config
+	bindDN   string
+	password string
+	base     string
+	filter   string // with {username}
+	policyDN string
+	timeout  time.Duration
+	url      string // for String: no credentials
+
+	hints atomic.Int32 // 0 unknown, 1 the server lists a policy-hints OID, 2 it does not
+
+	settingsMu sync.Mutex
+	settings   *Settings // cached for classifying AD's unnamed refusals
+}
+
+// String implements Directory.
+func (d *LDAP) String() string { return d.url }
+
+// Close implements Directory: nothing is held between calls.
+func (d *LDAP) Close() error { return nil }
+
+// conn is one connection for one call, closed when ctx ends.
+type conn struct {
+	*ldap.Conn
+	stop func() bool
+}
+
+func (c *conn) close() {
+	c.stop()
+	c.Conn.Close()
+}
+
+// dial connects with TLS (LDAPS or StartTLS) within ctx's deadline and the
+// directory's timeout; the connection is closed when ctx ends, which makes
+// a call in flight fail at once.
+func (d *LDAP) dial(ctx context.Context) (*conn, error) {
+	var nd net.Dialer
+	nc, err := nd.DialContext(ctx, "tcp", d.addr)
+	if err != nil {
+		return nil, unavailable("connect", err)
+	}
+	var lc *ldap.Conn
+	if d.startTLS {
+		lc = ldap.NewConn(nc, false)
+		lc.Start()
+	} else {
+		tc := tls.Client(nc, d.tls)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			nc.Close()
+			return nil, tlsError(err)
+		}
+		lc = ldap.NewConn(tc, true)
+		lc.Start()
+	}
+	c := &conn{Conn: lc, stop: context.AfterFunc(ctx, func() { lc.Close() })}
+	if dl, ok := ctx.Deadline(); ok {
+		lc.SetTimeout(time.Until(dl))
+	} else {
+		lc.SetTimeout(d.timeout)
+	}
+	if d.startTLS {
+		if err := lc.StartTLS(d.tls); err != nil {
+			c.close()
+			if ctx.Err() == nil && isTLSError(err) {
+				return nil, tlsError(err)
+			}
+			return nil, d.classify(ctx, "starttls", err)
+		}
+	}
+	return c, nil
+}
+
+// withTimeout bounds ctx by the directory's own timeout.
+func (d *LDAP) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d.timeout)
+}
+
+// service dials and binds as the service account.
+func (d *LDAP) service(ctx context.Context) (*conn, error) {
+	c, err := d.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Bind(d.bindDN, d.password); err != nil {
+		c.close()
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+			return nil, fmt.Errorf("%w: the service account %q cannot bind (wrong password, or disabled): %v", ErrOperator, d.bindDN, err)
+		}
+		return nil, d.classify(ctx, "bind service account", err)
+	}
+	return c, nil
+}
+
+// findDN searches the account's entry as the service account. The username
+// is escaped (RFC 4515), so "*)(cn=*" matches only an account of that name.
+func (d *LDAP) findDN(ctx context.Context, c *conn, username string) (string, error) {
+	if username == "" || strings.ContainsRune(username, 0) {
+		return "", fmt.Errorf("%w: empty or invalid username", ErrAccount)
+	}
+	filter := strings.ReplaceAll(d.filter, "{username}", ldap.EscapeFilter(username))
+	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 0, false,
+		filter, []string{"1.1"}, nil)
+	res, err := c.Search(req)
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			return "", fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
+		}
+		return "", d.classify(ctx, "search account", err)
+	}
+	switch {
+	case res == nil || len(res.Entries) == 0:
+		return "", fmt.Errorf("%w: no entry matches %s under %q", ErrAccount, d.filter, d.base)
+	case len(res.Entries) > 1 || err != nil:
+		return "", fmt.Errorf("%w: several entries match %s under %q", ErrAccount, d.filter, d.base)
+	}
+	return res.Entries[0].DN, nil
+}
+
+// SetPassword implements Directory. AD: modify-replace unicodePwd, with
+// the policy-hints control when the server lists it. OpenLDAP: the
+// Password Modify extended operation with the password-policy control.
+func (d *LDAP) SetPassword(ctx context.Context, username, password string) error {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	dn, err := d.findDN(ctx, c, username)
+	if err != nil {
+		return err
+	}
+	switch d.flavour {
+	case FlavourAD:
+		var controls []ldap.Control
+		if d.policyHints(c) {
+			controls = append(controls, ldap.NewControlString(oidPolicyHints, true, policyHintsValue))
+		}
+		req := ldap.NewModifyRequest(dn, controls)
+		req.Replace("unicodePwd", []string{encodeUnicodePwd(password)})
+		err = c.Modify(req)
+	default:
+		err = passwordModify(c, dn, "", password)
+	}
+	if err != nil {
+		return d.writeError(ctx, "set password", err, username, password, false)
+	}
+	return nil
+}
+
+// ChangePassword implements Directory: bound as the account itself. AD:
+// one modify that deletes the current unicodePwd and adds the new one, so
+// that AD checks the current password and applies its history and minimum
+// age. OpenLDAP: Password Modify with the old password.
+func (d *LDAP) ChangePassword(ctx context.Context, username, current, password string) error {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	dn, c, err := d.bindAs(ctx, username, current)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	switch d.flavour {
+	case FlavourAD:
+		req := ldap.NewModifyRequest(dn, nil)
+		req.Delete("unicodePwd", []string{encodeUnicodePwd(current)})
+		req.Add("unicodePwd", []string{encodeUnicodePwd(password)})
+		err = c.Modify(req)
+	default:
+		err = passwordModify(c, "", current, password)
+	}
+	if err != nil {
+		return d.writeError(ctx, "change password", err, username, password, true)
+	}
+	return nil
+}
+
+// Verify implements Directory: a bind as the account.
+func (d *LDAP) Verify(ctx context.Context, username, password string) error {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	_, c, err := d.bindAs(ctx, username, password)
+	if err != nil {
+		return err
+	}
+	c.close()
+	return nil
+}
+
+// bindAs finds username's DN as the service account, then binds as it
+// with password on the same connection. An empty password is refused
+// before any bind (LDAP would treat it as an anonymous bind).
+func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *conn, error) {
+	if password == "" {
+		return "", nil, ErrInvalidCredentials
+	}
+	c, err := d.service(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	dn, err := d.findDN(ctx, c, username)
+	if errors.Is(err, ErrAccount) {
+		c.close()
+		// Not told apart from a wrong password: the person may not learn
+		// which usernames exist.
+		return "", nil, fmt.Errorf("%w (%v)", ErrInvalidCredentials, err)
+	}
+	if err != nil {
+		c.close()
+		return "", nil, err
+	}
+	if err := c.Bind(dn, password); err != nil {
+		c.close()
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+			return "", nil, ErrInvalidCredentials
+		}
+		return "", nil, d.classify(ctx, "bind as account", err)
+	}
+	return dn, c, nil
+}
+
+// Ping implements Directory: dial and bind as the service account.
+func (d *LDAP) Ping(ctx context.Context) error {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return err
+	}
+	c.close()
+	return nil
+}
+
+// policyHints reports whether the server lists a policy-hints control in
+// its rootDSE (asked once; an error asks again next time).
+func (d *LDAP) policyHints(c *conn) bool {
+	switch d.hints.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"supportedControl"}, nil))
+	if err != nil || len(res.Entries) == 0 {
+		return false
+	}
+	for _, oid := range res.Entries[0].GetAttributeValues("supportedControl") {
+		if oid == oidPolicyHints || oid == oidPolicyHintsDeprecated {
+			d.hints.Store(1)
+			return true
+		}
+	}
+	d.hints.Store(2)
+	return false
+}
+
+// passwordModify sends RFC 3062's extended operation with the
+// password-policy request control. go-ldap's PasswordModify cannot carry a
+// control, so the request value is built with the BER library as the RFC
+// defines it: SEQUENCE { userIdentity [0] OPTIONAL, oldPasswd [1]
+// OPTIONAL, newPasswd [2] OPTIONAL }.
+func passwordModify(c *conn, dn, old, password string) error {
+	v := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "PasswdModifyRequestValue")
+	if dn != "" {
+		v.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 0, dn, "userIdentity"))
+	}
+	if old != "" {
+		v.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 1, old, "oldPasswd"))
+	}
+	v.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 2, password, "newPasswd"))
+	req := ldap.NewExtendedRequest(oidPasswordModify, v)
+	req.Controls = []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}
+	_, err := c.Extended(req)
+	return err
+}
+
+// writeError turns a failed password write into this package's errors.
+// The raw diagnostic goes into Refusal.Diagnostic (for the log); the
+// password never leaves this function.
+func (d *LDAP) writeError(ctx context.Context, what string, err error, username, password string, change bool) error {
+	var le *ldap.Error
+	if ctx.Err() != nil || !errors.As(err, &le) {
+		return d.classify(ctx, what, err)
+	}
+	diag := ""
+	if le.Err != nil {
+		diag = le.Err.Error()
+	}
+	switch d.flavour {
+	case FlavourAD:
+		upper := strings.ToUpper(diag)
+		switch {
+		case strings.HasPrefix(upper, "00000056"), strings.HasPrefix(upper, "0000056B"):
+			// ERROR_INVALID_PASSWORD: the current password was wrong.
+			return ErrInvalidCredentials
+		case strings.HasPrefix(upper, "0000052D"):
+			// ERROR_PASSWORD_RESTRICTION: Windows names no reason; Samba does.
+			return &Refusal{Rule: d.adReason(ctx, diag, username, password, change), Diagnostic: diag}
+		}
+	case FlavourOpenLDAP:
+		if rule, ok := ppolicyRule(le); ok {
+			return &Refusal{Rule: rule, Diagnostic: diag}
+		}
+		if le.ResultCode == ldap.LDAPResultInvalidCredentials ||
+			(change && le.ResultCode == ldap.LDAPResultUnwillingToPerform && strings.Contains(diag, "old password")) {
+			return ErrInvalidCredentials
+		}
+		if le.ResultCode == ldap.LDAPResultConstraintViolation {
+			return &Refusal{Rule: RuleRefused, Diagnostic: diag}
+		}
+	}
+	return d.classify(ctx, what, err)
+}
+
+// adReason names AD's reason for ERROR_PASSWORD_RESTRICTION: from Samba's
+// diagnostic when it gives one, else by checking the domain's rules
+// against the refused password (Windows says no more than "restriction").
+func (d *LDAP) adReason(ctx context.Context, diag, username, password string, change bool) string {
+	l := strings.ToLower(diag)
+	switch {
+	case strings.Contains(l, "too short"):
+		return RuleTooShort
+	case strings.Contains(l, "complexity"):
+		return RuleComplexity
+	case strings.Contains(l, "history"):
+		return RuleHistory
+	case strings.Contains(l, "too young"):
+		return RuleTooYoung
+	}
+	s, err := d.cachedSettings(ctx)
+	if err != nil {
+		return RuleRefused
+	}
+	switch {
+	case s.MinLength > 0 && len(utf16.Encode([]rune(password))) < s.MinLength:
+		return RuleTooShort
+	case s.Complexity && !MeetsADComplexity(password, username):
+		return RuleComplexity
+	case change && s.MinAge > 0:
+		return RuleTooYoung
+	case s.History > 0:
+		return RuleHistory
+	}
+	return RuleRefused
+}
+
+// MeetsADComplexity is AD's "password must meet complexity requirements"
+// as documented: characters of at least three of upper case, lower case,
+// digits, non-alphanumeric and other letters (no case), and the account
+// name not contained (case-insensitively) when it is 3 characters or more.
+func MeetsADComplexity(password, username string) bool {
+	if len(username) >= 3 && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
+		return false
+	}
+	var upper, lower, digit, other, letter bool
+	for _, r := range password {
+		switch {
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+		default:
+			other = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{upper, lower, digit, other, letter} {
+		if b {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+// ppolicyRule reads the password-policy response control of a failed
+// operation (draft-behera): its error names the rule.
+func ppolicyRule(le *ldap.Error) (string, bool) {
+	if le.Packet == nil || len(le.Packet.Children) < 3 {
+		return "", false
+	}
+	for _, child := range le.Packet.Children[2].Children {
+		ctl, err := ldap.DecodeControl(child)
+		if err != nil {
+			continue
+		}
+		pp, ok := ctl.(*ldap.ControlBeheraPasswordPolicy)
+		if !ok || pp.Error < 0 {
+			continue
+		}
+		switch pp.Error {
+		case 5: // insufficientPasswordQuality
+			return RuleComplexity, true
+		case 6: // passwordTooShort
+			return RuleTooShort, true
+		case 7: // passwordTooYoung
+			return RuleTooYoung, true
+		case 8: // passwordInHistory
+			return RuleHistory, true
+		default:
+			return RuleRefused, true
+		}
+	}
+	return "", false
+}
+
+// classify maps a failure that is not a refusal: a deadline, a dropped
+// connection or a busy server is ErrUnavailable; missing rights and
+// configuration are ErrOperator.
+func (d *LDAP) classify(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: %s: %v (%v)", ErrUnavailable, what, ctx.Err(), err)
+	}
+	var le *ldap.Error
+	if errors.As(err, &le) {
+		switch le.ResultCode {
+		case ldap.LDAPResultInsufficientAccessRights:
+			return fmt.Errorf("%w: %s: the service account %q lacks the right (AD: Reset Password on the accounts; OpenLDAP: write userPassword): %v", ErrOperator, what, d.bindDN, err)
+		case ldap.LDAPResultBusy, ldap.LDAPResultUnavailable, ldap.LDAPResultTimeLimitExceeded,
+			ldap.LDAPResultAdminLimitExceeded, ldap.ErrorNetwork, ldap.LDAPResultServerDown,
+			ldap.LDAPResultTimeout:
+			return unavailable(what, err)
+		case ldap.LDAPResultConfidentialityRequired, ldap.LDAPResultStrongAuthRequired:
+			return fmt.Errorf("%w: %s: the directory requires a stronger connection: %v", ErrOperator, what, err)
+		}
+		if le.ResultCode >= 200 { // go-ldap's own client-side codes: the connection
+			return unavailable(what, err)
+		}
+		return fmt.Errorf("%w: %s: %v", ErrOperator, what, err)
+	}
+	if isTLSError(err) {
+		return tlsError(err)
+	}
+	return unavailable(what, err)
+}
+
+func unavailable(what string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrUnavailable, what, err)
+}
+
+func isTLSError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var rh tls.RecordHeaderError
+	return errors.As(err, &cv) || errors.As(err, &rh)
+}
+
+// tlsError: a certificate that does not verify is the operator's to fix
+// (--directory-ca, --directory-server-name); anything else in the
+// handshake may pass.
+func tlsError(err error) error {
+	if isTLSError(err) {
+		return fmt.Errorf("%w: TLS: %v (check --directory-ca and --directory-server-name)", ErrOperator, err)
+	}
+	return unavailable("TLS handshake", err)
+}
+
+// encodeUnicodePwd is AD's unicodePwd value: the password in double
+// quotes, UTF-16LE.
+func encodeUnicodePwd(password string) string {
+	u := utf16.Encode([]rune(`"` + password + `"`))
+	b := make([]byte, 0, 2*len(u))
+	for _, r := range u {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
+}
+
+// Settings implements Directory. AD: minPwdLength, pwdProperties'
+// complexity bit, pwdHistoryLength, minPwdAge and lockoutThreshold of the
+// domain object (the rootDSE's defaultNamingContext). OpenLDAP: the
+// ppolicy entry at the configured policy DN, or the one entry of class
+// pwdPolicy under the base's naming context.
+func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return Settings{}, err
+	}
+	defer c.close()
+	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"defaultNamingContext", "namingContexts"}, nil))
+	if err != nil || len(root.Entries) == 0 {
+		return Settings{}, d.classify(ctx, "read rootDSE", err)
+	}
+	var s Settings
+	num := func(e *ldap.Entry, attr string) int64 {
+		n, _ := strconv.ParseInt(e.GetAttributeValue(attr), 10, 64)
+		return n
+	}
+	if d.flavour == FlavourAD {
+		domain := root.Entries[0].GetAttributeValue("defaultNamingContext")
+		res, err := c.Search(ldap.NewSearchRequest(domain, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "lockoutThreshold"}, nil))
+		if err != nil || len(res.Entries) == 0 {
+			return Settings{}, d.classify(ctx, "read domain password settings", err)
+		}
+		e := res.Entries[0]
+		s.MinLength = int(num(e, "minPwdLength"))
+		s.Complexity = num(e, "pwdProperties")&1 == 1
+		s.History = int(num(e, "pwdHistoryLength"))
+		s.MinAge = time.Duration(-num(e, "minPwdAge")) * 100 // 100 ns units, stored negative
+		s.LockoutThreshold = int(num(e, "lockoutThreshold"))
+		return s, nil
+	}
+	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
+	if base == "" {
+		base, scope = d.base, ldap.ScopeWholeSubtree
+		for _, nc := range root.Entries[0].GetAttributeValues("namingContexts") {
+			if strings.HasSuffix(strings.ToLower(d.base), strings.ToLower(nc)) {
+				base = nc
+			}
+		}
+	}
+	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
+		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxFailure", "pwdLockout"}, nil))
+	if err != nil {
+		return Settings{}, d.classify(ctx, "read password policy", err)
+	}
+	if len(res.Entries) == 0 {
+		return s, nil // no policy: no rules of the directory's own
+	}
+	e := res.Entries[0]
+	for _, cand := range res.Entries {
+		if strings.HasPrefix(strings.ToLower(cand.DN), "cn=default,") {
+			e = cand
+		}
+	}
+	s.MinLength = int(num(e, "pwdMinLength"))
+	s.QualityCheck = int(num(e, "pwdCheckQuality"))
+	s.History = int(num(e, "pwdInHistory"))
+	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
+	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
+		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
+	}
+	return s, nil
+}
+
+// cachedSettings reads Settings once (for classifying refusals).
+func (d *LDAP) cachedSettings(ctx context.Context) (Settings, error) {
+	d.settingsMu.Lock()
+	defer d.settingsMu.Unlock()
+	if d.settings != nil {
+		return *d.settings, nil
+	}
+	s, err := d.Settings(context.WithoutCancel(ctx))
+	if err != nil {
+		return s, err
+	}
+	d.settings = &s
+	return s, nil
+}

@@ -1,0 +1,533 @@
+// Package dirflow tests the activation flow end to end against real
+// directories: a Samba AD DC and an OpenLDAP slapd started by dirtest, the
+// real HTTP handler and the real SQLite store. It holds tests only.
+package dirflow
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+var ad, ol *dirtest.Server
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(child())
+	}
+	os.Exit(dirtest.Main(m, &ad, &ol))
+}
+
+const initial = "Initial!Passw0rd-2026"
+
+// password is a fresh password that Styrke's default policy accepts and
+// that meets AD's complexity: 20 random letters and digits with a prefix.
+func password(t *testing.T) string {
+	t.Helper()
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	b := []byte("Zq7!-")
+	for range 20 {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		require.NoError(t, err)
+		b = append(b, alphabet[n.Int64()])
+	}
+	return string(b)
+}
+
+// lowercase is a password Styrke accepts but AD's complexity refuses: 24
+// random lower-case letters.
+func lowercase(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 0, 24)
+	for len(b) < 24 {
+		n, err := rand.Int(rand.Reader, big.NewInt(26))
+		require.NoError(t, err)
+		c := byte('a' + n.Int64())
+		if len(b) > 0 && (b[len(b)-1] == c || b[len(b)-1]+1 == c || b[len(b)-1] == c+1) {
+			continue // no repeats or runs: the score counts neither
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// counting counts the writes that reach the real directory.
+type counting struct {
+	directory.Directory
+	writes atomic.Int64
+	// loseAnswer: the write reaches the directory, the answer is lost.
+	loseAnswer atomic.Bool
+}
+
+func (c *counting) SetPassword(ctx context.Context, username, password string) error {
+	c.writes.Add(1)
+	err := c.Directory.SetPassword(ctx, username, password)
+	if err == nil && c.loseAnswer.Load() {
+		return fmt.Errorf("%w: connection reset after the write", directory.ErrUnavailable)
+	}
+	return err
+}
+
+type env struct {
+	t    *testing.T
+	s    *dirtest.Server
+	st   *sqlite.Store
+	db   string
+	dir  *counting
+	srv  *httptest.Server
+	logs *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func dirConfig(s *dirtest.Server) directory.Config {
+	scheme := "ldaps"
+	if s.Kind == dirtest.AD {
+		scheme = "ad"
+	}
+	return directory.Config{URL: scheme + "://" + s.HostPort(), BindDN: s.ServiceDN, Password: s.ServicePassword,
+		Base: s.PeopleDN, CA: s.CAFile}
+}
+
+func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "styrke.db")
+	st, err := sqlite.Open(context.Background(), db)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	d, err := directory.Open(dirConfig(s))
+	require.NoError(t, err)
+	e := &env{t: t, s: s, st: st, db: db, dir: &counting{Directory: d}, logs: &syncBuffer{}}
+	deps := server.Deps{
+		Store:          st,
+		Directories:    &directory.Set{Default: e.dir},
+		Logger:         slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		RateLimit:      -1,
+		TokenRateLimit: -1,
+	}
+	if mod != nil {
+		mod(&deps)
+	}
+	e.srv = httptest.NewServer(server.NewHandler(deps))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// activation creates an account in the directory and an activation link
+// for it; it returns the account's DN and the link's token.
+func (e *env) activation(username string) (dn, token string) {
+	e.t.Helper()
+	dn, err := e.s.CreateUser(username, initial)
+	require.NoError(e.t, err)
+	token, _, err = server.CreateActivation(context.Background(), e.st, time.Now(), username, "Kari Nordmann", "default", time.Hour)
+	require.NoError(e.t, err)
+	return dn, token
+}
+
+var seq atomic.Int64
+
+func newUsername() string {
+	return fmt.Sprintf("u%s%d", time.Now().Format("150405"), seq.Add(1))
+}
+
+type answer struct {
+	Status     int
+	Body       []byte
+	RetryAfter string
+}
+
+func (a answer) code() string {
+	var v struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	json.Unmarshal(a.Body, &v)
+	return v.Error.Code
+}
+
+func (a answer) rules() []string {
+	var v struct {
+		Violations []struct {
+			Rule    string `json:"rule"`
+			Message string `json:"message"`
+		} `json:"violations"`
+	}
+	json.Unmarshal(a.Body, &v)
+	var out []string
+	for _, x := range v.Violations {
+		out = append(out, x.Rule)
+	}
+	return out
+}
+
+func post(t *testing.T, base, token, pw, lang string) answer {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"token": token, "password": pw})
+	req, err := http.NewRequest(http.MethodPost, base+"/api/activation/complete", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, b, resp.Header.Get("Retry-After")}
+}
+
+func (e *env) complete(token, pw, lang string) answer {
+	e.t.Helper()
+	return post(e.t, e.srv.URL, token, pw, lang)
+}
+
+func (e *env) binds(dn, pw string) bool {
+	e.t.Helper()
+	ok, err := e.s.CanBind(dn, pw)
+	require.NoError(e.t, err)
+	return ok
+}
+
+// noSecrets fails when a log line holds one of secrets.
+func (e *env) noSecrets(secrets ...string) {
+	e.t.Helper()
+	logs := e.logs.String()
+	require.Contains(e.t, logs, "route=", "the logs were captured")
+	for i, s := range append(secrets, e.s.ServicePassword) {
+		assert.False(e.t, strings.Contains(logs, s), "secret #%d appears in the logs", i)
+	}
+}
+
+func both(t *testing.T, f func(t *testing.T, s *dirtest.Server)) {
+	for _, s := range []*dirtest.Server{ad, ol} {
+		t.Run(string(s.Kind), func(t *testing.T) { f(t, s) })
+	}
+}
+
+// TestActivation: after a complete, the person binds to the directory with
+// the new password and not with the old one; the answer says so; the link
+// is spent.
+func TestActivation(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		dn, token := e.activation(newUsername())
+		pw := password(t)
+		a := e.complete(token, pw, "")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		assert.JSONEq(t, `{"directory": true, "breachChecked": false}`, string(a.Body))
+		assert.True(t, e.binds(dn, pw), "the new password binds")
+		assert.False(t, e.binds(dn, initial), "the old one does not")
+		assert.False(t, e.binds(dn, pw+"x"), "nor a wrong one")
+		again := e.complete(token, password(t), "")
+		assert.Equal(t, http.StatusGone, again.Status)
+		assert.Equal(t, "token_used", again.code())
+		assert.EqualValues(t, 1, e.dir.writes.Load())
+		e.noSecrets(pw, token, initial)
+	})
+}
+
+// TestRefusal: a password the directory refuses gives its rule in the
+// page's language, is not counted against the link, and the link then
+// works with another password.
+func TestRefusal(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		var refused, want string
+		switch s.Kind {
+		case dirtest.AD:
+			refused, want = lowercase(t), directory.RuleComplexity
+		case dirtest.OpenLDAP:
+			// Styrke has no history for this account; the directory has.
+			refused, want = password(t), directory.RuleHistory
+			d, err := directory.Open(dirConfig(s))
+			require.NoError(t, err)
+			require.NoError(t, d.SetPassword(context.Background(), user, refused))
+		}
+		for _, lang := range []string{"en", "nn", "nb"} {
+			a := e.complete(token, refused, lang)
+			require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+			assert.Equal(t, []string{want}, a.rules())
+			words := map[string]string{"en": "directory", "nn": "Katalogen du loggar", "nb": "Katalogen du logger"}[lang]
+			assert.Contains(t, string(a.Body), words, "message in %s", lang)
+			assert.NotContains(t, string(a.Body), refused)
+		}
+		got, err := e.st.Activation(context.Background(), server.HashToken(token))
+		require.NoError(t, err)
+		assert.Zero(t, got.Failures, "the directory's refusals are not counted against the link")
+		assert.Nil(t, got.UsedAt)
+		pw := password(t)
+		a := e.complete(token, pw, "")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw))
+		e.noSecrets(refused, pw, token)
+	})
+}
+
+// TestDirectoryDown: with the directory stopped mid-flow the person gets a
+// retryable answer, nothing is counted, and the same link and password
+// succeed once it is back.
+func TestDirectoryDown(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		dn, token := e.activation(newUsername())
+		pw := password(t)
+		s.Stop()
+		a := e.complete(token, pw, "en")
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, s.Start(ctx))
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		assert.NotEmpty(t, a.RetryAfter)
+		got, err := e.st.Activation(context.Background(), server.HashToken(token))
+		require.NoError(t, err)
+		assert.Zero(t, got.Failures)
+		assert.Nil(t, got.UsedAt)
+
+		a = e.complete(token, pw, "en")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw))
+		e.noSecrets(pw, token)
+	})
+}
+
+// TestConcurrentSubmits: of 50 submits on one link exactly one reaches the
+// directory; every other is told the link is in use, used, or (hashing is
+// bounded) to retry.
+func TestConcurrentSubmits(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		dn, token := e.activation(newUsername())
+		const n = 50
+		pws := make([]string, n)
+		for i := range pws {
+			pws[i] = password(t)
+		}
+		answers := make([]answer, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				answers[i] = e.complete(token, pws[i], "")
+			})
+		}
+		close(start)
+		wg.Wait()
+		won := -1
+		for i, a := range answers {
+			switch a.Status {
+			case http.StatusOK:
+				assert.Equal(t, -1, won, "submits %d and %d both succeeded", won, i)
+				won = i
+			case http.StatusConflict:
+				assert.Equal(t, "in_progress", a.code())
+			case http.StatusGone:
+				assert.Equal(t, "token_used", a.code())
+			case http.StatusServiceUnavailable:
+				// Password hashing is bounded: the rest wait, then are
+				// told to retry, with nothing changed.
+				assert.Equal(t, "overloaded", a.code())
+				assert.NotEmpty(t, a.RetryAfter)
+			default:
+				t.Errorf("submit %d: %d %s", i, a.Status, a.Body)
+			}
+		}
+		require.NotEqual(t, -1, won, "no submit succeeded")
+		assert.EqualValues(t, 1, e.dir.writes.Load(), "directory writes")
+		assert.True(t, e.binds(dn, pws[won]), "the winner's password is the one set")
+	})
+}
+
+// TestFilterInjection: a username with filter syntax finds no account (an
+// operator error, 503); nobody's password changes and the link survives.
+func TestFilterInjection(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		victim, _ := e.activation(newUsername())
+		for _, name := range []string{"*", "*)(cn=*", "*)(|(objectClass=*"} {
+			token, _, err := server.CreateActivation(context.Background(), e.st, time.Now(), name, "", "default", time.Hour)
+			require.NoError(t, err)
+			a := e.complete(token, password(t), "")
+			assert.Equal(t, http.StatusServiceUnavailable, a.Status, "username %q: %s", name, a.Body)
+			assert.Equal(t, "directory_error", a.code())
+		}
+		assert.True(t, e.binds(victim, initial), "the other account keeps its password")
+		assert.Contains(t, e.logs.String(), "account not found")
+	})
+}
+
+// TestLostAnswer: the directory took the password but its answer was lost;
+// the retry with the same password finds it there and consumes the link
+// without a second write (OpenLDAP's history would refuse one).
+func TestLostAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		dn, token := e.activation(newUsername())
+		pw := password(t)
+		e.dir.loseAnswer.Store(true)
+		a := e.complete(token, pw, "")
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		assert.True(t, e.binds(dn, pw), "the write did reach the directory")
+
+		e.dir.loseAnswer.Store(false)
+		a = e.complete(token, pw, "")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		assert.EqualValues(t, 1, e.dir.writes.Load(), "no second write")
+		assert.Contains(t, e.logs.String(), "recovered=true")
+	})
+}
+
+// Crash between the directory write and the database commit: a child
+// process (this test binary) serves complete with a store whose Complete
+// kills the process, so the directory takes the password and the commit
+// never happens. The parent then serves the same SQLite file and retries.
+
+const (
+	childEnv   = "STYRKE_DIRFLOW_CHILD"
+	childLease = 2 * time.Second
+)
+
+// dying is a store whose Complete kills the process first.
+type dying struct{ store.Store }
+
+func (dying) Complete(context.Context, []byte, []byte, time.Time, string, int, int) error {
+	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	select {}
+}
+
+// child serves the handler on a loopback port (printed on stdout) until it
+// is killed.
+func child() int {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, os.Getenv("STYRKE_DIRFLOW_DB"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var c directory.Config
+	if err := json.Unmarshal([]byte(os.Getenv("STYRKE_DIRFLOW_DIRECTORY")), &c); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	c.Password = os.Getenv("STYRKE_DIRECTORY_PASSWORD")
+	d, err := directory.Open(c)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("listening http://%s\n", ln.Addr())
+	h := server.NewHandler(server.Deps{
+		Store: dying{st}, Directories: &directory.Set{Default: d}, ClaimLease: childLease,
+		RateLimit: -1, TokenRateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	http.Serve(ln, h)
+	return 1
+}
+
+func TestCrashBetweenWriteAndCommit(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		dn, token := e.activation(newUsername())
+		pw := password(t)
+
+		cfg, err := json.Marshal(dirConfig(s))
+		require.NoError(t, err)
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"=1", "STYRKE_DIRFLOW_DB="+e.db,
+			"STYRKE_DIRFLOW_DIRECTORY="+string(cfg), "STYRKE_DIRECTORY_PASSWORD="+s.ServicePassword)
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		require.NoError(t, cmd.Start())
+		defer cmd.Process.Kill()
+		line, err := bufio.NewReader(out).ReadString('\n')
+		require.NoError(t, err, "child: %s", stderr.String())
+		base := strings.TrimSpace(strings.TrimPrefix(line, "listening "))
+
+		body, _ := json.Marshal(map[string]string{"token": token, "password": pw})
+		resp, err := http.Post(base+"/api/activation/complete", "application/json", bytes.NewReader(body))
+		if err == nil {
+			resp.Body.Close()
+		}
+		require.Error(t, err, "the child died before answering")
+		werr := cmd.Wait()
+		var ee *exec.ExitError
+		require.True(t, errors.As(werr, &ee), "child exit: %v", werr)
+		assert.Equal(t, syscall.SIGKILL, ee.Sys().(syscall.WaitStatus).Signal(), "killed")
+
+		assert.True(t, e.binds(dn, pw), "the directory took the password before the crash")
+		got, err := e.st.Activation(context.Background(), server.HashToken(token))
+		require.NoError(t, err)
+		assert.Nil(t, got.UsedAt, "the commit never happened")
+
+		// Within the lease the link is held; after it the same password
+		// consumes it without a second write.
+		a := e.complete(token, pw, "")
+		assert.Equal(t, http.StatusConflict, a.Status, "%s", a.Body)
+		deadline := time.Now().Add(childLease + 10*time.Second)
+		for a.Status == http.StatusConflict && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			a = e.complete(token, pw, "")
+		}
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		assert.Zero(t, e.dir.writes.Load(), "no second write")
+		assert.Contains(t, e.logs.String(), "recovered=true")
+		assert.True(t, e.binds(dn, pw))
+		again := e.complete(token, pw, "")
+		assert.Equal(t, http.StatusGone, again.Status)
+	})
+}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// MaxImportBytes is the largest CSV POST /api/admin/identities reads.
+const MaxImportBytes = 32 << 20
+
+// ImportIdentities reads the service desk's CSV (username, name,
+// institution, identity number) and stores each account's keyed identity
+// hash, all or nothing. A bad line is reported by its number and field
+// (identity.LineError, joined with identity.ErrInvalid), never its content.
+func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest bool) (int, error) {
+	if h == nil {
+		return 0, errors.New("no identity key configured")
+	}
+	known := func(id string) bool { _, err := policy.Lookup(id); return err == nil }
+	rows, err := identity.ParseCSV(r, known, allowTest)
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]store.AccountIdentity, len(rows))
+	for i, row := range rows {
+		ids[i] = store.AccountIdentity{Institution: row.Institution, Username: row.Username, Name: row.Name,
+			IdentityHash: h.Hash(row.Number), UpdatedAt: now.UTC()}
+	}
+	if err := st.PutIdentities(ctx, ids); err != nil {
+		return 0, fmt.Errorf("store identities: %w", err)
+	}
+	return len(ids), nil
+}
+
+// admin checks the bearer admin key (any of the named keys) and answers
+// 401 when it is wrong.
+func (h *handler) admin(w http.ResponseWriter, r *http.Request) bool {
+	_, ok := h.adminName(w, r)
+	return ok
+}
+
+type importLine struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Problem string `json:"problem"`
+}
+
+type importError struct {
+	Error errorJSON    `json:"error"`
+	Lines []importLine `json:"lines"`
+}
+
+// importIdentities is POST /api/admin/identities with a text/csv body.
+func (h *handler) importIdentities() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.admin(w, r) {
+			return
+		}
+		if h.Identities == nil {
+			writeError(w, errorf(CodeUnavailable, "no identity key configured on this server"))
+			return
+		}
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "text/csv" {
+			writeError(w, errorf(CodeUnsupportedMedia, "Content-Type must be text/csv"))
+			return
+		}
+		body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
+		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers)
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			writeError(w, errorf(CodeTooLarge, "request body over "+strconv.Itoa(MaxImportBytes)+" bytes"))
+			return
+		case errors.Is(err, identity.ErrInvalid):
+			out := importError{Error: errorJSON{Code: CodeInvalid, Message: "invalid lines; nothing was imported"}, Lines: []importLine{}}
+			var j interface{ Unwrap() []error }
+			if errors.As(err, &j) {
+				for _, e := range j.Unwrap() {
+					var le *identity.LineError
+					if errors.As(e, &le) {
+						out.Lines = append(out.Lines, importLine{le.Line, le.Field, le.Problem})
+					}
+				}
+			}
+			writeJSON(w, http.StatusBadRequest, out)
+			return
+		case err != nil:
+			h.internal(w, r, "import identities", err)
+			return
+		}
+		h.Logger.InfoContext(r.Context(), "identities imported", "id", RequestID(r.Context()), "accounts", n)
+		writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+	})
+}

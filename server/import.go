@@ -1,0 +1,287 @@
+package server
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// ImportColumns are the columns an import CSV may have (header row first,
+// any order; username is required).
+var ImportColumns = []string{"username", "name", "institution", "email", "phone", "lang"}
+
+// MaxImportRows is the most rows one import takes.
+const MaxImportRows = 50000
+
+// ImportOptions control an import.
+type ImportOptions struct {
+	// Reissue creates a link even for a person who has an open one or has
+	// already activated (the default skips them, so a re-run is harmless).
+	Reissue bool
+	// Partial imports the valid rows when some are invalid (the default
+	// imports nothing then, and reports every invalid row).
+	Partial bool
+	// NoDeliver stores contacts but sends nothing (links are returned).
+	NoDeliver bool
+	// Institution is used for rows without one (default "default").
+	Institution string
+	Actor       string
+	RemoteAddr  string
+}
+
+// RowError is one line that failed: its number in the file (the header is
+// line 1), the column, and why, never the value.
+type RowError struct {
+	Line   int    `json:"line"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// ImportRow is the outcome of one valid line.
+type ImportRow struct {
+	Line       int        `json:"line"`
+	Username   string     `json:"username"`
+	Status     string     `json:"status"` // created, skipped_open, skipped_activated, failed
+	ID         string     `json:"id,omitempty"`
+	Link       string     `json:"link,omitempty"` // only when no channel delivered it
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+// ImportReport is the outcome of an import.
+type ImportReport struct {
+	Rows     int         `json:"rows"`
+	Created  int         `json:"created"`
+	Skipped  int         `json:"skipped"`
+	Failed   int         `json:"failed"`
+	Imported bool        `json:"imported"` // false: invalid rows stopped the import
+	Errors   []RowError  `json:"errors,omitempty"`
+	Results  []ImportRow `json:"results,omitempty"`
+}
+
+// ErrImportInvalid: the CSV could not be read (malformed, no username
+// column, too many rows); the report says where. Nothing was imported.
+var ErrImportInvalid = errors.New("server: import file invalid")
+
+type importRow struct {
+	line int
+	req  IssueRequest
+}
+
+// parseImport reads and validates a whole CSV before anything is stored.
+// It returns the valid rows and the errors of the others; err (wrapping
+// ErrImportInvalid) means the file itself is unusable.
+func parseImport(r io.Reader, defaultInstitution string) ([]importRow, []RowError, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 0
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, []RowError{{Line: 1, Reason: "the file is empty"}}, fmt.Errorf("%w: empty", ErrImportInvalid)
+		}
+		return nil, []RowError{{Line: 1, Reason: csvReason(err)}}, fmt.Errorf("%w: header", ErrImportInvalid)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(ImportColumns, h) {
+			return nil, []RowError{{Line: 1, Field: h, Reason: "unknown column; allowed: " + strings.Join(ImportColumns, ", ")}},
+				fmt.Errorf("%w: unknown column", ErrImportInvalid)
+		}
+		if _, dup := col[h]; dup {
+			return nil, []RowError{{Line: 1, Field: h, Reason: "column appears twice"}}, fmt.Errorf("%w: duplicate column", ErrImportInvalid)
+		}
+		col[h] = i
+	}
+	if _, ok := col["username"]; !ok {
+		return nil, []RowError{{Line: 1, Field: "username", Reason: "the header has no username column"}}, fmt.Errorf("%w: no username column", ErrImportInvalid)
+	}
+	if defaultInstitution == "" {
+		defaultInstitution = "default"
+	}
+	var rows []importRow
+	var errs []RowError
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			return nil, append(errs, RowError{Line: line, Reason: csvReason(err)}), fmt.Errorf("%w: malformed CSV at line %d", ErrImportInvalid, line)
+		}
+		if len(rows)+len(errs) >= MaxImportRows {
+			return nil, append(errs, RowError{Line: line, Reason: fmt.Sprintf("more than %d rows", MaxImportRows)}), fmt.Errorf("%w: too many rows", ErrImportInvalid)
+		}
+		if len(rec) != len(header) {
+			errs = append(errs, RowError{Line: line, Reason: fmt.Sprintf("%d fields; the header has %d", len(rec), len(header))})
+			continue
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		req := IssueRequest{Username: get("username"), Name: get("name"), Institution: get("institution"),
+			Email: get("email"), Phone: get("phone"), Lang: get("lang")}
+		if req.Institution == "" {
+			req.Institution = defaultInstitution
+		}
+		if err := req.Validate(); err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				errs = append(errs, RowError{Line: line, Field: strings.Join(fe.Fields, ","), Reason: fe.Msg})
+				continue
+			}
+			return nil, nil, err
+		}
+		key := req.Institution + "\x00" + req.Username
+		if first, dup := seen[key]; dup {
+			errs = append(errs, RowError{Line: line, Field: "username", Reason: "same person as line " + strconv.Itoa(first)})
+			continue
+		}
+		seen[key] = line
+		rows = append(rows, importRow{line: line, req: req})
+	}
+	return rows, errs, nil
+}
+
+func csvReason(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("malformed CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+	}
+	return "unreadable CSV"
+}
+
+// Import issues (and delivers) an activation for every row of a CSV. The
+// whole file is read and validated first: a malformed file imports nothing
+// (ErrImportInvalid), and so do invalid rows unless opts.Partial. A person
+// with an open or used activation is skipped unless opts.Reissue, so a
+// re-run imports only what is missing. progress, if set, is called after
+// every row with the rows done and the total.
+func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, progress func(done, total int)) (ImportReport, error) {
+	rows, errs, err := parseImport(r, opts.Institution)
+	rep := ImportReport{Rows: len(rows) + len(errs), Errors: errs, Failed: len(errs)}
+	if err != nil {
+		return rep, err
+	}
+	if len(errs) > 0 && !opts.Partial {
+		return rep, nil
+	}
+	rep.Imported = true
+	for i, row := range rows {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		res := d.importOne(ctx, row, opts)
+		switch res.Status {
+		case "created":
+			rep.Created++
+		case "failed":
+			rep.Failed++
+			rep.Errors = append(rep.Errors, RowError{Line: row.line, Reason: "could not be stored; see the server log"})
+		default:
+			rep.Skipped++
+		}
+		rep.Results = append(rep.Results, res)
+		if progress != nil {
+			progress(i+1, len(rows))
+		}
+	}
+	d.Audit(ctx, store.AuditEvent{Event: store.EventImported, Actor: opts.Actor, RemoteAddr: opts.RemoteAddr,
+		Detail: fmt.Sprintf("%d rows: %d created, %d skipped, %d failed", rep.Rows, rep.Created, rep.Skipped, rep.Failed)})
+	return rep, nil
+}
+
+func (d *Desk) importOne(ctx context.Context, row importRow, opts ImportOptions) ImportRow {
+	req := row.req
+	out := ImportRow{Line: row.line, Username: req.Username}
+	if !opts.Reissue {
+		recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
+		if err != nil {
+			d.Logger.ErrorContext(ctx, "import: list activations", "line", row.line, "err", err)
+			out.Status = "failed"
+			return out
+		}
+		for _, rec := range recs {
+			switch d.view(rec).State {
+			case StateOpen:
+				out.Status, out.ID = "skipped_open", ID(rec.TokenHash)
+				return out
+			case StateUsed:
+				out.Status, out.ID = "skipped_activated", ID(rec.TokenHash)
+				return out
+			}
+		}
+	}
+	req.Actor, req.RemoteAddr = opts.Actor, opts.RemoteAddr
+	if opts.NoDeliver {
+		req.Email, req.Phone = "", ""
+	}
+	is, err := d.Issue(ctx, req)
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "import: issue", "line", row.line, "err", err)
+		out.Status = "failed"
+		return out
+	}
+	out.Status, out.ID, out.Deliveries = "created", is.ID, is.Deliveries
+	if !is.Delivered() {
+		out.Link = is.Link
+	}
+	return out
+}
+
+// maxImportBody is the largest CSV the import API reads.
+const maxImportBody = 16 << 20
+
+// adminImport is POST /api/admin/activations/import with a text/csv body;
+// the query may say reissue=true, partial=true, deliver=false and
+// institution=ID (for rows without one).
+func (h *handler) adminImport() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "text/csv" {
+			writeError(w, errorf(CodeUnsupportedMedia, "Content-Type must be text/csv"))
+			return
+		}
+		q := r.URL.Query()
+		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
+			NoDeliver: q.Get("deliver") == "false", Institution: q.Get("institution"),
+			Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
+		// A big import with deliveries takes longer than the server's write
+		// timeout allows other requests.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+		body := http.MaxBytesReader(w, r.Body, maxImportBody)
+		rep, err := h.desk.Import(r.Context(), body, opts, nil)
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			writeError(w, errorf(CodeTooLarge, "CSV over "+strconv.Itoa(maxImportBody)+" bytes"))
+		case errors.Is(err, ErrImportInvalid):
+			writeJSON(w, http.StatusUnprocessableEntity, rep)
+		case err != nil:
+			h.internal(w, r, "import", err)
+		case !rep.Imported:
+			writeJSON(w, http.StatusUnprocessableEntity, rep)
+		default:
+			writeJSON(w, http.StatusOK, rep)
+		}
+	})
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// Limits on what an activation may hold; CreateActivation and the admin API
+// refuse anything outside them.
+const (
+	// MaxUsernameLen is the longest username, in code points.
+	MaxUsernameLen = 256
+	// MaxNameLen is the longest display name, in code points.
+	MaxNameLen = 256
+	// MinTTL and MaxTTL bound an activation link's lifetime: the range a
+	// policy's activationTTL allows (10m..720h).
+	MinTTL = 10 * time.Minute
+	MaxTTL = 720 * time.Hour
+)
+
+// textProblem says what is wrong with a username or name s (at most max code
+// points, valid UTF-8, no control, format or line-separator characters, and,
+// when username is true, not empty and no white space at either end), or ""
+// when nothing is. It never repeats s.
+func textProblem(s string, max int, username bool) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case username && strings.TrimSpace(s) == "":
+		return "is empty"
+	case utf8.RuneCountInString(s) > max:
+		return "is longer than " + strconv.Itoa(max) + " characters"
+	case username && strings.TrimSpace(s) != s:
+		return "starts or ends with white space"
+	}
+	for _, r := range s {
+		// Cc: NUL, tab, newlines, DEL, C1; Cf: bidi overrides and zero-width
+		// characters (a name that displays as another); Zl, Zp: line and
+		// paragraph separators.
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return "contains a control or invisible character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ")"
+		}
+	}
+	return ""
+}
+
+// ttlProblem says what is wrong with an activation TTL, or "" if it lies in
+// MinTTL..MaxTTL.
+func ttlProblem(d time.Duration) string {
+	if d < MinTTL || d > MaxTTL {
+		return "is " + d.String() + "; want 10m to 720h"
+	}
+	return ""
+}
+
+// MaxValidateLen is the longest password /api/validate takes, in code
+// points: about twice the longest any policy allows (policy.MaxMaxLength),
+// so a password somewhat too long is still answered with its too_long
+// violation, while the answer (a result per character) stays small.
+const MaxValidateLen = 256
+
+// validateProblems checks the sizes of a validate request.
+func validateProblems(password, username, name string) *Error {
+	if utf8.RuneCountInString(password) > MaxValidateLen {
+		return errorf(CodeInvalid, "password is longer than "+strconv.Itoa(MaxValidateLen)+
+			" characters; no policy allows more than "+strconv.Itoa(policy.MaxMaxLength), "password")
+	}
+	var fields, problems []string
+	if msg := textProblem(username, MaxUsernameLen, false); msg != "" {
+		fields, problems = append(fields, "username"), append(problems, "username "+msg)
+	}
+	if msg := textProblem(name, MaxNameLen, false); msg != "" {
+		fields, problems = append(fields, "name"), append(problems, "name "+msg)
+	}
+	if len(fields) > 0 {
+		return errorf(CodeInvalid, strings.Join(problems, "; "), fields...)
+	}
+	return nil
+}
+
+// validateBreach is the breach count for /api/validate: none for a password
+// longer than the policy allows (refused anyway), the cached answer when
+// there is one, else an upstream lookup if the client has budget left
+// (Deps.BreachRateLimit), else 429.
+func (h *handler) validateBreach(r *http.Request, p policy.Policy, password string) (*int, error) {
+	if utf8.RuneCountInString(password) > p.MaxLength {
+		return nil, nil
+	}
+	if c, ok := h.Breach.(breachCache); ok {
+		if n, ok := c.Cached(password); ok {
+			return &n, nil
+		}
+	}
+	if h.lookups != nil && h.Breach != nil {
+		if wait, ok := h.lookups.allow(h.clientAddr(r)); !ok {
+			return nil, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", RetryAfter: wait}
+		}
+	}
+	return h.breachCount(r.Context(), p, password)
+}

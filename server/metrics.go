@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Metrics is the backend's Prometheus instrumentation, in a registry of its
+// own (served by Handler on a separate listen address, `--metrics-addr`).
+// Names start with styrke_. No label ever holds a username, address or
+// token: routes are the registered patterns.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	breach      *prometheus.CounterVec
+	directory   *prometheus.CounterVec
+	deliveries  *prometheus.CounterVec
+	notices     *prometheus.CounterVec
+	auditEvents *prometheus.CounterVec
+	issued      prometheus.Counter
+}
+
+// NewMetrics registers every metric, the Go runtime's and the process's,
+// and a gauge of open activations that asks st (at most once a scrape, with
+// a 2 s limit). now is the clock (nil: time.Now).
+func NewMetrics(st store.Store, now func() time.Time) *Metrics {
+	if now == nil {
+		now = time.Now
+	}
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "styrke_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		breach: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_breach_lookups_total", Help: "Breach range lookups by result: hit (seen in breaches), miss, error.",
+		}, []string{"result"}),
+		directory: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_directory_writes_total", Help: "Password writes to the directory by result: ok, refused, error.",
+		}, []string{"result"}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_deliveries_total", Help: "Activation link deliveries by channel (email, sms) and result (ok, failed).",
+		}, []string{"channel", "result"}),
+		notices: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_notifications_total", Help: "Queued notification attempts by result: sent, retry, gave_up.",
+		}, []string{"result"}),
+		auditEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_audit_events_total", Help: "Audit events written, by event.",
+		}, []string{"event"}),
+		issued: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "styrke_activations_issued_total", Help: "Activations issued through the service desk (API, CLI, import).",
+		}),
+	}
+	open := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "styrke_open_activations", Help: "Activations that can still be completed (unused, unexpired, not locked).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := st.CountOpenActivations(ctx, now(), MaxFailures)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the registry in the Prometheus exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// Argon2idQueue registers a gauge of Argon2id work waiting or running, read
+// from f at each scrape (passhash's semaphore provides it).
+func (m *Metrics) Argon2idQueue(f func() float64) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "styrke_argon2id_queue", Help: "Argon2id hashes running or waiting for a slot.",
+	}, f))
+}
+
+// DirectoryWrite counts one password write to the directory: result is
+// "ok", "refused" (the directory's policy said no) or "error".
+func (m *Metrics) DirectoryWrite(result string) {
+	if m != nil {
+		m.directory.WithLabelValues(result).Inc()
+	}
+}
+
+// NoticeResult counts one attempt of the notification queue (for
+// notify.Queue.OnResult): "sent", "retry" or "gave_up".
+func (m *Metrics) NoticeResult(result string) {
+	if m != nil {
+		m.notices.WithLabelValues(result).Inc()
+	}
+}
+
+// instrument counts requests and their latency by route pattern (the
+// pattern the mux matched, "(none)" for none).
+func (h *handler) instrument(next http.Handler) http.Handler {
+	if h.Metrics == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		route := r.Pattern
+		if route == "" {
+			route = "(none)"
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		method := r.Method
+		switch method {
+		case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions:
+		default:
+			method = "other"
+		}
+		h.Metrics.requests.WithLabelValues(route, method, strconv.Itoa(sw.status)).Inc()
+		h.Metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+// countingBreacher counts the lookups of a Breacher.
+type countingBreacher struct {
+	b Breacher
+	m *Metrics
+}
+
+func (c countingBreacher) Count(ctx context.Context, password string) (int, error) {
+	n, err := c.b.Count(ctx, password)
+	switch {
+	case err != nil:
+		c.m.breach.WithLabelValues("error").Inc()
+	case n > 0:
+		c.m.breach.WithLabelValues("hit").Inc()
+	default:
+		c.m.breach.WithLabelValues("miss").Inc()
+	}
+	return n, err
+}

@@ -1,0 +1,5 @@
+package server_test
+
+import "mime"
+
+type mimeWordDecoder = mime.WordDecoder

@@ -1,0 +1,5 @@
+package notify_test
+
+import "mime"
+
+var mimeDecoder mime.WordDecoder

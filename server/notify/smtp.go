@@ -1,0 +1,227 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// TLSMode is how the SMTP connection is encrypted.
+type TLSMode int
+
+// TLS modes.
+const (
+	StartTLS TLSMode = iota // plain connect, then STARTTLS, required (port 587)
+	Implicit                // TLS from the first byte (port 465)
+	NoTLS                   // no encryption: only for a relay on loopback
+)
+
+// SMTPConfig is where and how to send e-mail.
+type SMTPConfig struct {
+	Host     string
+	Port     int // default 587 (StartTLS), 465 (Implicit), 25 (NoTLS)
+	TLS      TLSMode
+	Username string // empty: no authentication
+	Password string
+	From     string // the sender address, "Name <addr>" allowed
+	// RootCAs verifies the server's certificate; nil uses the system's.
+	RootCAs *x509.CertPool
+	// Timeout bounds connecting and each command; default 15 s.
+	Timeout time.Duration
+	// Domain is the right-hand side of generated Message-IDs; default the
+	// From address's domain.
+	Domain string
+}
+
+// ParseSMTPURL reads an SMTP server URL:
+//
+//	smtp://user:pass@host:587    STARTTLS (required)
+//	smtps://user:pass@host:465   implicit TLS
+//	smtp+plain://host:25         no TLS (a relay on loopback only)
+//
+// User and password are optional (and percent-encoded). Errors never
+// contain the password.
+func ParseSMTPURL(raw string) (SMTPConfig, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return SMTPConfig{}, errors.New("notify: SMTP URL does not parse")
+	}
+	var c SMTPConfig
+	switch u.Scheme {
+	case "smtp":
+		c.TLS, c.Port = StartTLS, 587
+	case "smtps":
+		c.TLS, c.Port = Implicit, 465
+	case "smtp+plain":
+		c.TLS, c.Port = NoTLS, 25
+	default:
+		return SMTPConfig{}, fmt.Errorf("notify: SMTP URL scheme %q is not smtp, smtps or smtp+plain", u.Scheme)
+	}
+	c.Host = u.Hostname()
+	if c.Host == "" {
+		return SMTPConfig{}, errors.New("notify: SMTP URL has no host")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return SMTPConfig{}, fmt.Errorf("notify: SMTP URL port %q is not 1..65535", p)
+		}
+		c.Port = n
+	}
+	if u.User != nil {
+		c.Username = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		return SMTPConfig{}, errors.New("notify: SMTP URL has a path or query; only scheme, user, host and port are used")
+	}
+	return c, nil
+}
+
+// SMTP is a Mailer that opens one connection per message through
+// github.com/wneessen/go-mail.
+type SMTP struct {
+	cfg  SMTPConfig
+	from *mail.Address
+}
+
+// NewSMTP checks cfg and returns its Mailer.
+func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("notify: SMTP host is empty")
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("notify: sender address %q: %w", cfg.From, err)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.Domain == "" {
+		_, cfg.Domain, _ = strings.Cut(from.Address, "@")
+	}
+	if cfg.Port == 0 {
+		cfg.Port = map[TLSMode]int{StartTLS: 587, Implicit: 465, NoTLS: 25}[cfg.TLS]
+	}
+	return &SMTP{cfg: cfg, from: from}, nil
+}
+
+// NewMessageID returns a fresh Message-ID (without angle brackets) under
+// domain.
+func NewMessageID(domain string) string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:]) + "@" + domain
+}
+
+// Domain is the right-hand side of the Message-IDs s makes.
+func (s *SMTP) Domain() string { return s.cfg.Domain }
+
+// Send implements Mailer: a multipart/alternative message (text, then
+// HTML) with Message-ID, Date and Auto-Submitted: auto-generated.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	to, err := mail.ParseAddress(m.To)
+	if err != nil {
+		return fmt.Errorf("%w: e-mail address does not parse", ErrInvalidRecipient)
+	}
+	msg := gomail.NewMsg()
+	msg.FromMailAddress(s.from)
+	msg.ToMailAddress(to)
+	msg.Subject(m.Subject)
+	id := m.MessageID
+	if id == "" {
+		id = NewMessageID(s.cfg.Domain)
+	}
+	msg.SetMessageIDWithValue(id)
+	msg.SetDate()
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
+	msg.SetUserAgent("Styrke")
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+
+	opts := []gomail.Option{
+		gomail.WithPort(s.cfg.Port),
+		gomail.WithTimeout(s.cfg.Timeout),
+		gomail.WithTLSConfig(&tls.Config{ServerName: s.cfg.Host, RootCAs: s.cfg.RootCAs, MinVersion: tls.VersionTLS12}),
+	}
+	switch s.cfg.TLS {
+	case StartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case Implicit:
+		opts = append(opts, gomail.WithSSL())
+	case NoTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.cfg.Username != "" {
+		auth := gomail.SMTPAuthPlain
+		if s.cfg.TLS == NoTLS {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
+	}
+	c, err := gomail.NewClient(s.cfg.Host, opts...)
+	if err != nil {
+		return fmt.Errorf("%w: smtp client: %v", ErrPermanent, scrub(err, s.cfg.Password))
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(err, s.cfg.Password)
+	}
+	return nil
+}
+
+// classify maps a go-mail error to ours: replies 4xx, network errors and
+// timeouts are temporary; 5xx replies and TLS or authentication failures
+// are permanent (a configuration to fix).
+func classify(err error, secret string) error {
+	text := scrub(err, secret)
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		if se.IsTemp() {
+			return fmt.Errorf("%w: %s", ErrTemporary, text)
+		}
+		if code := se.ErrorCode(); code >= 500 {
+			return fmt.Errorf("%w: %s", ErrPermanent, text)
+		}
+	}
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		if tp.Code >= 500 {
+			return fmt.Errorf("%w: %s", ErrPermanent, text)
+		}
+		return fmt.Errorf("%w: %s", ErrTemporary, text)
+	}
+	var ve *tls.CertificateVerificationError
+	var he x509.HostnameError
+	var ue x509.UnknownAuthorityError
+	if errors.As(err, &ve) || errors.As(err, &he) || errors.As(err, &ue) ||
+		strings.Contains(text, "SMTP AUTH failed") || strings.Contains(text, "not support STARTTLS") ||
+		errors.Is(err, gomail.ErrPlainAuthNotSupported) {
+		return fmt.Errorf("%w: %s", ErrPermanent, text)
+	}
+	return fmt.Errorf("%w: %s", ErrTemporary, text)
+}
+
+// scrub is err's text without secret (an SMTP server may echo what it was
+// given).
+func scrub(err error, secret string) string {
+	s := err.Error()
+	if secret != "" {
+		s = strings.ReplaceAll(s, secret, "***")
+	}
+	return s
+}

@@ -1,0 +1,62 @@
+"""A receiving SMTP server for Styrke's tests (Debian's python3-aiosmtpd).
+
+Accepts mail on --host:--port with STARTTLS (required), implicit TLS or no
+TLS, optionally requiring AUTH with --user and --password (read from the
+environment variable SMTPTEST_PASSWORD, never argv), and writes every
+message to the Maildir --maildir. Prints READY once it accepts connections
+and runs until SIGTERM.
+"""
+import argparse
+import os
+import signal
+import ssl
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--maildir", required=True)
+    p.add_argument("--mode", choices=["starttls", "implicit", "plain"], default="starttls")
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--user")
+    args = p.parse_args()
+    password = os.environ.get("SMTPTEST_PASSWORD", "")
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and auth_data.login.decode() == args.user
+              and auth_data.password.decode() == password)
+        return AuthResult(success=ok, handled=False)
+
+    kw = {}
+    if args.user:
+        kw.update(authenticator=authenticator, auth_required=True,
+                  auth_require_tls=(args.mode == "starttls"))
+    ctx = None
+    if args.mode != "plain":
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.cert, args.key)
+    if args.mode == "starttls":
+        kw.update(tls_context=ctx, require_starttls=True)
+    controller = Controller(Mailbox(args.maildir), hostname=args.host, port=args.port,
+                            ssl_context=ctx if args.mode == "implicit" else None,
+                            server_hostname="localhost", ready_timeout=10, **kw)
+    controller.start()
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    print("READY", flush=True)
+    done.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,329 @@
+package oidc_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/oidc/oidctest"
+)
+
+const redirect = "http://127.0.0.1:9/auth/idporten/callback"
+
+var env struct {
+	op     *oidctest.Provider
+	rsaKey *rsa.PrivateKey
+	ecKey  *ecdsa.PrivateKey
+	secret string
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	var err error
+	env.rsaKey, err = rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	env.ecKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	env.secret = "test-secret-0123456789abcdef0123456789abcdef"
+	env.op, err = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
+		{ID: "jwt", RedirectURIs: []string{redirect}, PublicKey: &env.rsaKey.PublicKey, KeyID: "rsa-1"},
+		{ID: "par", RedirectURIs: []string{redirect}, PublicKey: &env.rsaKey.PublicKey, KeyID: "rsa-1", RequirePAR: true},
+		{ID: "ec", RedirectURIs: []string{redirect}, PublicKey: &env.ecKey.PublicKey, KeyID: "ec-1"},
+		{ID: "secret", RedirectURIs: []string{redirect}, Secret: env.secret},
+	}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer env.op.Stop()
+	return m.Run()
+}
+
+func client(t *testing.T, id string, edit func(*oidc.Config)) *oidc.Client {
+	t.Helper()
+	cfg := oidc.Config{Issuer: env.op.Issuer(), ClientID: id, RedirectURL: redirect}
+	switch id {
+	case "secret":
+		cfg.ClientSecret = env.secret
+	case "ec":
+		cfg.PrivateKey, cfg.KeyID = env.ecKey, "ec-1"
+	default:
+		cfg.PrivateKey, cfg.KeyID = env.rsaKey, "rsa-1"
+	}
+	if id == "par" {
+		cfg.PAR = true
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := oidc.New(cfg)
+	require.NoError(t, err)
+	return c
+}
+
+// signIn runs Begin and the provider's login and returns the callback's
+// query and the pending request.
+func signIn(t *testing.T, b *oidctest.Browser, c *oidc.Client, pid, acr string, req oidc.AuthRequest) (url.Values, oidc.Pending) {
+	t.Helper()
+	u, p, err := c.Begin(context.Background(), req)
+	require.NoError(t, err)
+	cb, err := b.Login(u, pid, acr)
+	require.NoError(t, err)
+	require.Equal(t, redirect, cb.Scheme+"://"+cb.Host+cb.Path, "callback")
+	return cb.Query(), p
+}
+
+// pid is a synthetic test person's number (month + 80).
+const pid = "01820012345"
+
+func TestFinish(t *testing.T) {
+	cases := []struct {
+		name, client, pid, acr string
+		req                    oidc.AuthRequest
+		edit                   func(*oidc.Config)
+		wantACR                string
+	}{
+		{name: "private_key_jwt", client: "jwt", pid: pid, acr: oidc.LevelSubstantial, wantACR: oidc.LevelSubstantial},
+		{name: "par required by the client", client: "par", pid: pid, acr: oidc.LevelSubstantial, wantACR: oidc.LevelSubstantial},
+		{name: "ecdsa key", client: "ec", pid: pid, acr: oidc.LevelSubstantial, wantACR: oidc.LevelSubstantial},
+		{name: "client_secret_post", client: "secret", pid: pid, acr: oidc.LevelSubstantial, wantACR: oidc.LevelSubstantial},
+		{name: "high satisfies substantial", client: "jwt", pid: pid, acr: oidc.LevelHigh, wantACR: oidc.LevelHigh},
+		{name: "high asked per request", client: "jwt", pid: pid, acr: oidc.LevelHigh, req: oidc.AuthRequest{ACR: oidc.LevelHigh}, wantACR: oidc.LevelHigh},
+		{name: "foreign eID without pid", client: "jwt", pid: "", acr: oidc.LevelSubstantial, wantACR: oidc.LevelSubstantial},
+		{name: "prompt=login and ui_locales", client: "jwt", pid: pid, acr: oidc.LevelSubstantial, req: oidc.AuthRequest{Locale: "nn"},
+			edit: func(c *oidc.Config) { c.PromptLogin = true }, wantACR: oidc.LevelSubstantial},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := client(t, tc.client, tc.edit)
+			q, p := signIn(t, env.op.NewBrowser(), c, tc.pid, tc.acr, tc.req)
+			id, err := c.Finish(context.Background(), q, p)
+			require.NoError(t, err)
+			assert.Equal(t, tc.pid, id.PID, "pid")
+			assert.Equal(t, tc.wantACR, id.ACR, "acr")
+			assert.NotEmpty(t, id.Subject)
+			assert.NotEqual(t, tc.pid, id.Subject, "sub is pairwise, not the pid")
+		})
+	}
+}
+
+func TestPARKeepsParametersOffTheURL(t *testing.T) {
+	c := client(t, "par", nil)
+	u, p, err := c.Begin(context.Background(), oidc.AuthRequest{})
+	require.NoError(t, err)
+	pu, err := url.Parse(u)
+	require.NoError(t, err)
+	q := pu.Query()
+	assert.Equal(t, "par", q.Get("client_id"))
+	assert.NotEmpty(t, q.Get("request_uri"))
+	for _, k := range []string{"state", "nonce", "code_challenge", "redirect_uri"} {
+		assert.Empty(t, q.Get(k), "%s in the URL", k)
+	}
+	assert.NotContains(t, u, p.State)
+}
+
+func TestBeginWithoutPAR(t *testing.T) {
+	c := client(t, "jwt", func(c *oidc.Config) { c.PromptLogin = true })
+	u, p, err := c.Begin(context.Background(), oidc.AuthRequest{Locale: "en"})
+	require.NoError(t, err)
+	pu, err := url.Parse(u)
+	require.NoError(t, err)
+	q := pu.Query()
+	assert.Equal(t, "S256", q.Get("code_challenge_method"))
+	assert.NotEmpty(t, q.Get("code_challenge"))
+	assert.NotEqual(t, p.Verifier, q.Get("code_challenge"))
+	assert.Equal(t, p.State, q.Get("state"))
+	assert.Equal(t, p.Nonce, q.Get("nonce"))
+	assert.Equal(t, oidc.LevelSubstantial, q.Get("acr_values"))
+	assert.Equal(t, "login", q.Get("prompt"))
+	assert.Equal(t, "en", q.Get("ui_locales"))
+	assert.Equal(t, "openid", q.Get("scope"))
+}
+
+func TestKeyRotation(t *testing.T) {
+	c := client(t, "jwt", nil)
+	q, p := signIn(t, env.op.NewBrowser(), c, pid, oidc.LevelSubstantial, oidc.AuthRequest{})
+	_, err := c.Finish(context.Background(), q, p)
+	require.NoError(t, err, "before rotation (the key set is now cached)")
+	require.NoError(t, env.op.RotateKey())
+	q, p = signIn(t, env.op.NewBrowser(), c, pid, oidc.LevelSubstantial, oidc.AuthRequest{})
+	_, err = c.Finish(context.Background(), q, p)
+	require.NoError(t, err, "after rotation: the unknown kid makes the client fetch the JWKS again")
+}
+
+func TestFinishErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		acr    string
+		req    oidc.AuthRequest
+		tamper *oidctest.Tamper
+		edit   func(q url.Values, p *oidc.Pending)
+		want   error
+	}{
+		{name: "wrong state", edit: func(q url.Values, _ *oidc.Pending) { q.Set("state", "x"+q.Get("state")) }, want: oidc.ErrState},
+		{name: "missing state", edit: func(q url.Values, _ *oidc.Pending) { q.Del("state") }, want: oidc.ErrState},
+		{name: "no pending state", edit: func(q url.Values, p *oidc.Pending) { q.Del("state"); p.State = "" }, want: oidc.ErrState},
+		{name: "iss mismatch", edit: func(q url.Values, _ *oidc.Pending) { q.Set("iss", "https://evil.example") }, want: oidc.ErrIssuer},
+		{name: "iss missing", edit: func(q url.Values, _ *oidc.Pending) { q.Del("iss") }, want: oidc.ErrIssuer},
+		{name: "missing code", edit: func(q url.Values, _ *oidc.Pending) { q.Del("code") }, want: oidc.ErrCode},
+		{name: "wrong code verifier", edit: func(_ url.Values, p *oidc.Pending) { p.Verifier = strings.Repeat("a", 43) }, want: oidc.ErrCode},
+		{name: "provider error", edit: func(q url.Values, _ *oidc.Pending) { q.Del("code"); q.Set("error", "access_denied") }, want: oidc.ErrCanceled},
+		{name: "nonce mismatch", edit: func(_ url.Values, p *oidc.Pending) { p.Nonce = "another" }, want: oidc.ErrNonce},
+		{name: "nonce changed in the token", tamper: &oidctest.Tamper{Claims: map[string]any{"nonce": "another"}}, want: oidc.ErrNonce},
+		{name: "acr too low", acr: oidc.LevelLow, want: oidc.ErrACR},
+		{name: "substantial when high is required", acr: oidc.LevelSubstantial, req: oidc.AuthRequest{ACR: oidc.LevelHigh}, want: oidc.ErrACR},
+		{name: "acr missing", tamper: &oidctest.Tamper{Remove: []string{"acr"}}, want: oidc.ErrACR},
+		{name: "another audience", tamper: &oidctest.Tamper{Claims: map[string]any{"aud": "someone-else"}}, want: oidc.ErrIDToken},
+		{name: "several audiences without azp", tamper: &oidctest.Tamper{Claims: map[string]any{"aud": []string{"jwt", "someone-else"}}}, want: oidc.ErrIDToken},
+		{name: "another issuer in the token", tamper: &oidctest.Tamper{Claims: map[string]any{"iss": "https://evil.example"}}, want: oidc.ErrIDToken},
+		{name: "signed with an unknown key", tamper: &oidctest.Tamper{UnknownKey: true}, want: oidc.ErrIDToken},
+		{name: "expired by its exp", tamper: &oidctest.Tamper{Claims: map[string]any{"exp": time.Now().Add(-time.Hour).Unix()}}, want: oidc.ErrExpired},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := client(t, "jwt", nil)
+			acr := tc.acr
+			if acr == "" {
+				acr = oidc.LevelSubstantial
+			}
+			q, p := signIn(t, env.op.NewBrowser(), c, pid, acr, tc.req)
+			code := q.Get("code")
+			if tc.tamper != nil {
+				require.NoError(t, env.op.Tamper(*tc.tamper))
+				t.Cleanup(func() { env.op.Tamper(oidctest.Tamper{}) })
+			}
+			if tc.edit != nil {
+				tc.edit(q, &p)
+			}
+			_, err := c.Finish(context.Background(), q, p)
+			require.ErrorIs(t, err, tc.want)
+			for _, secret := range []string{pid, code, p.Nonce, p.Verifier} {
+				if secret != "" {
+					assert.NotContains(t, err.Error(), secret, "the error holds a secret")
+				}
+			}
+		})
+	}
+}
+
+func TestReplayedCode(t *testing.T) {
+	c := client(t, "jwt", nil)
+	q, p := signIn(t, env.op.NewBrowser(), c, pid, oidc.LevelSubstantial, oidc.AuthRequest{})
+	_, err := c.Finish(context.Background(), q, p)
+	require.NoError(t, err)
+	_, err = c.Finish(context.Background(), q, p)
+	require.ErrorIs(t, err, oidc.ErrCode)
+}
+
+func TestUnavailable(t *testing.T) {
+	c, err := oidc.New(oidc.Config{Issuer: "http://127.0.0.1:9", ClientID: "x", RedirectURL: redirect, ClientSecret: "s"})
+	require.NoError(t, err)
+	_, _, err = c.Begin(context.Background(), oidc.AuthRequest{})
+	require.ErrorIs(t, err, oidc.ErrUnavailable)
+}
+
+func TestNewErrors(t *testing.T) {
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	require.NoError(t, err)
+	ok := oidc.Config{Issuer: "https://test.idporten.no", ClientID: "c", RedirectURL: "https://s.example/cb", ClientSecret: "s"}
+	cases := []struct {
+		name string
+		edit func(*oidc.Config)
+	}{
+		{"no issuer", func(c *oidc.Config) { c.Issuer = "" }},
+		{"no client id", func(c *oidc.Config) { c.ClientID = "" }},
+		{"no redirect", func(c *oidc.Config) { c.RedirectURL = "" }},
+		{"relative redirect", func(c *oidc.Config) { c.RedirectURL = "/auth/idporten/callback" }},
+		{"no credentials", func(c *oidc.Config) { c.ClientSecret = "" }},
+		{"key without kid", func(c *oidc.Config) { c.ClientSecret, c.PrivateKey = "", env.rsaKey }},
+		{"short RSA key", func(c *oidc.Config) { c.ClientSecret, c.PrivateKey, c.KeyID = "", small, "k" }},
+		{"P-384 key", func(c *oidc.Config) { c.ClientSecret, c.PrivateKey, c.KeyID = "", p384, "k" }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := ok
+			tc.edit(&cfg)
+			_, err := oidc.New(cfg)
+			require.ErrorIs(t, err, oidc.ErrConfig)
+		})
+	}
+}
+
+func TestSatisfies(t *testing.T) {
+	cases := []struct {
+		got, want string
+		ok        bool
+	}{
+		{oidc.LevelSubstantial, oidc.LevelSubstantial, true},
+		{oidc.LevelHigh, oidc.LevelSubstantial, true},
+		{oidc.LevelHigh, oidc.LevelHigh, true},
+		{oidc.LevelSubstantial, oidc.LevelHigh, false},
+		{oidc.LevelLow, oidc.LevelSubstantial, false},
+		{"", oidc.LevelSubstantial, false},
+		{"Level4", oidc.LevelSubstantial, false},
+		{"custom", "custom", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.got+" for "+tc.want, func(t *testing.T) {
+			assert.Equal(t, tc.ok, oidc.Satisfies(tc.got, tc.want))
+		})
+	}
+}
+
+func TestParsePrivateKey(t *testing.T) {
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(env.rsaKey)
+	require.NoError(t, err)
+	ec, err := x509.MarshalECPrivateKey(env.ecKey)
+	require.NoError(t, err)
+	ok := []struct {
+		name string
+		pem  []byte
+	}{
+		{"pkcs8 rsa", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})},
+		{"pkcs1 rsa", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(env.rsaKey)})},
+		{"sec1 ec", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: ec})},
+	}
+	for _, tc := range ok {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := oidc.ParsePrivateKey(tc.pem)
+			require.NoError(t, err)
+			assert.NotNil(t, k)
+		})
+	}
+	bad := []struct {
+		name string
+		pem  []byte
+	}{
+		{"not pem", []byte("hello")},
+		{"garbage in pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("x")})},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := oidc.ParsePrivateKey(tc.pem)
+			require.ErrorIs(t, err, oidc.ErrConfig)
+		})
+	}
+}

@@ -1,0 +1,537 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// The reset with ID-porten:
+//
+//	GET  /auth/idporten/start?institution=ID&lang=nb|nn|en
+//	     -> 303 to the provider (state, nonce, PKCE verifier kept in the
+//	        store under the state's hash; the state also in a __Host- cookie
+//	        that binds the sign-in to this browser)
+//	GET  /auth/idporten/callback?code&state&iss
+//	     -> 303 to the reset page: #/pw with a __Host- reset-session cookie,
+//	        or #/error/CODE (nothing set, nothing revealed)
+//	GET  /api/reset/config     is ID-porten on here, and the service desk
+//	POST /api/reset/session    who the session is for (username, policy)
+//	POST /api/reset/complete   {"password"}: policy, breach, history, then
+//	                           the directory, once
+//	POST /api/reset/end        sign out: the session ends
+//
+// The identity number is never stored, logged or sent anywhere: it is
+// hashed (HMAC-SHA-256 under the server's key) and looked up.
+
+// Cookie names. __Host- makes the browser insist on Secure, Path=/ and no
+// Domain.
+const (
+	resetCookie = "__Host-styrke-reset"
+	loginCookie = "__Host-styrke-login"
+)
+
+// Defaults of the reset.
+const (
+	// DefaultResetTTL is the lifetime of a reset session.
+	DefaultResetTTL = 10 * time.Minute
+	// LoginTTL is how long a started sign-in may take at the provider.
+	LoginTTL = 10 * time.Minute
+	// resetLease is how long one submit holds a reset session while the
+	// directory answers.
+	resetLease = 30 * time.Second
+	// DefaultCallbackPath is the callback's path when the redirect URL is
+	// not known.
+	DefaultCallbackPath = "/auth/idporten/callback"
+)
+
+// Error codes of the reset pages (the URL fragment #/error/CODE).
+const (
+	resetOff         = "off"         // ID-porten is not configured here
+	resetUnavailable = "unavailable" // the provider did not answer
+	resetCancelled   = "cancelled"   // the person cancelled at ID-porten
+	resetFailed      = "failed"      // state, iss, code, token or nonce wrong
+	resetExpired     = "expired"     // the sign-in took too long
+	resetLevel       = "level"       // acr lower than required
+	resetNoMatch     = "nomatch"     // no account, or several, for this person
+	resetNoNumber    = "nonumber"    // a foreign eID without a Norwegian number
+)
+
+// ResetPaths are the reset page's paths by language (site.Path(site.Reset,
+// lang) in package site; a test holds them equal).
+var ResetPaths = map[string]string{"nb": "/glemt/", "nn": "/nn/gloymt/", "en": "/en/forgot/"}
+
+// ChangePaths are the change page's paths by language.
+var ChangePaths = map[string]string{"nb": "/endre/", "nn": "/nn/endre/", "en": "/en/change/"}
+
+func pageLang(s string) string {
+	if _, ok := ResetPaths[s]; ok {
+		return s
+	}
+	return "nb"
+}
+
+func randomToken() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func sha(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func (h *handler) resetTTL() time.Duration {
+	if h.ResetTTL > 0 {
+		return h.ResetTTL
+	}
+	return DefaultResetTTL
+}
+
+func (h *handler) idportenOn() bool { return h.IDPorten != nil && h.Identities != nil }
+
+func setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
+	if maxAge > 0 {
+		c.MaxAge = int(maxAge.Seconds())
+	} else {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+// resetRedirect sends the browser to the reset page in lang with fragment.
+func resetRedirect(w http.ResponseWriter, r *http.Request, lang, fragment string) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, ResetPaths[pageLang(lang)]+"#/"+fragment, http.StatusSeeOther)
+}
+
+func (h *handler) resetError(w http.ResponseWriter, r *http.Request, lang, code string, err error) {
+	if err != nil {
+		h.Logger.WarnContext(r.Context(), "reset sign-in refused", "id", RequestID(r.Context()), "reason", code, "err", err)
+	} else {
+		h.Logger.InfoContext(r.Context(), "reset sign-in refused", "id", RequestID(r.Context()), "reason", code)
+	}
+	resetRedirect(w, r, lang, "error/"+code)
+}
+
+func (h *handler) idportenStart() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		lang := pageLang(q.Get("lang"))
+		inst := q.Get("institution")
+		if inst != "" {
+			if _, err := policy.Lookup(inst); err != nil {
+				h.resetError(w, r, lang, resetFailed, errors.New("unknown institution"))
+				return
+			}
+		}
+		if !h.idportenOn() {
+			h.resetError(w, r, lang, resetOff, nil)
+			return
+		}
+		if h.clients != nil {
+			if wait, ok := h.clients.allow(h.clientAddr(r)); !ok {
+				tooMany(w, wait)
+				return
+			}
+		}
+		u, p, err := h.IDPorten.Begin(r.Context(), oidc.AuthRequest{Locale: lang})
+		if err != nil {
+			h.resetError(w, r, lang, resetUnavailable, err)
+			return
+		}
+		now := h.Now()
+		err = h.Store.CreateLogin(r.Context(), store.Login{
+			StateHash: sha(p.State), Nonce: p.Nonce, Verifier: p.Verifier, ACR: p.ACR,
+			Institution: inst, Lang: lang, ExpiresAt: now.Add(LoginTTL),
+		}, now)
+		if err != nil {
+			h.Logger.ErrorContext(r.Context(), "store sign-in failed", "id", RequestID(r.Context()), "err", err)
+			resetRedirect(w, r, lang, "error/"+resetUnavailable)
+			return
+		}
+		// The cookie binds the sign-in to this browser, and carries the
+		// page's language for errors before the state is known.
+		setCookie(w, loginCookie, lang+"."+p.State, LoginTTL)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		http.Redirect(w, r, u, http.StatusSeeOther)
+	})
+}
+
+func (h *handler) idportenCallback() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		q := r.URL.Query()
+		state := q.Get("state")
+		var bound, cookieLang string
+		if c, err := r.Cookie(loginCookie); err == nil {
+			cookieLang, bound, _ = strings.Cut(c.Value, ".")
+		}
+		cookieLang = pageLang(cookieLang)
+		setCookie(w, loginCookie, "", 0) // used once, whatever happens
+		if !h.idportenOn() {
+			h.resetError(w, r, cookieLang, resetOff, nil)
+			return
+		}
+		if state == "" || len(state) > 512 {
+			h.resetError(w, r, cookieLang, resetFailed, oidc.ErrState)
+			return
+		}
+		l, err := h.Store.TakeLogin(ctx, sha(state), h.Now())
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			h.resetError(w, r, cookieLang, resetFailed, oidc.ErrState)
+			return
+		case errors.Is(err, store.ErrGone):
+			h.resetError(w, r, cookieLang, resetExpired, nil)
+			return
+		case err != nil:
+			h.resetError(w, r, cookieLang, resetUnavailable, err)
+			return
+		}
+		// The sign-in must come back to the browser that started it (no
+		// login CSRF: someone else's callback URL opens nothing here).
+		if subtle.ConstantTimeCompare([]byte(bound), []byte(state)) != 1 {
+			h.resetError(w, r, l.Lang, resetFailed, errors.New("sign-in cookie missing or for another sign-in"))
+			return
+		}
+		id, err := h.IDPorten.Finish(ctx, q, oidc.Pending{State: state, Nonce: l.Nonce, Verifier: l.Verifier, ACR: l.ACR})
+		switch {
+		case errors.Is(err, oidc.ErrCanceled):
+			h.resetError(w, r, l.Lang, resetCancelled, nil)
+			return
+		case errors.Is(err, oidc.ErrACR):
+			h.resetError(w, r, l.Lang, resetLevel, err)
+			return
+		case errors.Is(err, oidc.ErrUnavailable):
+			h.resetError(w, r, l.Lang, resetUnavailable, err)
+			return
+		case err != nil:
+			h.resetError(w, r, l.Lang, resetFailed, err)
+			return
+		}
+		if id.PID == "" {
+			h.resetError(w, r, l.Lang, resetNoNumber, nil)
+			return
+		}
+		if _, err := identity.Check(id.PID, h.AllowTestNumbers); err != nil {
+			h.resetError(w, r, l.Lang, resetNoMatch, err)
+			return
+		}
+		accounts, err := h.Store.AccountsByIdentity(ctx, h.Identities.Hash(id.PID))
+		if err != nil {
+			h.resetError(w, r, l.Lang, resetUnavailable, err)
+			return
+		}
+		var match []store.AccountIdentity
+		for _, a := range accounts {
+			if l.Institution == "" || a.Institution == l.Institution {
+				match = append(match, a)
+			}
+		}
+		if len(match) != 1 {
+			h.Logger.InfoContext(ctx, "reset sign-in matches no single account", "id", RequestID(ctx), "accounts", len(match))
+			resetRedirect(w, r, l.Lang, "error/"+resetNoMatch)
+			return
+		}
+		a := match[0]
+		token := randomToken()
+		now := h.Now()
+		if err := h.Store.CreateResetSession(ctx, store.ResetSession{
+			IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution,
+			CreatedAt: now, ExpiresAt: now.Add(h.resetTTL()),
+		}); err != nil {
+			h.resetError(w, r, l.Lang, resetUnavailable, err)
+			return
+		}
+		h.Logger.InfoContext(ctx, "reset session started", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR)
+		setCookie(w, resetCookie, token, h.resetTTL())
+		resetRedirect(w, r, l.Lang, "pw")
+	})
+}
+
+type resetConfig struct {
+	IDPorten     bool     `json:"idporten"`
+	ServiceDesk  string   `json:"serviceDesk"`
+	Institutions []string `json:"institutions"`
+}
+
+func (h *handler) resetConfig() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		insts := []string{}
+		if h.Directories != nil && len(h.Directories.ByInstitution) > 1 {
+			for id := range h.Directories.ByInstitution {
+				insts = append(insts, id)
+			}
+			slices.Sort(insts)
+		}
+		writeJSON(w, http.StatusOK, resetConfig{IDPorten: h.idportenOn(), ServiceDesk: h.ServiceDesk, Institutions: insts})
+	})
+}
+
+// session returns the cookie's reset session, or why it cannot be used.
+func (h *handler) session(r *http.Request) (store.ResetSession, error) {
+	c, err := r.Cookie(resetCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 256 {
+		return store.ResetSession{}, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
+	}
+	s, err := h.Store.ResetSession(r.Context(), sha(c.Value))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return s, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
+	case err != nil:
+		return s, err
+	case s.UsedAt != nil:
+		return s, errorf(CodeSessionUsed, "this reset session has ended")
+	case !h.Now().Before(s.ExpiresAt):
+		return s, errorf(CodeSessionExpired, "this reset session has expired")
+	}
+	return s, nil
+}
+
+type emptyRequest struct{}
+
+type sessionResponse struct {
+	lookupResponse
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+func (h *handler) resetSession() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req emptyRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		s, err := h.session(r)
+		if err != nil {
+			h.fail(w, r, "reset session", err)
+			return
+		}
+		p, err := policy.Lookup(s.Institution)
+		if err != nil {
+			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
+			Username: s.Username, Name: s.Name, Institution: s.Institution,
+			Policy: p.Canonical(), PolicyVersion: p.Version(),
+		}, s.ExpiresAt})
+	})
+}
+
+func (h *handler) resetEnd() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req emptyRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if c, err := r.Cookie(resetCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
+			if err := h.Store.EndReset(r.Context(), sha(c.Value), h.Now()); err != nil {
+				h.internal(w, r, "end reset", err)
+				return
+			}
+		}
+		setCookie(w, resetCookie, "", 0)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+func (h *handler) directoryFor(institution string) directory.Directory {
+	return h.Directories.For(institution)
+}
+
+// newPassword checks password for username at p in full: the rules, the
+// breach service, the account's history. It answers the person itself
+// (422 with the Result, or an error) and returns false when the password
+// cannot be used.
+func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.Policy, in policy.Input) bool {
+	ctx := r.Context()
+	if res := policy.Evaluate(p, in); !res.OK {
+		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(res))
+		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+		return false
+	}
+	var err error
+	if in.BreachCount, err = h.breachCount(ctx, p, in.Password); err != nil {
+		writeError(w, err)
+		return false
+	}
+	if p.HistorySize > 0 {
+		hist, err := h.Store.History(ctx, in.Username, p.HistorySize)
+		if err != nil {
+			h.internal(w, r, "history", err)
+			return false
+		}
+		reused, err := passhash.MatchAny(ctx, in.Password, hist)
+		if errors.Is(err, passhash.ErrBusy) { // unknown, not "not reused"
+			h.internal(w, r, "history", err)
+			return false
+		}
+		if err != nil && !reused {
+			h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
+			if ctx.Err() != nil {
+				h.internal(w, r, "history", err)
+				return false
+			}
+		}
+		in.Reused = &reused
+	}
+	if res := policy.Evaluate(p, in); !res.OK {
+		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(res))
+		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+		return false
+	}
+	return true
+}
+
+// directoryRefused answers the directory's own refusal as a Result with
+// one violation, like the policy's own.
+func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, ref *directory.Refusal) {
+	res := policy.Evaluate(p, in)
+	res.OK = false
+	res.Violations = append(res.Violations, policy.Violation{Rule: ref.Rule, Message: refusalMessage(ref.Rule, in.Lang)})
+	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+}
+
+// refusalMessage is the person's text for a directory rule code.
+func refusalMessage(rule, lang string) string {
+	m := map[string][3]string{
+		directory.RuleComplexity: {"Katalogen krever tre av fire tegntyper (store, små, sifre, andre) og ikke brukernavnet.", "Katalogen krev tre av fire teikntypar (store, små, siffer, andre) og ikkje brukarnamnet.", "The directory requires three of four kinds of characters (upper, lower, digits, others) and not the username."},
+		directory.RuleTooShort:   {"Passordet er kortere enn katalogen tillater.", "Passordet er kortare enn katalogen tillèt.", "The password is shorter than the directory allows."},
+		directory.RuleHistory:    {"Katalogen har sett dette passordet før. Velg et nytt.", "Katalogen har sett dette passordet før. Vel eit nytt.", "The directory has seen this password before. Choose a new one."},
+		directory.RuleTooYoung:   {"Passordet ble endret for kort tid siden. Prøv igjen senere.", "Passordet vart endra for kort tid sidan. Prøv igjen seinare.", "The password was changed too recently. Try again later."},
+	}[rule]
+	if m[0] == "" {
+		m = [3]string{"Katalogen avviste passordet. Velg et annet.", "Katalogen avviste passordet. Vel eit anna.", "The directory refused the password. Choose another."}
+	}
+	switch lang {
+	case "nn":
+		return m[1]
+	case "en":
+		return m[2]
+	}
+	return m[0]
+}
+
+// directoryError answers a directory failure other than a refusal.
+func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, directory.ErrUnavailable) {
+		h.Logger.WarnContext(r.Context(), "directory unavailable", "id", RequestID(r.Context()), "err", err)
+		writeError(w, errorf(CodeUnavailable, "the directory is unavailable; nothing was changed; try again shortly"))
+		return
+	}
+	h.internal(w, r, "directory", err)
+}
+
+func (h *handler) resetComplete() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var req passwordRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		s, err := h.session(r)
+		if err != nil {
+			h.fail(w, r, "reset complete", err)
+			return
+		}
+		if h.tokens != nil {
+			if wait, ok := h.tokens.allow("reset:" + string(s.IDHash)); !ok {
+				tooMany(w, wait)
+				return
+			}
+		}
+		p, err := policy.Lookup(s.Institution)
+		if err != nil {
+			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		in := policy.Input{Password: req.Password, Username: s.Username, Name: s.Name, Lang: lang(r)}
+		if !h.newPassword(w, r, p, in) {
+			return
+		}
+		enc, err := passhash.Hash(req.Password)
+		if err != nil {
+			h.internal(w, r, "hash", err)
+			return
+		}
+		now := h.Now()
+		switch err := h.Store.ClaimReset(ctx, s.IDHash, now, now.Add(resetLease)); {
+		case errors.Is(err, store.ErrBusy):
+			writeError(w, errorf(CodeBusy, "this reset is being completed in another tab; wait a moment"))
+			return
+		case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
+			writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))
+			return
+		case err != nil:
+			h.internal(w, r, "claim reset", err)
+			return
+		}
+		dir := h.directoryFor(s.Institution)
+		dctx, cancel := context.WithTimeout(ctx, resetLease-5*time.Second)
+		err = dir.SetPassword(dctx, s.Username, req.Password)
+		cancel()
+		if err != nil {
+			if rerr := h.Store.ReleaseReset(context.WithoutCancel(ctx), s.IDHash); rerr != nil {
+				h.Logger.ErrorContext(ctx, "release reset failed", "id", RequestID(ctx), "err", rerr)
+			}
+			var ref *directory.Refusal
+			if errors.As(err, &ref) {
+				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
+				h.directoryRefusedAudit(r, s.Username, s.Institution, ref.Rule)
+				directoryRefused(w, p, in, ref)
+				return
+			}
+			h.directoryError(w, r, err)
+			return
+		}
+		if err := h.Store.CompleteReset(context.WithoutCancel(ctx), s.IDHash, h.Now(), enc, max(p.HistorySize, 1)); err != nil {
+			if directory.IsNone(dir) {
+				h.internal(w, r, "complete reset", err)
+				return
+			}
+			// The directory holds the new password: the person can log in.
+			// The session's claim runs out by itself.
+			h.Logger.ErrorContext(ctx, "password set in the directory but not recorded", "id", RequestID(ctx), "err", err)
+		}
+		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
+		h.passwordChanged(r, s.Username, s.Institution, notify.HowReset)
+		setCookie(w, resetCookie, "", 0)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// callbackPath is the path of the configured redirect URL.
+func callbackPath(redirect string) string {
+	if u, err := url.Parse(redirect); err == nil && strings.HasPrefix(u.Path, "/") {
+		return u.Path
+	}
+	return DefaultCallbackPath
+}

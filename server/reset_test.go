@@ -1,0 +1,427 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/breach/breachtest"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/oidc/oidctest"
+	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+// The test provider (oidc-provider configured like ID-porten), one for the
+// package. The callback URL is never fetched by the provider: the test's
+// browser stops where the provider sends it back, and the test calls the
+// server's callback with that query.
+var op *oidctest.Provider
+
+const (
+	opClient   = "styrke"
+	opSecret   = "styrke-test-secret-0123456789abcdef0123"
+	opRedirect = "https://styrke.test/auth/idporten/callback"
+	serviceDsk = "Brukerstøtte: 22 84 00 00"
+	// Numbers made with the mod-11 rules (not real people).
+	pidOla   = "01019000083"
+	pidKari  = "45019000013" // D-number
+	pidTest  = "01820000095" // synthetic (month + 80)
+	pidNoone = "15058500027"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(mainWithProvider(m))
+}
+
+func mainWithProvider(m *testing.M) int {
+	var err error
+	op, err = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
+		{ID: opClient, RedirectURIs: []string{opRedirect}, Secret: opSecret},
+	}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer op.Stop()
+	return m.Run()
+}
+
+type resetEnv struct {
+	srv    *httptest.Server
+	st     store.Store
+	logs   *syncBuffer
+	offset atomic.Int64 // added to the server's clock
+	client *http.Client // follows no redirects
+}
+
+func (e *resetEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
+
+func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	fake := breachtest.New(t)
+	e := &resetEnv{st: st, logs: &syncBuffer{}}
+	idp, err := oidc.New(oidc.Config{Issuer: op.Issuer(), ClientID: opClient, ClientSecret: opSecret, RedirectURL: opRedirect})
+	require.NoError(t, err)
+	hasher, err := identity.NewHasher(bytes.Repeat([]byte("k"), 32))
+	require.NoError(t, err)
+	d := server.Deps{
+		Store:            st,
+		Breach:           breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),
+		AdminKey:         adminKey,
+		Logger:           slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		RateLimit:        -1,
+		TokenRateLimit:   -1,
+		IDPorten:         idp,
+		Identities:       hasher,
+		AllowTestNumbers: true,
+		ServiceDesk:      serviceDsk,
+		Now:              func() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) },
+	}
+	if mod != nil {
+		mod(&d)
+	}
+	e.srv = httptest.NewServer(server.NewHandler(d))
+	t.Cleanup(e.srv.Close)
+	e.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return e
+}
+
+func (e *resetEnv) req(t *testing.T, method, path, ctype, body string, cookies ...*http.Cookie) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for _, c := range cookies {
+		if c != nil {
+			req.AddCookie(c)
+		}
+	}
+	res, err := e.client.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res, b
+}
+
+func (e *resetEnv) postJSON(t *testing.T, path string, v any, cookies ...*http.Cookie) (*http.Response, []byte) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return e.req(t, http.MethodPost, path, "application/json", string(b), cookies...)
+}
+
+// importCSV imports identity rows through the admin API.
+func (e *resetEnv) importCSV(t *testing.T, csv string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/identities", strings.NewReader(csv))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	res, err := e.client.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "import: %s", body)
+}
+
+func cookie(res *http.Response, name string) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// start begins a sign-in and returns the provider URL and the login cookie.
+func (e *resetEnv) start(t *testing.T, query string) (string, *http.Cookie) {
+	t.Helper()
+	res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?"+query, "", "")
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	loc := res.Header.Get("Location")
+	require.True(t, strings.HasPrefix(loc, op.Issuer()+"/"), "start redirects to the provider, got %s", loc)
+	c := cookie(res, "__Host-styrke-login")
+	require.NotNil(t, c, "login cookie")
+	assert.True(t, c.Secure && c.HttpOnly && c.SameSite == http.SameSiteLaxMode && c.Path == "/", "login cookie flags")
+	return loc, c
+}
+
+// callback calls the server's callback with the provider's query.
+func (e *resetEnv) callback(t *testing.T, q url.Values, login *http.Cookie) (*http.Response, string) {
+	t.Helper()
+	res, _ := e.req(t, http.MethodGet, "/auth/idporten/callback?"+q.Encode(), "", "", login)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	return res, res.Header.Get("Location")
+}
+
+// signIn runs a whole sign-in as pid at acr and returns the reset cookie.
+func (e *resetEnv) signIn(t *testing.T, pid string) *http.Cookie {
+	t.Helper()
+	loc, login := e.start(t, "lang=nn")
+	cb, err := op.NewBrowser().Login(loc, pid, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	res, to := e.callback(t, cb.Query(), login)
+	require.Equal(t, "/nn/gloymt/#/pw", to)
+	c := cookie(res, "__Host-styrke-reset")
+	require.NotNil(t, c, "reset cookie")
+	assert.True(t, c.Secure && c.HttpOnly && c.SameSite == http.SameSiteLaxMode && c.Path == "/" && c.Domain == "", "reset cookie flags")
+	assert.Equal(t, 600, c.MaxAge)
+	return c
+}
+
+const accounts = "username,name,institution,identity number\n" +
+	"ola,Ola Nordmann,default," + pidOla + "\n" +
+	"kari,Kari Nordmann,uio," + pidKari + "\n" +
+	"kari2,Kari Nordmann,default," + pidKari + "\n" +
+	"testa,Test Testesen,default," + pidTest + "\n"
+
+func TestResetFlow(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+
+	res, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	var s struct {
+		Username, Name, Institution, PolicyVersion string
+	}
+	require.NoError(t, json.Unmarshal(body, &s))
+	assert.Equal(t, "ola", s.Username)
+	assert.Equal(t, "Ola Nordmann", s.Name)
+	assert.Equal(t, "default", s.Institution)
+
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": "short"}, c)
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	hist, err := e.st.History(context.Background(), "ola", 5)
+	require.NoError(t, err)
+	assert.Empty(t, hist, "nothing set after a refused password")
+
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	cleared := cookie(res, "__Host-styrke-reset")
+	require.NotNil(t, cleared)
+	assert.Negative(t, cleared.MaxAge, "the cookie is cleared at success")
+	hist, err = e.st.History(context.Background(), "ola", 5)
+	require.NoError(t, err)
+	require.Len(t, hist, 1)
+	ok, err := passhash.Verify(strong, hist[0])
+	require.NoError(t, err)
+	assert.True(t, ok)
+
+	// The session is single use.
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+	assert.Equal(t, "session_used", errCode(t, body))
+	hist, _ = e.st.History(context.Background(), "ola", 5)
+	assert.Len(t, hist, 1, "nothing set by the reuse")
+
+	// The new password now changes with /api/change (directory none: the store).
+	res, body = e.postJSON(t, "/api/change", map[string]string{"username": "ola", "current": strong, "password": strong2})
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assertNoSecrets(t, e.logs.String(), pidOla, strong, strong2, c.Value)
+}
+
+func TestResetSessionExpiredAndEnded(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+	e.advance(11 * time.Minute)
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+	assert.Equal(t, "session_expired", errCode(t, body))
+	hist, _ := e.st.History(context.Background(), "ola", 5)
+	assert.Empty(t, hist)
+
+	e.advance(-11 * time.Minute)
+	c = e.signIn(t, pidOla)
+	res, _ = e.postJSON(t, "/api/reset/end", struct{}{}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode)
+	res, body = e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+	assert.Equal(t, "session_used", errCode(t, body))
+
+	res, body = e.postJSON(t, "/api/reset/session", struct{}{})
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.Equal(t, "session_missing", errCode(t, body))
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong},
+		&http.Cookie{Name: "__Host-styrke-reset", Value: "forged-value-forged-value-forged-value"})
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.Equal(t, "session_missing", errCode(t, body))
+}
+
+func TestResetCallbackErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		pid, acr string
+		query    string // start's query
+		tamper   *oidctest.Tamper
+		edit     func(q url.Values, login **http.Cookie)
+		before   func(e *resetEnv)
+		want     string
+	}{
+		{name: "missing state", edit: func(q url.Values, _ **http.Cookie) { q.Del("state") }, want: "failed"},
+		{name: "wrong state", edit: func(q url.Values, _ **http.Cookie) { q.Set("state", q.Get("state")+"x") }, want: "failed"},
+		{name: "login cookie missing", edit: func(_ url.Values, c **http.Cookie) { *c = nil }, want: "failed"},
+		{name: "login cookie of another sign-in", edit: func(_ url.Values, c **http.Cookie) {
+			*c = &http.Cookie{Name: "__Host-styrke-login", Value: "another-state-value"}
+		}, want: "failed"},
+		{name: "iss mismatch", edit: func(q url.Values, _ **http.Cookie) { q.Set("iss", "https://evil.example") }, want: "failed"},
+		{name: "nonce mismatch", tamper: &oidctest.Tamper{Claims: map[string]any{"nonce": "another"}}, want: "failed"},
+		{name: "wrong audience", tamper: &oidctest.Tamper{Claims: map[string]any{"aud": "someone-else"}}, want: "failed"},
+		{name: "expired ID token", tamper: &oidctest.Tamper{Claims: map[string]any{"exp": time.Now().Add(-time.Hour).Unix()}}, want: "failed"},
+		{name: "acr too low", acr: oidc.LevelLow, want: "level"},
+		{name: "cancelled", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "access_denied") }, want: "cancelled"},
+		{name: "unknown pid", pid: pidNoone, want: "nomatch"},
+		{name: "several accounts", pid: pidKari, want: "nomatch"},
+		{name: "one of several in the chosen institution", pid: pidKari, query: "lang=nn&institution=uio", want: "pw"},
+		{name: "foreign eID", pid: "-", want: "nonumber"},
+		{name: "sign-in took too long", before: func(e *resetEnv) { e.advance(11 * time.Minute) }, want: "expired"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newResetEnv(t, nil)
+			e.importCSV(t, accounts)
+			query := tc.query
+			if query == "" {
+				query = "lang=nn"
+			}
+			loc, login := e.start(t, query)
+			pid, acr := tc.pid, tc.acr
+			if pid == "" {
+				pid = pidOla
+			} else if pid == "-" {
+				pid = ""
+			}
+			if acr == "" {
+				acr = oidc.LevelSubstantial
+			}
+			cb, err := op.NewBrowser().Login(loc, pid, acr)
+			require.NoError(t, err)
+			q := cb.Query()
+			code := q.Get("code")
+			if tc.tamper != nil {
+				require.NoError(t, op.Tamper(*tc.tamper))
+				t.Cleanup(func() { op.Tamper(oidctest.Tamper{}) })
+			}
+			if tc.edit != nil {
+				tc.edit(q, &login)
+			}
+			if tc.before != nil {
+				tc.before(e)
+			}
+			res, to := e.callback(t, q, login)
+			if tc.want == "pw" {
+				assert.Equal(t, "/nn/gloymt/#/pw", to)
+				return
+			}
+			assert.Equal(t, "/nn/gloymt/#/error/"+tc.want, to, "a clear page")
+			assert.Nil(t, cookie(res, "__Host-styrke-reset"), "no reset session")
+			assertNoSecrets(t, e.logs.String(), pid, code, q.Get("state"))
+			assertNoSecrets(t, to, pid, code)
+		})
+	}
+}
+
+func TestReplayedCallback(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	loc, login := e.start(t, "lang=en")
+	cb, err := op.NewBrowser().Login(loc, pidOla, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	_, to := e.callback(t, cb.Query(), login)
+	require.Equal(t, "/en/forgot/#/pw", to)
+	res, to := e.callback(t, cb.Query(), login)
+	assert.Equal(t, "/en/forgot/#/error/failed", to, "replayed state and code")
+	assert.Nil(t, cookie(res, "__Host-styrke-reset"))
+}
+
+func TestResetNotConfigured(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.IDPorten = nil })
+	res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?lang=en", "", "")
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	assert.Equal(t, "/en/forgot/#/error/off", res.Header.Get("Location"))
+	res, body := e.req(t, http.MethodGet, "/api/reset/config", "", "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.JSONEq(t, `{"idporten":false,"serviceDesk":"`+serviceDsk+`","institutions":[]}`, string(body))
+}
+
+func TestResetPathsMatchSite(t *testing.T) {
+	// server cannot import site (the function would carry templ); the
+	// paths are held equal to site.Path in site's own test.
+	assert.Equal(t, "/glemt/", server.ResetPaths["nb"])
+	assert.Equal(t, "/nn/gloymt/", server.ResetPaths["nn"])
+	assert.Equal(t, "/en/forgot/", server.ResetPaths["en"])
+}
+
+func TestImportIdentitiesAPI(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.AllowTestNumbers = false })
+	req := func(csv, auth string) (*http.Response, []byte) {
+		r, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/identities", strings.NewReader(csv))
+		require.NoError(t, err)
+		r.Header.Set("Content-Type", "text/csv")
+		if auth != "" {
+			r.Header.Set("Authorization", "Bearer "+auth)
+		}
+		res, err := e.client.Do(r)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+	res, _ := req("ola,Ola,default,"+pidOla+"\n", "")
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	res, body := req("ola,Ola,default,"+pidOla+"\nper,Per,default,"+pidTest+"\nkari,Kari,default,"+pidOla[:10]+"4\n", adminKey)
+	require.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.JSONEq(t, `{"error":{"code":"invalid","message":"invalid lines; nothing was imported"},"lines":[
+		{"line":2,"field":"identity number","problem":"is a test number (month + 80), not allowed without test numbers enabled"},
+		{"line":3,"field":"identity number","problem":"fails the check digits"}]}`, string(body))
+	got, err := e.st.AccountsByIdentity(context.Background(), mustHash(t, pidOla))
+	require.NoError(t, err)
+	assert.Empty(t, got, "all or nothing")
+	res, body = req("ola,Ola,default,"+pidOla+"\n", adminKey)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.JSONEq(t, `{"imported":1}`, string(body))
+	assertNoSecrets(t, e.logs.String(), pidOla, pidTest)
+}
+
+func mustHash(t *testing.T, pid string) []byte {
+	h, err := identity.NewHasher(bytes.Repeat([]byte("k"), 32))
+	require.NoError(t, err)
+	return h.Hash(pid)
+}
+
+// assertNoSecrets fails when s holds any of the secrets.
+func assertNoSecrets(t *testing.T, s string, secrets ...string) {
+	t.Helper()
+	for _, x := range secrets {
+		if len(x) >= 6 {
+			assert.NotContains(t, s, x, "a secret in the logs or URL")
+		}
+	}
+}

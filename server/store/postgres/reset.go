@@ -1,0 +1,316 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+func check32(what string, b []byte) error {
+	if len(b) != 32 {
+		return fmt.Errorf("postgres: %s is %d bytes, want 32", what, len(b))
+	}
+	return nil
+}
+
+func tsPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := ts(*t)
+	return &u
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// PutIdentities implements store.ResetStore.
+func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) error {
+	for _, id := range ids {
+		if err := check32("identity hash", id.IdentityHash); err != nil {
+			return err
+		}
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, `INSERT INTO account_identities
+				(institution, username, name, identity_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (institution, username) DO UPDATE SET name = excluded.name,
+					identity_hash = excluded.identity_hash, updated_at = excluded.updated_at`,
+				id.Institution, id.Username, id.Name, id.IdentityHash, ts(id.UpdatedAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: put identities: %w", err)
+	}
+	return nil
+}
+
+// AccountsByIdentity implements store.ResetStore.
+func (s *Store) AccountsByIdentity(ctx context.Context, h []byte) ([]store.AccountIdentity, error) {
+	rows, err := s.pool.Query(ctx, `SELECT institution, username, name, identity_hash, updated_at
+		FROM account_identities WHERE identity_hash = $1 ORDER BY institution, username`, h)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: accounts by identity: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.AccountIdentity, error) {
+		var a store.AccountIdentity
+		err := r.Scan(&a.Institution, &a.Username, &a.Name, &a.IdentityHash, &a.UpdatedAt)
+		a.UpdatedAt = a.UpdatedAt.UTC()
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: accounts by identity: %w", err)
+	}
+	return out, nil
+}
+
+// CreateLogin implements store.ResetStore.
+func (s *Store) CreateLogin(ctx context.Context, l store.Login, now time.Time) error {
+	if err := check32("state hash", l.StateHash); err != nil {
+		return err
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM oidc_logins WHERE expires_at <= $1`, ts(now)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO oidc_logins
+			(state_hash, nonce, verifier, acr, institution, lang, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			l.StateHash, l.Nonce, l.Verifier, l.ACR, l.Institution, l.Lang, ts(l.ExpiresAt))
+		return err
+	})
+	if isUniqueViolation(err) {
+		return store.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: create login: %w", err)
+	}
+	return nil
+}
+
+// TakeLogin implements store.ResetStore.
+func (s *Store) TakeLogin(ctx context.Context, stateHash []byte, now time.Time) (store.Login, error) {
+	l := store.Login{StateHash: stateHash}
+	err := s.pool.QueryRow(ctx, `DELETE FROM oidc_logins WHERE state_hash = $1
+		RETURNING nonce, verifier, acr, institution, lang, expires_at`, stateHash).
+		Scan(&l.Nonce, &l.Verifier, &l.ACR, &l.Institution, &l.Lang, &l.ExpiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Login{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Login{}, fmt.Errorf("postgres: take login: %w", err)
+	}
+	l.ExpiresAt = l.ExpiresAt.UTC()
+	if !now.Before(l.ExpiresAt) {
+		return store.Login{}, store.ErrGone
+	}
+	return l, nil
+}
+
+// CreateResetSession implements store.ResetStore.
+func (s *Store) CreateResetSession(ctx context.Context, r store.ResetSession) error {
+	if err := check32("session hash", r.IDHash); err != nil {
+		return err
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM reset_sessions WHERE expires_at <= $1`,
+			ts(r.CreatedAt.Add(-24*time.Hour))); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO reset_sessions
+			(id_hash, username, name, institution, created_at, expires_at, claimed_until, used_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			r.IDHash, r.Username, r.Name, r.Institution, ts(r.CreatedAt), ts(r.ExpiresAt),
+			tsPtr(r.ClaimedUntil), tsPtr(r.UsedAt))
+		return err
+	})
+	if isUniqueViolation(err) {
+		return store.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: create reset session: %w", err)
+	}
+	return nil
+}
+
+// ResetSession implements store.ResetStore.
+func (s *Store) ResetSession(ctx context.Context, idHash []byte) (store.ResetSession, error) {
+	r := store.ResetSession{IDHash: idHash}
+	err := s.pool.QueryRow(ctx, `SELECT username, name, institution, created_at, expires_at, claimed_until, used_at
+		FROM reset_sessions WHERE id_hash = $1`, idHash).
+		Scan(&r.Username, &r.Name, &r.Institution, &r.CreatedAt, &r.ExpiresAt, &r.ClaimedUntil, &r.UsedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ResetSession{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.ResetSession{}, fmt.Errorf("postgres: reset session: %w", err)
+	}
+	r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
+	r.ClaimedUntil, r.UsedAt = utcPtr(r.ClaimedUntil), utcPtr(r.UsedAt)
+	return r, nil
+}
+
+// ClaimReset implements store.ResetStore.
+func (s *Store) ClaimReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	n := ts(now)
+	tag, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET claimed_until = $1
+		WHERE id_hash = $2 AND used_at IS NULL AND expires_at > $3 AND (claimed_until IS NULL OR claimed_until <= $3)`,
+		ts(until), idHash, n)
+	if err != nil {
+		return fmt.Errorf("postgres: claim reset: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var expires time.Time
+	var claimed, used *time.Time
+	err = s.pool.QueryRow(ctx, `SELECT expires_at, claimed_until, used_at FROM reset_sessions WHERE id_hash = $1`,
+		idHash).Scan(&expires, &claimed, &used)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return fmt.Errorf("postgres: claim reset: %w", err)
+	case used != nil || !expires.After(n):
+		return store.ErrGone
+	case claimed != nil && claimed.After(n):
+		return store.ErrBusy
+	}
+	return store.ErrGone
+}
+
+// ReleaseReset implements store.ResetStore.
+func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET claimed_until = NULL WHERE id_hash = $1`, idHash); err != nil {
+		return fmt.Errorf("postgres: release reset: %w", err)
+	}
+	return nil
+}
+
+// CompleteReset implements store.ResetStore.
+func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) error {
+	now = ts(now)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var username string
+		err := tx.QueryRow(ctx, `UPDATE reset_sessions SET used_at = $1, claimed_until = NULL
+			WHERE id_hash = $2 AND used_at IS NULL RETURNING username`, now, idHash).Scan(&username)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reset_sessions WHERE id_hash = $1)`,
+				idHash).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				return store.ErrNotFound
+			}
+			return store.ErrGone
+		}
+		if err != nil {
+			return err
+		}
+		return setPassword(ctx, tx, username, now, encodedHash, keep)
+	})
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: complete reset: %w", err)
+	}
+	return nil
+}
+
+// setPassword sets the account's hash and its history in tx.
+func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time, encodedHash string, keep int) error {
+	var seq int64
+	if err := tx.QueryRow(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
+		VALUES ($1, $2, $3, 1)
+		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+			updated_at = excluded.updated_at, seq = accounts.seq + 1
+		RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if keep > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
+			VALUES ($1, $2, $3, $4)`, username, seq, encodedHash, now); err != nil {
+			return fmt.Errorf("push history: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM password_history WHERE username = $1 AND seq <= $2`,
+		username, seq-int64(max(keep, 0))); err != nil {
+		return fmt.Errorf("trim history: %w", err)
+	}
+	return nil
+}
+
+// EndReset implements store.ResetStore.
+func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET used_at = $1
+		WHERE id_hash = $2 AND used_at IS NULL`, ts(now), idHash); err != nil {
+		return fmt.Errorf("postgres: end reset: %w", err)
+	}
+	return nil
+}
+
+// SetPassword implements store.ResetStore.
+func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return setPassword(ctx, tx, username, ts(now), encodedHash, keep)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set password: %w", err)
+	}
+	return nil
+}
+
+// Fail implements store.ResetStore.
+func (s *Store) Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
+	if err := check32("throttle key", key); err != nil {
+		return 0, err
+	}
+	n := ts(now)
+	var count int
+	err := s.pool.QueryRow(ctx, `INSERT INTO throttle AS t (key, failures, window_start) VALUES ($1, 1, $2)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN t.window_start <= $3 THEN 1 ELSE t.failures + 1 END,
+			window_start = CASE WHEN t.window_start <= $3 THEN excluded.window_start ELSE t.window_start END
+		RETURNING failures`, key, n, n.Add(-window)).Scan(&count)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: fail: %w", err)
+	}
+	return count, nil
+}
+
+// Failures implements store.ResetStore.
+func (s *Store) Failures(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
+	var count int
+	err := s.pool.QueryRow(ctx, `SELECT failures FROM throttle WHERE key = $1 AND window_start > $2`,
+		key, ts(now).Add(-window)).Scan(&count)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: failures: %w", err)
+	}
+	return count, nil
+}
+
+// ClearFailures implements store.ResetStore.
+func (s *Store) ClearFailures(ctx context.Context, key []byte) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM throttle WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("postgres: clear failures: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// AccountIdentity maps an account to its owner's identity number
+// (fødselsnummer or D-number), kept only as a keyed hash (HMAC-SHA-256 with
+// the server's secret): the number itself is never stored.
+type AccountIdentity struct {
+	Institution  string
+	Username     string
+	Name         string
+	IdentityHash []byte // 32 bytes
+	UpdatedAt    time.Time
+}
+
+// Login is a pending ID-porten sign-in, kept server-side between the
+// redirect to the provider and its callback, and taken once.
+type Login struct {
+	StateHash   []byte // SHA-256 of the state parameter
+	Nonce       string
+	Verifier    string // PKCE code verifier
+	ACR         string
+	Institution string
+	Lang        string
+	ExpiresAt   time.Time
+}
+
+// ResetSession lets a person who signed in with ID-porten choose a new
+// password for one account, once, for a short time.
+type ResetSession struct {
+	IDHash       []byte // SHA-256 of the cookie's value
+	Username     string
+	Name         string
+	Institution  string
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	ClaimedUntil *time.Time // a submit holds it until then
+	UsedAt       *time.Time // set at success or sign-out
+}
+
+// ResetStore is the part of Store that reset and change need (schema
+// version 4). Key and hash arguments are 32 bytes.
+type ResetStore interface {
+	// PutIdentities inserts or replaces the mappings (keyed by institution
+	// and username) in one transaction: all or none.
+	PutIdentities(ctx context.Context, ids []AccountIdentity) error
+	// AccountsByIdentity returns the accounts whose identity hash is h
+	// (none, one or several), ordered by institution and username.
+	AccountsByIdentity(ctx context.Context, h []byte) ([]AccountIdentity, error)
+	// CreateLogin stores a pending sign-in (ErrExists for a state hash
+	// already stored) and deletes those expired at now.
+	CreateLogin(ctx context.Context, l Login, now time.Time) error
+	// TakeLogin deletes the pending sign-in and returns it; ErrNotFound when
+	// there is none (unknown or taken), ErrGone when it had expired at now.
+	// Of two concurrent calls at most one gets it.
+	TakeLogin(ctx context.Context, stateHash []byte, now time.Time) (Login, error)
+	// CreateResetSession stores a new session (ErrExists for a duplicate)
+	// and deletes sessions expired more than a day before its CreatedAt.
+	CreateResetSession(ctx context.Context, s ResetSession) error
+	// ResetSession returns the session whatever its state (ErrNotFound).
+	ResetSession(ctx context.Context, idHash []byte) (ResetSession, error)
+	// ClaimReset holds the session until `until` for one submit: ErrNotFound,
+	// ErrGone (used or expired at now) or ErrBusy (another claim's lease
+	// runs). Of concurrent calls at most one succeeds.
+	ClaimReset(ctx context.Context, idHash []byte, now, until time.Time) error
+	// ReleaseReset drops a claim (the directory refused, or was down).
+	ReleaseReset(ctx context.Context, idHash []byte) error
+	// CompleteReset marks the session used and sets the account's password
+	// (history as in Complete) in one transaction; ErrGone if it was used
+	// already, ErrNotFound if unknown.
+	CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) error
+	// EndReset marks the session used without a password (sign-out); a
+	// used or unknown session is no error.
+	EndReset(ctx context.Context, idHash []byte, now time.Time) error
+	// SetPassword sets username's password hash and pushes it onto the
+	// history, keeping the newest keep entries (the change flow).
+	SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) error
+	// Fail counts one failure against key in a fixed window that starts at
+	// its first failure and lasts window, and returns the count.
+	Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)
+	// Failures returns key's failures in its window at now (0 after it).
+	Failures(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)
+	// ClearFailures forgets key's failures.
+	ClearFailures(ctx context.Context, key []byte) error
+}

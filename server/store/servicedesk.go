@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// ServiceDesk is the part of the Store that the service desk and operations
+// need: the audit log, the contact details of activations (for delivering
+// links and notices), listing and revoking activations, the notification
+// queue and the SMS counters. Its tables are schema version 3.
+type ServiceDesk interface {
+	// AppendAudit adds one event to the append-only audit log and returns
+	// its id. e.ID is ignored; a zero e.Time is refused.
+	AppendAudit(ctx context.Context, e AuditEvent) (int64, error)
+	// Audit returns the events f selects, oldest first.
+	Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+	// PruneAudit deletes the events older than before (retention) and
+	// returns how many it deleted. It is the only way an event leaves the
+	// log: the tables refuse an UPDATE.
+	PruneAudit(ctx context.Context, before time.Time) (int64, error)
+
+	// SetContact stores (replacing) the contact details of an activation
+	// (ErrNotFound if the activation does not exist).
+	SetContact(ctx context.Context, tokenHash []byte, c Contact) error
+	// MarkDelivered records that the activation's link was delivered at.
+	MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error
+	// Activations lists activations with their contact details, newest
+	// first, as f selects them.
+	Activations(ctx context.Context, f ActivationFilter) ([]ActivationRecord, error)
+	// Revoke ends an unused activation at now: it can no longer be
+	// completed (its expiry becomes now) and is listed as revoked. It
+	// returns ErrNotFound for an unknown token hash, ErrGone for one that
+	// was already used or revoked, and ErrBusy while a complete holds a
+	// claim on it (its directory write is under way).
+	Revoke(ctx context.Context, tokenHash []byte, now time.Time) error
+	// AddressOnFile returns the e-mail address and language of the newest
+	// activation of username that has an address (ErrNotFound if none): where
+	// a notice about the account goes, never an address typed on a page.
+	AddressOnFile(ctx context.Context, username string) (email, lang string, err error)
+	// CountOpenActivations counts the activations usable at now (unused,
+	// unexpired, not locked by maxFailures).
+	CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error)
+
+	// EnqueueNotification queues a message for the delivery worker. A
+	// second message with the same Key is not queued (queued is false).
+	EnqueueNotification(ctx context.Context, n Notification) (queued bool, err error)
+	// ClaimNotifications hands out at most limit queued messages due at now
+	// and hides them from other claims until leaseUntil (a worker that dies
+	// holding them lets them come back then). Each claim counts an attempt.
+	ClaimNotifications(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Notification, error)
+	// NotificationSent marks a message delivered; it is never handed out
+	// again.
+	NotificationSent(ctx context.Context, id int64, at time.Time) error
+	// NotificationFailed records a failed attempt: the message comes back at
+	// next, or never if giveUp.
+	NotificationFailed(ctx context.Context, id int64, next time.Time, errText string, giveUp bool) error
+	// Notifications returns the queue's messages, oldest first (for the CLI
+	// and tests).
+	Notifications(ctx context.Context, limit int) ([]Notification, error)
+
+	// TakeSMS counts one SMS for institution on day (YYYY-MM-DD) unless
+	// limit were exceeded; ok is false (and nothing counted) at the limit.
+	TakeSMS(ctx context.Context, institution, day string, limit int) (count int, ok bool, err error)
+}
+
+// Audit event names.
+const (
+	EventCreated          = "created"
+	EventDelivered        = "delivered"
+	EventDeliveryFailed   = "delivery_failed"
+	EventRevoked          = "revoked"
+	EventActivated        = "activated"
+	EventRefused          = "refused"
+	EventReset            = "reset"
+	EventChanged          = "changed"
+	EventDirectoryRefused = "directory_refused"
+	EventNotified         = "notified"
+	EventNotifyFailed     = "notify_failed"
+	EventFailed           = "failed"
+	EventImported         = "imported"
+)
+
+// AuditEvent is one line of the audit log: who did what, when, from where,
+// in which request. It never holds a password, token or identity number.
+type AuditEvent struct {
+	ID          int64     `json:"id"`
+	Time        time.Time `json:"time"`
+	Event       string    `json:"event"`
+	Actor       string    `json:"actor"` // "admin:NAME", "user:USERNAME", "system"
+	Username    string    `json:"username,omitempty"`
+	Institution string    `json:"institution,omitempty"`
+	RemoteAddr  string    `json:"remote_addr,omitempty"`
+	RequestID   string    `json:"request_id,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+// AuditFilter selects audit events; zero fields select everything.
+type AuditFilter struct {
+	Since, Until time.Time // Since inclusive, Until exclusive
+	Event        string
+	Actor        string
+	Username     string
+	Institution  string
+	AfterID      int64 // only events with a larger id (paging)
+	Limit        int   // 0: no limit
+}
+
+// Contact is how to reach the person an activation is for, and what
+// happened to its link.
+type Contact struct {
+	Email       string
+	Phone       string // E.164
+	Lang        string // nb, nn or en
+	CreatedBy   string // the actor that issued it
+	DeliveredAt *time.Time
+	RevokedAt   *time.Time
+}
+
+// ActivationRecord is an activation as the service desk sees it. The token
+// is never stored; TokenHash identifies the activation.
+type ActivationRecord struct {
+	Activation
+	Contact
+}
+
+// ActivationFilter selects activations; zero fields select everything.
+type ActivationFilter struct {
+	Institution string
+	Username    string
+	TokenHash   []byte
+	Limit       int // 0: no limit
+}
+
+// Notification is one queued message (a notice about a password change;
+// never a link with a token, which is only ever sent at once).
+type Notification struct {
+	ID          int64
+	Key         string // dedupe key: one message per key
+	Channel     string // "email"
+	Recipient   string
+	Subject     string
+	Text, HTML  string
+	MessageID   string // the Message-ID every attempt uses
+	Username    string
+	Institution string
+	CreatedAt   time.Time
+	NextAttempt time.Time
+	Attempts    int
+	SentAt      *time.Time
+	GaveUp      bool
+	LastError   string
+}

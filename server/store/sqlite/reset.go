@@ -1,0 +1,373 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+func check32(what string, b []byte) error {
+	if len(b) != 32 {
+		return fmt.Errorf("sqlite: %s is %d bytes, want 32", what, len(b))
+	}
+	return nil
+}
+
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(*t), Valid: true}
+}
+
+func timePtr(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMicros(n.Int64)
+	return &t
+}
+
+// PutIdentities implements store.ResetStore.
+func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) (err error) {
+	for _, id := range ids {
+		if err := check32("identity hash", id.IdentityHash); err != nil {
+			return err
+		}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: put identities: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	for _, id := range ids {
+		if _, err = tx.ExecContext(ctx, `INSERT INTO account_identities
+			(institution, username, name, identity_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (institution, username) DO UPDATE SET name = excluded.name,
+				identity_hash = excluded.identity_hash, updated_at = excluded.updated_at`,
+			id.Institution, id.Username, id.Name, id.IdentityHash, micros(id.UpdatedAt)); err != nil {
+			return fmt.Errorf("sqlite: put identities: %w", err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: put identities: commit: %w", err)
+	}
+	return nil
+}
+
+// AccountsByIdentity implements store.ResetStore.
+func (s *Store) AccountsByIdentity(ctx context.Context, h []byte) ([]store.AccountIdentity, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT institution, username, name, identity_hash, updated_at
+		FROM account_identities WHERE identity_hash = ? ORDER BY institution, username`, h)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: accounts by identity: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AccountIdentity
+	for rows.Next() {
+		var a store.AccountIdentity
+		var at int64
+		if err := rows.Scan(&a.Institution, &a.Username, &a.Name, &a.IdentityHash, &at); err != nil {
+			return nil, fmt.Errorf("sqlite: accounts by identity: %w", err)
+		}
+		a.UpdatedAt = fromMicros(at)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: accounts by identity: %w", err)
+	}
+	return out, nil
+}
+
+// CreateLogin implements store.ResetStore.
+func (s *Store) CreateLogin(ctx context.Context, l store.Login, now time.Time) (err error) {
+	if err := check32("state hash", l.StateHash); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: create login: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if _, err = tx.ExecContext(ctx, `DELETE FROM oidc_logins WHERE expires_at <= ?`, micros(now)); err != nil {
+		return fmt.Errorf("sqlite: create login: expire: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO oidc_logins
+		(state_hash, nonce, verifier, acr, institution, lang, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		l.StateHash, l.Nonce, l.Verifier, l.ACR, l.Institution, l.Lang, micros(l.ExpiresAt))
+	if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return store.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create login: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: create login: commit: %w", err)
+	}
+	return nil
+}
+
+// TakeLogin implements store.ResetStore.
+func (s *Store) TakeLogin(ctx context.Context, stateHash []byte, now time.Time) (store.Login, error) {
+	l := store.Login{StateHash: stateHash}
+	var exp int64
+	err := s.w.QueryRowContext(ctx, `DELETE FROM oidc_logins WHERE state_hash = ?
+		RETURNING nonce, verifier, acr, institution, lang, expires_at`, stateHash).
+		Scan(&l.Nonce, &l.Verifier, &l.ACR, &l.Institution, &l.Lang, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Login{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Login{}, fmt.Errorf("sqlite: take login: %w", err)
+	}
+	l.ExpiresAt = fromMicros(exp)
+	if !now.Before(l.ExpiresAt) {
+		return store.Login{}, store.ErrGone
+	}
+	return l, nil
+}
+
+// CreateResetSession implements store.ResetStore.
+func (s *Store) CreateResetSession(ctx context.Context, r store.ResetSession) (err error) {
+	if err := check32("session hash", r.IDHash); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: create reset session: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if _, err = tx.ExecContext(ctx, `DELETE FROM reset_sessions WHERE expires_at <= ?`,
+		micros(r.CreatedAt.Add(-24*time.Hour))); err != nil {
+		return fmt.Errorf("sqlite: create reset session: expire: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO reset_sessions
+		(id_hash, username, name, institution, created_at, expires_at, claimed_until, used_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.IDHash, r.Username, r.Name, r.Institution, micros(r.CreatedAt), micros(r.ExpiresAt),
+		nullMicros(r.ClaimedUntil), nullMicros(r.UsedAt))
+	if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return store.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create reset session: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: create reset session: commit: %w", err)
+	}
+	return nil
+}
+
+// ResetSession implements store.ResetStore.
+func (s *Store) ResetSession(ctx context.Context, idHash []byte) (store.ResetSession, error) {
+	r := store.ResetSession{IDHash: idHash}
+	var created, expires int64
+	var claimed, used sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT username, name, institution, created_at, expires_at, claimed_until, used_at
+		FROM reset_sessions WHERE id_hash = ?`, idHash).
+		Scan(&r.Username, &r.Name, &r.Institution, &created, &expires, &claimed, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ResetSession{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.ResetSession{}, fmt.Errorf("sqlite: reset session: %w", err)
+	}
+	r.CreatedAt, r.ExpiresAt = fromMicros(created), fromMicros(expires)
+	r.ClaimedUntil, r.UsedAt = timePtr(claimed), timePtr(used)
+	return r, nil
+}
+
+// resetState explains why a conditional update of a reset session touched
+// no row.
+func resetState(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, idHash []byte, now int64) error {
+	var expires int64
+	var claimed, used sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT expires_at, claimed_until, used_at FROM reset_sessions WHERE id_hash = ?`,
+		idHash).Scan(&expires, &claimed, &used)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return err
+	case used.Valid || expires <= now:
+		return store.ErrGone
+	case claimed.Valid && claimed.Int64 > now:
+		return store.ErrBusy
+	}
+	return store.ErrGone
+}
+
+// ClaimReset implements store.ResetStore.
+func (s *Store) ClaimReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	n := micros(now)
+	res, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET claimed_until = ?
+		WHERE id_hash = ? AND used_at IS NULL AND expires_at > ? AND (claimed_until IS NULL OR claimed_until <= ?)`,
+		micros(until), idHash, n, n)
+	if err != nil {
+		return fmt.Errorf("sqlite: claim reset: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
+	}
+	err = resetState(ctx, s.w, idHash, n)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
+		return err
+	}
+	return fmt.Errorf("sqlite: claim reset: %w", err)
+}
+
+// ReleaseReset implements store.ResetStore.
+func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET claimed_until = NULL WHERE id_hash = ?`, idHash); err != nil {
+		return fmt.Errorf("sqlite: release reset: %w", err)
+	}
+	return nil
+}
+
+// CompleteReset implements store.ResetStore.
+func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: complete reset: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	var username string
+	err = tx.QueryRowContext(ctx, `UPDATE reset_sessions SET used_at = ?, claimed_until = NULL
+		WHERE id_hash = ? AND used_at IS NULL RETURNING username`, micros(now), idHash).Scan(&username)
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		if err = tx.QueryRowContext(ctx, `SELECT 1 FROM reset_sessions WHERE id_hash = ?`, idHash).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		} else if err != nil {
+			return fmt.Errorf("sqlite: complete reset: %w", err)
+		}
+		err = store.ErrGone
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: complete reset: %w", err)
+	}
+	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
+		return fmt.Errorf("sqlite: complete reset: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: complete reset: commit: %w", err)
+	}
+	return nil
+}
+
+// setPassword sets the account's hash and its history in tx.
+func setPassword(ctx context.Context, tx *sql.Tx, username string, now int64, encodedHash string, keep int) error {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
+		VALUES (?, ?, ?, 1)
+		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+			updated_at = excluded.updated_at, seq = accounts.seq + 1
+		RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if keep > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
+			VALUES (?, ?, ?, ?)`, username, seq, encodedHash, now); err != nil {
+			return fmt.Errorf("push history: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM password_history WHERE username = ? AND seq <= ?`,
+		username, seq-int64(max(keep, 0))); err != nil {
+		return fmt.Errorf("trim history: %w", err)
+	}
+	return nil
+}
+
+// EndReset implements store.ResetStore.
+func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET used_at = ?
+		WHERE id_hash = ? AND used_at IS NULL`, micros(now), idHash); err != nil {
+		return fmt.Errorf("sqlite: end reset: %w", err)
+	}
+	return nil
+}
+
+// SetPassword implements store.ResetStore.
+func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: set password: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: set password: commit: %w", err)
+	}
+	return nil
+}
+
+// Fail implements store.ResetStore.
+func (s *Store) Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
+	if err := check32("throttle key", key); err != nil {
+		return 0, err
+	}
+	n := micros(now)
+	var count int
+	err := s.w.QueryRowContext(ctx, `INSERT INTO throttle (key, failures, window_start) VALUES (?, 1, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN throttle.window_start <= ? THEN 1 ELSE throttle.failures + 1 END,
+			window_start = CASE WHEN throttle.window_start <= ? THEN excluded.window_start ELSE throttle.window_start END
+		RETURNING failures`, key, n, n-window.Microseconds(), n-window.Microseconds()).Scan(&count)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: fail: %w", err)
+	}
+	return count, nil
+}
+
+// Failures implements store.ResetStore.
+func (s *Store) Failures(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
+	var count int
+	err := s.r.QueryRowContext(ctx, `SELECT failures FROM throttle WHERE key = ? AND window_start > ?`,
+		key, micros(now)-window.Microseconds()).Scan(&count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: failures: %w", err)
+	}
+	return count, nil
+}
+
+// ClearFailures implements store.ResetStore.
+func (s *Store) ClearFailures(ctx context.Context, key []byte) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM throttle WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sqlite: clear failures: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,344 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// AppendAudit implements store.Store.
+func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) (int64, error) {
+	if e.Time.IsZero() || e.Event == "" {
+		return 0, errors.New("sqlite: append audit: time and event are required")
+	}
+	var id int64
+	err := s.w.QueryRowContext(ctx, `INSERT INTO audit_events
+		(time, event, actor, username, institution, remote_addr, request_id, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		micros(e.Time), e.Event, e.Actor, e.Username, e.Institution, e.RemoteAddr, e.RequestID, e.Detail).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: append audit: %w", err)
+	}
+	return id, nil
+}
+
+// Audit implements store.Store.
+func (s *Store) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if !f.Since.IsZero() {
+		add("time >= ?", micros(f.Since))
+	}
+	if !f.Until.IsZero() {
+		add("time < ?", micros(f.Until))
+	}
+	for _, c := range []struct{ col, v string }{
+		{"event", f.Event}, {"actor", f.Actor}, {"username", f.Username}, {"institution", f.Institution},
+	} {
+		if c.v != "" {
+			add(c.col+" = ?", c.v)
+		}
+	}
+	if f.AfterID > 0 {
+		add("id > ?", f.AfterID)
+	}
+	q := `SELECT id, time, event, actor, username, institution, remote_addr, request_id, detail FROM audit_events`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: audit: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AuditEvent
+	for rows.Next() {
+		var e store.AuditEvent
+		var t int64
+		if err := rows.Scan(&e.ID, &t, &e.Event, &e.Actor, &e.Username, &e.Institution, &e.RemoteAddr, &e.RequestID, &e.Detail); err != nil {
+			return nil, fmt.Errorf("sqlite: audit: %w", err)
+		}
+		e.Time = fromMicros(t)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: audit: %w", err)
+	}
+	return out, nil
+}
+
+// PruneAudit implements store.Store.
+func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM audit_events WHERE time < ?`, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune audit: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// SetContact implements store.Store.
+func (s *Store) SetContact(ctx context.Context, tokenHash []byte, c store.Contact) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO activation_contacts
+		(token_hash, email, phone, lang, created_by, delivered_at, revoked_at)
+		SELECT token_hash, ?, ?, ?, ?, ?, ? FROM activations WHERE token_hash = ?
+		ON CONFLICT (token_hash) DO UPDATE SET email = excluded.email, phone = excluded.phone,
+			lang = excluded.lang, created_by = excluded.created_by,
+			delivered_at = excluded.delivered_at, revoked_at = excluded.revoked_at`,
+		c.Email, c.Phone, c.Lang, c.CreatedBy, nullMicros(c.DeliveredAt), nullMicros(c.RevokedAt), tokenHash)
+	if err != nil {
+		return fmt.Errorf("sqlite: set contact: %w", err)
+	}
+	return s.mustExist(ctx, tokenHash)
+}
+
+func (s *Store) mustExist(ctx context.Context, tokenHash []byte) error {
+	var one int
+	err := s.w.QueryRowContext(ctx, `SELECT 1 FROM activations WHERE token_hash = ?`, tokenHash).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// MarkDelivered implements store.Store.
+func (s *Store) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO activation_contacts (token_hash, delivered_at)
+		SELECT token_hash, ? FROM activations WHERE token_hash = ?
+		ON CONFLICT (token_hash) DO UPDATE SET delivered_at = excluded.delivered_at`,
+		micros(at), tokenHash); err != nil {
+		return fmt.Errorf("sqlite: mark delivered: %w", err)
+	}
+	return s.mustExist(ctx, tokenHash)
+}
+
+// Activations implements store.Store.
+func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]store.ActivationRecord, error) {
+	var where []string
+	var args []any
+	if f.Institution != "" {
+		where, args = append(where, "a.institution = ?"), append(args, f.Institution)
+	}
+	if f.Username != "" {
+		where, args = append(where, "a.username = ?"), append(args, f.Username)
+	}
+	if f.TokenHash != nil {
+		where, args = append(where, "a.token_hash = ?"), append(args, f.TokenHash)
+	}
+	q := `SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures,
+		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
+		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.created_at DESC, a.token_hash"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: activations: %w", err)
+	}
+	defer rows.Close()
+	var out []store.ActivationRecord
+	for rows.Next() {
+		var r store.ActivationRecord
+		var created, expires int64
+		var used, delivered, revoked sql.NullInt64
+		if err := rows.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &created, &expires, &used, &r.Failures,
+			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &delivered, &revoked); err != nil {
+			return nil, fmt.Errorf("sqlite: activations: %w", err)
+		}
+		r.CreatedAt, r.ExpiresAt = fromMicros(created), fromMicros(expires)
+		r.UsedAt, r.DeliveredAt, r.RevokedAt = timePtr(used), timePtr(delivered), timePtr(revoked)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: activations: %w", err)
+	}
+	return out, nil
+}
+
+// Revoke implements store.Store.
+func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: revoke: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	var used, revoked, claimed sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT a.used_at, c.revoked_at, a.claimed_until FROM activations a
+		LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash WHERE a.token_hash = ?`, tokenHash).Scan(&used, &revoked, &claimed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: revoke: %w", err)
+	}
+	if used.Valid || revoked.Valid {
+		return store.ErrGone
+	}
+	if claimed.Valid && claimed.Int64 > micros(now) {
+		return store.ErrBusy
+	}
+	us := micros(now)
+	if _, err = tx.ExecContext(ctx, `UPDATE activations SET expires_at = min(expires_at, ?) WHERE token_hash = ?`, us, tokenHash); err != nil {
+		return fmt.Errorf("sqlite: revoke: %w", err)
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO activation_contacts (token_hash, revoked_at) VALUES (?, ?)
+		ON CONFLICT (token_hash) DO UPDATE SET revoked_at = excluded.revoked_at`, tokenHash, us); err != nil {
+		return fmt.Errorf("sqlite: revoke: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: revoke: %w", err)
+	}
+	return nil
+}
+
+// AddressOnFile implements store.Store.
+func (s *Store) AddressOnFile(ctx context.Context, username string) (string, string, error) {
+	var email, lang string
+	err := s.r.QueryRowContext(ctx, `SELECT c.email, c.lang FROM activations a
+		JOIN activation_contacts c ON c.token_hash = a.token_hash
+		WHERE a.username = ? AND c.email <> '' ORDER BY a.created_at DESC LIMIT 1`, username).Scan(&email, &lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", store.ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("sqlite: address on file: %w", err)
+	}
+	return email, lang, nil
+}
+
+// CountOpenActivations implements store.Store.
+func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM activations
+		WHERE used_at IS NULL AND expires_at > ? AND (? <= 0 OR failures < ?)`, micros(now), maxFailures, maxFailures).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: count open activations: %w", err)
+	}
+	return n, nil
+}
+
+const notificationCols = `id, dedupe_key, channel, recipient, subject, body_text, body_html, message_id,
+	username, institution, created_at, next_attempt_at, attempts, sent_at, gave_up, last_error`
+
+func scanNotification(rows *sql.Rows) (store.Notification, error) {
+	var n store.Notification
+	var created, next int64
+	var sent sql.NullInt64
+	err := rows.Scan(&n.ID, &n.Key, &n.Channel, &n.Recipient, &n.Subject, &n.Text, &n.HTML, &n.MessageID,
+		&n.Username, &n.Institution, &created, &next, &n.Attempts, &sent, &n.GaveUp, &n.LastError)
+	n.CreatedAt, n.NextAttempt, n.SentAt = fromMicros(created), fromMicros(next), timePtr(sent)
+	return n, err
+}
+
+func collectNotifications(rows *sql.Rows, err error) ([]store.Notification, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// EnqueueNotification implements store.Store.
+func (s *Store) EnqueueNotification(ctx context.Context, n store.Notification) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `INSERT INTO notifications
+		(dedupe_key, channel, recipient, subject, body_text, body_html, message_id, username, institution, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		n.Key, n.Channel, n.Recipient, n.Subject, n.Text, n.HTML, n.MessageID, n.Username, n.Institution,
+		micros(n.CreatedAt), micros(n.NextAttempt))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: enqueue notification: %w", err)
+	}
+	k, err := res.RowsAffected()
+	return k == 1, err
+}
+
+// ClaimNotifications implements store.Store. The write connection is the
+// only writer, so the UPDATE's selection and its change are one step.
+func (s *Store) ClaimNotifications(ctx context.Context, now, leaseUntil time.Time, limit int) ([]store.Notification, error) {
+	out, err := collectNotifications(s.w.QueryContext(ctx, `UPDATE notifications
+		SET next_attempt_at = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM notifications WHERE sent_at IS NULL AND gave_up = 0 AND next_attempt_at <= ?
+			ORDER BY next_attempt_at, id LIMIT ?)
+		RETURNING `+notificationCols, micros(leaseUntil), micros(now), limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim notifications: %w", err)
+	}
+	return out, nil
+}
+
+// NotificationSent implements store.Store.
+func (s *Store) NotificationSent(ctx context.Context, id int64, at time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE notifications SET sent_at = ?, last_error = '' WHERE id = ?`, micros(at), id); err != nil {
+		return fmt.Errorf("sqlite: notification sent: %w", err)
+	}
+	return nil
+}
+
+// NotificationFailed implements store.Store.
+func (s *Store) NotificationFailed(ctx context.Context, id int64, next time.Time, errText string, giveUp bool) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE notifications SET next_attempt_at = ?, last_error = ?, gave_up = ?
+		WHERE id = ? AND sent_at IS NULL`, micros(next), errText, giveUp, id); err != nil {
+		return fmt.Errorf("sqlite: notification failed: %w", err)
+	}
+	return nil
+}
+
+// Notifications implements store.Store.
+func (s *Store) Notifications(ctx context.Context, limit int) ([]store.Notification, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	out, err := collectNotifications(s.r.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications ORDER BY id LIMIT ?`, limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: notifications: %w", err)
+	}
+	return out, nil
+}
+
+// TakeSMS implements store.Store.
+func (s *Store) TakeSMS(ctx context.Context, institution, day string, limit int) (int, bool, error) {
+	if limit <= 0 {
+		return 0, false, ctx.Err()
+	}
+	var n int
+	err := s.w.QueryRowContext(ctx, `INSERT INTO sms_counters (institution, day, count) VALUES (?, ?, 1)
+		ON CONFLICT (institution, day) DO UPDATE SET count = count + 1 WHERE count < ?
+		RETURNING count`, institution, day, limit).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return limit, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("sqlite: take sms: %w", err)
+	}
+	return n, true, nil
+}

@@ -1,0 +1,252 @@
+package storetest
+
+import (
+	"crypto/sha256"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Hash32 returns a 32-byte test hash named by n (identity hashes, state
+// hashes, session hashes, throttle keys).
+func Hash32(n string) []byte {
+	h := sha256.Sum256([]byte("storetest-32:" + n))
+	return h[:]
+}
+
+// testReset runs the schema-4 tests (identity mapping, sign-ins, reset
+// sessions, throttle counters) as subtests.
+func testReset(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Opener)
+	}{
+		{"Identities", testIdentities},
+		{"Logins", testLogins},
+		{"LoginRace", testLoginRace},
+		{"ResetSession", testResetSession},
+		{"ResetClaimRace", testResetClaimRace},
+		{"SetPassword", testSetPassword},
+		{"Throttle", testThrottle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.fn(t, open)
+		})
+	}
+}
+
+func testIdentities(t *testing.T, open Opener) {
+	s := open(t)
+	got, err := s.AccountsByIdentity(ctx(t), Hash32("p1"))
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "ola", Name: "Ola", IdentityHash: Hash32("p1"), UpdatedAt: T0},
+		{Institution: "default", Username: "ola2", Name: "Ola", IdentityHash: Hash32("p1"), UpdatedAt: T0},
+		{Institution: "uio", Username: "kari", Name: "Kari", IdentityHash: Hash32("p2"), UpdatedAt: T0},
+	}))
+	got, err = s.AccountsByIdentity(ctx(t), Hash32("p1"))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "default", got[0].Institution)
+	assert.Equal(t, "ola2", got[0].Username)
+	assert.Equal(t, "ola", got[1].Username)
+	assertTime(t, T0, got[1].UpdatedAt, "updated at")
+
+	// Re-import moves kari's mapping to p1 and renames her; p2 then has none.
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "kari", Name: "Kari N", IdentityHash: Hash32("p1"), UpdatedAt: T0.Add(time.Hour)},
+	}))
+	got, err = s.AccountsByIdentity(ctx(t), Hash32("p1"))
+	require.NoError(t, err)
+	assert.Len(t, got, 3)
+	got, err = s.AccountsByIdentity(ctx(t), Hash32("p2"))
+	require.NoError(t, err)
+	assert.Empty(t, got)
+
+	// All or none: a bad hash in the batch stores nothing.
+	err = s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "per", Name: "Per", IdentityHash: Hash32("p3"), UpdatedAt: T0},
+		{Institution: "uio", Username: "bad", Name: "Bad", IdentityHash: []byte("short"), UpdatedAt: T0},
+	})
+	require.Error(t, err)
+	got, err = s.AccountsByIdentity(ctx(t), Hash32("p3"))
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
+
+func login(state string, exp time.Time) store.Login {
+	return store.Login{StateHash: Hash32(state), Nonce: "n-" + state, Verifier: "v-" + state,
+		ACR: "idporten-loa-substantial", Institution: "uio", Lang: "nn", ExpiresAt: exp}
+}
+
+func testLogins(t *testing.T, open Opener) {
+	s := open(t)
+	require.NoError(t, s.CreateLogin(ctx(t), login("a", T0.Add(10*time.Minute)), T0))
+	require.ErrorIs(t, s.CreateLogin(ctx(t), login("a", T0.Add(10*time.Minute)), T0), store.ErrExists)
+	require.NoError(t, s.CreateLogin(ctx(t), login("old", T0.Add(time.Minute)), T0))
+
+	got, err := s.TakeLogin(ctx(t), Hash32("a"), T0.Add(time.Minute))
+	require.NoError(t, err)
+	want := login("a", T0.Add(10*time.Minute))
+	assert.Equal(t, want.Nonce, got.Nonce)
+	assert.Equal(t, want.Verifier, got.Verifier)
+	assert.Equal(t, want.ACR, got.ACR)
+	assert.Equal(t, "uio", got.Institution)
+	assert.Equal(t, "nn", got.Lang)
+	assertTime(t, want.ExpiresAt, got.ExpiresAt, "expires")
+
+	_, err = s.TakeLogin(ctx(t), Hash32("a"), T0.Add(time.Minute))
+	require.ErrorIs(t, err, store.ErrNotFound, "taken once")
+	_, err = s.TakeLogin(ctx(t), Hash32("old"), T0.Add(2*time.Minute))
+	require.ErrorIs(t, err, store.ErrGone, "expired")
+	_, err = s.TakeLogin(ctx(t), Hash32("old"), T0)
+	require.ErrorIs(t, err, store.ErrNotFound, "an expired one is gone after the take")
+
+	// Creating a login deletes expired ones.
+	require.NoError(t, s.CreateLogin(ctx(t), login("b", T0.Add(time.Minute)), T0))
+	require.NoError(t, s.CreateLogin(ctx(t), login("c", T0.Add(time.Hour)), T0.Add(2*time.Minute)))
+	_, err = s.TakeLogin(ctx(t), Hash32("b"), T0)
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+func testLoginRace(t *testing.T, open Opener) {
+	s := open(t)
+	require.NoError(t, s.CreateLogin(ctx(t), login("r", T0.Add(time.Hour)), T0))
+	var won atomic.Int32
+	errs := race(func(int) error {
+		_, err := s.TakeLogin(ctx(t), Hash32("r"), T0)
+		if err == nil {
+			won.Add(1)
+		}
+		return err
+	})
+	assert.Equal(t, int32(1), won.Load(), "exactly one take wins")
+	for _, err := range errs {
+		if err != nil {
+			assert.ErrorIs(t, err, store.ErrNotFound)
+		}
+	}
+}
+
+func session(id, username string) store.ResetSession {
+	return store.ResetSession{IDHash: Hash32(id), Username: username, Name: "Name " + username,
+		Institution: "uio", CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
+}
+
+func testResetSession(t *testing.T, open Opener) {
+	s := open(t)
+	_, err := s.ResetSession(ctx(t), Hash32("none"))
+	require.ErrorIs(t, err, store.ErrNotFound)
+	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("none"), T0, T0.Add(time.Minute)), store.ErrNotFound)
+	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("none"), T0, EncodedHash(1), 5), store.ErrNotFound)
+
+	require.NoError(t, s.CreateResetSession(ctx(t), session("s1", "ola")))
+	require.ErrorIs(t, s.CreateResetSession(ctx(t), session("s1", "ola")), store.ErrExists)
+	got, err := s.ResetSession(ctx(t), Hash32("s1"))
+	require.NoError(t, err)
+	assert.Equal(t, "ola", got.Username)
+	assert.Equal(t, "Name ola", got.Name)
+	assert.Equal(t, "uio", got.Institution)
+	assertTime(t, T0, got.CreatedAt, "created")
+	assertTime(t, T0.Add(10*time.Minute), got.ExpiresAt, "expires")
+	assert.Nil(t, got.UsedAt)
+	assert.Nil(t, got.ClaimedUntil)
+
+	now := T0.Add(time.Minute)
+	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(30*time.Second)))
+	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(30*time.Second)), store.ErrBusy)
+	require.NoError(t, s.ReleaseReset(ctx(t), Hash32("s1")))
+	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(30*time.Second)))
+	// A lease that ran out can be taken over.
+	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s1"), now.Add(time.Minute), now.Add(90*time.Second)))
+
+	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s1"), now.Add(time.Minute), EncodedHash(1), 5))
+	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "ola", 5))
+	got, err = s.ResetSession(ctx(t), Hash32("s1"))
+	require.NoError(t, err)
+	require.NotNil(t, got.UsedAt)
+	assertTime(t, now.Add(time.Minute), *got.UsedAt, "used")
+	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("s1"), now, EncodedHash(2), 5), store.ErrGone, "used once")
+	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(time.Minute)), store.ErrGone)
+	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "ola", 5), "nothing set by the refused reuse")
+
+	// Expired: no claim.
+	require.NoError(t, s.CreateResetSession(ctx(t), session("s2", "kari")))
+	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s2"), T0.Add(10*time.Minute), T0.Add(11*time.Minute)), store.ErrGone)
+
+	// Sign-out ends it.
+	require.NoError(t, s.CreateResetSession(ctx(t), session("s3", "per")))
+	require.NoError(t, s.EndReset(ctx(t), Hash32("s3"), T0))
+	require.NoError(t, s.EndReset(ctx(t), Hash32("s3"), T0), "ending twice is harmless")
+	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s3"), T0, T0.Add(time.Minute)), store.ErrGone)
+	assert.Empty(t, history(t, s, "per", 5))
+}
+
+func testResetClaimRace(t *testing.T, open Opener) {
+	s := open(t)
+	require.NoError(t, s.CreateResetSession(ctx(t), session("race", "ola")))
+	var won atomic.Int32
+	errs := race(func(int) error {
+		err := s.ClaimReset(ctx(t), Hash32("race"), T0, T0.Add(time.Minute))
+		if err == nil {
+			won.Add(1)
+		}
+		return err
+	})
+	assert.Equal(t, int32(1), won.Load(), "exactly one claim wins")
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, store.ErrBusy) {
+			t.Errorf("claim: got %v, want nil or ErrBusy", err)
+		}
+	}
+}
+
+func testSetPassword(t *testing.T, open Opener) {
+	s := open(t)
+	for i := 1; i <= 4; i++ {
+		require.NoError(t, s.SetPassword(ctx(t), "ola", T0.Add(time.Duration(i)*time.Minute), EncodedHash(i), 3))
+	}
+	assert.Equal(t, []string{EncodedHash(4), EncodedHash(3), EncodedHash(2)}, history(t, s, "ola", 10))
+	assert.Equal(t, []string{EncodedHash(4)}, history(t, s, "ola", 1), "the newest is the current password")
+}
+
+func testThrottle(t *testing.T, open Opener) {
+	s := open(t)
+	const w = 15 * time.Minute
+	k := Hash32("user:ola")
+	n, err := s.Failures(ctx(t), k, T0, w)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	for i := 1; i <= 3; i++ {
+		n, err = s.Fail(ctx(t), k, T0.Add(time.Duration(i)*time.Minute), w)
+		require.NoError(t, err)
+		assert.Equal(t, i, n)
+	}
+	n, err = s.Failures(ctx(t), k, T0.Add(10*time.Minute), w)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	n, err = s.Failures(ctx(t), k, T0.Add(17*time.Minute), w)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the window (from the first failure) is over")
+	n, err = s.Fail(ctx(t), k, T0.Add(17*time.Minute), w)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "a new window")
+	other, err := s.Failures(ctx(t), Hash32("addr:x"), T0, w)
+	require.NoError(t, err)
+	assert.Zero(t, other)
+	require.NoError(t, s.ClearFailures(ctx(t), k))
+	n, err = s.Failures(ctx(t), k, T0.Add(17*time.Minute), w)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	_, err = s.Fail(ctx(t), []byte("short"), T0, w)
+	require.Error(t, err)
+}

@@ -1,0 +1,135 @@
+package server_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/passhash"
+)
+
+// TestValidateCaps: /api/validate refuses a password longer than any policy
+// could allow by far, and what it returns stays small (issue 15 item 8: an
+// 8 KB request returned 477 KB).
+func TestValidateCaps(t *testing.T) {
+	e := newEnv(t, nil)
+	refused := []struct {
+		name  string
+		body  map[string]any
+		field string
+	}{
+		{"password of 8000 characters", map[string]any{"password": strings.Repeat("a", 8000)}, "password"},
+		{"password of 257 characters", map[string]any{"password": strings.Repeat("Ab1!", 64) + "x"}, "password"},
+		{"password of 257 multi-byte characters", map[string]any{"password": strings.Repeat("å", 257)}, "password"},
+		{"username of 257 characters", map[string]any{"password": "x", "username": strings.Repeat("u", 257)}, "username"},
+		{"name of 257 characters", map[string]any{"password": "x", "name": strings.Repeat("n", 257)}, "name"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(e.fake.Requests())
+			resp, body := e.post(t, "/api/validate", tt.body)
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, "body %.200s", body)
+			got := decodeError(t, body)
+			assert.Equal(t, "invalid", got.Error.Code)
+			assert.Equal(t, []string{tt.field}, got.Error.Fields)
+			assert.Equal(t, before, len(e.fake.Requests()), "no breach request for a refused request")
+		})
+	}
+	t.Run("the longest accepted password", func(t *testing.T) {
+		before := len(e.fake.Requests())
+		pw := strings.Repeat("Ab1!", 64) // 256
+		resp, body := e.post(t, "/api/validate", map[string]any{"password": pw})
+		require.Equal(t, http.StatusOK, resp.StatusCode, "body %.300s", body)
+		assert.Contains(t, string(body), `"too_long"`)
+		assert.Less(t, len(body), 16<<10, "answer size")
+		assert.Equal(t, before, len(e.fake.Requests()), "a password longer than the policy allows is never looked up")
+	})
+}
+
+// TestValidateBreachLookupsLimited: anonymous validate traffic cannot drive
+// the breach service: each client has a budget of upstream lookups, and
+// answers from the cache cost nothing (issue 15 item 8).
+func TestValidateBreachLookupsLimited(t *testing.T) {
+	e := newEnv(t, func(d *server.Deps) {
+		d.BreachRateLimit = 0.001 // a budget of the burst only
+		d.TrustProxy = true
+	})
+	const burst = server.BreachBurst
+	client := []string{"X-Forwarded-For", "203.0.113.9"}
+	var last *http.Response
+	var lastBody []byte
+	for i := range burst + 3 {
+		last, lastBody = e.post(t, "/api/validate", map[string]any{"password": "Distinct password number " + strconv.Itoa(i)}, client...)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, last.StatusCode)
+	assert.Equal(t, "rate_limited", errCode(t, lastBody))
+	assert.NotEmpty(t, last.Header.Get("Retry-After"))
+	assert.Len(t, e.fake.Requests(), burst, "upstream requests")
+
+	resp, body := e.post(t, "/api/validate", map[string]any{"password": "Distinct password number 0"}, client...)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "a cached answer is not limited: %s", body)
+	assert.Len(t, e.fake.Requests(), burst, "upstream requests after a cached one")
+
+	resp, _ = e.post(t, "/api/validate", map[string]any{"password": "Another client's password"}, "X-Forwarded-For", "203.0.113.10")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "another client has its own budget")
+}
+
+// TestCompleteBusy: when the password hashing is saturated, a complete is a
+// clean 503 "busy" with Retry-After, the link stays usable, and the memory
+// in use never passes the budget (issue 15 item 2).
+func TestCompleteBusy(t *testing.T) {
+	old := passhash.SetWorkLimits(passhash.WorkLimits{Memory: uint64(passhash.Default.Memory), Queue: -1, Wait: time.Second})
+	t.Cleanup(func() { passhash.SetWorkLimits(old) })
+	e := newEnv(t, nil)
+	const n = 10
+	tokens := make([]string, n)
+	for i := range tokens {
+		tokens[i] = e.createFor(t, "busy"+strconv.Itoa(i), "default")
+	}
+	type answer struct {
+		status     int
+		code       string
+		retryAfter string
+	}
+	answers := make([]answer, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, tok := range tokens {
+		wg.Go(func() {
+			<-start
+			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": tok, "password": strong})
+			a := answer{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+			if resp.StatusCode != http.StatusOK {
+				a.code = errCode(t, body)
+			}
+			answers[i] = a
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for i, a := range answers {
+		switch a.status {
+		case http.StatusOK:
+		case http.StatusServiceUnavailable:
+			busy++
+			assert.Equal(t, "overloaded", a.code, "complete %d", i)
+			assert.NotEmpty(t, a.retryAfter, "complete %d", i)
+			// The link was not spent: it completes once the load is gone.
+			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": tokens[i], "password": strong})
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "retry of complete %d: %s", i, body)
+		default:
+			t.Errorf("complete %d: status %d, code %q", i, a.status, a.code)
+		}
+	}
+	assert.Positive(t, busy, "with room for one hash and no queue, some of %d concurrent completes are busy", n)
+	assert.Less(t, busy, n, "at least one gets through")
+	assert.NotContains(t, e.logs.String(), strong)
+}
