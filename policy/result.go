@@ -54,8 +54,8 @@ type Char struct {
 	Note Note `json:"note"`
 	// Pattern is true when the common rule failed and the character belongs
 	// to one of the guessable patterns it found (a word, a year, a keyboard
-	// row, a repeat...); JSON "pattern".
-	Pattern bool `json:"pattern"`
+	// row, a repeat...); JSON "pattern":true, left out when false.
+	Pattern bool `json:"pattern,omitempty"`
 }
 
 // Category is one of the four character categories, or none.
