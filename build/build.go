@@ -218,12 +218,15 @@ var stubWasm = []byte("\x00asm\x01\x00\x00\x00")
 // stubMeter stands in for wasm/styrke-meter.js in unit tests: it names both
 // files the way the real module does.
 const stubMeter = `// placeholder for unit tests
-export const files = [new URL("styrke.wasm", import.meta.url).href, new URL("wasm_exec.js", import.meta.url).href];
+const WASM_INTEGRITY = "";
+const EXEC_INTEGRITY = "";
+export const files = [new URL("styrke.wasm", import.meta.url).href, new URL("wasm_exec.js", import.meta.url).href, WASM_INTEGRITY, EXEC_INTEGRITY];
 `
 
 // meter builds the WebAssembly module, copies wasm_exec.js from the Go
 // installation, and rewrites the meter's references to both into their
-// fingerprinted names.
+// fingerprinted names and its WASM_INTEGRITY and EXEC_INTEGRITY constants
+// into their integrity.
 func (b *builder) meter(ctx context.Context) error {
 	goroot, err := goEnv(ctx, b.cfg.Root, "GOROOT")
 	if err != nil {
@@ -260,6 +263,18 @@ func (b *builder) meter(ctx context.Context) error {
 			return fmt.Errorf("%w: styrke-meter.js no longer names %q as a string literal; the build cannot fingerprint it", ErrMeterMissing, r.from)
 		}
 		meterJS = re.ReplaceAll(meterJS, []byte("${1}${2}"+r.to+"${3}"))
+	}
+	// The integrity of both goes into the script, so the integrity a page
+	// gives the script pins everything it loads.
+	for _, r := range []struct{ name, integrity string }{
+		{"WASM_INTEGRITY", wasmAsset.Integrity},
+		{"EXEC_INTEGRITY", execAsset.Integrity},
+	} {
+		re := regexp.MustCompile(`\b(const\s+` + r.name + `\s*=\s*)""`)
+		if n := len(re.FindAllIndex(meterJS, -1)); n != 1 {
+			return fmt.Errorf("%w: styrke-meter.js must declare const %s = \"\" once (found %d); the build writes the integrity there", ErrMeterMissing, r.name, n)
+		}
+		meterJS = re.ReplaceAll(meterJS, []byte(`${1}"`+r.integrity+`"`))
 	}
 	meterMin, err := b.minify("styrke-meter.js", meterJS)
 	if err != nil {

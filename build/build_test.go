@@ -105,6 +105,19 @@ func TestMeterReferencesFingerprintedFiles(t *testing.T) {
 	}
 }
 
+// TestMeterPinsWhatItLoads: the meter's script carries the integrity of the
+// module and of wasm_exec.js, so the page's integrity for the script pins
+// everything it loads (issue 15 item 4: both were fetched unchecked).
+func TestMeterPinsWhatItLoads(t *testing.T) {
+	meter, err := os.ReadFile(filepath.Join(built.dir, filepath.FromSlash(built.man.Assets["styrke-meter.js"].Path)))
+	require.NoError(t, err)
+	for _, name := range []string{"styrke.wasm", "wasm_exec.js"} {
+		integrity := built.man.Assets[name].Integrity
+		require.NotEmpty(t, integrity)
+		assert.Contains(t, string(meter), `"`+integrity+`"`, "integrity of %s in the meter", name)
+	}
+}
+
 // TestPages parses every page: no inline script or style, every script and
 // stylesheet carries the integrity of the file it names, every local
 // reference exists.

@@ -96,6 +96,53 @@ var messages = texts{
 	}},
 }
 
+// singular holds the message of a rule whose count is exactly 1, where the
+// plural would be wrong ("1 characters"); countParam names that count.
+var singular = texts{
+	{RuleDisallowedCharacter, [3]string{
+		"Passordet inneholder 1 tegn som ikke er tillatt.",
+		"Passordet inneheld 1 teikn som ikkje er tillate.",
+		"The password contains 1 character that is not allowed.",
+	}},
+	{RuleMissingClass, [3]string{
+		"Passordet må ha minst 1 {class} (det har {have}).",
+		"Passordet må ha minst 1 {class} (det har {have}).",
+		"The password must have at least 1 {class} (it has {have}).",
+	}},
+	{RuleBreached, [3]string{
+		"Passordet er funnet 1 gang i lekkede passordlister. Velg et annet.",
+		"Passordet er funne 1 gong i lekne passordlister. Vel eit anna.",
+		"The password has been seen once in breached password lists. Choose another.",
+	}},
+	{RuleReused, [3]string{
+		"Du har brukt dette passordet før. Velg et annet enn det forrige.",
+		"Du har brukt dette passordet før. Vel eit anna enn det førre.",
+		"You have used this password before. Choose one other than the last.",
+	}},
+}
+
+// countParam returns the name of rule's count parameter, or "" for a rule
+// without a singular message.
+func countParam(rule string) string {
+	switch rule {
+	case RuleDisallowedCharacter, RuleBreached:
+		return "count"
+	case RuleMissingClass:
+		return "min"
+	case RuleReused:
+		return "history"
+	}
+	return ""
+}
+
+// singularWords are the class names after "1".
+var singularWords = texts{
+	{Upper, [3]string{"stor bokstav", "stor bokstav", "uppercase letter"}},
+	{Lower, [3]string{"liten bokstav", "liten bokstav", "lowercase letter"}},
+	{Digit, [3]string{"siffer", "siffer", "digit"}},
+	{Special, [3]string{"spesialtegn", "spesialteikn", "special character"}},
+}
+
 // words translates the parameter values that are words.
 var words = texts{
 	{Upper, [3]string{"store bokstaver", "store bokstavar", "uppercase letters"}},
@@ -169,6 +216,15 @@ var langCodes = [3]string{"nb", "nn", "en"}
 func message(lang int, rule string, params []Param) string {
 	m, _ := messages.get(rule)
 	tmpl := m[lang]
+	one := false
+	if name := countParam(rule); name != "" {
+		for _, p := range params {
+			if p.Name == name && !p.Value.IsStr && p.Value.Num == 1 {
+				one1, _ := singular.get(rule)
+				tmpl, one = one1[lang], true
+			}
+		}
+	}
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(tmpl, '{')
@@ -184,7 +240,9 @@ func message(lang int, rule string, params []Param) string {
 				continue
 			}
 			if p.Value.IsStr {
-				if strings.Contains(p.Value.Str, "+") {
+				if w, ok := singularWords.get(p.Value.Str); ok && one {
+					b.WriteString(w[lang])
+				} else if strings.Contains(p.Value.Str, "+") {
 					b.WriteString(joinKinds(lang, p.Value.Str))
 				} else if w, ok := words.get(p.Value.Str); ok {
 					b.WriteString(w[lang])
@@ -235,6 +293,11 @@ var feedbackTexts = texts{
 		"Skriv om lag {n} teikn til (nye teikn, ikkje gjentakingar), så når du grensa.",
 		"Type about {n} more characters (new ones, not repeats) to reach the threshold.",
 	}},
+	{"more1", [3]string{
+		"Skriv omtrent 1 tegn til (et nytt tegn, ikke en gjentakelse), så når du grensen.",
+		"Skriv om lag 1 teikn til (eit nytt teikn, ikkje ei gjentaking), så når du grensa.",
+		"Type about 1 more character (a new one, not a repeat) to reach the threshold.",
+	}},
 	{"mix", [3]string{
 		"Bland inn store og små bokstaver, sifre og spesialtegn for bonuspoeng.",
 		"Bland inn store og små bokstavar, siffer og spesialteikn for bonuspoeng.",
@@ -265,7 +328,9 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		out = append(out, feedbackText("personal", lang))
 	}
 	if res.Score < p.Threshold || st.length < p.MinLength {
-		if more := moreChars(p, st); more > 0 {
+		if more := moreChars(p, st); more == 1 {
+			out = append(out, feedbackText("more1", lang))
+		} else if more > 0 {
 			out = append(out, strings.Replace(feedbackText("more", lang), "{n}", strconv.Itoa(more), 1))
 		}
 		if st.bonus == 0 && len(p.Score.Bonus) > 0 && len(out) < 2 {

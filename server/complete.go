@@ -38,6 +38,33 @@ type completeResponse struct {
 	BreachChecked bool `json:"breachChecked"`
 }
 
+// refusal is the 422 body: the Result plus attemptsLeft, the failed
+// attempts the link still takes before it is locked (the page warns when
+// few are left, and says "locked" at 0).
+func refusal(res policy.Result, left int) []byte {
+	b := res.AppendJSON(make([]byte, 0, 2048))
+	b = append(b[:len(b)-1], `,"attemptsLeft":`...)
+	b = strconv.AppendInt(b, int64(max(left, 0)), 10)
+	return append(b, '}')
+}
+
+// counted reports whether a refusal counts against the link. It counts
+// when the person could have seen it coming: the meter shows every rule
+// that needs no IO as they type, and they know their own earlier passwords
+// (reused; counting it also bounds guessing at them). A password refused
+// only because the server's breach check found it does not count: the
+// browser's own check may have been unavailable, and the range API tells
+// anyone the same anyway. (A directory's own refusal is not counted
+// either; see writeFailed.)
+func counted(res policy.Result) bool {
+	for _, v := range res.Violations {
+		if v.Rule != policy.RuleBreached {
+			return true
+		}
+	}
+	return false
+}
+
 // verdict is what judge found.
 type verdict struct {
 	res           policy.Result
@@ -208,14 +235,17 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 		writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
 		return
 	}
-	n, err := h.Store.RecordFailure(ctx, a.TokenHash)
-	if err != nil {
-		h.failRetryable(w, r, "record failure", err)
-		return
+	n, count := a.Failures, counted(res)
+	if count {
+		var err error
+		if n, err = h.Store.RecordFailure(ctx, a.TokenHash); err != nil {
+			h.failRetryable(w, r, "record failure", err)
+			return
+		}
 	}
-	h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "rules", rules(res))
+	h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "failures", n, "counted", count, "rules", rules(res))
 	h.refused(r, a, "rules "+rules(res))
-	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+	writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-n))
 }
 
 // writeFailed answers a failed claim or directory write. A refusal by the
@@ -232,7 +262,7 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 			"rule", ref.Rule, "diagnostic", ref.Diagnostic)
 		res.OK = false
 		res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
-		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+		writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-a.Failures))
 	case errors.Is(err, store.ErrBusy):
 		w.Header().Set("Retry-After", "2")
 		writeError(w, errorf(CodeInProgress, "this link is being used by another request right now; try again in a moment"))

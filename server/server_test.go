@@ -463,3 +463,48 @@ func TestCompleteTooLongIsViolation(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	assert.Contains(t, string(body), `"too_long"`)
 }
+
+// TestCompleteSaysWhatHappened: the success answer says whether the breach
+// check ran, and a refusal says how many attempts the link still takes; a
+// password found only by the server's breach check is not counted.
+func TestCompleteSaysWhatHappened(t *testing.T) {
+	t.Run("breach checked", func(t *testing.T) {
+		e := newEnv(t, nil)
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": e.create(t, "default"), "password": strong})
+		require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+		assert.JSONEq(t, `{"directory":false,"breachChecked":true}`, string(body))
+	})
+	t.Run("breach service down, prefer: accepted unchecked", func(t *testing.T) {
+		e := newEnv(t, nil)
+		token := e.create(t, "default")
+		e.fake.SetMode(breachtest.Down)
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+		assert.JSONEq(t, `{"directory":false,"breachChecked":false}`, string(body))
+	})
+	t.Run("attempts left", func(t *testing.T) {
+		e := newEnv(t, func(d *server.Deps) { d.TokenRateLimit = -1 })
+		token := e.create(t, "default")
+		e.fake.Add(strong2, 12)
+		left := func(password string) int {
+			t.Helper()
+			resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": password})
+			require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "body %s", body)
+			var out struct {
+				AttemptsLeft *int `json:"attemptsLeft"`
+			}
+			require.NoError(t, json.Unmarshal(body, &out))
+			require.NotNil(t, out.AttemptsLeft, "body %s", body)
+			return *out.AttemptsLeft
+		}
+		assert.Equal(t, server.MaxFailures-1, left("short"))
+		assert.Equal(t, server.MaxFailures-2, left("short"))
+		assert.Equal(t, server.MaxFailures-2, left(strong2), "breached, seen only by the server: not counted")
+		for i := 3; i <= server.MaxFailures; i++ {
+			assert.Equal(t, server.MaxFailures-i, left("short"))
+		}
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		assert.Equal(t, http.StatusGone, resp.StatusCode)
+		assert.Equal(t, "token_locked", errCode(t, body))
+	})
+}

@@ -36,7 +36,7 @@ func (p EmbedPage) Snippet() string {
 func (p EmbedPage) PreloadSnippet() string {
 	e, w := p.Assets.Get("wasm_exec.js"), p.Assets.Get("styrke.wasm")
 	return `<link rel="modulepreload" href="` + p.origin() + e.URL + `" integrity="` + e.Integrity + `" crossorigin="anonymous">` + "\n" +
-		`<link rel="preload" href="` + p.origin() + w.URL + `" as="fetch" type="application/wasm" crossorigin="anonymous">`
+		`<link rel="preload" href="` + p.origin() + w.URL + `" as="fetch" type="application/wasm" integrity="` + w.Integrity + `" crossorigin="anonymous">`
 }
 
 // HostCSP is what a host page's Content-Security-Policy must allow: the

@@ -90,11 +90,19 @@ type PolicyView struct {
 	// PasswordRules is the value of the passwordrules attribute, in the
 	// syntax of Apple's Password Manager Resources.
 	PasswordRules string
+	// BreachCheck is the policy's breachCheck ("prefer" or "require").
+	BreachCheck string
+	// AllowedClasses and AllowedExtra are the character whitelist; both
+	// zero when the policy has none.
+	AllowedClasses []string
+	AllowedExtra   string
+	// RequiredClasses is the least number of characters of each class.
+	RequiredClasses map[string]int
 }
 
 // NewPolicyView returns the view of p.
 func NewPolicyView(p policy.Policy) PolicyView {
-	return PolicyView{
+	v := PolicyView{
 		ID:              p.ID,
 		Name:            p.Name,
 		Version:         p.Version(),
@@ -104,7 +112,14 @@ func NewPolicyView(p policy.Policy) PolicyView {
 		HistorySize:     p.HistorySize,
 		BreachThreshold: p.BreachThreshold,
 		PasswordRules:   PasswordRules(p),
+		BreachCheck:     p.BreachCheck,
+		RequiredClasses: p.RequiredClasses,
 	}
+	if a := p.AllowedCharacters; a != nil {
+		v.AllowedClasses = append([]string{}, a.Classes...)
+		v.AllowedExtra = a.Extra
+	}
+	return v
 }
 
 // PasswordRules derives the passwordrules attribute from p: its lengths, the

@@ -212,7 +212,7 @@ func TestEmbedGuidePage(t *testing.T) {
 			assert.Contains(t, snippet, `<styrke-meter for="password"`)
 			preload := text(one(t, doc, "preload-snippet"))
 			assert.Contains(t, preload, `<link rel="modulepreload" href="https://styrke.example.org/assets/wasm_exec.0000000000000009.js" integrity="sha384-exec" crossorigin="anonymous">`)
-			assert.Contains(t, preload, `<link rel="preload" href="https://styrke.example.org/assets/styrke.000000000000000a.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`)
+			assert.Contains(t, preload, `<link rel="preload" href="https://styrke.example.org/assets/styrke.000000000000000a.wasm" as="fetch" type="application/wasm" integrity="sha384-wasm" crossorigin="anonymous">`)
 			assert.Contains(t, text(one(t, doc, "host-csp")), "'wasm-unsafe-eval'")
 			assert.Contains(t, text(one(t, doc, "host-csp")), "https://api.pwnedpasswords.com")
 			for _, a := range []string{"for", "policy", "lang", "username", "name", "username-input", "name-input", "base"} {

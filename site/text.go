@@ -25,7 +25,7 @@ type Text struct {
 	ActUsedTitle, ActUsed                             string
 	ActErrorTitle, ActError, ActRetry                 string
 	ActMismatchTitle, ActMismatch                     string
-	ActDoneTitle, ActDone                             string
+	ActDoneTitle                                      string
 	ActLead, ActAccount, ActUsername, ActName         string
 	ActInstitution                                    string
 	ActNew, ActConfirm, ActShow, ActHide, ActSubmit   string
@@ -88,6 +88,12 @@ func (t Text) pick(nb, nn, en string) string {
 // RuleLength states the policy's length limits.
 func (t Text) RuleLength(p PolicyView) string {
 	lo, hi := t.Int(p.MinLength), t.Int(p.MaxLength)
+	if p.AllowedClasses != nil || p.AllowedExtra != "" {
+		// A whitelist: the characters are stated by RuleAllowed.
+		return t.pick("Minst "+lo+" og høyst "+hi+" tegn. Alle tegn teller.",
+			"Minst "+lo+" og høgst "+hi+" teikn. Alle teikn tel.",
+			"At least "+lo+" and at most "+hi+" characters. Every character counts.")
+	}
 	return t.pick("Minst "+lo+" og høyst "+hi+" tegn. Mellomrom og alle tegn teller.",
 		"Minst "+lo+" og høgst "+hi+" teikn. Mellomrom og alle teikn tel.",
 		"At least "+lo+" and at most "+hi+" characters. Spaces and every character count.")
@@ -108,11 +114,17 @@ func (t Text) RuleContext(p PolicyView) string {
 		"Not your username, your name or words tied to "+p.Name+".")
 }
 
-// RuleBreach states the breach rule.
+// RuleBreach states the breach rule, and what happens when the breach
+// service cannot be reached (the policy's breachCheck).
 func (t Text) RuleBreach(p PolicyView) string {
-	return t.pick("Ikke et vanlig passord, og ikke et som finnes i lekkede passordlister.",
-		"Ikkje eit vanleg passord, og ikkje eitt som finst i lekne passordlister.",
-		"Not a common password, and not one found in breached password lists.")
+	if p.BreachCheck == policy.BreachRequire {
+		return t.pick("Ikke et vanlig passord, og ikke et som finnes i lekkede passordlister. Svarer ikke tjenesten for lekkede passord, må du prøve igjen senere.",
+			"Ikkje eit vanleg passord, og ikkje eitt som finst i lekne passordlister. Svarar ikkje tenesta for lekne passord, må du prøve igjen seinare.",
+			"Not a common password, and not one found in breached password lists. If the breached-password service does not answer, you are asked to try again later.")
+	}
+	return t.pick("Ikke et vanlig passord, og ikke et som finnes i lekkede passordlister. Svarer ikke tjenesten for lekkede passord, godtas passordet uten den sjekken, og siden sier fra.",
+		"Ikkje eit vanleg passord, og ikkje eitt som finst i lekne passordlister. Svarar ikkje tenesta for lekne passord, blir passordet godteke utan den sjekken, og sida seier frå.",
+		"Not a common password, and not one found in breached password lists. If the breached-password service does not answer, the password is accepted without that check, and the page tells you.")
 }
 
 // RuleHistory states the history rule; "" when the policy keeps none.
@@ -138,12 +150,12 @@ var texts = [3]Text{
 		LangName: "Bokmål", LangLabel: "Språk", SkipLink: "Hopp til innholdet", NavLabel: "Hovedmeny",
 		Tagline: "Passordmåler og passordregler for Felles IAM",
 		NavHome: "Styrke", NavActivate: "Aktiver konto", NavEmbed: "Bygg inn måleren", NavDesigner: "Regeldesigner",
-		FooterVersion: "Standardregler, versjon", FooterSource: "Reglene følger Sikts passordpolicy for Felles IAM.",
+		FooterVersion: "Standardreglene for Felles IAM, versjon", FooterSource: "Reglene følger Sikts passordpolicy for Felles IAM.",
 		NoScript:     "Denne siden trenger JavaScript. Slå det på, eller kontakt IT-brukerstøtten ved institusjonen din.",
 		HomeTitle:    "Styrke: sterke passord uten tvangsregler",
 		HomeLead:     "Styrke hjelper deg å velge et passord som er langt, uvanlig og bare ditt, og viser mens du skriver hvor mange poeng hvert tegn gir.",
 		HomeWhat:     "Styrke er Sikts passordpolicy for Felles IAM i én kodebase: den samme regelkoden kjører i nettleseren som WebAssembly og på serveren, som alltid sjekker passordet på nytt.",
-		HomeHow:      "Ingen krav om bestemte tegntyper, ingen passordhint, innliming er lov. Passord fra lekkede lister avvises; bare de fem første tegnene av passordets SHA-1-sum forlater nettleseren.",
+		HomeHow:      "Ingen krav om bestemte tegntyper, ingen passordhint, innliming er lov. Passord som finnes i lekkede lister, avvises når tjenesten for lekkede passord svarer; svarer den ikke, bestemmer institusjonen om passordet venter eller godtas uten den sjekken, og siden sier hva som skjedde. Bare de fem første tegnene av passordets SHA-1-sum forlater nettleseren.",
 		HomeDefault:  "Standardreglene:",
 		HomeActivate: "Har du fått en aktiveringslenke? Åpne lenken direkte, så kommer du til aktiveringssiden.",
 		HomeEmbed:    "For IT ved institusjonene: bygg inn måleren på egne sider.",
@@ -153,12 +165,12 @@ var texts = [3]Text{
 		ActMissingTitle: "Lenken mangler", ActMissing: "Denne siden åpnes fra lenken du fikk på SMS eller e-post. Åpne hele lenken på nytt; hvis det ikke virker, kontakt IT-brukerstøtten ved institusjonen din.",
 		ActUnknownTitle: "Ukjent lenke", ActUnknown: "Vi kjenner ikke igjen denne lenken. Sjekk at du har med hele lenken, eller be IT-brukerstøtten ved institusjonen din om en ny.",
 		ActExpiredTitle: "Lenken er utløpt", ActExpired: "Aktiveringslenker virker bare en kort stund. Be IT-brukerstøtten ved institusjonen din om en ny lenke.",
-		ActUsedTitle: "Lenken er brukt", ActUsed: "Denne lenken er allerede brukt. Har du satt passordet, kan du logge inn. Hvis ikke, be IT-brukerstøtten om en ny lenke.",
+		ActUsedTitle: "Lenken er brukt", ActUsed: "Denne lenken er allerede brukt til å sette et passord. Var det ikke deg, eller trenger du et nytt, be IT-brukerstøtten ved institusjonen din om en ny lenke.",
 		ActErrorTitle: "Noe gikk galt", ActError: "Vi fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.", ActRetry: "Prøv igjen",
 		ActMismatchTitle: "Siden er utdatert", ActMismatch: "Denne siden ble laget for en annen versjon av passordreglene enn tjenesten bruker. Last inn siden på nytt; hjelper ikke det, kontakt IT-brukerstøtten.",
-		ActDoneTitle: "Passordet er satt", ActDone: "Kontoen din er aktivert. Du kan nå logge inn med brukernavnet ditt og det nye passordet.",
-		ActLead:    "Velg et passord for kontoen din. Lim gjerne inn et fra en passordbehandler.",
-		ActAccount: "Kontoen", ActUsername: "Brukernavn", ActName: "Navn", ActInstitution: "Institusjon",
+		ActDoneTitle: "Passordet er satt",
+		ActLead:      "Velg et passord for kontoen din. Lim gjerne inn et fra en passordbehandler.",
+		ActAccount:   "Kontoen", ActUsername: "Brukernavn", ActName: "Navn", ActInstitution: "Institusjon",
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Sett passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
@@ -215,12 +227,12 @@ var texts = [3]Text{
 		LangName: "Nynorsk", LangLabel: "Språk", SkipLink: "Hopp til innhaldet", NavLabel: "Hovudmeny",
 		Tagline: "Passordmålar og passordreglar for Felles IAM",
 		NavHome: "Styrke", NavActivate: "Aktiver konto", NavEmbed: "Byggj inn målaren", NavDesigner: "Regeldesignar",
-		FooterVersion: "Standardreglar, versjon", FooterSource: "Reglane følgjer Sikt sin passordpolicy for Felles IAM.",
+		FooterVersion: "Standardreglane for Felles IAM, versjon", FooterSource: "Reglane følgjer Sikt sin passordpolicy for Felles IAM.",
 		NoScript:     "Denne sida treng JavaScript. Slå det på, eller kontakt IT-brukarstøtta ved institusjonen din.",
 		HomeTitle:    "Styrke: sterke passord utan tvangsreglar",
 		HomeLead:     "Styrke hjelper deg å velje eit passord som er langt, uvanleg og berre ditt, og viser medan du skriv kor mange poeng kvart teikn gir.",
 		HomeWhat:     "Styrke er Sikt sin passordpolicy for Felles IAM i éin kodebase: den same regelkoden køyrer i nettlesaren som WebAssembly og på tenaren, som alltid sjekkar passordet på nytt.",
-		HomeHow:      "Ingen krav om bestemte teikntypar, ingen passordhint, innliming er lov. Passord frå lekne lister blir avviste; berre dei fem første teikna av SHA-1-summen til passordet forlèt nettlesaren.",
+		HomeHow:      "Ingen krav om bestemte teikntypar, ingen passordhint, innliming er lov. Passord som finst i lekne lister, blir avviste når tenesta for lekne passord svarar; svarar ho ikkje, avgjer institusjonen om passordet ventar eller blir godteke utan den sjekken, og sida seier kva som skjedde. Berre dei fem første teikna av SHA-1-summen til passordet forlèt nettlesaren.",
 		HomeDefault:  "Standardreglane:",
 		HomeActivate: "Har du fått ei aktiveringslenkje? Opne lenkja direkte, så kjem du til aktiveringssida.",
 		HomeEmbed:    "For IT ved institusjonane: byggj inn målaren på eigne sider.",
@@ -230,12 +242,12 @@ var texts = [3]Text{
 		ActMissingTitle: "Lenkja manglar", ActMissing: "Denne sida blir opna frå lenkja du fekk på SMS eller e-post. Opne heile lenkja på nytt; om det ikkje verkar, kontakt IT-brukarstøtta ved institusjonen din.",
 		ActUnknownTitle: "Ukjend lenkje", ActUnknown: "Vi kjenner ikkje att denne lenkja. Sjekk at du har med heile lenkja, eller be IT-brukarstøtta ved institusjonen din om ei ny.",
 		ActExpiredTitle: "Lenkja er gått ut", ActExpired: "Aktiveringslenkjer verkar berre ei kort stund. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
-		ActUsedTitle: "Lenkja er brukt", ActUsed: "Denne lenkja er allereie brukt. Har du sett passordet, kan du logge inn. Om ikkje, be IT-brukarstøtta om ei ny lenkje.",
+		ActUsedTitle: "Lenkja er brukt", ActUsed: "Denne lenkja er allereie brukt til å setje eit passord. Var det ikkje deg, eller treng du eit nytt, be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
 		ActErrorTitle: "Noko gjekk gale", ActError: "Vi fekk ikkje kontakt med tenesta. Sjekk nettsambandet og prøv igjen.", ActRetry: "Prøv igjen",
 		ActMismatchTitle: "Sida er utdatert", ActMismatch: "Denne sida vart laga for ein annan versjon av passordreglane enn tenesta brukar. Last inn sida på nytt; hjelper ikkje det, kontakt IT-brukarstøtta.",
-		ActDoneTitle: "Passordet er sett", ActDone: "Kontoen din er aktivert. Du kan no logge inn med brukarnamnet ditt og det nye passordet.",
-		ActLead:    "Vel eit passord for kontoen din. Lim gjerne inn eitt frå ein passordhandsamar.",
-		ActAccount: "Kontoen", ActUsername: "Brukarnamn", ActName: "Namn", ActInstitution: "Institusjon",
+		ActDoneTitle: "Passordet er sett",
+		ActLead:      "Vel eit passord for kontoen din. Lim gjerne inn eitt frå ein passordhandsamar.",
+		ActAccount:   "Kontoen", ActUsername: "Brukarnamn", ActName: "Namn", ActInstitution: "Institusjon",
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Set passord",
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
@@ -292,12 +304,12 @@ var texts = [3]Text{
 		LangName: "English", LangLabel: "Language", SkipLink: "Skip to content", NavLabel: "Main menu",
 		Tagline: "Password meter and password rules for Felles IAM",
 		NavHome: "Styrke", NavActivate: "Activate account", NavEmbed: "Embed the meter", NavDesigner: "Policy designer",
-		FooterVersion: "Default rules, version", FooterSource: "The rules follow Sikt's password policy for Felles IAM.",
+		FooterVersion: "Felles IAM's default rules, version", FooterSource: "The rules follow Sikt's password policy for Felles IAM.",
 		NoScript:     "This page needs JavaScript. Turn it on, or contact your institution's IT help desk.",
 		HomeTitle:    "Styrke: strong passwords without composition rules",
 		HomeLead:     "Styrke helps you choose a password that is long, uncommon and yours alone, and shows as you type how many points each character earns.",
 		HomeWhat:     "Styrke is Sikt's password policy for Felles IAM in one codebase: the same rule code runs in the browser as WebAssembly and on the server, which always checks the password again.",
-		HomeHow:      "No required character types, no password hints, pasting allowed. Passwords from breached lists are rejected; only the first five characters of the password's SHA-1 sum leave the browser.",
+		HomeHow:      "No required character types, no password hints, pasting allowed. Passwords found in breached lists are rejected when the breached-password service answers; when it does not, the institution decides whether the password waits or is accepted without that check, and the page says which happened. Only the first five characters of the password's SHA-1 sum leave the browser.",
 		HomeDefault:  "The default rules:",
 		HomeActivate: "Got an activation link? Open the link itself and it takes you to the activation page.",
 		HomeEmbed:    "For institution IT: embed the meter in your own pages.",
@@ -307,12 +319,12 @@ var texts = [3]Text{
 		ActMissingTitle: "The link is missing", ActMissing: "This page opens from the link you received by text message or e-mail. Open the whole link again; if that does not work, contact your institution's IT help desk.",
 		ActUnknownTitle: "Unknown link", ActUnknown: "We do not recognise this link. Check that you have the whole link, or ask your institution's IT help desk for a new one.",
 		ActExpiredTitle: "The link has expired", ActExpired: "Activation links only work for a short while. Ask your institution's IT help desk for a new link.",
-		ActUsedTitle: "The link has been used", ActUsed: "This link has already been used. If you set your password, you can log in. If not, ask the IT help desk for a new link.",
+		ActUsedTitle: "The link has been used", ActUsed: "This link has already been used to set a password. If that was not you, or you need a new one, ask your institution's IT help desk for a new link.",
 		ActErrorTitle: "Something went wrong", ActError: "We could not reach the service. Check your connection and try again.", ActRetry: "Try again",
 		ActMismatchTitle: "This page is out of date", ActMismatch: "This page was built for another version of the password rules than the service uses. Reload the page; if that does not help, contact the IT help desk.",
-		ActDoneTitle: "Your password is set", ActDone: "Your account is activated. You can now log in with your username and the new password.",
-		ActLead:    "Choose a password for your account. Pasting one from a password manager is fine.",
-		ActAccount: "The account", ActUsername: "Username", ActName: "Name", ActInstitution: "Institution",
+		ActDoneTitle: "Your password is set",
+		ActLead:      "Choose a password for your account. Pasting one from a password manager is fine.",
+		ActAccount:   "The account", ActUsername: "Username", ActName: "Name", ActInstitution: "Institution",
 		ActNew: "New password", ActConfirm: "Repeat the password", ActShow: "Show password", ActHide: "Hide password", ActSubmit: "Set password",
 		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
 		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",

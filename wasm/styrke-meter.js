@@ -10,6 +10,11 @@
 // literals to fingerprinted names: keep them plain and in this one place.
 const WASM_URL = new URL("styrke.wasm", import.meta.url);
 const EXEC_URL = new URL("wasm_exec.js", import.meta.url);
+// Their Subresource Integrity (SHA-384), written here by the site build, so
+// that the integrity a page gives this script pins all three files. Empty in
+// the source: not pinned.
+const WASM_INTEGRITY = "";
+const EXEC_INTEGRITY = "";
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -137,13 +142,38 @@ const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 // compile fetches and compiles the module (streaming: compiling while it
 // downloads).
 async function compile() {
+  // With integrity the browser refuses an answer whose hash differs (a
+  // TypeError). A preload of the module must carry the same integrity, or
+  // the browser downloads it again.
+  const opts = WASM_INTEGRITY ? { integrity: WASM_INTEGRITY } : {};
   try {
-    return await WebAssembly.compileStreaming(fetch(WASM_URL));
+    return await WebAssembly.compileStreaming(fetch(WASM_URL, opts));
   } catch (e) {
     if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
       throw e;
-    return WebAssembly.compile(await (await fetch(WASM_URL)).arrayBuffer()); // wrong MIME type
+    return WebAssembly.compile(await (await fetch(WASM_URL, opts)).arrayBuffer()); // wrong MIME type
   }
+}
+
+// loadExec runs wasm_exec.js (it defines globalThis.Go). import() cannot
+// carry integrity, so in a page a modulepreload link with the pinned hash
+// fetches and checks it first, and the import takes that checked module from
+// the page's module map (the link is removed again). In a worker (the
+// designer's batch, on the site itself) it is imported as is.
+async function loadExec() {
+  if (EXEC_INTEGRITY && globalThis.document) {
+    await new Promise((resolve, reject) => {
+      const l = document.createElement("link");
+      l.rel = "modulepreload";
+      l.href = EXEC_URL.href;
+      l.integrity = EXEC_INTEGRITY;
+      l.crossOrigin = "anonymous";
+      l.onload = () => { l.remove(); resolve(); };
+      l.onerror = () => { l.remove(); reject(new Error("wasm_exec.js could not be loaded or failed its integrity check")); };
+      document.head.append(l);
+    });
+  }
+  await import(EXEC_URL.href);
 }
 
 async function start() {
@@ -151,7 +181,7 @@ async function start() {
   // trip instead of two before the first score.
   const compiled = compile();
   compiled.catch(() => {}); // awaited below; not unhandled if the import fails first
-  await import(EXEC_URL.href); // defines globalThis.Go
+  await loadExec(); // defines globalThis.Go
   const go = new globalThis.Go();
   // A keystroke allocates 16 bytes in Go (wasm/alloc_js_test.go); a larger
   // GOGC also keeps start-up's allocations from costing a collection (about
@@ -179,42 +209,53 @@ const T = {
     comma: true,
     loading: "Laster styrkemåleren …",
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
-    points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
-    met: "Oppfylt", unmet: "Ikke oppfylt",
+    score: (s, th) => s + " av " + th + " poeng som trengs", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
+    met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
+    cell: (i, p, note) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
+    why: "Hvorfor gir senere tegn færre poeng?", whyText: "Hvert nytt tegn gir poeng, de første mest: jo lenger ut i passordet, jo færre poeng per tegn, så et langt passord kommer fram, men hvert ekstra tegn teller litt mindre. Et tegn som gjentar tegnet før, eller som er brukt mange ganger, gir ingen poeng.",
+    nowMet: "Nå oppfylt:",
     ok: "Passordet oppfyller kravene.", notok: "Passordet oppfyller ikke kravene ennå.", empty: "Skriv et passord.",
     repeat: "gjentatt", occ: (n) => n + ". forekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per tegn",
-    rules: { length: "Riktig lengde", weak: "Sterkt nok (poeng over grensen)", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før" },
-    checking: "Sjekker lekkede passordlister …", clean: "Ikke funnet i lekkede passordlister.", found: (n) => "Funnet " + n + " ganger i lekkede passordlister.", unavailable: "Kunne ikke sjekke lekkede passordlister nå; det skjer når du sender skjemaet.",
+    rules: { length: "Riktig lengde", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før", server: "Godtatt av tjenesten" },
+    checking: "Sjekker lekkede passordlister …", clean: "Ikke funnet i lekkede passordlister.", found: (n) => "Funnet " + n + " ganger i lekkede passordlister.", unavailable: "Kunne ikke sjekke lekkede passordlister nå. Tjenesten prøver igjen når du sender skjemaet.",
     next: "Neste steg",
   },
   nn: {
     comma: true,
     loading: "Lastar styrkemålaren …",
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
-    points: "poeng", of: "av", threshold: "grense", bonus: "Bonus",
-    met: "Oppfylt", unmet: "Ikkje oppfylt",
+    score: (s, th) => s + " av " + th + " poeng som trengst", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
+    met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
+    cell: (i, p, note) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
+    why: "Kvifor gir seinare teikn færre poeng?", whyText: "Kvart nytt teikn gir poeng, dei første mest: di lenger ut i passordet, di færre poeng per teikn, så eit langt passord kjem fram, men kvart ekstra teikn tel litt mindre. Eit teikn som gjentek teiknet før, eller som er brukt mange gonger, gir ingen poeng.",
+    nowMet: "No oppfylt:",
     ok: "Passordet oppfyller krava.", notok: "Passordet oppfyller ikkje krava enno.", empty: "Skriv eit passord.",
     repeat: "gjenteke", occ: (n) => n + ". førekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per teikn",
-    rules: { length: "Rett lengd", weak: "Sterkt nok (poeng over grensa)", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før" },
-    checking: "Sjekkar lekne passordlister …", clean: "Ikkje funne i lekne passordlister.", found: (n) => "Funne " + n + " gonger i lekne passordlister.", unavailable: "Kunne ikkje sjekke lekne passordlister no; det skjer når du sender skjemaet.",
+    rules: { length: "Rett lengd", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før", server: "Godteke av tenesta" },
+    checking: "Sjekkar lekne passordlister …", clean: "Ikkje funne i lekne passordlister.", found: (n) => "Funne " + n + " gonger i lekne passordlister.", unavailable: "Kunne ikkje sjekke lekne passordlister no. Tenesta prøver igjen når du sender skjemaet.",
     next: "Neste steg",
   },
   en: {
     loading: "Loading the strength meter …",
     blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
-    points: "points", of: "of", threshold: "threshold", bonus: "Bonus",
-    met: "Met", unmet: "Not met",
+    score: (s, th) => s + " of the " + th + " points needed", bonus: (b) => "(" + b + " of them extra for variety)",
+    met: "Met", unmet: "Not met", todo: "Not checked yet",
+    cell: (i, p, note) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : ""),
+    why: "Why do later characters earn fewer points?", whyText: "Each new character earns points, the first ones the most: the further into the password, the fewer points per character, so a long password gets there, but each extra character counts a little less. A character that repeats the one before it, or that has been used many times, earns nothing.",
+    nowMet: "Now met:",
     ok: "The password meets the requirements.", notok: "The password does not meet the requirements yet.", empty: "Type a password.",
     repeat: "repeat", rs: "rep.", os: (n) => "#" + n, occ: (n) => n + (n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th") + " occurrence",
     chars: "Points per character",
-    rules: { length: "Right length", weak: "Strong enough (points above the threshold)", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before" },
-    checking: "Checking breached password lists …", clean: "Not found in breached password lists.", found: (n) => "Found " + n + " times in breached password lists.", unavailable: "Could not check breached password lists now; it will happen when you submit the form.",
+    rules: { length: "Right length", weak: (th) => "Strong enough: at least " + th + " points", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before", server: "Accepted by the service" },
+    checking: "Checking breached password lists …", clean: "Not found in breached password lists.", found: (n) => "Found " + n + " times in breached password lists.", unavailable: "Could not check breached password lists now. The service tries again when you submit the form.",
     next: "Next steps",
   },
 };
-// Rows of the checklist, in order; "always" rows show even when met.
+// Rows of the checklist, in order; "always" rows show even when met. The
+// "server" row holds any rule the rows do not name (a directory's own rule,
+// from serverRefusal).
 const ROWS = [
   ["length", ["too_short", "too_long"], true],
   ["weak", ["weak"], true],
@@ -226,7 +267,20 @@ const ROWS = [
   ["disallowed_character", ["disallowed_character"], false],
   ["breached", ["breached"], true],
   ["reused", ["reused"], false],
+  ["server", [], false],
 ];
+const KNOWN = new Set(ROWS.flatMap((r) => r[1]));
+// rowOf names the checklist row of a rule code.
+function rowOf(rule) {
+  for (const [key, codes] of ROWS) if (codes.includes(rule)) return key;
+  return "server";
+}
+// ruleLabel is a row's label in t's language; th is the threshold as shown.
+function ruleLabel(t, key, th) {
+  const l = t.rules[key];
+  return typeof l === "function" ? l(th) : l;
+}
+const LIVE_DELAY = 700; // ms of no typing before the live region speaks
 
 // ---------- styles: one constructed stylesheet (allowed by style-src 'self') ----------
 let sheet;
@@ -264,6 +318,10 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .rules .mark{font-weight:700}
 .rules li.met .mark{color:var(--ok)}
 .rules li.unmet .mark{color:var(--bad)}
+.rules li.todo .mark{color:var(--mute)}
+.why{font-size:.9em}
+.why summary{cursor:pointer;color:var(--mute)}
+.why p{margin:.25rem 0 0}
 .rules .msg{display:block;color:var(--mute);font-size:.9em}
 .next{margin:0;padding-left:1.2rem}
 .breach.found{color:var(--bad);font-weight:600}
@@ -384,6 +442,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._bonus = el("span", "bonus");
     this._nums.append(this._score, this._bonus);
     this._cellsTitle = el("p", "sr");
+    this._cellsTitle.id = "cells-title";
     // A list of cells in groups of GROUP (the groups have no role, so the
     // list's items are the cells). The groups keep layout cheap: a keystroke
     // that changes a cell and the total lays out the whole component, and
@@ -391,13 +450,29 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // (measured in Chromium on the bench machine: 0.3 ms instead of 0.8).
     this._cellList = el("div", "cells");
     this._cellList.setAttribute("role", "list");
+    this._cellList.setAttribute("aria-labelledby", "cells-title");
     this._groups = [];
+    // Why later characters earn fewer points, for whoever opens it.
+    this._why = el("details", "why");
+    this._whySum = el("summary");
+    this._whyText = el("p");
+    this._why.append(this._whySum, this._whyText);
+    // The field's description: a light-DOM child (an IDREF cannot point into
+    // a shadow root) slotted here, so that it is in the flat tree (an
+    // unslotted child has no accessibility node and describes nothing),
+    // visually hidden and hidden from reading order (it is read as the
+    // field's description only).
+    const descBox = el("div", "sr");
+    descBox.setAttribute("aria-hidden", "true");
+    const slot = document.createElement("slot");
+    slot.name = "description";
+    descBox.append(slot);
     this._rules = el("ul", "rules");
     this._breachEl = el("p", "breach");
     this._breachEl.setAttribute("aria-live", "polite");
     this._nextTitle = el("p", "sr");
     this._next = el("ul", "next");
-    w.append(this._live, this._status, this._total, this._nums, this._cellsTitle, this._cellList, this._rules, this._breachEl, this._nextTitle, this._next);
+    w.append(this._live, this._status, this._total, this._nums, this._cellsTitle, this._cellList, this._why, this._rules, this._breachEl, this._nextTitle, this._next, descBox);
     this._root.append(w);
   }
 
@@ -436,7 +511,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   }
 
   _hideDetails(h) {
-    for (const e of [this._total, this._nums, this._cellList, this._rules, this._next]) e.hidden = h;
+    for (const e of [this._total, this._nums, this._cellList, this._why, this._rules, this._next]) e.hidden = h;
   }
 
   _attach() {
@@ -472,7 +547,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // cannot point into a shadow root).
     this._desc = document.createElement("span");
     this._desc.id = this._id + "-unmet";
-    this._desc.hidden = true;
+    this._desc.slot = "description";
     this.append(this._desc);
     const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     if (!ids.includes(this._desc.id)) ids.push(this._desc.id);
@@ -491,6 +566,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
     else input.removeAttribute("aria-describedby");
     this._desc.remove();
+    clearTimeout(this._liveTimer);
     this._input = null;
   }
 
@@ -528,6 +604,14 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       return;
     }
     this._hideDetails(false);
+    // The server's refusal of this very password (serverRefusal) is part of
+    // the verdict until the field changes: the page shows one verdict.
+    if (this._server && this._server.pw !== pw) this._server = null;
+    if (this._server) {
+      const have = new Set(r.violations.map((v) => v.rule));
+      for (const v of this._server.violations) if (!have.has(v.rule)) r.violations.push(v);
+      r.ok = false;
+    }
     const masked = this._input.type === "password";
     // The characters stay in JS memory (they are the input's value anyway);
     // only an unmasked field shows them in the cells.
@@ -561,7 +645,11 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         // The content sits in an inner box: a flex item is never a layout
         // boundary in Chromium, but a contain:strict block inside it is, so
         // a changed cell lays out itself and not the 127-item row.
+        // The item is named as a whole ("Character 3: 0 points, repeat"):
+        // a list item takes no name from its content in Chromium, and the
+        // bare numbers would read as "4", "2", "0 rep.".
         const cin = el("span", "cin");
+        cin.setAttribute("aria-hidden", "true");
         cin.append(bar, ch, pt, note);
         li.append(cin);
         c = this._cells[i] = { li, bar, fill, ch, pt, noteShort, noteLong, h: -1, p: -1, nt: "", c: "", t: null, g: -1 };
@@ -596,6 +684,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         setText(c.pt, fmt(points, t));
         setText(c.noteShort, noteShort);
         setText(c.noteLong, noteText);
+        c.li.setAttribute("aria-label", t.cell(i + 1, fmt(points, t), noteText));
       }
       if (!c.li.parentNode) {
         let g = this._groups[(i / GROUP) | 0];
@@ -613,44 +702,54 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const scale = Math.max(r.threshold * 1.5, r.score, 1);
     setClass(this._totalFill, "fill w" + Math.min(100, Math.round((r.score / scale) * 100)));
     setClass(this._tline, "tline l" + Math.round((r.threshold / scale) * 100));
-    setClass(this._total, "total " + (r.score >= r.threshold ? "ok" : "bad"));
+    // The bar's colour follows the verdict (a score over the line with a
+    // rule broken is not green); empty: neither.
+    setClass(this._total, "total" + (pw === "" ? "" : r.ok ? " ok" : " bad"));
     const sv = fmt(r.score, t);
     const sep = /[.,]/.test(sv) ? 1 : 0;
     const svw = Math.min(2 * (sv.length - sep), 18) + sep;
     if (svw > this._svw || (pw === "" && svw !== this._svw)) setClass(this._sv, "sv c" + (this._svw = svw));
     setText(this._sv, sv);
-    const rest = " " + t.of + " " + fmt(r.threshold, t) + " " + t.points + " (" + t.threshold + " " + fmt(r.threshold, t) + ")";
+    const rest = t.score("", fmt(r.threshold, t));
     if (this._sr.data !== rest) this._sr.data = rest;
-    setText(this._bonus, t.bonus + ": +" + fmt(r.bonus, t));
+    setText(this._bonus, r.bonus > 0 ? t.bonus(fmt(r.bonus, t)) : "");
+    if (this._bonus.hidden !== !(r.bonus > 0)) this._bonus.hidden = !(r.bonus > 0);
+    setText(this._whySum, t.why);
+    setText(this._whyText, t.whyText);
     // Checklist in words: rows are built only when their content changed
     // (the key is computed from the result, not from new elements).
     const unmet = [];
     const rows = [];
     let rkey = "";
-    const breachKnown = this._breach.state === "done" && this._breach.pw === this._input.value;
+    const breachKnown = (this._breach.state === "done" && this._breach.pw === this._input.value) || r.violations.some((v) => v.rule === "breached");
+    const empty = pw === "";
+    const th = fmt(r.threshold, t);
     for (const [key, codes, always] of ROWS) {
-      const vs = r.violations.filter((v) => codes.includes(v.rule));
+      const vs = key === "server" ? r.violations.filter((v) => !KNOWN.has(v.rule)) : r.violations.filter((v) => codes.includes(v.rule));
       if (!vs.length && !always) continue;
       if (key === "breached" && !vs.length && !breachKnown) continue;
       rows.push([key, vs]);
-      rkey += key + (vs.length ? "!" : "+");
+      rkey += key + (empty ? "?" : vs.length ? "!" : "+");
       for (const v of vs) {
         rkey += v.message + "\u0000";
         unmet.push(v.message);
       }
       rkey += "|";
     }
-    rkey += t.met;
+    rkey += t.met + th;
     if (rkey !== this._rkey) {
       this._rkey = rkey;
+      // Before anything is typed a row is neither met nor unmet: no red
+      // cross on an empty form.
       this._rules.replaceChildren(...rows.map(([key, vs]) => {
-        const li = el("li", vs.length ? "unmet" : "met");
+        const state = empty ? "todo" : vs.length ? "unmet" : "met";
+        const li = el("li", state);
         li.dataset.rule = key;
-        const mark = el("span", "mark", vs.length ? "✗" : "✓");
+        const mark = el("span", "mark", empty ? "•" : vs.length ? "✗" : "✓");
         mark.setAttribute("aria-hidden", "true");
         const body = el("span", "", "");
-        body.append(el("span", "sr", (vs.length ? t.unmet : t.met) + ": "), t.rules[key]);
-        for (const v of vs) body.append(el("span", "msg", v.message));
+        body.append(el("span", "sr", (empty ? t.todo : vs.length ? t.unmet : t.met) + ": "), ruleLabel(t, key, th));
+        if (!empty) for (const v of vs) body.append(el("span", "msg", v.message));
         li.append(mark, body);
         return li;
       }));
@@ -663,16 +762,16 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     setText(this._nextTitle, t.next);
     const noNext = r.feedback.length === 0;
     if (this._next.hidden !== noNext) this._next.hidden = noNext;
-    setText(this._desc, unmet.join(" "));
-    // Verdict: status line always, live region only when it changes.
-    const verdict = this._input.value === "" ? t.empty : r.ok ? t.ok : t.notok;
+    // Verdict: the status line always; the field's description is the
+    // verdict and every reason; the live region says what changed, once
+    // the person pauses.
+    const verdict = empty ? t.empty : r.ok ? t.ok : t.notok;
     setText(this._status, verdict);
-    const sc = "status " + (r.ok ? "ok" : "bad");
-    setClass(this._status, sc);
-    if (verdict !== this._verdict) {
-      this._verdict = verdict;
-      this._live.textContent = verdict;
-    }
+    setClass(this._status, "status" + (empty ? "" : r.ok ? " ok" : " bad"));
+    setText(this._desc, empty || r.ok ? verdict : verdict + " " + unmet.join(" "));
+    this._pending = { empty, ok: r.ok, verdict, vs: r.violations, t, th };
+    clearTimeout(this._liveTimer);
+    this._liveTimer = setTimeout(() => this._announce(), LIVE_DELAY);
     this._renderBreach();
     this.dispatchEvent(new CustomEvent("styrke-change", {
       bubbles: true,
@@ -684,6 +783,52 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         rules: r.violations.map((v) => ({ rule: v.rule, params: v.params, message: v.message })),
       },
     }));
+  }
+
+  // _announce puts into the polite live region what changed since it last
+  // spoke: the reasons that are new (not the whole list, and not a reason
+  // whose numbers merely moved), the verdict when it flipped, or which
+  // reasons are now met.
+  _announce() {
+    const p = this._pending;
+    if (!p) return;
+    if (p.empty) {
+      this._said = null;
+      return;
+    }
+    const prev = this._said || { ok: null, rules: new Set() };
+    const now = new Set(p.vs.map((v) => v.rule));
+    let text = "";
+    if (p.ok) {
+      if (prev.ok !== true) text = p.verdict;
+    } else {
+      const added = p.vs.filter((v) => !prev.rules.has(v.rule)).map((v) => v.message);
+      if (added.length) text = (prev.ok !== false ? p.verdict + " " : "") + added.join(" ");
+      else if (prev.ok === true) text = p.verdict;
+      else {
+        const gone = new Set();
+        for (const rule of prev.rules) if (!now.has(rule)) gone.add(rowOf(rule));
+        if (gone.size) text = p.t.nowMet + " " + [...gone].map((k) => ruleLabel(p.t, k, p.th)).join(", ") + ".";
+      }
+    }
+    this._said = { ok: p.ok, rules: now };
+    if (text && this._live.textContent !== text) this._live.textContent = text;
+  }
+
+  /**
+   * serverRefusal shows the server's refusal of the password now in the
+   * field (the 422 body: a Result, or {violations}) as part of the meter's
+   * verdict, until the field changes: after the server said no (breached,
+   * reused, a directory's own rule), the meter does not say yes.
+   */
+  serverRefusal(result) {
+    const vs = result && Array.isArray(result.violations) ? result.violations : [];
+    if (!this._input) return;
+    this._server = {
+      pw: this._input.value,
+      violations: vs.filter((v) => v && typeof v.rule === "string").map((v) => ({ rule: v.rule, params: v.params || {}, message: String(v.message || "") })),
+    };
+    this.render();
   }
 
   _renderBreach() {

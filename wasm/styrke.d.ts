@@ -102,6 +102,14 @@ declare global {
     render(): void;
     /** Asks the range API about the current password (the element does this on blur and submit). */
     checkBreach(): Promise<void>;
+    /**
+     * Shows the server's refusal of the password now in the field (the body
+     * of a 422 answer: a Result, or any object with `violations`) as part of
+     * the meter's verdict until the field changes, so that a page never says
+     * "meets the requirements" above the server's "no". Rules the meter does
+     * not know (a directory's own) are listed under "Accepted by the service".
+     */
+    serverRefusal(result: { violations: Array<{ rule: string; params?: Record<string, string | number>; message: string }> }): void;
   }
 
   interface HTMLElementTagNameMap {

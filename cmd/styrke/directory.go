@@ -77,7 +77,7 @@ func describe(set *directory.Set) []string {
 	return lines
 }
 
-const directoryUsage = `usage: styrke directory check [--directory URL --directory-bind-dn DN --directory-base DN ...]
+const directoryUsage = `usage: styrke directory check [--institution ID] [--directory URL --directory-bind-dn DN --directory-base DN ...]
 
 check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, lockoutThreshold; OpenLDAP: the
@@ -93,6 +93,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	fs := flag.NewFlagSet("directory check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := addDirectoryFlags(fs, getenv)
+	only := fs.String("institution", "", "check only this institution (default: every one)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -103,8 +104,16 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	ids := policy.Institutions()
+	if *only != "" {
+		if _, err := policy.Lookup(*only); err != nil {
+			fmt.Fprintf(stderr, "directory check: --institution %q: no such institution (styrke policy list)\n", *only)
+			return errUsage
+		}
+		ids = []string{*only}
+	}
 	conflicts := 0
-	for _, id := range policy.Institutions() {
+	for _, id := range ids {
 		p, err := policy.Lookup(id)
 		if err != nil {
 			return err
@@ -120,7 +129,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		if err != nil {
 			return fmt.Errorf("%s: read the settings of %s: %w", id, d, err)
 		}
-		found := Conflicts(p, s)
+		found := directory.Conflicts(p, s)
 		for _, c := range found {
 			if c.Conflict {
 				conflicts++
@@ -140,53 +149,4 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		return errReported
 	}
 	return nil
-}
-
-// Finding is one difference between a policy and a directory's own rules.
-type Finding struct {
-	// Conflict: a password the policy accepts may be refused by the
-	// directory. Otherwise a note worth knowing.
-	Conflict bool
-	Text     string
-}
-
-// Conflicts compares an institution's policy with its directory's rules.
-func Conflicts(p policy.Policy, s directory.Settings) []Finding {
-	var out []Finding
-	if s.MinLength > p.MinLength {
-		out = append(out, Finding{true, fmt.Sprintf(
-			"the directory requires at least %d characters and the policy allows %d: passwords of %d to %d characters pass Styrke and are refused by the directory. Raise the policy's minLength to %d, or lower the directory's minimum to %d or less.",
-			s.MinLength, p.MinLength, p.MinLength, s.MinLength-1, s.MinLength, p.MinLength)})
-	}
-	if s.Complexity && !requiresThreeKinds(p) {
-		out = append(out, Finding{true,
-			"the directory enforces AD's complexity rule (three kinds of characters, no account name) and the policy accepts passphrases of lower-case letters and spaces, which the directory refuses. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or give the policy requiredClasses."})
-	}
-	if s.History > p.HistorySize {
-		out = append(out, Finding{false, fmt.Sprintf(
-			"the directory remembers %d passwords and the policy %d: a person who reuses an older one is refused by the directory after Styrke accepted it (the page shows the directory's reason).",
-			s.History, p.HistorySize)})
-	}
-	if s.MinAge > 0 {
-		out = append(out, Finding{false, fmt.Sprintf(
-			"the directory's minimum password age is %s: a person who changes the password again within it is refused (resets by the service account are not affected).",
-			s.MinAge)})
-	}
-	if s.QualityCheck == 2 {
-		out = append(out, Finding{false,
-			"ppolicy's pwdCheckQuality is 2: the directory refuses what its quality check cannot judge; Styrke sends the password in clear over TLS, so the check can run."})
-	}
-	return out
-}
-
-// requiresThreeKinds reports whether the policy itself demands characters
-// of at least three kinds (so AD's complexity rule refuses nothing more).
-func requiresThreeKinds(p policy.Policy) bool {
-	n := 0
-	for _, k := range []string{policy.Upper, policy.Lower, policy.Digit, policy.Special} {
-		if p.RequiredClasses[k] > 0 {
-			n++
-		}
-	}
-	return n >= 3
 }

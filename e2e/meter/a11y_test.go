@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/policy"
 )
 
 // TestCellsAreOneList: in Chromium's accessibility tree the cells are one
@@ -55,4 +56,89 @@ func TestCellsAreOneList(t *testing.T) {
 		}
 		assert.Equal(t, 1, cellLists, "one list of %d items for %q's cells; lists found: %v", n, pw, items)
 	}
+}
+
+// pwDescription is the password field's description as Chromium's
+// accessibility tree computes it (what a screen reader is given).
+func pwDescription(t *testing.T, tab *chrome.Tab) string {
+	t.Helper()
+	return chrome.AX(t, tab, `document.getElementById("pw")`).Description
+}
+
+// TestFieldDescribedInAXTree: the reasons the password is refused reach the
+// field's computed description on a host page, in every language (an IDREF
+// into the element's shadow root, or to an unslotted child, resolves to
+// nothing in Chromium).
+func TestFieldDescribedInAXTree(t *testing.T) {
+	tab := open(t, "/index.html")
+	for _, lang := range []string{"nb", "nn", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			chrome.Eval[bool](t, tab, meterJS+`.setAttribute("lang", `+js(lang)+`), true`)
+			for _, pw := range []string{"abc", "aaaaaaaaaaaaaaaaaaaaaa"} {
+				setValue(t, tab, "pw", pw)
+				r := native(t, "uit", pw, lang, nil)
+				require.NotEmpty(t, r.Violations)
+				chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".rules").textContent.includes(`+js(r.Violations[0].Message)+`)`)
+				desc := pwDescription(t, tab)
+				for _, v := range r.Violations {
+					assert.Contains(t, desc, v.Message, "lang %s: the computed description names rule %s", lang, v.Rule)
+				}
+			}
+			const good = "Fjellvann!Morgen-Kaffe9"
+			setValue(t, tab, "pw", good)
+			require.True(t, native(t, "uit", good, lang, nil).OK)
+			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".status.ok") !== null`)
+			desc := pwDescription(t, tab)
+			assert.Equal(t, chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector(".status").textContent`), desc, "lang %s: a met password is described by the verdict alone", lang)
+		})
+	}
+}
+
+// TestLiveRegionSaysWhy: the polite live region says which reason changed
+// (not only that the verdict flipped, and not the whole list), once the
+// person pauses.
+func TestLiveRegionSaysWhy(t *testing.T) {
+	tab := open(t, "/index.html")
+	live := meterJS + `.shadowRoot.querySelector('[aria-live="polite"][role="status"]')`
+	assert.Equal(t, "polite", chrome.AX(t, tab, live).Live)
+	chrome.Eval[bool](t, tab, `(() => { window.spoken = []; new MutationObserver(() => window.spoken.push(`+live+`.textContent)).observe(`+live+`, {childList: true, characterData: true, subtree: true}); return true })()`)
+
+	short := native(t, "uit", "Fjellvann", "nb", nil)
+	require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), "Fjellvann")))
+	require.Equal(t, policy.RuleTooShort, short.Violations[0].Rule)
+	tooShort := short.Violations[0].Message
+	chrome.Poll[bool](t, tab, `window.spoken.some((s) => s.includes(`+js(tooShort)+`))`)
+	assert.Len(t, chrome.Eval[[]string](t, tab, `window.spoken.filter((s) => s !== "")`), 1, "nine keystrokes, one announcement")
+
+	// Long enough but with the username: too_short goes, username is new;
+	// only the change is said.
+	const withUser = "Fjellvann!Morgen-Kaffe9-olanor"
+	r := native(t, "uit", withUser, "nb", nil)
+	require.Len(t, r.Violations, 1)
+	require.Equal(t, policy.RuleUsername, r.Violations[0].Rule)
+	chrome.Eval[bool](t, tab, `(window.spoken = [], true)`)
+	setValue(t, tab, "pw", withUser)
+	said := chrome.Poll[string](t, tab, `window.spoken.findLast((s) => s !== "")`)
+	assert.Contains(t, said, r.Violations[0].Message, "the new reason is said")
+	assert.NotContains(t, said, tooShort, "a reason that went away is not read again")
+
+	// Met: the verdict.
+	chrome.Eval[bool](t, tab, `(window.spoken = [], true)`)
+	setValue(t, tab, "pw", "Fjellvann!Morgen-Kaffe9")
+	chrome.Poll[bool](t, tab, `window.spoken.at(-1) === "Passordet oppfyller kravene."`)
+}
+
+// TestCellListNamed: the per-character list has an accessible name, and
+// each item says which character (by position, never the character) and
+// how many points it earned, and why none.
+func TestCellListNamed(t *testing.T) {
+	tab := open(t, "/index.html")
+	setValue(t, tab, "pw", "abba")
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === 4`)
+	assert.Equal(t, "Poeng per tegn", chrome.AX(t, tab, meterJS+`.shadowRoot.querySelector(".cells")`).Name)
+	var names []string
+	for i := range 4 {
+		names = append(names, chrome.AX(t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell")[`+js(i)+`]`).Name)
+	}
+	assert.Equal(t, []string{"Tegn 1: 4 poeng", "Tegn 2: 2 poeng", "Tegn 3: 0 poeng, gjentatt", "Tegn 4: 2 poeng"}, names)
 }

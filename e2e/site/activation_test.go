@@ -3,6 +3,8 @@ package site_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,6 +36,13 @@ type backend struct {
 	base       string
 	adminKey   string
 	breachDown atomic.Bool // the range API fake answers 500 while set
+	breached   sync.Map    // upper-case SHA-1 hex -> count the fake reports
+}
+
+// breach makes the range API fake report password as seen count times.
+func (b *backend) breach(password string, count int) {
+	h := sha1.Sum([]byte(password))
+	b.breached.Store(strings.ToUpper(hex.EncodeToString(h[:])), count)
 }
 
 // startBackend starts `styrke serve` with extra flags after the defaults.
@@ -53,6 +63,13 @@ func startBackend(t *testing.T, extra ...string) *backend {
 			http.Error(w, "down", http.StatusInternalServerError)
 			return
 		}
+		prefix := strings.ToUpper(strings.TrimPrefix(r.URL.Path, "/range/"))
+		b.breached.Range(func(k, v any) bool {
+			if h := k.(string); strings.HasPrefix(h, prefix) {
+				fmt.Fprintf(w, "%s:%d\r\n", h[5:], v.(int))
+			}
+			return true
+		})
 		for i := range 10 {
 			fmt.Fprintf(w, "%035X:0\r\n", i)
 		}

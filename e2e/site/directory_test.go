@@ -77,6 +77,8 @@ func TestActivationSetsADPassword(t *testing.T) {
 	t.Run("accepted: done only after AD took it", func(t *testing.T) {
 		submit(good)
 		assert.Equal(t, []string{"done"}, visibleState(t, tb))
+		assert.True(t, visible(t, tb, "done-directory"), "the password reached AD: the page says the person can log in")
+		assert.False(t, visible(t, tb, "done-none"))
 		ok, err := ad.CanBind(dn, good)
 		require.NoError(t, err)
 		assert.True(t, ok, "the new password binds to AD")

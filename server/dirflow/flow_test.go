@@ -531,3 +531,30 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 		assert.Equal(t, http.StatusGone, again.Status)
 	})
 }
+
+// TestReadyz: /readyz binds as the service account: 503 naming the
+// directory while it is down, 200 once it is back.
+func TestReadyz(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		get := func() (int, string) {
+			resp, err := http.Get(e.srv.URL + "/readyz")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		code, _ := get()
+		assert.Equal(t, http.StatusOK, code)
+		s.Stop()
+		code, body := get()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, s.Start(ctx))
+		assert.Equal(t, http.StatusServiceUnavailable, code)
+		assert.Contains(t, body, "directory not ready: "+e.dir.String())
+		assert.NotContains(t, body, s.ServicePassword)
+		code, _ = get()
+		assert.Equal(t, http.StatusOK, code)
+	})
+}

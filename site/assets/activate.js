@@ -13,6 +13,10 @@ const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
 const submit = form.querySelector('button:not([type=button])');
+const attempts = root.querySelector('[data-attempts]');
+const notAllowed = root.querySelector('[data-not-allowed]');
+// Warn when this many failed attempts or fewer are left before the lock.
+const WARN_ATTEMPTS = 3;
 
 const TOKEN = /^#\/pw\/([A-Za-z0-9_-]{8,512})$/;
 
@@ -40,16 +44,82 @@ async function api(path, body) {
     referrerPolicy: 'no-referrer',
   });
   let data = null;
-  if (res.status !== 204) {
+  if (res.status !== 204 && res.headers.get('Content-Type')?.includes('json')) {
     try { data = await res.json(); } catch { data = null; }
   }
   return { status: res.status, data };
 }
 
-// goneState tells a used link from an expired one by the error code.
+// goneState tells a used, locked or expired link apart by the error code.
 function goneState(data) {
   const code = String(data?.error?.code ?? '');
+  if (/locked/i.test(code)) return 'locked';
   return /used|consumed/i.test(code) ? 'used' : 'expired';
+}
+
+// showAttempts warns when few attempts are left (none when left is not a
+// number, or more than WARN_ATTEMPTS).
+function showAttempts(left) {
+  const warn = Number.isInteger(left) && left > 0 && left <= WARN_ATTEMPTS;
+  attempts.hidden = !warn;
+  attempts.textContent = warn ? (left === 1 ? msg.msgAttemptleft : msg.msgAttemptsleft.replace('{n}', String(left))) : '';
+}
+
+// showDone tells the person what happened, and only that: whether the
+// password reached the institution's directory (so that they can log in
+// with it), whether the breach check ran, and where to log in.
+function showDone(data) {
+  const directory = data?.directory === true;
+  for (const el of root.querySelectorAll('[data-done]')) el.hidden = el.dataset.done !== (directory ? 'directory' : 'none');
+  const checked = data?.breachChecked;
+  for (const el of root.querySelectorAll('[data-breach-outcome]')) {
+    el.hidden = typeof checked !== 'boolean' || el.dataset.breachOutcome !== (checked ? 'checked' : 'unchecked');
+  }
+  const login = root.querySelector('[data-login]');
+  let url = null;
+  try {
+    url = directory && data?.loginURL ? new URL(String(data.loginURL)) : null;
+  } catch {
+    url = null;
+  }
+  login.hidden = !(url && (url.protocol === 'https:' || url.protocol === 'http:'));
+  if (!login.hidden) login.querySelector('a').href = url.href;
+  show('done');
+}
+
+// Character classes as the policy package defines them (policy/score.go's
+// categorize, Unicode mode): ASCII letters and digits, any other ASCII is
+// special; beyond ASCII, Lu, Ll and Nd, anything else special.
+function charClass(ch) {
+  if (/^[A-Z]$/.test(ch)) return 'upper';
+  if (/^[a-z]$/.test(ch)) return 'lower';
+  if (/^[0-9]$/.test(ch)) return 'digit';
+  if (ch.codePointAt(0) < 0x80) return 'special';
+  if (/^\p{Lu}$/u.test(ch)) return 'upper';
+  if (/^\p{Ll}$/u.test(ch)) return 'lower';
+  if (/^\p{Nd}$/u.test(ch)) return 'digit';
+  return 'special';
+}
+
+// showNotAllowed names, in the page only (never sent or logged), the
+// characters of the password that the institution's whitelist refuses:
+// "contains 3 characters that are not allowed" is no help without which.
+function showNotAllowed() {
+  const section = account && root.querySelector(`[data-policy-id="${CSS.escape(String(account.institution))}"]`);
+  if (!section || !section.hasAttribute('data-allowed')) {
+    notAllowed.hidden = true;
+    return;
+  }
+  const classes = section.dataset.allowedClasses.split(' ').filter(Boolean);
+  const extra = section.dataset.allowedExtra;
+  const bad = [];
+  for (const ch of password.value) {
+    if (extra.includes(ch) || classes.includes(charClass(ch))) continue;
+    const shown = ch === ' ' ? notAllowed.dataset.space : ch;
+    if (!bad.includes(shown)) bad.push(shown);
+  }
+  notAllowed.hidden = bad.length === 0;
+  notAllowed.textContent = bad.length ? notAllowed.dataset.label + ' ' + bad.map((c) => '«' + c + '»').join(' ') : '';
 }
 
 function showError(text) {
@@ -87,6 +157,11 @@ function applyAccount(data) {
   usernameInput.value = data.username ?? '';
   root.querySelector('[data-field="name"]').textContent = data.name ?? '';
   root.querySelector('[data-field="institution"]').textContent = data.policy?.name || section.dataset.policyName;
+  // The default rules belong to no institution: no "Institution: Felles IAM".
+  root.querySelector('[data-institution-row]').hidden = data.institution === 'default';
+  // The footer names the rules this page applies, not the default ones.
+  const foot = document.querySelector('[data-footer-policy]');
+  if (foot) foot.textContent = section.dataset.policyLabel;
   password.setAttribute('passwordrules', section.dataset.passwordrules);
   password.minLength = Number(section.dataset.minlength);
   password.maxLength = Number(section.dataset.maxlength);
@@ -161,14 +236,24 @@ form.addEventListener('submit', async (event) => {
       password.value = '';
       confirmInput.value = '';
       account = null;
+      showAttempts(null);
+      notAllowed.hidden = true;
       // The token is spent: drop it from the address bar and history.
       history.replaceState(null, '', location.pathname);
-      show('done');
+      showDone(res.data);
       return;
     case 422: {
       const violations = res.data?.violations;
+      const left = res.data?.attemptsLeft;
+      if (left === 0) {
+        show('locked');
+        return;
+      }
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [res.data?.error?.message ?? msg.msgError];
       setList(texts, msg.msgRejected);
+      showAttempts(left);
+      // The meter shows the server's no too: one verdict on the page.
+      if (meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations)) meter.serverRefusal(res.data);
       password.setAttribute('aria-invalid', 'true');
       password.focus();
       return;
@@ -202,7 +287,10 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
+password.addEventListener('input', () => {
+  password.removeAttribute('aria-invalid');
+  showNotAllowed();
+});
 root.querySelector('[data-retry]').addEventListener('click', lookup);
 window.addEventListener('hashchange', lookup);
 

@@ -1,0 +1,173 @@
+package site
+
+import (
+	"strings"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// The activation page's words for what happened: a locked link, attempts
+// left, whether the breach check ran, whether the password reached a
+// directory. Each says only what the server's answer established.
+
+// ActLockedTitle heads the state of a link locked after too many refusals.
+func (t Text) ActLockedTitle() string {
+	return t.pick("Lenken er låst", "Lenkja er låst", "The link is locked")
+}
+
+// ActLocked says why the link is locked and what to do.
+func (t Text) ActLocked() string {
+	return t.pick("Lenken ble låst etter for mange passord som ikke ble godtatt, for å beskytte kontoen din. Be IT-brukerstøtten ved institusjonen din om en ny lenke; ingen passord er satt med denne.",
+		"Lenkja vart låst etter for mange passord som ikkje vart godtekne, for å verne kontoen din. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje; ingen passord er sett med denne.",
+		"The link was locked after too many passwords that were not accepted, to protect your account. Ask your institution's IT help desk for a new link; no password was set with this one.")
+}
+
+// ActAttemptsLeft is the warning shown when few attempts remain; {n} is
+// replaced by the page's script.
+func (t Text) ActAttemptsLeft() string {
+	return t.pick("Du har {n} forsøk igjen før lenken låses.",
+		"Du har {n} forsøk att før lenkja blir låst.",
+		"You have {n} attempts left before the link is locked.")
+}
+
+// ActAttemptLeft is ActAttemptsLeft for exactly one attempt.
+func (t Text) ActAttemptLeft() string {
+	return t.pick("Du har ett forsøk igjen før lenken låses.",
+		"Du har eitt forsøk att før lenkja blir låst.",
+		"You have one attempt left before the link is locked.")
+}
+
+// ActDoneDirectory is the done page when the password reached the
+// institution's directory.
+func (t Text) ActDoneDirectory() string {
+	return t.pick("Kontoen din er aktivert. Du kan nå logge inn med brukernavnet ditt og det nye passordet.",
+		"Kontoen din er aktivert. Du kan no logge inn med brukarnamnet ditt og det nye passordet.",
+		"Your account is activated. You can now log in with your username and the new password.")
+}
+
+// ActDoneNoDirectory is the done page when the institution has connected
+// no directory: the password is kept by Styrke only.
+func (t Text) ActDoneNoDirectory() string {
+	return t.pick("Styrke har lagret passordet ditt. Institusjonen din har ikke koblet Styrke til brukerkatalogen sin, så du kan ikke logge inn andre steder med det ennå. Kontakt IT-brukerstøtten ved institusjonen din hvis du trenger tilgang nå.",
+		"Styrke har lagra passordet ditt. Institusjonen din har ikkje kopla Styrke til brukarkatalogen sin, så du kan ikkje logge inn andre stader med det enno. Kontakt IT-brukarstøtta ved institusjonen din om du treng tilgang no.",
+		"Styrke has saved your password. Your institution has not connected Styrke to its user directory, so you cannot log in elsewhere with it yet. Contact your institution's IT help desk if you need access now.")
+}
+
+// ActLogin is the link to the institution's login page.
+func (t Text) ActLogin() string {
+	return t.pick("Gå til innloggingen", "Gå til innlogginga", "Go to the login page")
+}
+
+// ActBreachChecked says the breach check ran and found nothing.
+func (t Text) ActBreachChecked() string {
+	return t.pick("Passordet ble sjekket mot lekkede passordlister og ble ikke funnet der.",
+		"Passordet vart sjekka mot lekne passordlister og vart ikkje funne der.",
+		"The password was checked against breached password lists and was not found in them.")
+}
+
+// ActBreachUnchecked says the breach check could not run and the
+// institution accepts passwords then.
+func (t Text) ActBreachUnchecked() string {
+	return t.pick("Passordet kunne ikke sjekkes mot lekkede passordlister, fordi den tjenesten ikke svarte. Institusjonen din godtar passord da; de andre reglene er sjekket. Har du brukt passordet andre steder, bør du bytte det.",
+		"Passordet kunne ikkje sjekkast mot lekne passordlister, fordi den tenesta ikkje svarte. Institusjonen din godtek passord då; dei andre reglane er sjekka. Har du brukt passordet andre stader, bør du byte det.",
+		"The password could not be checked against breached password lists, because that service did not answer. Your institution accepts passwords then; the other rules were checked. If you have used the password elsewhere, change it.")
+}
+
+// ActNotAllowed introduces the characters of the typed password that the
+// policy does not allow (shown in the page only).
+func (t Text) ActNotAllowed() string {
+	return t.pick("Ikke tillatt her:", "Ikkje tillate her:", "Not allowed here:")
+}
+
+// ActSpace names the space character in that list.
+func (t Text) ActSpace() string {
+	return t.pick("mellomrom", "mellomrom", "space")
+}
+
+// RuleAllowed states a policy's character whitelist; "" when it has none.
+func (t Text) RuleAllowed(p PolicyView) string {
+	if p.AllowedClasses == nil && p.AllowedExtra == "" {
+		return ""
+	}
+	var parts []string
+	for _, c := range []string{policy.Upper, policy.Lower, policy.Digit, policy.Special} {
+		for _, a := range p.AllowedClasses {
+			if a == c {
+				parts = append(parts, t.charClass(c, 2))
+			}
+		}
+	}
+	if p.AllowedExtra != "" {
+		parts = append(parts, t.pick("disse tegnene: ", "desse teikna: ", "these characters: ")+spaced(p.AllowedExtra))
+	}
+	s := t.pick("Bare disse tegnene er tillatt: ", "Berre desse teikna er tillatne: ", "Only these characters are allowed: ") + t.list(parts) + "."
+	if !strings.Contains(p.AllowedExtra, " ") && !contains(p.AllowedClasses, policy.Special) {
+		s += t.pick(" Mellomrom er ikke tillatt.", " Mellomrom er ikkje tillate.", " Spaces are not allowed.")
+	}
+	return s
+}
+
+// RuleRequired states the classes a policy requires; "" when none.
+func (t Text) RuleRequired(p PolicyView) string {
+	var parts []string
+	for _, c := range []string{policy.Upper, policy.Lower, policy.Digit, policy.Special} {
+		if n := p.RequiredClasses[c]; n > 0 {
+			parts = append(parts, t.Int(n)+" "+t.charClass(c, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return t.pick("Minst ", "Minst ", "At least ") + t.list(parts) + "."
+}
+
+// charClass names a character class, in the singular for n == 1 (n == 2
+// for any plural).
+func (t Text) charClass(class string, n int) string {
+	names := map[string][2][3]string{
+		policy.Upper:   {{"stor bokstav", "stor bokstav", "uppercase letter"}, {"store bokstaver", "store bokstavar", "uppercase letters (any alphabet)"}},
+		policy.Lower:   {{"liten bokstav", "liten bokstav", "lowercase letter"}, {"små bokstaver", "små bokstavar", "lowercase letters (any alphabet)"}},
+		policy.Digit:   {{"siffer", "siffer", "digit"}, {"sifre", "siffer", "digits"}},
+		policy.Special: {{"spesialtegn", "spesialteikn", "special character"}, {"spesialtegn og mellomrom", "spesialteikn og mellomrom", "special characters and spaces"}},
+	}
+	w := names[class]
+	if n == 1 {
+		return w[0][langIndex(t.lang)]
+	}
+	s := w[1][langIndex(t.lang)]
+	if t.lang != "en" && (class == policy.Upper || class == policy.Lower) {
+		s += t.pick(" (alle alfabeter)", " (alle alfabet)", "")
+	}
+	return s
+}
+
+// list joins parts as a sentence does: "a, b og c".
+func (t Text) list(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + t.pick(" og ", " og ", " and ") + parts[len(parts)-1]
+}
+
+func spaced(chars string) string {
+	var b strings.Builder
+	for i, r := range chars {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
