@@ -225,19 +225,22 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 		return Issued{}, err
 	}
 	now := d.Now().UTC()
-	token, exp, err := CreateActivation(ctx, d.Store, now, r.Username, r.Name, r.Institution, r.TTL)
+	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
+	created := ev
+	created.Event, created.Time, created.RequestID = store.EventCreated, now, RequestID(ctx)
+	if created.Actor == "" {
+		created.Actor = "system"
+	}
+	is := issuingStore{Store: d.Store, contact: store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor}, created: created}
+	token, exp, err := CreateActivation(ctx, is, now, r.Username, r.Name, r.Institution, r.TTL)
 	if err != nil {
 		return Issued{}, err
 	}
 	hash := HashToken(token)
-	if err := d.Store.SetContact(ctx, hash, store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor}); err != nil {
-		return Issued{}, fmt.Errorf("store contact: %w", err)
-	}
 	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), ExpiresAt: exp}
-	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
-	created := ev
-	created.Event, created.Detail = store.EventCreated, "id "+out.ID[:16]
-	d.Audit(ctx, created)
+	if d.Metrics != nil {
+		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
+	}
 	out.Deliveries = d.deliver(ctx, r, out, ev)
 	if out.Delivered() {
 		if err := d.Store.MarkDelivered(ctx, hash, d.Now()); err != nil {
@@ -248,6 +251,20 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 		d.Metrics.issued.Inc()
 	}
 	return out, nil
+}
+
+// issuingStore makes CreateActivation store the contact details and the
+// "created" audit event with the activation, in one transaction.
+type issuingStore struct {
+	store.Store
+	contact store.Contact
+	created store.AuditEvent
+}
+
+func (s issuingStore) CreateActivation(ctx context.Context, a store.Activation) error {
+	e := s.created
+	e.Detail = "id " + ID(a.TokenHash)[:16]
+	return s.IssueActivation(ctx, a, s.contact, e)
 }
 
 // deliver sends the link on every channel r gives.

@@ -20,6 +20,11 @@ type ServiceDesk interface {
 	// log: the tables refuse an UPDATE.
 	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 
+	// IssueActivation stores a new activation (as CreateActivation, with
+	// ErrExists for a token hash already stored), its contact details and
+	// the audit event that records it, in one transaction: one write to
+	// disk for the three (a bulk import's cost is this call).
+	IssueActivation(ctx context.Context, a Activation, c Contact, created AuditEvent) error
 	// SetContact stores (replacing) the contact details of an activation
 	// (ErrNotFound if the activation does not exist).
 	SetContact(ctx context.Context, tokenHash []byte, c Contact) error

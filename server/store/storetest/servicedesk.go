@@ -21,6 +21,7 @@ var serviceDeskTests = []struct {
 	{"AuditAppendAndFilter", testAuditAppendAndFilter},
 	{"AuditRefused", testAuditRefused},
 	{"AuditPrune", testAuditPrune},
+	{"IssueActivation", testIssueActivation},
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
 	{"RevokeRace", testRevokeRace},
@@ -441,4 +442,48 @@ func testRevokeClaimed(t *testing.T, open Opener) {
 	require.Len(t, got, 1)
 	assert.Nil(t, got[0].RevokedAt)
 	require.NoError(t, s.Revoke(ctx(t), a.TokenHash, T0.Add(2*time.Minute)), "after the lease")
+}
+
+// testIssueActivation stores an activation, its contact and its audit event
+// together, and nothing of them when any part is refused.
+func testIssueActivation(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("issued", "kari", time.Hour)
+	c := store.Contact{Email: "kari@example.org", Lang: "en", CreatedBy: "admin:desk"}
+	e := store.AuditEvent{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: "kari", Institution: "uio"}
+	require.NoError(t, s.IssueActivation(ctx(t), a, c, e))
+	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: a.TokenHash})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "kari@example.org", got[0].Email)
+	assert.Equal(t, "admin:desk", got[0].CreatedBy)
+	ev, err := s.Audit(ctx(t), store.AuditFilter{})
+	require.NoError(t, err)
+	require.Len(t, ev, 1)
+	assert.Equal(t, store.EventCreated, ev[0].Event)
+
+	tests := []struct {
+		name string
+		a    store.Activation
+		e    store.AuditEvent
+		want error // nil: any error
+	}{
+		{"duplicate token", a, e, store.ErrExists},
+		{"bad event", NewActivation("bad-event", "ola", time.Hour), store.AuditEvent{Time: T0}, nil},
+		{"short token hash", store.Activation{TokenHash: []byte("x"), Username: "x", CreatedAt: T0, ExpiresAt: T0}, e, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.IssueActivation(ctx(t), tt.a, c, tt.e)
+			require.Error(t, err)
+			if tt.want != nil {
+				assert.ErrorIs(t, err, tt.want)
+			}
+		})
+	}
+	ev, err = s.Audit(ctx(t), store.AuditFilter{})
+	require.NoError(t, err)
+	assert.Len(t, ev, 1, "a refused issue writes no audit event")
+	_, err = s.Activation(ctx(t), TokenHash("bad-event"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "nor an activation")
 }
