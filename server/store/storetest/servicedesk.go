@@ -289,7 +289,7 @@ func testCountOpen(t *testing.T, open Opener) {
 func Notice(key string) store.Notification {
 	return store.Notification{
 		Key: key, Channel: "email", Recipient: key + "@example.org", Subject: "Passordet ditt er endret",
-		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: "<" + key + "@styrke.test>",
+		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: key + "@styrke.test",
 		Username: "kari", Institution: "uio", CreatedAt: T0, NextAttempt: T0,
 	}
 }
