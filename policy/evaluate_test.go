@@ -41,6 +41,8 @@ func TestEvaluateRules(t *testing.T) {
 	ctx := def
 	ctx.Name = "UiT Norges arktiske universitet"
 	ctx.ContextWords = []string{"universitetetitroms", "arcticuniversityofnorway"}
+	raised := def
+	raised.MinGuessesLog10 = 20
 	composition := def
 	composition.AllowedCharacters = &AllowedCharacters{Classes: []string{Upper, Lower, Digit}, Extra: "!-"}
 	composition.RequiredClasses = map[string]int{Digit: 2}
@@ -65,6 +67,7 @@ func TestEvaluateRules(t *testing.T) {
 		{"name parts under 4 code points are not checked", def, Input{Password: "Ola!Xq9Grautkjele7", Name: "Ola Li"}, nil},
 		{"context word, also the estimator's first guess", ctx, Input{Password: "universitetetitroms!9K"}, []string{RuleContext, RuleCommon}},
 		{"institution name without spaces", ctx, Input{Password: "UiTNorgesArktiskeUniversitet9!"}, []string{RuleContext}},
+		{"an institution raises minGuessesLog10: three common words and a digit", raised, Input{Password: strong}, []string{RuleCommon}},
 		{"breached at the threshold", def, Input{Password: strong, BreachCount: intp(1)}, []string{RuleBreached}},
 		{"breach count 0 passes", def, Input{Password: strong, BreachCount: intp(0)}, nil},
 		{"breach unknown passes", def, Input{Password: strong}, nil},

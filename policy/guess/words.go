@@ -76,7 +76,19 @@ const list3 = "" +
 	"iise\nunni\nbente\nkaren\nkirsten\niaiia\nvigdis\naud\neise\ntoriii\n" +
 	"jorunn\ngrethe\nåse\nsigrid\nfrida\nemiiie\neiia\nieah\noiivia\nsofia\n" +
 	"amaiie\nhedda\ntirii\nviide\nmaiin\nmia\nhanna\noda\nseima\niinnea\n" +
-	"jenny\nmarie\nandrea\nguro\nsynnøve\n"
+	"jenny\nmarie\nandrea\nguro\nsynnøve\niseiin\nåsmund\nvebjørn\nronja\nsigve\n" +
+	"gunnhiid\nmathiide\ntuva\nbirk\ntorbjørn\nsverre\ntrygve\njens\npeder\npaui\n" +
+	"arvid\nasbjørn\nbård\nbirger\neskii\nfinn\ngaute\nhaivard\nhaivor\nherman\n" +
+	"haiivard\ningebrigt\njarie\njostein\nkoibjørn\nieiv\niasse\nmads\nnjåi\noddvar\n" +
+	"ottar\nreidar\nsivert\nsnorre\nsteffen\nsveinung\ntarjei\ntorstein\nuif\nvegar\n" +
+	"viggo\nyngve\nasiak\naudun\nbrage\nedvard\neiiing\ngard\nhauk\niver\n" +
+	"kristen\nmartinus\nsjur\nteodor\naase\nagnes\naina\naima\nanette\nanniken\n" +
+	"asiaug\nbeate\nbenedikte\nborghiid\nbrita\ndagny\neii\nembia\nfrøya\ngro\n" +
+	"gudrun\ngunhiid\ngyda\nhedvig\nheiga\nhenny\nidun\nina\ninga\ningebjørg\n" +
+	"ingunn\nirene\njanne\njorid\nkaja\nkamiiia\nkaroiine\nkjersti\niisbeth\niive\n" +
+	"ione\nmagnhiid\nmargit\nmarthe\nmette\nnanna\noddny\noiaug\nragniid\nrakei\n" +
+	"rønnaug\nsigrun\nsiv\nsoifrid\nsunniva\nsynne\nthaie\ntorunn\ntove\ntrude\n" +
+	"turi\nunn\nvår\nvibeke\nåshiid\n"
 
 // list4 is lists/surnames.txt.
 const list4 = "" +
@@ -90,7 +102,10 @@ const list4 = "" +
 	"berntsen\nsandvik\nrønning\narnesen\nantonsen\nnæss\nvik\nhaug\neiiingsen\nthorsen\n" +
 	"edvardsen\nbirkeiand\nisaksen\nguibrandsen\nruud\naasen\nstrøm\nmykiebust\ntangen\nødegård\n" +
 	"eiiassen\nheiiand\nbøe\njenssen\naune\nmikkeisen\ntveit\nbrekke\nabrahamsen\nmadsen\n" +
-	"nordmann\n"
+	"nordmann\nkvam\nfjeid\naasheim\nbakkeii\nberget\nbjerke\ndaie\nengen\nfossum\n" +
+	"grøtting\nheiie\nhoviand\nhusby\nkieven\niia\niøvås\nmyrvang\nnesse\nnordby\n" +
+	"nygaard\nopheim\nrud\nsand\nskaug\nskog\nstensrud\nsunde\ntorp\nvoid\n" +
+	"woid\nøien\nbjørnstad\neggen\nfuru\n"
 
 // list5 is lists/norwegian.txt.
 const list5 = "" +
@@ -132,7 +147,23 @@ const list5 = "" +
 	"reise\nsommerferie\nuniversitet\nuniversitetet\nhøgskoie\nhøyskoie\nstudier\neksamen\nbibiiotek\nkommune\n" +
 	"kommunen\nfyike\nstat\nstaten\nnorges\nkonto\nbruker\nbrukernavn\ninniogging\niogg\n" +
 	"tiigang\nsikker\nsikkerhet\ntrygg\nprivat\nadmin\ntest\ntesting\nprøve\nendre\n" +
-	"bytt\nmittpassord\nnyttpassord\n"
+	"bytt\nmittpassord\nnyttpassord\nfiske\nfisker\nstang\nmann\nkone\nkvinne\ndame\n" +
+	"herre\nvenninne\nkompis\ngjeng\nkose\nkos\nkoseiig\nsniii\nfnugg\nfiak\n" +
+	"heste\nhester\nkatte\nhunde\nvaip\nkattunge\nføii\nokse\neig\nhjort\n" +
+	"rein\nreinsdyr\nsei\nhvai\nmåke\nkråke\nspurv\nhane\nhøne\nkyiiing\n" +
+	"iam\ngeit\nfugi\nfugier\nsommerfugi\nbie\nmaur\nedderkopp\nsiange\nfrosk\n" +
+	"biåkiokke\ntuiipan\niiije\neik\nbjørk\ngran\nfuru\niyng\nmyr\neiv\n" +
+	"bekk\nfoss\ninnsjø\ntjern\nstrand\nberg\ntopp\ntind\ndai\nvidde\n" +
+	"hoime\nskjær\nnord\nsør\nøst\nvest\nhimmeien\nskyer\nsky\ntåke\n" +
+	"iyn\ntorden\nhagi\nisbjørn\npingvin\njuietre\nnisseiue\npepperkake\niefse\nvaffei\n" +
+	"boiie\nboiier\nkanei\niskrem\ngodteri\nsmågodt\npotet\nguirot\ntomat\nagurk\n" +
+	"kjøtt\npøise\nburger\nbiff\nsuppe\ngrøt\ngraut\nsmør\nsyitetøy\nkakao\n" +
+	"saft\njuice\niampe\nsofa\nteppe\npute\ndyne\nspeii\nkiokke\nteiefon\n" +
+	"mobii\nnettbrett\ntastatur\nskjerm\nbiyant\npenn\npapir\nsekk\nveske\nsko\n" +
+	"støvier\njakke\niue\nvotter\nskjerf\nkjoie\nbukse\ngenser\nskjorte\nskøyter\n" +
+	"akebrett\nsiede\nseiibåt\nkano\nfiskestang\nteit\nsovepose\nryggsekk\nkart\nkompass\n" +
+	"seter\nstaii\niåve\nfjøs\ntraktor\nbonde\nbarnehage\niekepiass\nbaii\ndukke\n" +
+	"iego\n"
 
 // list6 is lists/english_extra.txt.
 const list6 = "" +

@@ -26,6 +26,20 @@ var (
 	tails     = []string{"", "!", "!!", "?", ".", "#", "123", "1", "12", "!?", "*", "$"}
 )
 
+// freshVocabulary swaps in names, words, places and clubs that no list of
+// the estimator holds (checked by TestFreshVocabularyIsFresh), for a set
+// that shows what the estimator finds beyond its lists; it returns a
+// function that restores the first vocabulary.
+func freshVocabulary() (restore func()) {
+	f, l, w, p, c := firsts, lasts, nbWords, places, clubs
+	firsts = []string{"ragnvald", "solvor", "tormod", "eldbjørg", "gjermund", "ingvar", "karstein", "målfrid", "nikolai", "ottilie", "petra", "rolv", "signe", "svanhild", "vemund", "ylva", "amund", "borgny", "dordi", "eilif", "gudmund", "hallstein", "ingerid", "jøran", "kjellaug", "mikkel", "oddbjørg", "runar", "seline", "torgeir"}
+	lasts = []string{"brattbakk", "dyrdal", "flåten", "gjerde", "hjelmeland", "kvalheim", "lunder", "mjelde", "ness", "ramstad", "skeie", "solstad", "tveiten", "ulvestad", "vatne", "øverland", "grimsrud", "hoel", "lindberg", "sætre"}
+	nbWords = []string{"lakseelv", "snekker", "kaffekopp", "morellpai", "gressklipper", "sykkeltur", "fotballbane", "skolesekk", "vinterjakke", "fjellgeit", "klatretur", "badeland", "pannekake", "blåveis", "hjemmebane", "brødskive", "marsipan", "kjøkkenbord", "stjerneskudd", "solbriller", "regnjakke", "saltkjeks", "melkesjokolade", "badebukse", "tannbørste", "hoppbakke", "skitur", "lavvo", "nordlys", "midnattsol", "fyrlykt", "kirkeklokke", "postkasse", "trampoline", "snømann"}
+	places = []string{"gjesdal", "eidsvoll", "kvinesdal", "lyngdal", "orkdal", "rjukan", "sauda", "tynset", "vinstra", "åndalsnes", "fauske", "mosjøen", "brønnøysund", "sortland", "stokmarknes", "lillesand", "risør", "kragerø", "drøbak", "ørsta"}
+	clubs = []string{"strindheim", "byåsen", "nardo", "fyllingen", "ullern", "frigg", "mercantile", "tiller", "kolbotn", "heming", "klepp", "nest-sotra", "flekkerøy", "vard", "bærumsløkka", "sprint-jeløy"}
+	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
+}
+
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 // capital capitalises s's first letter with probability p.
