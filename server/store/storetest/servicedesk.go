@@ -21,7 +21,7 @@ var serviceDeskTests = []struct {
 	{"AuditAppendAndFilter", testAuditAppendAndFilter},
 	{"AuditRefused", testAuditRefused},
 	{"AuditPrune", testAuditPrune},
-	{"IssueActivation", testIssueActivation},
+	{"IssueActivations", testIssueActivations},
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
 	{"RevokeRace", testRevokeRace},
@@ -289,7 +289,7 @@ func testCountOpen(t *testing.T, open Opener) {
 func Notice(key string) store.Notification {
 	return store.Notification{
 		Key: key, Channel: "email", Recipient: key + "@example.org", Subject: "Passordet ditt er endret",
-		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: "<" + key + "@styrke.test>",
+		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: key + "@styrke.test",
 		Username: "kari", Institution: "uio", CreatedAt: T0, NextAttempt: T0,
 	}
 }
@@ -444,37 +444,44 @@ func testRevokeClaimed(t *testing.T, open Opener) {
 	require.NoError(t, s.Revoke(ctx(t), a.TokenHash, T0.Add(2*time.Minute)), "after the lease")
 }
 
-// testIssueActivation stores an activation, its contact and its audit event
-// together, and nothing of them when any part is refused.
-func testIssueActivation(t *testing.T, open Opener) {
+// testIssueActivations stores activations, their contacts and their audit
+// events together, and nothing of a batch when any part is refused.
+func testIssueActivations(t *testing.T, open Opener) {
 	s := open(t)
-	a := NewActivation("issued", "kari", time.Hour)
-	c := store.Contact{Email: "kari@example.org", Lang: "en", CreatedBy: "admin:desk"}
-	e := store.AuditEvent{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: "kari", Institution: "uio"}
-	require.NoError(t, s.IssueActivation(ctx(t), a, c, e))
-	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: a.TokenHash})
+	issue := func(token, user string) store.Issue {
+		return store.Issue{
+			Activation: NewActivation(token, user, time.Hour),
+			Contact:    store.Contact{Email: user + "@example.org", Lang: "en", CreatedBy: "admin:desk"},
+			Created:    store.AuditEvent{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: user, Institution: "uio"},
+		}
+	}
+	require.NoError(t, s.IssueActivations(ctx(t), []store.Issue{issue("i1", "kari"), issue("i2", "ola")}))
+	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: TokenHash("i2")})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
-	assert.Equal(t, "kari@example.org", got[0].Email)
+	assert.Equal(t, "ola@example.org", got[0].Email)
 	assert.Equal(t, "admin:desk", got[0].CreatedBy)
 	ev, err := s.Audit(ctx(t), store.AuditFilter{})
 	require.NoError(t, err)
-	require.Len(t, ev, 1)
-	assert.Equal(t, store.EventCreated, ev[0].Event)
+	require.Len(t, ev, 2)
+	assert.Equal(t, "kari", ev[0].Username)
 
+	badEvent := issue("bad-event", "per")
+	badEvent.Created = store.AuditEvent{Time: T0}
+	short := issue("short", "per")
+	short.Activation.TokenHash = []byte("x")
 	tests := []struct {
-		name string
-		a    store.Activation
-		e    store.AuditEvent
-		want error // nil: any error
+		name  string
+		batch []store.Issue
+		want  error // nil: any error
 	}{
-		{"duplicate token", a, e, store.ErrExists},
-		{"bad event", NewActivation("bad-event", "ola", time.Hour), store.AuditEvent{Time: T0}, nil},
-		{"short token hash", store.Activation{TokenHash: []byte("x"), Username: "x", CreatedAt: T0, ExpiresAt: T0}, e, nil},
+		{"duplicate token in a batch", []store.Issue{issue("fresh", "per"), issue("i1", "kari")}, store.ErrExists},
+		{"bad event", []store.Issue{issue("fresh2", "per"), badEvent}, nil},
+		{"short token hash", []store.Issue{short}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.IssueActivation(ctx(t), tt.a, c, tt.e)
+			err := s.IssueActivations(ctx(t), tt.batch)
 			require.Error(t, err)
 			if tt.want != nil {
 				assert.ErrorIs(t, err, tt.want)
@@ -483,7 +490,9 @@ func testIssueActivation(t *testing.T, open Opener) {
 	}
 	ev, err = s.Audit(ctx(t), store.AuditFilter{})
 	require.NoError(t, err)
-	assert.Len(t, ev, 1, "a refused issue writes no audit event")
-	_, err = s.Activation(ctx(t), TokenHash("bad-event"))
-	assert.ErrorIs(t, err, store.ErrNotFound, "nor an activation")
+	assert.Len(t, ev, 2, "a refused batch writes no audit event")
+	for _, tok := range []string{"fresh", "fresh2"} {
+		_, err = s.Activation(ctx(t), TokenHash(tok))
+		assert.ErrorIs(t, err, store.ErrNotFound, "nor an activation of the batch")
+	}
 }
