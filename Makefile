@@ -4,7 +4,7 @@ DIST      ?= dist
 BIN       ?= bin/styrke
 GOTESTFLAGS ?=
 
-.PHONY: all deps build run test check-generated vet bench generate clean
+.PHONY: all deps build run test check-generated vet bench generate clean fuzz vuln
 
 all: build
 
@@ -44,6 +44,16 @@ test: deps check-generated vet
 
 bench: deps
 	bash scripts/bench.sh
+
+# fuzz runs each fuzz target for FUZZTIME (default 12s); crashers land in
+# the package's testdata/fuzz/ and are committed.
+fuzz:
+	GO=$(GO) bash scripts/fuzz.sh
+
+# vuln checks the dependencies and the standard library against the Go
+# vulnerability database (needs network access to vuln.go.dev).
+vuln:
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
 clean:
 	rm -rf $(DIST) bin

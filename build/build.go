@@ -400,6 +400,10 @@ func (b *builder) pages(ctx context.Context) error {
 				c = site.EmbedGuidePage(site.EmbedPage{Page: page, Origin: b.cfg.Origin, Policies: views, Pinned: pinned})
 			case site.Designer:
 				c = site.PolicyDesignerPage(site.DesignerPage{Page: page, Policies: views})
+			case site.Reset:
+				c = site.ForgotPage(site.ResetPage{Page: page, Policies: views})
+			case site.Change:
+				c = site.ChangePasswordPage(site.ChangePage{Page: page, Policies: views})
 			default:
 				return fmt.Errorf("page %d has no renderer", id)
 			}

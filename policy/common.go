@@ -44,7 +44,7 @@ func commonPasswords() *commonTable {
 // after its first score, so that neither the first score nor a keystroke
 // waits for it. Prepare is safe for concurrent use; calls after the first
 // do nothing.
-func Prepare() { commonPasswords() }
+func Prepare() { guessDictionary() }
 
 // commonList returns the embedded list as text, one entry per line.
 func commonList() string {
@@ -127,34 +127,17 @@ func commonHash(s string) uint32 {
 	return h
 }
 
-// Kinds of common match, the "kind" parameter of a common violation.
-const (
-	CommonList     = "list"
-	CommonSeason   = "season"
-	CommonKeyboard = "keyboard"
-	CommonSequence = "sequence"
-	CommonRepeat   = "repeat"
-)
+// CommonList is the "kind" of a common violation for a password on the
+// embedded list (the estimator's kinds are those of package guess: see
+// guess.Kind.String).
+const CommonList = "list"
 
-// commonMatch reports whether the password (base is foldBase of it, folded
-// is Fold of it) is a common or expected password, and which kind of match it was:
-//
-//   - CommonList: the whole folded password is on the embedded list, also
-//     after dropping trailing digits and punctuation ("Password123!") when
-//     what remains has 8+ code points.
-//   - CommonSeason: a Norwegian (nb, nn) or English season or month word and
-//     a year (2 or 4 digits), in either order, with at most one separator
-//     between and only punctuation after: "Sommer2026!", "Høst2025",
-//     "januar-24", "2025Vinter".
-//   - CommonKeyboard and CommonSequence: the whole password is made of runs
-//     of 3+ neighbouring keys on one keyboard row (Norwegian and US QWERTY,
-//     digits) or of 3+ consecutive letters or digits, ascending or
-//     descending: "qwertyuiop", "asdfghjklø", "1234567890abc", "zyxwvu".
-//   - CommonRepeat: the whole password is one block of 1-4 code points
-//     repeated, or any block repeated 3+ times: "abcabcabcabc", "Ab1!Ab1!Ab1!".
-//
-// The pattern checks see the password folded without the substitutions
-// (foldBase), so "2026" stays a year and "1234" a sequence.
+// commonMatch reports whether the whole password (base is foldBase of it,
+// folded is Fold of it) is on the embedded list of common passwords, also
+// after dropping trailing digits and punctuation ("Password123!") when what
+// remains has 8+ code points. Every other pattern (a season and a year, a
+// keyboard row, a sequence, a repeated block, and all of them inside a
+// longer password) is the guess estimator's (see estimate).
 func commonMatch(base, folded string) (kind string, ok bool) {
 	if onCommonList(folded) {
 		return CommonList, true
@@ -163,23 +146,6 @@ func commonMatch(base, folded string) (kind string, ok bool) {
 		if onCommonList(Fold(core)) {
 			return CommonList, true
 		}
-	}
-	if isSeasonYear(base) {
-		return CommonSeason, true
-	}
-	if isRepeatedBlock(base) {
-		return CommonRepeat, true
-	}
-	if !startsWithRun(base) {
-		return "", false
-	}
-	var buf [MaxMaxLength]rune
-	rs := buf[:0] // on the stack unless longer than any policy allows
-	for _, r := range base {
-		rs = append(rs, r)
-	}
-	if k, ok := runsKind(rs); ok {
-		return k, true
 	}
 	return "", false
 }
@@ -192,203 +158,6 @@ func onCommonList(folded string) bool {
 	return len(folded) >= MinMinLength && commonPasswords().contains(folded)
 }
 
-// startsWithRun reports whether s begins with 3 neighbours on some key row
-// or alphabet: a cheap test before the full runs check.
-func startsWithRun(s string) bool {
-	var rs [3]rune
-	n := 0
-	for _, r := range s {
-		rs[n] = r
-		n++
-		if n == 3 {
-			break
-		}
-	}
-	if n < 3 {
-		return false
-	}
-	for _, kr := range keyRows {
-		for _, dir := range [2]int{1, -1} {
-			if runEnd(rs[:], 0, kr.runes, kr.index, dir) == 3 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func isDigitOrPunct(r rune) bool {
 	return r >= '0' && r <= '9' || r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ", r)
-}
-
-// seasonWords are season and month words in nb, nn and en, folded.
-var seasonWords = []string{
-	"vår", "vaar", "sommer", "sumar", "høst", "haust", "vinter", "spring", "summer", "autumn", "fall", "winter",
-	"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember",
-	"january", "february", "march", "may", "june", "july", "october", "december",
-	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec",
-}
-
-// maxSeasonYearBytes is the longest season word, a separator and a 4-digit
-// year ("september-2026").
-const maxSeasonYearBytes = 9 + 1 + 4
-
-// isSeasonYear reports whether s (foldBase'd) is a season or month word and
-// a year in either order, with at most one separator between them and only
-// punctuation after.
-func isSeasonYear(s string) bool {
-	s = strings.TrimRightFunc(s, func(r rune) bool { return isDigitOrPunct(r) && !(r >= '0' && r <= '9') })
-	if len(s) > maxSeasonYearBytes || len(s) < 5 {
-		return false
-	}
-	for _, w := range seasonWords {
-		if rest, ok := strings.CutPrefix(s, w); ok && isYear(trimSep(rest)) {
-			return true
-		}
-		if rest, ok := strings.CutSuffix(s, w); ok && isYear(trimSepRight(rest)) {
-			return true
-		}
-	}
-	return false
-}
-
-func trimSep(s string) string {
-	if s != "" && strings.ContainsRune(" -_./", rune(s[0])) {
-		return s[1:]
-	}
-	return s
-}
-
-func trimSepRight(s string) string {
-	if n := len(s); n > 0 && strings.ContainsRune(" -_./", rune(s[n-1])) {
-		return s[:n-1]
-	}
-	return s
-}
-
-// isYear reports whether s is a 2-digit year or a 4-digit year 1900-2099.
-func isYear(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	switch len(s) {
-	case 2:
-		return true
-	case 4:
-		return s[:2] == "19" || s[:2] == "20"
-	}
-	return false
-}
-
-// isRepeatedBlock reports whether s is one block of 1-4 code points repeated
-// (at least twice) or any block repeated 3+ times, exactly.
-//
-// It works on bytes: s is block^k exactly when len(s) is a multiple of the
-// block's byte length b and s[b:] == s[:len(s)-b]; each block then starts
-// where s does, on a rune boundary, so blocks are whole runes.
-func isRepeatedBlock(s string) bool {
-	n := len(s)
-	for b := 1; b <= n/2; b++ {
-		// Every block starts with s's first byte: test that before the
-		// division, which costs more than the whole comparison usually does.
-		if s[b] != s[0] || n%b != 0 || s[b:] != s[:n-b] {
-			continue
-		}
-		if n/b >= 3 || utf8.RuneCountInString(s[:b]) <= 4 {
-			return true
-		}
-	}
-	return false
-}
-
-// keyRows are keyboard rows (Norwegian and US QWERTY) and the alphabets whose
-// neighbours make sequences.
-var keyRows = []struct {
-	row   string
-	kind  string
-	runes []rune
-	index *[256]int8 // position+1 of each rune < 256 in the row, 0 if absent
-}{
-	{"1234567890+", CommonKeyboard, nil, nil},
-	{"1234567890-=", CommonKeyboard, nil, nil},
-	{"qwertyuiopå", CommonKeyboard, nil, nil},
-	{"qwertyuiop[]", CommonKeyboard, nil, nil},
-	{"asdfghjkløæ", CommonKeyboard, nil, nil},
-	{"asdfghjkl;'", CommonKeyboard, nil, nil},
-	{"zxcvbnm,.-", CommonKeyboard, nil, nil},
-	{"zxcvbnm,./", CommonKeyboard, nil, nil},
-	{"!\"#¤%&/()=?", CommonKeyboard, nil, nil},
-	{"!@#$%^&*()_+", CommonKeyboard, nil, nil},
-	{"abcdefghijklmnopqrstuvwxyzæøå", CommonSequence, nil, nil},
-	{"0123456789", CommonSequence, nil, nil},
-}
-
-func init() {
-	for i := range keyRows {
-		keyRows[i].runes = []rune(keyRows[i].row)
-		keyRows[i].index = new([256]int8)
-		for j, r := range keyRows[i].runes {
-			keyRows[i].index[r] = int8(j + 1) // every row's runes are < 256
-		}
-	}
-}
-
-// runsKind reports whether the whole of s is made of runs of 3+ neighbours
-// (ascending or descending) on one key row or alphabet; the kind is keyboard
-// if any run is on a keyboard row, else sequence.
-func runsKind(rs []rune) (string, bool) {
-	n := len(rs)
-	if n < 3 || n > MaxMaxLength {
-		return "", false
-	}
-	// best[i] says how rs[:i] can be covered: 0 not (yet), 1 by sequences
-	// only, 2 with a keyboard run (keyboard wins when both cover).
-	const none, seq, kbd = 0, 1, 2
-	var best [MaxMaxLength + 1]uint8
-	best[0] = seq
-	for i := 0; i < n; i++ {
-		if best[i] == none {
-			continue
-		}
-		for _, kr := range keyRows {
-			for _, dir := range [2]int{1, -1} {
-				j := runEnd(rs, i, kr.runes, kr.index, dir)
-				k := uint8(seq)
-				if kr.kind == CommonKeyboard || best[i] == kbd {
-					k = kbd
-				}
-				for end := i + 3; end <= j; end++ {
-					best[end] = max(best[end], k)
-				}
-			}
-		}
-	}
-	switch best[n] {
-	case kbd:
-		return CommonKeyboard, true
-	case seq:
-		return CommonSequence, true
-	}
-	return "", false
-}
-
-// runEnd returns the end (exclusive) of the longest run starting at rs[i]
-// whose characters are successive neighbours on row in direction dir.
-func runEnd(rs []rune, i int, rowRunes []rune, index *[256]int8, dir int) int {
-	if rs[i] >= 256 || index[rs[i]] == 0 {
-		return i
-	}
-	pos := int(index[rs[i]]) - 1
-	j := i + 1
-	for j < len(rs) {
-		next := pos + dir
-		if next < 0 || next >= len(rowRunes) || rowRunes[next] != rs[j] {
-			break
-		}
-		pos = next
-		j++
-	}
-	return j
 }

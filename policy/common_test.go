@@ -89,52 +89,91 @@ func TestFoldMatchesXText(t *testing.T) {
 
 func TestCommonMatch(t *testing.T) {
 	tests := []struct {
-		name, password, kind string
+		name, password string
 	}{
-		{"on the list", "password123", CommonList},
-		{"on the list after folding", "P@ssw0rd123", CommonList},
-		{"on the list with trailing digits and punctuation", "baseball2024!", CommonList},
-		{"Norwegian list entry", "Velkommen2025", CommonList},
-		{"season and year", "Sommer2026!", CommonSeason},
-		{"autumn without punctuation", "Høst2025", CommonSeason},
-		{"nynorsk season with separator", "Haust-2024", CommonSeason},
-		{"month with a 2-digit year", "januar24", CommonSeason},
-		{"year first", "2025Vinter", CommonSeason},
-		{"keyboard row on the list", "qwertyuiop", CommonList},
-		{"keyboard rows both ways", "ytrewqasdfg", CommonKeyboard},
-		{"Norwegian home row", "asdfghjklø", CommonKeyboard},
-		{"digits row then letters row", "7890qwertyuiop", CommonKeyboard},
-		{"alphabet runs", "fedcbazyxmnop", CommonSequence},
-		{"descending letters", "zyxwvutsrq", CommonSequence},
-		{"repeated short block", "abcabcabcabc", CommonRepeat},
-		{"one character repeated", "xxxxxxxxxxxxxxxx", CommonRepeat},
-		{"long block three times", "Ab1!cD2?Ab1!cD2?Ab1!cD2?", CommonRepeat},
+		{"on the list", "password123"},
+		{"on the list after folding", "P@ssw0rd123"},
+		{"on the list with trailing digits and punctuation", "baseball2024!"},
+		{"Norwegian list entry", "Velkommen2025"},
+		{"keyboard row on the list", "qwertyuiop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			kind, ok := commonMatch(foldBoth(tt.password))
 			assert.True(t, ok, "row %q should match", tt.name)
-			assert.Equal(t, tt.kind, kind)
+			assert.Equal(t, CommonList, kind)
+		})
+	}
+}
+
+// TestCommonRule: the patterns that commonMatch used to find on its own
+// (the whole password one season and year, keyboard run, sequence or
+// repeated block) are refused by the estimator, on a policy that allows 8
+// code points, with the kinds it found.
+func TestCommonRule(t *testing.T) {
+	p := Default()
+	p.MinLength = 8
+	tests := []struct {
+		name, password, kind string
+	}{
+		{"season and year", "Sommer2026!", "calendar"},
+		{"autumn without punctuation", "Høst2025", "calendar"},
+		{"nynorsk season with separator", "Haust-2024", "calendar"},
+		{"month with a 2-digit year", "januar24", "calendar"},
+		{"year first", "2025Vinter", "year"},
+		{"keyboard rows both ways (also read as a word)", "ytrewqasdfg", ""},
+		{"Norwegian home row", "asdfghjklø", "keyboard"},
+		{"digits row then letters row", "7890qwertyuiop", "keyboard"},
+		{"alphabet runs (also read as a word)", "fedcbazyxmnop", ""},
+		{"descending letters", "zyxwvutsrq", "sequence"},
+		{"repeated short block", "abcabcabcabc", "repeat"},
+		{"one character repeated", "xxxxxxxxxxxxxxxx", "repeat"},
+		{"long block three times", "Ab1!cD2?Ab1!cD2?Ab1!cD2?", "repeat"},
+		{"the issue's season and year, repeated", "Sommer2026!Sommer2026!", "repeat"},
+		{"the issue's word and digits", "Passord1234567890", "sequence"},
+		{"the issue's keyboard word and digits", "Qwerty123456789!!", "sequence"},
+		{"the issue's zigzag", "1q2w3e4r5t6y7u8i9o0p", "keyboard"},
+		{"the issue's repeated winter", "Vinter2025Vinter2025", "repeat"},
+		{"the issue's Norwegian home row twice", "asdfghjklæøasdfghjklæø", "repeat"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Evaluate(p, Input{Password: tt.password})
+			v, ok := violation(r, RuleCommon)
+			require.True(t, ok, "input %q: no common violation in %v", tt.password, rules(r))
+			kinds, _ := v.Get("kinds")
+			if tt.kind != "" {
+				assert.Contains(t, strings.Split(kinds.Str, "+"), tt.kind, "input %q: kinds", tt.password)
+			}
 		})
 	}
 }
 
 // TestCommonMatchNearMisses: strong passwords that merely contain a year, a
-// season, a short keyboard run or a repeat must not match.
+// season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {
 	for _, pw := range []string{
 		"Fjellvann!Morgen-Kaffe9",
-		"sommerfugl i magen 2025",
-		"qwe-Fjordbåt-hytte",
-		"abcabcabcabX",
-		"Ab1!cD2?Ab1!cD2?",           // 8-block only twice
-		"Sommer2026!ogvinterenetter", // season+year is not the whole password
-		"1234 ganger rundt jorda",
-		"fjellvannmorgenkaffeblåbær",
+		"sommerfugl-kvitrer-under-lampeskjermen-2025",
+		"qwe-Tindeglimt-Snøras",
+		"Sommer2026!og-ein-grautkjele-som-kvitrer",
+		"1234 ganger rundt grautkjelen",
+		"fjordbåtgrautkjelelampeskjermtrekkfugl",
 	} {
-		kind, ok := commonMatch(foldBoth(pw))
-		assert.False(t, ok, "near miss %q matched as %s", pw, kind)
+		r := Evaluate(Default(), Input{Password: pw})
+		_, ok := violation(r, RuleCommon)
+		assert.False(t, ok, "near miss %q is common: %v", pw, r.Violations)
 	}
+}
+
+// violation returns r's violation of rule.
+func violation(r Result, rule string) (Violation, bool) {
+	for _, v := range r.Violations {
+		if v.Rule == rule {
+			return v, true
+		}
+	}
+	return Violation{}, false
 }
 
 // TestCommonListIsCanonical: the committed list is sorted, unique, folded and

@@ -8,7 +8,8 @@ import (
 // Evaluate scores in.Password under p and applies every rule of p, in the
 // order of Rules. The score is computed on the password exactly as typed;
 // the username, name, context and common rules match on a folded copy (see
-// Fold). Evaluate never fails and never panics, whatever the input: invalid
+// Fold); the common rule also runs the guess estimator (package guess) and
+// fails when it finds fewer than 10^p.MinGuessesLog10 guesses. Evaluate never fails and never panics, whatever the input: invalid
 // UTF-8 counts one U+FFFD per bad byte, as Go's range over a string does.
 // Evaluate is safe for concurrent use.
 func Evaluate(p Policy, in Input) Result {
@@ -74,8 +75,19 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	if contextMatch(folded, p) {
 		add(RuleContext)
 	}
-	if kind, ok := commonMatch(base, folded); ok {
-		add(RuleCommon, str("kind", kind))
+	// The common rule: a whole-password pattern (commonMatch), or fewer
+	// guesses than the policy's minimum by the estimator. Its characters
+	// are marked in Chars.
+	est := estimate(in.Password)
+	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < min(p.MinGuessesLog10, float64(st.length-guessMargin)) {
+		kinds := kindsParam(est, "password")
+		if !ok {
+			kind = est.Main.String()
+		}
+		add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
+		for i := range res.Chars {
+			res.Chars[i].Pattern = est.Marked(i)
+		}
 	}
 	if res.Score < p.Threshold {
 		add(RuleWeak, num("score", res.Score), num("threshold", p.Threshold))
@@ -90,6 +102,11 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	res.Feedback = feedback(lang, p, &res, st)
 	return res
 }
+
+// guessMargin: the estimator's verdict counts only when its patterns save
+// at least this many powers of ten over brute force (10 guesses a code
+// point), so that a short random password is "too short", not "common".
+const guessMargin = 2
 
 func num(name string, v float64) Param { return Param{Name: name, Value: ParamValue{Num: v}} }
 func str(name, v string) Param         { return Param{Name: name, Value: ParamValue{Str: v, IsStr: true}} }

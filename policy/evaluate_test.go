@@ -41,6 +41,8 @@ func TestEvaluateRules(t *testing.T) {
 	ctx := def
 	ctx.Name = "UiT Norges arktiske universitet"
 	ctx.ContextWords = []string{"universitetetitroms", "arcticuniversityofnorway"}
+	raised := def
+	raised.MinGuessesLog10 = 20
 	composition := def
 	composition.AllowedCharacters = &AllowedCharacters{Classes: []string{Upper, Lower, Digit}, Extra: "!-"}
 	composition.RequiredClasses = map[string]int{Digit: 2}
@@ -52,19 +54,20 @@ func TestEvaluateRules(t *testing.T) {
 		want []string
 	}{
 		{"too short: 15 of 16, strong otherwise", def, Input{Password: "Ka9!Fj8?mxqzwuv"}, []string{RuleTooShort}},
-		{"exactly the minimum passes", def, Input{Password: "Kaffe!Fjell9vanX"}, nil},
+		{"exactly the minimum passes", def, Input{Password: "Kx9!Fj8?mQzwUvR2"}, nil},
 		{"too long: 65 of 64", withMax64, Input{Password: strong + strings.Repeat("x", 65-len(strong))}, []string{RuleTooLong}},
 		{"exactly the maximum is not too long", withMax64, Input{Password: strong + strings.Repeat("xy", (64-len(strong))/2) + "z"}, nil},
-		{"length counts code points, not bytes", def, Input{Password: "ÆØÅæøå!Fjell9Vqz"}, nil},
+		{"length counts code points, not bytes", def, Input{Password: "ÆØÅ!Fj8?mQzwUvR2"}, nil},
 		{"weak: long but repetitive (and a repeated block)", def, Input{Password: strings.Repeat("ab", 12)}, []string{RuleCommon, RuleWeak}},
-		{"weak: 16 characters but the occurrence limit bites", def, Input{Password: "fjordfjorddfjordd"}, []string{RuleWeak}},
-		{"username inside, other case", def, Input{Password: "xxOLAN!Kaffe9Fjellvann", Username: "olan"}, []string{RuleUsername}},
+		{"weak: 16 characters but the occurrence limit bites, and a repeat", def, Input{Password: "fjordfjorddfjordd"}, []string{RuleCommon, RuleWeak}},
+		{"username inside, other case", def, Input{Password: "xxOLAN!Xq9#Vr7&pL4@", Username: "olan"}, []string{RuleUsername}},
 		{"username of 2 code points is not checked", def, Input{Password: strong, Username: "kv"}, nil},
-		{"name part of 4+ code points", def, Input{Password: "Nordmann!Kaffe9Fjell", Name: "Ola Nordmann"}, []string{RuleName}},
-		{"name parts split on hyphens", def, Input{Password: "Kaffe9!Fjell-Berit", Name: "Anne-Berit Li"}, []string{RuleName}},
-		{"name parts under 4 code points are not checked", def, Input{Password: "Ola!Kaffe9Fjellvann", Name: "Ola Li"}, nil},
-		{"context word", ctx, Input{Password: "universitetetitroms!9K"}, []string{RuleContext}},
+		{"name part of 4+ code points", def, Input{Password: "Nordmann!Xq9#Vr7&pL4@mW2$", Name: "Ola Nordmann"}, []string{RuleName}},
+		{"name parts split on hyphens", def, Input{Password: "Xq9#Vr7&pL4@-Berit", Name: "Anne-Berit Li"}, []string{RuleName}},
+		{"name parts under 4 code points are not checked", def, Input{Password: "Ola!Xq9#Vr7&pL4@z", Name: "Ola Li"}, nil},
+		{"context word, also the estimator's first guess", ctx, Input{Password: "universitetetitroms!9K"}, []string{RuleContext, RuleCommon}},
 		{"institution name without spaces", ctx, Input{Password: "UiTNorgesArktiskeUniversitet9!"}, []string{RuleContext}},
+		{"an institution raises minGuessesLog10: three common words and a digit", raised, Input{Password: strong}, []string{RuleCommon}},
 		{"breached at the threshold", def, Input{Password: strong, BreachCount: intp(1)}, []string{RuleBreached}},
 		{"breach count 0 passes", def, Input{Password: strong, BreachCount: intp(0)}, nil},
 		{"breach unknown passes", def, Input{Password: strong}, nil},
@@ -105,7 +108,7 @@ func TestEvaluateSpacesNotTrimmed(t *testing.T) {
 func TestEvaluateMessagesAllLanguages(t *testing.T) {
 	for _, rule := range Rules {
 		for _, lang := range Languages {
-			msgs, ok := messages[rule]
+			msgs, ok := messages.get(rule)
 			require.True(t, ok, "rule %s has messages", rule)
 			assert.NotEmpty(t, msgs[langIndex(lang)], "rule %s in %s", rule, lang)
 		}

@@ -538,6 +538,7 @@ func decodePolicy(doc *jsonValue) (Policy, error) {
 		MinLength:       defaultMinLength,
 		MaxLength:       defaultMaxLength,
 		Threshold:       defaultThreshold,
+		MinGuessesLog10: DefaultMinGuessesLog10,
 		HistorySize:     defaultHistory,
 		BreachThreshold: defaultBreachHits,
 		Score:           DefaultScoreRules(),
@@ -560,6 +561,8 @@ func decodePolicy(doc *jsonValue) (Policy, error) {
 			p.MaxLength, err = decodeInt(v, path)
 		case "threshold":
 			p.Threshold, err = decodeFloat(v, path)
+		case "minGuessesLog10":
+			p.MinGuessesLog10, err = decodeFloat(v, path)
 		case "historySize":
 			p.HistorySize, err = decodeInt(v, path)
 		case "breachThreshold":
@@ -587,7 +590,7 @@ func decodePolicy(doc *jsonValue) (Policy, error) {
 
 func knownPolicyField(key string) bool {
 	switch key {
-	case "id", "name", "contextWords", "minLength", "maxLength", "threshold", "historySize",
+	case "id", "name", "contextWords", "minLength", "maxLength", "threshold", "minGuessesLog10", "historySize",
 		"breachThreshold", "breachCheck", "activationTTL", "score", "allowedCharacters", "requiredClasses":
 		return true
 	}

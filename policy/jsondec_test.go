@@ -23,6 +23,7 @@ type refPolicy struct {
 	MinLength         *int               `json:"minLength"`
 	MaxLength         *int               `json:"maxLength"`
 	Threshold         *float64           `json:"threshold"`
+	MinGuessesLog10   *float64           `json:"minGuessesLog10"`
 	HistorySize       *int               `json:"historySize"`
 	BreachThreshold   *int               `json:"breachThreshold"`
 	BreachCheck       string             `json:"breachCheck"`
@@ -65,6 +66,9 @@ func refParse(data []byte) (Policy, error) {
 	if raw.Threshold != nil {
 		p.Threshold = *raw.Threshold
 	}
+	if raw.MinGuessesLog10 != nil {
+		p.MinGuessesLog10 = *raw.MinGuessesLog10
+	}
 	if raw.HistorySize != nil {
 		p.HistorySize = *raw.HistorySize
 	}
@@ -100,7 +104,7 @@ var validDocs = map[string]string{
 	"explicit zeros":    `{"id":"z","minLength":0,"maxLength":0,"threshold":0,"historySize":0,"breachThreshold":0,"breachCheck":"","activationTTL":"","score":{"occurrenceLimit":0,"repeatScores":false,"categories":""}}`,
 	"empty arrays":      `{"id":"e","contextWords":[],"score":{"tiers":[],"bonus":[]},"allowedCharacters":{"classes":[]},"requiredClasses":{}}`,
 	"empty score":       `{"id":"s","score":{}}`,
-	"full": `{"id":"full","name":"Universitetet i \"Tromsø\" <&>","contextWords":["uit","arctic\u00e6"],"minLength":12,"maxLength":64,"threshold":33.25,
+	"full": `{"id":"full","name":"Universitetet i \"Tromsø\" <&>","contextWords":["uit","arctic\u00e6"],"minLength":12,"maxLength":64,"threshold":33.25,"minGuessesLog10":21.5,
 		"historySize":24,"breachThreshold":3,"breachCheck":"require","activationTTL":"10m",
 		"score":{"tiers":[{"from":1,"points":4},{"from":9,"points":1.5,"floor":true},{"from":21,"points":1e0,"floor":false}],
 		"occurrenceLimit":0,"repeatScores":true,"categories":"ascii","bonus":[{"points":8,"categories":3,"minEach":2},{"points":6.5,"categories":3,"minEach":1}]},

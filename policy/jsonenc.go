@@ -34,6 +34,8 @@ func (p Policy) Canonical() []byte {
 	e.int(p.MaxLength)
 	e.key(1, "threshold", false)
 	e.float(p.Threshold)
+	e.key(1, "minGuessesLog10", false)
+	e.float(p.MinGuessesLog10)
 	e.key(1, "historySize", false)
 	e.int(p.HistorySize)
 	e.key(1, "breachThreshold", false)

@@ -6,6 +6,24 @@ import (
 	"strings"
 )
 
+// texts is a table of texts in nb, nn and en by key. It is a slice, not a
+// map, so that it is static data: a map literal costs the WebAssembly
+// module the code that builds it (3.5 KB of code for the words alone).
+type texts []struct {
+	key  string
+	text [3]string
+}
+
+// get returns the texts of key, and whether the table has it.
+func (t texts) get(key string) ([3]string, bool) {
+	for _, e := range t {
+		if e.key == key {
+			return e.text, true
+		}
+	}
+	return [3]string{}, false
+}
+
 // langIndex maps a language code to its column in the message tables:
 // nb 0, nn 1, en 2; anything else is nb.
 func langIndex(lang string) int {
@@ -20,115 +38,167 @@ func langIndex(lang string) int {
 
 // messages holds each rule's message template in nb, nn and en. {name}
 // stands for the violation parameter of that name.
-var messages = map[string][3]string{
-	RuleTooShort: {
+var messages = texts{
+	{RuleTooShort, [3]string{
 		"Passordet må ha minst {min} tegn (det har {length}).",
 		"Passordet må ha minst {min} teikn (det har {length}).",
 		"The password must have at least {min} characters (it has {length}).",
-	},
-	RuleTooLong: {
+	}},
+	{RuleTooLong, [3]string{
 		"Passordet kan ha høyst {max} tegn (det har {length}).",
 		"Passordet kan ha høgst {max} teikn (det har {length}).",
 		"The password can have at most {max} characters (it has {length}).",
-	},
-	RuleDisallowedCharacter: {
+	}},
+	{RuleDisallowedCharacter, [3]string{
 		"Passordet inneholder {count} tegn som ikke er tillatt.",
 		"Passordet inneheld {count} teikn som ikkje er tillatne.",
 		"The password contains {count} characters that are not allowed.",
-	},
-	RuleMissingClass: {
+	}},
+	{RuleMissingClass, [3]string{
 		"Passordet må ha minst {min} {class} (det har {have}).",
 		"Passordet må ha minst {min} {class} (det har {have}).",
 		"The password must have at least {min} {class} (it has {have}).",
-	},
-	RuleUsername: {
+	}},
+	{RuleUsername, [3]string{
 		"Passordet kan ikke inneholde brukernavnet ditt.",
 		"Passordet kan ikkje innehalde brukarnamnet ditt.",
 		"The password cannot contain your username.",
-	},
-	RuleName: {
+	}},
+	{RuleName, [3]string{
 		"Passordet kan ikke inneholde navnet ditt.",
 		"Passordet kan ikkje innehalde namnet ditt.",
 		"The password cannot contain your name.",
-	},
-	RuleContext: {
+	}},
+	{RuleContext, [3]string{
 		"Passordet kan ikke inneholde navnet på institusjonen eller ord knyttet til den.",
 		"Passordet kan ikkje innehalde namnet på institusjonen eller ord knytte til han.",
 		"The password cannot contain the institution's name or words tied to it.",
-	},
-	RuleCommon: {
-		"Passordet er for vanlig eller lett å gjette ({kind}).",
-		"Passordet er for vanleg eller lett å gjette ({kind}).",
-		"The password is too common or easy to guess ({kind}).",
-	},
-	RuleWeak: {
+	}},
+	{RuleCommon, [3]string{
+		"Passordet er lett å gjette: det inneholder {kinds}.",
+		"Passordet er lett å gjette: det inneheld {kinds}.",
+		"The password is easy to guess: it contains {kinds}.",
+	}},
+	{RuleWeak, [3]string{
 		"Passordet er for svakt: {score} av {threshold} poeng.",
 		"Passordet er for svakt: {score} av {threshold} poeng.",
 		"The password is too weak: {score} of {threshold} points.",
-	},
-	RuleBreached: {
+	}},
+	{RuleBreached, [3]string{
 		"Passordet er funnet {count} ganger i lekkede passordlister. Velg et annet.",
 		"Passordet er funne {count} gonger i lekne passordlister. Vel eit anna.",
 		"The password has been seen {count} times in breached password lists. Choose another.",
-	},
-	RuleReused: {
+	}},
+	{RuleReused, [3]string{
 		"Du har brukt dette passordet før. Velg et du ikke har brukt de siste {history} gangene.",
 		"Du har brukt dette passordet før. Vel eit du ikkje har brukt dei siste {history} gongene.",
 		"You have used this password before. Choose one you have not used the last {history} times.",
-	},
+	}},
 }
 
 // singular holds the message of a rule whose count is exactly 1, where the
 // plural would be wrong ("1 characters"); countParam names that count.
-var singular = map[string][3]string{
-	RuleDisallowedCharacter: {
+var singular = texts{
+	{RuleDisallowedCharacter, [3]string{
 		"Passordet inneholder 1 tegn som ikke er tillatt.",
 		"Passordet inneheld 1 teikn som ikkje er tillate.",
 		"The password contains 1 character that is not allowed.",
-	},
-	RuleMissingClass: {
+	}},
+	{RuleMissingClass, [3]string{
 		"Passordet må ha minst 1 {class} (det har {have}).",
 		"Passordet må ha minst 1 {class} (det har {have}).",
 		"The password must have at least 1 {class} (it has {have}).",
-	},
-	RuleBreached: {
+	}},
+	{RuleBreached, [3]string{
 		"Passordet er funnet 1 gang i lekkede passordlister. Velg et annet.",
 		"Passordet er funne 1 gong i lekne passordlister. Vel eit anna.",
 		"The password has been seen once in breached password lists. Choose another.",
-	},
-	RuleReused: {
+	}},
+	{RuleReused, [3]string{
 		"Du har brukt dette passordet før. Velg et annet enn det forrige.",
 		"Du har brukt dette passordet før. Vel eit anna enn det førre.",
 		"You have used this password before. Choose one other than the last.",
-	},
+	}},
 }
 
-var countParam = map[string]string{
-	RuleDisallowedCharacter: "count",
-	RuleMissingClass:        "min",
-	RuleBreached:            "count",
-	RuleReused:              "history",
+// countParam returns the name of rule's count parameter, or "" for a rule
+// without a singular message.
+func countParam(rule string) string {
+	switch rule {
+	case RuleDisallowedCharacter, RuleBreached:
+		return "count"
+	case RuleMissingClass:
+		return "min"
+	case RuleReused:
+		return "history"
+	}
+	return ""
 }
 
 // singularWords are the class names after "1".
-var singularWords = map[string][3]string{
-	Upper:   {"stor bokstav", "stor bokstav", "uppercase letter"},
-	Lower:   {"liten bokstav", "liten bokstav", "lowercase letter"},
-	Digit:   {"siffer", "siffer", "digit"},
-	Special: {"spesialtegn", "spesialteikn", "special character"},
+var singularWords = texts{
+	{Upper, [3]string{"stor bokstav", "stor bokstav", "uppercase letter"}},
+	{Lower, [3]string{"liten bokstav", "liten bokstav", "lowercase letter"}},
+	{Digit, [3]string{"siffer", "siffer", "digit"}},
+	{Special, [3]string{"spesialtegn", "spesialteikn", "special character"}},
 }
 
 // words translates the parameter values that are words.
-var words = map[string][3]string{
-	Upper:      {"store bokstaver", "store bokstavar", "uppercase letters"},
-	Lower:      {"små bokstaver", "små bokstavar", "lowercase letters"},
-	Digit:      {"sifre", "siffer", "digits"},
-	Special:    {"spesialtegn", "spesialteikn", "special characters"},
-	"list":     {"på listen over vanlige passord", "på lista over vanlege passord", "on the list of common passwords"},
-	"season":   {"årstid eller måned med årstall", "årstid eller månad med årstal", "season or month with a year"},
-	"keyboard": {"tasterekke på tastaturet", "tasterekkje på tastaturet", "row of keyboard keys"},
-	"sequence": {"rekkefølge av tegn", "rekkjefølgje av teikn", "sequence of characters"},
-	"repeat":   {"gjentatt mønster", "gjenteke mønster", "repeated pattern"},
+var words = texts{
+	{Upper, [3]string{"store bokstaver", "store bokstavar", "uppercase letters"}},
+	{Lower, [3]string{"små bokstaver", "små bokstavar", "lowercase letters"}},
+	{Digit, [3]string{"sifre", "siffer", "digits"}},
+	{Special, [3]string{"spesialtegn", "spesialteikn", "special characters"}},
+	// The kinds of a common violation: "kind" is one of them, "kinds"
+	// several joined by "+" (see joinKinds). list is the kind of a
+	// whole-password match on the list (commonMatch).
+	{"list", [3]string{"et vanlig passord", "eit vanleg passord", "a common password"}},
+	{"password", [3]string{"et vanlig passord", "eit vanleg passord", "a common password"}},
+	{"word", [3]string{"et vanlig ord", "eit vanleg ord", "a common word"}},
+	{"name", [3]string{"et vanlig navn", "eit vanleg namn", "a common name"}},
+	{"place", [3]string{"et stedsnavn", "eit stadnamn", "a place name"}},
+	{"club", [3]string{"et idrettslag", "eit idrettslag", "a sports club"}},
+	{"calendar", [3]string{"en årstid, måned eller ukedag", "ei årstid, ein månad eller ein vekedag", "a season, month or weekday"}},
+	{"context", [3]string{"et ord knyttet til institusjonen", "eit ord knytt til institusjonen", "a word tied to the institution"}},
+	{"year", [3]string{"et årstall", "eit årstal", "a year"}},
+	{"date", [3]string{"en dato", "ein dato", "a date"}},
+	{"keyboard", [3]string{"et tastaturmønster", "eit tastaturmønster", "a keyboard pattern"}},
+	{"sequence", [3]string{"en rekkefølge som abc eller 123", "ei rekkjefølgje som abc eller 123", "a sequence such as abc or 123"}},
+	{"repeat", [3]string{"en gjentakelse", "ei gjentaking", "a repetition"}},
+	{"wordlike", [3]string{"et ord eller navn", "eit ord eller namn", "a word or name"}},
+}
+
+// repeatedSuffix, and (the last separator) and kindsSep join several kinds.
+var (
+	repeatedSuffix = [3]string{", gjentatt", ", gjenteke", ", repeated"}
+	andWord        = [3]string{" og ", " og ", " and "}
+)
+
+// joinKinds renders kinds joined by "+" ("calendar+year+repeat") as a list
+// in words: "en årstid, måned eller ukedag og et årstall, gjentatt".
+func joinKinds(lang int, kinds string) string {
+	repeated := false
+	if k, ok := strings.CutSuffix(kinds, "+repeat"); ok {
+		kinds, repeated = k, true
+	}
+	var b strings.Builder
+	for kinds != "" {
+		k, rest, more := strings.Cut(kinds, "+")
+		if b.Len() > 0 {
+			if more {
+				b.WriteString(", ")
+			} else {
+				b.WriteString(andWord[lang])
+			}
+		}
+		w, _ := words.get(k)
+		b.WriteString(w[lang])
+		kinds = rest
+	}
+	if repeated {
+		b.WriteString(repeatedSuffix[lang])
+	}
+	return b.String()
 }
 
 // FormatNumber writes a score the way messages show it: at most two
@@ -145,12 +215,14 @@ var langCodes = [3]string{"nb", "nn", "en"}
 
 // message renders rule's message in language lang with params.
 func message(lang int, rule string, params []Param) string {
-	tmpl := messages[rule][lang]
+	m, _ := messages.get(rule)
+	tmpl := m[lang]
 	one := false
-	if name, ok := countParam[rule]; ok {
+	if name := countParam(rule); name != "" {
 		for _, p := range params {
 			if p.Name == name && !p.Value.IsStr && p.Value.Num == 1 {
-				tmpl, one = singular[rule][lang], true
+				one1, _ := singular.get(rule)
+				tmpl, one = one1[lang], true
 			}
 		}
 	}
@@ -169,9 +241,11 @@ func message(lang int, rule string, params []Param) string {
 				continue
 			}
 			if p.Value.IsStr {
-				if w, ok := singularWords[p.Value.Str]; ok && one {
+				if w, ok := singularWords.get(p.Value.Str); ok && one {
 					b.WriteString(w[lang])
-				} else if w, ok := words[p.Value.Str]; ok {
+				} else if strings.Contains(p.Value.Str, "+") {
+					b.WriteString(joinKinds(lang, p.Value.Str))
+				} else if w, ok := words.get(p.Value.Str); ok {
 					b.WriteString(w[lang])
 				} else {
 					b.WriteString(p.Value.Str)
@@ -194,44 +268,49 @@ func Message(lang, rule string, params []Param) string {
 
 // feedbackTexts are every line feedback can give, in nb, nn and en; {n}
 // stands for a number of characters.
-var feedbackTexts = map[string][3]string{
-	"ok": {
+var feedbackTexts = texts{
+	{"ok", [3]string{
 		"Passordet oppfyller kravene.",
 		"Passordet oppfyller krava.",
 		"The password meets the requirements.",
-	},
-	"new": {
+	}},
+	{"new", [3]string{
 		"Velg et helt nytt passord, gjerne en setning av fire–fem ord som bare du kjenner.",
 		"Vel eit heilt nytt passord, gjerne ei setning av fire–fem ord som berre du kjenner.",
 		"Choose an entirely new password, such as a sentence of four or five words only you know.",
-	},
-	"personal": {
+	}},
+	{"guessable", [3]string{
+		"Slike mønstre prøves først. Bytt ut de merkede tegnene med ord som ikke hører sammen, gjerne fire–fem av dem.",
+		"Slike mønster blir prøvde først. Byt ut dei merkte teikna med ord som ikkje høyrer saman, gjerne fire–fem av dei.",
+		"Such patterns are tried first. Replace the marked characters with words that do not belong together, four or five of them.",
+	}},
+	{"personal", [3]string{
 		"Fjern navn og ord som andre kan knytte til deg eller institusjonen.",
 		"Fjern namn og ord som andre kan knyte til deg eller institusjonen.",
 		"Remove names and words that others can link to you or the institution.",
-	},
-	"more": {
+	}},
+	{"more", [3]string{
 		"Skriv omtrent {n} tegn til (nye tegn, ikke gjentakelser), så når du grensen.",
 		"Skriv om lag {n} teikn til (nye teikn, ikkje gjentakingar), så når du grensa.",
 		"Type about {n} more characters (new ones, not repeats) to reach the threshold.",
-	},
-	"more1": {
+	}},
+	{"more1", [3]string{
 		"Skriv omtrent 1 tegn til (et nytt tegn, ikke en gjentakelse), så når du grensen.",
 		"Skriv om lag 1 teikn til (eit nytt teikn, ikkje ei gjentaking), så når du grensa.",
 		"Type about 1 more character (a new one, not a repeat) to reach the threshold.",
-	},
-	"mix": {
+	}},
+	{"mix", [3]string{
 		"Bland inn store og små bokstaver, sifre og spesialtegn for bonuspoeng.",
 		"Bland inn store og små bokstavar, siffer og spesialteikn for bonuspoeng.",
 		"Mix in uppercase and lowercase letters, digits and special characters for bonus points.",
-	},
+	}},
 }
 
 // feedback returns one or two concrete next steps for the person.
 func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 	out := []string{}
 	if res.OK {
-		return append(out, feedbackTexts["ok"][lang])
+		return append(out, feedbackText("ok", lang))
 	}
 	has := func(rule string) bool {
 		for _, v := range res.Violations {
@@ -242,25 +321,38 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		return false
 	}
 	switch {
-	case has(RuleBreached) || has(RuleCommon) || has(RuleReused):
-		out = append(out, feedbackTexts["new"][lang])
+	case has(RuleBreached) || has(RuleReused) || commonKind(res) == CommonList:
+		out = append(out, feedbackText("new", lang))
+	case has(RuleCommon):
+		out = append(out, feedbackText("guessable", lang))
 	case has(RuleUsername) || has(RuleName) || has(RuleContext):
-		out = append(out, feedbackTexts["personal"][lang])
+		out = append(out, feedbackText("personal", lang))
 	}
 	if res.Score < p.Threshold || st.length < p.MinLength {
 		if more := moreChars(p, st); more == 1 {
-			out = append(out, feedbackTexts["more1"][lang])
+			out = append(out, feedbackText("more1", lang))
 		} else if more > 0 {
-			out = append(out, strings.Replace(feedbackTexts["more"][lang], "{n}", strconv.Itoa(more), 1))
+			out = append(out, strings.Replace(feedbackText("more", lang), "{n}", strconv.Itoa(more), 1))
 		}
 		if st.bonus == 0 && len(p.Score.Bonus) > 0 && len(out) < 2 {
-			out = append(out, feedbackTexts["mix"][lang])
+			out = append(out, feedbackText("mix", lang))
 		}
 	}
 	if len(out) > 2 {
 		out = out[:2]
 	}
 	return out
+}
+
+// commonKind returns the kind parameter of res's common violation, or "".
+func commonKind(res *Result) string {
+	for _, v := range res.Violations {
+		if v.Rule == RuleCommon {
+			k, _ := v.Get("kind")
+			return k.Str
+		}
+	}
+	return ""
 }
 
 // moreChars estimates how many more new, scoring characters would bring the
@@ -292,4 +384,10 @@ func tierPoints(tiers []Tier, pos int) float64 {
 		}
 	}
 	return pts
+}
+
+// feedbackText returns the feedback line key in language lang.
+func feedbackText(key string, lang int) string {
+	t, _ := feedbackTexts.get(key)
+	return t[lang]
 }

@@ -52,6 +52,10 @@ type Char struct {
 	// Note says why the character earned nothing; JSON "repeat",
 	// "occurrence_limit", or "" when it scored.
 	Note Note `json:"note"`
+	// Pattern is true when the common rule failed and the character belongs
+	// to one of the guessable patterns it found (a word, a year, a keyboard
+	// row, a repeat...); JSON "pattern":true, left out when false.
+	Pattern bool `json:"pattern,omitempty"`
 }
 
 // Category is one of the four character categories, or none.

@@ -8,7 +8,7 @@ import (
 // AppendJSON appends the Result's JSON, the wire contract, to b:
 //
 //	{"score":37.5,"bonus":0,"threshold":32,"ok":false,
-//	 "chars":[{"points":4,"category":"lower","note":""},...],
+//	 "chars":[{"points":4,"category":"lower","note":""},{...,"pattern":true},...],
 //	 "violations":[{"rule":"weak","params":{"score":4,"threshold":32},"message":"..."}],
 //	 "feedback":["..."]}
 //
@@ -35,6 +35,9 @@ func (r Result) AppendJSON(b []byte) []byte {
 		b = appendString(b, c.Category.String())
 		b = append(b, `,"note":`...)
 		b = appendString(b, c.Note.String())
+		if c.Pattern {
+			b = append(b, `,"pattern":true`...)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, `],"violations":[`...)

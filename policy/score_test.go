@@ -95,15 +95,15 @@ func TestScoreSpecSentences(t *testing.T) {
 func TestScoreCharNotes(t *testing.T) {
 	st := score("aaBaaa1a!", DefaultScoreRules())
 	want := []Char{
-		{4, CategoryLower, NoteNone},
-		{0, CategoryLower, NoteRepeat},
-		{2, CategoryUpper, NoteNone},
-		{2, CategoryLower, NoteNone},
-		{0, CategoryLower, NoteRepeat},
-		{0, CategoryLower, NoteRepeat},
-		{2, CategoryDigit, NoteNone},
-		{0, CategoryLower, NoteOccurrenceLimit}, // 6th a
-		{1.5, CategorySpecial, NoteNone},
+		{4, CategoryLower, NoteNone, false},
+		{0, CategoryLower, NoteRepeat, false},
+		{2, CategoryUpper, NoteNone, false},
+		{2, CategoryLower, NoteNone, false},
+		{0, CategoryLower, NoteRepeat, false},
+		{0, CategoryLower, NoteRepeat, false},
+		{2, CategoryDigit, NoteNone, false},
+		{0, CategoryLower, NoteOccurrenceLimit, false}, // 6th a
+		{1.5, CategorySpecial, NoteNone, false},
 	}
 	assert.Equal(t, want, st.chars)
 	assert.Equal(t, 6.0, st.bonus)

@@ -181,14 +181,10 @@ func (h *handler) lookup() http.Handler {
 	})
 }
 
-// fail answers an *Error as is and logs anything else as internal.
+// fail answers an *Error as is, a deadline as a retryable 503, and logs
+// anything else as internal.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		writeError(w, e)
-		return
-	}
-	h.internal(w, r, what, err)
+	h.failRetryable(w, r, what, err)
 }
 
 // breachCount asks the breach service; per the policy a failure is

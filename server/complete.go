@@ -90,6 +90,9 @@ func (h *handler) judge(ctx context.Context, p policy.Policy, in policy.Input) (
 			return verdict{}, err
 		}
 		reused, err := passhash.MatchAny(ctx, in.Password, hist)
+		if errors.Is(err, passhash.ErrBusy) { // unknown, not "not reused": 503
+			return verdict{}, err
+		}
 		if err != nil && !reused {
 			h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
 			if ctx.Err() != nil {

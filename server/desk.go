@@ -224,20 +224,55 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
-	now := d.Now().UTC()
-	token, exp, err := CreateActivation(ctx, d.Store, now, r.Username, r.Name, r.Institution, r.TTL)
+	token, it, err := d.newIssue(ctx, r)
 	if err != nil {
 		return Issued{}, err
 	}
-	hash := HashToken(token)
-	if err := d.Store.SetContact(ctx, hash, store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor}); err != nil {
-		return Issued{}, fmt.Errorf("store contact: %w", err)
+	if err := d.Store.IssueActivations(ctx, []store.Issue{it}); err != nil {
+		return Issued{}, fmt.Errorf("create activation: %w", err)
 	}
-	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), ExpiresAt: exp}
+	return d.issued(ctx, r, token, it), nil
+}
+
+// newIssue makes a new activation of a valid r, with its token, contact
+// and "created" audit event, ready to store.
+func (d *Desk) newIssue(ctx context.Context, r IssueRequest) (string, store.Issue, error) {
+	p, err := policy.Lookup(r.Institution)
+	if err != nil {
+		return "", store.Issue{}, &FieldError{Fields: []string{"institution"}, Msg: "institution is not a known institution id"}
+	}
+	ttl := r.TTL
+	if ttl == 0 {
+		if ttl, err = time.ParseDuration(p.ActivationTTL); err != nil {
+			ttl = 72 * time.Hour
+		}
+	}
+	if msg := ttlProblem(ttl); msg != "" {
+		return "", store.Issue{}, &FieldError{Fields: []string{"ttl"}, Msg: "ttl " + msg}
+	}
+	token, hash := NewToken()
+	now := d.Now().UTC()
+	actor := r.Actor
+	if actor == "" {
+		actor = "system"
+	}
+	return token, store.Issue{
+		Activation: store.Activation{TokenHash: hash, Username: r.Username, Name: r.Name, Institution: p.ID,
+			CreatedAt: now, ExpiresAt: now.Add(ttl)},
+		Contact: store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor},
+		Created: store.AuditEvent{Time: now, Event: store.EventCreated, Actor: actor, Username: r.Username,
+			Institution: p.ID, RemoteAddr: r.RemoteAddr, RequestID: RequestID(ctx), Detail: "id " + ID(hash)[:16]},
+	}, nil
+}
+
+// issued delivers a stored activation's link and says what happened.
+func (d *Desk) issued(ctx context.Context, r IssueRequest, token string, it store.Issue) Issued {
+	hash := it.Activation.TokenHash
+	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), ExpiresAt: it.Activation.ExpiresAt}
 	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
-	created := ev
-	created.Event, created.Detail = store.EventCreated, "id "+out.ID[:16]
-	d.Audit(ctx, created)
+	if d.Metrics != nil {
+		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
+	}
 	out.Deliveries = d.deliver(ctx, r, out, ev)
 	if out.Delivered() {
 		if err := d.Store.MarkDelivered(ctx, hash, d.Now()); err != nil {
@@ -247,7 +282,7 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if d.Metrics != nil {
 		d.Metrics.issued.Inc()
 	}
-	return out, nil
+	return out
 }
 
 // deliver sends the link on every channel r gives.

@@ -612,4 +612,6 @@ func TestMetrics(t *testing.T) {
 	assert.Equal(t, 2.0, value("styrke_activations_issued_total", nil))
 	assert.Equal(t, 1.0, value("styrke_directory_writes_total", map[string]string{"result": "refused"}))
 	assert.Equal(t, 2.0, value("styrke_audit_events_total", map[string]string{"event": "created"}))
+	assert.Equal(t, 0.0, value("styrke_argon2id_queue", nil))
+	assert.Equal(t, 0.0, value("styrke_argon2id_memory_bytes", nil))
 }

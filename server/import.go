@@ -186,23 +186,26 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		return rep, nil
 	}
 	rep.Imported = true
-	for i, row := range rows {
+	for start := 0; start < len(rows); start += importBatch {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		res := d.importOne(ctx, row, opts)
-		switch res.Status {
-		case "created":
-			rep.Created++
-		case "failed":
-			rep.Failed++
-			rep.Errors = append(rep.Errors, RowError{Line: row.line, Reason: "could not be stored; see the server log"})
-		default:
-			rep.Skipped++
+		chunk := rows[start:min(start+importBatch, len(rows))]
+		results := d.importBatch(ctx, chunk, opts)
+		for _, res := range results {
+			switch res.Status {
+			case "created":
+				rep.Created++
+			case "failed":
+				rep.Failed++
+				rep.Errors = append(rep.Errors, RowError{Line: res.Line, Reason: "could not be stored; see the server log"})
+			default:
+				rep.Skipped++
+			}
 		}
-		rep.Results = append(rep.Results, res)
+		rep.Results = append(rep.Results, results...)
 		if progress != nil {
-			progress(i+1, len(rows))
+			progress(start+len(chunk), len(rows))
 		}
 	}
 	d.Audit(ctx, store.AuditEvent{Event: store.EventImported, Actor: opts.Actor, RemoteAddr: opts.RemoteAddr,
@@ -210,42 +213,82 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	return rep, nil
 }
 
-func (d *Desk) importOne(ctx context.Context, row importRow, opts ImportOptions) ImportRow {
-	req := row.req
-	out := ImportRow{Line: row.line, Username: req.Username}
-	if !opts.Reissue {
-		recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
-		if err != nil {
-			d.Logger.ErrorContext(ctx, "import: list activations", "line", row.line, "err", err)
-			out.Status = "failed"
-			return out
-		}
-		for _, rec := range recs {
-			switch d.view(rec).State {
-			case StateOpen:
-				out.Status, out.ID = "skipped_open", ID(rec.TokenHash)
-				return out
-			case StateUsed:
-				out.Status, out.ID = "skipped_activated", ID(rec.TokenHash)
-				return out
+// importBatch is how many rows one transaction stores.
+const importBatch = 250
+
+// importBatch stores the new activations of rows in one transaction (a
+// person with an open or used activation is skipped unless opts.Reissue),
+// then delivers their links.
+func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
+	out := make([]ImportRow, len(rows))
+	type pending struct {
+		i     int
+		req   IssueRequest
+		token string
+		it    store.Issue
+	}
+	var todo []pending
+	var batch []store.Issue
+	for i, row := range rows {
+		req := row.req
+		out[i] = ImportRow{Line: row.line, Username: req.Username}
+		if !opts.Reissue {
+			recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
+			if err != nil {
+				d.Logger.ErrorContext(ctx, "import: list activations", "line", row.line, "err", err)
+				out[i].Status = "failed"
+				continue
+			}
+			if st, id := skipState(d, recs); st != "" {
+				out[i].Status, out[i].ID = st, id
+				continue
 			}
 		}
+		req.Actor, req.RemoteAddr = opts.Actor, opts.RemoteAddr
+		if opts.NoDeliver {
+			req.Email, req.Phone = "", ""
+		}
+		token, it, err := d.newIssue(ctx, req)
+		if err != nil {
+			d.Logger.ErrorContext(ctx, "import: new activation", "line", row.line, "err", err)
+			out[i].Status = "failed"
+			continue
+		}
+		todo = append(todo, pending{i, req, token, it})
+		batch = append(batch, it)
 	}
-	req.Actor, req.RemoteAddr = opts.Actor, opts.RemoteAddr
-	if opts.NoDeliver {
-		req.Email, req.Phone = "", ""
-	}
-	is, err := d.Issue(ctx, req)
-	if err != nil {
-		d.Logger.ErrorContext(ctx, "import: issue", "line", row.line, "err", err)
-		out.Status = "failed"
+	if len(batch) == 0 {
 		return out
 	}
-	out.Status, out.ID, out.Deliveries = "created", is.ID, is.Deliveries
-	if !is.Delivered() {
-		out.Link = is.Link
+	if err := d.Store.IssueActivations(ctx, batch); err != nil {
+		d.Logger.ErrorContext(ctx, "import: store a batch", "rows", len(batch), "err", err)
+		for _, p := range todo {
+			out[p.i].Status = "failed"
+		}
+		return out
+	}
+	for _, p := range todo {
+		is := d.issued(ctx, p.req, p.token, p.it)
+		out[p.i].Status, out[p.i].ID, out[p.i].Deliveries = "created", is.ID, is.Deliveries
+		if !is.Delivered() {
+			out[p.i].Link = is.Link
+		}
 	}
 	return out
+}
+
+// skipState is why a person with these activations gets no new link
+// ("skipped_open", "skipped_activated") and which activation it is, or "".
+func skipState(d *Desk, recs []store.ActivationRecord) (string, string) {
+	for _, rec := range recs {
+		switch d.view(rec).State {
+		case StateOpen:
+			return "skipped_open", ID(rec.TokenHash)
+		case StateUsed:
+			return "skipped_activated", ID(rec.TokenHash)
+		}
+	}
+	return "", ""
 }
 
 // maxImportBody is the largest CSV the import API reads.

@@ -124,6 +124,8 @@ func TestDecodeStrict(t *testing.T) {
 		{"lookup with Token", "/api/activation/lookup", `{"Token":"x"}`, "unknown_field", []string{"Token"}},
 		{"validate duplicate inside the policy", "/api/validate", `{"policy":{"minLength":8,"minLength":20},"password":"x"}`, "duplicate_field", []string{"policy.minLength"}},
 		{"validate array", "/api/validate", `[]`, "malformed_json", nil},
+		{"validate stray closing brace (found by FuzzDecode)", "/api/validate", `{"password":"x"}}`, "malformed_json", nil},
+		{"validate stray closing bracket", "/api/validate", `{"password":"x"}]`, "malformed_json", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

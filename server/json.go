@@ -120,7 +120,15 @@ func strictJSON(body []byte, fields map[string]bool) *Error {
 	if tok != json.Delim('{') {
 		return errorf(CodeMalformed, "request body must be a JSON object")
 	}
-	return strictObject(dec, "", fields, 1)
+	if err := strictObject(dec, "", fields, 1); err != nil {
+		return err
+	}
+	// json.Decoder.More is false before a stray '}' or ']': look for the
+	// end of the body instead.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errorf(CodeMalformed, "trailing data after the JSON object")
+	}
+	return nil
 }
 
 // strictObject checks the members of an object whose '{' dec has just read,

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -77,7 +78,13 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 		}
 		return float64(n)
 	})
-	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open,
+	queue := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "styrke_argon2id_queue", Help: "Password hashes (Argon2id) waiting for memory.",
+	}, func() float64 { return float64(passhash.QueueLength()) })
+	inUse := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "styrke_argon2id_memory_bytes", Help: "Memory taken by password hashes (Argon2id) running now.",
+	}, func() float64 { return float64(passhash.MemoryInUse()) * 1024 })
+	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open, queue, inUse,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -85,14 +92,6 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 // Handler serves the registry in the Prometheus exposition formats.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
-}
-
-// Argon2idQueue registers a gauge of Argon2id work waiting or running, read
-// from f at each scrape (passhash's semaphore provides it).
-func (m *Metrics) Argon2idQueue(f func() float64) {
-	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "styrke_argon2id_queue", Help: "Argon2id hashes running or waiting for a slot.",
-	}, f))
 }
 
 // DirectoryWrite counts one password write to the directory: result is

@@ -84,6 +84,9 @@ type Deps struct {
 	ClaimLease time.Duration
 	// CompleteTimeout bounds one complete; default DefaultCompleteTimeout.
 	CompleteTimeout time.Duration
+	// StoreTimeout bounds each store call of the activation flow; default
+	// DefaultStoreTimeout.
+	StoreTimeout time.Duration
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
@@ -152,6 +155,10 @@ func NewHandler(d Deps) http.Handler {
 	if d.CompleteTimeout <= 0 {
 		d.CompleteTimeout = DefaultCompleteTimeout
 	}
+	if d.StoreTimeout <= 0 {
+		d.StoreTimeout = DefaultStoreTimeout
+	}
+	d.Store = deadlineStore{Store: d.Store, d: d.StoreTimeout}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20
 	}

@@ -34,16 +34,22 @@ const (
 	Activate
 	Embed
 	Designer
+	// Reset is the forgotten-password page (ID-porten).
+	Reset
+	// Change is the change-password page (the current password).
+	Change
 )
 
 // Pages lists every page.
-var Pages = []PageID{Home, Activate, Embed, Designer}
+var Pages = []PageID{Home, Activate, Embed, Designer, Reset, Change}
 
 var paths = map[PageID][3]string{
 	Home:     {"/", "/nn/", "/en/"},
 	Activate: {"/aktiver/", "/nn/aktiver/", "/en/activate/"},
 	Embed:    {"/embed/", "/nn/embed/", "/en/embed/"},
 	Designer: {"/designer/", "/nn/designer/", "/en/designer/"},
+	Reset:    {"/glemt/", "/nn/gloymt/", "/en/forgot/"},
+	Change:   {"/endre/", "/nn/endre/", "/en/change/"},
 }
 
 func langIndex(lang string) int {

@@ -34,6 +34,8 @@ var testAssets = site.AssetMap{
 	"langlinks.js":    {URL: "/assets/langlinks.0000000000000008.js", Integrity: "sha384-langlinks"},
 	"wasm_exec.js":    {URL: "/assets/wasm_exec.0000000000000009.js", Integrity: "sha384-exec"},
 	"styrke.wasm":     {URL: "/assets/styrke.000000000000000a.wasm", Integrity: "sha384-wasm"},
+	"reset.js":        {URL: "/assets/reset.000000000000000b.js", Integrity: "sha384-reset"},
+	"change.js":       {URL: "/assets/change.000000000000000c.js", Integrity: "sha384-change"},
 }
 
 func mustPolicy(t *testing.T, id string) policy.Policy {

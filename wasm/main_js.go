@@ -265,8 +265,9 @@ func evaluate(n int32) int32 {
 // part goes out as arrays instead of JSON objects, so that a keystroke does
 // not make 127 JavaScript objects. The answer is: uint32 count, uint32 JSON
 // length, count float64 points, count category bytes, count note bytes
-// (policy.Category and policy.Note values), then the Result's JSON with an
-// empty "chars" (or an error object, with count 0).
+// (policy.Category and policy.Note values), count pattern bytes (1 when
+// policy.Char.Pattern), then the Result's JSON with an empty "chars" (or an
+// error object, with count 0).
 //
 //go:wasmexport evaluatecells
 func evaluateCells(n int32) int32 {
@@ -285,10 +286,20 @@ func evaluateCells(n int32) int32 {
 	for _, c := range res.Chars {
 		b = append(b, byte(c.Note))
 	}
+	for _, c := range res.Chars {
+		b = append(b, boolByte(c.Pattern))
+	}
 	start := len(b)
 	count := len(res.Chars)
 	res.Chars = nil
 	return setOut(putHeader(res.AppendJSON(b), count, start))
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // putHeader writes evaluatecells' count and JSON length into b[0:8].

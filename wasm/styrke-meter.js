@@ -50,17 +50,19 @@ function makeAPI(ex) {
   // cells is evaluate for the element's own rendering (inputs are always
   // strings): per-character points and notes arrive as typed arrays, not as
   // one object per character (see evaluatecells in main_js.go).
-  let pts = new Float64Array(128), notes = new Uint8Array(128);
+  let pts = new Float64Array(128), notes = new Uint8Array(128), pats = new Uint8Array(128);
   function readCells(buf, q, m) {
     const dv = new DataView(buf, q, m);
     const n = dv.getUint32(0, true), jl = dv.getUint32(4, true);
-    if (pts.length < n) (pts = new Float64Array(n)), (notes = new Uint8Array(n));
+    if (pts.length < n) (pts = new Float64Array(n)), (notes = new Uint8Array(n)), (pats = new Uint8Array(n));
     for (let i = 0; i < n; i++) pts[i] = dv.getFloat64(8 + 8 * i, true);
     notes.set(new Uint8Array(buf, q + 8 + 9 * n, n));
-    const r = JSON.parse(td.decode(new Uint8Array(buf, q + 8 + 10 * n, jl)));
+    pats.set(new Uint8Array(buf, q + 8 + 10 * n, n));
+    const r = JSON.parse(td.decode(new Uint8Array(buf, q + 8 + 11 * n, jl)));
     r.n = n;
     r.pts = pts;
     r.notes = notes;
+    r.pats = pats;
     return r;
   }
   function cells(password, username, name, policy, lang, breach) {
@@ -101,7 +103,7 @@ function makeAPI(ex) {
   function readVerdict(buf, q, m) {
     const dv = new DataView(buf, q, m);
     const n = dv.getUint32(0, true), jl = dv.getUint32(4, true);
-    const r = JSON.parse(td.decode(new Uint8Array(buf, q + 8 + 10 * n, jl)));
+    const r = JSON.parse(td.decode(new Uint8Array(buf, q + 8 + 11 * n, jl)));
     delete r.chars;
     return r;
   }
@@ -299,6 +301,7 @@ function styles() {
 .fill{width:100%;height:100%;background:var(--bar);transform-origin:bottom}
 .bar.zero .fill{background:transparent}
 .bar.zero{outline:1px dashed var(--bad);outline-offset:-1px}
+.bar.pat{box-shadow:0 2px 0 var(--bad)}
 .ch{font-family:monospace;font-size:.85rem}
 .pt{font-variant-numeric:tabular-nums}
 .note{font-size:.65rem;color:var(--bad);text-align:center;white-space:nowrap}
@@ -649,7 +652,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         cin.setAttribute("aria-hidden", "true");
         cin.append(bar, ch, pt, note);
         li.append(cin);
-        c = this._cells[i] = { li, bar, fill, ch, pt, noteShort, noteLong, h: -1, p: -1, nt: "", c: "", t: null };
+        c = this._cells[i] = { li, bar, fill, ch, pt, noteShort, noteLong, h: -1, p: -1, nt: "", c: "", t: null, g: -1 };
       }
       const points = pts[i];
       let noteText = "", noteShort = "";
@@ -663,7 +666,11 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       const h = Math.round((points / maxPts) * 20);
       const ch = masked ? "•" : cps[i];
       // Compare fields rather than build a key string: no garbage per cell.
-      if (c.h !== h || c.p !== points || c.nt !== noteText || c.c !== ch || c.t !== t) {
+      // A character of a guessable pattern (the common rule's) gets a mark
+      // under its bar; the violation's message says what the pattern is.
+      const g = r.pats[i];
+      if (c.h !== h || c.p !== points || c.nt !== noteText || c.c !== ch || c.t !== t || c.g !== g) {
+        c.g = g;
         c.h = h;
         c.p = points;
         c.nt = noteText;
@@ -672,7 +679,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         setClass(c.fill, "fill h" + h);
         // The zero mark is on the bar, inside the cell's layout boundary
         // (.cin): the cell box itself never changes style.
-        setClass(c.bar, points === 0 ? "bar zero" : "bar");
+        setClass(c.bar, (points === 0 ? "bar zero" : "bar") + (g ? " pat" : ""));
         setText(c.ch, ch);
         setText(c.pt, fmt(points, t));
         setText(c.noteShort, noteShort);

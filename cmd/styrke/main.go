@@ -7,6 +7,7 @@
 //	styrke serve [flags]                               the site and the API
 //	styrke activation create|list|revoke|resend|import     the service desk
 //	styrke audit [list|prune] [filters]                the audit log as JSON Lines
+//	styrke account import FILE.csv                     identity numbers (keyed hashes) for the reset
 //	styrke directory check [--directory URL ...]       the directory's rules against each policy
 package main
 
@@ -38,6 +39,7 @@ commands:
   serve       serve the site and the API
   activation  create, list, revoke, resend or import account-claim links
   audit       list the audit log as JSON Lines, or prune it
+  account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
   directory   check: compare the directory's own password rules with each policy
 `
 
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "activation":
 		return runActivation(ctx, rest, getenv, stdout, stderr)
+	case "account":
+		return runAccount(ctx, rest, getenv, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "directory":

@@ -102,6 +102,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	dirFlags := addDirectoryFlags(fs, getenv)
 	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
+	var rc resetConfig
+	registerResetFlags(fs, getenv, &rc)
 	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
 	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
 	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
@@ -209,7 +211,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			origins = append(origins, o)
 		}
 	}
-	h := server.NewHandler(server.Deps{
+	deps := server.Deps{
 		Store:       st,
 		Breach:      breach.New(c.breachURL, breach.Options{}),
 		AdminKey:    c.adminKey,
@@ -221,7 +223,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		DeskDeps:    deskDeps,
 		ServiceDesk: c.desk.serviceDesk,
 		Directories: dirs,
-	})
+	}
+	if err := rc.apply(&deps, c.baseURL); err != nil {
+		ln.Close()
+		return err
+	}
+	h := server.NewHandler(deps)
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	for _, line := range describe(dirs) {
 		fmt.Fprintln(stdout, line)
@@ -235,6 +242,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if deskDeps.Mailer == nil {
 		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
+	if deps.IDPorten != nil {
+		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
+	} else {
+		fmt.Fprintln(stdout, "reset with ID-porten: not configured (no --idporten-issuer)")
 	}
 	if c.adminKey == "" && len(keys) == 0 {
 		fmt.Fprintln(stdout, "admin API disabled (no --admin-key or --admin-keys-file)")

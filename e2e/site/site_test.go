@@ -27,9 +27,13 @@ var ready = map[site.PageID]string{
 	site.Activate: `document.readyState === 'complete' && !document.querySelector('[data-testid=state-missing]').hidden`,
 	site.Embed:    `document.readyState === 'complete'`,
 	site.Designer: `document.readyState === 'complete'`,
+	// Served without the API, the reset page finds ID-porten off.
+	site.Reset:  `document.readyState === 'complete' && !document.querySelector('[data-testid=state-off]').hidden`,
+	site.Change: `document.readyState === 'complete'`,
 }
 
-var pageNames = map[site.PageID]string{site.Home: "home", site.Activate: "activate", site.Embed: "embed", site.Designer: "designer"}
+var pageNames = map[site.PageID]string{site.Home: "home", site.Activate: "activate", site.Embed: "embed", site.Designer: "designer",
+	site.Reset: "reset", site.Change: "change"}
 
 // axeScan is the axe-core run; it returns "id (impact): help @ targets" for
 // every serious or critical violation.
@@ -48,6 +52,11 @@ func TestPages(t *testing.T) {
 			path := site.Path(id, lang)
 			t.Run(pageNames[id]+"-"+lang, func(t *testing.T) {
 				tb := env.browser.Tab(t)
+				if id == site.Reset { // the static server has no API
+					tb.Allow(func(msg string) bool {
+						return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/reset/config")
+					})
+				}
 				run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+path))
 				chrome.Poll[bool](t, tb, ready[id])
 				assert.Equal(t, lang, chrome.Eval[string](t, tb, `document.documentElement.lang`), "page %s", path)

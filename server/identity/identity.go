@@ -118,3 +118,11 @@ func (h *Hasher) Hash(number string) []byte {
 	m.Write([]byte(number))
 	return m.Sum(nil)
 }
+
+// Derive returns a 32-byte key for another purpose (label) from the
+// Hasher's key, so one secret can key other hashes (throttle counters).
+func (h *Hasher) Derive(label string) []byte {
+	m := hmac.New(sha256.New, h.key)
+	m.Write([]byte("styrke derive v1\x00" + label))
+	return m.Sum(nil)
+}

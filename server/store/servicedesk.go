@@ -20,6 +20,12 @@ type ServiceDesk interface {
 	// log: the tables refuse an UPDATE.
 	PruneAudit(ctx context.Context, before time.Time) (int64, error)
 
+	// IssueActivations stores new activations (as CreateActivation, with
+	// ErrExists for a token hash already stored), each with its contact
+	// details and the audit event that records it, all in one transaction:
+	// one write to disk for a whole batch of a bulk import. Any error stores
+	// nothing.
+	IssueActivations(ctx context.Context, batch []Issue) error
 	// SetContact stores (replacing) the contact details of an activation
 	// (ErrNotFound if the activation does not exist).
 	SetContact(ctx context.Context, tokenHash []byte, c Contact) error
@@ -115,6 +121,13 @@ type Contact struct {
 	CreatedBy   string // the actor that issued it
 	DeliveredAt *time.Time
 	RevokedAt   *time.Time
+}
+
+// Issue is one activation to store with IssueActivations.
+type Issue struct {
+	Activation Activation
+	Contact    Contact
+	Created    AuditEvent // the "created" event; needs Time and Event
 }
 
 // ActivationRecord is an activation as the service desk sees it. The token

@@ -263,6 +263,46 @@ func (s *Server) admin(ctx context.Context, db, sql string) error {
 	return nil
 }
 
+// Freeze stops every process of the server with SIGSTOP (the postmaster
+// first, so that it forks no new backend, then its children, each of which
+// is a session of its own): connections stay open and nothing answers, as
+// with a hung database host. Thaw resumes it. Linux only (/proc).
+func (s *Server) Freeze() error { return s.signalAll(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server.
+func (s *Server) Thaw() error { return s.signalAll(syscall.SIGCONT) }
+
+func (s *Server) signalAll(sig syscall.Signal) error {
+	pid := s.cmd.Process.Pid
+	if err := syscall.Kill(pid, sig); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			syscall.Kill(child, sig)
+		}
+	}
+	return nil
+}
+
 // Stop shuts the server down (fast shutdown, then kill after 10 s) and
 // removes its directory.
 func (s *Server) Stop() error {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
@@ -95,6 +96,48 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int64, error)
 		return 0, fmt.Errorf("postgres: prune audit: %w", err)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// IssueActivations implements store.Store.
+func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) error {
+	for _, it := range batch {
+		if len(it.Activation.TokenHash) != sha256.Size {
+			return fmt.Errorf("postgres: issue activations: token hash is %d bytes, want %d", len(it.Activation.TokenHash), sha256.Size)
+		}
+		if it.Created.Time.IsZero() || it.Created.Event == "" {
+			return errors.New("postgres: issue activations: an audit event needs a time and an event")
+		}
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, it := range batch {
+			a, c, e := it.Activation, it.Contact, it.Created
+			if _, err := tx.Exec(ctx, `INSERT INTO activations
+				(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), tsPtr(a.UsedAt), a.Failures); err != nil {
+				if isUniqueViolation(err) {
+					return store.ErrExists
+				}
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO activation_contacts
+				(token_hash, email, phone, lang, created_by, delivered_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, tsPtr(c.DeliveredAt), tsPtr(c.RevokedAt)); err != nil {
+				return fmt.Errorf("contact: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_events
+				(time, event, actor, username, institution, remote_addr, request_id, detail)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				ts(e.Time), e.Event, e.Actor, e.Username, e.Institution, e.RemoteAddr, e.RequestID, e.Detail); err != nil {
+				return fmt.Errorf("audit: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: issue activations: %w", err)
+	}
+	return nil
 }
 
 // SetContact implements store.Store.

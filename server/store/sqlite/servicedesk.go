@@ -2,11 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -88,6 +91,55 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int64, error)
 		return 0, fmt.Errorf("sqlite: prune audit: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// IssueActivations implements store.Store.
+func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) (err error) {
+	for _, it := range batch {
+		if len(it.Activation.TokenHash) != sha256.Size {
+			return fmt.Errorf("sqlite: issue activations: token hash is %d bytes, want %d", len(it.Activation.TokenHash), sha256.Size)
+		}
+		if it.Created.Time.IsZero() || it.Created.Event == "" {
+			return errors.New("sqlite: issue activations: an audit event needs a time and an event")
+		}
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: issue activations: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	for _, it := range batch {
+		a, c, e := it.Activation, it.Contact, it.Created
+		_, err = tx.ExecContext(ctx, `INSERT INTO activations
+			(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), nullMicros(a.UsedAt), a.Failures)
+		if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+			return fmt.Errorf("sqlite: issue activations: %w", store.ErrExists)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: issue activations: %w", err)
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO activation_contacts
+			(token_hash, email, phone, lang, created_by, delivered_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, nullMicros(c.DeliveredAt), nullMicros(c.RevokedAt)); err != nil {
+			return fmt.Errorf("sqlite: issue activations: contact: %w", err)
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO audit_events
+			(time, event, actor, username, institution, remote_addr, request_id, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			micros(e.Time), e.Event, e.Actor, e.Username, e.Institution, e.RemoteAddr, e.RequestID, e.Detail); err != nil {
+			return fmt.Errorf("sqlite: issue activations: audit: %w", err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: issue activations: %w", err)
+	}
+	return nil
 }
 
 // SetContact implements store.Store.

@@ -21,6 +21,7 @@ var serviceDeskTests = []struct {
 	{"AuditAppendAndFilter", testAuditAppendAndFilter},
 	{"AuditRefused", testAuditRefused},
 	{"AuditPrune", testAuditPrune},
+	{"IssueActivations", testIssueActivations},
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
 	{"RevokeRace", testRevokeRace},
@@ -288,7 +289,7 @@ func testCountOpen(t *testing.T, open Opener) {
 func Notice(key string) store.Notification {
 	return store.Notification{
 		Key: key, Channel: "email", Recipient: key + "@example.org", Subject: "Passordet ditt er endret",
-		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: "<" + key + "@styrke.test>",
+		Text: "text " + key, HTML: "<p>html " + key + "</p>", MessageID: key + "@styrke.test",
 		Username: "kari", Institution: "uio", CreatedAt: T0, NextAttempt: T0,
 	}
 }
@@ -441,4 +442,57 @@ func testRevokeClaimed(t *testing.T, open Opener) {
 	require.Len(t, got, 1)
 	assert.Nil(t, got[0].RevokedAt)
 	require.NoError(t, s.Revoke(ctx(t), a.TokenHash, T0.Add(2*time.Minute)), "after the lease")
+}
+
+// testIssueActivations stores activations, their contacts and their audit
+// events together, and nothing of a batch when any part is refused.
+func testIssueActivations(t *testing.T, open Opener) {
+	s := open(t)
+	issue := func(token, user string) store.Issue {
+		return store.Issue{
+			Activation: NewActivation(token, user, time.Hour),
+			Contact:    store.Contact{Email: user + "@example.org", Lang: "en", CreatedBy: "admin:desk"},
+			Created:    store.AuditEvent{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: user, Institution: "uio"},
+		}
+	}
+	require.NoError(t, s.IssueActivations(ctx(t), []store.Issue{issue("i1", "kari"), issue("i2", "ola")}))
+	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: TokenHash("i2")})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "ola@example.org", got[0].Email)
+	assert.Equal(t, "admin:desk", got[0].CreatedBy)
+	ev, err := s.Audit(ctx(t), store.AuditFilter{})
+	require.NoError(t, err)
+	require.Len(t, ev, 2)
+	assert.Equal(t, "kari", ev[0].Username)
+
+	badEvent := issue("bad-event", "per")
+	badEvent.Created = store.AuditEvent{Time: T0}
+	short := issue("short", "per")
+	short.Activation.TokenHash = []byte("x")
+	tests := []struct {
+		name  string
+		batch []store.Issue
+		want  error // nil: any error
+	}{
+		{"duplicate token in a batch", []store.Issue{issue("fresh", "per"), issue("i1", "kari")}, store.ErrExists},
+		{"bad event", []store.Issue{issue("fresh2", "per"), badEvent}, nil},
+		{"short token hash", []store.Issue{short}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.IssueActivations(ctx(t), tt.batch)
+			require.Error(t, err)
+			if tt.want != nil {
+				assert.ErrorIs(t, err, tt.want)
+			}
+		})
+	}
+	ev, err = s.Audit(ctx(t), store.AuditFilter{})
+	require.NoError(t, err)
+	assert.Len(t, ev, 2, "a refused batch writes no audit event")
+	for _, tok := range []string{"fresh", "fresh2"} {
+		_, err = s.Activation(ctx(t), TokenHash(tok))
+		assert.ErrorIs(t, err, store.ErrNotFound, "nor an activation of the batch")
+	}
 }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/identity"
+)
+
+// runAccount is `styrke account import FILE.csv` (or - for stdin): it stores
+// each account's keyed identity hash (the CSV's columns: username, name,
+// institution, identity number), all or nothing. A bad line is reported
+// on stderr by its number and field, never its content.
+func runAccount(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] FILE.csv|-"
+	if len(args) == 0 || args[0] != "import" {
+		fmt.Fprintln(stderr, use)
+		return errUsage
+	}
+	fs := flag.NewFlagSet("account import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var db, data string
+	var rc resetConfig
+	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
+	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
+	registerIdentityFlags(fs, getenv, &rc)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, use)
+		return errUsage
+	}
+	h, err := rc.hasher()
+	if err != nil {
+		return err
+	}
+	if h == nil {
+		fmt.Fprintln(stderr, "account import: an identity key is required: --identity-key-file or STYRKE_IDENTITY_KEY (the same as the server's)")
+		return errUsage
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	st, _, err := openStore(ctx, db, data, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers)
+	if errors.Is(err, identity.ErrInvalid) {
+		var j interface{ Unwrap() []error }
+		if errors.As(err, &j) {
+			for _, e := range j.Unwrap() {
+				var le *identity.LineError
+				if errors.As(e, &le) {
+					fmt.Fprintln(stderr, le.Error())
+				}
+			}
+		}
+		fmt.Fprintln(stderr, "account import: nothing was imported")
+		return errReported
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d accounts\n", n)
+	return nil
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAccountImport(t *testing.T) {
+	const fnr, test = "01019000083", "01820000095"
+	cases := []struct {
+		name, csv  string
+		testNums   bool
+		wantErr    error
+		wantOut    string
+		wantStderr []string
+	}{
+		{name: "two accounts", csv: "username,name,institution,identity number\nola,Ola,default," + fnr + "\nper,Per,uio," + test + "\n",
+			testNums: true, wantOut: "imported 2 accounts\n"},
+		{name: "a bad line by number", csv: "ola,Ola,default," + fnr + "\nper,Per,uio," + test + "\n",
+			wantErr: errReported, wantStderr: []string{"line 2: identity number: is a test number", "nothing was imported"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "accounts.csv")
+			require.NoError(t, os.WriteFile(file, []byte(tc.csv), 0o600))
+			env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+			if tc.testNums {
+				env["STYRKE_TEST_NUMBERS"] = "true"
+			}
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), []string{"account", "import", file}, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+			} else {
+				require.NoError(t, err, "stderr: %s", stderr.String())
+			}
+			assert.Equal(t, tc.wantOut, stdout.String())
+			for _, s := range tc.wantStderr {
+				assert.Contains(t, stderr.String(), s)
+			}
+			for _, secret := range []string{fnr, test, "Ola", "Per"} {
+				assert.NotContains(t, stderr.String()+stdout.String(), secret)
+			}
+		})
+	}
+	t.Run("no key", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"account", "import", "-"}, func(k string) string {
+			return map[string]string{"STYRKE_DATA": t.TempDir()}[k]
+		}, strings.NewReader(""), &stdout, &stderr)
+		require.ErrorIs(t, err, errUsage)
+		assert.Contains(t, stderr.String(), "identity key is required")
+	})
+}

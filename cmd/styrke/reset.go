@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/oidc"
+)
+
+// resetConfig is serve's configuration of the reset with ID-porten and the
+// change (each flag also STYRKE_NAME).
+type resetConfig struct {
+	issuer, clientID, keyFile, keyID, secretFile, redirectURL, acr string
+	identityKeyFile, serviceDesk                                   string
+	par, promptLogin, testNumbers                                  bool
+	identityKey                                                    string // STYRKE_IDENTITY_KEY only, never a flag
+}
+
+func envBool(fs *flag.FlagSet, getenv func(string) string, p *bool, name, usage string) {
+	env := "STYRKE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	fs.BoolVar(p, name, getenv(env) == "true", usage+" (env "+env+"=true)")
+}
+
+// registerIdentityFlags adds the identity key's flag (serve and account
+// import share it).
+func registerIdentityFlags(fs *flag.FlagSet, getenv func(string) string, c *resetConfig) {
+	envString(fs, getenv, &c.identityKeyFile, "identity-key-file", "",
+		"file holding the secret (32+ bytes) that keys identity-number hashes (or env STYRKE_IDENTITY_KEY)")
+	envBool(fs, getenv, &c.testNumbers, "test-numbers", "accept synthetic test identity numbers (month + 80), for ID-porten's test environment")
+	c.identityKey = getenv("STYRKE_IDENTITY_KEY")
+}
+
+func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetConfig) {
+	envString(fs, getenv, &c.issuer, "idporten-issuer", "", "ID-porten's issuer: https://test.idporten.no or https://idporten.no (empty: reset with ID-porten off)")
+	envString(fs, getenv, &c.clientID, "idporten-client-id", "", "the client id registered with ID-porten")
+	envString(fs, getenv, &c.keyFile, "idporten-client-key-file", "", "PEM private key for private_key_jwt")
+	envString(fs, getenv, &c.keyID, "idporten-client-key-id", "", "the registered key's kid")
+	envString(fs, getenv, &c.secretFile, "idporten-client-secret-file", "", "file holding the client secret (client_secret_post), instead of a key")
+	envString(fs, getenv, &c.redirectURL, "idporten-redirect-url", "", "the registered redirect URL (default BASE-URL/auth/idporten/callback)")
+	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial, "acr_values: idporten-loa-substantial or idporten-loa-high")
+	envBool(fs, getenv, &c.par, "idporten-par", "push the authorization request (PAR) when ID-porten offers it")
+	envBool(fs, getenv, &c.promptLogin, "idporten-prompt-login", "send prompt=login (no single sign-on from an earlier visit)")
+	registerIdentityFlags(fs, getenv, c)
+}
+
+// hasher reads the identity key; nil when none is configured.
+func (c *resetConfig) hasher() (*identity.Hasher, error) {
+	key := []byte(c.identityKey)
+	if c.identityKeyFile != "" {
+		b, err := os.ReadFile(c.identityKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--identity-key-file: %w", err)
+		}
+		key = []byte(strings.TrimSpace(string(b)))
+	}
+	if len(key) == 0 {
+		return nil, nil
+	}
+	h, err := identity.NewHasher(key)
+	if err != nil {
+		return nil, fmt.Errorf("identity key: %w", err)
+	}
+	return h, nil
+}
+
+// apply fills d's reset fields; baseURL is the site's public URL.
+func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
+	h, err := c.hasher()
+	if err != nil {
+		return err
+	}
+	d.Identities, d.AllowTestNumbers = h, c.testNumbers
+	if h != nil {
+		d.ThrottleKey = h.Derive("throttle")
+	}
+	if c.issuer == "" {
+		return nil
+	}
+	if h == nil {
+		return errors.New("ID-porten needs an identity key: --identity-key-file or STYRKE_IDENTITY_KEY")
+	}
+	cfg := oidc.Config{Issuer: c.issuer, ClientID: c.clientID, RedirectURL: c.redirectURL, PAR: c.par,
+		ACR: c.acr, PromptLogin: c.promptLogin, KeyID: c.keyID}
+	if cfg.RedirectURL == "" {
+		cfg.RedirectURL = strings.TrimRight(baseURL, "/") + server.DefaultCallbackPath
+	}
+	switch {
+	case c.keyFile != "" && c.secretFile != "":
+		return errors.New("--idporten-client-key-file and --idporten-client-secret-file: choose one")
+	case c.keyFile != "":
+		b, err := os.ReadFile(c.keyFile)
+		if err != nil {
+			return fmt.Errorf("--idporten-client-key-file: %w", err)
+		}
+		if cfg.PrivateKey, err = oidc.ParsePrivateKey(b); err != nil {
+			return fmt.Errorf("--idporten-client-key-file: %w", err)
+		}
+	case c.secretFile != "":
+		b, err := os.ReadFile(c.secretFile)
+		if err != nil {
+			return fmt.Errorf("--idporten-client-secret-file: %w", err)
+		}
+		cfg.ClientSecret = strings.TrimSpace(string(b))
+	}
+	client, err := oidc.New(cfg)
+	if err != nil {
+		return fmt.Errorf("ID-porten: %w", err)
+	}
+	d.IDPorten = client
+	d.IDPortenCallback = callbackPathOf(cfg.RedirectURL)
+	return nil
+}
+
+func callbackPathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			p := rest[j:]
+			if k := strings.IndexAny(p, "?#"); k >= 0 {
+				p = p[:k]
+			}
+			return p
+		}
+	}
+	return server.DefaultCallbackPath
+}

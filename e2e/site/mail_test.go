@@ -1,0 +1,63 @@
+package site_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
+)
+
+// TestMailedLinkWorks delivers an activation link by e-mail through a real
+// SMTP server, opens the link read from the received message (text part)
+// in headless Chromium, sets a password, and then finds the notice about
+// the change in the same mailbox.
+func TestMailedLinkWorks(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
+	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
+		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune", "--notify-poll", "100ms")
+
+	body, _ := json.Marshal(map[string]string{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
+		"email": "kari@example.org", "lang": "en"})
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+
+	msgs := smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	text := msgs[0].Text
+	i := strings.Index(text, b.base+"/aktiver/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "the mail holds a link to the configured base URL")
+	link := strings.Fields(text[i:])[0]
+	u, err := url.Parse(link)
+	require.NoError(t, err)
+	assert.Contains(t, msgs[0].HTML, `href="`+link+`"`, "the HTML part has the same link")
+
+	tb := openForm(t, b.base+u.Path+"#"+u.Fragment, 1280)
+	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	setValue(t, tb, "#new-password", good)
+	setValue(t, tb, "#confirm-password", good)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+
+	require.Eventually(t, func() bool { return len(smtp.Messages(t)) == 2 }, 15*time.Second, 100*time.Millisecond,
+		"the notice about the change arrives")
+	notice := smtp.Messages(t)[1]
+	assert.Contains(t, notice.Text, "The password of your user account kno042 at Utfjord kommune was set when the account was activated")
+	assert.NotContains(t, string(notice.Raw), u.Fragment, "the notice holds no token")
+	assert.Empty(t, tb.Errors())
+}

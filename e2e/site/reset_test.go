@@ -1,0 +1,312 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/oidc/oidctest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// Numbers made with the mod-11 rules (not real people).
+const (
+	e2ePidOla   = "01019000083"
+	e2ePidTest  = "01820000095" // synthetic, month + 80
+	e2ePidNoone = "15058500027"
+	e2eDesk     = "Brukerstøtte: 22 84 00 00"
+)
+
+type lockedLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// resetBackend is a real `styrke serve` with ID-porten configured against a
+// real oidc-provider (private_key_jwt, PAR required), or without ID-porten
+// when idporten is false.
+type resetBackend struct {
+	base string
+	logs *lockedLog
+	op   *oidctest.Provider
+}
+
+func startResetBackend(t *testing.T, idporten bool) *resetBackend {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "styrke")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/styrke")
+	build.Dir = env.root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
+
+	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 10 {
+			io.WriteString(w, strings.Repeat("0", 34)+string(rune('0'+i))+":0\r\n")
+		}
+	}))
+	t.Cleanup(breach.Close)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	b := &resetBackend{base: "http://" + addr, logs: &lockedLog{}}
+	args := []string{"serve", "--addr", addr, "--db", "sqlite:" + filepath.Join(dir, "styrke.db"), "--data", dir,
+		"--site", env.dist, "--breach-url", breach.URL, "--admin-key", adminKeyE2E, "--service-desk", e2eDesk, "--log-level", "debug"}
+	if idporten {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		require.NoError(t, err)
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		require.NoError(t, err)
+		keyFile := filepath.Join(dir, "client.pem")
+		require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+		redirect := b.base + "/auth/idporten/callback"
+		b.op, err = oidctest.Start(oidctest.Options{Log: b.logs, Clients: []oidctest.Client{
+			{ID: "styrke-e2e", RedirectURIs: []string{redirect}, PublicKey: &key.PublicKey, KeyID: "e2e-1", RequirePAR: true},
+		}})
+		require.NoError(t, err)
+		t.Cleanup(func() { b.op.Stop() })
+		args = append(args, "--idporten-issuer", b.op.Issuer(), "--idporten-client-id", "styrke-e2e",
+			"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
+			"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	serve := exec.CommandContext(ctx, bin, args...)
+	serve.Env = append(os.Environ(), "STYRKE_IDENTITY_KEY="+strings.Repeat("e2e-identity-key-", 3))
+	serve.Stdout, serve.Stderr = b.logs, b.logs
+	require.NoError(t, serve.Start())
+	t.Cleanup(func() {
+		cancel()
+		serve.Wait()
+	})
+	require.Eventually(t, func() bool {
+		res, err := http.Get(b.base + "/healthz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, 20*time.Second, 50*time.Millisecond, "styrke serve never became healthy; its log:\n%s", b.logs)
+	return b
+}
+
+const adminKeyE2E = "e2e-reset-admin-key-0123456789abcdef"
+
+func (b *resetBackend) importCSV(t *testing.T, csv string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/identities", strings.NewReader(csv))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+adminKeyE2E)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "import: %s", body)
+}
+
+// resetTab opens a tab that accepts the 4xx answers the pages expect.
+func resetTab(t *testing.T) *chrome.Tab {
+	t.Helper()
+	tb := env.browser.Tab(t)
+	tb.Allow(func(msg string) bool {
+		return strings.HasPrefix(msg, "log network:") &&
+			(strings.Contains(msg, "/api/reset/") || strings.Contains(msg, "/api/change") ||
+				strings.Contains(msg, "https://api.pwnedpasswords.com/") || strings.Contains(msg, "favicon"))
+	})
+	return tb
+}
+
+func stateShown(t *testing.T, tb *chrome.Tab, state string) {
+	t.Helper()
+	chrome.Poll[bool](t, tb, `(() => { const e = document.querySelector('[data-testid=state-`+state+`]'); return e && !e.hidden; })()`)
+}
+
+// signInAt starts the reset on the page at path and signs in at the test
+// provider's login page as pid at level acr.
+func signInAt(t *testing.T, tb *chrome.Tab, b *resetBackend, path, pid, acr string) {
+	t.Helper()
+	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(b.base+path))
+	stateShown(t, tb, "start")
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=start]').click(), true)`)
+	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.getElementById('pid') !== null`)
+	setValue(t, tb, "#pid", pid)
+	setValue(t, tb, "#acr", acr)
+	chrome.Eval[bool](t, tb, `(document.getElementById('login').click(), true)`)
+	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.base)+`) && document.readyState === 'complete'`)
+}
+
+// waitAcross polls expr while the tab navigates from page to page (a poll
+// inside a page ends with the page).
+func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chrome.PollErr[bool](tb, expr, time.Second)
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not true after 20s across navigations: %s (last error %v)", expr, err)
+		}
+		if err != nil {
+			<-time.After(20 * time.Millisecond) // the page was replaced; poll the next one
+		}
+	}
+}
+
+// TestResetEndToEnd: the whole reset in Chromium against the real
+// oidc-provider (PAR, private_key_jwt, pid and acr claims): sign in, the
+// account is shown, a weak password is refused, a good one is set, and the
+// new password then changes on the change page.
+func TestResetEndToEnd(t *testing.T) {
+	b := startResetBackend(t, true)
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\n")
+	var urls []string
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	const good2 = "Kveldssol over Lyngen-fjorden 42!"
+
+	t.Run("reset", func(t *testing.T) {
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
+		stateShown(t, tb, "form")
+		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
+		assert.Equal(t, "/en/forgot/", chrome.Eval[string](t, tb, `location.pathname`))
+		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		assert.Equal(t, "Test Testesen", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.cookie`), "the session cookie is HttpOnly")
+
+		setValue(t, tb, "#new-password", "kort")
+		setValue(t, tb, "#confirm-password", "kort")
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		stateShown(t, tb, "form")
+
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb, "done")
+		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
+
+		// Back to #/pw: the session is gone (single use).
+		run(t, tb, chromedp.Navigate(b.base+"/en/forgot/#/pw"))
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-start]').hidden || !document.querySelector('[data-testid=state-ended]').hidden`)
+	})
+
+	t.Run("change with the new password", func(t *testing.T) {
+		tb := resetTab(t)
+		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
+		stateShown(t, tb, "form")
+		setValue(t, tb, "#institution", "uit")
+		setValue(t, tb, "#username", "testa")
+		setValue(t, tb, "#current-password", "not the password")
+		setValue(t, tb, "#new-password", good2)
+		setValue(t, tb, "#confirm-password", good2)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.ResetTexts("en").ChangeWrong}, errorTexts(t, tb))
+		setValue(t, tb, "#current-password", good)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb, "done")
+	})
+
+	t.Run("cancel ends the session", func(t *testing.T) {
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/glemt/", e2ePidOla, "idporten-loa-high")
+		stateShown(t, tb, "form")
+		assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=cancel]').click(), true)`)
+		stateShown(t, tb, "ended")
+		run(t, tb, chromedp.Navigate(b.base+"/glemt/#/pw"))
+		stateShown(t, tb, "start")
+	})
+
+	refusals := []struct {
+		name, path, pid, acr, state string
+		contact                     bool
+	}{
+		{"unknown person", "/nn/gloymt/", e2ePidNoone, "idporten-loa-substantial", "nomatch", true},
+		{"level too low", "/glemt/", e2ePidOla, "idporten-loa-low", "level", false},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := resetTab(t)
+			signInAt(t, tb, b, tc.path, tc.pid, tc.acr)
+			stateShown(t, tb, tc.state)
+			urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
+			assert.Equal(t, tc.path, chrome.Eval[string](t, tb, `location.pathname`))
+			if tc.contact {
+				assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`]').textContent`))
+			}
+		})
+	}
+
+	t.Run("nothing secret in the logs or the URLs", func(t *testing.T) {
+		logs := b.logs.String()
+		for _, secret := range []string{e2ePidOla, e2ePidTest, e2ePidNoone, good, good2} {
+			assert.NotContains(t, logs, secret)
+			for _, u := range urls {
+				assert.NotContains(t, u, secret)
+			}
+		}
+		for _, u := range urls {
+			assert.NotContains(t, u, "code=")
+			assert.NotContains(t, u, "state=")
+		}
+	})
+}
+
+// TestResetNotConfigured: without ID-porten the page says so and whom to
+// contact, in every language.
+func TestResetNotConfigured(t *testing.T) {
+	b := startResetBackend(t, false)
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			tb := resetTab(t)
+			run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, lang)))
+			stateShown(t, tb, "off")
+			assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-off]').textContent`))
+			assert.Equal(t, site.ResetTexts(lang).ResetOffTitle, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-off] h2').textContent`))
+		})
+	}
+	var cfg map[string]any
+	res, err := http.Get(b.base + "/api/reset/config")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&cfg))
+	assert.Equal(t, false, cfg["idporten"])
+}

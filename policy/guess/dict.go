@@ -1,0 +1,218 @@
+package guess
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Dictionary is the set of ranked words Estimate matches: every embedded
+// list (see lists) and, when given, the common-password list. It is an
+// open-addressing hash table of 64-bit hashes of every word and every prefix
+// of a word, so that a scan from each position stops at the first prefix no
+// word has. It holds no pointers (the garbage collector never scans it). A
+// Dictionary is read-only once built and safe for concurrent use.
+type Dictionary struct {
+	keys   []uint64 // FNV-1a of the runes; 0 is an empty slot
+	vals   []uint32 // rank<<5 | kind<<1 | 1 when a whole word (else a prefix only)
+	shift  uint     // 64 - log2(len(keys))
+	maxLen int      // the longest word, in code points
+}
+
+// PasswordRank is the rank every entry of the common-password list gets:
+// the list given to NewDictionary is sorted, not ranked, so each entry
+// counts as the middle of a list of its size (17,905 entries).
+const PasswordRank = 10000
+
+// NewDictionary builds the dictionary of the embedded lists and passwords, a
+// list of common passwords, one per line (lines starting with # and empty
+// lines are skipped), folded as Input.Folded is; every entry gets rank
+// PasswordRank. Building it takes milliseconds (see Prepare).
+func NewDictionary(passwords string) *Dictionary {
+	runes := len(passwords)
+	for _, l := range lists {
+		runes += len(l.words)
+	}
+	size := 1 << 10
+	shift := uint(64 - 10)
+	for size < runes+runes/4 {
+		size *= 2
+		shift--
+	}
+	d := &Dictionary{keys: make([]uint64, size), vals: make([]uint32, size), shift: shift}
+	for _, l := range lists {
+		d.addList(l.words, l.kind, 0, l.scale)
+	}
+	d.addList(passwords, KindPassword, PasswordRank, 1)
+	return d
+}
+
+// addList adds the lines of words as kind, each ranked by its line number
+// (1-based) times scale, or all as rank when rank is not 0.
+func (d *Dictionary) addList(words string, kind Kind, rank, scale int) {
+	line := 0
+	for words != "" {
+		w := words
+		if i := strings.IndexByte(words, '\n'); i >= 0 {
+			w, words = words[:i], words[i+1:]
+		} else {
+			words = ""
+		}
+		if w == "" || w[0] == '#' {
+			continue
+		}
+		line++
+		r := rank
+		if r == 0 {
+			r = line * scale
+		}
+		// The word and each of its prefixes.
+		h := uint64(hashStart)
+		n := 0
+		for i, c := range w {
+			h = (h ^ uint64(c)) * hashPrime
+			n++
+			val := uint32(0)
+			if i+utf8.RuneLen(c) == len(w) {
+				val = uint32(min(r, 1<<26))<<5 | uint32(kind)<<1 | 1
+			}
+			d.put(h, val)
+		}
+		d.maxLen = max(d.maxLen, n)
+	}
+}
+
+// FNV-1a over code points.
+const (
+	hashStart = 14695981039346656037
+	hashPrime = 1099511628211
+)
+
+// put stores val (0: prefix only) under h, keeping an existing word of a
+// lower rank.
+func (d *Dictionary) put(h uint64, val uint32) {
+	if h == 0 {
+		h = 1
+	}
+	mask := uint64(len(d.keys) - 1)
+	for i := (h * 0x9E3779B97F4A7C15) >> d.shift; ; i = (i + 1) & mask {
+		switch d.keys[i] {
+		case 0:
+			d.keys[i], d.vals[i] = h, val
+			return
+		case h:
+			old := d.vals[i]
+			if val&1 != 0 && (old&1 == 0 || val>>5 < old>>5) {
+				d.vals[i] = val
+			}
+			return
+		}
+	}
+}
+
+// get returns the value stored under h, or 0 when neither a word nor a
+// prefix has it (prefix-only entries are returned as 2).
+func (d *Dictionary) get(h uint64) uint32 {
+	if h == 0 {
+		h = 1
+	}
+	mask := uint64(len(d.keys) - 1)
+	for i := (h * 0x9E3779B97F4A7C15) >> d.shift; ; i = (i + 1) & mask {
+		switch d.keys[i] {
+		case 0:
+			return 0
+		case h:
+			if v := d.vals[i]; v != 0 {
+				return v
+			}
+			return 2
+		}
+	}
+}
+
+// minWord is the least length of a dictionary match, and minReversed of a
+// reversed one (shorter reversed words are mostly chance).
+const (
+	minWord     = 3
+	minReversed = 4
+)
+
+// matchDictionary adds every word of d found in folded, forwards and
+// reversed.
+func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
+	n := len(folded)
+	for i := 0; i < n; i++ {
+		// Forwards from i (step 1), then reversed: read from i leftwards.
+		for step := 1; step >= -1; step -= 2 {
+			h := uint64(hashStart)
+			for j := i; j >= 0 && j < n && (j-i)*step < d.maxLen; j += step {
+				h = (h ^ uint64(folded[j])) * hashPrime
+				v := d.get(h)
+				if v == 0 {
+					break
+				}
+				a, b, extra, least := i, j+1, 0.0, minWord
+				if step < 0 {
+					a, b, extra, least = j, i+1, log2, minReversed
+				}
+				if v&1 != 0 && b-a >= least {
+					ms.add(a, b, Kind(v>>1&15), log10(float64(v>>5))+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
+				}
+			}
+		}
+	}
+}
+
+const log2 = 0.30103
+
+// wordVariations returns log10 of the guesses for the ways a dictionary
+// word was capitalised and l33t-substituted (zxcvbn's uppercase and l33t
+// variations).
+func wordVariations(typed, lower, folded []rune) float64 {
+	up, low := 0, 0
+	firstUp, lastUp := false, false
+	for k := range typed {
+		switch {
+		case typed[k] != lower[k]:
+			up++
+			if k == 0 {
+				firstUp = true
+			}
+			if k == len(typed)-1 {
+				lastUp = true
+			}
+		case isLetter(lower[k]):
+			low++
+		}
+	}
+	v := 1.0
+	switch {
+	case up == 0:
+	case low == 0, up == 1 && (firstUp || lastUp):
+		v = 2
+	default:
+		v = variations(up, low)
+	}
+	// l33t: the substituted characters among those that could be.
+	sub, plain := 0, 0
+	for k := range lower {
+		switch {
+		case lower[k] == folded[k] || lower[k] == 'l':
+			if isL33tTarget(folded[k]) {
+				plain++
+			}
+		default:
+			sub++
+		}
+	}
+	v *= variations(sub, plain)
+	return log10(v)
+}
+
+// isL33tTarget reports whether r is a letter a substitution stands for.
+func isL33tTarget(r rune) bool {
+	return r == 'o' || r == 'i' || r == 'e' || r == 'a' || r == 's' || r == 't'
+}
+
+func isLetter(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError
+}

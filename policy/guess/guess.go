@@ -1,0 +1,292 @@
+// Package guess estimates how many guesses an attacker who knows how people
+// build passwords needs to find one, in the spirit of zxcvbn (Wheeler,
+// "zxcvbn: Low-Budget Password Strength Estimation", USENIX Security 2016)
+// but for Norwegian and English passwords.
+//
+// [Estimate] finds every match of a set of matchers in the password, each a
+// pattern with its own count of guesses:
+//
+//   - dictionary words: the common-password list, Norwegian and English
+//     words, Norwegian first names and surnames, places, clubs, seasons,
+//     months, weekdays and holidays (nb, nn, en); also with l33t
+//     substitutions undone, reversed and capitalised;
+//   - repeats: any block of 3+ characters seen earlier in the password
+//     ("X X", "X X X", and a block repeated with a changed suffix);
+//   - sequences of letters (æøå included) or digits in either direction
+//     with a step of 1 to 5, and counting numbers ("12345678910");
+//   - keyboard patterns on the Norwegian and US layouts: runs of
+//     neighbouring keys with or without shift, zigzags ("1q2w3e") and a
+//     shape repeated from a neighbouring key ("zaq1xsw2");
+//   - years 1900-2039 and dates in Norwegian orders ("241299",
+//     "24.12.1999", "17mai").
+//
+// It then finds, by dynamic programming, the split of the password into
+// matches and brute-forced gaps that needs the fewest guesses, and returns
+// that number's base-10 logarithm, the kinds of the matches used and which
+// characters they cover.
+//
+// The package is pure (no IO, no clock, no fmt or encoding/json) and
+// allocates nothing per call: it runs in the browser on every keystroke. Its
+// tables are built on first use (see [Prepare]).
+package guess
+
+import "math"
+
+// MaxRunes is the most code points Estimate looks at; a longer password's
+// further code points count as brute force (10 guesses each).
+const MaxRunes = 128
+
+// Kind is the kind of a match.
+type Kind uint8
+
+// Kinds of match. KindNone is a brute-forced gap.
+const (
+	KindNone     Kind = iota
+	KindPassword      // on the list of common passwords
+	KindWord          // a common Norwegian or English word
+	KindName          // a common first name or surname
+	KindPlace         // a Norwegian place
+	KindClub          // a sports club
+	KindCalendar      // a season, month, weekday or holiday
+	KindContext       // a context word (kept for the wire names; see policy's context rule)
+	KindYear          // a year 1900-2039
+	KindDate          // a date
+	KindKeyboard      // neighbouring keys on a keyboard
+	KindSequence      // a sequence of letters or digits
+	KindRepeat        // a repeat of an earlier part of the password
+	KindWordlike      // a word or name of no list: letters that read like one
+	numKinds
+)
+
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike"}
+
+// String returns the kind's wire name: "password", "word", "name", "place",
+// "club", "calendar", "context", "year", "date", "keyboard", "sequence",
+// "repeat", "wordlike", or "" for KindNone.
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return ""
+}
+
+// Kinds is a set of kinds.
+type Kinds uint16
+
+// Has reports whether k holds kind.
+func (k Kinds) Has(kind Kind) bool { return k&(1<<kind) != 0 }
+
+// Input is the password in three aligned forms: element i of each is the
+// password's i-th code point. Only the first MaxRunes are used.
+type Input struct {
+	// Typed is the password as typed.
+	Typed []rune
+	// Lower is Typed case-folded, one code point for one.
+	Lower []rune
+	// Folded is Lower with the common substitutions undone, as the
+	// dictionaries are folded (policy.Fold: 0→o, 1 and l→i, 3→e, 4→a,
+	// 5→s, 7→t, @→a, $→s, €→e).
+	Folded []rune
+	// Dictionary is the dictionary to match (see NewDictionary); nil
+	// matches no words.
+	Dictionary *Dictionary
+}
+
+// Result is the cheapest way to guess a password.
+type Result struct {
+	// Log10 is the base-10 logarithm of the number of guesses.
+	Log10 float64
+	// Kinds are the kinds of the matches in the cheapest split.
+	Kinds Kinds
+	// Main is the kind of the longest match in it (KindNone when no match
+	// is used).
+	Main Kind
+	// marked has bit i set when code point i belongs to a match of the split.
+	marked [MaxRunes / 64]uint64
+}
+
+// Marked reports whether code point i belongs to a match (not to a
+// brute-forced gap) of the cheapest split.
+func (r *Result) Marked(i int) bool {
+	return i >= 0 && i < MaxRunes && r.marked[i/64]&(1<<(i%64)) != 0
+}
+
+// match is one found pattern: code points [i, j), its kind and its guesses.
+type match struct {
+	i, j uint8
+	kind Kind
+	lg   float32 // log10 of the guesses
+}
+
+// maxMatches bounds the matches kept per call; past it further ones are
+// dropped, which can only make the estimate higher.
+const maxMatches = 2048
+
+// matches collects the matches of one call, chained by end position.
+type matches struct {
+	n    int
+	m    [maxMatches]match
+	next [maxMatches]int16
+	head [MaxRunes + 1]int16 // 1 + index of the last match ending here, 0 for none
+}
+
+func (ms *matches) add(i, j int, kind Kind, lg float64) {
+	if ms.n >= maxMatches || j-i < 2 {
+		return
+	}
+	ms.m[ms.n] = match{i: uint8(i), j: uint8(j), kind: kind, lg: float32(lg)}
+	ms.next[ms.n] = ms.head[j]
+	ms.head[j] = int16(ms.n + 1)
+	ms.n++
+}
+
+// Constants of the search.
+const (
+	// bruteLog10 is each brute-forced code point's guesses, as zxcvbn's
+	// (cardinality 10): people's characters are not random.
+	bruteLog10 = 1
+	// partLog10 is what each further part of a split costs, for the order
+	// and the choice of the parts (zxcvbn's l! factor, simplified).
+	partLog10 = 0.5
+	// minSubLog10 is the least a match that is not the whole password
+	// counts (zxcvbn's 50 guesses for a multi-character submatch).
+	minSubLog10 = 1.7
+)
+
+// Estimate returns the least number of guesses, over every split of the
+// password into matches and brute-forced gaps, and what that split holds.
+func Estimate(in Input) Result {
+	n := min(len(in.Typed), len(in.Lower), len(in.Folded))
+	rest := 0
+	if n > MaxRunes {
+		rest = n - MaxRunes
+		n = MaxRunes
+	}
+	var res Result
+	if n == 0 {
+		return res
+	}
+	typed, lower, folded := in.Typed[:n], in.Lower[:n], in.Folded[:n]
+	ms := new(matches) // does not escape: on the stack
+	if in.Dictionary != nil {
+		matchDictionary(ms, in.Dictionary, typed, lower, folded)
+	}
+	matchWordlike(ms, typed, lower)
+	matchRepeats(ms, lower)
+	matchSequences(ms, lower)
+	matchDates(ms, lower)
+	matchKeyboard(ms, typed)
+	res = search(ms, n)
+	res.Log10 += float64(rest) * bruteLog10
+	return res
+}
+
+// search runs the dynamic programming over ms for a password of n code
+// points. mCost[j] is the cheapest split of [0, j) whose last part is a
+// match, bCost[j] the cheapest whose last part is brute force.
+func search(ms *matches, n int) Result {
+	const inf = math.MaxFloat32
+	var (
+		mCost, bCost [MaxRunes + 1]float32
+		mFrom        [MaxRunes + 1]int16 // the match used, 1-based
+		mPrevB       [MaxRunes + 1]bool  // the part before it was brute force
+		bPrevB       [MaxRunes + 1]bool  // brute force continues a brute-force gap
+	)
+	mCost[0], bCost[0] = 0, inf
+	for j := 1; j <= n; j++ {
+		// Brute force: extend a gap, or start one after a match (or at 0;
+		// the first part pays no part cost).
+		ext, start := bCost[j-1], mCost[j-1]
+		if j > 1 {
+			start += partLog10
+		}
+		if ext <= start {
+			bCost[j], bPrevB[j] = ext+bruteLog10, true
+		} else {
+			bCost[j], bPrevB[j] = start+bruteLog10, false
+		}
+		mCost[j] = inf
+		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
+			m := &ms.m[k-1]
+			lg := m.lg
+			if !(m.i == 0 && int(m.j) == n) && lg < minSubLog10 {
+				lg = minSubLog10
+			}
+			i := int(m.i)
+			prev, prevB := mCost[i], false
+			if bCost[i] < prev {
+				prev, prevB = bCost[i], true
+			}
+			if i > 0 {
+				prev += partLog10
+			}
+			if c := prev + lg; c < mCost[j] {
+				mCost[j], mFrom[j], mPrevB[j] = c, k, prevB
+			}
+		}
+	}
+	var res Result
+	longest := 0
+	j, inB := n, bCost[n] < mCost[n]
+	if inB {
+		res.Log10 = float64(bCost[n])
+	} else {
+		res.Log10 = float64(mCost[n])
+	}
+	for j > 0 {
+		if inB {
+			inB = bPrevB[j]
+			j--
+			continue
+		}
+		m := &ms.m[mFrom[j]-1]
+		res.Kinds |= 1 << m.kind
+		if int(m.j-m.i) > longest {
+			longest, res.Main = int(m.j-m.i), m.kind
+		}
+		for k := int(m.i); k < int(m.j); k++ {
+			res.marked[k/64] |= 1 << (k % 64)
+		}
+		inB = mPrevB[j]
+		j = int(m.i)
+	}
+	return res
+}
+
+// log10 is math.Log10 with a floor of 0 (one guess).
+func log10(x float64) float64 {
+	if x <= 1 {
+		return 0
+	}
+	return math.Log10(x)
+}
+
+// binom returns n choose k as a float.
+func binom(n, k int) float64 {
+	if k < 0 || k > n {
+		return 0
+	}
+	k = min(k, n-k)
+	r := 1.0
+	for i := 1; i <= k; i++ {
+		r = r * float64(n-k+i) / float64(i)
+	}
+	return r
+}
+
+// variations returns zxcvbn's count of ways to place s changed characters
+// among s+u: every count from 1 to min(s, u), or 2 when u is 0 (all
+// changed, one more guess than none).
+func variations(s, u int) float64 {
+	if s == 0 {
+		return 1
+	}
+	if u == 0 {
+		return 2
+	}
+	v := 0.0
+	for i := 1; i <= min(s, u); i++ {
+		v += binom(s+u, i)
+	}
+	return v
+}

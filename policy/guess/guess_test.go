@@ -1,0 +1,235 @@
+package guess
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// found returns the matches of kind that a matcher found in s, as the
+// substrings they cover.
+func found(t *testing.T, s string, kind Kind, run func(ms *matches, in Input)) []string {
+	t.Helper()
+	input := in(s)
+	ms := new(matches)
+	run(ms, input)
+	var out []string
+	for k := 0; k < ms.n; k++ {
+		if m := ms.m[k]; m.kind == kind {
+			out = append(out, string(input.Typed[m.i:m.j]))
+		}
+	}
+	return out
+}
+
+// testDict is the embedded lists and a small password list.
+var testDict = NewDictionary("passwordpassword\nsommerfugl\n")
+
+func TestMatchDictionary(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	tests := []struct {
+		name, password string
+		kind           Kind
+		want           string
+	}{
+		{"Norwegian word", "xxpassordxx", KindWord, "passord"},
+		{"capitalised", "xxPassordxx", KindWord, "Passord"},
+		{"l33t", "xxp4ss0rdxx", KindWord, "p4ss0rd"},
+		{"reversed", "xxdrossapxx", KindWord, "drossap"},
+		{"English word", "qqdragonqq", KindWord, "dragon"},
+		{"first name", "xxKari1985", KindName, "Kari"},
+		{"surname", "olaNordmann!", KindName, "Nordmann"},
+		{"place", "ilove-Bergen", KindPlace, "Bergen"},
+		{"club", "rosenborg2024", KindClub, "rosenborg"},
+		{"season nb", "Sommer2026", KindCalendar, "Sommer"},
+		{"season nn", "haust2024", KindCalendar, "haust"},
+		{"weekday nn", "laurdag!", KindCalendar, "laurdag"},
+		{"month en", "october31", KindCalendar, "october"},
+		{"common password as a substring", "xxPasswordPassword!", KindPassword, "PasswordPassword"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, found(t, tt.password, tt.kind, run), tt.want, "input %q", tt.password)
+		})
+	}
+}
+
+func TestMatchDictionaryNone(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	for _, pw := range []string{"", "x", "qz", "Kx9#mQ2!vR7&"} {
+		for k := KindPassword; k <= KindCalendar; k++ {
+			assert.Empty(t, found(t, pw, k, run), "input %q kind %s", pw, k)
+		}
+	}
+}
+
+func TestMatchRepeats(t *testing.T) {
+	run := func(ms *matches, in Input) { matchRepeats(ms, in.Lower) }
+	tests := []struct {
+		name, password, want string
+	}{
+		{"block twice", "Sommer2026!Sommer2026!", "Sommer2026!"},
+		{"block with a changed suffix", "Sommer2026Sommer2027", "Sommer202"},
+		{"one character", "aaaaaaaa", "aaaaaaa"},
+		{"block three times, overlapping", "abcabcabc", "abcabc"},
+		{"other case", "KaffeKAFFE", "KAFFE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, found(t, tt.password, KindRepeat, run), tt.want, "input %q", tt.password)
+		})
+	}
+	for _, pw := range []string{"abcdefghij", "Kx9#mQ2!vR7&pL4@", "abab"} {
+		assert.Empty(t, found(t, pw, KindRepeat, run), "input %q", pw)
+	}
+}
+
+func TestMatchSequences(t *testing.T) {
+	run := func(ms *matches, in Input) { matchSequences(ms, in.Lower) }
+	tests := []struct {
+		name, password, want string
+	}{
+		{"letters", "xxabcdefxx", "abcdef"},
+		{"descending", "!zyxw!", "zyxw"},
+		{"Norwegian letters", "xyzæøå", "xyzæøå"},
+		{"digits", "pass1234567890", "123456789"},
+		{"step 2", "q13579q", "13579"},
+		{"descending digits", "9876", "9876"},
+		{"other case", "ABCD", "ABCD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, found(t, tt.password, KindSequence, run), tt.want, "input %q", tt.password)
+		})
+	}
+	for _, pw := range []string{"ab", "acf", "1a2b", "a1b2c3", "1397"} {
+		assert.Empty(t, found(t, pw, KindSequence, run), "input %q", pw)
+	}
+}
+
+func TestMatchKeyboard(t *testing.T) {
+	run := func(ms *matches, in Input) { matchKeyboard(ms, in.Typed) }
+	tests := []struct {
+		name, password, want string
+	}{
+		{"row", "qwerty", "qwerty"},
+		{"row backwards", "poiuy", "poiuy"},
+		{"Norwegian row", "asdfghjkløæ", "asdfghjkløæ"},
+		{"zigzag", "1q2w3e4r", "1q2w3e4r"},
+		{"column", "zaq1", "zaq1"},
+		{"column shape repeated", "zaq1xsw2cde3", "zaq1xsw2cde3"},
+		{"shifted", "!QAZ", "!QAZ"},
+		{"US symbols", "!@#$%", "!@#$%"},
+		{"Norwegian symbols", "!\"#¤%&", "!\"#¤%&"},
+		{"diagonal", "qaz", "qaz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, found(t, tt.password, KindKeyboard, run), tt.want, "input %q", tt.password)
+		})
+	}
+	for _, pw := range []string{"qa", "qpzm", "Kx9#"} {
+		assert.Empty(t, found(t, pw, KindKeyboard, run), "input %q", pw)
+	}
+}
+
+func TestMatchDates(t *testing.T) {
+	tests := []struct {
+		name, password string
+		kind           Kind
+		want           string
+	}{
+		{"year", "abc1999", KindYear, "1999"},
+		{"year 2039", "x2039", KindYear, "2039"},
+		{"ddmmyy", "x241299x", KindDate, "241299"},
+		{"ddmmyyyy", "x24121999", KindDate, "24121999"},
+		{"yyyymmdd", "19991224", KindDate, "19991224"},
+		{"dotted", "24.12.1999", KindDate, "24.12.1999"},
+		{"dotted, 2-digit year", "x1.5.99", KindDate, "1.5.99"},
+		{"ISO", "1999-12-24", KindDate, "1999-12-24"},
+		{"day and month", "x24.12x", KindDate, "24.12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+			assert.Contains(t, found(t, tt.password, tt.kind, run), tt.want, "input %q", tt.password)
+		})
+	}
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	for _, pw := range []string{"1899", "2040", "9999"} {
+		assert.Empty(t, found(t, pw, KindYear, run), "input %q", pw)
+	}
+	for _, pw := range []string{"99.99.99", "0000", "99-99"} {
+		assert.Empty(t, found(t, pw, KindDate, run), "input %q", pw)
+	}
+}
+
+// TestEstimate: the search picks the cheapest split, and marks the
+// characters of its matches.
+func TestEstimate(t *testing.T) {
+	est := func(s string) Result {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input)
+	}
+	tests := []struct {
+		name, password string
+		max            float64 // the estimate is at most this
+		kinds          []Kind
+	}{
+		{"season and year, repeated", "Sommer2026!Sommer2026!", 9, []Kind{KindCalendar, KindYear, KindRepeat}},
+		{"word and digits", "Passord1234567890", 7, []Kind{KindWord, KindSequence}},
+		{"keyboard and digits", "Qwerty123456789!!", 8, []Kind{KindSequence}},
+		{"zigzag", "1q2w3e4r5t6y7u8i9o0p", 7, []Kind{KindKeyboard}},
+		{"winter and a year, repeated", "Vinter2025Vinter2025", 8, []Kind{KindRepeat}},
+		{"home row, repeated", "asdfghjklæøasdfghjklæø", 9, []Kind{KindKeyboard, KindRepeat}},
+		{"a date and a holiday", "24.12.1999julaften", 8, []Kind{KindDate, KindCalendar}},
+		{"name and a year", "Kari1985Kari1985", 8, []Kind{KindName, KindYear}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := est(tt.password)
+			assert.LessOrEqual(t, r.Log10, tt.max, "input %q", tt.password)
+			for _, k := range tt.kinds {
+				assert.True(t, r.Kinds.Has(k), "input %q: kind %s in %b", tt.password, k, r.Kinds)
+			}
+		})
+	}
+	// Random strings and passphrases of uncommon words are brute force.
+	for _, pw := range []string{"hL3Fp5SJeR8WMCyK", "xBvc#39!DkWKT0_1", "Kx9#mQ2!vR7&pL4@nW8$hT3%jY6^bF1*"} {
+		r := est(pw)
+		assert.GreaterOrEqual(t, r.Log10, float64(len([]rune(pw))-2), "input %q", pw)
+	}
+	r := est("xx1999xx")
+	for i, want := range []bool{false, false, true, true, true, true, false, false} {
+		assert.Equal(t, want, r.Marked(i), "xx1999xx: mark of %d", i)
+	}
+	assert.Equal(t, KindYear, r.Main)
+	assert.Equal(t, Result{}, Estimate(Input{}), "empty input")
+}
+
+// TestEstimateLong: past MaxRunes, code points count as brute force; the
+// estimate never panics on any length.
+func TestEstimateLong(t *testing.T) {
+	s := make([]rune, 300)
+	for i := range s {
+		s[i] = 'a'
+	}
+	r := Estimate(in(string(s)))
+	require.Greater(t, r.Log10, float64(300-MaxRunes))
+	assert.False(t, r.Marked(MaxRunes))
+}
+
+// TestEstimateAllocations: a keystroke's estimate allocates nothing.
+func TestEstimateAllocations(t *testing.T) {
+	input := in("Kx9#mQ2!vR7&pL4@nW8$hT3%jY6^bF1*Sommer2026!Sommer2026!qwerty")
+	input.Dictionary = testDict
+	a := testing.AllocsPerRun(100, func() { Estimate(input) })
+	assert.Zero(t, a)
+}
+
+func TestKindString(t *testing.T) {
+	assert.Equal(t, "keyboard", KindKeyboard.String())
+	assert.Equal(t, "", Kind(200).String())
+}

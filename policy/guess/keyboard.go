@@ -1,0 +1,199 @@
+package guess
+
+import (
+	"math"
+	"sync"
+)
+
+// layoutRows describe the Norwegian and the US keyboard: per row, the x of
+// its first key and the keys as pairs of characters (unshifted, shifted).
+// Each row sits half a key right of the one above, so a key's neighbours
+// are (x±1, y), (x, y-1), (x+1, y-1), (x-1, y+1) and (x, y+1).
+var layoutRows = [2][4]struct {
+	x    int
+	keys string
+}{
+	{ // Norwegian
+		{0, "|§1!2\"3#4¤5%6&7/8(9)0=+?\\`"},
+		{1, "qQwWeErRtTyYuUiIoOpPåÅ¨^"},
+		{1, "aAsSdDfFgGhHjJkKlLøØæÆ'*"},
+		{0, "<>zZxXcCvVbBnNmM,;.:-_"},
+	},
+	{ // US
+		{0, "`~1!2@3#4$5%6^7&8*9(0)-_=+"},
+		{1, "qQwWeErRtTyYuUiIoOpP[{]}\\|"},
+		{1, "aAsSdDfFgGhHjJkKlL;:'\""},
+		{1, "zZxXcCvVbBnNmM,<.>/?"},
+	},
+}
+
+// directions are the six neighbours' offsets (dx, dy).
+var directions = [6][2]int8{{-1, 0}, {1, 0}, {0, -1}, {1, -1}, {-1, 1}, {0, 1}}
+
+// layout is one keyboard as a graph.
+type layout struct {
+	key    [256]uint8 // 1 + the key of each character < 256; 0: not on it
+	shift  [256]bool  // the character needs shift
+	x, y   [64]int8
+	keys   int
+	degree float64 // the average number of neighbours
+}
+
+var (
+	layoutsOnce sync.Once
+	layouts     [2]layout
+)
+
+func buildLayouts() {
+	for li, rows := range layoutRows {
+		l := &layouts[li]
+		for y, row := range rows {
+			x, shifted := row.x, false
+			for _, r := range row.keys {
+				k := l.keys
+				if r < 256 {
+					l.key[r] = uint8(k + 1)
+					l.shift[r] = shifted
+				}
+				if shifted {
+					l.x[k], l.y[k] = int8(x), int8(y)
+					l.keys++
+					x++
+				}
+				shifted = !shifted
+			}
+		}
+		edges := 0
+		for a := 0; a < l.keys; a++ {
+			for b := 0; b < l.keys; b++ {
+				if l.dir(a, b) >= 0 {
+					edges++
+				}
+			}
+		}
+		l.degree = float64(edges) / float64(l.keys)
+	}
+}
+
+// dir returns the direction from key a to key b, or -1 when they are not
+// neighbours.
+func (l *layout) dir(a, b int) int {
+	dx, dy := l.x[b]-l.x[a], l.y[b]-l.y[a]
+	for d, o := range directions {
+		if o[0] == dx && o[1] == dy {
+			return d
+		}
+	}
+	return -1
+}
+
+// keyOf returns r's key (-1: not on l) and whether it needs shift.
+func (l *layout) keyOf(r rune) (int, bool) {
+	if r < 0 || r >= 256 || l.key[r] == 0 {
+		return -1, false
+	}
+	return int(l.key[r]) - 1, l.shift[r]
+}
+
+// maxTurns bounds the turns the spatial formula sums over.
+const maxTurns = 24
+
+// spatialLog10 is zxcvbn's count of keyboard walks of length up to n with
+// up to turns turns, on a keyboard of keys keys of average degree degree:
+// the sum over lengths i and turns t of C(i-1, t-1) * keys * degree^t.
+func spatialLog10(n, turns int, keys, degree float64) float64 {
+	turns = min(turns, maxTurns)
+	g := 0.0
+	for i := 2; i <= n; i++ {
+		for t := 1; t <= min(turns, i-1); t++ {
+			g += binom(i-1, t-1) * keys * math.Pow(degree, float64(t))
+		}
+	}
+	return log10(g)
+}
+
+// maxRuns bounds the keyboard runs remembered per layout for shape repeats.
+const maxRuns = 64
+
+// matchKeyboard adds runs of 3+ neighbouring keys on each layout (typed, so
+// that shift shows: "!" is shifted "1"). A turn is a change of direction
+// that does not return to the direction two steps back, so a zigzag
+// ("1q2w3e4r") costs two turns however long it is. A run whose shape (the
+// directions) repeats the run just before it from a neighbouring key
+// ("zaq1" "xsw2" "cde3") joins it at 6 guesses per repeat.
+func matchKeyboard(ms *matches, typed []rune) {
+	layoutsOnce.Do(buildLayouts)
+	n := len(typed)
+	for li := range layouts {
+		l := &layouts[li]
+		var runs [maxRuns]struct {
+			i, j  int
+			sig   uint64
+			start int
+			lg    float64
+		}
+		nr := 0
+		i := 0
+		for i+2 < n {
+			k, sh := l.keyOf(typed[i])
+			if k < 0 {
+				i++
+				continue
+			}
+			shifted := 0
+			if sh {
+				shifted++
+			}
+			j, turns, d1, d2 := i+1, 0, -1, -1
+			sig := uint64(0)
+			prev := k
+			for j < n {
+				kj, shj := l.keyOf(typed[j])
+				if kj < 0 {
+					break
+				}
+				d := l.dir(prev, kj)
+				if d < 0 {
+					break
+				}
+				if d != d1 && d != d2 {
+					turns++
+				}
+				sig = sig*7 + uint64(d+1)
+				d2, d1, prev = d1, d, kj
+				if shj {
+					shifted++
+				}
+				j++
+			}
+			if j-i < 3 {
+				i++
+				continue
+			}
+			lg := spatialLog10(j-i, turns, float64(l.keys), l.degree)
+			if shifted > 0 {
+				if shifted == j-i {
+					lg += log2
+				} else {
+					lg += log10(variations(shifted, j-i-shifted))
+				}
+			}
+			ms.add(i, j, KindKeyboard, lg)
+			if nr < maxRuns {
+				runs[nr].i, runs[nr].j, runs[nr].sig, runs[nr].start, runs[nr].lg = i, j, sig, k, lg
+				nr++
+			}
+			i = j
+		}
+		for r := 0; r < nr; r++ {
+			k := r
+			for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == runs[k].sig &&
+				runs[k+1].j-runs[k+1].i == runs[k].j-runs[k].i && l.dir(runs[k].start, runs[k+1].start) >= 0 {
+				k++
+			}
+			if k > r {
+				ms.add(runs[r].i, runs[k].j, KindKeyboard, runs[r].lg+float64(k-r)*log10(6))
+			}
+		}
+	}
+}

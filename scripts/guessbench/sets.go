@@ -1,0 +1,229 @@
+package main
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The vocabulary of the predictable set. It is written here on purpose and
+// overlaps the estimator's lists only in part: names, words and places that
+// the lists do not have are in it too, so that the figures show what the
+// estimator finds beyond its own lists.
+var (
+	seasonsNB = []string{"sommer", "vinter", "høst", "vår", "haust", "sumar", "summer", "winter", "spring", "autumn"}
+	monthsNB  = []string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember", "january", "october", "december", "jan", "feb", "des", "okt"}
+	weekdays  = []string{"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag", "laurdag", "monday", "friday", "sunday"}
+	firsts    = []string{"kari", "ola", "per", "anne", "nora", "emma", "jonas", "lars", "ingrid", "sofie", "magnus", "thea", "henrik", "marit", "sindre", "astrid", "jakob", "linnea", "eirik", "tuva", "mathilde", "torbjørn", "solveig", "åsmund", "gunnhild", "sigve", "iselin", "vebjørn", "ronja", "birk"}
+	lasts     = []string{"nordmann", "hansen", "johansen", "olsen", "larsen", "berg", "haugen", "dahl", "lie", "bakken", "solberg", "strand", "eide", "nygård", "sæther", "fjeld", "kvam", "rønning", "aasheim", "brekke"}
+	nbWords   = []string{"passord", "hemmelig", "velkommen", "sommerferie", "kjærlighet", "fotball", "sjokolade", "eplekake", "hytta", "fjellet", "hunden", "katten", "mamma", "pappa", "bestevenn", "jegelskerdeg", "solskinn", "regnbue", "blåbær", "sjøen", "kaffe", "pizza", "skolen", "jobben", "norge", "viking", "prinsesse", "stjerne", "hjertet", "trollmann", "hestejente", "snøfnugg", "bamsefar", "kosekatt", "fiskestang"}
+	enWords   = []string{"password", "iloveyou", "welcome", "dragon", "monkey", "sunshine", "princess", "football", "superman", "shadow", "master", "letmein", "freedom", "whatever", "chocolate", "butterfly", "summer", "flower", "mustang", "starwars", "pokemon", "minecraft", "baseball", "jordan", "hunter"}
+	places    = []string{"oslo", "bergen", "trondheim", "stavanger", "tromsø", "bodø", "ålesund", "drammen", "lofoten", "hardanger", "voss", "molde", "narvik", "alta", "geilo", "hemsedal", "finnmark", "sunnmøre", "jæren", "valdres"}
+	clubs     = []string{"rosenborg", "brann", "vålerenga", "molde", "viking", "lillestrøm", "glimt", "tromsø", "odd", "liverpool", "arsenal", "barcelona", "chelsea", "united", "juventus", "storhamar"}
+	keyboards = []string{"qwerty", "qwertyuiop", "asdfgh", "asdfghjkl", "asdfghjkløæ", "zxcvbnm", "1q2w3e4r", "1q2w3e4r5t", "zaq1xsw2", "zaq12wsx", "qazwsx", "poiuytrewq", "1qaz2wsx", "!qaz2wsx", "qweasdzxc", "123qwe", "qwe123", "1234qwer", "åpoiuytrewq", "mnbvcxz"}
+	seps      = []string{"", "", "", "!", ".", "-", "_", "#", "!!", "?", "@", " "}
+	tails     = []string{"", "!", "!!", "?", ".", "#", "123", "1", "12", "!?", "*", "$"}
+)
+
+// freshVocabulary swaps in names, words, places and clubs that no list of
+// the estimator holds (checked by TestFreshVocabularyIsFresh), for a set
+// that shows what the estimator finds beyond its lists; it returns a
+// function that restores the first vocabulary.
+func freshVocabulary() (restore func()) {
+	f, l, w, p, c := firsts, lasts, nbWords, places, clubs
+	firsts = []string{"ragnvald", "solvor", "tormod", "eldbjørg", "gjermund", "ingvar", "karstein", "målfrid", "nikolai", "ottilie", "petra", "rolv", "signe", "svanhild", "vemund", "ylva", "amund", "borgny", "dordi", "eilif", "gudmund", "hallstein", "ingerid", "jøran", "kjellaug", "mikkel", "oddbjørg", "runar", "seline", "torgeir"}
+	lasts = []string{"brattbakk", "dyrdal", "flåten", "gjerde", "hjelmeland", "kvalheim", "lunder", "mjelde", "ness", "ramstad", "skeie", "solstad", "tveiten", "ulvestad", "vatne", "øverland", "grimsrud", "hoel", "lindberg", "sætre"}
+	nbWords = []string{"lakseelv", "snekker", "kaffekopp", "morellpai", "gressklipper", "sykkeltur", "fotballbane", "skolesekk", "vinterjakke", "fjellgeit", "klatretur", "badeland", "pannekake", "blåveis", "hjemmebane", "brødskive", "marsipan", "kjøkkenbord", "stjerneskudd", "solbriller", "regnjakke", "saltkjeks", "melkesjokolade", "badebukse", "tannbørste", "hoppbakke", "skitur", "lavvo", "nordlys", "midnattsol", "fyrlykt", "kirkeklokke", "postkasse", "trampoline", "snømann"}
+	places = []string{"gjesdal", "eidsvoll", "kvinesdal", "lyngdal", "orkdal", "rjukan", "sauda", "tynset", "vinstra", "åndalsnes", "fauske", "mosjøen", "brønnøysund", "sortland", "stokmarknes", "lillesand", "risør", "kragerø", "drøbak", "ørsta"}
+	clubs = []string{"strindheim", "byåsen", "nardo", "fyllingen", "ullern", "frigg", "mercantile", "tiller", "kolbotn", "heming", "klepp", "nest-sotra", "flekkerøy", "vard", "bærumsløkka", "sprint-jeløy"}
+	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
+}
+
+func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
+
+// capital capitalises s's first letter with probability p.
+func capital(r *rand.Rand, s string, p float64) string {
+	if r.Float64() >= p || s == "" {
+		return s
+	}
+	c, n := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(string(c)) + s[n:]
+}
+
+// leet substitutes a few letters with probability p.
+func leet(r *rand.Rand, s string, p float64) string {
+	if r.Float64() >= p {
+		return s
+	}
+	rep := [][2]string{{"a", "@"}, {"o", "0"}, {"e", "3"}, {"i", "1"}, {"s", "$"}, {"a", "4"}, {"s", "5"}}
+	t := pick(r, rep)
+	return strings.ReplaceAll(s, t[0], t[1])
+}
+
+func year(r *rand.Rand) string {
+	switch r.IntN(4) {
+	case 0:
+		return strconv.Itoa(1950 + r.IntN(60))
+	case 1:
+		return strconv.Itoa(10 + r.IntN(90))
+	}
+	return strconv.Itoa(2015 + r.IntN(13))
+}
+
+func date(r *rand.Rand) string {
+	d, m := 1+r.IntN(28), 1+r.IntN(12)
+	y := 1950 + r.IntN(60)
+	dd := func(v int) string {
+		if v < 10 {
+			return "0" + strconv.Itoa(v)
+		}
+		return strconv.Itoa(v)
+	}
+	switch r.IntN(5) {
+	case 0:
+		return dd(d) + dd(m) + strconv.Itoa(y)[2:]
+	case 1:
+		return dd(d) + dd(m) + strconv.Itoa(y)
+	case 2:
+		return dd(d) + "." + dd(m) + "." + strconv.Itoa(y)
+	case 3:
+		return strconv.Itoa(d) + pick(r, []string{"mai", "des", "juni", "okt"})
+	}
+	return strconv.Itoa(y) + "-" + dd(m) + "-" + dd(d)
+}
+
+func digitRun(r *rand.Rand) string {
+	runs := []string{"123", "1234", "12345", "123456", "1234567", "12345678", "123456789", "1234567890", "0987654321", "987654321", "2468", "13579", "111", "0000", "4321", "112233", "123123", "101010", "7777"}
+	return pick(r, runs)
+}
+
+// word returns a common word of any kind, maybe capitalised or in l33t.
+func word(r *rand.Rand) string {
+	var w string
+	switch r.IntN(7) {
+	case 0, 1:
+		w = pick(r, nbWords)
+	case 2:
+		w = pick(r, enWords)
+	case 3:
+		w = pick(r, firsts)
+	case 4:
+		w = pick(r, places)
+	case 5:
+		w = pick(r, clubs)
+	default:
+		w = pick(r, append(append([]string{}, seasonsNB...), monthsNB...))
+	}
+	return leet(r, capital(r, w, 0.6), 0.15)
+}
+
+// predictable returns n predictable passwords of 16+ code points, built in
+// the ways people build them (each way equally often).
+func predictable(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 1))
+	ways := []func() string{
+		// season or month and a year, repeated, maybe with a changed suffix
+		func() string {
+			s := capital(r, pick(r, append(append([]string{}, seasonsNB...), monthsNB...)), 0.7) + year(r) + pick(r, tails)
+			if r.IntN(3) == 0 {
+				return s + capital(r, pick(r, seasonsNB), 0.7) + year(r) + pick(r, tails)
+			}
+			return s + pick(r, seps) + s
+		},
+		// a word and a long digit run
+		func() string { return word(r) + pick(r, seps) + digitRun(r) + digitRun(r) + pick(r, tails) },
+		// keyboard patterns with digits and punctuation
+		func() string {
+			return capital(r, pick(r, keyboards), 0.4) + pick(r, seps) + pick(r, []string{pick(r, keyboards), digitRun(r), year(r)}) + pick(r, tails)
+		},
+		// first name and surname and a year or a date
+		func() string {
+			return capital(r, pick(r, firsts), 0.7) + pick(r, seps) + capital(r, pick(r, lasts), 0.7) + pick(r, []string{year(r), date(r)}) + pick(r, tails)
+		},
+		// club or place and a year, twice
+		func() string {
+			s := capital(r, pick(r, append(append([]string{}, clubs...), places...)), 0.7) + year(r)
+			return s + pick(r, seps) + s + pick(r, tails)
+		},
+		// two or three common words and a year
+		func() string {
+			s := word(r) + pick(r, seps) + word(r)
+			if r.IntN(2) == 0 {
+				s += pick(r, seps) + word(r)
+			}
+			return s + year(r) + pick(r, tails)
+		},
+		// a date and a word
+		func() string {
+			if r.IntN(2) == 0 {
+				return date(r) + pick(r, seps) + word(r) + pick(r, seps) + word(r)
+			}
+			return word(r) + pick(r, seps) + date(r) + pick(r, tails)
+		},
+		// a short block repeated
+		func() string {
+			b := word(r)
+			if r.IntN(2) == 0 {
+				b = capital(r, pick(r, firsts), 1) + strconv.Itoa(r.IntN(100)) + pick(r, tails)
+			}
+			s := b
+			for utf8.RuneCountInString(s) < 16 {
+				s += b
+			}
+			return s
+		},
+		// sequences with a word or a weekday
+		func() string {
+			seqs := []string{"abcdefgh", "abcdef", "abc123", "abcdefghijklmnop", "æøå", "xyzæøå", "zyxwvu", "1234567890", "0123456789"}
+			return capital(r, pick(r, append(append([]string{}, weekdays...), nbWords...)), 0.5) + pick(r, seps) + pick(r, seqs) + pick(r, tails)
+		},
+	}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		s := pick(r, ways)()
+		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 127 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// passphrases returns n passphrases of 4 words drawn at random from dict
+// (lower-case words of 3+ letters), joined by a random separator.
+func passphrases(n int, dict []string, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 2))
+	sepChoices := []string{" ", "-", ".", "_", "", "!", "#", "+"}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		sep := pick(r, sepChoices)
+		ws := make([]string, 4)
+		for i := range ws {
+			ws[i] = pick(r, dict)
+			if sep == "" {
+				ws[i] = capital(r, ws[i], 1) // CamelCase without separators
+			}
+		}
+		s := strings.Join(ws, sep)
+		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 127 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// randomStrings returns n random strings of 16-24 characters from the
+// printable ASCII letters, digits and symbols, with æøå.
+func randomStrings(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 3))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!\"#$%&'()*+,-./:;<=>?@[]^_{|}~æøåÆØÅ")
+	out := make([]string, n)
+	for i := range out {
+		rs := make([]rune, 16+r.IntN(9))
+		for k := range rs {
+			rs[k] = pick(r, alphabet)
+		}
+		out[i] = string(rs)
+	}
+	return out
+}

@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/store/pgtest"
+	"github.com/styrke-iam/styrke/server/store/postgres"
+)
+
+// TestFrozenDatabase: with PostgreSQL frozen (SIGSTOP to every process of
+// it), lookup and complete answer a retryable 503 within seconds (they hung
+// for 45 s), nothing is half done, and the same link works once the
+// database is back (issue 15 item 3).
+func TestFrozenDatabase(t *testing.T) {
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() }) // after the database's own cleanup
+	st, err := postgres.Open(context.Background(), pg.Database(t))
+	require.NoError(t, err)
+	defer st.Close()
+	logs := &syncBuffer{}
+	srv := httptest.NewServer(server.NewHandler(server.Deps{
+		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
+		StoreTimeout: time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	}))
+	defer srv.Close()
+	e := &env{srv: srv, logs: logs}
+	token := e.create(t, "default")
+
+	require.NoError(t, pg.Freeze())
+	thawed := false
+	t.Cleanup(func() {
+		if !thawed {
+			pg.Thaw()
+		}
+	})
+	for path, req := range map[string]map[string]string{
+		"/api/activation/lookup":   {"token": token},
+		"/api/activation/complete": {"token": token, "password": strong},
+	} {
+		start := time.Now()
+		resp, body := e.post(t, path, req)
+		took := time.Since(start)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "%s: %s", path, body)
+		assert.Equal(t, "unavailable", errCode(t, body), path)
+		assert.NotEmpty(t, resp.Header.Get("Retry-After"), path)
+		assert.Less(t, took, 5*time.Second, "%s answered within seconds", path)
+	}
+	require.NoError(t, pg.Thaw())
+	thawed = true
+
+	resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the same link, once the database is back: %s", body)
+	a, err := st.Activation(context.Background(), server.HashToken(token))
+	require.NoError(t, err)
+	assert.Zero(t, a.Failures, "the outage counted nothing against the link")
+	assert.NotContains(t, logs.String(), strong)
+}

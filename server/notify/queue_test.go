@@ -1,0 +1,92 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/storetest"
+)
+
+// TestQueueOutcomes: a message is sent once; a temporary failure comes
+// back after the backoff; a permanent one, or the last attempt, is given up
+// and recorded in the audit log by its class, never the server's text.
+func TestQueueOutcomes(t *testing.T) {
+	tests := []struct {
+		name        string
+		errs        []error // the mailer's answers, in order
+		maxAttempts int
+		wantSent    bool
+		wantGaveUp  bool
+		wantEvent   string
+		wantTries   int
+	}{
+		{"sent", []error{nil}, 5, true, false, store.EventNotified, 1},
+		{"temporary then sent", []error{fmt.Errorf("%w: 421 busy", notify.ErrTemporary), nil}, 5, true, false, store.EventNotified, 2},
+		{"permanent", []error{fmt.Errorf("%w: 550 no such user secret-reply", notify.ErrInvalidRecipient)}, 5, false, true, store.EventNotifyFailed, 1},
+		{"attempts used up", []error{notify.ErrTemporary, notify.ErrTemporary}, 2, false, true, store.EventNotifyFailed, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+			require.NoError(t, err)
+			defer st.Close()
+			now := storetest.T0
+			calls := 0
+			q := &notify.Queue{
+				Store: st, Now: func() time.Time { return now }, MaxAttempts: tt.maxAttempts,
+				Backoff: func(int) time.Duration { return time.Minute },
+				Mailer: notify.MailerFunc(func(ctx context.Context, m notify.Message) error {
+					calls++
+					assert.Equal(t, "n1@styrke.test", m.MessageID, "every attempt has the queued Message-ID")
+					return tt.errs[min(calls, len(tt.errs))-1]
+				}),
+			}
+			_, err = st.EnqueueNotification(t.Context(), storetest.Notice("n1"))
+			require.NoError(t, err)
+			for range 5 {
+				_, err := q.RunOnce(t.Context())
+				require.NoError(t, err)
+				now = now.Add(2 * time.Minute)
+			}
+			assert.Equal(t, tt.wantTries, calls)
+			all, err := st.Notifications(t.Context(), 0)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantSent, all[0].SentAt != nil)
+			assert.Equal(t, tt.wantGaveUp, all[0].GaveUp)
+			ev, err := st.Audit(t.Context(), store.AuditFilter{})
+			require.NoError(t, err)
+			require.Len(t, ev, 1)
+			assert.Equal(t, tt.wantEvent, ev[0].Event)
+			assert.Equal(t, "system", ev[0].Actor)
+			assert.NotContains(t, ev[0].Detail, "secret-reply")
+		})
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	tests := []struct {
+		attempt  int
+		min, max time.Duration
+	}{
+		{1, 30 * time.Second, 33 * time.Second},
+		{2, time.Minute, 66 * time.Second},
+		{5, 8 * time.Minute, 528 * time.Second},
+		{20, time.Hour, 66 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.attempt), func(t *testing.T) {
+			d := notify.DefaultBackoff(tt.attempt)
+			assert.GreaterOrEqual(t, d, tt.min)
+			assert.LessOrEqual(t, d, tt.max)
+		})
+	}
+}

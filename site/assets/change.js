@@ -1,0 +1,124 @@
+// The change-password page: username, current password, new password. The
+// server verifies the current password (directory bind, or Styrke's own
+// hash) and answers the same for an unknown username as for a wrong
+// password. Nothing here logs or stores a password.
+
+const root = document.querySelector('[data-change]');
+const lang = document.documentElement.lang || 'nb';
+const msg = root.dataset;
+const form = document.getElementById('change-form');
+const username = document.getElementById('username');
+const current = document.getElementById('current-password');
+const password = document.getElementById('new-password');
+const confirmInput = document.getElementById('confirm-password');
+const institution = document.getElementById('institution');
+const meter = root.querySelector('styrke-meter');
+const errors = root.querySelector('[data-errors]');
+const submit = form.querySelector('button:not([type=button])');
+
+function setList(items, heading) {
+  errors.replaceChildren();
+  if (!items.length) return;
+  if (heading) {
+    const p = document.createElement('p');
+    p.textContent = heading;
+    errors.append(p);
+  }
+  const ul = document.createElement('ul');
+  for (const text of items) {
+    const li = document.createElement('li');
+    li.textContent = text;
+    ul.append(li);
+  }
+  errors.append(ul);
+}
+
+function applyInstitution() {
+  for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
+  const section = root.querySelector(`[data-policy-id="${CSS.escape(institution.value)}"]`);
+  if (section) {
+    password.setAttribute('passwordrules', section.dataset.passwordrules);
+    password.minLength = Number(section.dataset.minlength);
+    password.maxLength = Number(section.dataset.maxlength);
+  }
+  if (meter) meter.setAttribute('policy', institution.value);
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (password.value !== confirmInput.value) {
+    setList([msg.msgNomatch]);
+    confirmInput.setAttribute('aria-invalid', 'true');
+    confirmInput.focus();
+    return;
+  }
+  confirmInput.removeAttribute('aria-invalid');
+  setList([]);
+  submit.disabled = true;
+  submit.textContent = msg.msgBusy;
+  let res = null;
+  try {
+    const r = await fetch('/api/change', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'Accept-Language': lang },
+      body: JSON.stringify({ username: username.value, institution: institution.value, current: current.value, password: password.value }),
+      cache: 'no-store',
+      credentials: 'same-origin',
+      referrerPolicy: 'no-referrer',
+    });
+    let data = null;
+    if (r.status !== 204) {
+      try { data = await r.json(); } catch { data = null; }
+    }
+    res = { status: r.status, data };
+  } catch {
+    res = null;
+  }
+  submit.disabled = false;
+  submit.textContent = msg.msgSubmit;
+  if (!res) {
+    setList([msg.msgError]);
+    return;
+  }
+  switch (res.status) {
+    case 204:
+      current.value = '';
+      password.value = '';
+      confirmInput.value = '';
+      for (const el of root.querySelectorAll('[data-state]')) el.hidden = el.dataset.state !== 'done';
+      root.querySelector('[data-state="done"] h2').focus();
+      return;
+    case 422: {
+      const violations = res.data?.violations;
+      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgError];
+      setList(texts, msg.msgRejected);
+      password.setAttribute('aria-invalid', 'true');
+      password.focus();
+      return;
+    }
+    case 401:
+      setList([msg.msgWrong]);
+      current.setAttribute('aria-invalid', 'true');
+      current.focus();
+      return;
+    case 429:
+      setList([msg.msgToomany]);
+      return;
+    case 503:
+      setList([res.data?.error?.code === 'breach_unavailable' ? msg.msgBreachdown : msg.msgDirectorydown]);
+      return;
+    default:
+      setList([msg.msgError]);
+  }
+});
+
+current.addEventListener('input', () => current.removeAttribute('aria-invalid'));
+password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
+institution.addEventListener('change', applyInstitution);
+applyInstitution();
+
+if (meter) {
+  setTimeout(() => {
+    if (!customElements.get('styrke-meter')) root.querySelector('[data-no-meter]').hidden = false;
+  }, 5000);
+}

@@ -1,0 +1,246 @@
+// The forgotten-password page. The server's callback sends the browser here
+// with #/pw (a reset session is in an HttpOnly cookie this script never
+// sees) or #/error/CODE. Nothing here logs or stores the password; the
+// identity number never reaches this page.
+
+const root = document.querySelector('[data-reset]');
+const lang = document.documentElement.lang || 'nb';
+const msg = root.dataset;
+const form = document.getElementById('activate-form');
+const password = document.getElementById('new-password');
+const confirmInput = document.getElementById('confirm-password');
+const usernameInput = document.getElementById('username');
+const meter = root.querySelector('styrke-meter');
+const errors = root.querySelector('[data-errors]');
+const submit = form.querySelector('button:not([type=button])');
+const start = root.querySelector('[data-start]');
+const institution = document.getElementById('institution');
+
+const ERRORS = new Set(['off', 'cancelled', 'failed', 'expired', 'level', 'nomatch', 'nonumber', 'unavailable']);
+
+function show(state, focus = true) {
+  for (const el of root.querySelectorAll('[data-state]')) {
+    el.hidden = el.dataset.state !== state;
+  }
+  if (!focus) return;
+  const heading = root.querySelector(`[data-state="${state}"] h2`);
+  if (heading) heading.focus();
+}
+
+async function api(path, body) {
+  const init = {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Accept': 'application/json', 'Accept-Language': lang },
+    cache: 'no-store',
+    credentials: 'same-origin',
+    referrerPolicy: 'no-referrer',
+  };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  return { status: res.status, data };
+}
+
+function setList(items, heading) {
+  errors.replaceChildren();
+  if (!items.length) return;
+  if (heading) {
+    const p = document.createElement('p');
+    p.textContent = heading;
+    errors.append(p);
+  }
+  const ul = document.createElement('ul');
+  for (const text of items) {
+    const li = document.createElement('li');
+    li.textContent = text;
+    ul.append(li);
+  }
+  errors.append(ul);
+}
+
+let config = { idporten: false, serviceDesk: '', institutions: [] };
+
+function applyConfig(c) {
+  config = c;
+  for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = c.serviceDesk || '';
+  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !c.serviceDesk;
+  const ids = Array.isArray(c.institutions) ? c.institutions : [];
+  const field = root.querySelector('[data-institution-field]');
+  if (ids.length > 1) {
+    for (const opt of [...institution.options]) {
+      if (!ids.includes(opt.value)) opt.remove();
+    }
+    field.hidden = false;
+  }
+  updateStart();
+}
+
+function updateStart() {
+  const q = new URLSearchParams({ lang });
+  const field = root.querySelector('[data-institution-field]');
+  if (!field.hidden && institution.value) q.set('institution', institution.value);
+  start.href = `/auth/idporten/start?${q}`;
+}
+
+let account = null;
+
+function applyAccount(data) {
+  const section = root.querySelector(`[data-policy-id="${CSS.escape(String(data.institution))}"]`);
+  if (!section || section.dataset.policyVersion !== data.policyVersion) {
+    show('mismatch');
+    return;
+  }
+  section.hidden = false;
+  account = data;
+  usernameInput.value = data.username ?? '';
+  root.querySelector('[data-field="name"]').textContent = data.name ?? '';
+  root.querySelector('[data-field="institution"]').textContent = data.policy?.name || section.dataset.policyName;
+  password.setAttribute('passwordrules', section.dataset.passwordrules);
+  password.minLength = Number(section.dataset.minlength);
+  password.maxLength = Number(section.dataset.maxlength);
+  if (meter) {
+    meter.setAttribute('policy', data.institution);
+    if (data.name) meter.setAttribute('name', data.name);
+  }
+  show('form', false);
+  password.focus();
+}
+
+async function route() {
+  show('loading', false);
+  try {
+    const res = await api('/api/reset/config');
+    if (res.status === 200 && res.data) applyConfig(res.data);
+  } catch {
+    // Without the configuration the page still offers what it can.
+  }
+  const hash = location.hash;
+  const err = /^#\/error\/([a-z]+)$/.exec(hash);
+  if (err) {
+    show(ERRORS.has(err[1]) ? err[1] : 'failed');
+    return;
+  }
+  if (!config.idporten) {
+    show('off');
+    return;
+  }
+  if (hash !== '#/pw') {
+    show('start', false);
+    return;
+  }
+  let res;
+  try {
+    res = await api('/api/reset/session', {});
+  } catch {
+    show('error');
+    return;
+  }
+  switch (res.status) {
+    case 200:
+      applyAccount(res.data);
+      return;
+    case 410:
+      show('ended');
+      return;
+    default:
+      show('start', false);
+  }
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!account) return;
+  if (password.value !== confirmInput.value) {
+    setList([msg.msgNomatch]);
+    confirmInput.setAttribute('aria-invalid', 'true');
+    confirmInput.focus();
+    return;
+  }
+  confirmInput.removeAttribute('aria-invalid');
+  setList([]);
+  submit.disabled = true;
+  submit.textContent = msg.msgBusy;
+  let res;
+  try {
+    res = await api('/api/reset/complete', { password: password.value });
+  } catch {
+    res = null;
+  }
+  submit.disabled = false;
+  submit.textContent = msg.msgSubmit;
+  if (!res) {
+    setList([msg.msgError]);
+    return;
+  }
+  switch (res.status) {
+    case 204:
+      password.value = '';
+      confirmInput.value = '';
+      account = null;
+      history.replaceState(null, '', location.pathname);
+      show('done');
+      return;
+    case 422: {
+      const violations = res.data?.violations;
+      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgError];
+      setList(texts, msg.msgRejected);
+      password.setAttribute('aria-invalid', 'true');
+      password.focus();
+      return;
+    }
+    case 401:
+    case 410:
+      account = null;
+      show('ended');
+      return;
+    case 409:
+      setList([msg.msgInuse]);
+      return;
+    case 429:
+      setList([msg.msgToomany]);
+      return;
+    case 503:
+      setList([res.data?.error?.code === 'breach_unavailable' ? msg.msgBreachdown : msg.msgDirectorydown]);
+      return;
+    default:
+      setList([msg.msgError]);
+  }
+});
+
+root.querySelector('[data-cancel]').addEventListener('click', async () => {
+  try {
+    await api('/api/reset/end', {});
+  } catch {
+    // The session runs out by itself in ten minutes.
+  }
+  account = null;
+  password.value = '';
+  confirmInput.value = '';
+  history.replaceState(null, '', location.pathname);
+  show('ended');
+});
+
+for (const again of root.querySelectorAll('[data-again]')) {
+  again.addEventListener('click', (event) => {
+    event.preventDefault();
+    history.replaceState(null, '', location.pathname);
+    route();
+  });
+}
+institution.addEventListener('change', updateStart);
+password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
+window.addEventListener('hashchange', route);
+
+if (meter) {
+  setTimeout(() => {
+    if (!customElements.get('styrke-meter')) root.querySelector('[data-no-meter]').hidden = false;
+  }, 5000);
+}
+
+route();

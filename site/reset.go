@@ -1,0 +1,131 @@
+package site
+
+// ResetPage is the forgotten-password page: sign in with ID-porten, then
+// choose a password with the meter.
+type ResetPage struct {
+	Page
+	// Policies are every built-in policy (as on the activation page).
+	Policies []PolicyView
+}
+
+// ChangePage is the change-password page.
+type ChangePage struct {
+	Page
+	// Policies are every built-in policy: the person picks the
+	// institution when there are several.
+	Policies []PolicyView
+}
+
+// ResetText is every word of the reset and change pages in one language.
+type ResetText struct {
+	lang string
+
+	ResetTitle, ChangeTitle, HomeReset, HomeChange, ExpiredLink string
+
+	ResetLead, ResetStart, ResetInstitution, ResetLoading      string
+	ResetOffTitle, ResetOff, ResetContact                      string
+	ResetCancelledTitle, ResetCancelled                        string
+	ResetFailedTitle, ResetFailed                              string
+	ResetExpiredTitle, ResetExpired                            string
+	ResetLevelTitle, ResetLevel                                string
+	ResetNoMatchTitle, ResetNoMatch                            string
+	ResetNoNumberTitle, ResetNoNumber                          string
+	ResetUnavailableTitle, ResetUnavailable                    string
+	ResetEndedTitle, ResetEnded, ResetAgain                    string
+	ResetFormLead, ResetCancel, ResetDoneTitle, ResetDone      string
+	ResetBusy, ResetDirectoryDown                              string
+	ChangeLead, ChangeCurrent, ChangeDoneTitle, ChangeDone     string
+	ChangeWrong, ChangeTooMany, ChangeSubmit, ChangeForgotLink string
+}
+
+// ResetTexts returns the reset and change pages' words in lang.
+func ResetTexts(lang string) ResetText {
+	t := resetTexts[langIndex(lang)]
+	t.lang = Languages[langIndex(lang)]
+	return t
+}
+
+func (r ResetText) title(id PageID) string {
+	if id == Change {
+		return r.ChangeTitle
+	}
+	return r.ResetTitle
+}
+
+var resetTexts = [3]ResetText{
+	{
+		ResetTitle: "Glemt passord", ChangeTitle: "Endre passord",
+		HomeReset:   "Logg inn med ID-porten og velg et nytt passord.",
+		HomeChange:  "Du kan passordet ditt og vil velge et nytt.",
+		ExpiredLink: "Har du et norsk fødselsnummer eller D-nummer? Logg inn med ID-porten og velg passord selv.",
+		ResetLead:   "Logg inn med ID-porten (BankID, MinID, Buypass eller Commfides). Så velger du et nytt passord til kontoen din.",
+		ResetStart:  "Logg inn med ID-porten", ResetInstitution: "Institusjon", ResetLoading: "Et øyeblikk …",
+		ResetOffTitle: "ID-porten er ikke slått på her", ResetOff: "Denne installasjonen har ikke slått på innlogging med ID-porten. Kontakt brukerstøtte for å få nytt passord.",
+		ResetContact:        "Brukerstøtte:",
+		ResetCancelledTitle: "Innloggingen ble avbrutt", ResetCancelled: "Du avbrøt innloggingen i ID-porten. Ingenting er endret.",
+		ResetFailedTitle: "Innloggingen kunne ikke fullføres", ResetFailed: "Noe i svaret fra ID-porten stemte ikke, så vi stoppet for sikkerhets skyld. Ingenting er endret. Prøv igjen.",
+		ResetExpiredTitle: "Innloggingen tok for lang tid", ResetExpired: "Start på nytt; innloggingen må fullføres innen ti minutter. Ingenting er endret.",
+		ResetLevelTitle: "For lavt sikkerhetsnivå", ResetLevel: "Innloggingen må være på sikkerhetsnivå betydelig eller høyt. Bruk BankID, MinID med kode, Buypass eller Commfides.",
+		ResetNoMatchTitle: "Vi fant ikke én konto til deg", ResetNoMatch: "Vi kan ikke endre passordet automatisk. Kontakt brukerstøtte, så hjelper de deg.",
+		ResetNoNumberTitle: "Vi fikk ikke fødselsnummeret ditt", ResetNoNumber: "Innloggingen ga ikke et norsk fødselsnummer eller D-nummer. Kontakt brukerstøtte.",
+		ResetUnavailableTitle: "ID-porten svarer ikke", ResetUnavailable: "Vi får ikke kontakt med ID-porten akkurat nå. Ingenting er endret. Prøv igjen om litt.",
+		ResetEndedTitle: "Økten er avsluttet", ResetEnded: "Tilbakestillingen er brukt, avbrutt eller utløpt (ti minutter). Logg inn på nytt for å velge passord.", ResetAgain: "Start på nytt",
+		ResetFormLead: "Du er logget inn. Velg et nytt passord til kontoen under.", ResetCancel: "Avbryt og logg ut",
+		ResetDoneTitle: "Passordet er endret", ResetDone: "Du kan logge inn med det nye passordet nå. Du er logget ut her.",
+		ResetBusy: "Passordet lagres allerede i en annen fane. Vent litt.", ResetDirectoryDown: "Brukerkatalogen svarer ikke. Ingenting er endret. Prøv igjen om litt.",
+		ChangeLead: "Skriv brukernavnet og passordet du har nå, og velg et nytt.", ChangeCurrent: "Nåværende passord",
+		ChangeDoneTitle: "Passordet er endret", ChangeDone: "Bruk det nye passordet neste gang du logger inn.",
+		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».",
+		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du glemt passordet?",
+	},
+	{
+		ResetTitle: "Gløymt passord", ChangeTitle: "Endre passord",
+		HomeReset:   "Logg inn med ID-porten og vel eit nytt passord.",
+		HomeChange:  "Du kan passordet ditt og vil velje eit nytt.",
+		ExpiredLink: "Har du eit norsk fødselsnummer eller D-nummer? Logg inn med ID-porten og vel passord sjølv.",
+		ResetLead:   "Logg inn med ID-porten (BankID, MinID, Buypass eller Commfides). Så vel du eit nytt passord til kontoen din.",
+		ResetStart:  "Logg inn med ID-porten", ResetInstitution: "Institusjon", ResetLoading: "Eit augneblink …",
+		ResetOffTitle: "ID-porten er ikkje slått på her", ResetOff: "Denne installasjonen har ikkje slått på innlogging med ID-porten. Kontakt brukarstøtta for å få nytt passord.",
+		ResetContact:        "Brukarstøtte:",
+		ResetCancelledTitle: "Innlogginga vart avbroten", ResetCancelled: "Du avbraut innlogginga i ID-porten. Ingenting er endra.",
+		ResetFailedTitle: "Innlogginga kunne ikkje fullførast", ResetFailed: "Noko i svaret frå ID-porten stemde ikkje, så vi stoppa for tryggleiks skuld. Ingenting er endra. Prøv igjen.",
+		ResetExpiredTitle: "Innlogginga tok for lang tid", ResetExpired: "Start på nytt; innlogginga må fullførast innan ti minutt. Ingenting er endra.",
+		ResetLevelTitle: "For lågt tryggleiksnivå", ResetLevel: "Innlogginga må vere på tryggleiksnivå betydeleg eller høgt. Bruk BankID, MinID med kode, Buypass eller Commfides.",
+		ResetNoMatchTitle: "Vi fann ikkje éin konto til deg", ResetNoMatch: "Vi kan ikkje endre passordet automatisk. Kontakt brukarstøtta, så hjelper dei deg.",
+		ResetNoNumberTitle: "Vi fekk ikkje fødselsnummeret ditt", ResetNoNumber: "Innlogginga gav ikkje eit norsk fødselsnummer eller D-nummer. Kontakt brukarstøtta.",
+		ResetUnavailableTitle: "ID-porten svarar ikkje", ResetUnavailable: "Vi får ikkje kontakt med ID-porten akkurat no. Ingenting er endra. Prøv igjen om litt.",
+		ResetEndedTitle: "Økta er avslutta", ResetEnded: "Tilbakestillinga er brukt, avbroten eller gått ut (ti minutt). Logg inn på nytt for å velje passord.", ResetAgain: "Start på nytt",
+		ResetFormLead: "Du er logga inn. Vel eit nytt passord til kontoen under.", ResetCancel: "Avbryt og logg ut",
+		ResetDoneTitle: "Passordet er endra", ResetDone: "Du kan logge inn med det nye passordet no. Du er logga ut her.",
+		ResetBusy: "Passordet blir allereie lagra i ei anna fane. Vent litt.", ResetDirectoryDown: "Brukarkatalogen svarar ikkje. Ingenting er endra. Prøv igjen om litt.",
+		ChangeLead: "Skriv brukarnamnet og passordet du har no, og vel eit nytt.", ChangeCurrent: "Noverande passord",
+		ChangeDoneTitle: "Passordet er endra", ChangeDone: "Bruk det nye passordet neste gong du loggar inn.",
+		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».",
+		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du gløymt passordet?",
+	},
+	{
+		ResetTitle: "Forgot password", ChangeTitle: "Change password",
+		HomeReset:   "Sign in with ID-porten and choose a new password.",
+		HomeChange:  "You know your password and want a new one.",
+		ExpiredLink: "Do you have a Norwegian national identity number or D-number? Sign in with ID-porten and choose a password yourself.",
+		ResetLead:   "Sign in with ID-porten (BankID, MinID, Buypass or Commfides). Then choose a new password for your account.",
+		ResetStart:  "Sign in with ID-porten", ResetInstitution: "Institution", ResetLoading: "One moment …",
+		ResetOffTitle: "ID-porten is not enabled here", ResetOff: "This installation has not enabled sign-in with ID-porten. Contact the service desk for a new password.",
+		ResetContact:        "Service desk:",
+		ResetCancelledTitle: "Sign-in cancelled", ResetCancelled: "You cancelled the sign-in at ID-porten. Nothing was changed.",
+		ResetFailedTitle: "The sign-in could not be completed", ResetFailed: "Something in ID-porten's answer did not add up, so we stopped to be safe. Nothing was changed. Try again.",
+		ResetExpiredTitle: "The sign-in took too long", ResetExpired: "Start again; the sign-in must be completed within ten minutes. Nothing was changed.",
+		ResetLevelTitle: "Security level too low", ResetLevel: "The sign-in must be at level substantial or high. Use BankID, MinID with a code, Buypass or Commfides.",
+		ResetNoMatchTitle: "We did not find one account for you", ResetNoMatch: "We cannot change the password automatically. Contact the service desk and they will help you.",
+		ResetNoNumberTitle: "We did not get your identity number", ResetNoNumber: "The sign-in gave no Norwegian national identity number or D-number. Contact the service desk.",
+		ResetUnavailableTitle: "ID-porten does not answer", ResetUnavailable: "We cannot reach ID-porten right now. Nothing was changed. Try again shortly.",
+		ResetEndedTitle: "The session has ended", ResetEnded: "The reset was used, cancelled or has expired (ten minutes). Sign in again to choose a password.", ResetAgain: "Start again",
+		ResetFormLead: "You are signed in. Choose a new password for the account below.", ResetCancel: "Cancel and sign out",
+		ResetDoneTitle: "Your password is changed", ResetDone: "You can log in with the new password now. You are signed out here.",
+		ResetBusy: "The password is already being saved in another tab. Wait a moment.", ResetDirectoryDown: "The user directory does not answer. Nothing was changed. Try again shortly.",
+		ChangeLead: "Enter your username and your current password, and choose a new one.", ChangeCurrent: "Current password",
+		ChangeDoneTitle: "Your password is changed", ChangeDone: "Use the new password the next time you log in.",
+		ChangeWrong: "The username or the current password is wrong.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.",
+		ChangeSubmit: "Change password", ChangeForgotLink: "Forgot your password?",
+	},
+}

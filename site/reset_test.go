@@ -1,0 +1,61 @@
+package site_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/site"
+)
+
+func TestForgotPage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			doc := render(t, "forgot-"+lang, site.ForgotPage(site.ResetPage{Page: page(t, site.Reset, lang), Policies: views(t)}))
+			assert.Equal(t, "/auth/idporten/start?lang="+lang, attr(one(t, doc, "start"), "href"))
+			assert.Equal(t, "new-password", attr(one(t, doc, "new-password"), "autocomplete"))
+			assert.Equal(t, "new-password", attr(one(t, doc, "meter"), "for"))
+			for _, state := range []string{"start", "off", "cancelled", "failed", "expired", "level", "nomatch", "nonumber", "unavailable", "ended", "mismatch", "error", "done", "form"} {
+				assert.True(t, hasAttr(one(t, doc, "state-"+state), "hidden"), "state %s starts hidden", state)
+			}
+			for _, state := range []string{"off", "nomatch", "nonumber"} {
+				one(t, doc, "contact-"+state)
+			}
+		})
+	}
+}
+
+func TestChangePage(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			doc := render(t, "change-"+lang, site.ChangePasswordPage(site.ChangePage{Page: page(t, site.Change, lang), Policies: views(t)}))
+			assert.Equal(t, "current-password", attr(one(t, doc, "current-password"), "autocomplete"))
+			assert.Equal(t, "username", attr(one(t, doc, "username"), "autocomplete"))
+			assert.Equal(t, "new-password", attr(one(t, doc, "new-password"), "autocomplete"))
+			assert.False(t, hasAttr(one(t, doc, "state-form"), "hidden"))
+		})
+	}
+}
+
+// TestResetPathsAgree: the server redirects to the reset and change pages
+// by its own copy of their paths (it does not import site).
+func TestResetPathsAgree(t *testing.T) {
+	for _, lang := range site.Languages {
+		assert.Equal(t, site.Path(site.Reset, lang), server.ResetPaths[lang], lang)
+		assert.Equal(t, site.Path(site.Change, lang), server.ChangePaths[lang], lang)
+	}
+}
+
+func TestResetTextsComplete(t *testing.T) {
+	for _, lang := range site.Languages {
+		v := reflect.ValueOf(site.ResetTexts(lang))
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.IsExported() && f.Type.Kind() == reflect.String {
+				assert.NotEmpty(t, v.Field(i).String(), "%s: ResetText.%s", lang, f.Name)
+			}
+		}
+	}
+}
