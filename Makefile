@@ -3,6 +3,10 @@ GO        ?= go
 DIST      ?= dist
 BIN       ?= bin/styrke
 GOTESTFLAGS ?=
+# ADDR is where `make run` listens (STYRKE_ADDR, as for styrke serve);
+# ORIGIN is the site's origin the embed guide prints ($URL on Netlify).
+ADDR      ?= $(or $(STYRKE_ADDR),127.0.0.1:8080)
+ORIGIN    ?= $(or $(URL),http://$(ADDR))
 
 .PHONY: all deps build run test check-generated vet bench generate clean fuzz vuln
 
@@ -18,10 +22,10 @@ FORCE:
 
 # build renders dist/ (pages, the WebAssembly module, assets) and the binary.
 build: $(BIN)
-	@if [ -d build ]; then $(GO) run ./build -out $(DIST); fi
+	@if [ -d build ]; then $(GO) run ./build -out $(DIST) -origin $(ORIGIN); fi
 
 run: deps build
-	./$(BIN) serve --site $(DIST) --demo
+	./$(BIN) serve --site $(DIST) --demo --addr $(ADDR)
 
 generate:
 	$(GO) generate ./...

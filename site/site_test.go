@@ -32,6 +32,7 @@ var testAssets = site.AssetMap{
 	"styrke-meter.js": {URL: "/assets/styrke-meter.0000000000000006.js", Integrity: "sha384-meter"},
 	"batch.js":        {URL: "/assets/batch.0000000000000007.js", Integrity: "sha384-batch"},
 	"langlinks.js":    {URL: "/assets/langlinks.0000000000000008.js", Integrity: "sha384-langlinks"},
+	"embed.js":        {URL: "/assets/embed.000000000000000b.js", Integrity: "sha384-embed"},
 	"wasm_exec.js":    {URL: "/assets/wasm_exec.0000000000000009.js", Integrity: "sha384-exec"},
 	"styrke.wasm":     {URL: "/assets/styrke.000000000000000a.wasm", Integrity: "sha384-wasm"},
 	"reset.js":        {URL: "/assets/reset.000000000000000b.js", Integrity: "sha384-reset"},

@@ -171,3 +171,11 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// EmbedFallback is the text inside the embedded element, shown only when
+// its script cannot load.
+func (t Text) EmbedFallback() string {
+	return t.pick("Styrkemåleren kunne ikke lastes. Passordet blir likevel sjekket når du sender skjemaet.",
+		"Styrkemålaren kunne ikkje lastast. Passordet blir likevel sjekka når du sender skjemaet.",
+		"The strength meter could not load. The password is still checked when you submit the form.")
+}

@@ -1,0 +1,72 @@
+package site_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// foreignHost serves one HTML page with csp: a host page on another origin.
+func foreignHost(t *testing.T, csp, body string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body><main>
+<label for="password">Password</label><input id="password" type="password" autocomplete="new-password">
+` + body + `
+</main></body></html>`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestEmbedGuideAsPrinted follows the embed guide literally: its two lines
+// and its CSP line, copied from the guide as a person sees it on a running
+// `styrke serve` (a build without -origin), pasted into a page on another
+// origin, give a working meter. The same lines with a script that cannot
+// load leave the element's fallback text in view, not nothing.
+func TestEmbedGuideAsPrinted(t *testing.T) {
+	b := startBackend(t)
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.Navigate(b.base+site.Path(site.Embed, "en")))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-origin-placeholder]') === null`)
+	snippet := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=snippet]').innerText`)
+	csp := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=host-csp]').innerText`)
+	assert.Contains(t, snippet, `src="`+b.base+`/assets/`, "the guide prints the running site's origin")
+	assert.NotContains(t, snippet+csp, "styrke.example")
+	pinned := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=pinned]').innerText`)
+	assert.NotContains(t, pinned, "styrke.example")
+
+	t.Run("pasted as printed", func(t *testing.T) {
+		host := foreignHost(t, "default-src 'self'; "+csp, snippet)
+		require.NotEqual(t, b.base, host)
+		ht := env.browser.Tab(t)
+		run(t, ht, chromedp.Navigate(host))
+		const pw = "Fjellbekk-Sommer!Gronn-42-Lys" // the snippet names utfjord: no spaces
+		chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+		run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), pw))
+		chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length === [...`+jsString(pw)+`].length`)
+		assert.Equal(t, "The password meets the requirements.", chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`))
+		assert.NotContains(t, chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText`), site.Texts("en").EmbedFallback(), "the fallback text is out of view once the meter runs")
+	})
+
+	t.Run("script cannot load: the fallback says so", func(t *testing.T) {
+		broken := strings.Replace(snippet, "/assets/", "/assets/missing-", 1)
+		host := foreignHost(t, "default-src 'self'; "+csp, broken)
+		ht := env.browser.Tab(t)
+		ht.Allow(func(msg string) bool { return strings.Contains(msg, "missing-") })
+		run(t, ht, chromedp.Navigate(host))
+		chrome.Poll[bool](t, ht, `document.readyState === 'complete'`)
+		assert.False(t, chrome.Eval[bool](t, ht, `!!customElements.get('styrke-meter')`))
+		assert.Equal(t, site.Texts("en").EmbedFallback(), chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText.trim()`), "the fallback text is in view")
+	})
+}
