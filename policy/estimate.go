@@ -70,7 +70,7 @@ func lowerRune(r rune) rune {
 var kindOrder = [...]guess.Kind{
 	guess.KindPassword, guess.KindContext, guess.KindName, guess.KindWord, guess.KindPlace,
 	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindKeyboard,
-	guess.KindSequence, guess.KindRepeat,
+	guess.KindSequence, guess.KindWordlike, guess.KindRepeat,
 }
 
 // kindsParam returns the kinds of est as the "kinds" parameter: the kind

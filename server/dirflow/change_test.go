@@ -2,15 +2,20 @@ package dirflow
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 func (e *env) change(username, current, pw string) answer {
@@ -88,5 +93,64 @@ func TestChangeStopsBeforeLockout(t *testing.T) {
 		assert.Equal(t, http.StatusTooManyRequests, a.Status, "the right password waits too")
 		assert.NotEmpty(t, a.RetryAfter)
 		assert.True(t, e.binds(dn, initial), "the account is not locked in the directory")
+	})
+}
+
+// resetSession stores a reset session for username as the ID-porten
+// callback would, and returns its cookie.
+func (e *env) resetSession(username string) *http.Cookie {
+	e.t.Helper()
+	token := fmt.Sprintf("dirflow-reset-session-%s-%d", username, seq.Add(1))
+	h := sha256.Sum256([]byte(token))
+	now := time.Now()
+	require.NoError(e.t, e.st.CreateResetSession(context.Background(), store.ResetSession{
+		IDHash: h[:], Username: username, Name: "Kari Nordmann", Institution: "default",
+		CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute),
+	}))
+	return &http.Cookie{Name: "__Host-styrke-reset", Value: token}
+}
+
+func (e *env) resetComplete(c *http.Cookie, pw string) answer {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]string{"password": pw})
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/reset/complete", bytes.NewReader(body))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, b, resp.Header.Get("Retry-After")}
+}
+
+// TestReset: the reset session's password reaches the real directory
+// (an administrative SetPassword), once: the new password binds, the old
+// does not, and the session cannot set another. A password the directory
+// refuses leaves the session usable.
+func TestReset(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		c := e.resetSession(user)
+		if s.Kind == dirtest.AD {
+			a := e.resetComplete(c, lowercase(t))
+			assert.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+			assert.Contains(t, a.rules(), "directory_complexity")
+			assert.True(t, e.binds(dn, initial), "nothing set")
+		}
+		pw := password(t)
+		a := e.resetComplete(c, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw), "the new password binds")
+		assert.False(t, e.binds(dn, initial), "the old password no longer binds")
+		again := e.resetComplete(c, password(t))
+		assert.Equal(t, http.StatusGone, again.Status, "single use")
+		assert.Equal(t, "session_used", again.code())
+		assert.True(t, e.binds(dn, pw), "nothing set by the reuse")
+		assert.Equal(t, int64(1), e.dir.writes.Load()-map[bool]int64{true: 1, false: 0}[s.Kind == dirtest.AD], "one write reached the directory for the accepted password")
+		e.noSecrets(initial, pw, c.Value)
 	})
 }
