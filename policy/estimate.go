@@ -40,6 +40,11 @@ func estimate(password string) guess.Result {
 		folded[n] = substitute(lower[n])
 		n++
 	}
+	if n == 0 {
+		// Nothing to match: a page's first score (of an empty field) does
+		// not wait for the dictionary (see Prepare).
+		return guess.Result{}
+	}
 	res := guess.Estimate(guess.Input{
 		Typed: typed[:n], Lower: lower[:n], Folded: folded[:n],
 		Dictionary: guessDictionary(),
@@ -70,7 +75,7 @@ func lowerRune(r rune) rune {
 var kindOrder = [...]guess.Kind{
 	guess.KindPassword, guess.KindContext, guess.KindName, guess.KindWord, guess.KindPlace,
 	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindKeyboard,
-	guess.KindSequence, guess.KindRepeat,
+	guess.KindSequence, guess.KindWordlike, guess.KindRepeat,
 }
 
 // kindsParam returns the kinds of est as the "kinds" parameter: the kind

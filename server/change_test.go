@@ -155,3 +155,13 @@ func errCodeOrEmpty(body []byte) string {
 	}
 	return e.Error.Code
 }
+
+// TestWellKnownChangePassword: password managers find the change page at
+// /.well-known/change-password (W3C "A Well-Known URL for Changing
+// Passwords").
+func TestWellKnownChangePassword(t *testing.T) {
+	e := newResetEnv(t, nil)
+	res, _ := e.req(t, http.MethodGet, "/.well-known/change-password", "", "")
+	assert.Equal(t, http.StatusFound, res.StatusCode)
+	assert.Equal(t, "/endre/", res.Header.Get("Location"))
+}

@@ -154,7 +154,7 @@ func (h *handler) idportenStart() http.Handler {
 				return
 			}
 		}
-		u, p, err := h.IDPorten.Begin(r.Context(), oidc.AuthRequest{Locale: lang})
+		u, p, err := h.IDPorten.Begin(r.Context(), oidc.AuthRequest{Locale: lang, ACR: h.IDPortenACR[inst]})
 		if err != nil {
 			h.resetError(w, r, lang, resetUnavailable, err)
 			return

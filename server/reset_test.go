@@ -425,3 +425,30 @@ func assertNoSecrets(t *testing.T, s string, secrets ...string) {
 		}
 	}
 }
+
+// TestResetACRPerInstitution: an institution that requires
+// idporten-loa-high asks for it and refuses substantial; others take
+// substantial.
+func TestResetACRPerInstitution(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.IDPortenACR = map[string]string{"uio": oidc.LevelHigh} })
+	e.importCSV(t, accounts)
+	loc, login := e.start(t, "lang=nn&institution=uio")
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	assert.Equal(t, oidc.LevelHigh, u.Query().Get("acr_values"))
+	cb, err := op.NewBrowser().Login(loc, pidKari, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	_, to := e.callback(t, cb.Query(), login)
+	assert.Equal(t, "/nn/gloymt/#/error/level", to)
+
+	loc, login = e.start(t, "lang=nn&institution=uio")
+	cb, err = op.NewBrowser().Login(loc, pidKari, oidc.LevelHigh)
+	require.NoError(t, err)
+	_, to = e.callback(t, cb.Query(), login)
+	assert.Equal(t, "/nn/gloymt/#/pw", to)
+
+	loc, _ = e.start(t, "lang=nn&institution=default")
+	u, err = url.Parse(loc)
+	require.NoError(t, err)
+	assert.Equal(t, oidc.LevelSubstantial, u.Query().Get("acr_values"))
+}

@@ -15,6 +15,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
+	mux.Handle("GET /.well-known/change-password", http.RedirectHandler(ChangePaths["nb"], http.StatusFound))
 	mux.Handle("GET /auth/idporten/start", h.idportenStart())
 	mux.Handle("GET "+h.IDPortenCallback, h.idportenCallback())
 	mux.Handle("/api/reset/config", h.api(get(h.resetConfig())))

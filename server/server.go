@@ -99,6 +99,9 @@ type Deps struct {
 	// IDPortenCallback is the callback's path (the redirect URL's path);
 	// default /auth/idporten/callback.
 	IDPortenCallback string
+	// IDPortenACR is acr_values per institution (the client's default,
+	// idporten-loa-substantial unless configured, for the others).
+	IDPortenACR map[string]string
 	// Identities hashes identity numbers (the import's and the sign-in's
 	// key); nil disables the reset and the identity import.
 	Identities *identity.Hasher

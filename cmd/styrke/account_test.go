@@ -60,3 +60,29 @@ func TestAccountImport(t *testing.T) {
 		assert.Contains(t, stderr.String(), "identity key is required")
 	})
 }
+
+func TestParseACR(t *testing.T) {
+	ok := []struct {
+		in, def string
+		per     map[string]string
+	}{
+		{"", "idporten-loa-substantial", map[string]string{}},
+		{"idporten-loa-high", "idporten-loa-high", map[string]string{}},
+		{"idporten-loa-substantial, uio=idporten-loa-high", "idporten-loa-substantial", map[string]string{"uio": "idporten-loa-high"}},
+		{"uit=idporten-loa-high", "idporten-loa-substantial", map[string]string{"uit": "idporten-loa-high"}},
+	}
+	for _, tc := range ok {
+		t.Run(tc.in, func(t *testing.T) {
+			def, per, err := parseACR(tc.in)
+			require.NoError(t, err)
+			assert.Equal(t, tc.def, def)
+			assert.Equal(t, tc.per, per)
+		})
+	}
+	for _, bad := range []string{"idporten-loa-low", "Level4", "nowhere=idporten-loa-high", "uio=idporten-loa-low"} {
+		t.Run(bad, func(t *testing.T) {
+			_, _, err := parseACR(bad)
+			require.Error(t, err)
+		})
+	}
+}

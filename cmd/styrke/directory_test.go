@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,19 +28,17 @@ func TestDirectoryCheck(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(ol.Close)
 
-	check := func(t *testing.T, s *dirtest.Server, scheme string, more ...string) (string, error) {
-		pw := filepath.Join(t.TempDir(), "pw")
-		require.NoError(t, os.WriteFile(pw, []byte(s.ServicePassword), 0o600))
+	check := func(t *testing.T, s *dirtest.Server, more ...string) (string, error) {
+		flags, err := s.Flags(t.TempDir())
+		require.NoError(t, err)
 		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), append([]string{"directory", "check",
-			"--directory", scheme + "://" + s.HostPort(), "--directory-bind-dn", s.ServiceDN,
-			"--directory-password-file", pw, "--directory-base", s.PeopleDN, "--directory-ca", s.CAFile}, more...),
+		err = run(context.Background(), append(append([]string{"directory", "check"}, flags...), more...),
 			func(string) string { return "" }, nil, &stdout, &stderr)
 		assert.NotContains(t, stdout.String()+stderr.String(), s.ServicePassword)
 		return stdout.String(), err
 	}
 	t.Run("samba ad", func(t *testing.T) {
-		out, err := check(t, ad, "ad")
+		out, err := check(t, ad)
 		assert.ErrorIs(t, err, errReported)
 		assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}))
 		assert.Contains(t, out, "default: CONFLICT: the directory enforces AD's complexity rule")
@@ -50,11 +46,11 @@ func TestDirectoryCheck(t *testing.T) {
 	})
 	t.Run("slapd", func(t *testing.T) {
 		// slapd asks for 12 characters: uio's policy allows 8.
-		out, err := check(t, ol, "ldaps")
+		out, err := check(t, ol)
 		assert.ErrorIs(t, err, errReported)
 		assert.Contains(t, out, "uio: CONFLICT: the directory requires at least 12 characters and the policy allows 8")
 		assert.Contains(t, out, "1 conflict(s)")
-		out, err = check(t, ol, "ldaps", "--institution", "default")
+		out, err = check(t, ol, "--institution", "default")
 		require.NoError(t, err, out)
 		assert.NotContains(t, out, "CONFLICT")
 		assert.Contains(t, out, "default: note: ppolicy's pwdCheckQuality is 2")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/oidc"
@@ -42,7 +43,8 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 	envString(fs, getenv, &c.keyID, "idporten-client-key-id", "", "the registered key's kid")
 	envString(fs, getenv, &c.secretFile, "idporten-client-secret-file", "", "file holding the client secret (client_secret_post), instead of a key")
 	envString(fs, getenv, &c.redirectURL, "idporten-redirect-url", "", "the registered redirect URL (default BASE-URL/auth/idporten/callback)")
-	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial, "acr_values: idporten-loa-substantial or idporten-loa-high")
+	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial,
+		"acr_values: idporten-loa-substantial or idporten-loa-high, optionally per institution: idporten-loa-substantial,uio=idporten-loa-high")
 	envBool(fs, getenv, &c.par, "idporten-par", "push the authorization request (PAR) when ID-porten offers it")
 	envBool(fs, getenv, &c.promptLogin, "idporten-prompt-login", "send prompt=login (no single sign-on from an earlier visit)")
 	registerIdentityFlags(fs, getenv, c)
@@ -84,8 +86,13 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 	if h == nil {
 		return errors.New("ID-porten needs an identity key: --identity-key-file or STYRKE_IDENTITY_KEY")
 	}
+	def, perInst, err := parseACR(c.acr)
+	if err != nil {
+		return err
+	}
+	d.IDPortenACR = perInst
 	cfg := oidc.Config{Issuer: c.issuer, ClientID: c.clientID, RedirectURL: c.redirectURL, PAR: c.par,
-		ACR: c.acr, PromptLogin: c.promptLogin, KeyID: c.keyID}
+		ACR: def, PromptLogin: c.promptLogin, KeyID: c.keyID}
 	if cfg.RedirectURL == "" {
 		cfg.RedirectURL = strings.TrimRight(baseURL, "/") + server.DefaultCallbackPath
 	}
@@ -128,4 +135,34 @@ func callbackPathOf(u string) string {
 		}
 	}
 	return server.DefaultCallbackPath
+}
+
+// parseACR reads --idporten-acr: a level, and/or ID=level pairs per
+// institution, comma-separated ("idporten-loa-substantial,uio=idporten-loa-high").
+func parseACR(s string) (string, map[string]string, error) {
+	def := oidc.LevelSubstantial
+	per := map[string]string{}
+	valid := func(l string) bool { return l == oidc.LevelSubstantial || l == oidc.LevelHigh }
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, level, ok := strings.Cut(part, "=")
+		if !ok {
+			level = id
+		}
+		if !valid(level) {
+			return "", nil, fmt.Errorf("--idporten-acr: %q is not idporten-loa-substantial or idporten-loa-high", level)
+		}
+		if !ok {
+			def = level
+			continue
+		}
+		if _, err := policy.Lookup(id); err != nil {
+			return "", nil, fmt.Errorf("--idporten-acr: unknown institution %q", id)
+		}
+		per[id] = level
+	}
+	return def, per, nil
 }

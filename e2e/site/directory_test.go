@@ -2,8 +2,6 @@ package site_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,15 +26,9 @@ func TestActivationSetsADPassword(t *testing.T) {
 	ad, err := dirtest.StartSamba(ctx)
 	require.NoError(t, err)
 	t.Cleanup(ad.Close)
-	pwFile := filepath.Join(t.TempDir(), "directory.pw")
-	require.NoError(t, os.WriteFile(pwFile, []byte(ad.ServicePassword+"\n"), 0o600))
-	b := startBackend(t,
-		"--directory", "ad://"+ad.HostPort(),
-		"--directory-bind-dn", ad.ServiceDN,
-		"--directory-password-file", pwFile,
-		"--directory-base", ad.PeopleDN,
-		"--directory-ca", ad.CAFile,
-	)
+	flags, err := ad.Flags(t.TempDir())
+	require.NoError(t, err)
+	b := startBackend(t, flags...)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ad.CreateUser("ola042", initial)
 	require.NoError(t, err)

@@ -54,14 +54,15 @@ const (
 	KindKeyboard      // neighbouring keys on a keyboard
 	KindSequence      // a sequence of letters or digits
 	KindRepeat        // a repeat of an earlier part of the password
+	KindWordlike      // a word or name of no list: letters that read like one
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", or "" for KindNone.
+// "repeat", "wordlike", or "" for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]
@@ -170,6 +171,7 @@ func Estimate(in Input) Result {
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
+	matchWordlike(ms, typed, lower)
 	matchRepeats(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)

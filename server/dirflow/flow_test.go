@@ -490,8 +490,8 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 			"STYRKE_DIRFLOW_DIRECTORY="+string(cfg), "STYRKE_DIRECTORY_PASSWORD="+s.ServicePassword)
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		stderr := &syncBuffer{} // written by exec's copying goroutine
+		cmd.Stderr = stderr
 		require.NoError(t, cmd.Start())
 		defer cmd.Process.Kill()
 		line, err := bufio.NewReader(out).ReadString('\n')

@@ -443,3 +443,21 @@ func (s *Server) Log() string {
 	b, _ := os.ReadFile(s.logFile)
 	return string(b)
 }
+
+// Flags are the --directory flags of `styrke serve` and `styrke directory
+// check` for this server as Styrke's service account (LDAPS), its password
+// written to a file in dir.
+func (s *Server) Flags(dir string) ([]string, error) {
+	pw := filepath.Join(dir, "directory-password")
+	if err := os.WriteFile(pw, []byte(s.ServicePassword+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	scheme := "ldaps"
+	if s.Kind == AD {
+		scheme = "ad"
+	}
+	return []string{
+		"--directory", scheme + "://" + s.HostPort(), "--directory-bind-dn", s.ServiceDN,
+		"--directory-password-file", pw, "--directory-base", s.PeopleDN, "--directory-ca", s.CAFile,
+	}, nil
+}
