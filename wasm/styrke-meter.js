@@ -209,7 +209,7 @@ const T = {
     comma: true,
     loading: "Laster styrkemåleren …",
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
-    score: (s, th) => s + " av " + th + " poeng som trengs", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
+    score: (s, th) => s + " poeng (" + th + " trengs)", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
     cell: (i, p, note) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
     why: "Hvorfor gir senere tegn færre poeng?", whyText: "Hvert nytt tegn gir poeng, de første mest: jo lenger ut i passordet, jo færre poeng per tegn, så et langt passord kommer fram, men hvert ekstra tegn teller litt mindre. Et tegn som gjentar tegnet før, eller som er brukt mange ganger, gir ingen poeng.",
@@ -225,7 +225,7 @@ const T = {
     comma: true,
     loading: "Lastar styrkemålaren …",
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
-    score: (s, th) => s + " av " + th + " poeng som trengst", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
+    score: (s, th) => s + " poeng (" + th + " trengst)", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
     cell: (i, p, note) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
     why: "Kvifor gir seinare teikn færre poeng?", whyText: "Kvart nytt teikn gir poeng, dei første mest: di lenger ut i passordet, di færre poeng per teikn, så eit langt passord kjem fram, men kvart ekstra teikn tel litt mindre. Eit teikn som gjentek teiknet før, eller som er brukt mange gonger, gir ingen poeng.",
@@ -240,7 +240,7 @@ const T = {
   en: {
     loading: "Loading the strength meter …",
     blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
-    score: (s, th) => s + " of the " + th + " points needed", bonus: (b) => "(" + b + " of them extra for variety)",
+    score: (s, th) => s + " points (" + th + " needed)", bonus: (b) => "(" + b + " of them extra for variety)",
     met: "Met", unmet: "Not met", todo: "Not checked yet",
     cell: (i, p, note) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : ""),
     why: "Why do later characters earn fewer points?", whyText: "Each new character earns points, the first ones the most: the further into the password, the fewer points per character, so a long password gets there, but each extra character counts a little less. A character that repeats the one before it, or that has been used many times, earns nothing.",
@@ -294,8 +294,8 @@ function styles() {
 .wrap>*+*{margin-top:.5rem}
 .status{font-weight:600}
 .cells{display:flex;flex-wrap:wrap;gap:4px 2px;align-items:flex-start;margin:0;padding:0;contain:layout style}
-.grp{display:flex;gap:2px;width:calc(${GROUP} * 1.6rem + ${GROUP - 1} * 2px);height:3.9rem;contain:strict}
-.cell{display:block;width:1.6rem;height:3.9rem;contain:strict}
+.grp{display:flex;gap:2px;width:calc(${GROUP} * 1.25rem + ${GROUP - 1} * 2px);height:3.9rem;contain:strict}
+.cell{display:block;width:1.25rem;height:3.9rem;contain:strict}
 .cin{display:flex;flex-direction:column;align-items:center;height:100%;font-size:.75rem;line-height:1.1;contain:strict}
 .bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
 .fill{width:100%;height:100%;background:var(--bar);transform-origin:bottom}
@@ -760,8 +760,11 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       this._next.replaceChildren(...r.feedback.slice(0, 2).map((f) => el("li", "", f)));
     }
     setText(this._nextTitle, t.next);
-    const noNext = r.feedback.length === 0;
+    // A met password needs no next step (its one line would repeat the
+    // verdict above).
+    const noNext = r.feedback.length === 0 || r.ok;
     if (this._next.hidden !== noNext) this._next.hidden = noNext;
+    if (this._nextTitle.hidden !== noNext) this._nextTitle.hidden = noNext;
     // Verdict: the status line always; the field's description is the
     // verdict and every reason; the live region says what changed, once
     // the person pauses.

@@ -92,7 +92,7 @@ func TestTypingDeletingPasting(t *testing.T) {
 	assert.Equal(t, wantCells(r), shadowTexts(t, tab, ".cell .pt"), "pasted")
 
 	// The total against the threshold line, and the event without the password.
-	assert.Equal(t, []string{fmtPoints(r.Score) + " av " + fmtPoints(r.Threshold) + " poeng som trengs"}, shadowTexts(t, tab, ".score"))
+	assert.Equal(t, []string{fmtPoints(r.Score) + " poeng (" + fmtPoints(r.Threshold) + " trengs)"}, shadowTexts(t, tab, ".score"))
 	scale := math.Max(r.Threshold*1.5, r.Score)
 	assert.Equal(t, "tline l"+strconv.Itoa(int(math.Round(r.Threshold/scale*100))), chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector(".tline").className`))
 	last := chrome.Eval[map[string]any](t, tab, `window.changes.at(-1)`)

@@ -67,9 +67,9 @@ func TestWordsForEveryone(t *testing.T) {
 	cases := []struct {
 		lang, pw, score, weak string
 	}{
-		{"nb", "Fjellvann-morgen", " av 32 poeng som trengs", "Sterkt nok: minst 32 poeng"},
-		{"nn", "Fjellvann-morgen", " av 32 poeng som trengst", "Sterkt nok: minst 32 poeng"},
-		{"en", "Fjellvann-morgen", " of the 32 points needed", "Strong enough: at least 32 points"},
+		{"nb", "Fjellvann-morgen", " poeng (32 trengs)", "Sterkt nok: minst 32 poeng"},
+		{"nn", "Fjellvann-morgen", " poeng (32 trengst)", "Sterkt nok: minst 32 poeng"},
+		{"en", "Fjellvann-morgen", " points (32 needed)", "Strong enough: at least 32 points"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.lang, func(t *testing.T) {

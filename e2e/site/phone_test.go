@@ -1,0 +1,105 @@
+package site_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+)
+
+// phoneGeometry is what TestActivationOnPhones measures in the page.
+type phoneGeometry struct {
+	// FieldPx is the password field's text width; Bullets24Px is the width
+	// of 24 masked characters in its font.
+	FieldPx, Bullets24Px float64
+	// Overlaps lists pairs of the form's parts whose boxes intersect.
+	Overlaps []string
+	// Outside lists parts that stick out of the viewport's width.
+	Outside []string
+	// HeaderPx is the header's height; HeaderStaffLinks counts links to the
+	// pages for IT staff (embed, designer) in the header, FooterStaffLinks
+	// in the footer.
+	HeaderPx                           float64
+	HeaderStaffLinks, FooterStaffLinks int
+	// CellRows is how many rows the meter's cells take for the password.
+	CellRows int
+	// ConfirmTop is the confirm field's distance from the page's top.
+	ConfirmTop float64
+}
+
+const measurePhone = `(() => {
+	const q = (s) => document.querySelector(s);
+	const pw = q('#new-password'), cs = getComputedStyle(pw);
+	const ctx = document.createElement('canvas').getContext('2d');
+	ctx.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+	const field = pw.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+	const parts = {
+		heading: q('main h1'), account: q('[data-testid=account]'), username: q('#username'),
+		password: pw, toggle: q('[data-testid=toggle]'), meter: q('styrke-meter'),
+		confirm: q('#confirm-password'), submit: q('[data-testid=submit]'), rules: q('.rules-box'),
+	};
+	const rects = Object.entries(parts).filter(([, e]) => e && e.getClientRects().length).map(([k, e]) => [k, e.getBoundingClientRect()]);
+	const overlaps = [], outside = [];
+	for (let i = 0; i < rects.length; i++) {
+		const [a, r] = rects[i];
+		if (r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5) outside.push(a);
+		for (let j = i + 1; j < rects.length; j++) {
+			const [b, s] = rects[j];
+			if (r.left < s.right - 0.5 && s.left < r.right - 0.5 && r.top < s.bottom - 0.5 && s.top < r.bottom - 0.5) overlaps.push(a + '/' + b);
+		}
+	}
+	const staff = (root) => root ? [...root.querySelectorAll('a')].filter((a) => /\/(embed|designer)\/$/.test(new URL(a.href).pathname)).length : 0;
+	const cells = [...q('styrke-meter').shadowRoot.querySelectorAll('.cell')];
+	const rows = new Set(cells.map((c) => Math.round(c.getBoundingClientRect().top))).size;
+	return {
+		fieldPx: field, bullets24Px: ctx.measureText('\u2022'.repeat(24)).width,
+		overlaps, outside,
+		headerPx: q('header').getBoundingClientRect().height,
+		headerStaffLinks: staff(q('header')), footerStaffLinks: staff(q('footer')),
+		cellRows: rows, confirmTop: q('#confirm-password').getBoundingClientRect().top + scrollY,
+	};
+})()`
+
+// TestActivationOnPhones: at 320, 375 and 414 px the activation page is
+// laid out for the person's task: the password field shows at least 24
+// characters, nothing overlaps or sticks out, the links for IT staff are in
+// the footer rather than the header, and a 36-character password's cells
+// take few rows. Screenshots go to e2e/screens/activate-form-WIDTH.png.
+func TestActivationOnPhones(t *testing.T) {
+	b := startBackend(t)
+	screens := filepath.Join(env.root, "e2e", "screens")
+	require.NoError(t, os.MkdirAll(screens, 0o755))
+	link := b.activation(t, "kno042", "Kari Nordmann", "uit")
+	for _, tc := range []struct {
+		width    int64
+		maxRows  int
+		headerPx float64
+	}{
+		{320, 4, 80}, {375, 3, 80}, {414, 3, 80},
+	} {
+		t.Run(strconv.FormatInt(tc.width, 10), func(t *testing.T) {
+			tb := openForm(t, link, tc.width)
+			setValue(t, tb, "#new-password", "Fjellbekk-Sommer!Grønn 42 Lys-over-v")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length === 36`)
+			g := chrome.Eval[phoneGeometry](t, tb, measurePhone)
+			assert.GreaterOrEqual(t, g.FieldPx, g.Bullets24Px, "the field shows 24 characters at %d px", tc.width)
+			assert.Empty(t, g.Overlaps, "parts that overlap at %d px", tc.width)
+			assert.Empty(t, g.Outside, "parts wider than the screen at %d px", tc.width)
+			assert.Zero(t, g.HeaderStaffLinks, "no staff links in the header")
+			assert.Equal(t, 2, g.FooterStaffLinks, "the staff links are in the footer")
+			assert.LessOrEqual(t, g.HeaderPx, tc.headerPx, "header height at %d px", tc.width)
+			assert.LessOrEqual(t, g.CellRows, tc.maxRows, "rows of cells for 36 characters at %d px", tc.width)
+			assert.True(t, chrome.Eval[bool](t, tb, `document.documentElement.scrollWidth <= document.documentElement.clientWidth`), "no horizontal scroll")
+			t.Logf("%d px: field %.0f px (24 bullets %.0f), header %.0f px, %d rows of cells, confirm field at %.0f px", tc.width, g.FieldPx, g.Bullets24Px, g.HeaderPx, g.CellRows, g.ConfirmTop)
+			png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(screens, "activate-form-"+strconv.FormatInt(tc.width, 10)+".png"), png, 0o644))
+		})
+	}
+}
