@@ -40,7 +40,8 @@ func commonPasswords() *commonTable {
 // Prepare builds now what Evaluate otherwise builds the first time a
 // password needs it: the set of common passwords (1.3 ms natively, tens of
 // milliseconds in a browser's not yet optimised WebAssembly code, measured
-// under Node). The browser's meter calls it when the page is idle
+// under Node) and the guess estimator's dictionary (its lists and the
+// common passwords with every prefix: 10-30 ms natively). The browser's meter calls it when the page is idle
 // after its first score, so that neither the first score nor a keystroke
 // waits for it. Prepare is safe for concurrent use; calls after the first
 // do nothing.

@@ -40,6 +40,11 @@ func estimate(password string) guess.Result {
 		folded[n] = substitute(lower[n])
 		n++
 	}
+	if n == 0 {
+		// Nothing to match: a page's first score (of an empty field) does
+		// not wait for the dictionary (see Prepare).
+		return guess.Result{}
+	}
 	res := guess.Estimate(guess.Input{
 		Typed: typed[:n], Lower: lower[:n], Folded: folded[:n],
 		Dictionary: guessDictionary(),

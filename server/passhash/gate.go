@@ -11,21 +11,31 @@ import (
 )
 
 // WorkLimits bound the memory-hard work of the whole process: every Hash,
-// HashWith, Verify and each verification of MatchAny first takes its
-// parameters' memory from one budget, waiting in a first-come, first-served
-// queue when the budget is spent. Without it, 40 concurrent password changes
-// on accounts with history took a server from 257 MB to 3 GB.
+// HashWith and Verify, and each MatchAny call as a whole, first takes its
+// memory from one budget, waiting in a first-come, first-served queue when
+// the budget is spent. Without it, 40 concurrent password changes on
+// accounts with history took a server from 257 MB to 3 GB.
+//
+// Verify and MatchAny are where a request is admitted: they wait in the
+// bounded queue and are refused when it is full. Hash is how a password
+// change ends, after its checks: it waits ahead of them and is never
+// refused for a full queue (only for its deadline), so work already done
+// for a request is not thrown away by refusing its last step, and under a
+// burst the server finishes what it admitted instead of starting
+// everything and finishing nothing.
 type WorkLimits struct {
 	// Memory is how many KiB of Argon2id memory may be in use at once
 	// (a hash needing more than all of it runs alone). Default: two
 	// hashes with Default parameters per CPU (runtime.GOMAXPROCS), which
 	// keeps every core busy while one hash ends and the next begins.
 	Memory uint64
-	// Queue is how many callers may wait for memory at once; one more gets
-	// a *BusyError at once. Default 64; negative means none may wait.
+	// Queue is how many Verify and MatchAny calls may wait for memory at
+	// once; one more gets a *BusyError at once. Default four per hash the
+	// Memory holds (at least 8), which keeps the wait near a second;
+	// negative means none may wait.
 	Queue int
 	// Wait is the longest a caller waits before it gets a *BusyError
-	// (its context may end it sooner). Default 3 s.
+	// (its context may end it sooner). Default 2 s.
 	Wait time.Duration
 }
 
@@ -85,10 +95,10 @@ func withDefaults(l WorkLimits) WorkLimits {
 		l.Memory = 2 * uint64(runtime.GOMAXPROCS(0)) * uint64(Default.Memory)
 	}
 	if l.Queue == 0 {
-		l.Queue = 64
+		l.Queue = max(8, 4*int(l.Memory/uint64(Default.Memory)))
 	}
 	if l.Wait <= 0 {
-		l.Wait = 3 * time.Second
+		l.Wait = 2 * time.Second
 	}
 	return l
 }
@@ -99,20 +109,23 @@ type gate struct {
 	limits  WorkLimits
 	used    uint64
 	peak    uint64    // the most used at once, for tests
-	waiters list.List // of *waiter, oldest first
+	waiters list.List // of *waiter: finishing work first, each part oldest first
+	first   int       // how many waiters at the front are finishing work
 }
 
 type waiter struct {
-	need  uint64
-	ready chan struct{} // closed once the memory is granted
+	need   uint64
+	finish bool          // finishing work: ahead of the rest, never refused for the queue's length
+	ready  chan struct{} // closed once the memory is granted
 }
 
 var work = &gate{limits: withDefaults(WorkLimits{})}
 
 // acquire takes kib of the budget, waiting in line if needed, and returns
-// the function that gives it back. It fails with a *BusyError or ctx's
-// error.
-func (g *gate) acquire(ctx context.Context, kib uint64) (func(), error) {
+// the function that gives it back. finish marks finishing work (see
+// WorkLimits): it waits ahead of the rest and is not refused for a full
+// queue. It fails with a *BusyError or ctx's error.
+func (g *gate) acquire(ctx context.Context, kib uint64, finish bool) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -124,18 +137,36 @@ func (g *gate) acquire(ctx context.Context, kib uint64) (func(), error) {
 		g.grant()
 		g.mu.Unlock()
 	}
-	if g.waiters.Len() == 0 && g.used+need <= g.limits.Memory {
+	ahead := g.waiters.Len() // waiters this caller would queue behind
+	if finish {
+		ahead = g.first
+	}
+	if ahead == 0 && g.used+need <= g.limits.Memory {
 		g.take(need)
 		g.mu.Unlock()
 		return release, nil
 	}
-	if g.waiters.Len() >= max(g.limits.Queue, 0) {
+	if !finish && g.waiters.Len()-g.first >= max(g.limits.Queue, 0) {
 		retry := g.limits.Wait
 		g.mu.Unlock()
 		return nil, &BusyError{RetryAfter: max(retry, time.Second), QueueFull: true}
 	}
-	w := &waiter{need: need, ready: make(chan struct{})}
-	elem := g.waiters.PushBack(w)
+	w := &waiter{need: need, finish: finish, ready: make(chan struct{})}
+	var elem *list.Element
+	if finish {
+		e := g.waiters.Front()
+		for range g.first - 1 {
+			e = e.Next()
+		}
+		if g.first == 0 {
+			elem = g.waiters.PushFront(w)
+		} else {
+			elem = g.waiters.InsertAfter(w, e)
+		}
+		g.first++
+	} else {
+		elem = g.waiters.PushBack(w)
+	}
 	wait := g.limits.Wait
 	g.mu.Unlock()
 
@@ -155,11 +186,19 @@ func (g *gate) acquire(ctx context.Context, kib uint64) (func(), error) {
 	case <-w.ready: // granted while giving up: give it back
 		g.used -= need
 	default:
-		g.waiters.Remove(elem)
+		g.remove(elem)
 	}
 	g.grant()
 	g.mu.Unlock()
 	return nil, err
+}
+
+// remove takes a waiter out of the queue (g.mu held).
+func (g *gate) remove(e *list.Element) {
+	if e.Value.(*waiter).finish {
+		g.first--
+	}
+	g.waiters.Remove(e)
 }
 
 // take counts need as used (g.mu held).
@@ -176,7 +215,7 @@ func (g *gate) grant() {
 			return
 		}
 		g.take(w.need)
-		g.waiters.Remove(e)
+		g.remove(e)
 		close(w.ready)
 	}
 }

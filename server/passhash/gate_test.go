@@ -61,22 +61,32 @@ func TestWorkBounded(t *testing.T) {
 // None leaves anything taken or queued.
 func TestWorkBusy(t *testing.T) {
 	t.Run("queue full", func(t *testing.T) {
+		enc := mustHash(t, "x", cheap)
 		limit(t, passhash.WorkLimits{Memory: 1024, Queue: 1, Wait: time.Minute})
 		release, err := passhash.Acquire(context.Background(), 1024)
 		require.NoError(t, err)
 		waiterDone := make(chan error, 1)
 		go func() {
-			_, err := passhash.HashWith("waiting", cheap)
+			_, err := passhash.Verify("waiting", enc)
 			waiterDone <- err
 		}()
 		waitQueue(t, 1)
-		_, err = passhash.HashWith("one too many", cheap)
+		_, err = passhash.Verify("one too many", enc)
 		var be *passhash.BusyError
 		require.ErrorAs(t, err, &be)
 		assert.ErrorIs(t, err, passhash.ErrBusy)
 		assert.True(t, be.QueueFull)
 		assert.GreaterOrEqual(t, be.RetryAfter, time.Second)
+		// Finishing work (Hash) is never refused for the queue's length, and
+		// goes ahead of the waiting Verify.
+		hashDone := make(chan error, 1)
+		go func() {
+			_, err := passhash.HashWith("finishing", cheap)
+			hashDone <- err
+		}()
+		waitQueue(t, 2)
 		release()
+		require.NoError(t, <-hashDone)
 		require.NoError(t, <-waiterDone, "the waiter in the queue gets its turn")
 		assert.Zero(t, passhash.MemoryInUse())
 	})
@@ -128,22 +138,31 @@ func TestWorkBusy(t *testing.T) {
 	})
 }
 
-// TestWorkFIFO: waiters are let in in the order they came.
+// TestWorkFIFO: waiters are let in in the order they came, finishing work
+// (Hash) ahead of the rest.
 func TestWorkFIFO(t *testing.T) {
-	limit(t, passhash.WorkLimits{Memory: 100, Queue: 10, Wait: time.Minute})
-	release, err := passhash.Acquire(context.Background(), 100)
+	limit(t, passhash.WorkLimits{Memory: 64, Queue: 10, Wait: time.Minute})
+	release, err := passhash.Acquire(context.Background(), 64)
 	require.NoError(t, err)
-	order := make(chan int, 3)
+	order := make(chan string, 4)
 	for i := range 3 {
 		go func() {
-			r, err := passhash.Acquire(context.Background(), 100)
+			r, err := passhash.Acquire(context.Background(), 64)
 			if err == nil {
-				order <- i
+				order <- "verify" + string(rune('0'+i))
 				r()
 			}
 		}()
 		waitQueue(t, i+1)
 	}
+	go func() {
+		r, err := passhash.AcquireFinishing(context.Background(), 64)
+		if err == nil {
+			order <- "hash"
+			r()
+		}
+	}()
+	waitQueue(t, 4)
 	release()
-	assert.Equal(t, []int{0, 1, 2}, []int{<-order, <-order, <-order})
+	assert.Equal(t, []string{"hash", "verify0", "verify1", "verify2"}, []string{<-order, <-order, <-order, <-order})
 }

@@ -104,7 +104,7 @@ func hashWith(ctx context.Context, password string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("passhash: read salt: %w", err)
 	}
-	release, err := work.acquire(ctx, uint64(p.Memory))
+	release, err := work.acquire(ctx, uint64(p.Memory), true)
 	if err != nil {
 		return "", err
 	}
@@ -216,21 +216,22 @@ func decode(encoded string) (decoded, error) {
 // and false for an encoding it refuses, without hashing anything, and a
 // *BusyError as Hash does.
 func Verify(password, encoded string) (bool, error) {
-	return verify(context.Background(), password, encoded)
-}
-
-func verify(ctx context.Context, password, encoded string) (bool, error) {
 	d, err := decode(encoded)
 	if err != nil {
 		return false, err
 	}
-	release, err := work.acquire(ctx, uint64(d.p.Memory))
+	release, err := work.acquire(context.Background(), uint64(d.p.Memory), false)
 	if err != nil {
 		return false, err
 	}
 	defer release()
+	return verifyDecoded(password, d), nil
+}
+
+// verifyDecoded hashes password with d's parameters and salt and compares.
+func verifyDecoded(password string, d decoded) bool {
 	key := argon2.IDKey([]byte(password), d.salt, d.p.Time, d.p.Memory, d.p.Threads, d.p.KeyLen)
-	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
+	return subtle.ConstantTimeCompare(key, d.key) == 1
 }
 
 // NeedsRehash reports whether encoded was made with parameters weaker than
@@ -249,22 +250,41 @@ func NeedsRehash(encoded string) bool {
 // password history). It verifies them in parallel, at most
 // runtime.GOMAXPROCS(0) at once since each verification is CPU-bound, and
 // stops starting new ones once one matches or ctx is done (a verification
-// already running is not interrupted).
-//
-// Each verification takes its memory within the process's WorkLimits.
+// already running is not interrupted). It first takes, once for the whole
+// call, the memory of its parallel verifications within the process's
+// WorkLimits (waiting in the queue, see WorkLimits).
 //
 // It returns (true, nil) if any entry matches, even when others are
 // malformed. Otherwise it returns false and: if ctx ended first, ctx.Err();
-// if a verification could not get its memory in time, that *BusyError
-// (errors.Is ErrBusy: the answer is unknown, the caller must not take it as
-// "no match"); or else the *DecodeError of every refused entry joined with
-// errors.Join (each wrapped with its index), or nil if all entries were
-// readable.
+// if it could not get its memory in time, a *BusyError (errors.Is ErrBusy:
+// the answer is unknown, the caller must not take it as "no match"); or
+// else the *DecodeError of every refused entry joined with errors.Join
+// (each wrapped with its index), or nil if all entries were readable.
 func MatchAny(ctx context.Context, password string, encoded []string) (bool, error) {
 	if len(encoded) == 0 {
 		return false, ctx.Err()
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(encoded))
+	errs := make([]error, len(encoded))
+	entries := make([]decoded, 0, len(encoded))
+	var most uint64
+	for i, enc := range encoded {
+		d, err := decode(enc)
+		if err != nil {
+			errs[i] = fmt.Errorf("history entry %d: %w", i, err)
+			continue
+		}
+		entries = append(entries, d)
+		most = max(most, uint64(d.p.Memory))
+	}
+	if len(entries) == 0 {
+		return false, errors.Join(errs...)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(entries))
+	release, err := work.acquire(ctx, uint64(workers)*most, false)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -272,15 +292,12 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 		mu      sync.Mutex
 		next    int
 		matched bool
-		busy    error
-		skipped bool // an entry taken but not checked (cancelled while waiting)
-		errs    = make([]error, len(encoded))
 		wg      sync.WaitGroup
 	)
 	take := func() (int, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		if matched || next == len(encoded) || ctx.Err() != nil {
+		if matched || next == len(entries) || ctx.Err() != nil {
 			return 0, false
 		}
 		i := next
@@ -294,25 +311,7 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 				if !ok {
 					return
 				}
-				ok, err := verify(ctx, password, encoded[i])
-				var be *BusyError
-				switch {
-				case errors.As(err, &be):
-					mu.Lock()
-					busy = err
-					mu.Unlock()
-					cancel()
-					return
-				case err != nil && ctx.Err() != nil && !errors.As(err, new(*DecodeError)):
-					mu.Lock()
-					skipped = true // cancelled while waiting for memory
-					mu.Unlock()
-					return
-				case err != nil:
-					errs[i] = fmt.Errorf("history entry %d: %w", i, err)
-					continue
-				}
-				if ok {
+				if verifyDecoded(password, entries[i]) {
 					mu.Lock()
 					matched = true
 					mu.Unlock()
@@ -326,10 +325,7 @@ func MatchAny(ctx context.Context, password string, encoded []string) (bool, err
 	if matched {
 		return true, nil
 	}
-	if busy != nil {
-		return false, busy
-	}
-	if err := ctx.Err(); err != nil && (next < len(encoded) || skipped) {
+	if err := ctx.Err(); err != nil && next < len(entries) {
 		// Cancelled before every entry was checked: the answer is unknown.
 		return false, err
 	}
