@@ -39,7 +39,7 @@ func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	envString(fs, getenv, &c.smsDailyCap, "sms-daily-cap", "500", "SMS each institution may send a day; 0 disables SMS")
 	envString(fs, getenv, &c.templates, "templates", "", "folder of message templates and institutions.json overriding the built-in ones")
 	envString(fs, getenv, &c.orgName, "org-name", "", "display name of the institution in messages (default: the policy id)")
-	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line for messages")
+	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line (in messages and on the reset page)")
 }
 
 // build makes the Desk's dependencies. It fails on anything misconfigured

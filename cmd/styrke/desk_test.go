@@ -136,17 +136,19 @@ func TestServeNoticeSurvivesRestart(t *testing.T) {
 	_, token, _ := strings.Cut(created.Link, "/aktiver/#/pw/")
 	status, body = first.post(t, "/api/activation/complete", `{"token":"`+token+`","password":"`+testPass+`"}`, false)
 	require.Equal(t, http.StatusOK, status, "the activation succeeds with the mail server down: %s", body)
-	first.stop()
-
 	dsn := "sqlite:" + filepath.Join(data, "styrke.db")
 	st, err := backend.Open(context.Background(), dsn)
 	require.NoError(t, err)
 	defer st.Close()
+	require.Eventually(t, func() bool {
+		q, err := st.Notifications(context.Background(), 0)
+		return err == nil && len(q) == 1 && q[0].Attempts > 0 && q[0].LastError != ""
+	}, 10*time.Second, 20*time.Millisecond, "the worker tried the notice and failed")
+	first.stop()
 	q, err := st.Notifications(context.Background(), 0)
 	require.NoError(t, err)
 	require.Len(t, q, 1, "the notice waits in the store")
 	assert.Nil(t, q[0].SentAt)
-	assert.Positive(t, q[0].Attempts)
 
 	smtp.Up(t)
 	second := startServe(t, env)
