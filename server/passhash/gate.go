@@ -35,7 +35,8 @@ type WorkLimits struct {
 	// negative means none may wait.
 	Queue int
 	// Wait is the longest a caller waits before it gets a *BusyError
-	// (its context may end it sooner). Default 2 s.
+	// (its context may end it sooner). Default 1 s: with the final hash
+	// ahead, a request admitted within it ends in well under 2 s.
 	Wait time.Duration
 }
 
@@ -98,7 +99,7 @@ func withDefaults(l WorkLimits) WorkLimits {
 		l.Queue = max(8, 4*int(l.Memory/uint64(Default.Memory)))
 	}
 	if l.Wait <= 0 {
-		l.Wait = 2 * time.Second
+		l.Wait = time.Second
 	}
 	return l
 }
