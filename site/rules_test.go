@@ -57,3 +57,17 @@ func htmlText(t *testing.T, s string) string {
 	require.NoError(t, err)
 	return text(n)
 }
+
+// TestDesignerSaysWhatIsNotSimulated: the designer says, in every language,
+// that breach lists and history are not checked in it (its trial field asks
+// no breach service).
+func TestDesignerSaysWhatIsNotSimulated(t *testing.T) {
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, site.PolicyDesignerPage(site.DesignerPage{Page: page(t, site.Designer, lang), Policies: views(t)}).Render(context.Background(), &b))
+			got := htmlText(t, b.String())
+			assert.Equal(t, 2, strings.Count(got, site.Texts(lang).DesNotSimulated()), "in the trial and the batch sections")
+		})
+	}
+}

@@ -179,3 +179,11 @@ func (t Text) EmbedFallback() string {
 		"Styrkemålaren kunne ikkje lastast. Passordet blir likevel sjekka når du sender skjemaet.",
 		"The strength meter could not load. The password is still checked when you submit the form.")
 }
+
+// DesNotSimulated says what the designer does not check: it asks no breach
+// service and knows no one's earlier passwords.
+func (t Text) DesNotSimulated() string {
+	return t.pick("Lekkede passordlister og tidligere passord sjekkes ikke her (ingenting sendes noe sted); tjenesten sjekker dem når et passord settes. Alle de andre reglene gjelder som i tjenesten.",
+		"Lekne passordlister og tidlegare passord blir ikkje sjekka her (ingenting blir sendt nokon stad); tenesta sjekkar dei når eit passord blir sett. Alle dei andre reglane gjeld som i tenesta.",
+		"Breached password lists and earlier passwords are not checked here (nothing is sent anywhere); the service checks them when a password is set. Every other rule applies as in the service.")
+}
