@@ -372,39 +372,14 @@ func (h *handler) directoryFor(institution string) directory.Directory {
 // cannot be used.
 func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.Policy, in policy.Input) bool {
 	ctx := r.Context()
-	if res := policy.Evaluate(p, in); !res.OK {
-		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(res))
-		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+	v, err := h.judge(ctx, p, in)
+	if err != nil {
+		h.failRetryable(w, r, "judge", err)
 		return false
 	}
-	var err error
-	if in.BreachCount, err = h.breachCount(ctx, p, in.Password); err != nil {
-		writeError(w, err)
-		return false
-	}
-	if p.HistorySize > 0 {
-		hist, err := h.Store.History(ctx, in.Username, p.HistorySize)
-		if err != nil {
-			h.internal(w, r, "history", err)
-			return false
-		}
-		reused, err := passhash.MatchAny(ctx, in.Password, hist)
-		if errors.Is(err, passhash.ErrBusy) { // unknown, not "not reused"
-			h.internal(w, r, "history", err)
-			return false
-		}
-		if err != nil && !reused {
-			h.Logger.WarnContext(ctx, "history entries unreadable", "id", RequestID(ctx), "err", err)
-			if ctx.Err() != nil {
-				h.internal(w, r, "history", err)
-				return false
-			}
-		}
-		in.Reused = &reused
-	}
-	if res := policy.Evaluate(p, in); !res.OK {
-		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(res))
-		writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
+	if !v.res.OK {
+		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(v.res))
+		writeJSON(w, http.StatusUnprocessableEntity, v.res.AppendJSON(nil))
 		return false
 	}
 	return true
@@ -415,28 +390,8 @@ func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.P
 func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, ref *directory.Refusal) {
 	res := policy.Evaluate(p, in)
 	res.OK = false
-	res.Violations = append(res.Violations, policy.Violation{Rule: ref.Rule, Message: refusalMessage(ref.Rule, in.Lang)})
+	res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
 	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
-}
-
-// refusalMessage is the person's text for a directory rule code.
-func refusalMessage(rule, lang string) string {
-	m := map[string][3]string{
-		directory.RuleComplexity: {"Katalogen krever tre av fire tegntyper (store, små, sifre, andre) og ikke brukernavnet.", "Katalogen krev tre av fire teikntypar (store, små, siffer, andre) og ikkje brukarnamnet.", "The directory requires three of four kinds of characters (upper, lower, digits, others) and not the username."},
-		directory.RuleTooShort:   {"Passordet er kortere enn katalogen tillater.", "Passordet er kortare enn katalogen tillèt.", "The password is shorter than the directory allows."},
-		directory.RuleHistory:    {"Katalogen har sett dette passordet før. Velg et nytt.", "Katalogen har sett dette passordet før. Vel eit nytt.", "The directory has seen this password before. Choose a new one."},
-		directory.RuleTooYoung:   {"Passordet ble endret for kort tid siden. Prøv igjen senere.", "Passordet vart endra for kort tid sidan. Prøv igjen seinare.", "The password was changed too recently. Try again later."},
-	}[rule]
-	if m[0] == "" {
-		m = [3]string{"Katalogen avviste passordet. Velg et annet.", "Katalogen avviste passordet. Vel eit anna.", "The directory refused the password. Choose another."}
-	}
-	switch lang {
-	case "nn":
-		return m[1]
-	case "en":
-		return m[2]
-	}
-	return m[0]
 }
 
 // directoryError answers a directory failure other than a refusal.
