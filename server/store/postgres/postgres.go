@@ -265,9 +265,19 @@ func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error
 	return n, nil
 }
 
-// Ping implements store.Store.
+// Ping implements store.Store: it checks that a write can be made (a row
+// updated to itself in a transaction that is rolled back), so a read-only
+// database or a table locked elsewhere fails it, not only a lost connection.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.pool.Ping(ctx); err != nil {
+	errRollback := errors.New("rollback")
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+			WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
 		return fmt.Errorf("postgres: ping: %w", err)
 	}
 	return nil

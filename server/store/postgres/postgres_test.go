@@ -181,3 +181,29 @@ func TestMigrateFillsGap(t *testing.T) {
 	_, err = s.AppendAudit(t.Context(), store.AuditEvent{Time: storetest.T0, Event: store.EventCreated, Actor: "system"})
 	assert.NoError(t, err, "version 3 applied on reopen")
 }
+
+// TestPingNeedsWrite: readiness fails while the store's tables are locked
+// elsewhere (every write would wait), and passes once the lock is gone
+// (issue 15 item 6; the old Ping only asked the pool for a connection).
+func TestPingNeedsWrite(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Ping(t.Context()))
+
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	tx, err := conn.Begin(t.Context())
+	require.NoError(t, err)
+	_, err = tx.Exec(t.Context(), "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	assert.Error(t, s.Ping(ctx), "table locked elsewhere")
+
+	require.NoError(t, tx.Rollback(t.Context()))
+	assert.NoError(t, s.Ping(t.Context()))
+}

@@ -360,11 +360,19 @@ func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error
 	return n, nil
 }
 
-// Ping implements store.Store: it runs a query on the read pool.
+// Ping implements store.Store: it checks that a write can be made, as
+// every request that changes something needs: it takes the write lock
+// (BEGIN IMMEDIATE), updates a row to itself and rolls back. A database
+// that is read-only or whose write lock another process holds fails it.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
 		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+		WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+		return fmt.Errorf("sqlite: ping: write: %w", err)
 	}
 	return nil
 }

@@ -179,3 +179,31 @@ func BenchmarkCompleteParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestPingNeedsWrite: readiness fails while another process holds the
+// database's write lock (every write would wait, then fail), and passes
+// again once it is released (issue 15 item 6; the old Ping read only).
+func TestPingNeedsWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Ping(t.Context()))
+
+	other, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer other.Close()
+	conn, err := other.Conn(t.Context())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(t.Context(), "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	assert.Error(t, s.Ping(ctx), "write lock held elsewhere")
+
+	_, err = conn.ExecContext(t.Context(), "ROLLBACK")
+	require.NoError(t, err)
+	assert.NoError(t, s.Ping(t.Context()))
+}
