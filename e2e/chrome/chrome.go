@@ -227,9 +227,45 @@ func Poll[T any](t testing.TB, tab *Tab, expr string) T {
 }
 
 // PollErr is Poll with its own time limit, returning the error (a timeout
-// wraps context.DeadlineExceeded) instead of failing a test.
+// wraps context.DeadlineExceeded) instead of failing a test. A navigation
+// while it waits (the page's context is destroyed under the evaluation)
+// does not end the poll: it evaluates expr again in the new page.
 func PollErr[T any](tab *Tab, expr string, timeout time.Duration) (T, error) {
 	var zero T
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left < 0 {
+			left = 0
+		}
+		res, err := pollOnce(tab, expr, left)
+		if err != nil {
+			if navigated(err) && time.Now().Before(deadline) {
+				// The new document is loading; ask again in a moment.
+				time.Sleep(16 * time.Millisecond)
+				continue
+			}
+			return zero, err
+		}
+		if !res.OK {
+			return zero, fmt.Errorf("%w: not true after %v", context.DeadlineExceeded, timeout)
+		}
+		var v T
+		if err := json.Unmarshal(res.V, &v); err != nil {
+			return zero, fmt.Errorf("chrome: poll value: %w", err)
+		}
+		return v, nil
+	}
+}
+
+type pollResult struct {
+	OK bool            `json:"ok"`
+	V  json.RawMessage `json:"v"`
+}
+
+// pollOnce runs one in-page polling promise that re-checks expr every
+// 16 ms for up to timeout.
+func pollOnce(tab *Tab, expr string, timeout time.Duration) (pollResult, error) {
 	js := `new Promise((resolve) => {
 		const deadline = Date.now() + ` + strconv.FormatInt(timeout.Milliseconds(), 10) + `;
 		const tick = () => {
@@ -243,21 +279,19 @@ func PollErr[T any](tab *Tab, expr string, timeout time.Duration) (T, error) {
 	})`
 	ctx, cancel := context.WithTimeout(tab, timeout+10*time.Second)
 	defer cancel()
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
-		OK bool            `json:"ok"`
-		V  json.RawMessage `json:"v"`
-	}](js, chromedp.EvalAwaitPromise))
-	if err != nil {
-		return zero, err
+	return chromedp.Run(ctx, chromedp.Evaluate[pollResult](js, chromedp.EvalAwaitPromise))
+}
+
+// navigated reports whether err says the page's JavaScript context went
+// away under an evaluation because the tab navigated.
+func navigated(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"navigated or closed", "Execution context was destroyed", "Cannot find context with specified id", "Cannot find default execution context"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
 	}
-	if !res.OK {
-		return zero, fmt.Errorf("%w: not true after %v", context.DeadlineExceeded, timeout)
-	}
-	var v T
-	if err := json.Unmarshal(res.V, &v); err != nil {
-		return zero, fmt.Errorf("chrome: poll value: %w", err)
-	}
-	return v, nil
+	return false
 }
 
 // Latency makes every request of the target in ctx wait ms milliseconds

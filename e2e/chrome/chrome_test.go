@@ -2,9 +2,12 @@ package chrome_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -70,4 +73,31 @@ func TestPollTimeout(t *testing.T) {
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
 	_, err := chrome.PollErr[bool](tab, `false`, 200_000_000)
 	require.Error(t, err)
+}
+
+// TestPollAcrossNavigation: a poll that is waiting while the page navigates
+// (a language switch, a redirect) keeps waiting in the new page instead of
+// failing with "Inspected target navigated or closed". It failed on the
+// harness that evaluated the polling promise only once.
+func TestPollAcrossNavigation(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>a</title><p>a</p>`)
+	})
+	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) {
+		// The second page answers slowly, so the poll is waiting in the
+		// first page when it goes away.
+		time.Sleep(300 * time.Millisecond)
+		fmt.Fprint(w, `<!doctype html><title>b</title><p id=b>b</p>`)
+	})
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	for i := 0; i < 3; i++ {
+		tab := browser.Tab(t)
+		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/a")))
+		chrome.Eval[bool](t, tab, `setTimeout(() => { location.href = '/b' }, 50), true`)
+		assert.Equal(t, "b", chrome.Poll[string](t, tab, `location.pathname === '/b' && document.getElementById('b') && document.getElementById('b').textContent`))
+	}
 }
