@@ -610,6 +610,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (this._server) {
       const have = new Set(r.violations.map((v) => v.rule));
       for (const v of this._server.violations) if (!have.has(v.rule)) r.violations.push(v);
+      // The module's next steps were written for a password it passed
+      // ("The password meets the requirements"): not after a no.
+      if (r.ok) r.feedback = [];
       r.ok = false;
     }
     const masked = this._input.type === "password";
@@ -843,7 +846,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     else if (current && b.state === "done") {
       text = b.count > 0 ? t.found(b.count) : t.clean;
       cls += b.count > 0 ? " found" : " clean";
-    } else if (current && b.state === "unavailable") {
+    } else if (current && b.state === "unavailable" && !(this._server && this._server.violations.some((v) => v.rule === "breached"))) {
+      // (Once the server found it breached, it was checked after all.)
       text = t.unavailable;
       cls += " unavailable";
     }
