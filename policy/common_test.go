@@ -153,9 +153,9 @@ func TestCommonRule(t *testing.T) {
 // season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {
 	for _, pw := range []string{
-		"Fjellvann!Morgen-Kaffe9",
+		"Fjellvann!Lirype-Kaffe9",
 		"sommerfugl-kvitrer-under-lampeskjermen-2025",
-		"qwe-Tindeglimt-Snøras",
+		"qwe-Tindeglimt-Snøras-Ku",
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",
 		"1234 ganger rundt grautkjelen",
 		"fjordbåtgrautkjelelampeskjermtrekkfugl",
