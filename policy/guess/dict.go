@@ -32,23 +32,13 @@ const numLetters = 1 + 26 + 7
 // letterIndex returns r's index in surprisal, or 0 when r is no letter of
 // it.
 func letterIndex(r rune) int {
-	switch {
-	case r >= 'a' && r <= 'z':
+	if r >= 'a' && r <= 'z' {
 		return 1 + int(r-'a')
-	case r == 'æ':
-		return 27
-	case r == 'ø':
-		return 28
-	case r == 'å':
-		return 29
-	case r == 'é':
-		return 30
-	case r == 'ä':
-		return 31
-	case r == 'ö':
-		return 32
-	case r == 'ü':
-		return 33
+	}
+	for k, x := range [...]rune{'æ', 'ø', 'å', 'é', 'ä', 'ö', 'ü'} {
+		if r == x {
+			return 27 + k
+		}
 	}
 	return 0
 }
@@ -56,14 +46,9 @@ func letterIndex(r rune) int {
 // pairCounts counts neighbouring letters in words (see surprisal).
 type pairCounts [numLetters][numLetters]uint32
 
-// add counts w's pairs of neighbouring letters and its edges; a word with
-// a code point of no index adds nothing.
+// add counts w's pairs of neighbouring letters and its edges (a code point
+// of no index counts as an edge: the lists hold letters only).
 func (pc *pairCounts) add(w string) {
-	for _, c := range w {
-		if letterIndex(c) == 0 {
-			return
-		}
-	}
 	prev := 0
 	for _, c := range w {
 		k := letterIndex(c)

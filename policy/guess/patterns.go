@@ -293,29 +293,7 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 }
 
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
-	if j-i >= 4 && j-i <= maxWordlike && readsLikeWord(lower[i:j]) && (d == nil || d.readsLikeWord(folded[i:j])) {
+	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
 		ms.add(i, j, KindWordlike, min(float64(j-i), wordlikeLog10)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
 	}
-}
-
-// readsLikeWord reports whether letters could be a Norwegian or English
-// word: 20-60% vowels, at most 4 consonants and 3 vowels in a row. Random
-// letters mostly fail it.
-func readsLikeWord(letters []rune) bool {
-	vowels, cons, vrun := 0, 0, 0
-	for _, r := range letters {
-		switch r {
-		case 'a', 'e', 'i', 'o', 'u', 'y', 'æ', 'ø', 'å', 'é':
-			vowels++
-			vrun++
-			cons = 0
-		default:
-			cons++
-			vrun = 0
-		}
-		if cons > 4 || vrun > 3 {
-			return false
-		}
-	}
-	return vowels > 0 && vowels*5 <= 3*len(letters)
 }
