@@ -117,7 +117,7 @@ func NewDictionary(passwords string) *Dictionary {
 			total += float64(c)
 		}
 		for b, c := range pc[a] {
-			d.surprisal[a*numLetters+b] = float32(-log10((float64(c) + 0.5) / (total + 0.5*numLetters) * 1e12) + 12)
+			d.surprisal[a*numLetters+b] = float32(-log10((float64(c)+0.5)/(total+0.5*numLetters)*1e12) + 12)
 		}
 	}
 	return d
