@@ -23,7 +23,7 @@ func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
 // strong is a password that passes every rule of the default policy.
-const strong = "Fjellvann!Morgen-Kaffe9"
+const strong = "Fjellvann!Lirype-Kaffe9"
 
 func TestEvaluateStrongPasses(t *testing.T) {
 	r := Evaluate(Default(), Input{Password: strong, Username: "olan", Name: "Ola Nordmann"})
@@ -74,8 +74,8 @@ func TestEvaluateRules(t *testing.T) {
 		{"reused", def, Input{Password: strong, Reused: boolp(true)}, []string{RuleReused}},
 		{"not reused", def, Input{Password: strong, Reused: boolp(false)}, nil},
 		{"disallowed character", composition, Input{Password: "Fjellvann?Morgen-Kaffe99"}, []string{RuleDisallowedCharacter}},
-		{"missing class", composition, Input{Password: "Fjellvann!Morgen-Kaffe9"}, []string{RuleMissingClass}},
-		{"composition met", composition, Input{Password: "Fjellvann!Morgen-Kaffe99"}, nil},
+		{"missing class", composition, Input{Password: "Fjellvann!Lirype-Kaffe9"}, []string{RuleMissingClass}},
+		{"composition met", composition, Input{Password: "Fjellvann!Lirype-Kaffe99"}, nil},
 		{"empty password", def, Input{Password: ""}, []string{RuleTooShort, RuleWeak}},
 	}
 	for _, tt := range tests {
@@ -136,7 +136,7 @@ func TestEvaluateMessagesAllLanguages(t *testing.T) {
 // TestEvaluateFeedback: a weak password gets a concrete number of
 // characters that would reach the threshold at the current rate.
 func TestEvaluateFeedback(t *testing.T) {
-	r := Evaluate(Default(), Input{Password: "fjordbåt", Lang: "en"})
+	r := Evaluate(Default(), Input{Password: "fjqrdbxt", Lang: "en"}) // no word: "fjordbåt" is one (the common rule)
 	require.NotEmpty(t, r.Feedback)
 	assert.LessOrEqual(t, len(r.Feedback), 2)
 	// 18 points now; at 1.5 a character, 10 more give 33 >= 32, but the
@@ -275,7 +275,7 @@ func TestEvaluateInReusesChars(t *testing.T) {
 
 	p, err := Lookup("uit")
 	require.NoError(t, err)
-	in := Input{Password: strings.Repeat("Fjellvann!Morgen-Kaffe9", 5), Username: "olan", Name: "Ola Nordmann"}
+	in := Input{Password: strings.Repeat("Fjellvann!Lirype-Kaffe9", 5), Username: "olan", Name: "Ola Nordmann"}
 	chars := Evaluate(p, in).Chars
 	with := testing.AllocsPerRun(50, func() { chars = EvaluateIn(chars, p, in).Chars })
 	without := testing.AllocsPerRun(50, func() { _ = Evaluate(p, in) })

@@ -233,3 +233,18 @@ func TestKindString(t *testing.T) {
 	assert.Equal(t, "keyboard", KindKeyboard.String())
 	assert.Equal(t, "", Kind(200).String())
 }
+
+// TestReadsLikeWord: the letter bigram model built from the embedded lists
+// takes Norwegian names, places and words that no list holds for words, and
+// leaves random letters (as a password generator makes them) to brute force.
+func TestReadsLikeWord(t *testing.T) {
+	d := NewDictionary("")
+	words := []string{"ragnvaid", "eidbjørg", "brattbakk", "hjeimeiand", "kvinesdai", "snekker", "kaffekopp", "pannekake", "tannbørste", "midnattsoi"}
+	for _, w := range words {
+		assert.True(t, d.readsLikeWord([]rune(w)), "word %q", w)
+	}
+	random := []string{"mfåhd", "rxrur", "uqæavs", "omzii", "ovfwpedzpå", "xkzwnux", "wrhofigd"}
+	for _, w := range random {
+		assert.False(t, d.readsLikeWord([]rune(w)), "random %q", w)
+	}
+}
