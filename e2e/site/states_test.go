@@ -302,6 +302,11 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			// The module's WebAssembly cannot load: the meter says so.
 			tb := blockedTab(t, inLang(b.activation(t, user(lang, "wasmblocked"), "Kari Nordmann", "default"), lang), "*://*:*/assets/*.wasm")
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter')._failed === true`)
+			// It says it could not start, and guesses no cause: the page's
+			// rules allow WebAssembly (it said they blocked it).
+			status := chrome.Eval[string](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`)
+			assert.NotEmpty(t, status)
+			assert.NotContains(t, status, "WebAssembly", "the meter's words when its module did not load")
 			return tb
 		}},
 		{name: "form-no-meter", want: "form", shows: "no-meter", open: func(t *testing.T, lang string) *chrome.Tab {
