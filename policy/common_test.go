@@ -91,9 +91,9 @@ func TestCommonMatch(t *testing.T) {
 	tests := []struct {
 		name, password string
 	}{
-		{"on the list", "anonymous"},
-		{"on the list after folding", "Ap0calyps3"},
-		{"on the list with trailing digits and punctuation", "Anonymous2024!"},
+		{"on the list", "agnieszka"},
+		{"on the list after folding", "B1izzard1"},
+		{"on the list with trailing digits and punctuation", "Agnieszka2024!"},
 		{"keyboard walk on the list", "aqwzsxedc"},
 	}
 	for _, tt := range tests {
@@ -204,7 +204,7 @@ func TestCommonListIsCanonical(t *testing.T) {
 		require.GreaterOrEqual(t, utf8.RuneCountInString(line), MinMinLength, "entry %d too short", n)
 		prev = line
 	}
-	assert.Greater(t, n, 5000, "the list lost its entries (gencommon leaves out only what the estimator refuses: about 11,700 of 17,900)")
+	assert.Greater(t, n, 3000, "the list lost its entries (gencommon leaves out only what the estimator refuses: about 13,900 of 17,900)")
 	assert.Equal(t, n, commonPasswords().n)
 }
 

@@ -64,7 +64,7 @@ func (pc *pairCounts) add(w string) {
 // the words of wamerican and bokmaal (4-14 letters) are under it and about
 // 90% of random letter runs that pass the vowel check over it (medians 1.2
 // and 1.75); TestReadsLikeWord holds examples.
-const maxSurprisal = 1.4
+const maxSurprisal = 1.5
 
 // readsLikeWord reports whether folded letters could be a word of a
 // language the lists are in: their letters surprise the bigram model by at

@@ -262,8 +262,19 @@ func isDateSep(r rune) bool { return r == '.' || r == '-' || r == '/' || r == '_
 // vocabulary set); 10^4.5 refuses random four-word passphrases.
 const wordlikeLog10 = 5.5
 
+// namelikeLog10 is what a capitalised word of no list costs: most often a
+// name, and an attacker's list of Norwegian first names and surnames finds
+// nearly everyone's within about 10^4.5 guesses (the capital itself costs
+// its variation on top, as for any word).
+const namelikeLog10 = 4.5
+
+// maxJoined is the longest stretch of a too long run of letters taken for
+// one word: the words people write together are mostly short.
+const maxJoined = 10
+
 // maxWordlike is the longest run of letters taken for one word: a longer
-// one is likely several (a passphrase without spaces).
+// one is likely several (a passphrase without spaces), and each of its
+// stretches of 4 to maxWordlike letters that reads like a word may be one.
 const maxWordlike = 14
 
 // matchWordlike adds every run of 4 to maxWordlike letters that reads like
@@ -285,6 +296,15 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for k := i + 1; k <= j; k++ {
 			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
 				addWordlike(ms, d, typed, lower, folded, start, k)
+				if k-start > maxWordlike {
+					// Too long for one word: words written together
+					// ("whenyoulookintheeyes"); each may be one.
+					for a := start; a+4 <= k; a++ {
+						for b := a + 4; b <= min(a+maxJoined, k); b++ {
+							addWordlike(ms, d, typed, lower, folded, a, b)
+						}
+					}
+				}
 				start = k
 			}
 		}
@@ -294,6 +314,10 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
-		ms.add(i, j, KindWordlike, min(float64(j-i), wordlikeLog10)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
+		lg := wordlikeLog10
+		if typed[i] != lower[i] {
+			lg = namelikeLog10
+		}
+		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
 	}
 }
