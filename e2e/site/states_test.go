@@ -284,7 +284,13 @@ func TestActivationStatesOnPhone(t *testing.T) {
 				b.failByAPI(t, link)
 			}
 			tb := openForm(t, link, 375)
-			return submitted(t, tb, "kort")
+			submitted(t, tb, "kort")
+			// A warning, set apart from the text around it (it was plain
+			// text under the error box).
+			assert.True(t, chrome.Eval[bool](t, tb, `(() => { const w = getComputedStyle(document.querySelector('[data-testid=attempts]'));
+				return parseFloat(w.borderLeftWidth) >= 3 && w.backgroundColor !== getComputedStyle(document.querySelector('[data-testid=state-form]')).backgroundColor; })()`),
+				"the attempts-left warning stands out")
+			return tb
 		}},
 		{name: "form-not-allowed", want: "form", shows: "not-allowed", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "notallowed"), "utfjord")
