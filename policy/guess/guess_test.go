@@ -260,3 +260,39 @@ func TestReadsLikeWord(t *testing.T) {
 	}
 	assert.Less(t, taken, 150, "random letter runs read as words")
 }
+
+// TestMatchWordlikeJoined: a run of letters too long for one word is read
+// as words written together, each stretch of 4-10 letters that reads like a
+// word a match (it was brute force: 10 guesses a letter); a capitalised word
+// of no list costs less than a small one (most are names).
+func TestMatchWordlikeJoined(t *testing.T) {
+	run := func(ms *matches, in Input) {
+		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
+	}
+	joined := found(t, "whenyoulookintheeyes", KindWordlike, run)
+	assert.Contains(t, joined, "look")
+	assert.Contains(t, joined, "eyes")
+	for _, w := range joined {
+		assert.LessOrEqual(t, len(w), maxJoined, "stretch %q", w)
+	}
+	assert.Empty(t, found(t, "qzxwvkjqzxwvkjqzxw", KindWordlike, run), "random letters")
+
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input).Log10
+	}
+	assert.Less(t, est("whenyoulookintheeyes"), 17.0, "20 letters written together")
+	assert.Less(t, est("Ottilie"), est("ottilie"), "a capitalised word of no list is most often a name")
+}
+
+// TestFarmName: words built like Norwegian farm and place names (most
+// Norwegian surnames) cost less than other words of no list.
+func TestFarmName(t *testing.T) {
+	for _, w := range []string{"grimsrud", "kvaiheim", "hjeimeiand", "brattbakk", "uivestad", "øveriand"} {
+		assert.True(t, farmName([]rune(w)), "%q", w)
+	}
+	for _, w := range []string{"kaffekopp", "midnattsoi", "stad", "bystad"[:4], "aiand"} {
+		assert.False(t, farmName([]rune(w)), "%q", w)
+	}
+}
