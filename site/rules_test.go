@@ -59,15 +59,18 @@ func htmlText(t *testing.T, s string) string {
 }
 
 // TestDesignerSaysWhatIsNotSimulated: the designer says, in every language,
-// that breach lists and history are not checked in it (its trial field asks
-// no breach service).
+// that breach lists and history are not checked in its batch (nothing is
+// sent), and that its trial field's meter asks the breach service by a
+// 5-character hash prefix (it does, when the field is left) and checks no
+// history.
 func TestDesignerSaysWhatIsNotSimulated(t *testing.T) {
 	for _, lang := range site.Languages {
 		t.Run(lang, func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, site.PolicyDesignerPage(site.DesignerPage{Page: page(t, site.Designer, lang), Policies: views(t)}).Render(context.Background(), &b))
 			got := htmlText(t, b.String())
-			assert.Equal(t, 2, strings.Count(got, site.Texts(lang).DesNotSimulated()), "in the trial and the batch sections")
+			assert.Equal(t, 1, strings.Count(got, site.Texts(lang).DesNotSimulated()), "in the batch section")
+			assert.Equal(t, 1, strings.Count(got, site.Texts(lang).DesTryBreach()), "in the trial section")
 		})
 	}
 }

@@ -113,3 +113,12 @@ func (t Text) DesTopSorted() string {
 		"Sortert etter kor mange passord som bryt regelen, flest først (med dei endra reglane når dei er gyldige).",
 		"Sorted by how many passwords fail the rule, most first (under the edited policy when it is valid).")
 }
+
+// DesTryBreach says what the trial field's meter sends and what the trial
+// does not check: it asks the breached-password service by a 5-character
+// hash prefix when the field is left; earlier passwords are not checked.
+func (t Text) DesTryBreach() string {
+	return t.pick("Måleren under spør tjenesten for lekkede passord når du forlater feltet, med bare de første 5 tegnene av passordets SHA-1-hash (passordet og hele hashen sendes aldri). Tidligere passord sjekkes ikke her, og de to vurderingene over regner ikke med lekkasjer.",
+		"Målaren under spør tenesta for lekne passord når du forlèt feltet, med berre dei første 5 teikna av SHA-1-hashen til passordet (passordet og heile hashen blir aldri sende). Tidlegare passord blir ikkje sjekka her, og dei to vurderingane over reknar ikkje med lekkasjar.",
+		"The meter below asks the breached-password service when you leave the field, sending only the first 5 characters of the password's SHA-1 hash (never the password or its full hash). Earlier passwords are not checked here, and the two verdicts above leave breaches out.")
+}

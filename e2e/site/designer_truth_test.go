@@ -1,6 +1,8 @@
 package site_test
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -459,6 +461,47 @@ func TestDesignerNoRepeatedHeadings(t *testing.T) {
 			require.NoError(t, err)
 			chrome.Poll[bool](t, tb, `matchMedia("(prefers-color-scheme: dark)").matches`)
 			assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings with the results shown, dark")
+		})
+	}
+}
+
+// TestDesignerTrialAsksBreachByPrefix: the trial field's meter asks the
+// breach range API when the field is left, with the first 5 characters of
+// the SHA-1 hash and nothing else of the password, and the trial section
+// says so in every language. The old section said nothing was sent.
+func TestDesignerTrialAsksBreachByPrefix(t *testing.T) {
+	const pw = "Prøve-Passord 2026 for designeren"
+	sum := sha1.Sum([]byte(pw))
+	hash := strings.ToUpper(hex.EncodeToString(sum[:]))
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			tx := site.Texts(lang)
+			tb := designerTab(t, lang, 1280)
+			// The real range API is not reachable from the test machine.
+			tb.Allow(func(msg string) bool {
+				return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "https://api.pwnedpasswords.com/")
+			})
+			w := watchLeaks(t, tb)
+			assert.Equal(t, tx.DesTryBreach(), text(t, tb, "try-breach"))
+			assert.Contains(t, tx.DesTryBreach(), "5")
+			setValue(t, tb, "#try-password", pw)
+			chrome.Eval[bool](t, tb, `(document.querySelector('#try-password').focus(), document.querySelector('#try-password').blur(), true)`)
+			var asked []string
+			require.Eventually(t, func() bool {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				asked = asked[:0]
+				for _, s := range w.seen {
+					if u, _, _ := strings.Cut(strings.TrimSpace(s), " "); strings.HasPrefix(u, "https://api.pwnedpasswords.com/") {
+						asked = append(asked, u)
+					}
+				}
+				return len(asked) > 0
+			}, 20*time.Second, 20*time.Millisecond, "the meter asked no breach service")
+			for _, u := range asked {
+				assert.Equal(t, "https://api.pwnedpasswords.com/range/"+hash[:5], u, "what the request carries")
+			}
+			assert.Zero(t, w.leaks([]string{pw, hash, hash[5:]}), "the password or more of its hash in a request or the console")
 		})
 	}
 }
