@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/guess"
 )
@@ -23,21 +24,26 @@ func guessDictionary() *guess.Dictionary {
 }
 
 // estimate runs the guess estimator on password: per code point as typed,
-// case-folded and with Fold's substitutions undone (so one code point stays
-// one, and the estimator's positions are the Result's chars). The policy's
-// context words are the context rule's, which refuses them outright. A password longer
-// than guess.MaxRunes counts its further code points as brute force.
+// folded one code point for one (foldRune) and with Fold's substitutions
+// undone; the default-ignorable code points, which foldRune drops, are left
+// out, so code point i of the estimator's input is the i-th kept one. The policy's context words are the context rule's, which
+// refuses them outright. A password of more than guess.MaxRunes kept code
+// points counts its further ones as brute force.
 func estimate(password string) guess.Result {
 	var typed, lower, folded [guess.MaxRunes]rune
 	n, rest := 0, 0
 	for _, r := range password {
+		l := foldRune(r)
+		if l < 0 {
+			continue
+		}
 		if n == guess.MaxRunes {
 			rest++
 			continue
 		}
 		typed[n] = r
-		lower[n] = lowerRune(r)
-		folded[n] = substitute(lower[n])
+		lower[n] = l
+		folded[n] = substitute(l)
 		n++
 	}
 	if n == 0 {
@@ -53,19 +59,29 @@ func estimate(password string) guess.Result {
 	return res
 }
 
-// lowerRune case-folds one code point as Fold does for Latin-1 (exactly)
-// and fullwidth ASCII (to ASCII); any other code point stays as it is: every
-// dictionary word is Latin-1, so a case table for the rest (0.4 KB of the
-// WebAssembly module) would find nothing more.
-func lowerRune(r rune) rune {
+// foldRune returns r as the estimator sees it, one code point for one, or
+// -1 for a default-ignorable code point, which Fold drops: ASCII and the
+// Latin-1 capitals lower-cased (fullwidth ASCII first made ASCII, NFKC's
+// part that dictionary words need), and a code point that Fold's table maps
+// to one ASCII letter (the Cyrillic and Greek lookalikes, capitals
+// included; signs such as K, KELVIN SIGN) made that letter. Any other code
+// point stays as it is: every dictionary word is Latin-1.
+func foldRune(r rune) rune {
 	if r >= 0xFF01 && r <= 0xFF5E { // fullwidth ASCII
 		r -= 0xFEE0
 	}
-	switch {
-	case r < 0x80:
+	if r < utf8.RuneSelf {
 		return rune(asciiLower[r])
-	case r >= 0xC0 && r <= 0xDE && r != 0xD7:
-		return r + 0x20
+	}
+	if i := searchU32(foldKeys, uint32(r)); i >= 0 {
+		if d := foldData[foldOff[i]:foldOff[i+1]]; len(d) < 2 {
+			r = -1
+			if d != "" {
+				r = rune(d[0])
+			}
+		} else if r >= 0xC0 && r < 0xDF { // À..Þ (not ×, which is no key)
+			r += 0x20
+		}
 	}
 	return r
 }

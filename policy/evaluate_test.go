@@ -77,6 +77,21 @@ func TestEvaluateRules(t *testing.T) {
 		{"missing class", composition, Input{Password: "Fjellvann!Morgen-Kaffe9"}, []string{RuleMissingClass}},
 		{"composition met", composition, Input{Password: "Fjellvann!Morgen-Kaffe99"}, nil},
 		{"empty password", def, Input{Password: ""}, []string{RuleTooShort, RuleWeak}},
+		{"username behind a zero-width space", def, Input{Password: "Kari\u200bNordmann!Xq9#Vr7&pL4@", Username: "karinordmann"}, []string{RuleUsername}},
+		{"username split by a soft hyphen", def, Input{Password: "xxNord\u00admann!Xq9#Vr7&pL4@", Username: "nordmann"}, []string{RuleUsername}},
+		{"username with a Cyrillic o", def, Input{Password: "xxn\u043erdmann!Xq9#Vr7&pL4@", Username: "nordmann"}, []string{RuleUsername}},
+		{"name with a Greek capital O", def, Input{Password: "N\u039frdmann!Xq9#Vr7&pL4@mW2$", Name: "Ola Nordmann"}, []string{RuleName}},
+		{"context word behind a word joiner", ctx, Input{Password: "Universitetet\u2060iTroms!Xq9#Vr7&pL4@"}, []string{RuleContext}},
+		{"a tab", def, Input{Password: strong + "\t"}, []string{RuleControlCharacter}},
+		{"a line break", def, Input{Password: "Fjellvann!\nMorgen-Kaffe9"}, []string{RuleControlCharacter}},
+		{"NUL", def, Input{Password: strong + "\x00"}, []string{RuleControlCharacter}},
+		{"DEL", def, Input{Password: strong + "\x7f"}, []string{RuleControlCharacter}},
+		{"a C1 control (NEL)", def, Input{Password: strong + "\u0085"}, []string{RuleControlCharacter}},
+		{"the replacement character", def, Input{Password: strong + "\ufffd"}, []string{RuleControlCharacter}},
+		{"invalid UTF-8 (a U+FFFD)", def, Input{Password: strong + "\xff"}, []string{RuleControlCharacter}},
+		{"a username of default-ignorables is not checked", def, Input{Password: strong, Username: "\u200b\u200c\u200d"}, nil},
+		{"a name part of default-ignorables is not checked", def, Input{Password: strong, Name: "\u200b\u200c\u200d\u2060 Li"}, nil},
+		{"a no-break space is no control", def, Input{Password: "Fjellvann!\u00a0Morgen-Kaffe9"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -138,6 +138,7 @@ const (
 	RuleTooShort            = "too_short"
 	RuleTooLong             = "too_long"
 	RuleDisallowedCharacter = "disallowed_character"
+	RuleControlCharacter    = "control_character"
 	RuleMissingClass        = "missing_class"
 	RuleUsername            = "username"
 	RuleName                = "name"
@@ -150,7 +151,7 @@ const (
 
 // Rules lists every rule code in report order.
 var Rules = []string{
-	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleMissingClass,
+	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleControlCharacter, RuleMissingClass,
 	RuleUsername, RuleName, RuleContext, RuleCommon, RuleWeak, RuleBreached,
 	RuleReused,
 }

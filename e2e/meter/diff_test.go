@@ -32,6 +32,8 @@ var pieces = []string{
 	"sommer2024", "Vinter-1999", "qwerty", "asdfgh", "123456", "abcdef", "passord", "password",
 	"olanor", "Nordmann", "ola", "blindern", "uit", "tromsø", "universitetet", "aaaa", "abab",
 	"p@ssw0rd", "P4$$W0RD", "hunter2",
+	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
+	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
 
 func generate(n int) []diffCase {
@@ -106,7 +108,7 @@ func TestDifferential(t *testing.T) {
 	})()`)
 	assert.Equal(t, len(cases), got.N)
 	assert.Empty(t, got.Bad, "indices of cases whose browser Result differs from the native one")
-	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleMissingClass,
+	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleControlCharacter, policy.RuleMissingClass,
 		policy.RuleUsername, policy.RuleName, policy.RuleContext, policy.RuleCommon, policy.RuleWeak, policy.RuleBreached} {
 		assert.True(t, seen[rule], "no generated case breaks %s", rule)
 	}
