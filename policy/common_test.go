@@ -143,11 +143,10 @@ func TestCommonMatch(t *testing.T) {
 	tests := []struct {
 		name, password string
 	}{
-		{"on the list", "password123"},
-		{"on the list after folding", "P@ssw0rd123"},
-		{"on the list with trailing digits and punctuation", "baseball2024!"},
-		{"Norwegian list entry", "Velkommen2025"},
-		{"keyboard row on the list", "qwertyuiop"},
+		{"on the list", "agnieszka"},
+		{"on the list after folding", "B1izzard1"},
+		{"on the list with trailing digits and punctuation", "Agnieszka2024!"},
+		{"keyboard walk on the list", "aqwzsxedc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +154,19 @@ func TestCommonMatch(t *testing.T) {
 			assert.True(t, ok, "row %q should match", tt.name)
 			assert.Equal(t, CommonList, kind)
 		})
+	}
+}
+
+// TestCommonListPruned: entries the estimator refuses on its own are not
+// on the embedded list (gencommon leaves them out), and they are still
+// refused, by the estimator, on a policy that allows 8 code points.
+func TestCommonListPruned(t *testing.T) {
+	p := Default()
+	p.MinLength = 8
+	for _, pw := range []string{"password123", "P@ssw0rd123", "baseball2024!", "Velkommen2025", "qwertyuiop", "jegelskerdeg1", "rosenborg1"} {
+		_, listed := commonMatch(foldBoth(pw))
+		assert.False(t, listed, "%q is on the list", pw)
+		assert.Contains(t, rules(Evaluate(p, Input{Password: pw})), RuleCommon, "%q", pw)
 	}
 }
 
@@ -257,9 +269,9 @@ func TestCommonRuleFolds(t *testing.T) {
 // season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {
 	for _, pw := range []string{
-		"Fjellvann!Morgen-Kaffe9",
+		"Fjellvann!Lirype-Kaffe9",
 		"sommerfugl-kvitrer-under-lampeskjermen-2025",
-		"qwe-Tindeglimt-Snøras",
+		"qwe-Tindeglimt-Snøras-Ku",
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",
 		"1234 ganger rundt grautkjelen",
 		"fjordbåtgrautkjelelampeskjermtrekkfugl",
@@ -296,7 +308,7 @@ func TestCommonListIsCanonical(t *testing.T) {
 		require.GreaterOrEqual(t, utf8.RuneCountInString(line), MinMinLength, "entry %d too short", n)
 		prev = line
 	}
-	assert.Greater(t, n, 10000)
+	assert.Greater(t, n, 3000, "the list lost its entries (gencommon leaves out only what the estimator refuses: about 13,900 of 17,900)")
 	assert.Equal(t, n, commonPasswords().n)
 }
 

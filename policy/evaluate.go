@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/styrke-iam/styrke/policy/guess"
+
 	"strings"
 	"unicode/utf8"
 )
@@ -82,7 +84,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	// guesses than the policy's minimum by the estimator. Its characters
 	// are marked in Chars.
 	est := estimate(in.Password)
-	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < min(p.MinGuessesLog10, float64(st.length-guessMargin)) {
+	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est, st.length) >= st.length) {
 		kinds := kindsParam(est, "password")
 		if !ok {
 			kind = est.Main.String()
@@ -213,4 +215,16 @@ func contextMatch(folded string, p Policy) bool {
 	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
 	return e.joined != "" && strings.Contains(folded, e.joined)
+}
+
+// markedCount is how many of the first n code points belong to a match of
+// the estimator's cheapest split.
+func markedCount(est *guess.Result, n int) int {
+	c := 0
+	for i := 0; i < n; i++ {
+		if est.Marked(i) {
+			c++
+		}
+	}
+	return c
 }

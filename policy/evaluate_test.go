@@ -23,7 +23,7 @@ func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
 // strong is a password that passes every rule of the default policy.
-const strong = "Fjellvann!Morgen-Kaffe9"
+const strong = "Fjellvann!Lirype-Kaffe9"
 
 func TestEvaluateStrongPasses(t *testing.T) {
 	r := Evaluate(Default(), Input{Password: strong, Username: "olan", Name: "Ola Nordmann"})
@@ -73,9 +73,9 @@ func TestEvaluateRules(t *testing.T) {
 		{"breach unknown passes", def, Input{Password: strong}, nil},
 		{"reused", def, Input{Password: strong, Reused: boolp(true)}, []string{RuleReused}},
 		{"not reused", def, Input{Password: strong, Reused: boolp(false)}, nil},
-		{"disallowed character", composition, Input{Password: "Fjellvann?Morgen-Kaffe99"}, []string{RuleDisallowedCharacter}},
-		{"missing class", composition, Input{Password: "Fjellvann!Morgen-Kaffe9"}, []string{RuleMissingClass}},
-		{"composition met", composition, Input{Password: "Fjellvann!Morgen-Kaffe99"}, nil},
+		{"disallowed character", composition, Input{Password: "Fjellvann?Lirype-Kaffe99"}, []string{RuleDisallowedCharacter}},
+		{"missing class", composition, Input{Password: "Fjellvann!Lirype-Kaffe9"}, []string{RuleMissingClass}},
+		{"composition met", composition, Input{Password: "Fjellvann!Lirype-Kaffe99"}, nil},
 		{"empty password", def, Input{Password: ""}, []string{RuleTooShort, RuleWeak}},
 		{"username behind a zero-width space", def, Input{Password: "Kari\u200bNordmann!Xq9#Vr7&pL4@", Username: "karinordmann"}, []string{RuleUsername}},
 		{"username split by a soft hyphen", def, Input{Password: "xxNord\u00admann!Xq9#Vr7&pL4@", Username: "nordmann"}, []string{RuleUsername}},
@@ -83,7 +83,7 @@ func TestEvaluateRules(t *testing.T) {
 		{"name with a Greek capital O", def, Input{Password: "N\u039frdmann!Xq9#Vr7&pL4@mW2$", Name: "Ola Nordmann"}, []string{RuleName}},
 		{"context word behind a word joiner", ctx, Input{Password: "Universitetet\u2060iTroms!Xq9#Vr7&pL4@"}, []string{RuleContext}},
 		{"a tab", def, Input{Password: strong + "\t"}, []string{RuleControlCharacter}},
-		{"a line break", def, Input{Password: "Fjellvann!\nMorgen-Kaffe9"}, []string{RuleControlCharacter}},
+		{"a line break", def, Input{Password: "Fjellvann!\nLirype-Kaffe9"}, []string{RuleControlCharacter}},
 		{"NUL", def, Input{Password: strong + "\x00"}, []string{RuleControlCharacter}},
 		{"DEL", def, Input{Password: strong + "\x7f"}, []string{RuleControlCharacter}},
 		{"a C1 control (NEL)", def, Input{Password: strong + "\u0085"}, []string{RuleControlCharacter}},
@@ -91,7 +91,7 @@ func TestEvaluateRules(t *testing.T) {
 		{"invalid UTF-8 (a U+FFFD)", def, Input{Password: strong + "\xff"}, []string{RuleControlCharacter}},
 		{"a username of default-ignorables is not checked", def, Input{Password: strong, Username: "\u200b\u200c\u200d"}, nil},
 		{"a name part of default-ignorables is not checked", def, Input{Password: strong, Name: "\u200b\u200c\u200d\u2060 Li"}, nil},
-		{"a no-break space is no control", def, Input{Password: "Fjellvann!\u00a0Morgen-Kaffe9"}, nil},
+		{"a no-break space is no control", def, Input{Password: "Fjellvann!\u00a0Lirype-Kaffe9"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,7 +151,7 @@ func TestEvaluateMessagesAllLanguages(t *testing.T) {
 // TestEvaluateFeedback: a weak password gets a concrete number of
 // characters that would reach the threshold at the current rate.
 func TestEvaluateFeedback(t *testing.T) {
-	r := Evaluate(Default(), Input{Password: "fjordbåt", Lang: "en"})
+	r := Evaluate(Default(), Input{Password: "fjqrdbxt", Lang: "en"}) // no word: "fjordbåt" is one (the common rule)
 	require.NotEmpty(t, r.Feedback)
 	assert.LessOrEqual(t, len(r.Feedback), 2)
 	// 18 points now; at 1.5 a character, 10 more give 33 >= 32, but the
@@ -290,7 +290,7 @@ func TestEvaluateInReusesChars(t *testing.T) {
 
 	p, err := Lookup("uit")
 	require.NoError(t, err)
-	in := Input{Password: strings.Repeat("Fjellvann!Morgen-Kaffe9", 5), Username: "olan", Name: "Ola Nordmann"}
+	in := Input{Password: strings.Repeat("Fjellvann!Lirype-Kaffe9", 5), Username: "olan", Name: "Ola Nordmann"}
 	chars := Evaluate(p, in).Chars
 	with := testing.AllocsPerRun(50, func() { chars = EvaluateIn(chars, p, in).Chars })
 	without := testing.AllocsPerRun(50, func() { _ = Evaluate(p, in) })

@@ -29,8 +29,9 @@ commands:
   resend   --id ID
   import   --csv FILE [--reissue] [--partial] [--no-deliver] [--institution ID]
 
-Every command takes --db/--data (the store), --base-url (links), and the
-delivery flags of styrke serve (--smtp-url, --mail-from, --twilio-..., --templates).
+Every command takes --db/--data (the store), --base-url (links; default, as
+for styrke serve: STYRKE_BASE_URL, else http:// and STYRKE_ADDR, else
+http://127.0.0.1:8080), and the delivery flags of styrke serve (--smtp-url, --mail-from, --twilio-..., --templates).
 `
 
 // activationCmd is what every activation subcommand shares.
@@ -45,7 +46,11 @@ func newActivationCmd(name string, getenv func(string) string, stderr io.Writer)
 	c.fs.SetOutput(stderr)
 	envString(c.fs, getenv, &c.db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(c.fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
-	envString(c.fs, getenv, &c.baseURL, "base-url", "http://127.0.0.1:8080", "public URL of the site (links are built from it)")
+	addr := getenv("STYRKE_ADDR")
+	if addr == "" {
+		addr = defaultAddr
+	}
+	envString(c.fs, getenv, &c.baseURL, "base-url", addrURL(addr), "public URL of the site, as given to styrke serve (links are built from it; default http:// and STYRKE_ADDR)")
 	who := "cli"
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		who = "cli:" + u.Username
@@ -64,6 +69,10 @@ func (c *activationCmd) parse(args []string) error {
 	}
 	if c.fs.NArg() > 0 {
 		fmt.Fprintf(c.fs.Output(), "%s: unexpected argument %q\n", c.fs.Name(), c.fs.Arg(0))
+		return errUsage
+	}
+	if err := checkBaseURL(c.baseURL); err != nil {
+		fmt.Fprintf(c.fs.Output(), "%s: %v\n", c.fs.Name(), err)
 		return errUsage
 	}
 	return nil

@@ -88,7 +88,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c serveConfig
-	envString(fs, getenv, &c.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	envString(fs, getenv, &c.addr, "addr", defaultAddr, "address to listen on")
 	envString(fs, getenv, &c.db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	envString(fs, getenv, &c.site, "site", "", "directory of the built site to serve (default: dist if present)")
@@ -121,6 +121,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
+	}
+	if c.baseURL != "" {
+		if err := checkBaseURL(c.baseURL); err != nil {
+			fmt.Fprintf(stderr, "serve: %v\n", err)
+			return errUsage
+		}
 	}
 	level, err := parseLevel(c.logLevel)
 	if err != nil {
@@ -186,7 +192,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen: %w", err)
 	}
 	if c.baseURL == "" {
-		c.baseURL = "http://" + ln.Addr().String()
+		c.baseURL = addrURL(ln.Addr().String())
 	}
 	if c.metricsAddr != "" {
 		deskDeps.Metrics = server.NewMetrics(st, nil)
@@ -236,7 +242,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
-	if listen := "http://" + ln.Addr().String(); listen != c.baseURL {
+	if listen := addrURL(ln.Addr().String()); listen != c.baseURL {
 		fmt.Fprintf(stdout, "public URL (links): %s\n", c.baseURL)
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -141,4 +142,88 @@ func TestActivationCreate(t *testing.T) {
 			assert.Error(t, runActivation(context.Background(), tt.args, getenv, &stdout, &stderr))
 		})
 	}
+}
+
+// TestActivationCreateBaseURL: the link `styrke activation create` prints
+// is built from the server's configuration, as styrke serve builds its
+// own: STYRKE_BASE_URL, else http:// and STYRKE_ADDR; --base-url
+// overrides both (it printed http://127.0.0.1:8080 whatever the server's
+// address).
+func TestActivationCreateBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"nothing configured", nil, nil, "http://127.0.0.1:8080"},
+		{"STYRKE_ADDR", map[string]string{"STYRKE_ADDR": "127.0.0.1:9191"}, nil, "http://127.0.0.1:9191"},
+		{"STYRKE_ADDR without host", map[string]string{"STYRKE_ADDR": ":9191"}, nil, "http://localhost:9191"},
+		{"STYRKE_ADDR on every address", map[string]string{"STYRKE_ADDR": "0.0.0.0:9191"}, nil, "http://localhost:9191"},
+		{"STYRKE_BASE_URL wins over STYRKE_ADDR", map[string]string{"STYRKE_ADDR": "127.0.0.1:9191", "STYRKE_BASE_URL": "https://passord.uit.no"}, nil, "https://passord.uit.no"},
+		{"STYRKE_BASE_URL with a path", map[string]string{"STYRKE_BASE_URL": "https://iam.example/styrke/"}, nil, "https://iam.example/styrke"},
+		{"--base-url wins over both", map[string]string{"STYRKE_ADDR": "127.0.0.1:9191", "STYRKE_BASE_URL": "https://passord.uit.no"},
+			[]string{"--base-url", "https://styrke.uio.no"}, "https://styrke.uio.no"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"STYRKE_DATA": t.TempDir()}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"create", "--username", "ola", "--institution", "uio"}, tc.args...)
+			err := runActivation(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+			require.NoError(t, err, "stderr %s", stderr.String())
+			assert.Regexp(t, `^`+regexp.QuoteMeta(tc.want)+`/aktiver/#/pw/[A-Za-z0-9_-]{43}\n$`, stdout.String())
+		})
+	}
+
+	for _, tc := range []struct{ name, baseURL, want string }{
+		{"no scheme", "passord.uit.no", "want an http:// or https:// URL"},
+		{"other scheme", "ftp://passord.uit.no", `scheme "ftp"`},
+		{"no host", "https:///aktiver", "no host"},
+		{"a query", "https://passord.uit.no/?x=1", "no query or fragment"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"STYRKE_DATA": t.TempDir()}
+			var stdout, stderr bytes.Buffer
+			err := runActivation(context.Background(), []string{"create", "--username", "ola", "--base-url", tc.baseURL},
+				func(k string) string { return env[k] }, &stdout, &stderr)
+			require.ErrorIs(t, err, errUsage)
+			assert.Contains(t, stderr.String(), "--base-url: ")
+			assert.Contains(t, stderr.String(), tc.want)
+			assert.Empty(t, stdout.String(), "no link")
+		})
+	}
+}
+
+// TestActivationCreateOpensOnServe: with the environment that configures
+// styrke serve (STYRKE_ADDR only), the link the CLI prints opens on that
+// server.
+func TestActivationCreateOpensOnServe(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": addr, "STYRKE_BREACH_URL": "http://127.0.0.1:1"}
+	getenv := func(k string) string { return env[k] }
+
+	var cliOut, cliErr bytes.Buffer
+	require.NoError(t, runActivation(context.Background(), []string{"create", "--username", "ola", "--institution", "uio"}, getenv, &cliOut, &cliErr),
+		"stderr %s", cliErr.String())
+	link := strings.TrimSpace(cliOut.String())
+	base, token, ok := strings.Cut(link, "/aktiver/#/pw/")
+	require.True(t, ok, "not a link: %q", link)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, nil, getenv, &stdout, &stderr) }()
+	defer func() { cancel(); <-done }()
+	require.Eventually(t, func() bool { return listenRE.MatchString(stdout.String()) }, 10*time.Second, 10*time.Millisecond,
+		"stdout %s stderr %s", stdout.String(), stderr.String())
+	resp, err := http.Post(base+"/api/activation/lookup", "application/json", strings.NewReader(`{"token":"`+token+`"}`))
+	require.NoError(t, err, "the CLI's link names %s; serve listens on %s", base, addr)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }

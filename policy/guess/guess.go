@@ -171,7 +171,7 @@ func Estimate(in Input) Result {
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
-	matchWordlike(ms, typed, lower)
+	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchRepeats(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)

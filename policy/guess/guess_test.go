@@ -1,6 +1,7 @@
 package guess
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -232,4 +233,30 @@ func TestEstimateAllocations(t *testing.T) {
 func TestKindString(t *testing.T) {
 	assert.Equal(t, "keyboard", KindKeyboard.String())
 	assert.Equal(t, "", Kind(200).String())
+}
+
+// TestReadsLikeWord: the letter bigram model built from the embedded lists
+// takes Norwegian names, places and words that no list holds for words, and
+// leaves random letters (as a password generator makes them) to brute force.
+func TestReadsLikeWord(t *testing.T) {
+	d := NewDictionary("")
+	words := []string{"ragnvaid", "eidbjørg", "brattbakk", "hjeimeiand", "kvinesdai", "snekker", "kaffekopp", "pannekake", "tannbørste", "midnattsoi"}
+	for _, w := range words {
+		assert.True(t, d.readsLikeWord([]rune(w)), "word %q", w)
+	}
+	// Random letters, as a generator draws them: most do not read like a
+	// word.
+	rng := rand.New(rand.NewPCG(7, 8))
+	letters := []rune("abcdefghijkmnopqrstuvwxyzæøå") // folded: no l
+	taken := 0
+	for range 1000 {
+		rs := make([]rune, 5+rng.IntN(6))
+		for k := range rs {
+			rs[k] = letters[rng.IntN(len(letters))]
+		}
+		if d.readsLikeWord(rs) {
+			taken++
+		}
+	}
+	assert.Less(t, taken, 150, "random letter runs read as words")
 }

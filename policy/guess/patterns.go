@@ -254,21 +254,34 @@ func val(s []rune, a, b int) int {
 // isDateSep reports whether r separates the parts of a written date.
 func isDateSep(r rune) bool { return r == '.' || r == '-' || r == '/' || r == '_' || r == ' ' }
 
-// wordlikeLog10 is what a word of no list costs: an attacker's full
-// dictionary of Norwegian and English words and names (hundreds of
-// thousands: Debian's wnorwegian has 727,000 forms) finds it in about that
-// many guesses, fewer than brute force needs for 6 letters or more.
-const wordlikeLog10 = 6
+// wordlikeLog10 is what a word of no list costs: an attacker's dictionary
+// of Norwegian and English words and names ordered by frequency finds a
+// word or name that people use in passwords within about 10^5.5 guesses
+// (Debian's wnorwegian alone has 727,000 forms, most of them rare). 10^6
+// let first name + surname + date pass too often (BENCHMARKS.md, the fresh
+// vocabulary set); 10^4.5 refuses random four-word passphrases.
+const wordlikeLog10 = 5.5
+
+// namelikeLog10 is what a capitalised word of no list costs: most often a
+// name, and an attacker's list of Norwegian first names and surnames finds
+// nearly everyone's within about 10^4.5 guesses (the capital itself costs
+// its variation on top, as for any word).
+const namelikeLog10 = 4.5
+
+// maxJoined is the longest stretch of a too long run of letters taken for
+// one word: the words people write together are mostly short.
+const maxJoined = 10
 
 // maxWordlike is the longest run of letters taken for one word: a longer
-// one is likely several (a passphrase without spaces).
+// one is likely several (a passphrase without spaces), and each of its
+// stretches of 4 to maxWordlike letters that reads like a word may be one.
 const maxWordlike = 14
 
 // matchWordlike adds every run of 4 to maxWordlike letters that reads like
-// a word (see readsLikeWord), the maximal runs split where a capital follows
+// a word (see readsLikeWord, and Dictionary.readsLikeWord's bigram model), the maximal runs split where a capital follows
 // a small letter ("MålfridBrattbakk" is two), at wordlikeLog10 guesses (or
 // brute force's, when less) and its capitalisation's.
-func matchWordlike(ms *matches, typed, lower []rune) {
+func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 	n := len(lower)
 	for i := 0; i < n; {
 		if !isLetter(lower[i]) {
@@ -282,7 +295,16 @@ func matchWordlike(ms *matches, typed, lower []rune) {
 		start := i
 		for k := i + 1; k <= j; k++ {
 			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
-				addWordlike(ms, typed, lower, start, k)
+				addWordlike(ms, d, typed, lower, folded, start, k)
+				if k-start > maxWordlike {
+					// Too long for one word: words written together
+					// ("whenyoulookintheeyes"); each may be one.
+					for a := start; a+4 <= k; a++ {
+						for b := a + 4; b <= min(a+maxJoined, k); b++ {
+							addWordlike(ms, d, typed, lower, folded, a, b)
+						}
+					}
+				}
 				start = k
 			}
 		}
@@ -290,30 +312,12 @@ func matchWordlike(ms *matches, typed, lower []rune) {
 	}
 }
 
-func addWordlike(ms *matches, typed, lower []rune, i, j int) {
-	if j-i >= 4 && j-i <= maxWordlike && readsLikeWord(lower[i:j]) {
-		ms.add(i, j, KindWordlike, min(float64(j-i), wordlikeLog10)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
-	}
-}
-
-// readsLikeWord reports whether letters could be a Norwegian or English
-// word: 20-60% vowels, at most 4 consonants and 3 vowels in a row. Random
-// letters mostly fail it.
-func readsLikeWord(letters []rune) bool {
-	vowels, cons, vrun := 0, 0, 0
-	for _, r := range letters {
-		switch r {
-		case 'a', 'e', 'i', 'o', 'u', 'y', 'æ', 'ø', 'å', 'é':
-			vowels++
-			vrun++
-			cons = 0
-		default:
-			cons++
-			vrun = 0
+func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
+	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
+		lg := wordlikeLog10
+		if typed[i] != lower[i] {
+			lg = namelikeLog10
 		}
-		if cons > 4 || vrun > 3 {
-			return false
-		}
+		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
 	}
-	return vowels*5 >= len(letters) && vowels*5 <= 3*len(letters)
 }

@@ -8,8 +8,12 @@
 // the ones the meter and the server give. No password leaves the browser.
 
 export const MAX_WORKERS = 4;
-// changedKept: how many changed verdicts (line number, before, after) a
-// batch keeps to list, the first ones in line order.
+// CHANGED_KEPT: how many changed verdicts a batch keeps to list, the first
+// ones in line order. Each is [line number, current ok, edited ok,
+// password, rules]: rules are the rules failed under one policy and not
+// the other (why the verdict changed). The password is the designer's own
+// line, kept to show in the page; it goes nowhere else (a worker hands it
+// to the page that started it, nothing more).
 export const CHANGED_KEPT = 200;
 
 export function newStats() {
@@ -43,13 +47,24 @@ export function tally(api, job, s, from, to, until = Infinity) {
       for (const v of b.violations || []) bump(s.rulesEdit, v.rule);
       if (a.ok !== b.ok) {
         s.changedCount++;
-        if (s.changed.length < CHANGED_KEPT) s.changed.push([first + j, a.ok, b.ok]);
+        if (s.changed.length < CHANGED_KEPT) s.changed.push([first + j, a.ok, b.ok, lines[j], changedRules(a, b)]);
       }
     }
     j++;
     if ((j & 63) === 0 && performance.now() >= until) break;
   }
   return j;
+}
+
+// changedRules returns the rules that a or b fails and the other does not,
+// each once, in the order the results name them.
+function changedRules(a, b) {
+  const ra = new Set((a.violations || []).map((v) => v.rule));
+  const rb = new Set((b.violations || []).map((v) => v.rule));
+  const out = [];
+  for (const r of ra) if (!rb.has(r)) out.push(r);
+  for (const r of rb) if (!ra.has(r)) out.push(r);
+  return out;
 }
 
 // merge adds t (the stats of later lines) into s.

@@ -560,22 +560,95 @@ async function runBatch() {
   showBatch(stats, both, cur, ed);
 }
 
+const collator = new Intl.Collator(lang === 'en' ? 'en' : 'nb');
+const ruleLabel = (r) => ruleLabels[r] || r;
+
 function showBatch(s, both, cur, ed) {
   $('[data-batch-results]').hidden = false;
   $('[data-rate=current]').textContent = `${pct(s.passCur, s.n)} (${s.passCur.toLocaleString(lang)})`;
   $('[data-rate=edited]').textContent = both ? `${pct(s.passEdit, s.n)} (${s.passEdit.toLocaleString(lang)})` : msg.msgInvalid;
   $('[data-changed-count]').textContent = both ? s.changedCount.toLocaleString(lang) : '–';
   root.querySelector('[data-batch-results]').dataset.counts = JSON.stringify({ n: s.n, current: s.passCur, edited: both ? s.passEdit : null, changed: both ? s.changedCount : null });
-  const list = $('[data-changed-list]');
-  list.replaceChildren(...s.changed.map(([line, a, b]) => el('li', {}, `#${line}: ${a ? msg.msgPasses : msg.msgFails} → ${b ? msg.msgPasses : msg.msgFails}`)));
-  const rules = new Set([...s.rulesCur.keys(), ...s.rulesEdit.keys()]);
-  const rows = [...rules].sort((x, y) => (s.rulesEdit.get(y) || s.rulesCur.get(y) || 0) - (s.rulesEdit.get(x) || s.rulesCur.get(x) || 0));
-  $('[data-top-rules]').replaceChildren(...rows.slice(0, 8).map((r) => {
-    const tr = el('tr');
-    tr.append(el('th', { scope: 'row' }, ruleLabels[r] || r), el('td', {}, pct(s.rulesCur.get(r) || 0, s.n)), el('td', {}, both ? pct(s.rulesEdit.get(r) || 0, s.n) : '–'));
+  showChanged(s, both);
+  showTopRules(s, both);
+  const box = $('[data-histogram]');
+  box.replaceChildren(histogram(s, both, cur.threshold, ed.threshold));
+  placeLabels(box.querySelector('svg'));
+}
+
+// showTopRules fills "Rules failed most": the eight rules failed by the
+// most passwords under the edited policy (the current one when the edited
+// one is not valid), ties by the other policy's count, then by label; the
+// column it is sorted by says so (aria-sort).
+function showTopRules(s, both) {
+  const by = both ? s.rulesEdit : s.rulesCur;
+  const then = both ? s.rulesCur : s.rulesEdit;
+  const n = (m, r) => m.get(r) || 0;
+  const rules = [...new Set([...s.rulesCur.keys(), ...s.rulesEdit.keys()])];
+  rules.sort((x, y) => n(by, y) - n(by, x) || n(then, y) - n(then, x) || collator.compare(ruleLabel(x), ruleLabel(y)));
+  $('[data-top-rules]').replaceChildren(...rules.slice(0, 8).map((r) => {
+    const tr = el('tr', { 'data-rule': r, 'data-current': n(s.rulesCur, r), 'data-edited': both ? n(s.rulesEdit, r) : null });
+    tr.append(el('th', { scope: 'row' }, ruleLabel(r)), el('td', {}, pct(n(s.rulesCur, r), s.n)), el('td', {}, both ? pct(n(s.rulesEdit, r), s.n) : '–'));
     return tr;
   }));
-  $('[data-histogram]').replaceChildren(histogram(s, both, cur.threshold, ed.threshold));
+  for (const th of root.querySelectorAll('[data-top-col]')) {
+    if (th.dataset.topCol === (both ? 'edited' : 'current')) th.setAttribute('aria-sort', 'descending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+// The list of changed verdicts, with the passwords themselves: they are
+// the designer's own lines, shown in the page only (set as text, never
+// sent, never logged). It is sorted by line or by the rules that changed.
+let changedRows = [];
+let changedSort = { by: 'line', desc: false };
+
+function showChanged(s, both) {
+  changedRows = both ? s.changed.map(([line, a, b, password, rules]) => ({
+    line, a, b, password, rules,
+    key: rules.map(ruleLabel).sort(collator.compare).join(', '),
+  })) : [];
+  const note = $('[data-changed-note]');
+  if (!both) note.textContent = msg.msgInvalid;
+  else if (!s.changedCount) note.textContent = msg.msgChangedNone;
+  else if (s.changedCount > changedRows.length) {
+    note.textContent = msg.msgChangedShown.replace('{shown}', changedRows.length.toLocaleString(lang)).replace('{n}', s.changedCount.toLocaleString(lang));
+  } else note.textContent = '';
+  $('[data-changed-wrap]').hidden = changedRows.length === 0;
+  $('[data-sort-status]').textContent = '';
+  renderChanged();
+}
+
+function renderChanged() {
+  const { by, desc } = changedSort;
+  const rows = [...changedRows].sort((x, y) => (by === 'rule' ? collator.compare(x.key, y.key) : 0) || x.line - y.line);
+  if (desc) rows.reverse();
+  const verdict = (ok) => (ok ? msg.msgPasses : msg.msgFails);
+  $('[data-changed-list]').replaceChildren(...rows.map((r) => {
+    const tr = el('tr', { 'data-line': r.line, 'data-rules': r.rules.join(' ') });
+    const pw = el('code', { dir: 'auto', class: 'pw' });
+    pw.textContent = r.password;
+    const pwCell = el('td');
+    pwCell.append(pw);
+    tr.append(el('th', { scope: 'row' }, r.line.toLocaleString(lang)), pwCell,
+      el('td', {}, `${verdict(r.a)} → ${verdict(r.b)}`), el('td', {}, r.key));
+    return tr;
+  }));
+  for (const th of root.querySelectorAll('[data-sort-col]')) {
+    const on = th.dataset.sortCol === by;
+    if (on) th.setAttribute('aria-sort', desc ? 'descending' : 'ascending');
+    else th.removeAttribute('aria-sort');
+    th.querySelector('.sort-mark').textContent = on ? (desc ? ' ▼' : ' ▲') : '';
+  }
+}
+
+for (const b of root.querySelectorAll('[data-sort]')) {
+  b.addEventListener('click', () => {
+    const by = b.dataset.sort;
+    changedSort = { by, desc: changedSort.by === by ? !changedSort.desc : false };
+    renderChanged();
+    $('[data-sort-status]').textContent = (by === 'rule' ? msg.msgSortedRule : msg.msgSortedLine) + (changedSort.desc ? ' ' + msg.msgSortedDesc : '');
+  });
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -597,7 +670,9 @@ function median(hist, n) {
 }
 
 // histogram draws the score distribution of both policies in one SVG, one
-// bar pair per whole point, with both thresholds as dashed lines.
+// bar pair per whole point, with both thresholds as dashed lines. Its axes
+// and threshold lines carry visible labels (the thresholds' above the plot,
+// one row each); its text alternative (aria-label) says the same.
 function histogram(s, both, thrCur, thrEdit) {
   const scores = [...s.histCur.keys(), ...s.histEdit.keys(), thrCur, thrEdit];
   const max = Math.min(Math.max(10, ...scores.map((v) => Math.ceil(v))) + 2, 200);
@@ -605,27 +680,61 @@ function histogram(s, both, thrCur, thrEdit) {
   // Drawn at the width it is shown at, so that its labels are the size the
   // stylesheet says on a phone too (a fixed viewBox shrank them to 5 px).
   const shown = Math.round($('[data-histogram]').getBoundingClientRect().width);
-  const W = shown > 0 ? Math.max(280, shown) : 720, H = 220, L = 40, B = 24, T = 10;
+  const same = !both || thrCur === thrEdit;
+  const W = shown > 0 ? Math.max(280, shown) : 720;
+  const ROW = 16; // one line of label text
+  const T = 8 + ROW * (same ? 1 : 2) + 6, B = 2 * ROW + 12, L = 22 + Math.max(2, top.toLocaleString(lang).length) * 7, H = 190 + T + B;
   const bw = (W - L - 4) / (max + 1);
   const y = (n) => H - B - (n / top) * (H - B - T);
   const x = (v) => L + v * bw;
   const label = msg.msgHistLabel.replace('{n}', fmt(s.n)).replace('{cur}', fmt(median(s.histCur, s.n)))
-    .replace('{edit}', both ? fmt(median(s.histEdit, s.n)) : '–').replace('{tcur}', fmt(thrCur)).replace('{tedit}', both ? fmt(thrEdit) : '–');
-  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img', 'aria-label': label });
+    .replace('{edit}', both ? fmt(median(s.histEdit, s.n)) : '–').replace('{tcur}', fmt(thrCur)).replace('{tedit}', both ? fmt(thrEdit) : '–') +
+    ' ' + msg.msgHistAxes;
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img', 'aria-label': label, 'data-width': W });
   g.append(svg('line', { x1: L, y1: H - B, x2: W, y2: H - B, class: 'axis' }));
   g.append(svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }));
-  g.append(svg('text', { x: 2, y: T + 8 }, top.toLocaleString(lang)));
+  // The vertical axis: its count at the top and at zero, its title turned
+  // along it.
+  g.append(svg('text', { x: L - 4, y: T + 4, 'text-anchor': 'end', 'data-label': 'y-top' }, top.toLocaleString(lang)));
+  g.append(svg('text', { x: L - 4, y: H - B + 4, 'text-anchor': 'end', 'data-label': 'y-zero' }, '0'));
+  const mid = T + (H - B - T) / 2;
+  g.append(svg('text', { x: -mid, y: 12, transform: 'rotate(-90)', 'text-anchor': 'middle', 'data-label': 'y-axis' }, msg.msgAxisCount));
+  // The horizontal axis: points every step, its title below.
+  const step = [10, 20, 50, 100].find((k) => k * bw >= 36) || 100;
   for (let v = 0; v <= max; v++) {
     const capped = (m) => (v === max ? [...m].filter(([k]) => k >= max).reduce((a, [, n]) => a + n, 0) : m.get(v) || 0);
     const a = capped(s.histCur);
     const b = both ? capped(s.histEdit) : 0;
     if (a) g.append(svg('rect', { x: x(v), y: y(a), width: both ? bw / 2 : bw * 0.9, height: H - B - y(a), class: 'cur' }));
     if (b) g.append(svg('rect', { x: x(v) + bw / 2, y: y(b), width: bw / 2, height: H - B - y(b), class: 'edit' }));
-    if (v % 10 === 0) g.append(svg('text', { x: x(v), y: H - 6 }, String(v)));
+    if (v % step === 0) g.append(svg('text', { x: x(v), y: H - B + ROW, 'text-anchor': 'middle', 'data-label': 'x-tick' }, String(v)));
   }
-  g.append(svg('line', { x1: x(thrCur), y1: T, x2: x(thrCur), y2: H - B, class: 'thr-cur' }));
-  if (both) g.append(svg('line', { x1: x(thrEdit), y1: T, x2: x(thrEdit), y2: H - B, class: 'thr-edit' }));
+  g.append(svg('text', { x: L + (W - L) / 2, y: H - 6, 'text-anchor': 'middle', 'data-label': 'x-axis' }, msg.msgAxisPoints));
+  // The thresholds: a dashed line each, labelled above the plot (the
+  // edited one a row lower), or one line and label when they are equal.
+  const thr = (v, cls, text, row) => {
+    g.append(svg('line', { x1: x(v), y1: T, x2: x(v), y2: H - B, class: cls }));
+    g.append(svg('text', { x: x(v), y: 8 + ROW * row + 4, 'text-anchor': 'middle', 'data-label': cls, 'data-center': x(v) }, text));
+  };
+  if (same) {
+    thr(thrCur, 'thr-cur', (both ? msg.msgThrBoth : msg.msgThrCurrent).replace('{n}', fmt(thrCur)), 0);
+  } else {
+    thr(thrCur, 'thr-cur', msg.msgThrCurrent.replace('{n}', fmt(thrCur)), 0);
+    thr(thrEdit, 'thr-edit', msg.msgThrEdited.replace('{n}', fmt(thrEdit)), 1);
+  }
   return g;
+}
+
+// placeLabels moves the histogram's labels, once it is in the page and
+// they can be measured, so that none sticks out of the drawing (a
+// threshold near either end would have had half its label cut off).
+function placeLabels(g) {
+  const W = Number(g.dataset.width);
+  for (const t of g.querySelectorAll('text[data-center]')) {
+    const w = t.getComputedTextLength();
+    const c = Math.min(Math.max(Number(t.dataset.center), w / 2 + 2), W - w / 2 - 2);
+    t.setAttribute('x', c);
+  }
 }
 
 $('[data-batch-run]').addEventListener('click', runBatch);

@@ -41,6 +41,8 @@ var lists = []struct {
 	{"surnames.txt", "KindName", 4},
 	{"norwegian.txt", "KindWord", 10},
 	{"english_extra.txt", "KindWord", 2},
+	{"english.txt", "KindWord", 1},
+	{"english_surnames.txt", "KindName", 2},
 }
 
 func main() {

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+)
+
+// defaultAddr is where styrke serve listens without --addr/STYRKE_ADDR.
+const defaultAddr = "127.0.0.1:8080"
+
+// addrURL is the public URL a server listening on addr has when no
+// --base-url is given: http://ADDR, with an unspecified host (":8080",
+// "0.0.0.0:8080", "[::]:8080") named localhost. styrke serve and the
+// activation commands both use it, so that a link printed by the CLI opens
+// the server that the same environment configures.
+func addrURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// checkBaseURL reports why s cannot be the site's public URL (links are
+// built by appending a path to it): it must be an absolute http or https
+// URL with a host and without a query or fragment.
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("--base-url: not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("--base-url: want an http:// or https:// URL, got scheme %q", u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("--base-url: no host")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return fmt.Errorf("--base-url: no query or fragment allowed")
+	}
+	return nil
+}
