@@ -23,67 +23,59 @@ func guessDictionary() *guess.Dictionary {
 	return guessDict
 }
 
-// estimate runs the guess estimator on password: per code point as typed,
-// folded one code point for one (foldRune) and with Fold's substitutions
-// undone; the default-ignorable code points, which foldRune drops, are left
-// out, so code point i of the estimator's input is the i-th kept one. The policy's context words are the context rule's, which
-// refuses them outright. A password of more than guess.MaxRunes kept code
-// points counts its further ones as brute force.
-func estimate(password string) guess.Result {
-	var typed, lower, folded [guess.MaxRunes]rune
-	n, rest := 0, 0
-	for _, r := range password {
-		l := foldRune(r)
-		if l < 0 {
-			continue
-		}
-		if n == guess.MaxRunes {
-			rest++
-			continue
-		}
-		typed[n] = r
-		lower[n] = l
-		folded[n] = substitute(l)
-		n++
-	}
-	if n == 0 {
-		// Nothing to match: a page's first score (of an empty field) does
-		// not wait for the dictionary (see Prepare).
-		return guess.Result{}
-	}
-	res := guess.Estimate(guess.Input{
-		Typed: typed[:n], Lower: lower[:n], Folded: folded[:n],
-		Dictionary: guessDictionary(),
-	})
-	res.Log10 += float64(rest)
-	return res
+// estimation is the estimator's verdict on a password, with where in the
+// password each code point it saw stands.
+type estimation struct {
+	guess.Result
+	n  int                    // code points the estimator saw
+	at [guess.MaxRunes]uint32 // at[k]: the index in the password of the estimator's code point k
 }
 
-// foldRune returns r as the estimator sees it, one code point for one, or
-// -1 for a default-ignorable code point, which Fold drops: ASCII and the
-// Latin-1 capitals lower-cased (fullwidth ASCII first made ASCII, NFKC's
-// part that dictionary words need), and a code point that Fold's table maps
-// to one ASCII letter (the Cyrillic and Greek lookalikes, capitals
-// included; signs such as K, KELVIN SIGN) made that letter. Any other code
-// point stays as it is: every dictionary word is Latin-1.
-func foldRune(r rune) rune {
-	if r >= 0xFF01 && r <= 0xFF5E { // fullwidth ASCII
-		r -= 0xFEE0
-	}
-	if r < utf8.RuneSelf {
-		return rune(asciiLower[r])
-	}
-	if i := searchU32(foldKeys, uint32(r)); i >= 0 {
-		if d := foldData[foldOff[i]:foldOff[i+1]]; len(d) < 2 {
-			r = -1
-			if d != "" {
-				r = rune(d[0])
-			}
-		} else if r >= 0xC0 && r < 0xDF { // À..Þ (not ×, which is no key)
-			r += 0x20
+// estimate runs the guess estimator on password: per code point as typed,
+// case-folded one code point for one by Fold's table (so the Cyrillic and
+// Greek lookalikes become Latin; a code point that folds to more than one,
+// such as ß, stays as it is; fullwidth ASCII becomes ASCII, NFKC's part that
+// dictionary words need), and with Fold's substitutions undone. The
+// default-ignorable code points, which the table drops, are left out (and
+// so never marked). The policy's context words are the context rule's,
+// which refuses them outright. A password of more than guess.MaxRunes code
+// points counts its further ones as brute force.
+func estimate(password string) (e estimation) {
+	var typed, lower, folded [guess.MaxRunes]rune
+	i, rest := 0, 0
+	for _, r := range password {
+		l := r
+		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
+			l -= 0xFEE0
 		}
+		if l < utf8.RuneSelf {
+			l = rune(asciiLower[l])
+		} else if f := caseFold(string(l)); f == "" {
+			i++
+			continue // default-ignorable
+		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
+			l = g
+		}
+		if e.n < guess.MaxRunes {
+			typed[e.n], lower[e.n], folded[e.n] = r, l, substitute(l)
+			e.at[e.n] = uint32(i)
+			e.n++
+		} else {
+			rest++
+		}
+		i++
 	}
-	return r
+	if e.n == 0 {
+		// Nothing to match: a page's first score (of an empty field) does
+		// not wait for the dictionary (see Prepare).
+		return e
+	}
+	e.Result = guess.Estimate(guess.Input{
+		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
+		Dictionary: guessDictionary(),
+	})
+	e.Log10 += float64(rest)
+	return e
 }
 
 // kindOrder is the order the kinds of a common violation are named in;

@@ -84,22 +84,14 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	// guesses than the policy's minimum by the estimator. Its characters
 	// are marked in Chars.
 	est := estimate(in.Password)
-	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est, st.length) >= st.length) {
-		kinds := kindsParam(est, "password")
+	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est.Result, st.length) >= st.length) {
+		kinds := kindsParam(est.Result, "password")
 		if !ok {
 			kind = est.Main.String()
 		}
 		add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
-		// The estimator skipped the default-ignorable code points: k is its
-		// index of the last code point it kept, whose mark an ignorable
-		// takes.
-		i, k := 0, -1
-		for _, r := range in.Password {
-			if foldRune(r) >= 0 {
-				k++
-			}
-			res.Chars[i].Pattern = est.Marked(k)
-			i++
+		for k := range est.n {
+			res.Chars[est.at[k]].Pattern = est.Marked(k)
 		}
 	}
 	if res.Score < p.Threshold {
