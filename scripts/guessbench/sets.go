@@ -40,6 +40,16 @@ func freshVocabulary() (restore func()) {
 	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
 }
 
+// frequentWords swaps the common Norwegian words for words (a frequency
+// list's first entries), for a set made of the words people use most
+// rather than the ones the lists were written with; it returns a function
+// that restores the first vocabulary.
+func frequentWords(words []string) (restore func()) {
+	w := nbWords
+	nbWords = words
+	return func() { nbWords = w }
+}
+
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 // capital capitalises s's first letter with probability p.

@@ -5,7 +5,8 @@
 //
 //	go run ./e2e/meter/bench -file BENCHMARKS.md
 //
-// Budgets (issue 3): module + its JS at most 480 KB brotli on the wire;
+// Budgets (issue 3, raised to 560 KB by issue 13 for the guess estimator):
+// module + its JS at most 560 KB brotli on the wire;
 // navigation to first score under 250 ms on loopback; evaluate + re-render
 // of a 127-character password under 1 ms at p99 over 1,000 keystrokes.
 // It needs go, brotli, npm (zxcvbn is fetched with `npm pack` into a temp
@@ -382,7 +383,7 @@ func measure(log io.Writer) (string, error) {
 	fmt.Fprintf(&b, "Live meter (issue 3), measured by scripts/bench-meter.sh (`go run ./e2e/meter/bench`) on %s, %s headless, %d cores, loopback httptest server, Go %s.\n\n",
 		time.Now().UTC().Format("2006-01-02"), ver, runtime.NumCPU(), runtime.Version())
 	fmt.Fprintf(&b, "| Budget | Limit | Measured | |\n|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| Module + its JS on the wire (brotli -q 11) | 480 KB | %.1f KB | %s |\n", kb(total), verdict(total <= 480*1000))
+	fmt.Fprintf(&b, "| Module + its JS on the wire (brotli -q 11) | 560 KB | %.1f KB | %s |\n", kb(total), verdict(total <= 560*1000))
 	fmt.Fprintf(&b, "| Navigation to first score (median / max of 20) | 250 ms | %.0f / %.0f ms | %s |\n", pct(firsts, 50), pct(firsts, 100), verdict(pct(firsts, 50) < 250))
 	fmt.Fprintf(&b, "| The same with 150 ms latency on every request (median / max of 8) | none | %.0f / %.0f ms | |\n", pct(slowFirsts, 50), pct(slowFirsts, 100))
 	fmt.Fprintf(&b, "| evaluate + re-render, 127 chars, p99 of 1,000 keystrokes (median of 3 page loads) | 1 ms | %.3f ms (loads: %.1f / %.1f / %.1f; p50 %.3f) | %s |\n\n", keyP99, keyP99s[0], keyP99s[1], keyP99s[2], pct(r.Render, 50), verdict(keyP99 < 1))

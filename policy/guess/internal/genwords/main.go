@@ -4,10 +4,15 @@
 // entries under 3 code points dropped, duplicates within a list dropped, the
 // rank order kept.
 //
-// Every list is written for Styrke. An English list of common words (the
-// first 1,000 of @zxcvbn-ts/language-en's) was measured and left out: it cost
-// the WebAssembly module 2.7 KB brotli and changed the acceptance of the
-// predictable sets by 1.2 points (BENCHMARKS.md, "Guessable passwords").
+// The Norwegian lists are written for Styrke. english.txt and
+// english_surnames.txt are the first entries of @zxcvbn-ts/language-en
+// 4.1.1's commonWords.json (OpenSubtitles 2024 via OPUS, ODC-BY) and
+// lastnames.json (US Census, public domain), filtered as their headers say.
+// They came in when the common-password list was pruned to what the
+// estimator cannot refuse on its own (see policy/internal/gencommon), which
+// took the English password words with it: with them the leaked set's
+// acceptance fell from 18.8% to 12.9% (BENCHMARKS.md, "Guessable
+// passwords") for about 9 KB brotli.
 //
 //	go run ./policy/guess/internal/genwords
 package main
