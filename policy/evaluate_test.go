@@ -2,8 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -236,28 +234,6 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
-}
-
-// TestAppendNumMatchesStrconv: the integer and half fast paths write what
-// the shortest-float formatting writes (and what encoding/json writes), for
-// every half in a wide range and for values that are neither.
-func TestAppendNumMatchesStrconv(t *testing.T) {
-	check := func(f float64) {
-		t.Helper()
-		want := strconv.FormatFloat(f, 'f', -1, 64)
-		if f == 0 {
-			want = "0" // -0 as well
-		}
-		require.Equal(t, want, string(appendNum(nil, f)), "%v", f)
-	}
-	for i := -20001; i <= 20001; i++ {
-		check(float64(i) / 2)
-	}
-	for _, f := range []float64{0.25, -0.75, 1.1, 37.125, 1e14 + 0.5, -1e14 - 0.5, 999999999999999.5, 1e15, -1e15, 1e20, 3.0000000000000004} {
-		check(f)
-	}
-	assert.Equal(t, "0", string(appendNum(nil, math.NaN())))
-	assert.Equal(t, "0", string(appendNum(nil, math.Inf(1))))
 }
 
 // TestEvaluateInReusesChars: evaluating into the previous Result's Chars
