@@ -32,7 +32,8 @@ const (
 	CodeOriginForbidden   Code = "origin_forbidden"
 	CodeInternal          Code = "internal"
 	CodeUnavailable       Code = "unavailable"
-	// CodeInProgress: another request holds the link right now (retry).
+	// CodeInProgress: another request holds the link (or the reset
+	// session) right now (retry).
 	CodeInProgress Code = "in_progress"
 	// CodeDirectoryUnavailable: the directory did not answer (retry; the
 	// link still works).
@@ -49,7 +50,6 @@ const (
 	CodeSessionMissing Code = "session_missing"
 	CodeSessionUsed    Code = "session_used"
 	CodeSessionExpired Code = "session_expired"
-	CodeBusy           Code = "busy"
 	CodeCredentials    Code = "invalid_credentials"
 )
 
@@ -83,7 +83,6 @@ var statuses = map[Code]int{
 	CodeSessionMissing: http.StatusUnauthorized,
 	CodeSessionUsed:    http.StatusGone,
 	CodeSessionExpired: http.StatusGone,
-	CodeBusy:           http.StatusConflict,
 	CodeCredentials:    http.StatusUnauthorized,
 }
 

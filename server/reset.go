@@ -440,7 +440,7 @@ func (h *handler) resetComplete() http.Handler {
 		now := h.Now()
 		switch err := h.Store.ClaimReset(ctx, s.IDHash, now, now.Add(resetLease)); {
 		case errors.Is(err, store.ErrBusy):
-			writeError(w, errorf(CodeBusy, "this reset is being completed in another tab; wait a moment"))
+			writeError(w, errorf(CodeInProgress, "this reset is being completed in another tab; wait a moment"))
 			return
 		case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
 			writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))

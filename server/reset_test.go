@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -451,4 +452,24 @@ func TestResetACRPerInstitution(t *testing.T) {
 	u, err = url.Parse(loc)
 	require.NoError(t, err)
 	assert.Equal(t, oidc.LevelSubstantial, u.Query().Get("acr_values"))
+}
+
+// TestResetCompleteInProgress: a reset session held by another submit (a
+// second tab) is answered 409 in_progress, the code the activation uses for
+// the same thing (it was a reset-only "busy"), and works once released.
+func TestResetCompleteInProgress(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+	idHash := sha256.Sum256([]byte(c.Value))
+	now := time.Now().Add(time.Duration(e.offset.Load()))
+	require.NoError(t, e.st.ClaimReset(context.Background(), idHash[:], now, now.Add(time.Minute)))
+
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
+	assert.Equal(t, "in_progress", errCode(t, body))
+
+	require.NoError(t, e.st.ReleaseReset(context.Background(), idHash[:]))
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
 }

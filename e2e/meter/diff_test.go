@@ -32,6 +32,9 @@ var pieces = []string{
 	"sommer2024", "Vinter-1999", "qwerty", "asdfgh", "123456", "abcdef", "passord", "password",
 	"olanor", "Nordmann", "ola", "blindern", "uit", "tromsø", "universitetet", "aaaa", "abab",
 	"p@ssw0rd", "P4$$W0RD", "hunter2",
+	// the estimator's newer matchers: words of no list, capitalised, farm
+	// names, letters written together, keyboard zigzags
+	"Ragnvald", "grimsrud", "Kvalheim", "kaffekoppsommerfuglhytte", "whenyoulookintheeyes", "1q2w3e4r", "17mai",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

@@ -283,5 +283,16 @@ func TestMatchWordlikeJoined(t *testing.T) {
 		return Estimate(input).Log10
 	}
 	assert.Less(t, est("whenyoulookintheeyes"), 17.0, "20 letters written together")
-	assert.Less(t, est("Brattbakk"), est("brattbakk"), "a capitalised word of no list is most often a name")
+	assert.Less(t, est("Ottilie"), est("ottilie"), "a capitalised word of no list is most often a name")
+}
+
+// TestFarmName: words built like Norwegian farm and place names (most
+// Norwegian surnames) cost less than other words of no list.
+func TestFarmName(t *testing.T) {
+	for _, w := range []string{"grimsrud", "kvaiheim", "hjeimeiand", "brattbakk", "uivestad", "øveriand"} {
+		assert.True(t, farmName([]rune(w)), "%q", w)
+	}
+	for _, w := range []string{"kaffekopp", "midnattsoi", "stad", "bystad"[:4], "aiand"} {
+		assert.False(t, farmName([]rune(w)), "%q", w)
+	}
 }

@@ -1,5 +1,7 @@
 package guess
 
+import "unicode/utf8"
+
 // ReferenceYear is the year that recent years are counted from (the package
 // reads no clock): a year y costs max(|y - ReferenceYear|, 20) guesses.
 const ReferenceYear = 2026
@@ -353,11 +355,52 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 	}
 }
 
+// farmNameLog10 is what a word of no list costs when it is built like a
+// Norwegian place or farm name, the source of most Norwegian surnames
+// (Solstad, Grimsrud, Kvalheim, Hjelmeland): an attacker's list of
+// Norwegian surnames and places finds such a word within about 10^4
+// guesses.
+const farmNameLog10 = 4
+
+// farmSuffixes are the endings of Norwegian farm and place names, folded
+// (l is i): -stad, -rud, -heim, -land, -dal, -berg, -bakk(en), -vik,
+// -nes, -haug(en), -gård, -vold, -sæter, -seth, -tveit, -eide, -fjord,
+// -sund, -moen, -hagen, -holm, -lien, -by.
+var farmSuffixes = [...]string{"stad", "rud", "heim", "iand", "dai", "berg", "bakk", "bakken", "vik", "nes", "haug", "haugen", "gård", "gard", "void", "sæter", "seter", "seth", "tveit", "tveiten", "eide", "fjord", "sund", "moen", "hagen", "hoim", "iien", "by", "set", "sæther", "vatne", "ås", "øy", "eng", "engen"}
+
+// farmName reports whether folded (a word of 6 or more letters) ends in one
+// of farmSuffixes after at least 3 letters.
+func farmName(folded []rune) bool {
+	if len(folded) < 6 {
+		return false
+	}
+	for _, suf := range farmSuffixes {
+		n := utf8.RuneCountInString(suf)
+		if len(folded)-n < 3 {
+			continue
+		}
+		k := len(folded) - n
+		for _, r := range suf {
+			if folded[k] != r {
+				break
+			}
+			k++
+		}
+		if k == len(folded) {
+			return true
+		}
+	}
+	return false
+}
+
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
 		lg := wordlikeLog10
 		if typed[i] != lower[i] {
 			lg = namelikeLog10
+		}
+		if farmName(folded[i:j]) {
+			lg = farmNameLog10
 		}
 		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
 	}
