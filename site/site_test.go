@@ -285,6 +285,20 @@ func TestPath(t *testing.T) {
 	}
 }
 
+// TestRuleLabelsComplete: every rule code has its own label in every
+// language (a rule without one is shown by its code).
+func TestRuleLabelsComplete(t *testing.T) {
+	for _, lang := range site.Languages {
+		seen := map[string]string{}
+		for _, rule := range policy.Rules {
+			l := site.Texts(lang).RuleLabel(rule)
+			assert.NotEqual(t, rule, l, "%s: rule %s has no label", lang, rule)
+			assert.Empty(t, seen[l], "%s: rules %s and %s share the label %q", lang, seen[l], rule, l)
+			seen[l] = rule
+		}
+	}
+}
+
 // TestTextsComplete: every text of every language is written (a field left
 // out of one language's table renders as an empty string, silently).
 func TestTextsComplete(t *testing.T) {

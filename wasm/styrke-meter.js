@@ -139,6 +139,10 @@ let internal = null;
 const NOTE_REPEAT = 1, NOTE_OCCURRENCE_LIMIT = 2;
 const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 
+// cspBlocked tells a page's Content-Security-Policy refusing WebAssembly
+// apart from other failures (the module not loading, for one).
+const cspBlocked = (e) => e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message));
+
 // compile fetches and compiles the module (streaming: compiling while it
 // downloads).
 async function compile() {
@@ -149,8 +153,7 @@ async function compile() {
   try {
     return await WebAssembly.compileStreaming(fetch(WASM_URL, opts));
   } catch (e) {
-    if (e instanceof WebAssembly.CompileError || e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message)))
-      throw e;
+    if (e instanceof WebAssembly.CompileError || cspBlocked(e)) throw e;
     return WebAssembly.compile(await (await fetch(WASM_URL, opts)).arrayBuffer()); // wrong MIME type
   }
 }
@@ -209,6 +212,7 @@ const T = {
     comma: true,
     loading: "Laster styrkemåleren …",
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
+    failed: "Styrkemåleren kunne ikke starte. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengs)", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
     cell: (i, p, note) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
@@ -225,6 +229,7 @@ const T = {
     comma: true,
     loading: "Lastar styrkemålaren …",
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
+    failed: "Styrkemålaren kunne ikkje starte. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengst)", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
     cell: (i, p, note) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
@@ -240,6 +245,7 @@ const T = {
   en: {
     loading: "Loading the strength meter …",
     blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
+    failed: "The strength meter could not start. The password will be checked when you submit the form.",
     score: (s, th) => s + " points (" + th + " needed)", bonus: (b) => "(" + b + " of them extra for variety)",
     met: "Met", unmet: "Not met", todo: "Not checked yet",
     cell: (i, p, note) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : ""),
@@ -264,7 +270,7 @@ const ROWS = [
   ["name", ["name"], false],
   ["context", ["context"], true],
   ["missing_class", ["missing_class"], false],
-  ["disallowed_character", ["disallowed_character"], false],
+  ["disallowed_character", ["disallowed_character", "control_character"], false],
   ["breached", ["breached"], true],
   ["reused", ["reused"], false],
   ["server", [], false],
@@ -493,7 +499,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       },
       (e) => {
         this._failed = true;
-        this._status.textContent = this._t[1].blocked;
+        // Only a refusal by the page's rules is called one.
+        this._status.textContent = this._t[1][cspBlocked(e) ? "blocked" : "failed"];
         this._hideDetails(true);
         console.warn("styrke-meter: the WebAssembly module could not start (" + (e && e.name) + "); is 'wasm-unsafe-eval' missing from the page's Content-Security-Policy? The form still submits and the server decides.");
       },
@@ -610,6 +617,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (this._server) {
       const have = new Set(r.violations.map((v) => v.rule));
       for (const v of this._server.violations) if (!have.has(v.rule)) r.violations.push(v);
+      // The module's next steps were written for a password it passed
+      // ("The password meets the requirements"): not after a no.
+      if (r.ok) r.feedback = [];
       r.ok = false;
     }
     const masked = this._input.type === "password";
@@ -843,7 +853,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     else if (current && b.state === "done") {
       text = b.count > 0 ? t.found(b.count) : t.clean;
       cls += b.count > 0 ? " found" : " clean";
-    } else if (current && b.state === "unavailable") {
+    } else if (current && b.state === "unavailable" && !(this._server && this._server.violations.some((v) => v.rule === "breached"))) {
+      // (Once the server found it breached, it was checked after all.)
       text = t.unavailable;
       cls += " unavailable";
     }

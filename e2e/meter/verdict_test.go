@@ -51,6 +51,8 @@ func TestOneVerdict(t *testing.T) {
 		assert.Contains(t, shadowTexts(t, tab, `.rules li.unmet[data-rule="server"] .msg`), "Katalogen krever noe annet.")
 		assert.Empty(t, shadowTexts(t, tab, `.rules li.met`)[0:0])
 		assert.Contains(t, chrome.AX(t, tab, `document.getElementById("pw")`).Description, reused)
+		assert.NotContains(t, chrome.Eval[string](t, tab, q(".next")+`.hidden ? "" : `+q(".next")+`.textContent`), "Passordet oppfyller kravene.",
+			"no next step that says yes after the server's no")
 		// Another password: the meter judges it afresh.
 		setValue(t, tab, "pw", pw+"x")
 		chrome.Poll[bool](t, tab, q(".status.ok")+` !== null`)

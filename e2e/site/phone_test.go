@@ -55,7 +55,8 @@ const measurePhone = `(() => {
 		}
 	}
 	const staff = (root) => root ? [...root.querySelectorAll('a')].filter((a) => /\/(embed|designer)\/$/.test(new URL(a.href).pathname)).length : 0;
-	const cells = [...q('styrke-meter').shadowRoot.querySelectorAll('.cell')];
+	const meterRoot = q('styrke-meter').shadowRoot; // none when the meter could not start
+	const cells = meterRoot ? [...meterRoot.querySelectorAll('.cell')] : [];
 	const rows = new Set(cells.map((c) => Math.round(c.getBoundingClientRect().top))).size;
 	return {
 		fieldPx: field, bullets24Px: ctx.measureText('\u2022'.repeat(24)).width,

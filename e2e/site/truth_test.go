@@ -142,6 +142,12 @@ func TestActivationLockedAndAttempts(t *testing.T) {
 	chrome.Poll[bool](t, tb, meter+`.querySelector('.rules li.unmet[data-rule="breached"]') !== null`)
 	assert.Equal(t, "Passordet oppfyller ikke kravene ennå.", chrome.Eval[string](t, tb, meter+`.querySelector('.status').textContent`), "one verdict on the page")
 	assert.Equal(t, "total bad", chrome.Eval[string](t, tb, meter+`.querySelector('.total').className`))
+	// Nothing else in the meter says yes, or that the check is still to
+	// come: its next step was "The password meets the requirements", and
+	// its breach line "could not check ... tries again when you submit".
+	assert.NotContains(t, chrome.Eval[string](t, tb, meter+`.querySelector('.next').hidden ? '' : `+meter+`.querySelector('.next').textContent`),
+		"Passordet oppfyller kravene.", "the next steps after the server's no")
+	assert.Empty(t, chrome.Eval[string](t, tb, meter+`.querySelector('.breach').textContent`), "the meter's own breach line after the server found it breached")
 
 	for range server.MaxFailures - 4 {
 		b.failByAPI(t, link)

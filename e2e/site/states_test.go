@@ -1,0 +1,396 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// stateGeometry is what TestActivationStatesOnPhone measures of a state.
+type stateGeometry struct {
+	// States lists the visible [data-state] sections.
+	States []string `json:"states"`
+	// Overlaps lists pairs of visible parts (neither inside the other)
+	// whose boxes intersect; Outside, parts that stick out of the
+	// viewport's width; Clipped, parts whose content is wider than their
+	// box (cut off or spilling over).
+	Overlaps []string `json:"overlaps"`
+	Outside  []string `json:"outside"`
+	Clipped  []string `json:"clipped"`
+	// ScrollsX is true when the page scrolls sideways.
+	ScrollsX bool `json:"scrollsX"`
+	// Parts counts the parts measured.
+	Parts int `json:"parts"`
+}
+
+// measureState measures the parts of the page a person sees in any state:
+// the header and footer, the heading, each visible state's own parts, the
+// form's fields and messages, the rules box.
+const measureState = `(() => {
+	const shown = (e) => e.getClientRects().length > 0 && !e.closest('[hidden]') && getComputedStyle(e).visibility !== 'hidden';
+	const sel = ['header', 'footer', 'main h1', 'p[data-state]', '[data-state] > *', '[data-state] > p > *', '#activate-form > *',
+		'#activate-form .field > *', '.with-toggle > *', '.account > div > *', '.rules-box > *', '[data-errors] > *', '[data-errors] li'].join(', ');
+	const els = [...new Set(document.querySelectorAll(sel))].filter(shown);
+	const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '');
+	const rects = els.map((e) => [e, e.getBoundingClientRect()]).filter(([, r]) => r.width > 0 && r.height > 0);
+	const width = document.documentElement.clientWidth;
+	const overlaps = [], outside = [], clipped = [];
+	for (let i = 0; i < rects.length; i++) {
+		const [a, r] = rects[i];
+		if (r.left < -0.5 || r.right > width + 0.5) outside.push(name(a));
+		if (!['INPUT', 'TEXTAREA'].includes(a.tagName) && getComputedStyle(a).display !== 'inline' && a.scrollWidth > a.clientWidth + 1) clipped.push(name(a));
+		for (let j = i + 1; j < rects.length; j++) {
+			const [b, s] = rects[j];
+			if (a.contains(b) || b.contains(a)) continue;
+			if (r.left < s.right - 0.5 && s.left < r.right - 0.5 && r.top < s.bottom - 0.5 && s.top < r.bottom - 0.5) overlaps.push(name(a) + ' / ' + name(b));
+		}
+	}
+	return {
+		states: [...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state),
+		overlaps, outside, clipped, parts: rects.length,
+		scrollsX: document.documentElement.scrollWidth > width,
+	};
+})()`
+
+// screensDir is where TestActivationStatesOnPhone writes its PNGs:
+// $STYRKE_SCREENS when set (kept for review), else a temporary directory.
+func screensDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("STYRKE_SCREENS"); d != "" {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+		return d
+	}
+	return t.TempDir()
+}
+
+// randomToken is a well-formed token that no activation has.
+func randomToken() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// admin posts body to an admin API path.
+func (b *backend) admin(t *testing.T, path string, body any) {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, b.base+path, bytes.NewReader(data))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, 2, res.StatusCode/100, "POST %s: status %d", path, res.StatusCode)
+}
+
+// completeByAPI sets password through the API, as another tab would.
+func (b *backend) completeByAPI(t *testing.T, link, password string) {
+	t.Helper()
+	_, token, _ := strings.Cut(link, "#/pw/")
+	body, _ := json.Marshal(map[string]string{"token": token, "password": password})
+	require.Eventually(t, func() bool {
+		res, err := http.Post(b.base+"/api/activation/complete", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode/100 == 2
+	}, 20*time.Second, 50*time.Millisecond, "the complete was not accepted")
+}
+
+// openState opens url in a new activation tab at 375 px and waits until
+// the page has left its loading state.
+func openState(t *testing.T, url string) *chrome.Tab {
+	t.Helper()
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(url))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=state-loading]').hidden`)
+	return tb
+}
+
+// blockedTab opens link at 375 px in a tab that cannot load the URLs of
+// pattern, and waits for the form.
+func blockedTab(t *testing.T, link, pattern string) *chrome.Tab {
+	t.Helper()
+	tb := activationTab(t)
+	tb.Allow(func(msg string) bool {
+		return strings.HasPrefix(msg, "log network:") && (strings.Contains(msg, ".wasm") || strings.Contains(msg, "styrke-meter"))
+	})
+	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: pattern, Block: true}},
+	})
+	require.NoError(t, err)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	return tb
+}
+
+// missingLink is the activation page in lang without a token.
+func missingLink(b *backend, lang string) string {
+	return b.base + site.Path(site.Activate, lang)
+}
+
+// TestActivationStatesOnPhone renders the activation page at 375 px in
+// every state a person can meet, in nb, nn and en: on the way (loading),
+// without a token, unknown, revoked (expired), used, locked, a page of
+// another version, the API unreachable; the form empty, typed, with
+// fields that differ, refused by the rules, refused by the server alone
+// (breached), with the attempts-left warning, with characters the
+// institution does not allow, with the breach service down, without the
+// meter (its WebAssembly or its script blocked), refused by the directory, with the directory down; and done
+// (with a directory, without one, breach check run or not). In each,
+// nothing overlaps, sticks out or is cut off, the page does not scroll
+// sideways, and where the form shows, the password field shows at least
+// 24 characters. The PNGs go to $STYRKE_SCREENS (or a temporary
+// directory), named activate-LANG-STATE.png.
+func TestActivationStatesOnPhone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	flags, err := ol.Flags(t.TempDir())
+	require.NoError(t, err)
+	b := startBackend(t)                 // no directory
+	withDir := startBackend(t, flags...) // OpenLDAP
+	dir := screensDir(t)
+	t.Logf("screenshots in %s", dir)
+
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	const goodUtfjord = "Fjellbekk-Sommer!Gronn-42-Lys"
+	type state struct {
+		name string
+		// open returns a tab in the state; want is the visible state.
+		open func(t *testing.T, lang string) *chrome.Tab
+		want string
+		// shows is a data-testid that must be visible in the state.
+		shows string
+	}
+	user := func(lang, name string) string { return lang + "-" + name }
+	form := func(t *testing.T, b *backend, lang, username, institution string) *chrome.Tab {
+		t.Helper()
+		return openForm(t, inLang(b.activation(t, username, "Kari Nordmann", institution), lang), 375)
+	}
+	submitted := func(t *testing.T, tb *chrome.Tab, password string) *chrome.Tab {
+		t.Helper()
+		submitForm(t, tb, password)
+		return tb
+	}
+	states := []state{
+		{name: "loading", want: "loading", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "loading"), "Kari Nordmann", "default"), lang)
+			_, frag, _ := strings.Cut(link, "#")
+			tb := openState(t, missingLink(b, lang))
+			_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+			require.NoError(t, err)
+			require.NoError(t, chrome.Latency(tb, 8000))
+			chrome.Eval[bool](t, tb, `(location.hash = `+jsString("#"+frag)+`, true)`)
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-loading]').hidden`)
+			return tb
+		}},
+		{name: "missing", want: "missing", open: func(t *testing.T, lang string) *chrome.Tab {
+			return openState(t, missingLink(b, lang))
+		}},
+		{name: "unknown", want: "unknown", open: func(t *testing.T, lang string) *chrome.Tab {
+			return openState(t, missingLink(b, lang)+"#/pw/"+randomToken())
+		}},
+		{name: "expired", want: "expired", shows: "expired-reset", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "revoked"), "Kari Nordmann", "default"), lang)
+			b.admin(t, "/api/admin/activations/revoke", map[string]string{"username": user(lang, "revoked"), "institution": "default"})
+			return openState(t, link)
+		}},
+		{name: "used", want: "used", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "used"), "Kari Nordmann", "default"), lang)
+			b.completeByAPI(t, link, good+" used")
+			return openState(t, link)
+		}},
+		{name: "locked", want: "locked", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "locked"), "Kari Nordmann", "default"), lang)
+			for range server.MaxFailures {
+				b.failByAPI(t, link)
+			}
+			return openState(t, link)
+		}},
+		{name: "version-mismatch", want: "mismatch", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "stale"), "Kari Nordmann", "default"), lang)
+			_, frag, _ := strings.Cut(link, "#")
+			tb := openState(t, missingLink(b, lang))
+			// A page built with other rules than the server's.
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-policy-id=default]').dataset.policyVersion = 'stale', location.hash = `+jsString("#"+frag)+`, true)`)
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-mismatch]').hidden`)
+			return tb
+		}},
+		{name: "error", want: "error", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "unreachable"), "Kari Nordmann", "default"), lang)
+			tb := activationTab(t)
+			_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+			require.NoError(t, err)
+			_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
+				URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/api/activation/lookup", Block: true}},
+			})
+			require.NoError(t, err)
+			run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-error]').hidden`)
+			return tb
+		}},
+		{name: "form", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			return form(t, b, lang, user(lang, "form"), "uit")
+		}},
+		{name: "form-typed", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "typed"), "uit")
+			setValue(t, tb, "#new-password", good)
+			setValue(t, tb, "#confirm-password", good)
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length > 0`)
+			return tb
+		}},
+		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "differ"), "default")
+			setValue(t, tb, "#new-password", good)
+			setValue(t, tb, "#confirm-password", good+"!")
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+			chrome.Poll[bool](t, tb, `document.querySelector('[data-errors]').textContent !== ''`)
+			return tb
+		}},
+		{name: "form-refused-rules", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			return submitted(t, form(t, b, lang, user(lang, "weak"), "uit"), "sommer2024")
+		}},
+		{name: "form-refused-breached", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			pw := good + " " + lang + " lekket"
+			b.breach(pw, 12)
+			return submitted(t, form(t, b, lang, user(lang, "breached"), "default"), pw)
+		}},
+		{name: "form-attempts-left", want: "form", shows: "attempts", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "attempts"), "Kari Nordmann", "default"), lang)
+			for range server.MaxFailures - 4 {
+				b.failByAPI(t, link)
+			}
+			tb := openForm(t, link, 375)
+			submitted(t, tb, "kort")
+			// A warning, set apart from the text around it (it was plain
+			// text under the error box).
+			assert.True(t, chrome.Eval[bool](t, tb, `(() => { const w = getComputedStyle(document.querySelector('[data-testid=attempts]'));
+				return parseFloat(w.borderLeftWidth) >= 3 && w.backgroundColor !== getComputedStyle(document.querySelector('[data-testid=state-form]')).backgroundColor; })()`),
+				"the attempts-left warning stands out")
+			return tb
+		}},
+		{name: "form-not-allowed", want: "form", shows: "not-allowed", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "notallowed"), "utfjord")
+			setValue(t, tb, "#new-password", "Hei på deg 🙂 og ÆØÅ")
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=not-allowed]').hidden`)
+			return tb
+		}},
+		{name: "form-breach-down", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "breachdown"), "utfjord")
+			b.breachDown.Store(true)
+			defer b.breachDown.Store(false)
+			return submitted(t, tb, goodUtfjord+"-"+lang)
+		}},
+		{name: "form-meter-blocked", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			// The module's WebAssembly cannot load: the meter says so.
+			tb := blockedTab(t, inLang(b.activation(t, user(lang, "wasmblocked"), "Kari Nordmann", "default"), lang), "*://*:*/assets/*.wasm")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter')._failed === true`)
+			// It says it could not start, and guesses no cause: the page's
+			// rules allow WebAssembly (it said they blocked it).
+			status := chrome.Eval[string](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`)
+			assert.NotEmpty(t, status)
+			assert.NotContains(t, status, "WebAssembly", "the meter's words when its module did not load")
+			return tb
+		}},
+		{name: "form-no-meter", want: "form", shows: "no-meter", open: func(t *testing.T, lang string) *chrome.Tab {
+			// The meter's script cannot load: the page says so.
+			tb := blockedTab(t, inLang(b.activation(t, user(lang, "nometer"), "Kari Nordmann", "default"), lang), "*://*:*/assets/styrke-meter*.js")
+			_, err := chrome.PollErr[bool](tb, `!document.querySelector('[data-testid=no-meter]').hidden`, 30*time.Second)
+			require.NoError(t, err, "the no-meter hint")
+			return tb
+		}},
+		{name: "form-refused-directory", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			pw := good + " " + lang + " i katalogen"
+			_, err := ol.CreateUser(user(lang, "dirrefused"), pw)
+			require.NoError(t, err)
+			// OpenLDAP's history refuses the password the account has.
+			return submitted(t, form(t, withDir, lang, user(lang, "dirrefused"), "default"), pw)
+		}},
+		{name: "form-directory-down", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			_, err := ol.CreateUser(user(lang, "dirdown"), "Initial!Passw0rd-2026")
+			require.NoError(t, err)
+			tb := form(t, withDir, lang, user(lang, "dirdown"), "default")
+			ol.Stop()
+			defer func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+				defer cancel()
+				require.NoError(t, ol.Start(ctx))
+			}()
+			return submitted(t, tb, good+" "+lang+" nede")
+		}},
+		{name: "done-directory", want: "done", shows: "done-directory", open: func(t *testing.T, lang string) *chrome.Tab {
+			_, err := ol.CreateUser(user(lang, "dirdone"), "Initial!Passw0rd-2026")
+			require.NoError(t, err)
+			tb := form(t, withDir, lang, user(lang, "dirdone"), "default")
+			submitForm(t, tb, good+" "+lang+" ferdig")
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+			return tb
+		}},
+		{name: "done-checked", want: "done", shows: "breach-checked", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "done"), "default")
+			submitForm(t, tb, good+" "+lang+" sjekket")
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+			return tb
+		}},
+		{name: "done-unchecked", want: "done", shows: "breach-unchecked", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "unchecked"), "default")
+			b.breachDown.Store(true)
+			defer b.breachDown.Store(false)
+			submitForm(t, tb, good+" "+lang+" usjekket")
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+			return tb
+		}},
+	}
+	for _, lang := range site.Languages {
+		for _, st := range states {
+			t.Run(lang+"/"+st.name, func(t *testing.T) {
+				tb := st.open(t, lang)
+				chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
+				g := chrome.Eval[stateGeometry](t, tb, measureState)
+				require.Equal(t, []string{st.want}, g.States, "the visible state")
+				if st.shows != "" {
+					assert.True(t, visible(t, tb, st.shows), "%s is shown", st.shows)
+				}
+				assert.Greater(t, g.Parts, 3, "parts measured")
+				assert.Empty(t, g.Overlaps, "parts that overlap")
+				assert.Empty(t, g.Outside, "parts wider than the screen")
+				assert.Empty(t, g.Clipped, "parts whose text is cut off")
+				assert.False(t, g.ScrollsX, "the page scrolls sideways")
+				if st.want == "form" {
+					p := chrome.Eval[phoneGeometry](t, tb, measurePhone)
+					assert.GreaterOrEqual(t, p.FieldPx, p.Bullets24Px, "the field shows 24 characters")
+					assert.Empty(t, p.Overlaps, "form parts that overlap")
+				}
+				png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "activate-"+lang+"-"+st.name+".png"), png, 0o644))
+				if st.name == "loading" {
+					require.NoError(t, chrome.Latency(tb, 0))
+				}
+			})
+		}
+	}
+}
