@@ -5,12 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/styrke-iam/styrke/policy/internal/unicodetables"
 )
 
 func TestFold(t *testing.T) {
@@ -29,6 +32,18 @@ func TestFold(t *testing.T) {
 		{"decomposed å composes", "a\u030a", "å"},
 		{"invalid UTF-8 becomes U+FFFD", "a\xffb", "a\ufffdb"},
 		{"empty", "", ""},
+		{"zero-width space removed", "kari\u200bnordmann", "karinordmann"},
+		{"soft hyphen, joiners, word joiner, bidi controls and BOM removed", "n\u00ado\u200cr\u200dd\u2060m\u200ea\u202en\u2066n\ufeff", "nordmann"},
+		{"variation selectors removed", "ok\ufe0f\U000E0100!", "ok!"},
+		{"an ignorable between a letter and its mark", "a\u200b\u0301", "á"},
+		{"Cyrillic lookalikes", "n\u043erdm\u0430nn", "nordmann"},
+		{"Cyrillic capitals, after case folding", "\u0410\u0415\u041e\u0420\u0421\u0425\u0423\u0406\u0408\u0405\u051a", "aeopcxyijsq"},
+		{"Greek lookalikes", "\u03bf\u03b1\u03bd\u03c1\u03c4\u03b9\u03ba", "oavptik"},
+		{"Greek capitals, after case folding", "\u039f\u0391\u03a1\u03a4\u039a", "oaptk"},
+		{"a Cyrillic lookalike takes a Latin mark", "\u043e\u0302", "ô"},
+		{"other Cyrillic and Greek letters stay", "жΩ", "жω"},
+		{"Cherokee capital stays", "\u13a2", "\u13a2"},
+		{"Cherokee small folds to the capital (CaseFolding.txt)", "\uab72", "\u13a2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,11 +52,47 @@ func TestFold(t *testing.T) {
 	}
 }
 
-// slowFold is Fold's general path: x/text NFKC and full case folding, then
-// the substitutions.
+// slowFold is Fold's general path built from other parts: x/text's NFKC,
+// refCaseFold with the default-ignorable code points dropped (by the ranges
+// of DerivedCoreProperties.txt), NFKC again, then the substitutions.
 func slowFold(s string) (base, folded string) {
-	base = norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
+	base = norm.NFKC.String(refCaseFold(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
 	return base, norm.NFKC.String(strings.Map(substitute, base))
+}
+
+// refCaseFold is x/text's full case folding, with small Cherokee letters
+// folded to their capitals (CaseFolding.txt; x/text folds the capitals to
+// the small letters too, so that its folding is not idempotent), the
+// lookalikes mapped to Latin and the default-ignorable code points dropped.
+func refCaseFold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if ucdIgnorable(r) {
+			return -1
+		}
+		if unicode.Is(unicode.Cherokee, r) && unicode.IsLower(r) {
+			r = unicode.ToUpper(r)
+		}
+		if l, ok := unicodetables.Lookalikes[r]; ok {
+			return l
+		}
+		return r
+	}, cases.Fold().String(s))
+}
+
+// ucdIgnorable reports whether r is a Default_Ignorable_Code_Point, by the
+// ranges of DerivedCoreProperties.txt of Unicode 15.0.
+func ucdIgnorable(r rune) bool {
+	for _, rg := range [...][2]rune{
+		{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160}, {0x17B4, 0x17B5},
+		{0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x206F}, {0x3164, 0x3164},
+		{0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3},
+		{0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+	} {
+		if r >= rg[0] && r <= rg[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // TestFoldFastPathMatchesXText: for every rune the fast path takes (ASCII
@@ -78,10 +129,11 @@ func TestFoldFastPathMatchesXText(t *testing.T) {
 	}
 }
 
-// TestFoldMatchesXText: on non-ASCII input Fold is x/text's NFKC and full
-// case folding, then the substitutions.
+// TestFoldMatchesXText: on non-ASCII input without lookalikes or
+// default-ignorables Fold is x/text's NFKC and full case folding, then the
+// substitutions.
 func TestFoldMatchesXText(t *testing.T) {
-	for _, s := range []string{"ÅSE-Marit Øvrebø", "ＦＵＬＬ１２３", "ǅemal", "ΣΊΣΥΦΟΣ", "Ⅻ ① ℌ ㎏"} {
+	for _, s := range []string{"ÅSE-Marit Øvrebø", "ＦＵＬＬ１２３", "ǅemal", "ΣΊΣΥΦΩΣ", "Ⅻ ① ℌ ㎏"} {
 		want := norm.NFKC.String(strings.Map(substitute, norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))))
 		assert.Equal(t, want, Fold(s), "input %q", s)
 	}
@@ -161,6 +213,57 @@ func TestCommonRule(t *testing.T) {
 	}
 }
 
+// TestCommonRuleFolds: the estimator sees through default-ignorable code
+// points (the same guesses and marks as without them; an ignorable is not
+// marked) and Cyrillic and Greek lookalikes (the same kinds as the Latin
+// letters give).
+func TestCommonRuleFolds(t *testing.T) {
+	tests := []struct {
+		name, plain, variant string
+		sameGuesses          bool
+	}{
+		{"zero-width space inside a repeat", "Sommer2026!Sommer2026!", "Sommer2026!\u200bSommer2026!", true},
+		{"soft hyphens and a BOM", "Passord1234567890", "Pass\u00adord\ufeff1234567890", true},
+		{"a variation selector after each letter", "asdfghjkl", "a\ufe0fs\ufe0fd\ufe0ff\ufe0fg\ufe0fh\ufe0fj\ufe0fk\ufe0fl\ufe0f", true},
+		{"Cyrillic lookalikes", "passord1234567890", "p\u0430ss\u043erd1234567890", false},
+		{"Cyrillic capitals", "Sommer2026!Sommer2026!", "\u0405\u041emm\u0415r2026!\u0405\u041emm\u0415r2026!", false},
+		{"Greek lookalikes", "vinter2025vinter2025", "\u03bd\u03b9n\u03c4er2025\u03bd\u03b9n\u03c4er2025", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plain, variant := Evaluate(Default(), Input{Password: tt.plain}), Evaluate(Default(), Input{Password: tt.variant})
+			pv, ok := violation(plain, RuleCommon)
+			require.True(t, ok, "input %q: plain is not common", tt.plain)
+			vv, ok := violation(variant, RuleCommon)
+			require.True(t, ok, "input %+q: variant is not common: %v", tt.variant, rules(variant))
+			pk, _ := pv.Get("kinds")
+			vk, _ := vv.Get("kinds")
+			assert.Equal(t, pk.Str, vk.Str, "input %+q: kinds", tt.variant)
+			if tt.sameGuesses {
+				pg, _ := pv.Get("guesses")
+				vg, _ := vv.Get("guesses")
+				assert.Equal(t, pg.Num, vg.Num, "input %+q: guesses", tt.variant)
+				// The plain password's marks, and none on an ignorable.
+				var want []bool
+				j := 0
+				for _, r := range tt.variant {
+					if ucdIgnorable(r) {
+						want = append(want, false)
+						continue
+					}
+					want = append(want, plain.Chars[j].Pattern)
+					j++
+				}
+				var got []bool
+				for _, c := range variant.Chars {
+					got = append(got, c.Pattern)
+				}
+				assert.Equal(t, want, got, "input %+q: marks", tt.variant)
+			}
+		})
+	}
+}
+
 // TestCommonMatchNearMisses: strong passwords that merely contain a year, a
 // season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {
@@ -210,7 +313,8 @@ func TestCommonListIsCanonical(t *testing.T) {
 
 // FuzzFold: Fold never panics, is idempotent and returns valid UTF-8.
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"", "Pass", "0\u0301", "ＰＡＳＳ", "\xff", "ß", "ǅ", "ﬃ", "\u1100\u1161\u11a8", "a\u0328\u0301\u0345", "\u0f71\u0f72\u0f74"} {
+	for _, s := range []string{"", "Pass", "0\u0301", "ＰＡＳＳ", "\xff", "ß", "ǅ", "ﬃ", "\u1100\u1161\u11a8", "a\u0328\u0301\u0345", "\u0f71\u0f72\u0f74",
+		"\u13a2", "\uab72", "a\u200b\u0301", "\u043e\u0302", "\u0410\u0345", "\uffa0\u3164"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -221,11 +325,11 @@ func FuzzFold(f *testing.F) {
 		if twice := Fold(once); twice != once {
 			t.Fatalf("not idempotent")
 		}
-		// Equal to x/text, but for runs of 30+ combining marks, where x/text
-		// inserts U+034F (see unicode.go).
+		// Equal to slowFold (x/text), but for runs of 30+ combining marks,
+		// where x/text inserts U+034F (see unicode.go).
 		if maxMarkRun(strings.ToValidUTF8(s, "\uFFFD")) < 30 {
 			if b, f := slowFold(s); foldBase(s) != b || once != f {
-				t.Fatalf("Fold(%+q) = %+q, x/text gives %+q", s, once, f)
+				t.Fatalf("Fold(%+q) = %+q, slowFold gives %+q", s, once, f)
 			}
 		}
 	})

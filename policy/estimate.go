@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/guess"
 )
@@ -22,52 +23,59 @@ func guessDictionary() *guess.Dictionary {
 	return guessDict
 }
 
-// estimate runs the guess estimator on password: per code point as typed,
-// case-folded and with Fold's substitutions undone (so one code point stays
-// one, and the estimator's positions are the Result's chars). The policy's
-// context words are the context rule's, which refuses them outright. A password longer
-// than guess.MaxRunes counts its further code points as brute force.
-func estimate(password string) guess.Result {
-	var typed, lower, folded [guess.MaxRunes]rune
-	n, rest := 0, 0
-	for _, r := range password {
-		if n == guess.MaxRunes {
-			rest++
-			continue
-		}
-		typed[n] = r
-		lower[n] = lowerRune(r)
-		folded[n] = substitute(lower[n])
-		n++
-	}
-	if n == 0 {
-		// Nothing to match: a page's first score (of an empty field) does
-		// not wait for the dictionary (see Prepare).
-		return guess.Result{}
-	}
-	res := guess.Estimate(guess.Input{
-		Typed: typed[:n], Lower: lower[:n], Folded: folded[:n],
-		Dictionary: guessDictionary(),
-	})
-	res.Log10 += float64(rest)
-	return res
+// estimation is the estimator's verdict on a password, with where in the
+// password each code point it saw stands.
+type estimation struct {
+	guess.Result
+	n  int                    // code points the estimator saw
+	at [guess.MaxRunes]uint32 // at[k]: the index in the password of the estimator's code point k
 }
 
-// lowerRune case-folds one code point as Fold does for Latin-1 (exactly)
-// and fullwidth ASCII (to ASCII); any other code point stays as it is: every
-// dictionary word is Latin-1, so a case table for the rest (0.4 KB of the
-// WebAssembly module) would find nothing more.
-func lowerRune(r rune) rune {
-	if r >= 0xFF01 && r <= 0xFF5E { // fullwidth ASCII
-		r -= 0xFEE0
+// estimate runs the guess estimator on password: per code point as typed,
+// case-folded one code point for one by Fold's table (so the Cyrillic and
+// Greek lookalikes become Latin; a code point that folds to more than one,
+// such as ß, stays as it is; fullwidth ASCII becomes ASCII, NFKC's part that
+// dictionary words need), and with Fold's substitutions undone. The
+// default-ignorable code points, which the table drops, are left out (and
+// so never marked). The policy's context words are the context rule's,
+// which refuses them outright. A password of more than guess.MaxRunes code
+// points counts its further ones as brute force.
+func estimate(password string) (e estimation) {
+	var typed, lower, folded [guess.MaxRunes]rune
+	i, rest := 0, 0
+	for _, r := range password {
+		l := r
+		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
+			l -= 0xFEE0
+		}
+		if l < utf8.RuneSelf {
+			l = rune(asciiLower[l])
+		} else if f := caseFold(string(l)); f == "" {
+			i++
+			continue // default-ignorable
+		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
+			l = g
+		}
+		if e.n < guess.MaxRunes {
+			typed[e.n], lower[e.n], folded[e.n] = r, l, substitute(l)
+			e.at[e.n] = uint32(i)
+			e.n++
+		} else {
+			rest++
+		}
+		i++
 	}
-	switch {
-	case r < 0x80:
-		return rune(asciiLower[r])
-	case r >= 0xC0 && r <= 0xDE && r != 0xD7:
-		return r + 0x20
+	if e.n == 0 {
+		// Nothing to match: a page's first score (of an empty field) does
+		// not wait for the dictionary (see Prepare).
+		return e
 	}
-	return r
+	e.Result = guess.Estimate(guess.Input{
+		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
+		Dictionary: guessDictionary(),
+	})
+	e.Log10 += float64(rest)
+	return e
 }
 
 // kindOrder is the order the kinds of a common violation are named in;

@@ -54,6 +54,9 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 			add(RuleDisallowedCharacter, num("count", float64(bad)))
 		}
 	}
+	if strings.IndexFunc(in.Password, isControl) >= 0 {
+		add(RuleControlCharacter)
+	}
 	for _, class := range []string{Upper, Lower, Digit, Special} {
 		if want := p.RequiredClasses[class]; want > 0 {
 			have := st.counts[classIndex(class)]
@@ -68,7 +71,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	var pwBuf [2 * 160]byte
 	base, folded := foldBothIn(pwBuf[:], in.Password)
 	var userBuf [2 * 64]byte
-	if _, u := foldBothIn(userBuf[:], in.Username); utf8.RuneCountInString(in.Username) >= 3 && strings.Contains(folded, u) {
+	if _, u := foldBothIn(userBuf[:], in.Username); utf8.RuneCountInString(u) >= 3 && strings.Contains(folded, u) {
 		add(RuleUsername)
 	}
 	if nameMatch(folded, in.Name) {
@@ -81,14 +84,14 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	// guesses than the policy's minimum by the estimator. Its characters
 	// are marked in Chars.
 	est := estimate(in.Password)
-	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est, st.length) >= st.length) {
-		kinds := kindsParam(est, "password")
+	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est.Result, st.length) >= st.length) {
+		kinds := kindsParam(est.Result, "password")
 		if !ok {
 			kind = est.Main.String()
 		}
 		add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
-		for i := range res.Chars {
-			res.Chars[i].Pattern = est.Marked(i)
+		for k := range est.n {
+			res.Chars[est.at[k]].Pattern = est.Marked(k)
 		}
 	}
 	if res.Score < p.Threshold {
@@ -109,6 +112,14 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 // at least this many powers of ten over brute force (10 guesses a code
 // point), so that a short random password is "too short", not "common".
 const guessMargin = 2
+
+// isControl reports whether r is a control character (C0, DEL, C1) or
+// U+FFFD, the replacement character, which is also what an invalid UTF-8
+// byte reads as: nothing a person can type into a password field, and a
+// sign that the password was mangled on its way.
+func isControl(r rune) bool {
+	return r < 0x20 || r >= 0x7F && r <= 0x9F || r == utf8.RuneError
+}
 
 func num(name string, v float64) Param { return Param{Name: name, Value: ParamValue{Num: v}} }
 func str(name, v string) Param         { return Param{Name: name, Value: ParamValue{Str: v, IsStr: true}} }
@@ -155,7 +166,7 @@ func disallowed(password string, a *AllowedCharacters) int {
 }
 
 // nameMatch reports whether the folded password contains a part of name of
-// 4+ code points; name is split on spaces and hyphens.
+// 4+ code points (folded); name is split on spaces and hyphens.
 func nameMatch(folded, name string) bool {
 	var partBuf [2 * 64]byte // each part's fold, used only in its iteration
 	for name != "" {
@@ -168,10 +179,7 @@ func nameMatch(folded, name string) bool {
 		} else {
 			name = ""
 		}
-		if utf8.RuneCountInString(part) < 4 {
-			continue
-		}
-		if _, f := foldBothIn(partBuf[:], part); strings.Contains(folded, f) {
+		if _, f := foldBothIn(partBuf[:], part); utf8.RuneCountInString(f) >= 4 && strings.Contains(folded, f) {
 			return true
 		}
 	}

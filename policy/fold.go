@@ -12,8 +12,12 @@ import (
 
 // Fold returns the copy of s that the username, name, context and common
 // rules match on: NFKC-normalised, case-folded (full Unicode case folding,
-// so "ß" matches "ss" and "ＰＡＳＳ" matches "pass"), and with the common
-// substitutions undone.
+// so "ß" matches "ss" and "ＰＡＳＳ" matches "pass"), without the
+// default-ignorable code points (zero-width space and joiners, soft hyphen,
+// variation selectors, bidi controls: characters drawn as nothing), with the
+// Cyrillic and Greek letters that look like Latin ones made Latin (after
+// case folding, so capitals too: "nоrdmann" with a Cyrillic о is
+// "nordmann"), and with the common substitutions undone.
 //
 // The substitutions are 0→o, 1→l/i, 3→e, 4→a, 5→s, 7→t, @→a, $→s, €→e.
 // Because 1 stands for both l and i, Fold collapses the class {1, l, i} to

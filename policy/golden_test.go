@@ -39,6 +39,12 @@ func goldenCases() []goldenCase {
 		goldenCase{"default", Input{Password: "Nordmann-Fjellvann!9", Username: "olan", Name: "Ola Nordmann", Lang: "nn"}},
 		goldenCase{"default", Input{Password: "Fjellvann!Lirype-Kaffe9", BreachCount: intp(12), Lang: "nb"}},
 		goldenCase{"default", Input{Password: "Fjellvann!Lirype-Kaffe9", Reused: boolp(true), Lang: "en"}},
+		// Folding (default-ignorables, lookalikes) and control characters.
+		goldenCase{"default", Input{Password: "Kari\u200bNordmann-Fjellvann!9", Username: "karinordmann", Lang: "nb"}},
+		goldenCase{"default", Input{Password: "N\u043erdmann-Fjellvann!9", Name: "Ola Nordmann", Lang: "nn"}},
+		goldenCase{"default", Input{Password: "Sommer2026!\u200bSommer2026!", Lang: "en"}},
+		goldenCase{"default", Input{Password: "Fjellvann!\tLirype-Kaffe9", Lang: "en"}},
+		goldenCase{"uio", Input{Password: "Fjellvann!Lirype-Kaffe9\xff", Lang: "nb"}},
 	)
 	return out
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy/internal/jsondec"
 )
 
 // refPolicy and refScore are the encoding/json decoder that Parse replaced,
@@ -156,7 +158,7 @@ func TestParseStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := parseJSON([]byte(tt.doc))
+			doc, err := jsondec.Parse([]byte(tt.doc))
 			require.NoError(t, err)
 			p, err := decodePolicy(&doc)
 			require.NoError(t, err)
@@ -182,7 +184,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := parseJSON([]byte(tt.doc))
+			doc, err := jsondec.Parse([]byte(tt.doc))
 			require.NoError(t, err)
 			p, err := decodePolicy(&doc)
 			require.NoError(t, err)

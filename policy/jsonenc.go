@@ -1,10 +1,10 @@
 package policy
 
 import (
-	"math"
 	"sort"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy/internal/jsonenc"
 )
 
 // Canonical returns the policy as indented JSON with every field present, in
@@ -23,9 +23,9 @@ func (p Policy) Canonical() []byte {
 	e := canonEncoder{b: make([]byte, 0, 1024)}
 	e.b = append(e.b, '{')
 	e.key(1, "id", true)
-	e.str(p.ID)
+	e.b = jsonenc.AppendString(e.b, p.ID)
 	e.key(1, "name", false)
-	e.str(p.Name)
+	e.b = jsonenc.AppendString(e.b, p.Name)
 	e.key(1, "contextWords", false)
 	e.strs(1, p.ContextWords)
 	e.key(1, "minLength", false)
@@ -33,17 +33,17 @@ func (p Policy) Canonical() []byte {
 	e.key(1, "maxLength", false)
 	e.int(p.MaxLength)
 	e.key(1, "threshold", false)
-	e.float(p.Threshold)
+	e.b = jsonenc.AppendFloat(e.b, p.Threshold)
 	e.key(1, "minGuessesLog10", false)
-	e.float(p.MinGuessesLog10)
+	e.b = jsonenc.AppendFloat(e.b, p.MinGuessesLog10)
 	e.key(1, "historySize", false)
 	e.int(p.HistorySize)
 	e.key(1, "breachThreshold", false)
 	e.int(p.BreachThreshold)
 	e.key(1, "breachCheck", false)
-	e.str(p.BreachCheck)
+	e.b = jsonenc.AppendString(e.b, p.BreachCheck)
 	e.key(1, "activationTTL", false)
-	e.str(p.ActivationTTL)
+	e.b = jsonenc.AppendString(e.b, p.ActivationTTL)
 	e.key(1, "score", false)
 	e.score(1, &p.Score)
 	if a := p.AllowedCharacters; a != nil {
@@ -52,7 +52,7 @@ func (p Policy) Canonical() []byte {
 		e.key(2, "classes", true)
 		e.strs(2, a.Classes)
 		e.key(2, "extra", false)
-		e.str(a.Extra)
+		e.b = jsonenc.AppendString(e.b, a.Extra)
 		e.close(1, '}')
 	}
 	if len(p.RequiredClasses) > 0 {
@@ -90,7 +90,7 @@ func (e *canonEncoder) key(depth int, name string, first bool) {
 		e.b = append(e.b, ',')
 	}
 	e.newline(depth)
-	e.str(name)
+	e.b = jsonenc.AppendString(e.b, name)
 	e.b = append(e.b, ':', ' ')
 }
 
@@ -103,27 +103,6 @@ func (e *canonEncoder) close(depth int, c byte) {
 func (e *canonEncoder) int(n int) { e.b = strconv.AppendInt(e.b, int64(n), 10) }
 
 func (e *canonEncoder) bool(v bool) { e.b = strconv.AppendBool(e.b, v) }
-
-// float formats f as the standard JSON package does: %f-like below 1e21 and from 1e-6,
-// exponent form otherwise with a two-digit negative exponent shortened.
-func (e *canonEncoder) float(f float64) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		e.b = append(e.b, "null"...)
-		return
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	e.b = strconv.AppendFloat(e.b, f, format, -1, 64)
-	if format == 'e' {
-		n := len(e.b)
-		if n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
-			e.b[n-2] = e.b[n-1]
-			e.b = e.b[:n-1]
-		}
-	}
-}
 
 // strs writes a string array whose elements sit at depth+1; nil is null and
 // empty is [].
@@ -142,7 +121,7 @@ func (e *canonEncoder) strs(depth int, ss []string) {
 			e.b = append(e.b, ',')
 		}
 		e.newline(depth + 1)
-		e.str(s)
+		e.b = jsonenc.AppendString(e.b, s)
 	}
 	e.close(depth, ']')
 }
@@ -166,7 +145,7 @@ func (e *canonEncoder) score(depth int, s *ScoreRules) {
 			e.key(depth+3, "from", true)
 			e.int(t.From)
 			e.key(depth+3, "points", false)
-			e.float(t.Points)
+			e.b = jsonenc.AppendFloat(e.b, t.Points)
 			if t.Floor {
 				e.key(depth+3, "floor", false)
 				e.bool(true)
@@ -180,7 +159,7 @@ func (e *canonEncoder) score(depth int, s *ScoreRules) {
 	e.key(depth+1, "repeatScores", false)
 	e.bool(s.RepeatScores)
 	e.key(depth+1, "categories", false)
-	e.str(s.Categories)
+	e.b = jsonenc.AppendString(e.b, s.Categories)
 	e.key(depth+1, "bonus", false)
 	switch {
 	case s.Bonus == nil:
@@ -196,7 +175,7 @@ func (e *canonEncoder) score(depth int, s *ScoreRules) {
 			e.newline(depth + 2)
 			e.b = append(e.b, '{')
 			e.key(depth+3, "points", true)
-			e.float(r.Points)
+			e.b = jsonenc.AppendFloat(e.b, r.Points)
 			e.key(depth+3, "categories", false)
 			e.int(r.Categories)
 			e.key(depth+3, "minEach", false)
@@ -206,60 +185,4 @@ func (e *canonEncoder) score(depth int, s *ScoreRules) {
 		e.close(depth+1, ']')
 	}
 	e.close(depth, '}')
-}
-
-// str writes s quoted as the standard JSON package does with HTML escaping on: ", \ and
-// control characters escaped (\b \f \n \r \t short, others \u00XX), <, > and
-// & as \u003c, \u003e, \u0026, U+2028 and U+2029 escaped, invalid UTF-8 as
-// \ufffd.
-func (e *canonEncoder) str(s string) {
-	b := append(e.b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	e.b = append(b, '"')
 }

@@ -54,6 +54,11 @@ var messages = texts{
 		"Passordet inneheld {count} teikn som ikkje er tillatne.",
 		"The password contains {count} characters that are not allowed.",
 	}},
+	{RuleControlCharacter, [3]string{
+		"Passordet kan ikke inneholde kontrolltegn (som tabulator eller linjeskift) eller erstatningstegnet �.",
+		"Passordet kan ikkje innehalde kontrollteikn (som tabulator eller linjeskift) eller erstatningsteiknet �.",
+		"The password cannot contain control characters (such as tab or line break) or the replacement character �.",
+	}},
 	{RuleMissingClass, [3]string{
 		"Passordet må ha minst {min} {class} (det har {have}).",
 		"Passordet må ha minst {min} {class} (det har {have}).",

@@ -22,6 +22,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/styrke-iam/styrke/policy/internal/jsondec"
 )
 
 // Policy is one institution's password policy. The zero value is not useful;
@@ -305,9 +307,13 @@ func Parse(data []byte) (Policy, error) {
 	if len(data) > MaxPolicyBytes {
 		return Policy{}, &SyntaxError{Offset: MaxPolicyBytes, Msg: "document is " + strconv.Itoa(len(data)) + " bytes, limit " + strconv.Itoa(MaxPolicyBytes)}
 	}
-	doc, err := parseJSON(data)
+	doc, err := jsondec.Parse(data)
 	if err != nil {
-		return Policy{}, err
+		se, _ := err.(*jsondec.SyntaxError) // every error of jsondec.Parse is one
+		if se == nil {
+			se = &jsondec.SyntaxError{Msg: err.Error()}
+		}
+		return Policy{}, &SyntaxError{Offset: se.Offset, Msg: se.Msg}
 	}
 	p, err := decodePolicy(&doc)
 	if err != nil {

@@ -3,6 +3,9 @@ package policy
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy/internal/duration"
+	"github.com/styrke-iam/styrke/policy/internal/sha256"
 )
 
 // Problems checks every field of p against its limits and returns every
@@ -53,10 +56,10 @@ func (p Policy) Problems() []Problem {
 	if p.BreachCheck != BreachPrefer && p.BreachCheck != BreachRequire {
 		bad("breachCheck", "is not one of \"prefer\" or \"require\"")
 	}
-	if d, err := parseDuration(p.ActivationTTL); err != nil {
+	if d, ok := duration.Parse(p.ActivationTTL); !ok {
 		bad("activationTTL", "is not a duration such as \"72h\"")
-	} else if d < 10*minute || d > 720*hour {
-		bad("activationTTL", "is "+formatDuration(d)+"; want 10m to 720h")
+	} else if d < 10*duration.Minute || d > 720*duration.Hour {
+		bad("activationTTL", "is "+duration.Format(d)+"; want 10m to 720h")
 	}
 	out = append(out, p.Score.problems()...)
 	if a := p.AllowedCharacters; a != nil {
@@ -149,11 +152,13 @@ func validID(id string) bool {
 	return true
 }
 
+const hexDigits = "0123456789abcdef"
+
 // Version returns a short hash of the policy's canonical JSON: pages and the
 // server both carry it, so that a page built from another policy than the
 // server's is caught.
 func (p Policy) Version() string {
-	sum := sha256Sum(p.Canonical())
+	sum := sha256.Sum(p.Canonical())
 	out := make([]byte, 0, 12)
 	for _, c := range sum[:6] {
 		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])

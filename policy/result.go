@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/styrke-iam/styrke/policy/internal/jsonenc"
+
 // Input is what Evaluate judges: the password as typed and what is known of
 // its owner. The optional facts come from IO that the package does not do.
 type Input struct {
@@ -82,7 +84,7 @@ func (c Category) String() string {
 }
 
 // MarshalJSON writes the category's wire name as a JSON string.
-func (c Category) MarshalJSON() ([]byte, error) { return appendString(nil, c.String()), nil }
+func (c Category) MarshalJSON() ([]byte, error) { return jsonenc.AppendString(nil, c.String()), nil }
 
 // Note says why a character earned nothing.
 type Note uint8
@@ -108,7 +110,7 @@ func (n Note) String() string {
 }
 
 // MarshalJSON writes the note's wire name as a JSON string.
-func (n Note) MarshalJSON() ([]byte, error) { return appendString(nil, n.String()), nil }
+func (n Note) MarshalJSON() ([]byte, error) { return jsonenc.AppendString(nil, n.String()), nil }
 
 // Violation is one broken rule: a stable code, its parameters and a message
 // in the requested language. Neither params nor message ever hold the
@@ -138,6 +140,7 @@ const (
 	RuleTooShort            = "too_short"
 	RuleTooLong             = "too_long"
 	RuleDisallowedCharacter = "disallowed_character"
+	RuleControlCharacter    = "control_character"
 	RuleMissingClass        = "missing_class"
 	RuleUsername            = "username"
 	RuleName                = "name"
@@ -150,7 +153,7 @@ const (
 
 // Rules lists every rule code in report order.
 var Rules = []string{
-	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleMissingClass,
+	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleControlCharacter, RuleMissingClass,
 	RuleUsername, RuleName, RuleContext, RuleCommon, RuleWeak, RuleBreached,
 	RuleReused,
 }

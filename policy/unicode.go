@@ -12,10 +12,13 @@ import (
 // TestUnicodeEveryCodePoint and TestUnicodeRandomStrings hold both to x/text
 // on every code point and on generated strings; FuzzFold on anything else.
 //
-// One deliberate difference: x/text inserts U+034F COMBINING GRAPHEME JOINER
+// Deliberate differences: x/text inserts U+034F COMBINING GRAPHEME JOINER
 // into a run of more than 30 combining marks (the "stream-safe" format of
 // UAX #15); nfkc does not, so the two differ only on such runs, which no
-// language writes.
+// language writes. caseFold's table also drops the default-ignorable code
+// points and maps the Cyrillic and Greek lookalikes to Latin (see Fold),
+// and folds Cherokee to its capitals as CaseFolding.txt does (x/text also
+// folds the capitals to the small letters, so its folding flips).
 
 // Hangul syllable arithmetic (Unicode §3.12).
 const (
@@ -163,7 +166,9 @@ func nfkc(s string) string {
 	return string(buf)
 }
 
-// caseFold returns the full case folding of s, which must be valid UTF-8.
+// caseFold returns the full case folding of s, which must be valid UTF-8,
+// without its default-ignorable code points and with the lookalikes
+// mapped to Latin (one table: see unicodetables).
 func caseFold(s string) string {
 	i := 0
 	for _, r := range s {

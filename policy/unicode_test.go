@@ -26,8 +26,11 @@ func TestUnicodeTablesAreCurrent(t *testing.T) {
 	assert.Equal(t, norm.Version, unicodeVersion)
 }
 
-// TestUnicodeEveryCodePoint: nfkc, caseFold and Fold agree with x/text for
-// every code point on its own.
+// TestUnicodeEveryCodePoint: nfkc agrees with x/text, caseFold with
+// refCaseFold (x/text's but for Cherokee, the lookalikes and the
+// default-ignorables), Fold with slowFold, and the generator's
+// default-ignorable property with DerivedCoreProperties.txt, for every code
+// point on its own.
 func TestUnicodeEveryCodePoint(t *testing.T) {
 	folder := cases.Fold()
 	for r := rune(0); r <= utf8.MaxRune; r++ {
@@ -38,8 +41,11 @@ func TestUnicodeEveryCodePoint(t *testing.T) {
 		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
 			require.Equal(t, want, got, "nfkc(U+%04X)", r)
 		}
-		if got, want := caseFold(s), folder.String(s); got != want {
-			require.Equal(t, want, got, "caseFold(U+%04X)", r)
+		if got, want := caseFold(s), refCaseFold(s); got != want {
+			require.Equal(t, want, got, "caseFold(U+%04X), x/text gives %+q", r, folder.String(s))
+		}
+		if got, want := unicodetables.DefaultIgnorable(r), ucdIgnorable(r); got != want {
+			require.Equal(t, want, got, "DefaultIgnorable(U+%04X)", r)
 		}
 		b1, f1 := foldBoth(s)
 		b2, f2 := slowFold(s)
@@ -76,6 +82,10 @@ var unicodeAlphabets = [][2]rune{
 	{0x1D400, 0x1D7FF}, // mathematical alphanumerics
 	{0x10400, 0x1044F}, // Deseret (case folding outside the BMP)
 	{0x1F100, 0x1F2FF}, // enclosed alphanumerics
+	{0x13A0, 0x13FF},   // Cherokee capitals and some small letters
+	{0xAB70, 0xABBF},   // Cherokee small letters
+	{0x1800, 0x180F},   // Mongolian free variation selectors (default-ignorable)
+	{0xE0000, 0xE01EF}, // tags and variation selectors supplement (default-ignorable)
 }
 
 func randomUnicode(rng *rand.Rand, n int) string {

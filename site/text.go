@@ -392,6 +392,7 @@ var ruleLabels = map[string][3]string{
 	policy.RuleTooShort:            {"For kort", "For kort", "Too short"},
 	policy.RuleTooLong:             {"For langt", "For langt", "Too long"},
 	policy.RuleDisallowedCharacter: {"Ulovlig tegn", "Ulovleg teikn", "Disallowed character"},
+	policy.RuleControlCharacter:    {"Kontrolltegn", "Kontrollteikn", "Control character"},
 	policy.RuleMissingClass:        {"Mangler tegntype", "Manglar teikntype", "Missing character type"},
 	policy.RuleUsername:            {"Inneholder brukernavnet", "Inneheld brukarnamnet", "Contains the username"},
 	policy.RuleName:                {"Inneholder navnet", "Inneheld namnet", "Contains the name"},

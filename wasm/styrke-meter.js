@@ -270,7 +270,7 @@ const ROWS = [
   ["name", ["name"], false],
   ["context", ["context"], true],
   ["missing_class", ["missing_class"], false],
-  ["disallowed_character", ["disallowed_character"], false],
+  ["disallowed_character", ["disallowed_character", "control_character"], false],
   ["breached", ["breached"], true],
   ["reused", ["reused"], false],
   ["server", [], false],

@@ -46,7 +46,7 @@ export interface Result {
   /** One entry per Unicode code point of the password. */
   chars: { points: number; category: "upper" | "lower" | "digit" | "special" | "none"; note: "" | "repeat" | "occurrence_limit"; pattern?: true }[];
   violations: {
-    rule: "too_short" | "too_long" | "disallowed_character" | "missing_class" | "username" | "name" | "context" | "common" | "weak" | "breached" | "reused";
+    rule: "too_short" | "too_long" | "disallowed_character" | "control_character" | "missing_class" | "username" | "name" | "context" | "common" | "weak" | "breached" | "reused";
     params: Record<string, number | string>;
     message: string;
   }[];

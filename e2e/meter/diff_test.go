@@ -35,6 +35,8 @@ var pieces = []string{
 	// the estimator's newer matchers: words of no list, capitalised, farm
 	// names, letters written together, keyboard zigzags
 	"Ragnvald", "grimsrud", "Kvalheim", "kaffekoppsommerfuglhytte", "whenyoulookintheeyes", "1q2w3e4r", "17mai",
+	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
+	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
 
 func generate(n int) []diffCase {
@@ -109,7 +111,7 @@ func TestDifferential(t *testing.T) {
 	})()`)
 	assert.Equal(t, len(cases), got.N)
 	assert.Empty(t, got.Bad, "indices of cases whose browser Result differs from the native one")
-	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleMissingClass,
+	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleControlCharacter, policy.RuleMissingClass,
 		policy.RuleUsername, policy.RuleName, policy.RuleContext, policy.RuleCommon, policy.RuleWeak, policy.RuleBreached} {
 		assert.True(t, seen[rule], "no generated case breaks %s", rule)
 	}

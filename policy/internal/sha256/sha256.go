@@ -1,12 +1,14 @@
-package policy
+// Package sha256 is SHA-256 (FIPS 180-4) for policy.Policy.Version, which
+// needs one hash of a few hundred bytes: crypto/sha256 would bring the FIPS
+// 140 module (DRBG, AES, HMAC, SHA-3 self-tests) into the WebAssembly
+// build, about 80 KB. TestSumMatchesCrypto and FuzzSum hold it to
+// crypto/sha256.
+package sha256
 
 import "math/bits"
 
-// sha256Sum is SHA-256 (FIPS 180-4) of data. Policy.Version needs one hash of
-// a few hundred bytes; crypto/sha256 would bring the FIPS 140 module (DRBG,
-// AES, HMAC, SHA-3 self-tests) into the WebAssembly build, about 80 KB.
-// TestSHA256MatchesCrypto and FuzzSHA256 hold it to crypto/sha256.
-func sha256Sum(data []byte) [32]byte {
+// Sum returns the SHA-256 checksum of data, as crypto/sha256.Sum256 does.
+func Sum(data []byte) [32]byte {
 	h := [8]uint32{
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
@@ -46,7 +48,7 @@ func sha256Sum(data []byte) [32]byte {
 		for i := range 64 {
 			s1 := bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)
 			ch := e&f ^ ^e&g
-			t1 := hh + s1 + ch + sha256K[i] + w[i]
+			t1 := hh + s1 + ch + k[i] + w[i]
 			s0 := bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)
 			maj := a&b ^ a&c ^ b&c
 			t2 := s0 + maj
@@ -68,7 +70,7 @@ func sha256Sum(data []byte) [32]byte {
 	return out
 }
 
-var sha256K = [64]uint32{
+var k = [64]uint32{
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
 	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,

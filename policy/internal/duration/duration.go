@@ -1,59 +1,56 @@
-package policy
+// Package duration is time.ParseDuration and time.Duration.String for the
+// policy's activationTTL field, on int64 nanoseconds: the policy package
+// does not import "time", which would add about 90 KB to the WebAssembly
+// module for one function. TestMatchesTime and FuzzParse hold both to the
+// standard library's answers.
+package duration
 
-import "errors"
-
-// The policy package does not import "time": it would add about 90 KB to the
-// WebAssembly module for one function. parseDuration and formatDuration are
-// time.ParseDuration and time.Duration.String for the activationTTL field;
-// TestDurationMatchesTime and FuzzParseDuration hold them to the standard
-// library's answers.
-
+// Units of a duration in nanoseconds, as time's constants.
 const (
-	nanosecond  int64 = 1
-	microsecond       = 1000 * nanosecond
-	millisecond       = 1000 * microsecond
-	second            = 1000 * millisecond
-	minute            = 60 * second
-	hour              = 60 * minute
+	Nanosecond  int64 = 1
+	Microsecond       = 1000 * Nanosecond
+	Millisecond       = 1000 * Microsecond
+	Second            = 1000 * Millisecond
+	Minute            = 60 * Second
+	Hour              = 60 * Minute
 )
-
-var errDuration = errors.New("invalid duration")
 
 // durationUnits are time.ParseDuration's units.
 var durationUnits = [...]struct {
 	name string
 	n    int64
 }{
-	{"ns", nanosecond}, {"us", microsecond}, {"µs", microsecond}, {"μs", microsecond},
-	{"ms", millisecond}, {"s", second}, {"m", minute}, {"h", hour},
+	{"ns", Nanosecond}, {"us", Microsecond}, {"µs", Microsecond}, {"μs", Microsecond},
+	{"ms", Millisecond}, {"s", Second}, {"m", Minute}, {"h", Hour},
 }
 
-// parseDuration is time.ParseDuration, returning nanoseconds.
-func parseDuration(s string) (int64, error) {
+// Parse is time.ParseDuration, returning nanoseconds; ok is false where
+// time.ParseDuration returns an error. (A bool, not an error: an error
+// variable needs package initialisation code in the WebAssembly module.)
+func Parse(s string) (d int64, ok bool) {
 	// [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+
-	var d uint64
+	var u uint64
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-'
 		s = s[1:]
 	}
 	if s == "0" {
-		return 0, nil
+		return 0, true
 	}
 	if s == "" {
-		return 0, errDuration
+		return 0, false
 	}
 	for s != "" {
 		var v, f uint64
 		scale := 1.0
-		var err error
 		if !(s[0] == '.' || '0' <= s[0] && s[0] <= '9') {
-			return 0, errDuration
+			return 0, false
 		}
 		pl := len(s)
-		v, s, err = leadingInt(s)
-		if err != nil {
-			return 0, errDuration
+		v, s, ok = leadingInt(s)
+		if !ok {
+			return 0, false
 		}
 		pre := pl != len(s)
 		post := false
@@ -64,7 +61,7 @@ func parseDuration(s string) (int64, error) {
 			post = pl != len(s)
 		}
 		if !pre && !post {
-			return 0, errDuration
+			return 0, false
 		}
 		i := 0
 		for ; i < len(s); i++ {
@@ -74,45 +71,45 @@ func parseDuration(s string) (int64, error) {
 			}
 		}
 		if i == 0 {
-			return 0, errDuration
+			return 0, false
 		}
-		u := s[:i]
+		name := s[:i]
 		s = s[i:]
 		unit := int64(-1)
 		for _, du := range durationUnits {
-			if du.name == u {
+			if du.name == name {
 				unit = du.n
 				break
 			}
 		}
 		if unit < 0 {
-			return 0, errDuration
+			return 0, false
 		}
 		if v > 1<<63/uint64(unit) {
-			return 0, errDuration
+			return 0, false
 		}
 		v *= uint64(unit)
 		if f > 0 {
 			v += uint64(float64(f) * (float64(unit) / scale))
 			if v > 1<<63 {
-				return 0, errDuration
+				return 0, false
 			}
 		}
-		d += v
-		if d > 1<<63 {
-			return 0, errDuration
+		u += v
+		if u > 1<<63 {
+			return 0, false
 		}
 	}
 	if neg {
-		return -int64(d), nil
+		return -int64(u), true
 	}
-	if d > 1<<63-1 {
-		return 0, errDuration
+	if u > 1<<63-1 {
+		return 0, false
 	}
-	return int64(d), nil
+	return int64(u), true
 }
 
-func leadingInt(s string) (x uint64, rem string, err error) {
+func leadingInt(s string) (x uint64, rem string, ok bool) {
 	i := 0
 	for ; i < len(s); i++ {
 		c := s[i]
@@ -120,14 +117,14 @@ func leadingInt(s string) (x uint64, rem string, err error) {
 			break
 		}
 		if x > 1<<63/10 {
-			return 0, rem, errDuration
+			return 0, rem, false
 		}
 		x = x*10 + uint64(c) - '0'
 		if x > 1<<63 {
-			return 0, rem, errDuration
+			return 0, rem, false
 		}
 	}
-	return x, s[i:], nil
+	return x, s[i:], true
 }
 
 func leadingFraction(s string) (x uint64, scale float64, rem string) {
@@ -157,8 +154,8 @@ func leadingFraction(s string) (x uint64, scale float64, rem string) {
 	return x, scale, s[i:]
 }
 
-// formatDuration is time.Duration.String.
-func formatDuration(d int64) string {
+// Format is time.Duration.String of d nanoseconds.
+func Format(d int64) string {
 	var buf [32]byte
 	w := len(buf)
 	u := uint64(d)
@@ -166,7 +163,7 @@ func formatDuration(d int64) string {
 	if neg {
 		u = -u
 	}
-	if u < uint64(second) {
+	if u < uint64(Second) {
 		var prec int
 		w--
 		buf[w] = 's'
@@ -174,10 +171,10 @@ func formatDuration(d int64) string {
 		switch {
 		case u == 0:
 			return "0s"
-		case u < uint64(microsecond):
+		case u < uint64(Microsecond):
 			prec = 0
 			buf[w] = 'n'
-		case u < uint64(millisecond):
+		case u < uint64(Millisecond):
 			prec = 3
 			// U+00B5 'µ' micro sign == 0xC2 0xB5
 			w--
