@@ -37,6 +37,7 @@ var testAssets = site.AssetMap{
 	"styrke.wasm":     {URL: "/assets/styrke.000000000000000a.wasm", Integrity: "sha384-wasm"},
 	"reset.js":        {URL: "/assets/reset.000000000000000b.js", Integrity: "sha384-reset"},
 	"change.js":       {URL: "/assets/change.000000000000000c.js", Integrity: "sha384-change"},
+	"form.js":         {URL: "/assets/form.000000000000000d.js", Integrity: "sha384-form"},
 }
 
 func mustPolicy(t *testing.T, id string) policy.Policy {
@@ -68,6 +69,10 @@ func render(t *testing.T, name string, c templ.Component) *html.Node {
 	t.Helper()
 	var buf bytes.Buffer
 	require.NoError(t, c.Render(context.Background(), &buf))
+	// An asset a page names but the map lacks renders as an empty URL,
+	// which a browser silently ignores.
+	assert.NotContains(t, buf.String(), `src=""`, "case %s: a script or image without its asset", name)
+	assert.NotContains(t, buf.String(), `href=""`, "case %s: a link without its asset", name)
 	dir := filepath.Join("testdata", name)
 	expected := filepath.Join(dir, "expected.html")
 	actual := filepath.Join(dir, "actual.html")

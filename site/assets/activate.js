@@ -4,7 +4,6 @@
 // password.
 
 const root = document.querySelector('[data-activation]');
-const lang = document.documentElement.lang || 'nb';
 const msg = root.dataset;
 const form = document.getElementById('activate-form');
 const password = document.getElementById('new-password');
@@ -12,6 +11,9 @@ const confirmInput = document.getElementById('confirm-password');
 const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
+const show = (state, focus = true) => styrkeForm.show(root, state, focus);
+const { api } = styrkeForm;
+const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
 const attempts = root.querySelector('[data-attempts]');
 const notAllowed = root.querySelector('[data-not-allowed]');
@@ -23,31 +25,6 @@ const TOKEN = /^#\/pw\/([A-Za-z0-9_-]{8,512})$/;
 function token() {
   const m = TOKEN.exec(location.hash);
   return m ? m[1] : null;
-}
-
-function show(state, focus = true) {
-  for (const el of root.querySelectorAll('[data-state]')) {
-    el.hidden = el.dataset.state !== state;
-  }
-  if (!focus) return;
-  const heading = root.querySelector(`[data-state="${state}"] h2`);
-  if (heading) heading.focus();
-}
-
-async function api(path, body) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'Accept-Language': lang },
-    body: JSON.stringify(body),
-    cache: 'no-store',
-    credentials: 'same-origin',
-    referrerPolicy: 'no-referrer',
-  });
-  let data = null;
-  if (res.status !== 204 && res.headers.get('Content-Type')?.includes('json')) {
-    try { data = await res.json(); } catch { data = null; }
-  }
-  return { status: res.status, data };
 }
 
 // goneState tells a used, locked or expired link apart by the error code.
@@ -125,23 +102,6 @@ function showNotAllowed() {
 function showError(text) {
   root.querySelector('[data-error-text]').textContent = text || msg.msgError;
   show('error');
-}
-
-function setList(items, heading) {
-  errors.replaceChildren();
-  if (!items.length) return;
-  if (heading) {
-    const p = document.createElement('p');
-    p.textContent = heading;
-    errors.append(p);
-  }
-  const ul = document.createElement('ul');
-  for (const text of items) {
-    const li = document.createElement('li');
-    li.textContent = text;
-    ul.append(li);
-  }
-  errors.append(ul);
 }
 
 let account = null;

@@ -4,7 +4,6 @@
 // password. Nothing here logs or stores a password.
 
 const root = document.querySelector('[data-change]');
-const lang = document.documentElement.lang || 'nb';
 const msg = root.dataset;
 const form = document.getElementById('change-form');
 const username = document.getElementById('username');
@@ -14,24 +13,8 @@ const confirmInput = document.getElementById('confirm-password');
 const institution = document.getElementById('institution');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
+const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
-
-function setList(items, heading) {
-  errors.replaceChildren();
-  if (!items.length) return;
-  if (heading) {
-    const p = document.createElement('p');
-    p.textContent = heading;
-    errors.append(p);
-  }
-  const ul = document.createElement('ul');
-  for (const text of items) {
-    const li = document.createElement('li');
-    li.textContent = text;
-    ul.append(li);
-  }
-  errors.append(ul);
-}
 
 function applyInstitution() {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
@@ -58,19 +41,7 @@ form.addEventListener('submit', async (event) => {
   submit.textContent = msg.msgBusy;
   let res = null;
   try {
-    const r = await fetch('/api/change', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'Accept-Language': lang },
-      body: JSON.stringify({ username: username.value, institution: institution.value, current: current.value, password: password.value }),
-      cache: 'no-store',
-      credentials: 'same-origin',
-      referrerPolicy: 'no-referrer',
-    });
-    let data = null;
-    if (r.status !== 204) {
-      try { data = await r.json(); } catch { data = null; }
-    }
-    res = { status: r.status, data };
+    res = await styrkeForm.api('/api/change', { username: username.value, institution: institution.value, current: current.value, password: password.value });
   } catch {
     res = null;
   }
@@ -85,8 +56,7 @@ form.addEventListener('submit', async (event) => {
       current.value = '';
       password.value = '';
       confirmInput.value = '';
-      for (const el of root.querySelectorAll('[data-state]')) el.hidden = el.dataset.state !== 'done';
-      root.querySelector('[data-state="done"] h2').focus();
+      styrkeForm.show(root, 'done');
       return;
     case 422: {
       const violations = res.data?.violations;

@@ -12,57 +12,14 @@ const confirmInput = document.getElementById('confirm-password');
 const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
+const show = (state, focus = true) => styrkeForm.show(root, state, focus);
+const { api } = styrkeForm;
+const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
 const start = root.querySelector('[data-start]');
 const institution = document.getElementById('institution');
 
 const ERRORS = new Set(['off', 'cancelled', 'failed', 'expired', 'level', 'nomatch', 'nonumber', 'unavailable']);
-
-function show(state, focus = true) {
-  for (const el of root.querySelectorAll('[data-state]')) {
-    el.hidden = el.dataset.state !== state;
-  }
-  if (!focus) return;
-  const heading = root.querySelector(`[data-state="${state}"] h2`);
-  if (heading) heading.focus();
-}
-
-async function api(path, body) {
-  const init = {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'Accept': 'application/json', 'Accept-Language': lang },
-    cache: 'no-store',
-    credentials: 'same-origin',
-    referrerPolicy: 'no-referrer',
-  };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  let data = null;
-  if (res.status !== 204) {
-    try { data = await res.json(); } catch { data = null; }
-  }
-  return { status: res.status, data };
-}
-
-function setList(items, heading) {
-  errors.replaceChildren();
-  if (!items.length) return;
-  if (heading) {
-    const p = document.createElement('p');
-    p.textContent = heading;
-    errors.append(p);
-  }
-  const ul = document.createElement('ul');
-  for (const text of items) {
-    const li = document.createElement('li');
-    li.textContent = text;
-    ul.append(li);
-  }
-  errors.append(ul);
-}
 
 let config = { idporten: false, serviceDesk: '', institutions: [] };
 
