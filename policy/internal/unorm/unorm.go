@@ -171,17 +171,21 @@ func NFKC(s string) string {
 // CaseFold returns the full case folding of s, which must be valid UTF-8,
 // without its default-ignorable code points and with the Cyrillic and
 // Greek lookalikes mapped to Latin (one table: see
-// policy/internal/unicodetables).
+// policy/internal/unicodetables). It allocates only for a string of more
+// than one code point that folding changes.
 func CaseFold(s string) string {
-	i := 0
+	k, n := -1, 0
 	for _, r := range s {
-		if searchU32(foldKeys[:], uint32(r)) >= 0 {
+		n = utf8.RuneLen(r)
+		if k = searchU32(foldKeys[:], uint32(r)); k >= 0 {
 			break
 		}
-		i += utf8.RuneLen(r)
 	}
-	if i == len(s) {
+	if k < 0 {
 		return s // nothing to fold
+	}
+	if n == len(s) {
+		return foldData[foldOff[k]:foldOff[k+1]] // one code point: the table's own bytes
 	}
 	out := make([]byte, 0, len(s)+8)
 	for _, r := range s {

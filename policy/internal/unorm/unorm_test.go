@@ -109,6 +109,18 @@ func BenchmarkNFKC(b *testing.B) {
 	})
 }
 
+// TestCaseFoldAllocations: folding one code point allocates nothing (the
+// estimator folds a password one code point at a time, in every keystroke).
+func TestCaseFoldAllocations(t *testing.T) {
+	n := 0
+	for _, r := range []rune{'a', 'Æ', 'Ø', 'Å', 'ß', '\u041e', '\u200b', 'Ꭲ'} {
+		// The result is only measured, as the estimator only decodes it:
+		// stored, string(r) would escape to the heap.
+		assert.Zero(t, testing.AllocsPerRun(100, func() { n += len(CaseFold(string(r))) }), "%+q", r)
+	}
+	assert.Positive(t, n)
+}
+
 // TestUnpack: the table decoding reads LEB128 numbers of one to several
 // bytes, adds up deltas only for sorted tables, and refuses leftover bytes.
 func TestUnpack(t *testing.T) {
