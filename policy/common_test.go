@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -53,46 +52,10 @@ func TestFold(t *testing.T) {
 }
 
 // slowFold is Fold's general path built from other parts: x/text's NFKC,
-// refCaseFold with the default-ignorable code points dropped (by the ranges
-// of DerivedCoreProperties.txt), NFKC again, then the substitutions.
+// unicodetables.RefCaseFold, NFKC again, then the substitutions.
 func slowFold(s string) (base, folded string) {
-	base = norm.NFKC.String(refCaseFold(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
+	base = norm.NFKC.String(unicodetables.RefCaseFold(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
 	return base, norm.NFKC.String(strings.Map(substitute, base))
-}
-
-// refCaseFold is x/text's full case folding, with small Cherokee letters
-// folded to their capitals (CaseFolding.txt; x/text folds the capitals to
-// the small letters too, so that its folding is not idempotent), the
-// lookalikes mapped to Latin and the default-ignorable code points dropped.
-func refCaseFold(s string) string {
-	return strings.Map(func(r rune) rune {
-		if ucdIgnorable(r) {
-			return -1
-		}
-		if unicode.Is(unicode.Cherokee, r) && unicode.IsLower(r) {
-			r = unicode.ToUpper(r)
-		}
-		if l, ok := unicodetables.Lookalikes[r]; ok {
-			return l
-		}
-		return r
-	}, cases.Fold().String(s))
-}
-
-// ucdIgnorable reports whether r is a Default_Ignorable_Code_Point, by the
-// ranges of DerivedCoreProperties.txt of Unicode 15.0.
-func ucdIgnorable(r rune) bool {
-	for _, rg := range [...][2]rune{
-		{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160}, {0x17B4, 0x17B5},
-		{0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x206F}, {0x3164, 0x3164},
-		{0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3},
-		{0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
-	} {
-		if r >= rg[0] && r <= rg[1] {
-			return true
-		}
-	}
-	return false
 }
 
 // TestFoldFastPathMatchesXText: for every rune the fast path takes (ASCII
@@ -247,7 +210,7 @@ func TestCommonRuleFolds(t *testing.T) {
 				var want []bool
 				j := 0
 				for _, r := range tt.variant {
-					if ucdIgnorable(r) {
+					if unicodetables.UCDIgnorable(r) {
 						want = append(want, false)
 						continue
 					}

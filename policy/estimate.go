@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/guess"
+	"github.com/styrke-iam/styrke/policy/internal/unorm"
 )
 
 var (
@@ -50,7 +51,7 @@ func estimate(password string) (e estimation) {
 		}
 		if l < utf8.RuneSelf {
 			l = rune(asciiLower[l])
-		} else if f := caseFold(string(l)); f == "" {
+		} else if f := unorm.CaseFold(string(l)); f == "" {
 			i++
 			continue // default-ignorable
 		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {

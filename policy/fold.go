@@ -1,13 +1,13 @@
 package policy
 
-//go:generate go run ./internal/genunicode
-
 import (
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/styrke-iam/styrke/policy/internal/unorm"
 )
 
 // Fold returns the copy of s that the username, name, context and common
@@ -47,10 +47,10 @@ func foldBothIn(buf []byte, s string) (base, folded string) {
 	if isLatin1Simple(s) {
 		return foldSimple(buf, s)
 	}
-	base = nfkc(caseFold(nfkc(strings.ToValidUTF8(s, "\uFFFD"))))
+	base = unorm.NFKC(unorm.CaseFold(unorm.NFKC(strings.ToValidUTF8(s, "\uFFFD"))))
 	// A substituted letter can compose with a following combining mark
 	// ("0\u0301" becomes "o\u0301", then "ó"): normalise once more.
-	return base, nfkc(strings.Map(substitute, base))
+	return base, unorm.NFKC(strings.Map(substitute, base))
 }
 
 // foldBase is Fold without the substitutions: what the season, keyboard,

@@ -307,12 +307,8 @@ func Parse(data []byte) (Policy, error) {
 	if len(data) > MaxPolicyBytes {
 		return Policy{}, &SyntaxError{Offset: MaxPolicyBytes, Msg: "document is " + strconv.Itoa(len(data)) + " bytes, limit " + strconv.Itoa(MaxPolicyBytes)}
 	}
-	doc, err := jsondec.Parse(data)
-	if err != nil {
-		se, _ := err.(*jsondec.SyntaxError) // every error of jsondec.Parse is one
-		if se == nil {
-			se = &jsondec.SyntaxError{Msg: err.Error()}
-		}
+	doc, se := jsondec.Parse(data)
+	if se != nil {
 		return Policy{}, &SyntaxError{Offset: se.Offset, Msg: se.Msg}
 	}
 	p, err := decodePolicy(&doc)

@@ -59,8 +59,10 @@ type parser struct {
 // around it and nothing else. A duplicate object key is an error, as a
 // number out of float64's range is; a string must be valid UTF-8 without
 // control characters, and a lone surrogate escape becomes U+FFFD, as
-// encoding/json has it. Every error is a *SyntaxError.
-func Parse(data []byte) (Value, error) {
+// encoding/json has it. The error is a *SyntaxError, not an error: no
+// interface value (and none of its method and equality code) is needed in
+// the WebAssembly module.
+func Parse(data []byte) (Value, *SyntaxError) {
 	p := parser{data: data}
 	p.skipSpace()
 	v, err := p.value()
@@ -74,7 +76,7 @@ func Parse(data []byte) (Value, error) {
 	return v, nil
 }
 
-func (p *parser) fail(msg string) error { return &SyntaxError{Offset: p.pos, Msg: msg} }
+func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Offset: p.pos, Msg: msg} }
 
 func (p *parser) skipSpace() {
 	for p.pos < len(p.data) {
@@ -87,7 +89,7 @@ func (p *parser) skipSpace() {
 	}
 }
 
-func (p *parser) value() (Value, error) {
+func (p *parser) value() (Value, *SyntaxError) {
 	if p.pos >= len(p.data) {
 		return Value{}, p.fail("unexpected end of input")
 	}
@@ -112,7 +114,7 @@ func (p *parser) value() (Value, error) {
 	}
 }
 
-func (p *parser) literal(word string) error {
+func (p *parser) literal(word string) *SyntaxError {
 	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
 		return p.fail("invalid literal, want " + word)
 	}
@@ -120,7 +122,7 @@ func (p *parser) literal(word string) error {
 	return nil
 }
 
-func (p *parser) enter() error {
+func (p *parser) enter() *SyntaxError {
 	p.depth++
 	if p.depth > MaxDepth {
 		return p.fail("nested more than " + strconv.Itoa(MaxDepth) + " levels deep")
@@ -128,7 +130,7 @@ func (p *parser) enter() error {
 	return nil
 }
 
-func (p *parser) object() (Value, error) {
+func (p *parser) object() (Value, *SyntaxError) {
 	if err := p.enter(); err != nil {
 		return Value{}, err
 	}
@@ -184,7 +186,7 @@ func (p *parser) object() (Value, error) {
 	}
 }
 
-func (p *parser) array() (Value, error) {
+func (p *parser) array() (Value, *SyntaxError) {
 	if err := p.enter(); err != nil {
 		return Value{}, err
 	}
@@ -223,7 +225,7 @@ func (p *parser) array() (Value, error) {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // number reads an RFC 8259 number as a float64.
-func (p *parser) number() (Value, error) {
+func (p *parser) number() (Value, *SyntaxError) {
 	start := p.pos
 	d := p.data
 	if p.pos < len(d) && d[p.pos] == '-' {
@@ -299,7 +301,7 @@ func (p *parser) hex4() (rune, bool) {
 // string reads a JSON string at p.pos (on its opening quote). Raw bytes must
 // be valid UTF-8 and no control characters; \u escapes may form surrogate
 // pairs, and a lone surrogate becomes U+FFFD, as the standard JSON package does.
-func (p *parser) string() (string, error) {
+func (p *parser) string() (string, *SyntaxError) {
 	p.pos++ // "
 	d := p.data
 	start := p.pos

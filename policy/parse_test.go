@@ -158,8 +158,8 @@ func TestParseStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := jsondec.Parse([]byte(tt.doc))
-			require.NoError(t, err)
+			doc, se := jsondec.Parse([]byte(tt.doc))
+			require.Nil(t, se)
 			p, err := decodePolicy(&doc)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p.Name, "doc %s", tt.doc)
@@ -184,8 +184,8 @@ func TestParseDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := jsondec.Parse([]byte(tt.doc))
-			require.NoError(t, err)
+			doc, se := jsondec.Parse([]byte(tt.doc))
+			require.Nil(t, se)
 			p, err := decodePolicy(&doc)
 			require.NoError(t, err)
 			tt.check(t, p)

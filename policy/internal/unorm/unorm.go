@@ -1,24 +1,26 @@
-package policy
+// Package unorm is NFKC normalisation (UAX #15) and full Unicode case
+// folding (CaseFolding.txt, statuses C and F) for policy.Fold, from the
+// tables in tables.go, which policy/internal/genunicode derives from
+// golang.org/x/text. Linking x/text itself would cost the WebAssembly
+// module about 280 KB brotli. TestEveryCodePoint and TestRandomStrings hold
+// both to x/text on every code point and on generated strings; policy's
+// FuzzFold on anything else.
+//
+// Deliberate differences: x/text inserts U+034F COMBINING GRAPHEME JOINER
+// into a run of more than 30 combining marks (the "stream-safe" format of
+// UAX #15); NFKC does not, so the two differ only on such runs, which no
+// language writes. CaseFold's table also drops the default-ignorable code
+// points and maps the Cyrillic and Greek lookalikes to Latin (see policy.Fold),
+// and folds Cherokee to its capitals as CaseFolding.txt does (x/text also
+// folds the capitals to the small letters, so its folding flips).
+package unorm
+
+//go:generate go run ../genunicode
 
 import (
 	"slices"
 	"unicode/utf8"
 )
-
-// This file is NFKC normalisation (UAX #15) and full Unicode case folding
-// (CaseFolding.txt, statuses C and F), from the tables in unicode_tables.go,
-// which policy/internal/genunicode derives from golang.org/x/text. Linking
-// x/text itself would cost the WebAssembly module about 280 KB brotli.
-// TestUnicodeEveryCodePoint and TestUnicodeRandomStrings hold both to x/text
-// on every code point and on generated strings; FuzzFold on anything else.
-//
-// Deliberate differences: x/text inserts U+034F COMBINING GRAPHEME JOINER
-// into a run of more than 30 combining marks (the "stream-safe" format of
-// UAX #15); nfkc does not, so the two differ only on such runs, which no
-// language writes. caseFold's table also drops the default-ignorable code
-// points and maps the Cyrillic and Greek lookalikes to Latin (see Fold),
-// and folds Cherokee to its capitals as CaseFolding.txt does (x/text also
-// folds the capitals to the small letters, so its folding flips).
 
 // Hangul syllable arithmetic (Unicode §3.12).
 const (
@@ -110,8 +112,8 @@ func isNFKC(s string) bool {
 	return true
 }
 
-// nfkc returns the NFKC form of s, which must be valid UTF-8.
-func nfkc(s string) string {
+// NFKC returns the NFKC form of s, which must be valid UTF-8.
+func NFKC(s string) string {
 	if isNFKC(s) {
 		return s
 	}
@@ -166,19 +168,24 @@ func nfkc(s string) string {
 	return string(buf)
 }
 
-// caseFold returns the full case folding of s, which must be valid UTF-8,
-// without its default-ignorable code points and with the lookalikes
-// mapped to Latin (one table: see unicodetables).
-func caseFold(s string) string {
-	i := 0
+// CaseFold returns the full case folding of s, which must be valid UTF-8,
+// without its default-ignorable code points and with the Cyrillic and
+// Greek lookalikes mapped to Latin (one table: see
+// policy/internal/unicodetables). It allocates only for a string of more
+// than one code point that folding changes.
+func CaseFold(s string) string {
+	k, n := -1, 0
 	for _, r := range s {
-		if searchU32(foldKeys[:], uint32(r)) >= 0 {
+		n = utf8.RuneLen(r)
+		if k = searchU32(foldKeys[:], uint32(r)); k >= 0 {
 			break
 		}
-		i += utf8.RuneLen(r)
 	}
-	if i == len(s) {
+	if k < 0 {
 		return s // nothing to fold
+	}
+	if n == len(s) {
+		return foldData[foldOff[k]:foldOff[k+1]] // one code point: the table's own bytes
 	}
 	out := make([]byte, 0, len(s)+8)
 	for _, r := range s {
@@ -191,7 +198,7 @@ func caseFold(s string) string {
 	return string(out)
 }
 
-// unpack decodes the n numbers of a table in unicode_tables.go, written by
+// unpack decodes the n numbers of a table in tables.go, written by
 // genunicode as unsigned LEB128, each the difference from the one before
 // when the table is sorted. Each table is decoded once, at start-up: about
 // 17,000 numbers in all, 60 µs natively on the bench machine, for 15 KB less
@@ -217,7 +224,7 @@ func unpack[T uint16 | uint32 | uint64](s string, n int, sorted bool) []T {
 		out[i] = T(x)
 	}
 	if j != len(s) {
-		panic("policy: unicode table holds more than its count") // generated: TestUnicodeTablesAreCurrent
+		panic("unorm: table holds more than its count") // generated: TestUnicodeTablesAreCurrent
 	}
 	return out
 }
