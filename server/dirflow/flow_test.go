@@ -432,7 +432,7 @@ func TestLostAnswer(t *testing.T) {
 
 const (
 	childEnv   = "STYRKE_DIRFLOW_CHILD"
-	childLease = 2 * time.Second
+	childLease = 6 * time.Second
 )
 
 // dying is a store whose Complete kills the process first.
@@ -499,6 +499,7 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 		base := strings.TrimSpace(strings.TrimPrefix(line, "listening "))
 
 		body, _ := json.Marshal(map[string]string{"token": token, "password": pw})
+		posted := time.Now() // the child's claim (and its lease) starts after this
 		resp, err := http.Post(base+"/api/activation/complete", "application/json", bytes.NewReader(body))
 		if err == nil {
 			resp.Body.Close()
@@ -517,7 +518,14 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 		// Within the lease the link is held; after it the same password
 		// consumes it without a second write.
 		a := e.complete(token, pw, "")
-		assert.Equal(t, http.StatusConflict, a.Status, "%s", a.Body)
+		if time.Since(posted) < childLease {
+			// The lease cannot have run out yet: the link must be held.
+			assert.Equal(t, http.StatusConflict, a.Status, "%s", a.Body)
+		} else {
+			// A loaded machine took longer than the lease to get here;
+			// the recovery below is what must hold then.
+			t.Logf("the lease ran out before the retry (%v after the post)", time.Since(posted))
+		}
 		deadline := time.Now().Add(childLease + 10*time.Second)
 		for a.Status == http.StatusConflict && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
