@@ -155,7 +155,12 @@ func TestDesigner(t *testing.T) {
 		assert.LessOrEqual(t, len(status), 2, "the live status changes at the start (cleared) and at the end only, not with the count: %q", status)
 		maxGap := chrome.Eval[float64](t, tb, `(clearInterval(window.e2eBeat), Math.max(...window.e2eGaps))`)
 		t.Logf("longest pause of the page during the batch: %.0f ms", maxGap)
-		assert.Less(t, maxGap, 500.0, "longest time the page did not run a timer during the batch, ms")
+		// The page must stay responsive: before the batch ran in workers it
+		// froze for seconds. The figure itself is a benchmark's
+		// (batchbench: "longest the page did not run a 50 ms timer", about
+		// 120 ms); here the bound only catches a freeze, with room for a
+		// loaded CI machine (527-684 ms seen at load average 5+).
+		assert.Less(t, maxGap, 2000.0, "longest time the page did not run a timer during the batch, ms")
 		assert.Positive(t, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-histogram] rect').length`))
 		lowerMedian := func(v []int) int { slices.Sort(v); return v[(len(v)+1)/2-1] }
 		assert.Equal(t, fmt.Sprintf("Score distribution of %s passwords. Median: %d points under the current policy, %d under the edited one. Threshold: 32 and 32 points. Horizontal axis: points; vertical axis: number of passwords.",
