@@ -36,6 +36,19 @@ type completeResponse struct {
 	// password was not found; false when the policy let the password through
 	// without the check because the service could not be reached.
 	BreachChecked bool `json:"breachChecked"`
+	// LoginURL is where to log in with the new password, when it reached
+	// a directory and the server has a login URL for the institution
+	// (Deps.LoginURLs).
+	LoginURL string `json:"loginURL,omitempty"`
+}
+
+// loginURL returns the login URL for institution: its own, else the one
+// for every institution, else "".
+func (h *handler) loginURL(institution string) string {
+	if u, ok := h.LoginURLs[institution]; ok {
+		return u
+	}
+	return h.LoginURLs[""]
 }
 
 // refusal is the 422 body: the Result plus attemptsLeft, the failed
@@ -178,7 +191,11 @@ func (h *handler) complete() http.Handler {
 			h.Metrics.DirectoryWrite("ok")
 		}
 		h.activated(r, a)
-		writeJSON(w, http.StatusOK, completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked})
+		resp := completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked}
+		if resp.Directory {
+			resp.LoginURL = h.loginURL(a.Institution)
+		}
+		writeJSON(w, http.StatusOK, resp)
 	})
 }
 

@@ -78,6 +78,11 @@ type Deps struct {
 	// Directories says where each institution's passwords are set; nil sets
 	// them nowhere but Styrke's own store (directory.None).
 	Directories *directory.Set
+	// LoginURLs says where people log in with the password Styrke set in
+	// the directory: institution id → URL, "" for every institution
+	// without its own. The activation's done page links there (only when
+	// the password reached a directory).
+	LoginURLs map[string]string
 	// ClaimLease is how long a complete holds its link while it writes to
 	// the directory; after it a crashed complete's link is usable again.
 	// Default DefaultClaimLease; keep it above the directory's timeout.

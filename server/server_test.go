@@ -250,7 +250,9 @@ func mustJSON(t *testing.T, v any) []byte {
 // reuse, and checks that no log line holds the password, the token or its
 // hash.
 func TestActivationFlow(t *testing.T) {
-	e := newEnv(t, nil)
+	// A login URL is configured, but with no directory there is nowhere to
+	// log in with the password: the answer must not offer it.
+	e := newEnv(t, func(d *server.Deps) { d.LoginURLs = map[string]string{"": "https://login.example.org/"} })
 	token := e.create(t, "default")
 	resp, body := e.post(t, "/api/activation/lookup", map[string]string{"token": token})
 	require.Equal(t, 200, resp.StatusCode, "body %s", body)

@@ -29,6 +29,7 @@ const demoTTL = 30 * time.Minute
 // environment variable STYRKE_NAME (the flag wins).
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
+	loginURLs                                                             string
 	hashMemory                                                            string
 	demo, trustProxy                                                      bool
 
@@ -97,6 +98,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
+	envString(fs, getenv, &c.loginURLs, "login-url", "",
+		"where people log in with the password set in the directory, linked from the done page: URL, or INSTITUTION=URL, comma-separated")
 	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
 		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
 	dirFlags := addDirectoryFlags(fs, getenv)
@@ -127,6 +130,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintf(stderr, "serve: %v\n", err)
 			return errUsage
 		}
+	}
+	loginURLs, err := parseLoginURLs(c.loginURLs)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return errUsage
 	}
 	level, err := parseLevel(c.logLevel)
 	if err != nil {
@@ -222,6 +230,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Breach:      breach.New(c.breachURL, breach.Options{}),
 		AdminKey:    c.adminKey,
 		BaseURL:     c.baseURL,
+		LoginURLs:   loginURLs,
 		Origins:     origins,
 		Site:        site,
 		Logger:      logger,

@@ -171,7 +171,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 	flags, err := ol.Flags(t.TempDir())
 	require.NoError(t, err)
 	b := startBackend(t)                 // no directory
-	withDir := startBackend(t, flags...) // OpenLDAP
+	withDir := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...) // OpenLDAP
 	dir := screensDir(t)
 	t.Logf("screenshots in %s", dir)
 
@@ -347,6 +347,9 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			tb := form(t, withDir, lang, user(lang, "dirdone"), "default")
 			submitForm(t, tb, good+" "+lang+" ferdig")
 			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+			// The server's --login-url: the page links to where to log in.
+			assert.True(t, visible(t, tb, "login-link"), "the login link is shown")
+			assert.Equal(t, "https://login.example.org/", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=login-link]').href`))
 			return tb
 		}},
 		{name: "done-checked", want: "done", shows: "breach-checked", open: func(t *testing.T, lang string) *chrome.Tab {

@@ -253,12 +253,16 @@ func both(t *testing.T, f func(t *testing.T, s *dirtest.Server)) {
 // is spent.
 func TestActivation(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, nil)
+		e := newEnv(t, s, func(d *server.Deps) {
+			d.LoginURLs = map[string]string{"": "https://login.example.org/", "uit": "https://login.uit.example/"}
+		})
 		dn, token := e.activation(newUsername())
 		pw := password(t)
 		a := e.complete(token, pw, "")
 		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
-		assert.JSONEq(t, `{"directory": true, "breachChecked": false}`, string(a.Body))
+		// The directory took it: the done page may link to where to log in
+		// (the institution has no URL of its own: the one for everyone).
+		assert.JSONEq(t, `{"directory": true, "breachChecked": false, "loginURL": "https://login.example.org/"}`, string(a.Body))
 		assert.True(t, e.binds(dn, pw), "the new password binds")
 		assert.False(t, e.binds(dn, initial), "the old one does not")
 		assert.False(t, e.binds(dn, pw+"x"), "nor a wrong one")
