@@ -170,7 +170,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 	t.Cleanup(ol.Close)
 	flags, err := ol.Flags(t.TempDir())
 	require.NoError(t, err)
-	b := startBackend(t)                 // no directory
+	b := startBackend(t)                                                                      // no directory
 	withDir := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...) // OpenLDAP
 	dir := screensDir(t)
 	t.Logf("screenshots in %s", dir)
