@@ -170,8 +170,9 @@ func TestActivationStatesOnPhone(t *testing.T) {
 	t.Cleanup(ol.Close)
 	flags, err := ol.Flags(t.TempDir())
 	require.NoError(t, err)
-	b := startBackend(t)                                                                      // no directory
-	withDir := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...) // OpenLDAP
+	b := startBackend(t) // no directory
+	// OpenLDAP, and where to log in with the password it took.
+	withDir := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...)
 	dir := screensDir(t)
 	t.Logf("screenshots in %s", dir)
 
