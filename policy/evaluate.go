@@ -84,7 +84,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	// guesses than the policy's minimum by the estimator. Its characters
 	// are marked in Chars.
 	est := estimate(in.Password)
-	if kind, ok := commonMatch(base, folded); ok || est.Kinds != 0 && est.Log10 < p.MinGuessesLog10 && (est.Log10 < float64(st.length-guessMargin) || st.length >= p.MinLength && 2*markedCount(&est.Result, st.length) >= st.length) {
+	if kind, ok := commonMatch(base, folded); ok || guessable(&est.Result, st.length, p) {
 		kinds := kindsParam(est.Result, "password")
 		if !ok {
 			kind = est.Main.String()
@@ -209,14 +209,14 @@ func contextMatch(folded string, p Policy) bool {
 	return e.joined != "" && strings.Contains(folded, e.joined)
 }
 
-// markedCount is how many of the first n code points belong to a match of
-// the estimator's cheapest split.
-func markedCount(est *guess.Result, n int) int {
-	c := 0
-	for i := 0; i < n; i++ {
-		if est.Marked(i) {
-			c++
-		}
+// guessable reports whether the estimator's result est for a password of
+// n code points fails the common rule under p: some pattern was found and
+// it needs fewer than 10^MinGuessesLog10 guesses, and either the patterns
+// save guessMargin powers of ten over brute force or the password is at
+// least p.MinLength long and half of it or more is matched.
+func guessable(est *guess.Result, n int, p Policy) bool {
+	if est.Kinds == 0 || est.Log10 >= p.MinGuessesLog10 {
+		return false
 	}
-	return c
+	return est.Log10 < float64(n-guessMargin) || n >= p.MinLength && 2*est.MarkedCount() >= n
 }

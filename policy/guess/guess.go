@@ -30,7 +30,10 @@
 // tables are built on first use (see [Prepare]).
 package guess
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // MaxRunes is the most code points Estimate looks at; a longer password's
 // further code points count as brute force (10 guesses each).
@@ -109,6 +112,16 @@ type Result struct {
 // brute-forced gap) of the cheapest split.
 func (r *Result) Marked(i int) bool {
 	return i >= 0 && i < MaxRunes && r.marked[i/64]&(1<<(i%64)) != 0
+}
+
+// MarkedCount is how many code points belong to a match of the cheapest
+// split.
+func (r *Result) MarkedCount() int {
+	c := 0
+	for _, w := range r.marked {
+		c += bits.OnesCount64(w)
+	}
+	return c
 }
 
 // match is one found pattern: code points [i, j), its kind and its guesses.
