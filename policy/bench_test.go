@@ -9,7 +9,7 @@ import (
 // benchPassword returns a realistic n-code-point password: words, digits,
 // symbols, Norwegian letters and some repeats.
 func benchPassword(n int) string {
-	const src = "Fjellvann!Lirype-Kaffe9 blåbærsyltetøy ÆØÅ 2026 tre små kinesere#"
+	const src = "Granskog!Lirype-Vadmel9 blåbærsyltetøy ÆØÅ 2026 tre små kinesere#"
 	rs := []rune(strings.Repeat(src, n/len([]rune(src))+1))
 	return string(rs[:n])
 }

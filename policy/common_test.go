@@ -231,7 +231,7 @@ func TestCommonRuleFolds(t *testing.T) {
 // season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {
 	for _, pw := range []string{
-		"Fjellvann!Lirype-Kaffe9",
+		"Granskog!Lirype-Vadmel9",
 		"sommerfugl-kvitrer-under-lampeskjermen-2025",
 		"qwe-Tindeglimt-Snøras-Ku",
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",

@@ -180,7 +180,7 @@ const (
 // guesses. It was chosen on the sets of BENCHMARKS.md ("Guessable
 // passwords"): predictable long passwords fall below it, random passphrases
 // and strings lie above it.
-const DefaultMinGuessesLog10 = 18.0
+const DefaultMinGuessesLog10 = 20.0
 
 // DefaultScoreRules returns Sikt's 2025 score: 4 points for the first
 // character, 2 for positions 2-8, 1.5 for 9-20 and 1 from 21; only the first

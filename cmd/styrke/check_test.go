@@ -30,7 +30,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) 
 
 func TestCheckLines(t *testing.T) {
 	in := `"correcthorsebatterystaple"
-{"password": "Fjellvann!Lirype-Kaffe9", "username": "olan", "name": "Ola Nordmann"}
+{"password": "Granskog!Lirype-Vadmel9", "username": "olan", "name": "Ola Nordmann"}
 
 "Passw0rd!"
 `
@@ -205,7 +205,7 @@ func TestPolicyValidateMalformed(t *testing.T) {
 }
 
 func TestWriteBreakdownHidesPassword(t *testing.T) {
-	secret := "Fjellvann!Lirype-Kaffe9"
+	secret := "Granskog!Lirype-Vadmel9"
 	r := policy.Evaluate(policy.Default(), policy.Input{Password: secret, Lang: "en"})
 	var b bytes.Buffer
 	writeBreakdown(&b, policy.Default(), r, "en")
@@ -225,7 +225,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 func BenchmarkCheck(b *testing.B) {
 	var in bytes.Buffer
 	for i := 0; i < 1000; i++ {
-		in.WriteString(`{"password":"Fjellvann!Lirype-Kaffe` + strconv.Itoa(i) + `","username":"olan","name":"Ola Nordmann"}` + "\n")
+		in.WriteString(`{"password":"Granskog!Lirype-Vadmel` + strconv.Itoa(i) + `","username":"olan","name":"Ola Nordmann"}` + "\n")
 	}
 	data := in.Bytes()
 	b.ReportAllocs()

@@ -19,7 +19,7 @@ import (
 // here is longer than the checklist, the page's other list, can be.)
 func TestCellsAreOneList(t *testing.T) {
 	tab := open(t, "/index.html")
-	for _, pw := range []string{"Fjellvann!Lirype-K9", "Fjellvann!Lirype-Kaffe9 blåbær", "kortpassord"} {
+	for _, pw := range []string{"Fjellvann!Lirype-K9", "Granskog!Lirype-Vadmel9 blåbær", "kortpassord"} {
 		setValue(t, tab, "pw", pw)
 		n := len([]rune(pw))
 		chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === `+js(n))
@@ -84,7 +84,7 @@ func TestFieldDescribedInAXTree(t *testing.T) {
 					assert.Contains(t, desc, v.Message, "lang %s: the computed description names rule %s", lang, v.Rule)
 				}
 			}
-			const good = "Fjellvann!Lirype-Kaffe9"
+			const good = "Granskog!Lirype-Vadmel9"
 			setValue(t, tab, "pw", good)
 			require.True(t, native(t, "uit", good, lang, nil).OK)
 			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".status.ok") !== null`)
@@ -112,7 +112,7 @@ func TestLiveRegionSaysWhy(t *testing.T) {
 
 	// Long enough but with the username: too_short goes, username is new;
 	// only the change is said.
-	const withUser = "Fjellvann!Lirype-Kaffe9-olanor"
+	const withUser = "Granskog!Lirype-Vadmel9-olanor"
 	r := native(t, "uit", withUser, "nb", nil)
 	require.Len(t, r.Violations, 1)
 	require.Equal(t, policy.RuleUsername, r.Violations[0].Rule)
@@ -124,7 +124,7 @@ func TestLiveRegionSaysWhy(t *testing.T) {
 
 	// Met: the verdict.
 	chrome.Eval[bool](t, tab, `(window.spoken = [], true)`)
-	setValue(t, tab, "pw", "Fjellvann!Lirype-Kaffe9")
+	setValue(t, tab, "pw", "Granskog!Lirype-Vadmel9")
 	chrome.Poll[bool](t, tab, `window.spoken.at(-1) === "Passordet oppfyller kravene."`)
 }
 

@@ -83,7 +83,7 @@ func TestPolicyProblems(t *testing.T) {
 func TestVerdict(t *testing.T) {
 	tab := open(t, "/index.html")
 	inputs := []string{
-		`{password: "Fjellvann!Lirype-Kaffe9", policy: "uit", lang: "en"}`,
+		`{password: "Granskog!Lirype-Vadmel9", policy: "uit", lang: "en"}`,
 		`{password: "sommer2024", username: "olanor", name: "Ola Nordmann"}`,
 		`{password: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", policy: {id: "x", minLength: 12}, breachCount: 3, lang: "nn"}`,
 		`{password: "ᚠᚢᚦ ÆØÅ 😀 e\u0301"}`,

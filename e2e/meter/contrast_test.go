@@ -59,7 +59,7 @@ func TestContrast(t *testing.T) {
 				}
 				// A weak password (unmet rules, zero cells with notes) and a
 				// strong one (met rules), each against a known breach answer.
-				for _, pw := range []string{"aaaaaaaabbbbbb", "Fjellvann!Lirype-Kaffe9"} {
+				for _, pw := range []string{"aaaaaaaabbbbbb", "Granskog!Lirype-Vadmel9"} {
 					setValue(t, tab, "pw", pw)
 					r := chrome.Eval[result](t, tab, contrastJS)
 					assert.Greater(t, r.Checked, 5, "texts checked")

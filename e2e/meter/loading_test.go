@@ -22,7 +22,7 @@ func TestLoadingThenScored(t *testing.T) {
 	chrome.Poll[bool](t, tab, status+` === "Laster styrkemåleren …"`)
 	assert.True(t, chrome.Eval[bool](t, tab, `!!`+meterJS+`.shadowRoot.querySelector('[aria-live="polite"][role="status"]')`), "live region present while loading")
 
-	const pw = "Fjellvann!Lirype-Kaffe9"
+	const pw = "Granskog!Lirype-Vadmel9"
 	require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), pw)))
 	assert.Equal(t, "Laster styrkemåleren …", chrome.Eval[string](t, tab, status), "still loading after typing")
 	assert.Equal(t, 0, chrome.Eval[int](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length`), "no cells before the module")
@@ -42,7 +42,7 @@ func TestLiveRegionOnlyOnVerdictChange(t *testing.T) {
 	live := meterJS + `.shadowRoot.querySelector('[aria-live="polite"][role="status"]')`
 	chrome.Eval[bool](t, tab, `(() => { window.spoken = []; new MutationObserver(() => window.spoken.push(`+live+`.textContent)).observe(`+live+`, {childList: true, characterData: true, subtree: true}); return true })()`)
 	// 23 keystrokes without a pause: one announcement, the verdict at the end.
-	require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), "Fjellvann!Lirype-Kaffe9")))
+	require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), "Granskog!Lirype-Vadmel9")))
 	chrome.Poll[bool](t, tab, `window.spoken.at(-1) === "Passordet oppfyller kravene."`)
 	assert.Equal(t, []string{"Passordet oppfyller kravene."}, chrome.Eval[[]string](t, tab, `window.spoken`))
 }

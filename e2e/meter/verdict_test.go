@@ -29,7 +29,7 @@ func TestOneVerdict(t *testing.T) {
 	})
 
 	t.Run("score over the line but a rule broken", func(t *testing.T) {
-		const pw = "Fjellvann!Lirype-Kaffe9-olanor"
+		const pw = "Granskog!Lirype-Vadmel9-olanor"
 		r := native(t, "uit", pw, "nb", nil)
 		require.False(t, r.OK)
 		require.GreaterOrEqual(t, r.Score, r.Threshold)
@@ -39,7 +39,7 @@ func TestOneVerdict(t *testing.T) {
 	})
 
 	t.Run("server refusal", func(t *testing.T) {
-		const pw = "Fjellvann!Lirype-Kaffe9"
+		const pw = "Granskog!Lirype-Vadmel9"
 		require.True(t, native(t, "uit", pw, "nb", nil).OK)
 		setValue(t, tab, "pw", pw)
 		chrome.Poll[bool](t, tab, q(".status.ok")+` !== null`)

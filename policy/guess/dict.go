@@ -23,6 +23,11 @@ type Dictionary struct {
 	// It is what "reads like a word" means for letters of no list (see
 	// readsLikeWord).
 	surprisal []float32 // [a*numLetters+b]
+	// nameOdds is, for the same pairs, the base-10 logarithm of how much
+	// likelier the pair is in the lists of names and places than in the
+	// lists of words: its sum over a word's pairs says whether letters
+	// read more like a name than like a word (see readsLikeName).
+	nameOdds []float32 // [a*numLetters+b]
 }
 
 // numLetters is the size of the alphabet of surprisal: a word's edge,
@@ -107,28 +112,64 @@ func NewDictionary(passwords string) *Dictionary {
 		shift--
 	}
 	d := &Dictionary{keys: make([]uint64, size), vals: make([]uint32, size), shift: shift}
-	pc := new(pairCounts)
+	var all, names, words pairCounts
 	for _, l := range lists {
-		d.addList(l.words, l.kind, 0, l.scale, pc)
+		switch l.kind {
+		case KindName, KindPlace:
+			d.addList(l.words, l.kind, 0, l.scale, &all, &names)
+		case KindWord:
+			d.addList(l.words, l.kind, 0, l.scale, &all, &words)
+		default:
+			d.addList(l.words, l.kind, 0, l.scale, &all)
+		}
 	}
-	d.addList(passwords, KindPassword, PasswordRank, 1, nil)
-	d.surprisal = make([]float32, numLetters*numLetters)
+	d.addList(passwords, KindPassword, PasswordRank, 1)
+	d.surprisal = all.surprisal()
+	ns, ws := names.surprisal(), words.surprisal()
+	d.nameOdds = make([]float32, len(ns))
+	for k := range ns {
+		d.nameOdds[k] = ws[k] - ns[k]
+	}
+	return d
+}
+
+// surprisal returns pc's bigram model: for each pair, the base-10
+// logarithm of the odds against the second letter after the first
+// (smoothed).
+func (pc *pairCounts) surprisal() []float32 {
+	s := make([]float32, numLetters*numLetters)
 	for a := range pc {
 		total := 0.0
 		for _, c := range pc[a] {
 			total += float64(c)
 		}
 		for b, c := range pc[a] {
-			d.surprisal[a*numLetters+b] = float32(-log10((float64(c)+0.5)/(total+0.5*numLetters)*1e12) + 12)
+			s[a*numLetters+b] = float32(-log10((float64(c)+0.5)/(total+0.5*numLetters)*1e12) + 12)
 		}
 	}
-	return d
+	return s
+}
+
+// readsLikeName reports whether folded letters read more like a name or a
+// place than like a word: the bigram model of the name and place lists
+// finds them likelier than that of the word lists.
+func (d *Dictionary) readsLikeName(folded []rune) bool {
+	sum, prev := float32(0), 0
+	for k := 0; k <= len(folded); k++ {
+		c := 0
+		if k < len(folded) {
+			c = letterIndex(folded[k])
+		}
+		sum += d.nameOdds[prev*numLetters+c]
+		prev = c
+	}
+	return sum > 0
 }
 
 // addList adds the lines of words as kind, each ranked by its line number
 // (1-based) times scale, or all as rank when rank is not 0, and counts
 // their letter pairs into pc when it is not nil.
-func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pc *pairCounts) {
+func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*pairCounts) {
 	line := 0
 	for words != "" {
 		w := words
@@ -141,7 +182,7 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pc *pairC
 			continue
 		}
 		line++
-		if pc != nil {
+		for _, pc := range pcs {
 			pc.add(w)
 		}
 		r := rank

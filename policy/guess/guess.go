@@ -104,18 +104,19 @@ type Result struct {
 	// Main is the kind of the longest match in it (KindNone when no match
 	// is used).
 	Main Kind
-	// marked has bit i set when code point i belongs to a match of the split.
+	// marked has bit i set when code point i belongs to a match of the
+	// split, or to any match cheaper than brute force on its code points.
 	marked [MaxRunes / 64]uint64
 }
 
-// Marked reports whether code point i belongs to a match (not to a
-// brute-forced gap) of the cheapest split.
+// Marked reports whether code point i belongs to a pattern: a match of the
+// cheapest split, or a match that costs less than brute-forcing its code
+// points.
 func (r *Result) Marked(i int) bool {
 	return i >= 0 && i < MaxRunes && r.marked[i/64]&(1<<(i%64)) != 0
 }
 
-// MarkedCount is how many code points belong to a match of the cheapest
-// split.
+// MarkedCount is how many code points belong to a pattern (see Marked).
 func (r *Result) MarkedCount() int {
 	c := 0
 	for _, w := range r.marked {
@@ -190,6 +191,18 @@ func Estimate(in Input) Result {
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
 	res = search(ms, n)
+	// Mark too every match cheaper than brute-forcing its code points,
+	// though the cheapest split went round it: in "Ottilie@Flåten29?" one
+	// long gap "@Flåten29?" costs less than a gap, a name and a gap, but
+	// "Flåten" is still a name (and policy's half-marked rule counts it).
+	for k := 0; k < ms.n; k++ {
+		m := &ms.m[k]
+		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 {
+			for t := int(m.i); t < int(m.j); t++ {
+				res.marked[t/64] |= 1 << (t % 64)
+			}
+		}
+	}
 	res.Log10 += float64(rest) * bruteLog10
 	return res
 }

@@ -150,6 +150,10 @@ func TestMatchDates(t *testing.T) {
 		{"dotted, 2-digit year", "x1.5.99", KindDate, "1.5.99"},
 		{"ISO", "1999-12-24", KindDate, "1999-12-24"},
 		{"day and month", "x24.12x", KindDate, "24.12"},
+		// A written date followed by more digits ("26.08.1964" + "123").
+		{"dotted, digits after", "x26.08.1964123", KindDate, "26.08.1964"},
+		{"dotted, 2-digit year, digits after", "x26.08.6412", KindDate, "26.08.64"},
+		{"ISO, digits after", "1999-12-2412", KindDate, "1999-12-24"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,6 +212,16 @@ func TestEstimate(t *testing.T) {
 	}
 	assert.Equal(t, KindYear, r.Main)
 	assert.Equal(t, Result{}, Estimate(Input{}), "empty input")
+
+	// A name the cheapest split goes round (one long gap is cheaper than
+	// gap, name, gap) is marked all the same: it costs less than brute
+	// force on its letters.
+	r = est("Ottilie@Flåten29?")
+	for i := 8; i < 14; i++ {
+		assert.True(t, r.Marked(i), "Ottilie@Flåten29?: mark of %d (Flåten)", i)
+	}
+	assert.False(t, r.Marked(7), "Ottilie@Flåten29?: the @")
+	assert.Equal(t, 13, r.MarkedCount())
 }
 
 // TestEstimateLong: past MaxRunes, code points count as brute force; the
@@ -283,7 +297,29 @@ func TestMatchWordlikeJoined(t *testing.T) {
 		return Estimate(input).Log10
 	}
 	assert.Less(t, est("whenyoulookintheeyes"), 17.0, "20 letters written together")
-	assert.Less(t, est("Ottilie"), est("ottilie"), "a capitalised word of no list is most often a name")
+}
+
+// TestReadsLikeName: letters of no list that read more like the name and
+// place lists than like the word lists cost what a name costs, capitalised
+// or not (people write names in small letters); a capital alone does not
+// make a name (CamelCase passphrases).
+func TestReadsLikeName(t *testing.T) {
+	d := NewDictionary("")
+	// Names and places of the fresh vocabulary (scripts/guessbench), folded.
+	for _, w := range []string{"ottiiie", "gjermund", "eidbjørg", "karstein", "ingvar", "amund", "vatne", "brønnøysund", "vinstra"} {
+		assert.True(t, d.readsLikeName([]rune(w)), "name %q", w)
+	}
+	for _, w := range []string{"exhortation", "hexameter", "ninepins", "sticky", "democracy", "certification", "coconut"} {
+		assert.False(t, d.readsLikeName([]rune(w)), "word %q", w)
+	}
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = d
+		return Estimate(input).Log10
+	}
+	assert.Equal(t, namelikeLog10, est("ingvar"), "a name in small letters")
+	assert.InDelta(t, namelikeLog10+log2, est("Ingvar"), 1e-6, "a name, capitalised: the capital's variation on top")
+	assert.InDelta(t, wordlikeLog10+log2, est("Hexameter"), 1e-6, "a word, capitalised, is no name")
 }
 
 // TestFarmName: words built like Norwegian farm and place names (most

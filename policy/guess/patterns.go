@@ -174,20 +174,24 @@ func matchDates(ms *matches, lower []rune) {
 			}
 			continue
 		}
-		sep := log10(4)
+		// The last group may go on with more digits ("26.08.1964123"):
+		// its day or year is the group's first digits.
+		sep, last := log10(4), k-w[2]
 		switch {
-		case ng == 3 && w[0] == 4 && w[1] <= 2 && w[2] <= 2: // year month day
-			if lg := dateLog10(g[2], g[1], g[0], 4); lg > 0 {
-				ms.add(i, k, KindDate, lg+sep)
+		case ng == 3 && w[0] == 4 && w[1] <= 2: // year month day
+			for dw := 1; dw <= min(w[2], 2); dw++ {
+				if lg := dateLog10(val(lower, last, last+dw), g[1], g[0], 4); lg > 0 {
+					ms.add(i, last+dw, KindDate, lg+sep)
+				}
 			}
 		case w[0] <= 2 && w[1] <= 2:
 			end := i + w[0] + 1 + w[1]
 			if lg := dateLog10(g[0], g[1], 0, 0); lg > 0 {
 				ms.add(i, end, KindDate, lg+sep)
 			}
-			if ng == 3 && (w[2] == 2 || w[2] == 4) {
-				if lg := dateLog10(g[0], g[1], g[2], w[2]); lg > 0 {
-					ms.add(i, k, KindDate, lg+sep)
+			for yw := 2; ng == 3 && yw <= min(w[2], 4); yw += 2 {
+				if lg := dateLog10(g[0], g[1], val(lower, last, last+yw), yw); lg > 0 {
+					ms.add(i, last+yw, KindDate, lg+sep)
 				}
 			}
 		}
@@ -264,10 +268,12 @@ func isDateSep(r rune) bool { return r == '.' || r == '-' || r == '/' || r == '_
 // vocabulary set); 10^4.5 refuses random four-word passphrases.
 const wordlikeLog10 = 5.5
 
-// namelikeLog10 is what a capitalised word of no list costs: most often a
-// name, and an attacker's list of Norwegian first names and surnames finds
-// nearly everyone's within about 10^4.5 guesses (the capital itself costs
-// its variation on top, as for any word).
+// namelikeLog10 is what a word of no list costs when its letters read more
+// like the name and place lists than like the word lists (see
+// Dictionary.readsLikeName): an attacker's list of Norwegian first names,
+// surnames and places finds nearly everyone's within about 10^4.5 guesses.
+// A capital costs its variation on top, as for any word; it does not make a
+// name by itself (CamelCase passphrases: "ExhortationDownedSun").
 const namelikeLog10 = 4.5
 
 // maxJoined is the longest stretch of a too long run of letters taken for
@@ -342,7 +348,10 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			}
 			lg, caps := wordlikeLog10, 0.0
 			if typed[a] != lower[a] {
-				lg, caps = namelikeLog10, log2
+				caps = log2
+			}
+			if d.readsLikeName(folded[a:b]) {
+				lg = namelikeLog10
 			}
 			for t := a + 1; t < b; t++ {
 				if typed[t] != lower[t] {
@@ -396,7 +405,7 @@ func farmName(folded []rune) bool {
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
 		lg := wordlikeLog10
-		if typed[i] != lower[i] {
+		if d.readsLikeName(folded[i:j]) {
 			lg = namelikeLog10
 		}
 		if farmName(folded[i:j]) {
