@@ -41,7 +41,13 @@ type estimation struct {
 // so never marked). The policy's context words are the context rule's,
 // which refuses them outright. A password of more than guess.MaxRunes code
 // points counts its further ones as brute force.
-func estimate(password string) (e estimation) {
+func estimate(password string) estimation {
+	return estimateWith(password, guessDictionary)
+}
+
+// estimateWith is estimate with the dictionary dict returns (called only
+// when the password has a code point to match).
+func estimateWith(password string, dict func() *guess.Dictionary) (e estimation) {
 	var typed, lower, folded [guess.MaxRunes]rune
 	i, rest := 0, 0
 	for _, r := range password {
@@ -73,7 +79,7 @@ func estimate(password string) (e estimation) {
 	}
 	e.Result = guess.Estimate(guess.Input{
 		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
-		Dictionary: guessDictionary(),
+		Dictionary: dict(),
 	})
 	e.Log10 += float64(rest)
 	return e
@@ -107,3 +113,16 @@ func kindsParam(est guess.Result, fallback string) string {
 
 // roundGuesses rounds a log10 of guesses to one decimal for the params.
 func roundGuesses(lg float64) float64 { return math.Round(lg*10) / 10 }
+
+// EstimatorRefuses reports whether the common rule refuses password on the
+// guess estimator's verdict alone, with the dictionary d in place of the
+// embedded one (so without the common list when d was built without it),
+// under p with its minimum length at most the password's: what Evaluate
+// decides for such a policy when the password is on no list.
+// policy/internal/gencommon leaves such passwords out of the common list.
+func EstimatorRefuses(p Policy, password string, d *guess.Dictionary) bool {
+	e := estimateWith(password, func() *guess.Dictionary { return d })
+	n := utf8.RuneCountInString(password)
+	p.MinLength = min(p.MinLength, n)
+	return guessable(&e.Result, n, p)
+}

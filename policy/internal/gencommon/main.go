@@ -3,9 +3,10 @@
 // entries under 8 code points dropped (no policy may allow them: minLength is
 // at least 8), deduplicated and sorted, one per line. An entry is left out
 // when every password it folds from is refused by the guess estimator
-// without the list, at the default threshold and at its own length (see
-// refused): the estimator is the common rule too, and those bytes would buy
-// nothing on the wire (-prune=false keeps them).
+// without the list, on the default policy with a minimum length the entry
+// meets (policy.EstimatorRefuses, the common rule's own decision): the
+// estimator is the common rule too, and those bytes would buy nothing on
+// the wire (-prune=false keeps them).
 //
 // Inputs: the MIT-licensed list from the npm package
 // @zxcvbn-ts/language-common (src/passwords.json, fetched at generate time
@@ -25,7 +26,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -79,6 +79,7 @@ func run(args []string) error {
 	// refuse what the estimator cannot; what the estimator's patterns and
 	// word lists already refuse costs bytes on the wire for nothing.
 	dict := guess.NewDictionary("")
+	def := policy.Default()
 	set := map[string]bool{}
 	pruned := 0
 	for _, w := range words {
@@ -86,7 +87,7 @@ func run(args []string) error {
 		if utf8.RuneCountInString(folded) < policy.MinMinLength || strings.ContainsAny(folded, "\n\r") {
 			continue
 		}
-		set[folded] = set[folded] || !*prune || !refused(dict, w)
+		set[folded] = set[folded] || !*prune || !policy.EstimatorRefuses(def, w, dict)
 	}
 	list := make([]string, 0, len(set))
 	for w, keep := range set {
@@ -102,29 +103,4 @@ func run(args []string) error {
 		"# Sources: @zxcvbn-ts/language-common src/passwords.json (MIT, (c) zxcvbn-ts contributors) and\n" +
 		"# policy/internal/gencommon/norwegian.txt; folded with policy.Fold, 8+ code points, sorted.\n"
 	return os.WriteFile(*out, []byte(header+strings.Join(list, "\n")+"\n"), 0o644)
-}
-
-// refused reports whether the common rule's guess estimator refuses pw with
-// a dictionary of its own lists only, as policy.Evaluate would for a policy
-// whose minimum length pw just meets: fewer than 10^min(default threshold,
-// n-2) guesses for n code points. The estimator's input is built as the
-// policy builds it (case-folded per code point, Fold's substitutions
-// undone); the list's passwords are Latin-1, where unicode.ToLower is the
-// policy's fold.
-func refused(dict *guess.Dictionary, pw string) bool {
-	typed := []rune(pw)
-	if len(typed) > guess.MaxRunes {
-		return false
-	}
-	lower := make([]rune, len(typed))
-	folded := make([]rune, len(typed))
-	for i, r := range typed {
-		lower[i] = unicode.ToLower(r)
-		folded[i] = lower[i]
-		if f := []rune(policy.Fold(string(lower[i]))); len(f) == 1 {
-			folded[i] = f[0]
-		}
-	}
-	res := guess.Estimate(guess.Input{Typed: typed, Lower: lower, Folded: folded, Dictionary: dict})
-	return res.Kinds != 0 && res.Log10 < min(policy.DefaultMinGuessesLog10, float64(len(typed)-2))
 }
