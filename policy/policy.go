@@ -176,10 +176,11 @@ const (
 	defaultBreachHits = 1
 )
 
-// DefaultMinGuessesLog10 is the default of Policy.MinGuessesLog10: 10^18
+// DefaultMinGuessesLog10 is the default of Policy.MinGuessesLog10: 10^20
 // guesses. It was chosen on the sets of BENCHMARKS.md ("Guessable
 // passwords"): predictable long passwords fall below it, random passphrases
-// and strings lie above it.
+// and strings lie above it (the highest exponent at which each random set
+// is still accepted at 99% or more; see policy/SPEC.md).
 const DefaultMinGuessesLog10 = 20.0
 
 // DefaultScoreRules returns Sikt's 2025 score: 4 points for the first
