@@ -91,6 +91,21 @@ func (d *Dictionary) readsLikeWord(folded []rune) bool {
 	return sum <= maxSurprisal*float32(len(folded)+1)
 }
 
+// typicalSurprisal is how much a word's letters surprise the bigram model
+// on average (the median of the words of wamerican and bokmaal: see
+// maxSurprisal). In a run of letters written together, a stretch whose
+// letters surprise it more, though still under maxSurprisal, costs the
+// excess on top of a word's guesses (see unlikeliness): in random letters
+// ("sogeblerygmvmznztirdlorc") such stretches are many, and no cheaper
+// than brute force.
+const typicalSurprisal = 1.2
+
+// unlikeliness is the surprisal sum of n letters (and their two edges)
+// over what a typical word's would be, or 0.
+func unlikeliness(sum float32, n int) float64 {
+	return max(0, float64(sum)-typicalSurprisal*float64(n+1))
+}
+
 // PasswordRank is the rank every entry of the common-password list gets:
 // the list given to NewDictionary is sorted, not ranked, so each entry
 // counts as the middle of a list of its size (17,905 entries).

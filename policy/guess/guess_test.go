@@ -322,6 +322,34 @@ func TestReadsLikeName(t *testing.T) {
 	assert.InDelta(t, wordlikeLog10+log2, est("Hexameter"), 1e-6, "a word, capitalised, is no name")
 }
 
+// TestRandomLowerCase: random lower-case letters written together are not
+// read as a string of words and names: 24 of them (no letter repeated or
+// next to its neighbour in the alphabet, as server/dirflow's tests draw
+// them) cost 10^20 or more in at least 99 of 100 draws. With every
+// stretch that reads like a name at 10^4.5 and no unlikeliness, 23% did
+// not.
+func TestRandomLowerCase(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	cheap := 0
+	const draws = 1000
+	for range draws {
+		b := []rune{}
+		for len(b) < 24 {
+			c := 'a' + rune(rng.IntN(26))
+			if n := len(b); n > 0 && (b[n-1] == c || b[n-1]+1 == c || b[n-1] == c+1) {
+				continue
+			}
+			b = append(b, c)
+		}
+		input := in(string(b))
+		input.Dictionary = testDict
+		if Estimate(input).Log10 < 20 {
+			cheap++
+		}
+	}
+	assert.LessOrEqual(t, cheap, draws/100, "random lower-case strings under 10^20")
+}
+
 // TestFarmName: words built like Norwegian farm and place names (most
 // Norwegian surnames) cost less than other words of no list.
 func TestFarmName(t *testing.T) {

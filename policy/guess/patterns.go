@@ -316,8 +316,11 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 
 // addJoined adds, for a run of letters [i, j) too long for one word (words
 // written together: "whenyoulookintheeyes"), each stretch of 4 to maxJoined
-// of its letters that reads like a word, as addWordlike would, in time
-// linear in the stretches: the bigram model's sums come from prefix sums.
+// of its letters that reads like a word, as addWordlike would but for two
+// things: a stretch costs a name's guesses only when capitalised, and its
+// unlikeliness on top (see typicalSurprisal), so that random lower-case
+// letters are not read as a string of names. In time linear in the
+// stretches: the bigram model's sums come from prefix sums.
 func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	var (
 		idx [MaxRunes]uint8
@@ -349,9 +352,9 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			lg, caps := wordlikeLog10, 0.0
 			if typed[a] != lower[a] {
 				caps = log2
-			}
-			if d.readsLikeName(folded[a:b]) {
-				lg = namelikeLog10
+				if d.readsLikeName(folded[a:b]) {
+					lg = namelikeLog10
+				}
 			}
 			for t := a + 1; t < b; t++ {
 				if typed[t] != lower[t] {
@@ -359,7 +362,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 					break
 				}
 			}
-			ms.add(a, b, KindWordlike, min(float64(b-a), lg)+caps)
+			ms.add(a, b, KindWordlike, min(float64(b-a), lg+unlikeliness(s, b-a))+caps)
 		}
 	}
 }

@@ -93,6 +93,7 @@ func run(args []string, stdout io.Writer) error {
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
 		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4)},
+		{"random strings, lower case", "b", "24 lower-case letters, none next to the same letter or its neighbour in the alphabet", randomLower(*n, 5)},
 	}
 	if frequent == nil {
 		sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil })
