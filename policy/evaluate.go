@@ -4,6 +4,7 @@ import (
 	"github.com/styrke-iam/styrke/policy/guess"
 
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -77,7 +78,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	if nameMatch(folded, in.Name) {
 		add(RuleName)
 	}
-	if contextMatch(folded, p) {
+	if contextMatch(folded, base, in.Password, p) {
 		add(RuleContext)
 	}
 	// The common rule: a whole-password pattern (commonMatch), or fewer
@@ -191,10 +192,12 @@ func isNameSeparator(r rune) bool {
 }
 
 // contextMatch reports whether the folded password contains one of p's
-// context words or p's name (with and without its spaces).
-func contextMatch(folded string, p Policy) bool {
+// context words or p's name (with and without its spaces); a short one
+// (see shortContext) only where a word starts (see startsWord). base is
+// the password folded without the substitutions and typed as typed.
+func contextMatch(folded, base, typed string, p Policy) bool {
 	for _, w := range p.ContextWords {
-		if e := cachedWord(w); e.long && strings.Contains(folded, e.folded) {
+		if e := cachedWord(w); e.long && containsContext(folded, e.folded, base, typed) {
 			return true
 		}
 	}
@@ -202,11 +205,69 @@ func contextMatch(folded string, p Policy) bool {
 		return false
 	}
 	e := cachedWord(p.Name)
-	if e.long && strings.Contains(folded, e.folded) {
+	if e.long && containsContext(folded, e.folded, base, typed) {
 		return true
 	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	return e.joined != "" && strings.Contains(folded, e.joined)
+	return e.joined != "" && containsContext(folded, e.joined, base, typed)
+}
+
+// shortContext is the length (in code points of the folded word) under which a
+// context word counts only where a word of the password starts: "sikt" is
+// in "Sikt2026!" and "MinSikt", not in "forsiktig", "oversikt" or
+// "ansikt"; "uit" not in "suite".
+const shortContext = 5
+
+// containsContext reports whether folded contains the folded context word
+// w, where a word starts when w is short.
+func containsContext(folded, w, base, typed string) bool {
+	if utf8.RuneCountInString(w) >= shortContext {
+		return strings.Contains(folded, w)
+	}
+	for off := 0; off < len(folded); {
+		i := strings.Index(folded[off:], w)
+		if i < 0 {
+			return false
+		}
+		if startsWord(folded, base, typed, off+i) {
+			return true
+		}
+		off += i + 1
+	}
+	return false
+}
+
+// startsWord reports whether a word starts at byte i of folded: at the
+// start, after a code point that is no letter as typed (base, which keeps
+// digits and symbols that folded turns into letters: "2024sikt"), or at a
+// capital after a small letter (CamelCase, read in typed). The three are
+// compared code point by code point, so where folding changed the count
+// (NFKC, case folding of ß), only folded is read.
+func startsWord(folded, base, typed string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	k := utf8.RuneCountInString(folded[:i])
+	prev, _ := utf8.DecodeLastRuneInString(folded[:i])
+	n := k + utf8.RuneCountInString(folded[i:])
+	if utf8.RuneCountInString(base) == n {
+		prev = runeAt(base, k-1)
+	}
+	if !unicode.IsLower(prev) && !unicode.IsUpper(prev) {
+		return true // no letter (a letter without case, as in CJK, counts as none: the tables of unicode.IsLetter would cost the module bytes)
+	}
+	return utf8.RuneCountInString(typed) == n && unicode.IsUpper(runeAt(typed, k)) && unicode.IsLower(runeAt(typed, k-1))
+}
+
+// runeAt returns the k-th code point of s.
+func runeAt(s string, k int) rune {
+	for _, r := range s {
+		if k == 0 {
+			return r
+		}
+		k--
+	}
+	return utf8.RuneError
 }
 
 // guessable reports whether the estimator's result est for a password of

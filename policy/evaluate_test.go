@@ -80,6 +80,14 @@ func TestEvaluateRules(t *testing.T) {
 		{"username split by a soft hyphen", def, Input{Password: "xxNord\u00admann!Xq9#Vr7&pL4@mW2$", Username: "nordmann"}, []string{RuleUsername}},
 		{"username with a Cyrillic o", def, Input{Password: "xxn\u043erdmann!Xq9#Vr7&pL4@mW2$", Username: "nordmann"}, []string{RuleUsername}},
 		{"name with a Greek capital O", def, Input{Password: "N\u039frdmann!Xq9#Vr7&pL4@mW2$", Name: "Ola Nordmann"}, []string{RuleName}},
+		// A short context word (under 5 code points: the default's "sikt")
+		// counts where a word starts, not inside one ("forsiktig",
+		// "oversikt", "ansikt" are common Norwegian words).
+		{"short context word inside words", def, Input{Password: "Forsiktig!Granskog-Lirype-Oversikt9"}, nil},
+		{"short context word at the start", def, Input{Password: "Sikt2026!Granskog-Lirype-Vadmel9"}, []string{RuleContext}},
+		{"short context word after a symbol", def, Input{Password: "Granskog!sikt-Lirype-Vadmel9"}, []string{RuleContext}},
+		{"short context word in CamelCase", def, Input{Password: "MinSikt!Granskog-Lirype-Vadmel9"}, []string{RuleContext}},
+		{"short context word, l33t, at the start", def, Input{Password: "S1kt!Granskog-Lirype-Vadmel9"}, []string{RuleContext}},
 		{"context word behind a word joiner", ctx, Input{Password: "Universitetet\u2060iTroms!Xq9#Vr7&pL4@"}, []string{RuleContext}},
 		{"a tab", def, Input{Password: strong + "\t"}, []string{RuleControlCharacter}},
 		{"a line break", def, Input{Password: "Granskog!\nLirype-Vadmel9"}, []string{RuleControlCharacter}},
