@@ -13,7 +13,7 @@ import (
 // Dictionary is read-only once built and safe for concurrent use.
 type Dictionary struct {
 	keys   []uint64 // FNV-1a of the runes; 0 is an empty slot
-	vals   []uint32 // rank<<5 | kind<<1 | 1 when a whole word (else a prefix only)
+	vals   []uint32 // rankLog<<5 | kind<<1 | 1 when a whole word (else a prefix only); see rankLog
 	shift  uint     // 64 - log2(len(keys))
 	maxLen int      // the longest word, in code points
 	// surprisal is, for each pair of neighbouring letters (letter
@@ -204,6 +204,7 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*p
 		if r == 0 {
 			r = line * scale
 		}
+		lr := rankLog(r)
 		// The word and each of its prefixes.
 		h := uint64(hashStart)
 		n := 0
@@ -212,13 +213,24 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*p
 			n++
 			val := uint32(0)
 			if i+utf8.RuneLen(c) == len(w) {
-				val = uint32(min(r, 1<<26))<<5 | uint32(kind)<<1 | 1
+				val = lr<<5 | uint32(kind)<<1 | 1
 			}
 			d.put(h, val)
 		}
 		d.maxLen = max(d.maxLen, n)
 	}
 }
+
+// rankLog is log10(rank) in units of rankLogUnit, as the dictionary stores
+// a word's rank: a match's guesses without a logarithm per match (which
+// WebAssembly computes in software, on every keystroke).
+func rankLog(rank int) uint32 {
+	return uint32(log10(float64(min(rank, 1<<26)))/rankLogUnit + 0.5)
+}
+
+// rankLogUnit is the step of rankLog: far below the 0.1 a verdict's
+// guesses are rounded to.
+const rankLogUnit = 1e-4
 
 // FNV-1a over code points.
 const (
@@ -294,7 +306,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 					a, b, extra, least = j, i+1, log2, minReversed
 				}
 				if v&1 != 0 && b-a >= least {
-					ms.add(a, b, Kind(v>>1&15), log10(float64(v>>5))+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
+					ms.add(a, b, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
 				}
 			}
 		}

@@ -37,7 +37,19 @@ type layout struct {
 	x, y   [64]int8
 	keys   int
 	degree float64 // the average number of neighbours
+	// dirs[a][b] is 1 + the direction from key a to key b (see dir), 0
+	// when they are no neighbours: a keystroke's estimate looks it up for
+	// every pair of neighbouring characters.
+	dirs [64][64]int8
+	// pow[t] is degree^t (see spatialLog10).
+	pow [maxTurns + 1]float64
+	// spatial[n][t] is spatialLog10(n, t) for the short walks that most
+	// runs are, computed once.
+	spatial [maxSpatial + 1][maxTurns + 1]float32
 }
+
+// maxSpatial is the longest walk whose spatialLog10 is in layout.spatial.
+const maxSpatial = 24
 
 var (
 	layoutsOnce sync.Once
@@ -66,18 +78,32 @@ func buildLayouts() {
 		edges := 0
 		for a := 0; a < l.keys; a++ {
 			for b := 0; b < l.keys; b++ {
-				if l.dir(a, b) >= 0 {
+				if d := l.offsetDir(a, b); d >= 0 {
+					l.dirs[a][b] = int8(d + 1)
 					edges++
 				}
 			}
 		}
 		l.degree = float64(edges) / float64(l.keys)
+		for t := range l.pow {
+			l.pow[t] = math.Pow(l.degree, float64(t))
+		}
+		for n := 2; n <= maxSpatial; n++ {
+			for t := 1; t <= maxTurns; t++ {
+				l.spatial[n][t] = float32(l.spatialSum(n, t))
+			}
+		}
 	}
 }
 
 // dir returns the direction from key a to key b, or -1 when they are not
 // neighbours.
 func (l *layout) dir(a, b int) int {
+	return int(l.dirs[a][b]) - 1
+}
+
+// offsetDir is dir from the keys' positions (dirs is built with it).
+func (l *layout) offsetDir(a, b int) int {
 	dx, dy := l.x[b]-l.x[a], l.y[b]-l.y[a]
 	for d, o := range directions {
 		if o[0] == dx && o[1] == dy {
@@ -99,14 +125,22 @@ func (l *layout) keyOf(r rune) (int, bool) {
 const maxTurns = 24
 
 // spatialLog10 is zxcvbn's count of keyboard walks of length up to n with
-// up to turns turns, on a keyboard of keys keys of average degree degree:
-// the sum over lengths i and turns t of C(i-1, t-1) * keys * degree^t.
-func spatialLog10(n, turns int, keys, degree float64) float64 {
+// up to turns turns, on l (keys keys of average degree degree): the sum
+// over lengths i and turns t of C(i-1, t-1) * keys * degree^t.
+func (l *layout) spatialLog10(n, turns int) float64 {
 	turns = min(turns, maxTurns)
+	if n <= maxSpatial && turns >= 1 {
+		return float64(l.spatial[n][turns])
+	}
+	return l.spatialSum(n, turns)
+}
+
+// spatialSum computes spatialLog10.
+func (l *layout) spatialSum(n, turns int) float64 {
 	g := 0.0
 	for i := 2; i <= n; i++ {
 		for t := 1; t <= min(turns, i-1); t++ {
-			g += binom(i-1, t-1) * keys * math.Pow(degree, float64(t))
+			g += binom(i-1, t-1) * float64(l.keys) * l.pow[t]
 		}
 	}
 	return log10(g)
@@ -170,7 +204,7 @@ func matchKeyboard(ms *matches, typed []rune) {
 				i++
 				continue
 			}
-			lg := spatialLog10(j-i, turns, float64(l.keys), l.degree)
+			lg := l.spatialLog10(j-i, turns)
 			if shifted > 0 {
 				if shifted == j-i {
 					lg += log2

@@ -1,6 +1,6 @@
 package guess
 
-import "unicode/utf8"
+import "slices"
 
 // ReferenceYear is the year that recent years are counted from (the package
 // reads no clock): a year y costs max(|y - ReferenceYear|, 20) guesses.
@@ -127,10 +127,26 @@ func abs(x int) int {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// yearLog10 returns log10 of the guesses of year y.
+// yearLog10 returns log10 of the guesses of year y (1900-2039).
 func yearLog10(y int) float64 {
+	if y >= 1900 && y <= 2039 {
+		return float64(yearLogs[y-1900])
+	}
+	return yearSpace(y)
+}
+
+// yearSpace is yearLog10 computed.
+func yearSpace(y int) float64 {
 	return log10(float64(max(abs(y-ReferenceYear), minYearSpace)))
 }
+
+// yearLogs are yearLog10 of 1900-2039, computed once.
+var yearLogs = func() (t [140]float32) {
+	for k := range t {
+		t[k] = float32(yearSpace(1900 + k))
+	}
+	return t
+}()
 
 // matchDates adds years 1900-2039 (4 digits anywhere) and dates in the
 // orders Norwegians write them: day month year ("241299", "24121999",
@@ -380,25 +396,32 @@ const farmNameLog10 = 4
 // -sund, -moen, -hagen, -holm, -lien, -by.
 var farmSuffixes = [...]string{"stad", "rud", "heim", "iand", "dai", "berg", "bakk", "bakken", "vik", "nes", "haug", "haugen", "gård", "gard", "void", "sæter", "seter", "seth", "tveit", "tveiten", "eide", "fjord", "sund", "moen", "hagen", "hoim", "iien", "by", "set", "sæther", "vatne", "ås", "øy", "eng", "engen"}
 
+// farmSuffixRunes are farmSuffixes as code points, reversed (see farmName).
+var farmSuffixRunes = func() (out [len(farmSuffixes)][]rune) {
+	for i, suf := range farmSuffixes {
+		rs := []rune(suf)
+		slices.Reverse(rs)
+		out[i] = rs
+	}
+	return out
+}()
+
 // farmName reports whether folded (a word of 6 or more letters) ends in one
 // of farmSuffixes after at least 3 letters.
 func farmName(folded []rune) bool {
-	if len(folded) < 6 {
+	n := len(folded)
+	if n < 6 {
 		return false
 	}
-	for _, suf := range farmSuffixes {
-		n := utf8.RuneCountInString(suf)
-		if len(folded)-n < 3 {
+	for _, suf := range farmSuffixRunes {
+		if n-len(suf) < 3 || folded[n-1] != suf[0] {
 			continue
 		}
-		k := len(folded) - n
-		for _, r := range suf {
-			if folded[k] != r {
-				break
-			}
+		k := 1
+		for k < len(suf) && folded[n-1-k] == suf[k] {
 			k++
 		}
-		if k == len(folded) {
+		if k == len(suf) {
 			return true
 		}
 	}
