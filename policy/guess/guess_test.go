@@ -322,6 +322,19 @@ func TestReadsLikeName(t *testing.T) {
 	assert.InDelta(t, wordlikeLog10+log2, est("Hexameter"), 1e-6, "a word, capitalised, is no name")
 }
 
+// TestSpatialTable: the table of short walks' spatial sums is the formula.
+func TestSpatialTable(t *testing.T) {
+	layoutsOnce.Do(buildLayouts)
+	for li := range layouts {
+		l := &layouts[li]
+		for n := 2; n <= maxSpatial; n++ {
+			for turns := 1; turns <= maxTurns; turns++ {
+				assert.InDelta(t, l.spatialSum(n, turns), float64(l.spatial[n][turns]), 1e-5, "layout %d, n %d, turns %d", li, n, turns)
+			}
+		}
+	}
+}
+
 // TestRandomLowerCase: random lower-case letters written together are not
 // read as a string of words and names: 24 of them (no letter repeated or
 // next to its neighbour in the alphabet, as server/dirflow's tests draw

@@ -88,11 +88,7 @@ func buildLayouts() {
 		for t := range l.pow {
 			l.pow[t] = math.Pow(l.degree, float64(t))
 		}
-		for n := 2; n <= maxSpatial; n++ {
-			for t := 1; t <= maxTurns; t++ {
-				l.spatial[n][t] = float32(l.spatialSum(n, t))
-			}
-		}
+		l.buildSpatial()
 	}
 }
 
@@ -133,6 +129,31 @@ func (l *layout) spatialLog10(n, turns int) float64 {
 		return float64(l.spatial[n][turns])
 	}
 	return l.spatialSum(n, turns)
+}
+
+// buildSpatial fills l.spatial in one pass over the walk lengths, with
+// Pascal's triangle for the binomials and running sums per number of
+// turns (spatialSum per entry would take 2 layouts x 24 x 24 entries x
+// their own double loops, while the first keystroke waits).
+func (l *layout) buildSpatial() {
+	var (
+		row  [maxSpatial]float64   // row[k] = C(n-1, k)
+		sums [maxTurns + 1]float64 // sums[T]: the sum so far for T turns
+	)
+	row[0] = 1
+	for n := 2; n <= maxSpatial; n++ {
+		for k := n - 1; k >= 1; k-- {
+			row[k] += row[k-1]
+		}
+		prefix := 0.0 // the terms of length n with 1..T turns
+		for t := 1; t <= maxTurns; t++ {
+			if t <= n-1 {
+				prefix += row[t-1] * float64(l.keys) * l.pow[t]
+			}
+			sums[t] += prefix
+			l.spatial[n][t] = float32(log10(sums[t]))
+		}
+	}
 }
 
 // spatialSum computes spatialLog10.
