@@ -238,8 +238,9 @@ func containsContext(folded, w, base, typed string) bool {
 }
 
 // startsWord reports whether a word starts at byte i of folded: at the
-// start, after a code point that is no letter as typed (base, which keeps
-// digits and symbols that folded turns into letters: "2024sikt"), or at a
+// start, after a code point that is no letter before the substitutions
+// (read in base, which keeps the digits and symbols that folded turns into
+// letters: "2024sikt"), or at a
 // capital after a small letter (CamelCase, read in typed). The three are
 // compared code point by code point, so where folding changed the count
 // (NFKC, case folding of ß), only folded is read.
@@ -253,8 +254,10 @@ func startsWord(folded, base, typed string, i int) bool {
 	if utf8.RuneCountInString(base) == n {
 		prev = runeAt(base, k-1)
 	}
+	// A letter without case (CJK) counts as no letter: unicode.IsLetter's
+	// tables would cost the module bytes.
 	if !unicode.IsLower(prev) && !unicode.IsUpper(prev) {
-		return true // no letter (a letter without case, as in CJK, counts as none: the tables of unicode.IsLetter would cost the module bytes)
+		return true
 	}
 	return utf8.RuneCountInString(typed) == n && unicode.IsUpper(runeAt(typed, k)) && unicode.IsLower(runeAt(typed, k-1))
 }
