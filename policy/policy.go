@@ -49,7 +49,8 @@ type Policy struct {
 	// MinGuessesLog10 is the common rule's least number of guesses, as a
 	// power of ten [DefaultMinGuessesLog10]: a password that the guess
 	// estimator (package guess) finds in fewer guesses is refused. An
-	// institution may raise it; more than 0 and at most MaxGuessesLog10.
+	// institution may raise it: at least DefaultMinGuessesLog10 (the common
+	// list is pruned against it) and at most MaxGuessesLog10.
 	MinGuessesLog10 float64 `json:"minGuessesLog10"`
 	// HistorySize is how many earlier passwords may not be reused [5]; 0..24.
 	// The server checks it; the package only reports the fact it is given.

@@ -44,8 +44,10 @@ func (p Policy) Problems() []Problem {
 	if !(p.Threshold > 0 && p.Threshold <= MaxThreshold) {
 		bad("threshold", "is "+ftoa(p.Threshold)+"; want more than 0 and at most "+itoa(MaxThreshold))
 	}
-	if !(p.MinGuessesLog10 > 0 && p.MinGuessesLog10 <= MaxGuessesLog10) {
-		bad("minGuessesLog10", "is "+ftoa(p.MinGuessesLog10)+"; want more than 0 and at most "+itoa(MaxGuessesLog10))
+	// Not below the default: the embedded common list leaves out what the
+	// estimator refuses at the default (see policy/internal/gencommon).
+	if !(p.MinGuessesLog10 >= DefaultMinGuessesLog10 && p.MinGuessesLog10 <= MaxGuessesLog10) {
+		bad("minGuessesLog10", "is "+ftoa(p.MinGuessesLog10)+"; want at least "+ftoa(DefaultMinGuessesLog10)+" (the default; an institution may only raise it) and at most "+itoa(MaxGuessesLog10))
 	}
 	if p.HistorySize < 0 || p.HistorySize > MaxHistorySize {
 		bad("historySize", "is "+itoa(p.HistorySize)+"; want 0 to "+itoa(MaxHistorySize))

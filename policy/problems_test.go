@@ -45,6 +45,9 @@ func TestProblemsEachField(t *testing.T) {
 		{"threshold zero", func(p *Policy) { p.Threshold = 0 }, "threshold"},
 		{"minGuessesLog10 negative", func(p *Policy) { p.MinGuessesLog10 = -1 }, "minGuessesLog10"},
 		{"minGuessesLog10 above 40", func(p *Policy) { p.MinGuessesLog10 = 41 }, "minGuessesLog10"},
+		// The common list is pruned against the default (gencommon): below
+		// it, list passwords the estimator stands in for would pass.
+		{"minGuessesLog10 below the default", func(p *Policy) { p.MinGuessesLog10 = DefaultMinGuessesLog10 - 0.5 }, "minGuessesLog10"},
 		{"historySize negative", func(p *Policy) { p.HistorySize = -1 }, "historySize"},
 		{"historySize above 24", func(p *Policy) { p.HistorySize = 25 }, "historySize"},
 		{"breachThreshold zero", func(p *Policy) { p.BreachThreshold = 0 }, "breachThreshold"},
