@@ -263,6 +263,14 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length > 0`)
 			return tb
 		}},
+		// Three words of which two are common (10^18.6 < 10^20): the meter
+		// says so while typing and marks the pattern's characters.
+		{name: "form-typed-guessable", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "guessable"), "default")
+			setValue(t, tb, "#new-password", "Fjellvann!Lirype-Kaffe9")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 16`)
+			return tb
+		}},
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
