@@ -202,11 +202,16 @@ func predictable(n int, seed uint64) []string {
 // passphrases returns n passphrases of 4 words drawn at random from dict
 // (lower-case words of 3+ letters), joined by a random separator.
 func passphrases(n int, dict []string, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 2))
-	sepChoices := []string{" ", "-", ".", "_", "", "!", "#", "+"}
+	return phrases(n, dict, rand.New(rand.NewPCG(seed, 2)), []string{" ", "-", ".", "_", "", "!", "#", "+"}, 127)
+}
+
+// phrases returns n phrases of 4 entries of dict drawn with r, joined by a
+// separator drawn from seps (CamelCase when it is ""), of 16 to maxLen
+// code points.
+func phrases(n int, dict []string, r *rand.Rand, seps []string, maxLen int) []string {
 	out := make([]string, 0, n)
 	for len(out) < n {
-		sep := pick(r, sepChoices)
+		sep := pick(r, seps)
 		ws := make([]string, 4)
 		for i := range ws {
 			ws[i] = pick(r, dict)
@@ -215,7 +220,7 @@ func passphrases(n int, dict []string, seed uint64) []string {
 			}
 		}
 		s := strings.Join(ws, sep)
-		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 127 {
+		if k := utf8.RuneCountInString(s); k >= 16 && k <= maxLen {
 			out = append(out, s)
 		}
 	}
@@ -264,19 +269,5 @@ func randomLower(n int, seed uint64) []string {
 // code points (the default policy's longest is 127; a 4-word phrase
 // rarely needs more than 64).
 func separated(n int, dict []string, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 5))
-	sepChoices := []string{" ", "-", ".", "_", "!", "#", "+"}
-	out := make([]string, 0, n)
-	for len(out) < n {
-		sep := pick(r, sepChoices)
-		ws := make([]string, 4)
-		for i := range ws {
-			ws[i] = pick(r, dict)
-		}
-		s := strings.Join(ws, sep)
-		if k := utf8.RuneCountInString(s); k >= 16 && k <= 64 {
-			out = append(out, s)
-		}
-	}
-	return out
+	return phrases(n, dict, rand.New(rand.NewPCG(seed, 5)), []string{" ", "-", ".", "_", "!", "#", "+"}, 64)
 }
