@@ -246,70 +246,78 @@ func decodeScore(v *jsondec.Value, path string, s *ScoreRules) error {
 	})
 }
 
-func decodeTiers(v *jsondec.Value, path string) ([]Tier, error) {
+// decodeArray decodes v, an array (what names it in the error when it is
+// not), element by element: field decodes element i's fields as fields'
+// callback does.
+func decodeArray(v *jsondec.Value, path, what string, field func(i int, key string, v *jsondec.Value, path string) (bool, error)) error {
 	if v.Kind != jsondec.Array {
-		return nil, wrongType(path, "an array of tiers", v)
+		return wrongType(path, what, v)
 	}
-	out := make([]Tier, len(v.Elems))
 	for i := range v.Elems {
-		t := &out[i]
 		err := fields(&v.Elems[i], indexPath(path, i), func(key string, v *jsondec.Value, path string) (bool, error) {
-			var err error
-			switch key {
-			case "from":
-				if v.Kind != jsondec.Null {
-					t.From, err = decodeInt(v, path)
-				}
-			case "points":
-				if v.Kind != jsondec.Null {
-					t.Points, err = decodeFloat(v, path)
-				}
-			case "floor":
-				if v.Kind != jsondec.Null {
-					t.Floor, err = decodeBool(v, path)
-				}
-			default:
-				return false, nil
-			}
-			return true, err
+			return field(i, key, v, path)
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
+	}
+	return nil
+}
+
+func decodeTiers(v *jsondec.Value, path string) ([]Tier, error) {
+	out := make([]Tier, len(v.Elems))
+	err := decodeArray(v, path, "an array of tiers", func(i int, key string, v *jsondec.Value, path string) (bool, error) {
+		t := &out[i]
+		var err error
+		switch key {
+		case "from":
+			if v.Kind != jsondec.Null {
+				t.From, err = decodeInt(v, path)
+			}
+		case "points":
+			if v.Kind != jsondec.Null {
+				t.Points, err = decodeFloat(v, path)
+			}
+		case "floor":
+			if v.Kind != jsondec.Null {
+				t.Floor, err = decodeBool(v, path)
+			}
+		default:
+			return false, nil
+		}
+		return true, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 func decodeBonus(v *jsondec.Value, path string) ([]BonusRule, error) {
-	if v.Kind != jsondec.Array {
-		return nil, wrongType(path, "an array of bonus rules", v)
-	}
 	out := make([]BonusRule, len(v.Elems))
-	for i := range v.Elems {
+	err := decodeArray(v, path, "an array of bonus rules", func(i int, key string, v *jsondec.Value, path string) (bool, error) {
 		b := &out[i]
-		err := fields(&v.Elems[i], indexPath(path, i), func(key string, v *jsondec.Value, path string) (bool, error) {
-			var err error
-			switch key {
-			case "points":
-				if v.Kind != jsondec.Null {
-					b.Points, err = decodeFloat(v, path)
-				}
-			case "categories":
-				if v.Kind != jsondec.Null {
-					b.Categories, err = decodeInt(v, path)
-				}
-			case "minEach":
-				if v.Kind != jsondec.Null {
-					b.MinEach, err = decodeInt(v, path)
-				}
-			default:
-				return false, nil
+		var err error
+		switch key {
+		case "points":
+			if v.Kind != jsondec.Null {
+				b.Points, err = decodeFloat(v, path)
 			}
-			return true, err
-		})
-		if err != nil {
-			return nil, err
+		case "categories":
+			if v.Kind != jsondec.Null {
+				b.Categories, err = decodeInt(v, path)
+			}
+		case "minEach":
+			if v.Kind != jsondec.Null {
+				b.MinEach, err = decodeInt(v, path)
+			}
+		default:
+			return false, nil
 		}
+		return true, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
