@@ -247,11 +247,10 @@ func TestActivationEndToEnd(t *testing.T) {
 	assert.Empty(t, tb.Errors())
 }
 
-// TestActivationLookupRetry: when the page cannot reach the API to look the
-// link up, it says so and offers a retry that works once the network is back.
-func TestActivationLookupRetry(t *testing.T) {
-	b := startBackend(t)
-	link := b.activation(t, "ola042", "Ola Nordmann", "default")
+// lookupBlocked opens link at 375 px in a tab whose requests to the
+// lookup API fail, and waits for the page's error state.
+func lookupBlocked(t *testing.T, link string) *chrome.Tab {
+	t.Helper()
 	tb := activationTab(t)
 	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
 	require.NoError(t, err)
@@ -261,9 +260,18 @@ func TestActivationLookupRetry(t *testing.T) {
 	require.NoError(t, err)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-error]').hidden`)
+	return tb
+}
+
+// TestActivationLookupRetry: when the page cannot reach the API to look the
+// link up, it says so and offers a retry that works once the network is back.
+func TestActivationLookupRetry(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "ola042", "Ola Nordmann", "default")
+	tb := lookupBlocked(t, link)
 	assert.Equal(t, []string{"error"}, visibleState(t, tb))
 
-	_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{})
+	_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{})
 	require.NoError(t, err)
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-retry]').click(), true)`)
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)

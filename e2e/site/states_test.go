@@ -241,17 +241,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			return tb
 		}},
 		{name: "error", want: "error", open: func(t *testing.T, lang string) *chrome.Tab {
-			link := inLang(b.activation(t, user(lang, "unreachable"), "Kari Nordmann", "default"), lang)
-			tb := activationTab(t)
-			_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
-			require.NoError(t, err)
-			_, err = chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{
-				URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/api/activation/lookup", Block: true}},
-			})
-			require.NoError(t, err)
-			run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(link))
-			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-error]').hidden`)
-			return tb
+			return lookupBlocked(t, inLang(b.activation(t, user(lang, "unreachable"), "Kari Nordmann", "default"), lang))
 		}},
 		{name: "form", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
 			return form(t, b, lang, user(lang, "form"), "uit")
