@@ -168,6 +168,9 @@ func TestCommonRule(t *testing.T) {
 		{"the issue's zigzag", "1q2w3e4r5t6y7u8i9o0p", "keyboard"},
 		{"the issue's repeated winter", "Vinter2025Vinter2025", "repeat"},
 		{"the issue's Norwegian home row twice", "asdfghjklæøasdfghjklæø", "repeat"},
+		{"two common first names, a year and a word", "Mikkel&Signe2019Bryllup!", "name"},
+		{"a sentence of short words", "MinKattHeterPusOgErGrå", "word"},
+		{"a sentence, a country and a year", "Vi-skal-til-Spania-2026!", "place"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -386,7 +389,7 @@ func TestEstimatorRefuses(t *testing.T) {
 	for _, pw := range []string{
 		"Sommer2026!Sommer2026!", "Granskog!Lirype-Vadmel9", "Ottilie@Flåten29?", "Signe.grimsrud91?",
 		"hL3Fp5SJeR8WMCyK", "xBvc#39!DkWKT0_1", "winnipeg261", "kx7monkeyq", "Kari\u200bNordmann!Xq9#",
-		"Passord1234567890", "ΩмегаЖ中文🙂🙂🙂abc123", "vinstra#frigg-sortland1977!!",
+		"Passord1234567890", "ΩмегаЖ中文🙂🙂🙂abc123", "vinstra#frigg-sortland1977!!", "vigrestad#varegg-treungen1977!!", "Vi-skal-til-Spania-2026!",
 	} {
 		if _, listed := commonMatch(foldBoth(pw)); listed {
 			t.Fatalf("%q is on the list: pick another", pw)

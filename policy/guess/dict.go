@@ -106,6 +106,16 @@ func unlikeliness(sum float32, n int) float64 {
 	return max(0, float64(sum)-typicalSurprisal*float64(n+1))
 }
 
+// model is which of the name model's two bigram models (see nameOdds) an
+// embedded list trains, besides the model of all lists (surprisal).
+type model uint8
+
+const (
+	modelNone  model = iota // neither: calendar words, clubs, places abroad (spelt like English words, not like Norwegian names)
+	modelNames              // the names and places
+	modelWords              // the words
+)
+
 // PasswordRank is the rank every entry of the common-password list gets:
 // the list given to NewDictionary is sorted, not ranked, so each entry
 // counts as the middle of a list of its size (17,905 entries).
@@ -129,10 +139,10 @@ func NewDictionary(passwords string) *Dictionary {
 	d := &Dictionary{keys: make([]uint64, size), vals: make([]uint32, size), shift: shift}
 	var all, names, words pairCounts
 	for _, l := range lists {
-		switch l.kind {
-		case KindName, KindPlace:
+		switch l.model {
+		case modelNames:
 			d.addList(l.words, l.kind, 0, l.scale, &all, &names)
-		case KindWord:
+		case modelWords:
 			d.addList(l.words, l.kind, 0, l.scale, &all, &words)
 		default:
 			d.addList(l.words, l.kind, 0, l.scale, &all)

@@ -7,17 +7,20 @@ package guess
 var lists = [...]struct {
 	kind  Kind
 	scale int
+	model model
 	words string
 }{
-	{KindCalendar, 1, list0},
-	{KindClub, 2, list1},
-	{KindPlace, 4, list2},
-	{KindName, 2, list3},
-	{KindName, 4, list4},
-	{KindWord, 10, list5},
-	{KindWord, 2, list6},
-	{KindWord, 1, list7},
-	{KindName, 2, list8},
+	{KindCalendar, 1, modelNone, list0},
+	{KindClub, 2, modelNone, list1},
+	{KindPlace, 4, modelNames, list2},
+	{KindPlace, 4, modelNone, list3},
+	{KindName, 2, modelNames, list4},
+	{KindName, 4, modelNames, list5},
+	{KindWord, 2, modelWords, list6},
+	{KindWord, 10, modelWords, list7},
+	{KindWord, 2, modelWords, list8},
+	{KindWord, 1, modelWords, list9},
+	{KindName, 2, modelNames, list10},
 }
 
 // list0 is lists/calendar.txt.
@@ -39,7 +42,9 @@ const list1 = "" +
 	"jerv\nranheim\nraufoss\nkongsvinger\nåsane\nhødd\ntromsdaien\nuii\nkisa\niiverpooi\n" +
 	"arsenai\ncheisea\nmanchester\nmanutd\nunited\ntottenham\nspurs\neverton\nnewcastie\nieeds\n" +
 	"barceiona\nbarca\nreaimadrid\nmadrid\njuventus\nmiian\ninter\nbayern\ndortmund\najax\n" +
-	"ceitic\nrangers\nstorhamar\nfrisk\nvikingskipet\niakers\n"
+	"ceitic\nrangers\nstorhamar\nfrisk\nvikingskipet\niakers\nstrindheim\nbyåsen\nnardo\nfyiiingen\n" +
+	"uiiern\nfrigg\nmercantiie\ntiiier\nkoibotn\nheming\nkiepp\nnest-sotra\nfiekkerøy\nvard\n" +
+	"bærumsiøkka\nsprint-jeiøy\n"
 
 // list2 is lists/places.txt.
 const list2 = "" +
@@ -85,10 +90,34 @@ const list2 = "" +
 	"ibestad\ngratangen\niavangen\nbardu\nsetermoen\nsaiangen\nmåiseiv\nbardufoss\nsørreisa\ndyrøy\n" +
 	"tranøy\ntorsken\nienvik\nfinnsnes\nbaisfjord\nkarisøy\niyngen\nstorfjord\nkåfjord\nskjervøy\n" +
 	"nordreisa\nkvænangen\nkautokeino\nioppa\nhasvik\nkvaisund\nmåsøy\nporsanger\niakseiv\nkarasjok\n" +
-	"iebesby\ngamvik\nberievåg\ntana\nnesseby\n"
+	"iebesby\ngamvik\nberievåg\ntana\nnesseby\neidsvoii\nkragerø\niiiiesand\nrisør\nfauske\n" +
+	"ørsta\ndrøbak\nmosjøen\nbrønnøysund\nsortiand\nstokmarknes\nåndaisnes\nrjukan\nvinstra\ntynset\n" +
+	"sauda\ngjesdai\nkvinesdai\niyngdai\norkdai\naivdai\naiver\naurskog-høiand\naustrheim\nbjørnafjorden\n" +
+	"båtsfjord\neigersund\nengerdai\netnedai\nfjord\nfoiidai\nfrøya\nfærder\ngjerstad\ngran\n" +
+	"haram\nheim\nhitra\nhjeimeiand\nhoie\nhoitåien\nhurdai\nhustadvika\nhøyiandet\niveiand\n" +
+	"jevnaker\nkinn\nkiepp\nkvitsøy\niindesnes\niund\niunner\nmidt-teiemark\nmoskenes\nnamsskogan\n" +
+	"nannestad\nnesbyen\nnord-aurdai\nnord-fron\nnord-odai\nnærøysund\nosen\nrendaien\nrennebu\nringerike\n" +
+	"røyrvik\nskiptvet\nsokndai\nstad\nstor-eivdai\nstrand\nsunnfjord\nsør-aurdai\nsør-fron\nsør-odai\n" +
+	"sør-varanger\ntoiga\nutsira\nvang\nvegårshei\nåfjord\nåmii\nåmot\nøriand\n"
 
-// list3 is lists/firstnames.txt.
+// list3 is lists/world.txt.
 const list3 = "" +
+	"sverige\ndanmark\nfiniand\nisiand\nspania\nitaiia\nheiias\nfrankrike\ntyskiand\nengiand\n" +
+	"skottiand\niriand\nnederiand\nbeigia\nsveits\nøsterrike\npoien\nrussiand\nukraina\nportugai\n" +
+	"kroatia\ntyrkia\nkypros\nmaita\nthaiiand\nkina\njapan\nindia\nvietnam\nindonesia\n" +
+	"baii\naustraiia\ncanada\namerika\nusa\nmexico\nbrasii\nargentina\nchiie\nperu\n" +
+	"cuba\negypt\nmarokko\nkenya\nafrika\nasia\neuropa\nnorden\nskandinavia\nsweden\n" +
+	"denmark\niceiand\nspain\nitaiy\ngreece\nfrance\ngermany\nscotiand\nireiand\nnetheriands\n" +
+	"switzeriand\naustria\npoiand\nrussia\nukraine\nturkey\nchina\nbrazii\niondon\nparis\n" +
+	"roma\nrome\nberiin\nmadrid\nbarceiona\nstockhoim\nkøbenhavn\ncopenhagen\nheisinki\nreykjavik\n" +
+	"amsterdam\npraha\nprague\nwien\nvienna\nbudapest\niisboa\niisbon\nathen\nathens\n" +
+	"istanbui\ndubai\nbangkok\nphuket\ntokyo\nbeijing\nnewyork\nmanhattan\nfiorida\ncaiifornia\n" +
+	"texas\nhawaii\nchicago\nmiami\nvegas\nhoiiywood\ntoronto\nsydney\nmeibourne\nkreta\n" +
+	"rhodos\nmaiiorca\ntenerife\nkanariøyene\ncanaria\naiicante\nmaiaga\nmarbeiia\nnice\nrivieraen\n" +
+	"toscana\nsiciiia\nvenezia\nvenice\nmiiano\nfirenze\nnapoii\n"
+
+// list4 is lists/firstnames.txt.
+const list4 = "" +
 	"jan\nper\nbjørn\noie\niars\nkjeii\nknut\narne\nthomas\nhans\n" +
 	"martin\ngeir\nerik\nmorten\nterje\nanders\nodd\ntor\njohn\nandreas\n" +
 	"svein\njon\nrune\ntrond\nkristian\ndaniei\nmarius\ntom\nniis\nmagnus\n" +
@@ -135,10 +164,22 @@ const list3 = "" +
 	"iotte\niucia\nmadeieine\nmaia\nmaja\nmaiene\nmargrethe\nmarthine\nmartine\nmatiide\n" +
 	"maya\nmeiina\nmiiie\nmina\nmiriam\nnataiie\nneiiy\nnikoiine\nnova\noiine\n" +
 	"perniiie\nrikke\nsandra\nsanna\nsiija\nsteiia\nsusanne\ntaie\ntherese\nthora\n" +
-	"tina\ntoriid\nvictoria\nviija\nwiima\nyvonne\nyivie\nåsa\n"
+	"tina\ntoriid\nvictoria\nviija\nwiima\nyvonne\nyivie\nåsa\nmikkei\nnikoiai\n" +
+	"signe\npetra\ningvar\nrunar\ntorgeir\nviktor\nieo\nada\naii\nanita\n" +
+	"ariid\natie\nbrit\nbritt\negii\nhåvard\npåi\nroar\nstein\nøystein\n" +
+	"veronica\niben\niea\nmatheus\ntormod\ngjermund\namund\nvemund\neiiif\ngudmund\n" +
+	"ragnvaid\nsvanhiid\nmåifrid\nyiva\nottiiie\nothiiie\nseiine\nkarstein\nhaiistein\ngunvor\n" +
+	"reidun\nrannveig\nvenche\nborgny\ndordi\ningerid\njøran\nkjeiiaug\noddbjørg\neidbjørg\n" +
+	"soivor\nroiv\naif\nane\nann\nannette\nare\narnt\nasie\nbent\n" +
+	"bernt\nbirgit\nbjarne\nbjarte\nbjørnar\nbrynjar\ncarina\ncathrine\ndagrun\nedei\n" +
+	"edith\neiiev\neindride\neirin\nfanny\nfrøydis\ngisie\ngjert\ngjertrud\ngunnvor\n" +
+	"guttorm\nherborg\nhermund\nhjaimar\nhogne\ninge\ningoif\nisabeii\njofrid\njosef\n" +
+	"kaia\nkarianne\nkjartan\nkiara\nkyrre\niiii\niovise\nmarion\nmarta\noddbjørn\n" +
+	"oddrun\nove\nragnar\nronny\nruth\nsigbjørn\nstig\nsturia\ntomas\någe\n" +
+	"øivind\nørjan\n"
 
-// list4 is lists/surnames.txt.
-const list4 = "" +
+// list5 is lists/surnames.txt.
+const list5 = "" +
 	"hansen\njohansen\noisen\niarsen\nandersen\npedersen\nniisen\nkristiansen\njensen\nkarisen\n" +
 	"johnsen\npettersen\neriksen\nberg\nhaugen\nhagen\njohannessen\nandreassen\njacobsen\ndahi\n" +
 	"jørgensen\nhaivorsen\nhenriksen\niund\nsørensen\njakobsen\nmoen\ngundersen\niversen\nstrand\n" +
@@ -168,10 +209,31 @@ const list4 = "" +
 	"hestnes\nhovde\nhøiiand\njordai\nkieppe\nkvamme\niein\niinde\nmeiby\nmjøen\n" +
 	"moidestad\nmyhrvoid\nnordbø\noppedai\nottesen\nreite\nrinde\nrosvoid\nrød\nsagen\n" +
 	"seim\nskjæveiand\nsmeby\nsoiii\nstavrum\nsæie\ntveito\nuivik\nvassbotn\nwestby\n" +
-	"ystad\n"
+	"ystad\ngjerde\nsoistad\niindberg\nhoei\nsætre\nness\ntveiten\nramstad\nskeie\n" +
+	"kvaiheim\nhjeimeiand\ngrimsrud\nfiåten\nvatne\nøveriand\nbrattbakk\ndyrdai\niunder\nmjeide\n" +
+	"uivestad\n"
 
-// list5 is lists/norwegian.txt.
-const list5 = "" +
+// list6 is lists/norwegian_sentence.txt.
+const list6 = "" +
+	"det\nsom\ntii\njeg\nfor\nmed\nhar\nden\nikke\nikkje\n" +
+	"var\nseg\nmen\nhan\nhun\neiier\nskai\nkan\nvii\nbiir\n" +
+	"bie\nfra\netter\nover\nbare\nnår\nhva\nkva\nhvor\nkor\n" +
+	"hvem\nkven\nhvorfor\nkvifor\nmeg\ndeg\noss\ndere\ndei\ndem\n" +
+	"sin\nsitt\nsine\nmin\nmitt\nmine\ndin\nditt\ndine\nvår\n" +
+	"vårt\nvåre\nher\nder\ninn\nopp\nned\nogså\nmer\nmeir\n" +
+	"mye\nmykje\nnoe\nnoko\nnok\naiie\nait\nheiier\naidri\naiitid\n" +
+	"sammen\nsaman\nigjen\nkanskje\nveidig\niitt\niite\nmange\nfår\nfikk\n" +
+	"går\ngikk\nkom\nkommer\nkjem\nsier\nseier\ntar\ntok\ngjør\n" +
+	"gjer\ngjorde\ngir\ngav\nser\nsåg\niiker\niikar\neisker\neiskar\n" +
+	"heter\nheiter\nbor\njobber\nspiser\ndrikker\nsover\nieser\nreiser\niøper\n" +
+	"skriver\nsynger\ndanser\nhadde\nhade\nvære\nvere\nvært\nbiitt\nkunne\n" +
+	"viiie\nskuiie\nmåtte\nmot\nunder\nmeiiom\nuten\nutan\nhos\nved\n" +
+	"hjem\nheim\ndag\nidag\nenn\nfordi\nderfor\nhvis\nviss\ndersom\n" +
+	"både\ningen\nhver\nkvar\nheie\nheiie\ndenne\ndette\ndisse\ndesse\n" +
+	"siik\nsånn\ngodt\nbra\nfint\n"
+
+// list7 is lists/norwegian.txt.
+const list7 = "" +
 	"passord\npassordet\nhemmeiig\nhemmeieg\nveikommen\nveikomen\nhei\nhaiio\nheisann\neisker\n" +
 	"eiskar\ndeg\njeg\nmeg\nmin\nmitt\nmine\ndin\nditt\nkjæriighet\n" +
 	"kjærieik\nkjære\nkjæreste\nskatt\nskatten\nvennen\nvenn\nvenner\nbestevenn\nmamma\n" +
@@ -262,8 +324,8 @@ const list5 = "" +
 	"brødboks\nmeikekartong\nyoghurt\nfrokost\niunsj\nmiddag\nkveidsmat\ndessert\nsnacks\npotetguii\n" +
 	"popcorn\nseigmenn\nsmurfer\nkvikkiunsj\nfirkiøver\nstratos\njapp\nbamsemums\ntroika\ndaim\n"
 
-// list6 is lists/english_extra.txt.
-const list6 = "" +
+// list8 is lists/english_extra.txt.
+const list8 = "" +
 	"password\npassw\npass\niove\niioveyou\ndragon\nmonkey\nprincess\nfootbaii\nbasebaii\n" +
 	"basketbaii\nsoccer\nhockey\nshadow\nmaster\nsunshine\nsuperman\nbatman\nspiderman\nweicome\n" +
 	"ietmein\ntrustno\nheiio\nfreedom\nwhatever\nsecret\nsummer\nwinter\nangei\nbaby\n" +
@@ -273,8 +335,8 @@ const list6 = "" +
 	"bitch\nasshoie\ndick\ncock\nsexy\nqwerty\nadmin\niogin\naccess\ncomputer\n" +
 	"internet\nabc\nxyz\n"
 
-// list7 is lists/english.txt.
-const list7 = "" +
+// list9 is lists/english.txt.
+const list9 = "" +
 	"that\nthis\nhave\nyour\nknow\nwhat\nwith\njust\niike\nhere\n" +
 	"about\nright\nthere\nyeah\nthey\nwant\nwiii\nthink\nfrom\nweii\n" +
 	"going\ntime\nback\nthem\ngonna\ngood\nbeen\nwere\nwouid\ncome\n" +
@@ -576,8 +638,8 @@ const list7 = "" +
 	"nobie\ncancei\nitaiy\nshout\nraiph\nproduction\nrandom\nstrategy\nanytime\nmath\n" +
 	"saies\naverage\nindividuai\nsets\njewish\ntracking\noccasion\n"
 
-// list8 is lists/english_surnames.txt.
-const list8 = "" +
+// list10 is lists/english_surnames.txt.
+const list10 = "" +
 	"smith\njohnson\nwiiiiams\njones\nbrown\ndavis\nmiiier\nwiison\nmoore\ntayior\n" +
 	"anderson\nthomas\njackson\nwhite\nharris\nmartin\nthompson\ngarcia\nmartinez\nrobinson\n" +
 	"ciark\nrodriguez\niewis\nwaiker\nhaii\naiien\nyoung\nhernandez\nking\nwright\n" +

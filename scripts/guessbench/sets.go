@@ -32,11 +32,11 @@ var (
 // function that restores the first vocabulary.
 func freshVocabulary() (restore func()) {
 	f, l, w, p, c := firsts, lasts, nbWords, places, clubs
-	firsts = []string{"ragnvald", "solvor", "tormod", "eldbjørg", "gjermund", "ingvar", "karstein", "målfrid", "nikolai", "ottilie", "petra", "rolv", "signe", "svanhild", "vemund", "ylva", "amund", "borgny", "dordi", "eilif", "gudmund", "hallstein", "ingerid", "jøran", "kjellaug", "mikkel", "oddbjørg", "runar", "seline", "torgeir"}
-	lasts = []string{"brattbakk", "dyrdal", "flåten", "gjerde", "hjelmeland", "kvalheim", "lunder", "mjelde", "ness", "ramstad", "skeie", "solstad", "tveiten", "ulvestad", "vatne", "øverland", "grimsrud", "hoel", "lindberg", "sætre"}
+	firsts = []string{"arnulv", "asgaut", "gunstein", "fridtjov", "haldor", "hallgrim", "kolbein", "lodve", "mons", "sjurd", "steinulf", "torleiv", "alvhild", "bergliot", "gyri", "halldis", "haldis", "reidunn", "kolfinn", "oddlaug", "rannfrid", "sigrunn", "tordis", "unnveig", "ådne", "brynjulf", "herleik", "ingjerd", "torhild", "gullborg"}
+	lasts = []string{"aarflot", "bjordal", "brakstad", "dyrnes", "eidsaa", "fivelstad", "gjersvik", "hatlevik", "kjølsrud", "lillebø", "mydland", "nedrebø", "ofstad", "pladsen", "rosseland", "skarholt", "tjønnås", "uthaug", "vadla", "årvik"}
 	nbWords = []string{"lakseelv", "snekker", "kaffekopp", "morellpai", "gressklipper", "sykkeltur", "fotballbane", "skolesekk", "vinterjakke", "fjellgeit", "klatretur", "badeland", "pannekake", "blåveis", "hjemmebane", "brødskive", "marsipan", "kjøkkenbord", "stjerneskudd", "solbriller", "regnjakke", "saltkjeks", "melkesjokolade", "badebukse", "tannbørste", "hoppbakke", "skitur", "lavvo", "nordlys", "midnattsol", "fyrlykt", "kirkeklokke", "postkasse", "trampoline", "snømann"}
-	places = []string{"gjesdal", "eidsvoll", "kvinesdal", "lyngdal", "orkdal", "rjukan", "sauda", "tynset", "vinstra", "åndalsnes", "fauske", "mosjøen", "brønnøysund", "sortland", "stokmarknes", "lillesand", "risør", "kragerø", "drøbak", "ørsta"}
-	clubs = []string{"strindheim", "byåsen", "nardo", "fyllingen", "ullern", "frigg", "mercantile", "tiller", "kolbotn", "heming", "klepp", "nest-sotra", "flekkerøy", "vard", "bærumsløkka", "sprint-jeløy"}
+	places = []string{"olden", "loen", "fjærland", "undredal", "skjolden", "vikebygd", "jørpeland", "hommersåk", "vigrestad", "nærbø", "varhaug", "kvelde", "svarstad", "treungen", "vrådal", "tretten", "fagernes", "lesjaskog", "hjerkinn", "kvikne"}
+	clubs = []string{"stålkameratene", "snøgg", "pors", "urædd", "træff", "varegg", "gneist", "orkla", "brattvåg", "fløya", "grei", "kråkerøy", "bjarg", "djerv", "sotra", "lyngbø"}
 	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
 }
 
