@@ -317,8 +317,8 @@ func TestReadsLikeName(t *testing.T) {
 		input.Dictionary = d
 		return Estimate(input).Log10
 	}
-	assert.Equal(t, namelikeLog10, est("hallgrim"), "a name in small letters")
-	assert.InDelta(t, namelikeLog10+log2, est("Hallgrim"), 1e-6, "a name, capitalised: the capital's variation on top")
+	assert.Equal(t, namelikeLog10, est("fridtjov"), "a name in small letters")
+	assert.InDelta(t, namelikeLog10+log2, est("Fridtjov"), 1e-6, "a name, capitalised: the capital's variation on top")
 	assert.InDelta(t, wordlikeLog10+log2, est("Hexameter"), 1e-6, "a word, capitalised, is no name")
 }
 
@@ -372,4 +372,25 @@ func TestFarmName(t *testing.T) {
 	for _, w := range []string{"kaffekopp", "midnattsoi", "stad", "bystad"[:4], "aiand"} {
 		assert.False(t, farmName([]rune(w)), "%q", w)
 	}
+}
+
+// TestNorseName: words of no list built like Norwegian first names of two
+// Norse elements cost norseNameLog10, capitalised or not (plus the
+// capital's variation); English and Norwegian words with other endings do
+// not.
+func TestNorseName(t *testing.T) {
+	for _, w := range []string{"torhiid", "haiigrim", "steinuif", "gunstein", "koibein", "rannfrid", "unnveig", "tordis", "asgaut", "arnuiv", "gunnbjørg", "ingjerd"} {
+		assert.True(t, norseName([]rune(w)), "%q", w)
+	}
+	for _, w := range []string{"kaffekopp", "condor", "caviar", "overrun", "hybrid", "bein", "uif", "torrid"} {
+		assert.False(t, norseName([]rune(w)), "%q", w)
+	}
+	d := NewDictionary("")
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = d
+		return Estimate(input).Log10
+	}
+	assert.InDelta(t, norseNameLog10, est("steinulf"), 1e-6, "small letters")
+	assert.InDelta(t, norseNameLog10+log2, est("Torhild"), 1e-6, "capitalised")
 }

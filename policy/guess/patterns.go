@@ -397,24 +397,57 @@ const farmNameLog10 = 4
 var farmSuffixes = [...]string{"stad", "rud", "heim", "iand", "dai", "berg", "bakk", "bakken", "vik", "nes", "haug", "haugen", "gård", "gard", "void", "sæter", "seter", "seth", "tveit", "tveiten", "eide", "fjord", "sund", "moen", "hagen", "hoim", "iien", "by", "set", "sæther", "vatne", "ås", "øy", "eng", "engen"}
 
 // farmSuffixRunes are farmSuffixes as code points, reversed (see farmName).
-var farmSuffixRunes = func() (out [len(farmSuffixes)][]rune) {
-	for i, suf := range farmSuffixes {
+var farmSuffixRunes = reversedSuffixes(farmSuffixes[:])
+
+// farmName reports whether folded (a word of 6 or more letters) ends in one
+// of farmSuffixes after at least 3 letters.
+func farmName(folded []rune) bool {
+	return len(folded) >= 6 && endsIn(folded, farmSuffixRunes, 3)
+}
+
+// norseNameLog10 is what a word of no list costs when it is built like a
+// Norwegian first name of two Norse elements (Tor-hild, Hall-grim,
+// Stein-ulf, Gunn-stein, Kol-bein): the second elements are few, and an
+// attacker's list of such names in use holds a few thousand.
+const norseNameLog10 = 3.5
+
+// norseSuffixes are the second elements of Norse first names, folded (l is
+// i): -bjørg, -borg, -frid, -hild, -laug, -veig, -dis, -ulf, -ulv, -stein,
+// -mund, -bein, -geir, -vald, -leiv, -grim, -gaut, -bjørn, -finn, -kjell,
+// -ketil, -gerd, -gjerd, -jerd, -vor. Endings that are as often the end of
+// a common word are left out (-unn, -run, -rid, -var, -dor, -ar).
+var norseSuffixes = [...]string{"bjørg", "borg", "frid", "hiid", "iaug", "veig", "dis", "uif", "uiv", "stein", "mund", "bein", "geir", "vaid", "ieiv", "grim", "gaut", "bjørn", "finn", "kjeii", "ketii", "gerd", "gjerd", "jerd", "vor"}
+
+// norseSuffixRunes are norseSuffixes as code points, reversed (see
+// norseName).
+var norseSuffixRunes = reversedSuffixes(norseSuffixes[:])
+
+// norseName reports whether folded (a word of 5 or more letters) ends in
+// one of norseSuffixes after at least 2 letters.
+func norseName(folded []rune) bool {
+	return len(folded) >= 5 && endsIn(folded, norseSuffixRunes, 2)
+}
+
+// reversedSuffixes returns sufs as code points, each reversed (see endsIn).
+func reversedSuffixes(sufs []string) [][]rune {
+	out := make([][]rune, len(sufs))
+	for i, suf := range sufs {
 		rs := []rune(suf)
 		slices.Reverse(rs)
 		out[i] = rs
 	}
 	return out
-}()
+}
 
-// farmName reports whether folded (a word of 6 or more letters) ends in one
-// of farmSuffixes after at least 3 letters.
-func farmName(folded []rune) bool {
+// endsIn reports whether folded ends in one of the reversed suffixes after
+// at least minStem code points.
+func endsIn(folded []rune, reversed [][]rune, minStem int) bool {
 	n := len(folded)
-	if n < 6 {
+	if n == 0 {
 		return false
 	}
-	for _, suf := range farmSuffixRunes {
-		if n-len(suf) < 3 || folded[n-1] != suf[0] {
+	for _, suf := range reversed {
+		if n-len(suf) < minStem || folded[n-1] != suf[0] {
 			continue
 		}
 		k := 1
@@ -436,6 +469,9 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 		}
 		if farmName(folded[i:j]) {
 			lg = farmNameLog10
+		}
+		if norseName(folded[i:j]) {
+			lg = norseNameLog10
 		}
 		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
 	}
