@@ -394,3 +394,27 @@ func TestNorseName(t *testing.T) {
 	assert.InDelta(t, norseNameLog10, est("steinulf"), 1e-6, "small letters")
 	assert.InDelta(t, norseNameLog10+log2, est("Torhild"), 1e-6, "capitalised")
 }
+
+// TestMatchWordlikeL33t: letters of no list with substitutions inside them
+// ("Sn3kk3r", "m1dnattsol") are read as a word, with the substitutions'
+// variations on top; a substitution at an edge is a digit or a separator,
+// not a letter ("Hommersåk1"), and short runs or runs of mostly
+// substitutions are not words.
+func TestMatchWordlikeL33t(t *testing.T) {
+	run := func(ms *matches, in Input) { matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	assert.Contains(t, found(t, "2okt.Sn3kk3rLodve", KindWordlike, run), "Sn3kk3r")
+	assert.Contains(t, found(t, "welcome@m1dnattsol2016", KindWordlike, run), "m1dnattsol")
+	got := found(t, "Hommersåk1-skolesekk@", KindWordlike, run)
+	assert.NotContains(t, got, "Hommersåk1")
+	assert.NotContains(t, got, "skolesekk@")
+	assert.Empty(t, found(t, "h{ic}b3udn~", KindWordlike, run), "5 letters with a digit")
+	assert.Empty(t, found(t, "x1s0t3a4", KindWordlike, run), "half of it substituted")
+
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input).Log10
+	}
+	assert.Greater(t, est("m1dnattsol"), est("midnattsol"), "the substitution costs its variation")
+	assert.Less(t, est("m1dnattsol"), 10.0, "less than brute force")
+}

@@ -328,6 +328,90 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		}
 		i = j
 	}
+	matchL33tWordlike(ms, d, typed, lower, folded)
+}
+
+// matchL33tWordlike adds the runs of letters that hold a substitution
+// ("Sn3kk3r", "m1dnattsol"): runs of code points that fold to letters, split
+// where a capital follows a small letter, each as addWordlike would with
+// the substitutions' variations on top. A substituted code point may also
+// be a separator ("kaffe@m1dnattsol"), so each stretch between two of them
+// is tried too. A stretch needs minL33tWordlike code points, letters at
+// both ends (a digit or symbol there is a digit or separator:
+// "Hommersåk1", "skolesekk@") and at most a third of it substituted.
+func matchL33tWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
+	n := len(lower)
+	for i := 0; i < n; {
+		if !isLetter(folded[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && isLetter(folded[j]) {
+			j++
+		}
+		start := i
+		for k := i + 1; k <= j; k++ {
+			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
+				addL33tStretches(ms, d, typed, lower, folded, start, k)
+				start = k
+			}
+		}
+		i = j
+	}
+}
+
+// minL33tWordlike is the least length of a stretch with a substitution
+// taken for a word: in shorter ones a digit among letters is as often
+// chance (a random "b3udn" reads like a name).
+const minL33tWordlike = 6
+
+// maxL33tCuts bounds the substituted code points of a run that are tried
+// as separators (the stretches between them grow with their square).
+const maxL33tCuts = 6
+
+// addL33tStretches adds the stretches of the run [i, j) (see
+// matchL33tWordlike).
+func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
+	var cuts [maxL33tCuts]int
+	nc := 0
+	for t := i; t < j; t++ {
+		if !isLetter(lower[t]) {
+			if nc == maxL33tCuts {
+				nc = 0 // too many: the whole run only
+				break
+			}
+			cuts[nc] = t
+			nc++
+		}
+	}
+	for s := -1; s < nc; s++ {
+		a0 := i
+		if s >= 0 {
+			a0 = cuts[s] + 1
+		}
+		for e := nc; e > s; e-- {
+			b0 := j
+			if e < nc {
+				b0 = cuts[e]
+			}
+			if b0-a0 < minL33tWordlike || b0-a0 > maxWordlike {
+				continue
+			}
+			if !isLetter(lower[a0]) || !isLetter(lower[b0-1]) {
+				continue // an edge substituted: the stretch without it is tried too
+			}
+			subs := 0
+			for t := a0; t < b0; t++ {
+				if !isLetter(lower[t]) {
+					subs++
+				}
+			}
+			if subs > 0 && 3*subs <= b0-a0 {
+				addWordlikeVar(ms, d, typed, lower, folded, a0, b0, folded)
+			}
+		}
+	}
 }
 
 // addJoined adds, for a run of letters [i, j) too long for one word (words
@@ -462,6 +546,10 @@ func endsIn(folded []rune, reversed [][]rune, minStem int) bool {
 }
 
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
+	addWordlikeVar(ms, d, typed, lower, folded, i, j, lower)
+}
+
+func addWordlikeVar(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
 	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
 		lg := wordlikeLog10
 		if d.readsLikeName(folded[i:j]) {
@@ -473,6 +561,6 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 		if norseName(folded[i:j]) {
 			lg = norseNameLog10
 		}
-		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], lower[i:j]))
+		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
 	}
 }
