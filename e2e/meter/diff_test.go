@@ -35,6 +35,9 @@ var pieces = []string{
 	// the estimator's newer matchers: words of no list, capitalised, farm
 	// names, letters written together, keyboard zigzags
 	"Ragnvald", "grimsrud", "Kvalheim", "kaffekoppsommerfuglhytte", "whenyoulookintheeyes", "1q2w3e4r", "17mai",
+	// and later: substitutions inside words of no list, Norse names,
+	// sentence words, places abroad
+	"Sn3kk3r", "m1dnattsol", "@", "Torhild", "steinulf", "skal", "Heter", "Spania", "Mikkel",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
