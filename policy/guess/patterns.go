@@ -302,58 +302,47 @@ const maxJoined = 10
 const maxWordlike = 14
 
 // matchWordlike adds every run of 4 to maxWordlike letters that reads like
-// a word (see readsLikeWord, and Dictionary.readsLikeWord's bigram model), the maximal runs split where a capital follows
-// a small letter ("MålfridBrattbakk" is two), at wordlikeLog10 guesses (or
-// brute force's, when less) and its capitalisation's.
+// a word (see readsLikeWord, and Dictionary.readsLikeWord's bigram model),
+// the maximal runs split where a capital follows a small letter
+// ("MålfridBrattbakk" is two), at wordlikeLog10 guesses (or brute force's,
+// when less) and its capitalisation's; then the same of the runs that hold
+// a substitution ("Sn3kk3r", "m1dnattsol"): runs of code points that fold
+// to letters, each as addWordlike would with the substitutions' variations
+// on top (see addL33tStretches).
 func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
-	n := len(lower)
-	for i := 0; i < n; {
-		if !isLetter(lower[i]) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < n && isLetter(lower[j]) {
-			j++
-		}
-		start := i
-		for k := i + 1; k <= j; k++ {
-			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
-				addWordlike(ms, d, typed, lower, folded, start, k)
-				if k-start > maxWordlike && d != nil {
-					addJoined(ms, d, typed, lower, folded, start, k)
-				}
-				start = k
-			}
-		}
-		i = j
-	}
-	matchL33tWordlike(ms, d, typed, lower, folded)
+	matchRuns(ms, d, typed, lower, folded, false)
+	matchRuns(ms, d, typed, lower, folded, true)
 }
 
-// matchL33tWordlike adds the runs of letters that hold a substitution
-// ("Sn3kk3r", "m1dnattsol"): runs of code points that fold to letters, split
-// where a capital follows a small letter, each as addWordlike would with
-// the substitutions' variations on top. A substituted code point may also
-// be a separator ("kaffe@m1dnattsol"), so each stretch between two of them
-// is tried too. A stretch needs minL33tWordlike code points, letters at
-// both ends (a digit or symbol there is a digit or separator:
-// "Hommersåk1", "skolesekk@") and at most a third of it substituted.
-func matchL33tWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
+// matchRuns adds the words of the maximal runs of letters, split where a
+// capital follows a small letter: letters as typed, or (l33t) code points
+// that fold to letters.
+func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t bool) {
 	n := len(lower)
+	letters := lower
+	if l33t {
+		letters = folded
+	}
 	for i := 0; i < n; {
-		if !isLetter(folded[i]) {
+		if !isLetter(letters[i]) {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < n && isLetter(folded[j]) {
+		for j < n && isLetter(letters[j]) {
 			j++
 		}
 		start := i
 		for k := i + 1; k <= j; k++ {
 			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
-				addL33tStretches(ms, d, typed, lower, folded, start, k)
+				if l33t {
+					addL33tStretches(ms, d, typed, lower, folded, start, k)
+				} else {
+					addWordlike(ms, d, typed, lower, folded, start, k)
+					if k-start > maxWordlike && d != nil {
+						addJoined(ms, d, typed, lower, folded, start, k)
+					}
+				}
 				start = k
 			}
 		}
@@ -370,8 +359,12 @@ const minL33tWordlike = 6
 // as separators (the stretches between them grow with their square).
 const maxL33tCuts = 6
 
-// addL33tStretches adds the stretches of the run [i, j) (see
-// matchL33tWordlike).
+// addL33tStretches adds the stretches of the run [i, j) of code points that
+// fold to letters which hold a substitution. A substituted code point may
+// also be a separator ("kaffe@m1dnattsol"), so each stretch between two of
+// them is tried too. A stretch needs minL33tWordlike code points, letters
+// at both ends (a digit or symbol there is a digit or separator:
+// "Hommersåk1", "skolesekk@") and at most a third of it substituted.
 func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	var cuts [maxL33tCuts]int
 	nc := 0
