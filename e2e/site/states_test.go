@@ -261,6 +261,14 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 16`)
 			return tb
 		}},
+		// A sentence with a country and a year (10^17.8): the short words
+		// sentences are built of and places abroad are on the lists.
+		{name: "form-typed-sentence", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "sentence"), "default")
+			setValue(t, tb, "#new-password", "Vi-skal-til-Spania-2026!")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 14`)
+			return tb
+		}},
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
