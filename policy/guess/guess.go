@@ -18,7 +18,11 @@
 //     neighbouring keys with or without shift, zigzags ("1q2w3e") and a
 //     shape repeated from a neighbouring key ("zaq1xsw2");
 //   - years 1900-2039 and dates in Norwegian orders ("241299",
-//     "24.12.1999", "17mai").
+//     "24.12.1999", "17mai");
+//   - letters of no list that read like a word or a name (letter bigram
+//     models built from the lists), also with substitutions inside them,
+//     and Russian typed on a Latin keyboard ("ghbdtn" is "привет"; a bigram
+//     model of Russian words by the keys that type them).
 //
 // It then finds, by dynamic programming, the split of the password into
 // matches and brute-forced gaps that needs the fewest guesses, and returns
@@ -190,6 +194,9 @@ func Estimate(in Input) Result {
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
+	// Last: a long run of letters can hold hundreds of stretches that read
+	// like Russian, and matches past maxMatches are dropped.
+	matchRussian(ms, typed, lower)
 	res = search(ms, n)
 	// Mark too every match cheaper than brute-forcing its code points,
 	// though the cheapest split went round it: in "Ottilie@Flåten29?" one

@@ -418,3 +418,27 @@ func TestMatchWordlikeL33t(t *testing.T) {
 	assert.Greater(t, est("m1dnattsol"), est("midnattsol"), "the substitution costs its variation")
 	assert.Less(t, est("m1dnattsol"), 10.0, "less than brute force")
 }
+
+// TestMatchRussian: Russian typed on a Latin keyboard as if it were the
+// ЙЦУКЕН layout ("ghbdtn" is "привет") reads as words, alone or written
+// together; random letters and English or Norwegian words do not. (The
+// phrases are typed for the test, not taken from a leaked list.)
+func TestMatchRussian(t *testing.T) {
+	run := func(ms *matches, in Input) { matchRussian(ms, in.Typed, in.Lower) }
+	assert.Equal(t, []string{"ghbdtn"}, found(t, "ghbdtn", KindWordlike, run), "привет")
+	assert.Equal(t, []string{"k.,bvfzhf,jnf"}, found(t, "k.,bvfzhf,jnf2024", KindWordlike, run), "любимаяработа: , and . are keys too")
+	assert.NotEmpty(t, found(t, "vjzcj,frfk.,bnuekznm", KindWordlike, run), "моясобакалюбитгулять, written together")
+	assert.NotEmpty(t, found(t, "GFHJKMDFHTYMT", KindWordlike, run), "парольваренье with caps lock")
+	for _, s := range []string{"qzxwvkjqzxwvkjqzxw", "password", "kaffekopp", "sommerfugl", "butterfly"} {
+		assert.Empty(t, found(t, s, KindWordlike, run), "%q", s)
+	}
+	est := func(s string) float64 {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input).Log10
+	}
+	// Cheaper than brute force (before, both cost it), the first by the
+	// two powers of ten the common rule refuses a short password for.
+	assert.Less(t, est("k.,bvfzhf,jnf2024"), 17.0-2, "любимаяработа and a year")
+	assert.Less(t, est("vjzcj,frfk.,bnuekznm"), 20.0-1, "моясобакалюбитгулять")
+}

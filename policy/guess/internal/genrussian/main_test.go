@@ -1,0 +1,31 @@
+package main
+
+import (
+	"bufio"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestKeysOf: the layout's keys type the Russian letters.
+func TestKeysOf(t *testing.T) {
+	assert.Equal(t, "ghbdtn", KeysOf("привет"))
+	assert.Equal(t, "ghbdtn", KeysOf("ПРИВЕТ"))
+	assert.Equal(t, "k.,jdm", KeysOf("любовь"))
+	assert.Equal(t, "", KeysOf("privet"), "Latin letters are no Russian word")
+	assert.Equal(t, len([]rune(Letters)), len(Keys), "one key a letter")
+}
+
+// TestGenerate: a list of 1,000 words or more makes the model's source;
+// too short a list is refused.
+func TestGenerate(t *testing.T) {
+	words := strings.Repeat("привет\nмир\n", 600)
+	src, err := Generate(bufio.NewScanner(strings.NewReader(words)), 10000)
+	require.NoError(t, err)
+	assert.Contains(t, src, "package guess")
+	assert.Contains(t, src, "russianModel")
+	_, err = Generate(bufio.NewScanner(strings.NewReader("привет\n")), 10000)
+	assert.ErrorContains(t, err, "1,000")
+}
