@@ -36,8 +36,9 @@ var pieces = []string{
 	// names, letters written together, keyboard zigzags
 	"Ragnvald", "grimsrud", "Kvalheim", "kaffekoppsommerfuglhytte", "whenyoulookintheeyes", "1q2w3e4r", "17mai",
 	// and later: substitutions inside words of no list, Norse names,
-	// sentence words, places abroad
+	// sentence words, places abroad, Russian typed on a Latin keyboard
 	"Sn3kk3r", "m1dnattsol", "@", "Torhild", "steinulf", "skal", "Heter", "Spania", "Mikkel",
+	"ghbdtn", "k.,bvfzhf,jnf", "vjzcj,frfk.,bnuekznm",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
