@@ -277,17 +277,20 @@ func TestReadsLikeWord(t *testing.T) {
 
 // TestMatchWordlikeJoined: a run of letters too long for one word is read
 // as words written together, each stretch of 4-10 letters that reads like a
-// word a match (it was brute force: 10 guesses a letter); a capitalised word
-// of no list costs less than a small one (most are names).
+// word a match (it was brute force: 10 guesses a letter) when it costs less
+// than brute force (a stretch of 4 or 5 letters never does, and is left out
+// of the search); a capitalised word of no list costs less than a small one
+// (most are names).
 func TestMatchWordlikeJoined(t *testing.T) {
 	run := func(ms *matches, in Input) {
 		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
 	}
 	joined := found(t, "whenyoulookintheeyes", KindWordlike, run)
-	assert.Contains(t, joined, "look")
-	assert.Contains(t, joined, "eyes")
+	assert.Contains(t, joined, "lookin")
+	assert.Contains(t, joined, "theeyes")
 	for _, w := range joined {
 		assert.LessOrEqual(t, len(w), maxJoined, "stretch %q", w)
+		assert.Greater(t, len(w), 5, "stretch %q: no cheaper than brute force", w)
 	}
 	assert.Empty(t, found(t, "qzxwvkjqzxwvkjqzxw", KindWordlike, run), "random letters")
 

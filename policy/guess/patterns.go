@@ -449,13 +449,17 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 					lg = namelikeLog10
 				}
 			}
+			lg += unlikeliness(s, b-a)
+			if lg >= float64(b-a) {
+				continue // no cheaper than brute force: of no use to the search
+			}
 			for t := a + 1; t < b; t++ {
 				if typed[t] != lower[t] {
 					caps = wordVariations(typed[a:b], lower[a:b], lower[a:b])
 					break
 				}
 			}
-			ms.add(a, b, KindWordlike, min(float64(b-a), lg+unlikeliness(s, b-a))+caps)
+			ms.add(a, b, KindWordlike, lg+caps)
 		}
 	}
 }

@@ -92,8 +92,11 @@ func matchRussian(ms *matches, typed, lower []rune) {
 					if j-i <= maxWordlike {
 						typical = russianTypical
 					}
-					excess := max(0, float64(s)-typical*float64(b-a+1))
-					ms.add(a, b, KindWordlike, min(float64(b-a), wordlikeLog10+excess)+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
+					lg := wordlikeLog10 + max(0, float64(s)-typical*float64(b-a+1))
+					if lg >= float64(b-a) {
+						continue // no cheaper than brute force: of no use to the search
+					}
+					ms.add(a, b, KindWordlike, lg+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
 				}
 			}
 		}
