@@ -49,10 +49,9 @@ func russianSurprisal(a, b int) float32 {
 	return float32(russianModel[a*russianSize+b]) / 20
 }
 
-// matchRussian adds every stretch of minRussian to maxWordlike keys (in a
-// run of them of at most maxWordlike) or of minRussian to maxJoined keys
-// (in a longer run, words written together) that reads like Russian typed
-// on a Latin keyboard.
+// matchRussian adds every run of minRussian to maxWordlike keys, or in a
+// longer run (words written together) every stretch of minRussian to
+// maxJoined keys, that reads like Russian typed on a Latin keyboard.
 func matchRussian(ms *matches, typed, lower []rune) {
 	n := len(lower)
 	var (
@@ -75,31 +74,31 @@ func matchRussian(ms *matches, typed, lower []rune) {
 					sum[t-i] = sum[t-i-1] + russianSurprisal(int(idx[t-i-1]), int(idx[t-i]))
 				}
 			}
-			longest := maxJoined
 			if j-i <= maxWordlike {
-				longest = j - i
-			}
-			for a := i; a+minRussian <= j; a++ {
-				for b := a + minRussian; b <= min(a+longest, j); b++ {
-					if j-i <= maxWordlike && (a > i || b < j) {
-						continue // a short run is one word or none
+				addRussian(ms, typed, lower, &idx, &sum, i, i, j, russianTypical)
+			} else {
+				for a := i; a+minRussian <= j; a++ {
+					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
+						addRussian(ms, typed, lower, &idx, &sum, i, a, b, russianTypicalJoined)
 					}
-					s := russianSurprisal(0, int(idx[a-i])) + sum[b-1-i] - sum[a-i] + russianSurprisal(int(idx[b-1-i]), 0)
-					if s > russianMax*float32(b-a+1) {
-						continue
-					}
-					typical := russianTypicalJoined
-					if j-i <= maxWordlike {
-						typical = russianTypical
-					}
-					lg := wordlikeLog10 + max(0, float64(s)-typical*float64(b-a+1))
-					if lg >= float64(b-a) {
-						continue // no cheaper than brute force: of no use to the search
-					}
-					ms.add(a, b, KindWordlike, lg+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
 				}
 			}
 		}
 		i = j
 	}
+}
+
+// addRussian adds the stretch [a, b) of the run of keys that starts at i
+// (idx and sum: its keys' indexes and their prefix sums of surprisal, see
+// matchRussian) when it reads like Russian and costs less than brute force.
+func addRussian(ms *matches, typed, lower []rune, idx *[MaxRunes]uint8, sum *[MaxRunes + 1]float32, i, a, b int, typical float64) {
+	s := russianSurprisal(0, int(idx[a-i])) + sum[b-1-i] - sum[a-i] + russianSurprisal(int(idx[b-1-i]), 0)
+	if s > russianMax*float32(b-a+1) {
+		return
+	}
+	lg := wordlikeLog10 + max(0, float64(s)-typical*float64(b-a+1))
+	if lg >= float64(b-a) {
+		return // no cheaper than brute force: of no use to the search
+	}
+	ms.add(a, b, KindWordlike, lg+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
 }
