@@ -77,18 +77,28 @@ const maxSurprisal = 1.5
 // language the lists are in: their letters surprise the bigram model by at
 // most maxSurprisal on average, the word's edges included.
 func (d *Dictionary) readsLikeWord(folded []rune) bool {
-	sum, prev := float32(0), 0
+	sum, letters := pairSum(d.surprisal, folded)
+	return letters && sum <= maxSurprisal*float32(len(folded)+1)
+}
+
+// pairSum returns the sum of table (a bigram model: surprisal or nameOdds)
+// over folded's pairs of neighbouring letters and its two edges, and
+// whether every code point of folded is a letter of the model (one that is
+// not counts as an edge).
+func pairSum(table []float32, folded []rune) (sum float32, letters bool) {
+	letters = true
+	prev := 0
 	for k := 0; k <= len(folded); k++ {
 		c := 0
 		if k < len(folded) {
 			if c = letterIndex(folded[k]); c == 0 {
-				return false
+				letters = false
 			}
 		}
-		sum += d.surprisal[prev*numLetters+c]
+		sum += table[prev*numLetters+c]
 		prev = c
 	}
-	return sum <= maxSurprisal*float32(len(folded)+1)
+	return sum, letters
 }
 
 // typicalSurprisal is how much a word's letters surprise the bigram model
@@ -179,21 +189,13 @@ func (pc *pairCounts) surprisal() []float32 {
 // place than like a word: the bigram model of the name and place lists
 // finds them likelier than that of the word lists.
 func (d *Dictionary) readsLikeName(folded []rune) bool {
-	sum, prev := float32(0), 0
-	for k := 0; k <= len(folded); k++ {
-		c := 0
-		if k < len(folded) {
-			c = letterIndex(folded[k])
-		}
-		sum += d.nameOdds[prev*numLetters+c]
-		prev = c
-	}
+	sum, _ := pairSum(d.nameOdds, folded)
 	return sum > 0
 }
 
 // addList adds the lines of words as kind, each ranked by its line number
 // (1-based) times scale, or all as rank when rank is not 0, and counts
-// their letter pairs into pc when it is not nil.
+// their letter pairs into each of pcs.
 func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*pairCounts) {
 	line := 0
 	for words != "" {

@@ -338,7 +338,7 @@ func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t boo
 				if l33t {
 					addL33tStretches(ms, d, typed, lower, folded, start, k)
 				} else {
-					addWordlike(ms, d, typed, lower, folded, start, k)
+					addWordlike(ms, d, typed, lower, folded, start, k, lower)
 					if k-start > maxWordlike && d != nil {
 						addJoined(ms, d, typed, lower, folded, start, k)
 					}
@@ -401,7 +401,7 @@ func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i
 				}
 			}
 			if subs > 0 && 3*subs <= b0-a0 {
-				addWordlikeVar(ms, d, typed, lower, folded, a0, b0, folded)
+				addWordlike(ms, d, typed, lower, folded, a0, b0, folded)
 			}
 		}
 	}
@@ -542,11 +542,12 @@ func endsIn(folded []rune, reversed [][]rune, minStem int) bool {
 	return false
 }
 
-func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
-	addWordlikeVar(ms, d, typed, lower, folded, i, j, lower)
-}
-
-func addWordlikeVar(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
+// addWordlike adds [i, j) when it is 4 to maxWordlike letters that read
+// like a word, at wordlikeLog10 guesses (namelikeLog10, farmNameLog10 or
+// norseNameLog10 when built so; brute force's when less) and its
+// variations: capitals, and the substitutions where subst differs from
+// lower (subst is folded for a run with substitutions, else lower).
+func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
 	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
 		lg := wordlikeLog10
 		if d.readsLikeName(folded[i:j]) {
