@@ -62,10 +62,6 @@ func run(args []string, stdout io.Writer) error {
 	isWord := func(s string) bool {
 		return utf8.RuneCountInString(s) >= 3 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzæøå") == ""
 	}
-	nbDict, err := readLines(*nb, isWord)
-	if err != nil {
-		return err
-	}
 	enDict, err := readLines(*en, isWord)
 	if err != nil {
 		return err
@@ -74,6 +70,8 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The words of bokmaal: its lines in small letters only, read once.
+	nbDict := slices.DeleteFunc(slices.Clone(nbAll), func(s string) bool { return !isWord(s) })
 	humanMade := withWord(leaked, nbDict, enDict)
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
