@@ -171,6 +171,7 @@ func TestCommonRule(t *testing.T) {
 		{"two common first names, a year and a word", "Mikkel&Signe2019Bryllup!", "name"},
 		{"a sentence of short words", "MinKattHeterPusOgErGrå", "word"},
 		{"a sentence, a country and a year", "Vi-skal-til-Spania-2026!", "place"},
+		{"a date with the month's name between two words", "Forstår12.mai.1961Greia", "date"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -154,6 +154,12 @@ func TestMatchDates(t *testing.T) {
 		{"dotted, digits after", "x26.08.1964123", KindDate, "26.08.1964"},
 		{"dotted, 2-digit year, digits after", "x26.08.6412", KindDate, "26.08.64"},
 		{"ISO, digits after", "1999-12-2412", KindDate, "1999-12-24"},
+		// A day and a month's name, maybe a year: "17mai", "14.des.2006".
+		{"day and month name", "x17mai", KindDate, "17mai"},
+		{"day, month name, year", "tett14.des.2006sikre", KindDate, "14.des.2006"},
+		{"day, month name, 2-digit year", "1-jan-99", KindDate, "1-jan-99"},
+		{"day and month name, spaced", "x24 december", KindDate, "24 december"},
+		{"day and month name, nn", "x3.januar1999", KindDate, "3.januar1999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,7 +171,7 @@ func TestMatchDates(t *testing.T) {
 	for _, pw := range []string{"1899", "2040", "9999"} {
 		assert.Empty(t, found(t, pw, KindYear, run), "input %q", pw)
 	}
-	for _, pw := range []string{"99.99.99", "0000", "99-99"} {
+	for _, pw := range []string{"99.99.99", "0000", "99-99", "32mai", "0.des", "x17ma"} {
 		assert.Empty(t, found(t, pw, KindDate, run), "input %q", pw)
 	}
 }

@@ -153,7 +153,9 @@ var yearLogs = func() (t [140]float32) {
 // "24.12.99", "1/5-2024"), year month day ("19991224", "1999-12-24") and
 // day month ("2412", "24.12"). A date costs 365 guesses times its year's
 // (when it has one), and 4 times more with separators. A day before a
-// month's name ("17mai") is a brute-forced number and a calendar word.
+// month's name, maybe with a year after it ("17mai", "14.des.2006",
+// "1-jan-99"), costs as much as the same date in digits times the
+// month's written forms (monthForms).
 func matchDates(ms *matches, lower []rune) {
 	n := len(lower)
 	for i := 0; i < n; i++ {
@@ -180,6 +182,9 @@ func matchDates(ms *matches, lower []rune) {
 				break
 			}
 			k++
+		}
+		if w[0] <= 2 {
+			matchMonthName(ms, lower, i, g[0], i+w[0])
 		}
 		if ng == 1 {
 			// Digits only: every length 4-8 from i, split every way.
@@ -212,6 +217,84 @@ func matchDates(ms *matches, lower []rune) {
 			}
 		}
 	}
+}
+
+// monthNames are the months' names and short forms in nb, nn and en,
+// folded, in month order within each row (nn writes the months as nb).
+var monthNames = [...][12]string{
+	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
+	{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"},
+	{"jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"},
+	{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sept", "oct", "nov", "dec"},
+}
+
+// monthFormsLog10 is log10 of the ways a month's name is written
+// (monthNames' rows) and set off from the day and the year (none, one
+// separator, a dot and a space): what a written month adds to a date.
+var monthFormsLog10 = log10(float64(len(monthNames)) * 4)
+
+// matchMonthName adds the dates that day d, whose digits end at k, starts
+// with a month's name after it ("17mai", "14.des.2006", "1-jan-99",
+// "24 december"): the day and the name, and the day, the name and a year
+// of 2 or 4 digits when one follows.
+func matchMonthName(ms *matches, lower []rune, i, d, k int) {
+	if d < 1 || d > 31 {
+		return
+	}
+	n := len(lower)
+	if k < n && isDateSep(lower[k]) {
+		k++
+		if k < n && lower[k] == ' ' && lower[k-1] == '.' {
+			k++ // "17. mai"
+		}
+	}
+	var seen [len(monthNames)]int // the ends found so far: one match each
+	ns := 0
+	for row := range monthNames {
+		for m, name := range monthNames[row] {
+			e := k + hasPrefix(lower[k:], name)
+			if e == k || ns == len(seen) || slices.Contains(seen[:ns], e) {
+				continue
+			}
+			seen[ns] = e
+			ns++
+			base := dateLog10(d, m+1, 0, 0) + monthFormsLog10
+			ms.add(i, e, KindDate, base)
+			y := e
+			if y < n && isDateSep(lower[y]) {
+				y++
+			}
+			for yw := 2; yw <= 4; yw += 2 {
+				if v := val4(lower, y, y+yw); v >= 0 {
+					if lg := dateLog10(d, m+1, v, yw); lg > 0 {
+						ms.add(i, y+yw, KindDate, lg+monthFormsLog10)
+					}
+				}
+			}
+		}
+	}
+}
+
+// hasPrefix returns len(p) in code points when s starts with p (ASCII
+// letters only), else 0.
+func hasPrefix(s []rune, p string) int {
+	if len(s) < len(p) {
+		return 0
+	}
+	for k := 0; k < len(p); k++ {
+		if s[k] != rune(p[k]) {
+			return 0
+		}
+	}
+	return len(p)
+}
+
+// val4 is val of s[a:b] when b is within s, else -1.
+func val4(s []rune, a, b int) int {
+	if b > len(s) {
+		return -1
+	}
+	return val(s, a, b)
 }
 
 // dateLog10 returns log10 of the guesses of day d of month m of year y
