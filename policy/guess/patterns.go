@@ -220,21 +220,21 @@ func matchDates(ms *matches, lower []rune) {
 }
 
 // monthNames are the months' names and short forms in nb, nn and en,
-// folded, in month order within each row (nn writes the months as nb).
-var monthNames = [...][12]string{
-	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
-	{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"},
-	{"jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"},
-	{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sept", "oct", "nov", "dec"},
-}
+// folded, each followed by its month's number as a byte (nn writes the
+// months as nb).
+const monthNames = "januar\x01februar\x02mars\x03april\x04mai\x05juni\x06juli\x07august\x08" +
+	"september\x09oktober\x0anovember\x0bdesember\x0cjanuary\x01february\x02march\x03may\x05" +
+	"june\x06july\x07october\x0adecember\x0cjan\x01feb\x02mar\x03apr\x04jun\x06jul\x07aug\x08" +
+	"sep\x09sept\x09okt\x0aoct\x0anov\x0bdes\x0cdec\x0c"
 
-// monthFormsLog10 is log10 of the ways a month's name is written
-// (monthNames' rows) and set off from the day and the year (none, one
-// separator, a dot and a space): what a written month adds to a date.
-var monthFormsLog10 = log10(float64(len(monthNames)) * 4)
+// monthFormsLog10 is log10 of the ways a month's name is written (the
+// full nb and en names and two short forms) and set off from the day and
+// the year (none, one separator, a dot and a space): what a written month
+// adds to a date.
+var monthFormsLog10 = log10(4 * 4)
 
-// matchMonthName adds the dates that day d, whose digits end at k, starts
-// with a month's name after it ("17mai", "14.des.2006", "1-jan-99",
+// matchMonthName adds the dates that day d, whose digits are lower[i:k],
+// starts with a month's name after it ("17mai", "14.des.2006", "1-jan-99",
 // "24 december"): the day and the name, and the day, the name and a year
 // of 2 or 4 digits when one follows.
 func matchMonthName(ms *matches, lower []rune, i, d, k int) {
@@ -248,53 +248,44 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 			k++ // "17. mai"
 		}
 	}
-	var seen [len(monthNames)]int // the ends found so far: one match each
-	ns := 0
-	for row := range monthNames {
-		for m, name := range monthNames[row] {
-			e := k + hasPrefix(lower[k:], name)
-			if e == k || ns == len(seen) || slices.Contains(seen[:ns], e) {
-				continue
-			}
-			seen[ns] = e
-			ns++
-			base := dateLog10(d, m+1, 0, 0) + monthFormsLog10
-			ms.add(i, e, KindDate, base)
-			y := e
-			if y < n && isDateSep(lower[y]) {
-				y++
-			}
-			for yw := 2; yw <= 4; yw += 2 {
-				if v := val4(lower, y, y+yw); v >= 0 {
-					if lg := dateLog10(d, m+1, v, yw); lg > 0 {
-						ms.add(i, y+yw, KindDate, lg+monthFormsLog10)
-					}
-				}
+	seen := 0 // bit l: a name of l letters was found (one match each)
+	for a := 0; a < len(monthNames); {
+		l := 0
+		for monthNames[a+l] > 12 {
+			l++
+		}
+		m := int(monthNames[a+l])
+		name := monthNames[a : a+l]
+		a += l + 1
+		if seen&(1<<l) != 0 || !hasPrefix(lower[k:], name) {
+			continue
+		}
+		seen |= 1 << l
+		e := k + l
+		ms.add(i, e, KindDate, dateLog10(d, m, 0, 0)+monthFormsLog10)
+		y := e
+		if y < n && isDateSep(lower[y]) {
+			y++
+		}
+		for yw := 2; yw <= 4 && y+yw <= n; yw += 2 {
+			if lg := dateLog10(d, m, val(lower, y, y+yw), yw); lg > 0 {
+				ms.add(i, y+yw, KindDate, lg+monthFormsLog10)
 			}
 		}
 	}
 }
 
-// hasPrefix returns len(p) in code points when s starts with p (ASCII
-// letters only), else 0.
-func hasPrefix(s []rune, p string) int {
+// hasPrefix reports whether s starts with p (ASCII letters only).
+func hasPrefix(s []rune, p string) bool {
 	if len(s) < len(p) {
-		return 0
+		return false
 	}
 	for k := 0; k < len(p); k++ {
 		if s[k] != rune(p[k]) {
-			return 0
+			return false
 		}
 	}
-	return len(p)
-}
-
-// val4 is val of s[a:b] when b is within s, else -1.
-func val4(s []rune, a, b int) int {
-	if b > len(s) {
-		return -1
-	}
-	return val(s, a, b)
+	return true
 }
 
 // dateLog10 returns log10 of the guesses of day d of month m of year y
