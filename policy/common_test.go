@@ -172,6 +172,8 @@ func TestCommonRule(t *testing.T) {
 		{"a sentence of short words", "MinKattHeterPusOgErGrå", "word"},
 		{"a sentence, a country and a year", "Vi-skal-til-Spania-2026!", "place"},
 		{"a date with the month's name between two words", "Forstår12.mai.1961Greia", "date"},
+		{"a phrase of frequent words", "Beklager-trenger-hjelp-snart!", "word"},
+		{"frequent words between the same two symbols", "kjenner!!ingen!!andre!!steder", "repeat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +247,7 @@ func TestCommonMatchNearMisses(t *testing.T) {
 		"sommerfugl-kvitrer-under-lampeskjermen-2025",
 		"qwe-Tindeglimt-Snøras-Ku",
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",
-		"1234 ganger rundt grautkjelen",
+		"1234 kvitrende grautkjeler i fjordbåten", // "1234 ganger rundt grautkjelen" is 10^15.9 since "ganger" and "rundt" are frequent words
 		"fjordbåtgrautkjelelampeskjermtrekkfugl",
 	} {
 		r := Evaluate(Default(), Input{Password: pw})

@@ -133,6 +133,7 @@ func (r *Result) MarkedCount() int {
 type match struct {
 	i, j uint8
 	kind Kind
+	free bool    // no floor of minSubLog10: a separator used again
 	lg   float32 // log10 of the guesses
 }
 
@@ -191,6 +192,7 @@ func Estimate(in Input) Result {
 	}
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchRepeats(ms, lower)
+	matchSeparators(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
@@ -242,7 +244,7 @@ func search(ms *matches, n int) Result {
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
 			m := &ms.m[k-1]
 			lg := m.lg
-			if !(m.i == 0 && int(m.j) == n) && lg < minSubLog10 {
+			if !m.free && !(m.i == 0 && int(m.j) == n) && lg < minSubLog10 {
 				lg = minSubLog10
 			}
 			i := int(m.i)

@@ -176,6 +176,28 @@ func TestMatchDates(t *testing.T) {
 	}
 }
 
+// TestMatchSeparators: a separator of two code points used again between
+// words is a repeat of the first ("kaffe!!kopp!!bord": the second "!!"),
+// priced without the floor of a part; a separator of one code point, or a
+// different one, is not.
+func TestMatchSeparators(t *testing.T) {
+	run := func(ms *matches, in Input) { matchSeparators(ms, in.Lower) }
+	assert.Equal(t, []string{"!!", "!!"}, found(t, "kaffe!!kopp!!bord!!2024", KindRepeat, run))
+	assert.Equal(t, []string{"!!"}, found(t, "kaffe!!kopp??bord!!te", KindRepeat, run))
+	for _, pw := range []string{"kaffe!kopp!bord", "kaffe-kopp!!bord", "kaffe!!!kopp!!!bord", "!!kaffe!!", "kaffe!!"} {
+		assert.Empty(t, found(t, pw, KindRepeat, run), "input %q", pw)
+	}
+	// The second "!!" costs less than brute-forcing it, floor or not.
+	x := in("kjenner!!ingen!!andre")
+	x.Dictionary = testDict
+	with := Estimate(x)
+	ms := new(matches)
+	matchSeparators(ms, []rune("kjenner!!ingen!!andre"))
+	require.Equal(t, 1, ms.n)
+	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
+	assert.True(t, with.Kinds.Has(KindRepeat), "the repeated separator is in the cheapest split")
+}
+
 // TestEstimate: the search picks the cheapest split, and marks the
 // characters of its matches.
 func TestEstimate(t *testing.T) {

