@@ -174,6 +174,7 @@ func TestCommonRule(t *testing.T) {
 		{"a date with the month's name between two words", "Forstår12.mai.1961Greia", "date"},
 		{"a phrase of frequent words", "Beklager-trenger-hjelp-snart!", "word"},
 		{"frequent words between the same two symbols", "kjenner!!ingen!!andre!!steder", "repeat"},
+		{"four frequent words between dots", "kylling.dama.Velsigne.Stjal96", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,7 +41,7 @@ var pieces = []string{
 	"ghbdtn", "k.,bvfzhf,jnf", "vjzcj,frfk.,bnuekznm",
 	// and later: a day before a month's name, frequent Norwegian words, a
 	// separator of two used again
-	"14.des.", "1-jan-99", "beklager", "trenger", "!!", "??",
+	"14.des.", "1-jan-99", "beklager", "trenger", "!!", "??", "kylling.dama.", "velsigne.",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

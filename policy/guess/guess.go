@@ -131,10 +131,11 @@ func (r *Result) MarkedCount() int {
 
 // match is one found pattern: code points [i, j), its kind and its guesses.
 type match struct {
-	i, j uint8
-	kind Kind
-	free bool    // no floor of minSubLog10: a separator used again
-	lg   float32 // log10 of the guesses
+	i, j  uint8
+	kind  Kind
+	free  bool    // no floor of minSubLog10: a separator used again
+	lg    float32 // log10 of the guesses
+	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases)
 }
 
 // maxMatches bounds the matches kept per call; past it further ones are
@@ -199,6 +200,8 @@ func Estimate(in Input) Result {
 	// Last: a long run of letters can hold hundreds of stretches that read
 	// like Russian, and matches past maxMatches are dropped.
 	matchRussian(ms, typed, lower)
+	// After every matcher: a phrase is priced by its words' matches.
+	matchPhrases(ms, lower)
 	res = search(ms, n)
 	// Mark too every match cheaper than brute-forcing its code points,
 	// though the cheapest split went round it: in "Ottilie@Flåten29?" one
@@ -275,7 +278,7 @@ func search(ms *matches, n int) Result {
 			continue
 		}
 		m := &ms.m[mFrom[j]-1]
-		res.Kinds |= 1 << m.kind
+		res.Kinds |= 1<<m.kind | m.inner
 		if int(m.j-m.i) > longest {
 			longest, res.Main = int(m.j-m.i), m.kind
 		}

@@ -198,6 +198,45 @@ func TestMatchSeparators(t *testing.T) {
 	assert.True(t, with.Kinds.Has(KindRepeat), "the repeated separator is in the cheapest split")
 }
 
+// TestMatchPhrases: 3 or more words of the lists with the same separator
+// between them are a phrase, with its prefixes and suffixes of 3+ words; a
+// word of no list, another separator or a run of 3 symbols ends one.
+func TestMatchPhrases(t *testing.T) {
+	run := func(ms *matches, in Input) {
+		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
+		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
+		matchPhrases(ms, in.Lower)
+	}
+	phrases := func(s string) []string {
+		t.Helper()
+		input := in(s)
+		ms := new(matches)
+		run(ms, input)
+		var out []string
+		for k := 0; k < ms.n; k++ {
+			if m := ms.m[k]; m.inner != 0 {
+				out = append(out, string(input.Typed[m.i:m.j]))
+			}
+		}
+		return out
+	}
+	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
+	assert.ElementsMatch(t, []string{"Sommer!!vinter!!passord", "Sommer!!vinter!!passord!!kaffe", "vinter!!passord!!kaffe"}, phrases("Sommer!!vinter!!passord!!kaffe99"))
+	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-vi-passord"} {
+		assert.Empty(t, phrases(s), "input %q", s)
+	}
+	// A phrase costs less than its words and separators as parts.
+	x := in("sommer-vinter-passord-kaffe")
+	x.Dictionary = testDict
+	with := Estimate(x)
+	ms := new(matches)
+	matchDictionary(ms, testDict, x.Typed, x.Lower, x.Folded)
+	matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
+	without := search(ms, len(x.Typed))
+	assert.Less(t, with.Log10, without.Log10-2)
+	assert.True(t, with.Kinds.Has(KindWord) && with.Kinds.Has(KindCalendar), "the phrase's words' kinds: %b", with.Kinds)
+}
+
 // TestEstimate: the search picks the cheapest split, and marks the
 // characters of its matches.
 func TestEstimate(t *testing.T) {

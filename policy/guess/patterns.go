@@ -85,6 +85,114 @@ func matchSeparators(ms *matches, lower []rune) {
 	}
 }
 
+// phraseSepLog10 is what a phrase's separator costs: the person chose it
+// once, among about ten.
+const phraseSepLog10 = 1
+
+// maxPhraseWordLog10 is the most a phrase's word may cost: phrases are made
+// of the words of the lists, not of words of no list, which random
+// passphrases are mostly made of.
+const maxPhraseWordLog10 = 4
+
+// minPhraseWords is the fewest words of a phrase.
+const minPhraseWords = 3
+
+// maxPhraseWords bounds the words of one phrase that matchPhrases looks at.
+const maxPhraseWords = 24
+
+// matchPhrases adds phrases: 2 or more runs of letters, each priced as a
+// whole by a match already found (a word of a list, a word of no list, a
+// name), with the same separator of 1 or 2 code points between each two
+// ("kaffe-kopp-bord", "Unnskyld!!jeg!!glemte"). A phrase costs its words'
+// guesses and its separator's once: the search would count each
+// separator and each word as a part of its own ("the order and the choice
+// of the parts"), which a phrase's words, read in order, are not. Each
+// phrase's prefixes and suffixes of 2+ words are added too, so that the
+// search can join what comes before or after it.
+func matchPhrases(ms *matches, lower []rune) {
+	n := len(lower)
+	var (
+		wa, wb [maxPhraseWords]int     // the words' code points [wa, wb)
+		wlg    [maxPhraseWords]float32 // each word's cheapest whole match
+		wk     [maxPhraseWords]Kind
+		nw     int
+		sep    [2]rune
+		sl     int
+	)
+	flush := func() {
+		for a := 0; a+minPhraseWords-1 < nw; a++ {
+			for b := a + minPhraseWords - 1; b < nw; b++ {
+				if a > 0 && b < nw-1 {
+					continue // prefixes and suffixes only
+				}
+				lg, inner := float32(phraseSepLog10+partLog10*float64(b-a)), Kinds(0)
+				for t := a; t <= b; t++ {
+					lg += wlg[t]
+					inner |= 1 << wk[t]
+				}
+				if ms.n < maxMatches {
+					ms.m[ms.n] = match{i: uint8(wa[a]), j: uint8(wb[b]), kind: KindWord, lg: lg, inner: inner}
+					ms.next[ms.n] = ms.head[wb[b]]
+					ms.head[wb[b]] = int16(ms.n + 1)
+					ms.n++
+				}
+			}
+		}
+		nw = 0
+	}
+	for i := 0; i < n; {
+		if !isLetter(lower[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < n && isLetter(lower[j]) {
+			j++
+		}
+		// The word [i, j): its cheapest match of exactly these code points.
+		best, kind := float32(j-i)*bruteLog10, KindNone
+		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
+			if m := &ms.m[k-1]; int(m.i) == i && m.lg < best && m.inner == 0 {
+				best, kind = m.lg, m.kind
+			}
+		}
+		if kind == KindNone || kind == KindWordlike || kind == KindPassword || best > maxPhraseWordLog10 || j-i < 4 {
+			flush() // no common word: the phrase ends before it
+		} else {
+			if nw == maxPhraseWords {
+				flush()
+			}
+			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
+			nw++
+		}
+		// The separator after it: 1 or 2 code points, neither letters nor
+		// digits, then a letter; the same as the phrase's so far.
+		l := 0
+		for j+l < n && l < 3 && !isAlnum(lower[j+l]) {
+			l++
+		}
+		if nw == 0 || l == 0 || l > 2 || j+l >= n || !isLetter(lower[j+l]) {
+			flush()
+			i = j + l
+			continue
+		}
+		s := [2]rune{lower[j], lower[j+l-1]}
+		if nw == 1 {
+			sep, sl = s, l
+		} else if s != sep || l != sl {
+			// Another separator: a new phrase starts with this word.
+			last := nw - 1
+			a, b, lg, k := wa[last], wb[last], wlg[last], wk[last]
+			nw = last
+			flush()
+			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
+			sep, sl = s, l
+		}
+		i = j + l
+	}
+	flush()
+}
+
 // isAlnum reports whether r is a letter or a digit.
 func isAlnum(r rune) bool { return isLetter(r) || isDigit(r) }
 
