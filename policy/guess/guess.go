@@ -135,7 +135,7 @@ type match struct {
 	kind  Kind
 	free  bool    // no floor of minSubLog10: a separator used again
 	lg    float32 // log10 of the guesses
-	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases)
+	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases; kind is its longest word's)
 }
 
 // maxMatches bounds the matches kept per call; past it further ones are

@@ -235,6 +235,12 @@ func TestMatchPhrases(t *testing.T) {
 	without := search(ms, len(x.Typed))
 	assert.Less(t, with.Log10, without.Log10-2)
 	assert.True(t, with.Kinds.Has(KindWord) && with.Kinds.Has(KindCalendar), "the phrase's words' kinds: %b", with.Kinds)
+	// A phrase of calendar words is no word: its kind is its longest word's.
+	x = in("sommer-vinter-desember")
+	x.Dictionary = testDict
+	cal := Estimate(x)
+	assert.Equal(t, Kinds(1<<KindCalendar), cal.Kinds)
+	assert.Equal(t, KindCalendar, cal.Main)
 }
 
 // TestEstimate: the search picks the cheapest split, and marks the

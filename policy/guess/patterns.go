@@ -126,12 +126,16 @@ func matchPhrases(ms *matches, lower []rune) {
 					continue // prefixes and suffixes only
 				}
 				lg, inner := float32(phraseSepLog10+partLog10*float64(b-a)), Kinds(0)
+				main := a // the longest word: the phrase's kind
 				for t := a; t <= b; t++ {
 					lg += wlg[t]
 					inner |= 1 << wk[t]
+					if wb[t]-wa[t] > wb[main]-wa[main] {
+						main = t
+					}
 				}
 				if ms.n < maxMatches {
-					ms.m[ms.n] = match{i: uint8(wa[a]), j: uint8(wb[b]), kind: KindWord, lg: lg, inner: inner}
+					ms.m[ms.n] = match{i: uint8(wa[a]), j: uint8(wb[b]), kind: wk[main], lg: lg, inner: inner}
 					ms.next[ms.n] = ms.head[wb[b]]
 					ms.head[wb[b]] = int16(ms.n + 1)
 					ms.n++
