@@ -12,12 +12,17 @@ import (
 // substrings they cover.
 func found(t *testing.T, s string, kind Kind, run func(ms *matches, in Input)) []string {
 	t.Helper()
+	return matched(s, run, func(m match) bool { return m.kind == kind })
+}
+
+// matched returns the text of each match run adds to s for which keep holds.
+func matched(s string, run func(ms *matches, in Input), keep func(match) bool) []string {
 	input := in(s)
 	ms := new(matches)
 	run(ms, input)
 	var out []string
 	for k := 0; k < ms.n; k++ {
-		if m := ms.m[k]; m.kind == kind {
+		if m := ms.m[k]; keep(m) {
 			out = append(out, string(input.Typed[m.i:m.j]))
 		}
 	}
@@ -207,19 +212,7 @@ func TestMatchPhrases(t *testing.T) {
 		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
 		matchPhrases(ms, in.Lower)
 	}
-	phrases := func(s string) []string {
-		t.Helper()
-		input := in(s)
-		ms := new(matches)
-		run(ms, input)
-		var out []string
-		for k := 0; k < ms.n; k++ {
-			if m := ms.m[k]; m.inner != 0 {
-				out = append(out, string(input.Typed[m.i:m.j]))
-			}
-		}
-		return out
-	}
+	phrases := func(s string) []string { return matched(s, run, func(m match) bool { return m.inner != 0 }) }
 	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
 	assert.ElementsMatch(t, []string{"Sommer!!vinter!!passord", "Sommer!!vinter!!passord!!kaffe", "vinter!!passord!!kaffe"}, phrases("Sommer!!vinter!!passord!!kaffe99"))
 	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-vi-passord"} {
