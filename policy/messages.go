@@ -171,6 +171,7 @@ var words = texts{
 	{"sequence", [3]string{"en rekkefølge som abc eller 123", "ei rekkjefølgje som abc eller 123", "a sequence such as abc or 123"}},
 	{"repeat", [3]string{"en gjentakelse", "ei gjentaking", "a repetition"}},
 	{"wordlike", [3]string{"et ord eller navn", "eit ord eller namn", "a word or name"}},
+	{"punctuation", [3]string{"vanlige skilletegn", "vanlege skiljeteikn", "common separators or punctuation"}},
 }
 
 // repeatedSuffix, and (the last separator) and kindsSep join several kinds.

@@ -62,14 +62,15 @@ const (
 	KindSequence      // a sequence of letters or digits
 	KindRepeat        // a repeat of an earlier part of the password
 	KindWordlike      // a word or name of no list: letters that read like one
+	KindPunctuation   // a separator used again, or a common tail of punctuation ("!!", "!?")
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", "wordlike", or "" for KindNone.
+// "repeat", "wordlike", "punctuation", or "" for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]
@@ -194,6 +195,7 @@ func Estimate(in Input) Result {
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchRepeats(ms, lower)
 	matchSeparators(ms, lower)
+	matchTail(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)

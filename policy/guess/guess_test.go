@@ -187,10 +187,10 @@ func TestMatchDates(t *testing.T) {
 // different one, is not.
 func TestMatchSeparators(t *testing.T) {
 	run := func(ms *matches, in Input) { matchSeparators(ms, in.Lower) }
-	assert.Equal(t, []string{"!!", "!!"}, found(t, "kaffe!!kopp!!bord!!2024", KindRepeat, run))
-	assert.Equal(t, []string{"!!"}, found(t, "kaffe!!kopp??bord!!te", KindRepeat, run))
+	assert.Equal(t, []string{"!!", "!!"}, found(t, "kaffe!!kopp!!bord!!2024", KindPunctuation, run))
+	assert.Equal(t, []string{"!!"}, found(t, "kaffe!!kopp??bord!!te", KindPunctuation, run))
 	for _, pw := range []string{"kaffe!kopp!bord", "kaffe-kopp!!bord", "kaffe!!!kopp!!!bord", "!!kaffe!!", "kaffe!!"} {
-		assert.Empty(t, found(t, pw, KindRepeat, run), "input %q", pw)
+		assert.Empty(t, found(t, pw, KindPunctuation, run), "input %q", pw)
 	}
 	// The second "!!" costs less than brute-forcing it, floor or not.
 	x := in("kjenner!!ingen!!andre")
@@ -200,7 +200,7 @@ func TestMatchSeparators(t *testing.T) {
 	matchSeparators(ms, []rune("kjenner!!ingen!!andre"))
 	require.Equal(t, 1, ms.n)
 	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
-	assert.True(t, with.Kinds.Has(KindRepeat), "the repeated separator is in the cheapest split")
+	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")
 }
 
 // TestMatchPhrases: 3 or more words of the lists with the same separator
@@ -310,8 +310,35 @@ func TestEstimateAllocations(t *testing.T) {
 	assert.Zero(t, a)
 }
 
+// TestLongWordlike: a word of no list over maxShortWord code points costs
+// longWordLog10 more a code point over it.
+func TestLongWordlike(t *testing.T) {
+	cost := func(s string) float32 {
+		x := in(s)
+		ms := new(matches)
+		addWordlike(ms, testDict, x.Typed, x.Lower, x.Folded, 0, len(x.Typed), x.Lower)
+		require.Equal(t, 1, ms.n, "input %q reads like a word", s)
+		return ms.m[0].lg
+	}
+	c10, c11, c14 := cost("snekkerver"), cost("snekkerverk"), cost("snekkerverksta")
+	assert.InDelta(t, float64(c10), float64(c11), 1e-5, "up to 11 code points: the same")
+	assert.InDelta(t, float64(c11)+3*longWordLog10, float64(c14), 1e-5, "14: three over")
+}
+
+// TestMatchTail: a common tail of punctuation after a letter or a digit at
+// the end, and nothing else.
+func TestMatchTail(t *testing.T) {
+	run := func(ms *matches, in Input) { matchTail(ms, in.Lower) }
+	assert.Equal(t, []string{"!?"}, found(t, "Sommer2026!?", KindPunctuation, run))
+	assert.Equal(t, []string{"!!!"}, found(t, "Kari1985!!!", KindPunctuation, run)) // the whole tail, not its last two
+	for _, pw := range []string{"Sommer2026!", "!!", "Sommer!!2026", "Sommer2026#!!", "Sommer2026&%"} {
+		assert.Empty(t, found(t, pw, KindPunctuation, run), "input %q", pw)
+	}
+}
+
 func TestKindString(t *testing.T) {
 	assert.Equal(t, "keyboard", KindKeyboard.String())
+	assert.Equal(t, "punctuation", KindPunctuation.String())
 	assert.Equal(t, "", Kind(200).String())
 }
 

@@ -56,7 +56,7 @@ const sepAgainLog10 = 0.3
 
 // matchSeparators adds each separator (1 or 2 code points that are
 // neither letters nor digits, between two that are) that is the same as
-// the password's first separator, as a repeat of it at sepAgainLog10.
+// the password's first separator, at sepAgainLog10 (KindPunctuation).
 func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
@@ -77,7 +77,7 @@ func matchSeparators(ms *matches, lower []rune) {
 			continue
 		}
 		if l == 2 && l == fl && lower[i] == first[0] && lower[i+l-1] == first[1] && ms.n < maxMatches {
-			ms.m[ms.n] = match{i: uint8(i), j: uint8(i + l), kind: KindRepeat, free: true, lg: sepAgainLog10}
+			ms.m[ms.n] = match{i: uint8(i), j: uint8(i + l), kind: KindPunctuation, free: true, lg: sepAgainLog10}
 			ms.next[ms.n] = ms.head[i+l]
 			ms.head[i+l] = int16(ms.n + 1)
 			ms.n++
@@ -195,6 +195,30 @@ func matchPhrases(ms *matches, lower []rune) {
 		i = j + l
 	}
 	flush()
+}
+
+// tails are the runs of punctuation people end a password with, after a
+// letter or a digit ("Sommer2026!!", "Kari1985!?").
+var tails = [...]string{"!!", "!?", "?!", "??", "!!!", "..", "**", "!.", "?!?"}
+
+// tailLog10 is what such a tail costs: one of about ten.
+const tailLog10 = 1
+
+// matchTail adds the password's tail of punctuation when it is one of
+// tails, at tailLog10 guesses without the floor of a part (brute force
+// counts 10 for each of its code points).
+func matchTail(ms *matches, lower []rune) {
+	n := len(lower)
+	for _, t := range tails {
+		l := len(t)
+		if n <= l || !isAlnum(lower[n-l-1]) || !hasPrefix(lower[n-l:], t) || ms.n >= maxMatches {
+			continue
+		}
+		ms.m[ms.n] = match{i: uint8(n - l), j: uint8(n), kind: KindPunctuation, free: true, lg: tailLog10}
+		ms.next[ms.n] = ms.head[n]
+		ms.head[n] = int16(ms.n + 1)
+		ms.n++
+	}
 }
 
 // isAlnum reports whether r is a letter or a digit.
@@ -509,6 +533,16 @@ func isDateSep(r rune) bool { return r == '.' || r == '-' || r == '/' || r == '_
 // vocabulary set); 10^4.5 refuses random four-word passphrases.
 const wordlikeLog10 = 5.5
 
+// A word of no list longer than maxShortWord code points costs
+// longWordLog10 more a code point over it: an attacker's dictionary in
+// order of frequency reaches long words late (most long words are rare
+// compounds). Measured: English passphrases (four words of wamerican) 98.9%
+// → 99.2% accepted, words of no list (the fresh set) 2.0% → 2.1%.
+const (
+	maxShortWord  = 11
+	longWordLog10 = 0.1
+)
+
 // namelikeLog10 is what a word of no list costs when its letters read more
 // like the name and place lists than like the word lists (see
 // Dictionary.readsLikeName): an attacker's list of Norwegian first names,
@@ -784,6 +818,7 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 		if norseName(folded[i:j]) {
 			lg = norseNameLog10
 		}
+		lg += longWordLog10 * float64(max(0, j-i-maxShortWord))
 		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
 	}
 }
