@@ -48,21 +48,21 @@ type Kind uint8
 
 // Kinds of match. KindNone is a brute-forced gap.
 const (
-	KindNone     Kind = iota
-	KindPassword      // on the list of common passwords
-	KindWord          // a common Norwegian or English word
-	KindName          // a common first name or surname
-	KindPlace         // a Norwegian place
-	KindClub          // a sports club
-	KindCalendar      // a season, month, weekday or holiday
-	KindContext       // a context word (kept for the wire names; see policy's context rule)
-	KindYear          // a year 1900-2039
-	KindDate          // a date
-	KindKeyboard      // neighbouring keys on a keyboard
-	KindSequence      // a sequence of letters or digits
-	KindRepeat        // a repeat of an earlier part of the password
-	KindWordlike      // a word or name of no list: letters that read like one
-	KindPunctuation   // a separator used again, or a common tail of punctuation ("!!", "!?")
+	KindNone        Kind = iota
+	KindPassword         // on the list of common passwords
+	KindWord             // a common Norwegian or English word
+	KindName             // a common first name or surname
+	KindPlace            // a Norwegian place
+	KindClub             // a sports club
+	KindCalendar         // a season, month, weekday or holiday
+	KindContext          // a context word (kept for the wire names; see policy's context rule)
+	KindYear             // a year 1900-2039
+	KindDate             // a date
+	KindKeyboard         // neighbouring keys on a keyboard
+	KindSequence         // a sequence of letters or digits
+	KindRepeat           // a repeat of an earlier part of the password
+	KindWordlike         // a word or name of no list: letters that read like one
+	KindPunctuation      // a separator used again, or a common tail of punctuation ("!!", "!?")
 	numKinds
 )
 
