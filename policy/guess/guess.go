@@ -152,12 +152,26 @@ type matches struct {
 }
 
 func (ms *matches) add(i, j int, kind Kind, lg float64) {
+	// put's body, not a call to it: the module is built without inlining,
+	// and this runs hundreds of times a keystroke.
 	if ms.n >= maxMatches || j-i < 2 {
 		return
 	}
 	ms.m[ms.n] = match{i: uint8(i), j: uint8(j), kind: kind, lg: float32(lg)}
 	ms.next[ms.n] = ms.head[j]
 	ms.head[j] = int16(ms.n + 1)
+	ms.n++
+}
+
+// put keeps m as it is (a match of one code point, free of the floor, or
+// a phrase), while there is room.
+func (ms *matches) put(m match) {
+	if ms.n >= maxMatches {
+		return
+	}
+	ms.m[ms.n] = m
+	ms.next[ms.n] = ms.head[m.j]
+	ms.head[m.j] = int16(ms.n + 1)
 	ms.n++
 }
 

@@ -76,11 +76,8 @@ func matchSeparators(ms *matches, lower []rune) {
 			first, fl = [2]rune{lower[i], lower[i+l-1]}, l
 			continue
 		}
-		if l == 2 && l == fl && lower[i] == first[0] && lower[i+l-1] == first[1] && ms.n < maxMatches {
-			ms.m[ms.n] = match{i: uint8(i), j: uint8(i + l), kind: KindPunctuation, free: true, lg: sepAgainLog10}
-			ms.next[ms.n] = ms.head[i+l]
-			ms.head[i+l] = int16(ms.n + 1)
-			ms.n++
+		if l == 2 && l == fl && lower[i] == first[0] && lower[i+l-1] == first[1] {
+			ms.put(match{i: uint8(i), j: uint8(i + l), kind: KindPunctuation, free: true, lg: sepAgainLog10})
 		}
 	}
 }
@@ -134,12 +131,7 @@ func matchPhrases(ms *matches, lower []rune) {
 						main = t
 					}
 				}
-				if ms.n < maxMatches {
-					ms.m[ms.n] = match{i: uint8(wa[a]), j: uint8(wb[b]), kind: wk[main], lg: lg, inner: inner}
-					ms.next[ms.n] = ms.head[wb[b]]
-					ms.head[wb[b]] = int16(ms.n + 1)
-					ms.n++
-				}
+				ms.put(match{i: uint8(wa[a]), j: uint8(wb[b]), kind: wk[main], lg: lg, inner: inner})
 			}
 		}
 		nw = 0
@@ -211,13 +203,9 @@ func matchTail(ms *matches, lower []rune) {
 	n := len(lower)
 	for _, t := range tails {
 		l := len(t)
-		if n <= l || !isAlnum(lower[n-l-1]) || !hasPrefix(lower[n-l:], t) || ms.n >= maxMatches {
-			continue
+		if n > l && isAlnum(lower[n-l-1]) && hasPrefix(lower[n-l:], t) {
+			ms.put(match{i: uint8(n - l), j: uint8(n), kind: KindPunctuation, free: true, lg: tailLog10})
 		}
-		ms.m[ms.n] = match{i: uint8(n - l), j: uint8(n), kind: KindPunctuation, free: true, lg: tailLog10}
-		ms.next[ms.n] = ms.head[n]
-		ms.head[n] = int16(ms.n + 1)
-		ms.n++
 	}
 }
 
