@@ -173,7 +173,7 @@ func TestCommonRule(t *testing.T) {
 		{"a sentence, a country and a year", "Vi-skal-til-Spania-2026!", "place"},
 		{"a date with the month's name between two words", "Forstår12.mai.1961Greia", "date"},
 		{"a phrase of frequent words", "Beklager-trenger-hjelp-snart!", "word"},
-		{"frequent words between the same two symbols", "kjenner!!ingen!!andre!!steder", "punctuation"},
+		{"a word, a name of no list and a word between the same two symbols", "Ofstad!!gressklipper!!kjenner", "punctuation"}, // all three of the lists would be a phrase ("kjenner!!ingen!!andre")
 		{"four frequent words between dots", "kylling.dama.Velsigne.Stjal96", "word"},
 		{"a name and a surname of no list, a number and \"!?\"", "Gyri!Skarholt37!?", "punctuation"},
 	}

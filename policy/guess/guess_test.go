@@ -193,11 +193,11 @@ func TestMatchSeparators(t *testing.T) {
 		assert.Empty(t, found(t, pw, KindPunctuation, run), "input %q", pw)
 	}
 	// The second "!!" costs less than brute-forcing it, floor or not.
-	x := in("kjenner!!ingen!!andre")
+	x := in("kjenner!!Skarholt!!andre")
 	x.Dictionary = testDict
 	with := Estimate(x)
 	ms := new(matches)
-	matchSeparators(ms, []rune("kjenner!!ingen!!andre"))
+	matchSeparators(ms, x.Lower)
 	require.Equal(t, 1, ms.n)
 	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
 	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")

