@@ -269,6 +269,14 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 14`)
 			return tb
 		}},
+		// A phrase of frequent words with a tail of punctuation: the
+		// words and the "!!" are marked, the message names them.
+		{name: "form-typed-phrase", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "phrase"), "default")
+			setValue(t, tb, "#new-password", "Hjemme.igjen.etter.ferien!!")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 20`)
+			return tb
+		}},
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
