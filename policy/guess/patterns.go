@@ -65,11 +65,8 @@ func matchSeparators(ms *matches, lower []rune) {
 		if !isAlnum(lower[i-1]) || isAlnum(lower[i]) {
 			continue
 		}
-		l := 1
-		if i+1 < n && !isAlnum(lower[i+1]) {
-			l = 2
-		}
-		if i+l >= n || !isAlnum(lower[i+l]) {
+		l := sepLen(lower, i)
+		if l > 2 || i+l >= n {
 			continue
 		}
 		if fl == 0 {
@@ -80,6 +77,16 @@ func matchSeparators(ms *matches, lower []rune) {
 			ms.put(match{i: uint8(i), j: uint8(i + l), kind: KindPunctuation, free: true, lg: sepAgainLog10})
 		}
 	}
+}
+
+// sepLen returns how many code points from lower[i] on are neither
+// letters nor digits, counting to 3 at most (a separator has 1 or 2).
+func sepLen(lower []rune, i int) int {
+	l := 0
+	for i+l < len(lower) && l < 3 && !isAlnum(lower[i+l]) {
+		l++
+	}
+	return l
 }
 
 // phraseSepLog10 is what a phrase's separator costs: the person chose it
@@ -97,15 +104,16 @@ const minPhraseWords = 3
 // maxPhraseWords bounds the words of one phrase that matchPhrases looks at.
 const maxPhraseWords = 24
 
-// matchPhrases adds phrases: 2 or more runs of letters, each priced as a
-// whole by a match already found (a word of a list, a word of no list, a
-// name), with the same separator of 1 or 2 code points between each two
+// matchPhrases adds phrases: minPhraseWords or more runs of letters, each
+// a word of the lists by a match already found (4+ code points, at most
+// maxPhraseWordLog10; not a word of no list, not the common-password
+// list), with the same separator of 1 or 2 code points between each two
 // ("kaffe-kopp-bord", "Unnskyld!!jeg!!glemte"). A phrase costs its words'
-// guesses and its separator's once: the search would count each
-// separator and each word as a part of its own ("the order and the choice
-// of the parts"), which a phrase's words, read in order, are not. Each
-// phrase's prefixes and suffixes of 2+ words are added too, so that the
-// search can join what comes before or after it.
+// guesses, its separator's once (phraseSepLog10) and partLog10 a further
+// word: the search would count each separator and each word as a part of
+// its own. Each phrase's prefixes and suffixes of minPhraseWords or more
+// words are added too, so that the search can join what comes before or
+// after it.
 func matchPhrases(ms *matches, lower []rune) {
 	n := len(lower)
 	var (
@@ -163,10 +171,7 @@ func matchPhrases(ms *matches, lower []rune) {
 		}
 		// The separator after it: 1 or 2 code points, neither letters nor
 		// digits, then a letter; the same as the phrase's so far.
-		l := 0
-		for j+l < n && l < 3 && !isAlnum(lower[j+l]) {
-			l++
-		}
+		l := sepLen(lower, j)
 		if nw == 0 || l == 0 || l > 2 || j+l >= n || !isLetter(lower[j+l]) {
 			flush()
 			i = j + l
@@ -410,6 +415,9 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 		if k < n && lower[k] == ' ' && lower[k-1] == '.' {
 			k++ // "17. mai"
 		}
+	}
+	if k >= n || !isLetter(lower[k]) {
+		return // no name follows: the names need not be tried
 	}
 	seen := 0 // bit l: a name of l letters was found (one match each)
 	for a := 0; a < len(monthNames); {
