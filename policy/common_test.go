@@ -251,6 +251,10 @@ func TestCommonMatchNearMisses(t *testing.T) {
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",
 		"1234 kvitrende grautkjeler i fjordbåten", // "1234 ganger rundt grautkjelen" is 10^15.9 since "ganger" and "rundt" are frequent words
 		"fjordbåtgrautkjelelampeskjermtrekkfugl",
+		"tended@joggers@agents@noon", // 10^13.0 when '@' joined the words as an 'a'
+		"cues@reign@nybble@blinks",
+		"chums1baristas2wholesale0purl", // 10^14.5 when the digits joined the words as letters
+		"lampeskjerm$grautkjele$trekkfugl$kvitrer",
 	} {
 		r := Evaluate(Default(), Input{Password: pw})
 		_, ok := violation(r, RuleCommon)

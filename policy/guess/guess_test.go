@@ -505,6 +505,15 @@ func TestMatchWordlikeL33t(t *testing.T) {
 	assert.NotContains(t, got, "skolesekk@")
 	assert.Empty(t, found(t, "h{ic}b3udn~", KindWordlike, run), "5 letters with a digit")
 	assert.Empty(t, found(t, "x1s0t3a4", KindWordlike, run), "half of it substituted")
+	// A symbol with a word on each side is a separator, not a letter.
+	for _, w := range found(t, "tended@joggers@agents@noon", KindWordlike, run) {
+		assert.NotContains(t, w, "@", "tended@joggers@agents@noon")
+	}
+	for _, w := range found(t, "chums1baristas2wholesale0purl", KindWordlike, run) {
+		assert.NotContains(t, []string{"chums1baristas", "baristas2wholesale", "wholesale0purl"}, w, "digits between words")
+	}
+	assert.Contains(t, found(t, "kj@rlighet$sjokol@de", KindWordlike, run), "kj@rlighet", "two code points before the @")
+	assert.Contains(t, found(t, "Sumar-homm3rsåk2017", KindWordlike, run), "homm3rsåk", `"rsåk" reads like no word`)
 
 	est := func(s string) float64 {
 		input := in(s)

@@ -649,17 +649,35 @@ func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i
 			if !isLetter(lower[a0]) || !isLetter(lower[b0-1]) {
 				continue // an edge substituted: the stretch without it is tried too
 			}
-			subs := 0
+			subs, joins := 0, false
 			for t := a0; t < b0; t++ {
 				if !isLetter(lower[t]) {
 					subs++
+					joins = joins || joinsWords(d, folded, a0, t, b0)
 				}
 			}
-			if subs > 0 && 3*subs <= b0-a0 {
+			if subs > 0 && 3*subs <= b0-a0 && !joins {
 				addWordlike(ms, d, typed, lower, folded, a0, b0, folded)
 			}
 		}
 	}
+}
+
+// minJoinedWord is the least number of code points on each side of a
+// substituted code point for it to be taken for a separator.
+const minJoinedWord = 3
+
+// joinsWords reports whether the substituted code point at t, in the
+// stretch [a, b) of folded, separates two words rather than stands for a
+// letter: both sides have minJoinedWord or more code points and read like
+// words ("cues@reign", "tended@joggers", "diked0potters"). Taken for a
+// letter there, it made four random words joined by '@' or digits one or
+// two words' guesses. A substitution inside a word ("homm3rsåk": "rsåk"
+// reads like no word) stays a letter, and a word of the lists with a
+// substitution anywhere ("sjok0lade") is found as that word.
+func joinsWords(d *Dictionary, folded []rune, a, t, b int) bool {
+	return t-a >= minJoinedWord && b-t-1 >= minJoinedWord && d != nil &&
+		d.readsLikeWord(folded[a:t]) && d.readsLikeWord(folded[t+1:b])
 }
 
 // addJoined adds, for a run of letters [i, j) too long for one word (words

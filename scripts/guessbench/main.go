@@ -49,6 +49,7 @@ func run(args []string, stdout io.Writer) error {
 	nodePath := fs.String("node-path", "", "node_modules holding zxcvbn 4.4.2; empty: no zxcvbn figures")
 	file := fs.String("file", "", "BENCHMARKS.md to write the section into; empty: print only")
 	n := fs.Int("n", 1000, "passwords per generated set")
+	dump := fs.String("dump", "", "directory to write each set's passwords into (one file a set, for a closer look); empty: none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,11 +106,17 @@ func run(args []string, stdout io.Writer) error {
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},
 		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3)},
+		{"passphrases, English, other separators", "b", "4 words from wamerican joined by @, $, *, /, comma, &, % or =, or by a random digit at each junction", otherSeparators(*n, enDict, 7)},
 		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4)},
 		{"random strings, lower case", "b", "24 lower-case letters, none next to the same letter or its neighbour in the alphabet", randomLower(*n, 5)},
 	}
 	if frequent == nil {
 		sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil })
+	}
+	if *dump != "" {
+		if err := dumpSets(*dump, sets); err != nil {
+			return err
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Default policy (threshold 10^%g guesses, no breach service) and zxcvbn 4.4.2 on the same sets; goal: accept at most 2%% of (a) and at least 99%% of (b).\n\n", policy.DefaultMinGuessesLog10)
@@ -167,6 +174,27 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprint(stdout, b.String())
 	if *file != "" {
 		return writeSection(*file, "guess", b.String())
+	}
+	return nil
+}
+
+// dumpSets writes each set's passwords into dir, one a line, in a file
+// named after the set.
+func dumpSets(dir string, sets []set) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, s := range sets {
+		name := "(" + s.group + ") " + s.name
+		name = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, strings.ToLower(name))
+		if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(strings.Join(s.pws, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -299,3 +299,31 @@ func randomLower(n int, seed uint64) []string {
 func separated(n int, dict []string, seed uint64) []string {
 	return phrases(n, dict, rand.New(rand.NewPCG(seed, 5)), []string{" ", "-", ".", "_", "!", "#", "+"}, 64)
 }
+
+// otherSeparators returns n phrases of 4 entries of dict, 16 to 127 code
+// points, joined by a separator that is also a letter's stand-in or rare
+// ("@", "$", "*", "/", ",", "&", "%", "="), or by a random digit at each
+// junction: a passphrase's separators as people also type them.
+func otherSeparators(n int, dict []string, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 6))
+	seps := []string{"@", "$", "*", "/", ",", "&", "%", "=", "digit"}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		sep := pick(r, seps)
+		var b strings.Builder
+		for i := range 4 {
+			if i > 0 {
+				if sep == "digit" {
+					b.WriteByte(byte('0' + r.IntN(10)))
+				} else {
+					b.WriteString(sep)
+				}
+			}
+			b.WriteString(pick(r, dict))
+		}
+		if k := utf8.RuneCountInString(b.String()); k >= 16 && k <= 127 {
+			out = append(out, b.String())
+		}
+	}
+	return out
+}

@@ -58,3 +58,19 @@ func TestReadLinesLatin1(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"blåbær", "hytte", "blå"}, got)
 }
+
+// TestDumpSets: -dump writes each set's passwords, one a line, into a file
+// named after the set.
+func TestDumpSets(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sets")
+	require.NoError(t, dumpSets(dir, []set{
+		{name: "passphrases, English", group: "b", pws: []string{"cues@reign@nybble@blinks", "a b"}},
+		{name: "predictable, made", group: "a", pws: []string{"Sommer2026!Sommer2026!"}},
+	}))
+	got, err := os.ReadFile(filepath.Join(dir, "_b__passphrases__english.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "cues@reign@nybble@blinks\na b\n", string(got))
+	got, err = os.ReadFile(filepath.Join(dir, "_a__predictable__made.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "Sommer2026!Sommer2026!\n", string(got))
+}
