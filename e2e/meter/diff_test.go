@@ -42,6 +42,8 @@ var pieces = []string{
 	// and later: a day before a month's name, frequent Norwegian words, a
 	// separator of two used again
 	"14.des.", "1-jan-99", "beklager", "trenger", "!!", "??", "kylling.dama.", "velsigne.",
+	// and later: a substituted symbol or digit between two words
+	"tended@joggers", "chums1baristas", "homm3rsåk",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
