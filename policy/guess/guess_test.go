@@ -215,6 +215,12 @@ func TestMatchPhrases(t *testing.T) {
 	phrases := func(s string) []string { return matched(s, run, func(m match) bool { return m.inner != 0 }) }
 	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
 	assert.ElementsMatch(t, []string{"Sommer!!vinter!!passord", "Sommer!!vinter!!passord!!kaffe", "vinter!!passord!!kaffe"}, phrases("Sommer!!vinter!!passord!!kaffe99"))
+	// A word of no list between words of the lists, as a phrase's word: at
+	// its own price, even when that is brute force's ("Lodve", four letters
+	// as "Gyri": as cheap as brute force).
+	assert.Contains(t, phrases("sommer-Lodve-vinter-passord"), "sommer-Lodve-vinter-passord")
+	assert.Contains(t, phrases("sommer.Gyri.vinter.passord"), "sommer.Gyri.vinter.passord")
+	assert.Empty(t, phrases("sommer-Lodve-Gyri-passord"), "two words of the lists")
 	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-vi-passord"} {
 		assert.Empty(t, phrases(s), "input %q", s)
 	}

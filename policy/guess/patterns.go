@@ -1,6 +1,9 @@
 package guess
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // ReferenceYear is the year that recent years are counted from (the package
 // reads no clock): a year y costs max(|y - ReferenceYear|, 20) guesses.
@@ -104,31 +107,35 @@ const minPhraseWords = 3
 // maxPhraseWords bounds the words of one phrase that matchPhrases looks at.
 const maxPhraseWords = 24
 
-// matchPhrases adds phrases: minPhraseWords or more runs of letters, each
-// a word of the lists by a match already found (4+ code points, at most
-// maxPhraseWordLog10; not a word of no list, not the common-password
-// list), with the same separator of 1 or 2 code points between each two
-// ("kaffe-kopp-bord", "Unnskyld!!jeg!!glemte"). A phrase costs its words'
-// guesses, its separator's once (phraseSepLog10) and partLog10 a further
-// word: the search would count each separator and each word as a part of
-// its own. Each phrase's prefixes and suffixes of minPhraseWords or more
-// words are added too, so that the search can join what comes before or
-// after it.
+// matchPhrases adds phrases: runs of letters with the same separator of 1
+// or 2 code points between each two ("kaffe-kopp-bord",
+// "Unnskyld!!jeg!!glemte"), minPhraseWords or more of them words of the
+// lists by a match already found (4+ code points, at most
+// maxPhraseWordLog10; not a word of no list, not the common-password list).
+// The other runs of the phrase are words too ("Lisa@Delta@Vanskelig":
+// Delta, which no list holds, reads like a word) and cost their cheapest
+// match of exactly their code points; a run that matches nothing
+// ("qxzvbk") ends the phrase. A phrase costs its words' guesses, its separator's once
+// (phraseSepLog10) and partLog10 a further word: the search would count
+// each separator and each word as a part of its own. Each phrase's
+// prefixes and suffixes with minPhraseWords or more words of the lists are
+// added too, so that the search can join what comes before or after it.
 func matchPhrases(ms *matches, lower []rune) {
 	n := len(lower)
 	var (
 		wa, wb [maxPhraseWords]int     // the words' code points [wa, wb)
 		wlg    [maxPhraseWords]float32 // each word's cheapest whole match
 		wk     [maxPhraseWords]Kind
+		listed [maxPhraseWords + 1]int // listed[t]: words of the lists among the first t
 		nw     int
 		sep    [2]rune
 		sl     int
 	)
 	flush := func() {
-		for a := 0; a+minPhraseWords-1 < nw; a++ {
-			for b := a + minPhraseWords - 1; b < nw; b++ {
-				if a > 0 && b < nw-1 {
-					continue // prefixes and suffixes only
+		for a := 0; a < nw; a++ {
+			for b := a; b < nw; b++ {
+				if a > 0 && b < nw-1 || listed[b+1]-listed[a] < minPhraseWords {
+					continue // prefixes and suffixes only, of enough words of the lists
 				}
 				lg, inner := float32(phraseSepLog10+partLog10*float64(b-a)), Kinds(0)
 				main := a // the longest word: the phrase's kind
@@ -154,19 +161,25 @@ func matchPhrases(ms *matches, lower []rune) {
 			j++
 		}
 		// The word [i, j): its cheapest match of exactly these code points.
-		best, kind := float32(j-i)*bruteLog10, KindNone
+		best, kind := float32(math.MaxFloat32), KindNone
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
 			if m := &ms.m[k-1]; int(m.i) == i && m.lg < best && m.inner == 0 {
 				best, kind = m.lg, m.kind
 			}
 		}
-		if kind == KindNone || kind == KindWordlike || kind == KindPassword || best > maxPhraseWordLog10 || j-i < 4 {
-			flush() // no common word: the phrase ends before it
+		best = min(best, float32(j-i)*bruteLog10)
+		if kind == KindNone {
+			flush() // no word: the phrase ends before it
 		} else {
 			if nw == maxPhraseWords {
 				flush()
 			}
+			isListed := 0
+			if kind != KindWordlike && kind != KindPassword && best <= maxPhraseWordLog10 && j-i >= 4 {
+				isListed = 1
+			}
 			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
+			listed[nw+1] = listed[nw] + isListed
 			nw++
 		}
 		// The separator after it: 1 or 2 code points, neither letters nor
@@ -187,6 +200,7 @@ func matchPhrases(ms *matches, lower []rune) {
 			nw = last
 			flush()
 			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
+			listed[1] = listed[last+1] - listed[last]
 			sep, sl = s, l
 		}
 		i = j + l
