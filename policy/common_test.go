@@ -176,6 +176,7 @@ func TestCommonRule(t *testing.T) {
 		{"a word, a name of no list and a word between the same two symbols", "Ofstad!!gressklipper!!kjenner", "punctuation"}, // all three of the lists would be a phrase ("kjenner!!ingen!!andre")
 		{"four frequent words between dots", "kylling.dama.Velsigne.Stjal96", "word"},
 		{"a name and a surname of no list, a number and \"!?\"", "Gyri!Skarholt37!?", "punctuation"},
+		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "repeat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

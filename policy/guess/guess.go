@@ -208,6 +208,7 @@ func Estimate(in Input) Result {
 	}
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchRepeats(ms, lower)
+	matchMirrors(ms, lower)
 	matchSeparators(ms, lower)
 	matchTail(ms, lower)
 	matchSequences(ms, lower)

@@ -206,6 +206,19 @@ func TestMatchSeparators(t *testing.T) {
 // TestMatchPhrases: 3 or more words of the lists with the same separator
 // between them are a phrase, with its prefixes and suffixes of 3+ words; a
 // word of no list, another separator or a run of 3 symbols ends one.
+// TestMatchMirrors: the second half of a palindrome, around a centre
+// between two code points or on one, is a repeat; a run of one code point
+// and blocks under 3 are not mirrors.
+func TestMatchMirrors(t *testing.T) {
+	run := func(ms *matches, in Input) { matchMirrors(ms, in.Lower) }
+	assert.Contains(t, found(t, "Gyri1987!!7891iryG", KindRepeat, run), "!7891iryG")
+	assert.Contains(t, found(t, "Heimdal!ladmieH", KindRepeat, run), "ladmieH")
+	assert.Contains(t, found(t, "abc123321cba", KindRepeat, run), "321cba")
+	for _, s := range []string{"aaaaaaaa", "abba", "xqzvbkmw", "abcabcabc"} {
+		assert.Empty(t, found(t, s, KindRepeat, run), "input %q", s)
+	}
+}
+
 func TestMatchPhrases(t *testing.T) {
 	run := func(ms *matches, in Input) {
 		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)

@@ -52,6 +52,32 @@ func matchRepeats(ms *matches, lower []rune) {
 	}
 }
 
+// mirrorLog10 is what choosing to write a block backwards after itself
+// costs on top of a repeat's choices: one of two directions.
+const mirrorLog10 = 0.3
+
+// matchMirrors adds every block of 3+ code points that mirrors the one
+// just before it, around a centre between two code points or on one
+// ("Gyri1987!!7891iryG", "abc123321cba", "Heimdal!ladmieH"): the second
+// half of a palindrome costs a repeat's choices (where and how much) and
+// the direction. A run of one code point is left to matchRepeats.
+func matchMirrors(ms *matches, lower []rune) {
+	n := len(lower)
+	for c := 1; c+3 <= n; c++ {
+		for odd := 0; odd <= 1; odd++ {
+			// The mirror starts at s = c+odd and reads back from c-1.
+			s, l := c+odd, 0
+			for s+l < n && c-1-l >= 0 && lower[s+l] == lower[c-1-l] {
+				l++
+			}
+			if l < 3 || lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
+				continue
+			}
+			ms.add(s, s+l, KindRepeat, log10(float64(s)*float64(l))+mirrorLog10)
+		}
+	}
+}
+
 // sepAgainLog10 is what a separator costs where it separates the same
 // way as before: the person chose it once ("Kaffe-kopp-bord": the second
 // "-" is no new choice), so it costs the choice to keep it.
