@@ -44,6 +44,8 @@ var pieces = []string{
 	"14.des.", "1-jan-99", "beklager", "trenger", "!!", "??", "kylling.dama.", "velsigne.",
 	// and later: a substituted symbol or digit between two words
 	"tended@joggers", "chums1baristas", "homm3rsåk",
+	// and a palindrome (a mirror)
+	"Gyri1987!!7891iryG",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
