@@ -177,6 +177,7 @@ func TestCommonRule(t *testing.T) {
 		{"four frequent words between dots", "kylling.dama.Velsigne.Stjal96", "word"},
 		{"a name and a surname of no list, a number and \"!?\"", "Gyri!Skarholt37!?", "punctuation"},
 		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "repeat"},
+		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

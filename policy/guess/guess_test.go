@@ -165,6 +165,9 @@ func TestMatchDates(t *testing.T) {
 		{"day, month name, 2-digit year", "1-jan-99", KindDate, "1-jan-99"},
 		{"day and month name, spaced", "x24 december", KindDate, "24 december"},
 		{"day and month name, nn", "x3.januar1999", KindDate, "3.januar1999"},
+		// The American order where the second group is no month.
+		{"month day year", "x12/24/1999x", KindDate, "12/24/1999"},
+		{"month day", "x5/31x", KindDate, "5/31"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -359,7 +359,8 @@ var yearLogs = func() (t [140]float32) {
 // matchDates adds years 1900-2039 (4 digits anywhere) and dates in the
 // orders Norwegians write them: day month year ("241299", "24121999",
 // "24.12.99", "1/5-2024"), year month day ("19991224", "1999-12-24") and
-// day month ("2412", "24.12"). A date costs 365 guesses times its year's
+// day month ("2412", "24.12"), and with separators in the American order
+// too, month day year ("12/24/1999"), where it cannot be day month. A date costs 365 guesses times its year's
 // (when it has one), and 4 times more with separators. A day before a
 // month's name, maybe with a year after it ("17mai", "14.des.2006",
 // "1-jan-99"), costs as much as the same date in digits times the
@@ -414,13 +415,19 @@ func matchDates(ms *matches, lower []rune) {
 				}
 			}
 		case w[0] <= 2 && w[1] <= 2:
+			// Day month, or the American month day ("12/24/1999") where
+			// the second group is no month: twice the orders.
+			d, m, order := g[0], g[1], 0.0
+			if m > 12 {
+				d, m, order = g[1], g[0], log10(2)
+			}
 			end := i + w[0] + 1 + w[1]
-			if lg := dateLog10(g[0], g[1], 0, 0); lg > 0 {
-				ms.add(i, end, KindDate, lg+sep)
+			if lg := dateLog10(d, m, 0, 0); lg > 0 {
+				ms.add(i, end, KindDate, lg+sep+order)
 			}
 			for yw := 2; ng == 3 && yw <= min(w[2], 4); yw += 2 {
-				if lg := dateLog10(g[0], g[1], val(lower, last, last+yw), yw); lg > 0 {
-					ms.add(i, last+yw, KindDate, lg+sep)
+				if lg := dateLog10(d, m, val(lower, last, last+yw), yw); lg > 0 {
+					ms.add(i, last+yw, KindDate, lg+sep+order)
 				}
 			}
 		}
