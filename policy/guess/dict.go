@@ -326,7 +326,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				if step < 0 {
 					a, b, extra, least = j, i+1, log2, minReversed
 				}
-				if v&1 != 0 && b-a >= least {
+				if v&1 != 0 && b-a >= least && !randomShort(typed[a:b], lower[a:b], folded[a:b]) {
 					ms.add(a, b, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
 				}
 			}
@@ -335,6 +335,30 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 }
 
 const log2 = 0.30103
+
+// maxRandomShort is the longest word randomShort looks at.
+const maxRandomShort = 4
+
+// randomShort reports whether a short word (maxRandomShort code points or
+// fewer) is written both with a substitution and with a capital after its
+// first letter ("d3T", "Al1E"): people write short words plainly, and in
+// random letters and digits such stretches are common by chance ("Al1e"
+// for "alle", "d3T" for "det" in "5QNNAl1eya1PiZp3").
+func randomShort(typed, lower, folded []rune) bool {
+	if len(typed) > maxRandomShort {
+		return false
+	}
+	sub, laterUp := false, false
+	for k := range typed {
+		if lower[k] != folded[k] && lower[k] != 'l' {
+			sub = true
+		}
+		if k > 0 && typed[k] != lower[k] {
+			laterUp = true
+		}
+	}
+	return sub && laterUp
+}
 
 // wordVariations returns log10 of the guesses for the ways a dictionary
 // word was capitalised and l33t-substituted (zxcvbn's uppercase and l33t

@@ -61,6 +61,16 @@ func TestMatchDictionary(t *testing.T) {
 	}
 }
 
+// TestRandomShort: a short word with both a substitution and a capital
+// after its first letter is not taken for a word.
+func TestRandomShort(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	assert.NotContains(t, found(t, "5QNNAl1eya1PiZp3", KindWord, run), "NAl1")
+	assert.NotContains(t, found(t, "mSSExa0dd3TCMJtt", KindWord, run), "d3T")
+	assert.Contains(t, found(t, "xxAll3xx", KindWord, run), "All3", "a capital first")
+	assert.Contains(t, found(t, "xxALLExx", KindWord, run), "ALLE", "no substitution")
+}
+
 func TestMatchDictionaryNone(t *testing.T) {
 	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
 	for _, pw := range []string{"", "x", "qz", "Kx9#mQ2!vR7&"} {
@@ -536,6 +546,14 @@ func TestMatchWordlikeL33t(t *testing.T) {
 	}
 	assert.Contains(t, found(t, "kj@rlighet$sjokol@de", KindWordlike, run), "kj@rlighet", "two code points before the @")
 	assert.Contains(t, found(t, "Sumar-homm3rsåk2017", KindWordlike, run), "homm3rsåk", `"rsåk" reads like no word`)
+	assert.Contains(t, found(t, "f0tballbane", KindWordlike, run), "f0tballbane")
+	// In random letters and digits: stretches with digits for letters that
+	// read like no word, and any stretch in a case no word is written in.
+	assert.NotContains(t, found(t, "mph1gr3ssqlLjA9U", KindWordlike, run), "gr3ssql")
+	assert.NotContains(t, found(t, "s4fC19g4aseorUs7", KindWordlike, run), "g4aseor")
+	assert.NotContains(t, found(t, "HUPZIDrlikADb04Q", KindWordlike, run), "HUPZIDrlik")
+	assert.NotContains(t, found(t, "xODnBRTYrcFRMG0n", KindWordlike, run), "BRTYrc")
+	assert.Contains(t, found(t, "MIDNATTSOL", KindWordlike, run), "MIDNATTSOL", "all capitals")
 
 	est := func(s string) float64 {
 		input := in(s)

@@ -703,11 +703,27 @@ func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i
 					joins = joins || joinsWords(d, folded, a0, t, b0)
 				}
 			}
-			if subs > 0 && 3*subs <= b0-a0 && !joins {
+			if subs > 0 && 3*subs <= b0-a0 && !joins && d != nil && readsLikeL33tWord(d, folded[a0:b0]) {
 				addWordlike(ms, d, typed, lower, folded, a0, b0, folded)
 			}
 		}
 	}
+}
+
+// maxL33tSurprisal is the most the letters of a stretch with substitutions
+// may surprise the bigram model on average, stricter than maxSurprisal:
+// the words people write with digits for letters read like words
+// ("hald0r" 0.99, "f0tballbane" 1.14, "homm3rsåk" 1.23, "vikebygdjørp3land"
+// 1.32), while in random letters and digits the stretches that pass
+// maxSurprisal mostly do not ("tk5ksmun" 1.37, "g4aseor" 1.38, "gr3ssql"
+// 1.44), and had been refused for them.
+const maxL33tSurprisal = 1.35
+
+// readsLikeL33tWord reports whether folded, a stretch with substitutions,
+// reads like a word by maxL33tSurprisal.
+func readsLikeL33tWord(d *Dictionary, folded []rune) bool {
+	sum, letters := pairSum(d.surprisal, folded)
+	return letters && sum <= maxL33tSurprisal*float32(len(folded)+1)
 }
 
 // minJoinedWord is the least number of code points on each side of a
@@ -862,13 +878,37 @@ func endsIn(folded []rune, reversed [][]rune, minStem int) bool {
 	return false
 }
 
+// mixedCase reports whether letters are written in a case no word of no
+// list is written in: neither all small, nor all capitals, nor with a
+// capital first only ("HUPZIDrlik", "LIMunoro", "sOmmer"). Such a stretch
+// is chance in random letters and digits, not a word an attacker would
+// try; a word of the lists keeps its case variations ("PaSsWoRd").
+func mixedCase(typed, lower []rune) bool {
+	up, low := 0, 0
+	for k := range typed {
+		switch {
+		case typed[k] != lower[k]:
+			up++
+			if k > 0 && low > 0 {
+				return true // a capital after a small letter
+			}
+		case isLetter(lower[k]):
+			low++
+			if up > 1 {
+				return true // small letters after two capitals
+			}
+		}
+	}
+	return false
+}
+
 // addWordlike adds [i, j) when it is 4 to maxWordlike letters that read
 // like a word, at wordlikeLog10 guesses (namelikeLog10, farmNameLog10 or
 // norseNameLog10 when built so; brute force's when less) and its
 // variations: capitals, and the substitutions where subst differs from
 // lower (subst is folded for a run with substitutions, else lower).
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
-	if j-i >= 4 && j-i <= maxWordlike && d != nil && d.readsLikeWord(folded[i:j]) {
+	if j-i >= 4 && j-i <= maxWordlike && d != nil && !mixedCase(typed[i:j], lower[i:j]) && d.readsLikeWord(folded[i:j]) {
 		lg := wordlikeLog10
 		if d.readsLikeName(folded[i:j]) {
 			lg = namelikeLog10
