@@ -74,3 +74,15 @@ func TestDumpSets(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Sommer2026!Sommer2026!\n", string(got))
 }
+
+// TestRandomAlphanumeric: 16 letters and digits, each with a small
+// letter, a capital and a digit.
+func TestRandomAlphanumeric(t *testing.T) {
+	for _, s := range randomAlphanumeric(200, 1) {
+		require.Len(t, s, 16)
+		assert.True(t, strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz"), s)
+		assert.True(t, strings.ContainsAny(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), s)
+		assert.True(t, strings.ContainsAny(s, "0123456789"), s)
+		assert.Equal(t, "", strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), s)
+	}
+}
