@@ -116,7 +116,7 @@ type Result struct {
 
 // Marked reports whether code point i belongs to a pattern: a match of the
 // cheapest split, or a match that costs less than brute-forcing its code
-// points.
+// points (one of three code points: by more than a part's cost).
 func (r *Result) Marked(i int) bool {
 	return i >= 0 && i < MaxRunes && r.marked[i/64]&(1<<(i%64)) != 0
 }
@@ -224,9 +224,12 @@ func Estimate(in Input) Result {
 	// though the cheapest split went round it: in "Ottilie@Flåten29?" one
 	// long gap "@Flåten29?" costs less than a gap, a name and a gap, but
 	// "Flåten" is still a name (and policy's half-marked rule counts it).
+	// A match of three code points must save more than a part's cost:
+	// in random letters and digits such chance matches are many ("Khe", a
+	// sequence of step -3), and their marks refused random strings.
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
-		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 {
+		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i > 3 || m.lg+partLog10 < 3*bruteLog10) {
 			for t := int(m.i); t < int(m.j); t++ {
 				res.marked[t/64] |= 1 << (t % 64)
 			}

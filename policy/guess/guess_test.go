@@ -216,6 +216,27 @@ func TestMatchSeparators(t *testing.T) {
 	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")
 }
 
+// TestMarkedShortMatches: a match of three code points outside the
+// cheapest split is marked only when it saves more than a part's cost
+// over brute force: the chance "Khe" (a sequence with step -3, 10^2.7)
+// in random letters is not, a three-letter word of the lists ("jeg",
+// 10^0.9) is.
+func TestMarkedShortMatches(t *testing.T) {
+	est := func(s string) Result {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input)
+	}
+	r := est("X7a3d0Kheq1ilG6")
+	for i := 6; i < 9; i++ {
+		assert.False(t, r.Marked(i), "X7a3d0Kheq1ilG6: %d (Khe)", i)
+	}
+	r = est("0amjegUo0NmtmcFI")
+	for i := 3; i < 6; i++ {
+		assert.True(t, r.Marked(i), "0amjegUo0NmtmcFI: %d (jeg)", i)
+	}
+}
+
 // TestMatchPhrases: 3 or more words of the lists with the same separator
 // between them are a phrase, with its prefixes and suffixes of 3+ words; a
 // word of no list, another separator or a run of 3 symbols ends one.
