@@ -20,7 +20,7 @@ var lists = [...]struct {
 	{KindWord, 10, modelWords, list7},
 	{KindWord, 2, modelWords, list8},
 	{KindWord, 1, modelWords, list9},
-	{KindName, 2, modelNames, list10},
+	{KindName, 2, modelNone, list10},
 	{KindWord, 1, modelOff, list11},
 }
 
