@@ -277,6 +277,22 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 20`)
 			return tb
 		}},
+		// A name and a year, then the same backwards (a mirror): the
+		// second half is marked as a repeat.
+		{name: "form-typed-mirror", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "mirror"), "default")
+			setValue(t, tb, "#new-password", "Gyri1987!!7891iryG")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 13`)
+			return tb
+		}},
+		// Four random words joined by '@' (as an 'a' it had read as one
+		// word): accepted, next to nothing marked.
+		{name: "form-typed-at-passphrase", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "atphrase"), "default")
+			setValue(t, tb, "#new-password", "tended@joggers@agents@noon")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar').length >= 26 && document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length <= 8`)
+			return tb
+		}},
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
