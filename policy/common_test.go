@@ -176,7 +176,7 @@ func TestCommonRule(t *testing.T) {
 		{"a word, a name of no list and a word between the same two symbols", "Ofstad!!gressklipper!!kjenner", "punctuation"}, // all three of the lists would be a phrase ("kjenner!!ingen!!andre")
 		{"four frequent words between dots", "kylling.dama.Velsigne.Stjal96", "word"},
 		{"a name and a surname of no list, a number and \"!?\"", "Gyri!Skarholt37!?", "punctuation"},
-		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "repeat"},
+		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "mirror"},
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 	}
 	for _, tt := range tests {
@@ -435,4 +435,26 @@ func TestRandomAlphanumeric(t *testing.T) {
 	}
 	t.Logf("%d of %d refused as common", common, draws)
 	assert.LessOrEqual(t, common, draws/100, "random 16-character strings refused as common")
+}
+
+// TestJoinKinds: every kind the estimator reports has words in nb, nn and
+// en, and a repeat and a mirror close the list as suffixes.
+func TestJoinKinds(t *testing.T) {
+	for _, k := range kindOrder {
+		w, ok := words.get(k.String())
+		require.True(t, ok, "kind %s has words", k)
+		for lang := range 3 {
+			assert.NotEmpty(t, w[lang], "kind %s in language %d", k, lang)
+		}
+	}
+	en, nb := langIndex("en"), langIndex("nb")
+	assert.Equal(t, "a season, month or weekday and a year, repeated", joinKinds(en, "calendar+year+repeat"))
+	assert.Equal(t, "a year, repeated backwards", joinKinds(en, "year+mirror"))
+	assert.Equal(t, "et årstall, gjentatt baklengs", joinKinds(nb, "year+mirror"))
+	assert.Equal(t, "a year, repeated, also backwards", joinKinds(en, "year+mirror+repeat"))
+	assert.Equal(t, "a repetition backwards", joinKinds(en, "mirror"))
+	r := Evaluate(Default(), Input{Password: "Gyri1987!!7891iryG", Lang: "nn"})
+	v, ok := violation(r, RuleCommon)
+	require.True(t, ok)
+	assert.Equal(t, "Passordet er lett å gjette: det inneheld eit årstal, gjenteke baklengs.", v.Message)
 }

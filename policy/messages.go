@@ -172,20 +172,28 @@ var words = texts{
 	{"repeat", [3]string{"en gjentakelse", "ei gjentaking", "a repetition"}},
 	{"wordlike", [3]string{"et ord eller navn", "eit ord eller namn", "a word or name"}},
 	{"punctuation", [3]string{"vanlige skilletegn", "vanlege skiljeteikn", "common separators or punctuation"}},
+	{"mirror", [3]string{"en gjentakelse baklengs", "ei gjentaking baklengs", "a repetition backwards"}},
 }
 
-// repeatedSuffix, and (the last separator) and kindsSep join several kinds.
+// repeatedSuffix, mirroredSuffix (both: bothSuffix), and (the last
+// separator) and kindsSep join several kinds.
 var (
 	repeatedSuffix = [3]string{", gjentatt", ", gjenteke", ", repeated"}
+	mirroredSuffix = [3]string{", gjentatt baklengs", ", gjenteke baklengs", ", repeated backwards"}
+	bothSuffix     = [3]string{", gjentatt, også baklengs", ", gjenteke, også baklengs", ", repeated, also backwards"}
 	andWord        = [3]string{" og ", " og ", " and "}
 )
 
 // joinKinds renders kinds joined by "+" ("calendar+year+repeat") as a list
-// in words: "en årstid, måned eller ukedag og et årstall, gjentatt".
+// in words: "en årstid, måned eller ukedag og et årstall, gjentatt"; a
+// mirror (kindOrder puts it before repeat) as "..., gjentatt baklengs".
 func joinKinds(lang int, kinds string) string {
-	repeated := false
+	repeated, mirrored := false, false
 	if k, ok := strings.CutSuffix(kinds, "+repeat"); ok {
 		kinds, repeated = k, true
+	}
+	if k, ok := strings.CutSuffix(kinds, "+mirror"); ok {
+		kinds, mirrored = k, true
 	}
 	var b strings.Builder
 	for kinds != "" {
@@ -201,8 +209,13 @@ func joinKinds(lang int, kinds string) string {
 		b.WriteString(w[lang])
 		kinds = rest
 	}
-	if repeated {
+	switch {
+	case repeated && mirrored:
+		b.WriteString(bothSuffix[lang])
+	case repeated:
 		b.WriteString(repeatedSuffix[lang])
+	case mirrored:
+		b.WriteString(mirroredSuffix[lang])
 	}
 	return b.String()
 }

@@ -278,7 +278,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			return tb
 		}},
 		// A name and a year, then the same backwards (a mirror): the
-		// second half is marked as a repeat.
+		// second half is marked, the message says "repeated backwards".
 		{name: "form-typed-mirror", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "mirror"), "default")
 			setValue(t, tb, "#new-password", "Gyri1987!!7891iryG")

@@ -63,14 +63,15 @@ const (
 	KindRepeat           // a repeat of an earlier part of the password
 	KindWordlike         // a word or name of no list: letters that read like one
 	KindPunctuation      // a separator used again, or a common tail of punctuation ("!!", "!?")
+	KindMirror           // an earlier part written backwards after itself ("1987!!7891")
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", "wordlike", "punctuation", or "" for KindNone.
+// "repeat", "wordlike", "punctuation", "mirror", or "" for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]

@@ -245,11 +245,11 @@ func TestMarkedShortMatches(t *testing.T) {
 // and blocks under 3 are not mirrors.
 func TestMatchMirrors(t *testing.T) {
 	run := func(ms *matches, in Input) { matchMirrors(ms, in.Lower) }
-	assert.Contains(t, found(t, "Gyri1987!!7891iryG", KindRepeat, run), "!7891iryG")
-	assert.Contains(t, found(t, "Heimdal!ladmieH", KindRepeat, run), "ladmieH")
-	assert.Contains(t, found(t, "abc123321cba", KindRepeat, run), "321cba")
+	assert.Contains(t, found(t, "Gyri1987!!7891iryG", KindMirror, run), "!7891iryG")
+	assert.Contains(t, found(t, "Heimdal!ladmieH", KindMirror, run), "ladmieH")
+	assert.Contains(t, found(t, "abc123321cba", KindMirror, run), "321cba")
 	for _, s := range []string{"aaaaaaaa", "abba", "xqzvbkmw", "abcabcabc"} {
-		assert.Empty(t, found(t, s, KindRepeat, run), "input %q", s)
+		assert.Empty(t, found(t, s, KindMirror, run), "input %q", s)
 	}
 }
 

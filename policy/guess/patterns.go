@@ -73,7 +73,7 @@ func matchMirrors(ms *matches, lower []rune) {
 			if l < 3 || lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
 				continue
 			}
-			ms.add(s, s+l, KindRepeat, log10(float64(s)*float64(l))+mirrorLog10)
+			ms.add(s, s+l, KindMirror, log10(float64(s)*float64(l))+mirrorLog10)
 		}
 	}
 }
