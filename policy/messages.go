@@ -175,12 +175,13 @@ var words = texts{
 	{"mirror", [3]string{"en gjentakelse baklengs", "ei gjentaking baklengs", "a repetition backwards"}},
 }
 
-// repeatedSuffix, mirroredSuffix (both: bothSuffix), and (the last
-// separator) and kindsSep join several kinds.
+// repeatedSuffix, backwards (after it for a mirror; alsoBackwards when
+// there are both), and (the last separator) and kindsSep join several
+// kinds.
 var (
 	repeatedSuffix = [3]string{", gjentatt", ", gjenteke", ", repeated"}
-	mirroredSuffix = [3]string{", gjentatt baklengs", ", gjenteke baklengs", ", repeated backwards"}
-	bothSuffix     = [3]string{", gjentatt, også baklengs", ", gjenteke, også baklengs", ", repeated, also backwards"}
+	backwards      = [3]string{" baklengs", " baklengs", " backwards"}
+	alsoBackwards  = [3]string{", også", ", også", ", also"}
 	andWord        = [3]string{" og ", " og ", " and "}
 )
 
@@ -209,13 +210,14 @@ func joinKinds(lang int, kinds string) string {
 		b.WriteString(w[lang])
 		kinds = rest
 	}
-	switch {
-	case repeated && mirrored:
-		b.WriteString(bothSuffix[lang])
-	case repeated:
+	if repeated || mirrored {
 		b.WriteString(repeatedSuffix[lang])
-	case mirrored:
-		b.WriteString(mirroredSuffix[lang])
+	}
+	if mirrored {
+		if repeated {
+			b.WriteString(alsoBackwards[lang])
+		}
+		b.WriteString(backwards[lang])
 	}
 	return b.String()
 }
