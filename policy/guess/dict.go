@@ -326,7 +326,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				if step < 0 {
 					a, b, extra, least = j, i+1, log2, minReversed
 				}
-				if v&1 != 0 && b-a >= least && !randomShort(typed[a:b], lower[a:b], folded[a:b]) {
+				if v&1 != 0 && b-a >= least && (b-a > maxRandomShort || !randomShort(typed[a:b], lower[a:b], folded[a:b])) {
 					ms.add(a, b, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
 				}
 			}
@@ -336,7 +336,8 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 
 const log2 = 0.30103
 
-// maxRandomShort is the longest word randomShort looks at.
+// maxRandomShort is the longest word randomShort is asked about (by its
+// caller, which this runs for hundreds of times a keystroke).
 const maxRandomShort = 4
 
 // randomShort reports whether a short word (maxRandomShort code points or
@@ -345,9 +346,6 @@ const maxRandomShort = 4
 // random letters and digits such stretches are common by chance ("Al1e"
 // for "alle", "d3T" for "det" in "5QNNAl1eya1PiZp3").
 func randomShort(typed, lower, folded []rune) bool {
-	if len(typed) > maxRandomShort {
-		return false
-	}
 	sub, laterUp := false, false
 	for k := range typed {
 		if lower[k] != folded[k] && lower[k] != 'l' {

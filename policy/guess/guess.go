@@ -230,7 +230,7 @@ func Estimate(in Input) Result {
 	// sequence of step -3), and their marks refused random strings.
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
-		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i > 3 || m.lg+partLog10 < 3*bruteLog10) {
+		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
 			for t := int(m.i); t < int(m.j); t++ {
 				res.marked[t/64] |= 1 << (t % 64)
 			}

@@ -668,6 +668,9 @@ const maxL33tCuts = 6
 // at both ends (a digit or symbol there is a digit or separator:
 // "Hommersåk1", "skolesekk@") and at most a third of it substituted.
 func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
+	if d == nil {
+		return // no bigram model: nothing reads like a word
+	}
 	var cuts [maxL33tCuts]int
 	nc := 0
 	for t := i; t < j; t++ {
@@ -696,14 +699,20 @@ func addL33tStretches(ms *matches, d *Dictionary, typed, lower, folded []rune, i
 			if !isLetter(lower[a0]) || !isLetter(lower[b0-1]) {
 				continue // an edge substituted: the stretch without it is tried too
 			}
-			subs, joins := 0, false
+			subs := 0
 			for t := a0; t < b0; t++ {
 				if !isLetter(lower[t]) {
 					subs++
-					joins = joins || joinsWords(d, folded, a0, t, b0)
 				}
 			}
-			if subs > 0 && 3*subs <= b0-a0 && !joins && d != nil && readsLikeL33tWord(d, folded[a0:b0]) {
+			if subs == 0 || 3*subs > b0-a0 || !readsLikeL33tWord(d, folded[a0:b0]) {
+				continue
+			}
+			joins := false
+			for t := a0; t < b0 && !joins; t++ {
+				joins = !isLetter(lower[t]) && joinsWords(d, folded, a0, t, b0)
+			}
+			if !joins {
 				addWordlike(ms, d, typed, lower, folded, a0, b0, folded)
 			}
 		}
@@ -739,7 +748,7 @@ const minJoinedWord = 3
 // reads like no word) stays a letter, and a word of the lists with a
 // substitution anywhere ("sjok0lade") is found as that word.
 func joinsWords(d *Dictionary, folded []rune, a, t, b int) bool {
-	return t-a >= minJoinedWord && b-t-1 >= minJoinedWord && d != nil &&
+	return t-a >= minJoinedWord && b-t-1 >= minJoinedWord &&
 		d.readsLikeWord(folded[a:t]) && d.readsLikeWord(folded[t+1:b])
 }
 
