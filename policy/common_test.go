@@ -178,6 +178,8 @@ func TestCommonRule(t *testing.T) {
 		{"a name and a surname of no list, a number and \"!?\"", "Gyri!Skarholt37!?", "punctuation"},
 		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "mirror"},
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
+		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
+		{"a sentence with English words of three letters", "I am the best 2026!", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

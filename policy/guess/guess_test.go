@@ -268,7 +268,19 @@ func TestMatchPhrases(t *testing.T) {
 	assert.Contains(t, phrases("sommer-Lodve-vinter-passord"), "sommer-Lodve-vinter-passord")
 	assert.Contains(t, phrases("sommer.Gyri.vinter.passord"), "sommer.Gyri.vinter.passord")
 	assert.Empty(t, phrases("sommer-Lodve-Gyri-passord"), "two words of the lists")
-	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-vi-passord"} {
+	// Sentences: the words of one or two letters sentences are built of
+	// ("en", "på", "i", "is") are a phrase's words too, and count among its
+	// words of the lists, as do words of three letters.
+	assert.Contains(t, phrases("Ha en fin dag 2026!"), "Ha en fin dag")
+	assert.Contains(t, phrases("Jeg-er-en-katt-på-is"), "Jeg-er-en-katt-på-is")
+	assert.Contains(t, phrases("I.am.the.best"), "I.am.the.best")
+	// A run of one or two letters that is no such word still ends a phrase,
+	// and a short run that is a sequence or a keyboard run is no word of the
+	// lists ("ins", a sequence of step 5, made a phrase of four random
+	// English words).
+	assert.Empty(t, phrases("sommer-qx-vinter-passord"))
+	assert.Empty(t, phrases("sommer-ins-vinter"))
+	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-qx-passord"} {
 		assert.Empty(t, phrases(s), "input %q", s)
 	}
 	// A phrase costs less than its words and separators as parts.

@@ -133,15 +133,52 @@ const minPhraseWords = 3
 // maxPhraseWords bounds the words of one phrase that matchPhrases looks at.
 const maxPhraseWords = 24
 
+// shortWords are the short words that sentences are built of and the
+// lists leave out, between spaces, one byte a code point (Latin-1: "\xe5"
+// is å): of one or two letters in nb, nn and en (the dictionaries hold no
+// word under minWord code points), and English ones of three (its list's
+// words have 4+ letters). Only a phrase reads them, as typed in lower case
+// ("i" is no "l" or "1").
+const shortWords = " i \xe5 a en ei et er og p\xe5 av om at du vi de me eg ho ha s\xe5 n\xe5 da jo ja to se g\xe5 f\xe5 bo ut \xe5r an am is it in on of be we my he by or so no go do up us as if oh ok " +
+	"the and you are was not but can all his her she him our who get got one two out any how why yes too now day may see let say way new old big man boy dog cat sun fun own off did has had its "
+
+// shortWordLog10 is what such a word costs in a phrase: one of a few
+// dozen, of which a handful are most of the use.
+const shortWordLog10 = 1.3
+
+// isShortWord reports whether w is one of shortWords.
+func isShortWord(w []rune) bool {
+	if len(w) == 0 || len(w) > 3 {
+		return false
+	}
+	k := 0 // code points of the entry so far that equal w's; -1 once one differs
+	for b := 0; b < len(shortWords); b++ {
+		r := rune(shortWords[b])
+		switch {
+		case r == ' ':
+			if k == len(w) {
+				return true
+			}
+			k = 0
+		case k >= 0 && k < len(w) && w[k] == r:
+			k++
+		default:
+			k = -1
+		}
+	}
+	return false
+}
+
 // matchPhrases adds phrases: runs of letters with the same separator of 1
 // or 2 code points between each two ("kaffe-kopp-bord",
 // "Unnskyld!!jeg!!glemte"), minPhraseWords or more of them words of the
-// lists by a match already found (4+ code points, at most
-// maxPhraseWordLog10; not a word of no list, not the common-password list).
+// lists by a match already found (at most maxPhraseWordLog10; not a word
+// of no list, not the common-password list) or of shortWords ("Ha en fin
+// dag", "Jeg-er-på-jobb", at shortWordLog10).
 // The other runs of the phrase are words too ("Lisa@Delta@Vanskelig":
 // Delta, which no list holds, reads like a word) and cost their cheapest
 // match of exactly their code points; a run that matches nothing
-// ("qxzvbk") ends the phrase. A phrase costs its words' guesses, its separator's once
+// ("qxzvbk", "qx") ends the phrase. A phrase costs its words' guesses, its separator's once
 // (phraseSepLog10) and partLog10 a further word: the search would count
 // each separator and each word as a part of its own. Each phrase's
 // prefixes and suffixes with minPhraseWords or more words of the lists are
@@ -194,6 +231,9 @@ func matchPhrases(ms *matches, lower []rune) {
 			}
 		}
 		best = min(best, float32(j-i)*bruteLog10)
+		if kind == KindNone && isShortWord(lower[i:j]) {
+			best, kind = shortWordLog10, KindWord
+		}
 		if kind == KindNone {
 			flush() // no word: the phrase ends before it
 		} else {
@@ -201,7 +241,9 @@ func matchPhrases(ms *matches, lower []rune) {
 				flush()
 			}
 			isListed := 0
-			if kind != KindWordlike && kind != KindPassword && best <= maxPhraseWordLog10 && j-i >= 4 {
+			// Of three code points or fewer, only a word ("ins" is also a
+			// sequence, "qwe" a keyboard run).
+			if kind != KindWordlike && kind != KindPassword && best <= maxPhraseWordLog10 && (j-i >= 4 || kind <= KindCalendar) {
 				isListed = 1
 			}
 			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
