@@ -140,7 +140,8 @@ const maxPhraseWords = 24
 // words have 4+ letters). Only a phrase reads them, as typed in lower case
 // ("i" is no "l" or "1").
 const shortWords = " i \xe5 a en ei et er og p\xe5 av om at du vi de me eg ho ha s\xe5 n\xe5 da jo ja to se g\xe5 f\xe5 bo ut \xe5r an am is it in on of be we my he by or so no go do up us as if oh ok " +
-	"the and you are was not but can all his her she him our who get got one two out any how why yes too now day may see let say way new old big man boy dog cat sun fun own off did has had its "
+	"the and you are was not but can all his her she him our who get got one two out any how why yes too now day may see let say way new old big man boy dog cat sun fun own off did has had its " +
+	"mom dad car eat run sit put use try ask end top hot red bad sad far few lot job kid guy age art fan fly god joy key law map pet sea sky son tea toy win war "
 
 // shortWordLog10 is what such a word costs in a phrase: one of a few
 // dozen, of which a handful are most of the use.
