@@ -179,7 +179,7 @@ func TestCommonRule(t *testing.T) {
 		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "mirror"},
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
-		{"a sentence with English words of three letters", "I am the best 2026!", "word"},
+		{"an English sentence of short words", "My.dad.like.my.car!", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
