@@ -180,6 +180,7 @@ func TestCommonRule(t *testing.T) {
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
 		{"an English sentence of short words", "My.dad.like.my.car!", "word"},
+		{"a sentence of five words and a year", "Han.bor.fra.god.mat.2021!!", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -122,6 +122,12 @@ func sepLen(lower []rune, i int) int {
 // once, among about ten.
 const phraseSepLog10 = 1
 
+// phraseWordLog10 is what each further word of a phrase costs on top of
+// its own guesses: the phrase's length, which the words already spell out
+// (a part's partLog10 for each, as before 2026-11-30, priced sentences of
+// six or seven short words over the line).
+const phraseWordLog10 float32 = 0.2
+
 // maxPhraseWordLog10 is the most a phrase's word may cost: phrases are made
 // of the words of the lists, not of words of no list, which random
 // passphrases are mostly made of.
@@ -180,7 +186,7 @@ func isShortWord(w []rune) bool {
 // Delta, which no list holds, reads like a word) and cost their cheapest
 // match of exactly their code points; a run that matches nothing
 // ("qxzvbk", "qx") ends the phrase. A phrase costs its words' guesses, its separator's once
-// (phraseSepLog10) and partLog10 a further word: the search would count
+// (phraseSepLog10) and phraseWordLog10 a further word: the search would count
 // each separator and each word as a part of its own. Each phrase's
 // prefixes and suffixes with minPhraseWords or more words of the lists are
 // added too, so that the search can join what comes before or after it.
@@ -201,7 +207,7 @@ func matchPhrases(ms *matches, lower []rune) {
 				if a > 0 && b < nw-1 || listed[b+1]-listed[a] < minPhraseWords {
 					continue // prefixes and suffixes only, of enough words of the lists
 				}
-				lg, inner := float32(phraseSepLog10+partLog10*float64(b-a)), Kinds(0)
+				lg, inner := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0)
 				main := a // the longest word: the phrase's kind
 				for t := a; t <= b; t++ {
 					lg += wlg[t]
