@@ -349,3 +349,76 @@ func randomAlphanumeric(n int, seed uint64) []string {
 	}
 	return out
 }
+
+// A small grammar of the sentences people make passwords of, in Norwegian
+// and English: a subject, a verb and an object or a place ("Jeg er på
+// hytta", "My dog loves pizza"), or two things ("Kaffe og kake"), or a
+// wish ("Ha en fin dag").
+var (
+	sentNB = [5][]string{
+		{"jeg", "du", "vi", "han", "hun", "de", "eg", "me", "kari", "ola", "mamma", "pappa", "katten", "hunden", "min katt", "min hund"},
+		{"er", "har", "liker", "elsker", "vil", "skal", "kan", "bor", "heter", "var", "blir", "går", "spiser", "drikker", "ser", "savner"},
+		{"i", "på", "til", "fra", "med", "av", "om", "hos", "ved", "for"},
+		{"dag", "hytta", "oslo", "bergen", "jobb", "skolen", "byen", "fjellet", "sjøen", "kaffe", "te", "is", "sol", "regn", "snø", "ferie", "sommer", "hus", "bil", "båt", "en katt", "et hus", "ei jente", "en hund", "en fin dag", "god mat", "deg", "meg", "norge", "pizza"},
+		{"fin", "glad", "sterk", "stor", "liten", "god", "fint", "bra", "trøtt", "sulten", "lykkelig", "best", "ikke glad", "veldig glad", "alltid glad"},
+	}
+	sentEN = [5][]string{
+		{"i", "you", "we", "he", "she", "they", "my dog", "my cat", "my mom", "my dad", "john", "sarah", "the boy", "the girl"},
+		{"love", "like", "hate", "am", "is", "are", "have", "want", "need", "see", "eat", "play", "miss", "go to", "live in"},
+		{"in", "on", "at", "with", "from", "for", "to", "by"},
+		{"my dog", "the sun", "pizza", "football", "music", "the beach", "new york", "london", "summer", "my family", "you", "coffee", "chocolate", "the world", "money", "my car", "a big house", "the best", "my life", "home"},
+		{"happy", "strong", "big", "small", "good", "tired", "hungry", "the best", "so happy", "not tired", "always happy", "in love"},
+	}
+)
+
+// sentences returns n sentences of 3-7 words of sentNB (half of them) and
+// sentEN, joined by a space, ".", "-", "_" or written together, with a
+// year or punctuation after some.
+func sentences(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 10))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		g := sentNB
+		wish := []string{"ha", "en"}
+		if len(out)%2 == 1 {
+			g, wish = sentEN, []string{"have", "a"}
+		}
+		var s string
+		switch r.IntN(5) {
+		case 0, 1: // subject, verb, (preposition,) object
+			s = pick(r, g[0]) + " " + pick(r, g[1])
+			if r.IntN(2) == 0 {
+				s += " " + pick(r, g[2])
+			}
+			s += " " + pick(r, g[3])
+		case 2: // subject, verb, adjective
+			s = pick(r, g[0]) + " " + pick(r, g[1]) + " " + pick(r, g[4])
+		case 3: // a wish
+			s = strings.Join(wish, " ") + " " + pick(r, g[4]) + " " + pick(r, g[3])
+		default: // two things
+			and := "og"
+			if len(out)%2 == 1 {
+				and = "and"
+			}
+			s = pick(r, g[3]) + " " + and + " " + pick(r, g[3])
+		}
+		ws := strings.Fields(s)
+		sep := pick(r, []string{" ", " ", "", "-", ".", "_"})
+		for i := range ws {
+			if sep == "" || i == 0 {
+				ws[i] = capital(r, ws[i], 0.7)
+			}
+		}
+		s = strings.Join(ws, sep)
+		switch k := r.IntN(5); {
+		case k < 2:
+			s += pick(r, []string{"", "!", " ", "."}) + year(r) + pick(r, []string{"", "!", "!!"})
+		case k == 2:
+			s += pick(r, tails)
+		}
+		if k := utf8.RuneCountInString(s); k >= 16 && k <= 127 {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -86,3 +86,32 @@ func TestRandomAlphanumeric(t *testing.T) {
 		assert.Equal(t, "", strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), s)
 	}
 }
+
+// TestSentences: 16+ code points, the same on every run, Norwegian ones
+// at even places and English ones at odd (each with a word only its
+// grammar has).
+func TestSentences(t *testing.T) {
+	a := sentences(200, 10)
+	assert.Equal(t, a, sentences(200, 10))
+	has := func(s string, words ...string) bool {
+		l := strings.ToLower(s)
+		for _, w := range words {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+		return false
+	}
+	nb, en := 0, 0
+	for i, s := range a {
+		assert.GreaterOrEqual(t, utf8.RuneCountInString(s), 16, s)
+		if i%2 == 0 && has(s, "jeg", "katt", "hund", "hytta", "og", "ha", "er") {
+			nb++
+		}
+		if i%2 == 1 && has(s, "the", "my", "and", "have", "love", "you") {
+			en++
+		}
+	}
+	assert.Greater(t, nb, 80)
+	assert.Greater(t, en, 80)
+}
