@@ -293,6 +293,14 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar').length >= 26 && document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length <= 8`)
 			return tb
 		}},
+		// A sentence of short words ("en", two letters, had ended a
+		// phrase): refused as common, the sentence and the year marked.
+		{name: "form-typed-sentence", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, "sentence"), "default")
+			setValue(t, tb, "#new-password", "Ha en fin dag 2026!")
+			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 17`)
+			return tb
+		}},
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
