@@ -117,7 +117,8 @@ type Result struct {
 
 // Marked reports whether code point i belongs to a pattern: a match of the
 // cheapest split, or a match that costs less than brute-forcing its code
-// points (one of three code points: by more than a part's cost).
+// points (one of three code points: by more than a part's cost); a faint
+// word of no list is no pattern (see addWordlike).
 func (r *Result) Marked(i int) bool {
 	return i >= 0 && i < MaxRunes && r.marked[i/64]&(1<<(i%64)) != 0
 }
@@ -138,6 +139,7 @@ type match struct {
 	free  bool    // no floor of minSubLog10: a separator used again
 	lg    float32 // log10 of the guesses
 	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases; kind is its longest word's)
+	faint bool    // a short word of no list that reads less like one than a typical word: marks nothing (see addWordlike)
 }
 
 // maxMatches bounds the matches kept per call; past it further ones are
@@ -230,7 +232,7 @@ func Estimate(in Input) Result {
 	// sequence of step -3), and their marks refused random strings.
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
-		if max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
+		if !m.faint && max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
 			for t := int(m.i); t < int(m.j); t++ {
 				res.marked[t/64] |= 1 << (t % 64)
 			}
@@ -303,8 +305,10 @@ func search(ms *matches, n int) Result {
 		if int(m.j-m.i) > longest {
 			longest, res.Main = int(m.j-m.i), m.kind
 		}
-		for k := int(m.i); k < int(m.j); k++ {
-			res.marked[k/64] |= 1 << (k % 64)
+		if !m.faint {
+			for k := int(m.i); k < int(m.j); k++ {
+				res.marked[k/64] |= 1 << (k % 64)
+			}
 		}
 		inB = mPrevB[j]
 		j = int(m.i)

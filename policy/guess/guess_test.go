@@ -623,3 +623,26 @@ func TestMatchRussian(t *testing.T) {
 	assert.Less(t, est("k.,bvfzhf,jnf2024"), 17.0-2, "любимаяработа and a year")
 	assert.Less(t, est("vjzcj,frfk.,bnuekznm"), 20.0-1, "моясобакалюбитгулять")
 }
+
+// TestFaintWordsAreNotMarked: a short run (4-6 letters) of no list whose
+// letters surprise the bigram model more than a typical word's still costs
+// a word's guesses but is no pattern to mark: random syllables of Apple's
+// generated passwords ("hagdep", "fodneb") read like names by chance. A
+// typical one ("lodve") and a longer one ("skarholt") stay marked.
+func TestFaintWordsAreNotMarked(t *testing.T) {
+	marked := func(s string) (int, float64) {
+		x := in(s)
+		x.Dictionary = testDict
+		r := Estimate(x)
+		return r.MarkedCount(), r.Log10
+	}
+	for _, s := range []string{"hagdep", "fodneb", "sencaj", "vemxon"} {
+		m, lg := marked(s)
+		assert.Zero(t, m, "%q marked", s)
+		assert.Less(t, lg, 6.0, "%q still costs a word of no list", s)
+	}
+	for _, s := range []string{"lodve", "skarholt"} {
+		m, _ := marked(s)
+		assert.Equal(t, len([]rune(s)), m, "%q marked", s)
+	}
+}

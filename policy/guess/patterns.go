@@ -960,24 +960,43 @@ func mixedCase(typed, lower []rune) bool {
 	return false
 }
 
+// maxFaintWord is the longest run of no list that may be faint (see
+// addWordlike): 4-6 letters read like a word by chance far more often than
+// longer ones.
+const maxFaintWord = 6
+
 // addWordlike adds [i, j) when it is 4 to maxWordlike letters that read
 // like a word, at wordlikeLog10 guesses (namelikeLog10, farmNameLog10 or
 // norseNameLog10 when built so; brute force's when less) and its
 // variations: capitals, and the substitutions where subst differs from
-// lower (subst is folded for a run with substitutions, else lower).
+// lower (subst is folded for a run with substitutions, else lower). A run
+// of maxFaintWord letters or fewer whose letters surprise the bigram model
+// more than a typical word's (unlikeliness) is faint: it keeps its price
+// but marks nothing, for random syllables ("hagdep", "fodneb" of Apple's
+// generated passwords) read like names by chance, and two such marks made
+// half of a 20-character random password a pattern.
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
-	if j-i >= 4 && j-i <= maxWordlike && d != nil && !mixedCase(typed[i:j], lower[i:j]) && d.readsLikeWord(folded[i:j]) {
-		lg := wordlikeLog10
-		if d.readsLikeName(folded[i:j]) {
-			lg = namelikeLog10
-		}
-		if farmName(folded[i:j]) {
-			lg = farmNameLog10
-		}
-		if norseName(folded[i:j]) {
-			lg = norseNameLog10
-		}
-		lg += longWordLog10 * float64(max(0, j-i-maxShortWord))
-		ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
+	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) {
+		return
+	}
+	sum, letters := pairSum(d.surprisal, folded[i:j])
+	if !letters || sum > maxSurprisal*float32(j-i+1) { // reads like no word (readsLikeWord)
+		return
+	}
+	lg := wordlikeLog10
+	if d.readsLikeName(folded[i:j]) {
+		lg = namelikeLog10
+	}
+	if farmName(folded[i:j]) {
+		lg = farmNameLog10
+	}
+	if norseName(folded[i:j]) {
+		lg = norseNameLog10
+	}
+	lg += longWordLog10 * float64(max(0, j-i-maxShortWord))
+	n0 := ms.n
+	ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
+	if ms.n > n0 && j-i <= maxFaintWord && unlikeliness(sum, j-i) > 0 {
+		ms.m[n0].faint = true
 	}
 }

@@ -350,6 +350,38 @@ func randomAlphanumeric(n int, seed uint64) []string {
 	return out
 }
 
+// appleStyle returns n passwords in the format of Apple's generated strong
+// passwords (Passwords app, Safari; as Apple's Platform Security guide and
+// Ricky Mondello describe it): three groups of two syllables, each a
+// consonant (19), a vowel (6, y among them) and a consonant, joined by "-",
+// with one group's first or last character a digit and one letter a
+// capital: "hupvEw-fodne1-qabjyg", 71 bits.
+func appleStyle(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 11))
+	const consonants, vowels = "bcdfghjkmnpqrstvwxz", "aeiouy"
+	syllable := func() []byte {
+		return []byte{consonants[r.IntN(19)], vowels[r.IntN(6)], consonants[r.IntN(19)]}
+	}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		var groups [3][]byte
+		for g := range groups {
+			groups[g] = append(syllable(), syllable()...)
+		}
+		dg := r.IntN(3)
+		groups[dg][5*r.IntN(2)] = byte('0' + r.IntN(10))
+		for {
+			cg, ci := r.IntN(3), r.IntN(6)
+			if c := groups[cg][ci]; c >= 'a' && c <= 'z' {
+				groups[cg][ci] = c - 'a' + 'A'
+				break
+			}
+		}
+		out = append(out, string(groups[0])+"-"+string(groups[1])+"-"+string(groups[2]))
+	}
+	return out
+}
+
 // A small grammar of the sentences people make passwords of, in Norwegian
 // and English: a subject, a verb and an object or a place ("Jeg er på
 // hytta", "My dog loves pizza"), or two things ("Kaffe og kake"), or a

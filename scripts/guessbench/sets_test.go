@@ -115,3 +115,34 @@ func TestSentences(t *testing.T) {
 	assert.Greater(t, nb, 80)
 	assert.Greater(t, en, 80)
 }
+
+// TestAppleStyle: 20 characters, "-" at 6 and 13, one digit at a group's
+// edge, one capital, and the rest syllables of a consonant, a vowel and a
+// consonant.
+func TestAppleStyle(t *testing.T) {
+	for _, s := range appleStyle(300, 11) {
+		require.Len(t, s, 20, s)
+		assert.Equal(t, "--", string([]byte{s[6], s[13]}), s)
+		digits, capitals := 0, 0
+		for i := range len(s) {
+			c := s[i]
+			switch {
+			case c >= '0' && c <= '9':
+				digits++
+				assert.Contains(t, []int{0, 5}, i%7, "a digit at a group's edge: %s", s)
+			case c >= 'A' && c <= 'Z':
+				capitals++
+				c += 'a' - 'A'
+				fallthrough
+			case c >= 'a' && c <= 'z':
+				want := "bcdfghjkmnpqrstvwxz"
+				if i%7%3 == 1 {
+					want = "aeiouy"
+				}
+				assert.True(t, strings.IndexByte(want, c) >= 0, "%q at %d of %s", c, i, s)
+			}
+		}
+		assert.Equal(t, 1, digits, s)
+		assert.Equal(t, 1, capitals, s)
+	}
+}
