@@ -628,7 +628,8 @@ func TestMatchRussian(t *testing.T) {
 // letters surprise the bigram model more than a typical word's still costs
 // a word's guesses but is no pattern to mark: random syllables of Apple's
 // generated passwords ("hagdep", "fodneb") read like names by chance. A
-// typical one ("lodve") and a longer one ("skarholt") stay marked.
+// typical one ("lodve"), a longer one ("skarholt") and one with a letter
+// beyond ASCII, which generators do not use ("fløya"), stay marked.
 func TestFaintWordsAreNotMarked(t *testing.T) {
 	marked := func(s string) (int, float64) {
 		x := in(s)
@@ -641,7 +642,7 @@ func TestFaintWordsAreNotMarked(t *testing.T) {
 		assert.Zero(t, m, "%q marked", s)
 		assert.Less(t, lg, 6.0, "%q still costs a word of no list", s)
 	}
-	for _, s := range []string{"lodve", "skarholt"} {
+	for _, s := range []string{"lodve", "skarholt", "fløya"} {
 		m, _ := marked(s)
 		assert.Equal(t, len([]rune(s)), m, "%q marked", s)
 	}

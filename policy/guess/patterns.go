@@ -971,10 +971,11 @@ const maxFaintWord = 6
 // variations: capitals, and the substitutions where subst differs from
 // lower (subst is folded for a run with substitutions, else lower). A run
 // of maxFaintWord letters or fewer whose letters surprise the bigram model
-// more than a typical word's (unlikeliness) is faint: it keeps its price
-// but marks nothing, for random syllables ("hagdep", "fodneb" of Apple's
-// generated passwords) read like names by chance, and two such marks made
-// half of a 20-character random password a pattern.
+// more than a typical word's (unlikeliness) and is ASCII is faint: it keeps
+// its price but marks nothing, for random syllables ("hagdep", "fodneb" of
+// Apple's generated passwords) read like names by chance, and two such
+// marks made half of a 20-character random password a pattern. Generators
+// do not write æ, ø or å: "fløya" stays marked (fresh words 2.0% → 1.9%).
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
 	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) {
 		return
@@ -998,5 +999,10 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 	ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
 	if ms.n > n0 && j-i <= maxFaintWord && unlikeliness(sum, j-i) > 0 {
 		ms.m[n0].faint = true
+		for _, r := range lower[i:j] {
+			if r >= 0x80 {
+				ms.m[n0].faint = false
+			}
+		}
 	}
 }
