@@ -46,6 +46,9 @@ var pieces = []string{
 	"tended@joggers", "chums1baristas", "homm3rsåk",
 	// and a palindrome (a mirror)
 	"Gyri1987!!7891iryG",
+	// and sentences of short words, and Apple's random syllables (faint:
+	// priced, not marked)
+	"Ha en fin dag ", "my.dad.", "hupvEw-fodne1-qabjyg", "hagdep-", "fløya",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
