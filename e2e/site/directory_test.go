@@ -45,7 +45,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 	}
 
 	t.Run("refused by AD's complexity, in English", func(t *testing.T) {
-		submit("fjellbekk sommer grønn lys over vidda") // lower case and spaces only
+		submit("fjellbekk lyngmo kvitveis dragsug brakkvann") // lower case and spaces only (Styrke accepts it: 10^31.7)
 		texts := errorTexts(t, tb)
 		require.NotEmpty(t, texts)
 		assert.Contains(t, texts[len(texts)-1], "The directory you log in with refused the password")
