@@ -24,3 +24,21 @@ func BenchmarkEstimate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEstimateRandom measures the estimator on 127 random characters
+// (letters, digits, symbols, æøå), the meter bench's kind of password:
+// many short runs of letters that no match explains.
+func BenchmarkEstimateRandom(b *testing.B) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&/()=?+-_.,;:æøåÆØÅ"
+	a := []rune(alphabet)
+	rs := make([]rune, 127)
+	for i := range rs {
+		rs[i] = a[(i*37+11)%len(a)]
+	}
+	input := in(string(rs))
+	input.Dictionary = testDict
+	b.ReportAllocs()
+	for b.Loop() {
+		estimateSink = Estimate(input)
+	}
+}

@@ -139,38 +139,46 @@ const minPhraseWords = 3
 // maxPhraseWords bounds the words of one phrase that matchPhrases looks at.
 const maxPhraseWords = 24
 
-// shortWords are the short words that sentences are built of and the
-// lists leave out, between spaces, one byte a code point (Latin-1: "\xe5"
-// is å): of one or two letters in nb, nn and en (the dictionaries hold no
-// word under minWord code points), and English ones of three (its list's
-// words have 4+ letters). Only a phrase reads them, as typed in lower case
-// ("i" is no "l" or "1").
-const shortWords = " i \xe5 a en ei et er og p\xe5 av om at du vi de me eg ho ha s\xe5 n\xe5 da jo ja to se g\xe5 f\xe5 bo ut \xe5r an am is it in on of be we my he by or so no go do up us as if oh ok " +
-	"the and you are was not but can all his her she him our who get got one two out any how why yes too now day may see let say way new old big man boy dog cat sun fun own off did has had its " +
-	"mom dad car eat run sit put use try ask end top hot red bad sad far few lot job kid guy age art fan fly god joy key law map pet sea sky son tea toy win war "
+// shortWords1, 2 and 3 are the short words that sentences are built of and
+// the lists leave out, of 1, 2 and 3 letters, written together (each entry
+// its length's bytes apart), one byte a code point (Latin-1: "\xe5" is å):
+// of one or two letters in nb, nn and en (the dictionaries hold no word
+// under minWord code points), and English ones of three (its list's words
+// have 4+ letters). Only a phrase reads them, as typed in lower case ("i"
+// is no "l" or "1").
+const (
+	shortWords1 = "i\xe5a"
+	shortWords2 = "eneieterogp\xe5avomatduvidemeeghohas\xe5n\xe5dajojatoseg\xe5f\xe5bout\xe5ranamisitinonofbewemyhebyorsonogodoupusasifohok"
+	shortWords3 = "theandyouarewasnotbutcanallhishershehimourwhogetgotonetwooutanyhowwhyyestoonowdaymayseeletsaywaynewoldbigmanboydogcatsunfunownoff" +
+		"didhashaditsmomdadcareatrunsitputusetryaskendtophotredbadsadfarfewlotjobkidguyageartfanflygodjoykeylawmappetseaskysonteatoywinwar"
+)
 
 // shortWordLog10 is what such a word costs in a phrase: one of a few
 // dozen, of which a handful are most of the use.
 const shortWordLog10 = 1.3
 
-// isShortWord reports whether w is one of shortWords.
+// isShortWord reports whether w is one of shortWords1, 2 or 3 (the list of
+// its length, read entry by entry: it runs for every short run of letters
+// no other match explains, many a keystroke in random characters).
 func isShortWord(w []rune) bool {
-	if len(w) == 0 || len(w) > 3 {
+	var list string
+	switch len(w) {
+	case 1:
+		list = shortWords1
+	case 2:
+		list = shortWords2
+	case 3:
+		list = shortWords3
+	default:
 		return false
 	}
-	k := 0 // code points of the entry so far that equal w's; -1 once one differs
-	for b := 0; b < len(shortWords); b++ {
-		r := rune(shortWords[b])
-		switch {
-		case r == ' ':
-			if k == len(w) {
-				return true
-			}
-			k = 0
-		case k >= 0 && k < len(w) && w[k] == r:
+	for b := 0; b < len(list); b += len(w) {
+		k := 0
+		for k < len(w) && w[k] == rune(list[b+k]) {
 			k++
-		default:
-			k = -1
+		}
+		if k == len(w) {
+			return true
 		}
 	}
 	return false
@@ -180,7 +188,7 @@ func isShortWord(w []rune) bool {
 // or 2 code points between each two ("kaffe-kopp-bord",
 // "Unnskyld!!jeg!!glemte"), minPhraseWords or more of them words of the
 // lists by a match already found (at most maxPhraseWordLog10; not a word
-// of no list, not the common-password list) or of shortWords ("Ha en fin
+// of no list, not the common-password list) or short words (isShortWord: "Ha en fin
 // dag", "Jeg-er-på-jobb", at shortWordLog10).
 // The other runs of the phrase are words too ("Lisa@Delta@Vanskelig":
 // Delta, which no list holds, reads like a word) and cost their cheapest
