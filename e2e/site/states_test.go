@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -196,6 +197,16 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		submitForm(t, tb, password)
 		return tb
 	}
+	// typedMarked is the form (default policy) with password typed, once
+	// the meter marks at least marks of its characters as a pattern.
+	typedMarked := func(name, password string, marks int) state {
+		return state{name: "form-typed-" + name, want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
+			tb := form(t, b, lang, user(lang, name), "default")
+			setValue(t, tb, "#new-password", password)
+			chrome.Poll[bool](t, tb, fmt.Sprintf(`document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= %d`, marks))
+			return tb
+		}}
+	}
 	states := []state{
 		{name: "loading", want: "loading", open: func(t *testing.T, lang string) *chrome.Tab {
 			link := inLang(b.activation(t, user(lang, "loading"), "Kari Nordmann", "default"), lang)
@@ -257,36 +268,16 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		// says so while typing and marks the pattern's characters (not
 		// "Lirype", a word of no list whose letters read less like a word
 		// than a typical one's: faint, priced but not marked).
-		{name: "form-typed-guessable", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
-			tb := form(t, b, lang, user(lang, "guessable"), "default")
-			setValue(t, tb, "#new-password", "Fjellvann!Lirype-Kaffe9")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 14`)
-			return tb
-		}},
+		typedMarked("guessable", "Fjellvann!Lirype-Kaffe9", 14),
 		// A sentence with a country and a year (10^17.8): the short words
 		// sentences are built of and places abroad are on the lists.
-		{name: "form-typed-sentence", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
-			tb := form(t, b, lang, user(lang, "sentence"), "default")
-			setValue(t, tb, "#new-password", "Vi-skal-til-Spania-2026!")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 14`)
-			return tb
-		}},
+		typedMarked("sentence", "Vi-skal-til-Spania-2026!", 14),
 		// A phrase of frequent words with a tail of punctuation: the
 		// words and the "!!" are marked, the message names them.
-		{name: "form-typed-phrase", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
-			tb := form(t, b, lang, user(lang, "phrase"), "default")
-			setValue(t, tb, "#new-password", "Hjemme.igjen.etter.ferien!!")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 20`)
-			return tb
-		}},
+		typedMarked("phrase", "Hjemme.igjen.etter.ferien!!", 20),
 		// A name and a year, then the same backwards (a mirror): the
 		// second half is marked, the message says "repeated backwards".
-		{name: "form-typed-mirror", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
-			tb := form(t, b, lang, user(lang, "mirror"), "default")
-			setValue(t, tb, "#new-password", "Gyri1987!!7891iryG")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 13`)
-			return tb
-		}},
+		typedMarked("mirror", "Gyri1987!!7891iryG", 13),
 		// Four random words joined by '@' (as an 'a' it had read as one
 		// word): accepted, next to nothing marked.
 		{name: "form-typed-at-passphrase", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
@@ -297,12 +288,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		}},
 		// A sentence of short words ("en", two letters, had ended a
 		// phrase): refused as common, the sentence and the year marked.
-		{name: "form-typed-sentence", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
-			tb := form(t, b, lang, user(lang, "sentence"), "default")
-			setValue(t, tb, "#new-password", "Ha en fin dag 2026!")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.bar.pat').length >= 17`)
-			return tb
-		}},
+		typedMarked("short-words", "Ha en fin dag 2026!", 17),
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
@@ -407,6 +393,11 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 			return tb
 		}},
+	}
+	seen := map[string]bool{}
+	for _, st := range states {
+		require.False(t, seen[st.name], "two states named %s (their screenshots would overwrite each other)", st.name)
+		seen[st.name] = true
 	}
 	for _, lang := range site.Languages {
 		for _, st := range states {
