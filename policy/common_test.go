@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/styrke-iam/styrke/policy/guess"
 	"github.com/styrke-iam/styrke/policy/internal/unicodetables"
 )
 
@@ -181,6 +182,9 @@ func TestCommonRule(t *testing.T) {
 		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
 		{"an English sentence of short words", "My.dad.like.my.car!", "word"},
 		{"a sentence of five words and a year", "Han.bor.fra.god.mat.2021!!", "word"},
+		{"a web address with a year", "https://www.nrk.no/2026", "address"},
+		{"a site's address, a word and a year", "www.finn.no/bil/2026!", "address"},
+		{"a name and a surname, a year and a mail provider", "kari.nordmann2026@gmail.com", "address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -486,6 +490,9 @@ func TestApplePasswords(t *testing.T) {
 // TestJoinKinds: every kind the estimator reports has words in nb, nn and
 // en, and a repeat and a mirror close the list as suffixes.
 func TestJoinKinds(t *testing.T) {
+	for k := guess.Kind(1); k.String() != ""; k++ {
+		assert.Contains(t, kindOrder[:], k, "kind %s is in kindOrder", k)
+	}
 	for _, k := range kindOrder {
 		w, ok := words.get(k.String())
 		require.True(t, ok, "kind %s has words", k)

@@ -90,7 +90,7 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 var kindOrder = [...]guess.Kind{
 	guess.KindPassword, guess.KindContext, guess.KindName, guess.KindWord, guess.KindPlace,
 	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindKeyboard,
-	guess.KindSequence, guess.KindWordlike, guess.KindPunctuation, guess.KindMirror, guess.KindRepeat,
+	guess.KindSequence, guess.KindAddress, guess.KindWordlike, guess.KindPunctuation, guess.KindMirror, guess.KindRepeat,
 }
 
 // kindsParam returns the kinds of est as the "kinds" parameter: the kind

@@ -49,6 +49,8 @@ var pieces = []string{
 	// and sentences of short words, and Apple's random syllables (faint:
 	// priced, not marked)
 	"Ha en fin dag ", "my.dad.", "hupvEw-fodne1-qabjyg", "hagdep-", "fløya",
+	// and the pieces of addresses
+	"https://www.", "@gmail", ".no/", ".com",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

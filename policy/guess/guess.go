@@ -19,6 +19,8 @@
 //     shape repeated from a neighbouring key ("zaq1xsw2");
 //   - years 1900-2039 and dates in Norwegian orders ("241299",
 //     "24.12.1999", "17mai");
+//   - the pieces of web and e-mail addresses ("https://www.", "@gmail",
+//     ".no");
 //   - letters of no list that read like a word or a name (letter bigram
 //     models built from the lists), also with substitutions inside them,
 //     and Russian typed on a Latin keyboard ("ghbdtn" is "привет"; a bigram
@@ -64,14 +66,16 @@ const (
 	KindWordlike         // a word or name of no list: letters that read like one
 	KindPunctuation      // a separator used again, or a common tail of punctuation ("!!", "!?")
 	KindMirror           // an earlier part written backwards after itself ("1987!!7891")
+	KindAddress          // a piece of a web or e-mail address ("https://www.", "@gmail", ".no")
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", "wordlike", "punctuation", "mirror", or "" for KindNone.
+// "repeat", "wordlike", "punctuation", "mirror", "address", or "" for
+// KindNone.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]
@@ -80,7 +84,7 @@ func (k Kind) String() string {
 }
 
 // Kinds is a set of kinds.
-type Kinds uint16
+type Kinds uint32
 
 // Has reports whether k holds kind.
 func (k Kinds) Has(kind Kind) bool { return k&(1<<kind) != 0 }
@@ -214,6 +218,7 @@ func Estimate(in Input) Result {
 	matchMirrors(ms, lower)
 	matchSeparators(ms, lower)
 	matchTail(ms, lower)
+	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)

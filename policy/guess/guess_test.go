@@ -401,9 +401,24 @@ func TestMatchTail(t *testing.T) {
 	}
 }
 
+// TestMatchAddresses: how an address starts, a mail provider after "@" and
+// a top-level domain after a name are pieces of an address; a provider or a
+// domain with a letter after it is not ("kari.nordmann", "@livestock").
+func TestMatchAddresses(t *testing.T) {
+	run := func(ms *matches, in Input) { matchAddresses(ms, in.Lower) }
+	assert.Equal(t, []string{"https://www.", "https://", "www.", ".no"}, found(t, "https://www.nrk.no/2026", KindAddress, run))
+	assert.Equal(t, []string{"@Gmail", ".com"}, found(t, "Kari.Nordmann2026@Gmail.com", KindAddress, run))
+	assert.Equal(t, []string{"www.", ".com"}, found(t, "www.facebook.com2026", KindAddress, run))
+	assert.Equal(t, []string{"@live", ".no"}, found(t, "ola@live.no!", KindAddress, run))
+	for _, pw := range []string{"kari.nordmann1985", "hus.nord.katt.bil", "tended@livestock", "apple.combine.2026", ".com2026", "wwwfacebook", "Sommer2026!!"} {
+		assert.Empty(t, found(t, pw, KindAddress, run), "input %q", pw)
+	}
+}
+
 func TestKindString(t *testing.T) {
 	assert.Equal(t, "keyboard", KindKeyboard.String())
 	assert.Equal(t, "punctuation", KindPunctuation.String())
+	assert.Equal(t, "address", KindAddress.String())
 	assert.Equal(t, "", Kind(200).String())
 }
 

@@ -311,6 +311,58 @@ func matchTail(ms *matches, lower []rune) {
 	}
 }
 
+// The pieces of web and e-mail addresses people build passwords of
+// ("https://www.nrk.no/2026", "kari.nordmann@gmail.com"), each list
+// separated by spaces: how an address starts, the mail providers after an
+// "@" and the top-level domains after a "." (Norway's and its neighbours',
+// the common generic ones).
+const (
+	addressStarts    = "https://www. http://www. https:// http:// www."
+	addressProviders = "gmail hotmail yahoo outlook online live icloud msn mail"
+	addressDomains   = "com no net org se dk de uk ru edu info io"
+)
+
+// addressLog10 is what such a piece costs: one of about ten.
+const addressLog10 = 1
+
+// matchAddresses adds the pieces of addresses in lower (KindAddress): a
+// start anywhere, a provider after "@" and a domain after "." that follows
+// a letter or digit; a provider or a domain only where no letter follows
+// ("kari.nordmann", "hus.nord" hold none).
+func matchAddresses(ms *matches, lower []rune) {
+	for i := range lower {
+		switch {
+		case lower[i] == '@':
+			addAddress(ms, lower, i, addressProviders)
+		case lower[i] == '.' && i > 0 && isAlnum(lower[i-1]):
+			addAddress(ms, lower, i, addressDomains)
+		case lower[i] == 'h' || lower[i] == 'w':
+			addAddress(ms, lower, i, addressStarts)
+		}
+	}
+}
+
+// addAddress adds each entry of list (separated by spaces) that lower
+// holds at i, after the "@" or "." there is one; an entry after one only
+// where no letter follows it.
+func addAddress(ms *matches, lower []rune, i int, list string) {
+	at := i
+	if lower[i] == '@' || lower[i] == '.' {
+		at++
+	}
+	for list != "" {
+		l := 0
+		for l < len(list) && list[l] != ' ' {
+			l++
+		}
+		j := at + l
+		if hasPrefix(lower[at:], list[:l]) && (at == i || j == len(lower) || !isLetter(lower[j])) {
+			ms.add(i, j, KindAddress, addressLog10)
+		}
+		list = list[min(l+1, len(list)):]
+	}
+}
+
 // isAlnum reports whether r is a letter or a digit.
 func isAlnum(r rune) bool { return isLetter(r) || isDigit(r) }
 
