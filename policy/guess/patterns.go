@@ -143,14 +143,16 @@ const maxPhraseWords = 24
 // the lists leave out, of 1, 2 and 3 letters, written together (each entry
 // its length's bytes apart), one byte a code point (Latin-1: "\xe5" is å):
 // of one or two letters in nb, nn and en (the dictionaries hold no word
-// under minWord code points), and English ones of three (its list's words
-// have 4+ letters). Only a phrase reads them, as typed in lower case ("i"
+// under minWord code points), English ones of three (its list's words
+// have 4+ letters) and the Norwegian ones of three that the lists leave
+// out ("mat", "øye", "uke"). Only a phrase reads them, as typed in lower case ("i"
 // is no "l" or "1").
 const (
 	shortWords1 = "i\xe5a"
-	shortWords2 = "eneieterogp\xe5avomatduvidemeeghohas\xe5n\xe5dajojatoseg\xe5f\xe5bout\xe5ranamisitinonofbewemyhebyorsonogodoupusasifohok"
+	shortWords2 = "eneieterogp\xe5avomatduvidemeeghohas\xe5n\xe5dajojatoseg\xe5f\xe5bout\xe5ranamisitinonofbewemyhebyorsonogodoupusasifohok\xf8lnysal\xe5"
 	shortWords3 = "theandyouarewasnotbutcanallhishershehimourwhogetgotonetwooutanyhowwhyyestoonowdaymayseeletsaywaynewoldbigmanboydogcatsunfunownoff" +
-		"didhashaditsmomdadcareatrunsitputusetryaskendtophotredbadsadfarfewlotjobkidguyageartfanflygodjoykeylawmappetseaskysonteatoywinwar"
+		"didhashaditsmomdadcareatrunsitputusetryaskendtophotredbadsadfarfewlotjobkidguyageartfanflygodjoykeylawmappetseaskysonteatoywinwar" +
+		"matfotarm\xf8ye\xf8retakeggk\xe5ll\xf8krisfriutestokunukelekkullei"
 )
 
 // shortWordLog10 is what such a word costs in a phrase: one of a few
