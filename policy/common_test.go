@@ -184,6 +184,8 @@ func TestCommonRule(t *testing.T) {
 		{"a sentence of five words and a year", "Han.bor.fra.god.mat.2021!!", "word"},
 		{"a sentence with a Norwegian word of three letters no list holds", "God-mat-og-bil.2015", "word"},
 		{"Norwegian words of three letters", "Ute.på.tur.med.fri.uke!", "word"},
+		{"an English sentence in CamelCase", "TheBoyHateInTheWorld!91", "word"},
+		{"a Norwegian sentence in CamelCase with a year", "JegElskerÅGåPåTur1987", "word"},
 		{"a web address with a year", "https://www.nrk.no/2026", "address"},
 		{"a site's address, a word and a year", "www.finn.no/bil/2026!", "address"},
 		{"a name and a surname, a year and a mail provider", "kari.nordmann2026@gmail.com", "address"},

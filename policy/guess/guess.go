@@ -226,7 +226,7 @@ func Estimate(in Input) Result {
 	// like Russian, and matches past maxMatches are dropped.
 	matchRussian(ms, typed, lower)
 	// After every matcher: a phrase is priced by its words' matches.
-	matchPhrases(ms, lower)
+	matchPhrases(ms, typed, lower)
 	res = search(ms, n)
 	// Mark too every match cheaper than brute-forcing its code points,
 	// though the cheapest split went round it: in "Ottilie@Flåten29?" one

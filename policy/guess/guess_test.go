@@ -257,7 +257,7 @@ func TestMatchPhrases(t *testing.T) {
 	run := func(ms *matches, in Input) {
 		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
 		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
-		matchPhrases(ms, in.Lower)
+		matchPhrases(ms, in.Typed, in.Lower)
 	}
 	phrases := func(s string) []string { return matched(s, run, func(m match) bool { return m.inner != 0 }) }
 	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
@@ -280,6 +280,15 @@ func TestMatchPhrases(t *testing.T) {
 	// English words).
 	assert.Empty(t, phrases("sommer-qx-vinter-passord"))
 	assert.Empty(t, phrases("sommer-ins-vinter"))
+	// CamelCase: a capital after a small letter starts a word, and the
+	// case is the phrase's separator; a separator after it starts another
+	// phrase, and words written together in small letters are one run.
+	assert.Contains(t, phrases("TheBoyHateInTheWorld!91"), "TheBoyHateInTheWorld")
+	assert.Contains(t, phrases("SommerVinterPassord2026"), "SommerVinterPassord")
+	assert.Contains(t, phrases("MinHundLikerÅLøpeIParken"), "MinHundLikerÅLøpeIParken") // a capital before a capital and a small letter
+	assert.Empty(t, phrases("Sommer-VinterPassord"))
+	assert.Empty(t, phrases("sommervinterpassord"))
+	assert.Empty(t, phrases("SOMMERVINTERPASSORD"))
 	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-qx-passord"} {
 		assert.Empty(t, phrases(s), "input %q", s)
 	}

@@ -188,7 +188,8 @@ func isShortWord(w []rune) bool {
 
 // matchPhrases adds phrases: runs of letters with the same separator of 1
 // or 2 code points between each two ("kaffe-kopp-bord",
-// "Unnskyld!!jeg!!glemte"), minPhraseWords or more of them words of the
+// "Unnskyld!!jeg!!glemte"), or none where typed's case starts a word
+// (CamelCase: "TheBoyHateInTheWorld"), minPhraseWords or more of them words of the
 // lists by a match already found (at most maxPhraseWordLog10; not a word
 // of no list, not the common-password list) or short words (isShortWord: "Ha en fin
 // dag", "Jeg-er-på-jobb", at shortWordLog10).
@@ -200,7 +201,7 @@ func isShortWord(w []rune) bool {
 // each separator and each word as a part of its own. Each phrase's
 // prefixes and suffixes with minPhraseWords or more words of the lists are
 // added too, so that the search can join what comes before or after it.
-func matchPhrases(ms *matches, lower []rune) {
+func matchPhrases(ms *matches, typed, lower []rune) {
 	n := len(lower)
 	var (
 		wa, wb [maxPhraseWords]int     // the words' code points [wa, wb)
@@ -236,8 +237,11 @@ func matchPhrases(ms *matches, lower []rune) {
 			i++
 			continue
 		}
-		j := i
-		for j < n && isLetter(lower[j]) {
+		// A capital starts a word too, after a small letter or before one
+		// (CamelCase, whose "separator" is the case: "TheBoyLovesHisDog",
+		// "MinHundLikerÅLøpeIParken").
+		j := i + 1
+		for j < n && isLetter(lower[j]) && (typed[j] == lower[j] || typed[j-1] != lower[j-1] && (j+1 == n || typed[j+1] != lower[j+1] || !isLetter(lower[j+1]))) {
 			j++
 		}
 		// The word [i, j): its cheapest match of exactly these code points.
@@ -270,12 +274,15 @@ func matchPhrases(ms *matches, lower []rune) {
 		// The separator after it: 1 or 2 code points, neither letters nor
 		// digits, then a letter; the same as the phrase's so far.
 		l := sepLen(lower, j)
-		if nw == 0 || l == 0 || l > 2 || j+l >= n || !isLetter(lower[j+l]) {
+		if nw == 0 || l > 2 || j+l >= n || !isLetter(lower[j+l]) {
 			flush()
 			i = j + l
 			continue
 		}
-		s := [2]rune{lower[j], lower[j+l-1]}
+		s := [2]rune{} // CamelCase
+		if l > 0 {
+			s = [2]rune{lower[j], lower[j+l-1]}
+		}
 		if nw == 1 {
 			sep, sl = s, l
 		} else if s != sep || l != sl {
