@@ -289,6 +289,11 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		// A sentence of short words ("en", two letters, had ended a
 		// phrase): refused as common, the sentence and the year marked.
 		typedMarked("short-words", "Ha en fin dag 2026!", 17),
+		// A web address with a year: its pieces ("https://www.", ".no")
+		// are marked, the message says "a web or e-mail address".
+		typedMarked("address", "https://www.nrk.no/2026", 19),
+		// A sentence in CamelCase: the case separates its words.
+		typedMarked("camelcase", "TheBoyHateInTheWorld!91", 20),
 		{name: "form-fields-differ", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "differ"), "default")
 			setValue(t, tb, "#new-password", good)
