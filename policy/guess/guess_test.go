@@ -424,6 +424,42 @@ func TestMatchAddresses(t *testing.T) {
 	}
 }
 
+// TestShortWordsSorted: each list of short words is in code point order
+// without repeats (isShortWord searches it by halves), and isShortWord
+// finds exactly its entries among all strings of 1 to 4 letters (a-z,
+// æøå, and a digit).
+func TestShortWordsSorted(t *testing.T) {
+	in := map[string]bool{}
+	for l, list := range []string{shortWords1, shortWords2, shortWords3} {
+		l++
+		require.Zero(t, len(list)%l, "shortWords%d", l)
+		for k := l; k < len(list); k += l {
+			assert.Less(t, list[k-l:k], list[k:k+l], "shortWords%d at %d", l, k/l)
+		}
+		for k := 0; k < len(list); k += l {
+			w := []rune{}
+			for _, b := range []byte(list[k : k+l]) {
+				w = append(w, rune(b)) // Latin-1
+			}
+			in[string(w)] = true
+		}
+	}
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzæøå0")
+	var walk func(w []rune)
+	walk = func(w []rune) {
+		if len(w) > 0 {
+			assert.Equal(t, in[string(w)], isShortWord(w), "word %q", string(w))
+		}
+		if len(w) == 4 {
+			return
+		}
+		for _, r := range alphabet {
+			walk(append(w, r))
+		}
+	}
+	walk(nil)
+}
+
 func TestKindString(t *testing.T) {
 	assert.Equal(t, "keyboard", KindKeyboard.String())
 	assert.Equal(t, "punctuation", KindPunctuation.String())

@@ -141,18 +141,18 @@ const maxPhraseWords = 24
 
 // shortWords1, 2 and 3 are the short words that sentences are built of and
 // the lists leave out, of 1, 2 and 3 letters, written together (each entry
-// its length's bytes apart), one byte a code point (Latin-1: "\xe5" is å):
+// its length's bytes apart, sorted: TestShortWordsSorted), one byte a code
+// point (Latin-1: "\xe5" is å):
 // of one or two letters in nb, nn and en (the dictionaries hold no word
 // under minWord code points), English ones of three (its list's words
 // have 4+ letters) and the Norwegian ones of three that the lists leave
 // out ("mat", "øye", "uke"). Only a phrase reads them, as typed in lower case ("i"
 // is no "l" or "1").
 const (
-	shortWords1 = "i\xe5a"
-	shortWords2 = "eneieterogp\xe5avomatduvidemeeghohas\xe5n\xe5dajojatoseg\xe5f\xe5bout\xe5ranamisitinonofbewemyhebyorsonogodoupusasifohok\xf8lnysal\xe5"
-	shortWords3 = "theandyouarewasnotbutcanallhishershehimourwhogetgotonetwooutanyhowwhyyestoonowdaymayseeletsaywaynewoldbigmanboydogcatsunfunownoff" +
-		"didhashaditsmomdadcareatrunsitputusetryaskendtophotredbadsadfarfewlotjobkidguyageartfanflygodjoykeylawmappetseaskysonteatoywinwar" +
-		"matfotarm\xf8ye\xf8retakeggk\xe5ll\xf8krisfriutestokunukelekkullei"
+	shortWords1 = "ai\xe5"
+	shortWords2 = "amanasatavbebobydadedoduegeieneretf\xe5gog\xe5hahehoifinisitjajol\xe5memynonyn\xe5ofogohokomonorp\xe5sasesos\xe5toupusutviwe\xe5r\xf8l"
+	shortWords3 = "ageallandanyarearmartaskbadbigboybutcancarcatdaddaydiddogeateggendfanfarfewflyfotfrifungetgodgotguyhadhasherhimhishothowitsjobjoykeykidkulkunk\xe5llawleileklet" +
+		"lotl\xf8kmanmapmatmaymomnewnotnowoffoldoneouroutownpetputredrisrunsadsayseaseeshesitskysonstosuntakteathetootoptoytrytwoukeuseutewarwaswaywhowhywinyesyou\xf8re\xf8ye"
 )
 
 // shortWordLog10 is what such a word costs in a phrase: one of a few
@@ -160,8 +160,9 @@ const (
 const shortWordLog10 = 1.3
 
 // isShortWord reports whether w is one of shortWords1, 2 or 3 (the list of
-// its length, read entry by entry: it runs for every short run of letters
-// no other match explains, many a keystroke in random characters).
+// its length, whose entries are sorted by code point: a binary search; it
+// runs for every short run of letters no other match explains, many a
+// keystroke in random characters).
 func isShortWord(w []rune) bool {
 	var list string
 	switch len(w) {
@@ -174,13 +175,21 @@ func isShortWord(w []rune) bool {
 	default:
 		return false
 	}
-	for b := 0; b < len(list); b += len(w) {
+	l := len(w)
+	lo, hi := 0, len(list)/l
+	for lo < hi {
+		m := (lo + hi) / 2
 		k := 0
-		for k < len(w) && w[k] == rune(list[b+k]) {
+		for k < l && rune(list[m*l+k]) == w[k] {
 			k++
 		}
-		if k == len(w) {
+		if k == l {
 			return true
+		}
+		if rune(list[m*l+k]) < w[k] {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
 	return false
