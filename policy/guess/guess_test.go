@@ -150,6 +150,21 @@ func TestMatchKeyboard(t *testing.T) {
 	}
 }
 
+// TestEveryMonthName: each name of monthNames makes a date after a day
+// (matchMonthName tries the names only after one of their first letters).
+func TestEveryMonthName(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	for a := 0; a < len(monthNames); {
+		l := 0
+		for monthNames[a+l] > 12 {
+			l++
+		}
+		name := monthNames[a : a+l]
+		a += l + 1
+		assert.Contains(t, found(t, "x17"+name+"x", KindDate, run), "17"+name, "name %q", name)
+	}
+}
+
 func TestMatchDates(t *testing.T) {
 	tests := []struct {
 		name, password string

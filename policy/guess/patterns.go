@@ -590,7 +590,12 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 			k++ // "17. mai"
 		}
 	}
-	if k >= n || !isLetter(lower[k]) {
+	if k >= n {
+		return
+	}
+	switch lower[k] {
+	case 'j', 'f', 'm', 'a', 's', 'o', 'n', 'd': // the names' first letters
+	default:
 		return // no name follows: the names need not be tried
 	}
 	seen := 0 // bit l: a name of l letters was found (one match each)
