@@ -77,8 +77,15 @@ const maxSurprisal = 1.5
 // language the lists are in: their letters surprise the bigram model by at
 // most maxSurprisal on average, the word's edges included.
 func (d *Dictionary) readsLikeWord(folded []rune) bool {
+	_, ok := d.wordSurprisal(folded)
+	return ok
+}
+
+// wordSurprisal returns the surprisal sum of folded's letters (pairSum)
+// and whether they read like a word (readsLikeWord).
+func (d *Dictionary) wordSurprisal(folded []rune) (sum float32, ok bool) {
 	sum, letters := pairSum(d.surprisal, folded)
-	return letters && sum <= maxSurprisal*float32(len(folded)+1)
+	return sum, letters && sum <= maxSurprisal*float32(len(folded)+1)
 }
 
 // pairSum returns the sum of table (a bigram model: surprisal or nameOdds)

@@ -1063,8 +1063,8 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) {
 		return
 	}
-	sum, letters := pairSum(d.surprisal, folded[i:j])
-	if !letters || sum > maxSurprisal*float32(j-i+1) { // reads like no word (readsLikeWord)
+	sum, ok := d.wordSurprisal(folded[i:j])
+	if !ok {
 		return
 	}
 	lg := wordlikeLog10
