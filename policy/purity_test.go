@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/policy/internal/frontcode"
+	"github.com/styrke-iam/styrke/wasm/wasmbuild"
 )
 
 func TestInstitutionsAreCurrent(t *testing.T) {
@@ -73,5 +74,28 @@ func TestWasmDependencies(t *testing.T) {
 	}
 	for _, banned := range []string{"embed", "time", "fmt", "reflect", "os", "io/fs", "crypto/sha256", "encoding/json", "encoding/binary", "syscall/js"} {
 		assert.NotContains(t, deps, banned, "policy must not depend on %s (the WebAssembly module would grow)", banned)
+	}
+}
+
+// TestWasmLeavesOutFloatParser: the module parses numbers through
+// JavaScript (policy/internal/floatconv), so strconv's float parser and its
+// table of powers of ten (6.6 KB brotli) stay out of it. The linker's
+// reachability graph (-dumpdep) of the module, built as the site builds it,
+// must not reach them.
+func TestWasmLeavesOutFloatParser(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "styrke.wasm")
+	cmd := wasmbuild.Command(t.Context(), "..", out, "./wasm")
+	for i, a := range cmd.Args {
+		if strings.HasPrefix(a, "-ldflags=") {
+			cmd.Args[i] = a + " -dumpdep"
+		}
+	}
+	graph, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", graph)
+	require.True(t, strings.Contains(string(graph), "floatconv.ParseFloat"), "no reachability graph, or the module no longer parses through floatconv")
+	for _, f := range []string{"strconv.ParseFloat", "strconv.atof64", "strconv.eiselLemire64"} {
+		for _, sym := range []string{f, "internal/" + f} {
+			assert.False(t, strings.Contains(string(graph), "-> "+sym+"\n"), "the module links %s", sym)
+		}
 	}
 }

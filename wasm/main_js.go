@@ -66,6 +66,13 @@
 // lang; then one byte: 0 no policy, 1 policy id, 2 policy JSON; then an
 // int32 breach count (-1 when unknown). The JSON answer is parsed by
 // JSON.parse in the glue.
+//
+// The module imports one function besides wasm_exec.js's, which the loader
+// in styrke-meter.js provides (numImports): styrke.number(ptr, len) -> f64,
+// JavaScript's Number of a number of a policy's JSON, so that strconv's
+// float parser and its tables stay out of the module
+// (policy/internal/floatconv). Load the module through styrke-meter.js;
+// its tests run under Node with wasm/nodeexec, which gives the same import.
 package main
 
 import (

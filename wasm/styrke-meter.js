@@ -179,6 +179,15 @@ async function loadExec() {
   await import(EXEC_URL.href);
 }
 
+// numImports are the module's "styrke" imports. number parses a number of
+// the policy's JSON (n bytes at p in the module's memory): the Go side parses
+// through JavaScript to leave strconv's parser and its tables out of the
+// module (policy/internal/floatconv). wasm/nodeexec runs the module's tests
+// with this same function, read from this file.
+function numImports(mem) {
+  return { number: (p, n) => Number(td.decode(new Uint8Array(mem().buffer, p, n))) };
+}
+
 async function start() {
   // The module downloads and compiles while wasm_exec.js loads: one round
   // trip instead of two before the first score.
@@ -190,7 +199,9 @@ async function start() {
   // GOGC also keeps start-up's allocations from costing a collection (about
   // a millisecond each).
   go.env = { GOGC: "400" };
-  const inst = await WebAssembly.instantiate(await compiled, go.importObject);
+  let inst;
+  go.importObject.styrke = numImports(() => inst.exports.mem);
+  inst = await WebAssembly.instantiate(await compiled, go.importObject);
   go.run(inst); // main blocks forever; the exports stay callable
   const api = makeAPI(inst.exports);
   globalThis.styrke = api;

@@ -52,6 +52,17 @@ func TestPolicyProblems(t *testing.T) {
 		{"limits", `{"id":"Bad Id","minLength":2,"maxLength":500,"threshold":0}`},
 		{"not json", `{"id":`},
 		{"unknown field", `{"id":"x","bogus":true}`},
+		// Numbers in the module are parsed by JavaScript's Number
+		// (policy/internal/floatconv): the same values, problems and
+		// errors as strconv natively, in every spelling JSON allows.
+		{"number out of range", `{"id":"x","threshold":1e400}`},
+		{"negative number out of range", `{"id":"x","minGuessesLog10":-1.8e308}`},
+		{"fraction with more digits than a float", `{"id":"x","threshold":-0.300000000000000044408920985006}`},
+		{"halfway between two floats", `{"id":"x","threshold":9007199254740993}`},
+		{"exponent spellings", `{"id":"x","threshold":0.10000000000000001E5,"minGuessesLog10":405e-1}`},
+		{"rounds to the limit", `{"id":"x","minGuessesLog10":40.000000000000000001}`},
+		{"just past the limit", `{"id":"x","minGuessesLog10":40.00000000000001}`},
+		{"tiny", `{"id":"x","threshold":2.4703282292062328e-324,"minGuessesLog10":1e-400}`},
 	}
 	for _, d := range docs {
 		t.Run(d.name, func(t *testing.T) {

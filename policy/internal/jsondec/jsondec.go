@@ -5,6 +5,8 @@
 package jsondec
 
 import (
+	"github.com/styrke-iam/styrke/policy/internal/floatconv"
+
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -262,8 +264,8 @@ func (p *parser) number() (Value, *SyntaxError) {
 			p.pos++
 		}
 	}
-	f, err := strconv.ParseFloat(string(d[start:p.pos]), 64)
-	if err != nil {
+	f, ok := floatconv.ParseFloat(string(d[start:p.pos]))
+	if !ok {
 		return Value{}, &SyntaxError{Offset: start, Msg: "number out of range"}
 	}
 	return Value{Kind: Number, Num: f}, nil
