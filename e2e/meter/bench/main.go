@@ -49,10 +49,11 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	file := fs.String("file", "BENCHMARKS.md", "file whose meter section to write")
+	trace := fs.Bool("trace", false, "also run the keystrokes of a fourth page load under DevTools tracing and log where the slow ones went (the main thread's own time against the wall; V8's collector and compilers)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	section, err := measure(stdout)
+	section, err := measure(stdout, *trace)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench-meter:", err)
 		return 1
@@ -128,7 +129,7 @@ func brotliSize(path string) (int, error) {
 	return len(out), err
 }
 
-func measure(log io.Writer) (string, error) {
+func measure(log io.Writer, trace bool) (string, error) {
 	dir, err := os.MkdirTemp("", "styrke-bench-meter-")
 	if err != nil {
 		return "", err
@@ -367,6 +368,14 @@ func measure(log io.Writer) (string, error) {
 		}
 	}
 	fmt.Fprintln(log, "keystroke p99 per page load (ms):", keyP99s)
+	if trace {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html?keys-traced")); err != nil {
+			return "", err
+		}
+		if err := traceKeystrokes(ctx, script(false), log); err != nil {
+			return "", err
+		}
+	}
 	sortedP99s := slices.Clone(keyP99s)
 	slices.Sort(sortedP99s)
 	keyP99 := sortedP99s[1]
