@@ -43,7 +43,7 @@ type traceEvent struct {
 // preempted (the host, or Chromium's other threads on two cores), and one
 // whose thread did run shows what V8 did inside it. Tracing slows every
 // keystroke a little, so this load's figures stay out of the budget row.
-func traceKeystrokes(ctx context.Context, script string, log io.Writer) error {
+func traceKeystrokes(ctx context.Context, script string, log io.Writer) (wallP99, threadP99 float64, err error) {
 	var mu sync.Mutex
 	var events []traceEvent
 	done := make(chan struct{})
@@ -67,28 +67,30 @@ func traceKeystrokes(ctx context.Context, script string, log io.Writer) error {
 		}
 	})
 	if _, err := chromedp.Call(ctx, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: traceCategories}}); err != nil {
-		return fmt.Errorf("tracing: %w", err)
+		return 0, 0, fmt.Errorf("tracing: %w", err)
 	}
 	type res struct{ Render []float64 }
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[res](script, chromedp.EvalAwaitPromise)); err != nil {
-		return fmt.Errorf("traced keystrokes: %w", err)
+		return 0, 0, fmt.Errorf("traced keystrokes: %w", err)
 	}
 	if _, err := chromedp.Call(ctx, tracing.End, cdp.Empty{}); err != nil {
-		return fmt.Errorf("tracing: %w", err)
+		return 0, 0, fmt.Errorf("tracing: %w", err)
 	}
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return ctx.Err()
+		return 0, 0, ctx.Err()
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	fmt.Fprint(log, breakdown(events))
-	return nil
+	text, wallP99, threadP99 := breakdown(events)
+	fmt.Fprint(log, text)
+	return wallP99, threadP99, nil
 }
 
-// breakdown sums up the input dispatches of events (see traceKeystrokes).
-func breakdown(events []traceEvent) string {
+// breakdown sums up the input dispatches of events (see traceKeystrokes)
+// and returns their p99s, wall and the main thread's own time, in ms.
+func breakdown(events []traceEvent) (text string, wallP99, threadP99 float64) {
 	var keys []traceEvent
 	for _, e := range events {
 		if e.Name == "EventDispatch" && e.Args.Data.Type == "input" {
@@ -96,7 +98,7 @@ func breakdown(events []traceEvent) string {
 		}
 	}
 	if len(keys) == 0 {
-		return "traced load: no input dispatches in the trace\n"
+		return "traced load: no input dispatches in the trace\n", 0, 0
 	}
 	wall, thread := make([]float64, len(keys)), make([]float64, len(keys))
 	for i, k := range keys {
@@ -148,5 +150,5 @@ func breakdown(events []traceEvent) string {
 		fmt.Fprintf(&b, " %s %d;", c, causes[c])
 	}
 	fmt.Fprintf(&b, "\ntraced load, the slowest (wall/thread, and the main thread's events of 0.1 ms or more inside): %s\n", strings.Join(slow, "; "))
-	return b.String()
+	return b.String(), pct(wall, 99), pct(thread, 99)
 }

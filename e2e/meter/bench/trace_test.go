@@ -26,7 +26,10 @@ func TestBreakdown(t *testing.T) {
 		{Name: "MinorGC", TS: 30100, Dur: 900, Tid: 2},                    // another thread's
 		{Name: "EventDispatch", TS: 40000, Dur: 5000, TDur: 5000, Tid: 1}, // not an input event
 	}
-	got := breakdown(events)
+	got, wallP99, threadP99 := breakdown(events)
+	if wallP99 != 3 || threadP99 != 1.9 {
+		t.Errorf("p99s = %v wall, %v thread; want 3, 1.9", wallP99, threadP99)
+	}
 	for _, want := range []string{
 		"traced load (5 input events)",
 		"4 keystrokes of 1 ms or more",
@@ -44,7 +47,7 @@ func TestBreakdown(t *testing.T) {
 	if strings.Contains(got, "MinorGC=0.9") {
 		t.Errorf("another thread's event counted:\n%s", got)
 	}
-	if got := breakdown(nil); !strings.Contains(got, "no input dispatches") {
+	if got, _, _ := breakdown(nil); !strings.Contains(got, "no input dispatches") {
 		t.Errorf("breakdown(nil) = %q", got)
 	}
 }
