@@ -428,6 +428,17 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._breach = { hash: "", state: "", count: null };
     this._abort = null;
     this._cells = [];
+    this._liveTimer = 0;
+    // The live region speaks LIVE_DELAY after the last keystroke.
+    this._liveTick = () => {
+      const wait = this._liveDue - performance.now();
+      if (wait > 1) {
+        this._liveTimer = setTimeout(this._liveTick, wait);
+        return;
+      }
+      this._liveTimer = 0;
+      this._announce();
+    };
     this._build();
   }
 
@@ -529,6 +540,10 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   }
 
   _hideDetails(h) {
+    // Only on a change: a keystroke wrote all six every time, and unhid the
+    // next steps that render hides again (two style changes for nothing).
+    if (this._detailsHidden === h) return;
+    this._detailsHidden = h;
     for (const e of [this._total, this._nums, this._cellList, this._why, this._rules, this._next]) e.hidden = h;
   }
 
@@ -585,6 +600,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     else input.removeAttribute("aria-describedby");
     this._desc.remove();
     clearTimeout(this._liveTimer);
+    this._liveTimer = 0;
     this._input = null;
   }
 
@@ -613,9 +629,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (!this._api || !this._input) return;
     const pw = this._input.value;
     const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
+    const [lang, t] = this._t;
     const r = internal.cells(pw, this._field("username", "username-input"), this._field("name", "name-input"),
-      this.getAttribute("policy") || "", this._t[0], breachCount);
-    const [, t] = this._t;
+      this.getAttribute("policy") || "", lang, breachCount);
     if (r.error) {
       this._status.textContent = r.error.message;
       this._hideDetails(true);
@@ -794,8 +810,10 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     setClass(this._status, "status" + (empty ? "" : r.ok ? " ok" : " bad"));
     setText(this._desc, empty || r.ok ? verdict : verdict + " " + unmet.join(" "));
     this._pending = { empty, ok: r.ok, verdict, vs: r.violations, t, th };
-    clearTimeout(this._liveTimer);
-    this._liveTimer = setTimeout(() => this._announce(), LIVE_DELAY);
+    // One timer, pushed back by each keystroke after it (clearing and
+    // setting a timer every keystroke was about a tenth of its script).
+    this._liveDue = performance.now() + LIVE_DELAY;
+    if (!this._liveTimer) this._liveTimer = setTimeout(this._liveTick, LIVE_DELAY);
     this._renderBreach();
     this.dispatchEvent(new CustomEvent("styrke-change", {
       bubbles: true,
