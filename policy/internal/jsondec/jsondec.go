@@ -5,11 +5,11 @@
 package jsondec
 
 import (
-	"github.com/styrke-iam/styrke/policy/internal/floatconv"
-
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy/internal/floatconv"
 )
 
 // MaxDepth bounds the nesting of a document; a policy needs 4.
