@@ -79,7 +79,7 @@ func TestWasmDependencies(t *testing.T) {
 
 // TestWasmLeavesOutFloatParser: the module parses numbers through
 // JavaScript (policy/internal/floatconv), so strconv's float parser and its
-// table of powers of ten (6.6 KB brotli) stay out of it. The linker's
+// table of powers of ten (5.7 KB brotli) stay out of it. The linker's
 // reachability graph (-dumpdep) of the module, built as the site builds it,
 // must not reach them.
 func TestWasmLeavesOutFloatParser(t *testing.T) {
