@@ -7,15 +7,24 @@ import (
 
 // Dictionary is the set of ranked words Estimate matches: every embedded
 // list (see lists) and, when given, the common-password list. It is an
-// open-addressing hash table of 64-bit hashes of every word and every prefix
-// of a word, so that a scan from each position stops at the first prefix no
-// word has. It holds no pointers (the garbage collector never scans it). A
-// Dictionary is read-only once built and safe for concurrent use.
+// open-addressing hash table of every word and every prefix of a word, so
+// that a scan from each position stops at the first prefix no word has. A
+// slot is one 64-bit word, key and value together, and the table is at most
+// half full: a keystroke looks up hundreds of prefixes, and each lookup is
+// one cache line (a table of 64-bit keys beside 32-bit values, sized by the
+// lists' bytes, was 1.5 MB, and a keystroke after a pause, its cache lines
+// gone, paid two misses a lookup). It holds no pointers (the garbage
+// collector never scans it). A Dictionary is read-only once built and safe
+// for concurrent use.
 type Dictionary struct {
-	keys   []uint64 // FNV-1a of the runes; 0 is an empty slot
-	vals   []uint32 // rankLog<<5 | kind<<1 | 1 when a whole word (else a prefix only); see rankLog
-	shift  uint     // 64 - log2(len(keys))
-	maxLen int      // the longest word, in code points
+	// slots holds, for each word or prefix, the top 42 bits of its mixed
+	// hash (see slotKey; never all zero) over its value: rankLog<<5 |
+	// kind<<1 | 1 when a whole word, 0 when a prefix only (see rankLog). 0
+	// is an empty slot.
+	slots  []uint64
+	shift  uint // 64 - log2(len(slots))
+	used   int  // slots not empty
+	maxLen int  // the longest word, in code points
 	// surprisal is, for each pair of neighbouring letters (letter
 	// indexes: see letterIndex; a word's start and end are letter 0), the
 	// base-10 logarithm of how unlikely the second is after the first in
@@ -150,17 +159,7 @@ const PasswordRank = 10000
 // lines are skipped), folded as Input.Folded is; every entry gets rank
 // PasswordRank. Building it takes milliseconds (see Prepare).
 func NewDictionary(passwords string) *Dictionary {
-	runes := len(passwords)
-	for _, l := range lists {
-		runes += len(l.words)
-	}
-	size := 1 << 10
-	shift := uint(64 - 10)
-	for size < runes+runes/4 {
-		size *= 2
-		shift--
-	}
-	d := &Dictionary{keys: make([]uint64, size), vals: make([]uint32, size), shift: shift}
+	d := &Dictionary{slots: make([]uint64, 1<<15), shift: 64 - 15}
 	var all, names, words pairCounts
 	for _, l := range lists {
 		switch l.model {
@@ -266,41 +265,77 @@ const (
 	hashPrime = 1099511628211
 )
 
-// put stores val (0: prefix only) under h, keeping an existing word of a
-// lower rank.
-func (d *Dictionary) put(h uint64, val uint32) {
-	if h == 0 {
-		h = 1
+// valueBits is the width of a slot's value: rankLog of 2^26 takes 17
+// bits, the kind 4 and the whole-word flag 1.
+const (
+	valueBits = 22
+	valueMask = 1<<valueBits - 1
+)
+
+// slotKey mixes h (FNV-1a of a word's runes) and keeps its top bits: the
+// key a slot stores, whose own top bits are the slot's index.
+func slotKey(h uint64) uint64 {
+	k := (h * 0x9E3779B97F4A7C15) &^ valueMask
+	if k == 0 {
+		k = 1 << valueBits
 	}
-	mask := uint64(len(d.keys) - 1)
-	for i := (h * 0x9E3779B97F4A7C15) >> d.shift; ; i = (i + 1) & mask {
-		switch d.keys[i] {
+	return k
+}
+
+// put stores val (0: prefix only) under h, keeping an existing word of a
+// lower rank; the table doubles when it would be more than half full.
+func (d *Dictionary) put(h uint64, val uint32) {
+	if 2*(d.used+1) > len(d.slots) {
+		old := d.slots
+		d.slots, d.shift = make([]uint64, 2*len(old)), d.shift-1
+		for _, s := range old {
+			if s != 0 {
+				d.insert(s)
+			}
+		}
+	}
+	k := slotKey(h)
+	mask := uint64(len(d.slots) - 1)
+	for i := k >> d.shift; ; i = (i + 1) & mask {
+		s := d.slots[i]
+		switch s &^ valueMask {
 		case 0:
-			d.keys[i], d.vals[i] = h, val
+			d.slots[i] = k | uint64(val)
+			d.used++
 			return
-		case h:
-			old := d.vals[i]
+		case k:
+			old := uint32(s & valueMask)
 			if val&1 != 0 && (old&1 == 0 || val>>5 < old>>5) {
-				d.vals[i] = val
+				d.slots[i] = k | uint64(val)
 			}
 			return
 		}
 	}
 }
 
+// insert puts slot s, whose key is in no slot, into the first empty slot
+// from its index (when the table grows).
+func (d *Dictionary) insert(s uint64) {
+	mask := uint64(len(d.slots) - 1)
+	i := s >> d.shift
+	for d.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	d.slots[i] = s
+}
+
 // get returns the value stored under h, or 0 when neither a word nor a
 // prefix has it (prefix-only entries are returned as 2).
 func (d *Dictionary) get(h uint64) uint32 {
-	if h == 0 {
-		h = 1
-	}
-	mask := uint64(len(d.keys) - 1)
-	for i := (h * 0x9E3779B97F4A7C15) >> d.shift; ; i = (i + 1) & mask {
-		switch d.keys[i] {
+	k := slotKey(h)
+	mask := uint64(len(d.slots) - 1)
+	for i := k >> d.shift; ; i = (i + 1) & mask {
+		s := d.slots[i]
+		switch s &^ valueMask {
 		case 0:
 			return 0
-		case h:
-			if v := d.vals[i]; v != 0 {
+		case k:
+			if v := uint32(s & valueMask); v != 0 {
 				return v
 			}
 			return 2

@@ -1,0 +1,56 @@
+package guess
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hashOf is the dictionary's hash of s's runes.
+func hashOf(s string) uint64 {
+	h := uint64(hashStart)
+	for _, c := range s {
+		h = (h ^ uint64(c)) * hashPrime
+	}
+	return h
+}
+
+// TestDictionaryTable: the table holds every word as a word and every
+// prefix as a prefix, through the doublings that 60,000 more entries take
+// it through, and stays between a quarter and half full (one slot of 8
+// bytes per entry: the embedded lists take 512 KB, where 64-bit keys beside
+// 32-bit values sized by the lists' bytes took 1.5 MB).
+func TestDictionaryTable(t *testing.T) {
+	d := NewDictionary("")
+	assert.LessOrEqual(t, len(d.slots)*8, 512<<10, "the embedded lists' table")
+	assert.LessOrEqual(t, 2*d.used, len(d.slots))
+
+	var pws strings.Builder
+	for i := range 60000 {
+		pws.WriteString("pw" + strconv.Itoa(i*7919) + "x\n")
+	}
+	big := NewDictionary(pws.String())
+	require.Greater(t, len(big.slots), len(d.slots), "the table grew")
+	assert.LessOrEqual(t, 2*big.used, len(big.slots), "at most half full")
+	assert.Greater(t, 4*big.used, len(big.slots), "more than a quarter full")
+	for i := range 60000 {
+		w := "pw" + strconv.Itoa(i*7919) + "x"
+		v := big.get(hashOf(w))
+		require.Equal(t, uint32(1), v&1, "%s is a word", w)
+		assert.Equal(t, KindPassword, Kind(v>>1&15), w)
+		assert.Equal(t, rankLog(PasswordRank), v>>5, w)
+		assert.Equal(t, uint32(2), big.get(hashOf(w[:len(w)-1])), "%s is a prefix only", w[:len(w)-1])
+	}
+	for _, l := range lists {
+		for _, w := range strings.Split(l.words, "\n") {
+			if w != "" && w[0] != '#' {
+				require.Equal(t, uint32(1), big.get(hashOf(w))&1, "%s is a word", w)
+			}
+		}
+	}
+	assert.Equal(t, uint32(0), big.get(hashOf("pw7x")), "no entry")
+	assert.Equal(t, uint32(0), big.get(hashOf("qxzvbkq")), "no entry")
+}
