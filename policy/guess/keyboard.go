@@ -43,13 +43,11 @@ type layout struct {
 	dirs [64][64]int8
 	// pow[t] is degree^t (see spatialLog10).
 	pow [maxTurns + 1]float64
-	// spatial[n][t] is spatialLog10(n, t) for the short walks that most
-	// runs are, computed once.
-	spatial [maxSpatial + 1][maxTurns + 1]float32
+	// spatial[n][t] is spatialLog10(n, t) for every walk a password can
+	// hold, computed once (13 KB a layout): summed at the keystroke, a walk
+	// of 127 keys took tens of µs.
+	spatial [MaxRunes + 1][maxTurns + 1]float32
 }
-
-// maxSpatial is the longest walk whose spatialLog10 is in layout.spatial.
-const maxSpatial = 24
 
 var (
 	layoutsOnce sync.Once
@@ -123,26 +121,23 @@ const maxTurns = 24
 // spatialLog10 is zxcvbn's count of keyboard walks of length up to n with
 // up to turns turns, on l (keys keys of average degree degree): the sum
 // over lengths i and turns t of C(i-1, t-1) * keys * degree^t.
+// Turns past maxTurns count as maxTurns.
 func (l *layout) spatialLog10(n, turns int) float64 {
-	turns = min(turns, maxTurns)
-	if n <= maxSpatial && turns >= 1 {
-		return float64(l.spatial[n][turns])
-	}
-	return l.spatialSum(n, turns)
+	return float64(l.spatial[n][max(1, min(turns, maxTurns))])
 }
 
 // buildSpatial fills l.spatial in one pass over the walk lengths, with
 // Pascal's triangle for the binomials and running sums per number of
-// turns (spatialSum per entry would take 2 layouts x 24 x 24 entries x
-// their own double loops, while the first keystroke waits).
+// turns (the formula term by term per entry would take 2 layouts x 128 x
+// 24 entries x their own double loops, while the first keystroke waits).
 func (l *layout) buildSpatial() {
 	var (
-		row  [maxSpatial]float64   // row[k] = C(n-1, k)
+		row  [maxTurns]float64     // row[k] = C(n-1, k), as far as the turns need
 		sums [maxTurns + 1]float64 // sums[T]: the sum so far for T turns
 	)
 	row[0] = 1
-	for n := 2; n <= maxSpatial; n++ {
-		for k := n - 1; k >= 1; k-- {
+	for n := 2; n <= MaxRunes; n++ {
+		for k := min(n-1, maxTurns-1); k >= 1; k-- {
 			row[k] += row[k-1]
 		}
 		prefix := 0.0 // the terms of length n with 1..T turns
@@ -154,17 +149,6 @@ func (l *layout) buildSpatial() {
 			l.spatial[n][t] = float32(log10(sums[t]))
 		}
 	}
-}
-
-// spatialSum computes spatialLog10.
-func (l *layout) spatialSum(n, turns int) float64 {
-	g := 0.0
-	for i := 2; i <= n; i++ {
-		for t := 1; t <= min(turns, i-1); t++ {
-			g += binom(i-1, t-1) * float64(l.keys) * l.pow[t]
-		}
-	}
-	return log10(g)
 }
 
 // maxRuns bounds the keyboard runs remembered per layout for shape repeats.
