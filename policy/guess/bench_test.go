@@ -42,3 +42,21 @@ func BenchmarkEstimateRandom(b *testing.B) {
 		estimateSink = Estimate(input)
 	}
 }
+
+// BenchmarkEstimateRepeated measures the estimator on 127 code points of
+// one short stretch typed again and again (a key held down, "abab…", a
+// zigzag on the keyboard, a palindrome, a word): the passwords with the
+// most matches, whose cost a keystroke must bound too.
+func BenchmarkEstimateRepeated(b *testing.B) {
+	for _, s := range []string{"a", "ab", "l1l1", "æøå", "racecar", "hestebilen"} {
+		rs := []rune(strings.Repeat(s, 127/len([]rune(s))+1))
+		input := in(string(rs[:127]))
+		input.Dictionary = testDict
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				estimateSink = Estimate(input)
+			}
+		})
+	}
+}

@@ -235,12 +235,21 @@ func Estimate(in Input) Result {
 	// A match of three code points must save more than a part's cost:
 	// in random letters and digits such chance matches are many ("Khe", a
 	// sequence of step -3), and their marks refused random strings.
+	// Each start's furthest end, then one sweep: repeated letters hold
+	// hundreds of long matches, and marking each code point of each took
+	// a third of the estimate ("abab…").
+	var reach [MaxRunes]uint8
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
 		if !m.faint && max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
-			for t := int(m.i); t < int(m.j); t++ {
-				res.marked[t/64] |= 1 << (t % 64)
-			}
+			reach[m.i] = max(reach[m.i], m.j)
+		}
+	}
+	end := 0
+	for t := range n {
+		end = max(end, int(reach[t]))
+		if t < end {
+			res.marked[t/64] |= 1 << (t % 64)
 		}
 	}
 	res.Log10 += float64(rest) * bruteLog10

@@ -67,10 +67,13 @@ func matchMirrors(ms *matches, lower []rune) {
 		for odd := 0; odd <= 1; odd++ {
 			// The mirror starts at s = c+odd and reads back from c-1.
 			s, l := c+odd, 0
+			if s+2 < n && lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
+				continue // before reading on: a held key would read to both ends from every centre
+			}
 			for s+l < n && c-1-l >= 0 && lower[s+l] == lower[c-1-l] {
 				l++
 			}
-			if l < 3 || lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
+			if l < 3 {
 				continue
 			}
 			ms.add(s, s+l, KindMirror, log10(float64(s)*float64(l))+mirrorLog10)
