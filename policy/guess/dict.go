@@ -420,13 +420,13 @@ func wordVariations(typed, lower, folded []rune) float64 {
 			low++
 		}
 	}
-	v := 1.0
+	lg := 0.0
 	switch {
 	case up == 0:
 	case low == 0, up == 1 && (firstUp || lastUp):
-		v = 2
+		lg = variationsLog10(1, 0) // 2: as typed or not
 	default:
-		v = variations(up, low)
+		lg = variationsLog10(up, low)
 	}
 	// l33t: the substituted characters among those that could be.
 	sub, plain := 0, 0
@@ -440,8 +440,7 @@ func wordVariations(typed, lower, folded []rune) float64 {
 			sub++
 		}
 	}
-	v *= variations(sub, plain)
-	return log10(v)
+	return lg + variationsLog10(sub, plain)
 }
 
 // isL33tTarget reports whether r is a letter a substitution stands for.

@@ -39,6 +39,7 @@ package guess
 import (
 	"math"
 	"math/bits"
+	"sync"
 )
 
 // MaxRunes is the most code points Estimate looks at; a longer password's
@@ -350,6 +351,35 @@ func binom(n, k int) float64 {
 	}
 	return r
 }
+
+// variationsLog10 is log10(variations(s, u)), from a table built on first
+// use for words of up to maxTabled code points: a keystroke asks it for
+// every dictionary match, and a logarithm is a function call in software
+// in WebAssembly ("l1l1…", whose every stretch is a substituted name, spent
+// a third of its estimate on them).
+func variationsLog10(s, u int) float64 {
+	if s == 0 {
+		return 0
+	}
+	if s > maxTabled || u > maxTabled {
+		return log10(variations(s, u))
+	}
+	varOnce.Do(func() {
+		for a := 1; a <= maxTabled; a++ {
+			for b := 0; b <= maxTabled; b++ {
+				varTable[a][b] = log10(variations(a, b))
+			}
+		}
+	})
+	return varTable[s][u]
+}
+
+const maxTabled = 15
+
+var (
+	varOnce  sync.Once
+	varTable [maxTabled + 1][maxTabled + 1]float64
+)
 
 // variations returns zxcvbn's count of ways to place s changed characters
 // among s+u: every count from 1 to min(s, u), or 2 when u is 0 (all
