@@ -48,7 +48,7 @@ func BenchmarkEstimateRandom(b *testing.B) {
 // zigzag on the keyboard, a palindrome, a word): the passwords with the
 // most matches, whose cost a keystroke must bound too.
 func BenchmarkEstimateRepeated(b *testing.B) {
-	for _, s := range []string{"a", "ab", "l1l1", "æøå", "racecar", "hestebilen"} {
+	for _, s := range []string{"a", "ab", "th", "bl", "rj", "l1l1", "æøå", "racecar", "hestebilen"} {
 		rs := []rune(strings.Repeat(s, 127/len([]rune(s))+1))
 		input := in(string(rs[:127]))
 		input.Dictionary = testDict
