@@ -10,12 +10,11 @@ import (
 // open-addressing hash table of every word and every prefix of a word, so
 // that a scan from each position stops at the first prefix no word has. A
 // slot is one 64-bit word, key and value together, and the table is at most
-// half full: a keystroke looks up hundreds of prefixes, and each lookup is
-// one cache line (a table of 64-bit keys beside 32-bit values, sized by the
-// lists' bytes, was 1.5 MB, and a keystroke after a pause, its cache lines
-// gone, paid two misses a lookup). It holds no pointers (the garbage
-// collector never scans it). A Dictionary is read-only once built and safe
-// for concurrent use.
+// half full: 512 KB for the embedded lists, where 64-bit keys beside 32-bit
+// values, sized by the lists' bytes, took 1.5 MB (a keystroke looks up
+// hundreds of prefixes, and after a pause their cache lines are gone). It
+// holds no pointers (the garbage collector never scans it). A Dictionary is
+// read-only once built and safe for concurrent use.
 type Dictionary struct {
 	// slots holds, for each word or prefix, the top 42 bits of its mixed
 	// hash (see slotKey; never all zero) over its value: rankLog<<5 |
