@@ -179,6 +179,11 @@ func NewDictionary(passwords string) *Dictionary {
 	for k := range ns {
 		d.nameOdds[k] = ws[k] - ns[k]
 	}
+	// The tables every estimate reads, built here too so that the time a
+	// page gives the dictionary (policy.Prepare, when idle) builds them,
+	// not a keystroke: the keyboards' walks take tens of µs natively.
+	layoutsOnce.Do(buildLayouts)
+	varOnce.Do(buildVariations)
 	return d
 }
 

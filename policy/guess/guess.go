@@ -364,14 +364,16 @@ func variationsLog10(s, u int) float64 {
 	if s > maxTabled || u > maxTabled {
 		return log10(variations(s, u))
 	}
-	varOnce.Do(func() {
-		for a := 1; a <= maxTabled; a++ {
-			for b := 0; b <= maxTabled; b++ {
-				varTable[a][b] = log10(variations(a, b))
-			}
-		}
-	})
+	varOnce.Do(buildVariations)
 	return varTable[s][u]
+}
+
+func buildVariations() {
+	for a := 1; a <= maxTabled; a++ {
+		for b := 0; b <= maxTabled; b++ {
+			varTable[a][b] = log10(variations(a, b))
+		}
+	}
 }
 
 const maxTabled = 15
