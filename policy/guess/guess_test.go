@@ -2,6 +2,7 @@ package guess
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -739,5 +740,34 @@ func TestFaintWordsAreNotMarked(t *testing.T) {
 	for _, s := range []string{"lodve", "skarholt", "fløya"} {
 		m, _ := marked(s)
 		assert.Equal(t, len([]rune(s)), m, "%q marked", s)
+	}
+}
+
+// TestStretchesInsideRepeats: in a run of letters typed again and again,
+// the stretches that read like words or like Russian are added only where
+// they reach outside the repeat (hundreds of them slowed a keystroke: "thth…"
+// took 38 µs natively), which is safe because each costs more than any
+// repeat can.
+func TestStretchesInsideRepeats(t *testing.T) {
+	require.Greater(t, namelikeLog10, log10(float64(MaxRunes)*float64(MaxRunes)), "a stretch must cost more than any repeat")
+	require.Greater(t, wordlikeLog10, log10(float64(MaxRunes)*float64(MaxRunes)))
+	for _, s := range []string{"th", "bl", "rj", "ab", "racecar", "hestebilen"} {
+		x := in(strings.Repeat(s, 127/len(s))[:127-127%len(s)])
+		ms := new(matches)
+		matchRepeats(ms, x.Lower)
+		require.Greater(t, ms.n, 0, s)
+		n0 := ms.n
+		matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
+		matchRussian(ms, x.Typed, x.Lower)
+		for k := n0; k < ms.n; k++ {
+			m := ms.m[k]
+			assert.False(t, ms.inRepeat(int(m.i), int(m.j)), "%s: stretch [%d, %d) inside the repeat", s, m.i, m.j)
+		}
+		assert.Less(t, ms.n-n0, 80, "%s: stretches", s) // the first period's, and those that reach past the end
+		// Without the repeat every stretch is there.
+		all := new(matches)
+		matchWordlike(all, testDict, x.Typed, x.Lower, x.Folded)
+		matchRussian(all, x.Typed, x.Lower)
+		assert.Greater(t, all.n, ms.n-n0, s)
 	}
 }

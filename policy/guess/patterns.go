@@ -42,6 +42,7 @@ func matchRepeats(ms *matches, lower []rune) {
 			l++
 		}
 		prevDist, prevEnd = dist, j+l
+		ms.repeatEnd[j] = max(ms.repeatEnd[j], uint8(j+l))
 		ms.add(j, j+l, KindRepeat, log10(float64(j)*float64(l)))
 		// A copy cut short before a changed suffix is found by the same
 		// match: the DP can end it early only through shorter copies, so
@@ -49,6 +50,9 @@ func matchRepeats(ms *matches, lower []rune) {
 		for cut := 1; cut <= 3 && l-cut >= 3; cut++ {
 			ms.add(j, j+l-cut, KindRepeat, log10(float64(j)*float64(l-cut)))
 		}
+	}
+	for t := 1; t < n; t++ {
+		ms.repeatEnd[t] = max(ms.repeatEnd[t], ms.repeatEnd[t-1])
 	}
 }
 
@@ -908,6 +912,9 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 	for a := i; a+4 <= j; a++ {
 		bad := idx[a-i] == 0
 		for b := a + 1; b <= min(a+maxJoined, j); b++ {
+			if ms.inRepeat(a, b) {
+				continue
+			}
 			if idx[b-1-i] == 0 {
 				bad = true
 			}

@@ -79,6 +79,9 @@ func matchRussian(ms *matches, typed, lower []rune) {
 			} else {
 				for a := i; a+minRussian <= j; a++ {
 					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
+						if ms.inRepeat(a, b) {
+							continue
+						}
 						addRussian(ms, typed, lower, &idx, &sum, i, a, b, russianTypicalJoined)
 					}
 				}
