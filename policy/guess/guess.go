@@ -355,6 +355,19 @@ func log10(x float64) float64 {
 	return math.Log10(x)
 }
 
+// choicesLog10 is log10(a·b) for counts of code points a, b ≥ 1, a sum
+// from a table: repeats and mirrors price where and how long (a product of
+// two such counts) for each match, a logarithm is a function call in
+// software in WebAssembly, and "abab…" has a mirror at every centre.
+func choicesLog10(a, b int) float64 { return log10Runes[a] + log10Runes[b] }
+
+var log10Runes = func() (t [MaxRunes + 1]float64) {
+	for k := 2; k <= MaxRunes; k++ {
+		t[k] = math.Log10(float64(k))
+	}
+	return t
+}()
+
 // binom returns n choose k as a float.
 func binom(n, k int) float64 {
 	if k < 0 || k > n {

@@ -771,3 +771,31 @@ func TestStretchesInsideRepeats(t *testing.T) {
 		assert.Greater(t, all.n, ms.n-n0, s)
 	}
 }
+
+// TestPalindromes holds palindromes (Manacher's algorithm) to reading out
+// from each centre, on random strings of small alphabets of every length.
+func TestPalindromes(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for it := 0; it < 20000; it++ {
+		n := r.IntN(MaxRunes + 1)
+		k := 1 + r.IntN(3)
+		s := make([]rune, n)
+		for i := range s {
+			s[i] = rune('a' + r.IntN(k))
+		}
+		var even, odd [MaxRunes]uint8
+		palindromes(s, &even, &odd)
+		for c := 0; c < n; c++ {
+			e, o := 0, 0
+			for c+e < n && c-1-e >= 0 && s[c+e] == s[c-1-e] {
+				e++
+			}
+			for c+1+o < n && c-1-o >= 0 && s[c+1+o] == s[c-1-o] {
+				o++
+			}
+			if int(even[c]) != e || int(odd[c]) != o {
+				t.Fatalf("%q at %d: even %d odd %d, want %d %d", string(s), c, even[c], odd[c], e, o)
+			}
+		}
+	}
+}

@@ -43,12 +43,12 @@ func matchRepeats(ms *matches, lower []rune) {
 		}
 		prevDist, prevEnd = dist, j+l
 		ms.repeatEnd[j] = max(ms.repeatEnd[j], uint8(j+l))
-		ms.add(j, j+l, KindRepeat, log10(float64(j)*float64(l)))
+		ms.add(j, j+l, KindRepeat, choicesLog10(j, l))
 		// A copy cut short before a changed suffix is found by the same
 		// match: the DP can end it early only through shorter copies, so
 		// offer the copy without its last 1-3 code points too.
 		for cut := 1; cut <= 3 && l-cut >= 3; cut++ {
-			ms.add(j, j+l-cut, KindRepeat, log10(float64(j)*float64(l-cut)))
+			ms.add(j, j+l-cut, KindRepeat, choicesLog10(j, l-cut))
 		}
 	}
 	for t := 1; t < n; t++ {
@@ -67,20 +67,55 @@ const mirrorLog10 = 0.3
 // the direction. A run of one code point is left to matchRepeats.
 func matchMirrors(ms *matches, lower []rune) {
 	n := len(lower)
+	var even, odd [MaxRunes]uint8
+	palindromes(lower, &even, &odd)
 	for c := 1; c+3 <= n; c++ {
-		for odd := 0; odd <= 1; odd++ {
-			// The mirror starts at s = c+odd and reads back from c-1.
-			s, l := c+odd, 0
-			if s+2 < n && lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
-				continue // before reading on: a held key would read to both ends from every centre
+		for o := 0; o <= 1; o++ {
+			// The mirror starts at s = c+o and reads back from c-1.
+			s, l := c+o, int(even[c])
+			if o == 1 {
+				l = int(odd[c])
 			}
-			for s+l < n && c-1-l >= 0 && lower[s+l] == lower[c-1-l] {
-				l++
-			}
-			if l < 3 {
+			if l < 3 || s+2 < n && lower[s] == lower[s+1] && lower[s+1] == lower[s+2] {
 				continue
 			}
-			ms.add(s, s+l, KindMirror, log10(float64(s)*float64(l))+mirrorLog10)
+			ms.add(s, s+l, KindMirror, choicesLog10(s, l)+mirrorLog10)
+		}
+	}
+}
+
+// palindromes sets even[c] to the longest l with lower[c+k] = lower[c-1-k]
+// for every k < l (a mirror around the centre between c-1 and c), and
+// odd[c] to the longest l with lower[c+1+k] = lower[c-1-k] (around c), in
+// linear time (Manacher's algorithm: inside a palindrome found already,
+// a centre's mirror image gives a length to start from). Read out from
+// each centre, "abab…" took time in the square of its length.
+func palindromes(lower []rune, even, odd *[MaxRunes]uint8) {
+	n := len(lower)
+	for l, r, c := 0, -1, 0; c < n; c++ { // [l, r]: the palindrome reaching furthest right
+		k := 0
+		if c <= r {
+			k = min(int(odd[l+r-c]), r-c)
+		}
+		for c+1+k < n && c-1-k >= 0 && lower[c+1+k] == lower[c-1-k] {
+			k++
+		}
+		odd[c] = uint8(k)
+		if c+k > r {
+			l, r = c-k, c+k
+		}
+	}
+	for l, r, c := 0, -1, 0; c < n; c++ {
+		k := 0
+		if c <= r {
+			k = min(int(even[l+r-c+1]), r-c+1)
+		}
+		for c+k < n && c-1-k >= 0 && lower[c+k] == lower[c-1-k] {
+			k++
+		}
+		even[c] = uint8(k)
+		if c+k-1 > r {
+			l, r = c-k, c+k-1
 		}
 	}
 }
