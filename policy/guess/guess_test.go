@@ -719,6 +719,46 @@ func TestMatchRussian(t *testing.T) {
 	assert.Less(t, est("vjzcj,frfk.,bnuekznm"), 20.0-1, "моясобакалюбитгулять")
 }
 
+// TestMatchRussianLatin: Russian spelt in Latin letters ("zhenya" is
+// "женя") reads as words by the second Russian model, alone or written
+// together; random letters and English or Norwegian words that read like
+// no Russian do not. A short stretch less likely than a typical Russian
+// word's costs a word's guesses but marks nothing, as a faint word of no
+// list (Apple's generated syllables: "gahnit", "vordem"). (The words are
+// typed for the test, not taken from a leaked list.)
+func TestMatchRussianLatin(t *testing.T) {
+	run := func(ms *matches, in Input) { matchRussian(ms, in.Typed, in.Lower) }
+	for _, s := range []string{"zhenya", "natasha", "Kostya", "svetlana"} {
+		assert.Equal(t, []string{s}, found(t, s, KindWordlike, run), "%q", s)
+	}
+	assert.NotEmpty(t, found(t, "lyublyutebyamoyasobaka", KindWordlike, run), "люблю тебя моя собака, written together")
+	for _, s := range []string{"qzxwvkjqzxwvkjqzxw", "password", "kaffekopp", "sommerfugl", "butterfly"} {
+		assert.Empty(t, found(t, s, KindWordlike, run), "%q", s)
+	}
+	faint := func(s string) bool {
+		x := in(s)
+		ms := new(matches)
+		russianByLatin.match(ms, x.Typed, x.Lower)
+		require.Equal(t, 1, ms.n, s)
+		return ms.m[0].faint
+	}
+	for _, s := range []string{"gahnit", "vordem", "gitran"} {
+		assert.True(t, faint(s), "%q", s)
+	}
+	for _, s := range []string{"zhenya", "natasha", "kostya"} {
+		assert.False(t, faint(s), "%q", s)
+	}
+	est := func(s string) (float64, int) {
+		input := in(s)
+		input.Dictionary = testDict
+		r := Estimate(input)
+		return r.Log10, r.MarkedCount()
+	}
+	lg, marked := est("natasha.zhenya.1987")
+	assert.Less(t, lg, 19.0-2, "two names and a year: cheaper than brute force by the common rule's margin")
+	assert.Equal(t, 17, marked, "the names and the year; the separators are brute force")
+}
+
 // TestFaintWordsAreNotMarked: a short run (4-6 letters) of no list whose
 // letters surprise the bigram model more than a typical word's still costs
 // a word's guesses but is no pattern to mark: random syllables of Apple's

@@ -1,88 +1,109 @@
 package guess
 
-// Russian typed on a Latin keyboard: a person who thinks in Russian and
-// types on the Norwegian or US layout as if it were the Russian ЙЦУКЕН one
-// ("ghbdtn" is "привет", "yfujhirtcbltkrjhjkm" is "на горшке сидит король").
-// Such passwords are a large part of the leaked lists' long entries, and
-// they read like random letters to the Norwegian and English models. A run
-// of keys is read with russianModel instead: a stretch that reads like
-// Russian costs what a word of no list costs, plus its unlikeliness over a
-// typical Russian word's, as in letters written together (addJoined).
+// Russian written on a Latin keyboard, two ways. A person who thinks in
+// Russian and types on the Norwegian or US layout as if it were the
+// Russian ЙЦУКЕН one ("ghbdtn" is "привет", "yfujhirtcbltkrjhjkm" is "на
+// горшке сидит король"), or who spells Russian in Latin letters ("yulya",
+// "zhenya", "kostya"). Such passwords are a large part of the leaked lists'
+// long entries, and they read like random letters to the Norwegian and
+// English models. A run is read with each of the two Russian models
+// instead: a stretch that reads like Russian costs what a word of no list
+// costs, plus its unlikeliness over a typical Russian word's, as in letters
+// written together (addJoined).
 
-// russianKeyIndex maps an ASCII code point, lower case, to its index in
-// russianModel (0: no key of the layout's letters).
-var russianKeyIndex = func() (t [128]uint8) {
-	for i := 0; i < len(russianKeys); i++ {
-		t[russianKeys[i]] = uint8(i + 1)
-	}
-	return t
-}()
+// russianReading is one of the two bigram models of Russian (russian.go)
+// with what the matcher needs of it: an index by code point (lower-case
+// ASCII; 0: not in the model) and the constants of its reading. A stretch
+// reads like Russian when its code points surprise the model by at most
+// max on average (about 90% of Russian words are under it), and costs its
+// surprisal over a typical word's on top of a word's guesses: the median
+// Russian word's for a run alone (typical), less for a stretch of a longer
+// run (typicalJoined): with the median there, stretches of random
+// lower-case letters read as Russian words written together too often
+// (random lower-case strings 99.3% → 99.1%, BENCHMARKS.md).
+type russianReading struct {
+	index                  [128]uint8
+	model                  string
+	size                   int
+	max                    float32
+	typical, typicalJoined float64
+	faint                  bool // a stretch of maxFaintWord or fewer, less likely than typical, marks nothing (see add)
+}
 
-// russianSize is russianModel's side: the keys and a word's edge.
-const russianSize = len(russianKeys) + 1
+// minRussian is the least length of a stretch read as Russian: shorter
+// stretches are too often chance.
+const minRussian = 5
 
-// Constants of the Russian model (see the figures in russian.go): a stretch
-// reads like Russian when its keys surprise the model by at most
-// russianMax on average (about 90% of Russian words are under it), and
-// costs its surprisal over a typical word's on top of a word's guesses: the
-// median Russian word's for a run of keys alone (russianTypical), less for
-// a stretch of a longer run (russianTypicalJoined): with the median there,
-// stretches of random lower-case letters read as Russian words written
-// together too often (random lower-case strings 99.3% → 99.1%,
-// BENCHMARKS.md).
-const (
-	russianMax           = 1.28
-	russianTypical       = 1.08
-	russianTypicalJoined = 0.9
-	minRussian           = 5 // shorter stretches are too often chance
+// The two readings, each with its model's 90th percentile and median
+// (russian.go's comments) as max and typical. Only the Latin spelling's
+// short stretches may be faint: the consonant-vowel-consonant syllables of
+// Apple's generated passwords read like it ("gahnit", "vordem"), and
+// marked they refused 4 of 5,000 of them (BENCHMARKS.md).
+var (
+	russianByKeys  = newRussianReading(russianKeys, russianModel, 1.28, 1.08, 0.9, false)
+	russianByLatin = newRussianReading("abcdefghijklmnopqrstuvwxyz", russianLatinModel, 1.23, 1.04, 0.9, true)
 )
 
-func russianIndex(r rune) int {
+func newRussianReading(alphabet, model string, max float32, typical, typicalJoined float64, faint bool) *russianReading {
+	r := &russianReading{model: model, size: len(alphabet) + 1, max: max, typical: typical, typicalJoined: typicalJoined, faint: faint}
+	for i := 0; i < len(alphabet); i++ {
+		r.index[alphabet[i]] = uint8(i + 1)
+	}
+	return r
+}
+
+func (m *russianReading) indexOf(r rune) int {
 	if r < 128 {
-		return int(russianKeyIndex[r])
+		return int(m.index[r])
 	}
 	return 0
 }
 
-// russianSurprisal is russianModel[a*russianSize+b] as a base-10 logarithm.
-func russianSurprisal(a, b int) float32 {
-	return float32(russianModel[a*russianSize+b]) / 20
+// surprisal is model[a*size+b] as a base-10 logarithm.
+func (m *russianReading) surprisal(a, b int) float32 {
+	return float32(m.model[a*m.size+b]) / 20
 }
 
-// matchRussian adds every run of minRussian to maxWordlike keys, or in a
-// longer run (words written together) every stretch of minRussian to
-// maxJoined keys, that reads like Russian typed on a Latin keyboard.
+// matchRussian adds the stretches that read like Russian by either model.
 func matchRussian(ms *matches, typed, lower []rune) {
+	russianByKeys.match(ms, typed, lower)
+	russianByLatin.match(ms, typed, lower)
+}
+
+// match adds every run of minRussian to maxWordlike code points of the
+// model, or in a longer run (words written together) every stretch of
+// minRussian to maxJoined of them outside a repeat, that reads like Russian.
+func (m *russianReading) match(ms *matches, typed, lower []rune) {
 	n := len(lower)
 	var (
 		idx [MaxRunes]uint8
 		sum [MaxRunes + 1]float32 // sum[t]: the surprisal of the pairs before position i+t
 	)
 	for i := 0; i < n; {
-		if russianIndex(lower[i]) == 0 {
+		if m.indexOf(lower[i]) == 0 {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < n && russianIndex(lower[j]) != 0 {
+		for j < n && m.indexOf(lower[j]) != 0 {
 			j++
 		}
 		if j-i >= minRussian {
 			for t := i; t < j; t++ {
-				idx[t-i] = uint8(russianIndex(lower[t]))
+				idx[t-i] = uint8(m.indexOf(lower[t]))
 				if t > i {
-					sum[t-i] = sum[t-i-1] + russianSurprisal(int(idx[t-i-1]), int(idx[t-i]))
+					sum[t-i] = sum[t-i-1] + m.surprisal(int(idx[t-i-1]), int(idx[t-i]))
 				}
 			}
 			if j-i <= maxWordlike {
-				addRussian(ms, typed, lower, &idx, &sum, i, i, j, russianTypical)
+				m.add(ms, typed, lower, &idx, &sum, i, i, j, m.typical)
 			} else {
 				for a := i; a+minRussian <= j; a++ {
 					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
 						if ms.inRepeat(a, b) {
 							continue
 						}
-						addRussian(ms, typed, lower, &idx, &sum, i, a, b, russianTypicalJoined)
+						m.add(ms, typed, lower, &idx, &sum, i, a, b, m.typicalJoined)
 					}
 				}
 			}
@@ -91,17 +112,21 @@ func matchRussian(ms *matches, typed, lower []rune) {
 	}
 }
 
-// addRussian adds the stretch [a, b) of the run of keys that starts at i
-// (idx and sum: its keys' indexes and their prefix sums of surprisal, see
-// matchRussian) when it reads like Russian and costs less than brute force.
-func addRussian(ms *matches, typed, lower []rune, idx *[MaxRunes]uint8, sum *[MaxRunes + 1]float32, i, a, b int, typical float64) {
-	s := russianSurprisal(0, int(idx[a-i])) + sum[b-1-i] - sum[a-i] + russianSurprisal(int(idx[b-1-i]), 0)
-	if s > russianMax*float32(b-a+1) {
+// add adds the stretch [a, b) of the run that starts at i (idx and sum:
+// its indexes and their prefix sums of surprisal, see match) when it reads
+// like Russian and costs less than brute force.
+func (m *russianReading) add(ms *matches, typed, lower []rune, idx *[MaxRunes]uint8, sum *[MaxRunes + 1]float32, i, a, b int, typical float64) {
+	s := m.surprisal(0, int(idx[a-i])) + sum[b-1-i] - sum[a-i] + m.surprisal(int(idx[b-1-i]), 0)
+	if s > m.max*float32(b-a+1) {
 		return
 	}
 	lg := wordlikeLog10 + max(0, float64(s)-typical*float64(b-a+1))
 	if lg >= float64(b-a) {
 		return // no cheaper than brute force: of no use to the search
 	}
+	n0 := ms.n
 	ms.add(a, b, KindWordlike, lg+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
+	if m.faint && ms.n > n0 && b-a <= maxFaintWord && float64(s) > typical*float64(b-a+1) {
+		ms.m[n0].faint = true // as a short word of no list (addWordlike)
+	}
 }

@@ -18,6 +18,15 @@ func TestKeysOf(t *testing.T) {
 	assert.Equal(t, len([]rune(Letters)), len(Keys), "one key a letter")
 }
 
+// TestLatinOf: Russian words in the Latin spelling passwords use.
+func TestLatinOf(t *testing.T) {
+	assert.Equal(t, "privet", LatinOf("привет"))
+	assert.Equal(t, "zhenya", LatinOf("Женя"))
+	assert.Equal(t, "yulya", LatinOf("юля"))
+	assert.Equal(t, "lyubov", LatinOf("любовь"), "the soft sign is left out")
+	assert.Equal(t, "", LatinOf("privet"))
+}
+
 // TestGenerate: a list of 1,000 words or more makes the model's source;
 // too short a list is refused.
 func TestGenerate(t *testing.T) {
@@ -26,6 +35,7 @@ func TestGenerate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, src, "package guess")
 	assert.Contains(t, src, "russianModel")
+	assert.Contains(t, src, "russianLatinModel")
 	_, err = Generate(bufio.NewScanner(strings.NewReader("привет\n")), 10000)
 	assert.ErrorContains(t, err, "1,000")
 }
