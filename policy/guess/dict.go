@@ -371,6 +371,9 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				a, b, extra, least := i, j+1, 0.0, minWord
 				if step < 0 {
 					a, b, extra, least = j, i+1, log2, minReversed
+					if v&1 != 0 && palindrome(folded[a:b]) {
+						continue // found forwards, for less
+					}
 				}
 				if v&1 != 0 && b-a >= least && (b-a > maxRandomShort || !randomShort(typed[a:b], lower[a:b], folded[a:b])) {
 					ms.add(a, b, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
@@ -381,6 +384,16 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 }
 
 const log2 = 0.30103
+
+// palindrome reports whether s reads the same backwards.
+func palindrome(s []rune) bool {
+	for k := 0; k < len(s)/2; k++ {
+		if s[k] != s[len(s)-1-k] {
+			return false
+		}
+	}
+	return true
+}
 
 // maxRandomShort is the longest word randomShort is asked about (by its
 // caller, which this runs for hundreds of times a keystroke).

@@ -783,6 +783,20 @@ func TestFaintWordsAreNotMarked(t *testing.T) {
 	}
 }
 
+// TestPalindromicWordsOnlyForwards: a word that reads the same backwards
+// is matched once, forwards; its reversed match, the same code points for
+// a reversal's guesses more, could never be chosen, and "l1l1…" (the name
+// "Lili" at every other position) spent a quarter of its estimate on them.
+func TestPalindromicWordsOnlyForwards(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	whole := func(s string) int {
+		return len(matched(s, run, func(m match) bool { return int(m.i) == 0 && int(m.j) == len([]rune(s)) }))
+	}
+	assert.Equal(t, 1, whole("Anna"))
+	assert.Equal(t, 1, whole("l1l1"))
+	assert.Equal(t, 1, whole("lgufremmos"), "a word that is no palindrome is still found reversed")
+}
+
 // TestStretchesInsideRepeats: in a run of letters typed again and again,
 // the stretches that read like words or like Russian are added only where
 // they reach outside the repeat (hundreds of them slowed a keystroke: "thth…"
