@@ -368,19 +368,6 @@ var log10Runes = func() (t [MaxRunes + 1]float64) {
 	return t
 }()
 
-// binom returns n choose k as a float.
-func binom(n, k int) float64 {
-	if k < 0 || k > n {
-		return 0
-	}
-	k = min(k, n-k)
-	r := 1.0
-	for i := 1; i <= k; i++ {
-		r = r * float64(n-k+i) / float64(i)
-	}
-	return r
-}
-
 // variationsLog10 is log10(variations(s, u)), from a table built on first
 // use for words of up to maxTabled code points: a keystroke asks it for
 // every dictionary match, and a logarithm is a function call in software
@@ -422,9 +409,13 @@ func variations(s, u int) float64 {
 	if u == 0 {
 		return 2
 	}
-	v := 0.0
+	// Each count's binomial from the one before: n choose i is n choose
+	// i-1 times (n-i+1)/i. (From scratch, each in i steps, a keyboard walk
+	// of 63 keys alternately shifted, "IoIo…", took a fifth of its estimate.)
+	n, c, v := float64(s+u), 1.0, 0.0
 	for i := 1; i <= min(s, u); i++ {
-		v += binom(s+u, i)
+		c = c * (n - float64(i) + 1) / float64(i)
+		v += c
 	}
 	return v
 }

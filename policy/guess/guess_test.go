@@ -797,6 +797,23 @@ func TestPalindromicWordsOnlyForwards(t *testing.T) {
 	assert.Equal(t, 1, whole("lgufremmos"), "a word that is no palindrome is still found reversed")
 }
 
+// TestVariations: each count's binomial from the one before gives the sum
+// of the binomials computed from scratch, for every word or keyboard walk a
+// password can hold.
+func TestVariations(t *testing.T) {
+	for s := 1; s <= MaxRunes; s++ {
+		for u := 1; s+u <= MaxRunes; u++ {
+			want := 0.0
+			for i := 1; i <= min(s, u); i++ {
+				want += binom(s+u, i)
+			}
+			require.InEpsilon(t, want, variations(s, u), 1e-12, "%d changed of %d", s, s+u)
+		}
+	}
+	assert.Equal(t, 1.0, variations(0, 5))
+	assert.Equal(t, 2.0, variations(5, 0))
+}
+
 // TestStretchesInsideRepeats: in a run of letters typed again and again,
 // the stretches that read like words or like Russian are added only where
 // they reach outside the repeat (hundreds of them slowed a keystroke: "thth…"

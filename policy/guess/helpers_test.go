@@ -32,3 +32,17 @@ func sub(r rune) rune {
 	}
 	return r
 }
+
+// binom returns n choose k as a float, from scratch (the reference the
+// tables are held to).
+func binom(n, k int) float64 {
+	if k < 0 || k > n {
+		return 0
+	}
+	k = min(k, n-k)
+	r := 1.0
+	for i := 1; i <= k; i++ {
+		r = r * float64(n-k+i) / float64(i)
+	}
+	return r
+}

@@ -214,7 +214,7 @@ func matchKeyboard(ms *matches, typed []rune) {
 				if shifted == j-i {
 					lg += log2
 				} else {
-					lg += log10(variations(shifted, j-i-shifted))
+					lg += variationsLog10(shifted, j-i-shifted)
 				}
 			}
 			ms.add(i, j, KindKeyboard, lg)
