@@ -49,6 +49,26 @@ func BenchmarkEvaluateRepeated(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateJoined measures the whole verdict on 127 code points of
+// frequent words written together, small letters only: every stretch of a
+// run of 127 letters may be a word (the dictionary's, the bigram models'),
+// the most matches a password of words can hold.
+func BenchmarkEvaluateJoined(b *testing.B) {
+	p := Default()
+	for name, pw := range map[string]string{
+		"nb": "kevinmordjeffcharlesishellerkattnydeligsiktealexregnetfinnerhusetkomsommerenbilfestenvennerbrorsøsterlandetbyenskolenbarnahje",
+		"en": "orinpalaversgearwheelsmeditatesrastafarianismeradicateseyelashescheesemakerbacksliderintransitivesconstipatesobsoletedmilessmas",
+	} {
+		in := Input{Password: string([]rune(pw)[:127])}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				benchSink = Evaluate(p, in)
+			}
+		})
+	}
+}
+
 var scoreSink scoreState
 
 // BenchmarkScore measures the score alone (the per-character points and the

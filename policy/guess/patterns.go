@@ -963,19 +963,32 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			sum[t-i] = sum[t-i-1] + d.surprisal[int(idx[t-i-1])*numLetters+int(idx[t-i])]
 		}
 	}
+	// up[t-i]: the first capital at t or after (j when none).
+	var up [MaxRunes + 1]uint8
+	up[j-i] = uint8(j)
+	for t := j - 1; t >= i; t-- {
+		up[t-i] = up[t+1-i]
+		if typed[t] != lower[t] {
+			up[t-i] = uint8(t)
+		}
+	}
 	for a := i; a+4 <= j; a++ {
+		// A stretch costs at least a name's guesses when capitalised, a
+		// word's when not: one of that many code points or fewer is no
+		// cheaper than brute force.
+		least, capital := wordlikeLog10, typed[a] != lower[a]
+		if capital {
+			least = namelikeLog10
+		}
 		bad := idx[a-i] == 0
 		for b := a + 1; b <= min(a+maxJoined, j); b++ {
-			if ms.inRepeat(a, b) {
-				continue
-			}
 			if idx[b-1-i] == 0 {
 				bad = true
 			}
 			if bad {
 				break
 			}
-			if b-a < 4 {
+			if float64(b-a) <= least || ms.inRepeat(a, b) {
 				continue
 			}
 			// Edges and the pairs inside [a, b).
@@ -984,7 +997,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 				continue
 			}
 			lg, caps := wordlikeLog10, 0.0
-			if typed[a] != lower[a] {
+			if capital {
 				caps = log2
 				if d.readsLikeName(folded[a:b]) {
 					lg = namelikeLog10
@@ -994,11 +1007,8 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			if lg >= float64(b-a) {
 				continue // no cheaper than brute force: of no use to the search
 			}
-			for t := a + 1; t < b; t++ {
-				if typed[t] != lower[t] {
-					caps = wordVariations(typed[a:b], lower[a:b], lower[a:b])
-					break
-				}
+			if int(up[a+1-i]) < b { // a capital after the first letter
+				caps = wordVariations(typed[a:b], lower[a:b], lower[a:b])
 			}
 			ms.add(a, b, KindWordlike, lg+caps)
 		}

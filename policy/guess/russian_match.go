@@ -73,11 +73,15 @@ func matchRussian(ms *matches, typed, lower []rune) {
 // match adds every run of minRussian to maxWordlike code points of the
 // model, or in a longer run (words written together) every stretch of
 // minRussian to maxJoined of them outside a repeat, that reads like Russian.
+// In time linear in the stretches: each stretch's surprisal is its first
+// code point's as a word's start, the prefix sums of the pairs inside, and
+// its last one's as a word's end.
 func (m *russianReading) match(ms *matches, typed, lower []rune) {
 	n := len(lower)
 	var (
-		idx [MaxRunes]uint8
-		sum [MaxRunes + 1]float32 // sum[t]: the surprisal of the pairs before position i+t
+		sum        [MaxRunes]float32   // sum[t]: the surprisal of the pairs of the run up to t
+		start, end [MaxRunes]float32   // t's surprisal as a word's first and last code point
+		caps       [MaxRunes + 1]uint8 // caps[t]: the capitals before t (none: no variations to price)
 	)
 	for i := 0; i < n; {
 		if m.indexOf(lower[i]) == 0 {
@@ -89,21 +93,33 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 			j++
 		}
 		if j-i >= minRussian {
+			prev := 0
+			caps[i] = 0
 			for t := i; t < j; t++ {
-				idx[t-i] = uint8(m.indexOf(lower[t]))
+				k := m.indexOf(lower[t])
+				start[t], end[t] = m.surprisal(0, k), m.surprisal(k, 0)
 				if t > i {
-					sum[t-i] = sum[t-i-1] + m.surprisal(int(idx[t-i-1]), int(idx[t-i]))
+					sum[t] = sum[t-1] + m.surprisal(prev, k)
+				} else {
+					sum[t] = 0
+				}
+				prev = k
+				caps[t+1] = caps[t]
+				if typed[t] != lower[t] {
+					caps[t+1]++
 				}
 			}
 			if j-i <= maxWordlike {
-				m.add(ms, typed, lower, &idx, &sum, i, i, j, m.typical)
+				m.add(ms, typed, lower, i, j, start[i]+sum[j-1]-sum[i]+end[j-1], m.typical, caps[j] > caps[i])
 			} else {
 				for a := i; a+minRussian <= j; a++ {
 					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
-						if ms.inRepeat(a, b) {
-							continue
+						if float64(b-a) <= wordlikeLog10 || ms.inRepeat(a, b) {
+							continue // no cheaper than brute force (see add), or inside a repeat
 						}
-						m.add(ms, typed, lower, &idx, &sum, i, a, b, m.typicalJoined)
+						if s := start[a] + sum[b-1] - sum[a] + end[b-1]; s <= m.max*float32(b-a+1) {
+							m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
+						}
 					}
 				}
 			}
@@ -112,11 +128,10 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 	}
 }
 
-// add adds the stretch [a, b) of the run that starts at i (idx and sum:
-// its indexes and their prefix sums of surprisal, see match) when it reads
-// like Russian and costs less than brute force.
-func (m *russianReading) add(ms *matches, typed, lower []rune, idx *[MaxRunes]uint8, sum *[MaxRunes + 1]float32, i, a, b int, typical float64) {
-	s := m.surprisal(0, int(idx[a-i])) + sum[b-1-i] - sum[a-i] + m.surprisal(int(idx[b-1-i]), 0)
+// add adds the stretch [a, b), whose surprisal is s and which holds a
+// capital when capitals, when it reads like Russian and costs less than
+// brute force.
+func (m *russianReading) add(ms *matches, typed, lower []rune, a, b int, s float32, typical float64, capitals bool) {
 	if s > m.max*float32(b-a+1) {
 		return
 	}
@@ -124,8 +139,11 @@ func (m *russianReading) add(ms *matches, typed, lower []rune, idx *[MaxRunes]ui
 	if lg >= float64(b-a) {
 		return // no cheaper than brute force: of no use to the search
 	}
+	if capitals {
+		lg += wordVariations(typed[a:b], lower[a:b], lower[a:b])
+	}
 	n0 := ms.n
-	ms.add(a, b, KindWordlike, lg+wordVariations(typed[a:b], lower[a:b], lower[a:b]))
+	ms.add(a, b, KindWordlike, lg)
 	if m.faint && ms.n > n0 && b-a <= maxFaintWord && float64(s) > typical*float64(b-a+1) {
 		ms.m[n0].faint = true // as a short word of no list (addWordlike)
 	}
