@@ -981,6 +981,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			least = namelikeLog10
 		}
 		bad := idx[a-i] == 0
+		inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.inRepeat)
 		for b := a + 1; b <= min(a+maxJoined, j); b++ {
 			if idx[b-1-i] == 0 {
 				bad = true
@@ -988,7 +989,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			if bad {
 				break
 			}
-			if float64(b-a) <= least || ms.inRepeat(a, b) {
+			if float64(b-a) <= least || b <= inside {
 				continue
 			}
 			// Edges and the pairs inside [a, b).

@@ -52,18 +52,6 @@ func newRussianReading(alphabet, model string, max float32, typical, typicalJoin
 	return r
 }
 
-func (m *russianReading) indexOf(r rune) int {
-	if r < 128 {
-		return int(m.index[r])
-	}
-	return 0
-}
-
-// surprisal is model[a*size+b] as a base-10 logarithm.
-func (m *russianReading) surprisal(a, b int) float32 {
-	return float32(m.model[a*m.size+b]) / 20
-}
-
 // matchRussian adds the stretches that read like Russian by either model.
 func matchRussian(ms *matches, typed, lower []rune) {
 	russianByKeys.match(ms, typed, lower)
@@ -77,29 +65,37 @@ func matchRussian(ms *matches, typed, lower []rune) {
 // code point's as a word's start, the prefix sums of the pairs inside, and
 // its last one's as a word's end.
 func (m *russianReading) match(ms *matches, typed, lower []rune) {
+	// Tables, not calls, in the loops: the module is built without inlining.
 	n := len(lower)
 	var (
+		key        [MaxRunes]uint8     // key[t]: lower[t]'s index in the model, 0 for none
 		sum        [MaxRunes]float32   // sum[t]: the surprisal of the pairs of the run up to t
 		start, end [MaxRunes]float32   // t's surprisal as a word's first and last code point
 		caps       [MaxRunes + 1]uint8 // caps[t]: the capitals before t (none: no variations to price)
 	)
+	for t, r := range lower {
+		if r < 128 {
+			key[t] = m.index[r]
+		}
+	}
 	for i := 0; i < n; {
-		if m.indexOf(lower[i]) == 0 {
+		if key[i] == 0 {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < n && m.indexOf(lower[j]) != 0 {
+		for j < n && key[j] != 0 {
 			j++
 		}
 		if j-i >= minRussian {
 			prev := 0
 			caps[i] = 0
 			for t := i; t < j; t++ {
-				k := m.indexOf(lower[t])
-				start[t], end[t] = m.surprisal(0, k), m.surprisal(k, 0)
+				k := int(key[t])
+				// The model's surprisals are in units of 1/20 (russian.go).
+				start[t], end[t] = float32(m.model[k])/20, float32(m.model[k*m.size])/20
 				if t > i {
-					sum[t] = sum[t-1] + m.surprisal(prev, k)
+					sum[t] = sum[t-1] + float32(m.model[prev*m.size+k])/20
 				} else {
 					sum[t] = 0
 				}
@@ -113,8 +109,9 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 				m.add(ms, typed, lower, i, j, start[i]+sum[j-1]-sum[i]+end[j-1], m.typical, caps[j] > caps[i])
 			} else {
 				for a := i; a+minRussian <= j; a++ {
+					inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.inRepeat)
 					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
-						if float64(b-a) <= wordlikeLog10 || ms.inRepeat(a, b) {
+						if float64(b-a) <= wordlikeLog10 || b <= inside {
 							continue // no cheaper than brute force (see add), or inside a repeat
 						}
 						if s := start[a] + sum[b-1] - sum[a] + end[b-1]; s <= m.max*float32(b-a+1) {
