@@ -164,13 +164,17 @@ type matches struct {
 }
 
 // inRepeat reports whether code points [a, b) lie inside one repeat that
-// matchRepeats found (0 before it has run). The stretches of a long run of
-// letters that read like a word or like Russian (addJoined, matchRussian)
-// are left out there: each costs at least namelikeLog10, more than any
-// repeat (at most MaxRunes² choices: TestStretchesInsideRepeats), so none
-// is a cheaper way through the repeat, and in repeated letters ("thth…")
-// they were most of the matches and most of the time. The matches they
-// would add inside the repeat mark nothing that the repeat does not.
+// matchRepeats found (none before it has run). The stretches of a long run
+// of letters that read like a word or like Russian (addJoined,
+// matchRussian) are left out there: each costs at least namelikeLog10,
+// more than any repeat (at most MaxRunes² choices:
+// TestStretchesInsideRepeats), so none is a cheaper way through the
+// repeat than the repeat itself, and in repeated letters ("thth…") they
+// were most of the matches and most of the time. Leaving matches out can
+// only raise an estimate (as maxMatches does); on 120,000 passwords of the
+// bench's sets, repeated stretches and words written together it changed
+// no estimate and no mark (BENCHMARKS.md). Those inside mark nothing that
+// the repeat does not.
 func (ms *matches) inRepeat(a, b int) bool { return b <= int(ms.repeatEnd[a]) }
 
 func (ms *matches) add(i, j int, kind Kind, lg float64) {
