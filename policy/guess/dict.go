@@ -24,6 +24,11 @@ type Dictionary struct {
 	shift  uint // 64 - log2(len(slots))
 	used   int  // slots not empty
 	maxLen int  // the longest word, in code points
+	// starts has bit c set when a word starts with code point c, and bit
+	// 256 + c<<8 | c2 when one starts with c and then c2 (both under 256):
+	// a walk's first two steps, most of its lookups, need not hash into
+	// slots (see matchDictionary).
+	starts [(256 + 1<<16) / 64]uint64
 	// surprisal is, for each pair of neighbouring letters (letter
 	// indexes: see letterIndex; a word's start and end are letter 0), the
 	// base-10 logarithm of how unlikely the second is after the first in
@@ -239,9 +244,18 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*p
 		// The word and each of its prefixes.
 		h := uint64(hashStart)
 		n := 0
+		var first rune
 		for i, c := range w {
 			h = (h ^ uint64(c)) * hashPrime
 			n++
+			switch {
+			case n == 1 && c < 256:
+				first = c
+				d.starts[c/64] |= 1 << (c % 64)
+			case n == 2 && first != 0 && c < 256:
+				k := 256 + first<<8 | c
+				d.starts[k/64] |= 1 << (k % 64)
+			}
 			val := uint32(0)
 			if i+utf8.RuneLen(c) == len(w) {
 				val = lr<<5 | uint32(kind)<<1 | 1
@@ -364,8 +378,18 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			h := uint64(hashStart)
 			for j := i; j >= 0 && j < n && (j-i)*step < d.maxLen; j += step {
 				h = (h ^ uint64(folded[j])) * hashPrime
-				v := d.get(h)
-				if v == 0 {
+				var v uint32
+				if dep := (j - i) * step; dep < 2 && folded[i] < 256 && folded[j] < 256 {
+					// The first code point, or the first two: d.starts.
+					k := int(folded[j])
+					if dep == 1 {
+						k = 256 + int(folded[i])<<8 | int(folded[j])
+					}
+					if d.starts[k/64]&(1<<(k%64)) == 0 {
+						break
+					}
+					v = 2 // a prefix; a word this short is no match (minWord)
+				} else if v = d.get(h); v == 0 {
 					break
 				}
 				a, b, extra, least := i, j+1, 0.0, minWord

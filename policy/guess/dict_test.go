@@ -54,3 +54,21 @@ func TestDictionaryTable(t *testing.T) {
 	assert.Equal(t, uint32(0), big.get(hashOf("pw7x")), "no entry")
 	assert.Equal(t, uint32(0), big.get(hashOf("qxzvbkq")), "no entry")
 }
+
+// TestDictionaryStarts: the bits of the first code point and the first two
+// of the words say exactly what the table's lookups of them say, for every
+// pair of code points under 256 (a walk's first two steps read the bits,
+// not the table), with and without a list of passwords besides the lists.
+func TestDictionaryStarts(t *testing.T) {
+	for _, d := range []*Dictionary{testDict, NewDictionary("")} {
+		for c := rune(1); c < 256; c++ {
+			bit := d.starts[c/64]&(1<<(c%64)) != 0
+			require.Equal(t, d.get(hashOf(string(c))) != 0, bit, "%q", c)
+			for c2 := rune(1); c2 < 256; c2++ {
+				k := 256 + c<<8 | c2
+				bit := d.starts[k/64]&(1<<(k%64)) != 0
+				require.Equal(t, d.get(hashOf(string([]rune{c, c2}))) != 0, bit, "%q", string([]rune{c, c2}))
+			}
+		}
+	}
+}
