@@ -46,11 +46,14 @@ const russianModel = "" +
 	"\x06..<%<(3<\x1f),<<<<3<#<3\x1d.<<\x1b\x17(3\x12<\x153<" +
 	"\x17#1111\x171\x151 #111'1'\x171\x14#1111#\x101\f1111"
 
+// russianLetters are the letters of russianLatinModel in its order (from
+// 1; 0 is a word's edge).
+const russianLetters = "abcdefghijklmnopqrstuvwxyz"
+
 // russianLatinModel is the bigram model of the same words spelt in Latin
-// letters ("abcdefghijklmnopqrstuvwxyz", from 1; 0 is a word's edge), as in "yulya" and
-// "zhenya": [a*27+b] is the surprisal of letter b after letter a, in
-// units of 1/20 of a base-10 logarithm. Words of 5+ letters average 1.04
-// a letter (median), 90% of them under 1.23.
+// letters, as in "yulya" and "zhenya": [a*27+b] is the surprisal of
+// letter b after letter a, in units of 1/20 of a base-10 logarithm. Words
+// of 5+ letters average 1.04 a letter (median), 90% of them under 1.23.
 const russianLatinModel = "" +
 	"V%\x1c!\x19$) & V\x1a!\x1b\x19\x18\x0fV\x1c\x12\x1e\x1c\x17VV/\x19" +
 	"\f>\"\"\x1f\x1c6(&6S\x1f\x15\x1f\x17>%S\x1b\x17\x155\x1bSS\x17\x1a" +

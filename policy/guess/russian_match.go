@@ -41,7 +41,7 @@ const minRussian = 5
 // marked they refused 4 of 5,000 of them (BENCHMARKS.md).
 var (
 	russianByKeys  = newRussianReading(russianKeys, russianModel, 1.28, 1.08, 0.9, false)
-	russianByLatin = newRussianReading("abcdefghijklmnopqrstuvwxyz", russianLatinModel, 1.23, 1.04, 0.9, true)
+	russianByLatin = newRussianReading(russianLetters, russianLatinModel, 1.23, 1.04, 0.9, true)
 )
 
 func newRussianReading(alphabet, model string, max float32, typical, typicalJoined float64, faint bool) *russianReading {

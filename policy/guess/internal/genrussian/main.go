@@ -126,7 +126,8 @@ func Generate(sc *bufio.Scanner, limit int) (string, error) {
 	fmt.Fprintf(&b, "// russianModel is the bigram model of %d Russian words typed on a Latin\n// keyboard: [a*%d+b] is the surprisal of key b after key a, in units of\n// 1/20 of a base-10 logarithm. Words of 5+ letters average %.2f a key\n// (median), 90%% of them under %.2f.\n", len(keyed), len(Keys)+1, median, p90)
 	writeTable(&b, "russianModel", table, len(Keys)+1)
 	table, median, p90 = model(latin, Latin)
-	fmt.Fprintf(&b, "\n// russianLatinModel is the bigram model of the same words spelt in Latin\n// letters (%q, from 1; 0 is a word's edge), as in \"yulya\" and\n// \"zhenya\": [a*%d+b] is the surprisal of letter b after letter a, in\n// units of 1/20 of a base-10 logarithm. Words of 5+ letters average %.2f\n// a letter (median), 90%% of them under %.2f.\n", Latin, len(Latin)+1, median, p90)
+	fmt.Fprintf(&b, "\n// russianLetters are the letters of russianLatinModel in its order (from\n// 1; 0 is a word's edge).\nconst russianLetters = %q\n", Latin)
+	fmt.Fprintf(&b, "\n// russianLatinModel is the bigram model of the same words spelt in Latin\n// letters, as in \"yulya\" and \"zhenya\": [a*%d+b] is the surprisal of\n// letter b after letter a, in units of 1/20 of a base-10 logarithm. Words\n// of 5+ letters average %.2f a letter (median), 90%% of them under %.2f.\n", len(Latin)+1, median, p90)
 	writeTable(&b, "russianLatinModel", table, len(Latin)+1)
 	return b.String(), nil
 }
