@@ -814,6 +814,28 @@ func TestVariations(t *testing.T) {
 	assert.Equal(t, 2.0, variations(5, 0))
 }
 
+// TestJoinedUnlikelyStretchesAreFaint: in a long run of letters, a
+// stretch that reads less like a word than a typical word still costs its
+// guesses but marks nothing, as a short word of no list does: random small
+// letters hold such stretches by chance, and their marks made half of a
+// 20-letter random string a pattern (random strings of 20 small letters:
+// 75.8% → 91.1% accepted, BENCHMARKS.md). Words written together stay
+// marked. (The random strings were drawn for the test.)
+func TestJoinedUnlikelyStretchesAreFaint(t *testing.T) {
+	marked := func(s string) int {
+		x := in(s)
+		x.Dictionary = testDict
+		r := Estimate(x)
+		return r.MarkedCount()
+	}
+	for _, s := range []string{"wicevokikmoyyrxwkcnz", "ujhrggdtesicrhtjewsn"} {
+		assert.Less(t, 2*marked(s), len(s), "%q: under half marked", s)
+	}
+	for _, s := range []string{"kaffekoppenstaarpaabordet", "whenyoulookintheeyes", "minhundheterrexogerbrun"} {
+		assert.Equal(t, len(s), marked(s), "%q: every letter marked", s)
+	}
+}
+
 // TestStretchesInsideRepeats: in a run of letters typed again and again,
 // the stretches that read like words or like Russian are added only where
 // they reach outside the repeat (hundreds of them slowed a keystroke: "thth…"

@@ -947,10 +947,13 @@ func joinsWords(d *Dictionary, folded []rune, a, t, b int) bool {
 
 // addJoined adds, for a run of letters [i, j) too long for one word (words
 // written together: "whenyoulookintheeyes"), each stretch of 4 to maxJoined
-// of its letters that reads like a word, as addWordlike would but for two
-// things: a stretch costs a name's guesses only when capitalised, and its
-// unlikeliness on top (see typicalSurprisal), so that random lower-case
-// letters are not read as a string of names. In time linear in the
+// of its letters that reads like a word, as addWordlike would but for
+// three things: a stretch costs a name's guesses only when capitalised, and
+// its unlikeliness on top (see typicalSurprisal), so that random lower-case
+// letters are not read as a string of names; and one with any
+// unlikeliness is faint, whatever its length (random small letters hold
+// such stretches by chance: marked, they refused a quarter of random
+// strings of 20 small letters). In time linear in the
 // stretches: the bigram model's sums come from prefix sums.
 func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int) {
 	var (
@@ -1011,7 +1014,11 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			if int(up[a+1-i]) < b { // a capital after the first letter
 				caps = wordVariations(typed[a:b], lower[a:b], lower[a:b])
 			}
+			n0 := ms.n
 			ms.add(a, b, KindWordlike, lg+caps)
+			if ms.n > n0 && unlikeliness(s, b-a) > 0 {
+				ms.m[n0].faint = true // reads less like a word than a typical one (see addWordlike)
+			}
 		}
 	}
 }

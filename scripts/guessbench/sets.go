@@ -271,16 +271,16 @@ func randomStrings(n int, seed uint64) []string {
 	return out
 }
 
-// randomLower returns n random strings of 24 lower-case letters, none
+// randomLower returns n random strings of length lower-case letters, none
 // next to the same letter or its neighbour in the alphabet (so that the
 // Sikt score counts every one), as a generator of lower-case passwords
 // makes them.
-func randomLower(n int, seed uint64) []string {
+func randomLower(n, length int, seed uint64) []string {
 	r := rand.New(rand.NewPCG(seed, 4))
 	out := make([]string, n)
 	for i := range out {
-		b := make([]byte, 0, 24)
-		for len(b) < 24 {
+		b := make([]byte, 0, length)
+		for len(b) < length {
 			c := byte('a' + r.IntN(26))
 			if k := len(b); k > 0 && (b[k-1] == c || b[k-1]+1 == c || b[k-1] == c+1) {
 				continue
