@@ -158,24 +158,20 @@ type matches struct {
 	next [maxMatches]int16
 	head [MaxRunes + 1]int16 // 1 + index of the last match ending here, 0 for none
 	// repeatEnd[t] is the furthest end of the repeats matchRepeats found
-	// that start at t or before: code points [t, repeatEnd[t]) copy
-	// earlier ones (see inRepeat).
+	// that start at t or before (0 before it has run): code points [a, b)
+	// with b <= repeatEnd[a] lie inside one repeat. The stretches of a long
+	// run of letters that read like a word or like Russian (addJoined,
+	// matchRussian) are left out there: each costs at least namelikeLog10,
+	// more than any repeat (at most MaxRunes² choices:
+	// TestStretchesInsideRepeats), so none is a cheaper way through the
+	// repeat than the repeat itself, and in repeated letters ("thth…") they
+	// were most of the matches and most of the time. Leaving matches out
+	// can only raise an estimate (as maxMatches does); on 120,000 passwords
+	// of the bench's sets, repeated stretches and words written together it
+	// changed no estimate and no mark (BENCHMARKS.md). Those inside mark
+	// nothing that the repeat does not.
 	repeatEnd [MaxRunes]uint8
 }
-
-// inRepeat reports whether code points [a, b) lie inside one repeat that
-// matchRepeats found (none before it has run). The stretches of a long run
-// of letters that read like a word or like Russian (addJoined,
-// matchRussian) are left out there: each costs at least namelikeLog10,
-// more than any repeat (at most MaxRunes² choices:
-// TestStretchesInsideRepeats), so none is a cheaper way through the
-// repeat than the repeat itself, and in repeated letters ("thth…") they
-// were most of the matches and most of the time. Leaving matches out can
-// only raise an estimate (as maxMatches does); on 120,000 passwords of the
-// bench's sets, repeated stretches and words written together it changed
-// no estimate and no mark (BENCHMARKS.md). Those inside mark nothing that
-// the repeat does not.
-func (ms *matches) inRepeat(a, b int) bool { return b <= int(ms.repeatEnd[a]) }
 
 func (ms *matches) add(i, j int, kind Kind, lg float64) {
 	// put's body, not a call to it: the module is built without inlining,
@@ -233,7 +229,7 @@ func Estimate(in Input) Result {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
 	// Repeats before the stretches of letters written together, which
-	// leave out those inside a repeat (see matches.inRepeat).
+	// leave out those inside a repeat (see matches.repeatEnd).
 	matchRepeats(ms, lower)
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchMirrors(ms, lower)

@@ -984,7 +984,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			least = namelikeLog10
 		}
 		bad := idx[a-i] == 0
-		inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.inRepeat)
+		inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.repeatEnd)
 		for b := a + 1; b <= min(a+maxJoined, j); b++ {
 			if idx[b-1-i] == 0 {
 				bad = true
@@ -1007,7 +1007,8 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 					lg = namelikeLog10
 				}
 			}
-			lg += unlikeliness(s, b-a)
+			unlikely := unlikeliness(s, b-a)
+			lg += unlikely
 			if lg >= float64(b-a) {
 				continue // no cheaper than brute force: of no use to the search
 			}
@@ -1016,7 +1017,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			}
 			n0 := ms.n
 			ms.add(a, b, KindWordlike, lg+caps)
-			if ms.n > n0 && unlikeliness(s, b-a) > 0 {
+			if ms.n > n0 && unlikely > 0 {
 				ms.m[n0].faint = true // reads less like a word than a typical one (see addWordlike)
 			}
 		}

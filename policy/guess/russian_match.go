@@ -109,7 +109,7 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 				m.add(ms, typed, lower, i, j, start[i]+sum[j-1]-sum[i]+end[j-1], m.typical, caps[j] > caps[i])
 			} else {
 				for a := i; a+minRussian <= j; a++ {
-					inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.inRepeat)
+					inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.repeatEnd)
 					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
 						if float64(b-a) <= wordlikeLog10 || b <= inside {
 							continue // no cheaper than brute force (see add), or inside a repeat
