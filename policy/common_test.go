@@ -491,6 +491,29 @@ func TestApplePasswords(t *testing.T) {
 	assert.LessOrEqual(t, common, draws/100, "Apple's generated passwords refused as common")
 }
 
+// TestRandomLowerCase: random strings of 20 and 22 small letters (10^28 and
+// 10^31 guesses) are seldom common. At 10 guesses a letter they cost about
+// the threshold, and a stretch that read like a word by chance took 8% of
+// them under it; they are generated runs now (see package guess).
+func TestRandomLowerCase(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 26))
+	for _, n := range []int{20, 22} {
+		common := 0
+		const draws = 2000
+		for range draws {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+			if _, ok := violation(Evaluate(Default(), Input{Password: string(b)}), RuleCommon); ok {
+				common++
+			}
+		}
+		t.Logf("%d letters: %d of %d refused as common", n, common, draws)
+		assert.LessOrEqual(t, common, draws/100, "random strings of %d small letters refused as common", n)
+	}
+}
+
 // TestJoinKinds: every kind the estimator reports has words in nb, nn and
 // en, and a repeat and a mirror close the list as suffixes.
 func TestJoinKinds(t *testing.T) {

@@ -244,40 +244,145 @@ func Estimate(in Input) Result {
 	matchRussian(ms, typed, lower)
 	// After every matcher: a phrase is priced by its words' matches.
 	matchPhrases(ms, typed, lower)
-	res = search(ms, n)
-	// Mark too every match cheaper than brute-forcing its code points,
-	// though the cheapest split went round it: in "Ottilie@Flåten29?" one
-	// long gap "@Flåten29?" costs less than a gap, a name and a gap, but
-	// "Flåten" is still a name (and policy's half-marked rule counts it).
-	// A match of three code points must save more than a part's cost:
-	// in random letters and digits such chance matches are many ("Khe", a
-	// sequence of step -3), and their marks refused random strings.
-	// Each start's furthest end, then one sweep: repeated letters hold
-	// hundreds of long matches, and marking each code point of each took
-	// a third of the estimate ("abab…").
+	// The generated runs, and the code points of every match cheaper than
+	// brute-forcing them (see markPatterns).
+	var (
+		run     [MaxRunes]uint8
+		pattern [MaxRunes / 64]uint64
+		word    [maxGenerated + 1]bool
+	)
+	runs := candidateRuns(typed, &run)
+	markPatterns(ms, n, &run, runs, &pattern, &word)
+	if runs {
+		runs = generatedRuns(&run, &word, &pattern, n)
+	}
+	res = search(ms, n, &run, runs)
+	for w := range res.marked {
+		res.marked[w] |= pattern[w]
+	}
+	res.Log10 += float64(rest) * bruteLog10
+	return res
+}
+
+// A generated run: a run of generatedRun or more small letters a-z, typed
+// in a row, that holds no word of the lists of generatedWord or more code
+// points and that patterns cover less than four fifths of, reads as a
+// generator's (or a person's who typed random letters), not as words of no
+// list written together. Its letters are brute-forced over the alphabet,
+// letterLog10 each, not 10 guesses as people's characters are, and the
+// stretches in it that read less like a word than a typical word (faint)
+// are no part of a split. At 10 guesses a letter, 20 random small letters
+// cost the threshold itself, 10^20, and any stretch of them that read like
+// a word by chance took such a string under it: the default policy
+// refused 8.9% of random strings of 20 small letters and 8% of those of 18
+// and 22 (BENCHMARKS.md). People's runs that long are words written
+// together: the lists' words or the letter models' stretches cover them.
+const (
+	generatedRun  = 16 // the default policy's least length
+	generatedWord = 5
+	letterLog10   = 1.4149733 // log10(26)
+)
+
+// markPatterns sets in pattern the code points of every match cheaper than
+// brute-forcing them, which are marked though the cheapest split went round
+// them: in "Ottilie@Flåten29?" one long gap "@Flåten29?" costs less than a
+// gap, a name and a gap, but "Flåten" is still a name (and policy's
+// half-marked rule counts it). A match of three code points must save more
+// than a part's cost: in random letters and digits such chance matches are
+// many ("Khe", a sequence of step -3), and their marks refused random
+// strings. Each start's furthest end, then one sweep: repeated letters hold
+// hundreds of long matches, and marking each code point of each took a
+// third of the estimate ("abab…"). When runs, the same loop sets word[id]
+// for each candidate run (run, candidateRuns) that a word of the lists of
+// generatedWord or more code points starts in.
+func markPatterns(ms *matches, n int, run *[MaxRunes]uint8, runs bool, pattern *[MaxRunes / 64]uint64, word *[maxGenerated + 1]bool) {
 	var reach [MaxRunes]uint8
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
 		if !m.faint && max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
 			reach[m.i] = max(reach[m.i], m.j)
 		}
+		if runs && m.kind >= KindPassword && m.kind <= KindCalendar && m.j-m.i >= generatedWord {
+			word[run[m.i]] = true
+		}
 	}
 	end := 0
 	for t := range n {
 		end = max(end, int(reach[t]))
 		if t < end {
-			res.marked[t/64] |= 1 << (t % 64)
+			pattern[t/64] |= 1 << (t % 64)
 		}
 	}
-	res.Log10 += float64(rest) * bruteLog10
-	return res
+}
+
+// maxGenerated is the most runs of generatedRun letters a password holds.
+const maxGenerated = MaxRunes / generatedRun
+
+// candidateRuns sets run[t] to 1 + the index of the run of generatedRun or
+// more small letters a-z that holds code point t (0 for none), and reports
+// whether there is one.
+func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
+	n, id := len(typed), uint8(0)
+	for i := 0; i < n; {
+		j := i
+		for j < n && typed[j] >= 'a' && typed[j] <= 'z' {
+			j++
+		}
+		if j-i >= generatedRun {
+			id++
+			for t := i; t < j; t++ {
+				run[t] = id
+			}
+		}
+		i = max(j, i+1)
+	}
+	return id > 0
+}
+
+// generatedRuns keeps in run the candidate runs (candidateRuns) that are
+// generated: that hold the start of no word of the lists of generatedWord
+// or more code points (word, by run) and that
+// the code points of pattern (matches cheaper than brute force) cover less
+// than four fifths of. It reports whether one is kept.
+func generatedRuns(run *[MaxRunes]uint8, word *[maxGenerated + 1]bool, pattern *[MaxRunes / 64]uint64, n int) bool {
+	kept := false
+	for i := 0; i < n; {
+		id := run[i]
+		if id == 0 {
+			i++
+			continue
+		}
+		j, covered := i, 0
+		for ; j < n && run[j] == id; j++ {
+			if pattern[j/64]&(1<<(j%64)) != 0 {
+				covered++
+			}
+		}
+		if word[id] || 5*covered >= 4*(j-i) {
+			for t := i; t < j; t++ {
+				run[t] = 0
+			}
+		} else {
+			kept = true
+		}
+		i = j
+	}
+	return kept
 }
 
 // search runs the dynamic programming over ms for a password of n code
-// points. mCost[j] is the cheapest split of [0, j) whose last part is a
-// match, bCost[j] the cheapest whose last part is brute force.
-func search(ms *matches, n int) Result {
+// points whose generated runs are run's (see generatedRuns; any: whether
+// it holds one). mCost[j] is the cheapest split of [0, j) whose last part
+// is a match, bCost[j] the cheapest whose last part is brute force.
+func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 	const inf = math.MaxFloat32
+	var brute [MaxRunes]float32 // brute[t]: code point t's brute force
+	for t := range n {
+		brute[t] = bruteLog10
+		if any && run[t] != 0 {
+			brute[t] = letterLog10
+		}
+	}
 	var (
 		mCost, bCost [MaxRunes + 1]float32
 		mFrom        [MaxRunes + 1]int16 // the match used, 1-based
@@ -293,13 +398,16 @@ func search(ms *matches, n int) Result {
 			start += partLog10
 		}
 		if ext <= start {
-			bCost[j], bPrevB[j] = ext+bruteLog10, true
+			bCost[j], bPrevB[j] = ext+brute[j-1], true
 		} else {
-			bCost[j], bPrevB[j] = start+bruteLog10, false
+			bCost[j], bPrevB[j] = start+brute[j-1], false
 		}
 		mCost[j] = inf
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
 			m := &ms.m[k-1]
+			if m.faint && run[m.i] != 0 && run[m.j-1] == run[m.i] {
+				continue // no word in a generator's letters
+			}
 			lg := m.lg
 			if !m.free && !(m.i == 0 && int(m.j) == n) && lg < minSubLog10 {
 				lg = minSubLog10

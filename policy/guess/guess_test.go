@@ -315,7 +315,7 @@ func TestMatchPhrases(t *testing.T) {
 	ms := new(matches)
 	matchDictionary(ms, testDict, x.Typed, x.Lower, x.Folded)
 	matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
-	without := search(ms, len(x.Typed))
+	without := search(ms, len(x.Typed), new([MaxRunes]uint8), false)
 	assert.Less(t, with.Log10, without.Log10-2)
 	assert.True(t, with.Kinds.Has(KindWord) && with.Kinds.Has(KindCalendar), "the phrase's words' kinds: %b", with.Kinds)
 	// A phrase of calendar words is no word: its kind is its longest word's.
@@ -891,4 +891,60 @@ func TestPalindromes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGeneratedRuns: a run of 16 or more small letters that holds no word
+// of the lists of 5+ letters and that patterns cover less than four fifths
+// of is a generator's: its letters are brute-forced over the alphabet, and
+// its faint stretches are no part of the split. Random strings of 20 small
+// letters (scripts/guessbench) that a stretch reading like a word by chance
+// took under the default threshold, 10^20, before.
+func TestGeneratedRuns(t *testing.T) {
+	d := NewDictionary("")
+	est := func(s string) Result {
+		x := in(s)
+		x.Dictionary = d
+		return Estimate(x)
+	}
+	for _, s := range []string{"mwirxsueauscalehxzxt", "tnzpjercipuergiwfbrn", "vncuxzbnkvleloviznin", "nvzmwhmoivetcakmyari", "osilckaljdjexrirawoi", "horkwsvjliezlveorywp"} {
+		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+
+	run := func(s string, ms []match) []uint8 {
+		m := new(matches)
+		for _, x := range ms {
+			m.put(x)
+		}
+		var (
+			r       [MaxRunes]uint8
+			pattern [MaxRunes / 64]uint64
+			word    [maxGenerated + 1]bool
+		)
+		n := len([]rune(s))
+		runs := candidateRuns([]rune(s), &r)
+		markPatterns(m, n, &r, runs, &pattern, &word)
+		if !runs || !generatedRuns(&r, &word, &pattern, n) {
+			return nil
+		}
+		return r[:n]
+	}
+	ones := func(a, b, n int) []uint8 {
+		r := make([]uint8, n)
+		for t := a; t < b; t++ {
+			r[t] = 1
+		}
+		return r
+	}
+	const x16 = "qzxjvkwpbtmdfgnh"
+	assert.Equal(t, ones(0, 16, 16), run(x16, nil), "16 letters")
+	assert.Nil(t, run(x16[:15], nil), "15 letters")
+	assert.Nil(t, run("Q"+x16[1:], nil), "a capital shortens the run")
+	assert.Equal(t, ones(3, 19, 19), run("12-"+x16, nil), "the run after digits")
+	assert.Equal(t, []uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
+		run(x16+"1"+x16, []match{{i: 2, j: 7, kind: KindWord, lg: 3}}), "a word of 5 letters: the first run is people's")
+	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 2, j: 6, kind: KindWord, lg: 3}}), "a word of 4 letters can be chance")
+	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 0, j: 8, kind: KindWordlike, lg: 5.5}, {i: 8, j: 12, kind: KindWordlike, lg: 3.9}}), "patterns cover 12 of 16")
+	assert.Nil(t, run(x16, []match{{i: 0, j: 8, kind: KindWordlike, lg: 5.5}, {i: 7, j: 13, kind: KindWordlike, lg: 4.5}}), "patterns cover 13 of 16")
+	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 0, j: 16, kind: KindWordlike, lg: 9, faint: true}}), "a faint stretch is no pattern")
+	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 0, j: 16, kind: KindWordlike, lg: 16}}), "nor one no cheaper than brute force")
 }
