@@ -966,35 +966,31 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			sum[t-i] = sum[t-i-1] + d.surprisal[int(idx[t-i-1])*numLetters+int(idx[t-i])]
 		}
 	}
-	// up[t-i]: the first capital at t or after (j when none).
-	var up [MaxRunes + 1]uint8
-	up[j-i] = uint8(j)
+	// up[t-i]: the first capital at t or after (j when none); out[t-i]: the
+	// first code point at t or after that the model does not hold, which
+	// no stretch may reach (j when none).
+	var up, out [MaxRunes + 1]uint8
+	up[j-i], out[j-i] = uint8(j), uint8(j)
 	for t := j - 1; t >= i; t-- {
-		up[t-i] = up[t+1-i]
+		up[t-i], out[t-i] = up[t+1-i], out[t+1-i]
 		if typed[t] != lower[t] {
 			up[t-i] = uint8(t)
+		}
+		if idx[t-i] == 0 {
+			out[t-i] = uint8(t)
 		}
 	}
 	for a := i; a+4 <= j; a++ {
 		// A stretch costs at least a name's guesses when capitalised, a
 		// word's when not: one of that many code points or fewer is no
-		// cheaper than brute force.
+		// cheaper than brute force. Nor is one that ends inside a repeat
+		// of use (see matches.repeatEnd). Both bound the ends tried.
 		least, capital := wordlikeLog10, typed[a] != lower[a]
 		if capital {
 			least = namelikeLog10
 		}
-		bad := idx[a-i] == 0
-		inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.repeatEnd)
-		for b := a + 1; b <= min(a+maxJoined, j); b++ {
-			if idx[b-1-i] == 0 {
-				bad = true
-			}
-			if bad {
-				break
-			}
-			if float64(b-a) <= least || b <= inside {
-				continue
-			}
+		from := max(a+int(least)+1, int(ms.repeatEnd[a])+1)
+		for b := from; b <= min(a+maxJoined, int(out[a-i])); b++ {
 			// Edges and the pairs inside [a, b).
 			s := d.surprisal[int(idx[a-i])] + sum[b-1-i] - sum[a-i] + d.surprisal[int(idx[b-1-i])*numLetters]
 			if s > maxSurprisal*float32(b-a+1) {

@@ -108,12 +108,14 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 			if j-i <= maxWordlike {
 				m.add(ms, typed, lower, i, j, start[i]+sum[j-1]-sum[i]+end[j-1], m.typical, caps[j] > caps[i])
 			} else {
+				// A stretch no cheaper than brute force (see add), or one
+				// that ends inside a repeat (see matches.repeatEnd), is of no
+				// use: the ends tried start past both.
+				least := wordlikeLog10
+				shortest := max(minRussian, int(least)+1)
 				for a := i; a+minRussian <= j; a++ {
-					inside := int(ms.repeatEnd[a]) // a stretch from a that ends by here lies inside a repeat (see matches.repeatEnd)
-					for b := a + minRussian; b <= min(a+maxJoined, j); b++ {
-						if float64(b-a) <= wordlikeLog10 || b <= inside {
-							continue // no cheaper than brute force (see add), or inside a repeat
-						}
+					from := max(a+shortest, int(ms.repeatEnd[a])+1)
+					for b := from; b <= min(a+maxJoined, j); b++ {
 						if s := start[a] + sum[b-1] - sum[a] + end[b-1]; s <= m.max*float32(b-a+1) {
 							m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
 						}
