@@ -405,7 +405,7 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 		mCost[j] = inf
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
 			m := &ms.m[k-1]
-			if m.faint && run[m.i] != 0 && run[m.j-1] == run[m.i] {
+			if any && m.faint && run[m.i] != 0 && run[m.j-1] == run[m.i] {
 				continue // no word in a generator's letters
 			}
 			lg := m.lg
