@@ -970,6 +970,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 	// first code point at t or after that the model does not hold, which
 	// no stretch may reach (j when none).
 	var up, out [MaxRunes + 1]uint8
+	var last [MaxRunes]float32 // last[t-i]: t's surprisal as a word's last code point
 	up[j-i], out[j-i] = uint8(j), uint8(j)
 	for t := j - 1; t >= i; t-- {
 		up[t-i], out[t-i] = up[t+1-i], out[t+1-i]
@@ -979,6 +980,7 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 		if idx[t-i] == 0 {
 			out[t-i] = uint8(t)
 		}
+		last[t-i] = d.surprisal[int(idx[t-i])*numLetters]
 	}
 	for a := i; a+4 <= j; a++ {
 		// A stretch costs at least a name's guesses when capitalised, a
@@ -990,9 +992,10 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 			least = namelikeLog10
 		}
 		from := max(a+int(least)+1, int(ms.repeatEnd[a])+1)
+		begin, sumA := d.surprisal[int(idx[a-i])], sum[a-i]
 		for b := from; b <= min(a+maxJoined, int(out[a-i])); b++ {
 			// Edges and the pairs inside [a, b).
-			s := d.surprisal[int(idx[a-i])] + sum[b-1-i] - sum[a-i] + d.surprisal[int(idx[b-1-i])*numLetters]
+			s := begin + sum[b-1-i] - sumA + last[b-1-i]
 			if s > maxSurprisal*float32(b-a+1) {
 				continue
 			}
