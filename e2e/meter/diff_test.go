@@ -52,7 +52,7 @@ var pieces = []string{
 	// and the pieces of addresses
 	"https://www.", "@gmail", ".no/", ".com",
 	// and random small letters (a generated run when 16 or more in a row)
-	"osilckaljdjexrirawoi", "qzxjvkw",
+	"osilckaljdjexrirawoi", "qzxjvkw", "OSILCKALJDJEXRIRAWOI",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

@@ -264,8 +264,8 @@ func Estimate(in Input) Result {
 	return res
 }
 
-// A generated run: a run of generatedRun or more small letters a-z, typed
-// in a row, that holds no word of the lists of generatedWord or more code
+// A generated run: a run of generatedRun or more small letters a-z, or of
+// as many capitals A-Z, typed in a row, that holds no word of the lists of generatedWord or more code
 // points and that patterns cover less than four fifths of, reads as a
 // generator's (or a person's who typed random letters), not as words of no
 // list written together. Its letters are brute-forced over the alphabet,
@@ -274,9 +274,10 @@ func Estimate(in Input) Result {
 // are no part of a split. At 10 guesses a letter, 20 random small letters
 // cost the threshold itself, 10^20, and any stretch of them that read like
 // a word by chance took such a string under it: the default policy
-// refused 8.9% of random strings of 20 small letters and 8% of those of 18
-// and 22 (BENCHMARKS.md). People's runs that long are words written
-// together: the lists' words or the letter models' stretches cover them.
+// refused 8.9% of random strings of 20 small letters, 8% of those of 18
+// and 22, and 10% of 20 capitals (BENCHMARKS.md). People's runs that long
+// are words written together: the lists' words or the letter models'
+// stretches cover them.
 const (
 	generatedRun  = 16 // the default policy's least length
 	generatedWord = 5
@@ -319,13 +320,17 @@ func markPatterns(ms *matches, n int, run *[MaxRunes]uint8, runs bool, pattern *
 const maxGenerated = MaxRunes / generatedRun
 
 // candidateRuns sets run[t] to 1 + the index of the run of generatedRun or
-// more small letters a-z that holds code point t (0 for none), and reports
-// whether there is one.
+// more small letters a-z, or capitals A-Z, that holds code point t (0 for
+// none), and reports whether there is one.
 func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	n, id := len(typed), uint8(0)
 	for i := 0; i < n; {
+		lo, hi := rune('a'), rune('z')
+		if typed[i] < 'a' {
+			lo, hi = 'A', 'Z'
+		}
 		j := i
-		for j < n && typed[j] >= 'a' && typed[j] <= 'z' {
+		for j < n && typed[j] >= lo && typed[j] <= hi {
 			j++
 		}
 		if j-i >= generatedRun {

@@ -939,6 +939,8 @@ func TestGeneratedRuns(t *testing.T) {
 	assert.Equal(t, ones(0, 16, 16), run(x16, nil), "16 letters")
 	assert.Nil(t, run(x16[:15], nil), "15 letters")
 	assert.Nil(t, run("Q"+x16[1:], nil), "a capital shortens the run")
+	assert.Equal(t, ones(0, 16, 16), run(strings.ToUpper(x16), nil), "16 capitals")
+	assert.Nil(t, run(strings.ToUpper(x16[:15])+"q", nil), "a small letter shortens a run of capitals")
 	assert.Equal(t, ones(3, 19, 19), run("12-"+x16, nil), "the run after digits")
 	assert.Equal(t, []uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
 		run(x16+"1"+x16, []match{{i: 2, j: 7, kind: KindWord, lg: 3}}), "a word of 5 letters: the first run is people's")

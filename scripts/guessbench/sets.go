@@ -454,3 +454,12 @@ func sentences(n int, seed uint64) []string {
 	}
 	return out
 }
+
+// upper returns pws in capitals.
+func upper(pws []string) []string {
+	out := make([]string, len(pws))
+	for i, pw := range pws {
+		out[i] = strings.ToUpper(pw)
+	}
+	return out
+}
