@@ -265,9 +265,9 @@ func Estimate(in Input) Result {
 }
 
 // A generated run: a run of generatedRun or more small letters a-z, or of
-// as many capitals A-Z, typed in a row, that holds no word of the lists of generatedWord or more code
-// points and that patterns cover less than four fifths of, reads as a
-// generator's (or a person's who typed random letters), not as words of no
+// as many capitals A-Z, typed in a row, that holds no word of the lists of
+// generatedWord or more code points and that patterns cover less than four
+// fifths of, reads as a generator's (or a person's who typed random letters), not as words of no
 // list written together. Its letters are brute-forced over the alphabet,
 // letterLog10 each, not 10 guesses as people's characters are, and the
 // stretches in it that read less like a word than a typical word (faint)
@@ -295,7 +295,8 @@ const (
 // hundreds of long matches, and marking each code point of each took a
 // third of the estimate ("abab…"). When runs, the same loop sets word[id]
 // for each candidate run (run, candidateRuns) that a word of the lists of
-// generatedWord or more code points starts in.
+// generatedWord or more code points starts in (word[0], outside every run,
+// is never read).
 func markPatterns(ms *matches, n int, run *[MaxRunes]uint8, runs bool, pattern *[MaxRunes / 64]uint64, word *[maxGenerated + 1]bool) {
 	var reach [MaxRunes]uint8
 	for k := 0; k < ms.n; k++ {
@@ -346,9 +347,9 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 
 // generatedRuns keeps in run the candidate runs (candidateRuns) that are
 // generated: that hold the start of no word of the lists of generatedWord
-// or more code points (word, by run) and that
-// the code points of pattern (matches cheaper than brute force) cover less
-// than four fifths of. It reports whether one is kept.
+// or more code points (word, by run) and that the code points of pattern
+// (matches cheaper than brute force) cover less than four fifths of. It
+// reports whether one is kept.
 func generatedRuns(run *[MaxRunes]uint8, word *[maxGenerated + 1]bool, pattern *[MaxRunes / 64]uint64, n int) bool {
 	kept := false
 	for i := 0; i < n; {

@@ -985,8 +985,8 @@ func addJoined(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int
 	for a := i; a+4 <= j; a++ {
 		// A stretch costs at least a name's guesses when capitalised, a
 		// word's when not: one of that many code points or fewer is no
-		// cheaper than brute force. Nor is one that ends inside a repeat
-		// of use (see matches.repeatEnd). Both bound the ends tried.
+		// cheaper than brute force. Nor is one that ends inside a repeat of
+		// any use (see matches.repeatEnd). Both bound the ends tried.
 		least, capital := wordlikeLog10, typed[a] != lower[a]
 		if capital {
 			least = namelikeLog10

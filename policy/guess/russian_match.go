@@ -111,7 +111,7 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 				// A stretch no cheaper than brute force (see add), or one
 				// that ends inside a repeat (see matches.repeatEnd), is of no
 				// use: the ends tried start past both.
-				least := wordlikeLog10
+				least := wordlikeLog10 // a variable: the constant 5.5 converts to no int
 				shortest := max(minRussian, int(least)+1)
 				for a := i; a+minRussian <= j; a++ {
 					from := max(a+shortest, int(ms.repeatEnd[a])+1)
