@@ -491,7 +491,7 @@ func TestApplePasswords(t *testing.T) {
 	assert.LessOrEqual(t, common, draws/100, "Apple's generated passwords refused as common")
 }
 
-// TestRandomLowerCase: random strings of 20 and 22 small letters (10^28 and
+// TestRandomLetters: random strings of 20 and 22 small letters (10^28 and
 // 10^31 guesses), and of 20 capitals, are seldom common. At 10 guesses a
 // letter they cost about the threshold, and a stretch that read like a word
 // by chance took 8-10% of them under it; they are generated runs now (see
@@ -499,7 +499,7 @@ func TestApplePasswords(t *testing.T) {
 // by chance, "MTDTODAYSF…", or stretches that read like words over four
 // fifths of the run). The bound is 2%: under the old 8-10%, over the
 // draws' own spread.
-func TestRandomLowerCase(t *testing.T) {
+func TestRandomLetters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 26))
 	for _, n := range []int{20, 22, -20} {
 		first := byte('a')

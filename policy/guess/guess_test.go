@@ -893,10 +893,10 @@ func TestPalindromes(t *testing.T) {
 	}
 }
 
-// TestGeneratedRuns: a run of 16 or more small letters that holds no word
-// of the lists of 5+ letters and that patterns cover less than four fifths
-// of is a generator's: its letters are brute-forced over the alphabet, and
-// its faint stretches are no part of the split. Random strings of 20 small
+// TestGeneratedRuns: a run of 16 or more small letters (or capitals) that
+// holds no word of the lists of 5+ letters and that patterns cover less
+// than four fifths of is a generator's: its letters are brute-forced over
+// the alphabet, and its faint stretches are no part of the split. Random strings of 20 small
 // letters (scripts/guessbench) that a stretch reading like a word by chance
 // took under the default threshold, 10^20, before.
 func TestGeneratedRuns(t *testing.T) {
