@@ -22,6 +22,6 @@ for p in passhash store/sqlite store/postgres; do
 done
 
 # Further sections: each script writes its own.
-for s in scripts/bench-guess.sh scripts/bench-server.sh scripts/bench-burst.sh scripts/bench-meter.sh scripts/bench-designer.sh scripts/bench-desk.sh; do
+for s in scripts/bench-guess.sh scripts/bench-instructions.sh scripts/bench-server.sh scripts/bench-burst.sh scripts/bench-meter.sh scripts/bench-designer.sh scripts/bench-desk.sh; do
   if [ -x "$s" ] || [ -f "$s" ]; then bash "$s"; fi
 done

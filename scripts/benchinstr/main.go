@@ -1,0 +1,135 @@
+// Command benchinstr counts the instructions one call of the policy
+// package's benchmarks executes, with valgrind's callgrind, and writes them
+// into BENCHMARKS.md's "instructions" section. On a shared host the time of
+// the same build varies by ±20% from run to run (BENCHMARKS.md); the count
+// of instructions repeats within 0.1% (the runtime's random seeds move it a
+// little), so it is how a change's cost is told from the host's noise.
+//
+// Each benchmark runs twice under callgrind, for lo and hi iterations; the
+// difference over hi-lo is one call's count, without the binary's start and
+// the dictionary's build. Go's asynchronous preemption is off (callgrind
+// fails on its signals) and GOMAXPROCS is 1.
+//
+//	go run ./scripts/benchinstr -file BENCHMARKS.md
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/internal/benchsection"
+)
+
+// benchmarks are the policy package's benchmarks counted, by -test.bench
+// pattern: the issue's budget's password at three lengths, and the worst
+// cases beside it.
+var benchmarks = []string{
+	"BenchmarkEvaluate/16$",
+	"BenchmarkEvaluate/127$",
+	"BenchmarkEvaluateRepeated/a$",
+	"BenchmarkEvaluateRepeated/th$",
+	"BenchmarkEvaluateRepeated/racecar$",
+	"BenchmarkEvaluateJoined/nb$",
+	"BenchmarkEvaluateJoined/en$",
+	"BenchmarkScore/127$",
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchinstr:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("benchinstr", flag.ContinueOnError)
+	file := fs.String("file", "", "Markdown file whose instructions section to write (none: print the table)")
+	lo := fs.Int("lo", 500, "iterations of the first run")
+	hi := fs.Int("hi", 1500, "iterations of the second run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *lo < 1 || *hi <= *lo {
+		return fmt.Errorf("-lo must be at least 1 and -hi over it (got %d and %d)", *lo, *hi)
+	}
+	if _, err := exec.LookPath("valgrind"); err != nil {
+		return errors.New("valgrind is not installed (scripts/bench-instructions.sh installs it)")
+	}
+	tmp, err := os.MkdirTemp("", "benchinstr")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "policy.test")
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, "./policy/").CombinedOutput(); err != nil {
+		return fmt.Errorf("go test -c ./policy/: %v\n%s", err, out)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s by `scripts/bench-instructions.sh` (part of `make bench`) on %s/%s, %s: instructions one call executes, counted by valgrind's callgrind (the difference of runs of %d and %d iterations, over %d; asynchronous preemption off, GOMAXPROCS=1). The count does not move with the host's load, as time does; the time of one instruction does (see the policy section for µs on the day's host).\n\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.Version(), *lo, *hi, *hi-*lo)
+	b.WriteString("| benchmark | instructions/op |\n| --- | ---: |\n")
+	for _, bench := range benchmarks {
+		a, err := collected(bin, bench, *lo)
+		if err != nil {
+			return err
+		}
+		z, err := collected(bin, bench, *hi)
+		if err != nil {
+			return err
+		}
+		per := (z - a) / int64(*hi-*lo)
+		fmt.Fprintf(&b, "| %s | %s |\n", strings.TrimSuffix(bench, "$"), group(per))
+	}
+	if *file == "" {
+		_, err := io.WriteString(stdout, b.String())
+		return err
+	}
+	return benchsection.Write(*file, "instructions", b.String())
+}
+
+// collected runs bin's benchmark bench for n iterations under callgrind and
+// returns the instructions it executed.
+func collected(bin, bench string, n int) (int64, error) {
+	cmd := exec.Command("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+		bin, "-test.run", "^$", "-test.bench", bench, "-test.benchtime", strconv.Itoa(n)+"x")
+	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("valgrind %s: %v\n%s", bench, err, out)
+	}
+	return parseCollected(string(out))
+}
+
+var collectedLine = regexp.MustCompile(`(?m)Collected : (\d+)\s*$`)
+
+// parseCollected reads callgrind's "Collected : N" line from its output.
+func parseCollected(out string) (int64, error) {
+	m := collectedLine.FindStringSubmatch(out)
+	if m == nil {
+		return 0, errors.New("callgrind printed no \"Collected\" line")
+	}
+	return strconv.ParseInt(m[1], 10, 64)
+}
+
+// group writes n with a comma between groups of three digits.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
