@@ -382,13 +382,6 @@ func generatedRuns(run *[MaxRunes]uint8, word *[maxGenerated + 1]bool, pattern *
 // is a match, bCost[j] the cheapest whose last part is brute force.
 func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 	const inf = math.MaxFloat32
-	var brute [MaxRunes]float32 // brute[t]: code point t's brute force
-	for t := range n {
-		brute[t] = bruteLog10
-		if any && run[t] != 0 {
-			brute[t] = letterLog10
-		}
-	}
 	var (
 		mCost, bCost [MaxRunes + 1]float32
 		mFrom        [MaxRunes + 1]int16 // the match used, 1-based
@@ -403,10 +396,14 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 		if j > 1 {
 			start += partLog10
 		}
+		brute := float32(bruteLog10)
+		if any && run[j-1] != 0 {
+			brute = letterLog10 // a generator's letter
+		}
 		if ext <= start {
-			bCost[j], bPrevB[j] = ext+brute[j-1], true
+			bCost[j], bPrevB[j] = ext+brute, true
 		} else {
-			bCost[j], bPrevB[j] = start+brute[j-1], false
+			bCost[j], bPrevB[j] = start+brute, false
 		}
 		mCost[j] = inf
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
