@@ -369,39 +369,58 @@ const (
 )
 
 // matchDictionary adds every word of d found in folded, forwards and
-// reversed.
+// reversed. From each start it walks forwards, then leftwards (a reversed
+// word); both walks share the first code point, so a start no word begins
+// with ends both.
 func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 	n := len(folded)
-	for i := 0; i < n; i++ {
-		// Forwards from i (step 1), then reversed: read from i leftwards.
-		for step := 1; step >= -1; step -= 2 {
-			h := uint64(hashStart)
-			for j := i; j >= 0 && j < n && (j-i)*step < d.maxLen; j += step {
-				h = (h ^ uint64(folded[j])) * hashPrime
-				var v uint32
-				if dep := (j - i) * step; dep < 2 && folded[i] < 256 && folded[j] < 256 {
-					// The first code point, or the first two: d.starts.
-					k := int(folded[j])
-					if dep == 1 {
-						k = 256 + int(folded[i])<<8 | int(folded[j])
-					}
-					if d.starts[k/64]&(1<<(k%64)) == 0 {
-						break
-					}
-					v = 2 // a prefix; a word this short is no match (minWord)
-				} else if v = d.get(h); v == 0 {
+	for i, fi := range folded {
+		// The first code point, and below the first two: d.starts when
+		// they are under 256, the table otherwise.
+		h0 := (uint64(hashStart) ^ uint64(fi)) * hashPrime
+		if fi < 256 {
+			if d.starts[uint(fi)/64]&(1<<(uint(fi)%64)) == 0 {
+				continue
+			}
+		} else if d.get(h0) == 0 {
+			continue
+		}
+		h := h0
+		for j := i + 1; j < n && j-i < d.maxLen; j++ {
+			fj := folded[j]
+			h = (h ^ uint64(fj)) * hashPrime
+			if j == i+1 && fi < 256 && fj < 256 {
+				if k := 256 + uint(fi)<<8 | uint(fj); d.starts[k/64]&(1<<(k%64)) == 0 {
 					break
 				}
-				a, b, extra, least := i, j+1, 0.0, minWord
-				if step < 0 {
-					a, b, extra, least = j, i+1, log2, minReversed
-					if v&1 != 0 && palindrome(folded[a:b]) {
-						continue // found forwards, for less
-					}
+				continue // a prefix; a word this short is no match (minWord)
+			}
+			v := d.get(h)
+			if v == 0 {
+				break
+			}
+			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(typed[i:j+1], lower[i:j+1], folded[i:j+1])) {
+				ms.add(i, j+1, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1]))
+			}
+		}
+		h = h0
+		for j := i - 1; j >= 0 && i-j < d.maxLen; j-- {
+			fj := folded[j]
+			h = (h ^ uint64(fj)) * hashPrime
+			if j == i-1 && fi < 256 && fj < 256 {
+				if k := 256 + uint(fi)<<8 | uint(fj); d.starts[k/64]&(1<<(k%64)) == 0 {
+					break
 				}
-				if v&1 != 0 && b-a >= least && (b-a > maxRandomShort || !randomShort(typed[a:b], lower[a:b], folded[a:b])) {
-					ms.add(a, b, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[a:b], lower[a:b], folded[a:b])+extra)
-				}
+				continue
+			}
+			v := d.get(h)
+			if v == 0 {
+				break
+			}
+			if v&1 != 0 && i+1-j >= minReversed && !palindrome(folded[j:i+1]) && (i+1-j > maxRandomShort || !randomShort(typed[j:i+1], lower[j:i+1], folded[j:i+1])) {
+				// A word that reads the same backwards is found forwards,
+				// for less.
+				ms.add(j, i+1, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
 			}
 		}
 	}
