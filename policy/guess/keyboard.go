@@ -107,14 +107,6 @@ func (l *layout) offsetDir(a, b int) int {
 	return -1
 }
 
-// keyOf returns r's key (-1: not on l) and whether it needs shift.
-func (l *layout) keyOf(r rune) (int, bool) {
-	if r < 0 || r >= 256 || l.key[r] == 0 {
-		return -1, false
-	}
-	return int(l.key[r]) - 1, l.shift[r]
-}
-
 // maxTurns bounds the turns the spatial formula sums over.
 const maxTurns = 24
 
@@ -163,35 +155,41 @@ const maxRuns = 64
 func matchKeyboard(ms *matches, typed []rune) {
 	layoutsOnce.Do(buildLayouts)
 	n := len(typed)
+	// The runs of a layout, for shape repeats: declared once, since
+	// zeroing them is a cost of every keystroke.
+	var runs [maxRuns]struct {
+		sig         uint64
+		lg          float64
+		i, j, start uint8
+	}
 	for li := range layouts {
 		l := &layouts[li]
-		var runs [maxRuns]struct {
-			i, j  int
-			sig   uint64
-			start int
-			lg    float64
-		}
 		nr := 0
 		i := 0
 		for i+2 < n {
-			k, sh := l.keyOf(typed[i])
-			if k < 0 {
+			// The keys' table is read inline, not through a method: this
+			// runs for every code point on both layouts, and the module
+			// is built without inlining.
+			r := typed[i]
+			if r < 0 || r >= 256 || l.key[r] == 0 {
 				i++
 				continue
 			}
+			k := int(l.key[r]) - 1
 			shifted := 0
-			if sh {
+			if l.shift[r] {
 				shifted++
 			}
 			j, turns, d1, d2 := i+1, 0, -1, -1
 			sig := uint64(0)
 			prev := k
-			for j < n {
-				kj, shj := l.keyOf(typed[j])
-				if kj < 0 {
+			for ; j < n; j++ {
+				rj := typed[j]
+				if rj < 0 || rj >= 256 || l.key[rj] == 0 {
 					break
 				}
-				d := l.dir(prev, kj)
+				kj := int(l.key[rj]) - 1
+				d := int(l.dirs[prev][kj]) - 1
 				if d < 0 {
 					break
 				}
@@ -200,13 +198,14 @@ func matchKeyboard(ms *matches, typed []rune) {
 				}
 				sig = sig*7 + uint64(d+1)
 				d2, d1, prev = d1, d, kj
-				if shj {
+				if l.shift[rj] {
 					shifted++
 				}
-				j++
 			}
 			if j-i < 3 {
-				i++
+				// A walk from a later start before j ends at j too, and
+				// is shorter still.
+				i = j
 				continue
 			}
 			lg := l.spatialLog10(j-i, turns)
@@ -219,7 +218,7 @@ func matchKeyboard(ms *matches, typed []rune) {
 			}
 			ms.add(i, j, KindKeyboard, lg)
 			if nr < maxRuns {
-				runs[nr].i, runs[nr].j, runs[nr].sig, runs[nr].start, runs[nr].lg = i, j, sig, k, lg
+				runs[nr].i, runs[nr].j, runs[nr].sig, runs[nr].start, runs[nr].lg = uint8(i), uint8(j), sig, uint8(k), lg
 				nr++
 			}
 			i = j
@@ -227,11 +226,11 @@ func matchKeyboard(ms *matches, typed []rune) {
 		for r := 0; r < nr; r++ {
 			k := r
 			for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == runs[k].sig &&
-				runs[k+1].j-runs[k+1].i == runs[k].j-runs[k].i && l.dir(runs[k].start, runs[k+1].start) >= 0 {
+				runs[k+1].j-runs[k+1].i == runs[k].j-runs[k].i && l.dir(int(runs[k].start), int(runs[k+1].start)) >= 0 {
 				k++
 			}
 			if k > r {
-				ms.add(runs[r].i, runs[k].j, KindKeyboard, runs[r].lg+float64(k-r)*log10(6))
+				ms.add(int(runs[r].i), int(runs[k].j), KindKeyboard, runs[r].lg+float64(k-r)*log10(6))
 			}
 		}
 	}
