@@ -633,6 +633,36 @@ func TestFarmName(t *testing.T) {
 	}
 }
 
+// TestSuffixSets: every ending of the farm and Norse lists is found after
+// a stem long enough and not after a shorter one, by the index of their
+// last code points (suffixSet) as by reading each.
+func TestSuffixSets(t *testing.T) {
+	for _, c := range []struct {
+		sufs    []string
+		set     *suffixSet
+		minStem int
+	}{{farmSuffixes[:], &farmSuffixSet, 3}, {norseSuffixes[:], &norseSuffixSet, 2}} {
+		require.Len(t, c.set.rev, len(c.sufs))
+		for _, suf := range c.sufs {
+			long := []rune(strings.Repeat("x", c.minStem) + suf)
+			short := []rune(strings.Repeat("x", c.minStem-1) + suf)
+			assert.True(t, endsIn(long, c.set, c.minStem), "%q", string(long))
+			// After a stem one code point too short, only another,
+			// shorter ending of the list may be found ("xxhaugen" ends
+			// in "gen" after three).
+			want := false
+			for _, other := range c.sufs {
+				if strings.HasSuffix(string(short), other) && len([]rune(short))-len([]rune(other)) >= c.minStem {
+					want = true
+				}
+			}
+			assert.Equal(t, want, endsIn(short, c.set, c.minStem), "%q", string(short))
+		}
+	}
+	assert.False(t, endsIn([]rune("xxxxĀ"), &farmSuffixSet, 3), "an ending beyond 255")
+	assert.False(t, endsIn(nil, &farmSuffixSet, 3))
+}
+
 // TestNorseName: words of no list built like Norwegian first names of two
 // Norse elements cost norseNameLog10, capitalised or not (plus the
 // capital's variation); English and Norwegian words with other endings do

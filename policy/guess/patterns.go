@@ -1036,13 +1036,13 @@ const farmNameLog10 = 4
 // -sund, -moen, -hagen, -holm, -lien, -by.
 var farmSuffixes = [...]string{"stad", "rud", "heim", "iand", "dai", "berg", "bakk", "bakken", "vik", "nes", "haug", "haugen", "gård", "gard", "void", "sæter", "seter", "seth", "tveit", "tveiten", "eide", "fjord", "sund", "moen", "hagen", "hoim", "iien", "by", "set", "sæther", "vatne", "ås", "øy", "eng", "engen"}
 
-// farmSuffixRunes are farmSuffixes as code points, reversed (see farmName).
-var farmSuffixRunes = reversedSuffixes(farmSuffixes[:])
+// farmSuffixSet is farmSuffixes as endsIn reads them.
+var farmSuffixSet = newSuffixSet(farmSuffixes[:])
 
 // farmName reports whether folded (a word of 6 or more letters) ends in one
 // of farmSuffixes after at least 3 letters.
 func farmName(folded []rune) bool {
-	return len(folded) >= 6 && endsIn(folded, farmSuffixRunes, 3)
+	return len(folded) >= 6 && endsIn(folded, &farmSuffixSet, 3)
 }
 
 // norseNameLog10 is what a word of no list costs when it is built like a
@@ -1058,36 +1058,54 @@ const norseNameLog10 = 3.5
 // a common word are left out (-unn, -run, -rid, -var, -dor, -ar).
 var norseSuffixes = [...]string{"bjørg", "borg", "frid", "hiid", "iaug", "veig", "dis", "uif", "uiv", "stein", "mund", "bein", "geir", "vaid", "ieiv", "grim", "gaut", "bjørn", "finn", "kjeii", "ketii", "gerd", "gjerd", "jerd", "vor"}
 
-// norseSuffixRunes are norseSuffixes as code points, reversed (see
-// norseName).
-var norseSuffixRunes = reversedSuffixes(norseSuffixes[:])
+// norseSuffixSet is norseSuffixes as endsIn reads them.
+var norseSuffixSet = newSuffixSet(norseSuffixes[:])
 
 // norseName reports whether folded (a word of 5 or more letters) ends in
 // one of norseSuffixes after at least 2 letters.
 func norseName(folded []rune) bool {
-	return len(folded) >= 5 && endsIn(folded, norseSuffixRunes, 2)
+	return len(folded) >= 5 && endsIn(folded, &norseSuffixSet, 2)
 }
 
-// reversedSuffixes returns sufs as code points, each reversed (see endsIn).
-func reversedSuffixes(sufs []string) [][]rune {
-	out := make([][]rune, len(sufs))
-	for i, suf := range sufs {
+// suffixSet is a list of endings as code points, each reversed, in the
+// order of their last code point, with where those of each last code point
+// are: addWordlike asks about every stretch of letters, and reading every
+// ending took a tenth of an estimate (endsIn).
+type suffixSet struct {
+	rev [][]rune
+	at  [257]uint8 // rev[at[c]:at[c+1]] end in c
+}
+
+// newSuffixSet returns sufs as a suffixSet (each ends in a code point
+// under 256).
+func newSuffixSet(sufs []string) suffixSet {
+	var s suffixSet
+	for _, suf := range sufs {
 		rs := []rune(suf)
 		slices.Reverse(rs)
-		out[i] = rs
+		s.rev = append(s.rev, rs)
 	}
-	return out
+	slices.SortStableFunc(s.rev, func(a, b []rune) int { return int(a[0]) - int(b[0]) })
+	k := 0
+	for c := range 257 {
+		for k < len(s.rev) && int(s.rev[k][0]) < c {
+			k++
+		}
+		s.at[c] = uint8(k)
+	}
+	return s
 }
 
-// endsIn reports whether folded ends in one of the reversed suffixes after
-// at least minStem code points.
-func endsIn(folded []rune, reversed [][]rune, minStem int) bool {
+// endsIn reports whether folded ends in one of s's endings after at least
+// minStem code points.
+func endsIn(folded []rune, s *suffixSet, minStem int) bool {
 	n := len(folded)
-	if n == 0 {
+	if n == 0 || folded[n-1] < 0 || folded[n-1] >= 256 {
 		return false
 	}
-	for _, suf := range reversed {
-		if n-len(suf) < minStem || folded[n-1] != suf[0] {
+	c := folded[n-1]
+	for _, suf := range s.rev[s.at[c]:s.at[c+1]] {
+		if n-len(suf) < minStem {
 			continue
 		}
 		k := 1
