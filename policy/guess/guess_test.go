@@ -648,8 +648,8 @@ func TestSuffixSets(t *testing.T) {
 			short := []rune(strings.Repeat("x", c.minStem-1) + suf)
 			assert.True(t, endsIn(long, c.set, c.minStem), "%q", string(long))
 			// After a stem one code point too short, only another,
-			// shorter ending of the list may be found ("xxhaugen" ends
-			// in "gen" after three).
+			// shorter ending of the list may be found ("xgjerd" ends
+			// in "jerd" after two).
 			want := false
 			for _, other := range c.sufs {
 				if strings.HasSuffix(string(short), other) && len([]rune(short))-len([]rune(other)) >= c.minStem {
