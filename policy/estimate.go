@@ -57,6 +57,11 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 		}
 		if l < utf8.RuneSelf {
 			l = rune(asciiLower[l])
+		} else if l < latinEnd {
+			if l = latinFolded[l-utf8.RuneSelf]; l < 0 {
+				i++
+				continue // default-ignorable (the soft hyphen)
+			}
 		} else if f := unorm.CaseFold(string(l)); f == "" {
 			i++
 			continue // default-ignorable
@@ -84,6 +89,27 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 	e.Log10 += float64(rest)
 	return e
 }
+
+// latinEnd bounds the code points latinFolded holds: Latin-1 and Latin
+// Extended-A (æ, ø, å and the letters of the names of Europe).
+const latinEnd = 0x180
+
+// latinFolded is what estimateWith makes of each code point from U+0080 up
+// to latinEnd: its case folding when that is one code point, itself when
+// it is more, -1 when it is dropped. Asking unorm.CaseFold took 300
+// instructions a code point, a tenth of a Norwegian password's estimate.
+var latinFolded = func() (t [latinEnd - utf8.RuneSelf]rune) {
+	for k := range t {
+		r := rune(k + utf8.RuneSelf)
+		t[k] = r
+		if f := unorm.CaseFold(string(r)); f == "" {
+			t[k] = -1
+		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
+			t[k] = g
+		}
+	}
+	return t
+}()
 
 // kindOrder is the order the kinds of a common violation are named in;
 // repeat comes last ("a season and a year, repeated").
