@@ -1,5 +1,7 @@
 package guess
 
+import "slices"
+
 // Russian written on a Latin keyboard, two ways. A person who thinks in
 // Russian and types on the Norwegian or US layout as if it were the
 // Russian ЙЦУКЕН one ("ghbdtn" is "привет", "yfujhirtcbltkrjhjkm" is "на
@@ -22,8 +24,13 @@ package guess
 // lower-case letters read as Russian words written together too often
 // (random lower-case strings 99.3% → 99.1%, BENCHMARKS.md).
 type russianReading struct {
-	index                  [128]uint8
-	model                  string
+	index [128]uint8
+	// first[k], last[k] and pair[j*size+k] are the model's surprisals of
+	// k as a word's first and last code point and of j then k, in bits
+	// (the model holds them in units of 1/20 of a bit, russian.go): read
+	// as numbers once, not converted at every keystroke.
+	first, last, pair      []float32
+	leastLast              float32 // the least of last
 	size                   int
 	max                    float32
 	typical, typicalJoined float64
@@ -45,10 +52,19 @@ var (
 )
 
 func newRussianReading(alphabet, model string, max float32, typical, typicalJoined float64, faint bool) *russianReading {
-	r := &russianReading{model: model, size: len(alphabet) + 1, max: max, typical: typical, typicalJoined: typicalJoined, faint: faint}
+	size := len(alphabet) + 1
+	r := &russianReading{size: size, max: max, typical: typical, typicalJoined: typicalJoined, faint: faint}
 	for i := 0; i < len(alphabet); i++ {
 		r.index[alphabet[i]] = uint8(i + 1)
 	}
+	r.first, r.last, r.pair = make([]float32, size), make([]float32, size), make([]float32, size*size)
+	for k := range size {
+		r.first[k], r.last[k] = float32(model[k])/20, float32(model[k*size])/20
+	}
+	for k := range r.pair {
+		r.pair[k] = float32(model[k]) / 20
+	}
+	r.leastLast = slices.Min(r.last[1:])
 	return r
 }
 
@@ -92,10 +108,9 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 			caps[i] = 0
 			for t := i; t < j; t++ {
 				k := int(key[t])
-				// The model's surprisals are in units of 1/20 (russian.go).
-				start[t], end[t] = float32(m.model[k])/20, float32(m.model[k*m.size])/20
+				start[t], end[t] = m.first[k], m.last[k]
 				if t > i {
-					sum[t] = sum[t-1] + float32(m.model[prev*m.size+k])/20
+					sum[t] = sum[t-1] + m.pair[prev*m.size+k]
 				} else {
 					sum[t] = 0
 				}
@@ -113,10 +128,22 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 				// use: the ends tried start past both.
 				least := wordlikeLog10 // a variable: the constant 5.5 converts to no int
 				shortest := max(minRussian, int(least)+1)
+				// A stretch surprises the model no less than its start,
+				// the pairs inside and the least surprising end (each a
+				// sum of non-negative surprisals, and rounding keeps the
+				// order): past the longest stretch's limit by that, no
+				// longer stretch from a reads like Russian either.
+				mx, leastEnd := m.max, m.leastLast
+				limit := mx * float32(maxJoined+1)
 				for a := i; a+minRussian <= j; a++ {
 					from := max(a+shortest, int(ms.repeatEnd[a])+1)
+					st, sa := start[a], sum[a]
 					for b := from; b <= min(a+maxJoined, j); b++ {
-						if s := start[a] + sum[b-1] - sum[a] + end[b-1]; s <= m.max*float32(b-a+1) {
+						x := st + sum[b-1] - sa
+						if x+leastEnd > limit {
+							break
+						}
+						if s := x + end[b-1]; s <= mx*float32(b-a+1) {
 							m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
 						}
 					}
