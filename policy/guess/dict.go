@@ -464,40 +464,44 @@ func randomShort(typed, lower, folded []rune) bool {
 // word was capitalised and l33t-substituted (zxcvbn's uppercase and l33t
 // variations).
 func wordVariations(typed, lower, folded []rune) float64 {
-	up, low := 0, 0
-	firstUp, lastUp := false, false
+	// Most words are written plainly: each count that only prices a
+	// capital or a substitution is made only when there is one.
+	up := 0
 	for k := range typed {
-		switch {
-		case typed[k] != lower[k]:
+		if typed[k] != lower[k] {
 			up++
-			if k == 0 {
-				firstUp = true
-			}
-			if k == len(typed)-1 {
-				lastUp = true
-			}
-		case isLetter(lower[k]):
-			low++
 		}
 	}
 	lg := 0.0
-	switch {
-	case up == 0:
-	case low == 0, up == 1 && (firstUp || lastUp):
-		lg = variationsLog10(1, 0) // 2: as typed or not
-	default:
-		lg = variationsLog10(up, low)
+	if up > 0 {
+		n := len(typed)
+		firstUp, lastUp := typed[0] != lower[0], typed[n-1] != lower[n-1]
+		low := 0
+		for k := range typed {
+			if typed[k] == lower[k] && isLetter(lower[k]) {
+				low++
+			}
+		}
+		if low == 0 || up == 1 && (firstUp || lastUp) {
+			lg = variationsLog10(1, 0) // 2: as typed or not
+		} else {
+			lg = variationsLog10(up, low)
+		}
 	}
 	// l33t: the substituted characters among those that could be.
-	sub, plain := 0, 0
+	sub := 0
 	for k := range lower {
-		switch {
-		case lower[k] == folded[k] || lower[k] == 'l':
-			if isL33tTarget(folded[k]) {
-				plain++
-			}
-		default:
+		if lower[k] != folded[k] && lower[k] != 'l' {
 			sub++
+		}
+	}
+	if sub == 0 {
+		return lg
+	}
+	plain := 0
+	for k := range lower {
+		if (lower[k] == folded[k] || lower[k] == 'l') && isL33tTarget(folded[k]) {
+			plain++
 		}
 	}
 	return lg + variationsLog10(sub, plain)
