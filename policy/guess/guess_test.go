@@ -920,6 +920,15 @@ func TestPalindromes(t *testing.T) {
 				t.Fatalf("%q at %d: even %d odd %d, want %d %d", string(s), c, even[c], odd[c], e, o)
 			}
 		}
+		// mirrorCentre, which spares matchMirrors the tables, is true
+		// exactly when a centre has a palindrome of 3 or more each side.
+		long := false
+		for c := 0; c < n; c++ {
+			long = long || even[c] >= 3 || odd[c] >= 3
+		}
+		if mirrorCentre(s) != long {
+			t.Fatalf("%q: mirrorCentre %v, want %v", string(s), !long, long)
+		}
 	}
 }
 

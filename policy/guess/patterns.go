@@ -67,6 +67,9 @@ const mirrorLog10 = 0.3
 // the direction. A run of one code point is left to matchRepeats.
 func matchMirrors(ms *matches, lower []rune) {
 	n := len(lower)
+	if !mirrorCentre(lower) {
+		return
+	}
 	var even, odd [MaxRunes]uint8
 	palindromes(lower, &even, &odd)
 	for c := 1; c+3 <= n; c++ {
@@ -82,6 +85,20 @@ func matchMirrors(ms *matches, lower []rune) {
 			ms.add(s, s+l, KindMirror, choicesLog10(s, l)+mirrorLog10)
 		}
 	}
+}
+
+// mirrorCentre reports whether lower has a centre with its three nearest
+// pairs of code points equal, between two code points (even) or on one
+// (odd): no mirror of 3+ code points is without one, most passwords have
+// none, and Manacher's tables cost 80 instructions a code point.
+func mirrorCentre(lower []rune) bool {
+	for c := 3; c+2 < len(lower); c++ {
+		if lower[c] == lower[c-1] && lower[c+1] == lower[c-2] && lower[c+2] == lower[c-3] ||
+			c+3 < len(lower) && lower[c+1] == lower[c-1] && lower[c+2] == lower[c-2] && lower[c+3] == lower[c-3] {
+			return true
+		}
+	}
+	return false
 }
 
 // palindromes sets even[c] to the longest l with lower[c+k] = lower[c-1-k]
