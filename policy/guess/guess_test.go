@@ -3,6 +3,7 @@ package guess
 import (
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -988,4 +989,49 @@ func TestGeneratedRuns(t *testing.T) {
 	assert.Nil(t, run(x16, []match{{i: 0, j: 8, kind: KindWordlike, lg: 5.5}, {i: 7, j: 13, kind: KindWordlike, lg: 4.5}}), "patterns cover 13 of 16")
 	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 0, j: 16, kind: KindWordlike, lg: 9, faint: true}}), "a faint stretch is no pattern")
 	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 0, j: 16, kind: KindWordlike, lg: 16}}), "nor one no cheaper than brute force")
+}
+
+// TestEstimateConcurrent: calls at the same time (the server's) give what
+// calls one after another give, whether a call has the shared scratch
+// matches or its own (make test runs it with -race too).
+func TestEstimateConcurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzæøå0123456789!#-ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	var pws []string
+	for range 400 {
+		rs := make([]rune, 8+r.IntN(120))
+		for k := range rs {
+			rs[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		pws = append(pws, string(rs), "sommerfugl2026sommerfugl2026"+string(rs[:4]))
+	}
+	estimate := func(s string) Result {
+		x := in(s)
+		x.Dictionary = testDict
+		return Estimate(x)
+	}
+	want := make([]Result, len(pws))
+	for k, pw := range pws {
+		want[k] = estimate(pw)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range pws {
+				k = (k + g*97) % len(pws)
+				if got := estimate(pws[k]); got != want[k] {
+					errs <- pws[k]
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for pw := range errs {
+		t.Errorf("%q: a concurrent call's result differs", pw)
+	}
 }
