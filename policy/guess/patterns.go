@@ -1097,19 +1097,18 @@ type suffixSet struct {
 // under 256).
 func newSuffixSet(sufs []string) suffixSet {
 	var s suffixSet
-	for _, suf := range sufs {
-		rs := []rune(suf)
-		slices.Reverse(rs)
-		s.rev = append(s.rev, rs)
-	}
-	slices.SortStableFunc(s.rev, func(a, b []rune) int { return int(a[0]) - int(b[0]) })
-	k := 0
-	for c := range 257 {
-		for k < len(s.rev) && int(s.rev[k][0]) < c {
-			k++
+	// By last code point, without a sort (whose code the module would
+	// carry): an ending's last code point is its reversal's first.
+	for c := range 256 {
+		s.at[c] = uint8(len(s.rev))
+		for _, suf := range sufs {
+			if rs := []rune(suf); rs[len(rs)-1] == rune(c) {
+				slices.Reverse(rs)
+				s.rev = append(s.rev, rs)
+			}
 		}
-		s.at[c] = uint8(k)
 	}
+	s.at[256] = uint8(len(s.rev))
 	return s
 }
 

@@ -1,7 +1,5 @@
 package guess
 
-import "slices"
-
 // Russian written on a Latin keyboard, two ways. A person who thinks in
 // Russian and types on the Norwegian or US layout as if it were the
 // Russian ЙЦУКЕН one ("ghbdtn" is "привет", "yfujhirtcbltkrjhjkm" is "на
@@ -64,7 +62,10 @@ func newRussianReading(alphabet, model string, max float32, typical, typicalJoin
 	for k := range r.pair {
 		r.pair[k] = float32(model[k]) / 20
 	}
-	r.leastLast = slices.Min(r.last[1:])
+	r.leastLast = r.last[1]
+	for _, l := range r.last[1:] {
+		r.leastLast = min(r.leastLast, l)
+	}
 	return r
 }
 
