@@ -143,6 +143,14 @@ func (l *layout) buildSpatial() {
 	}
 }
 
+// keyRun is a keyboard walk kept for shape repeats: its directions' sig,
+// its guesses, its code points [i, j) and its first key.
+type keyRun struct {
+	sig         uint64
+	lg          float64
+	i, j, start uint8
+}
+
 // maxRuns bounds the keyboard runs remembered per layout for shape repeats.
 const maxRuns = 64
 
@@ -157,71 +165,33 @@ func matchKeyboard(ms *matches, typed []rune) {
 	n := len(typed)
 	// The runs of a layout, for shape repeats: declared once, since
 	// zeroing them is a cost of every keystroke.
-	var runs [maxRuns]struct {
-		sig         uint64
-		lg          float64
-		i, j, start uint8
-	}
+	var runs [maxRuns]keyRun
 	for li := range layouts {
 		l := &layouts[li]
 		nr := 0
-		i := 0
-		for i+2 < n {
-			// The keys' table is read inline, not through a method: this
-			// runs for every code point on both layouts, and the module
-			// is built without inlining.
-			r := typed[i]
-			if r < 0 || r >= 256 || l.key[r] == 0 {
-				i++
+		// One pass finds the walks: each is a longest stretch of code
+		// points on l, each a neighbour of the one before (i: where the
+		// current one starts; prev: the key of the code point before t,
+		// -1 for none). Only a walk of 3+ is read again, for its shape.
+		// The keys' table is read inline, not through a method: this runs
+		// for every code point on both layouts, and the module is built
+		// without inlining.
+		i, prev := 0, -1
+		for t := 0; t <= n; t++ {
+			k := -1
+			if t < n {
+				if r := typed[t]; r >= 0 && r < 256 && l.key[r] != 0 {
+					k = int(l.key[r]) - 1
+				}
+			}
+			if k >= 0 && prev >= 0 && l.dirs[prev][k] != 0 {
+				prev = k
 				continue
 			}
-			k := int(l.key[r]) - 1
-			shifted := 0
-			if l.shift[r] {
-				shifted++
+			if t-i >= 3 {
+				nr = l.walk(ms, typed, i, t, &runs, nr)
 			}
-			j, turns, d1, d2 := i+1, 0, -1, -1
-			sig := uint64(0)
-			prev := k
-			for ; j < n; j++ {
-				rj := typed[j]
-				if rj < 0 || rj >= 256 || l.key[rj] == 0 {
-					break
-				}
-				kj := int(l.key[rj]) - 1
-				d := int(l.dirs[prev][kj]) - 1
-				if d < 0 {
-					break
-				}
-				if d != d1 && d != d2 {
-					turns++
-				}
-				sig = sig*7 + uint64(d+1)
-				d2, d1, prev = d1, d, kj
-				if l.shift[rj] {
-					shifted++
-				}
-			}
-			if j-i < 3 {
-				// A walk from a later start before j ends at j too, and
-				// is shorter still.
-				i = j
-				continue
-			}
-			lg := l.spatialLog10(j-i, turns)
-			if shifted > 0 {
-				if shifted == j-i {
-					lg += log2
-				} else {
-					lg += variationsLog10(shifted, j-i-shifted)
-				}
-			}
-			ms.add(i, j, KindKeyboard, lg)
-			if nr < maxRuns {
-				runs[nr].i, runs[nr].j, runs[nr].sig, runs[nr].start, runs[nr].lg = uint8(i), uint8(j), sig, uint8(k), lg
-				nr++
-			}
-			i = j
+			i, prev = t, k
 		}
 		for r := 0; r < nr; r++ {
 			k := r
@@ -234,4 +204,44 @@ func matchKeyboard(ms *matches, typed []rune) {
 			}
 		}
 	}
+}
+
+// walk adds the walk [i, j) of l (3+ neighbouring keys) with its turns and
+// shifts priced, and keeps it in runs[nr] for shape repeats while there is
+// room; it returns the runs kept.
+func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun, nr int) int {
+	k := int(l.key[typed[i]]) - 1
+	shifted := 0
+	if l.shift[typed[i]] {
+		shifted++
+	}
+	turns, d1, d2 := 0, -1, -1
+	sig := uint64(0)
+	prev := k
+	for t := i + 1; t < j; t++ {
+		kt := int(l.key[typed[t]]) - 1
+		d := int(l.dirs[prev][kt]) - 1
+		if d != d1 && d != d2 {
+			turns++
+		}
+		sig = sig*7 + uint64(d+1)
+		d2, d1, prev = d1, d, kt
+		if l.shift[typed[t]] {
+			shifted++
+		}
+	}
+	lg := l.spatialLog10(j-i, turns)
+	if shifted > 0 {
+		if shifted == j-i {
+			lg += log2
+		} else {
+			lg += variationsLog10(shifted, j-i-shifted)
+		}
+	}
+	ms.add(i, j, KindKeyboard, lg)
+	if nr < maxRuns {
+		runs[nr] = keyRun{sig: sig, lg: lg, i: uint8(i), j: uint8(j), start: uint8(k)}
+		nr++
+	}
+	return nr
 }
