@@ -104,7 +104,21 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 		for j < n && key[j] != 0 {
 			j++
 		}
-		if j-i >= minRussian {
+		if j-i >= minRussian && j-i <= maxWordlike {
+			// A run short enough to be one stretch: its pairs summed as
+			// it goes, from 0 as sum is below, with no tables.
+			k0 := int(key[i])
+			pairs, prev, capitals := float32(0), k0, typed[i] != lower[i]
+			for t := i + 1; t < j; t++ {
+				k := int(key[t])
+				pairs += m.pair[prev*m.size+k]
+				prev = k
+				if typed[t] != lower[t] {
+					capitals = true
+				}
+			}
+			m.add(ms, typed, lower, i, j, m.first[k0]+pairs+m.last[prev], m.typical, capitals)
+		} else if j-i > maxWordlike {
 			prev := 0
 			caps[i] = 0
 			for t := i; t < j; t++ {
@@ -121,32 +135,28 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 					caps[t+1]++
 				}
 			}
-			if j-i <= maxWordlike {
-				m.add(ms, typed, lower, i, j, start[i]+sum[j-1]-sum[i]+end[j-1], m.typical, caps[j] > caps[i])
-			} else {
-				// A stretch no cheaper than brute force (see add), or one
-				// that ends inside a repeat (see matches.repeatEnd), is of no
-				// use: the ends tried start past both.
-				least := wordlikeLog10 // a variable: the constant 5.5 converts to no int
-				shortest := max(minRussian, int(least)+1)
-				// A stretch surprises the model no less than its start,
-				// the pairs inside and the least surprising end (each a
-				// sum of non-negative surprisals, and rounding keeps the
-				// order): past the longest stretch's limit by that, no
-				// longer stretch from a reads like Russian either.
-				mx, leastEnd := m.max, m.leastLast
-				limit := mx * float32(maxJoined+1)
-				for a := i; a+minRussian <= j; a++ {
-					from := max(a+shortest, int(ms.repeatEnd[a])+1)
-					st, sa := start[a], sum[a]
-					for b := from; b <= min(a+maxJoined, j); b++ {
-						x := st + sum[b-1] - sa
-						if x+leastEnd > limit {
-							break
-						}
-						if s := x + end[b-1]; s <= mx*float32(b-a+1) {
-							m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
-						}
+			// A stretch no cheaper than brute force (see add), or one
+			// that ends inside a repeat (see matches.repeatEnd), is of no
+			// use: the ends tried start past both.
+			least := wordlikeLog10 // a variable: the constant 5.5 converts to no int
+			shortest := max(minRussian, int(least)+1)
+			// A stretch surprises the model no less than its start,
+			// the pairs inside and the least surprising end (each a
+			// sum of non-negative surprisals, and rounding keeps the
+			// order): past the longest stretch's limit by that, no
+			// longer stretch from a reads like Russian either.
+			mx, leastEnd := m.max, m.leastLast
+			limit := mx * float32(maxJoined+1)
+			for a := i; a+minRussian <= j; a++ {
+				from := max(a+shortest, int(ms.repeatEnd[a])+1)
+				st, sa := start[a], sum[a]
+				for b := from; b <= min(a+maxJoined, j); b++ {
+					x := st + sum[b-1] - sa
+					if x+leastEnd > limit {
+						break
+					}
+					if s := x + end[b-1]; s <= mx*float32(b-a+1) {
+						m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
 					}
 				}
 			}
