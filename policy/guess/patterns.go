@@ -473,22 +473,27 @@ const maxStep = 5
 // descending, times the step.
 func matchSequences(ms *matches, lower []rune) {
 	n := len(lower)
-	i := 0
-	for i+2 < n {
-		c0, p0 := seqPos(lower[i])
-		c1, p1 := seqPos(lower[i+1])
+	if n < 3 {
+		return
+	}
+	// Each code point's class and position read once: c1, p1 are
+	// lower[i+1]'s, then lower[i]'s for the next i.
+	c1, p1 := seqPos(lower[0])
+	for i := 0; i+2 < n; {
+		c0, p0 := c1, p1
+		c1, p1 = seqPos(lower[i+1])
 		d := p1 - p0
 		if c0 == 0 || c0 != c1 || d == 0 || d > maxStep || d < -maxStep {
 			i++
 			continue
 		}
-		j := i + 2
+		j, pp := i+2, p1
 		for j < n {
 			c, p := seqPos(lower[j])
-			_, pp := seqPos(lower[j-1])
 			if c != c0 || p-pp != d {
 				break
 			}
+			pp = p
 			j++
 		}
 		if j-i >= 3 {
@@ -506,6 +511,7 @@ func matchSequences(ms *matches, lower []rune) {
 			}
 			ms.add(i, j, KindSequence, log10(g))
 			i = j - 1
+			c1, p1 = c0, pp // lower[j-1]'s
 			continue
 		}
 		i++
