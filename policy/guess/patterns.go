@@ -850,6 +850,10 @@ func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t boo
 		for j < n && isLetter(letters[j]) {
 			j++
 		}
+		if l33t && !substituted(lower[i:j]) {
+			i = j // no stretch of it holds a substitution: addL33tStretches adds none
+			continue
+		}
 		start := i
 		for k := i + 1; k <= j; k++ {
 			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
@@ -866,6 +870,17 @@ func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t boo
 		}
 		i = j
 	}
+}
+
+// substituted reports whether a run of code points that fold to letters
+// holds one that is no letter as typed (a substitution: "m1dnattsol").
+func substituted(lower []rune) bool {
+	for _, r := range lower {
+		if !isLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // minL33tWordlike is the least length of a stretch with a substitution
