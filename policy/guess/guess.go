@@ -326,12 +326,29 @@ func markPatterns(ms *matches, n int, run *[MaxRunes]uint8, runs bool, pattern *
 			word[run[m.i]] = true
 		}
 	}
-	end := 0
+	// The union of the spans [t, reach[t]), from left to right.
+	from, end := 0, 0
 	for t := range n {
-		end = max(end, int(reach[t]))
-		if t < end {
-			pattern[t/64] |= 1 << (t % 64)
+		r := int(reach[t])
+		if r <= end {
+			continue
 		}
+		if t >= end { // a span apart from the one before: that one is done
+			setRange(pattern, from, end)
+			from = t
+		}
+		end = r
+	}
+	setRange(pattern, from, end)
+}
+
+// setRange sets bits a to b-1 of bits, a word at a time.
+func setRange(bits *[MaxRunes / 64]uint64, a, b int) {
+	for a < b {
+		w, lo := a/64, a%64
+		hi := min(b-w*64, 64) // bits lo to hi-1 of word w
+		bits[w] |= (^uint64(0) >> (64 - (hi - lo))) << lo
+		a = w*64 + hi
 	}
 }
 
@@ -466,9 +483,7 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 			longest, res.Main = int(m.j-m.i), m.kind
 		}
 		if !m.faint {
-			for k := int(m.i); k < int(m.j); k++ {
-				res.marked[k/64] |= 1 << (k % 64)
-			}
+			setRange(&res.marked, int(m.i), int(m.j))
 		}
 		inB = mPrevB[j]
 		j = int(m.i)

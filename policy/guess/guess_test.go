@@ -1035,3 +1035,21 @@ func TestEstimateConcurrent(t *testing.T) {
 		t.Errorf("%q: a concurrent call's result differs", pw)
 	}
 }
+
+// TestSetRange holds setRange, which marks a match's code points a word at
+// a time, to setting each bit, for every span of a password.
+func TestSetRange(t *testing.T) {
+	for a := 0; a <= MaxRunes; a++ {
+		for b := a; b <= MaxRunes; b++ {
+			var got, want [MaxRunes / 64]uint64
+			got[0], want[0] = 1<<63, 1<<63 // a bit already set stays set
+			setRange(&got, a, b)
+			for k := a; k < b; k++ {
+				want[k/64] |= 1 << (k % 64)
+			}
+			if got != want {
+				t.Fatalf("setRange(%d, %d) = %x, want %x", a, b, got, want)
+			}
+		}
+	}
+}
