@@ -93,9 +93,14 @@ func matchMirrors(ms *matches, lower []rune) {
 // none, and Manacher's tables cost 80 instructions a code point.
 func mirrorCentre(lower []rune) bool {
 	for c := 3; c+2 < len(lower); c++ {
-		if lower[c] == lower[c-1] && lower[c+1] == lower[c-2] && lower[c+2] == lower[c-3] ||
-			c+3 < len(lower) && lower[c+1] == lower[c-1] && lower[c+2] == lower[c-2] && lower[c+3] == lower[c-3] {
+		x := lower[c-3 : c+3] // six code points around the centre before c: no index needs a check
+		if x[3] == x[2] && x[4] == x[1] && x[5] == x[0] {
 			return true
+		}
+		if c+3 < len(lower) {
+			if y := lower[c-3 : c+4]; y[4] == y[2] && y[5] == y[1] && y[6] == y[0] {
+				return true
+			}
 		}
 	}
 	return false

@@ -1,5 +1,7 @@
 package guess
 
+import "math"
+
 // Russian written on a Latin keyboard, two ways. A person who thinks in
 // Russian and types on the Norwegian or US layout as if it were the
 // Russian ЙЦУКЕН one ("ghbdtn" is "привет", "yfujhirtcbltkrjhjkm" is "на
@@ -23,12 +25,12 @@ package guess
 // (random lower-case strings 99.3% → 99.1%, BENCHMARKS.md).
 type russianReading struct {
 	index [128]uint8
-	// first[k], last[k] and pair[j*size+k] are the model's surprisals of
-	// k as a word's first and last code point and of j then k, in bits
-	// (the model holds them in units of 1/20 of a bit, russian.go): read
-	// as numbers once, not converted at every keystroke.
-	first, last, pair      []float32
-	leastLast              float32 // the least of last
+	// pair[j*size+k] is the model's surprisal of j then k, in bits (the
+	// model holds them in units of 1/20 of a bit, russian.go), read as
+	// numbers once, not converted at every keystroke: pair[k] is k's as a
+	// word's first code point, pair[k*size] as its last.
+	pair                   []float32
+	leastLast              float32 // the least of the last code points' (k > 0)
 	size                   int
 	max                    float32
 	typical, typicalJoined float64
@@ -55,16 +57,13 @@ func newRussianReading(alphabet, model string, max float32, typical, typicalJoin
 	for i := 0; i < len(alphabet); i++ {
 		r.index[alphabet[i]] = uint8(i + 1)
 	}
-	r.first, r.last, r.pair = make([]float32, size), make([]float32, size), make([]float32, size*size)
-	for k := range size {
-		r.first[k], r.last[k] = float32(model[k])/20, float32(model[k*size])/20
-	}
+	r.pair = make([]float32, size*size)
+	r.leastLast = math.MaxFloat32
 	for k := range r.pair {
 		r.pair[k] = float32(model[k]) / 20
-	}
-	r.leastLast = r.last[1]
-	for _, l := range r.last[1:] {
-		r.leastLast = min(r.leastLast, l)
+		if k%size == 0 && k > 0 {
+			r.leastLast = min(r.leastLast, r.pair[k])
+		}
 	}
 	return r
 }
@@ -117,13 +116,13 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 					capitals = true
 				}
 			}
-			m.add(ms, typed, lower, i, j, m.first[k0]+pairs+m.last[prev], m.typical, capitals)
+			m.add(ms, typed, lower, i, j, m.pair[k0]+pairs+m.pair[prev*m.size], m.typical, capitals)
 		} else if j-i > maxWordlike {
 			prev := 0
 			caps[i] = 0
 			for t := i; t < j; t++ {
 				k := int(key[t])
-				start[t], end[t] = m.first[k], m.last[k]
+				start[t], end[t] = m.pair[k], m.pair[k*m.size]
 				if t > i {
 					sum[t] = sum[t-1] + m.pair[prev*m.size+k]
 				} else {
