@@ -237,7 +237,6 @@ func Estimate(in Input) Result {
 	typed, lower, folded := in.Typed[:n], in.Lower[:n], in.Folded[:n]
 	var ms *matches
 	if scratchBusy.CompareAndSwap(false, true) {
-		defer scratchBusy.Store(false)
 		ms = &scratch
 		ms.n, ms.head, ms.repeatEnd = 0, [MaxRunes + 1]int16{}, [MaxRunes]uint8{}
 	} else {
@@ -279,6 +278,9 @@ func Estimate(in Input) Result {
 		res.marked[w] |= pattern[w]
 	}
 	res.Log10 += float64(rest) * bruteLog10
+	if ms == &scratch {
+		scratchBusy.Store(false)
+	}
 	return res
 }
 
