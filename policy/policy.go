@@ -111,6 +111,7 @@ type ScoreRules struct {
 
 // Tier is one band of positions and the points each character in it earns.
 type Tier struct {
+	_ [0]func()
 	// From is the first 1-based position of the band.
 	From int `json:"from"`
 	// Points is what each scoring character in the band earns.
@@ -125,6 +126,7 @@ type Tier struct {
 // each have at least MinEach characters in the password (every character
 // counts here, scoring or not).
 type BonusRule struct {
+	_ [0]func()
 	Points     float64 `json:"points"`
 	Categories int     `json:"categories"`
 	MinEach    int     `json:"minEach"`
@@ -268,6 +270,7 @@ var ErrInvalid = errors.New("invalid policy")
 // Problem is one thing wrong with a policy: the field (JSON path), the value
 // class found and what is allowed. It never holds a password.
 type Problem struct {
+	_ [0]func()
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
