@@ -111,7 +111,7 @@ type ScoreRules struct {
 
 // Tier is one band of positions and the points each character in it earns.
 type Tier struct {
-	_ [0]func()
+	_ [0]func() // not comparable: no equality code in the module (see Param)
 	// From is the first 1-based position of the band.
 	From int `json:"from"`
 	// Points is what each scoring character in the band earns.
@@ -126,7 +126,7 @@ type Tier struct {
 // each have at least MinEach characters in the password (every character
 // counts here, scoring or not).
 type BonusRule struct {
-	_ [0]func()
+	_ [0]func() // not comparable: no equality code in the module (see Param)
 	Points     float64 `json:"points"`
 	Categories int     `json:"categories"`
 	MinEach    int     `json:"minEach"`
@@ -270,7 +270,7 @@ var ErrInvalid = errors.New("invalid policy")
 // Problem is one thing wrong with a policy: the field (JSON path), the value
 // class found and what is allowed. It never holds a password.
 type Problem struct {
-	_ [0]func()
+	_ [0]func() // not comparable: no equality code in the module (see Param)
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
