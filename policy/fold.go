@@ -125,10 +125,10 @@ var asciiLower = func() (t [utf8.RuneSelf]byte) {
 // contextWord is a policy word (a context word or the institution's name)
 // as the context rule matches it.
 type contextWord struct {
-	_ [0]func() // not comparable: no equality code in the module (see Param)
-	folded string // Fold of the word
-	long   bool   // folded has 3+ code points; shorter words never match
-	joined string // Fold of the word without its spaces; "" if it has none or under 3 code points
+	_      [0]func() // not comparable: no equality code in the module (see Param)
+	folded string    // Fold of the word
+	long   bool      // folded has 3+ code points; shorter words never match
+	joined string    // Fold of the word without its spaces; "" if it has none or under 3 code points
 }
 
 // foldCache remembers the folds of policy words, which every Evaluate of a

@@ -126,10 +126,10 @@ type Tier struct {
 // each have at least MinEach characters in the password (every character
 // counts here, scoring or not).
 type BonusRule struct {
-	_ [0]func() // not comparable: no equality code in the module (see Param)
-	Points     float64 `json:"points"`
-	Categories int     `json:"categories"`
-	MinEach    int     `json:"minEach"`
+	_          [0]func() // not comparable: no equality code in the module (see Param)
+	Points     float64   `json:"points"`
+	Categories int       `json:"categories"`
+	MinEach    int       `json:"minEach"`
 }
 
 // Category names, as used in [Char] and [Policy.RequiredClasses].
@@ -270,9 +270,9 @@ var ErrInvalid = errors.New("invalid policy")
 // Problem is one thing wrong with a policy: the field (JSON path), the value
 // class found and what is allowed. It never holds a password.
 type Problem struct {
-	_ [0]func() // not comparable: no equality code in the module (see Param)
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	_       [0]func() // not comparable: no equality code in the module (see Param)
+	Field   string    `json:"field"`
+	Message string    `json:"message"`
 }
 
 // ProblemsError carries every problem found in a policy.

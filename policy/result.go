@@ -134,7 +134,7 @@ type Param struct {
 
 // ParamValue is a number or a string.
 type ParamValue struct {
-	_ [0]func() // not comparable: no equality code in the module (see Param)
+	_     [0]func() // not comparable: no equality code in the module (see Param)
 	Num   float64
 	Str   string
 	IsStr bool
