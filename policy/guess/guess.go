@@ -175,10 +175,11 @@ type matches struct {
 }
 
 // scratch is the matches of one call at a time, reused: a call zeroes
-// only its heads and repeatEnd, not the 33 KB of matches (about 5,000
-// instructions, 2-3% of an estimate), whose entries add and put write
+// only its heads and repeatEnd, not the 33 KB of matches (about 4,500
+// instructions, 3-4% of an estimate), whose entries add and put write
 // before anything reads them. A call that finds it in use (the server's
-// calls at the same time) takes matches of its own.
+// calls at the same time) takes matches of its own; so would every call
+// after one that panicked, which would leave it taken.
 var (
 	scratch     matches
 	scratchBusy atomic.Bool
