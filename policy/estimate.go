@@ -51,25 +51,28 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 	var typed, lower, folded [guess.MaxRunes]rune
 	i, rest := 0, 0
 	for _, r := range password {
-		l := r
+		l, f := r, rune(0) // lower-cased, then with its substitution undone (asciiFold for ASCII)
 		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
 			l -= 0xFEE0
 		}
 		if l < utf8.RuneSelf {
-			l = rune(asciiLower[l])
+			l, f = rune(asciiLower[l]), rune(asciiFold[l])
 		} else if l < latinEnd {
 			if l = latinFolded[l-utf8.RuneSelf]; l < 0 {
 				i++
 				continue // default-ignorable (the soft hyphen)
 			}
-		} else if f := unorm.CaseFold(string(l)); f == "" {
+		} else if cf := unorm.CaseFold(string(l)); cf == "" {
 			i++
 			continue // default-ignorable
-		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
+		} else if g, size := utf8.DecodeRuneInString(cf); size == len(cf) {
 			l = g
 		}
+		if l >= utf8.RuneSelf {
+			f = substitute(l)
+		}
 		if e.n < guess.MaxRunes {
-			typed[e.n], lower[e.n], folded[e.n] = r, l, substitute(l)
+			typed[e.n], lower[e.n], folded[e.n] = r, l, f
 			e.at[e.n] = uint32(i)
 			e.n++
 		} else {
