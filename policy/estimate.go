@@ -51,7 +51,7 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 	var typed, lower, folded [guess.MaxRunes]rune
 	i, rest := 0, 0
 	for _, r := range password {
-		l, f := r, rune(0) // lower-cased, then with its substitution undone (asciiFold for ASCII)
+		l, f := r, rune(-1) // lower-cased, then with its substitution undone (asciiFold for ASCII, -1 until known)
 		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
 			l -= 0xFEE0
 		}
@@ -68,8 +68,8 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 		} else if g, size := utf8.DecodeRuneInString(cf); size == len(cf) {
 			l = g
 		}
-		if l >= utf8.RuneSelf {
-			f = substitute(l)
+		if f < 0 {
+			f = substitute(l) // case folding may have made l ASCII: Cyrillic "а" is "a"
 		}
 		if e.n < guess.MaxRunes {
 			typed[e.n], lower[e.n], folded[e.n] = r, l, f
