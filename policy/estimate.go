@@ -51,28 +51,25 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 	var typed, lower, folded [guess.MaxRunes]rune
 	i, rest := 0, 0
 	for _, r := range password {
-		l, f := r, rune(-1) // lower-cased, then with its substitution undone (asciiFold for ASCII, -1 until known)
+		l := r
 		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
 			l -= 0xFEE0
 		}
 		if l < utf8.RuneSelf {
-			l, f = rune(asciiLower[l]), rune(asciiFold[l])
+			l = rune(asciiLower[l])
 		} else if l < latinEnd {
 			if l = latinFolded[l-utf8.RuneSelf]; l < 0 {
 				i++
 				continue // default-ignorable (the soft hyphen)
 			}
-		} else if cf := unorm.CaseFold(string(l)); cf == "" {
+		} else if f := unorm.CaseFold(string(l)); f == "" {
 			i++
 			continue // default-ignorable
-		} else if g, size := utf8.DecodeRuneInString(cf); size == len(cf) {
+		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
 			l = g
 		}
-		if f < 0 {
-			f = substitute(l) // case folding may have made l ASCII: Cyrillic "а" is "a"
-		}
 		if e.n < guess.MaxRunes {
-			typed[e.n], lower[e.n], folded[e.n] = r, l, f
+			typed[e.n], lower[e.n], folded[e.n] = r, l, substitute(l)
 			e.at[e.n] = uint32(i)
 			e.n++
 		} else {
