@@ -1122,14 +1122,18 @@ type suffixSet struct {
 // newSuffixSet returns sufs as a suffixSet (each ends in a code point
 // under 256).
 func newSuffixSet(sufs []string) suffixSet {
-	var s suffixSet
+	rev := make([][]rune, len(sufs))
+	for k, suf := range sufs {
+		rev[k] = []rune(suf)
+		slices.Reverse(rev[k])
+	}
 	// By last code point, without a sort (whose code the module would
 	// carry): an ending's last code point is its reversal's first.
+	var s suffixSet
 	for c := range 256 {
 		s.at[c] = uint8(len(s.rev))
-		for _, suf := range sufs {
-			if rs := []rune(suf); rs[len(rs)-1] == rune(c) {
-				slices.Reverse(rs)
+		for _, rs := range rev {
+			if rs[0] == rune(c) {
 				s.rev = append(s.rev, rs)
 			}
 		}
