@@ -288,11 +288,11 @@ func Estimate(in Input) Result {
 // A generated run: a run of generatedRun or more small letters a-z, or of
 // as many capitals A-Z, typed in a row, that holds no word of the lists of
 // generatedWord or more code points and that patterns cover less than four
-// fifths of, reads as a generator's (or a person's who typed random letters), not as words of no
-// list written together. Its letters are brute-forced over the alphabet,
-// letterLog10 each, not 10 guesses as people's characters are, and the
-// stretches in it that read less like a word than a typical word (faint)
-// are no part of a split. At 10 guesses a letter, 20 random small letters
+// fifths of, reads as a generator's (or a person's who typed random
+// letters), not as words of no list written together. Its letters are
+// brute-forced over the alphabet, letterLog10 each, not 10 guesses as
+// people's characters are, and the stretches in it that read less like a
+// word than a typical word (faint) are no part of a split. At 10 guesses a letter, 20 random small letters
 // cost the threshold itself, 10^20, and any stretch of them that read like
 // a word by chance took such a string under it: the default policy
 // refused 8.9% of random strings of 20 small letters, 8% of those of 18
