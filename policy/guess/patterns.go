@@ -3,6 +3,7 @@ package guess
 import (
 	"math"
 	"slices"
+	"unicode/utf8"
 )
 
 // ReferenceYear is the year that recent years are counted from (the package
@@ -1122,18 +1123,15 @@ type suffixSet struct {
 // newSuffixSet returns sufs as a suffixSet (each ends in a code point
 // under 256).
 func newSuffixSet(sufs []string) suffixSet {
-	rev := make([][]rune, len(sufs))
-	for k, suf := range sufs {
-		rev[k] = []rune(suf)
-		slices.Reverse(rev[k])
-	}
 	// By last code point, without a sort (whose code the module would
-	// carry): an ending's last code point is its reversal's first.
+	// carry); each ending is converted once, where it is taken.
 	var s suffixSet
 	for c := range 256 {
 		s.at[c] = uint8(len(s.rev))
-		for _, rs := range rev {
-			if rs[0] == rune(c) {
+		for _, suf := range sufs {
+			if last, _ := utf8.DecodeLastRuneInString(suf); last == rune(c) {
+				rs := []rune(suf)
+				slices.Reverse(rs)
 				s.rev = append(s.rev, rs)
 			}
 		}
