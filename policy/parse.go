@@ -21,6 +21,7 @@ var ErrMalformed = errors.New("malformed policy")
 // SyntaxError is a document that is not JSON, or is larger or deeper than
 // Parse accepts. Offset is the byte offset where the problem was found.
 type SyntaxError struct {
+	_      [0]func() // not comparable: no equality code in the module (errors are compared as pointers)
 	Offset int
 	Msg    string
 }
@@ -38,6 +39,7 @@ func (e *SyntaxError) Unwrap() error { return ErrMalformed }
 // a wrong type, Want and Got say what was expected and found ("an integer",
 // "a string"); Msg is the whole explanation.
 type FieldError struct {
+	_    [0]func() // not comparable: no equality code in the module (errors are compared as pointers)
 	Path string
 	Want string
 	Got  string
