@@ -296,6 +296,16 @@ func TestLookupErrors(t *testing.T) {
 			assert.ErrorIs(t, err, ErrUnknownInstitution)
 		})
 	}
+	// The id is quoted in the message, with what would not show escaped
+	// (an id comes from a request and is logged).
+	for id, want := range map[string]string{
+		"nope":          `policy "nope": unknown institution`,
+		"bø\"\n\x1b[2J": `policy "bø\"\u000a\u001b[2J": unknown institution`,
+		"a\u2028b":      `policy "a\u2028b": unknown institution`,
+	} {
+		_, err := Lookup(id)
+		assert.EqualError(t, err, want)
+	}
 }
 
 // TestParseTestdataPolicies: every file in testdata/policies decodes as

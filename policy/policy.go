@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/styrke-iam/styrke/policy/internal/jsondec"
+	"github.com/styrke-iam/styrke/policy/internal/jsonenc"
 )
 
 // Policy is one institution's password policy. The zero value is not useful;
@@ -351,7 +352,7 @@ type lookupError struct {
 	err error
 }
 
-func (e *lookupError) Error() string { return "policy " + strconv.Quote(e.id) + ": " + e.err.Error() }
+func (e *lookupError) Error() string { return "policy " + jsonenc.Quote(e.id) + ": " + e.err.Error() }
 
 func (e *lookupError) Unwrap() error { return e.err }
 

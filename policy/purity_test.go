@@ -77,12 +77,14 @@ func TestWasmDependencies(t *testing.T) {
 	}
 }
 
-// TestWasmLeavesOutFloatParser: the module parses numbers through
-// JavaScript (policy/internal/floatconv), so strconv's float parser and its
-// table of powers of ten (5.7 KB brotli) stay out of it. The linker's
-// reachability graph (-dumpdep) of the module, built as the site builds it,
-// must not reach them.
-func TestWasmLeavesOutFloatParser(t *testing.T) {
+// TestWasmLeavesOut: code the module does without stays out of it. It
+// parses numbers through JavaScript (policy/internal/floatconv), so
+// strconv's float parser and its table of powers of ten (5.7 KB brotli)
+// stay out; its messages quote with jsonenc.Quote and name characters by
+// code point, so strconv's quoting and its tables of printable code points
+// (4.3 KB brotli) stay out. The linker's reachability graph (-dumpdep) of
+// the module, built as the site builds it, must not reach them.
+func TestWasmLeavesOut(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "styrke.wasm")
 	cmd := wasmbuild.Command(t.Context(), "..", out, "./wasm")
 	for i, a := range cmd.Args {
@@ -93,7 +95,8 @@ func TestWasmLeavesOutFloatParser(t *testing.T) {
 	graph, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", graph)
 	require.True(t, strings.Contains(string(graph), "floatconv.ParseFloat"), "no reachability graph, or the module no longer parses through floatconv")
-	for _, f := range []string{"strconv.ParseFloat", "strconv.atof64", "strconv.eiselLemire64"} {
+	require.True(t, strings.Contains(string(graph), "-> strconv.Itoa\n"), "no reachability graph, or the module no longer formats with strconv")
+	for _, f := range []string{"strconv.ParseFloat", "strconv.atof64", "strconv.eiselLemire64", "strconv.IsPrint", "strconv.appendEscapedRune"} {
 		for _, sym := range []string{f, "internal/" + f} {
 			assert.False(t, strings.Contains(string(graph), "-> "+sym+"\n"), "the module links %s", sym)
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/internal/floatconv"
+	"github.com/styrke-iam/styrke/policy/internal/jsonenc"
 )
 
 // MaxDepth bounds the nesting of a document; a policy needs 4.
@@ -81,6 +82,41 @@ func Parse(data []byte) (Value, *SyntaxError) {
 
 func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Offset: p.pos, Msg: msg} }
 
+const hexDigits = "0123456789ABCDEF"
+
+// character names the character at byte at for a message: a printable
+// ASCII character quoted as Go quotes a rune ('x', '\”), any other by its
+// code point (U+00E9), and a byte that starts no UTF-8 character by its
+// value. (strconv's quoting is not used: its tables of printable code
+// points would be in the WebAssembly module for the messages alone.)
+func (p *parser) character(at int) string {
+	c := p.data[at]
+	switch {
+	case c == '\'' || c == '\\':
+		return "character '\\" + string(c) + "'"
+	case c >= 0x20 && c < 0x7f:
+		return "character '" + string(c) + "'"
+	}
+	r, size := utf8.DecodeRune(p.data[at:])
+	if r == utf8.RuneError && size == 1 {
+		return "byte 0x" + string([]byte{hexDigits[c>>4], hexDigits[c&0xf]}) + " (not UTF-8)"
+	}
+	return "character " + codePoint(r)
+}
+
+// codePoint writes r as U+ and four to six hex digits.
+func codePoint(r rune) string {
+	n := 4
+	for r>>(4*n) != 0 {
+		n++
+	}
+	b := []byte("U+")
+	for n--; n >= 0; n-- {
+		b = append(b, hexDigits[r>>(4*n)&0xf])
+	}
+	return string(b)
+}
+
 func (p *parser) skipSpace() {
 	for p.pos < len(p.data) {
 		switch p.data[p.pos] {
@@ -113,7 +149,7 @@ func (p *parser) value() (Value, *SyntaxError) {
 	case c == '-' || c >= '0' && c <= '9':
 		return p.number()
 	default:
-		return Value{}, p.fail("unexpected character " + strconv.QuoteRune(rune(c)) + " looking for a value")
+		return Value{}, p.fail("unexpected " + p.character(p.pos) + " looking for a value")
 	}
 }
 
@@ -157,7 +193,7 @@ func (p *parser) object() (Value, *SyntaxError) {
 		}
 		for _, seen := range v.Keys {
 			if seen == k {
-				return Value{}, &SyntaxError{Offset: keyAt, Msg: "duplicate key " + strconv.Quote(k)}
+				return Value{}, &SyntaxError{Offset: keyAt, Msg: "duplicate key " + jsonenc.Quote(k)}
 			}
 		}
 		p.skipSpace()
@@ -383,7 +419,7 @@ func (p *parser) string() (string, *SyntaxError) {
 				}
 				buf = utf8.AppendRune(buf, r)
 			default:
-				return "", p.fail("invalid escape " + strconv.QuoteRune(rune(e)) + " in a string")
+				return "", p.fail("invalid escape: a backslash before " + p.character(p.pos-1) + " in a string")
 			}
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)

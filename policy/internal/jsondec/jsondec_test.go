@@ -136,3 +136,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestMessagesNameTheCharacter: a syntax error names the character it
+// found as a person can find it in the document: a printable ASCII
+// character quoted, any other by its code point (a byte of a multi-byte
+// character was shown as the Latin-1 letter of that byte, 'Ã' for é),
+// a byte that is no UTF-8 by its value; a duplicate key quoted, with
+// the characters that would not show escaped.
+func TestMessagesNameTheCharacter(t *testing.T) {
+	for _, c := range []struct{ doc, msg string }{
+		{`{"a": x}`, "unexpected character 'x' looking for a value"},
+		{`{"a": '}`, `unexpected character '\'' looking for a value`},
+		{`{"a": \}`, `unexpected character '\\' looking for a value`},
+		{`{"a": é}`, "unexpected character U+00E9 looking for a value"},
+		{"{\"a\": \u200b1}", "unexpected character U+200B looking for a value"},
+		{"{\"a\": \U0001F600}", "unexpected character U+1F600 looking for a value"},
+		{"{\"a\": \x7f}", "unexpected character U+007F looking for a value"},
+		{"{\"a\": \xc3}", "unexpected byte 0xC3 (not UTF-8) looking for a value"},
+		{`{"a": "\q"}`, `invalid escape: a backslash before character 'q' in a string`},
+		{`{"a": "\é"}`, `invalid escape: a backslash before character U+00E9 in a string`},
+		{`{"a": "\'"}`, `invalid escape: a backslash before character '\'' in a string`},
+		{`{"ø": 1, "ø": 2}`, `duplicate key "ø"`},
+		{`{"a\u0001": 1, "a\u0001": 2}`, `duplicate key "a\u0001"`},
+		{`{"<b>": 1, "<b>": 2}`, `duplicate key "<b>"`},
+		{`{"a\"\\": 1, "a\"\\": 2}`, `duplicate key "a\"\\"`},
+		{"{\"\u2028\x7f\": 1, \"\u2028\x7f\": 2}", `duplicate key "\u2028\u007f"`},
+	} {
+		_, err := jsondec.Parse([]byte(c.doc))
+		var se *jsondec.SyntaxError
+		require.ErrorAs(t, err, &se, c.doc)
+		assert.Equal(t, c.msg, se.Msg, c.doc)
+	}
+}

@@ -103,3 +103,24 @@ func AppendNumber(b []byte, f float64) []byte {
 	}
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
+
+// Quote returns s between double quotes for a message (an error naming a
+// key or an id): '"' and '\' escaped, and what would not show, the control
+// characters, DEL and the line and paragraph separators, as JSON's \u
+// escapes. Other characters stay as they are, so "ø" reads as ø. (Not
+// strconv.Quote: its tables of printable code points would be in the
+// WebAssembly module for the messages alone.)
+func Quote(s string) string {
+	b := []byte{'"'}
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029:
+			b = append(b, '\\', 'u', hexDigits[r>>12], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(append(b, '"'))
+}
