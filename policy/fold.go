@@ -2,7 +2,6 @@ package policy
 
 import (
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
@@ -126,65 +125,42 @@ var asciiLower = func() (t [utf8.RuneSelf]byte) {
 // as the context rule matches it.
 type contextWord struct {
 	_      [0]func() // not comparable: no equality code in the module (see Param)
+	word   string    // the word as the policy has it
 	folded string    // Fold of the word
 	long   bool      // folded has 3+ code points; shorter words never match
 	joined string    // Fold of the word without its spaces; "" if it has none or under 3 code points
 }
 
 // foldCache remembers the folds of policy words, which every Evaluate of a
-// policy needs again. Readers take no lock: a published map is never
-// changed, and a new word publishes a copy with it. Once the cache holds
-// maxFoldCache words it takes no more (a word past that is prepared on every
-// call, a Fold of a few bytes), so neither memory nor the cost of a copy can
-// grow with what clients send: policies of 200 new words each fill it once,
-// and then cost no copying at all.
-var (
-	foldMu    sync.Mutex // serialises writers
-	foldCache atomic.Pointer[map[string]*contextWord]
-)
+// policy needs again: a table of slots indexed by a hash of the word, each
+// an atomic pointer to an entry that is never changed, so neither readers
+// nor writers take a lock. A word whose slot holds another word takes the
+// slot (a cache, not a store: a word pushed out costs one Fold when it is
+// next asked for), so neither memory nor any cost can grow with what
+// clients send. (Not a map: the module would carry the runtime's map
+// iteration and clearing for this alone.)
+var foldCache [foldSlots]atomic.Pointer[contextWord]
 
-const maxFoldCache = 1024
+const foldSlots = 1024 // a power of two
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
-	if e, ok := cacheLookup(foldCache.Load(), w); ok {
-		return e
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
 	}
-	foldMu.Lock()
-	defer foldMu.Unlock()
-	old := foldCache.Load()
-	if e, ok := cacheLookup(old, w); ok {
+	slot := &foldCache[h&(foldSlots-1)]
+	if e := slot.Load(); e != nil && e.word == w {
 		return e
 	}
 	e := newContextWord(w)
-	next := map[string]*contextWord{w: e}
-	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
-	}
-	foldCache.Store(&next)
+	slot.Store(e)
 	return e
-}
-
-// cacheLookup returns w's entry in m, or w prepared afresh when m is full
-// (it then stays out of the cache); ok is false when w should be added.
-func cacheLookup(m *map[string]*contextWord, w string) (e *contextWord, ok bool) {
-	if m == nil {
-		return nil, false
-	}
-	if e, ok := (*m)[w]; ok {
-		return e, true
-	}
-	if len(*m) >= maxFoldCache {
-		return newContextWord(w), true
-	}
-	return nil, false
 }
 
 func newContextWord(w string) *contextWord {
 	f := Fold(w)
-	e := &contextWord{folded: f, long: utf8.RuneCountInString(f) >= 3}
+	e := &contextWord{word: w, folded: f, long: utf8.RuneCountInString(f) >= 3}
 	if strings.Contains(w, " ") {
 		if j := Fold(strings.ReplaceAll(w, " ", "")); utf8.RuneCountInString(j) >= 3 {
 			e.joined = j

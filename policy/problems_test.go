@@ -67,6 +67,7 @@ func TestProblemsEachField(t *testing.T) {
 		{"allowed nothing", func(p *Policy) { p.AllowedCharacters = &AllowedCharacters{} }, "allowedCharacters"},
 		{"required class negative", func(p *Policy) { p.RequiredClasses = map[string]int{Digit: -1} }, "requiredClasses.digit"},
 		{"required class unknown", func(p *Policy) { p.RequiredClasses = map[string]int{"emoji": 1} }, "requiredClasses"},
+		{"required class unknown beside known ones of zero", func(p *Policy) { p.RequiredClasses = map[string]int{Upper: 0, Lower: 0, Digit: 0, "emoji": 0} }, "requiredClasses"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

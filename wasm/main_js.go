@@ -172,11 +172,17 @@ func appendError(b []byte, code, msg string) []byte {
 
 // policies caches parsed policies by kind and text: parsing is far slower
 // than evaluating, and a meter asks about the same policy on every keystroke
-// (last answers that without building a key).
+// (last answers that without building a key). The oldest of the 16 goes
+// first. (Not a map: the module would carry the runtime's map clearing for
+// this alone.)
 var (
-	policies = map[string]policy.Policy{}
-	last     struct {
-		key string // kind digit + policy text, as in policies
+	policies [16]struct {
+		key string // kind digit + policy text
+		p   policy.Policy
+	}
+	nextPolicy int // the slot the next parsed policy takes
+	last       struct {
+		key string // as in policies
 		p   policy.Policy
 	}
 )
@@ -187,16 +193,20 @@ func loadPolicy(r request) (p policy.Policy, code string, err error) {
 		return last.p, "", nil
 	}
 	key := string(rune('0'+r.policyKind)) + r.policy // a copy: r.policy is in the input buffer
-	p, ok := policies[key]
-	if !ok {
+	found := false
+	for i := range policies {
+		if policies[i].key == key {
+			p, found = policies[i].p, true
+			break
+		}
+	}
+	if !found {
 		p, code, err = parsePolicy(r)
 		if err != nil {
 			return p, code, err
 		}
-		if len(policies) >= 16 {
-			clear(policies)
-		}
-		policies[key] = p
+		policies[nextPolicy].key, policies[nextPolicy].p = key, p
+		nextPolicy = (nextPolicy + 1) % len(policies)
 	}
 	last.key, last.p = key, p
 	return p, "", nil
