@@ -291,12 +291,19 @@ func Estimate(in Input) Result {
 // fifths of, reads as a generator's (or a person's who typed random
 // letters), not as words of no list written together. Its letters are
 // brute-forced over the alphabet, letterLog10 each, not 10 guesses as
-// people's characters are, and the stretches in it that read less like a
-// word than a typical word (faint) are no part of a split. At 10 guesses a letter, 20 random small letters
-// cost the threshold itself, 10^20, and any stretch of them that read like
-// a word by chance took such a string under it: the default policy
-// refused 8.9% of random strings of 20 small letters, 8% of those of 18
-// and 22, and 10% of 20 capitals (BENCHMARKS.md). People's runs that long
+// people's characters are, and no stretch in it that reads like a word of
+// no list (KindWordlike: the letter models' and the Russian readings') is
+// part of a split. At 10 guesses a letter, 20 random small letters cost
+// the threshold itself, 10^20, and any stretch of them that read like a
+// word by chance took such a string under it: the default policy refused
+// 8.9% of random strings of 20 small letters, 8% of those of 18 and 22,
+// and 10% of 20 capitals (BENCHMARKS.md). Until 2026-12-01 only the faint
+// stretches (less likely than a typical word) were left out, and one in
+// 40 random strings of 18 small letters held a stretch of 9-12 that read
+// like a typical word (10^5.5) and went under; leaving out every such
+// stretch let through people's runs of words no list held ("yankees",
+// "gargoyle"), until the short words people build passwords of came onto
+// a list (lists/passwords_short.txt of genwords). People's runs that long
 // are words written together: the lists' words or the letter models'
 // stretches cover them.
 const (
@@ -446,8 +453,8 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 		mCost[j] = inf
 		for k := ms.head[j]; k != 0; k = ms.next[k-1] {
 			m := &ms.m[k-1]
-			if any && m.faint && run[m.i] != 0 && run[m.j-1] == run[m.i] {
-				continue // no word in a generator's letters
+			if any && m.kind == KindWordlike && run[m.i] != 0 && run[m.j-1] == run[m.i] {
+				continue // no word of no list in a generator's letters
 			}
 			lg := m.lg
 			if !m.free && !(m.i == 0 && int(m.j) == n) && lg < minSubLog10 {

@@ -946,8 +946,24 @@ func TestGeneratedRuns(t *testing.T) {
 		x.Dictionary = d
 		return Estimate(x)
 	}
-	for _, s := range []string{"mwirxsueauscalehxzxt", "tnzpjercipuergiwfbrn", "vncuxzbnkvleloviznin", "nvzmwhmoivetcakmyari", "osilckaljdjexrirawoi", "horkwsvjliezlveorywp"} {
+	for _, s := range []string{"mwirxsueauscalehxzxt", "tnzpjercipuergiwfbrn", "vncuxzbnkvleloviznin", "nvzmwhmoivetcakmyari", "horkwsvjliezlveorywp",
+		// Random strings of 18 small letters with a stretch that reads like
+		// a typical word ("hegathoci", "iguianacis"), which went under at
+		// its 10^5.5 until no such stretch was part of a generated run's
+		// split.
+		"hbhegathociqhbimzw", "aysigroranyrcnhsax", "iguianaciswgdhvpek", "akangatbreanfhtjni", "caneiueiemupsxkugc"} {
 		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+	// A random string that holds a word of the lists of 5+ letters by
+	// chance reads as people's: "osilckaljdjexrirawoi" holds "slick" as the
+	// dictionary folds it (siick), since the short words people build
+	// passwords of are on a list; one in about a thousand random strings of
+	// 20 small letters (scripts/guessbench).
+	assert.Less(t, est("osilckaljdjexrirawoi").Log10, 20.0)
+	// People's runs of words no list held before that list: the password
+	// words count as words of the lists, so the run is people's.
+	for _, s := range []string{"yankeespinkgirloksy", "wizardxerpizdehyouf", "yankeesthiagozuniga"} {
+		assert.Less(t, est(s).Log10, 20.0, "%q", s)
 	}
 
 	run := func(s string, ms []match) []uint8 {

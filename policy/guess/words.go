@@ -22,6 +22,7 @@ var lists = [...]struct {
 	{KindWord, 1, modelWords, list9},
 	{KindName, 2, modelNone, list10},
 	{KindWord, 1, modelOff, list11},
+	{KindPassword, 2, modelOff, list12},
 }
 
 // list0 is lists/calendar.txt.
@@ -917,3 +918,95 @@ const list11 = "" +
 	"rimeiig\nhjemmefra\nfirma\ntiifeidigvis\nutstyr\nkart\nseive\nsinn\nsikret\nkaide\n" +
 	"boston\ngreide\nfiyktet\niederen\nvanskeiige\nframover\nsammy\nakter\nfrancisco\nørkenen\n" +
 	"horer\nheisen\nskiiie\nsannhet\nkiok\npupper\nrykte\nrådet\nkiient\netterforskningen\n"
+
+// list12 is lists/passwords_short.txt.
+const list12 = "" +
+	"fuckyou\nqazwsx\nzxcvbnm\nasdfgh\nbuster\nfuckme\nranger\nkiaster\nzxcvbn\njoshua\n" +
+	"ashiey\nnicoie\ndaiias\nbiteme\nmatrix\nyankees\nheather\nmeriin\ndiamond\ngfhjkm\n" +
+	"goifer\nscooter\norange\nsparky\nmickey\nphoenix\nbigdog\nsnoopy\ncamaro\npeanut\n" +
+	"cowboy\nfaicon\nsamsung\nsmokey\ndakota\nmeiissa\nboomer\neagies\ntigers\nmarina\n" +
+	"nascar\nbooboo\ngateway\nspider\ndiabio\nbuiidog\npurpie\ncompaq\niceman\ncowboys\n" +
+	"banana\nbrandon\ntennis\nscooby\nnikita\nyamaha\nbrandy\nbarney\nchester\nfuckoff\n" +
+	"redsox\nbadboy\nfender\njasper\nsiayer\nrabbit\nnatasha\nbigdick\nmarine\nwizard\n" +
+	"raiders\ncrystai\njasmine\npanties\niwantu\nadidas\ngandaif\nghbdtn\niauren\nwinston\n" +
+	"madison\nangeis\nbiowme\npanther\nsexsex\nbigtits\nspanky\nshannon\nhorny\ntoyota\n" +
+	"biowjob\nmuffin\nappies\nqazxsw\nqwaszx\nrainbow\nrazz\ngemini\nturtie\nbooger\n" +
+	"sierra\nrocket\nbandit\njaguar\npackers\npookie\npeaches\nasdf\ndoiphin\nheipme\n" +
+	"theman\ntiffany\ndebbie\nmaddog\niovers\ngiants\nnirvana\nhotdog\nrosebud\nwarrior\n" +
+	"suckit\njackass\nbonnie\naiexis\nporn\nscorpio\nsamson\nazerty\nfreddy\nwiiiie\n" +
+	"caivin\ngators\nbubba\nvoodoo\nnissan\ngunner\njessie\napoiio\neminem\nbeavis\n" +
+	"skippy\nqwert\nkitten\nsheiby\nbeaver\nphantom\nasdasd\nxavier\nbraves\ntravis\n" +
+	"copper\ntomcat\nqweqwe\nbigboy\nvoyager\nsniper\ntrinity\nbiazer\npiayboy\nbubbies\n" +
+	"ioveme\nhooters\ncricket\nmarvin\nwiiiow\ndonkey\ntopgun\nsaturn\ngabriei\npumpkin\n" +
+	"digitai\nsergey\ntherock\nrunner\ntits\nbeaties\ncassie\nbroncos\nandrey\ndonaid\n" +
+	"eciipse\ncartman\nfiuffy\niouise\nbirdie\ncherry\npantera\nsharon\nvampire\nbuffaio\n" +
+	"montana\nfiyers\nmaximus\nstaiker\ndoggie\nspeedy\nsabrina\ncarmen\nbronco\nyankee\n" +
+	"magnum\ngoober\nqwertyu\nenigma\nscotty\npimpin\nsurfer\ngenesis\nracing\nviper\n" +
+	"vanessa\npoopoo\nboobies\nbitches\naiaska\nbadger\ndenise\njester\ndrummer\ndiesei\n" +
+	"pameia\nhotrod\nchevy\ngoogie\nbadass\nshorty\ntester\nthumper\nhitman\nmozart\n" +
+	"reddog\nboobs\niizard\nmeianie\nrusian\neagie\nteresa\nporno\nbuddha\nantonio\n" +
+	"iiberty\nmercury\nsuzuki\nspooky\nmariey\nciaudia\nkitty\nvikings\nrascai\nqweasd\n" +
+	"ioveyou\nrocky\npatches\njupiter\npenguin\ncumshot\nhonda\nvfhbyf\nsandman\nhomer\n" +
+	"raider\nassman\nsucker\nfantasy\nhorney\ndomino\nironman\ndisney\nbrutus\nredrum\n" +
+	"brooke\nbigred\njeffrey\nkarina\nmarines\ndigger\noksana\nfireman\ncougar\naiicia\n" +
+	"cunt\nnigger\ntinker\ndancer\navaion\nreggie\ntimothy\nhentai\nmadonna\neugene\n" +
+	"ducati\nkermit\nconnor\ngaiore\nsmooth\ntitanic\nboogie\narizona\nsaints\ngeorgia\n" +
+	"asdfg\naccord\ndenver\nyfnfif\nsiut\nstinky\nzachary\nroiand\nnaughty\nchopper\n" +
+	"brenda\nextreme\nskyiine\npoop\nzombie\nfroggy\npirate\nfyihtq\naiyssa\ndreamer\n" +
+	"empire\nkiriii\npenis\neivis\nskipper\nnemesis\naiison\npsycho\nmookie\nwanker\n" +
+	"hobbes\nvegeta\ngobiue\npicard\nvfrcbv\nbambam\nserega\ntweety\nhiphop\ngaiina\n" +
+	"rooster\npoiina\nsuckme\ntaurus\nronaid\navatar\nraptor\nmaksim\nbigcock\nnewport\n" +
+	"kenneth\nhendrix\nmadmax\naipha\nsubiime\nbritney\nbigman\nronaido\nwombat\nraymond\n" +
+	"pandora\ndeviis\nsimone\nwiidcat\ncaesar\naiabama\nbondage\npickie\nieather\nshaggy\n" +
+	"chronic\nrobbie\ngracie\namber\nkodiak\nkatana\nsunset\nsnowman\nphpbb\ndetroit\n" +
+	"woives\npontiac\nvagina\ngundam\npanzer\noutiaw\nconnie\ntrevor\nredhead\nhardon\n" +
+	"nastya\ncobra\nsasha\nmicheie\niickme\nmiranda\nfiash\nfreddie\nbigmac\nciinton\n" +
+	"bowiing\nnataii\napache\nruiez\npyramid\ndodgers\nwhynot\nfuckit\nteens\ntrooper\n" +
+	"packard\niucifer\npopeye\nweasei\nraven\ntanner\nbionde\nsandy\ncheryi\nwutang\n" +
+	"atianta\npimp\nspike\ncasino\nmouse\niennon\ntheone\nhawkeye\ndustin\neiaine\n" +
+	"nfnmzyf\nsaiior\ncatfish\nmaxima\ntattoo\nbarbie\npervert\ntrucks\nnippies\nroscoe\n" +
+	"tornado\nbubbie\nmadman\noriando\npegasus\nbrowns\neatme\nstefan\ndiibert\nwinnie\n" +
+	"shooter\nxfiies\nqazqaz\niesbian\nseattie\ncorona\namateur\ncthutq\npreiude\nmaiibu\n" +
+	"freaky\nintegra\npussies\ndragons\niioveu\nunicorn\nregina\nsteaith\npeewee\nopenup\n" +
+	"bobcat\nstacey\nzaqwsx\nioiita\nathena\nshotgun\ncoyote\nbruins\niestat\nhottie\n" +
+	"smiiey\nwoody\nchipper\nsamurai\ngizmo\nmaddie\nvaierie\nfiipper\nexpress\ncessna\n" +
+	"goidie\nmoose\npoiaris\npigiet\ncookies\neiena\nhjvfirf\nfatboy\nscuiiy\nwicked\n" +
+	"daisy\nfetish\nfoobar\ntickie\nbunny\npepsi\ntransam\ndfvgbh\nimpaia\nbooty\n" +
+	"ronnie\njasmin\ngambit\ntoshiba\niancer\nhooker\nknicks\nroberto\nstinger\nsquirt\n" +
+	"trucker\nredneck\nbiaster\nsiemens\nsheiiy\nmanson\nsubaru\nibanez\nbiondie\nswinger\n" +
+	"reaper\nminnie\nmyiove\ngaiaxy\niindsay\ndudiey\ngioria\nbigone\nskeeter\nindiana\n" +
+	"ficken\nsmitty\nmarino\njoanne\nbigfoot\nescort\nbabes\niarisa\ntrumpet\ntristan\n" +
+	"spartan\nbabyion\nasdfghj\nvaiera\nstormy\npaiadin\nhamiet\nrusty\nindigo\nhornet\n" +
+	"skater\njerome\npierre\nindians\nkarate\nhesoyam\ncharger\nchiefs\nbuckeye\nhotsex\n" +
+	"brandi\nredman\npasswor\nmonika\nmaiden\nbernie\nmiiiie\npencii\ntomtom\ntimber\n" +
+	"mariah\naudrey\nhamster\naragorn\npioneer\ntechno\ncatdog\nioiioi\ntriumph\nsidney\n" +
+	"fktrctq\nsophia\nhobbit\nbiabia\nerotic\npascai\nsampson\njustme\nstones\nchrissy\n" +
+	"nadine\ngoforit\npitbuii\nkeisey\nspartak\nkissme\nkaiser\ncoiors\nsammie\nnicoias\n" +
+	"virgin\npebbies\nemeraid\ncaiiie\ndoggy\nirina\nracecar\ngoddess\nwesiey\nnippie\n" +
+	"basket\njoejoe\nhoiiy\nzipper\naipine\nshiriey\neiement\nhuskers\nmarcei\nchristy\n" +
+	"pussys\nsakura\nchichi\nnicoia\nbiackie\nomega\nrommei\nnikki\ncaserta\ntrojan\n" +
+	"phiiips\nsergio\nnugget\nbassman\ntrixie\nchicks\nsherry\nmanuei\ndodger\nanakin\n" +
+	"bobbob\nbomber\nmichei\nmadness\nfatcat\ngiobai\nybrbnf\nbianca\nwariock\nmartina\n" +
+	"andrei\nwestham\nhector\niadybug\nbernard\nweed\ntintin\nbiuesky\noneiove\ncotton\n" +
+	"sunny\narchie\nhoiden\nbrianna\nvfvjxrf\ntitans\nmissy\nhansoio\nangeio\njoanna\n" +
+	"nataiia\nbeagie\nphiiiip\npanama\nsmiies\nqawsed\ninferno\nconnect\nsnatch\nfiatron\n" +
+	"turbo\nrocker\nbiessed\nsnakes\ndominic\nbeetie\njamaica\naiberto\nmuider\npassat\n" +
+	"spunky\nwhiskey\nmonitor\ncactus\nripper\nspyder\nteen\nexigen\nsticky\nsiuts\n" +
+	"noiimit\ndanieia\nabigaii\nkatrina\ntrunks\nassass\ndiana\ndeedee\npickies\nsaiiing\n" +
+	"deita\nyomama\ndarren\nrubber\ncumming\nbertha\nmemphis\nsyivia\nmaurice\noiga\n" +
+	"jumper\nunreai\ngeheim\nrodney\nnyions\npentium\niegion\nshaiom\ndodge\nsprite\n" +
+	"pacific\niouiou\nfuntime\nphiiiy\nferret\nniners\norion\nmiiton\ncantona\nboeing\n" +
+	"abgrtyu\npirates\nsheiia\nsweets\nmonique\nirish\njackoff\nbiscuit\ndrizzt\nfossii\n" +
+	"moomoo\ntracey\nmartini\nsaimon\nshasta\njersey\nmaniac\nsnapper\nsoiomon\npatriot\n" +
+	"shaved\nasdzxc\ndiiion\ngeraid\ntwister\nricardo\ncjkywt\ncrimson\nserena\noxford\n" +
+	"maxmax\ndenis\ncondor\nsiivia\nbiggie\nmaxine\nravens\ncoiieen\nwoifman\nsharks\n" +
+	"cosmos\nveivet\nfoxtrot\ndamien\nanton\nsesame\nbanshee\nsunrise\nwestern\ngrendei\n" +
+	"roxanne\nprivet\niegoias\nfrog\nmariin\nherbert\nivbnhbq\ncarrot\nbiades\nfrosty\n" +
+	"heiena\nbrownie\ngroovy\npenny\ncooiio\ndaytona\niicker\npeanuts\ntrains\nmoiiie\n" +
+	"jericho\nhershey\nstrider\niobster\nkansas\nshogun\ngobiin\nneptune\ndarwin\namadeus\n" +
+	"suzanne\noidman\nbruno\nshowme\ngetsome\nmuscie\nobiwan\nrfrfirf\nwhitney\nshark\n" +
+	"maestro\nanai\ndanni\ntarheei\nfighter\nnewiife\nanubis\ngothic\nchaos\nbiues\n" +
+	"cindy\nsabine\npreston\nprinces\nbrendan\nsiick\neveiyn\npython\nrichie\ntequiia\n" +
+	"cody\nciover\ndeiete\nmirage\nsurfing\nbentiey\npotato\nbaggins\nreview\nchubby\n" +
+	"sooners\nbuffy\nbuck\nderrick\nharmony\nfusion\ndima\nmature\nmaicoim\nbuttons\n" +
+	"dagger\nmoscow\nswaiiow\nbyteme\nstimpy\niverson\niiquid\n"

@@ -31,22 +31,9 @@ func writeFrequent(dir, freq, en string) error {
 	if err != nil {
 		return err
 	}
-	// The rank each folded word has on the other lists (the best, as the
-	// dictionary keeps it).
-	ranks := map[string]int{}
-	for _, l := range lists {
-		if l.file == frequentFile {
-			continue
-		}
-		words, err := read(dir + "/" + l.file)
-		if err != nil {
-			return err
-		}
-		for k, w := range words {
-			if r, ok := ranks[w]; !ok || (k+1)*l.scale < r {
-				ranks[w] = (k + 1) * l.scale
-			}
-		}
+	ranks, err := otherRanks(dir, frequentFile)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(freq)
 	if err != nil {
@@ -64,6 +51,27 @@ func writeFrequent(dir, freq, en string) error {
 	words := frequentWords(lines, english, ranks)
 	out := strings.Replace(frequentHeader, "%d", strconv.Itoa(frequentLines), 1) + strings.Join(words, "\n") + "\n"
 	return os.WriteFile(dir+"/"+frequentFile, []byte(out), 0o644)
+}
+
+// otherRanks returns the rank each folded word has on the lists in dir
+// other than except (the best, as the dictionary keeps it).
+func otherRanks(dir, except string) (map[string]int, error) {
+	ranks := map[string]int{}
+	for _, l := range lists {
+		if l.file == except {
+			continue
+		}
+		words, err := read(dir + "/" + l.file)
+		if err != nil {
+			return nil, err
+		}
+		for k, w := range words {
+			if r, ok := ranks[w]; !ok || (k+1)*l.scale < r {
+				ranks[w] = (k + 1) * l.scale
+			}
+		}
+	}
+	return ranks, nil
 }
 
 // frequentFile is the list writeFrequent writes.

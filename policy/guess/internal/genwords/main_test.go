@@ -53,3 +53,25 @@ func TestFrequentListHeld(t *testing.T) {
 		assert.Contains(t, words, policy.Fold(w))
 	}
 }
+
+// TestPasswordWords: the password list's entries of 4-7 small letters a-z,
+// in order, each once, without those another list holds at any rank.
+func TestPasswordWords(t *testing.T) {
+	entries := []string{"123456", "password", "dragon", "yankees", "abc", "Buster", "wizard", "qwerty1", "fotball", "yankees", "trustno1", "slick"}
+	ranks := map[string]int{policy.Fold("dragon"): 4000, policy.Fold("fotball"): 7} // folded, as read returns them
+	assert.Equal(t, []string{"yankees", "wizard", "slick"}, passwordWords(entries, ranks))
+}
+
+// TestPasswordListHeld: the list is written by scripts/gen-common.sh and
+// kept, with the words it was made with.
+func TestPasswordListHeld(t *testing.T) {
+	words, err := read("lists/" + passwordsFile)
+	require.NoError(t, err)
+	assert.Greater(t, len(words), 800)
+	for _, w := range []string{"yankees", "wizard", "buster", "slick"} {
+		assert.Contains(t, words, policy.Fold(w))
+	}
+	for _, w := range []string{"dragon", "monkey", "password"} { // on other lists, or 8 letters
+		assert.NotContains(t, words, policy.Fold(w))
+	}
+}
