@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,4 +88,33 @@ func TestAppendNumberMatchesStrconv(t *testing.T) {
 	}
 	assert.Equal(t, "0", string(jsonenc.AppendNumber(nil, math.NaN())))
 	assert.Equal(t, "0", string(jsonenc.AppendNumber(nil, math.Inf(1))))
+}
+
+// TestQuote: a message's quoting escapes what would not show (control
+// characters, DEL, the line and paragraph separators) and the quote and
+// backslash, keeps every other character as it is, reads back as the same
+// string with a JSON decoder when the input is valid UTF-8, and writes a
+// byte that is no UTF-8 as U+FFFD.
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 `""`,
+		"default":          `"default"`,
+		`a"b\c`:            `"a\"b\\c"`,
+		"\x00\t\n\x1b\x7f": `"\u0000\u0009\u000a\u001b\u007f"`,
+		"bø æ 🙂 <&>":       `"bø æ 🙂 <&>"`,
+		"a\u2028b\u2029":   `"a\u2028b\u2029"`,
+		"\xff":             `"` + "\ufffd" + `"`,
+	} {
+		assert.Equal(t, want, jsonenc.Quote(in), "%q", in)
+	}
+	for _, a := range trickyRunes {
+		for _, b := range trickyRunes {
+			s := a + b
+			var back string
+			require.NoError(t, json.Unmarshal([]byte(jsonenc.Quote(s)), &back), "%q", s)
+			if utf8.ValidString(s) {
+				assert.Equal(t, s, back, "%q", s)
+			}
+		}
+	}
 }
