@@ -46,10 +46,57 @@ func foldBothIn(buf []byte, s string) (base, folded string) {
 	if isLatin1Simple(s) {
 		return foldSimple(buf, s)
 	}
-	base = unorm.NFKC(unorm.CaseFold(unorm.NFKC(strings.ToValidUTF8(s, "\uFFFD"))))
+	base = unorm.NFKC(unorm.CaseFold(unorm.NFKC(validUTF8(s))))
 	// A substituted letter can compose with a following combining mark
 	// ("0\u0301" becomes "o\u0301", then "ó"): normalise once more.
-	return base, unorm.NFKC(strings.Map(substitute, base))
+	return base, unorm.NFKC(substituteAll(base))
+}
+
+// validUTF8 is strings.ToValidUTF8(s, "\uFFFD"): each run of bytes that
+// are no UTF-8 becomes one U+FFFD. (strings.ToValidUTF8 and strings.Map
+// were 4 KB of the WebAssembly module's code for these two calls.)
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+2)
+	bad := false // the byte before was no UTF-8
+	for i := 0; i < len(s); {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 && s[i] >= utf8.RuneSelf {
+			if !bad {
+				b = append(b, "\uFFFD"...)
+			}
+			bad = true
+			i++
+			continue
+		}
+		bad = false
+		b = append(b, s[i:i+size]...)
+		i += size
+	}
+	return string(b)
+}
+
+// withoutSpaces is strings.ReplaceAll(w, " ", "") (strings.Replace was
+// 2.4 KB of the WebAssembly module's code).
+func withoutSpaces(w string) string {
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		if w[i] != ' ' {
+			b = append(b, w[i])
+		}
+	}
+	return string(b)
+}
+
+// substituteAll is strings.Map(substitute, s) for a valid s.
+func substituteAll(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = utf8.AppendRune(b, substitute(r))
+	}
+	return string(b)
 }
 
 // foldBase is Fold without the substitutions: what the season, keyboard,
@@ -162,7 +209,7 @@ func newContextWord(w string) *contextWord {
 	f := Fold(w)
 	e := &contextWord{word: w, folded: f, long: utf8.RuneCountInString(f) >= 3}
 	if strings.Contains(w, " ") {
-		if j := Fold(strings.ReplaceAll(w, " ", "")); utf8.RuneCountInString(j) >= 3 {
+		if j := Fold(withoutSpaces(w)); utf8.RuneCountInString(j) >= 3 {
 			e.joined = j
 		}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,4 +65,36 @@ func TestCachedWord(t *testing.T) {
 	assert.Equal(t, Fold("Ny Institusjon"), e.folded)
 	assert.Equal(t, Fold("NyInstitusjon"), e.joined)
 	assert.Same(t, e, cachedWord("Ny Institusjon"))
+}
+
+// TestStringHelpersMatchStrings: the module's own validUTF8, substituteAll,
+// withoutSpaces and replaceOnce (strings' were 5 KB of its code) give what
+// strings.ToValidUTF8(s, "\uFFFD"), strings.Map(substitute, s),
+// strings.ReplaceAll(s, " ", "") and strings.Replace(s, old, new, 1) give,
+// on strings of every kind of byte and run of invalid bytes.
+func TestStringHelpersMatchStrings(t *testing.T) {
+	pieces := []string{"a", " ", "0", "l", "@", "æ", "Ø", "\u0301", "\ufffd", "\U0001F600", "\xff", "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\x80", "\xed\xa0\x80", "\xc0\xaf", "\u2028", "."}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := validUTF8(s), strings.ToValidUTF8(s, "\uFFFD"); got != want {
+			t.Fatalf("validUTF8(%q) = %q, want %q", s, got, want)
+		}
+		v := strings.ToValidUTF8(s, "\uFFFD")
+		if got, want := substituteAll(v), strings.Map(substitute, v); got != want {
+			t.Fatalf("substituteAll(%q) = %q, want %q", v, got, want)
+		}
+		if got, want := withoutSpaces(s), strings.ReplaceAll(s, " ", ""); got != want {
+			t.Fatalf("withoutSpaces(%q) = %q, want %q", s, got, want)
+		}
+		for _, old := range []string{".", "{n}", "a ", "\xff"} {
+			if got, want := replaceOnce(s, old, ","), strings.Replace(s, old, ",", 1); got != want {
+				t.Fatalf("replaceOnce(%q, %q) = %q, want %q", s, old, got, want)
+			}
+		}
+	}
 }

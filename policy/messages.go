@@ -228,7 +228,17 @@ func joinKinds(lang int, kinds string) string {
 func FormatNumber(v float64, lang string) string {
 	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 	if langIndex(lang) != 2 {
-		s = strings.Replace(s, ".", ",", 1)
+		s = replaceOnce(s, ".", ",")
+	}
+	return s
+}
+
+// replaceOnce is strings.Replace(s, old, new, 1) for a non-empty old
+// (strings.Replace was 2.4 KB of the WebAssembly module's code; see
+// withoutSpaces).
+func replaceOnce(s, old, new string) string {
+	if i := strings.Index(s, old); i >= 0 {
+		return s[:i] + new + s[i+len(old):]
 	}
 	return s
 }
@@ -354,7 +364,7 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		if more := moreChars(p, st); more == 1 {
 			out = append(out, feedbackText("more1", lang))
 		} else if more > 0 {
-			out = append(out, strings.Replace(feedbackText("more", lang), "{n}", strconv.Itoa(more), 1))
+			out = append(out, replaceOnce(feedbackText("more", lang), "{n}", strconv.Itoa(more)))
 		}
 		if st.bonus == 0 && len(p.Score.Bonus) > 0 && len(out) < 2 {
 			out = append(out, feedbackText("mix", lang))
