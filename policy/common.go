@@ -160,5 +160,5 @@ func onCommonList(folded string) bool {
 }
 
 func isDigitOrPunct(r rune) bool {
-	return r >= '0' && r <= '9' || r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ", r)
+	return r >= '0' && r <= '9' || r < utf8.RuneSelf && containsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ", r)
 }

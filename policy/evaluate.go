@@ -145,10 +145,21 @@ func classIndex(class string) Category {
 }
 
 // disallowed counts the characters of password outside the whitelist a.
+// containsRune is strings.ContainsRune (whose strings.IndexRune was 2.3 KB
+// of the WebAssembly module's code; see withoutSpaces).
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
 func disallowed(password string, a *AllowedCharacters) int {
 	bad := 0
 	for _, r := range password {
-		if strings.ContainsRune(a.Extra, r) {
+		if containsRune(a.Extra, r) {
 			continue
 		}
 		cat := categorize(r, CategoriesUnicode).String()

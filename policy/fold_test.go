@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -68,9 +69,10 @@ func TestCachedWord(t *testing.T) {
 }
 
 // TestStringHelpersMatchStrings: the module's own validUTF8, substituteAll,
-// withoutSpaces and replaceOnce (strings' were 5 KB of its code) give what
-// strings.ToValidUTF8(s, "\uFFFD"), strings.Map(substitute, s),
-// strings.ReplaceAll(s, " ", "") and strings.Replace(s, old, new, 1) give,
+// containsRune, withoutSpaces and replaceOnce (strings' were 7 KB of its
+// code) give what strings.ToValidUTF8(s, "\uFFFD"), strings.Map(substitute,
+// s), strings.ContainsRune, strings.ReplaceAll(s, " ", "") and
+// strings.Replace(s, old, new, 1) give,
 // on strings of every kind of byte and run of invalid bytes.
 func TestStringHelpersMatchStrings(t *testing.T) {
 	pieces := []string{"a", " ", "0", "l", "@", "æ", "Ø", "\u0301", "\ufffd", "\U0001F600", "\xff", "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\x80", "\xed\xa0\x80", "\xc0\xaf", "\u2028", "."}
@@ -87,6 +89,11 @@ func TestStringHelpersMatchStrings(t *testing.T) {
 		v := strings.ToValidUTF8(s, "\uFFFD")
 		if got, want := substituteAll(v), strings.Map(substitute, v); got != want {
 			t.Fatalf("substituteAll(%q) = %q, want %q", v, got, want)
+		}
+		for _, r := range []rune{'a', ' ', 'æ', 0x301, utf8.RuneError, 0x1F600, 0x2028, '.', -1, utf8.MaxRune + 1} {
+			if got, want := containsRune(s, r), strings.ContainsRune(s, r); got != want {
+				t.Fatalf("containsRune(%q, %U) = %v, want %v", s, r, got, want)
+			}
 		}
 		if got, want := withoutSpaces(s), strings.ReplaceAll(s, " ", ""); got != want {
 			t.Fatalf("withoutSpaces(%q) = %q, want %q", s, got, want)
