@@ -53,6 +53,9 @@ var pieces = []string{
 	"https://www.", "@gmail", ".no/", ".com",
 	// and random small letters (a generated run when 16 or more in a row)
 	"osilckaljdjexrirawoi", "qzxjvkw", "OSILCKALJDJEXRIRAWOI",
+	// and the short words people build passwords of, and a generated run
+	// with a stretch that reads like a word (no part of its split)
+	"yankees", "wizard", "Buster", "hbhegathociqhbimzw",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
