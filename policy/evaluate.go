@@ -144,7 +144,6 @@ func classIndex(class string) Category {
 	return catNone
 }
 
-// disallowed counts the characters of password outside the whitelist a.
 // containsRune is strings.ContainsRune (whose strings.IndexRune was 2.3 KB
 // of the WebAssembly module's code; see withoutSpaces).
 func containsRune(s string, r rune) bool {
@@ -156,6 +155,7 @@ func containsRune(s string, r rune) bool {
 	return false
 }
 
+// disallowed counts the characters of password outside the whitelist a.
 func disallowed(password string, a *AllowedCharacters) int {
 	bad := 0
 	for _, r := range password {
