@@ -85,10 +85,11 @@ func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Offset: p.p
 const hexDigits = "0123456789ABCDEF"
 
 // character names the character at byte at for a message: a printable
-// ASCII character quoted as Go quotes a rune ('x', '\”), any other by its
-// code point (U+00E9), and a byte that starts no UTF-8 character by its
-// value. (strconv's quoting is not used: its tables of printable code
-// points would be in the WebAssembly module for the messages alone.)
+// ASCII character between single quotes ('x'; a quote or a backslash
+// after a backslash, as Go quotes a rune), any other by its code point
+// (U+00E9), and a byte that starts no UTF-8 character by its value.
+// (strconv's quoting is not used: its tables of printable code points
+// would be in the WebAssembly module for the messages alone.)
 func (p *parser) character(at int) string {
 	c := p.data[at]
 	switch {
