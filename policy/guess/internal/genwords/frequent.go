@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +32,10 @@ func writeFrequent(dir, freq, en string) error {
 	if err != nil {
 		return err
 	}
-	ranks, err := otherRanks(dir, frequentFile)
+	// The password words leave out every word another list holds, this
+	// one's too: they have no say here (scripts/gen-common.sh, which
+	// writes them, runs after this).
+	ranks, err := otherRanks(dir, frequentFile, passwordsFile)
 	if err != nil {
 		return err
 	}
@@ -54,11 +58,11 @@ func writeFrequent(dir, freq, en string) error {
 }
 
 // otherRanks returns the rank each folded word has on the lists in dir
-// other than except (the best, as the dictionary keeps it).
-func otherRanks(dir, except string) (map[string]int, error) {
+// other than those of except (the best, as the dictionary keeps it).
+func otherRanks(dir string, except ...string) (map[string]int, error) {
 	ranks := map[string]int{}
 	for _, l := range lists {
-		if l.file == except {
+		if slices.Contains(except, l.file) {
 			continue
 		}
 		words, err := read(dir + "/" + l.file)
