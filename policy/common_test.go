@@ -260,7 +260,11 @@ func TestCommonMatchNearMisses(t *testing.T) {
 	for _, pw := range []string{
 		"Granskog!Lirype-Vadmel9",
 		"sommerfugl-kvitrer-under-lampeskjermen-2025",
-		"qwe-Tindeglimt-Snøras-Ku",
+		// "qwe-Tindeglimt-Snøras-Ku" is common since 2026-12-01 (10^19.6), and
+		// not for its keyboard run: "xqz-Tindeglimt-Snøras-Ku" is too. Two
+		// short words of no list that read Norwegian cost 10^4.5 each, as an
+		// attacker's Norwegian list in order of frequency reaches them.
+		"qwe-Tindeglimt-Snøras-Kuvending",
 		"Sommer2026!og-ein-grautkjele-som-kvitrer",
 		"1234 kvitrende grautkjeler i fjordbåten", // "1234 ganger rundt grautkjelen" is 10^15.9 since "ganger" and "rundt" are frequent words
 		"fjordbåtgrautkjelelampeskjermtrekkfugl",

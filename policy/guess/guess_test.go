@@ -1069,3 +1069,29 @@ func TestSetRange(t *testing.T) {
 		}
 	}
 }
+
+// TestShortNorwegianWords: a word of no list of 10 letters or fewer that
+// reads more like Norwegian than like English costs shortNorwegianLog10,
+// not wordlikeLog10 (a language's short words are its frequent ones); an
+// English-looking word of no list, and a longer Norwegian one, keep a
+// word's price.
+func TestShortNorwegianWords(t *testing.T) {
+	d := NewDictionary("")
+	est := func(s string) float64 {
+		x := in(s)
+		x.Dictionary = d
+		return Estimate(x).Log10
+	}
+	for _, w := range []string{"kaffekopp", "sykkeltur", "hvisket", "fyrlykt"} {
+		require.True(t, d.readsNorwegian(in(w).Folded), w)
+		require.False(t, d.readsLikeName(in(w).Folded), w)
+		assert.InDelta(t, shortNorwegianLog10, est(w), 1e-9, w)
+	}
+	for _, w := range []string{"gargoyle", "carpathian"} {
+		assert.False(t, d.readsNorwegian(in(w).Folded), w)
+		assert.InDelta(t, wordlikeLog10, est(w), 1e-9, w)
+	}
+	require.True(t, d.readsNorwegian(in("gressklipper").Folded))
+	require.False(t, d.readsLikeName(in("gressklipper").Folded))
+	assert.InDelta(t, wordlikeLog10+longWordLog10, est("gressklipper"), 1e-6, "12 letters")
+}

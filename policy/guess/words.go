@@ -8,21 +8,22 @@ var lists = [...]struct {
 	kind  Kind
 	scale int
 	model model
+	lang  language
 	words string
 }{
-	{KindCalendar, 1, modelNone, list0},
-	{KindClub, 2, modelNone, list1},
-	{KindPlace, 4, modelNames, list2},
-	{KindPlace, 4, modelNone, list3},
-	{KindName, 2, modelNames, list4},
-	{KindName, 4, modelNames, list5},
-	{KindWord, 2, modelWords, list6},
-	{KindWord, 10, modelWords, list7},
-	{KindWord, 2, modelWords, list8},
-	{KindWord, 1, modelWords, list9},
-	{KindName, 2, modelNone, list10},
-	{KindWord, 1, modelOff, list11},
-	{KindPassword, 2, modelOff, list12},
+	{KindCalendar, 1, modelNone, langNone, list0},
+	{KindClub, 2, modelNone, langNone, list1},
+	{KindPlace, 4, modelNames, langNone, list2},
+	{KindPlace, 4, modelNone, langNone, list3},
+	{KindName, 2, modelNames, langNone, list4},
+	{KindName, 4, modelNames, langNone, list5},
+	{KindWord, 2, modelWords, langNorwegian, list6},
+	{KindWord, 10, modelWords, langNorwegian, list7},
+	{KindWord, 2, modelWords, langEnglish, list8},
+	{KindWord, 1, modelWords, langEnglish, list9},
+	{KindName, 2, modelNone, langNone, list10},
+	{KindWord, 1, modelOff, langNorwegian, list11},
+	{KindPassword, 2, modelOff, langNone, list12},
 }
 
 // list0 is lists/calendar.txt.
