@@ -824,7 +824,7 @@ const namelikeLog10 = 4.5
 // no list are held at wordlikeLog10 (English passphrases would otherwise
 // be cheaper). Measured at n = 5,000 (BENCHMARKS.md): fresh words 1.9% →
 // 1.7%, phrases of frequent Norwegian words beyond the lists 50.2% →
-// 48.2%, every (b) set unchanged.
+// 48.3%, every (b) set unchanged.
 const (
 	shortNorwegianLog10 = 4.5
 	maxShortNorwegian   = 10
