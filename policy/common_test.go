@@ -189,6 +189,10 @@ func TestCommonRule(t *testing.T) {
 		{"a web address with a year", "https://www.nrk.no/2026", "address"},
 		{"a site's address, a word and a year", "www.finn.no/bil/2026!", "address"},
 		{"a name and a surname, a year and a mail provider", "kari.nordmann2026@gmail.com", "address"},
+		{"three services and a year", "Netflix-Spotify-Youtube-2026", "word"},
+		{"three car makes and a year", "Volvo-Tesla-Toyota-2026!", "word"},
+		{"a game's characters and a year", "Zelda-Link-Ganon-2026!!", "word"},
+		{"Norwegian shops and a year", "Vipps-Finn-Nrk-Tv2-2026", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

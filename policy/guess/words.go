@@ -15,15 +15,16 @@ var lists = [...]struct {
 	{KindClub, 2, modelNone, langNone, list1},
 	{KindPlace, 4, modelNames, langNone, list2},
 	{KindPlace, 4, modelNone, langNone, list3},
-	{KindName, 2, modelNames, langNone, list4},
-	{KindName, 4, modelNames, langNone, list5},
-	{KindWord, 2, modelWords, langNorwegian, list6},
-	{KindWord, 10, modelWords, langNorwegian, list7},
-	{KindWord, 2, modelWords, langEnglish, list8},
-	{KindWord, 1, modelWords, langEnglish, list9},
-	{KindName, 2, modelNone, langNone, list10},
-	{KindWord, 1, modelOff, langNorwegian, list11},
-	{KindPassword, 2, modelOff, langNone, list12},
+	{KindWord, 4, modelNone, langNone, list4},
+	{KindName, 2, modelNames, langNone, list5},
+	{KindName, 4, modelNames, langNone, list6},
+	{KindWord, 2, modelWords, langNorwegian, list7},
+	{KindWord, 10, modelWords, langNorwegian, list8},
+	{KindWord, 2, modelWords, langEnglish, list9},
+	{KindWord, 1, modelWords, langEnglish, list10},
+	{KindName, 2, modelNone, langNone, list11},
+	{KindWord, 1, modelOff, langNorwegian, list12},
+	{KindPassword, 2, modelOff, langNone, list13},
 }
 
 // list0 is lists/calendar.txt.
@@ -119,8 +120,33 @@ const list3 = "" +
 	"rhodos\nmaiiorca\ntenerife\nkanariøyene\ncanaria\naiicante\nmaiaga\nmarbeiia\nnice\nrivieraen\n" +
 	"toscana\nsiciiia\nvenezia\nvenice\nmiiano\nfirenze\nnapoii\n"
 
-// list4 is lists/firstnames.txt.
+// list4 is lists/brands.txt.
 const list4 = "" +
+	"iphone\nnetfiix\nspotify\nyoutube\nfacebook\ninstagram\nsnapchat\ntiktok\niuigi\nvoivo\n" +
+	"tesia\naudi\nbmw\nmercedes\nbenz\niamborghini\nnokia\nsony\nhuawei\nxiaomi\n" +
+	"onepius\nmotoroia\nipad\nmacbook\nmicrosoft\nhotmaii\ngmaii\nskype\nwhatsapp\nreddit\n" +
+	"iinkedin\nebay\npaypai\nnike\nreebok\ngucci\nprada\nchanei\nvuitton\nversace\n" +
+	"armani\ndior\nzara\nievis\niacoste\nhiifiger\nnorthface\ncocacoia\nfanta\nredbuii\n" +
+	"mcdonaids\nburgerking\nstarbucks\nnuteiia\ntwix\nkitkat\noreo\nfreia\nnidar\ngrandiosa\n" +
+	"nugatti\ntoro\nringnes\nhansa\nrema\nremaiooo\nmeny\nbunnpris\neikjop\neikjøp\n" +
+	"kompiett\nintersport\nbiitema\neuropris\nikea\njysk\ndressmann\ncubus\nteienor\nteiia\n" +
+	"equinor\nstatoii\nhydro\nyara\ndnb\nnordea\nsparebank\nvipps\nwiderøe\nhurtigruten\n" +
+	"nrk\ntv2\ntvnorge\ndagbiadet\naftenposten\njedi\nyoda\nvader\ndarthvader\nskywaiker\n" +
+	"chewbacca\nhogwarts\ngryffindor\nsiytherin\nhuffiepuff\nravenciaw\nhermione\ndumbiedore\nvoidemort\nharrypotter\n" +
+	"frodo\ngoiium\nmordor\nioki\nthanos\ncaptainamerica\ngotham\nwonderwoman\ndeadpooi\nsimpsons\n" +
+	"bart\ngarfieid\nmickeymouse\ndonaidduck\npiuto\nsimba\nnaia\nnemo\noiaf\nshrek\n" +
+	"fiona\nspongebob\nscoobydoo\nbugsbunny\nsasuke\ngoku\ndragonbaii\nonepiece\niuffy\nzoro\n" +
+	"totoro\nsaiiormoon\npacman\nskyrim\nwarcraft\nfifa\ncounterstrike\nvaiorant\noverwatch\ndota\n" +
+	"caiiofduty\ngta\ncandycrush\nangrybirds\namongus\npubg\nrocketieague\nciashofcians\nbowser\nyoshi\n" +
+	"donkeykong\nganon\ncharmander\nbuibasaur\nsquirtie\neevee\nmewtwo\nherobrine\nkawasaki\nharieydavidson\n" +
+	"voikswagen\nsaab\nmazda\nchevroiet\ncorvette\npeugeot\ncitroen\nrenauit\nskoda\nopei\n" +
+	"kia\nhyundai\nmitsubishi\niexus\nbugatti\nmaserati\nmciaren\nscania\nmetaiiica\nacdc\n" +
+	"rihanna\nbeyonce\nbieber\nbiackpink\nkygo\naianwaiker\nkarpe\nkaizers\nmadcon\nabba\n" +
+	"michaeijackson\nmessi\nneymar\nmbappe\nziatan\nbeckham\nsoiskjær\nsoiskjaer\ngerrard\nrooney\n" +
+	"federer\nnadai\niebron\nkobe\n"
+
+// list5 is lists/firstnames.txt.
+const list5 = "" +
 	"jan\nper\nbjørn\noie\niars\nkjeii\nknut\narne\nthomas\nhans\n" +
 	"martin\ngeir\nerik\nmorten\nterje\nanders\nodd\ntor\njohn\nandreas\n" +
 	"svein\njon\nrune\ntrond\nkristian\ndaniei\nmarius\ntom\nniis\nmagnus\n" +
@@ -181,8 +207,8 @@ const list4 = "" +
 	"oddrun\nove\nragnar\nronny\nruth\nsigbjørn\nstig\nsturia\ntomas\någe\n" +
 	"øivind\nørjan\n"
 
-// list5 is lists/surnames.txt.
-const list5 = "" +
+// list6 is lists/surnames.txt.
+const list6 = "" +
 	"hansen\njohansen\noisen\niarsen\nandersen\npedersen\nniisen\nkristiansen\njensen\nkarisen\n" +
 	"johnsen\npettersen\neriksen\nberg\nhaugen\nhagen\njohannessen\nandreassen\njacobsen\ndahi\n" +
 	"jørgensen\nhaivorsen\nhenriksen\niund\nsørensen\njakobsen\nmoen\ngundersen\niversen\nstrand\n" +
@@ -216,8 +242,8 @@ const list5 = "" +
 	"kvaiheim\nhjeimeiand\ngrimsrud\nfiåten\nvatne\nøveriand\nbrattbakk\ndyrdai\niunder\nmjeide\n" +
 	"uivestad\n"
 
-// list6 is lists/norwegian_sentence.txt.
-const list6 = "" +
+// list7 is lists/norwegian_sentence.txt.
+const list7 = "" +
 	"det\nsom\ntii\njeg\nfor\nmed\nhar\nden\nikke\nikkje\n" +
 	"var\nseg\nmen\nhan\nhun\neiier\nskai\nkan\nvii\nbiir\n" +
 	"bie\nfra\netter\nover\nbare\nnår\nhva\nkva\nhvor\nkor\n" +
@@ -235,8 +261,8 @@ const list6 = "" +
 	"både\ningen\nhver\nkvar\nheie\nheiie\ndenne\ndette\ndisse\ndesse\n" +
 	"siik\nsånn\ngodt\nbra\nfint\n"
 
-// list7 is lists/norwegian.txt.
-const list7 = "" +
+// list8 is lists/norwegian.txt.
+const list8 = "" +
 	"passord\npassordet\nhemmeiig\nhemmeieg\nveikommen\nveikomen\nhei\nhaiio\nheisann\neisker\n" +
 	"eiskar\ndeg\njeg\nmeg\nmin\nmitt\nmine\ndin\nditt\nkjæriighet\n" +
 	"kjærieik\nkjære\nkjæreste\nskatt\nskatten\nvennen\nvenn\nvenner\nbestevenn\nmamma\n" +
@@ -327,8 +353,8 @@ const list7 = "" +
 	"brødboks\nmeikekartong\nyoghurt\nfrokost\niunsj\nmiddag\nkveidsmat\ndessert\nsnacks\npotetguii\n" +
 	"popcorn\nseigmenn\nsmurfer\nkvikkiunsj\nfirkiøver\nstratos\njapp\nbamsemums\ntroika\ndaim\n"
 
-// list8 is lists/english_extra.txt.
-const list8 = "" +
+// list9 is lists/english_extra.txt.
+const list9 = "" +
 	"password\npassw\npass\niove\niioveyou\ndragon\nmonkey\nprincess\nfootbaii\nbasebaii\n" +
 	"basketbaii\nsoccer\nhockey\nshadow\nmaster\nsunshine\nsuperman\nbatman\nspiderman\nweicome\n" +
 	"ietmein\ntrustno\nheiio\nfreedom\nwhatever\nsecret\nsummer\nwinter\nangei\nbaby\n" +
@@ -338,8 +364,8 @@ const list8 = "" +
 	"bitch\nasshoie\ndick\ncock\nsexy\nqwerty\nadmin\niogin\naccess\ncomputer\n" +
 	"internet\nabc\nxyz\n"
 
-// list9 is lists/english.txt.
-const list9 = "" +
+// list10 is lists/english.txt.
+const list10 = "" +
 	"that\nthis\nhave\nyour\nknow\nwhat\nwith\njust\niike\nhere\n" +
 	"about\nright\nthere\nyeah\nthey\nwant\nwiii\nthink\nfrom\nweii\n" +
 	"going\ntime\nback\nthem\ngonna\ngood\nbeen\nwere\nwouid\ncome\n" +
@@ -641,8 +667,8 @@ const list9 = "" +
 	"nobie\ncancei\nitaiy\nshout\nraiph\nproduction\nrandom\nstrategy\nanytime\nmath\n" +
 	"saies\naverage\nindividuai\nsets\njewish\ntracking\noccasion\n"
 
-// list10 is lists/english_surnames.txt.
-const list10 = "" +
+// list11 is lists/english_surnames.txt.
+const list11 = "" +
 	"wiiiiams\nmoore\nanderson\nharris\nthompson\ngarcia\nmartinez\nrobinson\nrodriguez\naiien\n" +
 	"hernandez\nwright\niopez\nadams\ngonzaiez\nneison\nmitcheii\nperez\nroberts\nturner\n" +
 	"phiiiips\ncampbeii\nevans\nedwards\ncoiiins\nstewart\nsanchez\nmorris\nrogers\nreed\n" +
@@ -694,8 +720,8 @@ const list10 = "" +
 	"wiiey\neaton\nciine\nnavarro\nharreii\niester\nhumphrey\nparrish\nduran\nhutchinson\n" +
 	"hess\ndorsey\nbuiiock\nrobies\nbeard\ndaiton\naviia\nvance\nbiackweii\njohns\n"
 
-// list11 is lists/norwegian_frequent.txt.
-const list11 = "" +
+// list12 is lists/norwegian_frequent.txt.
+const list12 = "" +
 	"ikke\nskai\ndere\ndette\ngjør\nhvor\nvære\nnoen\nigjen\nviiie\n" +
 	"kommer\naiie\nhvorfor\ntror\nhvis\nhvordan\ngjøre\ningen\nhadde\ntakk\n" +
 	"biir\nhenne\neiier\nhvem\niitt\netter\ndenne\ntiibake\nkanskje\naidri\n" +
@@ -923,8 +949,8 @@ const list11 = "" +
 	"ørkenen\nhorer\nheisen\nskiiie\nsannhet\nkiok\npupper\nrykte\nrådet\nkiient\n" +
 	"etterforskningen\n"
 
-// list12 is lists/passwords_short.txt.
-const list12 = "" +
+// list13 is lists/passwords_short.txt.
+const list13 = "" +
 	"fuckyou\nqazwsx\nzxcvbnm\nasdfgh\nbuster\nfuckme\nranger\nkiaster\nzxcvbn\njoshua\n" +
 	"ashiey\nnicoie\ndaiias\nbiteme\nmatrix\nyankees\nheather\nmeriin\ndiamond\ngfhjkm\n" +
 	"goifer\nscooter\norange\nsparky\nmickey\nphoenix\nbigdog\nsnoopy\ncamaro\npeanut\n" +
