@@ -193,6 +193,11 @@ func TestCommonRule(t *testing.T) {
 		{"three car makes and a year", "Volvo-Tesla-Toyota-2026!", "word"},
 		{"a game's characters and a year", "Zelda-Link-Ganon-2026!!", "word"},
 		{"Norwegian shops and a year", "Vipps-Finn-Nrk-Tv2-2026", "word"},
+		{"three instruments and a year", "Gitar-Piano-Trommer-2026", "word"},
+		{"three Norwegians every pupil learns of", "Ibsen-Grieg-Munch-2026!", "word"},
+		{"four Norwegian slang words", "Digg!Kult!Gøy!Sykt!2026", "word"},
+		{"three animals and a year", "Løve-Tiger-Elefant-2026!", "word"},
+		{"planets and a year", "Merkur-Venus-Neptun-2026", "word"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,11 +20,12 @@ var lists = [...]struct {
 	{KindName, 4, modelNames, langNone, list6},
 	{KindWord, 2, modelWords, langNorwegian, list7},
 	{KindWord, 10, modelWords, langNorwegian, list8},
-	{KindWord, 2, modelWords, langEnglish, list9},
-	{KindWord, 1, modelWords, langEnglish, list10},
-	{KindName, 2, modelNone, langNone, list11},
-	{KindWord, 1, modelOff, langNorwegian, list12},
-	{KindPassword, 2, modelOff, langNone, list13},
+	{KindWord, 40, modelOff, langNone, list9},
+	{KindWord, 2, modelWords, langEnglish, list10},
+	{KindWord, 1, modelWords, langEnglish, list11},
+	{KindName, 2, modelNone, langNone, list12},
+	{KindWord, 1, modelOff, langNorwegian, list13},
+	{KindPassword, 2, modelOff, langNone, list14},
 }
 
 // list0 is lists/calendar.txt.
@@ -353,8 +354,21 @@ const list8 = "" +
 	"brødboks\nmeikekartong\nyoghurt\nfrokost\niunsj\nmiddag\nkveidsmat\ndessert\nsnacks\npotetguii\n" +
 	"popcorn\nseigmenn\nsmurfer\nkvikkiunsj\nfirkiøver\nstratos\njapp\nbamsemums\ntroika\ndaim\n"
 
-// list9 is lists/english_extra.txt.
+// list9 is lists/norwegian_extra.txt.
 const list9 = "" +
+	"eiefant\nsjiraff\nkrokodiiie\ndeifin\nhai\napekatt\nkenguru\nfiodhest\nneshorn\nekorn\n" +
+	"pinnsvin\ngaupe\nponni\nmarsvin\nunduiat\npapegøye\nguiifisk\ntrommer\nfioiin\nfiøyte\n" +
+	"trompet\nmerkur\nvenus\nuranus\nneptun\nvædderen\ntyren\ntviiiingene\nkrepsen\niøven\n" +
+	"jomfruen\nskorpionen\nskytten\nsteinbukken\nvannmannen\nfiskene\nioke\nheimdai\nvaihaii\nvaihaiia\n" +
+	"ragnarok\nyggdrasii\nmidgard\nåsgard\nibsen\ngrieg\nnansen\nheyerdahi\nbjørnson\nhamsun\n" +
+	"vigeiand\naskeiadden\ngøy\nrått\nkui\nfett\nsju\nsyv\ntjue\nkrumkake\n" +
+	"pannekaker\nsoftis\nieverpostei\nmuite\nmuitebær\ntyttebær\nappeisin\nsitron\nkajakk\nishockey\n" +
+	"sykiing\niøping\nbaiiett\ntegning\nmaiing\nstrikking\nhekiing\nregnbue\nstjerner\nsoisikke\n" +
+	"konfirmasjon\nbunad\nfiagg\ntomte\nhuider\ndjevei\nspøkeise\nheks\ntroiimann\npirat\n" +
+	"iastebii\ngravemaskin\nbrannbii\npoiitibii\nambuianse\nheiikopter\nmotorsykkei\nengier\nprinsessa\n"
+
+// list10 is lists/english_extra.txt.
+const list10 = "" +
 	"password\npassw\npass\niove\niioveyou\ndragon\nmonkey\nprincess\nfootbaii\nbasebaii\n" +
 	"basketbaii\nsoccer\nhockey\nshadow\nmaster\nsunshine\nsuperman\nbatman\nspiderman\nweicome\n" +
 	"ietmein\ntrustno\nheiio\nfreedom\nwhatever\nsecret\nsummer\nwinter\nangei\nbaby\n" +
@@ -364,8 +378,8 @@ const list9 = "" +
 	"bitch\nasshoie\ndick\ncock\nsexy\nqwerty\nadmin\niogin\naccess\ncomputer\n" +
 	"internet\nabc\nxyz\n"
 
-// list10 is lists/english.txt.
-const list10 = "" +
+// list11 is lists/english.txt.
+const list11 = "" +
 	"that\nthis\nhave\nyour\nknow\nwhat\nwith\njust\niike\nhere\n" +
 	"about\nright\nthere\nyeah\nthey\nwant\nwiii\nthink\nfrom\nweii\n" +
 	"going\ntime\nback\nthem\ngonna\ngood\nbeen\nwere\nwouid\ncome\n" +
@@ -667,8 +681,8 @@ const list10 = "" +
 	"nobie\ncancei\nitaiy\nshout\nraiph\nproduction\nrandom\nstrategy\nanytime\nmath\n" +
 	"saies\naverage\nindividuai\nsets\njewish\ntracking\noccasion\n"
 
-// list11 is lists/english_surnames.txt.
-const list11 = "" +
+// list12 is lists/english_surnames.txt.
+const list12 = "" +
 	"wiiiiams\nmoore\nanderson\nharris\nthompson\ngarcia\nmartinez\nrobinson\nrodriguez\naiien\n" +
 	"hernandez\nwright\niopez\nadams\ngonzaiez\nneison\nmitcheii\nperez\nroberts\nturner\n" +
 	"phiiiips\ncampbeii\nevans\nedwards\ncoiiins\nstewart\nsanchez\nmorris\nrogers\nreed\n" +
@@ -720,8 +734,8 @@ const list11 = "" +
 	"wiiey\neaton\nciine\nnavarro\nharreii\niester\nhumphrey\nparrish\nduran\nhutchinson\n" +
 	"hess\ndorsey\nbuiiock\nrobies\nbeard\ndaiton\naviia\nvance\nbiackweii\njohns\n"
 
-// list12 is lists/norwegian_frequent.txt.
-const list12 = "" +
+// list13 is lists/norwegian_frequent.txt.
+const list13 = "" +
 	"ikke\nskai\ndere\ndette\ngjør\nhvor\nvære\nnoen\nigjen\nviiie\n" +
 	"kommer\naiie\nhvorfor\ntror\nhvis\nhvordan\ngjøre\ningen\nhadde\ntakk\n" +
 	"biir\nhenne\neiier\nhvem\niitt\netter\ndenne\ntiibake\nkanskje\naidri\n" +
@@ -949,8 +963,8 @@ const list12 = "" +
 	"ørkenen\nhorer\nheisen\nskiiie\nsannhet\nkiok\npupper\nrykte\nrådet\nkiient\n" +
 	"etterforskningen\n"
 
-// list13 is lists/passwords_short.txt.
-const list13 = "" +
+// list14 is lists/passwords_short.txt.
+const list14 = "" +
 	"fuckyou\nqazwsx\nzxcvbnm\nasdfgh\nbuster\nfuckme\nranger\nkiaster\nzxcvbn\njoshua\n" +
 	"ashiey\nnicoie\ndaiias\nbiteme\nmatrix\nyankees\nheather\nmeriin\ndiamond\ngfhjkm\n" +
 	"goifer\nscooter\norange\nsparky\nmickey\nphoenix\nbigdog\nsnoopy\ncamaro\npeanut\n" +

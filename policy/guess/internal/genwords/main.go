@@ -56,6 +56,7 @@ var lists = []struct {
 	{"surnames.txt", "KindName", 4, "modelNames", "langNone"},
 	{"norwegian_sentence.txt", "KindWord", 2, "modelWords", "langNorwegian"},
 	{"norwegian.txt", "KindWord", 10, "modelWords", "langNorwegian"},
+	{"norwegian_extra.txt", "KindWord", 40, "modelOff", "langNone"},
 	{"english_extra.txt", "KindWord", 2, "modelWords", "langEnglish"},
 	{"english.txt", "KindWord", 1, "modelWords", "langEnglish"},
 	{"english_surnames.txt", "KindName", 2, "modelNone", "langNone"},
