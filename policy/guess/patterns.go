@@ -211,13 +211,14 @@ const maxPhraseWords = 24
 // of one or two letters in nb, nn and en (the dictionaries hold no word
 // under minWord code points), English ones of three (its list's words
 // have 4+ letters) and the Norwegian ones of three that the lists leave
-// out ("mat", "øye", "uke"). Only a phrase reads them, as typed in lower case ("i"
+// out ("mat", "øye", "uke", and the numbers "ni", "ti", "ein", "fem", "sju",
+// "syv": "Ein-To-Tre-Fire-Fem-2026"). Only a phrase reads them, as typed in lower case ("i"
 // is no "l" or "1").
 const (
 	shortWords1 = "ai\xe5"
-	shortWords2 = "amanasatavbebobydadedoduegeieneretf\xe5gog\xe5hahehoifinisitjajol\xe5memynonyn\xe5ofogohokomonorp\xe5sasesos\xe5toupusutviwe\xe5r\xf8l"
-	shortWords3 = "ageallandanyarearmartaskbadbigboybutcancarcatdaddaydiddogeateggendfanfarfewflyfotfrifungetgodgotguyhadhasherhimhishothowitsjobjoykeykidkulkunk\xe5llawleileklet" +
-		"lotl\xf8kmanmapmatmaymomnewnotnowoffoldoneouroutownpetputredrisrunsadsayseaseeshesitskysonstosuntakteathetootoptoytrytwoukeuseutewarwaswaywhowhywinyesyou\xf8re\xf8ye"
+	shortWords2 = "amanasatavbebobydadedoduegeieneretf\xe5gog\xe5hahehoifinisitjajol\xe5memyninonyn\xe5ofogohokomonorp\xe5sasesos\xe5titoupusutviwe\xe5r\xf8l"
+	shortWords3 = "ageallandanyarearmartaskbadbigboybutcancarcatdaddaydiddogeateggeinendfanfarfemfewflyfotfrifungetgodgotguyhadhasherhimhishothowitsjobjoykeykidkulkunk\xe5llawleileklet" +
+		"lotl\xf8kmanmapmatmaymomnewnotnowoffoldoneouroutownpetputredrisrunsadsayseaseeshesitsjuskysonstosunsyvtakteathetootoptoytrytwoukeuseutewarwaswaywhowhywinyesyou\xf8re\xf8ye"
 )
 
 // shortWordLog10 is what such a word costs in a phrase: one of a few
