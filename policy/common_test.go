@@ -2,6 +2,7 @@ package policy
 
 import (
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -211,6 +212,25 @@ func TestCommonRule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHandWrittenPredictable: every password of testdata/predictable.txt
+// (written by hand, the ways people build them) is refused by the common
+// rule on the default policy.
+func TestHandWrittenPredictable(t *testing.T) {
+	b, err := os.ReadFile("testdata/predictable.txt")
+	require.NoError(t, err)
+	p, n := Default(), 0
+	for k, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		r := Evaluate(p, Input{Password: line})
+		_, ok := violation(r, RuleCommon)
+		assert.True(t, ok, "line %d of testdata/predictable.txt (%d code points) is not refused as common: %v", k+1, utf8.RuneCountInString(line), rules(r))
+	}
+	assert.Greater(t, n, 250, "passwords read")
 }
 
 // TestCommonRuleFolds: the estimator sees through default-ignorable code
