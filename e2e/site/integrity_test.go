@@ -118,16 +118,24 @@ func TestEmbedPinsEverything(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each page load is a subtest of its own, so that its tab is
+			// closed (and its log read) before its server stops: a tab
+			// left open asked the stopped server for /favicon.ico in a
+			// fresh-clone CI run ("net::ERR_CONNECTION_REFUSED").
 			srv := serve(t, "", tt.swap, tt.with)
-			assert.Equal(t, !tt.tampered, started(t, srv, tt.tampered), "the meter started")
+			t.Run("load", func(t *testing.T) {
+				assert.Equal(t, !tt.tampered, started(t, srv, tt.tampered), "the meter started")
+			})
 			addr := srv.Listener.Addr().String()
 			srv.Close()
 			if tt.tampered {
 				// The next server on the same address serves the real
 				// files, and the browser loads them, not the swapped ones.
 				again := serve(t, addr, "", nil)
-				defer again.Close()
-				assert.True(t, started(t, again, false), "the meter started from the real files on the same address")
+				t.Run("reload", func(t *testing.T) {
+					assert.True(t, started(t, again, false), "the meter started from the real files on the same address")
+				})
+				again.Close()
 			}
 		})
 	}
