@@ -15,7 +15,7 @@ var lists = [...]struct {
 	{KindClub, 2, modelNone, langNone, list1},
 	{KindPlace, 4, modelNames, langNone, list2},
 	{KindPlace, 4, modelNone, langNone, list3},
-	{KindWord, 4, modelNone, langNone, list4},
+	{KindWord, 4, modelOff, langNone, list4},
 	{KindName, 2, modelNames, langNone, list5},
 	{KindName, 4, modelNames, langNone, list6},
 	{KindWord, 2, modelWords, langNorwegian, list7},
@@ -144,7 +144,10 @@ const list4 = "" +
 	"kia\nhyundai\nmitsubishi\niexus\nbugatti\nmaserati\nmciaren\nscania\nmetaiiica\nacdc\n" +
 	"rihanna\nbeyonce\nbieber\nbiackpink\nkygo\naianwaiker\nkarpe\nkaizers\nmadcon\nabba\n" +
 	"michaeijackson\nmessi\nneymar\nmbappe\nziatan\nbeckham\nsoiskjær\nsoiskjaer\ngerrard\nrooney\n" +
-	"federer\nnadai\niebron\nkobe\n"
+	"federer\nnadai\niebron\nkobe\nkiæbo\njohaug\nnorthug\nbjørndaien\nbjørgen\naamodt\n" +
+	"kjus\nsvindai\njansrud\nwarhoim\ningebrigtsen\ncarew\nsørioth\nnusa\nhegerberg\nmowinckei\n" +
+	"braathen\ntandrevoid\nroeiseiand\ntwitter\nandroid\nyahoo\ntinder\ndiscord\ntwitch\nmarvei\n" +
+	"avengers\nminions\nhuik\nwoiverine\ngoofy\nkiwi\ncoop\njeep\nconverse\nsnickers\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +

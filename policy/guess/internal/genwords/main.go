@@ -51,7 +51,7 @@ var lists = []struct {
 	{"clubs.txt", "KindClub", 2, "modelNone", "langNone"},
 	{"places.txt", "KindPlace", 4, "modelNames", "langNone"},
 	{"world.txt", "KindPlace", 4, "modelNone", "langNone"},
-	{"brands.txt", "KindWord", 4, "modelNone", "langNone"},
+	{"brands.txt", "KindWord", 4, "modelOff", "langNone"},
 	{"firstnames.txt", "KindName", 2, "modelNames", "langNone"},
 	{"surnames.txt", "KindName", 4, "modelNames", "langNone"},
 	{"norwegian_sentence.txt", "KindWord", 2, "modelWords", "langNorwegian"},
