@@ -118,7 +118,8 @@ func (t *commonTable) contains(s string) bool {
 }
 
 // commonHash is 32-bit FNV-1a: no tables and no runtime support, so the
-// same in the server and in the WebAssembly module.
+// same in the server and in the WebAssembly module. The fold cache of
+// policy words indexes its slots by it too (see cachedWord).
 func commonHash(s string) uint32 {
 	h := uint32(2166136261)
 	for i := 0; i < len(s); i++ {

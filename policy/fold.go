@@ -192,11 +192,7 @@ const foldSlots = 1024 // a power of two
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
-	h := uint32(2166136261) // FNV-1a
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint32(w[i])) * 16777619
-	}
-	slot := &foldCache[h&(foldSlots-1)]
+	slot := &foldCache[commonHash(w)&(foldSlots-1)]
 	if e := slot.Load(); e != nil && e.word == w {
 		return e
 	}
