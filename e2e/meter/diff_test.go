@@ -56,6 +56,9 @@ var pieces = []string{
 	// and the short words people build passwords of, and a generated run
 	// with a stretch that reads like a word (no part of its split)
 	"yankees", "wizard", "Buster", "hbhegathociqhbimzw",
+	// and a short password spelt out, with a character between its code
+	// points or numbered as it goes
+	"s.o.m.m.e.r.2.0.2.6", "p a s s o r d", "1k2a3r4i5!",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

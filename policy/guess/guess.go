@@ -21,6 +21,9 @@
 //     "24.12.1999", "17mai");
 //   - the pieces of web and e-mail addresses ("https://www.", "@gmail",
 //     ".no");
+//   - a short password spelt out with a character between its code points
+//     or numbered as it goes ("p.a.s.s.w.o.r.d", "s1o2m3m4e5r6"), priced
+//     by an estimate of the short password;
 //   - letters of no list that read like a word or a name (letter bigram
 //     models built from the lists), also with substitutions inside them,
 //     and Russian typed on a Latin keyboard ("ghbdtn" is "привет"; a bigram
@@ -177,11 +180,13 @@ type matches struct {
 // scratch is the matches of one call at a time, reused: a call zeroes
 // only its heads and repeatEnd, not the 33 KB of matches (about 4,500
 // instructions, 3-4% of an estimate), whose entries add and put write
-// before anything reads them. A call that finds it in use (the server's
-// calls at the same time) takes matches of its own; so would every call
-// after one that panicked, which would leave it taken.
+// before anything reads them. scratch[d] is for the Estimates of carriers
+// at depth d inside the call's (see matchInterleaved). A call that finds
+// it in use (the server's calls at the same time) takes matches of its own
+// at every depth; so would every call after one that panicked, which would
+// leave it taken.
 var (
-	scratch     matches
+	scratch     [1 + maxInterleaveDepth]matches
 	scratchBusy atomic.Bool
 )
 
@@ -225,6 +230,18 @@ const (
 // Estimate returns the least number of guesses, over every split of the
 // password into matches and brute-forced gaps, and what that split holds.
 func Estimate(in Input) Result {
+	if !scratchBusy.CompareAndSwap(false, true) {
+		return estimate(in, 0, nil)
+	}
+	res := estimate(in, 0, &scratch)
+	scratchBusy.Store(false)
+	return res
+}
+
+// estimate is Estimate at depth levels of Estimates inside Estimates (see
+// matchInterleaved), with the call's scratch, or nil for matches of its
+// own.
+func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	n := min(len(in.Typed), len(in.Lower), len(in.Folded))
 	rest := 0
 	if n > MaxRunes {
@@ -237,8 +254,8 @@ func Estimate(in Input) Result {
 	}
 	typed, lower, folded := in.Typed[:n], in.Lower[:n], in.Folded[:n]
 	var ms *matches
-	if scratchBusy.CompareAndSwap(false, true) {
-		ms = &scratch
+	if sc != nil {
+		ms = &sc[depth]
 		ms.n, ms.head, ms.repeatEnd = 0, [MaxRunes + 1]int16{}, [MaxRunes]uint8{}
 	} else {
 		ms = new(matches) // does not escape: on the stack
@@ -257,6 +274,7 @@ func Estimate(in Input) Result {
 	matchSequences(ms, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
+	matchInterleaved(ms, in.Dictionary, typed, lower, folded, depth, sc)
 	// Last: a long run of letters can hold hundreds of stretches that read
 	// like Russian, and matches past maxMatches are dropped.
 	matchRussian(ms, typed, lower)
@@ -279,9 +297,6 @@ func Estimate(in Input) Result {
 		res.marked[w] |= pattern[w]
 	}
 	res.Log10 += float64(rest) * bruteLog10
-	if ms == &scratch {
-		scratchBusy.Store(false)
-	}
 	return res
 }
 

@@ -395,7 +395,7 @@ func TestEstimateLong(t *testing.T) {
 
 // TestEstimateAllocations: a keystroke's estimate allocates nothing.
 func TestEstimateAllocations(t *testing.T) {
-	input := in("Kx9#mQ2!vR7&pL4@nW8$hT3%jY6^bF1*Sommer2026!Sommer2026!qwerty")
+	input := in("Kx9#mQ2!vR7&pL4@nW8$hT3%jY6^bF1*Sommer2026!Sommer2026!qwerty s.o.m.m.e.r s1o2m3m4e5r6")
 	input.Dictionary = testDict
 	a := testing.AllocsPerRun(100, func() { Estimate(input) })
 	assert.Zero(t, a)
@@ -1094,4 +1094,60 @@ func TestShortNorwegianWords(t *testing.T) {
 	require.True(t, d.readsNorwegian(in("gressklipper").Folded))
 	require.False(t, d.readsLikeName(in("gressklipper").Folded))
 	assert.InDelta(t, wordlikeLog10+longWordLog10, est("gressklipper"), 1e-6, "12 letters")
+}
+
+// TestMatchInterleaved: a short password spelt out with a character
+// between its code points, or numbered as it goes, costs what the short
+// password costs and the filler's choices; the stretch reaches from the
+// carrier's first code point to its last.
+func TestMatchInterleaved(t *testing.T) {
+	run := func(ms *matches, in Input) {
+		matchInterleaved(ms, testDict, in.Typed, in.Lower, in.Folded, 0, nil)
+	}
+	all := func(m match) bool { return true }
+	for s, want := range map[string]string{
+		"p.a.s.s.w.o.r.d.2.0.2.6":   "p.a.s.s.w.o.r.d.2.0.2.6",
+		"s o m m e r 2 0 2 6 !":     "s o m m e r 2 0 2 6 !",
+		"S-o-m-m-e-r-2-0-2-6":       "S-o-m-m-e-r-2-0-2-6",
+		"s1o2m3m4e5r6!7!8":          "s1o2m3m4e5r6!7!8",
+		"1s2o3m4m5e6r7!8!":          "1s2o3m4m5e6r7!8!",
+		"9s8o7m6m5e4r3":             "9s8o7m6m5e4r3",
+		"Hei.p.a.s.s.w.o.r.d.2026":  "i.p.a.s.s.w.o.r.d.2",
+		"xx-k*a*r*i*n-yy":           "k*a*r*i*n",
+		"z1x2c3a4s5d6q7w8e9":        "z1x2c3a4s5d6q7w8e9",
+		"w.w.w.i1g2o3r4e5z6a7u8":    "i1g2o3r4e5z6a7u8",
+		"s.o.m.m.e.r..v.i.n.t.e.r.": "s.o.m.m.e.r.",
+	} {
+		assert.Contains(t, matched(s, run, all), want, "input %q", s)
+	}
+	// No interleave: too few fillers or carrier code points, fillers that
+	// change or do not count, a run of the filler, and letters.
+	for _, s := range []string{"a.b.c", "a.b.cdefgh", "s1o2m3xyz", "s1o3m5m7e9", "s.o-m.m-e.r", "s1o2m2m4e5", "a..b..c..d", "......", "sommer2026", "abababababab", "p1a2s3s"} {
+		assert.Empty(t, matched(s, run, all), "input %q", s)
+	}
+
+	est := func(s string) Result {
+		input := in(s)
+		input.Dictionary = testDict
+		return Estimate(input)
+	}
+	for s, kinds := range map[string][]Kind{
+		"p.a.s.s.w.o.r.d.2.0.2.6": {KindYear, KindPunctuation},
+		"S-o-m-m-e-r-2-0-2-6":     {KindCalendar, KindYear, KindPunctuation},
+		"s1o2m3m4e5r6!7!8":        {KindCalendar, KindSequence},
+		"z1x2c3a4s5d6q7w8e9":      {KindKeyboard, KindSequence},
+	} {
+		r := est(s)
+		assert.Less(t, r.Log10, 8.0, "input %q", s)
+		for _, k := range kinds {
+			assert.True(t, r.Kinds.Has(k), "input %q: kind %s in %b", s, k, r.Kinds)
+		}
+		assert.Equal(t, len([]rune(s)), r.MarkedCount(), "input %q: every code point marked", s)
+	}
+	// The carrier is priced as typed: spelt-out random letters stay
+	// expensive.
+	assert.Greater(t, est("k.X.9.q.W.z.R.m.J.f.T.b").Log10, 12.0)
+	// An interleave inside an interleave is read, down to
+	// maxInterleaveDepth.
+	assert.Less(t, est("s-.-o-.-m-.-m-.-e-.-r").Log10, 6.0)
 }

@@ -188,6 +188,35 @@ func predictable(n int, seed uint64) []string {
 			seqs := []string{"abcdefgh", "abcdef", "abc123", "abcdefghijklmnop", "æøå", "xyzæøå", "zyxwvu", "1234567890", "0123456789"}
 			return capital(r, pick(r, append(append([]string{}, weekdays...), nbWords...)), 0.5) + pick(r, seps) + pick(r, seqs) + pick(r, tails)
 		},
+		// a short password spelt out to make it long: a separator between
+		// its code points ("s.o.m.m.e.r.2.0.2.6"), or numbered as it goes
+		// ("s1o2m3m4e5r6!7")
+		func() string {
+			rs := []rune(word(r) + pick(r, []string{year(r), digitRun(r), strconv.Itoa(r.IntN(100))}) + pick(r, tails))
+			var b strings.Builder
+			if r.IntN(3) == 0 {
+				start, before := r.IntN(10), r.IntN(2) == 0
+				for k, c := range rs {
+					d := rune('0' + (start+k)%10)
+					if before {
+						b.WriteRune(d)
+					}
+					b.WriteRune(c)
+					if !before {
+						b.WriteRune(d)
+					}
+				}
+				return b.String()
+			}
+			sep := pick(r, []string{".", "-", "_", " ", "*", "/"})
+			for k, c := range rs {
+				if k > 0 {
+					b.WriteString(sep)
+				}
+				b.WriteRune(c)
+			}
+			return b.String()
+		},
 	}
 	out := make([]string, 0, n)
 	for len(out) < n {

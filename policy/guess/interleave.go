@@ -1,0 +1,139 @@
+package guess
+
+// Interleaved code points: a password spelt out with one character between
+// its code points ("p.a.s.s.w.o.r.d.2.0.2.6", "s o m m e r 2 0 2 6 !",
+// "S-o-m-m-e-r-2-0-2-6") or numbered as it goes ("s1o2m3m4e5r6!7!8",
+// "1p2a3s4s5w6o7r8d"): the way a person told "too short" makes a short
+// password long. Every other code point is the filler, the others are the
+// carrier; the stretch costs what the carrier costs as a password of its
+// own (an Estimate of its code points alone) and the filler's choices.
+
+// Least lengths of an interleaved stretch: fillers and carrier code points.
+// A filler of one character three times ("a.b.c.d" holds it) or of counting
+// digits four times; a carrier of four code points or more. In random
+// strings such stretches are rare: three equal symbols at every other code
+// point, or four counting digits.
+const (
+	minFillerSame     = 3
+	minFillerCounting = 4
+	minCarrier        = 4
+	// maxCarrier bounds the code points of a carrier that are read: people
+	// spell out short passwords, and the Estimate of a carrier is the
+	// dearest part of a keystroke that holds one (a whole password of 127
+	// code points interleaved both ways, "1.2.3.4.5.6.7.8.9.0.1.2…", asks
+	// for two). A longer carrier's first maxCarrier code points make the
+	// stretch; the rest is left to the other matches.
+	maxCarrier = 32
+)
+
+// Log10 of the choices of a filler: which of the common separators (about
+// ten: " .-_*/,+:|"), or where counting starts, in which direction, and
+// whether the first digit comes before or after the first carrier code
+// point (10 × 2 × 2).
+const (
+	fillerSameLog10     = 1
+	fillerCountingLog10 = 1.6
+)
+
+// maxInterleaveDepth bounds the Estimates inside Estimates: a carrier can
+// be interleaved itself ("p..a..s..s" is "p.a.s.s" spaced by "."), but each
+// is half as long as its stretch, and two levels are what people write.
+const maxInterleaveDepth = 2
+
+// matchInterleaved adds each longest interleaved stretch of the password,
+// read both ways (the filler on the even or on the odd code points), priced
+// by an Estimate of its carrier with dictionary d. depth is the caller's
+// level of Estimates inside Estimates (0 for a password), sc its scratch.
+func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, depth int, sc *[1 + maxInterleaveDepth]matches) {
+	if depth >= maxInterleaveDepth {
+		return
+	}
+	n := len(lower)
+	var next [2]int // for fillers at even and odd code points: where the last stretch read ended
+	if n < 3 {
+		return
+	}
+	two := lower[2:]
+	for s, f := range lower[:n-2] {
+		// Cheap first (this runs for every code point of every
+		// keystroke): a stretch starts with two equal code points two
+		// apart, or two digits.
+		if g := two[s]; f != g && (uint32(f-'0') > 9 || uint32(g-'0') > 9) || s < next[s&1] {
+			continue
+		}
+		same, counting := isFiller(f), isDigit(f)
+		if !same && !counting {
+			continue
+		}
+		// Fillers at s, s+2, ..., e, each of the same kind as the one
+		// before it.
+		step, e := 0, s // counting: +1 or -1 (mod 10), fixed by the second digit
+		for e+2 < n {
+			c, prev := lower[e+2], lower[e]
+			okSame := same && c == f && lower[e+1] != f
+			okCount := false
+			if counting && isDigit(c) {
+				dd := (int(c-'0') - int(prev-'0') + 10) % 10
+				if (dd == 1 || dd == 9) && (step == 0 || dd == step) {
+					okCount, step = true, dd
+				}
+			}
+			if !okSame && !okCount {
+				break
+			}
+			same, counting = okSame, okCount
+			e += 2
+		}
+		next[s&1] = e + 2
+		fillers := (e-s)/2 + 1
+		if same && fillers >= minFillerSame || counting && fillers >= minFillerCounting {
+			// The carrier: between the fillers, and one code point
+			// before the first and after the last when they are not
+			// the filler.
+			a, b := s, e+1
+			if s > 0 && lower[s-1] != f {
+				a = s - 1
+			}
+			if e+1 < n && lower[e+1] != f {
+				b = e + 2
+			}
+			addInterleaved(ms, d, typed, lower, folded, a, b, s, same, depth, sc)
+		}
+	}
+}
+
+// addInterleaved adds the stretch [a, b) whose fillers are at s, s+2, ...
+// and whose carrier is its other code points.
+func addInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, a, b, s int, same bool, depth int, sc *[1 + maxInterleaveDepth]matches) {
+	var ct, cl, cf [maxCarrier]rune
+	k := 0
+	for t := a; t < b; t++ {
+		if (t-s)%2 != 0 {
+			if k == maxCarrier {
+				b = t
+				break
+			}
+			ct[k], cl[k], cf[k] = typed[t], lower[t], folded[t]
+			k++
+		}
+	}
+	if k < minCarrier {
+		return
+	}
+	res := estimate(Input{Typed: ct[:k], Lower: cl[:k], Folded: cf[:k], Dictionary: d}, depth+1, sc)
+	kind, filler := res.Main, Kind(KindSequence)
+	lg := res.Log10 + fillerCountingLog10
+	if same {
+		filler, lg = KindPunctuation, res.Log10+fillerSameLog10
+	}
+	if kind == KindNone {
+		kind = filler
+	}
+	ms.put(match{i: uint8(a), j: uint8(b), kind: kind, lg: float32(lg), inner: res.Kinds | 1<<filler})
+}
+
+// isFiller reports whether r can fill between a carrier's code points: a
+// character that is neither a letter nor a digit.
+func isFiller(r rune) bool {
+	return !isLetter(r) && !isDigit(r)
+}
