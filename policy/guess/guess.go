@@ -24,6 +24,8 @@
 //   - a short password spelt out with a character between its code points
 //     or numbered as it goes ("p.a.s.s.w.o.r.d", "s1o2m3m4e5r6"), priced
 //     by an estimate of the short password;
+//   - famous phrases ("correct horse battery staple", "lorem ipsum dolor
+//     sit amet") with any separators between their words or none;
 //   - letters of no list that read like a word or a name (letter bigram
 //     models built from the lists), also with substitutions inside them,
 //     and Russian typed on a Latin keyboard ("ghbdtn" is "привет"; a bigram
@@ -263,6 +265,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
+	matchFamous(ms, typed, lower, folded)
 	// Repeats before the stretches of letters written together, which
 	// leave out those inside a repeat (see matches.repeatEnd).
 	matchRepeats(ms, lower)

@@ -1151,3 +1151,47 @@ func TestMatchInterleaved(t *testing.T) {
 	// maxInterleaveDepth.
 	assert.Less(t, est("s-.-o-.-m-.-m-.-e-.-r").Log10, 6.0)
 }
+
+// TestMatchFamous: a famous phrase is matched by its letters, from the
+// password's first letter to its last, with any separators between its
+// words or none, capitalised or substituted, and not when its words are in
+// another order, one is missing, or other letters come before or after.
+func TestMatchFamous(t *testing.T) {
+	run := func(ms *matches, in Input) { matchFamous(ms, in.Typed, in.Lower, in.Folded) }
+	for s, want := range map[string]string{
+		"correct horse battery staple":                "correct horse battery staple",
+		"Correct-Horse-Battery-Staple!!":              "Correct-Horse-Battery-Staple",
+		"CorrectHorseBatteryStaple":                   "CorrectHorseBatteryStaple",
+		"c0rrect.h0rse.b@ttery.staple":                "c0rrect.h0rse.b@ttery.staple",
+		"2026 correcthorsebatterystaple 1":            "correcthorsebatterystaple",
+		"The quick brown fox jumps over the lazy dog": "The quick brown fox jumps over the lazy dog",
+		"Lorem_ipsum_2026":                            "Lorem_ipsum",
+		"ja vi elsker dette landet":                   "ja vi elsker dette landet",
+		"Ja, vi elsker!":                              "Ja, vi elsker",
+	} {
+		assert.Contains(t, found(t, s, KindPassword, run), want, "input %q", s)
+	}
+	for _, s := range []string{"horse correct battery staple", "correct horse staple", "correcthorse", "xx correct horse battery staple", "correct horse battery staples", "sommer2026", "", "!!", "a"} {
+		assert.Empty(t, found(t, s, KindPassword, run), "input %q", s)
+	}
+	// Each choice costs: the phrase, a separator, a capital, a
+	// substitution.
+	cost := func(s string) float32 {
+		var lg float32 = -1
+		matched(s, run, func(m match) bool {
+			if int(m.i) == 0 && int(m.j) == len([]rune(s)) {
+				lg = m.lg
+			}
+			return false
+		})
+		return lg
+	}
+	assert.InDelta(t, famousLog10, cost("correcthorsebatterystaple"), 1e-6)
+	assert.InDelta(t, famousLog10+famousSepLog10, cost("correct horse battery staple"), 1e-6)
+	assert.InDelta(t, famousLog10+famousSepLog10+famousCaseLog10+famousSubLog10, cost("C0rrect Horse Battery Staple"), 1e-6)
+	est := in("correct horse battery staple")
+	est.Dictionary = testDict
+	r := Estimate(est)
+	assert.Less(t, r.Log10, 4.0)
+	assert.Equal(t, KindPassword, r.Main)
+}

@@ -1057,3 +1057,29 @@ const list14 = "" +
 	"cody\nciover\ndeiete\nmirage\nsurfing\nbentiey\npotato\nbaggins\nreview\nchubby\n" +
 	"sooners\nbuffy\nbuck\nderrick\nharmony\nfusion\ndima\nmature\nmaicoim\nbuttons\n" +
 	"dagger\nmoscow\nswaiiow\nbyteme\nstimpy\niverson\niiquid\n"
+
+// famousPhrases are the hashes of the phrases of lists/famous.txt, sorted
+// (see matchFamous).
+var famousPhrases = [...]uint64{
+	0x006d97a7b17619f4, 0x03c5343a05950902, 0x0836ef78f338184e, 0x0a8b94d57199fb41,
+	0x0abadcd794e39cd9, 0x0ad3baf7b3164360, 0x0c6a9682c1f16d22, 0x0ee67229152c9402,
+	0x10c04253906c6d4c, 0x18b6a16be81bcf5a, 0x19f7dd94bd5cd533, 0x1a9fad874b43a82e,
+	0x1ada727f9a6df120, 0x22730392683e8366, 0x249aebd008b66076, 0x25019a8361b30f7b,
+	0x26f7c2707027dbff, 0x27f58a51a5fc19d9, 0x2c4d5a07c1d244ca, 0x313c05fb57fb8501,
+	0x32b9a4127c7542f7, 0x38e4bf5ee7af3f74, 0x3a7ec15951cfb74f, 0x41f45e8d1a8c5683,
+	0x472378e3ba6ade28, 0x48affc37249b363f, 0x48c5d898f9eb42f6, 0x48fec3c4221b1c10,
+	0x4a7dd0c37ed90c28, 0x4a81a6b8ae2a2322, 0x4b3f441bd24fe263, 0x4bbac25a8ef2edd3,
+	0x54376e10f181759b, 0x5c999c75e03d44ff, 0x6183fa55b5f35f82, 0x6c532dc2d4fcb2ac,
+	0x6d4cced35f3a0837, 0x6e0e2b1127b98d8e, 0x6e41123a8e89cccf, 0x75a55b8f4e901747,
+	0x76c7e96b86332704, 0x77153b38e1bb203e, 0x77b1fe37280ad9a6, 0x77f0694c5ad90fda,
+	0x7bf72dd7a777a50f, 0x7e2374e868bfabf9, 0x8752b9701d4fc1c6, 0x8752be701d4fca4f,
+	0x87c865d382ebe93c, 0x88015d7bcb40d7ed, 0x8b9497c30ccd0941, 0x8d8eed417c5c5284,
+	0x8e422c7166a46dc4, 0x93e74c0ddea225c4, 0x9b5e3b82dfae0d34, 0xa56e475909e01067,
+	0xa8f963be2a03689e, 0xa9c5b27030c478f9, 0xaa380187fa710807, 0xaa897e0d4e48515a,
+	0xacbf286de17d2734, 0xb0794fb1bc7e9481, 0xb91f4502fe6ece3f, 0xb97f8ac039111780,
+	0xbadb11acc26b604f, 0xc05ef47a85bf5bcc, 0xc105f2d83668fe01, 0xc3b762f87acec942,
+	0xc759ed673ec0bc5c, 0xcb706849ce2b6403, 0xce67f69bbb4925b6, 0xcecc4de21cc6c036,
+	0xd0de225f4186e036, 0xd3d17ed3678762b8, 0xd7e02b0ec97e52f4, 0xdc1b28467741d682,
+	0xdce99a1f78b5dc8c, 0xdf7bd169a1815693, 0xe72eb54083ec7120, 0xe77ed01d29d00ba9,
+	0xfac90100de58b096, 0xff6871f125aea10b, 0xff701460a54bf338,
+}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -125,8 +126,56 @@ func Generate(dir string) (string, error) {
 	}
 	b.WriteString("}\n")
 	b.WriteString(consts.String())
+	// The famous phrases: not a dictionary of the walk (their words are
+	// matched with any separator between them, guess.matchFamous), but
+	// their hashes, which the module would otherwise compute at start-up
+	// from the phrases' text, with the code to do it.
+	phrases, err := read(filepath.Join(dir, famousFile))
+	if err != nil {
+		return "", err
+	}
+	hashes := famousHashes(phrases)
+	b.WriteString("\n// famousPhrases are the hashes of the phrases of lists/" + famousFile + ", sorted\n// (see matchFamous).\nvar famousPhrases = [...]uint64{\n")
+	for i := 0; i < len(hashes); i += 4 {
+		b.WriteString("\t")
+		for j := i; j < min(i+4, len(hashes)); j++ {
+			b.WriteString(fmt.Sprintf("%#016x,", hashes[j]))
+			if j+1 < min(i+4, len(hashes)) {
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("}\n")
 	return b.String(), nil
 }
+
+// famousHashes returns the hashes of phrases, folded, as guess.matchFamous
+// computes them (a polynomial hash over their letters, guess.isLetter's),
+// sorted.
+func famousHashes(phrases []string) []uint64 {
+	const prime = 0x100000001b3 // guess.famousPrime
+	isLetter := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError
+	}
+	var hashes []uint64
+	for _, p := range phrases {
+		h := uint64(0)
+		for _, r := range p {
+			if isLetter(r) {
+				h = h*prime + uint64(r)
+			}
+		}
+		if h != 0 {
+			hashes = append(hashes, h)
+		}
+	}
+	slices.Sort(hashes)
+	return hashes
+}
+
+// famousFile is the list of famous phrases.
+const famousFile = "famous.txt"
 
 // read returns the list's words, folded, deduplicated, in order.
 func read(file string) ([]string, error) {
