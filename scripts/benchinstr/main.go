@@ -39,6 +39,7 @@ var benchmarks = []string{
 	"BenchmarkEvaluateRepeated/a$",
 	"BenchmarkEvaluateRepeated/th$",
 	"BenchmarkEvaluateRepeated/racecar$",
+	"BenchmarkEvaluateRepeated/1.2.3.4.5.6.7.8.9.0.$", // spelt out both ways: two estimates of carriers
 	"BenchmarkEvaluateJoined/nb$",
 	"BenchmarkEvaluateJoined/en$",
 	"BenchmarkScore/127$",
