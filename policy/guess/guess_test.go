@@ -1019,7 +1019,10 @@ func TestEstimateConcurrent(t *testing.T) {
 		for k := range rs {
 			rs[k] = alphabet[r.IntN(len(alphabet))]
 		}
-		pws = append(pws, string(rs), "sommerfugl2026sommerfugl2026"+string(rs[:4]))
+		pws = append(pws, string(rs), "sommerfugl2026sommerfugl2026"+string(rs[:4]),
+			// Estimates of carriers inside the call's (matchInterleaved):
+			// each on the call's scratch, or on matches of its own.
+			"s.o.m.m.e.r."+string(rs[:4])+".2.0.2.6", "1s2o3m4m5e6r7"+string(rs[:2]))
 	}
 	estimate := func(s string) Result {
 		x := in(s)
