@@ -197,7 +197,11 @@ func NewDictionary(passwords string) *Dictionary {
 		case langEnglish:
 			pcs = append(pcs, &english)
 		}
-		d.addList(l.words, l.kind, 0, l.scale, pcs...)
+		kind := l.kind
+		if l.lang == langNorwegian {
+			kind |= inflects
+		}
+		d.addList(l.words, kind, 0, l.scale, pcs...)
 	}
 	d.addList(passwords, KindPassword, PasswordRank, 1)
 	d.surprisal = all.surprisal()
@@ -444,7 +448,11 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				break
 			}
 			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(typed[i:j+1], lower[i:j+1], folded[i:j+1])) {
-				ms.add(i, j+1, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1]))
+				lg := float64(v>>5)*rankLogUnit + wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])
+				ms.add(i, j+1, Kind(v>>1&7), lg)
+				if v&(uint32(inflects)<<1) != 0 && j+1 < n {
+					addInflected(ms, typed, lower, folded, i, j+1, lg)
+				}
 			}
 		}
 		h = h0
@@ -464,7 +472,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			if v&1 != 0 && i+1-j >= minReversed && !palindrome(folded[j:i+1]) && (i+1-j > maxRandomShort || !randomShort(typed[j:i+1], lower[j:i+1], folded[j:i+1])) {
 				// A word that reads the same backwards is found forwards,
 				// for less.
-				ms.add(j, i+1, Kind(v>>1&15), float64(v>>5)*rankLogUnit+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
+				ms.add(j, i+1, Kind(v>>1&7), float64(v>>5)*rankLogUnit+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
 			}
 		}
 	}

@@ -9,7 +9,8 @@
 //   - dictionary words: the common-password list, Norwegian and English
 //     words, Norwegian first names and surnames, places, clubs, seasons,
 //     months, weekdays and holidays (nb, nn, en); also with l33t
-//     substitutions undone, reversed and capitalised;
+//     substitutions undone, reversed and capitalised, and a Norwegian
+//     word with the ending of an inflected form ("kattene", "pappas");
 //   - repeats: any block of 3+ characters seen earlier in the password
 //     ("X X", "X X X", and a block repeated with a changed suffix);
 //   - sequences of letters (æøå included) or digits in either direction

@@ -1198,3 +1198,33 @@ func TestMatchFamous(t *testing.T) {
 	assert.Less(t, r.Log10, 4.0)
 	assert.Equal(t, KindPassword, r.Main)
 }
+
+// TestInflected: a word of the Norwegian lists with an ending after it is
+// a word, at the word's guesses and the ending's; a word of three letters,
+// a word of another language or an ending that is none is not.
+func TestInflected(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	whole := func(s string) (float32, bool) {
+		var lg float32
+		ok := false
+		matched(s, run, func(m match) bool {
+			if int(m.i) == 0 && int(m.j) == len([]rune(s)) && m.kind == KindWord && (!ok || m.lg < lg) {
+				lg, ok = m.lg, true
+			}
+			return false
+		})
+		return lg, ok
+	}
+	for _, s := range []string{"kroppene", "Kattene", "pappas", "hyttene", "hjertets"} {
+		_, ok := whole(s)
+		assert.True(t, ok, "input %q", s)
+	}
+	for _, s := range []string{"forage", "housen", "kroppxy", "hjertey"} {
+		_, ok := whole(s)
+		assert.False(t, ok, "input %q", s)
+	}
+	stem, ok := whole("katt")
+	require.True(t, ok)
+	inflected, _ := whole("kattene")
+	assert.InDelta(t, stem+inflectLog10, inflected, 1e-4)
+}
