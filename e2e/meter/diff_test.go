@@ -61,6 +61,8 @@ var pieces = []string{
 	"s.o.m.m.e.r.2.0.2.6", "p a s s o r d", "1k2a3r4i5!",
 	// and famous phrases
 	"correct horse battery staple", "LoremIpsum", "ja-vi-elsker",
+	// and Norwegian words inflected
+	"kattene", "Hjertets",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

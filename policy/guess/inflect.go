@@ -35,6 +35,9 @@ func addInflected(ms *matches, typed, lower, folded []rune, i, j int, lg float64
 	}
 	list, c := endings[:], folded[j]
 	if folded[j-1] == 'e' {
+		if folded[j-2] == 'd' {
+			return // a verb's past ("trodde", "hadde"), which takes no ending
+		}
 		list = endingsE[:]
 	}
 	if c != 'e' && c != 'a' && c != 's' && c != 't' && c != 'd' && c != 'n' && c != 'r' {
