@@ -536,6 +536,8 @@ func wordVariations(typed, lower, folded []rune) float64 {
 		}
 		if low == 0 || up == 1 && (firstUp || lastUp) {
 			lg = variationsLog10(1, 0) // 2: as typed or not
+		} else if n >= minAlternating && alternating(typed, lower) {
+			lg = alternatingLog10
 		} else {
 			lg = variationsLog10(up, low)
 		}
@@ -558,6 +560,10 @@ func wordVariations(typed, lower, folded []rune) float64 {
 	}
 	return lg + variationsLog10(sub, plain)
 }
+
+// alternatingLog10 is the guesses of a word's capitals when they alternate
+// ("FoTbAlL"): which letter starts, and that it is this way of a few.
+const alternatingLog10 = 0.6
 
 // isL33tTarget reports whether r is a letter a substitution stands for.
 func isL33tTarget(r rune) bool {

@@ -1228,3 +1228,21 @@ func TestInflected(t *testing.T) {
 	inflected, _ := whole("kattene")
 	assert.InDelta(t, stem+inflectLog10, inflected, 1e-4)
 }
+
+// TestAlternatingCase: letters whose case alternates at every code point
+// ("FoTbAlL") are one word, read as a word of no list too, and their
+// capitals cost alternatingLog10, not a choice of capitals for each
+// letter; shorter stretches are left to chance.
+func TestAlternatingCase(t *testing.T) {
+	assert.True(t, alternating([]rune("FoTbAlL"), []rune("fotball")))
+	assert.True(t, alternating([]rune("sOmMeR"), []rune("sommer")))
+	assert.False(t, alternating([]rune("FOtBaLl"), []rune("fotball")))
+	assert.False(t, alternating([]rune("fO1bAlL"), []rune("fo1ball")))
+	in1, in2 := in("FoTbAlL"), in("Fotball")
+	assert.InDelta(t, alternatingLog10, wordVariations(in1.Typed, in1.Lower, in1.Folded), 1e-9)
+	assert.InDelta(t, log2, wordVariations(in2.Typed, in2.Lower, in2.Folded), 1e-3)
+	run := func(ms *matches, in Input) { matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	assert.Contains(t, found(t, "FiSkEkAkE2024", KindWordlike, run), "FiSkEkAkE")
+	assert.NotContains(t, found(t, "FiSkEkAkE2024", KindWordlike, run), "SkEkAkE")
+	assert.Empty(t, found(t, "xFiSk2024", KindWordlike, run), "five letters alternating are chance")
+}

@@ -878,8 +878,9 @@ func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t boo
 			continue
 		}
 		start := i
+		alt := j-i >= minAlternating && alternating(typed[i:j], lower[i:j])
 		for k := i + 1; k <= j; k++ {
-			if k == j || typed[k] != lower[k] && typed[k-1] == lower[k-1] {
+			if k == j || !alt && typed[k] != lower[k] && typed[k-1] == lower[k-1] {
 				if l33t {
 					addL33tStretches(ms, d, typed, lower, folded, start, k)
 				} else {
@@ -1204,6 +1205,22 @@ func mixedCase(typed, lower []rune) bool {
 	return false
 }
 
+// alternating reports whether the letters typed alternate between capital
+// and small at every code point ("FoTbAlL", "sOmMeR"): a way people
+// capitalise a word, one of a few, not a capital chosen for each letter.
+func alternating(typed, lower []rune) bool {
+	for k := range typed {
+		if !isLetter(lower[k]) || k > 0 && (typed[k] != lower[k]) == (typed[k-1] != lower[k-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// minAlternating is the least letters read as alternating case: in random
+// letters and digits, four letters alternate by chance one time in eight.
+const minAlternating = 6
+
 // maxFaintWord is the longest run of no list that may be faint (see
 // addWordlike): 4-6 letters read like a word by chance far more often than
 // longer ones.
@@ -1221,7 +1238,7 @@ const maxFaintWord = 6
 // marks made half of a 20-character random password a pattern. Generators
 // do not write æ, ø or å: "fløya" stays marked (fresh words 2.0% → 1.9%).
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
-	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) {
+	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
 		return
 	}
 	sum, ok := d.wordSurprisal(folded[i:j])
