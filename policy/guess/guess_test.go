@@ -231,6 +231,13 @@ func TestMatchSeparators(t *testing.T) {
 	require.Equal(t, 1, ms.n)
 	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
 	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")
+
+	// Digits that count between words: the second and later.
+	assert.Equal(t, []string{"2", "3"}, found(t, "fjellrev1havørn2isbjørn3", KindSequence, run))
+	assert.Equal(t, []string{"5"}, found(t, "Kaffe4Kopp5!", KindSequence, run))
+	for _, pw := range []string{"bld6Ty7Ee1iv", "Jn5iSqovDzFIiam4", "kaffe1kopp3bord", "kaffe12kopp13bord", "a1b2c3d4"} {
+		assert.Empty(t, found(t, pw, KindSequence, run), "input %q", pw)
+	}
 }
 
 // TestMarkedShortMatches: a match of three code points outside the

@@ -150,11 +150,26 @@ const sepAgainLog10 = 0.3
 
 // matchSeparators adds each separator (1 or 2 code points that are
 // neither letters nor digits, between two that are) that is the same as
-// the password's first separator, at sepAgainLog10 (KindPunctuation).
+// the password's first separator, at sepAgainLog10 (KindPunctuation), and
+// each digit alone after a word that counts on from the one before it
+// ("…1havørn2isbjørn3"), at as much (KindSequence).
 func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
 	fl := 0
+	// Digits that count as they separate words ("fjellrev1havørn2isbjørn3"):
+	// a digit alone after a word of 3+ letters, one more than the one
+	// before that word (two letters between, "Ty7Ee", are chance in random
+	// strings, and so is counting down).
+	prevDigit, prevAt := rune(-1), 0
+	for i := 1; i < n; i++ {
+		if c := lower[i]; isDigit(c) && isLetter(lower[i-1]) && (i+1 == n || !isDigit(lower[i+1])) {
+			if c == prevDigit+1 && i-prevAt > 3 {
+				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindSequence, free: true, lg: sepAgainLog10})
+			}
+			prevDigit, prevAt = c, i
+		}
+	}
 	for i := 1; i < n-1; i++ {
 		if !isAlnum(lower[i-1]) || isAlnum(lower[i]) {
 			continue
