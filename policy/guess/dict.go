@@ -445,6 +445,11 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			}
 			v := d.get(h)
 			if v == 0 {
+				// The walk ends here; past a symbol inside a word it may
+				// go on.
+				if insideSymbol(fj) && j >= i+2 && j+1 < n && isLetter(folded[j+1]) && isLetter(folded[j-1]) {
+					walkPast(ms, d, typed, lower, folded, i, j)
+				}
 				break
 			}
 			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(typed[i:j+1], lower[i:j+1], folded[i:j+1])) {
@@ -474,6 +479,50 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				// for less.
 				ms.add(j, i+1, Kind(v>>1&7), float64(v>>5)*rankLogUnit+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
 			}
+		}
+	}
+}
+
+// A symbol inside a word ("vi#nter", "pass*ord", "Rosen!borg"): people put
+// one there to meet a rule, or to make a word "safe". minPast is the least
+// letters of such a word, both sides of the symbol together: shorter ones
+// are chance in random strings.
+const minPast = 5
+
+// insideSymbol reports whether r is a symbol people put inside a word: not
+// one of the separators between words (" -_./,"), which a walk past would
+// read between every two words of a passphrase, and which joined Apple's
+// generated groups ("fodne1-qabjyg") into words by chance.
+func insideSymbol(r rune) bool {
+	return r < 64 && insideSymbols&(1<<uint(r)) != 0 || r >= 64 && r < 128 && insideSymbolsHigh&(1<<uint(r-64)) != 0
+}
+
+// insideSymbols and insideSymbolsHigh are insideSymbol's code points under
+// 64 and from 64 to 127, a bit each: "!#%&*+=?" and "^|~".
+const (
+	insideSymbols     uint64 = 1<<'!' | 1<<'#' | 1<<'%' | 1<<'&' | 1<<'*' | 1<<'+' | 1<<'=' | 1<<'?'
+	insideSymbolsHigh uint64 = 1<<('^'-64) | 1<<('|'-64) | 1<<('~'-64)
+)
+
+// walkPast goes on with the walk from i, which ended at p (a symbol after
+// two or more letters, before a letter), past p as if it were not there,
+// and adds each word it finds at the word's guesses and the symbol's:
+// where in the word (one of its letters' gaps) and which (about ten).
+func walkPast(ms *matches, d *Dictionary, typed, lower, folded []rune, i, p int) {
+	n := len(folded)
+	h := uint64(hashStart)
+	for _, c := range folded[i:p] {
+		h = (h ^ uint64(c)) * hashPrime
+	}
+	for j := p + 1; j < n && j-i <= d.maxLen; j++ {
+		fj := folded[j]
+		h = (h ^ uint64(fj)) * hashPrime
+		v := d.get(h)
+		if v == 0 {
+			return
+		}
+		if v&1 != 0 && j-i >= minPast {
+			ms.add(i, j+1, Kind(v>>1&7), float64(v>>5)*rankLogUnit+wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])+log10Runes[j-i-1]+1)
 		}
 	}
 }

@@ -1253,3 +1253,33 @@ func TestAlternatingCase(t *testing.T) {
 	assert.NotContains(t, found(t, "FiSkEkAkE2024", KindWordlike, run), "SkEkAkE")
 	assert.Empty(t, found(t, "xFiSk2024", KindWordlike, run), "five letters alternating are chance")
 }
+
+// TestSymbolInsideWord: a word of the lists with a symbol inside it
+// ("vi#nter", "Pass*ord") is that word, at its guesses and the symbol's;
+// not past a separator between words ("-", " ", "."), nor with one letter
+// before the symbol, nor for fewer than minPast letters.
+func TestSymbolInsideWord(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	assert.Contains(t, found(t, "vi#nter2026", KindCalendar, run), "vi#nter")
+	assert.Contains(t, found(t, "xPass*ord!", KindWord, run), "Pass*ord")
+	assert.Contains(t, found(t, "Rosen!borg", KindClub, run), "Rosen!borg")
+	for s, p := range map[string]int{"vin-ter": 3, "vin ter": 3, "vin.ter": 3, "v#inter": 1, "sko#g": 3} {
+		across := matched(s, run, func(m match) bool { return int(m.i) < p && int(m.j) > p })
+		assert.Empty(t, across, "input %q: no word across the symbol", s)
+	}
+	plain, past := float32(-1), float32(-1)
+	matched("vinter", run, func(m match) bool {
+		if m.i == 0 && m.j == 6 && m.kind == KindCalendar {
+			plain = m.lg
+		}
+		return false
+	})
+	matched("vi#nter", run, func(m match) bool {
+		if m.i == 0 && m.j == 7 && m.kind == KindCalendar {
+			past = m.lg
+		}
+		return false
+	})
+	require.GreaterOrEqual(t, plain, float32(0))
+	assert.InDelta(t, float64(plain)+log10Runes[5]+1, float64(past), 1e-4)
+}
