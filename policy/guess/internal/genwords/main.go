@@ -135,12 +135,12 @@ func Generate(dir string) (string, error) {
 		return "", err
 	}
 	hashes := famousHashes(phrases)
-	b.WriteString("\n// famousPhrases are the hashes of the phrases of lists/" + famousFile + ", sorted\n// (see matchFamous).\nvar famousPhrases = [...]uint64{\n")
-	for i := 0; i < len(hashes); i += 4 {
+	b.WriteString("\n// famousPhrases are the top halves of the hashes of the phrases of\n// lists/" + famousFile + ", sorted (see matchFamous).\nvar famousPhrases = [...]uint32{\n")
+	for i := 0; i < len(hashes); i += 6 {
 		b.WriteString("\t")
-		for j := i; j < min(i+4, len(hashes)); j++ {
-			b.WriteString(fmt.Sprintf("%#016x,", hashes[j]))
-			if j+1 < min(i+4, len(hashes)) {
+		for j := i; j < min(i+6, len(hashes)); j++ {
+			b.WriteString(fmt.Sprintf("%#08x,", hashes[j]))
+			if j+1 < min(i+6, len(hashes)) {
 				b.WriteString(" ")
 			}
 		}
@@ -150,15 +150,15 @@ func Generate(dir string) (string, error) {
 	return b.String(), nil
 }
 
-// famousHashes returns the hashes of phrases, folded, as guess.matchFamous
-// computes them (a polynomial hash over their letters, guess.isLetter's),
-// sorted.
-func famousHashes(phrases []string) []uint64 {
+// famousHashes returns the top halves of the hashes of phrases, folded, as
+// guess.matchFamous computes them (a polynomial hash over their letters,
+// guess.isLetter's), sorted.
+func famousHashes(phrases []string) []uint32 {
 	const prime = 0x100000001b3 // guess.famousPrime
 	isLetter := func(r rune) bool {
 		return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError
 	}
-	var hashes []uint64
+	var hashes []uint32
 	for _, p := range phrases {
 		h := uint64(0)
 		for _, r := range p {
@@ -167,7 +167,7 @@ func famousHashes(phrases []string) []uint64 {
 			}
 		}
 		if h != 0 {
-			hashes = append(hashes, h)
+			hashes = append(hashes, uint32(h>>32))
 		}
 	}
 	slices.Sort(hashes)
