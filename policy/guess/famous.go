@@ -16,9 +16,21 @@ package guess
 // run of words, and more of the module's bytes than the list).
 
 // famousPrime is the hash's multiplier: h·P + r over a phrase's letters.
-// genwords computes the list's hashes the same way (famousPhrases,
-// words.go).
 const famousPrime = 0x100000001b3
+
+// FamousHash is the hash matchFamous looks a password's letters up by: the
+// top half of h·P + r over the letters of phrase (folded as Input.Folded
+// is), whatever is between them. genwords writes the list's hashes with it
+// (famousPhrases, words.go); the module's linker leaves it out.
+func FamousHash(phrase string) uint32 {
+	h := uint64(0)
+	for _, r := range phrase {
+		if isLetter(r) {
+			h = h*famousPrime + uint64(r)
+		}
+	}
+	return uint32(h >> 32)
+}
 
 // maxFamous is the most code points a famous phrase is looked for in: the
 // longest of the list has 47 letters, and a separator between each two of

@@ -32,6 +32,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/policy/guess"
 )
 
 // Lists in the order words.go holds them, with their kind's constant and
@@ -150,25 +151,11 @@ func Generate(dir string) (string, error) {
 	return b.String(), nil
 }
 
-// famousHashes returns the top halves of the hashes of phrases, folded, as
-// guess.matchFamous computes them (a polynomial hash over their letters,
-// guess.isLetter's), sorted.
+// famousHashes returns the hashes of phrases (guess.FamousHash), sorted.
 func famousHashes(phrases []string) []uint32 {
-	const prime = 0x100000001b3 // guess.famousPrime
-	isLetter := func(r rune) bool {
-		return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError
-	}
-	var hashes []uint32
+	hashes := make([]uint32, 0, len(phrases))
 	for _, p := range phrases {
-		h := uint64(0)
-		for _, r := range p {
-			if isLetter(r) {
-				h = h*prime + uint64(r)
-			}
-		}
-		if h != 0 {
-			hashes = append(hashes, uint32(h>>32))
-		}
+		hashes = append(hashes, guess.FamousHash(p))
 	}
 	slices.Sort(hashes)
 	return hashes
