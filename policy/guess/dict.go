@@ -3,6 +3,8 @@ package guess
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/styrke-iam/styrke/policy/internal/frontcode"
 )
 
 // Dictionary is the set of ranked words Estimate matches: every embedded
@@ -201,7 +203,11 @@ func NewDictionary(passwords string) *Dictionary {
 		if l.lang == langNorwegian {
 			kind |= inflects
 		}
-		d.addList(l.words, kind, 0, l.scale, pcs...)
+		words, err := frontcode.Decode(l.words, 2*len(l.words))
+		if err != nil {
+			panic("guess: an embedded list is corrupt") // generated; TestWordsAreCurrent holds it
+		}
+		d.addList(words, kind, 0, l.scale, pcs...)
 	}
 	d.addList(passwords, KindPassword, PasswordRank, 1)
 	d.surprisal = all.surprisal()
@@ -265,11 +271,18 @@ func (d *Dictionary) readsLikeName(folded []rune) bool {
 	return sum > 0
 }
 
-// addList adds the lines of words as kind, each ranked by its line number
-// (1-based) times scale, or all as rank when rank is not 0, and counts
-// their letter pairs into each of pcs.
+// addList adds the lines of words as kind, each ranked by its bucket of
+// lines (see RankBucket) times scale, or all as rank when rank is not 0, and
+// counts their letter pairs into each of pcs.
 func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*pairCounts) {
-	line := 0
+	n := 0 // the list's lines that are words
+	for i := 0; i < len(words); i++ {
+		if (i == 0 || words[i-1] == '\n') && words[i] != '\n' && words[i] != '#' {
+			n++
+		}
+	}
+	line, end := 0, 0 // the line, and the first line past its bucket
+	lr := rankLog(rank)
 	for words != "" {
 		w := words
 		if i := strings.IndexByte(words, '\n'); i >= 0 {
@@ -281,28 +294,27 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*p
 			continue
 		}
 		line++
+		if rank == 0 && line >= end {
+			end = min(rankBuckets[RankBucket(line)+1], n+1)
+			lr = bucketRankLog(line, end, scale)
+		}
 		for _, pc := range pcs {
 			pc.add(w)
 		}
-		r := rank
-		if r == 0 {
-			r = line * scale
-		}
-		lr := rankLog(r)
 		// The word and each of its prefixes.
 		h := uint64(hashStart)
-		n := 0
+		k := 0
 		var first rune
 		for i, c := range w {
 			h = (h ^ uint64(c)) * hashPrime
-			n++
+			k++
 			switch {
-			case n == 1 && c < 256:
+			case k == 1 && c < 256:
 				first = c
 				d.starts[c/64] |= 1 << (c % 64)
-			case n == 2 && first != 0 && c < 256:
-				k := 256 + first<<8 | c
-				d.starts[k/64] |= 1 << (k % 64)
+			case k == 2 && first != 0 && c < 256:
+				x := 256 + first<<8 | c
+				d.starts[x/64] |= 1 << (x % 64)
 			}
 			val := uint32(0)
 			if i+utf8.RuneLen(c) == len(w) {
@@ -310,8 +322,38 @@ func (d *Dictionary) addList(words string, kind Kind, rank, scale int, pcs ...*p
 			}
 			d.put(h, val)
 		}
-		d.maxLen = max(d.maxLen, n)
+		d.maxLen = max(d.maxLen, k)
 	}
+}
+
+// rankBuckets are the first lines of the buckets an embedded list's words
+// are ranked by, half a decade each (10^(k/2) rounded up). genwords sorts
+// each bucket's words alphabetically and front-codes the list
+// (policy/internal/frontcode), which brotli packs into about 5 KB less
+// than the words in their frequency order: a word's guesses are its
+// bucket's, not its own line's, which is within a factor of 10^0.25 of it.
+var rankBuckets = [...]int{1, 4, 10, 32, 100, 317, 1000, 3163, 10000, 31623, 100000, 316228, 1 << 30}
+
+// RankBucket returns the bucket (an index of rankBuckets) of an embedded
+// list's line (1-based, under 316,228), for genwords, which sorts within
+// the buckets.
+func RankBucket(line int) int {
+	k := 0
+	for rankBuckets[k+1] <= line {
+		k++
+	}
+	return k
+}
+
+// bucketRankLog returns the rankLog of the lines from start to end
+// (excluded), each ranked by its line times scale: the mean of their
+// logarithms, where the words of the bucket are in no particular order.
+func bucketRankLog(start, end, scale int) uint32 {
+	sum := 0.0
+	for l := start; l < end; l++ {
+		sum += log10(float64(l * scale))
+	}
+	return uint32(sum/float64(end-start)/rankLogUnit + 0.5)
 }
 
 // rankLog is log10(rank) in units of rankLogUnit, as the dictionary stores

@@ -1,12 +1,15 @@
 package guess
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy/internal/frontcode"
 )
 
 // hashOf is the dictionary's hash of s's runes.
@@ -45,7 +48,9 @@ func TestDictionaryTable(t *testing.T) {
 		assert.Equal(t, uint32(2), big.get(hashOf(w[:len(w)-1])), "%s is a prefix only", w[:len(w)-1])
 	}
 	for _, l := range lists {
-		for _, w := range strings.Split(l.words, "\n") {
+		words, err := frontcode.Decode(l.words, 0)
+		require.NoError(t, err)
+		for _, w := range strings.Split(words, "\n") {
 			if w != "" && w[0] != '#' {
 				require.Equal(t, uint32(1), big.get(hashOf(w))&1, "%s is a word", w)
 			}
@@ -70,5 +75,38 @@ func TestDictionaryStarts(t *testing.T) {
 				require.Equal(t, d.get(hashOf(string([]rune{c, c2}))) != 0, bit, "%q", string([]rune{c, c2}))
 			}
 		}
+	}
+}
+
+// TestRankBuckets: the buckets are half a decade each, a line falls in
+// the one whose range holds it, and a bucket's words are ranked by the
+// mean of its lines' logarithms; an embedded list's word has its bucket's
+// rank (or a better one from another list).
+func TestRankBuckets(t *testing.T) {
+	for k := 0; k+2 < len(rankBuckets); k++ {
+		assert.Equal(t, int(math.Ceil(math.Pow(10, float64(k)/2)-1e-9)), rankBuckets[k], "bucket %d", k)
+		assert.Equal(t, k, RankBucket(rankBuckets[k]))
+		assert.Equal(t, k, RankBucket(rankBuckets[k+1]-1))
+	}
+	assert.Equal(t, 5, RankBucket(999))
+	assert.Equal(t, 6, RankBucket(1000))
+	sum := 0.0
+	for l := 1000; l < 2256; l++ {
+		sum += math.Log10(float64(l * 3))
+	}
+	assert.InDelta(t, sum/1256, float64(bucketRankLog(1000, 2256, 3))*rankLogUnit, rankLogUnit)
+	assert.Equal(t, rankLog(6), bucketRankLog(2, 3, 3), "a bucket of one line")
+
+	d := NewDictionary("")
+	words, err := frontcode.Decode(lists[13].words, 0) // norwegian_frequent.txt, scale 1
+	require.NoError(t, err)
+	ws := strings.Split(strings.TrimSuffix(words, "\n"), "\n")
+	require.Greater(t, len(ws), 2000)
+	for _, line := range []int{1, 5, 50, 500, 999, 1000, len(ws)} {
+		k := RankBucket(line)
+		want := bucketRankLog(rankBuckets[k], min(rankBuckets[k+1], len(ws)+1), 1)
+		v := d.get(hashOf(ws[line-1]))
+		require.Equal(t, uint32(1), v&1, ws[line-1])
+		assert.LessOrEqual(t, v>>5, want, "%s, line %d", ws[line-1], line)
 	}
 }
