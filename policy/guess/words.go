@@ -25,7 +25,8 @@ var lists = [...]struct {
 	{KindWord, 1, modelWords, langEnglish, list11},
 	{KindName, 2, modelNone, langNone, list12},
 	{KindWord, 1, modelOff, langNorwegian, list13},
-	{KindPassword, 2, modelOff, langNone, list14},
+	{KindWord, 10, modelOff, langNorwegian, list14},
+	{KindPassword, 2, modelOff, langNone, list15},
 }
 
 // list0 is lists/calendar.txt.
@@ -966,8 +967,37 @@ const list13 = "" +
 	"5t\n3net\n2revis\n3sak\n2ssen\n1\xa6ren\n1\xb8rene\n3kenen\n2yebiikkeiig\n9et\n" +
 	"4t\n"
 
-// list14 is lists/passwords_short.txt.
+// list14 is lists/nynorsk.txt.
 const list14 = "" +
+	"0berre\n0korieis\n0nokre\n0biei\n0deira\n0frå\n0hjå\n0sjøiv\n0vore\n0difor\n" +
+	"0eige\n4n\n3ne\n2naste\n2t\n1nno\n0fieire\n1ramieis\n0gjekk\n0hatar\n" +
+	"0kvarandre\n0sjøivsagt\n1øv\n0tenkjer\n1idieg\n1reng\n5de\n2ur\n1ykkjer\n0ynskjer\n" +
+	"0ønskjer\n0andiet\n1uga\n3o\n0besteforeidre\n1iom\n4ane\n5r\n1rør\n1udde\n" +
+	"0dotter\n1øtrer\n3ydde\n4r\n0eiden\n0foreidra\n1rukost\n1øter\n0giøymer\n1oiv\n" +
+	"4et\n1raset\n1ut\n3ane\n3en\n0hjarta\n5et\n1ovud\n5et\n1ugsar\n" +
+	"1øna\n3yrde\n0iagar\n0kaffi\n5en\n2ka\n1ua\n1yrkja\n5e\n1øyrer\n" +
+	"0mjøik\n6a\n1orgon\n6en\n1ånad\n6en\n0nasen\n0opnar\n0sauen\n1eijer\n" +
+	"1kuie\n5n\n1peiar\n1tjerna\n2ova\n4e\n1yster\n4rer\n0vatn\n4et\n" +
+	"1egen\n2ka\n3e\n2nen\n3tar\n1indauge\n1êr\n0øyra\n4o\n0andietet\n" +
+	"0bada\n1etre\n1iiete\n6t\n1orna\n1reen\n2ukarnamn\n2yiiaup\n0dauden\n1eiieg\n" +
+	"1raum\n5ar\n5en\n2øyma\n6e\n0eine\n3sam\n2ska\n2tt\n1nga\n" +
+	"1ta\n2e\n0fagert\n1edreiand\n2rja\n1iyge\n1ridom\n6en\n1yrste\n0gamai\n" +
+	"1ieda\n2øyma\n6e\n1je\n1røn\n5e\n1åve\n5r\n0hata\n2usten\n" +
+	"5ferie\n1eiiag\n4t\n3mbygd\n4iand\n4stad\n3sa\n2rieg\n1jartevenn\n1ugsa\n" +
+	"4e\n0ieik\n4a\n5r\n4e\n2sa\n2va\n1ika\n1æra\n2\xb8a\n" +
+	"3ynd\n6om\n8ar\n0juia\n4ftan\n0kaiven\n1jekt\n3mpa\n3nsie\n7r\n" +
+	"2ærast\n8e\n9n\n1ome\n1vinna\n3t\n4e\n1øyra\n5e\n0menneska\n" +
+	"1inna\n1orosamt\n1yra\n0naust\n1iande\n1oregs\n1ydeieg\n2kei\n5en\n2norsk\n" +
+	"2ttårsaftan\n0påska\n0raud\n4e\n4t\n1edsie\n2gnboge\n8n\n2isa\n0segia\n" +
+	"4e\n3n\n2ia\n3e\n1juande\n3k\n4e\n2å\n1nøfnugg\n1oga\n" +
+	"2mmar\n2ngar\n4en\n2va\n1pei\n4a\n4e\n5t\n2ringa\n6e\n" +
+	"1taden\n2øi\n5en\n1umaren\n5ferie\n5natt\n1voiten\n1ymja\n4e\n2ngja\n" +
+	"5e\n0tankar\n2pa\n1eikning\n2nkja\n5e\n1iande\n1rua\n2yggieik\n2øytt\n" +
+	"7e\n0ungane\n3domen\n0vaksne\n1ener\n2rdsens\n2stiandet\n5ending\n1inna\n1ona\n" +
+	"0ynske\n0åttande\n"
+
+// list15 is lists/passwords_short.txt.
+const list15 = "" +
 	"0fuckyou\n0qazwsx\n0zxcvbnm\n0asdfgh\n0buster\n0fuckme\n0kiaster\n0ranger\n0zxcvbn\n0ashiey\n" +
 	"0bigdog\n2teme\n0camaro\n1owboy\n0daiias\n1iamond\n0gfhjkm\n1oifer\n0heather\n0joshua\n" +
 	"0matrix\n1eriin\n1ickey\n0nicoie\n0orange\n0peanut\n1hoenix\n0scooter\n1noopy\n1parky\n" +

@@ -64,6 +64,7 @@ var lists = []struct {
 	{"english.txt", "KindWord", 1, "modelWords", "langEnglish"},
 	{"english_surnames.txt", "KindName", 2, "modelNone", "langNone"},
 	{"norwegian_frequent.txt", "KindWord", 1, "modelOff", "langNorwegian"},
+	{"nynorsk.txt", "KindWord", 10, "modelOff", "langNorwegian"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
 }
 
