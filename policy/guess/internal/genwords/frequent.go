@@ -21,8 +21,12 @@ const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ lett
 `
 
 // frequentLines is how many lines of the frequency list are read: the
-// first 3,000 give about 1,900 words for about 6 KB of the module (brotli).
-const frequentLines = 3000
+// first 4,000 give about 3,000 words for about 6.7 KB of the module
+// (brotli, front-coded). The 1,000 lines after the first 3,000 cost 2 KB
+// of the module and took phrases of the first 4,000 lines' words from
+// 7.3% to 0.4% accepted (BENCHMARKS.md). scripts/guessbench's sets of
+// words beyond the lists start after these lines.
+const frequentLines = 4000
 
 // writeFrequent writes lists/norwegian_frequent.txt in dir from the
 // frequency list freq (one word a line, most frequent first) and the
