@@ -168,7 +168,7 @@ var words = texts{
 	{"year", [3]string{"et årstall", "eit årstal", "a year"}},
 	{"date", [3]string{"en dato", "ein dato", "a date"}},
 	{"keyboard", [3]string{"et tastaturmønster", "eit tastaturmønster", "a keyboard pattern"}},
-	{"sequence", [3]string{"en rekkefølge som abc eller 123", "ei rekkjefølgje som abc eller 123", "a sequence such as abc or 123"}},
+	{"sequence", [3]string{"en rekkefølge som abc, 123 eller en-to-tre", "ei rekkjefølgje som abc, 123 eller ein-to-tre", "a sequence such as abc, 123 or one-two-three"}},
 	{"repeat", [3]string{"en gjentakelse", "ei gjentaking", "a repetition"}},
 	{"wordlike", [3]string{"et ord eller navn", "eit ord eller namn", "a word or name"}},
 	{"punctuation", [3]string{"vanlige skilletegn", "vanlege skiljeteikn", "common separators or punctuation"}},

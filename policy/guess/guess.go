@@ -276,6 +276,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchTail(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
+	matchSeries(ms, typed, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
 	matchInterleaved(ms, in.Dictionary, typed, lower, folded, depth, sc)
