@@ -17,7 +17,6 @@ const seriesText = "null en/ein/ett/eitt to tre fire fem seks sju/syv åtte ni t
 	"zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\n" +
 	"null eins zwei drei vier fünf sechs sieben acht neun zehn\n" +
 	"cero uno dos tres cuatro cinco seis siete ocho nueve diez\n" +
-	"zéro/zero un deux trois quatre cinq six sept huit neuf dix\n" +
 	"first second third fourth fifth sixth seventh eighth ninth tenth\n" +
 	"første/fyrste andre tredje fjerde femte sjette sjuende/syvende åttende niende tiende\n" +
 	"alfa/alpha bravo charlie delta echo foxtrot golf hotel india juliett/juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey/whisky xray yankee zulu\n" +
@@ -59,8 +58,8 @@ func seriesPair(rs []rune, i int) int {
 	return a*32 + b
 }
 
-// seriesLetter returns r's index among the series' letters (a-z, æøå, é,
-// ü), or -1.
+// seriesLetter returns r's index among the series' letters (a-z, æøå, ü),
+// or -1.
 func seriesLetter(r rune) int {
 	switch {
 	case r >= 'a' && r <= 'z':
@@ -71,10 +70,8 @@ func seriesLetter(r rune) int {
 		return 27
 	case r == 'å':
 		return 28
-	case r == 'é':
-		return 29
 	case r == 'ü':
-		return 30
+		return 29
 	}
 	return -1
 }
