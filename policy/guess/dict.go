@@ -538,16 +538,21 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		} else if d.get(h0) == 0 {
 			continue
 		}
-		h := h0
-		for j := i + 1; j < n && j-i < d.maxLen; j++ {
+		// The second code point: d.starts when both are under 256 (a
+		// prefix then; a word this short is no match, minWord), the
+		// table otherwise, as every later one.
+		h, j := h0, i+1
+		if j < n && fi < 256 && folded[j] < 256 {
+			if k := 256 + uint(fi)<<8 | uint(folded[j]); d.starts[k/64]&(1<<(k%64)) == 0 {
+				j = n // no word starts so
+			} else {
+				h = (h ^ uint64(folded[j])) * hashPrime
+				j++
+			}
+		}
+		for ; j < n && j-i < d.maxLen; j++ {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			if j == i+1 && fi < 256 && fj < 256 {
-				if k := 256 + uint(fi)<<8 | uint(fj); d.starts[k/64]&(1<<(k%64)) == 0 {
-					break
-				}
-				continue // a prefix; a word this short is no match (minWord)
-			}
 			v := d.get(h)
 			if v == 0 {
 				// The walk ends here; past a symbol inside a word it may
@@ -565,16 +570,18 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				}
 			}
 		}
-		h = h0
-		for j := i - 1; j >= 0 && i-j < d.maxLen; j-- {
+		h, j = h0, i-1
+		if j >= 0 && fi < 256 && folded[j] < 256 {
+			if k := 256 + uint(fi)<<8 | uint(folded[j]); d.starts[k/64]&(1<<(k%64)) == 0 {
+				j = -1
+			} else {
+				h = (h ^ uint64(folded[j])) * hashPrime
+				j--
+			}
+		}
+		for ; j >= 0 && i-j < d.maxLen; j-- {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			if j == i-1 && fi < 256 && fj < 256 {
-				if k := 256 + uint(fi)<<8 | uint(fj); d.starts[k/64]&(1<<(k%64)) == 0 {
-					break
-				}
-				continue
-			}
 			v := d.get(h)
 			if v == 0 {
 				break
