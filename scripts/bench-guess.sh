@@ -7,7 +7,7 @@
 # for frequent Norwegian words) go into a temp directory. The leaked list and
 # zxcvbn are used for evaluation only: nothing of them is committed or
 # embedded. The estimator's list of frequent Norwegian words is made of the
-# first 3,000 lines of the frequency list (scripts/gen-frequency.sh); the
+# first 4,000 lines of the frequency list (scripts/gen-frequency.sh); the
 # sets draw from those lines and from the next 3,000, beyond the list.
 set -euo pipefail
 cd "$(dirname "$0")/.."
