@@ -2,7 +2,8 @@
 // embedded dictionaries, from the lists in lists/ beside it: each list's
 // entries folded with policy.Fold (so that they match the folded password),
 // entries under 3 code points dropped, duplicates within a list dropped, the
-// rank order kept.
+// rank order kept to guess.RankBucket's buckets (sorted within each), the
+// list front-coded (policy/internal/frontcode).
 //
 // The Norwegian lists are written for Styrke. english.txt and
 // english_surnames.txt are the first entries of @zxcvbn-ts/language-en
