@@ -182,7 +182,7 @@ const PasswordRank = 10000
 // lines are skipped), folded as Input.Folded is; every entry gets rank
 // PasswordRank. Building it takes milliseconds (see Prepare).
 func NewDictionary(passwords string) *Dictionary {
-	d := &Dictionary{slots: make([]uint64, 1<<15), shift: 64 - 15}
+	d := &Dictionary{slots: make([]uint64, 1<<16), shift: 64 - 16}
 	var all, names, words, norwegian, english pairCounts
 	for _, l := range lists {
 		var buf [3]*pairCounts
@@ -344,6 +344,9 @@ func (d *Dictionary) addWord(w string, val uint32) {
 // "Tromsoe", "kjarlighet"), at val (the word's value with its rank times
 // two), when minASCII code points or more.
 func (d *Dictionary) addASCII(w string, val uint32) {
+	if strings.IndexByte(w, 0xc3) < 0 { // the first byte of æ, ø and å in UTF-8: most words have none
+		return
+	}
 	var buf [64]byte // a way takes no more bytes than w (æ, ø, å take two); a longer word's go on the heap
 	for _, way := range asciiWays {
 		b, n, found := buf[:0], 0, false
