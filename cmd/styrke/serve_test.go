@@ -201,6 +201,19 @@ func TestActivationCreateBaseURL(t *testing.T) {
 // styrke serve (STYRKE_ADDR only), the link the CLI prints opens on that
 // server.
 func TestActivationCreateOpensOnServe(t *testing.T) {
+	// A port found free can be taken by another process (the test
+	// packages run in parallel) before serve binds it: then another port.
+	for attempt := 1; ; attempt++ {
+		if activationOpensOnServe(t) {
+			return
+		}
+		require.Less(t, attempt, 5, "serve found no free port in 5 tries")
+	}
+}
+
+// activationOpensOnServe runs TestActivationCreateOpensOnServe on a port
+// found free; it reports false when serve found it taken.
+func activationOpensOnServe(t *testing.T) bool {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := l.Addr().String()
@@ -219,11 +232,30 @@ func TestActivationCreateOpensOnServe(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
 	go func() { done <- runServe(ctx, nil, getenv, &stdout, &stderr) }()
+	var (
+		served error
+		ended  bool
+	)
+	require.Eventually(t, func() bool {
+		select {
+		case served = <-done:
+			ended = true
+			return true
+		default:
+			return listenRE.MatchString(stdout.String())
+		}
+	}, 10*time.Second, 10*time.Millisecond, "stdout %s stderr %s", stdout.String(), stderr.String())
+	if ended {
+		cancel()
+		if served != nil && strings.Contains(served.Error(), "address already in use") {
+			return false
+		}
+		require.FailNow(t, "serve ended before it listened", "error %v stderr %s", served, stderr.String())
+	}
 	defer func() { cancel(); <-done }()
-	require.Eventually(t, func() bool { return listenRE.MatchString(stdout.String()) }, 10*time.Second, 10*time.Millisecond,
-		"stdout %s stderr %s", stdout.String(), stderr.String())
 	resp, err := http.Post(base+"/api/activation/lookup", "application/json", strings.NewReader(`{"token":"`+token+`"}`))
 	require.NoError(t, err, "the CLI's link names %s; serve listens on %s", base, addr)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	return true
 }

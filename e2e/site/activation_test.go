@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -76,36 +74,19 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	}))
 	t.Cleanup(breach.Close)
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	l.Close()
-	b.base = "http://" + addr
-	ctx, cancel := context.WithCancel(context.Background())
-	serve := exec.CommandContext(ctx, bin, "serve",
-		"--addr", addr,
-		"--db", "sqlite:"+filepath.Join(dir, "styrke.db"),
-		"--data", dir,
-		"--site", env.dist,
-		"--breach-url", breach.URL,
-		"--admin-key", b.adminKey,
-	)
-	serve.Args = append(serve.Args, extra...)
-	var logs bytes.Buffer
-	serve.Stdout, serve.Stderr = &logs, &logs
-	require.NoError(t, serve.Start())
-	t.Cleanup(func() {
-		cancel()
-		serve.Wait()
+	addr := startServe(t, &lockedLog{}, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
+		serve := exec.CommandContext(ctx, bin, "serve",
+			"--addr", addr,
+			"--db", "sqlite:"+filepath.Join(dir, "styrke.db"),
+			"--data", dir,
+			"--site", env.dist,
+			"--breach-url", breach.URL,
+			"--admin-key", b.adminKey,
+		)
+		serve.Args = append(serve.Args, extra...)
+		return serve, nil
 	})
-	require.Eventually(t, func() bool {
-		res, err := http.Get(b.base + "/healthz")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 20*time.Second, 50*time.Millisecond, "styrke serve never became healthy; its log:\n%s", &logs)
+	b.base = "http://" + addr
 	return b
 }
 

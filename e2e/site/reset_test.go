@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -79,47 +78,42 @@ func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 	}))
 	t.Cleanup(breach.Close)
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	l.Close()
-	b := &resetBackend{base: "http://" + addr, logs: &lockedLog{}}
-	args := []string{"serve", "--addr", addr, "--db", "sqlite:" + filepath.Join(dir, "styrke.db"), "--data", dir,
-		"--site", env.dist, "--breach-url", breach.URL, "--admin-key", adminKeyE2E, "--service-desk", e2eDesk, "--log-level", "debug"}
+	b := &resetBackend{logs: &lockedLog{}}
+	var (
+		keyFile string
+		key     *rsa.PrivateKey
+	)
 	if idporten {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		var err error
+		key, err = rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
 		der, err := x509.MarshalPKCS8PrivateKey(key)
 		require.NoError(t, err)
-		keyFile := filepath.Join(dir, "client.pem")
+		keyFile = filepath.Join(dir, "client.pem")
 		require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
-		redirect := b.base + "/auth/idporten/callback"
-		b.op, err = oidctest.Start(oidctest.Options{Log: b.logs, Clients: []oidctest.Client{
-			{ID: "styrke-e2e", RedirectURIs: []string{redirect}, PublicKey: &key.PublicKey, KeyID: "e2e-1", RequirePAR: true},
-		}})
-		require.NoError(t, err)
-		t.Cleanup(func() { b.op.Stop() })
-		args = append(args, "--idporten-issuer", b.op.Issuer(), "--idporten-client-id", "styrke-e2e",
-			"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
-			"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	serve := exec.CommandContext(ctx, bin, args...)
-	serve.Env = append(os.Environ(), "STYRKE_IDENTITY_KEY="+strings.Repeat("e2e-identity-key-", 3))
-	serve.Stdout, serve.Stderr = b.logs, b.logs
-	require.NoError(t, serve.Start())
-	t.Cleanup(func() {
-		cancel()
-		serve.Wait()
-	})
-	require.Eventually(t, func() bool {
-		res, err := http.Get(b.base + "/healthz")
-		if err != nil {
-			return false
+	addr := startServe(t, b.logs, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
+		args := []string{"serve", "--addr", addr, "--db", "sqlite:" + filepath.Join(dir, "styrke.db"), "--data", dir,
+			"--site", env.dist, "--breach-url", breach.URL, "--admin-key", adminKeyE2E, "--service-desk", e2eDesk, "--log-level", "debug"}
+		var undo func()
+		if idporten {
+			// The provider knows the client's redirect URI, which holds
+			// the server's address: one provider for each address tried.
+			redirect := "http://" + addr + "/auth/idporten/callback"
+			op, err := oidctest.Start(oidctest.Options{Log: b.logs, Clients: []oidctest.Client{
+				{ID: "styrke-e2e", RedirectURIs: []string{redirect}, PublicKey: &key.PublicKey, KeyID: "e2e-1", RequirePAR: true},
+			}})
+			require.NoError(t, err)
+			b.op, undo = op, func() { op.Stop() }
+			args = append(args, "--idporten-issuer", op.Issuer(), "--idporten-client-id", "styrke-e2e",
+				"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
+				"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
 		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 20*time.Second, 50*time.Millisecond, "styrke serve never became healthy; its log:\n%s", b.logs)
+		serve := exec.CommandContext(ctx, bin, args...)
+		serve.Env = append(os.Environ(), "STYRKE_IDENTITY_KEY="+strings.Repeat("e2e-identity-key-", 3))
+		return serve, undo
+	})
+	b.base = "http://" + addr
 	return b
 }
 
