@@ -46,12 +46,7 @@ func (b *backend) breach(password string, count int) {
 // startBackend starts `styrke serve` with extra flags after the defaults.
 func startBackend(t *testing.T, extra ...string) *backend {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "styrke")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/styrke")
-	build.Dir = env.root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
+	dir, bin := t.TempDir(), styrkeBinary(t)
 
 	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef-0123"}
 	// The range API fake: every prefix answers padding lines only (count

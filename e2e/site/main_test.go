@@ -37,6 +37,7 @@ var distFlag = flag.String("dist", "", "use this already built site instead of b
 
 var env struct {
 	root    string // module root
+	tmp     string // the package's temporary folder (the built site, the styrke binary)
 	dist    string
 	server  *httptest.Server
 	browser *chrome.Browser
@@ -59,13 +60,14 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	env.root = root
+	tmp, err := os.MkdirTemp("", "styrke-e2e-site-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	env.tmp = tmp
 	env.dist = *distFlag
 	if env.dist == "" {
-		tmp, err := os.MkdirTemp("", "styrke-e2e-site-")
-		if err != nil {
-			return 0, err
-		}
-		defer os.RemoveAll(tmp)
 		env.dist = filepath.Join(tmp, "dist")
 		cmd := exec.Command("go", "run", "./build", "-out", env.dist)
 		cmd.Dir = root

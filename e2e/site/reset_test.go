@@ -64,12 +64,7 @@ type resetBackend struct {
 
 func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "styrke")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/styrke")
-	build.Dir = env.root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
+	dir, bin := t.TempDir(), styrkeBinary(t)
 
 	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 10 {

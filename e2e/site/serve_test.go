@@ -7,12 +7,35 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// styrkeBuild is cmd/styrke built once for the package (styrkeBinary).
+var styrkeBuild struct {
+	once sync.Once
+	bin  string
+	out  []byte
+	err  error
+}
+
+// styrkeBinary returns the path of cmd/styrke built into the package's
+// temporary folder, the first call building it.
+func styrkeBinary(t *testing.T) string {
+	t.Helper()
+	styrkeBuild.once.Do(func() {
+		styrkeBuild.bin = filepath.Join(env.tmp, "styrke")
+		build := exec.Command("go", "build", "-o", styrkeBuild.bin, "./cmd/styrke")
+		build.Dir = env.root
+		styrkeBuild.out, styrkeBuild.err = build.CombinedOutput()
+	})
+	require.NoError(t, styrkeBuild.err, "go build ./cmd/styrke: %s", styrkeBuild.out)
+	return styrkeBuild.bin
+}
 
 // freeAddr returns the address of a port of 127.0.0.1 that was free when it
 // looked (a variable: TestStartServeTriesAnotherPort hands out a taken one).
@@ -95,12 +118,7 @@ func TestStartServeTriesAnotherPort(t *testing.T) {
 	}
 	defer func() { freeAddr = probe }()
 
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "styrke")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/styrke")
-	build.Dir = env.root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build ./cmd/styrke: %s", out)
+	dir, bin := t.TempDir(), styrkeBinary(t)
 	logs := &lockedLog{}
 	addr := startServe(t, logs, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
 		return exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", dir, "--site", env.dist, "--breach-url", "http://127.0.0.1:1"), nil
