@@ -61,7 +61,7 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 		if g := two[s]; f != g && (uint32(f-'0') > 9 || uint32(g-'0') > 9) || s < next[s&1] {
 			continue
 		}
-		same, counting := isFiller(f), isDigit(f)
+		same, counting := !isAlnum(f), isDigit(f) // a filler is neither a letter nor a digit
 		if !same && !counting {
 			continue
 		}
@@ -130,10 +130,4 @@ func addInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, a, 
 		kind = filler
 	}
 	ms.put(match{i: uint8(a), j: uint8(b), kind: kind, lg: float32(lg), inner: res.Kinds | 1<<filler})
-}
-
-// isFiller reports whether r can fill between a carrier's code points: a
-// character that is neither a letter nor a digit.
-func isFiller(r rune) bool {
-	return !isLetter(r) && !isDigit(r)
 }

@@ -135,7 +135,7 @@ func matchSeries(ms *matches, typed, lower []rune) {
 	}
 	typed = typed[:n]
 	letter := false // lower[i-1] is a letter (any beyond ASCII counts)
-	counted := 0     // the end of the last count: its later words count no further
+	counted := 0    // the end of the last count: its later words count no further
 	for i, r := range lower[:n-2*minSeries+1] {
 		after := letter
 		letter = uint32(r-'a') <= 'z'-'a' || r >= 0x80
@@ -179,7 +179,7 @@ func seriesFrom(ms *matches, typed, lower []rune, i, end int, w seriesWord) int 
 	}
 	for end < n {
 		p := end
-		if s := lower[p]; !isLetter(s) && !isDigit(s) {
+		if s := lower[p]; !isAlnum(s) {
 			if sep == 0 || sep > 0 && s != sep {
 				break
 			}
