@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -35,6 +36,25 @@ func styrkeBinary(t *testing.T) string {
 	})
 	require.NoError(t, styrkeBuild.err, "go build ./cmd/styrke: %s", styrkeBuild.out)
 	return styrkeBuild.bin
+}
+
+// lockedLog is a server's output, written by its process and read by the
+// test at the same time.
+type lockedLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // freeAddr returns the address of a port of 127.0.0.1 that was free when it
