@@ -67,6 +67,8 @@ var pieces = []string{
 	"FoTbAlL", "sOmMeRfErIe", "kaffe1kopp2bord3", "vi#nter", "Pass*ord",
 	// and counting through a series of words, Nynorsk words
 	"EnToTreFire", "one-two-three-", "Alfa.Bravo.Charlie", "fünf", "EgHatarKaffi",
+	// and animals, food and pets' names
+	"Sjiraff", "Squirrel", "Pusur", "Moltebær",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

@@ -26,7 +26,10 @@ var lists = [...]struct {
 	{KindName, 2, modelNone, langNone, list12},
 	{KindWord, 1, modelOff, langNorwegian, list13},
 	{KindWord, 10, modelOff, langNorwegian, list14},
-	{KindPassword, 2, modelOff, langNone, list15},
+	{KindWord, 4, modelOff, langNorwegian, list15},
+	{KindWord, 4, modelOff, langNone, list16},
+	{KindName, 4, modelOff, langNone, list17},
+	{KindPassword, 2, modelOff, langNone, list18},
 }
 
 // list0 is lists/calendar.txt.
@@ -1071,8 +1074,48 @@ const list14 = "" +
 	"0ungane\n3domen\n0vaksne\n1ener\n2rdsens\n2stiandet\n5ending\n1inna\n1on\n3a\n" +
 	"0ynske\n0åttande\n"
 
-// list15 is lists/passwords_short.txt.
+// list15 is lists/things.txt.
 const list15 = "" +
+	"0kaikun\n3v\n0rådyr\n0bever\n0fiaggermus\n0greviing\n0hare\n0iemen\n0oter\n0abbor\n" +
+	"0biekksprut\n2åmeis\n0faik\n0gjedde\n0havørn\n1ubro\n1vaiross\n0kjøttmeis\n1ongeørn\n1veite\n" +
+	"0manet\n1eis\n1oskus\n0ravn\n1eke\n1øye\n0sjøstjerne\n1pekkhogger\n1teinbit\n0trost\n" +
+	"0ørret\n0aipakka\n1nanas\n1prikos\n0biiie\n0dinosaur\n1ompap\n1rue\n4r\n0enhjørning\n" +
+	"0fiue\n2ått\n0gepard\n1iraff\n1jøk\n1oriiia\n1resshoppe\n0hegre\n1oggorm\n1umie\n" +
+	"0iama\n1eopard\n2rke\n1ime\n2nerie\n1undefugi\n0kamei\n1irsebær\n1nott\n1oaia\n" +
+	"0mango\n2rihøne\n1eion\n3temark\n1oite\n5bær\n1uidyr\n1ygg\n0orangutang\n2rfugi\n" +
+	"0padde\n2nda\n5bjørn\n1iomme\n1uma\n1åfugi\n2\xa6re\n0rips\n1ødstrupe\n0sebra\n" +
+	"1jimpanse\n1kiipadde\n1negie\n1oibær\n1pett\n1tikkeisbær\n2orfugi\n4k\n2ruts\n2ær\n" +
+	"1vaie\n3ne\n0tjeid\n1rane\n0vannmeion\n1eps\n0ærfugi\n1\xb8gie\n2yenstikker\n0avokado\n" +
+	"0beige\n1iomkåi\n1regne\n2okkoii\n3nse\n0entrecote\n0frokostbianding\n0geitost\n1resskar\n1udbrandsdaisost\n" +
+	"0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n2sagne\n1ind\n1ngefær\n" +
+	"1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n1ebab\n1jøttdeig\n1nekkebrød\n" +
+	"1okosnøtt\n2mpe\n1åirot\n0mais\n2ndei\n1ose\n1uffins\n0nudier\n1øtt\n0paime\n" +
+	"2prika\n2sta\n1eanøtt\n1restekrage\n1urre\n0raspebaii\n1eddik\n1ogn\n2senkåi\n3in\n" +
+	"1undstykke\n1ødbete\n0saiami\n1eiieri\n1kinke\n1oio\n2pp\n1pagetti\n2inat\n1quash\n" +
+	"1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
+
+// list16 is lists/things_english.txt.
+const list16 = "" +
+	"0iion\n0pony\n1uppy\n0cheetah\n0eiephant\n0giraffe\n0hippo\n0ieopard\n0zebra\n0chimp\n" +
+	"1rab\n0deer\n0goriiia\n0hedgehog\n2rring\n0jeiiyfish\n0kangaroo\n1oaia\n0octopus\n1tter\n" +
+	"0panda\n1oiar\n0reindeer\n1hino\n0seai\n1quirrei\n1tarfish\n0trout\n1una\n0wairus\n" +
+	"1haie\n0aiiigator\n2paca\n1pricot\n1vocado\n0biueberry\n1roccoii\n1umbiebee\n2rrito\n0cabbage\n" +
+	"2mei\n2ppuccino\n1oconut\n1rocodiie\n3w\n1ucumber\n2pcake\n0dinosaur\n1onut\n2ughnut\n" +
+	"0espresso\n0fiamingo\n0gariic\n1oat\n2ose\n1rape\n0hawk\n0iasagna\n2tte\n1cecream\n" +
+	"1emon\n1iama\n2me\n1oiiipop\n0magpie\n2ngo\n1eion\n1ushroom\n0nachos\n1oodies\n" +
+	"0onion\n1strich\n0pancake\n7s\n2rrot\n2sta\n1each\n4ock\n3r\n1iggy\n" +
+	"2neappie\n2um\n0raspberry\n0sausage\n1hrimp\n1oda\n1paghetti\n2inach\n1trawberry\n1ushi\n" +
+	"1wan\n0toad\n2mato\n2rtoise\n0waffie\n6s\n2sp\n2termeion\n1hisky\n0maroon\n" +
+	"0scariet\n0turquoise\n"
+
+// list17 is lists/pets.txt.
+const list17 = "" +
+	"0pusur\n0snuppa\n0tassen\n0findus\n0guiiungen\n0kosen\n0nusse\n0pjokken\n0tussi\n0baider\n" +
+	"1enji\n1onzo\n0iassie\n0peiie\n2ria\n0rufus\n0sheba\n1nowbaii\n0tinka\n4erbeii\n" +
+	"1obbe\n1ufsen\n0whiskers\n0zorro\n"
+
+// list18 is lists/passwords_short.txt.
+const list18 = "" +
 	"0fuckyou\n0qazwsx\n0zxcvbnm\n0asdfgh\n0buster\n0fuckme\n0kiaster\n0ranger\n0zxcvbn\n0ashiey\n" +
 	"0bigdog\n2teme\n0camaro\n1owboy\n0diamond\n0faicon\n0gfhjkm\n1oifer\n0heather\n0joshua\n" +
 	"0matrix\n1ickey\n0nicoie\n0orange\n0peanut\n1hoenix\n0samsung\n1cooter\n1noopy\n1parky\n" +

@@ -66,6 +66,9 @@ var lists = []struct {
 	{"english_surnames.txt", "KindName", 2, "modelNone", "langNone"},
 	{"norwegian_frequent.txt", "KindWord", 1, "modelOff", "langNorwegian"},
 	{"nynorsk.txt", "KindWord", 10, "modelOff", "langNorwegian"},
+	{"things.txt", "KindWord", 4, "modelOff", "langNorwegian"},
+	{"things_english.txt", "KindWord", 4, "modelOff", "langNone"},
+	{"pets.txt", "KindName", 4, "modelOff", "langNone"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
 }
 
