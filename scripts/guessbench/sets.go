@@ -40,6 +40,34 @@ func freshVocabulary() (restore func()) {
 	return func() { firsts, lasts, nbWords, places, clubs = f, l, w, p, c }
 }
 
+// fakerVocabulary swaps in the names, surnames, words and places of
+// @faker-js/faker's nb_NO locale (categories as its definitions name them,
+// read by readFaker), a vocabulary written by others for other ends: its
+// first names, surnames, animals, food, colours, adjectives, vehicles and
+// zodiac signs, and its municipalities and counties. Only entries of one
+// word of letters are used; the clubs stay. It returns a function that
+// restores the first vocabulary.
+func fakerVocabulary(defs map[string][]string) (restore func()) {
+	f, l, w, p := firsts, lasts, nbWords, places
+	take := func(keys ...string) []string {
+		var out []string
+		for _, k := range keys {
+			for _, e := range defs[k] {
+				e = strings.ToLower(e)
+				if utf8.RuneCountInString(e) >= 3 && strings.Trim(e, "abcdefghijklmnopqrstuvwxyzæøåéü") == "" {
+					out = append(out, e)
+				}
+			}
+		}
+		return out
+	}
+	firsts = take("person.first_name.female", "person.first_name.male")
+	lasts = take("person.last_name.generic")
+	nbWords = take("animal.bird", "animal.fish", "animal.pet_name", "animal.type", "color.human", "food.dish", "food.fruit", "food.vegetable", "food.spice", "food.ingredient", "food.meat", "food.adjective", "word.adjective", "vehicle.type", "person.western_zodiac_sign")
+	places = take("location.county", "location.state")
+	return func() { firsts, lasts, nbWords, places = f, l, w, p }
+}
+
 // frequentWords swaps the common Norwegian words for words (a frequency
 // list's first entries), for a set made of the words people use most
 // rather than the ones the lists were written with; it returns a function
