@@ -17,6 +17,7 @@ targets=(
 	"./cmd/styrke FuzzCheckStream"    # styrke check's JSON Lines input
 	"./netlify/functions/api FuzzInvoke" # the Netlify adapter and the handler behind it
 	"./policy FuzzParse"              # policy JSON (also what /api/validate takes)
+	"./policy FuzzEvaluate"           # a password, username and name through every rule and the estimator
 	"./server/passhash FuzzVerify"    # encoded hashes read from storage
 )
 # Go 1.26's fuzzing coordinator can fail a run with a bare "context deadline
