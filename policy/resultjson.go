@@ -6,6 +6,12 @@ import (
 	"github.com/styrke-iam/styrke/policy/internal/jsonenc"
 )
 
+// AppendJSONString appends s as a JSON string, as AppendJSON writes its
+// strings (invalid UTF-8 as U+FFFD; <, > and & escaped, as encoding/json
+// does): for the WebAssembly module's own answers (its errors and a
+// policy's problems), so that the module links one string encoder, not two.
+func AppendJSONString(b []byte, s string) []byte { return jsonenc.AppendString(b, s) }
+
 // AppendJSON appends the Result's JSON, the wire contract, to b:
 //
 //	{"score":37.5,"bonus":0,"threshold":32,"ok":false,

@@ -164,9 +164,9 @@ func setOut(b []byte) int32 {
 
 func appendError(b []byte, code, msg string) []byte {
 	b = append(b, `{"error":{"code":`...)
-	b = appendString(b, code)
+	b = policy.AppendJSONString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, msg)
+	b = policy.AppendJSONString(b, msg)
 	return append(b, "}}"...)
 }
 
@@ -352,27 +352,10 @@ func problems(n int32) int32 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"field":`...)
-		b = appendString(b, pr.Field)
+		b = policy.AppendJSONString(b, pr.Field)
 		b = append(b, `,"message":`...)
-		b = appendString(b, pr.Message)
+		b = policy.AppendJSONString(b, pr.Message)
 		b = append(b, '}')
 	}
 	return setOut(append(b, ']'))
-}
-
-// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20 || r == 0x2028 || r == 0x2029:
-			b = append(b, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
-		default:
-			b = append(b, string(r)...)
-		}
-	}
-	return append(b, '"')
 }
