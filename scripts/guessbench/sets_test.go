@@ -155,3 +155,36 @@ func TestFrequentLinesAsGenwords(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(src), "\nconst frequentLines = "+strconv.Itoa(frequentLines)+"\n")
 }
+
+// TestFakerVocabulary: faker's entries of one word of letters, in small
+// letters, take the place of the names, words and places, and restore
+// brings the first vocabulary back.
+func TestFakerVocabulary(t *testing.T) {
+	before := append([]string{}, nbWords...)
+	restore := fakerVocabulary(map[string][]string{
+		"person.first_name.female": {"Amalie", "Anne-Marie"},
+		"person.last_name.generic": {"Aas", "Ås"},
+		"animal.bird":              {"blåmeis", "BMX-sykkel", "Hage og utemiljø", "ok"},
+		"location.county":          {"Åfjord", "Nordre Land"},
+	})
+	assert.Equal(t, []string{"amalie"}, firsts)
+	assert.Equal(t, []string{"aas"}, lasts) // "ås" has too few code points
+	assert.Equal(t, []string{"blåmeis"}, nbWords)
+	assert.Equal(t, []string{"åfjord"}, places)
+	restore()
+	assert.Equal(t, before, nbWords)
+}
+
+// TestReadFakerNamesTheFile: a file that is not faker's JSON fails with its
+// name.
+func TestReadFakerNamesTheFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "faker.json")
+	require.NoError(t, os.WriteFile(file, []byte(`["not", "an object"]`), 0o644))
+	_, err := readFaker(file)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), file)
+	require.NoError(t, os.WriteFile(file, []byte(`{"animal.bird": ["blåmeis"]}`), 0o644))
+	defs, err := readFaker(file)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"blåmeis"}, defs["animal.bird"])
+}
