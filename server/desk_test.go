@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
@@ -38,7 +39,7 @@ type deskEnv struct {
 	srv    *httptest.Server
 	st     store.Store
 	dbPath string
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	smtp   *smtptest.Server
 	sms    *twiliotest.Server
 	queue  *notify.Queue
@@ -49,7 +50,7 @@ type deskEnv struct {
 // the Twilio fake and a notification queue (run by the test with RunOnce).
 func newDeskEnv(t *testing.T, mod func(*server.Deps)) *deskEnv {
 	t.Helper()
-	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncBuffer{}}
+	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncbuf.Buffer{}}
 	st, err := sqlite.Open(context.Background(), e.dbPath)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
@@ -27,7 +28,7 @@ func TestFrozenDatabase(t *testing.T) {
 	st, err := postgres.Open(context.Background(), pg.Database(t))
 	require.NoError(t, err)
 	defer st.Close()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	srv := httptest.NewServer(server.NewHandler(server.Deps{
 		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
 		StoreTimeout: time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil)),

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
@@ -70,7 +71,7 @@ func mainWithProvider(m *testing.M) int {
 type resetEnv struct {
 	srv    *httptest.Server
 	st     store.Store
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	offset atomic.Int64 // added to the server's clock
 	client *http.Client // follows no redirects
 }
@@ -83,7 +84,7 @@ func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	fake := breachtest.New(t)
-	e := &resetEnv{st: st, logs: &syncBuffer{}}
+	e := &resetEnv{st: st, logs: &syncbuf.Buffer{}}
 	idp, err := oidc.New(oidc.Config{Issuer: op.Issuer(), ClientID: opClient, ClientSecret: opSecret, RedirectURL: opRedirect})
 	require.NoError(t, err)
 	hasher, err := identity.NewHasher(bytes.Repeat([]byte("k"), 32))

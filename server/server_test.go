@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
@@ -34,24 +34,7 @@ const (
 type env struct {
 	srv  *httptest.Server
 	fake *breachtest.Server
-	logs *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *syncbuf.Buffer
 }
 
 func newEnv(t *testing.T, mod func(*server.Deps)) *env {
@@ -60,7 +43,7 @@ func newEnv(t *testing.T, mod func(*server.Deps)) *env {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	fake := breachtest.New(t)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	d := server.Deps{
 		Store:     st,
 		Breach:    breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),

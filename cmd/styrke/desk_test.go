@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
@@ -32,14 +33,14 @@ var metricsRE = regexp.MustCompile(`metrics on (http://\S+)`)
 // instance is one running `styrke serve`.
 type instance struct {
 	base, metrics  string
-	stdout, stderr *lockedBuffer
+	stdout, stderr *syncbuf.Buffer
 	stop           func()
 }
 
 func startServe(t *testing.T, env map[string]string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	in := &instance{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
 	done := make(chan error, 1)
 	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, in.stdout, in.stderr) }()
 	var early error
@@ -205,7 +206,7 @@ func TestServeRefusesShortAdminKeys(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.env["STYRKE_DATA"], tt.env["STYRKE_ADDR"] = t.TempDir(), "127.0.0.1:0"
-			var stdout, stderr lockedBuffer
+			var stdout, stderr syncbuf.Buffer
 			err := runServe(context.Background(), nil, func(k string) string { return tt.env[k] }, &stdout, &stderr)
 			require.Error(t, err)
 			assert.NotContains(t, err.Error(), "short-key-0123456789")

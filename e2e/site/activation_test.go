@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -69,7 +70,7 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	}))
 	t.Cleanup(breach.Close)
 
-	addr := startServe(t, &lockedLog{}, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
+	addr := startServe(t, &syncbuf.Buffer{}, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
 		serve := exec.CommandContext(ctx, bin, "serve",
 			"--addr", addr,
 			"--db", "sqlite:"+filepath.Join(dir, "styrke.db"),

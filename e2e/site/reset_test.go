@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -39,7 +40,7 @@ const (
 // when idporten is false.
 type resetBackend struct {
 	base string
-	logs *lockedLog
+	logs *syncbuf.Buffer
 	op   *oidctest.Provider
 }
 
@@ -54,7 +55,7 @@ func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 	}))
 	t.Cleanup(breach.Close)
 
-	b := &resetBackend{logs: &lockedLog{}}
+	b := &resetBackend{logs: &syncbuf.Buffer{}}
 	var (
 		keyFile string
 		key     *rsa.PrivateKey

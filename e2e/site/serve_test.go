@@ -1,7 +1,6 @@
 package site_test
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 )
 
 // styrkeBuild is cmd/styrke built once for the package (styrkeBinary).
@@ -38,25 +39,6 @@ func styrkeBinary(t *testing.T) string {
 	return styrkeBuild.bin
 }
 
-// lockedLog is a server's output, written by its process and read by the
-// test at the same time.
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // freeAddr returns the address of a port of 127.0.0.1 that was free when it
 // looked (a variable: TestStartServeTriesAnotherPort hands out a taken one).
 var freeAddr = func(t *testing.T) string {
@@ -79,7 +61,7 @@ const serveAttempts = 5
 // server): the server then exits with "address already in use", and
 // startServe tries another port, up to serveAttempts. The server's output
 // goes to logs. It returns the address; the server stops at the test's end.
-func startServe(t *testing.T, logs *lockedLog, start func(ctx context.Context, addr string) (*exec.Cmd, func())) string {
+func startServe(t *testing.T, logs *syncbuf.Buffer, start func(ctx context.Context, addr string) (*exec.Cmd, func())) string {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
 		addr := freeAddr(t)
@@ -139,7 +121,7 @@ func TestStartServeTriesAnotherPort(t *testing.T) {
 	defer func() { freeAddr = probe }()
 
 	dir, bin := t.TempDir(), styrkeBinary(t)
-	logs := &lockedLog{}
+	logs := &syncbuf.Buffer{}
 	addr := startServe(t, logs, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
 		return exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", dir, "--site", env.dist, "--breach-url", "http://127.0.0.1:1"), nil
 	})

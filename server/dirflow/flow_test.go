@@ -30,6 +30,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
@@ -127,24 +128,7 @@ type env struct {
 	db   string
 	dir  *counting
 	srv  *httptest.Server
-	logs *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *syncbuf.Buffer
 }
 
 func dirConfig(s *dirtest.Server) directory.Config {
@@ -164,7 +148,7 @@ func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
 	t.Cleanup(func() { st.Close() })
 	d, err := directory.Open(dirConfig(s))
 	require.NoError(t, err)
-	e := &env{t: t, s: s, st: st, db: db, dir: &counting{Directory: d}, logs: &syncBuffer{}}
+	e := &env{t: t, s: s, st: st, db: db, dir: &counting{Directory: d}, logs: &syncbuf.Buffer{}}
 	deps := server.Deps{
 		Store:          st,
 		Directories:    &directory.Set{Default: e.dir},
@@ -518,7 +502,7 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 			"STYRKE_DIRFLOW_DIRECTORY="+string(cfg), "STYRKE_DIRECTORY_PASSWORD="+s.ServicePassword)
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
-		stderr := &syncBuffer{} // written by exec's copying goroutine
+		stderr := &syncbuf.Buffer{} // written by exec's copying goroutine
 		cmd.Stderr = stderr
 		require.NoError(t, cmd.Start())
 		defer cmd.Process.Kill()
