@@ -69,7 +69,13 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 			l = g
 		}
 		if e.n < guess.MaxRunes {
-			typed[e.n], lower[e.n], folded[e.n] = r, l, substitute(l)
+			// Of the small letters a-z only 'l' has a substitution to undo:
+			// the others need no call to substitute.
+			f := l
+			if l < 'a' || l > 'z' || l == 'l' {
+				f = substitute(l)
+			}
+			typed[e.n], lower[e.n], folded[e.n] = r, l, f
 			e.at[e.n] = uint32(i)
 			e.n++
 		} else {

@@ -502,7 +502,12 @@ func (d *Dictionary) insert(s uint64) {
 // get returns the value stored under h, or 0 when neither a word nor a
 // prefix has it (prefix-only entries are returned as 2).
 func (d *Dictionary) get(h uint64) uint32 {
-	k := slotKey(h)
+	// slotKey, written out: for the module, a call on every step of
+	// every walk.
+	k := (h * 0x9E3779B97F4A7C15) &^ valueMask
+	if k == 0 {
+		k = 1 << valueBits
+	}
 	mask := uint64(len(d.slots) - 1)
 	for i := k >> d.shift; ; i = (i + 1) & mask {
 		s := d.slots[i]

@@ -178,7 +178,37 @@ type matches struct {
 	// changed no estimate and no mark (BENCHMARKS.md). Those inside mark
 	// nothing that the repeat does not.
 	repeatEnd [MaxRunes]uint8
+	// class[t] is what lower[t] and folded[t] are (classLetter and the
+	// other bits below), set by estimate before any matcher runs: the
+	// matchers ask it of the same code points again and again, and for the
+	// module (built without inlining) each isLetter was a call.
+	class [MaxRunes]uint8
 }
+
+// classify sets ms.class from lower and folded, before any matcher runs.
+func (ms *matches) classify(lower, folded []rune) {
+	for t, r := range lower[:min(len(lower), len(folded), MaxRunes)] {
+		c := uint8(0)
+		if isLetter(r) {
+			c = classLetter
+		} else if isDigit(r) {
+			c = classDigit
+		}
+		if isLetter(folded[t]) {
+			c |= classFoldedLetter
+		}
+		ms.class[t] = c
+	}
+}
+
+// The bits of matches.class: lower[t] is a letter (isLetter) or a digit
+// (isDigit); folded[t] is a letter.
+const (
+	classLetter = 1 << iota
+	classDigit
+	classFoldedLetter
+	classAlnum = classLetter | classDigit
+)
 
 // scratch is the matches of one call at a time, reused: a call zeroes
 // only its heads and repeatEnd, not the 33 KB of matches (about 4,500
@@ -263,6 +293,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	} else {
 		ms = new(matches) // does not escape: on the stack
 	}
+	ms.classify(lower, folded)
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
@@ -349,8 +380,14 @@ func markPatterns(ms *matches, n int, run *[MaxRunes]uint8, runs bool, pattern *
 	var reach [MaxRunes]uint8
 	for k := 0; k < ms.n; k++ {
 		m := &ms.m[k]
-		if !m.faint && max(m.lg, minSubLog10) < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) {
-			reach[m.i] = max(reach[m.i], m.j)
+		// No max of float32s here: for the module, that is a call to the
+		// runtime's fmax for every match.
+		lg := m.lg
+		if lg < minSubLog10 {
+			lg = minSubLog10
+		}
+		if !m.faint && lg < float32(m.j-m.i)*bruteLog10 && (m.j-m.i != 3 || m.lg+partLog10 < 3*bruteLog10) && m.j > reach[m.i] {
+			reach[m.i] = m.j
 		}
 		if runs && m.kind >= KindPassword && m.kind <= KindCalendar && m.j-m.i >= generatedWord {
 			word[run[m.i]] = true

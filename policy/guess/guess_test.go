@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,6 +22,7 @@ func found(t *testing.T, s string, kind Kind, run func(ms *matches, in Input)) [
 func matched(s string, run func(ms *matches, in Input), keep func(match) bool) []string {
 	input := in(s)
 	ms := new(matches)
+	ms.classify(input.Lower, input.Folded)
 	run(ms, input)
 	var out []string
 	for k := 0; k < ms.n; k++ {
@@ -227,6 +229,7 @@ func TestMatchSeparators(t *testing.T) {
 	x.Dictionary = testDict
 	with := Estimate(x)
 	ms := new(matches)
+	ms.classify(x.Lower, x.Folded)
 	matchSeparators(ms, x.Lower)
 	require.Equal(t, 1, ms.n)
 	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
@@ -321,6 +324,7 @@ func TestMatchPhrases(t *testing.T) {
 	x.Dictionary = testDict
 	with := Estimate(x)
 	ms := new(matches)
+	ms.classify(x.Lower, x.Folded)
 	matchDictionary(ms, testDict, x.Typed, x.Lower, x.Folded)
 	matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
 	without := search(ms, len(x.Typed), new([MaxRunes]uint8), false)
@@ -414,6 +418,7 @@ func TestLongWordlike(t *testing.T) {
 	cost := func(s string) float32 {
 		x := in(s)
 		ms := new(matches)
+		ms.classify(x.Lower, x.Folded)
 		addWordlike(ms, testDict, x.Typed, x.Lower, x.Folded, 0, len(x.Typed), x.Lower)
 		require.Equal(t, 1, ms.n, "input %q reads like a word", s)
 		return ms.m[0].lg
@@ -776,6 +781,7 @@ func TestMatchRussianLatin(t *testing.T) {
 	faint := func(s string) bool {
 		x := in(s)
 		ms := new(matches)
+		ms.classify(x.Lower, x.Folded)
 		russianByLatin.match(ms, x.Typed, x.Lower)
 		require.Equal(t, 1, ms.n, s)
 		return ms.m[0].faint
@@ -885,6 +891,7 @@ func TestStretchesInsideRepeats(t *testing.T) {
 	for _, s := range []string{"th", "bl", "rj", "ab", "racecar", "hestebilen"} {
 		x := in(strings.Repeat(s, 127/len(s))[:127-127%len(s)])
 		ms := new(matches)
+		ms.classify(x.Lower, x.Folded)
 		matchRepeats(ms, x.Lower)
 		require.Greater(t, ms.n, 0, s)
 		n0 := ms.n
@@ -897,6 +904,7 @@ func TestStretchesInsideRepeats(t *testing.T) {
 		assert.Less(t, ms.n-n0, 80, "%s: stretches", s) // the first period's, and those that reach past the end
 		// Without the repeat every stretch is there.
 		all := new(matches)
+		all.classify(x.Lower, x.Folded)
 		matchWordlike(all, testDict, x.Typed, x.Lower, x.Folded)
 		matchRussian(all, x.Typed, x.Lower)
 		assert.Greater(t, all.n, ms.n-n0, s)
@@ -1282,4 +1290,24 @@ func TestSymbolInsideWord(t *testing.T) {
 	})
 	require.GreaterOrEqual(t, plain, float32(0))
 	assert.InDelta(t, float64(plain)+log10Runes[5]+1, float64(past), 1e-4)
+}
+
+// TestClassify: matches.class says of every code point what isLetter and
+// isDigit say, as typed and folded (classify writes them out).
+func TestClassify(t *testing.T) {
+	const step = 127 // code points at once
+	lower, folded := make([]rune, step), make([]rune, step)
+	ms := new(matches)
+	for r0 := rune(0); r0 <= unicode.MaxRune; r0 += step {
+		for k := range lower {
+			lower[k], folded[k] = r0+rune(k), r0+rune(step-1-k)
+		}
+		ms.classify(lower, folded)
+		for k, c := range ms.class[:step] {
+			r, f := lower[k], folded[k]
+			if c&classLetter != 0 != isLetter(r) || c&classDigit != 0 != isDigit(r) || c&classFoldedLetter != 0 != isLetter(f) {
+				t.Fatalf("class of %U (folded %U) is %03b", r, f, c)
+			}
+		}
+	}
 }

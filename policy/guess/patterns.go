@@ -162,8 +162,9 @@ func matchSeparators(ms *matches, lower []rune) {
 	// before that word (two letters between, "Ty7Ee", are chance in random
 	// strings, and so is counting down).
 	prevDigit, prevAt := rune(-1), 0
+	class := ms.class[:n]
 	for i := 1; i < n; i++ {
-		if c := lower[i]; isDigit(c) && isLetter(lower[i-1]) && (i+1 == n || !isDigit(lower[i+1])) {
+		if c := lower[i]; class[i]&classDigit != 0 && class[i-1]&classLetter != 0 && (i+1 == n || class[i+1]&classDigit == 0) {
 			if c == prevDigit+1 && i-prevAt > 3 {
 				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindSequence, free: true, lg: sepAgainLog10})
 			}
@@ -171,10 +172,10 @@ func matchSeparators(ms *matches, lower []rune) {
 		}
 	}
 	for i := 1; i < n-1; i++ {
-		if !isAlnum(lower[i-1]) || isAlnum(lower[i]) {
+		if class[i-1]&classAlnum == 0 || class[i]&classAlnum != 0 {
 			continue
 		}
-		l := sepLen(lower, i)
+		l := sepLen(ms, lower, i)
 		if l > 2 || i+l >= n {
 			continue
 		}
@@ -190,9 +191,9 @@ func matchSeparators(ms *matches, lower []rune) {
 
 // sepLen returns how many code points from lower[i] on are neither
 // letters nor digits, counting to 3 at most (a separator has 1 or 2).
-func sepLen(lower []rune, i int) int {
+func sepLen(ms *matches, lower []rune, i int) int {
 	l := 0
-	for i+l < len(lower) && l < 3 && !isAlnum(lower[i+l]) {
+	for i+l < len(lower) && l < 3 && ms.class[i+l]&classAlnum == 0 {
 		l++
 	}
 	return l
@@ -324,8 +325,9 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		}
 		nw = 0
 	}
+	class := ms.class[:n]
 	for i := 0; i < n; {
-		if !isLetter(lower[i]) {
+		if class[i]&classLetter == 0 {
 			i++
 			continue
 		}
@@ -333,7 +335,7 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		// (CamelCase, whose "separator" is the case: "TheBoyLovesHisDog",
 		// "MinHundLikerÅLøpeIParken").
 		j := i + 1
-		for j < n && isLetter(lower[j]) && (typed[j] == lower[j] || typed[j-1] != lower[j-1] && (j+1 == n || typed[j+1] != lower[j+1] || !isLetter(lower[j+1]))) {
+		for j < n && class[j]&classLetter != 0 && (typed[j] == lower[j] || typed[j-1] != lower[j-1] && (j+1 == n || typed[j+1] != lower[j+1] || class[j+1]&classLetter == 0)) {
 			j++
 		}
 		// The word [i, j): its cheapest match of exactly these code points.
@@ -365,8 +367,8 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		}
 		// The separator after it: 1 or 2 code points, neither letters nor
 		// digits, then a letter; the same as the phrase's so far.
-		l := sepLen(lower, j)
-		if nw == 0 || l > 2 || j+l >= n || !isLetter(lower[j+l]) {
+		l := sepLen(ms, lower, j)
+		if nw == 0 || l > 2 || j+l >= n || class[j+l]&classLetter == 0 {
 			flush()
 			i = j + l
 			continue
@@ -875,20 +877,20 @@ func matchWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 // that fold to letters.
 func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t bool) {
 	n := len(lower)
-	letters := lower
+	class, letter := ms.class[:n], uint8(classLetter)
 	if l33t {
-		letters = folded
+		letter = classFoldedLetter // code points that fold to letters
 	}
 	for i := 0; i < n; {
-		if !isLetter(letters[i]) {
+		if class[i]&letter == 0 {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < n && isLetter(letters[j]) {
+		for j < n && class[j]&letter != 0 {
 			j++
 		}
-		if l33t && !substituted(lower[i:j]) {
+		if l33t && !substituted(class[i:j]) {
 			i = j // no stretch of it holds a substitution: addL33tStretches adds none
 			continue
 		}
@@ -912,10 +914,11 @@ func matchRuns(ms *matches, d *Dictionary, typed, lower, folded []rune, l33t boo
 }
 
 // substituted reports whether a run of code points that fold to letters
-// holds one that is no letter as typed (a substitution: "m1dnattsol").
-func substituted(lower []rune) bool {
-	for _, r := range lower {
-		if !isLetter(r) {
+// (their matches.class) holds one that is no letter as typed (a
+// substitution: "m1dnattsol").
+func substituted(class []uint8) bool {
+	for _, c := range class {
+		if c&classLetter == 0 {
 			return true
 		}
 	}
