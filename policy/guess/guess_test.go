@@ -1,6 +1,7 @@
 package guess
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -1307,6 +1308,23 @@ func TestClassify(t *testing.T) {
 			r, f := lower[k], folded[k]
 			if c&classLetter != 0 != isLetter(r) || c&classDigit != 0 != isDigit(r) || c&classFoldedLetter != 0 != isLetter(f) {
 				t.Fatalf("class of %U (folded %U) is %03b", r, f, c)
+			}
+		}
+	}
+}
+
+// TestPowInt: powInt gives math.Pow's bits for whole exponents up to
+// maxTurns, on both layouts' degrees and a range of others.
+func TestPowInt(t *testing.T) {
+	layoutsOnce.Do(buildLayouts)
+	xs := []float64{layouts[0].degree, layouts[1].degree, 0.5, 1, 2}
+	for x := 1.0; x < 12; x += 0.0137 {
+		xs = append(xs, x)
+	}
+	for _, x := range xs {
+		for k := 0; k <= maxTurns; k++ {
+			if got, want := powInt(x, k), math.Pow(x, float64(k)); got != want {
+				t.Fatalf("powInt(%v, %d) = %v, math.Pow gives %v", x, k, got, want)
 			}
 		}
 	}
