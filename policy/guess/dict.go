@@ -142,7 +142,12 @@ const typicalSurprisal = 1.2
 // unlikeliness is the surprisal sum of n letters (and their two edges)
 // over what a typical word's would be, or 0.
 func unlikeliness(sum float32, n int) float64 {
-	return max(0, float64(sum)-typicalSurprisal*float64(n+1))
+	// Compared, not max: the builtin on floats is a call to the runtime's
+	// fmax in the module (its code, and min's, leave with this).
+	if u := float64(sum) - typicalSurprisal*float64(n+1); u > 0 {
+		return u
+	}
+	return 0
 }
 
 // model is which of the name model's two bigram models (see nameOdds) an

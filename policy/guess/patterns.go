@@ -345,7 +345,9 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 				best, kind = m.lg, m.kind
 			}
 		}
-		best = min(best, float32(j-i)*bruteLog10)
+		if b := float32(j-i) * bruteLog10; b < best { // not min: see unlikeliness
+			best = b
+		}
 		if kind == KindNone && isShortWord(lower[i:j]) {
 			best, kind = shortWordLog10, KindWord
 		}
@@ -1277,7 +1279,10 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 	}
 	lg += longWordLog10 * float64(max(0, j-i-maxShortWord))
 	n0 := ms.n
-	ms.add(i, j, KindWordlike, min(float64(j-i), lg)+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
+	if b := float64(j - i); b < lg { // brute force's price at most (not min: see unlikeliness)
+		lg = b
+	}
+	ms.add(i, j, KindWordlike, lg+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
 	if ms.n > n0 && j-i <= maxFaintWord && unlikeliness(sum, j-i) > 0 {
 		ms.m[n0].faint = true
 		for _, r := range lower[i:j] {

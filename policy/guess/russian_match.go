@@ -61,8 +61,8 @@ func newRussianReading(alphabet, model string, max float32, typical, typicalJoin
 	r.leastLast = math.MaxFloat32
 	for k := range r.pair {
 		r.pair[k] = float32(model[k]) / 20
-		if k%size == 0 && k > 0 {
-			r.leastLast = min(r.leastLast, r.pair[k])
+		if k%size == 0 && k > 0 && r.pair[k] < r.leastLast { // not min: see unlikeliness
+			r.leastLast = r.pair[k]
 		}
 	}
 	return r
@@ -171,7 +171,10 @@ func (m *russianReading) add(ms *matches, typed, lower []rune, a, b int, s float
 	if s > m.max*float32(b-a+1) {
 		return
 	}
-	lg := wordlikeLog10 + max(0, float64(s)-typical*float64(b-a+1))
+	lg := wordlikeLog10
+	if u := float64(s) - typical*float64(b-a+1); u > 0 { // not max: see unlikeliness
+		lg += u
+	}
 	if lg >= float64(b-a) {
 		return // no cheaper than brute force: of no use to the search
 	}
