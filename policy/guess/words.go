@@ -28,8 +28,9 @@ var lists = [...]struct {
 	{KindWord, 10, modelOff, langNorwegian, list14},
 	{KindWord, 4, modelOff, langNorwegian, list15},
 	{KindWord, 4, modelOff, langNone, list16},
-	{KindName, 4, modelOff, langNone, list17},
-	{KindPassword, 2, modelOff, langNone, list18},
+	{KindPlace, 4, modelOff, langNone, list17},
+	{KindName, 4, modelOff, langNone, list18},
+	{KindPassword, 2, modelOff, langNone, list19},
 }
 
 // list0 is lists/calendar.txt.
@@ -1086,13 +1087,13 @@ const list15 = "" +
 	"0padde\n2nda\n5bjørn\n1iomme\n1uma\n1åfugi\n2\xa6re\n0rips\n1ødstrupe\n0sebra\n" +
 	"1jimpanse\n1kiipadde\n1negie\n1oibær\n1pett\n1tikkeisbær\n2orfugi\n4k\n2ruts\n2ær\n" +
 	"1vaie\n3ne\n0tjeid\n1rane\n0vannmeion\n1eps\n0ærfugi\n1\xb8gie\n2yenstikker\n0avokado\n" +
-	"0beige\n1iomkåi\n1regne\n2okkoii\n3nse\n0entrecote\n0frokostbianding\n0geitost\n1resskar\n1udbrandsdaisost\n" +
-	"0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n2sagne\n1ind\n1ngefær\n" +
-	"1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n1ebab\n1jøttdeig\n1nekkebrød\n" +
-	"1okosnøtt\n2mpe\n1åirot\n0mais\n2ndei\n1ose\n1uffins\n0nudier\n1øtt\n0paime\n" +
-	"2prika\n2sta\n1eanøtt\n1restekrage\n1urre\n0raspebaii\n1eddik\n1ogn\n2senkåi\n3in\n" +
-	"1undstykke\n1ødbete\n0saiami\n1eiieri\n1kinke\n1oio\n2pp\n1pagetti\n2inat\n1quash\n" +
-	"1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
+	"0beige\n1iomkåi\n1regne\n2okkoii\n3nse\n0dachs\n0eighund\n1ntrecote\n0frokostbianding\n0geitost\n" +
+	"1resskar\n1udbrandsdaisost\n0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n2sagne\n" +
+	"1ind\n1ngefær\n1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n1ebab\n" +
+	"1jøttdeig\n1nekkebrød\n1okosnøtt\n2mpe\n1åirot\n0mais\n3teser\n2ndei\n1ose\n1uffins\n" +
+	"0nudier\n1øtt\n0paime\n2prika\n2sta\n1eanøtt\n1restekrage\n1uddei\n2rre\n0raspebaii\n" +
+	"1eddik\n1ogn\n2senkåi\n3in\n1undstykke\n1ødbete\n0saiami\n1chæfer\n1eiieri\n1kinke\n" +
+	"1oio\n2pp\n1pagetti\n2inat\n1quash\n1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
 
 // list16 is lists/things_english.txt.
 const list16 = "" +
@@ -1105,35 +1106,45 @@ const list16 = "" +
 	"1emon\n1iama\n2me\n1oiiipop\n0magpie\n2ngo\n1eion\n1ushroom\n0nachos\n1oodies\n" +
 	"0onion\n1strich\n0pancake\n7s\n2rrot\n2sta\n1each\n4ock\n3r\n1iggy\n" +
 	"2neappie\n2um\n0raspberry\n0sausage\n1hrimp\n1oda\n1paghetti\n2inach\n1trawberry\n1ushi\n" +
-	"1wan\n0toad\n2mato\n2rtoise\n0waffie\n6s\n2sp\n2termeion\n1hisky\n0maroon\n" +
-	"0scariet\n0turquoise\n"
+	"1wan\n0toad\n2mato\n2rtoise\n0waffie\n6s\n2sp\n2termeion\n1hisky\n0aquarius\n" +
+	"0bordercoiiie\n0capricorn\n1hihuahua\n1oiiie\n2rgi\n0dachshund\n2imatian\n1oberman\n0goidenretriever\n1reyhound\n" +
+	"0husky\n0iabrador\n0mainecoon\n2roon\n2stiff\n0newfoundiand\n0persian\n1isces\n1omeranian\n2odie\n" +
+	"0ragdoii\n1etriever\n1ottweiier\n0sagittarius\n2moyed\n1cariet\n2hnauzer\n1iamese\n1paniei\n2hynx\n" +
+	"0tabby\n1errier\n1urquoise\n0virgo\n"
 
-// list17 is lists/pets.txt.
+// list17 is lists/places_english.txt.
 const list17 = "" +
+	"0nevada\n0oregon\n0utah\n0iiiinois\n1ouisiana\n0kentucky\n0massachusetts\n0newjersey\n0tennessee\n0arkansas\n" +
+	"0caroiina\n1onnecticut\n0dakota\n1eiaware\n0idaho\n1owa\n0maryiand\n1innesota\n2ssouri\n0nebraska\n" +
+	"2whampshire\n3mexico\n1orthcaroiina\n5dakota\n0okiahoma\n0rhodeisiand\n0southcaroiina\n5dakota\n0vermont\n0wisconsin\n" +
+	"1yoming\n1estvirginia\n"
+
+// list18 is lists/pets.txt.
+const list18 = "" +
 	"0pusur\n0snuppa\n0tassen\n0findus\n0guiiungen\n0kosen\n0nusse\n0pjokken\n0tussi\n0baider\n" +
 	"1enji\n1onzo\n0iassie\n0peiie\n2ria\n0rufus\n0sheba\n1nowbaii\n0tinka\n4erbeii\n" +
 	"1obbe\n1ufsen\n0whiskers\n0zorro\n"
 
-// list18 is lists/passwords_short.txt.
-const list18 = "" +
+// list19 is lists/passwords_short.txt.
+const list19 = "" +
 	"0fuckyou\n0qazwsx\n0zxcvbnm\n0asdfgh\n0buster\n0fuckme\n0kiaster\n0ranger\n0zxcvbn\n0ashiey\n" +
 	"0bigdog\n2teme\n0camaro\n1owboy\n0diamond\n0faicon\n0gfhjkm\n1oifer\n0heather\n0joshua\n" +
 	"0matrix\n1ickey\n0nicoie\n0orange\n0peanut\n1hoenix\n0samsung\n1cooter\n1noopy\n1parky\n" +
-	"0yankees\n0adidas\n1ngeis\n1ppies\n0badboy\n2nana\n2rney\n1igdick\n3tits\n2owjob\n" +
-	"4me\n1ooboo\n3ger\n3mer\n1randon\n5y\n1uiidog\n0compaq\n2wboys\n1rystai\n" +
-	"0dakota\n1iabio\n0eagies\n0fender\n1uckoff\n0gandaif\n2teway\n1emini\n1hbdtn\n0horny\n" +
+	"0yankees\n0adidas\n1ngeis\n1ppies\n0badboy\n2nana\n3dit\n2rney\n1igdick\n3tits\n" +
+	"2owjob\n4me\n1ooboo\n3ger\n3mer\n1randon\n5y\n1uiidog\n0compaq\n2wboys\n" +
+	"1rystai\n0diabio\n0eagies\n0fender\n1uckoff\n0gandaif\n2teway\n1emini\n1hbdtn\n0horny\n" +
 	"0iauren\n1ceman\n1wantu\n0jasmine\n3per\n0madison\n2rina\n5e\n1eiissa\n1uffin\n" +
 	"0nascar\n2tasha\n1ikita\n0panther\n4ies\n1urpie\n0qazxsw\n1waszx\n0rabbit\n2iders\n" +
 	"3nbow\n2zz\n1edsox\n1ocket\n0scooby\n1exsex\n1hannon\n1iayer\n2erra\n1mokey\n" +
 	"1panky\n2ider\n0tennis\n1igers\n1oyota\n1urtie\n0winston\n2zard\n0yamaha\n0accord\n" +
 	"1iaska\n2exis\n2icia\n2yssa\n1ndrey\n2tonio\n1poiio\n1rizona\n1sdasd\n3f\n" +
-	"4g\n2sman\n1vaion\n1zerty\n0badass\n3ger\n2ndit\n1eaties\n3ver\n4is\n" +
-	"1iazer\n2gboy\n3red\n2rdie\n2tches\n1onnie\n2obies\n4s\n3gie\n1raves\n" +
-	"2enda\n2onco\n6s\n3oke\n2utus\n1ubba\n4ies\n2ddha\n2ffaio\n0caivin\n" +
-	"2rmen\n3tman\n2ssie\n1herry\n3vy\n2opper\n1iaudia\n1onnor\n2pper\n2ugar\n" +
-	"1ricket\n1umshot\n2nt\n0dancer\n1ebbie\n2nise\n3ver\n1iesei\n2gger\n3itai\n" +
-	"2sney\n1oggie\n2iphin\n2mino\n2naid\n3key\n1reamer\n2ummer\n1ucati\n0eagie\n" +
-	"1ciipse\n1minem\n2pire\n1nigma\n1ugene\n1xtreme\n0fantasy\n1ireman\n2uffy\n2yers\n" +
+	"4g\n2sman\n1vaion\n1zerty\n0badass\n3ger\n1eaties\n3ver\n4is\n1iazer\n" +
+	"2gboy\n3red\n2rdie\n2tches\n1onnie\n2obies\n4s\n3gie\n1raves\n2enda\n" +
+	"2onco\n6s\n3oke\n2utus\n1ubba\n4ies\n2ddha\n2ffaio\n0caivin\n2rmen\n" +
+	"3tman\n2ssie\n1herry\n3vy\n2opper\n1iaudia\n1onnor\n2pper\n2ugar\n1ricket\n" +
+	"1umshot\n2nt\n0dancer\n1ebbie\n2nise\n3ver\n1iesei\n2gger\n3itai\n2sney\n" +
+	"1oggie\n2iphin\n2mino\n2naid\n3key\n1reamer\n2ummer\n1ucati\n0eagie\n1ciipse\n" +
+	"1ivis\n1minem\n2pire\n1nigma\n1ugene\n1xtreme\n0fantasy\n1ireman\n2uffy\n2yers\n" +
 	"1roggy\n1yihtq\n0gabriei\n2iore\n2tors\n1enesis\n2orgia\n1iants\n1oober\n3gie\n" +
 	"1unner\n0heipme\n2ntai\n1itman\n1omer\n2nda\n2oters\n2rney\n2tdog\n3rod\n" +
 	"0iiberty\n2zard\n1oveme\n4rs\n4you\n1ronman\n0jackass\n2guar\n1effrey\n2ssie\n" +
@@ -1162,48 +1173,48 @@ const list18 = "" +
 	"2smos\n2tton\n2yote\n1rimson\n1thutq\n1umming\n0dagger\n2isy\n2mien\n2nieia\n" +
 	"3ni\n2rren\n3win\n2ytona\n1eedee\n2iete\n3ta\n2nis\n2rrick\n2troit\n" +
 	"2viis\n1fvgbh\n1iana\n2ibert\n3ion\n2ma\n1odge\n5r\n6s\n2ggy\n" +
-	"2minic\n1ragons\n2izzt\n1udiey\n2stin\n0eatme\n1iaine\n2ement\n3na\n2vis\n" +
-	"1meraid\n1rotic\n1scort\n1veiyn\n1xigen\n2press\n0fatboy\n3cat\n1erret\n2tish\n" +
-	"1iash\n3tron\n2cken\n2ghter\n2ipper\n1ktrctq\n1oobar\n2ssii\n2xtrot\n1reaky\n" +
-	"3ddie\n2og\n3sty\n1uckit\n2ntime\n2sion\n0gaiaxy\n3ina\n2mbit\n1eheim\n" +
-	"2raid\n2tsome\n1iobai\n2zmo\n1obiin\n4ue\n2ddess\n2forit\n2idie\n2thic\n" +
-	"1racie\n2endei\n2oovy\n1undam\n0hamiet\n3ster\n2nsoio\n2rdon\n3mony\n2wkeye\n" +
-	"1ector\n2iena\n2ndrix\n2rbert\n3shey\n2soyam\n1iphop\n1jvfirf\n1obbes\n4it\n" +
-	"2iden\n3iy\n2oker\n2rnet\n2tsex\n3tie\n1uskers\n0iadybug\n2ncer\n2risa\n" +
-	"1banez\n1eather\n2gion\n3oias\n2nnon\n2sbian\n3tat\n1icker\n4me\n2ndsay\n" +
-	"2oveu\n2quid\n1mpaia\n1ndiana\n6s\n4go\n2ferno\n2tegra\n1obster\n2iioi\n" +
-	"4ta\n2uiou\n1rina\n3sh\n1ucifer\n1vbnhbq\n2erson\n0jackoff\n2maica\n2smin\n" +
-	"1ericho\n3ome\n3sey\n1oanna\n5e\n2ejoe\n1umper\n2stme\n0kaiser\n2nsas\n" +
-	"2rate\n2tana\n3rina\n1eisey\n2nneth\n1issme\n1nicks\n1odiak\n0maddie\n3man\n" +
-	"5x\n3ness\n2estro\n2iden\n3ibu\n2ksim\n2niac\n3son\n3uei\n2rcei\n" +
-	"3iah\n4in\n4no\n3tina\n6i\n2ture\n2urice\n2xima\n4ne\n3max\n" +
-	"1emphis\n1ichei\n6e\n2iiie\n3ton\n2nnie\n2rage\n4nda\n2ssy\n1oiiie\n" +
-	"2nika\n4que\n4tor\n2okie\n3moo\n3se\n2scow\n2use\n1uider\n2scie\n" +
-	"1yiove\n0nadine\n2stya\n2taii\n6a\n1emesis\n2ptune\n2wiife\n3port\n1fnmzyf\n" +
-	"1icoia\n6s\n2kki\n2ners\n2ppie\n6s\n1oiimit\n1ugget\n1yions\n0obiwan\n" +
-	"1idman\n2ga\n1mega\n1neiove\n1penup\n1riando\n3on\n1utiaw\n1xford\n0pacific\n" +
-	"3kard\n2iadin\n2nama\n3dora\n3zer\n2scai\n3sat\n4wor\n2triot\n1eanuts\n" +
-	"2bbies\n2ewee\n2gasus\n2ncii\n3ny\n3tium\n2psi\n2rvert\n1hiiiip\n5ps\n" +
-	"5y\n2pbb\n1icard\n3kie\n6s\n2erre\n2giet\n2mp\n2oneer\n2rates\n" +
-	"2tbuii\n1oiaris\n3ina\n2ntiac\n2peye\n2tato\n1reiude\n3ston\n2inces\n3vet\n" +
-	"1sycho\n1ussies\n4ys\n1yramid\n2thon\n0qawsed\n2zqaz\n0racecar\n2ptor\n2ven\n" +
-	"5s\n1eaper\n2dhead\n3man\n3neck\n2gina\n2view\n1frfirf\n1icardo\n3hie\n" +
-	"2pper\n1obbie\n3erto\n2cker\n2dney\n2mmei\n2naid\n6o\n2oster\n2scoe\n" +
-	"2xanne\n1ubber\n2iez\n2sty\n0sabine\n2iiing\n4or\n3mon\n2kura\n2mmie\n" +
-	"3pson\n3urai\n2ndy\n2sha\n1cuiiy\n1eattie\n2rega\n4na\n3gio\n2same\n" +
-	"1haggy\n3iom\n3rk\n5s\n3sta\n3ved\n2eiia\n5y\n3rry\n2iriey\n" +
-	"2ogun\n3oter\n3tgun\n3wme\n1idney\n2emens\n2ick\n3via\n2mone\n2uts\n" +
-	"1kater\n2eeter\n2ipper\n1miies\n5y\n3tty\n1nakes\n3pper\n3tch\n2owman\n" +
-	"1oiomon\n2oners\n2phia\n1partak\n6n\n2ike\n2rite\n2unky\n2yder\n1quirt\n" +
-	"1tacey\n2eaith\n3fan\n2icky\n3mpy\n3nger\n2ones\n3rmy\n2rider\n1ubaru\n" +
-	"3iime\n2ckme\n2nny\n3rise\n3set\n2rfing\n2zanne\n1waiiow\n2eets\n2inger\n" +
-	"1yivia\n0tanner\n2rheei\n2ttoo\n2urus\n1echno\n2en\n4s\n2quiia\n1heone\n" +
-	"1ickie\n2mber\n2ntin\n2tans\n1omtom\n2rnado\n2shiba\n1racey\n3ins\n3nsam\n" +
-	"2evor\n2istan\n3umph\n3xie\n2ojan\n3oper\n2ucker\n5s\n3mpet\n3nks\n" +
-	"1urbo\n1weety\n2ister\n0unicorn\n2reai\n0vagina\n2iera\n5ie\n1egeta\n2ivet\n" +
-	"1frcbv\n2vjxrf\n1irgin\n0wanker\n2riock\n1easei\n2ed\n2siey\n3tern\n4ham\n" +
-	"1hiskey\n3tney\n2ynot\n1icked\n2idcat\n2nnie\n1oifman\n3ves\n2mbat\n2ody\n" +
-	"1utang\n0xfiies\n0ybrbnf\n1omama\n0zaqwsx\n1ipper\n"
+	"2minic\n1ragons\n2izzt\n1udiey\n2stin\n0eatme\n1iaine\n2ement\n3na\n1meraid\n" +
+	"1rotic\n1scort\n1veiyn\n1xigen\n2press\n0fatboy\n3cat\n1erret\n2tish\n1iash\n" +
+	"3tron\n2cken\n2ghter\n2ipper\n1ktrctq\n1oobar\n2ssii\n2xtrot\n1reaky\n3ddie\n" +
+	"2og\n3sty\n1uckit\n2ntime\n2sion\n0gaiaxy\n3ina\n2mbit\n1eheim\n2raid\n" +
+	"2tsome\n1iobai\n2zmo\n1obiin\n4ue\n2ddess\n2forit\n2idie\n2thic\n1racie\n" +
+	"2endei\n2oovy\n1undam\n0hamiet\n3ster\n2nsoio\n2rdon\n3mony\n2wkeye\n1ector\n" +
+	"2iena\n2ndrix\n2rbert\n3shey\n2soyam\n1iphop\n1jvfirf\n1obbes\n4it\n2iden\n" +
+	"3iy\n2oker\n2rnet\n2tsex\n3tie\n1uskers\n0iadybug\n2ncer\n2risa\n1banez\n" +
+	"1eather\n2gion\n3oias\n2nnon\n2sbian\n3tat\n1icker\n4me\n2ndsay\n2oveu\n" +
+	"2quid\n1mpaia\n1ndiana\n6s\n4go\n2ferno\n2tegra\n1obster\n2iioi\n4ta\n" +
+	"2uiou\n1rina\n3sh\n1ucifer\n1vbnhbq\n2erson\n0jackoff\n2maica\n2smin\n1ericho\n" +
+	"3ome\n3sey\n1oanna\n5e\n2ejoe\n1umper\n2stme\n0kaiser\n2nsas\n2rate\n" +
+	"2tana\n3rina\n1eisey\n2nneth\n1issme\n1nicks\n1odiak\n0maddie\n3man\n5x\n" +
+	"3ness\n2estro\n2iden\n3ibu\n2ksim\n2niac\n3son\n3uei\n2rcei\n3iah\n" +
+	"4in\n4no\n3tina\n6i\n2ture\n2urice\n2xima\n4ne\n3max\n1emphis\n" +
+	"1ichei\n6e\n2iiie\n3ton\n2nnie\n2rage\n4nda\n2ssy\n1oiiie\n2nika\n" +
+	"4que\n4tor\n2okie\n3moo\n3se\n2scow\n2use\n1uider\n2scie\n1yiove\n" +
+	"0nadine\n2stya\n2taii\n6a\n1emesis\n2ptune\n2wiife\n3port\n1fnmzyf\n1icoia\n" +
+	"6s\n2kki\n2ners\n2ppie\n6s\n1oiimit\n1ugget\n1yions\n0obiwan\n1idman\n" +
+	"2ga\n1mega\n1neiove\n1penup\n1riando\n3on\n1utiaw\n1xford\n0pacific\n3kard\n" +
+	"2iadin\n2nama\n3dora\n3zer\n2scai\n3sat\n4wor\n2triot\n1eanuts\n2bbies\n" +
+	"2ewee\n2gasus\n2ncii\n3ny\n3tium\n2psi\n2rvert\n1hiiiip\n5ps\n5y\n" +
+	"2pbb\n1icard\n3kie\n6s\n2erre\n2giet\n2mp\n2oneer\n2rates\n2tbuii\n" +
+	"1oiaris\n3ina\n2ntiac\n2peye\n2tato\n1reiude\n3ston\n2inces\n3vet\n1sycho\n" +
+	"1ussies\n4ys\n1yramid\n2thon\n0qawsed\n2zqaz\n0racecar\n2ptor\n2ven\n5s\n" +
+	"1eaper\n2dhead\n3man\n3neck\n2gina\n2view\n1frfirf\n1icardo\n3hie\n2pper\n" +
+	"1obbie\n3erto\n2cker\n2dney\n2mmei\n2naid\n6o\n2oster\n2scoe\n2xanne\n" +
+	"1ubber\n2iez\n2sty\n0sabine\n2iiing\n4or\n3mon\n2kura\n2mmie\n3pson\n" +
+	"3urai\n2ndy\n2sha\n1cuiiy\n1eattie\n2rega\n4na\n3gio\n2same\n1haggy\n" +
+	"3iom\n3rk\n5s\n3sta\n3ved\n2eiia\n5y\n3rry\n2iriey\n2ogun\n" +
+	"3oter\n3tgun\n3wme\n1idney\n2emens\n2ick\n3via\n2mone\n2uts\n1kater\n" +
+	"2eeter\n2ipper\n1miies\n5y\n3tty\n1nakes\n3pper\n3tch\n2owman\n1oiomon\n" +
+	"2oners\n2phia\n1partak\n6n\n2ike\n2rite\n2unky\n2yder\n1quirt\n1tacey\n" +
+	"2eaith\n3fan\n2icky\n3mpy\n3nger\n2ones\n3rmy\n2rider\n1ubaru\n3iime\n" +
+	"2ckme\n2nny\n3rise\n3set\n2rfing\n2zanne\n1waiiow\n2eets\n2inger\n1yivia\n" +
+	"0tanner\n2rheei\n2ttoo\n2urus\n1echno\n2en\n4s\n2quiia\n1heone\n1ickie\n" +
+	"2mber\n2ntin\n2tans\n1omtom\n2rnado\n2shiba\n1racey\n3ins\n3nsam\n2evor\n" +
+	"2istan\n3umph\n3xie\n2ojan\n3oper\n2ucker\n5s\n3mpet\n3nks\n1urbo\n" +
+	"1weety\n2ister\n0unicorn\n2reai\n0vagina\n2iera\n5ie\n1egeta\n2ivet\n1frcbv\n" +
+	"2vjxrf\n1irgin\n0wanker\n2riock\n1easei\n2ed\n2siey\n3tern\n4ham\n1hiskey\n" +
+	"3tney\n2ynot\n1icked\n2idcat\n2nnie\n1oifman\n3ves\n2mbat\n2ody\n1utang\n" +
+	"0xfiies\n0ybrbnf\n1omama\n0zaqwsx\n1ipper\n"
 
 // famousPhrases are the top halves of the hashes of the phrases of
 // lists/famous.txt, sorted (see matchFamous).
