@@ -55,7 +55,7 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 			add(RuleDisallowedCharacter, num("count", float64(bad)))
 		}
 	}
-	if strings.IndexFunc(in.Password, isControl) >= 0 {
+	if hasControl(in.Password) {
 		add(RuleControlCharacter)
 	}
 	for _, class := range []string{Upper, Lower, Digit, Special} {
@@ -114,12 +114,19 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 // point), so that a short random password is "too short", not "common".
 const guessMargin = 2
 
-// isControl reports whether r is a control character (C0, DEL, C1) or
+// hasControl reports whether s holds a control character (C0, DEL, C1) or
 // U+FFFD, the replacement character, which is also what an invalid UTF-8
 // byte reads as: nothing a person can type into a password field, and a
-// sign that the password was mangled on its way.
-func isControl(r rune) bool {
-	return r < 0x20 || r >= 0x7F && r <= 0x9F || r == utf8.RuneError
+// sign that the password was mangled on its way. A loop of its own, not
+// strings.IndexFunc: for the module, that was a call through a func value
+// for every code point of every keystroke.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7F && r <= 0x9F || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 func num(name string, v float64) Param { return Param{Name: name, Value: ParamValue{Num: v}} }

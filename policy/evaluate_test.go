@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -280,4 +282,19 @@ func TestEvaluateInReusesChars(t *testing.T) {
 	with := testing.AllocsPerRun(50, func() { chars = EvaluateIn(chars, p, in).Chars })
 	without := testing.AllocsPerRun(50, func() { _ = Evaluate(p, in) })
 	assert.Equal(t, without-1, with, "EvaluateIn saves exactly the Chars allocation")
+}
+
+// TestHasControl: hasControl holds exactly for C0, DEL, C1 and U+FFFD (and
+// so for invalid UTF-8), on every code point, alone and inside a password.
+func TestHasControl(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := r < 0x20 || r >= 0x7F && r <= 0x9F || r == utf8.RuneError || r >= 0xD800 && r <= 0xDFFF // surrogates encode as U+FFFD
+		if got := hasControl("Granskog" + string(r) + "Lirype"); got != want {
+			t.Fatalf("hasControl with %U = %v, want %v", r, got, want)
+		}
+	}
+	for _, s := range []string{"\xff", "ab\xc3", "\xed\xa0\x80"} {
+		assert.True(t, hasControl(s), "invalid UTF-8 %q", s)
+	}
+	assert.False(t, hasControl(""))
 }
