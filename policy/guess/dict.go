@@ -120,7 +120,10 @@ func pairSum(table []float32, folded []rune) (sum float32, letters bool) {
 	for k := 0; k <= len(folded); k++ {
 		c := 0
 		if k < len(folded) {
-			if c = letterIndex(folded[k]); c == 0 {
+			// a-z without a call (for the module): most letters are.
+			if r := folded[k]; r >= 'a' && r <= 'z' {
+				c = 1 + int(r-'a')
+			} else if c = letterIndex(r); c == 0 {
 				letters = false
 			}
 		}
