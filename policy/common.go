@@ -2,16 +2,16 @@ package policy
 
 import (
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/internal/frontcode"
+	"github.com/styrke-iam/styrke/policy/internal/once"
 )
 
 //go:generate bash ../scripts/gen-common.sh
 
 var (
-	commonOnce sync.Once
+	commonOnce once.Once
 	commonSet  commonTable
 )
 

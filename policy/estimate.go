@@ -3,15 +3,15 @@ package policy
 import (
 	"math"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy/guess"
+	"github.com/styrke-iam/styrke/policy/internal/once"
 	"github.com/styrke-iam/styrke/policy/internal/unorm"
 )
 
 var (
-	guessOnce sync.Once
+	guessOnce once.Once
 	guessDict *guess.Dictionary
 )
 

@@ -45,8 +45,9 @@ package guess
 import (
 	"math"
 	"math/bits"
-	"sync"
 	"sync/atomic"
+
+	"github.com/styrke-iam/styrke/policy/internal/once"
 )
 
 // MaxRunes is the most code points Estimate looks at; a longer password's
@@ -606,7 +607,7 @@ func buildVariations() {
 const maxTabled = 15
 
 var (
-	varOnce  sync.Once
+	varOnce  once.Once
 	varTable [maxTabled + 1][maxTabled + 1]float64
 )
 

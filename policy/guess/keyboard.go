@@ -1,6 +1,6 @@
 package guess
 
-import "sync"
+import "github.com/styrke-iam/styrke/policy/internal/once"
 
 // layoutRows describe the Norwegian and the US keyboard: per row, the x of
 // its first key and the keys as pairs of characters (unshifted, shifted).
@@ -47,7 +47,7 @@ type layout struct {
 }
 
 var (
-	layoutsOnce sync.Once
+	layoutsOnce once.Once
 	layouts     [2]layout
 )
 

@@ -1,6 +1,6 @@
 package guess
 
-import "sync"
+import "github.com/styrke-iam/styrke/policy/internal/once"
 
 // Series of words in their order, counted through as a password:
 // "EnToTreFireFemSeksSju", "One-Two-Three-Four-Five-Six-Seven1984",
@@ -32,7 +32,7 @@ type seriesWord struct {
 }
 
 var (
-	seriesOnce sync.Once
+	seriesOnce once.Once
 	// seriesWords are the words in the order of their first two letters
 	// (seriesLetter's indices a, b): those starting with them are
 	// seriesWords[seriesFirst[a*32+b]:seriesFirst[a*32+b+1]], most often
