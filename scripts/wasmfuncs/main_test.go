@@ -41,3 +41,20 @@ func TestFuncSizes(t *testing.T) {
 	_, err = funcSizes(cut[:len(cut)-3])
 	assert.Error(t, err, "a module cut short")
 }
+
+// TestBrotliSizes: the whole module and each section are compressed alone,
+// the code section counted as code and the others as the rest.
+func TestBrotliSizes(t *testing.T) {
+	b := module(true)
+	z, err := brotliSizes(b)
+	require.NoError(t, err)
+	assert.Equal(t, brotliLen(b), z.whole)
+	assert.Equal(t, brotliLen([]byte{2, 3, 0, 0, 0x0b, 5, 0, 0, 0, 0, 0x0b}), z.code)
+	assert.Zero(t, z.data, "the module has no data section")
+	assert.Equal(t, brotliLen([]byte{1, 3, 'e', 'n', 'v', 1, 'f', 0, 0})+brotliLen(b[len(b)-17:]), z.rest, "the imports and the names")
+
+	_, err = brotliSizes([]byte("nope"))
+	assert.ErrorContains(t, err, "not a WebAssembly module")
+	_, err = brotliSizes(b[:len(b)-3])
+	assert.Error(t, err, "a module cut short")
+}
