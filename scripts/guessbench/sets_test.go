@@ -188,3 +188,23 @@ func TestReadFakerNamesTheFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"blåmeis"}, defs["animal.bird"])
 }
+
+// TestListedWords: the estimator's lists are read folded, without their
+// header lines, and a word of them leaves the sets of words beyond the
+// lists (kalkun is on things.txt and on the frequency list's lines
+// 5,001-8,000).
+func TestListedWords(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("# kalkun and hare, a header\nKalkun\nhare\n"), 0o644))
+	listed, err := listedWords(dir)
+	require.NoError(t, err)
+	assert.True(t, listed[policy.Fold("kalkun")])
+	assert.True(t, listed[policy.Fold("hare")])
+	assert.False(t, listed[policy.Fold("# kalkun and hare, a header")])
+	_, err = listedWords(t.TempDir())
+	assert.ErrorContains(t, err, "no word lists")
+
+	real, err := listedWords("../../policy/guess/internal/genwords/lists")
+	require.NoError(t, err)
+	assert.True(t, real[policy.Fold("kalkun")], "things.txt holds kalkun")
+}

@@ -21,12 +21,14 @@ const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ lett
 `
 
 // frequentLines is how many lines of the frequency list are read: the
-// first 4,000 give about 3,000 words for about 6.7 KB of the module
+// first 5,000 give about 3,800 words for about 8.6 KB of the module
 // (brotli, front-coded). The 1,000 lines after the first 3,000 cost 2 KB
 // of the module and took phrases of the first 4,000 lines' words from
-// 7.3% to 0.4% accepted (BENCHMARKS.md). scripts/guessbench's sets of
-// words beyond the lists start after these lines.
-const frequentLines = 4000
+// 7.3% to 0.4% accepted; the next 1,000 (2026-12-01) cost 1.9 KB and
+// took phrases of lines 4,001-7,000 from 46.0% to 35.0% (BENCHMARKS.md).
+// scripts/guessbench's sets of words beyond the lists start after these
+// lines.
+const frequentLines = 5000
 
 // writeFrequent writes lists/norwegian_frequent.txt in dir from the
 // frequency list freq (one word a line, most frequent first) and the
