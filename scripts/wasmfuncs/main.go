@@ -138,11 +138,9 @@ func brotliSizes(b []byte) (sectionSizes, error) {
 	z.whole = brotliLen(b)
 	r := reader{b: b, i: 8}
 	for r.i < len(b) && r.err == nil {
-		id := r.byte()
-		size := r.uint()
-		end := r.i + size
-		if end > len(b) || r.err != nil {
-			return z, errors.New("a section runs past the end")
+		id, end, err := r.section()
+		if err != nil {
+			return z, err
 		}
 		n := brotliLen(b[r.i:end])
 		switch id {
@@ -186,11 +184,9 @@ func funcSizes(b []byte) (map[string]int, error) {
 	var bodies []int
 	names := map[int]string{}
 	for r.i < len(b) && r.err == nil {
-		id := r.byte()
-		size := r.uint()
-		end := r.i + size
-		if end > len(b) || r.err != nil {
-			return nil, errors.New("a section runs past the end")
+		id, end, err := r.section()
+		if err != nil {
+			return nil, err
 		}
 		switch id {
 		case 2: // imports: the functions among them come first in the index space
@@ -252,6 +248,18 @@ func funcSizes(b []byte) (map[string]int, error) {
 		out[name] += size
 	}
 	return out, nil
+}
+
+// section reads a section's id and size, leaving r at its content, and
+// returns the id and where the section ends.
+func (r *reader) section() (id byte, end int, err error) {
+	id = r.byte()
+	size := r.uint()
+	end = r.i + size
+	if end > len(r.b) || r.err != nil {
+		return 0, 0, errors.New("a section runs past the end")
+	}
+	return id, end, nil
 }
 
 // reader reads a module's bytes; the first error sticks.
