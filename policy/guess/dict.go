@@ -579,8 +579,11 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				}
 				break
 			}
-			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(typed[i:j+1], lower[i:j+1], folded[i:j+1])) {
-				lg := float64(v>>5)*rankLogUnit + wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])
+			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(ms, i, j+1)) {
+				lg := float64(v>>5) * rankLogUnit
+				if ms.upTo[j+1] != ms.upTo[i] || ms.subTo[j+1] != ms.subTo[i] {
+					lg += wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])
+				}
 				ms.add(i, j+1, Kind(v>>1&7), lg)
 				if v&(uint32(inflects)<<1) != 0 && j+1 < n {
 					addInflected(ms, typed, lower, folded, i, j+1, lg)
@@ -603,10 +606,14 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			if v == 0 {
 				break
 			}
-			if v&1 != 0 && i+1-j >= minReversed && !palindrome(folded[j:i+1]) && (i+1-j > maxRandomShort || !randomShort(typed[j:i+1], lower[j:i+1], folded[j:i+1])) {
+			if v&1 != 0 && i+1-j >= minReversed && !palindrome(folded[j:i+1]) && (i+1-j > maxRandomShort || !randomShort(ms, j, i+1)) {
 				// A word that reads the same backwards is found forwards,
 				// for less.
-				ms.add(j, i+1, Kind(v>>1&7), float64(v>>5)*rankLogUnit+wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])+log2)
+				lg := float64(v>>5) * rankLogUnit
+				if ms.upTo[i+1] != ms.upTo[j] || ms.subTo[i+1] != ms.subTo[j] {
+					lg += wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])
+				}
+				ms.add(j, i+1, Kind(v>>1&7), lg+log2)
 			}
 		}
 	}
@@ -674,22 +681,13 @@ func palindrome(s []rune) bool {
 // caller, which this runs for hundreds of times a keystroke).
 const maxRandomShort = 4
 
-// randomShort reports whether a short word (maxRandomShort code points or
-// fewer) is written both with a substitution and with a capital after its
+// randomShort reports whether the short word [i, j) (maxRandomShort code
+// points or fewer) is written both with a substitution and with a capital after its
 // first letter ("d3T", "Al1E"): people write short words plainly, and in
 // random letters and digits such stretches are common by chance ("Al1e"
 // for "alle", "d3T" for "det" in "5QNNAl1eya1PiZp3").
-func randomShort(typed, lower, folded []rune) bool {
-	sub, laterUp := false, false
-	for k := range typed {
-		if lower[k] != folded[k] && lower[k] != 'l' {
-			sub = true
-		}
-		if k > 0 && typed[k] != lower[k] {
-			laterUp = true
-		}
-	}
-	return sub && laterUp
+func randomShort(ms *matches, i, j int) bool {
+	return ms.subTo[j] != ms.subTo[i] && ms.upTo[j] != ms.upTo[i+1]
 }
 
 // wordVariations returns log10 of the guesses for the ways a dictionary

@@ -184,21 +184,39 @@ type matches struct {
 	// matchers ask it of the same code points again and again, and for the
 	// module (built without inlining) each isLetter was a call.
 	class [MaxRunes]uint8
+	// upTo[t] is how many of the code points before t are capitals (typed
+	// not lower), subTo[t] how many are substitutions (lower not folded,
+	// but for 'l': see wordVariations). A word with neither, as most are,
+	// has no variations to price, and one word's counts are two
+	// subtractions, not a loop over its letters (wordVariations,
+	// randomShort: TestPlainCounts).
+	upTo, subTo [MaxRunes + 1]uint8
 }
 
-// classify sets ms.class from lower and folded, before any matcher runs.
-func (ms *matches) classify(lower, folded []rune) {
-	for t, r := range lower[:min(len(lower), len(folded), MaxRunes)] {
+// classify sets ms.class, ms.upTo and ms.subTo from typed, lower and
+// folded, before any matcher runs.
+func (ms *matches) classify(typed, lower, folded []rune) {
+	n := min(len(typed), len(lower), len(folded), MaxRunes)
+	up, sub := uint8(0), uint8(0)
+	for t, r := range lower[:n] {
 		c := uint8(0)
 		if isLetter(r) {
 			c = classLetter
 		} else if isDigit(r) {
 			c = classDigit
 		}
-		if isLetter(folded[t]) {
+		f := folded[t]
+		if isLetter(f) {
 			c |= classFoldedLetter
 		}
 		ms.class[t] = c
+		if typed[t] != r {
+			up++
+		}
+		if r != f && r != 'l' {
+			sub++
+		}
+		ms.upTo[t+1], ms.subTo[t+1] = up, sub
 	}
 }
 
@@ -294,7 +312,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	} else {
 		ms = new(matches) // does not escape: on the stack
 	}
-	ms.classify(lower, folded)
+	ms.classify(typed, lower, folded)
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}

@@ -23,7 +23,7 @@ func found(t *testing.T, s string, kind Kind, run func(ms *matches, in Input)) [
 func matched(s string, run func(ms *matches, in Input), keep func(match) bool) []string {
 	input := in(s)
 	ms := new(matches)
-	ms.classify(input.Lower, input.Folded)
+	ms.classify(input.Typed, input.Lower, input.Folded)
 	run(ms, input)
 	var out []string
 	for k := 0; k < ms.n; k++ {
@@ -230,7 +230,7 @@ func TestMatchSeparators(t *testing.T) {
 	x.Dictionary = testDict
 	with := Estimate(x)
 	ms := new(matches)
-	ms.classify(x.Lower, x.Folded)
+	ms.classify(x.Typed, x.Lower, x.Folded)
 	matchSeparators(ms, x.Lower)
 	require.Equal(t, 1, ms.n)
 	assert.Less(t, float64(ms.m[0].lg), float64(2*bruteLog10))
@@ -325,7 +325,7 @@ func TestMatchPhrases(t *testing.T) {
 	x.Dictionary = testDict
 	with := Estimate(x)
 	ms := new(matches)
-	ms.classify(x.Lower, x.Folded)
+	ms.classify(x.Typed, x.Lower, x.Folded)
 	matchDictionary(ms, testDict, x.Typed, x.Lower, x.Folded)
 	matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
 	without := search(ms, len(x.Typed), new([MaxRunes]uint8), false)
@@ -419,7 +419,7 @@ func TestLongWordlike(t *testing.T) {
 	cost := func(s string) float32 {
 		x := in(s)
 		ms := new(matches)
-		ms.classify(x.Lower, x.Folded)
+		ms.classify(x.Typed, x.Lower, x.Folded)
 		addWordlike(ms, testDict, x.Typed, x.Lower, x.Folded, 0, len(x.Typed), x.Lower)
 		require.Equal(t, 1, ms.n, "input %q reads like a word", s)
 		return ms.m[0].lg
@@ -782,7 +782,7 @@ func TestMatchRussianLatin(t *testing.T) {
 	faint := func(s string) bool {
 		x := in(s)
 		ms := new(matches)
-		ms.classify(x.Lower, x.Folded)
+		ms.classify(x.Typed, x.Lower, x.Folded)
 		russianByLatin.match(ms, x.Typed, x.Lower)
 		require.Equal(t, 1, ms.n, s)
 		return ms.m[0].faint
@@ -892,7 +892,7 @@ func TestStretchesInsideRepeats(t *testing.T) {
 	for _, s := range []string{"th", "bl", "rj", "ab", "racecar", "hestebilen"} {
 		x := in(strings.Repeat(s, 127/len(s))[:127-127%len(s)])
 		ms := new(matches)
-		ms.classify(x.Lower, x.Folded)
+		ms.classify(x.Typed, x.Lower, x.Folded)
 		matchRepeats(ms, x.Lower)
 		require.Greater(t, ms.n, 0, s)
 		n0 := ms.n
@@ -905,7 +905,7 @@ func TestStretchesInsideRepeats(t *testing.T) {
 		assert.Less(t, ms.n-n0, 80, "%s: stretches", s) // the first period's, and those that reach past the end
 		// Without the repeat every stretch is there.
 		all := new(matches)
-		all.classify(x.Lower, x.Folded)
+		all.classify(x.Typed, x.Lower, x.Folded)
 		matchWordlike(all, testDict, x.Typed, x.Lower, x.Folded)
 		matchRussian(all, x.Typed, x.Lower)
 		assert.Greater(t, all.n, ms.n-n0, s)
@@ -1303,7 +1303,7 @@ func TestClassify(t *testing.T) {
 		for k := range lower {
 			lower[k], folded[k] = r0+rune(k), r0+rune(step-1-k)
 		}
-		ms.classify(lower, folded)
+		ms.classify(lower, lower, folded)
 		for k, c := range ms.class[:step] {
 			r, f := lower[k], folded[k]
 			if c&classLetter != 0 != isLetter(r) || c&classDigit != 0 != isDigit(r) || c&classFoldedLetter != 0 != isLetter(f) {
@@ -1311,6 +1311,61 @@ func TestClassify(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPlainCounts: the counts of capitals and substitutions classify keeps
+// (matches.upTo, subTo) say what the loops over a word's letters say, for
+// every stretch of strings of capitals, small letters, substitutions, 'l'
+// and others: no variations when a stretch has neither (wordVariations,
+// with its substitutions or without), randomShort as the loop it stands
+// for, and no mixed case without a capital after the first letter.
+func TestPlainCounts(t *testing.T) {
+	loopRandomShort := func(typed, lower, folded []rune) bool {
+		sub, laterUp := false, false
+		for k := range typed {
+			if lower[k] != folded[k] && lower[k] != 'l' {
+				sub = true
+			}
+			if k > 0 && typed[k] != lower[k] {
+				laterUp = true
+			}
+		}
+		return sub && laterUp
+	}
+	alphabet := []rune("aAlL1!0oOeE3sS5$æÆø@ x7tT")
+	rng := rand.New(rand.NewPCG(13, 1))
+	strs := []string{"Sommer2026", "P4ssw0rd", "hello", "LLLlll", "Al1E", "d3T", "sOmMeR", "ÆØÅæøå"}
+	for range 3000 {
+		rs := make([]rune, 1+rng.IntN(12))
+		for k := range rs {
+			rs[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		strs = append(strs, string(rs))
+	}
+	ms := new(matches)
+	plain := 0
+	for _, s := range strs {
+		x := in(s)
+		ms.classify(x.Typed, x.Lower, x.Folded)
+		for i := 0; i < len(x.Typed); i++ {
+			for j := i + 1; j <= len(x.Typed); j++ {
+				typed, lower, folded := x.Typed[i:j], x.Lower[i:j], x.Folded[i:j]
+				if ms.upTo[j] == ms.upTo[i] && ms.subTo[j] == ms.subTo[i] {
+					plain++
+					if wordVariations(typed, lower, folded) != 0 || wordVariations(typed, lower, lower) != 0 {
+						t.Fatalf("%q [%d, %d): no capital or substitution counted, but variations", s, i, j)
+					}
+				}
+				if got, want := randomShort(ms, i, j), loopRandomShort(typed, lower, folded); got != want {
+					t.Fatalf("%q [%d, %d): randomShort %v, the loop %v", s, i, j, got, want)
+				}
+				if ms.upTo[j] == ms.upTo[i+1] && mixedCase(typed, lower) {
+					t.Fatalf("%q [%d, %d): mixed case with no capital after the first letter", s, i, j)
+				}
+			}
+		}
+	}
+	require.Greater(t, plain, 1000) // the first check ran
 }
 
 // TestPowInt: powInt gives math.Pow's bits for whole exponents up to

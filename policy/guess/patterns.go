@@ -1258,7 +1258,9 @@ const maxFaintWord = 6
 // marks made half of a 20-character random password a pattern. Generators
 // do not write æ, ø or å: "fløya" stays marked (fresh words 2.0% → 1.9%).
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
-	if j-i < 4 || j-i > maxWordlike || d == nil || mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
+	// A capital after the first letter (ms.upTo) before the loops of
+	// mixedCase: most stretches have none.
+	if j-i < 4 || j-i > maxWordlike || d == nil || ms.upTo[j] != ms.upTo[i+1] && mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
 		return
 	}
 	sum, ok := d.wordSurprisal(folded[i:j])
@@ -1282,7 +1284,11 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 	if b := float64(j - i); b < lg { // brute force's price at most (not min: see unlikeliness)
 		lg = b
 	}
-	ms.add(i, j, KindWordlike, lg+wordVariations(typed[i:j], lower[i:j], subst[i:j]))
+	variations := 0.0
+	if ms.upTo[j] != ms.upTo[i] || ms.subTo[j] != ms.subTo[i] {
+		variations = wordVariations(typed[i:j], lower[i:j], subst[i:j])
+	}
+	ms.add(i, j, KindWordlike, lg+variations)
 	if ms.n > n0 && j-i <= maxFaintWord && unlikeliness(sum, j-i) > 0 {
 		ms.m[n0].faint = true
 		for _, r := range lower[i:j] {

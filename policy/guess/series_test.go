@@ -62,7 +62,7 @@ func TestMatchSeries(t *testing.T) {
 	lg := func(s string) float64 {
 		ms := new(matches)
 		input := in(s)
-		ms.classify(input.Lower, input.Folded)
+		ms.classify(input.Typed, input.Lower, input.Folded)
 		matchSeries(ms, input.Typed, input.Lower)
 		require.Equal(t, 1, ms.n, "input %q", s)
 		return float64(ms.m[0].lg)
