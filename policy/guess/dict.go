@@ -544,6 +544,10 @@ const (
 // with ends both.
 func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 	n := len(folded)
+	// The walks' steps probe d.slots as get does, written out: for the
+	// module, built without inlining, get was a call at every step.
+	slots, shift := d.slots, d.shift
+	mask := uint64(len(slots) - 1)
 	for i, fi := range folded {
 		// The first code point, and below the first two: d.starts when
 		// they are under 256, the table otherwise.
@@ -570,7 +574,22 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for ; j < n && j-i < d.maxLen; j++ {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			v := d.get(h)
+			k := (h * 0x9E3779B97F4A7C15) &^ valueMask
+			if k == 0 {
+				k = 1 << valueBits
+			}
+			v := uint32(0)
+			for t := k >> shift; ; t = (t + 1) & mask {
+				e := slots[t]
+				if key := e &^ valueMask; key == 0 {
+					break
+				} else if key == k {
+					if v = uint32(e & valueMask); v == 0 {
+						v = 2
+					}
+					break
+				}
+			}
 			if v == 0 {
 				// The walk ends here; past a symbol inside a word it may
 				// go on.
@@ -581,7 +600,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			}
 			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(ms, i, j+1)) {
 				lg := float64(v>>5) * rankLogUnit
-				if ms.upTo[j+1] != ms.upTo[i] || ms.subTo[j+1] != ms.subTo[i] {
+				if ms.counts[j+1] != ms.counts[i] {
 					lg += wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])
 				}
 				ms.add(i, j+1, Kind(v>>1&7), lg)
@@ -602,7 +621,22 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for ; j >= 0 && i-j < d.maxLen; j-- {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			v := d.get(h)
+			k := (h * 0x9E3779B97F4A7C15) &^ valueMask
+			if k == 0 {
+				k = 1 << valueBits
+			}
+			v := uint32(0)
+			for t := k >> shift; ; t = (t + 1) & mask {
+				e := slots[t]
+				if key := e &^ valueMask; key == 0 {
+					break
+				} else if key == k {
+					if v = uint32(e & valueMask); v == 0 {
+						v = 2
+					}
+					break
+				}
+			}
 			if v == 0 {
 				break
 			}
@@ -610,7 +644,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				// A word that reads the same backwards is found forwards,
 				// for less.
 				lg := float64(v>>5) * rankLogUnit
-				if ms.upTo[i+1] != ms.upTo[j] || ms.subTo[i+1] != ms.subTo[j] {
+				if ms.counts[i+1] != ms.counts[j] {
 					lg += wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])
 				}
 				ms.add(j, i+1, Kind(v>>1&7), lg+log2)
@@ -687,7 +721,7 @@ const maxRandomShort = 4
 // random letters and digits such stretches are common by chance ("Al1e"
 // for "alle", "d3T" for "det" in "5QNNAl1eya1PiZp3").
 func randomShort(ms *matches, i, j int) bool {
-	return ms.subTo[j] != ms.subTo[i] && ms.upTo[j] != ms.upTo[i+1]
+	return ms.counts[j]>>8 != ms.counts[i]>>8 && uint8(ms.counts[j]) != uint8(ms.counts[i+1])
 }
 
 // wordVariations returns log10 of the guesses for the ways a dictionary

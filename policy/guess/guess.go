@@ -184,20 +184,20 @@ type matches struct {
 	// matchers ask it of the same code points again and again, and for the
 	// module (built without inlining) each isLetter was a call.
 	class [MaxRunes]uint8
-	// upTo[t] is how many of the code points before t are capitals (typed
-	// not lower), subTo[t] how many are substitutions (lower not folded,
-	// but for 'l': see wordVariations). A word with neither, as most are,
-	// has no variations to price, and one word's counts are two
-	// subtractions, not a loop over its letters (wordVariations,
-	// randomShort: TestPlainCounts).
-	upTo, subTo [MaxRunes + 1]uint8
+	// counts[t] holds how many of the code points before t are capitals
+	// (typed not lower) in its low byte, and how many are substitutions
+	// (lower not folded, but for 'l': see wordVariations) in its high
+	// byte. A word with neither, as most are, has no variations to price,
+	// and tells so by counts equal at its ends, not by a loop over its
+	// letters (wordVariations, randomShort: TestPlainCounts).
+	counts [MaxRunes + 1]uint16
 }
 
-// classify sets ms.class, ms.upTo and ms.subTo from typed, lower and
+// classify sets ms.class and ms.counts from typed, lower and
 // folded, before any matcher runs.
 func (ms *matches) classify(typed, lower, folded []rune) {
 	n := min(len(typed), len(lower), len(folded), MaxRunes)
-	up, sub := uint8(0), uint8(0)
+	count := uint16(0)
 	for t, r := range lower[:n] {
 		c := uint8(0)
 		if isLetter(r) {
@@ -211,12 +211,12 @@ func (ms *matches) classify(typed, lower, folded []rune) {
 		}
 		ms.class[t] = c
 		if typed[t] != r {
-			up++
+			count++
 		}
 		if r != f && r != 'l' {
-			sub++
+			count += 1 << 8
 		}
-		ms.upTo[t+1], ms.subTo[t+1] = up, sub
+		ms.counts[t+1] = count
 	}
 }
 

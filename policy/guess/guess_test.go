@@ -1314,7 +1314,7 @@ func TestClassify(t *testing.T) {
 }
 
 // TestPlainCounts: the counts of capitals and substitutions classify keeps
-// (matches.upTo, subTo) say what the loops over a word's letters say, for
+// (matches.counts) say what the loops over a word's letters say, for
 // every stretch of strings of capitals, small letters, substitutions, 'l'
 // and others: no variations when a stretch has neither (wordVariations,
 // with its substitutions or without), randomShort as the loop it stands
@@ -1350,7 +1350,7 @@ func TestPlainCounts(t *testing.T) {
 		for i := 0; i < len(x.Typed); i++ {
 			for j := i + 1; j <= len(x.Typed); j++ {
 				typed, lower, folded := x.Typed[i:j], x.Lower[i:j], x.Folded[i:j]
-				if ms.upTo[j] == ms.upTo[i] && ms.subTo[j] == ms.subTo[i] {
+				if ms.counts[j] == ms.counts[i] {
 					plain++
 					if wordVariations(typed, lower, folded) != 0 || wordVariations(typed, lower, lower) != 0 {
 						t.Fatalf("%q [%d, %d): no capital or substitution counted, but variations", s, i, j)
@@ -1359,7 +1359,7 @@ func TestPlainCounts(t *testing.T) {
 				if got, want := randomShort(ms, i, j), loopRandomShort(typed, lower, folded); got != want {
 					t.Fatalf("%q [%d, %d): randomShort %v, the loop %v", s, i, j, got, want)
 				}
-				if ms.upTo[j] == ms.upTo[i+1] && mixedCase(typed, lower) {
+				if uint8(ms.counts[j]) == uint8(ms.counts[i+1]) && mixedCase(typed, lower) {
 					t.Fatalf("%q [%d, %d): mixed case with no capital after the first letter", s, i, j)
 				}
 			}

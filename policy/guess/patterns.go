@@ -1258,9 +1258,9 @@ const maxFaintWord = 6
 // marks made half of a 20-character random password a pattern. Generators
 // do not write æ, ø or å: "fløya" stays marked (fresh words 2.0% → 1.9%).
 func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j int, subst []rune) {
-	// A capital after the first letter (ms.upTo) before the loops of
+	// A capital after the first letter (ms.counts) before the loops of
 	// mixedCase: most stretches have none.
-	if j-i < 4 || j-i > maxWordlike || d == nil || ms.upTo[j] != ms.upTo[i+1] && mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
+	if j-i < 4 || j-i > maxWordlike || d == nil || uint8(ms.counts[j]) != uint8(ms.counts[i+1]) && mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
 		return
 	}
 	sum, ok := d.wordSurprisal(folded[i:j])
@@ -1285,7 +1285,7 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 		lg = b
 	}
 	variations := 0.0
-	if ms.upTo[j] != ms.upTo[i] || ms.subTo[j] != ms.subTo[i] {
+	if ms.counts[j] != ms.counts[i] {
 		variations = wordVariations(typed[i:j], lower[i:j], subst[i:j])
 	}
 	ms.add(i, j, KindWordlike, lg+variations)
