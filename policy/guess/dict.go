@@ -544,10 +544,6 @@ const (
 // with ends both.
 func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 	n := len(folded)
-	// The walks' steps probe d.slots as get does, written out: for the
-	// module, built without inlining, get was a call at every step.
-	slots, shift := d.slots, d.shift
-	mask := uint64(len(slots) - 1)
 	for i, fi := range folded {
 		// The first code point, and below the first two: d.starts when
 		// they are under 256, the table otherwise.
@@ -574,22 +570,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for ; j < n && j-i < d.maxLen; j++ {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			k := (h * 0x9E3779B97F4A7C15) &^ valueMask
-			if k == 0 {
-				k = 1 << valueBits
-			}
-			v := uint32(0)
-			for t := k >> shift; ; t = (t + 1) & mask {
-				e := slots[t]
-				if key := e &^ valueMask; key == 0 {
-					break
-				} else if key == k {
-					if v = uint32(e & valueMask); v == 0 {
-						v = 2
-					}
-					break
-				}
-			}
+			v := d.get(h)
 			if v == 0 {
 				// The walk ends here; past a symbol inside a word it may
 				// go on.
@@ -621,22 +602,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		for ; j >= 0 && i-j < d.maxLen; j-- {
 			fj := folded[j]
 			h = (h ^ uint64(fj)) * hashPrime
-			k := (h * 0x9E3779B97F4A7C15) &^ valueMask
-			if k == 0 {
-				k = 1 << valueBits
-			}
-			v := uint32(0)
-			for t := k >> shift; ; t = (t + 1) & mask {
-				e := slots[t]
-				if key := e &^ valueMask; key == 0 {
-					break
-				} else if key == k {
-					if v = uint32(e & valueMask); v == 0 {
-						v = 2
-					}
-					break
-				}
-			}
+			v := d.get(h)
 			if v == 0 {
 				break
 			}
