@@ -549,7 +549,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		// they are under 256, the table otherwise.
 		h0 := (uint64(hashStart) ^ uint64(fi)) * hashPrime
 		if fi < 256 {
-			if d.starts[uint(fi)/64]&(1<<(uint(fi)%64)) == 0 {
+			if b := uint8(fi); d.starts[b/64]&(1<<(b%64)) == 0 {
 				continue
 			}
 		} else if d.get(h0) == 0 {
@@ -560,7 +560,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		// table otherwise, as every later one.
 		h, j := h0, i+1
 		if j < n && fi < 256 && folded[j] < 256 {
-			if k := 256 + uint(fi)<<8 | uint(folded[j]); d.starts[k/64]&(1<<(k%64)) == 0 {
+			if k := uint16(fi)<<8 | uint16(uint8(folded[j])); d.starts[4+k/64]&(1<<(k%64)) == 0 {
 				j = n // no word starts so
 			} else {
 				h = (h ^ uint64(folded[j])) * hashPrime
@@ -592,7 +592,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		}
 		h, j = h0, i-1
 		if j >= 0 && fi < 256 && folded[j] < 256 {
-			if k := 256 + uint(fi)<<8 | uint(folded[j]); d.starts[k/64]&(1<<(k%64)) == 0 {
+			if k := uint16(fi)<<8 | uint16(uint8(folded[j])); d.starts[4+k/64]&(1<<(k%64)) == 0 {
 				j = -1
 			} else {
 				h = (h ^ uint64(folded[j])) * hashPrime
