@@ -84,42 +84,40 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 	// Tables, not calls, in the loops: the module is built without inlining.
 	n := len(lower)
 	var (
-		key        [MaxRunes]uint8     // key[t]: lower[t]'s index in the model, 0 for none
-		sum        [MaxRunes]float32   // sum[t]: the surprisal of the pairs of the run up to t
-		start, end [MaxRunes]float32   // t's surprisal as a word's first and last code point
-		caps       [MaxRunes + 1]uint8 // caps[t]: the capitals before t (none: no variations to price)
+		key        [MaxRunes]uint8   // key[t]: lower[t]'s index in the model, set inside runs only
+		sum        [MaxRunes]float32 // sum[t]: the surprisal of the pairs of the run up to t
+		start, end [MaxRunes]float32 // t's surprisal as a word's first and last code point
 	)
-	for t, r := range lower {
-		if r < 128 {
-			key[t] = m.index[r]
-		}
-	}
+	// A run's capitals are told by the counts classify keeps (the low
+	// byte of ms.counts), not counted here.
 	for i := 0; i < n; {
-		if key[i] == 0 {
+		r := lower[i]
+		if uint32(r) >= 128 || m.index[r] == 0 {
 			i++
 			continue
 		}
+		key[i] = m.index[r]
 		j := i + 1
-		for j < n && key[j] != 0 {
-			j++
+		for ; j < n; j++ {
+			r := lower[j]
+			if uint32(r) >= 128 || m.index[r] == 0 {
+				break
+			}
+			key[j] = m.index[r]
 		}
 		if j-i >= minRussian && j-i <= maxWordlike {
 			// A run short enough to be one stretch: its pairs summed as
 			// it goes, from 0 as sum is below, with no tables.
 			k0 := int(key[i])
-			pairs, prev, capitals := float32(0), k0, typed[i] != lower[i]
+			pairs, prev, capitals := float32(0), k0, uint8(ms.counts[j]) != uint8(ms.counts[i])
 			for t := i + 1; t < j; t++ {
 				k := int(key[t])
 				pairs += m.pair[prev*m.size+k]
 				prev = k
-				if typed[t] != lower[t] {
-					capitals = true
-				}
 			}
 			m.add(ms, typed, lower, i, j, m.pair[k0]+pairs+m.pair[prev*m.size], m.typical, capitals)
 		} else if j-i > maxWordlike {
 			prev := 0
-			caps[i] = 0
 			for t := i; t < j; t++ {
 				k := int(key[t])
 				start[t], end[t] = m.pair[k], m.pair[k*m.size]
@@ -129,10 +127,6 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 					sum[t] = 0
 				}
 				prev = k
-				caps[t+1] = caps[t]
-				if typed[t] != lower[t] {
-					caps[t+1]++
-				}
 			}
 			// A stretch no cheaper than brute force (see add), or one
 			// that ends inside a repeat (see matches.repeatEnd), is of no
@@ -155,7 +149,7 @@ func (m *russianReading) match(ms *matches, typed, lower []rune) {
 						break
 					}
 					if s := x + end[b-1]; s <= mx*float32(b-a+1) {
-						m.add(ms, typed, lower, a, b, s, m.typicalJoined, caps[b] > caps[a])
+						m.add(ms, typed, lower, a, b, s, m.typicalJoined, uint8(ms.counts[b]) != uint8(ms.counts[a]))
 					}
 				}
 			}
