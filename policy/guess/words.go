@@ -138,21 +138,24 @@ const list4 = "" +
 	"3thface\n1rk\n1ugatti\n2teiia\n0oreo\n0paypai\n1rada\n0redbuii\n2ebok\n2ma\n" +
 	"4iooo\n1ingnes\n0sparebank\n1tarbucks\n3toii\n0teienor\n3ia\n1oro\n1v2\n2norge\n" +
 	"1wix\n0vader\n1ersace\n1ipps\n1uitton\n0widerøe\n0yara\n1oda\n0zara\n0aamodt\n" +
-	"1bba\n1cdc\n1ianwaiker\n1mongus\n1ndroid\n2grybirds\n1vengers\n0bart\n1eckham\n2yonce\n" +
-	"1iackpink\n2eber\n1jørgen\n5ndaien\n1owser\n1raathen\n1ugatti\n3sbunny\n2ibasaur\n0caiiofduty\n" +
-	"2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n3wbacca\n1iashofcians\n2troen\n1onverse\n2op\n" +
-	"2rvette\n2unterstrike\n0deadpooi\n1iscord\n1onaidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n" +
-	"0federer\n1ifa\n2ona\n1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n2ofy\n" +
-	"2tham\n1ryffindor\n1ta\n0harieydavidson\n3rypotter\n1egerberg\n2rmione\n3obrine\n1ogwarts\n1uffiepuff\n" +
-	"2ik\n1yundai\n0iebron\n2xus\n1ngebrigtsen\n1oki\n1uffy\n0jansrud\n1eep\n1ohaug\n" +
-	"0kaizers\n2rpe\n2wasaki\n1ia\n2wi\n2æbo\n1jus\n1obe\n1ygo\n0madcon\n" +
-	"2rvei\n2serati\n2zda\n1bappe\n1ciaren\n1essi\n2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n" +
-	"2nions\n2tsubishi\n1ordor\n2winckei\n0nadai\n2ia\n1emo\n2ymar\n1orthug\n1usa\n" +
-	"0oiaf\n1nepiece\n1pei\n1verwatch\n0pacman\n1eugeot\n1iuto\n1ubg\n0ravenciaw\n1enauit\n" +
-	"1ihanna\n1ocketieague\n2eiseiand\n2oney\n0saab\n2iiormoon\n2suke\n1cania\n2oobydoo\n1hrek\n" +
-	"1imba\n3psons\n2ytherin\n1koda\n2yrim\n3waiker\n1nickers\n1oiskjaer\n6ær\n1pongebob\n" +
-	"1quirtie\n1vindai\n1ørioth\n0tandrevoid\n1hanos\n1inder\n1otoro\n1witch\n4ter\n0vaiorant\n" +
-	"1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n1oro\n"
+	"1bba\n1cdc\n1ianwaiker\n1mongus\n1ndroid\n2grybirds\n1vengers\n0baktus\n2rt\n1eckham\n" +
+	"2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n1owser\n1raathen\n2umm\n1ugatti\n" +
+	"3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n3wbacca\n1iashofcians\n" +
+	"2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n1iscord\n1offen\n2naidduck\n3keykong\n" +
+	"2ta\n1ragonbaii\n1umbiedore\n0eevee\n0fantorangen\n1ederer\n2igen\n1ifa\n2ona\n2åkiypa\n" +
+	"1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n2ofy\n2tham\n1ryffindor\n2åtass\n" +
+	"1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n2rmione\n3obrine\n1ogwarts\n1uffiepuff\n2ik\n" +
+	"1yundai\n0iangbein\n4strømpe\n1ebron\n2xus\n1ngebrigtsen\n1oki\n1uffy\n0jansrud\n1eep\n" +
+	"1ohaug\n0kaizers\n2kemonsteret\n2rius\n3pe\n2wasaki\n1ia\n3tremus\n2wi\n2æbo\n" +
+	"1jus\n1obe\n1ygo\n0madcon\n2rvei\n2serati\n2zda\n1bappe\n1ciaren\n1essi\n" +
+	"2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n1ummitroiiet\n" +
+	"0nadai\n2ia\n1emo\n2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n" +
+	"1pei\n1verwatch\n0pacman\n1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n1ubg\n0ravenciaw\n" +
+	"1enauit\n2odor\n1ihanna\n1ocketieague\n2eiseiand\n2oney\n0saab\n2beitann\n2iiormoon\n2suke\n" +
+	"1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n2yrim\n3waiker\n" +
+	"1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n1quirtie\n1vindai\n1ørioth\n" +
+	"0tandrevoid\n1hanos\n1inder\n1otoro\n1witch\n4ter\n0vaiorant\n1oidemort\n3kswagen\n0warcraft\n" +
+	"3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n1oro\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
