@@ -91,24 +91,25 @@ const list2 = "" +
 	"2stby\n4nes\n1ik\n2ndafjord\n3je\n1oida\n1ågsøy\n4å\n3ier\n0årdai\n" +
 	"2sane\n3erai\n3nes\n1\xb8rskog\n2yer\n3garden\n0aistahaug\n2vdai\n3er\n1ndenes\n" +
 	"3øy\n1ure\n3skog-høiand\n2strheim\n1verøy\n0baiiangen\n3sfjord\n2rdu\n5foss\n1eiarn\n" +
-	"2rievåg\n1indai\n1jarkøy\n2ørnafjorden\n1rønnøy\n9sund\n1åtsfjord\n0drøbak\n1yrøy\n1ønna\n" +
-	"0eidsvoii\n2gersund\n1ngerdai\n1tnedai\n1venes\n0fauske\n1iakstad\n3tanger\n2nnsnes\n1jord\n" +
-	"1oiidai\n2snes\n1rosta\n2æna\n3\xb8ya\n1ærder\n0gamvik\n1iideskåi\n1jemnes\n3rstad\n" +
-	"3sdai\n1ran\n4e\n3tangen\n2ong\n0hadsei\n2isa\n2marøy\n2ram\n2svik\n" +
-	"2ttfjeiidai\n1eim\n2mnes\n1itra\n1jeimeiand\n1oie\n3tåien\n1urdai\n2stadvika\n1øyiandet\n" +
-	"0iakseiv\n2vangen\n1bestad\n1ebesby\n2irfjord\n2ka\n3nes\n2nvik\n1ierne\n2iiesand\n" +
-	"2ndesnes\n1nderøy\n1oppa\n1und\n3ner\n2røy\n1veiand\n1yngdai\n4en\n1ødingen\n" +
-	"0jevnaker\n0karasjok\n3isøy\n2utokeino\n1iepp\n2nn\n2æbu\n1ragerø\n1vaisund\n2inesdai\n" +
-	"3tsøy\n2æfjord\n4nangen\n1åfjord\n0maivik\n1eihus\n3øy\n2råker\n1idt-teiemark\n1osjøen\n" +
-	"3kenes\n1åiseiv\n3søy\n0namsskogan\n2nnestad\n1esbyen\n3na\n3seby\n1ord-aurdai\n5fron\n" +
-	"5odai\n4reisa\n1ærøy\n7sund\n0orkdai\n3iand\n1sen\n1verhaiia\n0porsanger\n0rana\n" +
-	"1endaien\n3nebu\n1indai\n3gerike\n2sør\n1jukan\n1ødøy\n3rvik\n3st\n3yrvik\n" +
-	"0saiangen\n3tdai\n2ndnessjøen\n2uda\n1eibu\n2termoen\n1kaun\n2iptvet\n2jervøy\n1møia\n" +
-	"1nåsa\n1okndai\n2rtiand\n1tad\n2eigen\n2okmarknes\n3r-eivdai\n4fjord\n2rand\n1uiitjeima\n" +
-	"2nndai\n4fjord\n2rnadai\n1ømna\n3r-aurdai\n5fron\n5odai\n5varanger\n4foid\n4reisa\n" +
-	"0tana\n1ingvoii\n1jeidsund\n1oiga\n2rsken\n1ranøy\n2æna\n1ydai\n2nset\n2sfjord\n" +
-	"0utsira\n0vang\n1efsn\n2ga\n3årshei\n2rdai\n2stvågøy\n2veistad\n1ikna\n2nstra\n" +
-	"1ågan\n2\xa6røy\n0åfjord\n2mii\n3ot\n2ndaisnes\n1\xb8ksnes\n2riand\n3sta\n"
+	"2rievåg\n2sseggen\n1indai\n1jarkøy\n2ørnafjorden\n1rønnøy\n9sund\n1åtsfjord\n0drøbak\n1yrøy\n" +
+	"1ønna\n0eidsvoii\n2gersund\n1ngerdai\n1tnedai\n1venes\n0fauske\n1iakstad\n3tanger\n2nnsnes\n" +
+	"1jord\n1oiidai\n2snes\n1rosta\n2æna\n3\xb8ya\n1ærder\n0gamvik\n1iideskåi\n1jemnes\n" +
+	"3rstad\n3sdai\n1ran\n4e\n3tangen\n2ong\n0hadsei\n2isa\n2marøy\n2ram\n" +
+	"2svik\n2ttfjeiidai\n1eim\n2mnes\n1itra\n1jeimeiand\n1oie\n3tåien\n1urdai\n2stadvika\n" +
+	"1øyiandet\n0iakseiv\n2vangen\n1bestad\n1ebesby\n2irfjord\n2ka\n3nes\n2nvik\n1ierne\n" +
+	"2iiesand\n2ndesnes\n1nderøy\n1oppa\n1und\n3ner\n2røy\n1veiand\n1yngdai\n4en\n" +
+	"1ødingen\n0jevnaker\n0karasjok\n3isøy\n2utokeino\n1iepp\n2nn\n2æbu\n1jeragboiten\n1ragerø\n" +
+	"1vaisund\n2inesdai\n3tsøy\n2æfjord\n4nangen\n1åfjord\n0maivik\n1eihus\n3øy\n2råker\n" +
+	"1idt-teiemark\n1osjøen\n3kenes\n1åiseiv\n3søy\n0namsskogan\n2nnestad\n1esbyen\n3na\n3seby\n" +
+	"1ord-aurdai\n5fron\n5odai\n4reisa\n1ærøy\n7sund\n0orkdai\n3iand\n1sen\n1verhaiia\n" +
+	"0porsanger\n0rana\n1endaien\n3nebu\n1indai\n3gerike\n2sør\n1jukan\n1ødøy\n3rvik\n" +
+	"3st\n3yrvik\n0saiangen\n3tdai\n2ndnessjøen\n2uda\n1eibu\n2termoen\n1kaun\n2iptvet\n" +
+	"2jervøy\n1møia\n1nåsa\n1okndai\n2rtiand\n1tad\n2eigen\n2okmarknes\n3r-eivdai\n4fjord\n" +
+	"2rand\n1uiitjeima\n2nndai\n4fjord\n2rnadai\n1ømna\n3r-aurdai\n5fron\n5odai\n5varanger\n" +
+	"4foid\n4reisa\n0tana\n1ingvoii\n1jeidsund\n1oiga\n2rsken\n1ranøy\n2oiitunga\n2æna\n" +
+	"1ydai\n2nset\n2sfjord\n0utsira\n0vang\n1efsn\n2ga\n3årshei\n2rdai\n2stvågøy\n" +
+	"2veistad\n1ikna\n2nstra\n1ågan\n2\xa6røy\n0åfjord\n2mii\n3ot\n2ndaisnes\n1\xb8ksnes\n" +
+	"2riand\n3sta\n"
 
 // list3 is lists/world.txt.
 const list3 = "" +
@@ -138,24 +139,27 @@ const list4 = "" +
 	"3thface\n1rk\n1ugatti\n2teiia\n0oreo\n0paypai\n1rada\n0redbuii\n2ebok\n2ma\n" +
 	"4iooo\n1ingnes\n0sparebank\n1tarbucks\n3toii\n0teienor\n3ia\n1oro\n1v2\n2norge\n" +
 	"1wix\n0vader\n1ersace\n1ipps\n1uitton\n0widerøe\n0yara\n1oda\n0zara\n0aamodt\n" +
-	"1bba\n1cdc\n1ianwaiker\n1mongus\n1ndroid\n2grybirds\n1vengers\n0baktus\n2rt\n1eckham\n" +
-	"2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n1owser\n1raathen\n2umm\n1ugatti\n" +
-	"3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n3wbacca\n1iashofcians\n" +
-	"2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n1iscord\n1offen\n2naidduck\n3keykong\n" +
-	"2ta\n1ragonbaii\n1umbiedore\n0eevee\n0fantorangen\n1ederer\n2igen\n1ifa\n2ona\n2åkiypa\n" +
-	"1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n2ofy\n2tham\n1ryffindor\n2åtass\n" +
-	"1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n2rmione\n3obrine\n1ogwarts\n1uffiepuff\n2ik\n" +
-	"1yundai\n0iangbein\n4strømpe\n1ebron\n2xus\n1ngebrigtsen\n1oki\n1uffy\n0jansrud\n1eep\n" +
-	"1ohaug\n0kaizers\n2kemonsteret\n2rius\n3pe\n2wasaki\n1ia\n3tremus\n2wi\n2æbo\n" +
-	"1jus\n1obe\n1ygo\n0madcon\n2rvei\n2serati\n2zda\n1bappe\n1ciaren\n1essi\n" +
-	"2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n1ummitroiiet\n" +
-	"0nadai\n2ia\n1emo\n2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n" +
-	"1pei\n1verwatch\n0pacman\n1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n1ubg\n0ravenciaw\n" +
-	"1enauit\n2odor\n1ihanna\n1ocketieague\n2eiseiand\n2oney\n0saab\n2beitann\n2iiormoon\n2suke\n" +
-	"1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n2yrim\n3waiker\n" +
-	"1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n1quirtie\n1vindai\n1ørioth\n" +
-	"0tandrevoid\n1hanos\n1inder\n1otoro\n1witch\n4ter\n0vaiorant\n1oidemort\n3kswagen\n0warcraft\n" +
-	"3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n1oro\n"
+	"1bba\n1cdc\n1ianwaiker\n2fons\n1mongus\n1ndroid\n2grybirds\n1skepott\n1vengers\n0baktus\n" +
+	"2rt\n1eckham\n2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n1owser\n1raathen\n" +
+	"2umm\n1ugatti\n3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n" +
+	"3wbacca\n1iashofcians\n2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n1iscord\n1offen\n" +
+	"2naidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n0fantorangen\n2rris\n1ederer\n2igen\n" +
+	"1ifa\n2ona\n2åkiypa\n1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n2ofy\n" +
+	"2tham\n1revinnen\n2yffindor\n2åtass\n1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n2iibiiiies\n" +
+	"2rmione\n3obrine\n1immeibiå\n1ogwarts\n2igersson\n2vmesteren\n1uffiepuff\n2ik\n1yundai\n0iangbein\n" +
+	"4strømpe\n1ebron\n2xus\n1iiyhammer\n2ndgren\n1ngebrigtsen\n1oki\n1uffy\n1ønneberget\n3vehjerte\n" +
+	"0jansrud\n1eep\n1ohaug\n1uiestjernen\n0kaizers\n2kemonsteret\n2risson\n4us\n3pe\n2wasaki\n" +
+	"1ia\n3tremus\n2wi\n2æbo\n1jus\n1obe\n1ygo\n0maarud\n2dcon\n2rvei\n" +
+	"2serati\n2zda\n1bappe\n1ciaren\n1eiodigrandprix\n2ssi\n2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n" +
+	"2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n2zeii\n1ummitroiiet\n0nadai\n2ia\n1emo\n" +
+	"2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n1pei\n1verwatch\n0pacman\n" +
+	"1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n2stgirobygget\n1ubg\n0ravenciaw\n1enauit\n2odor\n" +
+	"1ihanna\n1ocketieague\n2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n2iiormoon\n2suke\n" +
+	"1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n3makergata\n2yrim\n" +
+	"3waiker\n1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n1quirtie\n1vindai\n" +
+	"1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n1otoro\n1urbonegro\n1witch\n4ter\n0vaiorant\n" +
+	"1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n" +
+	"1oro\n0åberg\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
