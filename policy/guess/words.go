@@ -143,23 +143,23 @@ const list4 = "" +
 	"2rt\n1eckham\n2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n1owser\n1raathen\n" +
 	"2umm\n1ugatti\n3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n" +
 	"3wbacca\n1iashofcians\n2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n1iscord\n1offen\n" +
-	"2naidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n0fantorangen\n2rris\n1ederer\n2igen\n" +
-	"1ifa\n2ona\n2åkiypa\n1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n2ofy\n" +
-	"2tham\n1revinnen\n2yffindor\n2åtass\n1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n2iibiiiies\n" +
-	"2rmione\n3obrine\n1immeibiå\n1ogwarts\n2igersson\n2vmesteren\n1uffiepuff\n2ik\n1yundai\n0iangbein\n" +
-	"4strømpe\n1ebron\n2xus\n1iiyhammer\n2ndgren\n1ngebrigtsen\n1oki\n1uffy\n1ønneberget\n3vehjerte\n" +
-	"0jansrud\n1eep\n1ohaug\n1uiestjernen\n0kaizers\n2kemonsteret\n2risson\n4us\n3pe\n2wasaki\n" +
-	"1ia\n3tremus\n2wi\n2æbo\n1jus\n1obe\n1ygo\n0maarud\n2dcon\n2rvei\n" +
-	"2serati\n2zda\n1bappe\n1ciaren\n1eiodigrandprix\n2ssi\n2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n" +
-	"2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n2zeii\n1ummitroiiet\n0nadai\n2ia\n1emo\n" +
-	"2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n1pei\n1verwatch\n0pacman\n" +
-	"1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n2stgirobygget\n1ubg\n0ravenciaw\n1enauit\n2odor\n" +
-	"1ihanna\n1ocketieague\n2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n2iiormoon\n2suke\n" +
-	"1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n3makergata\n2yrim\n" +
-	"3waiker\n1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n1quirtie\n1vindai\n" +
-	"1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n1otoro\n1urbonegro\n1witch\n4ter\n0vaiorant\n" +
-	"1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n" +
-	"1oro\n0åberg\n"
+	"2naidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n1gon\n0fantorangen\n2rris\n1ederer\n" +
+	"2igen\n1ifa\n2ona\n2åkiypa\n1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n" +
+	"2ofy\n2tham\n1revinnen\n2yffindor\n2åtass\n1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n" +
+	"2iibiiiies\n2rmione\n3obrine\n1immeibiå\n1ogwarts\n2igersson\n2vmesteren\n1uffiepuff\n2ik\n1yundai\n" +
+	"0iangbein\n4strømpe\n1ebron\n2xus\n1iiyhammer\n2ndgren\n1ngebrigtsen\n1oki\n1uffy\n1ønneberget\n" +
+	"3vehjerte\n0jansrud\n1eep\n1ohaug\n1uiestjernen\n0kaizers\n2kemonsteret\n2risson\n4us\n3pe\n" +
+	"2wasaki\n1ia\n3tremus\n2wi\n2æbo\n1jeid\n2us\n1obe\n1ygo\n0maarud\n" +
+	"2dcon\n2rvei\n2serati\n2zda\n1bappe\n1ciaren\n1eiodigrandprix\n2ssi\n2taiiica\n2wtwo\n" +
+	"1ichaeijackson\n3keymouse\n2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n2zeii\n1ummitroiiet\n0nadai\n" +
+	"2ia\n1emo\n2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n1pei\n" +
+	"1verwatch\n0pacman\n1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n2stgirobygget\n1ubg\n0ravenciaw\n" +
+	"1enauit\n2odor\n1ihanna\n1ocketieague\n2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n" +
+	"2iiormoon\n2suke\n1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n" +
+	"3makergata\n2yrim\n3waiker\n1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n" +
+	"1quirtie\n1vindai\n1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n1otoro\n1urbonegro\n1witch\n" +
+	"4ter\n0vaiorant\n1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n0yahoo\n" +
+	"1oshi\n0ziatan\n1oro\n0åberg\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
