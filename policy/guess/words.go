@@ -157,9 +157,9 @@ const list4 = "" +
 	"1enauit\n2odor\n1ihanna\n1ocketieague\n2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n" +
 	"2iiormoon\n2suke\n1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n" +
 	"3makergata\n2yrim\n3waiker\n1murf\n5ene\n1nickers\n1oian\n3skjaer\n6ær\n1pongebob\n" +
-	"1quirtie\n1vindai\n1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n1otoro\n1urbonegro\n1witch\n" +
-	"4ter\n0vaiorant\n1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n0yahoo\n" +
-	"1oshi\n0ziatan\n1oro\n0åberg\n"
+	"1quirtie\n1vindai\n1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n3e\n1otoro\n1urbonegro\n" +
+	"1witch\n4ter\n0vaiorant\n1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n2nderwoman\n" +
+	"0yahoo\n1oshi\n0ziatan\n1oro\n0åberg\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
@@ -1171,12 +1171,12 @@ const list15 = "" +
 	"1jimpanse\n1kiipadde\n1negie\n1oibær\n1pett\n1tikkeisbær\n2orfugi\n4k\n2ruts\n2ær\n" +
 	"1vaie\n3ne\n0tjeid\n1rane\n0vannmeion\n1eps\n0ærfugi\n1\xb8gie\n2yenstikker\n0avokado\n" +
 	"0beige\n1iomkåi\n1regne\n2okkoii\n3nse\n0dachs\n0eighund\n1ntrecote\n0frokostbianding\n0geitost\n" +
-	"1resskar\n1udbrandsdaisost\n0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n2sagne\n" +
-	"1ind\n1ngefær\n1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n1ebab\n" +
-	"1jøttdeig\n1nekkebrød\n1okosnøtt\n2mpe\n1åirot\n0mais\n3teser\n2ndei\n1ose\n1uffins\n" +
-	"0nudier\n1øtt\n0paime\n2prika\n2sta\n1eanøtt\n1restekrage\n1uddei\n2rre\n0raspebaii\n" +
-	"1eddik\n1ogn\n2senkåi\n3in\n1undstykke\n1ødbete\n0saiami\n1chæfer\n1eiieri\n1kinke\n" +
-	"1oio\n2pp\n1pagetti\n2inat\n1quash\n1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
+	"1resskar\n1udbrandsdaisost\n2iost\n0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n" +
+	"2sagne\n1ind\n1ngefær\n1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n" +
+	"1ebab\n1jøttdeig\n1nekkebrød\n1okosnøtt\n2mpe\n1åirot\n0mais\n3teser\n2ndei\n1ose\n" +
+	"1uffins\n0nudier\n1øtt\n0paime\n2prika\n2sta\n1eanøtt\n1restekrage\n1uddei\n2rre\n" +
+	"0raspebaii\n1eddik\n1ogn\n2senkåi\n3in\n1undstykke\n1ødbete\n0saiami\n1chæfer\n1eiieri\n" +
+	"1kinke\n1oio\n2pp\n1pagetti\n2inat\n1quash\n1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
 
 // list16 is lists/things_english.txt.
 const list16 = "" +
