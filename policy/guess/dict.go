@@ -682,10 +682,11 @@ func palindrome(s []rune) bool {
 const maxRandomShort = 4
 
 // randomShort reports whether the short word [i, j) (maxRandomShort code
-// points or fewer) is written both with a substitution and with a capital after its
-// first letter ("d3T", "Al1E"): people write short words plainly, and in
-// random letters and digits such stretches are common by chance ("Al1e"
-// for "alle", "d3T" for "det" in "5QNNAl1eya1PiZp3").
+// points or fewer) is written both with a substitution and with a capital
+// after its first letter ("d3T", "Al1E"), by ms.counts: people write short
+// words plainly, and in random letters and digits such stretches are
+// common by chance ("Al1e" for "alle", "d3T" for "det" in
+// "5QNNAl1eya1PiZp3").
 func randomShort(ms *matches, i, j int) bool {
 	return ms.counts[j]>>8 != ms.counts[i]>>8 && uint8(ms.counts[j]) != uint8(ms.counts[i+1])
 }
