@@ -50,6 +50,7 @@ func estimate(password string) estimation {
 func estimateWith(password string, dict func() *guess.Dictionary) (e estimation) {
 	var typed, lower, folded [guess.MaxRunes]rune
 	i, rest := 0, 0
+	k := 0 // e.n, in a local while the loop runs: no load and store of it a code point, and no bounds check below
 	for _, r := range password {
 		l := r
 		if l >= 0xFF01 && l <= 0xFF5E { // fullwidth ASCII
@@ -68,21 +69,22 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 		} else if g, size := utf8.DecodeRuneInString(f); size == len(f) {
 			l = g
 		}
-		if e.n < guess.MaxRunes {
+		if k < guess.MaxRunes {
 			// Of the small letters a-z only 'l' has a substitution to undo:
 			// the others need no call to substitute.
 			f := l
 			if l < 'a' || l > 'z' || l == 'l' {
 				f = substitute(l)
 			}
-			typed[e.n], lower[e.n], folded[e.n] = r, l, f
-			e.at[e.n] = uint32(i)
-			e.n++
+			typed[k], lower[k], folded[k] = r, l, f
+			e.at[k] = uint32(i)
+			k++
 		} else {
 			rest++
 		}
 		i++
 	}
+	e.n = k
 	if e.n == 0 {
 		// Nothing to match: a page's first score (of an empty field) does
 		// not wait for the dictionary (see Prepare).
