@@ -1368,6 +1368,24 @@ func TestPlainCounts(t *testing.T) {
 	require.Greater(t, plain, 1000) // the first check ran
 }
 
+// TestSeqTable: seqTable gives seqPos of every code point under 256, and
+// seqPos gives no code point from 256 up a class (which matchSequences,
+// reading only the table, takes for granted).
+func TestSeqTable(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		c, p := seqPos(r)
+		if r >= 256 {
+			if c != 0 {
+				t.Fatalf("seqPos(%U) has class %d: the table holds code points under 256 only", r, c)
+			}
+			continue
+		}
+		if got := seqTable[r]; int(got>>5) != c || int(got&31) != p {
+			t.Fatalf("seqTable[%U] = %d/%d, seqPos gives %d/%d", r, got>>5, got&31, c, p)
+		}
+	}
+}
+
 // TestPowInt: powInt gives math.Pow's bits for whole exponents up to
 // maxTurns, on both layouts' degrees and a range of others.
 func TestPowInt(t *testing.T) {

@@ -491,6 +491,17 @@ func seqPos(r rune) (class, pos int) {
 	return 0, 0
 }
 
+// seqTable is seqPos of each code point under 256, its class in the top
+// three bits and its position in the low five (every class's code points
+// are under 256: TestSeqTable).
+var seqTable = func() (t [256]uint8) {
+	for r := range t {
+		c, p := seqPos(rune(r))
+		t[r] = uint8(c<<5 | p)
+	}
+	return t
+}()
+
 // maxStep is the largest step of a sequence ("aceg" has step 2).
 const maxStep = 5
 
@@ -506,10 +517,17 @@ func matchSequences(ms *matches, lower []rune) {
 	}
 	// Each code point's class and position read once: c1, p1 are
 	// lower[i+1]'s, then lower[i]'s for the next i.
-	c1, p1 := seqPos(lower[0])
+	// seqPos from seqTable, inline: a call per code point in the module.
+	c1, p1 := 0, 0
+	if r := lower[0]; uint32(r) < 256 {
+		c1, p1 = int(seqTable[r]>>5), int(seqTable[r]&31)
+	}
 	for i := 0; i+2 < n; {
 		c0, p0 := c1, p1
-		c1, p1 = seqPos(lower[i+1])
+		c1, p1 = 0, 0
+		if r := lower[i+1]; uint32(r) < 256 {
+			c1, p1 = int(seqTable[r]>>5), int(seqTable[r]&31)
+		}
 		d := p1 - p0
 		if c0 == 0 || c0 != c1 || d == 0 || d > maxStep || d < -maxStep {
 			i++
@@ -517,7 +535,10 @@ func matchSequences(ms *matches, lower []rune) {
 		}
 		j, pp := i+2, p1
 		for j < n {
-			c, p := seqPos(lower[j])
+			c, p := 0, 0
+			if r := lower[j]; uint32(r) < 256 {
+				c, p = int(seqTable[r]>>5), int(seqTable[r]&31)
+			}
 			if c != c0 || p-pp != d {
 				break
 			}
