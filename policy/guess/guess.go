@@ -199,14 +199,20 @@ func (ms *matches) classify(typed, lower, folded []rune) {
 	n := min(len(typed), len(lower), len(folded), MaxRunes)
 	count := uint16(0)
 	for t, r := range lower[:n] {
+		// ASCII without a call (for the module): a letter is a-z, a
+		// digit 0-9; above it isLetter asks, and no digit is there.
 		c := uint8(0)
-		if isLetter(r) {
+		if r < 0x80 {
+			if r >= 'a' && r <= 'z' {
+				c = classLetter
+			} else if r >= '0' && r <= '9' {
+				c = classDigit
+			}
+		} else if isLetter(r) {
 			c = classLetter
-		} else if isDigit(r) {
-			c = classDigit
 		}
 		f := folded[t]
-		if isLetter(f) {
+		if f >= 'a' && f <= 'z' || f >= 0x80 && isLetter(f) {
 			c |= classFoldedLetter
 		}
 		ms.class[t] = c
