@@ -608,14 +608,15 @@ var yearLogs = func() (t [140]float32) {
 // month's written forms (monthForms).
 func matchDates(ms *matches, lower []rune) {
 	n := len(lower)
+	class := ms.class[:n]
 	for i := 0; i < n; i++ {
-		if !isDigit(lower[i]) {
+		if class[i]&classDigit == 0 { // isDigit, without a call in the module
 			continue
 		}
 		if y := val(lower, i, min(i+4, n)); y >= 1900 && y <= 2039 {
 			ms.add(i, i+4, KindYear, yearLog10(y))
 		}
-		if i > 0 && isDigit(lower[i-1]) {
+		if i > 0 && class[i-1]&classDigit != 0 {
 			continue // dates start where a number does
 		}
 		// Up to three groups of digits, one separator between them.
@@ -822,7 +823,7 @@ func digitDate(s []rune) float64 {
 func val(s []rune, a, b int) int {
 	v := 0
 	for _, r := range s[a:b] {
-		if !isDigit(r) {
+		if r < '0' || r > '9' { // isDigit, without a call in the module
 			return -1
 		}
 		v = v*10 + int(r-'0')
