@@ -133,6 +133,32 @@ func pairSum(table []float32, folded []rune) (sum float32, letters bool) {
 	return sum, letters
 }
 
+// wordSums is pairSum of folded over d's three bigram tables in one pass:
+// the sums wordSurprisal, readsLikeName and readsNorwegian take, which
+// addWordlike asks of every stretch (one loop and one call, not three of
+// each, in the module; each sum adds in pairSum's order, so its bits are
+// pairSum's: TestWordSums).
+func (d *Dictionary) wordSums(folded []rune) (surprisal, name, norwegian float32, letters bool) {
+	letters = true
+	prev := 0
+	for k := 0; k <= len(folded); k++ {
+		c := 0
+		if k < len(folded) {
+			if r := folded[k]; r >= 'a' && r <= 'z' {
+				c = 1 + int(r-'a')
+			} else if c = letterIndex(r); c == 0 {
+				letters = false
+			}
+		}
+		x := prev*numLetters + c
+		surprisal += d.surprisal[x]
+		name += d.nameOdds[x]
+		norwegian += d.norwegianOdds[x]
+		prev = c
+	}
+	return surprisal, name, norwegian, letters
+}
+
 // typicalSurprisal is how much a word's letters surprise the bigram model
 // on average (the median of the words of wamerican and bokmaal: see
 // maxSurprisal). In a run of letters written together, a stretch whose

@@ -1386,6 +1386,37 @@ func TestSeqTable(t *testing.T) {
 	}
 }
 
+// TestWordSums: wordSums gives pairSum's bits over each of the three
+// tables, and so wordSurprisal's, readsLikeName's and readsNorwegian's
+// verdicts, on every stretch of the bench's kinds of strings.
+func TestWordSums(t *testing.T) {
+	d := testDict
+	rng := rand.New(rand.NewPCG(7, 3))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzæøåé-1 ")
+	strs := []string{"gressklipper", "hagdep", "fjellgeit", "whenyoulook", "sogeblerygmvmznz"}
+	for range 2000 {
+		rs := make([]rune, 1+rng.IntN(14))
+		for k := range rs {
+			rs[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		strs = append(strs, string(rs))
+	}
+	for _, s := range strs {
+		f := in(s).Folded
+		sum, name, norwegian, letters := d.wordSums(f)
+		ws, wl := pairSum(d.surprisal, f)
+		ns, _ := pairSum(d.nameOdds, f)
+		no, _ := pairSum(d.norwegianOdds, f)
+		if sum != ws || name != ns || norwegian != no || letters != wl {
+			t.Fatalf("%q: wordSums %v %v %v %v, pairSum %v %v %v %v", s, sum, name, norwegian, letters, ws, ns, no, wl)
+		}
+		_, ok := d.wordSurprisal(f)
+		if ok != (letters && sum <= maxSurprisal*float32(len(f)+1)) || d.readsLikeName(f) != (name > 0) || d.readsNorwegian(f) != (norwegian > norwegianMargin) {
+			t.Fatalf("%q: a verdict differs", s)
+		}
+	}
+}
+
 // TestPowInt: powInt gives math.Pow's bits for whole exponents up to
 // maxTurns, on both layouts' degrees and a range of others.
 func TestPowInt(t *testing.T) {

@@ -1285,14 +1285,15 @@ func addWordlike(ms *matches, d *Dictionary, typed, lower, folded []rune, i, j i
 	if j-i < 4 || j-i > maxWordlike || d == nil || uint8(ms.counts[j]) != uint8(ms.counts[i+1]) && mixedCase(typed[i:j], lower[i:j]) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) {
 		return
 	}
-	sum, ok := d.wordSurprisal(folded[i:j])
-	if !ok {
+	// wordSurprisal, readsLikeName and readsNorwegian, summed in one pass.
+	sum, name, norwegian, letters := d.wordSums(folded[i:j])
+	if !letters || sum > maxSurprisal*float32(j-i+1) {
 		return
 	}
 	lg := wordlikeLog10
-	if d.readsLikeName(folded[i:j]) {
+	if name > 0 {
 		lg = namelikeLog10
-	} else if j-i <= maxShortNorwegian && d.readsNorwegian(folded[i:j]) {
+	} else if j-i <= maxShortNorwegian && norwegian > norwegianMargin {
 		lg = shortNorwegianLog10
 	}
 	if farmName(folded[i:j]) {
