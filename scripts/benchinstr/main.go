@@ -107,7 +107,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(&b, "| %s, the WebAssembly module under Node | %s |\n", strings.TrimSuffix(moduleBenchmark, "$"), group(per))
-		b.WriteString("\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node (the difference of runs of 300 and 900 iterations, over 600; its count repeats within about 0.3%): what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,576,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
+		b.WriteString("\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node (the difference of runs of 300 and 900 iterations, over 600; its count repeats within about 0.3%): what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,580,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
 	}
 	if *file == "" {
 		_, err := io.WriteString(stdout, b.String())
