@@ -103,47 +103,26 @@ func (d *Dictionary) readsLikeWord(folded []rune) bool {
 	return ok
 }
 
-// wordSurprisal returns the surprisal sum of folded's letters (pairSum)
+// wordSurprisal returns the surprisal sum of folded's letters (wordSums)
 // and whether they read like a word (readsLikeWord).
 func (d *Dictionary) wordSurprisal(folded []rune) (sum float32, ok bool) {
-	sum, letters := pairSum(d.surprisal, folded)
+	sum, _, _, letters := d.wordSums(folded)
 	return sum, letters && sum <= maxSurprisal*float32(len(folded)+1)
 }
 
-// pairSum returns the sum of table (a bigram model: surprisal or nameOdds)
-// over folded's pairs of neighbouring letters and its two edges, and
-// whether every code point of folded is a letter of the model (one that is
-// not counts as an edge).
-func pairSum(table []float32, folded []rune) (sum float32, letters bool) {
-	letters = true
-	prev := 0
-	for k := 0; k <= len(folded); k++ {
-		c := 0
-		if k < len(folded) {
-			// a-z without a call (for the module): most letters are.
-			if r := folded[k]; r >= 'a' && r <= 'z' {
-				c = 1 + int(r-'a')
-			} else if c = letterIndex(r); c == 0 {
-				letters = false
-			}
-		}
-		sum += table[prev*numLetters+c]
-		prev = c
-	}
-	return sum, letters
-}
-
-// wordSums is pairSum of folded over d's three bigram tables in one pass:
-// the sums wordSurprisal, readsLikeName and readsNorwegian take, which
-// addWordlike asks of every stretch (one loop and one call, not three of
-// each, in the module; each sum adds in pairSum's order, so its bits are
-// pairSum's: TestWordSums).
+// wordSums returns the sums of d's three bigram tables (surprisal,
+// nameOdds, norwegianOdds) over folded's pairs of neighbouring letters and
+// its two edges, in one pass, and whether every code point of folded is a
+// letter of the models (one that is not counts as an edge). addWordlike
+// asks all three of every stretch: one loop and one call, not three of
+// each, in the module. TestWordSums holds each sum to a plain one.
 func (d *Dictionary) wordSums(folded []rune) (surprisal, name, norwegian float32, letters bool) {
 	letters = true
 	prev := 0
 	for k := 0; k <= len(folded); k++ {
 		c := 0
 		if k < len(folded) {
+			// a-z without a call (for the module): most letters are.
 			if r := folded[k]; r >= 'a' && r <= 'z' {
 				c = 1 + int(r-'a')
 			} else if c = letterIndex(r); c == 0 {
@@ -291,7 +270,7 @@ func odds(a, b *pairCounts) []float32 {
 // the bigram model of the Norwegian word lists finds them that much
 // likelier than that of the English ones.
 func (d *Dictionary) readsNorwegian(folded []rune) bool {
-	sum, _ := pairSum(d.norwegianOdds, folded)
+	_, _, sum, _ := d.wordSums(folded)
 	return sum > norwegianMargin
 }
 
@@ -305,7 +284,7 @@ const norwegianMargin = 1
 // place than like a word: the bigram model of the name and place lists
 // finds them likelier than that of the word lists.
 func (d *Dictionary) readsLikeName(folded []rune) bool {
-	sum, _ := pairSum(d.nameOdds, folded)
+	_, sum, _, _ := d.wordSums(folded)
 	return sum > 0
 }
 

@@ -1028,7 +1028,7 @@ const maxL33tSurprisal = 1.35
 // readsLikeL33tWord reports whether folded, a stretch with substitutions,
 // reads like a word by maxL33tSurprisal.
 func readsLikeL33tWord(d *Dictionary, folded []rune) bool {
-	sum, letters := pairSum(d.surprisal, folded)
+	sum, _, _, letters := d.wordSums(folded)
 	return letters && sum <= maxL33tSurprisal*float32(len(folded)+1)
 }
 
