@@ -515,34 +515,24 @@ func matchSequences(ms *matches, lower []rune) {
 	if n < 3 {
 		return
 	}
-	// Each code point's class and position read once: c1, p1 are
-	// lower[i+1]'s, then lower[i]'s for the next i.
-	// seqPos from seqTable, inline: a call per code point in the module.
-	c1, p1 := 0, 0
-	if r := lower[0]; uint32(r) < 256 {
-		c1, p1 = int(seqTable[r]>>5), int(seqTable[r]&31)
+	// Each code point's class and position (seqPos) read once from
+	// seqTable: for the module, seqPos was a call per code point.
+	var seq [MaxRunes]uint8
+	for t, r := range lower {
+		if uint32(r) < 256 {
+			seq[t] = seqTable[r]
+		}
 	}
 	for i := 0; i+2 < n; {
-		c0, p0 := c1, p1
-		c1, p1 = 0, 0
-		if r := lower[i+1]; uint32(r) < 256 {
-			c1, p1 = int(seqTable[r]>>5), int(seqTable[r]&31)
-		}
-		d := p1 - p0
-		if c0 == 0 || c0 != c1 || d == 0 || d > maxStep || d < -maxStep {
+		c0, p0 := seq[i]>>5, int(seq[i]&31)
+		d := int(seq[i+1]&31) - p0
+		if c0 == 0 || seq[i+1]>>5 != c0 || d == 0 || d > maxStep || d < -maxStep {
 			i++
 			continue
 		}
-		j, pp := i+2, p1
-		for j < n {
-			c, p := 0, 0
-			if r := lower[j]; uint32(r) < 256 {
-				c, p = int(seqTable[r]>>5), int(seqTable[r]&31)
-			}
-			if c != c0 || p-pp != d {
-				break
-			}
-			pp = p
+		j, pp := i+2, p0+d
+		for j < n && seq[j]>>5 == c0 && int(seq[j]&31)-pp == d {
+			pp += d
 			j++
 		}
 		if j-i >= 3 {
@@ -560,7 +550,6 @@ func matchSequences(ms *matches, lower []rune) {
 			}
 			ms.add(i, j, KindSequence, log10(g))
 			i = j - 1
-			c1, p1 = c0, pp // lower[j-1]'s
 			continue
 		}
 		i++
