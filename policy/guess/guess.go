@@ -369,7 +369,15 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 // brute-forced over the alphabet, letterLog10 each, not 10 guesses as
 // people's characters are, and no stretch in it that reads like a word of
 // no list (KindWordlike: the letter models' and the Russian readings') is
-// part of a split. At 10 guesses a letter, 20 random small letters cost
+// part of a split. Digits may be part of the run when they stand in three
+// places or more and are no more than its letters ("y1qxa49ftrlio73bu2e2",
+// as a generator of small letters and digits writes them; a digit still
+// costs 10): people put their digits in one or two places, a year or a
+// number after a word ("gargoyle1998", "kari1985ola1987"), and those runs
+// stay their letters' alone. Until 2026-12-02 digits ended every run, and
+// a stretch with a digit for a letter that read like a word ("n3nlikiva",
+// 10^5.2) took 3% of random strings of 20 small letters and digits under
+// the threshold (BENCHMARKS.md). At 10 guesses a letter, 20 random small letters cost
 // the threshold itself, 10^20, and any stretch of them that read like a
 // word by chance took such a string under it: the default policy refused
 // 8.9% of random strings of 20 small letters, 8% of those of 18 and 22,
@@ -449,22 +457,50 @@ const maxGenerated = MaxRunes / generatedRun
 
 // candidateRuns sets run[t] to 1 + the index of the run of generatedRun or
 // more small letters a-z, or capitals A-Z, that holds code point t (0 for
-// none), and reports whether there is one.
+// none), and reports whether there is one. A run holds the digits among
+// its letters when they stand in three places or more and are no more
+// than its letters; else the digits end it.
 func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	n, id := len(typed), uint8(0)
 	for i := 0; i < n; {
+		// [i, j): letters of one case (the first letter's) and digits.
 		lo, hi := rune('a'), rune('z')
-		if typed[i] < 'a' {
-			lo, hi = 'A', 'Z'
+		j, letters, groups := i, 0, 0
+		for ; j < n; j++ {
+			r := typed[j]
+			if r >= '0' && r <= '9' {
+				if j == i || typed[j-1] > '9' {
+					groups++
+				}
+				continue
+			}
+			if letters == 0 && r >= 'A' && r <= 'Z' {
+				lo, hi = 'A', 'Z'
+			}
+			if r < lo || r > hi {
+				break
+			}
+			letters++
 		}
-		j := i
-		for j < n && typed[j] >= lo && typed[j] <= hi {
-			j++
-		}
-		if j-i >= generatedRun {
+		if j-i >= generatedRun && 2*letters >= j-i && groups >= 3 {
 			id++
 			for t := i; t < j; t++ {
 				run[t] = id
+			}
+		} else {
+			// Else its runs of letters alone.
+			for a := i; a < j; {
+				b := a
+				for b < j && typed[b] > '9' {
+					b++
+				}
+				if b-a >= generatedRun {
+					id++
+					for t := a; t < b; t++ {
+						run[t] = id
+					}
+				}
+				a = b + 1
 			}
 		}
 		i = max(j, i+1)
@@ -524,7 +560,7 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 			start += partLog10
 		}
 		brute := float32(bruteLog10)
-		if any && run[j-1] != 0 {
+		if any && run[j-1] != 0 && ms.class[j-1]&classLetter != 0 {
 			brute = letterLog10 // a generator's letter
 		}
 		if ext <= start {

@@ -949,8 +949,8 @@ func TestPalindromes(t *testing.T) {
 	}
 }
 
-// TestGeneratedRuns: a run of 16 or more small letters (or capitals) that
-// holds no word of the lists of 5+ letters and that patterns cover less
+// TestGeneratedRuns: a run of 16 or more small letters (or capitals, and
+// digits in three places or more) that holds no word of the lists of 5+ letters and that patterns cover less
 // than four fifths of is a generator's: its letters are brute-forced over
 // the alphabet, and its faint stretches are no part of the split. Random strings of 20 small
 // letters (scripts/guessbench) that a stretch reading like a word by chance
@@ -968,6 +968,14 @@ func TestGeneratedRuns(t *testing.T) {
 		// its 10^5.5 until no such stretch was part of a generated run's
 		// split.
 		"hbhegathociqhbimzw", "aysigroranyrcnhsax", "iguianaciswgdhvpek", "akangatbreanfhtjni", "caneiueiemupsxkugc"} {
+		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+	// Random strings of 20 small letters and digits (guessbench's set),
+	// whose digits broke the runs of small letters: a stretch with a digit
+	// for a letter ("n3nlikiva", "ftrlio73", "vig3l9l") read as a word
+	// and took them under the threshold. A run of small letters and
+	// digits, with digits in three places or more, is a generator's too.
+	for _, s := range []string{"kjqofs8a848n3nlikiva", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt", "nqn8w8e18lh1lgay3h7p", "t3sua9hvrkak3jlevbdt"} {
 		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
 	}
 	// A random string that holds a word of the lists of 5+ letters by
@@ -1014,6 +1022,17 @@ func TestGeneratedRuns(t *testing.T) {
 	assert.Equal(t, ones(0, 16, 16), run(strings.ToUpper(x16), nil), "16 capitals")
 	assert.Nil(t, run(strings.ToUpper(x16[:15])+"q", nil), "a small letter shortens a run of capitals")
 	assert.Equal(t, ones(3, 19, 19), run("12-"+x16, nil), "the run after digits")
+	// Small letters (or capitals) and digits: one run when the digits are
+	// in three places or more and no more than the letters; else the
+	// letters' runs alone, as people put a year or a number after a word.
+	const d3 = "qzx4jvkw7pbtmd1fgn" // digits in three places
+	assert.Equal(t, ones(0, 18, 18), run(d3, nil), "letters and digits in three places")
+	assert.Equal(t, ones(0, 19, 19), run("9"+d3, nil), "a digit first")
+	assert.Equal(t, ones(0, 18, 18), run(strings.ToUpper(d3), nil), "capitals and digits")
+	assert.Nil(t, run("qzx4jvkwpbtmd1fgnh", nil), "digits in two places")
+	assert.Equal(t, ones(0, 16, 20), run(x16+"1999", nil), "a year after the letters: their run alone")
+	assert.Nil(t, run("12q34z56x78j90v12k", nil), "more digits than letters")
+	assert.Nil(t, run("qzx4jvkW7pbtmd1fgn", nil), "a capital ends the run of small letters and digits")
 	assert.Equal(t, []uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
 		run(x16+"1"+x16, []match{{i: 2, j: 7, kind: KindWord, lg: 3}}), "a word of 5 letters: the first run is people's")
 	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 2, j: 6, kind: KindWord, lg: 3}}), "a word of 4 letters can be chance")

@@ -139,6 +139,7 @@ func run(args []string, stdout io.Writer) error {
 		{"random strings, lower case", "b", "24 lower-case letters, none next to the same letter or its neighbour in the alphabet", randomLower(*n, 24, 5)},
 		{"random strings, 20 lower case", "b", "the same with 20 letters: at zxcvbn's 10 guesses a code point, brute force would count 10^20, the default threshold, and a stretch that reads like a word by chance would take such a string under it (generated runs, policy/guess)", randomLower(*n, 20, 12)},
 		{"random strings, 18 lower case", "b", "the same with 18 letters, 10^25.5 of them: a stretch of 9-12 letters that reads like a typical word by chance refused one in 40 until such stretches were no part of a generated run's split (2026-12-01)", randomLower(*n, 18, 14)},
+		{"random strings, 20 small letters and digits", "b", "20 characters drawn from a-z and 0-9, none next to the same character or its neighbour: the digits break the runs of small letters, and until 2026-12-02 a run of them was a generator's only without digits; a stretch such as \"n3nlikiva\" read as a word with a digit for a letter and took one string in 30 under the threshold (randomLowerDigits in sets.go)", randomLowerDigits(*n, 20, 15)},
 		{"random strings, 20 capitals", "b", "the 20 small letters' strings in capitals (a generator of capitals, as some recovery keys are)", upper(randomLower(*n, 20, 12))},
 	}
 	sets = slices.DeleteFunc(sets, func(s set) bool { return s.pws == nil }) // the sets of files not given

@@ -349,6 +349,28 @@ func randomLower(n, length int, seed uint64) []string {
 	return out
 }
 
+// randomLowerDigits returns n random strings of length small letters and
+// digits (36 to choose from), none next to the same character or its
+// neighbour (so that the Sikt score counts every one), as a generator
+// without capitals and symbols makes them.
+func randomLowerDigits(n, length int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 8))
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	out := make([]string, n)
+	for i := range out {
+		b := make([]byte, 0, length)
+		for len(b) < length {
+			c := alphabet[r.IntN(len(alphabet))]
+			if k := len(b); k > 0 && (b[k-1] == c || b[k-1]+1 == c || b[k-1] == c+1) {
+				continue
+			}
+			b = append(b, c)
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
 // separated returns n passphrases of 4 entries drawn at random from dict
 // as they are (no capitals added), joined by a random separator, 16-64
 // code points (the default policy's longest is 127; a 4-word phrase

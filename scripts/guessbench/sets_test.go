@@ -79,6 +79,25 @@ func TestRandomAlphanumeric(t *testing.T) {
 	}
 }
 
+// TestRandomLowerDigits: 20 small letters and digits, none beside the same
+// character or its neighbour, the same on every run.
+func TestRandomLowerDigits(t *testing.T) {
+	got := randomLowerDigits(200, 20, 1)
+	assert.Equal(t, got, randomLowerDigits(200, 20, 1))
+	digits := 0
+	for _, s := range got {
+		require.Len(t, s, 20)
+		assert.Equal(t, "", strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789"), s)
+		for k := 1; k < len(s); k++ {
+			d := int(s[k]) - int(s[k-1])
+			assert.True(t, d < -1 || d > 1, "%q at %d", s, k)
+		}
+		digits += strings.Count(s, "0") + strings.Count(s, "1") + strings.Count(s, "2") + strings.Count(s, "3") + strings.Count(s, "4") +
+			strings.Count(s, "5") + strings.Count(s, "6") + strings.Count(s, "7") + strings.Count(s, "8") + strings.Count(s, "9")
+	}
+	assert.InDelta(t, 10.0/36, float64(digits)/(200*20), 0.03, "digits drawn as often as their share of the alphabet")
+}
+
 // TestSentences: 16+ code points, the same on every run, Norwegian ones
 // at even places and English ones at odd (each with a word only its
 // grammar has).
