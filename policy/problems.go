@@ -12,8 +12,8 @@ import (
 // problem found, in field order; nil means p is valid. A Problem names the
 // field (as a JSON path), the value found and the range allowed.
 func (p Policy) Problems() []Problem {
-	var out []Problem
-	bad := func(field, msg string) { out = append(out, Problem{Field: field, Message: msg}) }
+	var ps problems
+	bad := ps.bad
 	itoa := strconv.Itoa
 	ftoa := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
@@ -33,12 +33,8 @@ func (p Policy) Problems() []Problem {
 			bad("contextWords["+itoa(i)+"]", "is "+itoa(n)+" characters; want 3 to "+itoa(MaxWordLength))
 		}
 	}
-	if p.MinLength < MinMinLength || p.MinLength > MaxMaxLength {
-		bad("minLength", "is "+itoa(p.MinLength)+"; want "+itoa(MinMinLength)+" to "+itoa(MaxMaxLength))
-	}
-	if p.MaxLength < MinMaxLength || p.MaxLength > MaxMaxLength {
-		bad("maxLength", "is "+itoa(p.MaxLength)+"; want "+itoa(MinMaxLength)+" to "+itoa(MaxMaxLength)+" (Active Directory's limit)")
-	} else if p.MaxLength < p.MinLength {
+	ps.outside("minLength", p.MinLength, MinMinLength, MaxMaxLength, "")
+	if !ps.outside("maxLength", p.MaxLength, MinMaxLength, MaxMaxLength, " (Active Directory's limit)") && p.MaxLength < p.MinLength {
 		bad("maxLength", "is "+itoa(p.MaxLength)+", below minLength "+itoa(p.MinLength))
 	}
 	if !(p.Threshold > 0 && p.Threshold <= MaxThreshold) {
@@ -49,9 +45,7 @@ func (p Policy) Problems() []Problem {
 	if !(p.MinGuessesLog10 >= DefaultMinGuessesLog10 && p.MinGuessesLog10 <= MaxGuessesLog10) {
 		bad("minGuessesLog10", "is "+ftoa(p.MinGuessesLog10)+"; want at least "+ftoa(DefaultMinGuessesLog10)+" (the default; an institution may only raise it) and at most "+itoa(MaxGuessesLog10))
 	}
-	if p.HistorySize < 0 || p.HistorySize > MaxHistorySize {
-		bad("historySize", "is "+itoa(p.HistorySize)+"; want 0 to "+itoa(MaxHistorySize))
-	}
+	ps.outside("historySize", p.HistorySize, 0, MaxHistorySize, "")
 	if p.BreachThreshold < 1 {
 		bad("breachThreshold", "is "+itoa(p.BreachThreshold)+"; want 1 or more")
 	}
@@ -63,7 +57,7 @@ func (p Policy) Problems() []Problem {
 	} else if d < 10*duration.Minute || d > 720*duration.Hour {
 		bad("activationTTL", "is "+duration.Format(d)+"; want 10m to 720h")
 	}
-	out = append(out, p.Score.problems()...)
+	p.Score.problems(&ps)
 	if a := p.AllowedCharacters; a != nil {
 		if len(a.Classes) == 0 && a.Extra == "" {
 			bad("allowedCharacters", "allows nothing; list classes or extra characters")
@@ -80,9 +74,7 @@ func (p Policy) Problems() []Problem {
 	sum, known := 0, 0
 	for _, c := range []string{Upper, Lower, Digit, Special} {
 		n, ok := p.RequiredClasses[c]
-		if n < 0 || n > MaxMaxLength {
-			bad("requiredClasses."+c, "is "+itoa(n)+"; want 0 to "+itoa(MaxMaxLength))
-		}
+		ps.outside("requiredClasses."+c, n, 0, MaxMaxLength, "")
 		if ok {
 			known++
 		}
@@ -94,12 +86,29 @@ func (p Policy) Problems() []Problem {
 	if sum > p.MaxLength && p.MaxLength > 0 {
 		bad("requiredClasses", "asks for "+itoa(sum)+" characters in all, more than maxLength "+itoa(p.MaxLength))
 	}
-	return out
+	return ps
 }
 
-func (s ScoreRules) problems() []Problem {
-	var out []Problem
-	bad := func(field, msg string) { out = append(out, Problem{Field: "score." + field, Message: msg}) }
+// problems collects the problems of a policy (Policy.Problems).
+type problems []Problem
+
+func (ps *problems) bad(field, msg string) { *ps = append(*ps, Problem{Field: field, Message: msg}) }
+
+// outside adds field's problem "is v; want lo to hi", and note, when v is
+// outside [lo, hi], and reports whether it did: the range checks' one
+// message, written out once (the module's code for each concatenation is
+// long).
+func (ps *problems) outside(field string, v, lo, hi int, note string) bool {
+	if v >= lo && v <= hi {
+		return false
+	}
+	ps.bad(field, "is "+strconv.Itoa(v)+"; want "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+note)
+	return true
+}
+
+// problems adds s's problems to ps, their fields under "score.".
+func (s ScoreRules) problems(ps *problems) {
+	bad := func(field, msg string) { ps.bad("score."+field, msg) }
 	itoa := strconv.Itoa
 	if len(s.Tiers) == 0 || len(s.Tiers) > MaxTiers {
 		bad("tiers", "has "+itoa(len(s.Tiers))+" tiers; want 1 to "+itoa(MaxTiers))
@@ -132,14 +141,9 @@ func (s ScoreRules) problems() []Problem {
 		if !(b.Points >= 0 && b.Points <= MaxThreshold) {
 			bad(f+".points", "is out of range; want 0 to "+itoa(MaxThreshold))
 		}
-		if b.Categories < 1 || b.Categories > 4 {
-			bad(f+".categories", "is "+itoa(b.Categories)+"; want 1 to 4")
-		}
-		if b.MinEach < 1 || b.MinEach > MaxMaxLength {
-			bad(f+".minEach", "is "+itoa(b.MinEach)+"; want 1 to "+itoa(MaxMaxLength))
-		}
+		ps.outside("score."+f+".categories", b.Categories, 1, 4, "")
+		ps.outside("score."+f+".minEach", b.MinEach, 1, MaxMaxLength, "")
 	}
-	return out
 }
 
 func validID(id string) bool {
