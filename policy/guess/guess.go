@@ -464,43 +464,46 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	n, id := len(typed), uint8(0)
 	for i := 0; i < n; {
 		// [i, j): letters of one case (the first letter's) and digits.
-		lo, hi := rune('a'), rune('z')
-		j, letters, groups := i, 0, 0
+		lo := rune('a')
+		j, letters, groups, digit := i, 0, 0, false
 		for ; j < n; j++ {
 			r := typed[j]
-			if r >= '0' && r <= '9' {
-				if j == i || typed[j-1] > '9' {
-					groups++
+			if uint32(r-'0') <= 9 {
+				if !digit {
+					groups, digit = groups+1, true
 				}
 				continue
 			}
-			if letters == 0 && r >= 'A' && r <= 'Z' {
-				lo, hi = 'A', 'Z'
+			digit = false
+			if letters == 0 && uint32(r-'A') < 26 {
+				lo = 'A'
 			}
-			if r < lo || r > hi {
+			if uint32(r-lo) >= 26 {
 				break
 			}
 			letters++
 		}
-		if j-i >= generatedRun && 2*letters >= j-i && groups >= 3 {
-			id++
-			for t := i; t < j; t++ {
-				run[t] = id
-			}
-		} else {
-			// Else its runs of letters alone.
-			for a := i; a < j; {
-				b := a
-				for b < j && typed[b] > '9' {
-					b++
+		if j-i >= generatedRun {
+			if 2*letters >= j-i && groups >= 3 {
+				id++
+				for t := i; t < j; t++ {
+					run[t] = id
 				}
-				if b-a >= generatedRun {
-					id++
-					for t := a; t < b; t++ {
-						run[t] = id
+			} else {
+				// Else its runs of letters alone.
+				for a := i; a < j; {
+					b := a
+					for b < j && typed[b] > '9' {
+						b++
 					}
+					if b-a >= generatedRun {
+						id++
+						for t := a; t < b; t++ {
+							run[t] = id
+						}
+					}
+					a = b + 1
 				}
-				a = b + 1
 			}
 		}
 		i = max(j, i+1)
