@@ -462,6 +462,12 @@ const maxGenerated = MaxRunes / generatedRun
 // than its letters; else the digits end it.
 func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	n, id := len(typed), uint8(0)
+	if appleShaped(typed) {
+		for t := range typed {
+			run[t] = 1
+		}
+		return true
+	}
 	for i := 0; i < n; {
 		// [i, j): letters of one case (the first letter's) and digits.
 		lo := rune('a')
@@ -510,6 +516,52 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	}
 	return id > 0
 }
+
+// appleShaped reports whether typed is in the format of Apple's generated
+// strong passwords (the Passwords app, Safari; Apple's Platform Security
+// guide): three groups of two syllables, each a consonant of
+// appleConsonants, a vowel of appleVowels and a consonant, joined by "-",
+// with one group's first or last character a digit and one letter a
+// capital ("hupvEw-fodne1-qabjyg", 10^21.4 of them). Such a password is one
+// candidate run (candidateRuns): at 10 guesses a code point it cost the
+// threshold, 10^20, and a chance word or a stretch that read like one took
+// 1% of them under (BENCHMARKS.md); a word of the lists of generatedWord
+// letters or more in it still makes it people's ("Sommer-vinter-kaffe1").
+func appleShaped(typed []rune) bool {
+	if len(typed) != 20 || typed[6] != '-' || typed[13] != '-' {
+		return false
+	}
+	digits, capitals := 0, 0
+	for g := 0; g < 20; g += 7 {
+		for k, r := range typed[g : g+6] {
+			if uint32(r-'0') <= 9 && (k == 0 || k == 5) {
+				digits++
+				continue
+			}
+			if uint32(r-'A') < 26 {
+				capitals++
+				r += 'a' - 'A'
+			}
+			set := uint32(appleConsonantBits)
+			if k == 1 || k == 4 {
+				set = appleVowelBits
+			}
+			if uint32(r-'a') >= 26 || set>>(r-'a')&1 == 0 {
+				return false
+			}
+		}
+	}
+	return digits == 1 && capitals == 1
+}
+
+// The letters of Apple's generated passwords: 19 consonants (no l) and 6
+// vowels (y among them), and each as a set of bits, a to z (TestAppleBits).
+const (
+	appleConsonants    = "bcdfghjkmnpqrstvwxz"
+	appleVowels        = "aeiouy"
+	appleConsonantBits = 0x2efb6ee
+	appleVowelBits     = 0x1104111
+)
 
 // generatedRuns keeps in run the candidate runs (candidateRuns) that are
 // generated: that hold the start of no word of the lists of generatedWord

@@ -949,6 +949,20 @@ func TestPalindromes(t *testing.T) {
 	}
 }
 
+// TestAppleBits: the bit sets of Apple's letters hold their letters.
+func TestAppleBits(t *testing.T) {
+	for _, set := range []struct {
+		letters string
+		bits    uint32
+	}{{appleConsonants, appleConsonantBits}, {appleVowels, appleVowelBits}} {
+		want := uint32(0)
+		for _, r := range set.letters {
+			want |= 1 << (r - 'a')
+		}
+		assert.Equal(t, want, set.bits, set.letters)
+	}
+}
+
 // TestGeneratedRuns: a run of 16 or more small letters (or capitals, and
 // digits in three places or more) that holds no word of the lists of 5+ letters and that patterns cover less
 // than four fifths of is a generator's: its letters are brute-forced over
@@ -977,6 +991,19 @@ func TestGeneratedRuns(t *testing.T) {
 	// digits, with digits in three places or more, is a generator's too.
 	for _, s := range []string{"kjqofs8a848n3nlikiva", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt", "nqn8w8e18lh1lgay3h7p", "t3sua9hvrkak3jlevbdt"} {
 		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+	// Apple's generated strong passwords (guessbench's appleStyle: three
+	// groups of two consonant-vowel-consonant syllables joined by "-", one
+	// digit at a group's edge, one capital; 10^21.4 of them): at 10
+	// guesses a code point they cost the threshold itself, and a chance
+	// word of the lists or a stretch that read like a word took them
+	// under. The whole password in that shape is a generator's run.
+	for _, s := range []string{"moqsy2-Xufqys-sebkik", "hamjos-poshih-Pypfo1", "2ithIn-rygmut-susjat", "pyfxO0-tuhsuh-bokvod", "jerkov-bochez-2imwUq", "nancin-Rehgu8-wehguh", "kafkig-9ofsym-Visqug"} {
+		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+	// In that shape with words of the lists, it is people's.
+	for _, s := range []string{"Sommer-vinter-kaffe1", "Kidzem-manna9-tonnah"} {
+		assert.Less(t, est(s).Log10, 20.0, "%q", s)
 	}
 	// A random string that holds a word of the lists of 5+ letters by
 	// chance reads as people's: "osilckaljdjexrirawoi" holds "slick" as the
@@ -1033,6 +1060,23 @@ func TestGeneratedRuns(t *testing.T) {
 	assert.Equal(t, ones(0, 16, 20), run(x16+"1999", nil), "a year after the letters: their run alone")
 	assert.Nil(t, run("12q34z56x78j90v12k", nil), "more digits than letters")
 	assert.Nil(t, run("qzx4jvkW7pbtmd1fgn", nil), "a capital ends the run of small letters and digits")
+	// Apple's format, whole: one run of all of it.
+	assert.Equal(t, ones(0, 20, 20), run("hupvEw-fodne1-qabjyg", nil), "Apple's format")
+	assert.Equal(t, ones(0, 20, 20), run("7upvew-fodneb-qaBjyg", nil), "Apple's format, the digit first")
+	for _, s := range []string{
+		"hupvEw-fodne1-qabjy",   // 19 code points
+		"hupvEw-fodne1-qabjyg!", // 21
+		"hupvEw-fodneb-qabjyg",  // no digit
+		"hupvEw-fodne1-qabjy2",  // two digits
+		"hupvew-fodne1-qabjyg",  // no capital
+		"hupvEw-Fodne1-qabjyg",  // two capitals
+		"hupvEw_fodne1-qabjyg",  // another separator
+		"hupvEw-fod1eb-qabjyg",  // a digit inside a group
+		"hulvEw-fodne1-qabjyg",  // l is no consonant of Apple's
+		"huavEw-fodne1-qabjyg",  // a vowel for a consonant
+	} {
+		assert.Nil(t, run(s, nil), "%q", s)
+	}
 	assert.Equal(t, []uint8{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
 		run(x16+"1"+x16, []match{{i: 2, j: 7, kind: KindWord, lg: 3}}), "a word of 5 letters: the first run is people's")
 	assert.Equal(t, ones(0, 16, 16), run(x16, []match{{i: 2, j: 6, kind: KindWord, lg: 3}}), "a word of 4 letters can be chance")
