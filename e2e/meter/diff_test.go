@@ -69,6 +69,8 @@ var pieces = []string{
 	"EnToTreFire", "one-two-three-", "Alfa.Bravo.Charlie", "fünf", "EgHatarKaffi",
 	// and animals, food and pets' names
 	"Sjiraff", "Squirrel", "Pusur", "Moltebær",
+	// and small letters with digits in three places (a generated run)
+	"y1qxa49ftrlio73bu2e2", "kjqofs8a848n3nlikiva",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
@@ -101,6 +103,12 @@ func generate(n int) []diffCase {
 			c.BreachCount = &n
 		}
 		out[i] = c
+	}
+	// Whole passwords of the generated runs' shapes, which pieces joined
+	// at random rarely make: Apple's format (with and without a word of
+	// the lists), small letters with digits.
+	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt"} {
+		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
 }
