@@ -389,10 +389,15 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 // "gargoyle"), until the short words people build passwords of came onto
 // a list (lists/passwords_short.txt of genwords). People's runs that long
 // are words written together: the lists' words or the letter models'
-// stretches cover them.
+// stretches cover them. A word of the lists makes a run people's from six
+// letters: five, until 2026-12-02, took one random string of 20 small
+// letters in 250 under ("osilckaljdjexrirawoi" holds "slick", as the
+// dictionary folds it) and 0.2% of those of 18; six letters by chance are
+// about 20 times rarer, and the leaked set lost four entries to it
+// ("vlad1super2mega3shel", BENCHMARKS.md).
 const (
 	generatedRun  = 16 // the default policy's least length
-	generatedWord = 5
+	generatedWord = 6
 	letterLog10   = 1.4149733 // log10(26)
 )
 
