@@ -377,9 +377,10 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 // stay their letters' alone. Until 2026-12-02 digits ended every run, and
 // a stretch with a digit for a letter that read like a word ("n3nlikiva",
 // 10^5.2) took 3% of random strings of 20 small letters and digits under
-// the threshold (BENCHMARKS.md). At 10 guesses a letter, 20 random small letters cost
-// the threshold itself, 10^20, and any stretch of them that read like a
-// word by chance took such a string under it: the default policy refused
+// the threshold (BENCHMARKS.md). A whole password in the format of Apple's
+// generated ones is one run too (appleShaped). At 10 guesses a letter, 20
+// random small letters cost the threshold itself, 10^20, and any stretch
+// of them that read like a word by chance took such a string under it: the default policy refused
 // 8.9% of random strings of 20 small letters, 8% of those of 18 and 22,
 // and 10% of 20 capitals (BENCHMARKS.md). Until 2026-12-01 only the faint
 // stretches (less likely than a typical word) were left out, and one in
@@ -464,7 +465,8 @@ const maxGenerated = MaxRunes / generatedRun
 // more small letters a-z, or capitals A-Z, that holds code point t (0 for
 // none), and reports whether there is one. A run holds the digits among
 // its letters when they stand in three places or more and are no more
-// than its letters; else the digits end it.
+// than its letters; else the digits end it. A password in Apple's format
+// (appleShaped) is one run, all of it.
 func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 	n, id := len(typed), uint8(0)
 	if appleShaped(typed) {
