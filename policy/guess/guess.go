@@ -380,9 +380,9 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 // the threshold (BENCHMARKS.md). A whole password in the format of Apple's
 // generated ones is one run too (appleShaped). At 10 guesses a letter, 20
 // random small letters cost the threshold itself, 10^20, and any stretch
-// of them that read like a word by chance took such a string under it: the default policy refused
-// 8.9% of random strings of 20 small letters, 8% of those of 18 and 22,
-// and 10% of 20 capitals (BENCHMARKS.md). Until 2026-12-01 only the faint
+// of them that read like a word by chance took such a string under it:
+// the default policy refused 8.9% of random strings of 20 small letters,
+// 8% of those of 18 and 22, and 10% of 20 capitals (BENCHMARKS.md). Until 2026-12-01 only the faint
 // stretches (less likely than a typical word) were left out, and one in
 // 40 random strings of 18 small letters held a stretch of 9-12 that read
 // like a typical word (10^5.5) and went under; leaving out every such

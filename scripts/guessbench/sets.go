@@ -333,20 +333,7 @@ func randomStrings(n int, seed uint64) []string {
 // Sikt score counts every one), as a generator of lower-case passwords
 // makes them.
 func randomLower(n, length int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 4))
-	out := make([]string, n)
-	for i := range out {
-		b := make([]byte, 0, length)
-		for len(b) < length {
-			c := byte('a' + r.IntN(26))
-			if k := len(b); k > 0 && (b[k-1] == c || b[k-1]+1 == c || b[k-1] == c+1) {
-				continue
-			}
-			b = append(b, c)
-		}
-		out[i] = string(b)
-	}
-	return out
+	return randomApart(n, length, "abcdefghijklmnopqrstuvwxyz", rand.New(rand.NewPCG(seed, 4)))
 }
 
 // randomLowerDigits returns n random strings of length small letters and
@@ -354,8 +341,13 @@ func randomLower(n, length int, seed uint64) []string {
 // neighbour (so that the Sikt score counts every one), as a generator
 // without capitals and symbols makes them.
 func randomLowerDigits(n, length int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 8))
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	return randomApart(n, length, "abcdefghijklmnopqrstuvwxyz0123456789", rand.New(rand.NewPCG(seed, 8)))
+}
+
+// randomApart returns n random strings of length characters of alphabet
+// drawn by r, none next to the same character or its neighbour (by byte
+// value).
+func randomApart(n, length int, alphabet string, r *rand.Rand) []string {
 	out := make([]string, n)
 	for i := range out {
 		b := make([]byte, 0, length)
