@@ -294,7 +294,8 @@ func goEnv(ctx context.Context, dir, name string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// buildWasm compiles ./wasm for js/wasm with wasmbuild's flags.
+// buildWasm compiles ./wasm for js/wasm with wasmbuild's flags, packed
+// (wasmbuild.Build).
 func buildWasm(ctx context.Context, root string) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "styrke-wasm-")
 	if err != nil {
@@ -302,11 +303,8 @@ func buildWasm(ctx context.Context, root string) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "styrke.wasm")
-	cmd := wasmbuild.Command(ctx, root, out, "./wasm")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("build the WebAssembly module: %w\n%s", err, stderr.Bytes())
+	if err := wasmbuild.Build(ctx, root, out, "./wasm"); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(out)
 }

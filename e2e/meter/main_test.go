@@ -103,9 +103,8 @@ func BuildSite(dir, base string) error {
 	if err != nil {
 		return err
 	}
-	cmd := wasmbuild.Command(context.Background(), root, filepath.Join(dir, "styrke.wasm"), "./wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build wasm: %w\n%s", err, out)
+	if err := wasmbuild.Build(context.Background(), root, filepath.Join(dir, "styrke.wasm"), "./wasm"); err != nil {
+		return err
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {

@@ -5,6 +5,7 @@ package wasmbuild
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 )
@@ -33,7 +34,28 @@ func Env() []string {
 	return append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOEXPERIMENT="+Experiment)
 }
 
-// Command returns the go build command that compiles pkg (run in dir) to out.
+// Build compiles pkg (run in dir) to out with Command, env added to its
+// environment, and packs the module there (Pack): the module every caller
+// ships, tests and measures.
+func Build(ctx context.Context, dir, out, pkg string, env ...string) error {
+	cmd := Command(ctx, dir, out, pkg)
+	cmd.Env = append(cmd.Env, env...)
+	if output, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build the WebAssembly module %s: %w\n%s", pkg, err, output)
+	}
+	module, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	packed, err := Pack(module)
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, err)
+	}
+	return os.WriteFile(out, packed, 0o644)
+}
+
+// Command returns the go build command that compiles pkg (run in dir) to
+// out, unpacked (see Build).
 func Command(ctx context.Context, dir, out, pkg string) *exec.Cmd {
 	args := append([]string{"build"}, Flags...)
 	args = append(args, "-o", out, pkg)

@@ -149,9 +149,8 @@ func measure(log io.Writer, trace bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := wasmbuild.Command(context.Background(), "", filepath.Join(dir, "styrke.wasm"), "./wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build wasm: %w\n%s", err, out)
+	if err := wasmbuild.Build(context.Background(), "", filepath.Join(dir, "styrke.wasm"), "./wasm"); err != nil {
+		return "", err
 	}
 	// The floor: an empty module with one //go:wasmexport function, built
 	// the same way, is what the Go runtime alone costs on the wire.
@@ -165,10 +164,8 @@ func measure(log io.Writer, trace bool) (string, error) {
 	if err := os.WriteFile(filepath.Join(floorDir, "main.go"), []byte(floorSource), 0o644); err != nil {
 		return "", err
 	}
-	cmd = wasmbuild.Command(context.Background(), floorDir, filepath.Join(dir, "floor.wasm"), ".")
-	cmd.Env = append(cmd.Env, "GOFLAGS=", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build empty wasm: %w\n%s", err, out)
+	if err := wasmbuild.Build(context.Background(), floorDir, filepath.Join(dir, "floor.wasm"), ".", "GOFLAGS=", "GOWORK=off"); err != nil {
+		return "", err
 	}
 	for from, to := range map[string]string{
 		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
