@@ -587,6 +587,9 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 			if v&1 != 0 && j+1-i >= minWord && (j+1-i > maxRandomShort || !randomShort(ms, i, j+1)) {
 				lg := float64(v>>5) * rankLogUnit
 				if ms.counts[j+1] != ms.counts[i] {
+					if uint8(ms.counts[j+1]) != uint8(ms.counts[i+1]) && camelInside(typed, lower, i, j+1) {
+						continue
+					}
 					lg += wordVariations(typed[i:j+1], lower[i:j+1], folded[i:j+1])
 				}
 				ms.add(i, j+1, Kind(v>>1&7), lg)
@@ -616,12 +619,36 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				// for less.
 				lg := float64(v>>5) * rankLogUnit
 				if ms.counts[i+1] != ms.counts[j] {
+					if uint8(ms.counts[i+1]) != uint8(ms.counts[j+1]) && camelInside(typed, lower, j, i+1) {
+						continue
+					}
 					lg += wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])
 				}
 				ms.add(j, i+1, Kind(v>>1&7), lg+log2)
 			}
 		}
 	}
+}
+
+// camelInside reports whether [i, j) reads across a CamelCase boundary: a
+// capital after a small letter stands inside it, and it starts or ends
+// inside a word of the CamelCase (after a small letter, or before one),
+// and is not in alternating case ("FoTbAlL"). In "DuctBogeysShineVermin"
+// the capital starts the next word, and a word found across it ("neVer",
+// or "DoeS" of "DoeSham") is a chance reading of two words' edges, which
+// took random passphrases in CamelCase under the threshold. A word of the
+// lists written in CamelCase from edge to edge ("NewYork", "HarryPotter",
+// "iPhone") stays a word.
+func camelInside(typed, lower []rune, i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if typed[k] != lower[k] && typed[k-1] == lower[k-1] && isLetter(lower[k-1]) {
+			inside := i > 0 && isLetter(lower[i-1]) && typed[i] == lower[i] ||
+				j < len(typed) && isLetter(lower[j]) && typed[j] == lower[j] ||
+				typed[j-1] != lower[j-1]
+			return inside && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j]))
+		}
+	}
+	return false
 }
 
 // A symbol inside a word ("vi#nter", "pass*ord", "Rosen!borg"): people put

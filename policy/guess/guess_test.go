@@ -76,6 +76,38 @@ func TestRandomShort(t *testing.T) {
 	assert.Contains(t, found(t, "xxALLExx", KindWord, run), "ALLE", "no substitution")
 }
 
+// TestCamelInside: in CamelCase a capital after a small letter starts a
+// word, and no word is read across it from inside one of the CamelCase
+// words ("neVer" of "ShineVermin", "DoeS" of "DoeSham", "opEn" of
+// "SysopEnforces": random passphrases went under the threshold through
+// them); words of the lists written in CamelCase from edge to edge, and
+// words in alternating case, are still found.
+func TestCamelInside(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	words := func(s string) []string {
+		return matched(s, run, func(m match) bool { return m.kind != KindPassword })
+	}
+	for _, c := range []struct{ password, word string }{
+		{"DuctBogeysShineVermin", "neVer"},
+		{"SoothesAspirationDoeSham", "DoeS"},
+		{"MeteorsReliedSysopEnforces", "opEn"},
+		{"StreakiestCulminatedNookJells", "kJell"},
+	} {
+		assert.NotContains(t, words(c.password), c.word, "input %q", c.password)
+	}
+	for _, c := range []struct{ password, word string }{
+		{"ShineDragon", "Shine"},
+		{"ShineDragon", "Dragon"},
+		{"ilove-NewYork!", "NewYork"},
+		{"iPhone2026!!", "iPhone"},
+		{"xxFoTbAlLxx", "FoTbAlL"},
+		{"SommerFugl", "Sommer"},
+		{"passWord2026", "passWord"},
+	} {
+		assert.Contains(t, words(c.password), c.word, "input %q", c.password)
+	}
+}
+
 func TestMatchDictionaryNone(t *testing.T) {
 	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
 	for _, pw := range []string{"", "x", "qz", "Kx9#mQ2!vR7&"} {
