@@ -106,8 +106,11 @@ func generate(n int) []diffCase {
 	}
 	// Whole passwords of the generated runs' shapes, which pieces joined
 	// at random rarely make: Apple's format (with and without a word of
-	// the lists), small letters with digits.
-	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt"} {
+	// the lists), small letters with digits; and CamelCase, where no word
+	// is read across a word's edge from inside a word (camelInside), but a
+	// word of the lists written so edge to edge is.
+	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
+		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
