@@ -107,7 +107,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(&b, "| %s, the WebAssembly module under Node | %s |\n", strings.TrimSuffix(moduleBenchmark, "$"), group(per))
-		b.WriteString("\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node (the difference of runs of 300 and 900 iterations, over 600; its count repeats within about 0.3%): what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,580,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
+		b.WriteString("\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node (the difference of runs of 300 and 900 iterations, over 600, with GOGC=off since 2026-12-02: a collection inside the window or not had moved the count by 5%; it repeats within about 0.3%): what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,580,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
 	}
 	if *file == "" {
 		_, err := io.WriteString(stdout, b.String())
@@ -139,6 +139,12 @@ func moduleCount(tmp string) (int64, error) {
 			"node", "--stack-size=8192", "--single-threaded", runJS, bin,
 			"-test.run", "^$", "-test.bench", moduleBenchmark, "-test.benchtime", strconv.Itoa(n)+"x")
 		cmd.Dir = "policy" // the tests read their testdata from the package's folder
+		// No collection: whether a cycle of Go's collector (one thread in
+		// the module, a few ms) falls inside the 600 calls or not moved the
+		// count by 5% with a change of the dictionary's size alone
+		// (1,435k → 1,511k; with GOGC=off 1,422k → 1,406k, as natively).
+		// The meter runs with GOGC=400 and a keystroke allocates 16 bytes.
+		cmd.Env = append(os.Environ(), "GOGC=off")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			return 0, fmt.Errorf("valgrind node %s: %v\n%s", moduleBenchmark, err, out)
