@@ -1,9 +1,8 @@
 // Command wasmfuncs lists the code size of each function of a WebAssembly
 // module, by the names in its "name" section, or the difference between
-// two modules. The meter's module is within 2 KB of its wire budget
-// (BENCHMARKS.md), and its brotli size moves by ±0.5-1 KB with the
-// linker's layout, so a change's own cost in code is read here: build
-// both versions without -s (which drops the names), then
+// two modules. The meter's module's brotli size moves by ±0.5-2 KB with
+// the linker's layout (BENCHMARKS.md), so a change's own cost in code is
+// read here: build both versions without -s (which drops the names), then
 //
 //	GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc go build -trimpath -gcflags=all=-l -o new.wasm ./wasm
 //	go run ./scripts/wasmfuncs [-n 40] [-match guess] [old.wasm] new.wasm
