@@ -85,9 +85,6 @@ func packData(body []byte) ([]byte, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("pack: data section: %w", r.err)
 	}
-	if n == 0 {
-		return body, nil
-	}
 	segs := make([]segment, 0, min(int(n), len(body)))
 	for k := range n {
 		flags := r.uint32()
@@ -113,6 +110,9 @@ func packData(body []byte) ([]byte, error) {
 	}
 	if r.i != len(body) {
 		return nil, fmt.Errorf("pack: data section: %d bytes after its last segment", len(body)-r.i)
+	}
+	if len(segs) == 0 {
+		return body, nil
 	}
 	slices.SortStableFunc(segs, func(a, b segment) int {
 		switch {
