@@ -217,51 +217,44 @@ func (r *reader) bytes(n int) []byte {
 	return r.b[r.i-n : r.i]
 }
 
-// uint32 reads an unsigned LEB128 of at most five bytes.
-func (r *reader) uint32() uint32 {
-	var v uint64
-	for shift := 0; ; shift += 7 {
+// leb reads a LEB128 of at most five bytes: its bits, and how many it
+// has (7 a byte).
+func (r *reader) leb() (v uint64, bits int) {
+	for bits < 35 {
 		c := r.byte()
 		if r.err != nil {
-			return 0
+			return 0, 0
 		}
-		v |= uint64(c&0x7f) << shift
+		v |= uint64(c&0x7f) << bits
+		bits += 7
 		if c < 0x80 {
-			if v > 1<<32-1 {
-				r.err = errors.New("an integer over 32 bits")
-				return 0
-			}
-			return uint32(v)
-		}
-		if shift == 28 {
-			r.err = errors.New("an integer of more than five bytes")
-			return 0
+			return v, bits
 		}
 	}
+	r.err = errors.New("an integer of more than five bytes")
+	return 0, 0
+}
+
+// uint32 reads an unsigned LEB128 of at most five bytes.
+func (r *reader) uint32() uint32 {
+	v, _ := r.leb()
+	if v > 1<<32-1 {
+		r.err = errors.New("an integer over 32 bits")
+		return 0
+	}
+	return uint32(v)
 }
 
 // int32 reads a signed LEB128 of at most five bytes.
 func (r *reader) int32() int32 {
-	var v int64
-	for shift := 0; ; shift += 7 {
-		c := r.byte()
-		if r.err != nil {
-			return 0
-		}
-		v |= int64(c&0x7f) << shift
-		if c < 0x80 {
-			if c&0x40 != 0 {
-				v -= 1 << (shift + 7) // sign-extend
-			}
-			if v < -1<<31 || v > 1<<31-1 {
-				r.err = errors.New("an integer over 32 bits")
-				return 0
-			}
-			return int32(v)
-		}
-		if shift == 28 {
-			r.err = errors.New("an integer of more than five bytes")
-			return 0
-		}
+	u, bits := r.leb()
+	v := int64(u)
+	if bits > 0 && u&(1<<(bits-1)) != 0 {
+		v -= 1 << bits // sign-extend
 	}
+	if v < -1<<31 || v > 1<<31-1 {
+		r.err = errors.New("an integer over 32 bits")
+		return 0
+	}
+	return int32(v)
 }
