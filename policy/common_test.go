@@ -162,8 +162,8 @@ func TestCommonRule(t *testing.T) {
 		{"alphabet runs (also read as a word)", "fedcbazyxmnop", ""},
 		{"descending letters", "zyxwvutsrq", "sequence"},
 		{"repeated short block", "abcabcabcabc", "repeat"},
-		{"one character repeated", "xxxxxxxxxxxxxxxx", "repeat"},
-		{"long block three times", "Ab1!cD2?Ab1!cD2?Ab1!cD2?", "repeat"},
+		{"one character repeated", "xxxxxxxxxxxxxxxx", "run"},
+		{"long block of no pattern three times", "Ab1!cD2?Ab1!cD2?Ab1!cD2?", "run"},
 		{"the issue's season and year, repeated", "Sommer2026!Sommer2026!", "repeat"},
 		{"the issue's word and digits", "Passord1234567890", "sequence"},
 		{"the issue's keyboard word and digits", "Qwerty123456789!!", "sequence"},
@@ -579,4 +579,29 @@ func TestJoinKinds(t *testing.T) {
 	v, ok := violation(r, RuleCommon)
 	require.True(t, ok)
 	assert.Equal(t, "Passordet er lett å gjette: det inneheld eit årstal, gjenteke baklengs.", v.Message)
+}
+
+// TestRepeatedNamedOrNot: ", repeated" closes the list only when the
+// repeat copies a part the list names ("a season and a year, repeated");
+// a run of one character or a block holding no named part is an item of
+// its own, so that "Passord!!!!!!!!!!" does not say that the word is
+// repeated.
+func TestRepeatedNamedOrNot(t *testing.T) {
+	tests := []struct{ password, lang, kinds, message string }{
+		{"Sommer2026!Sommer2026!", "en", "calendar+year+repeat", "The password is easy to guess: it contains a season, month or weekday and a year, repeated."},
+		{"Ola!Ola!Ola!Ola!2026", "en", "name+year+repeat", "The password is easy to guess: it contains a common name and a year, repeated."},
+		{"Passord!!!!!!!!!!", "en", "word+run", "The password is easy to guess: it contains a common word and repeated characters."},
+		{"Kari1985aaaaaaaaa", "nb", "name+year+run", "Passordet er lett å gjette: det inneholder et vanlig navn, et årstall og gjentatte tegn."},
+		{"Tordis_77777777!", "nn", "wordlike+run", "Passordet er lett å gjette: det inneheld eit ord eller namn og gjentekne teikn."},
+		{"Kari1985xqzxqzxqz", "en", "name+year+run", "The password is easy to guess: it contains a common name, a year and repeated characters."},
+		{"abababababababab", "en", "run", "The password is easy to guess: it contains repeated characters."},
+	}
+	for _, tt := range tests {
+		r := Evaluate(Default(), Input{Password: tt.password, Lang: tt.lang})
+		v, ok := violation(r, RuleCommon)
+		require.True(t, ok, "%q: %v", tt.password, rules(r))
+		kinds, _ := v.Get("kinds")
+		assert.Equal(t, tt.kinds, kinds.Str, "%q: kinds", tt.password)
+		assert.Equal(t, tt.message, v.Message, "%q", tt.password)
+	}
 }

@@ -124,7 +124,7 @@ var latinFolded = func() (t [latinEnd - utf8.RuneSelf]rune) {
 var kindOrder = [...]guess.Kind{
 	guess.KindPassword, guess.KindContext, guess.KindName, guess.KindWord, guess.KindPlace,
 	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindKeyboard,
-	guess.KindSequence, guess.KindAddress, guess.KindWordlike, guess.KindPunctuation, guess.KindMirror, guess.KindRepeat,
+	guess.KindSequence, guess.KindAddress, guess.KindWordlike, guess.KindPunctuation, guess.KindRun, guess.KindMirror, guess.KindRepeat,
 }
 
 // kindsParam returns the kinds of est as the "kinds" parameter: the kind

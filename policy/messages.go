@@ -173,6 +173,7 @@ var words = texts{
 	{"wordlike", [3]string{"et ord eller navn", "eit ord eller namn", "a word or name"}},
 	{"punctuation", [3]string{"vanlige skilletegn", "vanlege skiljeteikn", "common separators or punctuation"}},
 	{"mirror", [3]string{"en gjentakelse baklengs", "ei gjentaking baklengs", "a repetition backwards"}},
+	{"run", [3]string{"gjentatte tegn", "gjentekne teikn", "repeated characters"}},
 	{"address", [3]string{"en nett- eller e-postadresse", "ei nett- eller e-postadresse", "a web or e-mail address"}},
 }
 

@@ -76,15 +76,16 @@ const (
 	KindPunctuation      // a separator used again, or a common tail of punctuation ("!!", "!?")
 	KindMirror           // an earlier part written backwards after itself ("1987!!7891")
 	KindAddress          // a piece of a web or e-mail address ("https://www.", "@gmail", ".no")
+	KindRun              // a repeat that copies no other pattern of the split: "!!!!!!!!", the "aaaa" of "Kari1985aaaa" (see search)
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address", "run"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", "wordlike", "punctuation", "mirror", "address", or "" for
-// KindNone.
+// "repeat", "wordlike", "punctuation", "mirror", "address", "run", or ""
+// for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]
@@ -153,6 +154,9 @@ type match struct {
 	lg    float32 // log10 of the guesses
 	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases; kind is its longest word's)
 	faint bool    // a short word of no list that reads less like one than a typical word: marks nothing (see addWordlike)
+	// period is a repeat's distance to what it copies (its source is
+	// [i-period, j-period)); 0 for other kinds.
+	period uint8
 }
 
 // maxMatches bounds the matches kept per call; past it further ones are
@@ -653,8 +657,11 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 			}
 		}
 	}
-	var res Result
-	longest := 0
+	var (
+		res   Result
+		split [MaxRunes]int16 // the split's matches, last first
+		parts int
+	)
 	j, inB := n, bCost[n] < mCost[n]
 	if inB {
 		res.Log10 = float64(bCost[n])
@@ -668,17 +675,50 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 			continue
 		}
 		m := &ms.m[mFrom[j]-1]
-		res.Kinds |= 1<<m.kind | m.inner
-		if int(m.j-m.i) > longest {
-			longest, res.Main = int(m.j-m.i), m.kind
-		}
+		split[parts] = mFrom[j] - 1
+		parts++
 		if !m.faint {
 			setRange(&res.marked, int(m.i), int(m.j))
 		}
 		inB = mPrevB[j]
 		j = int(m.i)
 	}
+	longest := 0
+	for _, k := range split[:parts] {
+		m := &ms.m[k]
+		kind := m.kind
+		if kind == KindRepeat && !copiesNamed(ms, split[:parts], m) {
+			kind = KindRun
+		}
+		res.Kinds |= 1<<kind | m.inner
+		if int(m.j-m.i) > longest {
+			longest, res.Main = int(m.j-m.i), kind
+		}
+	}
 	return res
+}
+
+// copiesNamed reports whether repeat r copies a part of one of the split's
+// other matches that feedback names ("a season and a year, repeated"): not
+// when what it copies is brute force, punctuation or repeats only (a run of
+// one code point, "!!!!!!!!", or a block of no pattern, "xqzxqz"), which
+// feedback names as repeated characters (KindRun).
+func copiesNamed(ms *matches, split []int16, r *match) bool {
+	if r.period == 0 {
+		return true
+	}
+	a, b := int(r.i)-int(r.period), int(r.j)-int(r.period)
+	for _, k := range split {
+		m := &ms.m[k]
+		switch m.kind {
+		case KindRepeat, KindPunctuation:
+			continue
+		}
+		if int(m.i) < b && int(m.j) > a {
+			return true
+		}
+	}
+	return false
 }
 
 // log10 is math.Log10 with a floor of 0 (one guess).

@@ -44,17 +44,22 @@ func matchRepeats(ms *matches, lower []rune) {
 		}
 		prevDist, prevEnd = dist, j+l
 		ms.repeatEnd[j] = max(ms.repeatEnd[j], uint8(j+l))
-		ms.add(j, j+l, KindRepeat, choicesLog10(j, l))
+		ms.addRepeat(j, j+l, dist, choicesLog10(j, l))
 		// A copy cut short before a changed suffix is found by the same
 		// match: the DP can end it early only through shorter copies, so
 		// offer the copy without its last 1-3 code points too.
 		for cut := 1; cut <= 3 && l-cut >= 3; cut++ {
-			ms.add(j, j+l-cut, KindRepeat, choicesLog10(j, l-cut))
+			ms.addRepeat(j, j+l-cut, dist, choicesLog10(j, l-cut))
 		}
 	}
 	for t := 1; t < n; t++ {
 		ms.repeatEnd[t] = max(ms.repeatEnd[t], ms.repeatEnd[t-1])
 	}
+}
+
+// addRepeat adds a repeat of [i, j) copied from period code points before.
+func (ms *matches) addRepeat(i, j, period int, lg float64) {
+	ms.put(match{i: uint8(i), j: uint8(j), kind: KindRepeat, lg: float32(lg), period: uint8(period)})
 }
 
 // mirrorLog10 is what choosing to write a block backwards after itself
