@@ -570,11 +570,11 @@ func TestJoinKinds(t *testing.T) {
 		}
 	}
 	en, nb := langIndex("en"), langIndex("nb")
-	assert.Equal(t, "a season, month or weekday and a year, repeated", joinKinds(en, "calendar+year+repeat"))
-	assert.Equal(t, "a year, repeated backwards", joinKinds(en, "year+mirror"))
-	assert.Equal(t, "et årstall, gjentatt baklengs", joinKinds(nb, "year+mirror"))
-	assert.Equal(t, "a year, repeated, also backwards", joinKinds(en, "year+mirror+repeat"))
-	assert.Equal(t, "a repetition backwards", joinKinds(en, "mirror"))
+	assert.Equal(t, "a season, month or weekday and a year, repeated", joinKinds(en, "calendar+year+repeat", ""))
+	assert.Equal(t, "a year, repeated backwards", joinKinds(en, "year+mirror", ""))
+	assert.Equal(t, "et årstall, gjentatt baklengs", joinKinds(nb, "year+mirror", ""))
+	assert.Equal(t, "a year, repeated, also backwards", joinKinds(en, "year+mirror+repeat", ""))
+	assert.Equal(t, "a repetition backwards", joinKinds(en, "mirror", ""))
 	r := Evaluate(Default(), Input{Password: "Gyri1987!!7891iryG", Lang: "nn"})
 	v, ok := violation(r, RuleCommon)
 	require.True(t, ok)
@@ -604,4 +604,43 @@ func TestRepeatedNamedOrNot(t *testing.T) {
 		assert.Equal(t, tt.kinds, kinds.Str, "%q: kinds", tt.password)
 		assert.Equal(t, tt.message, v.Message, "%q", tt.password)
 	}
+}
+
+// TestSeveralOfAKind: a kind found twice or more, or in two or more words
+// of a phrase, is named in the plural ("common words", not "a common word",
+// for a phrase of four), and the violation's "several" param lists those
+// kinds; a kind found once stays singular and the param is absent.
+func TestSeveralOfAKind(t *testing.T) {
+	tests := []struct{ password, lang, several, message string }{
+		{"Miste-vesen-forrådte-fortet", "en", "word", "The password is easy to guess: it contains common words."},
+		{"visdom!!felt!!Overvåket!!mordene", "nb", "word", "Passordet er lett å gjette: det inneholder vanlige ord."},
+		{"Oslo-Bergen-Trondheim-2026", "nn", "place", "Passordet er lett å gjette: det inneheld stadnamn og eit årstal."},
+		{"astrid.Strand2019!", "en", "name", "The password is easy to guess: it contains common names and a year."},
+		{"Sommer2026!Sommer2026!", "en", "", "The password is easy to guess: it contains a season, month or weekday and a year, repeated."},
+		{"Chelsea2021 Chelsea2021*", "en", "", "The password is easy to guess: it contains a sports club and a year, repeated."},
+		{"Ola&Kari4ever2026!", "en", "", "The password is easy to guess: it contains a common name, a common word and a year."},
+	}
+	for _, tt := range tests {
+		r := Evaluate(Default(), Input{Password: tt.password, Lang: tt.lang})
+		v, ok := violation(r, RuleCommon)
+		require.True(t, ok, "%q: %v", tt.password, rules(r))
+		several, ok := v.Get("several")
+		assert.Equal(t, tt.several != "", ok, "%q: a several param", tt.password)
+		assert.Equal(t, tt.several, several.Str, "%q: several", tt.password)
+		assert.Equal(t, tt.message, v.Message, "%q", tt.password)
+	}
+	for _, k := range kindOrder {
+		switch k {
+		case guess.KindRepeat, guess.KindMirror, guess.KindRun, guess.KindPunctuation:
+			continue
+		}
+		w, ok := plurals.get(k.String())
+		require.True(t, ok, "kind %s has a plural", k)
+		for lang := range 3 {
+			assert.NotEmpty(t, w[lang], "kind %s's plural in language %d", k, lang)
+		}
+	}
+	en := langIndex("en")
+	assert.Equal(t, "common names, a common word and a year", joinKinds(en, "name+word+year", "name"))
+	assert.Equal(t, "common words and a year, repeated", joinKinds(en, "word+year+repeat", "word"))
 }

@@ -145,6 +145,26 @@ func kindsParam(est guess.Result, fallback string) string {
 	return b.String()
 }
 
+// severalParam returns the kinds of est found twice or more (est.Several)
+// that feedback names in the plural, joined by "+" as kindsParam's; "" when
+// none. Repeats, mirrors, runs and punctuation have no plural.
+func severalParam(est guess.Result) string {
+	var b strings.Builder
+	for _, k := range kindOrder {
+		switch k {
+		case guess.KindRepeat, guess.KindMirror, guess.KindRun, guess.KindPunctuation:
+			continue
+		}
+		if est.Several.Has(k) && est.Kinds.Has(k) {
+			if b.Len() > 0 {
+				b.WriteByte('+')
+			}
+			b.WriteString(k.String())
+		}
+	}
+	return b.String()
+}
+
 // roundGuesses rounds a log10 of guesses to one decimal for the params.
 func roundGuesses(lg float64) float64 { return math.Round(lg*10) / 10 }
 

@@ -90,7 +90,11 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 		if !ok {
 			kind = est.Main.String()
 		}
-		add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
+		if several := severalParam(est.Result); several != "" {
+			add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)), str("several", several))
+		} else {
+			add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
+		}
 		for k := range est.n {
 			res.Chars[est.at[k]].Pattern = est.Marked(k)
 		}

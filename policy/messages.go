@@ -177,6 +177,42 @@ var words = texts{
 	{"address", [3]string{"en nett- eller e-postadresse", "ei nett- eller e-postadresse", "a web or e-mail address"}},
 }
 
+// plurals are the kinds' words when several were found (the "several"
+// param): "vanlige ord", not "et vanlig ord", for a phrase of four words.
+// Repeats, mirrors, runs and punctuation have none (see severalParam).
+var plurals = texts{
+	{"list", [3]string{"vanlige passord", "vanlege passord", "common passwords"}},
+	{"password", [3]string{"vanlige passord", "vanlege passord", "common passwords"}},
+	{"word", [3]string{"vanlige ord", "vanlege ord", "common words"}},
+	{"name", [3]string{"vanlige navn", "vanlege namn", "common names"}},
+	{"place", [3]string{"stedsnavn", "stadnamn", "place names"}},
+	{"club", [3]string{"idrettslag", "idrettslag", "sports clubs"}},
+	{"calendar", [3]string{"årstider, måneder eller ukedager", "årstider, månader eller vekedagar", "seasons, months or weekdays"}},
+	{"context", [3]string{"ord knyttet til institusjonen", "ord knytte til institusjonen", "words tied to the institution"}},
+	{"year", [3]string{"årstall", "årstal", "years"}},
+	{"date", [3]string{"datoer", "datoar", "dates"}},
+	{"keyboard", [3]string{"tastaturmønstre", "tastaturmønster", "keyboard patterns"}},
+	{"sequence", [3]string{"rekkefølger som abc, 123 eller en-to-tre", "rekkjefølgjer som abc, 123 eller ein-to-tre", "sequences such as abc, 123 or one-two-three"}},
+	{"wordlike", [3]string{"ord eller navn", "ord eller namn", "words or names"}},
+	{"address", [3]string{"nett- eller e-postadresser", "nett- eller e-postadresser", "web or e-mail addresses"}},
+}
+
+// kindWords returns kind's words in lang: its plural when several (kind
+// names joined by "+") holds it.
+func kindWords(lang int, kind, several string) string {
+	for several != "" {
+		k, rest, _ := strings.Cut(several, "+")
+		if k == kind {
+			if w, ok := plurals.get(kind); ok {
+				return w[lang]
+			}
+		}
+		several = rest
+	}
+	w, _ := words.get(kind)
+	return w[lang]
+}
+
 // repeatedSuffix, backwards (after it for a mirror; alsoBackwards when
 // there are both), and (the last separator) and kindsSep join several
 // kinds.
@@ -189,8 +225,9 @@ var (
 
 // joinKinds renders kinds joined by "+" ("calendar+year+repeat") as a list
 // in words: "en årstid, måned eller ukedag og et årstall, gjentatt"; a
-// mirror (kindOrder puts it before repeat) as "..., gjentatt baklengs".
-func joinKinds(lang int, kinds string) string {
+// mirror (kindOrder puts it before repeat) as "..., gjentatt baklengs";
+// the kinds of several (see plurals) in the plural.
+func joinKinds(lang int, kinds, several string) string {
 	repeated, mirrored := false, false
 	if k, ok := strings.CutSuffix(kinds, "+repeat"); ok {
 		kinds, repeated = k, true
@@ -208,8 +245,7 @@ func joinKinds(lang int, kinds string) string {
 				b.WriteString(andWord[lang])
 			}
 		}
-		w, _ := words.get(k)
-		b.WriteString(w[lang])
+		b.WriteString(kindWords(lang, k, several))
 		kinds = rest
 	}
 	if repeated || mirrored {
@@ -259,6 +295,12 @@ func message(lang int, rule string, params []Param) string {
 			}
 		}
 	}
+	several := ""
+	for _, p := range params {
+		if p.Name == "several" && p.Value.IsStr {
+			several = p.Value.Str
+		}
+	}
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(tmpl, '{')
@@ -277,9 +319,9 @@ func message(lang int, rule string, params []Param) string {
 				if w, ok := singularWords.get(p.Value.Str); ok && one {
 					b.WriteString(w[lang])
 				} else if strings.Contains(p.Value.Str, "+") {
-					b.WriteString(joinKinds(lang, p.Value.Str))
-				} else if w, ok := words.get(p.Value.Str); ok {
-					b.WriteString(w[lang])
+					b.WriteString(joinKinds(lang, p.Value.Str, several))
+				} else if _, ok := words.get(p.Value.Str); ok {
+					b.WriteString(kindWords(lang, p.Value.Str, several))
 				} else {
 					b.WriteString(p.Value.Str)
 				}

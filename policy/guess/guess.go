@@ -124,6 +124,10 @@ type Result struct {
 	// Main is the kind of the longest match in it (KindNone when no match
 	// is used).
 	Main Kind
+	// Several are the kinds of Kinds found twice or more: in two matches
+	// of the split, or in two words of one phrase ("common words", not "a
+	// common word", for "Miste-vesen-forrådte-fortet").
+	Several Kinds
 	// marked has bit i set when code point i belongs to a match of the
 	// split, or to any match cheaper than brute force on its code points.
 	marked [MaxRunes / 64]uint64
@@ -157,6 +161,8 @@ type match struct {
 	// period is a repeat's distance to what it copies (its source is
 	// [i-period, j-period)); 0 for other kinds.
 	period uint8
+	// several are a phrase's kinds held by two or more of its words.
+	several Kinds
 }
 
 // maxMatches bounds the matches kept per call; past it further ones are
@@ -690,7 +696,9 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 		if kind == KindRepeat && !copiesNamed(ms, split[:parts], m) {
 			kind = KindRun
 		}
-		res.Kinds |= 1<<kind | m.inner
+		these := 1<<kind | m.inner
+		res.Several |= res.Kinds&these | m.several
+		res.Kinds |= these
 		if int(m.j-m.i) > longest {
 			longest, res.Main = int(m.j-m.i), kind
 		}

@@ -319,16 +319,17 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 				if a > 0 && b < nw-1 || listed[b+1]-listed[a] < minPhraseWords {
 					continue // prefixes and suffixes only, of enough words of the lists
 				}
-				lg, inner := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0)
+				lg, inner, several := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0), Kinds(0)
 				main := a // the longest word: the phrase's kind
 				for t := a; t <= b; t++ {
 					lg += wlg[t]
+					several |= inner & (1 << wk[t])
 					inner |= 1 << wk[t]
 					if wb[t]-wa[t] > wb[main]-wa[main] {
 						main = t
 					}
 				}
-				ms.put(match{i: uint8(wa[a]), j: uint8(wb[b]), kind: wk[main], lg: lg, inner: inner})
+				ms.put(match{i: uint8(wa[a]), j: uint8(wb[b]), kind: wk[main], lg: lg, inner: inner, several: several})
 			}
 		}
 		nw = 0
