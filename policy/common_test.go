@@ -644,3 +644,16 @@ func TestSeveralOfAKind(t *testing.T) {
 	assert.Equal(t, "common names, a common word and a year", joinKinds(en, "name+word+year", "name"))
 	assert.Equal(t, "common words and a year, repeated", joinKinds(en, "word+year+repeat", "word"))
 }
+
+// TestPhraseFeedback: when two or more common words were found, the next
+// step asks for rarer words, not for "words that do not belong together",
+// which a phrase of four of them already is.
+func TestPhraseFeedback(t *testing.T) {
+	r := Evaluate(Default(), Input{Password: "Miste-vesen-forrådte-fortet", Lang: "en"})
+	require.NotEmpty(t, r.Feedback)
+	assert.Equal(t, "Common words are tried first, several in a row too. Choose rarer words, and more of them.", r.Feedback[0])
+	r = Evaluate(Default(), Input{Password: "Miste-vesen-forrådte-fortet", Lang: "nb"})
+	assert.Equal(t, "Vanlige ord prøves først, også flere etter hverandre. Velg sjeldnere ord, og gjerne flere av dem.", r.Feedback[0])
+	r = Evaluate(Default(), Input{Password: "Sommer2026!Sommer2026!", Lang: "en"})
+	assert.Equal(t, "Such patterns are tried first. Replace the marked characters with words that do not belong together, four or five of them.", r.Feedback[0])
+}

@@ -359,6 +359,11 @@ var feedbackTexts = texts{
 		"Slike mønster blir prøvde først. Byt ut dei merkte teikna med ord som ikkje høyrer saman, gjerne fire–fem av dei.",
 		"Such patterns are tried first. Replace the marked characters with words that do not belong together, four or five of them.",
 	}},
+	{"phrase", [3]string{
+		"Vanlige ord prøves først, også flere etter hverandre. Velg sjeldnere ord, og gjerne flere av dem.",
+		"Vanlege ord blir prøvde først, også fleire etter kvarandre. Vel sjeldnare ord, og gjerne fleire av dei.",
+		"Common words are tried first, several in a row too. Choose rarer words, and more of them.",
+	}},
 	{"personal", [3]string{
 		"Fjern navn og ord som andre kan knytte til deg eller institusjonen.",
 		"Fjern namn og ord som andre kan knyte til deg eller institusjonen.",
@@ -398,6 +403,8 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 	switch {
 	case has(RuleBreached) || has(RuleReused) || commonKind(res) == CommonList:
 		out = append(out, feedbackText("new", lang))
+	case has(RuleCommon) && severalWords(res):
+		out = append(out, feedbackText("phrase", lang))
 	case has(RuleCommon):
 		out = append(out, feedbackText("guessable", lang))
 	case has(RuleUsername) || has(RuleName) || has(RuleContext):
@@ -417,6 +424,25 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		out = out[:2]
 	}
 	return out
+}
+
+// severalWords reports whether res's common violation found two or more
+// common words (its several param holds "word"): a phrase of them, for
+// which "words that do not belong together" is no advice.
+func severalWords(res *Result) bool {
+	for _, v := range res.Violations {
+		if v.Rule == RuleCommon {
+			s, _ := v.Get("several")
+			for k := s.Str; k != ""; {
+				var w string
+				w, k, _ = strings.Cut(k, "+")
+				if w == "word" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // commonKind returns the kind parameter of res's common violation, or "".
