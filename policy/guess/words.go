@@ -1403,13 +1403,22 @@ const list15 = "" +
 	"0padde\n2nda\n5bjørn\n1iomme\n1uma\n1åfugi\n2\xa6re\n0rips\n1ødstrupe\n0sebra\n" +
 	"1jimpanse\n1kiipadde\n1negie\n1oibær\n1pett\n1tikkeisbær\n2orfugi\n4k\n2ruts\n2ær\n" +
 	"1vaie\n3ne\n0tjeid\n1rane\n0vannmeion\n1eps\n0ærfugi\n1\xb8gie\n2yenstikker\n0avokado\n" +
-	"0beige\n1iomkåi\n1regne\n2okkoii\n3nse\n0dachs\n0eighund\n1ntrecote\n0frokostbianding\n0geitost\n" +
-	"1resskar\n1udbrandsdaisost\n2iost\n0hamburger\n2ssei\n6nøtt\n2vregryn\n1estehov\n1vitiøk\n0iakris\n" +
-	"2sagne\n1ind\n1ngefær\n1ompe\n1øvetann\n0kaktus\n2neiboiier\n3tareii\n2rbonade\n3demomme\n" +
-	"1ebab\n1jøttdeig\n1nekkebrød\n1okosnøtt\n2mpe\n1åirot\n0mais\n3teser\n2ndei\n1ose\n" +
-	"1uffins\n0nudier\n1øtt\n0paime\n2prika\n2sta\n1eanøtt\n1restekrage\n1uddei\n2rre\n" +
-	"0raspebaii\n1eddik\n1ogn\n2senkåi\n3in\n1undstykke\n1ødbete\n0saiami\n1chæfer\n1eiieri\n" +
-	"1kinke\n1oio\n2pp\n1pagetti\n2inat\n1quash\n1ukkerspinn\n2shi\n0turkis\n0vaniije\n"
+	"0beige\n2riinerboiier\n1iomkåi\n1oksing\n2rdtennis\n1regne\n2okkoii\n3nse\n2yting\n1unadssøiv\n" +
+	"0dachs\n1raugen\n0eighund\n1ntrecote\n0fattigmann\n1enaiår\n1iatbrød\n2skegrateng\n5pudding\n1jøsnisse\n" +
+	"1ossegrimen\n1riidrett\n2okostbianding\n1yrstekake\n0geitost\n1omme\n1resskar\n2iiipøise\n1udbrandsdaisost\n2iost\n" +
+	"0hamburger\n2rdingfeie\n2ssei\n6nøtt\n2vregryn\n7øt\n1eimeik\n2stehov\n1jortetakk\n1uidra\n" +
+	"2shoidningssaft\n1vitiøk\n1yttetur\n0iakris\n2ngeieik\n2sagne\n1ettmeik\n1ind\n1ngefær\n1ompe\n" +
+	"1øvetann\n0juiebukk\n4grøt\n4kake\n5veid\n2tuien\n0kaktus\n2neiboiier\n5snurrer\n3otur\n" +
+	"3tareii\n2rameiipudding\n3bonade\n9r\n3demomme\n1ebab\n1jøttboiier\n6deig\n1nekkebrød\n1okosnøtt\n" +
+	"2mpe\n5r\n1rumkaker\n1uiturmeik\n2mie\n1åirot\n0mais\n3teser\n2ndei\n1edister\n" +
+	"8kaker\n1oiter\n2reiier\n2se\n1uffins\n2iter\n0nudier\n1økkeiost\n6n\n3tt\n" +
+	"0orientering\n0padiing\n2ime\n2prika\n2sta\n1eanøtt\n2pperkaker\n1otetbaii\n1restekrage\n1uddei\n" +
+	"2rre\n1øisebrød\n0rabarbra\n2spebaii\n6oiier\n1eddik\n1isengrynsgrøt\n1ogn\n2ing\n2mjui\n" +
+	"2senkåi\n3in\n5boiier\n1undstykke\n2ssebuss\n5dåp\n5iue\n5kort\n1ødbete\n0saiami\n" +
+	"2ndkake\n1chæfer\n1eiieri\n4ing\n3jefiøyte\n2rinakaker\n1irupssnipper\n1kihopp\n3iiingsboiier\n3nke\n" +
+	"2oiebrød\n2rei\n2ummet\n1muitringer\n2ørbukk\n5eost\n1oio\n3skinnsboiier\n2pp\n1pagetti\n" +
+	"2ekemat\n2inat\n1quash\n1tabburet\n3vkirke\n1ukkerspinn\n3sessterte\n2rsøtt\n2shi\n1veier\n" +
+	"2iskegrøt\n2ømming\n1øije\n0topptur\n1urkis\n2sser\n0vaniije\n1etter\n1ikingskip\n0wienerpøise\n"
 
 // list16 is lists/things_english.txt.
 const list16 = "" +
