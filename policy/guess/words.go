@@ -139,27 +139,32 @@ const list4 = "" +
 	"3thface\n1rk\n1ugatti\n2teiia\n0oreo\n0paypai\n1rada\n0redbuii\n2ebok\n2ma\n" +
 	"4iooo\n1ingnes\n0sparebank\n1tarbucks\n3toii\n0teienor\n3ia\n1oro\n1v2\n2norge\n" +
 	"1wix\n0vader\n1ersace\n1ipps\n1uitton\n0widerøe\n0yara\n1oda\n0zara\n0aamodt\n" +
-	"1bba\n1cdc\n1ianwaiker\n2fons\n1mongus\n1ndroid\n2grybirds\n1skepott\n1vengers\n0baktus\n" +
-	"2rt\n1eckham\n2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n1owser\n1raathen\n" +
-	"2umm\n1ugatti\n3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n1harmander\n2evroiet\n" +
-	"3wbacca\n1iashofcians\n2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n1iscord\n1offen\n" +
-	"2naidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n1gon\n0fantorangen\n2rris\n1ederer\n" +
-	"2igen\n1ifa\n2ona\n2åkiypa\n1rodo\n0ganon\n2rfieid\n1errard\n1oiium\n2ku\n" +
-	"2ofy\n2tham\n1revinnen\n2yffindor\n2åtass\n1ta\n1urii\n0harieydavidson\n3rypotter\n1egerberg\n" +
-	"2iibiiiies\n2rmione\n3obrine\n1immeibiå\n1ogwarts\n2igersson\n2vmesteren\n1uffiepuff\n2ik\n1yundai\n" +
-	"0iangbein\n4strømpe\n1ebron\n2xus\n1iiyhammer\n2ndgren\n1ngebrigtsen\n1oki\n1uffy\n1ønneberget\n" +
-	"3vehjerte\n0jansrud\n1eep\n1ohaug\n1uiestjernen\n0kaizers\n2kemonsteret\n2risson\n4us\n3pe\n" +
-	"2wasaki\n1ia\n3tremus\n2wi\n2æbo\n1jeid\n2us\n1obe\n1ygo\n0maarud\n" +
-	"2dcon\n2rvei\n2serati\n2zda\n1bappe\n1ciaren\n1eiodigrandprix\n2ssi\n2taiiica\n2wtwo\n" +
-	"1ichaeijackson\n3keymouse\n2kke\n2nions\n2tsubishi\n1ordor\n2winckei\n2zeii\n1ummitroiiet\n0nadai\n" +
-	"2ia\n1emo\n2ymar\n1orthug\n1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n1pei\n" +
-	"1verwatch\n0pacman\n1eppa\n2ugeot\n1ippi\n2uto\n1ondus\n2stgirobygget\n1ubg\n0ravenciaw\n" +
-	"1enauit\n2odor\n1ihanna\n1ocketieague\n2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n" +
-	"2iiormoon\n2suke\n1cania\n2oobydoo\n1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1koda\n" +
-	"3makergata\n2yrim\n3waiker\n1murf\n5ene\n1napp\n2ickers\n3pp\n2ute\n1oian\n" +
-	"3skjaer\n6ær\n1pongebob\n1quirtie\n1vindai\n1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n" +
-	"3e\n1otoro\n1urbonegro\n1witch\n4ter\n0vaiorant\n1ikingane\n1oidemort\n3kswagen\n0warcraft\n" +
-	"3hoim\n1oiverine\n2nderwoman\n0yahoo\n1oshi\n0ziatan\n1oro\n0åberg\n"
+	"1bba\n1cdc\n1ianwaiker\n2fons\n2tinn\n1mongus\n1ndroid\n2grybirds\n1skepott\n1vengers\n" +
+	"0baktus\n2nkid\n2rt\n1eckham\n2yonce\n1iackpink\n2eber\n3kkuif\n1jørgen\n5ndaien\n" +
+	"1owser\n1raathen\n2umm\n1ugatti\n3sbunny\n2ibasaur\n0caiiofduty\n2ndycrush\n2ptainamerica\n2rew\n" +
+	"1harmander\n2evroiet\n3wbacca\n1iashofcians\n2troen\n1onverse\n2op\n2rvette\n2unterstrike\n0deadpooi\n" +
+	"1iscord\n1offen\n2naidduck\n3keykong\n2ta\n1ragonbaii\n1umbiedore\n0eevee\n1gon\n0fantorangen\n" +
+	"2rris\n1ederer\n2igen\n1ifa\n2ona\n2åkiypa\n1rodo\n0ganon\n2rfieid\n1errard\n" +
+	"1oiium\n2ku\n2ofy\n2tham\n1revinnen\n2yffindor\n2åtass\n1ta\n1urii\n0harieydavidson\n" +
+	"3rypotter\n1egerberg\n2iibiiiies\n2rmione\n3obrine\n1immeibiå\n1ogwarts\n2igersson\n2vmesteren\n1uffiepuff\n" +
+	"2ik\n1yundai\n0iangbein\n4strømpe\n1dporten\n1ebron\n2xus\n1iiyhammer\n2ndgren\n1ngebrigtsen\n" +
+	"1oki\n1tsiearning\n1uffy\n1ånekassen\n2\xb8nneberget\n3vehjerte\n0jansrud\n1eep\n1ohaug\n1uiestjernen\n" +
+	"0kaizers\n2kemonsteret\n2risson\n4us\n3pe\n2wasaki\n1ia\n3tremus\n2wi\n2æbo\n" +
+	"1jeid\n2us\n1obe\n1ygo\n0maarud\n2dcon\n2rvei\n2serati\n2zda\n1bappe\n" +
+	"1ciaren\n1eiodigrandprix\n2ssi\n2taiiica\n2wtwo\n1ichaeijackson\n3keymouse\n2kke\n2nid\n4ons\n" +
+	"2tsubishi\n1ordor\n2winckei\n2zeii\n1ummitroiiet\n0nadai\n2ia\n1emo\n2ymar\n1orthug\n" +
+	"1usa\n1øtteiiten\n0oiaf\n2senbanden\n1nepiece\n1pei\n1verwatch\n0pacman\n1eppa\n2ugeot\n" +
+	"1ippi\n2uto\n1ondus\n2stgirobygget\n1ubg\n0ravenciaw\n1enauit\n2odor\n1ihanna\n1ocketieague\n" +
+	"2eiseiand\n2oney\n1öyksopp\n2\xb8verdatter\n0saab\n2beitann\n2iiormoon\n2suke\n1cania\n2oobydoo\n" +
+	"1esamstasjonen\n1hrek\n1imba\n3psons\n2ytherin\n1katteetaten\n2oda\n3makergata\n2yrim\n3waiker\n" +
+	"1murf\n5ene\n1napp\n2ickers\n3pp\n2ute\n1oian\n3skjaer\n6ær\n1pongebob\n" +
+	"1quirtie\n1tudentweb\n1vindai\n1øivgutten\n3rioth\n0tandrevoid\n1hanos\n1inder\n3e\n1otoro\n" +
+	"1urbonegro\n1witch\n4ter\n0vaiorant\n1ikingane\n1oidemort\n3kswagen\n0warcraft\n3hoim\n1oiverine\n" +
+	"2nderwoman\n0yahoo\n1oshi\n0ziatan\n1oro\n0åberg\n0aieksandersen\n2sgaard\n1sbjørnsen\n0bjeiiekiang\n" +
+	"1raathens\n2emnes\n2undtiand\n0carisen\n1iasohison\n0dumdum\n1æhiie\n0fiytoget\n1jordiine\n1ronter\n" +
+	"0gerhardsen\n0harket\n0jernia\n0kitteisen\n1yrkjebø\n0narvesen\n1erdrum\n1iiie\n0okkupert\n0rekdai\n" +
+	"1ybak\n0stoitenberg\n2øre\n0tordenskjoid\n0uivang\n1ndset\n0vinmonopoiet\n0weihaven\n2renskioid\n3geiand\n" +
+	"0yivis\n"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
