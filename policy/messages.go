@@ -181,7 +181,6 @@ var words = texts{
 // param): "vanlige ord", not "et vanlig ord", for a phrase of four words.
 // Repeats, mirrors, runs and punctuation have none (see severalParam).
 var plurals = texts{
-	{"list", [3]string{"vanlige passord", "vanlege passord", "common passwords"}},
 	{"password", [3]string{"vanlige passord", "vanlege passord", "common passwords"}},
 	{"word", [3]string{"vanlige ord", "vanlege ord", "common words"}},
 	{"name", [3]string{"vanlige navn", "vanlege namn", "common names"}},
