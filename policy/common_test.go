@@ -587,21 +587,34 @@ func TestJoinKinds(t *testing.T) {
 // its own, so that "Passord!!!!!!!!!!" does not say that the word is
 // repeated.
 func TestRepeatedNamedOrNot(t *testing.T) {
-	tests := []struct{ password, lang, kinds, message string }{
-		{"Sommer2026!Sommer2026!", "en", "calendar+year+repeat", "The password is easy to guess: it contains a season, month or weekday and a year, repeated."},
-		{"Ola!Ola!Ola!Ola!2026", "en", "name+year+repeat", "The password is easy to guess: it contains a common name and a year, repeated."},
-		{"Passord!!!!!!!!!!", "en", "word+run", "The password is easy to guess: it contains a common word and repeated characters."},
-		{"Kari1985aaaaaaaaa", "nb", "name+year+run", "Passordet er lett å gjette: det inneholder et vanlig navn, et årstall og gjentatte tegn."},
-		{"Tordis_77777777!", "nn", "wordlike+run", "Passordet er lett å gjette: det inneheld eit ord eller namn og gjentekne teikn."},
-		{"Kari1985xqzxqzxqz", "en", "name+year+run", "The password is easy to guess: it contains a common name, a year and repeated characters."},
-		{"abababababababab", "en", "run", "The password is easy to guess: it contains repeated characters."},
-	}
+	checkCommonMessages(t, []commonMessage{
+		{"Sommer2026!Sommer2026!", "en", "calendar+year+repeat", "", "The password is easy to guess: it contains a season, month or weekday and a year, repeated."},
+		{"Ola!Ola!Ola!Ola!2026", "en", "name+year+repeat", "", "The password is easy to guess: it contains a common name and a year, repeated."},
+		{"Passord!!!!!!!!!!", "en", "word+run", "", "The password is easy to guess: it contains a common word and repeated characters."},
+		{"Kari1985aaaaaaaaa", "nb", "name+year+run", "", "Passordet er lett å gjette: det inneholder et vanlig navn, et årstall og gjentatte tegn."},
+		{"Tordis_77777777!", "nn", "wordlike+run", "", "Passordet er lett å gjette: det inneheld eit ord eller namn og gjentekne teikn."},
+		{"Kari1985xqzxqzxqz", "en", "name+year+run", "", "The password is easy to guess: it contains a common name, a year and repeated characters."},
+		{"abababababababab", "en", "run", "", "The password is easy to guess: it contains repeated characters."},
+	})
+}
+
+// commonMessage is a password whose common violation has these kinds and
+// several params (several "": none) and this message.
+type commonMessage struct{ password, lang, kinds, several, message string }
+
+// checkCommonMessages evaluates each password on the default policy and
+// checks its common violation's kinds, several and message.
+func checkCommonMessages(t *testing.T, tests []commonMessage) {
+	t.Helper()
 	for _, tt := range tests {
 		r := Evaluate(Default(), Input{Password: tt.password, Lang: tt.lang})
 		v, ok := violation(r, RuleCommon)
 		require.True(t, ok, "%q: %v", tt.password, rules(r))
 		kinds, _ := v.Get("kinds")
 		assert.Equal(t, tt.kinds, kinds.Str, "%q: kinds", tt.password)
+		several, ok := v.Get("several")
+		assert.Equal(t, tt.several != "", ok, "%q: a several param", tt.password)
+		assert.Equal(t, tt.several, several.Str, "%q: several", tt.password)
 		assert.Equal(t, tt.message, v.Message, "%q", tt.password)
 	}
 }
@@ -611,24 +624,14 @@ func TestRepeatedNamedOrNot(t *testing.T) {
 // for a phrase of four), and the violation's "several" param lists those
 // kinds; a kind found once stays singular and the param is absent.
 func TestSeveralOfAKind(t *testing.T) {
-	tests := []struct{ password, lang, several, message string }{
-		{"Miste-vesen-forrådte-fortet", "en", "word", "The password is easy to guess: it contains common words."},
-		{"visdom!!felt!!Overvåket!!mordene", "nb", "word", "Passordet er lett å gjette: det inneholder vanlige ord."},
-		{"Oslo-Bergen-Trondheim-2026", "nn", "place", "Passordet er lett å gjette: det inneheld stadnamn og eit årstal."},
-		{"astrid.Strand2019!", "en", "name", "The password is easy to guess: it contains common names and a year."},
-		{"Sommer2026!Sommer2026!", "en", "", "The password is easy to guess: it contains a season, month or weekday and a year, repeated."},
-		{"Chelsea2021 Chelsea2021*", "en", "", "The password is easy to guess: it contains a sports club and a year, repeated."},
-		{"Ola&Kari4ever2026!", "en", "", "The password is easy to guess: it contains a common name, a common word and a year."},
-	}
-	for _, tt := range tests {
-		r := Evaluate(Default(), Input{Password: tt.password, Lang: tt.lang})
-		v, ok := violation(r, RuleCommon)
-		require.True(t, ok, "%q: %v", tt.password, rules(r))
-		several, ok := v.Get("several")
-		assert.Equal(t, tt.several != "", ok, "%q: a several param", tt.password)
-		assert.Equal(t, tt.several, several.Str, "%q: several", tt.password)
-		assert.Equal(t, tt.message, v.Message, "%q", tt.password)
-	}
+	checkCommonMessages(t, []commonMessage{
+		{"Miste-vesen-forrådte-fortet", "en", "word", "word", "The password is easy to guess: it contains common words."},
+		{"visdom!!felt!!Overvåket!!mordene", "nb", "word", "word", "Passordet er lett å gjette: det inneholder vanlige ord."},
+		{"Oslo-Bergen-Trondheim-2026", "nn", "place+year", "place", "Passordet er lett å gjette: det inneheld stadnamn og eit årstal."},
+		{"astrid.Strand2019!", "en", "name+year", "name", "The password is easy to guess: it contains common names and a year."},
+		{"Chelsea2021 Chelsea2021*", "en", "club+year+repeat", "", "The password is easy to guess: it contains a sports club and a year, repeated."},
+		{"Ola&Kari4ever2026!", "en", "name+word+year", "", "The password is easy to guess: it contains a common name, a common word and a year."},
+	})
 	for _, k := range kindOrder {
 		switch k {
 		case guess.KindRepeat, guess.KindMirror, guess.KindRun, guess.KindPunctuation:
