@@ -27,9 +27,12 @@ const frequentHeader = `# The most frequent Norwegian (bokmål) words of 4+ lett
 // cost 1.9 KB and took phrases of lines 4,001-7,000 from 46.0% to 35.0%;
 // lines 5,001-8,000 (2026-12-02, once the packed module had bytes to
 // spare: wasmbuild.Pack) cost 6.2 KB and took phrases of their words from
-// 54.5% to 9.8% (BENCHMARKS.md). More would fill the dictionary's table
-// past five eighths of its 512 KB (38,800 of 40,960 entries at 8,000
-// lines; 43,000 at 10,000), which then doubles (see Dictionary).
+// 54.5% to 9.8% (BENCHMARKS.md). With them the dictionary as policy
+// builds it (the common list too) passed five eighths of 512 KB and its
+// table doubled to 1 MB, which went unnoticed until the next session
+// (TestDictionaryAsBuilt holds it now); it doubles again past 81,920
+// entries (44,600 today), so bytes on the wire and the (b) sets, not the
+// table, bound the next lines.
 // scripts/guessbench's sets of words beyond the lists start after these
 // lines.
 const frequentLines = 8000
