@@ -15,11 +15,10 @@ import (
 // five eighths full (linear probing's misses probe further as the table
 // fills), where 64-bit keys beside 32-bit values, sized by the lists'
 // bytes, took 1.5 MB (a keystroke looks up hundreds of prefixes, and after
-// a pause their cache lines are gone). The embedded lists alone fit 512 KB
-// (39,300 of 40,960 entries); with the common list's entries and prefixes,
-// as policy builds it, the table is 1 MB (44,600 entries, a third full:
-// TestDictionaryAsBuilt), since the frequency list's 8,000 lines
-// (2026-12-02), and doubles again past 81,920. It holds no pointers (the
+// a pause their cache lines are gone). As policy builds it, with the
+// common list's entries and prefixes, the table is 1 MB (48,700 entries,
+// 37% full: TestDictionaryAsBuilt) since the frequency list's 8,000 lines
+// (2026-12-02; before, 512 KB), and doubles again past 81,920. It holds no pointers (the
 // garbage collector never scans it). A Dictionary is read-only once built
 // and safe for concurrent use.
 type Dictionary struct {
