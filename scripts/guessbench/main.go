@@ -32,7 +32,7 @@ import (
 // estimator's list of frequent words is made of (genwords' frequentLines):
 // the sets of words beyond the lists take the 3,000 lines after them,
 // without the words another of the estimator's lists holds (-lists).
-const frequentLines = 10000
+const frequentLines = 9000
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
