@@ -64,11 +64,11 @@ func TestDictionaryTable(t *testing.T) {
 
 // TestDictionaryAsBuilt: the dictionary as policy builds it, the embedded
 // lists and the common list (policy/common_passwords.txt), takes the 1 MB
-// that Dictionary's doc says. The embedded lists alone fit 512 KB, but
-// with the common list's entries and prefixes it passed five eighths of
-// that with the frequency list's 8,000 lines (2026-12-02) and doubled
-// unnoticed; a change that doubles or halves it again fails here, to be
-// decided and written down.
+// that Dictionary's doc says. TestDictionaryTable held the embedded lists
+// alone to 512 KB, but with the common list's entries and prefixes the
+// table passed five eighths of that with the frequency list's 8,000 lines
+// (2026-12-02) and doubled unnoticed; a change that doubles or halves it
+// again fails here, to be decided and written down.
 func TestDictionaryAsBuilt(t *testing.T) {
 	raw, err := os.ReadFile("../common_passwords.txt")
 	require.NoError(t, err)

@@ -30,8 +30,9 @@ import (
 
 // frequentLines is how many lines of the Norwegian frequency list the
 // estimator's list of frequent words is made of (genwords' frequentLines):
-// the sets of words beyond the lists take the 3,000 lines after them,
-// without the words another of the estimator's lists holds (-lists).
+// the sets of words beyond the lists take the 3,000 lines after them (as
+// many as the list has: 1,000 after 9,000 of its 10,000), without the
+// words another of the estimator's lists holds (-lists).
 const frequentLines = 9000
 
 func main() {
