@@ -130,32 +130,27 @@ var kindOrder = [...]guess.Kind{
 // kindsParam returns the kinds of est as the "kinds" parameter: the kind
 // names joined by "+", in kindOrder; fallback when est used no match.
 func kindsParam(est guess.Result, fallback string) string {
-	var b strings.Builder
-	for _, k := range kindOrder {
-		if est.Kinds.Has(k) {
-			if b.Len() > 0 {
-				b.WriteByte('+')
-			}
-			b.WriteString(k.String())
-		}
+	if s := joinKindNames(est.Kinds); s != "" {
+		return s
 	}
-	if b.Len() == 0 {
-		return fallback
-	}
-	return b.String()
+	return fallback
 }
+
+// noPlural are the kinds feedback never names in the plural (see plurals).
+const noPlural = 1<<guess.KindRepeat | 1<<guess.KindMirror | 1<<guess.KindRun | 1<<guess.KindPunctuation
 
 // severalParam returns the kinds of est found twice or more (est.Several)
 // that feedback names in the plural, joined by "+" as kindsParam's; "" when
-// none. Repeats, mirrors, runs and punctuation have no plural.
+// none.
 func severalParam(est guess.Result) string {
+	return joinKindNames(est.Several & est.Kinds &^ noPlural)
+}
+
+// joinKindNames returns the names of kinds joined by "+", in kindOrder.
+func joinKindNames(kinds guess.Kinds) string {
 	var b strings.Builder
 	for _, k := range kindOrder {
-		switch k {
-		case guess.KindRepeat, guess.KindMirror, guess.KindRun, guess.KindPunctuation:
-			continue
-		}
-		if est.Several.Has(k) && est.Kinds.Has(k) {
+		if kinds.Has(k) {
 			if b.Len() > 0 {
 				b.WriteByte('+')
 			}

@@ -90,11 +90,12 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 		if !ok {
 			kind = est.Main.String()
 		}
+		params := [4]Param{str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10))}
+		n := 3
 		if several := severalParam(est.Result); several != "" {
-			add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)), str("several", several))
-		} else {
-			add(RuleCommon, str("kind", kind), str("kinds", kinds), num("guesses", roundGuesses(est.Log10)))
+			params[n], n = str("several", several), n+1
 		}
+		add(RuleCommon, params[:n]...)
 		for k := range est.n {
 			res.Chars[est.at[k]].Pattern = est.Marked(k)
 		}

@@ -199,17 +199,25 @@ var plurals = texts{
 // kindWords returns kind's words in lang: its plural when several (kind
 // names joined by "+") holds it.
 func kindWords(lang int, kind, several string) string {
-	for several != "" {
-		k, rest, _ := strings.Cut(several, "+")
-		if k == kind {
-			if w, ok := plurals.get(kind); ok {
-				return w[lang]
-			}
+	if hasKind(several, kind) {
+		if w, ok := plurals.get(kind); ok {
+			return w[lang]
 		}
-		several = rest
 	}
 	w, _ := words.get(kind)
 	return w[lang]
+}
+
+// hasKind reports whether kinds (kind names joined by "+") holds kind.
+func hasKind(kinds, kind string) bool {
+	for kinds != "" {
+		var k string
+		k, kinds, _ = strings.Cut(kinds, "+")
+		if k == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // repeatedSuffix, backwards (after it for a mirror; alsoBackwards when
@@ -432,13 +440,7 @@ func severalWords(res *Result) bool {
 	for _, v := range res.Violations {
 		if v.Rule == RuleCommon {
 			s, _ := v.Get("several")
-			for k := s.Str; k != ""; {
-				var w string
-				w, k, _ = strings.Cut(k, "+")
-				if w == "word" {
-					return true
-				}
-			}
+			return hasKind(s.Str, "word")
 		}
 	}
 	return false

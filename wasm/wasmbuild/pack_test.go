@@ -255,17 +255,7 @@ func FuzzPack(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var before, after []byte
-		for _, s := range sections(t, in) {
-			if s.id == dataSection {
-				before = s.body
-			}
-		}
-		for _, s := range sections(t, out) {
-			if s.id == dataSection {
-				after = s.body
-			}
-		}
+		before, after := dataOf(t, in), dataOf(t, out)
 		size := 1 << 16
 		for size < maxImage+(1<<16) && !fits(before, size) {
 			size <<= 1
@@ -277,6 +267,17 @@ func FuzzPack(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, out, again)
 	})
+}
+
+// dataOf returns the body of m's data section, nil when it has none.
+func dataOf(t *testing.T, m []byte) []byte {
+	var body []byte
+	for _, s := range sections(t, m) {
+		if s.id == dataSection {
+			body = s.body
+		}
+	}
+	return body
 }
 
 // fits reports whether every segment of a data section body ends within
