@@ -7,9 +7,9 @@
 # for frequent Norwegian words, @faker-js/faker for a vocabulary not written for Styrke) go into a temp directory. The leaked list and
 # zxcvbn are used for evaluation only: nothing of them is committed or
 # embedded. The estimator's list of frequent Norwegian words is made of the
-# first 5,000 lines of the frequency list (scripts/gen-frequency.sh); the
-# sets draw from those lines and from the next 3,000, beyond the list
-# (without the words another list holds).
+# first 9,000 lines of the frequency list (scripts/gen-frequency.sh); the
+# sets draw from those lines and from the rest, beyond the list (without
+# the words another list holds; guessbench's frequentRanges names them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f /usr/share/dict/bokmaal ] || [ ! -f /usr/share/dict/american-english ]; then

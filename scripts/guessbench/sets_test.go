@@ -218,3 +218,19 @@ func TestListedWords(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, real[policy.Fold("kalkun")], "things.txt holds kalkun")
 }
+
+// TestFrequentRanges: the sets' descriptions name the lines of the
+// frequency list they draw from, as many as it has: they said "lines
+// 8,001-11,000" and "the first 8,000" after the list had moved to 9,000
+// lines of its 10,000.
+func TestFrequentRanges(t *testing.T) {
+	listed, beyond := frequentRanges(10000)
+	assert.Equal(t, "the first 9,000 lines", listed)
+	assert.Equal(t, "lines 9,001-10,000", beyond)
+	listed, beyond = frequentRanges(20000)
+	assert.Equal(t, "the first 9,000 lines", listed)
+	assert.Equal(t, "lines 9,001-12,000", beyond)
+	listed, beyond = frequentRanges(500)
+	assert.Equal(t, "the first 500 lines", listed)
+	assert.Equal(t, "no lines", beyond)
+}
