@@ -28,9 +28,11 @@ var lists = [...]struct {
 	{KindWord, 10, modelOff, langNorwegian, list14},
 	{KindWord, 4, modelOff, langNorwegian, list15},
 	{KindWord, 4, modelOff, langNone, list16},
-	{KindPlace, 4, modelOff, langNone, list17},
-	{KindName, 4, modelOff, langNone, list18},
-	{KindPassword, 2, modelOff, langNone, list19},
+	{KindWord, 4, modelOff, langNone, list17},
+	{KindPlace, 4, modelOff, langNone, list18},
+	{KindPlace, 4, modelOff, langNone, list19},
+	{KindName, 4, modelOff, langNone, list20},
+	{KindPassword, 2, modelOff, langNone, list21},
 }
 
 // list0 is lists/calendar.txt.
@@ -1521,21 +1523,50 @@ const list16 = "" +
 	"0ragdoii\n1etriever\n1ottweiier\n0sagittarius\n2moyed\n1cariet\n2hnauzer\n1iamese\n1paniei\n2hynx\n" +
 	"0tabby\n1errier\n1urquoise\n0virgo\n"
 
-// list17 is lists/places_english.txt.
+// list17 is lists/sami.txt.
 const list17 = "" +
+	"0sapmi\n1ámi\n3pmi\n0beaivi\n1uorre\n0samegieiia\n2pmeias\n1ámegieiia\n3pmeiaš\n0addja\n" +
+	"1hcci\n2kku\n0boahtin\n1ures\n0eadni\n0giitu\n0manat\n3na\n1ánná\n4át\n" +
+	"0oabba\n4á\n0rahkis\n6tan\n6vuohta\n1áhkis\n7tan\n7vuohta\n0áddjá\n2hkku\n" +
+	"3čči\n0bargu\n1eaivvas\n6áš\n3na\n1iegga\n1oazu\n2hccot\n1uoias\n5š\n" +
+	"2ssa\n4á\n0cahci\n2kca\n1ieza\n0daivi\n1uottar\n1áivi\n0eahket\n2tnu\n" +
+	"0gakti\n2vcci\n1eassi\n1idda\n2eiia\n2rji\n2đđa\n1oahti\n2ibma\n1uhtta\n" +
+	"2oiii\n3kte\n3vssahasat\n1ákti\n3vcci\n0iavvu\n1uohti\n3ssa\n1ávvu\n0javri\n" +
+	"1iekna\n4ŋa\n1ohka\n1uoigat\n1ávri\n0mannu\n1eahcci\n3rra\n1iessi\n1uohta\n" +
+	"1ánnu\n0nasti\n1jeaiije\n1ásti\n0oahpaheaddji\n4pi\n1vcci\n0ruoktu\n0skuvia\n0ustit\n" +
+	"0varri\n1ieiija\n3ssu\n2htta\n1uossárga\n1árri\n0čakča\n2ieža\n2áhci\n0aibmot\n" +
+	"0bearjadat\n1iergu\n1oares\n2rgemannu\n6ánnu\n1uoremus\n0cahppes\n2ibmi\n2kcamannu\n2ppa\n" +
+	"1izas\n3áš\n1uoigat\n3nomannu\n3ŋománnu\n0duodji\n3rastat\n0eaiga\n3ii\n5n\n" +
+	"0fiskes\n1riddja\n0gahkku\n2skavahkku\n1eassemannu\n7ánnu\n1iehta\n1oaskin\n2iggotmannu\n8ánnu\n" +
+	"1umpe\n2ovvamannu\n7ánnu\n1áhkku\n0hearvas\n5ás\n0iasta\n2vvardat\n1ihkku\n1oddi\n" +
+	"1uomi\n1ávvardat\n0jeagii\n1uoigi\n3viamannu\n7ánnu\n5iat\n0kaffe\n1áffe\n0mannebarga\n" +
+	"2ŋŋebárga\n1ieiki\n3ssemannu\n7ánnu\n1uorra\n0niibi\n1joammii\n2ukcamannu\n4čamánnu\n0oaivi\n" +
+	"1ddajagemannu\n1đđajagemánnu\n0rassi\n1ieban\n3gadanbeaivi\n4ádanbeaivi\n1ukses\n2ona\n4á\n1ássi\n" +
+	"0samediggi\n2rri\n1kabmamannu\n2ohter\n2ábmamánnu\n1otnabeaivi\n1tuorra\n1uoidnemannu\n8ánnu\n1ámediggi\n" +
+	"0vaibmu\n1iiges\n1uodjit\n3ssarga\n4ta\n5á\n1áibmu\n0áibmot\n0čaibmi\n3kčamánnu\n" +
+	"2uoigat\n2áhppes\n4ppa\n"
+
+// list18 is lists/places_sami.txt.
+const list18 = "" +
+	"0guovdageaidnu\n0karasjohka\n1árášjohka\n0deatnu\n0porsáŋgu\n0romsa\n0unjarga\n3árga\n0áitá\n0bådåddjo\n" +
+	"0cahcesuoiu\n0divttasvuotna\n0evenassi\n4ášši\n0gaivuotna\n1irkonjarga\n7árga\n1áivuotna\n0hammarfeasta\n1ámmárfeasta\n" +
+	"0ioabat\n4át\n0ohcejohka\n0porsangu\n0snåase\n0vahcir\n1áhcir\n0čáhcesuoiu\n"
+
+// list19 is lists/places_english.txt.
+const list19 = "" +
 	"0coiorado\n0michigan\n0ohio\n0iiiinois\n0nevada\n2wjersey\n0oregon\n0pennsyivania\n0utah\n0caroiina\n" +
 	"1onnecticut\n0dakota\n0idaho\n1ouisiana\n2wa\n0kentucky\n0maryiand\n2ssachusetts\n1innesota\n2ssouri\n" +
 	"0newhampshire\n3mexico\n1orthcaroiina\n5dakota\n0okiahoma\n0southcaroiina\n5dakota\n0tennessee\n0vermont\n0wisconsin\n" +
 	"1yoming\n0arkansas\n0deiaware\n0mississippi\n0nebraska\n0rhodeisiand\n0westvirginia\n"
 
-// list18 is lists/pets.txt.
-const list18 = "" +
+// list20 is lists/pets.txt.
+const list20 = "" +
 	"0pusur\n0snuppa\n0tassen\n0findus\n0guiiungen\n0kosen\n0nusse\n0pjokken\n0tussi\n0baider\n" +
 	"1enji\n1onzo\n0iassie\n0peiie\n2ria\n0rufus\n0sheba\n1nowbaii\n0tinka\n4erbeii\n" +
 	"1obbe\n1ufsen\n0whiskers\n0zorro\n"
 
-// list19 is lists/passwords_short.txt.
-const list19 = "" +
+// list21 is lists/passwords_short.txt.
+const list21 = "" +
 	"0fuckyou\n0qazwsx\n0zxcvbnm\n0asdfgh\n0buster\n0fuckme\n0kiaster\n0ranger\n0zxcvbn\n0bigdog\n" +
 	"2teme\n1oomer\n0camaro\n1owboy\n0diamond\n0faicon\n0gfhjkm\n1oifer\n0heather\n0joshua\n" +
 	"0matrix\n1ickey\n0orange\n0peanut\n1hoenix\n0samsung\n1cooter\n1mokey\n1noopy\n1parky\n" +

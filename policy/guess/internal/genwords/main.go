@@ -68,6 +68,8 @@ var lists = []struct {
 	{"nynorsk.txt", "KindWord", 10, "modelOff", "langNorwegian"},
 	{"things.txt", "KindWord", 4, "modelOff", "langNorwegian"},
 	{"things_english.txt", "KindWord", 4, "modelOff", "langNone"},
+	{"sami.txt", "KindWord", 4, "modelOff", "langNone"},
+	{"places_sami.txt", "KindPlace", 4, "modelOff", "langNone"},
 	{"places_english.txt", "KindPlace", 4, "modelOff", "langNone"},
 	{"pets.txt", "KindName", 4, "modelOff", "langNone"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
