@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -481,12 +480,4 @@ func (h *handler) resetComplete() http.Handler {
 		setCookie(w, resetCookie, "", 0)
 		w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-// callbackPath is the path of the configured redirect URL.
-func callbackPath(redirect string) string {
-	if u, err := url.Parse(redirect); err == nil && strings.HasPrefix(u.Path, "/") {
-		return u.Path
-	}
-	return DefaultCallbackPath
 }
