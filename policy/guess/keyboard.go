@@ -85,6 +85,7 @@ func buildLayouts() {
 		}
 		l.buildSpatial()
 	}
+	buildStripeKeys()
 }
 
 // powInt is x to the power t ≥ 0 by squaring, as math.Pow computes it for

@@ -1,5 +1,7 @@
 package guess
 
+import "unicode"
+
 // Stripes: a stretch typed as two to four streams side by side, one code
 // point of each in turn, each stream counting on by itself: "Aa1Bb2Cc3Dd4"
 // (A B C D, a b c d and 1 2 3 4), "Qq1!Ww2@Ee3#" (along the keyboard's top
@@ -26,15 +28,21 @@ func minStripeRunes(p int) int { return max(minStripePeriods*p, minStripeLen) }
 
 // A stream's steps, as bits of a mask: the code point held (stepStill),
 // the next or the one before in its alphabet (a-z, æøå, 0-9) in the same
-// case (stepUp, stepDown), or the key beside it on a keyboard in one
-// direction, shifted or not as the one before: bit stepKeys + layout*6 +
-// direction (see directions).
+// case (stepUp, stepDown), or the key beside it on a keyboard, left or
+// right along its row, shifted or not as the one before: bit stepKeys +
+// layout*2 + direction (directions' first two). Up and down the keyboard's
+// columns a stream is rare, and a pair of random letters is neighbours that
+// way far more often: a tenth of an estimate went to reading such pairs.
+const (
+	rowDirections = 2 // left and right: directions[0] and [1]
+)
+
 const (
 	stepStill = iota
 	stepUp
 	stepDown
 	stepKeys
-	stepBits = stepKeys + 2*len(directions)
+	stepBits = stepKeys + 2*rowDirections
 )
 
 // matchStripes adds, for each period, every stretch of minStripeRunes or
@@ -44,7 +52,8 @@ const (
 // the same end are stripes too, and cost no less). A stripe whose streams
 // all hold still is a repeat, which matchRepeats prices.
 //
-// In time linear in the password for each period: fit[t] holds the steps
+// In time linear in the password for each period (and most pairs not read:
+// see the loop): fit[t] holds the steps
 // that the pair of code points t-p and t takes; a stretch [i, j) is a
 // stripe when each stream has a step that every one of its pairs in it
 // takes, and since that holds for a stretch's sub-stretches too, the least
@@ -61,25 +70,44 @@ func matchStripes(ms *matches, typed, lower []rune) {
 	layoutsOnce.Do(buildLayouts)
 	var fit [MaxRunes]uint16
 	for p := minStripe; p <= maxStripe; p++ {
-		for t := p; t < n; t++ {
-			fit[t] = stripeSteps(typed, lower, t-p, t)
-		}
 		// The runs [a, b) of pairs that take some step, at least one of
-		// them not still, and long enough for a stripe.
-		for a := p; a < n; {
-			if fit[a] == 0 {
-				a++
+		// them not still, and long enough for a stripe (need pairs). Most
+		// pairs take none, so the pairs are read a need apart, and around
+		// one that takes a step: a run that long holds one of them.
+		need := minStripeRunes(p) - p
+		for t := p + need - 1; t < n; t += need {
+			f := stripeSteps(typed[t-p], typed[t])
+			if f == 0 {
 				continue
 			}
-			b, moves := a, false
-			for b < n && fit[b] != 0 {
-				moves = moves || fit[b] != 1<<stepStill
+			fit[t] = f
+			moves := f != 1<<stepStill
+			a := t
+			for a > p {
+				g := stripeSteps(typed[a-1-p], typed[a-1])
+				if g == 0 {
+					break
+				}
+				a--
+				fit[a] = g
+				moves = moves || g != 1<<stepStill
+			}
+			b := t + 1
+			for b < n {
+				g := stripeSteps(typed[b-p], typed[b])
+				if g == 0 {
+					break
+				}
+				fit[b] = g
+				moves = moves || g != 1<<stepStill
 				b++
 			}
-			if moves && b-a >= minStripeRunes(p)-p {
+			if moves && b-a >= need {
 				stripesIn(ms, typed, lower, &fit, p, a, b)
 			}
-			a = b
+			// b takes no step (or is the end): the next run starts past
+			// it, and holds b+need if it is long enough.
+			t = b
 		}
 	}
 }
@@ -135,7 +163,7 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 	// The period (one of three), and each stream's start (a letter of 52,
 	// a digit of 10, another code point of about 32) and its cheapest step
 	// that all of its pairs take (held: 1; the alphabet: 2 directions; a
-	// keyboard: 6 directions), and the number of periods.
+	// keyboard: 2 directions), and the number of periods.
 	lg := log10Runes[maxStripe-minStripe+1]
 	kind := KindSequence
 	for s := 0; s < p; s++ {
@@ -156,7 +184,7 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 		case steps&(1<<stepUp|1<<stepDown) != 0:
 			lg += log2
 		default:
-			lg += log10Runes[len(directions)]
+			lg += log10Runes[rowDirections]
 			kind = KindKeyboard
 		}
 	}
@@ -164,35 +192,85 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 }
 
 // stripeSteps returns the steps (a mask of the step bits) that the pair
-// typed[a], typed[b] takes.
-func stripeSteps(typed, lower []rune, a, b int) uint16 {
-	x, y := typed[a], typed[b]
+// x, y takes. From tables of every code point under 256, read once a code
+// point (stripeKeys, stripeSeq): a pair was read some 85 times a keystroke
+// on the bench's 127 code points, and the layouts' tables through their
+// runes each time took a tenth of an estimate.
+func stripeSteps(x, y rune) uint16 {
 	if x == y {
 		return 1 << stepStill
 	}
-	if uint32(x) >= 256 || uint32(y) >= 256 {
+	if uint32(x)|uint32(y) >= 256 {
 		return 0
 	}
 	var f uint16
-	if lx, ly := lower[a], lower[b]; uint32(lx) < 256 && uint32(ly) < 256 && (x == lx) == (y == ly) {
-		cx, cy := seqTable[lx], seqTable[ly]
-		if c := cx >> 5; c != 0 && cy>>5 == c {
-			switch int(cy&31) - int(cx&31) {
-			case 1:
-				f = 1 << stepUp
-			case -1:
-				f = 1 << stepDown
-			}
+	sx, sy := stripeSeq[x], stripeSeq[y]
+	if sx&seqClass != 0 && (sx^sy)&^seqPosBits == 0 {
+		switch int(sy&seqPosBits) - int(sx&seqPosBits) {
+		case 1:
+			f = 1 << stepUp
+		case -1:
+			f = 1 << stepDown
 		}
 	}
+	kx, ky := stripeKeyTable[x], stripeKeyTable[y]
 	for li := range layouts {
-		l := &layouts[li]
-		kx, ky := l.key[x], l.key[y]
-		if kx != 0 && ky != 0 && l.shift[x] == l.shift[y] {
-			if d := l.dirs[kx-1][ky-1]; d != 0 {
-				f |= 1 << (stepKeys + li*len(directions) + int(d) - 1)
+		a, b := uint8(kx>>(8*li)), uint8(ky>>(8*li))
+		if a&keyBits != 0 && b&keyBits != 0 && (a^b)&keyShift == 0 {
+			if d := layouts[li].dirs[a&keyBits-1][b&keyBits-1]; d != 0 && d <= rowDirections {
+				f |= 1 << (stepKeys + li*rowDirections + int(d) - 1)
 			}
 		}
 	}
 	return f
+}
+
+// stripeSeq[r] is seqTable's class and position of r's small letter, and
+// seqCapital when r is a capital (0 for a code point of no class, or whose
+// small letter is 256 or over).
+var stripeSeq = func() (t [256]uint8) {
+	for r := range t {
+		lr := unicode.ToLower(rune(r))
+		if lr >= 256 || seqTable[lr]>>5 == 0 {
+			continue
+		}
+		t[r] = seqTable[lr]
+		if lr != rune(r) {
+			t[r] |= seqCapital
+		}
+	}
+	return t
+}()
+
+// The bits of stripeSeq: the class (seqTable's top three, of which two are
+// used), the position (its low five) and a capital's.
+const (
+	seqPosBits = 31
+	seqClass   = 3 << 5
+	seqCapital = 1 << 7
+)
+
+// stripeKeyTable[r] holds r's key on each layout, a byte each (the
+// Norwegian low, the US high): 1 + the key's index in keyBits (0: not on
+// the layout) and keyShift when r needs shift. Built with the layouts.
+var stripeKeyTable [256]uint16
+
+const (
+	keyBits  = 63
+	keyShift = 64
+)
+
+func buildStripeKeys() {
+	for r := range stripeKeyTable {
+		var k uint16
+		for li := range layouts {
+			l := &layouts[li]
+			b := uint16(l.key[r])
+			if l.shift[r] {
+				b |= keyShift
+			}
+			k |= b << (8 * li)
+		}
+		stripeKeyTable[r] = k
+	}
 }

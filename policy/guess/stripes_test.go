@@ -3,6 +3,7 @@ package guess
 import (
 	"math/rand/v2"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -84,7 +85,7 @@ func TestStripesSkipNone(t *testing.T) {
 				}
 				j, moved := i+p, false
 				for ; j < n; j++ {
-					f := stripeSteps(x.Typed, x.Lower, j-p, j)
+					f := stripeSteps(x.Typed[j-p], x.Typed[j])
 					if keep[(j-i)%p]&f == 0 {
 						break
 					}
@@ -101,5 +102,30 @@ func TestStripesSkipNone(t *testing.T) {
 				assert.True(t, ok, "%q: the stripe [%d, %d) of period %d", string(s), i, j, p)
 			}
 		}
+	}
+}
+
+// TestStripeTables: stripeSeq and stripeKeyTable say of every code point
+// under 256 what seqTable (of its small letter) and the layouts say.
+func TestStripeTables(t *testing.T) {
+	layoutsOnce.Do(buildLayouts)
+	for r := rune(0); r < 256; r++ {
+		want := uint8(0)
+		if lr := unicode.ToLower(r); lr < 256 && seqTable[lr]>>5 != 0 {
+			want = seqTable[lr]
+			if lr != r {
+				want |= seqCapital
+			}
+		}
+		assert.Equal(t, want, stripeSeq[r], "%q", r)
+		for li := range layouts {
+			l := &layouts[li]
+			b := uint8(stripeKeyTable[r] >> (8 * li))
+			assert.Equal(t, l.key[r], b&keyBits, "%q on layout %d", r, li)
+			assert.Equal(t, l.shift[r], b&keyShift != 0, "%q on layout %d", r, li)
+		}
+	}
+	for li := range layouts {
+		assert.Less(t, layouts[li].keys, keyBits, "a key's index and 1 fit in keyBits")
 	}
 }
