@@ -57,8 +57,8 @@ const (
 // that the pair of code points t-p and t takes; a stretch [i, j) is a
 // stripe when each stream has a step that every one of its pairs in it
 // takes, and since that holds for a stretch's sub-stretches too, the least
-// start for each end only grows. It is found from miss[r][b], the last pair
-// of the stream of residue r (t mod p) that does not take step b. Only runs
+// start for each end only grows. It is found from each stream's longest run
+// of pairs up to the end that share a step (stripesIn). Only runs
 // of pairs that all take some step are read that way, and they are short
 // and rare but in repeated characters, whose pairs all hold still and are
 // passed over.
@@ -115,38 +115,44 @@ func matchStripes(ms *matches, typed, lower []rune) {
 // stripesIn adds the stripes of period p whose pairs lie in the run [a, b)
 // of pairs that each take some step (see matchStripes).
 func stripesIn(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, a, b int) {
-	var miss [maxStripe][stepBits]int
-	for r := range miss[:p] {
-		for k := range miss[r] {
-			miss[r][k] = a - 1 // the pair before the run takes no step
-		}
+	// For each stream (residue r), the steps that all of its pairs from
+	// since[r] on take (keep[r]), since[r] the earliest such pair: the
+	// pair before it takes none of them (or lies before the run).
+	var (
+		keep  [maxStripe]uint16
+		since [maxStripe]int
+	)
+	for t := a; t < a+p; t++ {
+		keep[t%p], since[t%p] = 1<<stepBits-1, t
 	}
 	moved := a - 1 // the last pair that is not still
 	from, to := -1, -1
 	for t := a; t < b; t++ {
-		f := fit[t]
-		m := &miss[t%p]
-		for k := range m {
-			if f&(1<<k) == 0 {
-				m[k] = t
+		f, r := fit[t], t%p
+		if k := keep[r] & f; k != 0 {
+			keep[r] = k
+		} else {
+			// The longest run of the stream's pairs up to t that share a
+			// step lies inside the one before and t: read it backwards.
+			s := t
+			for s-p >= a && f&fit[s-p] != 0 {
+				f &= fit[s-p]
+				s -= p
 			}
+			keep[r], since[r] = f, s
 		}
 		// The least start of a stripe that ends at t+1: each stream's
-		// pairs in it (from the start plus p) after its step's last miss.
-		last := a - 1
-		for r := range miss[:p] {
-			least := miss[r][0]
-			for _, x := range miss[r][1:] {
-				least = min(least, x)
-			}
-			last = max(last, least)
+		// pairs in it (from the start plus p) from its since on.
+		last := since[0]
+		for _, x := range since[1:p] {
+			last = max(last, x)
 		}
-		i := last + 1 - p
+		i := last + 1 - 2*p
 		if i != from {
 			addStripe(ms, typed, lower, fit, p, from, to, moved)
 			from = i
 		}
-		if f != 1<<stepStill {
+		if fit[t] != 1<<stepStill {
 			moved = t
 		}
 		to = t + 1
@@ -216,9 +222,14 @@ func stripeSteps(x, y rune) uint16 {
 	kx, ky := stripeKeyTable[x], stripeKeyTable[y]
 	for li := range layouts {
 		a, b := uint8(kx>>(8*li)), uint8(ky>>(8*li))
-		if a&keyBits != 0 && b&keyBits != 0 && (a^b)&keyShift == 0 {
-			if d := layouts[li].dirs[a&keyBits-1][b&keyBits-1]; d != 0 && d <= rowDirections {
-				f |= 1 << (stepKeys + li*rowDirections + int(d) - 1)
+		// On the layout, in one row, shifted alike: a step left or right
+		// when the columns are one apart.
+		if a&b&keyOn != 0 && (a^b)&(keyRow|keyShift) == 0 {
+			switch int(b&keyColumn) - int(a&keyColumn) {
+			case -1:
+				f |= 1 << (stepKeys + li*rowDirections)
+			case 1:
+				f |= 1 << (stepKeys + li*rowDirections + 1)
 			}
 		}
 	}
@@ -251,13 +262,16 @@ const (
 )
 
 // stripeKeyTable[r] holds r's key on each layout, a byte each (the
-// Norwegian low, the US high): 1 + the key's index in keyBits (0: not on
-// the layout) and keyShift when r needs shift. Built with the layouts.
+// Norwegian low, the US high): keyOn when r is on it, its row and column,
+// and keyShift when r needs shift. Built with the layouts.
 var stripeKeyTable [256]uint16
 
+// The bits of a layout's byte of stripeKeyTable.
 const (
-	keyBits  = 63
-	keyShift = 64
+	keyColumn = 15
+	keyRow    = 3 << 4
+	keyShift  = 1 << 6
+	keyOn     = 1 << 7
 )
 
 func buildStripeKeys() {
@@ -265,7 +279,11 @@ func buildStripeKeys() {
 		var k uint16
 		for li := range layouts {
 			l := &layouts[li]
-			b := uint16(l.key[r])
+			if l.key[r] == 0 {
+				continue
+			}
+			key := l.key[r] - 1
+			b := uint16(keyOn) | uint16(l.x[key])&keyColumn | uint16(l.y[key])<<4&keyRow
 			if l.shift[r] {
 				b |= keyShift
 			}

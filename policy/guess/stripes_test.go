@@ -121,11 +121,23 @@ func TestStripeTables(t *testing.T) {
 		for li := range layouts {
 			l := &layouts[li]
 			b := uint8(stripeKeyTable[r] >> (8 * li))
-			assert.Equal(t, l.key[r], b&keyBits, "%q on layout %d", r, li)
-			assert.Equal(t, l.shift[r], b&keyShift != 0, "%q on layout %d", r, li)
+			if assert.Equal(t, l.key[r] != 0, b&keyOn != 0, "%q on layout %d", r, li) && l.key[r] != 0 {
+				k := l.key[r] - 1
+				assert.Equal(t, int(l.x[k]), int(b&keyColumn), "%q's column on layout %d", r, li)
+				assert.Equal(t, int(l.y[k]), int(b&keyRow>>4), "%q's row on layout %d", r, li)
+				assert.Equal(t, l.shift[r], b&keyShift != 0, "%q on layout %d", r, li)
+			}
 		}
 	}
+	// Left and right along a row are directions' first two: the keys one
+	// column apart in one row are neighbours that way (a row sits half a
+	// key from the next, so no other pair one column apart is).
+	assert.Equal(t, [2]int8{-1, 0}, directions[0])
+	assert.Equal(t, [2]int8{1, 0}, directions[1])
 	for li := range layouts {
-		assert.Less(t, layouts[li].keys, keyBits, "a key's index and 1 fit in keyBits")
+		l := &layouts[li]
+		for k := 0; k < l.keys; k++ {
+			assert.Less(t, int(l.x[k]), keyColumn+1, "a column fits in keyColumn")
+		}
 	}
 }
