@@ -72,42 +72,42 @@ func matchStripes(ms *matches, typed, lower []rune) {
 	for p := minStripe; p <= maxStripe; p++ {
 		// The runs [a, b) of pairs that take some step, at least one of
 		// them not still, and long enough for a stripe (need pairs). Most
-		// pairs take none, so the pairs are read a need apart, and around
-		// one that takes a step: a run that long holds one of them.
+		// pairs take none, so a window of need pairs from a is read from
+		// its right end leftwards: at a pair that takes none the next
+		// window starts past it, and only its pairs not yet read are read
+		// (those from hi on: [a, hi) are known to take a step).
 		need := minStripeRunes(p) - p
-		for t := p + need - 1; t < n; t += need {
-			f := stripeSteps(typed[t-p], typed[t])
-			if f == 0 {
+		for a, hi := p, p; a+need <= n; {
+			t := a + need - 1
+			for t >= hi {
+				f := stripeSteps(typed[t-p], typed[t])
+				if f == 0 {
+					break
+				}
+				fit[t] = f
+				t--
+			}
+			if t >= hi {
+				a, hi = t+1, a+need
 				continue
 			}
-			fit[t] = f
-			moves := f != 1<<stepStill
-			a := t
-			for a > p {
-				g := stripeSteps(typed[a-1-p], typed[a-1])
-				if g == 0 {
-					break
-				}
-				a--
-				fit[a] = g
-				moves = moves || g != 1<<stepStill
-			}
-			b := t + 1
+			// [a, a+need) take steps: the run goes on to b.
+			b := a + need
 			for b < n {
-				g := stripeSteps(typed[b-p], typed[b])
-				if g == 0 {
+				f := stripeSteps(typed[b-p], typed[b])
+				if f == 0 {
 					break
 				}
-				fit[b] = g
-				moves = moves || g != 1<<stepStill
+				fit[b] = f
 				b++
 			}
-			if moves && b-a >= need {
-				stripesIn(ms, typed, lower, &fit, p, a, b)
+			for t := a; t < b; t++ {
+				if fit[t] != 1<<stepStill {
+					stripesIn(ms, typed, lower, &fit, p, a, b)
+					break
+				}
 			}
-			// b takes no step (or is the end): the next run starts past
-			// it, and holds b+need if it is long enough.
-			t = b
+			a, hi = b+1, b+1
 		}
 	}
 }
@@ -206,11 +206,12 @@ func stripeSteps(x, y rune) uint16 {
 	if x == y {
 		return 1 << stepStill
 	}
-	if uint32(x)|uint32(y) >= 256 {
+	if uint32(x) >= 256 || uint32(y) >= 256 {
 		return 0
 	}
+	bx, by := uint8(x), uint8(y) // index the tables of 256 without bounds checks
 	var f uint16
-	sx, sy := stripeSeq[x], stripeSeq[y]
+	sx, sy := stripeSeq[bx], stripeSeq[by]
 	if sx&seqClass != 0 && (sx^sy)&^seqPosBits == 0 {
 		switch int(sy&seqPosBits) - int(sx&seqPosBits) {
 		case 1:
@@ -219,8 +220,8 @@ func stripeSteps(x, y rune) uint16 {
 			f = 1 << stepDown
 		}
 	}
-	kx, ky := stripeKeyTable[x], stripeKeyTable[y]
-	for li := range layouts {
+	kx, ky := stripeKeyTable[bx], stripeKeyTable[by]
+	for li := range uint(len(layouts)) {
 		a, b := uint8(kx>>(8*li)), uint8(ky>>(8*li))
 		// On the layout, in one row, shifted alike: a step left or right
 		// when the columns are one apart.
