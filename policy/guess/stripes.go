@@ -46,22 +46,21 @@ const (
 )
 
 // matchStripes adds, for each period, every stretch of minStripeRunes or
-// more whose streams (the code points a period apart) each take
-// one step throughout, and that no start before it and no end after it
-// extends: for a start, the longest such stretch (its sub-stretches with
-// the same end are stripes too, and cost no less). A stripe whose streams
-// all hold still is a repeat, which matchRepeats prices.
+// more whose streams (the code points a period apart) each take one step
+// throughout, and that no start before it and no end after it extends: for
+// a start, the longest such stretch (its sub-stretches with the same end
+// are stripes too, and cost no less). A stripe whose streams all hold
+// still is a repeat, which matchRepeats prices.
 //
-// In time linear in the password for each period (and most pairs not read:
-// see the loop): fit[t] holds the steps
-// that the pair of code points t-p and t takes; a stretch [i, j) is a
-// stripe when each stream has a step that every one of its pairs in it
-// takes, and since that holds for a stretch's sub-stretches too, the least
-// start for each end only grows. It is found from each stream's longest run
-// of pairs up to the end that share a step (stripesIn). Only runs
-// of pairs that all take some step are read that way, and they are short
-// and rare but in repeated characters, whose pairs all hold still and are
-// passed over.
+// In time linear in the password for each period, and most pairs not read
+// (see the loop). fit[t] holds the steps that the pair of code points t-p
+// and t takes; a stretch [i, j) is a stripe when each stream has a step
+// that every one of its pairs in it takes, and since that holds for a
+// stretch's sub-stretches too, the least start for each end only grows. It
+// is found from each stream's longest run of pairs up to the end that share
+// a step (stripesIn), only in runs of pairs that all take some step, at
+// least one of them not still: short and rare but in repeated characters,
+// whose pairs all hold still and are passed over.
 func matchStripes(ms *matches, typed, lower []rune) {
 	n := len(typed)
 	if n < minStripeRunes(minStripe) {
