@@ -197,10 +197,10 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 }
 
 // stripeSteps returns the steps (a mask of the step bits) that the pair
-// x, y takes. From tables of every code point under 256, read once a code
-// point (stripeKeys, stripeSeq): a pair was read some 85 times a keystroke
-// on the bench's 127 code points, and the layouts' tables through their
-// runes each time took a tenth of an estimate.
+// x, y takes, from tables of every code point under 256 (stripeSeq,
+// stripeKeyTable): about 80 pairs are read a keystroke on the bench's 127
+// code points, and reading the layouts' own tables (a key, then the
+// directions between two keys) for each took twice the instructions.
 func stripeSteps(x, y rune) uint16 {
 	if x == y {
 		return 1 << stepStill
