@@ -342,7 +342,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchTail(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
-	matchStripes(ms, typed, lower)
+	matchStripes(ms, typed)
 	matchSeries(ms, typed, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)

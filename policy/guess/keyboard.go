@@ -85,7 +85,7 @@ func buildLayouts() {
 		}
 		l.buildSpatial()
 	}
-	buildStripeKeys()
+	buildStripeTables()
 }
 
 // powInt is x to the power t ≥ 0 by squaring, as math.Pow computes it for

@@ -61,7 +61,7 @@ const (
 // a step (stripesIn), only in runs of pairs that all take some step, at
 // least one of them not still: short and rare but in repeated characters,
 // whose pairs all hold still and are passed over.
-func matchStripes(ms *matches, typed, lower []rune) {
+func matchStripes(ms *matches, typed []rune) {
 	n := len(typed)
 	if n < minStripeRunes(minStripe) {
 		return
@@ -102,7 +102,7 @@ func matchStripes(ms *matches, typed, lower []rune) {
 			}
 			for t := a; t < b; t++ {
 				if fit[t] != 1<<stepStill {
-					stripesIn(ms, typed, lower, &fit, p, a, b)
+					stripesIn(ms, &fit, p, a, b)
 					break
 				}
 			}
@@ -113,7 +113,7 @@ func matchStripes(ms *matches, typed, lower []rune) {
 
 // stripesIn adds the stripes of period p whose pairs lie in the run [a, b)
 // of pairs that each take some step (see matchStripes).
-func stripesIn(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, a, b int) {
+func stripesIn(ms *matches, fit *[MaxRunes]uint16, p, a, b int) {
 	// For each stream (residue r), the steps that all of its pairs from
 	// since[r] on take (keep[r]), since[r] the earliest such pair: the
 	// pair before it takes none of them (or lies before the run).
@@ -148,7 +148,7 @@ func stripesIn(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, a, b 
 		}
 		i := last + 1 - 2*p
 		if i != from {
-			addStripe(ms, typed, lower, fit, p, from, to, moved)
+			addStripe(ms, fit, p, from, to, moved)
 			from = i
 		}
 		if fit[t] != 1<<stepStill {
@@ -156,12 +156,12 @@ func stripesIn(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, a, b 
 		}
 		to = t + 1
 	}
-	addStripe(ms, typed, lower, fit, p, from, to, moved)
+	addStripe(ms, fit, p, from, to, moved)
 }
 
 // addStripe adds [i, j) of period p when it is minStripeRunes(p) long or
 // longer and holds a pair that is not still (the last such is moved).
-func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j, moved int) {
+func addStripe(ms *matches, fit *[MaxRunes]uint16, p, i, j, moved int) {
 	if i < 0 || j-i < minStripeRunes(p) || moved < i+p {
 		return
 	}
@@ -176,10 +176,10 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 		for t := i + p + s; t < j; t += p {
 			steps &= fit[t]
 		}
-		switch r := lower[i+s]; {
-		case isDigit(r):
+		switch c := ms.class[i+s]; {
+		case c&classDigit != 0:
 			lg++
-		case isLetter(r):
+		case c&classLetter != 0:
 			lg += 1.7
 		default:
 			lg += 1.5
@@ -193,7 +193,7 @@ func addStripe(ms *matches, typed, lower []rune, fit *[MaxRunes]uint16, p, i, j,
 			kind = KindKeyboard
 		}
 	}
-	ms.add(i, j, kind, lg+log10((float64(j-i))/float64(p)))
+	ms.add(i, j, kind, lg+log10(float64(j-i)/float64(p)))
 }
 
 // stripeSteps returns the steps (a mask of the step bits) that the pair
@@ -238,20 +238,9 @@ func stripeSteps(x, y rune) uint16 {
 
 // stripeSeq[r] is seqTable's class and position of r's small letter, and
 // seqCapital when r is a capital (0 for a code point of no class, or whose
-// small letter is 256 or over).
-var stripeSeq = func() (t [256]uint8) {
-	for r := range t {
-		lr := unicode.ToLower(rune(r))
-		if lr >= 256 || seqTable[lr]>>5 == 0 {
-			continue
-		}
-		t[r] = seqTable[lr]
-		if lr != rune(r) {
-			t[r] |= seqCapital
-		}
-	}
-	return t
-}()
+// small letter is 256 or over). Built with the layouts (buildStripeTables),
+// at the first keystroke, not at start-up.
+var stripeSeq [256]uint8
 
 // The bits of stripeSeq: the class (seqTable's top three, of which two are
 // used), the position (its low five) and a capital's.
@@ -274,7 +263,16 @@ const (
 	keyOn     = 1 << 7
 )
 
-func buildStripeKeys() {
+// buildStripeTables builds stripeSeq and stripeKeyTable.
+func buildStripeTables() {
+	for r := range stripeSeq {
+		if lr := unicode.ToLower(rune(r)); lr < 256 && seqTable[lr]>>5 != 0 {
+			stripeSeq[r] = seqTable[lr]
+			if lr != rune(r) {
+				stripeSeq[r] |= seqCapital
+			}
+		}
+	}
 	for r := range stripeKeyTable {
 		var k uint16
 		for li := range layouts {

@@ -13,7 +13,7 @@ func stripesOf(s string) []match {
 	x := in(s)
 	ms := new(matches)
 	ms.classify(x.Typed, x.Lower, x.Folded)
-	matchStripes(ms, x.Typed, x.Lower)
+	matchStripes(ms, x.Typed)
 	return ms.m[:ms.n]
 }
 
