@@ -359,12 +359,12 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 		pattern [MaxRunes / 64]uint64
 		word    [maxGenerated + 1]bool
 	)
-	runs := candidateRuns(typed, &run)
+	runs, hex := candidateRuns(typed, &run)
 	markPatterns(ms, n, &run, runs, &pattern, &word)
 	if runs {
 		runs = generatedRuns(&run, &word, &pattern, n)
 	}
-	res = search(ms, n, &run, runs)
+	res = search(ms, n, &run, runs, hex)
 	for w := range res.marked {
 		res.marked[w] |= pattern[w]
 	}
@@ -406,11 +406,17 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 // letters in 250 under ("osilckaljdjexrirawoi" holds "slick", as the
 // dictionary folds it) and 0.2% of those of 18; six letters by chance are
 // about 20 times rarer, and the leaked set lost four entries to it
-// ("vlad1super2mega3shel", BENCHMARKS.md).
+// ("vlad1super2mega3shel", BENCHMARKS.md). A hexadecimal run, digits and
+// a-f (or A-F) each in two places or more, is a generator's whatever its
+// share of digits: each of its brute-forced code points costs hexLog10,
+// a digit as a letter. Until 2026-12-02 such runs, mostly digits, were no
+// run at all, and a chance date, year or sequence took one in eleven
+// random strings of 20 (openssl rand -hex 10) under the threshold.
 const (
 	generatedRun  = 16 // the default policy's least length
 	generatedWord = 6
 	letterLog10   = 1.4149733 // log10(26)
+	hexLog10      = 1.2041200 // log10(16)
 )
 
 // markPatterns sets in pattern the code points of every match cheaper than
@@ -474,22 +480,26 @@ const maxGenerated = MaxRunes / generatedRun
 
 // candidateRuns sets run[t] to 1 + the index of the run of generatedRun or
 // more small letters a-z, or capitals A-Z, that holds code point t (0 for
-// none), and reports whether there is one. A run holds the digits among
-// its letters when they stand in three places or more and are no more
-// than its letters; else the digits end it. A password in Apple's format
+// none), and reports whether there is one, and in hex the bits 1<<id of
+// the runs that are hexadecimal. A run holds the digits among its letters
+// when they stand in three places or more and are no more than its
+// letters; else the digits end it. A run of digits and the letters a-f
+// (or A-F) alone, each in two places or more, is hexadecimal, whatever its
+// share of digits (see hexLog10). A password in Apple's format
 // (appleShaped) is one run, all of it.
-func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
+func candidateRuns(typed []rune, run *[MaxRunes]uint8) (any bool, hex uint8) {
 	n, id := len(typed), uint8(0)
 	if appleShaped(typed) {
 		for t := range typed {
 			run[t] = 1
 		}
-		return true
+		return true, 0
 	}
 	for i := 0; i < n; {
 		// [i, j): letters of one case (the first letter's) and digits.
 		lo := rune('a')
 		j, letters, groups, digit := i, 0, 0, false
+		hexLetters, letterGroups := true, 0
 		for ; j < n; j++ {
 			r := typed[j]
 			if uint32(r-'0') <= 9 {
@@ -498,17 +508,27 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 				}
 				continue
 			}
-			digit = false
 			if letters == 0 && uint32(r-'A') < 26 {
 				lo = 'A'
 			}
 			if uint32(r-lo) >= 26 {
 				break
 			}
+			if digit || letters == 0 {
+				letterGroups++
+			}
+			digit = false
+			hexLetters = hexLetters && r-lo < 6
 			letters++
 		}
 		if j-i >= generatedRun {
-			if 2*letters >= j-i && groups >= 3 {
+			if hexLetters && groups >= 2 && letterGroups >= 2 {
+				id++
+				hex |= 1 << id
+				for t := i; t < j; t++ {
+					run[t] = id
+				}
+			} else if 2*letters >= j-i && groups >= 3 {
 				id++
 				for t := i; t < j; t++ {
 					run[t] = id
@@ -532,7 +552,7 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) bool {
 		}
 		i = max(j, i+1)
 	}
-	return id > 0
+	return id > 0, hex
 }
 
 // appleShaped reports whether typed is in the format of Apple's generated
@@ -614,9 +634,10 @@ func generatedRuns(run *[MaxRunes]uint8, word *[maxGenerated + 1]bool, pattern *
 
 // search runs the dynamic programming over ms for a password of n code
 // points whose generated runs are run's (see generatedRuns; any: whether
-// it holds one). mCost[j] is the cheapest split of [0, j) whose last part
-// is a match, bCost[j] the cheapest whose last part is brute force.
-func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
+// it holds one; hex: the bits 1<<id of those that are hexadecimal).
+// mCost[j] is the cheapest split of [0, j) whose last part is a match,
+// bCost[j] the cheapest whose last part is brute force.
+func search(ms *matches, n int, run *[MaxRunes]uint8, any bool, hex uint8) Result {
 	const inf = math.MaxFloat32
 	var (
 		mCost, bCost [MaxRunes + 1]float32
@@ -633,8 +654,12 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool) Result {
 			start += partLog10
 		}
 		brute := float32(bruteLog10)
-		if any && run[j-1] != 0 && ms.class[j-1]&classLetter != 0 {
-			brute = letterLog10 // a generator's letter
+		if any && run[j-1] != 0 {
+			if hex>>run[j-1]&1 != 0 {
+				brute = hexLog10 // a hexadecimal generator's digit or letter
+			} else if ms.class[j-1]&classLetter != 0 {
+				brute = letterLog10 // a generator's letter
+			}
 		}
 		if ext <= start {
 			bCost[j], bPrevB[j] = ext+brute, true

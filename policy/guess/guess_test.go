@@ -3,6 +3,7 @@ package guess
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -360,7 +361,7 @@ func TestMatchPhrases(t *testing.T) {
 	ms.classify(x.Typed, x.Lower, x.Folded)
 	matchDictionary(ms, testDict, x.Typed, x.Lower, x.Folded)
 	matchWordlike(ms, testDict, x.Typed, x.Lower, x.Folded)
-	without := search(ms, len(x.Typed), new([MaxRunes]uint8), false)
+	without := search(ms, len(x.Typed), new([MaxRunes]uint8), false, 0)
 	assert.Less(t, with.Log10, without.Log10-2)
 	assert.True(t, with.Kinds.Has(KindWord) && with.Kinds.Has(KindCalendar), "the phrase's words' kinds: %b", with.Kinds)
 	// A phrase of calendar words is no word: its kind is its longest word's.
@@ -1037,6 +1038,19 @@ func TestGeneratedRuns(t *testing.T) {
 	for _, s := range []string{"Sommer-vinter-kaffe1", "Kidzem-mannen-tonna1"} {
 		assert.Less(t, est(s).Log10, 20.0, "%q", s)
 	}
+	// Random hexadecimal strings of 20 (openssl rand -hex 10; 10^24 of
+	// them): more digits than letters, so no run of small letters and
+	// digits, and at 10 guesses a code point they cost the threshold
+	// itself; a chance date, year, sequence or word took one in eleven
+	// under it. A run of digits and a-f (or A-F) is a hexadecimal
+	// generator's, each of its code points 16 guesses.
+	for _, s := range []string{"bb651248e0911a6500dc", "b8a6f3299ba11f77a3c9", "6b49926137e922711552", "8b234ed3ab024924c3fa", "73bc1895b0fe19149704", "4019472843d44285dc03", "00debed3f5ecf4195642", "28b1b3d7715ed1321f0b", "7FEB91CEE700B0960049"} {
+		assert.GreaterOrEqual(t, est(s).Log10, 20.0, "%q", s)
+	}
+	// People's passwords of digits and a-f are patterns, as before.
+	for _, s := range []string{"decade1987cafe2020", "deadbeef2024deadbeef", "abcdef1234567890abcdef", "1a2b3c4d5e6f7a8b9c0d", "12051987ab19871205ff"} {
+		assert.Less(t, est(s).Log10, 16.0, "%q", s)
+	}
 	// A word of the lists of 5 letters is chance in a generator's run:
 	// "osilckaljdjexrirawoi" holds "slick" as the dictionary folds it
 	// (siick). Until 2026-12-02 five letters made a run people's, and one
@@ -1061,7 +1075,13 @@ func TestGeneratedRuns(t *testing.T) {
 			word    [maxGenerated + 1]bool
 		)
 		n := len([]rune(s))
-		runs := candidateRuns([]rune(s), &r)
+		runs, hex := candidateRuns([]rune(s), &r)
+		for id := range maxGenerated + 1 {
+			// A hexadecimal run's id is one of a run.
+			if hex>>id&1 != 0 {
+				assert.True(t, slices.Contains(r[:], uint8(id)), "%q: hexadecimal run %d", s, id)
+			}
+		}
 		markPatterns(m, n, &r, runs, &pattern, &word)
 		if !runs || !generatedRuns(&r, &word, &pattern, n) {
 			return nil
@@ -1092,6 +1112,12 @@ func TestGeneratedRuns(t *testing.T) {
 	assert.Nil(t, run("qzx4jvkwpbtmd1fgnh", nil), "digits in two places")
 	assert.Equal(t, ones(0, 16, 20), run(x16+"1999", nil), "a year after the letters: their run alone")
 	assert.Nil(t, run("12q34z56x78j90v12k", nil), "more digits than letters")
+	assert.Equal(t, ones(0, 18, 18), run("12a34f56c78d90e12b", nil), "more digits than letters, and the letters a-f: hexadecimal")
+	assert.Equal(t, ones(0, 18, 18), run("12A34F56C78D90E12B", nil), "hexadecimal in capitals")
+	assert.Nil(t, run("1234af5678901234567", nil), "digits and a-f, but the letters in one place")
+	assert.Nil(t, run("af12345678901234567", nil), "digits and a-f, but the letters in one place, first")
+	assert.Equal(t, ones(0, 19, 19), run("a1234567890123456b7", nil), "the letters in two places")
+	assert.Nil(t, run("12a34f5678d90e12bg", nil), "a letter past f")
 	assert.Nil(t, run("qzx4jvkW7pbtmd1fgn", nil), "a capital ends the run of small letters and digits")
 	// Apple's format, whole: one run of all of it.
 	assert.Equal(t, ones(0, 20, 20), run("hupvEw-fodne1-qabjyg", nil), "Apple's format")
