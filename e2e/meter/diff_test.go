@@ -110,10 +110,12 @@ func generate(n int) []diffCase {
 	// is read across a word's edge from inside a word (camelInside), but a
 	// word of the lists written so edge to edge is; stripes (matchStripes:
 	// the alphabet, the keyboard's rows, the shifted digits of both
-	// layouts); and Northern Sámi words with and without the Sámi letters.
+	// layouts); Northern Sámi words with and without the Sámi letters; and
+	// hexadecimal runs (candidateRuns), in small letters and capitals.
 	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
 		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer",
-		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026"} {
+		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
+		"bb651248e0911a6500dc", "7FEB91CEE700B0960049", "decade1987cafe2020"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
