@@ -173,6 +173,15 @@ func TestMatchKeyboard(t *testing.T) {
 		{"zigzag", "1q2w3e4r", "1q2w3e4r"},
 		{"column", "zaq1", "zaq1"},
 		{"column shape repeated", "zaq1xsw2cde3", "zaq1xsw2cde3"},
+		// A key before the columns that neighbours the first column's
+		// first key joins its walk ("#4rfv", "e3edc", "r4rfv"), and one after
+		// them that neighbours the last column's last key joins its walk
+		// ("cde34", "3edcv"): the columns are still one shape repeated.
+		{"column shape repeated after a neighbouring key", "Kaffe#4rfv5tgb", "4rfv5tgb"},
+		{"column shape repeated after a word's neighbouring letter", "Kaffe3edc4rfv5tgb", "3edc4rfv5tgb"},
+		{"column shape repeated after a word's last letter, three", "Sommer4rfv5tgb6yhn", "4rfv5tgb6yhn"},
+		{"column shape repeated before a neighbouring key", "zaq1xsw2cde34Kaffe", "zaq1xsw2cde3"},
+		{"column shape repeated before a neighbouring letter", "1qaz2wsx3edcvKaffe", "1qaz2wsx3edc"},
 		{"shifted", "!QAZ", "!QAZ"},
 		{"US symbols", "!@#$%", "!@#$%"},
 		{"Norwegian symbols", "!\"#¤%&", "!\"#¤%&"},
