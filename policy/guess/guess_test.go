@@ -240,6 +240,18 @@ func TestMatchDates(t *testing.T) {
 		// The American order where the second group is no month.
 		{"month day year", "x12/24/1999x", KindDate, "12/24/1999"},
 		{"month day", "x5/31x", KindDate, "5/31"},
+		// Digits before a written date: a year, a number ("2039" +
+		// "13.07.1985"); the date starts at its day, the digits before a
+		// separator. Until 2026-12-02 a date started only where a number
+		// did.
+		{"dotted, after digits", "x203913.07.1985", KindDate, "13.07.1985"},
+		{"dotted, 1-digit day after digits", "x2039-3.7.1985", KindDate, "3.7.1985"},
+		{"slashed, after digits", "x32315/01/42", KindDate, "15/01/42"},
+		// A date of digits alone before a separator and more digits
+		// ("22041949" + "-06.10.1953"): until 2026-12-02 the groups after
+		// it made it no date.
+		{"ddmmyyyy, then a separator and digits", "22041949-06.10.1953", KindDate, "22041949"},
+		{"ddmmyy, then a separator and digits", "x241299.5", KindDate, "241299"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,6 +263,9 @@ func TestMatchDates(t *testing.T) {
 	for _, pw := range []string{"1899", "2040", "9999"} {
 		assert.Empty(t, found(t, pw, KindYear, run), "input %q", pw)
 	}
+	// After digits, a date of digits alone still starts only where the
+	// number does: inside a run of digits chance dates are many.
+	assert.NotContains(t, found(t, "x1224121999", KindDate, run), "24121999")
 	for _, pw := range []string{"99.99.99", "0000", "99-99", "32mai", "0.des", "x17ma"} {
 		assert.Empty(t, found(t, pw, KindDate, run), "input %q", pw)
 	}

@@ -614,8 +614,12 @@ func matchDates(ms *matches, lower []rune) {
 		if y := val(lower, i, min(i+4, n)); y >= 1900 && y <= 2039 {
 			ms.add(i, i+4, KindYear, yearLog10(y))
 		}
-		if i > 0 && class[i-1]&classDigit != 0 {
-			continue // dates start where a number does
+		// Dates start where a number does, but for a written date's day
+		// after other digits ("2039" + "13.07.1985"): its one or two
+		// digits and a separator.
+		inside := i > 0 && class[i-1]&classDigit != 0
+		if inside && (i+2 >= n || !(isDateSep(lower[i+1]) || isDigit(lower[i+1]) && isDateSep(lower[i+2]))) {
+			continue
 		}
 		// Up to three groups of digits, one separator between them.
 		var g, w [3]int
@@ -632,16 +636,20 @@ func matchDates(ms *matches, lower []rune) {
 			}
 			k++
 		}
-		if w[0] <= 2 {
+		if w[0] <= 2 && !inside {
 			matchMonthName(ms, lower, i, g[0], i+w[0])
 		}
-		if ng == 1 {
-			// Digits only: every length 4-8 from i, split every way.
+		if !inside {
+			// The first group's digits alone: every length 4-8 from i,
+			// split every way (also before a separator and more digits,
+			// "22041949-06.10.1953").
 			for l := 4; l <= min(w[0], 8); l++ {
 				if lg := digitDate(lower[i : i+l]); lg > 0 {
 					ms.add(i, i+l, KindDate, lg)
 				}
 			}
+		}
+		if ng == 1 {
 			continue
 		}
 		// The last group may go on with more digits ("26.08.1964123"):
