@@ -158,6 +158,7 @@ type match struct {
 	lg    float32 // log10 of the guesses
 	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases; kind is its longest word's)
 	faint bool    // a short word of no list that reads less like one than a typical word: marks nothing (see addWordlike)
+	quiet bool    // counts in the estimate but names no kind: a separator of one code point used again (see matchSeparators)
 	// period is a repeat's distance to what it copies (its source is
 	// [i-period, j-period)); 0 for other kinds.
 	period uint8
@@ -338,7 +339,6 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchRepeats(ms, lower)
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchMirrors(ms, lower)
-	matchSeparators(ms, lower)
 	matchTail(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
@@ -350,6 +350,8 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	// Last: a long run of letters can hold hundreds of stretches that read
 	// like Russian, and matches past maxMatches are dropped.
 	matchRussian(ms, typed, lower)
+	// After the matchers whose matches a separator may stand between.
+	matchSeparators(ms, lower)
 	// After every matcher: a phrase is priced by its words' matches.
 	matchPhrases(ms, typed, lower)
 	// The generated runs, and the code points of every match cheaper than
@@ -718,6 +720,9 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool, hex uint8) Resul
 	longest := 0
 	for _, k := range split[:parts] {
 		m := &ms.m[k]
+		if m.quiet {
+			continue
+		}
 		kind := m.kind
 		if kind == KindRepeat && !copiesNamed(ms, split[:parts], m) {
 			kind = KindRun

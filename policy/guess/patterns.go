@@ -157,11 +157,41 @@ const sepAgainLog10 = 0.3
 // neither letters nor digits, between two that are) that is the same as
 // the password's first separator, at sepAgainLog10 (KindPunctuation), and
 // each digit alone after a word that counts on from the one before it
-// ("…1havørn2isbjørn3"), at as much (KindSequence).
+// ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
+// code point counts so only between two patterns (matches of 3+ code
+// points cheaper than brute force, no word of no list), one of them next
+// to it a digit: "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#".
+// Between letters alone, as four random words are joined, it would take
+// passphrases under (English passphrases 99.18 → 98.80%, BENCHMARKS.md);
+// until 2026-12-02 every such separator cost 10 guesses. Such a match is
+// quiet: feedback names the patterns around it, not it ("place names and
+// a year", not "…and common separators"). It runs after the matchers whose
+// matches it reads.
 func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
 	fl := 0
+	// The code points where a pattern ends (ends) and starts (starts), and
+	// how many patterns hold each inside them (inside, summed from its
+	// differences): a date's "." is no separator.
+	var (
+		ends, starts [MaxRunes/64 + 1]uint64
+		inside       [MaxRunes + 1]int16
+	)
+	for k := 0; k < ms.n; k++ {
+		m := &ms.m[k]
+		if m.kind == KindWordlike || m.kind == KindPunctuation || m.faint || m.j-m.i < 3 || m.lg >= float32(m.j-m.i)*bruteLog10 {
+			continue
+		}
+		ends[m.j/64] |= 1 << (m.j % 64)
+		starts[m.i/64] |= 1 << (m.i % 64)
+		inside[m.i+1]++
+		inside[m.j-1]--
+	}
+	for t := 1; t < n; t++ {
+		inside[t] += inside[t-1]
+	}
+	first1 := rune(-1) // the first separator of one code point outside every pattern
 	// Digits that count as they separate words ("fjellrev1havørn2isbjørn3"):
 	// a digit alone after a word of 3+ letters, one more than the one
 	// before that word (two letters between, "Ty7Ee", are chance in random
@@ -183,6 +213,14 @@ func matchSeparators(ms *matches, lower []rune) {
 		l := sepLen(ms, lower, i)
 		if l > 2 || i+l >= n {
 			continue
+		}
+		if l == 1 && inside[i] == 0 {
+			if first1 < 0 {
+				first1 = lower[i]
+			} else if lower[i] == first1 && (class[i-1]|class[i+1])&classDigit != 0 &&
+				ends[i/64]>>(i%64)&1 != 0 && starts[(i+1)/64]>>((i+1)%64)&1 != 0 {
+				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindPunctuation, free: true, quiet: true, lg: sepAgainLog10})
+			}
 		}
 		if fl == 0 {
 			first, fl = [2]rune{lower[i], lower[i+l-1]}, l
