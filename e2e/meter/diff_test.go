@@ -114,13 +114,15 @@ func generate(n int) []diffCase {
 	// hexadecimal runs (candidateRuns), in small letters and capitals; and
 	// keyboard columns after and before a neighbouring key (shapeRepeats);
 	// written dates after other digits, and dates of digits alone before a
-	// separator and more digits (matchDates).
+	// separator and more digits (matchDates); a separator of one code point
+	// used again between patterns (matchSeparators).
 	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
 		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer",
 		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
 		"bb651248e0911a6500dc", "7FEB91CEE700B0960049", "decade1987cafe2020",
 		"Kaffe3edc4rfv5tgb", "zaq1xsw2cde34Kaffe", "Kaffe#4rfv5tgb#2wsx",
-		"Kaffe203913.07.1985", "22041949-06.10.1953Kaffe"} {
+		"Kaffe203913.07.1985", "22041949-06.10.1953Kaffe",
+		"Kari-1985-Oslo-2024", "12.05.1999#Oslo#2024"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
