@@ -189,6 +189,8 @@ func TestMatchKeyboard(t *testing.T) {
 		{"column shape repeated after a word's last letter, three", "Sommer4rfv5tgb6yhn", "4rfv5tgb6yhn"},
 		{"column shape repeated before a neighbouring key", "zaq1xsw2cde34Kaffe", "zaq1xsw2cde3"},
 		{"column shape repeated before a neighbouring letter", "1qaz2wsx3edcvKaffe", "1qaz2wsx3edc"},
+		{"two columns, a neighbouring key after", "zaq1xsw2#2025", "zaq1xsw2"},
+		{"two columns, a neighbouring key before and after", "e3edc4rfvb", "3edc4rfv"},
 		{"shifted", "!QAZ", "!QAZ"},
 		{"US symbols", "!@#$%", "!@#$%"},
 		{"Norwegian symbols", "!\"#¤%&", "!\"#¤%&"},

@@ -217,47 +217,53 @@ func matchKeyboard(ms *matches, typed []rune) {
 // the first run that neighbours its first key joins that run's walk ("e3edc"
 // of "Kaffe3edc4rfv", "#4rfv" of "#4rfv5tgb"), and one after the last run
 // that neighbours its last key joins that one's ("cde34" of
-// "zaq1xsw2cde34"): the first run is read from its end and the last from
-// its start, as long as the runs between (not both ends of two runs of one
-// length: "e3edc4rfvb" is two walks). Until 2026-12-02 they were not read
-// so, and "Kaffe3edc4rfv5tgb" cost 10^11.3 against 10^9.4 with a
-// separator.
+// "zaq1xsw2cde34", "xsw2#" of "zaq1xsw2#2025"): the first run is read from
+// its end and the last from its start, the shape being the longest that
+// both hold. Until 2026-12-02 they were not read so, and
+// "Kaffe3edc4rfv5tgb" cost 10^11.3 against 10^9.4 with a separator.
 func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, nr, r int) {
-	next := &runs[r+1]
-	if next.i != runs[r].j {
+	first, next := &runs[r], &runs[r+1]
+	if next.i != first.j {
 		return
 	}
-	m := next.j - next.i // the shape's length
-	// The first run: runs[r], or its last m keys.
-	a, sig, start, lg := runs[r].i, runs[r].sig, runs[r].start, runs[r].lg
-	if n := runs[r].j - runs[r].i; n > m {
-		if n > maxSigKeys {
-			return // its sig has wrapped round: no suffix to read of it
+	n1, n2 := first.j-first.i, next.j-next.i
+	if n1 > maxSigKeys || n2 > maxSigKeys {
+		return // a sig has wrapped round: no part of it to read
+	}
+	for m := min(n1, n2); m >= 3; m-- {
+		// The first run's last m keys and the next run's first m.
+		a := first.j - m
+		if first.sig%pow7[m-1] != next.sig/pow7[n2-m] || l.dir(int(l.key[typed[a]]-1), int(next.start)) < 0 {
+			continue
 		}
-		a, lg = runs[r].j-m, next.lg // the shape's price, read off the run after
-		sig %= pow7[m-1]
-		start = l.key[typed[a]] - 1
-	} else if n < m {
-		return
-	}
-	if sig != next.sig || l.dir(int(start), int(next.start)) < 0 {
-		return
-	}
-	k := r + 1
-	for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == sig &&
-		runs[k+1].j-runs[k+1].i == m && l.dir(int(runs[k].start), int(runs[k+1].start)) >= 0 {
-		k++
-	}
-	b, repeats := int(runs[k].j), k-r
-	// The run after the last: its first m keys.
-	if k+1 < nr && runs[k+1].i == runs[k].j {
-		after := &runs[k+1]
-		if n := after.j - after.i; n > m && n <= maxSigKeys && after.sig/pow7[n-m] == sig && l.dir(int(runs[k].start), int(after.start)) >= 0 {
-			b += int(m)
-			repeats++
+		// A cut walk's price is more than its shape's: the whole run's, or
+		// the cheaper. (No min of floats: for the module, that is the
+		// runtime's fmin64.)
+		lg := first.lg
+		if n2 == m && n1 != m || n1 != m && next.lg < lg {
+			lg = next.lg
 		}
+		k, b := r+1, int(next.i+m)
+		if n2 == m {
+			// Whole runs of the shape after it.
+			sig := next.sig
+			for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == sig &&
+				runs[k+1].j-runs[k+1].i == m && l.dir(int(runs[k].start), int(runs[k+1].start)) >= 0 {
+				k++
+			}
+			b = int(runs[k].j)
+			// The run after the last: its first m keys.
+			if k+1 < nr && runs[k+1].i == runs[k].j {
+				after := &runs[k+1]
+				if n := after.j - after.i; n > m && n <= maxSigKeys && after.sig/pow7[n-m] == sig && l.dir(int(runs[k].start), int(after.start)) >= 0 {
+					b += int(m)
+					k++
+				}
+			}
+		}
+		ms.add(int(a), b, KindKeyboard, lg+float64(k-r)*log10(6))
+		return
 	}
-	ms.add(int(a), b, KindKeyboard, lg+float64(repeats)*log10(6))
 }
 
 // maxSigKeys is the longest walk whose sig (a digit base 7 a direction)
