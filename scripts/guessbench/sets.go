@@ -2,6 +2,7 @@ package main
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -531,6 +532,130 @@ func upper(pws []string) []string {
 	out := make([]string, len(pws))
 	for i, pw := range pws {
 		out[i] = strings.ToUpper(pw)
+	}
+	return out
+}
+
+// pieces returns n predictable passwords of 2-4 pieces of any of the
+// kinds people build passwords of, each drawn on its own and joined by
+// one separator, with a tail: a word (Norwegian or English), a first name
+// (maybe with a surname), a place, a season, month or weekday, a year, a
+// date, a keyboard walk (a stretch of a row, either way, or keyboard
+// columns one after the other), a sequence (digits up or down, by 1, 2 or
+// 3, or letters with æøå) or a mobile number; each written in small
+// letters, capitalised, in capitals, in l33t or backwards; one in seven
+// is one such piece with a year, repeated. A second generator, written
+// apart from predictable's ten ways: pieces in any number and order, the
+// way a held-out check may build them.
+func pieces(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 2))
+	rows := []string{"1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm"}
+	columns := []string{"1qaz", "2wsx", "3edc", "4rfv", "5tgb", "6yhn", "7ujm", "8ik,", "9ol.", "zaq1", "xsw2", "cde3", "vfr4", "bgt5", "nhy6", "mju7"}
+	l33t := strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5", "t", "7")
+	form := func(s string) string {
+		switch k := r.IntN(10); {
+		case k < 3:
+			return s
+		case k < 7:
+			return capital(r, s, 1)
+		case k < 8:
+			return strings.ToUpper(s)
+		case k < 9:
+			return l33t.Replace(s)
+		default:
+			rs := []rune(s)
+			slices.Reverse(rs)
+			return string(rs)
+		}
+	}
+	keyboard := func() string {
+		if r.IntN(2) == 0 {
+			row := []rune(pick(r, rows))
+			a := r.IntN(len(row) - 3)
+			b := a + 4 + r.IntN(len(row)-a-3)
+			s := slices.Clone(row[a:b])
+			if r.IntN(3) == 0 {
+				slices.Reverse(s)
+			}
+			return string(s)
+		}
+		k := 2 + r.IntN(3)
+		a := r.IntN(len(columns) - k + 1)
+		if a < 8 && a+k > 8 {
+			a = 8 - k // the US columns and the reversed ones apart
+		}
+		return strings.Join(columns[a:a+k], "")
+	}
+	sequence := func() string {
+		var b strings.Builder
+		switch r.IntN(4) {
+		case 0: // digits up
+			for d, k := r.IntN(5), 4+r.IntN(6); k > 0; d, k = d+1, k-1 {
+				b.WriteByte(byte('0' + d%10))
+			}
+		case 1: // digits down
+			for d, k := 9, 4+r.IntN(6); k > 0; d, k = d-1, k-1 {
+				b.WriteByte(byte('0' + (d+10)%10))
+			}
+		case 2: // by 2 or 3
+			step := 2 + r.IntN(2)
+			for d, k := r.IntN(4), 3+r.IntN(3); k > 0; d, k = d+step, k-1 {
+				b.WriteString(strconv.Itoa(d))
+			}
+		default:
+			al := []rune("abcdefghijklmnopqrstuvwxyzæøå")
+			a := r.IntN(len(al) - 5)
+			b.WriteString(string(al[a : a+4+r.IntN(3)]))
+		}
+		return b.String()
+	}
+	piece := func() string {
+		switch k := r.IntN(20); {
+		case k < 4:
+			return form(pick(r, nbWords))
+		case k < 6:
+			return form(pick(r, enWords))
+		case k < 8:
+			return form(pick(r, firsts))
+		case k < 9:
+			return form(pick(r, firsts)) + pick(r, []string{"", ".", "_"}) + form(pick(r, lasts))
+		case k < 10:
+			return form(pick(r, places))
+		case k < 12:
+			return form(pick(r, append(append(append([]string{}, seasonsNB...), monthsNB...), weekdays...)))
+		case k < 14:
+			return year(r)
+		case k < 16:
+			return date(r)
+		case k < 18:
+			return capital(r, keyboard(), 0.3)
+		case k < 19:
+			return sequence()
+		default:
+			return pick(r, []string{"4", "9"}) + strconv.Itoa(1000000+r.IntN(9000000))
+		}
+	}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		sep := pick(r, []string{"", "", "-", ".", "_", "!", "@", "#", " ", "+", "&"})
+		var s string
+		if r.IntN(7) == 0 {
+			b := piece() + year(r)
+			s = b + sep + b
+			if r.IntN(3) == 0 {
+				s += sep + b
+			}
+		} else {
+			ps := make([]string, 2+r.IntN(3))
+			for k := range ps {
+				ps[k] = piece()
+			}
+			s = strings.Join(ps, sep)
+		}
+		s += pick(r, []string{"", "", "!", "!!", "?", ".", "!?", "#", "*", "$", "123", "1", "!1"})
+		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 64 {
+			out = append(out, s)
+		}
 	}
 	return out
 }

@@ -234,3 +234,29 @@ func TestFrequentRanges(t *testing.T) {
 	assert.Equal(t, "the first 500 lines", listed)
 	assert.Equal(t, "no lines", beyond)
 }
+
+// TestPieces: the second generator's passwords are 16-64 code points, the
+// same on every run, of two or more pieces, and hold each kind of piece
+// somewhere in 2,000 (a keyboard's columns, a mobile number, a date, a
+// word backwards, l33t).
+func TestPieces(t *testing.T) {
+	a, b := pieces(2000, 16), pieces(2000, 16)
+	require.Equal(t, a, b)
+	all := strings.Join(a, "\n")
+	for _, pw := range a {
+		n := utf8.RuneCountInString(pw)
+		assert.True(t, n >= 16 && n <= 64, "length %d", n)
+	}
+	for _, want := range []string{"2wsx3edc", "16.06.", "mai", "drowssap", "k4ff3", "Oslo", "!?"} {
+		assert.Contains(t, all, want)
+	}
+	phones := 0
+	for _, pw := range a {
+		for _, f := range strings.FieldsFunc(pw, func(r rune) bool { return r < '0' || r > '9' }) {
+			if len(f) == 8 && (f[0] == '4' || f[0] == '9') {
+				phones++
+			}
+		}
+	}
+	assert.Greater(t, phones, 50, "mobile numbers")
+}
