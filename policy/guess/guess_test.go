@@ -283,8 +283,8 @@ func TestMatchDates(t *testing.T) {
 // TestMatchSeparators: a separator of two code points used again between
 // words is a repeat of the first ("kaffe!!kopp!!bord": the second "!!"),
 // priced without the floor of a part; a separator of one code point only
-// between two patterns next to digits ("Kari-1985-Oslo"), and a different
-// one never.
+// between two patterns in a password with digits ("Kari-1985-Oslo"), and
+// a different one never.
 func TestMatchSeparators(t *testing.T) {
 	run := func(ms *matches, in Input) { matchSeparators(ms, in.Lower) }
 	assert.Equal(t, []string{"!!", "!!"}, found(t, "kaffe!!kopp!!bord!!2024", KindPunctuation, run))
@@ -304,9 +304,9 @@ func TestMatchSeparators(t *testing.T) {
 	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")
 
 	// A separator of one code point used again between two patterns (no
-	// word of no list), one of them digits: "Kari-1985-Oslo-2024" (the
-	// second and third "-"); between letters alone, as in passphrases,
-	// or next to what no pattern covers, it is no repeat.
+	// word of no list) in a password with digits: "Kari-1985-Oslo-2024"
+	// (the second and third "-"); in words alone, as passphrases are, or
+	// next to what no pattern covers, it is no repeat.
 	patterns := func(ms *matches, in Input) {
 		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
 		matchDates(ms, in.Lower)
@@ -314,9 +314,10 @@ func TestMatchSeparators(t *testing.T) {
 		matchSeparators(ms, in.Lower)
 	}
 	assert.Equal(t, []string{"-", "-"}, found(t, "Kari-1985-Oslo-2024", KindPunctuation, patterns))
-	assert.Equal(t, []string{"_"}, found(t, "Sofie_asdfg_nora_06-09-2017#", KindPunctuation, patterns), "the one next to digits")
+	assert.Equal(t, []string{"_", "_"}, found(t, "Sofie_asdfg_nora_06-09-2017#", KindPunctuation, patterns))
+	assert.Equal(t, []string{"-", "-"}, found(t, "kaffe-kopp-bord-2024", KindPunctuation, patterns), "digits anywhere")
 	assert.Equal(t, []string{"#"}, found(t, "12.05.1999#Oslo#2024", KindPunctuation, patterns), "a date's \".\" is no separator")
-	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kari-1985+Oslo+2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord"} {
+	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo+2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}
 	assert.Less(t, estTest("Kari-1985-Oslo-2024"), estTest("Kari-1985+Oslo+2024")-1.2, "two separators used again")

@@ -159,11 +159,14 @@ const sepAgainLog10 = 0.3
 // each digit alone after a word that counts on from the one before it
 // ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
 // code point counts so only between two patterns (matches of 3+ code
-// points cheaper than brute force, no word of no list), one of them next
-// to it a digit: "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#".
-// Between letters alone, as four random words are joined, it would take
-// passphrases under (English passphrases 99.18 → 98.80%, BENCHMARKS.md);
-// until 2026-12-02 every such separator cost 10 guesses. Such a match is
+// points cheaper than brute force, no word of no list, none holding it: a
+// date's "." is no separator) in a password that holds digits:
+// "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined.
+// In a passphrase of words alone the separator is all its structure and
+// the words its guesses: read as used again there, it took English
+// passphrases (four words of wamerican, many of them on the English list)
+// 99.18 → 98.80% (BENCHMARKS.md). Until 2026-12-02 every such separator
+// cost 10 guesses. Such a match is
 // quiet: feedback names the patterns around it, not it ("place names and
 // a year", not "…and common separators"). It runs after the matchers whose
 // matches it reads.
@@ -192,6 +195,10 @@ func matchSeparators(ms *matches, lower []rune) {
 		inside[t] += inside[t-1]
 	}
 	first1 := rune(-1) // the first separator of one code point outside every pattern
+	digits := false    // whether the password holds a digit
+	for _, c := range ms.class[:n] {
+		digits = digits || c&classDigit != 0
+	}
 	// Digits that count as they separate words ("fjellrev1havørn2isbjørn3"):
 	// a digit alone after a word of 3+ letters, one more than the one
 	// before that word (two letters between, "Ty7Ee", are chance in random
@@ -217,7 +224,7 @@ func matchSeparators(ms *matches, lower []rune) {
 		if l == 1 && inside[i] == 0 {
 			if first1 < 0 {
 				first1 = lower[i]
-			} else if lower[i] == first1 && (class[i-1]|class[i+1])&classDigit != 0 &&
+			} else if lower[i] == first1 && digits &&
 				ends[i/64]>>(i%64)&1 != 0 && starts[(i+1)/64]>>((i+1)%64)&1 != 0 {
 				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindPunctuation, free: true, quiet: true, lg: sepAgainLog10})
 			}
