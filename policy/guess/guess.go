@@ -501,7 +501,6 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) (any bool, hex uint8) {
 		// [i, j): letters of one case (the first letter's) and digits.
 		lo := rune('a')
 		j, letters, groups, digit := i, 0, 0, false
-		hexLetters, letterGroups := true, 0
 		for ; j < n; j++ {
 			r := typed[j]
 			if uint32(r-'0') <= 9 {
@@ -510,21 +509,17 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) (any bool, hex uint8) {
 				}
 				continue
 			}
+			digit = false
 			if letters == 0 && uint32(r-'A') < 26 {
 				lo = 'A'
 			}
 			if uint32(r-lo) >= 26 {
 				break
 			}
-			if digit || letters == 0 {
-				letterGroups++
-			}
-			digit = false
-			hexLetters = hexLetters && r-lo < 6
 			letters++
 		}
 		if j-i >= generatedRun {
-			if hexLetters && groups >= 2 && letterGroups >= 2 {
+			if groups >= 2 && hexadecimal(typed[i:j], lo) {
 				id++
 				hex |= 1 << id
 				for t := i; t < j; t++ {
@@ -555,6 +550,25 @@ func candidateRuns(typed []rune, run *[MaxRunes]uint8) (any bool, hex uint8) {
 		i = max(j, i+1)
 	}
 	return id > 0, hex
+}
+
+// hexadecimal reports whether run, digits and letters of one case (lo,
+// 'a' or 'A'), has only the letters a-f (A-F), in two places or more.
+func hexadecimal(run []rune, lo rune) bool {
+	places, letter := 0, false
+	for _, r := range run {
+		if uint32(r-'0') <= 9 {
+			letter = false
+			continue
+		}
+		if r-lo >= 6 {
+			return false
+		}
+		if !letter {
+			places, letter = places+1, true
+		}
+	}
+	return places >= 2
 }
 
 // appleShaped reports whether typed is in the format of Apple's generated

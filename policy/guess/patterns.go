@@ -174,31 +174,16 @@ func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
 	fl := 0
-	// The code points where a pattern ends (ends) and starts (starts), and
-	// how many patterns hold each inside them (inside, summed from its
-	// differences): a date's "." is no separator.
+	// Whether the password holds a digit, and then the code points where a
+	// pattern ends (ends) and starts (starts) and how many patterns hold
+	// each inside them (inside, summed from its differences: a date's "."
+	// is no separator): read once, at the first separator of one code
+	// point (none of it when there is none, or no digit).
 	var (
 		ends, starts [MaxRunes/64 + 1]uint64
 		inside       [MaxRunes + 1]int16
 	)
-	for k := 0; k < ms.n; k++ {
-		m := &ms.m[k]
-		if m.kind == KindWordlike || m.kind == KindPunctuation || m.faint || m.j-m.i < 3 || m.lg >= float32(m.j-m.i)*bruteLog10 {
-			continue
-		}
-		ends[m.j/64] |= 1 << (m.j % 64)
-		starts[m.i/64] |= 1 << (m.i % 64)
-		inside[m.i+1]++
-		inside[m.j-1]--
-	}
-	for t := 1; t < n; t++ {
-		inside[t] += inside[t-1]
-	}
-	first1 := rune(-1) // the first separator of one code point outside every pattern
-	digits := false    // whether the password holds a digit
-	for _, c := range ms.class[:n] {
-		digits = digits || c&classDigit != 0
-	}
+	first1, read, digits := rune(-1), false, false
 	// Digits that count as they separate words ("fjellrev1havørn2isbjørn3"):
 	// a digit alone after a word of 3+ letters, one more than the one
 	// before that word (two letters between, "Ty7Ee", are chance in random
@@ -221,11 +206,32 @@ func matchSeparators(ms *matches, lower []rune) {
 		if l > 2 || i+l >= n {
 			continue
 		}
-		if l == 1 && inside[i] == 0 {
+		if l == 1 && !read {
+			read = true
+			for _, c := range class {
+				if c&classDigit != 0 {
+					digits = true
+					break
+				}
+			}
+			for k := 0; k < ms.n && digits; k++ {
+				m := &ms.m[k]
+				if m.j-m.i < 3 || m.kind == KindWordlike || m.kind == KindPunctuation || m.faint || m.lg >= float32(m.j-m.i)*bruteLog10 {
+					continue
+				}
+				ends[m.j/64] |= 1 << (m.j % 64)
+				starts[m.i/64] |= 1 << (m.i % 64)
+				inside[m.i+1]++
+				inside[m.j-1]--
+			}
+			for t := 1; t < n && digits; t++ {
+				inside[t] += inside[t-1]
+			}
+		}
+		if l == 1 && digits && inside[i] == 0 {
 			if first1 < 0 {
 				first1 = lower[i]
-			} else if lower[i] == first1 && digits &&
-				ends[i/64]>>(i%64)&1 != 0 && starts[(i+1)/64]>>((i+1)%64)&1 != 0 {
+			} else if lower[i] == first1 && ends[i/64]>>(i%64)&1 != 0 && starts[(i+1)/64]>>((i+1)%64)&1 != 0 {
 				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindPunctuation, free: true, quiet: true, lg: sepAgainLog10})
 			}
 		}
