@@ -166,10 +166,9 @@ const sepAgainLog10 = 0.3
 // the words its guesses: read as used again there, it took English
 // passphrases (four words of wamerican, many of them on the English list)
 // 99.18 → 98.80% (BENCHMARKS.md). Until 2026-12-02 every such separator
-// cost 10 guesses. Such a match is
-// quiet: feedback names the patterns around it, not it ("place names and
-// a year", not "…and common separators"). It runs after the matchers whose
-// matches it reads.
+// cost 10 guesses. Such a match is quiet: feedback names the patterns
+// around it, not it ("place names and a year", not "…and common
+// separators"). It runs after the matchers whose matches it reads.
 func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
@@ -668,8 +667,8 @@ func matchDates(ms *matches, lower []rune) {
 		// Dates start where a number does, but for a written date's day
 		// after other digits ("2039" + "13.07.1985"): its one or two
 		// digits and a separator.
-		inside := i > 0 && class[i-1]&classDigit != 0
-		if inside && (i+2 >= n || !(isDateSep(lower[i+1]) || isDigit(lower[i+1]) && isDateSep(lower[i+2]))) {
+		afterDigit := i > 0 && class[i-1]&classDigit != 0
+		if afterDigit && (i+2 >= n || !(isDateSep(lower[i+1]) || isDigit(lower[i+1]) && isDateSep(lower[i+2]))) {
 			continue
 		}
 		// Up to three groups of digits, one separator between them.
@@ -687,10 +686,10 @@ func matchDates(ms *matches, lower []rune) {
 			}
 			k++
 		}
-		if w[0] <= 2 && !inside {
+		if w[0] <= 2 && !afterDigit {
 			matchMonthName(ms, lower, i, g[0], i+w[0])
 		}
-		if !inside {
+		if !afterDigit {
 			// The first group's digits alone: every length 4-8 from i,
 			// split every way (also before a separator and more digits,
 			// "22041949-06.10.1953").
