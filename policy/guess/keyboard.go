@@ -237,10 +237,10 @@ func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, 
 			continue
 		}
 		// A cut walk's price is more than its shape's: the whole run's, or
-		// the cheaper. (No min of floats: for the module, that is the
-		// runtime's fmin64.)
+		// the cheaper when both are cut. (No min of floats: for the
+		// module, that is the runtime's fmin64.)
 		lg := first.lg
-		if n2 == m && n1 != m || n1 != m && next.lg < lg {
+		if n1 != m && (n2 == m || next.lg < lg) {
 			lg = next.lg
 		}
 		k, b := r+1, int(next.i+m)
