@@ -78,6 +78,12 @@ func EvaluateIn(chars []Char, p Policy, in Input) Result {
 	if nameMatch(folded, in.Name) {
 		add(RuleName)
 	}
+	if in.BirthDate != "" && birthDateMatch(base, in.BirthDate) {
+		add(RuleBirthDate)
+	}
+	if in.Phone != "" && phoneMatch(base, in.Phone) {
+		add(RulePhone)
+	}
 	if contextMatch(folded, base, in.Password, p) {
 		add(RuleContext)
 	}

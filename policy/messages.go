@@ -74,6 +74,16 @@ var messages = texts{
 		"Passordet kan ikkje innehalde namnet ditt.",
 		"The password cannot contain your name.",
 	}},
+	{RuleBirthDate, [3]string{
+		"Passordet kan ikke inneholde fødselsdatoen din.",
+		"Passordet kan ikkje innehalde fødselsdatoen din.",
+		"The password cannot contain your date of birth.",
+	}},
+	{RulePhone, [3]string{
+		"Passordet kan ikke inneholde telefonnummeret ditt.",
+		"Passordet kan ikkje innehalde telefonnummeret ditt.",
+		"The password cannot contain your phone number.",
+	}},
 	{RuleContext, [3]string{
 		"Passordet kan ikke inneholde navnet på institusjonen eller ord knyttet til den.",
 		"Passordet kan ikkje innehalde namnet på institusjonen eller ord knytte til han.",
@@ -371,6 +381,11 @@ var feedbackTexts = texts{
 		"Vanlege ord blir prøvde først, også fleire etter kvarandre. Vel sjeldnare ord, og gjerne fleire av dei.",
 		"Common words are tried first, several in a row too. Choose rarer words, and more of them.",
 	}},
+	{"yours", [3]string{
+		"Fjern datoer og numre som andre kan knytte til deg.",
+		"Fjern datoar og nummer som andre kan knyte til deg.",
+		"Remove dates and numbers that others can link to you.",
+	}},
 	{"personal", [3]string{
 		"Fjern navn og ord som andre kan knytte til deg eller institusjonen.",
 		"Fjern namn og ord som andre kan knyte til deg eller institusjonen.",
@@ -416,6 +431,8 @@ func feedback(lang int, p Policy, res *Result, st scoreState) []string {
 		out = append(out, feedbackText("guessable", lang))
 	case has(RuleUsername) || has(RuleName) || has(RuleContext):
 		out = append(out, feedbackText("personal", lang))
+	case has(RuleBirthDate) || has(RulePhone):
+		out = append(out, feedbackText("yours", lang))
 	}
 	if res.Score < p.Threshold || st.length < p.MinLength {
 		if more := moreChars(p, st); more == 1 {

@@ -13,6 +13,17 @@ type Input struct {
 	// Name is the person's full name; a password containing any part of it
 	// of 4+ code points (split on spaces and hyphens) is rejected.
 	Name string
+	// BirthDate is the person's date of birth, "YYYY-MM-DD" (the server
+	// reads it from the identity number ID-porten gives); a password
+	// containing it as people write dates ("24071985", "24.07.85",
+	// "1985-07-24", "24juli") is rejected. Empty or not such a date: not
+	// checked.
+	BirthDate string
+	// Phone is the person's phone number, written in any way ("+47 924 56
+	// 789"); a password containing its last eight digits (six or seven
+	// when it has no more), even with spaces or dots between them, is
+	// rejected. Fewer than six digits: not checked.
+	Phone string
 	// BreachCount, when known, is how often the breach corpus has seen the
 	// password; nil means the check was not made.
 	BreachCount *int
@@ -149,6 +160,8 @@ const (
 	RuleMissingClass        = "missing_class"
 	RuleUsername            = "username"
 	RuleName                = "name"
+	RuleBirthDate           = "birthdate"
+	RulePhone               = "phone"
 	RuleContext             = "context"
 	RuleCommon              = "common"
 	RuleWeak                = "weak"
@@ -159,7 +172,7 @@ const (
 // Rules lists every rule code in report order.
 var Rules = []string{
 	RuleTooShort, RuleTooLong, RuleDisallowedCharacter, RuleControlCharacter, RuleMissingClass,
-	RuleUsername, RuleName, RuleContext, RuleCommon, RuleWeak, RuleBreached,
+	RuleUsername, RuleName, RuleBirthDate, RulePhone, RuleContext, RuleCommon, RuleWeak, RuleBreached,
 	RuleReused,
 }
 

@@ -23,9 +23,11 @@ const maxLineBytes = 64 << 10
 
 // checkLine is one record of `styrke check`'s input when it is an object.
 type checkLine struct {
-	Password *string `json:"password"`
-	Username string  `json:"username"`
-	Name     string  `json:"name"`
+	Password  *string `json:"password"`
+	Username  string  `json:"username"`
+	Name      string  `json:"name"`
+	BirthDate string  `json:"birthDate"`
+	Phone     string  `json:"phone"`
 }
 
 // runCheck implements `styrke check [--policy ID|FILE] [--lang nb|nn|en]`.
@@ -186,7 +188,7 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 }
 
 // parseCheckLine decodes one record: a JSON string or an object with a
-// password and optional username and name; unknown fields are an error.
+// password and optional username, name, birthDate and phone; unknown fields are an error.
 // Errors never quote the line.
 func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 	if tooLong {
@@ -208,7 +210,7 @@ func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 		if rec.Password == nil {
 			return policy.Input{}, errors.New(`missing field "password"`)
 		}
-		return policy.Input{Password: *rec.Password, Username: rec.Username, Name: rec.Name}, nil
+		return policy.Input{Password: *rec.Password, Username: rec.Username, Name: rec.Name, BirthDate: rec.BirthDate, Phone: rec.Phone}, nil
 	}
 	return policy.Input{}, errors.New("want a JSON string or an object with a \"password\" field")
 }

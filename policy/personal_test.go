@@ -1,0 +1,123 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestBirthDateRule: a date of birth, in the forms people write it, is
+// refused with its own rule; other dates, and the same digits cut, are not.
+func TestBirthDateRule(t *testing.T) {
+	const born = "1985-07-24"
+	refused := []string{
+		"Granskog!Lirype24071985",
+		"Granskog!Lirype-24.07.1985",
+		"Granskog!Lirype-24.07.85",
+		"Granskog!Lirype-240785",
+		"Granskog!Lirype 1985-07-24",
+		"Granskog!Lirype19850724",
+		"Granskog!Lirype-24/7/1985",
+		"Granskog!Lirype-07/24/1985",
+		"Granskog!Lirype-24. juli",
+		"Granskog!24juli-Lirype",
+		"Granskog!24jul-Lirype",
+		"GRANSKOG!24JULY-LIRYPE",
+		"Granskog!Lirype-24 07 1985",
+		"Granskog!Lirype-２４０７８５", // fullwidth digits fold to ASCII
+	}
+	for _, pw := range refused {
+		r := Evaluate(Default(), Input{Password: pw, BirthDate: born})
+		assert.Contains(t, rules(r), RuleBirthDate, "%q", pw)
+	}
+	kept := []string{
+		"Granskog!Lirype-Vadmel9",
+		"Granskog!Lirype-1985",       // the year alone
+		"Granskog!Lirype-2407",       // day and month alone, in digits
+		"Granskog!Lirype-25.07.1985", // another day
+		"Granskog!Lirype-124juli",    // "24" after another digit
+		"Granskog!Lirype-24juni",
+		"Granskog!Lirype-2a4b0c7d8e5",
+	}
+	for _, pw := range kept {
+		r := Evaluate(Default(), Input{Password: pw, BirthDate: born})
+		assert.NotContains(t, rules(r), RuleBirthDate, "%q", pw)
+	}
+	// A day and month under 10 also without their zeros.
+	for _, pw := range []string{"Granskog!Lirype-5.3.2001", "Granskog!Lirype-05032001", "Granskog!Lirype-5mars", "Granskog!Lirype-050301", "Granskog!Lirype-2001-3-5"} {
+		r := Evaluate(Default(), Input{Password: pw, BirthDate: "2001-03-05"})
+		assert.Contains(t, rules(r), RuleBirthDate, "%q", pw)
+	}
+	// Not a date: not checked, never a panic.
+	for _, b := range []string{"", "24.07.1985", "1985-02-30", "1985-13-01", "0000-01-01", "19850724", "1985-7-24", "abcd-ef-gh"} {
+		r := Evaluate(Default(), Input{Password: "Granskog!Lirype24071985-0230", BirthDate: b})
+		assert.NotContains(t, rules(r), RuleBirthDate, "%q", b)
+	}
+}
+
+// TestPhoneRule: the phone number's last eight digits, however they are
+// spaced, are refused; a number that shares fewer of them is not.
+func TestPhoneRule(t *testing.T) {
+	for _, phone := range []string{"+4792456789", "+47 924 56 789", "92456789", "0047-92456789"} {
+		for _, pw := range []string{"Granskog!Lirype92456789", "Granskog!Lirype-924 56 789", "Granskog!+4792456789", "Granskog!924.56.789!"} {
+			r := Evaluate(Default(), Input{Password: pw, Phone: phone})
+			assert.Contains(t, rules(r), RulePhone, "%q with %q", pw, phone)
+		}
+		for _, pw := range []string{"Granskog!Lirype9245678", "Granskog!Lirype-924--56789", "Granskog!Lirype-92456788"} {
+			r := Evaluate(Default(), Input{Password: pw, Phone: phone})
+			assert.NotContains(t, rules(r), RulePhone, "%q with %q", pw, phone)
+		}
+	}
+	// Too few digits to check.
+	r := Evaluate(Default(), Input{Password: "Granskog!Lirype-12345", Phone: "12345"})
+	assert.NotContains(t, rules(r), RulePhone)
+}
+
+// TestPersonalRulesMessages: the two rules have their message and a next
+// step in every language, and neither says the date or the number.
+func TestPersonalRulesMessages(t *testing.T) {
+	for _, lang := range Languages {
+		r := Evaluate(Default(), Input{Password: "Granskog!Lirype24071985+92456789", BirthDate: "1985-07-24", Phone: "92456789", Lang: lang})
+		assert.Equal(t, []string{RuleBirthDate, RulePhone}, rules(r), lang)
+		out := string(r.AppendJSON(nil))
+		for _, secret := range []string{"24071985", "1985", "92456789", "924"} {
+			assert.NotContains(t, out, secret, lang)
+		}
+		assert.NotEmpty(t, r.Feedback)
+		assert.Equal(t, feedbackText("yours", langIndex(lang)), r.Feedback[0], lang)
+	}
+}
+
+// TestDigitRuns: one separator between two digits joins them ("56 7");
+// two, a letter or a separator at an end do not.
+func TestDigitRuns(t *testing.T) {
+	var got []string
+	digitRuns("ab12.34--56 7x8/9/0.", func(run string) bool { got = append(got, run); return false })
+	assert.Equal(t, []string{"1234", "567", "890"}, got)
+	long := strings.Repeat("1", 200)
+	got = nil
+	digitRuns(long, func(run string) bool { got = append(got, run); return false })
+	assert.Equal(t, []string{long}, got)
+}
+
+// FuzzPersonal: the two rules never panic, whatever the date and number,
+// and they add their own violation and nothing else.
+func FuzzPersonal(f *testing.F) {
+	f.Add("Granskog!Lirype24071985", "1985-07-24", "+47 924 56 789")
+	f.Add("24.juli 92456789", "1985-07-24", "92456789")
+	f.Add("\xff9.9.9.9.9", "2009-09-09", "9999999999999999999999999999999999999999")
+	f.Fuzz(func(t *testing.T, pw, born, phone string) {
+		plain := rules(Evaluate(Default(), Input{Password: pw}))
+		got := rules(Evaluate(Default(), Input{Password: pw, BirthDate: born, Phone: phone}))
+		var rest []string
+		for _, r := range got {
+			if r != RuleBirthDate && r != RulePhone {
+				rest = append(rest, r)
+			}
+		}
+		if strings.Join(rest, ",") != strings.Join(plain, ",") {
+			t.Fatalf("other rules changed: %v against %v", got, plain)
+		}
+	})
+}
