@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // The birthdate and phone rules: a password must not contain the person's
 // date of birth or phone number, which anyone who knows the person (or finds
@@ -9,30 +12,41 @@ import "strings"
 // password's digit runs: digits, where one symbol or space between two
 // digits does not end a run ("24.07.1985", "924 56 789", "1985-07-24").
 
-// digitRuns calls f with each of folded's digit runs, written without their
-// separators. It stops when f returns true and reports whether it did.
-func digitRuns(folded string, f func(run string) bool) bool {
-	var buf [64]byte
-	run := buf[:0]
-	flush := func() bool {
-		stop := len(run) > 0 && f(string(run))
-		run = run[:0]
-		return stop
-	}
-	for i := 0; i < len(folded); i++ {
-		c := folded[i]
-		switch {
-		case c >= '0' && c <= '9':
-			run = append(run, c)
-		case len(run) > 0 && isDateSeparator(c) && i+1 < len(folded) && folded[i+1] >= '0' && folded[i+1] <= '9':
+// digitRuns reads a password's digit runs, written without their
+// separators, one by one (next). A run past 64 digits is cut to its first 64;
+// no date or phone number is that long. A struct, not a callback, so that
+// its buffer stays on the caller's stack.
+type digitRuns struct {
+	s   string
+	i   int
+	buf [64]byte
+}
+
+// next returns the next run (a slice of r's buffer, valid until the next
+// call), or false when there is none.
+func (r *digitRuns) next() ([]byte, bool) {
+	n := 0
+	for ; r.i <= len(r.s); r.i++ {
+		if r.i < len(r.s) {
+			c := r.s[r.i]
+			if c >= '0' && c <= '9' {
+				if n < len(r.buf) {
+					r.buf[n] = c
+					n++
+				}
+				continue
+			}
 			// One separator between two digits: the run goes on.
-		default:
-			if flush() {
-				return true
+			if n > 0 && isDateSeparator(c) && r.i+1 < len(r.s) && r.s[r.i+1] >= '0' && r.s[r.i+1] <= '9' {
+				continue
 			}
 		}
+		if n > 0 {
+			r.i++
+			return r.buf[:n], true
+		}
 	}
-	return flush()
+	return nil, false
 }
 
 // isDateSeparator: what people write between a date's or a phone number's
@@ -43,6 +57,14 @@ func isDateSeparator(c byte) bool {
 
 // birthDate is a date of birth read from Input.BirthDate.
 type birthDate struct{ y, m, d int }
+
+// ValidBirthDate reports whether s is a date of birth Input.BirthDate
+// checks: "YYYY-MM-DD", years 1850-2099, a day its month can have (29
+// February in any year).
+func ValidBirthDate(s string) bool {
+	_, ok := parseBirthDate(s)
+	return ok
+}
 
 // parseBirthDate reads "YYYY-MM-DD" (years 1850-2099, a day the month can
 // have); anything else is no date (ok false).
@@ -68,50 +90,72 @@ func parseBirthDate(s string) (b birthDate, ok bool) {
 	return b, true
 }
 
+// dateForms holds the ways one date is written in digits (digitForms):
+// at most 2 years × 2 days × 2 months × 3 orders, each of 8 digits or fewer.
+type dateForms struct {
+	n    int
+	form [24][8]byte
+	size [24]uint8
+}
+
+// contains reports whether run contains one of the forms.
+func (f *dateForms) contains(run []byte) bool {
+	for k := 0; k < f.n; k++ {
+		if bytes.Contains(run, f.form[k][:f.size[k]]) {
+			return true
+		}
+	}
+	return false
+}
+
 // digitForms returns the ways a date is written in digits that are 6 digits
 // or longer once the separators are gone: day, month and year in the
 // Norwegian order, the ISO order and the American order, with the year in
 // four digits or two, and day and month with or without a leading zero
 // (a form of five digits or fewer is left out: "5785" turns up by chance).
-func (b birthDate) digitForms() []string {
-	pad := func(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
-	short := func(n int) string {
-		if n < 10 {
-			return string([]byte{byte('0' + n)})
-		}
-		return pad(n)
+func (b birthDate) digitForms(f *dateForms) {
+	type num struct {
+		d [4]byte
+		n int
 	}
-	yyyy := pad(b.y/100) + pad(b.y%100)
-	days := []string{pad(b.d)}
+	two := func(v int) num { return num{[4]byte{byte('0' + v/10), byte('0' + v%10)}, 2} }
+	one := func(v int) num { return num{[4]byte{byte('0' + v)}, 1} }
+	var days, months [2]num
+	nd, nm := 1, 1
+	days[0], months[0] = two(b.d), two(b.m)
 	if b.d < 10 {
-		days = append(days, short(b.d))
+		days[1], nd = one(b.d), 2
 	}
-	months := []string{pad(b.m)}
 	if b.m < 10 {
-		months = append(months, short(b.m))
+		months[1], nm = one(b.m), 2
 	}
-	var out []string
-	add := func(s string) {
-		if len(s) < 6 {
+	years := [2]num{{[4]byte{byte('0' + b.y/1000), byte('0' + b.y/100%10), byte('0' + b.y/10%10), byte('0' + b.y%10)}, 4}, two(b.y % 100)}
+	add := func(parts ...num) {
+		var form [8]byte
+		size := 0
+		for _, p := range parts {
+			size += copy(form[size:], p.d[:p.n])
+		}
+		if size < 6 {
 			return
 		}
-		for _, o := range out {
-			if o == s {
+		for k := 0; k < f.n; k++ {
+			if int(f.size[k]) == size && f.form[k] == form {
 				return
 			}
 		}
-		out = append(out, s)
+		f.form[f.n], f.size[f.n] = form, uint8(size)
+		f.n++
 	}
-	for _, y := range []string{yyyy, pad(b.y % 100)} {
-		for _, d := range days {
-			for _, m := range months {
-				add(d + m + y) // 24071985, 240785, 2471985
-				add(y + m + d) // 19850724, 850724
-				add(m + d + y) // 07241985
+	for _, y := range years {
+		for _, d := range days[:nd] {
+			for _, m := range months[:nm] {
+				add(d, m, y) // 24071985, 240785, 2471985
+				add(y, m, d) // 19850724, 850724
+				add(m, d, y) // 07241985
 			}
 		}
 	}
-	return out
 }
 
 // monthNames are the months' names as people write them after a day
@@ -143,43 +187,34 @@ func birthDateMatch(folded, born string) bool {
 	if !ok {
 		return false
 	}
-	forms := b.digitForms()
-	if digitRuns(folded, func(run string) bool {
-		for _, f := range forms {
-			if strings.Contains(run, f) {
-				return true
-			}
+	var forms dateForms
+	b.digitForms(&forms)
+	runs := digitRuns{s: folded}
+	for run, ok := runs.next(); ok; run, ok = runs.next() {
+		if forms.contains(run) {
+			return true
 		}
-		return false
-	}) {
-		return true
 	}
-	day := string([]byte{byte('0' + b.d/10), byte('0' + b.d%10)})
-	for _, d := range []string{day, day[1:]} {
-		if d == day[1:] && b.d >= 10 {
-			break
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	for i := 0; i < len(folded); i++ {
+		if !isDigit(folded[i]) || i > 0 && isDigit(folded[i-1]) {
+			continue
 		}
-		for off := 0; off < len(folded); {
-			i := strings.Index(folded[off:], d)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + 1
-			if i > 0 && folded[i-1] >= '0' && folded[i-1] <= '9' {
-				continue
-			}
-			rest := folded[i+len(d):]
-			if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
-				continue
-			}
-			for k := 0; k < 2 && rest != "" && isDateSeparator(rest[0]); k++ {
-				rest = rest[1:]
-			}
-			for _, name := range monthNames[b.m-1] {
-				if strings.HasPrefix(rest, name) {
-					return true
-				}
+		j, v := i, 0
+		for j < len(folded) && isDigit(folded[j]) && j-i < 3 {
+			v = v*10 + int(folded[j]-'0')
+			j++
+		}
+		if j-i > 2 || v != b.d {
+			continue
+		}
+		rest := folded[j:]
+		for k := 0; k < 2 && rest != "" && isDateSeparator(rest[0]); k++ {
+			rest = rest[1:]
+		}
+		for _, name := range monthNames[b.m-1] {
+			if strings.HasPrefix(rest, name) {
+				return true
 			}
 		}
 	}
@@ -207,6 +242,11 @@ func phoneMatch(folded, phone string) bool {
 	if len(digits) > 8 {
 		digits = digits[len(digits)-8:]
 	}
-	key := string(digits)
-	return digitRuns(folded, func(run string) bool { return strings.Contains(run, key) })
+	runs := digitRuns{s: folded}
+	for run, ok := runs.next(); ok; run, ok = runs.next() {
+		if bytes.Contains(run, digits) {
+			return true
+		}
+	}
+	return false
 }

@@ -92,13 +92,32 @@ func TestPersonalRulesMessages(t *testing.T) {
 // TestDigitRuns: one separator between two digits joins them ("56 7");
 // two, a letter or a separator at an end do not.
 func TestDigitRuns(t *testing.T) {
-	var got []string
-	digitRuns("ab12.34--56 7x8/9/0.", func(run string) bool { got = append(got, run); return false })
-	assert.Equal(t, []string{"1234", "567", "890"}, got)
+	all := func(s string) []string {
+		var got []string
+		r := digitRuns{s: s}
+		for run, ok := r.next(); ok; run, ok = r.next() {
+			got = append(got, string(run))
+		}
+		return got
+	}
+	assert.Equal(t, []string{"1234", "567", "890"}, all("ab12.34--56 7x8/9/0."))
+	assert.Equal(t, []string{"1", "2"}, all("1x2"))
+	assert.Empty(t, all("abc"))
 	long := strings.Repeat("1", 200)
-	got = nil
-	digitRuns(long, func(run string) bool { got = append(got, run); return false })
-	assert.Equal(t, []string{long}, got)
+	assert.Equal(t, []string{long[:64], "2"}, all(long+"x2"), "a run is cut at 64 digits")
+}
+
+// TestPersonalRulesAllocateNothing: the two rules cost a keystroke no
+// allocation (the meter on the reset page gives a date of birth on every
+// keystroke; see wasm's TestKeystrokeAllocations).
+func TestPersonalRulesAllocateNothing(t *testing.T) {
+	for _, pw := range []string{"Granskog!Lirype-24.07.1985", "Granskog!Lirype-24juli+47 924 56 789", strings.Repeat("Kx9#24-07-85 ", 9)} {
+		n := testing.AllocsPerRun(100, func() {
+			birthDateMatch(pw, "1985-07-24")
+			phoneMatch(pw, "+47 924 56 789")
+		})
+		assert.Zero(t, n, "%q", pw)
+	}
 }
 
 // FuzzPersonal: the two rules never panic, whatever the date and number,

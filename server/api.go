@@ -132,6 +132,16 @@ func (h *handler) activation(ctx context.Context, token string) (store.Activatio
 	return a, h.usable(a)
 }
 
+// contactPhone returns the phone number the service desk gave for the
+// activation (E.164), or "" when it gave none.
+func (h *handler) contactPhone(ctx context.Context, tokenHash []byte) (string, error) {
+	recs, err := h.Store.Activations(ctx, store.ActivationFilter{TokenHash: tokenHash, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return "", err
+	}
+	return recs[0].Phone, nil
+}
+
 // usable says why a cannot be used, or nil.
 func (h *handler) usable(a store.Activation) error {
 	switch {
@@ -150,8 +160,11 @@ type lookupRequest struct {
 }
 
 type lookupResponse struct {
-	Username      string          `json:"username"`
-	Name          string          `json:"name"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	// Phone is the number the service desk gave for the link, for the
+	// meter's phone rule; absent when it gave none.
+	Phone         string          `json:"phone,omitempty"`
 	Institution   string          `json:"institution"`
 	Policy        json.RawMessage `json:"policy"`
 	PolicyVersion string          `json:"policyVersion"`
@@ -174,8 +187,13 @@ func (h *handler) lookup() http.Handler {
 			h.internal(w, r, "policy lookup", err)
 			return
 		}
+		phone, err := h.contactPhone(r.Context(), a.TokenHash)
+		if err != nil {
+			h.fail(w, r, "lookup", err)
+			return
+		}
 		writeJSON(w, http.StatusOK, lookupResponse{
-			Username: a.Username, Name: a.Name, Institution: a.Institution,
+			Username: a.Username, Name: a.Name, Phone: phone, Institution: a.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
 		})
 	})

@@ -147,7 +147,12 @@ func (h *handler) complete() http.Handler {
 			h.internal(w, r, "policy lookup", err)
 			return
 		}
-		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Lang: lang(r)}
+		phone, err := h.contactPhone(ctx, a.TokenHash)
+		if err != nil {
+			h.failRetryable(w, r, "contact", err)
+			return
+		}
+		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Phone: phone, Lang: lang(r)}
 		v, err := h.judge(ctx, p, in)
 		if err != nil {
 			h.failRetryable(w, r, "judge", err)

@@ -279,6 +279,38 @@ func TestIssueDeliversSMS(t *testing.T) {
 	assert.Equal(t, "sms: cap reached", failed[0].Detail)
 }
 
+// TestActivationRefusesContactPhone: the link's page learns the phone
+// number the service desk gave (for the meter), and the server refuses a
+// password holding it, however spaced, without saying the number.
+func TestActivationRefusesContactPhone(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "phone": "912 34 567", "lang": "en"}, deskKey)
+	msgs := e.sms.Messages()
+	require.Len(t, msgs, 1)
+	token := tokenOf(t, linkIn(t, msgs[0].Body))
+	resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+token+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var look struct{ Phone string }
+	require.NoError(t, json.Unmarshal(body, &look))
+	assert.Equal(t, "+4791234567", look.Phone)
+
+	for _, pw := range []string{"Granskog!Lirype-91234567", "Granskog!Lirype 912 34 567", "Granskog!+47.912.34.567"} {
+		resp, body = e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"`+pw+`"}`)
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s", body)
+		assert.Contains(t, string(body), `"rule":"phone"`)
+		assert.NotContains(t, string(body), "1234")
+	}
+	resp, body = e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"Granskog!Lirype-Vadmel9"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+
+	// A link without a phone number: the lookup names none.
+	out := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+	require.NotEmpty(t, out.Link, "an undelivered link is shown to the admin")
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, out.Link)+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.NotContains(t, string(body), "phone")
+}
+
 func TestIssueRefused(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	tests := []struct {

@@ -256,8 +256,11 @@ func (h *handler) idportenCallback() http.Handler {
 		a := match[0]
 		token := randomToken()
 		now := h.Now()
+		// The date of birth, so that the new password may not hold it; the
+		// number itself is not kept.
+		born, _ := identity.BirthDate(id.PID, h.AllowTestNumbers)
 		if err := h.Store.CreateResetSession(ctx, store.ResetSession{
-			IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution,
+			IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution, BirthDate: born,
 			CreatedAt: now, ExpiresAt: now.Add(h.resetTTL()),
 		}); err != nil {
 			h.resetError(w, r, l.Lang, resetUnavailable, err)
@@ -312,6 +315,9 @@ type emptyRequest struct{}
 
 type sessionResponse struct {
 	lookupResponse
+	// BirthDate is the person's own ("YYYY-MM-DD"), for the meter's
+	// birthdate rule; absent when the sign-in gave none.
+	BirthDate string    `json:"birthDate,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
@@ -335,7 +341,7 @@ func (h *handler) resetSession() http.Handler {
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: s.Name, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
-		}, s.ExpiresAt})
+		}, s.BirthDate, s.ExpiresAt})
 	})
 }
 
@@ -427,7 +433,7 @@ func (h *handler) resetComplete() http.Handler {
 			h.internal(w, r, "policy lookup", err)
 			return
 		}
-		in := policy.Input{Password: req.Password, Username: s.Username, Name: s.Name, Lang: lang(r)}
+		in := policy.Input{Password: req.Password, Username: s.Username, Name: s.Name, BirthDate: s.BirthDate, Lang: lang(r)}
 		if !h.newPassword(w, r, p, in) {
 			return
 		}

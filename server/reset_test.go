@@ -211,12 +211,22 @@ func TestResetFlow(t *testing.T) {
 	res, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	var s struct {
-		Username, Name, Institution, PolicyVersion string
+		Username, Name, Institution, PolicyVersion, BirthDate string
 	}
 	require.NoError(t, json.Unmarshal(body, &s))
 	assert.Equal(t, "ola", s.Username)
 	assert.Equal(t, "Ola Nordmann", s.Name)
 	assert.Equal(t, "default", s.Institution)
+	assert.Equal(t, "1990-01-01", s.BirthDate, "the date of birth the identity number holds, for the meter")
+
+	// The date of birth the sign-in gave is refused, in any of its forms;
+	// the answer names the rule, never the date.
+	for _, pw := range []string{"Granskog!Lirype-01.01.1990", "Granskog!Lirype-19900101", "Granskog!1jan90Lirype-Vadmel"} {
+		res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": pw}, c)
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+		assert.Contains(t, string(body), `"rule":"birthdate"`)
+		assert.NotContains(t, string(body), "1990")
+	}
 
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": "short"}, c)
 	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
@@ -246,7 +256,7 @@ func TestResetFlow(t *testing.T) {
 	// The new password now changes with /api/change (directory none: the store).
 	res, body = e.postJSON(t, "/api/change", map[string]string{"username": "ola", "current": strong, "password": strong2})
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
-	assertNoSecrets(t, e.logs.String(), pidOla, strong, strong2, c.Value)
+	assertNoSecrets(t, e.logs.String(), pidOla, strong, strong2, c.Value, "1990-01-01", "01.01.1990")
 }
 
 func TestResetSessionExpiredAndEnded(t *testing.T) {

@@ -223,7 +223,7 @@ func TestEmbedGuidePage(t *testing.T) {
 			assert.Contains(t, preload, `<link rel="preload" href="https://styrke.example.org/assets/styrke.000000000000000a.wasm" as="fetch" type="application/wasm" integrity="sha384-wasm" crossorigin="anonymous">`)
 			assert.Contains(t, text(one(t, doc, "host-csp")), "'wasm-unsafe-eval'")
 			assert.Contains(t, text(one(t, doc, "host-csp")), "https://api.pwnedpasswords.com")
-			for _, a := range []string{"for", "policy", "lang", "username", "name", "username-input", "name-input", "base"} {
+			for _, a := range []string{"for", "policy", "lang", "username", "name", "birthdate", "phone", "username-input", "name-input", "base"} {
 				assert.Contains(t, text(one(t, doc, "attributes")), a)
 			}
 			one(t, doc, "demo-meter")

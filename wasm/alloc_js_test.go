@@ -8,10 +8,10 @@ import (
 
 // putRequest writes one request into the input buffer as the glue does and
 // returns its length.
-func putRequest(t *testing.T, password, username, name, pol, lang string, kind byte) int32 {
+func putRequest(t *testing.T, password, username, name, pol, lang, birthDate, phone string, kind byte) int32 {
 	t.Helper()
 	var b []byte
-	for _, f := range []string{password, username, name, pol, lang} {
+	for _, f := range []string{password, username, name, pol, lang, birthDate, phone} {
 		n := len(f)
 		b = append(b, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
 		b = append(b, f...)
@@ -39,14 +39,22 @@ func TestKeystrokeAllocations(t *testing.T) {
 		pol  string
 		kind byte
 		pw   string
+		born string // and a phone number when set
 	}{
-		{"cells uit", evaluateCells, "uit", 1, pw},
-		{"cells default", evaluateCells, "", 0, pw},
-		{"evaluate uit", evaluate, "uit", 1, pw},
-		{"cells policy JSON", evaluateCells, `{"id":"x","minLength":12,"maxLength":127,"threshold":30}`, 2, pw},
-		{"cells default, ÆØÅ", evaluateCells, "", 0, nordic},
+		{"cells uit", evaluateCells, "uit", 1, pw, ""},
+		{"cells default", evaluateCells, "", 0, pw, ""},
+		{"evaluate uit", evaluate, "uit", 1, pw, ""},
+		{"cells policy JSON", evaluateCells, `{"id":"x","minLength":12,"maxLength":127,"threshold":30}`, 2, pw, ""},
+		{"cells default, ÆØÅ", evaluateCells, "", 0, nordic, ""},
+		// The reset page's meter: a date of birth and a phone number too,
+		// whose rules read every digit run (the password holds neither).
+		{"cells default, date of birth and phone", evaluateCells, "", 0, pw, "1985-07-24"},
 	} {
-		n := putRequest(t, tc.pw, "olanor", "Ola Nordmann", tc.pol, "nb", tc.kind)
+		phone := ""
+		if tc.born != "" {
+			phone = "+47 924 56 789"
+		}
+		n := putRequest(t, tc.pw, "olanor", "Ola Nordmann", tc.pol, "nb", tc.born, phone, tc.kind)
 		if m := tc.fn(n); m <= 0 {
 			t.Fatalf("%s: empty answer", tc.name)
 		}

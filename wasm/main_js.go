@@ -64,7 +64,7 @@
 //
 // A request is a sequence of fields, each a little-endian uint32 length
 // followed by that many bytes of UTF-8: password, username, name, policy,
-// lang; then one byte: 0 no policy, 1 policy id, 2 policy JSON; then an
+// lang, birthDate, phone; then one byte: 0 no policy, 1 policy id, 2 policy JSON; then an
 // int32 breach count (-1 when unknown). The JSON answer is parsed by
 // JSON.parse in the glue.
 //
@@ -115,9 +115,9 @@ func outbuf() uint32 {
 
 // request is one decoded evaluate or problems call.
 type request struct {
-	password, username, name, policy, lang string
-	policyKind                             byte
-	breach                                 int32
+	password, username, name, policy, lang, birthDate, phone string
+	policyKind                                               byte
+	breach                                                   int32
 }
 
 var errShort = errors.New("truncated request")
@@ -134,7 +134,7 @@ func le32(b []byte) uint32 {
 // call returns, and the policy cache copies its key.
 func decode(b []byte) (request, error) {
 	var r request
-	fields := [...]*string{&r.password, &r.username, &r.name, &r.policy, &r.lang}
+	fields := [...]*string{&r.password, &r.username, &r.name, &r.policy, &r.lang, &r.birthDate, &r.phone}
 	for _, f := range fields {
 		if len(b) < 4 {
 			return r, errShort
@@ -243,11 +243,14 @@ func evaluateRequest(n int32) (res policy.Result, code, msg string) {
 	if err != nil {
 		return res, "bad_input", err.Error()
 	}
+	if r.birthDate != "" && !policy.ValidBirthDate(r.birthDate) {
+		return res, "bad_input", "birthDate must be a date written YYYY-MM-DD"
+	}
 	p, code, err := loadPolicy(r)
 	if err != nil {
 		return res, code, err.Error()
 	}
-	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, Lang: r.lang}
+	input := policy.Input{Password: r.password, Username: r.username, Name: r.name, BirthDate: r.birthDate, Phone: r.phone, Lang: r.lang}
 	if r.breach >= 0 {
 		c := int(r.breach)
 		input.BreachCount = &c

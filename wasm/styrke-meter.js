@@ -65,8 +65,8 @@ function makeAPI(ex) {
     r.pats = pats;
     return r;
   }
-  function cells(password, username, name, policy, lang, breach) {
-    return call("evaluatecells", [password, username, name, policy || "", lang], policy ? 1 : 0, breach, readCells);
+  function cells(password, username, name, policy, lang, breach, birthDate, phone) {
+    return call("evaluatecells", [password, username, name, policy || "", lang, birthDate || "", phone || ""], policy ? 1 : 0, breach, readCells);
   }
   function policyArg(policy) {
     if (policy === undefined || policy === null) return [0, ""];
@@ -80,16 +80,16 @@ function makeAPI(ex) {
   function request(args, name) {
     const input = args[0];
     if (args.length !== 1 || typeof input !== "object" || input === null)
-      return err("bad_input", name + " takes one object: {password, username?, name?, policy?, breachCount?, lang?}");
+      return err("bad_input", name + " takes one object: {password, username?, name?, birthDate?, phone?, policy?, breachCount?, lang?}");
     if (typeof input.password !== "string") return err("bad_input", "password must be a string");
-    for (const k of ["username", "name", "lang"])
+    for (const k of ["username", "name", "lang", "birthDate", "phone"])
       if (!optStr(input[k])) return err("bad_input", k + " must be a string");
     const b = input.breachCount;
     if (!(b === undefined || b === null || (Number.isInteger(b) && b >= 0 && b <= 0x7fffffff)))
       return err("bad_input", "breachCount must be a non-negative integer or null");
     const pol = policyArg(input.policy);
     if (!pol) return err("bad_input", "policy must be an institution id or a policy object");
-    return [[input.password, input.username || "", input.name || "", pol[1], input.lang || ""], pol[0], b === undefined || b === null ? -1 : b];
+    return [[input.password, input.username || "", input.name || "", pol[1], input.lang || "", input.birthDate || "", input.phone || ""], pol[0], b === undefined || b === null ? -1 : b];
   }
   function evaluate(input) {
     try {
@@ -124,7 +124,7 @@ function makeAPI(ex) {
       if (typeof policy === "string") text = policy;
       else if (typeof policy === "object" && policy !== null && !Array.isArray(policy)) text = JSON.stringify(policy);
       else return err("bad_input", "policy must be an object or JSON text");
-      return call("problems", ["", "", "", text, ""], 2, -1);
+      return call("problems", ["", "", "", text, "", "", ""], 2, -1);
     } catch (e) {
       return err("internal", String(e && e.message));
     }
@@ -232,7 +232,7 @@ const T = {
     ok: "Passordet oppfyller kravene.", notok: "Passordet oppfyller ikke kravene ennå.", empty: "Skriv et passord.",
     repeat: "gjentatt", occ: (n) => n + ". forekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per tegn",
-    rules: { length: "Riktig lengde", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før", server: "Godtatt av tjenesten" },
+    rules: { length: "Riktig lengde", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikke et vanlig passord eller mønster", username: "Inneholder ikke brukernavnet", name: "Inneholder ikke navnet ditt", personal: "Inneholder ikke fødselsdatoen eller telefonnummeret ditt", context: "Inneholder ikke institusjonens navn", breached: "Ikke funnet i lekkede passordlister", missing_class: "Har tegnene som kreves", disallowed_character: "Bare tillatte tegn", reused: "Ikke brukt før", server: "Godtatt av tjenesten" },
     checking: "Sjekker lekkede passordlister …", clean: "Ikke funnet i lekkede passordlister.", found: (n) => "Funnet " + n + " ganger i lekkede passordlister.", unavailable: "Kunne ikke sjekke lekkede passordlister nå. Tjenesten prøver igjen når du sender skjemaet.",
     next: "Neste steg",
   },
@@ -249,7 +249,7 @@ const T = {
     ok: "Passordet oppfyller krava.", notok: "Passordet oppfyller ikkje krava enno.", empty: "Skriv eit passord.",
     repeat: "gjenteke", occ: (n) => n + ". førekomst", rs: "gj.", os: (n) => n + ".",
     chars: "Poeng per teikn",
-    rules: { length: "Rett lengd", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før", server: "Godteke av tenesta" },
+    rules: { length: "Rett lengd", weak: (th) => "Sterkt nok: minst " + th + " poeng", common: "Ikkje eit vanleg passord eller mønster", username: "Inneheld ikkje brukarnamnet", name: "Inneheld ikkje namnet ditt", personal: "Inneheld ikkje fødselsdatoen eller telefonnummeret ditt", context: "Inneheld ikkje namnet på institusjonen", breached: "Ikkje funne i lekne passordlister", missing_class: "Har teikna som krevst", disallowed_character: "Berre tillatne teikn", reused: "Ikkje brukt før", server: "Godteke av tenesta" },
     checking: "Sjekkar lekne passordlister …", clean: "Ikkje funne i lekne passordlister.", found: (n) => "Funne " + n + " gonger i lekne passordlister.", unavailable: "Kunne ikkje sjekke lekne passordlister no. Tenesta prøver igjen når du sender skjemaet.",
     next: "Neste steg",
   },
@@ -265,7 +265,7 @@ const T = {
     ok: "The password meets the requirements.", notok: "The password does not meet the requirements yet.", empty: "Type a password.",
     repeat: "repeat", rs: "rep.", os: (n) => "#" + n, occ: (n) => n + (n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th") + " occurrence",
     chars: "Points per character",
-    rules: { length: "Right length", weak: (th) => "Strong enough: at least " + th + " points", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before", server: "Accepted by the service" },
+    rules: { length: "Right length", weak: (th) => "Strong enough: at least " + th + " points", common: "Not a common password or pattern", username: "Does not contain the username", name: "Does not contain your name", personal: "Does not contain your date of birth or phone number", context: "Does not contain the institution's name", breached: "Not found in breached password lists", missing_class: "Has the required characters", disallowed_character: "Only allowed characters", reused: "Not used before", server: "Accepted by the service" },
     checking: "Checking breached password lists …", clean: "Not found in breached password lists.", found: (n) => "Found " + n + " times in breached password lists.", unavailable: "Could not check breached password lists now. The service tries again when you submit the form.",
     next: "Next steps",
   },
@@ -279,6 +279,7 @@ const ROWS = [
   ["common", ["common"], true],
   ["username", ["username"], false],
   ["name", ["name"], false],
+  ["personal", ["birthdate", "phone"], false],
   ["context", ["context"], true],
   ["missing_class", ["missing_class"], false],
   ["disallowed_character", ["disallowed_character", "control_character"], false],
@@ -414,7 +415,7 @@ let uid = 0;
 // (the designer's batch imports it so).
 class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   static get observedAttributes() {
-    return ["for", "policy", "lang", "username", "name", "username-input", "name-input", "base"];
+    return ["for", "policy", "lang", "username", "name", "birthdate", "phone", "username-input", "name-input", "base"];
   }
 
   constructor() {
@@ -619,6 +620,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       password: pw,
       username: this._field("username", "username-input"),
       name: this._field("name", "name-input"),
+      birthDate: this.getAttribute("birthdate") || undefined,
+      phone: this.getAttribute("phone") || undefined,
       policy: this.getAttribute("policy") || undefined,
       breachCount,
       lang,
@@ -631,7 +634,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
     const [lang, t] = this._t;
     const r = internal.cells(pw, this._field("username", "username-input"), this._field("name", "name-input"),
-      this.getAttribute("policy") || "", lang, breachCount);
+      this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
     if (r.error) {
       this._status.textContent = r.error.message;
       this._hideDetails(true);

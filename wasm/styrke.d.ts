@@ -30,6 +30,10 @@ export interface Input {
   password: string;
   username?: string | null;
   name?: string | null;
+  /** The person's date of birth, "YYYY-MM-DD" (anything else is bad_input); a password holding it breaks rule birthdate. */
+  birthDate?: string | null;
+  /** The person's phone number, written in any way; a password holding its last eight digits breaks rule phone. */
+  phone?: string | null;
   policy?: string | Policy | null;
   /** How often the breach corpus has seen the password; null/absent: not checked. */
   breachCount?: number | null;
@@ -46,7 +50,7 @@ export interface Result {
   /** One entry per Unicode code point of the password. */
   chars: { points: number; category: "upper" | "lower" | "digit" | "special" | "none"; note: "" | "repeat" | "occurrence_limit"; pattern?: true }[];
   violations: {
-    rule: "too_short" | "too_long" | "disallowed_character" | "control_character" | "missing_class" | "username" | "name" | "context" | "common" | "weak" | "breached" | "reused";
+    rule: "too_short" | "too_long" | "disallowed_character" | "control_character" | "missing_class" | "username" | "name" | "birthdate" | "phone" | "context" | "common" | "weak" | "breached" | "reused";
     params: Record<string, number | string>;
     message: string;
   }[];
@@ -93,7 +97,8 @@ declare global {
 
   /**
    * <styrke-meter for="input-id" policy="uit" lang="nb" username="..." name="..."
-   *   username-input="id" name-input="id" base="https://api.pwnedpasswords.com">
+   *   birthdate="YYYY-MM-DD" phone="..." username-input="id" name-input="id"
+   *   base="https://api.pwnedpasswords.com">
    */
   interface HTMLStyrkeMeterElement extends HTMLElement {
     /** The Result for the field's current value, or null before the module is ready. */

@@ -20,6 +20,8 @@ type diffCase struct {
 	Password    string `json:"password"`
 	Username    string `json:"username,omitempty"`
 	Name        string `json:"name,omitempty"`
+	BirthDate   string `json:"birthDate,omitempty"`
+	Phone       string `json:"phone,omitempty"`
 	Policy      string `json:"policy"`
 	BreachCount *int   `json:"breachCount,omitempty"`
 	Lang        string `json:"lang"`
@@ -71,6 +73,8 @@ var pieces = []string{
 	"Sjiraff", "Squirrel", "Pusur", "Moltebær",
 	// and small letters with digits in three places (a generated run)
 	"y1qxa49ftrlio73bu2e2", "kjqofs8a848n3nlikiva",
+	// and a date of birth and a phone number, as people write them
+	"24071985", "24.07.85", "1985-07-24", "24juli", "5.3.2001", "924 56 789", "+4792456789",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
@@ -97,6 +101,9 @@ func generate(n int) []diffCase {
 		c := diffCase{Password: b.String(), Policy: policies[i%len(policies)], Lang: langs[rng.IntN(len(langs))]}
 		if rng.IntN(2) == 0 {
 			c.Username, c.Name = "olanor", "Ola Nordmann"
+		}
+		if rng.IntN(2) == 0 {
+			c.BirthDate, c.Phone = []string{"1985-07-24", "2001-03-05"}[rng.IntN(2)], "+47 924 56 789"
 		}
 		if rng.IntN(3) == 0 {
 			n := rng.IntN(3) * rng.IntN(100)
@@ -136,7 +143,7 @@ func TestDifferential(t *testing.T) {
 	for i, c := range cases {
 		p, err := policy.Lookup(c.Policy)
 		require.NoError(t, err)
-		r := policy.Evaluate(p, policy.Input{Password: c.Password, Username: c.Username, Name: c.Name, BreachCount: c.BreachCount, Lang: c.Lang})
+		r := policy.Evaluate(p, policy.Input{Password: c.Password, Username: c.Username, Name: c.Name, BirthDate: c.BirthDate, Phone: c.Phone, BreachCount: c.BreachCount, Lang: c.Lang})
 		for _, v := range r.Violations {
 			seen[v.Rule] = true
 		}
@@ -169,7 +176,7 @@ func TestDifferential(t *testing.T) {
 	assert.Equal(t, len(cases), got.N)
 	assert.Empty(t, got.Bad, "indices of cases whose browser Result differs from the native one")
 	for _, rule := range []string{policy.RuleTooShort, policy.RuleTooLong, policy.RuleDisallowedCharacter, policy.RuleControlCharacter, policy.RuleMissingClass,
-		policy.RuleUsername, policy.RuleName, policy.RuleContext, policy.RuleCommon, policy.RuleWeak, policy.RuleBreached} {
+		policy.RuleUsername, policy.RuleName, policy.RuleBirthDate, policy.RulePhone, policy.RuleContext, policy.RuleCommon, policy.RuleWeak, policy.RuleBreached} {
 		assert.True(t, seen[rule], "no generated case breaks %s", rule)
 	}
 }

@@ -61,7 +61,7 @@ func native(t *testing.T, id, password, lang string, breach *int) policy.Result 
 	t.Helper()
 	p, err := policy.Lookup(id)
 	require.NoError(t, err)
-	return policy.Evaluate(p, policy.Input{Password: password, Username: "olanor", Name: "Ola Nordmann", Lang: lang, BreachCount: breach})
+	return policy.Evaluate(p, policy.Input{Password: password, Username: "olanor", Name: "Ola Nordmann", BirthDate: "1985-07-24", Phone: "+47 924 56 789", Lang: lang, BreachCount: breach})
 }
 
 func wantCells(r policy.Result) []string {
@@ -116,6 +116,8 @@ func TestRuleMessages(t *testing.T) {
 		{"username", "uit", "olanor-er-kul-med-lang-tekst", policy.RuleUsername, false},
 		{"name", "uit", "nordmann-er-kul-med-lang-tekst", policy.RuleName, false},
 		{"context", "uio", "Blindern-er-kul-med-lang-tekst", policy.RuleContext, false},
+		{"birthdate", "uit", "Granskog-er-kul-24.07.1985", policy.RuleBirthDate, false},
+		{"phone", "uit", "Granskog-ring-meg-924 56 789", policy.RulePhone, false},
 		{"missing class", "utfjord", "kun-bokstaver-her-i-et-langt-passord", policy.RuleMissingClass, false},
 		{"disallowed character", "utfjord", "Hei på deg 123 🙂 langt passord", policy.RuleDisallowedCharacter, false},
 		{"control character", "uit", "Granskog!\tLirype-Vadmel9-lang", policy.RuleControlCharacter, false},

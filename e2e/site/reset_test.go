@@ -23,6 +23,7 @@ import (
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -180,6 +181,12 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, "Test Testesen", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
 		assert.Empty(t, chrome.Eval[string](t, tb, `document.cookie`), "the session cookie is HttpOnly")
+
+		// The meter knows the date of birth the sign-in gave (1 February
+		// 1900 for this test number) and refuses it while the person types.
+		setValue(t, tb, "#new-password", "Fjellbekk-Sommer!1.2.1900 Lys")
+		born := policy.Message("en", policy.RuleBirthDate, nil)
+		chrome.Poll[bool](t, tb, `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(born)+`)`)
 
 		setValue(t, tb, "#new-password", "kort")
 		setValue(t, tb, "#confirm-password", "kort")

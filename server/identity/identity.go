@@ -126,3 +126,41 @@ func (h *Hasher) Derive(label string) []byte {
 	m.Write([]byte("styrke derive v1\x00" + label))
 	return m.Sum(nil)
 }
+
+// BirthDate returns the date of birth number holds, "YYYY-MM-DD", for a
+// number Check accepts (a D-number's day less 40, a test number's month
+// less 80), with the century its individual number (digits 7-9) gives:
+// 000-499 the 1900s; 500-749 with a year of 54-99 the 1800s; 500-999 with
+// a year of 00-39 the 2000s; 900-999 with a year of 40-99 the 1900s. ok is
+// false when number is no such number or its century cannot be told.
+func BirthDate(number string, allowTest bool) (date string, ok bool) {
+	if _, err := Check(number, allowTest); err != nil {
+		return "", false
+	}
+	d := func(i int) int { return int(number[i] - '0') }
+	day, month, yy := d(0)*10+d(1), d(2)*10+d(3), d(4)*10+d(5)
+	if day > 40 {
+		day -= 40
+	}
+	if month > 80 {
+		month -= 80
+	}
+	ind := d(6)*100 + d(7)*10 + d(8)
+	var year int
+	switch {
+	case ind <= 499:
+		year = 1900 + yy
+	case ind <= 749 && yy >= 54:
+		year = 1800 + yy
+	case yy <= 39:
+		year = 2000 + yy
+	case ind >= 900:
+		year = 1900 + yy
+	default:
+		return "", false
+	}
+	if month == 2 && day == 29 && !(year%4 == 0 && (year%100 != 0 || year%400 == 0)) {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), true
+}

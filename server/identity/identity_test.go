@@ -143,3 +143,58 @@ func TestParseCSVErrors(t *testing.T) {
 		})
 	}
 }
+
+// withChecks completes a 9-digit prefix with its two mod-11 check digits,
+// or fails the test when the prefix has none (a control digit of 10).
+func withChecks(t *testing.T, prefix string) string {
+	t.Helper()
+	require.Len(t, prefix, 9)
+	ctl := func(s string, w []int) int {
+		sum := 0
+		for i, x := range w {
+			sum += int(s[i]-'0') * x
+		}
+		k := 11 - sum%11
+		if k == 11 {
+			k = 0
+		}
+		require.NotEqual(t, 10, k, "prefix %s has no check digit", prefix)
+		return k
+	}
+	s := prefix + string(rune('0'+ctl(prefix, []int{3, 7, 6, 1, 8, 9, 4, 5, 2})))
+	return s + string(rune('0'+ctl(s, []int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2})))
+}
+
+// TestBirthDate: the date of birth with the century the individual number
+// gives, for every kind of number Check accepts; nothing for a number it
+// refuses or whose century cannot be told.
+func TestBirthDate(t *testing.T) {
+	cases := []struct {
+		name, number string
+		allowTest    bool
+		want         string
+	}{
+		{"1900s, individual number 000-499", fnr, false, "1990-01-01"},
+		{"29 February of a leap year", leap, false, "1976-02-29"},
+		{"D-number: the day less 40", dnr, false, "1990-01-05"},
+		{"test number: the month less 80", test, true, "1900-02-01"},
+		{"2000s: 500-999 and a year of 00-39", withChecks(t, "030705512"), false, "2005-07-03"},
+		{"1800s: 500-749 and a year of 54-99", withChecks(t, "241260600"), false, "1860-12-24"},
+		{"1900s: 900-999 and a year of 40-99", withChecks(t, "170550951"), false, "1950-05-17"},
+		{"29 February 2000", withChecks(t, "290200501"), false, "2000-02-29"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := identity.BirthDate(tc.number, tc.allowTest)
+			require.True(t, ok)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	for _, n := range []string{"", badDt, test, fnr[:10] + "4",
+		withChecks(t, "010160800"), // 750-899 with a year of 40-99: no century
+		withChecks(t, "290201502"), // 29 February 2001
+	} {
+		_, ok := identity.BirthDate(n, false)
+		assert.False(t, ok, "number %d of the bad ones", len(n))
+	}
+}

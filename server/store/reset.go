@@ -31,10 +31,15 @@ type Login struct {
 // ResetSession lets a person who signed in with ID-porten choose a new
 // password for one account, once, for a short time.
 type ResetSession struct {
-	IDHash       []byte // SHA-256 of the cookie's value
-	Username     string
-	Name         string
-	Institution  string
+	IDHash      []byte // SHA-256 of the cookie's value
+	Username    string
+	Name        string
+	Institution string
+	// BirthDate is the date of birth the identity number at sign-in
+	// holds ("YYYY-MM-DD"; empty when it was not read), so that the new
+	// password may not contain it (policy.Input.BirthDate). The number
+	// itself is never stored.
+	BirthDate    string
 	CreatedAt    time.Time
 	ExpiresAt    time.Time
 	ClaimedUntil *time.Time // a submit holds it until then

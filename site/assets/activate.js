@@ -128,6 +128,7 @@ function applyAccount(data) {
   if (meter) {
     meter.setAttribute('policy', data.institution);
     if (data.name) meter.setAttribute('name', data.name);
+    if (data.phone) meter.setAttribute('phone', data.phone);
   }
   show('form', false);
   password.focus();

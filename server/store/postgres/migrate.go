@@ -136,6 +136,9 @@ CREATE TABLE throttle (
 	window_start timestamptz NOT NULL
 );
 `},
+	{5, "a reset session keeps the date of birth its sign-in gave", `
+ALTER TABLE reset_sessions ADD COLUMN birth_date text NOT NULL DEFAULT '';
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -131,9 +131,9 @@ func (s *Store) CreateResetSession(ctx context.Context, r store.ResetSession) er
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO reset_sessions
-			(id_hash, username, name, institution, created_at, expires_at, claimed_until, used_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			r.IDHash, r.Username, r.Name, r.Institution, ts(r.CreatedAt), ts(r.ExpiresAt),
+			(id_hash, username, name, institution, birth_date, created_at, expires_at, claimed_until, used_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			r.IDHash, r.Username, r.Name, r.Institution, r.BirthDate, ts(r.CreatedAt), ts(r.ExpiresAt),
 			tsPtr(r.ClaimedUntil), tsPtr(r.UsedAt))
 		return err
 	})
@@ -149,9 +149,9 @@ func (s *Store) CreateResetSession(ctx context.Context, r store.ResetSession) er
 // ResetSession implements store.ResetStore.
 func (s *Store) ResetSession(ctx context.Context, idHash []byte) (store.ResetSession, error) {
 	r := store.ResetSession{IDHash: idHash}
-	err := s.pool.QueryRow(ctx, `SELECT username, name, institution, created_at, expires_at, claimed_until, used_at
+	err := s.pool.QueryRow(ctx, `SELECT username, name, institution, birth_date, created_at, expires_at, claimed_until, used_at
 		FROM reset_sessions WHERE id_hash = $1`, idHash).
-		Scan(&r.Username, &r.Name, &r.Institution, &r.CreatedAt, &r.ExpiresAt, &r.ClaimedUntil, &r.UsedAt)
+		Scan(&r.Username, &r.Name, &r.Institution, &r.BirthDate, &r.CreatedAt, &r.ExpiresAt, &r.ClaimedUntil, &r.UsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ResetSession{}, store.ErrNotFound
 	}

@@ -135,6 +135,9 @@ CREATE TABLE throttle (
 	window_start INTEGER NOT NULL
 ) WITHOUT ROWID;
 `},
+	{5, "a reset session keeps the date of birth its sign-in gave", `
+ALTER TABLE reset_sessions ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -160,9 +160,9 @@ func (s *Store) CreateResetSession(ctx context.Context, r store.ResetSession) (e
 		return fmt.Errorf("sqlite: create reset session: expire: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO reset_sessions
-		(id_hash, username, name, institution, created_at, expires_at, claimed_until, used_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.IDHash, r.Username, r.Name, r.Institution, micros(r.CreatedAt), micros(r.ExpiresAt),
+		(id_hash, username, name, institution, birth_date, created_at, expires_at, claimed_until, used_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.IDHash, r.Username, r.Name, r.Institution, r.BirthDate, micros(r.CreatedAt), micros(r.ExpiresAt),
 		nullMicros(r.ClaimedUntil), nullMicros(r.UsedAt))
 	if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		return store.ErrExists
@@ -181,9 +181,9 @@ func (s *Store) ResetSession(ctx context.Context, idHash []byte) (store.ResetSes
 	r := store.ResetSession{IDHash: idHash}
 	var created, expires int64
 	var claimed, used sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT username, name, institution, created_at, expires_at, claimed_until, used_at
+	err := s.r.QueryRowContext(ctx, `SELECT username, name, institution, birth_date, created_at, expires_at, claimed_until, used_at
 		FROM reset_sessions WHERE id_hash = ?`, idHash).
-		Scan(&r.Username, &r.Name, &r.Institution, &created, &expires, &claimed, &used)
+		Scan(&r.Username, &r.Name, &r.Institution, &r.BirthDate, &created, &expires, &claimed, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ResetSession{}, store.ErrNotFound
 	}

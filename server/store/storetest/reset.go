@@ -139,7 +139,7 @@ func testLoginRace(t *testing.T, open Opener) {
 
 func session(id, username string) store.ResetSession {
 	return store.ResetSession{IDHash: Hash32(id), Username: username, Name: "Name " + username,
-		Institution: "uio", CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
+		Institution: "uio", BirthDate: "1985-07-24", CreatedAt: T0, ExpiresAt: T0.Add(10 * time.Minute)}
 }
 
 func testResetSession(t *testing.T, open Opener) {
@@ -156,6 +156,7 @@ func testResetSession(t *testing.T, open Opener) {
 	assert.Equal(t, "ola", got.Username)
 	assert.Equal(t, "Name ola", got.Name)
 	assert.Equal(t, "uio", got.Institution)
+	assert.Equal(t, "1985-07-24", got.BirthDate)
 	assertTime(t, T0, got.CreatedAt, "created")
 	assertTime(t, T0.Add(10*time.Minute), got.ExpiresAt, "expires")
 	assert.Nil(t, got.UsedAt)
