@@ -123,7 +123,14 @@ func jsString(s string) string {
 // activation creates an account-claim link through the admin API.
 func (b *backend) activation(t *testing.T, username, name, institution string) string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"username": username, "name": name, "institution": institution})
+	return b.activationWith(t, map[string]string{"username": username, "name": name, "institution": institution})
+}
+
+// activationWith creates a link with the admin API's fields (a phone
+// number no SMS provider delivers to: the link is returned).
+func (b *backend) activationWith(t *testing.T, fields map[string]string) string {
+	t.Helper()
+	body, _ := json.Marshal(fields)
 	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+b.adminKey)
@@ -242,6 +249,20 @@ func lookupBlocked(t *testing.T, link string) *chrome.Tab {
 
 // TestActivationLookupRetry: when the page cannot reach the API to look the
 // link up, it says so and offers a retry that works once the network is back.
+// TestActivationPhoneRule: the page gives the meter the phone number the
+// service desk gave for the link, and the meter refuses a password holding
+// it while the person types.
+func TestActivationPhoneRule(t *testing.T) {
+	b := startBackend(t)
+	link := b.activationWith(t, map[string]string{"username": "ola042", "name": "Ola Nordmann", "institution": "uit", "phone": "+47 912 34 567"})
+	tb := openForm(t, link, 375)
+	setValue(t, tb, "#new-password", "Fjellbekk-Sommer!912 34 567")
+	msg := policy.Message("nb", policy.RulePhone, nil)
+	chrome.Poll[bool](t, tb, `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(msg)+`)`)
+	setValue(t, tb, "#new-password", "Fjellbekk-Sommer!Grønn 42 Lys")
+	chrome.Poll[bool](t, tb, `![...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(msg)+`)`)
+}
+
 func TestActivationLookupRetry(t *testing.T) {
 	b := startBackend(t)
 	link := b.activation(t, "ola042", "Ola Nordmann", "default")
