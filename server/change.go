@@ -15,6 +15,7 @@ import (
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 // The change: POST /api/change {"username", "institution", "current",
@@ -69,6 +70,21 @@ func (h *handler) userLimit(ctx context.Context, dir directory.Directory) int {
 		limit = min(limit, max(s.LockoutThreshold-2, 1))
 	}
 	return limit
+}
+
+// onFile returns the name and the phone number the service desk gave for
+// the account's links (the newest that has each), or "" where none did.
+func (h *handler) onFile(ctx context.Context, institution, username string) (name, phone string, err error) {
+	recs, err := h.Store.Activations(ctx, store.ActivationFilter{Institution: institution, Username: username})
+	for _, a := range recs {
+		if name == "" {
+			name = a.Name
+		}
+		if phone == "" {
+			phone = a.Phone
+		}
+	}
+	return name, phone, err
 }
 
 // dummyHash is verified when an account has no stored password, so that an
@@ -179,6 +195,13 @@ func (h *handler) change() http.Handler {
 				h.directoryError(w, r, err)
 				return
 			}
+		}
+		// Only now, with the current password right: the name and phone
+		// number on file, which a refusal would otherwise confirm to
+		// anyone who typed a username.
+		if in.Name, in.Phone, err = h.onFile(ctx, p.ID, req.Username); err != nil {
+			h.internal(w, r, "contact on file", err)
+			return
 		}
 		if !h.newPassword(w, r, p, in) {
 			return

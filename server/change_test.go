@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 // setPassword gives username a current password in the store (directory
@@ -164,4 +166,39 @@ func TestWellKnownChangePassword(t *testing.T) {
 	res, _ := e.req(t, http.MethodGet, "/.well-known/change-password", "", "")
 	assert.Equal(t, http.StatusFound, res.StatusCode)
 	assert.Equal(t, "/endre/", res.Header.Get("Location"))
+}
+
+// TestChangeChecksNameAndPhoneOnFile: a change refuses the name and the
+// phone number the service desk put on file for the account (its newest
+// link), but only once the current password is right: before that, the
+// answer is the same as for any wrong password, so the change page is no
+// way to test which number is someone's.
+func TestChangeChecksNameAndPhoneOnFile(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "ola", strong)
+	now := time.Now()
+	require.NoError(t, e.st.IssueActivations(context.Background(), []store.Issue{{
+		Activation: store.Activation{TokenHash: bytes.Repeat([]byte{7}, 32), Username: "ola", Name: "Ola Nordmann",
+			Institution: "default", CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
+		Contact: store.Contact{Phone: "+4791234567", Lang: "nb", CreatedBy: "admin:test"},
+		Created: store.AuditEvent{Time: now, Event: store.EventCreated, Actor: "admin:test", Username: "ola", Institution: "default"},
+	}}))
+	withPhone := "Kvitveis ved Brakkvann 912 34 567!"
+	withName := "Kvitveis ved Brakkvann-Nordmann 26!"
+
+	res, body := e.postJSON(t, "/api/change", change("ola", "not the password", withPhone))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s", body)
+	assert.Equal(t, "invalid_credentials", errCode(t, body))
+
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, withPhone))
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"rule":"phone"`)
+	assert.NotContains(t, string(body), "1234")
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, withName))
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"rule":"name"`)
+
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assertNoSecrets(t, e.logs.String(), strong, strong2, withPhone, "91234567")
 }
