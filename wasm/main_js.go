@@ -20,6 +20,7 @@
 //	styrke.evaluate(input) -> Result | {error: {code, message}}
 //
 // input is {password: string, username?: string, name?: string,
+// birthDate?: "YYYY-MM-DD", phone?: string,
 // policy?: string | object, breachCount?: number | null, lang?: "nb"|"nn"|"en"}.
 // policy is an institution id ("uit", "uio", "default", ...) or a policy
 // object in the shape of policy/institutions/*.json; absent means "default".
@@ -27,8 +28,8 @@
 // (policy.Result.AppendJSON): score, bonus, threshold, ok, chars
 // [{points, category, note}], violations [{rule, params, message}],
 // feedback. Bad input never throws and never stops the runtime: it returns
-// {error: {code, message}} with code "bad_input" (a missing password or a
-// field of the wrong type), "unknown_policy" (no such institution id) or
+// {error: {code, message}} with code "bad_input" (a missing password, a
+// field of the wrong type or a birthDate that is no date), "unknown_policy" (no such institution id) or
 // "invalid_policy" (a policy object that does not parse or breaks a limit;
 // message lists the problems).
 //
