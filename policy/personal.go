@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"bytes"
-	"strings"
-)
+import "strings"
 
 // The birthdate and phone rules: a password must not contain the person's
 // date of birth or phone number, which anyone who knows the person (or finds
@@ -29,7 +26,7 @@ func (r *digitRuns) next() ([]byte, bool) {
 	for ; r.i <= len(r.s); r.i++ {
 		if r.i < len(r.s) {
 			c := r.s[r.i]
-			if c >= '0' && c <= '9' {
+			if isDigit(c) {
 				if n < len(r.buf) {
 					r.buf[n] = c
 					n++
@@ -37,7 +34,7 @@ func (r *digitRuns) next() ([]byte, bool) {
 				continue
 			}
 			// One separator between two digits: the run goes on.
-			if n > 0 && isDateSeparator(c) && r.i+1 < len(r.s) && r.s[r.i+1] >= '0' && r.s[r.i+1] <= '9' {
+			if n > 0 && isDateSeparator(c) && r.i+1 < len(r.s) && isDigit(r.s[r.i+1]) {
 				continue
 			}
 		}
@@ -48,6 +45,8 @@ func (r *digitRuns) next() ([]byte, bool) {
 	}
 	return nil, false
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // isDateSeparator: what people write between a date's or a phone number's
 // groups.
@@ -72,96 +71,84 @@ func parseBirthDate(s string) (b birthDate, ok bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return b, false
 	}
-	num := func(t string) int {
-		n := 0
-		for i := 0; i < len(t); i++ {
-			if t[i] < '0' || t[i] > '9' {
-				return -1
-			}
-			n = n*10 + int(t[i]-'0')
+	var v [3]int
+	for i, k := 0, 0; i < 10; i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			k++
+		case c >= '0' && c <= '9':
+			v[k] = v[k]*10 + int(c-'0')
+		default:
+			return b, false
 		}
-		return n
 	}
-	b = birthDate{num(s[:4]), num(s[5:7]), num(s[8:])}
-	days := [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
-	if b.y < 1850 || b.y > 2099 || b.m < 1 || b.m > 12 || b.d < 1 || b.d > days[b.m-1] {
+	b = birthDate{v[0], v[1], v[2]}
+	if b.y < 1850 || b.y > 2099 || b.m < 1 || b.m > 12 || b.d < 1 || b.d > int(monthDays[b.m-1]) {
 		return birthDate{}, false
 	}
 	return b, true
 }
 
-// dateForms holds the ways one date is written in digits (digitForms):
-// at most 2 years × 2 days × 2 months × 3 orders, each of 8 digits or fewer.
-type dateForms struct {
-	n    int
-	form [24][8]byte
-	size [24]uint8
-}
+// monthDays is each month's most days (29 for February, whatever the year).
+var monthDays = [12]uint8{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
-// contains reports whether run contains one of the forms.
-func (f *dateForms) contains(run []byte) bool {
-	for k := 0; k < f.n; k++ {
-		if bytes.Contains(run, f.form[k][:f.size[k]]) {
-			return true
+// inDigits reports whether run holds b as 6+ digits: day, month and year
+// in the Norwegian order, the ISO order or the American order, the year in
+// four digits or two, and a day or month under 10 with or without its
+// zero (a form of five digits or fewer is left out: "5785" turns up by
+// chance).
+func (b birthDate) inDigits(run []byte) bool {
+	for order := 0; order < 3; order++ {
+		// bit 0: the day in one digit, bit 1: the month in one digit,
+		// bit 2: the year in two.
+		for w := 0; w < 8; w++ {
+			dw, mw, yw := 2, 2, 4
+			if w&1 != 0 {
+				dw = 1
+			}
+			if w&2 != 0 {
+				mw = 1
+			}
+			if w&4 != 0 {
+				yw = 2
+			}
+			if dw == 1 && b.d >= 10 || mw == 1 && b.m >= 10 || dw+mw+yw < 6 {
+				continue
+			}
+			for i := 0; i+dw+mw+yw <= len(run); i++ {
+				var ok bool
+				switch order {
+				case 0: // 24071985
+					ok = digitsAt(run, i, b.d, dw) && digitsAt(run, i+dw, b.m, mw) && digitsAt(run, i+dw+mw, b.y, yw)
+				case 1: // 19850724
+					ok = digitsAt(run, i, b.y, yw) && digitsAt(run, i+yw, b.m, mw) && digitsAt(run, i+yw+mw, b.d, dw)
+				default: // 07241985
+					ok = digitsAt(run, i, b.m, mw) && digitsAt(run, i+mw, b.d, dw) && digitsAt(run, i+mw+dw, b.y, yw)
+				}
+				if ok {
+					return true
+				}
+			}
 		}
 	}
 	return false
 }
 
-// digitForms returns the ways a date is written in digits that are 6 digits
-// or longer once the separators are gone: day, month and year in the
-// Norwegian order, the ISO order and the American order, with the year in
-// four digits or two, and day and month with or without a leading zero
-// (a form of five digits or fewer is left out: "5785" turns up by chance).
-func (b birthDate) digitForms(f *dateForms) {
-	type num struct {
-		d [4]byte
-		n int
-	}
-	two := func(v int) num { return num{[4]byte{byte('0' + v/10), byte('0' + v%10)}, 2} }
-	one := func(v int) num { return num{[4]byte{byte('0' + v)}, 1} }
-	var days, months [2]num
-	nd, nm := 1, 1
-	days[0], months[0] = two(b.d), two(b.m)
-	if b.d < 10 {
-		days[1], nd = one(b.d), 2
-	}
-	if b.m < 10 {
-		months[1], nm = one(b.m), 2
-	}
-	years := [2]num{{[4]byte{byte('0' + b.y/1000), byte('0' + b.y/100%10), byte('0' + b.y/10%10), byte('0' + b.y%10)}, 4}, two(b.y % 100)}
-	add := func(parts ...num) {
-		var form [8]byte
-		size := 0
-		for _, p := range parts {
-			size += copy(form[size:], p.d[:p.n])
+// digitsAt reports whether run[i:i+w] is v's last w digits.
+func digitsAt(run []byte, i, v, w int) bool {
+	for k := i + w - 1; k >= i; k-- {
+		if run[k] != byte('0'+v%10) {
+			return false
 		}
-		if size < 6 {
-			return
-		}
-		for k := 0; k < f.n; k++ {
-			if int(f.size[k]) == size && f.form[k] == form {
-				return
-			}
-		}
-		f.form[f.n], f.size[f.n] = form, uint8(size)
-		f.n++
+		v /= 10
 	}
-	for _, y := range years {
-		for _, d := range days[:nd] {
-			for _, m := range months[:nm] {
-				add(d, m, y) // 24071985, 240785, 2471985
-				add(y, m, d) // 19850724, 850724
-				add(m, d, y) // 07241985
-			}
-		}
-	}
+	return true
 }
 
 // monthNames are the months' names as people write them after a day
 // ("17mai", "24. juli", "3dec"), folded: nb, nn and en, in full and cut
-// to three letters; index i+1 is the month. The longest name comes first
-// within a month, so that the match names the whole word.
+// to three letters; index i-1 is month i.
 var monthNames = [12][]string{
 	{"januar", "january", "jan"},
 	{"februar", "february", "feb"},
@@ -178,24 +165,21 @@ var monthNames = [12][]string{
 }
 
 // birthDateMatch reports whether folded (the password folded without the
-// substitutions, which would turn digits into letters) contains the date of birth born
-// ("YYYY-MM-DD"; anything else matches nothing) in one of the forms
-// digitForms names, or as its day followed by its month's name ("24juli",
-// "24. jul", "4.mai"), the day not after another digit.
+// substitutions, which would turn digits into letters) contains the date
+// of birth born ("YYYY-MM-DD"; anything else matches nothing) in a digit
+// run, in one of the forms inDigits reads, or as its day followed by its
+// month's name ("24juli", "24. jul", "04.mai").
 func birthDateMatch(folded, born string) bool {
 	b, ok := parseBirthDate(born)
 	if !ok {
 		return false
 	}
-	var forms dateForms
-	b.digitForms(&forms)
 	runs := digitRuns{s: folded}
 	for run, ok := runs.next(); ok; run, ok = runs.next() {
-		if forms.contains(run) {
+		if b.inDigits(run) {
 			return true
 		}
 	}
-	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
 	for i := 0; i < len(folded); i++ {
 		if !isDigit(folded[i]) || i > 0 && isDigit(folded[i-1]) {
 			continue
@@ -244,8 +228,10 @@ func phoneMatch(folded, phone string) bool {
 	}
 	runs := digitRuns{s: folded}
 	for run, ok := runs.next(); ok; run, ok = runs.next() {
-		if bytes.Contains(run, digits) {
-			return true
+		for i := 0; i+len(digits) <= len(run); i++ {
+			if string(run[i:i+len(digits)]) == string(digits) {
+				return true
+			}
 		}
 	}
 	return false
