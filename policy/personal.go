@@ -73,11 +73,10 @@ func parseBirthDate(s string) (b birthDate, ok bool) {
 	}
 	var v [3]int
 	for i, k := 0, 0; i < 10; i++ {
-		c := s[i]
-		switch {
-		case c == '-':
+		switch c := s[i]; {
+		case i == 4 || i == 7:
 			k++
-		case c >= '0' && c <= '9':
+		case isDigit(c):
 			v[k] = v[k]*10 + int(c-'0')
 		default:
 			return b, false

@@ -50,7 +50,7 @@ func TestBirthDateRule(t *testing.T) {
 		assert.Contains(t, rules(r), RuleBirthDate, "%q", pw)
 	}
 	// Not a date: not checked, never a panic.
-	for _, b := range []string{"", "24.07.1985", "1985-02-30", "1985-13-01", "0000-01-01", "19850724", "1985-7-24", "abcd-ef-gh"} {
+	for _, b := range []string{"", "24.07.1985", "1985-02-30", "1985-13-01", "0000-01-01", "19850724", "1985-7-24", "abcd-ef-gh", "0-00-00-00", "19-5-07-24"} {
 		r := Evaluate(Default(), Input{Password: "Granskog!Lirype24071985-0230", BirthDate: b})
 		assert.NotContains(t, rules(r), RuleBirthDate, "%q", b)
 	}
