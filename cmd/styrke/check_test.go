@@ -50,6 +50,22 @@ func TestCheckLines(t *testing.T) {
 	assert.Equal(t, string(want), lines[2])
 }
 
+// TestCheckBirthDateAndPhone: a line may give the person's date of birth
+// and phone number, and the two rules judge by them.
+func TestCheckBirthDateAndPhone(t *testing.T) {
+	in := `{"password": "Granskog!Lirype-24.07.85", "birthDate": "1985-07-24"}
+{"password": "Granskog!Lirype-924 56 789", "phone": "+4792456789"}
+{"password": "Granskog!Lirype-24.07.85-924 56 789"}
+`
+	out, errOut, err := runCLI(t, in, "check", "--lang", "en")
+	require.NoError(t, err, "stderr: %s", errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3)
+	assert.Contains(t, lines[0], `"rule":"birthdate"`)
+	assert.Contains(t, lines[1], `"rule":"phone"`)
+	assert.Contains(t, lines[2], `"ok":true`, "neither rule without its field")
+}
+
 func TestCheckPolicyFlag(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "p.json")
