@@ -109,9 +109,9 @@ func (t Text) RuleScore(p PolicyView) string {
 
 // RuleContext states the context rules.
 func (t Text) RuleContext(p PolicyView) string {
-	return t.pick("Ikke brukernavnet ditt, navnet ditt eller ord knyttet til "+p.Name+".",
-		"Ikkje brukarnamnet ditt, namnet ditt eller ord knytte til "+p.Name+".",
-		"Not your username, your name or words tied to "+p.Name+".")
+	return t.pick("Ikke brukernavnet ditt, navnet ditt, fødselsdatoen eller telefonnummeret ditt eller ord knyttet til "+p.Name+".",
+		"Ikkje brukarnamnet ditt, namnet ditt, fødselsdatoen eller telefonnummeret ditt eller ord knytte til "+p.Name+".",
+		"Not your username, your name, your date of birth or phone number, or words tied to "+p.Name+".")
 }
 
 // RuleBreach states the breach rule, and what happens when the breach
