@@ -37,8 +37,8 @@ type ResetSession struct {
 	Institution string
 	// BirthDate is the date of birth the identity number at sign-in
 	// holds ("YYYY-MM-DD"; empty when it was not read), so that the new
-	// password may not contain it (policy.Input.BirthDate). The number
-	// itself is never stored.
+	// password may not contain it (policy.Input.BirthDate); cleared when
+	// the session is used or ended. The number itself is never stored.
 	BirthDate    string
 	CreatedAt    time.Time
 	ExpiresAt    time.Time

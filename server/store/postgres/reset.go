@@ -205,7 +205,7 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var username string
-		err := tx.QueryRow(ctx, `UPDATE reset_sessions SET used_at = $1, claimed_until = NULL
+		err := tx.QueryRow(ctx, `UPDATE reset_sessions SET used_at = $1, claimed_until = NULL, birth_date = ''
 			WHERE id_hash = $2 AND used_at IS NULL RETURNING username`, now, idHash).Scan(&username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
@@ -257,7 +257,7 @@ func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time,
 
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET used_at = $1
+	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET used_at = $1, birth_date = ''
 		WHERE id_hash = $2 AND used_at IS NULL`, ts(now), idHash); err != nil {
 		return fmt.Errorf("postgres: end reset: %w", err)
 	}

@@ -256,7 +256,7 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 		}
 	}()
 	var username string
-	err = tx.QueryRowContext(ctx, `UPDATE reset_sessions SET used_at = ?, claimed_until = NULL
+	err = tx.QueryRowContext(ctx, `UPDATE reset_sessions SET used_at = ?, claimed_until = NULL, birth_date = ''
 		WHERE id_hash = ? AND used_at IS NULL RETURNING username`, micros(now), idHash).Scan(&username)
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
@@ -305,7 +305,7 @@ func setPassword(ctx context.Context, tx *sql.Tx, username string, now int64, en
 
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET used_at = ?
+	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET used_at = ?, birth_date = ''
 		WHERE id_hash = ? AND used_at IS NULL`, micros(now), idHash); err != nil {
 		return fmt.Errorf("sqlite: end reset: %w", err)
 	}

@@ -176,6 +176,7 @@ func testResetSession(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	require.NotNil(t, got.UsedAt)
 	assertTime(t, now.Add(time.Minute), *got.UsedAt, "used")
+	assert.Empty(t, got.BirthDate, "a used session keeps no date of birth")
 	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("s1"), now, EncodedHash(2), 5), store.ErrGone, "used once")
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(time.Minute)), store.ErrGone)
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "ola", 5), "nothing set by the refused reuse")
@@ -188,6 +189,9 @@ func testResetSession(t *testing.T, open Opener) {
 	require.NoError(t, s.CreateResetSession(ctx(t), session("s3", "per")))
 	require.NoError(t, s.EndReset(ctx(t), Hash32("s3"), T0))
 	require.NoError(t, s.EndReset(ctx(t), Hash32("s3"), T0), "ending twice is harmless")
+	got, err = s.ResetSession(ctx(t), Hash32("s3"))
+	require.NoError(t, err)
+	assert.Empty(t, got.BirthDate, "an ended session keeps no date of birth")
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s3"), T0, T0.Add(time.Minute)), store.ErrGone)
 	assert.Empty(t, history(t, s, "per", 5))
 }
