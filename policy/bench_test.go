@@ -31,6 +31,24 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluatePersonal is BenchmarkEvaluate/127 and
+// BenchmarkEvaluateRepeated's digits with a date of birth and a phone
+// number given (the reset and activation pages' meters): what the
+// birthdate and phone rules add, the digits being their worst case.
+func BenchmarkEvaluatePersonal(b *testing.B) {
+	p := Default()
+	digits := []rune(strings.Repeat("1.2.3.4.5.6.7.8.9.0.", 7))[:127]
+	for name, pw := range map[string]string{"127": benchPassword(127), "digits": string(digits)} {
+		in := Input{Password: pw, Username: "olan", Name: "Ola Nordmann", BirthDate: "1985-07-24", Phone: "+47 924 56 789"}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				benchSink = Evaluate(p, in)
+			}
+		})
+	}
+}
+
 // BenchmarkEvaluateRepeated measures the whole verdict on 127 code points
 // of one short stretch typed again and again: the passwords with the most
 // matches for the estimator (see policy/guess's BenchmarkEstimateRepeated),
