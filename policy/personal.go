@@ -207,24 +207,27 @@ func birthDateMatch(folded, born string) bool {
 // minPhoneDigits: a phone number with fewer digits is not checked.
 const minPhoneDigits = 6
 
-// phoneMatch reports whether one of folded's (as birthDateMatch's) digit runs contains phone's
-// last eight digits (its national number in Norway; all of them when it
-// has six or seven). phone may be written in any way ("+47 924 56 789");
-// only its digits count.
+// phoneMatch reports whether one of folded's (as birthDateMatch's) digit
+// runs contains phone's last eight digits (its national number in Norway;
+// all of them when it has six or seven). phone may be written in any way
+// ("+47 924 56 789"); only its digits count.
 func phoneMatch(folded, phone string) bool {
-	var buf [32]byte
-	digits := buf[:0]
-	for i := 0; i < len(phone) && len(digits) < cap(buf); i++ {
-		if c := phone[i]; c >= '0' && c <= '9' {
-			digits = append(digits, c)
+	var last [8]byte // the last eight digits, oldest first
+	n := 0
+	for i := 0; i < len(phone); i++ {
+		if c := phone[i]; isDigit(c) {
+			if n >= len(last) {
+				copy(last[:], last[1:])
+				n = len(last) - 1
+			}
+			last[n] = c
+			n++
 		}
 	}
-	if len(digits) < minPhoneDigits {
+	if n < minPhoneDigits {
 		return false
 	}
-	if len(digits) > 8 {
-		digits = digits[len(digits)-8:]
-	}
+	digits := last[:n]
 	runs := digitRuns{s: folded}
 	for run, ok := runs.next(); ok; run, ok = runs.next() {
 		for i := 0; i+len(digits) <= len(run); i++ {

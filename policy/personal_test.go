@@ -69,8 +69,11 @@ func TestPhoneRule(t *testing.T) {
 			assert.NotContains(t, rules(r), RulePhone, "%q with %q", pw, phone)
 		}
 	}
+	// Only the last eight count, however long the number.
+	r := Evaluate(Default(), Input{Password: "Granskog!Lirype-92456789", Phone: strings.Repeat("1", 40) + "92456789"})
+	assert.Contains(t, rules(r), RulePhone)
 	// Too few digits to check.
-	r := Evaluate(Default(), Input{Password: "Granskog!Lirype-12345", Phone: "12345"})
+	r = Evaluate(Default(), Input{Password: "Granskog!Lirype-12345", Phone: "12345"})
 	assert.NotContains(t, rules(r), RulePhone)
 }
 
