@@ -18,6 +18,7 @@ targets=(
 	"./netlify/functions/api FuzzInvoke" # the Netlify adapter and the handler behind it
 	"./policy FuzzParse"              # policy JSON (also what /api/validate takes)
 	"./policy FuzzEvaluate"           # a password, username and name through every rule and the estimator
+	"./policy FuzzPersonal"           # a date of birth and a phone number through their two rules
 	"./server/passhash FuzzVerify"    # encoded hashes read from storage
 )
 # Go 1.26's fuzzing coordinator can fail a run with a bare "context deadline
