@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os/exec"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,4 +26,35 @@ func TestGroup(t *testing.T) {
 
 func TestRunRejectsBadIterations(t *testing.T) {
 	assert.ErrorContains(t, run([]string{"-lo", "500", "-hi", "500"}, nil), "-hi over it")
+}
+
+// TestPatternsSelectOneBenchmark: each pattern selects exactly one of the
+// policy package's benchmarks (go test matches each level of a pattern
+// unanchored, so "BenchmarkEvaluate/127$" also counted
+// BenchmarkEvaluatePersonal/127 once it existed, and the count doubled).
+func TestPatternsSelectOneBenchmark(t *testing.T) {
+	out, err := exec.Command("go", "test", "-list", "^Benchmark", "../../policy/").Output()
+	require.NoError(t, err)
+	var names []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "Benchmark") {
+			names = append(names, l)
+		}
+	}
+	require.Contains(t, names, "BenchmarkEvaluate")
+	for _, p := range append(benchmarks, moduleBenchmark) {
+		top := strings.SplitN(p, "/", 2)[0]
+		n := 0
+		for _, name := range names {
+			if regexp.MustCompile(top).MatchString(name) {
+				n++
+			}
+		}
+		assert.Equal(t, 1, n, "pattern %s selects %d top-level benchmarks", p, n)
+	}
+}
+
+func TestBenchName(t *testing.T) {
+	assert.Equal(t, "BenchmarkEvaluate/127", benchName("^BenchmarkEvaluate$/^127$"))
+	assert.Equal(t, "BenchmarkEvaluateRepeated/1.2.3.4.5.6.7.8.9.0.", benchName("^BenchmarkEvaluateRepeated$/^1.2.3.4.5.6.7.8.9.0.$"))
 }
