@@ -232,10 +232,12 @@ func rules(r policy.Result) string {
 }
 
 type validateRequest struct {
-	Policy   json.RawMessage `json:"policy"`
-	Password *string         `json:"password"`
-	Username string          `json:"username"`
-	Name     string          `json:"name"`
+	Policy    json.RawMessage `json:"policy"`
+	Password  *string         `json:"password"`
+	Username  string          `json:"username"`
+	Name      string          `json:"name"`
+	BirthDate string          `json:"birthDate"`
+	Phone     string          `json:"phone"`
 }
 
 func (h *handler) validate() http.Handler {
@@ -249,7 +251,7 @@ func (h *handler) validate() http.Handler {
 			writeError(w, errorf(CodeInvalid, "password is required", "password"))
 			return
 		}
-		if err := validateProblems(*req.Password, req.Username, req.Name); err != nil {
+		if err := validateProblems(*req.Password, req.Username, req.Name, req.BirthDate, req.Phone); err != nil {
 			writeError(w, err)
 			return
 		}
@@ -258,7 +260,7 @@ func (h *handler) validate() http.Handler {
 			writeError(w, err)
 			return
 		}
-		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, Lang: lang(r)}
+		in := policy.Input{Password: *req.Password, Username: req.Username, Name: req.Name, BirthDate: req.BirthDate, Phone: req.Phone, Lang: lang(r)}
 		if in.BreachCount, err = h.validateBreach(r, p, *req.Password); err != nil {
 			writeError(w, err)
 			return

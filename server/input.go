@@ -66,7 +66,7 @@ func ttlProblem(d time.Duration) string {
 const MaxValidateLen = 256
 
 // validateProblems checks the sizes of a validate request.
-func validateProblems(password, username, name string) *Error {
+func validateProblems(password, username, name, birthDate, phone string) *Error {
 	if utf8.RuneCountInString(password) > MaxValidateLen {
 		return errorf(CodeInvalid, "password is longer than "+strconv.Itoa(MaxValidateLen)+
 			" characters; no policy allows more than "+strconv.Itoa(policy.MaxMaxLength), "password")
@@ -78,10 +78,34 @@ func validateProblems(password, username, name string) *Error {
 	if msg := textProblem(name, MaxNameLen, false); msg != "" {
 		fields, problems = append(fields, "name"), append(problems, "name "+msg)
 	}
+	if birthDate != "" && !policy.ValidBirthDate(birthDate) {
+		fields, problems = append(fields, "birthDate"), append(problems, "birthDate must be a date written YYYY-MM-DD")
+	}
+	if msg := phoneProblem(phone); msg != "" {
+		fields, problems = append(fields, "phone"), append(problems, "phone "+msg)
+	}
 	if len(fields) > 0 {
 		return errorf(CodeInvalid, strings.Join(problems, "; "), fields...)
 	}
 	return nil
+}
+
+// MaxPhoneLen is the longest phone number /api/validate takes, in bytes.
+const MaxPhoneLen = 32
+
+// phoneProblem says what is wrong with a phone number given to
+// /api/validate (digits, +, spaces, dots, dashes and parentheses; at most
+// MaxPhoneLen), or "". It never quotes the number.
+func phoneProblem(phone string) string {
+	if len(phone) > MaxPhoneLen {
+		return "is longer than " + strconv.Itoa(MaxPhoneLen) + " characters"
+	}
+	for _, c := range []byte(phone) {
+		if !(c >= '0' && c <= '9' || strings.IndexByte("+ .-()", c) >= 0) {
+			return "has a character other than digits, +, spaces, dots, dashes or parentheses"
+		}
+	}
+	return ""
 }
 
 // validateBreach is the breach count for /api/validate: none for a password

@@ -30,6 +30,10 @@ func TestValidateCaps(t *testing.T) {
 		{"password of 257 multi-byte characters", map[string]any{"password": strings.Repeat("å", 257)}, "password"},
 		{"username of 257 characters", map[string]any{"password": "x", "username": strings.Repeat("u", 257)}, "username"},
 		{"name of 257 characters", map[string]any{"password": "x", "name": strings.Repeat("n", 257)}, "name"},
+		{"birthDate not a date", map[string]any{"password": "x", "birthDate": "24.07.1985"}, "birthDate"},
+		{"birthDate of no such day", map[string]any{"password": "x", "birthDate": "1985-02-30"}, "birthDate"},
+		{"phone of 33 characters", map[string]any{"password": "x", "phone": strings.Repeat("9", 33)}, "phone"},
+		{"phone with a letter", map[string]any{"password": "x", "phone": "+47 924 56 78x"}, "phone"},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +57,18 @@ func TestValidateCaps(t *testing.T) {
 		assert.Less(t, len(body), 20<<10, "answer size")
 		assert.Equal(t, before, len(e.fake.Requests()), "a password longer than the policy allows is never looked up")
 	})
+}
+
+// TestValidateBirthDateAndPhone: /api/validate judges by a date of birth
+// and a phone number as the meter does, and its answer says neither.
+func TestValidateBirthDateAndPhone(t *testing.T) {
+	e := newEnv(t, nil)
+	resp, body := e.post(t, "/api/validate", map[string]any{"password": "Granskog!Lirype-24.07.85+924 56 789", "birthDate": "1985-07-24", "phone": "+47 924 56 789"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %.300s", body)
+	assert.Contains(t, string(body), `"rule":"birthdate"`)
+	assert.Contains(t, string(body), `"rule":"phone"`)
+	assert.NotContains(t, string(body), "1985")
+	assert.NotContains(t, string(body), "924")
 }
 
 // TestValidateBreachLookupsLimited: anonymous validate traffic cannot drive
