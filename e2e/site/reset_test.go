@@ -152,7 +152,11 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not true after 20s across navigations: %s (last error %v)", expr, err)
+			// Where the tab is: origin, path and fragment (never the query,
+			// which holds the provider's code and state), and the page's
+			// visible state.
+			where, _ := chrome.PollErr[string](tb, `location.origin + location.pathname + location.hash + ' [' + [...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state).join(',') + ']'`, time.Second)
+			t.Fatalf("not true after 20s across navigations: %s (last error %v; the tab is at %s)", expr, err, where)
 		}
 		if err != nil {
 			<-time.After(20 * time.Millisecond) // the page was replaced; poll the next one
