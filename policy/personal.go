@@ -1,6 +1,6 @@
 package policy
 
-import "strings"
+import "github.com/styrke-iam/styrke/policy/guess"
 
 // The birthdate and phone rules: a password must not contain the person's
 // date of birth or phone number, which anyone who knows the person (or finds
@@ -145,29 +145,12 @@ func digitsAt(run []byte, i, v, w int) bool {
 	return true
 }
 
-// monthNames are the months' names as people write them after a day
-// ("17mai", "24. juli", "3dec"), folded: nb, nn and en, in full and cut
-// to three letters; index i-1 is month i.
-var monthNames = [12][]string{
-	{"januar", "january", "jan"},
-	{"februar", "february", "feb"},
-	{"mars", "march", "mar"},
-	{"april", "apr"},
-	{"mai", "may"},
-	{"juni", "june", "jun"},
-	{"juli", "july", "jul"},
-	{"august", "aug"},
-	{"september", "sept", "sep"},
-	{"oktober", "october", "okt", "oct"},
-	{"november", "nov"},
-	{"desember", "december", "des", "dec"},
-}
-
 // birthDateMatch reports whether folded (the password folded without the
 // substitutions, which would turn digits into letters) contains the date
 // of birth born ("YYYY-MM-DD"; anything else matches nothing) in a digit
 // run, in one of the forms inDigits reads, or as its day followed by its
-// month's name ("24juli", "24. jul", "04.mai").
+// month's name or short form in nb, nn or en ("24juli", "24. jul",
+// "04.mai": guess.MonthName).
 func birthDateMatch(folded, born string) bool {
 	b, ok := parseBirthDate(born)
 	if !ok {
@@ -195,10 +178,8 @@ func birthDateMatch(folded, born string) bool {
 		for k := 0; k < 2 && rest != "" && isDateSeparator(rest[0]); k++ {
 			rest = rest[1:]
 		}
-		for _, name := range monthNames[b.m-1] {
-			if strings.HasPrefix(rest, name) {
-				return true
-			}
+		if guess.MonthName(rest) == b.m {
+			return true
 		}
 	}
 	return false

@@ -1623,3 +1623,13 @@ func TestPowInt(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthName: every name and short form of monthNames gives its month,
+// with more letters after it too; anything else 0.
+func TestMonthName(t *testing.T) {
+	for s, want := range map[string]int{"januar": 1, "jan1985": 1, "february": 2, "mars": 3, "march": 3, "apr": 4, "mai": 5, "may": 5,
+		"juni": 6, "jul": 7, "julaften": 7, "aug": 8, "sept": 9, "sep": 9, "okt": 10, "october": 10, "nov": 11, "des": 12, "dec": 12,
+		"": 0, "ja": 0, "kaffe": 0, "JULI": 0} {
+		assert.Equal(t, want, MonthName(s), "%q", s)
+	}
+}

@@ -740,6 +740,23 @@ const monthNames = "januar\x01februar\x02mars\x03april\x04mai\x05juni\x06juli\x0
 	"june\x06july\x07october\x0adecember\x0cjan\x01feb\x02mar\x03apr\x04jun\x06jul\x07aug\x08" +
 	"sep\x09sept\x09okt\x0aoct\x0anov\x0bdes\x0cdec\x0c"
 
+// MonthName returns the month (1-12) whose name or short form in nb, nn or
+// en (monthNames: "juli", "jul", "july") s starts with, or 0. s is folded
+// (small letters). The policy's birthdate rule reads a day's month so.
+func MonthName(s string) int {
+	for a := 0; a < len(monthNames); {
+		l := 0
+		for monthNames[a+l] > 12 {
+			l++
+		}
+		if len(s) >= l && s[:l] == monthNames[a:a+l] {
+			return int(monthNames[a+l])
+		}
+		a += l + 1
+	}
+	return 0
+}
+
 // monthsByLetter[c-'a'] holds the offsets in monthNames of the names that
 // start with c, in monthNames' order, ended by 0xff: a day before an "m"
 // tries five names, not all 35 ("8m8m…" spent a sixth of its estimate
