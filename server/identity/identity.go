@@ -53,19 +53,26 @@ func control(d []int, w []int) int {
 // D-number; the month + 80 for a test number, accepted only when
 // allowTest), and both mod-11 check digits.
 func Check(number string, allowTest bool) (Kind, error) {
+	kind, _, _, err := check(number, allowTest)
+	return kind, err
+}
+
+// check is Check that also returns the day and month of birth (a
+// D-number's and a test number's offsets taken off).
+func check(number string, allowTest bool) (kind Kind, day, month int, err error) {
 	if len(number) != 11 {
-		return 0, ErrLength
+		return 0, 0, 0, ErrLength
 	}
 	d := make([]int, 11)
 	for i := range 11 {
 		c := number[i]
 		if c < '0' || c > '9' {
-			return 0, ErrLength
+			return 0, 0, 0, ErrLength
 		}
 		d[i] = int(c - '0')
 	}
-	kind := Fodselsnummer
-	day, month := d[0]*10+d[1], d[2]*10+d[3]
+	kind = Fodselsnummer
+	day, month = d[0]*10+d[1], d[2]*10+d[3]
 	if day > 40 {
 		day -= 40
 		kind = DNumber
@@ -73,22 +80,22 @@ func Check(number string, allowTest bool) (Kind, error) {
 	if month > 80 {
 		month -= 80
 		if !allowTest {
-			return 0, ErrTestNumber
+			return 0, 0, 0, ErrTestNumber
 		}
 		kind = Test
 	}
 	if day < 1 || day > 31 || month < 1 || month > 12 || day > daysIn[month-1] {
-		return 0, ErrDate
+		return 0, 0, 0, ErrDate
 	}
 	k1 := control(d, w1[:])
 	if k1 == 10 || k1 != d[9] {
-		return 0, ErrChecksum
+		return 0, 0, 0, ErrChecksum
 	}
 	k2 := control(d, w2[:])
 	if k2 == 10 || k2 != d[10] {
-		return 0, ErrChecksum
+		return 0, 0, 0, ErrChecksum
 	}
-	return kind, nil
+	return kind, day, month, nil
 }
 
 // daysIn is the longest month (29 for February: the century is not known
@@ -134,18 +141,12 @@ func (h *Hasher) Derive(label string) []byte {
 // a year of 00-39 the 2000s; 900-999 with a year of 40-99 the 1900s. ok is
 // false when number is no such number or its century cannot be told.
 func BirthDate(number string, allowTest bool) (date string, ok bool) {
-	if _, err := Check(number, allowTest); err != nil {
+	_, day, month, err := check(number, allowTest)
+	if err != nil {
 		return "", false
 	}
 	d := func(i int) int { return int(number[i] - '0') }
-	day, month, yy := d(0)*10+d(1), d(2)*10+d(3), d(4)*10+d(5)
-	if day > 40 {
-		day -= 40
-	}
-	if month > 80 {
-		month -= 80
-	}
-	ind := d(6)*100 + d(7)*10 + d(8)
+	yy, ind := d(4)*10+d(5), d(6)*100+d(7)*10+d(8)
 	var year int
 	switch {
 	case ind <= 499:
