@@ -163,6 +163,18 @@ func (h *handler) change() http.Handler {
 			h.Logger.InfoContext(ctx, "change: wrong current password or unknown username", "id", RequestID(ctx))
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
+		// The account as Styrke keeps it. The directories match a username
+		// whatever the case of its letters, so the person may type "OLA"
+		// for the link's "ola"; the history and what is on file are kept
+		// under "ola". A username Styrke keeps nothing of stays as typed.
+		// Asked for every username, known or not, before any verification.
+		switch name, err := h.Store.AccountName(ctx, req.Username); {
+		case err == nil:
+			req.Username, in.Username = name, name
+		case !errors.Is(err, store.ErrNotFound):
+			h.internal(w, r, "account name", err)
+			return
+		}
 		// Verify the current password.
 		if directory.IsNone(dir) {
 			hist, err := h.Store.History(ctx, req.Username, 1)

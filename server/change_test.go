@@ -43,6 +43,28 @@ func TestChange(t *testing.T) {
 	assertNoSecrets(t, e.logs.String(), strong, strong2)
 }
 
+// TestChangeUsernameCase: without a directory Styrke is the account's
+// keeper, and a username typed in other capitals is the same account, as
+// at the directories: its password verifies, its one history refuses a
+// password used before, and nothing is kept under the capitals.
+func TestChangeUsernameCase(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "ola", strong)
+	res, body := e.postJSON(t, "/api/change", change("OLA", strong, strong2))
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/change", change("Ola", strong2, strong))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"reused"`)
+	for typed, want := range map[string]int{"ola": 2, "OLA": 0, "Ola": 0} {
+		h, err := e.st.History(context.Background(), typed, 10)
+		require.NoError(t, err)
+		assert.Len(t, h, want, typed)
+	}
+	res, body = e.postJSON(t, "/api/change", change("olа", strong2, "Kvitveis ved Brakkvann og Tjeldreir 26!")) // a Cyrillic а: another name
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s", body)
+	assertNoSecrets(t, e.logs.String(), strong, strong2)
+}
+
 func TestChangeErrors(t *testing.T) {
 	cases := []struct {
 		name   string

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,45 @@ func TestChange(t *testing.T) {
 		assert.True(t, e.binds(dn, pw), "the new password binds")
 		assert.False(t, e.binds(dn, initial), "the old password no longer binds")
 		e.noSecrets(initial, pw)
+	})
+}
+
+// TestChangeUsernameCase: the directories match a username whatever its
+// case, and so must what Styrke keeps of the account. A person who types
+// their username in capitals at the change page is the account the link
+// was for: the name on file refuses a new password that holds it, and the
+// password history is the account's one, not a second one under the
+// capitals, so a password used before is refused by Styrke's own rule
+// ("reused"), not let through (OpenLDAP here keeps no history) nor left to
+// the directory's.
+func TestChangeUsernameCase(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		first := password(t)
+		require.Equal(t, http.StatusOK, e.complete(token, first, "").Status)
+		typed := strings.ToUpper(user)
+
+		named := e.change(typed, first, first[:5]+"Nordmann-"+first[5:])
+		assert.Equal(t, http.StatusUnprocessableEntity, named.Status, "%s", named.Body)
+		assert.Contains(t, named.rules(), "name", "the name on file, found under the username in capitals")
+
+		second := password(t)
+		a := e.change(typed, first, second)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		back := e.change(typed, second, first)
+		assert.Equal(t, http.StatusUnprocessableEntity, back.Status, "%s", back.Body)
+		assert.Contains(t, back.rules(), "reused", "the activation's password, in the account's one history")
+		assert.True(t, e.binds(dn, second), "the refused change changed nothing")
+
+		hist, err := e.st.History(context.Background(), user, 10)
+		require.NoError(t, err)
+		assert.Len(t, hist, 2, "one history, under the username the link was for")
+		hist, err = e.st.History(context.Background(), typed, 10)
+		require.NoError(t, err)
+		assert.Empty(t, hist, "none under the capitals")
+		e.noSecrets(first, second, token)
 	})
 }
 

@@ -83,6 +83,13 @@ type ResetStore interface {
 	// SetPassword sets username's password hash and pushes it onto the
 	// history, keeping the newest keep entries (the change flow).
 	SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) error
+	// AccountName returns the username an account's password and history
+	// are kept under that equals username but for the case of its ASCII
+	// letters, as the directories match sAMAccountName and uid (the change
+	// flow, where the person types it): username itself when an account
+	// is kept under it, else the one whose password was set last;
+	// ErrNotFound when none is.
+	AccountName(ctx context.Context, username string) (string, error)
 	// Fail counts one failure against key in a fixed window that starts at
 	// its first failure and lasts window, and returns the count.
 	Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)

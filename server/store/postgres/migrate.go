@@ -139,6 +139,9 @@ CREATE TABLE throttle (
 	{5, "a reset session keeps the date of birth its sign-in gave", `
 ALTER TABLE reset_sessions ADD COLUMN birth_date text NOT NULL DEFAULT '';
 `},
+	{6, "the change flow finds an account by its username in any case of its ASCII letters", `
+CREATE INDEX accounts_username_ascii_fold ON accounts (lower(username COLLATE "C"));
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

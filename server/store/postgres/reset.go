@@ -255,6 +255,23 @@ func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time,
 	return nil
 }
 
+// AccountName implements store.ResetStore. lower() under the "C"
+// collation folds ASCII letters only (as SQLite's NOCASE does), and the
+// index accounts_username_ascii_fold serves the comparison.
+func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
+	var name string
+	err := s.pool.QueryRow(ctx, `SELECT username FROM accounts
+		WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+		ORDER BY username = $1 DESC, updated_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", store.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("postgres: account name: %w", err)
+	}
+	return name, nil
+}
+
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
 	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET used_at = $1, birth_date = ''

@@ -138,6 +138,9 @@ CREATE TABLE throttle (
 	{5, "a reset session keeps the date of birth its sign-in gave", `
 ALTER TABLE reset_sessions ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';
 `},
+	{6, "the change flow finds an account by its username in any case of its ASCII letters", `
+CREATE INDEX accounts_username_nocase ON accounts (username COLLATE NOCASE);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

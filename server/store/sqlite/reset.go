@@ -332,6 +332,21 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 	return nil
 }
 
+// AccountName implements store.ResetStore. NOCASE folds ASCII letters
+// only, and the index accounts_username_nocase serves the comparison.
+func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
+	var name string
+	err := s.r.QueryRowContext(ctx, `SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
+		ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, username, username).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", store.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("sqlite: account name: %w", err)
+	}
+	return name, nil
+}
+
 // Fail implements store.ResetStore.
 func (s *Store) Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
 	if err := check32("throttle key", key); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -206,4 +207,30 @@ func TestPingNeedsWrite(t *testing.T) {
 	_, err = conn.ExecContext(t.Context(), "ROLLBACK")
 	require.NoError(t, err)
 	assert.NoError(t, s.Ping(t.Context()))
+}
+
+// TestAccountNameUsesIndex: the change flow's lookup of an account by its
+// username in any ASCII case is served by accounts_username_nocase (the
+// query as AccountName sends it), not by a scan of every account.
+func TestAccountNameUsesIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query(`EXPLAIN QUERY PLAN SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
+		ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, "ola", "ola")
+	require.NoError(t, err)
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+		plan.WriteString(detail + "\n")
+	}
+	require.NoError(t, rows.Err())
+	assert.Contains(t, plan.String(), "accounts_username_nocase", "plan:\n%s", plan.String())
 }

@@ -33,6 +33,7 @@ func testReset(t *testing.T, open Opener) {
 		{"ResetSession", testResetSession},
 		{"ResetClaimRace", testResetClaimRace},
 		{"SetPassword", testSetPassword},
+		{"AccountName", testAccountName},
 		{"Throttle", testThrottle},
 	}
 	for _, tt := range tests {
@@ -222,6 +223,39 @@ func testSetPassword(t *testing.T, open Opener) {
 	}
 	assert.Equal(t, []string{EncodedHash(4), EncodedHash(3), EncodedHash(2)}, history(t, s, "ola", 10))
 	assert.Equal(t, []string{EncodedHash(4)}, history(t, s, "ola", 1), "the newest is the current password")
+}
+
+// testAccountName: the account a typed username names, whatever the case
+// of its ASCII letters (as AD's sAMAccountName and OpenLDAP's uid match),
+// and only those: "Ærlig" is not "ærlig" (no directory's rule Styrke could
+// mirror in both databases), "ola" is not "ola2" nor "o_a".
+func testAccountName(t *testing.T, open Opener) {
+	s := open(t)
+	name := func(typed string) (string, error) { return s.AccountName(ctx(t), typed) }
+	_, err := name("ola")
+	require.ErrorIs(t, err, store.ErrNotFound, "no account yet")
+	require.NoError(t, s.SetPassword(ctx(t), "Ola.Nordmann", T0, EncodedHash(1), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "ærlig", T0, EncodedHash(2), 3))
+	for _, typed := range []string{"Ola.Nordmann", "ola.nordmann", "OLA.NORDMANN", "oLA.nORDMANN"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, "Ola.Nordmann", got, typed)
+	}
+	for _, typed := range []string{"Ola_Nordmann", "Ola.Nordmann2", "Ola.Nordman", "ola%", "Ærlig", "ÆRLIG", ""} {
+		_, err := name(typed)
+		assert.ErrorIs(t, err, store.ErrNotFound, "%q", typed)
+	}
+	got, err := name("ærlig")
+	require.NoError(t, err)
+	assert.Equal(t, "ærlig", got)
+	// Two accounts that differ in case only (kept before this lookup
+	// existed): the one typed exactly, else the one set last.
+	require.NoError(t, s.SetPassword(ctx(t), "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3))
+	for typed, want := range map[string]string{"Ola.Nordmann": "Ola.Nordmann", "OLA.NORDMANN": "OLA.NORDMANN", "ola.nordmann": "OLA.NORDMANN"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, want, got, typed)
+	}
 }
 
 func testThrottle(t *testing.T, open Opener) {
