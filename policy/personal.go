@@ -135,7 +135,7 @@ func (b birthDate) inDigits(run []byte) bool {
 }
 
 // digitsAt reports whether run[i:i+w] is v's last w digits.
-func digitsAt(run []byte, i, v, w int) bool {
+func digitsAt[T string | []byte](run T, i, v, w int) bool {
 	for k := i + w - 1; k >= i; k-- {
 		if run[k] != byte('0'+v%10) {
 			return false
@@ -148,9 +148,9 @@ func digitsAt(run []byte, i, v, w int) bool {
 // birthDateMatch reports whether folded (the password folded without the
 // substitutions, which would turn digits into letters) contains the date
 // of birth born ("YYYY-MM-DD"; anything else matches nothing) in a digit
-// run, in one of the forms inDigits reads, or as its day followed by its
-// month's name or short form in nb, nn or en ("24juli", "24. jul",
-// "04.mai": guess.MonthName).
+// run, in one of the forms inDigits reads, or as its day before or after
+// its month's name or short form in nb, nn or en ("24juli", "24. jul",
+// "04.mai", "juli24", "July 24, 1985": guess.MonthName).
 func birthDateMatch(folded, born string) bool {
 	b, ok := parseBirthDate(born)
 	if !ok {
@@ -178,8 +178,30 @@ func birthDateMatch(folded, born string) bool {
 		for k := 0; k < 2 && rest != "" && isDateSeparator(rest[0]); k++ {
 			rest = rest[1:]
 		}
-		if guess.MonthName(rest) == b.m {
+		if m, _ := guess.MonthName(rest); m == b.m {
 			return true
+		}
+	}
+	// The month's name before the day ("juli24", "July 24, 1985",
+	// "mai-17"): the day in one or two digits, with its zero or without,
+	// and no digit after it but the year's.
+	for i := 0; i < len(folded); i++ {
+		m, l := guess.MonthName(folded[i:])
+		if m != b.m {
+			continue
+		}
+		j := i + l
+		for k := 0; k < 2 && j < len(folded) && isDateSeparator(folded[j]); k++ {
+			j++
+		}
+		for w := 1; w <= 2 && j+w <= len(folded); w++ {
+			if !digitsAt(folded, j, b.d, w) {
+				continue
+			}
+			if rest := folded[j+w:]; rest == "" || !isDigit(rest[0]) ||
+				len(rest) >= 4 && digitsAt(rest, 0, b.y, 4) || len(rest) >= 2 && digitsAt(rest, 0, b.y, 2) {
+				return true
+			}
 		}
 	}
 	return false

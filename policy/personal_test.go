@@ -26,6 +26,11 @@ func TestBirthDateRule(t *testing.T) {
 		"GRANSKOG!24JULY-LIRYPE",
 		"Granskog!Lirype-24 07 1985",
 		"Granskog!Lirype-２４０７８５", // fullwidth digits fold to ASCII
+		"Granskog!Lirype-juli24",
+		"Granskog!July 24, 1985-Lirype",
+		"Granskog!Lirype-Jul.24",
+		"Granskog!Lirype-juli241985",
+		"Granskog!Lirype-juli2485",
 	}
 	for _, pw := range refused {
 		r := Evaluate(Default(), Input{Password: pw, BirthDate: born})
@@ -39,13 +44,17 @@ func TestBirthDateRule(t *testing.T) {
 		"Granskog!Lirype-124juli",    // "24" after another digit
 		"Granskog!Lirype-24juni",
 		"Granskog!Lirype-2a4b0c7d8e5",
+		"Granskog!Lirype-juli245",   // "24" before another digit, not the year's
+		"Granskog!Lirype-juli2",     // another day
+		"Granskog!Lirype-juni24",    // another month
+		"Granskog!Lirype-juli---24", // three separators
 	}
 	for _, pw := range kept {
 		r := Evaluate(Default(), Input{Password: pw, BirthDate: born})
 		assert.NotContains(t, rules(r), RuleBirthDate, "%q", pw)
 	}
 	// A day and month under 10 also without their zeros.
-	for _, pw := range []string{"Granskog!Lirype-5.3.2001", "Granskog!Lirype-05032001", "Granskog!Lirype-5mars", "Granskog!Lirype-050301", "Granskog!Lirype-2001-3-5"} {
+	for _, pw := range []string{"Granskog!Lirype-5.3.2001", "Granskog!Lirype-05032001", "Granskog!Lirype-5mars", "Granskog!Lirype-mars5", "Granskog!Lirype-mars05", "Granskog!Lirype-mars52001", "Granskog!Lirype-050301", "Granskog!Lirype-2001-3-5"} {
 		r := Evaluate(Default(), Input{Password: pw, BirthDate: "2001-03-05"})
 		assert.Contains(t, rules(r), RuleBirthDate, "%q", pw)
 	}

@@ -1624,12 +1624,17 @@ func TestPowInt(t *testing.T) {
 	}
 }
 
-// TestMonthName: every name and short form of monthNames gives its month,
-// with more letters after it too; anything else 0.
+// TestMonthName: every name and short form of monthNames gives its month
+// and the longest name's length, with more letters after it too; anything
+// else 0, 0.
 func TestMonthName(t *testing.T) {
-	for s, want := range map[string]int{"januar": 1, "jan1985": 1, "february": 2, "mars": 3, "march": 3, "apr": 4, "mai": 5, "may": 5,
-		"juni": 6, "jul": 7, "julaften": 7, "aug": 8, "sept": 9, "sep": 9, "okt": 10, "october": 10, "nov": 11, "des": 12, "dec": 12,
-		"": 0, "ja": 0, "kaffe": 0, "JULI": 0} {
-		assert.Equal(t, want, MonthName(s), "%q", s)
+	type want struct{ month, n int }
+	for s, w := range map[string]want{"januar": {1, 6}, "jan1985": {1, 3}, "february": {2, 8}, "mars": {3, 4}, "march": {3, 5},
+		"apr": {4, 3}, "mai": {5, 3}, "may": {5, 3}, "juni": {6, 4}, "jul": {7, 3}, "julaften": {7, 3}, "july24": {7, 4}, "juli": {7, 4},
+		"aug": {8, 3}, "sept": {9, 4}, "sep": {9, 3}, "september": {9, 9}, "okt": {10, 3}, "october": {10, 7}, "nov": {11, 3},
+		"des": {12, 3}, "dec": {12, 3}, "desember": {12, 8},
+		"": {0, 0}, "ja": {0, 0}, "kaffe": {0, 0}, "JULI": {0, 0}, "9mai": {0, 0}, "æ": {0, 0}} {
+		m, n := MonthName(s)
+		assert.Equal(t, w, want{m, n}, "%q", s)
 	}
 }

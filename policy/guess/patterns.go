@@ -741,20 +741,26 @@ const monthNames = "januar\x01februar\x02mars\x03april\x04mai\x05juni\x06juli\x0
 	"sep\x09sept\x09okt\x0aoct\x0anov\x0bdes\x0cdec\x0c"
 
 // MonthName returns the month (1-12) whose name or short form in nb, nn or
-// en (monthNames: "juli", "jul", "july") s starts with, or 0. s is folded
-// (small letters). The policy's birthdate rule reads a day's month so.
-func MonthName(s string) int {
-	for a := 0; a < len(monthNames); {
+// en (monthNames: "juli", "jul", "july") s starts with, and the length of
+// the longest such name, or 0, 0. s is folded (small letters). The
+// policy's birthdate rule reads a date's month so.
+func MonthName(s string) (month, n int) {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return 0, 0
+	}
+	for _, a := range monthsByLetter[s[0]-'a'] {
+		if a == 0xff {
+			break
+		}
 		l := 0
-		for monthNames[a+l] > 12 {
+		for monthNames[int(a)+l] > 12 {
 			l++
 		}
-		if len(s) >= l && s[:l] == monthNames[a:a+l] {
-			return int(monthNames[a+l])
+		if l > n && len(s) >= l && s[:l] == monthNames[a:int(a)+l] {
+			month, n = int(monthNames[int(a)+l]), l
 		}
-		a += l + 1
 	}
-	return 0
+	return month, n
 }
 
 // monthsByLetter[c-'a'] holds the offsets in monthNames of the names that
