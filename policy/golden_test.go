@@ -48,6 +48,8 @@ func goldenCases() []goldenCase {
 		// A generated run: random small letters, no word of the lists (a
 		// stretch, "hegathoci", reads like a typical word).
 		goldenCase{"default", Input{Password: "hbhegathociqhbimzw", Lang: "nb"}},
+		// A mobile number among pieces (kind phone).
+		goldenCase{"default", Input{Password: "Regnbue+47958693+Kari!", Lang: "nn"}},
 	)
 	return out
 }

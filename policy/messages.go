@@ -185,6 +185,7 @@ var words = texts{
 	{"mirror", [3]string{"en gjentakelse baklengs", "ei gjentaking baklengs", "a repetition backwards"}},
 	{"run", [3]string{"gjentatte tegn", "gjentekne teikn", "repeated characters"}},
 	{"address", [3]string{"en nett- eller e-postadresse", "ei nett- eller e-postadresse", "a web or e-mail address"}},
+	{"phone", [3]string{"et mobilnummer", "eit mobilnummer", "a mobile number"}},
 }
 
 // plurals are the kinds' words when several were found (the "several"
@@ -204,6 +205,7 @@ var plurals = texts{
 	{"sequence", [3]string{"rekkefølger som abc, 123 eller en-to-tre", "rekkjefølgjer som abc, 123 eller ein-to-tre", "sequences such as abc, 123 or one-two-three"}},
 	{"wordlike", [3]string{"ord eller navn", "ord eller namn", "words or names"}},
 	{"address", [3]string{"nett- eller e-postadresser", "nett- eller e-postadresser", "web or e-mail addresses"}},
+	{"phone", [3]string{"mobilnumre", "mobilnummer", "mobile numbers"}},
 }
 
 // kindWords returns kind's words in lang: its plural when several (kind

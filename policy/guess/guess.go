@@ -77,14 +77,16 @@ const (
 	KindMirror           // an earlier part written backwards after itself ("1987!!7891")
 	KindAddress          // a piece of a web or e-mail address ("https://www.", "@gmail", ".no")
 	KindRun              // a repeat that copies no other pattern of the split: "!!!!!!!!", the "aaaa" of "Kari1985aaaa" (see search)
+	KindPhone            // a Norwegian mobile number: eight digits that start with 4 or 9, maybe after +47
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address", "run"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address", "run", "phone"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
-// "repeat", "wordlike", "punctuation", "mirror", "address", "run", or ""
+// "repeat", "wordlike", "punctuation", "mirror", "address", "run", "phone",
+// or ""
 // for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {

@@ -280,6 +280,36 @@ func TestMatchDates(t *testing.T) {
 	}
 }
 
+// TestMatchPhone: a Norwegian mobile number (eight digits that start with
+// 4 or 9) stands alone among digits, or after a country code, which the
+// number with its code is a match of too; it costs 2·10^7, below the 10^8
+// of eight digits by brute force.
+func TestMatchPhone(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	for pw, want := range map[string][]string{
+		"92456789":              {"92456789"},
+		"Regnbue+48450372+juli": {"48450372"},
+		"kari+4792456789":       {"92456789", "+4792456789"},
+		"kari004792456789!":     {"92456789", "004792456789"},
+		"4792456789":            {"92456789", "4792456789"},
+		"x-41402766-y":          {"41402766"},
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindPhone, run), "input %q", pw)
+	}
+	for _, pw := range []string{
+		"22456789",   // a landline's first digit
+		"924567890",  // nine digits
+		"1924567890", // a digit before it, no country code
+		"9245678",    // seven
+		"9245-6789",  // spaced: other parts
+		"1234792456789",
+	} {
+		assert.Empty(t, found(t, pw, KindPhone, run), "input %q", pw)
+	}
+	assert.InDelta(t, estTest("kari")+7.3+partLog10, estTest("kari47958693"), 0.01, "a name and a mobile number")
+	assert.InDelta(t, estTest("kari")+8+partLog10, estTest("kari87958693"), 0.01, "a name and eight digits that start with 8, brute force")
+}
+
 // TestMatchSeparators: a separator of two code points used again between
 // words is a repeat of the first ("kaffe!!kopp!!bord": the second "!!"),
 // priced without the floor of a part; a separator of one code point only

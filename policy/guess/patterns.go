@@ -664,6 +664,7 @@ func matchDates(ms *matches, lower []rune) {
 		if y := val(lower, i, min(i+4, n)); y >= 1900 && y <= 2039 {
 			ms.add(i, i+4, KindYear, yearLog10(y))
 		}
+		matchPhone(ms, lower, i)
 		// Dates start where a number does, but for a written date's day
 		// after other digits ("2039" + "13.07.1985"): its one or two
 		// digits and a separator.
@@ -729,6 +730,46 @@ func matchDates(ms *matches, lower []rune) {
 				}
 			}
 		}
+	}
+}
+
+// phoneLog10 is what a Norwegian mobile number costs: 2·10^7 numbers of
+// eight digits that start with 4 or 9 (Nkom's plan), where brute force
+// counts 10^8.
+var phoneLog10 = log10(2e7)
+
+// countryCodeLog10: the number written after +47, 0047 or 47, or not.
+var countryCodeLog10 = log10(4)
+
+// matchPhone adds the mobile number that starts at lower[i], a digit
+// (KindPhone): eight digits that start with 4 or 9, with no digit right
+// after them and none right before them but a country code's ("+47",
+// "0047", "47"), which the number with its code is a match of too.
+func matchPhone(ms *matches, lower []rune, i int) {
+	n := len(lower)
+	j := i + 8
+	if j > n || lower[i] != '4' && lower[i] != '9' || j < n && isDigit(lower[j]) {
+		return
+	}
+	for k := i + 1; k < j; k++ {
+		if !isDigit(lower[k]) {
+			return
+		}
+	}
+	cc := 0 // the country code's length before i
+	switch {
+	case i >= 3 && lower[i-3] == '+' && lower[i-2] == '4' && lower[i-1] == '7':
+		cc = 3
+	case i >= 4 && lower[i-4] == '0' && lower[i-3] == '0' && lower[i-2] == '4' && lower[i-1] == '7' && (i == 4 || !isDigit(lower[i-5])):
+		cc = 4
+	case i >= 2 && lower[i-2] == '4' && lower[i-1] == '7' && (i == 2 || !isDigit(lower[i-3])):
+		cc = 2
+	case i > 0 && isDigit(lower[i-1]):
+		return
+	}
+	ms.add(i, j, KindPhone, phoneLog10)
+	if cc > 0 {
+		ms.add(i-cc, j, KindPhone, phoneLog10+countryCodeLog10)
 	}
 }
 
