@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -206,4 +207,32 @@ func TestPingNeedsWrite(t *testing.T) {
 
 	require.NoError(t, tx.Rollback(t.Context()))
 	assert.NoError(t, s.Ping(t.Context()))
+}
+
+// TestAccountNameUsesIndex: the change flow's lookup of an account by its
+// username in any ASCII case can be served by accounts_username_ascii_fold
+// (the query as AccountName sends it; sequential scans off, for an empty
+// table is scanned whatever its indexes).
+func TestAccountNameUsesIndex(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), "SET enable_seqscan = off")
+	require.NoError(t, err)
+	rows, err := conn.Query(t.Context(), `EXPLAIN SELECT username FROM accounts
+		WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+		ORDER BY username = $1 DESC, updated_at DESC, username COLLATE "C" LIMIT 1`, "ola")
+	require.NoError(t, err)
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		plan.WriteString(line + "\n")
+	}
+	require.NoError(t, rows.Err())
+	assert.Contains(t, plan.String(), "accounts_username_ascii_fold", "plan:\n%s", plan.String())
 }
