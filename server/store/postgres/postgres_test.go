@@ -157,26 +157,34 @@ func BenchmarkCompleteParallel(b *testing.B) {
 	})
 }
 
-// TestMigrateFillsGap opens a database that was migrated by a build which
-// had version 4 but not yet version 3 (parallel work lands out of order):
-// Open applies the missing version instead of skipping everything at or
-// below the newest one. Before the fix, Open skipped version 3 and the
-// audit log's table did not exist.
-func TestMigrateFillsGap(t *testing.T) {
+// migrated returns a new database that Open migrated and closed, and a
+// connection of its own to it.
+func migrated(t *testing.T) (string, *pgx.Conn) {
+	t.Helper()
 	dsn := pg.Database(t)
 	s, err := postgres.Open(t.Context(), dsn)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	conn, err := pgx.Connect(t.Context(), dsn)
 	require.NoError(t, err)
-	_, err = conn.Exec(t.Context(), `DROP TABLE audit_events, activation_contacts, notifications, sms_counters;
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return dsn, conn
+}
+
+// TestMigrateFillsGap opens a database that was migrated by a build which
+// had version 4 but not yet version 3 (parallel work lands out of order):
+// Open applies the missing version instead of skipping everything at or
+// below the newest one. Before the fix, Open skipped version 3 and the
+// audit log's table did not exist.
+func TestMigrateFillsGap(t *testing.T) {
+	dsn, conn := migrated(t)
+	_, err := conn.Exec(t.Context(), `DROP TABLE audit_events, activation_contacts, notifications, sms_counters;
 		DROP FUNCTION audit_events_append_only();
 		DROP INDEX activations_username_v3, activations_institution_v3;
 		DELETE FROM schema_migrations WHERE version = 3`)
 	require.NoError(t, err)
-	conn.Close(t.Context())
 
-	s, err = postgres.Open(t.Context(), dsn)
+	s, err := postgres.Open(t.Context(), dsn)
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = s.AppendAudit(t.Context(), store.AuditEvent{Time: storetest.T0, Event: store.EventCreated, Actor: "system"})
@@ -214,14 +222,8 @@ func TestPingNeedsWrite(t *testing.T) {
 // (the query as AccountName sends it; sequential scans off, for an empty
 // table is scanned whatever its indexes).
 func TestAccountNameUsesIndex(t *testing.T) {
-	dsn := pg.Database(t)
-	s, err := postgres.Open(t.Context(), dsn)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
-	conn, err := pgx.Connect(t.Context(), dsn)
-	require.NoError(t, err)
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(t.Context(), "SET enable_seqscan = off")
+	_, conn := migrated(t)
+	_, err := conn.Exec(t.Context(), "SET enable_seqscan = off")
 	require.NoError(t, err)
 	rows, err := conn.Query(t.Context(), `EXPLAIN SELECT username FROM accounts
 		WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")

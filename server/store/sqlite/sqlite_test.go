@@ -94,16 +94,24 @@ func TestReopen(t *testing.T) {
 	assert.Equal(t, []string{storetest.EncodedHash(1)}, h)
 }
 
-// TestWALMode checks that Open leaves the file in WAL mode, seen by a
-// connection that asks for nothing itself (as another process would).
-func TestWALMode(t *testing.T) {
+// migrated returns a connection of its own (as another process's) to a
+// new file that Open migrated and closed.
+func migrated(t *testing.T) *sql.DB {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "styrke.db")
 	s, err := sqlite.Open(t.Context(), path)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestWALMode checks that Open leaves the file in WAL mode, seen by a
+// connection that asks for nothing itself (as another process would).
+func TestWALMode(t *testing.T) {
+	db := migrated(t)
 	var mode string
 	require.NoError(t, db.QueryRow(`PRAGMA journal_mode`).Scan(&mode))
 	assert.Equal(t, "wal", mode)
@@ -213,14 +221,7 @@ func TestPingNeedsWrite(t *testing.T) {
 // username in any ASCII case is served by accounts_username_nocase (the
 // query as AccountName sends it), not by a scan of every account.
 func TestAccountNameUsesIndex(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "styrke.db")
-	s, err := sqlite.Open(t.Context(), path)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
-	db, err := sql.Open("sqlite", path)
-	require.NoError(t, err)
-	defer db.Close()
-	rows, err := db.Query(`EXPLAIN QUERY PLAN SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
+	rows, err := migrated(t).Query(`EXPLAIN QUERY PLAN SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
 		ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, "ola", "ola")
 	require.NoError(t, err)
 	defer rows.Close()
