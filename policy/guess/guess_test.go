@@ -280,6 +280,38 @@ func TestMatchDates(t *testing.T) {
 	}
 }
 
+// TestMatchCounted: a block repeated with a number that counts up or down
+// by one after each copy ("skiferie1skiferie2skiferie3", "1kaffe2kaffe3",
+// "l0v3ly1l0v3ly2l0v3ly3", "hytte2019hytte2020hytte2021") is one repeat
+// from the second copy on, priced as how many copies and which way; one
+// step alone ("Sommer2025Sommer2026") is left to matchRepeats, and copies
+// whose blocks differ, or whose numbers do not count, are none.
+func TestMatchCounted(t *testing.T) {
+	run := func(ms *matches, in Input) { matchCounted(ms, in.Lower) }
+	for pw, want := range map[string]string{
+		"skiferie1skiferie2skiferie3":                "skiferie2skiferie3",
+		"skiferie1skiferie2skiferie3skiferie4":       "skiferie2skiferie3skiferie4",
+		"1kaffe2kaffe3kaffe":                         "kaffe2kaffe3",
+		"l0v3ly1l0v3ly2l0v3ly3":                      "l0v3ly2l0v3ly3",
+		"Hytte2019hytte2020hytte2021!":               "hytte2020hytte2021",
+		"Kari!9Kari!8Kari!7":                         "Kari!8Kari!7",
+		"x-1-x-2-x-3-x-4":                            "-x-2-x-3-x-4",
+		"Vinter 2024, vinter 2025, vinter 2026, sol": ", vinter 2025, vinter 2026",
+	} {
+		assert.Contains(t, found(t, pw, KindRepeat, run), want, "input %q", pw)
+	}
+	for _, pw := range []string{
+		"Sommer2025Sommer2026", // one step
+		"kaffe1kaffe2kopp3kaffe4", "kaffe1kaffe3kaffe5", "kaffe1kaffe2kaffe2", "kaffe9kaffe10kaffe11",
+		"a1b2c3d4e5", "0123456789",
+	} {
+		assert.Empty(t, found(t, pw, KindRepeat, run), "input %q", pw)
+	}
+	for _, pw := range []string{"skiferie1skiferie2skiferie3skiferie4skiferie5", "Sol1Sol2Sol3Sol4Sol5Sol6", "l0v3ly1l0v3ly2l0v3ly3l0v3ly4l0v3ly5"} {
+		assert.Less(t, estTest(pw), 10.0, "input %q", pw)
+	}
+}
+
 // TestMatchPhone: a Norwegian mobile number (eight digits that start with
 // 4 or 9) stands alone among digits, or after a country code, which the
 // number with its code is a match of too; it costs 2·10^7, below the 10^8

@@ -57,6 +57,72 @@ func matchRepeats(ms *matches, lower []rune) {
 	}
 }
 
+// countedDirLog10 is what a counted repeat adds to how many copies it
+// makes: the number counts up or down.
+var countedDirLog10 = log10(2)
+
+// maxCountedBlock is the longest block looked for between two numbers of
+// a counted repeat.
+const maxCountedBlock = 32
+
+// matchCounted adds the repeats of a block with a number that counts by one
+// after each copy: "skiferie1skiferie2skiferie3", "1kaffe2kaffe3kaffe",
+// "l0v3ly1l0v3ly2l0v3ly3" (the block may hold digits), "Vinter 2024,
+// vinter 2025, vinter 2026". From the block after the first number to the
+// last number, with at least two numbers after the first, it is one
+// repeat (of the unit before it: block and number), priced as how many
+// copies and which way the number counts, where matchRepeats prices each
+// copy and each number on its own ("Sommer2025Sommer2026", one step, is
+// left to it). Numbers are maximal runs of 1-4 digits, of one width.
+func matchCounted(ms *matches, lower []rune) {
+	n := len(lower)
+	// number reports whether lower[i:i+w] is a whole run of digits whose
+	// value is v.
+	number := func(i, w, v int) bool {
+		if i < 1 || i+w > n || isDigit(lower[i-1]) || i+w < n && isDigit(lower[i+w]) {
+			return false
+		}
+		for k := i; k < i+w; k++ {
+			if !isDigit(lower[k]) {
+				return false
+			}
+		}
+		return val(lower, i, i+w) == v
+	}
+	for a := 0; a+8 <= n; a++ {
+		if !isDigit(lower[a]) || a > 0 && isDigit(lower[a-1]) {
+			continue
+		}
+		e := a
+		for e < n && isDigit(lower[e]) {
+			e++
+		}
+		w := e - a
+		if w > 4 {
+			continue
+		}
+		v := val(lower, a, e)
+		for c := e + 1; c+w <= n && c-e <= maxCountedBlock; c++ {
+			s := 1
+			if !number(c, w, v+1) {
+				if s = -1; v == 0 || !number(c, w, v-1) {
+					continue
+				}
+			}
+			block := lower[e:c]
+			end, k := c+w, 1
+			for end+len(block)+w <= n && slices.Equal(lower[end:end+len(block)], block) && number(end+len(block), w, v+(k+1)*s) {
+				end += len(block) + w
+				k++
+			}
+			if k >= 2 {
+				ms.addRepeat(e, end, len(block)+w, log10(float64(k))+countedDirLog10)
+				break
+			}
+		}
+	}
+}
+
 // addRepeat adds a repeat of [i, j) copied from period code points before.
 func (ms *matches) addRepeat(i, j, period int, lg float64) {
 	ms.put(match{i: uint8(i), j: uint8(j), kind: KindRepeat, lg: float32(lg), period: uint8(period)})
