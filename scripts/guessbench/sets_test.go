@@ -235,6 +235,21 @@ func TestFrequentRanges(t *testing.T) {
 	assert.Equal(t, "no lines", beyond)
 }
 
+// TestShapes: the third generator's passwords are 16-64 code points, the
+// same on every run, and hold its shapes somewhere in 2,000.
+func TestShapes(t *testing.T) {
+	a, b := shapes(2000, 17), shapes(2000, 17)
+	require.Equal(t, a, b)
+	for _, pw := range a {
+		n := utf8.RuneCountInString(pw)
+		assert.True(t, n >= 16 && n <= 64, "length %d", n)
+	}
+	all := strings.Join(a, "\n")
+	for _, want := range []string{"@gmail.", "lsker", "MittPassord", "barn", "HEIA", "<3", "qaz", "Volvo240", "2wsx", "3", "gata "} {
+		assert.Contains(t, all, want)
+	}
+}
+
 // TestPieces: the second generator's passwords are 16-64 code points, the
 // same on every run, of two or more pieces, and hold each kind of piece
 // somewhere in 2,000 (a keyboard's columns, a mobile number, a date, a
