@@ -76,47 +76,62 @@ const maxCountedBlock = 32
 // left to it). Numbers are maximal runs of 1-4 digits, of one width.
 func matchCounted(ms *matches, lower []rune) {
 	n := len(lower)
-	// number reports whether lower[i:i+w] is a whole run of digits whose
-	// value is v.
-	number := func(i, w, v int) bool {
-		if i < 1 || i+w > n || isDigit(lower[i-1]) || i+w < n && isDigit(lower[i+w]) {
-			return false
-		}
-		for k := i; k < i+w; k++ {
-			if !isDigit(lower[k]) {
-				return false
-			}
-		}
-		return val(lower, i, i+w) == v
+	if n < 8 {
+		return
 	}
-	for a := 0; a+8 <= n; a++ {
-		if !isDigit(lower[a]) || a > 0 && isDigit(lower[a-1]) {
+	// The runs of 1-4 digits (longer ones are no number here): where each
+	// starts, its width and value, and at[p] = 1 + the run that starts at p.
+	var (
+		ra, rw, rv [MaxRunes / 2]int16
+		at         [MaxRunes]uint8
+		nr         int
+	)
+	class := ms.class[:n]
+	for a := 0; a < n; {
+		if class[a]&classDigit == 0 {
+			a++
 			continue
 		}
-		e := a
-		for e < n && isDigit(lower[e]) {
+		e := a + 1
+		for e < n && class[e]&classDigit != 0 {
 			e++
 		}
-		w := e - a
-		if w > 4 {
+		if e-a <= 4 {
+			ra[nr], rw[nr], rv[nr] = int16(a), int16(e-a), int16(val(lower, a, e))
+			nr++
+			at[a] = uint8(nr)
+		}
+		a = e
+	}
+	// isRun reports whether a run of width w and value v starts at p.
+	isRun := func(p int, w, v int16) bool {
+		if p >= n || at[p] == 0 {
+			return false
+		}
+		r := at[p] - 1
+		return rw[r] == w && rv[r] == v
+	}
+	covered := 0 // the end of the last counted repeat: the runs inside it start only its suffixes
+	for x := 0; x < nr; x++ {
+		e, w, v := int(ra[x]+rw[x]), rw[x], rv[x]
+		if e <= covered {
 			continue
 		}
-		v := val(lower, a, e)
-		for c := e + 1; c+w <= n && c-e <= maxCountedBlock; c++ {
-			s := 1
-			if !number(c, w, v+1) {
-				if s = -1; v == 0 || !number(c, w, v-1) {
-					continue
-				}
+		for y := x + 1; y < nr && int(ra[y])-e <= maxCountedBlock; y++ {
+			s := rv[y] - v
+			if rw[y] != w || s != 1 && s != -1 {
+				continue
 			}
+			c := int(ra[y])
 			block := lower[e:c]
-			end, k := c+w, 1
-			for end+len(block)+w <= n && slices.Equal(lower[end:end+len(block)], block) && number(end+len(block), w, v+(k+1)*s) {
-				end += len(block) + w
+			end, k := c+int(w), int16(1)
+			for end+len(block) < n && slices.Equal(lower[end:end+len(block)], block) && isRun(end+len(block), w, v+(k+1)*s) {
+				end += len(block) + int(w)
 				k++
 			}
 			if k >= 2 {
-				ms.addRepeat(e, end, len(block)+w, log10(float64(k))+countedDirLog10)
+				ms.addRepeat(e, end, len(block)+int(w), log10(float64(k))+countedDirLog10)
+				covered = end
 				break
 			}
 		}
