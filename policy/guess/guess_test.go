@@ -463,6 +463,23 @@ func TestMatchPhrases(t *testing.T) {
 	assert.Contains(t, phrases("SommerVinterPassord2026"), "SommerVinterPassord")
 	assert.Contains(t, phrases("MinHundLikerÅLøpeIParken"), "MinHundLikerÅLøpeIParken") // a capital before a capital and a small letter
 	assert.Empty(t, phrases("Sommer-VinterPassord"))
+	// Numbers between the words that count on from each other, or one
+	// number again ("sommer1vinter2passord3", "sommer123vinter456passord789",
+	// "sommer12vinter34passord56", "sommer9vinter8passord7",
+	// "sommer7vinter7passord"), separate a phrase's words as a separator
+	// does; numbers that do not ("sommer1vinter5passord", two or more in a
+	// row at random) do not.
+	for s, want := range map[string]string{
+		"sommer1vinter2passord3": "sommer1vinter2passord", "sommer123vinter456passord789": "sommer123vinter456passord",
+		"sommer12vinter34passord56": "sommer12vinter34passord", "sommer9vinter8passord7": "sommer9vinter8passord",
+		"sommer7vinter7passord": "sommer7vinter7passord", "Sommer1Vinter2Passord3Kaffe4": "Sommer1Vinter2Passord3Kaffe",
+	} {
+		assert.Contains(t, phrases(s), want, "input %q", s)
+	}
+	for _, s := range []string{"sommer1vinter5passord", "sommer1vinter2passord2kaffe", "sommer12vinter13passord", "sommer1234vinter5678passord", "sommer1vinter-passord"} {
+		assert.Empty(t, phrases(s), "input %q", s)
+	}
+	assert.Less(t, estTest("fiskebåt1sommerfugl2kaffe3vinter4"), estTest("fiskebåt1sommerfugl5kaffe9vinter4")-2, "a phrase counted: its numbers once")
 	assert.Empty(t, phrases("sommervinterpassord"))
 	assert.Empty(t, phrases("SOMMERVINTERPASSORD"))
 	for _, s := range []string{"sommer-vinter", "sommer-vinter_passord", "sommer-qxzvbk-vinter-passord", "sommer---vinter---passord", "sommer-qx-passord"} {

@@ -335,6 +335,29 @@ func sepLen(ms *matches, lower []rune, i int) int {
 	return l
 }
 
+// countsOn returns +1 when the digits of a and then b count up by one
+// ("1" "2", "123" "456", "12" "34"), -1 when they count down ("9" "8"), 0
+// otherwise.
+func countsOn(a, b []rune) int {
+	d := 0
+	prev := a[0]
+	for k := 1; k < len(a)+len(b); k++ {
+		c := b[0]
+		if k < len(a) {
+			c = a[k]
+		} else {
+			c = b[k-len(a)]
+		}
+		if s := int(c - prev); (s == 1 || s == -1) && (d == 0 || d == s) {
+			d = s
+		} else {
+			return 0
+		}
+		prev = c
+	}
+	return d
+}
+
 // phraseSepLog10 is what a phrase's separator costs: the person chose it
 // once, among about ten.
 const phraseSepLog10 = 1
@@ -440,17 +463,32 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		wlg    [maxPhraseWords]float32 // each word's cheapest whole match
 		wk     [maxPhraseWords]Kind
 		listed [maxPhraseWords + 1]int // listed[t]: words of the lists among the first t
+		long   [maxPhraseWords + 1]int // long[t]: those of 4+ code points; the only ones that count between numbers ("i0me0av" is random characters)
 		nw     int
 		sep    [2]rune
 		sl     int
+		// A number as the separator ("sommer1vinter2passord3"): numA and
+		// numB bound the last one, step is 0 after the first, 2 while each
+		// is the first again, and +1 or -1 while they count on
+		// (countsOn).
+		sepNum     bool
+		numA, numB int
+		step       int
 	)
 	flush := func() {
 		for a := 0; a < nw; a++ {
 			for b := a; b < nw; b++ {
-				if a > 0 && b < nw-1 || listed[b+1]-listed[a] < minPhraseWords {
+				count := &listed
+				if sepNum {
+					count = &long
+				}
+				if a > 0 && b < nw-1 || count[b+1]-count[a] < minPhraseWords {
 					continue // prefixes and suffixes only, of enough words of the lists
 				}
 				lg, inner, several := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0), Kinds(0)
+				if step == 1 || step == -1 {
+					lg += float32(countedDirLog10)
+				}
 				main := a // the longest word: the phrase's kind
 				for t := a; t <= b; t++ {
 					lg += wlg[t]
@@ -505,12 +543,25 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 			}
 			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
 			listed[nw+1] = listed[nw] + isListed
+			long[nw+1] = long[nw]
+			if j-i >= 4 {
+				long[nw+1] += isListed
+			}
 			nw++
 		}
 		// The separator after it: 1 or 2 code points, neither letters nor
 		// digits, then a letter; the same as the phrase's so far.
+		// Or a number of 1-3 digits, which the next ones must count on
+		// from, or repeat.
 		l := sepLen(ms, lower, j)
-		if nw == 0 || l > 2 || j+l >= n || class[j+l]&classLetter == 0 {
+		dl := 0
+		for l == 0 && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
+			dl++
+		}
+		if dl > 0 {
+			l = dl
+		}
+		if nw == 0 || l > 2 && dl == 0 || dl > 3 || j+l >= n || class[j+l]&classLetter == 0 {
 			flush()
 			i = j + l
 			continue
@@ -519,9 +570,23 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		if l > 0 {
 			s = [2]rune{lower[j], lower[j+l-1]}
 		}
+		same := nw > 1 && (dl > 0) == sepNum
+		if same && dl > 0 {
+			switch d := countsOn(lower[numA:numB], lower[j:j+l]); {
+			case slices.Equal(lower[numA:numB], lower[j:j+l]) && (step == 0 || step == 2):
+				step = 2
+			case d != 0 && (step == 0 || step == d):
+				step = d
+			default:
+				same = false
+			}
+			numA, numB = j, j+l
+		} else if same {
+			same = s == sep && l == sl
+		}
 		if nw == 1 {
-			sep, sl = s, l
-		} else if s != sep || l != sl {
+			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
+		} else if !same {
 			// Another separator: a new phrase starts with this word.
 			last := nw - 1
 			a, b, lg, k := wa[last], wb[last], wlg[last], wk[last]
@@ -529,7 +594,8 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 			flush()
 			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
 			listed[1] = listed[last+1] - listed[last]
-			sep, sl = s, l
+			long[1] = long[last+1] - long[last]
+			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
 		}
 		i = j + l
 	}
