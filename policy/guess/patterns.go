@@ -358,6 +358,11 @@ func countsOn(a, b []rune) int {
 	return d
 }
 
+// stepRandom is a phrase's step where its numbers are single digits that
+// neither repeat nor count on ("1barn2kids2biler4katter"): each is one of
+// ten, brute force's price at each junction.
+const stepRandom = 3
+
 // phraseSepLog10 is what a phrase's separator costs: the person chose it
 // once, among about ten.
 const phraseSepLog10 = 1
@@ -470,7 +475,7 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		// A number as the separator ("sommer1vinter2passord3"): numA and
 		// numB bound the last one, step is 0 after the first, 2 while each
 		// is the first again, and +1 or -1 while they count on
-		// (countsOn).
+		// (countsOn), stepRandom for single digits that do neither.
 		sepNum     bool
 		numA, numB int
 		step       int
@@ -486,8 +491,11 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 					continue // prefixes and suffixes only, of enough words of the lists
 				}
 				lg, inner, several := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0), Kinds(0)
-				if step == 1 || step == -1 {
+				switch step {
+				case 1, -1:
 					lg += float32(countedDirLog10)
+				case stepRandom:
+					lg += float32(b-a) * bruteLog10
 				}
 				main := a // the longest word: the phrase's kind
 				for t := a; t <= b; t++ {
@@ -552,7 +560,7 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		// The separator after it: 1 or 2 code points, neither letters nor
 		// digits, then a letter; the same as the phrase's so far.
 		// Or a number of 1-3 digits, which the next ones must count on
-		// from, or repeat.
+		// from, or repeat, or single digits at random (stepRandom).
 		l := sepLen(ms, lower, j)
 		dl := 0
 		for l == 0 && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
@@ -577,6 +585,15 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 				step = 2
 			case d != 0 && (step == 0 || step == d):
 				step = d
+			case l == 1 && numB-numA == 1:
+				if step != 0 && step != stepRandom {
+					// The words so far, counted or repeated, are
+					// a phrase of their own too.
+					k := nw
+					flush()
+					nw = k
+				}
+				step = stepRandom
 			default:
 				same = false
 			}
