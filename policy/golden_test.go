@@ -50,6 +50,10 @@ func goldenCases() []goldenCase {
 		goldenCase{"default", Input{Password: "hbhegathociqhbimzw", Lang: "nb"}},
 		// A mobile number among pieces (kind phone).
 		goldenCase{"default", Input{Password: "Regnbue+47958693+Kari!", Lang: "nn"}},
+		// A well-known number (kind constant) and words with single
+		// digits between them at random (a phrase).
+		goldenCase{"default", Input{Password: "Kari3,14159265Kari!", Lang: "en"}},
+		goldenCase{"default", Input{Password: "1barn2kids2biler4katter!!", Lang: "nb"}},
 	)
 	return out
 }

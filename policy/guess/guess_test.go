@@ -342,6 +342,50 @@ func TestMatchPhone(t *testing.T) {
 	assert.InDelta(t, estTest("kari")+8+partLog10, estTest("kari87958693"), 0.01, "a name and eight digits that start with 8, brute force")
 }
 
+// TestMatchWellKnown: the first digits of pi, e, the square root of 2 and
+// the golden ratio (with a decimal point or comma after the first digit,
+// or none), Lost's numbers, and the counting numbers, powers of two, Fibonacci's numbers,
+// primes and squares written together, where a run of digits starts: the
+// longest stretch of six digits or more. Each number is one of about ten,
+// and its length a choice.
+func TestMatchWellKnown(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	for pw, want := range map[string][]string{
+		"3.14159265358979323": {"3.14159265358979323"},
+		"Kari3,14159265Kari!": {"3,14159265"},
+		"pi314159!":           {"314159"},
+		"2718281828459045":    {"2718281828459045"},
+		"1.41421356237":       {"1.41421356237"},
+		"1,6180339887x":       {"1,6180339887"},
+		"31415926535897932384626433832795028841971693993751": {"3141592653589793238462643383279502884197"}, // 40 digits
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindConstant, run), "input %q", pw)
+	}
+	for pw, want := range map[string][]string{
+		"12345678910111213141516": {"12345678910111213141516"},
+		"1248163264128256512":     {"1248163264128256512"},
+		"x112358132134x":          {"112358132134"},
+		"2357111317192329":        {"2357111317192329"},
+		"149162536496481":         {"149162536496481"},
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindSequence, run), "input %q", pw)
+	}
+	for _, pw := range []string{
+		"31415",         // five digits
+		"1314159265",    // a digit before it
+		"3.1.4159265",   // a point where a digit should be
+		"3141-59265",    // a separator inside
+		"1.2481632641",  // a sequence has no point
+		"3..14159265",   // two points
+		"98314159x3.14", // neither where a run starts, nor long enough
+		"4.815162342",   // Lost's numbers have no decimals
+	} {
+		assert.Empty(t, found(t, pw, KindConstant, run), "input %q", pw)
+	}
+	assert.InDelta(t, wellKnownLog10+log10(15)+pointLog10, estTest("3.14159265358979"), 0.01, "pi to 15 digits, with its point")
+	assert.InDelta(t, estTest("kari")+wellKnownLog10+log10(10)+partLog10, estTest("kari2718281828"), 0.01, "a name and e to 10 digits")
+}
+
 // TestMatchSeparators: a separator of two code points used again between
 // words is a repeat of the first ("kaffe!!kopp!!bord": the second "!!"),
 // priced without the floor of a part; a separator of one code point only

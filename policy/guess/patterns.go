@@ -829,6 +829,7 @@ func matchDates(ms *matches, lower []rune) {
 			ms.add(i, i+4, KindYear, yearLog10(y))
 		}
 		matchPhone(ms, lower, i)
+		matchWellKnown(ms, lower, i)
 		// Dates start where a number does, but for a written date's day
 		// after other digits ("2039" + "13.07.1985"): its one or two
 		// digits and a separator.
@@ -934,6 +935,82 @@ func matchPhone(ms *matches, lower []rune, i int) {
 	ms.add(i, j, KindPhone, phoneLog10)
 	if cc > 0 {
 		ms.add(i-cc, j, KindPhone, phoneLog10+countryCodeLog10)
+	}
+}
+
+// wellKnown are numbers people type from memory, as digits: the
+// constants pi, e, the square root of 2 and the golden ratio, and the
+// numbers of the series Lost (KindConstant: "3.14159265", "3,1415926",
+// "271828182845", "4815162342", number 410 of the leaked top-1M list), and
+// the counting numbers, powers of two, Fibonacci's numbers, primes and
+// squares written together (KindSequence: "12345678910111213",
+// "1248163264128", "112358132134", "2357111317", "149162536"), each to 40
+// digits. A constant's first digit may have a decimal point or comma after
+// it, but Lost's.
+var wellKnown = [...]string{
+	"3141592653589793238462643383279502884197",
+	"2718281828459045235360287471352662497757",
+	"1414213562373095048801688724209698078569",
+	"1618033988749894848204586834365638117720",
+	"4815162342",
+	"1234567891011121314151617181920212223242",
+	"1248163264128256512102420484096",
+	"1123581321345589144233377610987159725844",
+	"2357111317192329313741434753596167717379",
+	"1491625364964811001211441691962252562893",
+}
+
+// wellKnownPointed is how many of wellKnown, from the first, are
+// constants with decimals, wellKnownConstants how many are constants.
+const (
+	wellKnownPointed   = 4
+	wellKnownConstants = 5
+)
+
+// minWellKnown is the fewest digits of a well-known number that match:
+// "314159", "271828", "124816"; the sequence and date matchers take
+// shorter ones.
+const minWellKnown = 6
+
+// wellKnownLog10 is the choice of one of the numbers of wellKnown (and of
+// a few more people know: one of about ten); pointLog10 that of a decimal
+// point or comma after a constant's first digit, or none. The number's
+// length is a choice too (log10 of its digits).
+const (
+	wellKnownLog10 = 1
+	pointLog10     = 0.5
+)
+
+// matchWellKnown adds the well-known number (wellKnown) whose first digits
+// start at lower[i], where a run of digits starts: the longest stretch of
+// its digits, of minWellKnown or more.
+func matchWellKnown(ms *matches, lower []rune, i int) {
+	n := len(lower)
+	if i > 0 && ms.class[i-1]&classDigit != 0 {
+		return
+	}
+	for w, digits := range wellKnown {
+		if rune(digits[0]) != lower[i] {
+			continue
+		}
+		t, k, point := i+1, 1, false
+		if w < wellKnownPointed && t+1 < n && (lower[t] == '.' || lower[t] == ',') && lower[t+1] == rune(digits[1]) {
+			t, point = t+1, true
+		}
+		for t < n && k < len(digits) && lower[t] == rune(digits[k]) {
+			t, k = t+1, k+1
+		}
+		if k < minWellKnown {
+			continue
+		}
+		kind, lg := KindSequence, wellKnownLog10+log10(float64(k))
+		if w < wellKnownConstants {
+			kind = KindConstant
+		}
+		if point {
+			lg += pointLog10
+		}
+		ms.add(i, t, kind, lg)
 	}
 }
 
