@@ -989,6 +989,19 @@ func matchWellKnown(ms *matches, lower []rune, i int) {
 	if i > 0 && ms.class[i-1]&classDigit != 0 {
 		return
 	}
+	// Enough digits for one, before the list is read: most runs are not.
+	a := i + 1 // the second digit
+	if a < n && (lower[a] == '.' || lower[a] == ',') {
+		a++
+	}
+	if a+minWellKnown-1 > n {
+		return
+	}
+	for t := a; t < a+minWellKnown-1; t++ {
+		if ms.class[t]&classDigit == 0 {
+			return
+		}
+	}
 	for w, digits := range wellKnown {
 		if rune(digits[0]) != lower[i] {
 			continue
