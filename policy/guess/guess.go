@@ -340,6 +340,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	// Repeats before the stretches of letters written together, which
 	// leave out those inside a repeat (see matches.repeatEnd).
 	matchRepeats(ms, lower)
+	matchSingleRuns(ms, lower)
 	matchCounted(ms, lower)
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchMirrors(ms, lower)

@@ -342,6 +342,33 @@ func TestMatchPhone(t *testing.T) {
 	assert.InDelta(t, estTest("kari")+8+partLog10, estTest("kari87958693"), 0.01, "a name and eight digits that start with 8, brute force")
 }
 
+// TestMatchSingleRuns: a run of 3 or more of one code point is one match
+// from its first code point (and from its second when 3 or more are left),
+// priced as zxcvbn prices a repeat of one character: brute force's 10 times
+// how many. Before, "111" was three brute-forced digits (10^3), and a run
+// of four a digit and its copy.
+func TestMatchSingleRuns(t *testing.T) {
+	run := func(ms *matches, in Input) { matchSingleRuns(ms, in.Lower) }
+	for pw, want := range map[string][]string{
+		"kari111":     {"111"},
+		"Passord!!!!": {"!!!!", "!!!"},
+		"aaaa":        {"aaaa", "aaa"},
+		"xQqqy":       {"Qqq"}, // folded: one letter
+		"🙂🙂🙂":         {"🙂🙂🙂"},
+		"11x111":      {"111"},
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindRun, run), "input %q", pw)
+	}
+	for _, pw := range []string{"kari11", "abab", "a1a1a1", ""} {
+		assert.Empty(t, found(t, pw, KindRun, run), "input %q", pw)
+	}
+	// Beside a name, at the floor of a part that is not the whole password
+	// (10^1.7, zxcvbn's 50) for up to five; 10^3 and 10^5.x before.
+	assert.InDelta(t, estTest("kari")+minSubLog10+partLog10, estTest("kari111"), 0.01, "a name and three ones")
+	assert.InDelta(t, estTest("kari")+bruteLog10+log10(6)+partLog10, estTest("kari888888"), 0.01, "a name and six eights")
+	assert.InDelta(t, bruteLog10+log10(3), estTest("aaa"), 0.01, "three a's alone")
+}
+
 // TestMatchWellKnown: the first digits of pi, e, the square root of 2 and
 // the golden ratio (with a decimal point or comma after the first digit,
 // or none), Lost's numbers, and the counting numbers, powers of two, Fibonacci's numbers,

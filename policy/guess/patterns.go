@@ -57,6 +57,30 @@ func matchRepeats(ms *matches, lower []rune) {
 	}
 }
 
+// matchSingleRuns adds each run of 3 or more of one code point ("kari111",
+// "Passord!!!!", "aaa"), from its first code point, and from its second
+// when 3 or more are left (the first may end a word: "Ottooo"), as zxcvbn
+// prices a repeat of one character: its own guesses (brute force's, one
+// of about ten) times how many (KindRun). matchRepeats finds only copies
+// of 3+ code points, so a run of three was three brute-forced code points
+// (10^3 for "111") and one of four a code point and its copy.
+func matchSingleRuns(ms *matches, lower []rune) {
+	n := len(lower)
+	for i := 0; i+3 <= n; {
+		j := i + 1
+		for j < n && lower[j] == lower[i] {
+			j++
+		}
+		if j-i >= 3 {
+			ms.add(i, j, KindRun, bruteLog10+log10Runes[j-i])
+			if j-i >= 4 {
+				ms.add(i+1, j, KindRun, bruteLog10+log10Runes[j-i-1])
+			}
+		}
+		i = j
+	}
+}
+
 // countedDirLog10 is what a counted repeat adds to how many copies it
 // makes: the number counts up or down.
 var countedDirLog10 = log10(2)
