@@ -369,6 +369,55 @@ func TestMatchSingleRuns(t *testing.T) {
 	assert.InDelta(t, bruteLog10+log10(3), estTest("aaa"), 0.01, "three a's alone")
 }
 
+// TestMatchKeypad: walks on the number pad (zxcvbn's keypad graph: a grid
+// whose every key of the eight around one is a neighbour; 0 under 2, the
+// decimal key under 3, "," or ".") and on a phone's (1 2 3 on top, 0 under
+// 8), of 3 or more keys, priced by zxcvbn's count of walks on the pad; no
+// shape repeats.
+func TestMatchKeypad(t *testing.T) {
+	layoutsOnce.Do(buildLayouts)
+	assert.Equal(t, 15, pads[0].keys)
+	assert.InDelta(t, 5.07, pads[0].degree, 0.01, "zxcvbn's keypad: 76 neighbours of 15 keys")
+	assert.Equal(t, 12, pads[1].keys)
+	walks := func(pad int, pw string) []string {
+		return found(t, pw, KindKeyboard, func(ms *matches, in Input) {
+			var runs [maxRuns]keyRun
+			pads[pad].walks(ms, in.Typed, &runs, maxRuns)
+		})
+	}
+	for pw, want := range map[string][]string{
+		"147852369":    {"147852369"}, // columns, up and down
+		"Kari7895123!": {"7895123"},   // rows and a diagonal
+		"x14789632x":   {"14789632"},
+		"159":          {"159"}, // a diagonal
+		"0,3":          {"0,3"}, // the decimal key, written as Norwegians do
+		"*-+":          {"*-+"},
+		"kari2580kari": {"258"},
+	} {
+		assert.ElementsMatch(t, want, walks(0, pw), "number pad, input %q", pw)
+	}
+	for pw, want := range map[string][]string{
+		"147852369":    {"147852369"},
+		"kari2580kari": {"2580"}, // the middle column
+		"0852":         {"0852"},
+		"*0#":          {"*0#"},
+		"0,3":          nil,
+	} {
+		assert.ElementsMatch(t, want, walks(1, pw), "phone, input %q", pw)
+	}
+	for _, pw := range []string{"1397", "19", "x17x", "2468", "qwerty"} {
+		assert.Empty(t, walks(0, pw), "number pad, input %q", pw)
+		assert.Empty(t, walks(1, pw), "phone, input %q", pw)
+	}
+	// A U (the first direction and three turns): zxcvbn's count of walks
+	// of 8 keys with four turns on the phone's pad (12 keys, fewer walks
+	// than the number pad's 15), where the number row's walks and the
+	// sequences cost 10^7.1.
+	assert.InDelta(t, pads[1].spatialLog10(8, 4), estTest("14789632"), 0.01)
+	assert.Less(t, pads[1].spatialLog10(8, 4), pads[0].spatialLog10(8, 4))
+	assert.Less(t, estTest("14789632"), 6.0)
+}
+
 // TestMatchWellKnown: the first digits of pi, e, the square root of 2 and
 // the golden ratio (with a decimal point or comma after the first digit,
 // or none), Lost's numbers, and the counting numbers, powers of two, Fibonacci's numbers,
@@ -846,8 +895,7 @@ func (l *layout) spatialFormula(n, turns int) float64 {
 func TestSpatialTable(t *testing.T) {
 	layoutsOnce.Do(buildLayouts)
 	require.GreaterOrEqual(t, len(layouts[0].spatial), MaxRunes+1, "a walk of every length up to MaxRunes")
-	for li := range layouts {
-		l := &layouts[li]
+	for li, l := range []*layout{&layouts[0], &layouts[1], &pads[0], &pads[1]} {
 		for n := 2; n <= MaxRunes; n++ {
 			for turns := 1; turns <= maxTurns; turns++ {
 				want := l.spatialFormula(n, turns)
@@ -1775,7 +1823,7 @@ func TestWordSums(t *testing.T) {
 // maxTurns, on both layouts' degrees and a range of others.
 func TestPowInt(t *testing.T) {
 	layoutsOnce.Do(buildLayouts)
-	xs := []float64{layouts[0].degree, layouts[1].degree, 0.5, 1, 2}
+	xs := []float64{layouts[0].degree, layouts[1].degree, pads[0].degree, pads[1].degree, 0.5, 1, 2}
 	for x := 1.0; x < 12; x += 0.0137 {
 		xs = append(xs, x)
 	}

@@ -27,8 +27,37 @@ var layoutRows = [2][4]struct {
 // directions are the six neighbours' offsets (dx, dy).
 var directions = [6][2]int8{{-1, 0}, {1, 0}, {0, -1}, {1, -1}, {-1, 1}, {0, 1}}
 
+// padKeys are the number pad's keys and a phone's, each on a grid whose
+// rows do not slant: every key of the eight around one is its neighbour
+// (gridDirections). The number pad is zxcvbn's keypad graph (the wide 0
+// under 2, the decimal key under 3; a Norwegian pad's decimal key is ','),
+// the phone's has 1 2 3 on top and 0 under 8 ("2580" is its middle column).
+// A walk of digits 1-9 on one is a walk on the other, mirrored.
+var padKeys = [2][]struct {
+	r    byte
+	x, y int8
+}{
+	{
+		{'/', 1, 0}, {'*', 2, 0}, {'-', 3, 0},
+		{'7', 0, 1}, {'8', 1, 1}, {'9', 2, 1}, {'+', 3, 1},
+		{'4', 0, 2}, {'5', 1, 2}, {'6', 2, 2},
+		{'1', 0, 3}, {'2', 1, 3}, {'3', 2, 3},
+		{'0', 1, 4}, {'.', 2, 4}, {',', 2, 4},
+	},
+	{
+		{'1', 0, 0}, {'2', 1, 0}, {'3', 2, 0},
+		{'4', 0, 1}, {'5', 1, 1}, {'6', 2, 1},
+		{'7', 0, 2}, {'8', 1, 2}, {'9', 2, 2},
+		{'*', 0, 3}, {'0', 1, 3}, {'#', 2, 3},
+	},
+}
+
+// gridDirections are the number pad's eight neighbours' offsets.
+var gridDirections = [8][2]int8{{-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}
+
 // layout is one keyboard as a graph.
 type layout struct {
+	grid   bool       // the number pad: eight neighbours (gridDirections), not six
 	key    [256]uint8 // 1 + the key of each character < 256; 0: not on it
 	shift  [256]bool  // the character needs shift
 	x, y   [64]int8
@@ -49,6 +78,7 @@ type layout struct {
 var (
 	layoutsOnce once.Once
 	layouts     [2]layout
+	pads        [2]layout // apart from layouts, which stripes read two of: the number pad and a phone's
 )
 
 func buildLayouts() {
@@ -70,22 +100,42 @@ func buildLayouts() {
 				shifted = !shifted
 			}
 		}
-		edges := 0
-		for a := 0; a < l.keys; a++ {
-			for b := 0; b < l.keys; b++ {
-				if d := l.offsetDir(a, b); d >= 0 {
-					l.dirs[a][b] = int8(d + 1)
-					edges++
-				}
+		l.buildGraph()
+	}
+	for pi, keys := range padKeys {
+		l := &pads[pi]
+		l.grid = true
+		for _, k := range keys {
+			if k.r == ',' {
+				l.key[k.r] = l.key['.'] // the same key
+				continue
 			}
+			l.key[k.r] = uint8(l.keys + 1)
+			l.x[l.keys], l.y[l.keys] = k.x, k.y
+			l.keys++
 		}
-		l.degree = float64(edges) / float64(l.keys)
-		for t := range l.pow {
-			l.pow[t] = powInt(l.degree, t)
-		}
-		l.buildSpatial()
+		l.buildGraph()
 	}
 	buildStripeTables()
+}
+
+// buildGraph fills l's neighbours, degree, powers and walk counts from its
+// keys' positions.
+func (l *layout) buildGraph() {
+	edges := 0
+	for a := 0; a < l.keys; a++ {
+		for b := 0; b < l.keys; b++ {
+			if d := l.offsetDir(a, b); d >= 0 {
+				l.dirs[a][b] = int8(d + 1)
+				edges++
+			}
+		}
+	}
+	l.degree = float64(edges) / float64(l.keys)
+	for t := range l.pow {
+		l.pow[t] = powInt(l.degree, t)
+	}
+	l.buildSpatial()
 }
 
 // powInt is x to the power t ≥ 0 by squaring, as math.Pow computes it for
@@ -111,6 +161,14 @@ func (l *layout) dir(a, b int) int {
 // offsetDir is dir from the keys' positions (dirs is built with it).
 func (l *layout) offsetDir(a, b int) int {
 	dx, dy := l.x[b]-l.x[a], l.y[b]-l.y[a]
+	if l.grid {
+		for d, o := range gridDirections {
+			if o[0] == dx && o[1] == dy {
+				return d
+			}
+		}
+		return -1
+	}
 	for d, o := range directions {
 		if o[0] == dx && o[1] == dy {
 			return d
@@ -174,41 +232,49 @@ const maxRuns = 64
 // ("zaq1" "xsw2" "cde3") joins it at 6 guesses per repeat.
 func matchKeyboard(ms *matches, typed []rune) {
 	layoutsOnce.Do(buildLayouts)
-	n := len(typed)
 	// The runs of a layout, for shape repeats: declared once, since
 	// zeroing them is a cost of every keystroke.
 	var runs [maxRuns]keyRun
 	for li := range layouts {
 		l := &layouts[li]
-		nr := 0
-		// One pass finds the walks: each is a longest stretch of code
-		// points on l, each a neighbour of the one before (i: where the
-		// current one starts; prev: the key of the code point before t,
-		// -1 for none). Only a walk of 3+ is read again, for its shape.
-		// The keys' table is read inline, not through a method: this runs
-		// for every code point on both layouts, and the module is built
-		// without inlining.
-		i, prev := 0, -1
-		for t := 0; t <= n; t++ {
-			k := -1
-			if t < n {
-				if r := typed[t]; r >= 0 && r < 256 && l.key[r] != 0 {
-					k = int(l.key[r]) - 1
-				}
-			}
-			if k >= 0 && prev >= 0 && l.dirs[prev][k] != 0 {
-				prev = k
-				continue
-			}
-			if t-i >= 3 {
-				nr = l.walk(ms, typed, i, t, &runs, nr)
-			}
-			i, prev = t, k
-		}
+		nr := l.walks(ms, typed, &runs, 0)
 		for r := 0; r+1 < nr; r++ {
 			l.shapeRepeats(ms, typed, &runs, nr, r)
 		}
 	}
+	// The pads' walks: no shape repeats (a sig holds six directions).
+	for pi := range pads {
+		pads[pi].walks(ms, typed, &runs, maxRuns)
+	}
+}
+
+// walks adds the walks of 3+ keys of l in typed (walk), keeping them in
+// runs from nr on while there is room, and returns the runs kept. One pass
+// finds them: each is a longest stretch of code points on l, each a
+// neighbour of the one before (i: where the current one starts; prev: the
+// key of the code point before t, -1 for none). The keys' table is read
+// inline, not through a method: this runs for every code point on each
+// layout, and the module is built without inlining.
+func (l *layout) walks(ms *matches, typed []rune, runs *[maxRuns]keyRun, nr int) int {
+	n := len(typed)
+	i, prev := 0, -1
+	for t := 0; t <= n; t++ {
+		k := -1
+		if t < n {
+			if r := typed[t]; r >= 0 && r < 256 && l.key[r] != 0 {
+				k = int(l.key[r]) - 1
+			}
+		}
+		if k >= 0 && prev >= 0 && l.dirs[prev][k] != 0 {
+			prev = k
+			continue
+		}
+		if t-i >= 3 {
+			nr = l.walk(ms, typed, i, t, runs, nr)
+		}
+		i, prev = t, k
+	}
+	return nr
 }
 
 // shapeRepeats adds the runs from runs[r] on whose shape (directions and
