@@ -77,6 +77,8 @@ var pieces = []string{
 	"24071985", "24.07.85", "1985-07-24", "24juli", "5.3.2001", "924 56 789", "+4792456789",
 	// and well-known numbers, a block counted, single digits between words
 	"3,14159265", "2.718281828", "4815162342", "1248163264128", "skiferie1skiferie2", "1barn2kids2biler4katter",
+	// and walks on the number pad and a phone's, a run of three
+	"147852369", "2580", "0,3", "111",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
