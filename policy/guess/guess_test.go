@@ -382,7 +382,7 @@ func TestMatchKeypad(t *testing.T) {
 	walks := func(pad int, pw string) []string {
 		return found(t, pw, KindKeyboard, func(ms *matches, in Input) {
 			var runs [maxRuns]keyRun
-			pads[pad].walks(ms, in.Typed, &runs, maxRuns)
+			pads[pad].walks(ms, in.Typed, 0, &runs, maxRuns)
 		})
 	}
 	for pw, want := range map[string][]string{

@@ -79,6 +79,7 @@ var (
 	layoutsOnce once.Once
 	layouts     [2]layout
 	pads        [2]layout // apart from layouts, which stripes read two of: the number pad and a phone's
+	padKey      [256]bool // a key of either pad
 )
 
 func buildLayouts() {
@@ -113,6 +114,9 @@ func buildLayouts() {
 			l.key[k.r] = uint8(l.keys + 1)
 			l.x[l.keys], l.y[l.keys] = k.x, k.y
 			l.keys++
+		}
+		for _, k := range keys {
+			padKey[k.r] = true
 		}
 		l.buildGraph()
 	}
@@ -237,28 +241,40 @@ func matchKeyboard(ms *matches, typed []rune) {
 	var runs [maxRuns]keyRun
 	for li := range layouts {
 		l := &layouts[li]
-		nr := l.walks(ms, typed, &runs, 0)
+		nr := l.walks(ms, typed, 0, &runs, 0)
 		for r := 0; r+1 < nr; r++ {
 			l.shapeRepeats(ms, typed, &runs, nr, r)
 		}
 	}
-	// The pads' walks: no shape repeats (a sig holds six directions).
-	for pi := range pads {
-		pads[pi].walks(ms, typed, &runs, maxRuns)
+	// The pads' walks, on the stretches of 3+ of their keys only (most
+	// passwords have few digits): no shape repeats (a sig holds six
+	// directions).
+	n := len(typed)
+	for a := 0; a < n; {
+		b := a
+		for b < n && typed[b] < 256 && padKey[typed[b]] {
+			b++
+		}
+		if b-a >= 3 {
+			for pi := range pads {
+				pads[pi].walks(ms, typed[:b], a, &runs, maxRuns)
+			}
+		}
+		a = b + 1
 	}
 }
 
-// walks adds the walks of 3+ keys of l in typed (walk), keeping them in
-// runs from nr on while there is room, and returns the runs kept. One pass
+// walks adds the walks of 3+ keys of l in typed from a on (walk), keeping
+// them in runs from nr on while there is room, and returns the runs kept. One pass
 // finds them: each is a longest stretch of code points on l, each a
 // neighbour of the one before (i: where the current one starts; prev: the
 // key of the code point before t, -1 for none). The keys' table is read
 // inline, not through a method: this runs for every code point on each
 // layout, and the module is built without inlining.
-func (l *layout) walks(ms *matches, typed []rune, runs *[maxRuns]keyRun, nr int) int {
+func (l *layout) walks(ms *matches, typed []rune, a int, runs *[maxRuns]keyRun, nr int) int {
 	n := len(typed)
-	i, prev := 0, -1
-	for t := 0; t <= n; t++ {
+	i, prev := a, -1
+	for t := a; t <= n; t++ {
 		k := -1
 		if t < n {
 			if r := typed[t]; r >= 0 && r < 256 && l.key[r] != 0 {
