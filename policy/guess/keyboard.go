@@ -107,6 +107,7 @@ func buildLayouts() {
 		l := &pads[pi]
 		l.grid = true
 		for _, k := range keys {
+			padKey[k.r] = true
 			if k.r == ',' {
 				l.key[k.r] = l.key['.'] // the same key
 				continue
@@ -114,9 +115,6 @@ func buildLayouts() {
 			l.key[k.r] = uint8(l.keys + 1)
 			l.x[l.keys], l.y[l.keys] = k.x, k.y
 			l.keys++
-		}
-		for _, k := range keys {
-			padKey[k.r] = true
 		}
 		l.buildGraph()
 	}
@@ -165,15 +163,11 @@ func (l *layout) dir(a, b int) int {
 // offsetDir is dir from the keys' positions (dirs is built with it).
 func (l *layout) offsetDir(a, b int) int {
 	dx, dy := l.x[b]-l.x[a], l.y[b]-l.y[a]
+	dirs := directions[:]
 	if l.grid {
-		for d, o := range gridDirections {
-			if o[0] == dx && o[1] == dy {
-				return d
-			}
-		}
-		return -1
+		dirs = gridDirections[:]
 	}
-	for d, o := range directions {
+	for d, o := range dirs {
 		if o[0] == dx && o[1] == dy {
 			return d
 		}

@@ -1040,7 +1040,7 @@ func matchWellKnown(ms *matches, lower []rune, i int) {
 		if k < minWellKnown {
 			continue
 		}
-		kind, lg := KindSequence, wellKnownLog10+log10(float64(k))
+		kind, lg := KindSequence, wellKnownLog10+log10Runes[k]
 		if w < wellKnownConstants {
 			kind = KindConstant
 		}
