@@ -184,6 +184,8 @@ func TestCommonRule(t *testing.T) {
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},
+		{"a word, a mobile number, a place and a date, each joined by the same separator", "mamma_45781236_bergen_1990-05-17", "date"},
+		{"a word, a keyboard walk, a name and a date joined by one separator", "Kosedyr-1qaz2wsx-Ingrid-24.12.1999", "date"},
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
 		{"an English sentence of short words", "My.dad.like.my.car!", "word"},

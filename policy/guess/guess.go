@@ -162,6 +162,7 @@ type match struct {
 	inner Kinds   // a phrase's: the kinds of its words (see matchPhrases; kind is its longest word's)
 	faint bool    // a short word of no list that reads less like one than a typical word: marks nothing (see addWordlike)
 	quiet bool    // counts in the estimate but names no kind: a separator of one code point used again (see matchSeparators)
+	joins bool    // a separator of one code point that joins the patterns around it: no part of its own (see matchSeparators)
 	// period is a repeat's distance to what it copies (its source is
 	// [i-period, j-period)); 0 for other kinds.
 	period uint8
@@ -702,7 +703,7 @@ func search(ms *matches, n int, run *[MaxRunes]uint8, any bool, hex uint8) Resul
 			if bCost[i] < prev {
 				prev, prevB = bCost[i], true
 			}
-			if i > 0 {
+			if i > 0 && !m.joins {
 				prev += partLog10
 			}
 			if c := prev + lg; c < mCost[j] {

@@ -486,23 +486,44 @@ func TestMatchSeparators(t *testing.T) {
 	assert.True(t, with.Kinds.Has(KindPunctuation), "the repeated separator is in the cheapest split")
 
 	// A separator of one code point used again between two patterns (no
-	// word of no list) in a password with digits: "Kari-1985-Oslo-2024"
-	// (the second and third "-"); in words alone, as passphrases are, or
-	// next to what no pattern covers, it is no repeat.
+	// word of no list) in a password with digits: "Kari-1985-Oslo-2024",
+	// each of its code points that is used so twice or more, its first use
+	// too; in words alone, as passphrases are, or next to what no pattern
+	// covers, it is no repeat.
 	patterns := func(ms *matches, in Input) {
 		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
 		matchDates(ms, in.Lower)
 		matchKeyboard(ms, in.Typed)
 		matchSeparators(ms, in.Lower)
 	}
-	assert.Equal(t, []string{"-", "-"}, found(t, "Kari-1985-Oslo-2024", KindPunctuation, patterns))
-	assert.Equal(t, []string{"_", "_"}, found(t, "Sofie_asdfg_nora_06-09-2017#", KindPunctuation, patterns))
-	assert.Equal(t, []string{"-", "-"}, found(t, "kaffe-kopp-bord-2024", KindPunctuation, patterns), "digits anywhere")
-	assert.Equal(t, []string{"#"}, found(t, "12.05.1999#Oslo#2024", KindPunctuation, patterns), "a date's \".\" is no separator")
-	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo+2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord"} {
+	assert.Equal(t, []string{"-", "-", "-"}, found(t, "Kari-1985-Oslo-2024", KindPunctuation, patterns))
+	assert.Equal(t, []string{"_", "_", "_"}, found(t, "Sofie_asdfg_nora_06-09-2017#", KindPunctuation, patterns))
+	assert.Equal(t, []string{"-", "-", "-"}, found(t, "kaffe-kopp-bord-2024", KindPunctuation, patterns), "digits anywhere")
+	assert.Equal(t, []string{"#", "#"}, found(t, "12.05.1999#Oslo#2024", KindPunctuation, patterns), "a date's \".\" is no separator")
+	assert.Equal(t, []string{"+", "+"}, found(t, "Kari-1985+Oslo+2024", KindPunctuation, patterns), "not only the first separator")
+	assert.Equal(t, []string{"_", "_", " ", " "}, found(t, "Kari_Oslo 1985 asdfg_2024", KindPunctuation, patterns), "two separators, each used again")
+	assert.Equal(t, []string{"-", "-"}, found(t, "kaffe!1985-Oslo-2024", KindPunctuation, patterns), "the first use between a pattern and what none covers")
+	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo_2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord", "xq-1985x-zv-2024"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}
-	assert.Less(t, estTest("Kari-1985-Oslo-2024"), estTest("Kari-1985+Oslo+2024")-1.2, "two separators used again")
+	// The first use costs the choice, once (phraseSepLog10), and each use
+	// joins the patterns around it without a part of its own: three pieces
+	// joined by one separator cost their pieces, the separator once and a
+	// part for each further piece, where one separator each, chosen three
+	// times, cost a choice and a part each.
+	assert.Less(t, estTest("Kari-1985-Oslo-2024"), estTest("Kari-1985+Oslo_2024")-2.8, "two separators used again")
+	ms = new(matches)
+	x = in("Kari-1985-Oslo-2024")
+	ms.classify(x.Typed, x.Lower, x.Folded)
+	patterns(ms, x)
+	var lgs []float32
+	for k := range ms.n {
+		if m := ms.m[k]; m.kind == KindPunctuation {
+			assert.True(t, m.joins && m.free && m.quiet, "%+v", m)
+			lgs = append(lgs, m.lg)
+		}
+	}
+	assert.Equal(t, []float32{phraseSepLog10, sepAgainLog10, sepAgainLog10}, lgs)
 
 	// Digits that count between words: the second and later.
 	assert.Equal(t, []string{"2", "3"}, found(t, "fjellrev1havørn2isbjørn3", KindSequence, run))
