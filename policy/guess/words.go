@@ -387,7 +387,9 @@ const list9 = "" +
 	"1onfirmasjon\n1rumkake\n1ui\n0maiing\n1idgard\n1otorsykkei\n1uite\n5bær\n0nansen\n0pannekaker\n" +
 	"1irat\n1oiitibii\n1rinsessa\n0ragnarok\n1egnbue\n1ått\n0sitron\n1ju\n1korpionen\n2ytten\n" +
 	"1oftis\n2isikke\n1pøkeise\n1teinbukken\n2jerner\n2rikking\n1ykiing\n2v\n0tegning\n1jue\n" +
-	"1omte\n1roiimann\n1yttebær\n0vaihaii\n7a\n2nnmannen\n1igeiand\n0yggdrasii\n0åsgard\n"
+	"1omte\n1roiimann\n1yttebær\n0vaihaii\n7a\n2nnmannen\n1igeiand\n0yggdrasii\n0åsgard\n0bamsefar\n" +
+	"1estevenninne\n0fotbaiigai\n8utt\n7jente\n0giadideg\n0hestegai\n5jente\n1jertevenn\n0jegeiskerdeg\n0kosebamse\n" +
+	"4dyr\n4gutt\n4jente\n4katt\n0skattepus\n1oistråie\n1ukkertopp\n2perjente\n"
 
 // list10 is lists/english_extra.txt.
 const list10 = "" +
