@@ -206,6 +206,20 @@ func TestMatchKeyboard(t *testing.T) {
 	}
 }
 
+// TestKeyboardCopies: a shape's first copy costs one of six starts, and
+// each further copy that steps on the way the one before it stepped costs
+// log2 (the walk going on), not six again: "1qaz2wsx3edc4rfv" costs two
+// columns and two halvings more than "1qaz2wsx" (10^5.1 until 2026-12-03,
+// 10^4.2 now).
+func TestKeyboardCopies(t *testing.T) {
+	for _, pw := range []string{"1qaz2wsx3edc4rfv", "zaq1xsw2cde3vfr4", "5tgb6yhn7ujm8ik,"} {
+		two := estTest(string([]rune(pw)[:8]))
+		assert.InDelta(t, two+2*log2, estTest(pw), 0.01, "input %q", pw)
+	}
+	assert.InDelta(t, log2, copyLog10(3, 3), 1e-9)
+	assert.InDelta(t, log10(6), copyLog10(2, 3), 1e-9)
+}
+
 // TestEveryMonthName: each name of monthNames makes a date after a day
 // (matchMonthName tries the names only after one of their first letters).
 func TestEveryMonthName(t *testing.T) {

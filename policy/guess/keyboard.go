@@ -227,7 +227,8 @@ const maxRuns = 64
 // that does not return to the direction two steps back, so a zigzag
 // ("1q2w3e4r") costs two turns however long it is. A run whose shape (the
 // directions) repeats the run just before it from a neighbouring key
-// ("zaq1" "xsw2" "cde3") joins it at 6 guesses per repeat.
+// ("zaq1" "xsw2" "cde3") joins it at 6 guesses for the first copy and 2 for each
+// that steps on as the one before it did (see shapeRepeats).
 func matchKeyboard(ms *matches, typed []rune) {
 	layoutsOnce.Do(buildLayouts)
 	// The runs of a layout, for shape repeats: declared once, since
@@ -289,7 +290,9 @@ func (l *layout) walks(ms *matches, typed []rune, a int, runs *[maxRuns]keyRun, 
 
 // shapeRepeats adds the runs from runs[r] on whose shape (directions and
 // length) repeats the run before from a neighbouring key ("zaq1" "xsw2"
-// "cde3"), at 6 guesses a repeat, when there are two or more. A key before
+// "cde3"), at 6 guesses for the first copy and 2 for each that steps on as
+// the one before it stepped ("1qaz2wsx3edc4rfv": until 2026-12-03 each cost
+// 6, and the 16 keys 10^5.1), when there are two or more. A key before
 // the first run that neighbours its first key joins that run's walk ("e3edc"
 // of "Kaffe3edc4rfv", "#4rfv" of "#4rfv5tgb"), and one after the last run
 // that neighbours its last key joins that one's ("cde34" of
@@ -320,26 +323,49 @@ func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, 
 			lg = next.lg
 		}
 		k, b := r+1, int(next.i+m)
+		// The first copy's start is one of the keys around the first
+		// run's; each further copy's that steps the same way as the copy
+		// before it is the walk going on ("1qaz" "2wsx" "3edc" "4rfv"),
+		// which one of two (on or stop) prices; another step, one of six.
+		lg += log10(6)
+		step := l.dir(int(l.key[typed[a]]-1), int(next.start))
 		if n2 == m {
 			// Whole runs of the shape after it.
 			sig := next.sig
-			for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == sig &&
-				runs[k+1].j-runs[k+1].i == m && l.dir(int(runs[k].start), int(runs[k+1].start)) >= 0 {
-				k++
+			for k+1 < nr && runs[k+1].i == runs[k].j && runs[k+1].sig == sig && runs[k+1].j-runs[k+1].i == m {
+				d := l.dir(int(runs[k].start), int(runs[k+1].start))
+				if d < 0 {
+					break
+				}
+				lg += copyLog10(d, step)
+				k, step = k+1, d
 			}
 			b = int(runs[k].j)
 			// The run after the last: its first m keys.
 			if k+1 < nr && runs[k+1].i == runs[k].j {
 				after := &runs[k+1]
-				if n := after.j - after.i; n > m && n <= maxSigKeys && after.sig/pow7[n-m] == sig && l.dir(int(runs[k].start), int(after.start)) >= 0 {
-					b += int(m)
-					k++
+				if n := after.j - after.i; n > m && n <= maxSigKeys && after.sig/pow7[n-m] == sig {
+					if d := l.dir(int(runs[k].start), int(after.start)); d >= 0 {
+						lg += copyLog10(d, step)
+						b += int(m)
+						k++
+					}
 				}
 			}
 		}
-		ms.add(int(a), b, KindKeyboard, lg+float64(k-r)*log10(6))
+		ms.add(int(a), b, KindKeyboard, lg)
 		return
 	}
+}
+
+// copyLog10 is what a further copy of a shape costs (see shapeRepeats):
+// log2 when its start steps from the last copy's the way (d) that copy's
+// stepped from the one before it (step), else one of six.
+func copyLog10(d, step int) float64 {
+	if d == step {
+		return log2
+	}
+	return log10(6)
 }
 
 // maxSigKeys is the longest walk whose sig (a digit base 7 a direction)
