@@ -187,6 +187,7 @@ func TestCommonRule(t *testing.T) {
 		{"a word, a mobile number, a place and a date, each joined by the same separator", "mamma_45781236_bergen_1990-05-17", "date"},
 		{"a word, a keyboard walk, a name and a date joined by one separator", "Kosedyr-1qaz2wsx-Ingrid-24.12.1999", "date"},
 		{"three Norwegian words of love written as one word each, and a year", "Jegelskerdeg!Kosebamse!Hjertevenn!2019", "word"},
+		{"a full name, a keyboard walk, a place and a date joined by one separator", "Ingrid.Solberg-1qaz2wsx-Lofoten-24.12.1999", "name"},
 		{"a surname and a name of no list around an American date", "Skarholt12/24/1999Gyri!", "date"},
 		{"a sentence of words of two and three letters", "Ha en fin dag 2026!", "word"},
 		{"an English sentence of short words", "My.dad.like.my.car!", "word"},

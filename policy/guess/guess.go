@@ -338,6 +338,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
 	matchFamous(ms, typed, lower, folded)
+	matchFullNames(ms, typed, lower)
 	// Repeats before the stretches of letters written together, which
 	// leave out those inside a repeat (see matches.repeatEnd).
 	matchRepeats(ms, lower)

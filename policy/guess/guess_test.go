@@ -220,6 +220,39 @@ func TestKeyboardCopies(t *testing.T) {
 	assert.InDelta(t, log10(6), copyLog10(2, 3), 1e-9)
 }
 
+// TestMatchFullNames: two names of the lists, the second after one of
+// ".", "_", "-" or " ", or after a CamelCase capital, as whole words, are
+// one name at their guesses and the separator's choice.
+func TestMatchFullNames(t *testing.T) {
+	run := func(ms *matches, in Input) {
+		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
+		matchFullNames(ms, in.Typed, in.Lower)
+	}
+	for _, pw := range []string{"kari.nordmann", "Sindre_Bakken", "ola-hansen", "Kari Nordmann", "KariNordmann"} {
+		assert.Contains(t, found(t, pw+"#2024", KindName, run), pw, "input %q", pw)
+		assert.Contains(t, found(t, "2024#"+pw, KindName, run), pw, "input %q", pw)
+	}
+	for _, pw := range []string{"karinordmann", "kari+nordmann", "xkari.nordmann", "kari.nordmannx", "kari..nordmann"} {
+		assert.NotContains(t, found(t, pw, KindName, run), pw, "input %q", pw)
+	}
+	// The price: the names' and the separator's, one part.
+	ms := new(matches)
+	x := in("kari.nordmann")
+	ms.classify(x.Typed, x.Lower, x.Folded)
+	run(ms, x)
+	cheapest := func(i, j int) float32 {
+		best := float32(99)
+		for k := range ms.n {
+			if m := ms.m[k]; m.kind == KindName && int(m.i) == i && int(m.j) == j && m.lg < best {
+				best = m.lg
+			}
+		}
+		return best
+	}
+	assert.InDelta(t, float64(cheapest(0, 4)+cheapest(5, 13))+fullNameSepLog10, float64(cheapest(0, 13)), 1e-6)
+	assert.Less(t, estTest("kari.nordmann#2024"), estTest("kari+nordmann#2024")-1.3, "a full name is one part, its separator a choice of four")
+}
+
 // TestEveryMonthName: each name of monthNames makes a date after a day
 // (matchMonthName tries the names only after one of their first letters).
 func TestEveryMonthName(t *testing.T) {

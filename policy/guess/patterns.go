@@ -388,6 +388,76 @@ func matchSeparators(ms *matches, lower []rune) {
 	}
 }
 
+// camel reports whether typed[j] is a capital after a small letter
+// ("KariNordmann"; lower is typed case-folded).
+func camel(typed, lower []rune, j int) bool {
+	return j > 0 && typed[j] != lower[j] && typed[j-1] == lower[j-1] && isLetter(lower[j-1])
+}
+
+// fullNameSepLog10 is what the separator of a full name costs: one of
+// ".", "_", "-" and " " ("kari.nordmann", "Sindre_Bakken").
+var fullNameSepLog10 = log10(4)
+
+// maxFullNames bounds the names matchFullNames pairs.
+const maxFullNames = 32
+
+// matchFullNames adds each two names of the lists (KindName: a first name
+// and a surname, or two first names), the second right after the first or
+// after one of ".", "_", "-" or " ", as one match of the kind, several (names: "common names and a year"): a full name
+// costs its names' guesses and the separator's choice (fullNameSepLog10),
+// not two parts and a brute-forced separator between them, for people
+// write their name as one thing, as their mail address has it. Until
+// 2026-12-03 "Sindre_Bakken" cost 10^2 more than its names (BENCHMARKS.md).
+// It runs after the matchers of names and before matchSeparators, which
+// counts no separator inside a pattern.
+func matchFullNames(ms *matches, typed, lower []rune) {
+	var names [maxFullNames]match
+	k := 0
+	for m := range ms.n {
+		x := &ms.m[m]
+		if x.kind != KindName || x.inner != 0 {
+			continue
+		}
+		same := false
+		for t := range k {
+			if names[t].i == x.i && names[t].j == x.j {
+				same = true
+				if x.lg < names[t].lg {
+					names[t].lg = x.lg
+				}
+			}
+		}
+		if !same && k < maxFullNames {
+			names[k] = *x
+			k++
+		}
+	}
+	n := len(lower)
+	for a := range k {
+		first := &names[a]
+		j := int(first.j)
+		if i := int(first.i); i > 0 && isLetter(lower[i-1]) && !camel(typed, lower, i) {
+			continue // inside a word
+		}
+		sep := float32(0)
+		if j < n {
+			switch lower[j] {
+			case '.', '_', '-', ' ':
+				sep = float32(fullNameSepLog10)
+			}
+		}
+		for b := range k {
+			last := &names[b]
+			if e := int(last.j); e < n && isLetter(lower[e]) && !camel(typed, lower, e) {
+				continue // inside a word
+			}
+			if sep > 0 && int(last.i) == j+1 || sep == 0 && int(last.i) == j && camel(typed, lower, j) {
+				ms.put(match{i: first.i, j: last.j, kind: KindName, lg: first.lg + sep + last.lg, several: 1 << KindName})
+			}
+		}
+	}
+}
+
 // sepLen returns how many code points from lower[i] on are neither
 // letters nor digits, counting to 3 at most (a separator has 1 or 2).
 func sepLen(ms *matches, lower []rune, i int) int {
