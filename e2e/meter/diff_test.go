@@ -79,6 +79,8 @@ var pieces = []string{
 	"3,14159265", "2.718281828", "4815162342", "1248163264128", "skiferie1skiferie2", "1barn2kids2biler4katter",
 	// and walks on the number pad and a phone's, a run of three
 	"147852369", "2580", "0,3", "111",
+	// and full names, keyboard columns stepping on, Norwegian words of love
+	"kari.nordmann", "Ola_Hansen", "1qaz2wsx3edc4rfv", "jegelskerdeg", "Kosebamse",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }
@@ -126,14 +128,17 @@ func generate(n int) []diffCase {
 	// keyboard columns after and before a neighbouring key (shapeRepeats);
 	// written dates after other digits, and dates of digits alone before a
 	// separator and more digits (matchDates); a separator of one code point
-	// used again between patterns (matchSeparators).
+	// used again between patterns, any such code point (matchSeparators);
+	// full names (matchFullNames) and four keyboard columns stepping on
+	// (shapeRepeats).
 	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
 		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer",
 		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
 		"bb651248e0911a6500dc", "7FEB91CEE700B0960049", "decade1987cafe2020",
 		"Kaffe3edc4rfv5tgb", "zaq1xsw2cde34Kaffe", "Kaffe#4rfv5tgb#2wsx",
 		"Kaffe203913.07.1985", "22041949-06.10.1953Kaffe",
-		"Kari-1985-Oslo-2024", "12.05.1999#Oslo#2024"} {
+		"Kari-1985-Oslo-2024", "12.05.1999#Oslo#2024", "Sigve_Eide 95320607 cvbnm TUVA", "Kari-1985+Oslo+2024",
+		"kari.nordmann#2024", "Sindre_Bakken-1qaz2wsx3edc4rfv-Lofoten", "KariNordmann1985", "leroy.Barberer2023"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
