@@ -235,21 +235,31 @@ func TestMatchFullNames(t *testing.T) {
 	for _, pw := range []string{"karinordmann", "kari+nordmann", "xkari.nordmann", "kari.nordmannx", "kari..nordmann"} {
 		assert.NotContains(t, found(t, pw, KindName, run), pw, "input %q", pw)
 	}
-	// The price: the names' and the separator's, one part.
-	ms := new(matches)
-	x := in("kari.nordmann")
-	ms.classify(x.Typed, x.Lower, x.Folded)
-	run(ms, x)
-	cheapest := func(i, j int) float32 {
-		best := float32(99)
-		for k := range ms.n {
-			if m := ms.m[k]; m.kind == KindName && int(m.i) == i && int(m.j) == j && m.lg < best {
-				best = m.lg
+	// The price: the names' (each at least a part's floor) and the
+	// separator's, one part.
+	for _, tt := range []struct {
+		pw   string
+		a, b int // the second name's code points
+	}{{"kari.nordmann", 5, 13}, {"ola_olsen", 4, 9}} {
+		ms := new(matches)
+		x := in(tt.pw)
+		ms.classify(x.Typed, x.Lower, x.Folded)
+		run(ms, x)
+		cheapest := func(i, j int) float64 {
+			best := float32(99)
+			for k := range ms.n {
+				if m := ms.m[k]; m.kind == KindName && int(m.i) == i && int(m.j) == j && m.lg < best {
+					best = m.lg
+				}
 			}
+			return float64(best)
 		}
-		return best
+		first, last := cheapest(0, tt.a-1), cheapest(tt.a, tt.b)
+		if tt.pw == "ola_olsen" {
+			assert.Less(t, last, minSubLog10, "olsen's own price is under the floor, which the full name counts")
+		}
+		assert.InDelta(t, max(first, minSubLog10)+fullNameSepLog10+max(last, minSubLog10), cheapest(0, tt.b), 1e-6, "input %q", tt.pw)
 	}
-	assert.InDelta(t, float64(cheapest(0, 4)+cheapest(5, 13))+fullNameSepLog10, float64(cheapest(0, 13)), 1e-6)
 	assert.Less(t, estTest("kari.nordmann#2024"), estTest("kari+nordmann#2024")-1.3, "a full name is one part, its separator a choice of four")
 }
 

@@ -402,14 +402,18 @@ var fullNameSepLog10 = log10(4)
 const maxFullNames = 32
 
 // matchFullNames adds each two names of the lists (KindName: a first name
-// and a surname, or two first names), the second right after the first or
-// after one of ".", "_", "-" or " ", as one match of the kind, several (names: "common names and a year"): a full name
-// costs its names' guesses and the separator's choice (fullNameSepLog10),
-// not two parts and a brute-forced separator between them, for people
-// write their name as one thing, as their mail address has it. Until
-// 2026-12-03 "Sindre_Bakken" cost 10^2 more than its names (BENCHMARKS.md).
-// It runs after the matchers of names and before matchSeparators, which
-// counts no separator inside a pattern.
+// and a surname, or two first names) as whole words, the second after one
+// of ".", "_", "-" or " " or after a CamelCase capital ("kari.nordmann",
+// "KariNordmann"), as one match of the kind, several ("common names and a
+// year"): a full name costs its names' guesses (each at least minSubLog10,
+// as a part of its own would) and the separator's choice
+// (fullNameSepLog10), not two parts and a brute-forced separator between
+// them, for people write their name as one thing, as their mail address
+// has it. Until 2026-12-03 "Sindre_Bakken" cost 10^2 more than its names
+// (BENCHMARKS.md). Two names written together in small letters are left
+// out ("karinordmann"): in random small letters such pairs took one string
+// in 5,000 under the threshold. It runs after the matchers of names and
+// before matchSeparators, which counts no separator inside a pattern.
 func matchFullNames(ms *matches, typed, lower []rune) {
 	var names [maxFullNames]match
 	k := 0
@@ -452,7 +456,16 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 				continue // inside a word
 			}
 			if sep > 0 && int(last.i) == j+1 || sep == 0 && int(last.i) == j && camel(typed, lower, j) {
-				ms.put(match{i: first.i, j: last.j, kind: KindName, lg: first.lg + sep + last.lg, several: 1 << KindName})
+				// Compared, not max: the builtin on floats is a call to the
+				// runtime's fmax in the module.
+				a, b := first.lg, last.lg
+				if a < minSubLog10 {
+					a = minSubLog10
+				}
+				if b < minSubLog10 {
+					b = minSubLog10
+				}
+				ms.put(match{i: first.i, j: last.j, kind: KindName, lg: a + sep + b, several: 1 << KindName})
 			}
 		}
 	}
