@@ -28,7 +28,7 @@ import (
 const (
 	adminKey = "test-admin-key-0123456789"
 	strong   = "Kveldssol over Lyngen-fjorden 42!"
-	strong2  = "Morgentåke ved Sognefjorden 1937?"
+	strong2  = "Morgentåke over Sognefjorden og Jostedalsbreen?"
 )
 
 type env struct {

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m, &pg)) }
 const (
 	adminKey = "test-admin-key-0123456789-abcdefghij"
 	strong   = "Kveldssol over Lyngen-fjorden 42!"
-	strong2  = "Morgentåke ved Sognefjorden 1937?"
+	strong2  = "Morgentåke over Sognefjorden og Jostedalsbreen?"
 )
 
 // pair starts two handlers, each with its own connection pool, on one
