@@ -312,7 +312,11 @@ func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, 
 	for m := min(n1, n2); m >= 3; m-- {
 		// The first run's last m keys and the next run's first m.
 		a := first.j - m
-		if first.sig%pow7[m-1] != next.sig/pow7[n2-m] || l.dir(int(l.key[typed[a]]-1), int(next.start)) < 0 {
+		if first.sig%pow7[m-1] != next.sig/pow7[n2-m] {
+			continue
+		}
+		step := l.dir(int(l.key[typed[a]]-1), int(next.start))
+		if step < 0 {
 			continue
 		}
 		// A cut walk's price is more than its shape's: the whole run's, or
@@ -328,7 +332,6 @@ func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, 
 		// before it is the walk going on ("1qaz" "2wsx" "3edc" "4rfv"),
 		// which one of two (on or stop) prices; another step, one of six.
 		lg += log10(6)
-		step := l.dir(int(l.key[typed[a]]-1), int(next.start))
 		if n2 == m {
 			// Whole runs of the shape after it.
 			sig := next.sig

@@ -422,17 +422,24 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 		if x.kind != KindName || x.inner != 0 {
 			continue
 		}
+		// Each name at a part's floor at least, as a part of its own
+		// would be. (Compared, not max: the builtin on floats is a call to
+		// the runtime's fmax in the module.)
+		lg := x.lg
+		if lg < minSubLog10 {
+			lg = minSubLog10
+		}
 		same := false
 		for t := range k {
 			if names[t].i == x.i && names[t].j == x.j {
 				same = true
-				if x.lg < names[t].lg {
-					names[t].lg = x.lg
+				if lg < names[t].lg {
+					names[t].lg = lg
 				}
 			}
 		}
 		if !same && k < maxFullNames {
-			names[k] = *x
+			names[k] = match{i: x.i, j: x.j, lg: lg}
 			k++
 		}
 	}
@@ -452,21 +459,13 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 		}
 		for b := range k {
 			last := &names[b]
+			if !(sep > 0 && int(last.i) == j+1 || sep == 0 && int(last.i) == j && camel(typed, lower, j)) {
+				continue
+			}
 			if e := int(last.j); e < n && isLetter(lower[e]) && !camel(typed, lower, e) {
 				continue // inside a word
 			}
-			if sep > 0 && int(last.i) == j+1 || sep == 0 && int(last.i) == j && camel(typed, lower, j) {
-				// Compared, not max: the builtin on floats is a call to the
-				// runtime's fmax in the module.
-				a, b := first.lg, last.lg
-				if a < minSubLog10 {
-					a = minSubLog10
-				}
-				if b < minSubLog10 {
-					b = minSubLog10
-				}
-				ms.put(match{i: first.i, j: last.j, kind: KindName, lg: a + sep + b, several: 1 << KindName})
-			}
+			ms.put(match{i: first.i, j: last.j, kind: KindName, lg: first.lg + sep + last.lg, several: 1 << KindName})
 		}
 	}
 }
