@@ -185,6 +185,7 @@ func TestCommonRule(t *testing.T) {
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},
 		{"a word, a mobile number, a place and a date, each joined by the same separator", "mamma_45781236_bergen_1990-05-17", "date"},
+		{"two words and a national identity number whose check digits hold (synthetic: the month plus 80)", "Morell!Blåbær!18874342420", "identity"},
 		{"a word, a keyboard walk, a name and a date joined by one separator", "Kosedyr-1qaz2wsx-Ingrid-24.12.1999", "date"},
 		{"three Norwegian words of love written as one word each, and a year", "Jegelskerdeg!Kosebamse!Hjertevenn!2019", "word"},
 		{"a full name, a keyboard walk, a place and a date joined by one separator", "Ingrid.Solberg-1qaz2wsx-Lofoten-24.12.1999", "name"},

@@ -123,7 +123,7 @@ var latinFolded = func() (t [latinEnd - utf8.RuneSelf]rune) {
 // repeat comes last ("a season and a year, repeated").
 var kindOrder = [...]guess.Kind{
 	guess.KindPassword, guess.KindContext, guess.KindName, guess.KindWord, guess.KindPlace,
-	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindPhone, guess.KindConstant, guess.KindKeyboard,
+	guess.KindClub, guess.KindCalendar, guess.KindYear, guess.KindDate, guess.KindPhone, guess.KindIdentity, guess.KindConstant, guess.KindKeyboard,
 	guess.KindSequence, guess.KindAddress, guess.KindWordlike, guess.KindPunctuation, guess.KindRun, guess.KindMirror, guess.KindRepeat,
 }
 

@@ -50,6 +50,8 @@ func goldenCases() []goldenCase {
 		goldenCase{"default", Input{Password: "hbhegathociqhbimzw", Lang: "nb"}},
 		// A mobile number among pieces (kind phone).
 		goldenCase{"default", Input{Password: "Regnbue+47958693+Kari!", Lang: "nn"}},
+		// A national identity number among words (kind identity; synthetic, the month plus 80).
+		goldenCase{"default", Input{Password: "Morell!Blåbær!18874342420", Lang: "en"}},
 		// A well-known number (kind constant) and words with single
 		// digits between them at random (a phrase).
 		goldenCase{"default", Input{Password: "Kari3,14159265Kari!", Lang: "en"}},

@@ -187,6 +187,7 @@ var words = texts{
 	{"address", [3]string{"en nett- eller e-postadresse", "ei nett- eller e-postadresse", "a web or e-mail address"}},
 	{"phone", [3]string{"et mobilnummer", "eit mobilnummer", "a mobile number"}},
 	{"constant", [3]string{"et kjent tall som pi", "eit kjent tal som pi", "a well-known number such as pi"}},
+	{"identity", [3]string{"et fødselsnummer", "eit fødselsnummer", "a national identity number"}},
 }
 
 // plurals are the kinds' words when several were found (the "several"
@@ -208,6 +209,7 @@ var plurals = texts{
 	{"address", [3]string{"nett- eller e-postadresser", "nett- eller e-postadresser", "web or e-mail addresses"}},
 	{"phone", [3]string{"mobilnumre", "mobilnummer", "mobile numbers"}},
 	{"constant", [3]string{"kjente tall som pi", "kjende tal som pi", "well-known numbers such as pi"}},
+	{"identity", [3]string{"fødselsnumre", "fødselsnummer", "national identity numbers"}},
 }
 
 // kindWords returns kind's words in lang: its plural when several (kind

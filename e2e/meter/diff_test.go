@@ -81,6 +81,9 @@ var pieces = []string{
 	"147852369", "2580", "0,3", "111",
 	// and full names, keyboard columns stepping on, Norwegian words of love
 	"kari.nordmann", "Ola_Hansen", "1qaz2wsx3edc4rfv", "jegelskerdeg", "Kosebamse",
+	// and national identity numbers (synthetic: the month plus 80), one a
+	// D-number, one with a hyphen
+	"18874342420", "45859912323", "018185-47125",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

@@ -79,15 +79,16 @@ const (
 	KindRun              // a repeat that copies no other pattern of the split: "!!!!!!!!", the "aaaa" of "Kari1985aaaa" (see search)
 	KindPhone            // a Norwegian mobile number: eight digits that start with 4 or 9, maybe after +47
 	KindConstant         // the first digits of a well-known number: pi, e, the square root of 2, the golden ratio, Lost's numbers ("3.14159265", "4815162342")
+	KindIdentity         // a Norwegian national identity number (fødselsnummer) or D-number whose check digits hold
 	numKinds
 )
 
-var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address", "run", "phone", "constant"}
+var kindNames = [numKinds]string{"", "password", "word", "name", "place", "club", "calendar", "context", "year", "date", "keyboard", "sequence", "repeat", "wordlike", "punctuation", "mirror", "address", "run", "phone", "constant", "identity"}
 
 // String returns the kind's wire name: "password", "word", "name", "place",
 // "club", "calendar", "context", "year", "date", "keyboard", "sequence",
 // "repeat", "wordlike", "punctuation", "mirror", "address", "run", "phone",
-// "constant", or ""
+// "constant", "identity", or ""
 // for KindNone.
 func (k Kind) String() string {
 	if k < numKinds {

@@ -369,6 +369,47 @@ func TestMatchCounted(t *testing.T) {
 	}
 }
 
+// TestMatchIdentity: a Norwegian national identity number (a date of
+// birth ddmmyy, the day plus 40 in a D-number and the month plus 80 in a
+// synthetic one, then five digits whose last two are check digits that
+// hold), maybe with a space or a hyphen after the date, stands alone among
+// digits; it costs its date and 10^2.9 for the individual number, where
+// brute force counts the five digits 10^5. Every number here is synthetic
+// (the month plus 80): no person's.
+func TestMatchIdentity(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	for pw, want := range map[string][]string{
+		"01818547125":         {"01818547125"},
+		"Kari01818547125!":    {"01818547125"},
+		"kari018185-47125":    {"018185-47125"},
+		"kari 018185 47125 x": {"018185 47125"},
+		"17859054382Ola":      {"17859054382"},
+		"45859912323":         {"45859912323"}, // a synthetic D-number: 5 May 1999
+		"31929999889":         {"31929999889"},
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindIdentity, run), "input %q", pw)
+	}
+	for _, pw := range []string{
+		"01818547126",    // the second check digit does not hold
+		"01818512421",    // the first does not
+		"018185471255",   // twelve digits
+		"901818547125",   // a digit before it
+		"0181854712",     // ten
+		"32818512383",    // no day 32 (the check digits hold)
+		"01138512394",    // no month 13 (the check digits hold)
+		"018185--47125",  // two separators
+		"018185.47125",   // a separator no one writes one with
+		"01-81-85-47125", // the date's own separators
+	} {
+		assert.Empty(t, found(t, pw, KindIdentity, run), "input %q", pw)
+	}
+	date, synthetic := log10(365)+yearLog10(1985), log10(2)
+	assert.InDelta(t, estTest("kari")+date+identityLog10+synthetic+partLog10, estTest("kari01818547125"), 0.01, "a name and an identity number")
+	assert.InDelta(t, estTest("kari")+date+identityLog10+synthetic+log10(2)+partLog10, estTest("kari018185-47125"), 0.01, "with a hyphen")
+	assert.Greater(t, estTest("kari01818547126")-estTest("kari01818547125"), 0.75, "a name, a date and five digits whose check digits do not hold: other patterns, dearer")
+	assert.InDelta(t, 2.92, identityLog10, 0.01)
+}
+
 // TestMatchPhone: a Norwegian mobile number (eight digits that start with
 // 4 or 9) stands alone among digits, or after a country code, which the
 // number with its code is a match of too; it costs 2·10^7, below the 10^8
