@@ -796,6 +796,18 @@ func log10(x float64) float64 {
 // software in WebAssembly, and "abab…" has a mirror at every centre.
 func choicesLog10(a, b int) float64 { return log10Runes[a] + log10Runes[b] }
 
+// log10Of2, log10Of4, log10Of6 and log10Of365 are the logarithms the
+// matchers add most often, computed once: Go does not fold math.Log10 of a
+// constant, and a logarithm is a function call in software in WebAssembly
+// ("1.2.3.4.…" spent a tenth of its estimate on dates' log10(4) and
+// log10(365)).
+var (
+	log10Of2   = log10(2)
+	log10Of4   = log10(4)
+	log10Of6   = log10(6)
+	log10Of365 = log10(365)
+)
+
 var log10Runes = func() (t [MaxRunes + 1]float64) {
 	for k := 2; k <= MaxRunes; k++ {
 		t[k] = math.Log10(float64(k))

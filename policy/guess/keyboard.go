@@ -331,7 +331,7 @@ func (l *layout) shapeRepeats(ms *matches, typed []rune, runs *[maxRuns]keyRun, 
 		// run's; each further copy's that steps the same way as the copy
 		// before it is the walk going on ("1qaz" "2wsx" "3edc" "4rfv"),
 		// which one of two (on or stop) prices; another step, one of six.
-		lg += log10(6)
+		lg += log10Of6
 		if n2 == m {
 			// Whole runs of the shape after it.
 			sig := next.sig
@@ -368,7 +368,7 @@ func copyLog10(d, step int) float64 {
 	if d == step {
 		return log2
 	}
-	return log10(6)
+	return log10Of6
 }
 
 // maxSigKeys is the longest walk whose sig (a digit base 7 a direction)

@@ -154,7 +154,7 @@ func matchCounted(ms *matches, lower []rune) {
 				k++
 			}
 			if k >= 2 {
-				ms.addRepeat(e, end, len(block)+int(w), log10(float64(k))+countedDirLog10)
+				ms.addRepeat(e, end, len(block)+int(w), log10Runes[k]+countedDirLog10)
 				covered = end
 				break
 			}
@@ -1016,7 +1016,7 @@ func matchDates(ms *matches, lower []rune) {
 		}
 		// The last group may go on with more digits ("26.08.1964123"):
 		// its day or year is the group's first digits.
-		sep, last := log10(4), k-w[2]
+		sep, last := log10Of4, k-w[2]
 		switch {
 		case ng == 3 && w[0] == 4 && w[1] <= 2: // year month day
 			for dw := 1; dw <= min(w[2], 2); dw++ {
@@ -1029,7 +1029,7 @@ func matchDates(ms *matches, lower []rune) {
 			// the second group is no month: twice the orders.
 			d, m, order := g[0], g[1], 0.0
 			if m > 12 {
-				d, m, order = g[1], g[0], log10(2)
+				d, m, order = g[1], g[0], log10Of2
 			}
 			end := i + w[0] + 1 + w[1]
 			if lg := dateLog10(d, m, 0, 0); lg > 0 {
@@ -1116,7 +1116,7 @@ func matchIdentity(ms *matches, lower []rune, i int) {
 	for j := range d {
 		if j == 6 && (lower[k] == ' ' || lower[k] == '-') {
 			k++
-			lg += log10(2)
+			lg += log10Of2
 		}
 		if k >= n || !isDigit(lower[k]) {
 			return
@@ -1139,11 +1139,11 @@ func matchIdentity(ms *matches, lower []rune, i int) {
 	day, month := d[0]*10+d[1], d[2]*10+d[3]
 	if day > 40 {
 		day -= 40
-		lg += log10(2)
+		lg += log10Of2
 	}
 	if month > 80 {
 		month -= 80
-		lg += log10(2)
+		lg += log10Of2
 	}
 	date := dateLog10(day, month, d[4]*10+d[5], 2)
 	if date == 0 {
@@ -1368,7 +1368,7 @@ func dateLog10(d, m, y, yw int) float64 {
 	}
 	switch yw {
 	case 0:
-		return log10(365)
+		return log10Of365
 	case 2:
 		if y < 40 {
 			y += 2000
@@ -1379,7 +1379,7 @@ func dateLog10(d, m, y, yw int) float64 {
 	if y < 1900 || y > 2039 {
 		return 0
 	}
-	return log10(365) + yearLog10(y)
+	return log10Of365 + yearLog10(y)
 }
 
 // digitDate returns log10 of the guesses of s (4-8 digits) as the cheapest
