@@ -415,11 +415,33 @@ const maxFullNames = 32
 // in 5,000 under the threshold. It runs after the matchers of names and
 // before matchSeparators, which counts no separator inside a pattern.
 func matchFullNames(ms *matches, typed, lower []rune) {
+	n := len(lower)
+	// Cheap first (this runs at every keystroke, and a password of names
+	// repeated, "l1l1…", holds hundreds of them): a full name needs a
+	// separator or a CamelCase capital.
+	joint := false
+	for j := 1; j < n && !joint; j++ {
+		switch lower[j] {
+		case '.', '_', '-', ' ':
+			joint = true
+		default:
+			joint = camel(typed, lower, j)
+		}
+	}
+	if !joint {
+		return
+	}
 	var names [maxFullNames]match
 	k := 0
 	for m := range ms.n {
 		x := &ms.m[m]
 		if x.kind != KindName || x.inner != 0 {
+			continue
+		}
+		// Only a whole word can be either name: letters of the password
+		// before or after it, but for a CamelCase capital, leave it out.
+		if i, j := int(x.i), int(x.j); i > 0 && isLetter(lower[i-1]) && !camel(typed, lower, i) ||
+			j < n && isLetter(lower[j]) && !camel(typed, lower, j) {
 			continue
 		}
 		// Each name at a part's floor at least, as a part of its own
@@ -443,13 +465,9 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 			k++
 		}
 	}
-	n := len(lower)
 	for a := range k {
 		first := &names[a]
 		j := int(first.j)
-		if i := int(first.i); i > 0 && isLetter(lower[i-1]) && !camel(typed, lower, i) {
-			continue // inside a word
-		}
 		sep := float32(0)
 		if j < n {
 			switch lower[j] {
@@ -461,9 +479,6 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 			last := &names[b]
 			if !(sep > 0 && int(last.i) == j+1 || sep == 0 && int(last.i) == j && camel(typed, lower, j)) {
 				continue
-			}
-			if e := int(last.j); e < n && isLetter(lower[e]) && !camel(typed, lower, e) {
-				continue // inside a word
 			}
 			ms.put(match{i: first.i, j: last.j, kind: KindName, lg: first.lg + sep + last.lg, several: 1 << KindName})
 		}
