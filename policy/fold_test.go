@@ -95,6 +95,9 @@ func TestStringHelpersMatchStrings(t *testing.T) {
 				t.Fatalf("containsRune(%q, %U) = %v, want %v", s, r, got, want)
 			}
 		}
+		if got, want := trimDigitsPunct(s), strings.TrimRightFunc(s, isDigitOrPunct); got != want {
+			t.Fatalf("trimDigitsPunct(%q) = %q, want %q", s, got, want)
+		}
 		if got, want := withoutSpaces(s), strings.ReplaceAll(s, " ", ""); got != want {
 			t.Fatalf("withoutSpaces(%q) = %q, want %q", s, got, want)
 		}
