@@ -858,6 +858,17 @@ func TestMatchTail(t *testing.T) {
 	}
 }
 
+// TestAddressLists: every entry of the address lists starts with a small
+// letter a-z, which addAddress relies on to skip a position where no letter
+// follows the "@" or ".".
+func TestAddressLists(t *testing.T) {
+	for _, list := range []string{addressStarts, addressProviders, addressDomains} {
+		for _, e := range strings.Fields(list) {
+			assert.True(t, e[0] >= 'a' && e[0] <= 'z', "entry %q", e)
+		}
+	}
+}
+
 // TestMatchAddresses: how an address starts, a mail provider after "@" and
 // a top-level domain after a name are pieces of an address; a provider or a
 // domain with a letter after it is not ("kari.nordmann", "@livestock").

@@ -838,6 +838,9 @@ func addAddress(ms *matches, lower []rune, i int, list string) {
 	if lower[i] == '@' || lower[i] == '.' {
 		at++
 	}
+	if at == len(lower) || !isLetter(lower[at]) {
+		return // every entry starts with a letter (TestAddressLists): "1.2.3.4…" asked the domains at each dot
+	}
 	for list != "" {
 		l := 0
 		for l < len(list) && list[l] != ' ' {
