@@ -50,7 +50,7 @@ var benchmarks = []string{
 	"^BenchmarkEvaluateRepeated$/^a$",
 	"^BenchmarkEvaluateRepeated$/^th$",
 	"^BenchmarkEvaluateRepeated$/^racecar$",
-	"^BenchmarkEvaluateRepeated$/^l1l1$", // every stretch a name with substitutions: the most dictionary matches
+	"^BenchmarkEvaluateRepeated$/^l1l1$",                 // every stretch a name with substitutions: the most dictionary matches
 	"^BenchmarkEvaluateRepeated$/^1.2.3.4.5.6.7.8.9.0.$", // spelt out both ways: two estimates of carriers
 	"^BenchmarkEvaluateJoined$/^nb$",
 	"^BenchmarkEvaluateJoined$/^en$",
