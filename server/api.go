@@ -162,9 +162,13 @@ type lookupRequest struct {
 type lookupResponse struct {
 	Username string `json:"username"`
 	Name     string `json:"name"`
-	// Phone is the number the service desk gave for the link, for the
-	// meter's phone rule; absent when it gave none.
-	Phone         string          `json:"phone,omitempty"`
+	// Phone is the number the service desk gave for the link (else the
+	// directory's), for the meter's phone rule; absent when none is known.
+	Phone string `json:"phone,omitempty"`
+	// BirthDate is the person's own ("YYYY-MM-DD"), from ID-porten's
+	// sign-in or the directory, for the meter's birthdate rule; absent when
+	// neither gave one.
+	BirthDate     string          `json:"birthDate,omitempty"`
 	Institution   string          `json:"institution"`
 	Policy        json.RawMessage `json:"policy"`
 	PolicyVersion string          `json:"policyVersion"`
@@ -192,8 +196,10 @@ func (h *handler) lookup() http.Handler {
 			h.fail(w, r, "lookup", err)
 			return
 		}
+		in := policy.Input{Name: a.Name, Phone: phone}
+		h.fromDirectory(r.Context(), a.Institution, a.Username, &in)
 		writeJSON(w, http.StatusOK, lookupResponse{
-			Username: a.Username, Name: a.Name, Phone: phone, Institution: a.Institution,
+			Username: a.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: a.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
 		})
 	})

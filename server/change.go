@@ -215,6 +215,7 @@ func (h *handler) change() http.Handler {
 			h.internal(w, r, "contact on file", err)
 			return
 		}
+		h.fromDirectory(ctx, p.ID, req.Username, &in)
 		if !h.newPassword(w, r, p, in) {
 			return
 		}

@@ -153,6 +153,7 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		in := policy.Input{Password: req.Password, Username: a.Username, Name: a.Name, Phone: phone, Lang: lang(r)}
+		h.fromDirectory(ctx, a.Institution, a.Username, &in)
 		v, err := h.judge(ctx, p, in)
 		if err != nil {
 			h.failRetryable(w, r, "judge", err)

@@ -315,9 +315,6 @@ type emptyRequest struct{}
 
 type sessionResponse struct {
 	lookupResponse
-	// BirthDate is the person's own ("YYYY-MM-DD"), for the meter's
-	// birthdate rule; absent when the sign-in gave none.
-	BirthDate string    `json:"birthDate,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
@@ -338,10 +335,12 @@ func (h *handler) resetSession() http.Handler {
 			h.internal(w, r, "policy lookup", err)
 			return
 		}
+		in := policy.Input{Name: s.Name, BirthDate: s.BirthDate}
+		h.fromDirectory(r.Context(), s.Institution, s.Username, &in)
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
-			Username: s.Username, Name: s.Name, Institution: s.Institution,
+			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
-		}, s.BirthDate, s.ExpiresAt})
+		}, s.ExpiresAt})
 	})
 }
 
@@ -434,6 +433,7 @@ func (h *handler) resetComplete() http.Handler {
 			return
 		}
 		in := policy.Input{Password: req.Password, Username: s.Username, Name: s.Name, BirthDate: s.BirthDate, Lang: lang(r)}
+		h.fromDirectory(ctx, s.Institution, s.Username, &in)
 		if !h.newPassword(w, r, p, in) {
 			return
 		}

@@ -16,6 +16,7 @@ import (
 // directoryFlags are the --directory-* flags of serve and directory check.
 type directoryFlags struct {
 	url, bindDN, passwordFile, base, filter, ca, serverName, mapping string
+	nameAttr, phoneAttr, birthAttr                                   string
 }
 
 func addDirectoryFlags(fs *flag.FlagSet, getenv func(string) string) *directoryFlags {
@@ -30,6 +31,12 @@ func addDirectoryFlags(fs *flag.FlagSet, getenv func(string) string) *directoryF
 		"filter finding an account, with {username} (default (sAMAccountName={username}) for AD, (uid={username}) for OpenLDAP)")
 	envString(fs, getenv, &f.ca, "directory-ca", "", "PEM bundle of CAs to trust for the directory (default: the system's)")
 	envString(fs, getenv, &f.serverName, "directory-server-name", "", "name the directory's certificate must carry (default: the URL's host)")
+	envString(fs, getenv, &f.nameAttr, "directory-name-attribute", "",
+		"the account's attribute holding the person's name, which the password may not contain (default displayName; - for none)")
+	envString(fs, getenv, &f.phoneAttr, "directory-phone-attribute", "",
+		"the account's attribute holding the person's phone number, which the password may not contain (default mobile; - for none)")
+	envString(fs, getenv, &f.birthAttr, "directory-birthdate-attribute", "",
+		"the account's attribute holding the date of birth (YYYYMMDD, YYYY-MM-DD or a national identity number: norEduPersonBirthDate, norEduPersonNIN), which the password may not contain (default none)")
 	envString(fs, getenv, &f.mapping, "directory-map", "",
 		"JSON file mapping institution ids to their own directory (same fields; passwordFile for the secret)")
 	return &f
@@ -45,6 +52,7 @@ func (f *directoryFlags) open(getenv func(string) string) (*directory.Set, error
 	def, err := directory.Open(directory.Config{
 		URL: f.url, BindDN: f.bindDN, Password: pw, Base: f.base, Filter: f.filter,
 		CA: f.ca, ServerName: f.serverName,
+		NameAttribute: f.nameAttr, PhoneAttribute: f.phoneAttr, BirthDateAttribute: f.birthAttr,
 	})
 	if err != nil {
 		return nil, err

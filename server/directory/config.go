@@ -48,8 +48,38 @@ type Config struct {
 	// PolicyDN is OpenLDAP's default ppolicy entry, for Settings; empty
 	// searches for it.
 	PolicyDN string `json:"policyDN"`
+	// NameAttribute, PhoneAttribute and BirthDateAttribute name the
+	// account's attributes whose values the password may not contain (the
+	// policy's name, phone and birthdate rules), read by the service
+	// account where the person sets or changes a password (Person).
+	// NameAttribute defaults to displayName and PhoneAttribute to mobile;
+	// BirthDateAttribute has no default (Feide's norEduPersonBirthDate,
+	// YYYYMMDD, or norEduPersonNIN, a national identity number; any
+	// attribute that holds either or YYYY-MM-DD). "-" reads none.
+	NameAttribute      string `json:"nameAttribute"`
+	PhoneAttribute     string `json:"phoneAttribute"`
+	BirthDateAttribute string `json:"birthDateAttribute"`
 	// Timeout bounds each call; default DefaultTimeout.
 	Timeout time.Duration `json:"-"`
+}
+
+// attributeName is an LDAP attribute description as Person asks for it: a
+// name (letters, digits, hyphens, a letter first) or a numeric OID.
+var attributeName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]{0,63}|[0-9]+(\.[0-9]+)+)$`)
+
+// personAttribute returns the attribute configured as value under flag
+// (def when empty, none for "-"), or a configuration error.
+func personAttribute(url, flag, value, def string) (string, error) {
+	switch value {
+	case "":
+		return def, nil
+	case "-":
+		return "", nil
+	}
+	if !attributeName.MatchString(value) {
+		return "", configError("%s: --%s %q is not an LDAP attribute name (letters, digits and hyphens, or an OID; \"-\" for none)", url, flag, value)
+	}
+	return value, nil
 }
 
 // DefaultTimeout bounds one directory call (dial, bind, search, write).
@@ -128,6 +158,15 @@ func Open(c Config) (Directory, error) {
 	}
 	if _, err := ldap.CompileFilter(strings.ReplaceAll(d.filter, "{username}", "x")); err != nil {
 		return nil, configError("%s: --directory-filter %q is not an LDAP filter: %v", d.url, d.filter, err)
+	}
+	if d.nameAttr, err = personAttribute(d.url, "directory-name-attribute", c.NameAttribute, "displayName"); err != nil {
+		return nil, err
+	}
+	if d.phoneAttr, err = personAttribute(d.url, "directory-phone-attribute", c.PhoneAttribute, "mobile"); err != nil {
+		return nil, err
+	}
+	if d.birthAttr, err = personAttribute(d.url, "directory-birthdate-attribute", c.BirthDateAttribute, ""); err != nil {
+		return nil, err
 	}
 	d.tls = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
 	if c.ServerName != "" {

@@ -27,6 +27,10 @@ func TestOpenRefuses(t *testing.T) {
 		{"filter without placeholder", func(c *Config) { c.Filter = "(uid=kari)" }, "lacks {username}"},
 		{"filter not a filter", func(c *Config) { c.Filter = "(uid={username}" }, "not an LDAP filter"},
 		{"CA file missing", func(c *Config) { c.CA = "/nonexistent/ca.pem" }, "--directory-ca"},
+		{"name attribute with a space", func(c *Config) { c.NameAttribute = "display name" }, "--directory-name-attribute"},
+		{"phone attribute a filter", func(c *Config) { c.PhoneAttribute = "mobile)(uid=*" }, "--directory-phone-attribute"},
+		{"birth date attribute starting with a digit", func(c *Config) { c.BirthDateAttribute = "1birth" }, "--directory-birthdate-attribute"},
+		{"birth date attribute of several", func(c *Config) { c.BirthDateAttribute = "a,b" }, "--directory-birthdate-attribute"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -62,6 +62,11 @@ type Directory interface {
 	// the directory (by a bind as the account), ErrInvalidCredentials when
 	// it is not.
 	Verify(ctx context.Context, username, password string) error
+	// Person reads what the directory holds of username that the
+	// password may not contain (Config's NameAttribute, PhoneAttribute and
+	// BirthDateAttribute), as the service account. Empty fields: the
+	// directory holds none, or is not asked.
+	Person(ctx context.Context, username string) (Person, error)
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
 	Ping(ctx context.Context) error
@@ -187,6 +192,9 @@ func (None) Verify(context.Context, string, string) error { return ErrUnavailabl
 
 // Settings implements Directory: no rules of its own.
 func (None) Settings(context.Context) (Settings, error) { return Settings{}, nil }
+
+// Person implements Directory: None knows nobody.
+func (None) Person(context.Context, string) (Person, error) { return Person{}, nil }
 
 // Ping implements Directory.
 func (None) Ping(context.Context) error { return nil }

@@ -326,3 +326,37 @@ func TestPing(t *testing.T) {
 		assert.ErrorIs(t, open(t, bad).Ping(ctx(t)), directory.ErrOperator)
 	})
 }
+
+// TestPerson: the service account reads the account's name, phone number
+// and date of birth from the attributes configured (displayName and mobile
+// by default; here employeeNumber holds the date of birth, as both
+// directories' schemas have it), an attribute the entry lacks is empty, "-"
+// reads none, and an account the filter does not find is ErrAccount.
+func TestPerson(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		user, dn := newUser(t, s)
+		require.NoError(t, s.SetAttributes(dn, map[string]string{
+			"displayName": "Signe Bakkevold", "mobile": "+47 924 56 789", "employeeNumber": "19850724",
+		}))
+		c := config(s, false)
+		c.BirthDateAttribute = "employeeNumber"
+		p, err := open(t, c).Person(ctx(t), user)
+		require.NoError(t, err)
+		assert.Equal(t, directory.Person{Name: "Signe Bakkevold", Phone: "+47 924 56 789", BirthDate: "1985-07-24"}, p)
+
+		c.NameAttribute, c.PhoneAttribute, c.BirthDateAttribute = "-", "-", "-"
+		p, err = open(t, c).Person(ctx(t), user)
+		require.NoError(t, err)
+		assert.Zero(t, p, "no attribute asked")
+
+		bare, _ := newUser(t, s)
+		c = config(s, false)
+		c.BirthDateAttribute = "employeeNumber"
+		p, err = open(t, c).Person(ctx(t), bare)
+		require.NoError(t, err)
+		assert.Zero(t, p, "an entry without the attributes")
+
+		_, err = open(t, c).Person(ctx(t), "nosuchuser"+itoa(userSeq.Add(1)))
+		assert.ErrorIs(t, err, directory.ErrAccount)
+	})
+}

@@ -55,8 +55,10 @@ type LDAP struct {
 	base     string
 	filter   string // with {username}
 	policyDN string
-	timeout  time.Duration
-	url      string // for String: no credentials
+	// The attributes Person reads ("" none).
+	nameAttr, phoneAttr, birthAttr string
+	timeout                        time.Duration
+	url                            string // for String: no credentials
 
 	hints atomic.Int32 // 0 unknown, 1 the server lists a policy-hints OID, 2 it does not
 
@@ -145,26 +147,73 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 // findDN searches the account's entry as the service account. The username
 // is escaped (RFC 4515), so "*)(cn=*" matches only an account of that name.
 func (d *LDAP) findDN(ctx context.Context, c *conn, username string) (string, error) {
+	e, err := d.findEntry(ctx, c, username, []string{"1.1"})
+	if err != nil {
+		return "", err
+	}
+	return e.DN, nil
+}
+
+// findEntry is findDN's search, for the attributes attrs of the entry ("1.1":
+// none).
+func (d *LDAP) findEntry(ctx context.Context, c *conn, username string, attrs []string) (*ldap.Entry, error) {
 	if username == "" || strings.ContainsRune(username, 0) {
-		return "", fmt.Errorf("%w: empty or invalid username", ErrAccount)
+		return nil, fmt.Errorf("%w: empty or invalid username", ErrAccount)
 	}
 	filter := strings.ReplaceAll(d.filter, "{username}", ldap.EscapeFilter(username))
 	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 0, false,
-		filter, []string{"1.1"}, nil)
+		filter, attrs, nil)
 	res, err := c.Search(req)
 	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			return "", fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
+			return nil, fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
 		}
-		return "", d.classify(ctx, "search account", err)
+		return nil, d.classify(ctx, "search account", err)
 	}
 	switch {
 	case res == nil || len(res.Entries) == 0:
-		return "", fmt.Errorf("%w: no entry matches %s under %q", ErrAccount, d.filter, d.base)
+		return nil, fmt.Errorf("%w: no entry matches %s under %q", ErrAccount, d.filter, d.base)
 	case len(res.Entries) > 1 || err != nil:
-		return "", fmt.Errorf("%w: several entries match %s under %q", ErrAccount, d.filter, d.base)
+		return nil, fmt.Errorf("%w: several entries match %s under %q", ErrAccount, d.filter, d.base)
 	}
-	return res.Entries[0].DN, nil
+	return res.Entries[0], nil
+}
+
+// Person implements Directory: the configured attributes of the account's
+// entry, searched as the service account. An attribute the entry lacks,
+// or a date of birth in no form parseBirthDate reads, is left empty.
+func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
+	var attrs []string
+	for _, a := range []string{d.nameAttr, d.phoneAttr, d.birthAttr} {
+		if a != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	if len(attrs) == 0 {
+		return Person{}, nil
+	}
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return Person{}, err
+	}
+	defer c.close()
+	e, err := d.findEntry(ctx, c, username, attrs)
+	if err != nil {
+		return Person{}, err
+	}
+	var p Person
+	if d.nameAttr != "" {
+		p.Name = e.GetAttributeValue(d.nameAttr)
+	}
+	if d.phoneAttr != "" {
+		p.Phone = e.GetAttributeValue(d.phoneAttr)
+	}
+	if d.birthAttr != "" {
+		p.BirthDate, _ = parseBirthDate(e.GetAttributeValue(d.birthAttr))
+	}
+	return p, nil
 }
 
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with

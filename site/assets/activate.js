@@ -129,6 +129,7 @@ function applyAccount(data) {
     meter.setAttribute('policy', data.institution);
     if (data.name) meter.setAttribute('name', data.name);
     if (data.phone) meter.setAttribute('phone', data.phone);
+    if (data.birthDate) meter.setAttribute('birthdate', data.birthDate);
   }
   show('form', false);
   password.focus();

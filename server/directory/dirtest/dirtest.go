@@ -401,6 +401,24 @@ func (s *Server) createUserIn(dn, username, password string) (string, error) {
 	return dn, nil
 }
 
+// SetAttributes replaces the account's attributes with the values given
+// (one value each), as the directory's administrator.
+func (s *Server) SetAttributes(dn string, attrs map[string]string) error {
+	c, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	mod := ldap.NewModifyRequest(dn, nil)
+	for k, v := range attrs {
+		mod.Replace(k, []string{v})
+	}
+	if err := c.Modify(mod); err != nil {
+		return fmt.Errorf("dirtest: modify %s: %w", dn, err)
+	}
+	return nil
+}
+
 // DeleteUser removes the account.
 func (s *Server) DeleteUser(dn string) error {
 	c, err := s.Admin()

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
+)
+
+// personTimeout bounds the directory's answer to Person: the page that asks
+// waits for it.
+const personTimeout = 3 * time.Second
+
+// fromDirectory fills in's Name, Phone and BirthDate, where they are empty,
+// with what the institution's directory holds of username (its configured
+// attributes: displayName, mobile, a date of birth), so that the name,
+// phone and birthdate rules judge what the directory knows of the person
+// as well as what the service desk gave. A directory that does not answer
+// leaves them as they were, and says so in the log (without the username):
+// the other rules still judge, and a write that follows reports the outage.
+func (h *handler) fromDirectory(ctx context.Context, institution, username string, in *policy.Input) {
+	dir := h.directoryFor(institution)
+	if directory.IsNone(dir) || in.Name != "" && in.Phone != "" && in.BirthDate != "" {
+		return
+	}
+	dctx, cancel := context.WithTimeout(ctx, personTimeout)
+	p, err := dir.Person(dctx, username)
+	cancel()
+	if err != nil {
+		h.Logger.WarnContext(ctx, "directory: the account's name, phone and date of birth not read", "id", RequestID(ctx), "err", err)
+		return
+	}
+	if in.Name == "" {
+		in.Name = p.Name
+	}
+	if in.Phone == "" {
+		in.Phone = p.Phone
+	}
+	if in.BirthDate == "" {
+		in.BirthDate = p.BirthDate
+	}
+}
