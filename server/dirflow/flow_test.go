@@ -137,7 +137,7 @@ func dirConfig(s *dirtest.Server) directory.Config {
 		scheme = "ad"
 	}
 	return directory.Config{URL: scheme + "://" + s.HostPort(), BindDN: s.ServiceDN, Password: s.ServicePassword,
-		Base: s.PeopleDN, CA: s.CAFile}
+		Base: s.PeopleDN, CA: s.CAFile, BirthDateAttribute: "employeeNumber"}
 }
 
 func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {

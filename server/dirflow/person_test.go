@@ -1,0 +1,77 @@
+package dirflow
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+)
+
+// lookup asks for the activation link's account, as the activation page
+// does before it shows the form.
+func (e *env) lookup(token string) (status int, body map[string]any) {
+	e.t.Helper()
+	b, _ := json.Marshal(map[string]string{"token": token})
+	resp, err := http.Post(e.srv.URL+"/api/activation/lookup", "application/json", bytes.NewReader(b))
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	body = map[string]any{}
+	require.NoError(e.t, json.Unmarshal(raw, &body), "%s", raw)
+	return resp.StatusCode, body
+}
+
+// TestPersonFromDirectory: what the directory holds of the person (its
+// mobile and its date of birth, in the attribute configured: employeeNumber
+// here) is what the phone and birthdate rules judge, where the service desk
+// gave nothing: the activation page's lookup gives the meter both, and
+// activation and change refuse a password that holds either, which the
+// same password without them would pass. Neither value reaches the log.
+func TestPersonFromDirectory(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		require.NoError(t, s.SetAttributes(dn, map[string]string{
+			"displayName": "Signe Bakkevold", "mobile": "+47 924 56 789", "employeeNumber": "19850724",
+		}))
+
+		status, body := e.lookup(token)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		assert.Equal(t, "1985-07-24", body["birthDate"], "the meter's date of birth")
+		assert.Equal(t, "+47 924 56 789", body["phone"], "the meter's phone number")
+		assert.Equal(t, "Kari Nordmann", body["name"], "the link's name comes first")
+
+		born, mobile := password(t)+"24.07.85", password(t)+"92456789"
+		for _, pw := range []string{born, mobile} {
+			require.True(t, policy.Evaluate(policy.Default(), policy.Input{Password: pw, Name: "Kari Nordmann"}).OK,
+				"accepted without what the directory knows")
+		}
+		a := e.complete(token, born, "en")
+		require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+		assert.Equal(t, []string{policy.RuleBirthDate}, a.rules())
+		a = e.complete(token, mobile, "en")
+		require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+		assert.Equal(t, []string{policy.RulePhone}, a.rules())
+		assert.True(t, e.binds(dn, initial), "nothing was written")
+
+		first := password(t)
+		a = e.complete(token, first, "en")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+
+		// The person's own change: after the current password, the
+		// directory's date of birth is judged too.
+		a = e.change(user, first, password(t)+"24071985")
+		require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+		assert.Equal(t, []string{policy.RuleBirthDate}, a.rules())
+		assert.True(t, e.binds(dn, first), "nothing was written")
+		e.noSecrets(initial, first, born, mobile, "1985-07-24", "19850724", "924 56 789")
+	})
+}
