@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -28,13 +29,22 @@ func TestActivationSetsADPassword(t *testing.T) {
 	t.Cleanup(ad.Close)
 	flags, err := ad.Flags(t.TempDir())
 	require.NoError(t, err)
-	b := startBackend(t, flags...)
+	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ad.CreateUser("ola042", initial)
 	require.NoError(t, err)
+	require.NoError(t, ad.SetAttributes(dn, map[string]string{"employeeNumber": "19850724"}))
 	link := b.activation(t, "ola042", "Ola Nordmann", "default")
 	en := link[:len(b.base)] + "/en/activate/" + link[len(b.base)+len("/aktiver/"):]
 	tb := openForm(t, en, 1280)
+
+	t.Run("the meter knows the directory's date of birth", func(t *testing.T) {
+		unmet := `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === ` + jsString(policy.Message("en", policy.RuleBirthDate, nil)) + `)`
+		setValue(t, tb, "#new-password", "Fjellbekk-Sommer!24.07.85")
+		chrome.Poll[bool](t, tb, unmet)
+		setValue(t, tb, "#new-password", "Fjellbekk-Sommer!Grønn 42 Lys")
+		chrome.Poll[bool](t, tb, "!"+unmet)
+	})
 
 	submit := func(password string) {
 		t.Helper()
