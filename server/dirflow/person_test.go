@@ -72,6 +72,33 @@ func TestPersonFromDirectory(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
 		assert.Equal(t, []string{policy.RuleBirthDate}, a.rules())
 		assert.True(t, e.binds(dn, first), "nothing was written")
+
+		// A reset after ID-porten (whose session has no phone number): the
+		// page's meter gets the directory's, and the reset refuses it.
+		c := e.resetSession(user)
+		status, body = e.resetView(c)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		assert.Equal(t, "+47 924 56 789", body["phone"], "the meter's phone number")
+		a = e.resetComplete(c, mobile)
+		require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+		assert.Equal(t, []string{policy.RulePhone}, a.rules())
+		assert.True(t, e.binds(dn, first), "nothing was written")
 		e.noSecrets(initial, first, born, mobile, "1985-07-24", "19850724", "924 56 789")
 	})
+}
+
+// resetView asks for the reset session's account, as the reset page does.
+func (e *env) resetView(c *http.Cookie) (status int, body map[string]any) {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/reset/session", bytes.NewReader([]byte("{}")))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	body = map[string]any{}
+	require.NoError(e.t, json.Unmarshal(raw, &body), "%s", raw)
+	return resp.StatusCode, body
 }
