@@ -24,6 +24,7 @@ import (
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -45,7 +46,7 @@ type resetBackend struct {
 	op   *oidctest.Provider
 }
 
-func startResetBackend(t *testing.T, idporten bool) *resetBackend {
+func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBackend {
 	t.Helper()
 	dir, bin := t.TempDir(), styrkeBinary(t)
 
@@ -87,7 +88,7 @@ func startResetBackend(t *testing.T, idporten bool) *resetBackend {
 				"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
 				"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
 		}
-		serve := exec.CommandContext(ctx, bin, args...)
+		serve := exec.CommandContext(ctx, bin, append(args, extra...)...)
 		serve.Env = append(os.Environ(), "STYRKE_IDENTITY_KEY="+strings.Repeat("e2e-identity-key-", 3))
 		return serve, undo
 	})
@@ -165,11 +166,27 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 }
 
 // TestResetEndToEnd: the whole reset in Chromium against the real
-// oidc-provider (PAR, private_key_jwt, pid and acr claims): sign in, the
-// account is shown, a weak password is refused, a good one is set, and the
-// new password then changes on the change page.
+// oidc-provider (PAR, private_key_jwt, pid and acr claims) and OpenLDAP:
+// sign in, the account is shown, the meter refuses the date of birth the
+// sign-in gave and the mobile number the directory holds, a weak password
+// is refused, a good one is set, and the new password then changes on the
+// change page.
 func TestResetEndToEnd(t *testing.T) {
-	b := startResetBackend(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	flags, err := ol.Flags(t.TempDir())
+	require.NoError(t, err)
+	for _, user := range []string{"ola", "testa"} {
+		dn, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		if user == "testa" {
+			require.NoError(t, ol.SetAttributes(dn, map[string]string{"mobile": "+47 912 34 567"}))
+		}
+	}
+	b := startResetBackend(t, true, flags...)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\n")
 	var urls []string
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
@@ -191,6 +208,10 @@ func TestResetEndToEnd(t *testing.T) {
 		setValue(t, tb, "#new-password", "Fjellbekk-Sommer!1.2.1900 Lys")
 		born := policy.Message("en", policy.RuleBirthDate, nil)
 		chrome.Poll[bool](t, tb, `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(born)+`)`)
+		// And the mobile number the directory holds.
+		setValue(t, tb, "#new-password", "Fjellbekk-Sommer!912 34 567")
+		phone := policy.Message("en", policy.RulePhone, nil)
+		chrome.Poll[bool](t, tb, `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(phone)+`)`)
 
 		setValue(t, tb, "#new-password", "kort")
 		setValue(t, tb, "#confirm-password", "kort")
