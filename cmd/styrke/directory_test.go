@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,6 +60,8 @@ func TestDirectoryCheck(t *testing.T) {
 }
 
 func TestDirectoryCheckUsage(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	require.NoError(t, os.WriteFile(pw, []byte("secret\n"), 0o600))
 	cases := []struct {
 		name string
 		args []string
@@ -66,6 +70,9 @@ func TestDirectoryCheckUsage(t *testing.T) {
 	}{
 		{"no subcommand", []string{"directory"}, "usage: styrke directory check", 2},
 		{"plain ldap", []string{"directory", "check", "--directory", "ldap://dc.example.org"}, "in clear", 1},
+		{"a date-of-birth attribute that is no attribute name", []string{"directory", "check", "--directory", "ad://dc.example.org",
+			"--directory-bind-dn", "CN=svc,DC=example,DC=org", "--directory-base", "DC=example,DC=org", "--directory-password-file", pw,
+			"--directory-birthdate-attribute", "fødselsdato"}, "--directory-birthdate-attribute", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

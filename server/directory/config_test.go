@@ -80,13 +80,16 @@ func TestLoadMapping(t *testing.T) {
 	require.NoError(t, os.WriteFile(pw, []byte("secret\n"), 0o600))
 	good := filepath.Join(dir, "good.json")
 	require.NoError(t, os.WriteFile(good, []byte(`{
-		"uio": {"url": "ad://dc.uio.example:636", "bindDN": "CN=svc,DC=uio,DC=example", "passwordFile": "`+pw+`", "base": "DC=uio,DC=example"},
+		"uio": {"url": "ad://dc.uio.example:636", "bindDN": "CN=svc,DC=uio,DC=example", "passwordFile": "`+pw+`", "base": "DC=uio,DC=example",
+			"phoneAttribute": "-", "birthDateAttribute": "norEduPersonBirthDate"},
 		"utfjord": {"url": "none"}
 	}`), 0o600))
 	m, err := LoadMapping(good)
 	require.NoError(t, err)
 	require.Len(t, m, 2)
 	assert.Equal(t, "secret", m["uio"].(*LDAP).password, "trailing newline removed")
+	assert.Equal(t, [3]string{"displayName", "", "norEduPersonBirthDate"},
+		[3]string{m["uio"].(*LDAP).nameAttr, m["uio"].(*LDAP).phoneAttr, m["uio"].(*LDAP).birthAttr}, "the person's attributes: the default, none, the one named")
 	assert.True(t, IsNone(m["utfjord"]))
 
 	cases := map[string]string{
@@ -95,6 +98,7 @@ func TestLoadMapping(t *testing.T) {
 		"bad institution id": `{"UiO!": {"url": "none"}}`,
 		"plain ldap":         `{"uio": {"url": "ldap://dc:389", "bindDN": "CN=svc", "passwordFile": "` + pw + `", "base": "DC=x"}}`,
 		"not json":           `[1,2]`,
+		"bad attribute":      `{"uio": {"url": "ad://dc:636", "bindDN": "CN=svc", "passwordFile": "` + pw + `", "base": "DC=x", "birthDateAttribute": "birth date"}}`,
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
