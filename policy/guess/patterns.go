@@ -419,14 +419,14 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 	// Cheap first (this runs at every keystroke, and a password of names
 	// repeated, "l1l1…", holds hundreds of them): a full name needs a
 	// separator or a CamelCase capital.
+	// (Tables and comparisons, no calls: the module is built without
+	// inlining, and this loop runs at every keystroke.)
+	class := ms.class[:n]
 	joint := false
 	for j := 1; j < n && !joint; j++ {
-		switch lower[j] {
-		case '.', '_', '-', ' ':
-			joint = true
-		default:
-			joint = camel(typed, lower, j)
-		}
+		c := lower[j]
+		joint = c == '.' || c == '_' || c == '-' || c == ' ' ||
+			typed[j] != c && typed[j-1] == lower[j-1] && class[j-1]&classLetter != 0 // camel
 	}
 	if !joint {
 		return
@@ -440,8 +440,8 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 		}
 		// Only a whole word can be either name: letters of the password
 		// before or after it, but for a CamelCase capital, leave it out.
-		if i, j := int(x.i), int(x.j); i > 0 && isLetter(lower[i-1]) && !camel(typed, lower, i) ||
-			j < n && isLetter(lower[j]) && !camel(typed, lower, j) {
+		if i, j := int(x.i), int(x.j); i > 0 && class[i-1]&classLetter != 0 && !camel(typed, lower, i) ||
+			j < n && class[j]&classLetter != 0 && !camel(typed, lower, j) {
 			continue
 		}
 		// Each name at a part's floor at least, as a part of its own
