@@ -32,9 +32,9 @@ func addDirectoryFlags(fs *flag.FlagSet, getenv func(string) string) *directoryF
 	envString(fs, getenv, &f.ca, "directory-ca", "", "PEM bundle of CAs to trust for the directory (default: the system's)")
 	envString(fs, getenv, &f.serverName, "directory-server-name", "", "name the directory's certificate must carry (default: the URL's host)")
 	envString(fs, getenv, &f.nameAttr, "directory-name-attribute", "",
-		"the account's attribute holding the person's name, which the password may not contain (default displayName; - for none)")
+		"the account's attribute holding the person's name, which the password may not contain, e.g. displayName (default none)")
 	envString(fs, getenv, &f.phoneAttr, "directory-phone-attribute", "",
-		"the account's attribute holding the person's phone number, which the password may not contain (default mobile; - for none)")
+		"the account's attribute holding the person's phone number, which the password may not contain, e.g. mobile (default none)")
 	envString(fs, getenv, &f.birthAttr, "directory-birthdate-attribute", "",
 		"the account's attribute holding the date of birth (YYYYMMDD, YYYY-MM-DD or a national identity number: norEduPersonBirthDate, norEduPersonNIN), which the password may not contain (default none)")
 	envString(fs, getenv, &f.mapping, "directory-map", "",

@@ -186,7 +186,7 @@ func TestResetEndToEnd(t *testing.T) {
 			require.NoError(t, ol.SetAttributes(dn, map[string]string{"mobile": "+47 912 34 567"}))
 		}
 	}
-	b := startResetBackend(t, true, flags...)
+	b := startResetBackend(t, true, append(flags, "--directory-phone-attribute", "mobile")...)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\n")
 	var urls []string
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"

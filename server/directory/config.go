@@ -51,11 +51,13 @@ type Config struct {
 	// NameAttribute, PhoneAttribute and BirthDateAttribute name the
 	// account's attributes whose values the password may not contain (the
 	// policy's name, phone and birthdate rules), read by the service
-	// account where the person sets or changes a password (Person).
-	// NameAttribute defaults to displayName and PhoneAttribute to mobile;
-	// BirthDateAttribute has no default (Feide's norEduPersonBirthDate,
-	// YYYYMMDD, or norEduPersonNIN, a national identity number; any
-	// attribute that holds either or YYYY-MM-DD). "-" reads none.
+	// account where the person sets or changes a password (Person): e.g.
+	// displayName, mobile, and Feide's norEduPersonBirthDate (YYYYMMDD) or
+	// norEduPersonNIN (a national identity number; any attribute that
+	// holds either or YYYY-MM-DD). Each is read only when named: a read is
+	// one more connection and bind per page and per password set (about
+	// 70 ms at the median on Samba, BENCHMARKS.md), which an institution
+	// chooses. Empty or "-" reads none.
 	NameAttribute      string `json:"nameAttribute"`
 	PhoneAttribute     string `json:"phoneAttribute"`
 	BirthDateAttribute string `json:"birthDateAttribute"`
@@ -159,10 +161,10 @@ func Open(c Config) (Directory, error) {
 	if _, err := ldap.CompileFilter(strings.ReplaceAll(d.filter, "{username}", "x")); err != nil {
 		return nil, configError("%s: --directory-filter %q is not an LDAP filter: %v", d.url, d.filter, err)
 	}
-	if d.nameAttr, err = personAttribute(d.url, "directory-name-attribute", c.NameAttribute, "displayName"); err != nil {
+	if d.nameAttr, err = personAttribute(d.url, "directory-name-attribute", c.NameAttribute, ""); err != nil {
 		return nil, err
 	}
-	if d.phoneAttr, err = personAttribute(d.url, "directory-phone-attribute", c.PhoneAttribute, "mobile"); err != nil {
+	if d.phoneAttr, err = personAttribute(d.url, "directory-phone-attribute", c.PhoneAttribute, ""); err != nil {
 		return nil, err
 	}
 	if d.birthAttr, err = personAttribute(d.url, "directory-birthdate-attribute", c.BirthDateAttribute, ""); err != nil {

@@ -88,8 +88,8 @@ func TestLoadMapping(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, m, 2)
 	assert.Equal(t, "secret", m["uio"].(*LDAP).password, "trailing newline removed")
-	assert.Equal(t, [3]string{"displayName", "", "norEduPersonBirthDate"},
-		[3]string{m["uio"].(*LDAP).nameAttr, m["uio"].(*LDAP).phoneAttr, m["uio"].(*LDAP).birthAttr}, "the person's attributes: the default, none, the one named")
+	assert.Equal(t, [3]string{"", "", "norEduPersonBirthDate"},
+		[3]string{m["uio"].(*LDAP).nameAttr, m["uio"].(*LDAP).phoneAttr, m["uio"].(*LDAP).birthAttr}, "the person's attributes: none by default or \"-\", the one named")
 	assert.True(t, IsNone(m["utfjord"]))
 
 	cases := map[string]string{

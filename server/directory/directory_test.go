@@ -328,10 +328,11 @@ func TestPing(t *testing.T) {
 }
 
 // TestPerson: the service account reads the account's name, phone number
-// and date of birth from the attributes configured (displayName and mobile
-// by default; here employeeNumber holds the date of birth, as both
-// directories' schemas have it), an attribute the entry lacks is empty, "-"
-// reads none, and an account the filter does not find is ErrAccount.
+// and date of birth from the attributes configured (here displayName,
+// mobile, and employeeNumber for the date of birth, as both directories'
+// schemas have them), an attribute the entry lacks is empty, none is read
+// unless named ("-" or nothing), and an account the filter does not find
+// is ErrAccount.
 func TestPerson(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		user, dn := newUser(t, s)
@@ -339,19 +340,18 @@ func TestPerson(t *testing.T) {
 			"displayName": "Signe Bakkevold", "mobile": "+47 924 56 789", "employeeNumber": "19850724",
 		}))
 		c := config(s, false)
-		c.BirthDateAttribute = "employeeNumber"
+		c.NameAttribute, c.PhoneAttribute, c.BirthDateAttribute = "displayName", "mobile", "employeeNumber"
 		p, err := open(t, c).Person(ctx(t), user)
 		require.NoError(t, err)
 		assert.Equal(t, directory.Person{Name: "Signe Bakkevold", Phone: "+47 924 56 789", BirthDate: "1985-07-24"}, p)
 
-		c.NameAttribute, c.PhoneAttribute, c.BirthDateAttribute = "-", "-", "-"
+		c.NameAttribute, c.PhoneAttribute, c.BirthDateAttribute = "-", "", "-"
 		p, err = open(t, c).Person(ctx(t), user)
 		require.NoError(t, err)
 		assert.Zero(t, p, "no attribute asked")
 
 		bare, _ := newUser(t, s)
-		c = config(s, false)
-		c.BirthDateAttribute = "employeeNumber"
+		c.NameAttribute, c.PhoneAttribute, c.BirthDateAttribute = "displayName", "mobile", "employeeNumber"
 		p, err = open(t, c).Person(ctx(t), bare)
 		require.NoError(t, err)
 		assert.Zero(t, p, "an entry without the attributes")

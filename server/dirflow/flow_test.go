@@ -137,7 +137,7 @@ func dirConfig(s *dirtest.Server) directory.Config {
 		scheme = "ad"
 	}
 	return directory.Config{URL: scheme + "://" + s.HostPort(), BindDN: s.ServiceDN, Password: s.ServicePassword,
-		Base: s.PeopleDN, CA: s.CAFile, BirthDateAttribute: "employeeNumber"}
+		Base: s.PeopleDN, CA: s.CAFile, NameAttribute: "displayName", PhoneAttribute: "mobile", BirthDateAttribute: "employeeNumber"}
 }
 
 func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
