@@ -15,6 +15,21 @@ import (
 	"github.com/styrke-iam/styrke/site"
 )
 
+// startDirectory starts a throwaway directory (dirtest.StartSamba or
+// dirtest.StartSlapd) for t, and returns it with the flags that make
+// `styrke serve` set passwords there.
+func startDirectory(t *testing.T, start func(context.Context) (*dirtest.Server, error)) (*dirtest.Server, []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	s, err := start(ctx)
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	flags, err := s.Flags(t.TempDir())
+	require.NoError(t, err)
+	return s, flags
+}
+
 // TestActivationSetsADPassword: the activation page against a real Samba AD
 // DC. The success state appears only after the directory took the password
 // (while the directory is down the page says so and keeps the form, and
@@ -22,13 +37,7 @@ import (
 // in the page's language; afterwards the person binds to AD with the new
 // password.
 func TestActivationSetsADPassword(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
-	defer cancel()
-	ad, err := dirtest.StartSamba(ctx)
-	require.NoError(t, err)
-	t.Cleanup(ad.Close)
-	flags, err := ad.Flags(t.TempDir())
-	require.NoError(t, err)
+	ad, flags := startDirectory(t, dirtest.StartSamba)
 	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ad.CreateUser("ola042", initial)

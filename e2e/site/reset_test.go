@@ -172,13 +172,7 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 // is refused, a good one is set, and the new password then changes on the
 // change page.
 func TestResetEndToEnd(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
-	defer cancel()
-	ol, err := dirtest.StartSlapd(ctx)
-	require.NoError(t, err)
-	t.Cleanup(ol.Close)
-	flags, err := ol.Flags(t.TempDir())
-	require.NoError(t, err)
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	for _, user := range []string{"ola", "testa"} {
 		dn, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
 		require.NoError(t, err)

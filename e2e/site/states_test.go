@@ -164,13 +164,7 @@ func missingLink(b *backend, lang string) string {
 // 24 characters. The PNGs go to $STYRKE_SCREENS (or a temporary
 // directory), named activate-LANG-STATE.png.
 func TestActivationStatesOnPhone(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
-	defer cancel()
-	ol, err := dirtest.StartSlapd(ctx)
-	require.NoError(t, err)
-	t.Cleanup(ol.Close)
-	flags, err := ol.Flags(t.TempDir())
-	require.NoError(t, err)
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	b := startBackend(t) // no directory
 	// OpenLDAP, and where to log in with the password it took.
 	withDir := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...)

@@ -1,12 +1,9 @@
 package dirflow
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,15 +18,7 @@ import (
 
 func (e *env) change(username, current, pw string) answer {
 	e.t.Helper()
-	body, _ := json.Marshal(map[string]string{"username": username, "current": current, "password": pw})
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/change", bytes.NewReader(body))
-	require.NoError(e.t, err)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(e.t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, b, resp.Header.Get("Retry-After")}
+	return e.call("/api/change", map[string]string{"username": username, "current": current, "password": pw}, nil)
 }
 
 // TestChange: the person's own change against the real directory: a wrong
@@ -152,16 +141,7 @@ func (e *env) resetSession(username string) *http.Cookie {
 
 func (e *env) resetComplete(c *http.Cookie, pw string) answer {
 	e.t.Helper()
-	body, _ := json.Marshal(map[string]string{"password": pw})
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/reset/complete", bytes.NewReader(body))
-	require.NoError(e.t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.AddCookie(c)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(e.t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, b, resp.Header.Get("Retry-After")}
+	return e.call("/api/reset/complete", map[string]string{"password": pw}, c)
 }
 
 // TestReset: the reset session's password reaches the real directory

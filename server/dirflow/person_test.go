@@ -14,18 +14,38 @@ import (
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 )
 
+// call posts body as JSON to the server's path, with cookie c when not
+// nil.
+func (e *env) call(path string, body any, c *http.Cookie) answer {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, bytes.NewReader(b))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if c != nil {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, raw, resp.Header.Get("Retry-After")}
+}
+
+// object is a's body as a JSON object.
+func (a answer) object(t *testing.T) map[string]any {
+	t.Helper()
+	v := map[string]any{}
+	require.NoError(t, json.Unmarshal(a.Body, &v), "%s", a.Body)
+	return v
+}
+
 // lookup asks for the activation link's account, as the activation page
 // does before it shows the form.
 func (e *env) lookup(token string) (status int, body map[string]any) {
 	e.t.Helper()
-	b, _ := json.Marshal(map[string]string{"token": token})
-	resp, err := http.Post(e.srv.URL+"/api/activation/lookup", "application/json", bytes.NewReader(b))
-	require.NoError(e.t, err)
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	body = map[string]any{}
-	require.NoError(e.t, json.Unmarshal(raw, &body), "%s", raw)
-	return resp.StatusCode, body
+	a := e.call("/api/activation/lookup", map[string]string{"token": token}, nil)
+	return a.Status, a.object(e.t)
 }
 
 // TestPersonFromDirectory: what the directory holds of the person (its
@@ -90,15 +110,6 @@ func TestPersonFromDirectory(t *testing.T) {
 // resetView asks for the reset session's account, as the reset page does.
 func (e *env) resetView(c *http.Cookie) (status int, body map[string]any) {
 	e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/reset/session", bytes.NewReader([]byte("{}")))
-	require.NoError(e.t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.AddCookie(c)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(e.t, err)
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	body = map[string]any{}
-	require.NoError(e.t, json.Unmarshal(raw, &body), "%s", raw)
-	return resp.StatusCode, body
+	a := e.call("/api/reset/session", struct{}{}, c)
+	return a.Status, a.object(e.t)
 }
