@@ -13,8 +13,8 @@ import (
 const personTimeout = 3 * time.Second
 
 // fromDirectory fills in's Name, Phone and BirthDate, where they are empty,
-// with what the institution's directory holds of username (its configured
-// attributes: displayName, mobile, a date of birth), so that the name,
+// with what the institution's directory holds of username (the attributes
+// it names for them: directory.Config), so that the name,
 // phone and birthdate rules judge what the directory knows of the person
 // as well as what the service desk gave. A directory that does not answer
 // leaves them as they were, and says so in the log (without the username):

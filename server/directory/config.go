@@ -70,12 +70,9 @@ type Config struct {
 var attributeName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]{0,63}|[0-9]+(\.[0-9]+)+)$`)
 
 // personAttribute returns the attribute configured as value under flag
-// (def when empty, none for "-"), or a configuration error.
-func personAttribute(url, flag, value, def string) (string, error) {
-	switch value {
-	case "":
-		return def, nil
-	case "-":
+// ("" for none, as "-" is), or a configuration error.
+func personAttribute(url, flag, value string) (string, error) {
+	if value == "" || value == "-" {
 		return "", nil
 	}
 	if !attributeName.MatchString(value) {
@@ -161,13 +158,13 @@ func Open(c Config) (Directory, error) {
 	if _, err := ldap.CompileFilter(strings.ReplaceAll(d.filter, "{username}", "x")); err != nil {
 		return nil, configError("%s: --directory-filter %q is not an LDAP filter: %v", d.url, d.filter, err)
 	}
-	if d.nameAttr, err = personAttribute(d.url, "directory-name-attribute", c.NameAttribute, ""); err != nil {
+	if d.nameAttr, err = personAttribute(d.url, "directory-name-attribute", c.NameAttribute); err != nil {
 		return nil, err
 	}
-	if d.phoneAttr, err = personAttribute(d.url, "directory-phone-attribute", c.PhoneAttribute, ""); err != nil {
+	if d.phoneAttr, err = personAttribute(d.url, "directory-phone-attribute", c.PhoneAttribute); err != nil {
 		return nil, err
 	}
-	if d.birthAttr, err = personAttribute(d.url, "directory-birthdate-attribute", c.BirthDateAttribute, ""); err != nil {
+	if d.birthAttr, err = personAttribute(d.url, "directory-birthdate-attribute", c.BirthDateAttribute); err != nil {
 		return nil, err
 	}
 	d.tls = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}

@@ -203,16 +203,9 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	var p Person
-	if d.nameAttr != "" {
-		p.Name = e.GetAttributeValue(d.nameAttr)
-	}
-	if d.phoneAttr != "" {
-		p.Phone = e.GetAttributeValue(d.phoneAttr)
-	}
-	if d.birthAttr != "" {
-		p.BirthDate, _ = parseBirthDate(e.GetAttributeValue(d.birthAttr))
-	}
+	// An attribute not asked for ("") has no value: "".
+	p := Person{Name: e.GetAttributeValue(d.nameAttr), Phone: e.GetAttributeValue(d.phoneAttr)}
+	p.BirthDate, _ = parseBirthDate(e.GetAttributeValue(d.birthAttr))
 	return p, nil
 }
 
