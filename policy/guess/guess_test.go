@@ -318,6 +318,13 @@ func TestMatchDates(t *testing.T) {
 		// it made it no date.
 		{"ddmmyyyy, then a separator and digits", "22041949-06.10.1953", KindDate, "22041949"},
 		{"ddmmyy, then a separator and digits", "x241299.5", KindDate, "241299"},
+		// Six or eight digits that end a longer run: a date after a
+		// number or another date ("Kari" + "08021962" + "140498", a
+		// keyboard run's "4" + "08021962"). Until 2026-12-03 a date of
+		// digits alone started only where the run did.
+		{"ddmmyy after a date", "x08021962140498x", KindDate, "140498"},
+		{"ddmmyyyy after digits", "x1224121999", KindDate, "24121999"},
+		{"yyyymmdd after a year", "x202619991224!", KindDate, "19991224"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,9 +336,12 @@ func TestMatchDates(t *testing.T) {
 	for _, pw := range []string{"1899", "2040", "9999"} {
 		assert.Empty(t, found(t, pw, KindYear, run), "input %q", pw)
 	}
-	// After digits, a date of digits alone still starts only where the
-	// number does: inside a run of digits chance dates are many.
-	assert.NotContains(t, found(t, "x1224121999", KindDate, run), "24121999")
+	// After digits, a date of digits alone starts only where the number
+	// does or ends where it ends: inside a run of digits chance dates are
+	// many, and a run's tail is two candidates (its last six and eight).
+	assert.NotContains(t, found(t, "x12241219991", KindDate, run), "24121999")
+	assert.NotContains(t, found(t, "x12241219991", KindDate, run), "241219")
+	assert.NotContains(t, found(t, "x1224121999", KindDate, run), "2412")
 	for _, pw := range []string{"99.99.99", "0000", "99-99", "32mai", "0.des", "x17ma"} {
 		assert.Empty(t, found(t, pw, KindDate, run), "input %q", pw)
 	}

@@ -999,6 +999,17 @@ func matchDates(ms *matches, lower []rune) {
 		// digits and a separator.
 		afterDigit := i > 0 && class[i-1]&classDigit != 0
 		if afterDigit && (i+2 >= n || !(isDateSep(lower[i+1]) || isDigit(lower[i+1]) && isDateSep(lower[i+2]))) {
+			// Or six or eight digits that end the run: a date after a
+			// number or another date ("08021962" + "140498"). Only the
+			// run's tail, so a run holds two such chances, not one at
+			// every digit.
+			for _, l := range [...]int{6, 8} {
+				if i+l <= n && (i+l == n || class[i+l]&classDigit == 0) && val(lower, i, i+l) >= 0 {
+					if lg := digitDate(lower[i : i+l]); lg > 0 {
+						ms.add(i, i+l, KindDate, lg)
+					}
+				}
+			}
 			continue
 		}
 		// Up to three groups of digits, one separator between them.
