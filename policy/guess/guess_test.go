@@ -59,6 +59,10 @@ func TestMatchDictionary(t *testing.T) {
 		{"English word", "qqdragonqq", KindWord, "dragon"},
 		{"first name", "xxKari1985", KindName, "Kari"},
 		{"surname", "olaNordmann!", KindName, "Nordmann"},
+		// Common names the list lacked until 2026-12-03.
+		{"first name Linn", "JeghaterLinn", KindName, "Linn"},
+		{"first name Kenneth", "kenneth1999", KindName, "kenneth"},
+		{"Norwegian word hater", "JeghaterSykkel", KindWord, "hater"},
 		{"place", "ilove-Bergen", KindPlace, "Bergen"},
 		{"club", "rosenborg2024", KindClub, "rosenborg"},
 		{"season nb", "Sommer2026", KindCalendar, "Sommer"},

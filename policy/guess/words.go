@@ -209,26 +209,26 @@ const list5 = "" +
 	"1hariotte\n2ristoffer\n0dagfinn\n3run\n2vid\n1idrik\n2na\n1ordi\n0edei\n2ith\n" +
 	"2vin\n1gii\n1idar\n3bjørg\n2iert\n4v\n3if\n4nor\n3ne\n3sa\n" +
 	"4e\n2ndride\n2rin\n2sa\n2vin\n1miiia\n1ndre\n1rie\n4nd\n3ing\n" +
-	"0fabian\n2nny\n1eiix\n1redrikke\n2øydis\n0georg\n1ina\n2sie\n1jermund\n4t\n" +
-	"5rud\n1udmund\n2nnvor\n3vor\n2stav\n2ttorm\n0haiigeir\n4stein\n2nnah\n2rry\n" +
-	"1eiie\n2nriette\n2rborg\n3mund\n1jaimar\n1ogne\n1ugo\n1åvard\n0iben\n1dar\n" +
-	"1ea\n2iia\n2o\n3n\n2vi\n1iii\n4y\n2na\n3us\n2va\n" +
-	"1nge\n4rid\n3oif\n3var\n1otte\n2vise\n1sabei\n6i\n7a\n1ucia\n" +
-	"2kas\n0jacob\n2ne\n1esper\n1ofrid\n2hanne\n2nathan\n2sef\n5ine\n1uiia\n" +
-	"5n\n2ni\n1øran\n0kai\n3a\n2rianne\n3stein\n2trine\n1evin\n1iara\n" +
-	"1jartan\n2eiiaug\n1onrad\n1ristiane\n5ofer\n1yrre\n0madeieine\n2gne\n2ia\n3ene\n" +
-	"2ja\n2rgrethe\n3ion\n3ta\n4hine\n4ine\n2theus\n3iide\n3tias\n2x\n" +
-	"2ya\n1eiina\n3vin\n1iian\n3ie\n2kaei\n3kei\n2na\n2riam\n1åifrid\n" +
-	"0nataiie\n1eiiy\n1icoiai\n2koiai\n6s\n5ine\n1oa\n2va\n0oddbjørg\n8n\n" +
-	"3run\n2in\n1iine\n2ve\n1scar\n1thiiie\n2tiiie\n1ve\n0patrick\n1erniiie\n" +
-	"2ter\n3ra\n1hiiip\n1åi\n0ragnar\n4vaid\n2nnveig\n2smus\n1eidun\n1ikke\n" +
-	"1oar\n2bin\n2iv\n2nny\n2y\n1unar\n2th\n0sam\n3uei\n2ndra\n" +
-	"3na\n1eiine\n1igbjørn\n3mund\n3ne\n2ija\n2mon\n1oivor\n2ndre\n1teiia\n" +
-	"4n\n2ig\n2orm\n2uria\n1usanne\n1vanhiid\n1yver\n0taie\n1heo\n3rese\n" +
-	"2or\n4a\n4bjørn\n1im\n3ian\n2na\n1omas\n2rgeir\n3ieif\n4id\n" +
-	"3je\n3mod\n4und\n1ruis\n0vemund\n2nche\n2ronica\n1ictoria\n2iheim\n3ja\n" +
-	"2ktor\n2ncent\n0waiter\n1iima\n0yiva\n3ie\n1vonne\n0åge\n2sa\n1\xb8ivind\n" +
-	"2rjan\n2ystein\n"
+	"0fabian\n2nny\n1eiix\n1redrikke\n2øydis\n0georg\n1ienn\n2na\n2sie\n1jermund\n" +
+	"4t\n5rud\n1udmund\n2nnvor\n3vor\n2stav\n2ttorm\n0haiigeir\n4stein\n2nnah\n" +
+	"2rry\n1eiie\n2nriette\n2rborg\n3mund\n1jaimar\n1ogne\n1ugo\n1åvard\n0iben\n" +
+	"1dar\n1ea\n2iia\n2o\n3n\n2vi\n1iii\n4y\n2na\n3n\n" +
+	"3us\n2va\n1nge\n4rid\n3oif\n3var\n1otte\n2vise\n1sabei\n6i\n" +
+	"7a\n1ucia\n2kas\n0jacob\n2ne\n1esper\n1ofrid\n2hanne\n2nathan\n2sef\n" +
+	"5ine\n1uiia\n5n\n2ni\n1øran\n0kai\n3a\n2rianne\n3stein\n2trine\n" +
+	"1enneth\n2tii\n2vin\n1iara\n2ne\n1jartan\n2eiiaug\n1onrad\n1ristiane\n5ofer\n" +
+	"1yrre\n0madeieine\n2gne\n2ia\n3ene\n2ja\n2rgrethe\n3ion\n3ta\n4hine\n" +
+	"4ine\n2theus\n3iide\n3tias\n2x\n2ya\n1eiina\n3vin\n1iian\n3ie\n" +
+	"2kaei\n3kei\n2na\n2riam\n1åifrid\n0nataiie\n1eiiy\n1icoiai\n2koiai\n6s\n" +
+	"5ine\n1oa\n2va\n0oddbjørg\n8n\n3run\n2in\n1iine\n2ve\n1scar\n" +
+	"1thiiie\n2tiiie\n1ve\n0patrick\n1erniiie\n2ter\n3ra\n1hiiip\n1åi\n0ragnar\n" +
+	"4vaid\n2nnveig\n2smus\n1eidun\n1ikke\n1oar\n2bin\n2iv\n2nny\n2y\n" +
+	"1unar\n2th\n0sam\n3uei\n2ndra\n3na\n1eiine\n1igbjørn\n3mund\n3ne\n" +
+	"2ija\n2mon\n1oivor\n2ndre\n1teiia\n4n\n2ig\n2orm\n2uria\n1usanne\n" +
+	"1vanhiid\n1yver\n0tage\n2ie\n1heo\n3rese\n2or\n4a\n4bjørn\n1im\n" +
+	"3ian\n2na\n3e\n1omas\n2rgeir\n3ieif\n4id\n3je\n3mod\n4und\n" +
+	"1ruis\n0vemund\n2nche\n2ronica\n1ictoria\n2iheim\n3ja\n2ktor\n2ncent\n0waiter\n" +
+	"1iima\n0yiva\n3ie\n1vonne\n0ådne\n2ge\n2sa\n1\xb8ivind\n2rjan\n2ystein\n"
 
 // list6 is lists/surnames.txt.
 const list6 = "" +
@@ -332,49 +332,50 @@ const list8 = "" +
 	"1yike\n2r\n3et\n1årikåi\n2\xb8ie\n5ise\n8r\n4i\n0gaiakse\n2maiost\n" +
 	"2te\n4n\n1eit\n2nser\n1iemme\n1jeng\n1odteri\n1ran\n3tuierer\n3ut\n" +
 	"2iii\n5fest\n2us\n2øt\n1uirot\n6kake\n3tkort\n2tta\n0hacker\n2gi\n" +
-	"2ne\n2vn\n4a\n1eig\n3vete\n2mmeiighet\n9eter\n2rre\n2ste\n5r\n" +
-	"1immeien\n2storie\n1jeim\n3rter\n6sorg\n2ort\n1oime\n5n\n2pprenn\n2teii\n" +
-	"1ummer\n2nde\n2rra\n2ske\n1vai\n2itost\n1ygge\n1åndbaiiag\n3pe\n2\xb8gskoie\n" +
-	"3ne\n3st\n3yskoie\n0iaderen\n2m\n3pe\n2ndsiaget\n2pskaus\n2tter\n1efse\n" +
-	"5r\n2ge\n3o\n2ire\n4tur\n2kepiass\n2ngsei\n2ve\n1iiiebror\n5søster\n" +
-	"3je\n2kar\n3er\n1nniogging\n3sjø\n1ogg\n2mper\n2tto\n1sbjørn\n2krem\n" +
-	"1ue\n2nsj\n2tefisk\n1ykkehjui\n2n\n3g\n1åve\n2\xb8fte\n3gn\n0jakke\n" +
-	"3t\n4en\n2pp\n2risberg\n1eger\n2ntene\n1oker\n2rd\n4en\n1uice\n" +
-	"3etre\n1ævia\n0kabeien\n2fe\n2i\n2kao\n2mp\n3skjeii\n2nei\n5boiie\n" +
-	"3o\n2ptein\n2rt\n2tte\n4unge\n1eeper\n1iem\n2ister\n2okke\n3sk\n" +
-	"2rke\n5n\n2ubb\n2øver\n1joie\n2ærest\n3\xb8tt\n6kaker\n1nekt\n1ode\n" +
-	"4n\n3ing\n2iiega\n6er\n2kk\n2mie\n3mer\n4une\n7n\n3pass\n" +
-	"4is\n2ne\n3soii\n3to\n2rtene\n4spiii\n2s\n3e\n4iig\n1rabbe\n" +
-	"3ft\n3nsekake\n2eps\n2ig\n2åke\n1uit\n2k\n2nne\n2sine\n1veidsmat\n" +
-	"2ikkiunsj\n3nne\n1yiiing\n2ss\n0maier\n2kreii\n3t\n2nn\n2rio\n2tpakke\n" +
-	"2ur\n1eikekartong\n2kaniker\n1iddag\n2necraft\n3ne\n5r\n2ttpassord\n1obii\n5en\n" +
-	"2rfar\n3mor\n2t\n1uiighet\n3tekrem\n2sa\n1yr\n2te\n1åi\n4vakt\n" +
-	"3ke\n0nabo\n4en\n1ettbrett\n4verket\n2vø\n1iese\n2ntendo\n2sseiue\n3tepakke\n" +
-	"1ord\n3ges\n3vegia\n1yttpassord\n0obos\n1ffside\n1idefar\n4mor\n1kse\n1msorg\n" +
-	"1nkei\n1stekake\n0papir\n2ssordeti2e\n1enn\n2pperkake\n1ianet\n3ss\n3ystation\n2iot\n" +
-	"2kk\n2ngvin\n3nekjøtt\n2stoi\n1oiiti\n2kemon\n4r\n2pcorn\n2tet\n5guii\n" +
-	"5iompe\n1rest\n2im\n3vat\n2ogrammering\n2øve\n1uitost\n2pper\n2te\n1øise\n" +
-	"0rakett\n3fisk\n2spebaiier\n2ttkaker\n1ein\n4sdyr\n3se\n5tur\n2ker\n2staurant\n" +
-	"2ttferdighet\n1ibbe\n2dder\n2fie\n2sgrøt\n3krem\n1obiox\n3ot\n2mskip\n1umpe\n" +
-	"2ss\n4etid\n3tning\n2ter\n5en\n1yggsekk\n1åtass\n2\xb8dtkort\n3mmegrøt\n3riegger\n" +
-	"0saft\n2gn\n2mboer\n2nd\n4strand\n3kthansbåi\n3nhet\n2rdiner\n2vn\n1ei\n" +
-	"3er\n3gmenn\n3ibåt\n2kk\n2r\n3ie\n2ter\n2x\n3y\n1iaiåm\n" +
-	"3nge\n2ede\n2id\n2kker\n6het\n2ott\n1jakk\n3nse\n3rm\n2ei\n" +
-	"2okoiadekake\n2åfør\n3\xb8mat\n1kiiiingsboiie\n4øype\n3skyting\n4møring\n4tav\n2jerf\n5m\n" +
-	"6en\n3oid\n4rte\n3ær\n6et\n2o\n3gtur\n3ieboiie\n2uiie\n2y\n" +
-	"3er\n2åi\n3\xb8yter\n1maiahove\n2ii\n2urfer\n2ågodt\n3\xb8r\n1nacks\n2iii\n" +
-	"1odd\n2fa\n2iboiier\n3dat\n3system\n2mmer\n6ferie\n7ugi\n2nic\n2ve\n" +
-	"4pose\n1par\n2eii\n2iiiene\n6t\n3se\n4s\n2urv\n1taii\n3ng\n" +
-	"3t\n4en\n2i\n3en\n2jernene\n2orebror\n5søster\n2raffe\n4nd\n6kant\n" +
-	"4tos\n2udier\n2yrke\n2øvier\n1uppe\n4orter\n1vartepetter\n2erd\n2igermor\n1yitetøy\n" +
-	"2kepieier\n1ønn\n3r\n0tanke\n5r\n3te\n2p\n2statur\n8et\n1eiefon\n" +
-	"3t\n4tur\n2nke\n2ppe\n2rmos\n3ning\n7er\n2st\n4ing\n2tris\n" +
-	"1idevann\n2igang\n3siørte\n2nd\n2ppeiigaen\n4ing\n1jern\n1ogtur\n2mat\n2pp\n" +
-	"2rden\n3g\n1raktor\n2ener\n2oika\n3r\n2ygg\n2ådiøs\n1uiipan\n2nfisk\n" +
-	"2r\n3en\n1viiiing\n8er\n1åke\n3rer\n4n\n0uavgjort\n1niverset\n7itet\n" +
-	"9etet\n1tfiukt\n0vaffei\n3ier\n2iiax\n3p\n1ei\n3en\n2nninne\n4skap\n" +
-	"3te\n2rden\n2ske\n3t\n2t\n1idde\n2iie\n2nter\n2rus\n2te\n" +
-	"1otter\n1år\n0wifi\n0xbox\n0yoghurt\n0zeida\n0ånd\n1\xa6re\n1\xb8st\n2ya\n"
+	"2ne\n2ter\n2vn\n4a\n1eig\n3vete\n2mmeiighet\n9eter\n2rre\n2ste\n" +
+	"5r\n1immeien\n2storie\n1jeim\n3rter\n6sorg\n2ort\n1oime\n5n\n2pprenn\n" +
+	"2teii\n1ummer\n2nde\n2rra\n2ske\n1vai\n2itost\n1ygge\n1åndbaiiag\n3pe\n" +
+	"2\xb8gskoie\n3ne\n3st\n3yskoie\n0iaderen\n2m\n3pe\n2ndsiaget\n2pskaus\n2tter\n" +
+	"1efse\n5r\n2ge\n3o\n2ire\n4tur\n2kepiass\n2ngsei\n2ve\n1iiiebror\n" +
+	"5søster\n3je\n2kar\n3er\n1nniogging\n3sjø\n1ogg\n2mper\n2tto\n1sbjørn\n" +
+	"2krem\n1ue\n2nsj\n2tefisk\n1ykkehjui\n2n\n3g\n1åve\n2\xb8fte\n3gn\n" +
+	"0jakke\n3t\n4en\n2pp\n2risberg\n1eger\n2ntene\n1oker\n2rd\n4en\n" +
+	"1uice\n3etre\n1ævia\n0kabeien\n2fe\n2i\n2kao\n2mp\n3skjeii\n2nei\n" +
+	"5boiie\n3o\n2ptein\n2rt\n2tte\n4unge\n1eeper\n1iem\n2ister\n2okke\n" +
+	"3sk\n2rke\n5n\n2ubb\n2øver\n1joie\n2ærest\n3\xb8tt\n6kaker\n1nekt\n" +
+	"1ode\n4n\n3ing\n2iiega\n6er\n2kk\n2mie\n3mer\n4une\n7n\n" +
+	"3pass\n4is\n2ne\n3soii\n3to\n2rtene\n4spiii\n2s\n3e\n4iig\n" +
+	"1rabbe\n3ft\n3nsekake\n2eps\n2ig\n2åke\n1uit\n2k\n2nne\n2sine\n" +
+	"1veidsmat\n2ikkiunsj\n3nne\n1yiiing\n2ss\n0maier\n2kreii\n3t\n2nn\n2rio\n" +
+	"2tpakke\n2ur\n1eikekartong\n2kaniker\n1iddag\n2necraft\n3ne\n5r\n2ttpassord\n1obii\n" +
+	"5en\n2rfar\n3mor\n2t\n1uiighet\n3tekrem\n2sa\n1yr\n2te\n1åi\n" +
+	"4vakt\n3ke\n0nabo\n4en\n1ettbrett\n4verket\n2vø\n1iese\n2ntendo\n2sseiue\n" +
+	"3tepakke\n1ord\n3ges\n3vegia\n1yttpassord\n0obos\n1ffside\n1idefar\n4mor\n1kse\n" +
+	"1msorg\n1nkei\n1stekake\n0papir\n2ssordeti2e\n1enn\n2pperkake\n1ianet\n3ss\n3ystation\n" +
+	"2iot\n2kk\n2ngvin\n3nekjøtt\n2stoi\n1oiiti\n2kemon\n4r\n2pcorn\n2tet\n" +
+	"5guii\n5iompe\n1rest\n2im\n3vat\n2ogrammering\n2øve\n1uitost\n2pper\n2te\n" +
+	"1øise\n0rakett\n3fisk\n2spebaiier\n2ttkaker\n1ein\n4sdyr\n3se\n5tur\n2ker\n" +
+	"2staurant\n2ttferdighet\n1ibbe\n2dder\n2fie\n2sgrøt\n3krem\n1obiox\n3ot\n2mskip\n" +
+	"1umpe\n2ss\n4etid\n3tning\n2ter\n5en\n1yggsekk\n1åtass\n2\xb8dtkort\n3mmegrøt\n" +
+	"3riegger\n0saft\n2gn\n2mboer\n2nd\n4strand\n3kthansbåi\n3nhet\n2rdiner\n2vn\n" +
+	"1ei\n3er\n3gmenn\n3ibåt\n2kk\n2r\n3ie\n2ter\n2x\n3y\n" +
+	"1iaiåm\n3nge\n2ede\n2id\n2kker\n6het\n2ott\n1jakk\n3nse\n3rm\n" +
+	"2ei\n2okoiadekake\n2åfør\n3\xb8mat\n1kiiiingsboiie\n4øype\n3skyting\n4møring\n4tav\n2jerf\n" +
+	"5m\n6en\n3oid\n4rte\n3ær\n6et\n2o\n3gtur\n3ieboiie\n2uiie\n" +
+	"2y\n3er\n2åi\n3\xb8yter\n1maiahove\n2ii\n2urfer\n2ågodt\n3\xb8r\n1nacks\n" +
+	"2iii\n1odd\n2fa\n2iboiier\n3dat\n3system\n2mmer\n6ferie\n7ugi\n2nic\n" +
+	"2ve\n4pose\n1par\n2eii\n2iiiene\n6t\n3se\n4s\n2urv\n1taii\n" +
+	"3ng\n3t\n4en\n2i\n3en\n2jernene\n2orebror\n5søster\n2raffe\n4nd\n" +
+	"6kant\n4tos\n2udier\n2yrke\n2øvier\n1uppe\n4orter\n1vartepetter\n2erd\n2igermor\n" +
+	"1yitetøy\n2kepieier\n1ønn\n3r\n0tanke\n5r\n3te\n2p\n2statur\n8et\n" +
+	"1eiefon\n3t\n4tur\n2nke\n2ppe\n2rmos\n3ning\n7er\n2st\n4ing\n" +
+	"2tris\n1idevann\n2igang\n3siørte\n2nd\n2ppeiigaen\n4ing\n1jern\n1ogtur\n2mat\n" +
+	"2pp\n2rden\n3g\n1raktor\n2ener\n2oika\n3r\n2ygg\n2ådiøs\n1uiipan\n" +
+	"2nfisk\n2r\n3en\n1viiiing\n8er\n1åke\n3rer\n4n\n0uavgjort\n1niverset\n" +
+	"7itet\n9etet\n1tfiukt\n0vaffei\n3ier\n2iiax\n3p\n1ei\n3en\n2nninne\n" +
+	"4skap\n3te\n2rden\n2ske\n3t\n2t\n1idde\n2iie\n2nter\n2rus\n" +
+	"2te\n1otter\n1år\n0wifi\n0xbox\n0yoghurt\n0zeida\n0ånd\n1\xa6re\n1\xb8st\n" +
+	"2ya\n"
 
 // list9 is lists/norwegian_extra.txt.
 const list9 = "" +
