@@ -709,6 +709,15 @@ func TestMatchPhrases(t *testing.T) {
 	// English words).
 	assert.Empty(t, phrases("sommer-qx-vinter-passord"))
 	assert.Empty(t, phrases("sommer-ins-vinter"))
+	// A short word that is also a keyboard run or another pattern ("red":
+	// r, e and d are neighbours on the keyboard) is still a word, at the
+	// cheaper of the two: until 2026-12-03 the run's kind hid it, and "big
+	// red car" was no phrase.
+	withKeys := func(ms *matches, in Input) {
+		matchKeyboard(ms, in.Typed)
+		run(ms, in)
+	}
+	assert.Contains(t, matched("Big red car 2026!!", withKeys, func(m match) bool { return m.inner != 0 }), "Big red car")
 	// CamelCase: a capital after a small letter starts a word, and the
 	// case is the phrase's separator; a separator after it starts another
 	// phrase, and words written together in small letters are one run.
