@@ -694,7 +694,7 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		if b := float32(j-i) * bruteLog10; b < best { // not min: see unlikeliness
 			best = b
 		}
-		if (kind == KindNone || shortWordLog10 < best) && isShortWord(lower[i:j]) {
+		if j-i <= 3 && (kind == KindNone || shortWordLog10 < best) && isShortWord(lower[i:j]) {
 			best, kind = shortWordLog10, KindWord
 		}
 		if kind == KindNone {
