@@ -615,6 +615,14 @@ func TestMatchSeparators(t *testing.T) {
 	assert.Equal(t, []string{"+", "+"}, found(t, "Kari-1985+Oslo+2024", KindPunctuation, patterns), "not only the first separator")
 	assert.Equal(t, []string{"_", "_", " ", " "}, found(t, "Kari_Oslo 1985 asdfg_2024", KindPunctuation, patterns), "two separators, each used again")
 	assert.Equal(t, []string{"-", "-"}, found(t, "kaffe!1985-Oslo-2024", KindPunctuation, patterns), "the first use between a pattern and what none covers")
+	// A repeat that holds a separator by chance ("r&F" of "1q2w3e4r&Forever&Friends",
+	// the second copy around the second "&") leaves it a separator: until
+	// 2026-12-03 it was inside a pattern, as a date's "." is.
+	withRepeats := func(ms *matches, in Input) {
+		matchRepeats(ms, in.Lower)
+		patterns(ms, in)
+	}
+	assert.Equal(t, []string{"&", "&"}, found(t, "1q2w3e4r&Forever&Friends1814123", KindPunctuation, withRepeats))
 	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo_2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord", "xq-1985x-zv-2024"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}

@@ -264,8 +264,9 @@ const sepAgainLog10 = 0.3
 // each digit alone after a word that counts on from the one before it
 // ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
 // code point counts so only between two patterns (matches of 3+ code
-// points cheaper than brute force, no word of no list, none holding it: a
-// date's "." is no separator) in a password that holds digits:
+// points cheaper than brute force, no word of no list, none but a repeat
+// holding it: a date's "." is no separator, the "&" of a chance repeat
+// "r&F" in "…4r&Forever&Friends" is) in a password that holds digits:
 // "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined.
 // Each code point used so twice or more counts, not only the first
 // separator's ("Sigve_Eide 95320607 cvbnm TUVA": the space): its first use
@@ -345,8 +346,10 @@ func matchSeparators(ms *matches, lower []rune) {
 				}
 				ends[m.j/64] |= 1 << (m.j % 64)
 				starts[m.i/64] |= 1 << (m.i % 64)
-				inside[m.i+1]++
-				inside[m.j-1]--
+				if m.kind != KindRepeat {
+					inside[m.i+1]++
+					inside[m.j-1]--
+				}
 			}
 			for t := 1; t < n && digits; t++ {
 				inside[t] += inside[t-1]
