@@ -228,7 +228,7 @@ const list5 = "" +
 	"1vanhiid\n1yver\n0tage\n2ie\n1heo\n3rese\n2or\n4a\n4bjørn\n1im\n" +
 	"3ian\n2na\n3e\n1omas\n2rgeir\n3ieif\n4id\n3je\n3mod\n4und\n" +
 	"1ruis\n0vemund\n2nche\n2ronica\n1ictoria\n2iheim\n3ja\n2ktor\n2ncent\n0waiter\n" +
-	"1iima\n0yiva\n3ie\n1vonne\n0ådne\n2ge\n2sa\n1\xb8ivind\n2rjan\n2ystein\n"
+	"1iima\n0yiva\n3ie\n1vonne\n0åge\n2sa\n1\xb8ivind\n2rjan\n2ystein\n"
 
 // list6 is lists/surnames.txt.
 const list6 = "" +
