@@ -361,7 +361,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	// After the matchers whose matches a separator may stand between.
 	matchSeparators(ms, lower)
 	// After every matcher: a phrase is priced by its words' matches.
-	matchPhrases(ms, typed, lower)
+	matchPhrases(ms, typed, lower, folded)
 	// The generated runs, and the code points of every match cheaper than
 	// brute-forcing them (see markPatterns).
 	var (

@@ -694,7 +694,7 @@ func TestMatchPhrases(t *testing.T) {
 	run := func(ms *matches, in Input) {
 		matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded)
 		matchWordlike(ms, testDict, in.Typed, in.Lower, in.Folded)
-		matchPhrases(ms, in.Typed, in.Lower)
+		matchPhrases(ms, in.Typed, in.Lower, in.Folded)
 	}
 	phrases := func(s string) []string { return matched(s, run, func(m match) bool { return m.inner != 0 }) }
 	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
@@ -726,6 +726,18 @@ func TestMatchPhrases(t *testing.T) {
 		run(ms, in)
 	}
 	assert.Contains(t, matched("Big red car 2026!!", withKeys, func(m match) bool { return m.inner != 0 }), "Big red car")
+	// Words with substitutions: a phrase's words are then the runs of code
+	// points that fold to letters ("Th3 b1g r3d c4r"), a short word in l33t
+	// a short word at log10Of2 a substitution on top, a word of the lists in
+	// l33t the dictionary's match; only phrases with such a word are added
+	// again, and a number is no separator there. Until 2026-12-03 "Th3",
+	// "b1g" and "0ld" ended a phrase, and these were accepted.
+	assert.Contains(t, phrases("Th3 b1g r3d c4r 2026!"), "Th3 b1g r3d c4r")
+	assert.Contains(t, phrases("0ld tr33 a m00n!"), "0ld tr33 a m00n")
+	assert.Contains(t, phrases("I-l0v3-my-d0g-M4x"), "I-l0v3-my-d0g")
+	assert.ElementsMatch(t, []string{"the big red", "the big red car", "big red car"}, phrases("the big red car"), "no substitution: one reading, no copy")
+	assert.Empty(t, phrases("x3k q9z p4w v5b"), "no short word")
+	assert.Empty(t, phrases("th3 qx r3d c4r"), "a run that is no word ends the phrase")
 	// CamelCase: a capital after a small letter starts a word, and the
 	// case is the phrase's separator; a separator after it starts another
 	// phrase, and words written together in small letters are one run.

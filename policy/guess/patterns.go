@@ -573,6 +573,37 @@ const (
 // dozen, of which a handful are most of the use.
 const shortWordLog10 = 1.3
 
+// isShortL33t reports whether a run of three code points or fewer that fold
+// to letters is a short word (isShortWord) with its substitutions undone:
+// folded's letters, but an "l" as typed ("0ld"), and a "1" as "i" or "l".
+func isShortL33t(lower, folded []rune) bool {
+	var w [3]rune
+	ones := 0
+	for k, r := range lower {
+		switch {
+		case r == 'l':
+			w[k] = 'l'
+		case r == '1':
+			w[k] = 'i'
+			ones++
+		default:
+			w[k] = folded[k]
+		}
+	}
+	if isShortWord(w[:len(lower)]) {
+		return true
+	}
+	if ones == 0 {
+		return false
+	}
+	for k, r := range lower {
+		if r == '1' {
+			w[k] = 'l'
+		}
+	}
+	return isShortWord(w[:len(lower)])
+}
+
 // isShortWord reports whether w is one of shortWords1, 2 or 3 (the list of
 // its length, whose entries are sorted by code point: a binary search; it
 // runs for every short run of letters no other match explains, many a
@@ -624,13 +655,35 @@ func isShortWord(w []rune) bool {
 // each separator and each word as a part of its own. Each phrase's
 // prefixes and suffixes with minPhraseWords or more words of the lists are
 // added too, so that the search can join what comes before or after it.
-func matchPhrases(ms *matches, typed, lower []rune) {
+func matchPhrases(ms *matches, typed, lower, folded []rune) {
+	// Again with the code points that fold to letters as letters, when a
+	// word of the first reading has one that is no letter beside it.
+	if phrases(ms, typed, lower, folded, false) {
+		phrases(ms, typed, lower, folded, true)
+	}
+}
+
+// phrases is matchPhrases's reading, with words of letters as typed, or
+// (l33t) of code points that fold to letters ("Th3 b1g r3d c4r": a short
+// word of three with a substitution is a short word at log10Of2 a
+// substituted code point on top; a word of the lists with one is the
+// dictionary's match): then only a separator separates words, not a
+// number nor the case, and only phrases that hold a word with a
+// substitution are added (the others are the first reading's). Short
+// words of one or two with a substitution, and CamelCase, made phrases of
+// random letters and digits ("EvZM3DESi1nWGI6L": "M3" "DE" "Si1n").
+func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted bool) {
 	n := len(lower)
+	letter, nonSep := uint8(classLetter), uint8(classAlnum|classFoldedLetter)
+	if l33t {
+		letter = classFoldedLetter
+	}
 	var (
 		wa, wb [maxPhraseWords]int     // the words' code points [wa, wb)
 		wlg    [maxPhraseWords]float32 // each word's cheapest whole match
 		wk     [maxPhraseWords]Kind
 		listed [maxPhraseWords + 1]int // listed[t]: words of the lists among the first t
+		subbed [maxPhraseWords + 1]int // subbed[t]: words with a substitution among the first t (l33t)
 		long   [maxPhraseWords + 1]int // long[t]: those of 4+ code points; the only ones that count between numbers ("i0me0av" is random characters)
 		nw     int
 		sep    [2]rune
@@ -650,8 +703,8 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 				if sepNum {
 					count = &long
 				}
-				if a > 0 && b < nw-1 || count[b+1]-count[a] < minPhraseWords {
-					continue // prefixes and suffixes only, of enough words of the lists
+				if a > 0 && b < nw-1 || count[b+1]-count[a] < minPhraseWords || l33t && subbed[b+1] == subbed[a] {
+					continue // prefixes and suffixes only, of enough words of the lists (with a substitution: l33t)
 				}
 				lg, inner, several := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0), Kinds(0)
 				switch step {
@@ -676,7 +729,7 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 	}
 	class := ms.class[:n]
 	for i := 0; i < n; {
-		if class[i]&classLetter == 0 {
+		if class[i]&letter == 0 {
 			i++
 			continue
 		}
@@ -684,8 +737,18 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		// (CamelCase, whose "separator" is the case: "TheBoyLovesHisDog",
 		// "MinHundLikerÅLøpeIParken").
 		j := i + 1
-		for j < n && class[j]&classLetter != 0 && (typed[j] == lower[j] || typed[j-1] != lower[j-1] && (j+1 == n || typed[j+1] != lower[j+1] || class[j+1]&classLetter == 0)) {
-			j++
+		if l33t {
+			for j < n && class[j]&letter != 0 {
+				j++
+			}
+		} else {
+			for j < n && class[j]&classLetter != 0 && (typed[j] == lower[j] || typed[j-1] != lower[j-1] && (j+1 == n || typed[j+1] != lower[j+1] || class[j+1]&classLetter == 0)) {
+				j++
+			}
+		}
+		const folds = classLetter | classFoldedLetter // class&folds == classFoldedLetter: a substitution
+		if i > 0 && class[i-1]&folds == classFoldedLetter || j < n && class[j]&folds == classFoldedLetter {
+			substituted = true
 		}
 		// The word [i, j): its cheapest match of exactly these code points.
 		best, kind := float32(math.MaxFloat32), KindNone
@@ -697,8 +760,20 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		if b := float32(j-i) * bruteLog10; b < best { // not min: see unlikeliness
 			best = b
 		}
+		subs := 0
+		if l33t {
+			for _, c := range class[i:j] {
+				if c&classLetter == 0 {
+					subs++
+				}
+			}
+		}
 		if j-i <= 3 && (kind == KindNone || shortWordLog10 < best) && isShortWord(lower[i:j]) {
 			best, kind = shortWordLog10, KindWord
+		} else if subs > 0 && j-i == 3 {
+			if sub := shortWordLog10 + float32(float64(subs)*log10Of2); (kind == KindNone || sub < best) && isShortL33t(lower[i:j], folded[i:j]) {
+				best, kind = sub, KindWord
+			}
 		}
 		if kind == KindNone {
 			flush() // no word: the phrase ends before it
@@ -714,6 +789,12 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 			}
 			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
 			listed[nw+1] = listed[nw] + isListed
+			if l33t {
+				subbed[nw+1] = subbed[nw]
+				if subs > 0 {
+					subbed[nw+1]++
+				}
+			}
 			long[nw+1] = long[nw]
 			if j-i >= 4 {
 				long[nw+1] += isListed
@@ -724,15 +805,22 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 		// digits, then a letter; the same as the phrase's so far.
 		// Or a number of 1-3 digits, which the next ones must count on
 		// from, or repeat, or single digits at random (stepRandom).
-		l := sepLen(ms, lower, j)
+		l := 0
+		if l33t {
+			for j+l < n && l < 3 && class[j+l]&nonSep == 0 {
+				l++ // sepLen's, but no code point that folds to a letter
+			}
+		} else {
+			l = sepLen(ms, lower, j)
+		}
 		dl := 0
-		for l == 0 && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
+		for l == 0 && !l33t && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
 			dl++
 		}
 		if dl > 0 {
 			l = dl
 		}
-		if nw == 0 || l > 2 && dl == 0 || dl > 3 || j+l >= n || class[j+l]&classLetter == 0 {
+		if nw == 0 || l > 2 && dl == 0 || dl > 3 || j+l >= n || class[j+l]&letter == 0 {
 			flush()
 			i = j + l
 			continue
@@ -774,12 +862,16 @@ func matchPhrases(ms *matches, typed, lower []rune) {
 			flush()
 			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
 			listed[1] = listed[last+1] - listed[last]
+			if l33t {
+				subbed[1] = subbed[last+1] - subbed[last]
+			}
 			long[1] = long[last+1] - long[last]
 			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
 		}
 		i = j + l
 	}
 	flush()
+	return substituted
 }
 
 // tails are the runs of punctuation people end a password with, after a
