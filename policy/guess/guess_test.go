@@ -1747,6 +1747,10 @@ func TestMatchFamous(t *testing.T) {
 		"Lorem_ipsum_2026":                            "Lorem_ipsum",
 		"ja vi elsker dette landet":                   "ja vi elsker dette landet",
 		"Ja, vi elsker!":                              "Ja, vi elsker",
+		// Sayings added 2026-12-03: the first was accepted at 10^22.9.
+		"Det finnes ikke dårlig vær, bare dårlige klær": "Det finnes ikke dårlig vær, bare dårlige klær",
+		"Morgenstund har gull i munn 2026":              "Morgenstund har gull i munn",
+		"What doesn't kill you makes you stronger!":     "What doesn't kill you makes you stronger",
 	} {
 		assert.Contains(t, found(t, s, KindPassword, run), want, "input %q", s)
 	}
