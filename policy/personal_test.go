@@ -1,10 +1,14 @@
 package policy
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestBirthDateRule: a date of birth, in the forms people write it, is
@@ -151,4 +155,86 @@ func FuzzPersonal(f *testing.F) {
 			t.Fatalf("other rules changed: %v against %v", got, plain)
 		}
 	})
+}
+
+// inDigitsReference is inDigits as it was until 2026-12-03: the date's
+// digits compared at every place of the run (digitsAt), the reference
+// TestInDigitsMatchesReference holds the forms written once to.
+func inDigitsReference(b birthDate, run []byte) bool {
+	for order := 0; order < 3; order++ {
+		for w := 0; w < 8; w++ {
+			dw, mw, yw := 2, 2, 4
+			if w&1 != 0 {
+				dw = 1
+			}
+			if w&2 != 0 {
+				mw = 1
+			}
+			if w&4 != 0 {
+				yw = 2
+			}
+			if dw == 1 && b.d >= 10 || mw == 1 && b.m >= 10 || dw+mw+yw < 6 {
+				continue
+			}
+			for i := 0; i+dw+mw+yw <= len(run); i++ {
+				var ok bool
+				switch order {
+				case 0:
+					ok = digitsAt(run, i, b.d, dw) && digitsAt(run, i+dw, b.m, mw) && digitsAt(run, i+dw+mw, b.y, yw)
+				case 1:
+					ok = digitsAt(run, i, b.y, yw) && digitsAt(run, i+yw, b.m, mw) && digitsAt(run, i+yw+mw, b.d, dw)
+				default:
+					ok = digitsAt(run, i, b.m, mw) && digitsAt(run, i+mw, b.d, dw) && digitsAt(run, i+mw+dw, b.y, yw)
+				}
+				if ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestInDigitsMatchesReference: on 200,000 runs, random and built around a
+// form of the date (every order and width, with digits before and after),
+// inDigits says what the reference says, and finds every built form.
+func TestInDigitsMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 30))
+	digits := func(n int) []byte {
+		b := make([]byte, n)
+		for k := range b {
+			b[k] = byte('0' + r.IntN(10))
+		}
+		return b
+	}
+	found := 0
+	for range 200_000 {
+		b := birthDate{y: 1850 + r.IntN(250), m: 1 + r.IntN(12), d: 1 + r.IntN(31)}
+		var run []byte
+		if r.IntN(2) == 0 {
+			run = digits(r.IntN(65))
+		} else {
+			day, month, year := fmt.Sprintf("%02d", b.d), fmt.Sprintf("%02d", b.m), fmt.Sprintf("%04d", b.y)
+			if r.IntN(2) == 0 {
+				day = strconv.Itoa(b.d)
+			}
+			if r.IntN(2) == 0 {
+				month = strconv.Itoa(b.m)
+			}
+			if r.IntN(2) == 0 {
+				year = year[2:]
+			}
+			form := [...]string{day + month + year, year + month + day, month + day + year}[r.IntN(3)]
+			run = append(append(digits(r.IntN(20)), form...), digits(r.IntN(20))...)
+			if len(form) >= 6 {
+				require.True(t, b.inDigits(run), "%+v in %s", b, run)
+			}
+		}
+		want := inDigitsReference(b, run)
+		require.Equal(t, want, b.inDigits(run), "%+v in %s", b, run)
+		if want {
+			found++
+		}
+	}
+	assert.Greater(t, found, 50_000, "the runs that hold the date")
 }
