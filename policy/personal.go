@@ -109,19 +109,8 @@ func (b birthDate) inDigits(run []byte) bool {
 	year := [4]byte{byte('0' + b.y/1000%10), byte('0' + b.y/100%10), byte('0' + b.y/10%10), byte('0' + b.y%10)}
 	var form [8]byte
 	for order := 0; order < 3; order++ {
-		// bit 0: the day in one digit, bit 1: the month in one digit,
-		// bit 2: the year in two.
 		for w := 0; w < 8; w++ {
-			dw, mw, yw := 2, 2, 4
-			if w&1 != 0 {
-				dw = 1
-			}
-			if w&2 != 0 {
-				mw = 1
-			}
-			if w&4 != 0 {
-				yw = 2
-			}
+			dw, mw, yw := formWidths(w)
 			if dw == 1 && b.d >= 10 || mw == 1 && b.m >= 10 || dw+mw+yw < 6 || dw+mw+yw > len(run) {
 				continue
 			}
@@ -147,6 +136,23 @@ func (b birthDate) inDigits(run []byte) bool {
 		}
 	}
 	return false
+}
+
+// formWidths returns the widths of the day, month and year of the form w
+// (0-7) of a date in digits: bit 0 the day in one digit, bit 1 the month
+// in one, bit 2 the year in two.
+func formWidths(w int) (dw, mw, yw int) {
+	dw, mw, yw = 2, 2, 4
+	if w&1 != 0 {
+		dw = 1
+	}
+	if w&2 != 0 {
+		mw = 1
+	}
+	if w&4 != 0 {
+		yw = 2
+	}
+	return dw, mw, yw
 }
 
 // holds reports whether run holds the bytes of p in a row.

@@ -163,16 +163,7 @@ func FuzzPersonal(f *testing.F) {
 func inDigitsReference(b birthDate, run []byte) bool {
 	for order := 0; order < 3; order++ {
 		for w := 0; w < 8; w++ {
-			dw, mw, yw := 2, 2, 4
-			if w&1 != 0 {
-				dw = 1
-			}
-			if w&2 != 0 {
-				mw = 1
-			}
-			if w&4 != 0 {
-				yw = 2
-			}
+			dw, mw, yw := formWidths(w)
 			if dw == 1 && b.d >= 10 || mw == 1 && b.m >= 10 || dw+mw+yw < 6 {
 				continue
 			}
