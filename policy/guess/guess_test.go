@@ -63,6 +63,7 @@ func TestMatchDictionary(t *testing.T) {
 		{"first name Linn", "JeghaterLinn", KindName, "Linn"},
 		{"first name Kenneth", "kenneth1999", KindName, "kenneth"},
 		{"Norwegian word hater", "JeghaterSykkel", KindWord, "hater"},
+		{"English thing woodpecker", "Woodpecker#Sparrow#2024", KindWord, "Woodpecker"},
 		{"place", "ilove-Bergen", KindPlace, "Bergen"},
 		{"club", "rosenborg2024", KindClub, "rosenborg"},
 		{"season nb", "Sommer2026", KindCalendar, "Sommer"},

@@ -1520,11 +1520,14 @@ const list16 = "" +
 	"1emon\n1iama\n2me\n1oiiipop\n0magpie\n2ngo\n1eion\n1ushroom\n0nachos\n1oodies\n" +
 	"0onion\n1strich\n0pancake\n7s\n2rrot\n2sta\n1each\n4ock\n3r\n1iggy\n" +
 	"2neappie\n2um\n0raspberry\n0sausage\n1hrimp\n1oda\n1paghetti\n2inach\n1trawberry\n1ushi\n" +
-	"1wan\n0toad\n2mato\n2rtoise\n0waffie\n6s\n2sp\n2termeion\n1hisky\n0aquarius\n" +
-	"0bordercoiiie\n0capricorn\n1hihuahua\n1oiiie\n2rgi\n0dachshund\n2imatian\n1oberman\n0goidenretriever\n1reyhound\n" +
-	"0husky\n0iabrador\n0mainecoon\n2roon\n2stiff\n0newfoundiand\n0persian\n1isces\n1omeranian\n2odie\n" +
-	"0ragdoii\n1etriever\n1ottweiier\n0sagittarius\n2moyed\n1cariet\n2hnauzer\n1iamese\n1paniei\n2hynx\n" +
-	"0tabby\n1errier\n1urquoise\n0virgo\n"
+	"1wan\n0toad\n2mato\n2rtoise\n0waffie\n6s\n2sp\n2termeion\n1hisky\n0airpiane\n" +
+	"1quarius\n1rmadiiio\n1vaianche\n0bicycie\n2uebird\n1ordercoiiie\n0capricorn\n2ramei\n1hameieon\n2ihuahua\n" +
+	"1innamon\n1oiiie\n2rgi\n0dachshund\n2imatian\n1oberman\n0goidenretriever\n1reyhound\n0hummingbird\n2rricane\n" +
+	"2sky\n0iabrador\n2vender\n1guana\n1ightning\n0jeiiybean\n0mainecoon\n2roon\n3shmaiiow\n2stiff\n" +
+	"1otorcycie\n0newfoundiand\n0peiican\n2rsian\n1isces\n1omeranian\n2odie\n2rcupine\n1retzei\n0raccoon\n" +
+	"2gdoii\n1etriever\n1ottweiier\n0sagittarius\n2moyed\n1carecrow\n4iet\n2hnauzer\n1eahorse\n1iamese\n" +
+	"1kateboard\n2eieton\n1nowboard\n1paceship\n3niei\n3rrow\n2hynx\n1ubmarine\n2nfiower\n2rfboard\n" +
+	"0tabby\n1errier\n1urquoise\n0vaniiia\n1irgo\n1oicano\n0waterfaii\n1erewoif\n1oodpecker\n"
 
 // list17 is lists/sami.txt.
 const list17 = "" +
