@@ -327,7 +327,7 @@ func matchSeparators(ms *matches, lower []rune) {
 		if class[i-1]&classAlnum == 0 || class[i]&classAlnum != 0 {
 			continue
 		}
-		l := sepLen(ms, lower, i)
+		l := sepLen(ms, lower, i, classAlnum)
 		if l > 2 || i+l >= n {
 			continue
 		}
@@ -488,11 +488,12 @@ func matchFullNames(ms *matches, typed, lower []rune) {
 	}
 }
 
-// sepLen returns how many code points from lower[i] on are neither
-// letters nor digits, counting to 3 at most (a separator has 1 or 2).
-func sepLen(ms *matches, lower []rune, i int) int {
+// sepLen returns how many code points from lower[i] on are none of word
+// (classAlnum: neither letters nor digits; with classFoldedLetter, nor
+// what folds to a letter), counting to 3 at most (a separator has 1 or 2).
+func sepLen(ms *matches, lower []rune, i int, word uint8) int {
 	l := 0
-	for i+l < len(lower) && l < 3 && ms.class[i+l]&classAlnum == 0 {
+	for i+l < len(lower) && l < 3 && ms.class[i+l]&word == 0 {
 		l++
 	}
 	return l
@@ -674,9 +675,9 @@ func matchPhrases(ms *matches, typed, lower, folded []rune) {
 // random letters and digits ("EvZM3DESi1nWGI6L": "M3" "DE" "Si1n").
 func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted bool) {
 	n := len(lower)
-	letter, nonSep := uint8(classLetter), uint8(classAlnum|classFoldedLetter)
+	letter, word := uint8(classLetter), uint8(classAlnum)
 	if l33t {
-		letter = classFoldedLetter
+		letter, word = classFoldedLetter, classAlnum|classFoldedLetter
 	}
 	var (
 		wa, wb [maxPhraseWords]int     // the words' code points [wa, wb)
@@ -760,14 +761,7 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		if b := float32(j-i) * bruteLog10; b < best { // not min: see unlikeliness
 			best = b
 		}
-		subs := 0
-		if l33t {
-			for _, c := range class[i:j] {
-				if c&classLetter == 0 {
-					subs++
-				}
-			}
-		}
+		subs := int(ms.counts[j]>>8 - ms.counts[i]>>8) // substituted code points (none in letters as typed)
 		if j-i <= 3 && (kind == KindNone || shortWordLog10 < best) && isShortWord(lower[i:j]) {
 			best, kind = shortWordLog10, KindWord
 		} else if subs > 0 && j-i == 3 {
@@ -789,11 +783,9 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 			}
 			wa[nw], wb[nw], wlg[nw], wk[nw] = i, j, best, kind
 			listed[nw+1] = listed[nw] + isListed
-			if l33t {
-				subbed[nw+1] = subbed[nw]
-				if subs > 0 {
-					subbed[nw+1]++
-				}
+			subbed[nw+1] = subbed[nw]
+			if subs > 0 {
+				subbed[nw+1]++
 			}
 			long[nw+1] = long[nw]
 			if j-i >= 4 {
@@ -805,14 +797,7 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		// digits, then a letter; the same as the phrase's so far.
 		// Or a number of 1-3 digits, which the next ones must count on
 		// from, or repeat, or single digits at random (stepRandom).
-		l := 0
-		if l33t {
-			for j+l < n && l < 3 && class[j+l]&nonSep == 0 {
-				l++ // sepLen's, but no code point that folds to a letter
-			}
-		} else {
-			l = sepLen(ms, lower, j)
-		}
+		l := sepLen(ms, lower, j, word)
 		dl := 0
 		for l == 0 && !l33t && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
 			dl++
@@ -862,9 +847,7 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 			flush()
 			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
 			listed[1] = listed[last+1] - listed[last]
-			if l33t {
-				subbed[1] = subbed[last+1] - subbed[last]
-			}
+			subbed[1] = subbed[last+1] - subbed[last]
 			long[1] = long[last+1] - long[last]
 			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
 		}
