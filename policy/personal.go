@@ -271,10 +271,8 @@ func phoneMatch(folded, phone string) bool {
 	digits := last[:n]
 	runs := digitRuns{s: folded}
 	for run, ok := runs.next(); ok; run, ok = runs.next() {
-		for i := 0; i+len(digits) <= len(run); i++ {
-			if string(run[i:i+len(digits)]) == string(digits) {
-				return true
-			}
+		if holds(run, digits) {
+			return true
 		}
 	}
 	return false
