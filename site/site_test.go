@@ -312,3 +312,39 @@ func TestTextsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestMainNavLinksEveryTask: the menu at the top of every page but the
+// activation page (whose menu is in its footer) links the tasks a person
+// comes for, a forgotten password and a change, before the pages for IT
+// staff, in the home page's order; the page itself is marked current.
+func TestMainNavLinksEveryTask(t *testing.T) {
+	want := []site.PageID{site.Activate, site.Reset, site.Change, site.Embed, site.Designer}
+	for _, lang := range site.Languages {
+		for _, tc := range []struct {
+			id  site.PageID
+			doc func() templ.Component
+		}{
+			{site.Home, func() templ.Component { return site.HomePage(page(t, site.Home, lang)) }},
+			{site.Reset, func() templ.Component {
+				return site.ForgotPage(site.ResetPage{Page: page(t, site.Reset, lang), Policies: views(t)})
+			}},
+			{site.Change, func() templ.Component {
+				return site.ChangePasswordPage(site.ChangePage{Page: page(t, site.Change, lang), Policies: views(t)})
+			}},
+			{site.Activate, func() templ.Component {
+				return site.ActivatePage(site.ActivationPage{Page: page(t, site.Activate, lang), Policies: views(t)})
+			}},
+		} {
+			var buf bytes.Buffer
+			require.NoError(t, tc.doc().Render(context.Background(), &buf))
+			doc, err := html.Parse(&buf)
+			require.NoError(t, err)
+			links := elements(one(t, doc, "main-nav"), "a")
+			require.Len(t, links, len(want), "page %d, %s", tc.id, lang)
+			for i, a := range links {
+				assert.Equal(t, site.Path(want[i], lang), attr(a, "href"), "page %d, %s: link %d", tc.id, lang, i)
+				assert.Equal(t, want[i] == tc.id, attr(a, "aria-current") == "page", "page %d, %s: link %d", tc.id, lang, i)
+			}
+		}
+	}
+}
