@@ -313,10 +313,11 @@ func TestTextsComplete(t *testing.T) {
 	}
 }
 
-// TestMainNavLinksEveryTask: the menu at the top of every page but the
-// activation page (whose menu is in its footer) links the tasks a person
-// comes for, a forgotten password and a change, before the pages for IT
-// staff, in the home page's order; the page itself is marked current.
+// TestMainNavLinksEveryTask: the main menu links the tasks a person comes
+// for, a new account, a forgotten password and a change, before the pages
+// for IT staff, in the home page's order, and marks the page itself
+// current. On the pages of those tasks it is in the footer, out of the way
+// on a phone (the task comes first, issue 14), elsewhere in the header.
 func TestMainNavLinksEveryTask(t *testing.T) {
 	want := []site.PageID{site.Activate, site.Reset, site.Change, site.Embed, site.Designer}
 	for _, lang := range site.Languages {
@@ -339,7 +340,13 @@ func TestMainNavLinksEveryTask(t *testing.T) {
 			require.NoError(t, tc.doc().Render(context.Background(), &buf))
 			doc, err := html.Parse(&buf)
 			require.NoError(t, err)
-			links := elements(one(t, doc, "main-nav"), "a")
+			nav := one(t, doc, "main-nav")
+			where := "header"
+			if tc.id != site.Home {
+				where = "footer"
+			}
+			assert.Equal(t, where, nav.Parent.Data, "page %d, %s: the menu's place", tc.id, lang)
+			links := elements(nav, "a")
 			require.Len(t, links, len(want), "page %d, %s", tc.id, lang)
 			for i, a := range links {
 				assert.Equal(t, site.Path(want[i], lang), attr(a, "href"), "page %d, %s: link %d", tc.id, lang, i)
