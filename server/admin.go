@@ -47,16 +47,18 @@ type createRequest struct {
 
 // issuedResponse is a created activation. Link is there only when no
 // channel delivered it (none was asked for, or all failed): then the admin
-// must hand it over; a delivered link is never shown again.
+// must hand it over; a delivered link is never shown again. AlsoOpen are
+// the person's other open links (Issued.AlsoOpen).
 type issuedResponse struct {
 	ID         string     `json:"id"`
 	Link       string     `json:"link,omitempty"`
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
+	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
 }
 
 func newIssuedResponse(is Issued) issuedResponse {
-	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries}
+	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen}
 	if !is.Delivered() {
 		out.Link = is.Link
 	}

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,11 +122,16 @@ type Delivery struct {
 }
 
 // Issued is a new activation. Link is the only place its token appears.
+// AlsoOpen are the ids of the person's other open links (same username and
+// institution) when it was issued: each still works until it is used,
+// expires or is revoked, so the service desk is told (resend revokes the
+// one it replaces; create and an import with reissue revoke none).
 type Issued struct {
 	ID         string     `json:"id"`
 	Link       string     `json:"-"`
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
+	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the link.
@@ -231,7 +238,27 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := d.Store.IssueActivations(ctx, []store.Issue{it}); err != nil {
 		return Issued{}, fmt.Errorf("create activation: %w", err)
 	}
-	return d.issued(ctx, r, token, it), nil
+	is := d.issued(ctx, r, token, it)
+	is.AlsoOpen = d.alsoOpen(ctx, it.Activation)
+	return is, nil
+}
+
+// alsoOpen returns the ids of a's person's open activations but a, newest
+// first; a store that cannot list them is logged, not an error: the link
+// is issued.
+func (d *Desk) alsoOpen(ctx context.Context, a store.Activation) []string {
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: a.Username, Institution: a.Institution})
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "issue: list the person's other links", "err", err)
+		return nil
+	}
+	var ids []string
+	for _, rec := range recs {
+		if !bytes.Equal(rec.TokenHash, a.TokenHash) && d.view(rec).State == StateOpen {
+			ids = append(ids, ID(rec.TokenHash))
+		}
+	}
+	return ids
 }
 
 // newIssue makes a new activation of a valid r, with its token, contact
@@ -550,6 +577,10 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 			RemoteAddr: remote, Detail: "id " + id[:16] + " replaced by " + is.ID[:16]})
 	} else if !errors.Is(err, store.ErrGone) {
 		return is, fmt.Errorf("revoke the old activation: %w", err)
+	}
+	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
+	if len(is.AlsoOpen) == 0 {
+		is.AlsoOpen = nil
 	}
 	return is, nil
 }

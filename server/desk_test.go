@@ -123,6 +123,7 @@ type issued struct {
 	Link       string            `json:"link"`
 	ExpiresAt  time.Time         `json:"expiresAt"`
 	Deliveries []server.Delivery `json:"deliveries"`
+	AlsoOpen   []string          `json:"alsoOpen"`
 }
 
 func (e *deskEnv) issue(t *testing.T, req map[string]string, key string) issued {
@@ -651,4 +652,35 @@ func TestMetrics(t *testing.T) {
 	assert.Equal(t, 2.0, value("styrke_audit_events_total", map[string]string{"event": "created"}))
 	assert.Equal(t, 0.0, value("styrke_argon2id_queue", nil))
 	assert.Equal(t, 0.0, value("styrke_argon2id_memory_bytes", nil))
+}
+
+// TestIssueNamesOtherOpenLinks: a link issued for a person who has other
+// open links (a second create, as when a first message went astray) names
+// them, since each still works until used, expired or revoked; a used,
+// revoked or other person's link is not named, and a resend does not name
+// the link it replaces.
+func TestIssueNamesOtherOpenLinks(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	kari := map[string]string{"username": "kari", "institution": "default"}
+	first := e.issue(t, kari, deskKey)
+	assert.Empty(t, first.AlsoOpen)
+	e.issue(t, map[string]string{"username": "kari", "institution": "uio"}, deskKey)
+	e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+	second := e.issue(t, kari, deskKey)
+	assert.Equal(t, []string{first.ID}, second.AlsoOpen, "the person's other open link at this institution")
+	third := e.issue(t, kari, deskKey)
+	assert.ElementsMatch(t, []string{first.ID, second.ID}, third.AlsoOpen)
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": second.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var re issued
+	require.NoError(t, json.Unmarshal(body, &re))
+	assert.Equal(t, []string{third.ID}, re.AlsoOpen, "neither the revoked link nor the one the resend replaced")
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations", kari, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	assert.NotContains(t, string(body), "alsoOpen", "none left open: the field is left out")
 }

@@ -143,6 +143,9 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "NOT delivered by %s: %s\n", d.Channel, d.Error)
 		}
 	}
+	for _, id := range is.AlsoOpen {
+		fmt.Fprintf(stderr, "also open: %s (it still works; revoke it with: styrke activation revoke --id %s)\n", id, id)
+	}
 	if !is.Delivered() {
 		fmt.Fprintln(stdout, is.Link)
 	}

@@ -284,4 +284,12 @@ func TestActivationCommands(t *testing.T) {
 	_, stderr, err = cli("audit", "prune", "--older-than", "400d")
 	require.NoError(t, err)
 	assert.Contains(t, stderr, "0 events deleted")
+
+	// per has the import's open link: a second one names it.
+	_, stderr, err = cli("activation", "create", "--username", "per")
+	require.NoError(t, err, stderr)
+	assert.Regexp(t, `also open: [0-9a-f]{64} \(it still works; revoke it with: styrke activation revoke --id [0-9a-f]{64}\)`, stderr)
+	_, stderr, err = cli("activation", "create", "--username", "anne")
+	require.NoError(t, err, stderr)
+	assert.NotContains(t, stderr, "also open")
 }
