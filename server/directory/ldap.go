@@ -210,8 +210,16 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 }
 
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with
-// the policy-hints control when the server lists it. OpenLDAP: the
-// Password Modify extended operation with the password-policy control.
+// the policy-hints control when the server lists it, and lockoutTime 0 in
+// the same modify when the account is locked out: the person proved who
+// they are (a link, ID-porten), and a reset that left the account locked
+// by wrong passwords, the commonest reason to reset, would let them log in
+// with nothing (AD keeps an account locked across an administrative
+// reset). A service account without the right to write lockoutTime then
+// fails the whole modify, an operator error, rather than report a password
+// the person cannot use. OpenLDAP: the Password Modify extended operation
+// with the password-policy control (the ppolicy overlay ends a lockout by
+// failures when an administrator sets the password: TestResetUnlocks).
 func (d *LDAP) SetPassword(ctx context.Context, username, password string) error {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -220,20 +228,27 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		return err
 	}
 	defer c.close()
-	dn, err := d.findDN(ctx, c, username)
-	if err != nil {
-		return err
-	}
 	switch d.flavour {
 	case FlavourAD:
+		e, ferr := d.findEntry(ctx, c, username, []string{"lockoutTime"})
+		if ferr != nil {
+			return ferr
+		}
 		var controls []ldap.Control
 		if d.policyHints(c) {
 			controls = append(controls, ldap.NewControlString(oidPolicyHints, true, policyHintsValue))
 		}
-		req := ldap.NewModifyRequest(dn, controls)
+		req := ldap.NewModifyRequest(e.DN, controls)
 		req.Replace("unicodePwd", []string{encodeUnicodePwd(password)})
+		if t := e.GetAttributeValue("lockoutTime"); t != "" && t != "0" {
+			req.Replace("lockoutTime", []string{"0"})
+		}
 		err = c.Modify(req)
 	default:
+		dn, ferr := d.findDN(ctx, c, username)
+		if ferr != nil {
+			return ferr
+		}
 		err = passwordModify(c, dn, "", password)
 	}
 	if err != nil {
@@ -513,7 +528,7 @@ func (d *LDAP) classify(ctx context.Context, what string, err error) error {
 	if errors.As(err, &le) {
 		switch le.ResultCode {
 		case ldap.LDAPResultInsufficientAccessRights:
-			return fmt.Errorf("%w: %s: the service account %q lacks the right (AD: Reset Password on the accounts; OpenLDAP: write userPassword): %v", ErrOperator, what, d.bindDN, err)
+			return fmt.Errorf("%w: %s: the service account %q lacks the right (AD: Reset Password, and to write lockoutTime, on the accounts; OpenLDAP: write userPassword): %v", ErrOperator, what, d.bindDN, err)
 		case ldap.LDAPResultBusy, ldap.LDAPResultUnavailable, ldap.LDAPResultTimeLimitExceeded,
 			ldap.LDAPResultAdminLimitExceeded, ldap.ErrorNetwork, ldap.LDAPResultServerDown,
 			ldap.LDAPResultTimeout:

@@ -174,3 +174,27 @@ func TestReset(t *testing.T) {
 		e.noSecrets(initial, pw, c.Value)
 	})
 }
+
+// TestResetUnlocks: a person locked out of the directory by wrong
+// passwords (the directories lock after 5), the commonest reason to reset,
+// can log in with the password the reset set: the reset unlocks the
+// account, as LTB's force_unlock, PWM's and Entra's self-service reset do.
+func TestResetUnlocks(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		for i := range 6 {
+			assert.False(t, e.binds(dn, initial+string(rune('a'+i))))
+		}
+		require.False(t, e.binds(dn, initial), "locked: the right password does not bind either")
+		c := e.resetSession(user)
+		pw := password(t)
+		a := e.resetComplete(c, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw), "the new password binds: the account is unlocked")
+		e.noSecrets(initial, pw, c.Value)
+	})
+}
+

@@ -27,7 +27,8 @@ var SambaPasswordSettings = []string{
 // StartSamba provisions a Samba AD domain controller (realm STYRKE.TEST)
 // that serves only LDAP, on a fresh loopback address with LDAPS on 636 and
 // StartTLS on 389, creates OU=People, the service account styrke-svc with
-// the Reset Password right on OU=People and nothing more, and starts it.
+// the Reset Password right and the right to write lockoutTime (to unlock)
+// on OU=People's accounts and nothing more, and starts it.
 func StartSamba(ctx context.Context) (_ *Server, err error) {
 	if err := need("samba", "samba-tool"); err != nil {
 		return nil, err
@@ -105,11 +106,17 @@ func StartSamba(ctx context.Context) (_ *Server, err error) {
 		return nil, fmt.Errorf("dirtest: no objectSid for styrke-svc in %q", out)
 	}
 	sid = strings.TrimSpace(sid)
-	// Reset Password (00299570-…) on user objects (bf967aba-…) below
-	// OU=People, inherited: the service account's only right beyond reading.
-	ace := "(OA;CI;CR;00299570-246d-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;" + sid + ")"
-	if err := run(ctx, "samba-tool", "dsacl", "set", "--objectdn="+s.PeopleDN, "--sddl="+ace, conf); err != nil {
-		return nil, err
+	// Reset Password (00299570-…) and write lockoutTime (28630ebf-…, the
+	// unlock a reset does) on user objects (bf967aba-…) below OU=People,
+	// inherited: the service account's only rights beyond reading, the
+	// delegation README asks an institution for.
+	for _, ace := range []string{
+		"(OA;CI;CR;00299570-246d-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;" + sid + ")",
+		"(OA;CI;WP;28630ebf-41d5-11d1-a9c1-0000f80367c1;bf967aba-0de6-11d0-a285-00aa003049e2;" + sid + ")",
+	} {
+		if err := run(ctx, "samba-tool", "dsacl", "set", "--objectdn="+s.PeopleDN, "--sddl="+ace, conf); err != nil {
+			return nil, err
+		}
 	}
 	args := append([]string{"domain", "passwordsettings", "set", conf}, SambaPasswordSettings...)
 	if err := run(ctx, "samba-tool", args...); err != nil {
