@@ -398,14 +398,21 @@ func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, r
 	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
 }
 
-// directoryError answers a directory failure other than a refusal.
+// directoryError answers a directory failure other than a refusal (reset
+// and change): an outage is retryable; an account the directory lacks, or
+// a service account without its rights, is the operator's to mend, 503
+// directory_error as for an activation, with a log line that says so.
 func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, directory.ErrUnavailable) {
+	switch {
+	case errors.Is(err, directory.ErrUnavailable):
 		h.Logger.WarnContext(r.Context(), "directory unavailable", "id", RequestID(r.Context()), "err", err)
 		writeError(w, errorf(CodeUnavailable, "the directory is unavailable; nothing was changed; try again shortly"))
-		return
+	case errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
+		h.Logger.ErrorContext(r.Context(), "directory: operator error", "id", RequestID(r.Context()), "err", err)
+		writeError(w, errorf(CodeDirectoryError, "the password could not be set because of a configuration problem at your institution; nothing was changed; contact the service desk"))
+	default:
+		h.internal(w, r, "directory", err)
 	}
-	h.internal(w, r, "directory", err)
 }
 
 func (h *handler) resetComplete() http.Handler {

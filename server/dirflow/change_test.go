@@ -198,3 +198,22 @@ func TestResetUnlocks(t *testing.T) {
 	})
 }
 
+// TestResetOperatorError: a reset for an account the directory lacks (an
+// operator's error, as a service account without its rights is) answers
+// 503 directory_error, as the activation does, with a log line that says
+// so; not a 500 "internal error" that tells the person nothing. The
+// session stays usable.
+func TestResetOperatorError(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		c := e.resetSession(newUsername()) // never created in the directory
+		pw := password(t)
+		a := e.resetComplete(c, pw)
+		assert.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_error", a.code())
+		assert.Contains(t, e.logs.String(), "directory: operator error")
+		again := e.resetComplete(c, pw)
+		assert.Equal(t, "directory_error", again.code(), "the session is not spent")
+		e.noSecrets(pw, c.Value)
+	})
+}

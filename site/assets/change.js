@@ -74,9 +74,11 @@ form.addEventListener('submit', async (event) => {
     case 429:
       setList([msg.msgToomany]);
       return;
-    case 503:
-      setList([res.data?.error?.code === 'breach_unavailable' ? msg.msgBreachdown : msg.msgDirectorydown]);
+    case 503: {
+      const code = res.data?.error?.code;
+      setList([code === 'breach_unavailable' ? msg.msgBreachdown : code === 'directory_error' ? msg.msgDirectoryerror : msg.msgDirectorydown]);
       return;
+    }
     default:
       setList([msg.msgError]);
   }
