@@ -163,6 +163,14 @@ func (h *handler) change() http.Handler {
 			h.Logger.InfoContext(ctx, "change: wrong current password or unknown username", "id", RequestID(ctx))
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
+		// The directory has locked the account (after wrong passwords
+		// anywhere, not only here): no password binds, so "wrong" would
+		// send the person round in circles. Not counted: it says nothing
+		// of the password typed.
+		locked := func() {
+			h.Logger.InfoContext(ctx, "change: the account is locked in the directory", "id", RequestID(ctx))
+			writeError(w, errorf(CodeAccountLocked, "the account is locked after too many wrong passwords; choose a new password with forgot password, or wait until the lock runs out"))
+		}
 		// The account as Styrke keeps it. The directories match a username
 		// whatever the case of its letters, so the person may type "OLA"
 		// for the link's "ola"; the history and what is on file are kept
@@ -203,6 +211,9 @@ func (h *handler) change() http.Handler {
 			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
 				wrong()
 				return
+			case errors.Is(err, directory.ErrLocked):
+				locked()
+				return
 			case err != nil:
 				h.directoryError(w, r, err)
 				return
@@ -237,6 +248,9 @@ func (h *handler) change() http.Handler {
 				return
 			case errors.Is(err, directory.ErrInvalidCredentials):
 				wrong()
+				return
+			case errors.Is(err, directory.ErrLocked):
+				locked()
 				return
 			case err != nil:
 				h.directoryError(w, r, err)

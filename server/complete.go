@@ -237,10 +237,12 @@ func (h *handler) claimAndWrite(ctx context.Context, a store.Activation, dir dir
 			case err == nil:
 				out.recovered = true
 				return out, nil
-			case !errors.Is(err, directory.ErrInvalidCredentials):
+			case !errors.Is(err, directory.ErrInvalidCredentials) && !errors.Is(err, directory.ErrLocked):
 				release(false)
 				return wrote{}, err
 			}
+			// Not the password, or a locked account that no password binds
+			// to: write it (SetPassword also ends a lockout).
 		}
 	}
 	err = dir.SetPassword(ctx, a.Username, password)

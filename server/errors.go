@@ -51,6 +51,9 @@ const (
 	CodeSessionUsed    Code = "session_used"
 	CodeSessionExpired Code = "session_expired"
 	CodeCredentials    Code = "invalid_credentials"
+	// CodeAccountLocked: the directory has locked the account after too
+	// many wrong passwords; a reset (ID-porten) unlocks it.
+	CodeAccountLocked Code = "account_locked"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -84,6 +87,7 @@ var statuses = map[Code]int{
 	CodeSessionUsed:    http.StatusGone,
 	CodeSessionExpired: http.StatusGone,
 	CodeCredentials:    http.StatusUnauthorized,
+	CodeAccountLocked:  http.StatusLocked,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to

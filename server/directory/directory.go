@@ -12,6 +12,10 @@
 //     another; Refusal.Rule is a stable code with nb/nn/en messages.
 //   - ErrInvalidCredentials: Verify or Change was given a wrong current
 //     password (or the account does not exist: the two are not told apart).
+//   - ErrLocked: Verify or Change met an account the directory has locked
+//     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
+//     accountLocked): whatever the password, it cannot bind until the lock
+//     runs out or a reset (SetPassword) ends it.
 //   - ErrUnavailable: the directory did not answer in time, dropped the
 //     connection or is busy. Retryable; nothing was changed that the caller
 //     must undo.
@@ -60,7 +64,7 @@ type Directory interface {
 	ChangePassword(ctx context.Context, username, current, password string) error
 	// Verify reports nil when password is username's current password in
 	// the directory (by a bind as the account), ErrInvalidCredentials when
-	// it is not.
+	// it is not, ErrLocked when the account is locked (no password binds).
 	Verify(ctx context.Context, username, password string) error
 	// Person reads what the directory holds of username that the
 	// password may not contain (Config's NameAttribute, PhoneAttribute and
@@ -83,6 +87,7 @@ type Directory interface {
 // Sentinel errors; see the package doc.
 var (
 	ErrInvalidCredentials = errors.New("directory: wrong current password")
+	ErrLocked             = errors.New("directory: the account is locked after too many wrong passwords")
 	ErrUnavailable        = errors.New("directory: unavailable")
 	ErrAccount            = errors.New("directory: account not found or ambiguous")
 	ErrOperator           = errors.New("directory: service account or configuration error")

@@ -318,14 +318,44 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		c.close()
 		return "", nil, err
 	}
-	if err := c.Bind(dn, password); err != nil {
+	// With the password-policy request control, OpenLDAP's ppolicy says
+	// when the account is locked; AD says so in its diagnostic.
+	req := &ldap.SimpleBindRequest{Username: dn, Password: password}
+	if d.flavour == FlavourOpenLDAP {
+		req.Controls = []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}
+	}
+	res, err := c.SimpleBind(req)
+	if err != nil {
 		c.close()
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+			if locked(d.flavour, err, res) {
+				return "", nil, ErrLocked
+			}
 			return "", nil, ErrInvalidCredentials
 		}
 		return "", nil, d.classify(ctx, "bind as account", err)
 	}
 	return dn, c, nil
+}
+
+// locked reports whether a bind refused for invalid credentials met a
+// locked account: AD's diagnostic "data 775" (ERROR_ACCOUNT_LOCKED_OUT,
+// whatever the password), or OpenLDAP's password-policy response control
+// with its accountLocked error.
+func locked(f Flavour, err error, res *ldap.SimpleBindResult) bool {
+	if f == FlavourAD {
+		var le *ldap.Error
+		return errors.As(err, &le) && le.Err != nil && strings.Contains(le.Err.Error(), "data 775")
+	}
+	if res == nil {
+		return false
+	}
+	for _, c := range res.Controls {
+		if pp, ok := c.(*ldap.ControlBeheraPasswordPolicy); ok && pp.Error == 1 { // accountLocked
+			return true
+		}
+	}
+	return false
 }
 
 // Ping implements Directory: dial and bind as the service account.

@@ -217,3 +217,33 @@ func TestResetOperatorError(t *testing.T) {
 		e.noSecrets(pw, c.Value)
 	})
 }
+
+// TestChangeLocked: an account the directory has locked after wrong
+// passwords binds with no password, the right one included: the change
+// page says the account is locked and what to do (423 account_locked),
+// not that the password is wrong, and counts nothing against the person.
+func TestChangeLocked(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		for i := range 6 {
+			e.binds(dn, initial+string(rune('a'+i)))
+		}
+		require.False(t, e.binds(dn, initial), "locked")
+		pw := password(t)
+		for range 4 {
+			a := e.change(user, initial, pw)
+			assert.Equal(t, http.StatusLocked, a.Status, "%s", a.Body)
+			assert.Equal(t, "account_locked", a.code())
+		}
+		c := e.resetSession(user)
+		require.Equal(t, http.StatusNoContent, e.resetComplete(c, pw).Status, "a reset unlocks")
+		pw2 := password(t)
+		a := e.change(user, pw, pw2)
+		assert.Equal(t, http.StatusNoContent, a.Status, "the person changes it again: nothing was counted against them: %s", a.Body)
+		assert.True(t, e.binds(dn, pw2))
+		e.noSecrets(initial, pw, pw2, c.Value)
+	})
+}

@@ -71,6 +71,9 @@ form.addEventListener('submit', async (event) => {
       current.setAttribute('aria-invalid', 'true');
       current.focus();
       return;
+    case 423:
+      setList([msg.msgLocked]);
+      return;
     case 429:
       setList([msg.msgToomany]);
       return;
