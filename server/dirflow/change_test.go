@@ -175,6 +175,21 @@ func TestReset(t *testing.T) {
 	})
 }
 
+// lockedUser creates an account with the password initial and locks it
+// in the directory by six wrong passwords (both lock after 5): then the
+// right password does not bind either.
+func (e *env) lockedUser() (user, dn string) {
+	e.t.Helper()
+	user = newUsername()
+	dn, err := e.s.CreateUser(user, initial)
+	require.NoError(e.t, err)
+	for i := range 6 {
+		assert.False(e.t, e.binds(dn, initial+string(rune('a'+i))))
+	}
+	require.False(e.t, e.binds(dn, initial), "locked: the right password does not bind either")
+	return user, dn
+}
+
 // TestResetUnlocks: a person locked out of the directory by wrong
 // passwords (the directories lock after 5), the commonest reason to reset,
 // can log in with the password the reset set: the reset unlocks the
@@ -182,13 +197,7 @@ func TestReset(t *testing.T) {
 func TestResetUnlocks(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		e := newEnv(t, s, nil)
-		user := newUsername()
-		dn, err := s.CreateUser(user, initial)
-		require.NoError(t, err)
-		for i := range 6 {
-			assert.False(t, e.binds(dn, initial+string(rune('a'+i))))
-		}
-		require.False(t, e.binds(dn, initial), "locked: the right password does not bind either")
+		user, dn := e.lockedUser()
 		c := e.resetSession(user)
 		pw := password(t)
 		a := e.resetComplete(c, pw)
@@ -225,13 +234,7 @@ func TestResetOperatorError(t *testing.T) {
 func TestChangeLocked(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		e := newEnv(t, s, nil)
-		user := newUsername()
-		dn, err := s.CreateUser(user, initial)
-		require.NoError(t, err)
-		for i := range 6 {
-			e.binds(dn, initial+string(rune('a'+i)))
-		}
-		require.False(t, e.binds(dn, initial), "locked")
+		user, dn := e.lockedUser()
 		pw := password(t)
 		for range 4 {
 			a := e.change(user, initial, pw)
