@@ -173,9 +173,11 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 // change page.
 func TestResetEndToEnd(t *testing.T) {
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	dns := map[string]string{}
 	for _, user := range []string{"ola", "testa"} {
 		dn, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
 		require.NoError(t, err)
+		dns[user] = dn
 		if user == "testa" {
 			require.NoError(t, ol.SetAttributes(dn, map[string]string{"mobile": "+47 912 34 567"}))
 		}
@@ -250,6 +252,28 @@ func TestResetEndToEnd(t *testing.T) {
 		stateShown(t, tb, "ended")
 		run(t, tb, chromedp.Navigate(b.base+"/glemt/#/pw"))
 		stateShown(t, tb, "start")
+	})
+
+	t.Run("change on a locked account", func(t *testing.T) {
+		// Six wrong passwords at the directory itself lock ola (slapd
+		// locks after 5); then the right one does not bind either, and
+		// the change page says the account is locked, not that the
+		// password is wrong.
+		for i := range 6 {
+			ok, err := ol.CanBind(dns["ola"], "not ola's password "+string(rune('a'+i)))
+			require.NoError(t, err)
+			require.False(t, ok)
+		}
+		tb := resetTab(t)
+		run(t, tb, chromedp.Navigate(b.base+"/en/change/"))
+		stateShown(t, tb, "form")
+		setValue(t, tb, "#username", "ola")
+		setValue(t, tb, "#current-password", "Initial!Passw0rd-2026")
+		setValue(t, tb, "#new-password", good2)
+		setValue(t, tb, "#confirm-password", good2)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.ResetTexts("en").ChangeLocked}, errorTexts(t, tb))
 	})
 
 	refusals := []struct {
