@@ -34,6 +34,7 @@ const (
 	e2ePidOla   = "01019000083"
 	e2ePidTest  = "01820000095" // synthetic, month + 80
 	e2ePidNoone = "15058500027"
+	e2ePidNoDir = "02829010030" // synthetic: imported, but no account in the directory
 	e2eDesk     = "Brukerstøtte: 22 84 00 00"
 )
 
@@ -183,7 +184,7 @@ func TestResetEndToEnd(t *testing.T) {
 		}
 	}
 	b := startResetBackend(t, true, append(flags, "--directory-phone-attribute", "mobile")...)
-	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\n")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\nnodir,Nils Nodir,default,"+e2ePidNoDir+"\n")
 	var urls []string
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 	const good2 = "Kveldssol over Lyngen-fjorden 42!"
@@ -276,6 +277,20 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, []string{site.ResetTexts("en").ChangeLocked}, errorTexts(t, tb))
 	})
 
+	t.Run("an account the directory lacks", func(t *testing.T) {
+		// The operator's error: the page says so and whom to ask, and
+		// nothing was set.
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/en/forgot/", e2ePidNoDir, "idporten-loa-substantial")
+		stateShown(t, tb, "form")
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.ResetTexts("en").ResetDirectoryError}, errorTexts(t, tb))
+		stateShown(t, tb, "form")
+	})
+
 	refusals := []struct {
 		name, path, pid, acr, state string
 		contact                     bool
@@ -298,7 +313,7 @@ func TestResetEndToEnd(t *testing.T) {
 
 	t.Run("nothing secret in the logs or the URLs", func(t *testing.T) {
 		logs := b.logs.String()
-		for _, secret := range []string{e2ePidOla, e2ePidTest, e2ePidNoone, good, good2} {
+		for _, secret := range []string{e2ePidOla, e2ePidTest, e2ePidNoone, e2ePidNoDir, good, good2} {
 			assert.NotContains(t, logs, secret)
 			for _, u := range urls {
 				assert.NotContains(t, u, secret)
