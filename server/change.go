@@ -214,6 +214,9 @@ func (h *handler) change() http.Handler {
 			case errors.Is(err, directory.ErrLocked):
 				locked()
 				return
+			case errors.Is(err, directory.ErrMustChange):
+				// Right, but expired or to be changed at next logon: this
+				// is the change that state asks for (ChangePassword makes it).
 			case err != nil:
 				h.directoryError(w, r, err)
 				return

@@ -234,7 +234,7 @@ func (h *handler) claimAndWrite(ctx context.Context, a store.Activation, dir dir
 	if c.PreviousPending != "" && !directory.IsNone(dir) {
 		if same, _ := passhash.Verify(password, c.PreviousPending); same {
 			switch err := dir.Verify(ctx, a.Username, password); {
-			case err == nil:
+			case err == nil, errors.Is(err, directory.ErrMustChange):
 				out.recovered = true
 				return out, nil
 			case !errors.Is(err, directory.ErrInvalidCredentials) && !errors.Is(err, directory.ErrLocked):

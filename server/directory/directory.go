@@ -12,6 +12,10 @@
 //     another; Refusal.Rule is a stable code with nb/nn/en messages.
 //   - ErrInvalidCredentials: Verify or Change was given a wrong current
 //     password (or the account does not exist: the two are not told apart).
+//   - ErrMustChange: Verify found the password right, but the directory
+//     wants it changed before the account may log in (AD: expired, or
+//     "must change password at next logon", "data 532" and "data 773").
+//     ChangePassword changes such a password; SetPassword ends the state.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
 //     accountLocked): whatever the password, it cannot bind until the lock
@@ -64,7 +68,8 @@ type Directory interface {
 	ChangePassword(ctx context.Context, username, current, password string) error
 	// Verify reports nil when password is username's current password in
 	// the directory (by a bind as the account), ErrInvalidCredentials when
-	// it is not, ErrLocked when the account is locked (no password binds).
+	// it is not, ErrLocked when the account is locked (no password binds),
+	// ErrMustChange when it is right but expired or to be changed.
 	Verify(ctx context.Context, username, password string) error
 	// Person reads what the directory holds of username that the
 	// password may not contain (Config's NameAttribute, PhoneAttribute and
@@ -88,6 +93,7 @@ type Directory interface {
 var (
 	ErrInvalidCredentials = errors.New("directory: wrong current password")
 	ErrLocked             = errors.New("directory: the account is locked after too many wrong passwords")
+	ErrMustChange         = errors.New("directory: the password is right but must be changed")
 	ErrUnavailable        = errors.New("directory: unavailable")
 	ErrAccount            = errors.New("directory: account not found or ambiguous")
 	ErrOperator           = errors.New("directory: service account or configuration error")

@@ -265,6 +265,15 @@ func (d *LDAP) ChangePassword(ctx context.Context, username, current, password s
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
 	dn, c, err := d.bindAs(ctx, username, current)
+	if errors.Is(err, ErrMustChange) {
+		// AD refuses the account's own bind while its password must be
+		// changed (expired, or "must change at next logon", the way a
+		// first password is handed out), so the same change is made on
+		// the service account's connection: deleting the current value is
+		// what proves it, and everyone may change a password they know
+		// (AD's Change Password right).
+		c, err = d.service(ctx)
+	}
 	if err != nil {
 		return err
 	}
@@ -328,8 +337,12 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		c.close()
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-			if locked(d.flavour, err, res) {
+			switch {
+			case locked(d.flavour, err, res):
 				return "", nil, ErrLocked
+			case d.flavour == FlavourAD && (adData(err, "532") || adData(err, "773")):
+				// AD tells these only for the right password.
+				return dn, nil, ErrMustChange
 			}
 			return "", nil, ErrInvalidCredentials
 		}
@@ -338,14 +351,21 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	return dn, c, nil
 }
 
+// adData reports whether err is AD's refused bind with the Windows error
+// code, in hex, that its diagnostic names after "data " (775 locked out,
+// 532 password expired, 773 must change at next logon, 52e wrong).
+func adData(err error, code string) bool {
+	var le *ldap.Error
+	return errors.As(err, &le) && le.Err != nil && strings.Contains(le.Err.Error(), "data "+code+",")
+}
+
 // locked reports whether a bind refused for invalid credentials met a
 // locked account: AD's diagnostic "data 775" (ERROR_ACCOUNT_LOCKED_OUT,
 // whatever the password), or OpenLDAP's password-policy response control
 // with its accountLocked error.
 func locked(f Flavour, err error, res *ldap.SimpleBindResult) bool {
 	if f == FlavourAD {
-		var le *ldap.Error
-		return errors.As(err, &le) && le.Err != nil && strings.Contains(le.Err.Error(), "data 775")
+		return adData(err, "775")
 	}
 	if res == nil {
 		return false

@@ -250,3 +250,31 @@ func TestChangeLocked(t *testing.T) {
 		e.noSecrets(initial, pw, pw2, c.Value)
 	})
 }
+
+// TestChangeMustChange: an account whose password the directory says must
+// be changed (AD: "User must change password at next logon", pwdLastSet 0,
+// the way a service desk hands out a first password; OpenLDAP: pwdReset)
+// changes it on the change page with the password it was given, the page
+// such a person is sent to. AD refuses such an account's bind ("data
+// 773"), and the change page said the password was wrong.
+func TestChangeMustChange(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		flag := map[string]string{"pwdLastSet": "0"}
+		if s.Kind == dirtest.OpenLDAP {
+			flag = map[string]string{"pwdReset": "TRUE"}
+		}
+		require.NoError(t, s.SetAttributes(dn, flag))
+		pw := password(t)
+		a := e.change(user, initial, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw), "the new password binds: nothing more to change")
+		assert.False(t, e.binds(dn, initial))
+		wrong := e.change(user, initial+"x", password(t))
+		assert.Equal(t, http.StatusUnauthorized, wrong.Status, "a wrong current password is still wrong: %s", wrong.Body)
+		e.noSecrets(initial, pw)
+	})
+}
