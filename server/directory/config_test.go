@@ -1,10 +1,12 @@
 package directory
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -130,4 +132,29 @@ func TestMeetsADComplexity(t *testing.T) {
 func TestEncodeUnicodePwd(t *testing.T) {
 	assert.Equal(t, "\"\x00a\x00\xf8\x00\"\x00", encodeUnicodePwd("aø"))
 	assert.Equal(t, "\"\x00\x3d\xd8\x00\xde\"\x00", encodeUnicodePwd("😀"), "surrogate pair")
+}
+
+// TestADData: the Windows error code of a refused bind is read from AD's
+// diagnostic as Windows and Samba write it, with or without the version
+// after it or a NUL at the end, and a code is not found inside a longer
+// one.
+func TestADData(t *testing.T) {
+	bind := func(diag string) error {
+		return ldap.NewError(ldap.LDAPResultInvalidCredentials, errors.New(diag))
+	}
+	for _, tc := range []struct {
+		diag, code string
+		want       bool
+	}{
+		{"80090308: LdapErr: DSID-0C09042F, comment: AcceptSecurityContext error, data 775, v2580\x00", "775", true},
+		{"80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 775, v1db1", "775", true},
+		{"80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 773", "773", true},
+		{"80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 773\x00", "773", true},
+		{"80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1", "532", false},
+		{"80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 5320, v1db1", "532", false},
+		{"", "775", false},
+	} {
+		assert.Equal(t, tc.want, adData(bind(tc.diag), tc.code), "%q has %s", tc.diag, tc.code)
+	}
+	assert.False(t, adData(errors.New("data 775, v1"), "775"), "not an LDAP error")
 }

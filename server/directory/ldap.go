@@ -356,7 +356,12 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 // 532 password expired, 773 must change at next logon, 52e wrong).
 func adData(err error, code string) bool {
 	var le *ldap.Error
-	return errors.As(err, &le) && le.Err != nil && strings.Contains(le.Err.Error(), "data "+code+",")
+	if !errors.As(err, &le) || le.Err == nil {
+		return false
+	}
+	_, rest, ok := strings.Cut(le.Err.Error(), "data "+code)
+	// The code ends there: not the start of a longer one ("5320").
+	return ok && (rest == "" || !strings.ContainsRune("0123456789abcdefABCDEF", rune(rest[0])))
 }
 
 // locked reports whether a bind refused for invalid credentials met a
