@@ -171,6 +171,13 @@ func (h *handler) change() http.Handler {
 			h.Logger.InfoContext(ctx, "change: the account is locked in the directory", "id", RequestID(ctx))
 			writeError(w, errorf(CodeAccountLocked, "the account is locked after too many wrong passwords; choose a new password with forgot password, or wait until the lock runs out"))
 		}
+		// The password is right, but the directory has disabled the
+		// account or it has expired: no new password would let the person
+		// log in.
+		disabled := func() {
+			h.Logger.InfoContext(ctx, "change: the account is disabled in the directory", "id", RequestID(ctx))
+			writeError(w, errorf(CodeAccountDisabled, "the account is disabled or has expired; contact the service desk"))
+		}
 		// The account as Styrke keeps it. The directories match a username
 		// whatever the case of its letters, so the person may type "OLA"
 		// for the link's "ola"; the history and what is on file are kept
@@ -214,6 +221,9 @@ func (h *handler) change() http.Handler {
 			case errors.Is(err, directory.ErrLocked):
 				locked()
 				return
+			case errors.Is(err, directory.ErrDisabled):
+				disabled()
+				return
 			case errors.Is(err, directory.ErrMustChange):
 				// Right, but expired or to be changed at next logon: this
 				// is the change that state asks for (ChangePassword makes it).
@@ -254,6 +264,9 @@ func (h *handler) change() http.Handler {
 				return
 			case errors.Is(err, directory.ErrLocked):
 				locked()
+				return
+			case errors.Is(err, directory.ErrDisabled):
+				disabled()
 				return
 			case err != nil:
 				h.directoryError(w, r, err)

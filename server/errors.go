@@ -54,6 +54,9 @@ const (
 	// CodeAccountLocked: the directory has locked the account after too
 	// many wrong passwords; a reset (ID-porten) unlocks it.
 	CodeAccountLocked Code = "account_locked"
+	// CodeAccountDisabled: the directory has disabled the account, or it
+	// has expired; the service desk must act.
+	CodeAccountDisabled Code = "account_disabled"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -83,11 +86,12 @@ var statuses = map[Code]int{
 	CodeCommitFailed:         http.StatusServiceUnavailable,
 	CodeOverloaded:           http.StatusServiceUnavailable,
 
-	CodeSessionMissing: http.StatusUnauthorized,
-	CodeSessionUsed:    http.StatusGone,
-	CodeSessionExpired: http.StatusGone,
-	CodeCredentials:    http.StatusUnauthorized,
-	CodeAccountLocked:  http.StatusLocked,
+	CodeSessionMissing:  http.StatusUnauthorized,
+	CodeSessionUsed:     http.StatusGone,
+	CodeSessionExpired:  http.StatusGone,
+	CodeCredentials:     http.StatusUnauthorized,
+	CodeAccountLocked:   http.StatusLocked,
+	CodeAccountDisabled: http.StatusForbidden,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to

@@ -37,7 +37,7 @@ type ResetText struct {
 	ResetDirectoryError                                        string
 	ChangeLead, ChangeCurrent, ChangeDoneTitle, ChangeDone     string
 	ChangeWrong, ChangeTooMany, ChangeSubmit, ChangeForgotLink string
-	ChangeLocked                                               string
+	ChangeLocked, ChangeDisabled                               string
 }
 
 // ResetTexts returns the reset and change pages' words in lang.
@@ -77,7 +77,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "Passordet lagres allerede i en annen fane. Vent litt.", ResetDirectoryDown: "Brukerkatalogen svarer ikke. Ingenting er endret. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikke settes på grunn av et oppsettsproblem hos institusjonen. Ingenting er endret. Kontakt brukerstøtten.",
 		ChangeLead: "Skriv brukernavnet og passordet du har nå, og velg et nytt.", ChangeCurrent: "Nåværende passord",
 		ChangeDoneTitle: "Passordet er endret", ChangeDone: "Bruk det nye passordet neste gang du logger inn.",
-		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Velg et nytt passord med «Glemt passord», eller vent til låsen går ut.",
+		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Velg et nytt passord med «Glemt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukerstøtten.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du glemt passordet?",
 	},
 	{
@@ -102,7 +102,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "Passordet blir allereie lagra i ei anna fane. Vent litt.", ResetDirectoryDown: "Brukarkatalogen svarar ikkje. Ingenting er endra. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikkje setjast på grunn av eit oppsettsproblem hos institusjonen. Ingenting er endra. Kontakt brukarstøtta.",
 		ChangeLead: "Skriv brukarnamnet og passordet du har no, og vel eit nytt.", ChangeCurrent: "Noverande passord",
 		ChangeDoneTitle: "Passordet er endra", ChangeDone: "Bruk det nye passordet neste gong du loggar inn.",
-		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Vel eit nytt passord med «Gløymt passord», eller vent til låsen går ut.",
+		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Vel eit nytt passord med «Gløymt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukarstøtta.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du gløymt passordet?",
 	},
 	{
@@ -127,7 +127,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "The password is already being saved in another tab. Wait a moment.", ResetDirectoryDown: "The user directory does not answer. Nothing was changed. Try again shortly.", ResetDirectoryError: "The password could not be set because of a configuration problem at your institution. Nothing was changed. Contact the service desk.",
 		ChangeLead: "Enter your username and your current password, and choose a new one.", ChangeCurrent: "Current password",
 		ChangeDoneTitle: "Your password is changed", ChangeDone: "Use the new password the next time you log in.",
-		ChangeWrong: "The username or the current password is wrong.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeLocked: "The account is locked after too many wrong passwords. Choose a new password with “Forgot password”, or wait until the lock runs out.",
+		ChangeWrong: "The username or the current password is wrong.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeLocked: "The account is locked after too many wrong passwords. Choose a new password with “Forgot password”, or wait until the lock runs out.", ChangeDisabled: "The account is disabled or has expired. Contact the service desk.",
 		ChangeSubmit: "Change password", ChangeForgotLink: "Forgot your password?",
 	},
 }

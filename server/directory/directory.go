@@ -16,6 +16,9 @@
 //     wants it changed before the account may log in (AD: expired, or
 //     "must change password at next logon", "data 532" and "data 773").
 //     ChangePassword changes such a password; SetPassword ends the state.
+//   - ErrDisabled: Verify found the password right, but the account is
+//     disabled or has expired (AD: "data 533", "data 701"); only the
+//     service desk can help.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
 //     accountLocked): whatever the password, it cannot bind until the lock
@@ -69,7 +72,8 @@ type Directory interface {
 	// Verify reports nil when password is username's current password in
 	// the directory (by a bind as the account), ErrInvalidCredentials when
 	// it is not, ErrLocked when the account is locked (no password binds),
-	// ErrMustChange when it is right but expired or to be changed.
+	// ErrMustChange when it is right but expired or to be changed,
+	// ErrDisabled when it is right but the account is disabled or expired.
 	Verify(ctx context.Context, username, password string) error
 	// Person reads what the directory holds of username that the
 	// password may not contain (Config's NameAttribute, PhoneAttribute and
@@ -94,6 +98,7 @@ var (
 	ErrInvalidCredentials = errors.New("directory: wrong current password")
 	ErrLocked             = errors.New("directory: the account is locked after too many wrong passwords")
 	ErrMustChange         = errors.New("directory: the password is right but must be changed")
+	ErrDisabled           = errors.New("directory: the account is disabled or expired")
 	ErrUnavailable        = errors.New("directory: unavailable")
 	ErrAccount            = errors.New("directory: account not found or ambiguous")
 	ErrOperator           = errors.New("directory: service account or configuration error")

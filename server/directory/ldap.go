@@ -343,6 +343,8 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 			case d.flavour == FlavourAD && (adData(err, "532") || adData(err, "773")):
 				// AD tells these only for the right password.
 				return dn, nil, ErrMustChange
+			case d.flavour == FlavourAD && (adData(err, "533") || adData(err, "701")):
+				return "", nil, ErrDisabled
 			}
 			return "", nil, ErrInvalidCredentials
 		}
@@ -353,7 +355,8 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 
 // adData reports whether err is AD's refused bind with the Windows error
 // code, in hex, that its diagnostic names after "data " (775 locked out,
-// 532 password expired, 773 must change at next logon, 52e wrong).
+// 532 password expired, 773 must change at next logon, 533 disabled, 701
+// account expired, 52e wrong).
 func adData(err error, code string) bool {
 	var le *ldap.Error
 	if !errors.As(err, &le) || le.Err == nil {

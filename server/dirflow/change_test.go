@@ -278,3 +278,24 @@ func TestChangeMustChange(t *testing.T) {
 		e.noSecrets(initial, pw)
 	})
 }
+
+// TestChangeDisabled: an AD account the service desk has disabled
+// (userAccountControl 514) answers its right password with "data 533":
+// the change page says the account is disabled and whom to ask (403
+// account_disabled), not that the password is wrong, and sets nothing.
+// OpenLDAP has no standard flag for it.
+func TestChangeDisabled(t *testing.T) {
+	e := newEnv(t, ad, nil)
+	user := newUsername()
+	dn, err := ad.CreateUser(user, initial)
+	require.NoError(t, err)
+	require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": "514"}))
+	a := e.change(user, initial, password(t))
+	assert.Equal(t, http.StatusForbidden, a.Status, "%s", a.Body)
+	assert.Equal(t, "account_disabled", a.code())
+	wrong := e.change(user, initial+"x", password(t))
+	assert.Equal(t, "invalid_credentials", wrong.code(), "a wrong password learns nothing of the account")
+	require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": "512"}))
+	assert.True(t, e.binds(dn, initial), "nothing was set")
+	e.noSecrets(initial)
+}

@@ -74,6 +74,9 @@ form.addEventListener('submit', async (event) => {
     case 423:
       setList([msg.msgLocked]);
       return;
+    case 403:
+      setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgError]);
+      return;
     case 429:
       setList([msg.msgToomany]);
       return;
