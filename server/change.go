@@ -178,6 +178,24 @@ func (h *handler) change() http.Handler {
 			h.Logger.InfoContext(ctx, "change: the account is disabled in the directory", "id", RequestID(ctx))
 			writeError(w, errorf(CodeAccountDisabled, "the account is disabled or has expired; contact the service desk"))
 		}
+		// failed answers an error of the directory's check or change of
+		// the account (not a refusal of the new password), and reports
+		// whether there was one.
+		failed := func(err error) bool {
+			switch {
+			case err == nil:
+				return false
+			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
+				wrong()
+			case errors.Is(err, directory.ErrLocked):
+				locked()
+			case errors.Is(err, directory.ErrDisabled):
+				disabled()
+			default:
+				h.directoryError(w, r, err)
+			}
+			return true
+		}
 		// The account as Styrke keeps it. The directories match a username
 		// whatever the case of its letters, so the person may type "OLA"
 		// for the link's "ola"; the history and what is on file are kept
@@ -214,21 +232,12 @@ func (h *handler) change() http.Handler {
 			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			err := dir.Verify(dctx, req.Username, req.Current)
 			cancel()
-			switch {
-			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
-				wrong()
-				return
-			case errors.Is(err, directory.ErrLocked):
-				locked()
-				return
-			case errors.Is(err, directory.ErrDisabled):
-				disabled()
-				return
-			case errors.Is(err, directory.ErrMustChange):
+			if errors.Is(err, directory.ErrMustChange) {
 				// Right, but expired or to be changed at next logon: this
 				// is the change that state asks for (ChangePassword makes it).
-			case err != nil:
-				h.directoryError(w, r, err)
+				err = nil
+			}
+			if failed(err) {
 				return
 			}
 		}
@@ -252,24 +261,13 @@ func (h *handler) change() http.Handler {
 			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := dir.ChangePassword(dctx, req.Username, req.Current, req.Password)
 			cancel()
-			var ref *directory.Refusal
-			switch {
-			case errors.As(err, &ref):
+			if ref := (*directory.Refusal)(nil); errors.As(err, &ref) {
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
 				h.directoryRefusedAudit(r, req.Username, p.ID, ref.Rule)
 				directoryRefused(w, p, in, ref)
 				return
-			case errors.Is(err, directory.ErrInvalidCredentials):
-				wrong()
-				return
-			case errors.Is(err, directory.ErrLocked):
-				locked()
-				return
-			case errors.Is(err, directory.ErrDisabled):
-				disabled()
-				return
-			case err != nil:
-				h.directoryError(w, r, err)
+			}
+			if failed(err) {
 				return
 			}
 		}
