@@ -579,9 +579,6 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		return is, fmt.Errorf("revoke the old activation: %w", err)
 	}
 	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
-	if len(is.AlsoOpen) == 0 {
-		is.AlsoOpen = nil
-	}
 	return is, nil
 }
 

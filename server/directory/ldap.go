@@ -228,12 +228,16 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		return err
 	}
 	defer c.close()
+	attrs := []string{"1.1"} // none
+	if d.flavour == FlavourAD {
+		attrs = []string{"lockoutTime"}
+	}
+	e, err := d.findEntry(ctx, c, username, attrs)
+	if err != nil {
+		return err
+	}
 	switch d.flavour {
 	case FlavourAD:
-		e, ferr := d.findEntry(ctx, c, username, []string{"lockoutTime"})
-		if ferr != nil {
-			return ferr
-		}
 		var controls []ldap.Control
 		if d.policyHints(c) {
 			controls = append(controls, ldap.NewControlString(oidPolicyHints, true, policyHintsValue))
@@ -245,11 +249,7 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		}
 		err = c.Modify(req)
 	default:
-		dn, ferr := d.findDN(ctx, c, username)
-		if ferr != nil {
-			return ferr
-		}
-		err = passwordModify(c, dn, "", password)
+		err = passwordModify(c, e.DN, "", password)
 	}
 	if err != nil {
 		return d.writeError(ctx, "set password", err, username, password, false)
