@@ -51,6 +51,11 @@ type Activation struct {
 	ExpiresAt   time.Time
 	UsedAt      *time.Time // nil until consumed
 	Failures    int        // failed complete attempts
+	// CodeHash is set when the link works only with a one-time code sent
+	// apart from it (by SMS): SHA-256 over the token and the code (see
+	// server.HashCode), so that the store alone cannot test codes. Nil:
+	// the link alone is enough.
+	CodeHash []byte
 }
 
 // Store is the backend's storage. Implementations are safe for concurrent

@@ -142,6 +142,9 @@ ALTER TABLE reset_sessions ADD COLUMN birth_date text NOT NULL DEFAULT '';
 	{6, "the change flow finds an account by its username in any case of its ASCII letters", `
 CREATE INDEX accounts_username_ascii_fold ON accounts (lower(username COLLATE "C"));
 `},
+	{7, "an activation may need a one-time code sent apart from its link", `
+ALTER TABLE activations ADD COLUMN code_hash bytea CHECK (code_hash IS NULL OR length(code_hash) = 32);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -85,9 +85,9 @@ func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error 
 		used = &u
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO activations
-		(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), used, a.Failures)
+		(token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), used, a.Failures, nullBytes(a.CodeHash))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("postgres: create activation: %w", store.ErrExists)
 	}
@@ -100,9 +100,9 @@ func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error 
 // Activation implements store.Store.
 func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
 	var a store.Activation
-	err := s.pool.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures
+	err := s.pool.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash
 		FROM activations WHERE token_hash = $1`, tokenHash).
-		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures)
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Activation{}, store.ErrNotFound
 	}
@@ -204,8 +204,8 @@ func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, leas
 			pending *string
 		)
 		err := tx.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at,
-			used_at, failures, claimed_until, pending_hash FROM activations WHERE token_hash = $1 FOR UPDATE`, tokenHash).
-			Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &until, &pending)
+			used_at, failures, code_hash, claimed_until, pending_hash FROM activations WHERE token_hash = $1 FOR UPDATE`, tokenHash).
+			Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash, &until, &pending)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -288,4 +288,12 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
+}
+
+// nullBytes is b, or NULL for an empty b.
+func nullBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

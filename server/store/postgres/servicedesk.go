@@ -112,9 +112,10 @@ func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) error
 		for _, it := range batch {
 			a, c, e := it.Activation, it.Contact, it.Created
 			if _, err := tx.Exec(ctx, `INSERT INTO activations
-				(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), tsPtr(a.UsedAt), a.Failures); err != nil {
+				(token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				a.TokenHash, a.Username, a.Name, a.Institution, ts(a.CreatedAt), ts(a.ExpiresAt), tsPtr(a.UsedAt), a.Failures,
+				nullBytes(a.CodeHash)); err != nil {
 				if isUniqueViolation(err) {
 					return store.ErrExists
 				}
@@ -184,7 +185,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	if f.TokenHash != nil {
 		q.add("a.token_hash = ?", f.TokenHash)
 	}
-	sql := q.sql(`SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures,
+	sql := q.sql(`SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
 		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`, "a.created_at DESC, a.token_hash", f.Limit)
 	rows, err := s.pool.Query(ctx, sql, q.args...)
@@ -193,7 +194,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.ActivationRecord, error) {
 		var r store.ActivationRecord
-		err := row.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &r.CreatedAt, &r.ExpiresAt, &r.UsedAt, &r.Failures,
+		err := row.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &r.CreatedAt, &r.ExpiresAt, &r.UsedAt, &r.Failures, &r.CodeHash,
 			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &r.DeliveredAt, &r.RevokedAt)
 		r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
 		r.UsedAt, r.DeliveredAt, r.RevokedAt = utcPtr(r.UsedAt), utcPtr(r.DeliveredAt), utcPtr(r.RevokedAt)

@@ -141,6 +141,9 @@ ALTER TABLE reset_sessions ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';
 	{6, "the change flow finds an account by its username in any case of its ASCII letters", `
 CREATE INDEX accounts_username_nocase ON accounts (username COLLATE NOCASE);
 `},
+	{7, "an activation may need a one-time code sent apart from its link", `
+ALTER TABLE activations ADD COLUMN code_hash BLOB CHECK (code_hash IS NULL OR length(code_hash) = 32);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

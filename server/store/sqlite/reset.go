@@ -26,6 +26,14 @@ func nullMicros(t *time.Time) sql.NullInt64 {
 	return sql.NullInt64{Int64: micros(*t), Valid: true}
 }
 
+// nullBytes is b, or NULL for an empty b.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
 func timePtr(n sql.NullInt64) *time.Time {
 	if !n.Valid {
 		return nil

@@ -115,9 +115,10 @@ func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) (err 
 	for _, it := range batch {
 		a, c, e := it.Activation, it.Contact, it.Created
 		_, err = tx.ExecContext(ctx, `INSERT INTO activations
-			(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), nullMicros(a.UsedAt), a.Failures)
+			(token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), nullMicros(a.UsedAt), a.Failures,
+			nullBytes(a.CodeHash))
 		if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 			return fmt.Errorf("sqlite: issue activations: %w", store.ErrExists)
 		}
@@ -190,7 +191,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	if f.TokenHash != nil {
 		where, args = append(where, "a.token_hash = ?"), append(args, f.TokenHash)
 	}
-	q := `SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures,
+	q := `SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
 		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`
 	if len(where) > 0 {
@@ -211,7 +212,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 		var r store.ActivationRecord
 		var created, expires int64
 		var used, delivered, revoked sql.NullInt64
-		if err := rows.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &created, &expires, &used, &r.Failures,
+		if err := rows.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &created, &expires, &used, &r.Failures, &r.CodeHash,
 			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &delivered, &revoked); err != nil {
 			return nil, fmt.Errorf("sqlite: activations: %w", err)
 		}

@@ -170,9 +170,9 @@ func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error 
 		used = sql.NullInt64{Int64: micros(*a.UsedAt), Valid: true}
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO activations
-		(token_hash, username, name, institution, created_at, expires_at, used_at, failures)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), used, a.Failures)
+		(token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.TokenHash, a.Username, a.Name, a.Institution, micros(a.CreatedAt), micros(a.ExpiresAt), used, a.Failures, nullBytes(a.CodeHash))
 	if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		return fmt.Errorf("sqlite: create activation: %w", store.ErrExists)
 	}
@@ -189,9 +189,9 @@ func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activat
 		created, expires int64
 		used             sql.NullInt64
 	)
-	err := s.r.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures
+	err := s.r.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash
 		FROM activations WHERE token_hash = ?`, tokenHash).
-		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures)
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Activation{}, store.ErrNotFound
 	}
@@ -308,8 +308,8 @@ func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, leas
 		pending          sql.NullString
 	)
 	err = tx.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at,
-		used_at, failures, claimed_until, pending_hash FROM activations WHERE token_hash = ?`, tokenHash).
-		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &until, &pending)
+		used_at, failures, code_hash, claimed_until, pending_hash FROM activations WHERE token_hash = ?`, tokenHash).
+		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash, &until, &pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, store.ErrNotFound
 	}

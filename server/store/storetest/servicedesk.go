@@ -455,12 +455,22 @@ func testIssueActivations(t *testing.T, open Opener) {
 			Created:    store.AuditEvent{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: user, Institution: "uio"},
 		}
 	}
-	require.NoError(t, s.IssueActivations(ctx(t), []store.Issue{issue("i1", "kari"), issue("i2", "ola")}))
+	coded := issue("i2", "ola")
+	coded.Activation.CodeHash = TokenHash("ola's code")
+	require.NoError(t, s.IssueActivations(ctx(t), []store.Issue{issue("i1", "kari"), coded}))
 	got, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: TokenHash("i2")})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, "ola@example.org", got[0].Email)
 	assert.Equal(t, "admin:desk", got[0].CreatedBy)
+	assert.Equal(t, TokenHash("ola's code"), got[0].CodeHash)
+	c, err := s.Claim(ctx(t), TokenHash("i2"), T0, time.Minute, EncodedHash(1), 10)
+	require.NoError(t, err)
+	assert.Equal(t, TokenHash("ola's code"), c.Activation.CodeHash, "a claim reads the code hash too")
+	got, err = s.Activations(ctx(t), store.ActivationFilter{TokenHash: TokenHash("i1")})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Nil(t, got[0].CodeHash, "no code")
 	ev, err := s.Audit(ctx(t), store.AuditFilter{})
 	require.NoError(t, err)
 	require.Len(t, ev, 2)

@@ -145,6 +145,10 @@ func testCreateAndLookup(t *testing.T, open Opener) {
 			TokenHash: TokenHash("used"), Username: "ola", Name: "Ola", Institution: "uib",
 			CreatedAt: T0, ExpiresAt: T0.Add(time.Hour), UsedAt: &used, Failures: 3,
 		}},
+		{"with a code", store.Activation{
+			TokenHash: TokenHash("coded"), Username: "liv", Name: "Liv", Institution: "uit",
+			CreatedAt: T0, ExpiresAt: T0.Add(time.Hour), CodeHash: TokenHash("code"),
+		}},
 		{"non-UTC times", store.Activation{
 			TokenHash: TokenHash("zone"), Username: "per", Name: "Per", Institution: "uio",
 			CreatedAt: T0.In(time.FixedZone("CET", 3600)), ExpiresAt: T0.Add(time.Hour).In(time.FixedZone("X", -7200)),
@@ -160,6 +164,7 @@ func testCreateAndLookup(t *testing.T, open Opener) {
 			assert.Equal(t, tt.a.Name, got.Name)
 			assert.Equal(t, tt.a.Institution, got.Institution)
 			assert.Equal(t, tt.a.Failures, got.Failures)
+			assert.Equal(t, tt.a.CodeHash, got.CodeHash, "CodeHash (nil: none)")
 			assertTime(t, tt.a.CreatedAt, got.CreatedAt, "CreatedAt")
 			assertTime(t, tt.a.ExpiresAt, got.ExpiresAt, "ExpiresAt")
 			if tt.a.UsedAt == nil {
@@ -190,6 +195,8 @@ func testCreateErrors(t *testing.T, open Opener) {
 		{"duplicate token hash", NewActivation("dup", "ola", time.Hour), store.ErrExists},
 		{"short token hash", store.Activation{TokenHash: []byte("short"), Username: "x", Name: "x", Institution: "uio", CreatedAt: T0, ExpiresAt: T0.Add(time.Hour)}, nil},
 		{"nil token hash", store.Activation{Username: "x", Name: "x", Institution: "uio", CreatedAt: T0, ExpiresAt: T0.Add(time.Hour)}, nil},
+		{"short code hash", store.Activation{TokenHash: TokenHash("short code"), Username: "x", Name: "x", Institution: "uio",
+			CreatedAt: T0, ExpiresAt: T0.Add(time.Hour), CodeHash: []byte("short")}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
