@@ -43,15 +43,20 @@ type createRequest struct {
 	Email       string `json:"email"`
 	Phone       string `json:"phone"`
 	Lang        string `json:"lang"`
+	// Code: the link works only with a one-time code, sent by SMS to
+	// phone; the link goes by e-mail only.
+	Code bool `json:"code"`
 }
 
 // issuedResponse is a created activation. Link is there only when no
 // channel delivered it (none was asked for, or all failed): then the admin
-// must hand it over; a delivered link is never shown again. AlsoOpen are
+// must hand it over; a delivered link is never shown again. So is the
+// one-time code of a link that has one. AlsoOpen are
 // the person's other open links (Issued.AlsoOpen).
 type issuedResponse struct {
 	ID         string     `json:"id"`
 	Link       string     `json:"link,omitempty"`
+	Code       string     `json:"code,omitempty"` // the one-time code, only when no SMS delivered it
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
 	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
@@ -61,6 +66,9 @@ func newIssuedResponse(is Issued) issuedResponse {
 	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen}
 	if !is.Delivered() {
 		out.Link = is.Link
+	}
+	if is.Code != "" && !is.CodeDelivered() {
+		out.Code = is.Code
 	}
 	return out
 }
@@ -88,7 +96,7 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ir := IssueRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
-		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
+		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Code: req.Code, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 	if req.Institution == "" {
 		ir.Institution = "-" // the API has always required it
 	}

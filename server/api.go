@@ -157,6 +157,18 @@ func (h *handler) usable(a store.Activation) error {
 
 type lookupRequest struct {
 	Token string `json:"token"`
+	// Code is the one-time code sent by SMS, for a link that needs one.
+	Code string `json:"code"`
+}
+
+// codeNeededResponse answers a lookup without the code its link needs:
+// nothing about the person but the last two digits of the number the code
+// went to, so that they know which phone to look at.
+type codeNeededResponse struct {
+	CodeRequired bool   `json:"codeRequired"`
+	CodeDigits   int    `json:"codeDigits"`
+	PhoneEnding  string `json:"phoneEnding,omitempty"`
+	Institution  string `json:"institution"`
 }
 
 type lookupResponse struct {
@@ -195,6 +207,23 @@ func (h *handler) lookup() http.Handler {
 		if err != nil {
 			h.fail(w, r, "lookup", err)
 			return
+		}
+		if len(a.CodeHash) > 0 {
+			if strings.TrimSpace(req.Code) == "" {
+				out := codeNeededResponse{CodeRequired: true, CodeDigits: CodeDigits, Institution: a.Institution}
+				if len(phone) > 2 {
+					out.PhoneEnding = phone[len(phone)-2:]
+				}
+				writeJSON(w, http.StatusOK, out)
+				return
+			}
+			if !h.allowToken(w, req.Token) {
+				return
+			}
+			if err := h.checkCode(r.Context(), r, a, req.Token, req.Code); err != nil {
+				h.writeCodeError(w, r, "lookup", err)
+				return
+			}
 		}
 		in := policy.Input{Name: a.Name, Phone: phone}
 		h.fromDirectory(r.Context(), a.Institution, a.Username, &in)

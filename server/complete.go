@@ -24,6 +24,8 @@ const DefaultCompleteTimeout = 25 * time.Second
 type completeRequest struct {
 	Token    string `json:"token"`
 	Password string `json:"password"`
+	// Code is the one-time code sent by SMS, for a link that needs one.
+	Code string `json:"code"`
 }
 
 // completeResponse is the body of a successful complete (200).
@@ -130,16 +132,17 @@ func (h *handler) complete() http.Handler {
 			writeError(w, err)
 			return
 		}
-		if h.tokens != nil && req.Token != "" {
-			if wait, ok := h.tokens.allow(string(HashToken(req.Token))); !ok {
-				tooMany(w, wait)
-				return
-			}
+		if !h.allowToken(w, req.Token) {
+			return
 		}
 		a, err := h.activation(ctx, req.Token)
 		if err != nil {
 			h.refusedErr(r, a, err)
 			h.fail(w, r, "complete", err)
+			return
+		}
+		if err := h.checkCode(ctx, r, a, req.Token, req.Code); err != nil {
+			h.writeCodeError(w, r, "complete", err)
 			return
 		}
 		p, err := policy.Lookup(a.Institution)

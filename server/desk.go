@@ -107,18 +107,25 @@ func (d *Desk) Audit(ctx context.Context, e store.AuditEvent) {
 // IssueRequest asks for an activation for one person.
 type IssueRequest struct {
 	Username, Name, Institution string
-	Email, Phone                string        // where to deliver the link; both optional
-	Lang                        string        // nb (default), nn or en
-	TTL                         time.Duration // 0: the policy's activationTTL
-	TTLText                     string        // if set, parsed into TTL by Validate (the API's "72h")
-	Actor, RemoteAddr           string        // for the audit log
+	Email, Phone                string // where to deliver the link; both optional
+	// Code: the link works only with a one-time code, sent by SMS to Phone
+	// (required); the link then goes by e-mail only (or is handed over),
+	// never in the same SMS.
+	Code              bool
+	Lang              string        // nb (default), nn or en
+	TTL               time.Duration // 0: the policy's activationTTL
+	TTLText           string        // if set, parsed into TTL by Validate (the API's "72h")
+	Actor, RemoteAddr string        // for the audit log
 }
 
 // Delivery is the outcome of one channel.
 type Delivery struct {
 	Channel string `json:"channel"` // email or sms
-	OK      bool   `json:"ok"`
-	Error   string `json:"error,omitempty"` // the class, never a server's text
+	// What is "code" for the SMS with a link's one-time code; empty for
+	// the link itself.
+	What  string `json:"what,omitempty"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"` // the class, never a server's text
 }
 
 // Issued is a new activation. Link is the only place its token appears.
@@ -127,17 +134,25 @@ type Delivery struct {
 // expires or is revoked, so the service desk is told (resend revokes the
 // one it replaces; create and an import with reissue revoke none).
 type Issued struct {
-	ID         string     `json:"id"`
-	Link       string     `json:"-"`
+	ID   string `json:"id"`
+	Link string `json:"-"`
+	// Code is the link's one-time code, when it has one; like Link it is
+	// shown to the service desk only when no SMS delivered it.
+	Code       string     `json:"-"`
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
 	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the link.
-func (i Issued) Delivered() bool {
+func (i Issued) Delivered() bool { return i.delivered("") }
+
+// CodeDelivered reports whether the link's one-time code was delivered.
+func (i Issued) CodeDelivered() bool { return i.delivered("code") }
+
+func (i Issued) delivered(what string) bool {
 	for _, d := range i.Deliveries {
-		if d.OK {
+		if d.OK && d.What == what {
 			return true
 		}
 	}
@@ -186,6 +201,9 @@ func (r *IssueRequest) Validate() error {
 			r.Phone = p
 		}
 	}
+	if r.Code && r.Phone == "" {
+		bad("code", "code needs a phone number: the one-time code goes by SMS")
+	}
 	switch r.Lang {
 	case "":
 		r.Lang = "nb"
@@ -231,14 +249,18 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
-	token, it, err := d.newIssue(ctx, r)
+	var code string
+	if r.Code {
+		code = NewCode()
+	}
+	token, it, err := d.newIssue(ctx, r, code)
 	if err != nil {
 		return Issued{}, err
 	}
 	if err := d.Store.IssueActivations(ctx, []store.Issue{it}); err != nil {
 		return Issued{}, fmt.Errorf("create activation: %w", err)
 	}
-	is := d.issued(ctx, r, token, it)
+	is := d.issued(ctx, r, token, code, it)
 	is.AlsoOpen = d.alsoOpen(ctx, it.Activation)
 	return is, nil
 }
@@ -263,7 +285,7 @@ func (d *Desk) alsoOpen(ctx context.Context, a store.Activation) []string {
 
 // newIssue makes a new activation of a valid r, with its token, contact
 // and "created" audit event, ready to store.
-func (d *Desk) newIssue(ctx context.Context, r IssueRequest) (string, store.Issue, error) {
+func (d *Desk) newIssue(ctx context.Context, r IssueRequest, code string) (string, store.Issue, error) {
 	p, err := policy.Lookup(r.Institution)
 	if err != nil {
 		return "", store.Issue{}, &FieldError{Fields: []string{"institution"}, Msg: "institution is not a known institution id"}
@@ -283,9 +305,13 @@ func (d *Desk) newIssue(ctx context.Context, r IssueRequest) (string, store.Issu
 	if actor == "" {
 		actor = "system"
 	}
+	var codeHash []byte
+	if code != "" {
+		codeHash = HashCode(token, code)
+	}
 	return token, store.Issue{
 		Activation: store.Activation{TokenHash: hash, Username: r.Username, Name: r.Name, Institution: p.ID,
-			CreatedAt: now, ExpiresAt: now.Add(ttl)},
+			CreatedAt: now, ExpiresAt: now.Add(ttl), CodeHash: codeHash},
 		Contact: store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor},
 		Created: store.AuditEvent{Time: now, Event: store.EventCreated, Actor: actor, Username: r.Username,
 			Institution: p.ID, RemoteAddr: r.RemoteAddr, RequestID: RequestID(ctx), Detail: "id " + ID(hash)[:16]},
@@ -293,9 +319,9 @@ func (d *Desk) newIssue(ctx context.Context, r IssueRequest) (string, store.Issu
 }
 
 // issued delivers a stored activation's link and says what happened.
-func (d *Desk) issued(ctx context.Context, r IssueRequest, token string, it store.Issue) Issued {
+func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, it store.Issue) Issued {
 	hash := it.Activation.TokenHash
-	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), ExpiresAt: it.Activation.ExpiresAt}
+	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), Code: code, ExpiresAt: it.Activation.ExpiresAt}
 	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
 	if d.Metrics != nil {
 		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
@@ -322,19 +348,23 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 	if name == "" {
 		name = r.Username
 	}
-	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, notify.Data{
+	data := notify.Data{
 		Name: name, Username: r.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
-		Link: is.Link, Expires: d.Templates.FormatTime(is.ExpiresAt, r.Lang),
-	})
+		Link: is.Link, Expires: d.Templates.FormatTime(is.ExpiresAt, r.Lang), CodeBySMS: is.Code != "",
+	}
+	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, data)
 	var out []Delivery
-	record := func(channel string, err error) {
-		dl := Delivery{Channel: channel, OK: err == nil}
+	record := func(channel, what string, err error) {
+		dl := Delivery{Channel: channel, What: what, OK: err == nil}
 		e := ev
 		e.Event, e.Detail = store.EventDelivered, channel
+		if what != "" {
+			e.Detail = channel + " " + what
+		}
 		if err != nil {
 			dl.Error = notify.ErrorClass(err)
-			e.Event, e.Detail = store.EventDeliveryFailed, channel+": "+dl.Error
-			d.Logger.WarnContext(ctx, "link delivery failed", "id", RequestID(ctx), "channel", channel, "err", err)
+			e.Event, e.Detail = store.EventDeliveryFailed, e.Detail+": "+dl.Error
+			d.Logger.WarnContext(ctx, "link delivery failed", "id", RequestID(ctx), "channel", channel, "what", what, "err", err)
 		}
 		if d.Metrics != nil {
 			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()
@@ -351,14 +381,26 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		if e == nil {
 			e = d.sendMail(ctx, notify.Message{To: r.Email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
 		}
-		record("email", e)
+		record("email", "", e)
+	}
+	if is.Code != "" {
+		data.Code = is.Code
+		m, e := d.Templates.Render(notify.KindCode, r.Lang, data)
+		if e != nil {
+			d.Logger.ErrorContext(ctx, "render code message", "err", e)
+			e = fmt.Errorf("%w: template: %v", notify.ErrPermanent, e)
+		} else {
+			e = d.sendSMS(ctx, r.Institution, r.Phone, m.SMS)
+		}
+		record("sms", "code", e)
+		return out
 	}
 	if r.Phone != "" {
 		e := err
 		if e == nil {
 			e = d.sendSMS(ctx, r.Institution, r.Phone, msg.SMS)
 		}
-		record("sms", e)
+		record("sms", "", e)
 	}
 	return out
 }
@@ -430,6 +472,8 @@ type ActivationView struct {
 	UsedAt      *time.Time `json:"usedAt,omitempty"`
 	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
 	Failures    int        `json:"failures"`
+	// Code: the link works only with the one-time code sent by SMS.
+	Code bool `json:"code,omitempty"`
 }
 
 func (d *Desk) view(r store.ActivationRecord) ActivationView {
@@ -437,7 +481,7 @@ func (d *Desk) view(r store.ActivationRecord) ActivationView {
 		ID: ID(r.TokenHash), Username: r.Username, Name: r.Name, Institution: r.Institution,
 		Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, DeliveredAt: r.DeliveredAt, UsedAt: r.UsedAt,
-		RevokedAt: r.RevokedAt, Failures: r.Failures,
+		RevokedAt: r.RevokedAt, Failures: r.Failures, Code: len(r.CodeHash) > 0,
 	}
 	switch {
 	case r.UsedAt != nil:
@@ -568,7 +612,7 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		return Issued{}, ErrNotRevocable
 	}
 	is, err := d.Issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
-		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Actor: actor, RemoteAddr: remote})
+		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, Actor: actor, RemoteAddr: remote})
 	if err != nil {
 		return Issued{}, err
 	}

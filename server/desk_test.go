@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -683,4 +684,141 @@ func TestIssueNamesOtherOpenLinks(t *testing.T) {
 	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations", kari, deskKey)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
 	assert.NotContains(t, string(body), "alsoOpen", "none left open: the field is left out")
+}
+
+// TestActivationCode: a link issued with a one-time code goes by e-mail,
+// the code by SMS apart from it; the link's page learns nothing of the
+// person without the code, a wrong code counts against the link and locks
+// it at the limit, and the code is never logged or shown again once sent.
+func TestActivationCode(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]any{"username": "kari", "name": "Kari Nordmann",
+		"institution": "default", "email": "kari@example.org", "phone": "912 34 567", "lang": "en", "code": true}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var out struct {
+		issued
+		Code string `json:"code"`
+	}
+	require.NoError(t, json.Unmarshal(body, &out))
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}, {Channel: "sms", What: "code", OK: true}}, out.Deliveries)
+	assert.Empty(t, out.Link, "a delivered link is not shown")
+	assert.Empty(t, out.Code, "a delivered code is not shown")
+
+	mails := e.smtp.Messages(t)
+	require.Len(t, mails, 1)
+	assert.Contains(t, mails[0].Text, "You also need the one-time code we have sent by SMS")
+	link := linkIn(t, mails[0].Text)
+	token := tokenOf(t, link)
+	sms := e.sms.Messages()
+	require.Len(t, sms, 1, "one SMS: the code, not the link")
+	assert.NotContains(t, sms[0].Body, "/aktiver/", "the link never goes with its code")
+	code := regexp.MustCompile(`\b\d{8}\b`).FindString(sms[0].Body)
+	require.NotEmpty(t, code, "the code in %q", sms[0].Body)
+	assert.Contains(t, sms[0].Body, "Your one-time code to activate the user account kari at Utfjord kommune is "+code)
+	assert.NotContains(t, mails[0].Text+mails[0].HTML, code, "the code never goes with its link")
+
+	lookup := func(code string) (*http.Response, string) {
+		t.Helper()
+		b, err := json.Marshal(map[string]string{"token": token, "code": code})
+		require.NoError(t, err)
+		resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", string(b))
+		return resp, string(body)
+	}
+	resp, got := lookup("")
+	require.Equal(t, http.StatusOK, resp.StatusCode, got)
+	assert.JSONEq(t, `{"codeRequired":true,"codeDigits":8,"phoneEnding":"67","institution":"default"}`, got,
+		"without the code the link tells nothing of the person but the number's last digits")
+	wrong := "00000000"
+	if code == wrong {
+		wrong = "00000001"
+	}
+	resp, got = lookup(wrong)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, got)
+	assert.JSONEq(t, `{"error":{"code":"invalid_code","message":"the code is not the one sent for this link","fields":["code"]},"attemptsLeft":9}`, got)
+	resp, got = lookup("12ab")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, got)
+	assert.Contains(t, got, `"code must be 8 digits"`, "a code of the wrong form names the form, and is not counted")
+	resp, got = lookup(code[:4] + " " + code[4:])
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the code with a space in it: %s", got)
+	assert.Contains(t, got, `"name":"Kari Nordmann"`)
+	assert.Contains(t, got, `"phone":"+4791234567"`)
+
+	complete := func(code, password string) (*http.Response, string) {
+		t.Helper()
+		b, err := json.Marshal(map[string]string{"token": token, "code": code, "password": password})
+		require.NoError(t, err)
+		resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", string(b))
+		return resp, string(body)
+	}
+	resp, got = complete("", "Granskog!Lirype-Vadmel9")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, got)
+	assert.Contains(t, got, `"code":"code_required"`)
+	resp, got = complete(wrong, "Granskog!Lirype-Vadmel9")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, got)
+	assert.Contains(t, got, `"attemptsLeft":8`, "a wrong code at complete counts too")
+	resp, got = complete(code, "Granskog!Lirype-Vadmel9")
+	require.Equal(t, http.StatusOK, resp.StatusCode, got)
+
+	refused := e.auditLog(t, store.AuditFilter{Event: store.EventRefused, Username: "kari"})
+	require.Len(t, refused, 2, "each wrong code is in the audit log")
+	assert.Equal(t, "wrong code", refused[0].Detail)
+	delivered := e.auditLog(t, store.AuditFilter{Event: store.EventDelivered, Username: "kari"})
+	require.Len(t, delivered, 2)
+	assert.Equal(t, "sms code", delivered[1].Detail)
+	list := e.list(t, "?username=kari")
+	require.Len(t, list, 1)
+	assert.True(t, list[0].Code, "the list says which links need a code")
+	assert.Equal(t, 2, list[0].Failures)
+
+	// No phone, no code: refused by field.
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations", map[string]any{"username": "ola", "institution": "default",
+		"email": "ola@example.org", "code": true}, deskKey)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"fields":["code"]`)
+
+	// Ten wrong codes lock the link; then the right one is refused too.
+	sent := len(e.sms.Messages())
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations", map[string]any{"username": "per", "institution": "default",
+		"phone": "412 34 567", "code": true}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &out))
+	require.NotEmpty(t, out.Link, "without an e-mail address the link is handed over by the desk")
+	assert.Empty(t, out.Code, "the code went by SMS")
+	token = tokenOf(t, out.Link)
+	sms = e.sms.Messages()[sent:]
+	require.Len(t, sms, 1)
+	assert.NotContains(t, sms[0].Body, "/aktiver/")
+	code = regexp.MustCompile(`\b\d{8}\b`).FindString(sms[0].Body)
+	wrong = "00000000"
+	if code == wrong {
+		wrong = "00000001"
+	}
+	for i := 1; i < server.MaxFailures; i++ {
+		resp, got = lookup(wrong)
+		require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "attempt %d: %s", i, got)
+	}
+	resp, got = lookup(wrong)
+	assert.Equal(t, http.StatusGone, resp.StatusCode, got)
+	assert.Contains(t, got, `"code":"token_locked"`)
+	resp, got = lookup(code)
+	assert.Equal(t, http.StatusGone, resp.StatusCode, "a locked link stays locked: %s", got)
+	assert.Equal(t, server.StateLocked, e.list(t, "?username=per")[0].State)
+
+	// Resend: a new link with a new code (by SMS again).
+	lockedID := e.list(t, "?username=per")[0].ID
+	sent = len(e.sms.Messages())
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": lockedID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &out))
+	assert.Equal(t, []server.Delivery{{Channel: "sms", What: "code", OK: true}}, out.Deliveries)
+	sms = e.sms.Messages()[sent:]
+	require.Len(t, sms, 1)
+	newCode := regexp.MustCompile(`\b\d{8}\b`).FindString(sms[0].Body)
+	token = tokenOf(t, out.Link)
+	resp, got = lookup("")
+	assert.Contains(t, got, `"codeRequired":true`, "the new link needs a code as the old one did")
+	resp, got = lookup(newCode)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, got)
+
+	assertNoSecrets(t, e.logs.String(), code, newCode, token)
 }

@@ -248,7 +248,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if opts.NoDeliver {
 			req.Email, req.Phone = "", ""
 		}
-		token, it, err := d.newIssue(ctx, req)
+		token, it, err := d.newIssue(ctx, req, "")
 		if err != nil {
 			d.Logger.ErrorContext(ctx, "import: new activation", "line", row.line, "err", err)
 			out[i].Status = "failed"
@@ -268,7 +268,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		return out
 	}
 	for _, p := range todo {
-		is := d.issued(ctx, p.req, p.token, p.it)
+		is := d.issued(ctx, p.req, p.token, "", p.it)
 		out[p.i].Status, out[p.i].ID, out[p.i].Deliveries = "created", is.ID, is.Deliveries
 		if !is.Delivered() {
 			out[p.i].Link = is.Link

@@ -23,7 +23,7 @@ import (
 const activationUsage = `usage: styrke activation <command> [flags]
 
 commands:
-  create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h]
+  create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h] [--code]
   list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
   revoke   --id ID | --username U [--institution ID]
   resend   --id ID
@@ -131,16 +131,21 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 
 // printIssued writes the outcome of a create or resend: the link on stdout
 // only when no channel delivered it (the only place a token ever appears),
+// then "code NNNNNNNN" when the link has a one-time code no SMS delivered,
 // the id and the deliveries on stderr.
 func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, is.ExpiresAt.Format(time.RFC3339))
 	failed := false
 	for _, d := range is.Deliveries {
+		what := "delivered"
+		if d.What != "" {
+			what = d.What + " delivered"
+		}
 		if d.OK {
-			fmt.Fprintf(stderr, "delivered by %s\n", d.Channel)
+			fmt.Fprintf(stderr, "%s by %s\n", what, d.Channel)
 		} else {
 			failed = true
-			fmt.Fprintf(stderr, "NOT delivered by %s: %s\n", d.Channel, d.Error)
+			fmt.Fprintf(stderr, "NOT %s by %s: %s\n", what, d.Channel, d.Error)
 		}
 	}
 	for _, id := range is.AlsoOpen {
@@ -148,6 +153,9 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	}
 	if !is.Delivered() {
 		fmt.Fprintln(stdout, is.Link)
+	}
+	if is.Code != "" && !is.CodeDelivered() {
+		fmt.Fprintln(stdout, "code "+is.Code)
 	}
 	if failed {
 		return errReported
@@ -164,6 +172,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 	c.fs.StringVar(&r.Email, "email", "", "e-mail address to deliver the link to (also where change notices go)")
 	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to deliver the link to by SMS (E.164; 8 digits are +47)")
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the messages: nb, nn or en")
+	c.fs.BoolVar(&r.Code, "code", false, "the link works only with a one-time code, sent by SMS to --phone (the link goes by e-mail only)")
 	c.fs.DurationVar(&r.TTL, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
 	if err := c.parse(args); err != nil {
 		return err

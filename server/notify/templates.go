@@ -23,6 +23,9 @@ var defaultTemplates embed.FS
 const (
 	KindActivation = "activation" // the link: subject, text, HTML, SMS
 	KindChanged    = "changed"    // the notice after a password change
+	// KindCode is the SMS with a link's one-time code (code.LANG.txt, a
+	// block "sms" only), sent apart from the link.
+	KindCode = "code"
 )
 
 // Ways a password is set, for KindChanged's How.
@@ -42,10 +45,14 @@ type Data struct {
 	Institution    string // the display name
 	ServiceDesk    string // how to reach the service desk, one line
 	Link           string // KindActivation
-	Expires        string // KindActivation, formatted in the language
-	How            string // KindChanged, a phrase in the language
-	When           string // KindChanged, formatted in the language
-	Subject        string // set before the HTML part is rendered
+	Expires        string // KindActivation and KindCode, formatted in the language
+	// CodeBySMS: KindActivation's link works only with a one-time code
+	// sent by SMS (the message should say so).
+	CodeBySMS bool
+	Code      string // KindCode: the one-time code
+	How       string // KindChanged, a phrase in the language
+	When      string // KindChanged, formatted in the language
+	Subject   string // set before the HTML part is rendered
 }
 
 // Rendered is one message in one language.
@@ -63,7 +70,7 @@ type Profile struct {
 // replaced by a file of the same name in the configured folder
 // (activation.nb.txt with blocks "subject", "text" and "sms";
 // activation.nb.html; changed.LANG.txt with "subject" and "text";
-// changed.LANG.html), and institution profiles from institutions.json in
+// changed.LANG.html; code.LANG.txt with "sms"), and institution profiles from institutions.json in
 // that folder ({"uio": {"name": "Universitetet i Oslo", "serviceDesk":
 // "..."}}).
 type Templates struct {
@@ -98,7 +105,7 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 		b, err := defaultTemplates.ReadFile("templates/" + name)
 		return "built-in " + name, b, err
 	}
-	for _, kind := range []string{KindActivation, KindChanged} {
+	for _, kind := range []string{KindActivation, KindChanged, KindCode} {
 		for _, lang := range Langs {
 			key := kind + "." + lang
 			src, b, err := read(key + ".txt")
@@ -110,8 +117,11 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 				return nil, fmt.Errorf("notify: template %s: %w", src, err)
 			}
 			need := []string{"subject", "text"}
-			if kind == KindActivation {
+			switch kind {
+			case KindActivation:
 				need = append(need, "sms")
+			case KindCode:
+				need = []string{"sms"}
 			}
 			for _, n := range need {
 				if tt.Lookup(n) == nil {
@@ -119,6 +129,14 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 				}
 			}
 			t.text[key] = tt
+			sample := Data{Name: "Kari Nordmann", Username: "kari", Institution: "Utfjord kommune", ServiceDesk: "IT",
+				Link: "https://example.org/aktiver/#/pw/x", Expires: "1.1.2030", How: "x", When: "x", Code: "12345678"}
+			if kind == KindCode { // an SMS only
+				if _, err := t.render(kind, lang, sample); err != nil {
+					return nil, fmt.Errorf("notify: template %s: %w", src, err)
+				}
+				continue
+			}
 			src, b, err = read(key + ".html")
 			if err != nil {
 				return nil, fmt.Errorf("notify: template %s.html: %w", key, err)
@@ -128,8 +146,6 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 				return nil, fmt.Errorf("notify: template %s: %w", src, err)
 			}
 			t.html[key] = ht
-			sample := Data{Name: "Kari Nordmann", Username: "kari", Institution: "Utfjord kommune", ServiceDesk: "IT",
-				Link: "https://example.org/aktiver/#/pw/x", Expires: "1.1.2030", How: "x", When: "x"}
 			if _, err := t.render(kind, lang, sample); err != nil {
 				return nil, fmt.Errorf("notify: template %s: %w", src, err)
 			}
@@ -220,7 +236,7 @@ func (t *Templates) Render(kind, lang string, d Data) (Rendered, error) {
 func (t *Templates) render(kind, lang string, d Data) (Rendered, error) {
 	key := kind + "." + lang
 	tt, ht := t.text[key], t.html[key]
-	if tt == nil || ht == nil {
+	if tt == nil || (ht == nil && kind != KindCode) {
 		return Rendered{}, fmt.Errorf("notify: no template %s", key)
 	}
 	exec := func(name string) (string, error) {
@@ -232,6 +248,13 @@ func (t *Templates) render(kind, lang string, d Data) (Rendered, error) {
 	}
 	var r Rendered
 	var err error
+	if kind == KindCode {
+		if r.SMS, err = exec("sms"); err != nil {
+			return Rendered{}, err
+		}
+		r.SMS = strings.Join(strings.Fields(r.SMS), " ")
+		return r, nil
+	}
 	if r.Subject, err = exec("subject"); err != nil {
 		return Rendered{}, err
 	}
