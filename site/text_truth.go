@@ -17,9 +17,9 @@ func (t Text) ActLockedTitle() string {
 
 // ActLocked says why the link is locked and what to do.
 func (t Text) ActLocked() string {
-	return t.pick("Lenken ble låst etter for mange passord som ikke ble godtatt, for å beskytte kontoen din. Be IT-brukerstøtten ved institusjonen din om en ny lenke; ingen passord er satt med denne.",
-		"Lenkja vart låst etter for mange passord som ikkje vart godtekne, for å verne kontoen din. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje; ingen passord er sett med denne.",
-		"The link was locked after too many passwords that were not accepted, to protect your account. Ask your institution's IT help desk for a new link; no password was set with this one.")
+	return t.pick("Lenken ble låst etter for mange passord eller koder som ikke ble godtatt, for å beskytte kontoen din. Be IT-brukerstøtten ved institusjonen din om en ny lenke; ingen passord er satt med denne.",
+		"Lenkja vart låst etter for mange passord eller kodar som ikkje vart godtekne, for å verne kontoen din. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje; ingen passord er sett med denne.",
+		"The link was locked after too many passwords or codes that were not accepted, to protect your account. Ask your institution's IT help desk for a new link; no password was set with this one.")
 }
 
 // ActAttemptsLeft is the warning shown when few attempts remain; {n} is
@@ -186,4 +186,54 @@ func (t Text) DesNotSimulated() string {
 	return t.pick("Lekkede passordlister og tidligere passord sjekkes ikke her (ingenting sendes noe sted); tjenesten sjekker dem når et passord settes. Alle de andre reglene gjelder som i tjenesten.",
 		"Lekne passordlister og tidlegare passord blir ikkje sjekka her (ingenting blir sendt nokon stad); tenesta sjekkar dei når eit passord blir sett. Alle dei andre reglane gjeld som i tenesta.",
 		"Breached password lists and earlier passwords are not checked here (nothing is sent anywhere); the service checks them when a password is set. Every other rule applies as in the service.")
+}
+
+// The one-time code a link may need (sent by SMS apart from the link).
+
+// ActCodeTitle heads the step that asks for the code.
+func (t Text) ActCodeTitle() string {
+	return t.pick("Skriv inn engangskoden", "Skriv inn eingongskoden", "Enter the one-time code")
+}
+
+// ActCodeLead says where the code is; {ending} is replaced by the page's
+// script with the last two digits of the number it went to.
+func (t Text) ActCodeLead() string {
+	return t.pick("Denne lenken virker bare sammen med en engangskode. Vi har sendt koden på SMS til mobilnummeret som slutter på {ending}.",
+		"Denne lenkja verkar berre saman med ein eingongskode. Vi har sendt koden på SMS til mobilnummeret som sluttar på {ending}.",
+		"This link works only with a one-time code. We have sent the code by SMS to the mobile number ending in {ending}.")
+}
+
+// ActCodeLeadNoNumber is ActCodeLead when the number is not known to the
+// page.
+func (t Text) ActCodeLeadNoNumber() string {
+	return t.pick("Denne lenken virker bare sammen med en engangskode. Vi har sendt koden på SMS til mobilnummeret ditt.",
+		"Denne lenkja verkar berre saman med ein eingongskode. Vi har sendt koden på SMS til mobilnummeret ditt.",
+		"This link works only with a one-time code. We have sent the code by SMS to your mobile number.")
+}
+
+// ActCodeLabel labels the code's field.
+func (t Text) ActCodeLabel() string {
+	return t.pick("Engangskode (8 sifre)", "Eingongskode (8 siffer)", "One-time code (8 digits)")
+}
+
+// ActCodeSubmit is the code step's button.
+func (t Text) ActCodeSubmit() string { return t.pick("Fortsett", "Hald fram", "Continue") }
+
+// ActCodeWrong: the code is not the link's.
+func (t Text) ActCodeWrong() string {
+	return t.pick("Koden stemmer ikke. Sjekk SMS-en og prøv igjen.",
+		"Koden stemmer ikkje. Sjekk SMS-en og prøv igjen.",
+		"The code is not right. Check the SMS and try again.")
+}
+
+// ActCodeForm: what was typed is not 8 digits.
+func (t Text) ActCodeForm() string {
+	return t.pick("Koden er 8 sifre.", "Koden er 8 siffer.", "The code is 8 digits.")
+}
+
+// ActCodeNone: what to do without the SMS.
+func (t Text) ActCodeNone() string {
+	return t.pick("Har du ikke fått SMS-en, eller har du byttet nummer? Kontakt IT-brukerstøtten ved institusjonen din; de kan sende en ny lenke og kode.",
+		"Har du ikkje fått SMS-en, eller har du bytt nummer? Kontakt IT-brukarstøtta ved institusjonen din; dei kan sende ei ny lenkje og ein ny kode.",
+		"No SMS, or a new number? Contact your institution's IT help desk; they can send a new link and code.")
 }

@@ -17,6 +17,13 @@ const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
 const attempts = root.querySelector('[data-attempts]');
 const notAllowed = root.querySelector('[data-not-allowed]');
+const codeForm = document.getElementById('code-form');
+const codeInput = document.getElementById('code');
+const codeErrors = root.querySelector('[data-code-errors]');
+const codeAttempts = root.querySelector('[data-code-attempts]');
+// code is the link's one-time code once the server took it (sent again
+// with the password); '' for a link that needs none. Never logged.
+let code = '';
 // Warn when this many failed attempts or fewer are left before the lock.
 const WARN_ATTEMPTS = 3;
 
@@ -36,11 +43,77 @@ function goneState(data) {
 
 // showAttempts warns when few attempts are left (none when left is not a
 // number, or more than WARN_ATTEMPTS).
-function showAttempts(left) {
+function showAttempts(left, box = attempts) {
   const warn = Number.isInteger(left) && left > 0 && left <= WARN_ATTEMPTS;
-  attempts.hidden = !warn;
-  attempts.textContent = warn ? (left === 1 ? msg.msgAttemptleft : msg.msgAttemptsleft.replace('{n}', String(left))) : '';
+  box.hidden = !warn;
+  box.textContent = warn ? (left === 1 ? msg.msgAttemptleft : msg.msgAttemptsleft.replace('{n}', String(left))) : '';
 }
+
+// askCode shows the step that asks for the one-time code sent by SMS,
+// naming the last two digits of the number it went to when the server gave
+// them.
+function askCode(data) {
+  const lead = root.querySelector('[data-code-lead]');
+  const ending = /^[0-9]{2}$/.test(String(data?.phoneEnding ?? '')) ? data.phoneEnding : '';
+  lead.textContent = ending ? lead.dataset.ending.replace('{ending}', ending) : lead.dataset.noEnding;
+  code = '';
+  codeInput.value = '';
+  styrkeForm.setList(codeErrors, []);
+  showAttempts(null, codeAttempts);
+  show('code', false);
+  codeInput.focus();
+}
+
+codeForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const typed = codeInput.value.replace(/[\s-]/g, '');
+  if (!/^[0-9]{8}$/.test(typed)) {
+    styrkeForm.setList(codeErrors, [msg.msgCodeform]);
+    codeInput.setAttribute('aria-invalid', 'true');
+    codeInput.focus();
+    return;
+  }
+  const button = codeForm.querySelector('button');
+  button.disabled = true;
+  let res;
+  try {
+    res = await api('/api/activation/lookup', { token: token(), code: typed });
+  } catch {
+    res = null;
+  }
+  button.disabled = false;
+  if (!res) {
+    styrkeForm.setList(codeErrors, [msg.msgError]);
+    return;
+  }
+  switch (res.status) {
+    case 200:
+      if (res.data?.codeRequired) break;
+      code = typed;
+      codeInput.removeAttribute('aria-invalid');
+      applyAccount(res.data);
+      return;
+    case 400:
+    case 401:
+      styrkeForm.setList(codeErrors, [res.status === 400 ? msg.msgCodeform : msg.msgCodewrong]);
+      showAttempts(res.data?.attemptsLeft, codeAttempts);
+      codeInput.setAttribute('aria-invalid', 'true');
+      codeInput.select();
+      codeInput.focus();
+      return;
+    case 404:
+      show('unknown');
+      return;
+    case 410:
+      show(goneState(res.data));
+      return;
+    case 429:
+      styrkeForm.setList(codeErrors, [msg.msgToomany]);
+      return;
+  }
+  styrkeForm.setList(codeErrors, [msg.msgError]);
+});
+codeInput.addEventListener('input', () => codeInput.removeAttribute('aria-invalid'));
 
 // showDone tells the person what happened, and only that: whether the
 // password reached the institution's directory (so that they can log in
@@ -136,6 +209,7 @@ function applyAccount(data) {
 }
 
 async function lookup() {
+  code = '';
   const t = token();
   if (!t) {
     show(location.hash ? 'unknown' : 'missing');
@@ -151,7 +225,8 @@ async function lookup() {
   }
   switch (res.status) {
     case 200:
-      applyAccount(res.data);
+      if (res.data?.codeRequired) askCode(res.data);
+      else applyAccount(res.data);
       return;
     case 404:
       show('unknown');
@@ -182,7 +257,9 @@ form.addEventListener('submit', async (event) => {
   submit.textContent = msg.msgBusy;
   let res;
   try {
-    res = await api('/api/activation/complete', { token: token(), password: password.value });
+    const body = { token: token(), password: password.value };
+    if (code) body.code = code;
+    res = await api('/api/activation/complete', body);
   } catch {
     res = null;
   }
@@ -198,6 +275,7 @@ form.addEventListener('submit', async (event) => {
       password.value = '';
       confirmInput.value = '';
       account = null;
+      code = '';
       showAttempts(null);
       notAllowed.hidden = true;
       // The token is spent: drop it from the address bar and history.
@@ -220,6 +298,11 @@ form.addEventListener('submit', async (event) => {
       password.focus();
       return;
     }
+    case 401:
+      // The code the server took at the lookup no longer holds (a new
+      // link and code were sent meanwhile): ask for it again.
+      askCode(null);
+      return;
     case 404:
       show('unknown');
       return;

@@ -1,0 +1,103 @@
+package site_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
+	"github.com/styrke-iam/styrke/server/notify/twiliotest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// TestActivationWithCode: the service desk issues a link that needs a
+// one-time code; the link arrives by e-mail (a real SMTP server) and the
+// code by SMS (the Twilio fake). The page asks for the code before it shows
+// anything of the person, names the number's last two digits, refuses a
+// wrong code in words with the focus back on the field, and with the right
+// code (typed with a space, as people copy it) the activation ends as
+// usual, by the keyboard alone at 375 px. The code never reaches the
+// address bar.
+func TestActivationWithCode(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
+	sms := twiliotest.New(t)
+	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
+		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune",
+		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
+		"--twilio-from", twiliotest.From)
+
+	body, _ := json.Marshal(map[string]any{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
+		"email": "kari@example.org", "phone": "912 34 567", "lang": "nb", "code": true})
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+
+	mails := smtp.Messages(t)
+	require.Len(t, mails, 1)
+	i := strings.Index(mails[0].Text, b.base+"/aktiver/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "the mail holds the link")
+	u, err := url.Parse(strings.Fields(mails[0].Text[i:])[0])
+	require.NoError(t, err)
+	texts := sms.Messages()
+	require.Len(t, texts, 1)
+	code := regexp.MustCompile(`\b\d{8}\b`).FindString(texts[0].Body)
+	require.NotEmpty(t, code, "the SMS holds the code")
+	wrong := "11111111"
+	if code == wrong {
+		wrong = "22222222"
+	}
+
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+u.Path+"#"+u.Fragment))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-code]').hidden`)
+	nb := site.Texts("nb")
+	assert.Equal(t, strings.ReplaceAll(nb.ActCodeLead(), "{ending}", "67"),
+		chrome.Eval[string](t, tb, `document.querySelector('[data-testid=code-lead]').textContent`), "the lead names the number's last digits")
+	assert.Equal(t, "", chrome.Eval[string](t, tb, `document.getElementById('username').value + document.querySelector('[data-testid=account-name]').textContent`),
+		"nothing of the person before the code")
+	assert.Equal(t, "code", chrome.Eval[string](t, tb, `document.activeElement.id`), "the code field has the focus")
+	assert.Equal(t, "one-time-code", chrome.Eval[string](t, tb, `document.getElementById('code').autocomplete`))
+	png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	screens := filepath.Join(env.root, "e2e", "screens")
+	require.NoError(t, os.MkdirAll(screens, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(screens, "activate-code-375.png"), png, 0o644))
+
+	run(t, tb, chromedp.KeyEvent(wrong), chromedp.KeyEvent(kb.Enter))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-code-errors] li') !== null`)
+	assert.Equal(t, nb.ActCodeWrong(), chrome.Eval[string](t, tb, `document.querySelector('[data-code-errors]').textContent`))
+	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('code').getAttribute('aria-invalid')`))
+	assert.Equal(t, "code", chrome.Eval[string](t, tb, `document.activeElement.id`), "the focus stays on the code")
+
+	// The field's text is selected: typing replaces it.
+	run(t, tb, chromedp.KeyEvent(code[:4]+" "+code[4:]), chromedp.KeyEvent(kb.Enter))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+	assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	setValue(t, tb, "#new-password", good)
+	setValue(t, tb, "#confirm-password", good)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+	href := chrome.Eval[string](t, tb, `location.href`)
+	assert.NotContains(t, href, code, "no code in the address bar")
+	assert.NotContains(t, href, u.Fragment, "the spent token leaves the address bar")
+	assert.Empty(t, tb.Errors())
+}
