@@ -822,3 +822,44 @@ func TestActivationCode(t *testing.T) {
 
 	assertNoSecrets(t, e.logs.String(), code, newCode, token)
 }
+
+// TestImportWithCode: an import with code gives every row's link a one-time
+// code by SMS (the link by e-mail); a row without a phone number is
+// refused by its line, and code with deliver=false is refused whole.
+func TestImportWithCode(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	post := func(csv, query string) (*http.Response, []byte) {
+		t.Helper()
+		return e.do(t, http.MethodPost, "/api/admin/activations/import?"+query, "text/csv", csv, "Authorization", "Bearer "+hrKey)
+	}
+	resp, body := post("username,email,phone\nkari,kari@example.org,91234567\nola,ola@example.org,\n", "code=true")
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s", body)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep))
+	assert.Equal(t, []server.RowError{{Line: 3, Field: "code", Reason: "code needs a phone number: the one-time code goes by SMS"}}, rep.Errors)
+	assert.Empty(t, e.list(t, ""), "nothing imported")
+
+	resp, body = post("username,email,phone\nkari,kari@example.org,91234567\n", "code=true&deliver=false")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"fields":["code"]`)
+
+	resp, body = post("username,email,phone\nkari,kari@example.org,91234567\nola,,41234567\n", "code=true")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &rep))
+	require.Len(t, rep.Results, 2)
+	assert.Empty(t, rep.Results[0].Link, "kari's link went by e-mail")
+	assert.NotEmpty(t, rep.Results[1].Link, "ola has no address: the link is returned")
+	assert.Empty(t, rep.Results[0].Code+rep.Results[1].Code, "the codes went by SMS")
+	sms := e.sms.Messages()
+	require.Len(t, sms, 2, "one SMS a row: its code")
+	for _, m := range sms {
+		assert.Regexp(t, `\b\d{8}\b`, m.Body)
+		assert.NotContains(t, m.Body, "/aktiver/")
+	}
+	for _, v := range e.list(t, "") {
+		assert.True(t, v.Code, "%s's link needs its code", v.Username)
+	}
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, rep.Results[1].Link)+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `"codeRequired":true`)
+}

@@ -33,6 +33,10 @@ type ImportOptions struct {
 	Partial bool
 	// NoDeliver stores contacts but sends nothing (links are returned).
 	NoDeliver bool
+	// Code gives every link a one-time code, sent by SMS to the row's
+	// phone (required on every row); the link goes by e-mail or is
+	// returned. Not with NoDeliver.
+	Code bool
 	// Institution is used for rows without one (default "default").
 	Institution string
 	Actor       string
@@ -54,6 +58,7 @@ type ImportRow struct {
 	Status     string     `json:"status"` // created, skipped_open, skipped_activated, failed
 	ID         string     `json:"id,omitempty"`
 	Link       string     `json:"link,omitempty"` // only when no channel delivered it
+	Code       string     `json:"code,omitempty"` // the link's one-time code, only when no SMS delivered it
 	Deliveries []Delivery `json:"deliveries,omitempty"`
 }
 
@@ -80,7 +85,7 @@ type importRow struct {
 // parseImport reads and validates a whole CSV before anything is stored.
 // It returns the valid rows and the errors of the others; err (wrapping
 // ErrImportInvalid) means the file itself is unusable.
-func parseImport(r io.Reader, defaultInstitution string) ([]importRow, []RowError, error) {
+func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow, []RowError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
@@ -139,7 +144,7 @@ func parseImport(r io.Reader, defaultInstitution string) ([]importRow, []RowErro
 			return ""
 		}
 		req := IssueRequest{Username: get("username"), Name: get("name"), Institution: get("institution"),
-			Email: get("email"), Phone: get("phone"), Lang: get("lang")}
+			Email: get("email"), Phone: get("phone"), Lang: get("lang"), Code: code}
 		if req.Institution == "" {
 			req.Institution = defaultInstitution
 		}
@@ -177,7 +182,10 @@ func csvReason(err error) string {
 // re-run imports only what is missing. progress, if set, is called after
 // every row with the rows done and the total.
 func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, progress func(done, total int)) (ImportReport, error) {
-	rows, errs, err := parseImport(r, opts.Institution)
+	if opts.Code && opts.NoDeliver {
+		return ImportReport{}, &FieldError{Fields: []string{"code"}, Msg: "code needs delivery: the one-time code goes by SMS, and no-deliver sends nothing"}
+	}
+	rows, errs, err := parseImport(r, opts.Institution, opts.Code)
 	rep := ImportReport{Rows: len(rows) + len(errs), Errors: errs, Failed: len(errs)}
 	if err != nil {
 		return rep, err
@@ -222,10 +230,10 @@ const importBatch = 250
 func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
 	out := make([]ImportRow, len(rows))
 	type pending struct {
-		i     int
-		req   IssueRequest
-		token string
-		it    store.Issue
+		i           int
+		req         IssueRequest
+		token, code string
+		it          store.Issue
 	}
 	var todo []pending
 	var batch []store.Issue
@@ -248,13 +256,17 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if opts.NoDeliver {
 			req.Email, req.Phone = "", ""
 		}
-		token, it, err := d.newIssue(ctx, req, "")
+		var code string
+		if req.Code {
+			code = NewCode()
+		}
+		token, it, err := d.newIssue(ctx, req, code)
 		if err != nil {
 			d.Logger.ErrorContext(ctx, "import: new activation", "line", row.line, "err", err)
 			out[i].Status = "failed"
 			continue
 		}
-		todo = append(todo, pending{i, req, token, it})
+		todo = append(todo, pending{i, req, token, code, it})
 		batch = append(batch, it)
 	}
 	if len(batch) == 0 {
@@ -268,10 +280,13 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		return out
 	}
 	for _, p := range todo {
-		is := d.issued(ctx, p.req, p.token, "", p.it)
+		is := d.issued(ctx, p.req, p.token, p.code, p.it)
 		out[p.i].Status, out[p.i].ID, out[p.i].Deliveries = "created", is.ID, is.Deliveries
 		if !is.Delivered() {
 			out[p.i].Link = is.Link
+		}
+		if is.Code != "" && !is.CodeDelivered() {
+			out[p.i].Code = is.Code
 		}
 	}
 	return out
@@ -306,7 +321,7 @@ func (h *handler) adminImport() http.Handler {
 		}
 		q := r.URL.Query()
 		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
-			NoDeliver: q.Get("deliver") == "false", Institution: q.Get("institution"),
+			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", Institution: q.Get("institution"),
 			Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 		// A big import with deliveries takes longer than the server's write
 		// timeout allows other requests.
@@ -320,6 +335,11 @@ func (h *handler) adminImport() http.Handler {
 		case errors.Is(err, ErrImportInvalid):
 			writeJSON(w, http.StatusUnprocessableEntity, rep)
 		case err != nil:
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
+				return
+			}
 			h.internal(w, r, "import", err)
 		case !rep.Imported:
 			writeJSON(w, http.StatusUnprocessableEntity, rep)

@@ -27,7 +27,7 @@ commands:
   list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
   revoke   --id ID | --username U [--institution ID]
   resend   --id ID
-  import   --csv FILE [--reissue] [--partial] [--no-deliver] [--institution ID]
+  import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code] [--institution ID]
 
 Every command takes --db/--data (the store), --base-url (links; default, as
 for styrke serve: STYRKE_BASE_URL, else http:// and STYRKE_ADDR, else
@@ -301,6 +301,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	c.fs.BoolVar(&opts.Reissue, "reissue", false, "also issue a link to people who have an open one or have activated")
 	c.fs.BoolVar(&opts.Partial, "partial", false, "import the valid rows even if some are invalid")
 	c.fs.BoolVar(&opts.NoDeliver, "no-deliver", false, "store contacts but send nothing (links go to stdout)")
+	c.fs.BoolVar(&opts.Code, "code", false, "every link works only with a one-time code, sent by SMS to the row's phone (required); links go by e-mail")
 	c.fs.StringVar(&opts.Institution, "institution", "default", "institution of rows without one")
 	if err := c.parse(args); err != nil {
 		return err
@@ -343,7 +344,10 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	}
 	w := csv.NewWriter(stdout)
 	for _, r := range rep.Results {
-		if r.Link != "" {
+		switch {
+		case opts.Code && (r.Link != "" || r.Code != ""):
+			w.Write([]string{strconv.Itoa(r.Line), r.Username, r.Link, r.Code})
+		case r.Link != "":
 			w.Write([]string{strconv.Itoa(r.Line), r.Username, r.Link})
 		}
 	}

@@ -292,4 +292,16 @@ func TestActivationCommands(t *testing.T) {
 	_, stderr, err = cli("activation", "create", "--username", "anne")
 	require.NoError(t, err, stderr)
 	assert.NotContains(t, stderr, "also open")
+
+	// A link with a one-time code, and no SMS provider configured: the link
+	// goes by e-mail, and the code, which no SMS delivered, is printed
+	// once for the desk to hand over.
+	stdout, stderr, err = cli("activation", "create", "--username", "liv", "--email", "liv@example.org", "--phone", "91234567", "--code")
+	require.Error(t, err, "a failed delivery is an error")
+	assert.Contains(t, stderr, "delivered by email")
+	assert.Contains(t, stderr, "NOT code delivered by sms: not configured")
+	assert.Regexp(t, `^code \d{8}\n$`, stdout, "only the code: the link was delivered")
+	_, stderr, err = cli("activation", "create", "--username", "liv", "--code")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "code needs a phone number")
 }
