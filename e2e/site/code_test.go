@@ -1,9 +1,6 @@
 package site_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,16 +35,8 @@ func TestActivationWithCode(t *testing.T) {
 		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
 		"--twilio-from", twiliotest.From)
 
-	body, _ := json.Marshal(map[string]any{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
+	b.admin(t, "/api/admin/activations", map[string]any{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
 		"email": "kari@example.org", "phone": "912 34 567", "lang": "nb", "code": true})
-	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+b.adminKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
 
 	mails := smtp.Messages(t)
 	require.Len(t, mails, 1)

@@ -41,6 +41,15 @@ function goneState(data) {
   return /used|consumed/i.test(code) ? 'used' : 'expired';
 }
 
+// linkGone shows the state of an unknown (404), used, locked or expired
+// (410) link and reports whether the answer was one of those.
+function linkGone(res) {
+  if (res.status === 404) show('unknown');
+  else if (res.status === 410) show(goneState(res.data));
+  else return false;
+  return true;
+}
+
 // showAttempts warns when few attempts are left (none when left is not a
 // number, or more than WARN_ATTEMPTS).
 function showAttempts(left, box = attempts) {
@@ -86,6 +95,7 @@ codeForm.addEventListener('submit', async (event) => {
     styrkeForm.setList(codeErrors, [msg.msgError]);
     return;
   }
+  if (linkGone(res)) return;
   switch (res.status) {
     case 200:
       if (res.data?.codeRequired) break;
@@ -100,12 +110,6 @@ codeForm.addEventListener('submit', async (event) => {
       codeInput.setAttribute('aria-invalid', 'true');
       codeInput.select();
       codeInput.focus();
-      return;
-    case 404:
-      show('unknown');
-      return;
-    case 410:
-      show(goneState(res.data));
       return;
     case 429:
       styrkeForm.setList(codeErrors, [msg.msgToomany]);
@@ -223,16 +227,11 @@ async function lookup() {
     showError();
     return;
   }
+  if (linkGone(res)) return;
   switch (res.status) {
     case 200:
       if (res.data?.codeRequired) askCode(res.data);
       else applyAccount(res.data);
-      return;
-    case 404:
-      show('unknown');
-      return;
-    case 410:
-      show(goneState(res.data));
       return;
     case 429:
       showError(msg.msgToomany);
@@ -269,6 +268,7 @@ form.addEventListener('submit', async (event) => {
     setList([msg.msgError]);
     return;
   }
+  if (linkGone(res)) return;
   switch (res.status) {
     case 204:
     case 200:
@@ -302,12 +302,6 @@ form.addEventListener('submit', async (event) => {
       // The code the server took at the lookup no longer holds (a new
       // link and code were sent meanwhile): ask for it again.
       askCode(null);
-      return;
-    case 404:
-      show('unknown');
-      return;
-    case 410:
-      show(goneState(res.data));
       return;
     case 429:
       setList([msg.msgToomany]);
