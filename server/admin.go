@@ -234,3 +234,35 @@ func (h *handler) adminAudit() http.Handler {
 		}
 	})
 }
+
+type welcomeRequest struct {
+	Username    string `json:"username"`
+	Name        string `json:"name"`
+	Institution string `json:"institution"`
+	Email       string `json:"email"`
+	Phone       string `json:"phone"`
+	Lang        string `json:"lang"`
+}
+
+// adminWelcome is POST /api/admin/welcome: send a person the welcome to the
+// reset page (Desk.Welcome).
+func (h *handler) adminWelcome() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req welcomeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		out, err := h.desk.Welcome(r.Context(), WelcomeRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
+			Email: req.Email, Phone: req.Phone, Lang: req.Lang, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)})
+		if errors.Is(err, ErrResetOff) {
+			writeError(w, errorf(CodeConflict, "the reset with ID-porten is not configured on this server, so a welcome would send people to a page that cannot help them; issue an activation link instead"))
+			return
+		}
+		if err != nil {
+			h.deskError(w, r, "welcome", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}

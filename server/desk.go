@@ -39,6 +39,9 @@ type DeskDeps struct {
 	Notices *notify.Queue
 	// Metrics receives the handler's measurements; nil: none.
 	Metrics *Metrics
+	// IDPortenReset: the reset with ID-porten is on where the welcome's
+	// link points (Welcome refuses to send people to a reset that is off).
+	IDPortenReset bool
 }
 
 // Desk issues, delivers, lists and revokes activations, queues the notices
@@ -338,7 +341,8 @@ func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, i
 	return out
 }
 
-// deliver sends the link on every channel r gives.
+// deliver sends the link on every channel r gives; a link with a code
+// goes by e-mail only, and its code by SMS apart from it.
 func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.AuditEvent) []Delivery {
 	if r.Email == "" && r.Phone == "" {
 		return nil
@@ -353,8 +357,22 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		Link: is.Link, Expires: d.Templates.FormatTime(is.ExpiresAt, r.Lang), CodeBySMS: is.Code != "",
 	}
 	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, data)
+	if is.Code == "" {
+		return d.send(ctx, ev, r.Institution, r.Email, r.Phone, "", msg, err)
+	}
+	out := d.send(ctx, ev, r.Institution, r.Email, "", "", msg, err)
+	data.Code = is.Code
+	msg, err = d.Templates.Render(notify.KindCode, r.Lang, data)
+	return append(out, d.send(ctx, ev, r.Institution, "", r.Phone, "code", msg, err)...)
+}
+
+// send delivers msg to email and/or phone (each if not empty) and records
+// each outcome in the audit log and the metrics; what names a content
+// other than the link ("code"). renderErr, the message's rendering error,
+// fails every channel as permanent.
+func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email, phone, what string, msg notify.Rendered, renderErr error) []Delivery {
 	var out []Delivery
-	record := func(channel, what string, err error) {
+	record := func(channel string, err error) {
 		dl := Delivery{Channel: channel, What: what, OK: err == nil}
 		e := ev
 		e.Event, e.Detail = store.EventDelivered, channel
@@ -364,7 +382,7 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		if err != nil {
 			dl.Error = notify.ErrorClass(err)
 			e.Event, e.Detail = store.EventDeliveryFailed, e.Detail+": "+dl.Error
-			d.Logger.WarnContext(ctx, "link delivery failed", "id", RequestID(ctx), "channel", channel, "what", what, "err", err)
+			d.Logger.WarnContext(ctx, "delivery failed", "id", RequestID(ctx), "channel", channel, "what", what, "err", err)
 		}
 		if d.Metrics != nil {
 			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()
@@ -372,35 +390,23 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		d.Audit(ctx, e)
 		out = append(out, dl)
 	}
-	if err != nil {
-		d.Logger.ErrorContext(ctx, "render activation message", "err", err)
-		err = fmt.Errorf("%w: template: %v", notify.ErrPermanent, err)
+	if renderErr != nil {
+		d.Logger.ErrorContext(ctx, "render message", "what", what, "err", renderErr)
+		renderErr = fmt.Errorf("%w: template: %v", notify.ErrPermanent, renderErr)
 	}
-	if r.Email != "" {
-		e := err
-		if e == nil {
-			e = d.sendMail(ctx, notify.Message{To: r.Email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
+	if email != "" {
+		err := renderErr
+		if err == nil {
+			err = d.sendMail(ctx, notify.Message{To: email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
 		}
-		record("email", "", e)
+		record("email", err)
 	}
-	if is.Code != "" {
-		data.Code = is.Code
-		m, e := d.Templates.Render(notify.KindCode, r.Lang, data)
-		if e != nil {
-			d.Logger.ErrorContext(ctx, "render code message", "err", e)
-			e = fmt.Errorf("%w: template: %v", notify.ErrPermanent, e)
-		} else {
-			e = d.sendSMS(ctx, r.Institution, r.Phone, m.SMS)
+	if phone != "" {
+		err := renderErr
+		if err == nil {
+			err = d.sendSMS(ctx, institution, phone, msg.SMS)
 		}
-		record("sms", "code", e)
-		return out
-	}
-	if r.Phone != "" {
-		e := err
-		if e == nil {
-			e = d.sendSMS(ctx, r.Institution, r.Phone, msg.SMS)
-		}
-		record("sms", "", e)
+		record("sms", err)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/admin/activations/revoke", h.api(h.requireAdmin(post(h.adminRevoke()))))
 	mux.Handle("/api/admin/activations/resend", h.api(h.requireAdmin(post(h.adminResend()))))
 	mux.Handle("/api/admin/activations/import", h.api(h.requireAdmin(post(h.adminImport()))))
+	mux.Handle("/api/admin/welcome", h.api(h.requireAdmin(post(h.adminWelcome()))))
 	mux.Handle("/api/admin/audit", h.api(h.requireAdmin(get(h.adminAudit()))))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))

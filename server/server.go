@@ -181,6 +181,7 @@ func NewHandler(d Deps) http.Handler {
 	}
 	h := &handler{Deps: d, throttleSecret: d.ThrottleKey, keys: newAdminKeys(d)}
 	h.desk = h.newDesk()
+	h.desk.IDPortenReset = h.idportenOn()
 	if len(h.throttleSecret) == 0 {
 		h.throttleSecret = []byte(randomToken())
 	}

@@ -28,6 +28,9 @@ commands:
   revoke   --id ID | --username U [--institution ID]
   resend   --id ID
   import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code] [--institution ID]
+  welcome  --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en]
+           send no link but a welcome to the reset page: sign in with ID-porten, choose a password
+           (needs the account's identity number imported, and --idporten-issuer as for serve)
 
 Every command takes --db/--data (the store), --base-url (links; default, as
 for styrke serve: STYRKE_BASE_URL, else http:// and STYRKE_ADDR, else
@@ -111,6 +114,8 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 		err = activationResend(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		err = activationImport(ctx, args[1:], getenv, stdout, stderr)
+	case "welcome":
+		err = activationWelcome(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, activationUsage)
 		return nil
@@ -394,4 +399,56 @@ func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// activationWelcome is `styrke activation welcome`: the welcome to the reset
+// page (server.Desk.Welcome). It prints the page's link on stdout (no
+// secret), the deliveries on stderr.
+func activationWelcome(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newActivationCmd("welcome", getenv, stderr)
+	var r server.WelcomeRequest
+	var issuer string
+	c.fs.StringVar(&r.Username, "username", "", "account name")
+	c.fs.StringVar(&r.Name, "name", "", "the person's full name (default: the imported one)")
+	c.fs.StringVar(&r.Institution, "institution", "default", "policy id of the institution")
+	c.fs.StringVar(&r.Email, "email", "", "e-mail address to send the welcome to")
+	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to send the welcome to by SMS (E.164; 8 digits are +47)")
+	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the message and the page: nb, nn or en")
+	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it: the reset the welcome sends people to")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if r.Username == "" {
+		fmt.Fprintln(stderr, "activation welcome: --username is required")
+		return errUsage
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	d.IDPortenReset = issuer != ""
+	r.Actor = c.actor
+	w, err := d.Welcome(ctx, r)
+	if errors.Is(err, server.ErrResetOff) {
+		fmt.Fprintln(stderr, "activation welcome: the reset with ID-porten is not configured (--idporten-issuer, as for styrke serve); issue an activation link instead")
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	failed := false
+	for _, dl := range w.Deliveries {
+		if dl.OK {
+			fmt.Fprintf(stderr, "welcome delivered by %s\n", dl.Channel)
+		} else {
+			failed = true
+			fmt.Fprintf(stderr, "welcome NOT delivered by %s: %s\n", dl.Channel, dl.Error)
+		}
+	}
+	fmt.Fprintln(stdout, w.Link)
+	if failed {
+		return errReported
+	}
+	return nil
 }

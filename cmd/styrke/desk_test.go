@@ -305,3 +305,47 @@ func TestActivationCommands(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, stderr, "code needs a phone number")
 }
+
+// TestActivationWelcomeCommand: `activation welcome` sends the welcome to
+// the reset page for an account whose identity number was imported, only
+// where ID-porten is configured, and prints the page's link.
+func TestActivationWelcomeCommand(t *testing.T) {
+	data := t.TempDir()
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+
+	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "the reset with ID-porten is not configured")
+	env["STYRKE_IDPORTEN_ISSUER"] = "https://test.idporten.no"
+	_, stderr, err = cli("activation", "welcome", "--username", "per", "--email", "per@example.org")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "no identity number is imported for this account")
+	assert.Empty(t, smtp.Messages(t))
+
+	stdout, stderr, err := cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org", "--lang", "en")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, "https://styrke.example/en/forgot/\n", stdout)
+	assert.Contains(t, stderr, "welcome delivered by email")
+	msgs := smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	assert.Contains(t, msgs[0].Text, "Hello Ola Nordmann,", "the imported name")
+	assert.Contains(t, msgs[0].Text, "log in with ID-porten (BankID, MinID or Buypass) and choose your own password")
+	assert.Contains(t, msgs[0].Text, "https://styrke.example/en/forgot/")
+	assert.NotContains(t, string(msgs[0].Raw), "01019000083", "no identity number in the message")
+	stdout, _, err = cli("audit", "--event", "welcomed")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, `"username":"ola"`)
+}

@@ -227,6 +227,18 @@ func TestResetEndToEnd(t *testing.T) {
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-start]').hidden || !document.querySelector('[data-testid=state-ended]').hidden`)
 	})
 
+	t.Run("a welcome's link names the institution", func(t *testing.T) {
+		// The service desk's welcome (activation welcome) links the reset
+		// page with ?institution=ID: the sign-in starts for that
+		// institution's accounts.
+		tb := resetTab(t)
+		run(t, tb, chromedp.Navigate(b.base+"/en/forgot/?institution=uit"))
+		stateShown(t, tb, "start")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=start]').href.includes('institution=uit')`)
+		assert.Equal(t, "/auth/idporten/start?lang=en&institution=uit",
+			chrome.Eval[string](t, tb, `new URL(document.querySelector('[data-testid=start]').href).pathname + new URL(document.querySelector('[data-testid=start]').href).search`))
+	})
+
 	t.Run("change with the new password", func(t *testing.T) {
 		tb := resetTab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))

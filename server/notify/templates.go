@@ -26,6 +26,10 @@ const (
 	// KindCode is the SMS with a link's one-time code (code.LANG.txt, a
 	// block "sms" only), sent apart from the link.
 	KindCode = "code"
+	// KindWelcome is the welcome that sends a person to the reset page to
+	// sign in with ID-porten and choose a password (no secret in it):
+	// subject, text, HTML, SMS.
+	KindWelcome = "welcome"
 )
 
 // Ways a password is set, for KindChanged's How.
@@ -70,7 +74,8 @@ type Profile struct {
 // replaced by a file of the same name in the configured folder
 // (activation.nb.txt with blocks "subject", "text" and "sms";
 // activation.nb.html; changed.LANG.txt with "subject" and "text";
-// changed.LANG.html; code.LANG.txt with "sms"), and institution profiles from institutions.json in
+// changed.LANG.html; code.LANG.txt with "sms"; welcome.LANG.txt with
+// "subject", "text" and "sms", and welcome.LANG.html), and institution profiles from institutions.json in
 // that folder ({"uio": {"name": "Universitetet i Oslo", "serviceDesk":
 // "..."}}).
 type Templates struct {
@@ -105,7 +110,7 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 		b, err := defaultTemplates.ReadFile("templates/" + name)
 		return "built-in " + name, b, err
 	}
-	for _, kind := range []string{KindActivation, KindChanged, KindCode} {
+	for _, kind := range []string{KindActivation, KindChanged, KindCode, KindWelcome} {
 		for _, lang := range Langs {
 			key := kind + "." + lang
 			src, b, err := read(key + ".txt")
@@ -118,7 +123,7 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 			}
 			need := []string{"subject", "text"}
 			switch kind {
-			case KindActivation:
+			case KindActivation, KindWelcome:
 				need = append(need, "sms")
 			case KindCode:
 				need = []string{"sms"}
@@ -263,7 +268,7 @@ func (t *Templates) render(kind, lang string, d Data) (Rendered, error) {
 		return Rendered{}, err
 	}
 	r.Text = strings.TrimSpace(r.Text) + "\n"
-	if kind == KindActivation {
+	if kind == KindActivation || kind == KindWelcome {
 		if r.SMS, err = exec("sms"); err != nil {
 			return Rendered{}, err
 		}

@@ -55,6 +55,9 @@ type ResetStore interface {
 	// AccountsByIdentity returns the accounts whose identity hash is h
 	// (none, one or several), ordered by institution and username.
 	AccountsByIdentity(ctx context.Context, h []byte) ([]AccountIdentity, error)
+	// IdentityOf returns the mapping of institution's account username
+	// (ErrNotFound if none was imported).
+	IdentityOf(ctx context.Context, institution, username string) (AccountIdentity, error)
 	// CreateLogin stores a pending sign-in (ErrExists for a state hash
 	// already stored) and deletes those expired at now.
 	CreateLogin(ctx context.Context, l Login, now time.Time) error

@@ -85,6 +85,9 @@ const (
 	EventNotifyFailed     = "notify_failed"
 	EventFailed           = "failed"
 	EventImported         = "imported"
+	// EventWelcomed: a welcome to the reset page (sign in with ID-porten,
+	// choose a password) reached the person.
+	EventWelcomed = "welcomed"
 )
 
 // AuditEvent is one line of the audit log: who did what, when, from where,

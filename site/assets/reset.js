@@ -23,6 +23,14 @@ const ERRORS = new Set(['off', 'cancelled', 'failed', 'expired', 'level', 'nomat
 
 let config = { idporten: false, serviceDesk: '', institutions: [] };
 
+// A welcome from the service desk names the person's institution
+// (?institution=ID): the sign-in then looks among its accounts only, as
+// when the person picks it in the list.
+const named = (() => {
+  const id = new URLSearchParams(location.search).get('institution') ?? '';
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : '';
+})();
+
 function applyConfig(c) {
   config = c;
   for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = c.serviceDesk || '';
@@ -33,6 +41,7 @@ function applyConfig(c) {
     for (const opt of [...institution.options]) {
       if (!ids.includes(opt.value)) opt.remove();
     }
+    if (named && ids.includes(named)) institution.value = named;
     field.hidden = false;
   }
   updateStart();
@@ -42,6 +51,7 @@ function updateStart() {
   const q = new URLSearchParams({ lang });
   const field = root.querySelector('[data-institution-field]');
   if (!field.hidden && institution.value) q.set('institution', institution.value);
+  else if (named) q.set('institution', named);
   start.href = `/auth/idporten/start?${q}`;
 }
 

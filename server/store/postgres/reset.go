@@ -78,6 +78,21 @@ func (s *Store) AccountsByIdentity(ctx context.Context, h []byte) ([]store.Accou
 	return out, nil
 }
 
+// IdentityOf implements store.ResetStore.
+func (s *Store) IdentityOf(ctx context.Context, institution, username string) (store.AccountIdentity, error) {
+	a := store.AccountIdentity{Institution: institution, Username: username}
+	err := s.pool.QueryRow(ctx, `SELECT name, identity_hash, updated_at FROM account_identities
+		WHERE institution = $1 AND username = $2`, institution, username).Scan(&a.Name, &a.IdentityHash, &a.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.AccountIdentity{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.AccountIdentity{}, fmt.Errorf("postgres: identity of: %w", err)
+	}
+	a.UpdatedAt = a.UpdatedAt.UTC()
+	return a, nil
+}
+
 // CreateLogin implements store.ResetStore.
 func (s *Store) CreateLogin(ctx context.Context, l store.Login, now time.Time) error {
 	if err := check32("state hash", l.StateHash); err != nil {

@@ -97,6 +97,22 @@ func (s *Store) AccountsByIdentity(ctx context.Context, h []byte) ([]store.Accou
 	return out, nil
 }
 
+// IdentityOf implements store.ResetStore.
+func (s *Store) IdentityOf(ctx context.Context, institution, username string) (store.AccountIdentity, error) {
+	a := store.AccountIdentity{Institution: institution, Username: username}
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT name, identity_hash, updated_at FROM account_identities
+		WHERE institution = ? AND username = ?`, institution, username).Scan(&a.Name, &a.IdentityHash, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.AccountIdentity{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.AccountIdentity{}, fmt.Errorf("sqlite: identity of: %w", err)
+	}
+	a.UpdatedAt = fromMicros(at)
+	return a, nil
+}
+
 // CreateLogin implements store.ResetStore.
 func (s *Store) CreateLogin(ctx context.Context, l store.Login, now time.Time) (err error) {
 	if err := check32("state hash", l.StateHash); err != nil {

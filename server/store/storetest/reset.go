@@ -54,6 +54,15 @@ func testIdentities(t *testing.T, open Opener) {
 		{Institution: "default", Username: "ola2", Name: "Ola", IdentityHash: Hash32("p1"), UpdatedAt: T0},
 		{Institution: "uio", Username: "kari", Name: "Kari", IdentityHash: Hash32("p2"), UpdatedAt: T0},
 	}))
+	id, err := s.IdentityOf(ctx(t), "uio", "kari")
+	require.NoError(t, err)
+	assert.Equal(t, Hash32("p2"), id.IdentityHash)
+	assert.Equal(t, "Kari", id.Name)
+	assertTime(t, T0, id.UpdatedAt, "updated at")
+	for _, who := range [][2]string{{"uio", "per"}, {"default", "kari"}, {"uio", "Kari"}} {
+		_, err = s.IdentityOf(ctx(t), who[0], who[1])
+		assert.ErrorIs(t, err, store.ErrNotFound, "%s/%s", who[0], who[1])
+	}
 	got, err = s.AccountsByIdentity(ctx(t), Hash32("p1"))
 	require.NoError(t, err)
 	require.Len(t, got, 2)

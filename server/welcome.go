@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// A welcome is the onboarding Digdir recommends instead of a first password
+// by SMS: a message (SMS and/or e-mail) that sends the new person to the
+// reset page, where they sign in with ID-porten and choose their own
+// password. The link holds no secret (signing in is what proves who they
+// are), so it may go by SMS. It works only for an account whose owner's
+// identity number is imported (styrke account import) on that account
+// alone (among the institution's accounts, for a link that names one), and
+// only where the reset with ID-porten is on; Welcome checks both before it
+// sends anything.
+
+// ErrResetOff: a welcome would send people to a reset that is not
+// configured (no ID-porten).
+var ErrResetOff = errors.New("server: the reset with ID-porten is not configured")
+
+// WelcomeRequest asks to welcome a person to their account.
+type WelcomeRequest struct {
+	Username, Name, Institution string
+	Email, Phone                string // where to send it; at least one
+	Lang                        string // nb (default), nn or en
+	Actor, RemoteAddr           string // for the audit log
+}
+
+// Welcomed is a welcome sent.
+type Welcomed struct {
+	Link       string     `json:"link"` // the reset page: no secret
+	Deliveries []Delivery `json:"deliveries"`
+}
+
+// Delivered reports whether some channel delivered the welcome.
+func (w Welcomed) Delivered() bool {
+	for _, d := range w.Deliveries {
+		if d.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// WelcomeLink is the reset page in lang, naming the institution unless it
+// is the default one.
+func WelcomeLink(base, lang, institution string) string {
+	u := base + ResetPaths[pageLang(lang)]
+	if institution != "" && institution != "default" {
+		u += "?" + url.Values{"institution": {institution}}.Encode()
+	}
+	return u
+}
+
+// Welcome sends r's person the welcome to the reset page by e-mail and/or
+// SMS. It refuses (a *FieldError naming the field) an invalid request, one
+// with nowhere to send it, and an account the reset could not find: no
+// identity number imported for it, or a number on several accounts. A
+// delivery that fails is reported in Welcomed.Deliveries and the audit log.
+func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) {
+	ir := IssueRequest{Username: r.Username, Name: r.Name, Institution: r.Institution, Email: r.Email, Phone: r.Phone, Lang: r.Lang}
+	if err := ir.Validate(); err != nil {
+		return Welcomed{}, err
+	}
+	if ir.Email == "" && ir.Phone == "" {
+		return Welcomed{}, &FieldError{Fields: []string{"email", "phone"}, Msg: "a welcome needs an e-mail address or a phone number to go to"}
+	}
+	if !d.IDPortenReset {
+		return Welcomed{}, ErrResetOff
+	}
+	id, err := d.Store.IdentityOf(ctx, ir.Institution, ir.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		return Welcomed{}, &FieldError{Fields: []string{"username"}, Msg: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"}
+	}
+	if err != nil {
+		return Welcomed{}, err
+	}
+	owners, err := d.Store.AccountsByIdentity(ctx, id.IdentityHash)
+	if err != nil {
+		return Welcomed{}, err
+	}
+	// The link names any institution but the default, and the reset then
+	// matches the sign-in among that institution's accounts only (as it
+	// does when the person picks one on the page).
+	if ir.Institution != "default" {
+		owners = slices.DeleteFunc(owners, func(a store.AccountIdentity) bool { return a.Institution != ir.Institution })
+	}
+	if len(owners) > 1 {
+		return Welcomed{}, &FieldError{Fields: []string{"username"}, Msg: fmt.Sprintf("the account's identity number is imported for %d accounts, so the reset would send the person to the service desk: fix the import or issue an activation link", len(owners))}
+	}
+	name := ir.Name
+	if name == "" {
+		name = id.Name
+	}
+	if name == "" {
+		name = ir.Username
+	}
+	out := Welcomed{Link: WelcomeLink(d.BaseURL, ir.Lang, ir.Institution)}
+	prof := d.Templates.Profile(ir.Institution)
+	msg, rerr := d.Templates.Render(notify.KindWelcome, ir.Lang, notify.Data{
+		Name: name, Username: ir.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk, Link: out.Link,
+	})
+	actor := r.Actor
+	if actor == "" {
+		actor = "system"
+	}
+	ev := store.AuditEvent{Actor: actor, Username: ir.Username, Institution: ir.Institution, RemoteAddr: r.RemoteAddr}
+	out.Deliveries = d.send(ctx, ev, ir.Institution, ir.Email, ir.Phone, "welcome", msg, rerr)
+	if out.Delivered() {
+		e := ev
+		e.Event = store.EventWelcomed
+		d.Audit(ctx, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,112 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/notify/twiliotest"
+	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// TestWelcome: the service desk welcomes a person by SMS to the reset
+// page, which holds no secret; the person signs in with ID-porten (a real
+// oidc-provider) and chooses a password. A welcome is refused for an
+// account the reset could not find (no identity number imported, or one
+// on several accounts), with nowhere to send it, and where the reset is
+// off.
+func TestWelcome(t *testing.T) {
+	sms := twiliotest.New(t)
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		d.SMS = &notify.Twilio{BaseURL: sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
+	})
+	e.importCSV(t, accounts)
+	welcome := func(srv string, v map[string]string) (*http.Response, string) {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodPost, srv+"/api/admin/welcome", strings.NewReader(string(b)))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res, string(body)
+	}
+
+	for _, tc := range []struct {
+		name string
+		req  map[string]string
+		want string
+	}{
+		{"no identity imported", map[string]string{"username": "per", "phone": "91234567"},
+			`{"error":{"code":"invalid","message":"no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link","fields":["username"]}}`},
+		{"a number on two accounts", map[string]string{"username": "kari2", "phone": "91234567"},
+			`{"error":{"code":"invalid","message":"the account's identity number is imported for 2 accounts, so the reset would send the person to the service desk: fix the import or issue an activation link","fields":["username"]}}`},
+		{"nowhere to send it", map[string]string{"username": "ola"},
+			`{"error":{"code":"invalid","message":"a welcome needs an e-mail address or a phone number to go to","fields":["email","phone"]}}`},
+		{"a bad number", map[string]string{"username": "ola", "phone": "12345"},
+			`{"error":{"code":"invalid","message":"phone number needs a country code (+NN) unless it has 8 digits (Norwegian)","fields":["phone"]}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := welcome(e.srv.URL, tc.req)
+			assert.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+			assert.JSONEq(t, tc.want, body)
+		})
+	}
+	assert.Empty(t, sms.Messages(), "nothing sent for a refused welcome")
+
+	res, body := welcome(e.srv.URL, map[string]string{"username": "ola", "phone": "912 34 567", "lang": "nn"})
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	assert.JSONEq(t, `{"link":"https://passord.example/nn/gloymt/","deliveries":[{"channel":"sms","what":"welcome","ok":true}]}`, body)
+	msgs := sms.Messages()
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "+4791234567", msgs[0].To)
+	assert.Equal(t, "Velkomen til default! Brukarkontoen ola er klar. Logg inn med ID-porten og vel passord her: https://passord.example/nn/gloymt/ Helsing default IT", msgs[0].Body)
+	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola"})
+	require.NoError(t, err)
+	require.Len(t, ev, 2)
+	assert.Equal(t, []string{store.EventDelivered, store.EventWelcomed}, []string{ev[0].Event, ev[1].Event})
+	assert.Equal(t, "sms welcome", ev[0].Detail)
+	assert.Equal(t, "admin:admin", ev[1].Actor)
+
+	// The person follows the link: ID-porten, then a password of their own.
+	c := e.signIn(t, pidOla)
+	res, b := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", b)
+
+	// The same number's account at uio: the link names the institution,
+	// and the sign-in that starts from it matches that account alone.
+	res, body = welcome(e.srv.URL, map[string]string{"username": "kari", "institution": "uio", "phone": "41234567", "lang": "en"})
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	assert.Contains(t, body, `"link":"https://passord.example/en/forgot/?institution=uio"`)
+	loc, login := e.start(t, "lang=en&institution=uio")
+	cb, err := op.NewBrowser().Login(loc, pidKari, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	res, to := e.callback(t, cb.Query(), login)
+	require.Equal(t, "/en/forgot/#/pw", to)
+	c = cookie(res, "__Host-styrke-reset")
+	require.NotNil(t, c)
+	res, b = e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", b)
+	assert.Contains(t, string(b), `"username":"kari"`)
+
+	// Where the reset is off, a welcome would lead nowhere.
+	off := newDeskEnv(t, nil)
+	res, b = off.admin(t, http.MethodPost, "/api/admin/welcome", map[string]string{"username": "ola", "phone": "91234567"}, deskKey)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", b)
+	assert.Contains(t, string(b), "the reset with ID-porten is not configured on this server")
+	assert.Empty(t, off.sms.Messages())
+}
