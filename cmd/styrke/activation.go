@@ -142,15 +142,15 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, is.ExpiresAt.Format(time.RFC3339))
 	failed := false
 	for _, d := range is.Deliveries {
-		what := "delivered"
+		what := ""
 		if d.What != "" {
-			what = d.What + " delivered"
+			what = d.What + " "
 		}
 		if d.OK {
-			fmt.Fprintf(stderr, "%s by %s\n", what, d.Channel)
+			fmt.Fprintf(stderr, "%sdelivered by %s\n", what, d.Channel)
 		} else {
 			failed = true
-			fmt.Fprintf(stderr, "NOT %s by %s: %s\n", what, d.Channel, d.Error)
+			fmt.Fprintf(stderr, "%sNOT delivered by %s: %s\n", what, d.Channel, d.Error)
 		}
 	}
 	for _, id := range is.AlsoOpen {

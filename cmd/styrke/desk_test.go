@@ -299,7 +299,7 @@ func TestActivationCommands(t *testing.T) {
 	stdout, stderr, err = cli("activation", "create", "--username", "liv", "--email", "liv@example.org", "--phone", "91234567", "--code")
 	require.Error(t, err, "a failed delivery is an error")
 	assert.Contains(t, stderr, "delivered by email")
-	assert.Contains(t, stderr, "NOT code delivered by sms: not configured")
+	assert.Contains(t, stderr, "code NOT delivered by sms: not configured")
 	assert.Regexp(t, `^code \d{8}\n$`, stdout, "only the code: the link was delivered")
 	_, stderr, err = cli("activation", "create", "--username", "liv", "--code")
 	require.Error(t, err)
