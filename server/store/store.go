@@ -24,7 +24,17 @@ var (
 	// ErrBusy: Claim (or ClaimReset) found the activation (or reset
 	// session) claimed by another call whose lease has not expired.
 	ErrBusy = errors.New("store: claimed by another request")
+	// ErrLimit: ReplaceCode found the activation's codes all sent.
+	ErrLimit = errors.New("store: no more codes for this activation")
 )
+
+// TooSoonError: ReplaceCode was asked before the gap since the last code
+// (or the activation's creation) had passed; Wait is what is left of it.
+type TooSoonError struct{ Wait time.Duration }
+
+func (e *TooSoonError) Error() string {
+	return "store: too soon for another code (wait " + e.Wait.String() + ")"
+}
 
 // Claim is one call's hold on an activation while it writes the password
 // to the directory (see package directory's "Exactly once").
@@ -94,6 +104,13 @@ type Store interface {
 	// Encoded hashes longer than 512 bytes are refused by the database, and
 	// the whole transaction with them.
 	Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) error
+	// ReplaceCode gives an activation that has a one-time code a new one's
+	// hash (the old code stops working), for a code sent again: at most
+	// maxSends times, and no sooner than gap after the last (or the
+	// activation's creation). It returns how many it has replaced;
+	// ErrNotFound, ErrGone (used, expired, locked by maxFailures, or
+	// without a code), ErrLimit, or a *TooSoonError.
+	ReplaceCode(ctx context.Context, tokenHash, codeHash []byte, now time.Time, gap time.Duration, maxSends, maxFailures int) (int, error)
 	// RecordFailure counts one failed complete attempt and returns the new
 	// count (ErrNotFound if no such activation).
 	RecordFailure(ctx context.Context, tokenHash []byte) (int, error)

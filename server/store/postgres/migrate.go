@@ -145,6 +145,10 @@ CREATE INDEX accounts_username_ascii_fold ON accounts (lower(username COLLATE "C
 	{7, "an activation may need a one-time code sent apart from its link", `
 ALTER TABLE activations ADD COLUMN code_hash bytea CHECK (code_hash IS NULL OR length(code_hash) = 32);
 `},
+	{8, "a link's one-time code may be sent again", `
+ALTER TABLE activations ADD COLUMN code_sends integer NOT NULL DEFAULT 0 CHECK (code_sends >= 0),
+	ADD COLUMN code_sent_at timestamptz;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

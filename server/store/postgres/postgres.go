@@ -251,6 +251,55 @@ func (s *Store) Release(ctx context.Context, tokenHash, claimID []byte, clearPen
 	return nil
 }
 
+// ReplaceCode implements store.Store: the row is locked (FOR UPDATE)
+// between the read and the update.
+func (s *Store) ReplaceCode(ctx context.Context, tokenHash, codeHash []byte, now time.Time, gap time.Duration, maxSends, maxFailures int) (int, error) {
+	if len(codeHash) != sha256.Size {
+		return 0, fmt.Errorf("postgres: replace code: code hash is %d bytes, want %d", len(codeHash), sha256.Size)
+	}
+	now = ts(now)
+	var sends int
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var (
+			hasCode       bool
+			used          *time.Time
+			expires, last time.Time
+			failures      int
+		)
+		err := tx.QueryRow(ctx, `SELECT code_hash IS NOT NULL, used_at, expires_at, failures, code_sends,
+			coalesce(code_sent_at, created_at) FROM activations WHERE token_hash = $1 FOR UPDATE`, tokenHash).
+			Scan(&hasCode, &used, &expires, &failures, &sends, &last)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case !hasCode, used != nil, !expires.After(now), maxFailures > 0 && failures >= maxFailures:
+			return store.ErrGone
+		case sends >= maxSends:
+			return store.ErrLimit
+		case now.Before(last.Add(gap)):
+			return &store.TooSoonError{Wait: last.Add(gap).Sub(now)}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE activations SET code_hash = $1, code_sends = code_sends + 1, code_sent_at = $2
+			WHERE token_hash = $3`, codeHash, now, tokenHash); err != nil {
+			return err
+		}
+		sends++
+		return nil
+	})
+	var soon *store.TooSoonError
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrLimit) || errors.As(err, &soon) {
+		return sends, err
+	}
+	if err != nil {
+		return sends, fmt.Errorf("postgres: replace code: %w", err)
+	}
+	return sends, nil
+}
+
 // RecordFailure implements store.Store.
 func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error) {
 	var n int

@@ -144,6 +144,10 @@ CREATE INDEX accounts_username_nocase ON accounts (username COLLATE NOCASE);
 	{7, "an activation may need a one-time code sent apart from its link", `
 ALTER TABLE activations ADD COLUMN code_hash BLOB CHECK (code_hash IS NULL OR length(code_hash) = 32);
 `},
+	{8, "a link's one-time code may be sent again", `
+ALTER TABLE activations ADD COLUMN code_sends INTEGER NOT NULL DEFAULT 0 CHECK (code_sends >= 0);
+ALTER TABLE activations ADD COLUMN code_sent_at INTEGER;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -346,6 +346,50 @@ func (s *Store) Release(ctx context.Context, tokenHash, claimID []byte, clearPen
 	return nil
 }
 
+// ReplaceCode implements store.Store.
+func (s *Store) ReplaceCode(ctx context.Context, tokenHash, codeHash []byte, now time.Time, gap time.Duration, maxSends, maxFailures int) (int, error) {
+	if len(codeHash) != sha256.Size {
+		return 0, fmt.Errorf("sqlite: replace code: code hash is %d bytes, want %d", len(codeHash), sha256.Size)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: replace code: %w", err)
+	}
+	defer tx.Rollback()
+	var (
+		hasCode         bool
+		used            sql.NullInt64
+		expires, last   int64
+		failures, sends int
+	)
+	err = tx.QueryRowContext(ctx, `SELECT code_hash IS NOT NULL, used_at, expires_at, failures, code_sends,
+		coalesce(code_sent_at, created_at) FROM activations WHERE token_hash = ?`, tokenHash).
+		Scan(&hasCode, &used, &expires, &failures, &sends, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: replace code: %w", err)
+	}
+	nowUS := micros(now)
+	switch {
+	case !hasCode, used.Valid, expires <= nowUS, maxFailures > 0 && failures >= maxFailures:
+		return sends, store.ErrGone
+	case sends >= maxSends:
+		return sends, store.ErrLimit
+	case nowUS < last+gap.Microseconds():
+		return sends, &store.TooSoonError{Wait: time.Duration(last+gap.Microseconds()-nowUS) * time.Microsecond}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE activations SET code_hash = ?, code_sends = code_sends + 1, code_sent_at = ?
+		WHERE token_hash = ?`, codeHash, nowUS, tokenHash); err != nil {
+		return sends, fmt.Errorf("sqlite: replace code: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return sends, fmt.Errorf("sqlite: replace code: %w", err)
+	}
+	return sends + 1, nil
+}
+
 // RecordFailure implements store.Store.
 func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error) {
 	var n int

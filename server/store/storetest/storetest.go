@@ -100,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 		{"CompleteRefused", testCompleteRefused},
 		{"CompleteAtomic", testCompleteAtomic},
 		{"Failures", testFailures},
+		{"ReplaceCode", testReplaceCode},
 		{"History", testHistory},
 		{"HistoryKeepZero", testHistoryKeepZero},
 		{"Claim", testClaim},
@@ -633,4 +634,57 @@ func testRaceClaim(t *testing.T, open Opener) {
 		assert.ErrorIs(t, err, store.ErrBusy, "goroutine %d", i)
 	}
 	assert.Equal(t, 1, won, "claims that succeeded")
+}
+
+// testReplaceCode: a link's code is replaced at most maxSends times, each
+// no sooner than the gap after the last (or the link's creation), only
+// while the link can be used and has a code.
+func testReplaceCode(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("coded", "kari", time.Hour)
+	a.CodeHash = TokenHash("code 0")
+	create(t, s, a)
+	replace := func(code string, at time.Duration) (int, error) {
+		return s.ReplaceCode(ctx(t), a.TokenHash, TokenHash(code), T0.Add(at), time.Minute, 3, 10)
+	}
+	_, err := replace("code 1", 30*time.Second)
+	var soon *store.TooSoonError
+	require.ErrorAs(t, err, &soon, "a minute after the link was made")
+	assert.Equal(t, 30*time.Second, soon.Wait)
+	n, err := replace("code 1", time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	got, err := s.Activation(ctx(t), a.TokenHash)
+	require.NoError(t, err)
+	assert.Equal(t, TokenHash("code 1"), got.CodeHash, "the new code's hash replaces the old")
+	_, err = replace("code 2", 90*time.Second)
+	require.ErrorAs(t, err, &soon)
+	assert.Equal(t, 30*time.Second, soon.Wait, "a minute after the last")
+	for i, at := range []time.Duration{2 * time.Minute, 3 * time.Minute} {
+		n, err = replace("code x", at)
+		require.NoError(t, err)
+		assert.Equal(t, i+2, n)
+	}
+	_, err = replace("code 4", 10*time.Minute)
+	assert.ErrorIs(t, err, store.ErrLimit)
+
+	plain := NewActivation("plain", "ola", time.Hour)
+	create(t, s, plain)
+	_, err = s.ReplaceCode(ctx(t), plain.TokenHash, TokenHash("c"), T0.Add(time.Hour/2), time.Minute, 3, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "a link without a code gets none")
+	b := NewActivation("coded2", "per", time.Hour)
+	b.CodeHash = TokenHash("code b")
+	create(t, s, b)
+	_, err = s.ReplaceCode(ctx(t), b.TokenHash, TokenHash("c"), T0.Add(time.Hour), time.Minute, 3, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "expired")
+	for range 10 {
+		_, err = s.RecordFailure(ctx(t), b.TokenHash)
+		require.NoError(t, err)
+	}
+	_, err = s.ReplaceCode(ctx(t), b.TokenHash, TokenHash("c"), T0.Add(time.Minute), time.Minute, 3, 10)
+	assert.ErrorIs(t, err, store.ErrGone, "locked")
+	_, err = s.ReplaceCode(ctx(t), TokenHash("unknown"), TokenHash("c"), T0.Add(time.Minute), time.Minute, 3, 10)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.ReplaceCode(ctx(t), a.TokenHash, []byte("short"), T0.Add(time.Hour/2), time.Minute, 9, 10)
+	assert.Error(t, err, "a code hash of the wrong length")
 }
