@@ -5,11 +5,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -143,4 +146,99 @@ func (h *handler) allowToken(w http.ResponseWriter, token string) bool {
 		return false
 	}
 	return true
+}
+
+// A person who got no SMS, or lost it, may ask for the code again from the
+// link's page: a new code (the old one stops working), at most
+// MaxCodeResends times a link, CodeResendGap apart, to the number on file
+// only (never one typed on the page), and within the institution's SMS cap.
+const (
+	MaxCodeResends = 3
+	CodeResendGap  = time.Minute
+)
+
+// CodeCodeLimit: the link's code may not be sent again (MaxCodeResends).
+const CodeCodeLimit Code = "code_limit"
+
+func init() { statuses[CodeCodeLimit] = http.StatusConflict }
+
+type resendCodeRequest struct {
+	Token string `json:"token"`
+}
+
+// resendCodeResponse: where the new code went, and how many more may be
+// asked for.
+type resendCodeResponse struct {
+	PhoneEnding string `json:"phoneEnding,omitempty"`
+	SendsLeft   int    `json:"sendsLeft"`
+}
+
+// resendCode is POST /api/activation/code: send the link's one-time code
+// again, as a new code.
+func (h *handler) resendCode() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var req resendCodeRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		if !h.allowToken(w, req.Token) {
+			return
+		}
+		a, err := h.activation(ctx, req.Token)
+		if err != nil {
+			h.fail(w, r, "resend code", err)
+			return
+		}
+		if len(a.CodeHash) == 0 {
+			writeError(w, errorf(CodeInvalid, "this link needs no code", "token"))
+			return
+		}
+		recs, err := h.Store.Activations(ctx, store.ActivationFilter{TokenHash: a.TokenHash, Limit: 1})
+		if err != nil {
+			h.fail(w, r, "resend code", err)
+			return
+		}
+		if len(recs) == 0 || recs[0].Phone == "" {
+			writeError(w, errorf(CodeConflict, "no phone number is on file for this link; ask the service desk for a new link"))
+			return
+		}
+		contact := recs[0].Contact
+		code := NewCode()
+		n, err := h.Store.ReplaceCode(ctx, a.TokenHash, HashCode(req.Token, code), h.Now(), CodeResendGap, MaxCodeResends, MaxFailures)
+		var soon *store.TooSoonError
+		switch {
+		case errors.As(err, &soon):
+			writeError(w, &Error{Code: CodeRateLimited, Message: "wait before asking for another code", RetryAfter: soon.Wait})
+			return
+		case errors.Is(err, store.ErrLimit):
+			writeError(w, errorf(CodeCodeLimit, "no more codes can be sent for this link; ask the service desk for a new link"))
+			return
+		case errors.Is(err, store.ErrGone):
+			cur, rerr := h.activation(ctx, req.Token)
+			if rerr == nil && len(cur.CodeHash) > 0 {
+				rerr = errorf(CodeInProgress, "try again in a moment")
+			}
+			h.fail(w, r, "resend code", rerr)
+			return
+		case err != nil:
+			h.fail(w, r, "resend code", err)
+			return
+		}
+		d := h.desk
+		prof := d.Templates.Profile(a.Institution)
+		msg, rerr := d.Templates.Render(notify.KindCode, contact.Lang, notify.Data{
+			Name: a.Name, Username: a.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
+			Expires: d.Templates.FormatTime(a.ExpiresAt, contact.Lang), Code: code,
+		})
+		ev := store.AuditEvent{Actor: "user:" + a.Username, Username: a.Username, Institution: a.Institution,
+			RemoteAddr: h.clientAddr(r), RequestID: RequestID(ctx)}
+		sent := d.send(ctx, ev, a.Institution, "", contact.Phone, "code", msg, rerr)
+		if len(sent) == 0 || !sent[0].OK {
+			writeError(w, errorf(CodeUnavailable, "the SMS could not be sent; try again in a minute"))
+			return
+		}
+		writeJSON(w, http.StatusOK, resendCodeResponse{PhoneEnding: contact.Phone[len(contact.Phone)-2:], SendsLeft: MaxCodeResends - n})
+	})
 }

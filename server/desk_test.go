@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -862,4 +864,73 @@ func TestImportWithCode(t *testing.T) {
 	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, rep.Results[1].Link)+`"}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `"codeRequired":true`)
+}
+
+// TestResendCode: the link's page may ask for the code again: a new code
+// by SMS to the number on file (the old one stops working), no sooner than
+// a minute after the last, at most three times a link, and audited.
+func TestResendCode(t *testing.T) {
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]any{"username": "kari", "institution": "default",
+		"email": "kari@example.org", "phone": "912 34 567", "lang": "nn", "code": true}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	token := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
+	codeIn := func(i int) string {
+		t.Helper()
+		msgs := e.sms.Messages()
+		require.Greater(t, len(msgs), i)
+		return regexp.MustCompile(`\b\d{8}\b`).FindString(msgs[i].Body)
+	}
+	first := codeIn(0)
+	post := func(path string, v map[string]string) (*http.Response, string) {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		resp, body := e.do(t, http.MethodPost, path, "application/json", string(b))
+		return resp, string(body)
+	}
+
+	resp, got := post("/api/activation/code", map[string]string{"token": token})
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode, got)
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"), "how long to wait")
+	assert.Len(t, e.sms.Messages(), 1, "no SMS within the minute")
+
+	offset.Store(int64(61 * time.Second))
+	resp, got = post("/api/activation/code", map[string]string{"token": token})
+	require.Equal(t, http.StatusOK, resp.StatusCode, got)
+	assert.JSONEq(t, `{"phoneEnding":"67","sendsLeft":2}`, got)
+	second := codeIn(1)
+	assert.Equal(t, "+4791234567", e.sms.Messages()[1].To, "the number on file")
+	assert.Contains(t, e.sms.Messages()[1].Body, "Eingongskoden din", "in the link's language")
+	if second != first {
+		resp, got = post("/api/activation/lookup", map[string]string{"token": token, "code": first})
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the old code stops working: %s", got)
+	}
+	resp, got = post("/api/activation/lookup", map[string]string{"token": token, "code": second})
+	assert.Equal(t, http.StatusOK, resp.StatusCode, got)
+
+	for i, at := range []time.Duration{3, 5} {
+		offset.Store(int64(at * time.Minute))
+		resp, got = post("/api/activation/code", map[string]string{"token": token})
+		require.Equal(t, http.StatusOK, resp.StatusCode, got)
+		assert.Contains(t, got, fmt.Sprintf(`"sendsLeft":%d`, 1-i))
+	}
+	offset.Store(int64(10 * time.Minute))
+	resp, got = post("/api/activation/code", map[string]string{"token": token})
+	assert.Equal(t, http.StatusConflict, resp.StatusCode, got)
+	assert.Contains(t, got, `"code":"code_limit"`)
+	assert.Len(t, e.sms.Messages(), 4, "the first code and three more")
+	sent := e.auditLog(t, store.AuditFilter{Event: store.EventDelivered, Actor: "user:kari"})
+	assert.Len(t, sent, 3, "each code sent again is audited as the person's")
+
+	// A link without a code, and an unknown one.
+	out := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+	resp, got = post("/api/activation/code", map[string]string{"token": tokenOf(t, out.Link)})
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, got)
+	resp, got = post("/api/activation/code", map[string]string{"token": "unknown-token-0123456789"})
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, got)
+	assertNoSecrets(t, e.logs.String(), first, second, token)
 }

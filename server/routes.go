@@ -15,6 +15,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/admin/audit", h.api(h.requireAdmin(get(h.adminAudit()))))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
+	mux.Handle("/api/activation/code", h.api(post(h.resendCode())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
 	mux.Handle("GET /.well-known/change-password", http.RedirectHandler(ChangePaths["nb"], http.StatusFound))
 	mux.Handle("GET /auth/idporten/start", h.idportenStart())

@@ -233,7 +233,38 @@ func (t Text) ActCodeForm() string {
 
 // ActCodeNone: what to do without the SMS.
 func (t Text) ActCodeNone() string {
-	return t.pick("Har du ikke fått SMS-en, eller har du byttet nummer? Kontakt IT-brukerstøtten ved institusjonen din; de kan sende en ny lenke og kode.",
-		"Har du ikkje fått SMS-en, eller har du bytt nummer? Kontakt IT-brukarstøtta ved institusjonen din; dei kan sende ei ny lenkje og ein ny kode.",
-		"No SMS, or a new number? Contact your institution's IT help desk; they can send a new link and code.")
+	return t.pick("Har du byttet mobilnummer, eller kommer det ingen SMS? Kontakt IT-brukerstøtten ved institusjonen din; de kan sende en ny lenke og kode.",
+		"Har du bytt mobilnummer, eller kjem det ingen SMS? Kontakt IT-brukarstøtta ved institusjonen din; dei kan sende ei ny lenkje og ein ny kode.",
+		"A new mobile number, or still no SMS? Contact your institution's IT help desk; they can send a new link and code.")
+}
+
+// ActCodeResend is the button that sends the code again.
+func (t Text) ActCodeResend() string { return t.pick("Send en ny kode", "Send ein ny kode", "Send a new code") }
+
+// ActCodeResent: a new code went out; {ending} is the number's last two
+// digits.
+func (t Text) ActCodeResent() string {
+	return t.pick("En ny kode er på vei til mobilnummeret som slutter på {ending}. Koden du fikk før, virker ikke lenger.",
+		"Ein ny kode er på veg til mobilnummeret som sluttar på {ending}. Koden du fekk før, verkar ikkje lenger.",
+		"A new code is on its way to the mobile number ending in {ending}. The code you had before no longer works.")
+}
+
+// ActCodeWait: a new code was asked for too soon after the last.
+func (t Text) ActCodeWait() string {
+	return t.pick("Vent et minutt før du ber om en ny kode.", "Vent eit minutt før du bed om ein ny kode.",
+		"Wait a minute before asking for another code.")
+}
+
+// ActCodeLimit: no more codes for this link.
+func (t Text) ActCodeLimit() string {
+	return t.pick("Det kan ikke sendes flere koder for denne lenken. Be IT-brukerstøtten ved institusjonen din om en ny lenke.",
+		"Det kan ikkje sendast fleire kodar for denne lenkja. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
+		"No more codes can be sent for this link. Ask your institution's IT help desk for a new link.")
+}
+
+// ActCodeSendFailed: the SMS could not be sent.
+func (t Text) ActCodeSendFailed() string {
+	return t.pick("Vi fikk ikke sendt SMS-en akkurat nå. Prøv igjen om et minutt.",
+		"Vi fekk ikkje sendt SMS-en akkurat no. Prøv igjen om eitt minutt.",
+		"We could not send the SMS just now. Try again in a minute.")
 }

@@ -69,6 +69,14 @@ func TestActivationWithCode(t *testing.T) {
 	require.NoError(t, os.MkdirAll(screens, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(screens, "activate-code-375.png"), png, 0o644))
 
+	// Asking for the code again within the minute: the page says to wait,
+	// and no second SMS goes out (the server test sends one after it).
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=code-resend]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=code-status]').textContent !== ''`)
+	assert.Equal(t, nb.ActCodeWait(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=code-status]').textContent`))
+	assert.Len(t, sms.Messages(), 1)
+	chrome.Eval[bool](t, tb, `(document.getElementById('code').focus(), true)`)
+
 	run(t, tb, chromedp.KeyEvent(wrong), chromedp.KeyEvent(kb.Enter))
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-code-errors] li') !== null`)
 	assert.Equal(t, nb.ActCodeWrong(), chrome.Eval[string](t, tb, `document.querySelector('[data-code-errors]').textContent`))

@@ -69,6 +69,7 @@ function askCode(data) {
   codeInput.value = '';
   styrkeForm.setList(codeErrors, []);
   showAttempts(null, codeAttempts);
+  root.querySelector('[data-code-status]').textContent = '';
   show('code', false);
   codeInput.focus();
 }
@@ -118,6 +119,35 @@ codeForm.addEventListener('submit', async (event) => {
   styrkeForm.setList(codeErrors, [msg.msgError]);
 });
 codeInput.addEventListener('input', () => codeInput.removeAttribute('aria-invalid'));
+
+// The person may ask for the code again (a new one, to the number on file;
+// the server limits how often): the answer is told in the status line.
+const resend = root.querySelector('[data-code-resend]');
+const codeStatus = root.querySelector('[data-code-status]');
+resend.addEventListener('click', async () => {
+  resend.disabled = true;
+  codeStatus.textContent = '';
+  let res;
+  try {
+    res = await api('/api/activation/code', { token: token() });
+  } catch {
+    res = null;
+  }
+  resend.disabled = false;
+  if (res && linkGone(res)) return;
+  const ending = /^[0-9]{2}$/.test(String(res?.data?.phoneEnding ?? '')) ? res.data.phoneEnding : '';
+  const byStatus = {
+    200: resend.dataset.sent.replace('{ending}', ending),
+    429: resend.dataset.wait,
+    409: resend.dataset.limit,
+  };
+  codeStatus.textContent = byStatus[res?.status] ?? resend.dataset.failed;
+  if (res?.status === 200) {
+    codeInput.value = '';
+    styrkeForm.setList(codeErrors, []);
+    codeInput.focus();
+  }
+});
 
 // showDone tells the person what happened, and only that: whether the
 // password reached the institution's directory (so that they can log in
