@@ -37,6 +37,12 @@ type ImportOptions struct {
 	// phone (required on every row); the link goes by e-mail or is
 	// returned. Not with NoDeliver.
 	Code bool
+	// Welcome sends each row's person the welcome to the reset page
+	// (Desk.Welcome) instead of a link: every row needs the account's
+	// identity number imported, and an e-mail address or a phone number;
+	// a person welcomed before is skipped unless Reissue. Not with Code or
+	// NoDeliver.
+	Welcome bool
 	// Institution is used for rows without one (default "default").
 	Institution string
 	Actor       string
@@ -55,7 +61,7 @@ type RowError struct {
 type ImportRow struct {
 	Line       int        `json:"line"`
 	Username   string     `json:"username"`
-	Status     string     `json:"status"` // created, skipped_open, skipped_activated, failed
+	Status     string     `json:"status"` // created, welcomed, skipped_open, skipped_activated, skipped_welcomed, failed
 	ID         string     `json:"id,omitempty"`
 	Link       string     `json:"link,omitempty"` // only when no channel delivered it
 	Code       string     `json:"code,omitempty"` // the link's one-time code, only when no SMS delivered it
@@ -185,7 +191,16 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	if opts.Code && opts.NoDeliver {
 		return ImportReport{}, &FieldError{Fields: []string{"code"}, Msg: "code needs delivery: the one-time code goes by SMS, and no-deliver sends nothing"}
 	}
+	if opts.Welcome && (opts.Code || opts.NoDeliver) {
+		return ImportReport{}, &FieldError{Fields: []string{"welcome"}, Msg: "welcome sends a welcome, no link: not with code or no-deliver"}
+	}
+	if opts.Welcome && !d.IDPortenReset {
+		return ImportReport{}, ErrResetOff
+	}
 	rows, errs, err := parseImport(r, opts.Institution, opts.Code)
+	if err == nil && opts.Welcome {
+		rows, errs, err = d.welcomeRows(ctx, rows, errs)
+	}
 	rep := ImportReport{Rows: len(rows) + len(errs), Errors: errs, Failed: len(errs)}
 	if err != nil {
 		return rep, err
@@ -199,14 +214,23 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			return rep, err
 		}
 		chunk := rows[start:min(start+importBatch, len(rows))]
-		results := d.importBatch(ctx, chunk, opts)
+		var results []ImportRow
+		if opts.Welcome {
+			results = d.welcomeBatch(ctx, chunk, opts)
+		} else {
+			results = d.importBatch(ctx, chunk, opts)
+		}
 		for _, res := range results {
 			switch res.Status {
-			case "created":
+			case "created", "welcomed":
 				rep.Created++
 			case "failed":
 				rep.Failed++
-				rep.Errors = append(rep.Errors, RowError{Line: res.Line, Reason: "could not be stored; see the server log"})
+				reason := "could not be stored; see the server log"
+				if opts.Welcome {
+					reason = "the welcome was not delivered:" + deliveryErrors(res.Deliveries)
+				}
+				rep.Errors = append(rep.Errors, RowError{Line: res.Line, Reason: reason})
 			default:
 				rep.Skipped++
 			}
@@ -321,8 +345,9 @@ func (h *handler) adminImport() http.Handler {
 		}
 		q := r.URL.Query()
 		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
-			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", Institution: q.Get("institution"),
-			Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
+			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", Welcome: q.Get("welcome") == "true",
+			Institution: q.Get("institution"),
+			Actor:       Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 		// A big import with deliveries takes longer than the server's write
 		// timeout allows other requests.
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
@@ -334,6 +359,8 @@ func (h *handler) adminImport() http.Handler {
 			writeError(w, errorf(CodeTooLarge, "CSV over "+strconv.Itoa(maxImportBody)+" bytes"))
 		case errors.Is(err, ErrImportInvalid):
 			writeJSON(w, http.StatusUnprocessableEntity, rep)
+		case errors.Is(err, ErrResetOff):
+			writeError(w, errorf(CodeConflict, "the reset with ID-porten is not configured on this server, so a welcome would send people to a page that cannot help them; import links instead"))
 		case err != nil:
 			var fe *FieldError
 			if errors.As(err, &fe) {
@@ -347,4 +374,65 @@ func (h *handler) adminImport() http.Handler {
 			writeJSON(w, http.StatusOK, rep)
 		}
 	})
+}
+
+// welcomeRows checks the rows of a welcome import (Desk.welcomeCheck): a
+// row the reset could not find, or with nowhere to send it, becomes an
+// error by its line. errs stay in line order.
+func (d *Desk) welcomeRows(ctx context.Context, rows []importRow, errs []RowError) ([]importRow, []RowError, error) {
+	var ok []importRow
+	for _, row := range rows {
+		err := d.welcomeCheck(ctx, &row.req)
+		var fe *FieldError
+		switch {
+		case errors.As(err, &fe):
+			errs = append(errs, RowError{Line: row.line, Field: strings.Join(fe.Fields, ","), Reason: fe.Msg})
+		case err != nil:
+			return nil, errs, err
+		default:
+			ok = append(ok, row)
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
+	return ok, errs, nil
+}
+
+// welcomeBatch sends the welcomes of checked rows (a person welcomed before
+// is skipped unless opts.Reissue).
+func (d *Desk) welcomeBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
+	out := make([]ImportRow, len(rows))
+	for i, row := range rows {
+		out[i] = ImportRow{Line: row.line, Username: row.req.Username}
+		if !opts.Reissue {
+			ev, err := d.Store.Audit(ctx, store.AuditFilter{Event: store.EventWelcomed, Username: row.req.Username,
+				Institution: row.req.Institution, Limit: 1})
+			if err != nil {
+				d.Logger.ErrorContext(ctx, "import: read the audit log", "line", row.line, "err", err)
+				out[i].Status = "failed"
+				continue
+			}
+			if len(ev) > 0 {
+				out[i].Status = "skipped_welcomed"
+				continue
+			}
+		}
+		w := d.welcomeSend(ctx, row.req, opts.Actor, opts.RemoteAddr)
+		out[i].Deliveries = w.Deliveries
+		out[i].Status = "welcomed"
+		if !w.Delivered() {
+			out[i].Status = "failed"
+		}
+	}
+	return out
+}
+
+// deliveryErrors lists the failed deliveries' channels and classes.
+func deliveryErrors(ds []Delivery) string {
+	var b strings.Builder
+	for _, dl := range ds {
+		if !dl.OK {
+			b.WriteString(" " + dl.Channel + ": " + dl.Error)
+		}
+	}
+	return b.String()
 }

@@ -69,22 +69,32 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 	if err := ir.Validate(); err != nil {
 		return Welcomed{}, err
 	}
-	if ir.Email == "" && ir.Phone == "" {
-		return Welcomed{}, &FieldError{Fields: []string{"email", "phone"}, Msg: "a welcome needs an e-mail address or a phone number to go to"}
-	}
 	if !d.IDPortenReset {
 		return Welcomed{}, ErrResetOff
 	}
+	if err := d.welcomeCheck(ctx, &ir); err != nil {
+		return Welcomed{}, err
+	}
+	return d.welcomeSend(ctx, ir, r.Actor, r.RemoteAddr), nil
+}
+
+// welcomeCheck refuses a welcome for a valid ir that has nowhere to go or
+// whose account the reset could not find (a *FieldError), and fills in
+// ir.Name from the imported identity when it has none.
+func (d *Desk) welcomeCheck(ctx context.Context, ir *IssueRequest) error {
+	if ir.Email == "" && ir.Phone == "" {
+		return &FieldError{Fields: []string{"email", "phone"}, Msg: "a welcome needs an e-mail address or a phone number to go to"}
+	}
 	id, err := d.Store.IdentityOf(ctx, ir.Institution, ir.Username)
 	if errors.Is(err, store.ErrNotFound) {
-		return Welcomed{}, &FieldError{Fields: []string{"username"}, Msg: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"}
+		return &FieldError{Fields: []string{"username"}, Msg: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"}
 	}
 	if err != nil {
-		return Welcomed{}, err
+		return err
 	}
 	owners, err := d.Store.AccountsByIdentity(ctx, id.IdentityHash)
 	if err != nil {
-		return Welcomed{}, err
+		return err
 	}
 	// The link names any institution but the default, and the reset then
 	// matches the sign-in among that institution's accounts only (as it
@@ -93,12 +103,17 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 		owners = slices.DeleteFunc(owners, func(a store.AccountIdentity) bool { return a.Institution != ir.Institution })
 	}
 	if len(owners) > 1 {
-		return Welcomed{}, &FieldError{Fields: []string{"username"}, Msg: fmt.Sprintf("the account's identity number is imported for %d accounts, so the reset would send the person to the service desk: fix the import or issue an activation link", len(owners))}
+		return &FieldError{Fields: []string{"username"}, Msg: fmt.Sprintf("the account's identity number is imported for %d accounts, so the reset would send the person to the service desk: fix the import or issue an activation link", len(owners))}
 	}
+	if ir.Name == "" {
+		ir.Name = id.Name
+	}
+	return nil
+}
+
+// welcomeSend sends the welcome of a checked ir and records it.
+func (d *Desk) welcomeSend(ctx context.Context, ir IssueRequest, actor, remote string) Welcomed {
 	name := ir.Name
-	if name == "" {
-		name = id.Name
-	}
 	if name == "" {
 		name = ir.Username
 	}
@@ -107,16 +122,15 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 	msg, rerr := d.Templates.Render(notify.KindWelcome, ir.Lang, notify.Data{
 		Name: name, Username: ir.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk, Link: out.Link,
 	})
-	actor := r.Actor
 	if actor == "" {
 		actor = "system"
 	}
-	ev := store.AuditEvent{Actor: actor, Username: ir.Username, Institution: ir.Institution, RemoteAddr: r.RemoteAddr}
+	ev := store.AuditEvent{Actor: actor, Username: ir.Username, Institution: ir.Institution, RemoteAddr: remote}
 	out.Deliveries = d.send(ctx, ev, ir.Institution, ir.Email, ir.Phone, "welcome", msg, rerr)
 	if out.Delivered() {
 		e := ev
 		e.Event = store.EventWelcomed
 		d.Audit(ctx, e)
 	}
-	return out, nil
+	return out
 }

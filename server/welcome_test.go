@@ -110,3 +110,53 @@ func TestWelcome(t *testing.T) {
 	assert.Contains(t, string(b), "the reset with ID-porten is not configured on this server")
 	assert.Empty(t, off.sms.Messages())
 }
+
+// TestWelcomeImport: a welcome import checks every row before it sends
+// anything (rows the reset could not find are reported by line), sends the
+// welcomes, and skips people welcomed before on a re-run.
+func TestWelcomeImport(t *testing.T) {
+	sms := twiliotest.New(t)
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		d.SMS = &notify.Twilio{BaseURL: sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
+	})
+	e.importCSV(t, accounts)
+	post := func(csv, query string) (*http.Response, server.ImportReport) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/import?"+query, strings.NewReader(csv))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var rep server.ImportReport
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&rep))
+		return res, rep
+	}
+	bad := "username,institution,phone\nola,default,91234567\nper,default,91234568\nkari2,default,91234569\ntesta,default,\n"
+	res, rep := post(bad, "welcome=true")
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	assert.False(t, rep.Imported)
+	assert.Equal(t, []server.RowError{
+		{Line: 3, Field: "username", Reason: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"},
+		{Line: 4, Field: "username", Reason: "the account's identity number is imported for 2 accounts, so the reset would send the person to the service desk: fix the import or issue an activation link"},
+		{Line: 5, Field: "email,phone", Reason: "a welcome needs an e-mail address or a phone number to go to"},
+	}, rep.Errors)
+	assert.Empty(t, sms.Messages(), "an invalid row stops the whole import")
+
+	res, rep = post(bad, "welcome=true&partial=true")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, 1, rep.Created)
+	require.Len(t, sms.Messages(), 1)
+	assert.Contains(t, sms.Messages()[0].Body, "https://passord.example/glemt/")
+	res, rep = post("username,phone\nola,91234567\ntesta,41234567\n", "welcome=true")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, 1, rep.Created, "testa")
+	assert.Equal(t, 1, rep.Skipped, "ola was welcomed before")
+	assert.Equal(t, "skipped_welcomed", rep.Results[0].Status)
+	assert.Len(t, sms.Messages(), 2)
+
+	res, _ = post("username\nola\n", "welcome=true&code=true")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "a welcome has no link to put a code on")
+}

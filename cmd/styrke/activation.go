@@ -27,7 +27,7 @@ commands:
   list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
   revoke   --id ID | --username U [--institution ID]
   resend   --id ID
-  import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code] [--institution ID]
+  import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code | --welcome] [--institution ID]
   welcome  --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en]
            send no link but a welcome to the reset page: sign in with ID-porten, choose a password
            (needs the account's identity number imported, and --idporten-issuer as for serve)
@@ -307,6 +307,9 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	c.fs.BoolVar(&opts.Partial, "partial", false, "import the valid rows even if some are invalid")
 	c.fs.BoolVar(&opts.NoDeliver, "no-deliver", false, "store contacts but send nothing (links go to stdout)")
 	c.fs.BoolVar(&opts.Code, "code", false, "every link works only with a one-time code, sent by SMS to the row's phone (required); links go by e-mail")
+	c.fs.BoolVar(&opts.Welcome, "welcome", false, "send each person the welcome to the reset page (ID-porten) instead of a link (see activation welcome)")
+	var issuer string
+	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it (for --welcome)")
 	c.fs.StringVar(&opts.Institution, "institution", "default", "institution of rows without one")
 	if err := c.parse(args); err != nil {
 		return err
@@ -330,6 +333,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	}
 	defer done()
 	opts.Actor = c.actor
+	d.IDPortenReset = issuer != ""
 	bar := newProgress(stderr)
 	rep, err := d.Import(ctx, in, opts, bar.update)
 	bar.finish()
@@ -339,6 +343,10 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		} else {
 			fmt.Fprintf(stderr, "line %d: %s\n", e.Line, e.Reason)
 		}
+	}
+	if errors.Is(err, server.ErrResetOff) {
+		fmt.Fprintln(stderr, "activation import: --welcome needs the reset with ID-porten (--idporten-issuer, as for styrke serve); import links instead")
+		return errUsage
 	}
 	if err != nil {
 		if errors.Is(err, server.ErrImportInvalid) {
@@ -361,8 +369,13 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintf(stderr, "nothing imported: %d invalid rows (fix them, or --partial to import the rest)\n", len(rep.Errors))
 		return errReported
 	}
-	fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
-		rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+	if opts.Welcome {
+		fmt.Fprintf(stderr, "%d rows: %d welcomed, %d skipped (welcomed before), %d failed\n",
+			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+	} else {
+		fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
+			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+	}
 	if rep.Failed > 0 {
 		return errReported
 	}

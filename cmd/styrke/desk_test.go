@@ -348,4 +348,17 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	stdout, _, err = cli("audit", "--event", "welcomed")
 	require.NoError(t, err)
 	assert.Contains(t, stdout, `"username":"ola"`)
+
+	// In bulk: ola was welcomed already, per has no identity number.
+	rows := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(rows, []byte("username,email\nola,ola@example.org\nper,per@example.org\n"), 0o600))
+	_, stderr, err = cli("activation", "import", "--csv", rows, "--welcome")
+	require.Error(t, err)
+	assert.Contains(t, stderr, "line 3: username: no identity number is imported for this account")
+	assert.Contains(t, stderr, "nothing imported")
+	stdout, stderr, err = cli("activation", "import", "--csv", rows, "--welcome", "--partial")
+	require.Error(t, err, "the invalid row is still reported")
+	assert.Empty(t, stdout, "a welcome has no link to print")
+	assert.Contains(t, stderr, "2 rows: 0 welcomed, 1 skipped (welcomed before), 1 failed")
+	assert.Len(t, smtp.Messages(t), 1)
 }
