@@ -126,6 +126,13 @@ func (d *Desk) welcomeSend(ctx context.Context, ir IssueRequest, actor, remote s
 		actor = "system"
 	}
 	ev := store.AuditEvent{Actor: actor, Username: ir.Username, Institution: ir.Institution, RemoteAddr: remote}
+	// The address the desk gave is where the notice goes once the person
+	// has set a password (as an activation's is).
+	if ir.Email != "" {
+		if err := d.Store.PutAddress(ctx, ir.Username, ir.Email, ir.Lang, d.Now()); err != nil {
+			d.Logger.ErrorContext(ctx, "welcome: keep the address on file", "err", err)
+		}
+	}
 	out.Deliveries = d.send(ctx, ev, ir.Institution, ir.Email, ir.Phone, "welcome", msg, rerr)
 	if out.Delivered() {
 		e := ev

@@ -68,24 +68,32 @@ func TestWelcome(t *testing.T) {
 	}
 	assert.Empty(t, sms.Messages(), "nothing sent for a refused welcome")
 
-	res, body := welcome(e.srv.URL, map[string]string{"username": "ola", "phone": "912 34 567", "lang": "nn"})
+	res, body := welcome(e.srv.URL, map[string]string{"username": "ola", "phone": "912 34 567", "email": "ola@example.org", "lang": "nn"})
 	require.Equal(t, http.StatusOK, res.StatusCode, body)
-	assert.JSONEq(t, `{"link":"https://passord.example/nn/gloymt/","deliveries":[{"channel":"sms","what":"welcome","ok":true}]}`, body)
+	assert.JSONEq(t, `{"link":"https://passord.example/nn/gloymt/","deliveries":[
+		{"channel":"email","what":"welcome","ok":false,"error":"not configured"},
+		{"channel":"sms","what":"welcome","ok":true}]}`, body, "this server has no mail server")
 	msgs := sms.Messages()
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "+4791234567", msgs[0].To)
 	assert.Equal(t, "Velkomen til default! Brukarkontoen ola er klar. Logg inn med ID-porten og vel passord her: https://passord.example/nn/gloymt/ Helsing default IT", msgs[0].Body)
 	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola"})
 	require.NoError(t, err)
-	require.Len(t, ev, 2)
-	assert.Equal(t, []string{store.EventDelivered, store.EventWelcomed}, []string{ev[0].Event, ev[1].Event})
-	assert.Equal(t, "sms welcome", ev[0].Detail)
-	assert.Equal(t, "admin:admin", ev[1].Actor)
+	require.Len(t, ev, 3)
+	assert.Equal(t, []string{store.EventDeliveryFailed, store.EventDelivered, store.EventWelcomed}, []string{ev[0].Event, ev[1].Event, ev[2].Event})
+	assert.Equal(t, "sms welcome", ev[1].Detail)
+	assert.Equal(t, "admin:admin", ev[2].Actor)
 
-	// The person follows the link: ID-porten, then a password of their own.
+	// The person follows the link: ID-porten, then a password of their own,
+	// and the notice of it is queued to the address the welcome had.
 	c := e.signIn(t, pidOla)
 	res, b := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
 	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", b)
+	q, err := e.st.Notifications(t.Context(), 0)
+	require.NoError(t, err)
+	require.Len(t, q, 1)
+	assert.Equal(t, "ola@example.org", q[0].Recipient)
+	assert.Equal(t, "Passordet ditt hos default er endra", q[0].Subject, "in the welcome's language (nn)")
 
 	// The same number's account at uio: the link names the institution,
 	// and the sign-in that starts from it matches that account alone.

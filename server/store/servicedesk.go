@@ -40,10 +40,15 @@ type ServiceDesk interface {
 	// was already used or revoked, and ErrBusy while a complete holds a
 	// claim on it (its directory write is under way).
 	Revoke(ctx context.Context, tokenHash []byte, now time.Time) error
-	// AddressOnFile returns the e-mail address and language of the newest
-	// activation of username that has an address (ErrNotFound if none): where
-	// a notice about the account goes, never an address typed on a page.
+	// AddressOnFile returns the e-mail address and language the service
+	// desk gave last for username (ErrNotFound if none): the newest of its
+	// activations that has an address, or of PutAddress, whichever is
+	// newer. Where a notice about the account goes, never an address typed
+	// on a page.
 	AddressOnFile(ctx context.Context, username string) (email, lang string, err error)
+	// PutAddress records (replacing) an address the service desk gave for
+	// username at at without an activation (a welcome).
+	PutAddress(ctx context.Context, username, email, lang string, at time.Time) error
 	// CountOpenActivations counts the activations usable at now (unused,
 	// unexpired, not locked by maxFailures).
 	CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error)

@@ -149,6 +149,14 @@ ALTER TABLE activations ADD COLUMN code_hash bytea CHECK (code_hash IS NULL OR l
 ALTER TABLE activations ADD COLUMN code_sends integer NOT NULL DEFAULT 0 CHECK (code_sends >= 0),
 	ADD COLUMN code_sent_at timestamptz;
 `},
+	{9, "an address on file given without a link (a welcome)", `
+CREATE TABLE addresses (
+	username   text PRIMARY KEY,
+	email      text NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+	lang       text NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

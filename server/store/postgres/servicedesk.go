@@ -246,9 +246,12 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) err
 // AddressOnFile implements store.Store.
 func (s *Store) AddressOnFile(ctx context.Context, username string) (string, string, error) {
 	var email, lang string
-	err := s.pool.QueryRow(ctx, `SELECT c.email, c.lang FROM activations a
-		JOIN activation_contacts c ON c.token_hash = a.token_hash
-		WHERE a.username = $1 AND c.email <> '' ORDER BY a.created_at DESC LIMIT 1`, username).Scan(&email, &lang)
+	err := s.pool.QueryRow(ctx, `SELECT email, lang FROM (
+			SELECT c.email, c.lang, a.created_at AS at FROM activations a
+			JOIN activation_contacts c ON c.token_hash = a.token_hash
+			WHERE a.username = $1 AND c.email <> ''
+			UNION ALL SELECT email, lang, updated_at FROM addresses WHERE username = $1) AS given
+		ORDER BY at DESC LIMIT 1`, username).Scan(&email, &lang)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", store.ErrNotFound
 	}
@@ -256,6 +259,16 @@ func (s *Store) AddressOnFile(ctx context.Context, username string) (string, str
 		return "", "", fmt.Errorf("postgres: address on file: %w", err)
 	}
 	return email, lang, nil
+}
+
+// PutAddress implements store.Store.
+func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO addresses (username, email, lang, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
+		username, email, lang, ts(at)); err != nil {
+		return fmt.Errorf("postgres: put address: %w", err)
+	}
+	return nil
 }
 
 // CountOpenActivations implements store.Store.

@@ -148,6 +148,14 @@ ALTER TABLE activations ADD COLUMN code_hash BLOB CHECK (code_hash IS NULL OR le
 ALTER TABLE activations ADD COLUMN code_sends INTEGER NOT NULL DEFAULT 0 CHECK (code_sends >= 0);
 ALTER TABLE activations ADD COLUMN code_sent_at INTEGER;
 `},
+	{9, "an address on file given without a link (a welcome)", `
+CREATE TABLE addresses (
+	username   TEXT PRIMARY KEY,
+	email      TEXT NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+	lang       TEXT NOT NULL,
+	updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -269,9 +269,12 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) (er
 // AddressOnFile implements store.Store.
 func (s *Store) AddressOnFile(ctx context.Context, username string) (string, string, error) {
 	var email, lang string
-	err := s.r.QueryRowContext(ctx, `SELECT c.email, c.lang FROM activations a
-		JOIN activation_contacts c ON c.token_hash = a.token_hash
-		WHERE a.username = ? AND c.email <> '' ORDER BY a.created_at DESC LIMIT 1`, username).Scan(&email, &lang)
+	err := s.r.QueryRowContext(ctx, `SELECT email, lang FROM (
+			SELECT c.email, c.lang, a.created_at AS at FROM activations a
+			JOIN activation_contacts c ON c.token_hash = a.token_hash
+			WHERE a.username = ? AND c.email <> ''
+			UNION ALL SELECT email, lang, updated_at FROM addresses WHERE username = ?)
+		ORDER BY at DESC LIMIT 1`, username, username).Scan(&email, &lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", store.ErrNotFound
 	}
@@ -279,6 +282,16 @@ func (s *Store) AddressOnFile(ctx context.Context, username string) (string, str
 		return "", "", fmt.Errorf("sqlite: address on file: %w", err)
 	}
 	return email, lang, nil
+}
+
+// PutAddress implements store.Store.
+func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO addresses (username, email, lang, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
+		username, email, lang, micros(at)); err != nil {
+		return fmt.Errorf("sqlite: put address: %w", err)
+	}
+	return nil
 }
 
 // CountOpenActivations implements store.Store.

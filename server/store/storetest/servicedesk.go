@@ -255,6 +255,25 @@ func testAddressOnFile(t *testing.T, open Opener) {
 	assert.Equal(t, "en", lang)
 	_, _, err = s.AddressOnFile(ctx(t), "nobody")
 	assert.ErrorIs(t, err, store.ErrNotFound)
+
+	// An address given without a link (a welcome): the newer of the two.
+	require.NoError(t, s.PutAddress(ctx(t), "kari", "welcome@example.org", "nn", T0.Add(90*time.Minute)))
+	email, lang, err = s.AddressOnFile(ctx(t), "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "welcome@example.org", email, "the welcome came after the activation with an address")
+	assert.Equal(t, "nn", lang)
+	later := NewActivation("later", "kari", time.Hour)
+	later.CreatedAt = T0.Add(3 * time.Hour)
+	create(t, s, later)
+	require.NoError(t, s.SetContact(ctx(t), later.TokenHash, store.Contact{Email: "later@example.org", Lang: "en"}))
+	email, _, err = s.AddressOnFile(ctx(t), "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "later@example.org", email)
+	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola@example.org", "nb", T0))
+	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola2@example.org", "en", T0.Add(time.Minute)))
+	email, lang, err = s.AddressOnFile(ctx(t), "ola")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ola2@example.org", "en"}, []string{email, lang}, "PutAddress replaces")
 }
 
 func testCountOpen(t *testing.T, open Opener) {
