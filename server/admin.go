@@ -44,8 +44,9 @@ type createRequest struct {
 	Phone       string `json:"phone"`
 	Lang        string `json:"lang"`
 	// Code: the link works only with a one-time code, sent by SMS to
-	// phone; the link goes by e-mail only.
-	Code bool `json:"code"`
+	// phone; the link goes by e-mail only. Absent: the server's default
+	// (--activation-code) for a request with both email and phone.
+	Code *bool `json:"code"`
 }
 
 // issuedResponse is a created activation. Link is there only when no
@@ -96,7 +97,7 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ir := IssueRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
-		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Code: req.Code, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
+		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Code: req.Code != nil && *req.Code, CodeSet: req.Code != nil, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 	if req.Institution == "" {
 		ir.Institution = "-" // the API has always required it
 	}

@@ -39,6 +39,10 @@ type DeskDeps struct {
 	Notices *notify.Queue
 	// Metrics receives the handler's measurements; nil: none.
 	Metrics *Metrics
+	// CodeByDefault names the institutions whose links need a one-time code
+	// when the request gives both an e-mail address and a phone number and
+	// does not say (IssueRequest.CodeSet); the key "" is every institution.
+	CodeByDefault map[string]bool
 	// IDPortenReset: the reset with ID-porten is on where the welcome's
 	// link points (Welcome refuses to send people to a reset that is off).
 	IDPortenReset bool
@@ -114,7 +118,11 @@ type IssueRequest struct {
 	// Code: the link works only with a one-time code, sent by SMS to Phone
 	// (required); the link then goes by e-mail only (or is handed over),
 	// never in the same SMS.
-	Code              bool
+	Code bool
+	// CodeSet: Code was asked for or against; otherwise the desk's default
+	// (DeskDeps.CodeByDefault) decides for a request with both an e-mail
+	// address and a phone number.
+	CodeSet           bool
 	Lang              string        // nb (default), nn or en
 	TTL               time.Duration // 0: the policy's activationTTL
 	TTLText           string        // if set, parsed into TTL by Validate (the API's "72h")
@@ -252,6 +260,7 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
+	d.defaultCode(&r)
 	var code string
 	if r.Code {
 		code = NewCode()
@@ -266,6 +275,15 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	is := d.issued(ctx, r, token, code, it)
 	is.AlsoOpen = d.alsoOpen(ctx, it.Activation)
 	return is, nil
+}
+
+// defaultCode sets r.Code from the desk's default when the request did not
+// say and gives both channels (the code can then go apart from the link).
+func (d *Desk) defaultCode(r *IssueRequest) {
+	if r.CodeSet || r.Email == "" || r.Phone == "" {
+		return
+	}
+	r.Code = d.CodeByDefault[""] || d.CodeByDefault[r.Institution]
 }
 
 // alsoOpen returns the ids of a's person's open activations but a, newest
@@ -618,7 +636,7 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		return Issued{}, ErrNotRevocable
 	}
 	is, err := d.Issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
-		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, Actor: actor, RemoteAddr: remote})
+		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote})
 	if err != nil {
 		return Issued{}, err
 	}

@@ -934,3 +934,45 @@ func TestResendCode(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, got)
 	assertNoSecrets(t, e.logs.String(), first, second, token)
 }
+
+// TestCodeByDefault: where the desk's default asks for codes, a link
+// issued with both an e-mail address and a phone number gets one unless
+// the request says otherwise; with a phone number alone it goes by SMS
+// as before (there is no second channel for the code).
+func TestCodeByDefault(t *testing.T) {
+	e := newDeskEnv(t, func(d *server.Deps) { d.CodeByDefault = map[string]bool{"uit": true} })
+	issue := func(v map[string]any) []server.Delivery {
+		t.Helper()
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", v, deskKey)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+		var out issued
+		require.NoError(t, json.Unmarshal(body, &out))
+		return out.Deliveries
+	}
+	both := func(user, inst string) map[string]any {
+		return map[string]any{"username": user, "institution": inst, "email": user + "@example.org", "phone": "91234567"}
+	}
+	link, code := server.Delivery{Channel: "sms", OK: true}, server.Delivery{Channel: "sms", What: "code", OK: true}
+	mail := server.Delivery{Channel: "email", OK: true}
+	assert.Equal(t, []server.Delivery{mail, code}, issue(both("kari", "uit")), "uit's default")
+	assert.Equal(t, []server.Delivery{mail, link}, issue(both("ola", "default")), "not the default institution's")
+	no := both("per", "uit")
+	no["code"] = false
+	assert.Equal(t, []server.Delivery{mail, link}, issue(no), "asked against")
+	assert.Equal(t, []server.Delivery{link}, issue(map[string]any{"username": "liv", "institution": "uit", "phone": "91234567"}),
+		"a phone number alone: the link by SMS")
+
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import", "text/csv",
+		"username,institution,email,phone\nanne,uit,anne@example.org,41234567\nbo,uit,,41234568\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep))
+	assert.Equal(t, []server.Delivery{mail, code}, rep.Results[0].Deliveries)
+	assert.Equal(t, []server.Delivery{link}, rep.Results[1].Deliveries)
+	resp, body = e.do(t, http.MethodPost, "/api/admin/activations/import?code=false", "text/csv",
+		"username,institution,email,phone\ncarl,uit,carl@example.org,41234569\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var rep2 server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep2))
+	assert.Equal(t, []server.Delivery{mail, link}, rep2.Results[0].Deliveries, "code=false against the default")
+}

@@ -37,6 +37,9 @@ type ImportOptions struct {
 	// phone (required on every row); the link goes by e-mail or is
 	// returned. Not with NoDeliver.
 	Code bool
+	// CodeSet: Code was asked for or against; otherwise each row takes the
+	// desk's default (DeskDeps.CodeByDefault).
+	CodeSet bool
 	// Welcome sends each row's person the welcome to the reset page
 	// (Desk.Welcome) instead of a link: every row needs the account's
 	// identity number imported, and an e-mail address or a phone number;
@@ -280,6 +283,8 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if opts.NoDeliver {
 			req.Email, req.Phone = "", ""
 		}
+		req.CodeSet = req.CodeSet || opts.CodeSet
+		d.defaultCode(&req)
 		var code string
 		if req.Code {
 			code = NewCode()
@@ -345,7 +350,7 @@ func (h *handler) adminImport() http.Handler {
 		}
 		q := r.URL.Query()
 		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
-			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", Welcome: q.Get("welcome") == "true",
+			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", CodeSet: q.Has("code"), Welcome: q.Get("welcome") == "true",
 			Institution: q.Get("institution"),
 			Actor:       Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 		// A big import with deliveries takes longer than the server's write

@@ -177,7 +177,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 	c.fs.StringVar(&r.Email, "email", "", "e-mail address to deliver the link to (also where change notices go)")
 	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to deliver the link to by SMS (E.164; 8 digits are +47)")
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the messages: nb, nn or en")
-	c.fs.BoolVar(&r.Code, "code", false, "the link works only with a one-time code, sent by SMS to --phone (the link goes by e-mail only)")
+	c.fs.BoolVar(&r.Code, "code", false, "the link works only with a one-time code, sent by SMS to --phone (the link goes by e-mail only); --code=false against --activation-code's default")
 	c.fs.DurationVar(&r.TTL, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
 	if err := c.parse(args); err != nil {
 		return err
@@ -186,6 +186,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation create: --username is required")
 		return errUsage
 	}
+	r.CodeSet = flagSet(c.fs, "code")
 	d, done, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -318,6 +319,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation import: --csv is required")
 		return errUsage
 	}
+	opts.CodeSet = flagSet(c.fs, "code")
 	var in io.Reader = os.Stdin
 	if file != "-" {
 		f, err := os.Open(file)
@@ -464,4 +466,11 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 		return errReported
 	}
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

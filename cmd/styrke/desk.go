@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
@@ -24,6 +26,7 @@ type deskConfig struct {
 	twilioFrom, twilioService, twilioURL         string
 	templates, orgName, serviceDesk, smsDailyCap string
 	adminKeysFile                                string
+	activationCode                               string
 }
 
 func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -40,6 +43,7 @@ func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	envString(fs, getenv, &c.templates, "templates", "", "folder of message templates and institutions.json overriding the built-in ones")
 	envString(fs, getenv, &c.orgName, "org-name", "", "display name of the institution in messages (default: the policy id)")
 	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line (in messages and on the reset page)")
+	envString(fs, getenv, &c.activationCode, "activation-code", "", "links issued with both an e-mail address and a phone number need a one-time code by SMS unless asked otherwise: 'all', or institution ids, comma-separated")
 }
 
 // build makes the Desk's dependencies. It fails on anything misconfigured
@@ -52,6 +56,9 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 		return d, err
 	}
 	d.Templates = tp
+	if d.CodeByDefault, err = parseInstitutions(c.activationCode); err != nil {
+		return d, fmt.Errorf("--activation-code: %w", err)
+	}
 	n, err := strconv.Atoi(c.smsDailyCap)
 	if err != nil || n < 0 {
 		return d, fmt.Errorf("--sms-daily-cap must be a number >= 0")
@@ -188,4 +195,25 @@ func cutSuffixInt(s, suffix string) (int, bool) {
 	}
 	n, err := strconv.Atoi(s[:len(s)-len(suffix)])
 	return n, err == nil && n >= 0
+}
+
+// parseInstitutions reads "all" (every institution: the key "") or a
+// comma-separated list of known institution ids; empty: none.
+func parseInstitutions(s string) (map[string]bool, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if s == "all" {
+		return map[string]bool{"": true}, nil
+	}
+	out := map[string]bool{}
+	for id := range strings.SplitSeq(s, ",") {
+		id = strings.TrimSpace(id)
+		if _, err := policy.Lookup(id); err != nil {
+			return nil, fmt.Errorf("%q is not a known institution id (or 'all')", id)
+		}
+		out[id] = true
+	}
+	return out, nil
 }

@@ -362,3 +362,13 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	assert.Contains(t, stderr, "2 rows: 0 welcomed, 1 skipped (welcomed before), 1 failed")
 	assert.Len(t, smtp.Messages(t), 1)
 }
+
+func TestParseInstitutions(t *testing.T) {
+	for in, want := range map[string]map[string]bool{"": nil, "all": {"": true}, "uit, uio": {"uit": true, "uio": true}} {
+		got, err := parseInstitutions(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := parseInstitutions("uit,nope")
+	assert.EqualError(t, err, `"nope" is not a known institution id (or 'all')`)
+}
