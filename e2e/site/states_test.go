@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,6 +147,29 @@ func blockedTab(t *testing.T, link, pattern string) *chrome.Tab {
 }
 
 // missingLink is the activation page in lang without a token.
+// codeLink issues a link that needs a one-time code for username, to a
+// phone number no SMS provider delivers to (so the code comes back to the
+// desk), and returns it in lang with its code.
+func (b *backend) codeLink(t *testing.T, username, lang string) (string, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"username": username, "name": "Kari Nordmann", "institution": "default",
+		"phone": "91234567", "code": true})
+	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	var out struct{ Link, Code string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	require.NotEmpty(t, out.Code, "the code comes back when no SMS delivered it")
+	u, err := url.Parse(out.Link)
+	require.NoError(t, err)
+	return inLang(b.base+u.Path+"#"+u.Fragment, lang), out.Code
+}
+
 func missingLink(b *backend, lang string) string {
 	return b.base + site.Path(site.Activate, lang)
 }
@@ -235,6 +259,31 @@ func TestActivationStatesOnPhone(t *testing.T) {
 				b.failByAPI(t, link)
 			}
 			return openState(t, link)
+		}},
+		// A link that needs its one-time code: the step that asks for it,
+		// a wrong code refused, and a new code asked for too soon.
+		{name: "code", want: "code", shows: "code-lead", open: func(t *testing.T, lang string) *chrome.Tab {
+			link, _ := b.codeLink(t, user(lang, "code"), lang)
+			return openState(t, link)
+		}},
+		{name: "code-wrong", want: "code", shows: "code-errors", open: func(t *testing.T, lang string) *chrome.Tab {
+			link, code := b.codeLink(t, user(lang, "codewrong"), lang)
+			tb := openState(t, link)
+			wrong := "11111111"
+			if code == wrong {
+				wrong = "22222222"
+			}
+			setValue(t, tb, "#code", wrong)
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=code-submit]').click(), true)`)
+			chrome.Poll[bool](t, tb, `document.querySelector('[data-code-errors] li') !== null`)
+			return tb
+		}},
+		{name: "code-wait", want: "code", shows: "code-status", open: func(t *testing.T, lang string) *chrome.Tab {
+			link, _ := b.codeLink(t, user(lang, "codewait"), lang)
+			tb := openState(t, link)
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=code-resend]').click(), true)`)
+			chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=code-status]').textContent !== ''`)
+			return tb
 		}},
 		{name: "version-mismatch", want: "mismatch", open: func(t *testing.T, lang string) *chrome.Tab {
 			link := inLang(b.activation(t, user(lang, "stale"), "Kari Nordmann", "default"), lang)
