@@ -82,6 +82,8 @@ func TestActivationWithCode(t *testing.T) {
 	assert.Equal(t, nb.ActCodeWrong(), chrome.Eval[string](t, tb, `document.querySelector('[data-code-errors]').textContent`))
 	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('code').getAttribute('aria-invalid')`))
 	assert.Equal(t, "code", chrome.Eval[string](t, tb, `document.activeElement.id`), "the focus stays on the code")
+	chrome.Eval[bool](t, tb, env.axe+";true")
+	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the code step with its error and status")
 
 	// The field's text is selected: typing replaces it.
 	run(t, tb, chromedp.KeyEvent(code[:4]+" "+code[4:]), chromedp.KeyEvent(kb.Enter))
