@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +27,7 @@ import (
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/notify/twiliotest"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -183,7 +186,10 @@ func TestResetEndToEnd(t *testing.T) {
 			require.NoError(t, ol.SetAttributes(dn, map[string]string{"mobile": "+47 912 34 567"}))
 		}
 	}
-	b := startResetBackend(t, true, append(flags, "--directory-phone-attribute", "mobile")...)
+	sms := twiliotest.New(t)
+	b := startResetBackend(t, true, append(flags, "--directory-phone-attribute", "mobile",
+		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
+		"--twilio-from", twiliotest.From)...)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\nnodir,Nils Nodir,default,"+e2ePidNoDir+"\n")
 	var urls []string
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
@@ -254,6 +260,32 @@ func TestResetEndToEnd(t *testing.T) {
 		setValue(t, tb, "#current-password", good)
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 		stateShown(t, tb, "done")
+	})
+
+	t.Run("welcomed by SMS, then signed in", func(t *testing.T) {
+		// The service desk's welcome: an SMS with the reset page's link
+		// (no secret), which the person opens and signs in from.
+		body, _ := json.Marshal(map[string]string{"username": "testa", "institution": "uit", "phone": "41234567", "lang": "en"})
+		req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/welcome", bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+adminKeyE2E)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		msgs := sms.Messages()
+		require.Len(t, msgs, 1)
+		i := strings.Index(msgs[0].Body, b.base+"/en/forgot/?institution=uit")
+		require.GreaterOrEqual(t, i, 0, "the SMS links the reset page for uit: %s", msgs[0].Body)
+		u, err := url.Parse(strings.Fields(msgs[0].Body[i:])[0])
+		require.NoError(t, err)
+		tb := resetTab(t)
+		signInAt(t, tb, b, u.RequestURI(), e2ePidTest, "idporten-loa-substantial")
+		stateShown(t, tb, "form")
+		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=cancel]').click(), true)`)
+		stateShown(t, tb, "ended")
 	})
 
 	t.Run("cancel ends the session", func(t *testing.T) {
