@@ -132,8 +132,8 @@ type IssueRequest struct {
 // Delivery is the outcome of one channel.
 type Delivery struct {
 	Channel string `json:"channel"` // email or sms
-	// What is "code" for the SMS with a link's one-time code; empty for
-	// the link itself.
+	// What is "code" for the SMS with a link's one-time code, "welcome"
+	// for a welcome to the reset page; empty for the link itself.
 	What  string `json:"what,omitempty"`
 	OK    bool   `json:"ok"`
 	Error string `json:"error,omitempty"` // the class, never a server's text
@@ -386,7 +386,7 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 
 // send delivers msg to email and/or phone (each if not empty) and records
 // each outcome in the audit log and the metrics; what names a content
-// other than the link ("code"). renderErr, the message's rendering error,
+// other than the link ("code", "welcome"). renderErr, the message's rendering error,
 // fails every channel as permanent.
 func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email, phone, what string, msg notify.Rendered, renderErr error) []Delivery {
 	var out []Delivery
