@@ -17,6 +17,19 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 )
 
+// newWelcomeEnv is the reset's test server with ID-porten, the accounts'
+// identity numbers imported and the Twilio fake for SMS.
+func newWelcomeEnv(t *testing.T) (*resetEnv, *twiliotest.Server) {
+	t.Helper()
+	sms := twiliotest.New(t)
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		d.SMS = &notify.Twilio{BaseURL: sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
+	})
+	e.importCSV(t, accounts)
+	return e, sms
+}
+
 // TestWelcome: the service desk welcomes a person by SMS to the reset
 // page, which holds no secret; the person signs in with ID-porten (a real
 // oidc-provider) and chooses a password. A welcome is refused for an
@@ -24,12 +37,7 @@ import (
 // on several accounts), with nowhere to send it, and where the reset is
 // off.
 func TestWelcome(t *testing.T) {
-	sms := twiliotest.New(t)
-	e := newResetEnv(t, func(d *server.Deps) {
-		d.BaseURL = "https://passord.example"
-		d.SMS = &notify.Twilio{BaseURL: sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
-	})
-	e.importCSV(t, accounts)
+	e, sms := newWelcomeEnv(t)
 	welcome := func(srv string, v map[string]string) (*http.Response, string) {
 		t.Helper()
 		b, err := json.Marshal(v)
@@ -123,12 +131,7 @@ func TestWelcome(t *testing.T) {
 // anything (rows the reset could not find are reported by line), sends the
 // welcomes, and skips people welcomed before on a re-run.
 func TestWelcomeImport(t *testing.T) {
-	sms := twiliotest.New(t)
-	e := newResetEnv(t, func(d *server.Deps) {
-		d.BaseURL = "https://passord.example"
-		d.SMS = &notify.Twilio{BaseURL: sms.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
-	})
-	e.importCSV(t, accounts)
+	e, sms := newWelcomeEnv(t)
 	post := func(csv, query string) (*http.Response, server.ImportReport) {
 		t.Helper()
 		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/import?"+query, strings.NewReader(csv))
