@@ -40,8 +40,12 @@ type completeResponse struct {
 	BreachChecked bool `json:"breachChecked"`
 	// LoginURL is where to log in with the new password, when it reached
 	// a directory and the server has a login URL for the institution
-	// (Deps.LoginURLs).
+	// (Deps.LoginURLs), and the account is not disabled.
 	LoginURL string `json:"loginURL,omitempty"`
+	// AccountDisabled: the directory took the password, but has the account
+	// disabled (AD): nobody can log in with it until the institution
+	// enables it.
+	AccountDisabled bool `json:"accountDisabled,omitempty"`
 }
 
 // loginURL returns the login URL for institution: its own, else the one
@@ -202,7 +206,10 @@ func (h *handler) complete() http.Handler {
 		h.activated(r, a)
 		resp := completeResponse{Directory: !directory.IsNone(dir), BreachChecked: v.breachChecked}
 		if resp.Directory {
-			resp.LoginURL = h.loginURL(a.Institution)
+			resp.AccountDisabled = h.accountDisabled(ctx, a.Institution, a.Username)
+			if !resp.AccountDisabled {
+				resp.LoginURL = h.loginURL(a.Institution)
+			}
 		}
 		writeJSON(w, http.StatusOK, resp)
 	})

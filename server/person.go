@@ -41,3 +41,22 @@ func (h *handler) fromDirectory(ctx context.Context, institution, username strin
 		in.BirthDate = p.BirthDate
 	}
 }
+
+// accountDisabled reports whether the directory has username's account
+// disabled (AD), read after its password was set: the person is then told
+// that the password cannot log in yet, not that it can. Unknown (no
+// directory, an error) is false, logged.
+func (h *handler) accountDisabled(ctx context.Context, institution, username string) bool {
+	dir := h.directoryFor(institution)
+	if directory.IsNone(dir) {
+		return false
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), personTimeout)
+	defer cancel()
+	p, err := dir.Person(dctx, username)
+	if err != nil {
+		h.Logger.WarnContext(ctx, "directory: the account's state not read", "id", RequestID(ctx), "err", err)
+		return false
+	}
+	return p.Disabled
+}

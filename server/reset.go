@@ -491,6 +491,12 @@ func (h *handler) resetComplete() http.Handler {
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
 		h.passwordChanged(r, s.Username, s.Institution, notify.HowReset)
 		setCookie(w, resetCookie, "", 0)
+		if h.accountDisabled(ctx, s.Institution, s.Username) {
+			// The password is set, but the account cannot log in: say so
+			// (204 otherwise, as before).
+			writeJSON(w, http.StatusOK, map[string]bool{"accountDisabled": true})
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

@@ -268,3 +268,11 @@ func (t Text) ActCodeSendFailed() string {
 		"Vi fekk ikkje sendt SMS-en akkurat no. Prøv igjen om eitt minutt.",
 		"We could not send the SMS just now. Try again in a minute.")
 }
+
+// DoneDisabled is the done page (activation and reset) when the directory
+// took the password but has the account disabled.
+func (t Text) DoneDisabled() string {
+	return t.pick("Passordet er satt, men kontoen din er ikke slått på i katalogen, så du kan ikke logge inn med det før institusjonen din slår den på. Kontakt IT-brukerstøtten ved institusjonen din hvis du trenger tilgang nå.",
+		"Passordet er sett, men kontoen din er ikkje slått på i katalogen, så du kan ikkje logge inn med det før institusjonen din slår han på. Kontakt IT-brukarstøtta ved institusjonen din om du treng tilgang no.",
+		"The password is set, but your account is not enabled in the directory, so you cannot log in with it until your institution enables it. Contact your institution's IT help desk if you need access now.")
+}

@@ -180,14 +180,18 @@ func (d *LDAP) findEntry(ctx context.Context, c *conn, username string, attrs []
 }
 
 // Person implements Directory: the configured attributes of the account's
-// entry, searched as the service account. An attribute the entry lacks,
-// or a date of birth in no form parseBirthDate reads, is left empty.
+// entry, searched as the service account, and for AD whether the account
+// is disabled. An attribute the entry lacks, or a date of birth in no form
+// parseBirthDate reads, is left empty.
 func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	var attrs []string
 	for _, a := range []string{d.nameAttr, d.phoneAttr, d.birthAttr} {
 		if a != "" {
 			attrs = append(attrs, a)
 		}
+	}
+	if d.flavour == FlavourAD {
+		attrs = append(attrs, "userAccountControl")
 	}
 	if len(attrs) == 0 {
 		return Person{}, nil
@@ -206,8 +210,15 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	// An attribute not asked for ("") has no value: "".
 	p := Person{Name: e.GetAttributeValue(d.nameAttr), Phone: e.GetAttributeValue(d.phoneAttr)}
 	p.BirthDate, _ = parseBirthDate(e.GetAttributeValue(d.birthAttr))
+	if d.flavour == FlavourAD {
+		uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
+		p.Disabled = uac&uacAccountDisable != 0
+	}
 	return p, nil
 }
+
+// uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.
+const uacAccountDisable = 0x2
 
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with
 // the policy-hints control when the server lists it, and lockoutTime 0 in

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -298,4 +299,45 @@ func TestChangeDisabled(t *testing.T) {
 	require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": "512"}))
 	assert.True(t, e.binds(dn, initial), "nothing was set")
 	e.noSecrets(initial)
+}
+
+// TestSetOnDisabledAccount: an activation or reset of an account AD has
+// disabled sets the password (the institution may enable the account
+// after the claim) but answers that it cannot log in yet, and gives no
+// login link; an enabled account's answer says nothing of the kind.
+func TestSetOnDisabledAccount(t *testing.T) {
+	e := newEnv(t, ad, func(d *server.Deps) { d.LoginURLs = map[string]string{"": "https://login.example.org/"} })
+	disable := func(dn string, off bool) {
+		t.Helper()
+		uac := map[bool]string{true: "514", false: "512"}[off]
+		require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": uac}))
+	}
+
+	user := newUsername()
+	dn, token := e.activation(user)
+	disable(dn, true)
+	pw := password(t)
+	a := e.complete(token, pw, "en")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"directory":true,"breachChecked":false,"accountDisabled":true}`, string(a.Body), "no login link")
+	disable(dn, false)
+	assert.True(t, e.binds(dn, pw), "the password was set")
+
+	user2 := newUsername()
+	dn2, err := ad.CreateUser(user2, initial)
+	require.NoError(t, err)
+	disable(dn2, true)
+	pw2 := password(t)
+	a = e.resetComplete(e.resetSession(user2), pw2)
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"accountDisabled":true}`, string(a.Body))
+	disable(dn2, false)
+	assert.True(t, e.binds(dn2, pw2), "the password was set")
+
+	_, token3 := e.activation(newUsername())
+	a = e.complete(token3, password(t), "en")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.NotContains(t, string(a.Body), "accountDisabled")
+	assert.Contains(t, string(a.Body), `"loginURL":"https://login.example.org/"`)
+	e.noSecrets(pw, pw2)
 }

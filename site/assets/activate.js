@@ -154,7 +154,8 @@ resend.addEventListener('click', async () => {
 // with it), whether the breach check ran, and where to log in.
 function showDone(data) {
   const directory = data?.directory === true;
-  for (const el of root.querySelectorAll('[data-done]')) el.hidden = el.dataset.done !== (directory ? 'directory' : 'none');
+  const done = !directory ? 'none' : data?.accountDisabled === true ? 'disabled' : 'directory';
+  for (const el of root.querySelectorAll('[data-done]')) el.hidden = el.dataset.done !== done;
   const checked = data?.breachChecked;
   for (const el of root.querySelectorAll('[data-breach-outcome]')) {
     el.hidden = typeof checked !== 'boolean' || el.dataset.breachOutcome !== (checked ? 'checked' : 'unchecked');
@@ -166,7 +167,7 @@ function showDone(data) {
   } catch {
     url = null;
   }
-  login.hidden = !(url && (url.protocol === 'https:' || url.protocol === 'http:'));
+  login.hidden = done !== 'directory' || !(url && (url.protocol === 'https:' || url.protocol === 'http:'));
   if (!login.hidden) login.querySelector('a').href = url.href;
   show('done');
 }

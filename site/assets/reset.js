@@ -148,13 +148,19 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   switch (res.status) {
-    case 204:
+    case 200:
+    case 204: {
       password.value = '';
       confirmInput.value = '';
       account = null;
       history.replaceState(null, '', location.pathname);
+      // 200 {"accountDisabled": true}: the password is set, but the
+      // directory has the account disabled; say so, not "log in now".
+      const done = res.status === 200 && res.data?.accountDisabled === true ? 'disabled' : 'enabled';
+      for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
       show('done');
       return;
+    }
     case 422: {
       const violations = res.data?.violations;
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgError];
