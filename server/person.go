@@ -48,8 +48,8 @@ func (h *handler) fromDirectory(ctx context.Context, institution, username strin
 // directory, an error) is false, logged.
 func (h *handler) accountDisabled(ctx context.Context, institution, username string) bool {
 	dir := h.directoryFor(institution)
-	if directory.IsNone(dir) {
-		return false
+	if !dir.Disables() {
+		return false // none, or OpenLDAP: nothing to read
 	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), personTimeout)
 	defer cancel()

@@ -80,6 +80,10 @@ type Directory interface {
 	// BirthDateAttribute), as the service account. Empty fields: the
 	// directory holds none, or is not asked.
 	Person(ctx context.Context, username string) (Person, error)
+	// Disables reports whether the directory can disable an account
+	// (Person.Disabled is then worth reading): AD can, OpenLDAP and None
+	// cannot.
+	Disables() bool
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
 	Ping(ctx context.Context) error
@@ -214,6 +218,9 @@ func (None) Person(context.Context, string) (Person, error) { return Person{}, n
 
 // Ping implements Directory.
 func (None) Ping(context.Context) error { return nil }
+
+// Disables implements Directory: there is no account to disable.
+func (None) Disables() bool { return false }
 
 // String implements Directory.
 func (None) String() string { return "none" }

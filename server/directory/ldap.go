@@ -217,6 +217,10 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	return p, nil
 }
 
+// Disables implements Directory: AD can disable an account, OpenLDAP has
+// no such flag.
+func (d *LDAP) Disables() bool { return d.flavour == FlavourAD }
+
 // uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.
 const uacAccountDisable = 0x2
 
