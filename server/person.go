@@ -47,16 +47,12 @@ func (h *handler) fromDirectory(ctx context.Context, institution, username strin
 // that the password cannot log in yet, not that it can. Unknown (no
 // directory, an error) is false, logged.
 func (h *handler) accountDisabled(ctx context.Context, institution, username string) bool {
-	dir := h.directoryFor(institution)
-	if !dir.Disables() {
-		return false // none, or OpenLDAP: nothing to read
-	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), personTimeout)
 	defer cancel()
-	p, err := dir.Person(dctx, username)
+	off, err := h.directoryFor(institution).Disabled(dctx, username)
 	if err != nil {
 		h.Logger.WarnContext(ctx, "directory: the account's state not read", "id", RequestID(ctx), "err", err)
 		return false
 	}
-	return p.Disabled
+	return off
 }

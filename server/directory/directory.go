@@ -80,10 +80,12 @@ type Directory interface {
 	// BirthDateAttribute), as the service account. Empty fields: the
 	// directory holds none, or is not asked.
 	Person(ctx context.Context, username string) (Person, error)
-	// Disables reports whether the directory can disable an account
-	// (Person.Disabled is then worth reading): AD can, OpenLDAP and None
-	// cannot.
-	Disables() bool
+	// Disabled reports whether the directory has username's account
+	// disabled, so that no password logs in until the institution enables
+	// it (AD's userAccountControl ACCOUNTDISABLE, searched as the service
+	// account). OpenLDAP has no such flag and None no account: false,
+	// without a round trip.
+	Disabled(ctx context.Context, username string) (bool, error)
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
 	Ping(ctx context.Context) error
@@ -219,8 +221,8 @@ func (None) Person(context.Context, string) (Person, error) { return Person{}, n
 // Ping implements Directory.
 func (None) Ping(context.Context) error { return nil }
 
-// Disables implements Directory: there is no account to disable.
-func (None) Disables() bool { return false }
+// Disabled implements Directory: there is no account to disable.
+func (None) Disabled(context.Context, string) (bool, error) { return false, nil }
 
 // String implements Directory.
 func (None) String() string { return "none" }

@@ -180,18 +180,14 @@ func (d *LDAP) findEntry(ctx context.Context, c *conn, username string, attrs []
 }
 
 // Person implements Directory: the configured attributes of the account's
-// entry, searched as the service account, and for AD whether the account
-// is disabled. An attribute the entry lacks, or a date of birth in no form
-// parseBirthDate reads, is left empty.
+// entry, searched as the service account. An attribute the entry lacks,
+// or a date of birth in no form parseBirthDate reads, is left empty.
 func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	var attrs []string
 	for _, a := range []string{d.nameAttr, d.phoneAttr, d.birthAttr} {
 		if a != "" {
 			attrs = append(attrs, a)
 		}
-	}
-	if d.flavour == FlavourAD {
-		attrs = append(attrs, "userAccountControl")
 	}
 	if len(attrs) == 0 {
 		return Person{}, nil
@@ -210,16 +206,29 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	// An attribute not asked for ("") has no value: "".
 	p := Person{Name: e.GetAttributeValue(d.nameAttr), Phone: e.GetAttributeValue(d.phoneAttr)}
 	p.BirthDate, _ = parseBirthDate(e.GetAttributeValue(d.birthAttr))
-	if d.flavour == FlavourAD {
-		uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
-		p.Disabled = uac&uacAccountDisable != 0
-	}
 	return p, nil
 }
 
-// Disables implements Directory: AD can disable an account, OpenLDAP has
-// no such flag.
-func (d *LDAP) Disables() bool { return d.flavour == FlavourAD }
+// Disabled implements Directory: AD's userAccountControl, searched as the
+// service account; OpenLDAP has no such flag (false, no round trip).
+func (d *LDAP) Disabled(ctx context.Context, username string) (bool, error) {
+	if d.flavour != FlavourAD {
+		return false, nil
+	}
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer c.close()
+	e, err := d.findEntry(ctx, c, username, []string{"userAccountControl"})
+	if err != nil {
+		return false, err
+	}
+	uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
+	return uac&uacAccountDisable != 0, nil
+}
 
 // uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.
 const uacAccountDisable = 0x2

@@ -18,10 +18,6 @@ type Person struct {
 	Phone string
 	// BirthDate is the date of birth, "YYYY-MM-DD" (policy.Input's form).
 	BirthDate string
-	// Disabled: AD has the account disabled (userAccountControl's
-	// ACCOUNTDISABLE), so no password logs in until the institution
-	// enables it. Always false for OpenLDAP, which has no such flag.
-	Disabled bool
 }
 
 // parseBirthDate reads a date of birth from a directory attribute's value:
