@@ -210,11 +210,8 @@ func (h *handler) lookup() http.Handler {
 		}
 		if len(a.CodeHash) > 0 {
 			if strings.TrimSpace(req.Code) == "" {
-				out := codeNeededResponse{CodeRequired: true, CodeDigits: CodeDigits, Institution: a.Institution}
-				if len(phone) > 2 {
-					out.PhoneEnding = phone[len(phone)-2:]
-				}
-				writeJSON(w, http.StatusOK, out)
+				writeJSON(w, http.StatusOK, codeNeededResponse{CodeRequired: true, CodeDigits: CodeDigits,
+					PhoneEnding: phoneEnding(phone), Institution: a.Institution})
 				return
 			}
 			if !h.allowToken(w, req.Token) {

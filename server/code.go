@@ -135,6 +135,15 @@ func (h *handler) writeCodeError(w http.ResponseWriter, r *http.Request, what st
 	}{errorJSON{ce.e.Code, ce.e.Message, ce.e.Fields}, ce.left})
 }
 
+// phoneEnding is the last two digits of an E.164 number ("" for none):
+// all a link's page learns of the number its code went to.
+func phoneEnding(phone string) string {
+	if len(phone) <= 2 {
+		return ""
+	}
+	return phone[len(phone)-2:]
+}
+
 // allowToken takes one of the link's requests from its rate limit (none
 // configured: always), and answers 429 when it has none left.
 func (h *handler) allowToken(w http.ResponseWriter, token string) bool {
@@ -228,17 +237,14 @@ func (h *handler) resendCode() http.Handler {
 		}
 		d := h.desk
 		prof := d.Templates.Profile(a.Institution)
-		msg, rerr := d.Templates.Render(notify.KindCode, contact.Lang, notify.Data{
-			Name: a.Name, Username: a.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
-			Expires: d.Templates.FormatTime(a.ExpiresAt, contact.Lang), Code: code,
-		})
+		data := notify.Data{Name: a.Name, Username: a.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
+			Expires: d.Templates.FormatTime(a.ExpiresAt, contact.Lang)}
 		ev := store.AuditEvent{Actor: "user:" + a.Username, Username: a.Username, Institution: a.Institution,
 			RemoteAddr: h.clientAddr(r), RequestID: RequestID(ctx)}
-		sent := d.send(ctx, ev, a.Institution, "", contact.Phone, "code", msg, rerr)
-		if len(sent) == 0 || !sent[0].OK {
+		if !d.sendCode(ctx, ev, a.Institution, contact.Phone, contact.Lang, data, code).OK {
 			writeError(w, errorf(CodeUnavailable, "the SMS could not be sent; try again in a minute"))
 			return
 		}
-		writeJSON(w, http.StatusOK, resendCodeResponse{PhoneEnding: contact.Phone[len(contact.Phone)-2:], SendsLeft: MaxCodeResends - n})
+		writeJSON(w, http.StatusOK, resendCodeResponse{PhoneEnding: phoneEnding(contact.Phone), SendsLeft: MaxCodeResends - n})
 	})
 }

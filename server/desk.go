@@ -156,13 +156,14 @@ type Issued struct {
 }
 
 // Delivered reports whether some channel delivered the link.
-func (i Issued) Delivered() bool { return i.delivered("") }
+func (i Issued) Delivered() bool { return delivered(i.Deliveries, "") }
 
 // CodeDelivered reports whether the link's one-time code was delivered.
-func (i Issued) CodeDelivered() bool { return i.delivered("code") }
+func (i Issued) CodeDelivered() bool { return delivered(i.Deliveries, "code") }
 
-func (i Issued) delivered(what string) bool {
-	for _, d := range i.Deliveries {
+// delivered reports whether some delivery of what succeeded.
+func delivered(ds []Delivery, what string) bool {
+	for _, d := range ds {
 		if d.OK && d.What == what {
 			return true
 		}
@@ -379,9 +380,15 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		return d.send(ctx, ev, r.Institution, r.Email, r.Phone, "", msg, err)
 	}
 	out := d.send(ctx, ev, r.Institution, r.Email, "", "", msg, err)
-	data.Code = is.Code
-	msg, err = d.Templates.Render(notify.KindCode, r.Lang, data)
-	return append(out, d.send(ctx, ev, r.Institution, "", r.Phone, "code", msg, err)...)
+	return append(out, d.sendCode(ctx, ev, r.Institution, r.Phone, r.Lang, data, is.Code))
+}
+
+// sendCode sends a link's one-time code by SMS to phone (data: the link's
+// message fields) and records it as send does.
+func (d *Desk) sendCode(ctx context.Context, ev store.AuditEvent, institution, phone, lang string, data notify.Data, code string) Delivery {
+	data.Code = code
+	msg, err := d.Templates.Render(notify.KindCode, lang, data)
+	return d.send(ctx, ev, institution, "", phone, "code", msg, err)[0]
 }
 
 // send delivers msg to email and/or phone (each if not empty) and records

@@ -40,14 +40,7 @@ type Welcomed struct {
 }
 
 // Delivered reports whether some channel delivered the welcome.
-func (w Welcomed) Delivered() bool {
-	for _, d := range w.Deliveries {
-		if d.OK {
-			return true
-		}
-	}
-	return false
-}
+func (w Welcomed) Delivered() bool { return delivered(w.Deliveries, "welcome") }
 
 // WelcomeLink is the reset page in lang, naming the institution unless it
 // is the default one.
