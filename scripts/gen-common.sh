@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates policy/common_passwords.txt from the npm package
 # @zxcvbn-ts/language-common (MIT) and policy/internal/gencommon/norwegian.txt,
-# and, first, the estimator's list of the short words people build
+# and, first, the estimator's list of the words people build
 # passwords of from the same package (lists/passwords_short.txt of
 # policy/guess/internal/genwords, and policy/guess/words.go): the common
 # list is pruned to what the estimator cannot refuse on its own, so the

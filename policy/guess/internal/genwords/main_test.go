@@ -54,12 +54,14 @@ func TestFrequentListHeld(t *testing.T) {
 	}
 }
 
-// TestPasswordWords: the password list's entries of 4-7 small letters a-z,
-// in order, each once, without those another list holds at any rank.
+// TestPasswordWords: the password list's entries of 4-10 small letters
+// a-z, in order, each once, without those another list holds at any rank
+// and those the estimator explains as a shape (a keyboard walk, a
+// sequence, a repeat).
 func TestPasswordWords(t *testing.T) {
-	entries := []string{"123456", "password", "dragon", "yankees", "abc", "Buster", "wizard", "qwerty1", "fotball", "yankees", "trustno1", "slick"}
-	ranks := map[string]int{policy.Fold("dragon"): 4000, policy.Fold("fotball"): 7} // folded, as read returns them
-	assert.Equal(t, []string{"yankees", "wizard", "slick"}, passwordWords(entries, ranks))
+	entries := []string{"123456", "password", "dragon", "yankees", "abc", "Buster", "wizard", "qwerty1", "fotball", "yankees", "trustno1", "slick", "shamrock", "basketballs", "blackberry", "asdfghjkl", "qazwsx", "abcdefgh", "abcabc"}
+	ranks := map[string]int{policy.Fold("dragon"): 4000, policy.Fold("fotball"): 7, policy.Fold("password"): 1} // folded, as read returns them
+	assert.Equal(t, []string{"yankees", "wizard", "slick", "shamrock", "blackberry"}, passwordWords(entries, ranks))
 }
 
 // TestPasswordListHeld: the list is written by scripts/gen-common.sh and
@@ -67,11 +69,11 @@ func TestPasswordWords(t *testing.T) {
 func TestPasswordListHeld(t *testing.T) {
 	words, err := read("lists/" + passwordsFile)
 	require.NoError(t, err)
-	assert.Greater(t, len(words), 750)
-	for _, w := range []string{"yankees", "wizard", "buster", "slick"} {
+	assert.Greater(t, len(words), 2500)
+	for _, w := range []string{"yankees", "wizard", "buster", "slick", "shamrock", "deftones", "cooldude"} {
 		assert.Contains(t, words, policy.Fold(w))
 	}
-	for _, w := range []string{"dragon", "monkey", "password"} { // on other lists, or 8 letters
+	for _, w := range []string{"dragon", "monkey", "password", "football"} { // on other lists
 		assert.NotContains(t, words, policy.Fold(w))
 	}
 }
