@@ -210,7 +210,8 @@ func TestCommonRule(t *testing.T) {
 		{"three animals and a year", "Løve-Tiger-Elefant-2026!", "word"},
 		{"planets and a year", "Merkur-Venus-Neptun-2026", "word"},
 		{"counting in nynorsk", "Ein-To-Tre-Fire-Fem-2026", "sequence"}, // counted through (matchSeries)
-		{"password words of eight letters and more, a place and a date", "CAPSLOCK!Trondheim!031266!cruise123", "password"}, // 10^20.6 when "capslock" was a word of no list
+		// 10^20.6 when "capslock" was a word of no list:
+		{"password words of eight letters and more, a place and a date", "CAPSLOCK!Trondheim!031266!cruise123", "password"},
 		{"four password words of 6-8 letters", "Keystone+v4ldr35+sixers+sherman!!", "password"},
 		{"a keyboard walk on the password list is named a keyboard walk", "asdfghjkl!Trondheim!1987", "keyboard"},
 	}
