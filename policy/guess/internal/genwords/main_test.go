@@ -56,12 +56,12 @@ func TestFrequentListHeld(t *testing.T) {
 
 // TestPasswordWords: the password list's entries of 4-10 small letters
 // a-z, in order, each once, without those another list holds at any rank
-// and those the estimator explains as a shape (a keyboard walk, a
-// sequence, a repeat).
+// and those the estimator explains as a keyboard walk or a sequence; a
+// repeat stays.
 func TestPasswordWords(t *testing.T) {
-	entries := []string{"123456", "password", "dragon", "yankees", "abc", "Buster", "wizard", "qwerty1", "fotball", "yankees", "trustno1", "slick", "shamrock", "basketballs", "blackberry", "asdfghjkl", "qazwsx", "abcdefgh", "abcabc"}
+	entries := []string{"123456", "password", "dragon", "yankees", "abc", "Buster", "wizard", "qwerty1", "fotball", "yankees", "trustno1", "slick", "shamrock", "basketballs", "blackberry", "asdfghjkl", "qazwsx", "abcdefgh", "lisalisa"}
 	ranks := map[string]int{policy.Fold("dragon"): 4000, policy.Fold("fotball"): 7, policy.Fold("password"): 1} // folded, as read returns them
-	assert.Equal(t, []string{"yankees", "wizard", "slick", "shamrock", "blackberry"}, passwordWords(entries, ranks))
+	assert.Equal(t, []string{"yankees", "wizard", "slick", "shamrock", "blackberry", "lisalisa"}, passwordWords(entries, ranks))
 }
 
 // TestPasswordListHeld: the list is written by scripts/gen-common.sh and
