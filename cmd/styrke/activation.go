@@ -45,7 +45,13 @@ type activationCmd struct {
 }
 
 func newActivationCmd(name string, getenv func(string) string, stderr io.Writer) *activationCmd {
-	c := &activationCmd{fs: flag.NewFlagSet("activation "+name, flag.ContinueOnError)}
+	return newDeskCmd("activation "+name, getenv, stderr)
+}
+
+// newDeskCmd is a command of the service desk's flags (the store, the base
+// URL, the actor, delivery) named name.
+func newDeskCmd(name string, getenv func(string) string, stderr io.Writer) *activationCmd {
+	c := &activationCmd{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
 	c.fs.SetOutput(stderr)
 	envString(c.fs, getenv, &c.db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(c.fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 )
 
@@ -86,14 +88,28 @@ func describe(set *directory.Set) []string {
 }
 
 const directoryUsage = `usage: styrke directory check [--institution ID] [--directory URL --directory-bind-dn DN --directory-base DN ...]
+       styrke directory remind --within 14d [--institution ID] [--dry-run] [--directory URL ...] [--db ... --smtp-url ... --twilio-...]
 
 check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, lockoutThreshold; OpenLDAP: the
 ppolicy entry) and lists every conflict with each institution's policy.
 Exit status 1 when there is a conflict, 0 when there is none.
+
+remind tells everyone whose password the directory expires within --within
+(1-366 days; AD: msDS-UserPasswordExpiryTimeComputed, OpenLDAP: pwdChangedTime
+and pwdMaxAge) when it expires and where to change it, by e-mail (the account's
+mail attribute, else the address on file) and SMS (--directory-phone-attribute).
+Run it once a day; each account is reminded once per expiry and window (run a
+second job with a shorter window to remind again nearer the day). It prints a
+JSON line per account and exits 1 when a reminder reached nobody (the next run
+tries again). It takes the directory flags, the store flags (--db, --data), the
+delivery flags of styrke serve and --base-url.
 `
 
 func runDirectory(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "remind" {
+		return directoryRemind(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "check" {
 		fmt.Fprint(stderr, directoryUsage)
 		return errUsage
@@ -154,6 +170,69 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	}
 	if conflicts > 0 {
 		fmt.Fprintf(stdout, "%d conflict(s): passwords that Styrke accepts would be refused by the directory\n", conflicts)
+		return errReported
+	}
+	return nil
+}
+
+// directoryRemind is `styrke directory remind`: password expiry reminders
+// (server.Desk.RemindExpiring) for one institution's directory.
+func directoryRemind(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newDeskCmd("directory remind", getenv, stderr)
+	f := addDirectoryFlags(c.fs, getenv)
+	var r server.RemindRequest
+	within := c.fs.String("within", "", "remind of passwords that expire within this many days (1d-366d; e.g. 14d)")
+	c.fs.StringVar(&r.Institution, "institution", "default", "policy id of the institution: its directory (--directory-map), name and SMS cap")
+	c.fs.BoolVar(&r.DryRun, "dry-run", false, "list whom a run would remind; send and record nothing")
+	if err := c.parse(args); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	var err error
+	if r.Within, err = parseDays(*within); err != nil || r.Within < server.MinRemindWithin || r.Within > server.MaxRemindWithin {
+		fmt.Fprintln(stderr, "directory remind: --within must be from 1d to 366d (e.g. 14d)")
+		return errUsage
+	}
+	if _, err := policy.Lookup(r.Institution); err != nil {
+		fmt.Fprintf(stderr, "directory remind: --institution %q: no such institution (styrke policy list)\n", r.Institution)
+		return errUsage
+	}
+	set, err := f.open(getenv)
+	if err != nil {
+		return err
+	}
+	dir := set.For(r.Institution)
+	if directory.IsNone(dir) {
+		fmt.Fprintf(stderr, "directory remind: %s has no directory (--directory none): Styrke's own store expires no password\n", r.Institution)
+		return errUsage
+	}
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	r.Actor = c.actor
+	out, err := d.RemindExpiring(ctx, dir, r)
+	enc := json.NewEncoder(stdout)
+	counts := map[string]int{}
+	for _, rem := range out {
+		counts[rem.State]++
+		if werr := enc.Encode(rem); werr != nil {
+			return werr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	fmt.Fprintf(stderr, "%d expiring within %s: %d sent, %d failed, %d sent earlier, %d without an address", len(out), *within,
+		counts[server.RemindSent], counts[server.RemindFailed], counts[server.RemindEarlier], counts[server.RemindNoAddress])
+	if r.DryRun {
+		fmt.Fprintf(stderr, ", %d would be sent (dry run)", counts[server.RemindWouldSend])
+	}
+	fmt.Fprintln(stderr)
+	if counts[server.RemindFailed] > 0 {
 		return errReported
 	}
 	return nil

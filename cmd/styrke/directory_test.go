@@ -3,24 +3,32 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
+	"github.com/styrke-iam/styrke/server/notify/twiliotest"
 )
 
-// TestDirectoryCheck runs `styrke directory check` against a real Samba AD
-// (complexity on, 10 characters, 5 remembered: the default policy's
+// TestDirectoryCommands runs `styrke directory check` against a real Samba
+// AD (complexity on, 10 characters, 5 remembered: the default policy's
 // lower-case passphrases conflict, exit status 1) and a real slapd (12
-// characters: only uio's 8 conflict).
-func TestDirectoryCheck(t *testing.T) {
+// characters: only uio's 8 conflict), and `styrke directory remind` against
+// both (testDirectoryRemind): one Samba for the package's directory tests.
+func TestDirectoryCommands(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
 	defer cancel()
 	ad, err := dirtest.StartSamba(ctx)
@@ -57,6 +65,137 @@ func TestDirectoryCheck(t *testing.T) {
 		assert.NotContains(t, out, "CONFLICT")
 		assert.Contains(t, out, "default: note: ppolicy's pwdCheckQuality is 2")
 	})
+	for _, s := range []*dirtest.Server{ad, ol} {
+		t.Run("remind "+string(s.Kind), func(t *testing.T) { testDirectoryRemind(t, s) })
+	}
+}
+
+// testDirectoryRemind runs `styrke directory remind` against s: a dry run
+// lists and sends nothing; a run reminds by e-mail (a real SMTP server)
+// and SMS (the Twilio fake) the account whose password expires within the
+// window, with the change page and the day, and names the one with
+// nowhere to send it; the next run sends nothing again; a reminder that
+// reached nobody (the SMTP server down, no number) fails the run with exit
+// status 1 and is sent by the next one.
+func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
+	sms := twiliotest.New(t)
+	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_TWILIO_URL": sms.URL(), "STYRKE_TWILIO_ACCOUNT_SID": twiliotest.AccountSID, "STYRKE_TWILIO_SECRET": twiliotest.AuthToken,
+		"STYRKE_TWILIO_FROM": twiliotest.From}
+	flags, err := s.Flags(t.TempDir())
+	require.NoError(t, err)
+	flags = append(flags, "--directory-phone-attribute", "mobile", "--directory-name-attribute", "displayName")
+	var all bytes.Buffer
+	cli := func(args ...string) ([]server.Reminder, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(append([]string{"directory", "remind"}, flags...), args...),
+			func(k string) string { return env[k] }, nil, &stdout, &stderr)
+		all.Write(stdout.Bytes())
+		all.Write(stderr.Bytes())
+		var out []server.Reminder
+		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+			if line == "" {
+				continue
+			}
+			var r server.Reminder
+			require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+			out = append(out, r)
+		}
+		return out, stderr.String(), err
+	}
+	mine := map[string]bool{}
+	create := func(maxAge time.Duration, attrs map[string]string) string {
+		user := fmt.Sprintf("rem%s%d", time.Now().Format("150405"), len(mine))
+		mine[user] = true
+		dn, err := s.CreateUser(user, "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		if maxAge > 0 {
+			require.NoError(t, s.ExpireAfter(dn, "Initial!Passw0rd-2026", maxAge))
+		}
+		if attrs != nil {
+			require.NoError(t, s.SetAttributes(dn, attrs))
+		}
+		return user
+	}
+	kari := create(20*24*time.Hour, map[string]string{"mail": "kari@example.org", "mobile": "+47 912 34 567", "displayName": "Kari Nordmann"})
+	nowhere := create(20*24*time.Hour, nil)
+	later := create(60*24*time.Hour, map[string]string{"mail": "later@example.org"})
+	create(0, map[string]string{"mail": "never@example.org"}) // never expires
+	byUser := func(rs []server.Reminder) map[string]server.Reminder {
+		m := map[string]server.Reminder{}
+		for _, r := range rs {
+			if mine[r.Username] {
+				m[r.Username] = r
+			}
+		}
+		return m
+	}
+
+	out, stderr, err := cli("--within", "30d", "--dry-run")
+	require.NoError(t, err, stderr)
+	got := byUser(out)
+	assert.Equal(t, map[string]string{kari: server.RemindWouldSend, nowhere: server.RemindNoAddress},
+		map[string]string{kari: got[kari].State, nowhere: got[nowhere].State}, "%v", out)
+	assert.Len(t, got, 2, "later and the one that never expires are not within 30 days")
+	assert.WithinDuration(t, time.Now().Add(20*24*time.Hour), got[kari].Expires, time.Minute)
+	assert.Contains(t, stderr, "(dry run)")
+	assert.Empty(t, smtp.Messages(t), "a dry run sends nothing")
+	assert.Empty(t, sms.Messages())
+
+	out, stderr, err = cli("--within", "30d")
+	require.NoError(t, err, stderr)
+	got = byUser(out)
+	assert.Equal(t, server.RemindSent, got[kari].State)
+	assert.Len(t, got[kari].Deliveries, 2, "e-mail and SMS")
+	msgs := smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "<kari@example.org>", msgs[0].Header.Get("To"))
+	subject, err := new(mime.WordDecoder).DecodeHeader(msgs[0].Header.Get("Subject"))
+	require.NoError(t, err)
+	assert.Contains(t, subject, "går ut")
+	assert.Contains(t, msgs[0].Text, "Hei Kari Nordmann")
+	assert.Contains(t, msgs[0].Text, "https://styrke.example/endre/")
+	assert.Contains(t, msgs[0].Text, kari)
+	assert.Contains(t, msgs[0].HTML, `href="https://styrke.example/endre/"`)
+	texts := sms.Messages()
+	require.Len(t, texts, 1)
+	assert.Equal(t, "+4791234567", texts[0].To)
+	assert.Contains(t, texts[0].Body, "https://styrke.example/endre/")
+	assert.Contains(t, stderr, "1 without an address")
+
+	out, stderr, err = cli("--within", "30d")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, server.RemindEarlier, byUser(out)[kari].State, "the next day's run")
+	assert.Len(t, smtp.Messages(t), 1, "sent once")
+
+	// A window of 70 days reminds later too, and kari again (a second job,
+	// nearer or further from the day, is a reminder of its own).
+	smtp.Down()
+	out, stderr, err = cli("--within", "70d")
+	require.ErrorIs(t, err, errReported, "a reminder reached nobody: %s", stderr)
+	got = byUser(out)
+	assert.Equal(t, server.RemindFailed, got[later].State)
+	assert.Equal(t, server.RemindSent, got[kari].State, "the SMS went")
+	assert.Contains(t, stderr, "failed")
+	smtp.Up(t)
+	out, stderr, err = cli("--within", "70d")
+	require.NoError(t, err, stderr)
+	got = byUser(out)
+	assert.Equal(t, server.RemindSent, got[later].State, "tried again")
+	assert.Equal(t, server.RemindEarlier, got[kari].State)
+
+	audit := func(args ...string) string {
+		var stdout bytes.Buffer
+		require.NoError(t, run(context.Background(), append([]string{"audit"}, args...), func(k string) string { return env[k] }, nil, &stdout, &bytes.Buffer{}))
+		return stdout.String()
+	}
+	assert.Contains(t, audit("--username", kari, "--event", "delivered"), "email expiry reminder")
+	assert.Contains(t, audit("--username", later, "--event", "delivery_failed"), "email expiry reminder")
+	assert.NotContains(t, all.String(), s.ServicePassword)
+	assert.NotContains(t, all.String(), "smtp-pass-77aa")
+	assert.NotContains(t, all.String(), twiliotest.AuthToken)
 }
 
 func TestDirectoryCheckUsage(t *testing.T) {

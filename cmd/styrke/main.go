@@ -40,7 +40,8 @@ commands:
   activation  create, list, revoke, resend or import account-claim links
   audit       list the audit log as JSON Lines, or prune it
   account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
-  directory   check: compare the directory's own password rules with each policy
+  directory   check: compare the directory's own password rules with each policy;
+              remind: tell people whose password expires soon (e-mail, SMS)
 `
 
 // run is the whole program with its IO passed in; main only exits.

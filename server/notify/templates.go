@@ -30,6 +30,10 @@ const (
 	// sign in with ID-porten and choose a password (no secret in it):
 	// subject, text, HTML, SMS.
 	KindWelcome = "welcome"
+	// KindExpiry is the reminder that a password expires soon, with the
+	// change page (no secret in it): subject, text, HTML, SMS. Expires is
+	// when.
+	KindExpiry = "expiry"
 )
 
 // Ways a password is set, for KindChanged's How.
@@ -48,8 +52,8 @@ type Data struct {
 	Name, Username string
 	Institution    string // the display name
 	ServiceDesk    string // how to reach the service desk, one line
-	Link           string // KindActivation
-	Expires        string // KindActivation and KindCode, formatted in the language
+	Link           string // KindActivation, KindWelcome, KindExpiry
+	Expires        string // KindActivation, KindCode and KindExpiry, formatted in the language
 	// CodeBySMS: KindActivation's link works only with a one-time code
 	// sent by SMS (the message should say so).
 	CodeBySMS bool
@@ -74,8 +78,9 @@ type Profile struct {
 // replaced by a file of the same name in the configured folder
 // (activation.nb.txt with blocks "subject", "text" and "sms";
 // activation.nb.html; changed.LANG.txt with "subject" and "text";
-// changed.LANG.html; code.LANG.txt with "sms"; welcome.LANG.txt with
-// "subject", "text" and "sms", and welcome.LANG.html), and institution profiles from institutions.json in
+// changed.LANG.html; code.LANG.txt with "sms"; welcome.LANG.txt and
+// expiry.LANG.txt with "subject", "text" and "sms", and welcome.LANG.html
+// and expiry.LANG.html), and institution profiles from institutions.json in
 // that folder ({"uio": {"name": "Universitetet i Oslo", "serviceDesk":
 // "..."}}).
 type Templates struct {
@@ -110,7 +115,7 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 		b, err := defaultTemplates.ReadFile("templates/" + name)
 		return "built-in " + name, b, err
 	}
-	for _, kind := range []string{KindActivation, KindChanged, KindCode, KindWelcome} {
+	for _, kind := range []string{KindActivation, KindChanged, KindCode, KindWelcome, KindExpiry} {
 		for _, lang := range Langs {
 			key := kind + "." + lang
 			src, b, err := read(key + ".txt")
@@ -123,7 +128,7 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 			}
 			need := []string{"subject", "text"}
 			switch kind {
-			case KindActivation, KindWelcome:
+			case KindActivation, KindWelcome, KindExpiry:
 				need = append(need, "sms")
 			case KindCode:
 				need = []string{"sms"}
@@ -268,7 +273,7 @@ func (t *Templates) render(kind, lang string, d Data) (Rendered, error) {
 		return Rendered{}, err
 	}
 	r.Text = strings.TrimSpace(r.Text) + "\n"
-	if kind == KindActivation || kind == KindWelcome {
+	if kind == KindActivation || kind == KindWelcome || kind == KindExpiry {
 		if r.SMS, err = exec("sms"); err != nil {
 			return Rendered{}, err
 		}

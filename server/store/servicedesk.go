@@ -49,6 +49,14 @@ type ServiceDesk interface {
 	// PutAddress records (replacing) an address the service desk gave for
 	// username at at without an activation (a welcome).
 	PutAddress(ctx context.Context, username, email, lang string, at time.Time) error
+	// ClaimReminder records that the reminder key (an account, its
+	// password's expiry and the window it was found in) is being sent at
+	// at, and reports false if the key was claimed before: one reminder per
+	// key, however often the job runs and however many run at once.
+	ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error)
+	// ReleaseReminder forgets a claimed key (no channel delivered the
+	// reminder), so that the next run tries again.
+	ReleaseReminder(ctx context.Context, key string) error
 	// CountOpenActivations counts the activations usable at now (unused,
 	// unexpired, not locked by maxFailures).
 	CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error)

@@ -479,3 +479,68 @@ func (s *Server) Flags(dir string) ([]string, error) {
 		"--directory-password-file", pw, "--directory-base", s.PeopleDN, "--directory-ca", s.CAFile,
 	}, nil
 }
+
+// ExpireAfter gives the account at dn a password policy of its own whose
+// passwords expire maxAge after they are set, as the directory's
+// administrator, with the domain's or the default policy's other rules,
+// and sets password (the account's) again under it. AD: a fine-grained
+// password policy (msDS-PasswordSettings) that applies to the account
+// alone; OpenLDAP: a ppolicy entry under ou=policies named by the
+// account's pwdPolicySubentry, and the password set again, since ppolicy
+// records when a password was set (pwdChangedTime) only under a policy
+// with a maximum or minimum age. The rest of the directory keeps passwords
+// that never expire.
+func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
+	c, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	name := "expire-" + randomSecret()[:10]
+	if s.Kind == AD {
+		age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
+		add := ldap.NewAddRequest("CN="+name+",CN=Password Settings Container,CN=System,"+s.BaseDN, nil)
+		for k, v := range map[string]string{
+			"objectClass":                              "msDS-PasswordSettings",
+			"msDS-PasswordSettingsPrecedence":          "10",
+			"msDS-PasswordReversibleEncryptionEnabled": "FALSE",
+			"msDS-PasswordHistoryLength":               "5",
+			"msDS-PasswordComplexityEnabled":           "TRUE",
+			"msDS-MinimumPasswordLength":               "10",
+			"msDS-MinimumPasswordAge":                  "0",
+			"msDS-MaximumPasswordAge":                  age(maxAge),
+			"msDS-LockoutThreshold":                    "5",
+			"msDS-LockoutObservationWindow":            age(30 * time.Minute),
+			"msDS-LockoutDuration":                     age(30 * time.Minute),
+			"msDS-PSOAppliesTo":                        dn,
+		} {
+			add.Attribute(k, []string{v})
+		}
+		if err := c.Add(add); err != nil {
+			return fmt.Errorf("dirtest: add password settings for %s: %w", dn, err)
+		}
+		return nil
+	}
+	policy := "cn=" + name + ",ou=policies," + s.BaseDN
+	add := policyEntry(policy)
+	for i, a := range add.Attributes {
+		if a.Type == "cn" {
+			add.Attributes[i].Vals = []string{name}
+		}
+	}
+	add.Attribute("pwdMaxAge", []string{strconv.FormatInt(int64(maxAge/time.Second), 10)})
+	if err := c.Add(add); err != nil {
+		return fmt.Errorf("dirtest: add policy %s: %w", policy, err)
+	}
+	mod := ldap.NewModifyRequest(dn, nil)
+	mod.Replace("pwdPolicySubentry", []string{policy})
+	if err := c.Modify(mod); err != nil {
+		return fmt.Errorf("dirtest: set the policy of %s: %w", dn, err)
+	}
+	mod = ldap.NewModifyRequest(dn, nil)
+	mod.Replace("userPassword", []string{password})
+	if err := c.Modify(mod); err != nil {
+		return fmt.Errorf("dirtest: set the password of %s again: %w", dn, err)
+	}
+	return nil
+}

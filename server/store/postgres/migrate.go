@@ -157,6 +157,12 @@ CREATE TABLE addresses (
 	updated_at timestamptz NOT NULL
 );
 `},
+	{10, "password expiry reminders sent, one per account, expiry and window", `
+CREATE TABLE reminders (
+	key     text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	sent_at timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -271,6 +271,23 @@ func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at
 	return nil
 }
 
+// ClaimReminder implements store.Store.
+func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO reminders (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ts(at))
+	if err != nil {
+		return false, fmt.Errorf("postgres: claim reminder: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ReleaseReminder implements store.Store.
+func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM reminders WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("postgres: release reminder: %w", err)
+	}
+	return nil
+}
+
 // CountOpenActivations implements store.Store.
 func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error) {
 	var n int

@@ -156,6 +156,12 @@ CREATE TABLE addresses (
 	updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 `},
+	{10, "password expiry reminders sent, one per account, expiry and window", `
+CREATE TABLE reminders (
+	key     TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	sent_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

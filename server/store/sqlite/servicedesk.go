@@ -294,6 +294,27 @@ func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at
 	return nil
 }
 
+// ClaimReminder implements store.Store.
+func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `INSERT INTO reminders (key, sent_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, micros(at))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: claim reminder: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlite: claim reminder: %w", err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseReminder implements store.Store.
+func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM reminders WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sqlite: release reminder: %w", err)
+	}
+	return nil
+}
+
 // CountOpenActivations implements store.Store.
 func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error) {
 	var n int

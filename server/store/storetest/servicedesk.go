@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ var serviceDeskTests = []struct {
 	{"RevokeRace", testRevokeRace},
 	{"RevokeClaimed", testRevokeClaimed},
 	{"AddressOnFile", testAddressOnFile},
+	{"Reminders", testReminders},
 	{"CountOpen", testCountOpen},
 	{"NotificationQueue", testNotificationQueue},
 	{"NotificationClaimRace", testNotificationClaimRace},
@@ -274,6 +276,42 @@ func testAddressOnFile(t *testing.T, open Opener) {
 	email, lang, err = s.AddressOnFile(ctx(t), "ola")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ola2@example.org", "en"}, []string{email, lang}, "PutAddress replaces")
+}
+
+// testReminders: a reminder key is claimed once; a released one can be
+// claimed again; claims at once agree on one winner.
+func testReminders(t *testing.T, open Opener) {
+	s := open(t)
+	ok, err := s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0)
+	require.NoError(t, err)
+	assert.True(t, ok, "the first claim")
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.False(t, ok, "the next day's run finds it sent")
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|3", T0)
+	require.NoError(t, err)
+	assert.True(t, ok, "another window is another reminder")
+	require.NoError(t, s.ReleaseReminder(ctx(t), "uit|kari|1800000000|14"))
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0)
+	require.NoError(t, err)
+	assert.True(t, ok, "released: nothing was delivered, so the next run tries again")
+	require.NoError(t, s.ReleaseReminder(ctx(t), "never-claimed"))
+
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.ClaimReminder(context.Background(), "uit|ola|1800000000|14", T0)
+			assert.NoError(t, err)
+			if ok {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), wins.Load(), "one of the runs at once sends it")
 }
 
 func testCountOpen(t *testing.T, open Opener) {

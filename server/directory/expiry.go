@@ -1,0 +1,208 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	ber "github.com/go-asn1-ber/asn1-ber"
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Expiry is an account whose password the directory will expire: the
+// person must change it by Expires or be made to at the next logon.
+type Expiry struct {
+	Username string
+	Expires  time.Time
+	// Email is the account's mail attribute, Phone and Name its configured
+	// phone and name attributes (Config's PhoneAttribute and NameAttribute);
+	// empty when the entry has none or none is configured.
+	Email, Phone, Name string
+}
+
+// Expirer is a directory that knows when its passwords expire (the LDAP
+// directories; None has no expiry).
+type Expirer interface {
+	// Expiring lists the enabled accounts under the base whose password
+	// expires after now and no later than now+within, soonest first.
+	Expiring(ctx context.Context, now time.Time, within time.Duration) ([]Expiry, error)
+}
+
+// expiryPageSize is how many entries one page of the search holds (AD's
+// MaxPageSize is 1,000).
+const expiryPageSize = 500
+
+// mailAttribute is the attribute Expiring reads the e-mail address from.
+const mailAttribute = "mail"
+
+// usernameAttr finds the attribute a Config's filter compares with
+// {username}: "(sAMAccountName={username})" is sAMAccountName.
+var usernameAttr = regexp.MustCompile(`\(([A-Za-z][A-Za-z0-9-]*)=\{username\}\)`)
+
+// Expiring implements Expirer.
+//
+// AD: msDS-UserPasswordExpiryTimeComputed, which the domain controller
+// computes from pwdLastSet and the domain's maximum password age or the
+// account's fine-grained password policy; it is 0 for a password that must
+// be changed at the next logon and the largest value for one that never
+// expires (the account's "password never expires" flag, or no maximum age).
+// Disabled accounts are left out.
+//
+// OpenLDAP: pwdChangedTime plus pwdMaxAge of the account's ppolicy
+// (pwdPolicySubentry, or the default policy that Settings reads). An entry
+// without pwdChangedTime (its password set before ppolicy was loaded) or
+// whose policy has no maximum age does not expire; one whose pwdReset is
+// TRUE must be changed already.
+func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration) ([]Expiry, error) {
+	if within <= 0 {
+		return nil, fmt.Errorf("directory: the window to look ahead must be positive, not %s", within)
+	}
+	m := usernameAttr.FindStringSubmatch(d.filter)
+	if m == nil {
+		return nil, fmt.Errorf("%w: %s: the account filter %q compares no attribute with {username} as (ATTR={username}): expiry reminders cannot name the accounts", ErrOperator, d.url, d.filter)
+	}
+	userAttr := m[1]
+	all := strings.ReplaceAll(d.filter, "{username}", "*")
+	ctx, cancel := context.WithTimeout(ctx, 10*d.timeout) // a search of every account: longer than one call's bound
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	attrs := []string{userAttr, mailAttribute}
+	for _, a := range []string{d.phoneAttr, d.nameAttr} {
+		if a != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	var (
+		filter  string
+		expires func(e *ldap.Entry) (time.Time, bool)
+	)
+	if d.flavour == FlavourAD {
+		filter = "(&" + all + "(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+		attrs = append(attrs, "msDS-UserPasswordExpiryTimeComputed")
+		expires = func(e *ldap.Entry) (time.Time, bool) {
+			v, err := strconv.ParseInt(e.GetAttributeValue("msDS-UserPasswordExpiryTimeComputed"), 10, 64)
+			if err != nil || v <= 0 || v >= maxFileTime {
+				return time.Time{}, false // none, must change now, or never
+			}
+			return fileTime(v), true
+		}
+	} else {
+		maxAge, defaultAge, err := d.policyMaxAges(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		filter = "(&" + all + "(pwdChangedTime=*))"
+		attrs = append(attrs, "pwdChangedTime", "pwdPolicySubentry", "pwdReset")
+		expires = func(e *ldap.Entry) (time.Time, bool) {
+			if strings.EqualFold(e.GetAttributeValue("pwdReset"), "TRUE") {
+				return time.Time{}, false
+			}
+			age := defaultAge
+			if p := e.GetAttributeValue("pwdPolicySubentry"); p != "" {
+				age = maxAge[normDN(p)]
+			}
+			changed, err := ber.ParseGeneralizedTime([]byte(e.GetAttributeValue("pwdChangedTime")))
+			if age <= 0 || err != nil {
+				return time.Time{}, false
+			}
+			return changed.Add(age), true
+		}
+	}
+	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil)
+	res, err := c.SearchWithPaging(req, expiryPageSize)
+	if err != nil {
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			return nil, fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
+		}
+		return nil, d.classify(ctx, "search expiring passwords", err)
+	}
+	end := now.Add(within)
+	var out []Expiry
+	for _, e := range res.Entries {
+		t, ok := expires(e)
+		if !ok || !t.After(now) || t.After(end) {
+			continue
+		}
+		user := e.GetAttributeValue(userAttr)
+		if user == "" {
+			continue
+		}
+		out = append(out, Expiry{
+			Username: user, Expires: t.UTC(),
+			Email: e.GetAttributeValue(mailAttribute), Phone: e.GetAttributeValue(d.phoneAttr), Name: e.GetAttributeValue(d.nameAttr),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Expires.Equal(out[j].Expires) {
+			return out[i].Expires.Before(out[j].Expires)
+		}
+		return out[i].Username < out[j].Username
+	})
+	return out, nil
+}
+
+// policyMaxAges reads every ppolicy entry's pwdMaxAge under the base's
+// naming context (by normalised DN) and the default policy's, the one
+// Settings reads (the configured policy DN, else cn=default or the only
+// one).
+func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Duration, time.Duration, error) {
+	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"namingContexts"}, nil))
+	if err != nil || len(root.Entries) == 0 {
+		return nil, 0, d.classify(ctx, "read rootDSE", err)
+	}
+	base := d.base
+	for _, nc := range root.Entries[0].GetAttributeValues("namingContexts") {
+		if strings.HasSuffix(strings.ToLower(d.base), strings.ToLower(nc)) {
+			base = nc
+		}
+	}
+	res, err := c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+		"(objectClass=pwdPolicy)", []string{"pwdMaxAge"}, nil))
+	if err != nil {
+		return nil, 0, d.classify(ctx, "read password policies", err)
+	}
+	ages := map[string]time.Duration{}
+	var def time.Duration
+	for _, e := range res.Entries {
+		n, _ := strconv.ParseInt(e.GetAttributeValue("pwdMaxAge"), 10, 64)
+		age := time.Duration(n) * time.Second
+		ages[normDN(e.DN)] = age
+		switch {
+		case d.policyDN != "" && normDN(e.DN) == normDN(d.policyDN):
+			def = age
+		case d.policyDN == "" && (len(res.Entries) == 1 || strings.HasPrefix(normDN(e.DN), "cn=default,")):
+			def = age
+		}
+	}
+	return ages, def, nil
+}
+
+// normDN lower-cases dn and drops the spaces after its commas, enough to
+// compare the DNs a directory writes of its own entries.
+func normDN(dn string) string {
+	parts := strings.Split(dn, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	return strings.ToLower(strings.Join(parts, ","))
+}
+
+// maxFileTime is the FILETIME of 2200-01-01: AD writes the largest value
+// for "never", and time.Duration reaches only to 2262.
+const maxFileTime = 72581184000000000 + 116444736000000000
+
+// fileTime converts AD's FILETIME (100-nanosecond intervals since
+// 1601-01-01 UTC) to a time.
+func fileTime(v int64) time.Time {
+	const epochDiff = 116444736000000000 // 1601-01-01 to 1970-01-01 in 100 ns
+	return time.Unix(0, 0).Add(time.Duration(v-epochDiff) * 100).UTC()
+}

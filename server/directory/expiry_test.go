@@ -1,0 +1,37 @@
+package directory
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestFileTime: AD's FILETIME counts 100 ns from 1601-01-01 UTC.
+func TestFileTime(t *testing.T) {
+	assert.Equal(t, time.Unix(0, 0).UTC(), fileTime(116444736000000000))
+	assert.Equal(t, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC), fileTime(134407728000000000))
+	assert.Equal(t, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), fileTime(maxFileTime))
+}
+
+// TestNormDN: the DNs a directory writes of its own entries compare equal
+// however their case and the spaces after the commas.
+func TestNormDN(t *testing.T) {
+	assert.Equal(t, normDN("cn=default,ou=policies,dc=styrke,dc=test"), normDN("CN=Default, OU=Policies, DC=styrke,DC=test"))
+	assert.NotEqual(t, normDN("cn=a,ou=policies"), normDN("cn=b,ou=policies"))
+}
+
+// TestExpiringRefuses: a window of nothing, and a filter that names no
+// attribute compared with {username}, are refused before any connection.
+func TestExpiringRefuses(t *testing.T) {
+	d := &LDAP{filter: "(uid={username})", url: "ldaps://example.invalid"}
+	_, err := d.Expiring(context.Background(), time.Now(), 0)
+	assert.ErrorContains(t, err, "must be positive")
+	assert.Equal(t, "uid", usernameAttr.FindStringSubmatch("(|(uid={username})(mail={username}))")[1], "the first (ATTR={username}) names the accounts")
+	assert.Equal(t, "sAMAccountName", usernameAttr.FindStringSubmatch("(&(objectClass=user)(sAMAccountName={username}))")[1])
+	d.filter = "(&(objectClass=person)(cn:dn:={username}))"
+	_, err = d.Expiring(context.Background(), time.Now(), time.Hour)
+	assert.ErrorIs(t, err, ErrOperator)
+	assert.ErrorContains(t, err, "compares no attribute with {username}")
+}

@@ -1,0 +1,85 @@
+package dirflow
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+)
+
+// TestExpiring: the directory names the accounts whose password expires
+// within the window, with when and the account's address and number, by
+// the account's own policy (AD: a fine-grained password policy, read
+// through msDS-UserPasswordExpiryTimeComputed; OpenLDAP: pwdChangedTime
+// and the pwdMaxAge of the policy its pwdPolicySubentry names). Passwords
+// that never expire, disabled AD accounts and OpenLDAP accounts whose
+// password must be changed already (pwdReset) are left out, as is one
+// that expires after the window.
+func TestExpiring(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		ctx := context.Background()
+		d, err := directory.Open(dirConfig(s))
+		require.NoError(t, err)
+		ex, ok := d.(directory.Expirer)
+		require.True(t, ok, "%s lists expiring passwords", s.Kind)
+		create := func(maxAge time.Duration, attrs map[string]string) string {
+			user := newUsername()
+			dn, err := s.CreateUser(user, initial)
+			require.NoError(t, err)
+			if maxAge > 0 {
+				require.NoError(t, s.ExpireAfter(dn, initial, maxAge))
+			}
+			if attrs != nil {
+				require.NoError(t, s.SetAttributes(dn, attrs))
+			}
+			return user
+		}
+		before := time.Now()
+		soon := create(30*24*time.Hour, map[string]string{"mail": "kari@example.org", "mobile": "+47 924 56 789", "displayName": "Kari Nordmann"})
+		later := create(90*24*time.Hour, nil)
+		never := create(0, nil)
+		gone := map[dirtest.Kind]map[string]string{
+			dirtest.AD:       {"userAccountControl": "514"}, // disabled
+			dirtest.OpenLDAP: {"pwdReset": "TRUE"},          // must change at the next bind already
+		}[s.Kind]
+		off := create(30*24*time.Hour, gone)
+		after := time.Now()
+
+		list, err := ex.Expiring(ctx, time.Now(), 40*24*time.Hour)
+		require.NoError(t, err)
+		got := map[string]directory.Expiry{}
+		for _, x := range list {
+			got[x.Username] = x
+		}
+		require.Contains(t, got, soon)
+		x := got[soon]
+		assert.False(t, x.Expires.Before(before.Add(30*24*time.Hour).Add(-2*time.Second)), "expires %s", x.Expires)
+		assert.False(t, x.Expires.After(after.Add(30*24*time.Hour).Add(2*time.Second)), "expires %s", x.Expires)
+		assert.Equal(t, "kari@example.org", x.Email)
+		assert.Equal(t, "+47 924 56 789", x.Phone)
+		assert.Equal(t, "Kari Nordmann", x.Name)
+		for _, u := range []string{later, never, off} {
+			assert.NotContains(t, got, u)
+		}
+		for i := 1; i < len(list); i++ {
+			assert.False(t, list[i].Expires.Before(list[i-1].Expires), "soonest first")
+		}
+
+		list, err = ex.Expiring(ctx, time.Now(), 100*24*time.Hour)
+		require.NoError(t, err)
+		got = map[string]directory.Expiry{}
+		for _, x := range list {
+			got[x.Username] = x
+		}
+		assert.Contains(t, got, later, "within a longer window")
+		assert.NotContains(t, got, never)
+
+		_, err = ex.Expiring(ctx, time.Now(), 0)
+		assert.Error(t, err, "a window of nothing")
+	})
+}

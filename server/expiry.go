@@ -1,0 +1,155 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Password expiry reminders: where a directory expires passwords (AD's
+// maximum password age or a fine-grained policy, OpenLDAP's pwdMaxAge), a
+// job run once a day (styrke directory remind) tells each person whose
+// password expires within the window, by e-mail and/or SMS, when it expires
+// and where to change it: the change page, no secret in the link. Each
+// account is reminded once per expiry and window (a second job with a
+// shorter window reminds again nearer the day); a reminder that reached
+// nobody is tried again on the next run.
+
+// Reminder windows: at least a day, at most a year.
+const (
+	MinRemindWithin = 24 * time.Hour
+	MaxRemindWithin = 366 * 24 * time.Hour
+)
+
+// ErrNoExpiry: the directory has no password expiry to remind of (none).
+var ErrNoExpiry = errors.New("server: the directory has no password expiry (none)")
+
+// RemindRequest asks to remind the people whose password expires within
+// Within.
+type RemindRequest struct {
+	Institution string // the policy id (links and SMS caps); "" is "default"
+	Within      time.Duration
+	// DryRun lists whom a run would remind, and sends and records nothing.
+	DryRun bool
+	Actor  string // for the audit log
+}
+
+// Reminder is what a run did for one account whose password expires.
+type Reminder struct {
+	Username string    `json:"username"`
+	Expires  time.Time `json:"expires"`
+	// State: "sent" (some channel delivered it), "failed" (none did; the
+	// next run tries again), "earlier" (an earlier run sent it), "no
+	// address" (the directory and the store hold neither an e-mail address
+	// nor a mobile number), "would send" (a dry run).
+	State      string     `json:"state"`
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+}
+
+// Reminder states.
+const (
+	RemindSent      = "sent"
+	RemindFailed    = "failed"
+	RemindEarlier   = "earlier"
+	RemindNoAddress = "no address"
+	RemindWouldSend = "would send"
+)
+
+// RemindExpiring reminds the people of dir whose password expires within
+// r.Within (see the package comment above). It refuses a window outside
+// MinRemindWithin-MaxRemindWithin (a *FieldError) and a directory that has
+// no expiry (ErrNoExpiry). The e-mail address is the account's mail
+// attribute, else the address on file (styrke activation, welcome); the
+// number is the directory's phone attribute. A failed delivery is in the
+// Reminder and the audit log, and does not stop the run.
+func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r RemindRequest) ([]Reminder, error) {
+	if r.Within < MinRemindWithin || r.Within > MaxRemindWithin {
+		return nil, &FieldError{Fields: []string{"within"}, Msg: fmt.Sprintf("the window to look ahead must be from 1 to 366 days, not %s", r.Within)}
+	}
+	inst := r.Institution
+	if inst == "" {
+		inst = "default"
+	}
+	ex, ok := dir.(directory.Expirer)
+	if !ok {
+		return nil, ErrNoExpiry
+	}
+	now := d.Now()
+	list, err := ex.Expiring(ctx, now, r.Within)
+	if err != nil {
+		return nil, err
+	}
+	days := strconv.Itoa(int((r.Within + 12*time.Hour) / (24 * time.Hour)))
+	prof := d.Templates.Profile(inst)
+	actor := r.Actor
+	if actor == "" {
+		actor = "system"
+	}
+	out := make([]Reminder, 0, len(list))
+	for _, x := range list {
+		rem := Reminder{Username: x.Username, Expires: x.Expires}
+		email, phone, lang := x.Email, "", "nb"
+		if filed, flang, err := d.Store.AddressOnFile(ctx, x.Username); err == nil {
+			lang = flang
+			if email == "" {
+				email = filed
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return out, err
+		}
+		if x.Phone != "" {
+			// A number the directory holds in no form an SMS can go to is
+			// left out, not an error: the e-mail may still go.
+			if p, err := notify.NormalizePhone(x.Phone); err == nil {
+				phone = p
+			}
+		}
+		lang = pageLang(lang)
+		switch {
+		case email == "" && phone == "":
+			rem.State = RemindNoAddress
+			d.Logger.WarnContext(ctx, "expiry reminder: no address", "institution", inst, "username", x.Username)
+			out = append(out, rem)
+			continue
+		case r.DryRun:
+			rem.State = RemindWouldSend
+			out = append(out, rem)
+			continue
+		}
+		key := inst + "|" + x.Username + "|" + strconv.FormatInt(x.Expires.Unix(), 10) + "|" + days
+		claimed, err := d.Store.ClaimReminder(ctx, key, now)
+		if err != nil {
+			return out, err
+		}
+		if !claimed {
+			rem.State = RemindEarlier
+			out = append(out, rem)
+			continue
+		}
+		name := x.Name
+		if name == "" {
+			name = x.Username
+		}
+		msg, rerr := d.Templates.Render(notify.KindExpiry, lang, notify.Data{
+			Name: name, Username: x.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
+			Link: d.BaseURL + ChangePaths[lang], Expires: d.Templates.FormatTime(x.Expires, lang),
+		})
+		ev := store.AuditEvent{Actor: actor, Username: x.Username, Institution: inst}
+		rem.Deliveries = d.send(ctx, ev, inst, email, phone, "expiry reminder", msg, rerr)
+		rem.State = RemindSent
+		if !delivered(rem.Deliveries, "expiry reminder") {
+			rem.State = RemindFailed
+			if err := d.Store.ReleaseReminder(ctx, key); err != nil {
+				return append(out, rem), err
+			}
+		}
+		out = append(out, rem)
+	}
+	return out, nil
+}
