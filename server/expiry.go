@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -60,6 +61,16 @@ const (
 	RemindNoAddress = "no address"
 	RemindWouldSend = "would send"
 )
+
+// ChangeLink is the change page in lang, naming the institution unless it
+// is the default one (the page starts with it chosen).
+func ChangeLink(base, lang, institution string) string {
+	u := base + ChangePaths[pageLang(lang)]
+	if institution != "" && institution != "default" {
+		u += "?" + url.Values{"institution": {institution}}.Encode()
+	}
+	return u
+}
 
 // RemindExpiring reminds the people of dir whose password expires within
 // r.Within (see the package comment above). It refuses a window outside
@@ -138,7 +149,7 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		}
 		msg, rerr := d.Templates.Render(notify.KindExpiry, lang, notify.Data{
 			Name: name, Username: x.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
-			Link: d.BaseURL + ChangePaths[lang], Expires: d.Templates.FormatTime(x.Expires, lang),
+			Link: ChangeLink(d.BaseURL, lang, inst), Expires: d.Templates.FormatTime(x.Expires, lang),
 		})
 		ev := store.AuditEvent{Actor: actor, Username: x.Username, Institution: inst}
 		rem.Deliveries = d.send(ctx, ev, inst, email, phone, "expiry reminder", msg, rerr)

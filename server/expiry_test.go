@@ -33,3 +33,12 @@ func TestRemindRefuses(t *testing.T) {
 	_, err = d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{Within: 14 * 24 * time.Hour})
 	assert.ErrorIs(t, err, server.ErrNoExpiry)
 }
+
+// TestChangeLink: the change page in the language, naming any institution
+// but the default.
+func TestChangeLink(t *testing.T) {
+	assert.Equal(t, "https://s.example/endre/", server.ChangeLink("https://s.example", "nb", "default"))
+	assert.Equal(t, "https://s.example/nn/endre/?institution=uit", server.ChangeLink("https://s.example", "nn", "uit"))
+	assert.Equal(t, "https://s.example/en/change/", server.ChangeLink("https://s.example", "en", ""))
+	assert.Equal(t, "https://s.example/endre/", server.ChangeLink("https://s.example", "xx", "default"), "an unknown language is nb")
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/notify/twiliotest"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
@@ -297,6 +298,19 @@ func TestResetEndToEnd(t *testing.T) {
 		stateShown(t, tb, "ended")
 		run(t, tb, chromedp.Navigate(b.base+"/glemt/#/pw"))
 		stateShown(t, tb, "start")
+	})
+
+	t.Run("a reminder's link names the institution", func(t *testing.T) {
+		// styrke directory remind links the change page with
+		// ?institution=ID (server.ChangeLink): the form starts with it
+		// chosen; an id the list lacks leaves the default.
+		tb := resetTab(t)
+		run(t, tb, chromedp.Navigate(server.ChangeLink(b.base, "en", "uit")))
+		stateShown(t, tb, "form")
+		assert.Equal(t, "uit", chrome.Eval[string](t, tb, `document.getElementById('institution').value`))
+		run(t, tb, chromedp.Navigate(b.base+"/en/change/?institution=nosuch"))
+		stateShown(t, tb, "form")
+		assert.Equal(t, "default", chrome.Eval[string](t, tb, `document.getElementById('institution').value`))
 	})
 
 	t.Run("change on a locked account", func(t *testing.T) {

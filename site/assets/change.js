@@ -92,6 +92,12 @@ form.addEventListener('submit', async (event) => {
 
 current.addEventListener('input', () => current.removeAttribute('aria-invalid'));
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
+// A reminder that the password expires names the person's institution
+// (?institution=ID): the form starts with it chosen, when the list has it.
+{
+  const id = new URLSearchParams(location.search).get('institution') ?? '';
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(id) && [...institution.options].some((o) => o.value === id)) institution.value = id;
+}
 institution.addEventListener('change', applyInstitution);
 applyInstitution();
 
