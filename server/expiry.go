@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,8 +16,9 @@ import (
 
 // Password expiry reminders: where a directory expires passwords (AD's
 // maximum password age or a fine-grained policy, OpenLDAP's pwdMaxAge), a
-// job run once a day (styrke directory remind) tells each person whose
-// password expires within the window, by e-mail and/or SMS, when it expires
+// job run once a day (styrke directory remind, or styrke serve
+// --remind-within) tells each person whose password expires within the
+// window, by e-mail and/or SMS, when it expires
 // and where to change it: the change page, no secret in the link. Each
 // account is reminded once per expiry and window (a second job with a
 // shorter window reminds again nearer the day); a reminder that reached
@@ -32,10 +34,13 @@ const (
 var ErrNoExpiry = errors.New("server: the directory has no password expiry (none)")
 
 // RemindRequest asks to remind the people whose password expires within
-// Within.
+// the largest of Windows, each once per window: an account is reminded in
+// the smallest window its expiry falls in ("14d,3d": once two weeks ahead
+// and again three days ahead, but only once for a password found three
+// days from the day).
 type RemindRequest struct {
 	Institution string // the policy id (links and SMS caps); "" is "default"
-	Within      time.Duration
+	Windows     []time.Duration
 	// DryRun lists whom a run would remind, and sends and records nothing.
 	DryRun bool
 	Actor  string // for the audit log
@@ -45,6 +50,7 @@ type RemindRequest struct {
 type Reminder struct {
 	Username string    `json:"username"`
 	Expires  time.Time `json:"expires"`
+	Window   int       `json:"windowDays"` // the window it fell in, in days
 	// State: "sent" (some channel delivered it), "failed" (none did; the
 	// next run tries again), "earlier" (an earlier run sent it), "no
 	// address" (the directory and the store hold neither an e-mail address
@@ -73,15 +79,18 @@ func ChangeLink(base, lang, institution string) string {
 }
 
 // RemindExpiring reminds the people of dir whose password expires within
-// r.Within (see the package comment above). It refuses a window outside
-// MinRemindWithin-MaxRemindWithin (a *FieldError) and a directory that has
+// r.Windows (see the package comment above). It refuses no window or one
+// outside MinRemindWithin-MaxRemindWithin (a *FieldError) and a directory that has
 // no expiry (ErrNoExpiry). The e-mail address is the account's mail
 // attribute, else the address on file (styrke activation, welcome); the
 // number is the directory's phone attribute. A failed delivery is in the
 // Reminder and the audit log, and does not stop the run.
 func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r RemindRequest) ([]Reminder, error) {
-	if r.Within < MinRemindWithin || r.Within > MaxRemindWithin {
-		return nil, &FieldError{Fields: []string{"within"}, Msg: fmt.Sprintf("the window to look ahead must be from 1 to 366 days, not %s", r.Within)}
+	windows := slices.Clone(r.Windows)
+	slices.Sort(windows)
+	windows = slices.Compact(windows)
+	if len(windows) == 0 || windows[0] < MinRemindWithin || windows[len(windows)-1] > MaxRemindWithin {
+		return nil, &FieldError{Fields: []string{"within"}, Msg: fmt.Sprintf("each window to look ahead must be from 1 to 366 days, not %v", r.Windows)}
 	}
 	inst := r.Institution
 	if inst == "" {
@@ -92,11 +101,10 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		return nil, ErrNoExpiry
 	}
 	now := d.Now()
-	list, err := ex.Expiring(ctx, now, r.Within)
+	list, err := ex.Expiring(ctx, now, windows[len(windows)-1])
 	if err != nil {
 		return nil, err
 	}
-	days := strconv.Itoa(int((r.Within + 12*time.Hour) / (24 * time.Hour)))
 	prof := d.Templates.Profile(inst)
 	actor := r.Actor
 	if actor == "" {
@@ -104,7 +112,15 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 	}
 	out := make([]Reminder, 0, len(list))
 	for _, x := range list {
-		rem := Reminder{Username: x.Username, Expires: x.Expires}
+		w := windows[len(windows)-1]
+		for _, c := range windows {
+			if !x.Expires.After(now.Add(c)) {
+				w = c
+				break
+			}
+		}
+		days := int((w + 12*time.Hour) / (24 * time.Hour))
+		rem := Reminder{Username: x.Username, Expires: x.Expires, Window: days}
 		email, phone, lang := x.Email, "", "nb"
 		if filed, flang, err := d.Store.AddressOnFile(ctx, x.Username); err == nil {
 			lang = flang
@@ -133,7 +149,7 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 			out = append(out, rem)
 			continue
 		}
-		key := inst + "|" + x.Username + "|" + strconv.FormatInt(x.Expires.Unix(), 10) + "|" + days
+		key := inst + "|" + x.Username + "|" + strconv.FormatInt(x.Expires.Unix(), 10) + "|" + strconv.Itoa(days)
 		claimed, err := d.Store.ClaimReminder(ctx, key, now)
 		if err != nil {
 			return out, err

@@ -24,13 +24,16 @@ func TestRemindRefuses(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	d := server.NewDesk(st, "https://styrke.example", server.DeskDeps{}, nil, nil)
+	_, err = d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{})
+	var none *server.FieldError
+	require.ErrorAs(t, err, &none, "no window")
 	for _, w := range []time.Duration{0, time.Hour, 367 * 24 * time.Hour} {
-		_, err := d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{Within: w})
+		_, err := d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{Windows: []time.Duration{14 * 24 * time.Hour, w}})
 		var fe *server.FieldError
 		require.ErrorAs(t, err, &fe, "%s", w)
 		assert.Equal(t, []string{"within"}, fe.Fields)
 	}
-	_, err = d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{Within: 14 * 24 * time.Hour})
+	_, err = d.RemindExpiring(context.Background(), directory.None{}, server.RemindRequest{Windows: []time.Duration{14 * 24 * time.Hour}})
 	assert.ErrorIs(t, err, server.ErrNoExpiry)
 }
 

@@ -88,7 +88,7 @@ func describe(set *directory.Set) []string {
 }
 
 const directoryUsage = `usage: styrke directory check [--institution ID] [--directory URL --directory-bind-dn DN --directory-base DN ...]
-       styrke directory remind --within 14d [--institution ID] [--dry-run] [--directory URL ...] [--db ... --smtp-url ... --twilio-...]
+       styrke directory remind --within 14d[,3d] [--institution ID] [--dry-run] [--directory URL ...] [--db ... --smtp-url ... --twilio-...]
 
 check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, lockoutThreshold; OpenLDAP: the
@@ -99,8 +99,9 @@ remind tells everyone whose password the directory expires within --within
 (1-366 days; AD: msDS-UserPasswordExpiryTimeComputed, OpenLDAP: pwdChangedTime
 and pwdMaxAge) when it expires and where to change it, by e-mail (the account's
 mail attribute, else the address on file) and SMS (--directory-phone-attribute).
-Run it once a day; each account is reminded once per expiry and window (run a
-second job with a shorter window to remind again nearer the day). It prints a
+Run it once a day (or let styrke serve --remind-within do it); each account is
+reminded once per expiry and window, in the smallest window its expiry falls in
+(--within 14d,3d: two weeks ahead and again three days ahead). It prints a
 JSON line per account and exits 1 when a reminder reached nobody (the next run
 tries again). It takes the directory flags, the store flags (--db, --data), the
 delivery flags of styrke serve and --base-url.
@@ -181,7 +182,7 @@ func directoryRemind(ctx context.Context, args []string, getenv func(string) str
 	c := newDeskCmd("directory remind", getenv, stderr)
 	f := addDirectoryFlags(c.fs, getenv)
 	var r server.RemindRequest
-	within := c.fs.String("within", "", "remind of passwords that expire within this many days (1d-366d; e.g. 14d)")
+	within := c.fs.String("within", "", "remind of passwords that expire within this many days (1d-366d; e.g. 14d), or of several windows, each once (14d,3d)")
 	c.fs.StringVar(&r.Institution, "institution", "default", "policy id of the institution: its directory (--directory-map), name and SMS cap")
 	c.fs.BoolVar(&r.DryRun, "dry-run", false, "list whom a run would remind; send and record nothing")
 	if err := c.parse(args); err != nil {
@@ -191,8 +192,8 @@ func directoryRemind(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	var err error
-	if r.Within, err = parseDays(*within); err != nil || r.Within < server.MinRemindWithin || r.Within > server.MaxRemindWithin {
-		fmt.Fprintln(stderr, "directory remind: --within must be from 1d to 366d (e.g. 14d)")
+	if r.Windows, err = parseWindows(*within); err != nil {
+		fmt.Fprintf(stderr, "directory remind: --within: %v\n", err)
 		return errUsage
 	}
 	if _, err := policy.Lookup(r.Institution); err != nil {

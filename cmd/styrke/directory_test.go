@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
@@ -185,6 +186,41 @@ func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	got = byUser(out)
 	assert.Equal(t, server.RemindSent, got[later].State, "tried again")
 	assert.Equal(t, server.RemindEarlier, got[kari].State)
+
+	// Both windows at once: each account falls in the smallest window its
+	// expiry is in, whose reminder went already.
+	out, stderr, err = cli("--within", "70d,30d")
+	require.NoError(t, err, stderr)
+	got = byUser(out)
+	assert.Equal(t, []any{server.RemindEarlier, 30, server.RemindEarlier, 70},
+		[]any{got[kari].State, got[kari].Window, got[later].State, got[later].Window})
+
+	// styrke serve --remind-within does the same at start and then every
+	// --remind-every, against the same store: only the new account's
+	// reminder goes.
+	create(10*24*time.Hour, map[string]string{"mail": "served@example.org"})
+	before := len(smtp.Messages(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	var sout, serr syncbuf.Buffer
+	done := make(chan error, 1)
+	serveEnv := map[string]string{"STYRKE_ADDR": "127.0.0.1:0"}
+	for k, v := range env {
+		serveEnv[k] = v
+	}
+	go func() {
+		done <- runServe(ctx, append(append([]string{}, flags...), "--remind-within", "30d,70d", "--remind-every", "1h"),
+			func(k string) string { return serveEnv[k] }, &sout, &serr)
+	}()
+	require.Eventually(t, func() bool { return len(smtp.Messages(t)) > before }, 20*time.Second, 50*time.Millisecond,
+		"stdout %s stderr %s", sout.String(), serr.String())
+	cancel()
+	require.NoError(t, <-done)
+	msgs = smtp.Messages(t)
+	require.Len(t, msgs, before+1, "only the new account's")
+	assert.Equal(t, "<served@example.org>", msgs[len(msgs)-1].Header.Get("To"))
+	assert.Contains(t, sout.String(), "expiry reminders: within 30d,70d, every 1h0m0s, for default")
+	assert.Contains(t, serr.String(), "expiry reminders")
+	all.WriteString(sout.String() + serr.String())
 
 	audit := func(args ...string) string {
 		var stdout bytes.Buffer

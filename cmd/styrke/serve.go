@@ -36,6 +36,7 @@ type serveConfig struct {
 	// The service desk and operations.
 	desk                                                 deskConfig
 	metricsAddr, auditRetention, notifyPoll, notifyRetry string
+	remindWithin, remindEvery                            string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -112,6 +113,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
 	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
 	envString(fs, getenv, &c.notifyRetry, "notify-retry", "30s", "wait before a failed notice's first retry; it doubles per attempt up to 1h")
+	envString(fs, getenv, &c.remindWithin, "remind-within", "",
+		"tell people whose password the directory expires within these windows, by e-mail and SMS, once per window: e.g. 14d,3d (empty: off; see styrke directory remind)")
+	envString(fs, getenv, &c.remindEvery, "remind-every", "24h", "how often --remind-within looks (it also looks at start)")
 	c.desk.flags(fs, getenv)
 	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
 		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
@@ -176,6 +180,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	var (
+		windows     []time.Duration
+		remindEvery time.Duration
+		targets     []remindTarget
+	)
+	if c.remindWithin != "" {
+		if windows, err = parseWindows(c.remindWithin); err != nil {
+			return fmt.Errorf("--remind-within: %w", err)
+		}
+		if remindEvery, err = time.ParseDuration(c.remindEvery); err != nil || remindEvery < time.Minute {
+			return fmt.Errorf("--remind-every: %q is not a duration of a minute or more", c.remindEvery)
+		}
+		if targets = remindTargets(dirs); len(targets) == 0 {
+			return fmt.Errorf("--remind-within: no directory expires passwords (--directory none): there is nothing to remind of")
+		}
+	}
 
 	var site http.Handler
 	if c.site == "" {
@@ -219,6 +239,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	wctx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, retry, logger)
 	defer func() { stopWorkers(); waitWorkers() }()
+	if len(targets) > 0 {
+		waitReminders := startReminders(wctx, server.NewDesk(st, c.baseURL, deskDeps, logger, nil), targets, windows, remindEvery, logger)
+		defer func() { stopWorkers(); waitReminders() }()
+	}
 	var origins []string
 	for o := range strings.SplitSeq(c.origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -257,6 +281,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if deskDeps.Mailer == nil {
 		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
+	if len(targets) > 0 {
+		ids := make([]string, len(targets))
+		for i, tg := range targets {
+			ids[i] = tg.institution
+		}
+		fmt.Fprintf(stdout, "expiry reminders: within %s, every %s, for %s\n", c.remindWithin, remindEvery, strings.Join(ids, ", "))
 	}
 	if deps.IDPorten != nil {
 		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
