@@ -83,7 +83,8 @@ func ChangeLink(base, lang, institution string) string {
 // outside MinRemindWithin-MaxRemindWithin (a *FieldError) and a directory that has
 // no expiry (ErrNoExpiry). The e-mail address is the account's mail
 // attribute, else the address on file (styrke activation, welcome); the
-// number is the directory's phone attribute. A failed delivery is in the
+// number is the directory's phone attribute; the language the one on file,
+// else the account's preferredLanguage, else nb. A failed delivery is in the
 // Reminder and the audit log, and does not stop the run.
 func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r RemindRequest) ([]Reminder, error) {
 	windows := slices.Clone(r.Windows)
@@ -121,7 +122,9 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		}
 		days := int((w + 12*time.Hour) / (24 * time.Hour))
 		rem := Reminder{Username: x.Username, Expires: x.Expires, Window: days}
-		email, phone, lang := x.Email, "", "nb"
+		// The language the service desk filed for the person, else the
+		// directory's preferredLanguage, else nb.
+		email, phone, lang := x.Email, "", x.Lang
 		if filed, flang, err := d.Store.AddressOnFile(ctx, x.Username); err == nil {
 			lang = flang
 			if email == "" {

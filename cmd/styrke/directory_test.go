@@ -122,7 +122,7 @@ func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	}
 	kari := create(20*24*time.Hour, map[string]string{"mail": "kari@example.org", "mobile": "+47 912 34 567", "displayName": "Kari Nordmann"})
 	nowhere := create(20*24*time.Hour, nil)
-	later := create(60*24*time.Hour, map[string]string{"mail": "later@example.org"})
+	later := create(60*24*time.Hour, map[string]string{"mail": "later@example.org", "preferredLanguage": "en-GB"})
 	create(0, map[string]string{"mail": "never@example.org"}) // never expires
 	byUser := func(rs []server.Reminder) map[string]server.Reminder {
 		m := map[string]server.Reminder{}
@@ -186,6 +186,11 @@ func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	got = byUser(out)
 	assert.Equal(t, server.RemindSent, got[later].State, "tried again")
 	assert.Equal(t, server.RemindEarlier, got[kari].State)
+	msgs = smtp.Messages(t)
+	last := msgs[len(msgs)-1]
+	assert.Equal(t, "<later@example.org>", last.Header.Get("To"))
+	assert.Contains(t, last.Text, "https://styrke.example/en/change/", "in the account's preferredLanguage")
+	assert.Contains(t, last.Text, "expires")
 
 	// Both windows at once: each account falls in the smallest window its
 	// expiry is in, whose reminder went already.

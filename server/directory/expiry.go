@@ -22,6 +22,28 @@ type Expiry struct {
 	// phone and name attributes (Config's PhoneAttribute and NameAttribute);
 	// empty when the entry has none or none is configured.
 	Email, Phone, Name string
+	// Lang is the account's preferredLanguage (RFC 2798) as Styrke's
+	// languages: "nb", "nn" or "en" ("no", "nb-NO" and "en-GB" too); empty
+	// for none or another.
+	Lang string
+}
+
+// preferredLang maps a preferredLanguage value (a language tag, maybe with
+// a quality list: "nn-NO, en;q=0.8") to nb, nn or en, by its first tag.
+func preferredLang(v string) string {
+	tag, _, _ := strings.Cut(v, ",")
+	tag, _, _ = strings.Cut(tag, ";")
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	primary, _, _ := strings.Cut(strings.ReplaceAll(tag, "_", "-"), "-")
+	switch primary {
+	case "nb", "no":
+		return "nb"
+	case "nn":
+		return "nn"
+	case "en":
+		return "en"
+	}
+	return ""
 }
 
 // Expirer is a directory that knows when its passwords expire (the LDAP
@@ -74,7 +96,7 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 		return nil, err
 	}
 	defer c.close()
-	attrs := []string{userAttr, mailAttribute}
+	attrs := []string{userAttr, mailAttribute, "preferredLanguage"}
 	for _, a := range []string{d.phoneAttr, d.nameAttr} {
 		if a != "" {
 			attrs = append(attrs, a)
@@ -138,6 +160,7 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 		out = append(out, Expiry{
 			Username: user, Expires: t.UTC(),
 			Email: e.GetAttributeValue(mailAttribute), Phone: e.GetAttributeValue(d.phoneAttr), Name: e.GetAttributeValue(d.nameAttr),
+			Lang: preferredLang(e.GetAttributeValue("preferredLanguage")),
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool {

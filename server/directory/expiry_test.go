@@ -35,3 +35,13 @@ func TestExpiringRefuses(t *testing.T) {
 	assert.ErrorIs(t, err, ErrOperator)
 	assert.ErrorContains(t, err, "compares no attribute with {username}")
 }
+
+// TestPreferredLang: RFC 2798's preferredLanguage, as Styrke's languages.
+func TestPreferredLang(t *testing.T) {
+	for in, want := range map[string]string{
+		"nb": "nb", "nb-NO": "nb", "no": "nb", "NO_no": "nb", "nn-NO, en;q=0.8": "nn", "en-GB": "en", "EN": "en",
+		"sv": "", "": "", "se": "", " en ; q=1": "en",
+	} {
+		assert.Equal(t, want, preferredLang(in), "%q", in)
+	}
+}

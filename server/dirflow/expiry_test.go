@@ -40,7 +40,7 @@ func TestExpiring(t *testing.T) {
 			return user
 		}
 		before := time.Now()
-		soon := create(30*24*time.Hour, map[string]string{"mail": "kari@example.org", "mobile": "+47 924 56 789", "displayName": "Kari Nordmann"})
+		soon := create(30*24*time.Hour, map[string]string{"mail": "kari@example.org", "mobile": "+47 924 56 789", "displayName": "Kari Nordmann", "preferredLanguage": "nn-NO"})
 		later := create(90*24*time.Hour, nil)
 		never := create(0, nil)
 		gone := map[dirtest.Kind]map[string]string{
@@ -63,6 +63,7 @@ func TestExpiring(t *testing.T) {
 		assert.Equal(t, "kari@example.org", x.Email)
 		assert.Equal(t, "+47 924 56 789", x.Phone)
 		assert.Equal(t, "Kari Nordmann", x.Name)
+		assert.Equal(t, "nn", x.Lang, "preferredLanguage")
 		for _, u := range []string{later, never, off} {
 			assert.NotContains(t, got, u)
 		}
