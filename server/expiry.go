@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -152,7 +154,7 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 			out = append(out, rem)
 			continue
 		}
-		key := inst + "|" + x.Username + "|" + strconv.FormatInt(x.Expires.Unix(), 10) + "|" + strconv.Itoa(days)
+		key := reminderKey(inst, x.Username, x.Expires, days)
 		claimed, err := d.Store.ClaimReminder(ctx, key, now)
 		if err != nil {
 			return out, err
@@ -182,4 +184,12 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		out = append(out, rem)
 	}
 	return out, nil
+}
+
+// reminderKey is the store's key of one reminder: SHA-256 (hex) over the
+// institution, the username, the expiry and the window's days, so that the
+// table holds no username and no key outgrows it.
+func reminderKey(inst, username string, expires time.Time, days int) string {
+	sum := sha256.Sum256([]byte(inst + "\x00" + username + "\x00" + strconv.FormatInt(expires.Unix(), 10) + "\x00" + strconv.Itoa(days)))
+	return hex.EncodeToString(sum[:])
 }
