@@ -163,6 +163,13 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 			} else if n > 0 {
 				logger.Info("audit events pruned", "count", n, "retention", retention)
 			}
+			// The expiry reminders sent are kept as long as the audit
+			// events that record them.
+			if n, err := st.PruneReminders(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+				logger.Error("reminder retention", "err", err)
+			} else if n > 0 {
+				logger.Info("expiry reminders pruned", "count", n, "retention", retention)
+			}
 			select {
 			case <-ctx.Done():
 				return

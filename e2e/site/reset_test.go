@@ -323,6 +323,11 @@ func TestResetEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			require.False(t, ok)
 		}
+		require.Eventually(t, func() bool { // ppolicy may record the last failure after it answered
+			locked, err := ol.Locked(dns["ola"])
+			require.NoError(t, err)
+			return locked
+		}, 10*time.Second, 20*time.Millisecond)
 		tb := resetTab(t)
 		run(t, tb, chromedp.Navigate(b.base+"/en/change/"))
 		stateShown(t, tb, "form")

@@ -187,6 +187,15 @@ func (e *env) lockedUser() (user, dn string) {
 	for i := range 6 {
 		assert.False(e.t, e.binds(dn, initial+string(rune('a'+i))))
 	}
+	// slapd's ppolicy may record a failure after it answered the bind: wait
+	// for the lock before the right password tries (whose success would
+	// clear the failures). Without the wait this failed once, with both
+	// cores busy.
+	require.Eventually(e.t, func() bool {
+		locked, err := e.s.Locked(dn)
+		require.NoError(e.t, err)
+		return locked
+	}, 10*time.Second, 20*time.Millisecond, "the directory locks the account after 6 wrong passwords")
 	require.False(e.t, e.binds(dn, initial), "locked: the right password does not bind either")
 	return user, dn
 }

@@ -57,6 +57,10 @@ type ServiceDesk interface {
 	// ReleaseReminder forgets a claimed key (no channel delivered the
 	// reminder), so that the next run tries again.
 	ReleaseReminder(ctx context.Context, key string) error
+	// PruneReminders forgets the reminders sent before before (with the
+	// audit log's retention: a password's expiry is long past by then) and
+	// returns how many.
+	PruneReminders(ctx context.Context, before time.Time) (int64, error)
 	// CountOpenActivations counts the activations usable at now (unused,
 	// unexpired, not locked by maxFailures).
 	CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error)

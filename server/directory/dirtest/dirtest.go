@@ -544,3 +544,30 @@ func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
 	}
 	return nil
 }
+
+// Locked reports whether the directory has locked the account at dn after
+// wrong passwords, as its administrator reads it: OpenLDAP's
+// pwdAccountLockedTime, AD's lockoutTime. slapd's ppolicy may record a
+// failed bind after it has answered it, so a test that locks an account
+// waits for this before it relies on the lock.
+func (s *Server) Locked(dn string) (bool, error) {
+	c, err := s.Admin()
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	attr := "pwdAccountLockedTime"
+	if s.Kind == AD {
+		attr = "lockoutTime"
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{attr}, nil))
+	if err != nil {
+		return false, fmt.Errorf("dirtest: read %s of %s: %w", attr, dn, err)
+	}
+	if len(res.Entries) == 0 {
+		return false, fmt.Errorf("dirtest: no entry %s", dn)
+	}
+	v := res.Entries[0].GetAttributeValue(attr)
+	return v != "" && v != "0", nil
+}

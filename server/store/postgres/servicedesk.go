@@ -288,6 +288,15 @@ func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
 	return nil
 }
 
+// PruneReminders implements store.Store.
+func (s *Store) PruneReminders(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM reminders WHERE sent_at < $1`, ts(before))
+	if err != nil {
+		return 0, fmt.Errorf("postgres: prune reminders: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // CountOpenActivations implements store.Store.
 func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error) {
 	var n int

@@ -315,6 +315,19 @@ func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
 	return nil
 }
 
+// PruneReminders implements store.Store.
+func (s *Store) PruneReminders(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM reminders WHERE sent_at < ?`, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune reminders: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune reminders: %w", err)
+	}
+	return n, nil
+}
+
 // CountOpenActivations implements store.Store.
 func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error) {
 	var n int

@@ -312,6 +312,19 @@ func testReminders(t *testing.T, open Opener) {
 	}
 	wg.Wait()
 	assert.Equal(t, int32(1), wins.Load(), "one of the runs at once sends it")
+
+	ok, err = s.ClaimReminder(ctx(t), "uit|per|1800000000|14", T0.Add(48*time.Hour))
+	require.NoError(t, err)
+	require.True(t, ok)
+	n, err := s.PruneReminders(ctx(t), T0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), n, "those sent before: kari's two keys and ola's")
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|3", T0.Add(72*time.Hour))
+	require.NoError(t, err)
+	assert.True(t, ok, "pruned: it could be sent again (the expiry is long past by then)")
+	ok, err = s.ClaimReminder(ctx(t), "uit|per|1800000000|14", T0.Add(72*time.Hour))
+	require.NoError(t, err)
+	assert.False(t, ok, "kept: sent after the cut")
 }
 
 func testCountOpen(t *testing.T, open Opener) {
