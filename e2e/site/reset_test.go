@@ -323,7 +323,7 @@ func TestResetEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			require.False(t, ok)
 		}
-		require.Eventually(t, func() bool { // ppolicy may record the last failure after it answered
+		require.Eventually(t, func() bool { // the lock is recorded (see dirflow's lockedUser)
 			locked, err := ol.Locked(dns["ola"])
 			require.NoError(t, err)
 			return locked

@@ -187,10 +187,13 @@ func (e *env) lockedUser() (user, dn string) {
 	for i := range 6 {
 		assert.False(e.t, e.binds(dn, initial+string(rune('a'+i))))
 	}
-	// slapd's ppolicy may record a failure after it answered the bind: wait
-	// for the lock before the right password tries (whose success would
-	// clear the failures). Without the wait this failed once, with both
-	// cores busy.
+	// The lock, as the administrator reads it, before the right password
+	// tries (a success would clear the failures). The check below failed
+	// once for slapd with both cores busy, and was not seen again; slapd's
+	// ppolicy writes the lock before it answers the bind
+	// (ppolicy_bind_response), so this should pass at once. If it fails,
+	// the lock was never recorded; if the check below fails after it, the
+	// lock was recorded and slapd let the right password bind anyway.
 	require.Eventually(e.t, func() bool {
 		locked, err := e.s.Locked(dn)
 		require.NoError(e.t, err)

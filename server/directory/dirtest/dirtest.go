@@ -547,9 +547,9 @@ func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
 
 // Locked reports whether the directory has locked the account at dn after
 // wrong passwords, as its administrator reads it: OpenLDAP's
-// pwdAccountLockedTime, AD's lockoutTime. slapd's ppolicy may record a
-// failed bind after it has answered it, so a test that locks an account
-// waits for this before it relies on the lock.
+// pwdAccountLockedTime, AD's lockoutTime. A test that locks an account
+// checks this before it relies on the lock, so that a failure says whether
+// the directory ever recorded one.
 func (s *Server) Locked(dn string) (bool, error) {
 	c, err := s.Admin()
 	if err != nil {
