@@ -4,13 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
@@ -192,4 +196,80 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 func reminderKey(inst, username string, expires time.Time, days int) string {
 	sum := sha256.Sum256([]byte(inst + "\x00" + username + "\x00" + strconv.FormatInt(expires.Unix(), 10) + "\x00" + strconv.Itoa(days)))
 	return hex.EncodeToString(sum[:])
+}
+
+// adminExpiring is GET /api/admin/expiring?within=14d[&institution=ID]:
+// the accounts of the institution's directory whose password expires
+// within the window, soonest first, as JSON Lines of Reminders in the
+// states a dry run gives ("would send": the person can be reached; "no
+// address"). It sends nothing: the service desk's view of whom the
+// reminders will reach.
+func (h *handler) adminExpiring() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		inst := q.Get("institution")
+		if inst == "" {
+			inst = "default"
+		}
+		var bad []string
+		if _, err := policy.Lookup(inst); err != nil {
+			bad = append(bad, "institution")
+		}
+		within, err := parseWindow(q.Get("within"))
+		if err != nil {
+			bad = append(bad, "within")
+		}
+		if len(bad) > 0 {
+			writeError(w, errorf(CodeInvalid, "invalid "+strings.Join(bad, ", ")+" (within: 1d to 366d, e.g. 14d; institution: a policy id)", bad...))
+			return
+		}
+		dir := directory.Directory(directory.None{})
+		if h.Directories != nil {
+			dir = h.Directories.For(inst)
+		}
+		out, err := h.desk.RemindExpiring(r.Context(), dir, RemindRequest{Institution: inst, Windows: []time.Duration{within}, DryRun: true})
+		switch {
+		case errors.Is(err, ErrNoExpiry):
+			writeError(w, errorf(CodeConflict, "the institution's directory expires no password (none)"))
+			return
+		case errors.Is(err, directory.ErrUnavailable):
+			w.Header().Set("Retry-After", "10")
+			writeError(w, errorf(CodeDirectoryUnavailable, "the directory did not answer; try again shortly"))
+			return
+		case errors.Is(err, directory.ErrOperator):
+			h.Logger.ErrorContext(r.Context(), "expiring: directory configuration", "id", RequestID(r.Context()), "err", err)
+			writeError(w, errorf(CodeDirectoryError, "the directory refused the service account's search; see the server's log"))
+			return
+		case err != nil:
+			h.fail(w, r, "expiring", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+		enc := json.NewEncoder(w)
+		for _, rem := range out {
+			enc.Encode(rem)
+		}
+	})
+}
+
+// parseWindow reads a window of days ("14d") or a Go duration ("336h"),
+// from MinRemindWithin to MaxRemindWithin.
+func parseWindow(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, err
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, err
+		}
+	}
+	if d < MinRemindWithin || d > MaxRemindWithin {
+		return 0, fmt.Errorf("%s is outside 1-366 days", s)
+	}
+	return d, nil
 }

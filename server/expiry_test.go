@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -44,4 +46,35 @@ func TestChangeLink(t *testing.T) {
 	assert.Equal(t, "https://s.example/nn/endre/?institution=uit", server.ChangeLink("https://s.example", "nn", "uit"))
 	assert.Equal(t, "https://s.example/en/change/", server.ChangeLink("https://s.example", "en", ""))
 	assert.Equal(t, "https://s.example/endre/", server.ChangeLink("https://s.example", "xx", "default"), "an unknown language is nb")
+}
+
+// TestAdminExpiringRefuses: GET /api/admin/expiring needs an admin key,
+// names a bad window or institution by its field, and answers 409 where
+// the institution's directory expires no password. (The listing itself:
+// server/dirflow's TestAdminExpiring, against Samba and slapd.)
+func TestAdminExpiringRefuses(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	resp, _ := e.admin(t, http.MethodGet, "/api/admin/expiring?within=14d", nil, "")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	for q, fields := range map[string][]string{
+		"":                                 {"within"},
+		"?within=12h":                      {"within"},
+		"?within=400d":                     {"within"},
+		"?within=fortnight":                {"within"},
+		"?within=14d&institution=nosuch":   {"institution"},
+		"?within=0d&institution=nosuch!!!": {"institution", "within"},
+	} {
+		resp, body := e.admin(t, http.MethodGet, "/api/admin/expiring"+q, nil, deskKey)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", q, body)
+		var v struct {
+			Error struct{ Fields []string }
+		}
+		require.NoError(t, json.Unmarshal(body, &v))
+		assert.Equal(t, fields, v.Error.Fields, q)
+	}
+	resp, body := e.admin(t, http.MethodGet, "/api/admin/expiring?within=14d", nil, deskKey)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "expires no password")
+	resp, _ = e.admin(t, http.MethodPost, "/api/admin/expiring?within=14d", map[string]string{}, deskKey)
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 }

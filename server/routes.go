@@ -13,6 +13,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/admin/activations/import", h.api(h.requireAdmin(post(h.adminImport()))))
 	mux.Handle("/api/admin/welcome", h.api(h.requireAdmin(post(h.adminWelcome()))))
 	mux.Handle("/api/admin/audit", h.api(h.requireAdmin(get(h.adminAudit()))))
+	mux.Handle("/api/admin/expiring", h.api(h.requireAdmin(get(h.adminExpiring()))))
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/activation/code", h.api(post(h.resendCode())))

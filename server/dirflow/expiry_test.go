@@ -2,12 +2,15 @@ package dirflow
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 )
@@ -82,5 +85,50 @@ func TestExpiring(t *testing.T) {
 
 		_, err = ex.Expiring(ctx, time.Now(), 0)
 		assert.Error(t, err, "a window of nothing")
+	})
+}
+
+// TestAdminExpiring: GET /api/admin/expiring lists, as the service desk
+// sees them, the accounts whose password expires within the window and
+// whether a reminder can reach them (a dry run: no mailer is configured
+// here, and the listing asks none).
+func TestAdminExpiring(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		const key = "admin-key-for-the-expiring-list-0123456789"
+		d, err := directory.Open(dirConfig(s))
+		require.NoError(t, err)
+		e := newEnv(t, s, func(deps *server.Deps) {
+			deps.AdminKey = key
+			deps.Directories = &directory.Set{Default: d} // not counting's wrapper, which hides Expiring
+		})
+		reach := newUsername()
+		dn, err := s.CreateUser(reach, initial)
+		require.NoError(t, err)
+		require.NoError(t, s.ExpireAfter(dn, initial, 10*24*time.Hour))
+		require.NoError(t, s.SetAttributes(dn, map[string]string{"mail": "reach@example.org"}))
+		unreachable := newUsername()
+		dn, err = s.CreateUser(unreachable, initial)
+		require.NoError(t, err)
+		require.NoError(t, s.ExpireAfter(dn, initial, 12*24*time.Hour))
+
+		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/api/admin/expiring?within=14d", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, "application/jsonl; charset=utf-8", res.Header.Get("Content-Type"))
+		got := map[string]server.Reminder{}
+		dec := json.NewDecoder(res.Body)
+		for dec.More() {
+			var r server.Reminder
+			require.NoError(t, dec.Decode(&r))
+			got[r.Username] = r
+		}
+		assert.Equal(t, server.RemindWouldSend, got[reach].State)
+		assert.Equal(t, 14, got[reach].Window)
+		assert.Equal(t, server.RemindNoAddress, got[unreachable].State)
+		e.noSecrets(initial)
 	})
 }
