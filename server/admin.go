@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -228,11 +227,7 @@ func (h *handler) adminAudit() http.Handler {
 			h.internal(w, r, "audit", err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-		enc := json.NewEncoder(w)
-		for _, e := range events {
-			enc.Encode(e)
-		}
+		writeJSONLines(w, events)
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -47,7 +46,8 @@ var ErrNoExpiry = errors.New("server: the directory has no password expiry (none
 type RemindRequest struct {
 	Institution string // the policy id (links and SMS caps); "" is "default"
 	Windows     []time.Duration
-	// DryRun lists whom a run would remind, and sends and records nothing.
+	// DryRun lists whom a run would remind ("would send") and whom an
+	// earlier run reminded ("earlier"), and sends and records nothing.
 	DryRun bool
 	Actor  string // for the audit log
 }
@@ -147,18 +147,25 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 			}
 		}
 		lang = pageLang(lang)
-		switch {
-		case email == "" && phone == "":
+		if email == "" && phone == "" {
 			rem.State = RemindNoAddress
 			d.Logger.WarnContext(ctx, "expiry reminder: no address", "institution", inst, "username", x.Username)
 			out = append(out, rem)
 			continue
-		case r.DryRun:
+		}
+		key := reminderKey(inst, x.Username, x.Expires, days)
+		if r.DryRun {
+			sent, err := d.Store.ReminderSent(ctx, key)
+			if err != nil {
+				return out, err
+			}
 			rem.State = RemindWouldSend
+			if sent {
+				rem.State = RemindEarlier
+			}
 			out = append(out, rem)
 			continue
 		}
-		key := reminderKey(inst, x.Username, x.Expires, days)
 		claimed, err := d.Store.ClaimReminder(ctx, key, now)
 		if err != nil {
 			return out, err
@@ -201,9 +208,9 @@ func reminderKey(inst, username string, expires time.Time, days int) string {
 // adminExpiring is GET /api/admin/expiring?within=14d[&institution=ID]:
 // the accounts of the institution's directory whose password expires
 // within the window, soonest first, as JSON Lines of Reminders in the
-// states a dry run gives ("would send": the person can be reached; "no
-// address"). It sends nothing: the service desk's view of whom the
-// reminders will reach.
+// states a dry run gives ("would send": the person can be reached;
+// "earlier": a reminder for this expiry went; "no address"). It sends
+// nothing: the service desk's view of whom the reminders will reach.
 func (h *handler) adminExpiring() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -244,11 +251,7 @@ func (h *handler) adminExpiring() http.Handler {
 			h.fail(w, r, "expiring", err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-		enc := json.NewEncoder(w)
-		for _, rem := range out {
-			enc.Encode(rem)
-		}
+		writeJSONLines(w, out)
 	})
 }
 

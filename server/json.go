@@ -260,3 +260,13 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	writeJSON(w, e.Status(), errorBody{errorJSON{e.Code, e.Message, e.Fields}})
 }
+
+// writeJSONLines answers 200 with items as JSON Lines, one a line (the
+// admin API's lists).
+func writeJSONLines[T any](w http.ResponseWriter, items []T) {
+	w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+	enc := json.NewEncoder(w)
+	for _, it := range items {
+		enc.Encode(it)
+	}
+}

@@ -170,6 +170,9 @@ func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	require.NoError(t, err, stderr)
 	assert.Equal(t, server.RemindEarlier, byUser(out)[kari].State, "the next day's run")
 	assert.Len(t, smtp.Messages(t), 1, "sent once")
+	out, stderr, err = cli("--within", "30d", "--dry-run")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, server.RemindEarlier, byUser(out)[kari].State, "a dry run sees the earlier run's reminder")
 
 	// A window of 70 days reminds later too, and kari again (a second job,
 	// nearer or further from the day, is a reminder of its own).

@@ -54,6 +54,9 @@ type ServiceDesk interface {
 	// at, and reports false if the key was claimed before: one reminder per
 	// key, however often the job runs and however many run at once.
 	ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error)
+	// ReminderSent reports whether key was claimed (and not released): what
+	// a dry run asks.
+	ReminderSent(ctx context.Context, key string) (bool, error)
 	// ReleaseReminder forgets a claimed key (no channel delivered the
 	// reminder), so that the next run tries again.
 	ReleaseReminder(ctx context.Context, key string) error

@@ -280,6 +280,15 @@ func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bo
 	return tag.RowsAffected() == 1, nil
 }
 
+// ReminderSent implements store.Store.
+func (s *Store) ReminderSent(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM reminders WHERE key = $1`, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("postgres: reminder sent: %w", err)
+	}
+	return n > 0, nil
+}
+
 // ReleaseReminder implements store.Store.
 func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM reminders WHERE key = $1`, key); err != nil {

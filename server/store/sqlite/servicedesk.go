@@ -307,6 +307,15 @@ func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bo
 	return n == 1, nil
 }
 
+// ReminderSent implements store.Store.
+func (s *Store) ReminderSent(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM reminders WHERE key = ?`, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("sqlite: reminder sent: %w", err)
+	}
+	return n > 0, nil
+}
+
 // ReleaseReminder implements store.Store.
 func (s *Store) ReleaseReminder(ctx context.Context, key string) error {
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM reminders WHERE key = ?`, key); err != nil {
