@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,11 +76,7 @@ const (
 // ChangeLink is the change page in lang, naming the institution unless it
 // is the default one (the page starts with it chosen).
 func ChangeLink(base, lang, institution string) string {
-	u := base + ChangePaths[pageLang(lang)]
-	if institution != "" && institution != "default" {
-		u += "?" + url.Values{"institution": {institution}}.Encode()
-	}
-	return u
+	return pageLink(base, ChangePaths, lang, institution)
 }
 
 // RemindExpiring reminds the people of dir whose password expires within
@@ -222,7 +217,7 @@ func (h *handler) adminExpiring() http.Handler {
 		if _, err := policy.Lookup(inst); err != nil {
 			bad = append(bad, "institution")
 		}
-		within, err := parseWindow(q.Get("within"))
+		within, err := ParseWindow(q.Get("within"))
 		if err != nil {
 			bad = append(bad, "within")
 		}
@@ -255,9 +250,10 @@ func (h *handler) adminExpiring() http.Handler {
 	})
 }
 
-// parseWindow reads a window of days ("14d") or a Go duration ("336h"),
-// from MinRemindWithin to MaxRemindWithin.
-func parseWindow(s string) (time.Duration, error) {
+// ParseWindow reads a reminder window: days ("14d") or a Go duration
+// ("336h"), from MinRemindWithin to MaxRemindWithin (the admin API's
+// within, and each window of styrke's --within and --remind-within).
+func ParseWindow(s string) (time.Duration, error) {
 	var d time.Duration
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		days, err := strconv.Atoi(n)

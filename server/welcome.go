@@ -45,7 +45,15 @@ func (w Welcomed) Delivered() bool { return delivered(w.Deliveries, "welcome") }
 // WelcomeLink is the reset page in lang, naming the institution unless it
 // is the default one.
 func WelcomeLink(base, lang, institution string) string {
-	u := base + ResetPaths[pageLang(lang)]
+	return pageLink(base, ResetPaths, lang, institution)
+}
+
+// pageLink is the page of paths in lang (nb for an unknown one) under base,
+// with ?institution=ID unless the institution is the default one (the
+// reset page signs in to its accounts, the change page starts with it
+// chosen).
+func pageLink(base string, paths map[string]string, lang, institution string) string {
+	u := base + paths[pageLang(lang)]
 	if institution != "" && institution != "default" {
 		u += "?" + url.Values{"institution": {institution}}.Encode()
 	}

@@ -19,8 +19,8 @@ func parseWindows(s string) ([]time.Duration, error) {
 	var out []time.Duration
 	for part := range strings.SplitSeq(s, ",") {
 		part = strings.TrimSpace(part)
-		d, err := parseDays(part)
-		if err != nil || d < server.MinRemindWithin || d > server.MaxRemindWithin {
+		d, err := server.ParseWindow(part)
+		if err != nil {
 			return nil, fmt.Errorf("%q is no window from 1d to 366d (e.g. 14d, or 14d,3d)", part)
 		}
 		out = append(out, d)

@@ -182,13 +182,7 @@ func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Dura
 	if err != nil || len(root.Entries) == 0 {
 		return nil, 0, d.classify(ctx, "read rootDSE", err)
 	}
-	base := d.base
-	for _, nc := range root.Entries[0].GetAttributeValues("namingContexts") {
-		if strings.HasSuffix(strings.ToLower(d.base), strings.ToLower(nc)) {
-			base = nc
-		}
-	}
-	res, err := c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+	res, err := c.Search(ldap.NewSearchRequest(d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=pwdPolicy)", []string{"pwdMaxAge"}, nil))
 	if err != nil {
 		return nil, 0, d.classify(ctx, "read password policies", err)

@@ -700,12 +700,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	}
 	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
 	if base == "" {
-		base, scope = d.base, ldap.ScopeWholeSubtree
-		for _, nc := range root.Entries[0].GetAttributeValues("namingContexts") {
-			if strings.HasSuffix(strings.ToLower(d.base), strings.ToLower(nc)) {
-				base = nc
-			}
-		}
+		base, scope = d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
 		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxFailure", "pwdLockout"}, nil))
@@ -729,6 +724,18 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
 	}
 	return s, nil
+}
+
+// namingContext is the naming context of the rootDSE root that holds the
+// base (where the ppolicy entries are), or the base itself.
+func (d *LDAP) namingContext(root *ldap.Entry) string {
+	base := d.base
+	for _, nc := range root.GetAttributeValues("namingContexts") {
+		if strings.HasSuffix(strings.ToLower(d.base), strings.ToLower(nc)) {
+			base = nc
+		}
+	}
+	return base
 }
 
 // cachedSettings reads Settings once (for classifying refusals).
