@@ -1,7 +1,6 @@
 package site_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
@@ -130,13 +129,7 @@ func (b *backend) activation(t *testing.T, username, name, institution string) s
 // number no SMS provider delivers to: the link is returned).
 func (b *backend) activationWith(t *testing.T, fields map[string]string) string {
 	t.Helper()
-	body, _ := json.Marshal(fields)
-	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+b.adminKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	res := adminPost(t, b.base, b.adminKey, "/api/admin/activations", fields)
 	defer res.Body.Close()
 	require.Equal(t, http.StatusCreated/100, res.StatusCode/100, "POST /api/admin/activations status")
 	var out struct {

@@ -1,8 +1,6 @@
 package site_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,14 +23,8 @@ func TestMailedLinkWorks(t *testing.T) {
 	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
 		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune", "--notify-poll", "100ms")
 
-	body, _ := json.Marshal(map[string]string{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
-		"email": "kari@example.org", "lang": "en"})
-	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+b.adminKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	res := adminPost(t, b.base, b.adminKey, "/api/admin/activations", map[string]string{"username": "kno042", "name": "Kari Nordmann",
+		"institution": "uit", "email": "kari@example.org", "lang": "en"})
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
 

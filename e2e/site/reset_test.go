@@ -1,7 +1,6 @@
 package site_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -266,13 +265,7 @@ func TestResetEndToEnd(t *testing.T) {
 	t.Run("welcomed by SMS, then signed in", func(t *testing.T) {
 		// The service desk's welcome: an SMS with the reset page's link
 		// (no secret), which the person opens and signs in from.
-		body, _ := json.Marshal(map[string]string{"username": "testa", "institution": "uit", "phone": "41234567", "lang": "en"})
-		req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/welcome", bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+adminKeyE2E)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
+		res := adminPost(t, b.base, adminKeyE2E, "/api/admin/welcome", map[string]string{"username": "testa", "institution": "uit", "phone": "41234567", "lang": "en"})
 		res.Body.Close()
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		msgs := sms.Messages()

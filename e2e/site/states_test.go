@@ -93,15 +93,23 @@ func randomToken() string {
 // admin posts body to an admin API path.
 func (b *backend) admin(t *testing.T, path string, body any) {
 	t.Helper()
+	res := adminPost(t, b.base, b.adminKey, path, body)
+	res.Body.Close()
+	require.Equal(t, 2, res.StatusCode/100, "POST %s: status %d", path, res.StatusCode)
+}
+
+// adminPost posts body as JSON to the admin API at base with key; the
+// caller checks the status and closes the body.
+func adminPost(t *testing.T, base, key, path string, body any) *http.Response {
+	t.Helper()
 	data, _ := json.Marshal(body)
-	req, err := http.NewRequest(http.MethodPost, b.base+path, bytes.NewReader(data))
+	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(data))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+b.adminKey)
+	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, 2, res.StatusCode/100, "POST %s: status %d", path, res.StatusCode)
+	return res
 }
 
 // completeByAPI sets password through the API, as another tab would.
@@ -152,14 +160,8 @@ func blockedTab(t *testing.T, link, pattern string) *chrome.Tab {
 // desk), and returns it in lang with its code.
 func (b *backend) codeLink(t *testing.T, username, lang string) (string, string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"username": username, "name": "Kari Nordmann", "institution": "default",
-		"phone": "91234567", "code": true})
-	req, err := http.NewRequest(http.MethodPost, b.base+"/api/admin/activations", bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+b.adminKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	res := adminPost(t, b.base, b.adminKey, "/api/admin/activations", map[string]any{"username": username, "name": "Kari Nordmann",
+		"institution": "default", "phone": "91234567", "code": true})
 	defer res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
 	var out struct{ Link, Code string }
