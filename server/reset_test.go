@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,7 +37,16 @@ import (
 // package. The callback URL is never fetched by the provider: the test's
 // browser stops where the provider sends it back, and the test calls the
 // server's callback with that query.
-var op *oidctest.Provider
+// op is the package's oidc-provider, started by the first test that signs
+// in (provider): not by TestMain, which every fuzz worker runs too, so
+// that fuzzing ./server started a node process per worker, and a worker
+// whose start failed on a busy host ended the run ("fuzzing process
+// terminated without fuzzing: EOF").
+var (
+	op      *oidctest.Provider
+	opOnce  sync.Once
+	opStart error
+)
 
 const (
 	opClient   = "styrke"
@@ -52,20 +61,22 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(mainWithProvider(m))
+	code := m.Run()
+	if op != nil {
+		op.Stop()
+	}
+	os.Exit(code)
 }
 
-func mainWithProvider(m *testing.M) int {
-	var err error
-	op, err = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
-		{ID: opClient, RedirectURIs: []string{opRedirect}, Secret: opSecret},
-	}})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer op.Stop()
-	return m.Run()
+// provider starts op once, for the tests that sign in with ID-porten.
+func provider(t *testing.T) {
+	t.Helper()
+	opOnce.Do(func() {
+		op, opStart = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
+			{ID: opClient, RedirectURIs: []string{opRedirect}, Secret: opSecret},
+		}})
+	})
+	require.NoError(t, opStart, "start the oidc-provider")
 }
 
 type resetEnv struct {
@@ -80,6 +91,7 @@ func (e *resetEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
 
 func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	t.Helper()
+	provider(t)
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
