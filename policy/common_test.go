@@ -181,6 +181,8 @@ func TestCommonRule(t *testing.T) {
 		{"a name of no list and a year, then the same backwards", "Gyri1987!!7891iryG", "mirror"},
 		{"pi to 18 decimals (10^18.7 by brute force: over its length's margin before)", "3.14159265358979323", "constant"},
 		{"the powers of two written together", "1248163264128256512", "sequence"},
+		{"a name and the multiples of three written together (accepted before)", "Kari!36912151821242730", "sequence"},
+		{"a season and the even numbers written together", "Sommer!24681012141618202224", "sequence"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

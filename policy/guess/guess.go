@@ -14,7 +14,8 @@
 //   - repeats: any block of 3+ characters seen earlier in the password
 //     ("X X", "X X X", and a block repeated with a changed suffix);
 //   - sequences of letters (æøå included) or digits in either direction
-//     with a step of 1 to 5, and counting numbers ("12345678910");
+//     with a step of 1 to 5, and numbers counting on by a step
+//     ("12345678910", "2468101214", "5101520253035");
 //   - keyboard patterns on the Norwegian and US layouts: runs of
 //     neighbouring keys with or without shift, zigzags ("1q2w3e") and a
 //     shape repeated from a neighbouring key ("zaq1xsw2");
@@ -350,6 +351,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchTail(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
+	matchCounting(ms, lower)
 	matchStripes(ms, typed)
 	matchSeries(ms, typed, lower)
 	matchDates(ms, lower)
