@@ -438,21 +438,28 @@ func TestMatchPhone(t *testing.T) {
 		"kari004792456789!":     {"92456789", "004792456789"},
 		"4792456789":            {"92456789", "4792456789"},
 		"x-41402766-y":          {"41402766"},
+		"Regnbue 912 34 567!":   {"912 34 567"},
+		"ring 90.12.34.56 kari": {"90.12.34.56"},
+		"kari+47912-34-567":     {"912-34-567", "+47912-34-567"},
 	} {
 		assert.ElementsMatch(t, want, found(t, pw, KindPhone, run), "input %q", pw)
 	}
 	for _, pw := range []string{
-		"22456789",   // a landline's first digit
-		"924567890",  // nine digits
-		"1924567890", // a digit before it, no country code
-		"9245678",    // seven
-		"9245-6789",  // spaced: other parts
+		"22456789",    // a landline's first digit
+		"924567890",   // nine digits
+		"1924567890",  // a digit before it, no country code
+		"9245678",     // seven
+		"9245-6789",   // spaced: other parts
+		"912 34-567",  // two separators
+		"912 34 5678", // a digit after it
+		"82 34 56 78", // a landline's first digit, in groups
 		"1234792456789",
 	} {
 		assert.Empty(t, found(t, pw, KindPhone, run), "input %q", pw)
 	}
 	assert.InDelta(t, estTest("kari")+7.3+partLog10, estTest("kari47958693"), 0.01, "a name and a mobile number")
 	assert.InDelta(t, estTest("kari")+8+partLog10, estTest("kari87958693"), 0.01, "a name and eight digits that start with 8, brute force")
+	assert.InDelta(t, estTest("kari")+7.3+log10(6)+partLog10, estTest("kari958 69 347"), 0.01, "a name and a mobile number in groups")
 }
 
 // TestMatchSingleRuns: a run of 3 or more of one code point is one match

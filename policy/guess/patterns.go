@@ -1166,13 +1166,20 @@ var countryCodeLog10 = log10(4)
 func matchPhone(ms *matches, lower []rune, i int) {
 	n := len(lower)
 	j := i + 8
-	if j > n || lower[i] != '4' && lower[i] != '9' || j < n && isDigit(lower[j]) {
+	if lower[i] != '4' && lower[i] != '9' {
 		return
 	}
-	for k := i + 1; k < j; k++ {
-		if !isDigit(lower[k]) {
+	lg := phoneLog10
+	if j > n || !digitsIn(lower, i+1, j) {
+		// Written in groups as Norwegians write them: "912 34 567" or
+		// "91 23 45 67", one separator the same between the groups.
+		if j = groupedPhone(lower, i); j == 0 {
 			return
 		}
+		lg += phoneGroupsLog10
+	}
+	if j < n && isDigit(lower[j]) {
+		return
 	}
 	cc := 0 // the country code's length before i
 	switch {
@@ -1185,10 +1192,55 @@ func matchPhone(ms *matches, lower []rune, i int) {
 	case i > 0 && isDigit(lower[i-1]):
 		return
 	}
-	ms.add(i, j, KindPhone, phoneLog10)
+	ms.add(i, j, KindPhone, lg)
 	if cc > 0 {
-		ms.add(i-cc, j, KindPhone, phoneLog10+countryCodeLog10)
+		ms.add(i-cc, j, KindPhone, lg+countryCodeLog10)
 	}
+}
+
+// phoneGroupsLog10 is the choice of how a number is written in groups:
+// three digits, two and three, or four twos, with a space, a point or a
+// hyphen between them.
+var phoneGroupsLog10 = log10(2 * 3)
+
+// phoneGroups are the ways a mobile number is written in groups ("912 34
+// 567", "91 23 45 67"): '0' a digit, '.' the separator, one of ' ', '.'
+// and '-', the same each time.
+var phoneGroups = [...]string{"000.00.000", "00.00.00.00"}
+
+// groupedPhone returns the end of the eight digits from lower[i] written
+// in one of phoneGroups, or 0.
+func groupedPhone(lower []rune, i int) int {
+next:
+	for _, g := range phoneGroups {
+		if i+len(g) > len(lower) {
+			continue
+		}
+		sep := lower[i+3]
+		if g[2] == '.' {
+			sep = lower[i+2]
+		}
+		if sep != ' ' && sep != '.' && sep != '-' {
+			continue
+		}
+		for k := 0; k < len(g); k++ {
+			if c := lower[i+k]; g[k] == '.' && c != sep || g[k] == '0' && (c < '0' || c > '9') {
+				continue next
+			}
+		}
+		return i + len(g)
+	}
+	return 0
+}
+
+// digitsIn reports whether lower[a:b] are all digits.
+func digitsIn(lower []rune, a, b int) bool {
+	for k := a; k < b; k++ {
+		if lower[k] < '0' || lower[k] > '9' { // isDigit, without a call in the module
+			return false
+		}
+	}
+	return true
 }
 
 // identityLog10 is what a Norwegian national identity number
