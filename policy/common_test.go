@@ -184,6 +184,7 @@ func TestCommonRule(t *testing.T) {
 		{"a name and the multiples of three written together (accepted before)", "Kari!36912151821242730", "sequence"},
 		{"a season and the even numbers written together", "Sommer!24681012141618202224", "sequence"},
 		{"a mobile number in the groups Norwegians write it in (accepted before)", "Ring meg på 912 34 567!", "word"},
+		{"seasons and years with caps lock on (accepted before)", "sOMMER2026!vINTER2026!hØST2026", "calendar"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

@@ -634,7 +634,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 // camelInside reports whether [i, j) reads across a CamelCase boundary: a
 // capital after a small letter stands inside it, and it starts or ends
 // inside a word of the CamelCase (after a small letter, or before one),
-// and is not in alternating case ("FoTbAlL"). In "DuctBogeysShineVermin"
+// and is not in alternating case ("FoTbAlL") nor inverted ("sOMMER"). In "DuctBogeysShineVermin"
 // the capital starts the next word, and a word found across it ("neVer",
 // or "DoeS" of "DoeSham") is a chance reading of two words' edges, which
 // took random passphrases in CamelCase under the threshold. A word of the
@@ -646,10 +646,27 @@ func camelInside(typed, lower []rune, i, j int) bool {
 			inside := i > 0 && isLetter(lower[i-1]) && typed[i] == lower[i] ||
 				j < len(typed) && isLetter(lower[j]) && typed[j] == lower[j] ||
 				typed[j-1] != lower[j-1]
-			return inside && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j]))
+			return inside && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) && !inverted(typed[i:j], lower[i:j])
 		}
 	}
 	return false
+}
+
+// inverted reports whether a word of 5 code points or more is written
+// with its capitals inverted, as with caps lock on and shift for the first
+// letter ("sOMMER", "vINTER"): a small first letter and every other letter
+// a capital. With 4, or with digits for letters, random letters and
+// digits held chance ones ("sTAM", "rOLV", "vA7NE").
+func inverted(typed, lower []rune) bool {
+	if len(typed) < 5 || typed[0] != lower[0] {
+		return false
+	}
+	for k := 1; k < len(typed); k++ {
+		if typed[k] == lower[k] { // a small letter, or no letter ("vA7NE")
+			return false
+		}
+	}
+	return true
 }
 
 // A symbol inside a word ("vi#nter", "pass*ord", "Rosen!borg"): people put

@@ -116,8 +116,20 @@ func TestCamelInside(t *testing.T) {
 		{"xxFoTbAlLxx", "FoTbAlL"},
 		{"SommerFugl", "Sommer"},
 		{"passWord2026", "passWord"},
+		{"sOMMER2026!vINTER2026", "sOMMER"}, // inverted, caps lock on
+		{"sOMMER2026!vINTER2026", "vINTER"},
+		{"lOFOTEN!tROMSØ", "lOFOTEN"},
 	} {
 		assert.Contains(t, words(c.password), c.word, "input %q", c.password)
+	}
+	// Inverted words of 4 code points, or with a digit for a letter, are
+	// chance readings in random letters and digits.
+	for _, c := range []struct{ password, word string }{
+		{"vkwHFsuWsTAMQpO7", "sTAM"},
+		{"dkcrhMg7oidrOLVl", "rOLV"},
+		{"2HKF7r21323vA7NE6p", "vA7NE"},
+	} {
+		assert.NotContains(t, words(c.password), c.word, "input %q", c.password)
 	}
 }
 
