@@ -62,10 +62,7 @@ func matchCounting(ms *matches, lower []rune) {
 			i++
 			continue
 		}
-		e := i + 1
-		for e < n && class[e]&classDigit != 0 {
-			e++
-		}
+		e := digitRunEnd(class, i)
 		for a := i; a+minCountDigits <= e; a++ {
 			countFrom(ms, lower, a, e)
 		}

@@ -116,10 +116,7 @@ func matchCounted(ms *matches, lower []rune) {
 			a++
 			continue
 		}
-		e := a + 1
-		for e < n && class[e]&classDigit != 0 {
-			e++
-		}
+		e := digitRunEnd(class, a)
 		if e-a <= 4 {
 			ra[nr], rw[nr], rv[nr] = int16(a), int16(e-a), int16(val(lower, a, e))
 			nr++
@@ -1216,21 +1213,32 @@ next:
 		if i+len(g) > len(lower) {
 			continue
 		}
-		sep := lower[i+3]
-		if g[2] == '.' {
-			sep = lower[i+2]
-		}
-		if sep != ' ' && sep != '.' && sep != '-' {
-			continue
-		}
+		sep := rune(0) // the first separator, which the others repeat
 		for k := 0; k < len(g); k++ {
-			if c := lower[i+k]; g[k] == '.' && c != sep || g[k] == '0' && (c < '0' || c > '9') {
+			c := lower[i+k]
+			if g[k] == '0' && (c < '0' || c > '9') || g[k] == '.' && sep != 0 && c != sep {
 				continue next
+			}
+			if g[k] == '.' && sep == 0 {
+				if c != ' ' && c != '.' && c != '-' {
+					continue next
+				}
+				sep = c
 			}
 		}
 		return i + len(g)
 	}
 	return 0
+}
+
+// digitRunEnd returns the end of the run of digits that starts at a
+// (class is matches.class).
+func digitRunEnd(class []uint8, a int) int {
+	e := a + 1
+	for e < len(class) && class[e]&classDigit != 0 {
+		e++
+	}
+	return e
 }
 
 // digitsIn reports whether lower[a:b] are all digits.
