@@ -542,6 +542,9 @@ func (d *Dictionary) get(h uint64) uint32 {
 const (
 	minWord     = 3
 	minReversed = 4
+	// minCapitalisedBackwards is the least length of a capitalised word
+	// written backwards (capitalisedBackwards), as of an inverted one.
+	minCapitalisedBackwards = 5
 )
 
 // matchDictionary adds every word of d found in folded, forwards and
@@ -620,7 +623,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				// for less.
 				lg := float64(v>>5) * rankLogUnit
 				if ms.counts[i+1] != ms.counts[j] {
-					if uint8(ms.counts[i+1]) != uint8(ms.counts[j+1]) && camelInside(typed, lower, j, i+1) {
+					if uint8(ms.counts[i+1]) != uint8(ms.counts[j+1]) && !capitalisedBackwards(typed[j:i+1], lower[j:i+1]) && camelInside(typed, lower, j, i+1) {
 						continue
 					}
 					lg += wordVariations(typed[j:i+1], lower[j:i+1], folded[j:i+1])
@@ -801,4 +804,24 @@ func isL33tTarget(r rune) bool {
 
 func isLetter(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 0xdf && r <= 0xff && r != 0xf7 || r > 0xff && r != utf8.RuneError
+}
+
+// capitalisedBackwards reports whether a word of minCapitalisedBackwards
+// code points or more is a capitalised word written backwards ("remmoS",
+// "emocleW"): its last code point alone a capital. Read forwards, that
+// capital after a small letter looks like a CamelCase boundary inside the
+// word, which camelInside turns away; read backwards, it is the word's
+// first letter (zxcvbn finds them so too). Until 2026-12-03 they were
+// not found, and "2468+emocleW+asdfghjklæø+Bella!?" was accepted.
+func capitalisedBackwards(typed, lower []rune) bool {
+	n := len(typed)
+	if n < minCapitalisedBackwards || typed[n-1] == lower[n-1] {
+		return false
+	}
+	for k := 0; k < n-1; k++ {
+		if typed[k] != lower[k] {
+			return false
+		}
+	}
+	return true
 }

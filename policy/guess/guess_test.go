@@ -119,6 +119,8 @@ func TestCamelInside(t *testing.T) {
 		{"sOMMER2026!vINTER2026", "sOMMER"}, // inverted, caps lock on
 		{"sOMMER2026!vINTER2026", "vINTER"},
 		{"lOFOTEN!tROMSØ", "lOFOTEN"},
+		{"2468+emocleW+Bella", "emocleW"}, // capitalised, then written backwards
+		{"ssecnirP!1985", "ssecnirP"},
 	} {
 		assert.Contains(t, words(c.password), c.word, "input %q", c.password)
 	}
@@ -212,6 +214,11 @@ func TestMatchKeyboard(t *testing.T) {
 		{"US symbols", "!@#$%", "!@#$%"},
 		{"Norwegian symbols", "!\"#¤%&", "!\"#¤%&"},
 		{"diagonal", "qaz", "qaz"},
+		// A walk whose last key turns or is shifted is also read without
+		// it: that key may be a part of its own ("qwert" "5", "1qazxsw2" "!").
+		{"a walk without its last key, which turns", "qwert5", "qwert"},
+		{"a walk without its last key, which is shifted", "1qazxsw2!", "1qazxsw2"},
+		{"a column and back up the next", "1qazxsw2", "1qazxsw2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,6 +227,45 @@ func TestMatchKeyboard(t *testing.T) {
 	}
 	for _, pw := range []string{"qa", "qpzm", "Kx9#"} {
 		assert.Empty(t, found(t, pw, KindKeyboard, run), "input %q", pw)
+	}
+}
+
+// TestKeyboardUTurn: a column and back up the next ("1qazxsw2",
+// "zaq12wsx", "qazxsw") costs what a column shape's first copy does
+// ("zaq1xsw2"): the first column's walk and one of six neighbours; until
+// 2026-12-03 it was a walk of three turns (10^5.4 for "1qazxsw2"). A
+// walk with its last key shifted after the turn costs that walk and a
+// part of its own for the key, not a dearer walk of four turns.
+func TestKeyboardUTurn(t *testing.T) {
+	for _, tt := range []struct{ uturn, shape string }{
+		{"1qazxsw2", "zaq1xsw2"},
+		{"zaq12wsx", "zaq1xsw2"},
+		{"2wsxcde3", "2wsx3edc"},
+		{"qazxsw", "qazwsx"},
+	} {
+		assert.InDelta(t, estTest(tt.shape), estTest(tt.uturn), 0.01, "input %q against %q", tt.uturn, tt.shape)
+	}
+	assert.Less(t, estTest("1qazxsw2!"), estTest("1qazxsw2")+1+partLog10+0.01, "input %q", "1qazxsw2!")
+	// Not a U-turn: the way back is longer or shorter, or not the way
+	// back, or the aside step goes on the way.
+	for _, sig := range []struct {
+		dirs []int
+		want int
+	}{
+		{[]int{5, 5, 5, 1, 2, 2, 2}, 3},
+		{[]int{2, 2, 1, 5, 5}, 2},
+		{[]int{5, 5, 5, 1, 2, 2}, 0},
+		{[]int{5, 5, 1, 2, 2, 2}, 0},
+		{[]int{5, 5, 1, 5, 5}, 0},
+		{[]int{5, 5, 2, 2, 2}, 0},
+		{[]int{0, 0, 1, 1, 1}, 0},
+		{[]int{3, 3, 1, 4, 4}, 2},
+	} {
+		var s uint64
+		for _, d := range sig.dirs {
+			s = s*7 + uint64(d+1)
+		}
+		assert.Equal(t, sig.want, uTurn(s, len(sig.dirs)), "directions %v", sig.dirs)
 	}
 }
 

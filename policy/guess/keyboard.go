@@ -396,9 +396,13 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 	turns, d1, d2 := 0, -1, -1
 	sig := uint64(0)
 	prev := k
+	cutTurns, cutShifted := 0, 0
 	for t := i + 1; t < j; t++ {
 		kt := int(l.key[typed[t]]) - 1
 		d := int(l.dirs[prev][kt]) - 1
+		if t == j-1 {
+			cutTurns, cutShifted = turns, shifted
+		}
 		if d != d1 && d != d2 {
 			turns++
 		}
@@ -408,18 +412,77 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 			shifted++
 		}
 	}
-	lg := l.spatialLog10(j-i, turns)
-	if shifted > 0 {
-		if shifted == j-i {
-			lg += log2
-		} else {
-			lg += variationsLog10(shifted, j-i-shifted)
-		}
-	}
+	lg := l.walkLog10(j-i, turns, sig, shifted)
 	ms.add(i, j, KindKeyboard, lg)
+	if !l.grid && j-i > 3 && (cutTurns != turns || cutShifted != shifted) {
+		// The walk without its last key, which turned or was shifted
+		// ("1qazxsw2" of "1qazxsw2!"): that key is then a part of its own.
+		// Until 2026-12-03 only the whole walk was read, and "1qazxsw2!"
+		// cost 10^7.4 against 10^5.1 now. (Not on the pads, where such a
+		// key is a digit that a year or a count reads as well.)
+		ms.add(i, j-1, KindKeyboard, l.walkLog10(j-1-i, cutTurns, sig/7, cutShifted))
+	}
 	if nr < maxRuns {
 		runs[nr] = keyRun{sig: sig, lg: lg, i: uint8(i), j: uint8(j), start: uint8(k)}
 		nr++
 	}
 	return nr
+}
+
+// walkLog10 is the guesses of a walk of n keys on l with turns turns, its
+// directions' sig (see uTurn) and shifted keys shifted.
+func (l *layout) walkLog10(n, turns int, sig uint64, shifted int) float64 {
+	lg := l.spatialLog10(n, turns)
+	if turns == 3 && !l.grid { // a pad's sig holds no directions (see matchKeyboard)
+		if k := uTurn(sig, n-1); k > 0 {
+			// A column and back up the next ("1qazxsw2", "zaq12wsx"): the
+			// first column's walk, and one of six neighbours to turn at, as
+			// a shape's first copy (shapeRepeats).
+			if u := l.spatialLog10(k+1, 1) + log10Of6; u < lg {
+				lg = u
+			}
+		}
+	}
+	if shifted > 0 {
+		if shifted == n {
+			lg += log2
+		} else {
+			lg += variationsLog10(shifted, n-shifted)
+		}
+	}
+	return lg
+}
+
+// opposite is each direction's opposite (see directions).
+var opposite = [6]uint64{1, 0, 5, 4, 3, 2}
+
+// uTurn returns k when the walk's dirs directions, held in sig (a digit
+// base 7 each, 1 + the direction, the first most significant), are k ≥ 2
+// steps one way, one step aside and k steps back ("1qaz" "xsw2"), and 0
+// otherwise.
+func uTurn(sig uint64, dirs int) int {
+	if dirs < 5 || dirs%2 == 0 || dirs >= maxSigKeys {
+		return 0
+	}
+	k := dirs / 2
+	back := sig % 7
+	for q := 0; q < k; q++ {
+		if sig%7 != back {
+			return 0
+		}
+		sig /= 7
+	}
+	aside := sig % 7
+	sig /= 7
+	d := sig % 7
+	if back == 0 || d == 0 || opposite[d-1] != back-1 || aside == d || aside == back {
+		return 0
+	}
+	for q := 0; q < k; q++ {
+		if sig%7 != d {
+			return 0
+		}
+		sig /= 7
+	}
+	return k
 }
