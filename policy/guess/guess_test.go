@@ -196,6 +196,8 @@ func TestMatchKeyboard(t *testing.T) {
 		{"row", "qwerty", "qwerty"},
 		{"row backwards", "poiuy", "poiuy"},
 		{"Norwegian row", "asdfghjkløæ", "asdfghjkløæ"},
+		{"Norwegian row with æ and ø in the alphabet's order", "Asdfghjklæø2026", "Asdfghjklæø"},
+		{"Norwegian row with æ, ø and å in the alphabet's order", "asdfghjklæøå!", "asdfghjklæøå"},
 		{"zigzag", "1q2w3e4r", "1q2w3e4r"},
 		{"column", "zaq1", "zaq1"},
 		{"column shape repeated", "zaq1xsw2cde3", "zaq1xsw2cde3"},
@@ -218,6 +220,7 @@ func TestMatchKeyboard(t *testing.T) {
 		// it: that key may be a part of its own ("qwert" "5", "1qazxsw2" "!").
 		{"a walk without its last key, which turns", "qwert5", "qwert"},
 		{"a walk without its last key, which is shifted", "1qazxsw2!", "1qazxsw2"},
+		{"a walk before a key that turns, which starts a year", "1qazxsw2!2024", "1qazxsw2"},
 		{"a column and back up the next", "1qazxsw2", "1qazxsw2"},
 	}
 	for _, tt := range tests {

@@ -396,14 +396,21 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 	turns, d1, d2 := 0, -1, -1
 	sig := uint64(0)
 	prev := k
-	cutTurns, cutShifted := 0, 0
 	for t := i + 1; t < j; t++ {
 		kt := int(l.key[typed[t]]) - 1
 		d := int(l.dirs[prev][kt]) - 1
-		if t == j-1 {
-			cutTurns, cutShifted = turns, shifted
+		turn := d != d1 && d != d2
+		if !l.grid && t-i >= 3 && (turn || l.shift[typed[t]] != l.shift[typed[t-1]]) {
+			// The walk so far, before a key that turns or shifts: that key
+			// may start a part of its own ("1qazxsw2" "!2024" of
+			// "1qazxsw2!2024", whose walk goes on to the year's "2").
+			// Until 2026-12-03 only the whole walk was read, and
+			// "1qazxsw2!" cost 10^7.4 (now "1qazxsw2" and "!": 10^5.1).
+			// (Not on the pads, where such a key is a digit that a year or
+			// a count reads as well.)
+			ms.add(i, t, KindKeyboard, l.walkLog10(t-i, turns, sig, shifted))
 		}
-		if d != d1 && d != d2 {
+		if turn {
 			turns++
 		}
 		sig = sig*7 + uint64(d+1)
@@ -414,13 +421,16 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 	}
 	lg := l.walkLog10(j-i, turns, sig, shifted)
 	ms.add(i, j, KindKeyboard, lg)
-	if !l.grid && j-i > 3 && (cutTurns != turns || cutShifted != shifted) {
-		// The walk without its last key, which turned or was shifted
-		// ("1qazxsw2" of "1qazxsw2!"): that key is then a part of its own.
-		// Until 2026-12-03 only the whole walk was read, and "1qazxsw2!"
-		// cost 10^7.4 against 10^5.1 now. (Not on the pads, where such a
-		// key is a digit that a year or a count reads as well.)
-		ms.add(i, j-1, KindKeyboard, l.walkLog10(j-1-i, cutTurns, sig/7, cutShifted))
+	if j+1 < len(typed) && typed[j-1]|0x20 == 'l' && typed[j]|0x20 == 'æ' && typed[j+1]|0x20 == 'ø' && l.key['ø'] != 0 {
+		// The home row with æ and ø in the alphabet's order, as the Danish
+		// keyboard has them ("asdfghjklæø", the issue's own example; the
+		// Norwegian row ends "løæ"), maybe with å after them: the walk's
+		// guesses, twice.
+		b := j + 2
+		if b < len(typed) && typed[b]|0x20 == 'å' {
+			b++
+		}
+		ms.add(i, b, KindKeyboard, lg+log2)
 	}
 	if nr < maxRuns {
 		runs[nr] = keyRun{sig: sig, lg: lg, i: uint8(i), j: uint8(j), start: uint8(k)}
