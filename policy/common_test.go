@@ -189,6 +189,8 @@ func TestCommonRule(t *testing.T) {
 		{"a column and back up the next, with a separator after it (accepted before)", "007#1qazxsw2#Bamse#000$", "keyboard"},
 		{"keyboard columns and a row, a word between (accepted before)", "1qaz2wsx!zaq12wsx!kaffe!Asdfgh?", "keyboard"},
 		{"a name capitalised and written backwards (accepted before)", "qazwsx&2022&nitraM&Kaffe$", "name"},
+		{"words in l33t with \"!\" for \"i\" (accepted before)", "M4r1u5+princess+Henr!k+050623#", "name"},
+		{"a club in l33t with \"!\" for \"i\" (accepted before)", "1!verp0ol&2001&Hemmelig&17mai@", "club"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

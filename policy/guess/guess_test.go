@@ -188,6 +188,33 @@ func TestMatchSequences(t *testing.T) {
 	}
 }
 
+// TestWalkBang: a "!" or "|" between letters is also read as the "i" it
+// stands for in l33t, inside a word (not as its last letter), and not
+// before a capital after a small letter (a separator before a word).
+func TestWalkBang(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDictionary(ms, testDict, in.Typed, in.Lower, in.Folded) }
+	words := func(s string) []string {
+		return matched(s, run, func(m match) bool { return true })
+	}
+	for _, c := range []struct{ password, word string }{
+		{"Henr!k2026", "Henr!k"},
+		{"x7ren!ngx", "7ren!ng"},
+		{"L!verpool1892", "L!verpool"},
+		{"1!verp0ol&2001", "1!verp0ol"},
+		{"M!ch!gan!!", "M!ch!gan"},
+		{"v|nter2026", "v|nter"},
+	} {
+		assert.Contains(t, words(c.password), c.word, "input %q", c.password)
+	}
+	for _, c := range []struct{ password, word string }{
+		{"Gandalv!unikt", "dalv!"},
+		{"Kari!Ola!2026", "Kari!Ola"},
+		{"Henr!k", "Henr!"},
+	} {
+		assert.NotContains(t, words(c.password), c.word, "input %q", c.password)
+	}
+}
+
 func TestMatchKeyboard(t *testing.T) {
 	run := func(ms *matches, in Input) { matchKeyboard(ms, in.Typed) }
 	tests := []struct {
