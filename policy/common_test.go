@@ -191,6 +191,7 @@ func TestCommonRule(t *testing.T) {
 		{"a name capitalised and written backwards (accepted before)", "qazwsx&2022&nitraM&Kaffe$", "name"},
 		{"words in l33t with \"!\" for \"i\" (accepted before)", "M4r1u5+princess+Henr!k+050623#", "name"},
 		{"a club in l33t with \"!\" for \"i\" (accepted before)", "1!verp0ol&2001&Hemmelig&17mai@", "club"},
+		{"digits counting on, each typed twice, between words and a keyboard zigzag (accepted before)", "Musikk#charlie#112233#12qwaszx!?", "sequence"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

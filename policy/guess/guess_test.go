@@ -177,15 +177,20 @@ func TestMatchSequences(t *testing.T) {
 		{"step 2", "q13579q", "13579"},
 		{"descending digits", "9876", "9876"},
 		{"other case", "ABCD", "ABCD"},
+		{"digits typed twice each", "Kari#112233#", "112233"},
+		{"digits typed twice each, descending", "99887766", "99887766"},
+		{"letters typed twice each", "aabbccdd2026", "aabbccdd"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Contains(t, found(t, tt.password, KindSequence, run), tt.want, "input %q", tt.password)
 		})
 	}
-	for _, pw := range []string{"ab", "acf", "1a2b", "a1b2c3", "1397"} {
+	for _, pw := range []string{"ab", "acf", "1a2b", "a1b2c3", "1397", "1122", "112244", "11223"} {
 		assert.Empty(t, found(t, pw, KindSequence, run), "input %q", pw)
 	}
+	// Typed twice each: the sequence's guesses, twice.
+	assert.InDelta(t, log10(4*3*2), estTest("112233"), 0.01)
 }
 
 // TestWalkBang: a "!" or "|" between letters is also read as the "i" it
