@@ -133,7 +133,10 @@ func generate(n int) []diffCase {
 	// separator and more digits (matchDates); a separator of one code point
 	// used again between patterns, any such code point (matchSeparators);
 	// full names (matchFullNames) and four keyboard columns stepping on
-	// (shapeRepeats).
+	// (shapeRepeats); a column and back up the next, a walk read up to a
+	// key that turns, the home row with "æø" (walk), a capitalised word
+	// backwards (capitalisedBackwards), "!" for "i" (walkBang) and digits
+	// typed twice each (matchDoubledSequences).
 	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
 		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer",
 		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
@@ -141,7 +144,8 @@ func generate(n int) []diffCase {
 		"Kaffe3edc4rfv5tgb", "zaq1xsw2cde34Kaffe", "Kaffe#4rfv5tgb#2wsx",
 		"Kaffe203913.07.1985", "22041949-06.10.1953Kaffe",
 		"Kari-1985-Oslo-2024", "12.05.1999#Oslo#2024", "Sigve_Eide 95320607 cvbnm TUVA", "Kari-1985+Oslo+2024",
-		"kari.nordmann#2024", "Sindre_Bakken-1qaz2wsx3edc4rfv-Lofoten", "KariNordmann1985", "leroy.Barberer2023"} {
+		"kari.nordmann#2024", "Sindre_Bakken-1qaz2wsx3edc4rfv-Lofoten", "KariNordmann1985", "leroy.Barberer2023",
+		"Fotball!1qazxsw2!2024", "2468+emocleW+asdfghjklæø+Bella!?", "M4r1u5+princess+Henr!k+050623#", "Musikk#charlie#112233#12qwaszx!?", "L!verpool1892YNWA"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
