@@ -570,7 +570,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 		h, j := h0, i+1
 		if j < n && fi < 256 && folded[j] < 256 {
 			if k := uint16(fi)<<8 | uint16(uint8(folded[j])); d.starts[4+k/64]&(1<<(k%64)) == 0 {
-				if bangAt(typed, lower, folded, j) {
+				if folded[j] == '!' || folded[j] == '|' {
 					walkBang(ms, d, typed, lower, folded, i, j) // "L!verpool"
 				}
 				j = n // no word starts so
@@ -589,7 +589,7 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 				if insideSymbol(fj) && j >= i+2 && j+1 < n && isLetter(folded[j+1]) && isLetter(folded[j-1]) {
 					walkPast(ms, d, typed, lower, folded, i, j)
 				}
-				if bangAt(typed, lower, folded, j) {
+				if fj == '!' || fj == '|' {
 					walkBang(ms, d, typed, lower, folded, i, j)
 				}
 				break
@@ -699,24 +699,23 @@ const (
 	insideSymbolsHigh uint64 = 1<<('^'-64) | 1<<('|'-64) | 1<<('~'-64)
 )
 
-// bangAt reports whether folded[p] is a "!" or "|" between letters, which
-// walkBang reads as an "i": not before a capital after a small letter,
-// where it is a separator before a word ("Kari!Ola", "57udm4n!Mai").
-func bangAt(typed, lower, folded []rune, p int) bool {
-	return (folded[p] == '!' || folded[p] == '|') && p > 0 && p+1 < len(folded) && isLetter(folded[p-1]) && isLetter(folded[p+1]) &&
-		(typed[p+1] == lower[p+1] || typed[p-1] != lower[p-1])
-}
-
-// walkBang goes on with the walk from i, which ended at p (a "!" or "|"
-// between letters), reading it and each further one as the "i" it stands
-// for ("Henr!k", "spr!ng", "L!verpool", as zxcvbn's l33t table has them),
-// and adds each word of minPast code points or more it finds at the
-// word's guesses and its variations, the "!" a substitution among them.
-// Not in Fold: "!" is mostly a separator or punctuation ("Kari!Ola"), and
-// read as a letter everywhere it took separators and tails from the other
-// matchers (pieces 5.6% → 5.7% at n = 1,000).
+// walkBang goes on with the walk from i, which ended at p, a "!" or "|",
+// when it stands between letters: reading it and each further one as the "i"
+// it stands for ("Henr!k", "spr!ng", "L!verpool", as zxcvbn's l33t table
+// has them), it adds each word of minPast code points or more it finds
+// with the "!" inside (not as its last letter: "dalv!" of
+// "Gandalv!unikt") at the word's guesses and its variations, the "!" a
+// substitution among them. Not before a capital after a small letter,
+// where it is a separator before a word ("Kari!Ola", "57udm4n!Mai"). Not
+// in Fold: "!" is mostly a separator or punctuation, and read as a letter
+// everywhere it took separators and tails from the other matchers (pieces
+// 5.6% → 5.7% at n = 1,000).
 func walkBang(ms *matches, d *Dictionary, typed, lower, folded []rune, i, p int) {
 	n := len(folded)
+	if p == 0 || p+1 >= n || !isLetter(folded[p-1]) || !isLetter(folded[p+1]) ||
+		typed[p+1] != lower[p+1] && typed[p-1] == lower[p-1] {
+		return
+	}
 	var w [MaxRunes]rune // folded[i:], with the bangs read as "i"
 	h := uint64(hashStart)
 	for k, c := range folded[i:p] {
@@ -734,7 +733,7 @@ func walkBang(ms *matches, d *Dictionary, typed, lower, folded []rune, i, p int)
 		if v == 0 {
 			return
 		}
-		if v&1 != 0 && j > p && j+1-i >= minPast { // a "!" inside the word, not its last letter ("dalv!" of "Gandalv!unikt")
+		if v&1 != 0 && j > p && j+1-i >= minPast {
 			ms.add(i, j+1, Kind(v>>1&7), float64(v>>5)*rankLogUnit+wordVariations(typed[i:j+1], lower[i:j+1], w[:j+1-i]))
 		}
 	}
