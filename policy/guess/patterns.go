@@ -988,6 +988,12 @@ func matchSequences(ms *matches, lower []rune) {
 		c0, p0 := seq[i]>>5, int(seq[i]&31)
 		d := int(seq[i+1]&31) - p0
 		if c0 == 0 || seq[i+1]>>5 != c0 || d == 0 || d > maxStep || d < -maxStep {
+			if d == 0 && c0 != 0 && i+5 < n && lower[i] == lower[i+1] && lower[i+2] == lower[i+3] && lower[i+2] != lower[i] {
+				if j := doubledSequence(ms, lower, seq[:n], i); j > 0 {
+					i = j
+					continue
+				}
+			}
 			i++
 			continue
 		}
@@ -1003,7 +1009,6 @@ func matchSequences(ms *matches, lower []rune) {
 		}
 		i++
 	}
-	matchDoubledSequences(ms, lower, &seq)
 }
 
 // sequenceLog10 is the guesses of a sequence of count code points from
@@ -1024,35 +1029,30 @@ func sequenceLog10(first rune, c uint8, count, d int) float64 {
 	return log10(g)
 }
 
-// matchDoubledSequences adds the sequences of 3+ code points each typed
-// twice ("112233", "aabbcc", "998877"), at the sequence's guesses times 2.
-// Until 2026-12-03 "112233", a password of the leaked lists' first
-// thousand, was a chance date ("1122") and two digits (10^5.1; now 10^1.7).
-func matchDoubledSequences(ms *matches, lower []rune, seq *[MaxRunes]uint8) {
-	n := len(lower)
-	for i := 0; i+5 < n; {
-		c0, p0 := seq[i]>>5, int(seq[i]&31)
-		if c0 == 0 || lower[i] != lower[i+1] || lower[i+2] != lower[i+3] || seq[i+2]>>5 != c0 {
-			i++
-			continue
-		}
-		d := int(seq[i+2]&31) - p0
-		if d == 0 || d > maxStep || d < -maxStep {
-			i++
-			continue
-		}
-		j, pp := i+4, p0+d
-		for j+1 < n && lower[j] == lower[j+1] && seq[j]>>5 == c0 && int(seq[j]&31)-pp == d {
-			pp += d
-			j += 2
-		}
-		if j-i < 6 {
-			i++
-			continue
-		}
-		ms.add(i, j, KindSequence, sequenceLog10(lower[i], c0, (j-i)/2, d)+log2)
-		i = j
+// doubledSequence adds the sequence of 3+ code points each typed twice
+// that starts at i, if there is one ("112233", "aabbcc", "998877"), at the
+// sequence's guesses times 2, and returns its end (0 for none): lower[i]
+// and lower[i+1] are the same code point, of a class, and so are lower[i+2]
+// and lower[i+3], another one. Until 2026-12-03 "112233", a password of
+// the leaked lists' first thousand, was a chance date ("1122") and two
+// digits (10^5.1; now 10^1.7 inside a password).
+func doubledSequence(ms *matches, lower []rune, seq []uint8, i int) int {
+	n := len(seq)
+	c0, p0 := seq[i]>>5, int(seq[i]&31)
+	d := int(seq[i+2]&31) - p0
+	if seq[i+2]>>5 != c0 || d == 0 || d > maxStep || d < -maxStep {
+		return 0
 	}
+	j, pp := i+4, p0+d
+	for j+1 < n && lower[j] == lower[j+1] && seq[j]>>5 == c0 && int(seq[j]&31)-pp == d {
+		pp += d
+		j += 2
+	}
+	if j-i < 6 {
+		return 0
+	}
+	ms.add(i, j, KindSequence, sequenceLog10(lower[i], c0, (j-i)/2, d)+log2)
+	return j
 }
 
 func abs(x int) int {
