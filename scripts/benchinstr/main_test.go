@@ -58,3 +58,24 @@ func TestBenchName(t *testing.T) {
 	assert.Equal(t, "BenchmarkEvaluate/127", benchName("^BenchmarkEvaluate$/^127$"))
 	assert.Equal(t, "BenchmarkEvaluateRepeated/1.2.3.4.5.6.7.8.9.0.", benchName("^BenchmarkEvaluateRepeated$/^1.2.3.4.5.6.7.8.9.0.$"))
 }
+
+// TestAgree: two counts of one call agree within 2%, and a count of zero
+// or less never does (a run that died said nothing).
+func TestAgree(t *testing.T) {
+	for _, c := range []struct {
+		a, b int64
+		want bool
+	}{
+		{1_500_000, 1_500_000, true},
+		{1_500_000, 1_529_000, true},
+		{1_529_000, 1_500_000, true},
+		{1_500_000, 1_540_000, false},
+		{590_000, 1_547_000, false},
+		{0, 0, false},
+		{-5, -5, false},
+	} {
+		if got := agree(c.a, c.b); got != c.want {
+			t.Errorf("agree(%d, %d) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
