@@ -248,10 +248,10 @@ func TestMatchKeyboard(t *testing.T) {
 		{"US symbols", "!@#$%", "!@#$%"},
 		{"Norwegian symbols", "!\"#¤%&", "!\"#¤%&"},
 		{"diagonal", "qaz", "qaz"},
-		// A walk whose last key turns or is shifted is also read without
-		// it: that key may be a part of its own ("qwert" "5", "1qazxsw2" "!").
+		// A walk is also read up to each key that turns: that key may
+		// start a part of its own ("qwert" "5", "1qazxsw2" "!").
 		{"a walk without its last key, which turns", "qwert5", "qwert"},
-		{"a walk without its last key, which is shifted", "1qazxsw2!", "1qazxsw2"},
+		{"a walk without its last key, a shifted one that turns", "1qazxsw2!", "1qazxsw2"},
 		{"a walk before a key that turns, which starts a year", "1qazxsw2!2024", "1qazxsw2"},
 		{"a column and back up the next", "1qazxsw2", "1qazxsw2"},
 	}

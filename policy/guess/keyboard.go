@@ -400,8 +400,8 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 		kt := int(l.key[typed[t]]) - 1
 		d := int(l.dirs[prev][kt]) - 1
 		turn := d != d1 && d != d2
-		if !l.grid && t-i >= 3 && (turn || l.shift[typed[t]] != l.shift[typed[t-1]]) {
-			// The walk so far, before a key that turns or shifts: that key
+		if turn && t-i >= 3 && !l.grid {
+			// The walk so far, before a key that turns: that key
 			// may start a part of its own ("1qazxsw2" "!2024" of
 			// "1qazxsw2!2024", whose walk goes on to the year's "2").
 			// Until 2026-12-03 only the whole walk was read, and
