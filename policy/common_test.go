@@ -192,6 +192,7 @@ func TestCommonRule(t *testing.T) {
 		{"words in l33t with \"!\" for \"i\" (accepted before)", "M4r1u5+princess+Henr!k+050623#", "name"},
 		{"a club in l33t with \"!\" for \"i\" (accepted before)", "1!verp0ol&2001&Hemmelig&17mai@", "club"},
 		{"digits counting on, each typed twice, between words and a keyboard zigzag (accepted before)", "Musikk#charlie#112233#12qwaszx!?", "sequence"},
+		{"a password of three words in CamelCase run on into a word, a year and a digit (accepted before)", "LetMeIndog19831!", "word"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

@@ -648,17 +648,35 @@ func matchDictionary(ms *matches, d *Dictionary, typed, lower, folded []rune) {
 // or "DoeS" of "DoeSham") is a chance reading of two words' edges, which
 // took random passphrases in CamelCase under the threshold. A word of the
 // lists written in CamelCase from edge to edge ("NewYork", "HarryPotter",
-// "iPhone") stays a word.
+// "iPhone") stays a word, and so does one of three words or more that
+// starts where a word does and runs on into small letters ("LetMeIndog",
+// "ILoveYoumaria": a chance reading of three random words' edges is rare).
 func camelInside(typed, lower []rune, i, j int) bool {
 	for k := i + 1; k < j; k++ {
 		if typed[k] != lower[k] && typed[k-1] == lower[k-1] && isLetter(lower[k-1]) {
-			inside := i > 0 && isLetter(lower[i-1]) && typed[i] == lower[i] ||
-				j < len(typed) && isLetter(lower[j]) && typed[j] == lower[j] ||
-				typed[j-1] != lower[j-1]
+			startInside := i > 0 && isLetter(lower[i-1]) && typed[i] == lower[i]
+			endInside := j < len(typed) && isLetter(lower[j]) && typed[j] == lower[j]
+			inside := startInside || endInside || typed[j-1] != lower[j-1]
+			if inside && !startInside && j-i >= 6 && typed[j-1] == lower[j-1] && camelWords(typed, lower, i+1, j) >= 2 {
+				return false // three words or more
+			}
 			return inside && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) && !inverted(typed[i:j], lower[i:j])
 		}
 	}
 	return false
+}
+
+// camelWords counts the capitals in [i, j) that a small letter follows
+// there: where a word of a CamelCase starts ("LetMeIn": 'M', 'I'; not the
+// 'I' of "adIOv").
+func camelWords(typed, lower []rune, i, j int) int {
+	c := 0
+	for k := i; k+1 < j; k++ {
+		if typed[k] != lower[k] && typed[k+1] == lower[k+1] && isLetter(lower[k+1]) {
+			c++
+		}
+	}
+	return c
 }
 
 // inverted reports whether a word of 5 code points or more is written

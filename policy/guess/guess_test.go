@@ -105,6 +105,10 @@ func TestCamelInside(t *testing.T) {
 		{"SoothesAspirationDoeSham", "DoeS"},
 		{"MeteorsReliedSysopEnforces", "opEn"},
 		{"StreakiestCulminatedNookJells", "kJell"},
+		// Across two CamelCase boundaries, but from inside a word.
+		{"OutletMeIndog", "letMeIn"},
+		// Capitals of no CamelCase: random letters and digits.
+		{"E4adIOvm4kemtWzJ", "adIOv"},
 	} {
 		assert.NotContains(t, words(c.password), c.word, "input %q", c.password)
 	}
@@ -121,6 +125,10 @@ func TestCamelInside(t *testing.T) {
 		{"lOFOTEN!tROMSØ", "lOFOTEN"},
 		{"2468+emocleW+Bella", "emocleW"}, // capitalised, then written backwards
 		{"ssecnirP!1985", "ssecnirP"},
+		// A word of the lists in CamelCase of three words or more, with
+		// a word in small letters after it: its last word runs on.
+		{"LetMeIndog19831!", "LetMeIn"},
+		{"ILoveYoumaria2020", "ILoveYou"},
 	} {
 		assert.Contains(t, words(c.password), c.word, "input %q", c.password)
 	}
