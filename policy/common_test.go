@@ -193,6 +193,8 @@ func TestCommonRule(t *testing.T) {
 		{"a club in l33t with \"!\" for \"i\" (accepted before)", "1!verp0ol&2001&Hemmelig&17mai@", "club"},
 		{"digits counting on, each typed twice, between words and a keyboard zigzag (accepted before)", "Musikk#charlie#112233#12qwaszx!?", "sequence"},
 		{"a password of three words in CamelCase run on into a word, a year and a digit (accepted before)", "LetMeIndog19831!", "word"},
+		{"seasons with a counting number framed by points between them (accepted before)", "Sommer.1.Vinter.2.Høst.3.Vår.4", "calendar"},
+		{"animals with a counting number framed by hashes between them (accepted before)", "Hunden#1#Katten#2#Hesten#3#2026", "word"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

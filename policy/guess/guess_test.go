@@ -874,6 +874,23 @@ func TestMatchPhrases(t *testing.T) {
 	for _, s := range []string{"sommer12vinter13passord", "sommer1234vinter5678passord", "sommer1vinter-passord", "sommer12vinter5passord"} {
 		assert.Empty(t, phrases(s), "input %q", s)
 	}
+	// A number in a frame of the same symbols each time, before it and
+	// after it or before it only ("Sommer.1.Vinter.2.Høst", "sommer-1vinter-2"),
+	// separates as the number does, with the frame's choice once on top.
+	// Until 2026-12-04 the symbol and the digit ended the phrase, and
+	// "Sommer.1.Vinter.2.Høst.3.Vår.4" was accepted (10^21.2). Another
+	// frame, or none, ends it; the words before a frame are a phrase still.
+	for s, want := range map[string]string{
+		"Sommer.1.Vinter.2.Passord.3.Kaffe.4": "Sommer.1.Vinter.2.Passord.3.Kaffe", "sommer#1#vinter#2#passord#3#": "sommer#1#vinter#2#passord",
+		"sommer-1vinter-2passord-3kaffe": "sommer-1vinter-2passord-3kaffe", "sommer!!7!!vinter!!7!!passord": "sommer!!7!!vinter!!7!!passord",
+		"sommer-vinter-passord-9kaffe": "sommer-vinter-passord",
+	} {
+		assert.Contains(t, phrases(s), want, "input %q", s)
+	}
+	for _, s := range []string{"sommer.1.vinter-2-passord", "sommer.1-vinter-2.passord", "sommer.1.vinter2passord", "sommer-1-vinter.2.passord"} {
+		assert.Empty(t, phrases(s), "input %q", s)
+	}
+	assert.Less(t, estTest("sommer.1.vinter.2.passord.3.kaffe"), estTest("sommer.1.vinter#2#passord-3-kaffe")-2, "a phrase framed: its frame and numbers once")
 	assert.Less(t, estTest("fiskebåt1sommerfugl2kaffe3vinter4"), estTest("fiskebåt1sommerfugl5kaffe9vinter4")-2, "a phrase counted: its numbers once")
 	// At random, each digit is one of ten: a phrase of random digits costs
 	// more than the same phrase counted, and less than its parts.

@@ -693,6 +693,9 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		sepNum     bool
 		numA, numB int
 		step       int
+		// framePre and framePost are the symbols before and after
+		// each number of a framed one (".1."), 0 for none.
+		framePre, framePost int
 	)
 	flush := func() {
 		for a := 0; a < nw; a++ {
@@ -705,6 +708,9 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 					continue // prefixes and suffixes only, of enough words of the lists (with a substitution: l33t)
 				}
 				lg, inner, several := phraseSepLog10+phraseWordLog10*float32(b-a), Kinds(0), Kinds(0)
+				if sepNum && framePre > 0 {
+					lg += phraseSepLog10 // the frame's symbols, chosen once
+				}
 				switch step {
 				case 1, -1:
 					lg += float32(countedDirLog10)
@@ -794,13 +800,27 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		// digits, then a letter; the same as the phrase's so far.
 		// Or a number of 1-3 digits, which the next ones must count on
 		// from, or repeat, or single digits at random (stepRandom).
+		// A number may stand in a frame of 1 or 2 symbols before it, and
+		// as many or none after ("Sommer.1.Vinter.2.Høst", "Hund-1-Katt-2"),
+		// the same frame each time.
 		l := sepLen(ms, lower, j, word)
-		dl := 0
-		for l == 0 && !l33t && j+dl < n && dl <= 3 && class[j+dl]&classDigit != 0 {
-			dl++
+		dl, pre, post := 0, 0, 0
+		if !l33t && l <= 2 {
+			pre = l
+			for j+pre+dl < n && dl <= 3 && class[j+pre+dl]&classDigit != 0 {
+				dl++
+			}
+			if dl == 0 {
+				pre = 0
+			} else if pre > 0 {
+				if post = sepLen(ms, lower, j+pre+dl, word); post != 0 && post != pre {
+					dl = 4 // no frame: ends the phrase
+				}
+			}
 		}
+		na := j + pre // the number [na, na+dl)
 		if dl > 0 {
-			l = dl
+			l = pre + dl + post
 		}
 		if nw == 0 || l > 2 && dl == 0 || dl > 3 || j+l >= n || class[j+l]&letter == 0 {
 			flush()
@@ -811,14 +831,19 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		if l > 0 {
 			s = [2]rune{lower[j], lower[j+l-1]}
 		}
+		if pre > 0 && post == 0 {
+			s[1] = 0 // a frame before the number only
+		}
 		same := nw > 1 && (dl > 0) == sepNum
 		if same && dl > 0 {
-			switch d := countsOn(lower[numA:numB], lower[j:j+l]); {
-			case slices.Equal(lower[numA:numB], lower[j:j+l]) && (step == 0 || step == 2):
+			switch d := countsOn(lower[numA:numB], lower[na:na+dl]); {
+			case pre != framePre || post != framePost || pre > 0 && s != sep:
+				same = false
+			case slices.Equal(lower[numA:numB], lower[na:na+dl]) && (step == 0 || step == 2):
 				step = 2
 			case d != 0 && (step == 0 || step == d):
 				step = d
-			case l == 1 && numB-numA == 1:
+			case dl == 1 && numB-numA == 1:
 				if step != 0 && step != stepRandom {
 					// The words so far, counted or repeated, are
 					// a phrase of their own too.
@@ -830,23 +855,27 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 			default:
 				same = false
 			}
-			numA, numB = j, j+l
+			numA, numB = na, na+dl
 		} else if same {
 			same = s == sep && l == sl
 		}
 		if nw == 1 {
-			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
+			sep, sl, sepNum, numA, numB, step, framePre, framePost = s, l, dl > 0, na, na+dl, 0, pre, post
 		} else if !same {
-			// Another separator: a new phrase starts with this word.
+			// Another separator: a new phrase starts with this word. A
+			// framed number, before or after, ends the phrase with it
+			// too, as it did before frames were read.
 			last := nw - 1
 			a, b, lg, k := wa[last], wb[last], wlg[last], wk[last]
-			nw = last
+			if pre == 0 && (!sepNum || framePre == 0) {
+				nw = last
+			}
 			flush()
 			wa[0], wb[0], wlg[0], wk[0], nw = a, b, lg, k, 1
 			listed[1] = listed[last+1] - listed[last]
 			subbed[1] = subbed[last+1] - subbed[last]
 			long[1] = long[last+1] - long[last]
-			sep, sl, sepNum, numA, numB, step = s, l, dl > 0, j, j+l, 0
+			sep, sl, sepNum, numA, numB, step, framePre, framePost = s, l, dl > 0, na, na+dl, 0, pre, post
 		}
 		i = j + l
 	}
