@@ -195,6 +195,7 @@ func TestCommonRule(t *testing.T) {
 		{"a password of three words in CamelCase run on into a word, a year and a digit (accepted before)", "LetMeIndog19831!", "word"},
 		{"seasons with a counting number framed by points between them (accepted before)", "Sommer.1.Vinter.2.Høst.3.Vår.4", "calendar"},
 		{"animals with a counting number framed by hashes between them (accepted before)", "Hunden#1#Katten#2#Hesten#3#2026", "word"},
+		{"five words, two of three letters that no list holds, joined by a space (accepted before)", "gitar magic Måne Fox Elg*", "word"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},
 		{"a walk on the number pad and a name", "14789632Kari", "keyboard"},
 		{"the middle column of a phone's keypad, twice", "Kari25802580", "keyboard"},

@@ -825,6 +825,15 @@ func TestMatchPhrases(t *testing.T) {
 	// lists ("ins", a sequence of step 5, made a phrase of four random
 	// English words).
 	assert.Empty(t, phrases("sommer-qx-vinter-passord"))
+	// A run of three letters with a vowel that matches nothing is a word
+	// of no list at brute force's price after a word ("fox", "ulv"), and
+	// counts not among the three of the lists; without a vowel, or first,
+	// it ends the phrase as before.
+	assert.Contains(t, phrases("sommer-fox-vinter-passord"), "sommer-fox-vinter-passord")
+	assert.Contains(t, phrases("Fjell ulv Sommer Vinter passord"), "Fjell ulv Sommer Vinter passord")
+	assert.Empty(t, phrases("sommer-fox-vinter"))
+	assert.Empty(t, phrases("sommer-qxz-vinter-passord"))
+	assert.NotContains(t, phrases("fox-sommer-vinter-passord"), "fox-sommer-vinter-passord")
 	assert.Empty(t, phrases("sommer-ins-vinter"))
 	// A short word that is also a keyboard run or another pattern ("red":
 	// r, e and d are neighbours on the keyboard) is still a word, at the

@@ -772,6 +772,13 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 				best, kind = sub, KindWord
 			}
 		}
+		// A run of three letters with a vowel that matches nothing ("fox",
+		// "elg", "ulv") is a phrase's word of no list at brute force's
+		// price, after a word: until 2026-12-04 it ended the phrase, and
+		// "Fjell ulv Eagle Venn father?" was four parts and separators.
+		if kind == KindNone && !l33t && nw > 0 && j-i == 3 && hasVowel(lower[i:j]) {
+			best, kind = 3*bruteLog10, KindWordlike
+		}
 		if kind == KindNone {
 			flush() // no word: the phrase ends before it
 		} else {
@@ -881,6 +888,17 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 	}
 	flush()
 	return substituted
+}
+
+// hasVowel reports whether w holds a vowel (y, æ, ø and å among them).
+func hasVowel(w []rune) bool {
+	for _, r := range w {
+		switch r {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'æ', 'ø', 'å':
+			return true
+		}
+	}
+	return false
 }
 
 // tails are the runs of punctuation people end a password with, after a
