@@ -656,11 +656,11 @@ func camelInside(typed, lower []rune, i, j int) bool {
 		if typed[k] != lower[k] && typed[k-1] == lower[k-1] && isLetter(lower[k-1]) {
 			startInside := i > 0 && isLetter(lower[i-1]) && typed[i] == lower[i]
 			endInside := j < len(typed) && isLetter(lower[j]) && typed[j] == lower[j]
-			inside := startInside || endInside || typed[j-1] != lower[j-1]
-			if inside && !startInside && j-i >= 6 && typed[j-1] == lower[j-1] && camelWords(typed, lower, i+1, j) >= 2 {
-				return false // three words or more
+			endsSmall := typed[j-1] == lower[j-1]
+			if endInside && !startInside && endsSmall && j-i >= 6 && camelWords(typed, lower, i+1, j) >= 2 {
+				return false // three words or more, running on
 			}
-			return inside && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) && !inverted(typed[i:j], lower[i:j])
+			return (startInside || endInside || !endsSmall) && (j-i < minAlternating || !alternating(typed[i:j], lower[i:j])) && !inverted(typed[i:j], lower[i:j])
 		}
 	}
 	return false
