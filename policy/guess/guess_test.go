@@ -835,6 +835,13 @@ func TestMatchPhrases(t *testing.T) {
 	assert.Empty(t, phrases("sommer-qxz-vinter-passord"))
 	assert.NotContains(t, phrases("fox-sommer-vinter-passord"), "fox-sommer-vinter-passord")
 	assert.Empty(t, phrases("sommer-ins-vinter"))
+	// So is a run of two letters with a vowel ("ku", "ox"): until
+	// 2026-12-04 it ended the phrase, and "Hund.1.Katt.2.Ku.3.Gris.4" was
+	// its words and numbers priced apart (10^24.4, accepted).
+	assert.Contains(t, phrases("sommer-ku-vinter-passord"), "sommer-ku-vinter-passord")
+	assert.Contains(t, phrases("Hund.1.Katt.2.Ku.3.Gris.4"), "Hund.1.Katt.2.Ku.3.Gris")
+	assert.Empty(t, phrases("sommer-ku-vinter"))
+	assert.NotContains(t, phrases("ku-sommer-vinter-passord"), "ku-sommer-vinter-passord")
 	// A short word that is also a keyboard run or another pattern ("red":
 	// r, e and d are neighbours on the keyboard) is still a word, at the
 	// cheaper of the two: until 2026-12-03 the run's kind hid it, and "big

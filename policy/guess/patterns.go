@@ -772,12 +772,12 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 				best, kind = sub, KindWord
 			}
 		}
-		// A run of three letters with a vowel that matches nothing ("fox",
-		// "elg", "ulv") is a phrase's word of no list at brute force's
-		// price, after a word: until 2026-12-04 it ended the phrase, and
-		// "Fjell ulv Eagle Venn father?" was four parts and separators.
-		if kind == KindNone && !l33t && nw > 0 && j-i == 3 && hasVowel(lower[i:j]) {
-			best, kind = 3*bruteLog10, KindWordlike
+		// A run of two or three letters with a vowel that matches nothing
+		// ("ku", "fox", "elg", "ulv") is a phrase's word of no list at brute
+		// force's price, after a word: until 2026-12-04 it ended the phrase,
+		// and "Fjell ulv Eagle Venn father?" was four parts and separators.
+		if kind == KindNone && !l33t && nw > 0 && (j-i == 2 || j-i == 3) && hasVowel(lower[i:j]) {
+			best, kind = float32(j-i)*bruteLog10, KindWordlike
 		}
 		if kind == KindNone {
 			flush() // no word: the phrase ends before it
