@@ -146,7 +146,8 @@ func generate(n int) []diffCase {
 		"Kari-1985-Oslo-2024", "12.05.1999#Oslo#2024", "Sigve_Eide 95320607 cvbnm TUVA", "Kari-1985+Oslo+2024",
 		"kari.nordmann#2024", "Sindre_Bakken-1qaz2wsx3edc4rfv-Lofoten", "KariNordmann1985", "leroy.Barberer2023",
 		"Fotball!1qazxsw2!2024", "2468+emocleW+asdfghjklæø+Bella!?", "M4r1u5+princess+Henr!k+050623#", "Musikk#charlie#112233#12qwaszx!?", "L!verpool1892YNWA",
-		"LetMeIndog19831!", "Sommer.1.Vinter.2.Høst.3.Vår.4", "Hunden#1#Katten#2#Hesten#3#2026", "gitar magic Måne Fox Elg*"} {
+		"LetMeIndog19831!", "Sommer.1.Vinter.2.Høst.3.Vår.4", "Hunden#1#Katten#2#Hesten#3#2026", "gitar magic Måne Fox Elg*",
+		"Hund1Katt2Hest3Ku4Gris5", "Rev-Ulv-Ku-Elg-Gaupe!"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out
