@@ -186,7 +186,7 @@ var words = texts{
 	{"run", [3]string{"gjentatte tegn", "gjentekne teikn", "repeated characters"}},
 	{"address", [3]string{"en nett- eller e-postadresse", "ei nett- eller e-postadresse", "a web or e-mail address"}},
 	{"phone", [3]string{"et mobilnummer", "eit mobilnummer", "a mobile number"}},
-	{"constant", [3]string{"et kjent tall som pi", "eit kjent tal som pi", "a well-known number such as pi"}},
+	{"constant", [3]string{"et kjent tall som pi eller 911", "eit kjent tal som pi eller 911", "a well-known number such as pi or 911"}},
 	{"identity", [3]string{"et fødselsnummer", "eit fødselsnummer", "a national identity number"}},
 }
 
@@ -208,7 +208,7 @@ var plurals = texts{
 	{"wordlike", [3]string{"ord eller navn", "ord eller namn", "words or names"}},
 	{"address", [3]string{"nett- eller e-postadresser", "nett- eller e-postadresser", "web or e-mail addresses"}},
 	{"phone", [3]string{"mobilnumre", "mobilnummer", "mobile numbers"}},
-	{"constant", [3]string{"kjente tall som pi", "kjende tal som pi", "well-known numbers such as pi"}},
+	{"constant", [3]string{"kjente tall som pi eller 911", "kjende tal som pi eller 911", "well-known numbers such as pi or 911"}},
 	{"identity", [3]string{"fødselsnumre", "fødselsnummer", "national identity numbers"}},
 }
 

@@ -79,7 +79,7 @@ const (
 	KindAddress          // a piece of a web or e-mail address ("https://www.", "@gmail", ".no")
 	KindRun              // a repeat that copies no other pattern of the split: "!!!!!!!!", the "aaaa" of "Kari1985aaaa" (see search)
 	KindPhone            // a Norwegian mobile number: eight digits that start with 4 or 9, maybe after +47
-	KindConstant         // the first digits of a well-known number: pi, e, the square root of 2, the golden ratio, Lost's numbers ("3.14159265", "4815162342")
+	KindConstant         // the first digits of a well-known number: pi, e, the square root of 2, the golden ratio, Lost's numbers ("3.14159265", "4815162342"), or a number people choose ("911", "007")
 	KindIdentity         // a Norwegian national identity number (fødselsnummer) or D-number whose check digits hold
 	numKinds
 )

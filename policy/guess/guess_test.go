@@ -679,6 +679,20 @@ func TestMatchWellKnown(t *testing.T) {
 	} {
 		assert.Empty(t, found(t, pw, KindConstant, run), "input %q", pw)
 	}
+	// Numbers people choose ("911", "007", "101", "1337"; commonNumbers)
+	// are well-known too, as a whole run of digits, and join the patterns
+	// around them: "King#911#Black#12!1" was accepted until 2026-12-04.
+	for pw, want := range map[string][]string{
+		"King#911#Black#12": {"911"},
+		"Red@007@daisy@23":  {"007"},
+		"ocean101god1337":   {"101", "1337"},
+		"112Kari!":          {"112"},
+	} {
+		assert.ElementsMatch(t, want, found(t, pw, KindConstant, run), "input %q", pw)
+	}
+	for _, pw := range []string{"19115", "9110", "0911", "91", "x9 11"} {
+		assert.Empty(t, found(t, pw, KindConstant, run), "input %q: no whole run of digits", pw)
+	}
 	assert.InDelta(t, wellKnownLog10+log10(15)+pointLog10, estTest("3.14159265358979"), 0.01, "pi to 15 digits, with its point")
 	assert.InDelta(t, estTest("kari")+wellKnownLog10+log10(10)+partLog10, estTest("kari2718281828"), 0.01, "a name and e to 10 digits")
 }

