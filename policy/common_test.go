@@ -604,6 +604,15 @@ func TestJoinKinds(t *testing.T) {
 	assert.Equal(t, "et årstall, gjentatt baklengs", joinKinds(nb, "year+mirror", ""))
 	assert.Equal(t, "a year, repeated, also backwards", joinKinds(en, "year+mirror+repeat", ""))
 	assert.Equal(t, "a repetition backwards", joinKinds(en, "mirror", ""))
+	// A word or name of no list after a kind of the lists is "another":
+	// until 2026-12-04 the most frequent refusal of the sets said "a common
+	// word and a word or name".
+	assert.Equal(t, "a common word and another word or name", joinKinds(en, "word+wordlike", ""))
+	assert.Equal(t, "common words and other words or names", joinKinds(en, "word+wordlike", "word+wordlike"))
+	assert.Equal(t, "et vanlig navn, et årstall og et annet ord eller navn", joinKinds(nb, "name+year+wordlike", ""))
+	assert.Equal(t, "eit stadnamn og andre ord eller namn", joinKinds(langIndex("nn"), "place+wordlike", "wordlike"))
+	assert.Equal(t, "a year and a word or name", joinKinds(en, "year+wordlike", ""), "no kind of the lists before it")
+	assert.Equal(t, "a word or name, repeated", joinKinds(en, "wordlike+repeat", ""))
 	r := Evaluate(Default(), Input{Password: "Gyri1987!!7891iryG", Lang: "nn"})
 	v, ok := violation(r, RuleCommon)
 	require.True(t, ok)

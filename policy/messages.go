@@ -244,7 +244,16 @@ var (
 	backwards      = [3]string{" baklengs", " baklengs", " backwards"}
 	alsoBackwards  = [3]string{", også", ", også", ", also"}
 	andWord        = [3]string{" og ", " og ", " and "}
+	// otherWordlike and otherWordlikes name a word or name of no list
+	// after a kind of the lists (listedKinds): "a common word and another
+	// word or name", not "a common word and a word or name".
+	otherWordlike  = [3]string{"et annet ord eller navn", "eit anna ord eller namn", "another word or name"}
+	otherWordlikes = [3]string{"andre ord eller navn", "andre ord eller namn", "other words or names"}
 )
+
+// listedKinds are the kinds of the estimator's lists, which a word or
+// name of no list (wordlike) is another of.
+const listedKinds = "password+list+word+name+place+club+calendar+context"
 
 // joinKinds renders kinds joined by "+" ("calendar+year+repeat") as a list
 // in words: "en årstid, måned eller ukedag og et årstall, gjentatt"; a
@@ -259,6 +268,7 @@ func joinKinds(lang int, kinds, several string) string {
 		kinds, mirrored = k, true
 	}
 	var b strings.Builder
+	listed := false
 	for kinds != "" {
 		k, rest, more := strings.Cut(kinds, "+")
 		if b.Len() > 0 {
@@ -268,7 +278,15 @@ func joinKinds(lang int, kinds, several string) string {
 				b.WriteString(andWord[lang])
 			}
 		}
-		b.WriteString(kindWords(lang, k, several))
+		switch {
+		case k == "wordlike" && listed && hasKind(several, k):
+			b.WriteString(otherWordlikes[lang])
+		case k == "wordlike" && listed:
+			b.WriteString(otherWordlike[lang])
+		default:
+			b.WriteString(kindWords(lang, k, several))
+		}
+		listed = listed || hasKind(listedKinds, k)
 		kinds = rest
 	}
 	if repeated || mirrored {
