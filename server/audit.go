@@ -30,6 +30,20 @@ func (h *handler) audit(r *http.Request, e store.AuditEvent) {
 func (h *handler) activated(r *http.Request, a store.Activation) {
 	h.audit(r, store.AuditEvent{Event: store.EventActivated, Username: a.Username, Institution: a.Institution})
 	h.passwordSet(r, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation)
+	h.closeLinks(r, a.Username, a.Institution)
+}
+
+// closeLinks revokes the person's open activation links at institution
+// once a password was set for the account (a link used, a reset, a
+// change), as "system" in the audit log: the account is claimed, and a
+// link sent to a wrong address, or the second of two channels, must not
+// set its password again. Until 2026-12-04 each such link worked until it
+// expired. It never fails the request: a store error is logged.
+func (h *handler) closeLinks(r *http.Request, username, institution string) {
+	ctx := r.Context()
+	if _, err := h.desk.Revoke(ctx, "", username, institution, "system", h.clientAddr(r)); err != nil {
+		h.Logger.ErrorContext(ctx, "revoke the person's other links", "id", RequestID(ctx), "err", err)
+	}
 }
 
 // refused records a complete that was refused for a known activation; why
@@ -97,6 +111,7 @@ func (h *handler) passwordChanged(r *http.Request, username, institution, how st
 	}
 	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
 	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, "", institution, how)
+	h.closeLinks(r, username, institution)
 }
 
 // directoryRefusedAudit records that the directory refused a password

@@ -976,3 +976,37 @@ func TestCodeByDefault(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &rep2))
 	assert.Equal(t, []server.Delivery{mail, link}, rep2.Results[0].Deliveries, "code=false against the default")
 }
+
+// TestUsedLinkClosesOthers: once one of a person's links has set the
+// password, the account is claimed, and the person's other open links at
+// that institution are revoked (by "system", in the audit log): until
+// 2026-12-04 each kept working until it expired, so a link sent to a wrong
+// address, or the second of two channels, could set the password again
+// after the person had chosen it. Links at other institutions and other
+// people's stay open.
+func TestUsedLinkClosesOthers(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	kari := map[string]string{"username": "kari", "institution": "default"}
+	first := e.issue(t, kari, deskKey)
+	second := e.issue(t, kari, deskKey)
+	elsewhere := e.issue(t, map[string]string{"username": "kari", "institution": "uio"}, deskKey)
+	ola := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json",
+		`{"token":"`+tokenOf(t, first.Link)+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, map[string]server.State{first.ID: server.StateUsed, second.ID: server.StateRevoked,
+		elsewhere.ID: server.StateOpen, ola.ID: server.StateOpen}, states)
+	resp, body = e.do(t, http.MethodPost, "/api/activation/complete", "application/json",
+		`{"token":"`+tokenOf(t, second.Link)+`","password":"`+strong2+`"}`)
+	assert.Equal(t, http.StatusGone, resp.StatusCode, "the other link no longer sets the password: %s", body)
+	revoked := e.auditLog(t, store.AuditFilter{Event: store.EventRevoked})
+	require.Len(t, revoked, 1)
+	assert.Equal(t, "system", revoked[0].Actor)
+	assert.Equal(t, "kari", revoked[0].Username)
+	assert.Equal(t, "id "+second.ID[:16], revoked[0].Detail)
+}
