@@ -225,42 +225,45 @@ func TestChangeChecksNameAndPhoneOnFile(t *testing.T) {
 	assertNoSecrets(t, e.logs.String(), strong, strong2, withPhone, "91234567")
 }
 
-// TestChangeClosesOpenLinks: a password set by change (or reset) ends the
-// person's open activation links at the institution, as a used link does
-// (TestUsedLinkClosesOthers): the account has a password its owner chose.
+// issueLink creates an activation link for username at the default
+// institution through the admin API and returns its id.
+func (e *resetEnv) issueLink(t *testing.T, username string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations",
+		bytes.NewReader([]byte(`{"username":"`+username+`","institution":"default"}`)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	res, err := e.client.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	var out struct{ ID string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	return out.ID
+}
+
+// linkRevoked reports whether the activation link id was revoked.
+func (e *resetEnv) linkRevoked(t *testing.T, id string) bool {
+	t.Helper()
+	h, err := server.ParseID(id)
+	require.NoError(t, err)
+	recs, err := e.st.Activations(context.Background(), store.ActivationFilter{TokenHash: h})
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	return recs[0].RevokedAt != nil
+}
+
+// TestChangeClosesOpenLinks: a password set by change (or reset,
+// TestResetClosesOpenLinks) ends the person's open activation links at the
+// institution, as a used link does (TestUsedLinkClosesOthers): the account
+// has a password its owner chose.
 func TestChangeClosesOpenLinks(t *testing.T) {
 	e := newResetEnv(t, nil)
 	e.setPassword(t, "ola", strong)
-	issue := func(username string) string {
-		t.Helper()
-		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations",
-			bytes.NewReader([]byte(`{"username":"`+username+`","institution":"default"}`)))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+adminKey)
-		res, err := e.client.Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		require.Equal(t, http.StatusCreated, res.StatusCode)
-		var out struct{ ID string }
-		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-		return out.ID
-	}
-	olas, karis := issue("ola"), issue("kari")
+	olas, karis := e.issueLink(t, "ola"), e.issueLink(t, "kari")
 	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
 	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
-	state := func(id string) string {
-		t.Helper()
-		h, err := server.ParseID(id)
-		require.NoError(t, err)
-		recs, err := e.st.Activations(context.Background(), store.ActivationFilter{TokenHash: h})
-		require.NoError(t, err)
-		require.Len(t, recs, 1)
-		if recs[0].RevokedAt != nil {
-			return "revoked"
-		}
-		return "open"
-	}
-	assert.Equal(t, "revoked", state(olas))
-	assert.Equal(t, "open", state(karis), "another person's link")
+	assert.True(t, e.linkRevoked(t, olas))
+	assert.False(t, e.linkRevoked(t, karis), "another person's link")
 }

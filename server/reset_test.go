@@ -271,6 +271,18 @@ func TestResetFlow(t *testing.T) {
 	assertNoSecrets(t, e.logs.String(), pidOla, strong, strong2, c.Value, "1990-01-01", "01.01.1990")
 }
 
+// TestResetClosesOpenLinks: a reset ends the person's open activation
+// links, as a change does (TestChangeClosesOpenLinks).
+func TestResetClosesOpenLinks(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	link := e.issueLink(t, "ola")
+	c := e.signIn(t, pidOla)
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assert.True(t, e.linkRevoked(t, link))
+}
+
 func TestResetSessionExpiredAndEnded(t *testing.T) {
 	e := newResetEnv(t, nil)
 	e.importCSV(t, accounts)
