@@ -229,17 +229,10 @@ func TestChangeChecksNameAndPhoneOnFile(t *testing.T) {
 // institution through the admin API and returns its id.
 func (e *resetEnv) issueLink(t *testing.T, username string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations",
-		bytes.NewReader([]byte(`{"username":"`+username+`","institution":"default"}`)))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+adminKey)
-	res, err := e.client.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
+	res, body := adminPost(t, e.srv.URL+"/api/admin/activations", "application/json", `{"username":"`+username+`","institution":"default"}`)
+	require.Equal(t, http.StatusCreated, res.StatusCode, "%s", body)
 	var out struct{ ID string }
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	require.NoError(t, json.Unmarshal(body, &out))
 	return out.ID
 }
 

@@ -150,17 +150,26 @@ func (e *resetEnv) postJSON(t *testing.T, path string, v any, cookies ...*http.C
 	return e.req(t, http.MethodPost, path, "application/json", string(b), cookies...)
 }
 
+// adminPost posts body (of content type ctype) to url with the admin key
+// and returns the answer and its body.
+func adminPost(t *testing.T, url, ctype, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res, b
+}
+
 // importCSV imports identity rows through the admin API.
 func (e *resetEnv) importCSV(t *testing.T, csv string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/identities", strings.NewReader(csv))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "text/csv")
-	req.Header.Set("Authorization", "Bearer "+adminKey)
-	res, err := e.client.Do(req)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	res, body := adminPost(t, e.srv.URL+"/api/admin/identities", "text/csv", csv)
 	require.Equal(t, http.StatusOK, res.StatusCode, "import: %s", body)
 }
 

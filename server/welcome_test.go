@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,15 +40,7 @@ func TestWelcome(t *testing.T) {
 		t.Helper()
 		b, err := json.Marshal(v)
 		require.NoError(t, err)
-		req, err := http.NewRequest(http.MethodPost, srv+"/api/admin/welcome", strings.NewReader(string(b)))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+adminKey)
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		body, err := io.ReadAll(res.Body)
-		require.NoError(t, err)
+		res, body := adminPost(t, srv+"/api/admin/welcome", "application/json", string(b))
 		return res, string(body)
 	}
 
@@ -134,15 +124,9 @@ func TestWelcomeImport(t *testing.T) {
 	e, sms := newWelcomeEnv(t)
 	post := func(csv, query string) (*http.Response, server.ImportReport) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/import?"+query, strings.NewReader(csv))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "text/csv")
-		req.Header.Set("Authorization", "Bearer "+adminKey)
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
+		res, body := adminPost(t, e.srv.URL+"/api/admin/activations/import?"+query, "text/csv", csv)
 		var rep server.ImportReport
-		require.NoError(t, json.NewDecoder(res.Body).Decode(&rep))
+		require.NoError(t, json.Unmarshal(body, &rep))
 		return res, rep
 	}
 	bad := "username,institution,phone\nola,default,91234567\nper,default,91234568\nkari2,default,91234569\ntesta,default,\n"
