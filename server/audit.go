@@ -29,8 +29,8 @@ func (h *handler) audit(r *http.Request, e store.AuditEvent) {
 // the password is stored.
 func (h *handler) activated(r *http.Request, a store.Activation) {
 	h.audit(r, store.AuditEvent{Event: store.EventActivated, Username: a.Username, Institution: a.Institution})
+	h.closeLinks(r, a.Username, a.Institution) // first: a revoked link's address is not on file
 	h.passwordSet(r, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation)
-	h.closeLinks(r, a.Username, a.Institution)
 }
 
 // closeLinks revokes the person's open activation links at institution
@@ -110,8 +110,8 @@ func (h *handler) passwordChanged(r *http.Request, username, institution, how st
 		ev = store.EventReset
 	}
 	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
+	h.closeLinks(r, username, institution) // first: a revoked link's address is not on file
 	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, "", institution, how)
-	h.closeLinks(r, username, institution)
 }
 
 // directoryRefusedAudit records that the directory refused a password

@@ -1010,3 +1010,29 @@ func TestUsedLinkClosesOthers(t *testing.T) {
 	assert.Equal(t, "kari", revoked[0].Username)
 	assert.Equal(t, "id "+second.ID[:16], revoked[0].Detail)
 }
+
+// TestNoticeGoesToTheUsedLinksAddress: a person with two links, the second
+// sent to a wrong address, uses the first: the notice that the password was
+// set goes to the first link's address, not to the wrong one, which the
+// used link's revoking of the other took off file. Until 2026-12-04 it went
+// to the newest address the desk had given, the wrong one.
+func TestNoticeGoesToTheUsedLinksAddress(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "en"}, deskKey)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "wrong@example.org", "lang": "en"}, deskKey)
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 2)
+	token := tokenOf(t, linkIn(t, msgs[0].Text))
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+token+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	n, err := e.queue.RunOnce(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	msgs = e.smtp.Messages(t)
+	require.Len(t, msgs, 3)
+	assert.Contains(t, msgs[2].Text, "was set when the account was activated")
+	to, err := msgs[2].Header.AddressList("To")
+	require.NoError(t, err)
+	require.Len(t, to, 1)
+	assert.Equal(t, "kari@example.org", to[0].Address, "the notice goes to the address the used link went to")
+}

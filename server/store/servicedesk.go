@@ -42,9 +42,9 @@ type ServiceDesk interface {
 	Revoke(ctx context.Context, tokenHash []byte, now time.Time) error
 	// AddressOnFile returns the e-mail address and language the service
 	// desk gave last for username (ErrNotFound if none): the newest of its
-	// activations that has an address, or of PutAddress, whichever is
-	// newer. Where a notice about the account goes, never an address typed
-	// on a page.
+	// activations that has an address and was not revoked, or of
+	// PutAddress, whichever is newer. Where a notice about the account
+	// goes, never an address typed on a page.
 	AddressOnFile(ctx context.Context, username string) (email, lang string, err error)
 	// PutAddress records (replacing) an address the service desk gave for
 	// username at at without an activation (a welcome).

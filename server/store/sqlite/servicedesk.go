@@ -272,7 +272,7 @@ func (s *Store) AddressOnFile(ctx context.Context, username string) (string, str
 	err := s.r.QueryRowContext(ctx, `SELECT email, lang FROM (
 			SELECT c.email, c.lang, a.created_at AS at FROM activations a
 			JOIN activation_contacts c ON c.token_hash = a.token_hash
-			WHERE a.username = ? AND c.email <> ''
+			WHERE a.username = ? AND c.email <> '' AND c.revoked_at IS NULL
 			UNION ALL SELECT email, lang, updated_at FROM addresses WHERE username = ?)
 		ORDER BY at DESC LIMIT 1`, username, username).Scan(&email, &lang)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -271,6 +271,12 @@ func testAddressOnFile(t *testing.T, open Opener) {
 	email, _, err = s.AddressOnFile(ctx(t), "kari")
 	require.NoError(t, err)
 	assert.Equal(t, "later@example.org", email)
+	// A revoked link's address is no longer on file (a link sent to a
+	// wrong address is what revoking is for): the welcome's again.
+	require.NoError(t, s.Revoke(ctx(t), later.TokenHash, T0.Add(4*time.Hour)))
+	email, _, err = s.AddressOnFile(ctx(t), "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "welcome@example.org", email, "the revoked link's address is left out")
 	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola@example.org", "nb", T0))
 	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola2@example.org", "en", T0.Add(time.Minute)))
 	email, lang, err = s.AddressOnFile(ctx(t), "ola")
