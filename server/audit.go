@@ -38,10 +38,11 @@ func (h *handler) activated(r *http.Request, a store.Activation) {
 // change), as "system" in the audit log: the account is claimed, and a
 // link sent to a wrong address, or the second of two channels, must not
 // set its password again. Until 2026-12-04 each such link worked until it
-// expired. It never fails the request: a store error is logged.
+// expired. Expired links stay as they are (Desk.CloseOpen), with their
+// addresses on file. It never fails the request: a store error is logged.
 func (h *handler) closeLinks(r *http.Request, username, institution string) {
 	ctx := r.Context()
-	if _, err := h.desk.Revoke(ctx, "", username, institution, "system", h.clientAddr(r)); err != nil {
+	if _, err := h.desk.CloseOpen(ctx, username, institution, "system", h.clientAddr(r)); err != nil {
 		h.Logger.ErrorContext(ctx, "revoke the person's other links", "id", RequestID(ctx), "err", err)
 	}
 }

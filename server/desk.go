@@ -602,14 +602,32 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 			}
 		}
 	}
+	return d.revoke(ctx, targets, id != "", actor, remote)
+}
+
+// CloseOpen revokes username's open links at institution, once the
+// account's password was set: not the expired or locked ones, which no one
+// can use, and whose addresses stay on file (AddressOnFile).
+func (d *Desk) CloseOpen(ctx context.Context, username, institution, actor, remote string) ([]string, error) {
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: username, Institution: institution})
+	if err != nil {
+		return nil, err
+	}
+	open := slices.DeleteFunc(recs, func(r store.ActivationRecord) bool { return d.view(r).State != StateOpen })
+	return d.revoke(ctx, open, false, actor, remote)
+}
+
+// revoke revokes targets and audits each; one (the id given) fails on a
+// link already used, revoked or being completed, where others skip it.
+func (d *Desk) revoke(ctx context.Context, targets []store.ActivationRecord, one bool, actor, remote string) ([]string, error) {
 	var done []string
 	for _, r := range targets {
 		err := d.Store.Revoke(ctx, r.TokenHash, d.Now())
 		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
-			if id != "" && errors.Is(err, store.ErrBusy) {
+			if one && errors.Is(err, store.ErrBusy) {
 				return nil, ErrActivationBusy
 			}
-			if id != "" {
+			if one {
 				return nil, ErrNotRevocable
 			}
 			continue

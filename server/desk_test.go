@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -1035,4 +1036,32 @@ func TestNoticeGoesToTheUsedLinksAddress(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, to, 1)
 	assert.Equal(t, "kari@example.org", to[0].Address, "the notice goes to the address the used link went to")
+}
+
+// TestUsedLinkLeavesExpiredOnes: the links a used one revokes are the open
+// ones: an expired link, which no one can use, stays expired, and its
+// address stays on file for the notice (revoking it took the person's only
+// address off file, and the notice went nowhere).
+func TestUsedLinkLeavesExpiredOnes(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	old, _, err := server.CreateActivation(t.Context(), e.st, time.Now().Add(-2*time.Hour), "kari", "", "default", time.Hour)
+	require.NoError(t, err)
+	oldHash := sha256.Sum256([]byte(old))
+	require.NoError(t, e.st.SetContact(t.Context(), oldHash[:], store.Contact{Email: "kari@example.org", Lang: "en"}))
+	fresh := e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+tokenOf(t, fresh.Link)+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, map[string]server.State{server.ID(oldHash[:]): server.StateExpired, fresh.ID: server.StateUsed}, states)
+	n, err := e.queue.RunOnce(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the notice went out")
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 1)
+	to, err := msgs[0].Header.AddressList("To")
+	require.NoError(t, err)
+	assert.Equal(t, "kari@example.org", to[0].Address)
 }
