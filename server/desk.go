@@ -291,18 +291,28 @@ func (d *Desk) defaultCode(r *IssueRequest) {
 // first; a store that cannot list them is logged, not an error: the link
 // is issued.
 func (d *Desk) alsoOpen(ctx context.Context, a store.Activation) []string {
-	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: a.Username, Institution: a.Institution})
+	recs, err := d.linksOf(ctx, a.Username, a.Institution, func(r store.ActivationRecord) bool {
+		return !bytes.Equal(r.TokenHash, a.TokenHash) && d.view(r).State == StateOpen
+	})
 	if err != nil {
 		d.Logger.ErrorContext(ctx, "issue: list the person's other links", "err", err)
 		return nil
 	}
 	var ids []string
 	for _, rec := range recs {
-		if !bytes.Equal(rec.TokenHash, a.TokenHash) && d.view(rec).State == StateOpen {
-			ids = append(ids, ID(rec.TokenHash))
-		}
+		ids = append(ids, ID(rec.TokenHash))
 	}
 	return ids
+}
+
+// linksOf returns username's activations at institution (at every one for
+// "") that keep holds, newest first.
+func (d *Desk) linksOf(ctx context.Context, username, institution string, keep func(store.ActivationRecord) bool) ([]store.ActivationRecord, error) {
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: username, Institution: institution})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(recs, func(r store.ActivationRecord) bool { return !keep(r) }), nil
 }
 
 // newIssue makes a new activation of a valid r, with its token, contact
@@ -592,14 +602,13 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 		if username == "" {
 			return nil, &FieldError{Fields: []string{"id", "username"}, Msg: "give an id or a username"}
 		}
-		recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: username, Institution: institution})
+		var err error
+		targets, err = d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool {
+			v := d.view(r)
+			return v.State == StateOpen || v.State == StateLocked || v.State == StateExpired && r.RevokedAt == nil && r.UsedAt == nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		for _, r := range recs {
-			if v := d.view(r); v.State == StateOpen || v.State == StateLocked || v.State == StateExpired && r.RevokedAt == nil && r.UsedAt == nil {
-				targets = append(targets, r)
-			}
 		}
 	}
 	return d.revoke(ctx, targets, id != "", actor, remote)
@@ -609,11 +618,10 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 // account's password was set: not the expired or locked ones, which no one
 // can use, and whose addresses stay on file (AddressOnFile).
 func (d *Desk) CloseOpen(ctx context.Context, username, institution, actor, remote string) ([]string, error) {
-	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: username, Institution: institution})
+	open, err := d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool { return d.view(r).State == StateOpen })
 	if err != nil {
 		return nil, err
 	}
-	open := slices.DeleteFunc(recs, func(r store.ActivationRecord) bool { return d.view(r).State != StateOpen })
 	return d.revoke(ctx, open, false, actor, remote)
 }
 
