@@ -771,7 +771,16 @@ func TestMatchSeparators(t *testing.T) {
 	// Digits that count between words: the second and later.
 	assert.Equal(t, []string{"2", "3"}, found(t, "fjellrev1havørn2isbjørn3", KindSequence, run))
 	assert.Equal(t, []string{"5"}, found(t, "Kaffe4Kopp5!", KindSequence, run))
-	for _, pw := range []string{"bld6Ty7Ee1iv", "Jn5iSqovDzFIiam4", "kaffe1kopp3bord", "kaffe12kopp13bord", "a1b2c3d4"} {
+	// Runs of digits that go on counting where the run before them ended,
+	// in runs of one width ("123…456…789", "12…34…56", down too), and from
+	// a run at the start ("1kaffe2kopp3").
+	assert.Equal(t, []string{"456", "789"}, found(t, "traktor123pils456skiferie789", KindSequence, run))
+	assert.Equal(t, []string{"34", "56"}, found(t, "morfar12traktor34fiskebåt56", KindSequence, run))
+	assert.Equal(t, []string{"654", "321"}, found(t, "kaffe987kopp654bord321", KindSequence, run))
+	assert.Equal(t, []string{"456", "789"}, found(t, "123traktor456pils789", KindSequence, run))
+	assert.Equal(t, []string{"2", "3"}, found(t, "1kaffe2kopp3", KindSequence, run))
+	for _, pw := range []string{"bld6Ty7Ee1iv", "Jn5iSqovDzFIiam4", "kaffe1kopp3bord", "kaffe12kopp13bord", "a1b2c3d4",
+		"kaffe123kopp567bord", "kaffe12kopp345bord", "kaffe321kopp432", "kaffe135kopp791", "kaffe3kopp2bord1"} {
 		assert.Empty(t, found(t, pw, KindSequence, run), "input %q", pw)
 	}
 }

@@ -309,16 +309,44 @@ func matchSeparators(ms *matches, lower []rune) {
 	// Digits that count as they separate words ("fjellrev1havørn2isbjørn3"):
 	// a digit alone after a word of 3+ letters, one more than the one
 	// before that word (two letters between, "Ty7Ee", are chance in random
-	// strings, and so is counting down).
-	prevDigit, prevAt := rune(-1), 0
+	// strings, and so is counting down alone); and a run of 2-4 digits
+	// counting by one, up or down, that goes on where the run of as many
+	// before that word ended ("traktor123pils456skiferie789",
+	// "morfar12traktor34fiskebåt56": until 2026-12-04 each run was priced
+	// on its own, a sequence of three at 10^1.1-1.5, one of two brute
+	// force). The run before may start the password ("1kaffe2kopp3").
 	class := ms.class[:n]
-	for i := 1; i < n; i++ {
-		if c := lower[i]; class[i]&classDigit != 0 && class[i-1]&classLetter != 0 && (i+1 == n || class[i+1]&classDigit == 0) {
-			if c == prevDigit+1 && i-prevAt > 3 {
-				ms.put(match{i: uint8(i), j: uint8(i + 1), kind: KindSequence, free: true, lg: sepAgainLog10})
-			}
-			prevDigit, prevAt = c, i
+	prevLast, prevEnd, prevW, prevStep := rune(-1), 0, 0, 0
+	for i := 0; i < n; {
+		if class[i]&classDigit == 0 || i > 0 && class[i-1]&classLetter == 0 {
+			i++
+			continue
 		}
+		e := digitRunEnd(class, i)
+		w, step := e-i, 0
+		if w >= 2 && w <= 4 {
+			step = int(lower[i+1] - lower[i])
+			for k := i + 2; k < e && (step == 1 || step == -1); k++ {
+				if int(lower[k]-lower[k-1]) != step {
+					step = 0
+				}
+			}
+			if step != 1 && step != -1 {
+				step = 0
+			}
+		}
+		if w == 1 {
+			step = 1
+		}
+		if step != 0 && w == prevW && step == prevStep && int(lower[i]-prevLast) == step && i-prevEnd >= 3 {
+			ms.put(match{i: uint8(i), j: uint8(e), kind: KindSequence, free: true, lg: sepAgainLog10})
+		}
+		if step != 0 {
+			prevLast, prevEnd, prevW, prevStep = lower[e-1], e, w, step
+		} else {
+			prevLast, prevW = -1, 0
+		}
+		i = e
 	}
 	for i := 1; i < n-1; i++ {
 		if class[i-1]&classAlnum == 0 || class[i]&classAlnum != 0 {
