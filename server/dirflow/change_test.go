@@ -89,6 +89,35 @@ func TestChangeUsernameCase(t *testing.T) {
 	})
 }
 
+// TestChangeUsernameCaseBeforeAnyPassword: a person whose link is open and
+// who has never set a password through Styrke (no account of it is kept)
+// changes their directory password at the change page with the username
+// typed in capitals. The link is the same account's: its name on file
+// refuses a password that holds it, and the change closes the link, as it
+// does for the username typed as the link has it. Until 2026-12-04 both
+// looked for the link under the capitals only and found none.
+func TestChangeUsernameCaseBeforeAnyPassword(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		typed := strings.ToUpper(user)
+
+		pw := password(t)
+		named := e.change(typed, initial, pw[:5]+"Nordmann-"+pw[5:])
+		assert.Equal(t, http.StatusUnprocessableEntity, named.Status, "%s", named.Body)
+		assert.Contains(t, named.rules(), "name", "the name on file, found under the username in capitals")
+
+		a := e.change(typed, initial, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw), "the new password binds")
+		late := e.complete(token, password(t), "")
+		assert.Equal(t, http.StatusGone, late.Status, "the open link was closed by the change: %s", late.Body)
+		assert.True(t, e.binds(dn, pw), "the closed link changed nothing")
+		e.noSecrets(initial, pw, token)
+	})
+}
+
 // TestChangeRefusedByDirectory: a password Styrke accepts and the
 // directory refuses comes back as the directory's rule, and changes
 // nothing.

@@ -90,8 +90,11 @@ type ResetStore interface {
 	// are kept under that equals username but for the case of its ASCII
 	// letters, as the directories match sAMAccountName and uid (the change
 	// flow, where the person types it): username itself when an account
-	// is kept under it, else the one whose password was set last;
-	// ErrNotFound when none is.
+	// is kept under it, else the one whose password was set last. When no
+	// account is kept, the username a link was issued for, the same way
+	// (itself, else the newest link's): a person whose password was never
+	// set through Styrke is the account of their open links. ErrNotFound
+	// when there is neither.
 	AccountName(ctx context.Context, username string) (string, error)
 	// Fail counts one failure against key in a fixed window that starts at
 	// its first failure and lasts window, and returns the count.

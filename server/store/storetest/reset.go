@@ -34,6 +34,7 @@ func testReset(t *testing.T, open Opener) {
 		{"ResetClaimRace", testResetClaimRace},
 		{"SetPassword", testSetPassword},
 		{"AccountName", testAccountName},
+		{"AccountNameOfLinks", testAccountNameOfLinks},
 		{"Throttle", testThrottle},
 	}
 	for _, tt := range tests {
@@ -264,6 +265,40 @@ func testAccountName(t *testing.T, open Opener) {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
 		assert.Equal(t, want, got, typed)
+	}
+}
+
+// testAccountNameOfLinks: with no account kept (no password set through
+// Styrke yet), the username a link was issued for, whatever the case of its
+// ASCII letters: the one typed exactly, else the newest link's; an account
+// kept under any case of it comes first.
+func testAccountNameOfLinks(t *testing.T, open Opener) {
+	s := open(t)
+	name := func(typed string) (string, error) { return s.AccountName(ctx(t), typed) }
+	first := NewActivation("l1", "Kari.Lie", time.Hour)
+	require.NoError(t, s.CreateActivation(ctx(t), first))
+	for _, typed := range []string{"Kari.Lie", "kari.lie", "KARI.LIE"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, "Kari.Lie", got, typed)
+	}
+	for _, typed := range []string{"Kari.Li", "Kari_Lie", "kari%", ""} {
+		_, err := name(typed)
+		assert.ErrorIs(t, err, store.ErrNotFound, "%q", typed)
+	}
+	second := NewActivation("l2", "kari.lie", time.Hour)
+	second.CreatedAt = T0.Add(time.Minute)
+	require.NoError(t, s.CreateActivation(ctx(t), second))
+	for typed, want := range map[string]string{"Kari.Lie": "Kari.Lie", "kari.lie": "kari.lie", "KARI.LIE": "kari.lie"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, want, got, typed)
+	}
+	require.NoError(t, s.SetPassword(ctx(t), "KARI.lie", T0, EncodedHash(1), 3))
+	for _, typed := range []string{"Kari.Lie", "kari.lie", "KARI.LIE"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, "KARI.lie", got, "%s: the account before the links", typed)
 	}
 }
 
