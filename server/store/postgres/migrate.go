@@ -162,7 +162,8 @@ CREATE TABLE reminders (
 	key     text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
 	sent_at timestamptz NOT NULL
 );
-`},	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
+`},
+	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
 CREATE INDEX activations_username_ascii_fold ON activations (lower(username COLLATE "C"));
 `},
 }

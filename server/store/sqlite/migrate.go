@@ -161,7 +161,8 @@ CREATE TABLE reminders (
 	key     TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
 	sent_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-`},	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
+`},
+	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
 CREATE INDEX activations_username_nocase ON activations (username COLLATE NOCASE);
 `},
 }
