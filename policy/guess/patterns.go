@@ -323,29 +323,22 @@ func matchSeparators(ms *matches, lower []rune) {
 			continue
 		}
 		e := digitRunEnd(class, i)
-		w, step := e-i, 0
-		if w >= 2 && w <= 4 {
+		w, step := e-i, 1 // a digit alone counts up
+		if w > 1 {
 			step = int(lower[i+1] - lower[i])
-			for k := i + 2; k < e && (step == 1 || step == -1); k++ {
+			if w > 4 || step*step != 1 {
+				step = 0
+			}
+			for k := i + 2; k < e && step != 0; k++ {
 				if int(lower[k]-lower[k-1]) != step {
 					step = 0
 				}
 			}
-			if step != 1 && step != -1 {
-				step = 0
-			}
-		}
-		if w == 1 {
-			step = 1
 		}
 		if step != 0 && w == prevW && step == prevStep && int(lower[i]-prevLast) == step && i-prevEnd >= 3 {
 			ms.put(match{i: uint8(i), j: uint8(e), kind: KindSequence, free: true, lg: sepAgainLog10})
 		}
-		if step != 0 {
-			prevLast, prevEnd, prevW, prevStep = lower[e-1], e, w, step
-		} else {
-			prevLast, prevW = -1, 0
-		}
+		prevLast, prevEnd, prevW, prevStep = lower[e-1], e, w, step
 		i = e
 	}
 	for i := 1; i < n-1; i++ {
