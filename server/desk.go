@@ -261,6 +261,7 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
+	r.Username = d.accountName(ctx, r.Username)
 	d.defaultCode(&r)
 	var code string
 	if r.Code {
@@ -313,6 +314,26 @@ func (d *Desk) linksOf(ctx context.Context, username, institution string, keep f
 		return nil, err
 	}
 	return slices.DeleteFunc(recs, func(r store.ActivationRecord) bool { return !keep(r) }), nil
+}
+
+// accountName returns the username the person is kept under, whatever the
+// case of the ASCII letters typed (store.AccountName: an account's, else a
+// link's), as the directories match it: the desk issues, lists and revokes
+// kari's links for "KARI", not a second person's. A username no one is kept
+// under stays as typed; so does one the store could not look up (logged:
+// the store's next step tells the caller).
+func (d *Desk) accountName(ctx context.Context, username string) string {
+	if username == "" {
+		return username
+	}
+	name, err := d.Store.AccountName(ctx, username)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			d.Logger.ErrorContext(ctx, "desk: look up the account's username", "err", err)
+		}
+		return username
+	}
+	return name
 }
 
 // newIssue makes a new activation of a valid r, with its token, contact
@@ -552,7 +573,7 @@ func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error)
 	if limit <= 0 {
 		limit = 1000
 	}
-	sf := store.ActivationFilter{Institution: f.Institution, Username: f.Username}
+	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username)}
 	if f.State == "" {
 		sf.Limit = limit
 	}
@@ -603,7 +624,7 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 			return nil, &FieldError{Fields: []string{"id", "username"}, Msg: "give an id or a username"}
 		}
 		var err error
-		targets, err = d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool {
+		targets, err = d.linksOf(ctx, d.accountName(ctx, username), institution, func(r store.ActivationRecord) bool {
 			v := d.view(r)
 			return v.State == StateOpen || v.State == StateLocked || v.State == StateExpired && r.RevokedAt == nil && r.UsedAt == nil
 		})

@@ -526,6 +526,40 @@ func TestNoticeWaitsForMailServer(t *testing.T) {
 	assert.NotNil(t, q[0].SentAt)
 }
 
+// TestDeskUsernameCase: the directories match a username whatever the case
+// of its ASCII letters, and so does the desk: a link issued for "KARI" when
+// "kari" has one is kari's (stored under "kari", naming the other open
+// link), a list or a revoke by "Kari" finds kari's links, and an import row
+// "KARI" is skipped while kari's link is open. Until 2026-12-04 each made or
+// looked for a second person under the other case.
+func TestDeskUsernameCase(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	second := e.issue(t, map[string]string{"username": "KARI", "institution": "default"}, deskKey)
+	assert.Equal(t, []string{first.ID}, second.AlsoOpen, "kari's open link")
+	links := e.list(t, "username=Kari")
+	require.Len(t, links, 2)
+	for _, l := range links {
+		assert.Equal(t, "kari", l.Username)
+	}
+
+	resp, rep := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", "username,name\nKARI,Kari\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", rep)
+	var report server.ImportReport
+	require.NoError(t, json.Unmarshal(rep, &report))
+	assert.Equal(t, 0, report.Created, "kari's link is open")
+	assert.Equal(t, 1, report.Skipped)
+	resp, rep = e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", "username,name\nper,Per\nPER,Per\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s", rep)
+	report = server.ImportReport{}
+	require.NoError(t, json.Unmarshal(rep, &report))
+	assert.Equal(t, []server.RowError{{Line: 3, Field: "username", Reason: "same person as line 2"}}, report.Errors)
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "Kari", "institution": "default"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	assert.Empty(t, e.list(t, "username=kari&state=open"), "both revoked")
+}
+
 func TestImportAPI(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	post := func(csv, query string) (*http.Response, server.ImportReport) {

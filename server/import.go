@@ -165,7 +165,7 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 			}
 			return nil, nil, err
 		}
-		key := req.Institution + "\x00" + req.Username
+		key := req.Institution + "\x00" + lowerASCII(req.Username) // as the directories and the store match it
 		if first, dup := seen[key]; dup {
 			errs = append(errs, RowError{Line: line, Field: "username", Reason: "same person as line " + strconv.Itoa(first)})
 			continue
@@ -267,6 +267,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 	for i, row := range rows {
 		req := row.req
 		out[i] = ImportRow{Line: row.line, Username: req.Username}
+		req.Username = d.accountName(ctx, req.Username)
 		if !opts.Reissue {
 			recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
 			if err != nil {
@@ -440,4 +441,17 @@ func deliveryErrors(ds []Delivery) string {
 		}
 	}
 	return b.String()
+}
+
+// lowerASCII returns s with its ASCII capitals in small letters, and every
+// other code point as it is (as SQLite's NOCASE and PostgreSQL's lower()
+// under the "C" collation fold a username).
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
