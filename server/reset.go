@@ -254,6 +254,16 @@ func (h *handler) idportenCallback() http.Handler {
 			return
 		}
 		a := match[0]
+		// The account as Styrke keeps it, whatever the case of the ASCII
+		// letters the identities' file gave (the directories match both):
+		// "OLA" is ola's one history and ola's links.
+		switch name, err := h.Store.AccountName(ctx, a.Username); {
+		case err == nil:
+			a.Username = name
+		case !errors.Is(err, store.ErrNotFound):
+			h.resetError(w, r, l.Lang, resetUnavailable, err)
+			return
+		}
 		token := randomToken()
 		now := h.Now()
 		// The date of birth, so that the new password may not hold it; the

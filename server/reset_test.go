@@ -292,6 +292,31 @@ func TestResetClosesOpenLinks(t *testing.T) {
 	assert.True(t, e.linkRevoked(t, link))
 }
 
+// TestResetUsernameCase: the identities' file names "OLA" for the account
+// Styrke keeps as "ola" (the directories match both): the reset is ola's,
+// with ola's one password history (a password used before is refused as
+// reused) and ola's open links closed. Until 2026-12-04 it kept a second
+// history under "OLA" and left the links open.
+func TestResetUsernameCase(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, strings.Replace(accounts, "ola,Ola", "OLA,Ola", 1))
+	e.setPassword(t, "ola", strong)
+	link := e.issueLink(t, "ola")
+	c := e.signIn(t, pidOla)
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"reused"`, "ola's history")
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assert.True(t, e.linkRevoked(t, link), "ola's open link")
+	hist, err := e.st.History(context.Background(), "ola", 5)
+	require.NoError(t, err)
+	assert.Len(t, hist, 2, "one history, ola's")
+	hist, err = e.st.History(context.Background(), "OLA", 5)
+	require.NoError(t, err)
+	assert.Empty(t, hist, "none under the capitals")
+}
+
 func TestResetSessionExpiredAndEnded(t *testing.T) {
 	e := newResetEnv(t, nil)
 	e.importCSV(t, accounts)
