@@ -109,6 +109,14 @@ func TestWelcome(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", b)
 	assert.Contains(t, string(b), `"username":"kari"`)
 
+	// A username typed in capitals is the account the identity was imported
+	// for, as the directories match it, and the welcome names it as kept
+	// (until 2026-12-04: "no identity number is imported for this account").
+	res, body = welcome(e.srv.URL, map[string]string{"username": "KARI", "institution": "uio", "phone": "41234567", "lang": "en"})
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	msgs = sms.Messages()
+	assert.Contains(t, msgs[len(msgs)-1].Body, " kari ", "%s", msgs[len(msgs)-1].Body)
+
 	// Where the reset is off, a welcome would lead nowhere.
 	off := newDeskEnv(t, nil)
 	res, b = off.admin(t, http.MethodPost, "/api/admin/welcome", map[string]string{"username": "ola", "phone": "91234567"}, deskKey)

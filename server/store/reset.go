@@ -93,8 +93,9 @@ type ResetStore interface {
 	// is kept under it, else the one whose password was set last. When no
 	// account is kept, the username a link was issued for, the same way
 	// (itself, else the newest link's): a person whose password was never
-	// set through Styrke is the account of their open links. ErrNotFound
-	// when there is neither.
+	// set through Styrke is the account of their open links. With neither,
+	// the username an identity number was imported for, the same way.
+	// ErrNotFound when there is none of the three.
 	AccountName(ctx context.Context, username string) (string, error)
 	// Fail counts one failure against key in a fixed window that starts at
 	// its first failure and lasts window, and returns the count.

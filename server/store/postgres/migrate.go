@@ -166,6 +166,9 @@ CREATE TABLE reminders (
 	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
 CREATE INDEX activations_username_ascii_fold ON activations (lower(username COLLATE "C"));
 `},
+	{12, "and by the username an identity number was imported for", `
+CREATE INDEX account_identities_username_ascii_fold ON account_identities (lower(username COLLATE "C"));
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

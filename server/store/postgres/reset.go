@@ -272,8 +272,8 @@ func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time,
 
 // AccountName implements store.ResetStore. lower() under the "C"
 // collation folds ASCII letters only (as SQLite's NOCASE does), and the
-// indexes accounts_username_ascii_fold and activations_username_ascii_fold
-// serve the comparisons.
+// indexes accounts_username_ascii_fold, activations_username_ascii_fold and
+// account_identities_username_ascii_fold serve the comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
 	var name string
 	err := s.pool.QueryRow(ctx, `SELECT username FROM accounts
@@ -283,6 +283,11 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 		err = s.pool.QueryRow(ctx, `SELECT username FROM activations
 			WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
 			ORDER BY username = $1 DESC, created_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = s.pool.QueryRow(ctx, `SELECT username FROM account_identities
+			WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+			ORDER BY username = $1 DESC, updated_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", store.ErrNotFound

@@ -165,6 +165,9 @@ CREATE TABLE reminders (
 	{11, "the change flow finds a person's links by the username in any case of its ASCII letters", `
 CREATE INDEX activations_username_nocase ON activations (username COLLATE NOCASE);
 `},
+	{12, "and by the username an identity number was imported for", `
+CREATE INDEX account_identities_username_nocase ON account_identities (username COLLATE NOCASE);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -357,8 +357,9 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 }
 
 // AccountName implements store.ResetStore. NOCASE folds ASCII letters
-// only, and the indexes accounts_username_nocase and
-// activations_username_nocase serve the comparisons.
+// only, and the indexes accounts_username_nocase,
+// activations_username_nocase and account_identities_username_nocase serve
+// the comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
 	var name string
 	err := s.r.QueryRowContext(ctx, `SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
@@ -366,6 +367,10 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.r.QueryRowContext(ctx, `SELECT username FROM activations WHERE username = ? COLLATE NOCASE
 			ORDER BY username = ? DESC, created_at DESC, username LIMIT 1`, username, username).Scan(&name)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.r.QueryRowContext(ctx, `SELECT username FROM account_identities WHERE username = ? COLLATE NOCASE
+			ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, username, username).Scan(&name)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", store.ErrNotFound

@@ -300,6 +300,23 @@ func testAccountNameOfLinks(t *testing.T, open Opener) {
 		require.NoError(t, err, typed)
 		assert.Equal(t, "KARI.lie", got, "%s: the account before the links", typed)
 	}
+	// With neither an account nor a link, the username an identity number
+	// was imported for (at any institution); a link comes before it.
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "Per.Hansen", Name: "Per", IdentityHash: Hash32("p9"), UpdatedAt: T0},
+		{Institution: "uit", Username: "Ola.Berg", Name: "Ola", IdentityHash: Hash32("p8"), UpdatedAt: T0},
+	}))
+	for _, typed := range []string{"Per.Hansen", "per.hansen", "PER.HANSEN"} {
+		got, err := name(typed)
+		require.NoError(t, err, typed)
+		assert.Equal(t, "Per.Hansen", got, typed)
+	}
+	require.NoError(t, s.CreateActivation(ctx(t), NewActivation("l3", "ola.berg", time.Hour)))
+	got, err := name("OLA.BERG")
+	require.NoError(t, err)
+	assert.Equal(t, "ola.berg", got, "the link before the identity")
+	_, err = name("Per.Hanse")
+	assert.ErrorIs(t, err, store.ErrNotFound)
 }
 
 func testThrottle(t *testing.T, open Opener) {
