@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -165,7 +166,7 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 			}
 			return nil, nil, err
 		}
-		key := req.Institution + "\x00" + lowerASCII(req.Username) // as the directories and the store match it
+		key := req.Institution + "\x00" + identity.FoldUsername(req.Username)
 		if first, dup := seen[key]; dup {
 			errs = append(errs, RowError{Line: line, Field: "username", Reason: "same person as line " + strconv.Itoa(first)})
 			continue
@@ -441,17 +442,4 @@ func deliveryErrors(ds []Delivery) string {
 		}
 	}
 	return b.String()
-}
-
-// lowerASCII returns s with its ASCII capitals in small letters, and every
-// other code point as it is (as SQLite's NOCASE and PostgreSQL's lower()
-// under the "C" collation fold a username).
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -477,6 +477,16 @@ func TestImportIdentitiesAPI(t *testing.T) {
 	res, body = req("ola,Ola,default,"+pidOla+"\n", adminKey)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.JSONEq(t, `{"imported":1}`, string(body))
+	// The same account again with its username in capitals (the
+	// directories match both): ola's identity is replaced, not joined by a
+	// second account for "OLA", which would make the number ambiguous and
+	// send the person to the service desk.
+	res, body = req("OLA,Ola,default,"+pidOla+"\n", adminKey)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	got, err = e.st.AccountsByIdentity(context.Background(), mustHash(t, pidOla))
+	require.NoError(t, err)
+	require.Len(t, got, 1, "one account")
+	assert.Equal(t, "ola", got[0].Username)
 	assertNoSecrets(t, e.logs.String(), pidOla, pidTest)
 }
 

@@ -122,7 +122,7 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 		if !ok {
 			continue
 		}
-		key := [2]string{row.Institution, row.Username}
+		key := [2]string{row.Institution, FoldUsername(row.Username)}
 		if prev, dup := seen[key]; dup {
 			bad(&LineError{Line: line, Field: "username", Problem: fmt.Sprintf("repeats line %d's account", prev)})
 			continue
@@ -174,4 +174,18 @@ func (s *sniffer) comma() rune {
 		return ';'
 	}
 	return ','
+}
+
+// FoldUsername returns a username as the directories and the store compare
+// it: its ASCII capitals in small letters, every other code point as it is
+// (SQLite's NOCASE, PostgreSQL's lower() under the "C" collation; AD and
+// OpenLDAP match "OLA" and "ola" as one account).
+func FoldUsername(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -118,6 +118,8 @@ func TestParseCSVErrors(t *testing.T) {
 			[]identity.LineError{{Line: 1, Problem: "has 3 fields, want 4 (username, name, institution, identity number)"}}},
 		{"repeated account", "ola,Ola,uio," + fnr + "\nola,Ola,uio," + fnr2 + "\n", true,
 			[]identity.LineError{{Line: 2, Field: "username", Problem: "repeats line 1's account"}}},
+		{"repeated account in capitals", "ola,Ola,uio," + fnr + "\nOLA,Ola,uio," + fnr2 + "\n", true,
+			[]identity.LineError{{Line: 2, Field: "username", Problem: "repeats line 1's account"}}},
 		{"malformed quotes", "ola,\"Ola,uio," + fnr + "\n", true,
 			[]identity.LineError{{Line: 1, Problem: "malformed CSV"}}},
 		{"invalid UTF-8", "ola,\xff,uio," + fnr + "\n", true,
