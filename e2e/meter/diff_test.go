@@ -148,7 +148,7 @@ func generate(n int) []diffCase {
 		"Fotball!1qazxsw2!2024", "2468+emocleW+asdfghjklæø+Bella!?", "M4r1u5+princess+Henr!k+050623#", "Musikk#charlie#112233#12qwaszx!?", "L!verpool1892YNWA",
 		"LetMeIndog19831!", "Sommer.1.Vinter.2.Høst.3.Vår.4", "Hunden#1#Katten#2#Hesten#3#2026", "gitar magic Måne Fox Elg*",
 		"Hund1Katt2Hest3Ku4Gris5", "Rev-Ulv-Ku-Elg-Gaupe!", "King#911#Black#12!1", "Elsker#143#Deg#2026",
-		"Hytteferie123Fiskebåt456Sommerfugl789", "Fotballbane987Skistadion654Badeland321"} {
+		"Hytteferie123Fiskebåt456Sommerfugl789", "Fotballbane987Skistadion654Badeland321", "xXHaloDarkXx1992!1", "xX_Pro_Venom_Xx2008!"} {
 		out = append(out, diffCase{Password: pw, Policy: policies[i%len(policies)], Lang: langs[i%len(langs)]})
 	}
 	return out

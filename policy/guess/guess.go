@@ -357,6 +357,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)
 	matchInterleaved(ms, in.Dictionary, typed, lower, folded, depth, sc)
+	matchWrapped(ms, in.Dictionary, typed, lower, folded, depth, sc)
 	// Last: a long run of letters can hold hundreds of stretches that read
 	// like Russian, and matches past maxMatches are dropped.
 	matchRussian(ms, typed, lower)
