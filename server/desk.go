@@ -318,8 +318,9 @@ func (d *Desk) linksOf(ctx context.Context, username, institution string, keep f
 
 // accountName returns the username the person is kept under, whatever the
 // case of the ASCII letters typed (store.AccountName: an account's, else a
-// link's), as the directories match it: the desk issues, lists and revokes
-// kari's links for "KARI", not a second person's. A username no one is kept
+// link's, else an imported identity's), as the directories match it: the
+// desk issues, lists and revokes kari's links for "KARI", and welcomes kari,
+// not a second person. A username no one is kept
 // under stays as typed; so does one the store could not look up (logged:
 // the store's next step tells the caller).
 func (d *Desk) accountName(ctx context.Context, username string) string {
