@@ -1,18 +1,19 @@
 package guess
 
 // A gamer tag's wrapper: two or three x's at the start and the same
-// written backwards after what they wrap ("xXHaloDarkXx1992", "XxX_Sniper_XxX",
-// "xxKillerQueenxx"), with a separator inside it or not ("xX_Sniper_Xx"). The closing x's follow the core's last word in small
-// letters or capitals, so that word read as a chance one across a capital
-// (see camelInside) and the core was brute force: "xXHaloDarkXx1992!1" was
+// written backwards after what they wrap ("xXHaloDarkXx1992",
+// "xxKillerQueenxx"), with a separator inside it or not ("xX_Sniper_Xx").
+// The closing x's follow the core's last word in small letters or
+// capitals, so that word read as a chance one across a capital (see
+// camelInside) and the core was brute force: "xXHaloDarkXx1992!1" was
 // 10^16.7 and accepted on 18 code points. The stretch costs what its core
-// costs as a password of its own (an Estimate, as an interleaved carrier's)
-// and wrapLog10 for the wrapper, kind `run` ("repeated characters") among its
-// kinds, also around a core of no pattern ("xX_Pro_Venom_Xx": the wrapper is
-// the pattern). Only at the start, closed by the password's last x's, and
-// only around a core that starts with a letter ("xx1999xx" is a year between
-// x's); a random string starts with two x's and ends its last x's so,
-// mirrored, about once in 100,000.
+// costs as a password of its own (an Estimate, as an interleaved
+// carrier's) and wrapLog10 for the wrapper, kind `run` ("repeated
+// characters") with the core's kinds, also around a core of no pattern
+// ("xX_Pro_Venom_Xx": the wrapper is the pattern). Only at the start,
+// closed by the password's last x's, and only around a core that starts
+// with a letter ("xx1999xx" is a year between x's); a random string starts
+// with two x's and ends its last x's so, mirrored, about once in 100,000.
 const (
 	minWrapCore = 4
 	// wrapLog10: two or three x's, each small or a capital (12 ways; the
