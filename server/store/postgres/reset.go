@@ -270,25 +270,22 @@ func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time,
 	return nil
 }
 
-// AccountName implements store.ResetStore. lower() under the "C"
-// collation folds ASCII letters only (as SQLite's NOCASE does), and the
-// indexes accounts_username_ascii_fold, activations_username_ascii_fold and
-// account_identities_username_ascii_fold serve the comparisons.
+// AccountName implements store.ResetStore: one query over the accounts,
+// the links and the imported identities, in that order of preference
+// (src), each by the typed username first, then the newest. lower() under
+// the "C" collation folds ASCII letters only (as SQLite's NOCASE does), and
+// the indexes accounts_username_ascii_fold, activations_username_ascii_fold
+// and account_identities_username_ascii_fold serve the three comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
 	var name string
-	err := s.pool.QueryRow(ctx, `SELECT username FROM accounts
-		WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
-		ORDER BY username = $1 DESC, updated_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = s.pool.QueryRow(ctx, `SELECT username FROM activations
-			WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
-			ORDER BY username = $1 DESC, created_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = s.pool.QueryRow(ctx, `SELECT username FROM account_identities
-			WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
-			ORDER BY username = $1 DESC, updated_at DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
-	}
+	err := s.pool.QueryRow(ctx, `SELECT username FROM (
+			SELECT username, 0 AS src, updated_at AS t FROM accounts
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+			UNION ALL SELECT username, 1, created_at FROM activations
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+			UNION ALL SELECT username, 2, updated_at FROM account_identities
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")) AS kept
+		ORDER BY src, username = $1 DESC, t DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", store.ErrNotFound
 	}

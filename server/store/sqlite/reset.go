@@ -356,22 +356,19 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 	return nil
 }
 
-// AccountName implements store.ResetStore. NOCASE folds ASCII letters
-// only, and the indexes accounts_username_nocase,
+// AccountName implements store.ResetStore: one query over the accounts,
+// the links and the imported identities, in that order of preference
+// (src), each by the typed username first, then the newest. NOCASE folds
+// ASCII letters only, and the indexes accounts_username_nocase,
 // activations_username_nocase and account_identities_username_nocase serve
-// the comparisons.
+// the three comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
 	var name string
-	err := s.r.QueryRowContext(ctx, `SELECT username FROM accounts WHERE username = ? COLLATE NOCASE
-		ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, username, username).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = s.r.QueryRowContext(ctx, `SELECT username FROM activations WHERE username = ? COLLATE NOCASE
-			ORDER BY username = ? DESC, created_at DESC, username LIMIT 1`, username, username).Scan(&name)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		err = s.r.QueryRowContext(ctx, `SELECT username FROM account_identities WHERE username = ? COLLATE NOCASE
-			ORDER BY username = ? DESC, updated_at DESC, username LIMIT 1`, username, username).Scan(&name)
-	}
+	err := s.r.QueryRowContext(ctx, `SELECT username FROM (
+			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username = ?1 COLLATE NOCASE
+			UNION ALL SELECT username, 1, created_at FROM activations WHERE username = ?1 COLLATE NOCASE
+			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username = ?1 COLLATE NOCASE)
+		ORDER BY src, username = ?1 DESC, t DESC, username LIMIT 1`, username).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", store.ErrNotFound
 	}
