@@ -201,13 +201,12 @@ func (h *handler) change() http.Handler {
 		// for the link's "ola"; the history and what is on file are kept
 		// under "ola". A username Styrke keeps nothing of stays as typed.
 		// Asked for every username, known or not, before any verification.
-		switch name, err := h.Store.AccountName(ctx, req.Username); {
-		case err == nil:
-			req.Username, in.Username = name, name
-		case !errors.Is(err, store.ErrNotFound):
+		name, err := keptName(ctx, h.Store, req.Username)
+		if err != nil {
 			h.internal(w, r, "account name", err)
 			return
 		}
+		req.Username, in.Username = name, name
 		// Verify the current password.
 		if directory.IsNone(dir) {
 			hist, err := h.Store.History(ctx, req.Username, 1)

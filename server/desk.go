@@ -327,14 +327,23 @@ func (d *Desk) accountName(ctx context.Context, username string) string {
 	if username == "" {
 		return username
 	}
-	name, err := d.Store.AccountName(ctx, username)
+	name, err := keptName(ctx, d.Store, username)
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			d.Logger.ErrorContext(ctx, "desk: look up the account's username", "err", err)
-		}
+		d.Logger.ErrorContext(ctx, "desk: look up the account's username", "err", err)
 		return username
 	}
 	return name
+}
+
+// keptName returns the username Styrke keeps the account that username
+// names under, in any case of its ASCII letters (store.AccountName), or
+// username as given when Styrke keeps nothing of it.
+func keptName(ctx context.Context, st store.Store, username string) (string, error) {
+	name, err := st.AccountName(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return username, nil
+	}
+	return name, err
 }
 
 // newIssue makes a new activation of a valid r, with its token, contact

@@ -36,10 +36,7 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 		// The username as Styrke keeps it (an account's, a link's or an
 		// earlier import's), whatever the case of its ASCII letters: "OLA"
 		// again replaces ola's identity, not a second account's.
-		switch name, err := st.AccountName(ctx, row.Username); {
-		case err == nil:
-			row.Username = name
-		case !errors.Is(err, store.ErrNotFound):
+		if row.Username, err = keptName(ctx, st, row.Username); err != nil {
 			return 0, fmt.Errorf("look up username: %w", err)
 		}
 		ids[i] = store.AccountIdentity{Institution: row.Institution, Username: row.Username, Name: row.Name,

@@ -257,10 +257,7 @@ func (h *handler) idportenCallback() http.Handler {
 		// The account as Styrke keeps it, whatever the case of the ASCII
 		// letters the identities' file gave (the directories match both):
 		// "OLA" is ola's one history and ola's links.
-		switch name, err := h.Store.AccountName(ctx, a.Username); {
-		case err == nil:
-			a.Username = name
-		case !errors.Is(err, store.ErrNotFound):
+		if a.Username, err = keptName(ctx, h.Store, a.Username); err != nil {
 			h.resetError(w, r, l.Lang, resetUnavailable, err)
 			return
 		}
