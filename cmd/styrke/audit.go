@@ -33,7 +33,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	fs.StringVar(&f.Event, "event", "", "only this event (created, delivered, delivery_failed, revoked, activated, refused, reset, changed, directory_refused, notified, notify_failed, imported)")
-	fs.StringVar(&f.Username, "username", "", "only this person")
+	fs.StringVar(&f.Username, "username", "", "only this person (any case of its ASCII letters)")
 	fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
 	fs.StringVar(&f.Institution, "institution", "", "only this institution")
 	fs.StringVar(&since, "since", "", "from this time (RFC 3339, or a duration ago such as 24h or 7d)")

@@ -129,7 +129,7 @@ type AuditFilter struct {
 	Since, Until time.Time // Since inclusive, Until exclusive
 	Event        string
 	Actor        string
-	Username     string
+	Username     string // in any case of its ASCII letters, as the directories match it ("KARI" finds kari's)
 	Institution  string
 	AfterID      int64 // only events with a larger id (paging)
 	Limit        int   // 0: no limit

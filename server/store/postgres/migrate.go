@@ -169,6 +169,10 @@ CREATE INDEX activations_username_ascii_fold ON activations (lower(username COLL
 	{12, "and by the username an identity number was imported for", `
 CREATE INDEX account_identities_username_ascii_fold ON account_identities (lower(username COLLATE "C"));
 `},
+	{13, "the audit log is searched by a username in any case of its ASCII letters", `
+CREATE INDEX audit_events_username_ascii_fold ON audit_events (lower(username COLLATE "C"), time);
+DROP INDEX audit_events_username;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -238,3 +238,23 @@ func TestAccountNameUsesIndex(t *testing.T) {
 	require.NoError(t, rows.Err())
 	assert.Contains(t, plan.String(), "accounts_username_ascii_fold", "plan:\n%s", plan.String())
 }
+
+// TestAuditByUsernameUsesIndex: the audit log's search by a username in any
+// ASCII case (Audit's condition) can be served by
+// audit_events_username_ascii_fold (sequential scans off, as above).
+func TestAuditByUsernameUsesIndex(t *testing.T) {
+	_, conn := migrated(t)
+	_, err := conn.Exec(t.Context(), "SET enable_seqscan = off")
+	require.NoError(t, err)
+	rows, err := conn.Query(t.Context(), `EXPLAIN SELECT id FROM audit_events
+		WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C") ORDER BY id`, "ola")
+	require.NoError(t, err)
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		plan.WriteString(line + "\n")
+	}
+	require.NoError(t, rows.Err())
+	assert.Contains(t, plan.String(), "audit_events_username_ascii_fold", "plan:\n%s", plan.String())
+}

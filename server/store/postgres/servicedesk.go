@@ -63,11 +63,14 @@ func (s *Store) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEv
 		q.add("time < ?", ts(f.Until))
 	}
 	for _, c := range []struct{ col, v string }{
-		{"event", f.Event}, {"actor", f.Actor}, {"username", f.Username}, {"institution", f.Institution},
+		{"event", f.Event}, {"actor", f.Actor}, {"institution", f.Institution},
 	} {
 		if c.v != "" {
 			q.add(c.col+" = ?", c.v)
 		}
+	}
+	if f.Username != "" {
+		q.add(`lower(username COLLATE "C") = lower(?::text COLLATE "C")`, f.Username) // audit_events_username_ascii_fold
 	}
 	if f.AfterID > 0 {
 		q.add("id > ?", f.AfterID)

@@ -168,6 +168,10 @@ CREATE INDEX activations_username_nocase ON activations (username COLLATE NOCASE
 	{12, "and by the username an identity number was imported for", `
 CREATE INDEX account_identities_username_nocase ON account_identities (username COLLATE NOCASE);
 `},
+	{13, "the audit log is searched by a username in any case of its ASCII letters", `
+CREATE INDEX audit_events_username_nocase ON audit_events (username COLLATE NOCASE, time);
+DROP INDEX audit_events_username;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

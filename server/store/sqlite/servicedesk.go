@@ -45,11 +45,14 @@ func (s *Store) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEv
 		add("time < ?", micros(f.Until))
 	}
 	for _, c := range []struct{ col, v string }{
-		{"event", f.Event}, {"actor", f.Actor}, {"username", f.Username}, {"institution", f.Institution},
+		{"event", f.Event}, {"actor", f.Actor}, {"institution", f.Institution},
 	} {
 		if c.v != "" {
 			add(c.col+" = ?", c.v)
 		}
+	}
+	if f.Username != "" {
+		add("username = ? COLLATE NOCASE", f.Username) // audit_events_username_nocase
 	}
 	if f.AfterID > 0 {
 		add("id > ?", f.AfterID)

@@ -235,3 +235,21 @@ func TestAccountNameUsesIndex(t *testing.T) {
 	require.NoError(t, rows.Err())
 	assert.Contains(t, plan.String(), "accounts_username_nocase", "plan:\n%s", plan.String())
 }
+
+// TestAuditByUsernameUsesIndex: the audit log's search by a username in any
+// ASCII case (Audit's condition) is served by audit_events_username_nocase,
+// not by a scan of every event.
+func TestAuditByUsernameUsesIndex(t *testing.T) {
+	rows, err := migrated(t).Query(`EXPLAIN QUERY PLAN SELECT id FROM audit_events WHERE time >= ? AND username = ? COLLATE NOCASE ORDER BY id`, 0, "ola")
+	require.NoError(t, err)
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+		plan.WriteString(detail + "\n")
+	}
+	require.NoError(t, rows.Err())
+	assert.Contains(t, plan.String(), "audit_events_username_nocase", "plan:\n%s", plan.String())
+}

@@ -41,7 +41,9 @@ func testAuditAppendAndFilter(t *testing.T, open Opener) {
 	events := []store.AuditEvent{
 		{Time: T0, Event: store.EventCreated, Actor: "admin:desk", Username: "kari", Institution: "uio", RemoteAddr: "192.0.2.1", RequestID: "r1"},
 		{Time: T0.Add(time.Minute), Event: store.EventDelivered, Actor: "admin:desk", Username: "kari", Institution: "uio", Detail: "email"},
-		{Time: T0.Add(2 * time.Minute), Event: store.EventActivated, Actor: "user:kari", Username: "kari", Institution: "uio"},
+		// Stored as typed before 2026-12-04, when the username Styrke
+		// keeps (store.AccountName) came first.
+		{Time: T0.Add(2 * time.Minute), Event: store.EventActivated, Actor: "user:kari", Username: "Kari", Institution: "uio"},
 		{Time: T0.Add(3 * time.Minute), Event: store.EventCreated, Actor: "admin:hr", Username: "ola", Institution: "uib"},
 	}
 	var ids []int64
@@ -58,6 +60,9 @@ func testAuditAppendAndFilter(t *testing.T, open Opener) {
 	}{
 		{"all", store.AuditFilter{}, []int{0, 1, 2, 3}},
 		{"by username", store.AuditFilter{Username: "kari"}, []int{0, 1, 2}},
+		// The directories match a username in any case of its ASCII
+		// letters, and so do the change, the reset and the desk (AccountName).
+		{"by username in another case", store.AuditFilter{Username: "KaRi"}, []int{0, 1, 2}},
 		{"by event", store.AuditFilter{Event: store.EventCreated}, []int{0, 3}},
 		{"by actor", store.AuditFilter{Actor: "admin:hr"}, []int{3}},
 		{"by institution", store.AuditFilter{Institution: "uio"}, []int{0, 1, 2}},
