@@ -73,9 +73,15 @@ func CreateActivation(ctx context.Context, st store.Store, now time.Time, userna
 	return token, a.ExpiresAt, nil
 }
 
-// Link is the activation page address for token under base.
-func Link(base, token string) string {
-	return strings.TrimRight(base, "/") + "/aktiver/#/pw/" + token
+// ActivatePaths are the activation page's paths by language
+// (site.Path(site.Activate, lang); a test holds them equal).
+var ActivatePaths = map[string]string{"nb": "/aktiver/", "nn": "/nn/aktiver/", "en": "/en/activate/"}
+
+// Link is the address of the activation page in lang (nb for an unknown
+// one) for token under base: the language the link's message is in. Until
+// 2026-12-04 every link opened the Bokmål page.
+func Link(base, lang, token string) string {
+	return strings.TrimRight(base, "/") + ActivatePaths[pageLang(lang)] + "#/pw/" + token
 }
 
 func (h *handler) healthz() http.Handler {

@@ -87,6 +87,45 @@ func (h *handler) onFile(ctx context.Context, institution, username string) (nam
 	return name, phone, err
 }
 
+// ownInstitution returns the institution username belongs to when it is
+// not institution: one whose links or imported identities name the
+// username and that shares institution's directory (an institution with a
+// directory of its own has accounts of its own). "" when the username's
+// links or identities name institution, or none of that directory: then
+// Styrke knows no better than the person, and institution stands. The
+// newest link's institution comes first, then the identities' in the order
+// of policy.Institutions.
+func (h *handler) ownInstitution(ctx context.Context, institution string, dir directory.Directory, username string) (string, error) {
+	links, err := h.Store.Activations(ctx, store.ActivationFilter{Username: username})
+	if err != nil {
+		return "", err
+	}
+	own := ""
+	for _, a := range links {
+		if a.Institution == institution {
+			return "", nil
+		}
+		if own == "" && h.directoryFor(a.Institution) == dir {
+			own = a.Institution
+		}
+	}
+	for _, id := range policy.Institutions() {
+		if h.directoryFor(id) != dir {
+			continue
+		}
+		switch _, err := h.Store.IdentityOf(ctx, id, username); {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return "", err
+		case id == institution:
+			return "", nil
+		case own == "":
+			own = id
+		}
+	}
+	return own, nil
+}
+
 // dummyHash is verified when an account has no stored password, so that an
 // unknown username takes as long as a wrong password.
 var dummyHash, _ = passhash.Hash("styrke: no such account")
@@ -130,7 +169,10 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		dir := h.directoryFor(p.ID)
-		userKey := h.throttleKey("user", p.ID+"\x00"+strings.ToLower(req.Username))
+		// Per account: its directory's, whichever institution of that
+		// directory the request names (per institution, each one chosen
+		// in the list gave the limit again).
+		userKey := h.throttleKey("user", dir.String()+"\x00"+strings.ToLower(req.Username))
 		addrKey := h.throttleKey("addr", h.clientAddr(r))
 		now := h.Now()
 		limit := h.userLimit(ctx, dir)
@@ -240,9 +282,19 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
-		// Only now, with the current password right: the name and phone
-		// number on file, which a refusal would otherwise confirm to
-		// anyone who typed a username.
+		// Only now, with the current password right: the account's own
+		// institution, and the name and phone number on file, which a
+		// refusal would otherwise confirm to anyone who typed a username.
+		own, err := h.ownInstitution(ctx, p.ID, dir, req.Username)
+		if err != nil {
+			h.internal(w, r, "account's institution", err)
+			return
+		}
+		if own != "" {
+			h.Logger.InfoContext(ctx, "change: another institution than the account's", "id", RequestID(ctx), "institution", p.ID, "own", own)
+			writeError(w, &Error{Code: CodeWrongInstitution, Message: "the account belongs to another institution (" + own + "); choose it and try again", Fields: []string{"institution"}, Institution: own})
+			return
+		}
 		if in.Name, in.Phone, err = h.onFile(ctx, p.ID, req.Username); err != nil {
 			h.internal(w, r, "contact on file", err)
 			return

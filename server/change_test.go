@@ -260,3 +260,70 @@ func TestChangeClosesOpenLinks(t *testing.T) {
 	assert.True(t, e.linkRevoked(t, olas))
 	assert.False(t, e.linkRevoked(t, karis), "another person's link")
 }
+
+// TestChangeThrottleAcrossInstitutions: the wrong current passwords of one
+// account count together whichever institution of its directory the
+// request names. They counted apart per institution, so that choosing
+// another one in the list gave a guesser the limit again, and could take a
+// person past the directory's lockout, which the limit stays under.
+func TestChangeThrottleAcrossInstitutions(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
+	e.setPassword(t, "ola", strong)
+	insts := []string{"default", "uit", "uio"}
+	for i, inst := range insts {
+		req := change("ola", "wrong-"+string(rune('a'+i)), strong2)
+		req["institution"] = inst
+		res, body := e.postJSON(t, "/api/change", req)
+		require.Equal(t, http.StatusUnauthorized, res.StatusCode, "try %d at %s: %s", i+1, inst, body)
+	}
+	for _, inst := range insts {
+		req := change("ola", strong, strong2)
+		req["institution"] = inst
+		res, body := e.postJSON(t, "/api/change", req)
+		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "at %s: %s", inst, body)
+	}
+}
+
+// changeAt is change with an institution.
+func changeAt(institution, username, current, password string) map[string]string {
+	req := change(username, current, password)
+	req["institution"] = institution
+	return req
+}
+
+// TestChangeWrongInstitution: the new password is judged by the policy of
+// the institution the account belongs to (its links, its imported
+// identity), not by whichever the person picks in the list, which let a
+// person at UiT set a password UiT's rules refuse by choosing another
+// institution with weaker ones. The answer names the institution only to
+// the one who gave the right current password.
+func TestChangeWrongInstitution(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "eva", strong)
+	res, body := adminPost(t, e.srv.URL+"/api/admin/activations", "application/json", `{"username":"eva","institution":"uit"}`)
+	require.Equal(t, http.StatusCreated, res.StatusCode, "%s", body)
+	const uitWord = "Zq8!uitno#Lw4vX2$kR9" // "uitno" is one of UiT's context words
+	res, body = e.postJSON(t, "/api/change", changeAt("uit", "eva", strong, uitWord))
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "UiT's rules refuse it: %s", body)
+
+	res, body = e.postJSON(t, "/api/change", changeAt("default", "eva", strong+"x", uitWord))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a wrong current password learns nothing of the account: %s", body)
+	assert.Equal(t, "invalid_credentials", errCode(t, body))
+
+	res, body = e.postJSON(t, "/api/change", changeAt("default", "EVA", strong, uitWord))
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
+	assert.Equal(t, "wrong_institution", errCode(t, body))
+	assert.Contains(t, string(body), `"institution":"uit"`, "the answer names the account's institution")
+	hist, err := e.st.History(context.Background(), "eva", 5)
+	require.NoError(t, err)
+	assert.Len(t, hist, 1, "nothing set")
+
+	res, body = e.postJSON(t, "/api/change", changeAt("uit", "eva", strong, strong2))
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "at its own institution: %s", body)
+	// An account Styrke knows no institution of (no link, no identity)
+	// may name any.
+	e.setPassword(t, "per", strong)
+	res, body = e.postJSON(t, "/api/change", changeAt("uio", "per", strong, strong2))
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assertNoSecrets(t, e.logs.String(), strong, strong2, uitWord)
+}

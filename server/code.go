@@ -132,7 +132,7 @@ func (h *handler) writeCodeError(w http.ResponseWriter, r *http.Request, what st
 	writeJSON(w, ce.e.Status(), struct {
 		Error        errorJSON `json:"error"`
 		AttemptsLeft int       `json:"attemptsLeft"`
-	}{errorJSON{ce.e.Code, ce.e.Message, ce.e.Fields}, ce.left})
+	}{errorJSON{Code: ce.e.Code, Message: ce.e.Message, Fields: ce.e.Fields}, ce.left})
 }
 
 // phoneEnding is the last two digits of an E.164 number ("" for none):

@@ -384,7 +384,7 @@ func (d *Desk) newIssue(ctx context.Context, r IssueRequest, code string) (strin
 // issued delivers a stored activation's link and says what happened.
 func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, it store.Issue) Issued {
 	hash := it.Activation.TokenHash
-	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, token), Code: code, ExpiresAt: it.Activation.ExpiresAt}
+	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, r.Lang, token), Code: code, ExpiresAt: it.Activation.ExpiresAt}
 	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
 	if d.Metrics != nil {
 		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()

@@ -148,15 +148,21 @@ func (e *deskEnv) auditLog(t *testing.T, f store.AuditFilter) []store.AuditEvent
 
 func tokenOf(t *testing.T, link string) string {
 	t.Helper()
-	_, token, ok := strings.Cut(link, "/aktiver/#/pw/")
-	require.True(t, ok, "link format")
+	require.Regexp(t, `/(aktiver|nn/aktiver|en/activate)/#/pw/`, link, "link format")
+	_, token, _ := strings.Cut(link, "#/pw/")
 	return token
 }
 
-// linkIn finds the activation link in a message text.
+// linkIn finds the activation link in a message text (the activation
+// page in the message's language).
 func linkIn(t *testing.T, text string) string {
 	t.Helper()
-	i := strings.Index(text, baseURL+"/aktiver/#/pw/")
+	i := -1
+	for _, path := range server.ActivatePaths {
+		if k := strings.Index(text, baseURL+path+"#/pw/"); k >= 0 {
+			i = k
+		}
+	}
 	require.GreaterOrEqual(t, i, 0, "no link from the base URL in %q", text)
 	end := strings.IndexAny(text[i:], " \r\n\"<")
 	if end < 0 {
@@ -240,6 +246,7 @@ func TestIssueDeliversEmail(t *testing.T) {
 	assert.Contains(t, m.Text, "Det er oppretta ein brukarkonto til deg (kari)")
 	assert.Contains(t, m.Text, "IT-hjelp, 77 00 00 00")
 	link := linkIn(t, m.Text)
+	assert.True(t, strings.HasPrefix(link, baseURL+"/nn/aktiver/#/pw/"), "the activation page in the message's language (nn): %s", link)
 	assert.Contains(t, m.HTML, `href="`+link+`"`)
 	assert.NotContains(t, string(m.Raw), "evil.example")
 

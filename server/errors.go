@@ -57,6 +57,9 @@ const (
 	// CodeAccountDisabled: the directory has disabled the account, or it
 	// has expired; the service desk must act.
 	CodeAccountDisabled Code = "account_disabled"
+	// CodeWrongInstitution: the change names another institution than the
+	// account's own (Error.Institution), whose policy judges its password.
+	CodeWrongInstitution Code = "wrong_institution"
 )
 
 // statuses is the one table from error code to HTTP status.
@@ -86,12 +89,13 @@ var statuses = map[Code]int{
 	CodeCommitFailed:         http.StatusServiceUnavailable,
 	CodeOverloaded:           http.StatusServiceUnavailable,
 
-	CodeSessionMissing:  http.StatusUnauthorized,
-	CodeSessionUsed:     http.StatusGone,
-	CodeSessionExpired:  http.StatusGone,
-	CodeCredentials:     http.StatusUnauthorized,
-	CodeAccountLocked:   http.StatusLocked,
-	CodeAccountDisabled: http.StatusForbidden,
+	CodeSessionMissing:   http.StatusUnauthorized,
+	CodeSessionUsed:      http.StatusGone,
+	CodeSessionExpired:   http.StatusGone,
+	CodeCredentials:      http.StatusUnauthorized,
+	CodeAccountLocked:    http.StatusLocked,
+	CodeAccountDisabled:  http.StatusForbidden,
+	CodeWrongInstitution: http.StatusConflict,
 }
 
 // Error is the one error type of the API. Its Message is safe to show to
@@ -100,6 +104,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []string // the request fields at fault, if any
+	// Institution is the account's own institution, for
+	// CodeWrongInstitution.
+	Institution string
 	// RetryAfter, when positive, is sent as the Retry-After header (whole
 	// seconds, rounded up, at least 1).
 	RetryAfter time.Duration

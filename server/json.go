@@ -247,6 +247,8 @@ type errorJSON struct {
 	Code    Code     `json:"code"`
 	Message string   `json:"message"`
 	Fields  []string `json:"fields,omitempty"`
+	// Institution is the account's own institution (wrong_institution).
+	Institution string `json:"institution,omitempty"`
 }
 
 // writeError answers err in the API's error shape.
@@ -258,7 +260,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.Code == CodeMethodNotAllowed && w.Header().Get("Allow") == "" {
 		w.Header().Set("Allow", "POST")
 	}
-	writeJSON(w, e.Status(), errorBody{errorJSON{e.Code, e.Message, e.Fields}})
+	writeJSON(w, e.Status(), errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, Institution: e.Institution}})
 }
 
 // writeJSONLines answers 200 with items as JSON Lines, one a line (the

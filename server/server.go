@@ -52,7 +52,8 @@ type Deps struct {
 	// AdminKey guards POST /api/admin/activations; empty disables the route
 	// (401 for everyone).
 	AdminKey string
-	// BaseURL prefixes activation links: BaseURL + "/aktiver/#/pw/" + token.
+	// BaseURL prefixes activation links: BaseURL + "/aktiver/#/pw/" + token
+	// (the page in the link's language: see Link).
 	// Default http://127.0.0.1:8080.
 	BaseURL string
 	// Origins may call /api/validate from a browser (CORS). "*" allows any.

@@ -38,6 +38,7 @@ type ResetText struct {
 	ChangeLead, ChangeCurrent, ChangeDoneTitle, ChangeDone     string
 	ChangeWrong, ChangeTooMany, ChangeSubmit, ChangeForgotLink string
 	ChangeLocked, ChangeDisabled                               string
+	ChangeSame, ChangeWrongInstitution                         string
 }
 
 // ResetTexts returns the reset and change pages' words in lang.
@@ -78,6 +79,7 @@ var resetTexts = [3]ResetText{
 		ChangeLead: "Skriv brukernavnet og passordet du har nå, og velg et nytt.", ChangeCurrent: "Nåværende passord",
 		ChangeDoneTitle: "Passordet er endret", ChangeDone: "Bruk det nye passordet neste gang du logger inn.",
 		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Velg et nytt passord med «Glemt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukerstøtten.",
+		ChangeSame: "Det nye passordet må være et annet enn det nåværende.", ChangeWrongInstitution: "Kontoen hører til {name}. Den er nå valgt i lista øverst, og passordet må følge reglene der. Se over reglene og prøv igjen.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du glemt passordet?",
 	},
 	{
@@ -103,6 +105,7 @@ var resetTexts = [3]ResetText{
 		ChangeLead: "Skriv brukarnamnet og passordet du har no, og vel eit nytt.", ChangeCurrent: "Noverande passord",
 		ChangeDoneTitle: "Passordet er endra", ChangeDone: "Bruk det nye passordet neste gong du loggar inn.",
 		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Vel eit nytt passord med «Gløymt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukarstøtta.",
+		ChangeSame: "Det nye passordet må vere eit anna enn det noverande.", ChangeWrongInstitution: "Kontoen høyrer til {name}. Han er no vald i lista øvst, og passordet må følgje reglane der. Sjå over reglane og prøv igjen.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du gløymt passordet?",
 	},
 	{
@@ -128,6 +131,7 @@ var resetTexts = [3]ResetText{
 		ChangeLead: "Enter your username and your current password, and choose a new one.", ChangeCurrent: "Current password",
 		ChangeDoneTitle: "Your password is changed", ChangeDone: "Use the new password the next time you log in.",
 		ChangeWrong: "The username or the current password is wrong.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeLocked: "The account is locked after too many wrong passwords. Choose a new password with “Forgot password”, or wait until the lock runs out.", ChangeDisabled: "The account is disabled or has expired. Contact the service desk.",
+		ChangeSame: "The new password must be different from the current one.", ChangeWrongInstitution: "The account belongs to {name}. It is now chosen in the list at the top, and the password must follow its rules. Check the rules and try again.",
 		ChangeSubmit: "Change password", ChangeForgotLink: "Forgot your password?",
 	},
 }

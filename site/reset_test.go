@@ -45,6 +45,7 @@ func TestResetPathsAgree(t *testing.T) {
 	for _, lang := range site.Languages {
 		assert.Equal(t, site.Path(site.Reset, lang), server.ResetPaths[lang], lang)
 		assert.Equal(t, site.Path(site.Change, lang), server.ChangePaths[lang], lang)
+		assert.Equal(t, site.Path(site.Activate, lang), server.ActivatePaths[lang], lang)
 	}
 }
 

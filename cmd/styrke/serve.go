@@ -301,7 +301,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			if err != nil {
 				return fmt.Errorf("demo activation: %w", err)
 			}
-			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, token))
+			fmt.Fprintf(stdout, "demo activation link: %s\n", server.Link(c.baseURL, "nb", token))
 			fmt.Fprintf(stdout, "demo link expires: %s\n", exp.Format(time.RFC3339))
 		}
 	}

@@ -31,8 +31,8 @@ func TestMailedLinkWorks(t *testing.T) {
 	msgs := smtp.Messages(t)
 	require.Len(t, msgs, 1)
 	text := msgs[0].Text
-	i := strings.Index(text, b.base+"/aktiver/#/pw/")
-	require.GreaterOrEqual(t, i, 0, "the mail holds a link to the configured base URL")
+	i := strings.Index(text, b.base+"/en/activate/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "the mail holds a link to the configured base URL, to the page in the mail's language (en)")
 	link := strings.Fields(text[i:])[0]
 	u, err := url.Parse(link)
 	require.NoError(t, err)
@@ -40,6 +40,7 @@ func TestMailedLinkWorks(t *testing.T) {
 
 	tb := openForm(t, b.base+u.Path+"#"+u.Fragment, 1280)
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+	assert.Equal(t, "en", chrome.Eval[string](t, tb, `document.documentElement.lang`))
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 	setValue(t, tb, "#new-password", good)
 	setValue(t, tb, "#confirm-password", good)

@@ -249,15 +249,34 @@ func TestResetEndToEnd(t *testing.T) {
 		tb := resetTab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 		stateShown(t, tb, "form")
-		setValue(t, tb, "#institution", "uit")
+		// testa's identity was imported at uit; the list starts at the
+		// default institution, which shares the directory.
 		setValue(t, tb, "#username", "testa")
 		setValue(t, tb, "#current-password", "not the password")
 		setValue(t, tb, "#new-password", good2)
 		setValue(t, tb, "#confirm-password", good2)
-		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
-		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		assert.Equal(t, []string{site.ResetTexts("en").ChangeWrong}, errorTexts(t, tb))
+		submitted := func(want string) {
+			t.Helper()
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+			chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+			assert.Equal(t, []string{want}, errorTexts(t, tb))
+		}
+		submitted(site.ResetTexts("en").ChangeWrong)
+		// The new password equal to the current one: said so, not "could
+		// not reach the service".
 		setValue(t, tb, "#current-password", good)
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		submitted(site.ResetTexts("en").ChangeSame)
+		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		// The right current password at another institution than the
+		// account's: the page chooses the account's, whose rules judge.
+		setValue(t, tb, "#new-password", good2)
+		setValue(t, tb, "#confirm-password", good2)
+		submitted(strings.ReplaceAll(site.ResetTexts("en").ChangeWrongInstitution, "{name}", "UiT Norges arktiske universitet"))
+		assert.Equal(t, "uit", chrome.Eval[string](t, tb, `document.getElementById('institution').value`))
+		assert.Equal(t, "institution", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "uit's rules are shown")
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 		stateShown(t, tb, "done")
 	})

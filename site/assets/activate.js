@@ -346,6 +346,7 @@ form.addEventListener('submit', async (event) => {
         breach_unavailable: msg.msgBreachdown,
         directory_unavailable: msg.msgDirectorydown,
         directory_error: msg.msgDirectoryerror,
+        overloaded: msg.msgOverloaded,
       };
       setList([byCode[res.data?.error?.code] ?? msg.msgError]);
       return;

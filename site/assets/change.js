@@ -71,6 +71,32 @@ form.addEventListener('submit', async (event) => {
       current.setAttribute('aria-invalid', 'true');
       current.focus();
       return;
+    case 400:
+      // The request's own fault, found by the server: of what the page
+      // sends, only a new password equal to the current one gets here.
+      if (res.data?.error?.fields?.includes('password')) {
+        setList([msg.msgSame]);
+        password.setAttribute('aria-invalid', 'true');
+        password.focus();
+      } else {
+        setList([msg.msgError]);
+      }
+      return;
+    case 409: {
+      // The account belongs to another institution of the list, whose
+      // rules judge its password: choose it, and let the meter show them.
+      const own = res.data?.error?.institution;
+      const option = [...institution.options].find((o) => o.value === own);
+      if (!option) {
+        setList([msg.msgError]);
+        return;
+      }
+      institution.value = own;
+      applyInstitution();
+      setList([msg.msgWronginstitution.replace('{name}', option.textContent)]);
+      institution.focus();
+      return;
+    }
     case 423:
       setList([msg.msgLocked]);
       return;
@@ -82,7 +108,12 @@ form.addEventListener('submit', async (event) => {
       return;
     case 503: {
       const code = res.data?.error?.code;
-      setList([code === 'breach_unavailable' ? msg.msgBreachdown : code === 'directory_error' ? msg.msgDirectoryerror : msg.msgDirectorydown]);
+      const byCode = {
+        breach_unavailable: msg.msgBreachdown,
+        directory_error: msg.msgDirectoryerror,
+        overloaded: msg.msgOverloaded,
+      };
+      setList([byCode[code] ?? msg.msgDirectorydown]);
       return;
     }
     default:

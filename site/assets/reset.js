@@ -182,7 +182,12 @@ form.addEventListener('submit', async (event) => {
       return;
     case 503: {
       const code = res.data?.error?.code;
-      setList([code === 'breach_unavailable' ? msg.msgBreachdown : code === 'directory_error' ? msg.msgDirectoryerror : msg.msgDirectorydown]);
+      const byCode = {
+        breach_unavailable: msg.msgBreachdown,
+        directory_error: msg.msgDirectoryerror,
+        overloaded: msg.msgOverloaded,
+      };
+      setList([byCode[code] ?? msg.msgDirectorydown]);
       return;
     }
     default:
