@@ -167,7 +167,7 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		if !v.res.OK {
-			h.reject(w, r, a, p, v.res)
+			h.reject(w, r, a, p, v.res, req.Password == "")
 			return
 		}
 		enc, err := passhash.Hash(req.Password)
@@ -265,15 +265,17 @@ func (h *handler) claimAndWrite(ctx context.Context, a store.Activation, dir dir
 }
 
 // reject answers 422 with the Result and counts the failure against the
-// link, unless the link was used meanwhile (a duplicate submit that lost to
-// a successful one: its password is now in the history).
-func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, res policy.Result) {
+// link (see counted; not an empty password: a form sent with nothing typed,
+// Enter pressed in it, tried no password), unless the link was used
+// meanwhile (a duplicate submit that lost to a successful one: its password
+// is now in the history).
+func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activation, p policy.Policy, res policy.Result, empty bool) {
 	ctx := r.Context()
 	if cur, err := h.Store.Activation(ctx, a.TokenHash); err == nil && cur.UsedAt != nil {
 		writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
 		return
 	}
-	n, count := a.Failures, counted(res)
+	n, count := a.Failures, counted(res) && !empty
 	if count {
 		var err error
 		if n, err = h.Store.RecordFailure(ctx, a.TokenHash); err != nil {

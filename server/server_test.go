@@ -485,6 +485,7 @@ func TestCompleteSaysWhatHappened(t *testing.T) {
 		assert.Equal(t, server.MaxFailures-1, left("short"))
 		assert.Equal(t, server.MaxFailures-2, left("short"))
 		assert.Equal(t, server.MaxFailures-2, left(strong2), "breached, seen only by the server: not counted")
+		assert.Equal(t, server.MaxFailures-2, left(""), "no password typed (Enter in an empty form): not an attempt")
 		for i := 3; i <= server.MaxFailures; i++ {
 			assert.Equal(t, server.MaxFailures-i, left("short"))
 		}

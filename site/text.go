@@ -33,6 +33,7 @@ type Text struct {
 	ActNoMatch, ActRejected, ActBusy, ActTooMany      string
 	ActBreachDown                                     string
 	ActOverloaded                                     string
+	ActEmpty                                          string
 	// ActDirectoryDown: the directory did not answer (the link still works);
 	// ActDirectoryError: it cannot be used until the service desk acts;
 	// ActInProgress: another submit of the same link is running.
@@ -176,6 +177,7 @@ var texts = [3]Text{
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
 		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
+		ActEmpty:          "Skriv inn et nytt passord.",
 		ActOverloaded:     "Tjenesten har mye å gjøre akkurat nå. Ingenting er endret. Prøv igjen om et øyeblikk.",
 		ActBreachDown:     "Vi fikk ikke sjekket passordet mot lekkede passordlister akkurat nå, og institusjonen din krever den sjekken. Prøv igjen om litt.",
 		ActDirectoryDown:  "Vi fikk ikke satt passordet fordi katalogen du logger inn med ikke svarer akkurat nå. Lenken virker fortsatt: prøv igjen om noen minutter.",
@@ -256,6 +258,7 @@ var texts = [3]Text{
 		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
 		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
 		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
+		ActEmpty:          "Skriv inn eit nytt passord.",
 		ActOverloaded:     "Tenesta har mykje å gjere akkurat no. Ingenting er endra. Prøv igjen om eit augneblink.",
 		ActBreachDown:     "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
 		ActDirectoryDown:  "Vi fekk ikkje sett passordet fordi katalogen du loggar inn med ikkje svarar akkurat no. Lenka verkar framleis: prøv igjen om nokre minutt.",
@@ -336,6 +339,7 @@ var texts = [3]Text{
 		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
 		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",
 		ActTooMany:        "Too many attempts. Wait a little and try again.",
+		ActEmpty:          "Type a new password.",
 		ActOverloaded:     "The service is busy right now. Nothing was changed. Try again in a moment.",
 		ActBreachDown:     "We could not check the password against breached password lists just now, and your institution requires that check. Try again in a little while.",
 		ActDirectoryDown:  "We could not set the password because the directory you log in with is not answering right now. Your link still works: try again in a few minutes.",

@@ -170,6 +170,17 @@ func TestActivationEndToEnd(t *testing.T) {
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
 	}
 
+	t.Run("nothing typed: said on the page, and no attempt sent", func(t *testing.T) {
+		// Enter in an empty form spent one of the link's attempts.
+		const sent = `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/activation/complete')).length`
+		before := chrome.Eval[int](t, tb, sent)
+		submit("", "")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors]').textContent !== ''`)
+		assert.Equal(t, site.Texts("nb").ActEmpty, chrome.Eval[string](t, tb, `document.querySelector('[data-errors]').textContent`))
+		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		assert.Equal(t, before, chrome.Eval[int](t, tb, sent))
+	})
+
 	t.Run("mismatch", func(t *testing.T) {
 		submit("Fjellbekk-Sommer!Grønn 42 Lys", "Fjellbekk-Sommer!Grønn 42 Ly")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors]').textContent !== ''`)

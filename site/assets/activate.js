@@ -268,13 +268,23 @@ async function lookup() {
       showError(msg.msgToomany);
       return;
     default:
-      showError(res.data?.error?.message);
+      // The API's own messages are in English, for developers: the person
+      // gets the page's words (until 2026-12-04 an unexpected answer showed
+      // the API's message on the Bokmål and Nynorsk pages too).
+      showError(res.data?.error?.code === 'overloaded' ? msg.msgOverloaded : msg.msgError);
   }
 }
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!account) return;
+  if (password.value === '') {
+    // Nothing typed (Enter in an empty form): no attempt to send.
+    setList([msg.msgEmpty]);
+    password.setAttribute('aria-invalid', 'true');
+    password.focus();
+    return;
+  }
   if (password.value !== confirmInput.value) {
     setList([msg.msgNomatch]);
     confirmInput.setAttribute('aria-invalid', 'true');

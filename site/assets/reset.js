@@ -125,6 +125,13 @@ async function route() {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!account) return;
+  if (password.value === '') {
+    // Nothing typed (Enter in an empty form): no attempt to send.
+    setList([msg.msgEmpty]);
+    password.setAttribute('aria-invalid', 'true');
+    password.focus();
+    return;
+  }
   if (password.value !== confirmInput.value) {
     setList([msg.msgNomatch]);
     confirmInput.setAttribute('aria-invalid', 'true');
