@@ -448,7 +448,11 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 		if err != nil {
 			dl.Error = notify.ErrorClass(err)
 			e.Event, e.Detail = store.EventDeliveryFailed, e.Detail+": "+dl.Error
-			d.Logger.WarnContext(ctx, "delivery failed", "id", RequestID(ctx), "channel", channel, "what", what, "err", err)
+			content := what
+			if content == "" {
+				content = "link"
+			}
+			d.Logger.WarnContext(ctx, "delivery failed", "id", RequestID(ctx), "channel", channel, "what", content, "err", err)
 		}
 		if d.Metrics != nil {
 			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()

@@ -1106,3 +1106,57 @@ func TestUsedLinkLeavesExpiredOnes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "kari@example.org", to[0].Address)
 }
+
+// TestImportRerunSendsUndelivered: a link whose delivery failed (the mail
+// server was down) is sent anew when the same import is run again: a new
+// link, delivered, and the undelivered one revoked. It was skipped as open
+// ("skipped_open"), and the person never got a link. A link delivered, or
+// one stored with no address (printed for the desk to hand over), is
+// still skipped.
+func TestImportRerunSendsUndelivered(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	post := func(csv string) server.ImportReport {
+		t.Helper()
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?partial=true", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		return rep
+	}
+	e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", "username,email\nper,per@example.org\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	e.smtp.Down()
+	const csv = "username,email\nkari,kari@example.org\nola,ola@example.org\nper,per@example.org\n"
+	first := post(csv)
+	require.Len(t, first.Results, 3)
+	assert.Equal(t, "created", first.Results[0].Status)
+	require.Len(t, first.Results[0].Deliveries, 1)
+	assert.False(t, first.Results[0].Deliveries[0].OK, "the mail server is down")
+	assert.Contains(t, e.logs.String(), `msg="delivery failed"`)
+	assert.NotContains(t, e.logs.String(), `what=""`, "the log names what failed to go: the link")
+	e.smtp.Up(t)
+
+	again := post(csv)
+	require.Len(t, again.Results, 3)
+	assert.Equal(t, "resent", again.Results[0].Status, "kari's link never went out")
+	assert.NotEqual(t, first.Results[0].ID, again.Results[0].ID, "a new link")
+	require.Len(t, again.Results[0].Deliveries, 1)
+	assert.True(t, again.Results[0].Deliveries[0].OK)
+	assert.Equal(t, "skipped_open", again.Results[1].Status, "ola's was delivered")
+	assert.Equal(t, "skipped_open", again.Results[2].Status, "per's was stored without delivery, to be handed over")
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "") {
+		if v.Username == "kari" {
+			states[v.ID] = v.State
+		}
+	}
+	assert.Equal(t, map[string]server.State{first.Results[0].ID: server.StateRevoked, again.Results[0].ID: server.StateOpen}, states)
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 2, "ola's first link and kari's new one")
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, linkIn(t, msgs[1].Text))+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the mailed link works: %s", body)
+	revoked := e.auditLog(t, store.AuditFilter{Event: store.EventRevoked, Username: "kari"})
+	require.Len(t, revoked, 1)
+	assert.Contains(t, revoked[0].Detail, "replaced by")
+}

@@ -65,7 +65,7 @@ type RowError struct {
 type ImportRow struct {
 	Line       int        `json:"line"`
 	Username   string     `json:"username"`
-	Status     string     `json:"status"` // created, welcomed, skipped_open, skipped_activated, skipped_welcomed, failed
+	Status     string     `json:"status"` // created, resent (an open link's delivery had failed: a new one, the old revoked), welcomed, skipped_open, skipped_activated, skipped_welcomed, failed
 	ID         string     `json:"id,omitempty"`
 	Link       string     `json:"link,omitempty"` // only when no channel delivered it
 	Code       string     `json:"code,omitempty"` // the link's one-time code, only when no SMS delivered it
@@ -262,6 +262,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		req         IssueRequest
 		token, code string
 		it          store.Issue
+		replaces    [][]byte // open links whose delivery failed: revoked once this one is stored
 	}
 	var todo []pending
 	var batch []store.Issue
@@ -269,6 +270,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		req := row.req
 		out[i] = ImportRow{Line: row.line, Username: req.Username}
 		req.Username = d.accountName(ctx, req.Username)
+		var replaces [][]byte
 		if !opts.Reissue {
 			recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
 			if err != nil {
@@ -277,8 +279,12 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 				continue
 			}
 			if st, id := skipState(d, recs); st != "" {
-				out[i].Status, out[i].ID = st, id
-				continue
+				// A re-run after a mail or SMS outage: the person's open
+				// links all failed to go out, so a new one goes instead.
+				if replaces = undelivered(d, recs); replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
+					out[i].Status, out[i].ID = st, id
+					continue
+				}
 			}
 		}
 		req.Actor, req.RemoteAddr = opts.Actor, opts.RemoteAddr
@@ -297,7 +303,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			out[i].Status = "failed"
 			continue
 		}
-		todo = append(todo, pending{i, req, token, code, it})
+		todo = append(todo, pending{i, req, token, code, it, replaces})
 		batch = append(batch, it)
 	}
 	if len(batch) == 0 {
@@ -313,6 +319,17 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 	for _, p := range todo {
 		is := d.issued(ctx, p.req, p.token, p.code, p.it)
 		out[p.i].Status, out[p.i].ID, out[p.i].Deliveries = "created", is.ID, is.Deliveries
+		if p.replaces != nil {
+			out[p.i].Status = "resent"
+			for _, h := range p.replaces {
+				if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
+					d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: opts.Actor, Username: p.req.Username, Institution: p.req.Institution,
+						RemoteAddr: opts.RemoteAddr, Detail: "id " + ID(h)[:16] + " never delivered, replaced by " + is.ID[:16]})
+				} else if !errors.Is(err, store.ErrGone) {
+					d.Logger.ErrorContext(ctx, "import: revoke an undelivered link", "err", err)
+				}
+			}
+		}
 		if !is.Delivered() {
 			out[p.i].Link = is.Link
 		}
@@ -335,6 +352,27 @@ func skipState(d *Desk, recs []store.ActivationRecord) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// undelivered returns the person's open links when every one of them was
+// to be sent (an e-mail address, or a phone number for a link without a
+// code, on file) and none went out, and none of recs was used; nil
+// otherwise. A link stored with no address was handed over by the desk
+// (deliver=false, or none given), and one sent is the person's.
+func undelivered(d *Desk, recs []store.ActivationRecord) [][]byte {
+	var open [][]byte
+	for _, rec := range recs {
+		switch d.view(rec).State {
+		case StateUsed:
+			return nil
+		case StateOpen:
+			if rec.DeliveredAt != nil || rec.Email == "" && (rec.Phone == "" || len(rec.CodeHash) > 0) {
+				return nil
+			}
+			open = append(open, rec.TokenHash)
+		}
+	}
+	return open
 }
 
 // maxImportBody is the largest CSV the import API reads.
