@@ -262,6 +262,11 @@ func TestResetEndToEnd(t *testing.T) {
 			assert.Equal(t, []string{want}, errorTexts(t, tb))
 		}
 		submitted(site.ResetTexts("en").ChangeWrong)
+		// Said under the field the focus goes to, in sight at 375 px (the
+		// list of errors is a screen further down), and linked to it.
+		assert.Equal(t, site.ResetTexts("en").ChangeWrong, chrome.Eval[string](t, tb, `document.getElementById('current-password-error').textContent`))
+		assert.Contains(t, chrome.Eval[string](t, tb, `document.getElementById('current-password').getAttribute('aria-describedby')`), "current-password-error")
+		assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.getElementById('current-password-error').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "the message is in sight")
 		// The new password equal to the current one: said so, not "could
 		// not reach the service".
 		setValue(t, tb, "#current-password", good)
@@ -269,6 +274,7 @@ func TestResetEndToEnd(t *testing.T) {
 		setValue(t, tb, "#confirm-password", good)
 		submitted(site.ResetTexts("en").ChangeSame)
 		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		assert.False(t, chrome.Eval[bool](t, tb, `document.getElementById('current-password-error') !== null`), "typing in the field cleared its message")
 		// The right current password at another institution than the
 		// account's: the page chooses the account's, whose rules judge.
 		setValue(t, tb, "#new-password", good2)

@@ -32,17 +32,15 @@ form.addEventListener('submit', async (event) => {
   if (password.value === '') {
     // Nothing typed (Enter in an empty form): no attempt to send.
     setList([msg.msgEmpty]);
-    password.setAttribute('aria-invalid', 'true');
-    password.focus();
+    styrkeForm.invalid(password, msg.msgEmpty);
     return;
   }
   if (password.value !== confirmInput.value) {
     setList([msg.msgNomatch]);
-    confirmInput.setAttribute('aria-invalid', 'true');
-    confirmInput.focus();
+    styrkeForm.invalid(confirmInput, msg.msgNomatch);
     return;
   }
-  confirmInput.removeAttribute('aria-invalid');
+  styrkeForm.valid(confirmInput);
   setList([]);
   submit.disabled = true;
   submit.textContent = msg.msgBusy;
@@ -75,16 +73,14 @@ form.addEventListener('submit', async (event) => {
     }
     case 401:
       setList([msg.msgWrong]);
-      current.setAttribute('aria-invalid', 'true');
-      current.focus();
+      styrkeForm.invalid(current, msg.msgWrong);
       return;
     case 400:
       // The request's own fault, found by the server: of what the page
       // sends, only a new password equal to the current one gets here.
       if (res.data?.error?.fields?.includes('password')) {
         setList([msg.msgSame]);
-        password.setAttribute('aria-invalid', 'true');
-        password.focus();
+        styrkeForm.invalid(password, msg.msgSame);
       } else {
         setList([msg.msgError]);
       }

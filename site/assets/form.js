@@ -57,4 +57,36 @@ function show(root, state, focus = true) {
   if (heading) heading.focus();
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show });
+// invalid marks input as the field at fault: aria-invalid, text under the
+// field (where the focus goes: on a phone the error list below the form may
+// be a screen away) linked by aria-describedby, and the focus. The next
+// input in it clears all three.
+function invalid(input, text) {
+  const id = input.id + '-error';
+  let p = document.getElementById(id);
+  if (!p) {
+    p = document.createElement('p');
+    p.id = id;
+    p.className = 'field-error';
+    p.dataset.testid = 'field-error';
+    input.closest('.field').append(p);
+  }
+  p.textContent = text;
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((s) => s && s !== id);
+  input.setAttribute('aria-describedby', [id, ...ids].join(' '));
+  input.setAttribute('aria-invalid', 'true');
+  input.addEventListener('input', () => valid(input), { once: true });
+  input.focus();
+}
+
+// valid undoes invalid.
+function valid(input) {
+  const id = input.id + '-error';
+  document.getElementById(id)?.remove();
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((s) => s && s !== id);
+  if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+  else input.removeAttribute('aria-describedby');
+  input.removeAttribute('aria-invalid');
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid });

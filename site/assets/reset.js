@@ -128,17 +128,15 @@ form.addEventListener('submit', async (event) => {
   if (password.value === '') {
     // Nothing typed (Enter in an empty form): no attempt to send.
     setList([msg.msgEmpty]);
-    password.setAttribute('aria-invalid', 'true');
-    password.focus();
+    styrkeForm.invalid(password, msg.msgEmpty);
     return;
   }
   if (password.value !== confirmInput.value) {
     setList([msg.msgNomatch]);
-    confirmInput.setAttribute('aria-invalid', 'true');
-    confirmInput.focus();
+    styrkeForm.invalid(confirmInput, msg.msgNomatch);
     return;
   }
-  confirmInput.removeAttribute('aria-invalid');
+  styrkeForm.valid(confirmInput);
   setList([]);
   submit.disabled = true;
   submit.textContent = msg.msgBusy;
