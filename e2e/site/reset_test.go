@@ -233,6 +233,23 @@ func TestResetEndToEnd(t *testing.T) {
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-start]').hidden || !document.querySelector('[data-testid=state-ended]').hidden`)
 	})
 
+	t.Run("an expired link offers the reset", func(t *testing.T) {
+		res := adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "ola", "institution": "default"})
+		var out struct{ Link string }
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		res.Body.Close()
+		res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": "ola", "institution": "default"})
+		res.Body.Close()
+		u, err := url.Parse(out.Link)
+		require.NoError(t, err)
+		tb := openState(t, b.base+u.Path+"#"+u.Fragment)
+		stateShown(t, tb, "expired")
+		chrome.Poll[bool](t, tb, `(() => { const p = document.querySelector('[data-testid=expired-reset]').closest('p'); return !p.hidden && document.querySelector('[data-testid=expired-reset]').getBoundingClientRect().height > 0; })()`)
+		// A reset is on here: the offer waits for the config's answer and stays.
+		chrome.Poll[bool](t, tb, `performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/reset/config'))`)
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=expired-reset]').closest('p').hidden`))
+	})
+
 	t.Run("a welcome's link names the institution", func(t *testing.T) {
 		// The service desk's welcome (activation welcome) links the reset
 		// page with ?institution=ID: the sign-in starts for that

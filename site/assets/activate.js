@@ -45,9 +45,25 @@ function goneState(data) {
 // (410) link and reports whether the answer was one of those.
 function linkGone(res) {
   if (res.status === 404) show('unknown');
-  else if (res.status === 410) show(goneState(res.data));
-  else return false;
+  else if (res.status === 410) {
+    const state = goneState(res.data);
+    show(state);
+    if (state === 'expired') offerReset();
+  } else return false;
   return true;
+}
+
+// offerReset keeps the expired link's way out, choosing a password after
+// ID-porten, only where this server has ID-porten on: elsewhere it led to
+// a page saying so.
+async function offerReset() {
+  const offer = root.querySelector('[data-testid=expired-reset]').closest('p');
+  try {
+    const res = await api('/api/reset/config');
+    if (res.status === 200) offer.hidden = res.data?.idporten !== true;
+  } catch {
+    // Unknown: the link stays; its page says what it can.
+  }
 }
 
 // showAttempts warns when few attempts are left (none when left is not a
