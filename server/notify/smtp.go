@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -185,14 +186,20 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 }
 
 // classify maps a go-mail error to ours: replies 4xx, network errors and
-// timeouts are temporary; 5xx replies and TLS or authentication failures
-// are permanent (a configuration to fix).
+// timeouts are temporary; a 5xx reply to RCPT TO that says the mailbox is
+// unknown or the address wrong (550, 551, 553, or an enhanced status 5.1.x:
+// "bad destination mailbox address", RFC 3463) is an invalid recipient,
+// which the desk must correct; other 5xx replies and TLS or authentication
+// failures are permanent (a configuration to fix).
 func classify(err error, secret string) error {
 	text := scrub(err, secret)
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		if se.IsTemp() {
 			return fmt.Errorf("%w: %s", ErrTemporary, text)
+		}
+		if se.Reason == gomail.ErrSMTPRcptTo && badMailbox(se.ErrorCode(), se.EnhancedStatusCode(), text) {
+			return fmt.Errorf("%w: %s", ErrInvalidRecipient, text)
 		}
 		if code := se.ErrorCode(); code >= 500 {
 			return fmt.Errorf("%w: %s", ErrPermanent, text)
@@ -215,6 +222,24 @@ func classify(err error, secret string) error {
 	}
 	return fmt.Errorf("%w: %s", ErrTemporary, text)
 }
+
+// badMailbox reports whether a reply to RCPT TO says the address is wrong:
+// an enhanced status 5.1.x (read from the reply's text when go-mail gives
+// none apart), or without one 550 (mailbox unavailable), 551 (user not
+// local) or 553 (mailbox name not allowed). A 550 5.7.1, relaying denied,
+// is the mail setup's, not the address's.
+func badMailbox(code int, enhanced, text string) bool {
+	if enhanced == "" {
+		enhanced = enhancedStatus.FindString(text)
+	}
+	if enhanced != "" {
+		return strings.HasPrefix(enhanced, "5.1.")
+	}
+	return code == 550 || code == 551 || code == 553
+}
+
+// enhancedStatus is an RFC 3463 status code of a permanent failure.
+var enhancedStatus = regexp.MustCompile(`\b5\.\d{1,3}\.\d{1,3}\b`)
 
 // scrub is err's text without secret (an SMTP server may echo what it was
 // given).

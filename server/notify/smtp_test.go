@@ -91,7 +91,7 @@ func TestSMTPMessageIDGenerated(t *testing.T) {
 // that no error quotes the SMTP password.
 func TestSMTPFailures(t *testing.T) {
 	const secret = "smtp-secret-9f3a"
-	up := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: secret})
+	up := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: secret, RejectDomain: "unknown.example"})
 	down := smtptest.New(t, smtptest.Options{Mode: smtptest.StartTLS})
 	plain := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
 	tests := []struct {
@@ -105,6 +105,9 @@ func TestSMTPFailures(t *testing.T) {
 		{"untrusted certificate", mailer(t, up, func(c *notify.SMTPConfig) { c.RootCAs = nil }), sample, notify.ErrPermanent},
 		{"server without STARTTLS", mailer(t, plain, func(c *notify.SMTPConfig) { c.TLS = notify.StartTLS }), sample, notify.ErrPermanent},
 		{"bad recipient", mailer(t, up, nil), notify.Message{To: "not an address", Subject: "x", Text: "x"}, notify.ErrInvalidRecipient},
+		// The desk is told the address is wrong, not "permanent", which
+		// reads as the mail setup's fault.
+		{"unknown mailbox", mailer(t, up, nil), notify.Message{To: "nobody@unknown.example", Subject: "x", Text: "x"}, notify.ErrInvalidRecipient},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

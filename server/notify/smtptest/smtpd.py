@@ -4,7 +4,8 @@ Accepts mail on --host:--port with STARTTLS (required), implicit TLS or no
 TLS, optionally requiring AUTH with --user and --password (read from the
 environment variable SMTPTEST_PASSWORD, never argv), and writes every
 message to the Maildir --maildir. Prints READY once it accepts connections
-and runs until SIGTERM.
+and runs until SIGTERM. With --reject-domain D it refuses every recipient at
+D as a mail server refuses an unknown mailbox (550 5.1.1).
 """
 import argparse
 import os
@@ -27,6 +28,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--user")
+    p.add_argument("--reject-domain")
     args = p.parse_args()
     password = os.environ.get("SMTPTEST_PASSWORD", "")
 
@@ -46,7 +48,14 @@ def main():
         ctx.load_cert_chain(args.cert, args.key)
     if args.mode == "starttls":
         kw.update(tls_context=ctx, require_starttls=True)
-    controller = Controller(Mailbox(args.maildir), hostname=args.host, port=args.port,
+    class Handler(Mailbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if args.reject_domain and address.lower().endswith("@" + args.reject_domain.lower()):
+                return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    controller = Controller(Handler(args.maildir), hostname=args.host, port=args.port,
                             ssl_context=ctx if args.mode == "implicit" else None,
                             server_hostname="localhost", ready_timeout=10, **kw)
     controller.start()

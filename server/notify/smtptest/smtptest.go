@@ -57,6 +57,9 @@ const (
 type Options struct {
 	Mode           Mode   // default StartTLS
 	User, Password string // empty User: no AUTH required
+	// RejectDomain: every recipient at this domain is refused as an
+	// unknown mailbox (550 5.1.1 at RCPT TO); empty: none.
+	RejectDomain string
 }
 
 // Server is one running (or stopped) aiosmtpd.
@@ -139,6 +142,9 @@ func (s *Server) Up(t testing.TB) {
 		"--cert", s.cert, "--key", s.key}
 	if s.Opts.User != "" {
 		args = append(args, "--user", s.Opts.User)
+	}
+	if s.Opts.RejectDomain != "" {
+		args = append(args, "--reject-domain", s.Opts.RejectDomain)
 	}
 	cmd := exec.Command(Python, args...)
 	cmd.Env = append(os.Environ(), "SMTPTEST_PASSWORD="+s.Opts.Password, "PYTHONUNBUFFERED=1")
