@@ -74,7 +74,7 @@ func TestWelcome(t *testing.T) {
 	msgs := sms.Messages()
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "+4791234567", msgs[0].To)
-	assert.Equal(t, "Velkomen til default! Brukarkontoen ola er klar. Logg inn med ID-porten og vel passord her: https://passord.example/nn/gloymt/ Helsing default IT", msgs[0].Body)
+	assert.Equal(t, "Velkomen til Felles IAM! Brukarkontoen ola er klar. Logg inn med ID-porten og vel passord her: https://passord.example/nn/gloymt/ Helsing Felles IAM IT", msgs[0].Body)
 	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola"})
 	require.NoError(t, err)
 	require.Len(t, ev, 3)
@@ -91,7 +91,7 @@ func TestWelcome(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, q, 1)
 	assert.Equal(t, "ola@example.org", q[0].Recipient)
-	assert.Equal(t, "Passordet ditt hos default er endra", q[0].Subject, "in the welcome's language (nn)")
+	assert.Equal(t, "Passordet ditt hos Felles IAM er endra", q[0].Subject, "in the welcome's language (nn)")
 
 	// The same number's account at uio: the link names the institution,
 	// and the sign-in that starts from it matches that account alone.

@@ -14,6 +14,8 @@ import (
 	texttemplate "text/template"
 	"time"
 	_ "time/tzdata" // Europe/Oslo on hosts without zoneinfo
+
+	"github.com/styrke-iam/styrke/policy"
 )
 
 //go:embed templates/*.txt templates/*.html
@@ -176,8 +178,10 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 }
 
 // Profile returns the display name and service-desk line of institution
-// (the policy id): its entry in institutions.json, else the fallback, whose
-// empty name becomes the id.
+// (the policy id): its entry in institutions.json, else the fallback
+// (--org-name), whose empty name becomes the policy's name ("UiT Norges
+// arktiske universitet"), or the id when no policy has it (until 2026-12-04
+// the id: "Welcome to uit!").
 func (t *Templates) Profile(institution string) Profile {
 	p, ok := t.profiles[institution]
 	if !ok {
@@ -188,6 +192,9 @@ func (t *Templates) Profile(institution string) Profile {
 	}
 	if p.Name == "" {
 		p.Name = institution
+		if pol, err := policy.Lookup(institution); err == nil && pol.Name != "" {
+			p.Name = pol.Name
+		}
 	}
 	if p.ServiceDesk == "" {
 		p.ServiceDesk = t.fallback.ServiceDesk

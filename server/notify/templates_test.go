@@ -103,3 +103,16 @@ func TestTemplatesRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestProfileNamesThePolicy: with no --org-name and no institutions.json
+// entry, messages name the institution by its policy's name ("UiT Norges
+// arktiske universitet"), not its id ("Welcome to uit!").
+func TestProfileNamesThePolicy(t *testing.T) {
+	tp, err := notify.LoadTemplates("", notify.Profile{})
+	require.NoError(t, err)
+	assert.Equal(t, "UiT Norges arktiske universitet", tp.Profile("uit").Name)
+	assert.Equal(t, "nosuch", tp.Profile("nosuch").Name, "no such policy: its id")
+	tp, err = notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
+	require.NoError(t, err)
+	assert.Equal(t, "Utfjord kommune", tp.Profile("uit").Name, "--org-name, given, stays the fallback")
+}
