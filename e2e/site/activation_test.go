@@ -197,6 +197,23 @@ func TestActivationEndToEnd(t *testing.T) {
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
 	})
 
+	t.Run("another link opened in this tab starts clean", func(t *testing.T) {
+		// The refusal above is on the page; a second link opened in the
+		// same tab (a hash change) showed it on its fresh form.
+		require.NotEmpty(t, errorTexts(t, tb))
+		other := b.activation(t, "kno043", "Kari Nordmann", "uit")
+		_, frag, _ := strings.Cut(other, "#")
+		chrome.Eval[bool](t, tb, `(location.hash = `+jsString("#"+frag)+`, true)`)
+		chrome.Poll[bool](t, tb, `document.getElementById('username').value === 'kno043'`)
+		assert.Empty(t, errorTexts(t, tb))
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.getElementById('new-password').value`))
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid') ?? ''`))
+		// Back to the first link, for the steps below.
+		_, frag, _ = strings.Cut(link, "#")
+		chrome.Eval[bool](t, tb, `(location.hash = `+jsString("#"+frag)+`, true)`)
+		chrome.Poll[bool](t, tb, `document.getElementById('username').value === 'kno042'`)
+	})
+
 	t.Run("network lost on submit: an error, and nothing typed is lost", func(t *testing.T) {
 		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 		_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})

@@ -287,8 +287,11 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		{name: "code-wait", want: "code", shows: "code-status", open: func(t *testing.T, lang string) *chrome.Tab {
 			link, _ := b.codeLink(t, user(lang, "codewait"), lang)
 			tb := openState(t, link)
-			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=code-resend]').click(), true)`)
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=code-resend]').focus(), document.querySelector('[data-testid=code-resend]').click(), true)`)
 			chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=code-status]').textContent !== ''`)
+			// The keyboard's focus stays on the button (a disabled one
+			// dropped it to the page).
+			assert.Equal(t, "code-resend", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`))
 			return tb
 		}},
 		{name: "version-mismatch", want: "mismatch", open: func(t *testing.T, lang string) *chrome.Tab {

@@ -141,15 +141,19 @@ codeInput.addEventListener('input', () => codeInput.removeAttribute('aria-invali
 const resend = root.querySelector('[data-code-resend]');
 const codeStatus = root.querySelector('[data-code-status]');
 resend.addEventListener('click', async () => {
-  resend.disabled = true;
+  // Busy, but not disabled: a disabled button drops the keyboard's focus
+  // to the page (Enter on it left the person at the top).
+  if (resend.getAttribute('aria-disabled') === 'true') return;
+  resend.setAttribute('aria-disabled', 'true');
   codeStatus.textContent = '';
+  styrkeForm.setList(codeErrors, []);
   let res;
   try {
     res = await api('/api/activation/code', { token: token() });
   } catch {
     res = null;
   }
-  resend.disabled = false;
+  resend.removeAttribute('aria-disabled');
   if (res && linkGone(res)) return;
   const ending = /^[0-9]{2}$/.test(String(res?.data?.phoneEnding ?? '')) ? res.data.phoneEnding : '';
   const byStatus = {
@@ -261,6 +265,17 @@ function applyAccount(data) {
 
 async function lookup() {
   code = '';
+  // Another link opened in this tab: nothing of the last one's answers
+  // stays (its refusals showed on the next link's fresh form).
+  account = null;
+  setList([]);
+  styrkeForm.setList(codeErrors, []);
+  showAttempts(null);
+  showAttempts(null, codeAttempts);
+  password.value = '';
+  confirmInput.value = '';
+  styrkeForm.valid(password);
+  styrkeForm.valid(confirmInput);
   const t = token();
   if (!t) {
     show(location.hash ? 'unknown' : 'missing');
@@ -318,6 +333,8 @@ form.addEventListener('submit', async (event) => {
     res = null;
   }
   submit.disabled = false;
+  // The button had the focus, and lost it to the page while disabled.
+  if (document.activeElement === document.body) submit.focus();
   submit.textContent = msg.msgSubmit;
   if (!res) {
     setList([msg.msgError]);

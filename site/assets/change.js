@@ -51,6 +51,8 @@ form.addEventListener('submit', async (event) => {
     res = null;
   }
   submit.disabled = false;
+  // The button had the focus, and lost it to the page while disabled.
+  if (document.activeElement === document.body) submit.focus();
   submit.textContent = msg.msgSubmit;
   if (!res) {
     setList([msg.msgError]);
