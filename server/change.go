@@ -126,6 +126,17 @@ func (h *handler) ownInstitution(ctx context.Context, institution string, dir di
 	return own, nil
 }
 
+// directoryName names dir by the first institution, in the order of
+// policy.Institutions, that it serves (dir is one of h.directoryFor's).
+func (h *handler) directoryName(dir directory.Directory) string {
+	for _, id := range policy.Institutions() {
+		if h.directoryFor(id) == dir {
+			return id
+		}
+	}
+	return dir.String()
+}
+
 // dummyHash is verified when an account has no stored password, so that an
 // unknown username takes as long as a wrong password.
 var dummyHash, _ = passhash.Hash("styrke: no such account")
@@ -171,8 +182,11 @@ func (h *handler) change() http.Handler {
 		dir := h.directoryFor(p.ID)
 		// Per account: its directory's, whichever institution of that
 		// directory the request names (per institution, each one chosen
-		// in the list gave the limit again).
-		userKey := h.throttleKey("user", dir.String()+"\x00"+strings.ToLower(req.Username))
+		// in the list gave the limit again). The directory is named by
+		// its first institution: two of a --directory-map on one server
+		// but each with its own base are two directories, whose "ola"s
+		// are two people.
+		userKey := h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(req.Username))
 		addrKey := h.throttleKey("addr", h.clientAddr(r))
 		now := h.Now()
 		limit := h.userLimit(ctx, dir)
