@@ -1145,6 +1145,7 @@ func TestImportRerunSendsUndelivered(t *testing.T) {
 	assert.True(t, again.Results[0].Deliveries[0].OK)
 	assert.Equal(t, "skipped_open", again.Results[1].Status, "ola's was delivered")
 	assert.Equal(t, "skipped_open", again.Results[2].Status, "per's was stored without delivery, to be handed over")
+	assert.Equal(t, [2]int{1, 2}, [2]int{again.Created, again.Skipped}, "a link sent anew is a link created")
 	states := map[string]server.State{}
 	for _, v := range e.list(t, "") {
 		if v.Username == "kari" {

@@ -226,7 +226,7 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		}
 		for _, res := range results {
 			switch res.Status {
-			case "created", "welcomed":
+			case "created", "resent", "welcomed":
 				rep.Created++
 			case "failed":
 				rep.Failed++
