@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -437,6 +438,26 @@ func TestResetNotConfigured(t *testing.T) {
 			assert.Equal(t, site.ResetTexts(lang).ResetOffTitle, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-off] h2').textContent`))
 		})
 	}
+	t.Run("the server unreachable is not 'off'", func(t *testing.T) {
+		// A failed configuration request said "ID-porten is off here".
+		tb := resetTab(t)
+		_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+		require.NoError(t, err)
+		block := func(on bool) {
+			var pats []*network.BlockPattern
+			if on {
+				pats = []*network.BlockPattern{{URLPattern: "*://*:*/api/reset/config", Block: true}}
+			}
+			_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: pats})
+			require.NoError(t, err)
+		}
+		block(true)
+		run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, "en")))
+		stateShown(t, tb, "error")
+		block(false)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=retry]').click(), true)`)
+		stateShown(t, tb, "off")
+	})
 	var cfg map[string]any
 	res, err := http.Get(b.base + "/api/reset/config")
 	require.NoError(t, err)

@@ -83,16 +83,26 @@ function applyAccount(data) {
 
 async function route() {
   show('loading', false);
+  let known = false;
   try {
     const res = await api('/api/reset/config');
-    if (res.status === 200 && res.data) applyConfig(res.data);
+    if (res.status === 200 && res.data) {
+      applyConfig(res.data);
+      known = true;
+    }
   } catch {
-    // Without the configuration the page still offers what it can.
+    // Unknown: said below, unless the address names an error already.
   }
   const hash = location.hash;
   const err = /^#\/error\/([a-z]+)$/.exec(hash);
   if (err) {
     show(ERRORS.has(err[1]) ? err[1] : 'failed');
+    return;
+  }
+  if (!known) {
+    // Not "ID-porten is off here": the server did not say (the network,
+    // a busy server, too many requests from one campus address).
+    show('error');
     return;
   }
   if (!config.idporten) {
@@ -222,6 +232,7 @@ for (const again of root.querySelectorAll('[data-again]')) {
     route();
   });
 }
+root.querySelector('[data-retry]').addEventListener('click', () => route());
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
 window.addEventListener('hashchange', route);
