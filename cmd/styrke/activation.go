@@ -42,6 +42,9 @@ type activationCmd struct {
 	fs                       *flag.FlagSet
 	db, data, baseURL, actor string
 	desk                     deskConfig
+	// existing: the command reads or changes what is stored, and refuses
+	// a store that does not exist (openExistingStore).
+	existing bool
 }
 
 func newActivationCmd(name string, getenv func(string) string, stderr io.Writer) *activationCmd {
@@ -95,7 +98,14 @@ func (c *activationCmd) open(ctx context.Context) (*server.Desk, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	st, _, err := openStore(ctx, c.db, c.data, io.Discard)
+	open := func() (store.Store, error) {
+		st, _, err := openStore(ctx, c.db, c.data, io.Discard)
+		return st, err
+	}
+	if c.existing {
+		open = func() (store.Store, error) { return openExistingStore(ctx, c.db, c.data) }
+	}
+	st, err := open()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,6 +234,7 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 		fmt.Fprintln(stderr, "activation list: --state must be open, used, expired, locked or revoked")
 		return errUsage
 	}
+	c.existing = true
 	d, done, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -255,6 +266,7 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation revoke: give --id or --username")
 		return errUsage
 	}
+	c.existing = true
 	d, done, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -285,6 +297,7 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation resend: --id is required")
 		return errUsage
 	}
+	c.existing = true
 	d, done, err := c.open(ctx)
 	if err != nil {
 		return err

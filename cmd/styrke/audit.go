@@ -68,7 +68,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			return errUsage
 		}
 	}
-	st, _, err := openStore(ctx, db, data, io.Discard)
+	st, err := openExistingStore(ctx, db, data)
 	if err != nil {
 		return err
 	}

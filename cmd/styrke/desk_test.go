@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -371,4 +372,28 @@ func TestParseInstitutions(t *testing.T) {
 	}
 	_, err := parseInstitutions("uit,nope")
 	assert.EqualError(t, err, `"nope" is not a known institution id (or 'all')`)
+}
+
+// TestReadingCommandsNeedTheDatabase: a command that only reads or changes
+// what is stored (audit, activation list, revoke, resend) refuses a
+// database that does not exist, naming it; a mistyped --db created an
+// empty one (and its directories) and answered "nothing", exit 0.
+func TestReadingCommandsNeedTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "typo", "styrke.db")
+	for _, args := range [][]string{
+		{"audit", "--db", "sqlite:" + missing},
+		{"audit", "prune", "--older-than", "400d", "--db", "sqlite:" + missing},
+		{"activation", "list", "--db", "sqlite:" + missing},
+		{"activation", "revoke", "--username", "kari", "--institution", "default", "--db", "sqlite:" + missing},
+		{"audit", "--data", filepath.Join(dir, "nodata")},
+	} {
+		_, stderr, err := runCLI(t, "", args...)
+		assert.Error(t, err, "%v", args)
+		assert.Contains(t, stderr+fmt.Sprint(err), "no database", "%v", args)
+		_, statErr := os.Stat(filepath.Dir(missing))
+		assert.True(t, os.IsNotExist(statErr), "%v created %s", args, filepath.Dir(missing))
+		_, statErr = os.Stat(filepath.Join(dir, "nodata"))
+		assert.True(t, os.IsNotExist(statErr), "%v created the data directory", args)
+	}
 }

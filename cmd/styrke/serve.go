@@ -20,6 +20,7 @@ import (
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
 // demoTTL is the lifetime of the demo activation link of --demo.
@@ -82,6 +83,27 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 		return nil, "", err
 	}
 	return st, db, nil
+}
+
+// openExistingStore is openStore for a command that only reads or changes
+// what is stored (audit, activation list, revoke, resend): a SQLite file
+// that does not exist is an error naming it, not a new empty store (a
+// mistyped --db answered "nothing"). A PostgreSQL database is never
+// created by Styrke anyway.
+func openExistingStore(ctx context.Context, db, data string) (store.Store, error) {
+	path, ok := "", false
+	if db == "" {
+		path, ok = filepath.Join(data, "styrke.db"), true
+	} else {
+		path, ok = sqlite.ParseDSN(db)
+	}
+	if ok {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no database at %s (this command creates none): check --db or --data", path)
+		}
+	}
+	st, _, err := openStore(ctx, db, data, io.Discard)
+	return st, err
 }
 
 // runServe serves the site and the API until ctx ends, then drains requests
