@@ -81,7 +81,7 @@ func validateProblems(password, username, name, birthDate, phone string) *Error 
 	if birthDate != "" && !policy.ValidBirthDate(birthDate) {
 		fields, problems = append(fields, "birthDate"), append(problems, "birthDate must be a date written YYYY-MM-DD")
 	}
-	if msg := phoneProblem(phone); msg != "" {
+	if msg := PhoneProblem(phone); msg != "" {
 		fields, problems = append(fields, "phone"), append(problems, "phone "+msg)
 	}
 	if len(fields) > 0 {
@@ -93,10 +93,10 @@ func validateProblems(password, username, name, birthDate, phone string) *Error 
 // MaxPhoneLen is the longest phone number /api/validate takes, in bytes.
 const MaxPhoneLen = 32
 
-// phoneProblem says what is wrong with a phone number given to
-// /api/validate (digits, +, spaces, dots, dashes and parentheses; at most
-// MaxPhoneLen), or "". It never quotes the number.
-func phoneProblem(phone string) string {
+// PhoneProblem says what is wrong with a phone number given to
+// /api/validate or styrke check (digits, +, spaces, dots, dashes and
+// parentheses; at most MaxPhoneLen), or "". It never quotes the number.
+func PhoneProblem(phone string) string {
 	if len(phone) > MaxPhoneLen {
 		return "is longer than " + strconv.Itoa(MaxPhoneLen) + " characters"
 	}

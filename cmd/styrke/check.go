@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 )
 
 // maxLineBytes bounds one JSON Lines record of `styrke check`; a longer line
@@ -194,7 +195,8 @@ func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 	if tooLong {
 		return policy.Input{}, fmt.Errorf("longer than %d bytes", maxLineBytes)
 	}
-	line = bytes.TrimSpace(line)
+	// A byte-order mark: a file saved by Excel or Notepad starts with one.
+	line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("\uFEFF")))
 	switch {
 	case len(line) > 0 && line[0] == '"':
 		var pw string
@@ -209,6 +211,14 @@ func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 		}
 		if rec.Password == nil {
 			return policy.Input{}, errors.New(`missing field "password"`)
+		}
+		// As /api/validate: a field the rules cannot read is an error, not
+		// a rule silently skipped.
+		if rec.BirthDate != "" && !policy.ValidBirthDate(rec.BirthDate) {
+			return policy.Input{}, errors.New("birthDate: must be a date written YYYY-MM-DD")
+		}
+		if msg := server.PhoneProblem(rec.Phone); msg != "" {
+			return policy.Input{}, errors.New("phone: " + msg)
 		}
 		return policy.Input{Password: *rec.Password, Username: rec.Username, Name: rec.Name, BirthDate: rec.BirthDate, Phone: rec.Phone}, nil
 	}

@@ -285,3 +285,33 @@ func TestCheckAnswersEachLineBeforeTheNext(t *testing.T) {
 	assert.ErrorIs(t, err, io.EOF)
 	require.NoError(t, <-done)
 }
+
+// TestCheckRefusesOddFields: a birth date not written YYYY-MM-DD, or a
+// phone number with letters, is an error of its line that names the field,
+// as /api/validate answers it; both were ignored, so the birthdate and
+// phone rules were silently skipped ("24.07.1985"). A byte-order mark
+// before the first line (a file saved by Excel or Notepad) is no error.
+func TestCheckRefusesOddFields(t *testing.T) {
+	secret := "Fjordhest#24071985!"
+	in := strings.Join([]string{
+		`{"password": "` + secret + `", "birthDate": "24.07.1985"}`,
+		`{"password": "` + secret + `", "birthDate": "1985-02-30"}`,
+		`{"password": "` + secret + `", "phone": "abc"}`,
+		`{"password": "` + secret + `", "birthDate": "1985-07-24", "phone": "+47 912 34 567"}`,
+	}, "\n")
+	out, errOut, err := runCLI(t, "\uFEFF"+in, "check")
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, errReported))
+	assert.Equal(t, 1, strings.Count(out, "\n"), "the good line's result: %s", errOut)
+	assert.Contains(t, errOut, "line 1: birthDate")
+	assert.Contains(t, errOut, "line 2: birthDate")
+	assert.Contains(t, errOut, "line 3: phone")
+	assert.NotContains(t, errOut, "line 4")
+	assert.NotContains(t, errOut, secret)
+	assert.NotContains(t, errOut, "1985")
+	assert.Contains(t, out, `"birthdate"`, "the good line's birth date is judged")
+
+	out, errOut, err = runCLI(t, "\uFEFF\"ok-line-one-aaaaaaa\"\n", "check")
+	require.NoError(t, err, errOut)
+	assert.Equal(t, 1, strings.Count(out, "\n"))
+}
