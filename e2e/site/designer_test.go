@@ -244,6 +244,21 @@ func TestDesigner(t *testing.T) {
 		assert.Equal(t, "page", runBatch(t, batchPasswords(5000), typeIn))
 	})
 
+	// Blank lines separate, they are no passwords (3 of 8 counted as "too
+	// short"); Enter on Run keeps the keyboard's focus on the batch's
+	// buttons (a disabled Run dropped it to the top of the page).
+	t.Run("blank lines, and the focus", func(t *testing.T) {
+		pws := batchPasswords(5)
+		setValue(t, tb, "#batch-input", pws[0]+"\n\n"+pws[1]+"\n   \n"+strings.Join(pws[2:], "\n")+"\n\n")
+		chrome.Eval[bool](t, tb, `(delete document.querySelector('[data-batch-results]').dataset.counts, document.querySelector('[data-batch-run]').focus(), document.querySelector('[data-batch-run]').click(), true)`)
+		_, err := chrome.PollErr[bool](tb, `document.querySelector('[data-batch-results]').dataset.counts !== undefined && !document.querySelector('[data-batch-run]').disabled`, time.Minute)
+		require.NoError(t, err)
+		var got struct{ N int }
+		require.NoError(t, json.Unmarshal([]byte(chrome.Eval[string](t, tb, `document.querySelector('[data-batch-results]').dataset.counts`)), &got))
+		assert.Equal(t, 5, got.N)
+		assert.Equal(t, "batch-run", chrome.Eval[string](t, tb, `document.activeElement.hasAttribute('data-batch-run') ? 'batch-run' : document.activeElement.tagName`))
+	})
+
 	// Cancel stops a batch that runs in workers and shows what was done.
 	t.Run("cancel", func(t *testing.T) {
 		setValue(t, tb, "#batch-input", strings.Join(batchPasswords(100000), "\n"))

@@ -46,6 +46,17 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 	pinned := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=pinned]').innerText`)
 	assert.NotContains(t, pinned, "styrke.example")
 
+	t.Run("its tables fit a phone", func(t *testing.T) {
+		// The attributes' table was 414 px wide in a 309 px box at 375
+		// px: the base attribute's address did not break.
+		for _, lang := range site.Languages {
+			pt := env.browser.Tab(t)
+			run(t, pt, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Embed, lang)))
+			chrome.Poll[bool](t, pt, `document.querySelectorAll('table').length > 0`)
+			assert.Empty(t, chrome.Eval[[]string](t, pt, `[...document.querySelectorAll('table')].filter((e) => e.scrollWidth > e.parentElement.clientWidth + 1).map((e) => e.scrollWidth + ' in ' + e.parentElement.clientWidth)`), lang)
+		}
+	})
+
 	t.Run("pasted as printed", func(t *testing.T) {
 		host := foreignHost(t, "default-src 'self'; "+csp, snippet)
 		require.NotEqual(t, b.base, host)

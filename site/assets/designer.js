@@ -421,8 +421,11 @@ async function fileLines(file, max) {
 
 async function readBatchLines() {
   const file = $('#batch-file').files[0];
-  if (file) return fileLines(file, MAX_LINES);
-  return firstLines(pastedText ?? $('#batch-input').value, MAX_LINES);
+  const read = file ? await fileLines(file, MAX_LINES) : firstLines(pastedText ?? $('#batch-input').value, MAX_LINES);
+  // A blank line (or one of spaces only) separates, it is no password: 3
+  // blank lines of 8 counted as "too short", 37.5% of the list.
+  if (read.lines.some((l) => l.trim() === '')) read.lines = read.lines.filter((l) => l.trim() !== '');
+  return read;
 }
 
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
@@ -513,8 +516,12 @@ async function runBatch() {
   let stopped = false;
   cancelBatch = () => { stopped = true; stop(); };
   const setStop = (f) => { stop = f; if (stopped) f(); };
+  // A disabled button drops the keyboard's focus to the page: it goes to
+  // Cancel while the batch runs, and back after.
+  const focused = document.activeElement === run;
   run.disabled = true;
   cancel.disabled = false;
+  if (focused) cancel.focus();
   progress.max = Math.max(lines.length, 1);
   progress.value = 0;
   let shown = 0;
@@ -546,8 +553,10 @@ async function runBatch() {
   } catch (e) {
     failure = e;
   }
+  const back = document.activeElement === cancel || document.activeElement === document.body;
   run.disabled = false;
   cancel.disabled = true;
+  if (back) run.focus();
   cancelBatch = null;
   results.dataset.mode = mode;
   if (!stats) {
