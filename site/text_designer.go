@@ -122,3 +122,9 @@ func (t Text) DesTryBreach() string {
 		"Målaren under spør tenesta for lekne passord når du forlèt feltet, med berre dei første 5 teikna av SHA-1-hashen til passordet (passordet og heile hashen blir aldri sende). Tidlegare passord blir ikkje sjekka her, og dei to vurderingane over reknar ikkje med lekkasjar.",
 		"The meter below asks the breached-password service when you leave the field, sending only the first 5 characters of the password's SHA-1 hash (never the password or its full hash). Earlier passwords are not checked here, and the two verdicts above leave breaches out.")
 }
+
+// DesJSONRefused heads the reason a pasted policy was not applied (the
+// JSON's or the engine's words follow).
+func (t Text) DesJSONRefused() string {
+	return t.pick("Regelsettet ble ikke brukt, og skjemaet er som før:", "Regelsettet vart ikkje brukt, og skjemaet er som før:", "The policy was not applied, and the form is as it was:")
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/site"
 )
 
 // batchPasswords returns n deterministic passwords of 4 to 28 characters,
@@ -302,4 +303,32 @@ func TestDesignerWithoutEngine(t *testing.T) {
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-engine-loading]').hidden &&
 		document.querySelector('[data-engine-loading]').textContent.startsWith('Regelmotoren (WebAssembly) kunne ikkje starte')`)
 	assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-run]').disabled`))
+}
+
+// TestDesignerPastedJSON: a pasted policy the engine cannot read is refused
+// whole, naming the field, and the form stays as it was (it was half
+// filled, with a JavaScript error as the message); one that leaves out its
+// context words has none, as `styrke policy show` says (it took Felles
+// IAM's "fellesiam", "sikt" and "feide").
+func TestDesignerPastedJSON(t *testing.T) {
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(env.server.URL+"/en/designer/"))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
+	apply := func(text string) string {
+		t.Helper()
+		setValue(t, tb, "#paste-json", text)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-apply-json]').click(), true)`)
+		return chrome.Eval[string](t, tb, `document.querySelector('[data-json-error]').textContent`)
+	}
+	got := apply(`{"id":"x","minLength":"20","threshold":-5,"score":{"tiers":"abc"}}`)
+	assert.True(t, strings.HasPrefix(got, site.Texts("en").DesJSONRefused()), got)
+	assert.Contains(t, got, "minLength")
+	assert.NotContains(t, got, "is not a function")
+	assert.Equal(t, "16", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`), "the form is as it was")
+	assert.Equal(t, "32", chrome.Eval[string](t, tb, `document.querySelector('#f-threshold').value`))
+
+	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
+	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")
+	assert.Equal(t, "16", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`), "the defaults' other values")
+	assert.Empty(t, tb.Errors())
 }

@@ -39,9 +39,14 @@ async function fetchPolicy(id) {
   return res.json();
 }
 
-// withDefaults fills omitted fields the way policy.Parse does.
+// withDefaults fills omitted fields the way policy.Parse does: the default
+// policy's values but for what is Felles IAM's own (its id, name and
+// context words: a pasted policy without context words has none, as
+// styrke policy show says; it took "fellesiam", "sikt" and "feide").
 function withDefaults(p) {
-  const out = { ...structuredClone(defaults), ...p };
+  const base = structuredClone(defaults);
+  base.contextWords = [];
+  const out = { ...base, ...p };
   out.score = { ...structuredClone(defaults.score), ...(p.score || {}) };
   return out;
 }
@@ -275,11 +280,16 @@ $('[data-apply-json]').addEventListener('click', () => {
   const out = $('[data-json-error]');
   try {
     const p = JSON.parse($('#paste-json').value);
-    if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('{…}');
+    if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('want an object, {…}');
+    // A policy the engine cannot read (a wrong type: "score.tiers" not a
+    // list) is refused whole, with the engine's words naming the field:
+    // applied, it half-filled the form and showed a JavaScript error.
+    const unreadable = problemsOf(p).find((x) => x.field === '');
+    if (unreadable) throw new Error(unreadable.message);
     start(p);
     out.textContent = '';
   } catch (e) {
-    out.textContent = `JSON: ${e.message}`;
+    out.textContent = `${msg.msgJsonRefused} ${e.message}`;
   }
 });
 
