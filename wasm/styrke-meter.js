@@ -224,6 +224,7 @@ const T = {
     loading: "Laster styrkemåleren …",
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     failed: "Styrkemåleren kunne ikke starte. Passordet blir kontrollert når du sender skjemaet.",
+    nopolicy: "Styrkemåleren kjenner ikke regelsettet siden ber om. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengs)", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
     cell: (i, p, note) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
@@ -241,6 +242,7 @@ const T = {
     loading: "Lastar styrkemålaren …",
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     failed: "Styrkemålaren kunne ikkje starte. Passordet blir kontrollert når du sender skjemaet.",
+    nopolicy: "Styrkemålaren kjenner ikkje regelsettet sida ber om. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengst)", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
     cell: (i, p, note) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
@@ -257,6 +259,7 @@ const T = {
     loading: "Loading the strength meter …",
     blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
     failed: "The strength meter could not start. The password will be checked when you submit the form.",
+    nopolicy: "The strength meter does not know the rules this page asks for. The password will be checked when you submit the form.",
     score: (s, th) => s + " points (" + th + " needed)", bonus: (b) => "(" + b + " of them extra for variety)",
     met: "Met", unmet: "Not met", todo: "Not checked yet",
     cell: (i, p, note) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : ""),
@@ -637,7 +640,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const r = internal.cells(pw, this._field("username", "username-input"), this._field("name", "name-input"),
       this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
     if (r.error) {
-      this._status.textContent = r.error.message;
+      // The person gets the page's words; the page's developer the
+      // module's, once, in the console (an unknown policy id showed
+      // 'policy "nosuch": unknown institution' in English on the page).
+      const code = r.error.code;
+      this._status.textContent = code === "unknown_policy" || code === "invalid_policy" ? t.nopolicy : t.failed;
+      if (this._warned !== r.error.message) console.warn("styrke-meter:", (this._warned = r.error.message));
       this._hideDetails(true);
       return;
     }

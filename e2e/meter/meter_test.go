@@ -149,6 +149,23 @@ func TestRuleMessages(t *testing.T) {
 					assert.Contains(t, desc, want, "aria-describedby names the unmet rule")
 				})
 			}
+			t.Run("unknown policy", func(t *testing.T) {
+				// The person gets the page's words, the developer the
+				// module's in the console: 'policy "nosuch": unknown
+				// institution' showed on the page in English.
+				tab.Allow(func(msg string) bool {
+					return strings.HasPrefix(msg, "console.warning: styrke-meter:") || strings.HasPrefix(msg, "console.warn: styrke-meter:")
+				})
+				chrome.Eval[bool](t, tab, meterJS+`.setAttribute("policy", "nosuch"), true`)
+				setValue(t, tab, "pw", "Granskog!Lirype-Vadmel9")
+				want := map[string]string{
+					"nb": "Styrkemåleren kjenner ikke regelsettet siden ber om. Passordet blir kontrollert når du sender skjemaet.",
+					"nn": "Styrkemålaren kjenner ikkje regelsettet sida ber om. Passordet blir kontrollert når du sender skjemaet.",
+					"en": "The strength meter does not know the rules this page asks for. The password will be checked when you submit the form.",
+				}[lang]
+				assert.Equal(t, want, chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector(".status").textContent`))
+				chrome.Eval[bool](t, tab, meterJS+`.setAttribute("policy", "default"), true`)
+			})
 			t.Run("decimal separator", func(t *testing.T) {
 				chrome.Eval[bool](t, tab, meterJS+`.setAttribute("policy", "default"), true`)
 				setValue(t, tab, "pw", "aaaaaaaaab") // 5.5 points (spec example)
