@@ -128,3 +128,9 @@ func (t Text) DesTryBreach() string {
 func (t Text) DesJSONRefused() string {
 	return t.pick("Regelsettet ble ikke brukt, og skjemaet er som før:", "Regelsettet vart ikkje brukt, og skjemaet er som før:", "The policy was not applied, and the form is as it was:")
 }
+
+// DesNumber is the problem of a number field left empty or not a number
+// (the JSON would say null, which the engine reads as the default).
+func (t Text) DesNumber() string {
+	return t.pick("skriv et tall", "skriv eit tal", "type a number")
+}

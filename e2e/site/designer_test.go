@@ -87,10 +87,18 @@ func TestDesigner(t *testing.T) {
 	})
 
 	t.Run("problems", func(t *testing.T) {
+		// Named as the form names the field, which is marked invalid
+		// (they were named by their JSON keys, "minLength").
 		setValue(t, tb, "#f-minLength", "5")
-		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes('minLength')`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.startsWith('Minimum length: ')`)
+		assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').getAttribute('aria-invalid') ?? ''`))
+		// A number field left empty is a problem, not "valid" (its JSON
+		// said null, which the engine reads as the default).
+		setValue(t, tb, "#f-minLength", "")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent === 'Minimum length: type a number'`)
 		setValue(t, tb, "#f-minLength", "12")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems] .ok') !== null`)
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').getAttribute('aria-invalid') ?? ''`))
 	})
 
 	// runBatch pastes pws, runs the batch and checks its counts and its

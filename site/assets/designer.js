@@ -203,15 +203,38 @@ function verdict(p, password) {
 let edited = null;
 let editedValid = false;
 
+// fieldInput is the form's input of a policy field ("minLength"), if any.
+function fieldInput(field) {
+  return field ? form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
+}
+
+// showProblems lists probs under the names the form gives their fields
+// ("Minimum length", not "minLength") and marks those fields invalid.
 function showProblems(probs) {
   const box = $('[data-problems]');
+  for (const input of form.querySelectorAll('[data-field][aria-invalid]')) input.removeAttribute('aria-invalid');
   if (!probs.length) {
     box.replaceChildren(el('p', { class: 'ok' }, msg.msgValid));
     return;
   }
   const ul = el('ul', { class: 'problems' });
-  for (const pr of probs) ul.append(el('li', {}, pr.field ? `${pr.field}: ${pr.message}` : pr.message));
+  for (const pr of probs) {
+    const input = fieldInput(pr.field);
+    const label = input && root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    if (input) input.setAttribute('aria-invalid', 'true');
+    const name = label ? label.textContent : pr.field;
+    ul.append(el('li', {}, name ? `${name}: ${pr.message}` : pr.message));
+  }
   box.replaceChildren(ul);
+}
+
+// emptyNumbers are the problems of number fields left empty or not a
+// number: their JSON says null, which the engine reads as the default, and
+// the designer said "valid".
+function emptyNumbers() {
+  return [...form.querySelectorAll('[data-field][data-kind=int], [data-field][data-kind=float]')]
+    .filter((input) => !input.disabled && Number.isNaN(num(input)))
+    .map((input) => ({ field: input.dataset.field, message: msg.msgNumber }));
 }
 
 function renderVerdict(box, res) {
@@ -238,7 +261,7 @@ function tryPassword() {
 function changed() {
   if (!current) return;
   edited = readForm();
-  const probs = problemsOf(edited);
+  const probs = [...emptyNumbers(), ...problemsOf(edited)];
   editedValid = engine != null && probs.length === 0;
   if (engine) showProblems(probs);
   $('[data-export-json]').value = JSON.stringify(edited, null, 2) + '\n';
