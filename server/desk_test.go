@@ -1161,3 +1161,21 @@ func TestImportRerunSendsUndelivered(t *testing.T) {
 	require.Len(t, revoked, 1)
 	assert.Contains(t, revoked[0].Detail, "replaced by")
 }
+
+// TestImportSemicolons: a CSV saved by a Norwegian Excel, whose separator
+// is the semicolon, imports as the identities' import does; it was one
+// unknown column named "username;email".
+func TestImportSemicolons(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv",
+		"\ufeffusername;name;email\r\nkari;\"Nordmann, Kari\";kari@example.org\r\nola;Ola;\r\n", "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep))
+	assert.Equal(t, 2, rep.Created)
+	names := map[string]string{}
+	for _, v := range e.list(t, "") {
+		names[v.Username] = v.Name
+	}
+	assert.Equal(t, map[string]string{"kari": "Nordmann, Kari", "ola": "Ola"}, names)
+}

@@ -96,7 +96,7 @@ type importRow struct {
 // It returns the valid rows and the errors of the others; err (wrapping
 // ErrImportInvalid) means the file itself is unusable.
 func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow, []RowError, error) {
-	cr := csv.NewReader(r)
+	cr := identity.NewCSVReader(r)
 	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
 	header, err := cr.Read()

@@ -155,6 +155,15 @@ func problem(err error) string {
 	return "is invalid"
 }
 
+// NewCSVReader reads CSV separated by commas or, when its first line has
+// more semicolons than commas, by semicolons (a Norwegian Excel saves so).
+func NewCSVReader(r io.Reader) *csv.Reader {
+	s := newSniffer(r)
+	cr := csv.NewReader(s)
+	cr.Comma = s.comma()
+	return cr
+}
+
 // sniffer peeks at the first line to choose the separator.
 type sniffer struct {
 	io.Reader
