@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -38,15 +39,14 @@ var ErrInvalid = errors.New("identity import: invalid lines")
 
 // Limits of an import.
 const (
-	MaxRows      = 200_000
-	MaxFieldLen  = 256
-	errorsShown  = 100
-	headerPrefix = "username"
+	MaxRows     = 200_000
+	MaxFieldLen = 256
+	errorsShown = 100
 )
 
 // ParseCSV reads "username,name,institution,identity number" lines (an
-// optional header line starting with "username"; comma or semicolon
-// separated; UTF-8). known reports whether an institution id exists. Every
+// optional header line naming those four columns, in any order; comma or
+// semicolon separated; UTF-8). known reports whether an institution id exists. Every
 // number is checked (allowTest: accept synthetic test numbers). It returns
 // the rows, or an error joining ErrInvalid and up to 100 *LineError (the
 // import is all or nothing).
@@ -65,6 +65,7 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 	}
 	seen := map[[2]string]int{}
 	first := true
+	col := [4]int{0, 1, 2, 3} // username, name, institution, identity number: their fields
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -84,7 +85,17 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 		}
 		if first {
 			first = false
-			if len(rec) > 0 && strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), headerPrefix) {
+			if header, ok := headerColumns(rec); ok {
+				// A header names the columns, in any order: they were
+				// read by position whatever it said.
+				if len(header) > 0 {
+					for _, e := range header {
+						e.Line = line
+						bad(e)
+					}
+					break
+				}
+				col = headerIndex(rec)
 				continue
 			}
 		}
@@ -95,8 +106,8 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 			bad(&LineError{Line: line, Problem: fmt.Sprintf("has %d fields, want 4 (username, name, institution, identity number)", len(rec))})
 			continue
 		}
-		row := Row{Line: line, Username: strings.TrimSpace(rec[0]), Name: strings.TrimSpace(rec[1]),
-			Institution: strings.TrimSpace(rec[2]), Number: strings.Join(strings.Fields(rec[3]), "")}
+		row := Row{Line: line, Username: strings.TrimSpace(rec[col[0]]), Name: strings.TrimSpace(rec[col[1]]),
+			Institution: strings.TrimSpace(rec[col[2]]), Number: strings.Join(strings.Fields(rec[col[3]]), "")}
 		ok := true
 		for _, f := range []struct{ name, v string }{{"username", row.Username}, {"name", row.Name}, {"institution", row.Institution}} {
 			switch {
@@ -153,6 +164,52 @@ func problem(err error) string {
 		return "is a test number (month + 80), not allowed without test numbers enabled"
 	}
 	return "is invalid"
+}
+
+// columns are the import's columns, as a header names them.
+var columns = [4]string{"username", "name", "institution", "identity number"}
+
+// columnName is a header cell as columns spell it: without a byte-order
+// mark or spaces around it, in small letters, "_" as a space.
+func columnName(cell string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff"))), "_", " ")
+}
+
+// headerColumns reports whether rec is a header (a cell names one of the
+// columns), and then what is wrong with it: a column it lacks, twice or
+// unknown (LineErrors without their line), none when it is whole.
+func headerColumns(rec []string) ([]*LineError, bool) {
+	if !slices.ContainsFunc(rec, func(c string) bool { return slices.Contains(columns[:], columnName(c)) }) {
+		return nil, false
+	}
+	list := " (" + strings.Join(columns[:], ", ") + ")"
+	var errs []*LineError
+	seen := map[string]bool{}
+	for _, c := range rec {
+		name := columnName(c)
+		switch {
+		case !slices.Contains(columns[:], name):
+			errs = append(errs, &LineError{Field: name, Problem: "is not a column of the import" + list})
+		case seen[name]:
+			errs = append(errs, &LineError{Field: name, Problem: "appears twice in the header"})
+		}
+		seen[name] = true
+	}
+	for _, name := range columns {
+		if !seen[name] {
+			errs = append(errs, &LineError{Field: name, Problem: "is not in the header" + list})
+		}
+	}
+	return errs, true
+}
+
+// headerIndex is where a whole header puts each of columns.
+func headerIndex(rec []string) [4]int {
+	var idx [4]int
+	for i, c := range rec {
+		idx[slices.Index(columns[:], columnName(c))] = i
+	}
+	return idx
 }
 
 // NewCSVReader reads CSV separated by commas or, when its first line has

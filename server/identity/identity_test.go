@@ -92,6 +92,10 @@ func TestParseCSV(t *testing.T) {
 		{"quoted name with a comma", "ola,\"Nordmann, Ola\",uio," + fnr + "\n",
 			[]identity.Row{{1, "ola", "Nordmann, Ola", "uio", fnr}}},
 		{"empty", "", nil},
+		// A header names the columns, in any order (they were read by
+		// position whatever the header said).
+		{"header in another order", "identity number;Username;institution;name\n" + fnr + ";ola;uio;Ola Nordmann\n",
+			[]identity.Row{{2, "ola", "Ola Nordmann", "uio", fnr}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,6 +118,11 @@ func TestParseCSVErrors(t *testing.T) {
 			[]identity.LineError{{Line: 1, Field: "identity number", Problem: "is a test number (month + 80), not allowed without test numbers enabled"}}},
 		{"unknown institution and empty username", "ola,Ola,nowhere," + fnr + "\n,Kari,uio," + fnr2 + "\n", true,
 			[]identity.LineError{{Line: 1, Field: "institution", Problem: "is not a known institution"}, {Line: 2, Field: "username", Problem: "is empty"}}},
+		{"a header without a column", "username,institution,identity number\nola,uio," + fnr + "\n", true,
+			[]identity.LineError{{Line: 1, Field: "name", Problem: "is not in the header (username, name, institution, identity number)"}}},
+		{"a header with an unknown column", "username,name,institution,fnr\nola,Ola,uio," + fnr + "\n", true,
+			[]identity.LineError{{Line: 1, Field: "fnr", Problem: "is not a column of the import (username, name, institution, identity number)"},
+				{Line: 1, Field: "identity number", Problem: "is not in the header (username, name, institution, identity number)"}}},
 		{"three fields", "ola,Ola," + fnr + "\n", true,
 			[]identity.LineError{{Line: 1, Problem: "has 3 fields, want 4 (username, name, institution, identity number)"}}},
 		{"repeated account", "ola,Ola,uio," + fnr + "\nola,Ola,uio," + fnr2 + "\n", true,
