@@ -82,7 +82,7 @@ func loadPolicy(arg string) (policy.Policy, error) {
 	if !errors.Is(err, policy.ErrUnknownInstitution) {
 		return policy.Policy{}, err
 	}
-	data, ferr := os.ReadFile(arg)
+	data, ferr := readPolicyFile(arg)
 	if ferr != nil {
 		if errors.Is(ferr, os.ErrNotExist) {
 			return policy.Policy{}, fmt.Errorf("policy %q: neither an institution (%s) nor a file", arg, strings.Join(policy.Institutions(), ", "))

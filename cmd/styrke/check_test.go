@@ -315,3 +315,17 @@ func TestCheckRefusesOddFields(t *testing.T) {
 	require.NoError(t, err, errOut)
 	assert.Equal(t, 1, strings.Count(out, "\n"))
 }
+
+// TestPolicyFileWithBOM: a policy file saved with a byte-order mark (Windows
+// Notepad's UTF-8) is read as without one, by validate and by check
+// --policy; it was "unexpected character U+FEFF".
+func TestPolicyFileWithBOM(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bom.json")
+	require.NoError(t, os.WriteFile(path, []byte("\uFEFF{\"id\":\"bom\",\"minLength\":20}\n"), 0o600))
+	out, errOut, err := runCLI(t, "", "policy", "validate", path)
+	require.NoError(t, err, errOut)
+	assert.Equal(t, "ok\n", out)
+	out, errOut, err = runCLI(t, `"kort"`+"\n", "check", "--policy", path)
+	require.NoError(t, err, errOut)
+	assert.Contains(t, out, `"min":20`)
+}

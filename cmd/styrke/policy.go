@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -54,10 +55,18 @@ func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return errUsage
 }
 
+// readPolicyFile reads a policy file, without the byte-order mark Windows
+// Notepad puts before UTF-8 (which the policy parser, strict JSON, would
+// call an unexpected character).
+func readPolicyFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	return bytes.TrimPrefix(data, []byte("\uFEFF")), err
+}
+
 // validatePolicy prints every problem of the policy file (field: message)
 // and fails, or prints "ok".
 func validatePolicy(path string, stdout, stderr io.Writer) error {
-	data, err := os.ReadFile(path)
+	data, err := readPolicyFile(path)
 	if err != nil {
 		return fmt.Errorf("policy file %q: %w", path, err)
 	}
