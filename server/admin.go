@@ -3,10 +3,12 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -203,6 +205,15 @@ func (h *handler) adminAudit() http.Handler {
 				}
 				*p.t = t
 			}
+		}
+		if f.Event != "" && !slices.Contains(store.Events, f.Event) {
+			bad = append(bad, "event")
+		}
+		if f.Institution != "" && !slices.Contains(policy.Institutions(), f.Institution) {
+			bad = append(bad, "institution")
+		}
+		if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+			bad = append(bad, "until")
 		}
 		if s := q.Get("after"); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)

@@ -635,6 +635,11 @@ func TestAuditAPI(t *testing.T) {
 	assert.NotEmpty(t, ev["time"])
 	resp, _ = e.admin(t, http.MethodGet, "/api/admin/audit?since=yesterday", nil, deskKey)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	// A mistyped event or institution is said, not answered with nothing.
+	for _, q := range []string{"event=activate", "institution=nosuch", "since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z"} {
+		resp, body := e.admin(t, http.MethodGet, "/api/admin/audit?"+q, nil, deskKey)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", q, body)
+	}
 }
 
 // TestMetrics scrapes the registry and parses it with the Prometheus text

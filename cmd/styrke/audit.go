@@ -7,8 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Oslo for a date alone
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -36,8 +40,8 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&f.Username, "username", "", "only this person (any case of its ASCII letters)")
 	fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
 	fs.StringVar(&f.Institution, "institution", "", "only this institution")
-	fs.StringVar(&since, "since", "", "from this time (RFC 3339, or a duration ago such as 24h or 7d)")
-	fs.StringVar(&until, "until", "", "before this time (RFC 3339, or a duration ago)")
+	fs.StringVar(&since, "since", "", "from this time (RFC 3339, a date such as 2026-12-01 from its start in Norway, or a duration ago such as 24h or 7d)")
+	fs.StringVar(&until, "until", "", "before this time (RFC 3339, a date, or a duration ago)")
 	fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
 	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
 	fs.StringVar(&olderThan, "older-than", "", "prune: delete events older than this (e.g. 400d)")
@@ -51,6 +55,18 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "audit: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	if f.Event != "" && !slices.Contains(store.Events, f.Event) {
+		fmt.Fprintf(stderr, "audit: --event: not an event; one of %s\n", strings.Join(store.Events, ", "))
+		return errUsage
+	}
+	if f.Institution != "" && !slices.Contains(policy.Institutions(), f.Institution) {
+		fmt.Fprintf(stderr, "audit: --institution: not a known institution; one of %s\n", strings.Join(policy.Institutions(), ", "))
+		return errUsage
+	}
+	if olderThan != "" && !prune {
+		fmt.Fprintln(stderr, "audit: --older-than is for audit prune; to list, use --until")
+		return errUsage
+	}
 	now := time.Now()
 	var err error
 	if f.Since, err = timeArg(since, now); err != nil {
@@ -59,6 +75,10 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if f.Until, err = timeArg(until, now); err != nil {
 		fmt.Fprintf(stderr, "audit: --until: %v\n", err)
+		return errUsage
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		fmt.Fprintln(stderr, "audit: --since is not before --until: nothing could match (a duration counts back from now: --since 30d --until 7d)")
 		return errUsage
 	}
 	var age time.Duration
@@ -119,9 +139,22 @@ func timeArg(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
+	// A day alone: its start in Norway.
+	if t, err := time.ParseInLocation(time.DateOnly, s, oslo); err == nil {
+		return t, nil
+	}
 	d, err := parseDays(s)
 	if err != nil || d == 0 {
-		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor a duration such as 24h or 7d", s)
+		return time.Time{}, fmt.Errorf("%q is neither RFC 3339, a date (2026-12-01), nor a duration such as 24h or 7d", s)
 	}
 	return now.Add(-d), nil
 }
+
+// oslo is Norway's time, in which a date alone starts.
+var oslo = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

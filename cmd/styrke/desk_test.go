@@ -397,3 +397,27 @@ func TestReadingCommandsNeedTheDatabase(t *testing.T) {
 		assert.True(t, os.IsNotExist(statErr), "%v created the data directory", args)
 	}
 }
+
+// TestAuditFlags: what a mistyped audit search asks is said, not answered
+// with nothing and exit 0; a date alone is a day.
+func TestAuditFlags(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "styrke.db")
+	st, err := backend.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	st.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--event", "activate"}, "--event"},
+		{[]string{"--institution", "nosuch"}, "--institution"},
+		{[]string{"--older-than", "400d"}, "prune"},
+		{[]string{"--since", "7d", "--until", "30d"}, "--since"},
+	} {
+		_, stderr, err := runCLI(t, "", append([]string{"audit", "--db", dsn}, tc.args...)...)
+		assert.ErrorIs(t, err, errUsage, "%v", tc.args)
+		assert.Contains(t, stderr, tc.want, "%v", tc.args)
+	}
+	_, stderr, err := runCLI(t, "", "audit", "--db", dsn, "--since", "2026-12-01", "--until", "2026-12-02", "--event", "activated", "--institution", "uit")
+	assert.NoError(t, err, stderr)
+}

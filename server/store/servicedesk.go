@@ -110,6 +110,10 @@ const (
 	EventWelcomed = "welcomed"
 )
 
+// Events are every event the audit log records.
+var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
+	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed}
+
 // AuditEvent is one line of the audit log: who did what, when, from where,
 // in which request. It never holds a password, token or identity number.
 type AuditEvent struct {
