@@ -335,6 +335,18 @@ func TestDesignerPastedJSON(t *testing.T) {
 	assert.Equal(t, "16", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`), "the form is as it was")
 	assert.Equal(t, "32", chrome.Eval[string](t, tb, `document.querySelector('#f-threshold').value`))
 
+	// The Remove buttons say what they remove; the options are named in
+	// the page's language (they were "Remove" six times, and "prefer").
+	labels := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-tier] button, [data-bonus-rule] button')].map((b) => b.getAttribute('aria-label') ?? '')`)
+	require.NotEmpty(t, labels)
+	seen := map[string]bool{}
+	for _, l := range labels {
+		assert.True(t, strings.HasPrefix(l, "Remove: "), l)
+		assert.False(t, seen[l], "two buttons named %q", l)
+		seen[l] = true
+	}
+	assert.Equal(t, "Accept the password (prefer)", chrome.Eval[string](t, tb, `document.querySelector('#f-breachCheck option[value=prefer]').textContent`))
+
 	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
 	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")
 	assert.Equal(t, "16", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`), "the defaults' other values")

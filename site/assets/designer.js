@@ -258,8 +258,21 @@ function tryPassword() {
   renderVerdict($('[data-try=edited]'), editedValid ? evaluate(edited, pw) : null);
 }
 
+// nameRemoves names each Remove button by the row it removes ("Remove:
+// From character 9"): six buttons named "Remove" alone told a screen
+// reader nothing.
+function nameRemoves() {
+  const name = (row, k, label) => {
+    const b = row.querySelector('button');
+    if (b) b.setAttribute('aria-label', `${msg.msgRemove}: ${label} ${row.querySelector(`[data-k=${k}]`).value}`);
+  };
+  for (const row of form.querySelectorAll('[data-tier]')) name(row, 'from', msg.msgTierFrom);
+  for (const row of form.querySelectorAll('[data-bonus-rule]')) name(row, 'points', msg.msgBonusPoints);
+}
+
 function changed() {
   if (!current) return;
+  nameRemoves();
   edited = readForm();
   const probs = [...emptyNumbers(), ...problemsOf(edited)];
   editedValid = engine != null && probs.length === 0;
