@@ -252,7 +252,7 @@ func strictUnmarshal(data []byte, v any) error {
 // checkInteractive asks for one password without echo and prints a
 // readable breakdown. It never prints the password or its characters.
 func checkInteractive(tty *os.File, p policy.Policy, lang string, prompt, stdout io.Writer) error {
-	fmt.Fprint(prompt, "Password (not shown): ")
+	fmt.Fprint(prompt, breakdownWords(lang).prompt)
 	pw, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(prompt)
 	if err != nil {
@@ -264,28 +264,48 @@ func checkInteractive(tty *os.File, p policy.Policy, lang string, prompt, stdout
 	return nil
 }
 
+// breakdown are the words of the interactive check around the policy's
+// messages, in their language.
+type breakdown struct {
+	prompt, policy, pos, category, points, note, repeat, limit, ok, notOK, score string
+}
+
+func breakdownWords(lang string) breakdown {
+	switch lang {
+	case "nn":
+		return breakdown{"Passord (blir ikkje vist): ", "Regelsett %s (%s), versjon %s", "nr.", "kategori", "poeng", "merknad",
+			"same som teiknet før", "meir enn %d av dette teiknet", "GODKJENT", "IKKJE GODKJENT", "%s av %s poeng (bonus %s): %s"}
+	case "en":
+		return breakdown{"Password (not shown): ", "Policy %s (%s), version %s", "pos", "category", "points", "note",
+			"same as the character before", "more than %d of this character", "OK", "NOT OK", "score %s of %s (bonus %s): %s"}
+	}
+	return breakdown{"Passord (vises ikke): ", "Regelsett %s (%s), versjon %s", "nr.", "kategori", "poeng", "merknad",
+		"samme som tegnet før", "mer enn %d av dette tegnet", "GODKJENT", "IKKE GODKJENT", "%s av %s poeng (bonus %s): %s"}
+}
+
 // writeBreakdown prints a Result for a person: one line per character
 // position (category, points, why nothing), the total against the
 // threshold, the bonus, the violations and the next steps.
 func writeBreakdown(w io.Writer, p policy.Policy, r policy.Result, lang string) {
 	num := func(f float64) string { return policy.FormatNumber(f, lang) }
-	fmt.Fprintf(w, "Policy %s (%s), version %s\n\n", p.ID, p.Name, p.Version())
-	fmt.Fprintf(w, "%4s  %-8s %6s  %s\n", "pos", "category", "points", "note")
+	t := breakdownWords(lang)
+	fmt.Fprintf(w, t.policy+"\n\n", p.ID, p.Name, p.Version())
+	fmt.Fprintf(w, "%4s  %-8s %6s  %s\n", t.pos, t.category, t.points, t.note)
 	for i, c := range r.Chars {
 		note := ""
 		switch c.Note {
 		case policy.NoteRepeat:
-			note = "same as the character before"
+			note = t.repeat
 		case policy.NoteOccurrenceLimit:
-			note = fmt.Sprintf("more than %d of this character", p.Score.OccurrenceLimit)
+			note = fmt.Sprintf(t.limit, p.Score.OccurrenceLimit)
 		}
 		fmt.Fprintf(w, "%4d  %-8s %6s  %s\n", i+1, c.Category, num(c.Points), note)
 	}
-	verdict := "OK"
+	verdict := t.ok
 	if !r.OK {
-		verdict = "NOT OK"
+		verdict = t.notOK
 	}
-	fmt.Fprintf(w, "\nscore %s of %s (bonus %s): %s\n", num(r.Score), num(r.Threshold), num(r.Bonus), verdict)
+	fmt.Fprintf(w, "\n"+t.score+"\n", num(r.Score), num(r.Threshold), num(r.Bonus), verdict)
 	for _, v := range r.Violations {
 		fmt.Fprintf(w, "  ✗ %s\n", v.Message)
 	}

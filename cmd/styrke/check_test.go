@@ -329,3 +329,20 @@ func TestPolicyFileWithBOM(t *testing.T) {
 	require.NoError(t, err, errOut)
 	assert.Contains(t, out, `"min":20`)
 }
+
+// TestWriteBreakdownInItsLanguage: the breakdown's own words are in the
+// language of its messages (they were English around Norwegian messages).
+func TestWriteBreakdownInItsLanguage(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"nb": {"Regelsett default", "poeng", "samme som tegnet før", "IKKE GODKJENT"},
+		"nn": {"Regelsett default", "poeng", "same som teiknet før", "IKKJE GODKJENT"},
+		"en": {"Policy default", "points", "same as the character before", "NOT OK"},
+	} {
+		r := policy.Evaluate(policy.Default(), policy.Input{Password: "aab", Lang: lang})
+		var b bytes.Buffer
+		writeBreakdown(&b, policy.Default(), r, lang)
+		for _, w := range want {
+			assert.Contains(t, b.String(), w, lang)
+		}
+	}
+}
