@@ -827,16 +827,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._liveDue = performance.now() + LIVE_DELAY;
     if (!this._liveTimer) this._liveTimer = setTimeout(this._liveTick, LIVE_DELAY);
     this._renderBreach();
-    this.dispatchEvent(new CustomEvent("styrke-change", {
-      bubbles: true,
-      composed: true,
-      detail: {
-        ok: r.ok,
-        score: r.score,
-        threshold: r.threshold,
-        rules: r.violations.map((v) => ({ rule: v.rule, params: v.params, message: v.message })),
-      },
-    }));
+    // Each time the result changes, as the embed guide says: a render
+    // that changes nothing of it (a breach check that could not run) sent
+    // the same detail again.
+    const detail = {
+      ok: r.ok,
+      score: r.score,
+      threshold: r.threshold,
+      rules: r.violations.map((v) => ({ rule: v.rule, params: v.params, message: v.message })),
+    };
+    const key = JSON.stringify(detail);
+    if (key === this._sent) return;
+    this._sent = key;
+    this.dispatchEvent(new CustomEvent("styrke-change", { bubbles: true, composed: true, detail }));
   }
 
   // _announce puts into the polite live region what changed since it last

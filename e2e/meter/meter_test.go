@@ -271,6 +271,10 @@ func TestBreachUnavailable(t *testing.T) {
 			}
 			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "unavailable"`)
 			assert.Contains(t, shadowTexts(t, tab, ".breach")[0], "når du sender skjemaet")
+			// No styrke-change with the same detail as the one before
+			// (a failed check changed nothing of the result, and sent it
+			// again).
+			assert.False(t, chrome.Eval[bool](t, tab, `window.changes.some((c, i) => i > 0 && JSON.stringify(c) === JSON.stringify(window.changes[i - 1]))`))
 		})
 	}
 }
