@@ -516,6 +516,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
 
   connectedCallback() {
     this._attach();
+    // The page's language may change while the person types (a page that
+    // switches it in place): the meter follows at once, not at the next
+    // keystroke.
+    this._langObs?.disconnect();
+    this._langObs = new MutationObserver(() => this.render());
+    this._langObs.observe(this.closest("[lang]") || document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     const [, t] = this._t;
     this._status.textContent = t.loading;
     this._hideDetails(true);
@@ -536,6 +542,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
 
   disconnectedCallback() {
     this._detach();
+    this._langObs?.disconnect();
   }
 
   attributeChangedCallback() {

@@ -288,3 +288,15 @@ func TestWasmBlockedByCSP(t *testing.T) {
 	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#submit"))))
 	assert.Equal(t, 1, chrome.Eval[int](t, tab, `window.submitted`), "the form still submits")
 }
+
+// TestFollowsPageLanguage: a meter that takes its language from the page
+// follows a change of <html lang> at once; it changed only at the next
+// keystroke.
+func TestFollowsPageLanguage(t *testing.T) {
+	tab := open(t, "/index.html")
+	chrome.Eval[bool](t, tab, meterJS+`.removeAttribute("lang"), document.documentElement.lang = "nb", true`)
+	setValue(t, tab, "pw", "kort")
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".status").textContent === "Passordet oppfyller ikke kravene ennå."`)
+	chrome.Eval[bool](t, tab, `(document.documentElement.lang = "en", true)`)
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".status").textContent === "The password does not meet the requirements yet."`)
+}
