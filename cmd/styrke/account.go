@@ -79,6 +79,10 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	if n == 0 {
+		fmt.Fprintln(stderr, "account import: the file has no accounts; nothing was imported")
+		return errReported
+	}
 	fmt.Fprintf(stdout, "imported %d accounts\n", n)
 	return nil
 }

@@ -23,6 +23,10 @@ func TestAccountImport(t *testing.T) {
 	}{
 		{name: "two accounts", csv: "username,name,institution,identity number\nola,Ola,default," + fnr + "\nper,Per,uio," + test + "\n",
 			testNums: true, wantOut: "imported 2 accounts\n"},
+		// As activation import says of an empty file (it said "imported
+		// 0 accounts", exit 0: a wrong file looked like a done import).
+		{name: "an empty file", csv: "", wantErr: errReported, wantStderr: []string{"the file has no accounts", "nothing was imported"}},
+		{name: "a header alone", csv: "username,name,institution,identity number\n", wantErr: errReported, wantStderr: []string{"the file has no accounts"}},
 		{name: "a bad line by number", csv: "ola,Ola,default," + fnr + "\nper,Per,uio," + test + "\n",
 			wantErr: errReported, wantStderr: []string{"line 2: identity number: is a test number", "nothing was imported"}},
 	}
