@@ -89,6 +89,8 @@ async function route() {
     if (res.status === 200 && res.data) {
       applyConfig(res.data);
       known = true;
+    } else if (res.status === 404) {
+      known = true; // no API on this host (the static site alone): no reset here
     }
   } catch {
     // Unknown: said below, unless the address names an error already.
@@ -101,7 +103,8 @@ async function route() {
   }
   if (!known) {
     // Not "ID-porten is off here": the server did not say (the network,
-    // a busy server, too many requests from one campus address).
+    // a busy server, too many requests from one campus address). A host
+    // with no API at all (404) has no reset: "off", as before.
     show('error');
     return;
   }
