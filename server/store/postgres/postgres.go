@@ -42,6 +42,10 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// DefaultConnectTimeout is how long a connection may take to open when the
+// DSN gives no connect_timeout.
+const DefaultConnectTimeout = 5 * time.Second
+
 // Open connects to the database at dsn (a postgres:// URL; pool settings
 // such as pool_max_conns may be given in it), checks it is reachable and
 // migrates its schema to the current version.
@@ -53,6 +57,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		// The error may quote the DSN, password included: do not wrap it.
 		return nil, errors.New("postgres: cannot parse DSN")
+	}
+	// A server that accepts the connection and never answers (a hung
+	// pooler, another service on the port) made Open, and serve's start,
+	// wait for ever: a connection gives up after DefaultConnectTimeout
+	// unless the DSN says connect_timeout.
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -254,4 +255,28 @@ func queryPlan(t *testing.T, query string, args ...any) string {
 	}
 	require.NoError(t, rows.Err())
 	return plan.String()
+}
+
+// TestOpenGivesUpOnASilentServer: a server that accepts the connection and
+// never answers (a hung pooler, another service on the port) is an error
+// within the default connect timeout; serve hung at start, printing
+// nothing, for as long as it ran.
+func TestOpenGivesUpOnASilentServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	start := time.Now()
+	_, err = postgres.Open(t.Context(), "postgres://styrke:secret-pw@"+ln.Addr().String()+"/styrke?sslmode=disable")
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 15*time.Second)
+	assert.NotContains(t, err.Error(), "secret-pw")
 }
