@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 )
 
 // defaultAddr is where styrke serve listens without --addr/STYRKE_ADDR.
@@ -25,6 +26,24 @@ func addrURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// checkOrigins reports the first of a comma-separated list of origins that
+// is no origin (scheme://host[:port], as a browser's Origin header says
+// it): an origin is matched exactly, so "https://a.example/" never
+// matched.
+func checkOrigins(list string) error {
+	for o := range strings.SplitSeq(list, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || o != u.Scheme+"://"+u.Host {
+			return fmt.Errorf("--origins: %q is no origin; want scheme://host[:port], such as https://www.uit.no", o)
+		}
+	}
+	return nil
+}
+
 // checkBaseURL reports why s cannot be the site's public URL (links are
 // built by appending a path to it): it must be an absolute http or https
 // URL with a host and without a query or fragment.
@@ -37,6 +56,8 @@ func checkBaseURL(s string) error {
 		return fmt.Errorf("--base-url: want an http:// or https:// URL, got scheme %q", u.Scheme)
 	case u.Host == "":
 		return fmt.Errorf("--base-url: no host")
+	case u.User != nil:
+		return fmt.Errorf("--base-url: no credentials in the URL (every link is built from it, and mailed)")
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return fmt.Errorf("--base-url: no query or fragment allowed")
 	}

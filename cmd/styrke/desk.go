@@ -51,6 +51,11 @@ func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 // message.
 func (c *deskConfig) build() (server.DeskDeps, error) {
 	var d server.DeskDeps
+	if c.templates != "" {
+		if fi, err := os.Stat(c.templates); err != nil || !fi.IsDir() {
+			return d, fmt.Errorf("--templates: %s is no folder (a typo would lose the institution's own texts)", c.templates)
+		}
+	}
 	tp, err := notify.LoadTemplates(c.templates, notify.Profile{Name: c.orgName, ServiceDesk: c.serviceDesk})
 	if err != nil {
 		return d, err
@@ -72,6 +77,9 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 		if err != nil {
 			return d, fmt.Errorf("--smtp-url: %w", err)
 		}
+		if cfg.TLS == notify.NoTLS && cfg.Username != "" && !isLoopbackHost(cfg.Host) {
+			return d, errors.New("--smtp-url: smtp+plain sends the password unencrypted; only to a relay on loopback (127.0.0.1, ::1, localhost), or use smtp:// (STARTTLS) or smtps://")
+		}
 		if c.mailFrom == "" {
 			return d, errors.New("--mail-from is required with --smtp-url")
 		}
@@ -91,6 +99,9 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 			return d, err
 		}
 		d.Mailer = m
+	}
+	if c.twilioAccount == "" && (c.twilioSecret != "" || c.twilioKey != "" || c.twilioFrom != "" || c.twilioService != "") {
+		return d, errors.New("--twilio-account-sid is required with the other --twilio-… settings (without it SMS is off)")
 	}
 	if c.twilioAccount != "" {
 		if c.twilioSecret == "" || (c.twilioFrom == "" && c.twilioService == "") {

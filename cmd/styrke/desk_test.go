@@ -421,3 +421,37 @@ func TestAuditFlags(t *testing.T) {
 	_, stderr, err := runCLI(t, "", "audit", "--db", dsn, "--since", "2026-12-01", "--until", "2026-12-02", "--event", "activated", "--institution", "uit")
 	assert.NoError(t, err, stderr)
 }
+
+// TestServeRefusesBadSettings: settings that would start a half-working
+// or leaking server are refused at start, naming the setting and never
+// echoing a secret: each of these started before.
+func TestServeRefusesBadSettings(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"credentials in the base URL (mailed in every link)", map[string]string{"STYRKE_BASE_URL": "https://u:secret-pw@styrke.example.org/"}, "--base-url"},
+		{"a boolean variable that is not a boolean", map[string]string{"STYRKE_TRUST_PROXY": "yes"}, "STYRKE_TRUST_PROXY"},
+		{"an SMTP password sent unencrypted to another host", map[string]string{"STYRKE_SMTP_URL": "smtp+plain://u:secret-pw@mail.example.org:25", "STYRKE_MAIL_FROM": "it@example.org"}, "smtp+plain"},
+		{"an ID-porten issuer without a scheme", map[string]string{"STYRKE_IDPORTEN_ISSUER": "test.idporten.no"}, "--idporten-issuer"},
+		{"a templates folder that does not exist", map[string]string{"STYRKE_TEMPLATES": filepath.Join(dir, "nosuch")}, "--templates"},
+		{"an origin with a path", map[string]string{"STYRKE_ORIGINS": "https://a.example/"}, "--origins"},
+		{"Twilio without an account", map[string]string{"STYRKE_TWILIO_SECRET": "secret-pw", "STYRKE_TWILIO_FROM": "Styrke"}, "--twilio-account-sid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["STYRKE_DATA"], tt.env["STYRKE_ADDR"] = t.TempDir(), "127.0.0.1:0"
+			var stdout, stderr syncbuf.Buffer
+			// A server that starts anyway stops after a while.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			err := runServe(ctx, nil, func(k string) string { return tt.env[k] }, &stdout, &stderr)
+			require.Error(t, err, "started: %s", stdout.String())
+			assert.Contains(t, stderr.String()+err.Error(), tt.want)
+			assert.NotContains(t, stderr.String()+stdout.String()+err.Error(), "secret-pw")
+			assert.NotContains(t, stdout.String(), "listening")
+		})
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -24,7 +27,32 @@ type resetConfig struct {
 
 func envBool(fs *flag.FlagSet, getenv func(string) string, p *bool, name, usage string) {
 	env := "STYRKE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-	fs.BoolVar(p, name, getenv(env) == "true", usage+" (env "+env+"=true)")
+	fs.BoolVar(p, name, envTrue(getenv, env), usage+" (env "+env+"=true)")
+}
+
+// boolEnvs are the environment variables that hold a boolean.
+var boolEnvs = []string{"STYRKE_TRUST_PROXY", "STYRKE_DEMO", "STYRKE_TEST_NUMBERS", "STYRKE_IDPORTEN_PAR", "STYRKE_IDPORTEN_PROMPT_LOGIN"}
+
+// envTrue reads a boolean environment variable as strconv.ParseBool does
+// ("true", "1", "TRUE"); anything else is false here, and refused by
+// checkBoolEnvs.
+func envTrue(getenv func(string) string, env string) bool {
+	b, err := strconv.ParseBool(getenv(env))
+	return err == nil && b
+}
+
+// checkBoolEnvs refuses a boolean variable set to no boolean
+// ("STYRKE_TRUST_PROXY=yes" turned it off without a word: behind a load
+// balancer every client then shared the proxy's rate limit).
+func checkBoolEnvs(getenv func(string) string) error {
+	for _, env := range boolEnvs {
+		if v := getenv(env); v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return fmt.Errorf("%s: want true or false (or 1 or 0)", env)
+			}
+		}
+	}
+	return nil
 }
 
 // registerIdentityFlags adds the identity key's flag (serve and account
@@ -82,6 +110,10 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 	}
 	if c.issuer == "" {
 		return nil
+	}
+	if u, err := url.Parse(c.issuer); err != nil || u.Host == "" || u.User != nil ||
+		!(u.Scheme == "https" || u.Scheme == "http" && isLoopbackHost(u.Hostname())) {
+		return errors.New("--idporten-issuer: want an https:// URL with a host, such as https://test.idporten.no (http only on loopback, for tests)")
 	}
 	if h == nil {
 		return errors.New("ID-porten needs an identity key: --identity-key-file or STYRKE_IDENTITY_KEY")
@@ -165,4 +197,13 @@ func parseACR(s string) (string, map[string]string, error) {
 		per[id] = level
 	}
 	return def, per, nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -126,7 +126,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.hashMemory, "hash-memory", "",
 		"MiB of memory that password hashing (Argon2id, 19 MiB a hash) may use at once; more requests wait, then get 503 (default: two hashes per CPU)")
 	dirFlags := addDirectoryFlags(fs, getenv)
-	fs.BoolVar(&c.trustProxy, "trust-proxy", getenv("STYRKE_TRUST_PROXY") == "true",
+	fs.BoolVar(&c.trustProxy, "trust-proxy", envTrue(getenv, "STYRKE_TRUST_PROXY"),
 		"behind one load balancer or proxy: rate-limit by the address it appends to X-Forwarded-For (env STYRKE_TRUST_PROXY=true)")
 	var rc resetConfig
 	registerResetFlags(fs, getenv, &rc)
@@ -139,7 +139,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"tell people whose password the directory expires within these windows, by e-mail and SMS, once per window: e.g. 14d,3d (empty: off; see styrke directory remind)")
 	envString(fs, getenv, &c.remindEvery, "remind-every", "24h", "how often --remind-within looks (it also looks at start)")
 	c.desk.flags(fs, getenv)
-	fs.BoolVar(&c.demo, "demo", getenv("STYRKE_DEMO") == "true",
+	fs.BoolVar(&c.demo, "demo", envTrue(getenv, "STYRKE_DEMO"),
 		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -156,6 +156,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintf(stderr, "serve: %v\n", err)
 			return errUsage
 		}
+	}
+	if err := checkOrigins(c.origins); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return errUsage
+	}
+	if err := checkBoolEnvs(getenv); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return errUsage
 	}
 	loginURLs, err := parseLoginURLs(c.loginURLs)
 	if err != nil {
