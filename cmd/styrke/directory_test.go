@@ -316,3 +316,23 @@ func TestConflicts(t *testing.T) {
 		})
 	}
 }
+
+// TestServeWarnsOfAnUnreachableDirectory: a directory that does not answer
+// at start is said at once in the log, naming it (the server still starts:
+// /readyz answers 503 until it does); only /readyz told before.
+func TestServeWarnsOfAnUnreachableDirectory(t *testing.T) {
+	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0",
+		"STYRKE_DIRECTORY": "ldaps://127.0.0.1:1", "STYRKE_DIRECTORY_BIND_DN": "CN=svc,DC=example,DC=org",
+		"STYRKE_DIRECTORY_PASSWORD": "not-shown-anywhere", "STYRKE_DIRECTORY_BASE": "DC=example,DC=org"}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncbuf.Buffer
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "directory not ready") }, 15*time.Second, 20*time.Millisecond,
+		"stdout %s stderr %s", stdout.String(), stderr.String())
+	assert.Contains(t, stderr.String(), "ldaps://127.0.0.1:1")
+	cancel()
+	<-done
+	assert.NotContains(t, stdout.String()+stderr.String(), "not-shown-anywhere")
+}

@@ -302,6 +302,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, line := range describe(dirs) {
 		fmt.Fprintln(stdout, line)
 	}
+	// A directory that does not answer (a closed port, a wrong service
+	// account password) is said at once, not only by /readyz: the server
+	// still starts, and recovers when the directory does.
+	for _, d := range dirs.All() {
+		go func() {
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if err := d.Ping(pctx); err != nil && ctx.Err() == nil {
+				logger.Warn("directory not ready at start; /readyz answers 503 until it answers", "directory", d.String(), "err", err)
+			}
+		}()
+	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
