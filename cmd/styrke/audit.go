@@ -36,7 +36,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	var f store.AuditFilter
 	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
-	fs.StringVar(&f.Event, "event", "", "only this event (created, delivered, delivery_failed, revoked, activated, refused, reset, changed, directory_refused, notified, notify_failed, imported)")
+	fs.StringVar(&f.Event, "event", "", "only this event ("+strings.Join(store.Events, ", ")+")")
 	fs.StringVar(&f.Username, "username", "", "only this person (any case of its ASCII letters)")
 	fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
 	fs.StringVar(&f.Institution, "institution", "", "only this institution")

@@ -39,7 +39,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	lang := fs.String("lang", "nb", "language of messages: nb, nn or en")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: styrke check [--policy ID|FILE] [--lang nb|nn|en] < passwords.jsonl\n\n"+
-			"Each input line is a JSON string (the password) or an object {\"password\",\"username\",\"name\"};\n"+
+			"Each input line is a JSON string (the password) or an object {\"password\",\"username\",\"name\",\"birthDate\",\"phone\"};\n"+
 			"each output line is the Result JSON. With a terminal on stdin and no flags, asks for one password.\n")
 	}
 	if err := fs.Parse(args); err != nil {

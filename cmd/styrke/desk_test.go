@@ -439,6 +439,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a templates folder that does not exist", map[string]string{"STYRKE_TEMPLATES": filepath.Join(dir, "nosuch")}, "--templates"},
 		{"an origin with a path", map[string]string{"STYRKE_ORIGINS": "https://a.example/"}, "--origins"},
 		{"Twilio without an account", map[string]string{"STYRKE_TWILIO_SECRET": "secret-pw", "STYRKE_TWILIO_FROM": "Styrke"}, "--twilio-account-sid"},
+		{"less hash memory than one hash takes", map[string]string{"STYRKE_HASH_MEMORY": "1"}, "--hash-memory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -200,6 +200,11 @@ func directoryRemind(ctx context.Context, args []string, getenv func(string) str
 		fmt.Fprintf(stderr, "directory remind: --institution %q: no such institution (styrke policy list)\n", r.Institution)
 		return errUsage
 	}
+	// A run that could send nothing failed every account, one by one.
+	if !r.DryRun && c.desk.smtpURL == "" && c.desk.twilioAccount == "" {
+		fmt.Fprintln(stderr, "directory remind: no way to send a reminder: give --smtp-url (and --mail-from) or --twilio-…, or --dry-run to list whom a run would remind")
+		return errUsage
+	}
 	set, err := f.open(getenv)
 	if err != nil {
 		return err

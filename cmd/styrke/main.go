@@ -37,7 +37,7 @@ commands:
   check       read passwords as JSON Lines on stdin, write one Result per line
   policy      validate FILE | show ID | list
   serve       serve the site and the API
-  activation  create, list, revoke, resend or import account-claim links
+  activation  create, list, revoke, resend or import account-claim links, or welcome
   audit       list the audit log as JSON Lines, or prune it
   account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
   directory   check: compare the directory's own password rules with each policy;

@@ -54,3 +54,12 @@ func TestServeRemindRefuses(t *testing.T) {
 		assert.NotContains(t, stdout.String(), "listening", args)
 	}
 }
+
+// TestDirectoryRemindNeedsAChannel: a run (not a dry run) with neither
+// e-mail nor SMS configured is refused up front; it failed every account,
+// one by one, "not configured".
+func TestDirectoryRemindNeedsAChannel(t *testing.T) {
+	_, stderr, err := runCLI(t, "", "directory", "remind", "--within", "14d", "--data", t.TempDir())
+	require.ErrorIs(t, err, errUsage)
+	assert.Contains(t, stderr, "no way to send a reminder")
+}

@@ -117,7 +117,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	envString(fs, getenv, &c.site, "site", "", "directory of the built site to serve (default: dist if present)")
 	envString(fs, getenv, &c.breachURL, "breach-url", breach.DefaultURL, "base URL of the breach range API")
-	envString(fs, getenv, &c.adminKey, "admin-key", "", "bearer key of POST /api/admin/activations (empty: disabled)")
+	envString(fs, getenv, &c.adminKey, "admin-key", "", "bearer key of the admin API, /api/admin/* (empty: disabled)")
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
 	envString(fs, getenv, &c.baseURL, "base-url", "", "public URL of the site, for activation links (default http://ADDR)")
@@ -178,8 +178,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if c.hashMemory != "" {
 		mib, err := strconv.ParseUint(c.hashMemory, 10, 32)
-		if err != nil || mib == 0 {
-			fmt.Fprintf(stderr, "serve: --hash-memory: want a whole number of MiB above 0\n")
+		// At least one hash's memory: below it each hash still takes its
+		// 19 MiB, over the stated cap.
+		least := uint64(passhash.Default.Memory) / 1024
+		if err != nil || mib < least {
+			fmt.Fprintf(stderr, "serve: --hash-memory: want a whole number of MiB, at least %d (one hash's)\n", least)
 			return errUsage
 		}
 		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
