@@ -216,18 +216,7 @@ func TestActivationEndToEnd(t *testing.T) {
 
 	t.Run("network lost on submit: an error, and nothing typed is lost", func(t *testing.T) {
 		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-		_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
-		require.NoError(t, err)
-		block := func(on bool) {
-			var pats []*network.BlockPattern
-			if on {
-				pats = []*network.BlockPattern{{URLPattern: "*://*:*/api/activation/complete", Block: true}}
-			}
-			_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: pats})
-			require.NoError(t, err)
-		}
-		block(true)
-		defer block(false)
+		defer blockURL(t, tb, "*://*:*/api/activation/complete")()
 		submit(good, good)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		assert.Equal(t, []string{site.Texts("nb").ActError}, errorTexts(t, tb))
@@ -386,4 +375,18 @@ func TestActivationKeyboardOnly(t *testing.T) {
 	run(t, tb, chromedp.KeyEvent(good))
 	run(t, tb, chromedp.KeyEvent(kb.Enter))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
+}
+
+// blockURL makes tb's requests to URLs of pattern fail as a lost network
+// does, and returns what lifts it.
+func blockURL(t *testing.T, tb *chrome.Tab, pattern string) (unblock func()) {
+	t.Helper()
+	_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	set := func(pats []*network.BlockPattern) {
+		_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: pats})
+		require.NoError(t, err)
+	}
+	set([]*network.BlockPattern{{URLPattern: pattern, Block: true}})
+	return func() { set(nil) }
 }

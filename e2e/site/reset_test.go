@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -441,20 +440,10 @@ func TestResetNotConfigured(t *testing.T) {
 	t.Run("the server unreachable is not 'off'", func(t *testing.T) {
 		// A failed configuration request said "ID-porten is off here".
 		tb := resetTab(t)
-		_, err := chromedp.Call(tb, network.Enable, network.EnableParams{})
-		require.NoError(t, err)
-		block := func(on bool) {
-			var pats []*network.BlockPattern
-			if on {
-				pats = []*network.BlockPattern{{URLPattern: "*://*:*/api/reset/config", Block: true}}
-			}
-			_, err := chromedp.Call(tb, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: pats})
-			require.NoError(t, err)
-		}
-		block(true)
+		unblock := blockURL(t, tb, "*://*:*/api/reset/config")
 		run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, "en")))
 		stateShown(t, tb, "error")
-		block(false)
+		unblock()
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=retry]').click(), true)`)
 		stateShown(t, tb, "off")
 	})

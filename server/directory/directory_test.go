@@ -9,7 +9,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/silent"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 )
@@ -282,24 +282,12 @@ func TestUnavailable(t *testing.T) {
 		assert.True(t, ok)
 	})
 	t.Run("silent server", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer ln.Close()
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				defer c.Close() // accept and say nothing
-			}
-		}()
 		c := config(ad, false)
-		c.URL = "ad://" + ln.Addr().String()
+		c.URL = "ad://" + silent.Listen(t)
 		c.Timeout = 500 * time.Millisecond
 		d := open(t, c)
 		start := time.Now()
-		err = d.SetPassword(context.Background(), "kari", "Silent!Passw0rd-1")
+		err := d.SetPassword(context.Background(), "kari", "Silent!Passw0rd-1")
 		assert.ErrorIs(t, err, directory.ErrUnavailable)
 		assert.Less(t, time.Since(start), 5*time.Second, "bounded by the timeout")
 	})

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/silent"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
@@ -262,20 +262,8 @@ func queryPlan(t *testing.T, query string, args ...any) string {
 // within the default connect timeout; serve hung at start, printing
 // nothing, for as long as it ran.
 func TestOpenGivesUpOnASilentServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
 	start := time.Now()
-	_, err = postgres.Open(t.Context(), "postgres://styrke:secret-pw@"+ln.Addr().String()+"/styrke?sslmode=disable")
+	_, err := postgres.Open(t.Context(), "postgres://styrke:secret-pw@"+silent.Listen(t)+"/styrke?sslmode=disable")
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 15*time.Second)
 	assert.NotContains(t, err.Error(), "secret-pw")
