@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,6 +127,9 @@ func Open(c Config) (Directory, error) {
 	host := u.Hostname()
 	if u.Port() != "" {
 		port = u.Port()
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return nil, configError("--directory %q: port %q is not 1..65535", redactURL(u), port)
+		}
 	}
 	d.addr = net.JoinHostPort(host, port)
 	d.url = u.Scheme + "://" + d.addr

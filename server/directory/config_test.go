@@ -22,6 +22,8 @@ func TestOpenRefuses(t *testing.T) {
 		{"unknown scheme", func(c *Config) { c.URL = "http://dc.example.org" }, "unknown scheme"},
 		{"no host", func(c *Config) { c.URL = "ad://" }, "not a URL"},
 		{"credentials in the URL", func(c *Config) { c.URL = "ad://svc:pw@dc.example.org" }, "only SCHEME://HOST:PORT"},
+		{"a port out of range", func(c *Config) { c.URL = "ldaps://dc.example.org:99999" }, "port"},
+		{"port zero", func(c *Config) { c.URL = "ldaps://dc.example.org:0" }, "port"},
 		{"no bind DN", func(c *Config) { c.BindDN = "" }, "--directory-bind-dn"},
 		{"bind DN not a DN", func(c *Config) { c.BindDN = "svc" }, "not a DN"},
 		{"no password", func(c *Config) { c.Password = "" }, "STYRKE_DIRECTORY_PASSWORD"},
