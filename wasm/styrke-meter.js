@@ -843,9 +843,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       threshold: r.threshold,
       rules: r.violations.map((v) => ({ rule: v.rule, params: v.params, message: v.message })),
     };
-    const key = JSON.stringify(detail);
-    if (key === this._sent) return;
-    this._sent = key;
+    // Compared only when the password is the one last sent (a breach
+    // check's or an attribute's render): a keystroke changes it, and pays
+    // for no comparison.
+    if (pw === this._sentPw && JSON.stringify(detail) === JSON.stringify(this._sent)) return;
+    this._sentPw = pw;
+    this._sent = detail;
     this.dispatchEvent(new CustomEvent("styrke-change", { bubbles: true, composed: true, detail }));
   }
 
