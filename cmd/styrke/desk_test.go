@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
 const (
@@ -454,5 +456,31 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			assert.NotContains(t, stderr.String()+stdout.String()+err.Error(), "secret-pw")
 			assert.NotContains(t, stdout.String(), "listening")
 		})
+	}
+}
+
+// TestReadingCommandsDoNotMigrate: audit and activation list on a store a
+// schema version behind this binary (an older server still runs on it)
+// refuse, naming both versions, and leave the schema as it was; before,
+// they migrated it under the server. serve still migrates.
+func TestReadingCommandsDoNotMigrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	dsn := "sqlite:" + path
+	st, err := backend.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(`DELETE FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion)
+	require.NoError(t, err)
+	for _, args := range [][]string{{"audit"}, {"activation", "list"}} {
+		_, stderr, err := runCLI(t, "", append(args, "--db", dsn)...)
+		require.Error(t, err, "%v", args)
+		msg := stderr + err.Error()
+		assert.Contains(t, msg, fmt.Sprintf("version %d, this program's is %d", sqlite.SchemaVersion-1, sqlite.SchemaVersion), "%v", args)
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion).Scan(&n))
+		assert.Zero(t, n, "%v migrated the schema", args)
 	}
 }

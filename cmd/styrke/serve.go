@@ -88,22 +88,21 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 // openExistingStore is openStore for a command that only reads or changes
 // what is stored (audit, activation list, revoke, resend): a SQLite file
 // that does not exist is an error naming it, not a new empty store (a
-// mistyped --db answered "nothing"). A PostgreSQL database is never
+// mistyped --db answered "nothing"), and the schema is not migrated (a
+// newer binary run to read would move it under the server; a role that may
+// only read could not open it): a store of another schema version than
+// this program's is refused, naming both. A PostgreSQL database is never
 // created by Styrke anyway.
 func openExistingStore(ctx context.Context, db, data string) (store.Store, error) {
-	path, ok := "", false
 	if db == "" {
-		path, ok = filepath.Join(data, "styrke.db"), true
-	} else {
-		path, ok = sqlite.ParseDSN(db)
+		db = "sqlite:" + filepath.Join(data, "styrke.db")
 	}
-	if ok {
+	if path, ok := sqlite.ParseDSN(db); ok {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("no database at %s (this command creates none): check --db or --data", path)
 		}
 	}
-	st, _, err := openStore(ctx, db, data, io.Discard)
-	return st, err
+	return backend.OpenCurrent(ctx, db)
 }
 
 // runServe serves the site and the API until ctx ends, then drains requests

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -26,7 +27,31 @@ var (
 	ErrBusy = errors.New("store: claimed by another request")
 	// ErrLimit: ReplaceCode found the activation's codes all sent.
 	ErrLimit = errors.New("store: no more codes for this activation")
+	// ErrNoSchema: OpenCurrent found no Styrke schema in the database.
+	ErrNoSchema = errors.New("no Styrke schema in this database (styrke serve creates it)")
 )
+
+// CheckVersions is OpenCurrent's check of the schema versions a database
+// holds (applied) against a program's migrations (want, of which newest is
+// the last): nil when every one is applied and none newer; otherwise an
+// error naming the database's version and the program's, and what to do.
+func CheckVersions(applied, want []int, newest int) error {
+	have := map[int]bool{}
+	top := 0
+	for _, v := range applied {
+		have[v] = true
+		top = max(top, v)
+	}
+	if top > newest {
+		return fmt.Errorf("database schema version %d is newer than this program's %d: use the newer styrke", top, newest)
+	}
+	for _, v := range want {
+		if !have[v] {
+			return fmt.Errorf("database schema is at version %d, this program's is %d: start styrke serve of this version once to migrate it (this command changes no schema)", top, newest)
+		}
+	}
+	return nil
+}
 
 // TooSoonError: ReplaceCode was asked before the gap since the last code
 // (or the activation's creation) had passed; Wait is what is left of it.

@@ -39,6 +39,29 @@ func Open(ctx context.Context, dsn string) (store.Store, error) {
 	return nil, ErrUnknownDSN
 }
 
+// OpenCurrent opens the store dsn names as it is, for a command that only
+// reads or changes its rows: no file, directory or schema is created or
+// migrated, and a schema of another version than this program's is refused
+// (see sqlite.OpenCurrent, postgres.OpenCurrent). Its errors never contain
+// a password from the DSN.
+func OpenCurrent(ctx context.Context, dsn string) (store.Store, error) {
+	if path, ok := sqlite.ParseDSN(dsn); ok {
+		s, err := sqlite.OpenCurrent(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if postgres.IsDSN(dsn) {
+		s, err := postgres.OpenCurrent(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
+		}
+		return s, nil
+	}
+	return nil, ErrUnknownDSN
+}
+
 // Redact returns dsn fit for a log line: a PostgreSQL URL without its
 // password or query, a SQLite DSN as it is, and "(invalid DSN)" otherwise.
 func Redact(dsn string) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 // migration is one schema version. Migrations are append-only: never edit
@@ -186,6 +188,31 @@ var SchemaVersion = func() int {
 	}
 	return v
 }()
+
+// current checks that the database holds every migration of this program
+// and none newer, changing nothing.
+func (s *Store) current(ctx context.Context) error {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return store.ErrNoSchema
+	}
+	rows, err := s.pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return err
+	}
+	want := make([]int, len(migrations))
+	for i, m := range migrations {
+		want[i] = m.version
+	}
+	return store.CheckVersions(versions, want, SchemaVersion)
+}
 
 // migrateLock is the pg_advisory_lock key that serialises migrations of
 // one database ("styrke" in ASCII).

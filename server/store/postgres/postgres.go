@@ -50,6 +50,21 @@ const DefaultConnectTimeout = 5 * time.Second
 // such as pool_max_conns may be given in it), checks it is reachable and
 // migrates its schema to the current version.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, true)
+}
+
+// OpenCurrent connects to the database at dsn as it is, for a command that
+// only reads or changes its rows (audit, activation list, revoke, resend):
+// it migrates nothing, so a role that may only read and write rows can use
+// it, and it refuses a database whose schema is not this program's
+// version, naming both (a newer binary run only to read would otherwise
+// migrate the schema under the server that uses it), and one that holds no
+// Styrke schema.
+func OpenCurrent(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, false)
+}
+
+func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	if !IsDSN(dsn) {
 		return nil, errors.New("postgres: DSN is not a postgres:// URL")
 	}
@@ -70,6 +85,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s := &Store{pool: pool}
+	if !migrate {
+		if err := s.current(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		return s, nil
+	}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: migrate: %w", err)

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -267,4 +268,74 @@ func TestOpenGivesUpOnASilentServer(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 15*time.Second)
 	assert.NotContains(t, err.Error(), "secret-pw")
+}
+
+// TestOpenCurrent: the reading commands open a store without migrating it,
+// as a role that may only read (SELECT on the store's tables) can; a
+// database a version behind or ahead of this program's is refused with
+// both versions named and left as it is, and one with no Styrke schema too.
+// Before, every command migrated: a select-only role could not open the
+// store at all, and a newer binary run to read moved the schema under the
+// server that used it.
+func TestOpenCurrent(t *testing.T) {
+	t.Run("select only", func(t *testing.T) {
+		dsn, conn := migrated(t)
+		schema := searchPath(t, dsn)
+		role := "reader_" + schema
+		_, err := conn.Exec(t.Context(), `CREATE ROLE `+role+` LOGIN;
+			GRANT USAGE ON SCHEMA `+schema+` TO `+role+`;
+			GRANT SELECT ON ALL TABLES IN SCHEMA `+schema+` TO `+role)
+		require.NoError(t, err)
+		t.Cleanup(func() {
+			conn.Exec(context.Background(), `DROP OWNED BY `+role+`; DROP ROLE `+role)
+		})
+		readerDSN := strings.Replace(dsn, "postgres://postgres@", "postgres://"+role+"@", 1)
+		_, err = postgres.Open(t.Context(), readerDSN)
+		require.Error(t, err, "Open migrates, which a reader may not")
+		s, err := postgres.OpenCurrent(t.Context(), readerDSN)
+		require.NoError(t, err)
+		defer s.Close()
+		_, err = s.Audit(t.Context(), store.AuditFilter{Limit: 1})
+		assert.NoError(t, err)
+	})
+	t.Run("behind", func(t *testing.T) {
+		dsn, conn := migrated(t)
+		_, err := conn.Exec(t.Context(), `DELETE FROM schema_migrations WHERE version = $1`, postgres.SchemaVersion)
+		require.NoError(t, err)
+		_, err = postgres.OpenCurrent(t.Context(), dsn)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), fmt.Sprintf("version %d, this program's is %d", postgres.SchemaVersion-1, postgres.SchemaVersion))
+		var n int
+		require.NoError(t, conn.QueryRow(t.Context(), `SELECT count(*) FROM schema_migrations WHERE version = $1`, postgres.SchemaVersion).Scan(&n))
+		assert.Zero(t, n, "not migrated")
+	})
+	t.Run("ahead", func(t *testing.T) {
+		dsn, conn := migrated(t)
+		_, err := conn.Exec(t.Context(), `INSERT INTO schema_migrations (version, name) VALUES ($1, 'later')`, postgres.SchemaVersion+1)
+		require.NoError(t, err)
+		_, err = postgres.OpenCurrent(t.Context(), dsn)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), fmt.Sprintf("version %d is newer than this program's %d", postgres.SchemaVersion+1, postgres.SchemaVersion))
+	})
+	t.Run("no schema", func(t *testing.T) {
+		dsn := pg.Database(t)
+		_, err := postgres.OpenCurrent(t.Context(), dsn)
+		require.Error(t, err)
+		assert.ErrorIs(t, err, store.ErrNoSchema)
+		conn, err := pgx.Connect(t.Context(), dsn)
+		require.NoError(t, err)
+		defer conn.Close(context.Background())
+		var n int
+		require.NoError(t, conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n))
+		assert.Zero(t, n, "nothing created")
+	})
+}
+
+// searchPath is the schema a pgtest DSN names in its search_path.
+func searchPath(t *testing.T, dsn string) string {
+	t.Helper()
+	_, s, ok := strings.Cut(dsn, "search_path=")
+	require.True(t, ok, "pgtest DSN names a schema")
+	s, _, _ = strings.Cut(s, "&")
+	return s
 }

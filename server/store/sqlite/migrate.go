@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 // migration is one schema version. Migrations are append-only: never edit
@@ -215,6 +217,44 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// current checks that the file holds every migration of this program and
+// none newer, changing nothing.
+func (s *Store) current(ctx context.Context) error {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNoSchema
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var versions []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		versions = append(versions, v)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return store.CheckVersions(versions, migrationVersions(), SchemaVersion)
+}
+
+// migrationVersions are the versions of this program's migrations.
+func migrationVersions() []int {
+	v := make([]int, len(migrations))
+	for i, m := range migrations {
+		v[i] = m.version
+	}
+	return v
 }
 
 func (s *Store) apply(ctx context.Context, m migration) (err error) {

@@ -65,10 +65,29 @@ var _ store.Store = (*Store)(nil)
 // contain '?' or '#'. A new database file is created 0600 (its -wal and -shm
 // files follow), as it holds password hashes; an existing one keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+// OpenCurrent opens the SQLite database at path as it is, for a command
+// that only reads or changes its rows (audit, activation list, revoke,
+// resend): it creates no file or directory and migrates nothing, and it
+// refuses a file whose schema is not this program's version, naming both
+// (a newer binary run only to read would otherwise migrate the schema
+// under the server that uses it; an older one would read tables it does
+// not know), and a file that holds no Styrke schema.
+func OpenCurrent(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	if !migrate {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("sqlite: no database at %s", path)
+		}
+	} else if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
@@ -107,6 +126,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.useWAL(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w", path, err)
+	}
+	if !migrate {
+		if err := s.current(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+		return s, nil
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -250,4 +252,78 @@ func queryPlan(t *testing.T, query string, args ...any) string {
 	}
 	require.NoError(t, rows.Err())
 	return plan.String()
+}
+
+// TestOpenCurrent: the reading commands (audit, activation list, revoke,
+// resend) open a store without migrating it. A file at the program's
+// version opens; one a version behind (an older server still runs on it),
+// one ahead (a newer server migrated it) and a file that holds no Styrke
+// schema are refused with both versions named, and nothing is changed.
+// Before, every command migrated: a newer binary run only to read moved the
+// schema under the older server.
+func TestOpenCurrent(t *testing.T) {
+	t.Run("current", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "styrke.db")
+		s, err := sqlite.Open(t.Context(), path)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		s, err = sqlite.OpenCurrent(t.Context(), path)
+		require.NoError(t, err)
+		defer s.Close()
+		_, err = s.Audit(t.Context(), store.AuditFilter{Limit: 1})
+		assert.NoError(t, err)
+	})
+	t.Run("behind", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "styrke.db")
+		s, err := sqlite.Open(t.Context(), path)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = db.Exec(`DELETE FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion)
+		require.NoError(t, err)
+		_, err = sqlite.OpenCurrent(t.Context(), path)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), fmt.Sprintf("version %d", sqlite.SchemaVersion-1))
+		assert.Contains(t, err.Error(), fmt.Sprintf("this program's is %d", sqlite.SchemaVersion))
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion).Scan(&n))
+		assert.Zero(t, n, "not migrated")
+	})
+	t.Run("ahead", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "styrke.db")
+		s, err := sqlite.Open(t.Context(), path)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'later', 0)`, sqlite.SchemaVersion+1)
+		require.NoError(t, err)
+		_, err = sqlite.OpenCurrent(t.Context(), path)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), fmt.Sprintf("version %d is newer than this program's %d", sqlite.SchemaVersion+1, sqlite.SchemaVersion))
+	})
+	t.Run("no schema", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "other.db")
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = db.Exec(`CREATE TABLE notes (x TEXT)`)
+		require.NoError(t, err)
+		_, err = sqlite.OpenCurrent(t.Context(), path)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "no Styrke schema")
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'`).Scan(&n))
+		assert.Zero(t, n, "nothing created")
+	})
+	t.Run("missing file", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "absent")
+		_, err := sqlite.OpenCurrent(t.Context(), filepath.Join(dir, "styrke.db"))
+		require.Error(t, err)
+		_, statErr := os.Stat(dir)
+		assert.True(t, os.IsNotExist(statErr), "no directory created")
+	})
 }
