@@ -484,3 +484,66 @@ func TestReadingCommandsDoNotMigrate(t *testing.T) {
 		assert.Zero(t, n, "%v migrated the schema", args)
 	}
 }
+
+// TestSecretsNotInHelp: -h prints each flag's default, and a flag's
+// default is its environment variable's value; the settings that are or
+// hold a secret (the admin key, a DSN or SMTP URL with a password, the
+// Twilio secret) are not printed. Before, `serve -h` with STYRKE_DB set
+// printed the database password.
+func TestSecretsNotInHelp(t *testing.T) {
+	env := map[string]string{
+		"STYRKE_ADMIN_KEY":     "admin-secret-0123456789abcdef0123456789",
+		"STYRKE_DB":            "postgres://styrke:db-secret-pw@db.example.org/styrke",
+		"STYRKE_SMTP_URL":      "smtp://it:smtp-secret-pw@mail.example.org:587",
+		"STYRKE_TWILIO_SECRET": "twilio-secret-value",
+	}
+	for _, args := range [][]string{{"serve", "-h"}, {"activation", "create", "-h"}, {"audit", "-h"}, {"account", "import", "-h"}, {"directory", "remind", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		require.NotEmpty(t, out, "%v printed help", args)
+		for _, secret := range []string{"admin-secret", "db-secret-pw", "smtp-secret-pw", "twilio-secret-value"} {
+			assert.NotContains(t, out, secret, "%v", args)
+		}
+	}
+}
+
+// TestSecretFromFile: STYRKE_DB_FILE (as each secret setting's _FILE)
+// names a file holding the value, as systemd credentials and container
+// secrets give it, so that it shows neither in `ps` nor in the process's
+// environment; the variable and its _FILE both set, a missing file and an
+// empty one are refused, naming the variable and never the value.
+func TestSecretFromFile(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "styrke.db")
+	st, err := backend.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	st.Close()
+	file := filepath.Join(dir, "db-secret")
+	require.NoError(t, os.WriteFile(file, []byte(dsn+"\n"), 0o600))
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+
+	runEnv := func(env map[string]string, args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+		return stdout.String() + stderr.String(), err
+	}
+	out, err := runEnv(map[string]string{"STYRKE_DB_FILE": file}, "audit")
+	require.NoError(t, err, out)
+
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"STYRKE_DB_FILE": file, "STYRKE_DB": "postgres://u:other-secret@h/db"}, "STYRKE_DB and STYRKE_DB_FILE are both set"},
+		{map[string]string{"STYRKE_DB_FILE": filepath.Join(dir, "nosuch")}, "STYRKE_DB_FILE: open"},
+		{map[string]string{"STYRKE_SMTP_URL_FILE": empty}, "STYRKE_SMTP_URL_FILE: " + empty + " is empty"},
+	} {
+		out, err := runEnv(tc.env, "audit")
+		assert.ErrorIs(t, err, errUsage, "%v", tc.env)
+		assert.Contains(t, out, tc.want)
+		assert.NotContains(t, out, "other-secret")
+		assert.NotContains(t, out, dsn, "the file's content")
+	}
+}

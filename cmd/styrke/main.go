@@ -51,6 +51,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
+	getenv, err := secretEnv(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "styrke: %v\n", err)
+		return errUsage
+	}
 	switch cmd {
 	case "check":
 		return runCheck(ctx, rest, getenv, stdin, stdout, stderr)

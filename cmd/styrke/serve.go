@@ -44,10 +44,63 @@ type serveConfig struct {
 // STYRKE_<NAME> when set and to def otherwise.
 func envString(fs *flag.FlagSet, getenv func(string) string, p *string, name, def, usage string) {
 	env := "STYRKE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-	if v := getenv(env); v != "" {
+	v := getenv(env)
+	if secretSettings[name] {
+		// -h prints a flag's default: the variable's value is not shown,
+		// only that the variable exists.
+		fs.StringVar(p, name, def, usage+" (env "+env+", or "+env+"_FILE naming a file that holds it)")
+		if v != "" {
+			*p = v
+		}
+		return
+	}
+	if v != "" {
 		def = v
 	}
 	fs.StringVar(p, name, def, usage+" (env "+env+")")
+}
+
+// secretSettings are the settings that are a secret or may hold one (a
+// password in a URL). Their values from the environment are not printed
+// by -h, and each may come from a file named by its variable with _FILE
+// (secretEnv): a flag's value shows in `ps`.
+var secretSettings = map[string]bool{"admin-key": true, "db": true, "smtp-url": true, "twilio-secret": true}
+
+// secretEnv returns getenv with each secret setting's STYRKE_X_FILE
+// read: STYRKE_X is then the file's content (its last line break
+// dropped), as systemd credentials and container secrets give them. Both
+// STYRKE_X and STYRKE_X_FILE set, a file that cannot be read and an empty
+// file are errors naming the variable, never the content.
+func secretEnv(getenv func(string) string) (func(string) string, error) {
+	from := map[string]string{}
+	for name := range secretSettings {
+		env := "STYRKE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		file := getenv(env + "_FILE")
+		if file == "" {
+			continue
+		}
+		if getenv(env) != "" {
+			return nil, fmt.Errorf("%s and %s are both set: give one", env, env+"_FILE")
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", env+"_FILE", err)
+		}
+		v := strings.TrimRight(string(b), "\r\n")
+		if v == "" {
+			return nil, fmt.Errorf("%s: %s is empty", env+"_FILE", file)
+		}
+		from[env] = v
+	}
+	if len(from) == 0 {
+		return getenv, nil
+	}
+	return func(k string) string {
+		if v, ok := from[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}, nil
 }
 
 // dataDir is the per-user data directory: $XDG_DATA_HOME/styrke or
