@@ -96,7 +96,7 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 		}
 		m, err := notify.NewSMTP(cfg)
 		if err != nil {
-			return d, err
+			return d, fmt.Errorf("--mail-from: %w", err) // the host was checked above: the sender is what is left
 		}
 		d.Mailer = m
 	}

@@ -442,6 +442,9 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"an origin with a path", map[string]string{"STYRKE_ORIGINS": "https://a.example/"}, "--origins"},
 		{"Twilio without an account", map[string]string{"STYRKE_TWILIO_SECRET": "secret-pw", "STYRKE_TWILIO_FROM": "Styrke"}, "--twilio-account-sid"},
 		{"less hash memory than one hash takes", map[string]string{"STYRKE_HASH_MEMORY": "1"}, "--hash-memory"},
+		{"a store of no known kind", map[string]string{"STYRKE_DB": "mysql://u:secret-pw@h/db"}, "--db"},
+		{"a PostgreSQL server that refuses", map[string]string{"STYRKE_DB": "postgres://u:secret-pw@127.0.0.1:1/db"}, "--db"},
+		{"a sender that is no address", map[string]string{"STYRKE_MAIL_FROM": "not an address", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25"}, "--mail-from"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

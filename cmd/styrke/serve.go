@@ -126,14 +126,14 @@ func parseLevel(s string) (slog.Level, error) {
 func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.Store, string, error) {
 	if db == "" {
 		if err := os.MkdirAll(data, 0o700); err != nil {
-			return nil, "", fmt.Errorf("data directory: %w", err)
+			return nil, "", fmt.Errorf("--data: %w", err)
 		}
 		db = "sqlite:" + filepath.Join(data, "styrke.db")
 		fmt.Fprintf(stdout, "data directory: %s\n", data)
 	}
 	st, err := backend.Open(ctx, db)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("--db: %w", err)
 	}
 	return st, db, nil
 }
@@ -155,7 +155,11 @@ func openExistingStore(ctx context.Context, db, data string) (store.Store, error
 			return nil, fmt.Errorf("no database at %s (this command creates none): check --db or --data", path)
 		}
 	}
-	return backend.OpenCurrent(ctx, db)
+	st, err := backend.OpenCurrent(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("--db: %w", err)
+	}
+	return st, nil
 }
 
 // runServe serves the site and the API until ctx ends, then drains requests
