@@ -93,7 +93,9 @@ const directoryUsage = `usage: styrke directory check [--institution ID] [--dire
 check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, lockoutThreshold; OpenLDAP: the
 ppolicy entry) and lists every conflict with each institution's policy.
-Exit status 1 when there is a conflict, 0 when there is none.
+Exit status 0 when every directory agrees (or none is configured), 1 when
+there is a conflict, 2 when it could not check (a setting, or a directory that
+did not answer).
 
 remind tells everyone whose password the directory expires within --within
 (1-366 days; AD: msDS-UserPasswordExpiryTimeComputed, OpenLDAP: pwdChangedTime
@@ -127,7 +129,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	}
 	set, err := f.open(getenv)
 	if err != nil {
-		return err
+		return notChecked{fmt.Errorf("could not check: %w", err)}
 	}
 	ids := policy.Institutions()
 	if *only != "" {
@@ -152,7 +154,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		s, err := d.Settings(cctx)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("%s: read the settings of %s: %w", id, d, err)
+			return notChecked{fmt.Errorf("%s: could not check: read the settings of %s: %w", id, d, err)}
 		}
 		found := directory.Conflicts(p, s)
 		for _, c := range found {
@@ -175,6 +177,13 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	}
 	return nil
 }
+
+// notChecked is directory check's error when it could not check (a
+// setting, a directory that did not answer): exit status 2, where 1 is a
+// conflict found.
+type notChecked struct{ error }
+
+func (e notChecked) Unwrap() error { return e.error }
 
 // directoryRemind is `styrke directory remind`: password expiry reminders
 // (server.Desk.RemindExpiring) for one institution's directory.

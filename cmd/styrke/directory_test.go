@@ -243,6 +243,10 @@ func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	assert.NotContains(t, all.String(), twiliotest.AuthToken)
 }
 
+// TestDirectoryCheckUsage: directory check exits 0 when every directory
+// agrees with its policy, 1 when one conflicts (TestDirectoryCommands) and
+// 2 when it could not check, so that a monitoring script tells "conflict"
+// from "not checked"; before, both were 1.
 func TestDirectoryCheckUsage(t *testing.T) {
 	pw := filepath.Join(t.TempDir(), "pw")
 	require.NoError(t, os.WriteFile(pw, []byte("secret\n"), 0o600))
@@ -253,10 +257,12 @@ func TestDirectoryCheckUsage(t *testing.T) {
 		code int
 	}{
 		{"no subcommand", []string{"directory"}, "usage: styrke directory check", 2},
-		{"plain ldap", []string{"directory", "check", "--directory", "ldap://dc.example.org"}, "in clear", 1},
+		{"plain ldap", []string{"directory", "check", "--directory", "ldap://dc.example.org"}, "in clear", 2},
+		{"a directory that does not answer", []string{"directory", "check", "--directory", "ldaps://127.0.0.1:1",
+			"--directory-bind-dn", "cn=svc,dc=example,dc=org", "--directory-base", "dc=example,dc=org", "--directory-password-file", pw}, "could not check", 2},
 		{"a date-of-birth attribute that is no attribute name", []string{"directory", "check", "--directory", "ad://dc.example.org",
 			"--directory-bind-dn", "CN=svc,DC=example,DC=org", "--directory-base", "DC=example,DC=org", "--directory-password-file", pw,
-			"--directory-birthdate-attribute", "fødselsdato"}, "--directory-birthdate-attribute", 1},
+			"--directory-birthdate-attribute", "fødselsdato"}, "--directory-birthdate-attribute", 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -88,6 +88,11 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errReported):
 		return 1
 	}
+	var nc notChecked
+	if errors.As(err, &nc) {
+		fmt.Fprintf(stderr, "styrke: %v\n", err)
+		return 2
+	}
 	fmt.Fprintf(stderr, "styrke: %v\n", err)
 	return 1
 }
