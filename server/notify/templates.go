@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -143,6 +144,13 @@ func LoadTemplates(dir string, fallback Profile) (*Templates, error) {
 			t.text[key] = tt
 			sample := Data{Name: "Kari Nordmann", Username: "kari", Institution: "Utfjord kommune", ServiceDesk: "IT",
 				Link: "https://example.org/aktiver/#/pw/x", Expires: "1.1.2030", How: "x", When: "x", Code: "12345678"}
+			// The text blocks alone first, so that an error in them names
+			// this file, not the .html read next.
+			for _, n := range need {
+				if err := tt.ExecuteTemplate(io.Discard, n, sample); err != nil {
+					return nil, fmt.Errorf("notify: template %s: %w", src, err)
+				}
+			}
 			if kind == KindCode { // an SMS only
 				if _, err := t.render(kind, lang, sample); err != nil {
 					return nil, fmt.Errorf("notify: template %s: %w", src, err)

@@ -85,6 +85,8 @@ func TestTemplatesOverride(t *testing.T) {
 	assert.Equal(t, notify.Profile{Name: "Styrke"}, tp.Profile("uio"))
 }
 
+// TestTemplatesRefused: a broken override is refused at start, naming the
+// operator's file.
 func TestTemplatesRefused(t *testing.T) {
 	tests := []struct {
 		name, file, body string
@@ -92,6 +94,7 @@ func TestTemplatesRefused(t *testing.T) {
 		{"syntax error", "activation.nb.txt", `{{define "subject"}}{{.Name{{end}}`},
 		{"missing sms block", "activation.nb.txt", `{{define "subject"}}x{{end}}{{define "text"}}x{{end}}`},
 		{"unknown field", "changed.en.html", `<p>{{.Password}}</p>`},
+		{"unknown field in a text template", "activation.nb.txt", `{{define "subject"}}x{{end}}{{define "text"}}{{.Password}}{{end}}{{define "sms"}}x{{end}}`},
 		{"bad institutions.json", "institutions.json", `{"uio": [}`},
 	}
 	for _, tt := range tests {
@@ -99,7 +102,10 @@ func TestTemplatesRefused(t *testing.T) {
 			dir := t.TempDir()
 			require.NoError(t, os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.body), 0o600))
 			_, err := notify.LoadTemplates(dir, notify.Profile{})
-			assert.Error(t, err)
+			require.Error(t, err)
+			// The operator's file is named, not the built-in one beside it
+			// (an unknown field in a .txt named the built-in .html).
+			assert.Contains(t, err.Error(), filepath.Join(dir, tt.file))
 		})
 	}
 }
