@@ -19,6 +19,10 @@ import (
 // on stderr by its number and field, never its content.
 func runAccount(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] FILE.csv|-"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, use)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(stderr, use)
 		return errUsage

@@ -132,7 +132,7 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 		err = activationImport(ctx, args[1:], getenv, stdout, stderr)
 	case "welcome":
 		err = activationWelcome(ctx, args[1:], getenv, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, activationUsage)
 		return nil
 	default:

@@ -43,6 +43,9 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 			"each output line is the Result JSON. With a terminal on stdin and no flags, asks for one password.\n")
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return errUsage
 	}
 	if fs.NArg() > 0 {

@@ -346,3 +346,19 @@ func TestWriteBreakdownInItsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpEverywhere: -h (and --help, help) after any command or command
+// group prints its usage and exits 0, as `activation -h` and `serve -h`
+// did; `check -h` exited 2, `policy -h` called -h an unknown subcommand,
+// and `account -h` and `directory -h` exited 2.
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"-h"}, {"check", "-h"}, {"policy", "-h"}, {"policy", "help"}, {"account", "-h"}, {"account", "--help"},
+		{"directory", "-h"}, {"directory", "help"}, {"activation", "-h"}, {"audit", "-h"}, {"serve", "-h"},
+		{"account", "import", "-h"}, {"directory", "check", "-h"}, {"directory", "remind", "-h"},
+	} {
+		stdout, stderr, err := runCLI(t, "", args...)
+		assert.NoError(t, err, "%v", args)
+		assert.Contains(t, strings.ToLower(stdout+stderr), "usage", "%v", args)
+	}
+}

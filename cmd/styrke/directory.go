@@ -113,6 +113,10 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	if len(args) > 0 && args[0] == "remind" {
 		return directoryRemind(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(stdout, directoryUsage)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "check" {
 		fmt.Fprint(stderr, directoryUsage)
 		return errUsage

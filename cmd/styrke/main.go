@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "directory":
 		return runDirectory(ctx, rest, getenv, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
@@ -96,6 +96,9 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "styrke: %v\n", err)
 	return 1
 }
+
+// isHelp reports whether arg asks for a command's usage.
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" || arg == "-help" }
 
 // errReported means the command already told the user what went wrong.
 var errReported = errors.New("reported")

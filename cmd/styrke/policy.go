@@ -19,6 +19,10 @@ func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, usage)
 		return errUsage
 	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	switch args[0] {
 	case "validate":
 		if len(args) != 2 {
