@@ -1,5 +1,7 @@
 package site
 
+import "encoding/json"
+
 // The policy designer's words for its batch results: the list of passwords
 // whose verdict changed (shown in the page only), its sort control, and the
 // histogram's visible labels and text alternative.
@@ -133,4 +135,87 @@ func (t Text) DesJSONRefused() string {
 // (the JSON would say null, which the engine reads as the default).
 func (t Text) DesNumber() string {
 	return t.pick("skriv et tall", "skriv eit tal", "type a number")
+}
+
+// problemWords are the policy engine's problem messages (policy.Problems,
+// in English, as the module and `styrke policy validate` give them) as
+// patterns, each with its Bokmål and Nynorsk wording; {1}, {2} and {3}
+// stand for the pattern's groups (the values and limits). The designer's
+// script says a problem in the page's language by the first pattern that
+// matches; TestProblemWordsCoverEveryProblem holds them to every message
+// the engine has. In the page, not the module: the meter's bytes on the
+// wire are at their budget.
+var problemWords = [][3]string{
+	{`^is empty; want 1 to (\d+) characters of a-z, 0-9, - and _$`,
+		"er tom; skal være 1 til {1} tegn av a–z, 0–9, - og _", "er tom; skal vere 1 til {1} teikn av a–z, 0–9, - og _"},
+	{`^has (\d+) characters or ones outside a-z, 0-9, - and _; want 1 to (\d+) of those$`,
+		"har {1} tegn, eller tegn utenfor a–z, 0–9, - og _; skal være 1 til {2} av dem", "har {1} teikn, eller teikn utanfor a–z, 0–9, - og _; skal vere 1 til {2} av dei"},
+	{`^is (\d+) characters or not valid UTF-8; want at most (\d+)$`,
+		"er {1} tegn eller ikke gyldig UTF-8; skal være høyst {2}", "er {1} teikn eller ikkje gyldig UTF-8; skal vere høgst {2}"},
+	{`^has (\d+) words; want at most (\d+)$`,
+		"har {1} ord; skal ha høyst {2}", "har {1} ord; skal ha høgst {2}"},
+	{`^is (\d+) characters; want 3 to (\d+)$`,
+		"er {1} tegn; skal være 3 til {2}", "er {1} teikn; skal vere 3 til {2}"},
+	{`^is (\S+), below minLength (\S+)$`,
+		"er {1}, under minste lengde ({2})", "er {1}, under minste lengd ({2})"},
+	{`^is (\S+); want more than 0 and at most (\S+)$`,
+		"er {1}; skal være over 0 og høyst {2}", "er {1}; skal vere over 0 og høgst {2}"},
+	{`^is (\S+); want at least (\S+) \(the default; an institution may only raise it\) and at most (\S+)$`,
+		"er {1}; skal være minst {2} (standardverdien; en institusjon kan bare heve den) og høyst {3}",
+		"er {1}; skal vere minst {2} (standardverdien; ein institusjon kan berre auke han) og høgst {3}"},
+	{`^is (\S+); want 1 or more$`,
+		"er {1}; skal være 1 eller mer", "er {1}; skal vere 1 eller meir"},
+	{`^is not one of "prefer" or "require"$`,
+		`er verken "prefer" eller "require"`, `er verken "prefer" eller "require"`},
+	{`^is not a duration such as "72h"$`,
+		`er ikke en varighet som "72h"`, `er ikkje ei tidslengd som "72h"`},
+	{`^is (\S+); want 10m to 720h$`,
+		"er {1}; skal være 10m til 720h", "er {1}; skal vere 10m til 720h"},
+	{`^allows nothing; list classes or extra characters$`,
+		"tillater ingen tegn; velg tegnklasser eller ekstra tegn", "tillèt ingen teikn; vel teiknklassar eller ekstra teikn"},
+	{`^is not one of upper, lower, digit, special$`,
+		"er ingen av upper, lower, digit, special", "er ingen av upper, lower, digit, special"},
+	{`^is not valid UTF-8 of at most 256 characters$`,
+		"er ikke gyldig UTF-8 på høyst 256 tegn", "er ikkje gyldig UTF-8 på høgst 256 teikn"},
+	{`^has a key that is not one of upper, lower, digit, special$`,
+		"har en nøkkel som ikke er upper, lower, digit eller special", "har ein nøkkel som ikkje er upper, lower, digit eller special"},
+	{`^asks for (\S+) characters in all, more than maxLength (\S+)$`,
+		"krever {1} tegn i alt, mer enn største lengde ({2})", "krev {1} teikn i alt, meir enn største lengd ({2})"},
+	{`^has (\S+) tiers; want 1 to (\S+)$`,
+		"har {1} trinn; skal ha 1 til {2}", "har {1} steg; skal ha 1 til {2}"},
+	{`^is (\S+); the first tier must start at 1$`,
+		"er {1}; første trinn må begynne på 1", "er {1}; første steget må byrje på 1"},
+	{`^is (\S+); want more than the tier before \((\S+)\)$`,
+		"er {1}; skal være mer enn trinnet før ({2})", "er {1}; skal vere meir enn steget før ({2})"},
+	{`^is out of range; want 0 to (\S+)$`,
+		"er utenfor det tillatte; skal være 0 til {1}", "er utanfor det tillatne; skal vere 0 til {1}"},
+	{`^is (\S+); want 0 \(no limit\) to (\S+)$`,
+		"er {1}; skal være 0 (ingen grense) til {2}", "er {1}; skal vere 0 (inga grense) til {2}"},
+	{`^is not one of "unicode" or "ascii"$`,
+		`er verken "unicode" eller "ascii"`, `er verken "unicode" eller "ascii"`},
+	{`^has (\S+) rules; want at most (\S+)$`,
+		"har {1} regler; skal ha høyst {2}", "har {1} reglar; skal ha høgst {2}"},
+	{`^is (\S+); want at most (\S+)$`,
+		"er {1}; skal være høyst {2}", "er {1}; skal vere høgst {2}"},
+	{`^is (\S+); want (\S+) to (\S+) \(Active Directory's limit\)$`,
+		"er {1}; skal være {2} til {3} (grensen i Active Directory)", "er {1}; skal vere {2} til {3} (grensa i Active Directory)"},
+	{`^is (\S+); want (\S+) to (\S+)$`,
+		"er {1}; skal være {2} til {3}", "er {1}; skal vere {2} til {3}"},
+}
+
+// DesProblemWords is problemWords for the page's language as JSON, a list
+// of [pattern, wording] pairs; in English, none (the engine's own words).
+func (t Text) DesProblemWords() string {
+	if t.lang == "en" {
+		return "[]"
+	}
+	pairs := make([][2]string, len(problemWords))
+	for i, w := range problemWords {
+		pairs[i] = [2]string{w[0], t.pick(w[1], w[2], w[0])}
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		panic(err) // strings only
+	}
+	return string(b)
 }

@@ -295,6 +295,24 @@ func TestDesigner(t *testing.T) {
 	assert.Empty(t, tb.Errors())
 }
 
+// TestDesignerProblemsInNorwegian: on the Bokmål and Nynorsk pages a
+// problem is said in the page's language with its values ("Minste lengde:
+// er 5; skal være 8 til 127"); it was the engine's English ("is 5; want 8
+// to 127").
+func TestDesignerProblemsInNorwegian(t *testing.T) {
+	tb := env.browser.Tab(t)
+	for _, c := range []struct{ path, want string }{
+		{"/designer/", "Minste lengde: er 5; skal være 8 til 127"},
+		{"/nn/designer/", "Minste lengd: er 5; skal vere 8 til 127"},
+	} {
+		run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.server.URL+c.path))
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
+		setValue(t, tb, "#f-minLength", "5")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-problems] li') !== null`)
+		assert.Equal(t, c.want, chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`), c.path)
+	}
+}
+
 // TestDesignerWithoutEngine: when the module cannot load (blocked here),
 // the designer says so at once, in the page's language, and Run stays
 // disabled (it was a silent no-op before the engine was there).

@@ -208,6 +208,19 @@ function fieldInput(field) {
   return field ? form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
 }
 
+// problemWords are the engine's problem messages (English) as patterns,
+// each with the page's wording ({1}… its groups); none in English.
+const problemWords = JSON.parse(msg.msgProblemWords || '[]').map(([re, to]) => [new RegExp(re), to]);
+
+// problemText is an engine problem in the page's language.
+function problemText(m) {
+  for (const [re, to] of problemWords) {
+    const g = re.exec(m);
+    if (g) return to.replace(/\{(\d)\}/g, (_, i) => g[i]);
+  }
+  return m;
+}
+
 // showProblems lists probs under the names the form gives their fields
 // ("Minimum length", not "minLength") and marks those fields invalid.
 function showProblems(probs) {
@@ -223,7 +236,8 @@ function showProblems(probs) {
     const label = input && root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
     if (input) input.setAttribute('aria-invalid', 'true');
     const name = label ? label.textContent : pr.field;
-    ul.append(el('li', {}, name ? `${name}: ${pr.message}` : pr.message));
+    const text = problemText(pr.message);
+    ul.append(el('li', {}, name ? `${name}: ${text}` : text));
   }
   box.replaceChildren(ul);
 }
