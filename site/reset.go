@@ -58,7 +58,7 @@ func (r ResetText) title(id PageID) string {
 var resetTexts = [3]ResetText{
 	{
 		ResetTitle: "Glemt passord", ChangeTitle: "Endre passord",
-		HomeReset:   "Logg inn med ID-porten og velg et nytt passord.",
+		HomeReset:   "Vis hvem du er, med ID-porten der institusjonen din tilbyr det, og velg et nytt passord.",
 		HomeChange:  "Du kan passordet ditt og vil velge et nytt.",
 		ExpiredLink: "Har du et norsk fødselsnummer eller D-nummer? Logg inn med ID-porten og velg passord selv.",
 		ResetLead:   "Logg inn med ID-porten (BankID, MinID, Buypass eller Commfides). Så velger du et nytt passord til kontoen din.",
@@ -84,7 +84,7 @@ var resetTexts = [3]ResetText{
 	},
 	{
 		ResetTitle: "Gløymt passord", ChangeTitle: "Endre passord",
-		HomeReset:   "Logg inn med ID-porten og vel eit nytt passord.",
+		HomeReset:   "Vis kven du er, med ID-porten der institusjonen din tilbyr det, og vel eit nytt passord.",
 		HomeChange:  "Du kan passordet ditt og vil velje eit nytt.",
 		ExpiredLink: "Har du eit norsk fødselsnummer eller D-nummer? Logg inn med ID-porten og vel passord sjølv.",
 		ResetLead:   "Logg inn med ID-porten (BankID, MinID, Buypass eller Commfides). Så vel du eit nytt passord til kontoen din.",
@@ -110,7 +110,7 @@ var resetTexts = [3]ResetText{
 	},
 	{
 		ResetTitle: "Forgot password", ChangeTitle: "Change password",
-		HomeReset:   "Sign in with ID-porten and choose a new password.",
+		HomeReset:   "Prove who you are, with ID-porten where your institution offers it, and choose a new password.",
 		HomeChange:  "You know your password and want a new one.",
 		ExpiredLink: "Do you have a Norwegian national identity number or D-number? Sign in with ID-porten and choose a password yourself.",
 		ResetLead:   "Sign in with ID-porten (BankID, MinID, Buypass or Commfides). Then choose a new password for your account.",

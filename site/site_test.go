@@ -173,6 +173,11 @@ func TestHomePage(t *testing.T) {
 			assert.Equal(t, def.Version(), text(one(t, doc, "policy-version")))
 			rules := text(one(t, doc, "rules-default"))
 			assert.Contains(t, rules, site.Texts(lang).RuleLength(site.NewPolicyView(def)), "lang %s", lang)
+			// The site is static and may run where the reset with ID-porten
+			// is off: its tile promises ID-porten only where offered (it
+			// said "Log in with ID-porten" whatever the forgot page said).
+			tiles := text(one(t, doc, "home-links"))
+			assert.Contains(t, tiles, map[string]string{"nb": "der institusjonen din tilbyr det", "nn": "der institusjonen din tilbyr det", "en": "where your institution offers it"}[lang])
 			links := elements(one(t, doc, "lang-switch"), "a")
 			require.Len(t, links, 3)
 			for i, a := range links {
