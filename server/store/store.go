@@ -31,17 +31,23 @@ var (
 	ErrNoSchema = errors.New("no Styrke schema in this database (styrke serve creates it)")
 )
 
+// Applied returns the schema versions a database holds as a set, and the
+// newest of them (0: none).
+func Applied(versions []int) (set map[int]bool, newest int) {
+	set = make(map[int]bool, len(versions))
+	for _, v := range versions {
+		set[v] = true
+		newest = max(newest, v)
+	}
+	return set, newest
+}
+
 // CheckVersions is OpenCurrent's check of the schema versions a database
 // holds (applied) against a program's migrations (want, of which newest is
 // the last): nil when every one is applied and none newer; otherwise an
 // error naming the database's version and the program's, and what to do.
 func CheckVersions(applied, want []int, newest int) error {
-	have := map[int]bool{}
-	top := 0
-	for _, v := range applied {
-		have[v] = true
-		top = max(top, v)
-	}
+	have, top := Applied(applied)
 	if top > newest {
 		return fmt.Errorf("database schema version %d is newer than this program's %d: use the newer styrke", top, newest)
 	}

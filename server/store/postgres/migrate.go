@@ -253,12 +253,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	applied := map[int]bool{}
-	newest := 0
-	for _, v := range versions {
-		applied[v] = true
-		newest = max(newest, v)
-	}
+	applied, newest := store.Applied(versions)
 	if newest > SchemaVersion {
 		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
 	}

@@ -99,6 +99,12 @@ func TestReopen(t *testing.T) {
 // migrated returns a connection of its own (as another process's) to a
 // new file that Open migrated and closed.
 func migrated(t *testing.T) *sql.DB {
+	_, db := migratedFile(t)
+	return db
+}
+
+// migratedFile is migrated with the file's path.
+func migratedFile(t *testing.T) (string, *sql.DB) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "styrke.db")
 	s, err := sqlite.Open(t.Context(), path)
@@ -107,7 +113,7 @@ func migrated(t *testing.T) *sql.DB {
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	return db
+	return path, db
 }
 
 // TestWALMode checks that Open leaves the file in WAL mode, seen by a
@@ -263,25 +269,16 @@ func queryPlan(t *testing.T, query string, args ...any) string {
 // schema under the older server.
 func TestOpenCurrent(t *testing.T) {
 	t.Run("current", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "styrke.db")
-		s, err := sqlite.Open(t.Context(), path)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-		s, err = sqlite.OpenCurrent(t.Context(), path)
+		path, _ := migratedFile(t)
+		s, err := sqlite.OpenCurrent(t.Context(), path)
 		require.NoError(t, err)
 		defer s.Close()
 		_, err = s.Audit(t.Context(), store.AuditFilter{Limit: 1})
 		assert.NoError(t, err)
 	})
 	t.Run("behind", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "styrke.db")
-		s, err := sqlite.Open(t.Context(), path)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-		db, err := sql.Open("sqlite", path)
-		require.NoError(t, err)
-		defer db.Close()
-		_, err = db.Exec(`DELETE FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion)
+		path, db := migratedFile(t)
+		_, err := db.Exec(`DELETE FROM schema_migrations WHERE version = ?`, sqlite.SchemaVersion)
 		require.NoError(t, err)
 		_, err = sqlite.OpenCurrent(t.Context(), path)
 		require.Error(t, err)
@@ -292,14 +289,8 @@ func TestOpenCurrent(t *testing.T) {
 		assert.Zero(t, n, "not migrated")
 	})
 	t.Run("ahead", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "styrke.db")
-		s, err := sqlite.Open(t.Context(), path)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-		db, err := sql.Open("sqlite", path)
-		require.NoError(t, err)
-		defer db.Close()
-		_, err = db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'later', 0)`, sqlite.SchemaVersion+1)
+		path, db := migratedFile(t)
+		_, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'later', 0)`, sqlite.SchemaVersion+1)
 		require.NoError(t, err)
 		_, err = sqlite.OpenCurrent(t.Context(), path)
 		require.Error(t, err)
