@@ -239,7 +239,9 @@ func (t Text) ActCodeNone() string {
 }
 
 // ActCodeResend is the button that sends the code again.
-func (t Text) ActCodeResend() string { return t.pick("Send en ny kode", "Send ein ny kode", "Send a new code") }
+func (t Text) ActCodeResend() string {
+	return t.pick("Send en ny kode", "Send ein ny kode", "Send a new code")
+}
 
 // ActCodeResent: a new code went out; {ending} is the number's last two
 // digits.

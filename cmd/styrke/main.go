@@ -98,7 +98,9 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 // isHelp reports whether arg asks for a command's usage.
-func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" || arg == "-help" }
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "help" || arg == "-help"
+}
 
 // errReported means the command already told the user what went wrong.
 var errReported = errors.New("reported")
