@@ -586,6 +586,14 @@ func TestImportAPI(t *testing.T) {
 	assert.False(t, rep.Imported)
 	require.NotEmpty(t, rep.Errors)
 
+	// A quote in a row's first field: a 422 naming the line, not a panic
+	// that closed the connection with no answer.
+	for _, bad := range []string{"username\nkari\na\"b\n", "username\nkari\n\"unterminated\n"} {
+		resp, rep = post(bad, "deliver=false")
+		assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%q", bad)
+		assert.Equal(t, []server.RowError{{Line: 3, Reason: rep.Errors[0].Reason}}, rep.Errors, "%q", bad)
+	}
+
 	resp, rep = post("username,name,phone,email\nkari,Kari,01017012345,\nola,Ola,,kari at example\nper,Per,,\n", "")
 	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	assert.False(t, rep.Imported)

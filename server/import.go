@@ -132,14 +132,17 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
 			}
 			return nil, append(errs, RowError{Line: line, Reason: csvReason(err)}), fmt.Errorf("%w: malformed CSV at line %d", ErrImportInvalid, line)
 		}
+		// Only now: after a read error the reader has no field positions,
+		// and FieldPos panics (a quote in the first field did).
+		line, _ := cr.FieldPos(0)
 		if len(rows)+len(errs) >= MaxImportRows {
 			return nil, append(errs, RowError{Line: line, Reason: fmt.Sprintf("more than %d rows", MaxImportRows)}), fmt.Errorf("%w: too many rows", ErrImportInvalid)
 		}

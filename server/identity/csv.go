@@ -71,7 +71,6 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -83,6 +82,9 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 			}
 			return nil, fmt.Errorf("identity import: read: %w", err)
 		}
+		// Only now: after a read error the reader has no field positions,
+		// and FieldPos panics.
+		line, _ := cr.FieldPos(0)
 		if first {
 			first = false
 			if header, ok := headerColumns(rec); ok {

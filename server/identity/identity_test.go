@@ -131,6 +131,12 @@ func TestParseCSVErrors(t *testing.T) {
 			[]identity.LineError{{Line: 2, Field: "username", Problem: "repeats line 1's account"}}},
 		{"malformed quotes", "ola,\"Ola,uio," + fnr + "\n", true,
 			[]identity.LineError{{Line: 1, Problem: "malformed CSV"}}},
+		// A quote in the first field: the reader's error left no field
+		// positions, and the line number asked of them panicked.
+		{"a bare quote in the first field", "username,name,institution,identity number\nol\"a,Ola,uio," + fnr + "\n", true,
+			[]identity.LineError{{Line: 2, Problem: "malformed CSV"}}},
+		{"an unterminated quote on the last line", "ola,Ola,uio," + fnr + "\n\"kari,Kari,uio," + fnr2 + "\n", true,
+			[]identity.LineError{{Line: 2, Problem: "malformed CSV"}}},
 		{"invalid UTF-8", "ola,\xff,uio," + fnr + "\n", true,
 			[]identity.LineError{{Line: 1, Field: "name", Problem: "is not valid UTF-8"}}},
 	}
