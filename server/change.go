@@ -205,6 +205,8 @@ func (h *handler) change() http.Handler {
 			}
 			if n >= k.limit {
 				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
+				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
+					Detail: "change: too many wrong current passwords; throttled"})
 				w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
 				writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
 				return
@@ -217,6 +219,11 @@ func (h *handler) change() http.Handler {
 				}
 			}
 			h.Logger.InfoContext(ctx, "change: wrong current password or unknown username", "id", RequestID(ctx))
+			// In the audit log, with the username as typed and the client:
+			// a guessing run is seen and traced (the log line names
+			// neither).
+			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
+				Detail: "change: wrong current password or unknown username"})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
 		// The directory has locked the account (after wrong passwords

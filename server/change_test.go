@@ -120,6 +120,21 @@ func TestChangeThrottle(t *testing.T) {
 	e.advance(server.ChangeWindow + time.Second)
 	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "after the window: %s", body)
+
+	// Each refusal is in the audit log with the username and the client
+	// (the server's log line names neither): 3 wrong and 1 throttled for
+	// ola, 3 wrong and 1 throttled for nobody.
+	evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventRefused})
+	require.NoError(t, err)
+	var details []string
+	for _, ev := range evs {
+		details = append(details, ev.Username+": "+ev.Detail)
+		assert.NotEmpty(t, ev.RemoteAddr)
+		assertNoSecrets(t, ev.Detail, strong, strong2)
+	}
+	wrong, throttled := "change: wrong current password or unknown username", "change: too many wrong current passwords; throttled"
+	assert.Equal(t, []string{"ola: " + wrong, "ola: " + wrong, "ola: " + wrong, "ola: " + throttled,
+		"nobody: " + wrong, "nobody: " + wrong, "nobody: " + wrong, "nobody: " + throttled}, details)
 }
 
 // TestChangeOverloaded: with the password hashing saturated, a change is a

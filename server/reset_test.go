@@ -488,6 +488,22 @@ func TestImportIdentitiesAPI(t *testing.T) {
 	require.Len(t, got, 1, "one account")
 	assert.Equal(t, "ola", got[0].Username)
 	assertNoSecrets(t, e.logs.String(), pidOla, pidTest)
+
+	// Who may reset which account is audited per account, with the key's
+	// name and the client (the import left no trace: a misused key could
+	// map its holder's number onto another's account, reset its password
+	// and map it back).
+	evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventIdentitySet})
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "the two imports that stored ola's identity; none for the refused one")
+	for _, ev := range evs {
+		assert.Equal(t, "ola", ev.Username)
+		assert.Equal(t, "default", ev.Institution)
+		assert.Equal(t, "admin:admin", ev.Actor)
+		assert.NotEmpty(t, ev.RemoteAddr)
+		assert.NotEmpty(t, ev.RequestID)
+		assertNoSecrets(t, ev.Detail, pidOla)
+	}
 }
 
 func mustHash(t *testing.T, pid string) []byte {

@@ -26,7 +26,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/reset/complete", h.api(post(h.resetComplete())))
 	mux.Handle("/api/reset/end", h.api(post(h.resetEnd())))
 	mux.Handle("/api/change", h.api(post(h.change())))
-	mux.Handle("/api/admin/identities", h.api(post(h.importIdentities())))
+	mux.Handle("/api/admin/identities", h.api(h.requireAdmin(post(h.importIdentities()))))
 	mux.Handle("/api/", h.api(notFound()))
 	if h.Site != nil {
 		mux.Handle("/", h.Site)

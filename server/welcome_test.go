@@ -77,7 +77,9 @@ func TestWelcome(t *testing.T) {
 	assert.Equal(t, "Velkomen til Felles IAM! Brukarkontoen ola er klar. Logg inn med ID-porten og vel passord her: https://passord.example/nn/gloymt/ Helsing Felles IAM IT", msgs[0].Body)
 	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola"})
 	require.NoError(t, err)
-	require.Len(t, ev, 3)
+	require.Len(t, ev, 4)
+	assert.Equal(t, store.EventIdentitySet, ev[0].Event, "the import of ola's identity")
+	ev = ev[1:]
 	assert.Equal(t, []string{store.EventDeliveryFailed, store.EventDelivered, store.EventWelcomed}, []string{ev[0].Event, ev[1].Event, ev[2].Event})
 	assert.Equal(t, "sms welcome", ev[1].Detail)
 	assert.Equal(t, "admin:admin", ev[2].Actor)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/store"
 )
 
 // runAccount is `styrke account import FILE.csv` (or - for stdin): it stores
@@ -34,6 +35,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	registerIdentityFlags(fs, getenv, &rc)
+	actor := fs.String("actor", cliActor(), "who is acting, for the audit log")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -66,7 +68,16 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer st.Close()
-	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers)
+	var auditErr error
+	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, func(e store.AuditEvent) {
+		e.Actor = *actor
+		if _, err := st.AppendAudit(ctx, e); err != nil && auditErr == nil {
+			auditErr = err
+		}
+	})
+	if auditErr != nil {
+		return fmt.Errorf("account import: the accounts were imported, but the audit log was not written: %w", auditErr)
+	}
 	if errors.Is(err, identity.ErrInvalid) {
 		var j interface{ Unwrap() []error }
 		if errors.As(err, &j) {

@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
 )
 
 func TestAccountImport(t *testing.T) {
@@ -55,6 +58,25 @@ func TestAccountImport(t *testing.T) {
 			}
 		})
 	}
+	t.Run("audited", func(t *testing.T) {
+		// Each account's identity, as the API's import: the CLI's left no
+		// trace either.
+		dir := t.TempDir()
+		env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"account", "import", "--actor", "cli:hr", "-"}, func(k string) string { return env[k] },
+			strings.NewReader("ola,Ola,default,"+fnr+"\n"), &stdout, &stderr)
+		require.NoError(t, err, stderr.String())
+		st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
+		require.NoError(t, err)
+		defer st.Close()
+		evs, err := st.Audit(context.Background(), store.AuditFilter{Event: store.EventIdentitySet})
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+		assert.Equal(t, "ola", evs[0].Username)
+		assert.Equal(t, "cli:hr", evs[0].Actor)
+		assert.NotContains(t, evs[0].Detail, fnr)
+	})
 	t.Run("no key", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), []string{"account", "import", "-"}, func(k string) string {

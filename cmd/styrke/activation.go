@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strconv"
 	"strings"
 	"time"
@@ -63,11 +62,7 @@ func newDeskCmd(name string, getenv func(string) string, stderr io.Writer) *acti
 		addr = defaultAddr
 	}
 	envString(c.fs, getenv, &c.baseURL, "base-url", addrURL(addr), "public URL of the site, as given to styrke serve (links are built from it; default http:// and STYRKE_ADDR)")
-	who := "cli"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		who = "cli:" + u.Username
-	}
-	c.fs.StringVar(&c.actor, "actor", who, "who is acting, for the audit log")
+	c.fs.StringVar(&c.actor, "actor", cliActor(), "who is acting, for the audit log")
 	c.desk.flags(c.fs, getenv)
 	return c
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"os/signal"
 	"syscall"
 )
@@ -95,6 +96,15 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "styrke: %v\n", err)
 	return 1
+}
+
+// cliActor is the audit log's actor for a command run by the user at the
+// terminal: "cli:NAME", or "cli".
+func cliActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	return "cli"
 }
 
 // isHelp reports whether arg asks for a command's usage.

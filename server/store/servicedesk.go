@@ -108,11 +108,16 @@ const (
 	// EventWelcomed: a welcome to the reset page (sign in with ID-porten,
 	// choose a password) reached the person.
 	EventWelcomed = "welcomed"
+	// EventIdentitySet: an import stored the identity number (as its
+	// keyed hash, never the number) that may reset the account through
+	// ID-porten.
+	EventIdentitySet = "identity_set"
 )
 
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
-	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed}
+	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
+	EventIdentitySet}
 
 // AuditEvent is one line of the audit log: who did what, when, from where,
 // in which request. It never holds a password, token or identity number.
