@@ -147,6 +147,7 @@ func (h *handler) adminName(w http.ResponseWriter, r *http.Request) (string, boo
 		name, found = h.keys.match(key)
 	}
 	if !found {
+		h.Logger.WarnContext(r.Context(), "admin key refused", "id", RequestID(r.Context()), "addr", h.clientAddr(r))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
 		writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
 		return "", false

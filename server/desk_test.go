@@ -177,6 +177,10 @@ func TestNamedAdminKeys(t *testing.T) {
 	e.issue(t, map[string]string{"username": "ola", "institution": "default"}, hrKey)
 	resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "x", "institution": "default"}, deskKey[:31])
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	// A refused key is a warning in the log with the client's address (a
+	// run of them was only "status=401"), and never the key itself.
+	assert.Regexp(t, `level=WARN msg="admin key refused" id=\S+ addr=127\.0\.0\.1`, e.logs.String())
+	assert.NotContains(t, e.logs.String(), deskKey[:31])
 	got := e.auditLog(t, store.AuditFilter{Event: store.EventCreated})
 	require.Len(t, got, 2)
 	assert.Equal(t, "admin:desk", got[0].Actor)
