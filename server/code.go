@@ -108,6 +108,18 @@ func (h *handler) checkCode(ctx context.Context, r *http.Request, a store.Activa
 		return errorf(CodeInvalid, fmt.Sprintf("code must be %d digits", CodeDigits), "code")
 	}
 	if subtle.ConstantTimeCompare(HashCode(token, code), a.CodeHash) == 1 {
+		// a is what this request read before comparing; wrong codes sent
+		// at the same moment may have been counted to the limit since
+		// (each compared against its own snapshot). Read again: past the
+		// limit the right code is refused as a wrong one is, so no more
+		// than MaxFailures codes ever tell anything.
+		now, err := h.Store.Activation(ctx, a.TokenHash)
+		if err != nil {
+			return err
+		}
+		if now.Failures >= MaxFailures {
+			return errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
+		}
 		return nil
 	}
 	n, err := h.Store.RecordFailure(ctx, a.TokenHash)

@@ -1196,3 +1196,54 @@ func TestImportSemicolons(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{"kari": "Nordmann, Kari", "ola": "Ola"}, names)
 }
+
+// staleStore answers the next Activation as it stood before its failures:
+// the snapshot a request read while other requests' wrong codes, sent at
+// the same moment, were being counted.
+type staleStore struct {
+	store.Store
+	stale atomic.Bool
+}
+
+func (s *staleStore) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
+	a, err := s.Store.Activation(ctx, tokenHash)
+	if s.stale.CompareAndSwap(true, false) {
+		a.Failures = 0
+	}
+	return a, err
+}
+
+// TestCodeLockHoldsInARace: a right code whose request read the link
+// before wrong codes sent with it were counted to the limit is refused as
+// locked, as a wrong one is then; it told the person's name, phone and
+// birth date (lookup): the limit of ten was checked on the snapshot only,
+// so parallel guesses got more than ten codes compared.
+func TestCodeLockHoldsInARace(t *testing.T) {
+	var stale *staleStore
+	e := newDeskEnv(t, func(d *server.Deps) {
+		stale = &staleStore{Store: d.Store}
+		d.Store = stale
+	})
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]any{"username": "kari", "name": "Kari Nordmann",
+		"institution": "default", "email": "kari@example.org", "phone": "912 34 567", "lang": "en", "code": true}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	mails := e.smtp.Messages(t)
+	require.Len(t, mails, 1)
+	token := tokenOf(t, linkIn(t, mails[0].Text))
+	sms := e.sms.Messages()
+	require.Len(t, sms, 1)
+	code := regexp.MustCompile(`\b\d{8}\b`).FindString(sms[0].Body)
+	require.NotEmpty(t, code)
+
+	for range server.MaxFailures {
+		_, err := e.st.RecordFailure(t.Context(), server.HashToken(token))
+		require.NoError(t, err)
+	}
+	stale.stale.Store(true)
+	b, err := json.Marshal(map[string]string{"token": token, "code": code})
+	require.NoError(t, err)
+	resp, got := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", string(b))
+	assert.NotEqual(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(got), `"token_locked"`)
+	assert.NotContains(t, string(got), "Kari Nordmann")
+}
