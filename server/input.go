@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/styrke-iam/styrke/policy"
 )
 
@@ -46,6 +48,38 @@ func textProblem(s string, max int, username bool) string {
 		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return "contains a control or invisible character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + ")"
 		}
+	}
+	if username {
+		return lookAlike(s)
+	}
+	return ""
+}
+
+// lookAlike says why username s could be taken for another username, or
+// "": a character whose compatibility form is another (fullwidth letters,
+// the Kelvin sign for K, ligatures), letters not composed (e and a
+// combining accent for é: Unicode NFC), or letters of the Latin, Cyrillic
+// and Greek alphabets mixed ("реr" with a Cyrillic р and е). Each was
+// stored as another person where a directory may match it to the same
+// account, splitting its history, its throttle and its links.
+func lookAlike(s string) string {
+	for _, r := range s {
+		if c := string(r); norm.NFKC.String(c) != c {
+			return "contains a compatibility character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) +
+				", a fullwidth, ligature or sign form of another character); type the plain character"
+		}
+	}
+	if !norm.NFC.IsNormalString(s) {
+		return "has letters and accents written apart (not Unicode NFC); type each accented letter as one character"
+	}
+	scripts := 0
+	for _, table := range []*unicode.RangeTable{unicode.Latin, unicode.Cyrillic, unicode.Greek} {
+		if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(table, r) }) {
+			scripts++
+		}
+	}
+	if scripts > 1 {
+		return "mixes letters of the Latin, Cyrillic and Greek alphabets (it would look like another username)"
 	}
 	return ""
 }

@@ -59,6 +59,14 @@ func TestAdminInputRefused(t *testing.T) {
 		{"username of 7000 characters", `{"username":"` + strings.Repeat("k", 7000) + `","institution":"default"}`, "invalid", []string{"username"}},
 		{"username of 257 characters", `{"username":"` + strings.Repeat("k", 257) + `","institution":"default"}`, "invalid", []string{"username"}},
 		{"username with outer spaces", `{"username":" kari ","institution":"default"}`, "invalid", []string{"username"}},
+		// Look-alikes of another username (they were stored as other
+		// people, where a directory may match them to the same account):
+		// fullwidth letters, the Kelvin sign for K, a decomposed é, and
+		// Cyrillic letters among Latin ones.
+		{"username in fullwidth letters", `{"username":"\uff50\uff45\uff52","institution":"default"}`, "invalid", []string{"username"}},
+		{"username with the Kelvin sign", `{"username":"\u212aari","institution":"default"}`, "invalid", []string{"username"}},
+		{"username not composed (NFC)", `{"username":"pe\u0301r","institution":"default"}`, "invalid", []string{"username"}},
+		{"username mixing Cyrillic and Latin", `{"username":"\u0440\u0435r","institution":"default"}`, "invalid", []string{"username"}},
 		{"name with newline", `{"username":"kari","name":"Kari\nNordmann","institution":"default"}`, "invalid", []string{"name"}},
 		{"name of 257 characters", `{"username":"kari","name":"` + strings.Repeat("n", 257) + `","institution":"default"}`, "invalid", []string{"name"}},
 		{"several at once", `{"username":"a\u0000","name":"b\n","institution":"default","ttl":"1ns"}`, "invalid", []string{"username", "name", "ttl"}},
@@ -101,6 +109,9 @@ func TestAdminInputAccepted(t *testing.T) {
 		{"ttl of 720h", `{"username":"kari","institution":"default","ttl":"720h"}`},
 		{"username of 256 characters", `{"username":"` + strings.Repeat("å", 256) + `","institution":"default"}`},
 		{"username with inner space and unicode", `{"username":"kari nordmann@uit.no","name":"Kåre Ævar Øvergård","institution":"default"}`},
+		{"username with a composed é", `{"username":"p\u00e9r","institution":"default"}`},
+		{"username in Cyrillic alone", `{"username":"\u043f\u0435\u0440","institution":"default"}`},
+		{"username in Sámi", `{"username":"\u00e1illo\u0161","institution":"default"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
