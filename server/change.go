@@ -321,7 +321,8 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		h.fromDirectory(ctx, p.ID, req.Username, &in)
-		if !h.newPassword(w, r, p, in) {
+		ok, breachChecked := h.newPassword(w, r, p, in)
+		if !ok {
 			return
 		}
 		enc, err := passhash.Hash(req.Password)
@@ -355,6 +356,6 @@ func (h *handler) change() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
 		h.passwordChanged(r, req.Username, p.ID, notify.HowChange)
-		w.WriteHeader(http.StatusNoContent)
+		setAnswer(w, false, breachChecked)
 	})
 }

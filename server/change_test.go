@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -341,4 +342,31 @@ func TestChangeWrongInstitution(t *testing.T) {
 	res, body = e.postJSON(t, "/api/change", changeAt("uio", "per", strong, strong2))
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
 	assertNoSecrets(t, e.logs.String(), strong, strong2, uitWord)
+}
+
+// TestSetPasswordSaysBreachSkipped: with the breach service down and a
+// policy that accepts then (breachCheck prefer), the change and the reset
+// say so (200 {"breachChecked":false}), as the activation does, for the
+// page to tell the person; they said 204, and the page said nothing,
+// against its own rules' promise. With the service up: 204, as before.
+func TestSetPasswordSaysBreachSkipped(t *testing.T) {
+	down := func(d *server.Deps) {
+		d.Breach = breach.New("http://127.0.0.1:1", breach.Options{Timeout: 300 * time.Millisecond})
+	}
+	e := newResetEnv(t, down)
+	e.setPassword(t, "ola", strong)
+	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.JSONEq(t, `{"breachChecked":false}`, string(body))
+
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": "Granskog!Lirype-Vadmel9"}, c)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.JSONEq(t, `{"breachChecked":false}`, string(body))
+
+	up := newResetEnv(t, nil)
+	up.setPassword(t, "ola", strong)
+	res, body = up.postJSON(t, "/api/change", change("ola", strong, strong2))
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
 }

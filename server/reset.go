@@ -381,19 +381,39 @@ func (h *handler) directoryFor(institution string) directory.Directory {
 // breach service, the account's history. It answers the person itself
 // (422 with the Result, or an error) and returns false when the password
 // cannot be used.
-func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.Policy, in policy.Input) bool {
+func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.Policy, in policy.Input) (ok, breachChecked bool) {
 	ctx := r.Context()
 	v, err := h.judge(ctx, p, in)
 	if err != nil {
 		h.failRetryable(w, r, "judge", err)
-		return false
+		return false, false
 	}
 	if !v.res.OK {
 		h.Logger.InfoContext(ctx, "password rejected", "id", RequestID(ctx), "policy", p.ID, "rules", rules(v.res))
 		writeJSON(w, http.StatusUnprocessableEntity, v.res.AppendJSON(nil))
-		return false
+		return false, false
 	}
-	return true
+	return true, v.breachChecked
+}
+
+// setAnswer is the answer to a reset or change that set the password: 204,
+// or 200 with what the page must say besides "done": that the directory
+// has the account disabled (it cannot log in yet), or that the breach
+// service did not answer and the institution accepted the password
+// without that check (as the activation's done page says).
+func setAnswer(w http.ResponseWriter, accountDisabled, breachChecked bool) {
+	if !accountDisabled && breachChecked {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	out := map[string]bool{}
+	if accountDisabled {
+		out["accountDisabled"] = true
+	}
+	if !breachChecked {
+		out["breachChecked"] = false
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // directoryRefused answers the directory's own refusal as a Result with
@@ -448,7 +468,8 @@ func (h *handler) resetComplete() http.Handler {
 		}
 		in := policy.Input{Password: req.Password, Username: s.Username, Name: s.Name, BirthDate: s.BirthDate, Lang: lang(r)}
 		h.fromDirectory(ctx, s.Institution, s.Username, &in)
-		if !h.newPassword(w, r, p, in) {
+		ok, breachChecked := h.newPassword(w, r, p, in)
+		if !ok {
 			return
 		}
 		enc, err := passhash.Hash(req.Password)
@@ -498,12 +519,7 @@ func (h *handler) resetComplete() http.Handler {
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
 		h.passwordChanged(r, s.Username, s.Institution, notify.HowReset)
 		setCookie(w, resetCookie, "", 0)
-		if h.accountDisabled(ctx, s.Institution, s.Username) {
-			// The password is set, but the account cannot log in: say so
-			// (204 otherwise, as before).
-			writeJSON(w, http.StatusOK, map[string]bool{"accountDisabled": true})
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		// The password is set; an account that cannot log in is said.
+		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked)
 	})
 }

@@ -278,3 +278,23 @@ func (t Text) DoneDisabled() string {
 		"Passordet er sett, men kontoen din er ikkje slått på i katalogen, så du kan ikkje logge inn med det før institusjonen din slår han på. Kontakt IT-brukarstøtta ved institusjonen din om du treng tilgang no.",
 		"The password is set, but your account is not enabled in the directory, so you cannot log in with it until your institution enables it. Contact your institution's IT help desk if you need access now.")
 }
+
+// ActServerError says the service answered with an error of its own (a
+// 500, an answer the page does not know): not the network's fault, which
+// ActError says.
+func (t Text) ActServerError() string {
+	return t.pick("Noe gikk galt hos tjenesten. Prøv igjen om litt; hjelper ikke det, kontakt brukerstøtten.",
+		"Noko gjekk gale hos tenesta. Prøv igjen om litt; hjelper ikkje det, kontakt brukarstøtta.",
+		"Something went wrong on the service's side. Try again shortly; if that does not help, contact the service desk.")
+}
+
+// ChangeNoUsername asks for the username the change form was sent without.
+func (t Text) ChangeNoUsername() string {
+	return t.pick("Skriv inn brukernavnet ditt.", "Skriv inn brukarnamnet ditt.", "Type your username.")
+}
+
+// ChangeNoCurrent asks for the current password the change form was sent
+// without.
+func (t Text) ChangeNoCurrent() string {
+	return t.pick("Skriv inn passordet du har nå.", "Skriv inn passordet du har no.", "Type your current password.")
+}

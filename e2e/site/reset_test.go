@@ -454,3 +454,62 @@ func TestResetNotConfigured(t *testing.T) {
 	require.NoError(t, json.NewDecoder(res.Body).Decode(&cfg))
 	assert.Equal(t, false, cfg["idporten"])
 }
+
+// TestChangeWithoutDirectory: the change page on a server that keeps the
+// passwords itself (--directory none) and whose breach service does not
+// answer (the default policy accepts then):
+//   - an empty username or current password is said under its field, the
+//     first one focused, and nothing is sent (it went to the server, whose
+//     400 the page called "could not reach the service");
+//   - typing in the field takes its words out of the list above the button
+//     too (they stayed until the next submit);
+//   - the done page says the password was set without the breach check,
+//     as the page's rules promise (it said only "changed").
+func TestChangeWithoutDirectory(t *testing.T) {
+	b := startResetBackend(t, false, "--breach-url", "http://127.0.0.1:1")
+	const first, second = "Granskog!Lirype-Vadmel9", "Kveldssol over Lyngen-fjorden 42!"
+	// An account with a password of Styrke's own: an activation link used.
+	post := func(path, body string, auth bool) []byte {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if auth {
+			req.Header.Set("Authorization", "Bearer "+adminKeyE2E)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		require.Less(t, res.StatusCode, 300, "%s: %s", path, out)
+		return out
+	}
+	var issued struct{ Link string }
+	require.NoError(t, json.Unmarshal(post("/api/admin/activations", `{"username":"eva","institution":"default"}`, true), &issued))
+	_, token, ok := strings.Cut(issued.Link, "#/pw/")
+	require.True(t, ok, "link %q", issued.Link)
+	post("/api/activation/complete", `{"token":"`+token+`","password":"`+first+`"}`, false)
+
+	tb := resetTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
+	stateShown(t, tb, "form")
+	setValue(t, tb, "#new-password", second)
+	setValue(t, tb, "#confirm-password", second)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.getElementById('username-error') !== null`)
+	en := site.Texts("en")
+	assert.Equal(t, []string{en.ChangeNoUsername(), en.ChangeNoCurrent()}, errorTexts(t, tb))
+	assert.Equal(t, en.ChangeNoCurrent(), chrome.Eval[string](t, tb, `document.getElementById('current-password-error').textContent`))
+	assert.Equal(t, "username", chrome.Eval[string](t, tb, `document.activeElement.id`), "the first empty field")
+	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('username').getAttribute('aria-invalid')`))
+	setValue(t, tb, "#username", "eva")
+	assert.Equal(t, []string{en.ChangeNoCurrent()}, errorTexts(t, tb), "the username's words left the list")
+	setValue(t, tb, "#current-password", first)
+	assert.Empty(t, errorTexts(t, tb))
+
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	stateShown(t, tb, "done")
+	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-testid=state-done] [data-testid=breach-unchecked]').hidden`),
+		"the done page says the breach check did not run")
+	assert.Equal(t, en.ActBreachUnchecked(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-done] [data-testid=breach-unchecked]').textContent`))
+}

@@ -394,8 +394,9 @@ form.addEventListener('submit', async (event) => {
     }
     default:
       // The API's own messages are for developers; the person gets words
-      // in the page's language.
-      setList([msg.msgError]);
+      // in the page's language: the service's fault, not the connection's
+      // (a 500 said "check your connection").
+      setList([msg.msgServererror]);
   }
 });
 

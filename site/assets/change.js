@@ -29,6 +29,14 @@ function applyInstitution() {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
+  // Each empty field said under it, the first one focused (they went to
+  // the server, whose 400 read as "could not reach the service").
+  const empty = [[username, msg.msgNousername], [current, msg.msgNocurrent]].filter(([input]) => input.value.trim() === '');
+  if (empty.length) {
+    setList(empty.map(([, text]) => text));
+    for (const [input, text] of empty.reverse()) styrkeForm.invalid(input, text);
+    return;
+  }
   if (password.value === '') {
     // Nothing typed (Enter in an empty form): no attempt to send.
     setList([msg.msgEmpty]);
@@ -59,10 +67,14 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   switch (res.status) {
+    case 200:
     case 204:
       current.value = '';
       password.value = '';
       confirmInput.value = '';
+      // 200 {"breachChecked": false}: set without the breach check (the
+      // service did not answer, and the institution accepts then).
+      root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
       styrkeForm.show(root, 'done');
       return;
     case 422: {
@@ -83,8 +95,14 @@ form.addEventListener('submit', async (event) => {
       if (res.data?.error?.fields?.includes('password')) {
         setList([msg.msgSame]);
         styrkeForm.invalid(password, msg.msgSame);
+      } else if (res.data?.error?.fields?.includes('username')) {
+        setList([msg.msgNousername]);
+        styrkeForm.invalid(username, msg.msgNousername);
+      } else if (res.data?.error?.fields?.includes('current')) {
+        setList([msg.msgNocurrent]);
+        styrkeForm.invalid(current, msg.msgNocurrent);
       } else {
-        setList([msg.msgError]);
+        setList([msg.msgServererror]);
       }
       return;
     case 409: {
@@ -122,10 +140,13 @@ form.addEventListener('submit', async (event) => {
       return;
     }
     default:
-      setList([msg.msgError]);
+      // An answer the page does not know (a 500): the service's fault,
+      // not the connection's.
+      setList([msg.msgServererror]);
   }
 });
 
+username.addEventListener('input', () => username.removeAttribute('aria-invalid'));
 current.addEventListener('input', () => current.removeAttribute('aria-invalid'));
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
 // A reminder that the password expires names the person's institution

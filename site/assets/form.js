@@ -79,10 +79,16 @@ function invalid(input, text) {
   input.focus();
 }
 
-// valid undoes invalid.
+// valid undoes invalid; the same words in the error list above the button
+// go too (they stayed there until the next submit).
 function valid(input) {
   const id = input.id + '-error';
-  document.getElementById(id)?.remove();
+  const p = document.getElementById(id);
+  if (p) {
+    for (const li of document.querySelectorAll('[data-errors] li')) if (li.textContent === p.textContent) li.remove();
+    for (const box of document.querySelectorAll('[data-errors]')) if (!box.querySelector('li')) box.replaceChildren();
+    p.remove();
+  }
   const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((s) => s && s !== id);
   if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
   else input.removeAttribute('aria-describedby');

@@ -178,6 +178,8 @@ form.addEventListener('submit', async (event) => {
       // directory has the account disabled; say so, not "log in now".
       const done = res.status === 200 && res.data?.accountDisabled === true ? 'disabled' : 'enabled';
       for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
+      // 200 {"breachChecked": false}: set without the breach check.
+      root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
       show('done');
       return;
     }
@@ -211,7 +213,9 @@ form.addEventListener('submit', async (event) => {
       return;
     }
     default:
-      setList([msg.msgError]);
+      // An answer the page does not know (a 500): the service's fault,
+      // not the connection's.
+      setList([msg.msgServererror]);
   }
 });
 
