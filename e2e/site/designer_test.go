@@ -313,6 +313,35 @@ func TestDesignerProblemsInNorwegian(t *testing.T) {
 	}
 }
 
+// TestDesignerFocusAndReflow: at 320 CSS px the page does not scroll
+// sideways (the batch's file input did); removing a row moves the focus to
+// a neighbour row, adding one to the new row (it fell to the page's top,
+// and stayed on the button); the try panel's verdicts reach a screen
+// reader as one status line once typing pauses (both panels were a live
+// region, read out at every keystroke).
+func TestDesignerFocusAndReflow(t *testing.T) {
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.EmulateViewport(320, 800), chromedp.Navigate(env.server.URL+"/nn/designer/"))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`)
+	assert.LessOrEqual(t, chrome.Eval[int](t, tb, `document.documentElement.scrollWidth`), chrome.Eval[int](t, tb, `document.documentElement.clientWidth`))
+
+	rows := chrome.Eval[int](t, tb, `document.querySelectorAll('[data-tier]').length`)
+	require.GreaterOrEqual(t, rows, 2)
+	chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-tier]')[1].querySelector('button').click(), true)`)
+	assert.Equal(t, rows-1, chrome.Eval[int](t, tb, `document.querySelectorAll('[data-tier]').length`))
+	assert.True(t, chrome.Eval[bool](t, tb, `document.activeElement.closest('[data-tier]') !== null`), "the focus is in a tier row")
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-add-tier]').click(), true)`)
+	assert.True(t, chrome.Eval[bool](t, tb, `(() => { const all = document.querySelectorAll('[data-tier]'); return document.activeElement === all[all.length - 1].querySelector('input'); })()`),
+		"the focus is in the new row")
+
+	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('.side').hasAttribute('aria-live')`))
+	setValue(t, tb, "#try-password", "Sommar2024")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-try-status]').textContent !== ''`)
+	status := chrome.Eval[string](t, tb, `document.querySelector('[data-try-status]').textContent`)
+	assert.Contains(t, status, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=try-current] h3').textContent`)+": ")
+	assert.Contains(t, status, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=try-edited] h3').textContent`)+": ")
+}
+
 // TestDesignerWithoutEngine: when the module cannot load (blocked here),
 // the designer says so at once, in the page's language, and Run stays
 // disabled (it was a silent no-op before the engine was there).

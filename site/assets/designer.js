@@ -76,7 +76,15 @@ function numberCell(label, value, attrs) {
 
 function removeButton(row) {
   const b = el('button', { type: 'button', class: 'button' }, msg.msgRemove);
-  b.addEventListener('click', () => { row.remove(); changed(); });
+  b.addEventListener('click', () => {
+    // The focus goes to the row after, else the one before, else the
+    // section's Add button (it fell to the page's top with the row).
+    const next = row.nextElementSibling ?? row.previousElementSibling;
+    const add = $(row.matches('[data-tier]') ? '[data-add-tier]' : '[data-add-bonus]');
+    row.remove();
+    changed();
+    (next?.querySelector('input') ?? add)?.focus();
+  });
   return b;
 }
 
@@ -265,11 +273,20 @@ const fmtNum = new Intl.NumberFormat(lang === 'en' ? 'en' : 'nb', { maximumFract
 const fmt = (n) => fmtNum.format(n);
 const pct = (n, d) => (d ? new Intl.NumberFormat(lang === 'en' ? 'en' : 'nb', { style: 'percent', maximumFractionDigits: 1 }).format(n / d) : '–');
 
+let tryStatusTimer = 0;
+
 function tryPassword() {
   if (!engine || !current) return;
   const pw = $('#try-password').value;
   renderVerdict($('[data-try=current]'), evaluate(current, pw));
   renderVerdict($('[data-try=edited]'), editedValid ? evaluate(edited, pw) : null);
+  // A screen reader hears the two verdicts once typing pauses, not both
+  // panels (some 300 characters) at every keystroke.
+  clearTimeout(tryStatusTimer);
+  tryStatusTimer = setTimeout(() => {
+    $('[data-try-status]').textContent = [...root.querySelectorAll('[data-testid=try-current], [data-testid=try-edited]')]
+      .map((box) => `${box.querySelector('h3').textContent}: ${box.querySelector('[data-try] p')?.textContent ?? ''}`).join('. ');
+  }, 700);
 }
 
 // nameRemoves names each Remove button by the row it removes ("Remove:
@@ -300,12 +317,16 @@ form.addEventListener('change', () => { syncAllowed(); changed(); });
 $('[data-add-tier]').addEventListener('click', () => {
   const tiers = form.querySelectorAll('[data-tier]');
   const last = tiers.length ? num(tiers[tiers.length - 1].querySelector('[data-k=from]')) : 0;
-  $('[data-tiers]').append(tierRow({ from: (last || 0) + 1, points: 1 }));
+  const row = tierRow({ from: (last || 0) + 1, points: 1 });
+  $('[data-tiers]').append(row);
   changed();
+  row.querySelector('input').focus(); // the new row's first field
 });
 $('[data-add-bonus]').addEventListener('click', () => {
-  $('[data-bonus]').append(bonusRow({ points: 4, categories: 3, minEach: 1 }));
+  const row = bonusRow({ points: 4, categories: 3, minEach: 1 });
+  $('[data-bonus]').append(row);
   changed();
+  row.querySelector('input').focus();
 });
 $('#try-password').addEventListener('input', tryPassword);
 
