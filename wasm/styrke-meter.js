@@ -227,7 +227,7 @@ const T = {
     nopolicy: "Styrkemåleren kjenner ikke regelsettet siden ber om. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengs)", bonus: (b) => "(av dem " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
-    cell: (i, p, note) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
+    cell: (i, p, note, g) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : "") + (g ? ", del av et mønster" : ""),
     why: "Hvorfor gir senere tegn færre poeng?", whyText: "Hvert nytt tegn gir poeng, de første mest: jo lenger ut i passordet, jo færre poeng per tegn, så et langt passord kommer fram, men hvert ekstra tegn teller litt mindre. Et tegn som gjentar tegnet før, eller som er brukt mange ganger, gir ingen poeng.",
     nowMet: "Nå oppfylt:",
     ok: "Passordet oppfyller kravene.", notok: "Passordet oppfyller ikke kravene ennå.", empty: "Skriv et passord.",
@@ -245,7 +245,7 @@ const T = {
     nopolicy: "Styrkemålaren kjenner ikkje regelsettet sida ber om. Passordet blir kontrollert når du sender skjemaet.",
     score: (s, th) => s + " poeng (" + th + " trengst)", bonus: (b) => "(av dei " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
-    cell: (i, p, note) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : ""),
+    cell: (i, p, note, g) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : "") + (g ? ", del av eit mønster" : ""),
     why: "Kvifor gir seinare teikn færre poeng?", whyText: "Kvart nytt teikn gir poeng, dei første mest: di lenger ut i passordet, di færre poeng per teikn, så eit langt passord kjem fram, men kvart ekstra teikn tel litt mindre. Eit teikn som gjentek teiknet før, eller som er brukt mange gonger, gir ingen poeng.",
     nowMet: "No oppfylt:",
     ok: "Passordet oppfyller krava.", notok: "Passordet oppfyller ikkje krava enno.", empty: "Skriv eit passord.",
@@ -262,7 +262,7 @@ const T = {
     nopolicy: "The strength meter does not know the rules this page asks for. The password will be checked when you submit the form.",
     score: (s, th) => s + " points (" + th + " needed)", bonus: (b) => "(" + b + " of them extra for variety)",
     met: "Met", unmet: "Not met", todo: "Not checked yet",
-    cell: (i, p, note) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : ""),
+    cell: (i, p, note, g) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : "") + (g ? ", part of a pattern" : ""),
     why: "Why do later characters earn fewer points?", whyText: "Each new character earns points, the first ones the most: the further into the password, the fewer points per character, so a long password gets there, but each extra character counts a little less. A character that repeats the one before it, or that has been used many times, earns nothing.",
     nowMet: "Now met:",
     ok: "The password meets the requirements.", notok: "The password does not meet the requirements yet.", empty: "Type a password.",
@@ -351,7 +351,7 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 [hidden]{display:none!important}
 
-@media (forced-colors:active){.fill{background:Highlight!important}.tline::before{background:CanvasText}}
+@media (forced-colors:active){.fill{background:Highlight!important}.tline::before{background:CanvasText}.bar.pat{border-bottom:3px solid CanvasText}}
 `;
   // Heights, widths and positions as classes, so that nothing needs a style
   // attribute; as transforms, so that a changed bar is repainted without any
@@ -740,7 +740,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         setText(c.pt, fmt(points, t));
         setText(c.noteShort, noteShort);
         setText(c.noteLong, noteText);
-        c.li.setAttribute("aria-label", t.cell(i + 1, fmt(points, t), noteText));
+        c.li.setAttribute("aria-label", t.cell(i + 1, fmt(points, t), noteText, g));
       }
       if (!c.li.parentNode) {
         let g = this._groups[(i / GROUP) | 0];

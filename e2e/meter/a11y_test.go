@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,4 +142,25 @@ func TestCellListNamed(t *testing.T) {
 		names = append(names, chrome.AX(t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell")[`+js(i)+`]`).Name)
 	}
 	assert.Equal(t, []string{"Tegn 1: 4 poeng", "Tegn 2: 2 poeng", "Tegn 3: 0 poeng, gjentatt", "Tegn 4: 2 poeng"}, names)
+}
+
+// TestPatternCellsPerceivable: the characters of a guessable pattern, which
+// the feedback asks to replace ("the marked characters"), are marked for a
+// screen reader in their cells' names and, in forced colours (Windows high
+// contrast), by a border that mode keeps: the mark was a box-shadow alone,
+// which forced colours drop, and the names said nothing of it.
+func TestPatternCellsPerceivable(t *testing.T) {
+	tab := env.browser.Tab(t)
+	_, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "forced-colors", Value: "active"}},
+	})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+"/index.html")))
+	chrome.Poll[bool](t, tab, `!!globalThis.styrke && `+meterJS+`.shadowRoot.querySelector(".rules").children.length > 0`)
+	setValue(t, tab, "pw", "Sommer2026!Sommer2026!")
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".bar.pat").length > 0`)
+	name := chrome.AX(t, tab, meterJS+`.shadowRoot.querySelector(".bar.pat").closest(".cell")`).Name
+	assert.Contains(t, name, ", del av et mønster")
+	assert.NotEqual(t, "0px", chrome.Eval[string](t, tab, `getComputedStyle(`+meterJS+`.shadowRoot.querySelector(".bar.pat")).borderBottomWidth`),
+		"a mark forced colours keep")
 }
