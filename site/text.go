@@ -261,8 +261,8 @@ var texts = [3]Text{
 		ActEmpty:          "Skriv inn eit nytt passord.",
 		ActOverloaded:     "Tenesta har mykje å gjere akkurat no. Ingenting er endra. Prøv igjen om eit augneblink.",
 		ActBreachDown:     "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
-		ActDirectoryDown:  "Vi fekk ikkje sett passordet fordi katalogen du loggar inn med ikkje svarar akkurat no. Lenka verkar framleis: prøv igjen om nokre minutt.",
-		ActDirectoryError: "Vi fekk ikkje sett passordet på grunn av ein feil i oppsettet hos institusjonen din. Lenka verkar framleis; kontakt brukarstøtta.",
+		ActDirectoryDown:  "Vi fekk ikkje sett passordet fordi katalogen du loggar inn med ikkje svarar akkurat no. Lenkja verkar framleis: prøv igjen om nokre minutt.",
+		ActDirectoryError: "Vi fekk ikkje sett passordet på grunn av ein feil i oppsettet hos institusjonen din. Lenkja verkar framleis; kontakt brukarstøtta.",
 		ActInProgress:     "Passordet blir sett i ei anna fane eller eit anna vindauge akkurat no. Vent litt og prøv igjen.",
 		ActNoMeter:        "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
 
