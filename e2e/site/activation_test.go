@@ -367,7 +367,10 @@ func TestActivationKeyboardOnly(t *testing.T) {
 	assert.Equal(t, []string{"toggle"}, tabTo("toggle"), "the toggle follows the password field")
 	run(t, tb, chromedp.KeyEvent(" "))
 	assert.Equal(t, "text", chrome.Eval[string](t, tb, `document.getElementById('new-password').type`), "Space shows the password")
-	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=toggle]').getAttribute('aria-pressed')`))
+	// Named by what a press does now, and no "pressed" state beside it
+	// ("Hide password, pressed" contradicted itself).
+	assert.Equal(t, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=toggle]').dataset.hide`), chrome.AX(t, tb, `document.querySelector('[data-testid=toggle]')`).Name)
+	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=toggle]').hasAttribute('aria-pressed')`))
 	run(t, tb, chromedp.KeyEvent(" "))
 	assert.Equal(t, "password", chrome.Eval[string](t, tb, `document.getElementById('new-password').type`), "Space hides it again")
 	passed := tabTo("confirm-password")
