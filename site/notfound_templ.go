@@ -89,7 +89,7 @@ func NotFoundPage(p Page) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(Page{ID: Home, Lang: "nb", Assets: p.Assets, Policy: p.Policy}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Layout(Page{ID: Home, Lang: "nb", Assets: p.Assets, Policy: p.Policy, Title: "Fant ikke siden · Page not found · Styrke"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

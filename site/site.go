@@ -192,6 +192,9 @@ type Page struct {
 	Assets AssetMap
 	// Policy is the default policy; its version is on every page.
 	Policy PolicyView
+	// Title, when set, is the page's title instead of its ID's (the 404
+	// page's: it had the home page's).
+	Title string
 }
 
 // ActivationPage is the page opened from an activation link.

@@ -247,6 +247,10 @@ func TestDesignerPage(t *testing.T) {
 func TestNotFoundPage(t *testing.T) {
 	doc := render(t, "notfound", site.NotFoundPage(page(t, site.Home, "nb")))
 	assert.Contains(t, text(one(t, doc, "notfound-nb")), "forsiden")
+	// Its own title, not the home page's (WCAG 2.4.2).
+	titles := elements(doc, "title")
+	require.Len(t, titles, 1)
+	assert.Equal(t, "Fant ikke siden · Page not found · Styrke", text(titles[0]))
 }
 
 func TestPasswordRules(t *testing.T) {

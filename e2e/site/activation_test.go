@@ -231,12 +231,16 @@ func TestActivationEndToEnd(t *testing.T) {
 		submit("Fjellbekk-Sommer!Grønn 42 Lys", "Fjellbekk-Sommer!Grønn 42 Lys")
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 		assert.Equal(t, "", chrome.Eval[string](t, tb, `document.getElementById('new-password').value`), "the field is cleared")
+		// The title says the state (it said the form's in every state).
+		assert.Equal(t, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-done] h2').textContent`)+" – "+site.Texts("nb").ActTitle+" · Styrke",
+			chrome.Eval[string](t, tb, `document.title`))
 	})
 
 	t.Run("the link is used up", func(t *testing.T) {
 		run(t, tb, chromedp.Navigate(env.server.URL+"/"), chromedp.Navigate(link))
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-used]').hidden || !document.querySelector('[data-testid=state-expired]').hidden`)
 		assert.Equal(t, []string{"used"}, visibleState(t, tb))
+		assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-used] h2').textContent`)+" – "))
 	})
 	assert.Empty(t, tb.Errors())
 }

@@ -46,14 +46,20 @@ function setList(box, items, heading) {
   box.append(ul);
 }
 
+// The page's title as loaded (the form's).
+const baseTitle = document.title;
+
 // show shows root's [data-state] element for state and hides the others,
-// then moves the focus to its heading unless focus is false.
+// titles the page by its heading ("Lenken er allerede brukt – Aktiver …":
+// the title said the form's whatever the state), then moves the focus to
+// the heading unless focus is false.
 function show(root, state, focus = true) {
   for (const el of root.querySelectorAll('[data-state]')) {
     el.hidden = el.dataset.state !== state;
   }
-  if (!focus) return;
   const heading = root.querySelector(`[data-state="${state}"] h2`);
+  document.title = heading ? `${heading.textContent} – ${baseTitle}` : baseTitle;
+  if (!focus) return;
   if (heading) heading.focus();
 }
 
