@@ -196,6 +196,12 @@ func TestActivatePage(t *testing.T) {
 			assert.Equal(t, "new-password", attr(pw, "autocomplete"))
 			assert.Equal(t, "password", attr(pw, "type"))
 			assert.Equal(t, "minlength: 16; maxlength: 127;", attr(pw, "passwordrules"))
+			// Described by the rules themselves (it named their heading
+			// alone: "Passordet må oppfylle dette") and by the hint naming
+			// characters the policy does not allow (said nowhere else).
+			assert.Equal(t, "rules-box not-allowed", attr(pw, "aria-describedby"))
+			assert.Equal(t, "rules-box", attr(one(t, doc, "rules-box"), "id"))
+			assert.Equal(t, "not-allowed", attr(one(t, doc, "not-allowed"), "id"))
 			assert.Equal(t, "username", attr(one(t, doc, "username"), "autocomplete"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "confirm-password"), "autocomplete"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "meter"), "for"))
