@@ -493,6 +493,10 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	tb := resetTab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 	stateShown(t, tb, "form")
+	// The two "Show password" buttons are told apart by their fields.
+	toggles := `document.querySelectorAll('[data-toggle-password]')`
+	assert.Equal(t, site.ResetTexts("en").ChangeCurrent, chrome.AX(t, tb, toggles+`[0]`).Description)
+	assert.Equal(t, site.Texts("en").ActNew, chrome.AX(t, tb, toggles+`[1]`).Description)
 	setValue(t, tb, "#new-password", second)
 	setValue(t, tb, "#confirm-password", second)
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)

@@ -6,6 +6,13 @@
 for (const button of document.querySelectorAll('button[data-toggle-password]')) {
   const ids = button.dataset.togglePassword.split(/\s+/).filter(Boolean);
   button.setAttribute('aria-controls', ids.join(' '));
+  // Described by its field's label: the change page has two "Show
+  // password" buttons, which a screen reader could not tell apart.
+  const label = document.querySelector(`label[for="${CSS.escape(ids[0] ?? '')}"]`);
+  if (label) {
+    label.id ||= `${ids[0]}-label`;
+    button.setAttribute('aria-describedby', label.id);
+  }
   button.addEventListener('click', () => {
     const show = button.dataset.shown !== 'true';
     for (const id of ids) {
