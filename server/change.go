@@ -11,6 +11,8 @@ import (
 
 	"net/http"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
@@ -186,7 +188,10 @@ func (h *handler) change() http.Handler {
 		// its first institution: two of a --directory-map on one server
 		// but each with its own base are two directories, whose "ola"s
 		// are two people.
-		userKey := h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(req.Username))
+		// In its compatibility form, lower case: "ｋａｒｉ" (fullwidth) and
+		// "Kari" with the Kelvin sign are kari's counter too, as a
+		// directory may match them to kari's account.
+		userKey := h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(req.Username)))
 		addrKey := h.throttleKey("addr", h.clientAddr(r))
 		now := h.Now()
 		limit := h.userLimit(ctx, dir)

@@ -370,3 +370,18 @@ func TestSetPasswordSaysBreachSkipped(t *testing.T) {
 	res, body = up.postJSON(t, "/api/change", change("ola", strong, strong2))
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
 }
+
+// TestChangeThrottleLookAlikes: a username in fullwidth letters or with
+// the Kelvin sign counts against the same account's limit as its plain
+// form (a directory may match them to the same account); each was a
+// throttle counter of its own, which gave a guesser the limit again.
+func TestChangeThrottleLookAlikes(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
+	e.setPassword(t, "kari", strong)
+	for i, u := range []string{"kari", "\uff4b\uff41\uff52\uff49", "\u212aari"} {
+		res, _ := e.postJSON(t, "/api/change", change(u, "wrong-"+string(rune('a'+i)), strong2))
+		require.Equal(t, http.StatusUnauthorized, res.StatusCode, "try %d", i+1)
+	}
+	res, body := e.postJSON(t, "/api/change", change("kari", strong, strong2))
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "%s", body)
+}
