@@ -33,6 +33,8 @@ import (
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/breach/breachtest"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/store"
@@ -149,8 +151,12 @@ func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
 	d, err := directory.Open(dirConfig(s))
 	require.NoError(t, err)
 	e := &env{t: t, s: s, st: st, db: db, dir: &counting{Directory: d}, logs: &syncbuf.Buffer{}}
+	// A breach service that answers (the local fake of the range API): the
+	// flows run as in production, where a skipped check is a 200 saying so.
+	fake := breachtest.New(t)
 	deps := server.Deps{
 		Store:          st,
+		Breach:         breach.New(fake.URL(), breach.Options{Timeout: 2 * time.Second}),
 		Directories:    &directory.Set{Default: e.dir},
 		Logger:         slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		RateLimit:      -1,
@@ -270,7 +276,7 @@ func TestActivation(t *testing.T) {
 		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
 		// The directory took it: the done page may link to where to log in
 		// (the institution has no URL of its own: the one for everyone).
-		assert.JSONEq(t, `{"directory": true, "breachChecked": false, "loginURL": "https://login.example.org/"}`, string(a.Body))
+		assert.JSONEq(t, `{"directory": true, "breachChecked": true, "loginURL": "https://login.example.org/"}`, string(a.Body))
 		assert.True(t, e.binds(dn, pw), "the new password binds")
 		assert.False(t, e.binds(dn, initial), "the old one does not")
 		assert.False(t, e.binds(dn, pw+"x"), "nor a wrong one")
