@@ -127,6 +127,9 @@ type IssueRequest struct {
 	TTL               time.Duration // 0: the policy's activationTTL
 	TTLText           string        // if set, parsed into TTL by Validate (the API's "72h")
 	Actor, RemoteAddr string        // for the audit log
+	// NoDeliver keeps Email and Phone on file (for the notices and the
+	// rules that use them) and sends nothing: the link is handed over.
+	NoDeliver bool
 }
 
 // Delivery is the outcome of one channel.
@@ -404,7 +407,7 @@ func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, i
 // deliver sends the link on every channel r gives; a link with a code
 // goes by e-mail only, and its code by SMS apart from it.
 func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.AuditEvent) []Delivery {
-	if r.Email == "" && r.Phone == "" {
+	if r.Email == "" && r.Phone == "" || r.NoDeliver {
 		return nil
 	}
 	prof := d.Templates.Profile(r.Institution)

@@ -1247,3 +1247,31 @@ func TestCodeLockHoldsInARace(t *testing.T) {
 	assert.Contains(t, string(got), `"token_locked"`)
 	assert.NotContains(t, string(got), "Kari Nordmann")
 }
+
+// TestImportNoDeliverKeepsContacts: an import with deliver=false sends
+// nothing but keeps the e-mail address and phone number on file, as its
+// help says ("store contacts but send nothing"): the "password changed"
+// notice and the phone-number rule use them. They were dropped. A re-run
+// does not take such a link for one whose delivery failed (it resends
+// those): nothing was sent because nothing was to be.
+func TestImportNoDeliverKeepsContacts(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	csv := "username,name,email,phone\nzara,Zara,zara@example.org,91234567\n"
+	for run := range 2 {
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		want := "created"
+		if run == 1 {
+			want = "skipped_open"
+		}
+		assert.Equal(t, want, rep.Results[0].Status, "run %d", run+1)
+	}
+	assert.Empty(t, e.smtp.Messages(t), "nothing sent")
+	assert.Empty(t, e.sms.Messages(), "nothing sent")
+	l := e.list(t, "username=zara")
+	require.Len(t, l, 1)
+	assert.Equal(t, "zara@example.org", l[0].Email)
+	assert.Equal(t, "+4791234567", l[0].Phone)
+}

@@ -284,16 +284,16 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			if st, id := skipState(d, recs); st != "" {
 				// A re-run after a mail or SMS outage: the person's open
 				// links all failed to go out, so a new one goes instead.
-				if replaces = undelivered(d, recs); replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
+				if replaces = undelivered(ctx, d, recs); replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
 					out[i].Status, out[i].ID = st, id
 					continue
 				}
 			}
 		}
 		req.Actor, req.RemoteAddr = opts.Actor, opts.RemoteAddr
-		if opts.NoDeliver {
-			req.Email, req.Phone = "", ""
-		}
+		// Contacts are kept whatever: the notices and the phone-number
+		// rule use them (they were dropped with NoDeliver).
+		req.NoDeliver = opts.NoDeliver
 		req.CodeSet = req.CodeSet || opts.CodeSet
 		d.defaultCode(&req)
 		var code string
@@ -362,20 +362,34 @@ func skipState(d *Desk, recs []store.ActivationRecord) (string, string) {
 // code, on file) and none went out, and none of recs was used; nil
 // otherwise. A link stored with no address was handed over by the desk
 // (deliver=false, or none given), and one sent is the person's.
-func undelivered(d *Desk, recs []store.ActivationRecord) [][]byte {
+func undelivered(ctx context.Context, d *Desk, recs []store.ActivationRecord) [][]byte {
 	var open [][]byte
 	for _, rec := range recs {
 		switch d.view(rec).State {
 		case StateUsed:
 			return nil
 		case StateOpen:
-			if rec.DeliveredAt != nil || rec.Email == "" && (rec.Phone == "" || len(rec.CodeHash) > 0) {
+			if rec.DeliveredAt != nil || rec.Email == "" && (rec.Phone == "" || len(rec.CodeHash) > 0) || !tried(ctx, d, rec) {
 				return nil
 			}
 			open = append(open, rec.TokenHash)
 		}
 	}
 	return open
+}
+
+// tried reports whether rec's link was to be sent and failed to go out: a
+// delivery_failed event for its person since it was made. A link issued
+// with deliver=false keeps its addresses on file and has none: it was
+// handed over, not lost.
+func tried(ctx context.Context, d *Desk, rec store.ActivationRecord) bool {
+	evs, err := d.Store.Audit(ctx, store.AuditFilter{Event: store.EventDeliveryFailed, Username: rec.Username,
+		Institution: rec.Institution, Since: rec.CreatedAt, Limit: 1})
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "import: delivery attempts", "err", err)
+		return false
+	}
+	return len(evs) > 0
 }
 
 // maxImportBody is the largest CSV the import API reads.
