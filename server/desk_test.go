@@ -1275,3 +1275,32 @@ func TestImportNoDeliverKeepsContacts(t *testing.T) {
 	assert.Equal(t, "zara@example.org", l[0].Email)
 	assert.Equal(t, "+4791234567", l[0].Phone)
 }
+
+// TestImportHeaderNeverEchoesData: a file whose first line is data, not a
+// header (the identities' CSV, which has none, given to this import), is
+// said to have no header row, naming the columns, without repeating the
+// line: it answered "15038510433: unknown column", an identity number
+// back in the error. A header with a mistyped column still names it.
+func TestImportHeaderNeverEchoesData(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	post := func(csv string) server.ImportReport {
+		t.Helper()
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		require.NotEmpty(t, rep.Errors)
+		for _, secret := range []string{"15038510433", "kari@privat.no", "Kari Nordmann"} {
+			assert.NotContains(t, string(body), secret)
+		}
+		return rep
+	}
+	for _, csv := range []string{"15038510433;kari;Kari Nordmann;uio\n", "kari@privat.no,kari\n", "kari\tKari Nordmann\n"} {
+		rep := post(csv)
+		assert.Equal(t, 1, rep.Errors[0].Line)
+		assert.Empty(t, rep.Errors[0].Field)
+		assert.Contains(t, rep.Errors[0].Reason, "no header row")
+	}
+	rep := post("username,epost\nkari,kari@example.org\n")
+	assert.Equal(t, "epost", rep.Errors[0].Field, "a mistyped column is named")
+}

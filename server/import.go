@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,6 +93,10 @@ type importRow struct {
 	req  IssueRequest
 }
 
+// columnLike is a header field that reads as a column's name, which an
+// error may repeat: a short word of letters.
+var columnLike = regexp.MustCompile(`^[a-z_-]{1,32}$`)
+
 // parseImport reads and validates a whole CSV before anything is stored.
 // It returns the valid rows and the errors of the others; err (wrapping
 // ErrImportInvalid) means the file itself is unusable.
@@ -107,10 +112,26 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		return nil, []RowError{{Line: 1, Reason: csvReason(err)}}, fmt.Errorf("%w: header", ErrImportInvalid)
 	}
 	col := map[string]int{}
+	names := make([]string, len(header))
+	known := false
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		names[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		known = known || slices.Contains(ImportColumns, names[i])
+	}
+	if !known {
+		// Data, not a header (the identities' file, which has none): said
+		// without repeating the line, which may hold an identity number
+		// or an address.
+		return nil, []RowError{{Line: 1, Reason: "no header row: the first line names no column; it must name the columns, e.g. " + strings.Join(ImportColumns, ", ")}},
+			fmt.Errorf("%w: no header", ErrImportInvalid)
+	}
+	for i, h := range names {
 		if !slices.Contains(ImportColumns, h) {
-			return nil, []RowError{{Line: 1, Field: h, Reason: "unknown column; allowed: " + strings.Join(ImportColumns, ", ")}},
+			field := h
+			if !columnLike.MatchString(h) {
+				field = "" // not a column's name: not repeated
+			}
+			return nil, []RowError{{Line: 1, Field: field, Reason: fmt.Sprintf("column %d is no column of the import; allowed: %s", i+1, strings.Join(ImportColumns, ", "))}},
 				fmt.Errorf("%w: unknown column", ErrImportInvalid)
 		}
 		if _, dup := col[h]; dup {
