@@ -130,7 +130,7 @@ func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := h.desk.List(r.Context(), f)
 	if err != nil {
-		h.internal(w, r, "list activations", err)
+		h.deskError(w, r, "list activations", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"activations": list})

@@ -586,6 +586,9 @@ type ListFilter struct {
 
 // List returns activations newest first.
 func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error) {
+	if err := knownInstitution(f.Institution); err != nil {
+		return nil, err
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 1000
@@ -615,6 +618,19 @@ func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error)
 // ErrNotRevocable: the activation was already used or revoked.
 var ErrNotRevocable = errors.New("server: activation already used or revoked")
 
+// knownInstitution refuses an institution id no policy has ("" is none: a
+// filter of every institution); a mistyped one answered "nothing", which
+// the desk read as "already handled".
+func knownInstitution(id string) error {
+	if id == "" {
+		return nil
+	}
+	if _, err := policy.Lookup(id); err != nil {
+		return &FieldError{Fields: []string{"institution"}, Msg: "institution is not a known institution id (styrke policy list)"}
+	}
+	return nil
+}
+
 // ErrActivationBusy: the activation is being completed right now (its
 // password is being written to the directory); try again shortly.
 var ErrActivationBusy = errors.New("server: activation being completed")
@@ -639,6 +655,9 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 	} else {
 		if username == "" {
 			return nil, &FieldError{Fields: []string{"id", "username"}, Msg: "give an id or a username"}
+		}
+		if err := knownInstitution(institution); err != nil {
+			return nil, err
 		}
 		var err error
 		targets, err = d.linksOf(ctx, d.accountName(ctx, username), institution, func(r store.ActivationRecord) bool {

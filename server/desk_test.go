@@ -1304,3 +1304,19 @@ func TestImportHeaderNeverEchoesData(t *testing.T) {
 	rep := post("username,epost\nkari,kari@example.org\n")
 	assert.Equal(t, "epost", rep.Errors[0].Field, "a mistyped column is named")
 }
+
+// TestUnknownInstitutionRefused: a list or a revoke naming an institution
+// no policy has is refused, naming the field; a mistyped one answered
+// "nothing" (an empty list, "0 revoked"), which a desk person reads as
+// "already handled".
+func TestUnknownInstitutionRefused(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "lise", "institution": "default"}, deskKey)
+	resp, body := e.admin(t, http.MethodGet, "/api/admin/activations?institution=defualt", nil, deskKey)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"institution"`)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "lise", "institution": "defualt"}, deskKey)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"institution"`)
+	assert.Len(t, e.list(t, "username=lise&state=open"), 1, "nothing revoked")
+}
