@@ -62,10 +62,12 @@ type issuedResponse struct {
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
 	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
+	// ActivatedAt: the account was activated before (Issued.ActivatedAt).
+	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
 }
 
 func newIssuedResponse(is Issued) issuedResponse {
-	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen}
+	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen, ActivatedAt: is.ActivatedAt}
 	if !is.Delivered() {
 		out.Link = is.Link
 	}

@@ -156,6 +156,9 @@ type Issued struct {
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	Deliveries []Delivery `json:"deliveries,omitempty"`
 	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
+	// ActivatedAt is when the person last activated the account with a
+	// link at this institution: this link sets its password again.
+	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the link.
@@ -278,7 +281,7 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 		return Issued{}, fmt.Errorf("create activation: %w", err)
 	}
 	is := d.issued(ctx, r, token, code, it)
-	is.AlsoOpen = d.alsoOpen(ctx, it.Activation)
+	is.AlsoOpen, is.ActivatedAt = d.others(ctx, it.Activation)
 	return is, nil
 }
 
@@ -291,22 +294,29 @@ func (d *Desk) defaultCode(r *IssueRequest) {
 	r.Code = d.CodeByDefault[""] || d.CodeByDefault[r.Institution]
 }
 
-// alsoOpen returns the ids of a's person's open activations but a, newest
-// first; a store that cannot list them is logged, not an error: the link
+// others returns the ids of a's person's open activations but a, newest
+// first, and when the person last activated the account with a link (nil:
+// never); a store that cannot list them is logged, not an error: the link
 // is issued.
-func (d *Desk) alsoOpen(ctx context.Context, a store.Activation) []string {
+func (d *Desk) others(ctx context.Context, a store.Activation) (open []string, activated *time.Time) {
 	recs, err := d.linksOf(ctx, a.Username, a.Institution, func(r store.ActivationRecord) bool {
-		return !bytes.Equal(r.TokenHash, a.TokenHash) && d.view(r).State == StateOpen
+		return !bytes.Equal(r.TokenHash, a.TokenHash)
 	})
 	if err != nil {
 		d.Logger.ErrorContext(ctx, "issue: list the person's other links", "err", err)
-		return nil
+		return nil, nil
 	}
-	var ids []string
 	for _, rec := range recs {
-		ids = append(ids, ID(rec.TokenHash))
+		switch {
+		case rec.UsedAt != nil:
+			if activated == nil || rec.UsedAt.After(*activated) {
+				activated = rec.UsedAt
+			}
+		case d.view(rec).State == StateOpen:
+			open = append(open, ID(rec.TokenHash))
+		}
 	}
-	return ids
+	return open, activated
 }
 
 // linksOf returns username's activations at institution (at every one for

@@ -1320,3 +1320,23 @@ func TestUnknownInstitutionRefused(t *testing.T) {
 	assert.Contains(t, string(body), `"institution"`)
 	assert.Len(t, e.list(t, "username=lise&state=open"), 1, "nothing revoked")
 }
+
+// TestIssueSaysActivatedBefore: a link issued for an account its person
+// has already activated says when (activatedAt), since it sets the
+// password again; nothing said so, where the import skips such people.
+func TestIssueSaysActivatedBefore(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	first := e.issue(t, map[string]string{"username": "tove", "institution": "default"}, deskKey)
+	_, body := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "tove", "institution": "default"}, deskKey)
+	assert.NotContains(t, string(body), "activatedAt", "not activated yet")
+	b, err := json.Marshal(map[string]string{"token": tokenOf(t, first.Link), "password": "Granskog!Lirype-Vadmel9"})
+	require.NoError(t, err)
+	resp, got := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", string(b))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", got)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "tove", "institution": "default"}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	var out struct{ ActivatedAt *time.Time }
+	require.NoError(t, json.Unmarshal(body, &out))
+	require.NotNil(t, out.ActivatedAt, "%s", body)
+	assert.WithinDuration(t, time.Now(), *out.ActivatedAt, time.Minute)
+}

@@ -145,12 +145,17 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 	return err
 }
 
+// osloTime is t as the person's messages give it, in Norwegian time, for a
+// desk person reading it to a caller (UTC was an hour or two off): RFC
+// 3339 with Oslo's offset.
+func osloTime(t time.Time) string { return t.In(oslo).Format(time.RFC3339) }
+
 // printIssued writes the outcome of a create or resend: the link on stdout
 // only when no channel delivered it (the only place a token ever appears),
 // then "code NNNNNNNN" when the link has a one-time code no SMS delivered,
 // the id and the deliveries on stderr.
 func printIssued(is server.Issued, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, is.ExpiresAt.Format(time.RFC3339))
+	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, osloTime(is.ExpiresAt))
 	failed := false
 	for _, d := range is.Deliveries {
 		what := ""
@@ -163,6 +168,9 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 			failed = true
 			fmt.Fprintf(stderr, "%sNOT delivered by %s: %s\n", what, d.Channel, d.Error)
 		}
+	}
+	if is.ActivatedAt != nil {
+		fmt.Fprintf(stderr, "note: this account was activated with a link on %s; the new link sets its password again\n", osloTime(*is.ActivatedAt))
 	}
 	for _, id := range is.AlsoOpen {
 		fmt.Fprintf(stderr, "also open: %s (it still works; revoke it with: styrke activation revoke --id %s)\n", id, id)
@@ -301,6 +309,12 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 	is, err := d.Resend(ctx, id, c.actor, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
+	}
+	if errors.Is(err, server.ErrNotRevocable) {
+		// A used link: its person set a password with it ("server:
+		// activation already used or revoked" said less, and wrongly).
+		fmt.Fprintln(stderr, "activation resend: that link was used: the account is activated, and nothing was sent; if the person needs a new password, issue a link with activation create")
+		return errReported
 	}
 	if err != nil {
 		return err
