@@ -342,3 +342,27 @@ func TestServeWarnsOfAnUnreachableDirectory(t *testing.T) {
 	<-done
 	assert.NotContains(t, stdout.String()+stderr.String(), "not-shown-anywhere")
 }
+
+// TestServeWarnsOfNoServiceDesk: with e-mail on and no --service-desk, the
+// start says that messages name no service desk to contact ("was it not
+// you? contact the service desk at once", with no way to reach it); with
+// one, it says nothing.
+func TestServeWarnsOfNoServiceDesk(t *testing.T) {
+	for _, desk := range []string{"", "Brukerstøtte: 22 84 00 00"} {
+		env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0",
+			"STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:1", "STYRKE_MAIL_FROM": "it@example.org", "STYRKE_SERVICE_DESK": desk}
+		ctx, cancel := context.WithCancel(t.Context())
+		var stdout, stderr syncbuf.Buffer
+		done := make(chan error, 1)
+		go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+		require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "listening") }, 15*time.Second, 20*time.Millisecond,
+			"stdout %s stderr %s", stdout.String(), stderr.String())
+		cancel()
+		<-done
+		if desk == "" {
+			assert.Contains(t, stderr.String(), "messages name no service desk")
+		} else {
+			assert.NotContains(t, stderr.String(), "messages name no service desk")
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/passhash"
@@ -382,6 +383,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if deskDeps.Mailer == nil {
 		fmt.Fprintln(stdout, "e-mail disabled (no --smtp-url): links are not mailed, change notices wait in the queue")
+	}
+	// Messages tell people to contact the service desk ("was it not you?
+	// contact the service desk at once"): without a way to reach it, they
+	// name none.
+	if deskDeps.Mailer != nil || deskDeps.SMS != nil {
+		var without []string
+		for _, id := range policy.Institutions() {
+			if deskDeps.Templates.Profile(id).ServiceDesk == "" {
+				without = append(without, id)
+			}
+		}
+		if len(without) > 0 {
+			logger.Warn("messages name no service desk to contact: set --service-desk, or serviceDesk in --templates' institutions.json", "institutions", strings.Join(without, ","))
+		}
 	}
 	if len(targets) > 0 {
 		ids := make([]string, len(targets))
