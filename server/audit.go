@@ -112,7 +112,13 @@ func (h *handler) passwordChanged(r *http.Request, username, institution, how st
 	}
 	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
 	h.closeLinks(r, username, institution) // first: a revoked link's address is not on file
-	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, "", institution, how)
+	// The notice greets by the name on file, as the activation's does (it
+	// greeted by the username); none found: the username.
+	name, _, err := h.onFile(r.Context(), institution, username)
+	if err != nil {
+		h.Logger.WarnContext(r.Context(), "name on file", "id", RequestID(r.Context()), "err", err)
+	}
+	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, name, institution, how)
 }
 
 // directoryRefusedAudit records that the directory refused a password

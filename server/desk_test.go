@@ -1340,3 +1340,28 @@ func TestIssueSaysActivatedBefore(t *testing.T) {
 	require.NotNil(t, out.ActivatedAt, "%s", body)
 	assert.WithinDuration(t, time.Now(), *out.ActivatedAt, time.Minute)
 }
+
+// TestChangeNoticeGreetsByName: the "password changed" notice after a
+// change greets the person by the name on file, as the activation's does;
+// it greeted by the username ("Hello eva,").
+func TestChangeNoticeGreetsByName(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "eva", "name": "Eva English", "institution": "default", "lang": "en", "email": "eva@example.org"}, deskKey)
+	mails := e.smtp.Messages(t)
+	require.Len(t, mails, 1)
+	const pw, pw2 = "Granskog!Lirype-Vadmel9", "Kveldssol over Lyngen-fjorden 42!"
+	b, err := json.Marshal(map[string]string{"token": tokenOf(t, linkIn(t, mails[0].Text)), "password": pw})
+	require.NoError(t, err)
+	resp, got := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", string(b))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", got)
+	b, err = json.Marshal(map[string]string{"username": "eva", "institution": "default", "current": pw, "password": pw2})
+	require.NoError(t, err)
+	resp, got = e.do(t, http.MethodPost, "/api/change", "application/json", string(b))
+	require.Less(t, resp.StatusCode, 300, "%s", got)
+	q, err := e.st.Notifications(t.Context(), 0)
+	require.NoError(t, err)
+	require.NotEmpty(t, q)
+	last := q[len(q)-1]
+	assert.Contains(t, last.Text, "Hello Eva English,")
+	assert.NotContains(t, last.Text, "Hello eva,")
+}
