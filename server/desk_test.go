@@ -1364,4 +1364,5 @@ func TestChangeNoticeGreetsByName(t *testing.T) {
 	last := q[len(q)-1]
 	assert.Contains(t, last.Text, "Hello Eva English,")
 	assert.NotContains(t, last.Text, "Hello eva,")
+	assert.Contains(t, last.Text, "was changed on ", "a date takes \"on\" in English")
 }
