@@ -1366,3 +1366,39 @@ func TestChangeNoticeGreetsByName(t *testing.T) {
 	assert.NotContains(t, last.Text, "Hello eva,")
 	assert.Contains(t, last.Text, "was changed on ", "a date takes \"on\" in English")
 }
+
+// TestImportRerunWithANewAddress: a row whose e-mail address (or phone
+// number) is not the one the person's open link went to (a typo mended in
+// the file, "gmail.con" → "gmail.com") gets a new link to the new address
+// on a re-run, and the old one is revoked: the re-run skipped the row
+// ("open"), and the link sent to the mistyped domain kept working for its
+// whole lifetime.
+func TestImportRerunWithANewAddress(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	post := func(csv string) server.ImportReport {
+		t.Helper()
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		return rep
+	}
+	rep := post("username,email\nq1,q1@example.con\n")
+	require.Equal(t, "created", rep.Results[0].Status)
+	old := rep.Results[0].ID
+	rep = post("username,email\nq1,q1@example.con\n")
+	assert.Equal(t, "skipped_open", rep.Results[0].Status, "the same address: nothing to do")
+	rep = post("username,email\nq1,q1@example.com\n")
+	assert.Equal(t, "resent", rep.Results[0].Status)
+	mails := e.smtp.Messages(t)
+	require.Len(t, mails, 2)
+	assert.Contains(t, mails[1].Header.Get("To"), "q1@example.com")
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "username=q1") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, server.State("revoked"), states[old], "the link to the old address")
+	revoked := e.auditLog(t, store.AuditFilter{Event: store.EventRevoked, Username: "q1"})
+	require.Len(t, revoked, 1)
+	assert.Contains(t, revoked[0].Detail, "address changed")
+}

@@ -66,7 +66,7 @@ type RowError struct {
 type ImportRow struct {
 	Line       int        `json:"line"`
 	Username   string     `json:"username"`
-	Status     string     `json:"status"` // created, resent (an open link's delivery had failed: a new one, the old revoked), welcomed, skipped_open, skipped_activated, skipped_welcomed, failed
+	Status     string     `json:"status"` // created, resent (an open link's delivery had failed, or it went to another address than the row's: a new one, the old revoked), welcomed, skipped_open, skipped_activated, skipped_welcomed, failed
 	ID         string     `json:"id,omitempty"`
 	Link       string     `json:"link,omitempty"` // only when no channel delivered it
 	Code       string     `json:"code,omitempty"` // the link's one-time code, only when no SMS delivered it
@@ -286,7 +286,8 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		req         IssueRequest
 		token, code string
 		it          store.Issue
-		replaces    [][]byte // open links whose delivery failed: revoked once this one is stored
+		replaces    [][]byte // open links whose delivery failed, or sent to another address: revoked once this one is stored
+		why         string   // why they are replaced, for the audit log
 	}
 	var todo []pending
 	var batch []store.Issue
@@ -294,7 +295,10 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		req := row.req
 		out[i] = ImportRow{Line: row.line, Username: req.Username}
 		req.Username = d.accountName(ctx, req.Username)
-		var replaces [][]byte
+		var (
+			replaces [][]byte
+			why      string
+		)
 		if !opts.Reissue {
 			recs, err := d.Store.Activations(ctx, store.ActivationFilter{Username: req.Username, Institution: req.Institution})
 			if err != nil {
@@ -305,7 +309,13 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			if st, id := skipState(d, recs); st != "" {
 				// A re-run after a mail or SMS outage: the person's open
 				// links all failed to go out, so a new one goes instead.
-				if replaces = undelivered(ctx, d, recs); replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
+				// Or the file has another address than the open links went
+				// to (a typo mended): a new one to it, the old revoked.
+				replaces, why = undelivered(ctx, d, recs), "never delivered"
+				if replaces == nil && st == "skipped_open" {
+					replaces, why = readdressed(d, recs, req), "address changed"
+				}
+				if replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
 					out[i].Status, out[i].ID = st, id
 					continue
 				}
@@ -327,7 +337,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			out[i].Status = "failed"
 			continue
 		}
-		todo = append(todo, pending{i, req, token, code, it, replaces})
+		todo = append(todo, pending{i, req, token, code, it, replaces, why})
 		batch = append(batch, it)
 	}
 	if len(batch) == 0 {
@@ -348,7 +358,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			for _, h := range p.replaces {
 				if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
 					d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: opts.Actor, Username: p.req.Username, Institution: p.req.Institution,
-						RemoteAddr: opts.RemoteAddr, Detail: "id " + ID(h)[:16] + " never delivered, replaced by " + is.ID[:16]})
+						RemoteAddr: opts.RemoteAddr, Detail: "id " + ID(h)[:16] + " " + p.why + ", replaced by " + is.ID[:16]})
 				} else if !errors.Is(err, store.ErrGone) {
 					d.Logger.ErrorContext(ctx, "import: revoke an undelivered link", "err", err)
 				}
@@ -395,6 +405,26 @@ func undelivered(ctx context.Context, d *Desk, recs []store.ActivationRecord) []
 			}
 			open = append(open, rec.TokenHash)
 		}
+	}
+	return open
+}
+
+// readdressed returns the person's open links when none of them went to
+// the address the row gives (its e-mail address, else its phone number),
+// nil otherwise: the file's address was mended since they were sent.
+func readdressed(d *Desk, recs []store.ActivationRecord, req IssueRequest) [][]byte {
+	var open [][]byte
+	for _, rec := range recs {
+		if d.view(rec).State != StateOpen {
+			continue
+		}
+		if req.Email != "" && strings.EqualFold(rec.Email, req.Email) || req.Email == "" && req.Phone != "" && rec.Phone == req.Phone {
+			return nil // one went there
+		}
+		if rec.Email == "" && rec.Phone == "" {
+			return nil // handed over by the desk: not sent anywhere
+		}
+		open = append(open, rec.TokenHash)
 	}
 	return open
 }
