@@ -390,7 +390,7 @@ func (d *Desk) newIssue(ctx context.Context, r IssueRequest, code string) (strin
 			CreatedAt: now, ExpiresAt: now.Add(ttl), CodeHash: codeHash},
 		Contact: store.Contact{Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.Actor},
 		Created: store.AuditEvent{Time: now, Event: store.EventCreated, Actor: actor, Username: r.Username,
-			Institution: p.ID, RemoteAddr: r.RemoteAddr, RequestID: RequestID(ctx), Detail: "id " + ID(hash)[:16]},
+			Institution: p.ID, RemoteAddr: r.RemoteAddr, RequestID: RequestID(ctx), Detail: "id " + ID(hash)},
 	}, nil
 }
 
@@ -712,7 +712,7 @@ func (d *Desk) revoke(ctx context.Context, targets []store.ActivationRecord, one
 		}
 		done = append(done, ID(r.TokenHash))
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: r.Username, Institution: r.Institution,
-			RemoteAddr: remote, Detail: "id " + ID(r.TokenHash)[:16]})
+			RemoteAddr: remote, Detail: "id " + ID(r.TokenHash)})
 	}
 	return done, nil
 }
@@ -742,7 +742,7 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	}
 	if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,
-			RemoteAddr: remote, Detail: "id " + id[:16] + " replaced by " + is.ID[:16]})
+			RemoteAddr: remote, Detail: "id " + id + " replaced by " + is.ID})
 	} else if !errors.Is(err, store.ErrGone) {
 		return is, fmt.Errorf("revoke the old activation: %w", err)
 	}

@@ -480,7 +480,7 @@ func TestActivationAuditAndNotice(t *testing.T) {
 		got = append(got, ev.Event+" "+ev.Actor+" "+ev.Detail)
 	}
 	assert.Equal(t, []string{
-		"created admin:desk id " + out.ID[:16],
+		"created admin:desk id " + out.ID,
 		"delivered admin:desk email",
 		"refused user:kari rules …",
 		"activated user:kari ",
@@ -1067,7 +1067,7 @@ func TestUsedLinkClosesOthers(t *testing.T) {
 	require.Len(t, revoked, 1)
 	assert.Equal(t, "system", revoked[0].Actor)
 	assert.Equal(t, "kari", revoked[0].Username)
-	assert.Equal(t, "id "+second.ID[:16], revoked[0].Detail)
+	assert.Equal(t, "id "+second.ID, revoked[0].Detail)
 }
 
 // TestNoticeGoesToTheUsedLinksAddress: a person with two links, the second
