@@ -222,7 +222,8 @@ func (r *IssueRequest) Validate() error {
 	if r.Code && r.Phone == "" {
 		bad("code", "code needs a phone number: the one-time code goes by SMS")
 	}
-	switch r.Lang {
+	// In any case: a spreadsheet's "NN" or "Nb" is nn, nb.
+	switch r.Lang = strings.ToLower(strings.TrimSpace(r.Lang)); r.Lang {
 	case "":
 		r.Lang = "nb"
 	case "nb", "nn", "en":

@@ -110,6 +110,7 @@ func TestAdminInputAccepted(t *testing.T) {
 		{"username of 256 characters", `{"username":"` + strings.Repeat("å", 256) + `","institution":"default"}`},
 		{"username with inner space and unicode", `{"username":"kari nordmann@uit.no","name":"Kåre Ævar Øvergård","institution":"default"}`},
 		{"username with a composed é", `{"username":"p\u00e9r","institution":"default"}`},
+		{"lang in capitals (a spreadsheet's)", `{"username":"kari","institution":"default","lang":"NN"}`},
 		{"username in Cyrillic alone", `{"username":"\u043f\u0435\u0440","institution":"default"}`},
 		{"username in Sámi", `{"username":"\u00e1illo\u0161","institution":"default"}`},
 	}

@@ -396,7 +396,11 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	}
 	w.Flush()
 	if !rep.Imported {
-		fmt.Fprintf(stderr, "nothing imported: %d invalid rows (fix them, or --partial to import the rest)\n", len(rep.Errors))
+		rows := "rows"
+		if len(rep.Errors) == 1 {
+			rows = "row"
+		}
+		fmt.Fprintf(stderr, "nothing imported: %d invalid %s (fix them, or --partial to import the rest)\n", len(rep.Errors), rows)
 		return errReported
 	}
 	if opts.Welcome {
