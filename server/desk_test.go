@@ -139,6 +139,17 @@ func (e *deskEnv) issue(t *testing.T, req map[string]string, key string) issued 
 	return out
 }
 
+// importCSV posts csv to the import API with query and the hr key, and
+// returns its report, checking the status.
+func (e *deskEnv) importCSV(t *testing.T, query, csv string, status int) server.ImportReport {
+	t.Helper()
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?"+query, "text/csv", csv, "Authorization", "Bearer "+hrKey)
+	require.Equal(t, status, resp.StatusCode, "%s", body)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep))
+	return rep
+}
+
 func (e *deskEnv) auditLog(t *testing.T, f store.AuditFilter) []store.AuditEvent {
 	t.Helper()
 	ev, err := e.st.Audit(t.Context(), f)
@@ -1134,11 +1145,7 @@ func TestImportRerunSendsUndelivered(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	post := func(csv string) server.ImportReport {
 		t.Helper()
-		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?partial=true", "text/csv", csv, "Authorization", "Bearer "+hrKey)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
-		var rep server.ImportReport
-		require.NoError(t, json.Unmarshal(body, &rep))
-		return rep
+		return e.importCSV(t, "partial=true", csv, http.StatusOK)
 	}
 	e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
 	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", "username,email\nper,per@example.org\n", "Authorization", "Bearer "+hrKey)
@@ -1258,10 +1265,7 @@ func TestImportNoDeliverKeepsContacts(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	csv := "username,name,email,phone\nzara,Zara,zara@example.org,91234567\n"
 	for run := range 2 {
-		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", csv, "Authorization", "Bearer "+hrKey)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
-		var rep server.ImportReport
-		require.NoError(t, json.Unmarshal(body, &rep))
+		rep := e.importCSV(t, "deliver=false", csv, http.StatusOK)
 		want := "created"
 		if run == 1 {
 			want = "skipped_open"
@@ -1375,14 +1379,7 @@ func TestChangeNoticeGreetsByName(t *testing.T) {
 // whole lifetime.
 func TestImportRerunWithANewAddress(t *testing.T) {
 	e := newDeskEnv(t, nil)
-	post := func(csv string) server.ImportReport {
-		t.Helper()
-		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import", "text/csv", csv, "Authorization", "Bearer "+hrKey)
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
-		var rep server.ImportReport
-		require.NoError(t, json.Unmarshal(body, &rep))
-		return rep
-	}
+	post := func(csv string) server.ImportReport { t.Helper(); return e.importCSV(t, "", csv, http.StatusOK) }
 	rep := post("username,email\nq1,q1@example.con\n")
 	require.Equal(t, "created", rep.Results[0].Status)
 	old := rep.Results[0].ID
