@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -194,18 +195,40 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// segments approximates Twilio's count: 160 GSM characters (153 per part
-// when split) or 70 UCS-2 (67 per part).
+// segments counts a message's SMS segments as Twilio does: in GSM-7 (the
+// GSM 03.38 default alphabet, its extension table's characters taking two
+// septets), 160 septets in one segment and 153 a segment beyond; anything
+// outside it sends the whole message in UCS-2, 70 UTF-16 code units in one
+// and 67 a segment beyond. (Until 2026-12-04 only æøå, é, ü, ä and ö were
+// GSM-7 here: è, à, ò, Ñ counted as UCS-2.)
 func segments(body string) int {
-	n, single, multi := utf8.RuneCountInString(body), 160, 153
+	septets, gsm := 0, true
 	for _, r := range body {
-		if r > 0x7f && !strings.ContainsRune("æøåÆØÅéÉüÜäÄöÖ", r) {
-			single, multi = 70, 67
-			break
+		switch {
+		case strings.ContainsRune(gsmBasic, r):
+			septets++
+		case strings.ContainsRune(gsmExtension, r):
+			septets += 2
+		default:
+			gsm = false
 		}
 	}
-	if n <= single {
+	if gsm {
+		if septets <= 160 {
+			return 1
+		}
+		return (septets + 152) / 153
+	}
+	units := len(utf16.Encode([]rune(body)))
+	if units <= 70 {
 		return 1
 	}
-	return (n + multi - 1) / multi
+	return (units + 66) / 67
 }
+
+// The GSM 03.38 default alphabet and its extension table (each of those
+// sent as an escape and the character).
+const (
+	gsmBasic     = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+	gsmExtension = "\f^{}\\[~]|€"
+)
