@@ -345,7 +345,7 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	msgs := smtp.Messages(t)
 	require.Len(t, msgs, 1)
 	assert.Contains(t, msgs[0].Text, "Hello Ola Nordmann,", "the imported name")
-	assert.Contains(t, msgs[0].Text, "log in with ID-porten (BankID, MinID or Buypass) and choose your own password")
+	assert.Contains(t, msgs[0].Text, "log in with ID-porten (BankID, MinID, Buypass or Commfides) and choose your own password")
 	assert.Contains(t, msgs[0].Text, "https://styrke.example/en/forgot/")
 	assert.NotContains(t, string(msgs[0].Raw), "01019000083", "no identity number in the message")
 	stdout, _, err = cli("audit", "--event", "welcomed")
