@@ -36,7 +36,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	registerIdentityFlags(fs, getenv, &rc)
 	actor := fs.String("actor", cliActor(), "who is acting, for the audit log")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

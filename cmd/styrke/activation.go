@@ -68,7 +68,7 @@ func newDeskCmd(name string, getenv func(string) string, stderr io.Writer) *acti
 }
 
 func (c *activationCmd) parse(args []string) error {
-	if err := c.fs.Parse(args); err != nil {
+	if err := parseFlags(c.fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}

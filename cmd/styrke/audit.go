@@ -45,7 +45,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
 	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
 	fs.StringVar(&olderThan, "older-than", "", "prune: delete events older than this (e.g. 400d)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

@@ -42,7 +42,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 			"Each input line is a JSON string (the password) or an object {\"password\",\"username\",\"name\",\"birthDate\",\"phone\"};\n"+
 			"each output line is the Result JSON. With a terminal on stdin and no flags, asks for one password.\n")
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

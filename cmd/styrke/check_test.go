@@ -362,3 +362,21 @@ func TestHelpEverywhere(t *testing.T) {
 		assert.Contains(t, strings.ToLower(stdout+stderr), "usage", "%v", args)
 	}
 }
+
+// TestUnknownFlagIsOneLine: a mistyped flag is said in one line that names
+// it and how to list the flags (exit 2); the whole usage (some 60 flags for
+// serve) buried it. -h still prints every flag.
+func TestUnknownFlagIsOneLine(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--nosuch"}, {"audit", "--nosuch"}, {"activation", "create", "--nosuch"},
+		{"account", "import", "--nosuch", "x.csv"}, {"check", "--nosuch"}, {"directory", "check", "--nosuch"}} {
+		stdout, stderr, err := runCLI(t, "", args...)
+		assert.ErrorIs(t, err, errUsage, "%v", args)
+		out := strings.TrimSpace(stdout + stderr)
+		assert.NotContains(t, out, "\n", "%v: one line: %s", args, out)
+		assert.Contains(t, out, "-nosuch", "%v", args)
+		assert.Contains(t, out, " -h", "%v", args)
+	}
+	_, stderr, err := runCLI(t, "", "serve", "-h")
+	assert.NoError(t, err)
+	assert.Contains(t, stderr, "-admin-key", "-h lists the flags")
+}

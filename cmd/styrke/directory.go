@@ -125,7 +125,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	fs.SetOutput(stderr)
 	f := addDirectoryFlags(fs, getenv)
 	only := fs.String("institution", "", "check only this institution (default: every one)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -105,6 +106,33 @@ func cliActor() string {
 		return "cli:" + u.Username
 	}
 	return "cli"
+}
+
+// parseFlags is fs.Parse(args) for a command: -h prints its usage (every
+// flag) and returns flag.ErrHelp; a mistake (an unknown flag, a bad value)
+// is one line naming it and how to list the flags, and errUsage (the whole
+// usage, some 60 flags for serve, buried the line that mattered).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		if usage != nil {
+			usage()
+		} else {
+			fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+		}
+		return flag.ErrHelp
+	}
+	fmt.Fprintf(out, "%s: %v (styrke %s -h lists the flags)\n", fs.Name(), err, fs.Name())
+	return errUsage
 }
 
 // isHelp reports whether arg asks for a command's usage.

@@ -198,7 +198,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	c.desk.flags(fs, getenv)
 	fs.BoolVar(&c.demo, "demo", envTrue(getenv, "STYRKE_DEMO"),
 		"for trying it out (make run): with no --admin-key and no --db, create and print an activation link for the account demo, valid "+demoTTL.String()+" (env STYRKE_DEMO=true)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
