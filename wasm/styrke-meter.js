@@ -925,8 +925,13 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (pw === "" || (this._breach.pw === pw && this._breach.state !== "unavailable")) return;
     if (this._abort) this._abort.abort();
     const ac = (this._abort = new AbortController());
-    this._breach = { pw, state: "checking", count: null };
-    this._renderBreach();
+    // A retry after "could not check" (another blur) keeps saying so while
+    // it asks: the polite region said "checking …" and "could not check …"
+    // again at every blur while the service stayed down.
+    if (this._breach.pw !== pw) {
+      this._breach = { pw, state: "checking", count: null };
+      this._renderBreach();
+    }
     const base = this.getAttribute("base") || "https://api.pwnedpasswords.com";
     try {
       const h = await sha1Hex(pw);

@@ -271,6 +271,23 @@ func TestBreachUnavailable(t *testing.T) {
 			}
 			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "unavailable"`)
 			assert.Contains(t, shadowTexts(t, tab, ".breach")[0], "når du sender skjemaet")
+			if tc.name == "down" {
+				// Leaving the field again retries, silently: the polite
+				// region said "checking …" and "could not check …" again at
+				// every blur while the service stayed down.
+				chrome.Eval[bool](t, tab, `(() => {
+					window.breachMutations = 0;
+					new MutationObserver((l) => { window.breachMutations += l.length; }).observe(`+meterJS+`.shadowRoot.querySelector(".breach"), {subtree: true, childList: true, characterData: true, attributes: true});
+					window.fetchDone = false;
+					const f = window.fetch;
+					window.fetch = (...a) => f(...a).finally(() => { window.fetchDone = true; });
+					return true; })()`)
+				require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#pw"))))
+				chrome.Eval[bool](t, tab, `document.getElementById("other").focus(), true`)
+				chrome.Poll[bool](t, tab, `window.fetchDone`)
+				chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "unavailable"`)
+				assert.Zero(t, chrome.Eval[int](t, tab, `window.breachMutations`), "a retry that fails again says nothing new")
+			}
 			// No styrke-change with the same detail as the one before
 			// (a failed check changed nothing of the result, and sent it
 			// again).
