@@ -364,3 +364,23 @@ func TestParseProblemsErrorIsBare(t *testing.T) {
 	require.True(t, ok, "got %T", err)
 	assert.NotEmpty(t, pe.Problems)
 }
+
+// TestIDProblemNamesTheCharacter: an id with a character outside a-z, 0-9,
+// - and _ is refused naming it and where ("Test Inst" was "has 9
+// characters or ones outside a-z, 0-9, - and _; want 1 to 64 of those",
+// which left the reader to find the capital and the space).
+func TestIDProblemNamesTheCharacter(t *testing.T) {
+	for id, want := range map[string]string{
+		"Test":                   `has "T" at character 1; want only a-z, 0-9, - and _`,
+		"test inst":              `has a space at character 5; want only a-z, 0-9, - and _`,
+		"uitø":                   `has U+f8 at character 4; want only a-z, 0-9, - and _`,
+		strings.Repeat("x", 65): `is 65 characters; want 1 to 64`,
+	} {
+		p := Default()
+		p.ID = id
+		probs := p.Problems()
+		if len(probs) != 1 || probs[0].Field != "id" || probs[0].Message != want {
+			t.Errorf("id %.12q: problems %v, want id: %s", id, probs, want)
+		}
+	}
+}

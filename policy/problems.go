@@ -19,8 +19,18 @@ func (p Policy) Problems() []Problem {
 
 	if p.ID == "" {
 		bad("id", "is empty; want 1 to "+itoa(MaxIDLength)+" characters of a-z, 0-9, - and _")
-	} else if !validID(p.ID) {
-		bad("id", "has "+itoa(utf8.RuneCountInString(p.ID))+" characters or ones outside a-z, 0-9, - and _; want 1 to "+itoa(MaxIDLength)+" of those")
+	} else if n := utf8.RuneCountInString(p.ID); n > MaxIDLength {
+		bad("id", "is "+itoa(n)+" characters; want 1 to "+itoa(MaxIDLength))
+	} else if i, r := badIDRune(p.ID); i > 0 {
+		// The character named ("Test Inst" had "9 characters or ones
+		// outside a-z …", which left the reader to find the space).
+		what := "U+" + strconv.FormatInt(int64(r), 16)
+		if r == ' ' {
+			what = "a space"
+		} else if r > ' ' && r < 0x7f {
+			what = "\"" + string(r) + "\""
+		}
+		bad("id", "has "+what+" at character "+itoa(i)+"; want only a-z, 0-9, - and _")
 	}
 	if n := utf8.RuneCountInString(p.Name); n > MaxNameLength || !utf8.ValidString(p.Name) {
 		bad("name", "is "+itoa(n)+" characters or not valid UTF-8; want at most "+itoa(MaxNameLength))
@@ -146,16 +156,17 @@ func (s ScoreRules) problems(ps *problems) {
 	}
 }
 
-func validID(id string) bool {
-	if len(id) > MaxIDLength {
-		return false
-	}
+// badIDRune returns the 1-based position and the code point of id's first
+// character outside a-z, 0-9, - and _, or 0.
+func badIDRune(id string) (int, rune) {
+	i := 0
 	for _, r := range id {
+		i++
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
+			return i, r
 		}
 	}
-	return true
+	return 0, 0
 }
 
 const hexDigits = "0123456789abcdef"

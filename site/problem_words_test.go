@@ -28,6 +28,8 @@ func everyProblem(t *testing.T) []policy.Problem {
 	}
 	add(func(p *policy.Policy) { p.ID = "" })
 	add(func(p *policy.Policy) { p.ID = "Not an id!" })
+	add(func(p *policy.Policy) { p.ID = "test inst" })
+	add(func(p *policy.Policy) { p.ID = strings.Repeat("x", policy.MaxIDLength+1) })
 	add(func(p *policy.Policy) { p.Name = strings.Repeat("x", policy.MaxNameLength+1) })
 	add(func(p *policy.Policy) { p.ContextWords = make([]string, policy.MaxContextWords+1) })
 	add(func(p *policy.Policy) { p.ContextWords = []string{"ab"} })
