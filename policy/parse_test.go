@@ -371,9 +371,9 @@ func TestParseProblemsErrorIsBare(t *testing.T) {
 // which left the reader to find the capital and the space).
 func TestIDProblemNamesTheCharacter(t *testing.T) {
 	for id, want := range map[string]string{
-		"Test":                   `has "T" at character 1; want only a-z, 0-9, - and _`,
-		"test inst":              `has a space at character 5; want only a-z, 0-9, - and _`,
-		"uitø":                   `has U+f8 at character 4; want only a-z, 0-9, - and _`,
+		"Test":                  `has "T" at character 1; want only a-z, 0-9, - and _`,
+		"test inst":             `has a space at character 5; want only a-z, 0-9, - and _`,
+		"uitø":                  `has U+f8 at character 4; want only a-z, 0-9, - and _`,
 		strings.Repeat("x", 65): `is 65 characters; want 1 to 64`,
 	} {
 		p := Default()
