@@ -254,6 +254,15 @@ func (h *handler) idportenCallback() http.Handler {
 			return
 		}
 		a := match[0]
+		// The level the account's institution asks for, now that the
+		// account is known: a sign-in started without an institution (or
+		// for another) asked only for the default, and an institution that
+		// requires high was reset at substantial.
+		if want := h.IDPortenACR[a.Institution]; want != "" && !oidc.Satisfies(id.ACR, want) {
+			h.Logger.InfoContext(ctx, "reset sign-in below the account's institution's level", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR, "want", want)
+			resetRedirect(w, r, l.Lang, "error/"+resetLevel)
+			return
+		}
 		// The account as Styrke keeps it, whatever the case of the ASCII
 		// letters the identities' file gave (the directories match both):
 		// "OLA" is ola's one history and ola's links.

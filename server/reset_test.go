@@ -547,6 +547,19 @@ func TestResetACRPerInstitution(t *testing.T) {
 	u, err = url.Parse(loc)
 	require.NoError(t, err)
 	assert.Equal(t, oidc.LevelSubstantial, u.Query().Get("acr_values"))
+
+	// A sign-in started without an institution (the start link's
+	// ?institution= left out) at substantial, for a person whose only
+	// account is at uio, which requires high: refused as too low once the
+	// account is known. It was let through: the level was only ever the
+	// named institution's.
+	const pidUna = "05839028549" // synthetic, month + 80
+	e.importCSV(t, "una,Una,uio,"+pidUna+"\n")
+	loc, login = e.start(t, "lang=nn")
+	cb, err = op.NewBrowser().Login(loc, pidUna, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	_, to = e.callback(t, cb.Query(), login)
+	assert.Equal(t, "/nn/gloymt/#/error/level", to)
 }
 
 // TestResetCompleteInProgress: a reset session held by another submit (a
