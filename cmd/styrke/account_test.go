@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,5 +111,28 @@ func TestParseACR(t *testing.T) {
 			_, _, err := parseACR(bad)
 			require.Error(t, err)
 		})
+	}
+}
+
+// TestPromptLoginByDefault: the reset asks ID-porten for a fresh login
+// (prompt=login) unless told not to: without it, "Cancel and log out" left
+// the single sign-on session, and the next person at a shared PC was back
+// in the previous one's reset with no credentials asked.
+func TestPromptLoginByDefault(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{nil, nil, true},
+		{map[string]string{"STYRKE_IDPORTEN_PROMPT_LOGIN": "false"}, nil, false},
+		{nil, []string{"--idporten-prompt-login=false"}, false},
+		{map[string]string{"STYRKE_IDPORTEN_PROMPT_LOGIN": "true"}, nil, true},
+	} {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		var rc resetConfig
+		registerResetFlags(fs, func(k string) string { return c.env[k] }, &rc)
+		require.NoError(t, fs.Parse(c.args))
+		assert.Equal(t, c.want, rc.promptLogin, "env %v args %v", c.env, c.args)
 	}
 }

@@ -74,7 +74,16 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial,
 		"acr_values: idporten-loa-substantial or idporten-loa-high, optionally per institution: idporten-loa-substantial,uio=idporten-loa-high")
 	envBool(fs, getenv, &c.par, "idporten-par", "push the authorization request (PAR) when ID-porten offers it")
-	envBool(fs, getenv, &c.promptLogin, "idporten-prompt-login", "send prompt=login (no single sign-on from an earlier visit)")
+	// On unless set false: a reset is the one place where an earlier
+	// sign-on must not carry over ("Cancel and log out" left ID-porten's
+	// session, and the next person at a shared PC was in the last one's
+	// reset with no credentials asked).
+	prompt := true
+	if getenv("STYRKE_IDPORTEN_PROMPT_LOGIN") != "" {
+		prompt = envTrue(getenv, "STYRKE_IDPORTEN_PROMPT_LOGIN")
+	}
+	fs.BoolVar(&c.promptLogin, "idporten-prompt-login", prompt,
+		"send prompt=login: a fresh login at ID-porten for every reset, no single sign-on from an earlier visit (default true; env STYRKE_IDPORTEN_PROMPT_LOGIN=false turns it off)")
 	registerIdentityFlags(fs, getenv, c)
 }
 
