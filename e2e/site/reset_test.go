@@ -205,6 +205,8 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, "Test Testesen", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
 		assert.Empty(t, chrome.Eval[string](t, tb, `document.cookie`), "the session cookie is HttpOnly")
+		// The form's title is the page's (it named the rules box inside it).
+		assert.Equal(t, site.ResetTexts("en").ResetTitle+" · Styrke", chrome.Eval[string](t, tb, `document.title`))
 
 		// The meter knows the date of birth the sign-in gave (1 February
 		// 1900 for this test number) and refuses it while the person types.
@@ -221,6 +223,10 @@ func TestResetEndToEnd(t *testing.T) {
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		stateShown(t, tb, "form")
+		// The server's reasons are said under the field the focus is in
+		// (they were only in the list, a screen below at 375 px).
+		assert.Equal(t, strings.Join(errorTexts(t, tb), " "), chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`))
+		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
 
 		setValue(t, tb, "#new-password", good)
 		setValue(t, tb, "#confirm-password", good)
@@ -331,6 +337,11 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=cancel]').click(), true)`)
 		stateShown(t, tb, "ended")
+		// "Start again" leaves the focus on the sign-in button (it fell to
+		// the page's body).
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=state-ended] [data-again]').click(), true)`)
+		stateShown(t, tb, "start")
+		assert.Equal(t, "start", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`))
 		run(t, tb, chromedp.Navigate(b.base+"/glemt/#/pw"))
 		stateShown(t, tb, "start")
 	})

@@ -366,8 +366,9 @@ form.addEventListener('submit', async (event) => {
       showAttempts(left);
       // The meter shows the server's no too: one verdict on the page.
       if (meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations)) meter.serverRefusal(res.data);
-      password.setAttribute('aria-invalid', 'true');
-      password.focus();
+      // Said under the field the focus goes to, too (the list may be a
+      // screen below at 375 px).
+      styrkeForm.invalid(password, texts.join(' '));
       return;
     }
     case 401:

@@ -79,10 +79,13 @@ form.addEventListener('submit', async (event) => {
       return;
     case 422: {
       const violations = res.data?.violations;
-      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgError];
+      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgServererror];
       setList(texts, msg.msgRejected);
-      password.setAttribute('aria-invalid', 'true');
-      password.focus();
+      // The meter shows the server's no too (it said "meets the
+      // requirements" beside the refusal), and the reasons are said under
+      // the field the focus goes to (the list may be a screen below).
+      if (meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations)) meter.serverRefusal(res.data);
+      styrkeForm.invalid(password, texts.join(' '));
       return;
     }
     case 401:

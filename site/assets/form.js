@@ -57,7 +57,9 @@ function show(root, state, focus = true) {
   for (const el of root.querySelectorAll('[data-state]')) {
     el.hidden = el.dataset.state !== state;
   }
-  const heading = root.querySelector(`[data-state="${state}"] h2`);
+  // The state's own heading, not one of a box inside it (the reset form's
+  // rules: "Passordet må oppfylle dette – Glemt passord").
+  const heading = root.querySelector(`[data-state="${state}"] > h2`);
   document.title = heading ? `${heading.textContent} – ${baseTitle}` : baseTitle;
   if (!focus) return;
   if (heading) heading.focus();

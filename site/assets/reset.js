@@ -81,7 +81,10 @@ function applyAccount(data) {
   password.focus();
 }
 
-async function route() {
+// route shows the state the address and the server say; focus moves the
+// focus to the start's heading (a press of "Start again": it fell to the
+// page's body, and the next Tab skipped the sign-in button).
+async function route(focus = false) {
   show('loading', false);
   let known = false;
   try {
@@ -113,7 +116,9 @@ async function route() {
     return;
   }
   if (hash !== '#/pw') {
-    show('start', false);
+    show('start', focus);
+    // The start has no heading: the sign-in button takes the focus.
+    if (focus) root.querySelector('[data-start]').focus();
     return;
   }
   let res;
@@ -131,7 +136,7 @@ async function route() {
       show('ended');
       return;
     default:
-      show('start', false);
+      show('start', focus);
   }
 }
 
@@ -185,10 +190,13 @@ form.addEventListener('submit', async (event) => {
     }
     case 422: {
       const violations = res.data?.violations;
-      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgError];
+      const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgServererror];
       setList(texts, msg.msgRejected);
-      password.setAttribute('aria-invalid', 'true');
-      password.focus();
+      // The meter shows the server's no too (it said "meets the
+      // requirements" beside the refusal), and the reasons are said under
+      // the field the focus goes to (the list may be a screen below).
+      if (meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations)) meter.serverRefusal(res.data);
+      styrkeForm.invalid(password, texts.join(' '));
       return;
     }
     case 401:
@@ -236,13 +244,13 @@ for (const again of root.querySelectorAll('[data-again]')) {
   again.addEventListener('click', (event) => {
     event.preventDefault();
     history.replaceState(null, '', location.pathname);
-    route();
+    route(true);
   });
 }
-root.querySelector('[data-retry]').addEventListener('click', () => route());
+root.querySelector('[data-retry]').addEventListener('click', () => route(true));
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => route());
 
 if (meter) {
   setTimeout(() => {
