@@ -50,6 +50,9 @@ const (
 	CodeSessionMissing Code = "session_missing"
 	CodeSessionUsed    Code = "session_used"
 	CodeSessionExpired Code = "session_expired"
+	// CodeSessionChanged: the reset session is another account's than the
+	// page shows (a second sign-in in another tab).
+	CodeSessionChanged Code = "session_changed"
 	CodeCredentials    Code = "invalid_credentials"
 	// CodeAccountLocked: the directory has locked the account after too
 	// many wrong passwords; a reset (ID-porten) unlocks it.
@@ -92,6 +95,7 @@ var statuses = map[Code]int{
 	CodeSessionMissing:   http.StatusUnauthorized,
 	CodeSessionUsed:      http.StatusGone,
 	CodeSessionExpired:   http.StatusGone,
+	CodeSessionChanged:   http.StatusConflict,
 	CodeCredentials:      http.StatusUnauthorized,
 	CodeAccountLocked:    http.StatusLocked,
 	CodeAccountDisabled:  http.StatusForbidden,

@@ -451,10 +451,18 @@ func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err err
 	}
 }
 
+// resetCompleteRequest is a reset's new password, and the username the
+// page shows (optional): a session of another account (a second sign-in in
+// another tab replaced the cookie) is refused, not set.
+type resetCompleteRequest struct {
+	Password string `json:"password"`
+	Username string `json:"username"`
+}
+
 func (h *handler) resetComplete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		var req passwordRequest
+		var req resetCompleteRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)
 			return
@@ -462,6 +470,11 @@ func (h *handler) resetComplete() http.Handler {
 		s, err := h.session(r)
 		if err != nil {
 			h.fail(w, r, "reset complete", err)
+			return
+		}
+		if req.Username != "" && !strings.EqualFold(req.Username, s.Username) {
+			h.Logger.InfoContext(ctx, "reset: the session is another account's than the page shows", "id", RequestID(ctx))
+			writeError(w, errorf(CodeSessionChanged, "the sign-in was replaced in another tab: this session is for another account; nothing was set"))
 			return
 		}
 		if h.tokens != nil {

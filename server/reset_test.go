@@ -581,3 +581,19 @@ func TestResetCompleteInProgress(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
 }
+
+// TestResetCompleteNamesItsAccount: the page sends the username it shows;
+// a session that is another account's (a second sign-in in another tab of
+// the same browser replaced the cookie) is answered 409 session_changed
+// and sets nothing. It set the other account's password while the page
+// showed the first.
+func TestResetCompleteNamesItsAccount(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	testa := e.signIn(t, pidTest) // the cookie of the second sign-in
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "ola"}, testa)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
+	assert.Equal(t, "session_changed", errCode(t, body))
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "TESTA"}, testa)
+	assert.Equal(t, http.StatusNoContent, res.StatusCode, "its own account, in any case: %s", body)
+}

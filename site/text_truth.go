@@ -298,3 +298,11 @@ func (t Text) ChangeNoUsername() string {
 func (t Text) ChangeNoCurrent() string {
 	return t.pick("Skriv inn passordet du har nå.", "Skriv inn passordet du har no.", "Type your current password.")
 }
+
+// ResetSessionChanged says the reset's sign-in was replaced in another tab
+// of the browser: the form now shows the account that sign-in is for.
+func (t Text) ResetSessionChanged() string {
+	return t.pick("Innloggingen ble byttet i en annen fane. Skjemaet viser nå kontoen den innloggingen gjelder, og ingenting er endret. Se over kontoen før du prøver igjen.",
+		"Innlogginga vart bytt i ei anna fane. Skjemaet viser no kontoen den innlogginga gjeld, og ingenting er endra. Sjå over kontoen før du prøver igjen.",
+		"The sign-in was replaced in another tab. The form now shows the account that sign-in is for, and nothing was changed. Check the account before you try again.")
+}

@@ -160,7 +160,9 @@ form.addEventListener('submit', async (event) => {
   submit.textContent = msg.msgBusy;
   let res;
   try {
-    res = await api('/api/reset/complete', { password: password.value });
+    // The account the form shows: a session that is another's (a second
+    // sign-in in another tab) is refused, not set.
+    res = await api('/api/reset/complete', { password: password.value, username: account.username ?? '' });
   } catch {
     res = null;
   }
@@ -205,6 +207,19 @@ form.addEventListener('submit', async (event) => {
       show('ended');
       return;
     case 409:
+      if (res.data?.error?.code === 'session_changed') {
+        // Show the account the session now is for, and say why.
+        let now = null;
+        try {
+          now = await api('/api/reset/session', {});
+        } catch {
+          now = null;
+        }
+        for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = true;
+        if (now?.status === 200) applyAccount(now.data);
+        setList([msg.msgSessionchanged]);
+        return;
+      }
       setList([msg.msgInuse]);
       return;
     case 429:
