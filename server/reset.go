@@ -68,6 +68,7 @@ const (
 	resetFailed      = "failed"      // state, iss, code, token or nonce wrong
 	resetExpired     = "expired"     // the sign-in took too long
 	resetLevel       = "level"       // acr lower than required
+	resetLevelHigh   = "levelhigh"   // acr lower than the idporten-loa-high the institution requires
 	resetNoMatch     = "nomatch"     // no account, or several, for this person
 	resetNoNumber    = "nonumber"    // a foreign eID without a Norwegian number
 )
@@ -220,7 +221,7 @@ func (h *handler) idportenCallback() http.Handler {
 			h.resetError(w, r, l.Lang, resetCancelled, nil)
 			return
 		case errors.Is(err, oidc.ErrACR):
-			h.resetError(w, r, l.Lang, resetLevel, err)
+			h.resetError(w, r, l.Lang, levelError(l.ACR), err)
 			return
 		case errors.Is(err, oidc.ErrUnavailable):
 			h.resetError(w, r, l.Lang, resetUnavailable, err)
@@ -260,7 +261,7 @@ func (h *handler) idportenCallback() http.Handler {
 		// requires high was reset at substantial.
 		if want := h.IDPortenACR[a.Institution]; want != "" && !oidc.Satisfies(id.ACR, want) {
 			h.Logger.InfoContext(ctx, "reset sign-in below the account's institution's level", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR, "want", want)
-			resetRedirect(w, r, l.Lang, "error/"+resetLevel)
+			resetRedirect(w, r, l.Lang, "error/"+levelError(want))
 			return
 		}
 		// The account as Styrke keeps it, whatever the case of the ASCII
@@ -286,6 +287,16 @@ func (h *handler) idportenCallback() http.Handler {
 		setCookie(w, resetCookie, token, h.resetTTL())
 		resetRedirect(w, r, l.Lang, "pw")
 	})
+}
+
+// levelError is the error code of a sign-in below want: the page says which
+// eIDs reach high when high was asked for (the one text named MinID, which
+// does not).
+func levelError(want string) string {
+	if want == oidc.LevelHigh {
+		return resetLevelHigh
+	}
+	return resetLevel
 }
 
 type resetConfig struct {

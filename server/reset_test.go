@@ -535,7 +535,7 @@ func TestResetACRPerInstitution(t *testing.T) {
 	cb, err := op.NewBrowser().Login(loc, pidKari, oidc.LevelSubstantial)
 	require.NoError(t, err)
 	_, to := e.callback(t, cb.Query(), login)
-	assert.Equal(t, "/nn/gloymt/#/error/level", to)
+	assert.Equal(t, "/nn/gloymt/#/error/levelhigh", to, "uio requires high")
 
 	loc, login = e.start(t, "lang=nn&institution=uio")
 	cb, err = op.NewBrowser().Login(loc, pidKari, oidc.LevelHigh)
@@ -559,7 +559,7 @@ func TestResetACRPerInstitution(t *testing.T) {
 	cb, err = op.NewBrowser().Login(loc, pidUna, oidc.LevelSubstantial)
 	require.NoError(t, err)
 	_, to = e.callback(t, cb.Query(), login)
-	assert.Equal(t, "/nn/gloymt/#/error/level", to)
+	assert.Equal(t, "/nn/gloymt/#/error/levelhigh", to, "uio requires high")
 }
 
 // TestResetCompleteInProgress: a reset session held by another submit (a

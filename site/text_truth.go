@@ -306,3 +306,11 @@ func (t Text) ResetSessionChanged() string {
 		"Innlogginga vart bytt i ei anna fane. Skjemaet viser no kontoen den innlogginga gjeld, og ingenting er endra. Sjå over kontoen før du prøver igjen.",
 		"The sign-in was replaced in another tab. The form now shows the account that sign-in is for, and nothing was changed. Check the account before you try again.")
 }
+
+// ResetLevelHigh says the sign-in was below the level high that the
+// institution requires, and which eIDs reach it.
+func (t Text) ResetLevelHigh() string {
+	return t.pick("Institusjonen din krever innlogging på sikkerhetsnivå høyt. Bruk BankID, Buypass eller Commfides; MinID er ikke nok.",
+		"Institusjonen din krev innlogging på tryggleiksnivå høgt. Bruk BankID, Buypass eller Commfides; MinID er ikkje nok.",
+		"Your institution requires sign-in at level high. Use BankID, Buypass or Commfides; MinID is not enough.")
+}
