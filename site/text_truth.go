@@ -314,3 +314,18 @@ func (t Text) ResetLevelHigh() string {
 		"Institusjonen din krev innlogging på tryggleiksnivå høgt. Bruk BankID, Buypass eller Commfides; MinID er ikkje nok.",
 		"Your institution requires sign-in at level high. Use BankID, Buypass or Commfides; MinID is not enough.")
 }
+
+// ResetDeadline says until when the reset's session lasts; {time} is the
+// time of day.
+func (t Text) ResetDeadline() string {
+	return t.pick("Du har til kl. {time} på å velge passord. Etter det må du logge inn med ID-porten på nytt.",
+		"Du har til kl. {time} på å velje passord. Etter det må du logge inn med ID-porten på nytt.",
+		"You have until {time} to choose a password. After that you must sign in with ID-porten again.")
+}
+
+// ResetDeadlineSoon says the reset's session ends in a minute.
+func (t Text) ResetDeadlineSoon() string {
+	return t.pick("Om ett minutt må du logge inn med ID-porten på nytt. Velg passordet nå.",
+		"Om eitt minutt må du logge inn med ID-porten på nytt. Vel passordet no.",
+		"In one minute you must sign in with ID-porten again. Choose the password now.")
+}

@@ -207,6 +207,9 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Empty(t, chrome.Eval[string](t, tb, `document.cookie`), "the session cookie is HttpOnly")
 		// The form's title is the page's (it named the rules box inside it).
 		assert.Equal(t, site.ResetTexts("en").ResetTitle+" · Styrke", chrome.Eval[string](t, tb, `document.title`))
+		// The session's time limit is said (it ran out unannounced).
+		assert.Regexp(t, `^You have until \d\d:\d\d to choose a password\.`, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline]').textContent`))
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=deadline]').hidden`))
 
 		// The meter knows the date of birth the sign-in gave (1 February
 		// 1900 for this test number) and refuses it while the person types.

@@ -57,6 +57,26 @@ function updateStart() {
 
 let account = null;
 
+// The session's time limit, said on the form, and a minute before it ends
+// said again in a status line (WCAG 2.2.1: the ten minutes ran out
+// unannounced, and the typed password with them).
+let deadlineTimer = 0;
+function showDeadline(expiresAt) {
+  const at = new Date(expiresAt);
+  const line = root.querySelector('[data-deadline]');
+  const soon = root.querySelector('[data-deadline-soon]');
+  clearTimeout(deadlineTimer);
+  soon.textContent = '';
+  if (Number.isNaN(at.getTime())) {
+    line.hidden = true;
+    return;
+  }
+  const time = at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+  line.textContent = line.dataset.text.replace('{time}', time);
+  line.hidden = false;
+  deadlineTimer = setTimeout(() => { soon.textContent = soon.dataset.text; }, Math.max(0, at - Date.now() - 60000));
+}
+
 function applyAccount(data) {
   const section = root.querySelector(`[data-policy-id="${CSS.escape(String(data.institution))}"]`);
   if (!section || section.dataset.policyVersion !== data.policyVersion) {
@@ -77,6 +97,7 @@ function applyAccount(data) {
     if (data.phone) meter.setAttribute('phone', data.phone);
     if (data.birthDate) meter.setAttribute('birthdate', data.birthDate);
   }
+  if (data.expiresAt) showDeadline(data.expiresAt);
   show('form', false);
   password.focus();
 }
