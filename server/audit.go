@@ -104,20 +104,16 @@ func directoryErrorClass(err error) string {
 
 // passwordChanged records a password set by reset (how notify.HowReset,
 // event "reset") or change (notify.HowChange, event "changed") and queues
-// the notice to the address on file. One line at the flow's success.
-func (h *handler) passwordChanged(r *http.Request, username, institution, how string) {
+// the notice to the address on file, greeting by name (the one the flow
+// already read: on file, from the directory, or the imported identity's;
+// empty: the username). One line at the flow's success.
+func (h *handler) passwordChanged(r *http.Request, username, name, institution, how string) {
 	ev := store.EventChanged
 	if how == notify.HowReset {
 		ev = store.EventReset
 	}
 	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
 	h.closeLinks(r, username, institution) // first: a revoked link's address is not on file
-	// The notice greets by the name on file, as the activation's does (it
-	// greeted by the username); none found: the username.
-	name, _, err := h.onFile(r.Context(), institution, username)
-	if err != nil {
-		h.Logger.WarnContext(r.Context(), "name on file", "id", RequestID(r.Context()), "err", err)
-	}
 	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, name, institution, how)
 }
 

@@ -360,7 +360,7 @@ func (h *handler) change() http.Handler {
 			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
-		h.passwordChanged(r, req.Username, p.ID, notify.HowChange)
+		h.passwordChanged(r, req.Username, in.Name, p.ID, notify.HowChange)
 		setAnswer(w, false, breachChecked)
 	})
 }

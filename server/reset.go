@@ -550,7 +550,7 @@ func (h *handler) resetComplete() http.Handler {
 			h.Logger.ErrorContext(ctx, "password set in the directory but not recorded", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
-		h.passwordChanged(r, s.Username, s.Institution, notify.HowReset)
+		h.passwordChanged(r, s.Username, s.Name, s.Institution, notify.HowReset)
 		setCookie(w, resetCookie, "", 0)
 		// The password is set; an account that cannot log in is said.
 		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked)
