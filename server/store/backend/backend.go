@@ -22,21 +22,9 @@ var ErrUnknownDSN = errors.New(`backend: DSN must be "sqlite:PATH" or "postgres:
 // Open opens and migrates the store dsn names. Its errors never contain a
 // password from the DSN.
 func Open(ctx context.Context, dsn string) (store.Store, error) {
-	if path, ok := sqlite.ParseDSN(dsn); ok {
-		s, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	if postgres.IsDSN(dsn) {
-		s, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
-		}
-		return s, nil
-	}
-	return nil, ErrUnknownDSN
+	return open(ctx, dsn,
+		func(path string) (store.Store, error) { return asStore(sqlite.Open(ctx, path)) },
+		func(dsn string) (store.Store, error) { return asStore(postgres.Open(ctx, dsn)) })
 }
 
 // OpenCurrent opens the store dsn names as it is, for a command that only
@@ -45,21 +33,34 @@ func Open(ctx context.Context, dsn string) (store.Store, error) {
 // (see sqlite.OpenCurrent, postgres.OpenCurrent). Its errors never contain
 // a password from the DSN.
 func OpenCurrent(ctx context.Context, dsn string) (store.Store, error) {
+	return open(ctx, dsn,
+		func(path string) (store.Store, error) { return asStore(sqlite.OpenCurrent(ctx, path)) },
+		func(dsn string) (store.Store, error) { return asStore(postgres.OpenCurrent(ctx, dsn)) })
+}
+
+// open calls lite for a SQLite DSN's path or pg for a PostgreSQL DSN,
+// naming the latter's DSN, password redacted, in its error.
+func open(ctx context.Context, dsn string, lite, pg func(string) (store.Store, error)) (store.Store, error) {
 	if path, ok := sqlite.ParseDSN(dsn); ok {
-		s, err := sqlite.OpenCurrent(ctx, path)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
+		return lite(path)
 	}
 	if postgres.IsDSN(dsn) {
-		s, err := postgres.OpenCurrent(ctx, dsn)
+		s, err := pg(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
 		}
 		return s, nil
 	}
 	return nil, ErrUnknownDSN
+}
+
+// asStore is an implementation's open as a store.Store: nil, not an
+// interface holding a nil pointer, with an error.
+func asStore[S store.Store](s S, err error) (store.Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Redact returns dsn fit for a log line: a PostgreSQL URL without its
