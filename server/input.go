@@ -63,10 +63,14 @@ func textProblem(s string, max int, username bool) string {
 // stored as another person where a directory may match it to the same
 // account, splitting its history, its throttle and its links.
 func lookAlike(s string) string {
-	for _, r := range s {
-		if c := string(r); norm.NFKC.String(c) != c {
-			return "contains a compatibility character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) +
-				", a fullwidth, ligature or sign form of another character); type the plain character"
+	// One code point at a time only when the whole is not NFKC already
+	// (the common username is, and costs no allocation).
+	if !norm.NFKC.IsNormalString(s) {
+		for _, r := range s {
+			if c := string(r); norm.NFKC.String(c) != c {
+				return "contains a compatibility character (U+" + strings.ToUpper(strconv.FormatInt(int64(r), 16)) +
+					", a fullwidth, ligature or sign form of another character); type the plain character"
+			}
 		}
 	}
 	if !norm.NFC.IsNormalString(s) {
