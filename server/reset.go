@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"slices"
@@ -43,8 +44,30 @@ import (
 // Domain.
 const (
 	resetCookie = "__Host-styrke-reset"
-	loginCookie = "__Host-styrke-login"
+	// loginCookie begins the name of a sign-in's cookie; the rest is
+	// loginCookieName's, from its state, so that sign-ins started in two
+	// tabs each keep theirs.
+	loginCookie = "__Host-styrke-login-"
+	// maxLogins is how many sign-ins one browser may have under way: a
+	// start beyond it ends the others' cookies.
+	maxLogins = 4
 )
+
+// loginCookieName is the name of the cookie of the sign-in with state.
+func loginCookieName(state string) string {
+	return loginCookie + hex.EncodeToString(sha(state)[:8])
+}
+
+// loginCookies are the request's sign-in cookies.
+func loginCookies(r *http.Request) []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range r.Cookies() {
+		if strings.HasPrefix(c.Name, loginCookie) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Defaults of the reset.
 const (
@@ -170,8 +193,15 @@ func (h *handler) idportenStart() http.Handler {
 			return
 		}
 		// The cookie binds the sign-in to this browser, and carries the
-		// page's language for errors before the state is known.
-		setCookie(w, loginCookie, lang+"."+p.State, LoginTTL)
+		// page's language for errors before the state is known. Each
+		// sign-in has its own (a second tab's start replaced the first's,
+		// and both failed); a browser with too many under way starts over.
+		if old := loginCookies(r); len(old) >= maxLogins {
+			for _, c := range old {
+				setCookie(w, c.Name, "", 0)
+			}
+		}
+		setCookie(w, loginCookieName(p.State), lang+"."+p.State, LoginTTL)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		http.Redirect(w, r, u, http.StatusSeeOther)
@@ -184,11 +214,14 @@ func (h *handler) idportenCallback() http.Handler {
 		q := r.URL.Query()
 		state := q.Get("state")
 		var bound, cookieLang string
-		if c, err := r.Cookie(loginCookie); err == nil {
+		if c, err := r.Cookie(loginCookieName(state)); err == nil && state != "" {
 			cookieLang, bound, _ = strings.Cut(c.Value, ".")
+			setCookie(w, c.Name, "", 0) // used once, whatever happens
+		} else if cs := loginCookies(r); len(cs) > 0 {
+			// No sign-in of this state here: the language of another.
+			cookieLang, _, _ = strings.Cut(cs[0].Value, ".")
 		}
 		cookieLang = pageLang(cookieLang)
-		setCookie(w, loginCookie, "", 0) // used once, whatever happens
 		if !h.idportenOn() {
 			h.resetError(w, r, cookieLang, resetOff, nil)
 			return

@@ -189,7 +189,13 @@ func (e *resetEnv) start(t *testing.T, query string) (string, *http.Cookie) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	loc := res.Header.Get("Location")
 	require.True(t, strings.HasPrefix(loc, op.Issuer()+"/"), "start redirects to the provider, got %s", loc)
-	c := cookie(res, "__Host-styrke-login")
+	var c *http.Cookie
+	for _, k := range res.Cookies() {
+		if strings.HasPrefix(k.Name, "__Host-styrke-login-") {
+			require.Nil(t, c, "one login cookie")
+			c = k
+		}
+	}
 	require.NotNil(t, c, "login cookie")
 	assert.True(t, c.Secure && c.HttpOnly && c.SameSite == http.SameSiteLaxMode && c.Path == "/", "login cookie flags")
 	return loc, c
@@ -359,7 +365,10 @@ func TestResetCallbackErrors(t *testing.T) {
 		{name: "wrong state", edit: func(q url.Values, _ **http.Cookie) { q.Set("state", q.Get("state")+"x") }, want: "failed"},
 		{name: "login cookie missing", edit: func(_ url.Values, c **http.Cookie) { *c = nil }, want: "failed"},
 		{name: "login cookie of another sign-in", edit: func(_ url.Values, c **http.Cookie) {
-			*c = &http.Cookie{Name: "__Host-styrke-login", Value: "another-state-value"}
+			*c = &http.Cookie{Name: "__Host-styrke-login-0123456789abcdef", Value: "nn.another-state-value"}
+		}, want: "failed"},
+		{name: "login cookie of this name with another state", edit: func(_ url.Values, c **http.Cookie) {
+			*c = &http.Cookie{Name: (*c).Name, Value: "nn.another-state-value"}
 		}, want: "failed"},
 		{name: "iss mismatch", edit: func(q url.Values, _ **http.Cookie) { q.Set("iss", "https://evil.example") }, want: "failed"},
 		{name: "nonce mismatch", tamper: &oidctest.Tamper{Claims: map[string]any{"nonce": "another"}}, want: "failed"},
@@ -596,4 +605,95 @@ func TestResetCompleteNamesItsAccount(t *testing.T) {
 	assert.Equal(t, "session_changed", errCode(t, body))
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "TESTA"}, testa)
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "its own account, in any case: %s", body)
+}
+
+// jar is a browser's cookies for the test server (net/http/cookiejar sends
+// no Secure cookie over the test's http): Set-Cookie replaces by name, and
+// a Max-Age below zero deletes.
+type jar map[string]*http.Cookie
+
+func (j jar) take(res *http.Response) {
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 {
+			delete(j, c.Name)
+		} else {
+			j[c.Name] = c
+		}
+	}
+}
+
+func (j jar) all() []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range j {
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestParallelSignIns: two sign-ins started in two tabs of one browser,
+// both waiting at ID-porten, both come back to a reset form, in either
+// order. The login cookie held one state: the second start replaced the
+// first's, whose callback was refused as "failed", and that refusal
+// cleared the cookie, so the second failed too.
+func TestParallelSignIns(t *testing.T) {
+	for _, order := range []string{"first back first", "second back first"} {
+		t.Run(order, func(t *testing.T) {
+			e := newResetEnv(t, nil)
+			e.importCSV(t, accounts)
+			b := jar{}
+			var locs [2]string
+			for i, lang := range []string{"nb", "en"} {
+				res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?lang="+lang, "", "", b.all()...)
+				require.Equal(t, http.StatusSeeOther, res.StatusCode)
+				b.take(res)
+				locs[i] = res.Header.Get("Location")
+			}
+			var cbs [2]url.Values
+			for i, pid := range []string{pidOla, pidTest} {
+				cb, err := op.NewBrowser().Login(locs[i], pid, oidc.LevelSubstantial)
+				require.NoError(t, err)
+				cbs[i] = cb.Query()
+			}
+			want := [2]string{"/glemt/#/pw", "/en/forgot/#/pw"}
+			users := [2]string{"ola", "testa"}
+			turns := []int{0, 1}
+			if order == "second back first" {
+				turns = []int{1, 0}
+			}
+			for _, i := range turns {
+				res, _ := e.req(t, http.MethodGet, "/auth/idporten/callback?"+cbs[i].Encode(), "", "", b.all()...)
+				to := res.Header.Get("Location")
+				assert.Equal(t, want[i], to, "sign-in %d", i+1)
+				b.take(res)
+				res, body := e.postJSON(t, "/api/reset/session", struct{}{}, b.all()...)
+				require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+				assert.Contains(t, string(body), `"username":"`+users[i]+`"`)
+			}
+		})
+	}
+}
+
+// TestSignInsUnderWayBounded: a browser keeps at most four sign-ins'
+// cookies; the fifth start ends the others.
+func TestSignInsUnderWayBounded(t *testing.T) {
+	e := newResetEnv(t, nil)
+	b := jar{}
+	count := func() int {
+		n := 0
+		for name := range b {
+			if strings.HasPrefix(name, "__Host-styrke-login-") {
+				n++
+			}
+		}
+		return n
+	}
+	for i := 1; i <= 5; i++ {
+		res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?lang=nb", "", "", b.all()...)
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		b.take(res)
+		if i <= 4 {
+			assert.Equal(t, i, count(), "start %d", i)
+		}
+	}
+	assert.Equal(t, 1, count(), "the fifth start ends the four under way")
 }
