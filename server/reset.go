@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -32,9 +33,12 @@ import (
 //	     -> 303 to the reset page: #/pw with a __Host- reset-session cookie,
 //	        or #/error/CODE (nothing set, nothing revealed)
 //	GET  /api/reset/config     is ID-porten on here, and the service desk
-//	POST /api/reset/session    who the session is for (username, policy)
-//	POST /api/reset/complete   {"password"}: policy, breach, history, then
-//	                           the directory, once
+//	POST /api/reset/session    {} or {"username","institution"}: who the
+//	                           session is for (username, policy), or the
+//	                           accounts to choose among when it found several
+//	POST /api/reset/complete   {"password","username","institution"}:
+//	                           policy, breach, history, then the directory,
+//	                           once
 //	POST /api/reset/end        sign out: the session ends
 //
 // The identity number is never stored, logged or sent anywhere: it is
@@ -51,6 +55,11 @@ const (
 	// maxLogins is how many sign-ins one browser may have under way: a
 	// start beyond it ends the others' cookies.
 	maxLogins = 4
+	// maxAccounts is how many accounts one person may choose among after a
+	// sign-in (one reset session each, their tokens in one cookie).
+	maxAccounts = 8
+	// maxInstitutionLen is the longest institution id (a policy's id).
+	maxInstitutionLen = 64
 )
 
 // loginCookieName is the name of the cookie of the sign-in with state.
@@ -282,41 +291,57 @@ func (h *handler) idportenCallback() http.Handler {
 				match = append(match, a)
 			}
 		}
-		if len(match) != 1 {
-			h.Logger.InfoContext(ctx, "reset sign-in matches no single account", "id", RequestID(ctx), "accounts", len(match))
+		if len(match) == 0 || len(match) > maxAccounts {
+			h.Logger.InfoContext(ctx, "reset sign-in matches no account, or too many", "id", RequestID(ctx), "accounts", len(match))
 			resetRedirect(w, r, l.Lang, "error/"+resetNoMatch)
 			return
 		}
-		a := match[0]
-		// The level the account's institution asks for, now that the
-		// account is known: a sign-in started without an institution (or
+		// The level each account's institution asks for, now that the
+		// accounts are known: a sign-in started without an institution (or
 		// for another) asked only for the default, and an institution that
-		// requires high was reset at substantial.
-		if want := h.IDPortenACR[a.Institution]; want != "" && !oidc.Satisfies(id.ACR, want) {
-			h.Logger.InfoContext(ctx, "reset sign-in below the account's institution's level", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR, "want", want)
+		// requires high was reset at substantial. Of several accounts, those
+		// the sign-in reaches are offered.
+		var reached []store.AccountIdentity
+		var want string
+		for _, a := range match {
+			if w := h.IDPortenACR[a.Institution]; w != "" && !oidc.Satisfies(id.ACR, w) {
+				want = w
+				h.Logger.InfoContext(ctx, "reset sign-in below an account's institution's level", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR, "want", w)
+				continue
+			}
+			reached = append(reached, a)
+		}
+		if len(reached) == 0 {
 			resetRedirect(w, r, l.Lang, "error/"+levelError(want))
 			return
 		}
-		// The account as Styrke keeps it, whatever the case of the ASCII
-		// letters the identities' file gave (the directories match both):
-		// "OLA" is ola's one history and ola's links.
-		if a.Username, err = keptName(ctx, h.Store, a.Username); err != nil {
-			h.resetError(w, r, l.Lang, resetUnavailable, err)
-			return
-		}
-		token := randomToken()
 		now := h.Now()
 		// The date of birth, so that the new password may not hold it; the
 		// number itself is not kept.
 		born, _ := identity.BirthDate(id.PID, h.AllowTestNumbers)
-		if err := h.Store.CreateResetSession(ctx, store.ResetSession{
-			IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution, BirthDate: born,
-			CreatedAt: now, ExpiresAt: now.Add(h.resetTTL()),
-		}); err != nil {
-			h.resetError(w, r, l.Lang, resetUnavailable, err)
-			return
+		// One session for each account, all in one cookie: a person with
+		// accounts at two institutions (or two at one) chooses on the page.
+		tokens := make([]string, 0, len(reached))
+		for _, a := range reached {
+			// The account as Styrke keeps it, whatever the case of the
+			// ASCII letters the identities' file gave (the directories
+			// match both): "OLA" is ola's one history and ola's links.
+			if a.Username, err = keptName(ctx, h.Store, a.Username); err != nil {
+				h.resetError(w, r, l.Lang, resetUnavailable, err)
+				return
+			}
+			token := randomToken()
+			if err := h.Store.CreateResetSession(ctx, store.ResetSession{
+				IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution, BirthDate: born,
+				CreatedAt: now, ExpiresAt: now.Add(h.resetTTL()),
+			}); err != nil {
+				h.resetError(w, r, l.Lang, resetUnavailable, err)
+				return
+			}
+			tokens = append(tokens, token)
+			h.Logger.InfoContext(ctx, "reset session started", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR)
 		}
-		h.Logger.InfoContext(ctx, "reset session started", "id", RequestID(ctx), "institution", a.Institution, "acr", id.ACR)
+		token := strings.Join(tokens, ".")
 		setCookie(w, resetCookie, token, h.resetTTL())
 		resetRedirect(w, r, l.Lang, "pw")
 	})
@@ -351,41 +376,129 @@ func (h *handler) resetConfig() http.Handler {
 	})
 }
 
-// session returns the cookie's reset session, or why it cannot be used.
-func (h *handler) session(r *http.Request) (store.ResetSession, error) {
+// resetTokens are the reset cookie's session tokens (one per account the
+// sign-in found), or nil.
+func resetTokens(r *http.Request) []string {
 	c, err := r.Cookie(resetCookie)
-	if err != nil || c.Value == "" || len(c.Value) > 256 {
-		return store.ResetSession{}, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
+	if err != nil || c.Value == "" || len(c.Value) > maxAccounts*44 {
+		return nil
 	}
-	s, err := h.Store.ResetSession(r.Context(), sha(c.Value))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return s, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
-	case err != nil:
-		return s, err
-	case s.UsedAt != nil:
-		return s, errorf(CodeSessionUsed, "this reset session has ended")
-	case !h.Now().Before(s.ExpiresAt):
-		return s, errorf(CodeSessionExpired, "this reset session has expired")
+	tokens := strings.Split(c.Value, ".")
+	if len(tokens) > maxAccounts {
+		return nil
 	}
-	return s, nil
+	return tokens
 }
 
-type emptyRequest struct{}
+// sessions returns the cookie's reset sessions (one per account), or why
+// they cannot be used. They were made, are ended and are extended
+// together: one used or expired is the sign-in's end.
+func (h *handler) sessions(r *http.Request) ([]store.ResetSession, error) {
+	tokens := resetTokens(r)
+	if tokens == nil {
+		return nil, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
+	}
+	out := make([]store.ResetSession, 0, len(tokens))
+	for _, t := range tokens {
+		s, err := h.Store.ResetSession(r.Context(), sha(t))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
+		case err != nil:
+			return nil, err
+		case s.UsedAt != nil:
+			return nil, errorf(CodeSessionUsed, "this reset session has ended")
+		case !h.Now().Before(s.ExpiresAt):
+			return nil, errorf(CodeSessionExpired, "this reset session has expired")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// pick is the session of the account the page names (username in any
+// case, and institution when given), or the only one when it names none.
+// An account the sign-in did not find is another tab's sign-in: 409
+// session_changed.
+func pick(ss []store.ResetSession, username, institution string) (store.ResetSession, error) {
+	if username == "" {
+		if len(ss) == 1 && institution == "" {
+			return ss[0], nil
+		}
+		return store.ResetSession{}, errorf(CodeInvalid, "this sign-in found several accounts: name the one in username and institution", "username")
+	}
+	for _, s := range ss {
+		if strings.EqualFold(username, s.Username) && (institution == "" || institution == s.Institution) {
+			return s, nil
+		}
+	}
+	return store.ResetSession{}, errorf(CodeSessionChanged, "the sign-in was replaced in another tab: this session is for another account; nothing was set")
+}
+
+// resetAccount is one account a sign-in found, for the page's choice.
+type resetAccount struct {
+	Username        string `json:"username"`
+	Name            string `json:"name"`
+	Institution     string `json:"institution"`
+	InstitutionName string `json:"institutionName"`
+}
+
+// resetSessionRequest names the account of the session's to show; empty
+// when the sign-in found one, or to learn which it found.
+type resetSessionRequest struct {
+	Username    string `json:"username"`
+	Institution string `json:"institution"`
+}
 
 type sessionResponse struct {
 	lookupResponse
 	ExpiresAt time.Time `json:"expiresAt"`
+	// Accounts are every account the sign-in found, when it found
+	// several.
+	Accounts []resetAccount `json:"accounts,omitempty"`
+}
+
+// chooseResponse answers a sign-in of several accounts that named none.
+type chooseResponse struct {
+	Accounts  []resetAccount `json:"accounts"`
+	ExpiresAt time.Time      `json:"expiresAt"`
 }
 
 func (h *handler) resetSession() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req emptyRequest
+		var req resetSessionRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)
 			return
 		}
-		s, err := h.session(r)
+		if p := textProblem(req.Username, MaxUsernameLen, false); p != "" {
+			writeError(w, errorf(CodeInvalid, "username "+p, "username"))
+			return
+		}
+		if p := textProblem(req.Institution, maxInstitutionLen, false); p != "" {
+			writeError(w, errorf(CodeInvalid, "institution "+p, "institution"))
+			return
+		}
+		ss, err := h.sessions(r)
+		if err != nil {
+			h.fail(w, r, "reset session", err)
+			return
+		}
+		var accounts []resetAccount
+		if len(ss) > 1 {
+			for _, s := range ss {
+				name := s.Institution
+				if p, err := policy.Lookup(s.Institution); err == nil {
+					name = p.Name
+				}
+				accounts = append(accounts, resetAccount{Username: s.Username, Name: s.Name, Institution: s.Institution, InstitutionName: name})
+			}
+			if req.Username == "" {
+				writeJSON(w, http.StatusOK, chooseResponse{Accounts: accounts, ExpiresAt: ss[0].ExpiresAt})
+				return
+			}
+		}
+		s, err := pick(ss, req.Username, req.Institution)
 		if err != nil {
 			h.fail(w, r, "reset session", err)
 			return
@@ -400,9 +513,24 @@ func (h *handler) resetSession() http.Handler {
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
-		}, s.ExpiresAt})
+		}, s.ExpiresAt, accounts})
 	})
 }
+
+// endResets ends the sessions of tokens but keep (sign-out, or one of them
+// used): an error is logged, and the sessions run out by themselves.
+func (h *handler) endResets(r *http.Request, tokens []string, keep []byte) error {
+	for _, t := range tokens {
+		if id := sha(t); !bytes.Equal(id, keep) {
+			if err := h.Store.EndReset(context.WithoutCancel(r.Context()), id, h.Now()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type emptyRequest struct{}
 
 func (h *handler) resetEnd() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -411,11 +539,9 @@ func (h *handler) resetEnd() http.Handler {
 			writeError(w, err)
 			return
 		}
-		if c, err := r.Cookie(resetCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
-			if err := h.Store.EndReset(r.Context(), sha(c.Value), h.Now()); err != nil {
-				h.internal(w, r, "end reset", err)
-				return
-			}
+		if err := h.endResets(r, resetTokens(r), nil); err != nil {
+			h.internal(w, r, "end reset", err)
+			return
 		}
 		setCookie(w, resetCookie, "", 0)
 		w.WriteHeader(http.StatusNoContent)
@@ -499,8 +625,9 @@ func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err err
 // page shows (optional): a session of another account (a second sign-in in
 // another tab replaced the cookie) is refused, not set.
 type resetCompleteRequest struct {
-	Password string `json:"password"`
-	Username string `json:"username"`
+	Password    string `json:"password"`
+	Username    string `json:"username"`
+	Institution string `json:"institution"`
 }
 
 func (h *handler) resetComplete() http.Handler {
@@ -511,14 +638,25 @@ func (h *handler) resetComplete() http.Handler {
 			writeError(w, err)
 			return
 		}
-		s, err := h.session(r)
+		if p := textProblem(req.Username, MaxUsernameLen, false); p != "" {
+			writeError(w, errorf(CodeInvalid, "username "+p, "username"))
+			return
+		}
+		if p := textProblem(req.Institution, maxInstitutionLen, false); p != "" {
+			writeError(w, errorf(CodeInvalid, "institution "+p, "institution"))
+			return
+		}
+		ss, err := h.sessions(r)
 		if err != nil {
 			h.fail(w, r, "reset complete", err)
 			return
 		}
-		if req.Username != "" && !strings.EqualFold(req.Username, s.Username) {
-			h.Logger.InfoContext(ctx, "reset: the session is another account's than the page shows", "id", RequestID(ctx))
-			writeError(w, errorf(CodeSessionChanged, "the sign-in was replaced in another tab: this session is for another account; nothing was set"))
+		s, err := pick(ss, req.Username, req.Institution)
+		if err != nil {
+			if e := (*Error)(nil); errors.As(err, &e) && e.Code == CodeSessionChanged {
+				h.Logger.InfoContext(ctx, "reset: the session is another account's than the page shows", "id", RequestID(ctx))
+			}
+			h.fail(w, r, "reset complete", err)
 			return
 		}
 		if h.tokens != nil {
@@ -584,6 +722,11 @@ func (h *handler) resetComplete() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
 		h.passwordChanged(r, s.Username, s.Name, s.Institution, notify.HowReset)
+		// The sign-in's other accounts end with it: a second needs a new
+		// sign-in.
+		if err := h.endResets(r, resetTokens(r), s.IDHash); err != nil {
+			h.Logger.ErrorContext(ctx, "end the sign-in's other reset sessions failed", "id", RequestID(ctx), "err", err)
+		}
 		setCookie(w, resetCookie, "", 0)
 		// The password is set; an account that cannot log in is said.
 		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked)

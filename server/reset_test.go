@@ -377,7 +377,7 @@ func TestResetCallbackErrors(t *testing.T) {
 		{name: "acr too low", acr: oidc.LevelLow, want: "level"},
 		{name: "cancelled", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "access_denied") }, want: "cancelled"},
 		{name: "unknown pid", pid: pidNoone, want: "nomatch"},
-		{name: "several accounts", pid: pidKari, want: "nomatch"},
+		{name: "several accounts", pid: pidKari, want: "pw"},
 		{name: "one of several in the chosen institution", pid: pidKari, query: "lang=nn&institution=uio", want: "pw"},
 		{name: "foreign eID", pid: "-", want: "nonumber"},
 		{name: "sign-in took too long", before: func(e *resetEnv) { e.advance(11 * time.Minute) }, want: "expired"},
@@ -569,6 +569,18 @@ func TestResetACRPerInstitution(t *testing.T) {
 	require.NoError(t, err)
 	_, to = e.callback(t, cb.Query(), login)
 	assert.Equal(t, "/nn/gloymt/#/error/levelhigh", to, "uio requires high")
+
+	// Kari, with accounts at uio and default, signed in at substantial
+	// with no institution named: only default's account is offered.
+	loc, login = e.start(t, "lang=nn")
+	cb, err = op.NewBrowser().Login(loc, pidKari, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	res, to := e.callback(t, cb.Query(), login)
+	require.Equal(t, "/nn/gloymt/#/pw", to)
+	res, body := e.postJSON(t, "/api/reset/session", struct{}{}, cookie(res, "__Host-styrke-reset"))
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"username":"kari2"`)
+	assert.NotContains(t, string(body), `"accounts"`, "one account reached: no choice")
 }
 
 // TestResetCompleteInProgress: a reset session held by another submit (a
@@ -696,4 +708,78 @@ func TestSignInsUnderWayBounded(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, count(), "the fifth start ends the four under way")
+}
+
+// TestResetSeveralAccounts: a person with accounts at two institutions
+// (Kari: kari at uio, kari2 at default) chooses which to reset after the
+// sign-in. It ended at "no account, or more than one".
+func TestResetSeveralAccounts(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidKari)
+
+	res, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	var choice struct {
+		Username string
+		Accounts []struct{ Username, Name, Institution, InstitutionName string }
+	}
+	require.NoError(t, json.Unmarshal(body, &choice))
+	assert.Empty(t, choice.Username, "no account chosen yet")
+	require.Len(t, choice.Accounts, 2, "%s", body)
+	assert.Equal(t, "kari2", choice.Accounts[0].Username)
+	assert.Equal(t, "default", choice.Accounts[0].Institution)
+	assert.Equal(t, "kari", choice.Accounts[1].Username)
+	assert.Equal(t, "uio", choice.Accounts[1].Institution)
+	assert.NotEmpty(t, choice.Accounts[1].InstitutionName)
+	assert.Equal(t, "Kari Nordmann", choice.Accounts[1].Name)
+
+	res, body = e.postJSON(t, "/api/reset/session", map[string]string{"username": "kari", "institution": "uio"}, c)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"username":"kari"`)
+	assert.Contains(t, string(body), `"institution":"uio"`)
+	assert.Contains(t, string(body), `"accounts":[`, "the form may offer the other account")
+
+	// An account the sign-in did not find, and no account named at all.
+	res, body = e.postJSON(t, "/api/reset/session", map[string]string{"username": "ola"}, c)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", body)
+	assert.Equal(t, "invalid", errCode(t, body))
+	assert.Contains(t, string(body), "username")
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "default"}, c)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "kari is uio's, not default's: %s", body)
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strings.Repeat("x", 100), "username": strings.Repeat("k", 300)}, c)
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "username is longer than")
+	hist, _ := e.st.History(context.Background(), "kari", 5)
+	assert.Empty(t, hist, "nothing set yet")
+
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	hist, _ = e.st.History(context.Background(), "kari", 5)
+	assert.Len(t, hist, 1, "kari's password set")
+	hist, _ = e.st.History(context.Background(), "kari2", 5)
+	assert.Empty(t, hist, "kari2's not")
+
+	// The sign-in's other account ended with it.
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2, "username": "kari2", "institution": "default"}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
+	res, _ = e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+	assertNoSecrets(t, e.logs.String(), pidKari, strong, strong2, c.Value)
+}
+
+// TestResetEndEndsEveryAccount: signing out ends the sessions of every
+// account the sign-in found.
+func TestResetEndEndsEveryAccount(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidKari)
+	res, body := e.postJSON(t, "/api/reset/end", struct{}{}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	for _, acc := range [][2]string{{"kari", "uio"}, {"kari2", "default"}} {
+		res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": acc[0], "institution": acc[1]}, c)
+		assert.Equal(t, http.StatusGone, res.StatusCode, "%s: %s", acc[0], body)
+	}
 }

@@ -323,6 +323,24 @@ func (t Text) ResetDeadline() string {
 		"You have until {time} to choose a password. After that you must sign in with ID-porten again.")
 }
 
+// ResetChooseTitle heads the choice of account after a sign-in that found
+// several.
+func (t Text) ResetChooseTitle() string {
+	return t.pick("Velg konto", "Vel konto", "Choose an account")
+}
+
+// ResetChooseLead asks which of several accounts gets the new password.
+func (t Text) ResetChooseLead() string {
+	return t.pick("Du har mer enn én konto. Hvilken vil du velge nytt passord til?",
+		"Du har meir enn éin konto. Kva for ein vil du velje nytt passord til?",
+		"You have more than one account. Which one do you want a new password for?")
+}
+
+// ResetChooseOther goes back from the form to the choice of account.
+func (t Text) ResetChooseOther() string {
+	return t.pick("Velg en annen konto", "Vel ein annan konto", "Choose another account")
+}
+
 // ResetDeadlineSoon says the reset's session ends in a minute.
 func (t Text) ResetDeadlineSoon() string {
 	return t.pick("Om ett minutt må du logge inn med ID-porten på nytt. Velg passordet nå.",

@@ -38,6 +38,7 @@ const (
 	e2ePidTest  = "01820000095" // synthetic, month + 80
 	e2ePidNoone = "15058500027"
 	e2ePidNoDir = "02829010030" // synthetic: imported, but no account in the directory
+	e2ePidTwo   = "05839028549" // synthetic: accounts at two institutions
 	e2eDesk     = "Brukerstøtte: 22 84 00 00"
 )
 
@@ -178,7 +179,7 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 func TestResetEndToEnd(t *testing.T) {
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	dns := map[string]string{}
-	for _, user := range []string{"ola", "testa"} {
+	for _, user := range []string{"ola", "testa", "una", "una2"} {
 		dn, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
 		require.NoError(t, err)
 		dns[user] = dn
@@ -190,7 +191,8 @@ func TestResetEndToEnd(t *testing.T) {
 	b := startResetBackend(t, true, append(flags, "--directory-phone-attribute", "mobile",
 		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
 		"--twilio-from", twiliotest.From)...)
-	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\nnodir,Nils Nodir,default,"+e2ePidNoDir+"\n")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\ntesta,Test Testesen,uit,"+e2ePidTest+"\nnodir,Nils Nodir,default,"+e2ePidNoDir+"\n"+
+		"una,Una Utvik,default,"+e2ePidTwo+"\nuna2,Una Utvik,uit,"+e2ePidTwo+"\n")
 	var urls []string
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 	const good2 = "Kveldssol over Lyngen-fjorden 42!"
@@ -423,9 +425,48 @@ func TestResetEndToEnd(t *testing.T) {
 		})
 	}
 
+	t.Run("accounts at two institutions: choose one", func(t *testing.T) {
+		// Una has an account at default and one at uit: after the sign-in
+		// she chooses (it was "no account, or more than one").
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/en/forgot/", e2ePidTwo, "idporten-loa-substantial")
+		stateShown(t, tb, "choose")
+		run(t, tb, chromedp.EmulateViewport(375, 800))
+		png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(env.root, "e2e", "screens", "reset-choose-375.png"), png, 0o644))
+		assert.Equal(t, site.Texts("en").ResetChooseTitle(), chrome.Eval[string](t, tb, `document.activeElement.textContent`), "the focus on the choice's heading")
+		choices := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-testid=choice]')].map((b) => b.textContent)`)
+		assert.Equal(t, []string{"una – Felles IAM", "una2 – UiT Norges arktiske universitet"}, choices)
+		chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-testid=choice]')[1].click(), true)`)
+		stateShown(t, tb, "form")
+		assert.Equal(t, "una2", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "uit's rules")
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=other-account]').hidden`), "another account may be chosen")
+		setValue(t, tb, "#new-password", "half typed")
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=other-account]').click(), true)`)
+		stateShown(t, tb, "choose")
+		assert.Empty(t, chrome.Eval[string](t, tb, `document.getElementById('new-password').value`), "the typed password is not carried to another account")
+		chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-testid=choice]')[0].click(), true)`)
+		stateShown(t, tb, "form")
+		assert.Equal(t, "una", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "uit's rules hidden again")
+		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=default]').hidden`))
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb, "done")
+		ok, err := ol.CanBind(dns["una"], good)
+		require.NoError(t, err)
+		assert.True(t, ok, "una's password set in the directory")
+		ok, err = ol.CanBind(dns["una2"], good)
+		require.NoError(t, err)
+		assert.False(t, ok, "una2's not")
+	})
+
 	t.Run("nothing secret in the logs or the URLs", func(t *testing.T) {
 		logs := b.logs.String()
-		for _, secret := range []string{e2ePidOla, e2ePidTest, e2ePidNoone, e2ePidNoDir, good, good2} {
+		for _, secret := range []string{e2ePidOla, e2ePidTest, e2ePidNoone, e2ePidNoDir, e2ePidTwo, good, good2} {
 			assert.NotContains(t, logs, secret)
 			for _, u := range urls {
 				assert.NotContains(t, u, secret)

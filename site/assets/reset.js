@@ -56,6 +56,10 @@ function updateStart() {
 }
 
 let account = null;
+// Every account the sign-in found, when it found several: the person
+// chooses (and may go back to choose another).
+let accounts = [];
+const other = root.querySelector('[data-other]');
 
 // The session's time limit, said on the form, and a minute before it ends
 // said again in a status line (WCAG 2.2.1: the ten minutes ran out
@@ -78,6 +82,9 @@ function showDeadline(expiresAt) {
 }
 
 function applyAccount(data) {
+  for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = true;
+  if (Array.isArray(data.accounts)) accounts = data.accounts;
+  other.hidden = accounts.length < 2;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(String(data.institution))}"]`);
   if (!section || section.dataset.policyVersion !== data.policyVersion) {
     show('mismatch');
@@ -100,6 +107,62 @@ function applyAccount(data) {
   if (data.expiresAt) showDeadline(data.expiresAt);
   show('form', false);
   password.focus();
+}
+
+// showChoices lists the accounts a sign-in found, a button each.
+function showChoices(list) {
+  accounts = list;
+  account = null;
+  const items = list.map((a) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button';
+    b.dataset.testid = 'choice';
+    const user = document.createElement('strong');
+    user.textContent = a.username ?? '';
+    b.append(user, ` – ${a.institutionName || a.institution || ''}`);
+    b.addEventListener('click', () => choose(a));
+    li.append(b);
+    return li;
+  });
+  root.querySelector('[data-choices]').replaceChildren(...items);
+  show('choose');
+}
+
+// sessionAnswer shows what /api/reset/session answered: the account's
+// form, the choice of several, or why there is neither.
+function sessionAnswer(res, focus) {
+  switch (res.status) {
+    case 200:
+      if (!res.data?.username && Array.isArray(res.data?.accounts)) showChoices(res.data.accounts);
+      else applyAccount(res.data);
+      return;
+    case 410:
+      show('ended');
+      return;
+    case 409:
+      // The account chosen is not the sign-in's now (another tab signed
+      // in again): ask again.
+      route();
+      return;
+    default:
+      show('start', focus);
+  }
+}
+
+async function choose(a) {
+  let res;
+  try {
+    res = await api('/api/reset/session', { username: a.username ?? '', institution: a.institution ?? '' });
+  } catch {
+    show('error');
+    return;
+  }
+  password.value = '';
+  confirmInput.value = '';
+  setList([]);
+  sessionAnswer(res, true);
 }
 
 // route shows the state the address and the server say; focus moves the
@@ -149,16 +212,7 @@ async function route(focus = false) {
     show('error');
     return;
   }
-  switch (res.status) {
-    case 200:
-      applyAccount(res.data);
-      return;
-    case 410:
-      show('ended');
-      return;
-    default:
-      show('start', focus);
-  }
+  sessionAnswer(res, focus);
 }
 
 form.addEventListener('submit', async (event) => {
@@ -183,7 +237,11 @@ form.addEventListener('submit', async (event) => {
   try {
     // The account the form shows: a session that is another's (a second
     // sign-in in another tab) is refused, not set.
-    res = await api('/api/reset/complete', { password: password.value, username: account.username ?? '' });
+    res = await api('/api/reset/complete', {
+      password: password.value,
+      username: account.username ?? '',
+      institution: account.institution ?? '',
+    });
   } catch {
     res = null;
   }
@@ -236,7 +294,10 @@ form.addEventListener('submit', async (event) => {
         } catch {
           now = null;
         }
-        for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = true;
+        if (now?.status === 200 && !now.data?.username && Array.isArray(now.data?.accounts)) {
+          showChoices(now.data.accounts);
+          return;
+        }
         if (now?.status === 200) applyAccount(now.data);
         setList([msg.msgSessionchanged]);
         return;
@@ -263,7 +324,14 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-root.querySelector('[data-cancel]').addEventListener('click', async () => {
+other.addEventListener('click', () => {
+  password.value = '';
+  confirmInput.value = '';
+  setList([]);
+  showChoices(accounts);
+});
+
+const cancel = async () => {
   try {
     await api('/api/reset/end', {});
   } catch {
@@ -274,7 +342,8 @@ root.querySelector('[data-cancel]').addEventListener('click', async () => {
   confirmInput.value = '';
   history.replaceState(null, '', location.pathname);
   show('ended');
-});
+};
+for (const b of root.querySelectorAll('[data-cancel]')) b.addEventListener('click', cancel);
 
 for (const again of root.querySelectorAll('[data-again]')) {
   again.addEventListener('click', (event) => {
