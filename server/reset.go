@@ -39,6 +39,8 @@ import (
 //	POST /api/reset/complete   {"password","username","institution"}:
 //	                           policy, breach, history, then the directory,
 //	                           once
+//	POST /api/reset/extend     more time: another lifetime from now, up to
+//	                           twelve after the sign-in
 //	POST /api/reset/end        sign out: the session ends
 //
 // The identity number is never stored, logged or sent anywhere: it is
@@ -531,6 +533,58 @@ func (h *handler) endResets(r *http.Request, tokens []string, keep []byte) error
 }
 
 type emptyRequest struct{}
+
+// resetMaxLife is how long after the sign-in a session may be extended
+// to: twelve lifetimes, two hours by default (WCAG 2.2.1 asks that a time
+// limit may be extended at least ten times).
+func (h *handler) resetMaxLife() time.Duration { return 12 * h.resetTTL() }
+
+type extendResponse struct {
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Extendable is false when the session cannot be extended again.
+	Extendable bool `json:"extendable"`
+}
+
+// resetExtend gives the person another lifetime from now (the page offers
+// it a minute before the end), up to resetMaxLife after the sign-in; every
+// account's session of the sign-in moves together.
+func (h *handler) resetExtend() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var req emptyRequest
+		if err := decode(w, r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+		ss, err := h.sessions(r)
+		if err != nil {
+			h.fail(w, r, "reset extend", err)
+			return
+		}
+		now := h.Now()
+		limit := ss[0].CreatedAt.Add(h.resetMaxLife())
+		until := now.Add(h.resetTTL())
+		if until.After(limit) {
+			until = limit
+		}
+		if until.Before(ss[0].ExpiresAt) {
+			until = ss[0].ExpiresAt // never shorter
+		}
+		for _, s := range ss {
+			switch err := h.Store.ExtendReset(ctx, s.IDHash, now, until); {
+			case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
+				writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))
+				return
+			case err != nil:
+				h.internal(w, r, "extend reset", err)
+				return
+			}
+		}
+		h.Logger.InfoContext(ctx, "reset session extended", "id", RequestID(ctx), "until", until.Format(time.RFC3339))
+		setCookie(w, resetCookie, strings.Join(resetTokens(r), "."), until.Sub(now))
+		writeJSON(w, http.StatusOK, extendResponse{ExpiresAt: until, Extendable: until.Before(limit)})
+	})
+}
 
 func (h *handler) resetEnd() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

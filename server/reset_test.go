@@ -783,3 +783,57 @@ func TestResetEndEndsEveryAccount(t *testing.T) {
 		assert.Equal(t, http.StatusGone, res.StatusCode, "%s: %s", acc[0], body)
 	}
 }
+
+// TestResetExtend: the person may ask for more time (WCAG 2.2.1): another
+// ten minutes from now, at least ten times, up to two hours after the
+// sign-in; the cookie lasts as long. The ten minutes could not be
+// extended.
+func TestResetExtend(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidKari) // two accounts: both move
+	signedIn := time.Now()
+	extends := 0
+	for {
+		e.advance(9 * time.Minute)
+		res, body := e.postJSON(t, "/api/reset/extend", struct{}{}, c)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+		var out struct {
+			ExpiresAt  time.Time
+			Extendable bool
+		}
+		require.NoError(t, json.Unmarshal(body, &out))
+		extends++
+		now := time.Now().Add(time.Duration(e.offset.Load()))
+		k := cookie(res, "__Host-styrke-reset")
+		require.NotNil(t, k, "the cookie lasts as long")
+		assert.Equal(t, c.Value, k.Value)
+		assert.InDelta(t, out.ExpiresAt.Sub(now).Seconds(), float64(k.MaxAge), 2)
+		if !out.Extendable {
+			assert.WithinDuration(t, signedIn.Add(2*time.Hour), out.ExpiresAt, 5*time.Second, "two hours after the sign-in at most")
+			break
+		}
+		assert.WithinDuration(t, now.Add(10*time.Minute), out.ExpiresAt, 5*time.Second)
+		require.Less(t, extends, 20)
+	}
+	assert.GreaterOrEqual(t, extends, 10, "ten extensions at least")
+	for _, acc := range [][2]string{{"kari", "uio"}, {"kari2", "default"}} {
+		res, body := e.postJSON(t, "/api/reset/session", map[string]string{"username": acc[0], "institution": acc[1]}, c)
+		assert.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", acc[0], body)
+	}
+	// Past the limit the session ends, and is not extended.
+	e.advance(time.Until(signedIn.Add(2*time.Hour+time.Second)) - time.Duration(e.offset.Load()))
+	res, body := e.postJSON(t, "/api/reset/extend", struct{}{}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
+	res, _ = e.postJSON(t, "/api/reset/session", map[string]string{"username": "kari", "institution": "uio"}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+
+	// A used session is not extended.
+	c = e.signIn(t, pidOla)
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/reset/extend", struct{}{}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/reset/extend", struct{}{})
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "no cookie: %s", body)
+}

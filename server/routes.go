@@ -24,6 +24,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/reset/config", h.api(get(h.resetConfig())))
 	mux.Handle("/api/reset/session", h.api(post(h.resetSession())))
 	mux.Handle("/api/reset/complete", h.api(post(h.resetComplete())))
+	mux.Handle("/api/reset/extend", h.api(post(h.resetExtend())))
 	mux.Handle("/api/reset/end", h.api(post(h.resetEnd())))
 	mux.Handle("/api/change", h.api(post(h.change())))
 	mux.Handle("/api/admin/identities", h.api(h.requireAdmin(post(h.importIdentities()))))

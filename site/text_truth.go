@@ -341,6 +341,16 @@ func (t Text) ResetChooseOther() string {
 	return t.pick("Velg en annen konto", "Vel ein annan konto", "Choose another account")
 }
 
+// ResetExtend asks for more time before the reset's session ends.
+func (t Text) ResetExtend() string {
+	return t.pick("Gi meg mer tid", "Gi meg meir tid", "Give me more time")
+}
+
+// ResetExtended says the session now lasts until {time}.
+func (t Text) ResetExtended() string {
+	return t.pick("Du har fått mer tid: til kl. {time}.", "Du har fått meir tid: til kl. {time}.", "You have more time: until {time}.")
+}
+
 // ResetDeadlineSoon says the reset's session ends in a minute.
 func (t Text) ResetDeadlineSoon() string {
 	return t.pick("Om ett minutt må du logge inn med ID-porten på nytt. Velg passordet nå.",

@@ -438,6 +438,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a boolean variable that is not a boolean", map[string]string{"STYRKE_TRUST_PROXY": "yes"}, "STYRKE_TRUST_PROXY"},
 		{"an SMTP password sent unencrypted to another host", map[string]string{"STYRKE_SMTP_URL": "smtp+plain://u:secret-pw@mail.example.org:25", "STYRKE_MAIL_FROM": "it@example.org"}, "smtp+plain"},
 		{"an ID-porten issuer without a scheme", map[string]string{"STYRKE_IDPORTEN_ISSUER": "test.idporten.no"}, "--idporten-issuer"},
+		{"a reset session of a day", map[string]string{"STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no", "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_RESET_SESSION": "24h"}, "--reset-session"},
 		{"a templates folder that does not exist", map[string]string{"STYRKE_TEMPLATES": filepath.Join(dir, "nosuch")}, "--templates"},
 		{"an origin with a path", map[string]string{"STYRKE_ORIGINS": "https://a.example/"}, "--origins"},
 		{"Twilio without an account", map[string]string{"STYRKE_TWILIO_SECRET": "secret-pw", "STYRKE_TWILIO_FROM": "Styrke"}, "--twilio-account-sid"},

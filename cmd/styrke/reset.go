@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
@@ -20,7 +21,7 @@ import (
 // change (each flag also STYRKE_NAME).
 type resetConfig struct {
 	issuer, clientID, keyFile, keyID, secretFile, redirectURL, acr string
-	identityKeyFile, serviceDesk                                   string
+	identityKeyFile, serviceDesk, sessionTTL                       string
 	par, promptLogin, testNumbers                                  bool
 	identityKey                                                    string // STYRKE_IDENTITY_KEY only, never a flag
 }
@@ -84,6 +85,8 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 	}
 	fs.BoolVar(&c.promptLogin, "idporten-prompt-login", prompt,
 		"send prompt=login: a fresh login at ID-porten for every reset, no single sign-on from an earlier visit (default true; env STYRKE_IDPORTEN_PROMPT_LOGIN=false turns it off)")
+	envString(fs, getenv, &c.sessionTTL, "reset-session", server.DefaultResetTTL.String(),
+		"how long a person has to choose the password after signing in with ID-porten, 1m to 1h; the page offers more time before the end, up to twelve times as long")
 	registerIdentityFlags(fs, getenv, c)
 }
 
@@ -126,6 +129,13 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 	}
 	if h == nil {
 		return errors.New("ID-porten needs an identity key: --identity-key-file or STYRKE_IDENTITY_KEY")
+	}
+	if c.sessionTTL != "" {
+		ttl, err := time.ParseDuration(c.sessionTTL)
+		if err != nil || ttl < time.Minute || ttl > time.Hour {
+			return errors.New("--reset-session: want a duration from 1m to 1h, such as 10m")
+		}
+		d.ResetTTL = ttl
 	}
 	def, perInst, err := parseACR(c.acr)
 	if err != nil {

@@ -572,3 +572,35 @@ func TestChangeWithoutDirectory(t *testing.T) {
 		"the done page says the breach check did not run")
 	assert.Equal(t, en.ActBreachUnchecked(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-done] [data-testid=breach-unchecked]').textContent`))
 }
+
+// TestResetMoreTime: a minute before the session ends the form says so
+// and offers more time (WCAG 2.2.1); the button gives another session's
+// length from now, the status line says until when, and the focus goes
+// back to the password. The session ran out with no way to extend it.
+func TestResetMoreTime(t *testing.T) {
+	b := startResetBackend(t, true, "--reset-session", "65s")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	tb := resetTab(t)
+	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
+	stateShown(t, tb, "form")
+	setValue(t, tb, "#new-password", "half typed")
+	// The warning comes 5 s after the sign-in (65 s, less a minute).
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=extend]').closest('p').hidden`)
+	en := site.Texts("en")
+	assert.Equal(t, en.ResetDeadlineSoon(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline-soon]').textContent`))
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=extend]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=deadline-soon]').textContent.startsWith('You have more time')`)
+	assert.Regexp(t, `^You have more time: until \d\d:\d\d\.$`, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline-soon]').textContent`))
+	assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=extend]').closest('p').hidden`), "the button is gone")
+	assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`), "the focus back on the password")
+	assert.Equal(t, "half typed", chrome.Eval[string](t, tb, `document.getElementById('new-password').value`), "what was typed stays")
+	assert.Regexp(t, `^You have until \d\d:\d\d to choose a password\.`, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline]').textContent`))
+	// (TestResetExtend in package server holds the session past its
+	// first end.)
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	setValue(t, tb, "#new-password", good)
+	setValue(t, tb, "#confirm-password", good)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	stateShown(t, tb, "done")
+	assert.NotContains(t, b.logs.String(), good)
+}

@@ -80,6 +80,10 @@ type ResetStore interface {
 	// (history as in Complete) in one transaction; ErrGone if it was used
 	// already, ErrNotFound if unknown.
 	CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) error
+	// ExtendReset moves the end of a session that runs at now to until
+	// (the person asked for more time): ErrNotFound, or ErrGone when it
+	// was used or had expired at now.
+	ExtendReset(ctx context.Context, idHash []byte, now, until time.Time) error
 	// EndReset marks the session used without a password (sign-out); a
 	// used or unknown session is no error.
 	EndReset(ctx context.Context, idHash []byte, now time.Time) error

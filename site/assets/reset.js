@@ -65,21 +65,55 @@ const other = root.querySelector('[data-other]');
 // said again in a status line (WCAG 2.2.1: the ten minutes ran out
 // unannounced, and the typed password with them).
 let deadlineTimer = 0;
+// extendable is false once the server said the session cannot be
+// extended again (two hours after the sign-in).
+let extendable = true;
+const extendRow = root.querySelector('[data-extend-row]');
+const soon = root.querySelector('[data-deadline-soon]');
+const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
 function showDeadline(expiresAt) {
   const at = new Date(expiresAt);
   const line = root.querySelector('[data-deadline]');
-  const soon = root.querySelector('[data-deadline-soon]');
   clearTimeout(deadlineTimer);
   soon.textContent = '';
+  extendRow.hidden = true;
   if (Number.isNaN(at.getTime())) {
     line.hidden = true;
     return;
   }
-  const time = at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
-  line.textContent = line.dataset.text.replace('{time}', time);
+  line.textContent = line.dataset.text.replace('{time}', clock(at));
   line.hidden = false;
-  deadlineTimer = setTimeout(() => { soon.textContent = soon.dataset.text; }, Math.max(0, at - Date.now() - 60000));
+  // A minute before the end: said, with a button for more time (WCAG
+  // 2.2.1: a simple action, at least 20 seconds before).
+  deadlineTimer = setTimeout(() => {
+    soon.textContent = soon.dataset.text;
+    extendRow.hidden = !extendable;
+  }, Math.max(0, at - Date.now() - 60000));
 }
+
+root.querySelector('[data-extend]').addEventListener('click', async () => {
+  let res;
+  try {
+    res = await api('/api/reset/extend', {});
+  } catch {
+    res = null;
+  }
+  if (res?.status === 200 && res.data?.expiresAt) {
+    extendable = res.data.extendable === true;
+    showDeadline(res.data.expiresAt);
+    // The button is gone: the focus goes back to the password, and the
+    // status line says the new time.
+    password.focus();
+    soon.textContent = soon.dataset.extended.replace('{time}', clock(new Date(res.data.expiresAt)));
+    return;
+  }
+  if (res?.status === 410 || res?.status === 401) {
+    account = null;
+    show('ended');
+    return;
+  }
+  setList([res ? msg.msgServererror : msg.msgError]);
+});
 
 function applyAccount(data) {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = true;

@@ -207,6 +207,27 @@ func (s *Store) ClaimReset(ctx context.Context, idHash []byte, now, until time.T
 	return store.ErrGone
 }
 
+// ExtendReset implements store.ResetStore.
+func (s *Store) ExtendReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET expires_at = $1
+		WHERE id_hash = $2 AND used_at IS NULL AND expires_at > $3`, ts(until), idHash, ts(now))
+	if err != nil {
+		return fmt.Errorf("postgres: extend reset: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var one int
+	err = s.pool.QueryRow(ctx, `SELECT 1 FROM reset_sessions WHERE id_hash = $1`, idHash).Scan(&one)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return fmt.Errorf("postgres: extend reset: %w", err)
+	}
+	return store.ErrGone
+}
+
 // ReleaseReset implements store.ResetStore.
 func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
 	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET claimed_until = NULL WHERE id_hash = $1`, idHash); err != nil {

@@ -260,6 +260,25 @@ func (s *Store) ClaimReset(ctx context.Context, idHash []byte, now, until time.T
 	return fmt.Errorf("sqlite: claim reset: %w", err)
 }
 
+// ExtendReset implements store.ResetStore.
+func (s *Store) ExtendReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	n := micros(now)
+	res, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET expires_at = ?
+		WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?`, micros(until), idHash, n)
+	if err != nil {
+		return fmt.Errorf("sqlite: extend reset: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
+	}
+	if err := resetState(ctx, s.w, idHash, n); errors.Is(err, store.ErrNotFound) {
+		return err
+	} else if err != nil && !errors.Is(err, store.ErrGone) && !errors.Is(err, store.ErrBusy) {
+		return fmt.Errorf("sqlite: extend reset: %w", err)
+	}
+	return store.ErrGone
+}
+
 // ReleaseReset implements store.ResetStore.
 func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
 	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET claimed_until = NULL WHERE id_hash = ?`, idHash); err != nil {

@@ -32,6 +32,7 @@ func testReset(t *testing.T, open Opener) {
 		{"LoginRace", testLoginRace},
 		{"ResetSession", testResetSession},
 		{"ResetClaimRace", testResetClaimRace},
+		{"ExtendReset", testExtendReset},
 		{"SetPassword", testSetPassword},
 		{"AccountName", testAccountName},
 		{"AccountNameOfLinks", testAccountNameOfLinks},
@@ -205,6 +206,32 @@ func testResetSession(t *testing.T, open Opener) {
 	assert.Empty(t, got.BirthDate, "an ended session keeps no date of birth")
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s3"), T0, T0.Add(time.Minute)), store.ErrGone)
 	assert.Empty(t, history(t, s, "per", 5))
+}
+
+// testExtendReset: a running session's end moves to until; a used,
+// expired or unknown one is not extended.
+func testExtendReset(t *testing.T, open Opener) {
+	s := open(t)
+	require.ErrorIs(t, s.ExtendReset(ctx(t), Hash32("none"), T0, T0.Add(time.Hour)), store.ErrNotFound)
+	require.NoError(t, s.CreateResetSession(ctx(t), session("e1", "ola")))
+	now := T0.Add(9 * time.Minute)
+	require.NoError(t, s.ExtendReset(ctx(t), Hash32("e1"), now, now.Add(10*time.Minute)))
+	got, err := s.ResetSession(ctx(t), Hash32("e1"))
+	require.NoError(t, err)
+	assertTime(t, now.Add(10*time.Minute), got.ExpiresAt, "extended")
+	assertTime(t, T0, got.CreatedAt, "created stays")
+	// Claimed by a submit: the end still moves (the submit's lease is its
+	// own).
+	require.NoError(t, s.ClaimReset(ctx(t), Hash32("e1"), now, now.Add(30*time.Second)))
+	require.NoError(t, s.ExtendReset(ctx(t), Hash32("e1"), now, now.Add(11*time.Minute)))
+	require.NoError(t, s.EndReset(ctx(t), Hash32("e1"), now))
+	require.ErrorIs(t, s.ExtendReset(ctx(t), Hash32("e1"), now, now.Add(20*time.Minute)), store.ErrGone, "ended")
+
+	require.NoError(t, s.CreateResetSession(ctx(t), session("e2", "kari")))
+	require.ErrorIs(t, s.ExtendReset(ctx(t), Hash32("e2"), T0.Add(10*time.Minute), T0.Add(20*time.Minute)), store.ErrGone, "expired")
+	got, err = s.ResetSession(ctx(t), Hash32("e2"))
+	require.NoError(t, err)
+	assertTime(t, T0.Add(10*time.Minute), got.ExpiresAt, "an expired session stays expired")
 }
 
 func testResetClaimRace(t *testing.T, open Opener) {
