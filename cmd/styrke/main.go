@@ -18,8 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"os/signal"
+	"os/user"
 	"syscall"
 )
 
