@@ -466,7 +466,12 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 			if content == "" {
 				content = "link"
 			}
-			d.Logger.WarnContext(ctx, "delivery failed", "id", RequestID(ctx), "channel", channel, "what", content, "err", err)
+			// Whose: the CLI's desk has no request id to find it by.
+			attrs := []any{"username", ev.Username, "institution", institution, "channel", channel, "what", content, "err", err}
+			if id := RequestID(ctx); id != "" {
+				attrs = append([]any{"id", id}, attrs...)
+			}
+			d.Logger.WarnContext(ctx, "delivery failed", attrs...)
 		}
 		if d.Metrics != nil {
 			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()

@@ -1399,3 +1399,30 @@ func TestImportRerunWithANewAddress(t *testing.T) {
 	require.Len(t, revoked, 1)
 	assert.Contains(t, revoked[0].Detail, "address changed")
 }
+
+// TestDeliveryFailedLogOutsideRequests: the desk used by the CLI (no HTTP
+// request, so no request id) logs a failed delivery with whose link it
+// was, and no empty id="" (the line named neither).
+func TestDeliveryFailedLogOutsideRequests(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	cfg, err := notify.ParseSMTPURL(e.smtp.URL())
+	require.NoError(t, err)
+	cfg.From, cfg.RootCAs, cfg.Timeout = "Utfjord IT <it@utfjord.example>", e.smtp.CA, 5*time.Second
+	mailer, err := notify.NewSMTP(cfg)
+	require.NoError(t, err)
+	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune", ServiceDesk: "IT-hjelp, 77 00 00 00"})
+	require.NoError(t, err)
+	logs := &syncbuf.Buffer{}
+	d := server.NewDesk(e.st, baseURL, server.DeskDeps{Mailer: mailer, Templates: tp}, slog.New(slog.NewTextHandler(logs, nil)), nil)
+	e.smtp.Down()
+	issued, err := d.Issue(context.Background(), server.IssueRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
+	require.NoError(t, err)
+	require.Len(t, issued.Deliveries, 1)
+	require.False(t, issued.Deliveries[0].OK)
+	line := logs.String()
+	assert.Contains(t, line, `msg="delivery failed"`)
+	assert.NotContains(t, line, `id=""`)
+	assert.Contains(t, line, "username=ola")
+	assert.Contains(t, line, "institution=default")
+	assert.NotContains(t, line, issued.Link[strings.LastIndex(issued.Link, "/")+1:])
+}
