@@ -445,6 +445,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"less hash memory than one hash takes", map[string]string{"STYRKE_HASH_MEMORY": "1"}, "--hash-memory"},
 		{"a store of no known kind", map[string]string{"STYRKE_DB": "mysql://u:secret-pw@h/db"}, "--db"},
 		{"a PostgreSQL server that refuses", map[string]string{"STYRKE_DB": "postgres://u:secret-pw@127.0.0.1:1/db"}, "--db"},
+		{"a SQLite file in a folder that does not exist (a mistyped path made it, and an empty store)", map[string]string{"STYRKE_DB": "sqlite:" + filepath.Join(dir, "nosuch", "styrke.db")}, "--db: the folder"},
 		{"a sender that is no address", map[string]string{"STYRKE_MAIL_FROM": "not an address", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25"}, "--mail-from"},
 	}
 	for _, tt := range tests {
@@ -460,6 +461,24 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			assert.NotContains(t, stderr.String()+stdout.String()+err.Error(), "secret-pw")
 			assert.NotContains(t, stdout.String(), "listening")
 		})
+	}
+}
+
+// TestServeSaysNewDatabase: serve on a SQLite file that does not exist yet
+// says it made a new one, where (a mistyped name started an empty store
+// without a word); on the same file again it does not.
+func TestServeSaysNewDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	for i, want := range []bool{true, false} {
+		env := map[string]string{"STYRKE_DB": "sqlite:" + path, "STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0"}
+		var stdout, stderr syncbuf.Buffer
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+		require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "listening") }, 20*time.Second, 10*time.Millisecond, "run %d: %s", i, stderr.String())
+		cancel()
+		require.NoError(t, <-done)
+		assert.Equal(t, want, strings.Contains(stdout.String(), "new database: "+path), "run %d: %s", i, stdout.String())
 	}
 }
 

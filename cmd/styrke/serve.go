@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -131,6 +132,19 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 		}
 		db = "sqlite:" + filepath.Join(data, "styrke.db")
 		fmt.Fprintf(stdout, "data directory: %s\n", data)
+	} else if path, ok := sqlite.ParseDSN(db); ok {
+		// A folder --db names must exist: a mistyped path made it, and an
+		// empty store in it.
+		if dir := filepath.Dir(path); dir != "." {
+			if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+				return nil, "", fmt.Errorf("--db: the folder %s does not exist; create it first (a new database is made only in a folder that exists)", dir)
+			}
+		}
+	}
+	if path, ok := sqlite.ParseDSN(db); ok {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stdout, "new database: %s\n", path)
+		}
 	}
 	st, err := backend.Open(ctx, db)
 	if err != nil {
