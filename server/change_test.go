@@ -66,6 +66,23 @@ func TestChangeUsernameCase(t *testing.T) {
 	assertNoSecrets(t, e.logs.String(), strong, strong2)
 }
 
+// TestChangeUsernameCaseBeyondASCII: "PÅL" is pål's account, with pål's
+// history, as AD and OpenLDAP bind it: a password pål used before is
+// refused as reused whatever the case typed. It was another account (NOCASE
+// folds ASCII only), and the reuse went through.
+func TestChangeUsernameCaseBeyondASCII(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "pål", strong)
+	res, body := e.postJSON(t, "/api/change", change("PÅL", strong, strong2))
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/change", change("Pål", strong2, strong))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"reused"`)
+	h, err := e.st.History(context.Background(), "pål", 10)
+	require.NoError(t, err)
+	assert.Len(t, h, 2)
+}
+
 func TestChangeErrors(t *testing.T) {
 	cases := []struct {
 		name   string

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AccountIdentity maps an account to its owner's identity number
@@ -108,4 +110,27 @@ type ResetStore interface {
 	Failures(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)
 	// ClearFailures forgets key's failures.
 	ClearFailures(ctx context.Context, key []byte) error
+}
+
+// FoldPattern is a LIKE pattern (escape character '\\') that matches
+// username in any case of its ASCII letters (as LIKE and NOCASE do) with
+// each other code point a one-character wildcard, and whether there was
+// one: the stores' AccountName picks among what it matches by
+// strings.EqualFold, so that letters beyond ASCII match in any case too,
+// as the directories match them ("PÅL" binds as pål).
+func FoldPattern(username string) (pattern string, wide bool) {
+	var b strings.Builder
+	for _, r := range username {
+		switch {
+		case r == '%' || r == '_' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r >= utf8.RuneSelf:
+			b.WriteByte('_')
+			wide = true
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), wide
 }

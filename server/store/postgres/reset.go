@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -298,6 +299,9 @@ func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time,
 // the indexes accounts_username_ascii_fold, activations_username_ascii_fold
 // and account_identities_username_ascii_fold serve the three comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
+	if pattern, wide := store.FoldPattern(username); wide {
+		return s.accountNameWide(ctx, username, pattern)
+	}
 	var name string
 	err := s.pool.QueryRow(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts
@@ -314,6 +318,38 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 		return "", fmt.Errorf("postgres: account name: %w", err)
 	}
 	return name, nil
+}
+
+// accountNameWide is AccountName for a username with letters beyond ASCII:
+// the candidates the pattern finds (ASCII letters in any case, the others
+// one character each), in AccountName's order, the first that equals
+// username under Unicode's simple case folding.
+func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT username FROM (
+			SELECT username, 0 AS src, updated_at AS t FROM accounts
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\'
+			UNION ALL SELECT username, 1, created_at FROM activations
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\'
+			UNION ALL SELECT username, 2, updated_at FROM account_identities
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\') AS kept
+		ORDER BY src, username = $2 DESC, t DESC, username COLLATE "C"`, pattern, username)
+	if err != nil {
+		return "", fmt.Errorf("postgres: account name: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return "", fmt.Errorf("postgres: account name: %w", err)
+		}
+		if strings.EqualFold(name, username) {
+			return name, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("postgres: account name: %w", err)
+	}
+	return "", store.ErrNotFound
 }
 
 // EndReset implements store.ResetStore.

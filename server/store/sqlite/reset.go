@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -382,6 +383,9 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 // activations_username_nocase and account_identities_username_nocase serve
 // the three comparisons.
 func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
+	if pattern, wide := store.FoldPattern(username); wide {
+		return s.accountNameWide(ctx, username, pattern)
+	}
 	var name string
 	err := s.r.QueryRowContext(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username = ?1 COLLATE NOCASE
@@ -395,6 +399,35 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 		return "", fmt.Errorf("sqlite: account name: %w", err)
 	}
 	return name, nil
+}
+
+// accountNameWide is AccountName for a username with letters beyond ASCII:
+// the candidates LIKE pattern finds (ASCII letters in any case, the others
+// one character each), in AccountName's order, the first that equals
+// username under Unicode's simple case folding.
+func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT username FROM (
+			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\'
+			UNION ALL SELECT username, 1, created_at FROM activations WHERE username LIKE ?1 ESCAPE '\'
+			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username LIKE ?1 ESCAPE '\')
+		ORDER BY src, username = ?2 DESC, t DESC, username`, pattern, username)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: account name: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return "", fmt.Errorf("sqlite: account name: %w", err)
+		}
+		if strings.EqualFold(name, username) {
+			return name, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("sqlite: account name: %w", err)
+	}
+	return "", store.ErrNotFound
 }
 
 // Fail implements store.ResetStore.
