@@ -315,6 +315,43 @@ func TestPing(t *testing.T) {
 	})
 }
 
+// TestPingChecksBaseAndKind: a search base that does not exist, and a
+// scheme of the other kind of directory (ldaps:// on AD, ad:// on
+// OpenLDAP), are the operator's errors at Ping (readyz, serve's start)
+// and at Settings (directory check), each naming what to mend. Both were
+// "ready" and "agrees with the policy" until every password set failed.
+func TestPingChecksBaseAndKind(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		noBase := config(s, false)
+		noBase.Base = "ou=nowhere," + s.BaseDN
+		otherKind := config(s, false)
+		if s.Kind == dirtest.AD {
+			otherKind.URL = "ldaps://" + s.HostPort()
+		} else {
+			otherKind.URL = "ad://" + s.HostPort()
+		}
+		for _, c := range []struct {
+			name string
+			c    directory.Config
+			want string
+		}{
+			{"search base missing", noBase, "does not exist"},
+			{"the other kind's scheme", otherKind, map[dirtest.Kind]string{dirtest.AD: "is Active Directory: use ad://", dirtest.OpenLDAP: "is not Active Directory"}[s.Kind]},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				d := open(t, c.c)
+				err := d.Ping(ctx(t))
+				require.ErrorIs(t, err, directory.ErrOperator)
+				assert.Contains(t, err.Error(), c.want)
+				_, err = d.Settings(ctx(t))
+				require.ErrorIs(t, err, directory.ErrOperator)
+				assert.Contains(t, err.Error(), c.want)
+				assert.NotContains(t, err.Error(), s.ServicePassword)
+			})
+		}
+	})
+}
+
 // TestPerson: the service account reads the account's name, phone number
 // and date of birth from the attributes configured (here displayName,
 // mobile, and employeeNumber for the date of birth, as both directories'

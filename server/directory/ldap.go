@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +62,9 @@ type LDAP struct {
 	url                            string // for String: no credentials
 
 	hints atomic.Int32 // 0 unknown, 1 the server lists a policy-hints OID, 2 it does not
+	// kindOK: the server was found to be of the scheme's kind (AD for
+	// ad://, another for ldaps://), asked until it is.
+	kindOK atomic.Bool
 
 	settingsMu sync.Mutex
 	settings   *Settings // cached for classifying AD's unnamed refusals
@@ -418,7 +422,43 @@ func (d *LDAP) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.close()
+	defer c.close()
+	return d.checkServer(ctx, c)
+}
+
+// oidADCapability is LDAP_CAP_ACTIVE_DIRECTORY_OID, which an Active
+// Directory's rootDSE lists in supportedCapabilities.
+const oidADCapability = "1.2.840.113556.1.4.800"
+
+// checkServer reports the operator's errors a bind does not show: a server
+// of the other kind than the scheme says (ldaps:// on AD sets passwords
+// with an operation AD lacks; ad:// on OpenLDAP writes unicodePwd), and a
+// search base that does not exist. Both were "ready" until every password
+// set failed.
+func (d *LDAP) checkServer(ctx context.Context, c *conn) error {
+	if !d.kindOK.Load() {
+		res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+			"(objectClass=*)", []string{"supportedCapabilities"}, nil))
+		if err != nil || len(res.Entries) == 0 {
+			return d.classify(ctx, "read rootDSE", err)
+		}
+		ad := slices.Contains(res.Entries[0].GetAttributeValues("supportedCapabilities"), oidADCapability)
+		switch {
+		case d.flavour == FlavourAD && !ad:
+			return fmt.Errorf("%w: %s is not Active Directory (its rootDSE lists no AD capability): for OpenLDAP use ldaps:// or ldap+starttls://", ErrOperator, d.url)
+		case d.flavour != FlavourAD && ad:
+			return fmt.Errorf("%w: %s is Active Directory: use ad:// (LDAPS) or ad+starttls://, which set passwords the way AD requires", ErrOperator, d.url)
+		}
+		d.kindOK.Store(true)
+	}
+	_, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"1.1"}, nil))
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return fmt.Errorf("%w: search base %q does not exist (--directory-base)", ErrOperator, d.base)
+	}
+	if err != nil {
+		return d.classify(ctx, "read the search base", err)
+	}
 	return nil
 }
 
@@ -673,6 +713,9 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		return Settings{}, err
 	}
 	defer c.close()
+	if err := d.checkServer(ctx, c); err != nil {
+		return Settings{}, err
+	}
 	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", []string{"defaultNamingContext", "namingContexts"}, nil))
 	if err != nil || len(root.Entries) == 0 {
