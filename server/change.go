@@ -232,12 +232,17 @@ func (h *handler) change() http.Handler {
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
 		// The directory has locked the account (after wrong passwords
-		// anywhere, not only here): no password binds, so "wrong" would
-		// send the person round in circles. Not counted: it says nothing
-		// of the password typed.
+		// anywhere, not only here): no password binds, the right one
+		// included. The answer is a wrong password's, whose text on the
+		// page says that an account may be locked and what to do: a
+		// "locked" answer to any password told anyone that the username
+		// exists and is locked. Not counted: it says nothing of the
+		// password typed. The audit log tells the service desk.
 		locked := func() {
 			h.Logger.InfoContext(ctx, "change: the account is locked in the directory", "id", RequestID(ctx))
-			writeError(w, errorf(CodeAccountLocked, "the account is locked after too many wrong passwords; choose a new password with forgot password, or wait until the lock runs out"))
+			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
+				Detail: "change: the account is locked in the directory"})
+			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
 		// The password is right, but the directory has disabled the
 		// account or it has expired: no new password would let the person

@@ -54,9 +54,6 @@ const (
 	// page shows (a second sign-in in another tab).
 	CodeSessionChanged Code = "session_changed"
 	CodeCredentials    Code = "invalid_credentials"
-	// CodeAccountLocked: the directory has locked the account after too
-	// many wrong passwords; a reset (ID-porten) unlocks it.
-	CodeAccountLocked Code = "account_locked"
 	// CodeAccountDisabled: the directory has disabled the account, or it
 	// has expired; the service desk must act.
 	CodeAccountDisabled Code = "account_disabled"
@@ -97,7 +94,6 @@ var statuses = map[Code]int{
 	CodeSessionExpired:   http.StatusGone,
 	CodeSessionChanged:   http.StatusConflict,
 	CodeCredentials:      http.StatusUnauthorized,
-	CodeAccountLocked:    http.StatusLocked,
 	CodeAccountDisabled:  http.StatusForbidden,
 	CodeWrongInstitution: http.StatusConflict,
 }

@@ -37,7 +37,7 @@ type ResetText struct {
 	ResetDirectoryError                                        string
 	ChangeLead, ChangeCurrent, ChangeDoneTitle, ChangeDone     string
 	ChangeWrong, ChangeTooMany, ChangeSubmit, ChangeForgotLink string
-	ChangeLocked, ChangeDisabled                               string
+	ChangeDisabled                                             string
 	ChangeSame, ChangeWrongInstitution                         string
 }
 
@@ -78,7 +78,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "Passordet lagres allerede i en annen fane. Vent litt.", ResetDirectoryDown: "Brukerkatalogen svarer ikke. Ingenting er endret. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikke settes på grunn av et oppsettsproblem hos institusjonen. Ingenting er endret. Kontakt brukerstøtten.",
 		ChangeLead: "Skriv brukernavnet og passordet du har nå, og velg et nytt.", ChangeCurrent: "Nåværende passord",
 		ChangeDoneTitle: "Passordet er endret", ChangeDone: "Bruk det nye passordet neste gang du logger inn.",
-		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Velg et nytt passord med «Glemt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukerstøtten.",
+		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil. Etter for mange feil passord, her eller andre steder, kan kontoen være låst en stund; da kan du velge nytt passord med «Glemt passord».", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukerstøtten.",
 		ChangeSame: "Det nye passordet må være et annet enn det nåværende.", ChangeWrongInstitution: "Kontoen hører til {name}. Den er nå valgt i lista øverst, og passordet må følge reglene der. Se over reglene og prøv igjen.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du glemt passordet?",
 	},
@@ -104,7 +104,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "Passordet blir allereie lagra i ei anna fane. Vent litt.", ResetDirectoryDown: "Brukarkatalogen svarar ikkje. Ingenting er endra. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikkje setjast på grunn av eit oppsettsproblem hos institusjonen. Ingenting er endra. Kontakt brukarstøtta.",
 		ChangeLead: "Skriv brukarnamnet og passordet du har no, og vel eit nytt.", ChangeCurrent: "Noverande passord",
 		ChangeDoneTitle: "Passordet er endra", ChangeDone: "Bruk det nye passordet neste gong du loggar inn.",
-		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil.", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeLocked: "Kontoen er låst etter for mange feil passord. Vel eit nytt passord med «Gløymt passord», eller vent til låsen går ut.", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukarstøtta.",
+		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil. Etter for mange feil passord, her eller andre stader, kan kontoen vere låst ei stund; då kan du velje nytt passord med «Gløymt passord».", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukarstøtta.",
 		ChangeSame: "Det nye passordet må vere eit anna enn det noverande.", ChangeWrongInstitution: "Kontoen høyrer til {name}. Han er no vald i lista øvst, og passordet må følgje reglane der. Sjå over reglane og prøv igjen.",
 		ChangeSubmit: "Endre passord", ChangeForgotLink: "Har du gløymt passordet?",
 	},
@@ -130,7 +130,7 @@ var resetTexts = [3]ResetText{
 		ResetBusy: "The password is already being saved in another tab. Wait a moment.", ResetDirectoryDown: "The user directory does not answer. Nothing was changed. Try again shortly.", ResetDirectoryError: "The password could not be set because of a configuration problem at your institution. Nothing was changed. Contact the service desk.",
 		ChangeLead: "Enter your username and your current password, and choose a new one.", ChangeCurrent: "Current password",
 		ChangeDoneTitle: "Your password is changed", ChangeDone: "Use the new password the next time you log in.",
-		ChangeWrong: "The username or the current password is wrong.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeLocked: "The account is locked after too many wrong passwords. Choose a new password with “Forgot password”, or wait until the lock runs out.", ChangeDisabled: "The account is disabled or has expired. Contact the service desk.",
+		ChangeWrong: "The username or the current password is wrong. After too many wrong passwords, here or elsewhere, the account may be locked for a while; then you can choose a new password with “Forgot password”.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeDisabled: "The account is disabled or has expired. Contact the service desk.",
 		ChangeSame: "The new password must be different from the current one.", ChangeWrongInstitution: "The account belongs to {name}. It is now chosen in the list at the top, and the password must follow its rules. Check the rules and try again.",
 		ChangeSubmit: "Change password", ChangeForgotLink: "Forgot your password?",
 	},

@@ -323,6 +323,22 @@ func (t Text) ResetDeadline() string {
 		"You have until {time} to choose a password. After that you must sign in with ID-porten again.")
 }
 
+// ChangeWrongNoReset is ResetText.ChangeWrong where the reset with
+// ID-porten is off: the lock's way out is waiting or the service desk.
+func (t Text) ChangeWrongNoReset() string {
+	return t.pick("Brukernavnet eller det nåværende passordet er feil. Etter for mange feil passord, her eller andre steder, kan kontoen være låst en stund; vent til låsen går ut, eller kontakt brukerstøtten.",
+		"Brukarnamnet eller det noverande passordet er feil. Etter for mange feil passord, her eller andre stader, kan kontoen vere låst ei stund; vent til låsen går ut, eller kontakt brukarstøtta.",
+		"The username or the current password is wrong. After too many wrong passwords, here or elsewhere, the account may be locked for a while; wait until the lock runs out, or contact the service desk.")
+}
+
+// ChangeTooManyNoReset is ResetText.ChangeTooMany where the reset with
+// ID-porten is off.
+func (t Text) ChangeTooManyNoReset() string {
+	return t.pick("For mange feil forsøk. Vent et kvarter og prøv igjen.",
+		"For mange feil forsøk. Vent eit kvarter og prøv igjen.",
+		"Too many wrong attempts. Wait a quarter of an hour and try again.")
+}
+
 // ResetChooseTitle heads the choice of account after a sign-in that found
 // several.
 func (t Text) ResetChooseTitle() string {

@@ -367,8 +367,8 @@ func TestResetEndToEnd(t *testing.T) {
 	t.Run("change on a locked account", func(t *testing.T) {
 		// Six wrong passwords at the directory itself lock ola (slapd
 		// locks after 5); then the right one does not bind either, and
-		// the change page says the account is locked, not that the
-		// password is wrong.
+		// the change page answers as for a wrong password, whose text
+		// says the account may be locked and points to "Forgot password".
 		for i := range 6 {
 			ok, err := ol.CanBind(dns["ola"], "not ola's password "+string(rune('a'+i)))
 			require.NoError(t, err)
@@ -388,7 +388,7 @@ func TestResetEndToEnd(t *testing.T) {
 		setValue(t, tb, "#confirm-password", good2)
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		assert.Equal(t, []string{site.ResetTexts("en").ChangeLocked}, errorTexts(t, tb))
+		assert.Equal(t, []string{site.ResetTexts("en").ChangeWrong}, errorTexts(t, tb), "a wrong password's answer, which says an account may be locked")
 	})
 
 	t.Run("an account the directory lacks", func(t *testing.T) {
@@ -503,6 +503,22 @@ func TestResetNotConfigured(t *testing.T) {
 		unblock()
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=retry]').click(), true)`)
 		stateShown(t, tb, "off")
+	})
+	t.Run("the change page does not send people to it", func(t *testing.T) {
+		// A wrong password's text (which says an account may be locked)
+		// and the link under the form pointed to "Forgot password", which
+		// then said it is not available here.
+		tb := resetTab(t)
+		run(t, tb, chromedp.Navigate(b.base+site.Path(site.Change, "nn")))
+		stateShown(t, tb, "form")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-forgot-link]').hidden`)
+		setValue(t, tb, "#username", "nobody")
+		setValue(t, tb, "#current-password", "not the password")
+		setValue(t, tb, "#new-password", "Kveldssol over Lyngen-fjorden 42!")
+		setValue(t, tb, "#confirm-password", "Kveldssol over Lyngen-fjorden 42!")
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.Texts("nn").ChangeWrongNoReset()}, errorTexts(t, tb))
 	})
 	var cfg map[string]any
 	res, err := http.Get(b.base + "/api/reset/config")

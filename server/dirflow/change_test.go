@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,18 +271,28 @@ func TestResetOperatorError(t *testing.T) {
 }
 
 // TestChangeLocked: an account the directory has locked after wrong
-// passwords binds with no password, the right one included: the change
-// page says the account is locked and what to do (423 account_locked),
-// not that the password is wrong, and counts nothing against the person.
+// passwords binds with no password, the right one included. The answer is
+// the one of a wrong password or an unknown username (401
+// invalid_credentials, whose text on the page says an account may be
+// locked and what to do): a locked answer to any password told anyone that
+// the username exists and is locked. Nothing is counted against the
+// person.
 func TestChangeLocked(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		e := newEnv(t, s, nil)
 		user, dn := e.lockedUser()
 		pw := password(t)
-		for range 4 {
-			a := e.change(user, initial, pw)
-			assert.Equal(t, http.StatusLocked, a.Status, "%s", a.Body)
-			assert.Equal(t, "account_locked", a.code())
+		unknown := e.change(newUsername(), initial, pw)
+		require.Equal(t, http.StatusUnauthorized, unknown.Status, "%s", unknown.Body)
+		for i := range 4 {
+			current := initial
+			if i%2 == 1 {
+				current = "not the password " + strconv.Itoa(i)
+			}
+			a := e.change(user, current, pw)
+			assert.Equal(t, http.StatusUnauthorized, a.Status, "%s", a.Body)
+			assert.Equal(t, "invalid_credentials", a.code())
+			assert.JSONEq(t, string(unknown.Body), string(a.Body), "the same answer as for no such account")
 		}
 		c := e.resetSession(user)
 		require.Equal(t, http.StatusNoContent, e.resetComplete(c, pw).Status, "a reset unlocks")

@@ -16,6 +16,18 @@ const errors = root.querySelector('[data-errors]');
 const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
 
+// Whether the reset with ID-porten is on here: where it is off, the
+// texts that send people to "Forgot password" are the ones that do not,
+// and the link to it goes.
+let resetOn = true;
+styrkeForm.api('/api/reset/config').then((res) => {
+  if (res.status === 200 && res.data?.idporten === false) {
+    resetOn = false;
+    for (const el of root.querySelectorAll('[data-forgot-link]')) el.hidden = true;
+  }
+}).catch(() => {});
+const text = (key) => (!resetOn && msg[`${key}Noreset`]) || msg[key];
+
 function applyInstitution() {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(institution.value)}"]`);
@@ -89,8 +101,10 @@ form.addEventListener('submit', async (event) => {
       return;
     }
     case 401:
-      setList([msg.msgWrong]);
-      styrkeForm.invalid(current, msg.msgWrong);
+      // A wrong password, an unknown username, or an account the
+      // directory has locked: one answer, whose text says all three.
+      setList([text('msgWrong')]);
+      styrkeForm.invalid(current, text('msgWrong'));
       return;
     case 400:
       // The request's own fault, found by the server: of what the page
@@ -123,14 +137,11 @@ form.addEventListener('submit', async (event) => {
       institution.focus();
       return;
     }
-    case 423:
-      setList([msg.msgLocked]);
-      return;
     case 403:
       setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgError]);
       return;
     case 429:
-      setList([msg.msgToomany]);
+      setList([text('msgToomany')]);
       return;
     case 503: {
       const code = res.data?.error?.code;
