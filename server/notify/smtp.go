@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/textproto"
 	"net/url"
@@ -155,15 +156,50 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
 
+	tlsConfig := &tls.Config{ServerName: s.cfg.Host, RootCAs: s.cfg.RootCAs, MinVersion: tls.VersionTLS12}
+	// The connection is dialled here, with a deadline for everything
+	// before the first command go-mail times itself (the greeting, EHLO,
+	// STARTTLS, AUTH), and closed when ctx ends: go-mail read the server's
+	// greeting with no deadline, and a server that took the connection and
+	// never spoke (STARTTLS pointed at an implicit-TLS port) held a desk's
+	// request and the notice worker for minutes.
+	var stops []func() bool
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		nd := &net.Dialer{}
+		var conn net.Conn
+		var err error
+		if s.cfg.TLS == Implicit {
+			conn, err = (&tls.Dialer{NetDialer: nd, Config: tlsConfig}).DialContext(dctx, network, addr)
+		} else {
+			conn, err = nd.DialContext(dctx, network, addr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := conn.SetDeadline(time.Now().Add(s.cfg.Timeout)); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		stops = append(stops, context.AfterFunc(ctx, func() { conn.Close() }))
+		return conn, nil
+	}
 	opts := []gomail.Option{
 		gomail.WithPort(s.cfg.Port),
 		gomail.WithTimeout(s.cfg.Timeout),
-		gomail.WithTLSConfig(&tls.Config{ServerName: s.cfg.Host, RootCAs: s.cfg.RootCAs, MinVersion: tls.VersionTLS12}),
+		gomail.WithTLSConfig(tlsConfig),
+		gomail.WithDialContextFunc(dial),
 	}
 	switch s.cfg.TLS {
 	case StartTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case Implicit:
+		// TLS from the first byte: dial makes it (go-mail's own
+		// WithSSL dialling is not used with a dial function of ours).
 		opts = append(opts, gomail.WithSSL())
 	case NoTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))

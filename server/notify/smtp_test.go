@@ -121,6 +121,28 @@ func TestSMTPFailures(t *testing.T) {
 	assert.Empty(t, up.Messages(t))
 }
 
+// TestSMTPSilentServer: a server that takes the connection and never
+// greets (STARTTLS pointed at an implicit-TLS port, where each side waits
+// for the other) fails the send as temporary within the time limit, and a
+// cancelled context ends it at once. Both held the send (a desk's request,
+// the notice worker) for minutes: the greeting was read with no deadline.
+func TestSMTPSilentServer(t *testing.T) {
+	implicit := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit})
+	m := mailer(t, implicit, func(c *notify.SMTPConfig) { c.TLS, c.Timeout = notify.StartTLS, time.Second })
+	start := time.Now()
+	err := m.Send(t.Context(), sample)
+	require.ErrorIs(t, err, notify.ErrTemporary)
+	assert.Less(t, time.Since(start), 5*time.Second, "the time limit holds for the greeting")
+
+	m = mailer(t, implicit, func(c *notify.SMTPConfig) { c.TLS, c.Timeout = notify.StartTLS, time.Minute })
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	require.Error(t, m.Send(ctx, sample))
+	assert.Less(t, time.Since(start), 5*time.Second, "a cancelled context ends the send")
+	assert.Empty(t, implicit.Messages(t))
+}
+
 func TestParseSMTPURL(t *testing.T) {
 	tests := []struct {
 		name, url string
