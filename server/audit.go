@@ -27,10 +27,19 @@ func (h *handler) audit(r *http.Request, e store.AuditEvent) {
 // activated records a completed activation: the "activated" event, and the
 // notice to the address on file (queued; the worker sends it). Call it once
 // the password is stored.
+// A step that fails (the store down a moment) is logged and left to the
+// desk's SweepFollowups, which serve runs: Complete marked the steps to do
+// in its transaction.
 func (h *handler) activated(r *http.Request, a store.Activation) {
-	h.audit(r, store.AuditEvent{Event: store.EventActivated, Username: a.Username, Institution: a.Institution})
-	h.closeLinks(r, a.Username, a.Institution) // first: a revoked link's address is not on file
-	h.passwordSet(r, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation)
+	ctx := r.Context()
+	ev := store.AuditEvent{Event: store.EventActivated, Actor: Actor(ctx), Username: a.Username, Institution: a.Institution,
+		RemoteAddr: h.clientAddr(r)}
+	if ev.Actor == "" {
+		ev.Actor = "user:" + a.Username
+	}
+	if err := h.desk.FollowUp(ctx, a, ev, h.clientAddr(r)); err != nil {
+		h.Logger.ErrorContext(ctx, "activation's steps after the password: left for the sweep", "id", RequestID(ctx), "err", err)
+	}
 }
 
 // closeLinks revokes the person's open activation links at institution

@@ -91,6 +91,11 @@ func NewDesk(st store.Store, baseURL string, d DeskDeps, logger *slog.Logger, no
 // Audit appends e to the audit log (its Time defaults to now). A failure is
 // logged, never returned: the action it records has happened.
 func (d *Desk) Audit(ctx context.Context, e store.AuditEvent) {
+	_ = d.AuditErr(ctx, e)
+}
+
+// AuditErr is Audit, returning the store's error too (logged as well).
+func (d *Desk) AuditErr(ctx context.Context, e store.AuditEvent) error {
 	if e.Time.IsZero() {
 		e.Time = d.Now()
 	}
@@ -103,12 +108,89 @@ func (d *Desk) Audit(ctx context.Context, e store.AuditEvent) {
 	if e.Actor == "" {
 		e.Actor = "system"
 	}
-	if _, err := d.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+	_, err := d.Store.AppendAudit(context.WithoutCancel(ctx), e)
+	if err != nil {
 		d.Logger.ErrorContext(ctx, "audit log write failed", "id", e.RequestID, "event", e.Event, "err", err)
 	}
 	if d.Metrics != nil {
 		d.Metrics.auditEvents.WithLabelValues(e.Event).Inc()
 	}
+	return err
+}
+
+// FollowupWait is how long a used activation's steps after the password
+// (its audit event, closing the person's other links, the notice) may
+// take before SweepFollowups does them: the request does them at once,
+// and marks them done.
+const FollowupWait = time.Minute
+
+// SweepFollowups does the steps after the password of used activations
+// whose request did not finish them (a crash or a store outage between
+// the password's commit and the steps): the "activated" event, unless the
+// audit log has it since the link was used, with detail "recorded after an
+// interruption", the person's other open links closed, and the notice
+// (queued once, by its key). It returns how many it finished.
+func (d *Desk) SweepFollowups(ctx context.Context) (int, error) {
+	todo, err := d.Store.ClaimFollowups(ctx, d.Now(), FollowupWait, 100)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, a := range todo {
+		ev := store.AuditEvent{Event: store.EventActivated, Actor: "system", Username: a.Username, Institution: a.Institution,
+			Detail: "recorded after an interruption"}
+		if err := d.followUp(ctx, a, ev, true, ""); err != nil {
+			d.Logger.ErrorContext(ctx, "activation follow-up", "institution", a.Institution, "err", err)
+			continue
+		}
+		done++
+	}
+	if done > 0 {
+		d.Logger.WarnContext(ctx, "activations followed up after an interruption", "count", done)
+	}
+	return done, nil
+}
+
+// FollowUp does a used activation's steps after the password at once, ev
+// being its "activated" event (the request's actor and address), remote
+// the client's address, and marks them done. It stops at the first step
+// that fails, and leaves the rest to SweepFollowups.
+func (d *Desk) FollowUp(ctx context.Context, a store.Activation, ev store.AuditEvent, remote string) error {
+	return d.followUp(ctx, a, ev, false, remote)
+}
+
+// followUp is FollowUp; late is true for SweepFollowups, which does not
+// write an "activated" event the audit log has since the link was used.
+func (d *Desk) followUp(ctx context.Context, a store.Activation, ev store.AuditEvent, late bool, remote string) error {
+	write := true
+	if late {
+		var since time.Time
+		if a.UsedAt != nil {
+			since = *a.UsedAt
+		}
+		had, err := d.Store.Audit(ctx, store.AuditFilter{Since: since, Event: store.EventActivated, Username: a.Username, Institution: a.Institution, Limit: 1})
+		if err != nil {
+			return err
+		}
+		write = len(had) == 0
+	}
+	if write {
+		if err := d.AuditErr(ctx, ev); err != nil {
+			return err
+		}
+	}
+	// After the event: a revoked link's address is not on file.
+	if _, err := d.CloseOpen(ctx, a.Username, a.Institution, "system", remote); err != nil {
+		return fmt.Errorf("revoke the person's other links: %w", err)
+	}
+	at := d.Now()
+	if a.UsedAt != nil {
+		at = *a.UsedAt
+	}
+	if err := d.NotifyChanged(ctx, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation, at); err != nil {
+		return fmt.Errorf("queue change notice: %w", err)
+	}
+	return d.Store.FollowedUp(context.WithoutCancel(ctx), a.TokenHash)
 }
 
 // IssueRequest asks for an activation for one person.

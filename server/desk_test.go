@@ -1426,3 +1426,69 @@ func TestDeliveryFailedLogOutsideRequests(t *testing.T) {
 	assert.Contains(t, line, "institution=default")
 	assert.NotContains(t, line, issued.Link[strings.LastIndex(issued.Link, "/")+1:])
 }
+
+// TestFollowupsAfterInterruption: a link used when the server stopped (or
+// the store failed) between the password's commit and the steps after it
+// leaves those steps to the sweep serve runs: the "activated" event (with
+// why it is late), the person's other link closed, the notice queued;
+// once. Before, the password was set with no audit event, no notice, and
+// the other link still set the password again (a user test's kill -9).
+func TestFollowupsAfterInterruption(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	first := e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
+	second := e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola.nordmann@example.org"}, deskKey)
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 2)
+	// The crash: Complete committed, and nothing after it ran.
+	used := time.Now()
+	require.NoError(t, e.st.Complete(context.Background(), server.HashToken(tokenOf(t, linkIn(t, msgs[0].Text))), nil, used, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, server.MaxFailures))
+
+	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune", ServiceDesk: "IT-hjelp, 77 00 00 00"})
+	require.NoError(t, err)
+	logs := &syncbuf.Buffer{}
+	clock := used
+	d := server.NewDesk(e.st, baseURL, server.DeskDeps{Templates: tp}, slog.New(slog.NewTextHandler(logs, nil)), func() time.Time { return clock })
+	n, err := d.SweepFollowups(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, n, "within the wait the request's own steps may still run")
+
+	clock = used.Add(2 * server.FollowupWait)
+	n, err = d.SweepFollowups(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	ev := e.auditLog(t, store.AuditFilter{Event: store.EventActivated, Username: "ola"})
+	require.Len(t, ev, 1)
+	assert.Equal(t, "recorded after an interruption", ev[0].Detail)
+	assert.Equal(t, "system", ev[0].Actor)
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, server.StateUsed, states[first.ID])
+	assert.Equal(t, server.StateRevoked, states[second.ID], "the person's other link closed")
+	ns, err := e.st.Notifications(context.Background(), 10)
+	require.NoError(t, err)
+	require.Len(t, ns, 1, "the notice queued")
+	assert.Equal(t, "activation:"+first.ID, ns[0].Key)
+
+	clock = clock.Add(time.Hour)
+	n, err = d.SweepFollowups(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, n, "done once")
+	assert.Len(t, e.auditLog(t, store.AuditFilter{Event: store.EventActivated, Username: "ola"}), 1)
+}
+
+// TestFollowupsDoneByTheRequest: a link used in the ordinary way does its
+// steps in the request and marks them done: the sweep finds nothing, and
+// writes no second event.
+func TestFollowupsDoneByTheRequest(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", `{"token":"`+tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))+`","password":"Fjellbekk-Sommer!Grønn 42 Lys"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	d := server.NewDesk(e.st, baseURL, server.DeskDeps{}, nil, func() time.Time { return time.Now().Add(time.Hour) })
+	n, err := d.SweepFollowups(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Len(t, e.auditLog(t, store.AuditFilter{Event: store.EventActivated, Username: "kari"}), 1)
+}

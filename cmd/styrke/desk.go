@@ -158,8 +158,27 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 		}
 	}
 	d.Notices = q
-	done := make(chan struct{}, 2)
+	done := make(chan struct{}, 3)
 	go func() { q.Run(ctx); done <- struct{}{} }()
+	// Used links whose steps after the password (audit event, other links
+	// closed, notice) a crash or a store outage interrupted: at start, then
+	// every server.FollowupWait.
+	go func() {
+		defer func() { done <- struct{}{} }()
+		desk := server.NewDesk(st, "", *d, logger, nil)
+		t := time.NewTicker(server.FollowupWait)
+		defer t.Stop()
+		for {
+			if _, err := desk.SweepFollowups(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("activation follow-ups", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	go func() {
 		defer func() { done <- struct{}{} }()
 		if retention <= 0 {
@@ -188,7 +207,7 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 			}
 		}
 	}()
-	return func() { <-done; <-done }
+	return func() { <-done; <-done; <-done }
 }
 
 // parseDays reads a duration that may be in days ("365d") as well as Go's

@@ -135,6 +135,15 @@ type Store interface {
 	// Encoded hashes longer than 512 bytes are refused by the database, and
 	// the whole transaction with them.
 	Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) error
+	// ClaimFollowups hands out at most limit used activations whose steps
+	// after the password (its audit event, closing the person's other
+	// links, the notice) were not marked done (FollowedUp) within wait:
+	// Complete marks them to do in its transaction, so that a crash or a
+	// store outage between the commit and the steps leaves them for this,
+	// not undone. Each is held from other claims for wait again.
+	ClaimFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]Activation, error)
+	// FollowedUp marks a used activation's steps done.
+	FollowedUp(ctx context.Context, tokenHash []byte) error
 	// ReplaceCode gives an activation that has a one-time code a new one's
 	// hash (the old code stops working), for a code sent again: at most
 	// maxSends times, and no sooner than gap after the last (or the

@@ -175,6 +175,10 @@ CREATE INDEX account_identities_username_ascii_fold ON account_identities (lower
 CREATE INDEX audit_events_username_ascii_fold ON audit_events (lower(username COLLATE "C"), time);
 DROP INDEX audit_events_username;
 `},
+	{14, "a used activation's steps after the password (audit, other links, notice) until done", `
+ALTER TABLE activations ADD COLUMN followup_at timestamptz;
+CREATE INDEX activations_followup ON activations (followup_at) WHERE followup_at IS NOT NULL;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

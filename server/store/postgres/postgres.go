@@ -150,6 +150,44 @@ func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activat
 	return a, nil
 }
 
+// ClaimFollowups implements store.Store.
+func (s *Store) ClaimFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]store.Activation, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE activations SET followup_at = $1
+		WHERE token_hash IN (SELECT token_hash FROM activations
+			WHERE followup_at IS NOT NULL AND followup_at <= $2 ORDER BY followup_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash`,
+		now, now.Add(-wait), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim follow-ups: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Activation
+	for rows.Next() {
+		var a store.Activation
+		if err := rows.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash); err != nil {
+			return nil, fmt.Errorf("postgres: claim follow-ups: %w", err)
+		}
+		a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
+		if a.UsedAt != nil {
+			u := a.UsedAt.UTC()
+			a.UsedAt = &u
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claim follow-ups: %w", err)
+	}
+	return out, nil
+}
+
+// FollowedUp implements store.Store.
+func (s *Store) FollowedUp(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE activations SET followup_at = NULL WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("postgres: followed up: %w", err)
+	}
+	return nil
+}
+
 // History implements store.Store.
 func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {
@@ -176,7 +214,7 @@ func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now tim
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var username string
 		err := tx.QueryRow(ctx, `UPDATE activations
-			SET used_at = $1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
+			SET used_at = $1, followup_at = $1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
 			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND ($3 <= 0 OR failures < $3)
 				AND (claimed_until IS NULL OR claimed_until <= $1 OR claim_id = $4)
 			RETURNING username`, now, tokenHash, maxFailures, claimID).Scan(&username)

@@ -174,6 +174,10 @@ CREATE INDEX account_identities_username_nocase ON account_identities (username 
 CREATE INDEX audit_events_username_nocase ON audit_events (username COLLATE NOCASE, time);
 DROP INDEX audit_events_username;
 `},
+	{14, "a used activation's steps after the password (audit, other links, notice) until done", `
+ALTER TABLE activations ADD COLUMN followup_at INTEGER;
+CREATE INDEX activations_followup ON activations (followup_at) WHERE followup_at IS NOT NULL;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -232,6 +232,48 @@ func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activat
 	return a, nil
 }
 
+// ClaimFollowups implements store.Store.
+func (s *Store) ClaimFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]store.Activation, error) {
+	rows, err := s.w.QueryContext(ctx, `UPDATE activations SET followup_at = ?1
+		WHERE token_hash IN (SELECT token_hash FROM activations
+			WHERE followup_at IS NOT NULL AND followup_at <= ?2 ORDER BY followup_at LIMIT ?3)
+		RETURNING token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash`,
+		micros(now), micros(now.Add(-wait)), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim follow-ups: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Activation
+	for rows.Next() {
+		var (
+			a                store.Activation
+			created, expires int64
+			used             sql.NullInt64
+		)
+		if err := rows.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash); err != nil {
+			return nil, fmt.Errorf("sqlite: claim follow-ups: %w", err)
+		}
+		a.CreatedAt, a.ExpiresAt = fromMicros(created), fromMicros(expires)
+		if used.Valid {
+			u := fromMicros(used.Int64)
+			a.UsedAt = &u
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: claim follow-ups: %w", err)
+	}
+	return out, nil
+}
+
+// FollowedUp implements store.Store.
+func (s *Store) FollowedUp(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE activations SET followup_at = NULL WHERE token_hash = ?`, tokenHash); err != nil {
+		return fmt.Errorf("sqlite: followed up: %w", err)
+	}
+	return nil
+}
+
 // History implements store.Store.
 func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {
@@ -276,10 +318,10 @@ func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now tim
 	nowUS := micros(now)
 	var username string
 	err = tx.QueryRowContext(ctx, `UPDATE activations
-		SET used_at = ?, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
-		WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND (? <= 0 OR failures < ?)
-			AND (claimed_until IS NULL OR claimed_until <= ? OR claim_id = ?)
-		RETURNING username`, nowUS, tokenHash, nowUS, maxFailures, maxFailures, nowUS, claimID).Scan(&username)
+		SET used_at = ?1, followup_at = ?1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
+		WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 AND (?3 <= 0 OR failures < ?3)
+			AND (claimed_until IS NULL OR claimed_until <= ?1 OR claim_id = ?4)
+		RETURNING username`, nowUS, tokenHash, maxFailures, claimID).Scan(&username)
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
 		err = tx.QueryRowContext(ctx, `SELECT 1 FROM activations WHERE token_hash = ?`, tokenHash).Scan(&one)

@@ -97,6 +97,7 @@ func Run(t *testing.T, open Opener) {
 		{"CreateErrors", testCreateErrors},
 		{"LookupNotFound", testLookupNotFound},
 		{"Complete", testComplete},
+		{"Followups", testFollowups},
 		{"CompleteRefused", testCompleteRefused},
 		{"CompleteAtomic", testCompleteAtomic},
 		{"Failures", testFailures},
@@ -253,6 +254,40 @@ func testComplete(t *testing.T, open Opener) {
 	err = s.Complete(ctx(t), a.TokenHash, nil, now, EncodedHash(2), 5, 10)
 	assert.ErrorIs(t, err, store.ErrGone, "second use")
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "kari", 5))
+}
+
+// testFollowups: Complete marks a used activation's steps after the
+// password as to do, in its transaction; ClaimFollowups hands out those
+// not marked done within wait, each once until wait passes again; an
+// activation not used, or marked done, is never handed out.
+func testFollowups(t *testing.T, open Opener) {
+	s := open(t)
+	a := NewActivation("fu", "kari", time.Hour)
+	b := NewActivation("fu-open", "kari", time.Hour)
+	create(t, s, a)
+	create(t, s, b)
+	claim := func(at time.Duration) []string {
+		t.Helper()
+		got, err := s.ClaimFollowups(ctx(t), T0.Add(at), time.Minute, 10)
+		require.NoError(t, err)
+		var names []string
+		for _, g := range got {
+			names = append(names, g.Username+"/"+g.Institution)
+			assert.Equal(t, a.TokenHash, g.TokenHash)
+			if assert.NotNil(t, g.UsedAt) {
+				assertTime(t, T0.Add(time.Minute), *g.UsedAt, "UsedAt")
+			}
+		}
+		return names
+	}
+	assert.Empty(t, claim(10*time.Minute), "nothing used yet")
+	require.NoError(t, s.Complete(ctx(t), a.TokenHash, nil, T0.Add(time.Minute), EncodedHash(1), 5, 10))
+	assert.Empty(t, claim(90*time.Second), "within wait: the request's own steps run")
+	assert.Equal(t, []string{"kari/" + a.Institution}, claim(3*time.Minute), "interrupted: handed out")
+	assert.Empty(t, claim(3*time.Minute+30*time.Second), "held by the claim")
+	assert.Len(t, claim(5*time.Minute), 1, "a claim whose holder did not finish comes back")
+	require.NoError(t, s.FollowedUp(ctx(t), a.TokenHash))
+	assert.Empty(t, claim(time.Hour), "done")
 }
 
 func testCompleteRefused(t *testing.T, open Opener) {
