@@ -119,8 +119,22 @@ func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 		writeError(w, err)
 		return
 	}
+	if h.storeDown(err) {
+		h.Logger.ErrorContext(r.Context(), what+": the store is unavailable", "id", RequestID(r.Context()), "err", err)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeUnavailable, "the service's database is unavailable right now; try again shortly"))
+		return
+	}
 	h.Logger.ErrorContext(r.Context(), what+" failed", "id", RequestID(r.Context()), "err", err)
 	writeError(w, errorf(CodeInternal, "internal error"))
+}
+
+// storeDown reports whether err is the store's own outage (the database
+// unreachable, its disk full, its file unwritable): a retryable 503, not
+// a 500 that says nothing of where the fault is.
+func (h *handler) storeDown(err error) bool {
+	u, ok := h.Store.(interface{ Unavailable(error) bool })
+	return ok && u.Unavailable(err)
 }
 
 // activation loads the token's activation and says why it cannot be used.

@@ -66,3 +66,10 @@ func (s deadlineStore) RecordFailure(ctx context.Context, tokenHash []byte) (int
 	defer cancel()
 	return s.Store.RecordFailure(ctx, tokenHash)
 }
+
+// Unavailable passes the store's own judgement of an outage through (see
+// handler.storeDown).
+func (s deadlineStore) Unavailable(err error) bool {
+	u, ok := s.Store.(interface{ Unavailable(error) bool })
+	return ok && u.Unavailable(err)
+}

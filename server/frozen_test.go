@@ -66,3 +66,45 @@ func TestFrozenDatabase(t *testing.T) {
 	assert.Zero(t, a.Failures, "the outage counted nothing against the link")
 	assert.NotContains(t, logs.String(), strong)
 }
+
+// TestStoppedDatabase: with PostgreSQL stopped, the person's and the
+// desk's requests answer a retryable 503 "unavailable" with Retry-After,
+// not 500 "internal error" (a user test stopped it: every API said
+// internal, and the desk had no hint it was the database).
+func TestStoppedDatabase(t *testing.T) {
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			pg.Stop()
+		}
+	})
+	st, err := postgres.Open(context.Background(), pg.DSN("postgres"))
+	require.NoError(t, err)
+	defer st.Close()
+	logs := &syncbuf.Buffer{}
+	srv := httptest.NewServer(server.NewHandler(server.Deps{
+		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
+		StoreTimeout: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	}))
+	defer srv.Close()
+	e := &env{srv: srv, logs: logs}
+	token := e.create(t, "default")
+
+	pg.Stop()
+	stopped = true
+	for path, req := range map[string]map[string]string{
+		"/api/activation/lookup":   {"token": token},
+		"/api/activation/complete": {"token": token, "password": strong},
+		"/api/change":              {"username": "ola", "current": strong, "password": strong2},
+	} {
+		resp, body := e.post(t, path, req)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "%s: %s", path, body)
+		assert.Equal(t, "unavailable", errCode(t, body), path)
+		assert.NotEmpty(t, resp.Header.Get("Retry-After"), path)
+	}
+	resp, body := e.do(t, http.MethodGet, "/api/admin/activations", "", "", "Authorization", "Bearer "+adminKey)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the desk's list: %s", body)
+	assert.NotContains(t, logs.String(), strong)
+}

@@ -18,6 +18,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -416,4 +418,31 @@ func nullBytes(b []byte) []byte {
 		return nil
 	}
 	return b
+}
+
+// Unavailable reports whether err is the database's own outage rather than
+// a fault of the request or of Styrke: the server unreachable or shutting
+// down, a connection lost, no room (class 53: disk full, out of memory or
+// connections), or a read-only standby. The server answers those a
+// retryable 503.
+func (s *Store) Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"),
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", pe.Code == "25006":
+			return true
+		}
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		strings.Contains(err.Error(), "conn closed")
 }

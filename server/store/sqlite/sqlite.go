@@ -176,6 +176,23 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
+// Unavailable reports whether err is the database file's own trouble
+// rather than a fault of the request or of Styrke: its disk full, an I/O
+// error, a file that cannot be opened or written, or locked by another
+// process past BusyTimeout. The server answers those a retryable 503.
+func (s *Store) Unavailable(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
+		sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOLFS:
+		return true
+	}
+	return false
+}
+
 // micros converts t to the stored form: microseconds since the Unix epoch.
 func micros(t time.Time) int64 { return t.UnixMicro() }
 

@@ -318,3 +318,26 @@ func TestOpenCurrent(t *testing.T) {
 		assert.True(t, os.IsNotExist(statErr), "no directory created")
 	})
 }
+
+// TestUnavailable: the store's own trouble (here a connection that may not
+// write, SQLITE_READONLY, as a read-only file or mount gives) is an
+// outage the server answers 503; a fault of the query, or no SQLite error,
+// is not.
+func TestUnavailable(t *testing.T) {
+	path, db := migratedFile(t)
+	st, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	defer st.Close()
+	db.SetMaxOpenConns(1) // the pragma is the connection's
+	_, err = db.Exec(`PRAGMA query_only = 1`)
+	require.NoError(t, err)
+	_, err = db.Exec(`DELETE FROM activations`)
+	require.Error(t, err)
+	assert.True(t, st.Unavailable(err), "%v", err)
+	assert.True(t, st.Unavailable(fmt.Errorf("sqlite: complete: %w", err)), "wrapped")
+	_, err = db.Exec(`SELECT * FROM no_such_table`)
+	require.Error(t, err)
+	assert.False(t, st.Unavailable(err), "%v", err)
+	assert.False(t, st.Unavailable(nil))
+	assert.False(t, st.Unavailable(store.ErrNotFound))
+}
