@@ -53,7 +53,11 @@ func ParseDSN(dsn string) (path string, ok bool) {
 // Store is a store.Store on one SQLite file. Its zero value is not usable;
 // call Open.
 type Store struct {
-	w, r      *sql.DB // w: one connection for writes; r: reads
+	w, r *sql.DB // w: one connection for writes; r: reads
+	// path and file are the database file as opened, for Ping to see it
+	// removed or replaced under the server.
+	path      string
+	file      os.FileInfo
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -122,10 +126,14 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, path: path}
 	if err := s.useWAL(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w", path, err)
+	}
+	if s.file, err = os.Stat(path); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	if !migrate {
 		if err := s.current(ctx); err != nil {
@@ -494,6 +502,12 @@ func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error
 // (BEGIN IMMEDIATE), updates a row to itself and rolls back. A database
 // that is read-only or whose write lock another process holds fails it.
 func (s *Store) Ping(ctx context.Context) error {
+	// The file the server writes must still be the one at its path: one
+	// removed (its folder deleted) or replaced took every write from then
+	// on, and the next start began an empty store.
+	if fi, err := os.Stat(s.path); err != nil || !os.SameFile(fi, s.file) {
+		return fmt.Errorf("sqlite: ping: the database file %s was removed or replaced while in use: restore it and restart the server", s.path)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: ping: %w", err)

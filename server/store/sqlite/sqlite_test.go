@@ -341,3 +341,29 @@ func TestUnavailable(t *testing.T) {
 	assert.False(t, st.Unavailable(nil))
 	assert.False(t, st.Unavailable(store.ErrNotFound))
 }
+
+// TestPingSeesFileRemoved: a database file removed under the server (its
+// folder deleted), or replaced, fails Ping (readyz), naming the file. The
+// server wrote on to the unlinked file, ready, and the next start began an
+// empty store.
+func TestPingSeesFileRemoved(t *testing.T) {
+	for _, how := range []string{"removed", "replaced"} {
+		t.Run(how, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			path := filepath.Join(dir, "styrke.db")
+			st, err := sqlite.Open(t.Context(), path)
+			require.NoError(t, err)
+			defer st.Close()
+			require.NoError(t, st.Ping(t.Context()))
+			if how == "removed" {
+				require.NoError(t, os.RemoveAll(dir))
+			} else {
+				require.NoError(t, os.Rename(path, path+".old"))
+				require.NoError(t, os.WriteFile(path, nil, 0o600))
+			}
+			err = st.Ping(t.Context())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), path)
+		})
+	}
+}
