@@ -64,10 +64,13 @@ type issuedResponse struct {
 	AlsoOpen   []string   `json:"alsoOpen,omitempty"`
 	// ActivatedAt: the account was activated before (Issued.ActivatedAt).
 	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
+	// Warnings: the directory has no such account (Issued.Warnings).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func newIssuedResponse(is Issued) issuedResponse {
-	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen, ActivatedAt: is.ActivatedAt}
+	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen, ActivatedAt: is.ActivatedAt,
+		Warnings: is.Warnings}
 	if !is.Delivered() {
 		out.Link = is.Link
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -46,6 +47,9 @@ type DeskDeps struct {
 	// IDPortenReset: the reset with ID-porten is on where the welcome's
 	// link points (Welcome refuses to send people to a reset that is off).
 	IDPortenReset bool
+	// Directories, when set, are asked whether a link's account exists
+	// (Issued.Warnings); nil: not asked.
+	Directories *directory.Set
 }
 
 // Desk issues, delivers, lists and revokes activations, queues the notices
@@ -60,7 +64,11 @@ type Desk struct {
 }
 
 func (h *handler) newDesk() *Desk {
-	return NewDesk(h.Store, h.BaseURL, h.DeskDeps, h.Logger, h.Now)
+	d := h.DeskDeps
+	if d.Directories == nil {
+		d.Directories = h.Directories
+	}
+	return NewDesk(h.Store, h.BaseURL, d, h.Logger, h.Now)
 }
 
 // NewDesk returns a Desk with defaults filled in (templates, cap, clock,
@@ -241,6 +249,10 @@ type Issued struct {
 	// ActivatedAt is when the person last activated the account with a
 	// link at this institution: this link sets its password again.
 	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
+	// Warnings are what the desk should know before the person opens the
+	// link: the directory has no account of this username (a typo is
+	// found when the person calls), or could not be asked.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the link.
@@ -365,7 +377,32 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	}
 	is := d.issued(ctx, r, token, code, it)
 	is.AlsoOpen, is.ActivatedAt = d.others(ctx, it.Activation)
+	if w := d.checkAccount(ctx, r.Username, r.Institution); w != "" {
+		is.Warnings = append(is.Warnings, w)
+	}
 	return is, nil
+}
+
+// checkAccount asks the institution's directory whether it has username's
+// account, and returns a warning for the desk when it has none (or
+// several) or could not say; "" when it has one, or there is no directory.
+func (d *Desk) checkAccount(ctx context.Context, username, institution string) string {
+	if d.Directories == nil {
+		return ""
+	}
+	dir := d.Directories.For(institution)
+	if directory.IsNone(dir) {
+		return ""
+	}
+	switch err := dir.Find(ctx, username); {
+	case err == nil:
+		return ""
+	case errors.Is(err, directory.ErrAccount):
+		return fmt.Sprintf("the directory (%s) has no account %q, or more than one: the link cannot set a password until it has one; check the username", dir, username)
+	default:
+		d.Logger.WarnContext(ctx, "issue: the directory could not say whether the account exists", "institution", institution, "err", err)
+		return fmt.Sprintf("the directory (%s) could not be asked whether the account %q exists", dir, username)
+	}
 }
 
 // defaultCode sets r.Code from the desk's default when the request did not

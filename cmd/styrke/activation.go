@@ -169,6 +169,9 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%sNOT delivered by %s: %s\n", what, d.Channel, d.Error)
 		}
 	}
+	for _, w := range is.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	if is.ActivatedAt != nil {
 		fmt.Fprintf(stderr, "note: this account was activated with a link on %s; the new link sets its password again\n", osloTime(*is.ActivatedAt))
 	}
@@ -198,6 +201,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the messages: nb, nn or en")
 	c.fs.BoolVar(&r.Code, "code", false, "the link works only with a one-time code, sent by SMS to --phone (the link goes by e-mail only); --code=false against --activation-code's default")
 	c.fs.DurationVar(&r.TTL, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
+	dirFlags := addDirectoryFlags(c.fs, getenv)
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -211,6 +215,19 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
+	// The directory, as serve has it (the same STYRKE_DIRECTORY...), is
+	// asked whether the account exists: a mistyped username was found
+	// only when the person called.
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, x := range dirs.All() {
+			x.Close()
+		}
+	}()
+	d.Directories = dirs
 	r.Actor = c.actor
 	is, err := d.Issue(ctx, r)
 	if err != nil {

@@ -86,6 +86,10 @@ type Directory interface {
 	// account). OpenLDAP has no such flag and None no account: false,
 	// without a round trip.
 	Disabled(ctx context.Context, username string) (bool, error)
+	// Find reports nil when the directory has exactly one account for
+	// username (searched as the service account), ErrAccount when it has
+	// none or several, another error when it could not say. None: nil.
+	Find(ctx context.Context, username string) error
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
 	Ping(ctx context.Context) error
@@ -223,6 +227,9 @@ func (None) Ping(context.Context) error { return nil }
 
 // Disabled implements Directory: there is no account to disable.
 func (None) Disabled(context.Context, string) (bool, error) { return false, nil }
+
+// Find implements Directory: no directory, no account to find.
+func (None) Find(context.Context, string) error { return nil }
 
 // String implements Directory.
 func (None) String() string { return "none" }

@@ -234,6 +234,19 @@ func (d *LDAP) Disabled(ctx context.Context, username string) (bool, error) {
 	return uac&uacAccountDisable != 0, nil
 }
 
+// Find implements Directory.
+func (d *LDAP) Find(ctx context.Context, username string) error {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	_, err = d.findDN(ctx, c, username)
+	return err
+}
+
 // uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.
 const uacAccountDisable = 0x2
 

@@ -584,3 +584,36 @@ func TestReadyz(t *testing.T) {
 		assert.Equal(t, http.StatusOK, code)
 	})
 }
+
+// TestIssueWarnsOfNoAccount: a link issued for a username the directory
+// has no account of is issued with a warning for the desk (a typo was
+// found only when the person called); one for an account it has, without.
+func TestIssueWarnsOfNoAccount(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, func(d *server.Deps) { d.AdminKey = "dirflow-admin-key-0123456789abcdef" })
+		user := newUsername()
+		_, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		issue := func(username string) []string {
+			t.Helper()
+			body, _ := json.Marshal(map[string]string{"username": username, "institution": "default"})
+			req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations", bytes.NewReader(body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer dirflow-admin-key-0123456789abcdef")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", b)
+			var out struct{ Warnings []string }
+			require.NoError(t, json.Unmarshal(b, &out))
+			return out.Warnings
+		}
+		assert.Empty(t, issue(user), "the account exists")
+		w := issue(user + "x")
+		require.Len(t, w, 1)
+		assert.Contains(t, w[0], "has no account")
+		assert.Contains(t, w[0], user+"x")
+	})
+}
