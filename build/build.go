@@ -254,6 +254,8 @@ func (b *builder) meter(ctx context.Context) error {
 	}
 	wasmAsset := b.fingerprint("styrke.wasm", module)
 	execAsset := b.fingerprint("wasm_exec.js", execMin)
+	// The stable copy (MeterPath) names the same files from its own folder.
+	stableJS := meterJS
 	for _, r := range []struct{ from, to string }{
 		{"styrke.wasm", path.Base(wasmAsset.URL)},
 		{"wasm_exec.js", path.Base(execAsset.URL)},
@@ -263,6 +265,7 @@ func (b *builder) meter(ctx context.Context) error {
 			return fmt.Errorf("%w: styrke-meter.js no longer names %q as a string literal; the build cannot fingerprint it", ErrMeterMissing, r.from)
 		}
 		meterJS = re.ReplaceAll(meterJS, []byte("${1}${2}"+r.to+"${3}"))
+		stableJS = re.ReplaceAll(stableJS, []byte("${1}.."+webheaders.AssetPrefix+r.to+"${3}"))
 	}
 	// The integrity of both goes into the script, so the integrity a page
 	// gives the script pins everything it loads.
@@ -275,12 +278,22 @@ func (b *builder) meter(ctx context.Context) error {
 			return fmt.Errorf("%w: styrke-meter.js must declare const %s = \"\" once (found %d); the build writes the integrity there", ErrMeterMissing, r.name, n)
 		}
 		meterJS = re.ReplaceAll(meterJS, []byte(`${1}"`+r.integrity+`"`))
+		stableJS = re.ReplaceAll(stableJS, []byte(`${1}"`+r.integrity+`"`))
 	}
 	meterMin, err := b.minify("styrke-meter.js", meterJS)
 	if err != nil {
 		return err
 	}
 	b.fingerprint("styrke-meter.js", meterMin)
+	// The same script at a name that never changes, for host pages that
+	// should not break when a new version (of Styrke, or of any policy,
+	// which is compiled into the module) replaces the fingerprinted names:
+	// revalidated on every use, so it always names the current module.
+	stableMin, err := b.minify("styrke-meter.js", stableJS)
+	if err != nil {
+		return err
+	}
+	b.files[site.MeterPath] = stableMin
 	return nil
 }
 
@@ -445,6 +458,7 @@ func (b *builder) finish() error {
 	rules := webheaders.ForSite(webheaders.Site{
 		Pages:  b.man.Pages,
 		Stable: stable,
+		Shared: []string{site.MeterPath},
 		Wasm:   []string{b.man.Assets["styrke.wasm"].Path},
 	})
 	b.files["/_headers"] = rules.Netlify()

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -103,6 +104,39 @@ func TestMeterReferencesFingerprintedFiles(t *testing.T) {
 		assert.Contains(t, string(meter), `"`+path.Base(built.man.Assets[name].Path)+`"`)
 		assert.NotContains(t, string(meter), `"`+name+`"`)
 	}
+}
+
+// TestStableMeter: the meter's script is also at site.MeterPath, a name
+// that never changes, naming the same fingerprinted module and wasm_exec.js
+// (resolved from its own folder) with their integrity; it is revalidated on
+// every use and readable cross-origin. Host pages pinned to fingerprinted
+// names showed only the fallback text after the next build.
+func TestStableMeter(t *testing.T) {
+	stable, err := os.ReadFile(filepath.Join(built.dir, filepath.FromSlash(site.MeterPath)))
+	require.NoError(t, err)
+	base, err := url.Parse("https://styrke.example" + site.MeterPath)
+	require.NoError(t, err)
+	for _, name := range []string{"styrke.wasm", "wasm_exec.js"} {
+		a := built.man.Assets[name]
+		rel := "../assets/" + path.Base(a.Path)
+		assert.Contains(t, string(stable), `"`+rel+`"`, name)
+		ref, err := base.Parse(rel)
+		require.NoError(t, err)
+		assert.Equal(t, a.Path, ref.Path, "resolves to the fingerprinted %s", name)
+		_, err = os.Stat(filepath.Join(built.dir, filepath.FromSlash(a.Path)))
+		require.NoError(t, err)
+		assert.Contains(t, string(stable), `"`+a.Integrity+`"`, "integrity of %s", name)
+	}
+	headers, err := os.ReadFile(filepath.Join(built.dir, "_headers"))
+	require.NoError(t, err)
+	rules, err := webheaders.ParseNetlify(headers)
+	require.NoError(t, err)
+	got := map[string][]string{}
+	for _, h := range rules.Match(site.MeterPath) {
+		got[h.Name] = append(got[h.Name], h.Value)
+	}
+	assert.Equal(t, []string{webheaders.CacheRevalidate}, got["Cache-Control"], "revalidated, never immutable")
+	assert.Equal(t, []string{"*"}, got["Access-Control-Allow-Origin"])
 }
 
 // TestMeterPinsWhatItLoads: the meter's script carries the integrity of the

@@ -41,6 +41,11 @@ const (
 )
 
 // Pages lists every page.
+// MeterPath is the meter's script at a name that never changes (the build
+// writes it beside the fingerprinted one, naming the same module), for
+// host pages that embed it: revalidated on every use.
+const MeterPath = "/meter/styrke-meter.js"
+
 var Pages = []PageID{Home, Activate, Embed, Designer, Reset, Change}
 
 var paths = map[PageID][3]string{

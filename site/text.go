@@ -186,8 +186,8 @@ var texts = [3]Text{
 		ActNoMeter:        "Styrkemåleren kunne ikke starte her. Du kan likevel sette passordet; tjenesten sjekker det.",
 
 		EmbedTitle: "Bygg inn styrkemåleren", EmbedLead: "To linjer HTML gir en passordside den samme måleren og de samme reglene som Felles IAM bruker. Måleren kobler seg til et eksisterende passordfelt og erstatter det aldri, så passordbehandlere og innliming virker som før.",
-		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet:",
-		EmbedPreload:   "Valgfritt, for raskere første poengsum på trege nett: legg også disse to linjene i sidens <head>, fra samme versjon som skriptet. Da hentes modulen mens siden lastes, ikke først når skriptet kjører.",
+		EmbedSnippetTitle: "De to linjene", EmbedSnippet: "Legg skriptet i siden og elementet etter passordfeltet. Adressen endres aldri og gir alltid gjeldende versjon, så siden følger med når Styrke eller reglene oppdateres. async lar siden din starte uten å vente på måleren:",
+		EmbedPreload:   "Valgfritt, sammen med de låste linjene, for raskere første poengsum på trege nett: legg også disse to linjene i sidens <head>. Da hentes modulen mens siden lastes, ikke først når skriptet kjører.",
 		EmbedAttrTitle: "Attributter", EmbedAttrName: "Attributt", EmbedAttrWhat: "Hva det gjør",
 		EmbedAttrs: [][2]string{
 			{"for", "id-en til passordfeltet (<input type=\"password\">) som måles. Påkrevd."},
@@ -212,9 +212,9 @@ var texts = [3]Text{
 		EmbedCORS:      "Filene under /assets/ sendes med Access-Control-Allow-Origin: *, så de kan lastes fra en annen opprinnelse. Måleren er bare råd: serveren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedScheme:    "Måleren følger sidens fargeskjema: den blir mørk bare når siden sier at den har mørk modus (color-scheme: light dark i CSS) og personen bruker mørk modus. En side uten mørk modus får alltid de lyse fargene, så kontrasten holder.",
 		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
-		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnavnene inneholder en hash av innholdet og endres aldri. Pek på disse for å låse en versjon; integrity-verdien sikrer at innholdet er det samme.",
+		EmbedPinTitle: "Låse en versjon", EmbedPin: "Vil du låse denne versjonen med integrity (SRI), bruk disse linjene i stedet. Filnavnene inneholder en hash av innholdet. Hver ny versjon av Styrke eller av en institusjons regler gir nye navn, og de gamle fjernes når den nye versjonen legges ut: da må linjene byttes, ellers viser siden bare reserveteksten.",
 		EmbedPinIntegrity: "Integritet",
-		EmbedServerTitle:  "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name}. Svaret er det samme resultatet som måleren viser.",
+		EmbedServerTitle:  "Sjekk på serveren", EmbedServer: "Send passordet til din egen backend og la den kalle POST /api/validate med {policy, password, username, name, birthDate, phone} (de fire siste valgfrie; språket i svaret etter Accept-Language: nb, nn eller en). Svaret er det samme resultatet som måleren viser. Backenden din er én klient: den får 20 kall i sekundet og 0,5 oppslag i sekundet mot lekkasjetjenesten (10 i slengen); svaret 429 sier i Retry-After når den kan prøve igjen.",
 
 		DesTitle: "Regeldesigner", DesLead: "Endre et regelsett og se virkningen før det tas i bruk. Alt skjer i nettleseren; ingen passord lastes opp.",
 		DesStart: "Start fra", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
@@ -267,8 +267,8 @@ var texts = [3]Text{
 		ActNoMeter:        "Styrkemålaren kunne ikkje starte her. Du kan likevel setje passordet; tenesta sjekkar det.",
 
 		EmbedTitle: "Byggj inn styrkemålaren", EmbedLead: "To liner HTML gir ei passordside den same målaren og dei same reglane som Felles IAM brukar. Målaren koplar seg til eit eksisterande passordfelt og erstattar det aldri, så passordhandsamarar og innliming verkar som før.",
-		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet:",
-		EmbedPreload:   "Valfritt, for raskare første poengsum på trege nett: legg òg desse to linene i <head> på sida, frå same versjon som skriptet. Då blir modulen henta medan sida lastar, ikkje først når skriptet køyrer.",
+		EmbedSnippetTitle: "Dei to linene", EmbedSnippet: "Legg skriptet i sida og elementet etter passordfeltet. Adressa endrar seg aldri og gir alltid gjeldande versjon, så sida følgjer med når Styrke eller reglane blir oppdaterte. async lèt sida di starte utan å vente på målaren:",
+		EmbedPreload:   "Valfritt, saman med dei låste linene, for raskare første poengsum på trege nett: legg òg desse to linene i <head> på sida. Då blir modulen henta medan sida lastar, ikkje først når skriptet køyrer.",
 		EmbedAttrTitle: "Attributt", EmbedAttrName: "Attributt", EmbedAttrWhat: "Kva det gjer",
 		EmbedAttrs: [][2]string{
 			{"for", "id-en til passordfeltet (<input type=\"password\">) som blir målt. Påkravd."},
@@ -293,9 +293,9 @@ var texts = [3]Text{
 		EmbedCORS:      "Filene under /assets/ blir sende med Access-Control-Allow-Origin: *, så dei kan lastast frå ein annan opphavsstad. Målaren er berre råd: tenaren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedScheme:    "Målaren følgjer fargeskjemaet til sida: han blir mørk berre når sida seier at ho har mørk modus (color-scheme: light dark i CSS) og personen brukar mørk modus. Ei side utan mørk modus får alltid dei lyse fargane, så kontrasten held.",
 		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
-		EmbedPinTitle: "Versjonerte adresser", EmbedPin: "Filnamna inneheld ein hash av innhaldet og endrar seg aldri. Peik på desse for å låse ein versjon; integrity-verdien sikrar at innhaldet er det same.",
+		EmbedPinTitle: "Låse ein versjon", EmbedPin: "Vil du låse denne versjonen med integrity (SRI), bruk desse linene i staden. Filnamna inneheld ein hash av innhaldet. Kvar ny versjon av Styrke eller av reglane til ein institusjon gir nye namn, og dei gamle blir fjerna når den nye versjonen blir lagd ut: då må linene bytast, elles viser sida berre reserveteksten.",
 		EmbedPinIntegrity: "Integritet",
-		EmbedServerTitle:  "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name}. Svaret er det same resultatet som målaren viser.",
+		EmbedServerTitle:  "Sjekk på tenaren", EmbedServer: "Send passordet til din eigen backend og la han kalle POST /api/validate med {policy, password, username, name, birthDate, phone} (dei fire siste valfrie; språket i svaret etter Accept-Language: nb, nn eller en). Svaret er det same resultatet som målaren viser. Backenden din er éin klient: han får 20 kall i sekundet og 0,5 oppslag i sekundet mot lekkasjetenesta (10 i slengen); svaret 429 seier i Retry-After når han kan prøve igjen.",
 
 		DesTitle: "Regeldesignar", DesLead: "Endre eit regelsett og sjå verknaden før det blir teke i bruk. Alt skjer i nettlesaren; ingen passord blir lasta opp.",
 		DesStart: "Start frå", DesStartPaste: "Eller lim inn JSON", DesLoad: "Hent", DesPasteLabel: "Regelsett som JSON", DesApplyJSON: "Bruk JSON",
@@ -348,8 +348,8 @@ var texts = [3]Text{
 		ActNoMeter:        "The strength meter could not start here. You can still set your password; the service checks it.",
 
 		EmbedTitle: "Embed the strength meter", EmbedLead: "Two lines of HTML give a password page the same meter and the same rules that Felles IAM uses. The meter attaches to an existing password field and never replaces it, so password managers and pasting keep working.",
-		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field:",
-		EmbedPreload:   "Optional, for a faster first score on slow networks: put these two lines in the page's <head> as well, from the same version as the script. The module is then fetched while the page loads, not only once the script runs.",
+		EmbedSnippetTitle: "The two lines", EmbedSnippet: "Put the script in the page and the element after the password field. The address never changes and always gives the current version, so your page keeps up when Styrke or the rules are updated. async lets your page start without waiting for the meter:",
+		EmbedPreload:   "Optional, with the pinned lines, for a faster first score on slow networks: put these two lines in the page's <head> as well. The module is then fetched while the page loads, not only once the script runs.",
 		EmbedAttrTitle: "Attributes", EmbedAttrName: "Attribute", EmbedAttrWhat: "What it does",
 		EmbedAttrs: [][2]string{
 			{"for", "The id of the password field (<input type=\"password\">) to measure. Required."},
@@ -374,9 +374,9 @@ var texts = [3]Text{
 		EmbedCORS:      "Files under /assets/ are sent with Access-Control-Allow-Origin: *, so they load from another origin. The meter is only advice: your server must check the password again (POST /api/validate).",
 		EmbedScheme:    "The meter follows the page's colour scheme: it turns dark only when the page says it has a dark mode (color-scheme: light dark in CSS) and the person uses dark mode. A page without a dark mode always gets the light colours, so the contrast holds.",
 		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",
-		EmbedPinTitle: "Versioned URLs", EmbedPin: "The file names hold a hash of the content and never change. Point at these to pin a version; the integrity value ensures the content is the same.",
+		EmbedPinTitle: "Pinning a version", EmbedPin: "To pin this version with integrity (SRI), use these lines instead. The file names hold a hash of the content. Every new version of Styrke or of an institution's rules gives new names, and the old files are removed when the new version is deployed: the lines must then be replaced, or the page shows only the fallback text.",
 		EmbedPinIntegrity: "Integrity",
-		EmbedServerTitle:  "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name}. The answer is the same result the meter shows.",
+		EmbedServerTitle:  "Checking on the server", EmbedServer: "Send the password to your own backend and have it call POST /api/validate with {policy, password, username, name, birthDate, phone} (the last four optional; the answer's language from Accept-Language: nb, nn or en). The answer is the same result the meter shows. Your backend is one client: it gets 20 calls a second and 0.5 breach lookups a second (a burst of 10); a 429 says in Retry-After when to try again.",
 
 		DesTitle: "Policy designer", DesLead: "Change a policy and see its effect before it goes live. Everything happens in the browser; no password is uploaded.",
 		DesStart: "Start from", DesStartPaste: "Or paste JSON", DesLoad: "Load", DesPasteLabel: "Policy as JSON", DesApplyJSON: "Use JSON",

@@ -41,7 +41,9 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-origin-placeholder]') === null`)
 	snippet := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=snippet]').innerText`)
 	csp := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=host-csp]').innerText`)
-	assert.Contains(t, snippet, `src="`+b.base+`/assets/`, "the guide prints the running site's origin")
+	assert.Contains(t, snippet, `src="`+b.base+site.MeterPath+`"`, "the guide prints the running site's origin, and the name that never changes")
+	pinnedSnippet := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=pinned-snippet]').innerText`)
+	assert.Contains(t, pinnedSnippet, `src="`+b.base+`/assets/`)
 	assert.NotContains(t, snippet+csp, "styrke.example")
 	pinned := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=pinned]').innerText`)
 	assert.NotContains(t, pinned, "styrke.example")
@@ -57,21 +59,14 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 		}
 	})
 
-	t.Run("pasted as printed", func(t *testing.T) {
-		host := foreignHost(t, "default-src 'self'; "+csp, snippet)
-		require.NotEqual(t, b.base, host)
-		ht := env.browser.Tab(t)
-		run(t, ht, chromedp.Navigate(host))
-		const pw = "Fjellbekk-Sommer!Gronn-42-Lys" // the snippet names utfjord: no spaces
-		chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
-		run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), pw))
-		chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length === [...`+jsString(pw)+`].length`)
-		assert.Equal(t, "The password meets the requirements.", chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`))
-		assert.NotContains(t, chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText`), site.Texts("en").EmbedFallback(), "the fallback text is out of view once the meter runs")
-	})
+	for _, tc := range []struct{ name, lines string }{{"pasted as printed", snippet}, {"pinned lines pasted as printed", pinnedSnippet}} {
+		t.Run(tc.name, func(t *testing.T) {
+			pasted(t, b.base, csp, tc.lines)
+		})
+	}
 
 	t.Run("script cannot load: the fallback says so", func(t *testing.T) {
-		broken := strings.Replace(snippet, "/assets/", "/assets/missing-", 1)
+		broken := strings.Replace(snippet, site.MeterPath, "/meter/missing-styrke-meter.js", 1)
 		host := foreignHost(t, "default-src 'self'; "+csp, broken)
 		ht := env.browser.Tab(t)
 		ht.Allow(func(msg string) bool { return strings.Contains(msg, "missing-") })
@@ -80,4 +75,20 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 		assert.False(t, chrome.Eval[bool](t, ht, `!!customElements.get('styrke-meter')`))
 		assert.Equal(t, site.Texts("en").EmbedFallback(), chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText.trim()`), "the fallback text is in view")
 	})
+}
+
+// pasted opens lines, copied from the guide, in a page on another origin
+// under the guide's CSP line, and types a password the meter accepts.
+func pasted(t *testing.T, base, csp, lines string) {
+	t.Helper()
+	host := foreignHost(t, "default-src 'self'; "+csp, lines)
+	require.NotEqual(t, base, host)
+	ht := env.browser.Tab(t)
+	run(t, ht, chromedp.Navigate(host))
+	const pw = "Fjellbekk-Sommer!Gronn-42-Lys" // the snippet names utfjord: no spaces
+	chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+	run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), pw))
+	chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length === [...`+jsString(pw)+`].length`)
+	assert.Equal(t, "The password meets the requirements.", chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`))
+	assert.NotContains(t, chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText`), site.Texts("en").EmbedFallback(), "the fallback text is out of view once the meter runs")
 }

@@ -83,6 +83,10 @@ type Site struct {
 	// Stable are the URL paths of other files with stable names (policy
 	// JSON, the manifest): revalidated on every use.
 	Stable []string
+	// Shared are stable files other origins load (the meter's script at
+	// its name that never changes): revalidated on every use, and readable
+	// cross-origin as the assets are.
+	Shared []string
 	// Wasm are the URL paths of WebAssembly modules.
 	Wasm []string
 }
@@ -112,6 +116,15 @@ func ForSite(s Site) Rules {
 	sort.Strings(stable)
 	for _, p := range stable {
 		rules = append(rules, Rule{Path: p, Headers: []Header{{"Cache-Control", CacheRevalidate}}})
+	}
+	shared := append([]string(nil), s.Shared...)
+	sort.Strings(shared)
+	for _, p := range shared {
+		rules = append(rules, Rule{Path: p, Headers: []Header{
+			{"Cache-Control", CacheRevalidate},
+			{"Access-Control-Allow-Origin", "*"},
+			{"Cross-Origin-Resource-Policy", "cross-origin"},
+		}})
 	}
 	wasm := append([]string(nil), s.Wasm...)
 	sort.Strings(wasm)
