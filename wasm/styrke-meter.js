@@ -516,6 +516,16 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
 
   connectedCallback() {
     this._attach();
+    // A field the page adds after the meter (a framework's form), or
+    // replaces with another of the same id: found then, not never.
+    this._docObs?.disconnect();
+    this._docObs = new MutationObserver(() => {
+      if (document.getElementById(this.getAttribute("for") || "") !== this._input) {
+        this._attach();
+        this.render();
+      }
+    });
+    this._docObs.observe(document, { childList: true, subtree: true });
     // The page's language may change while the person types (a page that
     // switches it in place): the meter follows at once, not at the next
     // keystroke.
@@ -543,6 +553,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   disconnectedCallback() {
     this._detach();
     this._langObs?.disconnect();
+    this._docObs?.disconnect();
   }
 
   attributeChangedCallback() {

@@ -317,3 +317,28 @@ func TestFollowsPageLanguage(t *testing.T) {
 	chrome.Eval[bool](t, tab, `(document.documentElement.lang = "en", true)`)
 	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".status").textContent === "The password does not meet the requirements yet."`)
 }
+
+// TestFieldAddedOrReplacedLater: the meter finds its field when the page
+// adds it after the meter (a framework's form), and follows a field the
+// page replaces with another of the same id. It stayed at "loading" for
+// the first, and kept scoring the removed field for the second.
+func TestFieldAddedOrReplacedLater(t *testing.T) {
+	tab := open(t, "/index.html")
+	cells := func() int {
+		return chrome.Eval[int](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length`)
+	}
+	setValue(t, tab, "pw", "abc")
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === 3`)
+	chrome.Eval[bool](t, tab, `(() => { const old = document.getElementById("pw"); const n = document.createElement("input");
+		n.type = "password"; n.id = "pw"; old.replaceWith(n); return true })()`)
+	setValue(t, tab, "pw", "Fjellbekk")
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === 9`)
+	assert.Equal(t, 9, cells())
+
+	chrome.Eval[bool](t, tab, `(() => { const m = document.createElement("styrke-meter"); m.setAttribute("for", "late");
+		m.id = "late-meter"; document.body.append(m); return true })()`)
+	chrome.Eval[bool](t, tab, `(() => { const i = document.createElement("input"); i.type = "password"; i.id = "late";
+		document.getElementById("late-meter").before(i); return true })()`)
+	setValue(t, tab, "late", "Sol")
+	chrome.Poll[bool](t, tab, `document.getElementById("late-meter").shadowRoot.querySelectorAll(".cell").length === 3`)
+}
