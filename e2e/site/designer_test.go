@@ -394,6 +394,12 @@ func TestDesignerPastedJSON(t *testing.T) {
 	}
 	assert.Equal(t, "Accept the password (prefer)", chrome.Eval[string](t, tb, `document.querySelector('#f-breachCheck option[value=prefer]').textContent`))
 
+	// The least number of guesses has a field and stays in the export
+	// (it was dropped, and the export loaded with the default 20).
+	assert.Empty(t, apply(`{"id":"nordvik","name":"Nordvik kommune","minGuessesLog10":30}`))
+	assert.Equal(t, "30", chrome.Eval[string](t, tb, `document.querySelector('#f-minGuessesLog10').value`))
+	chrome.Poll[bool](t, tb, `JSON.parse(document.querySelector('[data-export-json]').value).minGuessesLog10 === 30`)
+
 	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
 	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")
 	assert.Equal(t, "16", chrome.Eval[string](t, tb, `document.querySelector('#f-minLength').value`), "the defaults' other values")

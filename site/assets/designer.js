@@ -171,7 +171,7 @@ function readForm() {
     };
   }
   // Keep the order of the canonical JSON for export.
-  const order = ['id', 'name', 'contextWords', 'minLength', 'maxLength', 'threshold', 'historySize',
+  const order = ['id', 'name', 'contextWords', 'minLength', 'maxLength', 'threshold', 'minGuessesLog10', 'historySize',
     'breachThreshold', 'breachCheck', 'activationTTL', 'score', 'allowedCharacters', 'requiredClasses'];
   const out = {};
   for (const k of order) if (k in p) out[k] = p[k];
