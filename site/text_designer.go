@@ -131,6 +131,16 @@ func (t Text) DesJSONRefused() string {
 	return t.pick("Regelsettet ble ikke brukt, og skjemaet er som før:", "Regelsettet vart ikkje brukt, og skjemaet er som før:", "The policy was not applied, and the form is as it was:")
 }
 
+// DesZero is the problem of 0 in a number field whose 0 the policy reads
+// as the default (minLength, maxLength, threshold, minGuessesLog10,
+// breachThreshold): the form said "valid" and exported 0 while the engine
+// used the default.
+func (t Text) DesZero() string {
+	return t.pick("0 betyr standardverdien her; skriv tallet du vil ha",
+		"0 tyder standardverdien her; skriv talet du vil ha",
+		"0 here means the default; type the number you want")
+}
+
 // DesNumber is the problem of a number field left empty or not a number
 // (the JSON would say null, which the engine reads as the default).
 func (t Text) DesNumber() string {

@@ -399,6 +399,11 @@ func TestDesignerPastedJSON(t *testing.T) {
 	assert.Empty(t, apply(`{"id":"nordvik","name":"Nordvik kommune","minGuessesLog10":30}`))
 	assert.Equal(t, "30", chrome.Eval[string](t, tb, `document.querySelector('#f-minGuessesLog10').value`))
 	chrome.Poll[bool](t, tb, `JSON.parse(document.querySelector('[data-export-json]').value).minGuessesLog10 === 30`)
+	// 0 where the policy reads it as the default is a problem, not
+	// "valid" with 0 exported and 32 used.
+	setValue(t, tb, "#f-threshold", "0")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes(`+jsString(site.Texts("en").DesZero())+`)`)
+	setValue(t, tb, "#f-threshold", "32")
 
 	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
 	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")

@@ -253,10 +253,18 @@ function showProblems(probs) {
 // emptyNumbers are the problems of number fields left empty or not a
 // number: their JSON says null, which the engine reads as the default, and
 // the designer said "valid".
+// ZERO_IS_DEFAULT are the fields whose 0 the policy reads as its default.
+const ZERO_IS_DEFAULT = new Set(['minLength', 'maxLength', 'threshold', 'minGuessesLog10', 'breachThreshold']);
+
 function emptyNumbers() {
-  return [...form.querySelectorAll('[data-field][data-kind=int], [data-field][data-kind=float]')]
-    .filter((input) => !input.disabled && Number.isNaN(num(input)))
-    .map((input) => ({ field: input.dataset.field, message: msg.msgNumber }));
+  const out = [];
+  for (const input of form.querySelectorAll('[data-field][data-kind=int], [data-field][data-kind=float]')) {
+    if (input.disabled) continue;
+    const n = num(input);
+    if (Number.isNaN(n)) out.push({ field: input.dataset.field, message: msg.msgNumber });
+    else if (n === 0 && ZERO_IS_DEFAULT.has(input.dataset.field)) out.push({ field: input.dataset.field, message: msg.msgZero });
+  }
+  return out;
 }
 
 function renderVerdict(box, res) {
