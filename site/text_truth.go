@@ -172,12 +172,13 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// EmbedFallback is the text inside the embedded element, shown only when
-// its script cannot load.
+// EmbedFallback is the text inside the embedded element, in view until its
+// script runs, and for good when it cannot load: it says both (it said
+// "could not load" while a slow phone was loading it).
 func (t Text) EmbedFallback() string {
-	return t.pick("Styrkemåleren kunne ikke lastes. Passordet blir likevel sjekket når du sender skjemaet.",
-		"Styrkemålaren kunne ikkje lastast. Passordet blir likevel sjekka når du sender skjemaet.",
-		"The strength meter could not load. The password is still checked when you submit the form.")
+	return t.pick("Styrkemåleren lastes … Om den ikke kommer, blir passordet likevel sjekket når du sender skjemaet.",
+		"Styrkemålaren lastar … Om han ikkje kjem, blir passordet likevel sjekka når du sender skjemaet.",
+		"The strength meter is loading … If it does not come, the password is still checked when you submit the form.")
 }
 
 // DesNotSimulated says what the designer does not check: it asks no breach
