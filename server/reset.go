@@ -654,7 +654,11 @@ func setAnswer(w http.ResponseWriter, accountDisabled, breachChecked bool) {
 func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, ref *directory.Refusal) {
 	res := policy.Evaluate(p, in)
 	res.OK = false
-	res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
+	v := directoryViolation(ref.Rule, in.Lang)
+	res.Violations = append(res.Violations, v)
+	// The refusal says what to do; the policy's "meets the requirements"
+	// beside it contradicted the answer.
+	res.Feedback = []string{v.Message}
 	writeJSON(w, http.StatusUnprocessableEntity, res.AppendJSON(nil))
 }
 

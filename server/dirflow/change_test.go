@@ -131,6 +131,12 @@ func TestChangeRefusedByDirectory(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
 	assert.Contains(t, a.rules(), "directory_complexity")
 	assert.True(t, e.binds(dn, initial))
+	// The answer's feedback is the refusal's, not the policy's "meets
+	// the requirements" beside it.
+	for _, ok := range []string{"oppfyller kravene", "oppfyller krava", "meets the requirements"} {
+		assert.NotContains(t, string(a.Body), ok)
+	}
+	assert.NotContains(t, string(a.Body), `"feedback":[]`)
 }
 
 // TestChangeStopsBeforeLockout: the directories lock an account after 5
