@@ -162,6 +162,11 @@ func TestActivationEndToEnd(t *testing.T) {
 	assert.Equal(t, "Kari Nordmann", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
 	assert.Equal(t, site.PasswordRules(uit), chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('passwordrules')`))
+	assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=account-name]').checkVisibility()`))
+	// A link with no name (and no directory to give one): no empty "Name"
+	// row.
+	nameless := openForm(t, b.activation(t, "nonam1", "", "uit"), 375)
+	assert.False(t, chrome.Eval[bool](t, nameless, `document.querySelector('[data-testid=account-name]').checkVisibility()`), "no empty name row")
 
 	submit := func(password, confirm string) {
 		t.Helper()

@@ -127,7 +127,11 @@ function applyAccount(data) {
   section.hidden = false;
   account = data;
   usernameInput.value = data.username ?? '';
-  root.querySelector('[data-field="name"]').textContent = data.name ?? '';
+  // No name known (none given with the link, none in the directory): no
+  // empty "Name" row.
+  const nameField = root.querySelector('[data-field="name"]');
+  nameField.textContent = data.name ?? '';
+  nameField.parentElement.hidden = !data.name;
   root.querySelector('[data-field="institution"]').textContent = data.policy?.name || section.dataset.policyName;
   password.setAttribute('passwordrules', section.dataset.passwordrules);
   password.minLength = Number(section.dataset.minlength);
