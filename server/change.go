@@ -152,8 +152,15 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		req.Username = strings.TrimSpace(req.Username)
+		// A control or invisible character, or invalid UTF-8, is said as
+		// such (a NUL went on to the password's rules, and came back as a
+		// policy refusal).
+		if msg := textProblem(req.Username, MaxUsernameLen, false); msg != "" {
+			writeError(w, errorf(CodeInvalid, "username "+msg, "username"))
+			return
+		}
 		var fields []string
-		if req.Username == "" || len(req.Username) > 256 {
+		if req.Username == "" {
 			fields = append(fields, "username")
 		}
 		if req.Institution == "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,6 +94,9 @@ func TestChangeErrors(t *testing.T) {
 		{"wrong current password", change("ola", strong+"x", strong2), http.StatusUnauthorized, "invalid_credentials"},
 		{"unknown username", change("nobody", strong, strong2), http.StatusUnauthorized, "invalid_credentials"},
 		{"empty username", change("", strong, strong2), http.StatusBadRequest, "invalid"},
+		{"a NUL in the username", change("ola\x00", strong, strong2), http.StatusBadRequest, "invalid"},
+		{"a zero-width space in the username", change("o\u200bla", strong, "kort"), http.StatusBadRequest, "invalid"},
+		{"a username of 300 characters", change(strings.Repeat("o", 300), strong, strong2), http.StatusBadRequest, "invalid"},
 		{"empty current", change("ola", "", strong2), http.StatusBadRequest, "invalid"},
 		{"unknown institution", map[string]string{"username": "ola", "institution": "nowhere", "current": strong, "password": strong2}, http.StatusBadRequest, "invalid"},
 		{"same password", change("ola", strong, strong), http.StatusBadRequest, "invalid"},
