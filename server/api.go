@@ -269,7 +269,9 @@ func (h *handler) breachCount(ctx context.Context, p policy.Policy, password str
 	}
 	if p.BreachCheck == policy.BreachRequire {
 		h.Logger.WarnContext(ctx, "breach check unavailable; rejected", "id", RequestID(ctx), "policy", p.ID, "err", err)
-		return nil, errorf(CodeBreachUnavailable, "the breach check is unavailable; try again shortly")
+		e := errorf(CodeBreachUnavailable, "the breach check is unavailable; try again shortly")
+		e.RetryAfter = 10 * time.Second
+		return nil, e
 	}
 	h.Logger.WarnContext(ctx, "breach check skipped", "id", RequestID(ctx), "policy", p.ID, "err", err)
 	return nil, nil

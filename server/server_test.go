@@ -412,6 +412,7 @@ func TestBreachFaults(t *testing.T) {
 				require.Equal(t, p.status, resp.StatusCode, "body %s", body)
 				if p.status == 503 {
 					assert.Equal(t, "breach_unavailable", errCode(t, body))
+					assert.NotEmpty(t, resp.Header.Get("Retry-After"))
 					assert.Contains(t, e.logs.String(), "breach check unavailable")
 				} else {
 					assert.Contains(t, string(body), `"ok":true`)
@@ -428,6 +429,7 @@ func TestBreachFaults(t *testing.T) {
 		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": good})
 		assert.Equal(t, 503, resp.StatusCode, "body %s", body)
 		assert.Equal(t, "breach_unavailable", errCode(t, body))
+		assert.NotEmpty(t, resp.Header.Get("Retry-After"), "retryable, as every other 503")
 	})
 	t.Run("complete require: the other rules first", func(t *testing.T) {
 		e := newEnv(t, nil)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,7 +188,13 @@ func (c *Client) fetch(ctx context.Context, prefix string) (map[string]int, erro
 	req.Header.Set("User-Agent", "styrke")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: range request failed", ErrUnavailable)
+		// The cause (refused, timed out, TLS) without the request's URL,
+		// whose path is the password's hash prefix.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%w: range request failed: %v", ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

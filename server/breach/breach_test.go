@@ -68,8 +68,17 @@ func TestCountFaults(t *testing.T) {
 			_, err := c.Count(context.Background(), "passord1")
 			assert.ErrorIs(t, err, breach.ErrUnavailable)
 			assert.NotContains(t, err.Error(), "passord1")
+			// Nor the hash prefix the request's path held.
+			sum := sha1.Sum([]byte("passord1"))
+			assert.NotContains(t, strings.ToUpper(err.Error()), strings.ToUpper(hex.EncodeToString(sum[:])[:5]))
 		})
 	}
+	// The cause is named (the log said "range request failed" for a
+	// refusal, a timeout and a TLS failure alike).
+	c := breach.New("http://127.0.0.1:1", breach.Options{Timeout: time.Second})
+	_, err := c.Count(context.Background(), "passord1")
+	assert.ErrorIs(t, err, breach.ErrUnavailable)
+	assert.Contains(t, err.Error(), "connection refused")
 }
 
 func TestParse(t *testing.T) {
