@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -1491,4 +1492,20 @@ func TestFollowupsDoneByTheRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 	assert.Len(t, e.auditLog(t, store.AuditFilter{Event: store.EventActivated, Username: "kari"}), 1)
+}
+
+// TestImportTooLarge: a CSV over the import's limit is 413 naming the
+// limit, as the JSON APIs answer theirs, not 422 "unreadable CSV".
+func TestImportTooLarge(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	var b strings.Builder
+	b.WriteString("username,name\n")
+	long := strings.Repeat("n", 10000)
+	for i := 0; b.Len() <= 17<<20; i++ {
+		b.WriteString("user" + strconv.Itoa(i) + "," + long + "\n")
+	}
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import", "text/csv", b.String(), "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%.300s", body)
+	assert.Contains(t, string(body), "body_too_large")
+	assert.Contains(t, string(body), strconv.Itoa(16<<20))
 }

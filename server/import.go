@@ -109,7 +109,7 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		if errors.Is(err, io.EOF) {
 			return nil, []RowError{{Line: 1, Reason: "the file is empty"}}, fmt.Errorf("%w: empty", ErrImportInvalid)
 		}
-		return nil, []RowError{{Line: 1, Reason: csvReason(err)}}, fmt.Errorf("%w: header", ErrImportInvalid)
+		return nil, []RowError{{Line: 1, Reason: csvReason(err)}}, unreadable("header", err)
 	}
 	col := map[string]int{}
 	names := make([]string, len(header))
@@ -159,7 +159,7 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 			if errors.As(err, &pe) {
 				line = pe.StartLine
 			}
-			return nil, append(errs, RowError{Line: line, Reason: csvReason(err)}), fmt.Errorf("%w: malformed CSV at line %d", ErrImportInvalid, line)
+			return nil, append(errs, RowError{Line: line, Reason: csvReason(err)}), unreadable("malformed CSV at line "+strconv.Itoa(line), err)
 		}
 		// Only now: after a read error the reader has no field positions,
 		// and FieldPos panics (a quote in the first field did).
@@ -199,6 +199,17 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		rows = append(rows, importRow{line: line, req: req})
 	}
 	return rows, errs, nil
+}
+
+// unreadable is ErrImportInvalid for a CSV that could not be read at
+// where, wrapping the body's size limit when that was the cause (the API
+// answers 413 naming the limit, not 422 "unreadable CSV").
+func unreadable(where string, err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fmt.Errorf("%w: %s: %w", ErrImportInvalid, where, mbe)
+	}
+	return fmt.Errorf("%w: %s", ErrImportInvalid, where)
 }
 
 func csvReason(err error) string {
