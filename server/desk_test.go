@@ -1158,6 +1158,7 @@ func TestImportRerunSendsUndelivered(t *testing.T) {
 	assert.Equal(t, "created", first.Results[0].Status)
 	require.Len(t, first.Results[0].Deliveries, 1)
 	assert.False(t, first.Results[0].Deliveries[0].OK, "the mail server is down")
+	assert.Equal(t, 1, first.Undelivered, "the summary counts the link that did not go (it said 1 created, 0 failed)")
 	assert.Contains(t, e.logs.String(), `msg="delivery failed"`)
 	assert.NotContains(t, e.logs.String(), `what=""`, "the log names what failed to go: the link")
 	e.smtp.Up(t)
@@ -1171,6 +1172,7 @@ func TestImportRerunSendsUndelivered(t *testing.T) {
 	assert.Equal(t, "skipped_open", again.Results[1].Status, "ola's was delivered")
 	assert.Equal(t, "skipped_open", again.Results[2].Status, "per's was stored without delivery, to be handed over")
 	assert.Equal(t, [2]int{1, 2}, [2]int{again.Created, again.Skipped}, "a link sent anew is a link created")
+	assert.Zero(t, again.Undelivered)
 	states := map[string]server.State{}
 	for _, v := range e.list(t, "") {
 		if v.Username == "kari" {

@@ -75,13 +75,17 @@ type ImportRow struct {
 
 // ImportReport is the outcome of an import.
 type ImportReport struct {
-	Rows     int         `json:"rows"`
-	Created  int         `json:"created"`
-	Skipped  int         `json:"skipped"`
-	Failed   int         `json:"failed"`
-	Imported bool        `json:"imported"` // false: invalid rows stopped the import
-	Errors   []RowError  `json:"errors,omitempty"`
-	Results  []ImportRow `json:"results,omitempty"`
+	Rows    int `json:"rows"`
+	Created int `json:"created"`
+	Skipped int `json:"skipped"`
+	Failed  int `json:"failed"`
+	// Undelivered are the rows created whose link no channel delivered
+	// (the mail server down): counted among Created, their links in
+	// Results; a re-run sends them again.
+	Undelivered int         `json:"undelivered"`
+	Imported    bool        `json:"imported"` // false: invalid rows stopped the import
+	Errors      []RowError  `json:"errors,omitempty"`
+	Results     []ImportRow `json:"results,omitempty"`
 }
 
 // ErrImportInvalid: the CSV could not be read (malformed, no username
@@ -263,6 +267,9 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			switch res.Status {
 			case "created", "resent", "welcomed":
 				rep.Created++
+				if what := map[bool]string{true: "welcome", false: ""}[opts.Welcome]; len(res.Deliveries) > 0 && !delivered(res.Deliveries, what) {
+					rep.Undelivered++
+				}
 			case "failed":
 				rep.Failed++
 				reason := "could not be stored; see the server log"
@@ -280,7 +287,7 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		}
 	}
 	d.Audit(ctx, store.AuditEvent{Event: store.EventImported, Actor: opts.Actor, RemoteAddr: opts.RemoteAddr,
-		Detail: fmt.Sprintf("%d rows: %d created, %d skipped, %d failed", rep.Rows, rep.Created, rep.Skipped, rep.Failed)})
+		Detail: fmt.Sprintf("%d rows: %d created (%d not delivered), %d skipped, %d failed", rep.Rows, rep.Created, rep.Undelivered, rep.Skipped, rep.Failed)})
 	return rep, nil
 }
 

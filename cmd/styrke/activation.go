@@ -426,8 +426,11 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	} else {
 		fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+		if rep.Undelivered > 0 {
+			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
+		}
 	}
-	if rep.Failed > 0 {
+	if rep.Failed > 0 || rep.Undelivered > 0 {
 		return errReported
 	}
 	return w.Error()
