@@ -93,11 +93,26 @@ func (q *Queue) Run(ctx context.Context) {
 	q.init()
 	t := time.NewTicker(q.Poll)
 	defer t.Stop()
+	// A store that does not answer is logged when it begins and then at
+	// most once a minute (every poll's line, 720 an hour, buried the
+	// rest), and its end is said.
+	var failingSince, logged time.Time
 	for {
 		for {
 			n, err := q.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				q.Logger.ErrorContext(ctx, "notification queue", "err", err)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				now := time.Now()
+				if failingSince.IsZero() {
+					failingSince = now
+				}
+				if logged.IsZero() || now.Sub(logged) >= time.Minute {
+					q.Logger.ErrorContext(ctx, "notification queue", "err", err, "failing_for", now.Sub(failingSince).Round(time.Second))
+					logged = now
+				}
+			case err == nil && !failingSince.IsZero():
+				q.Logger.InfoContext(ctx, "notification queue works again", "failed_for", time.Since(failingSince).Round(time.Second))
+				failingSince, logged = time.Time{}, time.Time{}
 			}
 			if n == 0 || err != nil {
 				break

@@ -3,13 +3,16 @@ package notify_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
@@ -89,4 +92,21 @@ func TestBackoff(t *testing.T) {
 			assert.LessOrEqual(t, d, tt.max)
 		})
 	}
+}
+
+// TestQueueStoreDownLogsOnce: while the store does not answer, the worker
+// logs the error once (and again at most a minute later), not at every
+// poll (720 lines an hour at the default poll), and says when it works
+// again.
+func TestQueueStoreDownLogsOnce(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	require.NoError(t, err)
+	var logs syncbuf.Buffer
+	q := &notify.Queue{Store: st, Poll: 5 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { return nil })}
+	require.NoError(t, st.Close()) // every claim fails
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	q.Run(ctx)
+	assert.Equal(t, 1, strings.Count(logs.String(), "level=ERROR"), "%s", logs.String())
 }
