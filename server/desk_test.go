@@ -720,6 +720,7 @@ func TestMetrics(t *testing.T) {
 	assert.Equal(t, 1.0, value("styrke_http_requests_total", map[string]string{"route": "/healthz", "code": "200"}))
 	assert.Equal(t, 2.0, value("styrke_http_request_duration_seconds", map[string]string{"route": "/api/admin/activations"}))
 	assert.Equal(t, 2.0, value("styrke_open_activations", nil))
+	assert.Equal(t, 1.0, value("styrke_store_up", nil))
 	assert.Equal(t, 1.0, value("styrke_deliveries_total", map[string]string{"channel": "email", "result": "ok"}))
 	assert.Equal(t, 2.0, value("styrke_activations_issued_total", nil))
 	assert.Equal(t, 1.0, value("styrke_directory_writes_total", map[string]string{"result": "refused"}))

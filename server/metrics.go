@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -74,9 +75,19 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 		defer cancel()
 		n, err := st.CountOpenActivations(ctx, now(), MaxFailures)
 		if err != nil {
-			return -1
+			return math.NaN() // unknown; styrke_store_up says why
 		}
 		return float64(n)
+	})
+	up := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "styrke_store_up", Help: "1 when the store answers (the readiness check's own test), 0 when it does not.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if st.Ping(ctx) != nil {
+			return 0
+		}
+		return 1
 	})
 	queue := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "styrke_argon2id_queue", Help: "Password hashes (Argon2id) waiting for memory.",
@@ -84,7 +95,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 	inUse := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "styrke_argon2id_memory_bytes", Help: "Memory taken by password hashes (Argon2id) running now.",
 	}, func() float64 { return float64(passhash.MemoryInUse()) * 1024 })
-	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open, queue, inUse,
+	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open, up, queue, inUse,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
