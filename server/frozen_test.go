@@ -2,8 +2,8 @@ package server_test
 
 import (
 	"context"
-	"math"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"testing"
