@@ -323,6 +323,24 @@ func TestConflicts(t *testing.T) {
 	}
 }
 
+// TestConflictsCountTheScore: a directory minimum above the policy's
+// minLength is no conflict when no password that short reaches the
+// policy's score threshold (uio: minLength 8, threshold 33, reached at 13
+// characters at the least): "passwords of 8 to 9 characters pass Styrke"
+// was false. Above that length it is, naming the length that passes.
+func TestConflictsCountTheScore(t *testing.T) {
+	p, err := policy.Lookup("uio")
+	require.NoError(t, err)
+	got := directory.Conflicts(p, directory.Settings{MinLength: 10})
+	require.Len(t, got, 1)
+	assert.False(t, got[0].Conflict, "%s", got[0].Text)
+	assert.Contains(t, got[0].Text, "13")
+	got = directory.Conflicts(p, directory.Settings{MinLength: 14})
+	require.Len(t, got, 1)
+	assert.True(t, got[0].Conflict)
+	assert.Contains(t, got[0].Text, "passwords of 13 characters")
+}
+
 // TestServeWarnsOfAnUnreachableDirectory: a directory that does not answer
 // at start is said at once in the log, naming it (the server still starts:
 // /readyz answers 503 until it does); only /readyz told before.

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/styrke-iam/styrke/policy"
 )
@@ -18,9 +19,23 @@ type Finding struct {
 func Conflicts(p policy.Policy, s Settings) []Finding {
 	var out []Finding
 	if s.MinLength > p.MinLength {
-		out = append(out, Finding{true, fmt.Sprintf(
-			"the directory requires at least %d characters and the policy allows %d: passwords of %d to %d characters pass Styrke and are refused by the directory. Raise the policy's minLength to %d, or lower the directory's minimum to %d or less.",
-			s.MinLength, p.MinLength, p.MinLength, s.MinLength-1, s.MinLength, p.MinLength)})
+		// The shortest password that can pass is as long as the score
+		// threshold asks, which may be longer than minLength.
+		short := ShortestPassing(p)
+		switch {
+		case short >= s.MinLength:
+			out = append(out, Finding{false, fmt.Sprintf(
+				"the directory requires at least %d characters and the policy's minLength is %d, but no password shorter than %d characters reaches the policy's score threshold (%s points), so none that Styrke accepts is refused for its length.",
+				s.MinLength, p.MinLength, short, strconv.FormatFloat(p.Threshold, 'f', -1, 64))})
+		default:
+			span := fmt.Sprintf("%d to %d characters", short, s.MinLength-1)
+			if short == s.MinLength-1 {
+				span = fmt.Sprintf("%d characters", short)
+			}
+			out = append(out, Finding{true, fmt.Sprintf(
+				"the directory requires at least %d characters and the policy allows %d: passwords of %s pass Styrke and are refused by the directory. Raise the policy's minLength to %d, or lower the directory's minimum to %d or less.",
+				s.MinLength, p.MinLength, span, s.MinLength, short)})
+		}
 	}
 	if s.Complexity && !requiresThreeKinds(p) {
 		out = append(out, Finding{true,
@@ -41,6 +56,19 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 			"ppolicy's pwdCheckQuality is 2: the directory refuses what its quality check cannot judge; Styrke sends the password in clear over TLS, so the check can run."})
 	}
 	return out
+}
+
+// ShortestPassing is the length of the shortest password p can accept:
+// at least minLength, and long enough to reach the score threshold when
+// every character earns all it can (new, and of every kind in turn).
+func ShortestPassing(p policy.Policy) int {
+	const best = "Aa1!Bb2#Cc3$Dd4%Ee5&Ff6(Gg7)Hh8*Ii9+Jj0,Kk-Ll.Mm/Nn:Oo;Pp<Qq=Rr>Ss?Tt@Uu[Vv]Ww^Xx_Yy{Zz}"
+	for n := max(p.MinLength, 1); n <= len(best) && n <= p.MaxLength; n++ {
+		if policy.Evaluate(p, policy.Input{Password: best[:n]}).Score >= p.Threshold {
+			return n
+		}
+	}
+	return p.MinLength
 }
 
 // requiresThreeKinds reports whether the policy itself demands characters
