@@ -136,8 +136,14 @@ func Open(c Config) (Directory, error) {
 	if c.BindDN == "" {
 		return nil, configError("%s: the service account's DN is missing (--directory-bind-dn)", d.url)
 	}
-	if _, err := ldap.ParseDN(c.BindDN); err != nil {
-		return nil, configError("%s: --directory-bind-dn is not a DN: %v", d.url, err)
+	if upn(c.BindDN) {
+		// AD binds a user principal name as well as a DN, and many
+		// administrators know the service account by it.
+		if d.flavour != FlavourAD {
+			return nil, configError("%s: --directory-bind-dn %q is a user principal name, which only Active Directory binds: give the service account's DN (cn=...,dc=...)", d.url, c.BindDN)
+		}
+	} else if _, err := ldap.ParseDN(c.BindDN); err != nil {
+		return nil, configError("%s: --directory-bind-dn is not a DN (CN=...,DC=...) or, for AD, a user principal name (name@domain): %v", d.url, err)
 	}
 	if c.Password == "" {
 		return nil, configError("%s: the service account's password is missing (--directory-password-file or STYRKE_DIRECTORY_PASSWORD)", d.url)
@@ -250,4 +256,11 @@ func LoadMapping(file string) (map[string]Directory, error) {
 		out[id] = d
 	}
 	return out, nil
+}
+
+// upn reports whether s is a user principal name (name@domain.tld), not a
+// DN: an @ with a dot after it, and no "=".
+func upn(s string) bool {
+	name, domain, ok := strings.Cut(s, "@")
+	return ok && name != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, "=,")
 }

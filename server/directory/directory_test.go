@@ -315,6 +315,21 @@ func TestPing(t *testing.T) {
 	})
 }
 
+// TestBindWithUPN: AD's service account may be named by its user principal
+// name (name@realm), as AD binds it; it was refused as "not a DN". On
+// OpenLDAP a UPN is refused at Open, saying to give the DN.
+func TestBindWithUPN(t *testing.T) {
+	c := config(ad, false)
+	c.BindDN = "styrke-svc@styrke.test" // dirtest's realm STYRKE.TEST
+	d := open(t, c)
+	require.NoError(t, d.Ping(ctx(t)))
+	o := config(ol, false)
+	o.BindDN = "styrke@example.org"
+	_, err := directory.Open(o)
+	require.ErrorIs(t, err, directory.ErrConfig)
+	assert.Contains(t, err.Error(), "only Active Directory")
+}
+
 // TestPingChecksBaseAndKind: a search base that does not exist, and a
 // scheme of the other kind of directory (ldaps:// on AD, ad:// on
 // OpenLDAP), are the operator's errors at Ping (readyz, serve's start)
