@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -328,6 +329,19 @@ func TestBindWithUPN(t *testing.T) {
 	_, err := directory.Open(o)
 	require.ErrorIs(t, err, directory.ErrConfig)
 	assert.Contains(t, err.Error(), "only Active Directory")
+}
+
+// TestLDAPSOnThePlainPort: an LDAPS scheme (ad://, ldaps://) pointed at
+// LDAP's plain port says so and what to use; it said only "TLS handshake:
+// connection reset by peer" or "EOF".
+func TestLDAPSOnThePlainPort(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		c := config(s, false)
+		c.URL = strings.Replace(c.URL, s.HostPort(), s.StartTLSHostPort(), 1)
+		err := open(t, c).Ping(ctx(t))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "starttls://", "%v", err)
+	})
 }
 
 // TestPingChecksBaseAndKind: a search base that does not exist, and a

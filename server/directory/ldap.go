@@ -5,12 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -696,8 +698,17 @@ func isTLSError(err error) bool {
 // (--directory-ca, --directory-server-name); anything else in the
 // handshake may pass.
 func tlsError(err error) error {
-	if isTLSError(err) {
+	// An answer that is no TLS, or a server that hangs up at the
+	// handshake: most likely LDAP's plain port with an LDAPS scheme.
+	const plain = "if this is LDAP's plain port (389), use ad+starttls:// or ldap+starttls://; LDAPS is port 636"
+	var rh tls.RecordHeaderError
+	switch {
+	case errors.As(err, &rh):
+		return fmt.Errorf("%w: TLS: the server did not answer in TLS (%v): %s", ErrOperator, err, plain)
+	case isTLSError(err):
 		return fmt.Errorf("%w: TLS: %v (check --directory-ca and --directory-server-name)", ErrOperator, err)
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+		return unavailable("TLS handshake (the server closed the connection: "+plain+")", err)
 	}
 	return unavailable("TLS handshake", err)
 }
