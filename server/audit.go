@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
@@ -103,12 +104,25 @@ func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err erro
 func directoryErrorClass(err error) string {
 	switch {
 	case errors.Is(err, directory.ErrUnavailable):
-		return "unavailable"
+		return "unavailable: the directory did not answer"
 	case errors.Is(err, directory.ErrAccount):
-		return "account"
-	default:
-		return "operator"
+		return "account: the directory has no account of this username, or several"
 	}
+	// The operator's errors in words the desk can act on (the audit log
+	// said only "operator", and the cause was in the server's log).
+	msg := err.Error()
+	for _, k := range []struct{ in, say string }{
+		{"lacks the right", "the service account lacks the right to set passwords"},
+		{"cannot bind", "the service account cannot bind"},
+		{"does not exist", "the search base does not exist"},
+		{"Active Directory", "the directory is of another kind than its URL's scheme"},
+		{"TLS", "TLS (the certificate, or a port without TLS)"},
+	} {
+		if strings.Contains(msg, k.in) {
+			return "operator: " + k.say
+		}
+	}
+	return "operator: a setting or a right (the server's log has the cause under the request id)"
 }
 
 // passwordChanged records a password set by reset (how notify.HowReset,

@@ -617,3 +617,23 @@ func TestIssueWarnsOfNoAccount(t *testing.T) {
 		assert.Contains(t, w[0], user+"x")
 	})
 }
+
+// TestFailedWriteAuditSaysWhy: a link whose account the directory lacks
+// fails with directory_error, and the audit log says why in words the desk
+// can act on ("directory: account: ... no account of this username"); it
+// said "directory: account", and the cause was only in the server's log.
+func TestFailedWriteAuditSaysWhy(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		token, _, err := server.CreateActivation(context.Background(), e.st, time.Now(), user, "Kari Nordmann", "default", time.Hour)
+		require.NoError(t, err)
+		a := e.complete(token, password(t), "")
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_error", a.code())
+		ev, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventFailed, Username: user})
+		require.NoError(t, err)
+		require.Len(t, ev, 1)
+		assert.Equal(t, "directory: account: the directory has no account of this username, or several", ev[0].Detail)
+	})
+}
