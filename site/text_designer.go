@@ -131,6 +131,13 @@ func (t Text) DesJSONRefused() string {
 	return t.pick("Regelsettet ble ikke brukt, og skjemaet er som før:", "Regelsettet vart ikkje brukt, og skjemaet er som før:", "The policy was not applied, and the form is as it was:")
 }
 
+// DesWhole is the problem of a decimal number in a field of whole
+// numbers (the engine's own words were English: "want an integer, got a
+// number that is not a whole number within ±2^53").
+func (t Text) DesWhole() string {
+	return t.pick("skriv et helt tall", "skriv eit heilt tal", "type a whole number")
+}
+
 // DesZero is the problem of 0 in a number field whose 0 the policy reads
 // as the default (minLength, maxLength, threshold, minGuessesLog10,
 // breachThreshold): the form said "valid" and exported 0 while the engine

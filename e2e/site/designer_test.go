@@ -404,6 +404,12 @@ func TestDesignerPastedJSON(t *testing.T) {
 	setValue(t, tb, "#f-threshold", "0")
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes(`+jsString(site.Texts("en").DesZero())+`)`)
 	setValue(t, tb, "#f-threshold", "32")
+	// A decimal in a whole-number field is said in the page's words, under
+	// the field (it was the engine's English parse error).
+	setValue(t, tb, "#f-minLength", "15.5")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes(`+jsString(site.Texts("en").DesWhole())+`)`)
+	assert.NotContains(t, chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`), "2^53")
+	setValue(t, tb, "#f-minLength", "16")
 
 	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
 	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")

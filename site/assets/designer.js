@@ -262,6 +262,7 @@ function emptyNumbers() {
     if (input.disabled) continue;
     const n = num(input);
     if (Number.isNaN(n)) out.push({ field: input.dataset.field, message: msg.msgNumber });
+    else if (input.dataset.kind === 'int' && !Number.isInteger(n)) out.push({ field: input.dataset.field, message: msg.msgWhole });
     else if (n === 0 && ZERO_IS_DEFAULT.has(input.dataset.field)) out.push({ field: input.dataset.field, message: msg.msgZero });
   }
   return out;
@@ -313,7 +314,11 @@ function changed() {
   if (!current) return;
   nameRemoves();
   edited = readForm();
-  const probs = [...emptyNumbers(), ...problemsOf(edited)];
+  // The form's own problems first: with a number field empty or not whole,
+  // the engine cannot read the policy at all, and its one message (in
+  // English) would stand for the form's named ones.
+  const own = emptyNumbers();
+  const probs = [...own, ...problemsOf(edited).filter((p) => !(own.length && p.field === ''))];
   editedValid = engine != null && probs.length === 0;
   if (engine) showProblems(probs);
   $('[data-export-json]').value = JSON.stringify(edited, null, 2) + '\n';
