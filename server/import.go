@@ -71,6 +71,9 @@ type ImportRow struct {
 	Link       string     `json:"link,omitempty"` // only when no channel delivered it
 	Code       string     `json:"code,omitempty"` // the link's one-time code, only when no SMS delivered it
 	Deliveries []Delivery `json:"deliveries,omitempty"`
+	// Warning: the directory has no account of the username (a typo), or
+	// could not be asked (Desk.checkAccount).
+	Warning string `json:"warning,omitempty"`
 }
 
 // ImportReport is the outcome of an import.
@@ -82,10 +85,12 @@ type ImportReport struct {
 	// Undelivered are the rows created whose link no channel delivered
 	// (the mail server down): counted among Created, their links in
 	// Results; a re-run sends them again.
-	Undelivered int         `json:"undelivered"`
-	Imported    bool        `json:"imported"` // false: invalid rows stopped the import
-	Errors      []RowError  `json:"errors,omitempty"`
-	Results     []ImportRow `json:"results,omitempty"`
+	Undelivered int `json:"undelivered"`
+	// Warnings counts the rows whose link was created with a Warning.
+	Warnings int         `json:"warnings"`
+	Imported bool        `json:"imported"` // false: invalid rows stopped the import
+	Errors   []RowError  `json:"errors,omitempty"`
+	Results  []ImportRow `json:"results,omitempty"`
 }
 
 // ErrImportInvalid: the CSV could not be read (malformed, no username
@@ -267,6 +272,9 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			switch res.Status {
 			case "created", "resent", "welcomed":
 				rep.Created++
+				if res.Warning != "" {
+					rep.Warnings++
+				}
 				if what := map[bool]string{true: "welcome", false: ""}[opts.Welcome]; len(res.Deliveries) > 0 && !delivered(res.Deliveries, what) {
 					rep.Undelivered++
 				}
@@ -388,6 +396,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if is.Code != "" && !is.CodeDelivered() {
 			out[p.i].Code = is.Code
 		}
+		out[p.i].Warning = d.checkAccount(ctx, p.req.Username, p.req.Institution)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -145,6 +146,13 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 	return err
 }
 
+// closeDirectories closes what a command's directory flags opened.
+func closeDirectories(dirs *directory.Set) {
+	for _, x := range dirs.All() {
+		x.Close()
+	}
+}
+
 // osloTime is t as the person's messages give it, in Norwegian time, for a
 // desk person reading it to a caller (UTC was an hour or two off): RFC
 // 3339 with Oslo's offset.
@@ -222,11 +230,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, x := range dirs.All() {
-			x.Close()
-		}
-	}()
+	defer closeDirectories(dirs)
 	d.Directories = dirs
 	r.Actor = c.actor
 	is, err := d.Issue(ctx, r)
@@ -357,6 +361,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	var issuer string
 	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it (for --welcome)")
 	c.fs.StringVar(&opts.Institution, "institution", "default", "institution of rows without one")
+	dirFlags := addDirectoryFlags(c.fs, getenv)
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -379,6 +384,12 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
+	dirs, err := dirFlags.open(getenv)
+	if err != nil {
+		return err
+	}
+	defer closeDirectories(dirs)
+	d.Directories = dirs
 	opts.Actor = c.actor
 	d.IDPortenReset = issuer != ""
 	bar := newProgress(stderr)
@@ -424,8 +435,16 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintf(stderr, "%d rows: %d welcomed, %d skipped (welcomed before), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
 	} else {
+		for _, r := range rep.Results {
+			if r.Warning != "" {
+				fmt.Fprintf(stderr, "line %d: warning: %s\n", r.Line, r.Warning)
+			}
+		}
 		fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+		if rep.Warnings > 0 {
+			fmt.Fprintf(stderr, "%d of the links created are for usernames the directory has no account of (see the warnings above)\n", rep.Warnings)
+		}
 		if rep.Undelivered > 0 {
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
 		}

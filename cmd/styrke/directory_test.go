@@ -56,11 +56,12 @@ func TestDirectoryCommands(t *testing.T) {
 		assert.Contains(t, out, "conflict(s)")
 	})
 	t.Run("slapd", func(t *testing.T) {
-		// slapd asks for 12 characters: uio's policy allows 8.
+		// slapd asks for 12 characters: uio's policy allows 8, but no
+		// password under 13 reaches its threshold, so this is a note.
 		out, err := check(t, ol)
-		assert.ErrorIs(t, err, errReported)
-		assert.Contains(t, out, "uio: CONFLICT: the directory requires at least 12 characters and the policy allows 8")
-		assert.Contains(t, out, "1 conflict(s)")
+		require.NoError(t, err, out)
+		assert.Contains(t, out, "uio: note: the directory requires at least 12 characters and the policy's minLength is 8, but no password shorter than 13 characters")
+		assert.NotContains(t, out, "CONFLICT")
 		out, err = check(t, ol, "--institution", "default")
 		require.NoError(t, err, out)
 		assert.NotContains(t, out, "CONFLICT")

@@ -615,6 +615,26 @@ func TestIssueWarnsOfNoAccount(t *testing.T) {
 		require.Len(t, w, 1)
 		assert.Contains(t, w[0], "has no account")
 		assert.Contains(t, w[0], user+"x")
+
+		// An import asks too, row by row.
+		other := newUsername()
+		_, err = s.CreateUser(other, initial)
+		require.NoError(t, err)
+		csv := "username\n" + other + "\n" + other + "y\n"
+		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/import?deliver=false", strings.NewReader(csv))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer dirflow-admin-key-0123456789abcdef")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var rep server.ImportReport
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&rep))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rep.Results, 2)
+		assert.Empty(t, rep.Results[0].Warning)
+		assert.Contains(t, rep.Results[1].Warning, "has no account")
+		assert.Equal(t, 1, rep.Warnings)
 	})
 }
 
