@@ -143,6 +143,14 @@ func (h *handler) directoryName(dir directory.Directory) string {
 // unknown username takes as long as a wrong password.
 var dummyHash, _ = passhash.Hash("styrke: no such account")
 
+// changeUserKey is the change throttle's key of username at dir: in its
+// compatibility form, lower case ("ｋａｒｉ" (fullwidth) and "Kari" with the
+// Kelvin sign are kari's counter too, as a directory may match them to
+// kari's account), per directory.
+func (h *handler) changeUserKey(dir directory.Directory, username string) []byte {
+	return h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
+}
+
 func (h *handler) change() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -198,7 +206,7 @@ func (h *handler) change() http.Handler {
 		// In its compatibility form, lower case: "ｋａｒｉ" (fullwidth) and
 		// "Kari" with the Kelvin sign are kari's counter too, as a
 		// directory may match them to kari's account.
-		userKey := h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(req.Username)))
+		userKey := h.changeUserKey(dir, req.Username)
 		addrKey := h.throttleKey("addr", h.clientAddr(r))
 		now := h.Now()
 		limit := h.userLimit(ctx, dir)
@@ -243,9 +251,16 @@ func (h *handler) change() http.Handler {
 		// included. The answer is a wrong password's, whose text on the
 		// page says that an account may be locked and what to do: a
 		// "locked" answer to any password told anyone that the username
-		// exists and is locked. Not counted: it says nothing of the
-		// password typed. The audit log tells the service desk.
+		// exists and is locked. The audit log tells the service desk.
 		locked := func() {
+			// Counted as a wrong password is: otherwise the 429 that ends
+			// a run of wrong passwords for any other username never came,
+			// and told the locked one apart (a reset clears the count).
+			for _, k := range [][]byte{userKey, addrKey} {
+				if _, err := h.Store.Fail(context.WithoutCancel(ctx), k, h.Now(), ChangeWindow); err != nil {
+					h.Logger.ErrorContext(ctx, "throttle count failed", "id", RequestID(ctx), "err", err)
+				}
+			}
 			h.Logger.InfoContext(ctx, "change: the account is locked in the directory", "id", RequestID(ctx))
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
 				Detail: "change: the account is locked in the directory"})

@@ -780,6 +780,11 @@ func (h *handler) resetComplete() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
 		h.passwordChanged(r, s.Username, s.Name, s.Institution, notify.HowReset)
+		// The person proved who they are: the change page's count of wrong
+		// passwords (a locked account's tries count too) starts over.
+		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), h.changeUserKey(dir, s.Username)); err != nil {
+			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
+		}
 		// The sign-in's other accounts end with it: a second needs a new
 		// sign-in.
 		if err := h.endResets(r, resetTokens(r), s.IDHash); err != nil {

@@ -277,34 +277,42 @@ func TestResetOperatorError(t *testing.T) {
 }
 
 // TestChangeLocked: an account the directory has locked after wrong
-// passwords binds with no password, the right one included. The answer is
-// the one of a wrong password or an unknown username (401
-// invalid_credentials, whose text on the page says an account may be
-// locked and what to do): a locked answer to any password told anyone that
-// the username exists and is locked. Nothing is counted against the
-// person.
+// passwords binds with no password, the right one included. Its answers
+// are those of an unknown username, try after try: 401
+// invalid_credentials (whose text on the page says an account may be
+// locked and what to do), and the 429 that ends a run of them. A locked
+// answer told anyone that the username exists and is locked, and so did
+// a run that never ended in 429 (locked tries were not counted). A reset
+// unlocks the account and clears the count.
 func TestChangeLocked(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		e := newEnv(t, s, nil)
 		user, dn := e.lockedUser()
 		pw := password(t)
-		unknown := e.change(newUsername(), initial, pw)
-		require.Equal(t, http.StatusUnauthorized, unknown.Status, "%s", unknown.Body)
-		for i := range 4 {
-			current := initial
-			if i%2 == 1 {
-				current = "not the password " + strconv.Itoa(i)
+		run := func(username string) (statuses []int, bodies []string) {
+			for i := range 5 {
+				current := initial
+				if i%2 == 1 {
+					current = "not the password " + strconv.Itoa(i)
+				}
+				a := e.change(username, current, pw)
+				statuses = append(statuses, a.Status)
+				bodies = append(bodies, string(a.Body))
 			}
-			a := e.change(user, current, pw)
-			assert.Equal(t, http.StatusUnauthorized, a.Status, "%s", a.Body)
-			assert.Equal(t, "invalid_credentials", a.code())
-			assert.JSONEq(t, string(unknown.Body), string(a.Body), "the same answer as for no such account")
+			return statuses, bodies
+		}
+		unknownStatus, unknownBodies := run(newUsername())
+		lockedStatus, lockedBodies := run(user)
+		assert.Equal(t, unknownStatus, lockedStatus, "the same answers, try after try")
+		assert.Contains(t, unknownStatus, http.StatusTooManyRequests, "the run ends in 429")
+		for i := range lockedBodies {
+			assert.JSONEq(t, unknownBodies[i], lockedBodies[i], "try %d", i+1)
 		}
 		c := e.resetSession(user)
 		require.Equal(t, http.StatusNoContent, e.resetComplete(c, pw).Status, "a reset unlocks")
 		pw2 := password(t)
 		a := e.change(user, pw, pw2)
-		assert.Equal(t, http.StatusNoContent, a.Status, "the person changes it again: nothing was counted against them: %s", a.Body)
+		assert.Equal(t, http.StatusNoContent, a.Status, "the person changes it again: the reset cleared the count: %s", a.Body)
 		assert.True(t, e.binds(dn, pw2))
 		e.noSecrets(initial, pw, pw2, c.Value)
 	})
