@@ -159,7 +159,11 @@ func (h *handler) change() http.Handler {
 			writeError(w, err)
 			return
 		}
-		req.Username = strings.TrimSpace(req.Username)
+		// In its compatibility form: "ｋａｒｉ" (fullwidth), "ﬁ" and a
+		// decomposed "pa\u030Al" are the accounts the directories match
+		// them to (kari, fi, pål), with those accounts' history, links and
+		// notice; as typed they were other accounts, which skipped all three.
+		req.Username = norm.NFKC.String(strings.TrimSpace(req.Username))
 		// A control or invisible character, or invalid UTF-8, is said as
 		// such (a NUL went on to the password's rules, and came back as a
 		// policy refusal).

@@ -84,6 +84,26 @@ func TestChangeUsernameCaseBeyondASCII(t *testing.T) {
 	assert.Len(t, h, 2)
 }
 
+// TestChangeUsernameCompatibilityForms: a username typed in a
+// compatibility form (fullwidth letters, decomposed letters) is the
+// account the directories match it to, with its history: a password it
+// used before is refused as reused. It was another account, with none.
+func TestChangeUsernameCompatibilityForms(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.setPassword(t, "kari", strong)
+	res, body := e.postJSON(t, "/api/change", change("ｋａｒｉ", strong, strong2))
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/change", change("ＫＡＲＩ", strong2, strong))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"reused"`)
+	e.setPassword(t, "pål", strong)
+	res, body = e.postJSON(t, "/api/change", change("pa\u030Al", strong, strong2))
+	require.Equal(t, http.StatusNoContent, res.StatusCode, "decomposed å: %s", body)
+	h, err := e.st.History(context.Background(), "pål", 10)
+	require.NoError(t, err)
+	assert.Len(t, h, 2)
+}
+
 func TestChangeErrors(t *testing.T) {
 	cases := []struct {
 		name   string
