@@ -412,6 +412,11 @@ func (h *handler) sessions(r *http.Request) ([]store.ResetSession, error) {
 			return nil, errorf(CodeSessionUsed, "this reset session has ended")
 		case !h.Now().Before(s.ExpiresAt):
 			return nil, errorf(CodeSessionExpired, "this reset session has expired")
+		case len(out) > 0 && !s.CreatedAt.Equal(out[0].CreatedAt):
+			// One sign-in's sessions are made together: a cookie that
+			// joins two sign-ins' (a leftover or stolen token beside one's
+			// own) is none, or it would extend the old past its bound.
+			return nil, errorf(CodeSessionMissing, "no reset session; sign in with ID-porten first")
 		}
 		out = append(out, s)
 	}
@@ -562,16 +567,20 @@ func (h *handler) resetExtend() http.Handler {
 			return
 		}
 		now := h.Now()
-		limit := ss[0].CreatedAt.Add(h.resetMaxLife())
-		until := now.Add(h.resetTTL())
-		if until.After(limit) {
-			until = limit
-		}
-		if until.Before(ss[0].ExpiresAt) {
-			until = ss[0].ExpiresAt // never shorter
-		}
+		var until time.Time
+		extendable := false
 		for _, s := range ss {
-			switch err := h.Store.ExtendReset(ctx, s.IDHash, now, until); {
+			// Each session's own bound (they share one sign-in's).
+			limit := s.CreatedAt.Add(h.resetMaxLife())
+			u := now.Add(h.resetTTL())
+			if u.After(limit) {
+				u = limit
+			}
+			if u.Before(s.ExpiresAt) {
+				u = s.ExpiresAt // never shorter
+			}
+			until, extendable = u, u.Before(limit)
+			switch err := h.Store.ExtendReset(ctx, s.IDHash, now, u); {
 			case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
 				writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))
 				return
@@ -582,7 +591,7 @@ func (h *handler) resetExtend() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "reset session extended", "id", RequestID(ctx), "until", until.Format(time.RFC3339))
 		setCookie(w, resetCookie, strings.Join(resetTokens(r), "."), until.Sub(now))
-		writeJSON(w, http.StatusOK, extendResponse{ExpiresAt: until, Extendable: until.Before(limit)})
+		writeJSON(w, http.StatusOK, extendResponse{ExpiresAt: until, Extendable: extendable})
 	})
 }
 

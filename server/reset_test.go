@@ -837,3 +837,24 @@ func TestResetExtend(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/extend", struct{}{})
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "no cookie: %s", body)
 }
+
+// TestResetCookieOfTwoSignIns: a cookie that joins the sessions of two
+// sign-ins (a leftover or stolen token beside one's own) is no session:
+// it extended the old one past its two hours, again and again.
+func TestResetCookieOfTwoSignIns(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	ola := e.signIn(t, pidOla)
+	e.advance(time.Minute)
+	testa := e.signIn(t, pidTest)
+	joined := &http.Cookie{Name: "__Host-styrke-reset", Value: testa.Value + "." + ola.Value}
+	for _, path := range []string{"/api/reset/extend", "/api/reset/session"} {
+		res, body := e.postJSON(t, path, struct{}{}, joined)
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s: %s", path, body)
+	}
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "ola"}, joined)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s", body)
+	// Each alone still works.
+	res, body = e.postJSON(t, "/api/reset/extend", struct{}{}, ola)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+}
