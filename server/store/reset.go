@@ -87,7 +87,8 @@ type ResetStore interface {
 	// was used or had expired at now.
 	ExtendReset(ctx context.Context, idHash []byte, now, until time.Time) error
 	// EndReset marks the session used without a password (sign-out); a
-	// used or unknown session is no error.
+	// used or unknown session is no error, and one a submit holds at now
+	// (ClaimReset) is left to it.
 	EndReset(ctx context.Context, idHash []byte, now time.Time) error
 	// SetPassword sets username's password hash and pushes it onto the
 	// history, keeping the newest keep entries (the change flow).

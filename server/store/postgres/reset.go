@@ -354,8 +354,10 @@ func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (
 
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
+	// A session a submit holds is left to the submit (it records the
+	// password the directory took).
 	if _, err := s.pool.Exec(ctx, `UPDATE reset_sessions SET used_at = $1, birth_date = ''
-		WHERE id_hash = $2 AND used_at IS NULL`, ts(now), idHash); err != nil {
+		WHERE id_hash = $2 AND used_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1)`, ts(now), idHash); err != nil {
 		return fmt.Errorf("postgres: end reset: %w", err)
 	}
 	return nil

@@ -349,8 +349,10 @@ func setPassword(ctx context.Context, tx *sql.Tx, username string, now int64, en
 
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET used_at = ?, birth_date = ''
-		WHERE id_hash = ? AND used_at IS NULL`, micros(now), idHash); err != nil {
+	// A session a submit holds is left to the submit (it records the
+	// password the directory took).
+	if _, err := s.w.ExecContext(ctx, `UPDATE reset_sessions SET used_at = ?1, birth_date = ''
+		WHERE id_hash = ?2 AND used_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?1)`, micros(now), idHash); err != nil {
 		return fmt.Errorf("sqlite: end reset: %w", err)
 	}
 	return nil

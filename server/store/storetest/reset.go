@@ -206,6 +206,15 @@ func testResetSession(t *testing.T, open Opener) {
 	assert.Empty(t, got.BirthDate, "an ended session keeps no date of birth")
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s3"), T0, T0.Add(time.Minute)), store.ErrGone)
 	assert.Empty(t, history(t, s, "per", 5))
+	// A session a submit holds is not ended under it (a sign-out in
+	// another tab, or another account of the sign-in set): the submit
+	// records its password. It was ended, and the password the directory
+	// took never reached the history.
+	require.NoError(t, s.CreateResetSession(ctx(t), session("s4", "siv")))
+	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s4"), T0, T0.Add(30*time.Second)))
+	require.NoError(t, s.EndReset(ctx(t), Hash32("s4"), T0.Add(time.Second)))
+	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s4"), T0.Add(2*time.Second), EncodedHash(5), 5))
+	assert.Equal(t, []string{EncodedHash(5)}, history(t, s, "siv", 5))
 }
 
 // testExtendReset: a running session's end moves to until; a used,
@@ -224,6 +233,7 @@ func testExtendReset(t *testing.T, open Opener) {
 	// own).
 	require.NoError(t, s.ClaimReset(ctx(t), Hash32("e1"), now, now.Add(30*time.Second)))
 	require.NoError(t, s.ExtendReset(ctx(t), Hash32("e1"), now, now.Add(11*time.Minute)))
+	require.NoError(t, s.ReleaseReset(ctx(t), Hash32("e1")))
 	require.NoError(t, s.EndReset(ctx(t), Hash32("e1"), now))
 	require.ErrorIs(t, s.ExtendReset(ctx(t), Hash32("e1"), now, now.Add(20*time.Minute)), store.ErrGone, "ended")
 
