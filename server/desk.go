@@ -188,7 +188,13 @@ func (d *Desk) followUp(ctx context.Context, a store.Activation, ev store.AuditE
 		}
 	}
 	// After the event: a revoked link's address is not on file.
-	if _, err := d.CloseOpen(ctx, a.Username, a.Institution, "system", remote); err != nil {
+	// Late, only the links made before this one was used: a link the desk
+	// issued since (the person called) is not closed by the sweep.
+	var before time.Time
+	if late && a.UsedAt != nil {
+		before = *a.UsedAt
+	}
+	if _, err := d.closeOpen(ctx, a.Username, a.Institution, "system", remote, before); err != nil {
 		return fmt.Errorf("revoke the person's other links: %w", err)
 	}
 	at := d.Now()
@@ -810,7 +816,15 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 // account's password was set: not the expired or locked ones, which no one
 // can use, and whose addresses stay on file (AddressOnFile).
 func (d *Desk) CloseOpen(ctx context.Context, username, institution, actor, remote string) ([]string, error) {
-	open, err := d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool { return d.view(r).State == StateOpen })
+	return d.closeOpen(ctx, username, institution, actor, remote, time.Time{})
+}
+
+// closeOpen is CloseOpen for the links made before before (all when it is
+// zero).
+func (d *Desk) closeOpen(ctx context.Context, username, institution, actor, remote string, before time.Time) ([]string, error) {
+	open, err := d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool {
+		return d.view(r).State == StateOpen && (before.IsZero() || r.CreatedAt.Before(before))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -1447,6 +1447,10 @@ func TestFollowupsAfterInterruption(t *testing.T) {
 	used := time.Now()
 	require.NoError(t, e.st.Complete(context.Background(), server.HashToken(tokenOf(t, linkIn(t, msgs[0].Text))), nil, used, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, server.MaxFailures))
 
+	// The person calls, and the desk issues a new link before the sweep:
+	// the sweep does not close it.
+	time.Sleep(2 * time.Millisecond)
+	third := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
 	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune", ServiceDesk: "IT-hjelp, 77 00 00 00"})
 	require.NoError(t, err)
 	logs := &syncbuf.Buffer{}
@@ -1470,6 +1474,7 @@ func TestFollowupsAfterInterruption(t *testing.T) {
 	}
 	assert.Equal(t, server.StateUsed, states[first.ID])
 	assert.Equal(t, server.StateRevoked, states[second.ID], "the person's other link closed")
+	assert.Equal(t, server.StateOpen, states[third.ID], "a link issued after the interruption stays open")
 	ns, err := e.st.Notifications(context.Background(), 10)
 	require.NoError(t, err)
 	require.Len(t, ns, 1, "the notice queued")
