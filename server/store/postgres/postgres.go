@@ -424,13 +424,15 @@ func nullBytes(b []byte) []byte {
 // a fault of the request or of Styrke: the server unreachable or shutting
 // down, a connection lost, no room (class 53: disk full, out of memory or
 // connections), or a read-only standby. The server answers those a
-// retryable 503.
+// retryable 503. Only the store's own errors count: a directory's network
+// error or a context's deadline that reaches the same handler is not the
+// database's.
 func (s *Store) Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+	if errors.As(err, &ce) {
 		return true
 	}
 	var pe *pgconn.PgError
@@ -442,7 +444,10 @@ func (s *Store) Unavailable(err error) bool {
 		}
 		return false
 	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+	if !strings.Contains(err.Error(), "postgres: ") {
+		return false
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) || pgconn.SafeToRetry(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		strings.Contains(err.Error(), "conn closed")
 }

@@ -2,7 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -338,4 +341,20 @@ func searchPath(t *testing.T, dsn string) string {
 	require.True(t, ok, "pgtest DSN names a schema")
 	s, _, _ = strings.Cut(s, "&")
 	return s
+}
+
+// TestUnavailableIsTheStoresOwn: errors that are not the database's (a
+// context's deadline, a directory's network error that an unrelated
+// handler passes on) are no store outage; they were answered "the
+// service's database is unavailable".
+func TestUnavailableIsTheStoresOwn(t *testing.T) {
+	var s *postgres.Store
+	for _, err := range []error{
+		context.DeadlineExceeded,
+		fmt.Errorf("directory: unavailable: connect: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}),
+		io.EOF,
+	} {
+		assert.False(t, s.Unavailable(err), "%v", err)
+	}
+	assert.True(t, s.Unavailable(fmt.Errorf("postgres: activation: %w", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")})))
 }
