@@ -113,6 +113,10 @@ type ResetStore interface {
 	ClearFailures(ctx context.Context, key []byte) error
 }
 
+// WideCandidates bounds the rows AccountName reads for a username with
+// letters beyond ASCII (the LIKE pattern's candidates, of its length).
+const WideCandidates = 200
+
 // FoldPattern is a LIKE pattern (escape character '\\') that matches
 // username in any case of its ASCII letters (as LIKE and NOCASE do) with
 // each other code point a one-character wildcard, and whether there was

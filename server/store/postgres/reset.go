@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -325,14 +326,17 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 // one character each), in AccountName's order, the first that equals
 // username under Unicode's simple case folding.
 func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+	// Of the same length in code points (simple folding maps one to one),
+	// and at most store.WideCandidates: a name of letters beyond ASCII only
+	// is all wildcards.
 	rows, err := s.pool.Query(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts
-				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\'
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3
 			UNION ALL SELECT username, 1, created_at FROM activations
-				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\'
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3
 			UNION ALL SELECT username, 2, updated_at FROM account_identities
-				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\') AS kept
-		ORDER BY src, username = $2 DESC, t DESC, username COLLATE "C"`, pattern, username)
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3) AS kept
+		ORDER BY src, username = $2 DESC, t DESC, username COLLATE "C" LIMIT $4`, pattern, username, utf8.RuneCountInString(username), store.WideCandidates)
 	if err != nil {
 		return "", fmt.Errorf("postgres: account name: %w", err)
 	}

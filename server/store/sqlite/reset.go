@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -408,11 +409,14 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 // one character each), in AccountName's order, the first that equals
 // username under Unicode's simple case folding.
 func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+	// Of the same length in code points (simple folding maps one to one),
+	// and at most wideCandidates: a name of letters beyond ASCII only is
+	// all wildcards.
 	rows, err := s.r.QueryContext(ctx, `SELECT username FROM (
-			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\'
-			UNION ALL SELECT username, 1, created_at FROM activations WHERE username LIKE ?1 ESCAPE '\'
-			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username LIKE ?1 ESCAPE '\')
-		ORDER BY src, username = ?2 DESC, t DESC, username`, pattern, username)
+			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3
+			UNION ALL SELECT username, 1, created_at FROM activations WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3
+			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3)
+		ORDER BY src, username = ?2 DESC, t DESC, username LIMIT ?4`, pattern, username, utf8.RuneCountInString(username), store.WideCandidates)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: account name: %w", err)
 	}

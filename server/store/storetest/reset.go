@@ -308,6 +308,12 @@ func testAccountName(t *testing.T, open Opener) {
 	}
 	_, err = name("PÅLxØ")
 	assert.ErrorIs(t, err, store.ErrNotFound, "an underscore typed is no wildcard")
+	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(6), 3))
+	got, err = name("\u212aari") // the Kelvin sign folds to k
+	require.NoError(t, err)
+	assert.Equal(t, "kari", got)
+	_, err = name("kariø")
+	assert.ErrorIs(t, err, store.ErrNotFound, "one code point longer")
 	// Two accounts that differ in case only (kept before this lookup
 	// existed): the one typed exactly, else the one set last.
 	require.NoError(t, s.SetPassword(ctx(t), "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3))
