@@ -309,7 +309,7 @@ func testAccountName(t *testing.T, open Opener) {
 	_, err = name("PÅLxØ")
 	assert.ErrorIs(t, err, store.ErrNotFound, "an underscore typed is no wildcard")
 	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(6), 3))
-	got, err = name("\u212aari") // the Kelvin sign folds to k
+	got, err := name("\u212aari") // the Kelvin sign folds to k
 	require.NoError(t, err)
 	assert.Equal(t, "kari", got)
 	_, err = name("kariø")
