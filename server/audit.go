@@ -125,19 +125,31 @@ func directoryErrorClass(err error) string {
 	return "operator: a setting or a right (the server's log has the cause under the request id)"
 }
 
-// passwordChanged records a password set by reset (how notify.HowReset,
-// event "reset") or change (notify.HowChange, event "changed") and queues
-// the notice to the address on file, greeting by name (the one the flow
-// already read: on file, from the directory, or the imported identity's;
-// empty: the username). One line at the flow's success.
-func (h *handler) passwordChanged(r *http.Request, username, name, institution, how string) {
-	ev := store.EventChanged
-	if how == notify.HowReset {
-		ev = store.EventReset
+// passwordChanged records a password set by reset (f.Kind notify.HowReset,
+// event "reset") or change (notify.HowChange, event "changed"), closes the
+// person's open links and queues the notice to the address on file,
+// greeting by name (the one the flow already read: on file, from the
+// directory, or the imported identity's; empty: the username); then marks
+// f done. A step that fails is logged and left to the desk's sweep: the
+// store kept f with the password (CompleteReset, SetPassword).
+func (h *handler) passwordChanged(r *http.Request, f store.Followup) {
+	ctx := r.Context()
+	ev := store.AuditEvent{Event: followupEvent(f.Kind), Actor: Actor(ctx), Username: f.Username, Institution: f.Institution,
+		RemoteAddr: h.clientAddr(r)}
+	if ev.Actor == "" {
+		ev.Actor = "user:" + f.Username
 	}
-	h.audit(r, store.AuditEvent{Event: ev, Username: username, Institution: institution})
-	h.closeLinks(r, username, institution) // first: a revoked link's address is not on file
-	h.passwordSet(r, how+":"+username+":"+RequestID(r.Context()), username, name, institution, how)
+	if err := h.desk.passwordFollowUp(ctx, f, ev, false, h.clientAddr(r)); err != nil {
+		h.Logger.ErrorContext(ctx, "the steps after the password: left for the sweep", "id", RequestID(ctx), "err", err)
+	}
+}
+
+// followupEvent is the audit event of a follow-up's kind.
+func followupEvent(kind string) string {
+	if kind == notify.HowReset {
+		return store.EventReset
+	}
+	return store.EventChanged
 }
 
 // directoryRefusedAudit records that the directory refused a password

@@ -380,18 +380,23 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
-		if err := h.Store.SetPassword(context.WithoutCancel(ctx), req.Username, h.Now(), enc, max(p.HistorySize, 1)); err != nil {
+		fu := store.Followup{Key: "change:" + req.Username + ":" + RequestID(ctx), Kind: notify.HowChange, Username: req.Username,
+			Name: in.Name, Institution: p.ID}
+		stored := h.Now()
+		if err := h.Store.SetPassword(context.WithoutCancel(ctx), req.Username, stored, enc, max(p.HistorySize, 1), &fu); err != nil {
 			if directory.IsNone(dir) {
 				h.internal(w, r, "set password", err)
 				return
 			}
 			h.Logger.ErrorContext(ctx, "password changed in the directory but not recorded", "id", RequestID(ctx), "err", err)
+		} else {
+			fu.At = stored // kept with the password: marked done after the steps
 		}
 		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), userKey); err != nil {
 			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
-		h.passwordChanged(r, req.Username, in.Name, p.ID, notify.HowChange)
+		h.passwordChanged(r, fu)
 		setAnswer(w, false, breachChecked)
 	})
 }

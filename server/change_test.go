@@ -25,7 +25,7 @@ func (e *resetEnv) setPassword(t *testing.T, username, password string) {
 	t.Helper()
 	enc, err := passhash.Hash(password)
 	require.NoError(t, err)
-	require.NoError(t, e.st.SetPassword(context.Background(), username, time.Now(), enc, 5))
+	require.NoError(t, e.st.SetPassword(context.Background(), username, time.Now(), enc, 5, nil))
 }
 
 func change(username, current, password string) map[string]string {

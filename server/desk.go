@@ -144,6 +144,20 @@ func (d *Desk) SweepFollowups(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	done := 0
+	// Resets' and changes' too.
+	pw, err := d.Store.ClaimPasswordFollowups(ctx, d.Now(), FollowupWait, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range pw {
+		ev := store.AuditEvent{Event: followupEvent(f.Kind), Actor: "system", Username: f.Username, Institution: f.Institution,
+			Detail: "recorded after an interruption"}
+		if err := d.passwordFollowUp(ctx, f, ev, true, ""); err != nil {
+			d.Logger.ErrorContext(ctx, "password follow-up", "institution", f.Institution, "err", err)
+			continue
+		}
+		done++
+	}
 	for _, a := range todo {
 		ev := store.AuditEvent{Event: store.EventActivated, Actor: "system", Username: a.Username, Institution: a.Institution,
 			Detail: "recorded after an interruption"}
@@ -157,6 +171,43 @@ func (d *Desk) SweepFollowups(ctx context.Context) (int, error) {
 		d.Logger.WarnContext(ctx, "activations followed up after an interruption", "count", done)
 	}
 	return done, nil
+}
+
+// passwordFollowUp does a reset's or a change's steps after the password
+// (ev, the person's open links made before it closed, the notice keyed by
+// f.Key) and marks f done; late is true for the sweep, which writes no
+// event the audit log has since the password was stored.
+func (d *Desk) passwordFollowUp(ctx context.Context, f store.Followup, ev store.AuditEvent, late bool, remote string) error {
+	if !late || !d.audited(ctx, ev, f.At) {
+		if err := d.AuditErr(ctx, ev); err != nil {
+			return err
+		}
+	}
+	var before time.Time
+	if late {
+		before = f.At
+	}
+	if _, err := d.closeOpen(ctx, f.Username, f.Institution, "system", remote, before); err != nil {
+		return fmt.Errorf("revoke the person's other links: %w", err)
+	}
+	at := f.At
+	if at.IsZero() {
+		at = d.Now()
+	}
+	if err := d.NotifyChanged(ctx, f.Key, f.Username, f.Name, f.Institution, f.Kind, at); err != nil {
+		return fmt.Errorf("queue change notice: %w", err)
+	}
+	if f.At.IsZero() {
+		return nil // not stored (the directory holds the password, the store failed)
+	}
+	return d.Store.PasswordFollowedUp(context.WithoutCancel(ctx), f.Key)
+}
+
+// audited reports whether the audit log has ev's event for its person
+// since since (a store error says no: the event is written again).
+func (d *Desk) audited(ctx context.Context, ev store.AuditEvent, since time.Time) bool {
+	had, err := d.Store.Audit(ctx, store.AuditFilter{Since: since, Event: ev.Event, Username: ev.Username, Institution: ev.Institution, Limit: 1})
+	return err == nil && len(had) > 0
 }
 
 // FollowUp does a used activation's steps after the password at once, ev

@@ -1517,3 +1517,54 @@ func TestImportTooLarge(t *testing.T) {
 	assert.Contains(t, string(body), "body_too_large")
 	assert.Contains(t, string(body), strconv.Itoa(16<<20))
 }
+
+// TestPasswordFollowupsAfterInterruption: a reset's or a change's password
+// stored when the server stopped before the steps after it (the store kept
+// the follow-up with the password) gets them from the sweep: the "reset"
+// or "changed" event, the person's open link closed, the notice. Before,
+// the link stayed open and could set the password again, and the owner
+// heard nothing.
+func TestPasswordFollowupsAfterInterruption(t *testing.T) {
+	for _, kind := range []string{notify.HowReset, notify.HowChange} {
+		t.Run(kind, func(t *testing.T) {
+			e := newDeskEnv(t, nil)
+			// An address on file (ola's used link's), and an open link.
+			e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
+			used := server.HashToken(tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text)))
+			require.NoError(t, e.st.Complete(context.Background(), used, nil, time.Now(), "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, server.MaxFailures))
+			require.NoError(t, e.st.FollowedUp(context.Background(), used))
+			link := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+			at := time.Now().Add(time.Second)
+			f := &store.Followup{Key: kind + ":crash", Kind: kind, Username: "ola", Name: "Ola Nordmann", Institution: "default"}
+			if kind == notify.HowReset {
+				require.NoError(t, e.st.CreateResetSession(context.Background(), store.ResetSession{IDHash: bytes.Repeat([]byte{7}, 32),
+					Username: "ola", Name: "Ola Nordmann", Institution: "default", CreatedAt: at, ExpiresAt: at.Add(10 * time.Minute)}))
+				require.NoError(t, e.st.CompleteReset(context.Background(), bytes.Repeat([]byte{7}, 32), at, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, f))
+			} else {
+				require.NoError(t, e.st.SetPassword(context.Background(), "ola", at, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, f))
+			}
+			tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
+			require.NoError(t, err)
+			d := server.NewDesk(e.st, baseURL, server.DeskDeps{Templates: tp}, nil, func() time.Time { return at.Add(2 * server.FollowupWait) })
+			n, err := d.SweepFollowups(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, 1, n)
+			event := map[string]string{notify.HowReset: store.EventReset, notify.HowChange: store.EventChanged}[kind]
+			ev := e.auditLog(t, store.AuditFilter{Event: event, Username: "ola"})
+			require.Len(t, ev, 1)
+			assert.Equal(t, "recorded after an interruption", ev[0].Detail)
+			for _, v := range e.list(t, "") {
+				if v.ID == link.ID {
+					assert.Equal(t, server.StateRevoked, v.State, "the open link closed")
+				}
+			}
+			ns, err := e.st.Notifications(context.Background(), 10)
+			require.NoError(t, err)
+			require.Len(t, ns, 1)
+			assert.Equal(t, kind+":crash", ns[0].Key)
+			n, err = d.SweepFollowups(context.Background())
+			require.NoError(t, err)
+			assert.Zero(t, n, "once")
+		})
+	}
+}

@@ -778,7 +778,9 @@ func (h *handler) resetComplete() http.Handler {
 			h.directoryError(w, r, err)
 			return
 		}
-		if err := h.Store.CompleteReset(context.WithoutCancel(ctx), s.IDHash, h.Now(), enc, max(p.HistorySize, 1)); err != nil {
+		fu := store.Followup{Key: "reset:" + ID(s.IDHash), Kind: notify.HowReset, Username: s.Username, Name: s.Name, Institution: s.Institution}
+		stored := h.Now()
+		if err := h.Store.CompleteReset(context.WithoutCancel(ctx), s.IDHash, stored, enc, max(p.HistorySize, 1), &fu); err != nil {
 			if directory.IsNone(dir) {
 				h.internal(w, r, "complete reset", err)
 				return
@@ -786,9 +788,11 @@ func (h *handler) resetComplete() http.Handler {
 			// The directory holds the new password: the person can log in.
 			// The session's claim runs out by itself.
 			h.Logger.ErrorContext(ctx, "password set in the directory but not recorded", "id", RequestID(ctx), "err", err)
+		} else {
+			fu.At = stored // kept with the password: marked done after the steps
 		}
 		h.Logger.InfoContext(ctx, "password reset", "id", RequestID(ctx), "institution", s.Institution, "directory", dir.String())
-		h.passwordChanged(r, s.Username, s.Name, s.Institution, notify.HowReset)
+		h.passwordChanged(r, fu)
 		// The person proved who they are: the change page's count of wrong
 		// passwords (a locked account's tries count too) starts over.
 		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), h.changeUserKey(dir, s.Username)); err != nil {

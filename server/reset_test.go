@@ -283,6 +283,11 @@ func TestResetFlow(t *testing.T) {
 	// The new password now changes with /api/change (directory none: the store).
 	res, body = e.postJSON(t, "/api/change", map[string]string{"username": "ola", "current": strong, "password": strong2})
 	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	// Both did their steps after the password and marked them done:
+	// nothing is left for the sweep.
+	left, err := e.st.ClaimPasswordFollowups(context.Background(), time.Now().Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	assert.Empty(t, left)
 	assertNoSecrets(t, e.logs.String(), pidOla, strong, strong2, c.Value, "1990-01-01", "01.01.1990")
 }
 

@@ -48,6 +48,20 @@ type ResetSession struct {
 	UsedAt       *time.Time // set at success or sign-out
 }
 
+// Followup is what remains to do after a reset's or a change's password
+// was stored (its audit event, the person's open links closed, the
+// notice), stored in the same transaction (CompleteReset, SetPassword) so
+// that a crash or a store outage before they are done leaves them for a
+// sweep, not undone.
+type Followup struct {
+	Key         string // unique: the notice's key too
+	Kind        string // "reset" or "change" (notify.HowReset, HowChange)
+	Username    string
+	Name        string
+	Institution string
+	At          time.Time // when the password was stored
+}
+
 // ResetStore is the part of Store that reset and change need (schema
 // version 4). Key and hash arguments are 32 bytes.
 type ResetStore interface {
@@ -81,7 +95,7 @@ type ResetStore interface {
 	// CompleteReset marks the session used and sets the account's password
 	// (history as in Complete) in one transaction; ErrGone if it was used
 	// already, ErrNotFound if unknown.
-	CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) error
+	CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *Followup) error
 	// ExtendReset moves the end of a session that runs at now to until
 	// (the person asked for more time): ErrNotFound, or ErrGone when it
 	// was used or had expired at now.
@@ -92,7 +106,13 @@ type ResetStore interface {
 	EndReset(ctx context.Context, idHash []byte, now time.Time) error
 	// SetPassword sets username's password hash and pushes it onto the
 	// history, keeping the newest keep entries (the change flow).
-	SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) error
+	SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *Followup) error
+	// ClaimPasswordFollowups hands out at most limit follow-ups that
+	// CompleteReset or SetPassword stored (f) and nothing marked done
+	// within wait, holding each from other claims for wait again.
+	ClaimPasswordFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]Followup, error)
+	// PasswordFollowedUp marks the follow-up of key done (deletes it).
+	PasswordFollowedUp(ctx context.Context, key string) error
 	// AccountName returns the username an account's password and history
 	// are kept under that equals username but for the case of its ASCII
 	// letters, as the directories match sAMAccountName and uid (the change

@@ -179,6 +179,18 @@ DROP INDEX audit_events_username;
 ALTER TABLE activations ADD COLUMN followup_at timestamptz;
 CREATE INDEX activations_followup ON activations (followup_at) WHERE followup_at IS NOT NULL;
 `},
+	{15, "a reset's or a change's steps after the password (audit, links, notice) until done", `
+CREATE TABLE password_followups (
+	key         text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	kind        text NOT NULL CHECK (kind IN ('reset', 'change')),
+	username    text NOT NULL,
+	name        text NOT NULL,
+	institution text NOT NULL,
+	at          timestamptz NOT NULL,
+	due_at      timestamptz NOT NULL
+);
+CREATE INDEX password_followups_due ON password_followups (due_at);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

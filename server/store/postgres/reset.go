@@ -239,7 +239,7 @@ func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
 }
 
 // CompleteReset implements store.ResetStore.
-func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) error {
+func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *store.Followup) error {
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var username string
@@ -259,7 +259,10 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 		if err != nil {
 			return err
 		}
-		return setPassword(ctx, tx, username, now, encodedHash, keep)
+		if err := setPassword(ctx, tx, username, now, encodedHash, keep); err != nil {
+			return err
+		}
+		return addFollowup(ctx, tx, f, now)
 	})
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
 		return err
@@ -356,6 +359,51 @@ func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (
 	return "", store.ErrNotFound
 }
 
+// addFollowup stores f (none when nil) in tx, due at once.
+func addFollowup(ctx context.Context, tx pgx.Tx, f *store.Followup, now time.Time) error {
+	if f == nil {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO password_followups (key, kind, username, name, institution, at, due_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (key) DO NOTHING`,
+		f.Key, f.Kind, f.Username, f.Name, f.Institution, now); err != nil {
+		return fmt.Errorf("follow-up: %w", err)
+	}
+	return nil
+}
+
+// ClaimPasswordFollowups implements store.ResetStore.
+func (s *Store) ClaimPasswordFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]store.Followup, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE password_followups SET due_at = $1
+		WHERE key IN (SELECT key FROM password_followups WHERE due_at <= $2 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING key, kind, username, name, institution, at`, ts(now), ts(now.Add(-wait)), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim password follow-ups: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Followup
+	for rows.Next() {
+		var f store.Followup
+		if err := rows.Scan(&f.Key, &f.Kind, &f.Username, &f.Name, &f.Institution, &f.At); err != nil {
+			return nil, fmt.Errorf("postgres: claim password follow-ups: %w", err)
+		}
+		f.At = f.At.UTC()
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claim password follow-ups: %w", err)
+	}
+	return out, nil
+}
+
+// PasswordFollowedUp implements store.ResetStore.
+func (s *Store) PasswordFollowedUp(ctx context.Context, key string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM password_followups WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("postgres: password followed up: %w", err)
+	}
+	return nil
+}
+
 // EndReset implements store.ResetStore.
 func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
 	// A session a submit holds is left to the submit (it records the
@@ -368,9 +416,12 @@ func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) erro
 }
 
 // SetPassword implements store.ResetStore.
-func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) error {
+func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return setPassword(ctx, tx, username, ts(now), encodedHash, keep)
+		if err := setPassword(ctx, tx, username, ts(now), encodedHash, keep); err != nil {
+			return err
+		}
+		return addFollowup(ctx, tx, f, ts(now))
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: set password: %w", err)

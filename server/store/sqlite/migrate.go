@@ -178,6 +178,18 @@ DROP INDEX audit_events_username;
 ALTER TABLE activations ADD COLUMN followup_at INTEGER;
 CREATE INDEX activations_followup ON activations (followup_at) WHERE followup_at IS NOT NULL;
 `},
+	{15, "a reset's or a change's steps after the password (audit, links, notice) until done", `
+CREATE TABLE password_followups (
+	key         TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	kind        TEXT NOT NULL CHECK (kind IN ('reset', 'change')),
+	username    TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	institution TEXT NOT NULL,
+	at          INTEGER NOT NULL,
+	due_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX password_followups_due ON password_followups (due_at);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

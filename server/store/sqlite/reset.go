@@ -290,7 +290,7 @@ func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
 }
 
 // CompleteReset implements store.ResetStore.
-func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int) (err error) {
+func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *store.Followup) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: complete reset: %w", err)
@@ -319,8 +319,57 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
 		return fmt.Errorf("sqlite: complete reset: %w", err)
 	}
+	if err = addFollowup(ctx, tx, f, now); err != nil {
+		return fmt.Errorf("sqlite: complete reset: %w", err)
+	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: complete reset: commit: %w", err)
+	}
+	return nil
+}
+
+// addFollowup stores f (none when nil) in tx, due at once.
+func addFollowup(ctx context.Context, tx *sql.Tx, f *store.Followup, now time.Time) error {
+	if f == nil {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO password_followups (key, kind, username, name, institution, at, due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		f.Key, f.Kind, f.Username, f.Name, f.Institution, micros(now), micros(now)); err != nil {
+		return fmt.Errorf("follow-up: %w", err)
+	}
+	return nil
+}
+
+// ClaimPasswordFollowups implements store.ResetStore.
+func (s *Store) ClaimPasswordFollowups(ctx context.Context, now time.Time, wait time.Duration, limit int) ([]store.Followup, error) {
+	rows, err := s.w.QueryContext(ctx, `UPDATE password_followups SET due_at = ?1
+		WHERE key IN (SELECT key FROM password_followups WHERE due_at <= ?2 ORDER BY due_at LIMIT ?3)
+		RETURNING key, kind, username, name, institution, at`, micros(now), micros(now.Add(-wait)), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim password follow-ups: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Followup
+	for rows.Next() {
+		var f store.Followup
+		var at int64
+		if err := rows.Scan(&f.Key, &f.Kind, &f.Username, &f.Name, &f.Institution, &at); err != nil {
+			return nil, fmt.Errorf("sqlite: claim password follow-ups: %w", err)
+		}
+		f.At = fromMicros(at)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: claim password follow-ups: %w", err)
+	}
+	return out, nil
+}
+
+// PasswordFollowedUp implements store.ResetStore.
+func (s *Store) PasswordFollowedUp(ctx context.Context, key string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM password_followups WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sqlite: password followed up: %w", err)
 	}
 	return nil
 }
@@ -360,7 +409,7 @@ func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) erro
 }
 
 // SetPassword implements store.ResetStore.
-func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int) (err error) {
+func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: set password: %w", err)
@@ -371,6 +420,9 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 		}
 	}()
 	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	if err = addFollowup(ctx, tx, f, now); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	if err = tx.Commit(); err != nil {

@@ -33,6 +33,7 @@ func testReset(t *testing.T, open Opener) {
 		{"ResetSession", testResetSession},
 		{"ResetClaimRace", testResetClaimRace},
 		{"ExtendReset", testExtendReset},
+		{"PasswordFollowups", testPasswordFollowups},
 		{"SetPassword", testSetPassword},
 		{"AccountName", testAccountName},
 		{"AccountNameOfLinks", testAccountNameOfLinks},
@@ -159,7 +160,7 @@ func testResetSession(t *testing.T, open Opener) {
 	_, err := s.ResetSession(ctx(t), Hash32("none"))
 	require.ErrorIs(t, err, store.ErrNotFound)
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("none"), T0, T0.Add(time.Minute)), store.ErrNotFound)
-	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("none"), T0, EncodedHash(1), 5), store.ErrNotFound)
+	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("none"), T0, EncodedHash(1), 5, nil), store.ErrNotFound)
 
 	require.NoError(t, s.CreateResetSession(ctx(t), session("s1", "ola")))
 	require.ErrorIs(t, s.CreateResetSession(ctx(t), session("s1", "ola")), store.ErrExists)
@@ -182,14 +183,14 @@ func testResetSession(t *testing.T, open Opener) {
 	// A lease that ran out can be taken over.
 	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s1"), now.Add(time.Minute), now.Add(90*time.Second)))
 
-	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s1"), now.Add(time.Minute), EncodedHash(1), 5))
+	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s1"), now.Add(time.Minute), EncodedHash(1), 5, nil))
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "ola", 5))
 	got, err = s.ResetSession(ctx(t), Hash32("s1"))
 	require.NoError(t, err)
 	require.NotNil(t, got.UsedAt)
 	assertTime(t, now.Add(time.Minute), *got.UsedAt, "used")
 	assert.Empty(t, got.BirthDate, "a used session keeps no date of birth")
-	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("s1"), now, EncodedHash(2), 5), store.ErrGone, "used once")
+	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("s1"), now, EncodedHash(2), 5, nil), store.ErrGone, "used once")
 	require.ErrorIs(t, s.ClaimReset(ctx(t), Hash32("s1"), now, now.Add(time.Minute)), store.ErrGone)
 	assert.Equal(t, []string{EncodedHash(1)}, history(t, s, "ola", 5), "nothing set by the refused reuse")
 
@@ -213,7 +214,7 @@ func testResetSession(t *testing.T, open Opener) {
 	require.NoError(t, s.CreateResetSession(ctx(t), session("s4", "siv")))
 	require.NoError(t, s.ClaimReset(ctx(t), Hash32("s4"), T0, T0.Add(30*time.Second)))
 	require.NoError(t, s.EndReset(ctx(t), Hash32("s4"), T0.Add(time.Second)))
-	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s4"), T0.Add(2*time.Second), EncodedHash(5), 5))
+	require.NoError(t, s.CompleteReset(ctx(t), Hash32("s4"), T0.Add(2*time.Second), EncodedHash(5), 5, nil))
 	assert.Equal(t, []string{EncodedHash(5)}, history(t, s, "siv", 5))
 }
 
@@ -244,6 +245,41 @@ func testExtendReset(t *testing.T, open Opener) {
 	assertTime(t, T0.Add(10*time.Minute), got.ExpiresAt, "an expired session stays expired")
 }
 
+// testPasswordFollowups: a follow-up stored with a reset's or a change's
+// password is handed out once wait has passed without it being marked
+// done, held for wait again, and never after it is done; a password set
+// that fails stores none.
+func testPasswordFollowups(t *testing.T, open Opener) {
+	s := open(t)
+	claim := func(at time.Duration) []string {
+		t.Helper()
+		got, err := s.ClaimPasswordFollowups(ctx(t), T0.Add(at), time.Minute, 10)
+		require.NoError(t, err)
+		var keys []string
+		for _, f := range got {
+			keys = append(keys, f.Key+"/"+f.Kind+"/"+f.Username+"/"+f.Name+"/"+f.Institution)
+			assertTime(t, T0, f.At, "at")
+		}
+		return keys
+	}
+	require.NoError(t, s.CreateResetSession(ctx(t), session("pf", "ola")))
+	require.NoError(t, s.CompleteReset(ctx(t), Hash32("pf"), T0, EncodedHash(1), 5,
+		&store.Followup{Key: "reset:pf", Kind: "reset", Username: "ola", Name: "Name ola", Institution: "uio"}))
+	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(2), 5,
+		&store.Followup{Key: "change:kari:1", Kind: "change", Username: "kari", Name: "Kari", Institution: "uit"}))
+	assert.Empty(t, claim(30*time.Second), "within wait")
+	assert.ElementsMatch(t, []string{"reset:pf/reset/ola/Name ola/uio", "change:kari:1/change/kari/Kari/uit"}, claim(2*time.Minute))
+	assert.Empty(t, claim(2*time.Minute+30*time.Second), "held")
+	require.NoError(t, s.PasswordFollowedUp(ctx(t), "reset:pf"))
+	assert.Equal(t, []string{"change:kari:1/change/kari/Kari/uit"}, claim(10*time.Minute))
+	require.NoError(t, s.PasswordFollowedUp(ctx(t), "change:kari:1"))
+	assert.Empty(t, claim(time.Hour))
+	// A reset that fails (the session used) stores no follow-up.
+	require.ErrorIs(t, s.CompleteReset(ctx(t), Hash32("pf"), T0, EncodedHash(3), 5,
+		&store.Followup{Key: "reset:pf2", Kind: "reset", Username: "ola"}), store.ErrGone)
+	assert.Empty(t, claim(2*time.Hour))
+}
+
 func testResetClaimRace(t *testing.T, open Opener) {
 	s := open(t)
 	require.NoError(t, s.CreateResetSession(ctx(t), session("race", "ola")))
@@ -266,7 +302,7 @@ func testResetClaimRace(t *testing.T, open Opener) {
 func testSetPassword(t *testing.T, open Opener) {
 	s := open(t)
 	for i := 1; i <= 4; i++ {
-		require.NoError(t, s.SetPassword(ctx(t), "ola", T0.Add(time.Duration(i)*time.Minute), EncodedHash(i), 3))
+		require.NoError(t, s.SetPassword(ctx(t), "ola", T0.Add(time.Duration(i)*time.Minute), EncodedHash(i), 3, nil))
 	}
 	assert.Equal(t, []string{EncodedHash(4), EncodedHash(3), EncodedHash(2)}, history(t, s, "ola", 10))
 	assert.Equal(t, []string{EncodedHash(4)}, history(t, s, "ola", 1), "the newest is the current password")
@@ -281,8 +317,8 @@ func testAccountName(t *testing.T, open Opener) {
 	name := func(typed string) (string, error) { return s.AccountName(ctx(t), typed) }
 	_, err := name("ola")
 	require.ErrorIs(t, err, store.ErrNotFound, "no account yet")
-	require.NoError(t, s.SetPassword(ctx(t), "Ola.Nordmann", T0, EncodedHash(1), 3))
-	require.NoError(t, s.SetPassword(ctx(t), "ærlig", T0, EncodedHash(2), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "Ola.Nordmann", T0, EncodedHash(1), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "ærlig", T0, EncodedHash(2), 3, nil))
 	for _, typed := range []string{"Ola.Nordmann", "ola.nordmann", "OLA.NORDMANN", "oLA.nORDMANN"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -300,7 +336,7 @@ func testAccountName(t *testing.T, open Opener) {
 		require.NoError(t, err, typed)
 		assert.Equal(t, "ærlig", got, typed)
 	}
-	require.NoError(t, s.SetPassword(ctx(t), "pål_ø", T0, EncodedHash(4), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "pål_ø", T0, EncodedHash(4), 3, nil))
 	for _, typed := range []string{"PÅL_Ø", "Pål_ø"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -308,7 +344,7 @@ func testAccountName(t *testing.T, open Opener) {
 	}
 	_, err = name("PÅLxØ")
 	assert.ErrorIs(t, err, store.ErrNotFound, "an underscore typed is no wildcard")
-	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(6), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(6), 3, nil))
 	got, err := name("\u212aari") // the Kelvin sign folds to k
 	require.NoError(t, err)
 	assert.Equal(t, "kari", got)
@@ -316,7 +352,7 @@ func testAccountName(t *testing.T, open Opener) {
 	assert.ErrorIs(t, err, store.ErrNotFound, "one code point longer")
 	// Two accounts that differ in case only (kept before this lookup
 	// existed): the one typed exactly, else the one set last.
-	require.NoError(t, s.SetPassword(ctx(t), "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3, nil))
 	for typed, want := range map[string]string{"Ola.Nordmann": "Ola.Nordmann", "OLA.NORDMANN": "OLA.NORDMANN", "ola.nordmann": "OLA.NORDMANN"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -350,7 +386,7 @@ func testAccountNameOfLinks(t *testing.T, open Opener) {
 		require.NoError(t, err, typed)
 		assert.Equal(t, want, got, typed)
 	}
-	require.NoError(t, s.SetPassword(ctx(t), "KARI.lie", T0, EncodedHash(1), 3))
+	require.NoError(t, s.SetPassword(ctx(t), "KARI.lie", T0, EncodedHash(1), 3, nil))
 	for _, typed := range []string{"Kari.Lie", "kari.lie", "KARI.LIE"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
