@@ -410,6 +410,29 @@ func TestDesignerPastedJSON(t *testing.T) {
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes(`+jsString(site.Texts("en").DesWhole())+`)`)
 	assert.NotContains(t, chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`), "2^53")
 	setValue(t, tb, "#f-minLength", "16")
+	// A list's item and another field are named as the form names them,
+	// and the list's field is marked (they read "contextWords[1]: ..." and
+	// "below minLength 100").
+	setValue(t, tb, "#f-contextWords", "nordvik\nab")
+	chrome.Poll[bool](t, tb, `document.querySelector('#f-contextWords').getAttribute('aria-invalid') === 'true'`)
+	problems := chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`)
+	assert.Contains(t, problems, "Context words 2:")
+	assert.NotContains(t, problems, "contextWords[")
+	setValue(t, tb, "#f-contextWords", "nordvik")
+	setValue(t, tb, "#f-minLength", "100")
+	setValue(t, tb, "#f-maxLength", "90")
+	chrome.Poll[bool](t, tb, `document.querySelector('#f-maxLength').getAttribute('aria-invalid') === 'true'`)
+	problems = chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`)
+	assert.NotContains(t, problems, "minLength", problems)
+	assert.Contains(t, problems, "«minimum length»", problems)
+	setValue(t, tb, "#f-maxLength", "127")
+	setValue(t, tb, "#f-minLength", "16")
+	// A duration as it is typed ("5m0s" was Go's).
+	setValue(t, tb, "#f-activationTTL", "5m")
+	chrome.Poll[bool](t, tb, `document.querySelector('#f-activationTTL').getAttribute('aria-invalid') === 'true'`)
+	problems = chrome.Eval[string](t, tb, `document.querySelector('[data-problems]').textContent`)
+	assert.NotContains(t, problems, "5m0s", problems)
+	setValue(t, tb, "#f-activationTTL", "72h")
 
 	assert.Empty(t, apply(`{"id":"x","name":"X"}`))
 	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('#f-contextWords').value`), "no context words of Felles IAM's")

@@ -213,7 +213,24 @@ let editedValid = false;
 
 // fieldInput is the form's input of a policy field ("minLength"), if any.
 function fieldInput(field) {
-  return field ? form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
+  if (!field) return null;
+  // One item of a list ("contextWords[1]"): the list's field.
+  const base = field.replace(/\[\d+\]$/, '');
+  return form.querySelector(`[data-field="${CSS.escape(base)}"]`);
+}
+
+// tidy writes what the engine's text names in the form's words: a field's
+// JSON name as its label ("below minLength 100"), a duration as it is
+// typed ("5m0s" as "5m").
+function tidy(text) {
+  let out = text.replace(/\b(\d+)h0m0s\b/g, '$1h').replace(/\b(\d+h)?(\d+)m0s\b/g, (_, h, m) => (h || '') + m + 'm');
+  for (const input of form.querySelectorAll('[data-field]')) {
+    const label = root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    if (!label) continue;
+    const name = label.textContent.replace(/\s*\(.*\)$/, '');
+    out = out.replace(new RegExp(`\\b${input.dataset.field.replace(/[.[\]]/g, '\\$&')}\\b`, 'g'), `«${name.charAt(0).toLowerCase()}${name.slice(1)}»`);
+  }
+  return out;
 }
 
 // problemWords are the engine's problem messages (English) as patterns,
@@ -243,8 +260,10 @@ function showProblems(probs) {
     const input = fieldInput(pr.field);
     const label = input && root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
     if (input) input.setAttribute('aria-invalid', 'true');
-    const name = label ? label.textContent : pr.field;
-    const text = problemText(pr.message);
+    const item = /\[(\d+)\]$/.exec(pr.field ?? '');
+    let name = label ? label.textContent : pr.field;
+    if (label && item) name = `${name.replace(/\s*\(.*\)$/, '')} ${Number(item[1]) + 1}`;
+    const text = tidy(problemText(pr.message));
     ul.append(el('li', {}, name ? `${name}: ${text}` : text));
   }
   box.replaceChildren(ul);
