@@ -442,6 +442,19 @@ func pick(ss []store.ResetSession, username, institution string) (store.ResetSes
 	return store.ResetSession{}, errorf(CodeSessionChanged, "the sign-in was replaced in another tab: this session is for another account; nothing was set")
 }
 
+// accountFieldsProblem is the 400 of a request's username or institution
+// that no account could have (invalid UTF-8, a control character, too
+// long), or nil. Both may be empty.
+func accountFieldsProblem(username, institution string) *Error {
+	if p := textProblem(username, MaxUsernameLen, false); p != "" {
+		return errorf(CodeInvalid, "username "+p, "username")
+	}
+	if p := textProblem(institution, maxInstitutionLen, false); p != "" {
+		return errorf(CodeInvalid, "institution "+p, "institution")
+	}
+	return nil
+}
+
 // resetAccount is one account a sign-in found, for the page's choice.
 type resetAccount struct {
 	Username        string `json:"username"`
@@ -478,12 +491,8 @@ func (h *handler) resetSession() http.Handler {
 			writeError(w, err)
 			return
 		}
-		if p := textProblem(req.Username, MaxUsernameLen, false); p != "" {
-			writeError(w, errorf(CodeInvalid, "username "+p, "username"))
-			return
-		}
-		if p := textProblem(req.Institution, maxInstitutionLen, false); p != "" {
-			writeError(w, errorf(CodeInvalid, "institution "+p, "institution"))
+		if err := accountFieldsProblem(req.Username, req.Institution); err != nil {
+			writeError(w, err)
 			return
 		}
 		ss, err := h.sessions(r)
@@ -705,12 +714,8 @@ func (h *handler) resetComplete() http.Handler {
 			writeError(w, err)
 			return
 		}
-		if p := textProblem(req.Username, MaxUsernameLen, false); p != "" {
-			writeError(w, errorf(CodeInvalid, "username "+p, "username"))
-			return
-		}
-		if p := textProblem(req.Institution, maxInstitutionLen, false); p != "" {
-			writeError(w, errorf(CodeInvalid, "institution "+p, "institution"))
+		if err := accountFieldsProblem(req.Username, req.Institution); err != nil {
+			writeError(w, err)
 			return
 		}
 		ss, err := h.sessions(r)
