@@ -317,6 +317,12 @@ func (h *handler) idportenCallback() http.Handler {
 			resetRedirect(w, r, l.Lang, "error/"+levelError(want))
 			return
 		}
+		// The page says that other accounts need a higher level (the same
+		// person's: nothing is told anyone else).
+		landing := "pw"
+		if len(reached) < len(match) {
+			landing = "pw/high"
+		}
 		now := h.Now()
 		// The date of birth, so that the new password may not hold it; the
 		// number itself is not kept.
@@ -345,7 +351,7 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		token := strings.Join(tokens, ".")
 		setCookie(w, resetCookie, token, h.resetTTL())
-		resetRedirect(w, r, l.Lang, "pw")
+		resetRedirect(w, r, l.Lang, landing)
 	})
 }
 
@@ -473,6 +479,9 @@ type resetSessionRequest struct {
 type sessionResponse struct {
 	lookupResponse
 	ExpiresAt time.Time `json:"expiresAt"`
+	// Extendable is false when the session cannot be extended again
+	// (the page offered more time it could not give).
+	Extendable bool `json:"extendable"`
 	// Accounts are every account the sign-in found, when it found
 	// several.
 	Accounts []resetAccount `json:"accounts,omitempty"`
@@ -480,8 +489,14 @@ type sessionResponse struct {
 
 // chooseResponse answers a sign-in of several accounts that named none.
 type chooseResponse struct {
-	Accounts  []resetAccount `json:"accounts"`
-	ExpiresAt time.Time      `json:"expiresAt"`
+	Accounts   []resetAccount `json:"accounts"`
+	ExpiresAt  time.Time      `json:"expiresAt"`
+	Extendable bool           `json:"extendable"`
+}
+
+// extendable reports whether s may be extended again.
+func (h *handler) extendable(s store.ResetSession) bool {
+	return s.ExpiresAt.Before(s.CreatedAt.Add(h.resetMaxLife()))
 }
 
 func (h *handler) resetSession() http.Handler {
@@ -510,7 +525,7 @@ func (h *handler) resetSession() http.Handler {
 				accounts = append(accounts, resetAccount{Username: s.Username, Name: s.Name, Institution: s.Institution, InstitutionName: name})
 			}
 			if req.Username == "" {
-				writeJSON(w, http.StatusOK, chooseResponse{Accounts: accounts, ExpiresAt: ss[0].ExpiresAt})
+				writeJSON(w, http.StatusOK, chooseResponse{Accounts: accounts, ExpiresAt: ss[0].ExpiresAt, Extendable: h.extendable(ss[0])})
 				return
 			}
 		}
@@ -529,7 +544,7 @@ func (h *handler) resetSession() http.Handler {
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
-		}, s.ExpiresAt, accounts})
+		}, s.ExpiresAt, h.extendable(s), accounts})
 	})
 }
 
@@ -753,26 +768,47 @@ func (h *handler) resetComplete() http.Handler {
 			h.internal(w, r, "hash", err)
 			return
 		}
+		// Every session of the sign-in is held while this one's password
+		// is set, the chosen first: one sign-in sets one account (two tabs
+		// setting two accounts at once both went through).
 		now := h.Now()
-		switch err := h.Store.ClaimReset(ctx, s.IDHash, now, now.Add(resetLease)); {
-		case errors.Is(err, store.ErrBusy):
-			writeError(w, errorf(CodeInProgress, "this reset is being completed in another tab; wait a moment"))
-			return
-		case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
-			writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))
-			return
-		case err != nil:
-			h.internal(w, r, "claim reset", err)
-			return
+		var claimed [][]byte
+		release := func() {
+			for _, id := range claimed {
+				if rerr := h.Store.ReleaseReset(context.WithoutCancel(ctx), id); rerr != nil {
+					h.Logger.ErrorContext(ctx, "release reset failed", "id", RequestID(ctx), "err", rerr)
+				}
+			}
+		}
+		order := []store.ResetSession{s}
+		for _, x := range ss {
+			if !bytes.Equal(x.IDHash, s.IDHash) {
+				order = append(order, x)
+			}
+		}
+		for _, x := range order {
+			switch err := h.Store.ClaimReset(ctx, x.IDHash, now, now.Add(resetLease)); {
+			case errors.Is(err, store.ErrBusy):
+				release()
+				writeError(w, errorf(CodeInProgress, "this reset is being completed in another tab; wait a moment"))
+				return
+			case errors.Is(err, store.ErrGone), errors.Is(err, store.ErrNotFound):
+				release()
+				writeError(w, errorf(CodeSessionUsed, "this reset session has ended"))
+				return
+			case err != nil:
+				release()
+				h.internal(w, r, "claim reset", err)
+				return
+			}
+			claimed = append(claimed, x.IDHash)
 		}
 		dir := h.directoryFor(s.Institution)
 		dctx, cancel := context.WithTimeout(ctx, resetLease-5*time.Second)
 		err = dir.SetPassword(dctx, s.Username, req.Password)
 		cancel()
 		if err != nil {
-			if rerr := h.Store.ReleaseReset(context.WithoutCancel(ctx), s.IDHash); rerr != nil {
-				h.Logger.ErrorContext(ctx, "release reset failed", "id", RequestID(ctx), "err", rerr)
-			}
+			release()
 			var ref *directory.Refusal
 			if errors.As(err, &ref) {
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
@@ -804,7 +840,9 @@ func (h *handler) resetComplete() http.Handler {
 			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
 		// The sign-in's other accounts end with it: a second needs a new
-		// sign-in.
+		// sign-in (released first: EndReset leaves a held session alone).
+		claimed = claimed[1:]
+		release()
 		if err := h.endResets(r, resetTokens(r), s.IDHash); err != nil {
 			h.Logger.ErrorContext(ctx, "end the sign-in's other reset sessions failed", "id", RequestID(ctx), "err", err)
 		}

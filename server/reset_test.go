@@ -576,12 +576,13 @@ func TestResetACRPerInstitution(t *testing.T) {
 	assert.Equal(t, "/nn/gloymt/#/error/levelhigh", to, "uio requires high")
 
 	// Kari, with accounts at uio and default, signed in at substantial
-	// with no institution named: only default's account is offered.
+	// with no institution named: only default's account is offered, and
+	// the page is told that another needs a higher level (#/pw/high).
 	loc, login = e.start(t, "lang=nn")
 	cb, err = op.NewBrowser().Login(loc, pidKari, oidc.LevelSubstantial)
 	require.NoError(t, err)
 	res, to := e.callback(t, cb.Query(), login)
-	require.Equal(t, "/nn/gloymt/#/pw", to)
+	require.Equal(t, "/nn/gloymt/#/pw/high", to)
 	res, body := e.postJSON(t, "/api/reset/session", struct{}{}, cookie(res, "__Host-styrke-reset"))
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"username":"kari2"`)
@@ -742,6 +743,7 @@ func TestResetSeveralAccounts(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/session", map[string]string{"username": "kari", "institution": "uio"}, c)
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"username":"kari"`)
+	assert.Contains(t, string(body), `"extendable":true`)
 	assert.Contains(t, string(body), `"institution":"uio"`)
 	assert.Contains(t, string(body), `"accounts":[`, "the form may offer the other account")
 
@@ -825,6 +827,9 @@ func TestResetExtend(t *testing.T) {
 	for _, acc := range [][2]string{{"kari", "uio"}, {"kari2", "default"}} {
 		res, body := e.postJSON(t, "/api/reset/session", map[string]string{"username": acc[0], "institution": acc[1]}, c)
 		assert.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", acc[0], body)
+		// A page loaded now knows not to offer more time (it offered it,
+		// and said it gave some).
+		assert.Contains(t, string(body), `"extendable":false`)
 	}
 	// Past the limit the session ends, and is not extended.
 	e.advance(time.Until(signedIn.Add(2*time.Hour+time.Second)) - time.Duration(e.offset.Load()))
@@ -862,4 +867,29 @@ func TestResetCookieOfTwoSignIns(t *testing.T) {
 	// Each alone still works.
 	res, body = e.postJSON(t, "/api/reset/extend", struct{}{}, ola)
 	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+}
+
+// TestResetOneAccountPerSignIn: a submit for one account of a sign-in
+// holds every account's session, so a second tab's submit for another
+// account of it waits (409 in_progress) and is then ended: one sign-in
+// sets one password. Two submits at once both went through.
+func TestResetOneAccountPerSignIn(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidKari)
+	tokens := strings.Split(c.Value, ".")
+	require.Len(t, tokens, 2)
+	// The other tab's submit for kari2 (default's, the first) is under way.
+	other := sha256.Sum256([]byte(tokens[0]))
+	now := time.Now()
+	require.NoError(t, e.st.ClaimReset(context.Background(), other[:], now, now.Add(30*time.Second)))
+	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
+	assert.Equal(t, "in_progress", errCode(t, body))
+	h, _ := e.st.History(context.Background(), "kari", 5)
+	assert.Empty(t, h, "nothing set beside the other tab's")
+	// The other tab finishes: this sign-in is spent.
+	require.NoError(t, e.st.CompleteReset(context.Background(), other[:], now, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, nil))
+	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
+	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
 }

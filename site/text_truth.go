@@ -340,6 +340,22 @@ func (t Text) ChangeTooManyNoReset() string {
 		"Too many wrong attempts. Wait a quarter of an hour and try again.")
 }
 
+// ResetOthersNeedHigh says that the sign-in found accounts at an
+// institution that requires level high, which it did not reach.
+func (t Text) ResetOthersNeedHigh() string {
+	return t.pick("Du har også en konto som krever innlogging på sikkerhetsnivå høyt. For å velge passord til den: avbryt og logg inn på nytt med BankID, Buypass eller Commfides.",
+		"Du har også ein konto som krev innlogging på tryggleiksnivå høgt. For å velje passord til han: avbryt og logg inn på nytt med BankID, Buypass eller Commfides.",
+		"You also have an account that requires sign-in at level high. To choose its password: cancel and sign in again with BankID, Buypass or Commfides.")
+}
+
+// ResetSessionChangedChoose says that a sign-in in another tab replaced
+// this one, whose accounts are now listed.
+func (t Text) ResetSessionChangedChoose() string {
+	return t.pick("Innloggingen ble byttet i en annen fane, og ingenting er endret. Her er kontoene den innloggingen fant.",
+		"Innlogginga vart bytt i ei anna fane, og ingenting er endra. Her er kontoane den innlogginga fann.",
+		"The sign-in was replaced in another tab, and nothing was changed. Here are the accounts that sign-in found.")
+}
+
 // ResetChooseTitle heads the choice of account after a sign-in that found
 // several.
 func (t Text) ResetChooseTitle() string {

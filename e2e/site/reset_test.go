@@ -438,6 +438,9 @@ func TestResetEndToEnd(t *testing.T) {
 		chrome.Eval[bool](t, tb, env.axe+";true")
 		assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the choice")
 		assert.Equal(t, site.Texts("en").ResetChooseTitle(), chrome.Eval[string](t, tb, `document.activeElement.textContent`), "the focus on the choice's heading")
+		// The choice's time limit is said too (it ran out unannounced).
+		assert.Regexp(t, `^You have until \d\d:\d\d to choose a password\.`, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline]').textContent`))
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=deadline]').checkVisibility()`))
 		choices := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-testid=choice]')].map((b) => b.textContent)`)
 		assert.Equal(t, []string{"una – Felles IAM", "una2 – UiT Norges arktiske universitet"}, choices)
 		chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-testid=choice]')[1].click(), true)`)
@@ -464,6 +467,27 @@ func TestResetEndToEnd(t *testing.T) {
 		ok, err = ol.CanBind(dns["una2"], good)
 		require.NoError(t, err)
 		assert.False(t, ok, "una2's not")
+	})
+
+	t.Run("another tab's sign-in replaces the choice", func(t *testing.T) {
+		// Una is choosing in one tab; in another tab of the same browser
+		// Test Testesen signs in. Una's choice then says so and shows
+		// what the cookie now holds (it showed Testesen's form without a
+		// word, and offered Una's accounts again).
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/en/forgot/", e2ePidTwo, "idporten-loa-substantial")
+		stateShown(t, tb, "choose")
+		tb2 := resetTab(t) // the same browser: its cookies
+		signInAt(t, tb2, b, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
+		stateShown(t, tb2, "form")
+		chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-testid=choice]')[1].click(), true)`)
+		stateShown(t, tb, "form")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		assert.Equal(t, []string{site.Texts("en").ResetSessionChanged()}, errorTexts(t, tb))
+		assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=other-account]').hidden`), "no other sign-in's accounts offered")
+		chrome.Eval[bool](t, tb2, `(document.querySelector('[data-testid=cancel]').click(), true)`)
+		stateShown(t, tb2, "ended")
 	})
 
 	t.Run("nothing secret in the logs or the URLs", func(t *testing.T) {
@@ -596,11 +620,15 @@ func TestChangeWithoutDirectory(t *testing.T) {
 // length from now, the status line says until when, and the focus goes
 // back to the password. The session ran out with no way to extend it.
 func TestResetMoreTime(t *testing.T) {
-	b := startResetBackend(t, true, "--reset-session", "65s")
-	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	b := startResetBackend(t, true, "--reset-session", "65s", "--idporten-acr", "idporten-loa-substantial,uit=idporten-loa-high")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\nolau,Ola Nordmann,uit,"+e2ePidOla+"\n")
 	tb := resetTab(t)
 	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 	stateShown(t, tb, "form")
+	// Ola's account at uit requires level high, which this sign-in did
+	// not reach: the form is default's, and says so (it said nothing).
+	assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+	assert.Equal(t, site.Texts("en").ResetOthersNeedHigh(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=level-note]').checkVisibility() ? document.querySelector('[data-testid=level-note]').textContent : ''`))
 	setValue(t, tb, "#new-password", "half typed")
 	// The warning comes 5 s after the sign-in (65 s, less a minute).
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=extend]').closest('p').hidden`)

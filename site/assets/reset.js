@@ -12,7 +12,18 @@ const confirmInput = document.getElementById('confirm-password');
 const usernameInput = document.getElementById('username');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
-const show = (state, focus = true) => styrkeForm.show(root, state, focus);
+// show shows one state; the session's time (and the note of accounts that
+// need a higher level) is shown with the form and the choice only, and its
+// timers stop elsewhere.
+const show = (state, focus = true) => {
+  styrkeForm.show(root, state, focus);
+  const live = state === 'form' || state === 'choose';
+  root.querySelector('[data-session-time]').hidden = !live;
+  if (!live) {
+    clearTimeout(deadlineTimer);
+    clearTimeout(endTimer);
+  }
+};
 const { api } = styrkeForm;
 const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
@@ -65,9 +76,13 @@ const other = root.querySelector('[data-other]');
 // said again in a status line (WCAG 2.2.1: the ten minutes ran out
 // unannounced, and the typed password with them).
 let deadlineTimer = 0;
+// endTimer ends the page's session when the server's does: the form stayed
+// live, and offered more time it could not give.
+let endTimer = 0;
 // extendable is false once the server said the session cannot be
 // extended again (two hours after the sign-in).
 let extendable = true;
+let expires = '';
 const extendRow = root.querySelector('[data-extend-row]');
 const soon = root.querySelector('[data-deadline-soon]');
 const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
@@ -75,12 +90,15 @@ function showDeadline(expiresAt) {
   const at = new Date(expiresAt);
   const line = root.querySelector('[data-deadline]');
   clearTimeout(deadlineTimer);
+  clearTimeout(endTimer);
   soon.textContent = '';
   extendRow.hidden = true;
   if (Number.isNaN(at.getTime())) {
     line.hidden = true;
     return;
   }
+  expires = expiresAt;
+  endTimer = setTimeout(ended, Math.max(0, at - Date.now()));
   line.textContent = line.dataset.text.replace('{time}', clock(at));
   line.hidden = false;
   // A minute before the end: said, with a button for more time (WCAG
@@ -101,23 +119,40 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
   if (res?.status === 200 && res.data?.expiresAt) {
     extendable = res.data.extendable === true;
     showDeadline(res.data.expiresAt);
-    // The button is gone: the focus goes back to the password, and the
-    // status line says the new time.
-    password.focus();
+    // The button is gone: the focus goes back to the password (or the
+    // first account to choose), and the status line says the new time.
+    (account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
     soon.textContent = soon.dataset.extended.replace('{time}', clock(new Date(res.data.expiresAt)));
     return;
   }
   if (res?.status === 410 || res?.status === 401) {
-    account = null;
-    show('ended');
+    ended();
     return;
   }
   setList([res ? msg.msgServererror : msg.msgError]);
 });
 
+// ended shows that the session is over, and forgets what was typed.
+function ended() {
+  account = null;
+  password.value = '';
+  confirmInput.value = '';
+  setList([]);
+  show('ended');
+}
+
+// session reads what the server says of the session (expiry, whether it
+// may be extended) from an answer.
+function sessionTime(data) {
+  if (typeof data?.extendable === 'boolean') extendable = data.extendable;
+  if (data?.expiresAt) showDeadline(data.expiresAt);
+}
+
 function applyAccount(data) {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = true;
-  if (Array.isArray(data.accounts)) accounts = data.accounts;
+  // The sign-in's accounts, or none to choose among (a single account's
+  // answer kept the list of another sign-in's).
+  accounts = Array.isArray(data.accounts) ? data.accounts : [];
   other.hidden = accounts.length < 2;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(String(data.institution))}"]`);
   if (!section || section.dataset.policyVersion !== data.policyVersion) {
@@ -142,15 +177,18 @@ function applyAccount(data) {
     if (data.phone) meter.setAttribute('phone', data.phone);
     if (data.birthDate) meter.setAttribute('birthdate', data.birthDate);
   }
-  if (data.expiresAt) showDeadline(data.expiresAt);
+  sessionTime(data);
   show('form', false);
   password.focus();
 }
 
-// showChoices lists the accounts a sign-in found, a button each.
-function showChoices(list) {
+// showChoices lists the accounts a sign-in found (data.accounts), a button
+// each; note says that another tab's sign-in replaced this one.
+function showChoices(data, note = false) {
+  const list = data.accounts;
   accounts = list;
   account = null;
+  root.querySelector('[data-choose-note]').hidden = !note;
   const items = list.map((a) => {
     const li = document.createElement('li');
     const b = document.createElement('button');
@@ -165,7 +203,31 @@ function showChoices(list) {
     return li;
   });
   root.querySelector('[data-choices]').replaceChildren(...items);
+  sessionTime(data);
   show('choose');
+}
+
+// changedElsewhere shows the session another tab's sign-in left in the
+// cookie, and says so: its account's form, or its choice of accounts.
+async function changedElsewhere() {
+  password.value = '';
+  confirmInput.value = '';
+  let now = null;
+  try {
+    now = await api('/api/reset/session', {});
+  } catch {
+    now = null;
+  }
+  if (now?.status !== 200) {
+    ended();
+    return;
+  }
+  if (!now.data?.username && Array.isArray(now.data?.accounts)) {
+    showChoices(now.data, true);
+    return;
+  }
+  applyAccount(now.data);
+  setList([msg.msgSessionchanged]);
 }
 
 // sessionAnswer shows what /api/reset/session answered: the account's
@@ -173,16 +235,11 @@ function showChoices(list) {
 function sessionAnswer(res, focus) {
   switch (res.status) {
     case 200:
-      if (!res.data?.username && Array.isArray(res.data?.accounts)) showChoices(res.data.accounts);
+      if (!res.data?.username && Array.isArray(res.data?.accounts)) showChoices(res.data);
       else applyAccount(res.data);
       return;
     case 410:
-      show('ended');
-      return;
-    case 409:
-      // The account chosen is not the sign-in's now (another tab signed
-      // in again): ask again.
-      route();
+      ended();
       return;
     default:
       show('start', focus);
@@ -200,7 +257,20 @@ async function choose(a) {
   password.value = '';
   confirmInput.value = '';
   setList([]);
-  sessionAnswer(res, true);
+  switch (res.status) {
+    case 409:
+      // The account chosen is not the sign-in's now (another tab signed
+      // in again): said, with what the cookie now holds.
+      changedElsewhere();
+      return;
+    case 401:
+    case 410:
+      // This page had a session: it ran out, or was ended.
+      ended();
+      return;
+    default:
+      sessionAnswer(res, true);
+  }
 }
 
 // route shows the state the address and the server say; focus moves the
@@ -237,7 +307,11 @@ async function route(focus = false) {
     show('off');
     return;
   }
-  if (hash !== '#/pw') {
+  // #/pw/high: the sign-in found accounts at an institution that
+  // requires level high, which it did not reach; the page says so beside
+  // the ones it did.
+  root.querySelector('[data-level-note]').hidden = hash !== '#/pw/high';
+  if (hash !== '#/pw' && hash !== '#/pw/high') {
     show('start', focus);
     // The start has no heading: the sign-in button takes the focus.
     if (focus) root.querySelector('[data-start]').focus();
@@ -320,24 +394,12 @@ form.addEventListener('submit', async (event) => {
     }
     case 401:
     case 410:
-      account = null;
-      show('ended');
+      ended();
       return;
     case 409:
       if (res.data?.error?.code === 'session_changed') {
-        // Show the account the session now is for, and say why.
-        let now = null;
-        try {
-          now = await api('/api/reset/session', {});
-        } catch {
-          now = null;
-        }
-        if (now?.status === 200 && !now.data?.username && Array.isArray(now.data?.accounts)) {
-          showChoices(now.data.accounts);
-          return;
-        }
-        if (now?.status === 200) applyAccount(now.data);
-        setList([msg.msgSessionchanged]);
+        // Show the session another tab left, and say why.
+        changedElsewhere();
         return;
       }
       setList([msg.msgInuse]);
@@ -366,7 +428,7 @@ other.addEventListener('click', () => {
   password.value = '';
   confirmInput.value = '';
   setList([]);
-  showChoices(accounts);
+  showChoices({ accounts, expiresAt: expires, extendable });
 });
 
 const cancel = async () => {
