@@ -1,8 +1,11 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -173,6 +176,19 @@ func (s *static) serveFile(w http.ResponseWriter, r *http.Request, name string, 
 	})
 	if !ok {
 		return false
+	}
+	// A revalidated file (a page, the meter's script at its name that
+	// never changes) gets an ETag of its content: Last-Modified alone kept a
+	// stale copy when a deploy kept the file's time. Fingerprinted assets
+	// are immutable and need none.
+	if h.Get("Cache-Control") == webheaders.CacheRevalidate && h.Get("ETag") == "" {
+		sum := sha256.New()
+		if _, err := io.Copy(sum, rsk); err == nil {
+			if _, err := rsk.Seek(0, io.SeekStart); err != nil {
+				return false
+			}
+			h.Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil)[:16])+`"`)
+		}
 	}
 	http.ServeContent(w, r, name, vi.ModTime(), rsk)
 	return true

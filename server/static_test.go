@@ -151,3 +151,42 @@ func TestStaticErrorsNotCached(t *testing.T) {
 		})
 	}
 }
+
+// TestStaticRevalidatedHaveContentETag: a revalidated file (a page, the
+// meter's script at its name that never changes) carries an ETag of its
+// content, so a browser's revalidation never keeps a stale copy when a
+// deploy kept the file's time (it relied on Last-Modified alone); its
+// If-None-Match gets 304, and another variant (brotli) has its own.
+func TestStaticRevalidatedHaveContentETag(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"meter/styrke-meter.js":    "export const v = 1",
+		"meter/styrke-meter.js.br": "BROTLI",
+		"_headers":                 "/meter/styrke-meter.js\n  Cache-Control: no-cache\n",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	site, err := server.Static(dir)
+	require.NoError(t, err)
+	e := newEnv(t, func(d *server.Deps) { d.Site = site })
+	get := func(accept, ifNone string) *http.Response {
+		req, err := http.NewRequest("GET", e.srv.URL+"/meter/styrke-meter.js", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", accept)
+		if ifNone != "" {
+			req.Header.Set("If-None-Match", ifNone)
+		}
+		resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	plain, br := get("", ""), get("br", "")
+	require.NotEmpty(t, plain.Header.Get("ETag"))
+	require.NotEmpty(t, br.Header.Get("ETag"))
+	assert.NotEqual(t, plain.Header.Get("ETag"), br.Header.Get("ETag"), "a variant has its own")
+	assert.Equal(t, http.StatusNotModified, get("", plain.Header.Get("ETag")).StatusCode)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "meter/styrke-meter.js"), []byte("export const v = 2"), 0o644))
+	assert.Equal(t, http.StatusOK, get("", plain.Header.Get("ETag")).StatusCode, "changed content is sent")
+}
