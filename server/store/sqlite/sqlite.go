@@ -52,6 +52,10 @@ func ParseDSN(dsn string) (path string, ok bool) {
 
 // Store is a store.Store on one SQLite file. Its zero value is not usable;
 // call Open.
+// MinFree is the room on the database's disk under which Ping (readyz)
+// says the store is not ready.
+var MinFree int64 = 8 << 20
+
 type Store struct {
 	w, r *sql.DB // w: one connection for writes; r: reads
 	// path and file are the database file as opened, for Ping to see it
@@ -507,6 +511,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	// on, and the next start began an empty store.
 	if fi, err := os.Stat(s.path); err != nil || !os.SameFile(fi, s.file) {
 		return fmt.Errorf("sqlite: ping: the database file %s was removed or replaced while in use: restore it and restart the server", s.path)
+	}
+	// A full disk: the ping's write below fits in pages the file has, and
+	// every real write failed while readyz said ready.
+	if free := freeBytes(filepath.Dir(s.path)); free >= 0 && free < MinFree {
+		return fmt.Errorf("sqlite: ping: the disk of %s has %d bytes left (under %d): writes will fail", s.path, free, MinFree)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

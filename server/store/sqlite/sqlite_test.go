@@ -367,3 +367,19 @@ func TestPingSeesFileRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestPingSeesFullDisk: Ping (readyz) fails, naming the room left, when the
+// database's disk has less than MinFree (here: more than this disk has, as
+// a full disk would); readyz said ready while every write failed.
+func TestPingSeesFullDisk(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Ping(t.Context()))
+	old := sqlite.MinFree
+	sqlite.MinFree = 1 << 62
+	defer func() { sqlite.MinFree = old }()
+	err = st.Ping(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bytes left")
+}
