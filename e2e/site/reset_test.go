@@ -448,6 +448,18 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, "una2", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "uit's rules")
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=other-account]').hidden`), "another account may be chosen")
+		// A reload, and a switch of language, come back to the account
+		// chosen (they went back to the choice).
+		run(t, tb, chromedp.Reload())
+		stateShown(t, tb, "form")
+		assert.Equal(t, "una2", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('nav.langs a[hreflang=nn]').click(), true)`)
+		waitAcross(t, tb, `location.pathname === '/nn/gloymt/' && document.readyState === 'complete'`)
+		stateShown(t, tb, "form")
+		assert.Equal(t, "una2", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('nav.langs a[hreflang=en]').click(), true)`)
+		waitAcross(t, tb, `location.pathname === '/en/forgot/' && document.readyState === 'complete'`)
+		stateShown(t, tb, "form")
 		setValue(t, tb, "#new-password", "half typed")
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=other-account]').click(), true)`)
 		stateShown(t, tb, "choose")

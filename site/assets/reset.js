@@ -134,6 +134,7 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
 
 // ended shows that the session is over, and forgets what was typed.
 function ended() {
+  remember(null);
   account = null;
   password.value = '';
   confirmInput.value = '';
@@ -235,8 +236,11 @@ async function changedElsewhere() {
 function sessionAnswer(res, focus) {
   switch (res.status) {
     case 200:
-      if (!res.data?.username && Array.isArray(res.data?.accounts)) showChoices(res.data);
-      else applyAccount(res.data);
+      if (!res.data?.username && Array.isArray(res.data?.accounts)) {
+        const again = remembered(res.data.accounts);
+        if (again) choose(again);
+        else showChoices(res.data);
+      } else applyAccount(res.data);
       return;
     case 410:
       ended();
@@ -246,6 +250,27 @@ function sessionAnswer(res, focus) {
   }
 }
 
+// The account chosen is kept for this tab, so that a reload or a switch of
+// language goes back to its form, not to the choice (no secret: the
+// username and the institution).
+const CHOICE = 'styrke-reset-choice';
+const remember = (a) => {
+  try {
+    if (a) sessionStorage.setItem(CHOICE, JSON.stringify({ username: a.username, institution: a.institution }));
+    else sessionStorage.removeItem(CHOICE);
+  } catch {
+    // Storage refused (a private mode): the choice is asked again.
+  }
+};
+const remembered = (list) => {
+  try {
+    const c = JSON.parse(sessionStorage.getItem(CHOICE) ?? 'null');
+    return list.find((a) => a.username === c?.username && a.institution === c?.institution) ?? null;
+  } catch {
+    return null;
+  }
+};
+
 async function choose(a) {
   let res;
   try {
@@ -254,6 +279,7 @@ async function choose(a) {
     show('error');
     return;
   }
+  remember(res.status === 200 ? a : null);
   password.value = '';
   confirmInput.value = '';
   setList([]);
@@ -378,6 +404,7 @@ form.addEventListener('submit', async (event) => {
       for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
       // 200 {"breachChecked": false}: set without the breach check.
       root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
+      remember(null);
       show('done');
       return;
     }
@@ -425,6 +452,7 @@ form.addEventListener('submit', async (event) => {
 });
 
 other.addEventListener('click', () => {
+  remember(null);
   password.value = '';
   confirmInput.value = '';
   setList([]);
@@ -432,6 +460,7 @@ other.addEventListener('click', () => {
 });
 
 const cancel = async () => {
+  remember(null);
   try {
     await api('/api/reset/end', {});
   } catch {
