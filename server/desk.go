@@ -168,24 +168,43 @@ func (d *Desk) SweepFollowups(ctx context.Context) (int, error) {
 		done++
 	}
 	if done > 0 {
-		d.Logger.WarnContext(ctx, "activations followed up after an interruption", "count", done)
+		d.Logger.WarnContext(ctx, "steps after a password done after an interruption", "count", done)
 	}
 	return done, nil
 }
 
 // passwordFollowUp does a reset's or a change's steps after the password
-// (ev, the person's open links made before it closed, the notice keyed by
-// f.Key) and marks f done; late is true for the sweep, which writes no
-// event the audit log has since the password was stored.
+// and marks f done (when the store kept it: f.At is set).
 func (d *Desk) passwordFollowUp(ctx context.Context, f store.Followup, ev store.AuditEvent, late bool, remote string) error {
-	if !late || !d.audited(ctx, ev, f.At) {
+	return d.steps(ctx, f, ev, late, remote, func(ctx context.Context) error {
+		if f.At.IsZero() {
+			return nil // not stored (the directory holds the password, the store failed)
+		}
+		return d.Store.PasswordFollowedUp(ctx, f.Key)
+	})
+}
+
+// steps does what follows a password stored at f.At (zero: now, not
+// stored) and then done: ev, the person's open links closed, the notice
+// keyed by f.Key. late is true for the sweep: it writes no ev the audit
+// log has since f.At, and closes only the links made before f.At (a link
+// the desk issued since, after the person called, stays). After the
+// event: a revoked link's address is not on file. It stops at the first
+// step that fails.
+func (d *Desk) steps(ctx context.Context, f store.Followup, ev store.AuditEvent, late bool, remote string, done func(context.Context) error) error {
+	write := true
+	var before time.Time
+	if late {
+		had, err := d.Store.Audit(ctx, store.AuditFilter{Since: f.At, Event: ev.Event, Username: ev.Username, Institution: ev.Institution, Limit: 1})
+		if err != nil {
+			return err
+		}
+		write, before = len(had) == 0, f.At
+	}
+	if write {
 		if err := d.AuditErr(ctx, ev); err != nil {
 			return err
 		}
-	}
-	var before time.Time
-	if late {
-		before = f.At
 	}
 	if _, err := d.closeOpen(ctx, f.Username, f.Institution, "system", remote, before); err != nil {
 		return fmt.Errorf("revoke the person's other links: %w", err)
@@ -197,17 +216,7 @@ func (d *Desk) passwordFollowUp(ctx context.Context, f store.Followup, ev store.
 	if err := d.NotifyChanged(ctx, f.Key, f.Username, f.Name, f.Institution, f.Kind, at); err != nil {
 		return fmt.Errorf("queue change notice: %w", err)
 	}
-	if f.At.IsZero() {
-		return nil // not stored (the directory holds the password, the store failed)
-	}
-	return d.Store.PasswordFollowedUp(context.WithoutCancel(ctx), f.Key)
-}
-
-// audited reports whether the audit log has ev's event for its person
-// since since (a store error says no: the event is written again).
-func (d *Desk) audited(ctx context.Context, ev store.AuditEvent, since time.Time) bool {
-	had, err := d.Store.Audit(ctx, store.AuditFilter{Since: since, Event: ev.Event, Username: ev.Username, Institution: ev.Institution, Limit: 1})
-	return err == nil && len(had) > 0
+	return done(context.WithoutCancel(ctx))
 }
 
 // FollowUp does a used activation's steps after the password at once, ev
@@ -218,44 +227,13 @@ func (d *Desk) FollowUp(ctx context.Context, a store.Activation, ev store.AuditE
 	return d.followUp(ctx, a, ev, false, remote)
 }
 
-// followUp is FollowUp; late is true for SweepFollowups, which does not
-// write an "activated" event the audit log has since the link was used.
+// followUp is FollowUp; late is true for SweepFollowups.
 func (d *Desk) followUp(ctx context.Context, a store.Activation, ev store.AuditEvent, late bool, remote string) error {
-	write := true
-	if late {
-		var since time.Time
-		if a.UsedAt != nil {
-			since = *a.UsedAt
-		}
-		had, err := d.Store.Audit(ctx, store.AuditFilter{Since: since, Event: store.EventActivated, Username: a.Username, Institution: a.Institution, Limit: 1})
-		if err != nil {
-			return err
-		}
-		write = len(had) == 0
-	}
-	if write {
-		if err := d.AuditErr(ctx, ev); err != nil {
-			return err
-		}
-	}
-	// After the event: a revoked link's address is not on file.
-	// Late, only the links made before this one was used: a link the desk
-	// issued since (the person called) is not closed by the sweep.
-	var before time.Time
-	if late && a.UsedAt != nil {
-		before = *a.UsedAt
-	}
-	if _, err := d.closeOpen(ctx, a.Username, a.Institution, "system", remote, before); err != nil {
-		return fmt.Errorf("revoke the person's other links: %w", err)
-	}
-	at := d.Now()
+	f := store.Followup{Key: "activation:" + ID(a.TokenHash), Kind: notify.HowActivation, Username: a.Username, Name: a.Name, Institution: a.Institution}
 	if a.UsedAt != nil {
-		at = *a.UsedAt
+		f.At = *a.UsedAt
 	}
-	if err := d.NotifyChanged(ctx, "activation:"+ID(a.TokenHash), a.Username, a.Name, a.Institution, notify.HowActivation, at); err != nil {
-		return fmt.Errorf("queue change notice: %w", err)
-	}
-	return d.Store.FollowedUp(context.WithoutCancel(ctx), a.TokenHash)
+	return d.steps(ctx, f, ev, late, remote, func(ctx context.Context) error { return d.Store.FollowedUp(ctx, a.TokenHash) })
 }
 
 // IssueRequest asks for an activation for one person.
