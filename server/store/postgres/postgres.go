@@ -134,15 +134,24 @@ func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error 
 
 // Activation implements store.Store.
 func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
-	var a store.Activation
-	err := s.pool.QueryRow(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash
-		FROM activations WHERE token_hash = $1`, tokenHash).
-		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash)
+	a, err := scanActivation(s.pool.QueryRow(ctx, `SELECT `+activationColumns+` FROM activations WHERE token_hash = $1`, tokenHash))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Activation{}, store.ErrNotFound
 	}
 	if err != nil {
 		return store.Activation{}, fmt.Errorf("postgres: activation: %w", err)
+	}
+	return a, nil
+}
+
+// activationColumns are the columns scanActivation reads, in its order.
+const activationColumns = "token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash"
+
+// scanActivation reads one row of activationColumns, its times in UTC.
+func scanActivation(row pgx.Row) (store.Activation, error) {
+	var a store.Activation
+	if err := row.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash); err != nil {
+		return store.Activation{}, err
 	}
 	a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
 	if a.UsedAt != nil {
@@ -157,22 +166,16 @@ func (s *Store) ClaimFollowups(ctx context.Context, now time.Time, wait time.Dur
 	rows, err := s.pool.Query(ctx, `UPDATE activations SET followup_at = $1
 		WHERE token_hash IN (SELECT token_hash FROM activations
 			WHERE followup_at IS NOT NULL AND followup_at <= $2 ORDER BY followup_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash`,
-		now, now.Add(-wait), limit)
+		RETURNING `+activationColumns, now, now.Add(-wait), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim follow-ups: %w", err)
 	}
 	defer rows.Close()
 	var out []store.Activation
 	for rows.Next() {
-		var a store.Activation
-		if err := rows.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &a.CreatedAt, &a.ExpiresAt, &a.UsedAt, &a.Failures, &a.CodeHash); err != nil {
+		a, err := scanActivation(rows)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: claim follow-ups: %w", err)
-		}
-		a.CreatedAt, a.ExpiresAt = a.CreatedAt.UTC(), a.ExpiresAt.UTC()
-		if a.UsedAt != nil {
-			u := a.UsedAt.UTC()
-			a.UsedAt = &u
 		}
 		out = append(out, a)
 	}

@@ -239,19 +239,28 @@ func (s *Store) CreateActivation(ctx context.Context, a store.Activation) error 
 
 // Activation implements store.Store.
 func (s *Store) Activation(ctx context.Context, tokenHash []byte) (store.Activation, error) {
-	var (
-		a                store.Activation
-		created, expires int64
-		used             sql.NullInt64
-	)
-	err := s.r.QueryRowContext(ctx, `SELECT token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash
-		FROM activations WHERE token_hash = ?`, tokenHash).
-		Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash)
+	a, err := scanActivation(s.r.QueryRowContext(ctx, `SELECT `+activationColumns+` FROM activations WHERE token_hash = ?`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Activation{}, store.ErrNotFound
 	}
 	if err != nil {
 		return store.Activation{}, fmt.Errorf("sqlite: activation: %w", err)
+	}
+	return a, nil
+}
+
+// activationColumns are the columns scanActivation reads, in its order.
+const activationColumns = "token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash"
+
+// scanActivation reads one row of activationColumns.
+func scanActivation(row interface{ Scan(...any) error }) (store.Activation, error) {
+	var (
+		a                store.Activation
+		created, expires int64
+		used             sql.NullInt64
+	)
+	if err := row.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash); err != nil {
+		return store.Activation{}, err
 	}
 	a.CreatedAt, a.ExpiresAt = fromMicros(created), fromMicros(expires)
 	if used.Valid {
@@ -266,26 +275,16 @@ func (s *Store) ClaimFollowups(ctx context.Context, now time.Time, wait time.Dur
 	rows, err := s.w.QueryContext(ctx, `UPDATE activations SET followup_at = ?1
 		WHERE token_hash IN (SELECT token_hash FROM activations
 			WHERE followup_at IS NOT NULL AND followup_at <= ?2 ORDER BY followup_at LIMIT ?3)
-		RETURNING token_hash, username, name, institution, created_at, expires_at, used_at, failures, code_hash`,
-		micros(now), micros(now.Add(-wait)), limit)
+		RETURNING `+activationColumns, micros(now), micros(now.Add(-wait)), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: claim follow-ups: %w", err)
 	}
 	defer rows.Close()
 	var out []store.Activation
 	for rows.Next() {
-		var (
-			a                store.Activation
-			created, expires int64
-			used             sql.NullInt64
-		)
-		if err := rows.Scan(&a.TokenHash, &a.Username, &a.Name, &a.Institution, &created, &expires, &used, &a.Failures, &a.CodeHash); err != nil {
+		a, err := scanActivation(rows)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: claim follow-ups: %w", err)
-		}
-		a.CreatedAt, a.ExpiresAt = fromMicros(created), fromMicros(expires)
-		if used.Valid {
-			u := fromMicros(used.Int64)
-			a.UsedAt = &u
 		}
 		out = append(out, a)
 	}
