@@ -236,40 +236,32 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
-		wrong := func() {
+		// refused answers a wrong current password, an unknown username, or
+		// an account the directory has locked (after wrong passwords
+		// anywhere, not only here: no password binds, the right one
+		// included) the same way, why only in the log and the audit log: a
+		// "locked" answer to any password told anyone that the username
+		// exists and is locked; the page's text says that an account may be
+		// locked and what to do. Each is counted, so that a run of them ends
+		// in the same 429 for any username (a reset clears the count).
+		refused := func(why string) {
 			for _, k := range [][]byte{userKey, addrKey} {
 				if _, err := h.Store.Fail(context.WithoutCancel(ctx), k, h.Now(), ChangeWindow); err != nil {
 					h.Logger.ErrorContext(ctx, "throttle count failed", "id", RequestID(ctx), "err", err)
 				}
 			}
-			h.Logger.InfoContext(ctx, "change: wrong current password or unknown username", "id", RequestID(ctx))
+			h.Logger.InfoContext(ctx, "change: "+why, "id", RequestID(ctx))
 			// In the audit log, with the username as typed and the client:
 			// a guessing run is seen and traced (the log line names
 			// neither).
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
-				Detail: "change: wrong current password or unknown username"})
+				Detail: "change: " + why})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
-		// The directory has locked the account (after wrong passwords
-		// anywhere, not only here): no password binds, the right one
-		// included. The answer is a wrong password's, whose text on the
-		// page says that an account may be locked and what to do: a
-		// "locked" answer to any password told anyone that the username
-		// exists and is locked. The audit log tells the service desk.
-		locked := func() {
-			// Counted as a wrong password is: otherwise the 429 that ends
-			// a run of wrong passwords for any other username never came,
-			// and told the locked one apart (a reset clears the count).
-			for _, k := range [][]byte{userKey, addrKey} {
-				if _, err := h.Store.Fail(context.WithoutCancel(ctx), k, h.Now(), ChangeWindow); err != nil {
-					h.Logger.ErrorContext(ctx, "throttle count failed", "id", RequestID(ctx), "err", err)
-				}
-			}
-			h.Logger.InfoContext(ctx, "change: the account is locked in the directory", "id", RequestID(ctx))
-			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
-				Detail: "change: the account is locked in the directory"})
-			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
-		}
+		const (
+			wrong  = "wrong current password or unknown username"
+			locked = "the account is locked in the directory"
+		)
 		// The password is right, but the directory has disabled the
 		// account or it has expired: no new password would let the person
 		// log in.
@@ -285,9 +277,9 @@ func (h *handler) change() http.Handler {
 			case err == nil:
 				return false
 			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
-				wrong()
+				refused(wrong)
 			case errors.Is(err, directory.ErrLocked):
-				locked()
+				refused(locked)
 			case errors.Is(err, directory.ErrDisabled):
 				disabled()
 			default:
@@ -323,7 +315,7 @@ func (h *handler) change() http.Handler {
 				return
 			}
 			if err != nil || !ok || len(hist) == 0 {
-				wrong()
+				refused(wrong)
 				return
 			}
 		} else {

@@ -257,6 +257,11 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		return rep, nil
 	}
 	rep.Imported = true
+	// What a row's deliveries carry: its link, or the welcome.
+	sent := ""
+	if opts.Welcome {
+		sent = "welcome"
+	}
 	for start := 0; start < len(rows); start += importBatch {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -275,7 +280,7 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 				if res.Warning != "" {
 					rep.Warnings++
 				}
-				if what := map[bool]string{true: "welcome", false: ""}[opts.Welcome]; len(res.Deliveries) > 0 && !delivered(res.Deliveries, what) {
+				if len(res.Deliveries) > 0 && !delivered(res.Deliveries, sent) {
 					rep.Undelivered++
 				}
 			case "failed":
