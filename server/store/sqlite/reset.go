@@ -273,12 +273,16 @@ func (s *Store) ExtendReset(ctx context.Context, idHash []byte, now, until time.
 	if k, _ := res.RowsAffected(); k == 1 {
 		return nil
 	}
-	if err := resetState(ctx, s.w, idHash, n); errors.Is(err, store.ErrNotFound) {
+	// Not updated: unknown, or used or expired (resetState's busy or nil
+	// cannot be, as a claim does not stop the update).
+	switch err := resetState(ctx, s.w, idHash, n); {
+	case errors.Is(err, store.ErrNotFound):
 		return err
-	} else if err != nil && !errors.Is(err, store.ErrGone) && !errors.Is(err, store.ErrBusy) {
+	case err == nil, errors.Is(err, store.ErrGone), errors.Is(err, store.ErrBusy):
+		return store.ErrGone
+	default:
 		return fmt.Errorf("sqlite: extend reset: %w", err)
 	}
-	return store.ErrGone
 }
 
 // ReleaseReset implements store.ResetStore.
@@ -462,7 +466,7 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 // username under Unicode's simple case folding.
 func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
 	// Of the same length in code points (simple folding maps one to one),
-	// and at most wideCandidates: a name of letters beyond ASCII only is
+	// and at most store.WideCandidates: a name of letters beyond ASCII only is
 	// all wildcards.
 	rows, err := s.r.QueryContext(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3
