@@ -132,17 +132,22 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
   setList([res ? msg.msgServererror : msg.msgError]);
 });
 
+// forget empties what was typed, and what was said of it.
+function forget() {
+  password.value = '';
+  confirmInput.value = '';
+  setList([]);
+}
+
 // ended shows that the session is over, and forgets what was typed.
 function ended() {
   remember(null);
   account = null;
-  password.value = '';
-  confirmInput.value = '';
-  setList([]);
+  forget();
   show('ended');
 }
 
-// session reads what the server says of the session (expiry, whether it
+// sessionTime reads what the server says of the session (expiry, whether it
 // may be extended) from an answer.
 function sessionTime(data) {
   if (typeof data?.extendable === 'boolean') extendable = data.extendable;
@@ -280,9 +285,7 @@ async function choose(a) {
     return;
   }
   remember(res.status === 200 ? a : null);
-  password.value = '';
-  confirmInput.value = '';
-  setList([]);
+  forget();
   switch (res.status) {
     case 409:
       // The account chosen is not the sign-in's now (another tab signed
@@ -453,24 +456,18 @@ form.addEventListener('submit', async (event) => {
 
 other.addEventListener('click', () => {
   remember(null);
-  password.value = '';
-  confirmInput.value = '';
-  setList([]);
+  forget();
   showChoices({ accounts, expiresAt: expires, extendable });
 });
 
 const cancel = async () => {
-  remember(null);
   try {
     await api('/api/reset/end', {});
   } catch {
-    // The session runs out by itself in ten minutes.
+    // The session runs out by itself.
   }
-  account = null;
-  password.value = '';
-  confirmInput.value = '';
   history.replaceState(null, '', location.pathname);
-  show('ended');
+  ended();
 };
 for (const b of root.querySelectorAll('[data-cancel]')) b.addEventListener('click', cancel);
 
