@@ -219,6 +219,10 @@ function fieldInput(field) {
   return form.querySelector(`[data-field="${CSS.escape(base)}"]`);
 }
 
+// bare is a field's label without its parenthesis ("Context words (one
+// per line)" as "Context words").
+const bare = (label) => label.replace(/\s*\(.*\)$/, '');
+
 // tidy writes what the engine's text names in the form's words: a field's
 // JSON name as its label ("below minLength 100"), a duration as it is
 // typed ("5m0s" as "5m").
@@ -227,7 +231,7 @@ function tidy(text) {
   for (const input of form.querySelectorAll('[data-field]')) {
     const label = root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
     if (!label) continue;
-    const name = label.textContent.replace(/\s*\(.*\)$/, '');
+    const name = bare(label.textContent);
     out = out.replace(new RegExp(`\\b${input.dataset.field.replace(/[.[\]]/g, '\\$&')}\\b`, 'g'), `«${name.charAt(0).toLowerCase()}${name.slice(1)}»`);
   }
   return out;
@@ -262,7 +266,7 @@ function showProblems(probs) {
     if (input) input.setAttribute('aria-invalid', 'true');
     const item = /\[(\d+)\]$/.exec(pr.field ?? '');
     let name = label ? label.textContent : pr.field;
-    if (label && item) name = `${name.replace(/\s*\(.*\)$/, '')} ${Number(item[1]) + 1}`;
+    if (label && item) name = `${bare(name)} ${Number(item[1]) + 1}`;
     const text = tidy(problemText(pr.message));
     ul.append(el('li', {}, name ? `${name}: ${text}` : text));
   }
