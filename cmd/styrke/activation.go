@@ -16,7 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/styrke-iam/styrke/server"
-	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -146,11 +145,20 @@ func runActivation(ctx context.Context, args []string, getenv func(string) strin
 	return err
 }
 
-// closeDirectories closes what a command's directory flags opened.
-func closeDirectories(dirs *directory.Set) {
-	for _, x := range dirs.All() {
-		x.Close()
+// askDirectories gives d the directories of f, as serve has them (the same
+// STYRKE_DIRECTORY...), to ask whether a link's account exists: a mistyped
+// username was found only when the person called. The func closes them.
+func askDirectories(d *server.Desk, f *directoryFlags, getenv func(string) string) (func(), error) {
+	dirs, err := f.open(getenv)
+	if err != nil {
+		return nil, err
 	}
+	d.Directories = dirs
+	return func() {
+		for _, x := range dirs.All() {
+			x.Close()
+		}
+	}, nil
 }
 
 // osloTime is t as the person's messages give it, in Norwegian time, for a
@@ -223,15 +231,11 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
-	// The directory, as serve has it (the same STYRKE_DIRECTORY...), is
-	// asked whether the account exists: a mistyped username was found
-	// only when the person called.
-	dirs, err := dirFlags.open(getenv)
+	closeDirs, err := askDirectories(d, dirFlags, getenv)
 	if err != nil {
 		return err
 	}
-	defer closeDirectories(dirs)
-	d.Directories = dirs
+	defer closeDirs()
 	r.Actor = c.actor
 	is, err := d.Issue(ctx, r)
 	if err != nil {
@@ -384,12 +388,11 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
-	dirs, err := dirFlags.open(getenv)
+	closeDirs, err := askDirectories(d, dirFlags, getenv)
 	if err != nil {
 		return err
 	}
-	defer closeDirectories(dirs)
-	d.Directories = dirs
+	defer closeDirs()
 	opts.Actor = c.actor
 	d.IDPortenReset = issuer != ""
 	bar := newProgress(stderr)
