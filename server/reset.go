@@ -485,6 +485,9 @@ type sessionResponse struct {
 	// Accounts are every account the sign-in found, when it found
 	// several.
 	Accounts []resetAccount `json:"accounts,omitempty"`
+	// Now is the server's clock when it answered: the page times the
+	// session from it, not from the browser's clock, which may be off.
+	Now time.Time `json:"now"`
 }
 
 // chooseResponse answers a sign-in of several accounts that named none.
@@ -492,6 +495,7 @@ type chooseResponse struct {
 	Accounts   []resetAccount `json:"accounts"`
 	ExpiresAt  time.Time      `json:"expiresAt"`
 	Extendable bool           `json:"extendable"`
+	Now        time.Time      `json:"now"`
 }
 
 // extendable reports whether s may be extended again.
@@ -525,7 +529,7 @@ func (h *handler) resetSession() http.Handler {
 				accounts = append(accounts, resetAccount{Username: s.Username, Name: s.Name, Institution: s.Institution, InstitutionName: name})
 			}
 			if req.Username == "" {
-				writeJSON(w, http.StatusOK, chooseResponse{Accounts: accounts, ExpiresAt: ss[0].ExpiresAt, Extendable: h.extendable(ss[0])})
+				writeJSON(w, http.StatusOK, chooseResponse{Accounts: accounts, ExpiresAt: ss[0].ExpiresAt, Extendable: h.extendable(ss[0]), Now: h.Now()})
 				return
 			}
 		}
@@ -544,7 +548,7 @@ func (h *handler) resetSession() http.Handler {
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
-		}, s.ExpiresAt, h.extendable(s), accounts})
+		}, s.ExpiresAt, h.extendable(s), accounts, h.Now()})
 	})
 }
 
@@ -571,7 +575,8 @@ func (h *handler) resetMaxLife() time.Duration { return 12 * h.resetTTL() }
 type extendResponse struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	// Extendable is false when the session cannot be extended again.
-	Extendable bool `json:"extendable"`
+	Extendable bool      `json:"extendable"`
+	Now        time.Time `json:"now"`
 }
 
 // resetExtend gives the person another lifetime from now (the page offers
@@ -615,7 +620,7 @@ func (h *handler) resetExtend() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "reset session extended", "id", RequestID(ctx), "until", until.Format(time.RFC3339))
 		setCookie(w, resetCookie, strings.Join(resetTokens(r), "."), until.Sub(now))
-		writeJSON(w, http.StatusOK, extendResponse{ExpiresAt: until, Extendable: extendable})
+		writeJSON(w, http.StatusOK, extendResponse{ExpiresAt: until, Extendable: extendable, Now: now})
 	})
 }
 

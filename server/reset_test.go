@@ -808,10 +808,14 @@ func TestResetExtend(t *testing.T) {
 		var out struct {
 			ExpiresAt  time.Time
 			Extendable bool
+			Now        time.Time
 		}
 		require.NoError(t, json.Unmarshal(body, &out))
 		extends++
 		now := time.Now().Add(time.Duration(e.offset.Load()))
+		// The server's clock, which the page times the end by (a phone's
+		// may be off).
+		assert.WithinDuration(t, now, out.Now, 5*time.Second)
 		k := cookie(res, "__Host-styrke-reset")
 		require.NotNil(t, k, "the cookie lasts as long")
 		assert.Equal(t, c.Value, k.Value)
@@ -830,6 +834,9 @@ func TestResetExtend(t *testing.T) {
 		// A page loaded now knows not to offer more time (it offered it,
 		// and said it gave some).
 		assert.Contains(t, string(body), `"extendable":false`)
+		var at struct{ Now time.Time }
+		require.NoError(t, json.Unmarshal(body, &at))
+		assert.WithinDuration(t, time.Now().Add(time.Duration(e.offset.Load())), at.Now, 5*time.Second, "the server's clock")
 	}
 	// Past the limit the session ends, and is not extended.
 	e.advance(time.Until(signedIn.Add(2*time.Hour+time.Second)) - time.Duration(e.offset.Load()))

@@ -14,10 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -663,4 +665,42 @@ func TestResetMoreTime(t *testing.T) {
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 	stateShown(t, tb, "done")
 	assert.NotContains(t, b.logs.String(), good)
+}
+
+// TestResetClockOff: a phone whose clock is three minutes fast. The page
+// timed the session's end by the server's expiry against the phone's
+// clock, so the session ended at once, before the person could type; the
+// page now times it from the server's clock, and says the end by the
+// phone's.
+func TestResetClockOff(t *testing.T) {
+	b := startResetBackend(t, true, "--reset-session", "65s")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	tb := resetTab(t)
+	ctx, cancel := context.WithTimeout(tb, 10*time.Second)
+	defer cancel()
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
+		const Real = Date, off = 180000, now = () => Real.now() + off;
+		globalThis.Date = class extends Real {
+			constructor(...a) { if (a.length === 0) super(now()); else super(...a); }
+			static now() { return now(); }
+		};
+	})();`})
+	require.NoError(t, err)
+	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
+	stateShown(t, tb, "form")
+	// The phone's clock (three minutes fast) says the end: about 65 s
+	// from now by it.
+	shown := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=deadline]').textContent`)
+	var near []string
+	for _, s := range chrome.Eval[[]string](t, tb, `[...Array(15).keys()].map((i) => new Date(Date.now() + 70000 - 5000 * i).toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit'}))`) {
+		near = append(near, "You have until "+s+" ")
+	}
+	assert.True(t, slices.ContainsFunc(near, func(p string) bool { return strings.HasPrefix(shown, p) }), "%q is not the phone's time of the end (%v)", shown, near)
+	// The warning comes 5 s after the sign-in, the form still there.
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=extend]').closest('p').hidden && !document.querySelector('[data-testid=state-form]').hidden`)
+	setValue(t, tb, "#new-password", "half typed")
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=extend]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=deadline-soon]').textContent.startsWith('You have more time')`)
+	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden && document.getElementById('new-password').value === 'half typed'`),
+		"more time, and the form with what was typed stays")
 }

@@ -86,8 +86,18 @@ let expires = '';
 const extendRow = root.querySelector('[data-extend-row]');
 const soon = root.querySelector('[data-deadline-soon]');
 const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+// skew is how far this browser's clock is ahead of the server's, by the
+// server's last answer: the session's end is the server's time, and a
+// phone whose clock was minutes fast ended the session at once.
+let skew = 0;
+function heard(data) {
+  const now = Date.parse(data?.now);
+  if (!Number.isNaN(now)) skew = Date.now() - now;
+}
+// showDeadline says the session's end (the server's expiresAt) by this
+// browser's clock, times the warning and the end by it, and returns it.
 function showDeadline(expiresAt) {
-  const at = new Date(expiresAt);
+  const at = new Date(Date.parse(expiresAt) + skew);
   const line = root.querySelector('[data-deadline]');
   clearTimeout(deadlineTimer);
   clearTimeout(endTimer);
@@ -95,7 +105,7 @@ function showDeadline(expiresAt) {
   extendRow.hidden = true;
   if (Number.isNaN(at.getTime())) {
     line.hidden = true;
-    return;
+    return at;
   }
   expires = expiresAt;
   endTimer = setTimeout(ended, Math.max(0, at - Date.now()));
@@ -107,6 +117,7 @@ function showDeadline(expiresAt) {
     soon.textContent = soon.dataset.text;
     extendRow.hidden = !extendable;
   }, Math.max(0, at - Date.now() - 60000));
+  return at;
 }
 
 root.querySelector('[data-extend]').addEventListener('click', async () => {
@@ -118,11 +129,12 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
   }
   if (res?.status === 200 && res.data?.expiresAt) {
     extendable = res.data.extendable === true;
-    showDeadline(res.data.expiresAt);
+    heard(res.data);
+    const at = showDeadline(res.data.expiresAt);
     // The button is gone: the focus goes back to the password (or the
     // first account to choose), and the status line says the new time.
     (account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
-    soon.textContent = soon.dataset.extended.replace('{time}', clock(new Date(res.data.expiresAt)));
+    soon.textContent = soon.dataset.extended.replace('{time}', clock(at));
     return;
   }
   if (res?.status === 410 || res?.status === 401) {
@@ -148,9 +160,10 @@ function ended() {
 }
 
 // sessionTime reads what the server says of the session (expiry, whether it
-// may be extended) from an answer.
+// may be extended, the server's clock) from an answer.
 function sessionTime(data) {
   if (typeof data?.extendable === 'boolean') extendable = data.extendable;
+  heard(data);
   if (data?.expiresAt) showDeadline(data.expiresAt);
 }
 
