@@ -704,3 +704,27 @@ func TestResetClockOff(t *testing.T) {
 	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden && document.getElementById('new-password').value === 'half typed'`),
 		"more time, and the form with what was typed stays")
 }
+
+// TestResetBack: Back from the form went to ID-porten's login page, whose
+// sign-in is spent (the provider's error page); it now comes to the
+// start of the reset, and Forward back to the form while the session
+// lasts.
+func TestResetBack(t *testing.T) {
+	b := startResetBackend(t, true)
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	tb := resetTab(t)
+	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
+	stateShown(t, tb, "form")
+	chrome.Eval[bool](t, tb, `(history.back(), true)`)
+	waitAcross(t, tb, `location.origin === `+jsString(b.base)+` && (() => { const e = document.querySelector('[data-testid=state-start]'); return e !== null && !e.hidden; })()`)
+	assert.Equal(t, "/en/forgot/", chrome.Eval[string](t, tb, `location.pathname + location.hash`))
+	chrome.Eval[bool](t, tb, `(history.forward(), true)`)
+	waitAcross(t, tb, `(() => { const e = document.querySelector('[data-testid=state-form]'); return e !== null && !e.hidden; })()`)
+	assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+	// A reload of the form stays on it, and Back still comes to the start
+	// (one entry for the sign-in, not one a reload).
+	run(t, tb, chromedp.Reload())
+	stateShown(t, tb, "form")
+	chrome.Eval[bool](t, tb, `(history.back(), true)`)
+	waitAcross(t, tb, `location.origin === `+jsString(b.base)+` && (() => { const e = document.querySelector('[data-testid=state-start]'); return e !== null && !e.hidden; })()`)
+}

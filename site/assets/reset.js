@@ -359,6 +359,15 @@ async function route(focus = false) {
     if (focus) root.querySelector('[data-start]').focus();
     return;
   }
+  // Landed from the sign-in: the entry before this one is ID-porten's
+  // login page, whose sign-in is spent (Back showed its error page). This
+  // entry becomes the start and the form gets one of its own, so Back
+  // comes to the start, and Forward back while the session lasts.
+  if (!history.state?.signedIn) {
+    const here = location.pathname + location.search;
+    history.replaceState(null, '', here);
+    history.pushState({ signedIn: true }, '', here + hash);
+  }
   let res;
   try {
     res = await api('/api/reset/session', {});
@@ -494,7 +503,9 @@ for (const again of root.querySelectorAll('[data-again]')) {
 root.querySelector('[data-retry]').addEventListener('click', () => route(true));
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
-window.addEventListener('hashchange', () => route());
+// popstate, not hashchange: Back from the form to the start's entry of
+// the same address changes no fragment once the form's is gone.
+window.addEventListener('popstate', () => route());
 
 if (meter) {
   setTimeout(() => {
