@@ -28,6 +28,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/reset/end", h.api(post(h.resetEnd())))
 	mux.Handle("/api/change", h.api(post(h.change())))
 	mux.Handle("/api/admin/identities", h.api(h.requireAdmin(post(h.importIdentities()))))
+	mux.Handle("/api/admin/accounts/forget", h.api(h.requireAdmin(post(h.adminForget()))))
 	mux.Handle("/api/", h.api(notFound()))
 	if h.Site != nil {
 		mux.Handle("/", h.Site)

@@ -19,10 +19,14 @@ import (
 // institution, identity number), all or nothing. A bad line is reported
 // on stderr by its number and field, never its content.
 func runAccount(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] FILE.csv|-"
+	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] FILE.csv|-\n" +
+		"       styrke account forget [--db DSN] --institution ID --username NAME"
 	if len(args) > 0 && isHelp(args[0]) {
 		fmt.Fprintln(stdout, use)
 		return nil
+	}
+	if len(args) > 0 && args[0] == "forget" {
+		return accountForget(ctx, args[1:], getenv, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(stderr, use)
@@ -99,5 +103,48 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 		return errReported
 	}
 	fmt.Fprintf(stdout, "imported %d accounts\n", n)
+	return nil
+}
+
+// accountForget is `styrke account forget --institution ID --username
+// NAME`: server.Desk.Forget, the right to erasure (or a person who left):
+// everything Styrke keeps of the account is deleted, and the audit log says
+// what, in counts. Nothing in the directory changes.
+func accountForget(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newDeskCmd("account forget", getenv, stderr)
+	var username, institution string
+	c.fs.StringVar(&username, "username", "", "the account's username (letters in any case)")
+	c.fs.StringVar(&institution, "institution", "", "the account's institution (styrke policy list)")
+	if err := c.parse(args); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	if username == "" || institution == "" {
+		fmt.Fprintln(stderr, "account forget: give --institution and --username")
+		return errUsage
+	}
+	c.existing = true
+	d, done, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	f, err := d.Forget(ctx, institution, username, c.actor, "")
+	var fe *server.FieldError
+	if errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "account forget: %s\n", fe.Msg)
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	if f.Total() == 0 {
+		fmt.Fprintln(stdout, "nothing was kept of this account")
+		return nil
+	}
+	fmt.Fprintf(stdout, "deleted: links %d, notices %d, identity number %d, reset sessions %d, steps after a password %d, address on file %d, password history %d\n",
+		f.Links, f.Notices, f.Identities, f.Sessions, f.Followups, f.Addresses, f.Passwords)
 	return nil
 }

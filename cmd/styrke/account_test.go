@@ -136,3 +136,49 @@ func TestPromptLoginByDefault(t *testing.T) {
 		assert.Equal(t, c.want, rc.promptLogin, "env %v args %v", c.env, c.args)
 	}
 }
+
+// TestAccountForget: the CLI deletes what is kept of an account (its
+// identity number's keyed hash here) and says what, in counts; a missing
+// flag or an unknown institution is a usage error that names it.
+func TestAccountForget(t *testing.T) {
+	const fnr = "01019000083"
+	dir := t.TempDir()
+	env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_TEST_NUMBERS": "true"}
+	getenv := func(k string) string { return env[k] }
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"account", "import", "-"}, getenv,
+		strings.NewReader("ola,Ola,default,"+fnr+"\nper,Per,default,01820000095\n"), &stdout, &stderr), stderr.String())
+	stdout.Reset()
+	require.NoError(t, run(context.Background(), []string{"account", "forget", "--actor", "cli:dpo", "--institution", "default", "--username", "OLA"}, getenv, nil, &stdout, &stderr), stderr.String())
+	assert.Equal(t, "deleted: links 0, notices 0, identity number 1, reset sessions 0, steps after a password 0, address on file 0, password history 0\n", stdout.String())
+	stdout.Reset()
+	require.NoError(t, run(context.Background(), []string{"account", "forget", "--institution", "default", "--username", "ola"}, getenv, nil, &stdout, &stderr))
+	assert.Equal(t, "nothing was kept of this account\n", stdout.String())
+
+	st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.IdentityOf(context.Background(), "default", "ola")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = st.IdentityOf(context.Background(), "default", "per")
+	assert.NoError(t, err, "another account's stays")
+	evs, err := st.Audit(context.Background(), store.AuditFilter{Event: store.EventForgotten})
+	require.NoError(t, err)
+	require.Len(t, evs, 2)
+	assert.Equal(t, "cli:dpo", evs[0].Actor)
+	assert.Equal(t, "deleted: identity number 1", evs[0].Detail)
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--username", "ola"}, "give --institution and --username"},
+		{[]string{"--institution", "default"}, "give --institution and --username"},
+		{[]string{"--institution", "nowhere", "--username", "ola"}, "institution is not a known institution id"},
+	} {
+		stderr.Reset()
+		err := run(context.Background(), append([]string{"account", "forget"}, tc.args...), getenv, nil, &stdout, &stderr)
+		assert.ErrorIs(t, err, errUsage, "%v", tc.args)
+		assert.Contains(t, stderr.String(), tc.want, "%v", tc.args)
+	}
+}

@@ -139,9 +139,15 @@ func adminKeys(file, single string) ([]server.AdminKey, error) {
 	return keys, nil
 }
 
-// startWorkers runs the notification queue and the audit retention until
+// pruneEvery is how often serve deletes what ran out or ended (a reset
+// session's date of birth is kept this long after its end at most).
+const pruneEvery = 10 * time.Minute
+
+// startWorkers runs the notification queue, the audit retention (events
+// older than retention, 0: kept) and the records' (links and notices that
+// ended before records, 0: kept; what ran out goes whatever it says) until
 // ctx ends; wait blocks until they have stopped.
-func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, retention, poll, retry time.Duration, logger *slog.Logger) (wait func()) {
+func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, retention, records, poll, retry time.Duration, logger *slog.Logger) (wait func()) {
 	q := &notify.Queue{Store: st, Mailer: d.Mailer, Logger: logger, Poll: poll,
 		Backoff: func(n int) time.Duration { return notify.Backoff(retry, n) }}
 	if d.Metrics != nil {
@@ -181,25 +187,10 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 	}()
 	go func() {
 		defer func() { done <- struct{}{} }()
-		if retention <= 0 {
-			return
-		}
-		t := time.NewTicker(time.Hour)
+		t := time.NewTicker(pruneEvery)
 		defer t.Stop()
 		for {
-			n, err := st.PruneAudit(ctx, time.Now().Add(-retention))
-			if err != nil && ctx.Err() == nil {
-				logger.Error("audit retention", "err", err)
-			} else if n > 0 {
-				logger.Info("audit events pruned", "count", n, "retention", retention)
-			}
-			// The expiry reminders sent are kept as long as the audit
-			// events that record them.
-			if n, err := st.PruneReminders(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
-				logger.Error("reminder retention", "err", err)
-			} else if n > 0 {
-				logger.Info("expiry reminders pruned", "count", n, "retention", retention)
-			}
+			prune(ctx, st, time.Now(), retention, records, logger)
 			select {
 			case <-ctx.Done():
 				return
@@ -253,4 +244,35 @@ func parseInstitutions(s string) (map[string]bool, error) {
 		out[id] = true
 	}
 	return out, nil
+}
+
+// prune is one round of the retention: the audit log's events and the
+// reminders older than retention, and the store's records (store.Prune)
+// ended before records; 0 keeps them.
+func prune(ctx context.Context, st store.Store, now time.Time, retention, records time.Duration, logger *slog.Logger) {
+	if retention > 0 {
+		n, err := st.PruneAudit(ctx, now.Add(-retention))
+		if err != nil && ctx.Err() == nil {
+			logger.Error("audit retention", "err", err)
+		} else if n > 0 {
+			logger.Info("audit events pruned", "count", n, "retention", retention)
+		}
+		// The expiry reminders sent are kept as long as the audit events
+		// that record them.
+		if n, err := st.PruneReminders(ctx, now.Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Error("reminder retention", "err", err)
+		} else if n > 0 {
+			logger.Info("expiry reminders pruned", "count", n, "retention", retention)
+		}
+	}
+	var ended time.Time // kept: nothing ended before the year 1
+	if records > 0 {
+		ended = now.Add(-records)
+	}
+	p, err := st.Prune(ctx, now, ended)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("record retention", "err", err)
+	} else if p.Links+p.Notices > 0 {
+		logger.Info("ended links and notices pruned", "links", p.Links, "notices", p.Notices, "retention", records)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -447,6 +448,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a PostgreSQL server that refuses", map[string]string{"STYRKE_DB": "postgres://u:secret-pw@127.0.0.1:1/db"}, "--db"},
 		{"a SQLite file in a folder that does not exist (a mistyped path made it, and an empty store)", map[string]string{"STYRKE_DB": "sqlite:" + filepath.Join(dir, "nosuch", "styrke.db")}, "--db: the folder"},
 		{"a sender that is no address", map[string]string{"STYRKE_MAIL_FROM": "not an address", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25"}, "--mail-from"},
+		{"a record retention that is no duration", map[string]string{"STYRKE_RECORD_RETENTION": "three months"}, "--record-retention"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -568,5 +570,46 @@ func TestSecretFromFile(t *testing.T) {
 		assert.Contains(t, out, tc.want)
 		assert.NotContains(t, out, "other-secret")
 		assert.NotContains(t, out, dsn, "the file's content")
+	}
+}
+
+// TestPrune: one round of serve's retention deletes the links that ended
+// before --record-retention (with their addresses) and keeps the open ones
+// and those that ended since; 0 keeps every link. It says what it deleted
+// in the log, by count.
+func TestPrune(t *testing.T) {
+	now := time.Now()
+	for _, tt := range []struct {
+		name    string
+		records time.Duration
+		kept    int
+	}{
+		{"90 days", 90 * 24 * time.Hour, 2},
+		{"forever", 0, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+			require.NoError(t, err)
+			defer st.Close()
+			for i, created := range []time.Time{now.Add(-200 * 24 * time.Hour), now.Add(-30 * 24 * time.Hour), now} {
+				h := make([]byte, 32)
+				h[0] = byte(i + 1)
+				require.NoError(t, st.CreateActivation(t.Context(), store.Activation{TokenHash: h, Username: fmt.Sprint("u", i), Name: "N",
+					Institution: "default", CreatedAt: created, ExpiresAt: created.Add(72 * time.Hour)}))
+				require.NoError(t, st.SetContact(t.Context(), h, store.Contact{Email: "private@example.org", Lang: "nb"}))
+			}
+			var logs syncbuf.Buffer
+			prune(t.Context(), st, now, 400*24*time.Hour, tt.records, slog.New(slog.NewTextHandler(&logs, nil)))
+			recs, err := st.Activations(t.Context(), store.ActivationFilter{})
+			require.NoError(t, err)
+			assert.Len(t, recs, tt.kept)
+			if tt.records > 0 {
+				assert.Contains(t, logs.String(), "ended links and notices pruned")
+				assert.Contains(t, logs.String(), "links=1")
+			} else {
+				assert.NotContains(t, logs.String(), "pruned")
+			}
+			assert.NotContains(t, logs.String(), "private@example.org")
+		})
 	}
 }

@@ -7,7 +7,7 @@
 //	styrke serve [flags]                               the site and the API
 //	styrke activation create|list|revoke|resend|import     the service desk
 //	styrke audit [list|prune] [filters]                the audit log as JSON Lines
-//	styrke account import FILE.csv                     identity numbers (keyed hashes) for the reset
+//	styrke account import FILE.csv | forget            identity numbers (keyed hashes) for the reset; forget an account
 //	styrke directory check [--directory URL ...]       the directory's rules against each policy
 package main
 
@@ -41,7 +41,8 @@ commands:
   serve       serve the site and the API
   activation  create, list, revoke, resend or import account-claim links, or welcome
   audit       list the audit log as JSON Lines, or prune it
-  account     import FILE.csv: accounts and their owners' identity numbers (for the reset)
+  account     import FILE.csv: accounts and their owners' identity numbers (for the reset);
+              forget: delete everything kept of an account
   directory   check: compare the directory's own password rules with each policy;
               remind: tell people whose password expires soon (e-mail, SMS)
 `

@@ -37,9 +37,9 @@ type serveConfig struct {
 	demo, trustProxy                                                      bool
 
 	// The service desk and operations.
-	desk                                                 deskConfig
-	metricsAddr, auditRetention, notifyPoll, notifyRetry string
-	remindWithin, remindEvery                            string
+	desk                                                                  deskConfig
+	metricsAddr, auditRetention, recordRetention, notifyPoll, notifyRetry string
+	remindWithin, remindEvery                                             string
 }
 
 // envFlags registers the string flags of names, each defaulting to
@@ -204,6 +204,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.desk.adminKeysFile, "admin-keys-file", "", "file of named admin keys, one \"name key\" a line (keys of 32+ characters)")
 	envString(fs, getenv, &c.metricsAddr, "metrics-addr", "", "address for Prometheus metrics at /metrics (empty: off)")
 	envString(fs, getenv, &c.auditRetention, "audit-retention", "400d", "how long audit events are kept (e.g. 400d, 8760h; 0: forever)")
+	envString(fs, getenv, &c.recordRetention, "record-retention", "90d", "how long links (with the addresses they were sent to) and notices are kept after they end: used, revoked, expired, sent (e.g. 90d; 0: forever). What runs out goes at once: ID-porten sign-ins, a reset session's date of birth")
 	envString(fs, getenv, &c.notifyPoll, "notify-poll", "5s", "how often the notification worker looks for due messages")
 	envString(fs, getenv, &c.notifyRetry, "notify-retry", "30s", "wait before a failed notice's first retry; it doubles per attempt up to 1h")
 	envString(fs, getenv, &c.remindWithin, "remind-within", "",
@@ -270,6 +271,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	retention, err := parseDays(c.auditRetention)
 	if err != nil {
 		return fmt.Errorf("--audit-retention: %w", err)
+	}
+	records, err := parseDays(c.recordRetention)
+	if err != nil {
+		return fmt.Errorf("--record-retention: %w", err)
 	}
 	poll, err := time.ParseDuration(c.notifyPoll)
 	if err != nil || poll <= 0 {
@@ -341,7 +346,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
 	}
 	wctx, stopWorkers := context.WithCancel(ctx)
-	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, poll, retry, logger)
+	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, records, poll, retry, logger)
 	defer func() { stopWorkers(); waitWorkers() }()
 	if len(targets) > 0 {
 		waitReminders := startReminders(wctx, server.NewDesk(st, c.baseURL, deskDeps, logger, nil), targets, windows, remindEvery, logger)

@@ -112,12 +112,15 @@ const (
 	// keyed hash, never the number) that may reset the account through
 	// ID-porten.
 	EventIdentitySet = "identity_set"
+	// EventForgotten: the desk deleted everything Styrke kept of an
+	// account (the right to erasure); the detail counts what, by kind.
+	EventForgotten = "forgotten"
 )
 
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
 	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
-	EventIdentitySet}
+	EventIdentitySet, EventForgotten}
 
 // AuditEvent is one line of the audit log: who did what, when, from where,
 // in which request. It never holds a password, token or identity number.

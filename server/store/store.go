@@ -163,6 +163,7 @@ type Store interface {
 	Close() error
 
 	ServiceDesk
+	Retention
 }
 
 // NewClaimID returns 16 random bytes naming a claim.

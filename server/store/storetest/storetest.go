@@ -116,6 +116,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reset", testReset},
 	}
 	tests = append(tests, serviceDeskTests...)
+	tests = append(tests, retentionTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel() // every test has a store of its own

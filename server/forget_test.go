@@ -1,0 +1,71 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// TestAdminForget: the desk deletes everything kept of one account (the
+// right to erasure): its links stop working, the desk's list no longer has
+// them, the audit log says what was deleted in counts (never the address),
+// and a second call finds nothing. Another account's stay. Bad requests
+// name the field.
+func TestAdminForget(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "name": "Kari Nordmann", "institution": "uio", "email": "kari.private@example.org"}, deskKey)
+	ola := e.issue(t, map[string]string{"username": "ola", "institution": "uio", "email": "ola@example.org"}, deskKey)
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/accounts/forget", map[string]string{"username": "Kari", "institution": "uio"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var out struct{ Forgotten store.Forgotten }
+	require.NoError(t, json.Unmarshal(body, &out))
+	assert.Equal(t, store.Forgotten{Links: 1}, out.Forgotten)
+
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))+`"}`)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the forgotten link no longer works: %s", body)
+	assert.Empty(t, e.list(t, "username=kari"))
+	require.Len(t, e.list(t, "username=ola"), 1)
+	assert.Equal(t, ola.ID, e.list(t, "username=ola")[0].ID)
+
+	evs := e.auditLog(t, store.AuditFilter{Event: store.EventForgotten})
+	require.Len(t, evs, 1)
+	assert.Equal(t, "admin:desk", evs[0].Actor)
+	assert.Equal(t, "Kari", evs[0].Username)
+	assert.Equal(t, "deleted: links (with their addresses) 1", evs[0].Detail)
+	all := e.auditLog(t, store.AuditFilter{})
+	for _, ev := range all {
+		assert.NotContains(t, ev.Detail, "kari.private", "no address in the audit log")
+	}
+
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/accounts/forget", map[string]string{"username": "kari", "institution": "uio"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"links":0`)
+	evs = e.auditLog(t, store.AuditFilter{Event: store.EventForgotten})
+	require.Len(t, evs, 2)
+	assert.Equal(t, "nothing was kept", evs[1].Detail)
+
+	for _, tt := range []struct {
+		req   map[string]string
+		field string
+	}{
+		{map[string]string{"username": "kari"}, "institution"},
+		{map[string]string{"institution": "uio"}, "username"},
+		{map[string]string{"username": "kari", "institution": "nowhere"}, "institution"},
+		{map[string]string{"username": strings.Repeat("k", 300), "institution": "uio"}, "username"},
+		{map[string]string{"username": "ka\x00ri", "institution": "uio"}, "username"},
+	} {
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/accounts/forget", tt.req, deskKey)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%v: %s", tt.req, body)
+		assert.Contains(t, string(body), `"`+tt.field+`"`, "%v names the field: %s", tt.req, body)
+	}
+	resp, _ = e.admin(t, http.MethodPost, "/api/admin/accounts/forget", map[string]string{"username": "ola", "institution": "uio"}, "wrong-key")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	require.Len(t, e.list(t, "username=ola"), 1)
+}

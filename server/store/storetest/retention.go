@@ -1,0 +1,214 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// retentionTests are the suite's tests of store.Retention.
+var retentionTests = []struct {
+	name string
+	fn   func(*testing.T, Opener)
+}{
+	{"Prune", testPrune},
+	{"Forget", testForget},
+}
+
+// testPrune: what ended before the cut goes, with its addresses; what is
+// open, ended after it, or still has work to do stays; what ran out by
+// now (sign-ins, dates of birth, old failure counts) goes at once.
+func testPrune(t *testing.T, open Opener) {
+	s := open(t)
+	day := 24 * time.Hour
+	now := T0.Add(100 * day)
+	ended := now.Add(-90 * day) // T0 + 10 days
+	used := func(token string, at time.Time) store.Activation {
+		a := NewActivation(token, "u-"+token, time.Hour)
+		a.UsedAt = &at
+		return a
+	}
+	old := NewActivation("expired-old", "kari", time.Hour) // expired at T0+1h
+	recent := NewActivation("expired-recent", "kari", time.Hour)
+	recent.CreatedAt, recent.ExpiresAt = T0.Add(20*day), T0.Add(20*day+time.Hour)
+	live := NewActivation("open", "kari", 200*day)
+	for _, a := range []store.Activation{old, recent, live, used("used-old", T0.Add(day)), used("used-recent", T0.Add(50*day))} {
+		create(t, s, a)
+		require.NoError(t, s.SetContact(ctx(t), a.TokenHash, store.Contact{Email: "kari@example.org", Phone: "+4791234567", Lang: "nb"}))
+	}
+	// A link used before the cut whose steps after the password are not
+	// done yet (followup_at set by Complete) stays until they are.
+	pending := NewActivation("pending", "ola", time.Hour)
+	create(t, s, pending)
+	c, err := s.Claim(ctx(t), pending.TokenHash, T0, time.Minute, EncodedHash(1), 5)
+	require.NoError(t, err)
+	require.NoError(t, s.Complete(ctx(t), pending.TokenHash, c.ID, T0.Add(time.Second), EncodedHash(1), 3, 5))
+
+	// Notices: sent before the cut, given up before it, sent after, queued.
+	var ids []int64
+	for _, k := range []string{"sent-old", "gaveup-old", "sent-recent", "queued"} {
+		n := Notice(k)
+		_, err := s.EnqueueNotification(ctx(t), n)
+		require.NoError(t, err)
+	}
+	got, err := s.Notifications(ctx(t), 10)
+	require.NoError(t, err)
+	byKey := map[string]int64{}
+	for _, n := range got {
+		byKey[n.Key] = n.ID
+		ids = append(ids, n.ID)
+	}
+	require.Len(t, ids, 4)
+	require.NoError(t, s.NotificationSent(ctx(t), byKey["sent-old"], T0.Add(day)))
+	require.NoError(t, s.NotificationFailed(ctx(t), byKey["gaveup-old"], T0.Add(day), "smtp: 550", true))
+	require.NoError(t, s.NotificationSent(ctx(t), byKey["sent-recent"], T0.Add(50*day)))
+
+	// Sessions and sign-ins: one ran out a minute ago (its date of birth
+	// goes, the session stays a day), one two days ago (goes), one live.
+	justOut := session("just-out", "ola")
+	justOut.CreatedAt, justOut.ExpiresAt = now.Add(-11*time.Minute), now.Add(-time.Minute)
+	longOut := session("long-out", "ola")
+	longOut.CreatedAt, longOut.ExpiresAt = now.Add(-2*day), now.Add(-2*day+10*time.Minute)
+	liveS := session("live", "ola")
+	liveS.CreatedAt, liveS.ExpiresAt = now.Add(-time.Minute), now.Add(9*time.Minute)
+	// (Each created after the sessions that ran out before it by a day:
+	// creating one deletes those.)
+	for _, r := range []store.ResetSession{liveS, justOut, longOut} {
+		require.NoError(t, s.CreateResetSession(ctx(t), r))
+	}
+	require.NoError(t, s.CreateLogin(ctx(t), store.Login{StateHash: Hash32("login-live"), Nonce: "n", Verifier: "v", ACR: "a",
+		Institution: "uio", Lang: "nb", ExpiresAt: now.Add(9 * time.Minute)}, now.Add(-time.Minute)))
+	require.NoError(t, s.CreateLogin(ctx(t), store.Login{StateHash: Hash32("login-old"), Nonce: "n", Verifier: "v", ACR: "a",
+		Institution: "uio", Lang: "nb", ExpiresAt: now.Add(-time.Minute)}, now.Add(-11*time.Minute)))
+	_, err = s.Fail(ctx(t), Hash32("throttle-old"), now.Add(-2*day), 15*time.Minute)
+	require.NoError(t, err)
+	_, err = s.Fail(ctx(t), Hash32("throttle-live"), now.Add(-time.Minute), 15*time.Minute)
+	require.NoError(t, err)
+
+	p, err := s.Prune(ctx(t), now, ended)
+	require.NoError(t, err)
+	assert.Equal(t, store.Pruned{Links: 2, Notices: 2, Sessions: 1, Logins: 1, Counters: 1}, p)
+	assert.Equal(t, int64(7), p.Total())
+
+	for token, want := range map[string]bool{"expired-old": false, "used-old": false, "expired-recent": true, "used-recent": true, "open": true, "pending": true} {
+		recs, err := s.Activations(ctx(t), store.ActivationFilter{TokenHash: TokenHash(token)})
+		require.NoError(t, err)
+		assert.Equal(t, want, len(recs) == 1, "%s kept", token)
+		if want && token != "pending" {
+			assert.Equal(t, "kari@example.org", recs[0].Email, "%s keeps its address", token)
+		}
+	}
+	got, err = s.Notifications(ctx(t), 10)
+	require.NoError(t, err)
+	var keys []string
+	for _, n := range got {
+		keys = append(keys, n.Key)
+	}
+	assert.ElementsMatch(t, []string{"sent-recent", "queued"}, keys)
+
+	_, err = s.ResetSession(ctx(t), longOut.IDHash)
+	assert.ErrorIs(t, err, store.ErrNotFound, "a session out for two days is gone")
+	r, err := s.ResetSession(ctx(t), justOut.IDHash)
+	require.NoError(t, err, "a session just out stays a day (its answers say it ran out)")
+	assert.Empty(t, r.BirthDate, "but without the date of birth")
+	r, err = s.ResetSession(ctx(t), liveS.IDHash)
+	require.NoError(t, err)
+	assert.Equal(t, "1985-07-24", r.BirthDate, "a live session keeps it")
+	_, err = s.TakeLogin(ctx(t), Hash32("login-old"), now.Add(-2*time.Minute))
+	assert.ErrorIs(t, err, store.ErrNotFound, "a sign-in that ran out is gone")
+	_, err = s.TakeLogin(ctx(t), Hash32("login-live"), now)
+	assert.NoError(t, err)
+	n, err := s.Failures(ctx(t), Hash32("throttle-live"), now, 15*time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "a live count stays")
+
+	// Again: nothing more to do.
+	p, err = s.Prune(ctx(t), now, ended)
+	require.NoError(t, err)
+	assert.Zero(t, p.Total())
+	// Once its steps are done, the pending link goes too.
+	require.NoError(t, s.FollowedUp(ctx(t), pending.TokenHash))
+	p, err = s.Prune(ctx(t), now, ended)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), p.Links)
+}
+
+// testForget: everything of one account at one institution goes, in any
+// case of its letters; another account's, and the same username's at
+// another institution (links, identity), stay.
+func testForget(t *testing.T, open Opener) {
+	s := open(t)
+	mine := NewActivation("mine", "kari", time.Hour)
+	other := NewActivation("other", "ola", time.Hour)
+	elsewhere := NewActivation("elsewhere", "kari", time.Hour)
+	elsewhere.Institution = "uib"
+	for _, a := range []store.Activation{mine, other, elsewhere} {
+		create(t, s, a)
+		require.NoError(t, s.SetContact(ctx(t), a.TokenHash, store.Contact{Email: a.Username + "@example.org", Lang: "nb"}))
+	}
+	kari := Notice("kari-notice")
+	kari.Username, kari.Institution = "kari", mine.Institution
+	olaN := Notice("ola-notice")
+	olaN.Username, olaN.Institution = "ola", mine.Institution
+	for _, n := range []store.Notification{kari, olaN} {
+		_, err := s.EnqueueNotification(ctx(t), n)
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: mine.Institution, Username: "kari", Name: "Kari", IdentityHash: Hash32("p1"), UpdatedAt: T0},
+		{Institution: "uib", Username: "kari", Name: "Kari", IdentityHash: Hash32("p1"), UpdatedAt: T0},
+		{Institution: mine.Institution, Username: "ola", Name: "Ola", IdentityHash: Hash32("p2"), UpdatedAt: T0},
+	}))
+	rs := session("kari-session", "kari")
+	rs.Institution = mine.Institution
+	require.NoError(t, s.CreateResetSession(ctx(t), rs))
+	require.NoError(t, s.PutAddress(ctx(t), "kari", "kari.home@example.org", "nb", T0))
+	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(1), 5, &store.Followup{Key: "change:kari", Kind: "change",
+		Username: "kari", Name: "Kari", Institution: mine.Institution, At: T0}))
+	require.NoError(t, s.SetPassword(ctx(t), "kari", T0.Add(time.Minute), EncodedHash(2), 5, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "ola", T0, EncodedHash(3), 5, nil))
+
+	f, err := s.Forget(ctx(t), mine.Institution, "KARI")
+	require.NoError(t, err)
+	assert.Equal(t, store.Forgotten{Links: 1, Notices: 1, Identities: 1, Sessions: 1, Followups: 1, Addresses: 1, Passwords: 2}, f)
+
+	recs, err := s.Activations(ctx(t), store.ActivationFilter{Username: "kari"})
+	require.NoError(t, err)
+	require.Len(t, recs, 1, "the same username's link at another institution stays")
+	assert.Equal(t, "uib", recs[0].Institution)
+	recs, err = s.Activations(ctx(t), store.ActivationFilter{Username: "ola"})
+	require.NoError(t, err)
+	assert.Len(t, recs, 1)
+	got, err := s.AccountsByIdentity(ctx(t), Hash32("p1"))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "uib", got[0].Institution)
+	_, err = s.IdentityOf(ctx(t), mine.Institution, "ola")
+	assert.NoError(t, err)
+	_, err = s.ResetSession(ctx(t), rs.IDHash)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, _, err = s.AddressOnFile(ctx(t), "kari")
+	// The uib link's address is kari's address on file still.
+	assert.NoError(t, err)
+	h, err := s.History(ctx(t), "kari", 10)
+	require.NoError(t, err)
+	assert.Empty(t, h)
+	h, err = s.History(ctx(t), "ola", 10)
+	require.NoError(t, err)
+	assert.Len(t, h, 1)
+	fs, err := s.ClaimPasswordFollowups(ctx(t), T0.Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	assert.Empty(t, fs)
+	ns, err := s.Notifications(ctx(t), 10)
+	require.NoError(t, err)
+	require.Len(t, ns, 1)
+	assert.Equal(t, "ola", ns[0].Username)
+
+	f, err = s.Forget(ctx(t), mine.Institution, "kari")
+	require.NoError(t, err)
+	assert.Zero(t, f.Total(), "forgotten already")
+}
