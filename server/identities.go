@@ -1,12 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -22,14 +24,18 @@ const MaxImportBytes = 32 << 20
 // institution, identity number) and stores each account's keyed identity
 // hash, all or nothing. A bad line is reported by its number and field
 // (identity.LineError, joined with identity.ErrInvalid), never its content.
-func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest bool, audit func(store.AuditEvent)) (int, error) {
+// With replace, the file lists every account of the institutions it names:
+// their other accounts' identity numbers are removed in the same
+// transaction (a person who left may no longer reset the account), each
+// audited.
+func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest, replace bool, audit func(store.AuditEvent)) (IdentityImport, error) {
 	if h == nil {
-		return 0, errors.New("no identity key configured")
+		return IdentityImport{}, errors.New("no identity key configured")
 	}
 	known := func(id string) bool { _, err := policy.Lookup(id); return err == nil }
 	rows, err := identity.ParseCSV(r, known, allowTest)
 	if err != nil {
-		return 0, err
+		return IdentityImport{}, err
 	}
 	ids := make([]store.AccountIdentity, len(rows))
 	for i, row := range rows {
@@ -37,13 +43,19 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 		// earlier import's), whatever the case of its ASCII letters: "OLA"
 		// again replaces ola's identity, not a second account's.
 		if row.Username, err = keptName(ctx, st, row.Username); err != nil {
-			return 0, fmt.Errorf("look up username: %w", err)
+			return IdentityImport{}, fmt.Errorf("look up username: %w", err)
 		}
 		ids[i] = store.AccountIdentity{Institution: row.Institution, Username: row.Username, Name: row.Name,
 			IdentityHash: h.Hash(row.Number), UpdatedAt: now.UTC()}
 	}
-	if err := st.PutIdentities(ctx, ids); err != nil {
-		return 0, fmt.Errorf("store identities: %w", err)
+	var removed []store.AccountIdentity
+	if replace && len(ids) > 0 {
+		removed, err = st.ReplaceIdentities(ctx, ids)
+	} else {
+		err = st.PutIdentities(ctx, ids)
+	}
+	if err != nil {
+		return IdentityImport{}, fmt.Errorf("store identities: %w", err)
 	}
 	// Each account whose reset an identity number now opens, audited: the
 	// mapping decides who may set the account's password.
@@ -51,7 +63,22 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 		audit(store.AuditEvent{Time: now, Event: store.EventIdentitySet, Username: id.Username, Institution: id.Institution,
 			Detail: "identity number stored for the reset with ID-porten"})
 	}
-	return len(ids), nil
+	slices.SortFunc(removed, func(a, b store.AccountIdentity) int {
+		return cmp.Or(cmp.Compare(a.Institution, b.Institution), cmp.Compare(a.Username, b.Username))
+	})
+	for _, id := range removed {
+		audit(store.AuditEvent{Time: now, Event: store.EventIdentityRemoved, Username: id.Username, Institution: id.Institution,
+			Detail: "identity number removed: not in the import that lists every account of the institution"})
+	}
+	return IdentityImport{Imported: len(ids), Removed: len(removed)}, nil
+}
+
+// IdentityImport counts what ImportIdentities did.
+type IdentityImport struct {
+	Imported int `json:"imported"`
+	// Removed are the accounts whose identity number a replacing import
+	// removed.
+	Removed int `json:"removed"`
 }
 
 type importLine struct {
@@ -78,7 +105,15 @@ func (h *handler) importIdentities() http.Handler {
 			return
 		}
 		body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
-		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers,
+		// ?replace=true: the file lists every account of its
+		// institutions. Another value is refused, not read as false.
+		q := r.URL.Query().Get("replace")
+		if q != "" && q != "true" && q != "false" {
+			writeError(w, errorf(CodeInvalid, "replace must be true or false", "replace"))
+			return
+		}
+		replace := q == "true"
+		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers, replace,
 			func(e store.AuditEvent) { h.audit(r, e) })
 		var mbe *http.MaxBytesError
 		switch {
@@ -102,7 +137,7 @@ func (h *handler) importIdentities() http.Handler {
 			h.internal(w, r, "import identities", err)
 			return
 		}
-		h.Logger.InfoContext(r.Context(), "identities imported", "id", RequestID(r.Context()), "accounts", n)
-		writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+		h.Logger.InfoContext(r.Context(), "identities imported", "id", RequestID(r.Context()), "accounts", n.Imported, "removed", n.Removed)
+		writeJSON(w, http.StatusOK, n)
 	})
 }

@@ -490,7 +490,7 @@ func TestImportIdentitiesAPI(t *testing.T) {
 	assert.Empty(t, got, "all or nothing")
 	res, body = req("ola,Ola,default,"+pidOla+"\n", adminKey)
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	assert.JSONEq(t, `{"imported":1}`, string(body))
+	assert.JSONEq(t, `{"imported":1,"removed":0}`, string(body))
 	// The same account again with its username in capitals (the
 	// directories match both): ola's identity is replaced, not joined by a
 	// second account for "OLA", which would make the number ambiguous and
@@ -518,6 +518,33 @@ func TestImportIdentitiesAPI(t *testing.T) {
 		assert.NotEmpty(t, ev.RequestID)
 		assertNoSecrets(t, ev.Detail, pidOla)
 	}
+}
+
+// TestImportIdentitiesReplace: an import with ?replace=true lists every
+// account of the institutions it names; an account it leaves out (a
+// person who left) loses its identity number, and with it the reset, each
+// audited; another institution's stay. Another value of replace is
+// refused, not read as false.
+func TestImportIdentitiesReplace(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, "ola,Ola,default,"+pidOla+"\nkari,Kari,default,"+pidKari+"\nkari,Kari,uio,"+pidKari+"\n")
+	res, body := adminPost(t, e.srv.URL+"/api/admin/identities?replace=yes", "text/csv", "ola,Ola,default,"+pidOla+"\n")
+	require.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"replace"`)
+	res, body = adminPost(t, e.srv.URL+"/api/admin/identities?replace=true", "text/csv", "ola,Ola,default,"+pidOla+"\n")
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.JSONEq(t, `{"imported":1,"removed":1}`, string(body))
+	got, err := e.st.AccountsByIdentity(context.Background(), mustHash(t, pidKari))
+	require.NoError(t, err)
+	require.Len(t, got, 1, "kari's account at uio stays")
+	assert.Equal(t, "uio", got[0].Institution)
+	evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventIdentityRemoved})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, "kari", evs[0].Username)
+	assert.Equal(t, "default", evs[0].Institution)
+	assert.Equal(t, "admin:admin", evs[0].Actor)
+	assertNoSecrets(t, e.logs.String(), pidOla, pidKari)
 }
 
 func mustHash(t *testing.T, pid string) []byte {

@@ -19,7 +19,7 @@ import (
 // institution, identity number), all or nothing. A bad line is reported
 // on stderr by its number and field, never its content.
 func runAccount(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] FILE.csv|-\n" +
+	const use = "usage: styrke account import [--db DSN] [--identity-key-file FILE] [--test-numbers] [--replace] FILE.csv|-\n" +
 		"       styrke account forget [--db DSN] --institution ID --username NAME"
 	if len(args) > 0 && isHelp(args[0]) {
 		fmt.Fprintln(stdout, use)
@@ -40,6 +40,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	registerIdentityFlags(fs, getenv, &rc)
 	actor := fs.String("actor", cliActor(), "who is acting, for the audit log")
+	replace := fs.Bool("replace", false, "the file lists every account of the institutions it names: remove the identity numbers of their other accounts (people who left)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -73,7 +74,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer st.Close()
 	var auditErr error
-	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, func(e store.AuditEvent) {
+	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, *replace, func(e store.AuditEvent) {
 		e.Actor = *actor
 		if _, err := st.AppendAudit(ctx, e); err != nil && auditErr == nil {
 			auditErr = err
@@ -98,11 +99,15 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if n.Imported == 0 {
 		fmt.Fprintln(stderr, "account import: the file has no accounts; nothing was imported")
 		return errReported
 	}
-	fmt.Fprintf(stdout, "imported %d accounts\n", n)
+	if *replace {
+		fmt.Fprintf(stdout, "imported %d accounts, removed %d\n", n.Imported, n.Removed)
+		return nil
+	}
+	fmt.Fprintf(stdout, "imported %d accounts\n", n.Imported)
 	return nil
 }
 

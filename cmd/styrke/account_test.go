@@ -78,6 +78,24 @@ func TestAccountImport(t *testing.T) {
 		assert.Equal(t, "cli:hr", evs[0].Actor)
 		assert.NotContains(t, evs[0].Detail, fnr)
 	})
+	t.Run("replace", func(t *testing.T) {
+		// The file lists every account of its institution: per, left out,
+		// loses his identity number (a person who left).
+		dir := t.TempDir()
+		env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_TEST_NUMBERS": "true"}
+		var stdout, stderr bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"account", "import", "-"}, func(k string) string { return env[k] },
+			strings.NewReader("ola,Ola,default,"+fnr+"\nper,Per,default,"+test+"\n"), &stdout, &stderr), stderr.String())
+		stdout.Reset()
+		require.NoError(t, run(context.Background(), []string{"account", "import", "--replace", "-"}, func(k string) string { return env[k] },
+			strings.NewReader("ola,Ola,default,"+fnr+"\n"), &stdout, &stderr), stderr.String())
+		assert.Equal(t, "imported 1 accounts, removed 1\n", stdout.String())
+		st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
+		require.NoError(t, err)
+		defer st.Close()
+		_, err = st.IdentityOf(context.Background(), "default", "per")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+	})
 	t.Run("no key", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), []string{"account", "import", "-"}, func(k string) string {

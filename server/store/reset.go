@@ -68,6 +68,11 @@ type ResetStore interface {
 	// PutIdentities inserts or replaces the mappings (keyed by institution
 	// and username) in one transaction: all or none.
 	PutIdentities(ctx context.Context, ids []AccountIdentity) error
+	// ReplaceIdentities is PutIdentities for a file that lists every
+	// account of the institutions it names: in the same transaction it
+	// deletes those institutions' other mappings (a person who left may no
+	// longer reset the account) and returns them.
+	ReplaceIdentities(ctx context.Context, ids []AccountIdentity) (removed []AccountIdentity, err error)
 	// AccountsByIdentity returns the accounts whose identity hash is h
 	// (none, one or several), ordered by institution and username.
 	AccountsByIdentity(ctx context.Context, h []byte) ([]AccountIdentity, error)
@@ -158,4 +163,17 @@ func FoldPattern(username string) (pattern string, wide bool) {
 		}
 	}
 	return b.String(), wide
+}
+
+// IdentitiesByInstitution returns, for each institution ids name, the set
+// of its usernames in ids: what ReplaceIdentities keeps.
+func IdentitiesByInstitution(ids []AccountIdentity) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, id := range ids {
+		if out[id.Institution] == nil {
+			out[id.Institution] = map[string]bool{}
+		}
+		out[id.Institution][id.Username] = true
+	}
+	return out
 }

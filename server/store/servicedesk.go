@@ -112,6 +112,10 @@ const (
 	// keyed hash, never the number) that may reset the account through
 	// ID-porten.
 	EventIdentitySet = "identity_set"
+	// EventIdentityRemoved: an import that lists every account of an
+	// institution removed the identity number of an account it did not
+	// list (no reset through ID-porten for it since).
+	EventIdentityRemoved = "identity_removed"
 	// EventForgotten: the desk deleted everything Styrke kept of an
 	// account (the right to erasure); the detail counts what, by kind.
 	EventForgotten = "forgotten"
@@ -120,7 +124,7 @@ const (
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
 	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
-	EventIdentitySet, EventForgotten}
+	EventIdentitySet, EventIdentityRemoved, EventForgotten}
 
 // AuditEvent is one line of the audit log: who did what, when, from where,
 // in which request. It never holds a password, token or identity number.

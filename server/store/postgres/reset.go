@@ -38,12 +38,24 @@ func utcPtr(t *time.Time) *time.Time {
 
 // PutIdentities implements store.ResetStore.
 func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) error {
+	_, err := s.putIdentities(ctx, ids, false)
+	return err
+}
+
+// ReplaceIdentities implements store.ResetStore.
+func (s *Store) ReplaceIdentities(ctx context.Context, ids []store.AccountIdentity) ([]store.AccountIdentity, error) {
+	return s.putIdentities(ctx, ids, true)
+}
+
+func (s *Store) putIdentities(ctx context.Context, ids []store.AccountIdentity, replace bool) ([]store.AccountIdentity, error) {
 	for _, id := range ids {
 		if err := check32("identity hash", id.IdentityHash); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	var removed []store.AccountIdentity
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		removed = nil
 		for _, id := range ids {
 			if _, err := tx.Exec(ctx, `INSERT INTO account_identities
 				(institution, username, name, identity_hash, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -53,12 +65,40 @@ func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) 
 				return err
 			}
 		}
+		if !replace {
+			return nil
+		}
+		for inst, keep := range store.IdentitiesByInstitution(ids) {
+			rows, err := tx.Query(ctx, `SELECT institution, username, name, identity_hash, updated_at
+				FROM account_identities WHERE institution = $1 ORDER BY username`, inst)
+			if err != nil {
+				return err
+			}
+			all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.AccountIdentity, error) {
+				var a store.AccountIdentity
+				err := r.Scan(&a.Institution, &a.Username, &a.Name, &a.IdentityHash, &a.UpdatedAt)
+				a.UpdatedAt = a.UpdatedAt.UTC()
+				return a, err
+			})
+			if err != nil {
+				return err
+			}
+			for _, a := range all {
+				if keep[a.Username] {
+					continue
+				}
+				if _, err := tx.Exec(ctx, `DELETE FROM account_identities WHERE institution = $1 AND username = $2`, a.Institution, a.Username); err != nil {
+					return err
+				}
+				removed = append(removed, a)
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: put identities: %w", err)
+		return nil, fmt.Errorf("postgres: put identities: %w", err)
 	}
-	return nil
+	return removed, nil
 }
 
 // AccountsByIdentity implements store.ResetStore.

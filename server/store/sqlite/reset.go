@@ -45,19 +45,30 @@ func timePtr(n sql.NullInt64) *time.Time {
 }
 
 // PutIdentities implements store.ResetStore.
-func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) (err error) {
+func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) error {
+	_, err := s.putIdentities(ctx, ids, false)
+	return err
+}
+
+// ReplaceIdentities implements store.ResetStore.
+func (s *Store) ReplaceIdentities(ctx context.Context, ids []store.AccountIdentity) ([]store.AccountIdentity, error) {
+	return s.putIdentities(ctx, ids, true)
+}
+
+func (s *Store) putIdentities(ctx context.Context, ids []store.AccountIdentity, replace bool) (removed []store.AccountIdentity, err error) {
 	for _, id := range ids {
 		if err := check32("identity hash", id.IdentityHash); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: put identities: %w", err)
+		return nil, fmt.Errorf("sqlite: put identities: %w", err)
 	}
 	defer func() {
 		if err != nil {
 			tx.Rollback()
+			removed = nil
 		}
 	}()
 	for _, id := range ids {
@@ -66,13 +77,46 @@ func (s *Store) PutIdentities(ctx context.Context, ids []store.AccountIdentity) 
 			ON CONFLICT (institution, username) DO UPDATE SET name = excluded.name,
 				identity_hash = excluded.identity_hash, updated_at = excluded.updated_at`,
 			id.Institution, id.Username, id.Name, id.IdentityHash, micros(id.UpdatedAt)); err != nil {
-			return fmt.Errorf("sqlite: put identities: %w", err)
+			return nil, fmt.Errorf("sqlite: put identities: %w", err)
+		}
+	}
+	if replace {
+		for inst, keep := range store.IdentitiesByInstitution(ids) {
+			var rows *sql.Rows
+			rows, err = tx.QueryContext(ctx, `SELECT institution, username, name, identity_hash, updated_at
+				FROM account_identities WHERE institution = ? ORDER BY username`, inst)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+			}
+			var gone []store.AccountIdentity
+			for rows.Next() {
+				var a store.AccountIdentity
+				var at int64
+				if err = rows.Scan(&a.Institution, &a.Username, &a.Name, &a.IdentityHash, &at); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+				}
+				if !keep[a.Username] {
+					a.UpdatedAt = fromMicros(at)
+					gone = append(gone, a)
+				}
+			}
+			rows.Close()
+			if err = rows.Err(); err != nil {
+				return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+			}
+			for _, a := range gone {
+				if _, err = tx.ExecContext(ctx, `DELETE FROM account_identities WHERE institution = ? AND username = ?`, a.Institution, a.Username); err != nil {
+					return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+				}
+			}
+			removed = append(removed, gone...)
 		}
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: put identities: commit: %w", err)
+		return nil, fmt.Errorf("sqlite: put identities: commit: %w", err)
 	}
-	return nil
+	return removed, nil
 }
 
 // AccountsByIdentity implements store.ResetStore.

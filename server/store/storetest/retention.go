@@ -17,6 +17,7 @@ var retentionTests = []struct {
 }{
 	{"Prune", testPrune},
 	{"Forget", testForget},
+	{"ReplaceIdentities", testReplaceIdentities},
 }
 
 // testPrune: what ended before the cut goes, with its addresses; what is
@@ -211,4 +212,43 @@ func testForget(t *testing.T, open Opener) {
 	f, err = s.Forget(ctx(t), mine.Institution, "kari")
 	require.NoError(t, err)
 	assert.Zero(t, f.Total(), "forgotten already")
+}
+
+// testReplaceIdentities: a file that lists every account of its
+// institutions removes those institutions' other mappings (and says
+// which), and leaves the institutions it does not name alone.
+func testReplaceIdentities(t *testing.T, open Opener) {
+	s := open(t)
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "ola", Name: "Ola", IdentityHash: Hash32("p1"), UpdatedAt: T0},
+		{Institution: "uio", Username: "kari", Name: "Kari", IdentityHash: Hash32("p2"), UpdatedAt: T0},
+		{Institution: "uio", Username: "per", Name: "Per", IdentityHash: Hash32("p3"), UpdatedAt: T0},
+		{Institution: "uib", Username: "kari", Name: "Kari", IdentityHash: Hash32("p2"), UpdatedAt: T0},
+	}))
+	removed, err := s.ReplaceIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "ola", Name: "Ola N", IdentityHash: Hash32("p1"), UpdatedAt: T0.Add(time.Hour)},
+		{Institution: "uio", Username: "eva", Name: "Eva", IdentityHash: Hash32("p4"), UpdatedAt: T0.Add(time.Hour)},
+	})
+	require.NoError(t, err)
+	var gone []string
+	for _, a := range removed {
+		gone = append(gone, a.Institution+"/"+a.Username)
+	}
+	assert.ElementsMatch(t, []string{"uio/kari", "uio/per"}, gone)
+	for who, want := range map[[2]string]bool{{"uio", "ola"}: true, {"uio", "eva"}: true, {"uio", "kari"}: false, {"uio", "per"}: false, {"uib", "kari"}: true} {
+		_, err := s.IdentityOf(ctx(t), who[0], who[1])
+		if want {
+			assert.NoError(t, err, "%v kept", who)
+		} else {
+			assert.ErrorIs(t, err, store.ErrNotFound, "%v removed", who)
+		}
+	}
+	id, err := s.IdentityOf(ctx(t), "uio", "ola")
+	require.NoError(t, err)
+	assert.Equal(t, "Ola N", id.Name)
+	// A bad hash stores and removes nothing.
+	_, err = s.ReplaceIdentities(ctx(t), []store.AccountIdentity{{Institution: "uib", Username: "x", Name: "X", IdentityHash: []byte("short"), UpdatedAt: T0}})
+	require.Error(t, err)
+	_, err = s.IdentityOf(ctx(t), "uib", "kari")
+	assert.NoError(t, err)
 }
