@@ -177,9 +177,14 @@ func (h *handler) change() http.Handler {
 		}
 		if req.Institution == "" {
 			req.Institution = "default"
+			if len(h.Institutions) == 1 {
+				req.Institution = h.Institutions[0]
+			}
 		}
 		p, err := policy.Lookup(req.Institution)
-		if err != nil {
+		if err != nil || !h.Serves(req.Institution) {
+			// Unknown, or not served here: a person Styrke knows nothing
+			// of chose the weakest built-in policy.
 			fields = append(fields, "institution")
 		}
 		if req.Current == "" || len(req.Current) > 1024 {

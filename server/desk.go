@@ -50,6 +50,25 @@ type DeskDeps struct {
 	// Directories, when set, are asked whether a link's account exists
 	// (Issued.Warnings); nil: not asked.
 	Directories *directory.Set
+	// Institutions are the institutions this installation serves
+	// (`--institutions`); empty: every built-in one. Links, welcomes,
+	// identities, resets and changes of another are refused: a person
+	// unknown to Styrke chose the weakest policy on the change page.
+	Institutions []string
+}
+
+// Serves reports whether institution is one this installation serves.
+func (d DeskDeps) Serves(institution string) bool {
+	return len(d.Institutions) == 0 || slices.Contains(d.Institutions, institution)
+}
+
+// servedProblem is the field error of an institution not served here, or
+// nil.
+func (d DeskDeps) servedProblem(institution string) error {
+	if d.Serves(institution) {
+		return nil
+	}
+	return &FieldError{Fields: []string{"institution"}, Msg: "institution is not one this installation serves (--institutions: " + strings.Join(d.Institutions, ", ") + ")"}
 }
 
 // Desk issues, delivers, lists and revokes activations, queues the notices
@@ -395,6 +414,9 @@ func ParseID(id string) ([]byte, error) {
 // reported in Issued.Deliveries (and the audit log); the activation stays.
 func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := r.Validate(); err != nil {
+		return Issued{}, err
+	}
+	if err := d.servedProblem(r.Institution); err != nil {
 		return Issued{}, err
 	}
 	r.Username = d.accountName(ctx, r.Username)

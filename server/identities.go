@@ -28,11 +28,16 @@ const MaxImportBytes = 32 << 20
 // their other accounts' identity numbers are removed in the same
 // transaction (a person who left may no longer reset the account), each
 // audited.
-func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest, replace bool, audit func(store.AuditEvent)) (IdentityImport, error) {
+// serves says which institutions the installation serves (a line of
+// another is refused as an unknown one); nil: every built-in one.
+func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest, replace bool, serves func(string) bool, audit func(store.AuditEvent)) (IdentityImport, error) {
 	if h == nil {
 		return IdentityImport{}, errors.New("no identity key configured")
 	}
-	known := func(id string) bool { _, err := policy.Lookup(id); return err == nil }
+	known := func(id string) bool {
+		_, err := policy.Lookup(id)
+		return err == nil && (serves == nil || serves(id))
+	}
 	rows, err := identity.ParseCSV(r, known, allowTest)
 	if err != nil {
 		return IdentityImport{}, err
@@ -113,7 +118,7 @@ func (h *handler) importIdentities() http.Handler {
 			return
 		}
 		replace := q == "true"
-		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers, replace,
+		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers, replace, h.Serves,
 			func(e store.AuditEvent) { h.audit(r, e) })
 		var mbe *http.MaxBytesError
 		switch {

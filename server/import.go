@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -246,6 +247,9 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		return ImportReport{}, ErrResetOff
 	}
 	rows, errs, err := parseImport(r, opts.Institution, opts.Code)
+	if err == nil {
+		rows, errs = d.servedRows(rows, errs)
+	}
 	if err == nil && opts.Welcome {
 		rows, errs, err = d.welcomeRows(ctx, rows, errs)
 	}
@@ -580,4 +584,23 @@ func deliveryErrors(ds []Delivery) string {
 		}
 	}
 	return b.String()
+}
+
+// servedRows moves the rows of institutions this installation does not
+// serve to errs, in line order.
+func (d *Desk) servedRows(rows []importRow, errs []RowError) ([]importRow, []RowError) {
+	kept := rows[:0]
+	moved := false
+	for _, row := range rows {
+		if err := d.servedProblem(row.req.Institution); err != nil {
+			errs = append(errs, RowError{Line: row.line, Field: "institution", Reason: err.Error()})
+			moved = true
+			continue
+		}
+		kept = append(kept, row)
+	}
+	if moved {
+		slices.SortStableFunc(errs, func(a, b RowError) int { return cmp.Compare(a.Line, b.Line) })
+	}
+	return kept, errs
 }

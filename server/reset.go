@@ -173,8 +173,8 @@ func (h *handler) idportenStart() http.Handler {
 		lang := pageLang(q.Get("lang"))
 		inst := q.Get("institution")
 		if inst != "" {
-			if _, err := policy.Lookup(inst); err != nil {
-				h.resetError(w, r, lang, resetFailed, errors.New("unknown institution"))
+			if _, err := policy.Lookup(inst); err != nil || !h.Serves(inst) {
+				h.resetError(w, r, lang, resetFailed, errors.New("unknown institution, or one not served here"))
 				return
 			}
 		}
@@ -289,7 +289,9 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		var match []store.AccountIdentity
 		for _, a := range accounts {
-			if l.Institution == "" || a.Institution == l.Institution {
+			// (Accounts of an institution not served here, imported before
+			// --institutions was set, are not offered.)
+			if (l.Institution == "" || a.Institution == l.Institution) && h.Serves(a.Institution) {
 				match = append(match, a)
 			}
 		}
@@ -369,18 +371,30 @@ type resetConfig struct {
 	IDPorten     bool     `json:"idporten"`
 	ServiceDesk  string   `json:"serviceDesk"`
 	Institutions []string `json:"institutions"`
+	// Served are the institutions this installation serves
+	// (--institutions), empty for every one: the change page offers
+	// these only.
+	Served []string `json:"served"`
 }
 
 func (h *handler) resetConfig() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		insts := []string{}
-		if h.Directories != nil && len(h.Directories.ByInstitution) > 1 {
+		if len(h.Institutions) > 0 {
+			// The institutions served here: the pages offer these only
+			// (and with one, no choice).
+			insts = slices.Sorted(slices.Values(h.Institutions))
+		} else if h.Directories != nil && len(h.Directories.ByInstitution) > 1 {
 			for id := range h.Directories.ByInstitution {
 				insts = append(insts, id)
 			}
 			slices.Sort(insts)
 		}
-		writeJSON(w, http.StatusOK, resetConfig{IDPorten: h.idportenOn(), ServiceDesk: h.ServiceDesk, Institutions: insts})
+		served := slices.Sorted(slices.Values(h.Institutions))
+		if served == nil {
+			served = []string{}
+		}
+		writeJSON(w, http.StatusOK, resetConfig{IDPorten: h.idportenOn(), ServiceDesk: h.ServiceDesk, Institutions: insts, Served: served})
 	})
 }
 

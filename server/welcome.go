@@ -70,6 +70,9 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 	if err := ir.Validate(); err != nil {
 		return Welcomed{}, err
 	}
+	if err := d.servedProblem(ir.Institution); err != nil {
+		return Welcomed{}, err
+	}
 	if !d.IDPortenReset {
 		return Welcomed{}, ErrResetOff
 	}

@@ -40,6 +40,8 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	registerIdentityFlags(fs, getenv, &rc)
 	actor := fs.String("actor", cliActor(), "who is acting, for the audit log")
+	var served string
+	servedFlag(fs, getenv, &served)
 	replace := fs.Bool("replace", false, "the file lists every account of the institutions it names: remove the identity numbers of their other accounts (people who left)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -49,6 +51,11 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, use)
+		return errUsage
+	}
+	insts, err := parseServed(served)
+	if err != nil {
+		fmt.Fprintf(stderr, "account import: %v\n", err)
 		return errUsage
 	}
 	h, err := rc.hasher()
@@ -74,7 +81,8 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer st.Close()
 	var auditErr error
-	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, *replace, func(e store.AuditEvent) {
+	serves := server.DeskDeps{Institutions: insts}.Serves
+	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, *replace, serves, func(e store.AuditEvent) {
 		e.Actor = *actor
 		if _, err := st.AppendAudit(ctx, e); err != nil && auditErr == nil {
 			auditErr = err

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,7 @@ type deskConfig struct {
 	templates, orgName, serviceDesk, smsDailyCap string
 	adminKeysFile                                string
 	activationCode                               string
+	institutions                                 string
 }
 
 func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -43,6 +46,7 @@ func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	envString(fs, getenv, &c.templates, "templates", "", "folder of message templates and institutions.json overriding the built-in ones")
 	envString(fs, getenv, &c.orgName, "org-name", "", "display name of the institution in messages (default: the policy's name, e.g. \"UiT Norges arktiske universitet\")")
 	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line (in messages and on the reset page)")
+	servedFlag(fs, getenv, &c.institutions)
 	envString(fs, getenv, &c.activationCode, "activation-code", "", "links issued with both an e-mail address and a phone number need a one-time code by SMS unless asked otherwise: 'all', or institution ids, comma-separated")
 }
 
@@ -61,6 +65,9 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 		return d, err
 	}
 	d.Templates = tp
+	if d.Institutions, err = parseServed(c.institutions); err != nil {
+		return d, err
+	}
 	if d.CodeByDefault, err = parseInstitutions(c.activationCode); err != nil {
 		return d, fmt.Errorf("--activation-code: %w", err)
 	}
@@ -244,6 +251,26 @@ func parseInstitutions(s string) (map[string]bool, error) {
 		out[id] = true
 	}
 	return out, nil
+}
+
+// servedFlag registers --institutions (STYRKE_INSTITUTIONS) in fs.
+func servedFlag(fs *flag.FlagSet, getenv func(string) string, p *string) {
+	envString(fs, getenv, p, "institutions", "all", "the institutions this installation serves, comma-separated ids (styrke policy list), or 'all'. Set it: with 'all', a person Styrke knows nothing of may choose any built-in institution's policy, the weakest, on the change page")
+}
+
+// parseServed reads --institutions: nil for every institution.
+func parseServed(s string) ([]string, error) {
+	m, err := parseInstitutions(s)
+	if err != nil {
+		return nil, fmt.Errorf("--institutions: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, errors.New("--institutions: name at least one institution id, or 'all'")
+	}
+	if m[""] {
+		return nil, nil
+	}
+	return slices.Sorted(maps.Keys(m)), nil
 }
 
 // prune is one round of the retention: the audit log's events and the

@@ -396,6 +396,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
 	}
+	if len(deskDeps.Institutions) > 0 {
+		fmt.Fprintf(stdout, "institutions served: %s\n", strings.Join(deskDeps.Institutions, ", "))
+	} else {
+		fmt.Fprintln(stdout, "institutions served: all built-in ones (set --institutions to those of this installation)")
+	}
 	if listen := addrURL(ln.Addr().String()); listen != c.baseURL {
 		fmt.Fprintf(stdout, "public URL (links): %s\n", c.baseURL)
 	}

@@ -728,3 +728,19 @@ func TestResetBack(t *testing.T) {
 	chrome.Eval[bool](t, tb, `(history.back(), true)`)
 	waitAcross(t, tb, `location.origin === `+jsString(b.base)+` && (() => { const e = document.querySelector('[data-testid=state-start]'); return e !== null && !e.hidden; })()`)
 }
+
+// TestChangeServedInstitution: an installation that serves one
+// institution (--institutions uio) offers no choice of institution on the
+// change page: the list offered every built-in one, and a person Styrke
+// knew nothing of could choose the weakest policy. The meter and the rules
+// shown are uio's.
+func TestChangeServedInstitution(t *testing.T) {
+	b := startResetBackend(t, false, "--institutions", "uio")
+	tb := resetTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
+	stateShown(t, tb, "form")
+	chrome.Poll[bool](t, tb, `document.getElementById('institution').closest('.field').hidden`)
+	assert.Equal(t, []string{"uio"}, chrome.Eval[[]string](t, tb, `[...document.getElementById('institution').options].map((o) => o.value)`))
+	assert.Equal(t, "uio", chrome.Eval[string](t, tb, `document.querySelector('styrke-meter').getAttribute('policy')`))
+	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-policy-id="uio"]').hidden && document.querySelector('[data-policy-id="default"]').hidden`))
+}

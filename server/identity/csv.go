@@ -125,7 +125,7 @@ func ParseCSV(r io.Reader, known func(string) bool, allowTest bool) ([]Row, erro
 			}
 		}
 		if ok && !known(row.Institution) {
-			bad(&LineError{Line: line, Field: "institution", Problem: "is not a known institution"})
+			bad(&LineError{Line: line, Field: "institution", Problem: "is not a known institution, or not one this installation serves"})
 			ok = false
 		}
 		if _, err := Check(row.Number, allowTest); err != nil {

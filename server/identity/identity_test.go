@@ -117,7 +117,7 @@ func TestParseCSVErrors(t *testing.T) {
 		{"test number without test numbers", "ola,Ola,uio," + test + "\n", false,
 			[]identity.LineError{{Line: 1, Field: "identity number", Problem: "is a test number (month + 80), not allowed without test numbers enabled"}}},
 		{"unknown institution and empty username", "ola,Ola,nowhere," + fnr + "\n,Kari,uio," + fnr2 + "\n", true,
-			[]identity.LineError{{Line: 1, Field: "institution", Problem: "is not a known institution"}, {Line: 2, Field: "username", Problem: "is empty"}}},
+			[]identity.LineError{{Line: 1, Field: "institution", Problem: "is not a known institution, or not one this installation serves"}, {Line: 2, Field: "username", Problem: "is empty"}}},
 		{"a header without a column", "username,institution,identity number\nola,uio," + fnr + "\n", true,
 			[]identity.LineError{{Line: 1, Field: "name", Problem: "is not in the header (username, name, institution, identity number)"}}},
 		{"a header with an unknown column", "username,name,institution,fnr\nola,Ola,uio," + fnr + "\n", true,

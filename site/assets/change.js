@@ -21,9 +21,21 @@ const submit = form.querySelector('button:not([type=button])');
 // and the link to it goes.
 let resetOn = true;
 styrkeForm.api('/api/reset/config').then((res) => {
-  if (res.status === 200 && res.data?.idporten === false) {
+  if (res.status !== 200) return;
+  if (res.data?.idporten === false) {
     resetOn = false;
     for (const el of root.querySelectorAll('[data-forgot-link]')) el.hidden = true;
+  }
+  // The institutions this installation serves: the others leave the list
+  // (the server refuses them), and with one there is nothing to choose.
+  const served = Array.isArray(res.data?.served) ? res.data.served : [];
+  if (served.length > 0) {
+    for (const opt of [...institution.options]) {
+      if (!served.includes(opt.value)) opt.remove();
+    }
+    if (institution.selectedIndex < 0 && institution.options.length > 0) institution.selectedIndex = 0;
+    institution.closest('.field').hidden = institution.options.length <= 1;
+    applyInstitution();
   }
 }).catch(() => {});
 const text = (key) => (!resetOn && msg[`${key}Noreset`]) || msg[key];
