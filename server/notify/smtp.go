@@ -284,5 +284,13 @@ func scrub(err error, secret string) string {
 	if secret != "" {
 		s = strings.ReplaceAll(s, secret, "***")
 	}
-	return s
+	// The server's reply and go-mail quote the recipient ("550 5.1.1
+	// <ola.privat@…>: …", "affected recipient(s): <…>"), and the error is
+	// logged: a person's private address. Every address goes, the
+	// message's id too (it names only the sender's domain).
+	return mailAddress.ReplaceAllString(s, "<address>")
 }
+
+// mailAddress is anything shaped like an e-mail address in an error's
+// text, with its angle brackets.
+var mailAddress = regexp.MustCompile(`<?[^\s<>"(),;:]+@[^\s<>"(),;:]+>?`)
