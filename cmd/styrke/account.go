@@ -75,7 +75,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 		defer f.Close()
 		in = f
 	}
-	st, _, err := openStore(ctx, db, data, io.Discard)
+	st, err := openDeskStore(ctx, db, data)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestAccountImport(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := dataWithStore(t)
 			file := filepath.Join(dir, "accounts.csv")
 			require.NoError(t, os.WriteFile(file, []byte(tc.csv), 0o600))
 			env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
@@ -62,7 +62,7 @@ func TestAccountImport(t *testing.T) {
 	t.Run("audited", func(t *testing.T) {
 		// Each account's identity, as the API's import: the CLI's left no
 		// trace either.
-		dir := t.TempDir()
+		dir := dataWithStore(t)
 		env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), []string{"account", "import", "--actor", "cli:hr", "-"}, func(k string) string { return env[k] },
@@ -81,7 +81,7 @@ func TestAccountImport(t *testing.T) {
 	t.Run("replace", func(t *testing.T) {
 		// The file lists every account of its institution: per, left out,
 		// loses his identity number (a person who left).
-		dir := t.TempDir()
+		dir := dataWithStore(t)
 		env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_TEST_NUMBERS": "true"}
 		var stdout, stderr bytes.Buffer
 		require.NoError(t, run(context.Background(), []string{"account", "import", "-"}, func(k string) string { return env[k] },
@@ -160,7 +160,7 @@ func TestPromptLoginByDefault(t *testing.T) {
 // flag or an unknown institution is a usage error that names it.
 func TestAccountForget(t *testing.T) {
 	const fnr = "01019000083"
-	dir := t.TempDir()
+	dir := dataWithStore(t)
 	env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_TEST_NUMBERS": "true"}
 	getenv := func(k string) string { return env[k] }
 	var stdout, stderr bytes.Buffer

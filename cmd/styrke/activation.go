@@ -93,10 +93,7 @@ func (c *activationCmd) open(ctx context.Context) (*server.Desk, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	open := func() (store.Store, error) {
-		st, _, err := openStore(ctx, c.db, c.data, io.Discard)
-		return st, err
-	}
+	open := func() (store.Store, error) { return openDeskStore(ctx, c.db, c.data) }
 	if c.existing {
 		open = func() (store.Store, error) { return openExistingStore(ctx, c.db, c.data) }
 	}

@@ -223,7 +223,7 @@ func TestServeRefusesShortAdminKeys(t *testing.T) {
 // e-mail address (delivered through a real SMTP server), list, revoke,
 // resend, import twice (the second run creates nothing) and the audit log.
 func TestActivationCommands(t *testing.T) {
-	data := t.TempDir()
+	data := dataWithStore(t)
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
@@ -314,7 +314,7 @@ func TestActivationCommands(t *testing.T) {
 // the reset page for an account whose identity number was imported, only
 // where ID-porten is configured, and prints the page's link.
 func TestActivationWelcomeCommand(t *testing.T) {
-	data := t.TempDir()
+	data := dataWithStore(t)
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",

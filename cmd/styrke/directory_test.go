@@ -82,7 +82,7 @@ func TestDirectoryCommands(t *testing.T) {
 func testDirectoryRemind(t *testing.T, s *dirtest.Server) {
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
 	sms := twiliotest.New(t)
-	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
 		"STYRKE_TWILIO_URL": sms.URL(), "STYRKE_TWILIO_ACCOUNT_SID": twiliotest.AccountSID, "STYRKE_TWILIO_SECRET": twiliotest.AuthToken,
 		"STYRKE_TWILIO_FROM": twiliotest.From}

@@ -153,6 +153,25 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 	return st, db, nil
 }
 
+// openDeskStore is openStore for a desk command that adds to the store
+// (activation create, import, welcome; account import): it migrates, but a
+// SQLite file that does not exist is an error naming it. Such a command
+// made a new empty store where STYRKE_DB was forgotten, printed a link that
+// lived in it, and exited 0; serve never saw the link.
+func openDeskStore(ctx context.Context, db, data string) (store.Store, error) {
+	path, ok := sqlite.ParseDSN(db)
+	if db == "" {
+		path, ok = filepath.Join(data, "styrke.db"), true
+	}
+	if ok {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no database at %s (the desk's commands create none): give --db (STYRKE_DB) or --data as styrke serve has them, or start styrke serve once to create it", path)
+		}
+	}
+	st, _, err := openStore(ctx, db, data, io.Discard)
+	return st, err
+}
+
 // openExistingStore is openStore for a command that only reads or changes
 // what is stored (audit, activation list, revoke, resend): a SQLite file
 // that does not exist is an error naming it, not a new empty store (a

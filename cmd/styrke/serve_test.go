@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/server/store/backend"
 )
 
 var (
@@ -106,7 +108,7 @@ func TestServeNoDemoByDefault(t *testing.T) {
 }
 
 func TestActivationCreate(t *testing.T) {
-	data := t.TempDir()
+	data := dataWithStore(t)
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return map[string]string{"STYRKE_DATA": data}[k] }
 	err := runActivation(context.Background(), []string{"create", "--username", "ola", "--name", "Ola Nordmann", "--institution", "uio", "--ttl", "1h"}, getenv, &stdout, &stderr)
@@ -150,7 +152,7 @@ func TestActivationCreateBaseURL(t *testing.T) {
 			[]string{"--base-url", "https://styrke.uio.no"}, "https://styrke.uio.no"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := map[string]string{"STYRKE_DATA": t.TempDir()}
+			env := map[string]string{"STYRKE_DATA": dataWithStore(t)}
 			for k, v := range tc.env {
 				env[k] = v
 			}
@@ -202,7 +204,7 @@ func activationOpensOnServe(t *testing.T) bool {
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	l.Close()
-	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": addr, "STYRKE_BREACH_URL": "http://127.0.0.1:1"}
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_ADDR": addr, "STYRKE_BREACH_URL": "http://127.0.0.1:1"}
 	getenv := func(k string) string { return env[k] }
 
 	var cliOut, cliErr bytes.Buffer
@@ -242,4 +244,40 @@ func activationOpensOnServe(t *testing.T) bool {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	return true
+}
+
+// dataWithStore returns a data folder whose default store exists, as
+// styrke serve leaves it: the desk's commands create none.
+func dataWithStore(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	return dir
+}
+
+// TestDeskCommandsCreateNoStore: a desk command that adds to the store
+// (a link, an import, identities) refuses a SQLite file that does not
+// exist, naming it, and creates none: STYRKE_DB forgotten in the desk's
+// shell made a new empty store, printed a link serve never saw, and
+// exited 0.
+func TestDeskCommandsCreateNoStore(t *testing.T) {
+	for _, args := range [][]string{
+		{"activation", "create", "--username", "ola", "--institution", "uio"},
+		{"activation", "import", "--csv", "-"},
+		{"account", "import", "-"},
+	} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader("ola,Ola,uio,01019000083\n"), &stdout, &stderr)
+			require.Error(t, err)
+			assert.Contains(t, err.Error()+stderr.String(), "no database at "+filepath.Join(dir, "styrke.db"))
+			assert.Empty(t, stdout.String(), "no link")
+			_, statErr := os.Stat(filepath.Join(dir, "styrke.db"))
+			assert.ErrorIs(t, statErr, fs.ErrNotExist, "no store made")
+		})
+	}
 }
