@@ -193,8 +193,10 @@ func (h *handler) cors(next http.Handler) http.Handler {
 					writeError(w, errorf(CodeOriginForbidden, "origin not allowed"))
 					return
 				}
-				w.Header().Set("Access-Control-Allow-Methods", "POST")
-				w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+				// POST of /api/validate; GET of /api/breach/range, whose
+				// askers send Add-Padding as to the range API.
+				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Add-Padding")
 				w.Header().Set("Access-Control-Max-Age", "600")
 				w.WriteHeader(http.StatusNoContent)
 			})).ServeHTTP(w, r)

@@ -18,6 +18,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/activation/code", h.api(post(h.resendCode())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
+	mux.Handle("/api/breach/range/{prefix}", h.cors(h.api(get(h.breachRange()))))
 	mux.Handle("GET /.well-known/change-password", http.RedirectHandler(ChangePaths["nb"], http.StatusFound))
 	mux.Handle("GET /auth/idporten/start", h.idportenStart())
 	mux.Handle("GET "+h.IDPortenCallback, h.idportenCallback())

@@ -40,12 +40,18 @@ const (
 	Change
 )
 
-// Pages lists every page.
 // MeterPath is the meter's script at a name that never changes (the build
 // writes it beside the fingerprinted one, naming the same module), for
 // host pages that embed it: revalidated on every use.
 const MeterPath = "/meter/styrke-meter.js"
 
+// BreachBase is where the pages' meter asks the breach range API: this
+// server's own /api/breach/range/{prefix} (server.breachRange), which asks
+// the breach service for it, so a person's browser sends nothing to a
+// third party. The CSP's connect-src is 'self' alone.
+const BreachBase = "/api/breach"
+
+// Pages lists every page.
 var Pages = []PageID{Home, Activate, Embed, Designer, Reset, Change}
 
 var paths = map[PageID][3]string{

@@ -86,13 +86,14 @@ func startBackend(t *testing.T, extra ...string) *backend {
 }
 
 // activationTab opens a tab for the activation page. API answers of 4xx and
-// the unreachable real breach API log network errors there, on purpose.
+// 503s of the breach range (the fake set down) log network errors there,
+// on purpose.
 func activationTab(t *testing.T) *chrome.Tab {
 	t.Helper()
 	tb := env.browser.Tab(t)
 	tb.Allow(func(msg string) bool {
 		return strings.HasPrefix(msg, "log network:") &&
-			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "https://api.pwnedpasswords.com/"))
+			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "/api/breach/range/"))
 	})
 	return tb
 }
@@ -401,4 +402,24 @@ func blockURL(t *testing.T, tb *chrome.Tab, pattern string) (unblock func()) {
 	}
 	set([]*network.BlockPattern{{URLPattern: pattern, Block: true}})
 	return func() { set(nil) }
+}
+
+// TestActivationMeterAsksOwnServer: the meter on the activation page asks
+// this server's /api/breach/range for the hash prefix, and the server asks
+// the breach service (here the fake, which knows the password): the
+// browser asked api.pwnedpasswords.com itself, telling a third party the
+// person's address and that they were setting a password here.
+func TestActivationMeterAsksOwnServer(t *testing.T) {
+	b := startBackend(t)
+	const pw = "Sommerferie-på-Hvaler!2026"
+	b.breach(pw, 77)
+	tb := openForm(t, b.activation(t, "brc001", "Kari Nordmann", "default"), 375)
+	setValue(t, tb, "#new-password", pw)
+	chrome.Eval[bool](t, tb, `(document.getElementById('new-password').focus(), document.getElementById('new-password').blur(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelector('.breach').dataset.state === "found"`)
+	asked := chrome.Eval[[]string](t, tb, `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/range/'))`)
+	require.NotEmpty(t, asked)
+	for _, u := range asked {
+		assert.True(t, strings.HasPrefix(u, b.base+"/api/breach/range/"), "asked %s", u)
+	}
 }

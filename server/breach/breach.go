@@ -116,6 +116,43 @@ func (c *Client) Cached(password string) (count int, ok bool) {
 	return e.suffixes[suffix], true
 }
 
+// Range returns the suffixes (upper case) and counts the range API holds
+// for prefix, five hex digits (ErrPrefix otherwise), from the cache when
+// it is fresh; what Styrke's own range endpoint passes on, so that a
+// person's browser need not ask the third party itself.
+func (c *Client) Range(ctx context.Context, prefix string) (map[string]int, error) {
+	if !IsPrefix(prefix) {
+		return nil, ErrPrefix
+	}
+	return c.rangeOf(ctx, strings.ToUpper(prefix))
+}
+
+// HasRange reports whether the answer for prefix is in the cache and fresh
+// (Range then asks no one).
+func (c *Client) HasRange(prefix string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.cache[strings.ToUpper(prefix)]
+	return ok && c.now().Before(e.expires)
+}
+
+// ErrPrefix: a range prefix is not five hex digits.
+var ErrPrefix = errors.New("breach: the prefix is not five hex digits")
+
+// IsPrefix reports whether s is a range prefix: five hex digits.
+func IsPrefix(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
 // split returns the upper-case hex SHA-1 of password as prefix and suffix.
 func split(password string) (prefix, suffix string) {
 	sum := sha1.Sum([]byte(password))

@@ -27,7 +27,7 @@ import (
 // ContentSecurityPolicy is the site's CSP: nothing inline, scripts and styles
 // only from the site itself, WebAssembly allowed to compile, and fetches only
 // to the site (the API) and the breach range API.
-const ContentSecurityPolicy = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self' https://api.pwnedpasswords.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // StrictTransportSecurity keeps browsers on HTTPS for two years.
 const StrictTransportSecurity = "max-age=63072000; includeSubDomains"
