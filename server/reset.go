@@ -159,9 +159,14 @@ func resetRedirect(w http.ResponseWriter, r *http.Request, lang, fragment string
 }
 
 func (h *handler) resetError(w http.ResponseWriter, r *http.Request, lang, code string, err error) {
-	if err != nil {
+	switch {
+	case errors.Is(err, oidc.ErrConfig):
+		// Every sign-in fails the same way until the operator fixes the
+		// registration or the key: an error, with what the provider said.
+		h.Logger.ErrorContext(r.Context(), "reset sign-in refused: the ID-porten client's configuration", "id", RequestID(r.Context()), "reason", code, "err", err)
+	case err != nil:
 		h.Logger.WarnContext(r.Context(), "reset sign-in refused", "id", RequestID(r.Context()), "reason", code, "err", err)
-	} else {
+	default:
 		h.Logger.InfoContext(r.Context(), "reset sign-in refused", "id", RequestID(r.Context()), "reason", code)
 	}
 	resetRedirect(w, r, lang, "error/"+code)

@@ -73,3 +73,23 @@ func TestServedInstitutionsReset(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	assert.Contains(t, res.Header.Get("Location"), "#/error/failed")
 }
+
+// TestResetConfigErrorLogged: an ID-porten client the provider refuses
+// (a redirect URI it does not know) is an error in the log with the
+// provider's words, not a warning with its code alone; the person is told
+// the service is unavailable.
+func TestResetConfigErrorLogged(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) {
+		c, err := oidc.New(oidc.Config{Issuer: op.Issuer(), ClientID: opClient, ClientSecret: opSecret,
+			RedirectURL: "https://wrong.example/auth/idporten/callback", PAR: true})
+		require.NoError(t, err)
+		d.IDPorten = c
+	})
+	res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?lang=en", "", "")
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	assert.Equal(t, "/en/forgot/#/error/unavailable", res.Header.Get("Location"))
+	logs := e.logs.String()
+	assert.Contains(t, logs, "level=ERROR")
+	assert.Contains(t, logs, "the ID-porten client's configuration")
+	assert.Contains(t, logs, "redirect_uri")
+}

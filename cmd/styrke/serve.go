@@ -19,6 +19,7 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
@@ -450,6 +451,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if deps.IDPorten != nil {
 		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
+		// A registration or key ID-porten refuses is said at start, not
+		// at the first person's sign-in (the server starts anyway: the
+		// activation and the change need no ID-porten).
+		go checkIDPorten(ctx, deps.IDPorten, logger)
 	} else {
 		fmt.Fprintln(stdout, "reset with ID-porten: not configured (no --idporten-issuer)")
 	}
@@ -494,4 +499,24 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	<-errc
 	logger.Info("stopped")
 	return nil
+}
+
+// checkIDPorten begins one sign-in with ID-porten, as a person's would (the
+// discovery document, and with PAR the pushed request, which proves the
+// client's registration, key and redirect URI), and logs what it finds: an
+// error for a configuration ID-porten refuses, a warning when it does not
+// answer. Nothing is kept of the sign-in; ID-porten forgets it in a minute.
+func checkIDPorten(ctx context.Context, idp *oidc.Client, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	_, _, err := idp.Begin(ctx, oidc.AuthRequest{})
+	switch {
+	case err == nil:
+		logger.Info("ID-porten answered a sign-in's start")
+	case ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
+	case errors.Is(err, oidc.ErrConfig):
+		logger.Error("ID-porten refuses this client's configuration; no reset will work until it is fixed", "err", err)
+	default:
+		logger.Warn("ID-porten did not answer at start; the reset waits for it", "err", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
 
@@ -278,6 +281,37 @@ func TestDeskCommandsCreateNoStore(t *testing.T) {
 			assert.Empty(t, stdout.String(), "no link")
 			_, statErr := os.Stat(filepath.Join(dir, "styrke.db"))
 			assert.ErrorIs(t, statErr, fs.ErrNotExist, "no store made")
+		})
+	}
+}
+
+// TestCheckIDPorten: serve begins one sign-in at start, so that a client
+// ID-porten refuses (a redirect URI it does not know) is an error in the
+// log with the provider's words at once, not at the first person's
+// sign-in; a provider that does not answer is a warning; a good one is
+// said as such.
+func TestCheckIDPorten(t *testing.T) {
+	op, err := oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
+		{ID: "styrke", RedirectURIs: []string{"https://passord.example/auth/idporten/callback"}, Secret: "s3cret-0123456789"}}})
+	require.NoError(t, err)
+	t.Cleanup(func() { op.Stop() })
+	for _, tc := range []struct {
+		name, issuer, redirect, want string
+	}{
+		{"registered", op.Issuer(), "https://passord.example/auth/idporten/callback", "level=INFO msg=\"ID-porten answered a sign-in's start\""},
+		{"a redirect URI it does not know", op.Issuer(), "https://wrong.example/auth/idporten/callback", "level=ERROR msg=\"ID-porten refuses this client's configuration"},
+		{"no answer", "http://127.0.0.1:1", "https://passord.example/auth/idporten/callback", "level=WARN msg=\"ID-porten did not answer at start"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := oidc.New(oidc.Config{Issuer: tc.issuer, ClientID: "styrke", ClientSecret: "s3cret-0123456789", RedirectURL: tc.redirect, PAR: true})
+			require.NoError(t, err)
+			var logs syncbuf.Buffer
+			checkIDPorten(t.Context(), c, slog.New(slog.NewTextHandler(&logs, nil)))
+			assert.Contains(t, logs.String(), tc.want)
+			if strings.Contains(tc.name, "redirect") {
+				assert.Contains(t, logs.String(), "redirect_uri")
+			}
+			assert.NotContains(t, logs.String(), "s3cret-0123456789")
 		})
 	}
 }

@@ -48,6 +48,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -388,8 +389,9 @@ func (c *Client) push(ctx context.Context, m *metadata, v url.Values) (string, e
 		return "", fmt.Errorf("%w: pushed authorization request: %v", ErrUnavailable, err)
 	}
 	var out struct {
-		RequestURI string `json:"request_uri"`
-		Error      string `json:"error"`
+		RequestURI  string `json:"request_uri"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
 	}
 	json.Unmarshal(body, &out)
 	switch {
@@ -401,7 +403,24 @@ func (c *Client) push(ctx context.Context, m *metadata, v url.Values) (string, e
 	case res.StatusCode >= 500:
 		return "", fmt.Errorf("%w: pushed authorization request: status %d", ErrUnavailable, res.StatusCode)
 	}
-	return "", fmt.Errorf("%w: pushed authorization request refused: status %d, error %q", ErrConfig, res.StatusCode, safeCode(out.Error))
+	return "", fmt.Errorf("%w: pushed authorization request refused: status %d, error %q%s", ErrConfig, res.StatusCode, safeCode(out.Error), described(out.Description))
+}
+
+// described is a provider's error_description for a log line, ", " first:
+// printable ASCII of at most 200 characters (RFC 6749 allows %x20-21 /
+// %x23-5B / %x5D-7E), else nothing. It says what to fix ("redirect_uri did
+// not match any of the client's registered redirect_uris"); the code alone
+// did not.
+func described(s string) string {
+	if s == "" || len(s) > 200 {
+		return ""
+	}
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return ""
+		}
+	}
+	return ", " + strconv.Quote(s)
 }
 
 // safeCode keeps an OAuth error code only if it looks like one (RFC 6749
@@ -599,8 +618,9 @@ func (c *Client) token(ctx context.Context, endpoint string, form url.Values) (s
 		return "", fmt.Errorf("%w: token endpoint: %v", ErrUnavailable, err)
 	}
 	var out struct {
-		IDToken string `json:"id_token"`
-		Error   string `json:"error"`
+		IDToken     string `json:"id_token"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
 	}
 	jerr := json.Unmarshal(body, &out)
 	switch {
@@ -609,7 +629,7 @@ func (c *Client) token(ctx context.Context, endpoint string, form url.Values) (s
 	case res.StatusCode == http.StatusBadRequest && out.Error == "invalid_grant":
 		return "", ErrCode
 	case res.StatusCode != http.StatusOK:
-		return "", fmt.Errorf("%w: token endpoint status %d, error %q", ErrConfig, res.StatusCode, safeCode(out.Error))
+		return "", fmt.Errorf("%w: token endpoint status %d, error %q%s", ErrConfig, res.StatusCode, safeCode(out.Error), described(out.Description))
 	case jerr != nil:
 		return "", fmt.Errorf("%w: token response is not JSON", ErrUnavailable)
 	case out.IDToken == "":

@@ -143,6 +143,18 @@ func TestPARKeepsParametersOffTheURL(t *testing.T) {
 	assert.NotContains(t, u, p.State)
 }
 
+// TestPARRefusedSaysWhy: a pushed request the provider refuses (here a
+// redirect URI it does not know, the commonest registration mistake) is a
+// configuration error that carries the provider's own description, so the
+// operator's log says what to fix: it said only "invalid_request".
+func TestPARRefusedSaysWhy(t *testing.T) {
+	c := client(t, "par", func(c *oidc.Config) { c.RedirectURL = "https://wrong.example/auth/idporten/callback" })
+	_, _, err := c.Begin(context.Background(), oidc.AuthRequest{})
+	require.ErrorIs(t, err, oidc.ErrConfig)
+	assert.Contains(t, err.Error(), "redirect_uri")
+	assert.Contains(t, err.Error(), "did not match")
+}
+
 func TestBeginWithoutPAR(t *testing.T) {
 	c := client(t, "jwt", func(c *oidc.Config) { c.PromptLogin = true })
 	u, p, err := c.Begin(context.Background(), oidc.AuthRequest{Locale: "en"})
