@@ -223,16 +223,33 @@ func (h *handler) change() http.Handler {
 		if addrLimit <= 0 {
 			addrLimit = DefaultChangeAddrLimit
 		}
+		// Each try is counted before the current password is checked, and
+		// taken back when it proves right: tries sent at once each see the
+		// others' (read before the check and written after it, 40 at once
+		// let 35 wrong passwords through to the directory, which locked
+		// the account). A try over either limit is not counted.
+		counted := [][]byte{}
+		refund := func() {
+			for _, k := range counted {
+				if err := h.Store.Refund(context.WithoutCancel(ctx), k); err != nil {
+					h.Logger.WarnContext(ctx, "throttle refund failed", "id", RequestID(ctx), "err", err)
+				}
+			}
+			counted = nil
+		}
 		for _, k := range []struct {
 			key   []byte
 			limit int
 		}{{userKey, limit}, {addrKey, addrLimit}} {
-			n, err := h.Store.Failures(ctx, k.key, now, ChangeWindow)
+			n, err := h.Store.Fail(ctx, k.key, now, ChangeWindow)
 			if err != nil {
+				refund()
 				h.internal(w, r, "throttle", err)
 				return
 			}
-			if n >= k.limit {
+			counted = append(counted, k.key)
+			if n > k.limit {
+				refund()
 				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
 				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
 					Detail: "change: too many wrong current passwords; throttled"})
@@ -241,20 +258,20 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
+		// Whatever ends this request but a wrong or locked current
+		// password (refused, which keeps the count) takes its count back.
+		defer refund()
 		// refused answers a wrong current password, an unknown username, or
 		// an account the directory has locked (after wrong passwords
 		// anywhere, not only here: no password binds, the right one
 		// included) the same way, why only in the log and the audit log: a
 		// "locked" answer to any password told anyone that the username
 		// exists and is locked; the page's text says that an account may be
-		// locked and what to do. Each is counted, so that a run of them ends
-		// in the same 429 for any username (a reset clears the count).
+		// locked and what to do. Each is counted (before the check), so
+		// that a run of them ends in the same 429 for any username (a reset
+		// clears the count).
 		refused := func(why string) {
-			for _, k := range [][]byte{userKey, addrKey} {
-				if _, err := h.Store.Fail(context.WithoutCancel(ctx), k, h.Now(), ChangeWindow); err != nil {
-					h.Logger.ErrorContext(ctx, "throttle count failed", "id", RequestID(ctx), "err", err)
-				}
-			}
+			counted = nil // kept
 			h.Logger.InfoContext(ctx, "change: "+why, "id", RequestID(ctx))
 			// In the audit log, with the username as typed and the client:
 			// a guessing run is seen and traced (the log line names

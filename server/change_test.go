@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -177,6 +178,54 @@ func TestChangeThrottle(t *testing.T) {
 	wrong, throttled := "change: wrong current password or unknown username", "change: too many wrong current passwords; throttled"
 	assert.Equal(t, []string{"ola: " + wrong, "ola: " + wrong, "ola: " + wrong, "ola: " + throttled,
 		"nobody: " + wrong, "nobody: " + wrong, "nobody: " + wrong, "nobody: " + throttled}, details)
+}
+
+// TestChangeThrottleConcurrent: wrong current passwords sent at once are
+// counted before they are tried, so no more than the limit reach the
+// check (the directory, which locks the account after its own few): the
+// count was read before the check and written after it, and 40 at once
+// let 35 through to the directory. A right current password with a new
+// one the policy refuses costs nothing (its count is taken back).
+func TestChangeThrottleConcurrent(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
+	e.setPassword(t, "ola", strong)
+	for range 4 {
+		res, body := e.postJSON(t, "/api/change", change("ola", strong, "kort"))
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
+	}
+	const n = 12
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			res, _ := e.postJSON(t, "/api/change", change("ola", "wrong-"+strconv.Itoa(i), strong2))
+			codes[i] = res.StatusCode
+		})
+	}
+	close(start)
+	wg.Wait()
+	tried := 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusUnauthorized:
+			tried++
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		default:
+			t.Errorf("status %d", c)
+		}
+	}
+	assert.LessOrEqual(t, tried, 3, "wrong passwords checked: %v", codes)
+	evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventRefused})
+	require.NoError(t, err)
+	checked := 0
+	for _, ev := range evs {
+		if ev.Detail == "change: wrong current password or unknown username" {
+			checked++
+		}
+	}
+	assert.LessOrEqual(t, checked, 3, "checks of a wrong password in the audit log")
 }
 
 // TestChangeOverloaded: with the password hashing saturated, a change is a

@@ -136,6 +136,10 @@ type ResetStore interface {
 	Failures(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)
 	// ClearFailures forgets key's failures.
 	ClearFailures(ctx context.Context, key []byte) error
+	// Refund takes back one failure Fail counted (never below 0): a try
+	// counted before its outcome was known, as concurrent tries must be,
+	// that turned out not to be a failure.
+	Refund(ctx context.Context, key []byte) error
 }
 
 // WideCandidates bounds the rows AccountName reads for a username with

@@ -508,3 +508,11 @@ func (s *Store) ClearFailures(ctx context.Context, key []byte) error {
 	}
 	return nil
 }
+
+// Refund implements store.ResetStore.
+func (s *Store) Refund(ctx context.Context, key []byte) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0`, key); err != nil {
+		return fmt.Errorf("postgres: refund failure: %w", err)
+	}
+	return nil
+}

@@ -575,3 +575,11 @@ func (s *Store) ClearFailures(ctx context.Context, key []byte) error {
 	}
 	return nil
 }
+
+// Refund implements store.ResetStore.
+func (s *Store) Refund(ctx context.Context, key []byte) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE throttle SET failures = failures - 1 WHERE key = ? AND failures > 0`, key); err != nil {
+		return fmt.Errorf("sqlite: refund failure: %w", err)
+	}
+	return nil
+}
