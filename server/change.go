@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -53,6 +54,32 @@ func (h *handler) throttleKey(kind, v string) []byte {
 	m := hmac.New(sha256.New, h.throttleSecret)
 	m.Write([]byte("styrke throttle v1\x00" + kind + "\x00" + v))
 	return m.Sum(nil)
+}
+
+// lockAccount holds the lease of username's account in dir while its
+// password is written, until lease from now (store.ErrBusy while another
+// request, on any instance, holds it); unlock ends it. Two links of one
+// person, or a reset and a link, submitted at once both wrote the
+// directory, and both said done: one of the two passwords did not work.
+func (h *handler) lockAccount(ctx context.Context, dir directory.Directory, username string, lease time.Duration) (unlock func(), err error) {
+	key := "account:" + hex.EncodeToString(h.changeUserKey(dir, username))
+	holder := store.NewClaimID()
+	now := h.Now()
+	if err := h.Store.LockAccount(ctx, key, holder, now, now.Add(lease)); err != nil {
+		return nil, err
+	}
+	return func() {
+		if err := h.Store.UnlockAccount(context.WithoutCancel(ctx), key, holder); err != nil {
+			h.Logger.WarnContext(ctx, "account lease not ended; it runs out by itself", "id", RequestID(ctx), "err", err)
+		}
+	}, nil
+}
+
+// accountBusy answers a request whose account another request is setting
+// a password for right now.
+func accountBusy(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "5")
+	writeError(w, errorf(CodeInProgress, "a password is being set for this account right now; try again in a moment"))
 }
 
 // userLimit is the per-username limit for dir: below its lockout threshold.
@@ -380,6 +407,16 @@ func (h *handler) change() http.Handler {
 			h.internal(w, r, "hash", err)
 			return
 		}
+		unlock, err := h.lockAccount(ctx, dir, req.Username, time.Minute)
+		if errors.Is(err, store.ErrBusy) {
+			accountBusy(w)
+			return
+		}
+		if err != nil {
+			h.internal(w, r, "account lease", err)
+			return
+		}
+		defer unlock()
 		if !directory.IsNone(dir) {
 			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := dir.ChangePassword(dctx, req.Username, req.Current, req.Password)

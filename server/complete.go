@@ -176,6 +176,18 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		dir := h.Directories.For(a.Institution)
+		unlock, err := h.lockAccount(ctx, dir, a.Username, h.ClaimLease)
+		if errors.Is(err, store.ErrBusy) {
+			accountBusy(w)
+			return
+		}
+		if err != nil {
+			h.failRetryable(w, r, "account lease", err)
+			return
+		}
+		// Held until the steps after the password are done: another link
+		// of the person's, submitted meanwhile, is closed by then.
+		defer unlock()
 		wrote, err := h.claimAndWrite(ctx, a, dir, req.Password, enc)
 		if err != nil {
 			h.writeFailed(w, r, a, p, in, v.res, err)

@@ -828,6 +828,17 @@ func (h *handler) resetComplete() http.Handler {
 			claimed = append(claimed, x.IDHash)
 		}
 		dir := h.directoryFor(s.Institution)
+		unlock, err := h.lockAccount(ctx, dir, s.Username, resetLease)
+		if err != nil {
+			release()
+			if errors.Is(err, store.ErrBusy) {
+				accountBusy(w)
+				return
+			}
+			h.internal(w, r, "account lease", err)
+			return
+		}
+		defer unlock()
 		dctx, cancel := context.WithTimeout(ctx, resetLease-5*time.Second)
 		err = dir.SetPassword(dctx, s.Username, req.Password)
 		cancel()

@@ -123,8 +123,8 @@ type Deps struct {
 	// username and per address in 15 minutes (default 5 and 20; the
 	// username's also stays below the directory's lockout threshold).
 	ChangeUserLimit, ChangeAddrLimit int
-	// ThrottleKey keys the throttle counters' hashes; default a random key
-	// per process (counters then start over at a restart).
+	// ThrottleKey keys the throttle counters' hashes; default the store's
+	// Secret("throttle"), one for every instance on the store.
 	ThrottleKey []byte
 
 	// The service desk and operations: see DeskDeps.
@@ -183,6 +183,19 @@ func NewHandler(d Deps) http.Handler {
 	h := &handler{Deps: d, throttleSecret: d.ThrottleKey, keys: newAdminKeys(d)}
 	h.desk = h.newDesk()
 	h.desk.IDPortenReset = h.idportenOn()
+	if len(h.throttleSecret) == 0 && d.Store != nil {
+		// The store's: every instance counts a person's wrong passwords
+		// under the same key (a key of each process's own let a client
+		// that the load balancer spread over two instances try twice the
+		// limit, and the directory locked the account).
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		k, err := d.Store.Secret(ctx, "throttle")
+		cancel()
+		if err != nil {
+			h.Logger.Warn("the shared throttle key could not be read; this instance counts with a key of its own until restarted", "err", err)
+		}
+		h.throttleSecret = k
+	}
 	if len(h.throttleSecret) == 0 {
 		h.throttleSecret = []byte(randomToken())
 	}

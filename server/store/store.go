@@ -164,6 +164,26 @@ type Store interface {
 
 	ServiceDesk
 	Retention
+	Shared
+}
+
+// Shared is what the instances on one store share beyond the data: keys,
+// and the lease that lets one request at a time write an account's
+// password.
+type Shared interface {
+	// Secret returns the 32 random bytes stored under name, made by the
+	// first to ask: one key every instance uses (the throttle counters'
+	// hashes, where no identity key is configured to derive it from).
+	Secret(ctx context.Context, name string) ([]byte, error)
+	// LockAccount holds key (an account, in a form its directory matches)
+	// for holder (16 bytes) until until, unless another holder's lease
+	// runs past now: then ErrBusy. The holder's own lease is renewed. Two
+	// links of one person, or a reset and a link, submitted at once both
+	// wrote the directory and both said done.
+	LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error
+	// UnlockAccount ends holder's lease on key (nothing if another holds
+	// it, or none).
+	UnlockAccount(ctx context.Context, key string, holder []byte) error
 }
 
 // NewClaimID returns 16 random bytes naming a claim.

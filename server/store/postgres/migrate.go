@@ -191,6 +191,17 @@ CREATE TABLE password_followups (
 );
 CREATE INDEX password_followups_due ON password_followups (due_at);
 `},
+	{16, "secrets every instance shares, and a lease per account while its password is written", `
+CREATE TABLE secrets (
+	name  text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+	value bytea NOT NULL CHECK (length(value) = 32)
+);
+CREATE TABLE account_locks (
+	key    text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	holder bytea NOT NULL CHECK (length(holder) = 16),
+	until  timestamptz NOT NULL
+);
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

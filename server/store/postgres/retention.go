@@ -34,6 +34,7 @@ func (s *Store) Prune(ctx context.Context, now, ended time.Time) (store.Pruned, 
 		{"sign-ins", &p.Logins, `DELETE FROM oidc_logins WHERE expires_at <= $1`, []any{n}},
 		{"failure counts", &p.Counters, `DELETE FROM throttle WHERE window_start < $1`, []any{ts(now.Add(-24 * time.Hour))}},
 		{"SMS counters", nil, `DELETE FROM sms_counters WHERE day < $1`, []any{ended.UTC().Format("2006-01-02")}},
+		{"account leases", nil, `DELETE FROM account_locks WHERE until < $1`, []any{ts(now.Add(-24 * time.Hour))}},
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, st := range steps {

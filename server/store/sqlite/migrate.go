@@ -190,6 +190,17 @@ CREATE TABLE password_followups (
 ) WITHOUT ROWID;
 CREATE INDEX password_followups_due ON password_followups (due_at);
 `},
+	{16, "secrets every instance shares, and a lease per account while its password is written", `
+CREATE TABLE secrets (
+	name  TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+	value BLOB NOT NULL CHECK (length(value) = 32)
+) WITHOUT ROWID;
+CREATE TABLE account_locks (
+	key    TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 600),
+	holder BLOB NOT NULL CHECK (length(holder) = 16),
+	until  INTEGER NOT NULL
+) WITHOUT ROWID;
+`},
 }
 
 // SchemaVersion is the schema version this package migrates to.

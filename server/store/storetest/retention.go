@@ -1,6 +1,9 @@
 package storetest
 
 import (
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +21,9 @@ var retentionTests = []struct {
 	{"Prune", testPrune},
 	{"Forget", testForget},
 	{"ReplaceIdentities", testReplaceIdentities},
+	{"Secret", testSecret},
+	{"LockAccount", testLockAccount},
+	{"LockAccountRace", testLockAccountRace},
 }
 
 // testPrune: what ended before the cut goes, with its addresses; what is
@@ -251,4 +257,63 @@ func testReplaceIdentities(t *testing.T, open Opener) {
 	require.Error(t, err)
 	_, err = s.IdentityOf(ctx(t), "uib", "kari")
 	assert.NoError(t, err)
+}
+
+// testSecret: a secret is made once, 32 bytes, and every later ask (every
+// instance) gets the same; another name another.
+func testSecret(t *testing.T, open Opener) {
+	s := open(t)
+	a, err := s.Secret(ctx(t), "throttle")
+	require.NoError(t, err)
+	assert.Len(t, a, 32)
+	b, err := s.Secret(ctx(t), "throttle")
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	c, err := s.Secret(ctx(t), "other")
+	require.NoError(t, err)
+	assert.NotEqual(t, a, c)
+}
+
+// testLockAccount: one holder at a time until its lease ends; the holder
+// renews its own; an unlock by another holder does nothing; a lease that
+// ran out is taken over; Prune forgets leases a day old.
+func testLockAccount(t *testing.T, open Opener) {
+	s := open(t)
+	h1, h2 := Hash32("h1")[:16], Hash32("h2")[:16]
+	const k = "acct:ola"
+	require.NoError(t, s.LockAccount(ctx(t), k, h1, T0, T0.Add(time.Minute)))
+	assert.ErrorIs(t, s.LockAccount(ctx(t), k, h2, T0.Add(time.Second), T0.Add(time.Minute)), store.ErrBusy)
+	require.NoError(t, s.LockAccount(ctx(t), "acct:kari", h2, T0, T0.Add(time.Minute)), "another account")
+	require.NoError(t, s.LockAccount(ctx(t), k, h1, T0.Add(time.Second), T0.Add(2*time.Minute)), "renewed by its holder")
+	require.NoError(t, s.UnlockAccount(ctx(t), k, h2))
+	assert.ErrorIs(t, s.LockAccount(ctx(t), k, h2, T0.Add(90*time.Second), T0.Add(3*time.Minute)), store.ErrBusy, "another's unlock did nothing")
+	require.NoError(t, s.LockAccount(ctx(t), k, h2, T0.Add(2*time.Minute), T0.Add(3*time.Minute)), "the lease ran out")
+	assert.ErrorIs(t, s.LockAccount(ctx(t), k, h1, T0.Add(2*time.Minute), T0.Add(3*time.Minute)), store.ErrBusy)
+	require.NoError(t, s.UnlockAccount(ctx(t), k, h2))
+	require.NoError(t, s.LockAccount(ctx(t), k, h1, T0.Add(2*time.Minute), T0.Add(3*time.Minute)), "free after its unlock")
+	assert.Error(t, s.LockAccount(ctx(t), k, []byte("short"), T0, T0.Add(time.Minute)))
+	p, err := s.Prune(ctx(t), T0.Add(2*24*time.Hour), time.Time{})
+	require.NoError(t, err)
+	_ = p
+	require.NoError(t, s.LockAccount(ctx(t), k, h2, T0, T0.Add(time.Minute)), "a lease pruned (taken even at a time before its end)")
+}
+
+// testLockAccountRace: of Races holders asking at once, one gets the lease.
+func testLockAccountRace(t *testing.T, open Opener) {
+	s := open(t)
+	var won atomic.Int32
+	var wg sync.WaitGroup
+	for i := range Races {
+		wg.Go(func() {
+			h := Hash32(fmt.Sprint("holder", i))[:16]
+			err := s.LockAccount(ctx(t), "acct:race", h, T0, T0.Add(time.Minute))
+			if err == nil {
+				won.Add(1)
+			} else {
+				assert.ErrorIs(t, err, store.ErrBusy)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), won.Load())
 }

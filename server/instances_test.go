@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/passhash"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+// twoInstances starts two handlers on one store, as two instances behind a
+// load balancer on one database, neither with a throttle key of its own.
+func twoInstances(t *testing.T, mod func(*server.Deps)) (store.Store, [2]*httptest.Server) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	var out [2]*httptest.Server
+	for i := range out {
+		d := server.Deps{Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		if mod != nil {
+			mod(&d)
+		}
+		out[i] = httptest.NewServer(server.NewHandler(d))
+		t.Cleanup(out[i].Close)
+	}
+	return st, out
+}
+
+func postTo(t *testing.T, srv *httptest.Server, path string, v any, hdr ...string) (int, []byte) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(b))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, body
+}
+
+// TestChangeThrottleAcrossInstances: two instances on one store count a
+// person's wrong current passwords together: each had a random key of its
+// own for the counters without an identity key, so a client spread over
+// both tried twice the limit, and the directory locked the account.
+func TestChangeThrottleAcrossInstances(t *testing.T) {
+	st, srv := twoInstances(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
+	enc, err := passhash.Hash(strong)
+	require.NoError(t, err)
+	require.NoError(t, st.SetPassword(context.Background(), "ola", time.Now(), enc, 5, nil))
+	var codes []int
+	for i := range 6 {
+		code, _ := postTo(t, srv[i%2], "/api/change", change("ola", "wrong-"+string(rune('a'+i)), strong2))
+		codes = append(codes, code)
+	}
+	assert.Equal(t, []int{401, 401, 401, 429, 429, 429}, codes)
+}
+
+// TestTwoLinksAtOnce: two links of one person submitted at the same moment
+// on two instances set one password: one answer says done, the other that
+// a password is being set (409) or that the link was closed by the first
+// (410). Both said done, and one of the two passwords did not work.
+func TestTwoLinksAtOnce(t *testing.T) {
+	_, srv := twoInstances(t, nil)
+	for round := range 6 {
+		user := "kari" + string(rune('a'+round))
+		var tokens [2]string
+		for i := range tokens {
+			code, body := postTo(t, srv[0], "/api/admin/activations", map[string]string{"username": user, "institution": "default"},
+				"Authorization", "Bearer "+adminKey)
+			require.Equal(t, http.StatusCreated, code, "%s", body)
+			var out struct{ Link string }
+			require.NoError(t, json.Unmarshal(body, &out))
+			tokens[i] = tokenOf(t, out.Link)
+		}
+		var codes [2]int
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range tokens {
+			pw := []string{strong, strong2}[i]
+			wg.Go(func() {
+				<-start
+				codes[i], _ = postTo(t, srv[i], "/api/activation/complete", map[string]string{"token": tokens[i], "password": pw})
+			})
+		}
+		close(start)
+		wg.Wait()
+		done := 0
+		for _, c := range codes {
+			switch c {
+			case http.StatusOK:
+				done++
+			case http.StatusConflict, http.StatusGone:
+			default:
+				t.Errorf("round %d: status %d", round, c)
+			}
+		}
+		assert.Equal(t, 1, done, "round %d: %v", round, codes)
+	}
+}
+
+// TestResetAndLinkAtOnce: a reset and an activation link of one account
+// submitted at the same moment are set one after the other, never over
+// each other: the link's person was told done with a password the reset
+// had replaced meanwhile. Both may succeed only in the order link, then
+// reset (a reset after the link is a new password, legitimately); a link
+// after a reset is closed by it (410).
+func TestResetAndLinkAtOnce(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, "ola,Ola Nordmann,default,"+pidOla+"\n")
+	for round := range 4 {
+		c := e.signIn(t, pidOla)
+		res, body := adminPost(t, e.srv.URL+"/api/admin/activations", "application/json", `{"username":"ola","institution":"default"}`)
+		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", body)
+		var out struct{ Link string }
+		require.NoError(t, json.Unmarshal(body, &out))
+		token := tokenOf(t, out.Link)
+		var codes [2]int
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Go(func() {
+			<-start
+			res, _ := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong + "-" + string(rune('a'+round))}, c)
+			codes[0] = res.StatusCode
+		})
+		wg.Go(func() {
+			<-start
+			res, _ := e.postJSON(t, "/api/activation/complete", map[string]string{"token": token, "password": strong2 + "-" + string(rune('a'+round))})
+			codes[1] = res.StatusCode
+		})
+		close(start)
+		wg.Wait()
+		assert.Contains(t, []int{http.StatusNoContent, http.StatusOK, http.StatusConflict}, codes[0], "round %d: the reset: %v", round, codes)
+		resetDone := codes[0] != http.StatusConflict
+		switch codes[1] {
+		case http.StatusConflict, http.StatusGone:
+			assert.True(t, resetDone, "round %d: one of the two is done: %v", round, codes)
+		case http.StatusOK:
+			if !resetDone {
+				break
+			}
+			// Both done: the link's must have been first, the reset after.
+			evs, err := e.st.Audit(context.Background(), store.AuditFilter{Username: "ola"})
+			require.NoError(t, err)
+			var order []string
+			for _, ev := range evs {
+				if ev.Event == store.EventActivated || ev.Event == store.EventReset {
+					order = append(order, ev.Event)
+				}
+			}
+			assert.Equal(t, []string{store.EventActivated, store.EventReset}, order[len(order)-2:], "round %d: both done, in this order", round)
+		default:
+			t.Errorf("round %d: the link: %v", round, codes)
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Secret implements store.Shared.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	v := make([]byte, 32)
+	rand.Read(v)
+	if _, err := s.pool.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, v); err != nil {
+		return nil, fmt.Errorf("postgres: secret: %w", err)
+	}
+	var out []byte
+	if err := s.pool.QueryRow(ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&out); err != nil {
+		return nil, fmt.Errorf("postgres: secret: %w", err)
+	}
+	return out, nil
+}
+
+// LockAccount implements store.Shared.
+func (s *Store) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {
+	if len(holder) != 16 {
+		return fmt.Errorf("postgres: lock account: holder of %d bytes, want 16", len(holder))
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO account_locks (key, holder, until) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, until = excluded.until
+		WHERE account_locks.holder = excluded.holder OR account_locks.until <= $4`,
+		key, holder, ts(until), ts(now))
+	if err != nil {
+		return fmt.Errorf("postgres: lock account: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrBusy
+	}
+	return nil
+}
+
+// UnlockAccount implements store.Shared.
+func (s *Store) UnlockAccount(ctx context.Context, key string, holder []byte) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM account_locks WHERE key = $1 AND holder = $2`, key, holder); err != nil {
+		return fmt.Errorf("postgres: unlock account: %w", err)
+	}
+	return nil
+}

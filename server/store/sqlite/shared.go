@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+// Secret implements store.Shared.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	v := make([]byte, 32)
+	rand.Read(v)
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, v); err != nil {
+		return nil, fmt.Errorf("sqlite: secret: %w", err)
+	}
+	var out []byte
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&out); err != nil {
+		return nil, fmt.Errorf("sqlite: secret: %w", err)
+	}
+	return out, nil
+}
+
+// LockAccount implements store.Shared.
+func (s *Store) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {
+	if len(holder) != 16 {
+		return fmt.Errorf("sqlite: lock account: holder of %d bytes, want 16", len(holder))
+	}
+	res, err := s.w.ExecContext(ctx, `INSERT INTO account_locks (key, holder, until) VALUES (?1, ?2, ?3)
+		ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, until = excluded.until
+		WHERE account_locks.holder = excluded.holder OR account_locks.until <= ?4`,
+		key, holder, micros(until), micros(now))
+	if err != nil {
+		return fmt.Errorf("sqlite: lock account: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: lock account: %w", err)
+	} else if n == 0 {
+		return store.ErrBusy
+	}
+	return nil
+}
+
+// UnlockAccount implements store.Shared.
+func (s *Store) UnlockAccount(ctx context.Context, key string, holder []byte) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM account_locks WHERE key = ? AND holder = ?`, key, holder); err != nil {
+		return fmt.Errorf("sqlite: unlock account: %w", err)
+	}
+	return nil
+}
