@@ -134,14 +134,31 @@ func (q *Queue) RunOnce(ctx context.Context) (int, error) {
 	if q.Mailer == nil {
 		return 0, nil
 	}
-	now := q.Now()
-	batch, err := q.Store.ClaimNotifications(ctx, now, now.Add(q.Lease), 10)
-	if err != nil {
-		return 0, err
-	}
-	for _, n := range batch {
+	// One message claimed at a time, up to ten a run, each under a lease of
+	// its own that its send (at most half the lease) cannot outlast: ten
+	// claimed under one lease and sent one after the other outlived it
+	// when the mail server was slow, and another instance sent the rest
+	// again.
+	sent := 0
+	for range 10 {
+		if ctx.Err() != nil {
+			break
+		}
+		now := q.Now()
+		one, err := q.Store.ClaimNotifications(ctx, now, now.Add(q.Lease), 1)
+		if err != nil {
+			if sent > 0 {
+				return sent, nil
+			}
+			return 0, err
+		}
+		if len(one) == 0 {
+			break
+		}
+		n := one[0]
+		sent++
 		sctx, cancel := context.WithTimeout(ctx, q.Lease/2)
-		err := q.Mailer.Send(sctx, Message{To: n.Recipient, Subject: n.Subject, Text: n.Text, HTML: n.HTML, MessageID: n.MessageID})
+		err = q.Mailer.Send(sctx, Message{To: n.Recipient, Subject: n.Subject, Text: n.Text, HTML: n.HTML, MessageID: n.MessageID})
 		cancel()
 		// Recording the outcome must not be cut short by shutdown: a sent
 		// message not marked sent would go out twice.
@@ -152,7 +169,7 @@ func (q *Queue) RunOnce(ctx context.Context) (int, error) {
 			q.OnResult(n, err)
 		}
 	}
-	return len(batch), nil
+	return sent, nil
 }
 
 func (q *Queue) record(ctx context.Context, n store.Notification, err error) {

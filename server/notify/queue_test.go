@@ -110,3 +110,45 @@ func TestQueueStoreDownLogsOnce(t *testing.T) {
 	q.Run(ctx)
 	assert.Equal(t, 1, strings.Count(logs.String(), "level=ERROR"), "%s", logs.String())
 }
+
+// TestQueueLeaseCoversEachSend: two workers on one store (two instances)
+// send each notice once even when sending is slow. A batch of ten was
+// claimed under one lease and sent one after the other, each allowed half
+// the lease, so the lease ran out under the third and the other instance
+// sent it again (the clock here moves 61 s a send; the other worker runs
+// after every send of the first).
+func TestQueueLeaseCoversEachSend(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	now := storetest.T0
+	sent := map[string]int{}
+	mailer := notify.MailerFunc(func(ctx context.Context, m notify.Message) error {
+		sent[m.MessageID]++
+		now = now.Add(61 * time.Second)
+		return nil
+	})
+	clock := func() time.Time { return now }
+	b := &notify.Queue{Store: st, Now: clock, Mailer: mailer}
+	inB := false
+	a := &notify.Queue{Store: st, Now: clock, Mailer: mailer, OnResult: func(store.Notification, error) {
+		if !inB {
+			inB = true
+			_, err := b.RunOnce(t.Context())
+			require.NoError(t, err)
+			inB = false
+		}
+	}}
+	for i := range 10 {
+		_, err := st.EnqueueNotification(t.Context(), storetest.Notice(fmt.Sprint("n", i)))
+		require.NoError(t, err)
+	}
+	for range 5 {
+		_, err := a.RunOnce(t.Context())
+		require.NoError(t, err)
+	}
+	assert.Len(t, sent, 10, "every notice sent")
+	for id, n := range sent {
+		assert.Equal(t, 1, n, "%s sent %d times", id, n)
+	}
+}
