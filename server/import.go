@@ -260,6 +260,27 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	if len(errs) > 0 && !opts.Partial {
 		return rep, nil
 	}
+	// One import at a time, on any instance: each row's check for open
+	// links and its issue are two steps, and the same file imported twice
+	// at once (a script's retry the load balancer sent to the other
+	// instance) gave everyone two links and two mails. The lease is
+	// renewed before each batch.
+	holder := store.NewClaimID()
+	lease := func() error {
+		now := d.Now()
+		return d.Store.LockAccount(ctx, importLock, holder, now, now.Add(importLease))
+	}
+	if err := lease(); err != nil {
+		if errors.Is(err, store.ErrBusy) {
+			return rep, ErrImportBusy
+		}
+		return rep, err
+	}
+	defer func() {
+		if err := d.Store.UnlockAccount(context.WithoutCancel(ctx), importLock, holder); err != nil {
+			d.Logger.WarnContext(ctx, "import lease not ended; it runs out by itself", "err", err)
+		}
+	}()
 	rep.Imported = true
 	// What a row's deliveries carry: its link, or the welcome.
 	sent := ""
@@ -269,6 +290,13 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	for start := 0; start < len(rows); start += importBatch {
 		if err := ctx.Err(); err != nil {
 			return rep, err
+		}
+		if start > 0 {
+			if err := lease(); err != nil {
+				// Another import took over a lease that ran out: stop
+				// rather than issue beside it.
+				return rep, fmt.Errorf("import: the lease was lost: %w", err)
+			}
 		}
 		chunk := rows[start:min(start+importBatch, len(rows))]
 		var results []ImportRow
@@ -310,6 +338,16 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 
 // importBatch is how many rows one transaction stores.
 const importBatch = 250
+
+// importLock is the store's lease key of an import in progress; importLease
+// how long a batch may take (250 rows with their mails).
+const (
+	importLock  = "import"
+	importLease = 15 * time.Minute
+)
+
+// ErrImportBusy: another import is in progress (on any instance).
+var ErrImportBusy = errors.New("another import is in progress; try again when it has finished")
 
 // importBatch stores the new activations of rows in one transaction (a
 // person with an open or used activation is skipped unless opts.Reissue),
@@ -510,6 +548,9 @@ func (h *handler) adminImport() http.Handler {
 			writeJSON(w, http.StatusUnprocessableEntity, rep)
 		case errors.Is(err, ErrResetOff):
 			writeError(w, errorf(CodeConflict, "the reset with ID-porten is not configured on this server, so a welcome would send people to a page that cannot help them; import links instead"))
+		case errors.Is(err, ErrImportBusy):
+			w.Header().Set("Retry-After", "30")
+			writeError(w, errorf(CodeConflict, ErrImportBusy.Error()))
 		case err != nil:
 			var fe *FieldError
 			if errors.As(err, &fe) {

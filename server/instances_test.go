@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,6 +173,58 @@ func TestResetAndLinkAtOnce(t *testing.T) {
 			assert.Equal(t, []string{store.EventActivated, store.EventReset}, order[len(order)-2:], "round %d: both done, in this order", round)
 		default:
 			t.Errorf("round %d: the link: %v", round, codes)
+		}
+	}
+}
+
+// TestImportTwiceAtOnce: the same file imported on two instances at the
+// same moment gives each person one link: one import runs, the other is
+// refused (409, another import in progress) or, after it, finds every
+// link open and issues none. Each import checked for open links and
+// issued in two steps, so both issued: two links and two mails for all.
+func TestImportTwiceAtOnce(t *testing.T) {
+	st, srv := twoInstances(t, nil)
+	var csv strings.Builder
+	csv.WriteString("username,institution\n")
+	for i := range 300 {
+		fmt.Fprintf(&csv, "imp%03d,default\n", i)
+	}
+	var codes [2]int
+	var bodies [2][]byte
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range srv {
+		wg.Go(func() {
+			<-start
+			req, err := http.NewRequest(http.MethodPost, srv[i].URL+"/api/admin/activations/import?deliver=false", strings.NewReader(csv.String()))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "text/csv")
+			req.Header.Set("Authorization", "Bearer "+adminKey)
+			res, err := srv[i].Client().Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			codes[i] = res.StatusCode
+			bodies[i], _ = io.ReadAll(res.Body)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, c := range codes {
+		assert.Contains(t, []int{http.StatusOK, http.StatusConflict}, c, "%d: %s", i, bodies[i])
+		if c == http.StatusConflict {
+			assert.Contains(t, string(bodies[i]), "another import is in progress")
+		}
+	}
+	recs, err := st.Activations(context.Background(), store.ActivationFilter{Limit: 1000})
+	require.NoError(t, err)
+	per := map[string]int{}
+	for _, r := range recs {
+		per[r.Username]++
+	}
+	assert.Len(t, per, 300)
+	for u, n := range per {
+		if n != 1 {
+			t.Errorf("%s has %d links", u, n)
 		}
 	}
 }

@@ -406,6 +406,10 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation import: --welcome needs the reset with ID-porten (--idporten-issuer, as for styrke serve); import links instead")
 		return errUsage
 	}
+	if errors.Is(err, server.ErrImportBusy) {
+		fmt.Fprintln(stderr, "activation import: "+err.Error()+"; nothing was imported")
+		return errReported
+	}
 	if err != nil {
 		if errors.Is(err, server.ErrImportInvalid) {
 			fmt.Fprintln(stderr, "nothing imported: the file is not usable")
