@@ -186,6 +186,10 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 			if err := d.Store.ReleaseReminder(ctx, key); err != nil {
 				return append(out, rem), err
 			}
+		} else if err := d.Store.ConfirmReminder(context.WithoutCancel(ctx), key); err != nil {
+			// Sent: unconfirmed, the next run after the claim's lease would
+			// send it again.
+			return append(out, rem), err
 		}
 		out = append(out, rem)
 	}

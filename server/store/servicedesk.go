@@ -52,8 +52,13 @@ type ServiceDesk interface {
 	// ClaimReminder records that the reminder key (an account, its
 	// password's expiry and the window it was found in) is being sent at
 	// at, and reports false if the key was claimed before: one reminder per
-	// key, however often the job runs and however many run at once.
+	// key, however often the job runs and however many run at once. A claim
+	// not confirmed (ConfirmReminder) within ReminderLease may be claimed
+	// again: a run killed between the claim and the send lost the reminder.
 	ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error)
+	// ConfirmReminder records that key's reminder reached the person: its
+	// claim is for good.
+	ConfirmReminder(ctx context.Context, key string) error
 	// ReminderSent reports whether key was claimed (and not released): what
 	// a dry run asks.
 	ReminderSent(ctx context.Context, key string) (bool, error)
@@ -120,6 +125,10 @@ const (
 	// account (the right to erasure); the detail counts what, by kind.
 	EventForgotten = "forgotten"
 )
+
+// ReminderLease is how long a reminder's claim holds without
+// ConfirmReminder (a send takes seconds).
+const ReminderLease = 10 * time.Minute
 
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,

@@ -191,7 +191,8 @@ CREATE TABLE password_followups (
 );
 CREATE INDEX password_followups_due ON password_followups (due_at);
 `},
-	{16, "secrets every instance shares, and a lease per account while its password is written", `
+	{16, "secrets every instance shares, a lease per account while its password is written, and a reminder's claim until it is sent", `
+ALTER TABLE reminders ADD COLUMN done boolean NOT NULL DEFAULT true;
 CREATE TABLE secrets (
 	name  text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
 	value bytea NOT NULL CHECK (length(value) = 32)

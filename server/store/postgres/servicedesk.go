@@ -276,11 +276,21 @@ func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at
 
 // ClaimReminder implements store.Store.
 func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO reminders (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ts(at))
+	tag, err := s.pool.Exec(ctx, `INSERT INTO reminders (key, sent_at, done) VALUES ($1, $2, false)
+		ON CONFLICT (key) DO UPDATE SET sent_at = excluded.sent_at
+		WHERE NOT reminders.done AND reminders.sent_at <= $3`, key, ts(at), ts(at.Add(-store.ReminderLease)))
 	if err != nil {
 		return false, fmt.Errorf("postgres: claim reminder: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// ConfirmReminder implements store.Store.
+func (s *Store) ConfirmReminder(ctx context.Context, key string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE reminders SET done = true WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("postgres: confirm reminder: %w", err)
+	}
+	return nil
 }
 
 // ReminderSent implements store.Store.

@@ -190,7 +190,8 @@ CREATE TABLE password_followups (
 ) WITHOUT ROWID;
 CREATE INDEX password_followups_due ON password_followups (due_at);
 `},
-	{16, "secrets every instance shares, and a lease per account while its password is written", `
+	{16, "secrets every instance shares, a lease per account while its password is written, and a reminder's claim until it is sent", `
+ALTER TABLE reminders ADD COLUMN done INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE secrets (
 	name  TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
 	value BLOB NOT NULL CHECK (length(value) = 32)

@@ -299,7 +299,9 @@ func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at
 
 // ClaimReminder implements store.Store.
 func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO reminders (key, sent_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, micros(at))
+	res, err := s.w.ExecContext(ctx, `INSERT INTO reminders (key, sent_at, done) VALUES (?1, ?2, 0)
+		ON CONFLICT (key) DO UPDATE SET sent_at = excluded.sent_at
+		WHERE reminders.done = 0 AND reminders.sent_at <= ?3`, key, micros(at), micros(at.Add(-store.ReminderLease)))
 	if err != nil {
 		return false, fmt.Errorf("sqlite: claim reminder: %w", err)
 	}
@@ -308,6 +310,14 @@ func (s *Store) ClaimReminder(ctx context.Context, key string, at time.Time) (bo
 		return false, fmt.Errorf("sqlite: claim reminder: %w", err)
 	}
 	return n == 1, nil
+}
+
+// ConfirmReminder implements store.Store.
+func (s *Store) ConfirmReminder(ctx context.Context, key string) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE reminders SET done = 1 WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("sqlite: confirm reminder: %w", err)
+	}
+	return nil
 }
 
 // ReminderSent implements store.Store.

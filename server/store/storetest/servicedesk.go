@@ -296,6 +296,15 @@ func testReminders(t *testing.T, open Opener) {
 	ok, err := s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0)
 	require.NoError(t, err)
 	assert.True(t, ok, "the first claim")
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0.Add(store.ReminderLease-time.Second))
+	require.NoError(t, err)
+	assert.False(t, ok, "claimed, its send under way")
+	// A run killed after its claim and before the send: the next run
+	// sends it (it was lost for good).
+	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0.Add(store.ReminderLease))
+	require.NoError(t, err)
+	assert.True(t, ok, "a claim never confirmed, claimed again after its lease")
+	require.NoError(t, s.ConfirmReminder(ctx(t), "uit|kari|1800000000|14"))
 	ok, err = s.ClaimReminder(ctx(t), "uit|kari|1800000000|14", T0.Add(24*time.Hour))
 	require.NoError(t, err)
 	assert.False(t, ok, "the next day's run finds it sent")
@@ -333,6 +342,7 @@ func testReminders(t *testing.T, open Opener) {
 	ok, err = s.ClaimReminder(ctx(t), "uit|per|1800000000|14", T0.Add(48*time.Hour))
 	require.NoError(t, err)
 	require.True(t, ok)
+	require.NoError(t, s.ConfirmReminder(ctx(t), "uit|per|1800000000|14"))
 	n, err := s.PruneReminders(ctx(t), T0.Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), n, "those sent before: kari's two keys and ola's")
