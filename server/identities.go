@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
 	"errors"
 	"fmt"
 	"io"
@@ -24,22 +25,21 @@ const MaxImportBytes = 32 << 20
 // institution, identity number) and stores each account's keyed identity
 // hash, all or nothing. A bad line is reported by its number and field
 // (identity.LineError, joined with identity.ErrInvalid), never its content.
-// With replace, the file lists every account of the institutions it names:
-// their other accounts' identity numbers are removed in the same
-// transaction (a person who left may no longer reset the account), each
-// audited.
-// serves says which institutions the installation serves (a line of
-// another is refused as an unknown one); nil: every built-in one.
-func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, allowTest, replace bool, serves func(string) bool, audit func(store.AuditEvent)) (IdentityImport, error) {
+// The key must be the one the store's numbers were hashed with
+// (CheckIdentityKey, ErrIdentityKey); o says the rest.
+func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, now time.Time, r io.Reader, o IdentityOptions, audit func(store.AuditEvent)) (IdentityImport, error) {
 	if h == nil {
 		return IdentityImport{}, errors.New("no identity key configured")
 	}
 	known := func(id string) bool {
 		_, err := policy.Lookup(id)
-		return err == nil && (serves == nil || serves(id))
+		return err == nil && (o.Serves == nil || o.Serves(id))
 	}
-	rows, err := identity.ParseCSV(r, known, allowTest)
+	rows, err := identity.ParseCSV(r, known, o.AllowTest)
 	if err != nil {
+		return IdentityImport{}, err
+	}
+	if err := CheckIdentityKey(ctx, st, h); err != nil {
 		return IdentityImport{}, err
 	}
 	ids := make([]store.AccountIdentity, len(rows))
@@ -53,6 +53,7 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 		ids[i] = store.AccountIdentity{Institution: row.Institution, Username: row.Username, Name: row.Name,
 			IdentityHash: h.Hash(row.Number), UpdatedAt: now.UTC()}
 	}
+	replace := o.Replace
 	var removed []store.AccountIdentity
 	if replace && len(ids) > 0 {
 		removed, err = st.ReplaceIdentities(ctx, ids)
@@ -76,6 +77,44 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 			Detail: "identity number removed: not in the import that lists every account of the institution"})
 	}
 	return IdentityImport{Imported: len(ids), Removed: len(removed)}, nil
+}
+
+// IdentityOptions are ImportIdentities' choices.
+type IdentityOptions struct {
+	// AllowTest accepts synthetic test numbers (--test-numbers).
+	AllowTest bool
+	// Replace: the file lists every account of the institutions it
+	// names; their other accounts' identity numbers are removed in the
+	// same transaction (a person who left may no longer reset the
+	// account), each audited.
+	Replace bool
+	// Serves says which institutions the installation serves (a line of
+	// another is refused as an unknown one); nil: every built-in one.
+	Serves func(string) bool
+}
+
+// ErrIdentityKey: the identity key is not the one the store's identity
+// numbers were hashed with (the store keeps its fingerprint).
+var ErrIdentityKey = errors.New("the identity key is not the one this store's identity numbers were imported with: use the server's key (--identity-key-file, STYRKE_IDENTITY_KEY)")
+
+// identityKeyName is the store's name of the identity key's fingerprint.
+const identityKeyName = "identity-key-fingerprint"
+
+// CheckIdentityKey compares h's key with the one the store's identity
+// numbers were hashed with (its fingerprint, kept by the first import or
+// server that asks), ErrIdentityKey when they differ. An import under
+// another key (a desk's own key file) made every reset answer "no account
+// found", with no trace of why.
+func CheckIdentityKey(ctx context.Context, st store.Store, h *identity.Hasher) error {
+	fp := h.Derive("fingerprint")
+	kept, err := st.Keep(ctx, identityKeyName, fp)
+	if err != nil {
+		return fmt.Errorf("identity key fingerprint: %w", err)
+	}
+	if !hmac.Equal(kept, fp) {
+		return ErrIdentityKey
+	}
+	return nil
 }
 
 // IdentityImport counts what ImportIdentities did.
@@ -118,12 +157,17 @@ func (h *handler) importIdentities() http.Handler {
 			return
 		}
 		replace := q == "true"
-		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body, h.AllowTestNumbers, replace, h.Serves,
+		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body,
+			IdentityOptions{AllowTest: h.AllowTestNumbers, Replace: replace, Serves: h.Serves},
 			func(e store.AuditEvent) { h.audit(r, e) })
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
 			writeError(w, errorf(CodeTooLarge, "request body over "+strconv.Itoa(MaxImportBytes)+" bytes"))
+			return
+		case errors.Is(err, ErrIdentityKey):
+			h.Logger.ErrorContext(r.Context(), "identity import refused", "id", RequestID(r.Context()), "err", err)
+			writeError(w, errorf(CodeConflict, ErrIdentityKey.Error()))
 			return
 		case errors.Is(err, identity.ErrInvalid):
 			out := importError{Error: errorJSON{Code: CodeInvalid, Message: "invalid lines; nothing was imported"}, Lines: []importLine{}}

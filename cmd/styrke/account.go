@@ -82,7 +82,7 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 	defer st.Close()
 	var auditErr error
 	serves := server.DeskDeps{Institutions: insts}.Serves
-	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, rc.testNumbers, *replace, serves, func(e store.AuditEvent) {
+	n, err := server.ImportIdentities(ctx, st, h, time.Now(), in, server.IdentityOptions{AllowTest: rc.testNumbers, Replace: *replace, Serves: serves}, func(e store.AuditEvent) {
 		e.Actor = *actor
 		if _, err := st.AppendAudit(ctx, e); err != nil && auditErr == nil {
 			auditErr = err

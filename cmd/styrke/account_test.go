@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 )
@@ -95,6 +96,24 @@ func TestAccountImport(t *testing.T) {
 		defer st.Close()
 		_, err = st.IdentityOf(context.Background(), "default", "per")
 		assert.ErrorIs(t, err, store.ErrNotFound)
+	})
+	t.Run("another key", func(t *testing.T) {
+		// A desk's own key file: its hashes would match no sign-in, and
+		// every reset said "no account found" with no trace of why.
+		dir := dataWithStore(t)
+		env := map[string]string{"STYRKE_DATA": dir, "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+		var stdout, stderr bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"account", "import", "-"}, func(k string) string { return env[k] },
+			strings.NewReader("ola,Ola,default,"+fnr+"\n"), &stdout, &stderr), stderr.String())
+		env["STYRKE_IDENTITY_KEY"] = strings.Repeat("x", 32)
+		err := run(context.Background(), []string{"account", "import", "-"}, func(k string) string { return env[k] },
+			strings.NewReader("per,Per,default,"+fnr+"\n"), &stdout, &stderr)
+		require.ErrorIs(t, err, server.ErrIdentityKey)
+		st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
+		require.NoError(t, err)
+		defer st.Close()
+		_, err = st.IdentityOf(context.Background(), "default", "per")
+		assert.ErrorIs(t, err, store.ErrNotFound, "nothing imported")
 	})
 	t.Run("no key", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer

@@ -449,6 +449,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintf(stdout, "expiry reminders: within %s, every %s, for %s\n", c.remindWithin, remindEvery, strings.Join(ids, ", "))
 	}
+	if deps.Identities != nil {
+		// An identity key other than the one the numbers were imported
+		// with: no reset finds an account. Said at start; the activation
+		// and the change work without it.
+		kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := server.CheckIdentityKey(kctx, st, deps.Identities); err != nil {
+			logger.Error("the reset will find no account", "err", err)
+			fmt.Fprintf(stdout, "identity key: %v\n", err)
+		}
+		cancel()
+	}
 	if deps.IDPorten != nil {
 		fmt.Fprintf(stdout, "reset with ID-porten: %s\n", rc.issuer)
 		// A registration or key ID-porten refuses is said at start, not

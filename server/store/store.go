@@ -175,6 +175,10 @@ type Shared interface {
 	// first to ask: one key every instance uses (the throttle counters'
 	// hashes, where no identity key is configured to derive it from).
 	Secret(ctx context.Context, name string) ([]byte, error)
+	// Keep stores value (32 bytes) under name unless a value is stored
+	// there already, and returns the stored one: the first identity key's
+	// fingerprint, which every later import and instance must match.
+	Keep(ctx context.Context, name string, value []byte) ([]byte, error)
 	// LockAccount holds key (an account, in a form its directory matches)
 	// for holder (16 bytes) until until, unless another holder's lease
 	// runs past now: then ErrBusy. The holder's own lease is renewed. Two

@@ -13,12 +13,17 @@ import (
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	v := make([]byte, 32)
 	rand.Read(v)
-	if _, err := s.pool.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, v); err != nil {
-		return nil, fmt.Errorf("postgres: secret: %w", err)
+	return s.Keep(ctx, name, v)
+}
+
+// Keep implements store.Shared.
+func (s *Store) Keep(ctx context.Context, name string, value []byte) ([]byte, error) {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, value); err != nil {
+		return nil, fmt.Errorf("postgres: keep %s: %w", name, err)
 	}
 	var out []byte
 	if err := s.pool.QueryRow(ctx, `SELECT value FROM secrets WHERE name = $1`, name).Scan(&out); err != nil {
-		return nil, fmt.Errorf("postgres: secret: %w", err)
+		return nil, fmt.Errorf("postgres: keep %s: %w", name, err)
 	}
 	return out, nil
 }

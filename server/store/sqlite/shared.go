@@ -13,12 +13,17 @@ import (
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	v := make([]byte, 32)
 	rand.Read(v)
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, v); err != nil {
-		return nil, fmt.Errorf("sqlite: secret: %w", err)
+	return s.Keep(ctx, name, v)
+}
+
+// Keep implements store.Shared.
+func (s *Store) Keep(ctx context.Context, name string, value []byte) ([]byte, error) {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, value); err != nil {
+		return nil, fmt.Errorf("sqlite: keep %s: %w", name, err)
 	}
 	var out []byte
 	if err := s.w.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&out); err != nil {
-		return nil, fmt.Errorf("sqlite: secret: %w", err)
+		return nil, fmt.Errorf("sqlite: keep %s: %w", name, err)
 	}
 	return out, nil
 }

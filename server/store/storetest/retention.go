@@ -272,6 +272,15 @@ func testSecret(t *testing.T, open Opener) {
 	c, err := s.Secret(ctx(t), "other")
 	require.NoError(t, err)
 	assert.NotEqual(t, a, c)
+	first, second := Hash32("first key"), Hash32("second key")
+	got, err := s.Keep(ctx(t), "fingerprint", first)
+	require.NoError(t, err)
+	assert.Equal(t, first, got)
+	got, err = s.Keep(ctx(t), "fingerprint", second)
+	require.NoError(t, err)
+	assert.Equal(t, first, got, "the first kept")
+	_, err = s.Keep(ctx(t), "short", []byte("x"))
+	assert.Error(t, err)
 }
 
 // testLockAccount: one holder at a time until its lease ends; the holder
