@@ -143,7 +143,11 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 	if err := c.Bind(d.bindDN, d.password); err != nil {
 		c.close()
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-			return nil, fmt.Errorf("%w: the service account %q cannot bind (wrong password, or disabled): %v", ErrOperator, d.bindDN, err)
+			// Locked too: a password policy that locks accounts after
+			// failed binds locks the service account after a few tries with
+			// a wrong password file, and says 49 as for a wrong password.
+			return nil, fmt.Errorf("%w: the service account %q cannot bind (a wrong password, a disabled account, or one the password policy locked after failed binds: exempt the service account from the lockout): %s",
+				ErrOperator, d.bindDN, strings.TrimRight(err.Error(), ": "))
 		}
 		return nil, d.classify(ctx, "bind service account", err)
 	}
