@@ -415,6 +415,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
+	} else {
+		// The links in mails open pages this server then does not have.
+		fmt.Fprintln(stdout, "site: none (no --site, and no ./dist): the API alone; the pages must come from another host, or build them (go run ./build) and give --site")
 	}
 	if len(deskDeps.Institutions) > 0 {
 		fmt.Fprintf(stdout, "institutions served: %s\n", strings.Join(deskDeps.Institutions, ", "))

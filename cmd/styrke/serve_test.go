@@ -57,6 +57,10 @@ func TestServe(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	}, 10*time.Second, 10*time.Millisecond, "stdout %s stderr %s", stdout.String(), stderr.String())
+	// Said at start: no pages here (the links in mails would open none),
+	// and every built-in institution served.
+	assert.Contains(t, stdout.String(), "site: none (no --site, and no ./dist)")
+	assert.Contains(t, stdout.String(), "institutions served: all built-in ones (set --institutions")
 
 	out := stdout.String()
 	assert.Contains(t, out, "data directory: "+data)
