@@ -20,7 +20,11 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime"
+	"runtime/debug"
 	"syscall"
+
+	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
 func main() {
@@ -45,6 +49,7 @@ commands:
               forget: delete everything kept of an account
   directory   check: compare the directory's own password rules with each policy;
               remind: tell people whose password expires soon (e-mail, SMS)
+  version     the build (commit, time) and the database schema it migrates to
 `
 
 // run is the whole program with its IO passed in; main only exits.
@@ -74,6 +79,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "directory":
 		return runDirectory(ctx, rest, getenv, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -143,3 +151,32 @@ func isHelp(arg string) bool {
 
 // errReported means the command already told the user what went wrong.
 var errReported = errors.New("reported")
+
+// version says which build this is: the commit and its time (with
+// "+changes" for a build of uncommitted changes), Go's version, and the
+// schema version both stores migrate to. An upgrade, a rollback and a bug
+// report start from it.
+func version() string {
+	rev, at, dirty := "unknown", "", false
+	goVersion := runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if dirty {
+		rev += "+changes"
+	}
+	if at != "" {
+		rev += " (" + at + ")"
+	}
+	return fmt.Sprintf("styrke %s, %s, database schema %d", rev, goVersion, sqlite.SchemaVersion)
+}

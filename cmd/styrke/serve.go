@@ -397,6 +397,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	h := server.NewHandler(deps)
+	fmt.Fprintln(stdout, version())
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	for _, line := range describe(dirs) {
 		fmt.Fprintln(stdout, line)

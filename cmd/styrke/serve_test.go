@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/postgres"
 )
 
 var (
@@ -318,4 +320,14 @@ func TestCheckIDPorten(t *testing.T) {
 			assert.NotContains(t, logs.String(), "s3cret-0123456789")
 		})
 	}
+}
+
+// TestVersion: styrke version names the build and the schema it migrates
+// to, the same in both stores (there was no way to tell which build ran,
+// for an upgrade, a rollback or a report).
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"version"}, func(string) string { return "" }, nil, &stdout, &stderr))
+	assert.Regexp(t, `^styrke \S+.*, go1\.\d+.*, database schema \d+\n$`, stdout.String())
+	assert.Contains(t, stdout.String(), fmt.Sprintf("database schema %d", postgres.SchemaVersion), "both stores migrate to one version")
 }
