@@ -613,3 +613,33 @@ func TestPrune(t *testing.T) {
 		})
 	}
 }
+
+// TestServeWarnsOfOpenFiles: serve says which files of secrets and personal
+// data others on the machine may read (an existing database of mode 0644,
+// its -wal and -shm made the same; an identity key file of 0644): they
+// were accepted without a word. It names the file, never its content.
+func TestServeWarnsOfOpenFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "styrke.db")
+	st, err := backend.Open(context.Background(), "sqlite:"+path)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	require.NoError(t, os.Chmod(path, 0o644))
+	key := filepath.Join(dir, "identity.key")
+	const secret = "an-identity-key-of-32-bytes-xxxxxxxxxx"
+	require.NoError(t, os.WriteFile(key, []byte(secret), 0o644))
+	env := map[string]string{"STYRKE_DB": "sqlite:" + path, "STYRKE_DATA": dir, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_IDENTITY_KEY_FILE": key}
+	var stdout, stderr syncbuf.Buffer
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, nil, func(k string) string { return env[k] }, &stdout, &stderr) }()
+	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "listening") }, 20*time.Second, 10*time.Millisecond, "%s", stderr.String())
+	cancel()
+	require.NoError(t, <-done)
+	logs := stderr.String()
+	for _, what := range []string{"database (--db)", "identity key (--identity-key-file)"} {
+		assert.Contains(t, logs, `msg="a file others on this machine may read" file="`+what+`"`)
+	}
+	assert.Contains(t, logs, "mode=0644")
+	assert.NotContains(t, logs+stdout.String(), secret)
+}

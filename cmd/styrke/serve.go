@@ -8,10 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -398,6 +400,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	h := server.NewHandler(deps)
 	fmt.Fprintln(stdout, version())
+	// Files of secrets and personal data that others on the machine may
+	// read: said, not changed (the operator's to decide).
+	files := map[string]string{"identity key (--identity-key-file)": rc.identityKeyFile,
+		"ID-porten client key (--idporten-client-key-file)":       rc.keyFile,
+		"ID-porten client secret (--idporten-client-secret-file)": rc.secretFile}
+	if path, ok := sqlite.ParseDSN(dsn); ok {
+		files["database (--db)"] = path
+	}
+	for _, what := range slices.Sorted(maps.Keys(files)) {
+		if mode := othersMayRead(files[what]); mode != 0 {
+			logger.Warn("a file others on this machine may read", "file", what, "path", files[what], "mode", fmt.Sprintf("%04o", mode), "fix", "chmod 600")
+		}
+	}
 	fmt.Fprintf(stdout, "store: %s\n", backend.Redact(dsn))
 	for _, line := range describe(dirs) {
 		fmt.Fprintln(stdout, line)
@@ -534,4 +549,17 @@ func checkIDPorten(ctx context.Context, idp *oidc.Client, logger *slog.Logger) {
 	default:
 		logger.Warn("ID-porten did not answer at start; the reset waits for it", "err", err)
 	}
+}
+
+// othersMayRead returns path's permission bits when its group or others
+// may read or write it, 0 otherwise (or when there is no such file).
+func othersMayRead(path string) os.FileMode {
+	if path == "" {
+		return 0
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o066 == 0 {
+		return 0
+	}
+	return fi.Mode().Perm()
 }
