@@ -52,7 +52,9 @@ const (
 	opClient   = "styrke"
 	opSecret   = "styrke-test-secret-0123456789abcdef0123"
 	opRedirect = "https://styrke.test/auth/idporten/callback"
-	serviceDsk = "Brukerstøtte: 22 84 00 00"
+	// opPostLogout is where the provider's logout comes back to.
+	opPostLogout = "https://styrke.test" + server.LoggedOutPath
+	serviceDsk   = "Brukerstøtte: 22 84 00 00"
 	// Numbers made with the mod-11 rules (not real people).
 	pidOla   = "01019000083"
 	pidKari  = "45019000013" // D-number
@@ -73,7 +75,7 @@ func provider(t *testing.T) {
 	t.Helper()
 	opOnce.Do(func() {
 		op, opStart = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
-			{ID: opClient, RedirectURIs: []string{opRedirect}, Secret: opSecret},
+			{ID: opClient, RedirectURIs: []string{opRedirect}, Secret: opSecret, PostLogoutRedirectURIs: []string{opPostLogout}},
 		}})
 	})
 	require.NoError(t, opStart, "start the oidc-provider")

@@ -22,6 +22,8 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("GET /.well-known/change-password", http.RedirectHandler(ChangePaths["nb"], http.StatusFound))
 	mux.Handle("GET /auth/idporten/start", h.idportenStart())
 	mux.Handle("GET "+h.IDPortenCallback, h.idportenCallback())
+	mux.Handle("GET /auth/idporten/logout", h.idportenLogout())
+	mux.Handle("GET "+LoggedOutPath, h.idportenLoggedOut())
 	mux.Handle("/api/reset/config", h.api(get(h.resetConfig())))
 	mux.Handle("/api/reset/session", h.api(post(h.resetSession())))
 	mux.Handle("/api/reset/complete", h.api(post(h.resetComplete())))

@@ -105,6 +105,10 @@ type Deps struct {
 	// IDPortenCallback is the callback's path (the redirect URL's path);
 	// default /auth/idporten/callback.
 	IDPortenCallback string
+	// IDPortenPostLogout is where ID-porten's logout sends the browser
+	// back to (registered with the client as its post-logout URI);
+	// default BaseURL + LoggedOutPath.
+	IDPortenPostLogout string
 	// IDPortenACR is acr_values per institution (the client's default,
 	// idporten-loa-substantial unless configured, for the others).
 	IDPortenACR map[string]string
@@ -198,6 +202,9 @@ func NewHandler(d Deps) http.Handler {
 	}
 	if len(h.throttleSecret) == 0 {
 		h.throttleSecret = []byte(randomToken())
+	}
+	if h.IDPortenPostLogout == "" {
+		h.IDPortenPostLogout = h.BaseURL + LoggedOutPath
 	}
 	if h.IDPortenCallback == "" {
 		h.IDPortenCallback = DefaultCallbackPath

@@ -390,3 +390,28 @@ func (t Text) ResetDeadlineSoon() string {
 		"Om eitt minutt må du logge inn med ID-porten på nytt. Vel passordet no.",
 		"In one minute you must sign in with ID-porten again. Choose the password now.")
 }
+
+// ResetLogoutLead says why to log out of ID-porten after a reset: its
+// sign-in lasts beyond this page, in the person's other services.
+func (t Text) ResetLogoutLead() string {
+	return t.pick("Er du på en delt datamaskin? Logg ut av ID-porten, så kommer ingen andre inn i tjenester du er logget inn på der.",
+		"Er du på ei delt datamaskin? Logg ut av ID-porten, så kjem ingen andre inn i tenester du er logga inn på der.",
+		"On a shared computer? Log out of ID-porten, so that no one else gets into services you are signed in to there.")
+}
+
+// ResetLogout is the button that logs out of ID-porten.
+func (t Text) ResetLogout() string {
+	return t.pick("Logg ut av ID-porten", "Logg ut av ID-porten", "Log out of ID-porten")
+}
+
+// ResetSignedOutTitle heads the page ID-porten's logout comes back to.
+func (t Text) ResetSignedOutTitle() string {
+	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")
+}
+
+// ResetSignedOut says what ID-porten's logout did.
+func (t Text) ResetSignedOut() string {
+	return t.pick("Innloggingen i ID-porten er avsluttet, også i andre tjenester du var logget inn på i denne nettleseren.",
+		"Innlogginga i ID-porten er avslutta, også i andre tenester du var logga inn på i denne nettlesaren.",
+		"Your ID-porten sign-in has ended, also in other services you were signed in to in this browser.")
+}

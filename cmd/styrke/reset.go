@@ -21,7 +21,7 @@ import (
 // change (each flag also STYRKE_NAME).
 type resetConfig struct {
 	issuer, clientID, keyFile, keyID, secretFile, redirectURL, acr string
-	identityKeyFile, serviceDesk, sessionTTL                       string
+	identityKeyFile, serviceDesk, sessionTTL, postLogoutURL        string
 	par, promptLogin, testNumbers                                  bool
 	identityKey                                                    string // STYRKE_IDENTITY_KEY only, never a flag
 }
@@ -72,6 +72,7 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 	envString(fs, getenv, &c.keyID, "idporten-client-key-id", "", "the registered key's kid")
 	envString(fs, getenv, &c.secretFile, "idporten-client-secret-file", "", "file holding the client secret (client_secret_post), instead of a key")
 	envString(fs, getenv, &c.redirectURL, "idporten-redirect-url", "", "the registered redirect URL (default BASE-URL/auth/idporten/callback)")
+	envString(fs, getenv, &c.postLogoutURL, "idporten-post-logout-url", "", "the registered post-logout redirect URI, where ID-porten's logout comes back to (default BASE-URL"+server.LoggedOutPath+")")
 	envString(fs, getenv, &c.acr, "idporten-acr", oidc.LevelSubstantial,
 		"acr_values: idporten-loa-substantial or idporten-loa-high, optionally per institution: idporten-loa-substantial,uio=idporten-loa-high")
 	envBool(fs, getenv, &c.par, "idporten-par", "push the authorization request (PAR) when ID-porten offers it")
@@ -146,6 +147,10 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 		ACR: def, PromptLogin: c.promptLogin, KeyID: c.keyID}
 	if cfg.RedirectURL == "" {
 		cfg.RedirectURL = strings.TrimRight(baseURL, "/") + server.DefaultCallbackPath
+	}
+	d.IDPortenPostLogout = c.postLogoutURL
+	if d.IDPortenPostLogout == "" {
+		d.IDPortenPostLogout = strings.TrimRight(baseURL, "/") + server.LoggedOutPath
 	}
 	switch {
 	case c.keyFile != "" && c.secretFile != "":

@@ -87,13 +87,15 @@ func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBacke
 			// the server's address: one provider for each address tried.
 			redirect := "http://" + addr + "/auth/idporten/callback"
 			op, err := oidctest.Start(oidctest.Options{Log: b.logs, Clients: []oidctest.Client{
-				{ID: "styrke-e2e", RedirectURIs: []string{redirect}, PublicKey: &key.PublicKey, KeyID: "e2e-1", RequirePAR: true},
+				{ID: "styrke-e2e", RedirectURIs: []string{redirect}, PublicKey: &key.PublicKey, KeyID: "e2e-1", RequirePAR: true,
+					PostLogoutRedirectURIs: []string{"http://" + addr + "/auth/idporten/logged-out"}},
 			}})
 			require.NoError(t, err)
 			b.op, undo = op, func() { op.Stop() }
 			args = append(args, "--idporten-issuer", op.Issuer(), "--idporten-client-id", "styrke-e2e",
 				"--idporten-client-key-file", keyFile, "--idporten-client-key-id", "e2e-1",
-				"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers")
+				"--idporten-redirect-url", redirect, "--idporten-par", "--idporten-prompt-login", "--test-numbers",
+				"--idporten-post-logout-url", "http://"+addr+"/auth/idporten/logged-out")
 		}
 		serve := exec.CommandContext(ctx, bin, append(args, extra...)...)
 		serve.Env = append(os.Environ(), "STYRKE_IDENTITY_KEY="+strings.Repeat("e2e-identity-key-", 3))
@@ -743,4 +745,30 @@ func TestChangeServedInstitution(t *testing.T) {
 	assert.Equal(t, []string{"uio"}, chrome.Eval[[]string](t, tb, `[...document.getElementById('institution').options].map((o) => o.value)`))
 	assert.Equal(t, "uio", chrome.Eval[string](t, tb, `document.querySelector('styrke-meter').getAttribute('policy')`))
 	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-policy-id="uio"]').hidden && document.querySelector('[data-policy-id="default"]').hidden`))
+}
+
+// TestResetLogout: after a cancelled reset the page offers to log out of
+// ID-porten, whose sign-in outlasts the reset (on a shared computer the
+// next person reached the first one's services); the button goes through
+// ID-porten's logout (confirmed on its page, as oidc-provider asks) and
+// back to the reset page, which says the sign-in is over. Keyboard only.
+func TestResetLogout(t *testing.T) {
+	b := startResetBackend(t, true)
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	tb := resetTab(t)
+	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
+	stateShown(t, tb, "form")
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=state-form] [data-cancel]').click(), true)`)
+	stateShown(t, tb, "ended")
+	logout := `document.querySelector('[data-testid=state-ended] [data-testid=idporten-logout]')`
+	assert.Equal(t, "Log out of ID-porten", chrome.Eval[string](t, tb, logout+`.textContent`))
+	chrome.Eval[bool](t, tb, `(`+logout+`.focus(), true)`)
+	run(t, tb, chromedp.KeyEvent("\r"))
+	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.querySelector('button[name=logout][value=yes]') !== null`)
+	chrome.Eval[bool](t, tb, `(document.querySelector('button[name=logout][value=yes]').click(), true)`)
+	waitAcross(t, tb, `location.origin === `+jsString(b.base)+` && (() => { const e = document.querySelector('[data-testid=state-signedout]'); return e !== null && !e.hidden; })()`)
+	assert.Equal(t, "You are logged out of ID-porten", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-signedout] h2').textContent`))
+	assert.NotContains(t, chrome.Eval[string](t, tb, `location.href`), e2ePidOla)
+	chrome.Eval[bool](t, tb, env.axe+";true")
+	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings on the signed-out page")
 }

@@ -165,6 +165,39 @@ type Config struct {
 	MetadataTTL time.Duration
 }
 
+// ErrNoLogout: the provider offers no logout endpoint.
+var ErrNoLogout = errors.New("oidc: the provider has no end_session_endpoint")
+
+// LogoutURL is where a browser ends the person's single sign-on session at
+// the provider (RP-Initiated Logout 1.0, as ID-porten documents it): its
+// end_session_endpoint with this client's id and, when postLogout is set,
+// the registered address to come back to and state. No ID token goes in
+// it: ID-porten takes client_id instead, and an ID token in a URL would
+// put the person's identity number in the browser's history.
+func (c *Client) LogoutURL(ctx context.Context, postLogout, state string) (string, error) {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return "", err
+	}
+	if m.EndSession == "" {
+		return "", ErrNoLogout
+	}
+	u, err := url.Parse(m.EndSession)
+	if err != nil {
+		return "", fmt.Errorf("%w: end_session_endpoint: %v", ErrConfig, err)
+	}
+	q := u.Query()
+	q.Set("client_id", c.cfg.ClientID)
+	if postLogout != "" {
+		q.Set("post_logout_redirect_uri", postLogout)
+		if state != "" {
+			q.Set("state", state)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
 // Pending is what Begin made for one sign-in: the caller keeps it
 // server-side (never in a cookie or URL), finds it by State when the
 // provider calls back, and uses it once.
@@ -205,12 +238,14 @@ type Client struct {
 type metadata struct {
 	provider *gooidc.Provider
 	verifier *gooidc.IDTokenVerifier
-	Issuer   string   `json:"issuer"`
-	AuthURL  string   `json:"authorization_endpoint"`
-	TokenURL string   `json:"token_endpoint"`
-	PARURL   string   `json:"pushed_authorization_request_endpoint"`
-	ISSParam bool     `json:"authorization_response_iss_parameter_supported"`
-	Methods  []string `json:"token_endpoint_auth_methods_supported"`
+	Issuer   string `json:"issuer"`
+	AuthURL  string `json:"authorization_endpoint"`
+	TokenURL string `json:"token_endpoint"`
+	PARURL   string `json:"pushed_authorization_request_endpoint"`
+	// EndSession is the provider's logout endpoint (RP-Initiated Logout).
+	EndSession string   `json:"end_session_endpoint"`
+	ISSParam   bool     `json:"authorization_response_iss_parameter_supported"`
+	Methods    []string `json:"token_endpoint_auth_methods_supported"`
 }
 
 // New checks cfg and returns a client; it does not contact the provider.

@@ -22,7 +22,10 @@ import (
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 )
 
-const redirect = "http://127.0.0.1:9/auth/idporten/callback"
+const (
+	redirect   = "http://127.0.0.1:9/auth/idporten/callback"
+	postLogout = "http://127.0.0.1:9/auth/idporten/logged-out"
+)
 
 var env struct {
 	op     *oidctest.Provider
@@ -47,7 +50,7 @@ func run(m *testing.M) int {
 	}
 	env.secret = "test-secret-0123456789abcdef0123456789abcdef"
 	env.op, err = oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
-		{ID: "jwt", RedirectURIs: []string{redirect}, PublicKey: &env.rsaKey.PublicKey, KeyID: "rsa-1"},
+		{ID: "jwt", RedirectURIs: []string{redirect}, PublicKey: &env.rsaKey.PublicKey, KeyID: "rsa-1", PostLogoutRedirectURIs: []string{postLogout}},
 		{ID: "par", RedirectURIs: []string{redirect}, PublicKey: &env.rsaKey.PublicKey, KeyID: "rsa-1", RequirePAR: true},
 		{ID: "ec", RedirectURIs: []string{redirect}, PublicKey: &env.ecKey.PublicKey, KeyID: "ec-1"},
 		{ID: "secret", RedirectURIs: []string{redirect}, Secret: env.secret},
@@ -338,4 +341,39 @@ func TestParsePrivateKey(t *testing.T) {
 			require.ErrorIs(t, err, oidc.ErrConfig)
 		})
 	}
+}
+
+// TestLogout: the logout URL ends the person's session at the provider
+// (a sign-in after it asks for the login again) and comes back to the
+// registered address with the state; it holds no ID token (one in a URL
+// puts the identity number in the browser's history).
+func TestLogout(t *testing.T) {
+	c := client(t, "jwt", nil)
+	b := env.op.NewBrowser()
+	q, p := signIn(t, b, c, pid, oidc.LevelSubstantial, oidc.AuthRequest{})
+	_, err := c.Finish(context.Background(), q, p)
+	require.NoError(t, err)
+	begin := func() string {
+		u, _, err := c.Begin(context.Background(), oidc.AuthRequest{})
+		require.NoError(t, err)
+		return u
+	}
+	in, err := b.SignedIn(begin())
+	require.NoError(t, err)
+	require.True(t, in, "the provider's session is alive after the sign-in")
+	u, err := c.LogoutURL(context.Background(), postLogout, "nb.x1")
+	require.NoError(t, err)
+	lu, err := url.Parse(u)
+	require.NoError(t, err)
+	assert.Equal(t, "jwt", lu.Query().Get("client_id"))
+	assert.Equal(t, postLogout, lu.Query().Get("post_logout_redirect_uri"))
+	assert.Empty(t, lu.Query().Get("id_token_hint"))
+	assert.NotContains(t, u, pid)
+	back, err := b.Logout(u)
+	require.NoError(t, err)
+	assert.Equal(t, postLogout, back.Scheme+"://"+back.Host+back.Path)
+	assert.Equal(t, "nb.x1", back.Query().Get("state"))
+	in, err = b.SignedIn(begin())
+	require.NoError(t, err)
+	assert.False(t, in, "signed out: the next sign-in shows the login page")
 }

@@ -333,6 +333,11 @@ async function route(focus = false) {
     // Unknown: said below, unless the address names an error already.
   }
   const hash = location.hash;
+  // Back from ID-porten's logout (GET /auth/idporten/logout).
+  if (hash === '#/signedout') {
+    show('signedout');
+    return;
+  }
   const err = /^#\/error\/([a-z]+)$/.exec(hash);
   if (err) {
     show(ERRORS.has(err[1]) ? err[1] : 'failed');

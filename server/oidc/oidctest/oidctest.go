@@ -59,6 +59,9 @@ type Client struct {
 	// RequirePAR makes the provider refuse authorization requests that
 	// were not pushed.
 	RequirePAR bool
+	// PostLogoutRedirectURIs are where the provider's logout may send the
+	// browser back to.
+	PostLogoutRedirectURIs []string
 }
 
 // Options configure Start.
@@ -153,6 +156,9 @@ func Start(opts Options) (*Provider, error) {
 		}
 		if c.RequirePAR {
 			m["require_pushed_authorization_requests"] = true
+		}
+		if len(c.PostLogoutRedirectURIs) > 0 {
+			m["post_logout_redirect_uris"] = c.PostLogoutRedirectURIs
 		}
 		if c.PublicKey != nil {
 			jwk := jose.JSONWebKey{Key: c.PublicKey, KeyID: c.KeyID, Use: "sig"}
@@ -336,6 +342,58 @@ func (b *Browser) Login(authURL, pid, acr string) (*url.URL, error) {
 	}
 	return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
 }
+
+// SignedIn reports whether following authURL sends the browser straight
+// back to the client, without the login page: the provider's single
+// sign-on session is alive.
+func (b *Browser) SignedIn(authURL string) (bool, error) {
+	res, err := b.client.Get(authURL)
+	if err != nil {
+		return false, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	_, ok := leaving(res, b.p.issuer)
+	return ok, nil
+}
+
+// Logout follows logoutURL (the client's RP-initiated logout) at the
+// provider, confirms it as the person would on the provider's page, and
+// returns the URL the provider sends the browser back to.
+func (b *Browser) Logout(logoutURL string) (*url.URL, error) {
+	res, err := b.client.Get(logoutURL)
+	if err != nil {
+		return nil, err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if loc, ok := leaving(res, b.p.issuer); ok {
+		return loc, nil
+	}
+	action, xsrf := logoutAction.FindSubmatch(body), logoutXSRF.FindSubmatch(body)
+	if action == nil || xsrf == nil {
+		return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+	}
+	target := string(action[1])
+	if strings.HasPrefix(target, "/") {
+		target = b.p.issuer + target
+	}
+	res, err = b.client.PostForm(target, url.Values{"xsrf": {string(xsrf[1])}, "logout": {"yes"}})
+	if err != nil {
+		return nil, err
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if loc, ok := leaving(res, b.p.issuer); ok {
+		return loc, nil
+	}
+	return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+}
+
+var (
+	logoutAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
+	logoutXSRF   = regexp.MustCompile(`name="xsrf" value="([^"]+)"`)
+)
 
 func leaving(res *http.Response, issuer string) (*url.URL, bool) {
 	if res.StatusCode/100 != 3 {

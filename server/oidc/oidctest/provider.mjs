@@ -45,6 +45,22 @@ function makeProvider(key) {
     features: {
       devInteractions: { enabled: false },
       pushedAuthorizationRequests: { enabled: true },
+      // RP-initiated logout, confirmed on a page of its own (the default
+      // page loads fonts from the internet, which tests cannot reach).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>TestID: logg ut</title></head>
+<body><h1>Logg ut av TestID?</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Ja, logg ut</button>
+<button type="submit" form="op.logoutForm">Nei</button></body></html>`;
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>TestID</title></head><body><h1 id="loggedout">Logget ut</h1></body></html>';
+        },
+      },
     },
     responseTypes: ['code'],
     scopes: ['openid', 'profile'],

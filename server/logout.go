@@ -1,0 +1,47 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+)
+
+// LoggedOutPath is where ID-porten's logout sends the browser back to,
+// unless Deps.IDPortenPostLogout says otherwise.
+const LoggedOutPath = "/auth/idporten/logged-out"
+
+// idportenLogout is GET /auth/idporten/logout?lang=: it ends this
+// browser's reset sessions here and sends it to ID-porten's logout, which
+// ends the single sign-on session there (the person's other services
+// signed in with ID-porten on the same browser: on a shared computer the
+// next person reached them) and sends it back to LoggedOutPath. Digdir asks
+// clients to offer it.
+func (h *handler) idportenLogout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := pageLang(r.URL.Query().Get("lang"))
+		if !h.idportenOn() {
+			h.resetError(w, r, lang, resetOff, nil)
+			return
+		}
+		if err := h.endResets(r, resetTokens(r), nil); err != nil {
+			h.Logger.ErrorContext(r.Context(), "logout: end the reset sessions", "id", RequestID(r.Context()), "err", err)
+		}
+		setCookie(w, resetCookie, "", 0)
+		u, err := h.IDPorten.LogoutURL(r.Context(), h.IDPortenPostLogout, lang+"."+randomToken()[:16])
+		if err != nil {
+			h.resetError(w, r, lang, resetUnavailable, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		http.Redirect(w, r, u, http.StatusSeeOther)
+	})
+}
+
+// idportenLoggedOut is LoggedOutPath: ID-porten's logout is done; the reset
+// page says so in the language the state carries.
+func (h *handler) idportenLoggedOut() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang, _, _ := strings.Cut(r.URL.Query().Get("state"), ".")
+		resetRedirect(w, r, pageLang(lang), "signedout")
+	})
+}
