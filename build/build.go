@@ -58,6 +58,9 @@ type Config struct {
 	// Origin is the site's origin as the embed guide shows it; "" shows a
 	// placeholder origin.
 	Origin string
+	// PrivacyURL is the institution's privacy statement, linked from every
+	// page's footer ("" links none): an absolute https URL.
+	PrivacyURL string
 	// StubWasm replaces the WebAssembly module and the meter's script with
 	// placeholders. Only the build's unit tests set it.
 	StubWasm bool
@@ -400,7 +403,7 @@ func (b *builder) pages(ctx context.Context) error {
 	def := site.NewPolicyView(policy.Default())
 	for _, id := range site.Pages {
 		for _, lang := range site.Languages {
-			page := site.Page{ID: id, Lang: lang, Assets: b.assets, Policy: def}
+			page := site.Page{ID: id, Lang: lang, Assets: b.assets, Policy: def, PrivacyURL: b.cfg.PrivacyURL}
 			var c templ.Component
 			switch id {
 			case site.Home:
@@ -433,7 +436,7 @@ func (b *builder) pages(ctx context.Context) error {
 	}
 	sort.Strings(b.man.Pages)
 	var buf bytes.Buffer
-	if err := site.NotFoundPage(site.Page{Lang: "nb", Assets: b.assets, Policy: def}).Render(ctx, &buf); err != nil {
+	if err := site.NotFoundPage(site.Page{Lang: "nb", Assets: b.assets, Policy: def, PrivacyURL: b.cfg.PrivacyURL}).Render(ctx, &buf); err != nil {
 		return fmt.Errorf("render 404.html: %w", err)
 	}
 	data, err := b.minify("404.html", buf.Bytes())

@@ -291,3 +291,14 @@ func TestBuildErrors(t *testing.T) {
 	_, err := os.Stat(filepath.Join(stranger, "precious.txt"))
 	assert.NoError(t, err, "a refused directory is left alone")
 }
+
+// TestPrivacyURLFlag: the build takes the privacy statement's address as
+// an https URL only (it goes in every page's footer).
+func TestPrivacyURLFlag(t *testing.T) {
+	for _, bad := range []string{"http://www.uio.no/personvern", "personvern.html", "https://"} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"-out", t.TempDir(), "-privacy-url", bad}, func(string) string { return "" }, &stdout, &stderr)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "-privacy-url: want an https:// URL")
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"time"
@@ -44,10 +45,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cfg Config
 	fs.StringVar(&cfg.Out, "out", "dist", "output directory (replaced; must be empty or an earlier build)")
 	fs.StringVar(&cfg.Origin, "origin", getenv("URL"), "the site's origin for the embed guide's snippets (default $URL, set by Netlify)")
+	fs.StringVar(&cfg.PrivacyURL, "privacy-url", getenv("STYRKE_PRIVACY_URL"), "the institution's privacy statement, linked from every page's footer (https://...; default $STYRKE_PRIVACY_URL, none if empty)")
 	fs.StringVar(&cfg.Root, "root", "", "module root (default: found from the working directory)")
 	fs.BoolVar(&cfg.StubWasm, "stub-wasm", false, "unit tests only: use placeholders for the WebAssembly module and the meter")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cfg.PrivacyURL != "" {
+		if u, err := url.Parse(cfg.PrivacyURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return errors.New("-privacy-url: want an https:// URL, such as https://www.uio.no/om/personvern/")
+		}
 	}
 	start := time.Now()
 	m, err := Build(ctx, cfg)

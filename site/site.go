@@ -206,6 +206,11 @@ type Page struct {
 	// Title, when set, is the page's title instead of its ID's (the 404
 	// page's: it had the home page's).
 	Title string
+	// PrivacyURL is the institution's privacy statement
+	// (personvernerklæring), linked from every page's footer; "" links
+	// none. GDPR art. 13: the pages that take a person's password and
+	// identity say who processes what, and where that is written.
+	PrivacyURL string
 }
 
 // ActivationPage is the page opened from an activation link.

@@ -374,3 +374,27 @@ func TestMainNavLinksEveryTask(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyLink: with the institution's privacy statement given to the
+// build, every page's footer links it in the page's language; without, no
+// link. The pages that take a password and an identity said nowhere who
+// processes what (GDPR art. 13).
+func TestPrivacyLink(t *testing.T) {
+	want := map[string]string{"nb": "Personvernerklæring", "nn": "Personvernerklæring", "en": "Privacy statement"}
+	for _, lang := range site.Languages {
+		p := page(t, site.Home, lang)
+		p.PrivacyURL = "https://www.uio.no/om/personvern/"
+		var buf bytes.Buffer
+		require.NoError(t, site.HomePage(p).Render(context.Background(), &buf))
+		doc, err := html.Parse(&buf)
+		require.NoError(t, err)
+		a := one(t, doc, "privacy")
+		assert.Equal(t, want[lang], text(a))
+		assert.Contains(t, attr(a, "href"), "https://www.uio.no/om/personvern/")
+		buf.Reset()
+		require.NoError(t, site.HomePage(page(t, site.Home, lang)).Render(context.Background(), &buf))
+		doc, err = html.Parse(&buf)
+		require.NoError(t, err)
+		assert.Empty(t, find(doc, "privacy"))
+	}
+}

@@ -415,3 +415,9 @@ func (t Text) ResetSignedOut() string {
 		"Innlogginga i ID-porten er avslutta, også i andre tenester du var logga inn på i denne nettlesaren.",
 		"Your ID-porten sign-in has ended, also in other services you were signed in to in this browser.")
 }
+
+// FooterPrivacy is the footer's link to the institution's privacy
+// statement.
+func (t Text) FooterPrivacy() string {
+	return t.pick("Personvernerklæring", "Personvernerklæring", "Privacy statement")
+}
