@@ -247,6 +247,14 @@ func TestActivationEndToEnd(t *testing.T) {
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-used]').hidden || !document.querySelector('[data-testid=state-expired]').hidden`)
 		assert.Equal(t, []string{"used"}, visibleState(t, tb))
 		assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-used] h2').textContent`)+" – "))
+		// The spent link's token leaves the address bar and the history
+		// (it stayed there until a password was set through it); a reload
+		// or another language still says what happened to it.
+		token := link[strings.Index(link, "#/pw/")+5:]
+		assert.NotContains(t, chrome.Eval[string](t, tb, `location.href`), token)
+		assert.Equal(t, "#/gone/used", chrome.Eval[string](t, tb, `location.hash`))
+		run(t, tb, chromedp.Reload())
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-used]').hidden`)
 	})
 	assert.Empty(t, tb.Errors())
 }

@@ -44,13 +44,24 @@ function goneState(data) {
 // linkGone shows the state of an unknown (404), used, locked or expired
 // (410) link and reports whether the answer was one of those.
 function linkGone(res) {
-  if (res.status === 404) show('unknown');
-  else if (res.status === 410) {
-    const state = goneState(res.data);
-    show(state);
-    if (state === 'expired') offerReset();
-  } else return false;
+  let state;
+  if (res.status === 404) state = 'unknown';
+  else if (res.status === 410) state = goneState(res.data);
+  else return false;
+  // The token is spent: it leaves the address bar and the history (it
+  // stayed there, on a shared computer too), and the address says what
+  // happened instead, for a reload or another language.
+  history.replaceState(null, '', location.pathname + '#/gone/' + state);
+  showGone(state);
   return true;
+}
+
+// GONE are the states of a link that no longer works.
+const GONE = new Set(['unknown', 'used', 'expired', 'locked']);
+
+function showGone(state) {
+  show(state);
+  if (state === 'expired') offerReset();
 }
 
 // offerReset keeps the expired link's way out, choosing a password after
@@ -280,6 +291,11 @@ async function lookup() {
   confirmInput.value = '';
   styrkeForm.valid(password);
   styrkeForm.valid(confirmInput);
+  const gone = /^#\/gone\/([a-z]+)$/.exec(location.hash);
+  if (gone && GONE.has(gone[1])) {
+    showGone(gone[1]);
+    return;
+  }
   const t = token();
   if (!t) {
     show(location.hash ? 'unknown' : 'missing');
