@@ -178,6 +178,27 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 	return h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
 }
 
+// refusedName is how the audit log names the account of a refused change:
+// its username when Styrke or the directory knows it, else none, and a
+// detail with a keyed hash of what was typed, so that a run of tries is
+// still seen and traced. A password typed into the username field (or any
+// guess) was kept in the audit log for its whole retention.
+func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string) (name, detail string) {
+	if _, err := h.Store.AccountName(ctx, username); err == nil {
+		return username, ""
+	}
+	if !directory.IsNone(dir) {
+		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := dir.Find(fctx, username)
+		cancel()
+		if err == nil {
+			return username, ""
+		}
+	}
+	key := h.throttleKey("audit", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
+	return "", " (a username unknown here, keyed hash " + hex.EncodeToString(key)[:12] + ")"
+}
+
 func (h *handler) change() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -278,8 +299,9 @@ func (h *handler) change() http.Handler {
 			if n > k.limit {
 				refund()
 				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
-				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
-					Detail: "change: too many wrong current passwords; throttled"})
+				name, unknown := h.refusedName(ctx, dir, req.Username)
+				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
+					Detail: "change: too many wrong current passwords; throttled" + unknown})
 				w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
 				writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
 				return
@@ -303,8 +325,9 @@ func (h *handler) change() http.Handler {
 			// In the audit log, with the username as typed and the client:
 			// a guessing run is seen and traced (the log line names
 			// neither).
-			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: req.Username, Institution: p.ID,
-				Detail: "change: " + why})
+			name, unknown := h.refusedName(ctx, dir, req.Username)
+			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
+				Detail: "change: " + why + unknown})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
 		}
 		const (

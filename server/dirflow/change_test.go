@@ -38,10 +38,20 @@ func TestChange(t *testing.T) {
 		wrong := e.change(user, initial+"x", pw)
 		assert.Equal(t, http.StatusUnauthorized, wrong.Status, "%s", wrong.Body)
 		assert.Equal(t, "invalid_credentials", wrong.code())
-		unknown := e.change(newUsername(), initial, pw)
+		stranger := newUsername()
+		unknown := e.change(stranger, initial, pw)
 		assert.Equal(t, wrong.Status, unknown.Status, "an unknown username is told nothing more")
 		assert.Equal(t, wrong.Body, unknown.Body, "an unknown username is told nothing more")
 		assert.True(t, e.binds(dn, initial), "nothing changed")
+		// The audit log names the directory's account (Styrke knew nothing
+		// of it), and not what was typed for an account of none.
+		evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventRefused})
+		require.NoError(t, err)
+		require.Len(t, evs, 2)
+		assert.Equal(t, user, evs[0].Username)
+		assert.Empty(t, evs[1].Username)
+		assert.NotContains(t, evs[1].Actor+evs[1].Detail, stranger)
+		assert.Contains(t, evs[1].Detail, "a username unknown here")
 
 		a := e.change(user, initial, pw)
 		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
