@@ -10,32 +10,17 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 )
 
-// Prune implements store.Retention, in one transaction.
-func (s *Store) Prune(ctx context.Context, now, ended time.Time) (store.Pruned, error) {
-	var p store.Pruned
-	n, e := ts(now), ts(ended)
-	// A link that ended: used (its steps after the password done), or
-	// expired (a revoked link expires when revoked) and claimed by no
-	// write under way.
-	const gone = `SELECT token_hash FROM activations WHERE
-		(used_at IS NOT NULL AND used_at < $1 AND followup_at IS NULL)
-		OR (used_at IS NULL AND expires_at < $1 AND (claimed_until IS NULL OR claimed_until < $2))`
-	steps := []struct {
-		what  string
-		count *int64
-		sql   string
-		args  []any
-	}{
-		{"addresses", nil, `DELETE FROM activation_contacts WHERE token_hash IN (` + gone + `)`, []any{e, n}},
-		{"links", &p.Links, `DELETE FROM activations WHERE token_hash IN (` + gone + `)`, []any{e, n}},
-		{"notices", &p.Notices, `DELETE FROM notifications WHERE (sent_at IS NOT NULL AND sent_at < $1) OR (gave_up AND created_at < $1)`, []any{e}},
-		{"dates of birth", nil, `UPDATE reset_sessions SET birth_date = '' WHERE birth_date <> '' AND expires_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)`, []any{n}},
-		{"reset sessions", &p.Sessions, `DELETE FROM reset_sessions WHERE expires_at <= $1`, []any{ts(now.Add(-24 * time.Hour))}},
-		{"sign-ins", &p.Logins, `DELETE FROM oidc_logins WHERE expires_at <= $1`, []any{n}},
-		{"failure counts", &p.Counters, `DELETE FROM throttle WHERE window_start < $1`, []any{ts(now.Add(-24 * time.Hour))}},
-		{"SMS counters", nil, `DELETE FROM sms_counters WHERE day < $1`, []any{ended.UTC().Format("2006-01-02")}},
-		{"account leases", nil, `DELETE FROM account_locks WHERE until < $1`, []any{ts(now.Add(-24 * time.Hour))}},
-	}
+// step is one statement of a run of deletions, with where its count goes
+// (nil: not counted).
+type step struct {
+	what  string
+	count *int64
+	sql   string
+	args  []any
+}
+
+// runSteps runs steps in one transaction, op naming them in errors.
+func (s *Store) runSteps(ctx context.Context, op string, steps []step) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, st := range steps {
 			tag, err := tx.Exec(ctx, st.sql, st.args...)
@@ -49,7 +34,34 @@ func (s *Store) Prune(ctx context.Context, now, ended time.Time) (store.Pruned, 
 		return nil
 	})
 	if err != nil {
-		return store.Pruned{}, fmt.Errorf("postgres: prune %w", err)
+		return fmt.Errorf("postgres: %s %w", op, err)
+	}
+	return nil
+}
+
+// Prune implements store.Retention, in one transaction.
+func (s *Store) Prune(ctx context.Context, now, ended time.Time) (store.Pruned, error) {
+	var p store.Pruned
+	n, e, day := ts(now), ts(ended), ts(now.Add(-24*time.Hour))
+	// A link that ended: used (its steps after the password done), or
+	// expired (a revoked link expires when revoked) and claimed by no
+	// write under way.
+	const gone = `SELECT token_hash FROM activations WHERE
+		(used_at IS NOT NULL AND used_at < $1 AND followup_at IS NULL)
+		OR (used_at IS NULL AND expires_at < $1 AND (claimed_until IS NULL OR claimed_until < $2))`
+	err := s.runSteps(ctx, "prune", []step{
+		{"addresses", nil, `DELETE FROM activation_contacts WHERE token_hash IN (` + gone + `)`, []any{e, n}},
+		{"links", &p.Links, `DELETE FROM activations WHERE token_hash IN (` + gone + `)`, []any{e, n}},
+		{"notices", &p.Notices, `DELETE FROM notifications WHERE (sent_at IS NOT NULL AND sent_at < $1) OR (gave_up AND created_at < $1)`, []any{e}},
+		{"dates of birth", nil, `UPDATE reset_sessions SET birth_date = '' WHERE birth_date <> '' AND expires_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)`, []any{n}},
+		{"reset sessions", &p.Sessions, `DELETE FROM reset_sessions WHERE expires_at <= $1`, []any{day}},
+		{"sign-ins", &p.Logins, `DELETE FROM oidc_logins WHERE expires_at <= $1`, []any{n}},
+		{"failure counts", &p.Counters, `DELETE FROM throttle WHERE window_start < $1`, []any{day}},
+		{"SMS counters", nil, `DELETE FROM sms_counters WHERE day < $1`, []any{ended.UTC().Format("2006-01-02")}},
+		{"account leases", nil, `DELETE FROM account_locks WHERE until < $1`, []any{day}},
+	})
+	if err != nil {
+		return store.Pruned{}, err
 	}
 	return p, nil
 }
@@ -59,35 +71,24 @@ func (s *Store) Prune(ctx context.Context, now, ended time.Time) (store.Pruned, 
 func (s *Store) Forget(ctx context.Context, institution, username string) (store.Forgotten, error) {
 	var f store.Forgotten
 	const who = `lower(username COLLATE "C") = lower($2::text COLLATE "C")`
-	steps := []struct {
-		what  string
-		count *int64
-		sql   string
-	}{
-		{"addresses of links", nil, `DELETE FROM activation_contacts WHERE token_hash IN (SELECT token_hash FROM activations WHERE institution = $1 AND ` + who + `)`},
-		{"links", &f.Links, `DELETE FROM activations WHERE institution = $1 AND ` + who},
-		{"notices", &f.Notices, `DELETE FROM notifications WHERE institution = $1 AND ` + who},
-		{"identity", &f.Identities, `DELETE FROM account_identities WHERE institution = $1 AND ` + who},
-		{"reset sessions", &f.Sessions, `DELETE FROM reset_sessions WHERE institution = $1 AND ` + who},
-		{"follow-ups", &f.Followups, `DELETE FROM password_followups WHERE institution = $1 AND ` + who},
-		{"address on file", &f.Addresses, `DELETE FROM addresses WHERE $1::text IS NOT NULL AND ` + who},
-		{"password history", &f.Passwords, `DELETE FROM password_history WHERE $1::text IS NOT NULL AND username IN (SELECT username FROM accounts WHERE ` + who + `)`},
-		{"account", nil, `DELETE FROM accounts WHERE $1::text IS NOT NULL AND ` + who},
-	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		for _, st := range steps {
-			tag, err := tx.Exec(ctx, st.sql, institution, username)
-			if err != nil {
-				return fmt.Errorf("%s: %w", st.what, err)
-			}
-			if st.count != nil {
-				*st.count = tag.RowsAffected()
-			}
-		}
-		return nil
+	const theirs = `institution = $1 AND ` + who
+	// The address on file, the history and the account are kept by
+	// username alone ($1 is named so that every statement takes both).
+	const byName = `$1::text IS NOT NULL AND `
+	args := []any{institution, username}
+	err := s.runSteps(ctx, "forget", []step{
+		{"addresses of links", nil, `DELETE FROM activation_contacts WHERE token_hash IN (SELECT token_hash FROM activations WHERE ` + theirs + `)`, args},
+		{"links", &f.Links, `DELETE FROM activations WHERE ` + theirs, args},
+		{"notices", &f.Notices, `DELETE FROM notifications WHERE ` + theirs, args},
+		{"identity", &f.Identities, `DELETE FROM account_identities WHERE ` + theirs, args},
+		{"reset sessions", &f.Sessions, `DELETE FROM reset_sessions WHERE ` + theirs, args},
+		{"follow-ups", &f.Followups, `DELETE FROM password_followups WHERE ` + theirs, args},
+		{"address on file", &f.Addresses, `DELETE FROM addresses WHERE ` + byName + who, args},
+		{"password history", &f.Passwords, `DELETE FROM password_history WHERE ` + byName + `username IN (SELECT username FROM accounts WHERE ` + who + `)`, args},
+		{"account", nil, `DELETE FROM accounts WHERE ` + byName + who, args},
 	})
 	if err != nil {
-		return store.Forgotten{}, fmt.Errorf("postgres: forget %w", err)
+		return store.Forgotten{}, err
 	}
 	return f, nil
 }
