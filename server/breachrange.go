@@ -29,9 +29,9 @@ const RangeLines = 1000
 // and its cache. The pages' meter asks here, so a person's browser sends
 // the five hex digits of the hash to the institution's own service, not
 // its address and the time to a third party abroad. The answer is the
-// range API's: "SUFFIX:COUNT" lines, padded to RangeLines. A lookup the
-// cache cannot answer counts against the client's breach budget (as
-// /api/validate's).
+// range API's: "SUFFIX:COUNT" lines, padded to RangeLines. Every ask
+// counts against the client's breach budget (/api/validate's), cached or
+// not.
 func (h *handler) breachRange() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		prefix := r.PathValue("prefix")
@@ -44,7 +44,10 @@ func (h *handler) breachRange() http.Handler {
 			writeError(w, errorf(CodeBreachUnavailable, "no breach service is configured here"))
 			return
 		}
-		if h.lookups != nil && !src.HasRange(prefix) {
+		// Every ask spends the client's budget, cached or not: a 429 that
+		// depended on the cache told whether someone had checked a
+		// password of that prefix a moment ago.
+		if h.lookups != nil {
 			if wait, ok := h.lookups.allow(h.clientAddr(r)); !ok {
 				writeError(w, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", RetryAfter: wait})
 				return

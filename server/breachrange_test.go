@@ -54,7 +54,9 @@ func TestBreachRange(t *testing.T) {
 		assert.Contains(t, string(body), `"fields":["prefix"]`, bad)
 	}
 
-	// The budget: the cached prefix is free, new ones cost one each.
+	// The budget: every ask costs one, a cached prefix too (a 429 that
+	// depended on the cache told whether someone had just checked a
+	// password of that prefix).
 	for i := range server.BreachBurst + 2 {
 		p := strings.ToUpper(hex.EncodeToString([]byte{byte(i), 0xab, 0xcd}))[:5]
 		resp, _ = e.do(t, http.MethodGet, "/api/breach/range/"+p, "", "", client...)
@@ -62,7 +64,7 @@ func TestBreachRange(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
 	resp, _ = e.do(t, http.MethodGet, "/api/breach/range/"+h[:5], "", "", client...)
-	assert.Equal(t, http.StatusOK, resp.StatusCode, "a cached range costs nothing")
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "a cached range costs as much")
 
 	resp, _ = e.do(t, http.MethodOptions, "/api/breach/range/"+h[:5], "", "", "Origin", "https://embed.example",
 		"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "add-padding")
@@ -78,4 +80,24 @@ func TestBreachRange(t *testing.T) {
 	assert.Contains(t, e.logs.String(), "breach range unavailable")
 	assert.NotContains(t, e.logs.String(), "FFFFF")
 	assert.NotContains(t, e.logs.String(), h[:5])
+}
+
+// TestBreachRangeWithMetrics: with metrics on (--metrics-addr), the breach
+// service is wrapped to be counted, and the wrapper passed on neither
+// ranges nor cached answers: the range endpoint answered 503 always, and
+// the pages' meter could check nothing.
+func TestBreachRangeWithMetrics(t *testing.T) {
+	e := newEnv(t, func(d *server.Deps) { d.Metrics = server.NewMetrics(d.Store, nil) })
+	const pw = "Sommer2026!Sommer2026!"
+	e.fake.Add(pw, 3)
+	sum := sha1.Sum([]byte(pw))
+	h := strings.ToUpper(hex.EncodeToString(sum[:]))
+	resp, body := e.do(t, http.MethodGet, "/api/breach/range/"+h[:5], "", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), h[5:]+":3")
+	// And /api/validate answers a password of a cached range without
+	// asking the breach service again.
+	resp, body = e.post(t, "/api/validate", map[string]any{"password": pw})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Len(t, e.fake.Requests(), 1, "one upstream request: the range's")
 }

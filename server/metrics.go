@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -154,6 +155,35 @@ type countingBreacher struct {
 	b Breacher
 	m *Metrics
 }
+
+// Cached, Range and HasRange pass on what the wrapped Breacher offers
+// (breach.Client does): without them, metrics on made the range endpoint
+// answer 503 always, and /api/validate ask again for a cached answer.
+func (c countingBreacher) Cached(password string) (int, bool) {
+	if b, ok := c.b.(breachCache); ok {
+		return b.Cached(password)
+	}
+	return 0, false
+}
+
+func (c countingBreacher) Range(ctx context.Context, prefix string) (map[string]int, error) {
+	if b, ok := c.b.(rangeSource); ok {
+		m, err := b.Range(ctx, prefix)
+		if err != nil {
+			c.m.breach.WithLabelValues("error").Inc()
+		}
+		return m, err
+	}
+	return nil, errNoRange
+}
+
+func (c countingBreacher) HasRange(prefix string) bool {
+	b, ok := c.b.(rangeSource)
+	return ok && b.HasRange(prefix)
+}
+
+// errNoRange: the breach service offers no whole ranges.
+var errNoRange = errors.New("the breach service passes on no ranges")
 
 func (c countingBreacher) Count(ctx context.Context, password string) (int, error) {
 	n, err := c.b.Count(ctx, password)
