@@ -307,8 +307,12 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
-		// Whatever ends this request but a wrong or locked current
-		// password (refused, which keeps the count) takes its count back.
+		// The count is taken back when the current password proved right
+		// (below), or when the request ends before the password went to
+		// the directory (a store error, the directory unreachable); it
+		// stands when the directory said no (refused) or could not say
+		// after the bind went out (directory.ErrAfterBind: it may have
+		// counted the try).
 		defer refund()
 		// refused answers a wrong current password, an unknown username, or
 		// an account the directory has locked (after wrong passwords
@@ -355,6 +359,9 @@ func (h *handler) change() http.Handler {
 			case errors.Is(err, directory.ErrDisabled):
 				disabled()
 			default:
+				if errors.Is(err, directory.ErrAfterBind) {
+					counted = nil // the directory may have counted the try: it stands
+				}
 				h.directoryError(w, r, err)
 			}
 			return true
@@ -391,7 +398,10 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		} else {
-			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			// Not cut short by the client: a bind the client's hang-up
+			// ended after it went out was counted by the directory but
+			// taken back here, and a run of them locked the account.
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			err := dir.Verify(dctx, req.Username, req.Current)
 			cancel()
 			if errors.Is(err, directory.ErrMustChange) {
@@ -403,6 +413,10 @@ func (h *handler) change() http.Handler {
 				return
 			}
 		}
+		// The current password is right: its try is taken back now, so
+		// that nothing after (a refused new password, a directory error of
+		// the write) counts against the person.
+		refund()
 		// Only now, with the current password right: the account's own
 		// institution, and the name and phone number on file, which a
 		// refusal would otherwise confirm to anyone who typed a username.

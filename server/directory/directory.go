@@ -112,6 +112,10 @@ var (
 	ErrUnavailable        = errors.New("directory: unavailable")
 	ErrAccount            = errors.New("directory: account not found or ambiguous")
 	ErrOperator           = errors.New("directory: service account or configuration error")
+	// ErrAfterBind joins an error of a bind as the person that went out
+	// (a timeout, a lost connection): the directory may have counted the
+	// try against its lockout. Before it, nothing of the password left.
+	ErrAfterBind = errors.New("directory: the bind as the person went out")
 )
 
 // Rule codes of a Refusal. They extend policy's rule codes; the server

@@ -395,7 +395,7 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 			}
 			return "", nil, ErrInvalidCredentials
 		}
-		return "", nil, d.classify(ctx, "bind as account", err)
+		return "", nil, fmt.Errorf("%w; %w", d.classify(ctx, "bind as account", err), ErrAfterBind)
 	}
 	return dn, c, nil
 }
