@@ -20,11 +20,13 @@ type Retention interface {
 	// up then, and SMS counters of days before it.
 	Prune(ctx context.Context, now, ended time.Time) (Pruned, error)
 	// Forget deletes everything the store holds of username at
-	// institution (letters in any case, as the directories bind them): its
-	// links and their addresses, its notices (sent or queued), its
-	// identity number's keyed hash, its reset sessions and steps after a
-	// password; and, since they are kept by username alone, its address on
-	// file and its password history. The audit log keeps its events.
+	// institution (ASCII letters in any case, as the directories bind
+	// them): its links and their addresses, its notices (sent or queued),
+	// its identity number's keyed hash, its reset sessions and steps after
+	// a password; and its address on file and password history, which are
+	// kept by username alone, unless another institution has links or an
+	// identity for the username (its person's they are then too). The
+	// audit log keeps its events.
 	Forget(ctx context.Context, institution, username string) (Forgotten, error)
 }
 

@@ -73,8 +73,12 @@ func (s *Store) Forget(ctx context.Context, institution, username string) (store
 	const who = `lower(username COLLATE "C") = lower($2::text COLLATE "C")`
 	const theirs = `institution = $1 AND ` + who
 	// The address on file, the history and the account are kept by
-	// username alone ($1 is named so that every statement takes both).
-	const byName = `$1::text IS NOT NULL AND `
+	// username alone: deleted only when no other institution has links or
+	// an identity for the username (another institution's "ola" of
+	// another directory is another person, whose history and address
+	// they are too).
+	const byName = `NOT EXISTS (SELECT 1 FROM activations WHERE ` + who + ` AND institution <> $1)
+		AND NOT EXISTS (SELECT 1 FROM account_identities WHERE ` + who + ` AND institution <> $1) AND `
 	args := []any{institution, username}
 	err := s.runSteps(ctx, "forget", []step{
 		{"addresses of links", nil, `DELETE FROM activation_contacts WHERE token_hash IN (SELECT token_hash FROM activations WHERE ` + theirs + `)`, args},
