@@ -62,7 +62,10 @@ func (h *handler) throttleKey(kind, v string) []byte {
 // person, or a reset and a link, submitted at once both wrote the
 // directory, and both said done: one of the two passwords did not work.
 func (h *handler) lockAccount(ctx context.Context, dir directory.Directory, username string, lease time.Duration) (unlock func(), err error) {
-	key := "account:" + hex.EncodeToString(h.changeUserKey(dir, username))
+	// A plain hash of the account, not keyed: every instance must name it
+	// alike, whatever key it counts failures with.
+	sum := sha256.Sum256([]byte(h.directoryName(dir) + "\x00" + strings.ToLower(norm.NFKC.String(username))))
+	key := "account:" + hex.EncodeToString(sum[:])
 	holder := store.NewClaimID()
 	now := h.Now()
 	if err := h.Store.LockAccount(ctx, key, holder, now, now.Add(lease)); err != nil {
@@ -183,11 +186,11 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 // detail with a keyed hash of what was typed, so that a run of tries is
 // still seen and traced. A password typed into the username field (or any
 // guess) was kept in the audit log for its whole retention.
-func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string) (name, detail string) {
+func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string, askDirectory bool) (name, detail string) {
 	if _, err := h.Store.AccountName(ctx, username); err == nil {
 		return username, ""
 	}
-	if !directory.IsNone(dir) {
+	if askDirectory && !directory.IsNone(dir) {
 		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err := dir.Find(fctx, username)
 		cancel()
@@ -299,7 +302,8 @@ func (h *handler) change() http.Handler {
 			if n > k.limit {
 				refund()
 				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
-				name, unknown := h.refusedName(ctx, dir, req.Username)
+				// No directory search here: a throttled run costs nothing.
+				name, unknown := h.refusedName(ctx, dir, req.Username, false)
 				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 					Detail: "change: too many wrong current passwords; throttled" + unknown})
 				w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
@@ -329,7 +333,7 @@ func (h *handler) change() http.Handler {
 			// In the audit log, with the username as typed and the client:
 			// a guessing run is seen and traced (the log line names
 			// neither).
-			name, unknown := h.refusedName(ctx, dir, req.Username)
+			name, unknown := h.refusedName(ctx, dir, req.Username, true)
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 				Detail: "change: " + why + unknown})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))

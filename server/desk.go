@@ -353,7 +353,9 @@ func (r *IssueRequest) Validate() error {
 	}
 	if r.Email = strings.TrimSpace(r.Email); r.Email != "" {
 		a, err := mail.ParseAddress(r.Email)
-		if err != nil || a.Name != "" || len(r.Email) > 254 || !strings.Contains(a.Address, ".") {
+		// Quoted local parts ("ola nordmann"@…) are refused: mail systems
+		// differ on them, and a logged error could not hide them whole.
+		if err != nil || a.Name != "" || len(r.Email) > 254 || !strings.Contains(a.Address, ".") || strings.ContainsAny(a.Address, " \"\\") {
 			bad("email", "email is not a plain address (name@example.org)")
 		} else {
 			r.Email = a.Address

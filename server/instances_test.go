@@ -83,7 +83,18 @@ func TestChangeThrottleAcrossInstances(t *testing.T) {
 // a password is being set (409) or that the link was closed by the first
 // (410). Both said done, and one of the two passwords did not work.
 func TestTwoLinksAtOnce(t *testing.T) {
-	_, srv := twoInstances(t, nil)
+	t.Run("one key", func(t *testing.T) { twoLinksAtOnce(t, nil) })
+	// Each instance counting failures under a key of its own (a wrong
+	// identity key file on one): the lease named the account by a hash
+	// under that key, and each instance held its own.
+	n := 0
+	t.Run("a key each", func(t *testing.T) {
+		twoLinksAtOnce(t, func(d *server.Deps) { n++; d.ThrottleKey = bytes.Repeat([]byte{byte(n)}, 32) })
+	})
+}
+
+func twoLinksAtOnce(t *testing.T, mod func(*server.Deps)) {
+	_, srv := twoInstances(t, mod)
 	for round := range 6 {
 		user := "kari" + string(rune('a'+round))
 		var tokens [2]string

@@ -18,6 +18,12 @@ const LoggedOutPath = "/auth/idporten/logged-out"
 func (h *handler) idportenLogout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := pageLang(r.URL.Query().Get("lang"))
+		// Only from the pages themselves: a link on another site would end
+		// the person's reset and their ID-porten sign-in behind their back.
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+			resetRedirect(w, r, lang, "")
+			return
+		}
 		if !h.idportenOn() {
 			h.resetError(w, r, lang, resetOff, nil)
 			return

@@ -71,3 +71,23 @@ func TestIDPortenLogoutOff(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	assert.Equal(t, "/nn/gloymt/#/error/off", res.Header.Get("Location"))
 }
+
+// TestIDPortenLogoutCrossSite: a link on another site does not end the
+// person's reset and ID-porten sign-in: the logout is refused unless the
+// browser says it comes from the pages themselves (or says nothing).
+func TestIDPortenLogoutCrossSite(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.IDPortenPostLogout = opPostLogout })
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/idporten/logout?lang=en", nil)
+	require.NoError(t, err)
+	req.AddCookie(c)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := e.client.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	assert.Equal(t, "/en/forgot/#/", res.Header.Get("Location"))
+	res2, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
+	assert.Equal(t, http.StatusOK, res2.StatusCode, "the reset goes on: %s", body)
+}

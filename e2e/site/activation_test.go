@@ -431,3 +431,16 @@ func TestActivationMeterAsksOwnServer(t *testing.T) {
 		assert.True(t, strings.HasPrefix(u, b.base+"/api/breach/range/"), "asked %s", u)
 	}
 }
+
+// TestActivationForeign404KeepsToken: a 404 that is not the API's own (a
+// static host or a proxy without the API answers the lookup) says the
+// service could not be reached and keeps the token in the address, for a
+// try later; it read as "unknown link" and dropped the token, and the
+// person had to find the mail again.
+func TestActivationForeign404KeepsToken(t *testing.T) {
+	const token = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(env.server.URL+"/en/activate/#/pw/"+token))
+	chrome.Poll[bool](t, tb, `(() => { const e = document.querySelector('[data-testid=state-error]'); return e && !e.hidden; })()`)
+	assert.Contains(t, chrome.Eval[string](t, tb, `location.hash`), token)
+}

@@ -70,8 +70,9 @@ type ResetStore interface {
 	PutIdentities(ctx context.Context, ids []AccountIdentity) error
 	// ReplaceIdentities is PutIdentities for a file that lists every
 	// account of the institutions it names: in the same transaction it
-	// deletes those institutions' other mappings (a person who left may no
-	// longer reset the account) and returns them.
+	// deletes those institutions' other mappings and the reset sessions
+	// they opened (a person who left may no longer reset the account), and
+	// returns them.
 	ReplaceIdentities(ctx context.Context, ids []AccountIdentity) (removed []AccountIdentity, err error)
 	// AccountsByIdentity returns the accounts whose identity hash is h
 	// (none, one or several), ordered by institution and username.

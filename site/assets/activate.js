@@ -45,7 +45,9 @@ function goneState(data) {
 // (410) link and reports whether the answer was one of those.
 function linkGone(res) {
   let state;
-  if (res.status === 404) state = 'unknown';
+  // The API's own 404 (a proxy's or a static host's says nothing of the
+  // link, whose token must then stay for a try later).
+  if (res.status === 404 && res.data?.error?.code === 'token_unknown') state = 'unknown';
   else if (res.status === 410) state = goneState(res.data);
   else return false;
   // The token is spent: it leaves the address bar and the history (it

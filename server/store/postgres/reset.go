@@ -87,8 +87,13 @@ func (s *Store) putIdentities(ctx context.Context, ids []store.AccountIdentity, 
 				if keep[a.Username] {
 					continue
 				}
-				if _, err := tx.Exec(ctx, `DELETE FROM account_identities WHERE institution = $1 AND username = $2`, a.Institution, a.Username); err != nil {
-					return err
+				// The identity, and any reset session it opened: a person
+				// who left and was signed in could still set the password.
+				for _, q := range []string{`DELETE FROM account_identities WHERE institution = $1 AND username = $2`,
+					`DELETE FROM reset_sessions WHERE institution = $1 AND username = $2`} {
+					if _, err := tx.Exec(ctx, q, a.Institution, a.Username); err != nil {
+						return err
+					}
 				}
 				removed = append(removed, a)
 			}

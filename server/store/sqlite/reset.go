@@ -106,8 +106,13 @@ func (s *Store) putIdentities(ctx context.Context, ids []store.AccountIdentity, 
 				return nil, fmt.Errorf("sqlite: replace identities: %w", err)
 			}
 			for _, a := range gone {
-				if _, err = tx.ExecContext(ctx, `DELETE FROM account_identities WHERE institution = ? AND username = ?`, a.Institution, a.Username); err != nil {
-					return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+				// The identity, and any reset session it opened: a person
+				// who left and was signed in could still set the password.
+				for _, q := range []string{`DELETE FROM account_identities WHERE institution = ? AND username = ?`,
+					`DELETE FROM reset_sessions WHERE institution = ? AND username = ?`} {
+					if _, err = tx.ExecContext(ctx, q, a.Institution, a.Username); err != nil {
+						return nil, fmt.Errorf("sqlite: replace identities: %w", err)
+					}
 				}
 			}
 			removed = append(removed, gone...)

@@ -238,6 +238,9 @@ func testReplaceIdentities(t *testing.T, open Opener) {
 		{Institution: "uio", Username: "per", Name: "Per", IdentityHash: Hash32("p3"), UpdatedAt: T0},
 		{Institution: "uib", Username: "kari", Name: "Kari", IdentityHash: Hash32("p2"), UpdatedAt: T0},
 	}))
+	// Per, who left, is signed in for a reset right now.
+	rs := session("per-session", "per")
+	require.NoError(t, s.CreateResetSession(ctx(t), rs))
 	removed, err := s.ReplaceIdentities(ctx(t), []store.AccountIdentity{
 		{Institution: "uio", Username: "ola", Name: "Ola N", IdentityHash: Hash32("p1"), UpdatedAt: T0.Add(time.Hour)},
 		{Institution: "uio", Username: "eva", Name: "Eva", IdentityHash: Hash32("p4"), UpdatedAt: T0.Add(time.Hour)},
@@ -259,6 +262,8 @@ func testReplaceIdentities(t *testing.T, open Opener) {
 	id, err := s.IdentityOf(ctx(t), "uio", "ola")
 	require.NoError(t, err)
 	assert.Equal(t, "Ola N", id.Name)
+	_, err = s.ResetSession(ctx(t), rs.IDHash)
+	assert.ErrorIs(t, err, store.ErrNotFound, "the reset session of an account removed ends with it")
 	// A bad hash stores and removes nothing.
 	_, err = s.ReplaceIdentities(ctx(t), []store.AccountIdentity{{Institution: "uib", Username: "x", Name: "X", IdentityHash: []byte("short"), UpdatedAt: T0}})
 	require.Error(t, err)
