@@ -113,14 +113,17 @@ func TestHeaders(t *testing.T) {
 }
 
 // TestActivationLinkStates opens the activation page with links the page
-// can judge: no token, a malformed one, and one the API does not know.
+// can judge: no token, a malformed one, and one the API does not know (on
+// a server with the API: the static site's own 404 is no answer about the
+// link, TestActivationForeign404KeepsToken).
 func TestActivationLinkStates(t *testing.T) {
+	b := startBackend(t)
 	tests := []struct {
-		name, fragment, state string
+		name, base, fragment, state string
 	}{
-		{"no fragment", "", "missing"},
-		{"malformed token", "#/pw/%%", "unknown"},
-		{"unknown token", "#/pw/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "unknown"},
+		{"no fragment", env.server.URL, "", "missing"},
+		{"malformed token", env.server.URL, "#/pw/%%", "unknown"},
+		{"unknown token", b.base, "#/pw/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +131,7 @@ func TestActivationLinkStates(t *testing.T) {
 			tb.Allow(func(msg string) bool {
 				return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
 			})
-			run(t, tb, chromedp.Navigate(env.server.URL+"/en/activate/"+tt.fragment))
+			run(t, tb, chromedp.Navigate(tt.base+"/en/activate/"+tt.fragment))
 			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-`+tt.state+`]').hidden`)
 			visible := chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-state]')].filter((e) => !e.hidden).map((e) => e.dataset.state)`)
 			assert.Equal(t, []string{tt.state}, visible, "fragment case %s", tt.name)
