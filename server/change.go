@@ -489,6 +489,10 @@ func (h *handler) change() http.Handler {
 		}
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
 		h.passwordChanged(r, fu)
-		setAnswer(w, false, breachChecked)
+		login := ""
+		if !directory.IsNone(dir) {
+			login = h.loginURL(p.ID)
+		}
+		setAnswer(w, false, breachChecked, login)
 	})
 }

@@ -691,14 +691,19 @@ func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.P
 // has the account disabled (it cannot log in yet), or that the breach
 // service did not answer and the institution accepted the password
 // without that check (as the activation's done page says).
-func setAnswer(w http.ResponseWriter, accountDisabled, breachChecked bool) {
-	if !accountDisabled && breachChecked {
+// loginURL, when set (--login-url for the account's institution, and the
+// account not disabled), is where the done page's "log in" button goes, as
+// after an activation: the reset's and the change's done pages had none.
+func setAnswer(w http.ResponseWriter, accountDisabled, breachChecked bool, loginURL string) {
+	if !accountDisabled && breachChecked && loginURL == "" {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	out := map[string]bool{}
+	out := map[string]any{}
 	if accountDisabled {
 		out["accountDisabled"] = true
+	} else if loginURL != "" {
+		out["loginURL"] = loginURL
 	}
 	if !breachChecked {
 		out["breachChecked"] = false
@@ -883,6 +888,10 @@ func (h *handler) resetComplete() http.Handler {
 		}
 		setCookie(w, resetCookie, "", 0)
 		// The password is set; an account that cannot log in is said.
-		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked)
+		login := ""
+		if !directory.IsNone(dir) {
+			login = h.loginURL(s.Institution)
+		}
+		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked, login)
 	})
 }

@@ -119,7 +119,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 	})
 
 	t.Run("a disabled account's reset: set, but the page does not say log in", func(t *testing.T) {
-		rb := startResetBackend(t, true, flags...)
+		rb := startResetBackend(t, true, append(flags, "--login-url", "https://login.example.org/")...)
 		rb.importCSV(t, "username,name,institution,identity number\nper042,Per Hansen,default,"+e2ePidOla+"\n")
 		dn, err := ad.CreateUser("per042", initial)
 		require.NoError(t, err)
@@ -133,10 +133,26 @@ func TestActivationSetsADPassword(t *testing.T) {
 		stateShown(t, tb, "done")
 		assert.True(t, visible(t, tb, "reset-done-disabled"), "the page says the account is not enabled")
 		assert.False(t, visible(t, tb, "reset-done"), "not \"you can log in now\"")
+		assert.False(t, visible(t, tb, "login-link"), "no login link for a disabled account")
 		require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": "512"}))
 		ok, err := ad.CanBind(dn, good)
 		require.NoError(t, err)
 		assert.True(t, ok, "the password was set")
+
+		// An enabled account's reset links to the login page (--login-url),
+		// as an activation does: the done page had no way on.
+		rb.importCSV(t, "username,name,institution,identity number\nsiv042,Siv Hansen,default,"+e2ePidTest+"\n")
+		_, err = ad.CreateUser("siv042", initial)
+		require.NoError(t, err)
+		tb2 := resetTab(t)
+		signInAt(t, tb2, rb, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
+		stateShown(t, tb2, "form")
+		setValue(t, tb2, "#new-password", good)
+		setValue(t, tb2, "#confirm-password", good)
+		chrome.Eval[bool](t, tb2, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb2, "done")
+		assert.True(t, visible(t, tb2, "login-link"))
+		assert.Equal(t, "https://login.example.org/", chrome.Eval[string](t, tb2, `document.querySelector('[data-testid=state-done] [data-testid=login-link]').href`))
 	})
 	run(t, tb, chromedp.Navigate("about:blank"))
 	assert.Empty(t, tb.Errors())

@@ -415,5 +415,18 @@ func TestSetOnDisabledAccount(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
 	assert.NotContains(t, string(a.Body), "accountDisabled")
 	assert.Contains(t, string(a.Body), `"loginURL":"https://login.example.org/"`)
-	e.noSecrets(pw, pw2)
+	// A reset and a change of an enabled account link to the login page
+	// too (their done pages had no way on).
+	user4 := newUsername()
+	_, err = ad.CreateUser(user4, initial)
+	require.NoError(t, err)
+	pw4 := password(t)
+	a = e.resetComplete(e.resetSession(user4), pw4)
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"loginURL":"https://login.example.org/"}`, string(a.Body))
+	pw5 := password(t)
+	a = e.change(user4, pw4, pw5)
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"loginURL":"https://login.example.org/"}`, string(a.Body))
+	e.noSecrets(pw, pw2, pw4, pw5)
 }

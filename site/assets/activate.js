@@ -193,15 +193,7 @@ function showDone(data) {
   for (const el of root.querySelectorAll('[data-breach-outcome]')) {
     el.hidden = typeof checked !== 'boolean' || el.dataset.breachOutcome !== (checked ? 'checked' : 'unchecked');
   }
-  const login = root.querySelector('[data-login]');
-  let url = null;
-  try {
-    url = directory && data?.loginURL ? new URL(String(data.loginURL)) : null;
-  } catch {
-    url = null;
-  }
-  login.hidden = done !== 'directory' || !(url && (url.protocol === 'https:' || url.protocol === 'http:'));
-  if (!login.hidden) login.querySelector('a').href = url.href;
+  styrkeForm.loginLink(root.querySelector('[data-state=done]'), done === 'directory' ? data : null);
   show('done');
 }
 

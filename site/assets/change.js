@@ -99,6 +99,7 @@ form.addEventListener('submit', async (event) => {
       // 200 {"breachChecked": false}: set without the breach check (the
       // service did not answer, and the institution accepts then).
       root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
+      styrkeForm.loginLink(root.querySelector('[data-state=done]'), res.data);
       styrkeForm.show(root, 'done');
       return;
     case 422: {

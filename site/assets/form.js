@@ -103,4 +103,20 @@ function valid(input) {
   input.removeAttribute('aria-invalid');
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid });
+// loginLink shows box's [data-login] link to data.loginURL (http or https
+// only), the institution's login page the server names after a password is
+// set, or hides it.
+function loginLink(box, data) {
+  const login = box.querySelector('[data-login]');
+  if (!login) return;
+  let url = null;
+  try {
+    url = data?.loginURL ? new URL(String(data.loginURL)) : null;
+  } catch {
+    url = null;
+  }
+  login.hidden = !(url && (url.protocol === 'https:' || url.protocol === 'http:'));
+  if (!login.hidden) login.querySelector('a').href = url.href;
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink });

@@ -434,6 +434,7 @@ form.addEventListener('submit', async (event) => {
       for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
       // 200 {"breachChecked": false}: set without the breach check.
       root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
+      styrkeForm.loginLink(root.querySelector('[data-state=done]'), done === 'enabled' ? res.data : null);
       remember(null);
       show('done');
       return;
