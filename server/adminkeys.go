@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 )
 
 // MinAdminKeyLen is the shortest admin key accepted (characters).
@@ -143,8 +146,8 @@ func (h *handler) requireAdmin(next http.Handler) http.Handler {
 func (h *handler) adminName(w http.ResponseWriter, r *http.Request) (string, bool) {
 	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	name, found := "", false
-	if ok && len(h.keys) > 0 {
-		name, found = h.keys.match(key)
+	if keys := h.adminKeys(); ok && len(keys) > 0 {
+		name, found = keys.match(key)
 	}
 	if !found {
 		h.Logger.WarnContext(r.Context(), "admin key refused", "id", RequestID(r.Context()), "addr", h.clientAddr(r))
@@ -153,4 +156,55 @@ func (h *handler) adminName(w http.ResponseWriter, r *http.Request) (string, boo
 		return "", false
 	}
 	return name, true
+}
+
+// keysFile reads Deps.AdminKeysFile again when it changed (its size or
+// time, looked at once a second at most): a key added or revoked took a
+// restart, so a leaked key kept working until one. A file that cannot be
+// read or holds no valid key keeps the keys in use, and says so.
+type keysFile struct {
+	mu      sync.Mutex
+	keys    adminKeys
+	checked time.Time
+	size    int64
+	mod     time.Time
+}
+
+// adminKeys returns the keys in use, read again from the file if it
+// changed.
+func (h *handler) adminKeys() adminKeys {
+	f := &h.keyFile
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if h.AdminKeysFile == "" || time.Since(f.checked) < time.Second {
+		return f.keys
+	}
+	f.checked = time.Now()
+	fi, err := os.Stat(h.AdminKeysFile)
+	if err != nil {
+		h.Logger.Error("admin keys file: the keys in use stay", "err", err)
+		return f.keys
+	}
+	if fi.Size() == f.size && fi.ModTime().Equal(f.mod) {
+		return f.keys
+	}
+	file, err := os.Open(h.AdminKeysFile)
+	if err != nil {
+		h.Logger.Error("admin keys file: the keys in use stay", "err", err)
+		return f.keys
+	}
+	defer file.Close()
+	keys, err := ParseAdminKeys(file)
+	if err == nil && len(keys) == 0 {
+		err = errors.New("no keys")
+	}
+	if err != nil {
+		h.Logger.Error("admin keys file: the keys in use stay", "path", h.AdminKeysFile, "err", err)
+		return f.keys
+	}
+	d := h.Deps
+	d.AdminKeys = keys
+	f.keys, f.size, f.mod = newAdminKeys(d), fi.Size(), fi.ModTime()
+	h.Logger.Info("admin keys read again", "path", h.AdminKeysFile, "keys", len(keys))
+	return f.keys
 }

@@ -25,6 +25,9 @@ type DeskDeps struct {
 	// set, is one more, named "admin". Start-up refuses keys shorter than
 	// MinAdminKeyLen (CheckAdminKey); NewHandler does not check.
 	AdminKeys []AdminKey
+	// AdminKeysFile, when set, is the file AdminKeys were read from: read
+	// again when it changes (keys added or revoked without a restart).
+	AdminKeysFile string
 	// Mailer delivers links and notices by e-mail; nil: no e-mail (notices
 	// stay queued until a mailer is configured).
 	Mailer notify.Mailer

@@ -3,12 +3,16 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -82,4 +86,33 @@ func TestIssueRefusesQuotedAddress(t *testing.T) {
 		assert.Contains(t, string(body), `"email"`)
 		assert.NotContains(t, string(body), "nordmann")
 	}
+}
+
+// TestAdminKeysFileReread: a key removed from --admin-keys-file stops
+// working without a restart, and one added starts (a leaked key worked
+// until the next restart); a file that becomes unreadable or empty keeps
+// the keys in use.
+func TestAdminKeysFileReread(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "keys")
+	require.NoError(t, os.WriteFile(file, []byte("desk "+deskKey+"\n"), 0o600))
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	keys, err := server.ParseAdminKeys(f)
+	f.Close()
+	require.NoError(t, err)
+	e := newDeskEnv(t, func(d *server.Deps) { d.AdminKeys, d.AdminKeysFile = keys, file })
+	status := func(key string) int {
+		resp, _ := e.admin(t, http.MethodGet, "/api/admin/activations", nil, key)
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, status(deskKey))
+	require.Equal(t, http.StatusUnauthorized, status(hrKey))
+	require.NoError(t, os.WriteFile(file, []byte("hr "+hrKey+"\n# the desk's key leaked: revoked\n"), 0o600))
+	require.Eventually(t, func() bool { return status(deskKey) == http.StatusUnauthorized }, 5*time.Second, 50*time.Millisecond, "the revoked key stops working")
+	assert.Equal(t, http.StatusOK, status(hrKey), "the added key works")
+	require.NoError(t, os.WriteFile(file, []byte("# nothing\n"), 0o600))
+	time.Sleep(1100 * time.Millisecond) // past the once-a-second look, to see that it keeps
+	assert.Equal(t, http.StatusOK, status(hrKey), "an empty file keeps the keys in use")
+	assert.Contains(t, e.logs.String(), "admin keys file: the keys in use stay")
+	assert.NotContains(t, e.logs.String(), hrKey)
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -142,7 +143,7 @@ type handler struct {
 	lookups        *limiters // upstream breach lookups per client on validate
 	probes         *limiters // /healthz and /readyz per client
 	throttleSecret []byte
-	keys           adminKeys
+	keyFile        keysFile
 	desk           *Desk
 }
 
@@ -184,7 +185,14 @@ func NewHandler(d Deps) http.Handler {
 	if d.BreachRateLimit == 0 {
 		d.BreachRateLimit = 0.5
 	}
-	h := &handler{Deps: d, throttleSecret: d.ThrottleKey, keys: newAdminKeys(d)}
+	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
+	h.keyFile.keys = newAdminKeys(d)
+	if d.AdminKeysFile != "" {
+		if fi, err := os.Stat(d.AdminKeysFile); err == nil {
+			// The keys given are the file's as it is now.
+			h.keyFile.size, h.keyFile.mod, h.keyFile.checked = fi.Size(), fi.ModTime(), time.Now()
+		}
+	}
 	h.desk = h.newDesk()
 	h.desk.IDPortenReset = h.idportenOn()
 	if len(h.throttleSecret) == 0 && d.Store != nil {

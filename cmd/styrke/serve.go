@@ -289,7 +289,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	deskDeps.AdminKeys = keys
+	deskDeps.AdminKeys, deskDeps.AdminKeysFile = keys, c.desk.adminKeysFile
 	retention, err := parseDays(c.auditRetention)
 	if err != nil {
 		return fmt.Errorf("--audit-retention: %w", err)
