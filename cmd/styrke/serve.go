@@ -149,6 +149,10 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 			fmt.Fprintf(stdout, "new database: %s\n", path)
 		}
 	}
+	// Said first: the schema's migrations wait while another instance
+	// runs them, and a process that printed nothing meanwhile looked hung
+	// (and a liveness probe could kill it with no reason in the log).
+	fmt.Fprintln(stdout, "opening the store (waiting for another instance's schema migration, if one runs)")
 	st, err := backend.Open(ctx, db)
 	if err != nil {
 		return nil, "", fmt.Errorf("--db: %w", err)

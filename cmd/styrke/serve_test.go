@@ -62,6 +62,9 @@ func TestServe(t *testing.T) {
 	// Said at start: no pages here (the links in mails would open none),
 	// and every built-in institution served.
 	assert.Contains(t, stdout.String(), "site: none (no --site, and no ./dist)")
+	// Before the store opens: a migration another instance runs is waited
+	// for, and the process said nothing meanwhile.
+	assert.Less(t, strings.Index(stdout.String(), "opening the store"), strings.Index(stdout.String(), "store: "))
 	assert.Contains(t, stdout.String(), "institutions served: all built-in ones (set --institutions")
 
 	out := stdout.String()
