@@ -64,7 +64,8 @@ func TestServe(t *testing.T) {
 	assert.Contains(t, stdout.String(), "site: none (no --site, and no ./dist)")
 	// Before the store opens: a migration another instance runs is waited
 	// for, and the process said nothing meanwhile.
-	assert.Less(t, strings.Index(stdout.String(), "opening the store"), strings.Index(stdout.String(), "store: "))
+	require.Contains(t, stdout.String(), "opening the store")
+	assert.Less(t, strings.Index(stdout.String(), "opening the store"), strings.Index(stdout.String(), "\nstore: "))
 	assert.Contains(t, stdout.String(), "institutions served: all built-in ones (set --institutions")
 
 	out := stdout.String()
