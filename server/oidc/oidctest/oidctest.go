@@ -317,77 +317,87 @@ var ErrNoRedirect = errors.New("oidctest: the provider did not redirect back to 
 // eID without pid) at level acr when the login page is shown, and returns
 // the URL the provider redirects back to (the client's callback).
 func (b *Browser) Login(authURL, pid, acr string) (*url.URL, error) {
-	res, err := b.client.Get(authURL)
-	if err != nil {
-		return nil, err
+	loc, page, err := b.visit(authURL)
+	if loc != nil || err != nil {
+		return loc, err
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if loc, ok := leaving(res, b.p.issuer); ok {
-		return loc, nil
-	}
-	m := formAction.FindSubmatch(body)
+	m := formAction.FindSubmatch(page.body)
 	if m == nil {
-		return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+		return nil, page.noRedirect()
 	}
-	action := b.p.issuer + string(m[1])
-	res, err = b.client.PostForm(action, url.Values{"pid": {pid}, "acr": {acr}})
-	if err != nil {
-		return nil, err
-	}
-	body, _ = io.ReadAll(res.Body)
-	res.Body.Close()
-	if loc, ok := leaving(res, b.p.issuer); ok {
-		return loc, nil
-	}
-	return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+	return b.submit(b.p.issuer+string(m[1]), url.Values{"pid": {pid}, "acr": {acr}})
 }
 
 // SignedIn reports whether following authURL sends the browser straight
 // back to the client, without the login page: the provider's single
 // sign-on session is alive.
 func (b *Browser) SignedIn(authURL string) (bool, error) {
-	res, err := b.client.Get(authURL)
-	if err != nil {
-		return false, err
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	_, ok := leaving(res, b.p.issuer)
-	return ok, nil
+	loc, _, err := b.visit(authURL)
+	return loc != nil, err
 }
 
 // Logout follows logoutURL (the client's RP-initiated logout) at the
 // provider, confirms it as the person would on the provider's page, and
 // returns the URL the provider sends the browser back to.
 func (b *Browser) Logout(logoutURL string) (*url.URL, error) {
-	res, err := b.client.Get(logoutURL)
-	if err != nil {
-		return nil, err
+	loc, page, err := b.visit(logoutURL)
+	if loc != nil || err != nil {
+		return loc, err
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if loc, ok := leaving(res, b.p.issuer); ok {
-		return loc, nil
-	}
-	action, xsrf := logoutAction.FindSubmatch(body), logoutXSRF.FindSubmatch(body)
+	action, xsrf := logoutAction.FindSubmatch(page.body), logoutXSRF.FindSubmatch(page.body)
 	if action == nil || xsrf == nil {
-		return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+		return nil, page.noRedirect()
 	}
 	target := string(action[1])
 	if strings.HasPrefix(target, "/") {
 		target = b.p.issuer + target
 	}
-	res, err = b.client.PostForm(target, url.Values{"xsrf": {string(xsrf[1])}, "logout": {"yes"}})
+	return b.submit(target, url.Values{"xsrf": {string(xsrf[1])}, "logout": {"yes"}})
+}
+
+// page is what the provider answered instead of sending the browser back.
+type page struct {
+	status int
+	body   []byte
+}
+
+func (p page) noRedirect() error {
+	return fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, p.status, p.body)
+}
+
+// visit gets u at the provider: the URL it sends the browser back to the
+// client with, or the page it shows.
+func (b *Browser) visit(u string) (*url.URL, page, error) {
+	res, err := b.client.Get(u)
+	if err != nil {
+		return nil, page{}, err
+	}
+	loc, p := b.answer(res)
+	return loc, p, nil
+}
+
+// submit posts form to the provider's target and returns the URL it sends
+// the browser back to the client with.
+func (b *Browser) submit(target string, form url.Values) (*url.URL, error) {
+	res, err := b.client.PostForm(target, form)
 	if err != nil {
 		return nil, err
 	}
-	body, _ = io.ReadAll(res.Body)
+	loc, p := b.answer(res)
+	if loc == nil {
+		return nil, p.noRedirect()
+	}
+	return loc, nil
+}
+
+// answer reads res: the URL back to the client, or the page.
+func (b *Browser) answer(res *http.Response) (*url.URL, page) {
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if loc, ok := leaving(res, b.p.issuer); ok {
-		return loc, nil
+		return loc, page{}
 	}
-	return nil, fmt.Errorf("%w: status %d: %.300s", ErrNoRedirect, res.StatusCode, body)
+	return nil, page{res.StatusCode, body}
 }
 
 var (
