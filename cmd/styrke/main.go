@@ -9,6 +9,7 @@
 //	styrke audit [list|prune] [filters]                the audit log as JSON Lines
 //	styrke account import FILE.csv | forget            identity numbers (keyed hashes) for the reset; forget an account
 //	styrke directory check [--directory URL ...]       the directory's rules against each policy
+//	styrke store copy --to DSN                         the whole store into a new one
 package main
 
 import (
@@ -49,6 +50,7 @@ commands:
               forget: delete everything kept of an account
   directory   check: compare the directory's own password rules with each policy;
               remind: tell people whose password expires soon (e-mail, SMS)
+  store       copy: everything the store holds into a new one (SQLite to PostgreSQL, a backup)
   version     the build (commit, time) and the database schema it migrates to
 `
 
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "directory":
 		return runDirectory(ctx, rest, getenv, stdout, stderr)
+	case "store":
+		return runStore(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version())
 		return nil

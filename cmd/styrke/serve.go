@@ -69,7 +69,7 @@ func envString(fs *flag.FlagSet, getenv func(string) string, p *string, name, de
 // password in a URL). Their values from the environment are not printed
 // by -h, and each may come from a file named by its variable with _FILE
 // (secretEnv): a flag's value shows in `ps`.
-var secretSettings = map[string]bool{"admin-key": true, "db": true, "smtp-url": true, "twilio-secret": true}
+var secretSettings = map[string]bool{"admin-key": true, "db": true, "copy-to": true, "smtp-url": true, "twilio-secret": true}
 
 // secretEnv returns getenv with each secret setting's STYRKE_X_FILE
 // read: STYRKE_X is then the file's content (its last line break

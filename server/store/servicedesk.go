@@ -124,6 +124,9 @@ const (
 	// EventForgotten: the desk deleted everything Styrke kept of an
 	// account (the right to erasure); the detail counts what, by kind.
 	EventForgotten = "forgotten"
+	// EventCopied: `styrke store copy` made this store a copy of another;
+	// the detail names it (its password left out) and counts the rows.
+	EventCopied = "store_copied"
 )
 
 // ReminderLease is how long a reminder's claim holds without
@@ -133,7 +136,7 @@ const ReminderLease = 10 * time.Minute
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
 	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
-	EventIdentitySet, EventIdentityRemoved, EventForgotten}
+	EventIdentitySet, EventIdentityRemoved, EventForgotten, EventCopied}
 
 // AuditEvent is one line of the audit log: who did what, when, from where,
 // in which request. It never holds a password, token or identity number.

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/postgres"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+const storeUse = "usage: styrke store copy [--db DSN | --data DIR] --to DSN\n" +
+	"  copies everything the store holds into a new, empty one: from SQLite to PostgreSQL to grow\n" +
+	"  to several instances, or into a new SQLite file for a backup (while serve runs)"
+
+// runStore is `styrke store copy --to DSN`: the store --db names (the
+// source, as every command has it) copied whole into a new SQLite file or
+// an empty PostgreSQL database, in one transaction, then read back and
+// compared table by table.
+func runStore(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, storeUse)
+		return nil
+	}
+	if len(args) == 0 || args[0] != "copy" {
+		fmt.Fprintln(stderr, storeUse)
+		return errUsage
+	}
+	fl := flag.NewFlagSet("store copy", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var db, data, to string
+	envString(fl, getenv, &db, "db", "", "the store to copy: sqlite:PATH or postgres://... (default: SQLite in --data)")
+	envString(fl, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
+	// The destination's DSN may hold a password: from the environment
+	// (or a file) it is not shown by -h, and stays out of ps.
+	var toFlag string
+	fl.StringVar(&toFlag, "to", "", "the new store: sqlite:PATH (a file that does not exist yet) or postgres://... (an empty database) (env STYRKE_COPY_TO, or STYRKE_COPY_TO_FILE naming a file that holds it)")
+	actor := fl.String("actor", cliActor(), "who is acting, for the audit log")
+	if err := parseFlags(fl, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "store copy: unexpected argument %q\n", fl.Arg(0))
+		return errUsage
+	}
+	if db == "" {
+		db = "sqlite:" + filepath.Join(data, "styrke.db")
+	}
+	if to = toFlag; to == "" {
+		to = getenv("STYRKE_COPY_TO")
+	}
+	if to == "" {
+		fmt.Fprintln(stderr, "store copy: --to is missing: the new store, sqlite:PATH or postgres://...")
+		return errUsage
+	}
+	newFile, err := checkCopyTo(db, to)
+	if err != nil {
+		fmt.Fprintf(stderr, "store copy: --to: %v\n", err)
+		return errUsage
+	}
+	src, err := openExistingStore(ctx, db, data)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	from, ok := src.(store.Copier)
+	if !ok {
+		return fmt.Errorf("store copy: the store %s cannot be copied", backend.Redact(db))
+	}
+	dst, err := backend.Open(ctx, to)
+	if err != nil {
+		if newFile != "" {
+			removeSQLite(newFile)
+		}
+		return fmt.Errorf("--to: %w", err)
+	}
+	defer dst.Close()
+	into, ok := dst.(store.Copier)
+	if !ok {
+		return fmt.Errorf("store copy: the store %s cannot be copied into", backend.Redact(to))
+	}
+	fmt.Fprintf(stdout, "copying %s to %s: what is written to the first after this is not in the copy (to move, stop serve first)\n",
+		backend.Redact(db), backend.Redact(to))
+	start := time.Now()
+	sums, err := store.Copy(ctx, from, into)
+	if err != nil {
+		var ne *store.NotEmptyError
+		if newFile != "" && !errors.As(err, &ne) {
+			dst.Close()
+			removeSQLite(newFile)
+			return fmt.Errorf("store copy: %w (the new file is removed; nothing was copied)", err)
+		}
+		if errors.Is(err, store.ErrCopyDiffers) {
+			return fmt.Errorf("store copy: %w: do not use the copy", err)
+		}
+		return fmt.Errorf("store copy: %w (nothing was copied)", err)
+	}
+	var rows int64
+	counts := map[string]int64{}
+	for _, s := range sums {
+		fmt.Fprintf(stdout, "  %-20s %9d\n", s.Table, s.Rows)
+		rows += s.Rows
+		counts[s.Table] = s.Rows
+	}
+	detail, _ := json.Marshal(map[string]any{"from": backend.Redact(db), "rows": counts})
+	if _, err := dst.AppendAudit(ctx, store.AuditEvent{Time: time.Now(), Event: store.EventCopied, Actor: *actor, Detail: string(detail)}); err != nil {
+		fmt.Fprintf(stderr, "store copy: the copy is whole, but its audit event was not recorded: %v\n", err)
+	}
+	fmt.Fprintf(stdout, "copied %s of %d tables in %s; the copy reads back the same, table by table\n",
+		store.Rows(rows), len(sums), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// checkCopyTo refuses a destination that is the source, or a SQLite file
+// that exists (a copy makes a new one; an existing file may be another
+// program's, which Open would add Styrke's tables to) or whose folder does
+// not. newFile is the SQLite file the copy will create, if it is one.
+func checkCopyTo(from, to string) (newFile string, err error) {
+	if path, ok := sqlite.ParseDSN(to); ok {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", err
+		}
+		if p, ok := sqlite.ParseDSN(from); ok {
+			if a, err := filepath.Abs(p); err == nil && a == abs {
+				return "", errors.New("is the store being copied")
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			return "", fmt.Errorf("%s exists: a copy goes into a new file (remove it, or name another)", path)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if _, err := os.Stat(dir); err != nil {
+				return "", fmt.Errorf("the folder %s does not exist; create it first", dir)
+			}
+		}
+		return path, nil
+	}
+	if !postgres.IsDSN(to) {
+		return "", errors.New(`must be "sqlite:PATH" or "postgres://..."`)
+	}
+	if to == from {
+		return "", errors.New("is the store being copied")
+	}
+	return "", nil
+}
+
+// removeSQLite removes a SQLite file the copy created, and its WAL files.
+func removeSQLite(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
+	}
+}

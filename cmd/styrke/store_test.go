@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/pgtest"
+)
+
+// TestStoreCopy: an installation that began on SQLite grows to PostgreSQL
+// with `styrke store copy`, and its open link works there; a backup into a
+// new SQLite file; every mistake refused by name, with nothing written.
+func TestStoreCopy(t *testing.T) {
+	data := dataWithStore(t)
+	src := "sqlite:" + filepath.Join(data, "styrke.db")
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	stdout, stderr, err := cli("activation", "create", "--username", "kari", "--actor", "cli:test")
+	require.NoError(t, err, stderr)
+	token := regexp.MustCompile(`#/pw/([A-Za-z0-9_-]{20,})`).FindStringSubmatch(stdout)
+	require.NotNil(t, token, "no link in %q", stdout)
+
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() })
+	dst, err := pg.CreateDatabase(t.Context())
+	require.NoError(t, err)
+	// trust authentication: the password is not asked, but it is in the
+	// DSN, and must not be in anything the command says.
+	const pgPassword = "pg-secret-4471"
+	dst = strings.Replace(dst, "postgres@", "postgres:"+pgPassword+"@", 1)
+
+	t.Run("to PostgreSQL", func(t *testing.T) {
+		env["STYRKE_COPY_TO"] = dst
+		defer delete(env, "STYRKE_COPY_TO")
+		stdout, stderr, err := cli("store", "copy", "--actor", "cli:test")
+		require.NoError(t, err, stderr)
+		assert.Contains(t, stdout, "copying "+src+" to postgres://postgres@127.0.0.1:")
+		assert.Regexp(t, `(?m)^  activations +1$`, stdout)
+		assert.Regexp(t, `(?m)^  audit_events +1$`, stdout)
+		assert.Regexp(t, `copied \d+ rows? of 16 tables in .*; the copy reads back the same`, stdout)
+		assert.NotContains(t, stdout+stderr, pgPassword)
+
+		st, err := backend.OpenCurrent(t.Context(), dst)
+		require.NoError(t, err)
+		defer st.Close()
+		a, err := st.Activation(t.Context(), server.HashToken(token[1]))
+		require.NoError(t, err, "the link issued on SQLite is in PostgreSQL")
+		assert.Equal(t, "kari", a.Username)
+		assert.Nil(t, a.UsedAt)
+		events, err := st.Audit(t.Context(), store.AuditFilter{Event: store.EventCopied})
+		require.NoError(t, err)
+		require.Len(t, events, 1)
+		assert.Equal(t, "cli:test", events[0].Actor)
+		assert.Contains(t, events[0].Detail, `"from":"`+src+`"`)
+		assert.Contains(t, events[0].Detail, `"activations":1`)
+
+		// Again: the database is no longer empty, and nothing is added.
+		_, stderr, err = cli("store", "copy", "--to", dst)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the destination is not empty: its table activations has 1 row")
+		assert.Contains(t, err.Error(), "nothing was copied")
+		assert.NotContains(t, err.Error()+stderr, pgPassword)
+		n, err := st.Activations(t.Context(), store.ActivationFilter{})
+		require.NoError(t, err)
+		assert.Len(t, n, 1)
+	})
+
+	t.Run("a backup into a new SQLite file", func(t *testing.T) {
+		backup := filepath.Join(t.TempDir(), "backup.db")
+		stdout, stderr, err := cli("store", "copy", "--to", "sqlite:"+backup)
+		require.NoError(t, err, stderr)
+		assert.Contains(t, stdout, "copied ")
+		fi, err := os.Stat(backup)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "it holds password hashes")
+		st, err := backend.OpenCurrent(t.Context(), "sqlite:"+backup)
+		require.NoError(t, err)
+		defer st.Close()
+		_, err = st.Activation(t.Context(), server.HashToken(token[1]))
+		require.NoError(t, err)
+	})
+
+	exists := filepath.Join(t.TempDir(), "exists.db")
+	require.NoError(t, os.WriteFile(exists, []byte("another program's"), 0o600))
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no destination", []string{"store", "copy"}, "--to is missing"},
+		{"into itself", []string{"store", "copy", "--to", src}, "--to: is the store being copied"},
+		{"into a file that exists", []string{"store", "copy", "--to", "sqlite:" + exists}, "exists.db exists: a copy goes into a new file"},
+		{"into a folder that does not exist", []string{"store", "copy", "--to", "sqlite:" + filepath.Join(data, "no", "x.db")}, "does not exist; create it first"},
+		{"not a DSN", []string{"store", "copy", "--to", "mysql://x"}, `must be "sqlite:PATH" or "postgres://..."`},
+		{"no command", []string{"store"}, "usage: styrke store copy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, err := cli(tc.args...)
+			require.ErrorIs(t, err, errUsage)
+			assert.Contains(t, stderr, tc.want)
+		})
+	}
+	b, err := os.ReadFile(exists)
+	require.NoError(t, err)
+	assert.Equal(t, "another program's", string(b))
+	_, err = os.Stat(filepath.Join(data, "no"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+
+	t.Run("a source that does not exist", func(t *testing.T) {
+		_, _, err := cli("store", "copy", "--db", "sqlite:"+filepath.Join(data, "nosuch.db"), "--to", "sqlite:"+filepath.Join(t.TempDir(), "x.db"))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "no database at")
+	})
+}

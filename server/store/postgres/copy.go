@@ -1,0 +1,183 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+var _ store.Copier = (*Store)(nil)
+
+// ReadAll implements store.Copier: one REPEATABLE READ, READ ONLY
+// transaction, so one snapshot while other instances go on writing.
+func (s *Store) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("postgres: read: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	for i := range store.Tables {
+		t := &store.Tables[i]
+		if err := readTable(ctx, tx, t, fn); err != nil {
+			return fmt.Errorf("postgres: read %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
+func columnNames(t *store.Table) []string {
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.Table, row []any) error) error {
+	quoted := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		quoted[i] = pgx.Identifier{c.Name}.Sanitize()
+	}
+	rows, err := tx.Query(ctx, `SELECT `+strings.Join(quoted, ", ")+` FROM `+pgx.Identifier{t.Name}.Sanitize())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	row := make([]any, len(t.Columns))
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return err
+		}
+		for i, c := range t.Columns {
+			v, err := fromPostgres(c, vals[i])
+			if err != nil {
+				return err
+			}
+			row[i] = v
+		}
+		if err := fn(t, row); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// fromPostgres is a value as pgx gives it, as its column's kind names it.
+func fromPostgres(c store.Column, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch c.Kind {
+	case store.Text:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case store.Bytes:
+		if b, ok := v.([]byte); ok {
+			return b, nil
+		}
+	case store.Int:
+		switch n := v.(type) {
+		case int64:
+			return n, nil
+		case int32:
+			return int64(n), nil
+		case int16:
+			return int64(n), nil
+		}
+	case store.Time:
+		if t, ok := v.(time.Time); ok {
+			return t.UTC(), nil
+		}
+	case store.Bool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("column %s: a value of type %T where its kind wants another", c.Name, v)
+}
+
+// copyBatch is how many rows go to PostgreSQL in one COPY.
+const copyBatch = 5000
+
+// WriteAll implements store.Copier: one transaction that first locks every
+// table against other writers (an instance started too soon), then checks
+// they are empty, copies the rows in batches (COPY) and sets the
+// sequences past the ids copied.
+func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table, row []any) error) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		names := make([]string, len(store.Tables))
+		for i, t := range store.Tables {
+			names[i] = pgx.Identifier{t.Name}.Sanitize()
+		}
+		if _, err := tx.Exec(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("postgres: lock the tables: %w", err)
+		}
+		for i, t := range store.Tables {
+			var n int64
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+names[i]).Scan(&n); err != nil {
+				return fmt.Errorf("postgres: count %s: %w", t.Name, err)
+			}
+			if n > 0 {
+				return &store.NotEmptyError{Table: t.Name, Rows: n}
+			}
+		}
+		var (
+			cur   *store.Table
+			batch [][]any
+		)
+		flush := func() error {
+			if cur == nil || len(batch) == 0 {
+				return nil
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{cur.Name}, columnNames(cur), pgx.CopyFromRows(batch)); err != nil {
+				return fmt.Errorf("postgres: write %s: %w", cur.Name, err)
+			}
+			batch = batch[:0]
+			return nil
+		}
+		err := rows(func(t *store.Table, row []any) error {
+			if t != cur {
+				if err := flush(); err != nil {
+					return err
+				}
+				cur = t
+			}
+			r := make([]any, len(row))
+			for i, v := range row {
+				if b, ok := v.([]byte); ok {
+					v = append([]byte(nil), b...) // the caller's may be reused
+				}
+				r[i] = v
+			}
+			batch = append(batch, r)
+			if len(batch) >= copyBatch {
+				return flush()
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		for i, t := range store.Tables {
+			if t.Serial == "" {
+				continue
+			}
+			col := pgx.Identifier{t.Serial}.Sanitize()
+			if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(`+col+`) FROM `+names[i]+`), 0) + 1, false)`,
+				t.Name, t.Serial); err != nil {
+				return fmt.Errorf("postgres: set %s's sequence: %w", t.Name, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/styrke-iam/styrke/server/store"
+)
+
+var _ store.Copier = (*Store)(nil)
+
+// ReadAll implements store.Copier: one read transaction, so one snapshot
+// of the WAL, while the server may go on writing.
+func (s *Store) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // BEGIN DEFERRED: takes no write lock
+	if err != nil {
+		return fmt.Errorf("sqlite: read: %w", err)
+	}
+	defer tx.Rollback()
+	for i := range store.Tables {
+		t := &store.Tables[i]
+		if err := readTable(ctx, tx, t, fn); err != nil {
+			return fmt.Errorf("sqlite: read %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
+func columnList(t *store.Table) string {
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = `"` + c.Name + `"`
+	}
+	return strings.Join(names, ", ")
+}
+
+func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store.Table, row []any) error) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+columnList(t)+` FROM `+t.Name)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	raw := make([]any, len(t.Columns))
+	ptrs := make([]any, len(t.Columns))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	row := make([]any, len(t.Columns))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, c := range t.Columns {
+			v, err := fromSQLite(c, raw[i])
+			if err != nil {
+				return err
+			}
+			row[i] = v
+		}
+		if err := fn(t, row); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// fromSQLite is a value as SQLite gives it, as its column's kind names it.
+func fromSQLite(c store.Column, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch c.Kind {
+	case store.Text:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case store.Bytes:
+		if b, ok := v.([]byte); ok {
+			return b, nil
+		}
+	case store.Int, store.Time, store.Bool:
+		n, ok := v.(int64)
+		if !ok {
+			break
+		}
+		switch c.Kind {
+		case store.Time:
+			return fromMicros(n), nil
+		case store.Bool:
+			if n == 0 || n == 1 {
+				return n == 1, nil
+			}
+			return nil, fmt.Errorf("column %s: %d where 0 or 1 belongs", c.Name, n)
+		}
+		return n, nil
+	}
+	return nil, fmt.Errorf("column %s: a value of type %T where its kind wants another", c.Name, v)
+}
+
+// toSQLite is a row's value as SQLite stores it.
+func toSQLite(c store.Column, v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return micros(x)
+	case bool:
+		if x {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return v
+}
+
+// WriteAll implements store.Copier: one IMMEDIATE transaction, so no other
+// writer (a server started too soon) adds rows meanwhile.
+func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table, row []any) error) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: write: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	for _, t := range store.Tables {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+t.Name).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: count %s: %w", t.Name, err)
+		}
+		if n > 0 {
+			return &store.NotEmptyError{Table: t.Name, Rows: n}
+		}
+	}
+	var (
+		cur  *store.Table
+		stmt *sql.Stmt
+		args []any
+	)
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	err = rows(func(t *store.Table, row []any) error {
+		if t != cur {
+			if stmt != nil {
+				stmt.Close()
+			}
+			marks := strings.TrimSuffix(strings.Repeat("?, ", len(t.Columns)), ", ")
+			var err error
+			stmt, err = tx.PrepareContext(ctx, `INSERT INTO `+t.Name+` (`+columnList(t)+`) VALUES (`+marks+`)`)
+			if err != nil {
+				return fmt.Errorf("sqlite: write %s: %w", t.Name, err)
+			}
+			cur, args = t, make([]any, len(t.Columns))
+		}
+		for i, c := range t.Columns {
+			args[i] = toSQLite(c, row[i])
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sqlite: write %s: %w", t.Name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: write: commit: %w", err)
+	}
+	return nil
+}
