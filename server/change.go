@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"log/slog"
 	"net/http"
 
 	"golang.org/x/text/unicode/norm"
@@ -62,18 +63,27 @@ func (h *handler) throttleKey(kind, v string) []byte {
 // person, or a reset and a link, submitted at once both wrote the
 // directory, and both said done: one of the two passwords did not work.
 func (h *handler) lockAccount(ctx context.Context, dir directory.Directory, username string, lease time.Duration) (unlock func(), err error) {
-	// A plain hash of the account, not keyed: every instance must name it
-	// alike, whatever key it counts failures with.
-	sum := sha256.Sum256([]byte(h.directoryName(dir) + "\x00" + strings.ToLower(norm.NFKC.String(username))))
-	key := "account:" + hex.EncodeToString(sum[:])
+	return holdAccount(ctx, h.Store, h.Logger, accountLockKey(h.Directories, dir, username), h.Now(), lease)
+}
+
+// accountLockKey names username's account in dir (of dirs) for the
+// store's lease: a plain hash, not keyed, since every instance must name
+// it alike, whatever key it counts failures with.
+func accountLockKey(dirs *directory.Set, dir directory.Directory, username string) string {
+	sum := sha256.Sum256([]byte(directoryName(dirs, dir) + "\x00" + strings.ToLower(norm.NFKC.String(username))))
+	return "account:" + hex.EncodeToString(sum[:])
+}
+
+// holdAccount holds the lease key until lease from now (store.ErrBusy
+// while another holds it); unlock ends it.
+func holdAccount(ctx context.Context, st store.Shared, logger *slog.Logger, key string, now time.Time, lease time.Duration) (unlock func(), err error) {
 	holder := store.NewClaimID()
-	now := h.Now()
-	if err := h.Store.LockAccount(ctx, key, holder, now, now.Add(lease)); err != nil {
+	if err := st.LockAccount(ctx, key, holder, now, now.Add(lease)); err != nil {
 		return nil, err
 	}
 	return func() {
-		if err := h.Store.UnlockAccount(context.WithoutCancel(ctx), key, holder); err != nil {
-			h.Logger.WarnContext(ctx, "account lease not ended; it runs out by itself", "id", RequestID(ctx), "err", err)
+		if err := st.UnlockAccount(context.WithoutCancel(ctx), key, holder); err != nil {
+			logger.WarnContext(ctx, "account lease not ended; it runs out by itself", "id", RequestID(ctx), "err", err)
 		}
 	}, nil
 }
@@ -161,8 +171,13 @@ func (h *handler) ownInstitution(ctx context.Context, institution string, dir di
 // directoryName names dir by the first institution, in the order of
 // policy.Institutions, that it serves (dir is one of h.directoryFor's).
 func (h *handler) directoryName(dir directory.Directory) string {
+	return directoryName(h.Directories, dir)
+}
+
+// directoryName names dir of dirs by the first institution that uses it.
+func directoryName(dirs *directory.Set, dir directory.Directory) string {
 	for _, id := range policy.Institutions() {
-		if h.directoryFor(id) == dir {
+		if dirs.For(id) == dir {
 			return id
 		}
 	}

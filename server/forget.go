@@ -2,12 +2,17 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/styrke-iam/styrke/server/store"
 )
+
+// ErrAccountBusy: a password is being set for the account right now.
+var ErrAccountBusy = errors.New("a password is being set for this account right now; try again in a moment")
 
 // Forget deletes everything Styrke keeps of username at institution (the
 // right to erasure, or a person who left): links and their addresses,
@@ -26,6 +31,19 @@ func (d *Desk) Forget(ctx context.Context, institution, username, actor, remote 
 	if err := knownInstitution(institution); err != nil {
 		return store.Forgotten{}, err
 	}
+	// Not while a password is being written for the account: its link,
+	// deleted under the write, told the person it was gone with the new
+	// password in the directory. (The CLI's Desk has no directories: its
+	// key is serve's where one directory serves every institution, as
+	// directoryName names a directory by its first institution.)
+	unlock, err := holdAccount(ctx, d.Store, d.Logger, accountLockKey(d.Directories, d.Directories.For(institution), username), d.Now(), time.Minute)
+	if errors.Is(err, store.ErrBusy) {
+		return store.Forgotten{}, ErrAccountBusy
+	}
+	if err != nil {
+		return store.Forgotten{}, err
+	}
+	defer unlock()
 	f, err := d.Store.Forget(ctx, institution, username)
 	if err != nil {
 		return store.Forgotten{}, err

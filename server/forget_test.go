@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,4 +117,57 @@ func TestAdminKeysFileReread(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status(hrKey), "an empty file keeps the keys in use")
 	assert.Contains(t, e.logs.String(), "admin keys file: the keys in use stay")
 	assert.NotContains(t, e.logs.String(), hrKey)
+}
+
+// heldComplete is a store whose first Complete waits until release is
+// closed: a link's submit that has written the directory and holds the
+// account's lease.
+type heldComplete struct {
+	store.Store
+	once    sync.Once
+	held    chan struct{}
+	release chan struct{}
+}
+
+func (s *heldComplete) Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, enc string, keep, maxFailures int) error {
+	first := false
+	s.once.Do(func() { first = true })
+	if first {
+		close(s.held)
+		<-s.release
+	}
+	return s.Store.Complete(ctx, tokenHash, claimID, now, enc, keep, maxFailures)
+}
+
+// TestForgetWaitsForPasswordWrite: forgetting an account while its link's
+// password is being written answers 409 in_progress and deletes nothing;
+// the person's submit completes. Forget took no lease: it deleted the link
+// under the submit, whose password was in the directory, and the person
+// was told the link was gone.
+func TestForgetWaitsForPasswordWrite(t *testing.T) {
+	var hs *heldComplete
+	e := newEnv(t, func(d *server.Deps) {
+		hs = &heldComplete{Store: d.Store, held: make(chan struct{}), release: make(chan struct{})}
+		d.Store = hs
+	})
+	token := e.create(t, "default")
+	done := make(chan int, 1)
+	go func() {
+		resp, _ := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		done <- resp.StatusCode
+	}()
+	select {
+	case <-hs.held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the submit never reached Complete")
+	}
+	resp, body := e.post(t, "/api/admin/accounts/forget", map[string]string{"username": "kari", "institution": "default"}, "Authorization", "Bearer "+adminKey)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"in_progress"`)
+	assert.Equal(t, "5", resp.Header.Get("Retry-After"))
+	close(hs.release)
+	assert.Equal(t, http.StatusOK, <-done, "the submit completes")
+	resp, body = e.post(t, "/api/admin/accounts/forget", map[string]string{"username": "kari", "institution": "default"}, "Authorization", "Bearer "+adminKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"links":1`)
 }
