@@ -281,6 +281,26 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			d.Logger.WarnContext(ctx, "import lease not ended; it runs out by itself", "err", err)
 		}
 	}()
+	// Renewed meanwhile too, so that the lease may be short: an import
+	// killed before it ended its lease blocked every other for 15 minutes.
+	// (Stopped, and waited for, before the lease ends above.)
+	stop, renewed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(renewed)
+		tick := time.NewTicker(importRenew)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if err := lease(); err != nil {
+					d.Logger.WarnContext(ctx, "import lease not renewed", "err", err)
+				}
+			}
+		}
+	}()
+	defer func() { close(stop); <-renewed }()
 	rep.Imported = true
 	// What a row's deliveries carry: its link, or the welcome.
 	sent := ""
@@ -339,15 +359,18 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 // importBatch is how many rows one transaction stores.
 const importBatch = 250
 
-// importLock is the store's lease key of an import in progress; importLease
-// how long a batch may take (250 rows with their mails).
+// importLock is the store's lease key of an import in progress;
+// importLease how long it holds unless renewed (every importRenew, and
+// before each batch): how long an import killed before it could end its
+// lease blocks the next.
 const (
 	importLock  = "import"
-	importLease = 15 * time.Minute
+	importLease = 2 * time.Minute
+	importRenew = 30 * time.Second
 )
 
 // ErrImportBusy: another import is in progress (on any instance).
-var ErrImportBusy = errors.New("another import is in progress; try again when it has finished")
+var ErrImportBusy = errors.New("another import is in progress; try again when it has finished (one stopped before it could finish holds on for at most 2 minutes)")
 
 // importBatch stores the new activations of rows in one transaction (a
 // person with an open or used activation is skipped unless opts.Reissue),

@@ -239,3 +239,34 @@ func TestImportTwiceAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// keptLeases is a store whose leases are never ended: an import killed
+// (SIGKILL, a lost machine) before it could end its own.
+type keptLeases struct{ store.Store }
+
+func (keptLeases) UnlockAccount(context.Context, string, []byte) error { return nil }
+
+// TestKilledImportHoldsBriefly: an import killed before it ended its lease
+// blocks other imports for at most two minutes, and says so. It blocked
+// them for 15, with no way around it.
+func TestKilledImportHoldsBriefly(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	clock := time.Now()
+	now := func() time.Time { return clock }
+	csv := "username,institution\nola,default\n"
+	killed := server.NewDesk(keptLeases{st}, baseURL, server.DeskDeps{}, nil, now)
+	_, err = killed.Import(t.Context(), strings.NewReader(csv), server.ImportOptions{NoDeliver: true}, nil)
+	require.NoError(t, err)
+
+	next := server.NewDesk(st, baseURL, server.DeskDeps{}, nil, now)
+	clock = clock.Add(time.Minute)
+	_, err = next.Import(t.Context(), strings.NewReader(csv), server.ImportOptions{NoDeliver: true}, nil)
+	require.ErrorIs(t, err, server.ErrImportBusy)
+	assert.Contains(t, err.Error(), "at most 2 minutes")
+	clock = clock.Add(time.Minute + time.Second)
+	rep, err := next.Import(t.Context(), strings.NewReader(csv), server.ImportOptions{NoDeliver: true}, nil)
+	require.NoError(t, err, "the killed import's lease ran out")
+	assert.Equal(t, 1, rep.Skipped, "ola has her link already")
+}
