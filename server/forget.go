@@ -33,9 +33,8 @@ func (d *Desk) Forget(ctx context.Context, institution, username, actor, remote 
 	}
 	// Not while a password is being written for the account: its link,
 	// deleted under the write, told the person it was gone with the new
-	// password in the directory. (The CLI's Desk has no directories: its
-	// key is serve's where one directory serves every institution, as
-	// directoryName names a directory by its first institution.)
+	// password in the directory. (The CLI's forget reads serve's
+	// directory settings for this.)
 	unlock, err := holdAccount(ctx, d.Store, d.Logger, accountLockKey(d.Directories, d.Directories.For(institution), username), d.Now(), time.Minute)
 	if errors.Is(err, store.ErrBusy) {
 		return store.Forgotten{}, ErrAccountBusy

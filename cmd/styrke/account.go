@@ -128,6 +128,10 @@ func accountForget(ctx context.Context, args []string, getenv func(string) strin
 	var username, institution string
 	c.fs.StringVar(&username, "username", "", "the account's username (letters in any case)")
 	c.fs.StringVar(&institution, "institution", "", "the account's institution (styrke policy list)")
+	// serve's directory settings, so that the account's lease is named
+	// as serve names it (a password being written is not forgotten under
+	// the write); nothing is asked of the directory.
+	dirFlags := addDirectoryFlags(c.fs, getenv)
 	if err := c.parse(args); err != nil {
 		if errors.Is(err, errHelp) {
 			return nil
@@ -144,6 +148,11 @@ func accountForget(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer done()
+	closeDirs, err := askDirectories(d, dirFlags, getenv)
+	if err != nil {
+		return err
+	}
+	defer closeDirs()
 	f, err := d.Forget(ctx, institution, username, c.actor, "")
 	var fe *server.FieldError
 	if errors.As(err, &fe) {
