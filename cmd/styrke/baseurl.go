@@ -46,7 +46,7 @@ func checkOrigins(list string) error {
 
 // checkBaseURL reports why s cannot be the site's public URL (links are
 // built by appending a path to it): it must be an absolute http or https
-// URL with a host and without a query or fragment.
+// URL with a host and without a path, a query or a fragment.
 func checkBaseURL(s string) error {
 	u, err := url.Parse(s)
 	switch {
@@ -60,6 +60,10 @@ func checkBaseURL(s string) error {
 		return fmt.Errorf("--base-url: no credentials in the URL (every link is built from it, and mailed)")
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return fmt.Errorf("--base-url: no query or fragment allowed")
+	case u.Path != "" && u.Path != "/":
+		// The pages, their assets and the API are at the root of their
+		// host: a link under a path led nowhere.
+		return fmt.Errorf("--base-url: no path (%s): Styrke is served at the root of its own host, such as https://passord.uit.no", u.Path)
 	}
 	return nil
 }

@@ -160,7 +160,7 @@ func TestActivationCreateBaseURL(t *testing.T) {
 		{"STYRKE_ADDR without host", map[string]string{"STYRKE_ADDR": ":9191"}, nil, "http://localhost:9191"},
 		{"STYRKE_ADDR on every address", map[string]string{"STYRKE_ADDR": "0.0.0.0:9191"}, nil, "http://localhost:9191"},
 		{"STYRKE_BASE_URL wins over STYRKE_ADDR", map[string]string{"STYRKE_ADDR": "127.0.0.1:9191", "STYRKE_BASE_URL": "https://passord.uit.no"}, nil, "https://passord.uit.no"},
-		{"STYRKE_BASE_URL with a path", map[string]string{"STYRKE_BASE_URL": "https://iam.example/styrke/"}, nil, "https://iam.example/styrke"},
+		{"STYRKE_BASE_URL with a slash", map[string]string{"STYRKE_BASE_URL": "https://iam.example/"}, nil, "https://iam.example"},
 		{"--base-url wins over both", map[string]string{"STYRKE_ADDR": "127.0.0.1:9191", "STYRKE_BASE_URL": "https://passord.uit.no"},
 			[]string{"--base-url", "https://styrke.uio.no"}, "https://styrke.uio.no"},
 	} {
@@ -182,6 +182,9 @@ func TestActivationCreateBaseURL(t *testing.T) {
 		{"other scheme", "ftp://passord.uit.no", `scheme "ftp"`},
 		{"no host", "https:///aktiver", "no host"},
 		{"a query", "https://passord.uit.no/?x=1", "no query or fragment"},
+		// The pages and the API are at the root of their host (/api/…,
+		// /aktiver/, the assets): a link under a path led nowhere.
+		{"a path", "https://www.uit.no/passord", "no path"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{"STYRKE_DATA": t.TempDir()}
