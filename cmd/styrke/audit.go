@@ -30,21 +30,38 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			prune, args = true, args[1:]
 		}
 	}
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	name, use := "audit", "usage: styrke audit [list] [filters]   the audit log as JSON Lines (one event a line)"
+	if prune {
+		name, use = "audit prune", "usage: styrke audit prune --older-than 400d   delete the events older than that"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), use)
+		fs.PrintDefaults()
+	}
 	var db, data, since, until, olderThan string
 	var f store.AuditFilter
 	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
-	fs.StringVar(&f.Event, "event", "", "only this event ("+strings.Join(store.Events, ", ")+")")
-	fs.StringVar(&f.Username, "username", "", "only this person (any case of its ASCII letters)")
-	fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
-	fs.StringVar(&f.Institution, "institution", "", "only this institution")
-	fs.StringVar(&since, "since", "", "from this time (RFC 3339, a date such as 2026-12-01 from its start in Norway, or a duration ago such as 24h or 7d)")
-	fs.StringVar(&until, "until", "", "before this time (RFC 3339, a date, or a duration ago)")
-	fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
-	fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
-	fs.StringVar(&olderThan, "older-than", "", "prune: delete events older than this (e.g. 400d)")
+	if prune {
+		fs.StringVar(&olderThan, "older-than", "", "delete events older than this (e.g. 400d)")
+	} else {
+		fs.StringVar(&f.Event, "event", "", "only this event ("+strings.Join(store.Events, ", ")+")")
+		fs.StringVar(&f.Username, "username", "", "only this person (any case of its ASCII letters)")
+		fs.StringVar(&f.Actor, "actor", "", "only this actor (admin:NAME, user:NAME, cli:NAME, system)")
+		fs.StringVar(&f.Institution, "institution", "", "only this institution")
+		fs.StringVar(&since, "since", "", "from this time (RFC 3339, a date such as 2026-12-01 from its start in Norway, or a duration ago such as 24h or 7d)")
+		fs.StringVar(&until, "until", "", "before this time (RFC 3339, a date, or a duration ago)")
+		fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
+		fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
+		for _, a := range args {
+			if n := strings.TrimLeft(a, "-"); a != n && (n == "older-than" || strings.HasPrefix(n, "older-than=")) {
+				fmt.Fprintln(stderr, "audit: --older-than is for audit prune; to list, use --until")
+				return errUsage
+			}
+		}
+	}
 	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -52,7 +69,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "audit: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 		return errUsage
 	}
 	if f.Event != "" && !slices.Contains(store.Events, f.Event) {
@@ -61,10 +78,6 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if f.Institution != "" && !slices.Contains(policy.Institutions(), f.Institution) {
 		fmt.Fprintf(stderr, "audit: --institution: not a known institution; one of %s\n", strings.Join(policy.Institutions(), ", "))
-		return errUsage
-	}
-	if olderThan != "" && !prune {
-		fmt.Fprintln(stderr, "audit: --older-than is for audit prune; to list, use --until")
 		return errUsage
 	}
 	now := time.Now()

@@ -380,3 +380,46 @@ func TestUnknownFlagIsOneLine(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Contains(t, stderr, "-admin-key", "-h lists the flags")
 }
+
+// TestAuditOlderThanWithoutPrune: --older-than is prune's; the list says
+// so by name.
+func TestAuditOlderThanWithoutPrune(t *testing.T) {
+	for _, args := range [][]string{{"audit", "--older-than", "400d"}, {"audit", "list", "-older-than=400d"}} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &stdout, &stderr)
+		require.ErrorIs(t, err, errUsage)
+		assert.Contains(t, stderr.String(), "--older-than is for audit prune; to list, use --until")
+	}
+}
+
+// TestSubcommandHelp: -h after a subcommand prints that command's usage
+// and exits 0. `policy show -h` said `policy "-h": neither an institution
+// nor a file`, and `audit prune -h` listed the list's filters, which prune
+// does not take.
+func TestSubcommandHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{[]string{"policy", "show", "-h"}, []string{"usage: styrke policy", "show ID|FILE", "canonical JSON"}, nil},
+		{[]string{"policy", "validate", "--help"}, []string{"validate FILE", "every problem"}, nil},
+		{[]string{"policy", "list", "-h"}, []string{"list "}, nil},
+		{[]string{"audit", "prune", "-h"}, []string{"usage: styrke audit prune --older-than", "-older-than", "-db"}, []string{"-username", "-event", "-since"}},
+		{[]string{"audit", "-h"}, []string{"usage: styrke audit [list]", "-username", "-since"}, []string{"-older-than"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, func(string) string { return "" }, nil, &stdout, &stderr)
+			require.NoError(t, err, "stderr: %s", stderr.String())
+			assert.NotContains(t, stdout.String()+stderr.String(), "neither an institution")
+			out := stdout.String() + stderr.String()
+			for _, w := range tc.want {
+				assert.Contains(t, out, w)
+			}
+			for _, w := range tc.notWant {
+				assert.NotContains(t, out, w)
+			}
+		})
+	}
+}

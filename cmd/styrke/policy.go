@@ -14,12 +14,17 @@ import (
 // runPolicy implements `styrke policy validate FILE`, `styrke policy show
 // ID|FILE` and `styrke policy list`.
 func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "usage: styrke policy validate FILE | show ID|FILE | list\n"
+	const usage = "usage: styrke policy validate FILE | show ID|FILE | list\n" +
+		"  validate FILE   check a policy file: every problem by its field, or \"ok\"\n" +
+		"  show ID|FILE    a policy as canonical JSON: an institution's built-in one (by its id), or a file's\n" +
+		"  list            the built-in policies: id, version and name\n"
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
 	}
-	if isHelp(args[0]) {
+	// -h after the subcommand too ("policy show -h" read -h as the
+	// policy); not "help", which may be a file's name.
+	if isHelp(args[0]) || (len(args) > 1 && isHelp(args[1]) && args[1] != "help") {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
