@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/styrke-iam/styrke/server/store"
@@ -65,10 +66,34 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "store copy: --to is missing: the new store, sqlite:PATH or postgres://...")
 		return errUsage
 	}
-	newFile, err := checkCopyTo(db, to)
+	file, err := checkCopyTo(db, to)
 	if err != nil {
 		fmt.Fprintf(stderr, "store copy: --to: %v\n", err)
 		return errUsage
+	}
+	// A new SQLite file is written under another name and renamed when
+	// it is whole: a copy killed part-way (SIGKILL, a lost session) left
+	// an empty store under the backup's name.
+	into := to
+	partial := ""
+	if file != "" {
+		partial = file + ".partial"
+		for _, p := range []string{partial, partial + "-wal", partial + "-shm"} {
+			if _, err := os.Stat(p); err == nil {
+				fmt.Fprintf(stderr, "store copy: --to: %s exists: a copy into %s was stopped before it finished, or runs now; if none runs, remove it (and its -wal and -shm files)\n", p, file)
+				return errUsage
+			}
+		}
+		into = "sqlite:" + partial
+	}
+	if postgres.IsDSN(to) {
+		others, err := postgres.OtherTables(ctx, to)
+		if err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+		if len(others) > 0 {
+			return fmt.Errorf("--to: the database holds tables that are not Styrke's (%s): give Styrke a database of its own, or a schema of its own (CREATE SCHEMA styrke, and ?search_path=styrke in the DSN)", strings.Join(others, ", "))
+		}
 	}
 	src, err := openExistingStore(ctx, db, data)
 	if err != nil {
@@ -79,48 +104,99 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 	if !ok {
 		return fmt.Errorf("store copy: the store %s cannot be copied", backend.Redact(db))
 	}
-	dst, err := backend.Open(ctx, to)
+	dst, err := backend.Open(ctx, into)
 	if err != nil {
-		if newFile != "" {
-			removeSQLite(newFile)
+		if partial != "" {
+			removeSQLite(partial)
 		}
 		return fmt.Errorf("--to: %w", err)
 	}
 	defer dst.Close()
-	into, ok := dst.(store.Copier)
+	// fail ends a copy that did not finish: a new file is removed.
+	fail := func(err error) error {
+		if ctx.Err() != nil {
+			err = errors.New("interrupted")
+		}
+		if partial != "" {
+			dst.Close()
+			removeSQLite(partial)
+			return fmt.Errorf("store copy: %w (the new file is removed)", err)
+		}
+		return fmt.Errorf("store copy: %w", err)
+	}
+	copier, ok := dst.(store.Copier)
 	if !ok {
-		return fmt.Errorf("store copy: the store %s cannot be copied into", backend.Redact(to))
+		return fail(fmt.Errorf("the store %s cannot be copied into", backend.Redact(to)))
 	}
 	fmt.Fprintf(stdout, "copying %s to %s: what is written to the first after this is not in the copy (to move, stop serve first)\n",
 		backend.Redact(db), backend.Redact(to))
 	start := time.Now()
-	sums, err := store.Copy(ctx, from, into)
-	if err != nil {
-		var ne *store.NotEmptyError
-		if newFile != "" && !errors.As(err, &ne) {
-			dst.Close()
-			removeSQLite(newFile)
-			return fmt.Errorf("store copy: %w (the new file is removed; nothing was copied)", err)
-		}
-		if errors.Is(err, store.ErrCopyDiffers) {
-			return fmt.Errorf("store copy: %w: do not use the copy", err)
-		}
-		return fmt.Errorf("store copy: %w (nothing was copied)", err)
+	sums, err := store.Copy(ctx, from, copier)
+	var ne *store.NotEmptyError
+	switch {
+	case errors.Is(err, store.ErrCopyDiffers):
+		return fail(fmt.Errorf("%w: do not use the copy", err))
+	case errors.As(err, &ne):
+		return fail(fmt.Errorf("%w; nothing was copied", err))
+	case err != nil:
+		return fail(fmt.Errorf("%w; nothing was copied", err))
 	}
 	var rows int64
 	counts := map[string]int64{}
 	for _, s := range sums {
-		fmt.Fprintf(stdout, "  %-20s %9d\n", s.Table, s.Rows)
 		rows += s.Rows
 		counts[s.Table] = s.Rows
 	}
+	now := time.Now()
 	detail, _ := json.Marshal(map[string]any{"from": backend.Redact(db), "rows": counts})
-	if _, err := dst.AppendAudit(ctx, store.AuditEvent{Time: time.Now(), Event: store.EventCopied, Actor: *actor, Detail: string(detail)}); err != nil {
-		fmt.Fprintf(stderr, "store copy: the copy is whole, but its audit event was not recorded: %v\n", err)
+	if _, err := dst.AppendAudit(ctx, store.AuditEvent{Time: now, Event: store.EventCopied, Actor: *actor, Detail: string(detail)}); err != nil {
+		return fail(fmt.Errorf("the copy's audit event was not recorded: %w", err))
+	}
+	if sealer, ok := dst.(interface{ Seal(context.Context) error }); ok && partial != "" {
+		if err := sealer.Seal(ctx); err != nil {
+			return fail(err)
+		}
+		if err := os.Rename(partial, file); err != nil {
+			return fail(err)
+		}
+		if err := syncDir(filepath.Dir(file)); err != nil {
+			return fmt.Errorf("store copy: %w (the copy is %s, but may not survive a power cut)", err, file)
+		}
+	}
+	for _, s := range sums {
+		fmt.Fprintf(stdout, "  %-20s %9d\n", s.Table, s.Rows)
 	}
 	fmt.Fprintf(stdout, "copied %s of %d tables in %s; the copy reads back the same, table by table\n",
 		store.Rows(rows), len(sums), time.Since(start).Round(time.Millisecond))
+	// Rows written to the source during the copy are not in it: fine for
+	// a backup, not for a move.
+	if after, err := store.Sums(ctx, from); err == nil {
+		var changed []string
+		for i := range after {
+			if after[i] != sums[i] {
+				changed = append(changed, after[i].Table)
+			}
+		}
+		if len(changed) > 0 {
+			fmt.Fprintf(stdout, "note: the source changed during the copy (%s): those changes are not in the copy; if you are moving to the copy, stop serve and copy again\n", strings.Join(changed, ", "))
+		}
+	}
+	// The source's own log says where its data went.
+	detail, _ = json.Marshal(map[string]any{"to": backend.Redact(to), "rows": counts})
+	if _, err := src.AppendAudit(ctx, store.AuditEvent{Time: now, Event: store.EventCopied, Actor: *actor, Detail: string(detail)}); err != nil {
+		fmt.Fprintf(stderr, "store copy: warning: the source's audit log does not record the copy: %v\n", err)
+	}
 	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // checkCopyTo refuses a destination that is the source, or a SQLite file
@@ -136,6 +212,9 @@ func checkCopyTo(from, to string) (newFile string, err error) {
 		if p, ok := sqlite.ParseDSN(from); ok {
 			if a, err := filepath.Abs(p); err == nil && a == abs {
 				return "", errors.New("is the store being copied")
+			} else if err == nil && (abs == a+"-wal" || abs == a+"-shm" || abs == a+"-journal") {
+				// (removed when the source closes, with the copy in it)
+				return "", errors.New("is a file of the store being copied")
 			}
 		}
 		if _, err := os.Stat(path); err == nil {

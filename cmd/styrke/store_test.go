@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -89,11 +93,52 @@ func TestStoreCopy(t *testing.T) {
 		fi, err := os.Stat(backup)
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "it holds password hashes")
-		st, err := backend.OpenCurrent(t.Context(), "sqlite:"+backup)
+		for _, p := range []string{backup + "-wal", backup + ".partial", backup + ".partial-wal"} {
+			_, err := os.Stat(p)
+			assert.ErrorIs(t, err, os.ErrNotExist, "%s left beside the backup", p)
+		}
+		// The file alone is the whole store (a backup job ships it alone).
+		alone := filepath.Join(t.TempDir(), "alone.db")
+		b, err := os.ReadFile(backup)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(alone, b, 0o600))
+		st, err := backend.OpenCurrent(t.Context(), "sqlite:"+alone)
 		require.NoError(t, err)
 		defer st.Close()
 		_, err = st.Activation(t.Context(), server.HashToken(token[1]))
 		require.NoError(t, err)
+		// The source's log says where its data went.
+		s, err := backend.OpenCurrent(t.Context(), src)
+		require.NoError(t, err)
+		defer s.Close()
+		events, err := s.Audit(t.Context(), store.AuditFilter{Event: store.EventCopied})
+		require.NoError(t, err)
+		require.NotEmpty(t, events)
+		assert.Contains(t, events[len(events)-1].Detail, `"to":"sqlite:`+backup+`"`)
+	})
+
+	t.Run("into a database of another application", func(t *testing.T) {
+		other, err := pg.CreateDatabase(t.Context())
+		require.NoError(t, err)
+		conn, err := pgx.Connect(t.Context(), other)
+		require.NoError(t, err)
+		defer conn.Close(t.Context())
+		_, err = conn.Exec(t.Context(), `CREATE TABLE students (id int)`)
+		require.NoError(t, err)
+		_, _, err = cli("store", "copy", "--to", other)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the database holds tables that are not Styrke's (students)")
+		var n int
+		require.NoError(t, conn.QueryRow(t.Context(), `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`).Scan(&n))
+		assert.Equal(t, 1, n, "no table of Styrke's made beside it")
+	})
+
+	t.Run("a password with an @ in the DSN", func(t *testing.T) {
+		bad := strings.Replace(dst, pgPassword, "Pa@ss-Secret4", 1)
+		_, stderr, err := cli("store", "copy", "--to", bad)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "percent-encode")
+		assert.NotContains(t, err.Error()+stderr, "Secret4")
 	})
 
 	exists := filepath.Join(t.TempDir(), "exists.db")
@@ -105,6 +150,7 @@ func TestStoreCopy(t *testing.T) {
 	}{
 		{"no destination", []string{"store", "copy"}, "--to is missing"},
 		{"into itself", []string{"store", "copy", "--to", src}, "--to: is the store being copied"},
+		{"into the source's WAL", []string{"store", "copy", "--to", src + "-wal"}, "--to: is a file of the store being copied"},
 		{"into a file that exists", []string{"store", "copy", "--to", "sqlite:" + exists}, "exists.db exists: a copy goes into a new file"},
 		{"into a folder that does not exist", []string{"store", "copy", "--to", "sqlite:" + filepath.Join(data, "no", "x.db")}, "does not exist; create it first"},
 		{"not a DSN", []string{"store", "copy", "--to", "mysql://x"}, `must be "sqlite:PATH" or "postgres://..."`},
@@ -127,4 +173,58 @@ func TestStoreCopy(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "no database at")
 	})
+}
+
+// TestStoreCopyKilled: a copy killed part-way (SIGKILL, a dropped session)
+// leaves no file under the backup's name: only NAME.partial, which the
+// next copy names and refuses to overwrite. It left an empty store under
+// the backup's name, which audit and activation list read as a store.
+func TestStoreCopyKilled(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "big.db")
+	st, err := backend.Open(t.Context(), "sqlite:"+src)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	db, err := sql.Open("sqlite", src)
+	require.NoError(t, err)
+	_, err = db.ExecContext(t.Context(), `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
+		INSERT INTO audit_events (time, event, actor, detail) SELECT x, 'created', 'system', printf('%0300d', x) FROM c`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	backup := filepath.Join(dir, "backup.db")
+	cmd := exec.Command(os.Args[0], "store", "copy", "--db", "sqlite:"+src, "--to", "sqlite:"+backup)
+	cmd.Env = append(os.Environ(), "STYRKE_TEST_AS_MAIN=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Kill it once it is writing rows.
+	for {
+		if writing(backup+".partial-wal") || writing(backup+"-wal") {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the copy ended before it could be killed (%v): %s", err, out.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	require.NoError(t, cmd.Process.Kill())
+	<-exited
+	_, err = os.Stat(backup)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing under the backup's name")
+
+	var stdout, stderr bytes.Buffer
+	err = run(t.Context(), []string{"store", "copy", "--db", "sqlite:" + src, "--to", "sqlite:" + backup},
+		func(string) string { return "" }, nil, &stdout, &stderr)
+	require.ErrorIs(t, err, errUsage)
+	assert.Contains(t, stderr.String(), backup+".partial exists: a copy into "+backup+" was stopped before it finished")
+}
+
+// writing reports whether the file at path exists and has grown past 1 MiB.
+func writing(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 1<<20
 }

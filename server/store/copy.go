@@ -115,7 +115,7 @@ type NotEmptyError struct {
 }
 
 func (e *NotEmptyError) Error() string {
-	return fmt.Sprintf("the destination is not empty: its table %s has %s (a copy goes only into a new database)", e.Table, Rows(e.Rows))
+	return fmt.Sprintf("the destination is not empty: its table %s has %s (a copy goes only into a new database: drop and create it again, or name another; a serve started on it once made rows)", e.Table, Rows(e.Rows))
 }
 
 // Rows is n rows in words: "1 row", "2 rows".

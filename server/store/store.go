@@ -59,6 +59,18 @@ func CheckVersions(applied, want []int, newest int) error {
 	return nil
 }
 
+// NewerSchema is Ping's error when the database's schema (version) is
+// newer than the program's (own): another instance runs a newer Styrke,
+// which migrated it, and this one may not know what the newer schema
+// needs of every write (an older instance went on completing links
+// without the per-account lease of schema 16).
+func NewerSchema(version, own int) error {
+	if version > own {
+		return fmt.Errorf("the database's schema is version %d, newer than this program's %d: another instance runs a newer Styrke; replace this one", version, own)
+	}
+	return nil
+}
+
 // TooSoonError: ReplaceCode was asked before the gap since the last code
 // (or the activation's creation) had passed; Wait is what is left of it.
 type TooSoonError struct{ Wait time.Duration }

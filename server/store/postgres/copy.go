@@ -23,7 +23,9 @@ func (s *Store) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) 
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for i := range store.Tables {
 		t := &store.Tables[i]
-		if err := readTable(ctx, tx, t, fn); err != nil {
+		if theirs, err := readTable(ctx, tx, t, fn); theirs {
+			return err // fn's own (a write's), as it is
+		} else if err != nil {
 			return fmt.Errorf("postgres: read %s: %w", t.Name, err)
 		}
 	}
@@ -38,34 +40,34 @@ func columnNames(t *store.Table) []string {
 	return names
 }
 
-func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.Table, row []any) error) error {
+func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.Table, row []any) error) (theirs bool, err error) {
 	quoted := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		quoted[i] = pgx.Identifier{c.Name}.Sanitize()
 	}
 	rows, err := tx.Query(ctx, `SELECT `+strings.Join(quoted, ", ")+` FROM `+pgx.Identifier{t.Name}.Sanitize())
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rows.Close()
 	row := make([]any, len(t.Columns))
 	for rows.Next() {
 		vals, err := rows.Values()
 		if err != nil {
-			return err
+			return false, err
 		}
 		for i, c := range t.Columns {
 			v, err := fromPostgres(c, vals[i])
 			if err != nil {
-				return err
+				return false, err
 			}
 			row[i] = v
 		}
 		if err := fn(t, row); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return rows.Err()
+	return false, rows.Err()
 }
 
 // fromPostgres is a value as pgx gives it, as its column's kind names it.
@@ -106,8 +108,9 @@ func fromPostgres(c store.Column, v any) (any, error) {
 // copyBatch is how many rows go to PostgreSQL in one COPY.
 const copyBatch = 5000
 
-// WriteAll implements store.Copier: one transaction that first locks every
-// table against other writers (an instance started too soon), then checks
+// WriteAll implements store.Copier: one transaction that first holds the
+// lock a starting serve takes to migrate, and locks every table against
+// other writers (an instance started too soon), then checks
 // they are empty, copies the rows in batches (COPY) and sets the
 // sequences past the ids copied.
 func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table, row []any) error) error) error {
@@ -115,6 +118,12 @@ func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table,
 		names := make([]string, len(store.Tables))
 		for i, t := range store.Tables {
 			names[i] = pgx.Identifier{t.Name}.Sanitize()
+		}
+		// A serve started on the database meanwhile waits in its Open, as
+		// for another instance's migration: it began with an empty store
+		// and a throttle key of its own.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
+			return fmt.Errorf("postgres: lock the schema: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `LOCK TABLE `+strings.Join(names, ", ")+` IN EXCLUSIVE MODE`); err != nil {
 			return fmt.Errorf("postgres: lock the tables: %w", err)

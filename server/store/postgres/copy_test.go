@@ -1,8 +1,10 @@
 package postgres_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -75,4 +77,88 @@ func TestCopyTablesMatchSchema(t *testing.T) {
 		}
 	}
 	assert.Equal(t, want, got)
+}
+
+// heldSource is a copy's source that stops at its first row until release
+// is closed.
+type heldSource struct {
+	store.Copier
+	started, release chan struct{}
+}
+
+func (h *heldSource) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) error) error {
+	first := true
+	return h.Copier.ReadAll(ctx, func(t *store.Table, row []any) error {
+		if first {
+			first = false
+			close(h.started)
+			<-h.release
+		}
+		return fn(t, row)
+	})
+}
+
+// TestCopyHoldsStartingServe: a serve started on the destination while a
+// copy writes it waits in Open until the copy has committed, then finds
+// the copied store and its keys. It began with empty tables and, its
+// shared key's read timing out, a throttle key of its own.
+func TestCopyHoldsStartingServe(t *testing.T) {
+	src := openSQLite(t)
+	storetest.Fill(t, src)
+	want, err := src.Secret(t.Context(), "throttle")
+	require.NoError(t, err)
+	dsn := pg.Database(t)
+	dst, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer dst.Close()
+	h := &heldSource{Copier: src.(store.Copier), started: make(chan struct{}), release: make(chan struct{})}
+	copied := make(chan error, 1)
+	go func() {
+		_, err := store.Copy(t.Context(), h, dst)
+		copied <- err
+	}()
+	<-h.started
+	opened := make(chan store.Store, 1)
+	go func() {
+		s, err := postgres.Open(t.Context(), dsn)
+		if err != nil {
+			t.Error(err)
+		}
+		opened <- s
+	}()
+	var s store.Store
+	select {
+	case s = <-opened:
+		t.Error("a serve's Open went on while the copy held the store")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(h.release)
+	require.NoError(t, <-copied)
+	if s == nil {
+		s = <-opened
+	}
+	require.NotNil(t, s)
+	defer s.Close()
+	got, err := s.Secret(t.Context(), "throttle")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// TestPingNewerSchema: once another instance has migrated the database to
+// a newer schema, Ping (readyz) says so: an older instance answered ready
+// and went on completing links without the newer schema's account lease.
+func TestPingNewerSchema(t *testing.T) {
+	dsn := pg.Database(t)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Ping(t.Context()))
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	defer conn.Close(t.Context())
+	_, err = conn.Exec(t.Context(), `INSERT INTO schema_migrations (version, name) VALUES ($1, 'from a newer Styrke')`, postgres.SchemaVersion+1)
+	require.NoError(t, err)
+	err = s.Ping(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "newer than this program's")
 }

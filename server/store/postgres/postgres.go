@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -70,10 +71,13 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	if !IsDSN(dsn) {
 		return nil, errors.New("postgres: DSN is not a postgres:// URL")
 	}
+	if err := checkDSN(dsn); err != nil {
+		return nil, err
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The error may quote the DSN, password included: do not wrap it.
-		return nil, errors.New("postgres: cannot parse DSN")
+		return nil, errDSN
 	}
 	// A server that accepts the connection and never answers (a hung
 	// pooler, another service on the port) made Open, and serve's start,
@@ -84,21 +88,123 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
+		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
 	s := &Store{pool: pool}
 	if !migrate {
 		if err := s.current(ctx); err != nil {
 			pool.Close()
-			return nil, fmt.Errorf("postgres: %w", err)
+			return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
 		}
 		return s, nil
 	}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: migrate: %w", err)
+		return nil, fmt.Errorf("postgres: migrate: %w", scrub(dsn, permissionHint(err)))
 	}
 	return s, nil
+}
+
+// errDSN: a DSN pgx cannot read, or one whose user or password holds a
+// character that splits it elsewhere than meant (an '@' in the password
+// put the rest of the password into the host name, and the host name into
+// an error message).
+var errDSN = errors.New("postgres: the DSN cannot be read as postgres://user:password@host:port/database?options: " +
+	"percent-encode any of @ / : ? # % and spaces in the user and the password (%40 %2F %3A %3F %23 %25 %20)")
+
+// checkDSN refuses a DSN whose user or password holds an unencoded '@' or
+// '#', or that does not parse as a URL.
+func checkDSN(dsn string) error {
+	pre, _, _ := strings.Cut(dsn, "?")
+	if strings.Count(pre, "@") > 1 || strings.Contains(dsn, "#") {
+		return errDSN
+	}
+	if _, err := url.Parse(dsn); err != nil {
+		return errDSN
+	}
+	return nil
+}
+
+// scrub returns err without the DSN's password (or a part of it four
+// characters or longer, between '@'s) in its text, and err itself when it
+// holds none.
+func scrub(dsn string, err error) error {
+	if err == nil {
+		return nil
+	}
+	u, perr := url.Parse(dsn)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return err
+	}
+	msg := err.Error()
+	pieces := append([]string{pw}, strings.Split(pw, "@")...)
+	changed := false
+	for _, p := range pieces {
+		if len(p) >= 4 && strings.Contains(msg, p) {
+			msg, changed = strings.ReplaceAll(msg, p, "(password)"), true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// permissionHint adds what to grant to a refusal of the schema's creation.
+func permissionHint(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42501" {
+		return fmt.Errorf("%w (the role needs to create tables in the schema: give it a database it owns, or GRANT CREATE ON SCHEMA public TO the role, which PostgreSQL 15 no longer gives by default)", err)
+	}
+	return err
+}
+
+// OtherTables lists the tables of another program in the schema the DSN
+// uses (its search_path's first), so that a copy does not mix Styrke's
+// tables into another application's database.
+func OtherTables(ctx context.Context, dsn string) ([]string, error) {
+	if !IsDSN(dsn) {
+		return nil, errors.New("postgres: DSN is not a postgres:// URL")
+	}
+	if err := checkDSN(dsn); err != nil {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, errDSN
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+	}
+	ours := map[string]bool{"schema_migrations": true}
+	for _, t := range store.Tables {
+		ours[t.Name] = true
+	}
+	var others []string
+	for _, n := range names {
+		if !ours[n] {
+			others = append(others, n)
+		}
+	}
+	return others, nil
 }
 
 func isUniqueViolation(err error) bool {
@@ -395,9 +501,11 @@ func (s *Store) RecordFailure(ctx context.Context, tokenHash []byte) (int, error
 // database or a table locked elsewhere fails it, not only a lost connection.
 func (s *Store) Ping(ctx context.Context) error {
 	errRollback := errors.New("rollback")
+	var version int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE schema_migrations SET applied_at = applied_at
-			WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+		err := tx.QueryRow(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+			WHERE version = (SELECT max(version) FROM schema_migrations) RETURNING version`).Scan(&version)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
 		return errRollback
@@ -405,7 +513,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if !errors.Is(err, errRollback) {
 		return fmt.Errorf("postgres: ping: %w", err)
 	}
-	return nil
+	return store.NewerSchema(version, SchemaVersion)
 }
 
 // Close implements store.Store; it waits for connections in use to be

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -22,7 +24,9 @@ func (s *Store) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) 
 	defer tx.Rollback()
 	for i := range store.Tables {
 		t := &store.Tables[i]
-		if err := readTable(ctx, tx, t, fn); err != nil {
+		if theirs, err := readTable(ctx, tx, t, fn); theirs {
+			return err // fn's own (a write's), as it is
+		} else if err != nil {
 			return fmt.Errorf("sqlite: read %s: %w", t.Name, err)
 		}
 	}
@@ -37,10 +41,10 @@ func columnList(t *store.Table) string {
 	return strings.Join(names, ", ")
 }
 
-func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store.Table, row []any) error) error {
+func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store.Table, row []any) error) (theirs bool, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+columnList(t)+` FROM `+t.Name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rows.Close()
 	raw := make([]any, len(t.Columns))
@@ -51,20 +55,20 @@ func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store
 	row := make([]any, len(t.Columns))
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return err
+			return false, err
 		}
 		for i, c := range t.Columns {
 			v, err := fromSQLite(c, raw[i])
 			if err != nil {
-				return err
+				return false, err
 			}
 			row[i] = v
 		}
 		if err := fn(t, row); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return rows.Err()
+	return false, rows.Err()
 }
 
 // fromSQLite is a value as SQLite gives it, as its column's kind names it.
@@ -171,6 +175,36 @@ func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table,
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: write: commit: %w", err)
+	}
+	return nil
+}
+
+// Seal makes the file alone the whole store and closes it: everything the
+// WAL holds is written into the database file (a TRUNCATE checkpoint,
+// which fails rather than leave frames behind), the file is synced, and
+// the store closed. A copy that said done while its rows were still in
+// the -wal file (a disk that filled at the end) left a database file that
+// was no store without it.
+func (s *Store) Seal(ctx context.Context) error {
+	var busy, logFrames, checkpointed int
+	err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+	if err == nil && busy != 0 {
+		err = errors.New("another connection is using the file")
+	}
+	if err != nil {
+		s.Close()
+		return fmt.Errorf("sqlite: write the WAL into %s: %w", s.path, err)
+	}
+	if err := s.Close(); err != nil {
+		return fmt.Errorf("sqlite: close %s: %w", s.path, err)
+	}
+	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
+	if err == nil {
+		err = f.Sync()
+		f.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: sync %s: %w", s.path, err)
 	}
 	return nil
 }

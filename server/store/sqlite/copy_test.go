@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,4 +73,35 @@ func TestCopyTablesMatchSchema(t *testing.T) {
 		}
 		assert.Equal(t, wantCols, got, "table %s", tb.Name)
 	}
+}
+
+// TestPingNewerSchema: once another instance has migrated the file to a
+// newer schema, Ping (readyz) says so: an older instance answered ready
+// and went on writing without what the newer schema asks.
+func TestPingNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.Ping(t.Context()))
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.ExecContext(t.Context(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from a newer Styrke', 0)`, sqlite.SchemaVersion+1)
+	require.NoError(t, err)
+	err = s.Ping(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "newer than this program's")
+}
+
+// TestOpenCannotSays: a store file SQLite cannot open (here a folder in
+// its place; a restored backup copied in as another user is the same
+// error) is refused naming what to check; it said "unable to open
+// database file (14)".
+func TestOpenCannotSays(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	require.NoError(t, os.Mkdir(path, 0o700))
+	_, err := sqlite.Open(t.Context(), path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "must be able to read and write the file and its folder")
 }

@@ -133,7 +133,7 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	s := &Store{w: w, r: r, path: path}
 	if err := s.useWAL(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w", path, err)
+		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w%s", path, err, accessHint(err))
 	}
 	if s.file, err = os.Stat(path); err != nil {
 		s.Close()
@@ -181,6 +181,19 @@ func (s *Store) useWAL(ctx context.Context) error {
 		}
 		wait = min(2*wait, 100*time.Millisecond)
 	}
+}
+
+// accessHint says what to check when SQLite could not open or write the
+// file: the user running styrke, often not the one who copied it there.
+func accessHint(err error) string {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return fmt.Sprintf(" (the user running styrke, uid %d, must be able to read and write the file and its folder, where SQLite makes its -wal and -shm files)", os.Getuid())
+		}
+	}
+	return ""
 }
 
 func isBusy(err error) bool {
@@ -521,11 +534,13 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("sqlite: ping: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE schema_migrations SET applied_at = applied_at
-		WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+	var version int
+	err = tx.QueryRowContext(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+		WHERE version = (SELECT max(version) FROM schema_migrations) RETURNING version`).Scan(&version)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: ping: write: %w", err)
 	}
-	return nil
+	return store.NewerSchema(version, SchemaVersion)
 }
 
 // Close implements store.Store. Calls after the first return its result.
