@@ -306,6 +306,12 @@ const LIVE_DELAY = 700; // ms of no typing before the live region speaks
 
 // ---------- styles: one constructed stylesheet (allowed by style-src 'self') ----------
 let sheet;
+// The cells: a cell is 3.9rem high, or more when a person's style sheet
+// sets a taller line height (1.5, WCAG 2.2 SC 1.4.12): its three lines (the
+// character at .85rem, the points at .75rem, the note at .65rem) are 3lh at
+// the group's .75rem, 2.475rem of the 3.9rem at line-height 1.1, and the
+// rest stays for the bar, not squeezed. The width is the widest text shown
+// (see _fitCells), at least 1.25rem.
 function styles() {
   if (sheet) return sheet;
   let css = `
@@ -316,9 +322,12 @@ function styles() {
 .wrap>*+*{margin-top:.5rem}
 .status{font-weight:600}
 .cells{display:flex;flex-wrap:wrap;gap:4px 2px;align-items:flex-start;margin:0;padding:0;contain:layout style}
-.grp{display:flex;gap:2px;width:calc(${GROUP} * 1.25rem + ${GROUP - 1} * 2px);height:3.9rem;contain:strict}
-.cell{display:block;width:1.25rem;height:3.9rem;contain:strict}
-.cin{display:flex;flex-direction:column;align-items:center;height:100%;font-size:.75rem;line-height:1.1;contain:strict}
+.grp{display:grid;grid-template-columns:repeat(${GROUP},minmax(1.25rem,1fr));gap:0 2px;font-size:.75rem;line-height:1.1;contain:layout style}
+.grp::before,.grp::after{grid-area:2/1;height:0;overflow:hidden;visibility:hidden;white-space:pre}
+.grp::before{font-variant-numeric:tabular-nums}
+.grp::after{font-size:.65rem}
+.cell{display:block;height:3.9rem;height:max(3.9rem,1.425rem + 3lh)}
+.cin{display:flex;flex-direction:column;align-items:center;height:100%;contain:strict}
 .bar{width:100%;height:2rem;display:flex;align-items:flex-end;background:var(--track)}
 .fill{width:100%;height:100%;background:var(--bar);transform-origin:bottom}
 .bar.zero .fill{background:transparent}
@@ -425,7 +434,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   constructor() {
     super();
     this._root = this.attachShadow({ mode: "open" });
-    this._root.adoptedStyleSheets = [styles()];
+    // The cells' width, from the points and note texts shown so far (see
+    // _fitCells): this element's own sheet beside the shared one.
+    this._fit = new CSSStyleSheet();
+    this._fitCss = "";
+    this._shown = [new Set(), new Set()];
+    this._root.adoptedStyleSheets = [styles(), this._fit];
     this._id = "styrke-meter-" + ++uid;
     this._api = null;
     this._failed = false;
@@ -479,8 +493,11 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // A list of cells in groups of GROUP (the groups have no role, so the
     // list's items are the cells). The groups keep layout cheap: a keystroke
     // that changes a cell and the total lays out the whole component, and
-    // then the row has 32 fixed-size groups to place instead of 127 cells
-    // (measured in Chromium on the bench machine: 0.3 ms instead of 0.8).
+    // then the row has 32 groups to place instead of 127 cells (measured in
+    // Chromium on the bench machine, when a group had a fixed width: 0.3 ms
+    // instead of 0.8). Every group is
+    // as wide as four of the widest cell, a last one of fewer cells too, so
+    // that a group does not move to the row above as the password grows.
     this._cellList = el("div", "cells");
     this._cellList.setAttribute("role", "list");
     this._cellList.setAttribute("aria-labelledby", "cells-title");
@@ -691,6 +708,16 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     for (let i = 0; i < n; i++) if (pts[i] > maxPts) maxPts = pts[i];
     if (maxPts === 0) maxPts = 1;
     const occ = needCps ? new Map() : null;
+    let wider = false;
+    if (this._fitT !== t) {
+      // What the default score and the first notes show, from the first
+      // render on: typing then seldom changes the cells' width, which lays
+      // out every cell (a few ms at 127).
+      this._fitT = t;
+      this._shown[0].add(fmt(1.5, t)).add("4");
+      this._shown[1].add(t.rs).add(t.os(5));
+      wider = true;
+    }
     setText(this._cellsTitle, t.chars);
     for (let i = 0; i < n; i++) {
       let c = this._cells[i];
@@ -737,6 +764,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       // under its bar; the violation's message says what the pattern is.
       const g = r.pats[i];
       if (c.h !== h || c.p !== points || c.nt !== noteText || c.c !== ch || c.t !== t || c.g !== g) {
+        const ps = fmt(points, t);
+        if (!this._shown[0].has(ps) || (noteShort && !this._shown[1].has(noteShort))) {
+          this._shown[0].add(ps);
+          if (noteShort) this._shown[1].add(noteShort);
+          wider = true;
+        }
         c.g = g;
         c.h = h;
         c.p = points;
@@ -748,10 +781,10 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         // (.cin): the cell box itself never changes style.
         setClass(c.bar, (points === 0 ? "bar zero" : "bar") + (g ? " pat" : ""));
         setText(c.ch, ch);
-        setText(c.pt, fmt(points, t));
+        setText(c.pt, ps);
         setText(c.noteShort, noteShort);
         setText(c.noteLong, noteText);
-        c.li.setAttribute("aria-label", t.cell(i + 1, fmt(points, t), noteText, g));
+        c.li.setAttribute("aria-label", t.cell(i + 1, ps, noteText, g));
       }
       if (!c.li.parentNode) {
         let g = this._groups[(i / GROUP) | 0];
@@ -763,6 +796,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         g.append(c.li);
       }
     }
+    if (wider) this._fitCells();
     for (let i = n; i < this._cells.length && this._cells[i].li.parentNode; i++) this._cells[i].li.remove();
     for (let g = Math.ceil(n / GROUP); g < this._groups.length && this._groups[g].parentNode; g++) this._groups[g].remove();
     // Total against the threshold line.
@@ -861,6 +895,21 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._sentPw = pw;
     this._sent = detail;
     this.dispatchEvent(new CustomEvent("styrke-change", { bubbles: true, composed: true, detail }));
+  }
+
+  // _fitCells sizes the cells to every points and note text shown (they
+  // only widen). Each group lays out their shapes (digits as 0s) in hidden
+  // lines of its own (.grp::before and ::after), and its four columns take
+  // the widest: text laid out follows the font and the letter spacing a
+  // person's style sheet sets (WCAG 2.2 SC 1.4.12), which a width in rem or
+  // ch did not ("1,5" was cut off). The sheet changes only when a new shape
+  // comes, so a keystroke still lays out only the cells it changes (.cin is
+  // the layout boundary). The texts are this file's own (digits, letters,
+  // ".", ",", "#"): nothing to escape.
+  _fitCells() {
+    const lines = (set) => '"' + [...new Set([...set].map((s) => s.replace(/\d/g, "0")))].join("\\A ") + '"';
+    const css = ".grp::before{content:" + lines(this._shown[0]) + "}.grp::after{content:" + lines(this._shown[1]) + "}";
+    if (css !== this._fitCss) this._fit.replaceSync((this._fitCss = css));
   }
 
   // _announce puts into the polite live region what changed since it last

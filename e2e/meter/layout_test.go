@@ -1,6 +1,7 @@
 package meter_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,4 +70,114 @@ func TestScoreNumberFits(t *testing.T) {
 		assert.Less(t, f.Gap, 0.25*f.Ch, "score %q: space before it in its box, px (ch is %.1f px)", f.Text, f.Ch)
 	}
 	assert.Equal(t, map[bool]bool{true: true, false: true}, seen, "scores with and without a decimal separator")
+}
+
+// textSpacing is the style sheet of WCAG 2.2 SC 1.4.12 (Text Spacing): line
+// height 1.5 times the font size, paragraph spacing 2 times, letter spacing
+// 0.12 times and word spacing 0.16 times, on every element and over the
+// page's own rules, as a person's bookmarklet or user style sheet sets it.
+const textSpacing = `*{line-height:1.5!important;letter-spacing:.12em!important;word-spacing:.16em!important}p{margin-bottom:2em!important}`
+
+// applyTextSpacing adopts textSpacing in the document and in every shadow
+// root of the page (a document's sheet reaches a shadow tree only through
+// inheritance, which the meter's own line heights stop: the strict reading,
+// "every element", is the one tested). A constructed sheet passes the
+// page's style-src 'self'.
+const applyTextSpacing = `(() => {
+	const add = (root) => { const s = new CSSStyleSheet(); s.replaceSync(` + "`" + textSpacing + "`" + `); root.adoptedStyleSheets = [...root.adoptedStyleSheets, s]; };
+	add(document);
+	for (const e of document.querySelectorAll('*')) if (e.shadowRoot) add(e.shadowRoot);
+	return true;
+})()`
+
+// cellGeometry is what measureCells finds of the meter's cells.
+type cellGeometry struct {
+	// Cells counts the cells shown.
+	Cells int
+	// Overlaps lists pairs of cells whose boxes intersect; Clipped, the
+	// texts of a cell (its character, points or note) that stick out of
+	// the cell's box, where they are cut off or run into the next cell.
+	// Neither names a character of the password.
+	Overlaps, Clipped []string
+	// Bars holds each cell's bar height in px; Width, the first cell's width.
+	Bars  []float64
+	Width float64
+	// Groups holds the width of each group of cells, in px.
+	Groups []float64
+}
+
+// measureCells measures the meter's cells: their boxes and the boxes of the
+// texts in them.
+const measureCells = `(() => {
+	const root = ` + meterJS + `.shadowRoot, cells = [...root.querySelectorAll('.cell')];
+	const box = (e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect(); };
+	const out = (t, r) => t.left < r.left - 0.5 || t.right > r.right + 0.5 || t.top < r.top - 0.5 || t.bottom > r.bottom + 0.5;
+	const size = (r) => r.width.toFixed(1) + 'x' + r.height.toFixed(1);
+	const rects = cells.map((c) => c.getBoundingClientRect());
+	const overlaps = [], clipped = [];
+	rects.forEach((r, i) => {
+		rects.slice(i + 1).forEach((s, k) => {
+			if (r.left < s.right - 0.5 && s.left < r.right - 0.5 && r.top < s.bottom - 0.5 && s.top < r.bottom - 0.5) overlaps.push((i + 1) + '/' + (i + k + 2));
+		});
+		for (const e of cells[i].querySelectorAll('.ch, .pt, .note > :not(.sr)')) {
+			const t = box(e);
+			if (e.textContent && out(t, r)) clipped.push('cell ' + (i + 1) + ' .' + (e.className || 'note') + ': text ' + size(t) + ' in ' + size(r));
+		}
+	});
+	return {
+		cells: cells.length, overlaps, clipped, width: rects[0].width,
+		bars: cells.map((c) => c.querySelector('.bar').getBoundingClientRect().height),
+		groups: [...root.querySelectorAll('.grp')].map((g) => g.getBoundingClientRect().width),
+	};
+})()`
+
+// TestTextSpacing: with the text spacing of WCAG 2.2 SC 1.4.12 applied to
+// every element, at 375 and 1280 px, a long password of wide characters,
+// typed and shown, keeps every cell's character, points and note inside
+// the cell (the cells had a fixed width in rem, and letter spacing pushed
+// "1,5" out of them, cut off and run together: "1,51,51,5"), no two cells
+// overlap, and no bar is shorter than without the sheet (the cells had a
+// fixed height too, and the taller lines squeezed the bars: 2rem to 1.5rem,
+// and to 0.5rem in a cell with a note). The last group of cells, of fewer
+// than four, is as wide as the others, with the sheet and without (a
+// narrower one could sit in the row above, and jump down as it fills).
+func TestTextSpacing(t *testing.T) {
+	// 42 characters, wide ones and repeats (whose cells carry a note).
+	const password = "WWWMMMmmmwwwæøåÆØÅ%%%@@@0000iiii1111llllZx"
+	for _, width := range []int64{375, 1280} {
+		t.Run(strconv.FormatInt(width, 10), func(t *testing.T) {
+			tab := env.browser.Tab(t)
+			require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(width, 900)))
+			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+"/index.html")))
+			chrome.Poll[bool](t, tab, `!!globalThis.styrke && `+meterJS+`.shadowRoot.querySelector(".rules").children.length > 0`)
+			chrome.Poll[bool](t, tab, `document.fonts.status === 'loaded'`)
+			require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#show"))))
+			require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), password)))
+			n := len([]rune(password))
+			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === `+js(n))
+			plain := chrome.Eval[cellGeometry](t, tab, measureCells)
+			require.Empty(t, plain.Overlaps, "cells that overlap without the sheet")
+			require.Empty(t, plain.Clipped, "texts that stick out of their cell without the sheet")
+			require.Len(t, plain.Groups, 11, "groups of cells")
+			assert.InDelta(t, plain.Groups[0], plain.Groups[10], 0.5, "the last group's width, px, against the first's, without the sheet")
+
+			chrome.Eval[bool](t, tab, applyTextSpacing)
+			g := chrome.Eval[cellGeometry](t, tab, measureCells)
+			require.Equal(t, n, g.Cells, "cells")
+			assert.Empty(t, g.Overlaps, "cells that overlap under text spacing")
+			assert.Empty(t, g.Clipped, "texts that stick out of their cell under text spacing (cell %.1f px wide, %.1f px without the sheet)", g.Width, plain.Width)
+			assert.InDelta(t, g.Groups[0], g.Groups[10], 0.5, "the last group's width, px, against the first's, under text spacing")
+			var shorter []string
+			for i := range g.Bars {
+				if g.Bars[i] < plain.Bars[i]-0.5 {
+					shorter = append(shorter, fmt.Sprintf("cell %d: %.1f px (%.1f without the sheet)", i+1, g.Bars[i], plain.Bars[i]))
+				}
+			}
+			assert.Empty(t, shorter, "bars shorter under text spacing")
+			assert.False(t, chrome.Eval[bool](t, tab, `document.documentElement.scrollWidth > document.documentElement.clientWidth`), "the page scrolls sideways at %d px", width)
+			png, err := chromedp.Run(tab, chromedp.Screenshot(chromedp.CSS("styrke-meter")))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(os.TempDir(), "styrke-meter-spacing-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
+		})
+	}
 }
