@@ -342,7 +342,9 @@ function styles() {
 .total.bad .fill{background:var(--bad)}
 .tline{position:absolute;top:0;bottom:0;left:0;width:100%}
 .tline::before{content:"";position:absolute;top:0;bottom:0;left:-1px;width:3px;background:var(--line)}
-.sv{display:inline-block;height:1.2em;height:1lh;vertical-align:bottom;text-align:end;contain:size layout style}
+.svb{display:inline-block;vertical-align:bottom}
+.svb::before{display:block;height:0;overflow:hidden;visibility:hidden}
+.sv{display:block;height:1.2em;height:1lh;text-align:end;contain:size layout style}
 .nums{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;font-variant-numeric:tabular-nums}
 ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .rules li{display:grid;grid-template-columns:1.4rem 1fr;align-items:start}
@@ -366,10 +368,12 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
   // attribute; as transforms, so that a changed bar is repainted without any
   // layout (a keystroke changes a few of them).
   for (let i = 0; i <= 20; i++) css += `.h${i}{transform:scaleY(${i / 20})}`;
-  // The score's box: c{2 × digits + 1 if it has a decimal separator}; a
-  // separator is about half a digit wide (0.5ch in DejaVu Sans, 0.4-0.5
-  // in other UI fonts), so the number fills its box with no gap before it.
-  for (let k = 2; k <= 19; k++) css += `.c${k}{width:${(k >> 1) + (k & 1) / 2}ch}`;
+  // The score's box: c{2 × digits + 1 if it has a decimal separator}, as
+  // wide as that many zeros and a comma laid out in its own font and
+  // letter spacing (a width in ch left out the letter spacing a person's
+  // style sheet sets, WCAG 2.2 SC 1.4.12, and the number ran into the
+  // words after it).
+  for (let k = 2; k <= 19; k++) css += `.c${k}::before{content:"${"0".repeat(k >> 1) + (k & 1 ? "," : "")}"}`;
   for (let i = 0; i <= 100; i++) css += `.w${i}{transform:scaleX(${i / 100})}.l${i}{transform:translateX(${i}%)}`;
   sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
@@ -476,16 +480,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._nums = el("p", "nums");
     this._score = el("span", "score");
     // The score's number changes on most keystrokes that change a cell. It
-    // sits in a box of fixed size (in ch of its own font, so it scales with
-    // text size) with size and layout containment, which Chromium lays out
-    // on its own instead of the whole page; no paint containment, so nothing
-    // is ever clipped. The box widens when a longer number comes and keeps
-    // its width until the field is empty, so that "43,5" → "44" → "44,5"
-    // does not resize it on every other keystroke.
-    this._sv = el("span", "sv c2");
+    // sits in a box with size and layout containment (.sv), which Chromium
+    // lays out on its own instead of the whole page; no paint containment,
+    // so nothing is ever clipped. The box is as wide as its frame (.svb),
+    // whose hidden line of zeros (.svb::before, c{k}) gives the width in
+    // the number's own font and spacing. The frame widens when a longer
+    // number comes and keeps its width until the field is empty, so that
+    // "43,5" → "44" → "44,5" does not resize it on every other keystroke.
+    this._svb = el("span", "svb c2");
+    this._sv = el("span", "sv");
+    this._svb.append(this._sv);
     this._svw = 2;
     this._sr = document.createTextNode("");
-    this._score.append(this._sv, this._sr);
+    this._score.append(this._svb, this._sr);
     this._bonus = el("span", "bonus");
     this._nums.append(this._score, this._bonus);
     this._cellsTitle = el("p", "sr");
@@ -809,7 +816,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const sv = fmt(r.score, t);
     const sep = /[.,]/.test(sv) ? 1 : 0;
     const svw = Math.min(2 * (sv.length - sep), 18) + sep;
-    if (svw > this._svw || (pw === "" && svw !== this._svw)) setClass(this._sv, "sv c" + (this._svw = svw));
+    if (svw > this._svw || (pw === "" && svw !== this._svw)) setClass(this._svb, "svb c" + (this._svw = svw));
     setText(this._sv, sv);
     const rest = t.score("", fmt(r.threshold, t));
     if (this._sr.data !== rest) this._sr.data = rest;
