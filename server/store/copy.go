@@ -200,6 +200,52 @@ func (s *TableSum) add(t *Table, row []any) error {
 	return nil
 }
 
+// Value is v, a value as a database driver gives it (pgx's, or
+// database/sql's from SQLite, which keeps times as microseconds and
+// booleans as 0 or 1), as the column's kind names it.
+func Value(c Column, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch c.Kind {
+	case Text:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case Bytes:
+		if b, ok := v.([]byte); ok {
+			return b, nil
+		}
+	case Int:
+		switch n := v.(type) {
+		case int64:
+			return n, nil
+		case int32:
+			return int64(n), nil
+		case int16:
+			return int64(n), nil
+		}
+	case Time:
+		switch t := v.(type) {
+		case time.Time:
+			return t.UTC(), nil
+		case int64:
+			return time.UnixMicro(t).UTC(), nil
+		}
+	case Bool:
+		switch b := v.(type) {
+		case bool:
+			return b, nil
+		case int64:
+			if b == 0 || b == 1 {
+				return b == 1, nil
+			}
+			return nil, fmt.Errorf("column %s: %d where 0 or 1 belongs", c.Name, b)
+		}
+	}
+	return nil, fmt.Errorf("column %s: a value of type %T where its kind wants another", c.Name, v)
+}
+
 func kindError(t *Table, c Column, v any) error {
 	return fmt.Errorf("%s.%s: a value of type %T where the column's kind wants another", t.Name, c.Name, v)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,7 +56,7 @@ func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.
 			return false, err
 		}
 		for i, c := range t.Columns {
-			v, err := fromPostgres(c, vals[i])
+			v, err := store.Value(c, vals[i])
 			if err != nil {
 				return false, err
 			}
@@ -70,40 +69,6 @@ func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.
 	return false, rows.Err()
 }
 
-// fromPostgres is a value as pgx gives it, as its column's kind names it.
-func fromPostgres(c store.Column, v any) (any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	switch c.Kind {
-	case store.Text:
-		if s, ok := v.(string); ok {
-			return s, nil
-		}
-	case store.Bytes:
-		if b, ok := v.([]byte); ok {
-			return b, nil
-		}
-	case store.Int:
-		switch n := v.(type) {
-		case int64:
-			return n, nil
-		case int32:
-			return int64(n), nil
-		case int16:
-			return int64(n), nil
-		}
-	case store.Time:
-		if t, ok := v.(time.Time); ok {
-			return t.UTC(), nil
-		}
-	case store.Bool:
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-	}
-	return nil, fmt.Errorf("column %s: a value of type %T where its kind wants another", c.Name, v)
-}
 
 // copyBatch is how many rows go to PostgreSQL in one COPY.
 const copyBatch = 5000

@@ -58,7 +58,7 @@ func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store
 			return false, err
 		}
 		for i, c := range t.Columns {
-			v, err := fromSQLite(c, raw[i])
+			v, err := store.Value(c, raw[i])
 			if err != nil {
 				return false, err
 			}
@@ -71,38 +71,6 @@ func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store
 	return false, rows.Err()
 }
 
-// fromSQLite is a value as SQLite gives it, as its column's kind names it.
-func fromSQLite(c store.Column, v any) (any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	switch c.Kind {
-	case store.Text:
-		if s, ok := v.(string); ok {
-			return s, nil
-		}
-	case store.Bytes:
-		if b, ok := v.([]byte); ok {
-			return b, nil
-		}
-	case store.Int, store.Time, store.Bool:
-		n, ok := v.(int64)
-		if !ok {
-			break
-		}
-		switch c.Kind {
-		case store.Time:
-			return fromMicros(n), nil
-		case store.Bool:
-			if n == 0 || n == 1 {
-				return n == 1, nil
-			}
-			return nil, fmt.Errorf("column %s: %d where 0 or 1 belongs", c.Name, n)
-		}
-		return n, nil
-	}
-	return nil, fmt.Errorf("column %s: a value of type %T where its kind wants another", c.Name, v)
-}
 
 // toSQLite is a row's value as SQLite stores it.
 func toSQLite(c store.Column, v any) any {
