@@ -284,6 +284,11 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	// Renewed meanwhile too, so that the lease may be short: an import
 	// killed before it ended its lease blocked every other for 15 minutes.
 	// (Stopped, and waited for, before the lease ends above.)
+	// A renewal that finds the lease taken (it ran out while the store
+	// stalled, and another import took it) stops the batch under way,
+	// rather than let it issue beside the other.
+	bctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
 	stop, renewed := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(renewed)
@@ -294,7 +299,12 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			case <-stop:
 				return
 			case <-tick.C:
-				if err := lease(); err != nil {
+				err := lease()
+				if errors.Is(err, store.ErrBusy) {
+					lost(fmt.Errorf("import: the lease was lost: %w", err))
+					return
+				}
+				if err != nil {
 					d.Logger.WarnContext(ctx, "import lease not renewed", "err", err)
 				}
 			}
@@ -308,8 +318,8 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		sent = "welcome"
 	}
 	for start := 0; start < len(rows); start += importBatch {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+		if bctx.Err() != nil {
+			return rep, context.Cause(bctx)
 		}
 		if start > 0 {
 			if err := lease(); err != nil {
@@ -321,9 +331,12 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 		chunk := rows[start:min(start+importBatch, len(rows))]
 		var results []ImportRow
 		if opts.Welcome {
-			results = d.welcomeBatch(ctx, chunk, opts)
+			results = d.welcomeBatch(bctx, chunk, opts)
 		} else {
-			results = d.importBatch(ctx, chunk, opts)
+			results = d.importBatch(bctx, chunk, opts)
+		}
+		if bctx.Err() != nil {
+			return rep, context.Cause(bctx)
 		}
 		for _, res := range results {
 			switch res.Status {
@@ -366,8 +379,9 @@ const importBatch = 250
 const (
 	importLock  = "import"
 	importLease = 2 * time.Minute
-	importRenew = 30 * time.Second
 )
+
+var importRenew = 30 * time.Second
 
 // ErrImportBusy: another import is in progress (on any instance).
 var ErrImportBusy = errors.New("another import is in progress; try again when it has finished (one stopped before it could finish holds on for at most 2 minutes)")

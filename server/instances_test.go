@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,4 +270,49 @@ func TestKilledImportHoldsBriefly(t *testing.T) {
 	rep, err := next.Import(t.Context(), strings.NewReader(csv), server.ImportOptions{NoDeliver: true}, nil)
 	require.NoError(t, err, "the killed import's lease ran out")
 	assert.Equal(t, 1, rep.Skipped, "ola has her link already")
+}
+
+// takenLease is a store where an import's lease, once held, is taken by
+// another (it ran out while the store stalled), and whose batch waits.
+type takenLease struct {
+	store.Store
+	calls   atomic.Int32
+	waiting chan struct{}
+}
+
+func (s *takenLease) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {
+	if key == "import" && s.calls.Add(1) > 1 {
+		return store.ErrBusy
+	}
+	return s.Store.LockAccount(ctx, key, holder, now, until)
+}
+
+func (s *takenLease) IssueActivations(ctx context.Context, batch []store.Issue) error {
+	close(s.waiting)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(5 * time.Second):
+	}
+	return s.Store.IssueActivations(ctx, batch)
+}
+
+// TestImportStopsWhenLeaseTaken: a renewal that finds the import's lease
+// taken by another import stops the batch under way. The renewal only
+// logged it, and the batch issued its links beside the other import's.
+func TestImportStopsWhenLeaseTaken(t *testing.T) {
+	defer server.SetImportRenew(10 * time.Millisecond)()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	s := &takenLease{Store: st, waiting: make(chan struct{})}
+	d := server.NewDesk(s, baseURL, server.DeskDeps{}, nil, nil)
+	start := time.Now()
+	_, err = d.Import(t.Context(), strings.NewReader("username,institution\nola,default\n"), server.ImportOptions{NoDeliver: true}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the lease was lost")
+	assert.Less(t, time.Since(start), 4*time.Second, "stopped by the renewal, not after the batch")
+	recs, err := st.Activations(context.Background(), store.ActivationFilter{})
+	require.NoError(t, err)
+	assert.Empty(t, recs, "nothing issued beside the other import")
 }

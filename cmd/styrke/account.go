@@ -153,6 +153,9 @@ func accountForget(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer closeDirs()
+	if dirFlags.url == "none" && dirFlags.mapping == "" {
+		fmt.Fprintln(stderr, "note: no directory settings (STYRKE_DIRECTORY…); if serve has them, give the same here, so that a password being set for the account right now is waited for")
+	}
 	f, err := d.Forget(ctx, institution, username, c.actor, "")
 	var fe *server.FieldError
 	if errors.As(err, &fe) {

@@ -191,6 +191,9 @@ func TestAccountForget(t *testing.T) {
 	stdout.Reset()
 	require.NoError(t, run(context.Background(), []string{"account", "forget", "--institution", "default", "--username", "ola"}, getenv, nil, &stdout, &stderr))
 	assert.Equal(t, "nothing was kept of this account\n", stdout.String())
+	// Without serve's directory settings it cannot name the account's
+	// lease as serve does where institutions have directories of their own.
+	assert.Contains(t, stderr.String(), "note: no directory settings (STYRKE_DIRECTORY…)")
 
 	st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
 	require.NoError(t, err)

@@ -71,28 +71,38 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "store copy: --to: %v\n", err)
 		return errUsage
 	}
-	// A new SQLite file is written under another name and renamed when
-	// it is whole: a copy killed part-way (SIGKILL, a lost session) left
-	// an empty store under the backup's name.
+	// A new SQLite file is written in a folder of its own beside it (0700,
+	// a random name) and linked into place when it is whole: a copy killed
+	// part-way (SIGKILL, a lost session) left an empty store under the
+	// backup's name, and a name fixed in advance (NAME.partial) could be
+	// planted, as a link to a file of another user's, in a shared folder.
 	into := to
-	partial := ""
+	tmpDir, partial := "", ""
 	if file != "" {
-		partial = file + ".partial"
-		for _, p := range []string{partial, partial + "-wal", partial + "-shm"} {
-			if _, err := os.Stat(p); err == nil {
-				fmt.Fprintf(stderr, "store copy: --to: %s exists: a copy into %s was stopped before it finished, or runs now; if none runs, remove it (and its -wal and -shm files)\n", p, file)
-				return errUsage
-			}
+		dir := filepath.Dir(file)
+		if old, _ := filepath.Glob(filepath.Join(dir, copyDirPattern)); len(old) > 0 {
+			fmt.Fprintf(stderr, "store copy: note: %s: left by a copy that was stopped before it finished, or runs now; if none runs, remove it\n", strings.Join(old, ", "))
 		}
+		if tmpDir, err = os.MkdirTemp(dir, copyDirPattern); err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+		defer os.RemoveAll(tmpDir)
+		partial = filepath.Join(tmpDir, filepath.Base(file))
 		into = "sqlite:" + partial
 	}
 	if postgres.IsDSN(to) {
-		others, err := postgres.OtherTables(ctx, to)
+		// Before anything is migrated in it.
+		in, err := postgres.Inspect(ctx, to)
 		if err != nil {
 			return fmt.Errorf("--to: %w", err)
 		}
-		if len(others) > 0 {
-			return fmt.Errorf("--to: the database holds tables that are not Styrke's (%s): give Styrke a database of its own, or a schema of its own (CREATE SCHEMA styrke, and ?search_path=styrke in the DSN)", strings.Join(others, ", "))
+		if len(in.Others) > 0 {
+			return fmt.Errorf("--to: the database holds tables that are not Styrke's (%s): give Styrke a database of its own, or a schema of its own (CREATE SCHEMA styrke, and ?search_path=styrke in the DSN)", strings.Join(in.Others, ", "))
+		}
+		for _, t := range store.Tables {
+			if n := in.Rows[t.Name]; n > 0 {
+				return fmt.Errorf("--to: %w; nothing was changed in it", &store.NotEmptyError{Table: t.Name, Rows: n})
+			}
 		}
 	}
 	src, err := openExistingStore(ctx, db, data)
@@ -106,20 +116,17 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	dst, err := backend.Open(ctx, into)
 	if err != nil {
-		if partial != "" {
-			removeSQLite(partial)
-		}
 		return fmt.Errorf("--to: %w", err)
 	}
 	defer dst.Close()
-	// fail ends a copy that did not finish: a new file is removed.
+	// fail ends a copy that did not finish: a new file is removed (with
+	// its folder, by the deferred RemoveAll).
 	fail := func(err error) error {
 		if ctx.Err() != nil {
 			err = errors.New("interrupted")
 		}
 		if partial != "" {
 			dst.Close()
-			removeSQLite(partial)
 			return fmt.Errorf("store copy: %w (the new file is removed)", err)
 		}
 		return fmt.Errorf("store copy: %w", err)
@@ -156,7 +163,11 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		if err := sealer.Seal(ctx); err != nil {
 			return fail(err)
 		}
-		if err := os.Rename(partial, file); err != nil {
+		// A link, not a rename: it never replaces what may have come to
+		// be at the name meanwhile.
+		if err := os.Link(partial, file); errors.Is(err, fs.ErrExist) {
+			return fail(fmt.Errorf("%s came to exist during the copy: the copy is not put there", file))
+		} else if err != nil {
 			return fail(err)
 		}
 		if err := syncDir(filepath.Dir(file)); err != nil {
@@ -217,7 +228,7 @@ func checkCopyTo(from, to string) (newFile string, err error) {
 				return "", errors.New("is a file of the store being copied")
 			}
 		}
-		if _, err := os.Stat(path); err == nil {
+		if _, err := os.Lstat(path); err == nil { // (a link that leads nowhere exists too)
 			return "", fmt.Errorf("%s exists: a copy goes into a new file (remove it, or name another)", path)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return "", err
@@ -238,9 +249,6 @@ func checkCopyTo(from, to string) (newFile string, err error) {
 	return "", nil
 }
 
-// removeSQLite removes a SQLite file the copy created, and its WAL files.
-func removeSQLite(path string) {
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		os.Remove(p)
-	}
-}
+// copyDirPattern names the folder a copy into a new SQLite file writes in
+// (os.MkdirTemp's pattern), beside the file it makes.
+const copyDirPattern = ".styrke-copy-*"

@@ -78,7 +78,7 @@ func TestStoreCopy(t *testing.T) {
 		_, stderr, err = cli("store", "copy", "--to", dst)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "the destination is not empty: its table activations has 1 row")
-		assert.Contains(t, err.Error(), "nothing was copied")
+		assert.Contains(t, err.Error(), "nothing was changed in it")
 		assert.NotContains(t, err.Error()+stderr, pgPassword)
 		n, err := st.Activations(t.Context(), store.ActivationFilter{})
 		require.NoError(t, err)
@@ -93,10 +93,9 @@ func TestStoreCopy(t *testing.T) {
 		fi, err := os.Stat(backup)
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "it holds password hashes")
-		for _, p := range []string{backup + "-wal", backup + ".partial", backup + ".partial-wal"} {
-			_, err := os.Stat(p)
-			assert.ErrorIs(t, err, os.ErrNotExist, "%s left beside the backup", p)
-		}
+		left, err := filepath.Glob(filepath.Join(filepath.Dir(backup), "*"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{backup}, left, "nothing left beside the backup (-wal, the copy's folder)")
 		// The file alone is the whole store (a backup job ships it alone).
 		alone := filepath.Join(t.TempDir(), "alone.db")
 		b, err := os.ReadFile(backup)
@@ -117,6 +116,32 @@ func TestStoreCopy(t *testing.T) {
 		assert.Contains(t, events[len(events)-1].Detail, `"to":"sqlite:`+backup+`"`)
 	})
 
+	// In a folder others may write to, a link planted where the copy
+	// would write (NAME.partial) or at NAME itself does not take the
+	// store: it went, world-readable, to the link's target.
+	t.Run("links planted in a shared folder", func(t *testing.T) {
+		shared := t.TempDir()
+		backup := filepath.Join(shared, "backup.db")
+		loot := filepath.Join(shared, "loot.db")
+		require.NoError(t, os.Symlink(loot, backup+".partial"))
+		_, stderr, err := cli("store", "copy", "--to", "sqlite:"+backup)
+		require.NoError(t, err, stderr)
+		_, err = os.Lstat(loot)
+		assert.ErrorIs(t, err, os.ErrNotExist, "nothing written through the link")
+		fi, err := os.Lstat(backup)
+		require.NoError(t, err)
+		assert.True(t, fi.Mode().IsRegular(), "the backup is a file of its own, not a link")
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+		other := filepath.Join(shared, "other.db")
+		require.NoError(t, os.Symlink(loot, other))
+		_, stderr, err = cli("store", "copy", "--to", "sqlite:"+other)
+		require.ErrorIs(t, err, errUsage)
+		assert.Contains(t, stderr, "other.db exists")
+		_, err = os.Lstat(loot)
+		assert.ErrorIs(t, err, os.ErrNotExist)
+	})
+
 	t.Run("into a database of another application", func(t *testing.T) {
 		other, err := pg.CreateDatabase(t.Context())
 		require.NoError(t, err)
@@ -133,12 +158,35 @@ func TestStoreCopy(t *testing.T) {
 		assert.Equal(t, 1, n, "no table of Styrke's made beside it")
 	})
 
-	t.Run("a password with an @ in the DSN", func(t *testing.T) {
-		bad := strings.Replace(dst, pgPassword, "Pa@ss-Secret4", 1)
-		_, stderr, err := cli("store", "copy", "--to", bad)
+	// A live store of an older version named by mistake: refused before
+	// anything in it is migrated (under its running instances).
+	t.Run("into an older store in use", func(t *testing.T) {
+		older, err := pg.CreateDatabase(t.Context())
+		require.NoError(t, err)
+		st, err := backend.Open(t.Context(), older)
+		require.NoError(t, err)
+		_, err = st.AppendAudit(t.Context(), store.AuditEvent{Time: time.Now(), Event: store.EventCreated, Actor: "system"})
+		require.NoError(t, err)
+		require.NoError(t, st.Close())
+		conn, err := pgx.Connect(t.Context(), older)
+		require.NoError(t, err)
+		defer conn.Close(t.Context())
+		_, err = conn.Exec(t.Context(), `DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`)
+		require.NoError(t, err)
+		_, _, err = cli("store", "copy", "--to", older)
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "percent-encode")
-		assert.NotContains(t, err.Error()+stderr, "Secret4")
+		assert.Contains(t, err.Error(), "its table audit_events has 1 row")
+		assert.Contains(t, err.Error(), "nothing was changed in it")
+	})
+
+	t.Run("a password with @, / or ? in the DSN", func(t *testing.T) {
+		for _, pw := range []string{"Pa@ss-Secret4", "2024/Secret4", "12?Secret4"} {
+			bad := strings.Replace(dst, pgPassword, pw, 1)
+			_, stderr, err := cli("store", "copy", "--to", bad)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "percent-encode")
+			assert.NotContains(t, err.Error()+stderr, "Secret4")
+		}
 	})
 
 	exists := filepath.Join(t.TempDir(), "exists.db")
@@ -202,7 +250,8 @@ func TestStoreCopyKilled(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	// Kill it once it is writing rows.
 	for {
-		if writing(backup+".partial-wal") || writing(backup+"-wal") {
+		wals, _ := filepath.Glob(filepath.Join(dir, ".styrke-copy-*", "backup.db-wal"))
+		if (len(wals) > 0 && writing(wals[0])) || writing(backup+"-wal") {
 			break
 		}
 		select {
@@ -216,11 +265,21 @@ func TestStoreCopyKilled(t *testing.T) {
 	_, err = os.Stat(backup)
 	assert.ErrorIs(t, err, os.ErrNotExist, "nothing under the backup's name")
 
+	left, err := filepath.Glob(filepath.Join(dir, ".styrke-copy-*"))
+	require.NoError(t, err)
+	require.Len(t, left, 1, "the killed copy's folder")
+	fi, err := os.Stat(left[0])
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), "private")
+
+	// The next copy says what the killed one left (a small store: only
+	// the note is looked at).
+	small := dataWithStore(t)
 	var stdout, stderr bytes.Buffer
-	err = run(t.Context(), []string{"store", "copy", "--db", "sqlite:" + src, "--to", "sqlite:" + backup},
+	err = run(t.Context(), []string{"store", "copy", "--data", small, "--to", "sqlite:" + backup},
 		func(string) string { return "" }, nil, &stdout, &stderr)
-	require.ErrorIs(t, err, errUsage)
-	assert.Contains(t, stderr.String(), backup+".partial exists: a copy into "+backup+" was stopped before it finished")
+	require.NoError(t, err, stderr.String())
+	assert.Contains(t, stderr.String(), left[0]+": left by a copy that was stopped before it finished")
 }
 
 // writing reports whether the file at path exists and has grown past 1 MiB.

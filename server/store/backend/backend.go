@@ -71,7 +71,7 @@ func Redact(dsn string) string {
 	}
 	if postgres.IsDSN(dsn) {
 		u, err := url.Parse(dsn)
-		if err != nil {
+		if err != nil || postgres.CheckDSN(dsn) != nil {
 			return "(invalid DSN)"
 		}
 		u.RawQuery, u.Fragment = "", ""

@@ -70,8 +70,13 @@ func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.
 }
 
 
-// copyBatch is how many rows go to PostgreSQL in one COPY.
-const copyBatch = 5000
+// copyBatch and copyBatchBytes bound what goes to PostgreSQL in one COPY,
+// and is held in memory for it: rows, and bytes of their text and bytes
+// (5,000 notices with their HTML bodies could be hundreds of MB).
+const (
+	copyBatch      = 5000
+	copyBatchBytes = 16 << 20
+)
 
 // WriteAll implements store.Copier: one transaction that first holds the
 // lock a starting serve takes to migrate, and locks every table against
@@ -105,6 +110,7 @@ func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table,
 		var (
 			cur   *store.Table
 			batch [][]any
+			size  int
 		)
 		flush := func() error {
 			if cur == nil || len(batch) == 0 {
@@ -113,7 +119,7 @@ func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table,
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{cur.Name}, columnNames(cur), pgx.CopyFromRows(batch)); err != nil {
 				return fmt.Errorf("postgres: write %s: %w", cur.Name, err)
 			}
-			batch = batch[:0]
+			batch, size = batch[:0], 0
 			return nil
 		}
 		err := rows(func(t *store.Table, row []any) error {
@@ -125,13 +131,17 @@ func (s *Store) WriteAll(ctx context.Context, rows func(put func(t *store.Table,
 			}
 			r := make([]any, len(row))
 			for i, v := range row {
-				if b, ok := v.([]byte); ok {
-					v = append([]byte(nil), b...) // the caller's may be reused
+				switch x := v.(type) {
+				case []byte:
+					v = append([]byte(nil), x...) // the caller's may be reused
+					size += len(x)
+				case string:
+					size += len(x)
 				}
 				r[i] = v
 			}
 			batch = append(batch, r)
-			if len(batch) >= copyBatch {
+			if len(batch) >= copyBatch || size >= copyBatchBytes {
 				return flush()
 			}
 			return nil

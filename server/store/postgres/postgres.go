@@ -71,7 +71,7 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	if !IsDSN(dsn) {
 		return nil, errors.New("postgres: DSN is not a postgres:// URL")
 	}
-	if err := checkDSN(dsn); err != nil {
+	if err := CheckDSN(dsn); err != nil {
 		return nil, err
 	}
 	cfg, err := pgxpool.ParseConfig(dsn)
@@ -112,12 +112,24 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 var errDSN = errors.New("postgres: the DSN cannot be read as postgres://user:password@host:port/database?options: " +
 	"percent-encode any of @ / : ? # % and spaces in the user and the password (%40 %2F %3A %3F %23 %25 %20)")
 
-// checkDSN refuses a DSN whose user or password holds an unencoded '@' or
-// '#', or that does not parse as a URL.
-func checkDSN(dsn string) error {
-	pre, _, _ := strings.Cut(dsn, "?")
-	if strings.Count(pre, "@") > 1 || strings.Contains(dsn, "#") {
+// CheckDSN refuses a DSN whose user or password holds a character that
+// ends it elsewhere than meant: libpq (and pgx) end the user and password
+// at the first '@', and Go's URL parser ends the part before the host at
+// the first '/', '?' or '#', so that "postgres://u:2024/Vinter@db/x" put
+// the password's tail into the database's name, and that name into the
+// errors and the redacted DSN. It asks for them percent-encoded.
+func CheckDSN(dsn string) error {
+	if strings.Contains(dsn, "#") {
 		return errDSN
+	}
+	_, rest, _ := strings.Cut(dsn, "://")
+	if at := strings.IndexByte(rest, '@'); at >= 0 {
+		if strings.ContainsAny(rest[:at], "/?") {
+			return errDSN
+		}
+		if beforeQuery, _, _ := strings.Cut(rest[at+1:], "?"); strings.Contains(beforeQuery, "@") {
+			return errDSN
+		}
 	}
 	if _, err := url.Parse(dsn); err != nil {
 		return errDSN
@@ -125,9 +137,9 @@ func checkDSN(dsn string) error {
 	return nil
 }
 
-// scrub returns err without the DSN's password (or a part of it four
-// characters or longer, between '@'s) in its text, and err itself when it
-// holds none.
+// scrub returns err without the DSN's password (as given, and decoded) in
+// its text, and err itself when it holds none. (CheckDSN has made sure
+// the password is where both parsers find it.)
 func scrub(dsn string, err error) error {
 	if err == nil {
 		return nil
@@ -137,13 +149,14 @@ func scrub(dsn string, err error) error {
 		return err
 	}
 	pw, ok := u.User.Password()
-	if !ok || pw == "" {
+	if !ok || len(pw) < 4 {
 		return err
 	}
 	msg := err.Error()
-	pieces := append([]string{pw}, strings.Split(pw, "@")...)
+	raw := u.User.String()
+	raw = raw[strings.IndexByte(raw, ':')+1:]
 	changed := false
-	for _, p := range pieces {
+	for _, p := range []string{pw, raw} {
 		if len(p) >= 4 && strings.Contains(msg, p) {
 			msg, changed = strings.ReplaceAll(msg, p, "(password)"), true
 		}
@@ -163,48 +176,68 @@ func permissionHint(err error) error {
 	return err
 }
 
-// OtherTables lists the tables of another program in the schema the DSN
-// uses (its search_path's first), so that a copy does not mix Styrke's
-// tables into another application's database.
-func OtherTables(ctx context.Context, dsn string) ([]string, error) {
+// Inspection is what a database holds before a copy goes into it.
+type Inspection struct {
+	// Others are the tables of another program in the schema the DSN
+	// uses (its search_path's first).
+	Others []string
+	// Rows counts the rows of Styrke's tables that hold any.
+	Rows map[string]int64
+}
+
+// Inspect reads what the database a DSN names holds, changing nothing: a
+// copy refuses another program's tables, and Styrke's with rows, before
+// it migrates anything (it migrated a live store of an older version
+// under its instances before it found the store not empty).
+func Inspect(ctx context.Context, dsn string) (Inspection, error) {
+	var in Inspection
 	if !IsDSN(dsn) {
-		return nil, errors.New("postgres: DSN is not a postgres:// URL")
+		return in, errors.New("postgres: DSN is not a postgres:// URL")
 	}
-	if err := checkDSN(dsn); err != nil {
-		return nil, err
+	if err := CheckDSN(dsn); err != nil {
+		return in, err
 	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, errDSN
+		return in, errDSN
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+		return in, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+		return in, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
+		return in, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
-	ours := map[string]bool{"schema_migrations": true}
+	ours := map[string]bool{}
 	for _, t := range store.Tables {
 		ours[t.Name] = true
 	}
-	var others []string
+	in.Rows = map[string]int64{}
 	for _, n := range names {
-		if !ours[n] {
-			others = append(others, n)
+		switch {
+		case ours[n]:
+			var c int64
+			if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{n}.Sanitize()).Scan(&c); err != nil {
+				return in, fmt.Errorf("postgres: count %s: %w", n, scrub(dsn, err))
+			}
+			if c > 0 {
+				in.Rows[n] = c
+			}
+		case n != "schema_migrations":
+			in.Others = append(in.Others, n)
 		}
 	}
-	return others, nil
+	return in, nil
 }
 
 func isUniqueViolation(err error) bool {
