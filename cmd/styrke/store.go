@@ -165,7 +165,17 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		// A link, not a rename: it never replaces what may have come to
 		// be at the name meanwhile.
-		if err := os.Link(partial, file); errors.Is(err, fs.ErrExist) {
+		err := os.Link(partial, file)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			// A file system without hard links: a rename, once NAME is
+			// seen not to exist.
+			if _, lerr := os.Lstat(file); errors.Is(lerr, fs.ErrNotExist) {
+				err = os.Rename(partial, file)
+			} else if lerr == nil {
+				err = fs.ErrExist
+			}
+		}
+		if errors.Is(err, fs.ErrExist) {
 			return fail(fmt.Errorf("%s came to exist during the copy: the copy is not put there", file))
 		} else if err != nil {
 			return fail(err)
