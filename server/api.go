@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -319,7 +320,14 @@ func (h *handler) validate() http.Handler {
 			writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, policy.Evaluate(p, in).AppendJSON(make([]byte, 0, 2048)))
+		// The Result, and whether the breach service was asked: with it
+		// down under a policy that only prefers the check, ok:true said
+		// nothing of the check the meter says it could not make.
+		b := policy.Evaluate(p, in).AppendJSON(make([]byte, 0, 2048))
+		b = bytes.TrimRight(b, "\n")
+		b = append(b[:len(b)-1], `,"breachChecked":`...)
+		b = strconv.AppendBool(b, in.BreachCount != nil)
+		writeJSON(w, http.StatusOK, append(b, "}\n"...))
 	})
 }
 

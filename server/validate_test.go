@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/breach/breachtest"
 	"github.com/styrke-iam/styrke/server/passhash"
 )
 
@@ -195,4 +197,23 @@ func TestCompleteOverloadedHistory(t *testing.T) {
 		}
 	}
 	assert.Positive(t, busy, "some of %d concurrent history checks find the hashing busy", n)
+}
+
+// TestValidateSaysBreachChecked: the answer says whether the breach service
+// was asked. With it down and the policy's breach check "prefer", the
+// answer was ok:true and said nothing, where the meter says it could not
+// check; the pages' answers (activation, reset, change) carried it.
+func TestValidateSaysBreachChecked(t *testing.T) {
+	e := newEnv(t, nil)
+	const pw = "Trollkrem-Saksofon-Lavvo-93"
+	resp, body := e.post(t, "/api/validate", map[string]any{"policy": "uit", "password": pw})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"breachChecked":true`)
+	e.fake.SetMode(breachtest.Fail)
+	resp, body = e.post(t, "/api/validate", map[string]any{"policy": "uit", "password": pw + "x"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"ok":true`)
+	assert.Contains(t, string(body), `"breachChecked":false`)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(body, &v), "still one JSON object")
 }

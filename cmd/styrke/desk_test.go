@@ -449,6 +449,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a SQLite file in a folder that does not exist (a mistyped path made it, and an empty store)", map[string]string{"STYRKE_DB": "sqlite:" + filepath.Join(dir, "nosuch", "styrke.db")}, "--db: the folder"},
 		{"a sender that is no address", map[string]string{"STYRKE_MAIL_FROM": "not an address", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25"}, "--mail-from"},
 		{"a record retention that is no duration", map[string]string{"STYRKE_RECORD_RETENTION": "three months"}, "--record-retention"},
+		{"a breach lookup rate that is no positive number", map[string]string{"STYRKE_BREACH_RATE": "0"}, "--breach-rate"},
+		{"a PostgreSQL password with a slash, not percent-encoded", map[string]string{"STYRKE_DB": "postgres://u:secret-pw/x@127.0.0.1:1/db"}, "percent-encode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -36,7 +37,7 @@ const demoTTL = 30 * time.Minute
 type serveConfig struct {
 	addr, db, data, site, breachURL, adminKey, origins, logLevel, baseURL string
 	loginURLs                                                             string
-	hashMemory                                                            string
+	hashMemory, breachRate                                                string
 	demo, trustProxy                                                      bool
 
 	// The service desk and operations.
@@ -214,6 +215,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	envString(fs, getenv, &c.data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	envString(fs, getenv, &c.site, "site", "", "directory of the built site to serve (default: dist if present)")
 	envString(fs, getenv, &c.breachURL, "breach-url", breach.DefaultURL, "base URL of the breach range API")
+	envString(fs, getenv, &c.breachRate, "breach-rate", "0.5", "breach lookups a second each client address may make upstream, after a burst of 10 (the range API of the pages' meters and /api/validate; people behind one NAT address share it)")
 	envString(fs, getenv, &c.adminKey, "admin-key", "", "bearer key of the admin API, /api/admin/* (empty: disabled)")
 	envString(fs, getenv, &c.origins, "origins", "", "comma-separated origins allowed to call /api/validate")
 	envString(fs, getenv, &c.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -284,6 +286,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return errUsage
 		}
 		passhash.SetWorkLimits(passhash.WorkLimits{Memory: mib * 1024})
+	}
+	breachRate, err := strconv.ParseFloat(c.breachRate, 64)
+	if err != nil || !(breachRate > 0) || math.IsInf(breachRate, 0) {
+		fmt.Fprintln(stderr, "serve: --breach-rate: want a number of lookups a second above 0, such as 0.5")
+		return errUsage
 	}
 	keys, err := adminKeys(c.desk.adminKeysFile, c.adminKey)
 	if err != nil {
@@ -385,18 +392,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	deps := server.Deps{
-		Store:       st,
-		Breach:      breach.New(c.breachURL, breach.Options{}),
-		AdminKey:    c.adminKey,
-		BaseURL:     c.baseURL,
-		LoginURLs:   loginURLs,
-		Origins:     origins,
-		Site:        site,
-		Logger:      logger,
-		TrustProxy:  c.trustProxy,
-		DeskDeps:    deskDeps,
-		ServiceDesk: c.desk.serviceDesk,
-		Directories: dirs,
+		Store:           st,
+		Breach:          breach.New(c.breachURL, breach.Options{}),
+		BreachRateLimit: breachRate,
+		AdminKey:        c.adminKey,
+		BaseURL:         c.baseURL,
+		LoginURLs:       loginURLs,
+		Origins:         origins,
+		Site:            site,
+		Logger:          logger,
+		TrustProxy:      c.trustProxy,
+		DeskDeps:        deskDeps,
+		ServiceDesk:     c.desk.serviceDesk,
+		Directories:     dirs,
 	}
 	if err := rc.apply(&deps, c.baseURL); err != nil {
 		ln.Close()

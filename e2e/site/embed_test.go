@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -35,7 +36,20 @@ func foreignHost(t *testing.T, csp, body string) string {
 // origin, give a working meter. The same lines with a script that cannot
 // load leave the element's fallback text in view, not nothing.
 func TestEmbedGuideAsPrinted(t *testing.T) {
-	b := startBackend(t)
+	// The host page's origin is in Styrke's --origins, as the guide says:
+	// the lines' breach check goes to Styrke's server, not a third party.
+	var page atomic.Pointer[[2]string] // the CSP and the lines the host serves
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := page.Load()
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; "+p[0])
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body><main>
+<label for="password">Password</label><input id="password" type="password" autocomplete="new-password"><button>Next</button>
+` + p[1] + `
+</main></body></html>`))
+	}))
+	t.Cleanup(host.Close)
+	b := startBackend(t, "--origins", host.URL)
 	tb := env.browser.Tab(t)
 	run(t, tb, chromedp.Navigate(b.base+site.Path(site.Embed, "en")))
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-origin-placeholder]') === null`)
@@ -64,6 +78,26 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 			pasted(t, b.base, csp, tc.lines)
 		})
 	}
+
+	// The lines as printed sent every visitor's hash prefix, and address,
+	// to Have I Been Pwned: they ask Styrke's server (base), under the
+	// guide's CSP line, which names no third party.
+	t.Run("the breach check goes to Styrke's server", func(t *testing.T) {
+		const pw = "Fjellbekk-Sommer!Gronn-43-Lys"
+		b.breach(pw, 12)
+		page.Store(&[2]string{csp, snippet})
+		ht := env.browser.Tab(t)
+		run(t, ht, chromedp.Navigate(host.URL))
+		chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+		run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), pw))
+		chrome.Eval[bool](t, ht, `(document.querySelector("button").focus(), true)`)
+		chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.breach').dataset.state === "found"`)
+		asked := chrome.Eval[[]string](t, ht, `performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/range/'))`)
+		require.NotEmpty(t, asked)
+		for _, u := range asked {
+			assert.True(t, strings.HasPrefix(u, b.base+"/api/breach/range/"), "asked %s", u)
+		}
+	})
 
 	t.Run("script cannot load: the fallback says so", func(t *testing.T) {
 		broken := strings.Replace(snippet, site.MeterPath, "/meter/missing-styrke-meter.js", 1)

@@ -69,7 +69,6 @@ func readTable(ctx context.Context, tx pgx.Tx, t *store.Table, fn func(t *store.
 	return false, rows.Err()
 }
 
-
 // copyBatch and copyBatchBytes bound what goes to PostgreSQL in one COPY,
 // and is held in memory for it: rows, and bytes of their text and bytes
 // (5,000 notices with their HTML bodies could be hundreds of MB).

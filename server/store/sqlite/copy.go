@@ -71,7 +71,6 @@ func readTable(ctx context.Context, tx *sql.Tx, t *store.Table, fn func(t *store
 	return false, rows.Err()
 }
 
-
 // toSQLite is a row's value as SQLite stores it.
 func toSQLite(c store.Column, v any) any {
 	switch x := v.(type) {
