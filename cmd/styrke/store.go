@@ -138,7 +138,8 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "copying %s to %s: what is written to the first after this is not in the copy (to move, stop serve first)\n",
 		backend.Redact(db), backend.Redact(to))
 	start := time.Now()
-	sums, err := store.Copy(ctx, from, copier)
+	// A large store takes a while (50,000 rows a second): say how far.
+	sums, err := store.Copy(ctx, copyProgress{from, stderr}, copier)
 	var ne *store.NotEmptyError
 	switch {
 	case errors.Is(err, store.ErrCopyDiffers):
@@ -208,6 +209,26 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "store copy: warning: the source's audit log does not record the copy: %v\n", err)
 	}
 	return nil
+}
+
+// copyProgressEvery is how many rows a copy reads between its progress
+// lines: a large store took half a minute in silence.
+var copyProgressEvery = 200000
+
+// copyProgress is a copy's source that says how many rows it has read.
+type copyProgress struct {
+	store.Copier
+	w io.Writer
+}
+
+func (p copyProgress) ReadAll(ctx context.Context, fn func(t *store.Table, row []any) error) error {
+	n := 0
+	return p.Copier.ReadAll(ctx, func(t *store.Table, row []any) error {
+		if n++; n%copyProgressEvery == 0 {
+			fmt.Fprintf(p.w, "store copy: %d rows so far (%s)\n", n, t.Name)
+		}
+		return fn(t, row)
+	})
 }
 
 // syncDir makes a rename in dir durable.

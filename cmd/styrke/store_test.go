@@ -87,8 +87,11 @@ func TestStoreCopy(t *testing.T) {
 
 	t.Run("a backup into a new SQLite file", func(t *testing.T) {
 		backup := filepath.Join(t.TempDir(), "backup.db")
+		defer func(n int) { copyProgressEvery = n }(copyProgressEvery)
+		copyProgressEvery = 2
 		stdout, stderr, err := cli("store", "copy", "--to", "sqlite:"+backup)
 		require.NoError(t, err, stderr)
+		assert.Contains(t, stderr, "store copy: 2 rows so far")
 		assert.Contains(t, stdout, "copied ")
 		fi, err := os.Stat(backup)
 		require.NoError(t, err)
