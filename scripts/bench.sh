@@ -18,7 +18,7 @@ for p in passhash store/sqlite store/postgres; do
   n=$(echo "$p" | tr / -)
   go test -run '^$' -bench . -benchmem -count 5 "./server/$p/" | tee "$tmp/$n.txt"
   go run ./scripts/benchmd -in "$tmp/$n.txt" -section "$n" -file BENCHMARKS.md \
-    -note "Package server/$p. Complete = one CreateActivation plus one Complete (token consumed, password and history written in one transaction); PostgreSQL runs on a throwaway test server (pgtest) with fsync off, SQLite with synchronous=FULL."
+    -note "Package server/$p. Complete = one CreateActivation plus one Complete (token consumed, password and history written in one transaction); Copy = styrke store copy of 20,000 audit events into a new store (SQLite into a new SQLite file, and its seal, in server/store/sqlite; SQLite into a new PostgreSQL schema in server/store/postgres), read back and compared. PostgreSQL runs on a throwaway test server (pgtest) with fsync off, SQLite with synchronous=FULL."
 done
 
 # Further sections: each script writes its own.

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -161,4 +162,35 @@ func TestPingNewerSchema(t *testing.T) {
 	err = s.Ping(t.Context())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "newer than this program's")
+}
+
+// BenchmarkCopy copies a SQLite store of 20,000 audit events into a new
+// PostgreSQL schema (the move to grow), read back and compared as store
+// copy does.
+func BenchmarkCopy(b *testing.B) {
+	const rows = 20000
+	path := filepath.Join(b.TempDir(), "source.db")
+	src, err := sqlite.Open(b.Context(), path)
+	require.NoError(b, err)
+	defer src.Close()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(b, err)
+	_, err = db.ExecContext(b.Context(), `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+		INSERT INTO audit_events (time, event, actor, username, institution, detail)
+		SELECT x, 'created', 'admin:desk', 'user' || x, 'uio', '{"to":"user' || x || '@example.no"}' FROM c`, rows)
+	require.NoError(b, err)
+	require.NoError(b, db.Close())
+	for b.Loop() {
+		b.StopTimer()
+		dst, err := postgres.Open(b.Context(), pg.Database(b))
+		require.NoError(b, err)
+		b.StartTimer()
+		if _, err := store.Copy(b.Context(), src, dst); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		dst.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

@@ -105,3 +105,41 @@ func TestOpenCannotSays(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "must be able to read and write the file and its folder")
 }
+
+// copySource makes a SQLite store of what Fill writes and n audit events
+// more (written by SQL, in one statement: the store's own appends take a
+// transaction each), for the copy's benchmarks.
+func copySource(b *testing.B, n int) *sqlite.Store {
+	path := filepath.Join(b.TempDir(), "source.db")
+	s, err := sqlite.Open(b.Context(), path)
+	require.NoError(b, err)
+	b.Cleanup(func() { s.Close() })
+	db, err := sql.Open("sqlite", path)
+	require.NoError(b, err)
+	defer db.Close()
+	_, err = db.ExecContext(b.Context(), `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+		INSERT INTO audit_events (time, event, actor, username, institution, detail)
+		SELECT x, 'created', 'admin:desk', 'user' || x, 'uio', '{"to":"user' || x || '@example.no"}' FROM c`, n)
+	require.NoError(b, err)
+	return s
+}
+
+// BenchmarkCopy copies a store of 20,000 audit events into a new SQLite
+// file (a backup), read back and compared as store copy does.
+func BenchmarkCopy(b *testing.B) {
+	const rows = 20000
+	src := copySource(b, rows)
+	for b.Loop() {
+		b.StopTimer()
+		dst, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "copy.db"))
+		require.NoError(b, err)
+		b.StartTimer()
+		if _, err := store.Copy(b.Context(), src, dst); err != nil {
+			b.Fatal(err)
+		}
+		if err := dst.Seal(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
