@@ -600,27 +600,54 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._detach();
     this._input = input;
     if (!input) return;
-    this._onInput = () => {
+    // Every listener and value hook of this field goes with one abort.
+    const ac = (this._ac = new AbortController()), o = { signal: ac.signal };
+    const on = (e, type, f) => e.addEventListener(type, f, o);
+    const sync = () => this._sync();
+    const onInput = () => {
       if (this._abort) this._abort.abort();
       this.render();
     };
-    this._onBlur = () => this.checkBreach();
-    this._onSubmit = () => {
-      this.checkBreach();
+    // A value set by a script fires no event (a framework's v-model or
+    // controlled input, a clear button): the field's own value property is
+    // wrapped (over a framework's own wrapper, if any), and a set value is
+    // scored in a microtask, once the setter's caller is done, and only if
+    // it differs from the one scored (the input event that usually
+    // follows has scored it). A script that goes round the property is
+    // seen at the next change or focus.
+    const hook = (e) => {
+      try {
+        const gd = Object.getOwnPropertyDescriptor, own = gd(e, "value"), d = own || gd(Object.getPrototypeOf(e), "value");
+        const set = function (v) {
+          d.set.call(this, v);
+          queueMicrotask(sync);
+        };
+        if (!d.set) return; // not an accessor: left alone
+        Object.defineProperty(e, "value", { configurable: true, get: d.get, set });
+        // Put back what was there, unless another wrapper came over it.
+        ac.signal.addEventListener("abort", () => gd(e, "value")?.set === set && (own ? Object.defineProperty(e, "value", own) : delete e.value));
+      } catch {}
     };
-    input.addEventListener("input", this._onInput);
-    input.addEventListener("blur", this._onBlur);
-    this._form = input.form;
-    if (this._form) this._form.addEventListener("submit", this._onSubmit);
+    on(input, "input", onInput);
+    on(input, "blur", () => this.checkBreach());
+    on(input, "change", sync);
+    on(input, "focus", sync);
+    hook(input);
+    const form = input.form;
+    if (form) {
+      on(form, "submit", () => this.checkBreach());
+      // The fields change after the reset event.
+      on(form, "reset", () => setTimeout(sync));
+    }
     // Re-render when a show-password toggle flips the type.
     this._mo = new MutationObserver(() => this.render());
     this._mo.observe(input, { attributes: true, attributeFilter: ["type"] });
-    this._others = [];
     for (const a of ["username-input", "name-input"]) {
-      const o = document.getElementById(this.getAttribute(a) || "");
-      if (o) {
-        o.addEventListener("input", this._onInput);
-        this._others.push(o);
+      const e = document.getElementById(this.getAttribute(a) || "");
+      if (e) {
+        on(e, "input", onInput);
+        on(e, "change", sync);
+        hook(e);
       }
     }
     // A light-DOM description of the unmet rules for aria-describedby (IDREFs
@@ -637,11 +664,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   _detach() {
     const input = this._input;
     if (!input) return;
-    input.removeEventListener("input", this._onInput);
-    input.removeEventListener("blur", this._onBlur);
-    if (this._form) this._form.removeEventListener("submit", this._onSubmit);
+    this._ac.abort();
     this._mo.disconnect();
-    for (const o of this._others) o.removeEventListener("input", this._onInput);
     const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
     if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
     else input.removeAttribute("aria-describedby");
@@ -649,6 +673,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     clearTimeout(this._liveTimer);
     this._liveTimer = 0;
     this._input = null;
+  }
+
+  // _vals are the field values a render scores: the password, the username
+  // and the name.
+  _vals() {
+    return [this._input.value, this._field("username", "username-input"), this._field("name", "name-input")];
+  }
+
+  // _sync renders when a field's value is not the one last scored (a form
+  // reset, a value set by script): a cheap check, for events that seldom
+  // change anything (focus, change).
+  _sync() {
+    if (this._input && this._vals().join("\0") !== this._seen) this.render();
   }
 
   _field(attr, inputAttr) {
@@ -674,13 +711,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     });
   }
 
+  /**
+   * render scores the field's current value and shows it. The element calls
+   * it on the field's events, a form reset, a value set by script and any
+   * change of its attributes; a page may call it after changing what the
+   * meter cannot see.
+   */
   render() {
     if (!this._api || !this._input) return;
-    const pw = this._input.value;
+    const v = this._vals(), pw = v[0];
+    this._seen = v.join("\0");
     const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
     const [lang, t] = this._t;
-    const r = internal.cells(pw, this._field("username", "username-input"), this._field("name", "name-input"),
-      this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
+    const r = internal.cells(pw, v[1], v[2], this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
     if (r.error) {
       // The person gets the page's words; the page's developer the
       // module's, once, in the console (an unknown policy id showed

@@ -1,0 +1,95 @@
+package meter_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+)
+
+// The tests in this file embed the meter as a host page's own scripts and
+// frameworks use it: values set by script, forms reset, attributes
+// rewritten, fields in other components' shadow roots.
+
+const (
+	goodPW    = "Granskog!Lirype-Vadmel9"
+	statusJS  = meterJS + `.shadowRoot.querySelector(".status").textContent`
+	okVerdict = "Passordet oppfyller kravene."
+	noVerdict = "Skriv et passord."
+)
+
+// TestValueChangedWithoutTyping: a form reset, a script that sets the
+// field's value (Vue's v-model, React's controlled inputs) and a script that
+// fills the username field all change what the meter shows, the last
+// styrke-change event and the field's description. The meter kept showing
+// the old verdict ("Passordet oppfyller kravene.", green) and the last
+// event said ok: true.
+func TestValueChangedWithoutTyping(t *testing.T) {
+	// typed types the good password and waits for its verdict.
+	typed := func(t *testing.T, tab *chrome.Tab) {
+		t.Helper()
+		setValue(t, tab, "pw", "")
+		require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), goodPW)))
+		chrome.Poll[bool](t, tab, statusJS+` === `+js(okVerdict))
+		require.True(t, chrome.Eval[bool](t, tab, `window.changes.at(-1).ok`))
+	}
+	// emptied waits for the empty field's verdict in the element, the
+	// event and the field's description.
+	emptied := func(t *testing.T, tab *chrome.Tab, how string) {
+		t.Helper()
+		chrome.Poll[bool](t, tab, statusJS+` === `+js(noVerdict))
+		assert.False(t, chrome.Eval[bool](t, tab, `window.changes.at(-1).ok`), "%s: the last styrke-change", how)
+		assert.Equal(t, 0, chrome.Eval[int](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length`), "%s: cells", how)
+		assert.Equal(t, noVerdict, pwDescription(t, tab), "%s: the field's description", how)
+	}
+	cases := []struct {
+		name, script string
+	}{
+		{"form reset", `document.getElementById("f").reset()`},
+		{"reset button", `(() => { const b = document.createElement("button"); b.type = "reset"; document.getElementById("f").append(b); b.click(); b.remove() })()`},
+		{"value set by script", `document.getElementById("pw").value = ""`},
+		// A script that goes round the field's own value property (as
+		// test libraries and password managers do): seen when the person
+		// comes back to the field.
+		{"native setter, then focus", `(() => { const i = document.getElementById("pw");
+			Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(i, ""); i.focus() })()`},
+		{"native setter, then change", `(() => { const i = document.getElementById("pw");
+			Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(i, "");
+			i.dispatchEvent(new Event("change", {bubbles: true})) })()`},
+	}
+	tab := open(t, "/index.html")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			chrome.Eval[bool](t, tab, `document.getElementById("other").focus(), true`)
+			typed(t, tab)
+			// Leaving the field runs the breach check, which renders when
+			// it is done: done before the script runs.
+			chrome.Eval[bool](t, tab, `document.getElementById("other").focus(), true`)
+			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "clean"`)
+			chrome.Eval[bool](t, tab, `(`+tc.script+`, true)`)
+			emptied(t, tab, tc.name)
+		})
+	}
+
+	// The username filled in by a script after the password was typed:
+	// the password that contains it is refused at once, and again when
+	// the field's change event is all that says so.
+	t.Run("username set by script", func(t *testing.T) {
+		for _, script := range []string{
+			`document.getElementById("user").value = "granskog"`,
+			`(() => { const u = document.getElementById("user");
+				Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(u, "granskog");
+				u.dispatchEvent(new Event("change", {bubbles: true})) })()`,
+		} {
+			chrome.Eval[bool](t, tab, `(document.getElementById("user").value = "olanor", true)`)
+			typed(t, tab)
+			chrome.Eval[bool](t, tab, `(`+script+`, true)`)
+			chrome.Poll[bool](t, tab, `window.changes.at(-1).rules.some((r) => r.rule === "username")`)
+			assert.Equal(t, "Passordet oppfyller ikke kravene ennå.", chrome.Eval[string](t, tab, statusJS), script)
+			assert.Contains(t, pwDescription(t, tab), "brukernavn", script)
+		}
+	})
+}
