@@ -427,6 +427,7 @@ function fetchRange(base, prefix, signal) {
 }
 
 let uid = 0;
+const ADB = "aria-describedby";
 
 // In a worker there are no elements: the module only starts the engine there
 // (the designer's batch imports it so).
@@ -639,9 +640,15 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       // The fields change after the reset event.
       on(form, "reset", () => setTimeout(sync));
     }
-    // Re-render when a show-password toggle flips the type.
-    this._mo = new MutationObserver(() => this.render());
-    this._mo.observe(input, { attributes: true, attributeFilter: ["type"] });
+    // Re-render when a show-password toggle flips the type; put the
+    // description back when a framework rewrites aria-describedby (Vue's
+    // :aria-describedby): only then is it written, so the write it causes
+    // finds it there and writes nothing.
+    this._mo = new MutationObserver(() => {
+      this._describe();
+      this.render();
+    });
+    this._mo.observe(input, { attributes: true, attributeFilter: ["type", ADB] });
     for (const a of ["username-input", "name-input"]) {
       const e = document.getElementById(this.getAttribute(a) || "");
       if (e) {
@@ -656,9 +663,14 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._desc.id = this._id + "-unmet";
     this._desc.slot = "description";
     this.append(this._desc);
-    const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-    if (!ids.includes(this._desc.id)) ids.push(this._desc.id);
-    input.setAttribute("aria-describedby", ids.join(" "));
+    this._describe();
+  }
+
+  // _describe adds the description's id to the field's aria-describedby
+  // when it is not there.
+  _describe() {
+    const i = this._input, a = i.getAttribute(ADB) || "";
+    if (!a.split(/\s+/).includes(this._desc.id)) i.setAttribute(ADB, (a + " " + this._desc.id).trim());
   }
 
   _detach() {
@@ -666,9 +678,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (!input) return;
     this._ac.abort();
     this._mo.disconnect();
-    const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
-    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
-    else input.removeAttribute("aria-describedby");
+    const ids = (input.getAttribute(ADB) || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
+    if (ids.length) input.setAttribute(ADB, ids.join(" "));
+    else input.removeAttribute(ADB);
     this._desc.remove();
     clearTimeout(this._liveTimer);
     this._liveTimer = 0;

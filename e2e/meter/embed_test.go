@@ -93,3 +93,45 @@ func TestValueChangedWithoutTyping(t *testing.T) {
 		}
 	})
 }
+
+// TestDescriptionSurvivesRewrite: a framework that rewrites the field's
+// aria-describedby (Vue's :aria-describedby="hintId", then a new id) keeps
+// its own ids, and the meter's description is put back beside them, once:
+// it was dropped, and a screen reader never heard the verdict again.
+func TestDescriptionSurvivesRewrite(t *testing.T) {
+	tab := open(t, "/index.html")
+	setValue(t, tab, "pw", "abc")
+	chrome.Poll[bool](t, tab, statusJS+` === "Passordet oppfyller ikke kravene ennå."`)
+	meterID := chrome.Eval[string](t, tab, `document.getElementById("pw").getAttribute("aria-describedby")`)
+	require.NotEmpty(t, meterID)
+	chrome.Eval[bool](t, tab, `(() => {
+		const i = document.getElementById("pw");
+		for (const id of ["hint-a", "hint-b"]) { const p = document.createElement("p"); p.id = id; p.textContent = "Hint " + id; i.after(p); }
+		window.describedBy = [];
+		new MutationObserver((ms) => { for (const m of ms) window.describedBy.push(m.oldValue); })
+			.observe(i, {attributes: true, attributeOldValue: true, attributeFilter: ["aria-describedby"]});
+		return true })()`)
+	prev := meterID
+	for _, rewrite := range []string{"hint-a", "hint-b", ""} {
+		chrome.Eval[bool](t, tab, `(window.describedBy = [], document.getElementById("pw").setAttribute("aria-describedby", `+js(rewrite)+`), true)`)
+		want := meterID
+		if rewrite != "" {
+			want = rewrite + " " + meterID
+		}
+		chrome.Poll[bool](t, tab, `document.getElementById("pw").getAttribute("aria-describedby") === `+js(want))
+		desc := pwDescription(t, tab)
+		assert.Contains(t, desc, "Passordet oppfyller ikke kravene ennå.", "after aria-describedby=%q", rewrite)
+		if rewrite != "" {
+			assert.Contains(t, desc, "Hint "+rewrite, "the page's own description is kept")
+		}
+		// Settled: the page's write and the meter's (their old values),
+		// and no more.
+		chrome.Eval[bool](t, tab, `new Promise((r) => setTimeout(() => r(true), 200))`)
+		assert.Equal(t, []string{prev, rewrite}, chrome.Eval[[]string](t, tab, `window.describedBy`), "writes of aria-describedby after the page's %q", rewrite)
+		prev = want
+	}
+	// The meter's own writes are not taken for a page's.
+	setValue(t, tab, "pw", goodPW)
+	chrome.Poll[bool](t, tab, statusJS+` === `+js(okVerdict))
+	assert.Equal(t, okVerdict, pwDescription(t, tab))
+}
