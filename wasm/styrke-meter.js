@@ -312,11 +312,15 @@ let sheet;
 // the group's .75rem, 2.475rem of the 3.9rem at line-height 1.1, and the
 // rest stays for the bar, not squeezed. The width is the widest text shown
 // (see _fitCells), at least 1.25rem.
+// The colours follow the page's color-scheme: a page that declares a dark
+// mode gets the dark palette on its own background in dark mode; any
+// other page the light palette on the light canvas (a dark page that does
+// not declare it had black and #555 text on its dark background).
 function styles() {
   if (sheet) return sheet;
   let css = `
-:host{display:block;font:inherit;color:CanvasText;--ok:#0a6b2c;--bad:#a3141c;--warn:#7a4b00;--mute:#555;--line:#1b1b1b;--track:#e4e4e4;--bar:#1f5fa8;max-width:100%;box-sizing:border-box}
-@supports (color:light-dark(#000,#fff)){:host{--ok:light-dark(#0a6b2c,#7ad695);--bad:light-dark(#a3141c,#ff9b9b);--warn:light-dark(#7a4b00,#f2c46d);--mute:light-dark(#555,#bbb);--line:light-dark(#1b1b1b,#f0f0f0);--track:light-dark(#e4e4e4,#3a3a3a);--bar:light-dark(#1f5fa8,#8fbaf0)}}
+:host{display:block;font:inherit;color:CanvasText;background:Canvas;--ok:#0a6b2c;--bad:#a3141c;--warn:#7a4b00;--mute:#555;--line:#1b1b1b;--track:#e4e4e4;--bar:#1f5fa8;max-width:100%;box-sizing:border-box}
+@supports (color:light-dark(#000,#fff)){:host{--ok:light-dark(#0a6b2c,#7ad695);--bad:light-dark(#a3141c,#ff9b9b);--warn:light-dark(#7a4b00,#f2c46d);--mute:light-dark(#555,#bbb);--line:light-dark(#1b1b1b,#f0f0f0);--track:light-dark(#e4e4e4,#3a3a3a);--bar:light-dark(#1f5fa8,#8fbaf0);background:light-dark(Canvas,transparent)}}
 *{box-sizing:border-box}
 .wrap{display:flow-root;padding:.5rem 0;min-width:0}
 .wrap>*+*{margin-top:.5rem}

@@ -40,10 +40,12 @@ const contrastJS = `(() => {
 
 // TestContrast: every visible text of the meter meets WCAG 2.2 AA contrast
 // in light and dark mode, on a host page that has a dark mode (it declares
-// color-scheme: light dark) and on one that has none (a person whose phone
-// is in dark mode must not get the dark palette on a white page).
+// color-scheme: light dark), on one that has none (a person whose phone
+// is in dark mode must not get the dark palette on a white page), and on a
+// dark page that does not declare it (the meter's black and #555 texts
+// stood on the page's #121212).
 func TestContrast(t *testing.T) {
-	for _, page := range []string{"/index.html", "/light.html"} {
+	for _, page := range []string{"/index.html", "/light.html", "/dark.html"} {
 		for _, scheme := range []string{"light", "dark"} {
 			t.Run(page+" "+scheme, func(t *testing.T) {
 				tab := env.browser.Tab(t)
@@ -59,6 +61,11 @@ func TestContrast(t *testing.T) {
 				}
 				// A weak password (unmet rules, zero cells with notes) and a
 				// strong one (met rules), each against a known breach answer.
+				if page == "/index.html" && scheme == "dark" {
+					// A page with a dark mode keeps its own background
+					// behind the meter in dark mode.
+					assert.Equal(t, "rgba(0, 0, 0, 0)", chrome.Eval[string](t, tab, `getComputedStyle(`+meterJS+`).backgroundColor`), "the meter's background")
+				}
 				for _, pw := range []string{"aaaaaaaabbbbbb", "Granskog!Lirype-Vadmel9"} {
 					setValue(t, tab, "pw", pw)
 					r := chrome.Eval[result](t, tab, contrastJS)

@@ -116,6 +116,7 @@ func BuildSite(dir, base string) error {
 		filepath.Join(root, "e2e", "meter", "testdata", "index.html"):                   "index.html",
 		filepath.Join(root, "e2e", "meter", "testdata", "page.css"):                     "page.css",
 		filepath.Join(root, "e2e", "meter", "testdata", "light.css"):                    "light.css",
+		filepath.Join(root, "e2e", "meter", "testdata", "dark.css"):                     "dark.css",
 		filepath.Join(root, "e2e", "meter", "testdata", "page.js"):                      "page.js",
 	}
 	for from, to := range copies {
@@ -130,10 +131,14 @@ func BuildSite(dir, base string) error {
 			return err
 		}
 		if to == "index.html" {
-			// light.html: the same page on a host with no dark mode.
-			light := strings.Replace(string(data), `href="page.css"`, `href="light.css"`, 1)
-			if err := os.WriteFile(filepath.Join(dir, "light.html"), []byte(light), 0o644); err != nil {
-				return err
+			// light.html: the same page on a host with no dark mode;
+			// dark.html on a dark host that does not say so (no
+			// color-scheme).
+			for _, page := range []string{"light", "dark"} {
+				html := strings.Replace(string(data), `href="page.css"`, `href="`+page+`.css"`, 1)
+				if err := os.WriteFile(filepath.Join(dir, page+".html"), []byte(html), 0o644); err != nil {
+					return err
+				}
 			}
 		}
 	}
