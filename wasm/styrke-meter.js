@@ -225,6 +225,7 @@ const T = {
     blocked: "Styrkemåleren kan ikke kjøre på denne siden (sidens sikkerhetsregler stopper WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     failed: "Styrkemåleren kunne ikke starte. Passordet blir kontrollert når du sender skjemaet.",
     nopolicy: "Styrkemåleren kjenner ikke regelsettet siden ber om. Passordet blir kontrollert når du sender skjemaet.",
+    nofield: "Styrkemåleren finner ikke passordfeltet sitt",
     score: (s, th) => s + " poeng (" + th + " trengs)", bonus: (b) => "(herav " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikke oppfylt", todo: "Ikke sjekket ennå",
     cell: (i, p, note, g) => "Tegn " + i + ": " + p + " poeng" + (note ? ", " + note : "") + (g ? ", del av et mønster" : ""),
@@ -243,6 +244,7 @@ const T = {
     blocked: "Styrkemålaren kan ikkje køyre på denne sida (sida sine tryggingsreglar stoppar WebAssembly). Passordet blir kontrollert når du sender skjemaet.",
     failed: "Styrkemålaren kunne ikkje starte. Passordet blir kontrollert når du sender skjemaet.",
     nopolicy: "Styrkemålaren kjenner ikkje regelsettet sida ber om. Passordet blir kontrollert når du sender skjemaet.",
+    nofield: "Styrkemålaren finn ikkje passordfeltet sitt",
     score: (s, th) => s + " poeng (" + th + " trengst)", bonus: (b) => "(av dette " + b + " ekstrapoeng for variasjon)",
     met: "Oppfylt", unmet: "Ikkje oppfylt", todo: "Ikkje sjekka enno",
     cell: (i, p, note, g) => "Teikn " + i + ": " + p + " poeng" + (note ? ", " + note : "") + (g ? ", del av eit mønster" : ""),
@@ -260,6 +262,7 @@ const T = {
     blocked: "The strength meter cannot run on this page (its security policy blocks WebAssembly). The password will be checked when you submit the form.",
     failed: "The strength meter could not start. The password will be checked when you submit the form.",
     nopolicy: "The strength meter does not know the rules this page asks for. The password will be checked when you submit the form.",
+    nofield: "The strength meter cannot find its password field",
     score: (s, th) => s + " points (" + th + " needed)", bonus: (b) => "(including " + b + " bonus points for variety)",
     met: "Met", unmet: "Not met", todo: "Not checked yet",
     cell: (i, p, note, g) => "Character " + i + ": " + p + (p === "1" ? " point" : " points") + (note ? ", " + note : "") + (g ? ", part of a pattern" : ""),
@@ -549,12 +552,12 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // replaces with another of the same id: found then, not never.
     this._docObs?.disconnect();
     this._docObs = new MutationObserver(() => {
-      if (document.getElementById(this.getAttribute("for") || "") !== this._input) {
+      if (this._byId("for") !== this._input) {
         this._attach();
         this.render();
       }
     });
-    this._docObs.observe(document, { childList: true, subtree: true });
+    this._docObs.observe(this.getRootNode(), { childList: true, subtree: true });
     // The page's language may change while the person types (a page that
     // switches it in place): the meter follows at once, not at the next
     // keystroke.
@@ -591,6 +594,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this.render();
   }
 
+  // _warn says m in the console, once until another message.
+  _warn(m) {
+    if (this._warned !== m) console.warn("styrke-meter:", (this._warned = m));
+  }
+
+  // _state shows a state of the meter's own (no field, failed) in place
+  // of a verdict.
+  _state(s) {
+    setText(this._status, s);
+    setClass(this._status, "status");
+    this._hideDetails(true);
+  }
+
   _hideDetails(h) {
     // Only on a change: a keystroke wrote all six every time, and unhid the
     // next steps that render hides again (two style changes for nothing).
@@ -600,7 +616,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   }
 
   _attach() {
-    const input = document.getElementById(this.getAttribute("for") || "");
+    const input = this._byId("for");
     if (input === this._input) return;
     this._detach();
     this._input = input;
@@ -654,7 +670,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     });
     this._mo.observe(input, { attributes: true, attributeFilter: ["type", ADB] });
     for (const a of ["username-input", "name-input"]) {
-      const e = document.getElementById(this.getAttribute(a) || "");
+      const e = this._byId(a);
       if (e) {
         on(e, "input", onInput);
         on(e, "change", sync);
@@ -704,8 +720,16 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (this._input && this._vals().join("\0") !== this._seen) this.render();
   }
 
+  // _byId is the element whose id the attribute a names, in the meter's own
+  // document or shadow root (a form inside another component's), else in
+  // the page.
+  _byId(a) {
+    const id = this.getAttribute(a) || "";
+    return this.getRootNode().getElementById?.(id) || document.getElementById(id);
+  }
+
   _field(attr, inputAttr) {
-    const o = document.getElementById(this.getAttribute(inputAttr) || "");
+    const o = this._byId(inputAttr);
     return o ? o.value : this.getAttribute(attr) || "";
   }
 
@@ -734,20 +758,27 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
    * meter cannot see.
    */
   render() {
-    if (!this._api || !this._input) return;
+    if (!this._api) return;
+    const [lang, t] = this._t;
+    if (!this._input) {
+      // A for that names no field (a typo): said in the meter, and once in
+      // the console.
+      const id = this.getAttribute("for") || "";
+      this._warn('for="' + id + '" names no element');
+      this._state(t.nofield + ' (for="' + id + '").');
+      return;
+    }
     const v = this._vals(), pw = v[0];
     this._seen = v.join("\0");
     const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
-    const [lang, t] = this._t;
     const r = internal.cells(pw, v[1], v[2], this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
     if (r.error) {
       // The person gets the page's words; the page's developer the
       // module's, once, in the console (an unknown policy id showed
       // 'policy "nosuch": unknown institution' in English on the page).
       const code = r.error.code;
-      this._status.textContent = code === "unknown_policy" || code === "invalid_policy" ? t.nopolicy : t.failed;
-      if (this._warned !== r.error.message) console.warn("styrke-meter:", (this._warned = r.error.message));
-      this._hideDetails(true);
+      this._warn(r.error.message);
+      this._state(code === "unknown_policy" || code === "invalid_policy" ? t.nopolicy : t.failed);
       return;
     }
     this._hideDetails(false);

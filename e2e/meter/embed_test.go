@@ -1,8 +1,13 @@
 package meter_test
 
 import (
+	"encoding/json"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -134,4 +139,101 @@ func TestDescriptionSurvivesRewrite(t *testing.T) {
 	setValue(t, tab, "pw", goodPW)
 	chrome.Poll[bool](t, tab, statusJS+` === `+js(okVerdict))
 	assert.Equal(t, okVerdict, pwDescription(t, tab))
+}
+
+// warnings collects the console.warn messages of a tab (the harness fails
+// a test on console errors only).
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func listenWarnings(t *testing.T, tab *chrome.Tab) *warnings {
+	t.Helper()
+	w := &warnings{}
+	require.NoError(t, chromedp.Listen(tab, func(ev any) {
+		e, ok := ev.(*runtime.EventConsoleAPICalled)
+		if !ok || e.Type != runtime.ConsoleAPICalledTypeWarning {
+			return
+		}
+		parts := make([]string, 0, len(e.Args))
+		for _, a := range e.Args {
+			var s string
+			if json.Unmarshal(a.Value, &s) != nil {
+				s = string(a.Value)
+			}
+			parts = append(parts, s)
+		}
+		w.mu.Lock()
+		w.msgs = append(w.msgs, strings.Join(parts, " "))
+		w.mu.Unlock()
+	}))
+	return w
+}
+
+// with returns the warnings that contain s.
+func (w *warnings) with(s string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, m := range w.msgs {
+		if strings.Contains(m, s) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestFieldNotFound: a for attribute that names no field (a typo) makes the
+// meter say so, in the page's language, and warn once in the console
+// naming the id; it said "Laster styrkemåleren …" for ever, and nothing in
+// the console.
+func TestFieldNotFound(t *testing.T) {
+	tab := open(t, "/index.html")
+	w := listenWarnings(t, tab)
+	for lang, want := range map[string]string{
+		"nb": `Styrkemåleren finner ikke passordfeltet sitt (for="pw-`,
+		"nn": `Styrkemålaren finn ikkje passordfeltet sitt (for="pw-`,
+		"en": `The strength meter cannot find its password field (for="pw-`,
+	} {
+		t.Run(lang, func(t *testing.T) {
+			id := "pw-" + lang + "-typo"
+			chrome.Eval[bool](t, tab, `(() => { const m = document.createElement("styrke-meter"); m.setAttribute("for", `+js(id)+`);
+				m.setAttribute("lang", `+js(lang)+`); m.id = "m-`+lang+`"; document.querySelector("main").append(m); return true })()`)
+			got := chrome.Poll[string](t, tab, `(() => { const s = document.getElementById("m-`+lang+`").shadowRoot.querySelector(".status").textContent;
+				return !s.includes("…") && s })()`)
+			assert.Equal(t, strings.Replace(want, "pw-", id, 1)+`").`, got)
+			assert.Eventually(t, func() bool { return len(w.with(`"`+id+`"`)) > 0 }, 10*time.Second, 20*time.Millisecond, "a warning naming %q", id)
+			// Another render (an attribute changed) says nothing new.
+			chrome.Eval[bool](t, tab, `(document.getElementById("m-`+lang+`").setAttribute("policy", "uio"), true)`)
+			chrome.Eval[bool](t, tab, `new Promise((r) => setTimeout(() => r(true), 100))`)
+			assert.Len(t, w.with(`"`+id+`"`), 1, "warnings naming %q after another render", id)
+		})
+	}
+}
+
+// TestFieldInShadowRoot: a meter and its fields inside another component's
+// shadow root (Lit, Stencil, Angular) find each other there, also when the
+// field comes after the meter; it said "Laster styrkemåleren …" for ever.
+func TestFieldInShadowRoot(t *testing.T) {
+	tab := open(t, "/index.html")
+	root := `document.getElementById("shadow-host").shadowRoot`
+	chrome.Eval[bool](t, tab, `(() => { const h = document.createElement("div"); h.id = "shadow-host"; document.querySelector("main").append(h);
+		const r = h.attachShadow({mode: "open"});
+		const u = document.createElement("input"); u.id = "su"; u.value = "granskog";
+		const m = document.createElement("styrke-meter"); m.setAttribute("for", "sp"); m.setAttribute("policy", "uit"); m.setAttribute("username-input", "su");
+		r.append(u, m);
+		return true })()`)
+	chrome.Eval[bool](t, tab, `(() => { const i = document.createElement("input"); i.type = "password"; i.id = "sp";
+		`+root+`.querySelector("styrke-meter").before(i); return true })()`)
+	status := root + `.querySelector("styrke-meter").shadowRoot.querySelector(".status").textContent`
+	for _, tc := range []struct{ pw, want string }{
+		{"Fjellvann-Lirype!Vadmel9", okVerdict},
+		{goodPW, "Passordet oppfyller ikke kravene ennå."}, // holds the username, "granskog"
+	} {
+		chrome.Eval[bool](t, tab, `(() => { const i = `+root+`.getElementById("sp"); i.value = `+js(tc.pw)+`;
+			i.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+		chrome.Poll[bool](t, tab, status+` === `+js(tc.want))
+		assert.Contains(t, chrome.AX(t, tab, root+`.getElementById("sp")`).Description, tc.want, "the field's description")
+	}
 }
