@@ -564,20 +564,19 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._langObs?.disconnect();
     this._langObs = new MutationObserver(() => this.render());
     this._langObs.observe(this.closest("[lang]") || document.documentElement, { attributes: true, attributeFilter: ["lang"] });
-    const [, t] = this._t;
-    this._status.textContent = t.loading;
-    this._hideDetails(true);
+    this.render(); // "loading"
     ready.then(
       (api) => {
         this._api = api;
         this.render();
       },
       (e) => {
-        this._failed = true;
-        // Only a refusal by the page's rules is called one.
-        this._status.textContent = this._t[1][cspBlocked(e) ? "blocked" : "failed"];
-        this._hideDetails(true);
-        console.warn("styrke-meter: the WebAssembly module could not start (" + (e && e.name) + "); is 'wasm-unsafe-eval' missing from the page's Content-Security-Policy? The form still submits and the server decides.");
+        // Only a refusal by the page's rules is called one, here and in
+        // the console.
+        const csp = cspBlocked(e);
+        this._failed = csp ? "blocked" : "failed";
+        this.render();
+        this._warn((csp ? "the page's Content-Security-Policy refuses WebAssembly: is 'wasm-unsafe-eval' missing from its script-src?" : "the module could not be fetched or started (" + e + ").") + " The form still submits and the server decides.");
       },
     );
   }
@@ -599,11 +598,13 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (this._warned !== m) console.warn("styrke-meter:", (this._warned = m));
   }
 
-  // _state shows a state of the meter's own (no field, failed) in place
-  // of a verdict.
+  // _state shows a state of the meter's own (loading, failed, no field) in
+  // place of a verdict, in the field's description too: a screen reader's
+  // user at the field hears that the meter failed.
   _state(s) {
     setText(this._status, s);
     setClass(this._status, "status");
+    if (this._desc) setText(this._desc, s);
     this._hideDetails(true);
   }
 
@@ -758,14 +759,14 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
    * meter cannot see.
    */
   render() {
-    if (!this._api) return;
     const [lang, t] = this._t;
-    if (!this._input) {
-      // A for that names no field (a typo): said in the meter, and once in
-      // the console.
+    // The meter's own state in place of a verdict: loading, failed, or a
+    // for that names no field (a typo; said once in the console too).
+    const st = this._failed || (!this._api ? "loading" : !this._input && "nofield");
+    if (st) {
       const id = this.getAttribute("for") || "";
-      this._warn('for="' + id + '" names no element');
-      this._state(t.nofield + ' (for="' + id + '").');
+      if (st === "nofield") this._warn('for="' + id + '" names no element');
+      this._state(t[st] + (st === "nofield" ? ' (for="' + id + '").' : ""));
       return;
     }
     const v = this._vals(), pw = v[0];

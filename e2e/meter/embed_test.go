@@ -237,3 +237,41 @@ func TestFieldInShadowRoot(t *testing.T) {
 		assert.Contains(t, chrome.AX(t, tab, root+`.getElementById("sp")`).Description, tc.want, "the field's description")
 	}
 }
+
+// TestFailureDescribed: when the meter cannot score (the page's CSP refuses
+// WebAssembly, the module cannot be fetched, the policy is unknown), the
+// field's description says so, and the console names the cause: the
+// description was empty or stale ("Skriv et passord." with 8 characters
+// typed), and the console blamed a missing 'wasm-unsafe-eval' for a
+// module that could not be fetched.
+func TestFailureDescribed(t *testing.T) {
+	cases := []struct {
+		name, path, status string
+		// warning is in the console's hint, notWarning not.
+		warning, notWarning string
+	}{
+		{"blocked by CSP", "/nowasm/index.html", "sidens sikkerhetsregler stopper WebAssembly", "'wasm-unsafe-eval'", "fetched"},
+		{"module not fetched", "/nofetch/index.html", "Styrkemåleren kunne ikke starte.", "could not be fetched", "wasm-unsafe-eval"},
+		{"unknown policy", "/index.html", "Styrkemåleren kjenner ikke regelsettet siden ber om.", `"nosuch"`, "wasm-unsafe-eval"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := env.browser.Tab(t)
+			tab.Allow(func(msg string) bool {
+				return strings.Contains(msg, "WebAssembly") || strings.Contains(msg, "wasm") || strings.Contains(msg, "ERR_EMPTY_RESPONSE")
+			})
+			w := listenWarnings(t, tab)
+			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+tc.path)))
+			require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), "abcdefgh")))
+			if tc.name == "unknown policy" {
+				chrome.Poll[bool](t, tab, statusJS+` === "Passordet oppfyller ikke kravene ennå."`)
+				chrome.Eval[bool](t, tab, `(`+meterJS+`.setAttribute("policy", "nosuch"), true)`)
+			}
+			status := chrome.Poll[string](t, tab, `(() => { const s = `+statusJS+`; return s.includes(`+js(tc.status)+`) && s })()`)
+			assert.Equal(t, status, pwDescription(t, tab), "the field's description")
+			assert.Equal(t, "status", chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector(".status").className`), "no verdict's colour")
+			assert.Eventually(t, func() bool { return len(w.with(tc.warning)) > 0 }, 10*time.Second, 20*time.Millisecond, "a console hint with %q", tc.warning)
+			assert.Empty(t, w.with(tc.notWarning), "console hints with %q", tc.notWarning)
+		})
+	}
+}

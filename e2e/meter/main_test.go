@@ -146,8 +146,9 @@ func BuildSite(dir, base string) error {
 }
 
 // siteHandler serves dir with the strict CSP; /nowasm/ serves the same files
-// under a CSP without 'wasm-unsafe-eval', and /held/ serves them with the
-// module held back until the test releases it (wasmGate).
+// under a CSP without 'wasm-unsafe-eval', /nofetch/ drops the connection
+// that asks for the module, and /held/ serves them with the module held
+// back until the test releases it (wasmGate).
 func siteHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,6 +156,16 @@ func siteHandler(dir string) http.Handler {
 		if p, ok := strings.CutPrefix(r.URL.Path, "/nowasm/"); ok {
 			csp = cspNoWasm
 			r.URL.Path = "/" + p
+		}
+		if p, ok := strings.CutPrefix(r.URL.Path, "/nofetch/"); ok {
+			r.URL.Path = "/" + p
+			if p == "styrke.wasm" {
+				// The connection drops: a network failure, not a refusal.
+				if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					c.Close()
+				}
+				return
+			}
 		}
 		if p, ok := strings.CutPrefix(r.URL.Path, "/held/"); ok {
 			r.URL.Path = "/" + p
