@@ -453,11 +453,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._shown = [new Set(), new Set()];
     this._root.adoptedStyleSheets = [styles(), this._fit];
     this._id = "styrke-meter-" + ++uid;
-    this._api = null;
-    this._failed = false;
-    this._verdict = "";
-    this._breach = { hash: "", state: "", count: null };
-    this._abort = null;
+    // Unset until they are known: _api (the module's), _failed (why it
+    // could not start: "blocked" or "failed"), _abort (a breach check's).
+    this._breach = { pw: "", state: "", count: null };
     this._cells = [];
     this._liveTimer = 0;
     // The live region speaks LIVE_DELAY after the last keystroke.
@@ -543,7 +541,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
 
   get _t() {
     const l = (this.getAttribute("lang") || (this.closest("[lang]") || document.documentElement).getAttribute("lang") || "nb").toLowerCase().slice(0, 2);
-    return [T[l] ? l : l === "no" ? "nb" : "en" === l ? "en" : "nb", T[l] || T.nb];
+    return T[l] ? [l, T[l]] : ["nb", T.nb]; // "no" too
   }
 
   connectedCallback() {
@@ -737,19 +735,14 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   /** evaluate returns the Result for the field's current value, or null before the module is ready. */
   evaluate() {
     if (!this._api || !this._input) return null;
-    const pw = this._input.value;
-    const [lang] = this._t;
-    const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : null;
-    return this._api.evaluate({
-      password: pw,
-      username: this._field("username", "username-input"),
-      name: this._field("name", "name-input"),
-      birthDate: this.getAttribute("birthdate") || undefined,
-      phone: this.getAttribute("phone") || undefined,
-      policy: this.getAttribute("policy") || undefined,
-      breachCount,
-      lang,
-    });
+    const [pw, username, name] = this._vals(), a = (n) => this.getAttribute(n) || undefined;
+    return this._api.evaluate({ password: pw, username, name, birthDate: a("birthdate"), phone: a("phone"), policy: a("policy"), breachCount: this._count(pw), lang: this._t[0] });
+  }
+
+  // _count is the breach count of pw when it was checked, else null.
+  _count(pw) {
+    const b = this._breach;
+    return b.state === "done" && b.pw === pw ? b.count : null;
   }
 
   /**
@@ -771,8 +764,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     }
     const v = this._vals(), pw = v[0];
     this._seen = v.join("\0");
-    const breachCount = this._breach.state === "done" && this._breach.pw === pw ? this._breach.count : -1;
-    const r = internal.cells(pw, v[1], v[2], this.getAttribute("policy") || "", lang, breachCount, this.getAttribute("birthdate"), this.getAttribute("phone"));
+    const r = internal.cells(pw, v[1], v[2], this.getAttribute("policy") || "", lang, this._count(pw) ?? -1, this.getAttribute("birthdate"), this.getAttribute("phone"));
     if (r.error) {
       // The person gets the page's words; the page's developer the
       // module's, once, in the console (an unknown policy id showed

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,4 +114,23 @@ func TestVerdict(t *testing.T) {
 		assert.True(t, same, "verdict(%s) is evaluate without chars", in)
 	}
 	assert.Equal(t, "bad_input", chrome.Eval[string](t, tab, `styrke.verdict().error.code`))
+}
+
+// TestElementEvaluate: the element's evaluate() scores what the page's
+// fields and attributes hold, as the render does (username from
+// username-input, the name, date of birth, phone and policy attributes,
+// the breach count once checked), and its result is the API's own.
+func TestElementEvaluate(t *testing.T) {
+	tab := open(t, "/index.html")
+	const pw = "Passord-som-er-lekket-123"
+	env.fake.add(pw, 2024)
+	setValue(t, tab, "pw", pw)
+	same := `(() => { const a = ` + meterJS + `.evaluate(), b = styrke.evaluate({password: ` + js(pw) + `, username: "olanor", name: "Ola Nordmann",
+		birthDate: "1985-07-24", phone: "+47 924 56 789", policy: "uit", lang: "nb", breachCount: BREACH});
+		return JSON.stringify(a) === JSON.stringify(b) })()`
+	assert.True(t, chrome.Eval[bool](t, tab, strings.Replace(same, "BREACH", "null", 1)), "before the breach check")
+	chrome.Eval[bool](t, tab, `document.getElementById("pw").focus(), document.getElementById("other").focus(), true`)
+	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "found"`)
+	assert.True(t, chrome.Eval[bool](t, tab, strings.Replace(same, "BREACH", "2024", 1)), "after the breach check")
+	assert.Equal(t, "breached", chrome.Eval[string](t, tab, meterJS+`.evaluate().violations.at(-1).rule`))
 }
