@@ -817,13 +817,10 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         const bar = el("span", "bar");
         const fill = el("span", "fill h0");
         bar.append(fill);
-        bar.setAttribute("aria-hidden", "true");
         const ch = el("span", "ch");
-        ch.setAttribute("aria-hidden", "true");
         const pt = el("span", "pt");
         const note = el("span", "note");
         const noteShort = el("span", "");
-        noteShort.setAttribute("aria-hidden", "true");
         const noteLong = el("span", "sr");
         note.append(noteShort, noteLong);
         // The content sits in an inner box: a flex item is never a layout
@@ -832,6 +829,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         // The item is named as a whole ("Character 3: 0 points, repeat"):
         // a list item takes no name from its content in Chromium, and the
         // bare numbers would read as "4", "2", "0 rep.".
+        // Hidden as a whole (its bar, character and short note with it).
         const cin = el("span", "cin");
         cin.setAttribute("aria-hidden", "true");
         cin.append(bar, ch, pt, note);
