@@ -721,10 +721,11 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
 
   // _byId is the element whose id the attribute a names, in the meter's own
   // document or shadow root (a form inside another component's), else in
-  // the page.
+  // the page; no look-up without the attribute (a keystroke asks for the
+  // username and name fields).
   _byId(a) {
-    const id = this.getAttribute(a) || "";
-    return this.getRootNode().getElementById?.(id) || document.getElementById(id);
+    const id = this.getAttribute(a);
+    return id ? this.getRootNode().getElementById?.(id) || document.getElementById(id) : null;
   }
 
   _field(attr, inputAttr) {
