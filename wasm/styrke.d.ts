@@ -103,7 +103,12 @@ declare global {
   interface HTMLStyrkeMeterElement extends HTMLElement {
     /** The Result for the field's current value, or null before the module is ready. */
     evaluate(): Result | ErrorResult | null;
-    /** Re-renders from the field's current value. */
+    /**
+     * Re-renders from the field's current value. The element calls it on the
+     * field's events, a form reset, a value set by script (through the
+     * field's value property) and any change of its attributes; call it after
+     * changing what the meter cannot see.
+     */
     render(): void;
     /** Asks the range API about the current password (the element does this on blur and submit). */
     checkBreach(): Promise<void>;
