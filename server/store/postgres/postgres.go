@@ -67,7 +67,11 @@ func OpenCurrent(ctx context.Context, dsn string) (*Store, error) {
 	return open(ctx, dsn, false)
 }
 
-func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
+// parseDSN is the pool's configuration of a DSN that CheckDSN takes, with
+// DefaultConnectTimeout where the DSN says no connect_timeout: a server
+// that accepts the connection and never answers (a hung pooler, another
+// service on the port) made Open, and serve's start, wait for ever.
+func parseDSN(dsn string) (*pgxpool.Config, error) {
 	if !IsDSN(dsn) {
 		return nil, errors.New("postgres: DSN is not a postgres:// URL")
 	}
@@ -79,12 +83,16 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 		// The error may quote the DSN, password included: do not wrap it.
 		return nil, errDSN
 	}
-	// A server that accepts the connection and never answers (a hung
-	// pooler, another service on the port) made Open, and serve's start,
-	// wait for ever: a connection gives up after DefaultConnectTimeout
-	// unless the DSN says connect_timeout.
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	return cfg, nil
+}
+
+func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
+	cfg, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -191,20 +199,11 @@ type Inspection struct {
 // under its instances before it found the store not empty).
 func Inspect(ctx context.Context, dsn string) (Inspection, error) {
 	var in Inspection
-	if !IsDSN(dsn) {
-		return in, errors.New("postgres: DSN is not a postgres:// URL")
-	}
-	if err := CheckDSN(dsn); err != nil {
+	cfg, err := parseDSN(dsn)
+	if err != nil {
 		return in, err
 	}
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return in, errDSN
-	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = DefaultConnectTimeout
-	}
-	conn, err := pgx.ConnectConfig(ctx, cfg)
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
 		return in, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
