@@ -108,7 +108,7 @@ func TestEmbedPinsEverything(t *testing.T) {
 			})
 		}
 		run(t, tb, chromedp.Navigate(srv.URL+"/host.html"))
-		const settled = `(() => { const m = document.querySelector('styrke-meter'); return !!globalThis.styrke || m._failed === true; })()`
+		const settled = `(() => { const m = document.querySelector('styrke-meter'); return !!globalThis.styrke || !!m._failed; })()`
 		chrome.Poll[bool](t, tb, settled)
 		assert.False(t, chrome.Eval[bool](t, tb, `globalThis.pwned === true`), "the swapped wasm_exec.js ran")
 		if !tampered {

@@ -391,7 +391,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		{name: "form-meter-blocked", want: "form", open: func(t *testing.T, lang string) *chrome.Tab {
 			// The module's WebAssembly cannot load: the meter says so.
 			tb := blockedTab(t, inLang(b.activation(t, user(lang, "wasmblocked"), "Kari Nordmann", "default"), lang), "*://*:*/assets/*.wasm")
-			chrome.Poll[bool](t, tb, `document.querySelector('styrke-meter')._failed === true`)
+			chrome.Poll[bool](t, tb, `!!document.querySelector('styrke-meter')._failed`)
 			// It says it could not start, and guesses no cause: the page's
 			// rules allow WebAssembly (it said they blocked it).
 			status := chrome.Eval[string](t, tb, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`)
