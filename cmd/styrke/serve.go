@@ -127,6 +127,10 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, err
 }
 
+// defaultDB is the store's DSN when --db is not given: the SQLite file in
+// the data directory.
+func defaultDB(data string) string { return "sqlite:" + filepath.Join(data, "styrke.db") }
+
 // openStore opens the store of db, or the SQLite file in data (created)
 // when db is empty, and returns the DSN it used.
 func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.Store, string, error) {
@@ -134,7 +138,7 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 		if err := os.MkdirAll(data, 0o700); err != nil {
 			return nil, "", fmt.Errorf("--data: %w", err)
 		}
-		db = "sqlite:" + filepath.Join(data, "styrke.db")
+		db = defaultDB(data)
 		fmt.Fprintf(stdout, "data directory: %s\n", data)
 	} else if path, ok := sqlite.ParseDSN(db); ok {
 		// A folder --db names must exist: a mistyped path made it, and an
@@ -190,7 +194,7 @@ func openDeskStore(ctx context.Context, db, data string) (store.Store, error) {
 // created by Styrke anyway.
 func openExistingStore(ctx context.Context, db, data string) (store.Store, error) {
 	if db == "" {
-		db = "sqlite:" + filepath.Join(data, "styrke.db")
+		db = defaultDB(data)
 	}
 	if path, ok := sqlite.ParseDSN(db); ok {
 		if _, err := os.Stat(path); err != nil {

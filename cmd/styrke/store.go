@@ -57,7 +57,7 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	if db == "" {
-		db = "sqlite:" + filepath.Join(data, "styrke.db")
+		db = defaultDB(data)
 	}
 	if to = toFlag; to == "" {
 		to = getenv("STYRKE_COPY_TO")
@@ -140,13 +140,9 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 	start := time.Now()
 	// A large store takes a while (50,000 rows a second): say how far.
 	sums, err := store.Copy(ctx, copyProgress{from, stderr}, copier)
-	var ne *store.NotEmptyError
-	switch {
-	case errors.Is(err, store.ErrCopyDiffers):
+	if errors.Is(err, store.ErrCopyDiffers) {
 		return fail(fmt.Errorf("%w: do not use the copy", err))
-	case errors.As(err, &ne):
-		return fail(fmt.Errorf("%w; nothing was copied", err))
-	case err != nil:
+	} else if err != nil {
 		return fail(fmt.Errorf("%w; nothing was copied", err))
 	}
 	var rows int64
@@ -164,21 +160,7 @@ func runStore(ctx context.Context, args []string, getenv func(string) string, st
 		if err := sealer.Seal(ctx); err != nil {
 			return fail(err)
 		}
-		// A link, not a rename: it never replaces what may have come to
-		// be at the name meanwhile.
-		err := os.Link(partial, file)
-		if err != nil && !errors.Is(err, fs.ErrExist) {
-			// A file system without hard links: a rename, once NAME is
-			// seen not to exist.
-			if _, lerr := os.Lstat(file); errors.Is(lerr, fs.ErrNotExist) {
-				err = os.Rename(partial, file)
-			} else if lerr == nil {
-				err = fs.ErrExist
-			}
-		}
-		if errors.Is(err, fs.ErrExist) {
-			return fail(fmt.Errorf("%s came to exist during the copy: the copy is not put there", file))
-		} else if err != nil {
+		if err := linkInPlace(partial, file); err != nil {
 			return fail(err)
 		}
 		if err := syncDir(filepath.Dir(file)); err != nil {
@@ -229,6 +211,25 @@ func (p copyProgress) ReadAll(ctx context.Context, fn func(t *store.Table, row [
 		}
 		return fn(t, row)
 	})
+}
+
+// linkInPlace puts the finished copy at file: a link, not a rename, so
+// that it never replaces what may have come to be at the name meanwhile;
+// where the file system has no hard links, a rename once file is seen not
+// to exist.
+func linkInPlace(partial, file string) error {
+	err := os.Link(partial, file)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		if _, lerr := os.Lstat(file); errors.Is(lerr, fs.ErrNotExist) {
+			err = os.Rename(partial, file)
+		} else if lerr == nil {
+			err = fs.ErrExist
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s came to exist during the copy: the copy is not put there", file)
+	}
+	return err
 }
 
 // syncDir makes a rename in dir durable.
