@@ -9,3 +9,6 @@ func SetImportRenew(d time.Duration) func() {
 	importRenew = d
 	return func() { importRenew = old }
 }
+
+// CheckClock is one comparison of WatchClock's, for a test.
+var CheckClock = checkClock

@@ -34,8 +34,10 @@ type Metrics struct {
 }
 
 // NewMetrics registers every metric, the Go runtime's and the process's,
-// and a gauge of open activations that asks st (at most once a scrape, with
-// a 2 s limit). now is the clock (nil: time.Now).
+// a gauge of open activations that asks st (at most once a scrape, with a
+// 2 s limit) and, for a store on a database server (store.Clocked), the
+// offset of that server's clock from now's. now is the clock (nil:
+// time.Now).
 func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 	if now == nil {
 		now = time.Now
@@ -98,6 +100,20 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 	}, func() float64 { return float64(passhash.MemoryInUse()) * 1024 })
 	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open, up, queue, inUse,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if _, ok := st.(store.Clocked); ok {
+		r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "styrke_clock_offset_seconds",
+			Help: "How far the database server's clock is ahead of this instance's (negative: behind). Instances share leases by their own clocks: alert beyond a second or two.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			offset, _, _, err := clockOffset(ctx, st, now)
+			if err != nil {
+				return math.NaN() // unknown; styrke_store_up says why
+			}
+			return offset.Seconds()
+		}))
+	}
 	return m
 }
 

@@ -385,6 +385,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	wctx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := startWorkers(wctx, st, &deskDeps, retention, records, poll, retry, logger)
 	defer func() { stopWorkers(); waitWorkers() }()
+	// Instances on one PostgreSQL share leases by their own clocks.
+	clockDone := make(chan struct{})
+	go func() { server.WatchClock(wctx, st, nil, logger); close(clockDone) }()
+	defer func() { stopWorkers(); <-clockDone }()
 	if len(targets) > 0 {
 		waitReminders := startReminders(wctx, server.NewDesk(st, c.baseURL, deskDeps, logger, nil), targets, windows, remindEvery, logger)
 		defer func() { stopWorkers(); waitReminders() }()

@@ -71,6 +71,31 @@ func NewerSchema(version, own int) error {
 	return nil
 }
 
+// Clocked is a store on a database server of its own (PostgreSQL), which
+// several instances may share. Every instance writes and compares the
+// store's times by its own clock: a link's expiry, the lease of a link's
+// claim (2 minutes), of a reset's password write (30 seconds) and of an
+// import (2 minutes). Two instances whose clocks differ by more than a
+// lease's slack can both take the same lease, so each compares its clock
+// with the database server's (ClockOffset). ServerTime is that clock.
+type Clocked interface {
+	ServerTime(ctx context.Context) (time.Time, error)
+}
+
+// ClockOffset is how far the database server's clock is ahead of now
+// (negative: behind), read once mid-way of a round trip, and that round
+// trip: the offset is known to within half of it.
+func ClockOffset(ctx context.Context, c Clocked, now func() time.Time) (offset, roundTrip time.Duration, err error) {
+	t0 := now()
+	server, err := c.ServerTime(ctx)
+	t1 := now()
+	if err != nil {
+		return 0, 0, err
+	}
+	roundTrip = t1.Sub(t0)
+	return server.Sub(t0.Add(roundTrip / 2)), roundTrip, nil
+}
+
 // TooSoonError: ReplaceCode was asked before the gap since the last code
 // (or the activation's creation) had passed; Wait is what is left of it.
 type TooSoonError struct{ Wait time.Duration }

@@ -548,6 +548,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return store.NewerSchema(version, SchemaVersion)
 }
 
+// ServerTime implements store.Clocked: the database server's clock, as
+// it is when the query runs (clock_timestamp, not the transaction's now).
+func (s *Store) ServerTime(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("postgres: the server's clock: %w", err)
+	}
+	return t, nil
+}
+
 // Close implements store.Store; it waits for connections in use to be
 // returned. Calling it again does nothing.
 func (s *Store) Close() error {
