@@ -858,14 +858,46 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 		}
 		var err error
 		targets, err = d.linksOf(ctx, d.accountName(ctx, username), institution, func(r store.ActivationRecord) bool {
-			v := d.view(r)
-			return v.State == StateOpen || v.State == StateLocked || v.State == StateExpired && r.RevokedAt == nil && r.UsedAt == nil
+			return revocable(d.view(r).State, r)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	return d.revoke(ctx, targets, id != "", actor, remote)
+}
+
+// RevokeIssuedBefore revokes every link issued before before (in
+// institution, or in all when it is empty) that is not used or revoked
+// yet (revocable), as after a restore, where links used or revoked since
+// the backup work again. With dryRun it revokes nothing and returns the
+// IDs it would revoke.
+func (d *Desk) RevokeIssuedBefore(ctx context.Context, before time.Time, institution, actor, remote string, dryRun bool) ([]string, error) {
+	if err := knownInstitution(institution); err != nil {
+		return nil, err
+	}
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Institution: institution})
+	if err != nil {
+		return nil, err
+	}
+	recs = slices.DeleteFunc(recs, func(r store.ActivationRecord) bool {
+		return !r.CreatedAt.Before(before) || !revocable(d.view(r).State, r)
+	})
+	if dryRun {
+		ids := make([]string, len(recs))
+		for k, r := range recs {
+			ids[k] = ID(r.TokenHash)
+		}
+		return ids, nil
+	}
+	return d.revoke(ctx, recs, false, actor, remote)
+}
+
+// revocable reports whether revoking a link in state v by username or in
+// bulk does something: it is open or locked, or expired but never used
+// nor revoked (revoking it takes its address off file, AddressOnFile).
+func revocable(v State, r store.ActivationRecord) bool {
+	return v == StateOpen || v == StateLocked || v == StateExpired && r.RevokedAt == nil && r.UsedAt == nil
 }
 
 // CloseOpen revokes username's open links at institution, once the

@@ -24,7 +24,7 @@ const activationUsage = `usage: styrke activation <command> [flags]
 commands:
   create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h] [--code]
   list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
-  revoke   --id ID | --username U [--institution ID]
+  revoke   --id ID | --username U [--institution ID] | --issued-before TIME [--institution ID] [--dry-run]
   resend   --id ID
   import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code | --welcome] [--institution ID]
   welcome  --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en]
@@ -280,16 +280,37 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 
 func activationRevoke(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newActivationCmd("revoke", getenv, stderr)
-	var id, username, institution string
+	var id, username, institution, issuedBefore string
+	var dryRun bool
 	c.fs.StringVar(&id, "id", "", "the activation's id (from list)")
 	c.fs.StringVar(&username, "username", "", "revoke every open activation of this person")
-	c.fs.StringVar(&institution, "institution", "", "with --username: only in this institution")
+	c.fs.StringVar(&issuedBefore, "issued-before", "", "revoke every activation issued before this time that is not used or revoked yet (after a restore): 2026-12-04 (midnight, local time) or 2026-12-04T03:00:00+01:00")
+	c.fs.StringVar(&institution, "institution", "", "with --username or --issued-before: only in this institution")
+	c.fs.BoolVar(&dryRun, "dry-run", false, "with --issued-before: list what would be revoked, and revoke nothing")
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	if (id == "") == (username == "") {
-		fmt.Fprintln(stderr, "activation revoke: give --id or --username")
+	given := 0
+	for _, v := range []string{id, username, issuedBefore} {
+		if v != "" {
+			given++
+		}
+	}
+	if given != 1 {
+		fmt.Fprintln(stderr, "activation revoke: give one of --id, --username or --issued-before")
 		return errUsage
+	}
+	if dryRun && issuedBefore == "" {
+		fmt.Fprintln(stderr, "activation revoke: --dry-run goes with --issued-before")
+		return errUsage
+	}
+	var before time.Time
+	if issuedBefore != "" {
+		var err error
+		if before, err = parseIssuedBefore(issuedBefore); err != nil {
+			fmt.Fprintln(stderr, "activation revoke:", err)
+			return errUsage
+		}
 	}
 	c.existing = true
 	d, done, err := c.open(ctx)
@@ -297,6 +318,21 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
+	if issuedBefore != "" {
+		ids, err := d.RevokeIssuedBefore(ctx, before, institution, c.actor, "", dryRun)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			fmt.Fprintln(stdout, id)
+		}
+		if dryRun {
+			fmt.Fprintf(stderr, "%d would be revoked: issued before %s and not used or revoked (nothing changed; run again without --dry-run)\n", len(ids), before.Format(time.RFC3339))
+		} else {
+			fmt.Fprintf(stderr, "%d revoked: issued before %s and not used or revoked\n", len(ids), before.Format(time.RFC3339))
+		}
+		return nil
+	}
 	ids, err := d.Revoke(ctx, id, username, institution, c.actor, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
@@ -309,6 +345,18 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 	}
 	fmt.Fprintf(stderr, "%d revoked\n", len(ids))
 	return nil
+}
+
+// parseIssuedBefore reads --issued-before: a date (its midnight in the
+// local time zone) or an RFC 3339 time.
+func parseIssuedBefore(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, time.Local); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--issued-before: %q is no time: give a date, 2026-12-04 (its midnight, local time), or a time with its offset, 2026-12-04T03:00:00+01:00", v)
 }
 
 func activationResend(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -645,3 +645,94 @@ func TestServeWarnsOfOpenFiles(t *testing.T) {
 	assert.Contains(t, logs, "mode=0644")
 	assert.NotContains(t, logs+stdout.String(), secret)
 }
+
+// TestRevokeIssuedBefore: after a restore, the links used or revoked since
+// the backup work again; `activation revoke --issued-before` ends every
+// link issued before the backup that is not used or revoked, and leaves
+// those issued since (the README's restore said to revoke them one by
+// one, with no way to tell which).
+func TestRevokeIssuedBefore(t *testing.T) {
+	data := dataWithStore(t)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_BASE_URL": "https://styrke.example"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	idOf := func(username string) string {
+		t.Helper()
+		stdout, _, err := cli("activation", "list", "--username", username)
+		require.NoError(t, err)
+		var v struct{ ID string }
+		require.NoError(t, json.Unmarshal([]byte(stdout), &v))
+		return v.ID
+	}
+	for _, u := range []string{"kari", "ola"} {
+		_, stderr, err := cli("activation", "create", "--username", u, "--institution", "default")
+		require.NoError(t, err, stderr)
+	}
+	_, stderr, err := cli("activation", "create", "--username", "per", "--institution", "uio")
+	require.NoError(t, err, stderr)
+	_, stderr, err = cli("store", "copy", "--to", "sqlite:"+backup)
+	require.NoError(t, err, stderr)
+	backedUp := time.Now()
+	// Since the backup: ola's link revoked (it works again after the restore).
+	_, stderr, err = cli("activation", "revoke", "--username", "ola")
+	require.NoError(t, err, stderr)
+
+	// The restore, and a link issued after it.
+	env["STYRKE_DB"] = "sqlite:" + backup
+	assert.Equal(t, "open", stateOf(t, cli, "ola"), "the backup's link works again")
+	_, stderr, err = cli("activation", "create", "--username", "anne")
+	require.NoError(t, err, stderr)
+	kari, ola, per, anne := idOf("kari"), idOf("ola"), idOf("per"), idOf("anne")
+
+	at := backedUp.Format(time.RFC3339Nano)
+	stdout, stderr, err := cli("activation", "revoke", "--issued-before", at, "--dry-run")
+	require.NoError(t, err, stderr)
+	assert.ElementsMatch(t, []string{kari, ola, per}, strings.Fields(stdout))
+	assert.Contains(t, stderr, "3 would be revoked")
+	assert.Equal(t, "open", stateOf(t, cli, "kari"), "a dry run changes nothing")
+
+	stdout, stderr, err = cli("activation", "revoke", "--issued-before", at, "--institution", "uio", "--actor", "cli:restore")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, []string{per}, strings.Fields(stdout), "only the institution's")
+	stdout, stderr, err = cli("activation", "revoke", "--issued-before", at, "--actor", "cli:restore")
+	require.NoError(t, err, stderr)
+	assert.ElementsMatch(t, []string{kari, ola}, strings.Fields(stdout))
+	assert.Contains(t, stderr, "2 revoked: issued before ")
+	for _, u := range []string{"kari", "ola", "per"} {
+		assert.Equal(t, "revoked", stateOf(t, cli, u), u)
+	}
+	assert.Equal(t, "open", stateOf(t, cli, "anne"), "issued after the restore: left")
+	assert.NotContains(t, stdout, anne)
+	stdout, _, err = cli("audit", "--event", "revoked", "--actor", "cli:restore")
+	require.NoError(t, err)
+	assert.Len(t, strings.Split(strings.TrimSpace(stdout), "\n"), 3)
+
+	// Bad input names the flag.
+	for _, args := range [][]string{
+		{"--issued-before", "yesterday"},
+		{"--issued-before", "2026-13-01"},
+		{"--dry-run", "--username", "kari"},
+		{"--id", kari, "--issued-before", at},
+		{},
+	} {
+		_, stderr, err := cli(append([]string{"activation", "revoke"}, args...)...)
+		require.Error(t, err, "%v", args)
+		assert.Regexp(t, `--issued-before|--id, --username or --issued-before`, stderr, "%v", args)
+	}
+}
+
+// stateOf is the state of username's newest link, as `activation list`
+// says it.
+func stateOf(t *testing.T, cli func(...string) (string, string, error), username string) string {
+	t.Helper()
+	stdout, _, err := cli("activation", "list", "--username", username, "--limit", "1")
+	require.NoError(t, err)
+	var v struct{ State string }
+	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(stdout, "\n", 2)[0]), &v))
+	return v.State
+}
