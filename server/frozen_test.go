@@ -109,14 +109,7 @@ func TestStoppedDatabase(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the desk's list: %s", body)
 	// The metrics say it: the store is down, and the open links unknown
 	// (the gauge said -1).
-	fams, err := server.NewMetrics(st, nil).Registry.Gather()
-	require.NoError(t, err)
-	got := map[string]float64{}
-	for _, f := range fams {
-		if len(f.Metric) > 0 && f.Metric[0].Gauge != nil {
-			got[f.GetName()] = f.Metric[0].Gauge.GetValue()
-		}
-	}
+	got := gauges(t, server.NewMetrics(st, nil))
 	assert.Equal(t, 0.0, got["styrke_store_up"])
 	assert.True(t, math.IsNaN(got["styrke_open_activations"]), "%v", got["styrke_open_activations"])
 	assert.NotContains(t, logs.String(), strong)
