@@ -93,6 +93,22 @@ func (p Policy) Problems() []Problem {
 	if len(p.RequiredClasses) > known { // counted, not ranged over: no map iteration in the module
 		bad("requiredClasses", "has a key that is not one of upper, lower, digit, special")
 	}
+	if a := p.AllowedCharacters; a != nil {
+		// A class asked for that no allowed character belongs to: no
+		// password passes (every one is refused for one or the other).
+		for k, c := range categoryNames[:4] {
+			ok := p.RequiredClasses[c] == 0
+			for _, n := range a.Classes {
+				ok = ok || n == c
+			}
+			for _, r := range a.Extra {
+				ok = ok || categorize(r, p.Score.Categories) == Category(k)
+			}
+			if !ok {
+				bad("requiredClasses."+c, "asks for a character allowedCharacters does not allow; no password could pass")
+			}
+		}
+	}
 	if sum > p.MaxLength && p.MaxLength > 0 {
 		bad("requiredClasses", "asks for "+itoa(sum)+" characters in all, more than maxLength "+itoa(p.MaxLength))
 	}

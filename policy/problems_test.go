@@ -104,3 +104,39 @@ func TestFellesIAMHasNoCompositionRules(t *testing.T) {
 	r := Evaluate(d, Input{Password: "fjordbåtgrautkjelelampeskjermtrekkfugl"})
 	assert.True(t, r.OK, "an all-lowercase passphrase passes: %v", rules(r))
 }
+
+// TestProblemsImpossibleClasses: a class required that no allowed
+// character belongs to makes a policy no password passes (every one is
+// refused as disallowed or as missing the class, and on the activation page
+// both count toward the link's lock); Problems names it. An allowed extra
+// character of the class makes it possible.
+func TestProblemsImpossibleClasses(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		allowed *AllowedCharacters
+		want    []string // fields
+	}{
+		{"special asked, not allowed", &AllowedCharacters{Classes: []string{Upper, Lower, Digit}}, []string{"requiredClasses.special"}},
+		{"special asked, an extra one allowed", &AllowedCharacters{Classes: []string{Upper, Lower, Digit}, Extra: "!"}, nil},
+		{"upper and special asked, extras are small letters", &AllowedCharacters{Classes: []string{Digit}, Extra: "æøå"}, []string{"requiredClasses.upper", "requiredClasses.special"}},
+		{"upper asked, extras hold a capital", &AllowedCharacters{Classes: []string{Lower, Special}, Extra: "Æ"}, nil},
+		{"no whitelist", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Default()
+			p.RequiredClasses = map[string]int{Upper: 1, Special: 1, Digit: 0}
+			p.AllowedCharacters = tt.allowed
+			var fields []string
+			for _, pr := range p.Problems() {
+				fields = append(fields, pr.Field)
+				assert.Contains(t, pr.Message, "no password could pass")
+			}
+			assert.Equal(t, tt.want, fields)
+			if tt.want != nil {
+				for _, pw := range []string{"Fjordbåt-Grautkjele-Lampe!42", "fjordbatgrautkjelelampe42"} {
+					assert.False(t, Evaluate(p, Input{Password: pw}).OK, "indeed none passes: %s", pw)
+				}
+			}
+		})
+	}
+}

@@ -60,6 +60,10 @@ func everyProblem(t *testing.T) []policy.Problem {
 	})
 	add(func(p *policy.Policy) { p.RequiredClasses = map[string]int{"emoji": 1, "upper": -1} })
 	add(func(p *policy.Policy) { p.RequiredClasses = map[string]int{"upper": 100, "lower": 100} })
+	add(func(p *policy.Policy) {
+		p.AllowedCharacters = &policy.AllowedCharacters{Classes: []string{"lower"}}
+		p.RequiredClasses = map[string]int{"special": 1}
+	})
 	return all
 }
 

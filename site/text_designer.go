@@ -198,6 +198,8 @@ var problemWords = [][3]string{
 		"er ikke gyldig UTF-8 på høyst 256 tegn", "er ikkje gyldig UTF-8 på høgst 256 teikn"},
 	{`^has a key that is not one of upper, lower, digit, special$`,
 		"har en nøkkel som ikke er upper, lower, digit eller special", "har ein nøkkel som ikkje er upper, lower, digit eller special"},
+	{`^asks for a character allowedCharacters does not allow; no password could pass$`,
+		"krever et tegn som tillatte tegn ikke gir rom for; ingen passord kan godtas", "krev eit teikn som tillatne teikn ikkje gjev rom for; ingen passord kan godtakast"},
 	{`^asks for (\S+) characters in all, more than maxLength (\S+)$`,
 		"krever {1} tegn i alt, mer enn største lengde ({2})", "krev {1} teikn i alt, meir enn største lengd ({2})"},
 	{`^has (\S+) tiers; want 1 to (\S+)$`,
