@@ -91,9 +91,7 @@ func TestActivationWithCode(t *testing.T) {
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 	assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-	setValue(t, tb, "#new-password", good)
-	setValue(t, tb, "#confirm-password", good)
-	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	submitPassword(t, tb, good)
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 	href := chrome.Eval[string](t, tb, `location.href`)
 	assert.NotContains(t, href, code, "no code in the address bar")

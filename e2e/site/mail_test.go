@@ -42,9 +42,7 @@ func TestMailedLinkWorks(t *testing.T) {
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 	assert.Equal(t, "en", chrome.Eval[string](t, tb, `document.documentElement.lang`))
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-	setValue(t, tb, "#new-password", good)
-	setValue(t, tb, "#confirm-password", good)
-	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	submitPassword(t, tb, good)
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 
 	require.Eventually(t, func() bool { return len(smtp.Messages(t)) == 2 }, 15*time.Second, 100*time.Millisecond,
