@@ -131,6 +131,22 @@ func (t Text) DesJSONRefused() string {
 	return t.pick("Regelsettet ble ikke brukt, og skjemaet er som før:", "Regelsettet vart ikkje brukt, og skjemaet er som før:", "The policy was not applied, and the form is as it was:")
 }
 
+// DesNotJSON is the reason pasted text or a shared link's policy is not
+// JSON at all (JSON.parse's own message quoted the text, which may be a
+// password pasted by mistake).
+func (t Text) DesNotJSON() string {
+	return t.pick("teksten er ikke JSON.", "teksten er ikkje JSON.", "the text is not JSON.")
+}
+
+// DesShareRefused heads the reason a shared link's policy was not opened
+// (cut off when it was copied, or refused by the engine); the form shows
+// the default policy instead.
+func (t Text) DesShareRefused() string {
+	return t.pick("Regelsettet i lenken ble ikke åpnet, og skjemaet viser standardreglene:",
+		"Regelsettet i lenkja vart ikkje opna, og skjemaet viser standardreglane:",
+		"The link's policy was not opened, and the form shows the default policy:")
+}
+
 // DesWhole is the problem of a decimal number in a field of whole
 // numbers (the engine's own words were English: "want an integer, got a
 // number that is not a whole number within ±2^53").

@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -58,6 +59,15 @@ func setValue(t *testing.T, tb *chrome.Tab, selector, value string) {
 	val, _ := json.Marshal(value)
 	chrome.Eval[bool](t, tb, `(() => { const e = document.querySelector(`+string(sel)+`); e.value = `+string(val)+`;
 		e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
+}
+
+// submitPassword types password into the new-password field and its
+// confirmation, as setValue does, and clicks the form's submit button.
+func submitPassword(t *testing.T, tb *chrome.Tab, password string) {
+	t.Helper()
+	setValue(t, tb, "#new-password", password)
+	setValue(t, tb, "#confirm-password", password)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 }
 
 // TestDesigner drives the designer with the real rule engine: the try panel
@@ -358,6 +368,64 @@ func TestDesignerWithoutEngine(t *testing.T) {
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-engine-loading]').hidden &&
 		document.querySelector('[data-engine-loading]').textContent.startsWith('Regelmotoren (WebAssembly) kunne ikkje starte')`)
 	assert.True(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-batch-run]').disabled`))
+}
+
+// TestDesignerRefusesWhatTheFormCannotShow: pasted JSON or a shared link
+// whose policy the engine refuses (a choice not among its options, a
+// class it does not know, a duplicated key) is refused by name, as
+// `styrke policy validate` refuses it, and a link that cannot be read at
+// all says so. Filled into the form, "Require" became an empty choice and
+// exported as "" (read as "prefer"), "Upper" was dropped (capitals then
+// forbidden while one was required), and the page said "valid"; a cut-off
+// link opened the default policy without a word (found by a policy
+// designer's test).
+func TestDesignerRefusesWhatTheFormCannotShow(t *testing.T) {
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(env.server.URL+"/en/designer/"))
+	ready := `document.querySelector('[data-engine-loading]').hidden && document.querySelector('#f-minLength').value === '16'`
+	chrome.Poll[bool](t, tb, ready)
+	errorText := `document.querySelector('[data-json-error]').textContent`
+	apply := func(text string) string {
+		t.Helper()
+		setValue(t, tb, "#paste-json", text)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-apply-json]').click(), true)`)
+		return chrome.Eval[string](t, tb, errorText)
+	}
+	for text, field := range map[string]string{
+		`{"id":"baerum","breachCheck":"Require"}`:                                      "breachCheck",
+		`{"id":"baerum","score":{"categories":"ASCII"}}`:                               "score.categories",
+		`{"id":"baerum","requiredClasses":{"Upper":1,"digit":2}}`:                      "requiredClasses",
+		`{"id":"baerum","allowedCharacters":{"classes":["Upper","lower"],"extra":""}}`: "allowedCharacters.classes[0]",
+		`{"id":"baerum","minLength":20,"minLength":8}`:                                 "minLength",
+	} {
+		got := apply(text)
+		assert.True(t, strings.HasPrefix(got, site.Texts("en").DesJSONRefused()), "%s: %s", text, got)
+		assert.Contains(t, got, field, text)
+		assert.Equal(t, "prefer", chrome.Eval[string](t, tb, `document.querySelector('#f-breachCheck').value`), "the form is as it was")
+	}
+	got := apply("Sommer2024!Sommer2024!")
+	assert.Contains(t, got, "syntax error at byte 0", "the engine's words")
+	assert.NotContains(t, got, "ommer2024", "what was pasted is not quoted")
+	// A byte-order mark is dropped, as the CLI drops it.
+	assert.Empty(t, apply("\ufeff"+`{"id":"baerum","breachCheck":"require"}`))
+	assert.Equal(t, "require", chrome.Eval[string](t, tb, `document.querySelector('#f-breachCheck').value`))
+	// A negative count of a class is named, not dropped as 0.
+	setValue(t, tb, "#f-req-digit", "-1")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-problems]').textContent.includes('requiredClasses.digit')`)
+
+	for _, hash := range []string{
+		"#policy=garbage!!",
+		"#policy=" + base64.RawURLEncoding.EncodeToString([]byte(`{"id":"baerum","breachCheck":"never"}`)),
+	} {
+		// A new document each time: a change of the fragment alone loads none.
+		run(t, tb, chromedp.Navigate("about:blank"), chromedp.Navigate(env.server.URL+"/en/designer/"+hash))
+		chrome.Poll[bool](t, tb, ready)
+		got := chrome.Eval[string](t, tb, errorText)
+		assert.True(t, strings.HasPrefix(got, site.Texts("en").DesShareRefused()), "%s: %s", hash, got)
+		assert.Equal(t, "default", chrome.Eval[string](t, tb, `document.querySelector('#start-policy').value`))
+		assert.Equal(t, "prefer", chrome.Eval[string](t, tb, `document.querySelector('#f-breachCheck').value`))
+	}
+	assert.Contains(t, chrome.Eval[string](t, tb, errorText), "breachCheck")
 }
 
 // TestDesignerPastedJSON: a pasted policy the engine cannot read is refused

@@ -160,8 +160,9 @@ function readForm() {
   }));
   const req = {};
   for (const input of form.querySelectorAll('[data-required]')) {
+    // Any number but 0, so the engine names -1 (it was dropped, as 0).
     const n = num(input);
-    if (n > 0) req[input.dataset.required] = n;
+    if (!Number.isNaN(n) && n !== 0) req[input.dataset.required] = n;
   }
   if (Object.keys(req).length) p.requiredClasses = req;
   if ($('[data-allowed-on]').checked) {
@@ -383,16 +384,33 @@ $('[data-load]').addEventListener('click', async () => {
   }
 });
 
+// refusal is why the engine would not take the policy JSON text, in the
+// page's words (its problems, each with its field), or '' when it takes
+// it. The text is read as `styrke policy validate` and the server read a
+// policy: a duplicated key, an unknown field or class, a value not one of
+// its choices ("Require") are refused by name. Filled into the form
+// first, such a policy kept only what the form could show ("Require"
+// became an empty choice, exported as "", which reads as "prefer"; an
+// unknown class "Upper" was dropped), and the page said it was valid.
+function refusal(text) {
+  return problemsOf(text).map((pr) => (pr.field ? `${pr.field}: ` : '') + problemText(pr.message)).join('; ');
+}
+
 $('[data-apply-json]').addEventListener('click', () => {
   const out = $('[data-json-error]');
+  const text = $('#paste-json').value.replace(/^\uFEFF/, ''); // as the CLI reads a file
   try {
-    const p = JSON.parse($('#paste-json').value);
+    // Before the engine is ready, JSON's own reading; its message is not
+    // shown, since it quotes the text (a password pasted by mistake).
+    const why = engine ? refusal(text) : '';
+    if (why) throw new Error(why);
+    let p;
+    try {
+      p = JSON.parse(text);
+    } catch {
+      throw new Error(msg.msgNotJson);
+    }
     if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('want an object, {…}');
-    // A policy the engine cannot read (a wrong type: "score.tiers" not a
-    // list) is refused whole, with the engine's words naming the field:
-    // applied, it half-filled the form and showed a JavaScript error.
-    const unreadable = problemsOf(p).find((x) => x.field === '');
-    if (unreadable) throw new Error(unreadable.message);
     start(p);
     out.textContent = '';
   } catch (e) {
@@ -886,10 +904,12 @@ async function init() {
   let base = defaults;
   let edit = null;
   let id = 'default';
-  const m = /^#policy=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  const m = /^#policy=(.*)$/s.exec(location.hash);
+  let shared = null;
   if (m) {
     try {
-      edit = JSON.parse(unb64url(m[1]));
+      shared = unb64url(m[1]);
+      edit = JSON.parse(shared);
       const known = [...$('#start-policy').options].some((o) => o.value === edit.id);
       base = known ? await fetchPolicy(edit.id) : edit;
       id = known ? edit.id : null;
@@ -901,6 +921,19 @@ async function init() {
     $('#start-policy').value = 'default';
   }
   engine = await waitForEngine();
+  // A shared link whose policy cannot be read (cut off when it was
+  // copied) or that the engine refuses opened the default policy without
+  // a word, or a policy the form had changed (see refusal).
+  if (m) {
+    const why = edit == null ? msg.msgNotJson : engine ? refusal(shared) : '';
+    if (why) {
+      edit = null;
+      base = defaults;
+      id = 'default';
+      $('#start-policy').value = 'default';
+      $('[data-json-error]').textContent = `${msg.msgShareRefused} ${why}`;
+    }
+  }
   const loading = $('[data-engine-loading]');
   loading.hidden = engine != null;
   // Run is disabled in the HTML until the engine can run it.
