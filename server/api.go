@@ -219,9 +219,8 @@ func (h *handler) lookup() http.Handler {
 			h.fail(w, r, "lookup", err)
 			return
 		}
-		p, err := policy.Lookup(a.Institution)
+		p, err := h.linkPolicy(w, r, a)
 		if err != nil {
-			h.internal(w, r, "policy lookup", err)
 			return
 		}
 		phone, err := h.contactPhone(r.Context(), a.TokenHash)
@@ -250,6 +249,27 @@ func (h *handler) lookup() http.Handler {
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
 		})
 	})
+}
+
+// linkPolicy returns the policy of link a's institution. A link whose
+// institution this build has no policy for (its file removed or renamed
+// since the link was issued) can never be used: it answers 410
+// token_institution_unknown, which the page shows as a link to ask a new
+// one for, and logs a warning naming the institution (it answered 500
+// "internal", and the page blamed the network). Any other failure is
+// internal.
+func (h *handler) linkPolicy(w http.ResponseWriter, r *http.Request, a store.Activation) (policy.Policy, error) {
+	p, err := policy.Lookup(a.Institution)
+	if errors.Is(err, policy.ErrUnknownInstitution) {
+		h.Logger.WarnContext(r.Context(), "a link of an institution this build has no policy for: issue new links (styrke activation list --institution names them)",
+			"id", RequestID(r.Context()), "institution", a.Institution)
+		writeError(w, errorf(CodeTokenInstitution, "this link's institution is not served here any more; ask the service desk for a new link"))
+		return p, err
+	}
+	if err != nil {
+		h.internal(w, r, "policy lookup", err)
+	}
+	return p, err
 }
 
 // fail answers an *Error as is, a deadline as a retryable 503, and logs

@@ -149,9 +149,8 @@ func (h *handler) complete() http.Handler {
 			h.writeCodeError(w, r, "complete", err)
 			return
 		}
-		p, err := policy.Lookup(a.Institution)
+		p, err := h.linkPolicy(w, r, a)
 		if err != nil {
-			h.internal(w, r, "policy lookup", err)
 			return
 		}
 		phone, err := h.contactPhone(ctx, a.TokenHash)

@@ -27,6 +27,9 @@ const (
 	CodeTokenUsed         Code = "token_used"
 	CodeTokenExpired      Code = "token_expired"
 	CodeTokenLocked       Code = "token_locked"
+	// CodeTokenInstitution: the link's institution is no longer one this
+	// build has a policy for (its policy file was removed or renamed).
+	CodeTokenInstitution Code = "token_institution_unknown"
 	CodeRateLimited       Code = "rate_limited"
 	CodeBreachUnavailable Code = "breach_unavailable"
 	CodeOriginForbidden   Code = "origin_forbidden"
@@ -78,6 +81,7 @@ var statuses = map[Code]int{
 	CodeTokenUsed:            http.StatusGone,
 	CodeTokenExpired:         http.StatusGone,
 	CodeTokenLocked:          http.StatusGone,
+	CodeTokenInstitution:     http.StatusGone,
 	CodeRateLimited:          http.StatusTooManyRequests,
 	CodeBreachUnavailable:    http.StatusServiceUnavailable,
 	CodeOriginForbidden:      http.StatusForbidden,

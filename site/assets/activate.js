@@ -34,10 +34,14 @@ function token() {
   return m ? m[1] : null;
 }
 
-// goneState tells a used, locked or expired link apart by the error code.
+// goneState tells a used, locked or expired link apart by the error code;
+// a link of an institution the service no longer serves
+// (token_institution_unknown) is one it does not know, whose words say to
+// ask for a new one.
 function goneState(data) {
   const code = String(data?.error?.code ?? '');
   if (/locked/i.test(code)) return 'locked';
+  if (/institution/i.test(code)) return 'unknown';
   return /used|consumed/i.test(code) ? 'used' : 'expired';
 }
 
