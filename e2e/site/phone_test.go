@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,5 +103,42 @@ func TestActivationOnPhones(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(filepath.Join(screens, "activate-form-"+strconv.FormatInt(tc.width, 10)+".png"), png, 0o644))
 		})
+	}
+}
+
+// TestActivationLargeText: with the browser's text size at 200% (its
+// default font 32 px, as a phone's accessibility setting makes it) at 320
+// and 375 px, the page does not scroll sideways and the name and
+// institution wrap between words (WCAG 2.2 SC 1.4.4 and 1.4.10): the
+// account's value column shrank to one character beside its labels, "Kari
+// Nordmann" stood one letter a line, and the page scrolled (found by an
+// accessibility test).
+func TestActivationLargeText(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "kno043", "Kari Nordmann", "uit")
+	screens := screensDir(t)
+	for _, lang := range []string{"nb", "nn", "en"} {
+		for _, width := range []int64{320, 375} {
+			t.Run(lang+"-"+strconv.FormatInt(width, 10), func(t *testing.T) {
+				tb := activationTab(t)
+				_, err := chromedp.Call(tb, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32, Fixed: 26}})
+				require.NoError(t, err)
+				run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(inLang(link, lang)))
+				chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+				g := chrome.Eval[stateGeometry](t, tb, measureState)
+				assert.False(t, g.ScrollsX, "the page scrolls sideways at %d px", width)
+				assert.Empty(t, g.Outside, "parts wider than the screen")
+				// "Kari Nordmann" wraps, if at all, between its words: the
+				// value's box is at least as wide as its longest word.
+				assert.True(t, chrome.Eval[bool](t, tb, `[...document.querySelectorAll('.account dd')].every((dd) => {
+					const r = document.createRange(); r.selectNodeContents(dd);
+					const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+					return lines <= dd.textContent.trim().split(/\s+/).length;
+				})`), "a name or institution broken inside a word")
+				png, err := chromedp.Run(tb, chromedp.CaptureScreenshot())
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(screens, "large-text-"+lang+"-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
+			})
+		}
 	}
 }
