@@ -508,6 +508,6 @@ func (h *handler) change() http.Handler {
 		if !directory.IsNone(dir) {
 			login = h.loginURL(p.ID)
 		}
-		setAnswer(w, false, breachChecked, login)
+		setAnswer(w, !directory.IsNone(dir), false, breachChecked, login)
 	})
 }

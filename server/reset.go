@@ -694,12 +694,19 @@ func (h *handler) newPassword(w http.ResponseWriter, r *http.Request, p policy.P
 // loginURL, when set (--login-url for the account's institution, and the
 // account not disabled), is where the done page's "log in" button goes, as
 // after an activation: the reset's and the change's done pages had none.
-func setAnswer(w http.ResponseWriter, accountDisabled, breachChecked bool, loginURL string) {
-	if !accountDisabled && breachChecked && loginURL == "" {
+// inDirectory false (directory none: Styrke kept the password, and nothing
+// logs in with it yet) is said as "directory": false, as the activation's
+// answer says it: the done pages said to use the new password the next
+// time.
+func setAnswer(w http.ResponseWriter, inDirectory, accountDisabled, breachChecked bool, loginURL string) {
+	if inDirectory && !accountDisabled && breachChecked && loginURL == "" {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	out := map[string]any{}
+	if !inDirectory {
+		out["directory"] = false
+	}
 	if accountDisabled {
 		out["accountDisabled"] = true
 	} else if loginURL != "" {
@@ -892,6 +899,6 @@ func (h *handler) resetComplete() http.Handler {
 		if !directory.IsNone(dir) {
 			login = h.loginURL(s.Institution)
 		}
-		setAnswer(w, h.accountDisabled(ctx, s.Institution, s.Username), breachChecked, login)
+		setAnswer(w, !directory.IsNone(dir), h.accountDisabled(ctx, s.Institution, s.Username), breachChecked, login)
 	})
 }

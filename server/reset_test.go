@@ -264,7 +264,7 @@ func TestResetFlow(t *testing.T) {
 	assert.Empty(t, hist, "nothing set after a refused password")
 
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
-	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	requireSavedHere(t, res.StatusCode, body)
 	cleared := cookie(res, "__Host-styrke-reset")
 	require.NotNil(t, cleared)
 	assert.Negative(t, cleared.MaxAge, "the cookie is cleared at success")
@@ -284,7 +284,7 @@ func TestResetFlow(t *testing.T) {
 
 	// The new password now changes with /api/change (directory none: the store).
 	res, body = e.postJSON(t, "/api/change", map[string]string{"username": "ola", "current": strong, "password": strong2})
-	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assertSavedHere(t, res.StatusCode, body)
 	// Both did their steps after the password and marked them done:
 	// nothing is left for the sweep.
 	left, err := e.st.ClaimPasswordFollowups(context.Background(), time.Now().Add(time.Hour), time.Minute, 10)
@@ -301,7 +301,7 @@ func TestResetClosesOpenLinks(t *testing.T) {
 	link := e.issueLink(t, "ola")
 	c := e.signIn(t, pidOla)
 	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
-	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	requireSavedHere(t, res.StatusCode, body)
 	assert.True(t, e.linkRevoked(t, link))
 }
 
@@ -320,7 +320,7 @@ func TestResetUsernameCase(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"reused"`, "ola's history")
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2}, c)
-	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	requireSavedHere(t, res.StatusCode, body)
 	assert.True(t, e.linkRevoked(t, link), "ola's open link")
 	hist, err := e.st.History(context.Background(), "ola", 5)
 	require.NoError(t, err)
@@ -635,7 +635,7 @@ func TestResetCompleteInProgress(t *testing.T) {
 
 	require.NoError(t, e.st.ReleaseReset(context.Background(), idHash[:]))
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
-	assert.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	assertSavedHere(t, res.StatusCode, body)
 }
 
 // TestResetCompleteNamesItsAccount: the page sends the username it shows;
@@ -651,7 +651,7 @@ func TestResetCompleteNamesItsAccount(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
 	assert.Equal(t, "session_changed", errCode(t, body))
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "TESTA"}, testa)
-	assert.Equal(t, http.StatusNoContent, res.StatusCode, "its own account, in any case: %s", body)
+	assertSavedHere(t, res.StatusCode, body, "its own account, in any case")
 }
 
 // jar is a browser's cookies for the test server (net/http/cookiejar sends
@@ -792,7 +792,7 @@ func TestResetSeveralAccounts(t *testing.T) {
 	assert.Empty(t, hist, "nothing set yet")
 
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
-	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	requireSavedHere(t, res.StatusCode, body)
 	hist, _ = e.st.History(context.Background(), "kari", 5)
 	assert.Len(t, hist, 1, "kari's password set")
 	hist, _ = e.st.History(context.Background(), "kari2", 5)
@@ -877,7 +877,7 @@ func TestResetExtend(t *testing.T) {
 	// A used session is not extended.
 	c = e.signIn(t, pidOla)
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
-	require.Equal(t, http.StatusNoContent, res.StatusCode, "%s", body)
+	requireSavedHere(t, res.StatusCode, body)
 	res, body = e.postJSON(t, "/api/reset/extend", struct{}{}, c)
 	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
 	res, body = e.postJSON(t, "/api/reset/extend", struct{}{})

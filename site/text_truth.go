@@ -220,6 +220,12 @@ func (t Text) ActCodeLabel() string {
 // ActCodeSubmit is the code step's button.
 func (t Text) ActCodeSubmit() string { return t.pick("Fortsett", "Hald fram", "Continue") }
 
+// ActCodeChecking is the code step's button (and a screen reader's status)
+// while the code is being checked.
+func (t Text) ActCodeChecking() string {
+	return t.pick("Sjekker koden …", "Sjekkar koden …", "Checking the code …")
+}
+
 // ActCodeWrong: the code is not the link's.
 func (t Text) ActCodeWrong() string {
 	return t.pick("Koden stemmer ikke. Sjekk SMS-en og prøv igjen.",

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -443,4 +444,47 @@ func TestActivationForeign404KeepsToken(t *testing.T) {
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(env.server.URL+"/en/activate/#/pw/"+token))
 	chrome.Poll[bool](t, tb, `(() => { const e = document.querySelector('[data-testid=state-error]'); return e && !e.hidden; })()`)
 	assert.Contains(t, chrome.Eval[string](t, tb, `location.hash`), token)
+}
+
+// TestSubmitKeepsFocus: while the password is being saved the submit
+// button keeps the keyboard's focus and says "Saving …", and a screen
+// reader hears it; a second Enter meanwhile sends nothing more. The
+// button was disabled: the focus fell to the page and nothing was said
+// until the answer came (found by an accessibility test).
+func TestSubmitKeepsFocus(t *testing.T) {
+	b := startBackend(t)
+	link := b.activation(t, "kari8", "Kari Nordmann", "default")
+	tb := openForm(t, inLang(link, "nn"), 375)
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	setValue(t, tb, "#new-password", good)
+	setValue(t, tb, "#confirm-password", good)
+	require.NoError(t, chrome.Latency(tb, 1500))
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').focus(), true)`)
+	run(t, tb, chromedp.KeyEvent(kb.Enter))
+	busy := site.Texts("nn").ActBusy
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=busy-status]').textContent === `+jsString(busy))
+	assert.True(t, chrome.Eval[bool](t, tb, `document.activeElement === document.querySelector('[data-testid=submit]')`), "the button keeps the focus")
+	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=submit]').getAttribute('aria-disabled')`))
+	assert.Equal(t, busy, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=submit]').textContent`))
+	run(t, tb, chromedp.KeyEvent(kb.Enter)) // a second press while busy
+	stateShown(t, tb, "done")
+	require.NoError(t, chrome.Latency(tb, 0))
+	assert.Empty(t, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=busy-status]').textContent`))
+	assert.Empty(t, errorTexts(t, tb), "no second request's refusal")
+}
+
+// TestChangeWithoutJavaScript: without JavaScript the change page says it
+// needs it and offers no form: the form was there to fill in, and its
+// POST sent the username and both passwords to the page's own address,
+// which answered JSON in English (found by an accessibility test).
+func TestChangeWithoutJavaScript(t *testing.T) {
+	b := startBackend(t)
+	tb := env.browser.Tab(t)
+	_, err := chromedp.Call(tb, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	require.NoError(t, err)
+	for _, path := range []string{"/endre/", "/nn/endre/", "/en/change/"} {
+		run(t, tb, chromedp.Navigate(b.base+path))
+		assert.Zero(t, chrome.Eval[int](t, tb, `document.querySelector('#change-form').getClientRects().length`), "%s: the form is not shown", path)
+		assert.NotZero(t, chrome.Eval[int](t, tb, `document.querySelector('[data-testid=noscript]').getClientRects().length`), "%s: the notice is", path)
+	}
 }

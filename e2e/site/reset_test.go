@@ -615,6 +615,12 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	assert.True(t, chrome.Eval[bool](t, tb, `!document.querySelector('[data-testid=state-done] [data-testid=breach-unchecked]').hidden`),
 		"the done page says the breach check did not run")
 	assert.Equal(t, en.ActBreachUnchecked(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=state-done] [data-testid=breach-unchecked]').textContent`))
+	// Styrke kept the password, and no directory logs in with it: the page
+	// says so, not "use the new password the next time you log in" (found
+	// by an accessibility test).
+	assert.True(t, visible(t, tb, "change-done-none"), "the page says nothing logs in with it yet")
+	assert.False(t, visible(t, tb, "change-done"), "not \"use it the next time\"")
+	assert.Equal(t, en.ActDoneNoDirectory(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=change-done-none]').textContent`))
 }
 
 // TestResetMoreTime: a minute before the session ends the form says so
@@ -651,6 +657,9 @@ func TestResetMoreTime(t *testing.T) {
 	submitPassword(t, tb, good)
 	stateShown(t, tb, "done")
 	assert.NotContains(t, b.logs.String(), good)
+	// No directory: Styrke kept the password, and nothing logs in with it.
+	assert.True(t, visible(t, tb, "reset-done-none"))
+	assert.False(t, visible(t, tb, "reset-done"))
 }
 
 // TestResetClockOff: a phone whose clock is three minutes fast. The page

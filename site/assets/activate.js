@@ -109,6 +109,8 @@ function askCode(data) {
 
 codeForm.addEventListener('submit', async (event) => {
   event.preventDefault();
+  const button = codeForm.querySelector('button');
+  if (styrkeForm.isBusy(button)) return;
   const typed = codeInput.value.replace(/[\s-]/g, '');
   if (!/^[0-9]{8}$/.test(typed)) {
     styrkeForm.setList(codeErrors, [msg.msgCodeform]);
@@ -116,15 +118,14 @@ codeForm.addEventListener('submit', async (event) => {
     codeInput.focus();
     return;
   }
-  const button = codeForm.querySelector('button');
-  button.disabled = true;
+  const done = styrkeForm.busy(button, msg.msgChecking);
   let res;
   try {
     res = await api('/api/activation/lookup', { token: token(), code: typed });
   } catch {
     res = null;
   }
-  button.disabled = false;
+  done();
   if (!res) {
     styrkeForm.setList(codeErrors, [msg.msgError]);
     return;
@@ -326,7 +327,7 @@ async function lookup() {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (!account) return;
+  if (!account || styrkeForm.isBusy(submit)) return;
   if (password.value === '') {
     // Nothing typed (Enter in an empty form): no attempt to send.
     setList([msg.msgEmpty]);
@@ -340,8 +341,7 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  submit.disabled = true;
-  submit.textContent = msg.msgBusy;
+  const done = styrkeForm.busy(submit, msg.msgBusy);
   let res;
   try {
     const body = { token: token(), password: password.value };
@@ -350,10 +350,7 @@ form.addEventListener('submit', async (event) => {
   } catch {
     res = null;
   }
-  submit.disabled = false;
-  // The button had the focus, and lost it to the page while disabled.
-  if (document.activeElement === document.body) submit.focus();
-  submit.textContent = msg.msgSubmit;
+  done();
   if (!res) {
     setList([msg.msgError]);
     return;

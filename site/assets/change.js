@@ -15,6 +15,10 @@ const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
 const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
+// The form is hidden in the HTML: without JavaScript it was there to fill
+// in, and its POST sent the passwords to the page's own address, which
+// answered JSON in English.
+root.querySelector('[data-state=form]').hidden = false;
 
 // Whether the reset with ID-porten is on here: where it is off, the
 // texts that send people to "Forgot password" are the ones that do not,
@@ -53,6 +57,7 @@ function applyInstitution() {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
+  if (styrkeForm.isBusy(submit)) return;
   // Each empty field said under it, the first one focused (they went to
   // the server, whose 400 read as "could not reach the service").
   const empty = [[username, msg.msgNousername], [current, msg.msgNocurrent]].filter(([input]) => input.value.trim() === '');
@@ -74,18 +79,14 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  submit.disabled = true;
-  submit.textContent = msg.msgBusy;
+  const done = styrkeForm.busy(submit, msg.msgBusy);
   let res = null;
   try {
     res = await styrkeForm.api('/api/change', { username: username.value, institution: institution.value, current: current.value, password: password.value });
   } catch {
     res = null;
   }
-  submit.disabled = false;
-  // The button had the focus, and lost it to the page while disabled.
-  if (document.activeElement === document.body) submit.focus();
-  submit.textContent = msg.msgSubmit;
+  done();
   if (!res) {
     setList([msg.msgError]);
     return;
@@ -99,6 +100,11 @@ form.addEventListener('submit', async (event) => {
       // 200 {"breachChecked": false}: set without the breach check (the
       // service did not answer, and the institution accepts then).
       root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
+      // 200 {"directory": false}: Styrke kept it, and nothing logs in with
+      // it yet (no directory configured); the page said to use it the next
+      // time.
+      const done = res.data?.directory === false ? 'none' : 'directory';
+      for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
       styrkeForm.loginLink(root.querySelector('[data-state=done]'), res.data);
       styrkeForm.show(root, 'done');
       return;

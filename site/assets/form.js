@@ -119,4 +119,35 @@ function loginLink(box, data) {
   if (!login.hidden) login.querySelector('a').href = url.href;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink });
+// busyStatus says a button's busy text to a screen reader: a polite live
+// region there from the page's start (one added later is not always
+// heard), out of sight.
+const busyStatus = document.createElement('p');
+busyStatus.className = 'visually-hidden';
+busyStatus.setAttribute('role', 'status');
+busyStatus.dataset.testid = 'busy-status';
+(document.querySelector('main') ?? document.body).append(busyStatus);
+
+// busy marks button busy with text ("Saving …") while a request runs, and
+// returns the function that ends it. aria-disabled, not disabled: a
+// disabled button dropped the keyboard's focus to the page, and a screen
+// reader heard nothing until the answer came. The handler checks isBusy,
+// since a click or Enter still reaches it.
+function busy(button, text) {
+  const before = button.textContent;
+  button.setAttribute('aria-disabled', 'true');
+  button.textContent = text;
+  busyStatus.textContent = text;
+  return () => {
+    button.removeAttribute('aria-disabled');
+    button.textContent = before;
+    busyStatus.textContent = '';
+  };
+}
+
+// isBusy reports whether button is marked busy.
+function isBusy(button) {
+  return button.getAttribute('aria-disabled') === 'true';
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy });

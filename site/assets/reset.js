@@ -385,7 +385,7 @@ async function route(focus = false) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (!account) return;
+  if (!account || styrkeForm.isBusy(submit)) return;
   if (password.value === '') {
     // Nothing typed (Enter in an empty form): no attempt to send.
     setList([msg.msgEmpty]);
@@ -399,8 +399,7 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  submit.disabled = true;
-  submit.textContent = msg.msgBusy;
+  const done = styrkeForm.busy(submit, msg.msgBusy);
   let res;
   try {
     // The account the form shows: a session that is another's (a second
@@ -413,10 +412,7 @@ form.addEventListener('submit', async (event) => {
   } catch {
     res = null;
   }
-  submit.disabled = false;
-  // The button had the focus, and lost it to the page while disabled.
-  if (document.activeElement === document.body) submit.focus();
-  submit.textContent = msg.msgSubmit;
+  done();
   if (!res) {
     setList([msg.msgError]);
     return;
@@ -430,7 +426,9 @@ form.addEventListener('submit', async (event) => {
       history.replaceState(null, '', location.pathname);
       // 200 {"accountDisabled": true}: the password is set, but the
       // directory has the account disabled; say so, not "log in now".
-      const done = res.status === 200 && res.data?.accountDisabled === true ? 'disabled' : 'enabled';
+      // 200 {"directory": false}: Styrke kept it, and nothing logs in with
+      // it yet (no directory configured).
+      const done = res.data?.directory === false ? 'none' : res.data?.accountDisabled === true ? 'disabled' : 'enabled';
       for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
       // 200 {"breachChecked": false}: set without the breach check.
       root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
