@@ -127,6 +127,13 @@ func BuildSite(dir, base string) error {
 		if to == "index.html" {
 			data = []byte(strings.Replace(string(data), `base="BASE"`, `base="`+base+`"`, 1))
 		}
+		if to == "wasm_exec.js" { // as the site ships it
+			module, err := os.ReadFile(filepath.Join(dir, "styrke.wasm"))
+			if err != nil {
+				return err
+			}
+			data = wasmbuild.TrimExec(data, module)
+		}
 		if err := os.WriteFile(filepath.Join(dir, to), data, 0o644); err != nil {
 			return err
 		}

@@ -1,0 +1,91 @@
+package wasmbuild
+
+import (
+	"bytes"
+	"regexp"
+)
+
+// TrimExec returns Go's wasm_exec.js (execJS, from $(go env GOROOT)/lib/wasm)
+// without the imports for package syscall/js that module does not import,
+// and without the helpers only they used. The meter's module links no
+// syscall/js (it exports its functions with //go:wasmexport over one shared
+// buffer), so its eight imports are the runtime's, and the sixteen
+// functions that read and write JavaScript values (valueGet, valueCall,
+// copyBytesToGo, …) were 0.7 KB of the wire (brotli) that nothing called.
+//
+// It works on the file's lines as Go writes them: an import is a line
+// `"syscall/js.NAME": (sp) => {` and its body up to the line `},` at the
+// same indent, after its comment lines; a helper is `const NAME = (…) => {`
+// up to `}` at its indent, removed only when nothing else names it. Where
+// a later Go writes the file otherwise, nothing matches and the file is
+// returned as it was: larger, never broken. An import is kept when module
+// holds its name anywhere (an import's name is in the module's import
+// section), so a module that links syscall/js gets every import it needs.
+// TestTrimExec instantiates the meter's module with the result.
+func TrimExec(execJS, module []byte) []byte {
+	lines := bytes.Split(execJS, []byte("\n"))
+	out := make([][]byte, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		m := importLine.FindSubmatch(lines[i])
+		if m == nil || bytes.Contains(module, append([]byte("syscall/js."), m[2]...)) {
+			out = append(out, lines[i])
+			continue
+		}
+		end := blockEnd(lines, i, m[1], "},")
+		if end < 0 {
+			out = append(out, lines[i])
+			continue
+		}
+		for len(out) > 0 && bytes.HasPrefix(bytes.TrimSpace(out[len(out)-1]), []byte("//")) {
+			out = out[:len(out)-1] // the import's comment
+		}
+		i = end
+	}
+	// Helpers that nothing names any more; one removed may leave another
+	// unused, so until none is.
+	for removed := true; removed; {
+		removed = false
+		for i := 0; i < len(out); i++ {
+			m := helperLine.FindSubmatch(out[i])
+			if m == nil {
+				continue
+			}
+			end := blockEnd(out, i, m[1], "}")
+			if end < 0 {
+				continue
+			}
+			rest := append(append([][]byte{}, out[:i]...), out[end+1:]...)
+			if regexp.MustCompile(`\b` + regexp.QuoteMeta(string(m[2])) + `\b`).Match(bytes.Join(rest, []byte("\n"))) {
+				continue
+			}
+			out, removed = rest, true
+			i--
+		}
+	}
+	return bytes.Join(out, []byte("\n"))
+}
+
+var (
+	importLine = regexp.MustCompile(`^(\t+)"syscall/js\.(\w+)": \(sp\) => \{$`)
+	helperLine = regexp.MustCompile(`^(\t+)const (\w+) = \([^)]*\) => \{$`)
+)
+
+// blockEnd returns the index of the line after i that closes its block:
+// the first line after i not indented deeper than indent (blank lines
+// aside) must be indent followed by closing alone; else -1 (a block of
+// another shape: "};" where "}" was looked for, which ended strPtr's in
+// run and took run's arguments with it).
+func blockEnd(lines [][]byte, i int, indent []byte, closing string) int {
+	deeper := append(append([]byte{}, indent...), '\t')
+	for j := i + 1; j < len(lines); j++ {
+		line := bytes.TrimRight(lines[j], " \r")
+		if len(line) == 0 || bytes.HasPrefix(line, deeper) {
+			continue
+		}
+		if bytes.Equal(line, append(append([]byte{}, indent...), closing...)) {
+			return j
+		}
+		return -1
+	}
+	return -1
+}
