@@ -222,11 +222,13 @@ func isNameSeparator(r rune) bool {
 
 // contextMatch reports whether the folded password contains one of p's
 // context words or p's name (with and without its spaces); a short one
-// (see shortContext) only where a word starts (see startsWord). base is
-// the password folded without the substitutions and typed as typed.
+// (see shortContext) only where a word starts (see startsWord). A word
+// with æ, ø or å (or ae, oe, aa) is also matched in ASCII, by the
+// skeletons of both (see skeleton). base is the password folded without
+// the substitutions and typed as typed.
 func contextMatch(folded, base, typed string, p Policy) bool {
 	for _, w := range p.ContextWords {
-		if e := cachedWord(w); e.long && containsContext(folded, e.folded, base, typed) {
+		if cachedWord(w).in(folded, base, typed) {
 			return true
 		}
 	}
@@ -234,11 +236,21 @@ func contextMatch(folded, base, typed string, p Policy) bool {
 		return false
 	}
 	e := cachedWord(p.Name)
-	if e.long && containsContext(folded, e.folded, base, typed) {
-		return true
-	}
 	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	return e.joined != "" && containsContext(folded, e.joined, base, typed)
+	return e.in(folded, base, typed) || e.joined != "" && containsContext(folded, e.joined, base, typed)
+}
+
+// in reports whether the folded password holds the word (containsContext),
+// or its skeleton holds the word's when the word has one (see skeleton).
+func (e *contextWord) in(folded, base, typed string) bool {
+	if !e.long || containsContext(folded, e.folded, base, typed) {
+		return e.long
+	}
+	if e.skel == "" {
+		return false
+	}
+	var buf [4 * MaxMaxLength]byte // a password's bytes, as a rule
+	return containsContext(skeletonIn(buf[:], folded), e.skel, base, typed)
 }
 
 // shortContext is the length (in code points of the folded word) under which a

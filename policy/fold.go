@@ -176,6 +176,7 @@ type contextWord struct {
 	folded string    // Fold of the word
 	long   bool      // folded has 3+ code points; shorter words never match
 	joined string    // Fold of the word without its spaces; "" if it has none or under 3 code points
+	skel   string    // skeleton of folded when it differs and has 3+ code points, else ""
 }
 
 // foldCache remembers the folds of policy words, which every Evaluate of a
@@ -204,12 +205,59 @@ func cachedWord(w string) *contextWord {
 func newContextWord(w string) *contextWord {
 	f := Fold(w)
 	e := &contextWord{word: w, folded: f, long: utf8.RuneCountInString(f) >= 3}
+	if k := skeleton(f); k != f && utf8.RuneCountInString(k) >= 3 {
+		e.skel = k
+	}
 	if strings.Contains(w, " ") {
 		if j := Fold(withoutSpaces(w)); utf8.RuneCountInString(j) >= 3 {
 			e.joined = j
 		}
 	}
 	return e
+}
+
+// skeleton writes æ, ø and å, and their spellings in ASCII (ae, oe,
+// aa), as one letter each (a, o, a) in the folded s: "Bærum", "Baerum" and
+// "Barum", or "Skårerød" and "Skaarerod", are one word to the context
+// rule. Many systems refused æ, ø and å in passwords, and people write
+// them in ASCII in any of these ways; the context word "Kolsås" did not
+// match "Kolsas-Granskog!" (the estimator's lists hold the same ways,
+// guess.asciiWays).
+func skeleton(s string) string {
+	return skeletonIn(nil, s)
+}
+
+// skeletonIn is skeleton that writes into buf when it has room (len(s)
+// bytes), so a caller can write it into a stack array (a keystroke
+// allocated two strings for a policy with "Tromsø" among its words); the
+// result shares buf, which the caller must not reuse while it holds it.
+func skeletonIn(buf []byte, s string) string {
+	n, changed := 0, false
+	if len(buf) < len(s) {
+		buf = make([]byte, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c, d := s[i], byte(0)
+		if i+1 < len(s) {
+			d = s[i+1]
+		}
+		if c == 0xc3 && (d == 0xa6 || d == 0xa5 || d == 0xb8) || c == 'a' && (d == 'e' || d == 'a') || c == 'o' && d == 'e' {
+			changed = true
+			if c == 0xc3 {
+				c = 'a'
+				if d == 0xb8 {
+					c = 'o'
+				}
+			}
+			i++
+		}
+		buf[n] = c
+		n++
+	}
+	if !changed {
+		return s
+	}
+	return unsafe.String(&buf[0], n)
 }
 
 func isASCII(s string) bool {

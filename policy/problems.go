@@ -13,14 +13,11 @@ import (
 // field (as a JSON path), the value found and the range allowed.
 func (p Policy) Problems() []Problem {
 	var ps problems
-	bad := ps.bad
-	itoa := strconv.Itoa
-	ftoa := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 	if p.ID == "" {
-		bad("id", "is empty; want 1 to "+itoa(MaxIDLength)+" characters of a-z, 0-9, - and _")
+		ps.bad("id", "is empty; want 1 to "+strconv.Itoa(MaxIDLength)+" characters of a-z, 0-9, - and _")
 	} else if n := utf8.RuneCountInString(p.ID); n > MaxIDLength {
-		bad("id", "is "+itoa(n)+" characters; want 1 to "+itoa(MaxIDLength))
+		ps.bad("id", "is "+strconv.Itoa(n)+" characters; want 1 to "+strconv.Itoa(MaxIDLength))
 	} else if i, r := badIDRune(p.ID); i > 0 {
 		// The character named ("Test Inst" had "9 characters or ones
 		// outside a-z …", which left the reader to find the space).
@@ -30,55 +27,55 @@ func (p Policy) Problems() []Problem {
 		} else if r > ' ' && r < 0x7f {
 			what = "\"" + string(r) + "\""
 		}
-		bad("id", "has "+what+" at character "+itoa(i)+"; want only a-z, 0-9, - and _")
+		ps.bad("id", "has "+what+" at character "+strconv.Itoa(i)+"; want only a-z, 0-9, - and _")
 	}
 	if n := utf8.RuneCountInString(p.Name); n > MaxNameLength || !utf8.ValidString(p.Name) {
-		bad("name", "is "+itoa(n)+" characters or not valid UTF-8; want at most "+itoa(MaxNameLength))
+		ps.bad("name", "is "+strconv.Itoa(n)+" characters or not valid UTF-8; want at most "+strconv.Itoa(MaxNameLength))
 	}
 	if len(p.ContextWords) > MaxContextWords {
-		bad("contextWords", "has "+itoa(len(p.ContextWords))+" words; want at most "+itoa(MaxContextWords))
+		ps.bad("contextWords", "has "+strconv.Itoa(len(p.ContextWords))+" words; want at most "+strconv.Itoa(MaxContextWords))
 	}
 	for i, w := range p.ContextWords {
 		if n := utf8.RuneCountInString(w); n < 3 || n > MaxWordLength || !utf8.ValidString(w) {
-			bad("contextWords["+itoa(i)+"]", "is "+itoa(n)+" characters; want 3 to "+itoa(MaxWordLength))
+			ps.bad("contextWords["+strconv.Itoa(i)+"]", "is "+strconv.Itoa(n)+" characters; want 3 to "+strconv.Itoa(MaxWordLength))
 		}
 	}
 	ps.outside("minLength", p.MinLength, MinMinLength, MaxMaxLength, "")
 	if !ps.outside("maxLength", p.MaxLength, MinMaxLength, MaxMaxLength, " (Active Directory's limit)") && p.MaxLength < p.MinLength {
-		bad("maxLength", "is "+itoa(p.MaxLength)+", below minLength "+itoa(p.MinLength))
+		ps.bad("maxLength", "is "+strconv.Itoa(p.MaxLength)+", below minLength "+strconv.Itoa(p.MinLength))
 	}
 	if !(p.Threshold > 0 && p.Threshold <= MaxThreshold) {
-		bad("threshold", "is "+ftoa(p.Threshold)+"; want more than 0 and at most "+itoa(MaxThreshold))
+		ps.bad("threshold", "is "+ftoa(p.Threshold)+"; want more than 0 and at most "+strconv.Itoa(MaxThreshold))
 	}
 	// Not below the default: the embedded common list leaves out what the
 	// estimator refuses at the default (see policy/internal/gencommon).
 	if !(p.MinGuessesLog10 >= DefaultMinGuessesLog10 && p.MinGuessesLog10 <= MaxGuessesLog10) {
-		bad("minGuessesLog10", "is "+ftoa(p.MinGuessesLog10)+"; want at least "+ftoa(DefaultMinGuessesLog10)+" (the default; an institution may only raise it) and at most "+itoa(MaxGuessesLog10))
+		ps.bad("minGuessesLog10", "is "+ftoa(p.MinGuessesLog10)+"; want at least "+ftoa(DefaultMinGuessesLog10)+" (the default; an institution may only raise it) and at most "+strconv.Itoa(MaxGuessesLog10))
 	}
 	ps.outside("historySize", p.HistorySize, 0, MaxHistorySize, "")
 	if p.BreachThreshold < 1 {
-		bad("breachThreshold", "is "+itoa(p.BreachThreshold)+"; want 1 or more")
+		ps.bad("breachThreshold", "is "+strconv.Itoa(p.BreachThreshold)+"; want 1 or more")
 	}
 	if p.BreachCheck != BreachPrefer && p.BreachCheck != BreachRequire {
-		bad("breachCheck", "is not one of \"prefer\" or \"require\"")
+		ps.bad("breachCheck", "is not one of \"prefer\" or \"require\"")
 	}
 	if d, ok := duration.Parse(p.ActivationTTL); !ok {
-		bad("activationTTL", "is not a duration such as \"72h\"")
+		ps.bad("activationTTL", "is not a duration such as \"72h\"")
 	} else if d < 10*duration.Minute || d > 720*duration.Hour {
-		bad("activationTTL", "is "+duration.Format(d)+"; want 10m to 720h")
+		ps.bad("activationTTL", "is "+duration.Format(d)+"; want 10m to 720h")
 	}
 	p.Score.problems(&ps)
 	if a := p.AllowedCharacters; a != nil {
 		if len(a.Classes) == 0 && a.Extra == "" {
-			bad("allowedCharacters", "allows nothing; list classes or extra characters")
+			ps.bad("allowedCharacters", "allows nothing; list classes or extra characters")
 		}
 		for i, c := range a.Classes {
 			if classIndex(c) == catNone {
-				bad("allowedCharacters.classes["+itoa(i)+"]", "is not one of upper, lower, digit, special")
+				ps.bad("allowedCharacters.classes["+strconv.Itoa(i)+"]", "is not one of upper, lower, digit, special")
 			}
 		}
 		if !utf8.ValidString(a.Extra) || utf8.RuneCountInString(a.Extra) > 256 {
-			bad("allowedCharacters.extra", "is not valid UTF-8 of at most 256 characters")
+			ps.bad("allowedCharacters.extra", "is not valid UTF-8 of at most 256 characters")
 		}
 	}
 	sum, known := 0, 0
@@ -91,7 +88,7 @@ func (p Policy) Problems() []Problem {
 		sum += n
 	}
 	if len(p.RequiredClasses) > known { // counted, not ranged over: no map iteration in the module
-		bad("requiredClasses", "has a key that is not one of upper, lower, digit, special")
+		ps.bad("requiredClasses", "has a key that is not one of upper, lower, digit, special")
 	}
 	if a := p.AllowedCharacters; a != nil {
 		// A class asked for that no allowed character belongs to: no
@@ -105,15 +102,18 @@ func (p Policy) Problems() []Problem {
 				ok = ok || categorize(r, p.Score.Categories) == Category(k)
 			}
 			if !ok {
-				bad("requiredClasses."+c, "asks for a character allowedCharacters does not allow; no password could pass")
+				ps.bad("requiredClasses."+c, "asks for a character allowedCharacters does not allow; no password could pass")
 			}
 		}
 	}
 	if sum > p.MaxLength && p.MaxLength > 0 {
-		bad("requiredClasses", "asks for "+itoa(sum)+" characters in all, more than maxLength "+itoa(p.MaxLength))
+		ps.bad("requiredClasses", "asks for "+strconv.Itoa(sum)+" characters in all, more than maxLength "+strconv.Itoa(p.MaxLength))
 	}
 	return ps
 }
+
+// ftoa formats f as the policy's JSON has it.
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // problems collects the problems of a policy (Policy.Problems).
 type problems []Problem
@@ -134,38 +134,36 @@ func (ps *problems) outside(field string, v, lo, hi int, note string) bool {
 
 // problems adds s's problems to ps, their fields under "score.".
 func (s ScoreRules) problems(ps *problems) {
-	bad := func(field, msg string) { ps.bad("score."+field, msg) }
-	itoa := strconv.Itoa
 	if len(s.Tiers) == 0 || len(s.Tiers) > MaxTiers {
-		bad("tiers", "has "+itoa(len(s.Tiers))+" tiers; want 1 to "+itoa(MaxTiers))
+		ps.bad("score.tiers", "has "+strconv.Itoa(len(s.Tiers))+" tiers; want 1 to "+strconv.Itoa(MaxTiers))
 	}
 	for i, t := range s.Tiers {
-		f := "tiers[" + itoa(i) + "]"
+		f := "tiers[" + strconv.Itoa(i) + "]"
 		switch {
 		case i == 0 && t.From != 1:
-			bad(f+".from", "is "+itoa(t.From)+"; the first tier must start at 1")
+			ps.bad("score."+f+".from", "is "+strconv.Itoa(t.From)+"; the first tier must start at 1")
 		case i > 0 && t.From <= s.Tiers[i-1].From:
-			bad(f+".from", "is "+itoa(t.From)+"; want more than the tier before ("+itoa(s.Tiers[i-1].From)+")")
+			ps.bad("score."+f+".from", "is "+strconv.Itoa(t.From)+"; want more than the tier before ("+strconv.Itoa(s.Tiers[i-1].From)+")")
 		case t.From > MaxMaxLength:
-			bad(f+".from", "is "+itoa(t.From)+"; want at most "+itoa(MaxMaxLength))
+			ps.bad("score."+f+".from", "is "+strconv.Itoa(t.From)+"; want at most "+strconv.Itoa(MaxMaxLength))
 		}
 		if !(t.Points >= 0 && t.Points <= MaxPointsPerChar) {
-			bad(f+".points", "is out of range; want 0 to "+itoa(MaxPointsPerChar))
+			ps.bad("score."+f+".points", "is out of range; want 0 to "+strconv.Itoa(MaxPointsPerChar))
 		}
 	}
 	if s.OccurrenceLimit < 0 || s.OccurrenceLimit > MaxOccurrence {
-		bad("occurrenceLimit", "is "+itoa(s.OccurrenceLimit)+"; want 0 (no limit) to "+itoa(MaxOccurrence))
+		ps.bad("score.occurrenceLimit", "is "+strconv.Itoa(s.OccurrenceLimit)+"; want 0 (no limit) to "+strconv.Itoa(MaxOccurrence))
 	}
 	if s.Categories != CategoriesUnicode && s.Categories != CategoriesASCII {
-		bad("categories", "is not one of \"unicode\" or \"ascii\"")
+		ps.bad("score.categories", "is not one of \"unicode\" or \"ascii\"")
 	}
 	if len(s.Bonus) > MaxBonusRules {
-		bad("bonus", "has "+itoa(len(s.Bonus))+" rules; want at most "+itoa(MaxBonusRules))
+		ps.bad("score.bonus", "has "+strconv.Itoa(len(s.Bonus))+" rules; want at most "+strconv.Itoa(MaxBonusRules))
 	}
 	for i, b := range s.Bonus {
-		f := "bonus[" + itoa(i) + "]"
+		f := "bonus[" + strconv.Itoa(i) + "]"
 		if !(b.Points >= 0 && b.Points <= MaxThreshold) {
-			bad(f+".points", "is out of range; want 0 to "+itoa(MaxThreshold))
+			ps.bad("score."+f+".points", "is out of range; want 0 to "+strconv.Itoa(MaxThreshold))
 		}
 		ps.outside("score."+f+".categories", b.Categories, 1, 4, "")
 		ps.outside("score."+f+".minEach", b.MinEach, 1, MaxMaxLength, "")
