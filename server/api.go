@@ -318,7 +318,7 @@ type validateRequest struct {
 func (h *handler) validate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req validateRequest
-		if err := decode(w, r, &req); err != nil {
+		if err := decodeUpTo(w, r, &req, maxValidateBody); err != nil {
 			writeError(w, err)
 			return
 		}

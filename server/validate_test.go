@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,6 +60,28 @@ func TestValidateCaps(t *testing.T) {
 		assert.Less(t, len(body), 20<<10, "answer size")
 		assert.Equal(t, before, len(e.fake.Requests()), "a password longer than the policy allows is never looked up")
 	})
+}
+
+// TestValidateLargePolicy: a policy object as large as a policy may be (200
+// context words of 127 characters, 26 KB) is judged: it answered 413
+// body_too_large, its body over the API's 8 KB (found by a policy
+// designer's test).
+func TestValidateLargePolicy(t *testing.T) {
+	e := newEnv(t, nil)
+	words := make([]string, 200)
+	for i := range words {
+		words[i] = fmt.Sprintf("%03d", i) + strings.Repeat("ordfjellbekk", 11)[:124]
+	}
+	p := map[string]any{"id": "stor", "contextWords": words}
+	resp, body := e.post(t, "/api/validate", map[string]any{"password": "Granskog!Lirype-Vadmel9", "policy": p})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %.300s", body)
+	assert.Contains(t, string(body), `"ok":true`)
+	words[199] = "Lirype" + words[199][6:]
+	words = append(words, "Lirype")
+	p["contextWords"] = words[1:]
+	resp, body = e.post(t, "/api/validate", map[string]any{"password": "Granskog!Lirype-Vadmel9", "policy": p})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %.300s", body)
+	assert.Contains(t, string(body), `"context"`, "the last word counts")
 }
 
 // TestValidateBirthDateAndPhone: /api/validate judges by a date of birth

@@ -212,6 +212,9 @@ func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 		if err := strictUnmarshal(line, &rec); err != nil {
 			return policy.Input{}, err
 		}
+		if err := server.StrictObject(line); err != nil {
+			return policy.Input{}, err
+		}
 		if rec.Password == nil {
 			return policy.Input{}, errors.New(`missing field "password"`)
 		}

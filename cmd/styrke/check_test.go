@@ -101,15 +101,17 @@ func TestCheckMalformedLines(t *testing.T) {
 		`42`,                // not a string or object
 		`{"password": 5}`,   // wrong type
 		`"` + strings.Repeat("x", maxLineBytes+10) + `"`, // too long
+		`{"password": "` + secret + `", "password": "abc"}`, // twice: /api/validate refuses it, check took the last
 		`"ok-line-two-bbbbbbb"`,
 	}, "\n")
 	out, errOut, err := runCLI(t, in, "check")
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, errReported))
 	assert.Equal(t, 2, strings.Count(out, "\n"), "the two good lines still produce results")
-	for _, n := range []int{2, 3, 4, 5, 6, 7} {
+	for _, n := range []int{2, 3, 4, 5, 6, 7, 8} {
 		assert.Contains(t, errOut, "line "+strconv.Itoa(n)+":")
 	}
+	assert.Contains(t, errOut, `field "password" appears more than once`)
 	assert.NotContains(t, errOut, secret)
 	assert.NotContains(t, errOut, "Hemmelig")
 	assert.Contains(t, errOut, `unknown field "pasword"`)
@@ -204,6 +206,10 @@ func TestPolicyValidateMalformed(t *testing.T) {
 		{"wrong type", `{"id":"x","minLength":"16"}`, "minLength: want an integer, got a string\n"},
 		{"duplicate key", `{"id":"x","id":"y"}`, "syntax error at byte 10: duplicate key \"id\"\n"},
 		{"trailing data", `{"id":"x"} {}`, "syntax error at byte 11: unexpected data after the JSON value\n"},
+		// Said as such (it was "syntax error at byte 0: unexpected end of
+		// input", and ": want an object" with no field named).
+		{"empty file", "\n", "the file is empty; want a JSON object, {…}\n"},
+		{"an array", "[1]", "(document): want an object, got an array\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,6 +79,11 @@ func validatePolicy(path string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("policy file %q: %w", path, err)
 	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\uFEFF")))) == 0 {
+		fmt.Fprintln(stdout, "the file is empty; want a JSON object, {…}")
+		fmt.Fprintf(stderr, "styrke policy validate: %s: not a well-formed policy\n", path)
+		return errReported
+	}
 	_, err = policy.Parse(data)
 	var pe *policy.ProblemsError
 	var fe *policy.FieldError
@@ -94,7 +99,11 @@ func validatePolicy(path string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "styrke policy validate: %s: %d problem(s)\n", path, len(pe.Problems))
 		return errReported
 	case errors.As(err, &fe):
-		fmt.Fprintf(stdout, "%s: %s\n", fe.Path, fe.Msg)
+		where := fe.Path
+		if where == "" {
+			where = "(document)" // as check names it
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", where, fe.Msg)
 	case errors.As(err, &se):
 		fmt.Fprintf(stdout, "syntax error at byte %d: %s\n", se.Offset, se.Msg)
 	default:
