@@ -62,3 +62,13 @@ func TestResetTextsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlineNamesTheButton: the minute's warning names the button that
+// gives more time, which appears without the focus (a screen reader in the
+// password field heard only "choose the password now").
+func TestDeadlineNamesTheButton(t *testing.T) {
+	for _, lang := range site.Languages {
+		tx := site.Texts(lang)
+		assert.Contains(t, tx.ResetDeadlineSoon(), tx.ResetExtend(), lang)
+	}
+}

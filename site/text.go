@@ -280,7 +280,7 @@ var texts = [3]Text{
 			{"phone", "Telefonnummeret til personen, så eit passord som inneheld dei siste åtte sifra blir avvist."},
 			{"username-input", "id-en til eit felt som held brukarnamnet, i staden for username."},
 			{"name-input", "id-en til eit felt som held namnet, i staden for name."},
-			{"base", "Adressa til lekkasjetenesta (range-API). Standard er https://api.pwnedpasswords.com. Styrke-serveren svarar det same på /api/breach (til dømes https://passord.example.no/api/breach, med opphavet til sida i --origins): då spør nettlesaren ingen tredjepart. Tenaren svarar kvar klientadresse ti oppslag med ein gong og så eitt kvart andre sekund (sjå README om NAT)."},
+			{"base", "Adressa til lekkasjetenesta (range-API). Standard er https://api.pwnedpasswords.com. Styrke-tenaren svarar det same på /api/breach (til dømes https://passord.example.no/api/breach, med opphavet til sida i --origins): då spør nettlesaren ingen tredjepart. Tenaren svarar kvar klientadresse ti oppslag med ein gong og så eitt kvart andre sekund (sjå README om NAT)."},
 		},
 		EmbedEventTitle: "Hending", EmbedEvent: "Målaren sender styrke-change kvar gong resultatet endrar seg (ved inntasting og når lekkasjesjekken svarar). detail har desse felta (aldri passordet):",
 		EmbedEventFields: [][2]string{

@@ -390,11 +390,14 @@ func (t Text) ResetExtended() string {
 	return t.pick("Du har fått mer tid: til kl. {time}.", "Du har fått meir tid: til kl. {time}.", "You have more time: until {time}.")
 }
 
-// ResetDeadlineSoon says the reset's session ends in a minute.
+// ResetDeadlineSoon says the reset's session ends in a minute, and names
+// the button that gives more time (ResetExtend), which appears beside it
+// without taking the focus: a screen reader in the password field heard
+// only "choose the password now".
 func (t Text) ResetDeadlineSoon() string {
-	return t.pick("Om ett minutt må du logge inn med ID-porten på nytt. Velg passordet nå.",
-		"Om eitt minutt må du logge inn med ID-porten på nytt. Vel passordet no.",
-		"In one minute you must sign in with ID-porten again. Choose the password now.")
+	return t.pick("Om ett minutt må du logge inn med ID-porten på nytt. Velg passordet nå, eller trykk «Gi meg mer tid».",
+		"Om eitt minutt må du logge inn med ID-porten på nytt. Vel passordet no, eller trykk «Gi meg meir tid».",
+		"In one minute you must sign in with ID-porten again. Choose the password now, or press “Give me more time”.")
 }
 
 // ResetLogoutLead says why to log out of ID-porten after a reset: its

@@ -361,6 +361,7 @@ ul.rules{list-style:none;margin:0;padding:0;display:grid;gap:.2rem}
 .rules li.todo .mark{color:var(--mute)}
 .why{font-size:.9em}
 .why summary{cursor:pointer;color:var(--mute)}
+.why summary:focus-visible{outline:3px solid;outline-offset:2px}
 .why p{margin:.25rem 0 0}
 .rules .msg{display:block;color:var(--mute);font-size:.9em}
 .next{margin:0;padding-left:1.2rem}

@@ -6,6 +6,7 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -163,4 +164,28 @@ func TestPatternCellsPerceivable(t *testing.T) {
 	assert.Contains(t, name, ", del av et mønster")
 	assert.NotEqual(t, "0px", chrome.Eval[string](t, tab, `getComputedStyle(`+meterJS+`.shadowRoot.querySelector(".bar.pat")).borderBottomWidth`),
 		"a mark forced colours keep")
+}
+
+// TestWhyFocusVisible: the "why do later characters earn fewer points"
+// toggle, in the meter's shadow root where the page's focus style cannot
+// reach, shows a 3 px ring in its own colour when the keyboard reaches it:
+// it had the browser's 1 px one, about 2.4:1 against white (found by an
+// accessibility test).
+func TestWhyFocusVisible(t *testing.T) {
+	tab := open(t, "/index.html")
+	setValue(t, tab, "pw", "abba")
+	summary := meterJS + `.shadowRoot.querySelector("details.why summary")`
+	chrome.Poll[bool](t, tab, summary+` !== null`)
+	// The keyboard: Tab from the field until the summary has the focus.
+	chrome.Eval[bool](t, tab, `(document.getElementById("pw").focus(), true)`)
+	for range 6 {
+		if chrome.Eval[bool](t, tab, meterJS+`.shadowRoot.activeElement === `+summary) {
+			break
+		}
+		_, err := chromedp.Run(tab, chromedp.KeyEvent(kb.Tab))
+		require.NoError(t, err)
+	}
+	require.True(t, chrome.Eval[bool](t, tab, meterJS+`.shadowRoot.activeElement === `+summary), "the keyboard reaches the toggle")
+	assert.True(t, chrome.Eval[bool](t, tab, summary+`.matches(":focus-visible")`))
+	assert.Equal(t, "3px solid", chrome.Eval[string](t, tab, `(() => { const s = getComputedStyle(`+summary+`); return s.outlineWidth + " " + s.outlineStyle; })()`))
 }

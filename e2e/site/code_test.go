@@ -82,6 +82,12 @@ func TestActivationWithCode(t *testing.T) {
 	assert.Equal(t, nb.ActCodeWrong(), chrome.Eval[string](t, tb, `document.querySelector('[data-code-errors]').textContent`))
 	assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('code').getAttribute('aria-invalid')`))
 	assert.Equal(t, "code", chrome.Eval[string](t, tb, `document.activeElement.id`), "the focus stays on the code")
+	// Said under the field and part of its description, as the password
+	// fields' errors are (it was the alert's once, and the field described
+	// by the lead alone).
+	assert.Equal(t, "code-error code-lead", chrome.Eval[string](t, tb, `document.getElementById('code').getAttribute('aria-describedby')`))
+	desc := chrome.AX(t, tb, `document.getElementById('code')`).Description
+	assert.True(t, strings.HasPrefix(desc, nb.ActCodeWrong()), "the field's description: %q", desc)
 	chrome.Eval[bool](t, tb, env.axe+";true")
 	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the code step with its error and status")
 

@@ -113,9 +113,10 @@ codeForm.addEventListener('submit', async (event) => {
   if (styrkeForm.isBusy(button)) return;
   const typed = codeInput.value.replace(/[\s-]/g, '');
   if (!/^[0-9]{8}$/.test(typed)) {
+    // Said under the field too, and linked to it: the alert was heard
+    // once, and the field's description was only the lead.
     styrkeForm.setList(codeErrors, [msg.msgCodeform]);
-    codeInput.setAttribute('aria-invalid', 'true');
-    codeInput.focus();
+    styrkeForm.invalid(codeInput, msg.msgCodeform);
     return;
   }
   const done = styrkeForm.busy(button, msg.msgChecking);
@@ -135,16 +136,15 @@ codeForm.addEventListener('submit', async (event) => {
     case 200:
       if (res.data?.codeRequired) break;
       code = typed;
-      codeInput.removeAttribute('aria-invalid');
+      styrkeForm.valid(codeInput);
       applyAccount(res.data);
       return;
     case 400:
     case 401:
       styrkeForm.setList(codeErrors, [res.status === 400 ? msg.msgCodeform : msg.msgCodewrong]);
       showAttempts(res.data?.attemptsLeft, codeAttempts);
-      codeInput.setAttribute('aria-invalid', 'true');
+      styrkeForm.invalid(codeInput, res.status === 400 ? msg.msgCodeform : msg.msgCodewrong);
       codeInput.select();
-      codeInput.focus();
       return;
     case 429:
       styrkeForm.setList(codeErrors, [msg.msgToomany]);
@@ -152,7 +152,6 @@ codeForm.addEventListener('submit', async (event) => {
   }
   styrkeForm.setList(codeErrors, [msg.msgError]);
 });
-codeInput.addEventListener('input', () => codeInput.removeAttribute('aria-invalid'));
 
 // The person may ask for the code again (a new one, to the number on file;
 // the server limits how often): the answer is told in the status line.
