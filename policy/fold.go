@@ -187,18 +187,23 @@ type contextWord struct {
 // next asked for), so neither memory nor any cost can grow with what
 // clients send. (Not a map: the module would carry the runtime's map
 // iteration and clearing for this alone.)
-var foldCache [foldSlots]atomic.Pointer[contextWord]
+//
+// The slots are unsafe.Pointers read and written with sync/atomic's
+// functions, not atomic.Pointer[contextWord]: the generic type's
+// instantiation carried the struct's whole definition as its name, three
+// times, into the module.
+var foldCache [foldSlots]unsafe.Pointer // *contextWord
 
 const foldSlots = 1024 // a power of two
 
 // cachedWord returns w prepared for the context rule.
 func cachedWord(w string) *contextWord {
 	slot := &foldCache[commonHash(w)&(foldSlots-1)]
-	if e := slot.Load(); e != nil && e.word == w {
+	if e := (*contextWord)(atomic.LoadPointer(slot)); e != nil && e.word == w {
 		return e
 	}
 	e := newContextWord(w)
-	slot.Store(e)
+	atomic.StorePointer(slot, unsafe.Pointer(e))
 	return e
 }
 
@@ -232,32 +237,39 @@ func skeleton(s string) string {
 // allocated two strings for a policy with "Tromsø" among its words); the
 // result shares buf, which the caller must not reuse while it holds it.
 func skeletonIn(buf []byte, s string) string {
-	n, changed := 0, false
 	if len(buf) < len(s) {
 		buf = make([]byte, len(s))
 	}
+	// æ, ø and å as a, o and a first, then ae, oe and aa as a, o and a:
+	// "Bøen" and "Boen" both come to "bon" (in one pass "bøen" came to
+	// "boen" and "boen" to "bon").
+	n, changed := 0, false
 	for i := 0; i < len(s); i++ {
-		c, d := s[i], byte(0)
-		if i+1 < len(s) {
-			d = s[i+1]
-		}
-		if c == 0xc3 && (d == 0xa6 || d == 0xa5 || d == 0xb8) || c == 'a' && (d == 'e' || d == 'a') || c == 'o' && d == 'e' {
-			changed = true
-			if c == 0xc3 {
-				c = 'a'
-				if d == 0xb8 {
-					c = 'o'
-				}
+		c := s[i]
+		if c == 0xc3 && i+1 < len(s) && (s[i+1] == 0xa6 || s[i+1] == 0xa5 || s[i+1] == 0xb8) {
+			c, changed = 'a', true
+			if s[i+1] == 0xb8 {
+				c = 'o'
 			}
 			i++
 		}
 		buf[n] = c
 		n++
 	}
+	m := 0
+	for i := 0; i < n; i++ {
+		c := buf[i]
+		if i+1 < n && (c == 'a' && (buf[i+1] == 'e' || buf[i+1] == 'a') || c == 'o' && buf[i+1] == 'e') {
+			changed = true
+			i++
+		}
+		buf[m] = c
+		m++
+	}
 	if !changed {
 		return s
 	}
-	return unsafe.String(&buf[0], n)
+	return unsafe.String(&buf[0], m)
 }
 
 func isASCII(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 
@@ -55,7 +56,7 @@ func TestCachedWord(t *testing.T) {
 	wg.Wait()
 	kept := 0
 	for i := range foldCache {
-		if e := foldCache[i].Load(); e != nil {
+		if e := (*contextWord)(atomic.LoadPointer(&foldCache[i])); e != nil {
 			kept++
 			assert.Equal(t, Fold(e.word), e.folded)
 		}

@@ -871,14 +871,21 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 // institution, or in all when it is empty) that is not used or revoked
 // yet (revocable), as after a restore, where links used or revoked since
 // the backup work again. With dryRun it revokes nothing and returns the
-// IDs it would revoke.
-func (d *Desk) RevokeIssuedBefore(ctx context.Context, before time.Time, institution, actor, remote string, dryRun bool) ([]string, error) {
+// IDs it would revoke. busy are the links being completed right now,
+// which it could not revoke (a lease of at most ClaimLease; run it again
+// after): they were skipped without a word. Each revocation's audit event
+// says the cut-off. A cut-off after now is refused (a typo revoked every
+// open link, those issued since the restore too).
+func (d *Desk) RevokeIssuedBefore(ctx context.Context, before time.Time, institution, actor, remote string, dryRun bool) (revoked, busy []string, err error) {
 	if err := knownInstitution(institution); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if before.After(d.Now()) {
+		return nil, nil, &FieldError{Fields: []string{"issuedBefore"}, Msg: "is after now (" + before.Format(time.RFC3339) + "); give the backup's time"}
 	}
 	recs, err := d.Store.Activations(ctx, store.ActivationFilter{Institution: institution})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	recs = slices.DeleteFunc(recs, func(r store.ActivationRecord) bool {
 		return !r.CreatedAt.Before(before) || !revocable(d.view(r).State, r)
@@ -888,9 +895,9 @@ func (d *Desk) RevokeIssuedBefore(ctx context.Context, before time.Time, institu
 		for k, r := range recs {
 			ids[k] = ID(r.TokenHash)
 		}
-		return ids, nil
+		return ids, nil, nil
 	}
-	return d.revoke(ctx, recs, false, actor, remote)
+	return d.revokeAll(ctx, recs, false, actor, remote, " (issued before "+before.UTC().Format(time.RFC3339)+")")
 }
 
 // revocable reports whether revoking a link in state v by username or in
@@ -922,26 +929,35 @@ func (d *Desk) closeOpen(ctx context.Context, username, institution, actor, remo
 // revoke revokes targets and audits each; one (the id given) fails on a
 // link already used, revoked or being completed, where others skip it.
 func (d *Desk) revoke(ctx context.Context, targets []store.ActivationRecord, one bool, actor, remote string) ([]string, error) {
-	var done []string
+	done, _, err := d.revokeAll(ctx, targets, one, actor, remote, "")
+	return done, err
+}
+
+// revokeAll is revoke that also returns the links skipped while being
+// completed (busy), and adds why to each audit event's detail.
+func (d *Desk) revokeAll(ctx context.Context, targets []store.ActivationRecord, one bool, actor, remote, why string) (done, busy []string, err error) {
 	for _, r := range targets {
 		err := d.Store.Revoke(ctx, r.TokenHash, d.Now())
 		if errors.Is(err, store.ErrGone) || errors.Is(err, store.ErrBusy) {
 			if one && errors.Is(err, store.ErrBusy) {
-				return nil, ErrActivationBusy
+				return nil, nil, ErrActivationBusy
 			}
 			if one {
-				return nil, ErrNotRevocable
+				return nil, nil, ErrNotRevocable
+			}
+			if errors.Is(err, store.ErrBusy) {
+				busy = append(busy, ID(r.TokenHash))
 			}
 			continue
 		}
 		if err != nil {
-			return done, err
+			return done, busy, err
 		}
 		done = append(done, ID(r.TokenHash))
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: r.Username, Institution: r.Institution,
-			RemoteAddr: remote, Detail: "id " + ID(r.TokenHash)})
+			RemoteAddr: remote, Detail: "id " + ID(r.TokenHash) + why})
 	}
-	return done, nil
+	return done, busy, nil
 }
 
 // Resend issues a new activation like the one with id (same person, contact

@@ -1568,3 +1568,34 @@ func TestPasswordFollowupsAfterInterruption(t *testing.T) {
 		})
 	}
 }
+
+// TestRevokeIssuedBeforeBusyAndFuture: a link being completed when the
+// bulk revoke runs is named as not revoked (it was skipped without a word,
+// "0 revoked" and a clean exit, and stayed open if its completion failed);
+// a cut-off after now is refused (a typo revoked every open link); each
+// revocation's audit event names the cut-off (found by a security review).
+func TestRevokeIssuedBeforeBusyAndFuture(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	d := server.NewDesk(e.st, "https://styrke.example", server.DeskDeps{}, nil, nil)
+	busyToken, _, err := server.CreateActivation(t.Context(), e.st, time.Now().Add(-time.Minute), "kari", "", "default", time.Hour)
+	require.NoError(t, err)
+	_, _, err = server.CreateActivation(t.Context(), e.st, time.Now().Add(-time.Minute), "ola", "", "default", time.Hour)
+	require.NoError(t, err)
+	h := server.HashToken(busyToken)
+	_, err = e.st.Claim(t.Context(), h, time.Now(), time.Minute, "$argon2id$pending", server.MaxFailures) // a complete in flight
+	require.NoError(t, err)
+
+	_, _, err = d.RevokeIssuedBefore(t.Context(), time.Now().Add(time.Hour), "", "cli:test", "", false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "after now")
+
+	cut := time.Now()
+	revoked, busy, err := d.RevokeIssuedBefore(t.Context(), cut, "", "cli:test", "", false)
+	require.NoError(t, err)
+	assert.Len(t, revoked, 1, "ola's")
+	assert.Equal(t, []string{server.ID(h)}, busy, "kari's, being completed")
+	events, err := e.st.Audit(t.Context(), store.AuditFilter{Event: store.EventRevoked})
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Contains(t, events[0].Detail, "(issued before "+cut.UTC().Format(time.RFC3339)+")")
+}

@@ -119,13 +119,18 @@ func jsonKind(t reflect.Type) string {
 // maxDepth is how deeply a request's JSON may nest.
 const maxDepth = 32
 
-// StrictObject is the API's own check of a JSON object (one object, no
-// key twice in any object in it, nesting at most 32 deep), for the CLI's
-// JSON input: `styrke check` took the last of two "password" fields,
-// where /api/validate refuses them. Its errors name the field, never a
-// value.
-func StrictObject(body []byte) error {
-	if err := strictJSON(body, nil); err != nil {
+// StrictObject is the API's own check of a JSON object (one object whose
+// top-level keys are among fields, spelt exactly; no key twice in any
+// object in it; nesting at most 32 deep), for the CLI's JSON input:
+// `styrke check` took the last of two "password" fields, and "PASSWORD"
+// for "password" (encoding/json matches names in any case), where
+// /api/validate refuses both. Its errors name the field, never a value.
+func StrictObject(body []byte, fields ...string) error {
+	known := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		known[f] = true
+	}
+	if err := strictJSON(body, known); err != nil {
 		return err
 	}
 	return nil

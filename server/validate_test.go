@@ -84,6 +84,26 @@ func TestValidateLargePolicy(t *testing.T) {
 	assert.Contains(t, string(body), `"context"`, "the last word counts")
 }
 
+// TestValidateHostilePolicySmallAnswer: a policy body as large as
+// /api/validate takes, made of thousands of bad items, gets a small answer:
+// it came back as 2 MB of problems, one per item past the lists' caps, 33
+// times the request (found by a security review).
+func TestValidateHostilePolicySmallAnswer(t *testing.T) {
+	e := newEnv(t, nil)
+	for name, list := range map[string]string{
+		"bonus rules":   `{"id":"x","score":{"bonus":[` + strings.Repeat(`{},`, 21000) + `{}]}}`,
+		"tiers":         `{"id":"x","score":{"tiers":[` + strings.Repeat(`{},`, 21000) + `{}]}}`,
+		"context words": `{"id":"x","contextWords":[` + strings.Repeat(`"",`, 21000) + `""]}`,
+	} {
+		body := `{"password":"Granskog!Lirype-Vadmel9","policy":` + list + `}`
+		require.Less(t, len(body), 72<<10, name)
+		resp, out := e.do(t, http.MethodPost, "/api/validate", "application/json", body)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, name)
+		assert.Less(t, len(out), 4<<10, "%s: an answer of %d bytes to %d", name, len(out), len(body))
+		assert.Contains(t, string(out), "problem(s)", name)
+	}
+}
+
 // TestValidateBirthDateAndPhone: /api/validate judges by a date of birth
 // and a phone number as the meter does, and its answer says neither.
 func TestValidateBirthDateAndPhone(t *testing.T) {

@@ -319,7 +319,12 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 	}
 	defer done()
 	if issuedBefore != "" {
-		ids, err := d.RevokeIssuedBefore(ctx, before, institution, c.actor, "", dryRun)
+		ids, busy, err := d.RevokeIssuedBefore(ctx, before, institution, c.actor, "", dryRun)
+		var fe *server.FieldError
+		if errors.As(err, &fe) {
+			fmt.Fprintln(stderr, "activation revoke: --issued-before", fe.Msg)
+			return errUsage
+		}
 		if err != nil {
 			return err
 		}
@@ -328,8 +333,14 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 		}
 		if dryRun {
 			fmt.Fprintf(stderr, "%d would be revoked: issued before %s and not used or revoked (nothing changed; run again without --dry-run)\n", len(ids), before.Format(time.RFC3339))
-		} else {
-			fmt.Fprintf(stderr, "%d revoked: issued before %s and not used or revoked\n", len(ids), before.Format(time.RFC3339))
+			return nil
+		}
+		fmt.Fprintf(stderr, "%d revoked: issued before %s and not used or revoked\n", len(ids), before.Format(time.RFC3339))
+		if len(busy) > 0 {
+			for _, id := range busy {
+				fmt.Fprintf(stderr, "not revoked, being completed right now: %s\n", id)
+			}
+			return fmt.Errorf("%d link(s) were being completed and are not revoked: run the same command again in %s", len(busy), server.DefaultClaimLease)
 		}
 		return nil
 	}

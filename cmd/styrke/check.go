@@ -212,7 +212,7 @@ func parseCheckLine(line []byte, tooLong bool) (policy.Input, error) {
 		if err := strictUnmarshal(line, &rec); err != nil {
 			return policy.Input{}, err
 		}
-		if err := server.StrictObject(line); err != nil {
+		if err := server.StrictObject(line, "password", "username", "name", "birthDate", "phone"); err != nil {
 			return policy.Input{}, err
 		}
 		if rec.Password == nil {

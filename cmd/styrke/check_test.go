@@ -100,18 +100,20 @@ func TestCheckMalformedLines(t *testing.T) {
 		`{"username": "u"}`, // no password
 		`42`,                // not a string or object
 		`{"password": 5}`,   // wrong type
-		`"` + strings.Repeat("x", maxLineBytes+10) + `"`, // too long
+		`"` + strings.Repeat("x", maxLineBytes+10) + `"`,    // too long
 		`{"password": "` + secret + `", "password": "abc"}`, // twice: /api/validate refuses it, check took the last
+		`{"password": "` + secret + `", "PASSWORD": "abc"}`, // in another case: encoding/json took it for password
 		`"ok-line-two-bbbbbbb"`,
 	}, "\n")
 	out, errOut, err := runCLI(t, in, "check")
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, errReported))
 	assert.Equal(t, 2, strings.Count(out, "\n"), "the two good lines still produce results")
-	for _, n := range []int{2, 3, 4, 5, 6, 7, 8} {
+	for _, n := range []int{2, 3, 4, 5, 6, 7, 8, 9} {
 		assert.Contains(t, errOut, "line "+strconv.Itoa(n)+":")
 	}
 	assert.Contains(t, errOut, `field "password" appears more than once`)
+	assert.Contains(t, errOut, `unknown field "PASSWORD" (field names are case-sensitive)`)
 	assert.NotContains(t, errOut, secret)
 	assert.NotContains(t, errOut, "Hemmelig")
 	assert.Contains(t, errOut, `unknown field "pasword"`)

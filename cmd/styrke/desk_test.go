@@ -716,6 +716,7 @@ func TestRevokeIssuedBefore(t *testing.T) {
 	for _, args := range [][]string{
 		{"--issued-before", "yesterday"},
 		{"--issued-before", "2026-13-01"},
+		{"--issued-before", "2099-01-01"}, // after now: a typo would revoke every open link
 		{"--dry-run", "--username", "kari"},
 		{"--id", kari, "--issued-before", at},
 		{},

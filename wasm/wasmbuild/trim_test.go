@@ -38,6 +38,12 @@ func TestTrimExec(t *testing.T) {
 		assert.Contains(t, string(trimmed), `"runtime.`+name+`"`)
 	}
 	assert.NotContains(t, string(trimmed), "const storeValue", "a helper only the imports used")
+	for _, gone := range []string{"globalThis.process", "globalThis.path", "_gotest", "chmod(", "testCallExport"} {
+		assert.NotContains(t, string(trimmed), gone, "what only syscall/js or Go's tests reach")
+	}
+	for _, kept := range []string{"writeSync(fd, buf)", "globalThis.crypto", "globalThis.TextDecoder"} {
+		assert.Contains(t, string(trimmed), kept)
+	}
 
 	execFile := filepath.Join(dir, "wasm_exec.js")
 	require.NoError(t, os.WriteFile(execFile, trimmed, 0o644))
@@ -63,6 +69,9 @@ const bytes = require("fs").readFileSync(process.argv[2]);
 	assert.NotContains(t, kept, `"syscall/js.valueSet"`)
 	for _, helper := range []string{"loadValue", "storeValue", "loadString"} {
 		assert.Contains(t, kept, "const "+helper+" = ", "valueGet uses %s", helper)
+	}
+	for _, standIn := range []string{"globalThis.process", "globalThis.path", "chmod("} {
+		assert.Contains(t, kept, standIn, "package os reaches it through syscall/js")
 	}
 	assert.Equal(t, "not Go's\nfile", string(TrimExec([]byte("not Go's\nfile"), module)))
 }
