@@ -240,36 +240,30 @@ func skeletonIn(buf []byte, s string) string {
 	if len(buf) < len(s) {
 		buf = make([]byte, len(s))
 	}
-	// æ, ø and å as a, o and a first, then ae, oe and aa as a, o and a:
-	// "Bøen" and "Boen" both come to "bon" (in one pass "bøen" came to
-	// "boen" and "boen" to "bon").
-	n, changed := 0, false
+	// æ, ø and å as a, o and a, and an e after a or o, or an a after a,
+	// left out of what is written so far: "Bøen" and "Boen" both come to
+	// "bon" (merging pairs of the input, "bøen" came to "boen" and "boen"
+	// to "bon").
+	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == 0xc3 && i+1 < len(s) && (s[i+1] == 0xa6 || s[i+1] == 0xa5 || s[i+1] == 0xb8) {
-			c, changed = 'a', true
+			c = 'a'
 			if s[i+1] == 0xb8 {
 				c = 'o'
 			}
 			i++
 		}
+		if n > 0 && (c == 'e' && (buf[n-1] == 'a' || buf[n-1] == 'o') || c == 'a' && buf[n-1] == 'a') {
+			continue
+		}
 		buf[n] = c
 		n++
 	}
-	m := 0
-	for i := 0; i < n; i++ {
-		c := buf[i]
-		if i+1 < n && (c == 'a' && (buf[i+1] == 'e' || buf[i+1] == 'a') || c == 'o' && buf[i+1] == 'e') {
-			changed = true
-			i++
-		}
-		buf[m] = c
-		m++
+	if n == len(s) {
+		return s // nothing changed: every byte was written as it was
 	}
-	if !changed {
-		return s
-	}
-	return unsafe.String(&buf[0], m)
+	return unsafe.String(&buf[0], n)
 }
 
 func isASCII(s string) bool {

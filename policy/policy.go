@@ -282,20 +282,12 @@ type ProblemsError struct {
 }
 
 // Error lists the problems, one per line after the first.
-// maxProblemsSaid is how many problems ProblemsError's message names: the
-// server's 400 answer carries it, and stays small whatever the policy.
-const maxProblemsSaid = 20
-
 func (e *ProblemsError) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid policy: ")
 	b.WriteString(strconv.Itoa(len(e.Problems)))
 	b.WriteString(" problem(s)")
-	for k, p := range e.Problems {
-		if k == maxProblemsSaid {
-			b.WriteString("; …") // the count above says how many
-			break
-		}
+	for _, p := range e.Problems {
 		b.WriteString("; ")
 		b.WriteString(p.Field)
 		b.WriteString(": ")

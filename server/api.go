@@ -368,11 +368,24 @@ func requestPolicy(raw json.RawMessage) (policy.Policy, error) {
 		return p, nil
 	}
 	p, err := policy.Parse(raw)
+	var pe *policy.ProblemsError
+	if errors.As(err, &pe) && len(pe.Problems) > maxProblemsSaid {
+		// The answer names the first ones and the count: it stays small
+		// whatever the policy (64 KB of bad items answered 2 MB).
+		n := len(pe.Problems)
+		msg := (&policy.ProblemsError{Problems: pe.Problems[:maxProblemsSaid]}).Error()
+		msg = strings.Replace(msg, strconv.Itoa(maxProblemsSaid)+" problem(s)", strconv.Itoa(n)+" problem(s)", 1) + "; …"
+		return policy.Policy{}, errorf(CodeInvalid, msg, "policy")
+	}
 	if err != nil {
 		return policy.Policy{}, errorf(CodeInvalid, err.Error(), "policy")
 	}
 	return p, nil
 }
+
+// maxProblemsSaid is how many of a policy's problems /api/validate's 400
+// names.
+const maxProblemsSaid = 20
 
 // lang picks nb, nn or en from Accept-Language by q-value (nb default;
 // "no" means nb).

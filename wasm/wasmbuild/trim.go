@@ -15,8 +15,9 @@ import (
 //
 // A module that declares none of them also loses the stand-ins for the
 // host's process and path and fs's "not implemented" methods, which only
-// package os reaches (through syscall/js), and Go's own tests' _gotest
-// imports: 1.7 → 1.4 KB more. (The stand-ins were set on the embedding
+// package os reaches (through syscall/js), the table of JavaScript values
+// syscall/js hands Go and its function wrapper, and Go's own tests'
+// _gotest imports: 1.7 → 1.25 KB more. (The stand-ins were set on the embedding
 // page's globalThis too, where a library that looks for process to tell
 // Node found one.)
 //
@@ -40,8 +41,15 @@ func TrimExec(execJS, module []byte) []byte {
 	noJS := !bytes.Contains(module, []byte("syscall/js."))
 	noTest := !bytes.Contains(module, []byte("_gotest"))
 	for i := 0; i < len(lines); i++ {
-		if noJS && standIn.Match(lines[i]) {
+		if noJS && (standIn.Match(lines[i]) || valueTableLine.Match(lines[i])) {
 			continue
+		}
+		if k := valueTableStart.FindSubmatch(lines[i]); k != nil && noJS {
+			closing := map[string]string{"values": "];", "ids": "]);", "makeFuncWrapper": "}"}[string(k[2])+string(k[3])+string(k[4])]
+			if end := blockEnd(lines, i, k[1], closing); end >= 0 {
+				i = end
+				continue
+			}
 		}
 		if k := polyfillLine.FindSubmatch(lines[i]); k != nil && noJS ||
 			k == nil && noTest && bytes.Equal(bytes.TrimSpace(lines[i]), []byte("_gotest: {")) {
@@ -97,10 +105,15 @@ func TrimExec(execJS, module []byte) []byte {
 var (
 	// standIn is one of the fs stand-in's methods that answers "not
 	// implemented" (or nothing) on one line.
-	standIn      = regexp.MustCompile(`^\t+\w+\([^)]*\) \{ (callback\((enosys\(\)|null)\)|throw enosys\(\)); \},$`)
-	polyfillLine = regexp.MustCompile(`^(\t+)if \(!globalThis\.(process|path)\) \{$`)
-	importLine   = regexp.MustCompile(`^(\t+)"syscall/js\.(\w+)": \(sp\) => \{$`)
-	helperLine   = regexp.MustCompile(`^(\t+)const (\w+) = \([^)]*\) => \{$`)
+	standIn = regexp.MustCompile(`^\t+\w+\([^)]*\) \{ (callback\((enosys\(\)|null)\)|throw enosys\(\)); \},$`)
+	// valueTableLine and valueTableStart are the table of JavaScript values
+	// syscall/js hands Go (set up in run, dropped in wasmExit) and the
+	// wrapper of a Go function as a JavaScript one (js.FuncOf).
+	valueTableLine  = regexp.MustCompile(`^\t+(this\._(goRefCounts|idPool) = .*;.*|delete this\._(values|goRefCounts|ids|idPool);)$`)
+	valueTableStart = regexp.MustCompile(`^(\t+)(?:this\._(values) = \[|this\._(ids) = new Map\(\[|_(makeFuncWrapper)\(id\) \{)`)
+	polyfillLine    = regexp.MustCompile(`^(\t+)if \(!globalThis\.(process|path)\) \{$`)
+	importLine      = regexp.MustCompile(`^(\t+)"syscall/js\.(\w+)": \(sp\) => \{$`)
+	helperLine      = regexp.MustCompile(`^(\t+)const (\w+) = \([^)]*\) => \{$`)
 )
 
 // blockEnd returns the index of the line after i that closes its block:

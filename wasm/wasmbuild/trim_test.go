@@ -38,7 +38,7 @@ func TestTrimExec(t *testing.T) {
 		assert.Contains(t, string(trimmed), `"runtime.`+name+`"`)
 	}
 	assert.NotContains(t, string(trimmed), "const storeValue", "a helper only the imports used")
-	for _, gone := range []string{"globalThis.process", "globalThis.path", "_gotest", "chmod(", "testCallExport"} {
+	for _, gone := range []string{"globalThis.process", "globalThis.path", "_gotest", "chmod(", "testCallExport", "_makeFuncWrapper", "this._values", "this._ids", "_idPool", "_goRefCounts"} {
 		assert.NotContains(t, string(trimmed), gone, "what only syscall/js or Go's tests reach")
 	}
 	for _, kept := range []string{"writeSync(fd, buf)", "globalThis.crypto", "globalThis.TextDecoder"} {
@@ -70,7 +70,7 @@ const bytes = require("fs").readFileSync(process.argv[2]);
 	for _, helper := range []string{"loadValue", "storeValue", "loadString"} {
 		assert.Contains(t, kept, "const "+helper+" = ", "valueGet uses %s", helper)
 	}
-	for _, standIn := range []string{"globalThis.process", "globalThis.path", "chmod("} {
+	for _, standIn := range []string{"globalThis.process", "globalThis.path", "chmod(", "_makeFuncWrapper", "this._values = [", "this._ids = new Map", "delete this._idPool"} {
 		assert.Contains(t, kept, standIn, "package os reaches it through syscall/js")
 	}
 	assert.Equal(t, "not Go's\nfile", string(TrimExec([]byte("not Go's\nfile"), module)))
