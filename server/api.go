@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -270,6 +271,28 @@ func (h *handler) linkPolicy(w http.ResponseWriter, r *http.Request, a store.Act
 		h.internal(w, r, "policy lookup", err)
 	}
 	return p, err
+}
+
+// WarnUnknownInstitutions logs, once, the institutions of open links that
+// this build has no policy for (a policy file removed or renamed since the
+// links were issued): their links answer 410 token_institution_unknown and
+// can never be used, which the service desk otherwise learnt from people
+// one at a time. A store that does not answer is said elsewhere (readyz).
+func WarnUnknownInstitutions(ctx context.Context, st store.Store, now time.Time, logger *slog.Logger) {
+	insts, err := st.OpenInstitutions(ctx, now, MaxFailures)
+	if err != nil {
+		return
+	}
+	var unknown []string
+	for _, id := range insts {
+		if _, err := policy.Lookup(id); errors.Is(err, policy.ErrUnknownInstitution) {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		logger.WarnContext(ctx, "open links of institutions this build has no policy for: they cannot be used (410); put the policies back or issue new links (styrke activation list --institution ID --state open, then revoke and create)",
+			"institutions", strings.Join(unknown, ","))
+	}
 }
 
 // fail answers an *Error as is, a deadline as a retryable 503, and logs

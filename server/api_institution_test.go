@@ -43,4 +43,17 @@ func TestLinkOfRemovedInstitution(t *testing.T) {
 	a, err := st.Activation(t.Context(), server.HashToken(token))
 	require.NoError(t, err)
 	assert.Nil(t, a.UsedAt, "nothing was set")
+
+	// serve says so at start, naming the institution once, and nothing
+	// of links whose institutions it knows.
+	logs, logger := newLog()
+	server.WarnUnknownInstitutions(t.Context(), st, now, logger)
+	assert.Contains(t, logs.String(), "no policy for")
+	assert.Contains(t, logs.String(), "institutions=baerum")
+	require.NoError(t, st.Revoke(t.Context(), server.HashToken(token), now))
+	_, _, err = server.CreateActivation(t.Context(), st, now, "ola", "", "default", time.Hour)
+	require.NoError(t, err)
+	logs, logger = newLog()
+	server.WarnUnknownInstitutions(t.Context(), st, now.Add(time.Second), logger)
+	assert.Empty(t, logs.String())
 }

@@ -437,6 +437,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, line := range describe(dirs) {
 		fmt.Fprintln(stdout, line)
 	}
+	// Open links of an institution whose policy left the build.
+	go func() {
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		server.WarnUnknownInstitutions(wctx, st, time.Now(), logger)
+	}()
 	// A directory that does not answer (a closed port, a wrong service
 	// account password) is said at once, not only by /readyz: the server
 	// still starts, and recovers when the directory does.

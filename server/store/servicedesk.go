@@ -72,6 +72,10 @@ type ServiceDesk interface {
 	// CountOpenActivations counts the activations usable at now (unused,
 	// unexpired, not locked by maxFailures).
 	CountOpenActivations(ctx context.Context, now time.Time, maxFailures int) (int, error)
+	// OpenInstitutions lists, sorted, the institutions of the activations
+	// usable at now (as CountOpenActivations counts them): serve names
+	// those it has no policy for, whose links can never be used.
+	OpenInstitutions(ctx context.Context, now time.Time, maxFailures int) ([]string, error)
 
 	// EnqueueNotification queues a message for the delivery worker. A
 	// second message with the same Key is not queued (queued is false).

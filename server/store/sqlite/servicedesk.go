@@ -361,6 +361,28 @@ func (s *Store) CountOpenActivations(ctx context.Context, now time.Time, maxFail
 	return n, nil
 }
 
+// OpenInstitutions implements store.Store.
+func (s *Store) OpenInstitutions(ctx context.Context, now time.Time, maxFailures int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT institution FROM activations
+		WHERE used_at IS NULL AND expires_at > ? AND (? <= 0 OR failures < ?) ORDER BY institution`, micros(now), maxFailures, maxFailures)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open institutions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var inst string
+		if err := rows.Scan(&inst); err != nil {
+			return nil, fmt.Errorf("sqlite: open institutions: %w", err)
+		}
+		out = append(out, inst)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: open institutions: %w", err)
+	}
+	return out, nil
+}
+
 const notificationCols = `id, dedupe_key, channel, recipient, subject, body_text, body_html, message_id,
 	username, institution, created_at, next_attempt_at, attempts, sent_at, gave_up, last_error`
 

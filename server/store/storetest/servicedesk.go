@@ -360,8 +360,10 @@ func testCountOpen(t *testing.T, open Opener) {
 	create(t, s, NewActivation("o2", "b", 2*time.Hour))
 	locked := NewActivation("o3", "c", time.Hour)
 	locked.Failures = 10
+	locked.Institution = "utfjord"
 	create(t, s, locked)
 	used := NewActivation("o4", "d", time.Hour)
+	used.Institution = "uit"
 	create(t, s, used)
 	require.NoError(t, s.Complete(ctx(t), used.TokenHash, nil, T0, EncodedHash(1), 5, 10))
 	tests := []struct {
@@ -380,6 +382,15 @@ func testCountOpen(t *testing.T, open Opener) {
 			assert.Equal(t, tt.want, n)
 		})
 	}
+	other := NewActivation("o5", "e", 2*time.Hour)
+	other.Institution = "baerum"
+	create(t, s, other)
+	insts, err := s.OpenInstitutions(ctx(t), T0, 10)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"baerum", "uio"}, insts, "sorted, each once; not the locked or used links'")
+	insts, err = s.OpenInstitutions(ctx(t), T0.Add(3*time.Hour), 10)
+	require.NoError(t, err)
+	assert.Empty(t, insts)
 }
 
 // Notice returns a queued e-mail notice keyed by key, due at T0.
