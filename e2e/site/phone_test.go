@@ -350,12 +350,13 @@ func TestPagesLargeText(t *testing.T) {
 		}, "[data-testid=state-done]"},
 	}
 	for _, pc := range cases {
-		for _, lang := range site.Languages {
+		langs := site.Languages
+		if pc.name == "notfound" {
+			langs = langs[:1] // one 404 page speaks all three languages
+		}
+		for _, lang := range langs {
 			for _, width := range []int64{320, 375} {
 				t.Run(pc.name+"/"+lang+"-"+strconv.FormatInt(width, 10), func(t *testing.T) {
-					if pc.name == "notfound" && lang != "nb" {
-						t.Skip("one 404 page speaks all three languages")
-					}
 					tb := resetTab(t)
 					tb.Allow(func(msg string) bool {
 						return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
