@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -299,6 +300,28 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 	writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-n))
 }
 
+// claimWorking is how long a request that holds a link's claim may still
+// be at work: a directory write ends well within it (its own timeouts are
+// seconds). A claim held longer is a request that died (an instance killed
+// during its write), whose lease only its end frees.
+const claimWorking = 30 * time.Second
+
+// claimRetryAfter is the Retry-After, in seconds, of a claim refused as
+// busy (err, a store.BusyError when the store says when its lease ends):
+// 2 while the holder may still be at work, else the lease's rest. It was 2
+// for the whole 2 minutes of a dead request's lease.
+func claimRetryAfter(err error, lease time.Duration, now time.Time) int {
+	var be *store.BusyError
+	if !errors.As(err, &be) {
+		return 2
+	}
+	rest := be.Until.Sub(now)
+	if lease-rest < claimWorking {
+		return 2
+	}
+	return max(2, int(math.Ceil(rest.Seconds())))
+}
+
 // writeFailed answers a failed claim or directory write. A refusal by the
 // directory's own rules is shown like any other rule (422) and not counted
 // against the link: the person could not have foreseen it. Everything else
@@ -315,7 +338,7 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 		res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
 		writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-a.Failures))
 	case errors.Is(err, store.ErrBusy):
-		w.Header().Set("Retry-After", "2")
+		w.Header().Set("Retry-After", strconv.Itoa(claimRetryAfter(err, h.ClaimLease, h.Now())))
 		writeError(w, errorf(CodeInProgress, "this link is being used by another request right now; try again in a moment"))
 	case errors.Is(err, store.ErrGone):
 		// Used, expired or locked since it was read: say which.

@@ -96,6 +96,17 @@ func ClockOffset(ctx context.Context, c Clocked, now func() time.Time) (offset, 
 	return server.Sub(t0.Add(roundTrip / 2)), roundTrip, nil
 }
 
+// BusyError is Claim's ErrBusy with the end of the lease that holds the
+// activation: a request that died while it held the lease (an instance
+// killed during its directory write) holds it until then, so a client is
+// told to wait that long, not 2 seconds at a time for 2 minutes.
+type BusyError struct{ Until time.Time }
+
+func (e *BusyError) Error() string { return ErrBusy.Error() + " until " + e.Until.UTC().Format(time.RFC3339) }
+
+// Is makes errors.Is(err, ErrBusy) hold.
+func (e *BusyError) Is(target error) bool { return target == ErrBusy }
+
 // TooSoonError: ReplaceCode was asked before the gap since the last code
 // (or the activation's creation) had passed; Wait is what is left of it.
 type TooSoonError struct{ Wait time.Duration }

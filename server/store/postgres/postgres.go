@@ -435,7 +435,7 @@ func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, leas
 		case a.UsedAt != nil, !a.ExpiresAt.After(now), maxFailures > 0 && a.Failures >= maxFailures:
 			return store.ErrGone
 		case until != nil && until.After(now):
-			return store.ErrBusy
+			return &store.BusyError{Until: until.UTC()}
 		}
 		if pending != nil {
 			c.PreviousPending = *pending

@@ -431,7 +431,7 @@ func (s *Store) Claim(ctx context.Context, tokenHash []byte, now time.Time, leas
 	case used.Valid, expires <= nowUS, maxFailures > 0 && a.Failures >= maxFailures:
 		return c, store.ErrGone
 	case until.Valid && until.Int64 > nowUS:
-		return c, store.ErrBusy
+		return c, &store.BusyError{Until: fromMicros(until.Int64)}
 	}
 	id := store.NewClaimID()
 	if _, err = tx.ExecContext(ctx, `UPDATE activations SET claim_id = ?, claimed_until = ?, pending_hash = ?

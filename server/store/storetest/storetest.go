@@ -576,6 +576,10 @@ func testClaim(t *testing.T, open Opener) {
 
 	_, err = s.Claim(ctx(t), a.TokenHash, T0.Add(lease-time.Second), lease, EncodedHash(2), 10)
 	assert.ErrorIs(t, err, store.ErrBusy, "a second claim within the lease")
+	var busy *store.BusyError
+	if assert.ErrorAs(t, err, &busy, "says when the lease ends") {
+		assert.True(t, busy.Until.Equal(T0.Add(lease)), "until %v", busy.Until)
+	}
 	err = s.Complete(ctx(t), a.TokenHash, nil, T0, EncodedHash(2), 5, 10)
 	assert.ErrorIs(t, err, store.ErrGone, "a Complete without the claim within the lease")
 	err = s.Complete(ctx(t), a.TokenHash, store.NewClaimID(), T0, EncodedHash(2), 5, 10)

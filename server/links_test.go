@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,4 +58,37 @@ func TestLinkOfRemovedInstitution(t *testing.T) {
 	logs, logger = newLog()
 	server.WarnUnknownInstitutions(t.Context(), st, now.Add(time.Second), logger)
 	assert.Empty(t, logs.String())
+}
+
+// TestClaimHeldByDeadRequest: a link whose claim a request holds answers
+// 409 in_progress with Retry-After 2 while that request may still be at
+// work, and the rest of the lease once it is older than any live request
+// (an instance killed during its directory write): it said 2 for the
+// whole 2 minutes, and a page or client asked again every 2 seconds.
+func TestClaimHeldByDeadRequest(t *testing.T) {
+	var st store.Store
+	e := newEnv(t, func(d *server.Deps) { st = d.Store })
+	now := time.Now()
+	for _, tc := range []struct {
+		name      string
+		claimedAt time.Time
+		min, max  int
+	}{
+		{"held a second ago", now.Add(-time.Second), 2, 2},
+		{"held 90 s ago by a request that died", now.Add(-90 * time.Second), 28, 31},
+	} {
+		token := "claim-held-" + strings.ReplaceAll(tc.name, " ", "-") + "-0123456789"
+		require.NoError(t, st.CreateActivation(t.Context(), store.Activation{
+			TokenHash: server.HashToken(token), Username: "kari", Institution: "default", CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+		}))
+		_, err := st.Claim(t.Context(), server.HashToken(token), tc.claimedAt, server.DefaultClaimLease, "$argon2id$pending", server.MaxFailures)
+		require.NoError(t, err)
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		require.Equal(t, http.StatusConflict, resp.StatusCode, "%s: %s", tc.name, body)
+		assert.Equal(t, "in_progress", errCode(t, body))
+		got, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, got, tc.min, tc.name)
+		assert.LessOrEqual(t, got, tc.max, tc.name)
+	}
 }
