@@ -102,7 +102,9 @@ func ClockOffset(ctx context.Context, c Clocked, now func() time.Time) (offset, 
 // told to wait that long, not 2 seconds at a time for 2 minutes.
 type BusyError struct{ Until time.Time }
 
-func (e *BusyError) Error() string { return ErrBusy.Error() + " until " + e.Until.UTC().Format(time.RFC3339) }
+func (e *BusyError) Error() string {
+	return ErrBusy.Error() + " until " + e.Until.UTC().Format(time.RFC3339)
+}
 
 // Is makes errors.Is(err, ErrBusy) hold.
 func (e *BusyError) Is(target error) bool { return target == ErrBusy }
