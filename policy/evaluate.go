@@ -227,30 +227,37 @@ func isNameSeparator(r rune) bool {
 // skeletons of both (see skeleton). base is the password folded without
 // the substitutions and typed as typed.
 func contextMatch(folded, base, typed string, p Policy) bool {
+	var name *contextWord
+	if p.Name != "" {
+		name = cachedWord(p.Name)
+	}
+	skeletons := false // a word has a skeleton of its own
 	for _, w := range p.ContextWords {
-		if cachedWord(w).in(folded, base, typed) {
+		e := cachedWord(w)
+		if e.long && containsContext(folded, e.folded, base, typed) {
+			return true
+		}
+		skeletons = skeletons || e.skel != ""
+	}
+	if name != nil {
+		// The name, and without its spaces: "UiTNorgesArktiskeUniversitet".
+		if name.long && containsContext(folded, name.folded, base, typed) || name.joined != "" && containsContext(folded, name.joined, base, typed) {
+			return true
+		}
+		skeletons = skeletons || name.skel != ""
+	}
+	if !skeletons {
+		return false
+	}
+	// The password's skeleton, once for every word that has one.
+	var buf [4 * MaxMaxLength]byte // a password's bytes, as a rule
+	skel := skeletonIn(buf[:], folded)
+	for _, w := range p.ContextWords {
+		if e := cachedWord(w); e.skel != "" && containsContext(skel, e.skel, base, typed) {
 			return true
 		}
 	}
-	if p.Name == "" {
-		return false
-	}
-	e := cachedWord(p.Name)
-	// The name without its spaces: "UiTNorgesArktiskeUniversitet".
-	return e.in(folded, base, typed) || e.joined != "" && containsContext(folded, e.joined, base, typed)
-}
-
-// in reports whether the folded password holds the word (containsContext),
-// or its skeleton holds the word's when the word has one (see skeleton).
-func (e *contextWord) in(folded, base, typed string) bool {
-	if !e.long || containsContext(folded, e.folded, base, typed) {
-		return e.long
-	}
-	if e.skel == "" {
-		return false
-	}
-	var buf [4 * MaxMaxLength]byte // a password's bytes, as a rule
-	return containsContext(skeletonIn(buf[:], folded), e.skel, base, typed)
+	return name != nil && name.skel != "" && containsContext(skel, name.skel, base, typed)
 }
 
 // shortContext is the length (in code points of the folded word) under which a
