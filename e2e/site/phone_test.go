@@ -111,6 +111,16 @@ func TestActivationOnPhones(t *testing.T) {
 	}
 }
 
+// largeText sets tb's text size to 200% (the browser's default font 32 px,
+// as a phone's accessibility setting makes it) and its viewport width px
+// wide.
+func largeText(t *testing.T, tb *chrome.Tab, width int64) {
+	t.Helper()
+	_, err := chromedp.Call(tb, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32, Fixed: 26}})
+	require.NoError(t, err)
+	run(t, tb, chromedp.EmulateViewport(width, 900))
+}
+
 // TestActivationLargeText: with the browser's text size at 200% (its
 // default font 32 px, as a phone's accessibility setting makes it) at 320
 // and 375 px, the page does not scroll sideways and the name and
@@ -126,9 +136,8 @@ func TestActivationLargeText(t *testing.T) {
 		for _, width := range []int64{320, 375} {
 			t.Run(lang+"-"+strconv.FormatInt(width, 10), func(t *testing.T) {
 				tb := activationTab(t)
-				_, err := chromedp.Call(tb, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32, Fixed: 26}})
-				require.NoError(t, err)
-				run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(inLang(link, lang)))
+				largeText(t, tb, width)
+				run(t, tb, chromedp.Navigate(inLang(link, lang)))
 				chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
 				g := chrome.Eval[stateGeometry](t, tb, measureState)
 				assert.False(t, g.ScrollsX, "the page scrolls sideways at %d px", width)
@@ -361,9 +370,7 @@ func TestPagesLargeText(t *testing.T) {
 					tb.Allow(func(msg string) bool {
 						return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
 					})
-					_, err := chromedp.Call(tb, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32, Fixed: 26}})
-					require.NoError(t, err)
-					run(t, tb, chromedp.EmulateViewport(width, 900))
+					largeText(t, tb, width)
 					pc.open(t, tb, lang)
 					chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
 					g := chrome.Eval[pageGeometry](t, tb, measurePage)
