@@ -41,8 +41,14 @@ func (p Policy) Problems() []Problem {
 		words = words[:MaxContextWords]
 	}
 	for i, w := range words {
-		if n := utf8.RuneCountInString(w); n < 3 || n > MaxWordLength || !utf8.ValidString(w) {
-			ps.bad("contextWords["+strconv.Itoa(i)+"]", "is "+strconv.Itoa(n)+" characters; want 3 to "+strconv.Itoa(MaxWordLength))
+		n := utf8.RuneCountInString(w)
+		if f := utf8.RuneCountInString(Fold(w)); f < n {
+			// Invisible characters do not count: the context rule skips a
+			// word that folds to under 3 (newContextWord), without a word.
+			n = f
+		}
+		if n < 3 || n > MaxWordLength || !utf8.ValidString(w) {
+			ps.bad("contextWords["+strconv.Itoa(i)+"]", "is "+strconv.Itoa(n)+" characters, invisible ones not counted; want 3 to "+strconv.Itoa(MaxWordLength))
 		}
 	}
 	ps.outside("minLength", p.MinLength, MinMinLength, MaxMaxLength, "")

@@ -55,6 +55,10 @@ func TestProblemsEachField(t *testing.T) {
 		{"activationTTL not a duration", func(p *Policy) { p.ActivationTTL = "3 days" }, "activationTTL"},
 		{"activationTTL too long", func(p *Policy) { p.ActivationTTL = "9000h" }, "activationTTL"},
 		{"context word too short", func(p *Policy) { p.ContextWords = []string{"ab"} }, "contextWords[0]"},
+		// Three code points, none of which a password's folding keeps: the
+		// word matched nothing, silently.
+		{"context word of invisible characters", func(p *Policy) { p.ContextWords = []string{"sikt", "\u200b\u200d\u00ad"} }, "contextWords[1]"},
+		{"context word of two letters once folded", func(p *Policy) { p.ContextWords = []string{"u\u200bi"} }, "contextWords[0]"},
 		{"no tiers", func(p *Policy) { p.Score.Tiers = []Tier{} }, "score.tiers"},
 		{"first tier not at 1", func(p *Policy) { p.Score.Tiers = []Tier{{From: 2, Points: 1}} }, "score.tiers[0].from"},
 		{"tiers out of order", func(p *Policy) { p.Score.Tiers = []Tier{{From: 1, Points: 1}, {From: 1, Points: 2}} }, "score.tiers[1].from"},
