@@ -233,6 +233,9 @@ type Client struct {
 	mu      sync.Mutex
 	meta    *metadata
 	fetched time.Time
+	// refreshing: a request is fetching newer metadata (the others use
+	// meta meanwhile).
+	refreshing bool
 }
 
 type metadata struct {
@@ -299,19 +302,40 @@ func New(cfg Config) (*Client, error) {
 // Issuer is the configured issuer.
 func (c *Client) Issuer() string { return c.cfg.Issuer }
 
+// MetadataRetry is how long a client whose refresh of the metadata failed
+// keeps using its old copy before it asks the provider again.
+const MetadataRetry = time.Minute
+
 // metadata returns the provider's metadata, fetching it when missing or
-// older than MetadataTTL (a failed refresh keeps the old copy).
+// older than MetadataTTL. A stale copy is refreshed by one request while
+// the others go on with it, and a failed refresh keeps it for
+// MetadataRetry before the next try: the refresh ran under the lock at
+// every request once it had failed, and with the provider's discovery
+// slow every sign-in and callback waited in line for its own attempt.
 func (c *Client) metadata(ctx context.Context) (*metadata, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.meta != nil && c.cfg.Now().Sub(c.fetched) < c.cfg.MetadataTTL {
+	if c.meta != nil && (c.refreshing || c.cfg.Now().Sub(c.fetched) < c.cfg.MetadataTTL) {
 		return c.meta, nil
+	}
+	if c.meta != nil {
+		// Stale: this request refreshes, outside the lock.
+		old := c.meta
+		c.refreshing = true
+		c.mu.Unlock()
+		m, err := c.discover(ctx)
+		c.mu.Lock()
+		c.refreshing = false
+		if err != nil {
+			// Tried again after MetadataRetry.
+			c.fetched = c.cfg.Now().Add(min(MetadataRetry, c.cfg.MetadataTTL) - c.cfg.MetadataTTL)
+			return old, nil
+		}
+		c.meta, c.fetched = m, c.cfg.Now()
+		return m, nil
 	}
 	m, err := c.discover(ctx)
 	if err != nil {
-		if c.meta != nil {
-			return c.meta, nil
-		}
 		return nil, err
 	}
 	c.meta, c.fetched = m, c.cfg.Now()

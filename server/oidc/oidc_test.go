@@ -8,10 +8,13 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -376,4 +379,81 @@ func TestLogout(t *testing.T) {
 	in, err = b.SignedIn(begin())
 	require.NoError(t, err)
 	assert.False(t, in, "signed out: the next sign-in shows the login page")
+}
+
+// roundTripper is an http.RoundTripper from a function.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestStaleMetadataRefresh: once the metadata is older than MetadataTTL,
+// one request refreshes it while the others go on with the old copy, and a
+// refresh that failed is not tried again by every request that follows
+// but after a pause. The refresh ran under the client's lock at every
+// request after a failure: with the provider's discovery slow or down,
+// every sign-in and every callback waited in line for its own attempt (up
+// to the HTTP client's timeout each), though the old copy was at hand.
+func TestStaleMetadataRefresh(t *testing.T) {
+	var offset atomic.Int64 // the client's clock, ahead of the real one
+	var discoveries atomic.Int32
+	var mode atomic.Int32 // 0 up, 1 down (refused), 2 hanging until release
+	release := make(chan struct{})
+	hang := func() { <-release }
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+			discoveries.Add(1)
+			switch mode.Load() {
+			case 1:
+				return nil, errors.New("discovery down")
+			case 2:
+				hang()
+				return nil, errors.New("discovery hung")
+			}
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	c := client(t, "jwt", func(c *oidc.Config) {
+		c.HTTPClient = &http.Client{Transport: rt}
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	begin := func() error {
+		_, _, err := c.Begin(context.Background(), oidc.AuthRequest{})
+		return err
+	}
+	require.NoError(t, begin())
+	require.EqualValues(t, 1, discoveries.Load())
+
+	// A day later, the provider's discovery hangs: the request that
+	// refreshes waits for it, the others answer from the old copy at once.
+	offset.Store(int64(25 * time.Hour))
+	mode.Store(2)
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- begin() }()
+	require.Eventually(t, func() bool { return discoveries.Load() == 2 }, 5*time.Second, 10*time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- begin() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the old copy serves while another request refreshes")
+	case <-time.After(3 * time.Second):
+		close(release)
+		<-refreshed
+		t.Fatal("a sign-in waited for another request's refresh of the metadata")
+	}
+	close(release)
+	require.NoError(t, <-refreshed, "a failed refresh keeps the old copy")
+
+	// The refresh failed: the next requests use the old copy without
+	// asking the provider again, until the pause is over.
+	mode.Store(1)
+	for range 3 {
+		require.NoError(t, begin())
+	}
+	assert.EqualValues(t, 2, discoveries.Load(), "a failed refresh is tried again after a pause, not by every request")
+	mode.Store(0)
+	offset.Add(int64(oidc.MetadataRetry + time.Second))
+	require.NoError(t, begin())
+	assert.EqualValues(t, 3, discoveries.Load(), "tried again after the pause")
+	require.NoError(t, begin())
+	assert.EqualValues(t, 3, discoveries.Load(), "fresh again")
 }
