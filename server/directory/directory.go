@@ -160,6 +160,10 @@ type Settings struct {
 	MinAge time.Duration
 	// LockoutThreshold is how many wrong passwords lock an account.
 	LockoutThreshold int
+	// LockoutWindow is how long the directory counts a wrong password
+	// towards LockoutThreshold (AD's lockOutObservationWindow, OpenLDAP's
+	// pwdFailureCountInterval); 0: until the next successful bind.
+	LockoutWindow time.Duration
 }
 
 // Set maps institutions to their directory: one server may serve several

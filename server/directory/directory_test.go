@@ -297,7 +297,7 @@ func TestUnavailable(t *testing.T) {
 // TestSettings reads each directory's own rules as the harness set them.
 func TestSettings(t *testing.T) {
 	want := map[dirtest.Kind]directory.Settings{
-		dirtest.AD:       {MinLength: 10, Complexity: true, History: 5, LockoutThreshold: 5},
+		dirtest.AD:       {MinLength: 10, Complexity: true, History: 5, LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}, // Samba's default observation window
 		dirtest.OpenLDAP: {MinLength: 12, QualityCheck: 2, History: 5, LockoutThreshold: 5},
 	}
 	both(t, func(t *testing.T, s *dirtest.Server) {

@@ -363,7 +363,7 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	dn, err := d.findDN(ctx, c, username)
+	e, err := d.findEntry(ctx, c, username, failureAttrs[d.flavour])
 	if errors.Is(err, ErrAccount) {
 		c.close()
 		// Not told apart from a wrong password: the person may not learn
@@ -373,6 +373,15 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		c.close()
 		return "", nil, err
+	}
+	dn := e.DN
+	if d.nearLockout(ctx, e, time.Now()) {
+		// No bind that could be the one that locks the account: the
+		// directory's own count is what matters, whatever Styrke counted
+		// (its window is shorter than ppolicy's "until a successful bind"
+		// and AD's observation window, and other logins count too).
+		c.close()
+		return "", nil, fmt.Errorf("%w: the directory counts too many wrong passwords for the account; not tried", ErrLocked)
 	}
 	// With the password-policy request control, OpenLDAP's ppolicy says
 	// when the account is locked; AD says so in its diagnostic.
@@ -398,6 +407,61 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		return "", nil, fmt.Errorf("%w; %w", d.classify(ctx, "bind as account", err), ErrAfterBind)
 	}
 	return dn, c, nil
+}
+
+// LockoutMargin is how many wrong passwords Styrke leaves a person at the
+// directory's own logins: it binds with a password not known to be right
+// only while the directory counts fewer than its LockoutThreshold less
+// these (at least one fewer).
+const LockoutMargin = 2
+
+// failureAttrs are the attributes of an account's entry that say how many
+// wrong passwords the directory counts against it now.
+var failureAttrs = map[Flavour][]string{
+	FlavourAD:       {"badPwdCount", "badPasswordTime"},
+	FlavourOpenLDAP: {"pwdFailureTime"},
+}
+
+// nearLockout reports whether one more wrong password could bring the
+// account of entry e within LockoutMargin of the directory's lockout (or
+// to it). Unknown (no lockout, settings unreadable, attributes the service
+// account may not read) is false.
+func (d *LDAP) nearLockout(ctx context.Context, e *ldap.Entry, now time.Time) bool {
+	s, err := d.cachedSettings(ctx)
+	if err != nil || s.LockoutThreshold <= 0 {
+		return false
+	}
+	return failures(d.flavour, e, s.LockoutWindow, now) >= max(s.LockoutThreshold-LockoutMargin, 1)
+}
+
+// failures is the count of wrong passwords the directory holds against
+// entry e at now: AD's badPwdCount unless its last one (badPasswordTime)
+// is older than the observation window (AD starts again from 0 then);
+// OpenLDAP's pwdFailureTime values, those within pwdFailureCountInterval
+// when it has one.
+func failures(f Flavour, e *ldap.Entry, window time.Duration, now time.Time) int {
+	if f == FlavourAD {
+		n, _ := strconv.Atoi(e.GetAttributeValue("badPwdCount"))
+		ft, err := strconv.ParseInt(e.GetAttributeValue("badPasswordTime"), 10, 64)
+		if n > 0 && window > 0 && err == nil && ft > 0 {
+			// FILETIME: 100 ns since 1601-01-01.
+			last := time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ft/1e4) * time.Millisecond)
+			if now.Sub(last) >= window {
+				return 0
+			}
+		}
+		return n
+	}
+	n := 0
+	for _, v := range e.GetAttributeValues("pwdFailureTime") {
+		if window > 0 {
+			if t, err := ber.ParseGeneralizedTime([]byte(v)); err == nil && now.Sub(t) >= window {
+				continue
+			}
+		}
+		n++
+	}
+	return n
 }
 
 // adData reports whether err is AD's refused bind with the Windows error
@@ -757,7 +821,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if d.flavour == FlavourAD {
 		domain := root.Entries[0].GetAttributeValue("defaultNamingContext")
 		res, err := c.Search(ldap.NewSearchRequest(domain, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "lockoutThreshold"}, nil))
+			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "lockoutThreshold", "lockOutObservationWindow"}, nil))
 		if err != nil || len(res.Entries) == 0 {
 			return Settings{}, d.classify(ctx, "read domain password settings", err)
 		}
@@ -767,6 +831,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		s.History = int(num(e, "pwdHistoryLength"))
 		s.MinAge = time.Duration(-num(e, "minPwdAge")) * 100 // 100 ns units, stored negative
 		s.LockoutThreshold = int(num(e, "lockoutThreshold"))
+		s.LockoutWindow = time.Duration(-num(e, "lockOutObservationWindow")) * 100
 		return s, nil
 	}
 	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
@@ -774,7 +839,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		base, scope = d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
-		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxFailure", "pwdLockout"}, nil))
+		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval"}, nil))
 	if err != nil {
 		return Settings{}, d.classify(ctx, "read password policy", err)
 	}
@@ -793,6 +858,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
 	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
+		s.LockoutWindow = time.Duration(num(e, "pwdFailureCountInterval")) * time.Second
 	}
 	return s, nil
 }

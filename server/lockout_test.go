@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+// TestChangeCannotLockTheDirectory: wrong current passwords sent to the
+// change never lock the account in the directory, however they are spread
+// over time. The throttle counted them per 15 minutes, but OpenLDAP's
+// ppolicy keeps failures until a successful bind (pwdFailureCountInterval
+// 0, its default) and AD for its observation window (30 minutes by
+// default): three wrong passwords, a quarter of an hour's wait and three
+// more locked the account (pwdMaxFailure 5), knowing only its username.
+func TestChangeCannotLockTheDirectory(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	dir, err := directory.Open(directory.Config{URL: "ldaps://" + ol.HostPort(), BindDN: ol.ServiceDN,
+		Password: ol.ServicePassword, Base: ol.PeopleDN, CA: ol.CAFile})
+	require.NoError(t, err)
+	t.Cleanup(func() { dir.Close() })
+	const username, current = "kari", "Initial!Passw0rd-2026"
+	dn, err := ol.CreateUser(username, current)
+	require.NoError(t, err)
+
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	var offset atomic.Int64
+	logs := &syncbuf.Buffer{}
+	h := server.NewHandler(server.Deps{
+		Store:          st,
+		Directories:    &directory.Set{Default: dir},
+		Logger:         slog.New(slog.NewTextHandler(logs, nil)),
+		RateLimit:      -1,
+		TokenRateLimit: -1,
+		Now:            func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+	})
+	try := func(password string) int {
+		b, err := json.Marshal(map[string]string{"username": username, "current": password, "password": strong2})
+		require.NoError(t, err)
+		req := httptest.NewRequest(http.MethodPost, "/api/change", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	// A guesser tries, waits out the throttle's window, and tries again,
+	// three rounds in all.
+	for round := range 3 {
+		for i := range 4 {
+			code := try("Wrong!Passw0rd-" + string(rune('a'+4*round+i)))
+			require.Contains(t, []int{http.StatusUnauthorized, http.StatusTooManyRequests}, code, "round %d, try %d", round, i)
+		}
+		offset.Add(int64(server.ChangeWindow + time.Minute))
+	}
+	locked, err := ol.Locked(dn)
+	require.NoError(t, err)
+	assert.False(t, locked, "the directory has locked the account")
+	ok, err := ol.CanBind(dn, current)
+	require.NoError(t, err)
+	assert.True(t, ok, "the person still logs in with their password")
+}
