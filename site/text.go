@@ -29,7 +29,7 @@ type Text struct {
 	ActLead, ActAccount, ActUsername, ActName         string
 	ActInstitution                                    string
 	ActNew, ActConfirm, ActShow, ActHide, ActSubmit   string
-	ActRulesTitle, ActPaste                           string
+	ActRulesTitle, ActPaste, ActRulesMore             string
 	ActNoMatch, ActRejected, ActBusy, ActTooMany      string
 	ActBreachDown                                     string
 	ActOverloaded                                     string
@@ -174,7 +174,7 @@ var texts = [3]Text{
 		ActLead:      "Velg et passord for kontoen din. Lim gjerne inn et fra en passordbehandler.",
 		ActAccount:   "Kontoen", ActUsername: "Brukernavn", ActName: "Navn", ActInstitution: "Institusjon",
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Sett passord",
-		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
+		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.", ActRulesMore: "Alle reglene står under skjemaet.",
 		ActNoMatch: "Passordene er ikke like.", ActRejected: "Passordet ble ikke godtatt:", ActBusy: "Lagrer …",
 		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
 		ActEmpty:          "Skriv inn et nytt passord.",
@@ -255,7 +255,7 @@ var texts = [3]Text{
 		ActLead:      "Vel eit passord for kontoen din. Lim gjerne inn eitt frå ein passordhandsamar.",
 		ActAccount:   "Kontoen", ActUsername: "Brukarnamn", ActName: "Namn", ActInstitution: "Institusjon",
 		ActNew: "Nytt passord", ActConfirm: "Gjenta passordet", ActShow: "Vis passord", ActHide: "Skjul passord", ActSubmit: "Set passord",
-		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.",
+		ActRulesTitle: "Passordet må oppfylle dette", ActPaste: "Innliming er lov.", ActRulesMore: "Alle reglane står under skjemaet.",
 		ActNoMatch: "Passorda er ikkje like.", ActRejected: "Passordet vart ikkje godteke:", ActBusy: "Lagrar …",
 		ActTooMany:        "For mange forsøk. Vent litt og prøv igjen.",
 		ActEmpty:          "Skriv inn eit nytt passord.",
@@ -336,7 +336,7 @@ var texts = [3]Text{
 		ActLead:      "Choose a password for your account. Pasting one from a password manager is fine.",
 		ActAccount:   "The account", ActUsername: "Username", ActName: "Name", ActInstitution: "Institution",
 		ActNew: "New password", ActConfirm: "Repeat the password", ActShow: "Show password", ActHide: "Hide password", ActSubmit: "Set password",
-		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.",
+		ActRulesTitle: "The password must meet these rules", ActPaste: "Pasting is allowed.", ActRulesMore: "Every rule is listed below the form.",
 		ActNoMatch: "The passwords are not the same.", ActRejected: "The password was not accepted:", ActBusy: "Saving …",
 		ActTooMany:        "Too many attempts. Wait a little and try again.",
 		ActEmpty:          "Type a new password.",

@@ -210,6 +210,7 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 		assert.Equal(t, "Test Testesen", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")
+		describedByRules(t, tb, "en", "uit")
 		assert.Empty(t, chrome.Eval[string](t, tb, `document.cookie`), "the session cookie is HttpOnly")
 		// The form's title is the page's (it named the rules box inside it).
 		assert.Equal(t, site.ResetTexts("en").ResetTitle+" · Styrke", chrome.Eval[string](t, tb, `document.title`))
@@ -598,6 +599,7 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	toggles := `document.querySelectorAll('[data-toggle-password]')`
 	assert.Equal(t, site.ResetTexts("en").ChangeCurrent, chrome.AX(t, tb, toggles+`[0]`).Description)
 	assert.Equal(t, site.Texts("en").ActNew, chrome.AX(t, tb, toggles+`[1]`).Description)
+	describedByRules(t, tb, "en", "default")
 	submitPassword(t, tb, second)
 	chrome.Poll[bool](t, tb, `document.getElementById('username-error') !== null`)
 	en := site.Texts("en")
@@ -764,4 +766,18 @@ func TestResetLogout(t *testing.T) {
 	assert.NotContains(t, chrome.Eval[string](t, tb, `location.href`), e2ePidOla)
 	chrome.Eval[bool](t, tb, env.axe+";true")
 	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings on the signed-out page")
+}
+
+// describedByRules checks that the new password's description starts with
+// the length rule of policy id and the pointer to the other rules, and
+// holds no other rule: the whole rules box (about 600 characters) was
+// read at every focus.
+func describedByRules(t *testing.T, tb *chrome.Tab, lang, id string) {
+	t.Helper()
+	p, err := policy.Lookup(id)
+	require.NoError(t, err)
+	pv, tx := site.NewPolicyView(p), site.Texts(lang)
+	desc := chrome.AX(t, tb, `document.getElementById('new-password')`).Description
+	assert.True(t, strings.HasPrefix(desc, tx.RuleLength(pv)+" "+tx.ActRulesMore), "the field's description: %q", desc)
+	assert.NotContains(t, desc, tx.RuleScore(pv))
 }

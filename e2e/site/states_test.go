@@ -47,7 +47,9 @@ type stateGeometry struct {
 // the header and footer, the heading, each visible state's own parts, the
 // form's fields and messages, the rules box.
 const measureState = `(() => {
-	const shown = (e) => e.getClientRects().length > 0 && !e.closest('[hidden]') && getComputedStyle(e).visibility !== 'hidden';
+	// Text for screen readers only (.visually-hidden) is clipped to a pixel
+	// on purpose.
+	const shown = (e) => e.getClientRects().length > 0 && !e.closest('[hidden]') && getComputedStyle(e).visibility !== 'hidden' && !e.classList.contains('visually-hidden');
 	const sel = ['header', 'footer', 'main h1', 'p[data-state]', '[data-state] > *', '[data-state] > p > *', '#activate-form > *',
 		'#activate-form .field > *', '.with-toggle > *', '.account > div > *', '.rules-box > *', '[data-errors] > *', '[data-errors] li'].join(', ');
 	const els = [...new Set(document.querySelectorAll(sel))].filter(shown);

@@ -47,6 +47,7 @@ const text = (key) => (!resetOn && msg[`${key}Noreset`]) || msg[key];
 function applyInstitution() {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(institution.value)}"]`);
+  styrkeForm.describeRules(password, section);
   if (section) {
     password.setAttribute('passwordrules', section.dataset.passwordrules);
     password.minLength = Number(section.dataset.minlength);

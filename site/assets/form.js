@@ -150,4 +150,17 @@ function isBusy(button) {
   return button.getAttribute('aria-disabled') === 'true';
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy });
+// describeRules makes the new password's description its policy's length
+// rule (section's, the account's policy) and a pointer to the rest, in
+// place of the whole rules box, which a screen reader read out (about 600
+// characters) at every focus; the ids the field had besides (the meter's,
+// an error's, "not-allowed") stay.
+function describeRules(input, section) {
+  const rule = section?.querySelector('[data-rule=length]');
+  if (rule) rule.id ||= `rule-length-${section.dataset.policyId}`;
+  const ours = (id) => id === 'rules-box' || id === 'rules-more' || id.startsWith('rule-length-');
+  const rest = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((s) => s && !ours(s));
+  input.setAttribute('aria-describedby', [rule ? rule.id : 'rules-box', 'rules-more', ...rest].join(' '));
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules });

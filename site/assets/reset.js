@@ -179,6 +179,7 @@ function applyAccount(data) {
     return;
   }
   section.hidden = false;
+  styrkeForm.describeRules(password, section);
   account = data;
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
