@@ -135,12 +135,17 @@ func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Limit = n
 	}
-	list, err := h.desk.List(r.Context(), f)
+	list, more, err := h.desk.ListMore(r.Context(), f)
 	if err != nil {
 		h.deskError(w, r, "list activations", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"activations": list})
+	body := map[string]any{"activations": list}
+	if more {
+		// More matched than limit (default 1000): the list is the newest.
+		body["truncated"] = true
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 type revokeRequest struct {

@@ -781,10 +781,19 @@ type ListFilter struct {
 	Limit                 int   // default 1000
 }
 
-// List returns activations newest first.
+// List returns activations newest first, at most f.Limit of them.
 func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error) {
+	out, _, err := d.ListMore(ctx, f)
+	return out, err
+}
+
+// ListMore is List, and whether more activations matched than the limit
+// let it return: the desk is told that a list was cut (after a semester's
+// import, "list --state open" printed the newest 1000 of 10,000 and said
+// nothing, and the desk counted 1000 people without a password).
+func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bool, error) {
 	if err := knownInstitution(f.Institution); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -792,11 +801,11 @@ func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error)
 	}
 	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username)}
 	if f.State == "" {
-		sf.Limit = limit
+		sf.Limit = limit + 1 // one more: is there more?
 	}
 	recs, err := d.Store.Activations(ctx, sf)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out := []ActivationView{}
 	for _, r := range recs {
@@ -804,12 +813,12 @@ func (d *Desk) List(ctx context.Context, f ListFilter) ([]ActivationView, error)
 		if f.State != "" && v.State != f.State {
 			continue
 		}
-		out = append(out, v)
 		if len(out) == limit {
-			break
+			return out, true, nil
 		}
+		out = append(out, v)
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // ErrNotRevocable: the activation was already used or revoked.

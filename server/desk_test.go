@@ -388,6 +388,44 @@ func (e *deskEnv) list(t *testing.T, query string) []server.ActivationView {
 	return l.Activations
 }
 
+// TestListSaysWhenCut: a list that stops at its limit (1000 by default)
+// says so, "truncated": true, so that the desk does not take the newest
+// 1000 of a semester's 10,000 open links for all of them; a list that
+// holds every match does not say it, with or without a state to match.
+func TestListSaysWhenCut(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	for _, u := range []string{"kari", "ola", "per"} {
+		e.issue(t, map[string]string{"username": u, "institution": "uio"}, deskKey)
+	}
+	cut := func(query string) (int, bool) {
+		t.Helper()
+		resp, body := e.admin(t, http.MethodGet, "/api/admin/activations?"+query, nil, deskKey)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+		var l struct {
+			Activations []server.ActivationView `json:"activations"`
+			Truncated   bool                    `json:"truncated"`
+		}
+		require.NoError(t, json.Unmarshal(body, &l))
+		return len(l.Activations), l.Truncated
+	}
+	for _, c := range []struct {
+		query string
+		n     int
+		more  bool
+	}{
+		{"limit=2", 2, true},
+		{"limit=2&state=open", 2, true},
+		{"limit=3", 3, false},
+		{"limit=3&state=open", 3, false},
+		{"", 3, false},
+		{"limit=1&username=kari", 1, false},
+	} {
+		n, more := cut(c.query)
+		assert.Equal(t, c.n, n, c.query)
+		assert.Equal(t, c.more, more, c.query)
+	}
+}
+
 func TestListRevokeResend(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	first := e.issue(t, map[string]string{"username": "kari", "name": "Kari", "institution": "default", "email": "kari@example.org"}, deskKey)

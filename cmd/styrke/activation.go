@@ -265,7 +265,7 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer done()
-	list, err := d.List(ctx, f)
+	list, more, err := d.ListMore(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -274,6 +274,9 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
+	}
+	if more {
+		fmt.Fprintf(stderr, "note: more activations match; these are the newest %d (--limit N shows more, --institution, --username or --state fewer)\n", len(list))
 	}
 	return nil
 }

@@ -219,6 +219,40 @@ func TestServeRefusesShortAdminKeys(t *testing.T) {
 	}
 }
 
+// TestActivationListSaysWhenCut: "activation list" stops at --limit (1000
+// by default) and then says on stderr that more match, not only the
+// newest; a list that holds every match says nothing.
+func TestActivationListSaysWhenCut(t *testing.T) {
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := func(args ...string) (string, string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		require.NoError(t, run(context.Background(), args, func(k string) string { return env[k] }, nil, &stdout, &stderr), stderr.String())
+		return stdout.String(), stderr.String()
+	}
+	for _, u := range []string{"kari", "ola", "per"} {
+		cli("activation", "create", "--username", u, "--institution", "uio")
+	}
+	for _, c := range []struct {
+		args []string
+		n    int
+		more bool
+	}{
+		{[]string{"--limit", "2"}, 2, true},
+		{[]string{"--limit", "2", "--state", "open"}, 2, true},
+		{[]string{"--limit", "3"}, 3, false},
+		{nil, 3, false},
+	} {
+		stdout, stderr := cli(append([]string{"activation", "list"}, c.args...)...)
+		assert.Len(t, strings.Split(strings.TrimSpace(stdout), "\n"), c.n, c.args)
+		if c.more {
+			assert.Contains(t, stderr, "more activations match; these are the newest 2", c.args)
+		} else {
+			assert.NotContains(t, stderr, "more activations match", c.args)
+		}
+	}
+}
+
 // TestActivationCommands runs the service desk's CLI: create with an
 // e-mail address (delivered through a real SMTP server), list, revoke,
 // resend, import twice (the second run creates nothing) and the audit log.
