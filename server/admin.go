@@ -120,7 +120,8 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := ListFilter{Institution: q.Get("institution"), Username: q.Get("username"), State: State(q.Get("state"))}
+	f := ListFilter{Institution: q.Get("institution"), Username: q.Get("username"), State: State(q.Get("state")),
+		Email: q.Get("email"), Phone: q.Get("phone")}
 	switch f.State {
 	case "", StateOpen, StateUsed, StateExpired, StateLocked, StateRevoked:
 	default:

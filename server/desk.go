@@ -777,8 +777,13 @@ func (d *Desk) view(r store.ActivationRecord) ActivationView {
 // ListFilter selects activations to list.
 type ListFilter struct {
 	Institution, Username string
-	State                 State // empty: all
-	Limit                 int   // default 1000
+	// Email and Phone find a person by where their links were sent: a new
+	// student who calls does not know the username yet (it is in the
+	// message that did not come). Email in any case; Phone in any form
+	// a create takes ("912 34 567", "+4791234567").
+	Email, Phone string
+	State        State // empty: all
+	Limit        int   // default 1000
 }
 
 // List returns activations newest first, at most f.Limit of them.
@@ -799,8 +804,21 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 	if limit <= 0 {
 		limit = 1000
 	}
+	email, phone := strings.TrimSpace(f.Email), strings.TrimSpace(f.Phone)
+	if phone != "" {
+		p, err := notify.NormalizePhone(phone)
+		if err != nil {
+			return nil, false, &FieldError{Fields: []string{"phone"}, Msg: strings.TrimPrefix(err.Error(), notify.ErrInvalidRecipient.Error()+": ")}
+		}
+		phone = p
+	}
+	match := func(v ActivationView) bool {
+		return (f.State == "" || v.State == f.State) &&
+			(email == "" || strings.EqualFold(v.Email, email)) &&
+			(phone == "" || v.Phone == phone)
+	}
 	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username)}
-	if f.State == "" {
+	if f.State == "" && email == "" && phone == "" {
 		sf.Limit = limit + 1 // one more: is there more?
 	}
 	recs, err := d.Store.Activations(ctx, sf)
@@ -810,7 +828,7 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 	out := []ActivationView{}
 	for _, r := range recs {
 		v := d.view(r)
-		if f.State != "" && v.State != f.State {
+		if !match(v) {
 			continue
 		}
 		if len(out) == limit {

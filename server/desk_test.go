@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -424,6 +425,35 @@ func TestListSaysWhenCut(t *testing.T) {
 		assert.Equal(t, c.n, n, c.query)
 		assert.Equal(t, c.more, more, c.query)
 	}
+}
+
+// TestListByContact: the desk finds a caller's links by the e-mail address
+// (any case) or the mobile number (any form a create takes) they were sent
+// to, for a new student who does not know the username yet; a number that
+// is no number is refused by field, and one no link went to lists none.
+func TestListByContact(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.issue(t, map[string]string{"username": "kari", "institution": "uio", "email": "Kari.Nordmann@example.org", "phone": "912 34 567"}, deskKey)
+	e.issue(t, map[string]string{"username": "ola", "institution": "uio", "email": "ola@example.org", "phone": "+4741234567"}, deskKey)
+	e.issue(t, map[string]string{"username": "per", "institution": "uio"}, deskKey)
+	users := func(query string) []string {
+		t.Helper()
+		var out []string
+		for _, v := range e.list(t, query) {
+			out = append(out, v.Username)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"kari"}, users("email=kari.nordmann%40EXAMPLE.org"))
+	assert.Equal(t, []string{"kari"}, users("phone="+url.QueryEscape("912 34 567")))
+	assert.Equal(t, []string{"kari"}, users("phone="+url.QueryEscape("+4791234567")+"&state=open"))
+	assert.Equal(t, []string{"ola"}, users("phone=41234567&institution=uio"))
+	assert.Empty(t, users("email=nobody%40example.org"))
+	assert.Empty(t, users("email=ola%40example.org&phone=91234567"), "both must match")
+
+	resp, body := e.admin(t, http.MethodGet, "/api/admin/activations?phone=12345678", nil, deskKey)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"fields":["phone"]`)
 }
 
 func TestListRevokeResend(t *testing.T) {

@@ -23,7 +23,7 @@ const activationUsage = `usage: styrke activation <command> [flags]
 
 commands:
   create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h] [--code]
-  list     [--institution ID] [--username U] [--state open|used|expired|locked|revoked] [--limit N]
+  list     [--institution ID] [--username U] [--email E] [--phone P] [--state open|used|expired|locked|revoked] [--limit N]
   revoke   --id ID | --username U [--institution ID] | --issued-before TIME [--institution ID] [--dry-run]
   resend   --id ID
   import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code | --welcome] [--institution ID]
@@ -247,6 +247,8 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 	var state string
 	c.fs.StringVar(&f.Institution, "institution", "", "only this institution")
 	c.fs.StringVar(&f.Username, "username", "", "only this person")
+	c.fs.StringVar(&f.Email, "email", "", "only links sent to this e-mail address (a caller who does not know the username)")
+	c.fs.StringVar(&f.Phone, "phone", "", "only links sent to this mobile number (\"912 34 567\" or +4791234567)")
 	c.fs.StringVar(&state, "state", "", "only this state: open, used, expired, locked, revoked")
 	c.fs.IntVar(&f.Limit, "limit", 1000, "at most this many, newest first")
 	if err := c.parse(args); err != nil {

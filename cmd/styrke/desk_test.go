@@ -253,6 +253,36 @@ func TestActivationListSaysWhenCut(t *testing.T) {
 	}
 }
 
+// TestActivationListByContact: "activation list --email/--phone" finds a
+// caller's links by where they were sent, in any case and any form of the
+// number; a number that is no number is refused by name.
+func TestActivationListByContact(t *testing.T) {
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	// No mail server or SMS: the links are printed (exit 1), and stored.
+	_, stderr, _ := cli("activation", "create", "--username", "kari", "--institution", "uio", "--email", "kari@example.org", "--phone", "912 34 567")
+	require.Contains(t, stderr, "NOT delivered by email")
+	_, stderr, _ = cli("activation", "create", "--username", "ola", "--institution", "uio", "--email", "ola@example.org")
+	require.Contains(t, stderr, "NOT delivered by email")
+	for _, args := range [][]string{{"--email", "KARI@example.org"}, {"--phone", "+47 912 34 567"}, {"--phone", "91234567", "--state", "open"}} {
+		stdout, stderr, err := cli(append([]string{"activation", "list"}, args...)...)
+		require.NoError(t, err, stderr)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		require.Len(t, lines, 1, args)
+		assert.Contains(t, lines[0], `"username":"kari"`, args)
+	}
+	stdout, _, err := cli("activation", "list", "--email", "nobody@example.org")
+	require.NoError(t, err)
+	assert.Empty(t, stdout)
+	_, stderr, err = cli("activation", "list", "--phone", "12345678")
+	require.Error(t, err)
+	assert.Contains(t, stderr+err.Error(), "mobile")
+}
+
 // TestActivationCommands runs the service desk's CLI: create with an
 // e-mail address (delivered through a real SMTP server), list, revoke,
 // resend, import twice (the second run creates nothing) and the audit log.
