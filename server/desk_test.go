@@ -1352,6 +1352,30 @@ func TestImportNoDeliverKeepsContacts(t *testing.T) {
 	assert.Equal(t, "+4791234567", l[0].Phone)
 }
 
+// TestImportExcelEmptiedColumnsAndRows: Excel saves the columns and rows
+// whose contents were deleted as empty fields ("username;name;email;;;"
+// and ";;;;;"); the import refused the whole file ("column 4 is no column
+// of the import", then "username is empty" for the row), which the desk
+// could not see in Excel. Such columns and rows are passed over; a value
+// in a column without a name is refused by line, never repeated.
+func TestImportExcelEmptiedColumnsAndRows(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	csv := "\ufeffusername;name;email;;;\r\n" +
+		"kari;Kari Nordmann;kari@example.org;;;\r\n" +
+		";;;;;\r\n" +
+		"ola;Ola Nordmann;ola@example.org; ;;\r\n" +
+		";; ;;;\r\n"
+	rep := e.importCSV(t, "deliver=false", csv, http.StatusOK)
+	assert.Empty(t, rep.Errors)
+	assert.Equal(t, 2, rep.Rows)
+	assert.Equal(t, 2, rep.Created)
+
+	rep = e.importCSV(t, "deliver=false", "username;;email\nper;91234567;per@example.org\n", http.StatusUnprocessableEntity)
+	require.Len(t, rep.Errors, 1)
+	assert.Equal(t, server.RowError{Line: 2, Reason: "column 2 has a value but no name in the header"}, rep.Errors[0])
+	assert.NotContains(t, fmt.Sprint(rep), "91234567")
+}
+
 // TestImportHeaderNeverEchoesData: a file whose first line is data, not a
 // header (the identities' CSV, which has none, given to this import), is
 // said to have no header row, naming the columns, without repeating the

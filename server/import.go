@@ -136,6 +136,12 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 			fmt.Errorf("%w: no header", ErrImportInvalid)
 	}
 	for i, h := range names {
+		if h == "" {
+			// A column Excel still writes after its contents were deleted
+			// ("username;name;email;;;"): no column of the import, and
+			// refused only where a row puts a value in it.
+			continue
+		}
 		if !slices.Contains(ImportColumns, h) {
 			field := h
 			if !columnLike.MatchString(h) {
@@ -177,8 +183,17 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		if len(rows)+len(errs) >= MaxImportRows {
 			return nil, append(errs, RowError{Line: line, Reason: fmt.Sprintf("more than %d rows", MaxImportRows)}), fmt.Errorf("%w: too many rows", ErrImportInvalid)
 		}
+		if blankRecord(rec) {
+			// A row Excel still writes after its contents were deleted
+			// (";;;"), as the reader skips an empty line.
+			continue
+		}
 		if len(rec) != len(header) {
 			errs = append(errs, RowError{Line: line, Reason: fmt.Sprintf("%d fields; the header has %d", len(rec), len(header))})
+			continue
+		}
+		if i := unnamedValue(names, rec); i >= 0 {
+			errs = append(errs, RowError{Line: line, Reason: fmt.Sprintf("column %d has a value but no name in the header", i+1)})
 			continue
 		}
 		get := func(name string) string {
@@ -209,6 +224,27 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 		rows = append(rows, importRow{line: line, req: req})
 	}
 	return rows, errs, nil
+}
+
+// blankRecord reports whether every field of rec is empty or white space.
+func blankRecord(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// unnamedValue returns the index of the first field of rec with a value in
+// a column whose header name (names) is empty, or -1.
+func unnamedValue(names, rec []string) int {
+	for i, n := range names {
+		if n == "" && strings.TrimSpace(rec[i]) != "" {
+			return i
+		}
+	}
+	return -1
 }
 
 // unreadable is ErrImportInvalid for a CSV that could not be read at
