@@ -664,17 +664,21 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 		d.Logger.ErrorContext(ctx, "render message", "what", what, "err", renderErr)
 		renderErr = fmt.Errorf("%w: template: %v", notify.ErrPermanent, renderErr)
 	}
+	// An import's breaker (none otherwise).
+	br, _ := ctx.Value(breakerKey{}).(*deliveryBreaker)
 	if email != "" {
 		err := renderErr
 		if err == nil {
-			err = d.sendMail(ctx, notify.Message{To: email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
+			err = br.send(ctx, d.Logger, "email", func() error {
+				return d.sendMail(ctx, notify.Message{To: email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML})
+			})
 		}
 		record("email", err)
 	}
 	if phone != "" {
 		err := renderErr
 		if err == nil {
-			err = d.sendSMS(ctx, institution, phone, msg.SMS)
+			err = br.send(ctx, d.Logger, "sms", func() error { return d.sendSMS(ctx, institution, phone, msg.SMS) })
 		}
 		record("sms", err)
 	}

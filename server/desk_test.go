@@ -1691,3 +1691,35 @@ func TestRevokeIssuedBeforeBusyAndFuture(t *testing.T) {
 	require.Len(t, events, 1)
 	assert.Contains(t, events[0].Detail, "(issued before "+cut.UTC().Format(time.RFC3339)+")")
 }
+
+// TestImportStopsDeliveringWhenMailIsDown: an import whose mail server
+// is down stops trying it after server.ImportStopAfter failures in a row
+// and stores the rest of its links undelivered, as a re-run expects
+// them. It tried every row (each up to the SMTP client's timeout against a
+// server that never answers: 10,000 rows took hours) and said nothing of
+// it. The re-run with the server back sends them all.
+func TestImportStopsDeliveringWhenMailIsDown(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	var csv strings.Builder
+	csv.WriteString("username,email\n")
+	const rows = 12
+	for i := range rows {
+		fmt.Fprintf(&csv, "user%02d,user%02d@example.org\n", i, i)
+	}
+	e.smtp.Down()
+	first := e.importCSV(t, "partial=true", csv.String(), http.StatusOK)
+	assert.Equal(t, [2]int{rows, rows}, [2]int{first.Created, first.Undelivered})
+	assert.Equal(t, []string{"email"}, first.DeliveryStopped)
+	classes := map[string]int{}
+	for _, ev := range e.auditLog(t, store.AuditFilter{Event: store.EventDeliveryFailed}) {
+		classes[ev.Detail]++
+	}
+	assert.Equal(t, map[string]int{"email: temporary": server.ImportStopAfter, "email: not tried": rows - server.ImportStopAfter}, classes)
+	assert.Equal(t, 1, strings.Count(e.logs.String(), "delivery stopped"), "said once in the log")
+
+	e.smtp.Up(t)
+	again := e.importCSV(t, "partial=true", csv.String(), http.StatusOK)
+	assert.Equal(t, [2]int{rows, 0}, [2]int{again.Created, again.Undelivered}, "the re-run sends every link anew")
+	assert.Empty(t, again.DeliveryStopped)
+	assert.Len(t, e.smtp.Messages(t), rows)
+}

@@ -7,15 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -88,10 +91,14 @@ type ImportReport struct {
 	// Results; a re-run sends them again.
 	Undelivered int `json:"undelivered"`
 	// Warnings counts the rows whose link was created with a Warning.
-	Warnings int         `json:"warnings"`
-	Imported bool        `json:"imported"` // false: invalid rows stopped the import
-	Errors   []RowError  `json:"errors,omitempty"`
-	Results  []ImportRow `json:"results,omitempty"`
+	Warnings int `json:"warnings"`
+	// DeliveryStopped are the channels ("email", "sms") the import
+	// stopped trying after ImportStopAfter failures in a row: the rest
+	// of their links are stored undelivered, for a re-run to send.
+	DeliveryStopped []string    `json:"deliveryStopped,omitempty"`
+	Imported        bool        `json:"imported"` // false: invalid rows stopped the import
+	Errors          []RowError  `json:"errors,omitempty"`
+	Results         []ImportRow `json:"results,omitempty"`
 }
 
 // ErrImportInvalid: the CSV could not be read (malformed, no username
@@ -348,6 +355,10 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 	}()
 	defer func() { close(stop); <-renewed }()
 	rep.Imported = true
+	// One breaker for the whole import: a mail server down failed every
+	// row, each after the client's timeout when it did not answer.
+	br := &deliveryBreaker{inRow: map[string]int{}}
+	bctx = context.WithValue(bctx, breakerKey{}, br)
 	// What a row's deliveries carry: its link, or the welcome.
 	sent := ""
 	if opts.Welcome {
@@ -400,9 +411,73 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			progress(start+len(chunk), len(rows))
 		}
 	}
+	rep.DeliveryStopped = br.stopped()
+	stopped := ""
+	if len(rep.DeliveryStopped) > 0 {
+		stopped = "; delivery stopped: " + strings.Join(rep.DeliveryStopped, ", ")
+	}
 	d.Audit(ctx, store.AuditEvent{Event: store.EventImported, Actor: opts.Actor, RemoteAddr: opts.RemoteAddr,
-		Detail: fmt.Sprintf("%d rows: %d created (%d not delivered), %d skipped, %d failed", rep.Rows, rep.Created, rep.Undelivered, rep.Skipped, rep.Failed)})
+		Detail: fmt.Sprintf("%d rows: %d created (%d not delivered), %d skipped, %d failed", rep.Rows, rep.Created, rep.Undelivered, rep.Skipped, rep.Failed) + stopped})
 	return rep, nil
+}
+
+// ImportStopAfter is how many deliveries in a row may fail on a channel
+// (the server down or not answering, not a refused address) before an
+// import stops trying that channel for its remaining rows.
+const ImportStopAfter = 5
+
+// deliveryBreaker counts an import's failed deliveries in a row per
+// channel (Desk.send finds it in the context).
+type deliveryBreaker struct {
+	mu    sync.Mutex
+	inRow map[string]int
+}
+
+type breakerKey struct{}
+
+// send runs f, the delivery on channel, unless ImportStopAfter of them
+// failed in a row before: then it is notify.ErrNotTried. A nil b runs f.
+func (b *deliveryBreaker) send(ctx context.Context, logger *slog.Logger, channel string, f func() error) error {
+	if b == nil {
+		return f()
+	}
+	b.mu.Lock()
+	n := b.inRow[channel]
+	b.mu.Unlock()
+	if n >= ImportStopAfter {
+		return fmt.Errorf("%w: %d deliveries in a row failed on this channel", notify.ErrNotTried, n)
+	}
+	err := f()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case err == nil, errors.Is(err, notify.ErrPermanent), errors.Is(err, notify.ErrInvalidRecipient),
+		errors.Is(err, notify.ErrCapReached), errors.Is(err, notify.ErrNotConfigured):
+		// Delivered, or refused for the message or the address: the
+		// server answers.
+		b.inRow[channel] = 0
+	default:
+		b.inRow[channel]++
+		if b.inRow[channel] == ImportStopAfter {
+			logger.WarnContext(ctx, "import: delivery stopped for the rest of the import after failures in a row; its links are stored undelivered, and running the same import again sends them",
+				"channel", channel, "failures", ImportStopAfter)
+		}
+	}
+	return err
+}
+
+// stopped are the channels b stopped, in order.
+func (b *deliveryBreaker) stopped() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for ch, n := range b.inRow {
+		if n >= ImportStopAfter {
+			out = append(out, ch)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // importBatch is how many rows one transaction stores.

@@ -516,6 +516,9 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		if rep.Undelivered > 0 {
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
 		}
+		for _, ch := range rep.DeliveryStopped {
+			fmt.Fprintf(stderr, "delivery by %s stopped after %d failures in a row (its server down or not answering); the rest of its links were stored without trying it: run the same import again once it is back\n", ch, server.ImportStopAfter)
+		}
 	}
 	if rep.Failed > 0 || rep.Undelivered > 0 {
 		return errReported

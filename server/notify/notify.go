@@ -30,6 +30,9 @@ var (
 	ErrCapReached = errors.New("notify: daily SMS cap reached")
 	// ErrNotConfigured: no sender is configured for the channel.
 	ErrNotConfigured = errors.New("notify: channel not configured")
+	// ErrNotTried: the message was not sent, since the channel failed
+	// too often in a row just before (an import's mail server down).
+	ErrNotTried = errors.New("notify: not tried")
 )
 
 // Message is one e-mail: a text part and an HTML alternative.

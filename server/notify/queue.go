@@ -208,6 +208,7 @@ func errorClass(err error) string {
 	}{
 		{ErrInvalidRecipient, "invalid recipient"}, {ErrPermanent, "permanent"}, {ErrRateLimited, "rate limited"},
 		{ErrTemporary, "temporary"}, {ErrCapReached, "cap reached"}, {ErrNotConfigured, "not configured"},
+		{ErrNotTried, "not tried"},
 	} {
 		if errors.Is(err, c.err) {
 			return c.name
