@@ -585,7 +585,8 @@ func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, i
 		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
 	}
 	out.Deliveries = d.deliver(ctx, r, out, ev)
-	if out.Delivered() {
+	// A link that needs its code is delivered with it, not before.
+	if out.Delivered() && (code == "" || out.CodeDelivered()) {
 		if err := d.Store.MarkDelivered(ctx, hash, d.Now()); err != nil {
 			d.Logger.ErrorContext(ctx, "mark delivered", "err", err)
 		}
@@ -611,12 +612,16 @@ func (d *Desk) deliver(ctx context.Context, r IssueRequest, is Issued, ev store.
 		Name: name, Username: r.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
 		Link: is.Link, Expires: d.Templates.FormatTime(is.ExpiresAt, r.Lang), CodeBySMS: is.Code != "",
 	}
-	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, data)
 	if is.Code == "" {
+		msg, err := d.Templates.Render(notify.KindActivation, r.Lang, data)
 		return d.send(ctx, ev, r.Institution, r.Email, r.Phone, "", msg, err)
 	}
-	out := d.send(ctx, ev, r.Institution, r.Email, "", "", msg, err)
-	return append(out, d.sendCode(ctx, ev, r.Institution, r.Phone, r.Lang, data, is.Code))
+	// The code first, so that the e-mail says whether it went (it said
+	// "the code we have sent" when the SMS had failed) and how to get one.
+	code := d.sendCode(ctx, ev, r.Institution, r.Phone, r.Lang, data, is.Code)
+	data.CodeNotSent = !code.OK
+	msg, err := d.Templates.Render(notify.KindActivation, r.Lang, data)
+	return append(d.send(ctx, ev, r.Institution, r.Email, "", "", msg, err), code)
 }
 
 // sendCode sends a link's one-time code by SMS to phone (data: the link's

@@ -906,7 +906,8 @@ func TestActivationCode(t *testing.T) {
 	assert.Equal(t, "wrong code", refused[0].Detail)
 	delivered := e.auditLog(t, store.AuditFilter{Event: store.EventDelivered, Username: "kari"})
 	require.Len(t, delivered, 2)
-	assert.Equal(t, "sms code", delivered[1].Detail)
+	// The code goes first, so that the e-mail can say whether it went.
+	assert.Equal(t, []string{"sms code", "email"}, []string{delivered[0].Detail, delivered[1].Detail})
 	list := e.list(t, "?username=kari")
 	require.Len(t, list, 1)
 	assert.True(t, list[0].Code, "the list says which links need a code")
@@ -1722,4 +1723,38 @@ func TestImportStopsDeliveringWhenMailIsDown(t *testing.T) {
 	assert.Equal(t, [2]int{rows, 0}, [2]int{again.Created, again.Undelivered}, "the re-run sends every link anew")
 	assert.Empty(t, again.DeliveryStopped)
 	assert.Len(t, e.smtp.Messages(t), rows)
+}
+
+// TestCodeNotSent: a link with a one-time code whose SMS failed is not
+// delivered (the list showed it delivered, since its e-mail went), its
+// e-mail says the code did not go and how to get one, not that it was
+// sent, and the import's re-run sends the person a new link and code.
+func TestCodeNotSent(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	e.sms.SetMode(twiliotest.Fail)
+	const csv = "username,email,phone\nkari,kari@example.org,91234567\n"
+	first := e.importCSV(t, "code=true", csv, http.StatusOK)
+	require.Len(t, first.Results, 1)
+	assert.Equal(t, 1, first.Undelivered, "the link without its code is no delivery")
+	assert.NotEmpty(t, first.Results[0].Code, "the code is handed to the desk")
+	views := e.list(t, "username=kari")
+	require.Len(t, views, 1)
+	assert.Nil(t, views[0].DeliveredAt, "not delivered without its code")
+	msgs := e.smtp.Messages(t)
+	require.Len(t, msgs, 1, "the e-mail went: the page can send a new code")
+	// Checked without printing the mail, which holds the link.
+	assert.False(t, strings.Contains(msgs[0].Text, "engangskoden vi har sendt"), "the e-mail says the code was sent")
+	assert.True(t, strings.Contains(msgs[0].Text, "«Send en ny kode»"), "the e-mail names the page's button for a new code")
+
+	e.sms.SetMode(twiliotest.Normal)
+	again := e.importCSV(t, "code=true", csv, http.StatusOK)
+	require.Len(t, again.Results, 1)
+	assert.Equal(t, "resent", again.Results[0].Status)
+	assert.Zero(t, again.Undelivered)
+	msgs = e.smtp.Messages(t)
+	require.Len(t, msgs, 2)
+	assert.True(t, strings.Contains(msgs[1].Text, "engangskoden vi har sendt"), "the new e-mail says the code was sent")
+	views = e.list(t, "username=kari&state=open")
+	require.Len(t, views, 1)
+	assert.NotNil(t, views[0].DeliveredAt)
 }

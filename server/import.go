@@ -392,7 +392,9 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 				if res.Warning != "" {
 					rep.Warnings++
 				}
-				if len(res.Deliveries) > 0 && !delivered(res.Deliveries, sent) {
+				// A link whose code did not go (res.Code, for the desk to
+				// hand over) is not delivered either.
+				if len(res.Deliveries) > 0 && (!delivered(res.Deliveries, sent) || res.Code != "") {
 					rep.Undelivered++
 				}
 			case "failed":

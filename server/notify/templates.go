@@ -60,10 +60,13 @@ type Data struct {
 	// CodeBySMS: KindActivation's link works only with a one-time code
 	// sent by SMS (the message should say so).
 	CodeBySMS bool
-	Code      string // KindCode: the one-time code
-	How       string // KindChanged, a phrase in the language
-	When      string // KindChanged, formatted in the language
-	Subject   string // set before the HTML part is rendered
+	// CodeNotSent: CodeBySMS, but its SMS failed; the message says how
+	// to get one (the page's button for a new code, or the service desk).
+	CodeNotSent bool
+	Code        string // KindCode: the one-time code
+	How         string // KindChanged, a phrase in the language
+	When        string // KindChanged, formatted in the language
+	Subject     string // set before the HTML part is rendered
 }
 
 // Rendered is one message in one language.
