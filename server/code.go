@@ -257,6 +257,14 @@ func (h *handler) resendCode() http.Handler {
 			writeError(w, errorf(CodeUnavailable, "the SMS could not be sent; try again in a minute"))
 			return
 		}
+		// The person has the link (on its page) and now its code: a link
+		// whose first code did not go is delivered (an import's re-run
+		// revoked it and sent another).
+		if recs[0].DeliveredAt == nil {
+			if err := h.Store.MarkDelivered(ctx, a.TokenHash, h.Now()); err != nil {
+				h.Logger.ErrorContext(ctx, "mark delivered", "id", RequestID(ctx), "err", err)
+			}
+		}
 		writeJSON(w, http.StatusOK, resendCodeResponse{PhoneEnding: phoneEnding(contact.Phone), SendsLeft: MaxCodeResends - n})
 	})
 }

@@ -1758,3 +1758,30 @@ func TestCodeNotSent(t *testing.T) {
 	require.Len(t, views, 1)
 	assert.NotNil(t, views[0].DeliveredAt)
 }
+
+// TestCodeResentDelivers: a link whose code's SMS failed is delivered once
+// the page's "Send a new code" got one to the person (who has the link,
+// being on its page): a re-run of the import revoked the link the person
+// was using and sent another.
+func TestCodeResentDelivers(t *testing.T) {
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	e.sms.SetMode(twiliotest.Fail)
+	const csv = "username,email,phone\nkari,kari@example.org,91234567\n"
+	first := e.importCSV(t, "code=true", csv, http.StatusOK)
+	require.Len(t, first.Results, 1)
+	require.Equal(t, 1, first.Undelivered)
+	e.sms.SetMode(twiliotest.Normal)
+	offset.Add(int64(2 * time.Minute))
+	token := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
+	resp, body := e.do(t, http.MethodPost, "/api/activation/code", "application/json", `{"token":"`+token+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	views := e.list(t, "username=kari")
+	require.Len(t, views, 1)
+	assert.NotNil(t, views[0].DeliveredAt, "the link and its code reached the person")
+	again := e.importCSV(t, "code=true", csv, http.StatusOK)
+	require.Len(t, again.Results, 1)
+	assert.Equal(t, "skipped_open", again.Results[0].Status)
+}
