@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -260,6 +261,29 @@ func TestResetEndToEnd(t *testing.T) {
 		// A reset is on here: the offer waits for the config's answer and stays.
 		chrome.Poll[bool](t, tb, `performance.getEntriesByType('resource').some((e) => e.name.endsWith('/api/reset/config'))`)
 		assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=expired-reset]').closest('p').hidden`))
+		// Its words send the person to the service desk: whose contact
+		// the page names (it named none).
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=contact-expired]').closest('p').hidden`)
+		assert.Equal(t, site.ResetTexts("nb").ResetContact+" "+e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-expired]').closest('p').textContent`))
+
+		// So do a used link's.
+		res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "ola", "institution": "default"})
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		res.Body.Close()
+		u, err = url.Parse(out.Link)
+		require.NoError(t, err)
+		_, token, ok := strings.Cut(u.Fragment, "/pw/")
+		require.True(t, ok)
+		body, err := json.Marshal(map[string]string{"token": token, "password": "Multebær-Vidde!Kaffekjele 1987 Ly"})
+		require.NoError(t, err)
+		res, err = http.Post(b.base+"/api/activation/complete", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		tb = openState(t, b.base+u.Path+"#"+u.Fragment)
+		stateShown(t, tb, "used")
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=contact-used]').closest('p').hidden`)
+		assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-used]').textContent`))
 	})
 
 	t.Run("a welcome's link names the institution", func(t *testing.T) {

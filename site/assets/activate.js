@@ -67,20 +67,27 @@ const GONE = new Set(['unknown', 'used', 'expired', 'locked']);
 
 function showGone(state) {
   show(state);
-  if (state === 'expired') offerReset();
+  goneHelp(state);
 }
 
-// offerReset keeps the expired link's way out, choosing a password after
-// ID-porten, only where this server has ID-porten on: elsewhere it led to
-// a page saying so.
-async function offerReset() {
-  const offer = root.querySelector('[data-testid=expired-reset]').closest('p');
+// goneHelp fills in the service desk's contact, which the words of a link
+// that no longer works send the person to (they named none), and keeps the
+// expired link's way out, choosing a password after ID-porten, only where
+// this server has ID-porten on: elsewhere it led to a page saying so.
+async function goneHelp(state) {
+  let c;
   try {
     const res = await api('/api/reset/config');
-    if (res.status === 200) offer.hidden = res.data?.idporten !== true;
+    if (res.status !== 200) return;
+    c = res.data;
   } catch {
     // Unknown: the link stays; its page says what it can.
+    return;
   }
+  const desk = typeof c?.serviceDesk === 'string' ? c.serviceDesk : '';
+  for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = desk;
+  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !desk;
+  if (state === 'expired') root.querySelector('[data-testid=expired-reset]').closest('p').hidden = c?.idporten !== true;
 }
 
 // showAttempts warns when few attempts are left (none when left is not a
