@@ -191,6 +191,8 @@ var problemWords = [][3]string{
 		"har {1} ord; skal ha høyst {2}", "har {1} ord; skal ha høgst {2}"},
 	{`^is (\d+) characters; want (\d+) to (\d+)$`,
 		"er {1} tegn; skal være {2} til {3}", "er {1} teikn; skal vere {2} til {3}"},
+	{`^is (\d+) characters, invisible ones not counted; want (\d+) to (\d+)$`,
+		"er {1} tegn, usynlige tegn ikke medregnet; skal være {2} til {3}", "er {1} teikn, usynlege teikn ikkje medrekna; skal vere {2} til {3}"},
 	{`^is (\S+), below minLength (\S+)$`,
 		"er {1}, under minste lengde ({2})", "er {1}, under minste lengd ({2})"},
 	{`^is (\S+); want more than 0 and at most (\S+)$`,
