@@ -228,17 +228,39 @@ func (d *Desk) steps(ctx context.Context, f store.Followup, ev store.AuditEvent,
 			return err
 		}
 	}
-	if _, err := d.closeOpen(ctx, f.Username, f.Institution, "system", remote, before); err != nil {
-		return fmt.Errorf("revoke the person's other links: %w", err)
-	}
 	at := f.At
 	if at.IsZero() {
 		at = d.Now()
+	}
+	if f.Kind != notify.HowActivation {
+		// A reset or a change used no link: the open links revoked next
+		// may hold the only address on file, which the notice needs.
+		if err := d.keepAddress(ctx, f.Username, at); err != nil {
+			return fmt.Errorf("keep the address on file: %w", err)
+		}
+	}
+	if _, err := d.closeOpen(ctx, f.Username, f.Institution, "system", remote, before); err != nil {
+		return fmt.Errorf("revoke the person's other links: %w", err)
 	}
 	if err := d.NotifyChanged(ctx, f.Key, f.Username, f.Name, f.Institution, f.Kind, at); err != nil {
 		return fmt.Errorf("queue change notice: %w", err)
 	}
 	return done(context.WithoutCancel(ctx))
+}
+
+// keepAddress keeps username's address on file as of at, before the
+// person's open links are revoked (a revoked link's address leaves the
+// file): after a reset or a change, the notice and the next ones go to the
+// address the desk gave, not nowhere.
+func (d *Desk) keepAddress(ctx context.Context, username string, at time.Time) error {
+	email, lang, err := d.Store.AddressOnFile(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return d.Store.PutAddress(ctx, username, email, lang, at)
 }
 
 // FollowUp does a used activation's steps after the password at once, ev
@@ -1037,6 +1059,7 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, institution, how string, at time.Time) error {
 	email, lang, err := d.Store.AddressOnFile(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
+		d.Logger.InfoContext(ctx, "no address on file: no notice after the password", "institution", institution, "how", how)
 		return nil
 	}
 	if err != nil {
