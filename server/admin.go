@@ -29,7 +29,7 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 	case errors.Is(err, ErrNotRevocable):
 		writeError(w, errorf(CodeConflict, "the activation was already used or revoked"))
 	case errors.Is(err, ErrAccountBusy):
-		accountBusy(w)
+		accountBusy(w, nil, 0, time.Time{})
 	case errors.Is(err, ErrActivationBusy):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))

@@ -178,7 +178,7 @@ func (h *handler) complete() http.Handler {
 		dir := h.Directories.For(a.Institution)
 		unlock, err := h.lockAccount(ctx, dir, a.Username, h.ClaimLease)
 		if errors.Is(err, store.ErrBusy) {
-			accountBusy(w)
+			accountBusy(w, err, h.ClaimLease, h.Now())
 			return
 		}
 		if err != nil {

@@ -1,6 +1,10 @@
 package server
 
-import "time"
+import (
+	"time"
+
+	"github.com/styrke-iam/styrke/server/directory"
+)
 
 // SetImportRenew sets how often an import renews its lease, for a test;
 // the func it returns puts it back.
@@ -12,3 +16,9 @@ func SetImportRenew(d time.Duration) func() {
 
 // CheckClock is one comparison of WatchClock's, for a test.
 var CheckClock = checkClock
+
+// AccountLockKey is the store's lease key of username's account in
+// institution's directory of dirs (nil: none), for a test.
+func AccountLockKey(dirs *directory.Set, institution, username string) string {
+	return accountLockKey(dirs, dirs.For(institution), username)
+}

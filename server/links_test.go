@@ -92,3 +92,39 @@ func TestClaimHeldByDeadRequest(t *testing.T) {
 		assert.LessOrEqual(t, got, tc.max, tc.name)
 	}
 }
+
+// TestAccountLeaseHeldByDeadRequest: an account whose lease a request
+// holds (taken before the link's claim, for every flow that sets a
+// password) answers 409 in_progress with Retry-After 5 while that request
+// may still be at work, and the rest of the lease once it is older than
+// any live request (an instance killed during its directory write): it
+// said 5 for the whole 2 minutes, and the link claim's Retry-After of
+// TestClaimHeldByDeadRequest was never reached.
+func TestAccountLeaseHeldByDeadRequest(t *testing.T) {
+	var st store.Store
+	e := newEnv(t, func(d *server.Deps) { st = d.Store })
+	now := time.Now()
+	for _, tc := range []struct {
+		name, user string
+		heldAt     time.Time
+		min, max   int
+	}{
+		{"held a second ago", "kari", now.Add(-time.Second), 5, 5},
+		{"held 90 s ago by a request that died", "ola", now.Add(-90 * time.Second), 28, 31},
+	} {
+		user := tc.user
+		token := "account-held-" + strings.ReplaceAll(tc.name, " ", "-") + "-0123456789"
+		require.NoError(t, st.CreateActivation(t.Context(), store.Activation{
+			TokenHash: server.HashToken(token), Username: user, Institution: "default", CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+		}))
+		holder := server.HashToken("dead request " + tc.name)[:16]
+		require.NoError(t, st.LockAccount(t.Context(), server.AccountLockKey(nil, "default", user), holder, tc.heldAt, tc.heldAt.Add(server.DefaultClaimLease)))
+		resp, body := e.post(t, "/api/activation/complete", map[string]string{"token": token, "password": strong})
+		require.Equal(t, http.StatusConflict, resp.StatusCode, "%s: %s", tc.name, body)
+		assert.Equal(t, "in_progress", errCode(t, body))
+		got, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, got, tc.min, tc.name)
+		assert.LessOrEqual(t, got, tc.max, tc.name)
+	}
+}

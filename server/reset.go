@@ -844,7 +844,7 @@ func (h *handler) resetComplete() http.Handler {
 		if err != nil {
 			release()
 			if errors.Is(err, store.ErrBusy) {
-				accountBusy(w)
+				accountBusy(w, err, resetLease, h.Now())
 				return
 			}
 			h.internal(w, r, "account lease", err)

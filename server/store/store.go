@@ -231,7 +231,8 @@ type Shared interface {
 	Keep(ctx context.Context, name string, value []byte) ([]byte, error)
 	// LockAccount holds key (an account, in a form its directory matches)
 	// for holder (16 bytes) until until, unless another holder's lease
-	// runs past now: then ErrBusy. The holder's own lease is renewed. Two
+	// runs past now: then a *BusyError with that lease's end (errors.Is
+	// ErrBusy). The holder's own lease is renewed. Two
 	// links of one person, or a reset and a link, submitted at once both
 	// wrote the directory and both said done.
 	LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error

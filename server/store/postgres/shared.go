@@ -41,7 +41,11 @@ func (s *Store) LockAccount(ctx context.Context, key string, holder []byte, now,
 		return fmt.Errorf("postgres: lock account: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return store.ErrBusy
+		var until time.Time
+		if err := s.pool.QueryRow(ctx, `SELECT until FROM account_locks WHERE key = $1`, key).Scan(&until); err != nil {
+			return store.ErrBusy // ended meanwhile, or unreadable: busy all the same
+		}
+		return &store.BusyError{Until: until.UTC()}
 	}
 	return nil
 }

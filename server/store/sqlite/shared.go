@@ -43,7 +43,11 @@ func (s *Store) LockAccount(ctx context.Context, key string, holder []byte, now,
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("sqlite: lock account: %w", err)
 	} else if n == 0 {
-		return store.ErrBusy
+		var until int64
+		if err := s.r.QueryRowContext(ctx, `SELECT until FROM account_locks WHERE key = ?`, key).Scan(&until); err != nil {
+			return store.ErrBusy // ended meanwhile, or unreadable: busy all the same
+		}
+		return &store.BusyError{Until: fromMicros(until)}
 	}
 	return nil
 }

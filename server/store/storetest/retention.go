@@ -303,7 +303,12 @@ func testLockAccount(t *testing.T, open Opener) {
 	h1, h2 := Hash32("h1")[:16], Hash32("h2")[:16]
 	const k = "acct:ola"
 	require.NoError(t, s.LockAccount(ctx(t), k, h1, T0, T0.Add(time.Minute)))
-	assert.ErrorIs(t, s.LockAccount(ctx(t), k, h2, T0.Add(time.Second), T0.Add(time.Minute)), store.ErrBusy)
+	err := s.LockAccount(ctx(t), k, h2, T0.Add(time.Second), T0.Add(time.Minute))
+	assert.ErrorIs(t, err, store.ErrBusy)
+	var be *store.BusyError
+	if assert.ErrorAs(t, err, &be, "says when the holder's lease ends") {
+		assert.True(t, be.Until.Equal(T0.Add(time.Minute)), "until %s", be.Until)
+	}
 	require.NoError(t, s.LockAccount(ctx(t), "acct:kari", h2, T0, T0.Add(time.Minute)), "another account")
 	require.NoError(t, s.LockAccount(ctx(t), k, h1, T0.Add(time.Second), T0.Add(2*time.Minute)), "renewed by its holder")
 	require.NoError(t, s.UnlockAccount(ctx(t), k, h2))
