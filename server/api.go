@@ -121,6 +121,13 @@ func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 		writeError(w, err)
 		return
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A store (or another service) that did not answer in time: retryable.
+		h.Logger.ErrorContext(r.Context(), what+" timed out", "id", RequestID(r.Context()), "err", err)
+		w.Header().Set("Retry-After", "5")
+		writeError(w, errorf(CodeUnavailable, "the service is slow to answer right now; nothing was changed, try again shortly"))
+		return
+	}
 	if h.storeDown(err) {
 		h.Logger.ErrorContext(r.Context(), what+": the store is unavailable", "id", RequestID(r.Context()), "err", err)
 		w.Header().Set("Retry-After", "10")

@@ -7,10 +7,12 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 )
 
-// DefaultStoreTimeout bounds one store call of the activation flow.
+// DefaultStoreTimeout bounds one store call of the activation, reset and
+// change flows.
 const DefaultStoreTimeout = 5 * time.Second
 
-// deadlineStore gives every call of the activation flow its own deadline,
+// deadlineStore gives every call of the activation, reset and change flows
+// its own deadline,
 // so that a database that hangs (a frozen host, a lock held elsewhere)
 // costs the person seconds and a retryable answer, not the server's write
 // timeout. Each call is one transaction: a call that runs out is rolled
@@ -65,6 +67,118 @@ func (s deadlineStore) RecordFailure(ctx context.Context, tokenHash []byte) (int
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	return s.Store.RecordFailure(ctx, tokenHash)
+}
+
+// The change's and the reset's calls: a database that hangs answered them
+// after as long as the client waited (past the server's write timeout,
+// which the person saw as a dropped connection).
+
+func (s deadlineStore) Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.Fail(ctx, key, now, window)
+}
+
+func (s deadlineStore) Refund(ctx context.Context, key []byte) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.Refund(ctx, key)
+}
+
+func (s deadlineStore) ClearFailures(ctx context.Context, key []byte) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.ClearFailures(ctx, key)
+}
+
+func (s deadlineStore) AccountName(ctx context.Context, username string) (string, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.AccountName(ctx, username)
+}
+
+func (s deadlineStore) IdentityOf(ctx context.Context, institution, username string) (store.AccountIdentity, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.IdentityOf(ctx, institution, username)
+}
+
+func (s deadlineStore) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.SetPassword(ctx, username, now, encodedHash, keep, f)
+}
+
+func (s deadlineStore) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.LockAccount(ctx, key, holder, now, until)
+}
+
+func (s deadlineStore) UnlockAccount(ctx context.Context, key string, holder []byte) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.UnlockAccount(ctx, key, holder)
+}
+
+func (s deadlineStore) AccountsByIdentity(ctx context.Context, h []byte) ([]store.AccountIdentity, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.AccountsByIdentity(ctx, h)
+}
+
+func (s deadlineStore) CreateLogin(ctx context.Context, l store.Login, now time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.CreateLogin(ctx, l, now)
+}
+
+func (s deadlineStore) TakeLogin(ctx context.Context, stateHash []byte, now time.Time) (store.Login, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.TakeLogin(ctx, stateHash, now)
+}
+
+func (s deadlineStore) CreateResetSession(ctx context.Context, rs store.ResetSession) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.CreateResetSession(ctx, rs)
+}
+
+func (s deadlineStore) ResetSession(ctx context.Context, idHash []byte) (store.ResetSession, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.ResetSession(ctx, idHash)
+}
+
+func (s deadlineStore) ClaimReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.ClaimReset(ctx, idHash, now, until)
+}
+
+func (s deadlineStore) ReleaseReset(ctx context.Context, idHash []byte) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.ReleaseReset(ctx, idHash)
+}
+
+func (s deadlineStore) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *store.Followup) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.CompleteReset(ctx, idHash, now, encodedHash, keep, f)
+}
+
+func (s deadlineStore) ExtendReset(ctx context.Context, idHash []byte, now, until time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.ExtendReset(ctx, idHash, now, until)
+}
+
+func (s deadlineStore) EndReset(ctx context.Context, idHash []byte, now time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.EndReset(ctx, idHash, now)
 }
 
 // Unavailable passes the store's own judgement of an outage through (see
