@@ -414,3 +414,35 @@ func TestPerson(t *testing.T) {
 		assert.ErrorIs(t, err, directory.ErrAccount)
 	})
 }
+
+// TestNoBindNearLockout: once the directory counts its lockout threshold
+// less directory.LockoutMargin wrong passwords against an account (the
+// person's own logins, or anyone's), Verify sends no bind, the right
+// password included, and the account is not locked; below that it binds
+// as before. On AD (badPwdCount within lockOutObservationWindow) and
+// OpenLDAP (pwdFailureTime), whose thresholds dirtest sets to 5.
+func TestNoBindNearLockout(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		d := open(t, config(s, false))
+		user, dn := newUser(t, s)
+		wrong := func() {
+			t.Helper()
+			ok, err := s.CanBind(dn, "Wrong!Passw0rd-"+user)
+			require.NoError(t, err)
+			require.False(t, ok)
+		}
+		wrong()
+		wrong()
+		require.NoError(t, d.Verify(ctx(t), user, initial), "two wrong passwords counted: the right one binds")
+		// A successful bind clears OpenLDAP's count; AD's badPwdCount is
+		// cleared by a successful logon too.
+		for range 5 - directory.LockoutMargin {
+			wrong()
+		}
+		err := d.Verify(ctx(t), user, initial)
+		require.ErrorIs(t, err, directory.ErrLocked, "three wrong passwords counted: no bind")
+		locked, err := s.Locked(dn)
+		require.NoError(t, err)
+		assert.False(t, locked, "the account is not locked")
+	})
+}

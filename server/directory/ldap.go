@@ -444,8 +444,10 @@ func failures(f Flavour, e *ldap.Entry, window time.Duration, now time.Time) int
 		n, _ := strconv.Atoi(e.GetAttributeValue("badPwdCount"))
 		ft, err := strconv.ParseInt(e.GetAttributeValue("badPasswordTime"), 10, 64)
 		if n > 0 && window > 0 && err == nil && ft > 0 {
-			// FILETIME: 100 ns since 1601-01-01.
-			last := time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ft/1e4) * time.Millisecond)
+			// FILETIME: 100 ns since 1601-01-01, 11,644,473,600 s before
+			// Unix's epoch (a time.Duration since 1601 overflows: 292
+			// years at most).
+			last := time.Unix(ft/1e7-11644473600, ft%1e7*100)
 			if now.Sub(last) >= window {
 				return 0
 			}
