@@ -324,6 +324,27 @@ func TestConflicts(t *testing.T) {
 	}
 }
 
+// TestComplexityConflictNamesThePolicysKinds: the complexity conflict says
+// what the policy requires, not that it accepts "lower-case letters and
+// spaces" of a policy that refuses spaces and requires a digit (utfjord),
+// and what to require instead.
+func TestComplexityConflictNamesThePolicysKinds(t *testing.T) {
+	for _, tc := range []struct{ id, says string }{
+		{"default", "requires no kind of character (it accepts a passphrase of lower-case letters alone)"},
+		{"utfjord", "requires only one kind (digits)"},
+	} {
+		p, err := policy.Lookup(tc.id)
+		require.NoError(t, err)
+		got := directory.Conflicts(p, directory.Settings{Complexity: true})
+		require.Len(t, got, 1)
+		assert.Contains(t, got[0].Text, tc.says, tc.id)
+		assert.Contains(t, got[0].Text, "requiredClasses name three of upper, lower, digit and special", tc.id)
+		if tc.id == "utfjord" {
+			assert.NotContains(t, got[0].Text, "spaces")
+		}
+	}
+}
+
 // TestConflictsCountTheScore: a directory minimum above the policy's
 // minLength is no conflict when no password that short reaches the
 // policy's score threshold (uio: minLength 8, threshold 33, reached at 13

@@ -39,7 +39,7 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 	}
 	if s.Complexity && !requiresThreeKinds(p) {
 		out = append(out, Finding{true,
-			"the directory enforces AD's complexity rule (three kinds of characters, no account name) and the policy accepts passphrases of lower-case letters and spaces, which the directory refuses. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or give the policy requiredClasses."})
+			"the directory enforces AD's complexity rule (three of upper-case letters, lower-case letters, digits and other characters, and no account name) and the policy " + kindsRequired(p) + ", so passwords it accepts are refused by the directory. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or make the policy's requiredClasses name three of upper, lower, digit and special."})
 	}
 	if s.History > p.HistorySize {
 		out = append(out, Finding{false, fmt.Sprintf(
@@ -73,6 +73,27 @@ func ShortestPassing(p policy.Policy) int {
 
 // requiresThreeKinds reports whether the policy itself demands characters
 // of at least three kinds (so AD's complexity rule refuses nothing more).
+// kindsRequired says which kinds of characters p requires, when fewer than
+// three: "requires only one kind (digits)".
+func kindsRequired(p policy.Policy) string {
+	var kinds []string
+	for _, k := range []struct{ class, name string }{
+		{policy.Upper, "upper-case letters"}, {policy.Lower, "lower-case letters"}, {policy.Digit, "digits"}, {policy.Special, "special characters"},
+	} {
+		if p.RequiredClasses[k.class] > 0 {
+			kinds = append(kinds, k.name)
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		return "requires no kind of character (it accepts a passphrase of lower-case letters alone)"
+	case 1:
+		return "requires only one kind (" + kinds[0] + ")"
+	default:
+		return "requires only two kinds (" + kinds[0] + " and " + kinds[1] + ")"
+	}
+}
+
 func requiresThreeKinds(p policy.Policy) bool {
 	n := 0
 	for _, k := range []string{policy.Upper, policy.Lower, policy.Digit, policy.Special} {
