@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -772,9 +773,14 @@ func tlsError(err error) error {
 	// handshake: most likely LDAP's plain port with an LDAPS scheme.
 	const plain = "if this is LDAP's plain port (389), use ad+starttls:// or ldap+starttls://; LDAPS is port 636"
 	var rh tls.RecordHeaderError
+	var invalid x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &rh):
 		return fmt.Errorf("%w: TLS: the server did not answer in TLS (%v): %s", ErrOperator, err, plain)
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		// Neither flag mends it (LDAPS certificates of AD's domain
+		// controllers run out yearly).
+		return fmt.Errorf("%w: TLS: the directory's certificate has expired or is not valid yet (%v): renew it on the directory server, or check this machine's clock", ErrOperator, err)
 	case isTLSError(err):
 		return fmt.Errorf("%w: TLS: %v (check --directory-ca and --directory-server-name)", ErrOperator, err)
 	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
