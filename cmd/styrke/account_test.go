@@ -123,6 +123,26 @@ func TestAccountImport(t *testing.T) {
 		require.ErrorIs(t, err, errUsage)
 		assert.Contains(t, stderr.String(), "identity key is required")
 	})
+	t.Run("short key", func(t *testing.T) {
+		// The message names where the key came from, as every other
+		// setting's does ("identity key: identity key is 2 bytes").
+		file := filepath.Join(t.TempDir(), "key")
+		require.NoError(t, os.WriteFile(file, []byte("ab\n"), 0o600))
+		for _, tc := range []struct {
+			args  []string
+			env   map[string]string
+			names string
+		}{
+			{[]string{"account", "import", "--identity-key-file", file, "-"}, map[string]string{}, "--identity-key-file"},
+			{[]string{"account", "import", "-"}, map[string]string{"STYRKE_IDENTITY_KEY": "ab"}, "STYRKE_IDENTITY_KEY"},
+		} {
+			tc.env["STYRKE_DATA"] = t.TempDir()
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, func(k string) string { return tc.env[k] }, strings.NewReader(""), &stdout, &stderr)
+			require.Error(t, err)
+			assert.Contains(t, err.Error()+stderr.String(), tc.names+": the identity key is 2 bytes", tc.names)
+		}
+	})
 }
 
 func TestParseACR(t *testing.T) {

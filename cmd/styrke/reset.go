@@ -93,8 +93,9 @@ func registerResetFlags(fs *flag.FlagSet, getenv func(string) string, c *resetCo
 
 // hasher reads the identity key; nil when none is configured.
 func (c *resetConfig) hasher() (*identity.Hasher, error) {
-	key := []byte(c.identityKey)
+	key, from := []byte(c.identityKey), "STYRKE_IDENTITY_KEY"
 	if c.identityKeyFile != "" {
+		from = "--identity-key-file"
 		b, err := os.ReadFile(c.identityKeyFile)
 		if err != nil {
 			return nil, fmt.Errorf("--identity-key-file: %w", err)
@@ -106,7 +107,8 @@ func (c *resetConfig) hasher() (*identity.Hasher, error) {
 	}
 	h, err := identity.NewHasher(key)
 	if err != nil {
-		return nil, fmt.Errorf("identity key: %w", err)
+		// Named by where it came from, as every other setting is.
+		return nil, fmt.Errorf("%s: the %w", from, err)
 	}
 	return h, nil
 }
