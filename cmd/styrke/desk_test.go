@@ -503,6 +503,9 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a boolean variable that is not a boolean", map[string]string{"STYRKE_TRUST_PROXY": "yes"}, "STYRKE_TRUST_PROXY"},
 		{"an SMTP password sent unencrypted to another host", map[string]string{"STYRKE_SMTP_URL": "smtp+plain://u:secret-pw@mail.example.org:25", "STYRKE_MAIL_FROM": "it@example.org"}, "smtp+plain"},
 		{"an ID-porten issuer without a scheme", map[string]string{"STYRKE_IDPORTEN_ISSUER": "test.idporten.no"}, "--idporten-issuer"},
+		// Synthetic identity numbers are ID-porten's test environment's:
+		// with the production issuer a test number would be an account's.
+		{"test numbers with the production ID-porten", map[string]string{"STYRKE_IDPORTEN_ISSUER": "https://idporten.no", "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_TEST_NUMBERS": "true"}, "--test-numbers"},
 		{"a reset session of a day", map[string]string{"STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no", "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_RESET_SESSION": "24h"}, "--reset-session"},
 		{"a templates folder that does not exist", map[string]string{"STYRKE_TEMPLATES": filepath.Join(dir, "nosuch")}, "--templates"},
 		{"an origin with a path", map[string]string{"STYRKE_ORIGINS": "https://a.example/"}, "--origins"},

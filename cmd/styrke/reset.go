@@ -133,6 +133,9 @@ func (c *resetConfig) apply(d *server.Deps, baseURL string) error {
 	if h == nil {
 		return errors.New("ID-porten needs an identity key: --identity-key-file or STYRKE_IDENTITY_KEY")
 	}
+	if u, _ := url.Parse(c.issuer); c.testNumbers && strings.EqualFold(u.Hostname(), "idporten.no") {
+		return errors.New("--test-numbers: not with the production ID-porten (https://idporten.no): synthetic identity numbers are for its test environment (https://test.idporten.no)")
+	}
 	if c.sessionTTL != "" {
 		ttl, err := time.ParseDuration(c.sessionTTL)
 		if err != nil || ttl < time.Minute || ttl > time.Hour {
