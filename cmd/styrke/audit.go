@@ -42,6 +42,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var db, data, since, until, olderThan string
 	var f store.AuditFilter
+	var last int
 	envString(fs, getenv, &db, "db", "", "store: sqlite:PATH or postgres://... (default: SQLite in --data)")
 	envString(fs, getenv, &data, "data", dataDir(getenv), "data directory for the default SQLite store")
 	if prune {
@@ -54,7 +55,8 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fs.StringVar(&since, "since", "", "from this time (RFC 3339, a date such as 2026-12-01 from its start in Norway, or a duration ago such as 24h or 7d)")
 		fs.StringVar(&until, "until", "", "before this time (RFC 3339, a date, or a duration ago)")
 		fs.Int64Var(&f.AfterID, "after", 0, "only events with a larger id")
-		fs.IntVar(&f.Limit, "limit", 0, "at most this many (0: all)")
+		fs.IntVar(&f.Limit, "limit", 0, "at most this many, the oldest first (0: all)")
+		fs.IntVar(&last, "last", 0, "only the newest this many, the oldest of them first")
 		for _, a := range args {
 			if n := strings.TrimLeft(a, "-"); a != n && (n == "older-than" || strings.HasPrefix(n, "older-than=")) {
 				fmt.Fprintln(stderr, "audit: --older-than is for audit prune; to list, use --until")
@@ -70,6 +72,10 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	if last < 0 || f.Limit < 0 || last > 0 && f.Limit > 0 {
+		fmt.Fprintln(stderr, "audit: --last and --limit: one of them, a positive number (--last: the newest events, --limit: the oldest)")
 		return errUsage
 	}
 	if f.Event != "" && !slices.Contains(store.Events, f.Event) {
@@ -114,8 +120,34 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "%d events deleted\n", n)
 		return nil
 	}
-	// Page through the log, so that a long one is not held in memory.
+	// Page through the log, so that a long one is not held in memory
+	// (with --last, its newest events only).
 	enc := json.NewEncoder(stdout)
+	if last > 0 {
+		var ring []store.AuditEvent
+		for {
+			page := f
+			page.Limit = 1000
+			events, err := st.Audit(ctx, page)
+			if err != nil {
+				return err
+			}
+			ring = append(ring, events...)
+			if len(ring) > last {
+				ring = append(ring[:0], ring[len(ring)-last:]...)
+			}
+			if len(events) < page.Limit {
+				break
+			}
+			f.AfterID = events[len(events)-1].ID
+		}
+		for _, e := range ring {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	left := f.Limit
 	for {
 		page := f

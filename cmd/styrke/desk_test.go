@@ -804,3 +804,37 @@ func stateOf(t *testing.T, cli func(...string) (string, string, error), username
 	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(stdout, "\n", 2)[0]), &v))
 	return v.State
 }
+
+// TestAuditLast: --last N prints the newest N events, oldest of them
+// first; --limit N stays the first N (oldest first), which an export that
+// pages with --after needs. The desk asking "what happened just now" with
+// --limit got the log's oldest events.
+func TestAuditLast(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "styrke.db")
+	st, err := backend.Open(context.Background(), dsn)
+	require.NoError(t, err)
+	for i := range 2500 {
+		_, err := st.AppendAudit(context.Background(), store.AuditEvent{Time: time.Now(), Event: store.EventCreated, Actor: "cli:test",
+			Username: fmt.Sprintf("u%04d", i), Institution: "default"})
+		require.NoError(t, err)
+	}
+	st.Close()
+	users := func(out string) []string {
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var e struct{ Username string }
+			require.NoError(t, json.Unmarshal([]byte(line), &e))
+			got = append(got, e.Username)
+		}
+		return got
+	}
+	out, stderr, err := runCLI(t, "", "audit", "--db", dsn, "--last", "3")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, []string{"u2497", "u2498", "u2499"}, users(out))
+	out, stderr, err = runCLI(t, "", "audit", "--db", dsn, "--limit", "2")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, []string{"u0000", "u0001"}, users(out))
+	_, stderr, err = runCLI(t, "", "audit", "--db", dsn, "--last", "3", "--limit", "2")
+	assert.ErrorIs(t, err, errUsage)
+	assert.Contains(t, stderr, "--last")
+}
