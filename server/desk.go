@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -408,9 +409,9 @@ func (r *IssueRequest) Validate() error {
 		bad("lang", "lang must be nb, nn or en")
 	}
 	if r.TTLText != "" {
-		d, err := time.ParseDuration(r.TTLText)
+		d, err := parseTTL(r.TTLText)
 		if err != nil {
-			bad("ttl", "ttl is not a duration such as \"72h\"")
+			bad("ttl", "ttl is not a duration such as \"72h\" or \"7d\"")
 		}
 		r.TTL = d
 	}
@@ -1093,4 +1094,17 @@ func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, instituti
 		d.Notices.Kick()
 	}
 	return nil
+}
+
+// parseTTL reads a link's lifetime: a duration ("72h", "90m") or whole
+// days ("7d"), as the CLI's audit --since reads them.
+func parseTTL(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 10000 {
+			return 0, errors.New("not a number of days")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }

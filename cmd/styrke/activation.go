@@ -22,7 +22,7 @@ import (
 const activationUsage = `usage: styrke activation <command> [flags]
 
 commands:
-  create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h] [--code]
+  create   --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--ttl 72h|7d] [--code]
   list     [--institution ID] [--username U] [--email E] [--phone P] [--state open|used|expired|locked|revoked] [--limit N]
   revoke   --id ID | --username U [--institution ID] | --issued-before TIME [--institution ID] [--dry-run]
   resend   --id ID
@@ -213,7 +213,7 @@ func activationCreate(ctx context.Context, args []string, getenv func(string) st
 	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to deliver the link to by SMS (E.164; 8 digits are +47)")
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the messages: nb, nn or en")
 	c.fs.BoolVar(&r.Code, "code", false, "the link works only with a one-time code, sent by SMS to --phone (the link goes by e-mail only); --code=false against --activation-code's default")
-	c.fs.DurationVar(&r.TTL, "ttl", 0, "lifetime of the link (default: the policy's activationTTL)")
+	c.fs.StringVar(&r.TTLText, "ttl", "", "lifetime of the link, such as 72h or 7d (default: the policy's activationTTL)")
 	dirFlags := addDirectoryFlags(c.fs, getenv)
 	if err := c.parse(args); err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -128,11 +129,22 @@ func TestActivationCreate(t *testing.T) {
 	require.NoError(t, err, "stderr %s", stderr.String())
 	assert.Regexp(t, `^http://127\.0\.0\.1:8080/aktiver/#/pw/[A-Za-z0-9_-]{43}\n$`, stdout.String())
 
+	// Days, as audit --since takes them ("--ttl 7d" was refused).
+	stdout.Reset()
+	err = runActivation(context.Background(), []string{"create", "--username", "kari", "--institution", "uio", "--ttl", "7d"}, getenv, &stdout, &stderr)
+	require.NoError(t, err, "stderr %s", stderr.String())
+	stdout.Reset()
+	require.NoError(t, runActivation(context.Background(), []string{"list", "--username", "kari"}, getenv, &stdout, &stderr))
+	var made struct{ ExpiresAt time.Time }
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &made), stdout.String())
+	assert.WithinDuration(t, time.Now().Add(7*24*time.Hour), made.ExpiresAt, time.Minute)
+
 	errCases := []struct {
 		name string
 		args []string
 	}{
 		{"no subcommand", nil},
+		{"a ttl that is no duration", []string{"create", "--username", "a", "--institution", "uio", "--ttl", "a week"}},
 		{"no username", []string{"create", "--institution", "uio"}},
 		{"unknown institution", []string{"create", "--username", "a", "--institution", "nowhere"}},
 	}
