@@ -30,6 +30,7 @@ type Metrics struct {
 	deliveries  *prometheus.CounterVec
 	notices     *prometheus.CounterVec
 	auditEvents *prometheus.CounterVec
+	signins     *prometheus.CounterVec
 	issued      prometheus.Counter
 }
 
@@ -67,6 +68,10 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 		auditEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "styrke_audit_events_total", Help: "Audit events written, by event.",
 		}, []string{"event"}),
+		signins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "styrke_idporten_signins_total",
+			Help: "Sign-ins with ID-porten for a reset, by result: ok, or the error the page shows (unavailable: the provider did not answer; config: the provider refused the client's registration or key; cancelled, failed, expired, level, levelhigh, nomatch, nonumber, off).",
+		}, []string{"result"}),
 		issued: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "styrke_activations_issued_total", Help: "Activations issued through the service desk (API, CLI, import).",
 		}),
@@ -98,7 +103,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 	inUse := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "styrke_argon2id_memory_bytes", Help: "Memory taken by password hashes (Argon2id) running now.",
 	}, func() float64 { return float64(passhash.MemoryInUse()) * 1024 })
-	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.issued, open, up, queue, inUse,
+	r.MustRegister(m.requests, m.latency, m.breach, m.directory, m.deliveries, m.notices, m.auditEvents, m.signins, m.issued, open, up, queue, inUse,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if _, ok := st.(store.Clocked); ok {
 		r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -127,6 +132,14 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) DirectoryWrite(result string) {
 	if m != nil {
 		m.directory.WithLabelValues(result).Inc()
+	}
+}
+
+// Signin counts one sign-in with ID-porten by its result ("ok", or the
+// error code the reset page shows; "config" for the client's own).
+func (m *Metrics) Signin(result string) {
+	if m != nil {
+		m.signins.WithLabelValues(result).Inc()
 	}
 }
 

@@ -159,6 +159,11 @@ func resetRedirect(w http.ResponseWriter, r *http.Request, lang, fragment string
 }
 
 func (h *handler) resetError(w http.ResponseWriter, r *http.Request, lang, code string, err error) {
+	if errors.Is(err, oidc.ErrConfig) {
+		h.Metrics.Signin("config")
+	} else {
+		h.Metrics.Signin(code)
+	}
 	switch {
 	case errors.Is(err, oidc.ErrConfig):
 		// Every sign-in fails the same way until the operator fixes the
@@ -205,6 +210,7 @@ func (h *handler) idportenStart() http.Handler {
 		}, now)
 		if err != nil {
 			h.Logger.ErrorContext(r.Context(), "store sign-in failed", "id", RequestID(r.Context()), "err", err)
+			h.Metrics.Signin(resetUnavailable)
 			resetRedirect(w, r, lang, "error/"+resetUnavailable)
 			return
 		}
@@ -302,6 +308,7 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		if len(match) == 0 || len(match) > maxAccounts {
 			h.Logger.InfoContext(ctx, "reset sign-in matches no account, or too many", "id", RequestID(ctx), "accounts", len(match))
+			h.Metrics.Signin(resetNoMatch)
 			resetRedirect(w, r, l.Lang, "error/"+resetNoMatch)
 			return
 		}
@@ -321,6 +328,7 @@ func (h *handler) idportenCallback() http.Handler {
 			reached = append(reached, a)
 		}
 		if len(reached) == 0 {
+			h.Metrics.Signin(levelError(want))
 			resetRedirect(w, r, l.Lang, "error/"+levelError(want))
 			return
 		}
@@ -358,6 +366,7 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		token := strings.Join(tokens, ".")
 		setCookie(w, resetCookie, token, h.resetTTL())
+		h.Metrics.Signin("ok")
 		resetRedirect(w, r, l.Lang, landing)
 	})
 }

@@ -391,7 +391,8 @@ func TestResetCallbackErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newResetEnv(t, nil)
+			var m *server.Metrics
+			e := newResetEnv(t, func(d *server.Deps) { m = server.NewMetrics(d.Store, nil); d.Metrics = m })
 			e.importCSV(t, accounts)
 			query := tc.query
 			if query == "" {
@@ -422,6 +423,13 @@ func TestResetCallbackErrors(t *testing.T) {
 				tc.before(e)
 			}
 			res, to := e.callback(t, q, login)
+			// Counted by result, for an alert on ID-porten (the log alone
+			// said so).
+			result := tc.want
+			if result == "pw" {
+				result = "ok"
+			}
+			assert.Equal(t, map[string]float64{result: 1}, signins(t, m))
 			if tc.want == "pw" {
 				assert.Equal(t, "/nn/gloymt/#/pw", to)
 				return
@@ -928,4 +936,21 @@ func TestResetOneAccountPerSignIn(t *testing.T) {
 	require.NoError(t, e.st.CompleteReset(context.Background(), other[:], now, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, nil))
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
 	assert.Equal(t, http.StatusGone, res.StatusCode, "%s", body)
+}
+
+// signins is styrke_idporten_signins_total of m by result.
+func signins(t *testing.T, m *server.Metrics) map[string]float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	require.NoError(t, err)
+	got := map[string]float64{}
+	for _, f := range fams {
+		if f.GetName() != "styrke_idporten_signins_total" {
+			continue
+		}
+		for _, mt := range f.Metric {
+			got[mt.Label[0].GetValue()] = mt.Counter.GetValue()
+		}
+	}
+	return got
 }
