@@ -369,10 +369,10 @@ func parseIssuedBefore(v string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, v, time.Local); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, v, oslo); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("--issued-before: %q is no time: give a date, 2026-12-04 (its midnight, local time), or a time with its offset, 2026-12-04T03:00:00+01:00", v)
+	return time.Time{}, fmt.Errorf("--issued-before: %q is no time: give a date, 2026-12-04 (its midnight in Norway), or a time with its offset, 2026-12-04T03:00:00+01:00", v)
 }
 
 func activationResend(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -838,3 +838,15 @@ func TestAuditLast(t *testing.T) {
 	assert.ErrorIs(t, err, errUsage)
 	assert.Contains(t, stderr, "--last")
 }
+
+// TestIssuedBeforeIsNorwegianTime: a date alone given to revoke
+// --issued-before is its midnight in Norway, as audit --since reads it
+// (it was the machine's zone: on a UTC host, 01:00 Norwegian time).
+func TestIssuedBeforeIsNorwegianTime(t *testing.T) {
+	got, err := parseIssuedBefore("2026-12-04")
+	require.NoError(t, err)
+	want, err := timeArg("2026-12-04", time.Now())
+	require.NoError(t, err)
+	assert.True(t, want.Equal(got), "%v, want %v", got, want)
+	assert.Equal(t, "2026-12-03T23:00:00Z", got.UTC().Format(time.RFC3339))
+}
