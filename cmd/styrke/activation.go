@@ -353,11 +353,23 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
 	}
+	if errors.Is(err, server.ErrNotRevocable) {
+		fmt.Fprintln(stderr, "activation revoke: that link is used or revoked already: nothing was revoked (activation list --username shows its state)")
+		return errReported
+	}
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
 		fmt.Fprintln(stdout, id)
+	}
+	if len(ids) == 0 && username != "" {
+		at := ""
+		if institution != "" {
+			at = " at " + institution
+		}
+		fmt.Fprintf(stderr, "%s has no open link%s: nothing was revoked\n", username, at)
+		return nil
 	}
 	fmt.Fprintf(stderr, "%d revoked\n", len(ids))
 	return nil

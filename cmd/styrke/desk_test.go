@@ -317,11 +317,18 @@ func TestActivationCommands(t *testing.T) {
 	_, stderr, err = cli("activation", "resend", "--id", v.ID)
 	require.NoError(t, err, stderr)
 	require.Len(t, smtp.Messages(t), 2)
-	_, _, err = cli("activation", "revoke", "--id", v.ID)
+	_, stderr, err = cli("activation", "revoke", "--id", v.ID)
 	require.Error(t, err, "the resend revoked it already")
+	// Said in the desk's words, not the server package's error.
+	assert.Contains(t, stderr, "that link is used or revoked already: nothing was revoked")
+	assert.NotContains(t, stderr+err.Error(), "server:")
 	stdout, _, err = cli("activation", "revoke", "--username", "kari")
 	require.NoError(t, err)
 	assert.Len(t, strings.Fields(stdout), 1, "the resent one")
+	// Nobody's open link: said so, not "0 revoked" alone.
+	_, stderr, err = cli("activation", "revoke", "--username", "kari")
+	require.NoError(t, err)
+	assert.Contains(t, stderr, "kari has no open link: nothing was revoked")
 
 	csvFile := filepath.Join(t.TempDir(), "new.csv")
 	require.NoError(t, os.WriteFile(csvFile, []byte("username,name,email,phone\nola,Ola,ola@example.org,\nper,Per,,\n"), 0o600))
