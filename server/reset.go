@@ -748,7 +748,10 @@ func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err err
 	switch {
 	case errors.Is(err, directory.ErrUnavailable):
 		h.Logger.WarnContext(r.Context(), "directory unavailable", "id", RequestID(r.Context()), "err", err)
-		writeError(w, errorf(CodeUnavailable, "the directory is unavailable; nothing was changed; try again shortly"))
+		// The activation's code and Retry-After: "unavailable" is the
+		// store's, and the page said the directory was down for both.
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeDirectoryUnavailable, "the directory is unavailable; nothing was changed; try again shortly"))
 	case errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
 		h.Logger.ErrorContext(r.Context(), "directory: operator error", "id", RequestID(r.Context()), "err", err)
 		writeError(w, errorf(CodeDirectoryError, "the password could not be set because of a configuration problem at your institution; nothing was changed; contact the service desk"))

@@ -430,3 +430,28 @@ func TestSetOnDisabledAccount(t *testing.T) {
 	assert.JSONEq(t, `{"loginURL":"https://login.example.org/"}`, string(a.Body))
 	e.noSecrets(pw, pw2, pw4, pw5)
 }
+
+// TestChangeDirectoryDown: a change while the directory is down answers
+// 503 directory_unavailable with Retry-After, as the activation does (it
+// answered "unavailable", the store's code, without Retry-After, and the
+// page could not tell a database outage from the directory's).
+func TestChangeDirectoryDown(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		_, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		pw := password(t)
+		s.Stop()
+		a := e.change(user, initial, pw)
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, s.Start(ctx))
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		assert.NotEmpty(t, a.RetryAfter)
+		a = e.change(user, initial, pw)
+		assert.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		e.noSecrets(initial, pw)
+	})
+}

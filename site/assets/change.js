@@ -165,12 +165,15 @@ form.addEventListener('submit', async (event) => {
       return;
     case 503: {
       const code = res.data?.error?.code;
+      // The directory's outage and the service's own (its database,
+      // "unavailable") are told apart: both read "the directory is down".
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
+        directory_unavailable: msg.msgDirectorydown,
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
-      setList([byCode[code] ?? msg.msgDirectorydown]);
+      setList([byCode[code] ?? msg.msgServererror]);
       return;
     }
     default:
