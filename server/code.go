@@ -252,7 +252,7 @@ func (h *handler) resendCode() http.Handler {
 		data := notify.Data{Name: a.Name, Username: a.Username, Institution: prof.Name, ServiceDesk: prof.ServiceDesk,
 			Expires: d.Templates.FormatTime(a.ExpiresAt, contact.Lang)}
 		ev := store.AuditEvent{Actor: "user:" + a.Username, Username: a.Username, Institution: a.Institution,
-			RemoteAddr: h.clientAddr(r), RequestID: RequestID(ctx)}
+			RemoteAddr: h.clientAddr(r), RequestID: RequestID(ctx), Detail: "id " + ID(a.TokenHash)}
 		if !d.sendCode(ctx, ev, a.Institution, contact.Phone, contact.Lang, data, code).OK {
 			writeError(w, errorf(CodeUnavailable, "the SMS could not be sent; try again in a minute"))
 			return

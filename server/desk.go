@@ -603,7 +603,7 @@ func (d *Desk) newIssue(ctx context.Context, r IssueRequest, code string) (strin
 func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, it store.Issue) Issued {
 	hash := it.Activation.TokenHash
 	out := Issued{ID: ID(hash), Link: Link(d.BaseURL, r.Lang, token), Code: code, ExpiresAt: it.Activation.ExpiresAt}
-	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr}
+	ev := store.AuditEvent{Actor: r.Actor, Username: r.Username, Institution: r.Institution, RemoteAddr: r.RemoteAddr, Detail: "id " + out.ID}
 	if d.Metrics != nil {
 		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
 	}
@@ -667,6 +667,11 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 		e.Event, e.Detail = store.EventDelivered, channel
 		if what != "" {
 			e.Detail = channel + " " + what
+		}
+		if ev.Detail != "" {
+			// The link's id ("id …"): with two open links the desk could
+			// not tell which one went.
+			e.Detail = ev.Detail + ": " + e.Detail
 		}
 		if err != nil {
 			dl.Error = notify.ErrorClass(err)

@@ -274,7 +274,7 @@ func TestIssueDeliversEmail(t *testing.T) {
 	require.Len(t, events, 2)
 	assert.Equal(t, store.EventCreated, events[0].Event)
 	assert.Equal(t, store.EventDelivered, events[1].Event)
-	assert.Equal(t, "email", events[1].Detail)
+	assert.Equal(t, "id "+out.ID+": email", events[1].Detail, "the delivery names its link")
 
 	list, err := e.st.Activations(t.Context(), store.ActivationFilter{Username: "kari"})
 	require.NoError(t, err)
@@ -305,7 +305,7 @@ func TestIssueDeliversSMS(t *testing.T) {
 	assert.Len(t, e.sms.Messages(), 2, "the cap stops the third SMS")
 	failed := e.auditLog(t, store.AuditFilter{Event: store.EventDeliveryFailed})
 	require.Len(t, failed, 1)
-	assert.Equal(t, "sms: cap reached", failed[0].Detail)
+	assert.Equal(t, "id "+out.ID+": sms: cap reached", failed[0].Detail)
 }
 
 // TestActivationRefusesContactPhone: the link's page learns the phone
@@ -561,7 +561,7 @@ func TestActivationAuditAndNotice(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"created admin:desk id " + out.ID,
-		"delivered admin:desk email",
+		"delivered admin:desk id " + out.ID + ": email",
 		"refused user:kari rules …",
 		"activated user:kari ",
 		"refused user:kari token_used",
@@ -906,10 +906,13 @@ func TestActivationCode(t *testing.T) {
 	assert.Equal(t, "wrong code", refused[0].Detail)
 	delivered := e.auditLog(t, store.AuditFilter{Event: store.EventDelivered, Username: "kari"})
 	require.Len(t, delivered, 2)
-	// The code goes first, so that the e-mail can say whether it went.
-	assert.Equal(t, []string{"sms code", "email"}, []string{delivered[0].Detail, delivered[1].Detail})
 	list := e.list(t, "?username=kari")
 	require.Len(t, list, 1)
+	// The code goes first, so that the e-mail can say whether it went;
+	// each names its link (with two open links the desk could not tell
+	// which one went).
+	id := "id " + list[0].ID + ": "
+	assert.Equal(t, []string{id + "sms code", id + "email"}, []string{delivered[0].Detail, delivered[1].Detail})
 	assert.True(t, list[0].Code, "the list says which links need a code")
 	assert.Equal(t, 2, list[0].Failures)
 
@@ -1713,7 +1716,9 @@ func TestImportStopsDeliveringWhenMailIsDown(t *testing.T) {
 	assert.Equal(t, []string{"email"}, first.DeliveryStopped)
 	classes := map[string]int{}
 	for _, ev := range e.auditLog(t, store.AuditFilter{Event: store.EventDeliveryFailed}) {
-		classes[ev.Detail]++
+		_, detail, ok := strings.Cut(ev.Detail, ": ") // after the link's id
+		require.True(t, ok, ev.Detail)
+		classes[detail]++
 	}
 	assert.Equal(t, map[string]int{"email: temporary": server.ImportStopAfter, "email: not tried": rows - server.ImportStopAfter}, classes)
 	assert.Equal(t, 1, strings.Count(e.logs.String(), "delivery stopped"), "said once in the log")
