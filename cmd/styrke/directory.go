@@ -52,7 +52,7 @@ func (f *directoryFlags) open(getenv func(string) string) (*directory.Set, error
 		return nil, err
 	}
 	def, err := directory.Open(directory.Config{
-		URL: f.url, BindDN: f.bindDN, Password: pw, Base: f.base, Filter: f.filter,
+		URL: f.url, BindDN: f.bindDN, Password: pw, PasswordFile: f.passwordFile, Base: f.base, Filter: f.filter,
 		CA: f.ca, ServerName: f.serverName,
 		NameAttribute: f.nameAttr, PhoneAttribute: f.phoneAttr, BirthDateAttribute: f.birthAttr,
 	})

@@ -33,7 +33,9 @@ type Config struct {
 	// Password is the service account's password. In a mapping file it is
 	// read from PasswordFile; it never comes from a flag.
 	Password string `json:"-"`
-	// PasswordFile holds the service account's password (mapping file).
+	// PasswordFile holds the service account's password (mapping file,
+	// --directory-password-file); it is read again at a service bind that
+	// fails, so that a rotated password needs no restart.
 	PasswordFile string `json:"passwordFile"`
 	// Base is the subtree searched for accounts.
 	Base string `json:"base"`
@@ -154,7 +156,7 @@ func Open(c Config) (Directory, error) {
 	if _, err := ldap.ParseDN(c.Base); err != nil {
 		return nil, configError("%s: --directory-base is not a DN: %v", d.url, err)
 	}
-	d.bindDN, d.password, d.base = c.BindDN, c.Password, c.Base
+	d.bindDN, d.password, d.passwordFile, d.base = c.BindDN, c.Password, c.PasswordFile, c.Base
 	d.filter = c.Filter
 	if d.filter == "" {
 		d.filter = "(uid={username})"

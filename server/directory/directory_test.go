@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -444,5 +445,44 @@ func TestNoBindNearLockout(t *testing.T) {
 		locked, err := s.Locked(dn)
 		require.NoError(t, err)
 		assert.False(t, locked, "the account is not locked")
+	})
+}
+
+// TestServicePasswordRotated: the service account's password changed in
+// the directory and in its password file (a rotation) is read again at
+// the first bind it fails, without a restart; every instance had to be
+// restarted, and until then every password write failed.
+func TestServicePasswordRotated(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		file := filepath.Join(t.TempDir(), "service.pw")
+		require.NoError(t, os.WriteFile(file, []byte(s.ServicePassword+"\n"), 0o600))
+		c := config(s, false)
+		c.PasswordFile = file
+		d := open(t, c)
+		require.NoError(t, d.Ping(ctx(t)))
+
+		setService := func(pw string) {
+			t.Helper()
+			admin, err := s.Admin()
+			require.NoError(t, err)
+			defer admin.Close()
+			mod := ldap.NewModifyRequest(s.ServiceDN, nil)
+			if s.Kind == dirtest.AD {
+				mod.Replace("unicodePwd", []string{dirtest.EncodeUnicodePwd(pw)})
+			} else {
+				mod.Replace("userPassword", []string{pw})
+			}
+			require.NoError(t, admin.Modify(mod))
+		}
+		rotated := s.ServicePassword + "-Rotated!9"
+		setService(rotated)
+		t.Cleanup(func() { setService(s.ServicePassword) })
+		require.NoError(t, os.WriteFile(file, []byte(rotated+"\n"), 0o600))
+
+		user, dn := newUser(t, s)
+		require.NoError(t, d.SetPassword(ctx(t), user, "Rotated!Passw0rd-"+user), "the new password file is read")
+		ok, err := s.CanBind(dn, "Rotated!Passw0rd-"+user)
+		require.NoError(t, err)
+		assert.True(t, ok)
 	})
 }

@@ -55,10 +55,14 @@ type LDAP struct {
 	startTLS bool
 	tls      *tls.Config
 	bindDN   string
-	password string
-	base     string
-	filter   string // with {username}
-	policyDN string
+	// password is the service account's, read again from passwordFile
+	// (when set) at a bind it fails: a rotation needs no restart.
+	passwordMu   sync.Mutex
+	password     string
+	passwordFile string
+	base         string
+	filter       string // with {username}
+	policyDN     string
 	// The attributes Person reads ("" none).
 	nameAttr, phoneAttr, birthAttr string
 	timeout                        time.Duration
@@ -141,7 +145,21 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Bind(d.bindDN, d.password); err != nil {
+	d.passwordMu.Lock()
+	pw := d.password
+	d.passwordMu.Unlock()
+	err = c.Bind(d.bindDN, pw)
+	if err != nil && ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) && d.passwordFile != "" {
+		// Rotated? The file's password, if it is another, once.
+		if fresh, rerr := ReadSecret(d.passwordFile, ""); rerr == nil && fresh != "" && fresh != pw {
+			if err = c.Bind(d.bindDN, fresh); err == nil {
+				d.passwordMu.Lock()
+				d.password = fresh
+				d.passwordMu.Unlock()
+			}
+		}
+	}
+	if err != nil {
 		c.close()
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
 			// Locked too: a password policy that locks accounts after
