@@ -25,7 +25,7 @@ func (h *handler) idportenLogout() http.Handler {
 			return
 		}
 		if !h.idportenOn() {
-			h.resetError(w, r, lang, resetOff, nil)
+			h.resetRefused(w, r, lang, resetOff, nil)
 			return
 		}
 		if err := h.endResets(r, resetTokens(r), nil); err != nil {
@@ -34,7 +34,7 @@ func (h *handler) idportenLogout() http.Handler {
 		setCookie(w, resetCookie, "", 0)
 		u, err := h.IDPorten.LogoutURL(r.Context(), h.IDPortenPostLogout, lang+"."+randomToken()[:16])
 		if err != nil {
-			h.resetError(w, r, lang, resetUnavailable, err)
+			h.resetRefused(w, r, lang, resetUnavailable, err)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")

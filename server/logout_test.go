@@ -66,10 +66,12 @@ func TestIDPortenLogout(t *testing.T) {
 // TestIDPortenLogoutOff: without ID-porten the logout says so on the
 // reset page.
 func TestIDPortenLogoutOff(t *testing.T) {
-	e := newResetEnv(t, func(d *server.Deps) { d.IDPorten = nil })
+	var m *server.Metrics
+	e := newResetEnv(t, func(d *server.Deps) { d.IDPorten = nil; m = server.NewMetrics(d.Store, nil); d.Metrics = m })
 	res, _ := e.req(t, http.MethodGet, "/auth/idporten/logout?lang=nn", "", "")
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	assert.Equal(t, "/nn/gloymt/#/error/off", res.Header.Get("Location"))
+	assert.Empty(t, signins(t, m), "a logout is no sign-in")
 }
 
 // TestIDPortenLogoutCrossSite: a link on another site does not end the

@@ -164,6 +164,11 @@ func (h *handler) resetError(w http.ResponseWriter, r *http.Request, lang, code 
 	} else {
 		h.Metrics.Signin(code)
 	}
+	h.resetRefused(w, r, lang, code, err)
+}
+
+// resetRefused is resetError without counting a sign-in (the logout's).
+func (h *handler) resetRefused(w http.ResponseWriter, r *http.Request, lang, code string, err error) {
 	switch {
 	case errors.Is(err, oidc.ErrConfig):
 		// Every sign-in fails the same way until the operator fixes the
