@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,4 +83,46 @@ func TestChangeCannotLockTheDirectory(t *testing.T) {
 	ok, err := ol.CanBind(dn, current)
 	require.NoError(t, err)
 	assert.True(t, ok, "the person still logs in with their password")
+}
+
+// TestConcurrentBindsCannotLockTheDirectory: wrong passwords checked at
+// once never lock the account. The guard reads the directory's count and
+// then binds: requests that all read the count before any of their binds
+// was counted all bound, and ten at once locked the account (pwdMaxFailure
+// 5) that the guard keeps three failures from the lockout. After the
+// change's throttle window (15 minutes) three tries reach the directory
+// again, while ppolicy still counts the first round's.
+func TestConcurrentBindsCannotLockTheDirectory(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	dir, err := directory.Open(directory.Config{URL: "ldaps://" + ol.HostPort(), BindDN: ol.ServiceDN,
+		Password: ol.ServicePassword, Base: ol.PeopleDN, CA: ol.CAFile})
+	require.NoError(t, err)
+	t.Cleanup(func() { dir.Close() })
+	const current = "Initial!Passw0rd-2026"
+	for _, username := range []string{"kari", "ola", "per"} {
+		dn, err := ol.CreateUser(username, current)
+		require.NoError(t, err)
+		const n = 10
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				err := dir.Verify(context.Background(), username, "Wrong!Passw0rd-"+strconv.Itoa(i))
+				assert.True(t, errors.Is(err, directory.ErrInvalidCredentials) || errors.Is(err, directory.ErrLocked), "%v", err)
+			})
+		}
+		close(start)
+		wg.Wait()
+		locked, err := ol.Locked(dn)
+		require.NoError(t, err)
+		assert.False(t, locked, "%d wrong passwords at once: the directory has locked %s", n, username)
+		ok, err := ol.CanBind(dn, current)
+		require.NoError(t, err)
+		assert.True(t, ok, "%s still logs in with their password", username)
+	}
 }

@@ -75,6 +75,51 @@ type LDAP struct {
 
 	settingsMu sync.Mutex
 	settings   *Settings // cached for classifying AD's unnamed refusals
+
+	// binding holds an account (by DN) from the read of its failure count
+	// to its bind's answer (see bindAs).
+	binding accountLocks
+}
+
+// accountLocks hold an account each, one holder at a time.
+type accountLocks struct {
+	mu sync.Mutex
+	m  map[string]*accountLock
+}
+
+type accountLock struct {
+	ch    chan struct{} // holds one value while held
+	users int           // holders and waiters
+}
+
+// lock holds key until unlock is called, waiting for another holder
+// until ctx ends.
+func (l *accountLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[string]*accountLock{}
+	}
+	a := l.m[key]
+	if a == nil {
+		a = &accountLock{ch: make(chan struct{}, 1)}
+		l.m[key] = a
+	}
+	a.users++
+	l.mu.Unlock()
+	done := func() {
+		l.mu.Lock()
+		if a.users--; a.users == 0 {
+			delete(l.m, key)
+		}
+		l.mu.Unlock()
+	}
+	select {
+	case a.ch <- struct{}{}:
+		return func() { <-a.ch; done() }, nil
+	case <-ctx.Done():
+		done()
+		return nil, ctx.Err()
+	}
 }
 
 // String implements Directory.
@@ -394,6 +439,27 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		return "", nil, err
 	}
 	dn := e.DN
+	// One check and bind of an account at a time: binds that each read
+	// the count before the others' were counted all bound, and ten wrong
+	// passwords at once locked the account the guard was to keep clear
+	// of its lockout. The count is read again once this request holds it.
+	unlock, err := d.binding.lock(ctx, strings.ToLower(dn))
+	if err != nil {
+		c.close()
+		return "", nil, d.classify(ctx, "wait for the account's other bind", err)
+	}
+	defer unlock()
+	cur, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", failureAttrs[d.flavour], nil))
+	switch {
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject), err == nil && len(cur.Entries) != 1:
+		c.close()
+		return "", nil, fmt.Errorf("%w (%v: %s is gone)", ErrInvalidCredentials, ErrAccount, dn)
+	case err != nil:
+		c.close()
+		return "", nil, d.classify(ctx, "read the account's failure count", err)
+	}
+	e = cur.Entries[0]
 	if d.nearLockout(ctx, e, time.Now()) {
 		// No bind that could be the one that locks the account: the
 		// directory's own count is what matters, whatever Styrke counted
