@@ -314,31 +314,43 @@ const MetadataRetry = time.Minute
 // slow every sign-in and callback waited in line for its own attempt.
 func (c *Client) metadata(ctx context.Context) (*metadata, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.meta != nil && (c.refreshing || c.cfg.Now().Sub(c.fetched) < c.cfg.MetadataTTL) {
-		return c.meta, nil
-	}
-	if c.meta != nil {
-		// Stale: this request refreshes, outside the lock.
-		old := c.meta
-		c.refreshing = true
+		m := c.meta
 		c.mu.Unlock()
+		return m, nil
+	}
+	if c.meta == nil {
+		defer c.mu.Unlock()
 		m, err := c.discover(ctx)
-		c.mu.Lock()
-		c.refreshing = false
 		if err != nil {
-			// Tried again after MetadataRetry.
-			c.fetched = c.cfg.Now().Add(min(MetadataRetry, c.cfg.MetadataTTL) - c.cfg.MetadataTTL)
-			return old, nil
+			return nil, err
 		}
 		c.meta, c.fetched = m, c.cfg.Now()
 		return m, nil
 	}
+	// Stale: this request refreshes, outside the lock. The outcome is
+	// recorded under it in a deferred call, so that a refresh that
+	// panicked leaves neither the lock held nor refreshing set.
+	old := c.meta
+	c.refreshing = true
+	c.mu.Unlock()
+	var m *metadata
+	defer func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.refreshing = false
+		if m == nil {
+			// Tried again after MetadataRetry.
+			c.fetched = c.cfg.Now().Add(min(MetadataRetry, c.cfg.MetadataTTL) - c.cfg.MetadataTTL)
+			return
+		}
+		c.meta, c.fetched = m, c.cfg.Now()
+	}()
 	m, err := c.discover(ctx)
 	if err != nil {
-		return nil, err
+		m = nil
+		return old, nil
 	}
-	c.meta, c.fetched = m, c.cfg.Now()
 	return m, nil
 }
 
