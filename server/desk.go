@@ -850,12 +850,11 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 		phone = p
 	}
 	match := func(v ActivationView) bool {
-		return (f.State == "" || v.State == f.State) &&
-			(email == "" || strings.EqualFold(v.Email, email)) &&
-			(phone == "" || v.Phone == phone)
+		return f.State == "" || v.State == f.State
 	}
-	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username)}
-	if f.State == "" && email == "" && phone == "" {
+	// Found by the store (it loaded every activation to find them).
+	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username), Email: email, Phone: phone}
+	if f.State == "" {
 		sf.Limit = limit + 1 // one more: is there more?
 	}
 	recs, err := d.Store.Activations(ctx, sf)

@@ -197,7 +197,9 @@ type ActivationFilter struct {
 	Institution string
 	Username    string
 	TokenHash   []byte
-	Limit       int // 0: no limit
+	Email       string // where the link went, in any case of its ASCII letters
+	Phone       string // where the link went (E.164)
+	Limit       int    // 0: no limit
 }
 
 // Notification is one queued message (a notice about a password change;

@@ -188,6 +188,12 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	if f.TokenHash != nil {
 		q.add("a.token_hash = ?", f.TokenHash)
 	}
+	if f.Email != "" {
+		q.add("lower(c.email) = lower(?)", f.Email)
+	}
+	if f.Phone != "" {
+		q.add("c.phone = ?", f.Phone)
+	}
 	sql := q.sql(`SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
 		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`, "a.created_at DESC, a.token_hash", f.Limit)

@@ -194,6 +194,12 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	if f.TokenHash != nil {
 		where, args = append(where, "a.token_hash = ?"), append(args, f.TokenHash)
 	}
+	if f.Email != "" {
+		where, args = append(where, "lower(c.email) = lower(?)"), append(args, f.Email)
+	}
+	if f.Phone != "" {
+		where, args = append(where, "c.phone = ?"), append(args, f.Phone)
+	}
 	q := `SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
 		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`

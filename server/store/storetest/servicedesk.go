@@ -158,6 +158,11 @@ func testContactsAndList(t *testing.T, open Opener) {
 		{"by token hash", store.ActivationFilter{TokenHash: a1.TokenHash}, []store.Activation{a1}},
 		{"limit", store.ActivationFilter{Limit: 1}, []store.Activation{a2}},
 		{"none", store.ActivationFilter{Username: "nobody"}, nil},
+		// Found where they went, in the store (the desk's list loaded
+		// every activation to find them).
+		{"by e-mail in any case", store.ActivationFilter{Email: "KARI2@Example.org"}, []store.Activation{a2}},
+		{"by phone", store.ActivationFilter{Phone: "+4791234567"}, []store.Activation{a1}},
+		{"by e-mail, limit", store.ActivationFilter{Email: "kari@example.org", Limit: 1}, []store.Activation{a1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
