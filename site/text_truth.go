@@ -199,17 +199,26 @@ func (t Text) ActCodeTitle() string {
 // ActCodeLead says where the code is; {ending} is replaced by the page's
 // script with the last two digits of the number it went to.
 func (t Text) ActCodeLead() string {
-	return t.pick("Denne lenken virker bare sammen med en engangskode. Vi har sendt koden på SMS til mobilnummeret som slutter på {ending}.",
-		"Denne lenkja verkar berre saman med ein eingongskode. Vi har sendt koden på SMS til mobilnummeret som sluttar på {ending}.",
-		"This link works only with a one-time code. We have sent the code by SMS to the mobile number ending in {ending}.")
+	return t.pick("Denne lenken virker bare sammen med en engangskode, som kommer på SMS til mobilnummeret som slutter på {ending}. "+t.actCodeNotGot(),
+		"Denne lenkja verkar berre saman med ein eingongskode, som kjem på SMS til mobilnummeret som sluttar på {ending}. "+t.actCodeNotGot(),
+		"This link works only with a one-time code, which comes by SMS to the mobile number ending in {ending}. "+t.actCodeNotGot())
 }
 
 // ActCodeLeadNoNumber is ActCodeLead when the number is not known to the
 // page.
 func (t Text) ActCodeLeadNoNumber() string {
-	return t.pick("Denne lenken virker bare sammen med en engangskode. Vi har sendt koden på SMS til mobilnummeret ditt.",
-		"Denne lenkja verkar berre saman med ein eingongskode. Vi har sendt koden på SMS til mobilnummeret ditt.",
-		"This link works only with a one-time code. We have sent the code by SMS to your mobile number.")
+	return t.pick("Denne lenken virker bare sammen med en engangskode, som kommer på SMS til mobilnummeret ditt. "+t.actCodeNotGot(),
+		"Denne lenkja verkar berre saman med ein eingongskode, som kjem på SMS til mobilnummeret ditt. "+t.actCodeNotGot(),
+		"This link works only with a one-time code, which comes by SMS to your mobile number. "+t.actCodeNotGot())
+}
+
+// actCodeNotGot ends the code's lead: how to get a code that did not come.
+// The lead said "we have sent the code" also when its SMS had failed (the
+// e-mail said so, and to press the button this names).
+func (t Text) actCodeNotGot() string {
+	return t.pick("Har du ikke fått koden, velg «"+t.ActCodeResend()+"» nedenfor.",
+		"Har du ikkje fått koden, vel «"+t.ActCodeResend()+"» nedanfor.",
+		"If you have not received the code, choose “"+t.ActCodeResend()+"” below.")
 }
 
 // ActCodeLabel labels the code's field.

@@ -104,3 +104,47 @@ func TestActivationWithCode(t *testing.T) {
 	assert.NotContains(t, href, u.Fragment, "the spent token leaves the address bar")
 	assert.Empty(t, tb.Errors())
 }
+
+// TestCodeNotSentPageSaysHow: a link whose code's SMS failed. Its e-mail
+// says so and to choose «Send en ny kode» on the page; the page the link
+// opens says how to get the code too, naming the same button, in the words
+// a screen reader hears at the code's field: it said "Vi har sendt koden på
+// SMS til mobilnummeret som slutter på 67", which was not so, and the
+// person waited for an SMS that never came (found by an accessibility
+// test).
+func TestCodeNotSentPageSaysHow(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
+	sms := twiliotest.New(t)
+	sms.SetMode(twiliotest.Fail)
+	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
+		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune",
+		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
+		"--twilio-from", twiliotest.From)
+	b.admin(t, "/api/admin/activations", map[string]any{"username": "kno044", "name": "Kari Nordmann", "institution": "uit",
+		"email": "kari@example.org", "phone": "912 34 567", "lang": "nb", "code": true})
+	mails := smtp.Messages(t)
+	require.Len(t, mails, 1)
+	nb := site.Texts("nb")
+	button := "«" + nb.ActCodeResend() + "»"
+	require.Contains(t, mails[0].Text, button, "the e-mail names the page's button")
+	i := strings.Index(mails[0].Text, b.base+"/aktiver/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "the mail holds the link")
+	u, err := url.Parse(strings.Fields(mails[0].Text[i:])[0])
+	require.NoError(t, err)
+
+	tb := activationTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+u.Path+"#"+u.Fragment))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-code]').hidden`)
+	assert.Equal(t, nb.ActCodeResend(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=code-resend]').textContent.trim()`))
+	lead := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=code-lead]').textContent`)
+	assert.Contains(t, lead, button, "the page says how to get a code that did not come")
+	assert.Contains(t, chrome.AX(t, tb, `document.getElementById('code')`).Description, button, "and so does the code's field")
+	for _, lang := range site.Languages {
+		tx := site.Texts(lang)
+		for _, s := range []string{tx.ActCodeLead(), tx.ActCodeLeadNoNumber()} {
+			assert.NotContains(t, s, "sendt koden", lang)
+			assert.NotContains(t, s, "have sent", lang)
+			assert.Contains(t, s, tx.ActCodeResend(), lang)
+		}
+	}
+}
