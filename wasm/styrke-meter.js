@@ -586,7 +586,10 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._docObs?.disconnect();
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name, old, value) {
+    // The server's refusal was by the policy of then: another policy's
+    // verdict is its own (a page's institution changed).
+    if (name === "policy" && old !== value) this._server = null;
     if (!this.isConnected) return;
     this._attach();
     this.render();

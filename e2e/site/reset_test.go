@@ -649,6 +649,40 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	assert.Equal(t, en.ActDoneNoDirectory(), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=change-done-none]').textContent`))
 }
 
+// TestChangeInstitutionSwitchForgetsTheRefusal: the change page's answer
+// is about the institution chosen when it was sent. utfjord refuses the
+// password's space and "ø"; choosing another institution then takes the
+// refusal out of the field's words, its description (what a screen reader
+// hears at the field) and the error list, with the field no longer marked
+// invalid: they stayed, and the field read utfjord's refusal above the
+// default rules, which allow both (found by an accessibility test).
+func TestChangeInstitutionSwitchForgetsTheRefusal(t *testing.T) {
+	b := startResetBackend(t, false, "--breach-url", "http://127.0.0.1:1")
+	tb := resetTab(t)
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
+	stateShown(t, tb, "form")
+	choose := func(id string) {
+		t.Helper()
+		chrome.Eval[bool](t, tb, `(() => { const s = document.getElementById('institution'); s.value = `+jsString(id)+`; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value === `+jsString(id)+`; })()`)
+	}
+	choose("utfjord")
+	setValue(t, tb, "#username", "eva")
+	setValue(t, tb, "#current-password", "Granskog!Lirype-Vadmel9")
+	submitPassword(t, tb, "Fjellbekk-Sommer!Grønn 42 Lys")
+	chrome.Poll[bool](t, tb, `document.getElementById('new-password-error') !== null`)
+	refusal := chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`)
+	require.NotEmpty(t, errorTexts(t, tb))
+	require.Contains(t, chrome.AX(t, tb, `document.getElementById('new-password')`).Description, refusal)
+
+	choose("default")
+	assert.False(t, chrome.Eval[bool](t, tb, `document.getElementById('new-password-error') !== null`), "utfjord's refusal under the field")
+	assert.Empty(t, errorTexts(t, tb), "utfjord's refusal in the error list")
+	assert.Equal(t, "", chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid') ?? ''`))
+	desc := chrome.AX(t, tb, `document.getElementById('new-password')`).Description
+	assert.NotContains(t, desc, refusal[:strings.Index(refusal, ".")+1], "the field's description")
+	describedByRules(t, tb, "en", "default")
+}
+
 // TestResetMoreTime: a minute before the session ends the form says so
 // and offers more time (WCAG 2.2.1); the button gives another session's
 // length from now, the status line says until when, and the focus goes

@@ -192,7 +192,15 @@ password.addEventListener('input', () => password.removeAttribute('aria-invalid'
   const id = new URLSearchParams(location.search).get('institution') ?? '';
   if (/^[A-Za-z0-9_-]{1,64}$/.test(id) && [...institution.options].some((o) => o.value === id)) institution.value = id;
 }
-institution.addEventListener('change', applyInstitution);
+// Another institution chosen: the last answer was about the one before
+// (its rules refused the password, its directory the current one), so its
+// words leave the fields and the list; they stayed, and a screen reader
+// read the old institution's refusal with the new one's rules.
+institution.addEventListener('change', () => {
+  for (const input of [username, current, password, confirmInput]) styrkeForm.valid(input);
+  setList([]);
+  applyInstitution();
+});
 applyInstitution();
 
 if (meter) {
