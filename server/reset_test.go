@@ -54,7 +54,7 @@ const (
 	opRedirect = "https://styrke.test/auth/idporten/callback"
 	// opPostLogout is where the provider's logout comes back to.
 	opPostLogout = "https://styrke.test" + server.LoggedOutPath
-	serviceDsk   = "Brukerstøtte: 22 84 00 00"
+	serviceDsk   = "Orakel, 22 84 00 00"
 	// Numbers made with the mod-11 rules (not real people).
 	pidOla   = "01019000083"
 	pidKari  = "45019000013" // D-number

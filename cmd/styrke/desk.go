@@ -45,7 +45,7 @@ func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	envString(fs, getenv, &c.smsDailyCap, "sms-daily-cap", "500", "SMS each institution may send a day; 0 disables SMS")
 	envString(fs, getenv, &c.templates, "templates", "", "folder of message templates and institutions.json overriding the built-in ones")
 	envString(fs, getenv, &c.orgName, "org-name", "", "display name of the institution in messages (default: the policy's name, e.g. \"UiT Norges arktiske universitet\")")
-	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line (in messages and on the reset page)")
+	envString(fs, getenv, &c.serviceDesk, "service-desk", "", "how to reach the service desk, one line without a label, such as 'Orakel, 22 84 00 00, orakel@uio.example' (in messages and on the pages, after «Brukerstøtte:»)")
 	servedFlag(fs, getenv, &c.institutions)
 	envString(fs, getenv, &c.activationCode, "activation-code", "", "links issued with both an e-mail address and a phone number need a one-time code by SMS unless asked otherwise: 'all', or institution ids, comma-separated")
 }

@@ -42,7 +42,7 @@ const (
 	e2ePidNoone = "15058500027"
 	e2ePidNoDir = "02829010030" // synthetic: imported, but no account in the directory
 	e2ePidTwo   = "05839028549" // synthetic: accounts at two institutions
-	e2eDesk     = "Brukerstøtte: 22 84 00 00"
+	e2eDesk     = "Orakel, 22 84 00 00"
 )
 
 // resetBackend is a real `styrke serve` with ID-porten configured against a
