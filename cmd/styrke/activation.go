@@ -529,7 +529,12 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
 		}
 		for _, ch := range rep.DeliveryStopped {
-			fmt.Fprintf(stderr, "delivery by %s stopped after %d failures in a row (its server down or not answering); the rest of its links were stored without trying it: run the same import again once it is back\n", ch, server.ImportStopAfter)
+			channel, service := "e-mail", "the mail server"
+			if ch == "sms" {
+				channel, service = "SMS", "the SMS service"
+			}
+			fmt.Fprintf(stderr, "Sending by %s stopped after %d failures in a row (%s is down or not answering). The rest of the links were stored but not sent, so those people have not been told: run the same import again when %s is back; it sends only those.\n",
+				channel, server.ImportStopAfter, service, service)
 		}
 	}
 	if rep.Failed > 0 || rep.Undelivered > 0 {

@@ -75,7 +75,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		return errUsage
 	}
 	if last < 0 || f.Limit < 0 || last > 0 && f.Limit > 0 {
-		fmt.Fprintln(stderr, "audit: --last and --limit: one of them, a positive number (--last: the newest events, --limit: the oldest)")
+		fmt.Fprintln(stderr, "audit: give --last or --limit, not both, as a positive number (--last N: the newest N events; --limit N: the oldest N)")
 		return errUsage
 	}
 	if f.Event != "" && !slices.Contains(store.Events, f.Event) {

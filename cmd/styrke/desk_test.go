@@ -857,3 +857,25 @@ func TestIssuedBeforeIsNorwegianTime(t *testing.T) {
 	assert.True(t, want.Equal(got), "%v, want %v", got, want)
 	assert.Equal(t, "2026-12-03T23:00:00Z", got.UTC().Format(time.RFC3339))
 }
+
+// TestImportSaysDeliveryStopped: an import whose mail server is down says
+// that sending stopped, and that those people have not been told.
+func TestImportSaysDeliveryStopped(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
+	smtp.Down()
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	var csv strings.Builder
+	csv.WriteString("username,email\n")
+	for i := range 7 {
+		fmt.Fprintf(&csv, "user%d,user%d@example.org\n", i, i)
+	}
+	file := filepath.Join(t.TempDir(), "people.csv")
+	require.NoError(t, os.WriteFile(file, []byte(csv.String()), 0o600))
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"activation", "import", "--csv", file}, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+	require.Error(t, err, "undelivered links: exit non-zero")
+	assert.Contains(t, stderr.String(), "Sending by e-mail stopped after 5 failures in a row (the mail server is down or not answering)")
+	assert.Contains(t, stderr.String(), "those people have not been told")
+}
