@@ -439,3 +439,12 @@ func (t Text) ResetSignedOut() string {
 func (t Text) FooterPrivacy() string {
 	return t.pick("Personvernerklæring", "Personvernerklæring", "Privacy statement")
 }
+
+// ActRejectedBelow is the error under the new password's field after the
+// server refused it, where the meter right below lists the reasons (and
+// the field's description reads them): each reason was read twice.
+func (t Text) ActRejectedBelow() string {
+	return t.pick("Passordet ble ikke godtatt. Se hva som mangler nedenfor.",
+		"Passordet vart ikkje godteke. Sjå kva som manglar nedanfor.",
+		"The password was not accepted. See what is missing below.")
+}

@@ -232,10 +232,18 @@ func TestResetEndToEnd(t *testing.T) {
 		submitPassword(t, tb, "kort")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		stateShown(t, tb, "form")
-		// The server's reasons are said under the field the focus is in
-		// (they were only in the list, a screen below at 375 px).
-		assert.Equal(t, strings.Join(errorTexts(t, tb), " "), chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`))
+		// Under the field the focus is in, a pointer to the meter's list
+		// right below, which the field's description reads: each of the
+		// server's reasons is heard once (they were only in the list, a
+		// screen below at 375 px; then twice at the field).
+		assert.Equal(t, site.Texts("en").ActRejectedBelow(), chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`))
 		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		desc := chrome.AX(t, tb, `document.getElementById('new-password')`).Description
+		reasons := errorTexts(t, tb)
+		require.NotEmpty(t, reasons)
+		for _, reason := range reasons {
+			assert.Equal(t, 1, strings.Count(desc, reason), "heard once at the field: %q in %q", reason, desc)
+		}
 
 		submitPassword(t, tb, good)
 		stateShown(t, tb, "done")
