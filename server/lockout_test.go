@@ -33,15 +33,7 @@ import (
 // default): three wrong passwords, a quarter of an hour's wait and three
 // more locked the account (pwdMaxFailure 5), knowing only its username.
 func TestChangeCannotLockTheDirectory(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
-	defer cancel()
-	ol, err := dirtest.StartSlapd(ctx)
-	require.NoError(t, err)
-	t.Cleanup(ol.Close)
-	dir, err := directory.Open(directory.Config{URL: "ldaps://" + ol.HostPort(), BindDN: ol.ServiceDN,
-		Password: ol.ServicePassword, Base: ol.PeopleDN, CA: ol.CAFile})
-	require.NoError(t, err)
-	t.Cleanup(func() { dir.Close() })
+	ol, dir := lockoutDirectory(t)
 	const username, current = "kari", "Initial!Passw0rd-2026"
 	dn, err := ol.CreateUser(username, current)
 	require.NoError(t, err)
@@ -93,17 +85,9 @@ func TestChangeCannotLockTheDirectory(t *testing.T) {
 // change's throttle window (15 minutes) three tries reach the directory
 // again, while ppolicy still counts the first round's.
 func TestConcurrentBindsCannotLockTheDirectory(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
-	defer cancel()
-	ol, err := dirtest.StartSlapd(ctx)
-	require.NoError(t, err)
-	t.Cleanup(ol.Close)
-	dir, err := directory.Open(directory.Config{URL: "ldaps://" + ol.HostPort(), BindDN: ol.ServiceDN,
-		Password: ol.ServicePassword, Base: ol.PeopleDN, CA: ol.CAFile})
-	require.NoError(t, err)
-	t.Cleanup(func() { dir.Close() })
+	ol, dir := lockoutDirectory(t)
 	const current = "Initial!Passw0rd-2026"
-	for _, username := range []string{"kari", "ola", "per"} {
+	for _, username := range []string{"kari2", "ola2", "per2"} {
 		dn, err := ol.CreateUser(username, current)
 		require.NoError(t, err)
 		const n = 10
@@ -125,4 +109,28 @@ func TestConcurrentBindsCannotLockTheDirectory(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, ok, "%s still logs in with their password", username)
 	}
+}
+
+var (
+	slapdOnce  sync.Once
+	slapd      *dirtest.Server
+	slapdStart error
+)
+
+// lockoutDirectory is the package's slapd (ppolicy: pwdMaxFailure 5),
+// started once for the lockout tests and stopped by TestMain, and a
+// directory on it.
+func lockoutDirectory(t *testing.T) (*dirtest.Server, directory.Directory) {
+	t.Helper()
+	slapdOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+		defer cancel()
+		slapd, slapdStart = dirtest.StartSlapd(ctx)
+	})
+	require.NoError(t, slapdStart, "start slapd")
+	dir, err := directory.Open(directory.Config{URL: "ldaps://" + slapd.HostPort(), BindDN: slapd.ServiceDN,
+		Password: slapd.ServicePassword, Base: slapd.PeopleDN, CA: slapd.CAFile})
+	require.NoError(t, err)
+	t.Cleanup(func() { dir.Close() })
+	return slapd, dir
 }

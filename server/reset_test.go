@@ -67,6 +67,9 @@ func TestMain(m *testing.M) {
 	if op != nil {
 		op.Stop()
 	}
+	if slapd != nil {
+		slapd.Close()
+	}
 	os.Exit(code)
 }
 
