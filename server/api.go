@@ -171,17 +171,33 @@ func (h *handler) contactPhone(ctx context.Context, tokenHash []byte) (string, e
 	return recs[0].Phone, nil
 }
 
-// usable says why a cannot be used, or nil.
+// usable says why a cannot be used, or nil; the answer names the service
+// desk of a's institution, whom its page sends the person to.
 func (h *handler) usable(a store.Activation) error {
+	var e *Error
 	switch {
 	case a.UsedAt != nil:
-		return errorf(CodeTokenUsed, "this activation link has already been used")
+		e = errorf(CodeTokenUsed, "this activation link has already been used")
 	case a.Failures >= MaxFailures:
-		return errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
+		e = errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
 	case !h.Now().Before(a.ExpiresAt):
-		return errorf(CodeTokenExpired, "this activation link has expired")
+		e = errorf(CodeTokenExpired, "this activation link has expired")
+	default:
+		return nil
 	}
-	return nil
+	e.ServiceDesk = h.serviceDesk(a.Institution)
+	return e
+}
+
+// serviceDesk is the contact of institution's service desk: its profile's
+// (--templates' institutions.json), else --service-desk.
+func (h *handler) serviceDesk(institution string) string {
+	if h.desk != nil && h.desk.Templates != nil {
+		if s := h.desk.Templates.Profile(institution).ServiceDesk; s != "" {
+			return s
+		}
+	}
+	return h.ServiceDesk
 }
 
 type lookupRequest struct {

@@ -1790,3 +1790,33 @@ func TestCodeResentDelivers(t *testing.T) {
 	require.Len(t, again.Results, 1)
 	assert.Equal(t, "skipped_open", again.Results[0].Status)
 }
+
+// TestGoneLinkNamesItsDesk: the answer for a link that no longer works
+// (expired, used, locked) names the service desk of the link's
+// institution, which the e-mail named and its page now shows; the page
+// showed the server's one for every institution.
+func TestGoneLinkNamesItsDesk(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"),
+		[]byte(`{"uit": {"name": "UiT", "serviceDesk": "Orakel, 77 64 40 00"}}`), 0o600))
+	tp, err := notify.LoadTemplates(dir, notify.Profile{Name: "Styrke", ServiceDesk: "Felles, 22 00 00 00"})
+	require.NoError(t, err)
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.Templates = tp
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	uit := e.issue(t, map[string]string{"username": "kari", "institution": "uit"}, deskKey)
+	other := e.issue(t, map[string]string{"username": "ola", "institution": "default"}, deskKey)
+	offset.Store(int64(30 * 24 * time.Hour))
+	for link, want := range map[string]string{uit.Link: "Orakel, 77 64 40 00", other.Link: "Felles, 22 00 00 00"} {
+		resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+tokenOf(t, link)+`"}`)
+		require.Equal(t, http.StatusGone, resp.StatusCode)
+		var got struct {
+			Error struct{ Code, ServiceDesk string }
+		}
+		require.NoError(t, json.Unmarshal(body, &got))
+		assert.Equal(t, "token_expired", got.Error.Code)
+		assert.Equal(t, want, got.Error.ServiceDesk)
+	}
+}

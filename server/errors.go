@@ -111,6 +111,9 @@ type Error struct {
 	// Institution is the account's own institution, for
 	// CodeWrongInstitution.
 	Institution string
+	// ServiceDesk is the contact of the link's institution's service
+	// desk, for a link gone (its page says to ask it for a new one).
+	ServiceDesk string
 	// RetryAfter, when positive, is sent as the Retry-After header (whole
 	// seconds, rounded up, at least 1).
 	RetryAfter time.Duration

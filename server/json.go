@@ -278,6 +278,8 @@ type errorJSON struct {
 	Fields  []string `json:"fields,omitempty"`
 	// Institution is the account's own institution (wrong_institution).
 	Institution string `json:"institution,omitempty"`
+	// ServiceDesk is whom to ask for a new link (a link gone).
+	ServiceDesk string `json:"serviceDesk,omitempty"`
 }
 
 // writeError answers err in the API's error shape.
@@ -289,7 +291,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.Code == CodeMethodNotAllowed && w.Header().Get("Allow") == "" {
 		w.Header().Set("Allow", "POST")
 	}
-	writeJSON(w, e.Status(), errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, Institution: e.Institution}})
+	writeJSON(w, e.Status(), errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, Institution: e.Institution, ServiceDesk: e.ServiceDesk}})
 }
 
 // writeJSONLines answers 200 with items as JSON Lines, one a line (the

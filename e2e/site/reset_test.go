@@ -847,3 +847,25 @@ func describedByRules(t *testing.T, tb *chrome.Tab, lang, id string) {
 	assert.True(t, strings.HasPrefix(desc, tx.RuleLength(pv)+" "+tx.ActRulesMore), "the field's description: %q", desc)
 	assert.NotContains(t, desc, tx.RuleScore(pv))
 }
+
+// TestGoneLinkShowsItsDesk: a link that no longer works shows the service
+// desk of its own institution (--templates' institutions.json), which its
+// e-mail named, not the server's one for every institution.
+func TestGoneLinkShowsItsDesk(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"), []byte(`{"uit": {"serviceDesk": "Orakel UiT, 77 64 40 00"}}`), 0o600))
+	b := startResetBackend(t, false, "--templates", dir)
+	res := adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "tove", "institution": "uit"})
+	var out struct{ Link string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	res.Body.Close()
+	res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": "tove", "institution": "uit"})
+	res.Body.Close()
+	u, err := url.Parse(out.Link)
+	require.NoError(t, err)
+	tb := openState(t, b.base+u.Path+"#"+u.Fragment)
+	stateShown(t, tb, "expired")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=contact-expired]').textContent !== ''`)
+	assert.Equal(t, "Orakel UiT, 77 64 40 00", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-expired]').textContent`))
+	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=contact-expired]').closest('p').hidden`))
+}

@@ -58,23 +58,33 @@ function linkGone(res) {
   // stayed there, on a shared computer too), and the address says what
   // happened instead, for a reload or another language.
   history.replaceState(null, '', location.pathname + '#/gone/' + state);
-  showGone(state);
+  showGone(state, res.data?.error?.serviceDesk);
   return true;
 }
 
 // GONE are the states of a link that no longer works.
 const GONE = new Set(['unknown', 'used', 'expired', 'locked']);
 
-function showGone(state) {
+function showGone(state, desk) {
   show(state);
-  goneHelp(state);
+  goneHelp(state, desk);
+}
+
+// showDesk shows the service desk's contact in the states that name it,
+// or hides the line when there is none.
+function showDesk(desk) {
+  for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = desk;
+  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !desk;
 }
 
 // goneHelp fills in the service desk's contact, which the words of a link
 // that no longer works send the person to (they named none), and keeps the
 // expired link's way out, choosing a password after ID-porten, only where
 // this server has ID-porten on: elsewhere it led to a page saying so.
-async function goneHelp(state) {
+// linkDesk is the desk of the link's institution, when the server named
+// it (the server's own one was shown for every institution).
+async function goneHelp(state, linkDesk) {
+  if (typeof linkDesk === 'string' && linkDesk) showDesk(linkDesk);
   let c;
   try {
     const res = await api('/api/reset/config');
@@ -84,9 +94,7 @@ async function goneHelp(state) {
     // Unknown: the link stays; its page says what it can.
     return;
   }
-  const desk = typeof c?.serviceDesk === 'string' ? c.serviceDesk : '';
-  for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = desk;
-  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !desk;
+  if (!(typeof linkDesk === 'string' && linkDesk)) showDesk(typeof c?.serviceDesk === 'string' ? c.serviceDesk : '');
   if (state === 'expired') root.querySelector('[data-testid=expired-reset]').closest('p').hidden = c?.idporten !== true;
 }
 
