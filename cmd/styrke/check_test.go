@@ -206,8 +206,11 @@ func TestPolicyValidateMalformed(t *testing.T) {
 	}{
 		{"unknown nested field", `{"id":"x","score":{"tiers":[{"from":1,"points":4},{"from":2,"points":2},{"from":9,"pointz":1}]}}`, "score.tiers[2].pointz: unknown field\n"},
 		{"wrong type", `{"id":"x","minLength":"16"}`, "minLength: want an integer, got a string\n"},
-		{"duplicate key", `{"id":"x","id":"y"}`, "syntax error at byte 10: duplicate key \"id\"\n"},
-		{"trailing data", `{"id":"x"} {}`, "syntax error at byte 11: unexpected data after the JSON value\n"},
+		{"duplicate key", `{"id":"x","id":"y"}`, "syntax error at line 1, column 11: duplicate key \"id\"\n"},
+		{"trailing data", `{"id":"x"} {}`, "syntax error at line 1, column 12: unexpected data after the JSON value\n"},
+		// By line and column, as an editor shows them (it said "at byte 36").
+		{"a bare word on line 4", "{\n  \"id\": \"x\",\n  \"minLength\": 16,\n  oops\n}\n", "syntax error at line 4, column 3: want a string key\n"},
+		{"after a letter of two bytes", "{\"name\": \"Tromsø\",\n \"ø\" 1}", "syntax error at line 2, column 6: want ':' after an object key\n"},
 		// Said as such (it was "syntax error at byte 0: unexpected end of
 		// input", and ": want an object" with no field named).
 		{"empty file", "\n", "the file is empty; want a JSON object, {…}\n"},

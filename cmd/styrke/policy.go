@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/policy"
 )
@@ -105,10 +106,21 @@ func validatePolicy(path string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", where, fe.Msg)
 	case errors.As(err, &se):
-		fmt.Fprintf(stdout, "syntax error at byte %d: %s\n", se.Offset, se.Msg)
+		line, col := lineColumn(data, int(se.Offset))
+		fmt.Fprintf(stdout, "syntax error at line %d, column %d: %s\n", line, col, se.Msg)
 	default:
 		fmt.Fprintf(stdout, "%v\n", err)
 	}
 	fmt.Fprintf(stderr, "styrke policy validate: %s: not a well-formed policy\n", path)
 	return errReported
+}
+
+// lineColumn is where byte offset off of data is, as an editor counts:
+// the line from 1, the column in characters from 1 (a policy's "at byte
+// 36" left the operator counting).
+func lineColumn(data []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(data))
+	before := data[:off]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
 }
