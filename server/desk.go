@@ -784,7 +784,9 @@ type ActivationView struct {
 	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
 	UsedAt      *time.Time `json:"usedAt,omitempty"`
 	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
-	Failures    int        `json:"failures"`
+	// Failures counts the wrong codes and refused passwords tried with
+	// the link (MaxFailures lock it), not failed deliveries.
+	Failures int `json:"failures"`
 	// Code: the link works only with the one-time code sent by SMS.
 	Code bool `json:"code,omitempty"`
 }
