@@ -1405,8 +1405,9 @@ func TestImportHeaderNeverEchoesData(t *testing.T) {
 		assert.Empty(t, rep.Errors[0].Field)
 		assert.Contains(t, rep.Errors[0].Reason, "no header row")
 	}
-	rep := post("username,epost\nkari,kari@example.org\n")
-	assert.Equal(t, "epost", rep.Errors[0].Field, "a mistyped column is named")
+	// ("epost", the example before, is now the Norwegian name of email.)
+	rep := post("username,emial\nkari,kari@example.org\n")
+	assert.Equal(t, "emial", rep.Errors[0].Field, "a mistyped column is named")
 }
 
 // TestUnknownInstitutionRefused: a list or a revoke naming an institution
@@ -1819,4 +1820,30 @@ func TestGoneLinkNamesItsDesk(t *testing.T) {
 		assert.Equal(t, "token_expired", got.Error.Code)
 		assert.Equal(t, want, got.Error.ServiceDesk)
 	}
+}
+
+// TestImportNorwegianExcel: a file a Norwegian desk makes in Excel: the
+// columns named in Norwegian (brukernavn, navn, e-post, mobil, ...) are
+// the import's columns; saved as Windows-1252 ("CSV (semikolondelt)", not
+// "CSV UTF-8"), it is refused once, saying how to save it, where each row
+// was refused with "name is not valid UTF-8".
+func TestImportNorwegianExcel(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	rep := e.importCSV(t, "deliver=false", "Brukernavn;Navn;Institusjon;E-post;Mobil;Språk\r\nkari;Kari Nordmann;default;kari@example.org;912 34 567;nn\r\n", http.StatusOK)
+	assert.Equal(t, 1, rep.Created, "%+v", rep.Errors)
+	views := e.list(t, "username=kari")
+	require.Len(t, views, 1)
+	assert.Equal(t, [4]string{"Kari Nordmann", "kari@example.org", "+4791234567", "nn"}, [4]string{views[0].Name, views[0].Email, views[0].Phone, views[0].Lang})
+
+	// "Bjørn Ødegård" in Windows-1252: ø is 0xF8.
+	cp1252 := "username;name\r\nbjorn;Bj\xf8rn \xd8deg\xe5rd\r\nola;Ola\r\n"
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false", "text/csv", cp1252, "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "%s", body)
+	var bad server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &bad))
+	require.Len(t, bad.Errors, 1, "one error for the file, not one a row: %+v", bad.Errors)
+	assert.Equal(t, 2, bad.Errors[0].Line)
+	assert.Contains(t, bad.Errors[0].Reason, "not UTF-8")
+	assert.Contains(t, bad.Errors[0].Reason, "CSV UTF-8")
+	assert.Empty(t, e.list(t, "username=ola"), "nothing imported")
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/csv"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/notify"
@@ -25,6 +27,17 @@ import (
 // ImportColumns are the columns an import CSV may have (header row first,
 // any order; username is required).
 var ImportColumns = []string{"username", "name", "institution", "email", "phone", "lang"}
+
+// importAliases are the columns' Norwegian names (Bokmål and Nynorsk), as
+// a Norwegian desk writes them in Excel.
+var importAliases = map[string]string{
+	"brukernavn": "username", "brukarnamn": "username",
+	"navn": "name", "namn": "name", "fullt navn": "name", "fullt namn": "name",
+	"institusjon": "institution",
+	"e-post":      "email", "epost": "email", "e-postadresse": "email", "epostadresse": "email",
+	"mobil": "phone", "mobilnummer": "phone", "telefon": "phone", "telefonnummer": "phone",
+	"språk": "lang", "målform": "lang",
+}
 
 // MaxImportRows is the most rows one import takes.
 const MaxImportRows = 50000
@@ -118,7 +131,27 @@ var columnLike = regexp.MustCompile(`^[a-z_-]{1,32}$`)
 // It returns the valid rows and the errors of the others; err (wrapping
 // ErrImportInvalid) means the file itself is unusable.
 func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow, []RowError, error) {
-	cr := identity.NewCSVReader(r)
+	// The whole file (bounded by the callers: the API's 16 MiB, the CLI's
+	// file) is checked for UTF-8 first: Excel's "CSV (semikolondelt)" is
+	// Windows-1252, and each row with an æ, ø or å was refused on its own.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, []RowError{{Line: 1, Reason: "the file could not be read"}}, unreadable("file", err)
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			c, size := utf8.DecodeRune(data[i:])
+			if c == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		return nil, []RowError{{Line: line, Reason: "the file is not UTF-8 (Windows-1252, as Excel's \"CSV (semikolondelt)\" saves it?): save it as \"CSV UTF-8\" and import it again"}},
+			fmt.Errorf("%w: not UTF-8", ErrImportInvalid)
+	}
+	cr := identity.NewCSVReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -133,6 +166,9 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 	known := false
 	for i, h := range header {
 		names[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if c, ok := importAliases[names[i]]; ok {
+			names[i] = c
+		}
 		known = known || slices.Contains(ImportColumns, names[i])
 	}
 	if !known {
