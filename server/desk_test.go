@@ -1613,6 +1613,14 @@ func TestImportTooLarge(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%.300s", body)
 	assert.Contains(t, string(body), "body_too_large")
 	assert.Contains(t, string(body), strconv.Itoa(16<<20))
+
+	// The CLI's file too: the import reads it whole (to check it is
+	// UTF-8), and a file of any size was read into memory.
+	d := server.NewDesk(e.st, baseURL, server.DeskDeps{}, nil, nil)
+	rep, err := d.Import(t.Context(), strings.NewReader(b.String()), server.ImportOptions{NoDeliver: true}, nil)
+	require.ErrorIs(t, err, server.ErrImportInvalid)
+	require.Len(t, rep.Errors, 1)
+	assert.Contains(t, rep.Errors[0].Reason, "larger than 16 MiB")
 }
 
 // TestPasswordFollowupsAfterInterruption: a reset's or a change's password

@@ -131,12 +131,16 @@ var columnLike = regexp.MustCompile(`^[a-z_-]{1,32}$`)
 // It returns the valid rows and the errors of the others; err (wrapping
 // ErrImportInvalid) means the file itself is unusable.
 func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow, []RowError, error) {
-	// The whole file (bounded by the callers: the API's 16 MiB, the CLI's
-	// file) is checked for UTF-8 first: Excel's "CSV (semikolondelt)" is
+	// The whole file (at most maxImportBody, as the API takes it) is
+	// checked for UTF-8 first: Excel's "CSV (semikolondelt)" is
 	// Windows-1252, and each row with an æ, ø or å was refused on its own.
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxImportBody+1))
 	if err != nil {
 		return nil, []RowError{{Line: 1, Reason: "the file could not be read"}}, unreadable("file", err)
+	}
+	if len(data) > maxImportBody {
+		return nil, []RowError{{Line: 1, Reason: fmt.Sprintf("the file is larger than %d MiB; split it", maxImportBody>>20)}},
+			fmt.Errorf("%w: too large", ErrImportInvalid)
 	}
 	if !utf8.Valid(data) {
 		i := 0
