@@ -153,6 +153,7 @@ type revokeRequest struct {
 	ID          string `json:"id"`
 	Username    string `json:"username"`
 	Institution string `json:"institution"`
+	Reason      string `json:"reason"` // why, for the audit log
 }
 
 func (h *handler) adminRevoke() http.Handler {
@@ -166,7 +167,7 @@ func (h *handler) adminRevoke() http.Handler {
 			writeError(w, errorf(CodeInvalid, "give either id or username", "id", "username"))
 			return
 		}
-		ids, err := h.desk.Revoke(r.Context(), req.ID, req.Username, req.Institution, Actor(r.Context()), h.clientAddr(r))
+		ids, err := h.desk.Revoke(r.Context(), req.ID, req.Username, req.Institution, req.Reason, Actor(r.Context()), h.clientAddr(r))
 		if err != nil {
 			h.deskError(w, r, "revoke", err)
 			return

@@ -899,7 +899,14 @@ var ErrActivationBusy = errors.New("server: activation being completed")
 
 // Revoke ends one activation (by ID) or every open one of a person
 // (username, in institution if given) and returns the IDs it revoked.
-func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, remote string) ([]string, error) {
+func (d *Desk) Revoke(ctx context.Context, id, username, institution, reason, actor, remote string) ([]string, error) {
+	// Why, for the audit log ("sent to the wrong address"): one line.
+	if reason = strings.TrimSpace(reason); reason != "" {
+		if msg := textProblem(reason, MaxReasonLen, false); msg != "" {
+			return nil, &FieldError{Fields: []string{"reason"}, Msg: "reason " + msg}
+		}
+		reason = ": " + reason
+	}
 	var targets []store.ActivationRecord
 	if id != "" {
 		h, err := ParseID(id)
@@ -929,8 +936,12 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, actor, rem
 			return nil, err
 		}
 	}
-	return d.revoke(ctx, targets, id != "", actor, remote)
+	done, _, err := d.revokeAll(ctx, targets, id != "", actor, remote, reason)
+	return done, err
 }
+
+// MaxReasonLen is the longest reason a revoke takes, in characters.
+const MaxReasonLen = 200
 
 // RevokeIssuedBefore revokes every link issued before before (in
 // institution, or in all when it is empty) that is not used or revoked

@@ -1855,3 +1855,22 @@ func TestImportNorwegianExcel(t *testing.T) {
 	assert.Contains(t, bad.Errors[0].Reason, "CSV UTF-8")
 	assert.Empty(t, e.list(t, "username=ola"), "nothing imported")
 }
+
+// TestRevokeReason: a revoke may say why ("wrong address", "the person
+// withdrew"), and the audit log keeps it beside the link's id; a reason
+// with a line break or over 200 characters is refused by field. The log
+// said which link and who, never why.
+func TestRevokeReason(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	out := e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)
+	for _, bad := range []string{"wrong\naddress", strings.Repeat("x", 201)} {
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": out.ID, "reason": bad}, deskKey)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+		assert.Contains(t, string(body), `"reason"`)
+	}
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": out.ID, "reason": "sent to the wrong address"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	revoked := e.auditLog(t, store.AuditFilter{Event: store.EventRevoked, Username: "kari"})
+	require.Len(t, revoked, 1)
+	assert.Equal(t, "id "+out.ID+": sent to the wrong address", revoked[0].Detail)
+}

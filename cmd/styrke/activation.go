@@ -285,11 +285,12 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 
 func activationRevoke(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newActivationCmd("revoke", getenv, stderr)
-	var id, username, institution, issuedBefore string
+	var id, username, institution, issuedBefore, reason string
 	var dryRun bool
 	c.fs.StringVar(&id, "id", "", "the activation's id (from list)")
+	c.fs.StringVar(&reason, "reason", "", "with --id or --username: why, for the audit log (one line, at most 200 characters), such as 'sent to the wrong address'")
 	c.fs.StringVar(&username, "username", "", "revoke every open activation of this person")
-	c.fs.StringVar(&issuedBefore, "issued-before", "", "revoke every activation issued before this time that is not used or revoked yet (after a restore): 2026-12-04 (midnight, local time) or 2026-12-04T03:00:00+01:00")
+	c.fs.StringVar(&issuedBefore, "issued-before", "", "revoke every activation issued before this time that is not used or revoked yet (after a restore): 2026-12-04 (midnight in Norway) or 2026-12-04T03:00:00+01:00")
 	c.fs.StringVar(&institution, "institution", "", "with --username or --issued-before: only in this institution")
 	c.fs.BoolVar(&dryRun, "dry-run", false, "with --issued-before: list what would be revoked, and revoke nothing")
 	if err := c.parse(args); err != nil {
@@ -303,6 +304,10 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 	}
 	if given != 1 {
 		fmt.Fprintln(stderr, "activation revoke: give one of --id, --username or --issued-before")
+		return errUsage
+	}
+	if reason != "" && issuedBefore != "" {
+		fmt.Fprintln(stderr, "activation revoke: --reason goes with --id or --username (--issued-before records the cut-off)")
 		return errUsage
 	}
 	if dryRun && issuedBefore == "" {
@@ -349,7 +354,7 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 		}
 		return nil
 	}
-	ids, err := d.Revoke(ctx, id, username, institution, c.actor, "")
+	ids, err := d.Revoke(ctx, id, username, institution, reason, c.actor, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
 	}

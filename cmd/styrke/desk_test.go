@@ -322,9 +322,12 @@ func TestActivationCommands(t *testing.T) {
 	// Said in the desk's words, not the server package's error.
 	assert.Contains(t, stderr, "that link is used or revoked already: nothing was revoked")
 	assert.NotContains(t, stderr+err.Error(), "server:")
-	stdout, _, err = cli("activation", "revoke", "--username", "kari")
+	stdout, _, err = cli("activation", "revoke", "--username", "kari", "--reason", "sent to the wrong address")
 	require.NoError(t, err)
 	assert.Len(t, strings.Fields(stdout), 1, "the resent one")
+	out, _, err := cli("audit", "--event", "revoked", "--last", "1")
+	require.NoError(t, err)
+	assert.Contains(t, out, ": sent to the wrong address", "the reason is in the audit log")
 	// Nobody's open link: said so, not "0 revoked" alone.
 	_, stderr, err = cli("activation", "revoke", "--username", "kari")
 	require.NoError(t, err)
