@@ -427,7 +427,7 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	e, err := d.findEntry(ctx, c, username, failureAttrs[d.flavour])
+	dn, err := d.findDN(ctx, c, username)
 	if errors.Is(err, ErrAccount) {
 		c.close()
 		// Not told apart from a wrong password: the person may not learn
@@ -438,7 +438,6 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		c.close()
 		return "", nil, err
 	}
-	dn := e.DN
 	// One check and bind of an account at a time: binds that each read
 	// the count before the others' were counted all bound, and ten wrong
 	// passwords at once locked the account the guard was to keep clear
@@ -459,8 +458,7 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		c.close()
 		return "", nil, d.classify(ctx, "read the account's failure count", err)
 	}
-	e = cur.Entries[0]
-	if d.nearLockout(ctx, e, time.Now()) {
+	if d.nearLockout(ctx, cur.Entries[0], time.Now()) {
 		// No bind that could be the one that locks the account: the
 		// directory's own count is what matters, whatever Styrke counted
 		// (its window is shorter than ppolicy's "until a successful bind"
@@ -529,11 +527,7 @@ func failures(f Flavour, e *ldap.Entry, window time.Duration, now time.Time) int
 		n, _ := strconv.Atoi(e.GetAttributeValue("badPwdCount"))
 		ft, err := strconv.ParseInt(e.GetAttributeValue("badPasswordTime"), 10, 64)
 		if n > 0 && window > 0 && err == nil && ft > 0 {
-			// FILETIME: 100 ns since 1601-01-01, 11,644,473,600 s before
-			// Unix's epoch (a time.Duration since 1601 overflows: 292
-			// years at most).
-			last := time.Unix(ft/1e7-11644473600, ft%1e7*100)
-			if now.Sub(last) >= window {
+			if now.Sub(fileTime(ft)) >= window {
 				return 0
 			}
 		}
