@@ -409,7 +409,7 @@ func (r *IssueRequest) Validate() error {
 		bad("lang", "lang must be nb, nn or en")
 	}
 	if r.TTLText != "" {
-		d, err := parseTTL(r.TTLText)
+		d, err := ParseDays(r.TTLText)
 		if err != nil {
 			bad("ttl", "ttl is not a duration such as \"72h\" or \"7d\"")
 		}
@@ -851,9 +851,6 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 		}
 		phone = p
 	}
-	match := func(v ActivationView) bool {
-		return f.State == "" || v.State == f.State
-	}
 	// Found by the store (it loaded every activation to find them).
 	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username), Email: email, Phone: phone}
 	if f.State == "" {
@@ -866,7 +863,7 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 	out := []ActivationView{}
 	for _, r := range recs {
 		v := d.view(r)
-		if !match(v) {
+		if f.State != "" && v.State != f.State {
 			continue
 		}
 		if len(out) == limit {
@@ -1113,15 +1110,21 @@ func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, instituti
 	return nil
 }
 
-// parseTTL reads a link's lifetime: a duration ("72h", "90m") or whole
-// days ("7d"), as the CLI's audit --since reads them.
-func parseTTL(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 || days > 10000 {
-			return 0, errors.New("not a number of days")
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
+// ParseDays reads a duration that may be in days ("365d", at most 100,000
+// of them) as well as Go's units ("8760h"); "" and "0" are 0 ("forever"
+// where a retention reads it).
+func ParseDays(s string) (time.Duration, error) {
+	if s == "" || s == "0" {
+		return 0, nil
 	}
-	return time.ParseDuration(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		if days, err := strconv.Atoi(n); err == nil && days >= 0 && days <= 100000 {
+			return time.Duration(days) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration such as 365d or 720h", s)
+	}
+	return d, nil
 }

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // Europe/Oslo for a date alone
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -102,7 +103,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var age time.Duration
 	if prune {
-		if age, err = parseDays(olderThan); err != nil || age <= 0 {
+		if age, err = server.ParseDays(olderThan); err != nil || age <= 0 {
 			fmt.Fprintln(stderr, "audit prune: --older-than must be a duration such as 400d")
 			return errUsage
 		}
@@ -188,7 +189,7 @@ func timeArg(s string, now time.Time) (time.Time, error) {
 	if t, err := time.ParseInLocation(time.DateOnly, s, oslo); err == nil {
 		return t, nil
 	}
-	d, err := parseDays(s)
+	d, err := server.ParseDays(s)
 	if err != nil || d == 0 {
 		return time.Time{}, fmt.Errorf("%q is neither RFC 3339, a date (2026-12-01), nor a duration such as 24h or 7d", s)
 	}

@@ -208,30 +208,6 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 	return func() { <-done; <-done; <-done }
 }
 
-// parseDays reads a duration that may be in days ("365d") as well as Go's
-// units ("8760h"); "0" means forever.
-func parseDays(s string) (time.Duration, error) {
-	if s == "" || s == "0" {
-		return 0, nil
-	}
-	if n, ok := cutSuffixInt(s, "d"); ok {
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is not a duration such as 365d or 720h", s)
-	}
-	return d, nil
-}
-
-func cutSuffixInt(s, suffix string) (int, bool) {
-	if len(s) <= len(suffix) || s[len(s)-len(suffix):] != suffix {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s[:len(s)-len(suffix)])
-	return n, err == nil && n >= 0
-}
-
 // parseInstitutions reads "all" (every institution: the key "") or a
 // comma-separated list of known institution ids; empty: none.
 func parseInstitutions(s string) (map[string]bool, error) {

@@ -305,11 +305,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	deskDeps.AdminKeys, deskDeps.AdminKeysFile = keys, c.desk.adminKeysFile
-	retention, err := parseDays(c.auditRetention)
+	retention, err := server.ParseDays(c.auditRetention)
 	if err != nil {
 		return fmt.Errorf("--audit-retention: %w", err)
 	}
-	records, err := parseDays(c.recordRetention)
+	records, err := server.ParseDays(c.recordRetention)
 	if err != nil {
 		return fmt.Errorf("--record-retention: %w", err)
 	}
