@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -91,28 +90,11 @@ func holdAccount(ctx context.Context, st store.Shared, logger *slog.Logger, key 
 
 // accountBusy answers a request whose account another request is setting
 // a password for right now: err is the store's busy error, lease the
-// account lease this request asked for (see accountRetryAfter).
+// account lease this request asked for (see leaseRetryAfter: 5 while the
+// holder may still be at work).
 func accountBusy(w http.ResponseWriter, err error, lease time.Duration, now time.Time) {
-	w.Header().Set("Retry-After", strconv.Itoa(accountRetryAfter(err, lease, now)))
+	w.Header().Set("Retry-After", strconv.Itoa(leaseRetryAfter(err, lease, now, 5)))
 	writeError(w, errorf(CodeInProgress, "a password is being set for this account right now; try again in a moment"))
-}
-
-// accountRetryAfter is the Retry-After, in seconds, of an account lease
-// held by another request: 5 while the holder may still be at work, else
-// the lease's rest (a request that died, an instance killed during its
-// directory write, holds it until it runs out: the answer was 5 for the
-// whole 2 minutes of an activation's lease). The holder's lease is taken
-// to be as long as this request's (the same flow submitted again).
-func accountRetryAfter(err error, lease time.Duration, now time.Time) int {
-	var be *store.BusyError
-	if !errors.As(err, &be) {
-		return 5
-	}
-	rest := be.Until.Sub(now)
-	if lease-rest < claimWorking {
-		return 5
-	}
-	return max(5, int(math.Ceil(rest.Seconds())))
 }
 
 // userLimit is the per-username limit for dir: below its lockout threshold.

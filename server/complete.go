@@ -306,20 +306,24 @@ func (h *handler) reject(w http.ResponseWriter, r *http.Request, a store.Activat
 // during its write), whose lease only its end frees.
 const claimWorking = 30 * time.Second
 
-// claimRetryAfter is the Retry-After, in seconds, of a claim refused as
-// busy (err, a store.BusyError when the store says when its lease ends):
-// 2 while the holder may still be at work, else the lease's rest. It was 2
-// for the whole 2 minutes of a dead request's lease.
-func claimRetryAfter(err error, lease time.Duration, now time.Time) int {
+// leaseRetryAfter is the Retry-After, in seconds, of a lease (a link's
+// claim, an account's) refused as busy: err, a store.BusyError when the
+// store says when the lease ends; lease, the lease this request asked
+// for, taken to be the holder's too (the same flow submitted again).
+// least while the holder may still be at work (claimWorking), else the
+// lease's rest: a request that died (an instance killed during its
+// directory write) holds it until it runs out, and the answer was least
+// for the whole 2 minutes.
+func leaseRetryAfter(err error, lease time.Duration, now time.Time, least int) int {
 	var be *store.BusyError
 	if !errors.As(err, &be) {
-		return 2
+		return least
 	}
 	rest := be.Until.Sub(now)
 	if lease-rest < claimWorking {
-		return 2
+		return least
 	}
-	return max(2, int(math.Ceil(rest.Seconds())))
+	return max(least, int(math.Ceil(rest.Seconds())))
 }
 
 // writeFailed answers a failed claim or directory write. A refusal by the
@@ -338,7 +342,7 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 		res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
 		writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-a.Failures))
 	case errors.Is(err, store.ErrBusy):
-		w.Header().Set("Retry-After", strconv.Itoa(claimRetryAfter(err, h.ClaimLease, h.Now())))
+		w.Header().Set("Retry-After", strconv.Itoa(leaseRetryAfter(err, h.ClaimLease, h.Now(), 2)))
 		writeError(w, errorf(CodeInProgress, "this link is being used by another request right now; try again in a moment"))
 	case errors.Is(err, store.ErrGone):
 		// Used, expired or locked since it was read: say which.
