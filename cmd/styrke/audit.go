@@ -124,30 +124,15 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	// Page through the log, so that a long one is not held in memory
 	// (with --last, its newest events only).
 	enc := json.NewEncoder(stdout)
+	emit := func(e store.AuditEvent) error { return enc.Encode(e) }
+	var newest []store.AuditEvent
 	if last > 0 {
-		var ring []store.AuditEvent
-		for {
-			page := f
-			page.Limit = 1000
-			events, err := st.Audit(ctx, page)
-			if err != nil {
-				return err
+		emit = func(e store.AuditEvent) error {
+			if newest = append(newest, e); len(newest) > last {
+				newest = newest[1:]
 			}
-			ring = append(ring, events...)
-			if len(ring) > last {
-				ring = append(ring[:0], ring[len(ring)-last:]...)
-			}
-			if len(events) < page.Limit {
-				break
-			}
-			f.AfterID = events[len(events)-1].ID
+			return nil
 		}
-		for _, e := range ring {
-			if err := enc.Encode(e); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	left := f.Limit
 	for {
@@ -161,20 +146,26 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		for _, e := range events {
-			if err := enc.Encode(e); err != nil {
+			if err := emit(e); err != nil {
 				return err
 			}
 		}
 		if len(events) < page.Limit {
-			return nil
+			break
 		}
 		f.AfterID = events[len(events)-1].ID
 		if left > 0 {
 			if left -= len(events); left == 0 {
-				return nil
+				break
 			}
 		}
 	}
+	for _, e := range newest {
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // timeArg reads RFC 3339 or a duration before now ("24h", "7d").
