@@ -394,14 +394,7 @@ form.addEventListener('submit', async (event) => {
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [res.data?.error?.message ?? msg.msgError];
       setList(texts, msg.msgRejected);
       showAttempts(left);
-      // The meter shows the server's no too: one verdict on the page.
-      const took = meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations);
-      if (took) meter.serverRefusal(res.data);
-      // Said under the field the focus goes to, too (the list may be a
-      // screen below at 375 px): where the meter right below lists the
-      // reasons (and the field's description reads them), only a pointer
-      // to them, or each was read twice.
-      styrkeForm.invalid(password, took ? msg.msgRejectedbelow : texts.join(' '));
+      styrkeForm.refused(password, meter, res.data, texts, msg.msgRejectedbelow);
       return;
     }
     case 401:

@@ -163,4 +163,17 @@ function describeRules(input, section) {
   input.setAttribute('aria-describedby', [rule ? rule.id : 'rules-box', 'rules-more', ...rest].join(' '));
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules });
+// refused says the server's refusal (data, its 422 answer; texts, its
+// reasons) of the new password at input: the meter shows the server's no
+// too (it said "meets the requirements" beside the refusal), and where it
+// lists the reasons right below (which the field's description reads), the
+// field's own error only points to them (pointer): each was read twice.
+// Without a meter, the reasons themselves (the list may be a screen below
+// at 375 px).
+function refused(input, meter, data, texts, pointer) {
+  const took = meter && typeof meter.serverRefusal === 'function' && Array.isArray(data?.violations);
+  if (took) meter.serverRefusal(data);
+  invalid(input, took ? pointer : texts.join(' '));
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules, refused });

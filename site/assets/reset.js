@@ -442,15 +442,7 @@ form.addEventListener('submit', async (event) => {
       const violations = res.data?.violations;
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgServererror];
       setList(texts, msg.msgRejected);
-      // The meter shows the server's no too (it said "meets the
-      // requirements" beside the refusal), and the reasons are said under
-      // the field the focus goes to (the list may be a screen below).
-      // Where the meter right below lists the reasons (and the field's
-      // description reads them), the field's own error only points to
-      // them: each was read twice.
-      const took = meter && typeof meter.serverRefusal === 'function' && Array.isArray(violations);
-      if (took) meter.serverRefusal(res.data);
-      styrkeForm.invalid(password, took ? msg.msgRejectedbelow : texts.join(' '));
+      styrkeForm.refused(password, meter, res.data, texts, msg.msgRejectedbelow);
       return;
     }
     case 401:
