@@ -28,22 +28,13 @@ import (
 // usual, by the keyboard alone at 375 px. The code never reaches the
 // address bar.
 func TestActivationWithCode(t *testing.T) {
-	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
-	sms := twiliotest.New(t)
-	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
-		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune",
-		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
-		"--twilio-from", twiliotest.From)
-
+	b, smtp, sms := codeBackend(t, twiliotest.Normal)
 	b.admin(t, "/api/admin/activations", map[string]any{"username": "kno042", "name": "Kari Nordmann", "institution": "uit",
 		"email": "kari@example.org", "phone": "912 34 567", "lang": "nb", "code": true})
 
 	mails := smtp.Messages(t)
 	require.Len(t, mails, 1)
-	i := strings.Index(mails[0].Text, b.base+"/aktiver/#/pw/")
-	require.GreaterOrEqual(t, i, 0, "the mail holds the link")
-	u, err := url.Parse(strings.Fields(mails[0].Text[i:])[0])
-	require.NoError(t, err)
+	u := mailedLink(t, b, mails[0].Text)
 	texts := sms.Messages()
 	require.Len(t, texts, 1)
 	code := regexp.MustCompile(`\b\d{8}\b`).FindString(texts[0].Body)
@@ -113,13 +104,7 @@ func TestActivationWithCode(t *testing.T) {
 // person waited for an SMS that never came (found by an accessibility
 // test).
 func TestCodeNotSentPageSaysHow(t *testing.T) {
-	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
-	sms := twiliotest.New(t)
-	sms.SetMode(twiliotest.Fail)
-	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
-		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune",
-		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
-		"--twilio-from", twiliotest.From)
+	b, smtp, _ := codeBackend(t, twiliotest.Fail)
 	b.admin(t, "/api/admin/activations", map[string]any{"username": "kno044", "name": "Kari Nordmann", "institution": "uit",
 		"email": "kari@example.org", "phone": "912 34 567", "lang": "nb", "code": true})
 	mails := smtp.Messages(t)
@@ -127,10 +112,7 @@ func TestCodeNotSentPageSaysHow(t *testing.T) {
 	nb := site.Texts("nb")
 	button := "«" + nb.ActCodeResend() + "»"
 	require.Contains(t, mails[0].Text, button, "the e-mail names the page's button")
-	i := strings.Index(mails[0].Text, b.base+"/aktiver/#/pw/")
-	require.GreaterOrEqual(t, i, 0, "the mail holds the link")
-	u, err := url.Parse(strings.Fields(mails[0].Text[i:])[0])
-	require.NoError(t, err)
+	u := mailedLink(t, b, mails[0].Text)
 
 	tb := activationTab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+u.Path+"#"+u.Fragment))
@@ -147,4 +129,28 @@ func TestCodeNotSentPageSaysHow(t *testing.T) {
 			assert.Contains(t, s, tx.ActCodeResend(), lang)
 		}
 	}
+}
+
+// codeBackend is a backend that mails links (a real SMTP server) and sends
+// one-time codes by SMS (the Twilio fake, answering in mode).
+func codeBackend(t *testing.T, mode twiliotest.Mode) (*backend, *smtptest.Server, *twiliotest.Server) {
+	t.Helper()
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
+	sms := twiliotest.New(t)
+	sms.SetMode(mode)
+	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
+		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune",
+		"--twilio-url", sms.URL(), "--twilio-account-sid", twiliotest.AccountSID, "--twilio-secret", twiliotest.AuthToken,
+		"--twilio-from", twiliotest.From)
+	return b, smtp, sms
+}
+
+// mailedLink is the activation link in a mail's text.
+func mailedLink(t *testing.T, b *backend, text string) *url.URL {
+	t.Helper()
+	i := strings.Index(text, b.base+"/aktiver/#/pw/")
+	require.GreaterOrEqual(t, i, 0, "the mail holds the link")
+	u, err := url.Parse(strings.Fields(text[i:])[0])
+	require.NoError(t, err)
+	return u
 }

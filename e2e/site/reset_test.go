@@ -255,14 +255,7 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 
 	t.Run("an expired link offers the reset", func(t *testing.T) {
-		res := adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "ola", "institution": "default"})
-		var out struct{ Link string }
-		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-		res.Body.Close()
-		res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": "ola", "institution": "default"})
-		res.Body.Close()
-		u, err := url.Parse(out.Link)
-		require.NoError(t, err)
+		u := revokedLink(t, b, "ola", "default")
 		tb := openState(t, b.base+u.Path+"#"+u.Fragment)
 		stateShown(t, tb, "expired")
 		chrome.Poll[bool](t, tb, `(() => { const p = document.querySelector('[data-testid=expired-reset]').closest('p'); return !p.hidden && document.querySelector('[data-testid=expired-reset]').getBoundingClientRect().height > 0; })()`)
@@ -275,16 +268,12 @@ func TestResetEndToEnd(t *testing.T) {
 		assert.Equal(t, site.ResetTexts("nb").ResetContact+" "+e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-expired]').closest('p').textContent`))
 
 		// So do a used link's.
-		res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "ola", "institution": "default"})
-		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-		res.Body.Close()
-		u, err = url.Parse(out.Link)
-		require.NoError(t, err)
+		u = issuedLink(t, b, "ola", "default")
 		_, token, ok := strings.Cut(u.Fragment, "/pw/")
 		require.True(t, ok)
 		body, err := json.Marshal(map[string]string{"token": token, "password": "Multebær-Vidde!Kaffekjele 1987 Ly"})
 		require.NoError(t, err)
-		res, err = http.Post(b.base+"/api/activation/complete", "application/json", bytes.NewReader(body))
+		res, err := http.Post(b.base+"/api/activation/complete", "application/json", bytes.NewReader(body))
 		require.NoError(t, err)
 		res.Body.Close()
 		require.Equal(t, http.StatusOK, res.StatusCode)
@@ -855,17 +844,31 @@ func TestGoneLinkShowsItsDesk(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"), []byte(`{"uit": {"serviceDesk": "Orakel UiT, 77 64 40 00"}}`), 0o600))
 	b := startResetBackend(t, false, "--templates", dir)
-	res := adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": "tove", "institution": "uit"})
-	var out struct{ Link string }
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
-	res.Body.Close()
-	res = adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": "tove", "institution": "uit"})
-	res.Body.Close()
-	u, err := url.Parse(out.Link)
-	require.NoError(t, err)
+	u := revokedLink(t, b, "tove", "uit")
 	tb := openState(t, b.base+u.Path+"#"+u.Fragment)
 	stateShown(t, tb, "expired")
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=contact-expired]').textContent !== ''`)
 	assert.Equal(t, "Orakel UiT, 77 64 40 00", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-expired]').textContent`))
 	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-testid=contact-expired]').closest('p').hidden`))
+}
+
+// issuedLink issues a link for username at institution by the admin API
+// and returns it.
+func issuedLink(t *testing.T, b *resetBackend, username, institution string) *url.URL {
+	t.Helper()
+	res := adminPost(t, b.base, adminKeyE2E, "/api/admin/activations", map[string]string{"username": username, "institution": institution})
+	defer res.Body.Close()
+	var out struct{ Link string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	u, err := url.Parse(out.Link)
+	require.NoError(t, err)
+	return u
+}
+
+// revokedLink is issuedLink, revoked (its page says it expired).
+func revokedLink(t *testing.T, b *resetBackend, username, institution string) *url.URL {
+	t.Helper()
+	u := issuedLink(t, b, username, institution)
+	adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": username, "institution": institution}).Body.Close()
+	return u
 }
