@@ -486,3 +486,32 @@ func TestServicePasswordRotated(t *testing.T) {
 		assert.True(t, ok)
 	})
 }
+
+// TestServiceBindCannotLockTheServiceAccount: a service password the
+// directory refuses (a password file not updated after a rotation) is not
+// sent again by every request and probe: ten Pings bind once, so the
+// directory's lockout (5 wrong passwords here) does not lock the service
+// account, and the right password binds at the first call after it is in
+// the file. Every Ping bound before, so a few probes of each instance
+// locked the account, and then the right password did not bind either.
+func TestServiceBindCannotLockTheServiceAccount(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		_, dn := newUser(t, s) // the service account: any account binds and reads
+		file := filepath.Join(t.TempDir(), "service.pw")
+		const stale = "Stale!Passw0rd-2025"
+		require.NoError(t, os.WriteFile(file, []byte(stale+"\n"), 0o600))
+		c := config(s, false)
+		c.BindDN, c.Password, c.PasswordFile = dn, stale, file
+		d := open(t, c)
+		for i := range 10 {
+			err := d.Ping(ctx(t))
+			require.ErrorIs(t, err, directory.ErrOperator, "probe %d", i)
+			assert.NotContains(t, err.Error(), stale)
+		}
+		locked, err := s.Locked(dn)
+		require.NoError(t, err)
+		assert.False(t, locked, "ten probes with a refused password locked the service account")
+		require.NoError(t, os.WriteFile(file, []byte(initial+"\n"), 0o600))
+		assert.NoError(t, d.Ping(ctx(t)), "the file's new password is tried at once")
+	})
+}

@@ -60,9 +60,15 @@ type LDAP struct {
 	passwordMu   sync.Mutex
 	password     string
 	passwordFile string
-	base         string
-	filter       string // with {username}
-	policyDN     string
+	// refused is the password the directory last refused for the service
+	// account, when and with what error (nil: none since the last bind);
+	// see servicePassword.
+	refused    string
+	refusedAt  time.Time
+	refusedErr error
+	base       string
+	filter     string // with {username}
+	policyDN   string
 	// The attributes Person reads ("" none).
 	nameAttr, phoneAttr, birthAttr string
 	timeout                        time.Duration
@@ -186,36 +192,72 @@ func (d *LDAP) withTimeout(ctx context.Context) (context.Context, context.Cancel
 
 // service dials and binds as the service account.
 func (d *LDAP) service(ctx context.Context) (*conn, error) {
+	pw, err := d.servicePassword()
+	if err != nil {
+		return nil, err
+	}
 	c, err := d.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.passwordMu.Lock()
-	pw := d.password
-	d.passwordMu.Unlock()
 	err = c.Bind(d.bindDN, pw)
 	if err != nil && ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) && d.passwordFile != "" {
 		// Rotated? The file's password, if it is another, once.
 		if fresh, rerr := ReadSecret(d.passwordFile, ""); rerr == nil && fresh != "" && fresh != pw {
-			if err = c.Bind(d.bindDN, fresh); err == nil {
-				d.passwordMu.Lock()
-				d.password = fresh
-				d.passwordMu.Unlock()
-			}
+			pw = fresh
+			err = c.Bind(d.bindDN, pw)
 		}
 	}
-	if err != nil {
-		c.close()
-		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-			// Locked too: a password policy that locks accounts after
-			// failed binds locks the service account after a few tries with
-			// a wrong password file, and says 49 as for a wrong password.
-			return nil, fmt.Errorf("%w: the service account %q cannot bind (a wrong password, a disabled account, or one the password policy locked after failed binds: exempt the service account from the lockout): %s",
-				ErrOperator, d.bindDN, strings.TrimRight(err.Error(), ": "))
-		}
+	if err == nil {
+		d.passwordMu.Lock()
+		d.password, d.refused, d.refusedErr = pw, "", nil
+		d.passwordMu.Unlock()
+		return c, nil
+	}
+	c.close()
+	if !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
 		return nil, d.classify(ctx, "bind service account", err)
 	}
-	return c, nil
+	// Locked too: a password policy that locks accounts after failed
+	// binds locks the service account after a few tries with a wrong
+	// password file, and says 49 as for a wrong password.
+	err = fmt.Errorf("%w: the service account %q cannot bind (a wrong password, a disabled account, or one the password policy locked after failed binds: exempt the service account from the lockout): %s",
+		ErrOperator, d.bindDN, strings.TrimRight(err.Error(), ": "))
+	d.passwordMu.Lock()
+	d.password, d.refused, d.refusedAt, d.refusedErr = pw, pw, time.Now(), err
+	d.passwordMu.Unlock()
+	return nil, err
+}
+
+// ServiceRetry is how long a service account's password that the directory
+// refused is not sent again. Every request and every readiness probe bound
+// with it before, so a password file not updated after a rotation locked
+// the service account within seconds wherever the directory locks accounts
+// after failed binds (and then the right password did not bind either).
+// A new password in the file is tried at once.
+const ServiceRetry = 10 * time.Minute
+
+// servicePassword is the password to bind the service account with: the
+// one last read, or the file's when the directory refused that one and the
+// file now holds another. A refused password with no other in the file is
+// not sent again until ServiceRetry has passed: the answer is then the
+// refusal's error, without a bind. (Binds already under way when a
+// password stops working are each refused: as many failures as requests
+// in flight at that moment.)
+func (d *LDAP) servicePassword() (string, error) {
+	d.passwordMu.Lock()
+	pw, refused, at, refusal := d.password, d.refused, d.refusedAt, d.refusedErr
+	d.passwordMu.Unlock()
+	if refusal == nil || pw != refused || time.Since(at) >= ServiceRetry {
+		return pw, nil
+	}
+	if d.passwordFile != "" {
+		if fresh, err := ReadSecret(d.passwordFile, ""); err == nil && fresh != "" && fresh != pw {
+			return fresh, nil
+		}
+	}
+	return "", fmt.Errorf("%w (refused at %s; not sent again before %s, so that probes and requests do not lock the account: a new password in the file is tried at once)",
+		refusal, at.UTC().Format("15:04:05 UTC"), at.Add(ServiceRetry).UTC().Format("15:04:05 UTC"))
 }
 
 // findDN searches the account's entry as the service account. The username
