@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -101,13 +102,32 @@ func (h *handler) readyz() http.Handler {
 			writeError(w, errorf(CodeUnavailable, "store unreachable"))
 			return
 		}
-		// Every directory answers and takes the service account's bind.
+		// Every directory takes the service account's bind and is of the
+		// kind and has the search base the settings say: an error there is
+		// this instance's (its settings, its password file), and a load
+		// balancer should send it nothing. A directory that does not
+		// answer is every instance's: the instance stays ready, and its
+		// pages say "try again shortly" (503 directory_unavailable with
+		// Retry-After) where a load balancer with no instance left would
+		// answer with its own page; the body names it, and
+		// styrke_directory_up says 0.
+		unavailable := map[string]string{}
 		for _, d := range h.Directories.All() {
-			if err := d.Ping(ctx); err != nil {
+			err := d.Ping(ctx)
+			switch {
+			case err == nil:
+			case errors.Is(err, directory.ErrUnavailable):
+				h.Logger.WarnContext(ctx, "directory unavailable", "id", RequestID(ctx), "directory", d.String(), "err", err)
+				unavailable[d.String()] = "unavailable"
+			default:
 				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
 				writeError(w, errorf(CodeUnavailable, "directory not ready: "+d.String()))
 				return
 			}
+		}
+		if len(unavailable) > 0 {
+			writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "directories": unavailable})
+			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -120,6 +121,41 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 		}))
 	}
 	return m
+}
+
+// WatchDirectories adds styrke_directory_up for dirs, one gauge per URL
+// (its label; no credentials): 1 while every directory at that URL answers
+// and takes its service account's bind (Ping, at each scrape, within 3
+// seconds; institutions may share a server with other search bases), 0
+// when one does not. /readyz stays ready while a directory does not answer
+// (every instance shares it), so this is where an outage shows before
+// people meet it.
+func (m *Metrics) WatchDirectories(dirs []directory.Directory) {
+	byURL := map[string][]directory.Directory{}
+	var urls []string
+	for _, d := range dirs {
+		if byURL[d.String()] == nil {
+			urls = append(urls, d.String())
+		}
+		byURL[d.String()] = append(byURL[d.String()], d)
+	}
+	for _, u := range urls {
+		group := byURL[u]
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "styrke_directory_up",
+			Help:        "1 when the directory answers and takes the service account's bind, 0 when not (the readiness check's own test; /readyz stays ready while it does not answer).",
+			ConstLabels: prometheus.Labels{"directory": u},
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			for _, d := range group {
+				if d.Ping(ctx) != nil {
+					return 0
+				}
+			}
+			return 1
+		}))
+	}
 }
 
 // Handler serves the registry in the Prometheus exposition formats.

@@ -364,8 +364,9 @@ func TestConflictsCountTheScore(t *testing.T) {
 }
 
 // TestServeWarnsOfAnUnreachableDirectory: a directory that does not answer
-// at start is said at once in the log, naming it (the server still starts:
-// /readyz answers 503 until it does); only /readyz told before.
+// at start is said at once in the log, naming it (the server still starts,
+// and /readyz names it unavailable until it answers); only /readyz told
+// before.
 func TestServeWarnsOfAnUnreachableDirectory(t *testing.T) {
 	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0",
 		"STYRKE_DIRECTORY": "ldaps://127.0.0.1:1", "STYRKE_DIRECTORY_BIND_DN": "CN=svc,DC=example,DC=org",

@@ -370,6 +370,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if c.metricsAddr != "" {
 		deskDeps.Metrics = server.NewMetrics(st, nil)
+		deskDeps.Metrics.WatchDirectories(dirs.All())
 		mln, err := net.Listen("tcp", c.metricsAddr)
 		if err != nil {
 			ln.Close()

@@ -558,30 +558,76 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 	})
 }
 
-// TestReadyz: /readyz binds as the service account: 503 naming the
-// directory while it is down, 200 once it is back.
+// TestReadyz: while the directory does not answer, /readyz answers 200
+// and names it unavailable in its body, and styrke_directory_up is 0:
+// every instance shares the directory, so a 503 took them all out of the
+// load balancer at once, and with them the pages' own "try again shortly"
+// and the service desk's links. A service account that cannot bind (this
+// instance's settings) is 503 naming the directory, as before; neither
+// body holds the service password.
 func TestReadyz(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, nil)
-		get := func() (int, string) {
-			resp, err := http.Get(e.srv.URL + "/readyz")
+		var m *server.Metrics
+		e := newEnv(t, s, func(d *server.Deps) {
+			m = server.NewMetrics(d.Store, nil)
+			m.WatchDirectories(d.Directories.All())
+			d.Metrics = m
+		})
+		get := func(srv *httptest.Server) (int, string) {
+			resp, err := http.Get(srv.URL + "/readyz")
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			b, _ := io.ReadAll(resp.Body)
 			return resp.StatusCode, string(b)
 		}
-		code, _ := get()
+		up := func() float64 {
+			t.Helper()
+			mfs, err := m.Registry.Gather()
+			require.NoError(t, err)
+			for _, mf := range mfs {
+				if mf.GetName() == "styrke_directory_up" {
+					require.Len(t, mf.GetMetric(), 1)
+					return mf.GetMetric()[0].GetGauge().GetValue()
+				}
+			}
+			t.Fatal("no styrke_directory_up")
+			return 0
+		}
+		code, body := get(e.srv)
 		assert.Equal(t, http.StatusOK, code)
+		assert.NotContains(t, body, "unavailable")
+		assert.Equal(t, 1.0, up())
 		s.Stop()
-		code, body := get()
+		code, body = get(e.srv)
+		down := up()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		require.NoError(t, s.Start(ctx))
-		assert.Equal(t, http.StatusServiceUnavailable, code)
-		assert.Contains(t, body, "directory not ready: "+e.dir.String())
-		assert.NotContains(t, body, s.ServicePassword)
-		code, _ = get()
+		assert.Equal(t, http.StatusOK, code, "%s", body)
+		assert.Contains(t, body, e.dir.String())
+		assert.Contains(t, body, "unavailable")
+		assert.Equal(t, 0.0, down)
+		code, body = get(e.srv)
 		assert.Equal(t, http.StatusOK, code)
+		assert.NotContains(t, body, "unavailable")
+		assert.Equal(t, 1.0, up())
+
+		// A service account the directory refuses: this instance's own.
+		dn, err := s.CreateUser(newUsername(), initial)
+		require.NoError(t, err)
+		c := dirConfig(s)
+		c.BindDN, c.Password = dn, "Stale!Passw0rd-2025"
+		wrong, err := directory.Open(c)
+		require.NoError(t, err)
+		t.Cleanup(func() { wrong.Close() })
+		bad := newEnv(t, s, func(d *server.Deps) { d.Directories = &directory.Set{Default: wrong} })
+		code, body = get(bad.srv)
+		assert.Equal(t, http.StatusServiceUnavailable, code)
+		assert.Contains(t, body, "directory not ready: "+wrong.String())
+		for _, b := range []string{body, bad.logs.String(), e.logs.String()} {
+			assert.NotContains(t, b, s.ServicePassword)
+			assert.NotContains(t, b, c.Password)
+		}
 	})
 }
 
