@@ -8,11 +8,11 @@ import (
 )
 
 // DefaultStoreTimeout bounds one store call of the activation, reset and
-// change flows.
+// change flows and of the service desk's API.
 const DefaultStoreTimeout = 5 * time.Second
 
 // deadlineStore gives every call of the activation, reset and change flows
-// its own deadline,
+// and of the service desk's API its own deadline,
 // so that a database that hangs (a frozen host, a lock held elsewhere)
 // costs the person seconds and a retryable answer, not the server's write
 // timeout. Each call is one transaction: a call that runs out is rolled
@@ -186,4 +186,58 @@ func (s deadlineStore) EndReset(ctx context.Context, idHash []byte, now time.Tim
 func (s deadlineStore) Unavailable(err error) bool {
 	u, ok := s.Store.(interface{ Unavailable(error) bool })
 	return ok && u.Unavailable(err)
+}
+
+// The service desk's calls (the API, the import, the reminders' and the
+// links' lookups in the person's flows too): a database that hangs kept the
+// desk's script waiting as long as its client did. AppendAudit keeps the
+// caller's context (without its cancel): an event is written however long
+// the store takes, not dropped.
+
+func (s deadlineStore) Activations(ctx context.Context, f store.ActivationFilter) ([]store.ActivationRecord, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.Activations(ctx, f)
+}
+
+func (s deadlineStore) IssueActivations(ctx context.Context, batch []store.Issue) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.IssueActivations(ctx, batch)
+}
+
+func (s deadlineStore) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.Audit(ctx, f)
+}
+
+func (s deadlineStore) Revoke(ctx context.Context, tokenHash []byte, now time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.Revoke(ctx, tokenHash, now)
+}
+
+func (s deadlineStore) SetContact(ctx context.Context, tokenHash []byte, c store.Contact) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.SetContact(ctx, tokenHash, c)
+}
+
+func (s deadlineStore) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.MarkDelivered(ctx, tokenHash, at)
+}
+
+func (s deadlineStore) AddressOnFile(ctx context.Context, username string) (email, lang string, err error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.AddressOnFile(ctx, username)
+}
+
+func (s deadlineStore) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.PutAddress(ctx, username, email, lang, at)
 }
