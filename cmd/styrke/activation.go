@@ -163,6 +163,17 @@ func askDirectories(d *server.Desk, f *directoryFlags, getenv func(string) strin
 // 3339 with Oslo's offset.
 func osloTime(t time.Time) string { return t.In(oslo).Format(time.RFC3339) }
 
+// inOslo is t in Norwegian time, as the CLI's JSON lines give every time
+// (RFC 3339 with the offset: the same instant for a script, the hour a
+// desk person reads to a caller); nil stays nil.
+func inOslo(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.In(oslo)
+	return &v
+}
+
 // printIssued writes the outcome of a create or resend: the link on stdout
 // only when no channel delivered it (the only place a token ever appears),
 // then "code NNNNNNNN" when the link has a one-time code no SMS delivered,
@@ -273,6 +284,8 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 	}
 	enc := json.NewEncoder(stdout)
 	for _, v := range list {
+		v.CreatedAt, v.ExpiresAt = *inOslo(&v.CreatedAt), *inOslo(&v.ExpiresAt)
+		v.DeliveredAt, v.UsedAt, v.RevokedAt = inOslo(v.DeliveredAt), inOslo(v.UsedAt), inOslo(v.RevokedAt)
 		if err := enc.Encode(v); err != nil {
 			return err
 		}

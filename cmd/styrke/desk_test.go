@@ -882,3 +882,35 @@ func TestImportSaysDeliveryStopped(t *testing.T) {
 	assert.Contains(t, stderr.String(), "Sending by e-mail stopped after 5 failures in a row (the mail server is down or not answering)")
 	assert.Contains(t, stderr.String(), "those people have not been told")
 }
+
+// TestListsInNorwegianTime: "activation list" and "audit" print their
+// times in Norwegian time with its offset (RFC 3339, as "activation create"
+// prints a link's expiry), which a desk person reads to a caller as it
+// stands; they printed UTC, an hour or two off, beside create's Oslo time.
+func TestListsInNorwegianTime(t *testing.T) {
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		require.NoError(t, run(context.Background(), args, func(k string) string { return env[k] }, nil, &stdout, &stderr), stderr.String())
+		return stdout.String()
+	}
+	cli("activation", "create", "--username", "kari", "--institution", "uio")
+	oslo, err := time.LoadLocation("Europe/Oslo")
+	require.NoError(t, err)
+	norwegian := func(what, v string) {
+		t.Helper()
+		at, err := time.Parse(time.RFC3339Nano, v)
+		require.NoError(t, err, "%s %q", what, v)
+		assert.Equal(t, at.In(oslo).Format("-07:00"), at.Format("-07:00"), "%s %q is not in Norwegian time", what, v)
+	}
+	var link struct{ CreatedAt, ExpiresAt string }
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(cli("activation", "list"))), &link))
+	norwegian("createdAt", link.CreatedAt)
+	norwegian("expiresAt", link.ExpiresAt)
+	for _, line := range strings.Split(strings.TrimSpace(cli("audit")), "\n") {
+		var e struct{ Time string }
+		require.NoError(t, json.Unmarshal([]byte(line), &e))
+		norwegian("time", e.Time)
+	}
+}

@@ -238,6 +238,7 @@ func directoryRemind(ctx context.Context, args []string, getenv func(string) str
 	counts := map[string]int{}
 	for _, rem := range out {
 		counts[rem.State]++
+		rem.Expires = rem.Expires.In(oslo)
 		if werr := enc.Encode(rem); werr != nil {
 			return werr
 		}
