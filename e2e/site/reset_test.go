@@ -281,6 +281,9 @@ func TestResetEndToEnd(t *testing.T) {
 		stateShown(t, tb, "used")
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=contact-used]').closest('p').hidden`)
 		assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-used]').textContent`))
+		// The number is a link that calls it (it was plain text to copy
+		// by hand on a phone).
+		assert.Equal(t, "tel:+4722840000", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-used] a')?.getAttribute('href') ?? ''`))
 	})
 
 	t.Run("a welcome's link names the institution", func(t *testing.T) {
@@ -439,6 +442,7 @@ func TestResetEndToEnd(t *testing.T) {
 			assert.Equal(t, tc.path, chrome.Eval[string](t, tb, `location.pathname`))
 			if tc.contact {
 				assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`]').textContent`))
+				assert.Equal(t, "tel:+4722840000", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`] a')?.getAttribute('href') ?? ''`))
 			}
 		})
 	}

@@ -488,3 +488,25 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskContactLinks: a service desk's contact on the pages is text with
+// its phone number, e-mail and web address as links (tel:, mailto:,
+// https:); digits of a foreign or longer number stay text.
+func TestDeskContactLinks(t *testing.T) {
+	tb := activationTab(t)
+	run(t, tb, chromedp.Navigate(env.server.URL+"/en/activate/"))
+	chrome.Poll[bool](t, tb, `typeof globalThis.styrkeForm?.deskParts === 'function'`)
+	for _, tc := range []struct{ in, want string }{
+		{"Orakel, 22 84 00 00", `[{"text":"Orakel, "},{"text":"22 84 00 00","href":"tel:+4722840000"}]`},
+		{"IT-hjelp: +47 77 64 40 00 eller hjelp@uit.no", `[{"text":"IT-hjelp: "},{"text":"+47 77 64 40 00","href":"tel:+4777644000"},{"text":" eller "},{"text":"hjelp@uit.no","href":"mailto:hjelp@uit.no"}]`},
+		{"Brukerstøtte 815.00.000 (hverdager)", `[{"text":"Brukerstøtte "},{"text":"815.00.000","href":"tel:+4781500000"},{"text":" (hverdager)"}]`},
+		{"Se https://hjelp.example.no/passord.", `[{"text":"Se "},{"text":"https://hjelp.example.no/passord","href":"https://hjelp.example.no/passord"},{"text":"."}]`},
+		{"Servicedesk +46 8 123 456 78", `[{"text":"Servicedesk +46 8 123 456 78"}]`},
+		{"Saksnummer 1234567890", `[{"text":"Saksnummer 1234567890"}]`},
+		{"Orakel", `[{"text":"Orakel"}]`},
+		{"", `[]`},
+	} {
+		got := chrome.Eval[string](t, tb, `JSON.stringify(styrkeForm.deskParts(`+jsString(tc.in)+`))`)
+		assert.JSONEq(t, tc.want, got, "%q", tc.in)
+	}
+}

@@ -73,7 +73,7 @@ function showGone(state, desk) {
 // showDesk shows the service desk's contact in the states that name it,
 // or hides the line when there is none.
 function showDesk(desk) {
-  for (const el of root.querySelectorAll('[data-service-desk]')) el.textContent = desk;
+  for (const el of root.querySelectorAll('[data-service-desk]')) styrkeForm.showContact(el, desk);
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !desk;
 }
 

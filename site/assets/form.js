@@ -176,4 +176,40 @@ function refused(input, meter, data, texts, pointer) {
   invalid(input, took ? pointer : texts.join(' '));
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules, refused });
+// DESK_LINK finds what a service desk can be reached by in its contact: a
+// web address (https), an e-mail address, or a phone number of 8 digits
+// (+47 or 0047 before it, a space or a point between digits).
+const DESK_LINK = /(https:\/\/[^\s<>"]*[^\s<>".,;:!?)])|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|((?:(?:\+|00)47[\s.]?)?\d(?:[\s.]?\d){7})(?!\d)/g;
+
+// deskParts splits a service desk's contact into text and links ({text}
+// or {text, href}): tel:+47 and the number's digits, mailto: and the
+// address, or the web address. Digits of a longer or a foreign number
+// ("+46 8 123 456 78") stay text.
+function deskParts(text) {
+  const parts = [];
+  let at = 0;
+  for (const m of text.matchAll(DESK_LINK)) {
+    if (m[3] && /[\d+][\s.]?$/.test(text.slice(0, m.index))) continue;
+    if (m.index > at) parts.push({ text: text.slice(at, m.index) });
+    const href = m[1] ? m[1] : m[2] ? `mailto:${m[2]}` : `tel:+47${m[3].replace(/\D/g, '').slice(-8)}`;
+    parts.push({ text: m[0], href });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at) });
+  return parts;
+}
+
+// showContact writes a service desk's contact into el, its phone number,
+// e-mail and web address as links a phone calls or opens (the number was
+// text to copy by hand).
+function showContact(el, text) {
+  el.replaceChildren(...deskParts(text).map((p) => {
+    if (!p.href) return document.createTextNode(p.text);
+    const a = document.createElement('a');
+    a.href = p.href;
+    a.textContent = p.text;
+    return a;
+  }));
+}
+
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules, refused, deskParts, showContact });
