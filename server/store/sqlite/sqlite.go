@@ -72,6 +72,8 @@ var _ store.Store = (*Store)(nil)
 // at path and migrates its schema to the current version. The path must not
 // contain '?' or '#'. A new database file is created 0600 (its -wal and -shm
 // files follow), as it holds password hashes; an existing one keeps its mode.
+// A file that can be read but not written is refused before anything is
+// migrated, naming the file and the user that must be able to write it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, true)
 }
@@ -146,11 +148,36 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		}
 		return s, nil
 	}
+	if err := s.writable(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: %s cannot be written: %w%s", path, err, accessHint(err))
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// writable checks that a write can be made to the file: it takes the write
+// lock, writes the header's user_version as it is, and rolls back. Open
+// (serve, and the commands that add to the store) needs it: a file that may
+// be read but not written (mode 0400, another user's file after a restore,
+// a read-only mount) opened, serve said it was listening, and every write
+// failed; a folder where the -wal and -shm cannot be made failed the first
+// migration, "version 1", of a store that had them all.
+func (s *Store) writable(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+	return err
 }
 
 // useWAL switches the file to WAL mode (a property of the file: every later
