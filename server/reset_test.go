@@ -386,6 +386,12 @@ func TestResetCallbackErrors(t *testing.T) {
 		{name: "expired ID token", tamper: &oidctest.Tamper{Claims: map[string]any{"exp": time.Now().Add(-time.Hour).Unix()}}, want: "failed"},
 		{name: "acr too low", acr: oidc.LevelLow, want: "level"},
 		{name: "cancelled", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "access_denied") }, want: "cancelled"},
+		// ID-porten's own outage: "not answering, try later", counted as
+		// unavailable (it read "the answer did not add up, we stopped to
+		// be safe", and escaped the alert on unavailable).
+		{name: "ID-porten temporarily unavailable", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "temporarily_unavailable") }, want: "unavailable"},
+		{name: "ID-porten's server error", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "server_error") }, want: "unavailable"},
+		{name: "request refused by ID-porten", edit: func(q url.Values, _ **http.Cookie) { q.Del("code"); q.Set("error", "login_required") }, want: "failed"},
 		{name: "unknown pid", pid: pidNoone, want: "nomatch"},
 		{name: "several accounts", pid: pidKari, want: "pw"},
 		{name: "one of several in the chosen institution", pid: pidKari, query: "lang=nn&institution=uio", want: "pw"},

@@ -120,12 +120,19 @@ type ProviderError struct{ Code string }
 
 func (e *ProviderError) Error() string { return "oidc: provider error " + e.Code }
 
-// Unwrap makes access_denied match ErrCanceled and others ErrProvider.
-func (e *ProviderError) Unwrap() error {
-	if e.Code == "access_denied" {
-		return ErrCanceled
+// Unwrap makes access_denied match ErrCanceled and others ErrProvider;
+// server_error and temporarily_unavailable (RFC 6749 4.1.2.1: the provider
+// could not handle the request just now, an outage at ID-porten) match
+// ErrUnavailable too, so that the person is told to try again later and the
+// outage is counted as one (they read "the answer did not add up").
+func (e *ProviderError) Unwrap() []error {
+	switch e.Code {
+	case "access_denied":
+		return []error{ErrCanceled}
+	case "server_error", "temporarily_unavailable":
+		return []error{ErrProvider, ErrUnavailable}
 	}
-	return ErrProvider
+	return []error{ErrProvider}
 }
 
 // Config is a client's registration at the provider. Issuer, ClientID,
