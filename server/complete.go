@@ -270,7 +270,7 @@ func (h *handler) claimAndWrite(ctx context.Context, a store.Activation, dir dir
 	err = dir.SetPassword(ctx, a.Username, password)
 	if err != nil {
 		var ref *directory.Refusal
-		release(errors.As(err, &ref) || errors.Is(err, directory.ErrAccount) || errors.Is(err, directory.ErrOperator))
+		release(errors.As(err, &ref) || errors.Is(err, directory.ErrAccount) || errors.Is(err, directory.ErrOperator) || errors.Is(err, directory.ErrDisabled))
 		return wrote{}, err
 	}
 	return out, nil
@@ -365,6 +365,10 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 	case errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
 		h.Logger.ErrorContext(ctx, "directory: operator error", "id", RequestID(ctx), "policy", p.ID, "err", err)
 		writeError(w, errorf(CodeDirectoryError, "the password could not be set because of a configuration problem at your institution; your link still works; contact the service desk"))
+	case errors.Is(err, directory.ErrDisabled):
+		// OpenLDAP's administrative lock, which the write would have ended.
+		h.Logger.InfoContext(ctx, "the account is disabled in the directory: nothing set", "id", RequestID(ctx), "policy", p.ID)
+		writeError(w, errorf(CodeAccountDisabled, "the account is disabled; nothing was changed; contact the service desk"))
 	default:
 		h.failRetryable(w, r, "claim", err)
 	}

@@ -748,7 +748,8 @@ func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, r
 // directoryError answers a directory failure other than a refusal (reset
 // and change): an outage is retryable; an account the directory lacks, or
 // a service account without its rights, is the operator's to mend, 503
-// directory_error as for an activation, with a log line that says so.
+// directory_error as for an activation, with a log line that says so; a
+// disabled account is 403 account_disabled (the service desk's to mend).
 func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, directory.ErrUnavailable):
@@ -760,6 +761,11 @@ func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err err
 	case errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
 		h.Logger.ErrorContext(r.Context(), "directory: operator error", "id", RequestID(r.Context()), "err", err)
 		writeError(w, errorf(CodeDirectoryError, "the password could not be set because of a configuration problem at your institution; nothing was changed; contact the service desk"))
+	case errors.Is(err, directory.ErrDisabled):
+		// An account the institution disabled (OpenLDAP's administrative
+		// lock, which the write would have ended): nothing set.
+		h.Logger.InfoContext(r.Context(), "the account is disabled in the directory: nothing set", "id", RequestID(r.Context()))
+		writeError(w, errorf(CodeAccountDisabled, "the account is disabled; nothing was changed; contact the service desk"))
 	default:
 		h.internal(w, r, "directory", err)
 	}

@@ -537,6 +537,58 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 }
 
+// TestResetDisabledAccount: an OpenLDAP account the administrator locked
+// for good (pwdAccountLockedTime 000001010000Z, ppolicy's disabled
+// account) is not set by a reset: the page says the account is disabled
+// and to contact the service desk, and the account stays locked. The
+// reset set the password and ppolicy ended the lock with it, so the
+// account the institution had disabled logged in again; an activation
+// link did the same.
+func TestResetDisabledAccount(t *testing.T) {
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	dn, err := ol.CreateUser("per", "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": "000001010000Z"}))
+	b := startResetBackend(t, true, flags...)
+	b.importCSV(t, "username,name,institution,identity number\nper,Per Sperre,default,"+e2ePidOla+"\n")
+	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+	stays := func(t *testing.T) {
+		t.Helper()
+		locked, err := ol.Locked(dn)
+		require.NoError(t, err)
+		assert.True(t, locked, "the account stays disabled")
+		ok, err := ol.CanBind(dn, good)
+		require.NoError(t, err)
+		assert.False(t, ok, "the password was not set")
+	}
+
+	t.Run("reset", func(t *testing.T) {
+		tb := resetTab(t)
+		signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
+		stateShown(t, tb, "form")
+		submitPassword(t, tb, good)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{site.ResetTexts("en").ChangeDisabled}, errorTexts(t, tb))
+		assert.False(t, visible(t, tb, "state-done"), "not \"you can log in now\"")
+		stays(t)
+	})
+	t.Run("activation link", func(t *testing.T) {
+		u := issuedLink(t, b, "per", "default")
+		_, token, ok := strings.Cut(u.Fragment, "/pw/")
+		require.True(t, ok, "link %s", u)
+		body, err := json.Marshal(map[string]string{"token": token, "password": good})
+		require.NoError(t, err)
+		res, err := http.Post(b.base+"/api/activation/complete", "application/json", bytes.NewReader(body))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out struct{ Error struct{ Code string } }
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		assert.Equal(t, http.StatusForbidden, res.StatusCode)
+		assert.Equal(t, "account_disabled", out.Error.Code)
+		stays(t)
+	})
+}
+
 // TestResetNotConfigured: without ID-porten the page says so and whom to
 // contact, in every language.
 func TestResetNotConfigured(t *testing.T) {

@@ -17,7 +17,9 @@
 //     "must change password at next logon", "data 532" and "data 773").
 //     ChangePassword changes such a password; SetPassword ends the state.
 //   - ErrDisabled: Verify found the password right, but the account is
-//     disabled or has expired (AD: "data 533", "data 701"); only the
+//     disabled or has expired (AD: "data 533", "data 701"); or SetPassword
+//     met an OpenLDAP account the administrator locked for good
+//     (pwdAccountLockedTime 000001010000Z) and set nothing. Only the
 //     service desk can help.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
@@ -63,7 +65,9 @@ import (
 // concurrent use and honour ctx's deadline on every call.
 type Directory interface {
 	// SetPassword sets username's password as the service account
-	// (an administrative reset: activation and ID-porten reset).
+	// (an administrative reset: activation and ID-porten reset). It
+	// returns ErrDisabled, and sets nothing, for an account whose
+	// disabling the write would end (OpenLDAP's administrative lock).
 	SetPassword(ctx context.Context, username, password string) error
 	// ChangePassword is the person's own change: it succeeds only if
 	// current is the account's password (ErrInvalidCredentials otherwise),

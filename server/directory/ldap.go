@@ -362,6 +362,11 @@ func (d *LDAP) Find(ctx context.Context, username string) error {
 // uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.
 const uacAccountDisable = 0x2
 
+// ppolicyLockedForGood is the pwdAccountLockedTime of an OpenLDAP account
+// locked by the administrator until an administrator unlocks it
+// (slapo-ppolicy(5)): the directory's disabled account.
+const ppolicyLockedForGood = "000001010000Z"
+
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with
 // the policy-hints control when the server lists it, and lockoutTime 0 in
 // the same modify when the account is locked out: the person proved who
@@ -372,7 +377,11 @@ const uacAccountDisable = 0x2
 // fails the whole modify, an operator error, rather than report a password
 // the person cannot use. OpenLDAP: the Password Modify extended operation
 // with the password-policy control (the ppolicy overlay ends a lockout by
-// failures when an administrator sets the password: TestResetUnlocks).
+// failures when an administrator sets the password: TestResetUnlocks). An
+// OpenLDAP account the administrator locked for good (pwdAccountLockedTime
+// 000001010000Z, ppolicy's disabled account) is ErrDisabled and nothing is
+// set: ppolicy would end that lock with the password too, enabling an
+// account the institution disabled.
 func (d *LDAP) SetPassword(ctx context.Context, username, password string) error {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -381,13 +390,16 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		return err
 	}
 	defer c.close()
-	attrs := []string{"1.1"} // none
+	attrs := []string{"pwdAccountLockedTime"}
 	if d.flavour == FlavourAD {
 		attrs = []string{"lockoutTime"}
 	}
 	e, err := d.findEntry(ctx, c, username, attrs)
 	if err != nil {
 		return err
+	}
+	if d.flavour != FlavourAD && e.GetAttributeValue("pwdAccountLockedTime") == ppolicyLockedForGood {
+		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrDisabled, ppolicyLockedForGood)
 	}
 	switch d.flavour {
 	case FlavourAD:

@@ -457,6 +457,12 @@ form.addEventListener('submit', async (event) => {
       }
       setList([msg.msgInuse]);
       return;
+    case 403:
+      // 403 account_disabled: the institution disabled the account, and
+      // nothing was set (an OpenLDAP account locked by the administrator,
+      // which the reset had enabled again).
+      setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
+      return;
     case 429:
       setList([msg.msgToomany]);
       return;
