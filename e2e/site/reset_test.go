@@ -879,6 +879,39 @@ func TestResetLogout(t *testing.T) {
 	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings on the signed-out page")
 }
 
+// TestResetRefusalOffersLogout: a sign-in that ID-porten completed but
+// Styrke refused (no account, no Norwegian number, too low a level) leaves
+// the person signed in at ID-porten; the refusal offers to log out of it,
+// as the done page does (it offered only "Start again", and on a shared
+// computer the next person reached the first one's services). Keyboard
+// only, through ID-porten's logout and back to the page.
+func TestResetRefusalOffersLogout(t *testing.T) {
+	b := startResetBackend(t, true)
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	cases := []struct {
+		name, pid, acr, state string
+	}{
+		{"no account", e2ePidNoone, "idporten-loa-substantial", "nomatch"},
+		{"foreign eID", "", "idporten-loa-substantial", "nonumber"},
+		{"level too low", e2ePidOla, "idporten-loa-low", "level"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := resetTab(t)
+			signInAt(t, tb, b, "/en/forgot/", tc.pid, tc.acr)
+			stateShown(t, tb, tc.state)
+			logout := `document.querySelector('[data-testid=state-` + tc.state + `] [data-testid=idporten-logout]')`
+			require.True(t, chrome.Eval[bool](t, tb, logout+` !== null && `+logout+`.checkVisibility()`), "the logout is offered")
+			assert.Equal(t, "Log out of ID-porten", chrome.Eval[string](t, tb, logout+`.textContent`))
+			chrome.Eval[bool](t, tb, `(`+logout+`.focus(), true)`)
+			run(t, tb, chromedp.KeyEvent("\r"))
+			waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.querySelector('button[name=logout][value=yes]') !== null`)
+			chrome.Eval[bool](t, tb, `(document.querySelector('button[name=logout][value=yes]').click(), true)`)
+			waitAcross(t, tb, `location.pathname === '/en/forgot/' && (() => { const e = document.querySelector('[data-testid=state-signedout]'); return e !== null && !e.hidden; })()`)
+		})
+	}
+}
+
 // describedByRules checks that the new password's description starts with
 // the length rule of policy id and the pointer to the other rules, and
 // holds no other rule: the whole rules box (about 600 characters) was
