@@ -243,6 +243,14 @@ func TestEmbedGuidePage(t *testing.T) {
 			assert.Contains(t, preload, `<link rel="preload" href="https://styrke.example.org/assets/styrke.000000000000000a.wasm" as="fetch" type="application/wasm" integrity="sha384-wasm" crossorigin="anonymous">`)
 			assert.Contains(t, text(one(t, doc, "host-csp")), "'wasm-unsafe-eval'")
 			assert.NotContains(t, text(one(t, doc, "host-csp")), "pwnedpasswords")
+			// The sources by directive, for a host that has a policy: the
+			// line appended to one gave it a second script-src, which the
+			// browser ignores, and the page's own kept the meter out.
+			var sources []string
+			for _, tr := range elements(one(t, doc, "host-csp-sources"), "tr") {
+				sources = append(sources, text(elements(tr, "th")[0])+" "+text(elements(tr, "td")[0]))
+			}
+			assert.Equal(t, []string{"script-src https://styrke.example.org 'wasm-unsafe-eval'", "connect-src https://styrke.example.org"}, sources)
 			for _, a := range []string{"for", "policy", "lang", "username", "name", "birthdate", "phone", "username-input", "name-input", "base"} {
 				assert.Contains(t, text(one(t, doc, "attributes")), a)
 			}

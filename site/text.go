@@ -46,7 +46,8 @@ type Text struct {
 	EmbedAttrs                                             [][2]string
 	EmbedEventTitle, EmbedEvent                            string
 	EmbedEventFields                                       [][2]string
-	EmbedCSPTitle, EmbedCSP, EmbedCORS, EmbedScheme        string
+	EmbedCSPTitle, EmbedCSP, EmbedCSPMerge, EmbedCORS      string
+	EmbedScheme                                            string
 	EmbedDemoTitle, EmbedDemoLabel, EmbedDemoHint          string
 	EmbedPinTitle, EmbedPin, EmbedPinIntegrity             string
 	EmbedServerTitle, EmbedServer                          string
@@ -208,7 +209,8 @@ var texts = [3]Text{
 			{"threshold", "Poenggrensen i regelsettet."},
 			{"rules", "Reglene som brytes: en liste av {rule, params, message}, der rule er en kode (too_short, weak, common, breached …) og message setningen på sidens språk. Se etter en regel med detail.rules.some((r) => r.rule === 'breached')."},
 		},
-		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Siden som bygger inn måleren, må tillate WebAssembly og oppslag mot Styrke-serveren. Legg dette til sidens egen policy (uten base også https://api.pwnedpasswords.com i connect-src):",
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Siden som bygger inn måleren, må tillate WebAssembly og oppslag mot Styrke-serveren. Legg disse kildene til i direktivene script-src og connect-src i sidens egen policy (uten base også https://api.pwnedpasswords.com i connect-src):",
+		EmbedCSPMerge:  "Ikke legg til et script-src eller connect-src nummer to: nettleseren ignorerer et direktiv som kommer to ganger, og beholder det første, sidens eget; da lastes måleren aldri, og siden viser bare reserveteksten. En policy uten noen av de to direktivene kan ta denne linjen som den er:",
 		EmbedCORS:      "Filene under /assets/ sendes med Access-Control-Allow-Origin: *, så de kan lastes fra en annen opprinnelse. Måleren er bare råd: serveren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedScheme:    "Måleren følger sidens fargeskjema: den blir mørk bare når siden sier at den har mørk modus (color-scheme: light dark i CSS) og personen bruker mørk modus. En side uten mørk modus får alltid de lyse fargene på målerens egen lyse bakgrunn, så kontrasten holder også på en mørk side.",
 		EmbedDemoTitle: "Prøv den", EmbedDemoLabel: "Prøvepassord (sendes ingen steder)", EmbedDemoHint: "Skriv i feltet: måleren viser poengene per tegn, grensen og reglene.",
@@ -289,7 +291,8 @@ var texts = [3]Text{
 			{"threshold", "Poenggrensa i regelsettet."},
 			{"rules", "Reglane som blir brotne: ei liste av {rule, params, message}, der rule er ein kode (too_short, weak, common, breached …) og message setninga på språket til sida. Sjå etter ein regel med detail.rules.some((r) => r.rule === 'breached')."},
 		},
-		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Sida som byggjer inn målaren, må tillate WebAssembly og oppslag mot Styrke-serveren. Legg dette til i policyen til sida (utan base òg https://api.pwnedpasswords.com i connect-src):",
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "Sida som byggjer inn målaren, må tillate WebAssembly og oppslag mot Styrke-serveren. Legg desse kjeldene til i direktiva script-src og connect-src i policyen til sida (utan base òg https://api.pwnedpasswords.com i connect-src):",
+		EmbedCSPMerge:  "Ikkje legg til eit script-src eller connect-src nummer to: nettlesaren ser bort frå eit direktiv som kjem to gonger, og held på det første, det sida har sjølv; då blir målaren aldri lasta, og sida viser berre reserveteksten. Ein policy utan nokon av dei to direktiva kan ta denne lina som ho er:",
 		EmbedCORS:      "Filene under /assets/ blir sende med Access-Control-Allow-Origin: *, så dei kan lastast frå ein annan opphavsstad. Målaren er berre råd: tenaren din må sjekke passordet på nytt (POST /api/validate).",
 		EmbedScheme:    "Målaren følgjer fargeskjemaet til sida: han blir mørk berre når sida seier at ho har mørk modus (color-scheme: light dark i CSS) og personen brukar mørk modus. Ei side utan mørk modus får alltid dei lyse fargane på den lyse bakgrunnen til målaren, så kontrasten held òg på ei mørk side.",
 		EmbedDemoTitle: "Prøv han", EmbedDemoLabel: "Prøvepassord (blir ikkje sendt nokon stad)", EmbedDemoHint: "Skriv i feltet: målaren viser poenga per teikn, grensa og reglane.",
@@ -370,7 +373,8 @@ var texts = [3]Text{
 			{"threshold", "The policy's passing score."},
 			{"rules", "The rules broken: a list of {rule, params, message}, where rule is a code (too_short, weak, common, breached …) and message the sentence in the page's language. Look for one with detail.rules.some((r) => r.rule === 'breached')."},
 		},
-		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "The page that embeds the meter must allow WebAssembly and requests to Styrke's server. Add this to the page's own policy (without base, also https://api.pwnedpasswords.com in connect-src):",
+		EmbedCSPTitle: "Content-Security-Policy", EmbedCSP: "The page that embeds the meter must allow WebAssembly and requests to Styrke's server. Add these sources to the script-src and connect-src directives of the page's own policy (without base, also https://api.pwnedpasswords.com in connect-src):",
+		EmbedCSPMerge:  "Do not add a second script-src or connect-src: the browser ignores a directive that comes twice and keeps the first, the page's own; the meter then never loads, and the page shows only the fallback text. A policy with neither directive can take this line as it is:",
 		EmbedCORS:      "Files under /assets/ are sent with Access-Control-Allow-Origin: *, so they load from another origin. The meter is only advice: your server must check the password again (POST /api/validate).",
 		EmbedScheme:    "The meter follows the page's colour scheme: it turns dark only when the page says it has a dark mode (color-scheme: light dark in CSS) and the person uses dark mode. A page without a dark mode always gets the light colours on the meter's own light background, so the contrast holds on a dark page too.",
 		EmbedDemoTitle: "Try it", EmbedDemoLabel: "Trial password (sent nowhere)", EmbedDemoHint: "Type in the field: the meter shows the points per character, the threshold and the rules.",

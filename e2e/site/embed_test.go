@@ -79,6 +79,17 @@ func TestEmbedGuideAsPrinted(t *testing.T) {
 		})
 	}
 
+	// A host that has a policy of its own adds the guide's sources to its
+	// own directives: the line appended to it ("add this to the page's own
+	// policy") gave it a second script-src, which the browser ignores, and
+	// the page's own script-src 'self' kept the meter out for good.
+	t.Run("sources merged into a page's own policy", func(t *testing.T) {
+		sources := chrome.Eval[map[string]string](t, tb, `Object.fromEntries([...document.querySelectorAll('[data-testid=host-csp-sources] tr')].map((tr) => [tr.querySelector('th').innerText, tr.querySelector('td').innerText]))`)
+		require.Len(t, sources, 2, "the guide names the sources of script-src and connect-src: %v", sources)
+		own := "script-src 'self' " + sources["script-src"] + "; style-src 'self'; connect-src 'self' https://analytics.example " + sources["connect-src"]
+		pasted(t, b.base, own, snippet)
+	})
+
 	// The lines as printed sent every visitor's hash prefix, and address,
 	// to Have I Been Pwned: they ask Styrke's server (base), under the
 	// guide's CSP line, which names no third party.
