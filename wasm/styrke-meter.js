@@ -700,6 +700,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const input = this._input;
     if (!input) return;
     this._ac.abort();
+    // A breach check under way is for a field the meter no longer has (one
+    // removed while focused: Chromium blurs it first): it asks nothing more.
+    this._abort?.abort();
     this._mo.disconnect();
     const ids = (input.getAttribute(ADB) || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
     if (ids.length) input.setAttribute(ADB, ids.join(" "));
@@ -757,6 +760,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
    * meter cannot see.
    */
   render() {
+    // Out of the page (a form re-rendered or unmounted), a meter has no
+    // field to score, and a check or the module arriving late says nothing.
+    if (!this.isConnected) return;
     const [lang, t] = this._t;
     // The meter's own state in place of a verdict: loading, failed, or a
     // for that names no field (a typo; said once in the console too).

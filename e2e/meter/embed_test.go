@@ -275,3 +275,53 @@ func TestFailureDescribed(t *testing.T) {
 		})
 	}
 }
+
+// TestRemovedMeterQuiet: a meter taken out of the page with its field (a
+// framework re-rendering the form while the person is in the field, or
+// unmounting it before the module came) asks the range API nothing more and
+// says nothing. Chromium blurs a focused field before removing it: the old
+// meter ran its breach check for the removed field, rendered without it
+// and warned 'for="pw" names no element', and so did a meter removed while
+// the module loaded, once it came, though nothing was wrong with the page.
+func TestRemovedMeterQuiet(t *testing.T) {
+	const pw = "Blabaer-Tyttebaer!Multe4"
+	prefix := sha1Hex(pw)[:5]
+	cases := []struct {
+		name, path string
+		// remove takes the form out; release lets the module come.
+		remove func(t *testing.T, tab *chrome.Tab)
+	}{
+		{"re-rendered while in the field", "/index.html", func(t *testing.T, tab *chrome.Tab) {
+			require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), pw)))
+			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === `+js(len([]rune(pw))))
+			require.True(t, chrome.Eval[bool](t, tab, `document.activeElement === document.getElementById("pw")`))
+			chrome.Eval[bool](t, tab, `(document.getElementById("f").remove(), true)`)
+		}},
+		{"removed before the module came", "/held/index.html", func(t *testing.T, tab *chrome.Tab) {
+			chrome.Poll[bool](t, tab, statusJS+` === "Laster styrkemåleren …"`)
+			chrome.Eval[bool](t, tab, `(document.getElementById("f").remove(), true)`)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			release := holdWasm()
+			defer release()
+			if !strings.HasPrefix(tc.path, "/held/") {
+				release()
+			}
+			tab := env.browser.Tab(t)
+			w := listenWarnings(t, tab)
+			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+tc.path)))
+			tc.remove(t, tab)
+			release()
+			chrome.Poll[bool](t, tab, `!!globalThis.styrke`)
+			// Time for a check's hash, request and render, or the first
+			// render after the module (both well under 300 ms here).
+			chrome.Eval[bool](t, tab, `new Promise((r) => setTimeout(() => r(true), 300))`)
+			for _, r := range env.fake.take() {
+				assert.NotContains(t, r, "/range/"+prefix, "a range request for the removed field's password")
+			}
+			assert.Empty(t, w.with("names no element"), "warnings after the meter was removed")
+		})
+	}
+}
