@@ -142,6 +142,13 @@ const GROUP = 4; // cells per layout group (see _build); 4 fills a phone's width
 // cspBlocked tells a page's Content-Security-Policy refusing WebAssembly
 // apart from other failures (the module not loading, for one).
 const cspBlocked = (e) => e instanceof EvalError || /Content Security|unsafe-eval|CSP/i.test(String(e && e.message));
+// refused is the directive of the page's Content-Security-Policy that
+// refused a request to the module's origin: such a fetch fails as a network
+// error does (TypeError), and only the page's event names the policy.
+let refused = "";
+globalThis.document?.addEventListener("securitypolicyviolation", (e) => {
+  if (e.blockedURI.startsWith(WASM_URL.origin)) refused ||= e.effectiveDirective;
+});
 
 // compile fetches and compiles the module (streaming: compiling while it
 // downloads).
@@ -153,7 +160,7 @@ async function compile() {
   try {
     return await WebAssembly.compileStreaming(fetch(WASM_URL, opts));
   } catch (e) {
-    if (e instanceof WebAssembly.CompileError || cspBlocked(e)) throw e;
+    if (e instanceof WebAssembly.CompileError || cspBlocked(e) || refused) throw e;
     return WebAssembly.compile(await (await fetch(WASM_URL, opts)).arrayBuffer()); // wrong MIME type
   }
 }
@@ -573,9 +580,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
         // Only a refusal by the page's rules is called one, here and in
         // the console.
         const csp = cspBlocked(e);
-        this._failed = csp ? "blocked" : "failed";
+        this._failed = csp || refused ? "blocked" : "failed";
         this.render();
-        this._warn((csp ? "the page's Content-Security-Policy refuses WebAssembly: is 'wasm-unsafe-eval' missing from its script-src?" : "the module could not be fetched or started (" + e + ").") + " The form still submits and the server decides.");
+        this._warn((refused ? "the page's Content-Security-Policy refuses " + WASM_URL.origin + ": is it missing from its " + refused + "?" : csp ? "the page's Content-Security-Policy refuses WebAssembly: is 'wasm-unsafe-eval' missing from its script-src?" : "the module could not be fetched or started (" + e + ").") + " The form still submits and the server decides.");
       },
     );
   }

@@ -252,13 +252,16 @@ func TestFailureDescribed(t *testing.T) {
 	}{
 		{"blocked by CSP", "/nowasm/index.html", "sidens sikkerhetsregler stopper WebAssembly", "'wasm-unsafe-eval'", "fetched"},
 		{"module not fetched", "/nofetch/index.html", "Styrkemåleren kunne ikke starte.", "could not be fetched", "wasm-unsafe-eval"},
+		// The module's download refused by connect-src fails as a lost
+		// connection does: the hint blamed the network.
+		{"module refused by connect-src", "/noconnect/index.html", "sidens sikkerhetsregler stopper", "is it missing from its connect-src?", "wasm-unsafe-eval"},
 		{"unknown policy", "/index.html", "Styrkemåleren kjenner ikke regelsettet siden ber om.", `"nosuch"`, "wasm-unsafe-eval"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tab := env.browser.Tab(t)
 			tab.Allow(func(msg string) bool {
-				return strings.Contains(msg, "WebAssembly") || strings.Contains(msg, "wasm") || strings.Contains(msg, "ERR_EMPTY_RESPONSE")
+				return strings.Contains(msg, "WebAssembly") || strings.Contains(msg, "wasm") || strings.Contains(msg, "ERR_EMPTY_RESPONSE") || strings.Contains(msg, "connect-src")
 			})
 			w := listenWarnings(t, tab)
 			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+tc.path)))

@@ -35,6 +35,11 @@ const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src
 // cspNoWasm forbids WebAssembly.
 const cspNoWasm = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' http://127.0.0.1:*"
 
+// cspNoConnect allows WebAssembly but no request to the page's own origin,
+// which serves the module: a host that left Styrke's origin out of its
+// connect-src.
+const cspNoConnect = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src http://localhost:1"
+
 // gate is the channel that /held/styrke.wasm waits on; holdWasm replaces it.
 var gate = struct {
 	sync.Mutex
@@ -153,7 +158,8 @@ func BuildSite(dir, base string) error {
 }
 
 // siteHandler serves dir with the strict CSP; /nowasm/ serves the same files
-// under a CSP without 'wasm-unsafe-eval', /nofetch/ drops the connection
+// under a CSP without 'wasm-unsafe-eval', /noconnect/ under one whose
+// connect-src leaves out the page's origin, /nofetch/ drops the connection
 // that asks for the module, and /held/ serves them with the module held
 // back until the test releases it (wasmGate).
 func siteHandler(dir string) http.Handler {
@@ -162,6 +168,10 @@ func siteHandler(dir string) http.Handler {
 		csp := CSP
 		if p, ok := strings.CutPrefix(r.URL.Path, "/nowasm/"); ok {
 			csp = cspNoWasm
+			r.URL.Path = "/" + p
+		}
+		if p, ok := strings.CutPrefix(r.URL.Path, "/noconnect/"); ok {
+			csp = cspNoConnect
 			r.URL.Path = "/" + p
 		}
 		if p, ok := strings.CutPrefix(r.URL.Path, "/nofetch/"); ok {
