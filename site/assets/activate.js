@@ -408,6 +408,11 @@ form.addEventListener('submit', async (event) => {
     case 409:
       setList([msg.msgInprogress]);
       return;
+    case 403:
+      // account_disabled: the institution disabled the account, and the
+      // password was not set (it would have enabled it).
+      setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
+      return;
     case 503: {
       // Nothing was set and the link still works: say why, in the page's words.
       const byCode = {
