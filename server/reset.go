@@ -50,6 +50,11 @@ import (
 // Domain.
 const (
 	resetCookie = "__Host-styrke-reset"
+	// langCookie holds the reset page's language (nb, nn or en, nothing
+	// else) as long as a reset may last: the callback's answers that know
+	// no sign-in (one that took too long, a callback opened again) are
+	// given in it.
+	langCookie = "__Host-styrke-lang"
 	// loginCookie begins the name of a sign-in's cookie; the rest is
 	// loginCookieName's, from its state, so that sign-ins started in two
 	// tabs each keep theirs.
@@ -229,6 +234,7 @@ func (h *handler) idportenStart() http.Handler {
 			}
 		}
 		setCookie(w, loginCookieName(p.State), lang+"."+p.State, LoginTTL)
+		setCookie(w, langCookie, lang, h.resetMaxLife())
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		http.Redirect(w, r, u, http.StatusSeeOther)
@@ -248,6 +254,11 @@ func (h *handler) idportenCallback() http.Handler {
 			// No sign-in of this state here: the language of another.
 			cookieLang, _, _ = strings.Cut(cs[0].Value, ".")
 		}
+		if c, err := r.Cookie(langCookie); err == nil && cookieLang == "" {
+			// No sign-in's cookie (it ran out with a sign-in that took
+			// too long, or went at its first use): the language chosen.
+			cookieLang = c.Value
+		}
 		cookieLang = pageLang(cookieLang)
 		if !h.idportenOn() {
 			h.resetError(w, r, cookieLang, resetOff, nil)
@@ -259,6 +270,14 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		l, err := h.Store.TakeLogin(ctx, sha(state), h.Now())
 		switch {
+		case errors.Is(err, store.ErrNotFound) && bound == "" && resetTokens(r) != nil:
+			// A callback opened again (a reload, Back, a second tab, a
+			// phone's app switching back) in a browser with a reset
+			// session: that session's page, which says whether it still
+			// holds, not "the answer did not add up". Not a sign-in.
+			h.Logger.InfoContext(ctx, "reset callback without its sign-in, in a browser with a reset session: to its page", "id", RequestID(ctx))
+			resetRedirect(w, r, cookieLang, "pw")
+			return
 		case errors.Is(err, store.ErrNotFound):
 			h.resetError(w, r, cookieLang, resetFailed, oidc.ErrState)
 			return
@@ -371,6 +390,7 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		token := strings.Join(tokens, ".")
 		setCookie(w, resetCookie, token, h.resetTTL())
+		setCookie(w, langCookie, l.Lang, h.resetMaxLife())
 		h.Metrics.Signin("ok")
 		resetRedirect(w, r, l.Lang, landing)
 	})

@@ -963,3 +963,44 @@ func signins(t *testing.T, m *server.Metrics) map[string]float64 {
 	}
 	return got
 }
+
+// TestCallbackWithoutItsSignIn: a callback whose sign-in this server no
+// longer holds is answered in the language the person chose, and with a
+// reset session in the browser, by that session's page. Opened again
+// (reload, Back into it, a second tab, a phone's app switching back), it
+// said "something in ID-porten's answer did not add up" in Bokmål while
+// the first tab's session still worked; a sign-in that took too long was
+// told in Bokmål too (its cookie, which carried the language, had run out
+// with it).
+func TestCallbackWithoutItsSignIn(t *testing.T) {
+	e := newResetEnv(t, nil)
+	e.importCSV(t, accounts)
+	loc, login := e.start(t, "lang=en")
+	cb, err := op.NewBrowser().Login(loc, pidOla, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	res, to := e.callback(t, cb.Query(), login)
+	require.Equal(t, "/en/forgot/#/pw", to)
+	session := cookie(res, "__Host-styrke-reset")
+	require.NotNil(t, session)
+	lang := cookie(res, "__Host-styrke-lang")
+	require.NotNil(t, lang, "the language is kept beside the sign-in's cookie")
+	assert.True(t, lang.Secure && lang.HttpOnly && lang.SameSite == http.SameSiteLaxMode && lang.Path == "/", "language cookie flags")
+	// What the browser holds now: the reset session and the language (the
+	// sign-in's cookie was deleted at its first use).
+	again := func(q url.Values, cookies ...*http.Cookie) string {
+		t.Helper()
+		res, _ := e.req(t, http.MethodGet, "/auth/idporten/callback?"+q.Encode(), "", "", cookies...)
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		assert.Nil(t, cookie(res, "__Host-styrke-reset"), "no new session")
+		return res.Header.Get("Location")
+	}
+	assert.Equal(t, "/en/forgot/#/pw", again(cb.Query(), session, lang), "opened again: the session's page")
+	assert.Equal(t, "/en/forgot/#/error/failed", again(cb.Query(), lang), "without a session: failed, in English")
+
+	// A sign-in that took too long: its cookie has run out with it.
+	loc, _ = e.start(t, "lang=en")
+	cb, err = op.NewBrowser().Login(loc, pidOla, oidc.LevelSubstantial)
+	require.NoError(t, err)
+	e.advance(11 * time.Minute)
+	assert.Equal(t, "/en/forgot/#/error/expired", again(cb.Query(), lang))
+}
