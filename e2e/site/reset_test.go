@@ -249,6 +249,13 @@ func TestResetEndToEnd(t *testing.T) {
 		stateShown(t, tb, "done")
 		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
 
+		// The browser's Back from the done page: the start, with the focus
+		// on its button, as "Start again" leaves it (it was on <body>: a
+		// screen reader heard nothing of the change).
+		run(t, tb, chromedp.NavigateBack())
+		stateShown(t, tb, "start")
+		chrome.Poll[bool](t, tb, `document.activeElement === document.querySelector('[data-start]')`)
+
 		// Back to #/pw: the session is gone (single use).
 		run(t, tb, chromedp.Navigate(b.base+"/en/forgot/#/pw"))
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-start]').hidden || !document.querySelector('[data-testid=state-ended]').hidden`)

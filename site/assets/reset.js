@@ -514,8 +514,10 @@ root.querySelector('[data-retry]').addEventListener('click', () => route(true));
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
 // popstate, not hashchange: Back from the form to the start's entry of
-// the same address changes no fragment once the form's is gone.
-window.addEventListener('popstate', () => route());
+// the same address changes no fragment once the form's is gone. The state
+// the person went Back or Forward to takes the focus, as "Start again"
+// gives it (it was left on <body>: a screen reader heard nothing).
+window.addEventListener('popstate', () => route(true));
 
 if (meter) {
   setTimeout(() => {
