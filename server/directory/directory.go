@@ -19,7 +19,8 @@
 //   - ErrDisabled: Verify found the password right, but the account is
 //     disabled or has expired (AD: "data 533", "data 701"); or SetPassword
 //     met an OpenLDAP account the administrator locked for good
-//     (pwdAccountLockedTime 000001010000Z) and set nothing. Only the
+//     (pwdAccountLockedTime 000001010000Z, in any spelling of that
+//     instant) and set nothing. Only the
 //     service desk can help.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy

@@ -515,3 +515,54 @@ func TestServiceBindCannotLockTheServiceAccount(t *testing.T) {
 		assert.NoError(t, d.Ping(ctx(t)), "the file's new password is tried at once")
 	})
 }
+
+// TestSetPasswordLockedForGood: an OpenLDAP account the administrator
+// locked for good (pwdAccountLockedTime at 0000-01-01 00:00 UTC) is not
+// set, however the time was written: slapd keeps the spelling it was given
+// and ppolicy compares the instant. SetPassword compared the string with
+// 000001010000Z, so a lock written with seconds, a fraction or an offset
+// was ended by the reset, and the account the institution had disabled
+// logged in with the new password. A lockout by failures (any other time)
+// and no lock are set, as before.
+func TestSetPasswordLockedForGood(t *testing.T) {
+	d := open(t, config(ol, false))
+	set := func(t *testing.T, lock string) (locked, binds bool, err error) {
+		t.Helper()
+		user, dn := newUser(t, ol)
+		if lock != "" {
+			require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": lock}))
+		}
+		fresh := "Fresh!Passw0rd-" + user
+		err = d.SetPassword(ctx(t), user, fresh)
+		locked, lerr := ol.Locked(dn)
+		require.NoError(t, lerr)
+		binds, berr := ol.CanBind(dn, fresh)
+		require.NoError(t, berr)
+		return locked, binds, err
+	}
+	for _, lock := range []string{
+		"000001010000Z",     // slapo-ppolicy(5)'s spelling
+		"00000101000000Z",   // with seconds: generalizedTime's normal form
+		"0000010100Z",       // without minutes
+		"00000101000000.0Z", // with a fraction
+		"000001010100+0100", // with an offset: the same instant
+	} {
+		t.Run("locked for good "+lock, func(t *testing.T) {
+			locked, binds, err := set(t, lock)
+			assert.ErrorIs(t, err, directory.ErrDisabled, "pwdAccountLockedTime %s", lock)
+			assert.True(t, locked, "pwdAccountLockedTime %s: the lock stays", lock)
+			assert.False(t, binds, "pwdAccountLockedTime %s: the new password was set", lock)
+		})
+	}
+	for _, tc := range []struct{ name, lock string }{
+		{"no lock", ""},
+		{"a lockout by failures", "20261205101500Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			locked, binds, err := set(t, tc.lock)
+			require.NoError(t, err, "pwdAccountLockedTime %q", tc.lock)
+			assert.False(t, locked, "pwdAccountLockedTime %q: the reset ends it", tc.lock)
+			assert.True(t, binds, "pwdAccountLockedTime %q: the new password binds", tc.lock)
+		})
+	}
+}

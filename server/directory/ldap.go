@@ -367,6 +367,28 @@ const uacAccountDisable = 0x2
 // (slapo-ppolicy(5)): the directory's disabled account.
 const ppolicyLockedForGood = "000001010000Z"
 
+// lockedForGood is ErrDisabled when the account at dn is locked by the
+// administrator (pwdAccountLockedTime at 0000-01-01 00:00 UTC), nil when it
+// is not or the directory has no ppolicy. It asks the directory with a
+// Compare, which matches by the attribute's equality rule
+// (generalizedTimeMatch), as ppolicy decides: a value read back is the
+// spelling it was written in, and 00000101000000Z, 0000010100Z or
+// 000001010000.0Z are the same lock to slapd (a string compare with
+// 000001010000Z let the reset end them).
+func (d *LDAP) lockedForGood(ctx context.Context, c *conn, dn string) error {
+	locked, err := c.Compare(dn, "pwdAccountLockedTime", ppolicyLockedForGood)
+	switch {
+	case err == nil && locked:
+		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrDisabled, ppolicyLockedForGood)
+	case err == nil,
+		ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute),        // not locked
+		ldap.IsErrorWithCode(err, ldap.LDAPResultUndefinedAttributeType), // no ppolicy
+		ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+		return nil
+	}
+	return d.classify(ctx, "compare pwdAccountLockedTime", err)
+}
+
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with
 // the policy-hints control when the server lists it, and lockoutTime 0 in
 // the same modify when the account is locked out: the person proved who
@@ -379,9 +401,9 @@ const ppolicyLockedForGood = "000001010000Z"
 // with the password-policy control (the ppolicy overlay ends a lockout by
 // failures when an administrator sets the password: TestResetUnlocks). An
 // OpenLDAP account the administrator locked for good (pwdAccountLockedTime
-// 000001010000Z, ppolicy's disabled account) is ErrDisabled and nothing is
-// set: ppolicy would end that lock with the password too, enabling an
-// account the institution disabled.
+// 000001010000Z in any spelling, ppolicy's disabled account: lockedForGood)
+// is ErrDisabled and nothing is set: ppolicy would end that lock with the
+// password too, enabling an account the institution disabled.
 func (d *LDAP) SetPassword(ctx context.Context, username, password string) error {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -390,7 +412,7 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		return err
 	}
 	defer c.close()
-	attrs := []string{"pwdAccountLockedTime"}
+	attrs := []string{"1.1"} // none
 	if d.flavour == FlavourAD {
 		attrs = []string{"lockoutTime"}
 	}
@@ -398,8 +420,10 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 	if err != nil {
 		return err
 	}
-	if d.flavour != FlavourAD && e.GetAttributeValue("pwdAccountLockedTime") == ppolicyLockedForGood {
-		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrDisabled, ppolicyLockedForGood)
+	if d.flavour != FlavourAD {
+		if err := d.lockedForGood(ctx, c, e.DN); err != nil {
+			return err
+		}
 	}
 	switch d.flavour {
 	case FlavourAD:
