@@ -566,3 +566,37 @@ func TestSetPasswordLockedForGood(t *testing.T) {
 		})
 	}
 }
+
+// TestSetPasswordLockUnreadable: where the service account may not read an
+// account's pwdAccountLockedTime (an ACL on ppolicy's attributes), nothing
+// is set and the error is the operator's, locked or not: the lock cannot
+// be seen, and the write would end it. The search returned the entry
+// without the attribute, as if there were no lock, and the reset ended the
+// lock of an account the institution had disabled.
+func TestSetPasswordLockUnreadable(t *testing.T) {
+	d := open(t, config(ol, false))
+	for _, tc := range []struct{ name, lock string }{
+		{"locked for good", "000001010000Z"},
+		{"not locked", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			user := dirtest.SlapdHiddenLock + time.Now().Format("150405") + "x" + itoa(userSeq.Add(1))
+			dn, err := ol.CreateUser(user, initial)
+			require.NoError(t, err)
+			if tc.lock != "" {
+				require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": tc.lock}))
+			}
+			fresh := "Fresh!Passw0rd-" + user
+			err = d.SetPassword(ctx(t), user, fresh)
+			require.ErrorIs(t, err, directory.ErrOperator, "pwdAccountLockedTime %q", tc.lock)
+			assert.Contains(t, err.Error(), "pwdAccountLockedTime")
+			assert.NotContains(t, err.Error(), fresh)
+			locked, err := ol.Locked(dn)
+			require.NoError(t, err)
+			assert.Equal(t, tc.lock != "", locked, "pwdAccountLockedTime %q: the lock as it was", tc.lock)
+			binds, err := ol.CanBind(dn, fresh)
+			require.NoError(t, err)
+			assert.False(t, binds, "pwdAccountLockedTime %q: the new password was set", tc.lock)
+		})
+	}
+}

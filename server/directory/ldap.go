@@ -369,7 +369,8 @@ const ppolicyLockedForGood = "000001010000Z"
 
 // lockedForGood is ErrDisabled when the account at dn is locked by the
 // administrator (pwdAccountLockedTime at 0000-01-01 00:00 UTC), nil when it
-// is not or the directory has no ppolicy. It asks the directory with a
+// is not or the directory has no ppolicy, and ErrOperator when the service
+// account may not read the attribute (the lock would be ended unseen). It asks the directory with a
 // Compare, which matches by the attribute's equality rule
 // (generalizedTimeMatch), as ppolicy decides: a value read back is the
 // spelling it was written in, and 00000101000000Z, 0000010100Z or
@@ -382,9 +383,15 @@ func (d *LDAP) lockedForGood(ctx context.Context, c *conn, dn string) error {
 		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrDisabled, ppolicyLockedForGood)
 	case err == nil,
 		ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute),        // not locked
-		ldap.IsErrorWithCode(err, ldap.LDAPResultUndefinedAttributeType), // no ppolicy
-		ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+		ldap.IsErrorWithCode(err, ldap.LDAPResultUndefinedAttributeType): // no ppolicy
 		return nil
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+		// slapd checks the right before the value: the lock cannot be
+		// seen, and the write would end it unseen (a search that may not
+		// read the attribute returns the entry without it, as if there
+		// were no lock).
+		return fmt.Errorf("%w: the service account %q may not read pwdAccountLockedTime, so an account the administrator locked for good cannot be told apart and the new password would end its lock: grant it read on pwdAccountLockedTime under the people's subtree; nothing set: %v",
+			ErrOperator, d.bindDN, err)
 	}
 	return d.classify(ctx, "compare pwdAccountLockedTime", err)
 }

@@ -24,10 +24,17 @@ pwdLockout: TRUE
 
 const slapdBase = "dc=styrke,dc=test"
 
+// SlapdHiddenLock begins the usernames under ou=people whose
+// pwdAccountLockedTime the service account may not read or compare (an ACL
+// of the kind some installations put on ppolicy's attributes); everyone
+// else's it may read.
+const SlapdHiddenLock = "hiddenlock"
+
 // StartSlapd starts OpenLDAP's slapd on a fresh loopback address with a
 // generated cn=config (mdb, the ppolicy overlay with SlapdPolicy as default,
 // cleartext passwords hashed), LDAPS and StartTLS, the base entries, and a
-// service account that may write userPassword under ou=people only.
+// service account that may write userPassword under ou=people only (and
+// may not read SlapdHiddenLock accounts' pwdAccountLockedTime).
 func StartSlapd(ctx context.Context) (_ *Server, err error) {
 	if err := need("slapd", "slapadd"); err != nil {
 		return nil, err
@@ -104,9 +111,10 @@ olcRootDN: %[3]s
 olcRootPW: %[4]s
 olcDbDirectory: %[1]s/db
 olcDbMaxSize: 104857600
-olcAccess: {0}to dn.subtree="ou=people,%[2]s" attrs=userPassword by dn.exact="%[5]s" =wx by self =wx by anonymous auth by * none
-olcAccess: {1}to attrs=userPassword by self =wx by anonymous auth by * none
-olcAccess: {2}to * by * read
+olcAccess: {0}to dn.regex="^uid=%[6]s[^,]*,ou=people,%[2]s$" attrs=pwdAccountLockedTime by dn.exact="%[5]s" none by * break
+olcAccess: {1}to dn.subtree="ou=people,%[2]s" attrs=userPassword by dn.exact="%[5]s" =wx by self =wx by anonymous auth by * none
+olcAccess: {2}to attrs=userPassword by self =wx by anonymous auth by * none
+olcAccess: {3}to * by * read
 
 dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
@@ -115,7 +123,7 @@ olcOverlay: {0}ppolicy
 olcPPolicyDefault: cn=default,ou=policies,%[2]s
 olcPPolicyHashCleartext: TRUE
 olcPPolicyUseLockout: TRUE
-`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN)
+`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN, SlapdHiddenLock)
 	cfgFile := filepath.Join(dir, "config.ldif")
 	if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
 		return nil, err
