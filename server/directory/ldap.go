@@ -66,6 +66,7 @@ type LDAP struct {
 	refused    string
 	refusedAt  time.Time
 	refusedErr error
+	refusals   int // refusals of that password in a row
 	base       string
 	filter     string // with {username}
 	policyDN   string
@@ -210,7 +211,7 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 	}
 	if err == nil {
 		d.passwordMu.Lock()
-		d.password, d.refused, d.refusedErr = pw, "", nil
+		d.password, d.refused, d.refusedErr, d.refusals = pw, "", nil, 0
 		d.passwordMu.Unlock()
 		return c, nil
 	}
@@ -224,31 +225,56 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 	err = fmt.Errorf("%w: the service account %q cannot bind (a wrong password, a disabled account, or one the password policy locked after failed binds: exempt the service account from the lockout): %s",
 		ErrOperator, d.bindDN, strings.TrimRight(err.Error(), ": "))
 	d.passwordMu.Lock()
+	if d.refused != pw {
+		d.refusals = 0
+	}
 	d.password, d.refused, d.refusedAt, d.refusedErr = pw, pw, time.Now(), err
+	d.refusals++
 	d.passwordMu.Unlock()
 	return nil, err
 }
 
 // ServiceRetry is how long a service account's password that the directory
-// refused is not sent again. Every request and every readiness probe bound
-// with it before, so a password file not updated after a rotation locked
-// the service account within seconds wherever the directory locks accounts
-// after failed binds (and then the right password did not bind either).
-// A new password in the file is tried at once.
+// refused is not sent again after its first refusal; each further refusal
+// of the same password doubles the wait, up to MaxServiceRetry. Every
+// request and every readiness probe bound with it before, so a password
+// file not updated after a rotation locked the service account within
+// seconds wherever the directory locks accounts after failed binds (and
+// then the right password did not bind either). A new password in the file
+// is tried at once. The wait slows a lockout, it does not prevent one:
+// OpenLDAP's ppolicy without pwdFailureCountInterval counts failures until
+// a successful bind, and each instance waits on its own; exempt the
+// service account from the lockout.
 const ServiceRetry = 10 * time.Minute
+
+// MaxServiceRetry is the longest wait between binds with a refused
+// service-account password.
+const MaxServiceRetry = 24 * time.Hour
+
+// serviceWait is the wait after n refusals in a row of one password.
+func serviceWait(n int) time.Duration {
+	w := ServiceRetry
+	for i := 1; i < n && w < MaxServiceRetry; i++ {
+		w *= 2
+	}
+	return min(w, MaxServiceRetry)
+}
 
 // servicePassword is the password to bind the service account with: the
 // one last read, or the file's when the directory refused that one and the
 // file now holds another. A refused password with no other in the file is
-// not sent again until ServiceRetry has passed: the answer is then the
-// refusal's error, without a bind. (Binds already under way when a
-// password stops working are each refused: as many failures as requests
-// in flight at that moment.)
+// not sent again until its wait (serviceWait) has passed: the answer is
+// then the refusal's error, without a bind. (Binds already under way when
+// a password stops working are each refused: as many failures as requests
+// in flight at that moment. An account the directory locked or disabled
+// refuses the right password too: once that is lifted, it binds at the
+// next try after the wait.)
 func (d *LDAP) servicePassword() (string, error) {
 	d.passwordMu.Lock()
-	pw, refused, at, refusal := d.password, d.refused, d.refusedAt, d.refusedErr
+	pw, refused, at, refusal, n := d.password, d.refused, d.refusedAt, d.refusedErr, d.refusals
 	d.passwordMu.Unlock()
-	if refusal == nil || pw != refused || time.Since(at) >= ServiceRetry {
+	wait := serviceWait(n)
+	if refusal == nil || pw != refused || time.Since(at) >= wait {
 		return pw, nil
 	}
 	if d.passwordFile != "" {
@@ -256,8 +282,8 @@ func (d *LDAP) servicePassword() (string, error) {
 			return fresh, nil
 		}
 	}
-	return "", fmt.Errorf("%w (refused at %s; not sent again before %s, so that probes and requests do not lock the account: a new password in the file is tried at once)",
-		refusal, at.UTC().Format("15:04:05 UTC"), at.Add(ServiceRetry).UTC().Format("15:04:05 UTC"))
+	return "", fmt.Errorf("%w (refused %d time(s) in a row, last at %s; not sent again before %s, so that probes and requests do not lock the account: a new password in the file is tried at once)",
+		refusal, n, at.UTC().Format(time.DateTime+" UTC"), at.Add(wait).UTC().Format(time.DateTime+" UTC"))
 }
 
 // findDN searches the account's entry as the service account. The username
