@@ -88,6 +88,30 @@ func holdAccount(ctx context.Context, st store.Shared, logger *slog.Logger, key 
 	}, nil
 }
 
+// bindLease is how long an account's check and bind of its own password
+// is held across instances (waitAccount): the bind's own deadline (10 s)
+// and a margin, should an instance stop before it ends the hold.
+const bindLease = 15 * time.Second
+
+// waitAccount holds key, an account's check and bind of its own password,
+// for every instance on st (under a lease of its own, apart from the
+// password writes'), waiting while another holds it until ctx ends.
+func waitAccount(ctx context.Context, st store.Shared, logger *slog.Logger, key string, now func() time.Time) (unlock func(), err error) {
+	sum := sha256.Sum256([]byte(key))
+	k := "bind:" + hex.EncodeToString(sum[:])
+	for {
+		unlock, err := holdAccount(ctx, st, logger, k, now(), bindLease)
+		if !errors.Is(err, store.ErrBusy) {
+			return unlock, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // accountBusy answers a request whose account another request is setting
 // a password for right now: err is the store's busy error, lease the
 // account lease this request asked for (see leaseRetryAfter: 5 while the

@@ -134,3 +134,50 @@ func lockoutDirectory(t *testing.T) (*dirtest.Server, directory.Directory) {
 	t.Cleanup(func() { dir.Close() })
 	return slapd, dir
 }
+
+// TestConcurrentBindsAcrossInstancesCannotLockTheDirectory: wrong
+// passwords checked at once on several instances (handlers sharing one
+// store, each with its own directory client) never lock the account. Each
+// instance checked and bound one account at a time only within itself, so
+// six instances read the same count and bound at once, and ppolicy
+// (pwdMaxFailure 5) locked the account that the guard keeps three
+// failures from the lockout.
+func TestConcurrentBindsAcrossInstancesCannotLockTheDirectory(t *testing.T) {
+	ol, _ := lockoutDirectory(t)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	const instances = 6
+	dirs := make([]directory.Directory, instances)
+	for i := range dirs {
+		d, err := directory.Open(directory.Config{URL: "ldaps://" + ol.HostPort(), BindDN: ol.ServiceDN,
+			Password: ol.ServicePassword, Base: ol.PeopleDN, CA: ol.CAFile})
+		require.NoError(t, err)
+		t.Cleanup(func() { d.Close() })
+		dirs[i] = d
+		server.NewHandler(server.Deps{Store: st, Directories: &directory.Set{Default: d},
+			Logger: slog.New(slog.NewTextHandler(&syncbuf.Buffer{}, nil)), RateLimit: -1, TokenRateLimit: -1})
+	}
+	const current = "Initial!Passw0rd-2026"
+	for _, username := range []string{"kari3", "ola3", "per3"} {
+		dn, err := ol.CreateUser(username, current)
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range 2 * instances {
+			wg.Go(func() {
+				<-start
+				err := dirs[i%instances].Verify(context.Background(), username, "Wrong!Passw0rd-"+strconv.Itoa(i))
+				assert.True(t, errors.Is(err, directory.ErrInvalidCredentials) || errors.Is(err, directory.ErrLocked), "%v", err)
+			})
+		}
+		close(start)
+		wg.Wait()
+		locked, err := ol.Locked(dn)
+		require.NoError(t, err)
+		assert.False(t, locked, "wrong passwords at once on %d instances: the directory has locked %s", instances, username)
+		ok, err := ol.CanBind(dn, current)
+		require.NoError(t, err)
+		assert.True(t, ok, "%s still logs in with their password", username)
+	}
+}

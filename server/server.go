@@ -173,6 +173,15 @@ func NewHandler(d Deps) http.Handler {
 		d.StoreTimeout = DefaultStoreTimeout
 	}
 	d.Store = deadlineStore{Store: d.Store, d: d.StoreTimeout}
+	// An account's check and bind of its own password is held across the
+	// instances on this store, not only within this one (see
+	// directory.LDAP.HoldWith).
+	for _, dir := range d.Directories.All() {
+		if hd, ok := dir.(interface{ HoldWith(directory.Holder) }); ok {
+			st, logger, now := d.Store, d.Logger, d.Now
+			hd.HoldWith(func(ctx context.Context, key string) (func(), error) { return waitAccount(ctx, st, logger, key, now) })
+		}
+	}
 	if d.RateLimit == 0 {
 		d.RateLimit = 20
 	}

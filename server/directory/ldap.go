@@ -86,7 +86,21 @@ type LDAP struct {
 	// binding holds an account (by DN) from the read of its failure count
 	// to its bind's answer (see bindAs).
 	binding accountLocks
+	// holder, when set (HoldWith), holds it across instances too.
+	holder atomic.Pointer[Holder]
 }
+
+// Holder holds key for one request across every instance that shares a
+// store (an LDAP's own lock holds an account only among its own requests),
+// waiting while another holds it until ctx ends; unlock ends the hold.
+type Holder func(ctx context.Context, key string) (unlock func(), err error)
+
+// HoldWith makes the check and bind of an account's own password (Verify,
+// ChangePassword) hold the account with h as well, from the read of its
+// failure count to the bind's answer: instances that each held it only
+// among their own requests read the same count and bound at once, and six
+// of them locked an account the guard keeps clear of its lockout.
+func (d *LDAP) HoldWith(h Holder) { d.holder.Store(&h) }
 
 // accountLocks hold an account each, one holder at a time.
 type accountLocks struct {
@@ -559,6 +573,14 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		return "", nil, d.classify(ctx, "wait for the account's other bind", err)
 	}
 	defer unlock()
+	if h := d.holder.Load(); h != nil {
+		release, err := (*h)(ctx, "bind\x00"+d.url+"\x00"+strings.ToLower(dn))
+		if err != nil {
+			c.close()
+			return "", nil, d.classify(ctx, "wait for the account's bind on another instance", err)
+		}
+		defer release()
+	}
 	cur, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", failureAttrs[d.flavour], nil))
 	switch {
