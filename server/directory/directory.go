@@ -86,10 +86,11 @@ type Directory interface {
 	// directory holds none, or is not asked.
 	Person(ctx context.Context, username string) (Person, error)
 	// Disabled reports whether the directory has username's account
-	// disabled, so that no password logs in until the institution enables
-	// it (AD's userAccountControl ACCOUNTDISABLE, searched as the service
-	// account). OpenLDAP has no such flag and None no account: false,
-	// without a round trip.
+	// disabled or expired, so that no password logs in until the
+	// institution enables or extends it (AD's userAccountControl
+	// ACCOUNTDISABLE, or an accountExpires that has passed, searched as
+	// the service account). OpenLDAP has no such flag and None no
+	// account: false, without a round trip.
 	Disabled(ctx context.Context, username string) (bool, error)
 	// Find reports nil when the directory has exactly one account for
 	// username (searched as the service account), ErrAccount when it has

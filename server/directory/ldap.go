@@ -365,8 +365,10 @@ func (d *LDAP) Person(ctx context.Context, username string) (Person, error) {
 	return p, nil
 }
 
-// Disabled implements Directory: AD's userAccountControl, searched as the
-// service account; OpenLDAP has no such flag (false, no round trip).
+// Disabled implements Directory: AD's userAccountControl ACCOUNTDISABLE,
+// or an accountExpires that has passed (the account expired: its bind says
+// "data 701" whatever the password), searched as the service account;
+// OpenLDAP has no such flag (false, no round trip).
 func (d *LDAP) Disabled(ctx context.Context, username string) (bool, error) {
 	if d.flavour != FlavourAD {
 		return false, nil
@@ -378,12 +380,23 @@ func (d *LDAP) Disabled(ctx context.Context, username string) (bool, error) {
 		return false, err
 	}
 	defer c.close()
-	e, err := d.findEntry(ctx, c, username, []string{"userAccountControl"})
+	e, err := d.findEntry(ctx, c, username, []string{"userAccountControl", "accountExpires"})
 	if err != nil {
 		return false, err
 	}
 	uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
-	return uac&uacAccountDisable != 0, nil
+	return uac&uacAccountDisable != 0 || accountExpired(e, time.Now()), nil
+}
+
+// accountExpired reports whether AD's accountExpires of entry e has passed
+// at now. 0 and the largest value (0x7FFFFFFFFFFFFFFF) are "never"; so is
+// an entry without it.
+func accountExpired(e *ldap.Entry, now time.Time) bool {
+	v, err := strconv.ParseInt(e.GetAttributeValue("accountExpires"), 10, 64)
+	if err != nil || v <= 0 || v >= maxFileTime {
+		return false
+	}
+	return !fileTime(v).After(now)
 }
 
 // Find implements Directory.

@@ -431,6 +431,49 @@ func TestSetOnDisabledAccount(t *testing.T) {
 	e.noSecrets(pw, pw2, pw4, pw5)
 }
 
+// TestSetOnExpiredAccount: an AD account whose accountExpires has passed
+// binds with no password ("data 701"), as a disabled one: its activation
+// and reset set the password but answer accountDisabled, without a login
+// link. They answered that the person could log in now, with the link,
+// and the login failed. An account that expires later is not told so.
+func TestSetOnExpiredAccount(t *testing.T) {
+	e := newEnv(t, ad, func(d *server.Deps) { d.LoginURLs = map[string]string{"": "https://login.example.org/"} })
+	// accountExpires: FILETIME, 100 ns since 1601-01-01 UTC.
+	expires := func(dn string, at time.Time) {
+		t.Helper()
+		ft := at.Unix()*10_000_000 + 116_444_736_000_000_000
+		require.NoError(t, ad.SetAttributes(dn, map[string]string{"accountExpires": strconv.FormatInt(ft, 10)}))
+	}
+
+	dn, token := e.activation(newUsername())
+	expires(dn, time.Now().Add(-48*time.Hour))
+	pw := password(t)
+	a := e.complete(token, pw, "en")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"directory":true,"breachChecked":true,"accountDisabled":true}`, string(a.Body), "no login link")
+	expires(dn, time.Now().Add(30*24*time.Hour))
+	assert.True(t, e.binds(dn, pw), "the password was set, and binds once the account is extended")
+
+	user2 := newUsername()
+	dn2, err := ad.CreateUser(user2, initial)
+	require.NoError(t, err)
+	expires(dn2, time.Now().Add(-time.Minute))
+	pw2 := password(t)
+	a = e.resetComplete(e.resetSession(user2), pw2)
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.JSONEq(t, `{"accountDisabled":true}`, string(a.Body))
+
+	dn3, token3 := e.activation(newUsername())
+	expires(dn3, time.Now().Add(30*24*time.Hour))
+	pw3 := password(t)
+	a = e.complete(token3, pw3, "en")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	assert.NotContains(t, string(a.Body), "accountDisabled", "an account that expires later logs in now")
+	assert.Contains(t, string(a.Body), `"loginURL":"https://login.example.org/"`)
+	assert.True(t, e.binds(dn3, pw3))
+	e.noSecrets(pw, pw2, pw3)
+}
+
 // TestChangeDirectoryDown: a change while the directory is down answers
 // 503 directory_unavailable with Retry-After, as the activation does (it
 // answered "unavailable", the store's code, without Retry-After, and the
