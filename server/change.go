@@ -298,6 +298,17 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		dir := h.directoryFor(p.ID)
+		// AD's other forms of a username, as people type them at Windows'
+		// and Office's logins (ola@uio.example, UIO\ola), are the account
+		// they name, with its count, history and what is on file; they
+		// were searched as sAMAccountName, found nothing, and the right
+		// password was told it was wrong.
+		account, err := dir.AccountName(ctx, req.Username)
+		if err != nil {
+			h.directoryError(w, r, err)
+			return
+		}
+		req.Username, in.Username = account, account
 		// Per account: its directory's, whichever institution of that
 		// directory the request names (per institution, each one chosen
 		// in the list gave the limit again). The directory is named by

@@ -92,6 +92,17 @@ type Directory interface {
 	// the service account). OpenLDAP has no such flag and None no
 	// account: false, without a round trip.
 	Disabled(ctx context.Context, username string) (bool, error)
+	// AccountName is the username of the account that username names in
+	// another of the directory's forms, for the person's own change: on
+	// AD, a user principal name (ola@uio.example) or a down-level logon
+	// name (UIO\ola, the domain's NetBIOS name before the backslash)
+	// give the account's value of the attribute the account filter
+	// compares (sAMAccountName by default), as people type them at
+	// Windows' and Office's logins. Any other username, one the directory
+	// has no single account for, and every username of OpenLDAP and None
+	// (no round trip) is returned as given. An error: the directory could
+	// not say.
+	AccountName(ctx context.Context, username string) (string, error)
 	// Find reports nil when the directory has exactly one account for
 	// username (searched as the service account), ErrAccount when it has
 	// none or several, another error when it could not say. None: nil.
@@ -241,6 +252,9 @@ func (None) Ping(context.Context) error { return nil }
 
 // Disabled implements Directory: there is no account to disable.
 func (None) Disabled(context.Context, string) (bool, error) { return false, nil }
+
+// AccountName implements Directory: a username is only itself.
+func (None) AccountName(_ context.Context, username string) (string, error) { return username, nil }
 
 // Find implements Directory: no directory, no account to find.
 func (None) Find(context.Context, string) error { return nil }

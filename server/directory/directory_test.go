@@ -332,6 +332,33 @@ func TestBindWithUPN(t *testing.T) {
 	assert.Contains(t, err.Error(), "only Active Directory")
 }
 
+// TestAccountName: AD's user principal name (in any case) and down-level
+// logon name (NetBIOS or DNS domain name, a backslash, the name) are the
+// account's sAMAccountName; another domain's, an unknown principal name
+// and a plain username stay as typed, and OpenLDAP maps nothing.
+func TestAccountName(t *testing.T) {
+	user, _ := newUser(t, ad)
+	d := open(t, config(ad, false))
+	for typed, want := range map[string]string{
+		user + "@styrke.test":                  user,
+		strings.ToUpper(user) + "@STYRKE.TEST": user,
+		`STYRKE\` + user:                       user,
+		`styrke.test\` + user:                  user,
+		`OTHER\` + user:                        `OTHER\` + user,
+		"nobody" + user + "@styrke.test":       "nobody" + user + "@styrke.test",
+		user:                                   user,
+		`STYRKE\` + user + "@styrke.test":      `STYRKE\` + user + "@styrke.test",
+	} {
+		got, err := d.AccountName(ctx(t), typed)
+		require.NoError(t, err, "typed %q", typed)
+		assert.Equal(t, want, got, "typed %q", typed)
+	}
+	olUser, _ := newUser(t, ol)
+	got, err := open(t, config(ol, false)).AccountName(ctx(t), olUser+"@example.org")
+	require.NoError(t, err)
+	assert.Equal(t, olUser+"@example.org", got, "OpenLDAP: as typed")
+}
+
 // TestLDAPSOnThePlainPort: an LDAPS scheme (ad://, ldaps://) pointed at
 // LDAP's plain port says so and what to use; it said only "TLS handshake:
 // connection reset by peer" or "EOF".

@@ -399,6 +399,84 @@ func accountExpired(e *ldap.Entry, now time.Time) bool {
 	return !fileTime(v).After(now)
 }
 
+// AccountName implements Directory. AD forbids "@" and "\" in a
+// sAMAccountName, so a username with either is no account's name as typed:
+// "name@suffix" is searched as userPrincipalName under the base, and
+// "DOMAIN\name" is name when DOMAIN is the domain's NetBIOS name (its
+// crossRef's nETBIOSName, read from the configuration partition) or its
+// DNS name (styrke.test).
+func (d *LDAP) AccountName(ctx context.Context, username string) (string, error) {
+	at, backslash := strings.Contains(username, "@"), strings.Contains(username, `\`)
+	if d.flavour != FlavourAD || at == backslash {
+		return username, nil
+	}
+	m := usernameAttr.FindStringSubmatch(d.filter)
+	if m == nil {
+		return username, nil // a filter of its own: nothing to map to
+	}
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer c.close()
+	if backslash {
+		domain, name, _ := strings.Cut(username, `\`)
+		names, err := d.domainNames(ctx, c)
+		if err != nil {
+			return "", err
+		}
+		for _, n := range names {
+			if strings.EqualFold(n, domain) && name != "" {
+				return name, nil
+			}
+		}
+		return username, nil
+	}
+	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 0, false,
+		"(userPrincipalName="+ldap.EscapeFilter(username)+")", []string{m[1]}, nil)
+	res, err := c.Search(req)
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			return "", fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
+		}
+		return "", d.classify(ctx, "search account by user principal name", err)
+	}
+	if err != nil || res == nil || len(res.Entries) != 1 {
+		return username, nil
+	}
+	if v := res.Entries[0].GetAttributeValue(m[1]); v != "" {
+		return v, nil
+	}
+	return username, nil
+}
+
+// domainNames are the names of the domain the base is in that a
+// down-level logon name may start with: its NetBIOS name (nETBIOSName of
+// the crossRef whose nCName is the rootDSE's defaultNamingContext) and its
+// DNS name (dnsRoot).
+func (d *LDAP) domainNames(ctx context.Context, c *conn) ([]string, error) {
+	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"defaultNamingContext", "configurationNamingContext"}, nil))
+	if err != nil || len(root.Entries) == 0 {
+		return nil, d.classify(ctx, "read rootDSE", err)
+	}
+	nc := root.Entries[0].GetAttributeValue("defaultNamingContext")
+	res, err := c.Search(ldap.NewSearchRequest("CN=Partitions,"+root.Entries[0].GetAttributeValue("configurationNamingContext"),
+		ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
+		"(&(objectClass=crossRef)(nCName="+ldap.EscapeFilter(nc)+"))", []string{"nETBIOSName", "dnsRoot"}, nil))
+	if err != nil {
+		return nil, d.classify(ctx, "read the domain's names", err)
+	}
+	var names []string
+	for _, e := range res.Entries {
+		names = append(names, e.GetAttributeValues("nETBIOSName")...)
+		names = append(names, e.GetAttributeValues("dnsRoot")...)
+	}
+	return names, nil
+}
+
 // Find implements Directory.
 func (d *LDAP) Find(ctx context.Context, username string) error {
 	ctx, cancel := d.withTimeout(ctx)

@@ -100,6 +100,45 @@ func TestChangeUsernameCase(t *testing.T) {
 	})
 }
 
+// TestChangeUsernameOfAD: on AD the person may type the username as they
+// do at Windows' and Office's logins, the user principal name
+// (name@styrke.test, in any case) or the down-level logon name
+// (STYRKE\name): it is the account, with its one history (the
+// activation's password is "reused" under it). Both were searched as
+// sAMAccountName, found nothing, and the right current password was told
+// it was wrong (401 invalid_credentials). A name of another domain
+// (OTHER\name) and an unknown principal name are still no account.
+func TestChangeUsernameOfAD(t *testing.T) {
+	e := newEnv(t, ad, nil)
+	user := newUsername()
+	dn, token := e.activation(user)
+	first := password(t)
+	require.Equal(t, http.StatusOK, e.complete(token, first, "").Status)
+
+	current := first
+	for _, typed := range []string{user + "@styrke.test", strings.ToUpper(user) + "@STYRKE.TEST", `STYRKE\` + user, `styrke.test\` + user} {
+		next := password(t)
+		a := e.change(typed, current, next)
+		require.Equal(t, http.StatusNoContent, a.Status, "username %q: %s", typed, a.Body)
+		assert.True(t, e.binds(dn, next), "username %q: the new password binds", typed)
+		current = next
+	}
+	back := e.change(user+"@styrke.test", current, first)
+	assert.Equal(t, http.StatusUnprocessableEntity, back.Status, "%s", back.Body)
+	assert.Contains(t, back.rules(), "reused", "the activation's password, in the account's one history")
+	hist, err := e.st.History(context.Background(), user+"@styrke.test", 10)
+	require.NoError(t, err)
+	assert.Empty(t, hist, "no history under the principal name")
+
+	for _, typed := range []string{`OTHER\` + user, newUsername() + "@styrke.test"} {
+		a := e.change(typed, current, password(t))
+		assert.Equal(t, http.StatusUnauthorized, a.Status, "username %q: %s", typed, a.Body)
+		assert.Equal(t, "invalid_credentials", a.code(), "username %q", typed)
+	}
+	assert.True(t, e.binds(dn, current), "nothing changed")
+	e.noSecrets(first, current, token)
+}
+
 // TestChangeUsernameCaseBeforeAnyPassword: a person whose link is open and
 // who has never set a password through Styrke (no account of it is kept)
 // changes their directory password at the change page with the username
