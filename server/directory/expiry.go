@@ -72,7 +72,9 @@ var usernameAttr = regexp.MustCompile(`\(([A-Za-z][A-Za-z0-9-]*)=\{username\}\)`
 // account's fine-grained password policy; it is 0 for a password that must
 // be changed at the next logon and the largest value for one that never
 // expires (the account's "password never expires" flag, or no maximum age).
-// Disabled accounts are left out.
+// Disabled accounts are left out, and so are those whose accountExpires
+// comes no later than the password's expiry (an expired account, or one
+// that ends first): no password logs in to them then.
 //
 // OpenLDAP: pwdChangedTime plus pwdMaxAge of the account's ppolicy
 // (pwdPolicySubentry, or the default policy that Settings reads). An entry
@@ -108,13 +110,19 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 	)
 	if d.flavour == FlavourAD {
 		filter = "(&" + all + "(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
-		attrs = append(attrs, "msDS-UserPasswordExpiryTimeComputed")
+		attrs = append(attrs, "msDS-UserPasswordExpiryTimeComputed", "accountExpires")
 		expires = func(e *ldap.Entry) (time.Time, bool) {
 			v, err := strconv.ParseInt(e.GetAttributeValue("msDS-UserPasswordExpiryTimeComputed"), 10, 64)
 			if err != nil || v <= 0 || v >= maxFileTime {
 				return time.Time{}, false // none, must change now, or never
 			}
-			return fileTime(v), true
+			t := fileTime(v)
+			if accountExpired(e, t) {
+				// The account ends first (or has ended): no password logs
+				// in then, and the change page would say it is disabled.
+				return time.Time{}, false
+			}
+			return t, true
 		}
 	} else {
 		maxAge, defaultAge, err := d.policyMaxAges(ctx, c)

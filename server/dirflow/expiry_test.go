@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -86,6 +87,42 @@ func TestExpiring(t *testing.T) {
 		_, err = ex.Expiring(ctx, time.Now(), 0)
 		assert.Error(t, err, "a window of nothing")
 	})
+}
+
+// TestExpiringLeavesOutExpiredAccounts: an AD account whose accountExpires
+// has passed (AD refuses its every bind, "data 701"), or comes before its
+// password's expiry, is not reminded to change a password it cannot log in
+// with; one whose account runs longer than its password is. The expired
+// account was reminded, and the change page then told it that the account
+// is disabled.
+func TestExpiringLeavesOutExpiredAccounts(t *testing.T) {
+	d, err := directory.Open(dirConfig(ad))
+	require.NoError(t, err)
+	ex, ok := d.(directory.Expirer)
+	require.True(t, ok)
+	// accountExpires: FILETIME, 100 ns since 1601-01-01 UTC.
+	create := func(accountEnds time.Duration) string {
+		user := newUsername()
+		dn, err := ad.CreateUser(user, initial)
+		require.NoError(t, err)
+		require.NoError(t, ad.ExpireAfter(dn, initial, 30*24*time.Hour))
+		ft := time.Now().Add(accountEnds).Unix()*10_000_000 + 116_444_736_000_000_000
+		require.NoError(t, ad.SetAttributes(dn, map[string]string{"accountExpires": strconv.FormatInt(ft, 10)}))
+		return user
+	}
+	expired := create(-48 * time.Hour)
+	endsFirst := create(10 * 24 * time.Hour)
+	runsLonger := create(60 * 24 * time.Hour)
+
+	list, err := ex.Expiring(context.Background(), time.Now(), 40*24*time.Hour)
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, x := range list {
+		got[x.Username] = true
+	}
+	assert.False(t, got[expired], "an expired account is not reminded")
+	assert.False(t, got[endsFirst], "an account that ends before its password is not reminded")
+	assert.True(t, got[runsLonger], "an account that runs longer than its password is")
 }
 
 // TestAdminExpiring: GET /api/admin/expiring lists, as the service desk
