@@ -110,7 +110,9 @@ func (h *handler) readyz() http.Handler {
 		// pages say "try again shortly" (503 directory_unavailable with
 		// Retry-After) where a load balancer with no instance left would
 		// answer with its own page; the body names it, and
-		// styrke_directory_up says 0.
+		// styrke_directory_up says 0. The body names a directory by the
+		// first institution it serves (the endpoint is public; the log
+		// line has its address).
 		unavailable := map[string]string{}
 		for _, d := range h.Directories.All() {
 			err := d.Ping(ctx)
@@ -118,10 +120,10 @@ func (h *handler) readyz() http.Handler {
 			case err == nil:
 			case errors.Is(err, directory.ErrUnavailable):
 				h.Logger.WarnContext(ctx, "directory unavailable", "id", RequestID(ctx), "directory", d.String(), "err", err)
-				unavailable[d.String()] = "unavailable"
+				unavailable["directory of "+h.directoryName(d)] = "unavailable"
 			default:
 				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
-				writeError(w, errorf(CodeUnavailable, "directory not ready: "+d.String()))
+				writeError(w, errorf(CodeUnavailable, "directory not ready: directory of "+h.directoryName(d)))
 				return
 			}
 		}
