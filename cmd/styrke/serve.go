@@ -162,7 +162,25 @@ func openStore(ctx context.Context, db, data string, stdout io.Writer) (store.St
 	if err != nil {
 		return nil, "", fmt.Errorf("--db: %w", err)
 	}
+	sayMigrated(stdout, st)
 	return st, db, nil
+}
+
+// sayMigrated says once what opening st did to its schema: made it, or
+// migrated it from one version to another, after which an older build no
+// longer opens it (the log said nothing of when that was passed).
+func sayMigrated(stdout io.Writer, st store.Store) {
+	m, ok := st.(interface{ Migrated() (from, to int) })
+	if !ok {
+		return
+	}
+	switch from, to := m.Migrated(); {
+	case from == to:
+	case from == 0:
+		fmt.Fprintf(stdout, "store: a new database, schema version %d\n", to)
+	default:
+		fmt.Fprintf(stdout, "store: migrated the database schema from version %d to %d; a build older than this one no longer opens it\n", from, to)
+	}
 }
 
 // openDeskStore is openStore for a desk command that adds to the store

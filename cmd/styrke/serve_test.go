@@ -24,6 +24,7 @@ import (
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/postgres"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
 var (
@@ -71,6 +72,9 @@ func TestServe(t *testing.T) {
 
 	out := stdout.String()
 	assert.Contains(t, out, "data directory: "+data)
+	// Said once: the store was made at this schema (or migrated from one
+	// to another, after which an older build no longer opens it).
+	assert.Contains(t, out, fmt.Sprintf("store: a new database, schema version %d", sqlite.SchemaVersion))
 	assert.Contains(t, out, "sqlite:"+filepath.Join(data, "styrke.db"))
 	m := demoRE.FindStringSubmatch(out)
 	require.NotNil(t, m, "no demo link in %s", out)

@@ -285,6 +285,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if newest > SchemaVersion {
 		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
 	}
+	s.schemaFrom = newest
 	// Every version the database lacks, not only those above its newest:
 	// parallel work may land version 4 before version 3.
 	for _, m := range migrations {
@@ -300,6 +301,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}); err != nil {
 			return fmt.Errorf("version %d (%s): %w", m.version, m.name, err)
 		}
+		s.migrations++
 	}
 	return nil
 }

@@ -41,9 +41,23 @@ func IsDSN(dsn string) bool {
 // usable; call Open.
 type Store struct {
 	pool *pgxpool.Pool
+	// schemaFrom is the newest schema version the database had at Open
+	// (0: none), migrations how many Open applied.
+	schemaFrom, migrations int
 }
 
 var _ store.Store = (*Store)(nil)
+
+// Migrated reports what Open did to the schema: the newest version the
+// database had (0: none, a new store) and the one it has now (SchemaVersion);
+// equal when Open migrated nothing. serve says so once: after a migration
+// an older build no longer opens the store.
+func (s *Store) Migrated() (from, to int) {
+	if s.migrations == 0 {
+		return s.schemaFrom, s.schemaFrom
+	}
+	return s.schemaFrom, SchemaVersion
+}
 
 // DefaultConnectTimeout is how long a connection may take to open when the
 // DSN gives no connect_timeout.

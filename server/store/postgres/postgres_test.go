@@ -358,3 +358,25 @@ func TestUnavailableIsTheStoresOwn(t *testing.T) {
 	}
 	assert.True(t, s.Unavailable(fmt.Errorf("postgres: activation: %w", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")})))
 }
+
+// TestOpenSaysWhatItMigrated: Open reports the schema version the database
+// had and the one it has now, for serve to say once when a build older
+// than it can no longer open the store (the log said nothing of it).
+func TestOpenSaysWhatItMigrated(t *testing.T) {
+	dsn := pg.Database(t)
+	restore := postgres.KeepMigrations(3)
+	old := postgres.SchemaVersion
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	from, to := s.Migrated()
+	assert.Equal(t, [2]int{0, old}, [2]int{from, to}, "a new store")
+	require.NoError(t, s.Close())
+	restore()
+	for _, want := range [][2]int{{old, postgres.SchemaVersion}, {postgres.SchemaVersion, postgres.SchemaVersion}} {
+		s, err := postgres.Open(t.Context(), dsn)
+		require.NoError(t, err)
+		from, to := s.Migrated()
+		assert.Equal(t, want, [2]int{from, to})
+		require.NoError(t, s.Close())
+	}
+}

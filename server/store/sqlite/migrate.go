@@ -239,9 +239,14 @@ func (s *Store) migrate(ctx context.Context) error {
 	if newest.Int64 > int64(SchemaVersion) {
 		return fmt.Errorf("database schema version %d is newer than this program's %d", newest.Int64, SchemaVersion)
 	}
+	s.schemaFrom = int(newest.Int64)
 	for _, m := range migrations {
-		if err := s.apply(ctx, m); err != nil {
+		applied, err := s.apply(ctx, m)
+		if err != nil {
 			return fmt.Errorf("version %d (%s): %w", m.version, m.name, err)
+		}
+		if applied {
+			s.migrations++
 		}
 	}
 	return nil
@@ -285,10 +290,10 @@ func migrationVersions() []int {
 	return v
 }
 
-func (s *Store) apply(ctx context.Context, m migration) (err error) {
+func (s *Store) apply(ctx context.Context, m migration) (applied bool, err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() {
 		if err != nil {
@@ -298,17 +303,17 @@ func (s *Store) apply(ctx context.Context, m migration) (err error) {
 	var one int
 	err = tx.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations WHERE version = ?`, m.version).Scan(&one)
 	if err == nil {
-		return tx.Rollback() // already applied
+		return false, tx.Rollback() // already applied
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return err
+		return false, err
 	}
 	if _, err = tx.ExecContext(ctx, m.sql); err != nil {
-		return err
+		return false, err
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.version, m.name, time.Now().UnixMicro()); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }

@@ -64,9 +64,23 @@ type Store struct {
 	file      os.FileInfo
 	closeOnce sync.Once
 	closeErr  error
+	// schemaFrom is the schema version the file had at Open (0: none),
+	// migrations how many Open applied.
+	schemaFrom, migrations int
 }
 
 var _ store.Store = (*Store)(nil)
+
+// Migrated reports what Open did to the schema: the newest version the
+// file had (0: none, a new store) and the one it has now (SchemaVersion);
+// equal when Open migrated nothing. serve says so once: after a migration
+// an older build no longer opens the store.
+func (s *Store) Migrated() (from, to int) {
+	if s.migrations == 0 {
+		return s.schemaFrom, s.schemaFrom
+	}
+	return s.schemaFrom, SchemaVersion
+}
 
 // Open opens (creating it and its directory if needed) the SQLite database
 // at path and migrates its schema to the current version. The path must not

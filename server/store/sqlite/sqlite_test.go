@@ -383,3 +383,25 @@ func TestPingSeesFullDisk(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "bytes left")
 }
+
+// TestOpenSaysWhatItMigrated: Open reports the schema version the file had
+// and the one it has now, for serve to say once when a build older than
+// it can no longer open the store (the log said nothing of it).
+func TestOpenSaysWhatItMigrated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	restore := sqlite.KeepMigrations(3)
+	old := sqlite.SchemaVersion
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	from, to := s.Migrated()
+	assert.Equal(t, [2]int{0, old}, [2]int{from, to}, "a new store")
+	require.NoError(t, s.Close())
+	restore()
+	for _, want := range [][2]int{{old, sqlite.SchemaVersion}, {sqlite.SchemaVersion, sqlite.SchemaVersion}} {
+		s, err := sqlite.Open(t.Context(), path)
+		require.NoError(t, err)
+		from, to := s.Migrated()
+		assert.Equal(t, want, [2]int{from, to})
+		require.NoError(t, s.Close())
+	}
+}
