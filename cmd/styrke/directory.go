@@ -91,8 +91,9 @@ const directoryUsage = `usage: styrke directory check [--institution ID] [--dire
        styrke directory remind --within 14d[,3d] [--institution ID] [--dry-run] [--directory URL ...] [--db ... --smtp-url ... --twilio-...]
 
 check reads the directory's own password rules (AD: the domain's minPwdLength,
-complexity, pwdHistoryLength, minPwdAge, lockoutThreshold; OpenLDAP: the
-ppolicy entry) and lists every conflict with each institution's policy.
+complexity, pwdHistoryLength, minPwdAge, maxPwdAge, lockoutThreshold and
+lockOutObservationWindow; OpenLDAP: the ppolicy entry) and lists every conflict
+with each institution's policy, and notes worth knowing (expiry, lockout).
 Exit status 0 when every directory agrees (or none is configured), 1 when
 there is a conflict, 2 when it could not check (a setting, or a directory that
 did not answer).

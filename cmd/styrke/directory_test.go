@@ -307,6 +307,13 @@ func TestConflicts(t *testing.T) {
 		{"longer minimum", directory.Settings{MinLength: 20}, true, "requires at least 20 characters"},
 		{"complexity", directory.Settings{Complexity: true}, true, "complexity rule"},
 		{"longer history", directory.Settings{History: 24}, false, "remembers 24 passwords"},
+		{"maximum age", directory.Settings{MaxAge: 42 * 24 * time.Hour}, false, "passwords expire after 42 days: expiry reminders"},
+		{"lockout in a window", directory.Settings{LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}, false,
+			"locks an account after 5 wrong passwords in 30 minutes: the change page stops 2 before"},
+		{"lockout until a login", directory.Settings{LockoutThreshold: 10}, false,
+			"locks an account after 10 wrong passwords without a successful login between them: the change page stops 2 before (it tries no current password while the directory counts 8 or more"},
+		{"lockout at the first", directory.Settings{LockoutThreshold: 1, LockoutWindow: 90 * time.Second}, false,
+			"after 1 wrong password in 90 seconds: the change page cannot stop before it"},
 	}
 	p, err := policy.Lookup("default")
 	require.NoError(t, err)

@@ -3,6 +3,7 @@ package directory
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/styrke-iam/styrke/policy"
 )
@@ -51,11 +52,50 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 			"the directory's minimum password age is %s: a person who changes the password again within it is refused (resets by the service account are not affected).",
 			s.MinAge)})
 	}
+	if s.MaxAge > 0 {
+		out = append(out, Finding{false, fmt.Sprintf(
+			"the directory's passwords expire after %s: expiry reminders tell people before the day (styrke serve --remind-within 14d,3d, or styrke directory remind once a day); NIST and Sikt advise against expiring passwords.",
+			Span(s.MaxAge))})
+	}
+	if s.LockoutThreshold > 0 {
+		within := "without a successful login between them"
+		if s.LockoutWindow > 0 {
+			within = "in " + Span(s.LockoutWindow)
+		}
+		stop := max(s.LockoutThreshold-LockoutMargin, 1)
+		guard := fmt.Sprintf("the change page stops %d before (it tries no current password while the directory counts %d or more wrong ones), so a person keeps %d tries for the directory's own logins.",
+			s.LockoutThreshold-stop, stop, s.LockoutThreshold-stop)
+		if stop == s.LockoutThreshold {
+			guard = "the change page cannot stop before it: one wrong current password there locks the account."
+		}
+		wrong := fmt.Sprintf("%d wrong passwords", s.LockoutThreshold)
+		if s.LockoutThreshold == 1 {
+			wrong = "1 wrong password"
+		}
+		out = append(out, Finding{false, fmt.Sprintf("the directory locks an account after %s %s: %s", wrong, within, guard)})
+	}
 	if s.QualityCheck == 2 {
 		out = append(out, Finding{false,
 			"ppolicy's pwdCheckQuality is 2: the directory refuses what its quality check cannot judge; Styrke sends the password in clear over TLS, so the check can run."})
 	}
 	return out
+}
+
+// Span says d in the largest whole unit that fits it: "1 day", "42
+// days", "30 minutes", "90 seconds"; else as time.Duration does.
+func Span(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}} {
+		if d >= u.d && d%u.d == 0 {
+			if n := d / u.d; n != 1 {
+				return fmt.Sprintf("%d %ss", n, u.name)
+			}
+			return "1 " + u.name
+		}
+	}
+	return d.String()
 }
 
 // ShortestPassing is the length of the shortest password p can accept:

@@ -175,6 +175,9 @@ type Settings struct {
 	History int
 	// MinAge is the minimum time between changes.
 	MinAge time.Duration
+	// MaxAge is how long a password lasts before the directory expires it
+	// (AD's maxPwdAge, OpenLDAP's pwdMaxAge); 0: never.
+	MaxAge time.Duration
 	// LockoutThreshold is how many wrong passwords lock an account.
 	LockoutThreshold int
 	// LockoutWindow is how long the directory counts a wrong password

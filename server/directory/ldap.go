@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -1103,8 +1104,9 @@ func encodeUnicodePwd(password string) string {
 }
 
 // Settings implements Directory. AD: minPwdLength, pwdProperties'
-// complexity bit, pwdHistoryLength, minPwdAge and lockoutThreshold of the
-// domain object (the rootDSE's defaultNamingContext). OpenLDAP: the
+// complexity bit, pwdHistoryLength, minPwdAge, maxPwdAge, lockoutThreshold
+// and lockOutObservationWindow of the domain object (the rootDSE's
+// defaultNamingContext). OpenLDAP: the
 // ppolicy entry at the configured policy DN, or the one entry of class
 // pwdPolicy under the base's naming context.
 func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
@@ -1131,7 +1133,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if d.flavour == FlavourAD {
 		domain := root.Entries[0].GetAttributeValue("defaultNamingContext")
 		res, err := c.Search(ldap.NewSearchRequest(domain, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "lockoutThreshold", "lockOutObservationWindow"}, nil))
+			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge", "lockoutThreshold", "lockOutObservationWindow"}, nil))
 		if err != nil || len(res.Entries) == 0 {
 			return Settings{}, d.classify(ctx, "read domain password settings", err)
 		}
@@ -1139,7 +1141,10 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		s.MinLength = int(num(e, "minPwdLength"))
 		s.Complexity = num(e, "pwdProperties")&1 == 1
 		s.History = int(num(e, "pwdHistoryLength"))
-		s.MinAge = time.Duration(-num(e, "minPwdAge")) * 100 // 100 ns units, stored negative
+		s.MinAge = time.Duration(-num(e, "minPwdAge")) * 100       // 100 ns units, stored negative
+		if n := num(e, "maxPwdAge"); n < 0 && n != math.MinInt64 { // the least int64: never
+			s.MaxAge = time.Duration(-n) * 100
+		}
 		s.LockoutThreshold = int(num(e, "lockoutThreshold"))
 		s.LockoutWindow = time.Duration(-num(e, "lockOutObservationWindow")) * 100
 		return s, nil
@@ -1149,7 +1154,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		base, scope = d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
-		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval"}, nil))
+		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval"}, nil))
 	if err != nil {
 		return Settings{}, d.classify(ctx, "read password policy", err)
 	}
@@ -1166,6 +1171,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	s.QualityCheck = int(num(e, "pwdCheckQuality"))
 	s.History = int(num(e, "pwdInHistory"))
 	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
+	s.MaxAge = time.Duration(num(e, "pwdMaxAge")) * time.Second
 	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
 		s.LockoutWindow = time.Duration(num(e, "pwdFailureCountInterval")) * time.Second

@@ -571,3 +571,91 @@ func (s *Server) Locked(dn string) (bool, error) {
 	v := res.Entries[0].GetAttributeValue(attr)
 	return v != "" && v != "0", nil
 }
+
+// DomainPolicy is an AD domain's password policy as its domain object
+// holds it (samba-tool domain passwordsettings, Windows' Default Domain
+// Policy). A zero MaxAge is "never"; the lockout duration is set to
+// LockoutWindow (AD requires it no shorter).
+type DomainPolicy struct {
+	MinLength        int
+	Complexity       bool
+	History          int
+	MinAge, MaxAge   time.Duration
+	LockoutThreshold int
+	LockoutWindow    time.Duration
+}
+
+// WindowsDefaultPolicy is Windows Server's default domain password policy
+// (complexity on, 7 characters, 24 remembered, a minimum age of 1 day and
+// a maximum of 42), with the lockout institutions commonly add to it: 5
+// wrong passwords in 30 minutes.
+var WindowsDefaultPolicy = DomainPolicy{MinLength: 7, Complexity: true, History: 24, MinAge: 24 * time.Hour,
+	MaxAge: 42 * 24 * time.Hour, LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}
+
+// domainPolicyAttrs are the domain object's attributes SetDomainPolicy
+// writes.
+var domainPolicyAttrs = []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge",
+	"lockoutThreshold", "lockOutObservationWindow", "lockoutDuration"}
+
+// SetDomainPolicy sets the AD domain's password policy to p, as the
+// administrator over LDAP, and sets the one before back when t ends. A
+// Directory opened before keeps the settings it read.
+func (s *Server) SetDomainPolicy(t testing.TB, p DomainPolicy) {
+	t.Helper()
+	if s.Kind != AD {
+		t.Fatalf("dirtest: SetDomainPolicy on %s: a domain policy is AD's", s.Kind)
+	}
+	c, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest(s.BaseDN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", domainPolicyAttrs, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("dirtest: read the domain's password policy: %v", err)
+	}
+	before := map[string]string{}
+	for _, a := range domainPolicyAttrs {
+		before[a] = res.Entries[0].GetAttributeValue(a)
+	}
+	age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
+	props, _ := strconv.ParseInt(before["pwdProperties"], 10, 64)
+	props &^= 1
+	if p.Complexity {
+		props |= 1
+	}
+	maxAge := "-9223372036854775808" // never
+	if p.MaxAge > 0 {
+		maxAge = age(p.MaxAge)
+	}
+	set := func(vals map[string]string) error {
+		mod := ldap.NewModifyRequest(s.BaseDN, nil)
+		for _, a := range domainPolicyAttrs {
+			mod.Replace(a, []string{vals[a]})
+		}
+		return c.Modify(mod)
+	}
+	if err := set(map[string]string{
+		"minPwdLength": strconv.Itoa(p.MinLength), "pwdProperties": strconv.FormatInt(props, 10),
+		"pwdHistoryLength": strconv.Itoa(p.History), "minPwdAge": age(p.MinAge), "maxPwdAge": maxAge,
+		"lockoutThreshold": strconv.Itoa(p.LockoutThreshold), "lockOutObservationWindow": age(p.LockoutWindow),
+		"lockoutDuration": age(p.LockoutWindow),
+	}); err != nil {
+		t.Fatalf("dirtest: set the domain's password policy: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := s.Admin()
+		if err == nil {
+			defer c.Close()
+			mod := ldap.NewModifyRequest(s.BaseDN, nil)
+			for _, a := range domainPolicyAttrs {
+				mod.Replace(a, []string{before[a]})
+			}
+			err = c.Modify(mod)
+		}
+		if err != nil {
+			t.Errorf("dirtest: set the domain's password policy back: %v", err)
+		}
+	})
+}
