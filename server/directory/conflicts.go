@@ -48,9 +48,13 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 			s.History, p.HistorySize)})
 	}
 	if s.MinAge > 0 {
+		// The directory counts from the password's last setting, whoever
+		// set it (AD's pwdLastSet, ppolicy's pwdChangedTime): only the
+		// person's own change is refused, but an activation's or a
+		// reset's setting starts the clock too.
 		out = append(out, Finding{false, fmt.Sprintf(
-			"the directory's minimum password age is %s: a person who changes the password again within it is refused (resets by the service account are not affected).",
-			s.MinAge)})
+			"the directory's minimum password age is %[1]s: a person's own change within it of the password's last setting is refused, and an activation or a reset (the service account's) starts it as a change does: a person who activates the account, or resets the password, and then changes it at once on the change page is refused for %[1]s from that setting. Set it to 0 unless reuse at the directory's own password change must be slowed.",
+			Span(s.MinAge))})
 	}
 	if s.MaxAge > 0 {
 		out = append(out, Finding{false, fmt.Sprintf(

@@ -43,3 +43,31 @@ func TestWindowsDefaultPolicy(t *testing.T) {
 		assert.Contains(t, got, want)
 	}
 }
+
+// TestMinimumAgeCountsFromAReset: AD's minimum password age refuses the
+// person's change within it of a reset (the service account's, as an
+// activation or a forgotten password sets it), not only of an earlier
+// change; the note of `directory check` said resets were not affected.
+func TestMinimumAgeCountsFromAReset(t *testing.T) {
+	p := dirtest.WindowsDefaultPolicy
+	p.MinAge = 4 * time.Second // the day, shortened
+	ad.SetDomainPolicy(t, p)
+	d := open(t, config(ad, false))
+	user, _ := newUser(t, ad)
+	time.Sleep(p.MinAge + time.Second) // the account's own setting is old enough
+	const reset, next, after = "Reset!Passw0rd-2026a", "Next!Passw0rd-2026b", "After!Passw0rd-2026c"
+	require.NoError(t, d.SetPassword(ctx(t), user, reset))
+	err := d.ChangePassword(ctx(t), user, reset, next)
+	var ref *directory.Refusal
+	require.ErrorAs(t, err, &ref, "a change at once after a reset")
+	assert.Equal(t, directory.RuleTooYoung, ref.Rule)
+	time.Sleep(p.MinAge + time.Second)
+	require.NoError(t, d.ChangePassword(ctx(t), user, reset, after), "a change once the minimum age has passed")
+
+	s, err := d.Settings(ctx(t))
+	require.NoError(t, err)
+	got := notes(t, "default", s)
+	assert.Contains(t, got, "the directory's minimum password age is 4 seconds")
+	assert.Contains(t, got, "an activation or a reset (the service account's) starts it as a change does: a person who activates the account, or resets the password, and then changes it at once on the change page is refused for 4 seconds from that setting")
+	assert.NotContains(t, got, "not affected")
+}
