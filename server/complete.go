@@ -339,7 +339,7 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 		h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "policy", p.ID,
 			"rule", ref.Rule, "diagnostic", ref.Diagnostic)
 		res.OK = false
-		res.Violations = append(res.Violations, directoryViolation(ref.Rule, in.Lang))
+		res.Violations = append(res.Violations, directoryViolation(ref, in.Lang))
 		writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-a.Failures))
 	case errors.Is(err, store.ErrBusy):
 		w.Header().Set("Retry-After", strconv.Itoa(leaseRetryAfter(err, h.ClaimLease, h.Now(), 2)))

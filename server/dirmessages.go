@@ -1,6 +1,10 @@
 package server
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
 )
@@ -36,9 +40,22 @@ var directoryMessages = map[string][3]string{
 	},
 }
 
+// tooYoungMessages say, in nb, nn and en, that the directory allows one
+// change per its minimum age ({per}: "per døgn", "a day"), counted from
+// any setting of the password, and when to try again ({time}, Norwegian
+// time): the refusal's NotBefore. Without it directoryMessages' text.
+var tooYoungMessages = [3]string{
+	"Katalogen du logger inn med, tillater bare én passordendring {per}, og passordet ditt ble satt for kort tid siden (også en aktivering eller glemt passord setter det). Prøv igjen etter {time}.",
+	"Katalogen du loggar inn med, tillèt berre éi passordendring {per}, og passordet ditt vart sett for kort tid sidan (òg ei aktivering eller gløymt passord set det). Prøv igjen etter {time}.",
+	"The directory you log in with allows only one password change {per}, and yours was set too recently (an activation or a forgotten password sets it too). Try again after {time}.",
+}
+
 // directoryViolation is the directory's refusal as a violation, in lang
-// (nb, nn or en; anything else nb).
-func directoryViolation(rule, lang string) policy.Violation {
+// (nb, nn or en; anything else nb). A password too young with a known
+// NotBefore says when to try again, also as the parameter notBefore
+// (RFC 3339).
+func directoryViolation(ref *directory.Refusal, lang string) policy.Violation {
+	rule := ref.Rule
 	m, ok := directoryMessages[rule]
 	if !ok {
 		rule, m = directory.RuleRefused, directoryMessages[directory.RuleRefused]
@@ -50,5 +67,56 @@ func directoryViolation(rule, lang string) policy.Violation {
 	case "en":
 		i = 2
 	}
+	if rule == directory.RuleTooYoung && !ref.NotBefore.IsZero() && ref.MinAge > 0 {
+		// The minute after, so that "after 14.35" is never too soon.
+		at := ref.NotBefore.Truncate(time.Minute)
+		if at.Before(ref.NotBefore) {
+			at = at.Add(time.Minute)
+		}
+		msg := strings.NewReplacer("{per}", perAge(ref.MinAge, i), "{time}", norwegianTime(at, i)).Replace(tooYoungMessages[i])
+		return policy.Violation{Rule: rule, Message: msg,
+			Params: []policy.Param{{Name: "notBefore", Value: policy.ParamValue{Str: at.UTC().Format(time.RFC3339), IsStr: true}}}}
+	}
 	return policy.Violation{Rule: rule, Message: m[i]}
+}
+
+// perAge says "one change per d" in language i (nb, nn, en): "per døgn",
+// "per 4 timar", "every 30 minutes", "a day".
+func perAge(d time.Duration, i int) string {
+	units := []struct {
+		d         time.Duration
+		one, many [3]string // "a day"; "every %d days"
+	}{
+		{24 * time.Hour, [3]string{"per døgn", "per døgn", "a day"}, [3]string{"per %d døgn", "per %d døgn", "every %d days"}},
+		{time.Hour, [3]string{"per time", "per time", "an hour"}, [3]string{"per %d timer", "per %d timar", "every %d hours"}},
+		{time.Minute, [3]string{"per minutt", "per minutt", "a minute"}, [3]string{"per %d minutter", "per %d minutt", "every %d minutes"}},
+	}
+	for _, u := range units {
+		if d >= u.d && d%u.d == 0 {
+			if d == u.d {
+				return u.one[i]
+			}
+			return fmt.Sprintf(u.many[i], d/u.d)
+		}
+	}
+	secs := int64((d + time.Second - 1) / time.Second)
+	return fmt.Sprintf([3]string{"per %d sekunder", "per %d sekund", "every %d seconds"}[i], secs)
+}
+
+var monthNames = [3][12]string{
+	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
+	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
+	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// norwegianTime writes t in Norwegian time in language i (nb, nn, en), as
+// the reminders do: "9. desember 2026 kl. 14.35", "9 December 2026 at
+// 14:35 (Norwegian time)".
+func norwegianTime(t time.Time, i int) string {
+	t = t.In(oslo())
+	m := monthNames[i][t.Month()-1]
+	if i == 2 {
+		return fmt.Sprintf("%d %s %d at %02d:%02d (Norwegian time)", t.Day(), m, t.Year(), t.Hour(), t.Minute())
+	}
+	return fmt.Sprintf("%d. %s %d kl. %02d.%02d", t.Day(), m, t.Year(), t.Hour(), t.Minute())
 }

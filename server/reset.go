@@ -757,7 +757,7 @@ func setAnswer(w http.ResponseWriter, inDirectory, accountDisabled, breachChecke
 func directoryRefused(w http.ResponseWriter, p policy.Policy, in policy.Input, ref *directory.Refusal) {
 	res := policy.Evaluate(p, in)
 	res.OK = false
-	v := directoryViolation(ref.Rule, in.Lang)
+	v := directoryViolation(ref, in.Lang)
 	res.Violations = append(res.Violations, v)
 	// The refusal says what to do; the policy's "meets the requirements"
 	// beside it contradicted the answer.

@@ -315,6 +315,13 @@ func (t Text) ChangeNoCurrent() string {
 	return t.pick("Skriv inn passordet du har nå.", "Skriv inn passordet du har no.", "Type your current password.")
 }
 
+// ChangeNotNow heads the change page's list when the directory refused
+// the change itself, not the password (directory_too_young: any password
+// would be refused until the time the list says).
+func (t Text) ChangeNotNow() string {
+	return t.pick("Passordet kan ikke endres ennå:", "Passordet kan ikkje endrast enno:", "The password cannot be changed yet:")
+}
+
 // ResetSessionChanged says the reset's sign-in was replaced in another tab
 // of the browser: the form now shows the account that sign-in is for.
 func (t Text) ResetSessionChanged() string {

@@ -157,6 +157,14 @@ const (
 type Refusal struct {
 	Rule       string
 	Diagnostic string
+	// NotBefore is, for RuleTooYoung, when the directory next allows the
+	// account a change of its own: the password's last setting (a change,
+	// an activation or a reset: AD's pwdLastSet, ppolicy's pwdChangedTime)
+	// plus MinAge, the directory's minimum password age as Settings reads
+	// it (the domain's, or the default ppolicy's). Zero when either is
+	// unknown, and for every other rule.
+	NotBefore time.Time
+	MinAge    time.Duration
 }
 
 func (r *Refusal) Error() string { return "directory refused the password: " + r.Rule }

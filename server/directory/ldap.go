@@ -616,9 +616,53 @@ func (d *LDAP) ChangePassword(ctx context.Context, username, current, password s
 		err = passwordModify(c, "", current, password)
 	}
 	if err != nil {
-		return d.writeError(ctx, "change password", err, username, password, true)
+		err = d.writeError(ctx, "change password", err, username, password, true)
+		if ref := (*Refusal)(nil); errors.As(err, &ref) && ref.Rule == RuleTooYoung {
+			ref.NotBefore, ref.MinAge = d.nextChange(ctx, dn)
+		}
+		return err
 	}
 	return nil
+}
+
+// nextChange is when the directory next allows the account at dn a change
+// of its own, and its minimum password age: the password's last setting
+// (AD's pwdLastSet, ppolicy's pwdChangedTime, read as the service account)
+// plus the minimum age of Settings. Zero when either is unknown (a
+// fine-grained policy's own minimum age is not read).
+func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Duration) {
+	s, err := d.cachedSettings(ctx)
+	if err != nil || s.MinAge <= 0 || dn == "" {
+		return time.Time{}, 0
+	}
+	c, err := d.service(ctx)
+	if err != nil {
+		return time.Time{}, 0
+	}
+	defer c.close()
+	attr := "pwdLastSet"
+	if d.flavour == FlavourOpenLDAP {
+		attr = "pwdChangedTime"
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{attr}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return time.Time{}, 0
+	}
+	v := res.Entries[0].GetAttributeValue(attr)
+	var last time.Time
+	if d.flavour == FlavourOpenLDAP {
+		if last, err = ber.ParseGeneralizedTime([]byte(v)); err != nil {
+			return time.Time{}, 0
+		}
+	} else {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 { // 0: must change at next logon
+			return time.Time{}, 0
+		}
+		last = fileTime(n)
+	}
+	return last.Add(s.MinAge), s.MinAge
 }
 
 // Verify implements Directory: a bind as the account.

@@ -1,9 +1,12 @@
 package dirflow
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -536,4 +539,71 @@ func TestChangeDirectoryDown(t *testing.T) {
 		assert.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
 		e.noSecrets(initial, pw)
 	})
+}
+
+// TestChangeTooYoungSaysWhen: the tester's case. AD at Windows' default
+// domain policy (a minimum password age of 1 day); a person activates the
+// account and at once changes the password on the change page. AD refuses
+// it (directory_too_young), and the answer says, in the page's language,
+// that AD allows one change a day and when to try again (pwdLastSet plus
+// the day, in Norwegian time, also as the parameter notBefore); it said
+// only "try again later". The feedback is that text, not "meets the
+// requirements".
+func TestChangeTooYoungSaysWhen(t *testing.T) {
+	ad.SetDomainPolicy(t, dirtest.WindowsDefaultPolicy)
+	e := newEnv(t, ad, nil)
+	user := newUsername()
+	dn, token := e.activation(user)
+	first, next := password(t), password(t)
+	before := time.Now().Add(-time.Second)
+	require.Equal(t, http.StatusOK, e.complete(token, first, "").Status)
+	after := time.Now().Add(time.Second)
+
+	oslo, err := time.LoadLocation("Europe/Oslo")
+	require.NoError(t, err)
+	for _, tc := range []struct{ lang, says, clock string }{
+		{"nb", "Katalogen du logger inn med, tillater bare én passordendring per døgn", "kl. 15.04."},
+		{"nn", "Katalogen du loggar inn med, tillèt berre éi passordendring per døgn", "kl. 15.04."},
+		{"en", "The directory you log in with allows only one password change a day", "at 15:04 (Norwegian time)."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			a := e.changeIn(tc.lang, user, first, next)
+			require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+			var v struct {
+				Violations []struct {
+					Rule    string                        `json:"rule"`
+					Params  struct{ NotBefore time.Time } `json:"params"`
+					Message string                        `json:"message"`
+				} `json:"violations"`
+				Feedback []string `json:"feedback"`
+			}
+			require.NoError(t, json.Unmarshal(a.Body, &v))
+			require.Len(t, v.Violations, 1, "%s", a.Body)
+			got := v.Violations[0]
+			assert.Equal(t, "directory_too_young", got.Rule)
+			at := got.Params.NotBefore
+			assert.False(t, at.Before(before.Add(24*time.Hour)), "notBefore %s, want after %s", at, before.Add(24*time.Hour))
+			assert.False(t, at.After(after.Add(24*time.Hour+time.Minute)), "notBefore %s, want before %s", at, after.Add(24*time.Hour+time.Minute))
+			assert.Contains(t, got.Message, tc.says)
+			assert.Contains(t, got.Message, at.In(oslo).Format(tc.clock), "the time to try again")
+			assert.Equal(t, []string{got.Message}, v.Feedback)
+		})
+	}
+	assert.True(t, e.binds(dn, first), "nothing changed")
+	e.noSecrets(first, next)
+}
+
+// changeIn is change with the page's language (Accept-Language).
+func (e *env) changeIn(lang, username, current, pw string) answer {
+	e.t.Helper()
+	b, _ := json.Marshal(map[string]string{"username": username, "current": current, "password": pw})
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/change", bytes.NewReader(b))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Language", lang)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, raw, resp.Header.Get("Retry-After")}
 }

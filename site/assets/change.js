@@ -112,6 +112,15 @@ form.addEventListener('submit', async (event) => {
     case 422: {
       const violations = res.data?.violations;
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgServererror];
+      // The directory refused the change itself (its minimum password
+      // age: any password would be refused until the time the text
+      // says), not this password: the meter keeps its verdict of the
+      // password, which said "does not meet the requirements" above the
+      // refusal, and the field is not marked wrong.
+      if (texts.length > 0 && violations.every((v) => v?.rule === 'directory_too_young')) {
+        setList(texts, msg.msgNotnow);
+        return;
+      }
       setList(texts, msg.msgRejected);
       styrkeForm.refused(password, meter, res.data, texts, msg.msgRejectedbelow);
       return;
