@@ -117,7 +117,7 @@ form.addEventListener('submit', async (event) => {
       // says), not this password: the meter keeps its verdict of the
       // password, which said "does not meet the requirements" above the
       // refusal, and the field is not marked wrong.
-      if (texts.length > 0 && violations.every((v) => v?.rule === 'directory_too_young')) {
+      if (Array.isArray(violations) && violations.length > 0 && violations.every((v) => v?.rule === 'directory_too_young')) {
         setList(texts, msg.msgNotnow);
         return;
       }
