@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -298,13 +300,72 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		dir := h.directoryFor(p.ID)
+		addrKey := h.throttleKey("addr", h.clientAddr(r))
+		now := h.Now()
+		addrLimit := h.ChangeAddrLimit
+		if addrLimit <= 0 {
+			addrLimit = DefaultChangeAddrLimit
+		}
+		// Each try is counted before the current password is checked, and
+		// taken back when it proves right: tries sent at once each see the
+		// others' (read before the check and written after it, 40 at once
+		// let 35 wrong passwords through to the directory, which locked
+		// the account). A try over either limit is not counted (but for
+		// the address's count of a try that asked the directory, below).
+		counted := [][]byte{}
+		refund := func() {
+			for _, k := range counted {
+				if err := h.Store.Refund(context.WithoutCancel(ctx), k); err != nil {
+					h.Logger.WarnContext(ctx, "throttle refund failed", "id", RequestID(ctx), "err", err)
+				}
+			}
+			counted = nil
+		}
+		// count counts a try under key and reports whether it is within
+		// limit; when it is not (or the store failed), the request is
+		// answered and every count taken back but those in keep.
+		count := func(key []byte, limit int, keep ...[]byte) bool {
+			n, err := h.Store.Fail(ctx, key, now, ChangeWindow)
+			if err != nil {
+				refund()
+				h.internal(w, r, "throttle", err)
+				return false
+			}
+			counted = append(counted, key)
+			if n <= limit {
+				return true
+			}
+			counted = slices.DeleteFunc(counted, func(k []byte) bool {
+				return slices.ContainsFunc(keep, func(c []byte) bool { return bytes.Equal(c, k) })
+			})
+			refund()
+			h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
+			// No directory search here: a throttled run costs nothing.
+			name, unknown := h.refusedName(ctx, dir, req.Username, false)
+			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
+				Detail: "change: too many wrong current passwords; throttled" + unknown})
+			w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
+			writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
+			return false
+		}
+		// The address first, before anything asks the directory: an
+		// address over its limit costs no directory call.
+		if !count(addrKey, addrLimit) {
+			return
+		}
 		// AD's other forms of a username, as people type them at Windows'
 		// and Office's logins (ola@uio.example, UIO\ola), are the account
 		// they name, with its count, history and what is on file; they
 		// were searched as sAMAccountName, found nothing, and the right
-		// password was told it was wrong.
+		// password was told it was wrong. Such a form costs the directory
+		// a search (AccountName), so its try keeps its address count even
+		// when the account's count then refuses it: a run of them against
+		// an account already throttled went to the domain controller at
+		// the request rate, each not counted.
+		searched := !directory.IsNone(dir) && strings.ContainsAny(req.Username, `@\`)
 		account, err := dir.AccountName(ctx, req.Username)
 		if err != nil {
+			refund()
 			h.directoryError(w, r, err)
 			return
 		}
@@ -319,49 +380,12 @@ func (h *handler) change() http.Handler {
 		// "Kari" with the Kelvin sign are kari's counter too, as a
 		// directory may match them to kari's account.
 		userKey := h.changeUserKey(dir, req.Username)
-		addrKey := h.throttleKey("addr", h.clientAddr(r))
-		now := h.Now()
-		limit := h.userLimit(ctx, dir)
-		addrLimit := h.ChangeAddrLimit
-		if addrLimit <= 0 {
-			addrLimit = DefaultChangeAddrLimit
+		var keep [][]byte
+		if searched {
+			keep = append(keep, addrKey)
 		}
-		// Each try is counted before the current password is checked, and
-		// taken back when it proves right: tries sent at once each see the
-		// others' (read before the check and written after it, 40 at once
-		// let 35 wrong passwords through to the directory, which locked
-		// the account). A try over either limit is not counted.
-		counted := [][]byte{}
-		refund := func() {
-			for _, k := range counted {
-				if err := h.Store.Refund(context.WithoutCancel(ctx), k); err != nil {
-					h.Logger.WarnContext(ctx, "throttle refund failed", "id", RequestID(ctx), "err", err)
-				}
-			}
-			counted = nil
-		}
-		for _, k := range []struct {
-			key   []byte
-			limit int
-		}{{userKey, limit}, {addrKey, addrLimit}} {
-			n, err := h.Store.Fail(ctx, k.key, now, ChangeWindow)
-			if err != nil {
-				refund()
-				h.internal(w, r, "throttle", err)
-				return
-			}
-			counted = append(counted, k.key)
-			if n > k.limit {
-				refund()
-				h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
-				// No directory search here: a throttled run costs nothing.
-				name, unknown := h.refusedName(ctx, dir, req.Username, false)
-				h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
-					Detail: "change: too many wrong current passwords; throttled" + unknown})
-				w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
-				writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
-				return
-			}
+		if !count(userKey, h.userLimit(ctx, dir), keep...) {
+			return
 		}
 		// The count is taken back when the current password proved right
 		// (below), or when the request ends before the password went to

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -503,4 +505,85 @@ func requireSavedHere(t *testing.T, status int, body []byte, what ...any) {
 func assertSavedHere(t *testing.T, status int, body []byte, what ...any) {
 	t.Helper()
 	assert.True(t, savedHere(status, body), "status %d, body %s (%s)", status, body, fmt.Sprint(what...))
+}
+
+// loginNames is a directory that maps AD's other login forms (name@realm,
+// DOMAIN\name) to an account name as AD's AccountName does, counting each
+// such search, and refuses every current password.
+type loginNames struct {
+	directory.None
+	names    map[string]string
+	searches atomic.Int32
+}
+
+func (d *loginNames) AccountName(_ context.Context, username string) (string, error) {
+	if !strings.ContainsAny(username, `@\`) {
+		return username, nil // no round trip, as AD's
+	}
+	d.searches.Add(1)
+	if n, ok := d.names[strings.ToLower(username)]; ok {
+		return n, nil
+	}
+	return username, nil
+}
+
+func (d *loginNames) Verify(context.Context, string, string) error {
+	return directory.ErrInvalidCredentials
+}
+
+// TestChangeAccountNameThrottled: AD's search of a user principal name or
+// DOMAIN\name is bounded by the address's count of wrong passwords, as every
+// other directory call of the change page is. It ran before either count,
+// for every try (a new connection, a service-account bind and a search, or
+// two for DOMAIN\name), so an address over its limit, or one sending the
+// login name of an account already throttled (a try over a limit is not
+// counted), reached the domain controller at the request rate: 20 a second,
+// where the address's count allows 20 tries a quarter of an hour.
+func TestChangeAccountNameThrottled(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		userLimit       int
+		addrLimit       int
+		usernames       []string // tried in turn, each with a wrong password
+		wantSearches    int32
+		wantLastRefusal int
+	}{
+		{
+			name:      "an address over its limit",
+			userLimit: 5, addrLimit: 2,
+			usernames:       []string{"a@uio.example", "b@uio.example", `UIO\c`, "d@uio.example", `UIO\e`},
+			wantSearches:    2,
+			wantLastRefusal: http.StatusTooManyRequests,
+		},
+		{
+			name:      "an account already throttled",
+			userLimit: 2, addrLimit: 4,
+			usernames: []string{"ola@uio.example", `UIO\ola`, "ola@uio.example", "ola@uio.example",
+				"OLA@uio.example", "ola@uio.example", `UIO\ola`, "ola@uio.example"},
+			wantSearches:    4,
+			wantLastRefusal: http.StatusTooManyRequests,
+		},
+		{
+			name:      "plain account names ask no directory",
+			userLimit: 2, addrLimit: 3,
+			usernames:       []string{"ola", "ola", "ola", "kari", "per"},
+			wantSearches:    0,
+			wantLastRefusal: http.StatusTooManyRequests,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := &loginNames{names: map[string]string{"ola@uio.example": "ola", `uio\ola`: "ola"}}
+			e := newResetEnv(t, func(d *server.Deps) {
+				d.ChangeUserLimit, d.ChangeAddrLimit = tc.userLimit, tc.addrLimit
+				d.Directories = &directory.Set{Default: dir}
+			})
+			var status int
+			for i, u := range tc.usernames {
+				res, _ := e.postJSON(t, "/api/change", change(u, "wrong-"+strconv.Itoa(i), strong2))
+				status = res.StatusCode
+			}
+			assert.Equal(t, tc.wantSearches, dir.searches.Load(), "directory searches for %q", tc.usernames)
+			assert.Equal(t, tc.wantLastRefusal, status, "the last try of %q", tc.usernames)
+		})
+	}
 }
