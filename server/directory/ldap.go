@@ -67,7 +67,8 @@ type LDAP struct {
 	refused    string
 	refusedAt  time.Time
 	refusedErr error
-	refusals   int // refusals of that password in a row
+	refusals   int  // refusals of that password in a row
+	retrying   bool // a call sends it again, its wait over (servicePassword)
 	base       string
 	filter     string // with {username}
 	policyDN   string
@@ -212,6 +213,13 @@ func (d *LDAP) service(ctx context.Context) (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Whatever this call's end (the refusal recorded again, a bind, a
+	// connection that failed), a retry it made is over.
+	defer func() {
+		d.passwordMu.Lock()
+		d.retrying = false
+		d.passwordMu.Unlock()
+	}()
 	c, err := d.dial(ctx)
 	if err != nil {
 		return nil, err
@@ -283,22 +291,35 @@ func serviceWait(n int) time.Duration {
 // a password stops working are each refused: as many failures as requests
 // in flight at that moment. An account the directory locked or disabled
 // refuses the right password too: once that is lifted, it binds at the
-// next try after the wait.)
+// next try after the wait.) Once the wait is over, one call at a time
+// sends the refused password again (service ends the retry): every call
+// made before the retry's answer sent it, a burst of failed binds under
+// load, and one burst could lock the account.
 func (d *LDAP) servicePassword() (string, error) {
 	d.passwordMu.Lock()
 	pw, refused, at, refusal, n := d.password, d.refused, d.refusedAt, d.refusedErr, d.refusals
-	d.passwordMu.Unlock()
 	wait := serviceWait(n)
-	if refusal == nil || pw != refused || time.Since(at) >= wait {
+	if refusal == nil || pw != refused {
+		d.passwordMu.Unlock()
 		return pw, nil
 	}
+	if time.Since(at) >= wait && !d.retrying {
+		d.retrying = true
+		d.passwordMu.Unlock()
+		return pw, nil
+	}
+	next := "not sent again before " + at.Add(wait).UTC().Format(time.DateTime+" UTC")
+	if d.retrying {
+		next = "sent again by one call now, the others wait for its answer"
+	}
+	d.passwordMu.Unlock()
 	if d.passwordFile != "" {
 		if fresh, err := ReadSecret(d.passwordFile, ""); err == nil && fresh != "" && fresh != pw {
 			return fresh, nil
 		}
 	}
-	return "", fmt.Errorf("%w (refused %d time(s) in a row, last at %s; not sent again before %s, so that probes and requests do not lock the account: a new password in the file is tried at once)",
-		refusal, n, at.UTC().Format(time.DateTime+" UTC"), at.Add(wait).UTC().Format(time.DateTime+" UTC"))
+	return "", fmt.Errorf("%w (refused %d time(s) in a row, last at %s; %s, so that probes and requests do not lock the account: a new password in the file is tried at once)",
+		refusal, n, at.UTC().Format(time.DateTime+" UTC"), next)
 }
 
 // findDN searches the account's entry as the service account. The username

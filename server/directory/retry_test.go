@@ -1,11 +1,15 @@
 package directory
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestServiceRetryBacksOff: a service-account password refused again and
@@ -54,4 +58,48 @@ func TestServiceRetryBacksOff(t *testing.T) {
 			assert.NotContains(t, err.Error(), stale)
 		})
 	}
+}
+
+// TestServiceRetryOneAtATime: once a refused service-account password's
+// wait has passed, one call sends it again, and the others get the
+// refusal until that call has ended. Every call made before the retry's
+// answer sent it: a retry under load (probes, requests, the expiry run) was
+// a burst of failed binds, and one burst was enough for a password policy
+// that locks after three to five.
+func TestServiceRetryOneAtATime(t *testing.T) {
+	const stale = "Stale!Passw0rd-2025"
+	refused := func(addr string) *LDAP {
+		return &LDAP{addr: addr, timeout: time.Second, tls: &tls.Config{}, password: stale, refused: stale,
+			refusedAt: time.Now().Add(-15 * time.Minute), refusedErr: errors.New("refused"), refusals: 1}
+	}
+	t.Run("calls while the retry is under way", func(t *testing.T) {
+		d := refused("")
+		const calls = 8
+		sent := 0
+		for range calls {
+			pw, err := d.servicePassword()
+			if err == nil {
+				sent++
+				assert.Equal(t, stale, pw)
+				continue
+			}
+			assert.Empty(t, pw)
+			assert.NotContains(t, err.Error(), stale)
+		}
+		assert.Equal(t, 1, sent, "of %d calls after the wait, how many sent the refused password", calls)
+	})
+	t.Run("a retry that ended without an answer", func(t *testing.T) {
+		// Nothing listens there: the retry's connection fails, and the
+		// next call may try again.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := l.Addr().String()
+		require.NoError(t, l.Close())
+		d := refused(addr)
+		_, err = d.service(context.Background())
+		require.ErrorIs(t, err, ErrUnavailable)
+		pw, err := d.servicePassword()
+		assert.NoError(t, err, "the call after a retry that could not connect")
+		assert.Equal(t, stale, pw)
+	})
 }
