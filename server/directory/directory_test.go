@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -626,4 +627,43 @@ func TestSetPasswordLockUnreadable(t *testing.T) {
 			assert.False(t, binds, "pwdAccountLockedTime %q: the new password was set", tc.lock)
 		})
 	}
+}
+
+// TestHoldKeyNamesTheAccount: the key an account's check and bind is held
+// under across instances (HoldWith) names the account, however each
+// instance spells the directory's URL (LDAPS or StartTLS, the host's
+// address written otherwise): the key held the URL as configured, and
+// instances configured apart held one account under two keys, read the
+// same failure count and bound at once, as before the hold.
+func TestHoldKeyNamesTheAccount(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		host, _, err := net.SplitHostPort(s.HostPort())
+		require.NoError(t, err)
+		spelt := config(s, false)
+		// The same address as an IPv4-mapped IPv6 one.
+		spelt.URL = strings.Replace(spelt.URL, "://"+host, "://[::ffff:"+host+"]", 1)
+		user, _ := newUser(t, s)
+		var keys []string
+		for _, c := range []directory.Config{config(s, false), config(s, true), spelt} {
+			d := open(t, c)
+			d.(interface{ HoldWith(directory.Holder) }).HoldWith(func(_ context.Context, key string) (func(), error) {
+				keys = append(keys, key)
+				return func() {}, nil
+			})
+			err := d.Verify(ctx(t), user, "Wrong!Passw0rd-2026")
+			require.ErrorIs(t, err, directory.ErrInvalidCredentials, "%s", c.URL)
+		}
+		require.Len(t, keys, 3)
+		assert.Equal(t, keys[0], keys[1], "LDAPS and StartTLS to one directory")
+		assert.Equal(t, keys[0], keys[2], "the host spelt otherwise")
+
+		second, _ := newUser(t, s)
+		d := open(t, config(s, false))
+		d.(interface{ HoldWith(directory.Holder) }).HoldWith(func(_ context.Context, key string) (func(), error) {
+			keys = append(keys, key)
+			return func() {}, nil
+		})
+		require.ErrorIs(t, d.Verify(ctx(t), second, "Wrong!Passw0rd-2026"), directory.ErrInvalidCredentials)
+		assert.NotEqual(t, keys[0], keys[3], "two accounts")
+	})
 }

@@ -99,9 +99,11 @@ type Holder func(ctx context.Context, key string) (unlock func(), err error)
 
 // HoldWith makes the check and bind of an account's own password (Verify,
 // ChangePassword) hold the account with h as well, from the read of its
-// failure count to the bind's answer: instances that each held it only
-// among their own requests read the same count and bound at once, and six
-// of them locked an account the guard keeps clear of its lockout.
+// failure count to the bind's answer, under a key that names the account
+// by its DN (whatever URL each instance was given for the directory):
+// instances that each held it only among their own requests read the same
+// count and bound at once, and six of them locked an account the guard
+// keeps clear of its lockout.
 func (d *LDAP) HoldWith(h Holder) { d.holder.Store(&h) }
 
 // accountLocks hold an account each, one holder at a time.
@@ -731,7 +733,12 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	}
 	defer unlock()
 	if h := d.holder.Load(); h != nil {
-		release, err := (*h)(ctx, "bind\x00"+d.url+"\x00"+strings.ToLower(dn))
+		// Named by its DN alone: instances may spell the directory's URL
+		// each their own way (LDAPS or StartTLS, a name or an address),
+		// and with the URL in the key they held one account under two
+		// keys and bound at once. Two directories with one DN only wait
+		// for each other a bind's time.
+		release, err := (*h)(ctx, "bind\x00"+strings.ToLower(dn))
 		if err != nil {
 			c.close()
 			return "", nil, d.classify(ctx, "wait for the account's bind on another instance", err)
