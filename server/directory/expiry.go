@@ -229,5 +229,8 @@ const maxFileTime = 72581184000000000 + 116444736000000000
 // 1601-01-01 UTC) to a time.
 func fileTime(v int64) time.Time {
 	const epochDiff = 116444736000000000 // 1601-01-01 to 1970-01-01 in 100 ns
-	return time.Unix(0, 0).Add(time.Duration(v-epochDiff) * 100).UTC()
+	// Seconds and the rest apart: a time.Duration from 1970 overflows
+	// before 1678 (accountExpires 1 read as 2185).
+	d := v - epochDiff
+	return time.Unix(d/10_000_000, d%10_000_000*100).UTC()
 }

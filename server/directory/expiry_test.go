@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -13,6 +14,11 @@ func TestFileTime(t *testing.T) {
 	assert.Equal(t, time.Unix(0, 0).UTC(), fileTime(116444736000000000))
 	assert.Equal(t, time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC), fileTime(134407728000000000))
 	assert.Equal(t, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), fileTime(maxFileTime))
+	// Before 1678 a time.Duration from 1970 overflows: accountExpires 1
+	// (1601) read as 2185, and an expired account as one that is not.
+	assert.Equal(t, time.Date(1601, 1, 1, 0, 0, 0, 100, time.UTC), fileTime(1))
+	assert.Equal(t, time.Date(1650, 6, 1, 0, 0, 0, 0, time.UTC), fileTime(time.Date(1650, 6, 1, 0, 0, 0, 0, time.UTC).Sub(time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)).Nanoseconds()/100))
+	assert.True(t, accountExpired(&ldap.Entry{Attributes: []*ldap.EntryAttribute{{Name: "accountExpires", Values: []string{"1"}}}}, time.Now()))
 }
 
 // TestNormDN: the DNs a directory writes of its own entries compare equal
