@@ -7,6 +7,7 @@ import (
 
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
 )
 
 // directoryMessages says, in nb, nn and en, what each of the directory's
@@ -73,7 +74,7 @@ func directoryViolation(ref *directory.Refusal, lang string) policy.Violation {
 		if at.Before(ref.NotBefore) {
 			at = at.Add(time.Minute)
 		}
-		msg := strings.NewReplacer("{per}", perAge(ref.MinAge, i), "{time}", norwegianTime(at, i)).Replace(tooYoungMessages[i])
+		msg := strings.NewReplacer("{per}", perAge(ref.MinAge, i), "{time}", notify.FormatTime(at, oslo(), lang)).Replace(tooYoungMessages[i])
 		return policy.Violation{Rule: rule, Message: msg,
 			Params: []policy.Param{{Name: "notBefore", Value: policy.ParamValue{Str: at.UTC().Format(time.RFC3339), IsStr: true}}}}
 	}
@@ -101,22 +102,4 @@ func perAge(d time.Duration, i int) string {
 	}
 	secs := int64((d + time.Second - 1) / time.Second)
 	return fmt.Sprintf([3]string{"per %d sekunder", "per %d sekund", "every %d seconds"}[i], secs)
-}
-
-var monthNames = [3][12]string{
-	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
-	{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
-	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-}
-
-// norwegianTime writes t in Norwegian time in language i (nb, nn, en), as
-// the reminders do: "9. desember 2026 kl. 14.35", "9 December 2026 at
-// 14:35 (Norwegian time)".
-func norwegianTime(t time.Time, i int) string {
-	t = t.In(oslo())
-	m := monthNames[i][t.Month()-1]
-	if i == 2 {
-		return fmt.Sprintf("%d %s %d at %02d:%02d (Norwegian time)", t.Day(), m, t.Year(), t.Hour(), t.Minute())
-	}
-	return fmt.Sprintf("%d. %s %d kl. %02d.%02d", t.Day(), m, t.Year(), t.Hour(), t.Minute())
 }

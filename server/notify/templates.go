@@ -233,7 +233,14 @@ var months = map[string][]string{
 // FormatTime writes t in Norwegian time in lang: "29. november 2026 kl.
 // 23.10" or "29 November 2026 at 23:10 (Norwegian time)".
 func (t *Templates) FormatTime(at time.Time, lang string) string {
-	at = at.In(t.oslo)
+	return FormatTime(at, t.oslo, lang)
+}
+
+// FormatTime writes at in oslo (Norway's time zone) in lang, as the
+// messages do (Templates.FormatTime); the pages' answers that name a time
+// too.
+func FormatTime(at time.Time, oslo *time.Location, lang string) string {
+	at = at.In(oslo)
 	lang = Lang(lang)
 	m := months[lang][at.Month()-1]
 	if lang == "en" {
