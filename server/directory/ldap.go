@@ -337,12 +337,19 @@ func (d *LDAP) findDN(ctx context.Context, c *conn, username string) (string, er
 // findEntry is findDN's search, for the attributes attrs of the entry ("1.1":
 // none).
 func (d *LDAP) findEntry(ctx context.Context, c *conn, username string, attrs []string) (*ldap.Entry, error) {
+	return d.searchOne(ctx, c, d.filter, username, attrs)
+}
+
+// searchOne is the one entry under the base that filter (with {username})
+// matches for username, searched as the service account: ErrAccount when
+// none or several do (the error names the filter, not the username),
+// ErrOperator when the base does not exist.
+func (d *LDAP) searchOne(ctx context.Context, c *conn, filter, username string, attrs []string) (*ldap.Entry, error) {
 	if username == "" || strings.ContainsRune(username, 0) {
 		return nil, fmt.Errorf("%w: empty or invalid username", ErrAccount)
 	}
-	filter := strings.ReplaceAll(d.filter, "{username}", ldap.EscapeFilter(username))
 	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 0, false,
-		filter, attrs, nil)
+		strings.ReplaceAll(filter, "{username}", ldap.EscapeFilter(username)), attrs, nil)
 	res, err := c.Search(req)
 	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
@@ -352,9 +359,9 @@ func (d *LDAP) findEntry(ctx context.Context, c *conn, username string, attrs []
 	}
 	switch {
 	case res == nil || len(res.Entries) == 0:
-		return nil, fmt.Errorf("%w: no entry matches %s under %q", ErrAccount, d.filter, d.base)
+		return nil, fmt.Errorf("%w: no entry matches %s under %q", ErrAccount, filter, d.base)
 	case len(res.Entries) > 1 || err != nil:
-		return nil, fmt.Errorf("%w: several entries match %s under %q", ErrAccount, d.filter, d.base)
+		return nil, fmt.Errorf("%w: several entries match %s under %q", ErrAccount, filter, d.base)
 	}
 	return res.Entries[0], nil
 }
@@ -458,19 +465,14 @@ func (d *LDAP) AccountName(ctx context.Context, username string) (string, error)
 		}
 		return username, nil
 	}
-	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 0, false,
-		"(userPrincipalName="+ldap.EscapeFilter(username)+")", []string{m[1]}, nil)
-	res, err := c.Search(req)
-	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
-		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			return "", fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
-		}
-		return "", d.classify(ctx, "search account by user principal name", err)
+	e, err := d.searchOne(ctx, c, "(userPrincipalName={username})", username, []string{m[1]})
+	switch {
+	case errors.Is(err, ErrAccount):
+		return username, nil // none, or several
+	case err != nil:
+		return "", err
 	}
-	if err != nil || res == nil || len(res.Entries) != 1 {
-		return username, nil
-	}
-	if v := res.Entries[0].GetAttributeValue(m[1]); v != "" {
+	if v := e.GetAttributeValue(m[1]); v != "" {
 		return v, nil
 	}
 	return username, nil
