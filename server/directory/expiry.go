@@ -185,12 +185,11 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 // Settings reads (the configured policy DN, else cn=default or the only
 // one).
 func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Duration, time.Duration, error) {
-	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"namingContexts"}, nil))
-	if err != nil || len(root.Entries) == 0 {
-		return nil, 0, d.classify(ctx, "read rootDSE", err)
+	root, err := d.rootDSE(ctx, c, "namingContexts")
+	if err != nil {
+		return nil, 0, err
 	}
-	res, err := c.Search(ldap.NewSearchRequest(d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+	res, err := c.Search(ldap.NewSearchRequest(d.namingContext(root), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=pwdPolicy)", []string{"pwdMaxAge"}, nil))
 	if err != nil {
 		return nil, 0, d.classify(ctx, "read password policies", err)

@@ -483,13 +483,12 @@ func (d *LDAP) AccountName(ctx context.Context, username string) (string, error)
 // the crossRef whose nCName is the rootDSE's defaultNamingContext) and its
 // DNS name (dnsRoot).
 func (d *LDAP) domainNames(ctx context.Context, c *conn) ([]string, error) {
-	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"defaultNamingContext", "configurationNamingContext"}, nil))
-	if err != nil || len(root.Entries) == 0 {
-		return nil, d.classify(ctx, "read rootDSE", err)
+	root, err := d.rootDSE(ctx, c, "defaultNamingContext", "configurationNamingContext")
+	if err != nil {
+		return nil, err
 	}
-	nc := root.Entries[0].GetAttributeValue("defaultNamingContext")
-	res, err := c.Search(ldap.NewSearchRequest("CN=Partitions,"+root.Entries[0].GetAttributeValue("configurationNamingContext"),
+	nc := root.GetAttributeValue("defaultNamingContext")
+	res, err := c.Search(ldap.NewSearchRequest("CN=Partitions,"+root.GetAttributeValue("configurationNamingContext"),
 		ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
 		"(&(objectClass=crossRef)(nCName="+ldap.EscapeFilter(nc)+"))", []string{"nETBIOSName", "dnsRoot"}, nil))
 	if err != nil {
@@ -592,7 +591,7 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 	switch d.flavour {
 	case FlavourAD:
 		var controls []ldap.Control
-		if d.policyHints(c) {
+		if d.policyHints(ctx, c) {
 			controls = append(controls, ldap.NewControlString(oidPolicyHints, true, policyHintsValue))
 		}
 		req := ldap.NewModifyRequest(e.DN, controls)
@@ -900,12 +899,11 @@ const oidADCapability = "1.2.840.113556.1.4.800"
 // set failed.
 func (d *LDAP) checkServer(ctx context.Context, c *conn) error {
 	if !d.kindOK.Load() {
-		res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-			"(objectClass=*)", []string{"supportedCapabilities"}, nil))
-		if err != nil || len(res.Entries) == 0 {
-			return d.classify(ctx, "read rootDSE", err)
+		res, err := d.rootDSE(ctx, c, "supportedCapabilities")
+		if err != nil {
+			return err
 		}
-		ad := slices.Contains(res.Entries[0].GetAttributeValues("supportedCapabilities"), oidADCapability)
+		ad := slices.Contains(res.GetAttributeValues("supportedCapabilities"), oidADCapability)
 		switch {
 		case d.flavour == FlavourAD && !ad:
 			return fmt.Errorf("%w: %s is not Active Directory (its rootDSE lists no AD capability): for OpenLDAP use ldaps:// or ldap+starttls://", ErrOperator, d.url)
@@ -925,21 +923,31 @@ func (d *LDAP) checkServer(ctx context.Context, c *conn) error {
 	return nil
 }
 
+// rootDSE reads attrs of the server's rootDSE (its naming contexts, its
+// capabilities) as the service account, an error classified.
+func (d *LDAP) rootDSE(ctx context.Context, c *conn, attrs ...string) (*ldap.Entry, error) {
+	res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", attrs, nil))
+	if err != nil || len(res.Entries) == 0 {
+		return nil, d.classify(ctx, "read rootDSE", err)
+	}
+	return res.Entries[0], nil
+}
+
 // policyHints reports whether the server lists a policy-hints control in
 // its rootDSE (asked once; an error asks again next time).
-func (d *LDAP) policyHints(c *conn) bool {
+func (d *LDAP) policyHints(ctx context.Context, c *conn) bool {
 	switch d.hints.Load() {
 	case 1:
 		return true
 	case 2:
 		return false
 	}
-	res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"supportedControl"}, nil))
-	if err != nil || len(res.Entries) == 0 {
+	res, err := d.rootDSE(ctx, c, "supportedControl")
+	if err != nil {
 		return false
 	}
-	for _, oid := range res.Entries[0].GetAttributeValues("supportedControl") {
+	for _, oid := range res.GetAttributeValues("supportedControl") {
 		if oid == oidPolicyHints || oid == oidPolicyHintsDeprecated {
 			d.hints.Store(1)
 			return true
@@ -1194,10 +1202,9 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if err := d.checkServer(ctx, c); err != nil {
 		return Settings{}, err
 	}
-	root, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"defaultNamingContext", "namingContexts"}, nil))
-	if err != nil || len(root.Entries) == 0 {
-		return Settings{}, d.classify(ctx, "read rootDSE", err)
+	root, err := d.rootDSE(ctx, c, "defaultNamingContext", "namingContexts")
+	if err != nil {
+		return Settings{}, err
 	}
 	var s Settings
 	num := func(e *ldap.Entry, attr string) int64 {
@@ -1205,7 +1212,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		return n
 	}
 	if d.flavour == FlavourAD {
-		domain := root.Entries[0].GetAttributeValue("defaultNamingContext")
+		domain := root.GetAttributeValue("defaultNamingContext")
 		res, err := c.Search(ldap.NewSearchRequest(domain, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge", "lockoutThreshold", "lockOutObservationWindow"}, nil))
 		if err != nil || len(res.Entries) == 0 {
@@ -1225,7 +1232,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	}
 	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
 	if base == "" {
-		base, scope = d.namingContext(root.Entries[0]), ldap.ScopeWholeSubtree
+		base, scope = d.namingContext(root), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
 		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval"}, nil))
