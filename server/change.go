@@ -323,8 +323,9 @@ func (h *handler) change() http.Handler {
 		}
 		// count counts a try under key and reports whether it is within
 		// limit; when it is not (or the store failed), the request is
-		// answered and every count taken back but those in keep.
-		count := func(key []byte, limit int, keep ...[]byte) bool {
+		// answered and every count taken back, but the address's when
+		// keepAddr.
+		count := func(key []byte, limit int, keepAddr bool) bool {
 			n, err := h.Store.Fail(ctx, key, now, ChangeWindow)
 			if err != nil {
 				refund()
@@ -335,9 +336,9 @@ func (h *handler) change() http.Handler {
 			if n <= limit {
 				return true
 			}
-			counted = slices.DeleteFunc(counted, func(k []byte) bool {
-				return slices.ContainsFunc(keep, func(c []byte) bool { return bytes.Equal(c, k) })
-			})
+			if keepAddr {
+				counted = slices.DeleteFunc(counted, func(k []byte) bool { return bytes.Equal(k, addrKey) })
+			}
 			refund()
 			h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
 			// No directory search here: a throttled run costs nothing.
@@ -350,7 +351,7 @@ func (h *handler) change() http.Handler {
 		}
 		// The address first, before anything asks the directory: an
 		// address over its limit costs no directory call.
-		if !count(addrKey, addrLimit) {
+		if !count(addrKey, addrLimit, false) {
 			return
 		}
 		// AD's other forms of a username, as people type them at Windows'
@@ -380,11 +381,7 @@ func (h *handler) change() http.Handler {
 		// "Kari" with the Kelvin sign are kari's counter too, as a
 		// directory may match them to kari's account.
 		userKey := h.changeUserKey(dir, req.Username)
-		var keep [][]byte
-		if searched {
-			keep = append(keep, addrKey)
-		}
-		if !count(userKey, h.userLimit(ctx, dir), keep...) {
+		if !count(userKey, h.userLimit(ctx, dir), searched) {
 			return
 		}
 		// The count is taken back when the current password proved right
