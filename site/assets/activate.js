@@ -70,13 +70,6 @@ function showGone(state, desk) {
   goneHelp(state, desk);
 }
 
-// showDesk shows the service desk's contact in the states that name it,
-// or hides the line when there is none.
-function showDesk(desk) {
-  for (const el of root.querySelectorAll('[data-service-desk]')) styrkeForm.showContact(el, desk);
-  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !desk;
-}
-
 // goneHelp fills in the service desk's contact, which the words of a link
 // that no longer works send the person to (they named none), and keeps the
 // expired link's way out, choosing a password after ID-porten, only where
@@ -84,7 +77,7 @@ function showDesk(desk) {
 // linkDesk is the desk of the link's institution, when the server named
 // it (the server's own one was shown for every institution).
 async function goneHelp(state, linkDesk) {
-  if (typeof linkDesk === 'string' && linkDesk) showDesk(linkDesk);
+  if (typeof linkDesk === 'string' && linkDesk) styrkeForm.showContact(root, linkDesk);
   let c;
   try {
     const res = await api('/api/reset/config');
@@ -94,7 +87,7 @@ async function goneHelp(state, linkDesk) {
     // Unknown: the link stays; its page says what it can.
     return;
   }
-  if (!(typeof linkDesk === 'string' && linkDesk)) showDesk(typeof c?.serviceDesk === 'string' ? c.serviceDesk : '');
+  if (!(typeof linkDesk === 'string' && linkDesk)) styrkeForm.showContact(root, typeof c?.serviceDesk === 'string' ? c.serviceDesk : '');
   if (state === 'expired') root.querySelector('[data-testid=expired-reset]').closest('p').hidden = c?.idporten !== true;
 }
 

@@ -199,17 +199,21 @@ function deskParts(text) {
   return parts;
 }
 
-// showContact writes a service desk's contact into el, its phone number,
-// e-mail and web address as links a phone calls or opens (the number was
-// text to copy by hand).
-function showContact(el, text) {
-  el.replaceChildren(...deskParts(text).map((p) => {
-    if (!p.href) return document.createTextNode(p.text);
-    const a = document.createElement('a');
-    a.href = p.href;
-    a.textContent = p.text;
-    return a;
-  }));
+// showContact writes a service desk's contact into root's places for it
+// ([data-service-desk]), its phone number, e-mail and web address as links
+// a phone calls or opens (the number was text to copy by hand), and hides
+// the lines that name it ([data-contact]) when there is none.
+function showContact(root, text) {
+  for (const el of root.querySelectorAll('[data-service-desk]')) {
+    el.replaceChildren(...deskParts(text).map((p) => {
+      if (!p.href) return document.createTextNode(p.text);
+      const a = document.createElement('a');
+      a.href = p.href;
+      a.textContent = p.text;
+      return a;
+    }));
+  }
+  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
 globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules, refused, deskParts, showContact });

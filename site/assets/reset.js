@@ -44,8 +44,7 @@ const named = (() => {
 
 function applyConfig(c) {
   config = c;
-  for (const el of root.querySelectorAll('[data-service-desk]')) styrkeForm.showContact(el, c.serviceDesk || '');
-  for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !c.serviceDesk;
+  styrkeForm.showContact(root, c.serviceDesk || '');
   const ids = Array.isArray(c.institutions) ? c.institutions : [];
   const field = root.querySelector('[data-institution-field]');
   if (ids.length > 1) {
