@@ -124,7 +124,9 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	// Page through the log, so that a long one is not held in memory
 	// (with --last, its newest events only).
 	enc := json.NewEncoder(stdout)
-	emit := func(e store.AuditEvent) error { e.Time = e.Time.In(oslo); return enc.Encode(e) }
+	// write prints an event, its time in Norwegian time.
+	write := func(e store.AuditEvent) error { e.Time = e.Time.In(oslo); return enc.Encode(e) }
+	emit := write
 	var newest []store.AuditEvent
 	if last > 0 {
 		emit = func(e store.AuditEvent) error {
@@ -161,8 +163,7 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	for _, e := range newest {
-		e.Time = e.Time.In(oslo)
-		if err := enc.Encode(e); err != nil {
+		if err := write(e); err != nil {
 			return err
 		}
 	}
