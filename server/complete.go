@@ -339,7 +339,11 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 		h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "policy", p.ID,
 			"rule", ref.Rule, "diagnostic", ref.Diagnostic)
 		res.OK = false
-		res.Violations = append(res.Violations, directoryViolation(ref, in.Lang))
+		v := directoryViolation(ref, in.Lang)
+		res.Violations = append(res.Violations, v)
+		// As for a reset (directoryRefused): the policy's "meets the
+		// requirements" beside the refusal contradicted it.
+		res.Feedback = []string{v.Message}
 		writeJSON(w, http.StatusUnprocessableEntity, refusal(res, MaxFailures-a.Failures))
 	case errors.Is(err, store.ErrBusy):
 		w.Header().Set("Retry-After", strconv.Itoa(leaseRetryAfter(err, h.ClaimLease, h.Now(), 2)))

@@ -47,7 +47,7 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 			"the directory remembers %d passwords and the policy %d: a person who reuses an older one is refused by the directory after Styrke accepted it (the page shows the directory's reason).",
 			s.History, p.HistorySize)})
 	}
-	if s.MinAge > 0 {
+	if s.MinAge > 0 && !s.MinAgeOnSets {
 		// The directory counts from the password's last setting, whoever
 		// set it (AD's pwdLastSet, ppolicy's pwdChangedTime): only the
 		// person's own change is refused, but an activation's or a
@@ -55,6 +55,11 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 		out = append(out, Finding{false, fmt.Sprintf(
 			"the directory's minimum password age is %[1]s: a person's own change within it of the password's last setting is refused, and an activation or a reset (the service account's) starts it as a change does: a person who activates the account, or resets the password, and then changes it at once on the change page is refused for %[1]s from that setting. Set it to 0 unless reuse at the directory's own password change must be slowed.",
 			Span(s.MinAge))})
+	}
+	if s.MinAgeOnSets {
+		out = append(out, Finding{true, fmt.Sprintf(
+			"OpenLDAP's ppolicy applies the minimum password age of %s to the service account's sets too, unless the service account is a password administrator: an activation or a reset within %[2]s of the password's last setting (an account created with an initial password, or a password changed yesterday) is refused, and the person is told when to try again; a person's own change within it of an activation or a reset is refused too. To let activations and resets through, %[3]s.",
+			Span(s.MinAge), Span(s.MinAge), minAgeAdvice)})
 	}
 	if s.MaxAge > 0 {
 		out = append(out, Finding{false, fmt.Sprintf(

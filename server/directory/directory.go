@@ -183,6 +183,12 @@ type Settings struct {
 	History int
 	// MinAge is the minimum time between changes.
 	MinAge time.Duration
+	// MinAgeOnSets: MinAge applies to the service account's sets
+	// (activations, resets) too, not only to a person's own change.
+	// OpenLDAP's ppolicy exempts only a password administrator (manage
+	// access to userPassword), which the service account need not be; AD
+	// exempts every reset.
+	MinAgeOnSets bool
 	// MaxAge is how long a password lasts before the directory expires it
 	// (AD's maxPwdAge, OpenLDAP's pwdMaxAge); 0: never.
 	MaxAge time.Duration

@@ -604,10 +604,22 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 		err = passwordModify(c, e.DN, "", password)
 	}
 	if err != nil {
-		return d.writeError(ctx, "set password", err, username, password, false)
+		err = d.writeError(ctx, "set password", err, username, password, false)
+		if ref := (*Refusal)(nil); errors.As(err, &ref) && ref.Rule == RuleTooYoung {
+			// ppolicy's minimum age, applied to the service account's set
+			// since it is no password administrator (Settings.MinAgeOnSets):
+			// the person is told when, the log what to grant.
+			ref.NotBefore, ref.MinAge = d.nextChange(ctx, e.DN)
+			ref.Diagnostic += " (the service account's set was refused by the policy's minimum age: " + minAgeAdvice + ")"
+		}
+		return err
 	}
 	return nil
 }
+
+// minAgeAdvice is what an operator does when OpenLDAP's minimum password
+// age refuses an activation or a reset.
+const minAgeAdvice = "give the service account manage access to userPassword (ppolicy's password administrator, whose sets the minimum age, quality and history rules leave alone) or set pwdMinAge to 0"
 
 // ChangePassword implements Directory: bound as the account itself. AD:
 // one modify that deletes the current unicodePwd and adds the new one, so
@@ -1252,6 +1264,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	s.QualityCheck = int(num(e, "pwdCheckQuality"))
 	s.History = int(num(e, "pwdInHistory"))
 	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
+	s.MinAgeOnSets = s.MinAge > 0
 	s.MaxAge = time.Duration(num(e, "pwdMaxAge")) * time.Second
 	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))

@@ -593,6 +593,108 @@ func TestChangeTooYoungSaysWhen(t *testing.T) {
 	e.noSecrets(first, next)
 }
 
+// tooYoung is the one violation of a 422 directory_too_young answer, with
+// its notBefore parameter and the answer's feedback.
+type tooYoung struct {
+	Rule      string
+	NotBefore time.Time
+	Message   string
+	Feedback  []string
+}
+
+func (a answer) tooYoung(t *testing.T) tooYoung {
+	t.Helper()
+	require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+	var v struct {
+		Violations []struct {
+			Rule    string                        `json:"rule"`
+			Params  struct{ NotBefore time.Time } `json:"params"`
+			Message string                        `json:"message"`
+		} `json:"violations"`
+		Feedback []string `json:"feedback"`
+	}
+	require.NoError(t, json.Unmarshal(a.Body, &v))
+	require.Len(t, v.Violations, 1, "%s", a.Body)
+	got := v.Violations[0]
+	return tooYoung{got.Rule, got.Params.NotBefore, got.Message, v.Feedback}
+}
+
+// within asserts that at is from's time plus d, rounded up to the minute
+// (the answer's "after 14.35" is never too soon), for a from between lo
+// and hi.
+func within(t *testing.T, at, lo, hi time.Time, d time.Duration) {
+	t.Helper()
+	assert.False(t, at.Before(lo.Truncate(time.Second).Add(d)), "notBefore %s, want after %s", at, lo.Add(d))
+	assert.False(t, at.After(hi.Add(d+time.Minute)), "notBefore %s, want before %s", at, hi.Add(d+time.Minute))
+}
+
+// TestChangeTooYoungSaysWhenOpenLDAP: the change page's "too young" on
+// OpenLDAP, whose ppolicy records a password's setting as pwdChangedTime
+// (a generalized time, not AD's pwdLastSet) under a policy with a minimum
+// or maximum age. An account activated under a policy with a maximum age,
+// then the default policy at pwdMinAge 3600 (an hour), and at once a
+// change: ppolicy refuses it as too young, and the answer says that the
+// directory allows one change an hour and when (pwdChangedTime plus the
+// hour). Until now only AD's path had a test.
+func TestChangeTooYoungSaysWhenOpenLDAP(t *testing.T) {
+	ol.SetSlapdPolicy(t, map[string]string{"pwdMaxAge": "31536000"})
+	e := newEnv(t, ol, nil)
+	user := newUsername()
+	dn, token := e.activation(user)
+	first, next := password(t), password(t)
+	before := time.Now()
+	a := e.complete(token, first, "")
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	after := time.Now()
+
+	ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "3600"})
+	e2 := newEnv(t, ol, nil) // a directory that reads the policy anew
+	got := e2.changeIn("en", user, first, next).tooYoung(t)
+	assert.Equal(t, "directory_too_young", got.Rule)
+	within(t, got.NotBefore, before, after, time.Hour)
+	assert.Contains(t, got.Message, "The directory you log in with allows only one password change an hour")
+	oslo, err := time.LoadLocation("Europe/Oslo")
+	require.NoError(t, err)
+	assert.Contains(t, got.Message, got.NotBefore.In(oslo).Format("at 15:04 (Norwegian time)."), "the time to try again")
+	assert.True(t, e.binds(dn, first), "nothing changed")
+	e.noSecrets(first, next)
+	e2.noSecrets(first, next)
+}
+
+// TestActivationTooYoungOpenLDAP: OpenLDAP's ppolicy applies its minimum
+// age to the service account's set too, unless the service account is a
+// password administrator (manage access to userPassword; the README's
+// least rights give it write): an account created with an initial password
+// under a policy of pwdMinAge 3600 cannot be activated within the hour.
+// The answer said only "changed too recently, try again later", beside
+// "the password meets the requirements", and the log named no cause. Now
+// it says when (the account's creation plus the hour), the feedback is that
+// text, and the log says what to grant; nothing is set and the link still
+// works.
+func TestActivationTooYoungOpenLDAP(t *testing.T) {
+	ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "3600"})
+	e := newEnv(t, ol, nil)
+	user := newUsername()
+	before := time.Now()
+	dn, token := e.activation(user)
+	after := time.Now()
+	pw := password(t)
+	for _, tc := range []struct{ lang, says string }{
+		{"nb", "Katalogen du logger inn med, tillater bare én passordendring per time"},
+		{"nn", "Katalogen du loggar inn med, tillèt berre éi passordendring per time"},
+		{"en", "The directory you log in with allows only one password change an hour"},
+	} {
+		got := e.complete(token, pw, tc.lang).tooYoung(t)
+		assert.Equal(t, "directory_too_young", got.Rule)
+		within(t, got.NotBefore, before, after, time.Hour)
+		assert.Contains(t, got.Message, tc.says)
+		assert.Equal(t, []string{got.Message}, got.Feedback, "the refusal, not \"meets the requirements\"")
+	}
+	assert.Contains(t, e.logs.String(), "give the service account manage access to userPassword")
+	assert.True(t, e.binds(dn, initial), "nothing changed")
+	e.noSecrets(pw)
+}
+
 // changeIn is change with the page's language (Accept-Language).
 func (e *env) changeIn(lang, username, current, pw string) answer {
 	e.t.Helper()

@@ -659,3 +659,54 @@ func (s *Server) SetDomainPolicy(t testing.TB, p DomainPolicy) {
 		}
 	})
 }
+
+// SetSlapdPolicy replaces the attributes of OpenLDAP's default password
+// policy (cn=default,ou=policies: SlapdPolicy) with attrs, as the
+// administrator, and sets the ones before back when t ends. A Directory
+// opened before keeps the settings it read.
+func (s *Server) SetSlapdPolicy(t testing.TB, attrs map[string]string) {
+	t.Helper()
+	if s.Kind != OpenLDAP {
+		t.Fatalf("dirtest: SetSlapdPolicy on %s: the default policy is OpenLDAP's", s.Kind)
+	}
+	c, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	dn := "cn=default,ou=policies," + s.BaseDN
+	names := make([]string, 0, len(attrs))
+	for k := range attrs {
+		names = append(names, k)
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", names, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("dirtest: read the default password policy: %v", err)
+	}
+	before := map[string][]string{}
+	for _, k := range names {
+		before[k] = res.Entries[0].GetAttributeValues(k)
+	}
+	mod := ldap.NewModifyRequest(dn, nil)
+	for k, v := range attrs {
+		mod.Replace(k, []string{v})
+	}
+	if err := c.Modify(mod); err != nil {
+		t.Fatalf("dirtest: set the default password policy: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := s.Admin()
+		if err == nil {
+			defer c.Close()
+			mod := ldap.NewModifyRequest(dn, nil)
+			for k, v := range before {
+				mod.Replace(k, v) // none before: the attribute goes
+			}
+			err = c.Modify(mod)
+		}
+		if err != nil {
+			t.Errorf("dirtest: set the default password policy back: %v", err)
+		}
+	})
+}
