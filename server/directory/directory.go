@@ -189,6 +189,10 @@ type Settings struct {
 	// access to userPassword), which the service account need not be; AD
 	// exempts every reset.
 	MinAgeOnSets bool
+	// MustChange is OpenLDAP ppolicy's pwdMustChange: a password
+	// administrator's set (manage access to userPassword) makes the person
+	// change it at the next login.
+	MustChange bool
 	// MaxAge is how long a password lasts before the directory expires it
 	// (AD's maxPwdAge, OpenLDAP's pwdMaxAge); 0: never.
 	MaxAge time.Duration

@@ -1247,7 +1247,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		base, scope = d.namingContext(root), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
-		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval"}, nil))
+		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval", "pwdMustChange"}, nil))
 	if err != nil {
 		return Settings{}, d.classify(ctx, "read password policy", err)
 	}
@@ -1265,6 +1265,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	s.History = int(num(e, "pwdInHistory"))
 	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
 	s.MinAgeOnSets = s.MinAge > 0
+	s.MustChange = strings.EqualFold(e.GetAttributeValue("pwdMustChange"), "TRUE")
 	s.MaxAge = time.Duration(num(e, "pwdMaxAge")) * time.Second
 	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
