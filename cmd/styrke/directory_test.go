@@ -311,6 +311,8 @@ func TestConflicts(t *testing.T) {
 			"a person's own change within it of the password's last setting is refused"},
 		{"minimum age (OpenLDAP: sets too)", directory.Settings{MinAge: time.Hour, MinAgeOnSets: true}, true,
 			"an activation or a reset within 1 hour of the password's last setting (an account created with an initial password, or a password changed yesterday) is refused"},
+		{"safe modify (OpenLDAP)", directory.Settings{SafeModify: true}, true,
+			"it requires the old password with every set, which an activation or a reset does not have, so every one fails"},
 		{"must change (OpenLDAP)", directory.Settings{MustChange: true}, true,
 			"every activation and reset makes the person change the password they just chose at their next login"},
 		{"maximum age", directory.Settings{MaxAge: 42 * 24 * time.Hour}, false, "passwords expire after 42 days: expiry reminders"},

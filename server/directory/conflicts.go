@@ -61,6 +61,10 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 			"OpenLDAP's ppolicy applies the minimum password age of %s to the service account's sets too, unless the service account is a password administrator: an activation or a reset within %[2]s of the password's last setting (an account created with an initial password, or a password changed yesterday) is refused, and the person is told when to try again; a person's own change within it of an activation or a reset is refused too. To let activations and resets through, %[3]s.",
 			Span(s.MinAge), Span(s.MinAge), minAgeAdvice)})
 	}
+	if s.SafeModify {
+		out = append(out, Finding{true,
+			"OpenLDAP's ppolicy has pwdSafeModify TRUE: it requires the old password with every set, which an activation or a reset does not have, so every one fails (503 directory_error) unless the service account is a password administrator (manage access to userPassword). Give it manage, or set pwdSafeModify to FALSE."})
+	}
 	if s.MustChange {
 		out = append(out, Finding{true,
 			"OpenLDAP's ppolicy has pwdMustChange TRUE: where the service account is a password administrator (manage access to userPassword), every activation and reset makes the person change the password they just chose at their next login (pwdReset). Set pwdMustChange to FALSE in the policy that applies to the people."})

@@ -193,6 +193,10 @@ type Settings struct {
 	// administrator's set (manage access to userPassword) makes the person
 	// change it at the next login.
 	MustChange bool
+	// SafeModify is OpenLDAP ppolicy's pwdSafeModify: a set must send the
+	// old password too, unless the service account is a password
+	// administrator.
+	SafeModify bool
 	// MaxAge is how long a password lasts before the directory expires it
 	// (AD's maxPwdAge, OpenLDAP's pwdMaxAge); 0: never.
 	MaxAge time.Duration

@@ -311,13 +311,13 @@ func TestSettings(t *testing.T) {
 
 // TestSettingsOpenLDAPSets: an OpenLDAP policy with a minimum age applies
 // it to the service account's sets too (MinAgeOnSets), and pwdMustChange
-// is read, for directory check's findings.
+// and pwdSafeModify are read, for directory check's findings.
 func TestSettingsOpenLDAPSets(t *testing.T) {
-	ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "86400", "pwdMustChange": "TRUE"})
+	ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "86400", "pwdMustChange": "TRUE", "pwdSafeModify": "TRUE"})
 	got, err := open(t, config(ol, false)).Settings(ctx(t))
 	require.NoError(t, err)
 	assert.Equal(t, directory.Settings{MinLength: 12, QualityCheck: 2, History: 5, LockoutThreshold: 5,
-		MinAge: 24 * time.Hour, MinAgeOnSets: true, MustChange: true}, got)
+		MinAge: 24 * time.Hour, MinAgeOnSets: true, MustChange: true, SafeModify: true}, got)
 }
 
 func TestPing(t *testing.T) {

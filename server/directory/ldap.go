@@ -1013,6 +1013,10 @@ func (d *LDAP) writeError(ctx context.Context, what string, err error, username,
 			return &Refusal{Rule: d.adReason(ctx, diag, username, password, change), Diagnostic: diag}
 		}
 	case FlavourOpenLDAP:
+		if code, ok := ppolicyError(le); ok && code == ppMustSupplyOldPassword && !change {
+			// No password a person could choose passes: the operator's.
+			return fmt.Errorf("%w: %s: the password policy requires the old password with every set (pwdSafeModify TRUE), which an activation or a reset does not have: give the service account manage access to userPassword (ppolicy's password administrator) or set pwdSafeModify to FALSE", ErrOperator, what)
+		}
 		if rule, ok := ppolicyRule(le); ok {
 			return &Refusal{Rule: rule, Diagnostic: diag}
 		}
@@ -1094,33 +1098,45 @@ func MeetsADComplexity(password, username string) bool {
 // ppolicyRule reads the password-policy response control of a failed
 // operation (draft-behera): its error names the rule.
 func ppolicyRule(le *ldap.Error) (string, bool) {
-	if le.Packet == nil || len(le.Packet.Children) < 3 {
+	code, ok := ppolicyError(le)
+	if !ok {
 		return "", false
+	}
+	switch code {
+	case 5: // insufficientPasswordQuality
+		return RuleComplexity, true
+	case 6: // passwordTooShort
+		return RuleTooShort, true
+	case 7: // passwordTooYoung
+		return RuleTooYoung, true
+	case 8: // passwordInHistory
+		return RuleHistory, true
+	default:
+		return RuleRefused, true
+	}
+}
+
+// ppolicyError is the error of the password-policy response control in
+// le's answer, if it holds one with an error.
+func ppolicyError(le *ldap.Error) (int8, bool) {
+	if le.Packet == nil || len(le.Packet.Children) < 3 {
+		return 0, false
 	}
 	for _, child := range le.Packet.Children[2].Children {
 		ctl, err := ldap.DecodeControl(child)
 		if err != nil {
 			continue
 		}
-		pp, ok := ctl.(*ldap.ControlBeheraPasswordPolicy)
-		if !ok || pp.Error < 0 {
-			continue
-		}
-		switch pp.Error {
-		case 5: // insufficientPasswordQuality
-			return RuleComplexity, true
-		case 6: // passwordTooShort
-			return RuleTooShort, true
-		case 7: // passwordTooYoung
-			return RuleTooYoung, true
-		case 8: // passwordInHistory
-			return RuleHistory, true
-		default:
-			return RuleRefused, true
+		if pp, ok := ctl.(*ldap.ControlBeheraPasswordPolicy); ok && pp.Error >= 0 {
+			return pp.Error, true
 		}
 	}
-	return "", false
+	return 0, false
 }
+
+// ppMustSupplyOldPassword is ppolicy's mustSupplyOldPassword (pwdSafeModify;
+// 3 is passwordModNotAllowed).
+const ppMustSupplyOldPassword = 4
 
 // classify maps a failure that is not a refusal: a deadline, a dropped
 // connection or a busy server is ErrUnavailable; missing rights and
@@ -1247,7 +1263,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		base, scope = d.namingContext(root), ldap.ScopeWholeSubtree
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
-		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval", "pwdMustChange"}, nil))
+		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval", "pwdMustChange", "pwdSafeModify"}, nil))
 	if err != nil {
 		return Settings{}, d.classify(ctx, "read password policy", err)
 	}
@@ -1266,6 +1282,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	s.MinAge = time.Duration(num(e, "pwdMinAge")) * time.Second
 	s.MinAgeOnSets = s.MinAge > 0
 	s.MustChange = strings.EqualFold(e.GetAttributeValue("pwdMustChange"), "TRUE")
+	s.SafeModify = strings.EqualFold(e.GetAttributeValue("pwdSafeModify"), "TRUE")
 	s.MaxAge = time.Duration(num(e, "pwdMaxAge")) * time.Second
 	if strings.EqualFold(e.GetAttributeValue("pwdLockout"), "TRUE") {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))

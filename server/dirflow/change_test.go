@@ -695,6 +695,27 @@ func TestActivationTooYoungOpenLDAP(t *testing.T) {
 	e.noSecrets(pw)
 }
 
+// TestActivationSafeModifyOpenLDAP: under an OpenLDAP policy with
+// pwdSafeModify TRUE, ppolicy asks every set for the old password, which a
+// service account without manage access cannot give: every activation and
+// reset fails whatever the password. It was answered 422
+// directory_refused, "the directory refused the password", and the person
+// tried other passwords in vain; now it is the operator's error, 503
+// directory_error (the link still works), and the log says what to grant.
+func TestActivationSafeModifyOpenLDAP(t *testing.T) {
+	ol.SetSlapdPolicy(t, map[string]string{"pwdSafeModify": "TRUE"})
+	e := newEnv(t, ol, nil)
+	user := newUsername()
+	dn, token := e.activation(user)
+	pw := password(t)
+	a := e.complete(token, pw, "en")
+	assert.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+	assert.Equal(t, "directory_error", a.code())
+	assert.Contains(t, e.logs.String(), "set pwdSafeModify to FALSE")
+	assert.True(t, e.binds(dn, initial), "nothing changed")
+	e.noSecrets(pw)
+}
+
 // changeIn is change with the page's language (Accept-Language).
 func (e *env) changeIn(lang, username, current, pw string) answer {
 	e.t.Helper()
