@@ -149,6 +149,9 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	s := &Store{w: w, r: r, path: path}
 	if err := s.useWAL(ctx); err != nil {
 		s.Close()
+		if full := diskFull(path, "set WAL mode", err); full != nil {
+			return nil, full
+		}
 		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w%s", path, err, accessHint(err))
 	}
 	if s.file, err = os.Stat(path); err != nil {
@@ -164,13 +167,55 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	}
 	if err := s.writable(ctx); err != nil {
 		s.Close()
+		if full := diskFull(path, "write", err); full != nil {
+			return nil, full
+		}
 		return nil, fmt.Errorf("sqlite: %s cannot be written: %w%s", path, err, accessHint(err))
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
+		if full := diskFull(path, "migrate", err); full != nil {
+			return nil, full
+		}
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// DiskFullError is Open's error when the file system holding the database
+// has no room left for what Open had to write: SQLite said only "disk I/O
+// error" (its -shm file could not grow) or "database or disk is full".
+type DiskFullError struct {
+	Path string // the database file
+	Free int64  // bytes left on its file system
+	Op   string // what Open was doing: "set WAL mode", "write", "migrate"
+	Err  error  // SQLite's answer
+}
+
+func (e *DiskFullError) Error() string {
+	return fmt.Sprintf("sqlite: %s: its disk is full (%d bytes left; %s: %v): make room on that file system, "+
+		"or move the store to one with room (stop every styrke using it first; %s-wal, if there is one, goes with it), then start again",
+		e.Path, e.Free, e.Op, e.Err, e.Path)
+}
+
+func (e *DiskFullError) Unwrap() error { return e.Err }
+
+// diskFull returns a *DiskFullError for err, op's failure on the database
+// at path, when SQLite said its disk is full, or answered an I/O error
+// while the file system has less than MinFree left; nil otherwise.
+func diskFull(path, op string, err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return nil
+	}
+	free := freeBytes(filepath.Dir(path))
+	switch code := se.Code() & 0xff; {
+	case code == sqlite3.SQLITE_FULL && free >= 0:
+	case code == sqlite3.SQLITE_IOERR && free >= 0 && free < MinFree:
+	default:
+		return nil
+	}
+	return &DiskFullError{Path: path, Free: free, Op: op, Err: err}
 }
 
 // writable checks that a write can be made to the file: it takes the write
