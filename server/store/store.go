@@ -49,7 +49,7 @@ func Applied(versions []int) (set map[int]bool, newest int) {
 func CheckVersions(applied, want []int, newest int) error {
 	have, top := Applied(applied)
 	if top > newest {
-		return fmt.Errorf("database schema version %d is newer than this program's %d: use the newer styrke", top, newest)
+		return &NewerSchemaError{Have: top, Own: newest}
 	}
 	for _, v := range want {
 		if !have[v] {
@@ -57,6 +57,24 @@ func CheckVersions(applied, want []int, newest int) error {
 		}
 	}
 	return nil
+}
+
+// NewerSchemaError is the error of opening a database whose schema (Have)
+// is newer than the program's (Own): a newer build migrated it, and this
+// one goes back no further (a downgrade). Open and OpenCurrent change
+// nothing in such a database. Its message names both versions and the two
+// ways on: run the newer build, or put back the backup made before the
+// upgrade.
+type NewerSchemaError struct {
+	Have, Own int
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("database schema version %d is newer than this program's %d: a newer build of styrke migrated it, "+
+		"and this one changes nothing in it. Either run the newer build (styrke version prints the schema a build migrates to), "+
+		"or go back to this one: stop every instance, put in place the backup made before the upgrade "+
+		"(for PostgreSQL, restore its dump into an empty database), then start this build; what was written since that backup is lost",
+		e.Have, e.Own)
 }
 
 // NewerSchema is Ping's error when the database's schema (version) is

@@ -283,7 +283,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	applied, newest := store.Applied(versions)
 	if newest > SchemaVersion {
-		return fmt.Errorf("database schema version %d is newer than this program's %d", newest, SchemaVersion)
+		return &store.NewerSchemaError{Have: newest, Own: SchemaVersion}
 	}
 	s.schemaFrom = newest
 	// Every version the database lacks, not only those above its newest:

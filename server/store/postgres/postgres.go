@@ -122,6 +122,9 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
+		if ns := (*store.NewerSchemaError)(nil); errors.As(err, &ns) {
+			return nil, fmt.Errorf("postgres: %w", err) // it migrated nothing
+		}
 		return nil, fmt.Errorf("postgres: migrate: %w", scrub(dsn, permissionHint(err)))
 	}
 	return s, nil

@@ -380,3 +380,41 @@ func TestOpenSaysWhatItMigrated(t *testing.T) {
 		require.NoError(t, s.Close())
 	}
 }
+
+// TestOpenNewerSchema: a build that meets a database a newer build
+// migrated (a downgrade) refuses it, changing nothing, naming both schema
+// versions and the two ways on: run the newer build, or restore the backup
+// made before the upgrade. serve said only "postgres: migrate: database
+// schema version 17 is newer than this program's 16", and the reading
+// commands "use the newer styrke", with no word of going back.
+func TestOpenNewerSchema(t *testing.T) {
+	for name, open := range map[string]func(context.Context, string) (*postgres.Store, error){
+		"Open (serve)":               postgres.Open,
+		"OpenCurrent (audit, lists)": postgres.OpenCurrent,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dsn, conn := migrated(t)
+			newer := postgres.SchemaVersion + 1
+			var before int
+			require.NoError(t, conn.QueryRow(t.Context(), `SELECT count(*) FROM schema_migrations`).Scan(&before))
+			_, err := conn.Exec(t.Context(), `INSERT INTO schema_migrations (version, name) VALUES ($1, 'later')`, newer)
+			require.NoError(t, err)
+			s, err := open(t.Context(), dsn)
+			if err == nil {
+				s.Close()
+			}
+			require.Error(t, err)
+			var ns *store.NewerSchemaError
+			require.ErrorAs(t, err, &ns, "got %v", err)
+			assert.Equal(t, store.NewerSchemaError{Have: newer, Own: postgres.SchemaVersion}, *ns)
+			msg := err.Error()
+			assert.Contains(t, msg, fmt.Sprintf("version %d is newer than this program's %d", newer, postgres.SchemaVersion))
+			assert.Contains(t, msg, "run the newer build", "the way on")
+			assert.Contains(t, msg, "the backup made before the upgrade", "the way back")
+			assert.NotContains(t, msg, "migrate:", "it migrated nothing")
+			var n int
+			require.NoError(t, conn.QueryRow(t.Context(), `SELECT count(*) FROM schema_migrations`).Scan(&n))
+			assert.Equal(t, before+1, n, "nothing changed")
+		})
+	}
+}

@@ -237,7 +237,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	if newest.Int64 > int64(SchemaVersion) {
-		return fmt.Errorf("database schema version %d is newer than this program's %d", newest.Int64, SchemaVersion)
+		return &store.NewerSchemaError{Have: int(newest.Int64), Own: SchemaVersion}
 	}
 	s.schemaFrom = int(newest.Int64)
 	for _, m := range migrations {

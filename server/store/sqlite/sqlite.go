@@ -177,6 +177,9 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		if full := diskFull(path, "migrate", err); full != nil {
 			return nil, full
 		}
+		if ns := (*store.NewerSchemaError)(nil); errors.As(err, &ns) {
+			return nil, fmt.Errorf("sqlite: %s: %w", path, err) // it migrated nothing
+		}
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
 	return s, nil

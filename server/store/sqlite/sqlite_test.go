@@ -405,3 +405,40 @@ func TestOpenSaysWhatItMigrated(t *testing.T) {
 		require.NoError(t, s.Close())
 	}
 }
+
+// TestOpenNewerSchema: a build that meets a file a newer build migrated (a
+// downgrade) refuses it, changing nothing, naming both schema versions and
+// the two ways on: run the newer build, or put back the backup made before
+// the upgrade. serve said only "migrate PATH: database schema version 17
+// is newer than this program's 16", as if it had been migrating, and the
+// reading commands "use the newer styrke", with no word of going back.
+func TestOpenNewerSchema(t *testing.T) {
+	for name, open := range map[string]func(context.Context, string) (*sqlite.Store, error){
+		"Open (serve)":               sqlite.Open,
+		"OpenCurrent (audit, lists)": sqlite.OpenCurrent,
+	} {
+		t.Run(name, func(t *testing.T) {
+			path, db := migratedFile(t)
+			newer := sqlite.SchemaVersion + 1
+			_, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'later', 0)`, newer)
+			require.NoError(t, err)
+			s, err := open(t.Context(), path)
+			if err == nil {
+				s.Close()
+			}
+			require.Error(t, err)
+			var ns *store.NewerSchemaError
+			require.ErrorAs(t, err, &ns, "got %v", err)
+			assert.Equal(t, store.NewerSchemaError{Have: newer, Own: sqlite.SchemaVersion}, *ns)
+			msg := err.Error()
+			assert.Contains(t, msg, path, "names the file")
+			assert.Contains(t, msg, fmt.Sprintf("version %d is newer than this program's %d", newer, sqlite.SchemaVersion))
+			assert.Contains(t, msg, "run the newer build", "the way on")
+			assert.Contains(t, msg, "the backup made before the upgrade", "the way back")
+			assert.NotContains(t, msg, "migrate "+path, "it migrated nothing")
+			var n int
+			require.NoError(t, db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n))
+			assert.Equal(t, sqlite.MigrationCount+1, n, "nothing changed")
+		})
+	}
+}
