@@ -61,7 +61,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
-	getenv, err := secretEnv(getenv)
+	// The process's own environment, whatever getenv is: a variable's
+	// name can only be found there.
+	warnings, err := checkEnviron(os.Environ())
+	if err != nil {
+		fmt.Fprintf(stderr, "styrke: %v\n", err)
+		return errUsage
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "styrke: warning: %s\n", w)
+	}
+	getenv, err = secretEnv(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "styrke: %v\n", err)
 		return errUsage
