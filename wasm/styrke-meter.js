@@ -417,12 +417,17 @@ function fetchRange(base, prefix, signal) {
   let p = rangeCache.get(key);
   if (p) return p;
   p = (async () => {
-    const res = await fetch(base.replace(/\/+$/, "") + "/range/" + prefix, {
-      headers: { "Add-Padding": "true" },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]),
-      credentials: "omit",
-      referrerPolicy: "no-referrer",
-    });
+    const u = base.replace(/\/+$/, "") + "/range/" + prefix, o = { credentials: "omit", referrerPolicy: "no-referrer" };
+    let res;
+    try {
+      res = await fetch(u, { ...o, headers: { "Add-Padding": "true" }, signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]) });
+    } catch (e) {
+      // CORS refuses as a lost connection does (a TypeError); a server that
+      // answers a no-cors request is there, and does not allow this page's
+      // origin (Styrke's --origins).
+      if (e instanceof TypeError) e.cors = await fetch(u, { ...o, mode: "no-cors", signal }).then(() => 1, () => 0);
+      throw e;
+    }
     if (!res.ok) throw new Error("status " + res.status);
     const text = await res.text();
     const m = new Map();
@@ -1105,6 +1110,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       if (this._breach.pw !== pw) return;
       this._breach = { pw, state: "done", count: m.get(h.slice(5)) || 0 };
     } catch (e) {
+      if (e.cors) this._warn(base + " refuses this page (CORS): is " + location.origin + " missing from the Styrke server's --origins?");
       if (this._breach.pw !== pw || ac.signal.aborted) {
         if (this._breach.pw === pw) this._breach = { pw: "", state: "", count: null };
         return;

@@ -1,13 +1,10 @@
 package meter_test
 
 import (
-	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,56 +138,13 @@ func TestDescriptionSurvivesRewrite(t *testing.T) {
 	assert.Equal(t, okVerdict, pwDescription(t, tab))
 }
 
-// warnings collects the console.warn messages of a tab (the harness fails
-// a test on console errors only).
-type warnings struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func listenWarnings(t *testing.T, tab *chrome.Tab) *warnings {
-	t.Helper()
-	w := &warnings{}
-	require.NoError(t, chromedp.Listen(tab, func(ev any) {
-		e, ok := ev.(*runtime.EventConsoleAPICalled)
-		if !ok || e.Type != runtime.ConsoleAPICalledTypeWarning {
-			return
-		}
-		parts := make([]string, 0, len(e.Args))
-		for _, a := range e.Args {
-			var s string
-			if json.Unmarshal(a.Value, &s) != nil {
-				s = string(a.Value)
-			}
-			parts = append(parts, s)
-		}
-		w.mu.Lock()
-		w.msgs = append(w.msgs, strings.Join(parts, " "))
-		w.mu.Unlock()
-	}))
-	return w
-}
-
-// with returns the warnings that contain s.
-func (w *warnings) with(s string) []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []string
-	for _, m := range w.msgs {
-		if strings.Contains(m, s) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // TestFieldNotFound: a for attribute that names no field (a typo) makes the
 // meter say so, in the page's language, and warn once in the console
 // naming the id; it said "Laster styrkemåleren …" for ever, and nothing in
 // the console.
 func TestFieldNotFound(t *testing.T) {
 	tab := open(t, "/index.html")
-	w := listenWarnings(t, tab)
+	w := chrome.ListenWarnings(t, tab)
 	for lang, want := range map[string]string{
 		"nb": `Styrkemåleren finner ikke passordfeltet sitt (for="pw-`,
 		"nn": `Styrkemålaren finn ikkje passordfeltet sitt (for="pw-`,
@@ -203,11 +157,11 @@ func TestFieldNotFound(t *testing.T) {
 			got := chrome.Poll[string](t, tab, `(() => { const s = document.getElementById("m-`+lang+`").shadowRoot.querySelector(".status").textContent;
 				return !s.includes("…") && s })()`)
 			assert.Equal(t, strings.Replace(want, "pw-", id, 1)+`").`, got)
-			assert.Eventually(t, func() bool { return len(w.with(`"`+id+`"`)) > 0 }, 10*time.Second, 20*time.Millisecond, "a warning naming %q", id)
+			assert.Eventually(t, func() bool { return len(w.With(`"`+id+`"`)) > 0 }, 10*time.Second, 20*time.Millisecond, "a warning naming %q", id)
 			// Another render (an attribute changed) says nothing new.
 			chrome.Eval[bool](t, tab, `(document.getElementById("m-`+lang+`").setAttribute("policy", "uio"), true)`)
 			chrome.Eval[bool](t, tab, `new Promise((r) => setTimeout(() => r(true), 100))`)
-			assert.Len(t, w.with(`"`+id+`"`), 1, "warnings naming %q after another render", id)
+			assert.Len(t, w.With(`"`+id+`"`), 1, "warnings naming %q after another render", id)
 		})
 	}
 }
@@ -263,7 +217,7 @@ func TestFailureDescribed(t *testing.T) {
 			tab.Allow(func(msg string) bool {
 				return strings.Contains(msg, "WebAssembly") || strings.Contains(msg, "wasm") || strings.Contains(msg, "ERR_EMPTY_RESPONSE") || strings.Contains(msg, "connect-src")
 			})
-			w := listenWarnings(t, tab)
+			w := chrome.ListenWarnings(t, tab)
 			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+tc.path)))
 			require.NoError(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS("#pw"), "abcdefgh")))
 			if tc.name == "unknown policy" {
@@ -273,8 +227,8 @@ func TestFailureDescribed(t *testing.T) {
 			status := chrome.Poll[string](t, tab, `(() => { const s = `+statusJS+`; return s.includes(`+js(tc.status)+`) && s })()`)
 			assert.Equal(t, status, pwDescription(t, tab), "the field's description")
 			assert.Equal(t, "status", chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector(".status").className`), "no verdict's colour")
-			assert.Eventually(t, func() bool { return len(w.with(tc.warning)) > 0 }, 10*time.Second, 20*time.Millisecond, "a console hint with %q", tc.warning)
-			assert.Empty(t, w.with(tc.notWarning), "console hints with %q", tc.notWarning)
+			assert.Eventually(t, func() bool { return len(w.With(tc.warning)) > 0 }, 10*time.Second, 20*time.Millisecond, "a console hint with %q", tc.warning)
+			assert.Empty(t, w.With(tc.notWarning), "console hints with %q", tc.notWarning)
 		})
 	}
 }
@@ -313,7 +267,7 @@ func TestRemovedMeterQuiet(t *testing.T) {
 				release()
 			}
 			tab := env.browser.Tab(t)
-			w := listenWarnings(t, tab)
+			w := chrome.ListenWarnings(t, tab)
 			require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+tc.path)))
 			tc.remove(t, tab)
 			release()
@@ -324,7 +278,7 @@ func TestRemovedMeterQuiet(t *testing.T) {
 			for _, r := range env.fake.take() {
 				assert.NotContains(t, r, "/range/"+prefix, "a range request for the removed field's password")
 			}
-			assert.Empty(t, w.with("names no element"), "warnings after the meter was removed")
+			assert.Empty(t, w.With("names no element"), "warnings after the meter was removed")
 		})
 	}
 }

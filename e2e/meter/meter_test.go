@@ -260,6 +260,7 @@ func TestBreachUnavailable(t *testing.T) {
 			tab.Allow(func(msg string) bool {
 				return strings.Contains(msg, "ERR_CONNECTION_REFUSED") || strings.Contains(msg, "/slow/range/")
 			})
+			w := chrome.ListenWarnings(t, tab)
 			chrome.Eval[bool](t, tab, meterJS+`.setAttribute("base", `+js(tc.base)+`), true`)
 			require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#pw"))))
 			setValue(t, tab, "pw", "Noe-helt-annet-"+tc.name+"-789")
@@ -271,6 +272,9 @@ func TestBreachUnavailable(t *testing.T) {
 			}
 			chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelector(".breach").dataset.state === "unavailable"`)
 			assert.Contains(t, shadowTexts(t, tab, ".breach")[0], "når du sender skjemaet")
+			// A service that is down or slow is not taken for one that
+			// refuses the page's origin (TestEmbedOriginNotAllowed).
+			assert.Empty(t, w.With("--origins"), "hints of --origins")
 			if tc.name == "down" {
 				// Leaving the field again retries, silently: the polite
 				// region said "checking …" and "could not check …" again at

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -139,4 +140,27 @@ func pasted(t *testing.T, base, csp, lines string) {
 	chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelectorAll('.cell').length === [...`+jsString(pw)+`].length`)
 	assert.Equal(t, "The password meets the requirements.", chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`))
 	assert.NotContains(t, chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText`), site.Texts("en").EmbedFallback(), "the fallback text is out of view once the meter runs")
+}
+
+// TestEmbedOriginNotAllowed: the guide's lines on a page whose origin is
+// not in the server's --origins (a new site, a test host) get a hint in the
+// console that names the page's origin and --origins: the breach check
+// failed on every password ("Could not check breached password lists now")
+// and the console had only Chromium's CORS error, which names neither.
+func TestEmbedOriginNotAllowed(t *testing.T) {
+	b := startBackend(t, "--origins", "https://www.other.example")
+	p := site.EmbedPage{Page: site.Page{Lang: "en"}, Origin: b.base}
+	host := foreignHost(t, "default-src 'self'; "+p.HostCSP(), p.Snippet()+`<button>Next</button>`)
+	ht := env.browser.Tab(t)
+	ht.Allow(func(msg string) bool { return strings.Contains(msg, "/api/breach/range/") })
+	w := chrome.ListenWarnings(t, ht)
+	run(t, ht, chromedp.Navigate(host))
+	chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+	run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), "Fjellbekk-Sommer!Gronn-44-Lys"))
+	chrome.Eval[bool](t, ht, `(document.querySelector("button").focus(), true)`)
+	chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.breach').dataset.state === "unavailable"`)
+	assert.Eventually(t, func() bool { return len(w.With("--origins")) > 0 }, 10*time.Second, 20*time.Millisecond, "a console hint naming --origins; warnings: %q", w.With(""))
+	for _, m := range w.With("--origins") {
+		assert.Contains(t, m, host, "the hint names the page's origin")
+	}
 }
