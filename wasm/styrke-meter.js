@@ -636,6 +636,8 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     this._detach();
     this._input = input;
     if (!input) return;
+    clearTimeout(this._nf);
+    this._nf = 0;
     // Every listener and value hook of this field goes with one abort.
     const ac = (this._ac = new AbortController()), o = { signal: ac.signal };
     const on = (e, type, f) => e.addEventListener(type, f, o);
@@ -778,7 +780,16 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const [lang, t] = this._t;
     // The meter's own state in place of a verdict: loading, failed, or a
     // for that names no field (a typo; said once in the console too).
-    const st = this._failed || (!this._api ? "loading" : !this._input && "nofield");
+    let st = this._failed || (!this._api ? "loading" : !this._input && "nofield");
+    // A field that a framework renders after the meter (the document's
+    // observer finds it): still loading for 2 s, then called missing.
+    if (st === "nofield" && this._nf !== -1) {
+      this._nf ||= setTimeout(() => {
+        this._nf = -1;
+        this.render();
+      }, 2e3);
+      st = "loading";
+    }
     if (st) {
       const id = this.getAttribute("for") || "";
       if (st === "nofield") this._warn('for="' + id + '" names no element');

@@ -166,6 +166,32 @@ func TestFieldNotFound(t *testing.T) {
 	}
 }
 
+// TestFieldRenderedLater: a field that a framework renders after the
+// meter (after a fetch, a route's data) is waited for: the meter says it
+// is loading, not that it cannot find its field, and warns of nothing. It
+// said "Styrkemåleren finner ikke passordfeltet sitt" until the field came,
+// and warned 'for="late" names no element' for a page with nothing wrong.
+func TestFieldRenderedLater(t *testing.T) {
+	tab := open(t, "/index.html")
+	w := chrome.ListenWarnings(t, tab)
+	chrome.Eval[bool](t, tab, `(() => { window.statuses = []; const m = document.createElement("styrke-meter"); m.setAttribute("for", "late");
+		m.id = "late-meter"; document.querySelector("main").append(m);
+		const s = m.shadowRoot.querySelector(".status");
+		new MutationObserver(() => window.statuses.push(s.textContent)).observe(s, {subtree: true, childList: true, characterData: true});
+		setTimeout(() => { const i = document.createElement("input"); i.type = "password"; i.id = "late"; m.before(i); }, 500);
+		return true })()`)
+	chrome.Poll[bool](t, tab, `!!document.getElementById("late")`)
+	setValue(t, tab, "late", "Sol")
+	chrome.Poll[bool](t, tab, `document.getElementById("late-meter").shadowRoot.querySelectorAll(".cell").length === 3`)
+	// What was not said cannot be polled for: long enough for a warning
+	// held back for the field (2 s from the module) to have come.
+	chrome.Eval[bool](t, tab, `new Promise((r) => setTimeout(() => r(true), 2500))`)
+	assert.Empty(t, w.With(`"late"`), "warnings")
+	for _, s := range chrome.Eval[[]string](t, tab, `window.statuses`) {
+		assert.NotContains(t, s, "finner ikke", "the status while the field was on its way")
+	}
+}
+
 // TestFieldInShadowRoot: a meter and its fields inside another component's
 // shadow root (Lit, Stencil, Angular) find each other there, also when the
 // field comes after the meter; it said "Laster styrkemåleren …" for ever.
