@@ -1051,7 +1051,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (p.ok) {
       if (prev.ok !== true) text = p.verdict;
     } else {
-      const added = p.vs.filter((v) => !prev.rules.has(v.rule)).map((v) => v.message);
+      // A count the breach check found is said by its own region.
+      const b = this._breach, heard = b.count > 0 && b.pw === this._input.value;
+      const added = p.vs.filter((v) => !prev.rules.has(v.rule) && !(heard && v.rule === "breached")).map((v) => v.message);
       if (added.length) text = (prev.ok !== false ? p.verdict + " " : "") + added.join(" ");
       else if (prev.ok === true) text = p.verdict;
       else {

@@ -1,6 +1,7 @@
 package meter_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/accessibility"
@@ -128,6 +129,34 @@ func TestLiveRegionSaysWhy(t *testing.T) {
 	chrome.Eval[bool](t, tab, `(window.spoken = [], true)`)
 	setValue(t, tab, "pw", "Granskog!Lirype-Vadmel9")
 	chrome.Poll[bool](t, tab, `window.spoken.at(-1) === "Passordet oppfyller kravene."`)
+}
+
+// TestBreachSaidOnce: a password found in the breach lists is said once to
+// a screen reader, by the breach check's own live region, and the verdict
+// that flips with it by the meter's: the meter's region said the count
+// again ("Passordet er funnet 5 ganger i lekkede passordlister. Velg et
+// annet." after "Funnet 5 ganger i lekkede passordlister.").
+func TestBreachSaidOnce(t *testing.T) {
+	const pw = "Fjellvann-Lirype!Vadmel8"
+	require.True(t, native(t, "uit", pw, "nb", nil).OK, "met until the breach check")
+	env.fake.add(pw, 5)
+	tab := open(t, "/index.html")
+	chrome.Eval[bool](t, tab, `(() => { window.spoken = [];
+		for (const e of `+meterJS+`.shadowRoot.querySelectorAll("[aria-live]"))
+			new MutationObserver(() => e.textContent && window.spoken.push(e.textContent)).observe(e, {childList: true, characterData: true, subtree: true});
+		return true })()`)
+	chrome.Eval[bool](t, tab, `(document.getElementById("pw").focus(), true)`)
+	setValue(t, tab, "pw", pw)
+	chrome.Poll[bool](t, tab, `window.spoken.includes("Passordet oppfyller kravene.")`)
+	chrome.Eval[bool](t, tab, `(window.spoken = [], document.getElementById("other").focus(), true)`)
+	chrome.Poll[bool](t, tab, `window.spoken.some((s) => s.startsWith("Passordet oppfyller ikke kravene ennå."))`)
+	spoken := chrome.Eval[[]string](t, tab, `window.spoken`)
+	n := 0
+	for _, s := range spoken {
+		n += strings.Count(strings.ToLower(s), "funnet 5 ganger")
+	}
+	assert.Equal(t, 1, n, "times the count was said: %q", spoken)
+	assert.Contains(t, spoken, "Funnet 5 ganger i lekkede passordlister.")
 }
 
 // TestCellListNamed: the per-character list has an accessible name, and
