@@ -664,11 +664,12 @@ func (d *LDAP) ChangePassword(ctx context.Context, username, current, password s
 // nextChange is when the directory next allows the account at dn a change
 // of its own, and its minimum password age: the password's last setting
 // (AD's pwdLastSet, ppolicy's pwdChangedTime, read as the service account)
-// plus the minimum age of Settings. Zero when either is unknown (a
-// fine-grained policy's own minimum age is not read).
+// plus the minimum age: of Settings, or on AD of the fine-grained password
+// policy that applies to the account. Zero when either is unknown (a
+// fine-grained policy the service account may not read).
 func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Duration) {
 	s, err := d.cachedSettings(ctx)
-	if err != nil || s.MinAge <= 0 || dn == "" {
+	if err != nil || dn == "" {
 		return time.Time{}, 0
 	}
 	c, err := d.service(ctx)
@@ -676,16 +677,29 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		return time.Time{}, 0
 	}
 	defer c.close()
-	attr := "pwdLastSet"
+	attrs := []string{"pwdLastSet", "msDS-ResultantPSO"}
 	if d.flavour == FlavourOpenLDAP {
-		attr = "pwdChangedTime"
+		attrs = []string{"pwdChangedTime", "pwdPolicySubentry"}
 	}
 	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{attr}, nil))
+		"(objectClass=*)", attrs, nil))
 	if err != nil || len(res.Entries) != 1 {
 		return time.Time{}, 0
 	}
-	v := res.Entries[0].GetAttributeValue(attr)
+	minAge := s.MinAge
+	if own := res.Entries[0].GetAttributeValue(attrs[1]); own != "" {
+		// A policy of the account's own applies (AD: a fine-grained one;
+		// OpenLDAP: its pwdPolicySubentry), whose minimum age replaces the
+		// domain's or the default policy's: its own when the service
+		// account may read it (on AD by default only administrators may),
+		// else no time rather than the default's, which may be a day
+		// where the account's is an hour.
+		minAge = ownMinAge(c, own, d.flavour)
+	}
+	if minAge <= 0 {
+		return time.Time{}, 0
+	}
+	v := res.Entries[0].GetAttributeValue(attrs[0])
 	var last time.Time
 	if d.flavour == FlavourOpenLDAP {
 		if last, err = ber.ParseGeneralizedTime([]byte(v)); err != nil {
@@ -698,7 +712,32 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		}
 		last = fileTime(n)
 	}
-	return last.Add(s.MinAge), s.MinAge
+	return last.Add(minAge), minAge
+}
+
+// ownMinAge is the minimum age of the password policy at dn (AD: a
+// password settings object; OpenLDAP: a ppolicy entry), or 0 when it
+// cannot be read.
+func ownMinAge(c *conn, dn string, flavour Flavour) time.Duration {
+	attr := "msDS-MinimumPasswordAge"
+	if flavour == FlavourOpenLDAP {
+		attr = "pwdMinAge"
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{attr}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return 0
+	}
+	n, err := strconv.ParseInt(res.Entries[0].GetAttributeValue(attr), 10, 64)
+	switch {
+	case err != nil:
+		return 0
+	case flavour == FlavourOpenLDAP:
+		return time.Duration(n) * time.Second
+	case n >= 0:
+		return 0
+	}
+	return time.Duration(-n) * 100 // 100 ns units, stored negative
 }
 
 // Verify implements Directory: a bind as the account.

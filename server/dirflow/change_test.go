@@ -661,6 +661,52 @@ func TestChangeTooYoungSaysWhenOpenLDAP(t *testing.T) {
 	e2.noSecrets(first, next)
 }
 
+// TestChangeTooYoungOwnPolicy: the time to try again comes from the
+// account's own password policy where one applies, not the domain's (or
+// the default policy's). OpenLDAP: an account under a ppolicy entry of its
+// own (pwdPolicySubentry) with pwdMinAge two hours, the default policy's
+// an hour: the answer says every 2 hours and the setting plus two hours
+// (it said an hour). AD: a fine-grained policy with a minimum age of two
+// hours under Windows' default domain policy (a day), which the service
+// account may not read, as on Windows by default: the answer names no
+// time rather than the domain's day (it said tomorrow).
+func TestChangeTooYoungOwnPolicy(t *testing.T) {
+	t.Run("openldap", func(t *testing.T) {
+		ol.SetSlapdPolicy(t, map[string]string{"pwdMaxAge": "31536000"})
+		e := newEnv(t, ol, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		first, next := password(t), password(t)
+		before := time.Now()
+		require.Equal(t, http.StatusOK, e.complete(token, first, "").Status)
+		after := time.Now()
+		require.NoError(t, ol.PasswordSettings(dn, 2*time.Hour, 0))
+		ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "3600"})
+		e2 := newEnv(t, ol, nil)
+		got := e2.changeIn("en", user, first, next).tooYoung(t)
+		assert.Equal(t, "directory_too_young", got.Rule)
+		within(t, got.NotBefore, before, after, 2*time.Hour)
+		assert.Contains(t, got.Message, "allows only one password change every 2 hours")
+		assert.True(t, e.binds(dn, first), "nothing changed")
+	})
+	t.Run("ad", func(t *testing.T) {
+		ad.SetDomainPolicy(t, dirtest.WindowsDefaultPolicy)
+		e := newEnv(t, ad, nil)
+		user := newUsername()
+		dn, token := e.activation(user)
+		first, next := password(t), password(t)
+		require.Equal(t, http.StatusOK, e.complete(token, first, "").Status)
+		require.NoError(t, ad.PasswordSettings(dn, 2*time.Hour, 0))
+		got := e.changeIn("en", user, first, next).tooYoung(t)
+		assert.Equal(t, "directory_too_young", got.Rule)
+		assert.True(t, got.NotBefore.IsZero(), "no time: the account's own minimum age cannot be read (got %s)", got.NotBefore)
+		assert.NotContains(t, got.Message, "a day")
+		assert.Contains(t, got.Message, "the password was changed too recently")
+		assert.True(t, e.binds(dn, first), "nothing changed")
+		e.noSecrets(first, next)
+	})
+}
+
 // TestActivationTooYoungOpenLDAP: OpenLDAP's ppolicy applies its minimum
 // age to the service account's set too, unless the service account is a
 // password administrator (manage access to userPassword; the README's

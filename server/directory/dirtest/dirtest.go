@@ -498,28 +498,7 @@ func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
 	defer c.Close()
 	name := "expire-" + randomSecret()[:10]
 	if s.Kind == AD {
-		age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
-		add := ldap.NewAddRequest("CN="+name+",CN=Password Settings Container,CN=System,"+s.BaseDN, nil)
-		for k, v := range map[string]string{
-			"objectClass":                              "msDS-PasswordSettings",
-			"msDS-PasswordSettingsPrecedence":          "10",
-			"msDS-PasswordReversibleEncryptionEnabled": "FALSE",
-			"msDS-PasswordHistoryLength":               "5",
-			"msDS-PasswordComplexityEnabled":           "TRUE",
-			"msDS-MinimumPasswordLength":               "10",
-			"msDS-MinimumPasswordAge":                  "0",
-			"msDS-MaximumPasswordAge":                  age(maxAge),
-			"msDS-LockoutThreshold":                    "5",
-			"msDS-LockoutObservationWindow":            age(30 * time.Minute),
-			"msDS-LockoutDuration":                     age(30 * time.Minute),
-			"msDS-PSOAppliesTo":                        dn,
-		} {
-			add.Attribute(k, []string{v})
-		}
-		if err := c.Add(add); err != nil {
-			return fmt.Errorf("dirtest: add password settings for %s: %w", dn, err)
-		}
-		return nil
+		return s.addPSO(c, dn, name, 0, maxAge)
 	}
 	policy := "cn=" + name + ",ou=policies," + s.BaseDN
 	add := policyEntry(policy)
@@ -709,4 +688,74 @@ func (s *Server) SetSlapdPolicy(t testing.TB, attrs map[string]string) {
 			t.Errorf("dirtest: set the default password policy back: %v", err)
 		}
 	})
+}
+
+// PasswordSettings gives the account at dn a password policy of its own
+// with minAge and maxAge (0: never), as the administrator. AD: a
+// fine-grained password policy (msDS-PasswordSettings) with the domain's
+// other rules; the service account sees that one applies
+// (msDS-ResultantPSO) but, as on Windows by default, not what it says.
+// OpenLDAP: a ppolicy entry under ou=policies (SlapdPolicy's rules and
+// these) named by the account's pwdPolicySubentry, which the service
+// account may read.
+func (s *Server) PasswordSettings(dn string, minAge, maxAge time.Duration) error {
+	c, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	name := "pso-" + randomSecret()[:10]
+	if s.Kind == AD {
+		return s.addPSO(c, dn, name, minAge, maxAge)
+	}
+	policy := "cn=" + name + ",ou=policies," + s.BaseDN
+	add := policyEntry(policy)
+	for i, a := range add.Attributes {
+		if a.Type == "cn" {
+			add.Attributes[i].Vals = []string{name}
+		}
+	}
+	add.Attribute("pwdMinAge", []string{strconv.FormatInt(int64(minAge/time.Second), 10)})
+	if maxAge > 0 {
+		add.Attribute("pwdMaxAge", []string{strconv.FormatInt(int64(maxAge/time.Second), 10)})
+	}
+	if err := c.Add(add); err != nil {
+		return fmt.Errorf("dirtest: add policy %s: %w", policy, err)
+	}
+	mod := ldap.NewModifyRequest(dn, nil)
+	mod.Replace("pwdPolicySubentry", []string{policy})
+	if err := c.Modify(mod); err != nil {
+		return fmt.Errorf("dirtest: set the policy of %s: %w", dn, err)
+	}
+	return nil
+}
+
+// addPSO adds the password settings object name that applies to dn.
+func (s *Server) addPSO(c *ldap.Conn, dn, name string, minAge, maxAge time.Duration) error {
+	age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
+	maxValue := "-9223372036854775808"                                                  // never
+	if maxAge > 0 {
+		maxValue = age(maxAge)
+	}
+	add := ldap.NewAddRequest("CN="+name+",CN=Password Settings Container,CN=System,"+s.BaseDN, nil)
+	for k, v := range map[string]string{
+		"objectClass":                              "msDS-PasswordSettings",
+		"msDS-PasswordSettingsPrecedence":          "10",
+		"msDS-PasswordReversibleEncryptionEnabled": "FALSE",
+		"msDS-PasswordHistoryLength":               "5",
+		"msDS-PasswordComplexityEnabled":           "TRUE",
+		"msDS-MinimumPasswordLength":               "10",
+		"msDS-MinimumPasswordAge":                  age(minAge),
+		"msDS-MaximumPasswordAge":                  maxValue,
+		"msDS-LockoutThreshold":                    "5",
+		"msDS-LockoutObservationWindow":            age(30 * time.Minute),
+		"msDS-LockoutDuration":                     age(30 * time.Minute),
+		"msDS-PSOAppliesTo":                        dn,
+	} {
+		add.Attribute(k, []string{v})
+	}
+	if err := c.Add(add); err != nil {
+		return fmt.Errorf("dirtest: add password settings for %s: %w", dn, err)
+	}
+	return nil
 }
