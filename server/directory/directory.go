@@ -98,10 +98,11 @@ type Directory interface {
 	// name (UIO\ola, the domain's NetBIOS name before the backslash)
 	// give the account's value of the attribute the account filter
 	// compares (sAMAccountName by default), as people type them at
-	// Windows' and Office's logins. Any other username, one the directory
-	// has no single account for, and every username of OpenLDAP and None
-	// (no round trip) is returned as given. An error: the directory could
-	// not say.
+	// Windows' and Office's logins. Any other username, one the account
+	// filter itself finds (a filter of mail: a mail address may be another
+	// account's principal name), one the directory has no single account
+	// for, and every username of OpenLDAP and None (no round trip) is
+	// returned as given. An error: the directory could not say.
 	AccountName(ctx context.Context, username string) (string, error)
 	// Find reports nil when the directory has exactly one account for
 	// username (searched as the service account), ErrAccount when it has

@@ -51,3 +51,18 @@ func TestPreferredLang(t *testing.T) {
 		assert.Equal(t, want, preferredLang(in), "%q", in)
 	}
 }
+
+// TestOnlySAMAccountName: AccountName searches the filter first unless it
+// compares {username} with sAMAccountName alone (in any case), which no
+// name with "@" or "\" can match.
+func TestOnlySAMAccountName(t *testing.T) {
+	for filter, want := range map[string]bool{
+		"(sAMAccountName={username})":                                    true,
+		"(&(objectClass=user)(samaccountname={username}))":               true,
+		"(mail={username})":                                              false,
+		"(|(sAMAccountName={username})(mail={username}))":                false,
+		"(|(sAMAccountName={username})(proxyAddresses=smtp:{username}))": false,
+	} {
+		assert.Equal(t, want, onlySAMAccountName(filter), "filter %s", filter)
+	}
+}

@@ -431,11 +431,14 @@ func accountExpired(e *ldap.Entry, now time.Time) bool {
 }
 
 // AccountName implements Directory. AD forbids "@" and "\" in a
-// sAMAccountName, so a username with either is no account's name as typed:
-// "name@suffix" is searched as userPrincipalName under the base, and
-// "DOMAIN\name" is name when DOMAIN is the domain's NetBIOS name (its
+// sAMAccountName, so a username with either is no account's name as typed
+// there: "name@suffix" is searched as userPrincipalName under the base,
+// and "DOMAIN\name" is name when DOMAIN is the domain's NetBIOS name (its
 // crossRef's nETBIOSName, read from the configuration partition) or its
-// DNS name (styrke.test).
+// DNS name (styrke.test). A filter that compares another attribute too
+// ((mail={username})) is searched first, and the one account it finds for
+// the username as typed is that username's: a mail address may be another
+// account's principal name.
 func (d *LDAP) AccountName(ctx context.Context, username string) (string, error) {
 	at, backslash := strings.Contains(username, "@"), strings.Contains(username, `\`)
 	if d.flavour != FlavourAD || at == backslash {
@@ -452,6 +455,17 @@ func (d *LDAP) AccountName(ctx context.Context, username string) (string, error)
 		return "", err
 	}
 	defer c.close()
+	if !onlySAMAccountName(d.filter) {
+		// The filter's own account first: with (mail={username}), Ola's
+		// mail that is kari's principal name was kari's account, Ola's
+		// right password was told it was wrong and counted against kari.
+		switch _, err := d.findEntry(ctx, c, username, []string{"1.1"}); {
+		case err == nil:
+			return username, nil
+		case !errors.Is(err, ErrAccount):
+			return "", err
+		}
+	}
 	if backslash {
 		domain, name, _ := strings.Cut(username, `\`)
 		names, err := d.domainNames(ctx, c)
@@ -476,6 +490,20 @@ func (d *LDAP) AccountName(ctx context.Context, username string) (string, error)
 		return v, nil
 	}
 	return username, nil
+}
+
+// onlySAMAccountName reports whether filter compares {username} with
+// sAMAccountName alone, which AD forbids "@" and "\" in: it finds no
+// account for a username with either.
+func onlySAMAccountName(filter string) bool {
+	n := 0
+	for _, m := range usernameAttr.FindAllStringSubmatch(filter, -1) {
+		if !strings.EqualFold(m[1], "sAMAccountName") {
+			return false
+		}
+		n++
+	}
+	return n == strings.Count(filter, "{username}")
 }
 
 // domainNames are the names of the domain the base is in that a

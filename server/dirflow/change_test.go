@@ -13,10 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -140,6 +142,60 @@ func TestChangeUsernameOfAD(t *testing.T) {
 	}
 	assert.True(t, e.binds(dn, current), "nothing changed")
 	e.noSecrets(first, current, token)
+}
+
+// TestChangeUsernameOfADByMail: with a filter of the institution's own,
+// (mail={username}), the username typed is the account whose mail it is,
+// though it is another account's user principal name (a mail alias of one
+// person, the sAMAccountName of another, in one domain): Ola, whose mail
+// is kari's principal name, changes his own password. The principal name
+// was searched first, the change went to kari's account, Ola's right
+// password was told it was wrong, and his try was kari's failed bind.
+func TestChangeUsernameOfADByMail(t *testing.T) {
+	c := dirConfig(ad)
+	c.Filter = "(&(objectClass=user)(mail={username}))"
+	d, err := directory.Open(c)
+	require.NoError(t, err)
+	t.Cleanup(func() { d.Close() })
+	e := newEnv(t, ad, func(deps *server.Deps) { deps.Directories = &directory.Set{Default: d} })
+	ola, kari := newUsername(), newUsername()
+	olaDN, err := ad.CreateUser(ola, initial)
+	require.NoError(t, err)
+	kariPW := password(t)
+	kariDN, err := ad.CreateUser(kari, kariPW)
+	require.NoError(t, err)
+	olaMail := kari + "@styrke.test" // kari's user principal name
+	require.NoError(t, ad.SetAttributes(olaDN, map[string]string{"mail": olaMail}))
+	require.NoError(t, ad.SetAttributes(kariDN, map[string]string{"mail": kari + ".nordmann@styrke.test"}))
+
+	pw := password(t)
+	a := e.change(olaMail, initial, pw)
+	require.Equal(t, http.StatusNoContent, a.Status, "Ola's mail and his own password: %s", a.Body)
+	assert.True(t, e.binds(olaDN, pw), "Ola's new password binds")
+	assert.Equal(t, "0", badPwdCount(t, kariDN), "no failed bind of kari's account")
+	assert.True(t, e.binds(kariDN, kariPW), "kari's account is as it was")
+
+	// Kari's principal name is still kari's account where no mail is it.
+	kariUPN := strings.ToUpper(kari) + "@STYRKE.TEST"
+	require.NoError(t, ad.SetAttributes(olaDN, map[string]string{"mail": ola + "@styrke.test"}))
+	a = e.change(kariUPN, kariPW, pw)
+	require.Equal(t, http.StatusNoContent, a.Status, "kari's principal name: %s", a.Body)
+	assert.True(t, e.binds(kariDN, pw), "kari's new password binds")
+	e.noSecrets(initial, pw, kariPW)
+}
+
+// badPwdCount is AD's count of wrong passwords of the account at dn, read
+// as the administrator ("" when it has none).
+func badPwdCount(t *testing.T, dn string) string {
+	t.Helper()
+	c, err := ad.Admin()
+	require.NoError(t, err)
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"badPwdCount"}, nil))
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	return res.Entries[0].GetAttributeValue("badPwdCount")
 }
 
 // TestChangeUsernameCaseBeforeAnyPassword: a person whose link is open and
