@@ -225,21 +225,16 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 }
 
 // refusedName is how the audit log names the account of a refused change:
-// its username when Styrke or the directory knows it, else none, and a
-// detail with a keyed hash of what was typed, so that a run of tries is
-// still seen and traced. A password typed into the username field (or any
-// guess) was kept in the audit log for its whole retention.
-func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string, askDirectory bool) (name, detail string) {
-	if _, err := h.Store.AccountName(ctx, username); err == nil {
+// its username when Styrke knows it or the directory found it (found: the
+// directory's check answered for an account, not ErrAccount), else none,
+// and a detail with a keyed hash of what was typed, so that a run of tries
+// is still seen and traced. A password typed into the username field (or
+// any guess) was kept in the audit log for its whole retention. It asks the
+// directory nothing: a search of its own, made only for the usernames
+// Styrke keeps nothing of, told them apart by time.
+func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string, found bool) (name, detail string) {
+	if _, err := h.Store.AccountName(ctx, username); err == nil || found {
 		return username, ""
-	}
-	if askDirectory && !directory.IsNone(dir) {
-		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := dir.Find(fctx, username)
-		cancel()
-		if err == nil {
-			return username, ""
-		}
 	}
 	key := h.throttleKey("audit", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
 	return "", " (a username unknown here, keyed hash " + hex.EncodeToString(key)[:12] + ")"
@@ -400,13 +395,15 @@ func (h *handler) change() http.Handler {
 		// locked and what to do. Each is counted (before the check), so
 		// that a run of them ends in the same 429 for any username (a reset
 		// clears the count).
-		refused := func(why string) {
+		// err is the directory's answer (nil: none was asked).
+		refused := func(why string, err error) {
 			counted = nil // kept
 			h.Logger.InfoContext(ctx, "change: "+why, "id", RequestID(ctx))
 			// In the audit log, with the username as typed and the client:
 			// a guessing run is seen and traced (the log line names
 			// neither).
-			name, unknown := h.refusedName(ctx, dir, req.Username, true)
+			found := err != nil && !errors.Is(err, directory.ErrAccount)
+			name, unknown := h.refusedName(ctx, dir, req.Username, found)
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 				Detail: "change: " + why + unknown})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
@@ -430,9 +427,9 @@ func (h *handler) change() http.Handler {
 			case err == nil:
 				return false
 			case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccount):
-				refused(wrong)
+				refused(wrong, err)
 			case errors.Is(err, directory.ErrLocked):
-				refused(locked)
+				refused(locked, err)
 			case errors.Is(err, directory.ErrDisabled):
 				disabled()
 			default:
@@ -471,7 +468,7 @@ func (h *handler) change() http.Handler {
 				return
 			}
 			if err != nil || !ok || len(hist) == 0 {
-				refused(wrong)
+				refused(wrong, nil)
 				return
 			}
 		} else {

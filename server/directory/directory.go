@@ -11,7 +11,9 @@
 //     (complexity, length, history, minimum age). The person can choose
 //     another; Refusal.Rule is a stable code with nb/nn/en messages.
 //   - ErrInvalidCredentials: Verify or Change was given a wrong current
-//     password (or the account does not exist: the two are not told apart).
+//     password (or the account does not exist: the two are not told apart,
+//     in the answer nor in its time; such an error also matches
+//     ErrAccount, for the caller's audit log alone).
 //   - ErrMustChange: Verify found the password right, but the directory
 //     wants it changed before the account may log in (AD: expired, or
 //     "must change password at next logon", "data 532" and "data 773").

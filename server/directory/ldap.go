@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	mrand "math/rand/v2"
 	"net"
 	"slices"
 	"strconv"
@@ -90,6 +91,49 @@ type LDAP struct {
 	binding accountLocks
 	// holder, when set (HoldWith), holds it across instances too.
 	holder atomic.Pointer[Holder]
+	// refusedBinds are how long the last refused binds took (bindAs).
+	refusedBinds bindTimes
+}
+
+// bindTimes keeps how long the last refused binds of accounts took, from
+// the read of the account's failure count to the bind's answer: a wrong
+// password answered without a bind (an account the directory lacks, or
+// one near its lockout) takes as long as one of them, at random (see
+// bindAs). Safe for concurrent use.
+type bindTimes struct {
+	mu   sync.Mutex
+	d    [32]time.Duration
+	n, i int // how many are kept (up to len(d)), and the next to replace
+}
+
+// record keeps d, in place of the oldest when full.
+func (b *bindTimes) record(d time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.d[b.i] = d
+	b.i = (b.i + 1) % len(b.d)
+	b.n = min(b.n+1, len(b.d))
+}
+
+// sample is one of the times kept, at random; 0 while none is.
+func (b *bindTimes) sample() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		return 0
+	}
+	return b.d[mrand.IntN(b.n)]
+}
+
+// waitAsABind returns once as long as a refused bind took has passed since
+// start (a sample of them), or ctx ends.
+func (b *bindTimes) waitAsABind(ctx context.Context, start time.Time) {
+	t := time.NewTimer(time.Until(start.Add(b.sample())))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // Holder holds key for one request across every instance that shares a
@@ -791,22 +835,28 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	dn, err := d.findDN(ctx, c, username)
-	if errors.Is(err, ErrAccount) {
+	dn, findErr := d.findDN(ctx, c, username)
+	// An account the directory lacks is not told apart from a wrong
+	// password, in the answer nor in its time: it is held as an account
+	// is (under its username, which no DN is), and answered once as long
+	// as an account's failure count and refused bind take. It was
+	// answered at once: on Samba AD, whose refused bind writes
+	// badPwdCount, a wrong password took 35 ms and an unknown username 9,
+	// an oracle of which usernames exist.
+	unknown := errors.Is(findErr, ErrAccount)
+	key := strings.ToLower(dn)
+	switch {
+	case unknown:
+		key = "\x00" + strings.ToLower(username)
+	case findErr != nil:
 		c.close()
-		// Not told apart from a wrong password: the person may not learn
-		// which usernames exist.
-		return "", nil, fmt.Errorf("%w (%v)", ErrInvalidCredentials, err)
-	}
-	if err != nil {
-		c.close()
-		return "", nil, err
+		return "", nil, findErr
 	}
 	// One check and bind of an account at a time: binds that each read
 	// the count before the others' were counted all bound, and ten wrong
 	// passwords at once locked the account the guard was to keep clear
 	// of its lockout. The count is read again once this request holds it.
-	unlock, err := d.binding.lock(ctx, strings.ToLower(dn))
+	unlock, err := d.binding.lock(ctx, key)
 	if err != nil {
 		c.close()
 		return "", nil, d.classify(ctx, "wait for the account's other bind", err)
@@ -818,12 +868,18 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		// and with the URL in the key they held one account under two
 		// keys and bound at once. Two directories with one DN only wait
 		// for each other a bind's time.
-		release, err := (*h)(ctx, "bind\x00"+strings.ToLower(dn))
+		release, err := (*h)(ctx, "bind\x00"+key)
 		if err != nil {
 			c.close()
 			return "", nil, d.classify(ctx, "wait for the account's bind on another instance", err)
 		}
 		defer release()
+	}
+	start := time.Now()
+	if unknown {
+		c.close()
+		d.refusedBinds.waitAsABind(ctx, start)
+		return "", nil, fmt.Errorf("%w (%w)", ErrInvalidCredentials, findErr)
 	}
 	cur, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", failureAttrs[d.flavour], nil))
@@ -839,8 +895,10 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 		// No bind that could be the one that locks the account: the
 		// directory's own count is what matters, whatever Styrke counted
 		// (its window is shorter than ppolicy's "until a successful bind"
-		// and AD's observation window, and other logins count too).
+		// and AD's observation window, and other logins count too). Answered as late as a bind
+		// would be, as a wrong password is.
 		c.close()
+		d.refusedBinds.waitAsABind(ctx, start)
 		return "", nil, fmt.Errorf("%w: the directory counts too many wrong passwords for the account; not tried", ErrLocked)
 	}
 	// With the password-policy request control, OpenLDAP's ppolicy says
@@ -862,6 +920,7 @@ func (d *LDAP) bindAs(ctx context.Context, username, password string) (string, *
 			case d.flavour == FlavourAD && (adData(err, "533") || adData(err, "701")):
 				return "", nil, ErrDisabled
 			}
+			d.refusedBinds.record(time.Since(start))
 			return "", nil, ErrInvalidCredentials
 		}
 		return "", nil, fmt.Errorf("%w; %w", d.classify(ctx, "bind as account", err), ErrAfterBind)

@@ -103,3 +103,33 @@ func TestServiceRetryOneAtATime(t *testing.T) {
 		assert.Equal(t, stale, pw)
 	})
 }
+
+// TestBindTimes: the time an answer without a bind takes is one of the
+// refused binds' kept, the last 32 of them, and none while none is kept;
+// the wait ends with its context.
+func TestBindTimes(t *testing.T) {
+	var b bindTimes
+	assert.Zero(t, b.sample(), "none kept")
+	for i := range 40 {
+		b.record(time.Duration(i) * time.Millisecond)
+	}
+	for range 200 {
+		s := b.sample()
+		assert.True(t, s >= 8*time.Millisecond && s < 40*time.Millisecond, "sample %v: one of the last 32", s)
+	}
+	b.record(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan struct{})
+	go func() {
+		for range 100 { // the hour is drawn now and then
+			b.waitAsABind(ctx, time.Now())
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the wait outlived its context")
+	}
+}
