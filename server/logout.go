@@ -20,7 +20,13 @@ func (h *handler) idportenLogout() http.Handler {
 		lang := pageLang(r.URL.Query().Get("lang"))
 		// Only from the pages themselves: a link on another site would end
 		// the person's reset and their ID-porten sign-in behind their back.
-		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		// Another host of the same site (another of the institution's
+		// sites, a person's home page under its domain) is another site
+		// here: the Lax cookie goes with its requests, an image's too. A
+		// browser that sends no Sec-Fetch-Site (Safari before 16.4) is let
+		// through: the pages' own link says nothing there either.
+		switch r.Header.Get("Sec-Fetch-Site") {
+		case "cross-site", "same-site":
 			resetRedirect(w, r, lang, "")
 			return
 		}

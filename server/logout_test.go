@@ -74,22 +74,31 @@ func TestIDPortenLogoutOff(t *testing.T) {
 	assert.Empty(t, signins(t, m), "a logout is no sign-in")
 }
 
-// TestIDPortenLogoutCrossSite: a link on another site does not end the
-// person's reset and ID-porten sign-in: the logout is refused unless the
-// browser says it comes from the pages themselves (or says nothing).
+// TestIDPortenLogoutCrossSite: a link or an image on another site does not
+// end the person's reset and ID-porten sign-in: the logout is refused
+// unless the browser says it comes from the pages themselves (or says
+// nothing). A page of another host of the same site (another of the
+// institution's sites, a person's home page under its domain) is another
+// site too: the reset cookie (SameSite=Lax) goes with any request from it,
+// an image's included, and Sec-Fetch-Site same-site ended the reset.
 func TestIDPortenLogoutCrossSite(t *testing.T) {
-	e := newResetEnv(t, func(d *server.Deps) { d.IDPortenPostLogout = opPostLogout })
-	e.importCSV(t, accounts)
-	c := e.signIn(t, pidOla)
-	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/idporten/logout?lang=en", nil)
-	require.NoError(t, err)
-	req.AddCookie(c)
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	res, err := e.client.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusSeeOther, res.StatusCode)
-	assert.Equal(t, "/en/forgot/#/", res.Header.Get("Location"))
-	res2, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
-	assert.Equal(t, http.StatusOK, res2.StatusCode, "the reset goes on: %s", body)
+	for _, site := range []string{"cross-site", "same-site"} {
+		t.Run(site, func(t *testing.T) {
+			e := newResetEnv(t, func(d *server.Deps) { d.IDPortenPostLogout = opPostLogout })
+			e.importCSV(t, accounts)
+			c := e.signIn(t, pidOla)
+			req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/idporten/logout?lang=en", nil)
+			require.NoError(t, err)
+			req.AddCookie(c)
+			req.Header.Set("Sec-Fetch-Site", site)
+			res, err := e.client.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			require.Equal(t, http.StatusSeeOther, res.StatusCode)
+			assert.Equal(t, "/en/forgot/#/", res.Header.Get("Location"), "Sec-Fetch-Site %s", site)
+			assert.Nil(t, cookie(res, "__Host-styrke-reset"), "Sec-Fetch-Site %s: the cookie is left alone", site)
+			res2, body := e.postJSON(t, "/api/reset/session", struct{}{}, c)
+			assert.Equal(t, http.StatusOK, res2.StatusCode, "Sec-Fetch-Site %s: the reset goes on: %s", site, body)
+		})
+	}
 }
