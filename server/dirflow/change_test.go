@@ -929,3 +929,32 @@ func (a *asking) Settings(ctx context.Context) (directory.Settings, error) {
 	a.called("Settings")
 	return a.Directory.Settings(ctx)
 }
+
+// TestChangeNearLockoutAnswersAsWrong: once the directory counts its
+// lockout threshold less two wrong passwords against an account (anyone's,
+// at any of its logins), the change page binds no password of it, the
+// right one included, and answers it as a wrong password or an unknown
+// username is answered, byte for byte: a person's change can be held off
+// by three wrong passwords a window (the guard's price, as the throttle's
+// 429 is), but nothing is learnt from it, and the account is not locked.
+func TestChangeNearLockoutAnswersAsWrong(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		for range 5 - directory.LockoutMargin {
+			require.False(t, e.binds(dn, "Wrong!Passw0rd-"+user), "a wrong password at another login")
+		}
+		pw := password(t)
+		right := e.change(user, initial, pw)
+		unknown := e.change(newUsername(), initial, pw)
+		assert.Equal(t, http.StatusUnauthorized, right.Status, "%s", right.Body)
+		assert.Equal(t, unknown.Status, right.Status)
+		assert.Equal(t, string(unknown.Body), string(right.Body), "the right password is answered as an unknown username is")
+		locked, err := s.Locked(dn)
+		require.NoError(t, err)
+		assert.False(t, locked, "the account is not locked")
+		assert.True(t, e.binds(dn, initial), "nothing changed")
+	})
+}
