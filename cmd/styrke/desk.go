@@ -196,8 +196,9 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 		defer func() { done <- struct{}{} }()
 		t := time.NewTicker(pruneEvery)
 		defer t.Stop()
+		clock := newRetentionClock()
 		for {
-			prune(ctx, st, time.Now(), retention, records, logger)
+			prune(ctx, st, clock, retention, records, logger)
 			select {
 			case <-ctx.Done():
 				return
@@ -251,8 +252,16 @@ func parseServed(s string) ([]string, error) {
 
 // prune is one round of the retention: the audit log's events and the
 // reminders older than retention, and the store's records (store.Prune)
-// ended before records; 0 keeps them.
-func prune(ctx context.Context, st store.Store, now time.Time, retention, records time.Duration, logger *slog.Logger) {
+// ended before records; 0 keeps them. It counts those back from the time
+// clock gives, never from a clock ahead of it.
+func prune(ctx context.Context, st store.Store, clock *retentionClock, retention, records time.Duration, logger *slog.Logger) {
+	expiry, now, err := clock.read(ctx, st, logger)
+	if err != nil {
+		if ctx.Err() == nil {
+			logger.Error("retention", "err", err)
+		}
+		return
+	}
 	if retention > 0 {
 		n, err := st.PruneAudit(ctx, now.Add(-retention))
 		if err != nil && ctx.Err() == nil {
@@ -272,10 +281,105 @@ func prune(ctx context.Context, st store.Store, now time.Time, retention, record
 	if records > 0 {
 		ended = now.Add(-records)
 	}
-	p, err := st.Prune(ctx, now, ended)
+	p, err := st.Prune(ctx, expiry, ended)
 	if err != nil && ctx.Err() == nil {
 		logger.Error("record retention", "err", err)
 	} else if p.Links+p.Notices > 0 {
 		logger.Info("ended links and notices pruned", "links", p.Links, "notices", p.Notices, "retention", records)
 	}
+}
+
+// heldBackWarn is how far behind this instance's clock the retention may
+// count without a warning: a quiet night before a start holds it back
+// that much, harmlessly.
+const heldBackWarn = 24 * time.Hour
+
+// retentionClock is the clock serve's retention deletes by. A clock can
+// be set wrong (a wrong NTP answer, a host or a restored VM set wrong),
+// and what it deleted cannot be had back, so each round counts back from
+// the earliest time it has reason to believe:
+//   - this instance's clock;
+//   - the database server's (PostgreSQL, store.Clocked): instances then
+//     delete by one clock, and one whose clock is ahead deletes nothing
+//     the others keep;
+//   - at the first round, the newest audit event's time: a clock ahead of
+//     everything recorded is suspect, and the retention keeps what it
+//     keeps of that time;
+//   - after it, the time the round before counted from, advanced by the
+//     time since as the monotonic clock measures it, which a jump of this
+//     instance's clock does not move, nor do the events recorded after a
+//     jump by the clock that jumped.
+//
+// So a wrong clock makes the retention delete late, never early: a
+// correction forward, or a start after a quiet spell, is followed only at
+// serve's next start (the log says so beyond heldBackWarn). What runs out
+// at once (sign-ins, a reset session's date of birth, failure counts)
+// goes by this instance's clock or the database server's, whichever is
+// earlier: a wrong clock on SQLite takes with it only what its own
+// instance already treats as run out.
+type retentionClock struct {
+	now     func() time.Time     // this instance's clock
+	elapsed func() time.Duration // the time since the clock was made, by one that does not jump
+
+	last   time.Time     // what the round before counted from (zero: no round yet)
+	lastAt time.Duration // elapsed then
+	warned bool          // whether the round before warned
+}
+
+// newRetentionClock returns serve's retention clock: time.Now, and its
+// monotonic reading for the time since.
+func newRetentionClock() *retentionClock {
+	start := time.Now()
+	return &retentionClock{now: time.Now, elapsed: func() time.Duration { return time.Since(start) }}
+}
+
+// read returns expiry, what runs out at once goes by, and now, what the
+// retention counts back from, and warns when now is held back by more
+// than heldBackWarn (and says so again when it is not).
+func (c *retentionClock) read(ctx context.Context, st store.Store, logger *slog.Logger) (expiry, now time.Time, err error) {
+	wall, at := c.now(), c.elapsed()
+	expiry, now = wall, wall
+	why := ""
+	// earlier takes t when it is before now, naming it by because when
+	// it holds now back by more than heldBackWarn.
+	earlier := func(t time.Time, because string) {
+		if t.Before(now) {
+			now = t
+		}
+		if why == "" && wall.Sub(t) > heldBackWarn {
+			why = because
+		}
+	}
+	if cl, ok := st.(store.Clocked); ok {
+		db, err := cl.ServerTime(ctx)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		if db.Before(expiry) {
+			expiry = db
+		}
+		earlier(db, "this instance's clock is ahead of the database server's: keep them synchronised (NTP)")
+	}
+	if c.last.IsZero() {
+		newest, err := st.NewestAudit(ctx)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		if !newest.IsZero() {
+			earlier(newest, "this instance's clock is ahead of the newest audit event ("+newest.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right and nothing was recorded since, serve catches up when it starts again after the next event")
+		}
+	} else {
+		earlier(c.last.Add(at-c.lastAt), "this instance's clock jumped ahead since the round before (the monotonic clock says less time passed): check it (NTP); if the jump was a correction, serve catches up when it starts again")
+	}
+	c.last, c.lastAt = now, at
+	switch {
+	case why != "" && !c.warned:
+		logger.Warn("the retention deletes as of an earlier time than this instance's clock, so that a clock set wrong deletes nothing it keeps (the audit log, ended links): it deletes late, not early",
+			"clock", wall.UTC().Format(time.RFC3339), "as_of", now.UTC().Format(time.RFC3339), "held_back", wall.Sub(now).Round(time.Second).String(), "why", why)
+		c.warned = true
+	case why == "" && c.warned:
+		logger.Info("the retention deletes by this instance's clock again")
+		c.warned = false
+	}
+	return expiry, now, nil
 }

@@ -678,7 +678,7 @@ func TestPrune(t *testing.T) {
 				require.NoError(t, st.SetContact(t.Context(), h, store.Contact{Email: "private@example.org", Lang: "nb"}))
 			}
 			var logs syncbuf.Buffer
-			prune(t.Context(), st, now, 400*24*time.Hour, tt.records, slog.New(slog.NewTextHandler(&logs, nil)))
+			prune(t.Context(), st, clockAt(now), 400*24*time.Hour, tt.records, slog.New(slog.NewTextHandler(&logs, nil)))
 			recs, err := st.Activations(t.Context(), store.ActivationFilter{})
 			require.NoError(t, err)
 			assert.Len(t, recs, tt.kept)

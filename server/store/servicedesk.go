@@ -19,6 +19,10 @@ type ServiceDesk interface {
 	// returns how many it deleted. It is the only way an event leaves the
 	// log: the tables refuse an UPDATE.
 	PruneAudit(ctx context.Context, before time.Time) (int64, error)
+	// NewestAudit returns the time of the newest event in the log (the
+	// zero time when it is empty): a clock ahead of it is suspect, and
+	// serve's retention counts back from it then.
+	NewestAudit(ctx context.Context) (time.Time, error)
 
 	// IssueActivations stores new activations (as CreateActivation, with
 	// ErrExists for a token hash already stored), each with its contact

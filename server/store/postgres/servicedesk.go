@@ -101,6 +101,18 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int64, error)
 	return tag.RowsAffected(), nil
 }
 
+// NewestAudit implements store.Store.
+func (s *Store) NewestAudit(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT max(time) FROM audit_events`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("postgres: newest audit event: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return t.UTC(), nil
+}
+
 // IssueActivations implements store.Store.
 func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) error {
 	for _, it := range batch {

@@ -96,6 +96,18 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time) (int64, error)
 	return res.RowsAffected()
 }
 
+// NewestAudit implements store.Store.
+func (s *Store) NewestAudit(ctx context.Context) (time.Time, error) {
+	var t sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT max(time) FROM audit_events`).Scan(&t); err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: newest audit event: %w", err)
+	}
+	if !t.Valid {
+		return time.Time{}, nil
+	}
+	return fromMicros(t.Int64), nil
+}
+
 // IssueActivations implements store.Store.
 func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) (err error) {
 	for _, it := range batch {

@@ -22,6 +22,7 @@ var serviceDeskTests = []struct {
 	{"AuditAppendAndFilter", testAuditAppendAndFilter},
 	{"AuditRefused", testAuditRefused},
 	{"AuditPrune", testAuditPrune},
+	{"AuditNewest", testAuditNewest},
 	{"IssueActivations", testIssueActivations},
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
@@ -127,6 +128,22 @@ func testAuditPrune(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	require.Len(t, got, 3)
 	assertTime(t, T0.Add(2*24*time.Hour), got[0].Time, "oldest kept")
+}
+
+// testAuditNewest: the newest event's time, whatever order the events
+// were recorded in; the zero time for an empty log.
+func testAuditNewest(t *testing.T, open Opener) {
+	s := open(t)
+	got, err := s.NewestAudit(ctx(t))
+	require.NoError(t, err)
+	assert.True(t, got.IsZero(), "empty log: got %v, want the zero time", got)
+	for _, at := range []time.Time{T0, T0.Add(3 * time.Hour), T0.Add(-time.Hour)} {
+		_, err := s.AppendAudit(ctx(t), store.AuditEvent{Time: at, Event: store.EventCreated, Actor: "system"})
+		require.NoError(t, err)
+	}
+	got, err = s.NewestAudit(ctx(t))
+	require.NoError(t, err)
+	assertTime(t, T0.Add(3*time.Hour), got, "newest, recorded second")
 }
 
 func testContactsAndList(t *testing.T, open Opener) {

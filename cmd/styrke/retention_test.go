@@ -1,0 +1,218 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/pgtest"
+	"github.com/styrke-iam/styrke/server/store/postgres"
+	"github.com/styrke-iam/styrke/server/store/sqlite"
+)
+
+const (
+	auditKeep  = 400 * 24 * time.Hour // --audit-retention's default
+	recordKeep = 90 * 24 * time.Hour  // --record-retention's default
+)
+
+// retentionStores opens a fresh SQLite store and a fresh PostgreSQL one
+// (on a pgtest server of the test's own).
+func retentionStores(t *testing.T) map[string]func(t *testing.T) store.Store {
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() })
+	return map[string]func(t *testing.T) store.Store{
+		"SQLite": func(t *testing.T) store.Store {
+			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			return st
+		},
+		"PostgreSQL": func(t *testing.T) store.Store {
+			st, err := postgres.Open(t.Context(), pg.Database(t))
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			return st
+		},
+	}
+}
+
+// clockAt is a retention clock that reads now.
+func clockAt(now time.Time) *retentionClock {
+	return &retentionClock{now: func() time.Time { return now }, elapsed: func() time.Duration { return 0 }}
+}
+
+// fakeClock is a retention clock whose readings the test sets: wall, this
+// instance's clock, and elapsed, the time since it was made by one that
+// does not jump.
+type fakeClock struct {
+	wall    time.Time
+	elapsed time.Duration
+}
+
+func (f *fakeClock) clock() *retentionClock {
+	return &retentionClock{now: func() time.Time { return f.wall }, elapsed: func() time.Duration { return f.elapsed }}
+}
+
+// kept puts in st, at real time now, what the retention keeps: five
+// events of the last five days, a link that expired unused 10 days ago
+// (ended, kept 90 days) and one still open for 30 days; and what it
+// deletes: an event 401 days old and a link that expired 100 days ago.
+func kept(t *testing.T, st store.Store, now time.Time) {
+	t.Helper()
+	for _, age := range []int{401, 4, 3, 2, 1, 0} {
+		record(t, st, now.Add(-time.Duration(age)*24*time.Hour))
+	}
+	for i, expires := range []time.Time{now.Add(-100 * 24 * time.Hour), now.Add(-10 * 24 * time.Hour), now.Add(30 * 24 * time.Hour)} {
+		h := make([]byte, 32)
+		h[0] = byte(i + 1)
+		require.NoError(t, st.CreateActivation(t.Context(), store.Activation{TokenHash: h, Username: fmt.Sprint("link", i), Name: "N",
+			Institution: "default", CreatedAt: expires.Add(-72 * time.Hour), ExpiresAt: expires}))
+	}
+}
+
+// record appends an audit event at at, as a request served then would.
+func record(t *testing.T, st store.Store, at time.Time) {
+	t.Helper()
+	_, err := st.AppendAudit(t.Context(), store.AuditEvent{Time: at, Event: store.EventCreated, Actor: "system"})
+	require.NoError(t, err)
+}
+
+// assertKept checks that the store holds events audit events and the two
+// links kept puts there that the retention keeps.
+func assertKept(t *testing.T, st store.Store, events int, when string) {
+	t.Helper()
+	got, err := st.Audit(t.Context(), store.AuditFilter{})
+	require.NoError(t, err)
+	assert.Len(t, got, events, "audit events %s", when)
+	links, err := st.Activations(t.Context(), store.ActivationFilter{})
+	require.NoError(t, err)
+	assert.Len(t, links, 2, "links %s: want the one ended 10 days ago and the open one", when)
+}
+
+// TestPruneClockAhead: on an instance whose clock is two years ahead from
+// its start (a host set wrong), serve's retention deletes nothing the
+// retention keeps, at its first round and at the next, after requests
+// recorded events by the wrong clock; it deletes what the retention does
+// not keep, and warns naming the clock. It deleted every audit event and
+// every ended link, and the open ones, of the store every instance
+// shares.
+func TestPruneClockAhead(t *testing.T) {
+	for name, open := range retentionStores(t) {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			now := time.Now()
+			kept(t, st, now)
+			fake := &fakeClock{wall: now.AddDate(2, 0, 0)}
+			clock := fake.clock()
+			var logs syncbuf.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+
+			prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+			assertKept(t, st, 5, "at the first round")
+			assert.Contains(t, logs.String(), "level=WARN")
+			assert.Regexp(t, `held_back=175[0-9]{2}h`, logs.String(), "two years")
+			if name == "SQLite" {
+				assert.Contains(t, logs.String(), "this instance's clock is ahead of the newest audit event")
+			} else {
+				assert.Contains(t, logs.String(), "this instance's clock is ahead of the database server's")
+			}
+
+			record(t, st, fake.wall) // a request served by the wrong clock
+			fake.wall, fake.elapsed = fake.wall.Add(pruneEvery), pruneEvery
+			prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+			assertKept(t, st, 6, "at the next round, after an event recorded by the wrong clock")
+			assert.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), "warned once: %s", logs.String())
+		})
+	}
+}
+
+// TestPruneClockJumps: a clock that jumps two years ahead while serve
+// runs (a wrong NTP answer) moves the retention only as far as the time
+// that passed, also after requests recorded events by it; back at the
+// right time, the retention deletes by the clock again and says so.
+func TestPruneClockJumps(t *testing.T) {
+	for name, open := range retentionStores(t) {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			now := time.Now()
+			kept(t, st, now)
+			fake := &fakeClock{wall: now}
+			clock := fake.clock()
+			var logs syncbuf.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+
+			prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+			assertKept(t, st, 5, "by the right clock")
+			assert.NotContains(t, logs.String(), "level=WARN")
+
+			fake.wall, fake.elapsed = now.AddDate(2, 0, 0), time.Minute
+			record(t, st, fake.wall) // a request served by the wrong clock
+			fake.wall, fake.elapsed = fake.wall.Add(pruneEvery), pruneEvery
+			prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+			assertKept(t, st, 6, "after the jump")
+			assert.Contains(t, logs.String(), "level=WARN")
+			if name == "SQLite" {
+				assert.Contains(t, logs.String(), "this instance's clock jumped ahead since the round before")
+			}
+
+			fake.wall, fake.elapsed = now.Add(2*pruneEvery), 2*pruneEvery
+			prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+			assertKept(t, st, 6, "corrected")
+			assert.Contains(t, logs.String(), "the retention deletes by this instance's clock again")
+		})
+	}
+}
+
+// TestPruneQuietSpell: where nothing was recorded for a month before serve
+// started, the retention counts from the newest event, not the clock (it
+// cannot tell a quiet month from a clock a month ahead): it deletes a
+// month late, says so, and catches up at the next start after an event.
+func TestPruneQuietSpell(t *testing.T) {
+	for name, open := range retentionStores(t) {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			now := time.Now()
+			month := 30 * 24 * time.Hour
+			record(t, st, now.Add(-auditKeep-time.Hour)) // beyond the retention
+			record(t, st, now.Add(-auditKeep-2*month))   // beyond it by the newest event's time too
+			record(t, st, now.Add(-month))               // the newest
+			var logs syncbuf.Buffer
+			prune(t.Context(), st, clockAt(now), auditKeep, 0, slog.New(slog.NewTextHandler(&logs, nil)))
+			events, err := st.Audit(t.Context(), store.AuditFilter{})
+			require.NoError(t, err)
+			assert.Len(t, events, 2, "the event 400 days and an hour old is kept, a month late")
+			assert.Contains(t, logs.String(), "this instance's clock is ahead of the newest audit event")
+			assert.Contains(t, logs.String(), "held_back=720h0m0s")
+
+			record(t, st, now)
+			prune(t.Context(), st, clockAt(now.Add(time.Minute)), auditKeep, 0, slog.New(slog.NewTextHandler(&logs, nil)))
+			events, err = st.Audit(t.Context(), store.AuditFilter{})
+			require.NoError(t, err)
+			assert.Len(t, events, 2, "at the next start, after an event: the newest two")
+		})
+	}
+}
+
+// TestPruneByDatabaseClock: an instance that starts with its clock two
+// years ahead, on a PostgreSQL store where it (or another such instance)
+// has already recorded events by that clock, deletes by the database
+// server's clock: the newest event no longer tells it the clock is wrong.
+func TestPruneByDatabaseClock(t *testing.T) {
+	st := retentionStores(t)["PostgreSQL"](t)
+	now := time.Now()
+	kept(t, st, now)
+	record(t, st, now.AddDate(2, 0, 0))
+	var logs syncbuf.Buffer
+	prune(t.Context(), st, clockAt(now.AddDate(2, 0, 0).Add(time.Hour)), auditKeep, recordKeep, slog.New(slog.NewTextHandler(&logs, nil)))
+	assertKept(t, st, 6, "by the database server's clock")
+	assert.Contains(t, logs.String(), "this instance's clock is ahead of the database server's")
+}
