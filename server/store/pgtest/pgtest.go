@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // StartTimeout bounds initdb plus the server's start-up.
@@ -246,6 +247,63 @@ func (s *Server) Database(t testing.TB) string {
 	})
 	return s.DSN(sharedDB) + "&search_path=" + name
 }
+
+// RequirePassword creates role (a plain name: letters, digits, '_') as a
+// login role with password and makes the server ask it for that password
+// over TCP, as a production server does (every other role still gets in
+// without one), for a test of a wrong password. It returns once the
+// server asks.
+func (s *Server) RequirePassword(ctx context.Context, role, password string) error {
+	if !plainName(role) {
+		return fmt.Errorf("pgtest: role %q: use letters, digits and '_' only", role)
+	}
+	if err := s.admin(ctx, "postgres", "CREATE ROLE "+role+" LOGIN PASSWORD "+quote(password)); err != nil {
+		return err
+	}
+	hba := filepath.Join(s.dir, "data", "pg_hba.conf")
+	rules, err := os.ReadFile(hba)
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	// The first rule that matches applies.
+	rules = append([]byte("host all "+role+" 127.0.0.1/32 scram-sha-256\n"), rules...)
+	if err := os.WriteFile(hba, rules, 0o600); err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	if err := s.admin(ctx, "postgres", "SELECT pg_reload_conf()"); err != nil {
+		return err
+	}
+	// The server reloads its rules after the call returns: poll until a
+	// connection without the password is refused.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		c, err := pgx.Connect(ctx, strings.Replace(s.DSN("postgres"), "postgres@", role+"@", 1))
+		if err == nil {
+			c.Close(ctx)
+		} else if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "28P01" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pgtest: the server does not ask %s for a password: %w", role, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// plainName reports whether s is a name SQL and pg_hba.conf take unquoted.
+func plainName(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// quote is s as an SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // sharedDB is the database Start creates for Database's schemas.
 const sharedDB = "styrke_test"

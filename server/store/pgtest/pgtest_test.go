@@ -3,9 +3,11 @@ package pgtest_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,4 +63,21 @@ func TestCreateDropDatabase(t *testing.T) {
 	require.NoError(t, pg.DropDatabase(t.Context(), dsn), "drop with a session open")
 	_, err = pgx.Connect(t.Context(), dsn)
 	assert.Error(t, err, "connect to a dropped database")
+}
+
+// TestRequirePassword: the role gets in with its password only; other
+// roles still get in without one.
+func TestRequirePassword(t *testing.T) {
+	require.NoError(t, pg.RequirePassword(t.Context(), "pw_role", "right-pw-1"))
+	dsn := strings.Replace(pg.DSN("postgres"), "postgres@", "pw_role:right-pw-1@", 1)
+	c, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err, "the right password")
+	c.Close(t.Context())
+	_, err = pgx.Connect(t.Context(), strings.Replace(dsn, "right-pw-1", "wrong-pw-1", 1))
+	var pe *pgconn.PgError
+	require.ErrorAs(t, err, &pe, "a wrong password")
+	assert.Equal(t, "28P01", pe.Code)
+	c, err = pgx.Connect(t.Context(), pg.DSN("postgres"))
+	require.NoError(t, err, "another role, without a password")
+	c.Close(t.Context())
 }

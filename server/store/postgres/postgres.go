@@ -21,6 +21,8 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,6 +118,9 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 	if !migrate {
 		if err := s.current(ctx); err != nil {
 			pool.Close()
+			if c := connectFailure(dsn, err); c != nil {
+				return nil, c
+			}
 			return nil, fmt.Errorf("postgres: %w", scrub(dsn, err))
 		}
 		return s, nil
@@ -124,6 +129,9 @@ func open(ctx context.Context, dsn string, migrate bool) (*Store, error) {
 		pool.Close()
 		if ns := (*store.NewerSchemaError)(nil); errors.As(err, &ns) {
 			return nil, fmt.Errorf("postgres: %w", err) // it migrated nothing
+		}
+		if c := connectFailure(dsn, err); c != nil {
+			return nil, c // nor did it connect
 		}
 		return nil, fmt.Errorf("postgres: migrate: %w", scrub(dsn, permissionHint(err)))
 	}
@@ -192,6 +200,83 @@ func scrub(dsn string, err error) error {
 	return errors.New(msg)
 }
 
+// connectError is a failure to connect said by its cause first; Unwrap
+// gives pgx's error.
+type connectError struct {
+	msg string
+	err error
+}
+
+func (e *connectError) Error() string { return e.msg }
+func (e *connectError) Unwrap() error { return e.err }
+
+// connectFailure says err, when it is a failure to connect
+// (pgconn.ConnectError; nil otherwise), in one line that begins with why:
+// "postgres: connect to HOST:PORT as USER, database DB: CAUSE (other
+// attempts: …)", without the DSN's password. The cause is the attempt the
+// server answered (a wrong password, no such database or role), else the
+// last one. pgx's own text gave every attempt on a line of its own, in
+// order, so that with sslmode unset (prefer) it began with "tls error:
+// server refused TLS connection", the plain attempt's refusal after it.
+func connectFailure(dsn string, err error) error {
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	attempts := []error{ce.Unwrap()}
+	if j, ok := attempts[0].(interface{ Unwrap() []error }); ok {
+		attempts = j.Unwrap()
+	}
+	lead := len(attempts) - 1
+	for i, a := range attempts {
+		if pe := (*pgconn.PgError)(nil); errors.As(a, &pe) {
+			lead = i
+			break
+		}
+	}
+	where, why := attempt(attempts[lead], ce.Config)
+	msg := fmt.Sprintf("postgres: connect to %s as %s, database %s: %s", where, ce.Config.User, ce.Config.Database, why)
+	var others []string
+	for i, a := range attempts {
+		w, y := attempt(a, ce.Config)
+		if w != where {
+			y = w + ": " + y
+		}
+		if i != lead && y != why && !slices.Contains(others, y) {
+			others = append(others, y)
+		}
+	}
+	if len(others) > 0 {
+		msg += " (other attempts: " + strings.Join(others, "; ") + ")"
+	}
+	return scrub(dsn, &connectError{msg: strings.ReplaceAll(msg, "\n", " "), err: err})
+}
+
+// attempt splits one attempt's error, "ADDRESS (HOST): WHY" as pgconn
+// words it, into where (HOST:PORT, or HOST (ADDRESS) when the host is a
+// name) and why; an error not so worded is all why, at cfg's host.
+func attempt(err error, cfg *pgconn.Config) (where, why string) {
+	where, why = net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), err.Error()
+	inner := errors.Unwrap(err)
+	if inner == nil {
+		return where, why
+	}
+	prefix, ok := strings.CutSuffix(why, ": "+inner.Error())
+	if !ok {
+		return where, why
+	}
+	addr, host, ok := strings.Cut(prefix, " (")
+	host, _ = strings.CutSuffix(host, ")")
+	switch {
+	case !ok:
+		return prefix, inner.Error()
+	case host == addr || strings.HasPrefix(addr, host+":") || strings.HasPrefix(addr, "["+host+"]:"):
+		return addr, inner.Error()
+	default:
+		return host + " (" + addr + ")", inner.Error()
+	}
+}
+
 // permissionHint adds what to grant to a refusal of the schema's creation.
 func permissionHint(err error) error {
 	var pe *pgconn.PgError
@@ -222,6 +307,9 @@ func Inspect(ctx context.Context, dsn string) (Inspection, error) {
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err != nil {
+		if c := connectFailure(dsn, err); c != nil {
+			return in, c
+		}
 		return in, fmt.Errorf("postgres: %w", scrub(dsn, err))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))

@@ -418,3 +418,42 @@ func TestOpenNewerSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenSaysWhyItCannotConnect: a connection that fails is said in one
+// line that begins with why (a wrong password, no such database or role,
+// nothing listening), under "connect", never "migrate", and never with the
+// password. With sslmode unset (prefer) it began "migrate: failed to
+// connect to …: tls error: server refused TLS connection", the attempt
+// before the one that told why, though nothing had been migrated.
+func TestOpenSaysWhyItCannotConnect(t *testing.T) {
+	require.NoError(t, pg.RequirePassword(t.Context(), "connect_pw", "right-secret-pw"))
+	prefer := func(dsn string) string { return strings.Replace(dsn, "?sslmode=disable", "", 1) }
+	tests := []struct {
+		name, dsn, why string
+	}{
+		{"wrong password", strings.Replace(prefer(pg.DSN("postgres")), "postgres@", "connect_pw:wrong-secret-pw@", 1),
+			`password authentication failed for user "connect_pw" (SQLSTATE 28P01)`},
+		{"no such database", prefer(pg.DSN("no_such_db")), `database "no_such_db" does not exist (SQLSTATE 3D000)`},
+		{"no such role", strings.Replace(prefer(pg.DSN("postgres")), "postgres@", "no_such_role:a-secret-pw@", 1),
+			`role "no_such_role" does not exist (SQLSTATE 28000)`},
+		{"nothing listening", "postgres://u:a-secret-pw@127.0.0.1:1/x?connect_timeout=2", "connection refused"},
+	}
+	for _, tt := range tests {
+		for _, o := range []struct {
+			name string
+			open func(context.Context, string) (*postgres.Store, error)
+		}{{"Open", postgres.Open}, {"OpenCurrent", postgres.OpenCurrent}} {
+			t.Run(tt.name+"/"+o.name, func(t *testing.T) {
+				_, err := o.open(t.Context(), tt.dsn)
+				require.Error(t, err)
+				msg := err.Error()
+				assert.Regexp(t, `^postgres: connect to 127\.0\.0\.1:[0-9]+ as [a-z_]+, database [a-z_]+: `, msg)
+				why, tls := strings.Index(msg, tt.why), strings.Index(msg, "tls error")
+				assert.True(t, why >= 0 && (tls < 0 || tls > why), "the cause leads: got %q, want %q first", msg, tt.why)
+				assert.NotContains(t, msg, "migrate")
+				assert.NotContains(t, msg, "\n")
+				assert.NotContains(t, msg, "secret-pw")
+			})
+		}
+	}
+}
