@@ -624,26 +624,12 @@ func TestChangeTooYoungSaysWhen(t *testing.T) {
 		{"en", "The directory you log in with allows only one password change a day", "at 15:04 (Norwegian time)."},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
-			a := e.changeIn(tc.lang, user, first, next)
-			require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
-			var v struct {
-				Violations []struct {
-					Rule    string                        `json:"rule"`
-					Params  struct{ NotBefore time.Time } `json:"params"`
-					Message string                        `json:"message"`
-				} `json:"violations"`
-				Feedback []string `json:"feedback"`
-			}
-			require.NoError(t, json.Unmarshal(a.Body, &v))
-			require.Len(t, v.Violations, 1, "%s", a.Body)
-			got := v.Violations[0]
+			got := e.changeIn(tc.lang, user, first, next).tooYoung(t)
 			assert.Equal(t, "directory_too_young", got.Rule)
-			at := got.Params.NotBefore
-			assert.False(t, at.Before(before.Add(24*time.Hour)), "notBefore %s, want after %s", at, before.Add(24*time.Hour))
-			assert.False(t, at.After(after.Add(24*time.Hour+time.Minute)), "notBefore %s, want before %s", at, after.Add(24*time.Hour+time.Minute))
+			within(t, got.NotBefore, before, after, 24*time.Hour)
 			assert.Contains(t, got.Message, tc.says)
-			assert.Contains(t, got.Message, at.In(oslo).Format(tc.clock), "the time to try again")
-			assert.Equal(t, []string{got.Message}, v.Feedback)
+			assert.Contains(t, got.Message, got.NotBefore.In(oslo).Format(tc.clock), "the time to try again")
+			assert.Equal(t, []string{got.Message}, got.Feedback)
 		})
 	}
 	assert.True(t, e.binds(dn, first), "nothing changed")

@@ -571,11 +571,6 @@ type DomainPolicy struct {
 var WindowsDefaultPolicy = DomainPolicy{MinLength: 7, Complexity: true, History: 24, MinAge: 24 * time.Hour,
 	MaxAge: 42 * 24 * time.Hour, LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}
 
-// domainPolicyAttrs are the domain object's attributes SetDomainPolicy
-// writes.
-var domainPolicyAttrs = []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge",
-	"lockoutThreshold", "lockOutObservationWindow", "lockoutDuration"}
-
 // SetDomainPolicy sets the AD domain's password policy to p, as the
 // administrator over LDAP, and sets the one before back when t ends. A
 // Directory opened before keeps the settings it read.
@@ -588,18 +583,14 @@ func (s *Server) SetDomainPolicy(t testing.TB, p DomainPolicy) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
 	res, err := c.Search(ldap.NewSearchRequest(s.BaseDN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", domainPolicyAttrs, nil))
+		"(objectClass=*)", []string{"pwdProperties"}, nil))
+	c.Close()
 	if err != nil || len(res.Entries) != 1 {
-		t.Fatalf("dirtest: read the domain's password policy: %v", err)
-	}
-	before := map[string]string{}
-	for _, a := range domainPolicyAttrs {
-		before[a] = res.Entries[0].GetAttributeValue(a)
+		t.Fatalf("dirtest: read the domain's password properties: %v", err)
 	}
 	age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
-	props, _ := strconv.ParseInt(before["pwdProperties"], 10, 64)
+	props, _ := strconv.ParseInt(res.Entries[0].GetAttributeValue("pwdProperties"), 10, 64)
 	props &^= 1
 	if p.Complexity {
 		props |= 1
@@ -608,33 +599,56 @@ func (s *Server) SetDomainPolicy(t testing.TB, p DomainPolicy) {
 	if p.MaxAge > 0 {
 		maxAge = age(p.MaxAge)
 	}
-	set := func(vals map[string]string) error {
-		mod := ldap.NewModifyRequest(s.BaseDN, nil)
-		for _, a := range domainPolicyAttrs {
-			mod.Replace(a, []string{vals[a]})
-		}
-		return c.Modify(mod)
-	}
-	if err := set(map[string]string{
+	s.replaceUntilCleanup(t, "the domain's password policy", s.BaseDN, map[string]string{
 		"minPwdLength": strconv.Itoa(p.MinLength), "pwdProperties": strconv.FormatInt(props, 10),
 		"pwdHistoryLength": strconv.Itoa(p.History), "minPwdAge": age(p.MinAge), "maxPwdAge": maxAge,
 		"lockoutThreshold": strconv.Itoa(p.LockoutThreshold), "lockOutObservationWindow": age(p.LockoutWindow),
 		"lockoutDuration": age(p.LockoutWindow),
-	}); err != nil {
-		t.Fatalf("dirtest: set the domain's password policy: %v", err)
+	})
+}
+
+// replaceUntilCleanup replaces the attributes of the entry at dn (what:
+// its name for errors) with attrs, as the administrator, and sets the
+// values before back when t ends (an attribute that had none goes).
+func (s *Server) replaceUntilCleanup(t testing.TB, what, dn string, attrs map[string]string) {
+	t.Helper()
+	c, err := s.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	names := make([]string, 0, len(attrs))
+	for k := range attrs {
+		names = append(names, k)
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", names, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("dirtest: read %s: %v", what, err)
+	}
+	before := map[string][]string{}
+	for _, k := range names {
+		before[k] = res.Entries[0].GetAttributeValues(k)
+	}
+	mod := ldap.NewModifyRequest(dn, nil)
+	for k, v := range attrs {
+		mod.Replace(k, []string{v})
+	}
+	if err := c.Modify(mod); err != nil {
+		t.Fatalf("dirtest: set %s: %v", what, err)
 	}
 	t.Cleanup(func() {
 		c, err := s.Admin()
 		if err == nil {
 			defer c.Close()
-			mod := ldap.NewModifyRequest(s.BaseDN, nil)
-			for _, a := range domainPolicyAttrs {
-				mod.Replace(a, []string{before[a]})
+			mod := ldap.NewModifyRequest(dn, nil)
+			for k, v := range before {
+				mod.Replace(k, v)
 			}
 			err = c.Modify(mod)
 		}
 		if err != nil {
-			t.Errorf("dirtest: set the domain's password policy back: %v", err)
+			t.Errorf("dirtest: set %s back: %v", what, err)
 		}
 	})
 }
@@ -648,46 +662,7 @@ func (s *Server) SetSlapdPolicy(t testing.TB, attrs map[string]string) {
 	if s.Kind != OpenLDAP {
 		t.Fatalf("dirtest: SetSlapdPolicy on %s: the default policy is OpenLDAP's", s.Kind)
 	}
-	c, err := s.Admin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	dn := "cn=default,ou=policies," + s.BaseDN
-	names := make([]string, 0, len(attrs))
-	for k := range attrs {
-		names = append(names, k)
-	}
-	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", names, nil))
-	if err != nil || len(res.Entries) != 1 {
-		t.Fatalf("dirtest: read the default password policy: %v", err)
-	}
-	before := map[string][]string{}
-	for _, k := range names {
-		before[k] = res.Entries[0].GetAttributeValues(k)
-	}
-	mod := ldap.NewModifyRequest(dn, nil)
-	for k, v := range attrs {
-		mod.Replace(k, []string{v})
-	}
-	if err := c.Modify(mod); err != nil {
-		t.Fatalf("dirtest: set the default password policy: %v", err)
-	}
-	t.Cleanup(func() {
-		c, err := s.Admin()
-		if err == nil {
-			defer c.Close()
-			mod := ldap.NewModifyRequest(dn, nil)
-			for k, v := range before {
-				mod.Replace(k, v) // none before: the attribute goes
-			}
-			err = c.Modify(mod)
-		}
-		if err != nil {
-			t.Errorf("dirtest: set the default password policy back: %v", err)
-		}
-	})
+	s.replaceUntilCleanup(t, "the default password policy", "cn=default,ou=policies,"+s.BaseDN, attrs)
 }
 
 // PasswordSettings gives the account at dn a password policy of its own
