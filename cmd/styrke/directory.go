@@ -94,9 +94,11 @@ check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, maxPwdAge, lockoutThreshold and
 lockOutObservationWindow; OpenLDAP: the ppolicy entry) and lists every conflict
 with each institution's policy, and notes worth knowing (expiry, lockout).
-Exit status 0 when every directory agrees (or none is configured), 1 when
-there is a conflict, 2 when it could not check (a setting, or a directory that
-did not answer).
+On AD it also reads the service account's rights on the accounts under the
+base (Reset password, Write lockoutTime) and names each one missing, with where
+to grant it. Exit status 0 when every directory agrees (or none is
+configured), 1 when there is a conflict or a missing right, 2 when it could not
+check (a setting, or a directory that did not answer).
 
 remind tells everyone whose password the directory expires within --within
 (1-366 days; AD: msDS-UserPasswordExpiryTimeComputed, OpenLDAP: pwdChangedTime
@@ -144,7 +146,8 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		}
 		ids = []string{*only}
 	}
-	conflicts := 0
+	conflicts, missing := 0, 0
+	rights := map[directory.Directory][]directory.Finding{} // read once a directory
 	for _, id := range ids {
 		p, err := policy.Lookup(id)
 		if err != nil {
@@ -175,9 +178,36 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		if len(found) == 0 {
 			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
 		}
+		r, seen := rights[d]
+		if !seen {
+			cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			r, err = d.Rights(cctx)
+			cancel()
+			if err != nil {
+				return notChecked{fmt.Errorf("%s: could not check: read the service account's rights on %s: %w", id, d, err)}
+			}
+			rights[d] = r
+			for _, f := range r {
+				if f.Conflict {
+					missing++
+				}
+			}
+		}
+		for _, f := range r {
+			kind := "note"
+			if f.Conflict {
+				kind = "MISSING RIGHT"
+			}
+			fmt.Fprintf(stdout, "%s: %s: %s\n", id, kind, f.Text)
+		}
 	}
 	if conflicts > 0 {
 		fmt.Fprintf(stdout, "%d conflict(s): passwords that Styrke accepts would be refused by the directory\n", conflicts)
+	}
+	if missing > 0 {
+		fmt.Fprintf(stdout, "%d missing right(s): the service account cannot make writes that Styrke makes\n", missing)
+	}
+	if conflicts > 0 || missing > 0 {
 		return errReported
 	}
 	return nil

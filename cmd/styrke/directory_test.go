@@ -8,7 +8,10 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,8 +70,88 @@ func TestDirectoryCommands(t *testing.T) {
 		assert.NotContains(t, out, "CONFLICT")
 		assert.Contains(t, out, "default: note: ppolicy's pwdCheckQuality is 2")
 	})
+	t.Run("samba ad, a service account short of rights", func(t *testing.T) { testDirectoryRights(t, ad) })
 	for _, s := range []*dirtest.Server{ad, ol} {
 		t.Run("remind "+string(s.Kind), func(t *testing.T) { testDirectoryRemind(t, s) })
+	}
+}
+
+// testDirectoryRights runs `styrke directory check` and `styrke serve` on
+// Samba AD as service accounts short of the rights Styrke needs on the
+// accounts under the base (found only when the first person set a
+// password, 503 directory_error): each says which right the account lacks,
+// on which account it was read, and the ACE to grant on the base; the
+// harness's service account, which has both, hears of none.
+func testDirectoryRights(t *testing.T, ad *dirtest.Server) {
+	_, err := ad.CreateUser("rights"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	rows := []struct {
+		name    string
+		aces    []string
+		missing []string // the rights said to be missing
+	}{
+		{"reset password only", []string{dirtest.ResetPasswordACE}, []string{"Write lockoutTime"}},
+		{"read only", nil, []string{"Reset password", "Write lockoutTime"}},
+		{"both", []string{dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE}, nil},
+	}
+	for i, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			dn, password, sid, err := ad.CreateServiceAccount(fmt.Sprintf("svc%s%d", time.Now().Format("150405"), i), row.aces...)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			flags, err := ad.Flags(dir)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "directory-password"), []byte(password+"\n"), 0o600))
+			for j := range flags {
+				if flags[j] == "--directory-bind-dn" {
+					flags[j+1] = dn
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			err = run(context.Background(), append(append([]string{"directory", "check"}, flags...), "--institution", "default"),
+				func(string) string { return "" }, nil, &stdout, &stderr)
+			out := stdout.String()
+			assert.NotContains(t, out+stderr.String(), password)
+			assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), "stdout %s stderr %s", out, stderr.String())
+			for _, right := range []string{"Reset password", "Write lockoutTime"} {
+				line := "default: MISSING RIGHT: the service account " + strconv.Quote(dn) + " may not " +
+					map[string]string{"Reset password": "reset the password of", "Write lockoutTime": "write lockoutTime of"}[right]
+				if !slices.Contains(row.missing, right) {
+					assert.NotContains(t, out, line, "%s: %s is not missing", row.name, right)
+					continue
+				}
+				assert.Contains(t, out, line, "%s: %s is missing", row.name, right)
+				ace := map[string]string{"Reset password": dirtest.ResetPasswordACE, "Write lockoutTime": dirtest.WriteLockoutTimeACE}[right]
+				assert.Contains(t, out, "--objectdn='"+ad.PeopleDN+"' --sddl='"+fmt.Sprintf(ace, sid)+"'", "the ACE to grant")
+			}
+			if len(row.missing) > 0 {
+				assert.Contains(t, out, fmt.Sprintf("%d missing right(s)", len(row.missing)))
+			} else {
+				assert.NotContains(t, out, "MISSING RIGHT")
+				assert.Contains(t, out, "default: note: the service account "+strconv.Quote(dn)+" may reset the password of and write lockoutTime on each of the")
+			}
+
+			// serve says it at start, in the log.
+			env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0"}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			var sout, serr syncbuf.Buffer
+			done := make(chan error, 1)
+			go func() { done <- runServe(ctx, flags, func(k string) string { return env[k] }, &sout, &serr) }()
+			want := "may reset the password of and write lockoutTime on each"
+			if len(row.missing) > 0 {
+				want = "may not " + map[bool]string{true: "reset the password", false: "write lockoutTime"}[slices.Contains(row.missing, "Reset password")]
+			}
+			var ended atomic.Bool
+			go func() { err := <-done; ended.Store(true); done <- err }()
+			require.Eventually(t, func() bool { return ended.Load() || strings.Contains(serr.String(), want) }, 20*time.Second, 20*time.Millisecond,
+				"stdout %s stderr %s", sout.String(), serr.String())
+			require.False(t, ended.Load(), "serve ended: stdout %s stderr %s", sout.String(), serr.String())
+			assert.Equal(t, len(row.missing), strings.Count(serr.String(), "MISSING RIGHT"), serr.String())
+			cancel()
+			<-done
+			assert.NotContains(t, sout.String()+serr.String(), password)
+		})
 	}
 }
 

@@ -469,8 +469,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		go func() {
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			if err := d.Ping(pctx); err != nil && ctx.Err() == nil {
-				logger.Warn("directory not ready at start; /readyz answers 503 until it answers", "directory", d.String(), "err", err)
+			if err := d.Ping(pctx); err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("directory not ready at start; /readyz answers 503 until it answers", "directory", d.String(), "err", err)
+				}
+				return
+			}
+			// A right the service account lacks showed only when the
+			// first person set a password (503 directory_error).
+			found, err := d.Rights(pctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					logger.Warn("directory: could not read the service account's rights at start", "directory", d.String(), "err", err)
+				}
+				return
+			}
+			for _, f := range found {
+				if f.Conflict {
+					logger.Warn("directory: MISSING RIGHT: "+f.Text, "directory", d.String())
+				} else {
+					logger.Info("directory: rights: "+f.Text, "directory", d.String())
+				}
 			}
 		}()
 	}

@@ -8,10 +8,12 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 )
 
-// Finding is one difference between a policy and a directory's own rules.
+// Finding is one difference between a policy and a directory's own rules
+// (Conflicts), or a right the service account lacks (Rights).
 type Finding struct {
 	// Conflict: a password the policy accepts may be refused by the
-	// directory. Otherwise a note worth knowing.
+	// directory; from Rights, a write Styrke makes fails for a right the
+	// service account lacks. Otherwise a note worth knowing.
 	Conflict bool
 	Text     string
 }

@@ -116,6 +116,13 @@ type Directory interface {
 	// Settings reads the directory's own password rules (for `styrke
 	// directory check` and for stopping before the directory's lockout).
 	Settings(ctx context.Context) (Settings, error)
+	// Rights reports the rights Styrke needs on the accounts under the
+	// base that the service account lacks (Finding.Conflict: the write
+	// that needs one fails), each saying which right to grant on which
+	// object, and notes of what it could not read (for `styrke directory
+	// check` and the start, so that the first person to set a password
+	// does not find it). AD only; see LDAP.Rights.
+	Rights(ctx context.Context) ([]Finding, error)
 	// String names the directory for logs (URL without credentials, or
 	// "none").
 	String() string
@@ -271,6 +278,9 @@ func (None) Verify(context.Context, string, string) error { return ErrUnavailabl
 
 // Settings implements Directory: no rules of its own.
 func (None) Settings(context.Context) (Settings, error) { return Settings{}, nil }
+
+// Rights implements Directory: no account, no right to lack.
+func (None) Rights(context.Context) ([]Finding, error) { return nil, nil }
 
 // Person implements Directory: None knows nobody.
 func (None) Person(context.Context, string) (Person, error) { return Person{}, nil }

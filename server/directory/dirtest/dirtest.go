@@ -375,6 +375,12 @@ func (s *Server) CreateUserOutside(username, password string) (string, error) {
 	return s.createUserIn(dn, username, password)
 }
 
+// CreateUserAt adds an enabled account at dn (below PeopleDN, for the
+// service account's rights to reach it) with password.
+func (s *Server) CreateUserAt(dn, username, password string) (string, error) {
+	return s.createUserIn(dn, username, password)
+}
+
 func (s *Server) createUserIn(dn, username, password string) (string, error) {
 	c, err := s.Admin()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/go-ldap/ldap/v3"
 )
 
 // Samba's domain in every test directory.
@@ -110,11 +112,8 @@ func StartSamba(ctx context.Context) (_ *Server, err error) {
 	// unlock a reset does) on user objects (bf967aba-…) below OU=People,
 	// inherited: the service account's only rights beyond reading, the
 	// delegation README asks an institution for.
-	for _, ace := range []string{
-		"(OA;CI;CR;00299570-246d-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;" + sid + ")",
-		"(OA;CI;WP;28630ebf-41d5-11d1-a9c1-0000f80367c1;bf967aba-0de6-11d0-a285-00aa003049e2;" + sid + ")",
-	} {
-		if err := run(ctx, "samba-tool", "dsacl", "set", "--objectdn="+s.PeopleDN, "--sddl="+ace, conf); err != nil {
+	for _, ace := range []string{ResetPasswordACE, WriteLockoutTimeACE} {
+		if err := run(ctx, "samba-tool", "dsacl", "set", "--objectdn="+s.PeopleDN, "--sddl="+fmt.Sprintf(ace, sid), conf); err != nil {
 			return nil, err
 		}
 	}
@@ -126,4 +125,74 @@ func StartSamba(ctx context.Context) (_ *Server, err error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// The ACEs (SDDL, %s the service account's SID) that StartSamba sets on
+// PeopleDN for the service account, inherited by its user objects (bf967aba-…):
+// the extended right Reset Password (00299570-…) and the right to write
+// lockoutTime (28630ebf-…, the unlock a reset does).
+const (
+	ResetPasswordACE    = "(OA;CI;CR;00299570-246d-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;%s)"
+	WriteLockoutTimeACE = "(OA;CI;WP;28630ebf-41d5-11d1-a9c1-0000f80367c1;bf967aba-0de6-11d0-a285-00aa003049e2;%s)"
+)
+
+// CreateServiceAccount adds another account under CN=Users of the AD
+// domain, as a limited service account: it may read what Authenticated
+// Users may, and holds on PeopleDN only the ACEs given (ResetPasswordACE,
+// WriteLockoutTimeACE; none: no right beyond reading). It returns the
+// account's DN, a password of its own and its SID.
+func (s *Server) CreateServiceAccount(name string, aces ...string) (dn, password, sid string, err error) {
+	if s.Kind != AD {
+		return "", "", "", fmt.Errorf("dirtest: CreateServiceAccount on %s: delegation by ACE is AD's", s.Kind)
+	}
+	password = "Svc!" + randomSecret()
+	dn = "CN=" + ldap.EscapeDN(name) + ",CN=Users," + s.BaseDN
+	if _, err := s.createUserIn(dn, name, password); err != nil {
+		return "", "", "", err
+	}
+	c, err := s.Admin()
+	if err != nil {
+		return "", "", "", err
+	}
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"objectSid"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return "", "", "", fmt.Errorf("dirtest: read the objectSid of %s: %v", dn, err)
+	}
+	sid = sidString(res.Entries[0].GetRawAttributeValue("objectSid"))
+	for _, ace := range aces {
+		if err := s.AddACE(s.PeopleDN, fmt.Sprintf(ace, sid)); err != nil {
+			return "", "", "", err
+		}
+	}
+	return dn, password, sid, nil
+}
+
+// AddACE adds the ACE (SDDL) to the DACL of the AD object at dn, with
+// samba-tool as the domain's administrator; the directory propagates an
+// inheritable one to the objects below.
+func (s *Server) AddACE(dn, ace string) error {
+	if s.Kind != AD {
+		return fmt.Errorf("dirtest: AddACE on %s: an ACE is AD's", s.Kind)
+	}
+	return run(context.Background(), "samba-tool", "dsacl", "set", "--objectdn="+dn, "--sddl="+ace,
+		"--configfile="+filepath.Join(s.dir, "dc", "etc", "smb.conf"))
+}
+
+// sidString is a binary SID as S-1-….
+func sidString(b []byte) string {
+	if len(b) < 8 || len(b) < 8+4*int(b[1]) {
+		return ""
+	}
+	var auth uint64
+	for _, x := range b[2:8] {
+		auth = auth<<8 | uint64(x)
+	}
+	s := fmt.Sprintf("S-%d-%d", b[0], auth)
+	for i := 0; i < int(b[1]); i++ {
+		o := 8 + 4*i
+		s += fmt.Sprintf("-%d", uint32(b[o])|uint32(b[o+1])<<8|uint32(b[o+2])<<16|uint32(b[o+3])<<24)
+	}
+	return s
 }

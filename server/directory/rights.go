@@ -1,0 +1,273 @@
+package directory
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// RightsSample is how many accounts under the base Rights reads the
+// service account's rights on (the first the directory returns; accounts
+// protected by AdminSDHolder and the service account itself left out).
+const RightsSample = 10
+
+// The GUIDs of AD's delegation that Styrke needs on user objects: the
+// extended right Reset Password (User-Force-Change-Password), the
+// attribute lockoutTime, and the class user (the ACE's inherited object
+// type), as SDDL writes them.
+const (
+	guidResetPassword = "00299570-246d-11d0-a768-00aa006e0529"
+	guidLockoutTime   = "28630ebf-41d5-11d1-a9c1-0000f80367c1"
+	guidUserClass     = "bf967aba-0de6-11d0-a285-00aa003049e2"
+)
+
+// oidSDFlags is LDAP_SERVER_SD_FLAGS_OID; sdFlagsDACL its value asking for
+// the DACL alone (DACL_SECURITY_INFORMATION), which an account with Read
+// permissions may read (Authenticated Users may, by default).
+const (
+	oidSDFlags  = "1.2.840.113556.1.4.801"
+	sdFlagsDACL = "\x30\x03\x02\x01\x04"
+)
+
+// Rights reports the rights on the accounts under the base that Styrke
+// needs and the service account lacks, each a Finding with Conflict set
+// (the write that needs it fails, 503 directory_error), saying which right
+// to grant on which object; a note (Conflict false) when the directory did
+// not let it read them, or when it lacks none. AD: "Reset password" (every activation and reset)
+// and "Write lockoutTime" (a reset of an account locked out by wrong
+// passwords), read as the service account on up to RightsSample accounts
+// the filter finds under the base: the first from the DACL
+// (nTSecurityDescriptor, with the SD flags control) held against the
+// rootDSE's tokenGroups (the bound account's SID and every group it
+// counts in), the second from the account's allowedAttributesEffective,
+// the directory's own answer. OpenLDAP (a write right shows only in a
+// write) and None: nothing, without a round trip.
+func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
+	if d.flavour != FlavourAD {
+		return nil, nil
+	}
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	if err := d.checkServer(ctx, c); err != nil {
+		return nil, err
+	}
+	root, err := d.rootDSE(ctx, c, "tokenGroups")
+	if err != nil {
+		return nil, err
+	}
+	var token []string
+	for _, v := range root.GetRawAttributeValues("tokenGroups") {
+		if s := sidString(v); s != "" {
+			token = append(token, s)
+		}
+	}
+	filter := "(&(objectClass=user)(!(objectClass=computer))(!(adminCount=1))" +
+		strings.ReplaceAll(d.filter, "{username}", "*") + ")"
+	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		RightsSample+1, 0, false, filter, []string{"objectSid", "allowedAttributesEffective", "nTSecurityDescriptor"},
+		[]ldap.Control{ldap.NewControlString(oidSDFlags, false, sdFlagsDACL)}))
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return nil, d.classify(ctx, "read the rights on the accounts", err)
+	}
+	var accounts []*ldap.Entry
+	for _, e := range res.Entries {
+		if !slices.Contains(token, sidString(e.GetRawAttributeValue("objectSid"))) && len(accounts) < RightsSample {
+			accounts = append(accounts, e)
+		}
+	}
+	if len(accounts) == 0 {
+		return []Finding{{false, fmt.Sprintf("no account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
+	}
+	self, logon := "SID", `DOMAIN\name`
+	if len(token) > 0 {
+		self = token[0] // the bound account's own SID comes first
+		logon = d.logonName(ctx, c, self, logon)
+	}
+	grant := func(right, wizard, dsacls, mask, guid string) string {
+		return fmt.Sprintf("Grant it %q on descendant User objects of %s: in Active Directory Users and Computers, Delegate Control… on it, %s; or dsacls \"%s\" /I:S /G \"%s:%s;user\"; or on Samba: samba-tool dsacl set --objectdn='%s' --sddl='(OA;CI;%s;%s;%s;%s)'.",
+			right, d.base, wizard, d.base, logon, dsacls, d.base, mask, guid, guidUserClass, self)
+	}
+	read := func(n int) string {
+		if len(accounts) == 1 {
+			return "the only account read under the base"
+		}
+		return fmt.Sprintf("%d of the %d accounts read under the base", n, len(accounts))
+	}
+	var out []Finding
+	lacking := func(may func(*ldap.Entry) bool) (first string, n int) {
+		for _, e := range accounts {
+			if !may(e) {
+				if n++; first == "" {
+					first = e.DN
+				}
+			}
+		}
+		return first, n
+	}
+	unread := 0
+	if dn, n := lacking(func(e *ldap.Entry) bool {
+		sd := e.GetRawAttributeValue("nTSecurityDescriptor")
+		if len(sd) == 0 || len(token) == 0 {
+			unread++
+			return true // not known: said below
+		}
+		return controlAccess(sd, token, guidResetPassword)
+	}); n > 0 {
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not reset the password of %s (%s): every activation and reset of such an account fails (503 directory_error). %s",
+			d.bindDN, dn, read(n), grant("Reset password", `"Reset user passwords and force password change at next logon"`, "CA;Reset Password", "CR", guidResetPassword))})
+	}
+	if unread > 0 {
+		out = append(out, Finding{false, fmt.Sprintf("the directory did not let the service account read the permissions (nTSecurityDescriptor's DACL, or the rootDSE's tokenGroups) of %d of the %d accounts read under the base, so its right to reset their passwords was not checked.", unread, len(accounts))})
+	}
+	if dn, n := lacking(func(e *ldap.Entry) bool {
+		return slices.ContainsFunc(e.GetAttributeValues("allowedAttributesEffective"), func(a string) bool { return strings.EqualFold(a, "lockoutTime") })
+	}); n > 0 {
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write lockoutTime of %s (%s): a reset of such an account while AD has it locked out by wrong passwords, the commonest reason to reset, fails (503 directory_error). %s",
+			d.bindDN, dn, read(n), grant("Write lockoutTime", `a custom task for User objects, property-specific "Write lockoutTime"`, "WP;lockoutTime", "WP", guidLockoutTime))})
+	}
+	if len(out) == 0 {
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on each of the %d accounts read under %q.", d.bindDN, len(accounts), d.base)})
+	}
+	return out, nil
+}
+
+// logonName is the down-level logon name (DOMAIN\\name) of the account
+// whose SID is sid, for dsacls; or, when the directory does not say, def.
+func (d *LDAP) logonName(ctx context.Context, c *conn, sid, def string) string {
+	names, err := d.domainNames(ctx, c)
+	if err != nil || len(names) == 0 {
+		return def
+	}
+	root, err := d.rootDSE(ctx, c, "defaultNamingContext")
+	if err != nil {
+		return def
+	}
+	res, err := c.Search(ldap.NewSearchRequest(root.GetAttributeValue("defaultNamingContext"), ldap.ScopeWholeSubtree,
+		ldap.NeverDerefAliases, 1, 0, false, "(objectSid="+ldap.EscapeFilter(sid)+")", []string{"sAMAccountName"}, nil))
+	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue("sAMAccountName") == "" {
+		return def
+	}
+	return names[0] + `\` + res.Entries[0].GetAttributeValue("sAMAccountName")
+}
+
+// sidString is a binary SID as S-1-5-21-…, or "" when b is none.
+func sidString(b []byte) string {
+	if len(b) < 8 || len(b) != 8+4*int(b[1]) {
+		return ""
+	}
+	var auth uint64
+	for _, x := range b[2:8] {
+		auth = auth<<8 | uint64(x)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "S-%d-%d", b[0], auth)
+	for i := 8; i < len(b); i += 4 {
+		fmt.Fprintf(&s, "-%d", binary.LittleEndian.Uint32(b[i:]))
+	}
+	return s.String()
+}
+
+// guidBytes is a GUID as a security descriptor holds it (the first three
+// groups little-endian).
+func guidBytes(g string) []byte {
+	b, _ := hex.DecodeString(strings.ReplaceAll(g, "-", ""))
+	slices.Reverse(b[0:4])
+	slices.Reverse(b[4:6])
+	slices.Reverse(b[6:8])
+	return b
+}
+
+// Access masks and ACE types of a DACL (MS-DTYP 2.4.4).
+const (
+	adsControlAccess = 0x100      // ADS_RIGHT_DS_CONTROL_ACCESS
+	genericAll       = 0x10000000 // GENERIC_ALL, where it is kept unmapped
+	aceInheritOnly   = 0x08
+	aceObjectType    = 0x1 // ACE_OBJECT_TYPE_PRESENT
+	aceInheritedType = 0x2 // ACE_INHERITED_OBJECT_TYPE_PRESENT
+	seDACLPresent    = 0x4
+)
+
+// controlAccess reports whether the self-relative security descriptor sd
+// grants the extended right guid to a token of the SIDs token: the DACL's
+// ACEs in order, the first allowed or denied ACE of the token's that names
+// the right (or all extended rights, or everything) decides (MS-DTYP
+// 2.5.3.2); inherit-only ACEs apply to children only. No DACL grants
+// everything; an empty one nothing.
+func controlAccess(sd []byte, token []string, guid string) bool {
+	if len(sd) < 20 {
+		return false
+	}
+	control := binary.LittleEndian.Uint16(sd[2:])
+	off := int(binary.LittleEndian.Uint32(sd[16:]))
+	if control&seDACLPresent == 0 || off == 0 {
+		return true
+	}
+	if off+8 > len(sd) {
+		return false
+	}
+	want := guidBytes(guid)
+	n := int(binary.LittleEndian.Uint16(sd[off+4:]))
+	p := off + 8
+	for range n {
+		if p+4 > len(sd) {
+			return false
+		}
+		typ, flags, size := sd[p], sd[p+1], int(binary.LittleEndian.Uint16(sd[p+2:]))
+		if size < 8 || p+size > len(sd) {
+			return false
+		}
+		ace := sd[p : p+size]
+		p += size
+		if flags&aceInheritOnly != 0 {
+			continue
+		}
+		mask := binary.LittleEndian.Uint32(ace[4:])
+		if mask&(adsControlAccess|genericAll) == 0 {
+			continue
+		}
+		var sid []byte
+		switch typ {
+		case 0, 1: // ACCESS_ALLOWED, ACCESS_DENIED
+			sid = ace[8:]
+		case 5, 6: // ACCESS_ALLOWED_OBJECT, ACCESS_DENIED_OBJECT
+			if len(ace) < 12 {
+				return false
+			}
+			objFlags := binary.LittleEndian.Uint32(ace[8:])
+			q := 12
+			if objFlags&aceObjectType != 0 {
+				if len(ace) < q+16 {
+					return false
+				}
+				if !slices.Equal(ace[q:q+16], want) {
+					continue // another right
+				}
+				q += 16
+			}
+			if objFlags&aceInheritedType != 0 {
+				q += 16
+			}
+			if len(ace) < q {
+				return false
+			}
+			sid = ace[q:]
+		default:
+			continue
+		}
+		if len(sid) < 8 || len(sid) < 8+4*int(sid[1]) || !slices.Contains(token, sidString(sid[:8+4*int(sid[1])])) {
+			continue
+		}
+		return typ == 0 || typ == 5
+	}
+	return false
+}

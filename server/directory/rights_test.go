@@ -1,0 +1,117 @@
+package directory_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+)
+
+// TestRights: on Samba AD, Rights names each right a service account
+// lacks on the accounts under the base, and what it says holds: an account
+// without Reset password is refused every reset, one without Write
+// lockoutTime the reset of a locked-out account, and an account that
+// denies Reset password on its own entry (inheritance left on) is counted
+// apart from its neighbours. The harness's service account, which has
+// both, lacks none. Before, none of it showed until the first person set
+// a password (503 directory_error).
+func TestRights(t *testing.T) {
+	user, dn := newUser(t, ad)
+	missing := func(t *testing.T, d directory.Directory) (rights []string, text string) {
+		t.Helper()
+		found, err := d.Rights(ctx(t))
+		require.NoError(t, err)
+		var all []string
+		for _, f := range found {
+			all = append(all, f.Text)
+			switch {
+			case !f.Conflict:
+			case strings.Contains(f.Text, "may not reset the password of"):
+				rights = append(rights, "Reset password")
+			case strings.Contains(f.Text, "may not write lockoutTime of"):
+				rights = append(rights, "Write lockoutTime")
+			default:
+				t.Errorf("a conflict that names no right: %s", f.Text)
+			}
+		}
+		return rights, strings.Join(all, "\n")
+	}
+	limited := func(t *testing.T, aces ...string) (directory.Directory, string) {
+		t.Helper()
+		dn, password, sid, err := ad.CreateServiceAccount(fmt.Sprintf("svc%s%d", time.Now().Format("150405"), userSeq.Add(1)), aces...)
+		require.NoError(t, err)
+		c := config(ad, false)
+		c.BindDN, c.Password = dn, password
+		return open(t, c), sid
+	}
+
+	t.Run("the harness's account", func(t *testing.T) {
+		rights, text := missing(t, open(t, config(ad, false)))
+		assert.Empty(t, rights, text)
+		assert.Contains(t, text, "may reset the password of and write lockoutTime on each of the")
+	})
+	t.Run("no right beyond reading", func(t *testing.T) {
+		d, sid := limited(t)
+		rights, text := missing(t, d)
+		assert.Equal(t, []string{"Reset password", "Write lockoutTime"}, rights, text)
+		assert.Contains(t, text, "--sddl='"+fmt.Sprintf(dirtest.ResetPasswordACE, sid)+"'")
+		assert.Contains(t, text, "--sddl='"+fmt.Sprintf(dirtest.WriteLockoutTimeACE, sid)+"'")
+		assert.Contains(t, text, `/G "STYRKE\svc`)
+		assert.ErrorIs(t, d.SetPassword(ctx(t), user, "Rights!Passw0rd-1"), directory.ErrOperator, "what it said holds")
+	})
+	t.Run("reset password alone", func(t *testing.T) {
+		d, _ := limited(t, dirtest.ResetPasswordACE)
+		rights, text := missing(t, d)
+		assert.Equal(t, []string{"Write lockoutTime"}, rights, text)
+		require.NoError(t, d.SetPassword(ctx(t), user, "Rights!Passw0rd-2"), "it may reset")
+		for range 5 {
+			ok, err := ad.CanBind(dn, "Wrong!Passw0rd-"+user)
+			require.NoError(t, err)
+			require.False(t, ok)
+		}
+		locked, err := ad.Locked(dn)
+		require.NoError(t, err)
+		require.True(t, locked, "five wrong passwords lock the account")
+		assert.ErrorIs(t, d.SetPassword(ctx(t), user, "Rights!Passw0rd-3"), directory.ErrOperator, "what it said holds: no unlock")
+		require.NoError(t, open(t, config(ad, false)).SetPassword(ctx(t), user, "Rights!Passw0rd-4"), "the harness's account unlocks")
+	})
+	t.Run("denied on one account", func(t *testing.T) {
+		// An OU of two accounts as the base: the sample holds both.
+		seq := itoa(userSeq.Add(1))
+		ou := "OU=rights" + seq + "," + ad.PeopleDN
+		admin, err := ad.Admin()
+		require.NoError(t, err)
+		add := ldap.NewAddRequest(ou, nil)
+		add.Attribute("objectClass", []string{"organizationalUnit"})
+		require.NoError(t, admin.Add(add))
+		admin.Close()
+		neighbour, denied := "neighbour"+seq, "denied"+seq
+		_, err = ad.CreateUserAt("CN="+neighbour+","+ou, neighbour, initial)
+		require.NoError(t, err)
+		deniedDN, err := ad.CreateUserAt("CN="+denied+","+ou, denied, initial)
+		require.NoError(t, err)
+		dn, password, sid, err := ad.CreateServiceAccount("svcdeny"+seq, dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
+		require.NoError(t, err)
+		require.NoError(t, ad.AddACE(deniedDN, "(OD;;CR;00299570-246d-11d0-a768-00aa006e0529;;"+sid+")"))
+		c := config(ad, false)
+		c.BindDN, c.Password, c.Base = dn, password, ou
+		d := open(t, c)
+		rights, text := missing(t, d)
+		assert.Equal(t, []string{"Reset password"}, rights, text)
+		assert.Contains(t, text, "may not reset the password of "+deniedDN+" (1 of the 2 accounts read under the base)")
+		assert.ErrorIs(t, d.SetPassword(ctx(t), denied, "Rights!Passw0rd-5"), directory.ErrOperator, "what it said holds")
+		require.NoError(t, d.SetPassword(ctx(t), neighbour, "Rights!Passw0rd-6"), "its neighbour it may")
+	})
+	t.Run("openldap", func(t *testing.T) {
+		found, err := open(t, config(ol, false)).Rights(ctx(t))
+		require.NoError(t, err)
+		assert.Empty(t, found, "no effective rights to read")
+	})
+}
