@@ -116,6 +116,7 @@ func (h *handler) readyz() http.Handler {
 		unavailable := map[string]string{}
 		for _, d := range h.Directories.All() {
 			err := d.Ping(ctx)
+			h.Metrics.DirectoryAnswered(d, err) // styrke_directory_up's, without a bind of its own
 			switch {
 			case err == nil:
 			case errors.Is(err, directory.ErrUnavailable):

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,73 @@ type Metrics struct {
 	auditEvents *prometheus.CounterVec
 	signins     *prometheus.CounterVec
 	issued      prometheus.Counter
+
+	now func() time.Time
+	// answers holds each watched directory's last Ping answer (see
+	// WatchDirectories); written once there, its entries guard themselves.
+	answers map[directory.Directory]*pingAnswer
+}
+
+// DirectoryUpMaxAge is how old an answer of a directory's Ping (the last
+// /readyz's, or the last scrape's own) styrke_directory_up reports; at a
+// scrape after that the directory is asked again, once however many
+// scrapes come at once. Every scrape bound the service account at every
+// directory: several Prometheus servers scraping several instances every
+// 15 s bound that often, besides the readiness probes.
+const DirectoryUpMaxAge = 30 * time.Second
+
+// pingAnswer is a directory's last Ping answer and when it came.
+type pingAnswer struct {
+	ask sync.Mutex // held by the scrape asking the directory
+
+	mu sync.Mutex
+	at time.Time
+	up bool
+}
+
+// recent is the answer, when there is one younger than DirectoryUpMaxAge
+// at now.
+func (a *pingAnswer) recent(now time.Time) (up, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.up, !a.at.IsZero() && now.Sub(a.at) < DirectoryUpMaxAge && !now.Before(a.at)
+}
+
+func (a *pingAnswer) set(now time.Time, up bool) {
+	a.mu.Lock()
+	a.at, a.up = now, up
+	a.mu.Unlock()
+}
+
+// DirectoryAnswered records d's answer to a Ping made elsewhere (the
+// readiness probe's) for styrke_directory_up. A nil Metrics, or a
+// directory it does not watch, records nothing.
+func (m *Metrics) DirectoryAnswered(d directory.Directory, err error) {
+	if m == nil {
+		return
+	}
+	if a := m.answers[d]; a != nil {
+		a.set(m.now(), err == nil)
+	}
+}
+
+// directoryUp is d's last answer within DirectoryUpMaxAge, or a Ping's
+// within 3 seconds (one scrape asks; the others at once wait for it).
+func (m *Metrics) directoryUp(d directory.Directory) bool {
+	a := m.answers[d]
+	if up, ok := a.recent(m.now()); ok {
+		return up
+	}
+	a.ask.Lock()
+	defer a.ask.Unlock()
+	if up, ok := a.recent(m.now()); ok {
+		return up // asked by the scrape this one waited for
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	up := d.Ping(ctx) == nil
+	a.set(m.now(), up)
+	return up
 }
 
 // NewMetrics registers every metric, the Go runtime's and the process's,
@@ -46,7 +114,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 	}
 	r := prometheus.NewRegistry()
 	m := &Metrics{
-		Registry: r,
+		Registry: r, now: now, answers: map[directory.Directory]*pingAnswer{},
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "styrke_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
 		}, []string{"route", "method", "code"}),
@@ -125,11 +193,13 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 
 // WatchDirectories adds styrke_directory_up for dirs, one gauge per URL
 // (its label; no credentials): 1 while every directory at that URL answers
-// and takes its service account's bind (Ping, at each scrape, within 3
-// seconds; institutions may share a server with other search bases), 0
-// when one does not. /readyz stays ready while a directory does not answer
-// (every instance shares it), so this is where an outage shows before
-// people meet it.
+// and takes its service account's bind (Ping; institutions may share a
+// server with other search bases), 0 when one does not: the last answer
+// of /readyz's Ping or of a scrape's while younger than DirectoryUpMaxAge,
+// else a Ping at the scrape within 3 seconds. /readyz stays ready while a
+// directory does not answer (every instance shares it), so this is where
+// an outage shows before people meet it. Call it before the handler
+// serves.
 func (m *Metrics) WatchDirectories(dirs []directory.Directory) {
 	byURL := map[string][]directory.Directory{}
 	var urls []string
@@ -138,6 +208,9 @@ func (m *Metrics) WatchDirectories(dirs []directory.Directory) {
 			urls = append(urls, d.String())
 		}
 		byURL[d.String()] = append(byURL[d.String()], d)
+		if m.answers[d] == nil {
+			m.answers[d] = &pingAnswer{}
+		}
 	}
 	for _, u := range urls {
 		group := byURL[u]
@@ -146,10 +219,8 @@ func (m *Metrics) WatchDirectories(dirs []directory.Directory) {
 			Help:        "1 when the directory answers and takes the service account's bind, 0 when not (the readiness check's own test; /readyz stays ready while it does not answer).",
 			ConstLabels: prometheus.Labels{"directory": u},
 		}, func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
 			for _, d := range group {
-				if d.Ping(ctx) != nil {
+				if !m.directoryUp(d) {
 					return 0
 				}
 			}

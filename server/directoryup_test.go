@@ -1,0 +1,91 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
+)
+
+// pingCounter is a directory whose Ping counts its calls (each a bind of
+// the service account on a real one) and answers err.
+type pingCounter struct {
+	directory.None
+	name  string
+	pings atomic.Int64
+	mu    sync.Mutex
+	err   error
+}
+
+func (p *pingCounter) Ping(context.Context) error {
+	p.pings.Add(1)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+func (p *pingCounter) fail(err error) { p.mu.Lock(); p.err = err; p.mu.Unlock() }
+
+func (p *pingCounter) String() string { return p.name }
+
+// TestDirectoryUpReusesTheLastAnswer: styrke_directory_up reports the
+// last answer of a directory's Ping (the last /readyz's, or the last
+// scrape's) while it is younger than server.DirectoryUpMaxAge, and asks
+// again past that: every scrape bound the service account at every
+// directory, so several Prometheus servers scraping several instances
+// every 15 s bound that often, besides the readiness probes.
+func TestDirectoryUpReusesTheLastAnswer(t *testing.T) {
+	var nowMu sync.Mutex
+	clock := time.Now()
+	now := func() time.Time { nowMu.Lock(); defer nowMu.Unlock(); return clock }
+	advance := func(d time.Duration) { nowMu.Lock(); clock = clock.Add(d); nowMu.Unlock() }
+	dir := &pingCounter{name: "ad://dc1.example.org"}
+	var m *server.Metrics
+	e := newEnv(t, func(d *server.Deps) {
+		m = server.NewMetrics(d.Store, now)
+		d.Directories = &directory.Set{Default: dir}
+		m.WatchDirectories(d.Directories.All())
+		d.Metrics = m
+	})
+	up := func() float64 { t.Helper(); return gauges(t, m)["styrke_directory_up"] }
+
+	assert.Equal(t, 1.0, up())
+	require.Equal(t, int64(1), dir.pings.Load(), "the first scrape asks")
+	for range 5 {
+		assert.Equal(t, 1.0, up())
+	}
+	assert.Equal(t, int64(1), dir.pings.Load(), "five scrapes within the age: no bind")
+
+	// Scrapes at once (two Prometheus servers) past the age ask once.
+	advance(server.DirectoryUpMaxAge)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); gauges(t, m) }()
+	}
+	wg.Wait()
+	assert.Equal(t, int64(2), dir.pings.Load(), "scrapes at once past the age: one bind")
+
+	// The readiness probe's answer is the gauge's: an outage it met shows
+	// at the next scrape, without a bind of the scrape's own.
+	dir.fail(directory.ErrUnavailable)
+	resp, _ := e.do(t, http.MethodGet, "/readyz", "", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, int64(3), dir.pings.Load())
+	assert.Equal(t, 0.0, up(), "the probe met the outage")
+	assert.Equal(t, int64(3), dir.pings.Load(), "told by the probe's answer")
+	dir.fail(nil)
+	advance(server.DirectoryUpMaxAge - time.Second)
+	assert.Equal(t, 0.0, up(), "the probe's answer, still within the age")
+	advance(time.Second)
+	assert.Equal(t, 1.0, up(), "past it, asked again")
+	assert.Equal(t, int64(4), dir.pings.Load())
+}
