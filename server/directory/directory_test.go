@@ -372,6 +372,30 @@ func TestAccountName(t *testing.T) {
 	assert.Equal(t, olUser+"@example.org", got, "OpenLDAP: as typed")
 }
 
+// TestAccountNameReadsTheDomainsOnce: the domain's names that DOMAIN\name
+// is checked against are read once by a directory, not at every username
+// so typed (a search of the configuration partition each): after the
+// service account may no longer read the domain's crossRef, the directory
+// still maps STYRKE\name, where a directory opened since cannot.
+func TestAccountNameReadsTheDomainsOnce(t *testing.T) {
+	user, _ := newUser(t, ad)
+	dn, password, sid, err := ad.CreateServiceAccount("svcdom"+itoa(userSeq.Add(1)), dirtest.ResetPasswordACE)
+	require.NoError(t, err)
+	c := config(ad, false)
+	c.BindDN, c.Password = dn, password
+	d := open(t, c)
+	got, err := d.AccountName(ctx(t), `STYRKE\`+user)
+	require.NoError(t, err)
+	require.Equal(t, user, got)
+	require.NoError(t, ad.AddACE("CN=STYRKE,CN=Partitions,CN=Configuration,"+ad.BaseDN, "(D;;RP;;;"+sid+")"))
+	got, err = open(t, c).AccountName(ctx(t), `STYRKE\`+user)
+	require.NoError(t, err)
+	require.Equal(t, `STYRKE\`+user, got, "a directory opened now cannot read the domain's names")
+	got, err = d.AccountName(ctx(t), `STYRKE\`+user)
+	require.NoError(t, err)
+	assert.Equal(t, user, got, "read once, before")
+}
+
 // TestLDAPSOnThePlainPort: an LDAPS scheme (ad://, ldaps://) pointed at
 // LDAP's plain port says so and what to use; it said only "TLS handshake:
 // connection reset by peer" or "EOF".

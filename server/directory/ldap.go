@@ -86,6 +86,12 @@ type LDAP struct {
 	settingsMu sync.Mutex
 	settings   *Settings // cached for classifying AD's unnamed refusals
 
+	// The forest's domains and the domain controller's own naming
+	// context, read once (domains).
+	domainsMu  sync.Mutex
+	domainRefs []domainRef
+	ownNC      string
+
 	// binding holds an account (by DN) from the read of its failure count
 	// to its bind's answer (see bindAs).
 	binding accountLocks
@@ -477,12 +483,12 @@ func accountExpired(e *ldap.Entry, now time.Time) bool {
 // AccountName implements Directory. AD forbids "@" and "\" in a
 // sAMAccountName, so a username with either is no account's name as typed
 // there: "name@suffix" is searched as userPrincipalName under the base,
-// and "DOMAIN\name" is name when DOMAIN is the domain's NetBIOS name (its
-// crossRef's nETBIOSName, read from the configuration partition) or its
-// DNS name (styrke.test). A filter that compares another attribute too
-// ((mail={username})) is searched first, and the one account it finds for
-// the username as typed is that username's: a mail address may be another
-// account's principal name.
+// and "DOMAIN\name" is name when DOMAIN is the NetBIOS name of the domain
+// that holds the base (its crossRef's nETBIOSName, read once from the
+// configuration partition) or its DNS name (styrke.test). A filter that
+// compares another attribute too ((mail={username})) is searched first,
+// and the one account it finds for the username as typed is that
+// username's: a mail address may be another account's principal name.
 func (d *LDAP) AccountName(ctx context.Context, username string) (string, error) {
 	at, backslash := strings.Contains(username, "@"), strings.Contains(username, `\`)
 	if d.flavour != FlavourAD || at == backslash {
@@ -550,28 +556,83 @@ func onlySAMAccountName(filter string) bool {
 	return n == strings.Count(filter, "{username}")
 }
 
-// domainNames are the names of the domain the base is in that a
-// down-level logon name may start with: its NetBIOS name (nETBIOSName of
-// the crossRef whose nCName is the rootDSE's defaultNamingContext) and its
-// DNS name (dnsRoot).
+// domainNames are the names of the domain that holds the base, which a
+// down-level logon name may start with: its NetBIOS name and its DNS name
+// (domainOf). In a forest the domain controller's own domain (the
+// rootDSE's defaultNamingContext) may be another: a global catalog's, or
+// one a base in a child domain is searched through.
 func (d *LDAP) domainNames(ctx context.Context, c *conn) ([]string, error) {
-	root, err := d.rootDSE(ctx, c, "defaultNamingContext", "configurationNamingContext")
+	refs, own, err := d.domains(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	nc := root.GetAttributeValue("defaultNamingContext")
+	return domainOf(d.base, refs, own), nil
+}
+
+// domainRef is a domain of the forest as its crossRef in the
+// configuration partition names it.
+type domainRef struct {
+	nc    *ldap.DN // nCName, the domain's naming context
+	names []string // nETBIOSName, then dnsRoot
+}
+
+// domains reads the forest's domains (every crossRef with a NetBIOS name)
+// and the domain controller's own naming context, once: a later call has
+// them without a search (an error is not kept; the next call asks again).
+// Every username typed as DOMAIN\name searched them before.
+func (d *LDAP) domains(ctx context.Context, c *conn) ([]domainRef, string, error) {
+	d.domainsMu.Lock()
+	defer d.domainsMu.Unlock()
+	if d.domainRefs != nil {
+		return d.domainRefs, d.ownNC, nil
+	}
+	root, err := d.rootDSE(ctx, c, "defaultNamingContext", "configurationNamingContext")
+	if err != nil {
+		return nil, "", err
+	}
 	res, err := c.Search(ldap.NewSearchRequest("CN=Partitions,"+root.GetAttributeValue("configurationNamingContext"),
 		ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
-		"(&(objectClass=crossRef)(nCName="+ldap.EscapeFilter(nc)+"))", []string{"nETBIOSName", "dnsRoot"}, nil))
+		"(&(objectClass=crossRef)(nETBIOSName=*))", []string{"nCName", "nETBIOSName", "dnsRoot"}, nil))
 	if err != nil {
-		return nil, d.classify(ctx, "read the domain's names", err)
+		return nil, "", d.classify(ctx, "read the domains' names", err)
 	}
-	var names []string
+	refs := []domainRef{}
 	for _, e := range res.Entries {
-		names = append(names, e.GetAttributeValues("nETBIOSName")...)
-		names = append(names, e.GetAttributeValues("dnsRoot")...)
+		nc, err := ldap.ParseDN(e.GetAttributeValue("nCName"))
+		if err != nil {
+			continue
+		}
+		refs = append(refs, domainRef{nc, append(e.GetAttributeValues("nETBIOSName"), e.GetAttributeValues("dnsRoot")...)})
 	}
-	return names, nil
+	d.domainRefs, d.ownNC = refs, root.GetAttributeValue("defaultNamingContext")
+	return refs, d.ownNC, nil
+}
+
+// domainOf is the names of the domain of refs whose naming context holds
+// dn (the deepest, when one domain's is under another's), or, when none
+// does, of the domain whose naming context is own.
+func domainOf(dn string, refs []domainRef, own string) []string {
+	var best *domainRef
+	if at, err := ldap.ParseDN(dn); err == nil {
+		for i, r := range refs {
+			if (r.nc.EqualFold(at) || r.nc.AncestorOfFold(at)) && (best == nil || len(r.nc.RDNs) > len(best.nc.RDNs)) {
+				best = &refs[i]
+			}
+		}
+	}
+	if best == nil {
+		if nc, err := ldap.ParseDN(own); err == nil {
+			for i, r := range refs {
+				if r.nc.EqualFold(nc) {
+					best = &refs[i]
+				}
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.names
 }
 
 // Find implements Directory.

@@ -141,20 +141,21 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	return out, nil
 }
 
-// logonName is the down-level logon name (DOMAIN\\name) of the account
-// whose SID is sid, for dsacls; or, when the directory does not say, def.
+// logonName is the down-level logon name (DOMAIN\name) of the account
+// whose SID is sid, in the domain that holds it, for dsacls; or, when the
+// directory does not say, def.
 func (d *LDAP) logonName(ctx context.Context, c *conn, sid, def string) string {
-	names, err := d.domainNames(ctx, c)
-	if err != nil || len(names) == 0 {
-		return def
-	}
-	root, err := d.rootDSE(ctx, c, "defaultNamingContext")
+	refs, own, err := d.domains(ctx, c)
 	if err != nil {
 		return def
 	}
-	res, err := c.Search(ldap.NewSearchRequest(root.GetAttributeValue("defaultNamingContext"), ldap.ScopeWholeSubtree,
+	res, err := c.Search(ldap.NewSearchRequest(own, ldap.ScopeWholeSubtree,
 		ldap.NeverDerefAliases, 1, 0, false, "(objectSid="+ldap.EscapeFilter(sid)+")", []string{"sAMAccountName"}, nil))
 	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue("sAMAccountName") == "" {
+		return def
+	}
+	names := domainOf(res.Entries[0].DN, refs, own)
+	if len(names) == 0 {
 		return def
 	}
 	return names[0] + `\` + res.Entries[0].GetAttributeValue("sAMAccountName")
