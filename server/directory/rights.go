@@ -12,8 +12,9 @@ import (
 )
 
 // RightsSample is how many accounts under the base Rights reads the
-// service account's rights on (the first the directory returns; accounts
-// protected by AdminSDHolder and the service account itself left out).
+// service account's rights on (the first the directory returns; disabled
+// accounts, those protected by AdminSDHolder and the service account
+// itself left out).
 const RightsSample = 10
 
 // The GUIDs of AD's delegation that Styrke needs on user objects: the
@@ -71,7 +72,9 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 			token = append(token, s)
 		}
 	}
-	filter := "(&(objectClass=user)(!(objectClass=computer))(!(adminCount=1))" +
+	// Enabled accounts only: Styrke sets no password of a disabled one
+	// (Guest, krbtgt).
+	filter := "(&(objectClass=user)(!(objectClass=computer))(!(adminCount=1))(!(userAccountControl:1.2.840.113556.1.4.803:=2))" +
 		strings.ReplaceAll(d.filter, "{username}", "*") + ")"
 	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 		RightsSample+1, 0, false, filter, []string{"objectSid", "allowedAttributesEffective", "nTSecurityDescriptor"},
@@ -86,7 +89,7 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 		}
 	}
 	if len(accounts) == 0 {
-		return []Finding{{false, fmt.Sprintf("no account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
+		return []Finding{{false, fmt.Sprintf("no enabled account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
 	}
 	self, logon := "SID", `DOMAIN\name`
 	if len(token) > 0 {
@@ -136,7 +139,11 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 			d.bindDN, dn, read(n), grant("Write lockoutTime", `a custom task for User objects, property-specific "Write lockoutTime"`, "WP;lockoutTime", "WP", guidLockoutTime))})
 	}
 	if len(out) == 0 {
-		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on each of the %d accounts read under %q.", d.bindDN, len(accounts), d.base)})
+		each := fmt.Sprintf("each of the %d accounts", len(accounts))
+		if len(accounts) == 1 {
+			each = "the only account"
+		}
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q.", d.bindDN, each, d.base)})
 	}
 	return out, nil
 }

@@ -20,7 +20,8 @@ import (
 // lockoutTime the reset of a locked-out account, and an account that
 // denies Reset password on its own entry (inheritance left on) is counted
 // apart from its neighbours. The harness's service account, which has
-// both, lacks none. Before, none of it showed until the first person set
+// both, lacks none. Disabled accounts (Guest) are not read: Styrke sets
+// none of their passwords. Before, none of it showed until the first person set
 // a password (503 directory_error).
 func TestRights(t *testing.T) {
 	user, dn := newUser(t, ad)
@@ -55,7 +56,7 @@ func TestRights(t *testing.T) {
 	t.Run("the harness's account", func(t *testing.T) {
 		rights, text := missing(t, open(t, config(ad, false)))
 		assert.Empty(t, rights, text)
-		assert.Contains(t, text, "may reset the password of and write lockoutTime on each of the")
+		assert.Contains(t, text, "may reset the password of and write lockoutTime on ")
 	})
 	t.Run("no right beyond reading", func(t *testing.T) {
 		d, sid := limited(t)
@@ -108,6 +109,16 @@ func TestRights(t *testing.T) {
 		assert.Contains(t, text, "may not reset the password of "+deniedDN+" (1 of the 2 accounts read under the base)")
 		assert.ErrorIs(t, d.SetPassword(ctx(t), denied, "Rights!Passw0rd-5"), directory.ErrOperator, "what it said holds")
 		require.NoError(t, d.SetPassword(ctx(t), neighbour, "Rights!Passw0rd-6"), "its neighbour it may")
+	})
+	t.Run("disabled accounts left out", func(t *testing.T) {
+		// CN=Users holds Guest and krbtgt (disabled) and the service
+		// accounts above (enabled, no right given there).
+		c := config(ad, false)
+		c.Base = "CN=Users," + ad.BaseDN
+		rights, text := missing(t, open(t, c))
+		assert.Equal(t, []string{"Reset password", "Write lockoutTime"}, rights, text)
+		assert.NotContains(t, text, "CN=Guest,")
+		assert.NotContains(t, text, "CN=krbtgt,")
 	})
 	t.Run("openldap", func(t *testing.T) {
 		found, err := open(t, config(ol, false)).Rights(ctx(t))
