@@ -82,6 +82,17 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
 		return nil, d.classify(ctx, "read the rights on the accounts", err)
 	}
+	groupsRead := len(token) > 0 // without them a right given to a group is not seen
+	self, logon := d.serviceAccount(ctx, c)
+	if self == "" && len(token) > 0 {
+		self = token[0] // Samba's comes first
+	}
+	if self != "" && !slices.Contains(token, self) {
+		token = append(token, self)
+	}
+	if self == "" {
+		self = "SID"
+	}
 	var accounts []*ldap.Entry
 	for _, e := range res.Entries {
 		if !slices.Contains(token, sidString(e.GetRawAttributeValue("objectSid"))) && len(accounts) < RightsSample {
@@ -90,11 +101,6 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	}
 	if len(accounts) == 0 {
 		return []Finding{{false, fmt.Sprintf("no enabled account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
-	}
-	self, logon := "SID", `DOMAIN\name`
-	if len(token) > 0 {
-		self = token[0] // the bound account's own SID comes first
-		logon = d.logonName(ctx, c, self, logon)
 	}
 	grant := func(right, wizard, dsacls, mask, guid string) string {
 		return fmt.Sprintf("Grant it %q on descendant User objects of %s: in Active Directory Users and Computers, Delegate Control… on it, %s; or dsacls \"%s\" /I:S /G \"%s:%s;user\"; or on Samba: samba-tool dsacl set --objectdn='%s' --sddl='(OA;CI;%s;%s;%s;%s)'.",
@@ -120,7 +126,7 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	unread := 0
 	if dn, n := lacking(func(e *ldap.Entry) bool {
 		sd := e.GetRawAttributeValue("nTSecurityDescriptor")
-		if len(sd) == 0 || len(token) == 0 {
+		if len(sd) == 0 || !groupsRead {
 			unread++
 			return true // not known: said below
 		}
@@ -148,24 +154,32 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	return out, nil
 }
 
-// logonName is the down-level logon name (DOMAIN\name) of the account
-// whose SID is sid, in the domain that holds it, for dsacls; or, when the
-// directory does not say, def.
-func (d *LDAP) logonName(ctx context.Context, c *conn, sid, def string) string {
+// serviceAccount is the service account's SID and down-level logon name
+// (DOMAIN\name, in the domain that holds it, for dsacls), its entry
+// found by the bind DN, or a user principal name or DOMAIN\name bound
+// with; "" and DOMAIN\name when the directory does not say.
+func (d *LDAP) serviceAccount(ctx context.Context, c *conn) (sid, logon string) {
+	logon = `DOMAIN\name`
 	refs, own, err := d.domains(ctx, c)
 	if err != nil {
-		return def
+		return "", logon
 	}
-	res, err := c.Search(ldap.NewSearchRequest(own, ldap.ScopeWholeSubtree,
-		ldap.NeverDerefAliases, 1, 0, false, "(objectSid="+ldap.EscapeFilter(sid)+")", []string{"sAMAccountName"}, nil))
-	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue("sAMAccountName") == "" {
-		return def
+	base, scope, filter := d.bindDN, ldap.ScopeBaseObject, "(objectClass=*)"
+	if _, name, ok := strings.Cut(d.bindDN, `\`); ok {
+		base, scope, filter = own, ldap.ScopeWholeSubtree, "(sAMAccountName="+ldap.EscapeFilter(name)+")"
+	} else if !strings.Contains(d.bindDN, "=") {
+		base, scope, filter = own, ldap.ScopeWholeSubtree, "(userPrincipalName="+ldap.EscapeFilter(d.bindDN)+")"
 	}
-	names := domainOf(res.Entries[0].DN, refs, own)
-	if len(names) == 0 {
-		return def
+	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 2, 0, false, filter,
+		[]string{"objectSid", "sAMAccountName"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return "", logon
 	}
-	return names[0] + `\` + res.Entries[0].GetAttributeValue("sAMAccountName")
+	e := res.Entries[0]
+	if names := domainOf(e.DN, refs, own); len(names) > 0 && e.GetAttributeValue("sAMAccountName") != "" {
+		logon = names[0] + `\` + e.GetAttributeValue("sAMAccountName")
+	}
+	return sidString(e.GetRawAttributeValue("objectSid")), logon
 }
 
 // sidString is a binary SID as S-1-5-21-…, or "" when b is none.

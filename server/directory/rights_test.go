@@ -110,6 +110,17 @@ func TestRights(t *testing.T) {
 		assert.ErrorIs(t, d.SetPassword(ctx(t), denied, "Rights!Passw0rd-5"), directory.ErrOperator, "what it said holds")
 		require.NoError(t, d.SetPassword(ctx(t), neighbour, "Rights!Passw0rd-6"), "its neighbour it may")
 	})
+	t.Run("bound by user principal name", func(t *testing.T) {
+		name := "svcupn" + itoa(userSeq.Add(1))
+		_, password, sid, err := ad.CreateServiceAccount(name)
+		require.NoError(t, err)
+		c := config(ad, false)
+		c.BindDN, c.Password = name+"@styrke.test", password
+		rights, text := missing(t, open(t, c))
+		assert.Equal(t, []string{"Reset password", "Write lockoutTime"}, rights, text)
+		assert.Contains(t, text, "--sddl='"+fmt.Sprintf(dirtest.ResetPasswordACE, sid)+"'", "its SID, found by its name")
+		assert.Contains(t, text, `/G "STYRKE\`+name+`:CA;Reset Password;user"`)
+	})
 	t.Run("disabled accounts left out", func(t *testing.T) {
 		// CN=Users holds Guest and krbtgt (disabled) and the service
 		// accounts above (enabled, no right given there).
