@@ -39,15 +39,16 @@ const (
 // needs and the service account lacks, each a Finding with Conflict set
 // (the write that needs it fails, 503 directory_error), saying which right
 // to grant on which object; a note (Conflict false) when the directory did
-// not let it read them, or when it lacks none. AD: "Reset password" (every activation and reset)
-// and "Write lockoutTime" (a reset of an account locked out by wrong
-// passwords), read as the service account on up to RightsSample accounts
-// the filter finds under the base: the first from the DACL
-// (nTSecurityDescriptor, with the SD flags control) held against the
-// rootDSE's tokenGroups (the bound account's SID and every group it
-// counts in), the second from the account's allowedAttributesEffective,
-// the directory's own answer. OpenLDAP (a write right shows only in a
-// write) and None: nothing, without a round trip.
+// not let it read them, or when it lacks none. AD: "Reset password" (every
+// activation and reset) and "Write lockoutTime" (a reset of an account
+// locked out by wrong passwords), read as the service account on up to
+// RightsSample enabled accounts the filter finds under the base: the first
+// from the DACL (nTSecurityDescriptor, with the SD flags control) held
+// against the rootDSE's tokenGroups (every group the bound account counts
+// in) and the service account's own objectSid, the second from the
+// account's allowedAttributesEffective, the directory's own answer.
+// OpenLDAP (a write right shows only in a write) and None: nothing,
+// without a round trip.
 func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	if d.flavour != FlavourAD {
 		return nil, nil
