@@ -229,7 +229,7 @@ func TestOperatorErrors(t *testing.T) {
 			user string
 			want string // in the message
 		}{
-			{"no right on the account", wide, outsider, "lacks the right"},
+			{"no right on the account", wide, outsider, "styrke directory check names what to grant"},
 			{"wrong service password", wrongPw, outsider, "cannot bind"},
 			{"CA that did not sign", otherCA, outsider, "directory-ca"},
 			{"certificate for another name", wrongName, outsider, "directory-server-name"},

@@ -1336,7 +1336,7 @@ func (d *LDAP) classify(ctx context.Context, what string, err error) error {
 	if errors.As(err, &le) {
 		switch le.ResultCode {
 		case ldap.LDAPResultInsufficientAccessRights:
-			return fmt.Errorf("%w: %s: the service account %q lacks the right (AD: Reset Password, and to write lockoutTime, on the accounts; OpenLDAP: write userPassword): %v", ErrOperator, what, d.bindDN, err)
+			return fmt.Errorf("%w: %s: the service account %q lacks the right (AD: Reset Password, and to write lockoutTime, on the accounts; OpenLDAP: write userPassword; styrke directory check names what to grant on AD): %v", ErrOperator, what, d.bindDN, err)
 		case ldap.LDAPResultBusy, ldap.LDAPResultUnavailable, ldap.LDAPResultTimeLimitExceeded,
 			ldap.LDAPResultAdminLimitExceeded, ldap.ErrorNetwork, ldap.LDAPResultServerDown,
 			ldap.LDAPResultTimeout:
