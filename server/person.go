@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -55,4 +56,27 @@ func (h *handler) accountDisabled(ctx context.Context, institution, username str
 		return false
 	}
 	return off
+}
+
+// directoryAnswers asks the institution's directory whether it has
+// username's account (Find, within the directory's own time limit) before
+// the reset's form is shown, and returns the error when the directory did
+// not answer (ErrUnavailable): the person is told before typing a
+// password, where the submit found it. Any other answer is nil: an account
+// the directory lacks, or the operator's error, is logged here and left to
+// the submit, which reports it as before.
+func (h *handler) directoryAnswers(ctx context.Context, institution, username string) error {
+	dir := h.directoryFor(institution)
+	if directory.IsNone(dir) {
+		return nil
+	}
+	switch err := dir.Find(ctx, username); {
+	case err == nil:
+		return nil
+	case errors.Is(err, directory.ErrUnavailable):
+		return err
+	default:
+		h.Logger.WarnContext(ctx, "reset session: the directory did not find the account, or refused the service account (the submit reports it)", "id", RequestID(ctx), "err", err)
+		return nil
+	}
 }

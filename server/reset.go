@@ -35,7 +35,9 @@ import (
 //	GET  /api/reset/config     is ID-porten on here, and the service desk
 //	POST /api/reset/session    {} or {"username","institution"}: who the
 //	                           session is for (username, policy), or the
-//	                           accounts to choose among when it found several
+//	                           accounts to choose among when it found several;
+//	                           503 directory_unavailable when the account's
+//	                           directory does not answer (the session holds)
 //	POST /api/reset/complete   {"password","username","institution"}:
 //	                           policy, breach, history, then the directory,
 //	                           once
@@ -594,6 +596,14 @@ func (h *handler) resetSession() http.Handler {
 		p, err := policy.Lookup(s.Institution)
 		if err != nil {
 			h.internal(w, r, "policy lookup", err)
+			return
+		}
+		// A directory that does not answer is said now, before the person
+		// types a password for nothing; the session holds for a retry.
+		if err := h.directoryAnswers(r.Context(), s.Institution, s.Username); err != nil {
+			h.Logger.WarnContext(r.Context(), "reset session: the directory does not answer", "id", RequestID(r.Context()), "err", err)
+			w.Header().Set("Retry-After", "10")
+			writeError(w, errorf(CodeDirectoryUnavailable, "the directory is unavailable; you are still signed in, and nothing was changed; try again shortly"))
 			return
 		}
 		in := policy.Input{Name: s.Name, BirthDate: s.BirthDate}

@@ -429,6 +429,29 @@ func (t Text) ResetLogout() string {
 	return t.pick("Logg ut av ID-porten", "Logg ut av ID-porten", "Log out of ID-porten")
 }
 
+// ResetDirectoryDownTitle heads the reset page's state for a directory
+// that does not answer (503 directory_unavailable, when the person comes
+// back from ID-porten or at the submit).
+func (t Text) ResetDirectoryDownTitle() string {
+	return t.pick("Brukerkatalogen svarer ikke", "Brukarkatalogen svarar ikkje", "The user directory does not answer")
+}
+
+// ResetDirectoryDownText says that the sign-in holds, nothing was changed,
+// and to try again: the page's "Try again" asks without a new sign-in.
+func (t Text) ResetDirectoryDownText() string {
+	return t.pick("Du er logget inn, men brukerkatalogen der passordet ditt settes, svarer ikke akkurat nå, så du kan ikke få nytt passord ennå. Ingenting er endret. Prøv igjen om noen minutter; du trenger ikke logge inn på nytt.",
+		"Du er logga inn, men brukarkatalogen der passordet ditt blir sett, svarar ikkje akkurat no, så du kan ikkje få nytt passord enno. Ingenting er endra. Prøv igjen om nokre minutt; du treng ikkje logge inn på nytt.",
+		"You are signed in, but the user directory where your password is set does not answer right now, so you cannot get a new password yet. Nothing was changed. Try again in a few minutes; you need not sign in again.")
+}
+
+// ResetDirectoryStillDown says that "Try again" asked at {time} (the time
+// of day) and the directory still did not answer.
+func (t Text) ResetDirectoryStillDown() string {
+	return t.pick("Spurt på nytt kl. {time}: brukerkatalogen svarer fortsatt ikke.",
+		"Spurt på nytt kl. {time}: brukarkatalogen svarar framleis ikkje.",
+		"Asked again at {time}: the user directory still does not answer.")
+}
+
 // ResetSignedOutTitle heads the page ID-porten's logout comes back to.
 func (t Text) ResetSignedOutTitle() string {
 	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")

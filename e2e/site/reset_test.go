@@ -142,7 +142,13 @@ func stateShown(t *testing.T, tb *chrome.Tab, state string) {
 // provider's login page as pid at level acr.
 func signInAt(t *testing.T, tb *chrome.Tab, b *resetBackend, path, pid, acr string) {
 	t.Helper()
-	run(t, tb, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(b.base+path))
+	signInAtWidth(t, tb, b, 1280, path, pid, acr)
+}
+
+// signInAtWidth is signInAt in a viewport width px wide (375: a phone).
+func signInAtWidth(t *testing.T, tb *chrome.Tab, b *resetBackend, width int64, path, pid, acr string) {
+	t.Helper()
+	run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(b.base+path))
 	stateShown(t, tb, "start")
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=start]').click(), true)`)
 	waitAcross(t, tb, `location.href.startsWith(`+jsString(b.op.Issuer())+`) && document.getElementById('pid') !== null`)

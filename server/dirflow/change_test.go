@@ -598,6 +598,56 @@ func TestChangeDirectoryDown(t *testing.T) {
 	})
 }
 
+// TestResetSessionDirectoryDown: the person back from ID-porten while the
+// directory is down is told so by the session's answer, before typing a
+// password: 503 directory_unavailable with Retry-After, and a log line of
+// the failure's class (it answered 200, and the outage was found only at
+// the submit, the password typed for nothing). The session holds: once the
+// directory is back, the same session answers its account and sets the
+// password. Also where no attribute of the person is read (no round trip
+// for Person).
+func TestResetSessionDirectoryDown(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		for _, attributes := range []bool{true, false} {
+			t.Run(fmt.Sprintf("attributes %v", attributes), func(t *testing.T) {
+				e := newEnv(t, s, func(d *server.Deps) {
+					if attributes {
+						return
+					}
+					cfg := dirConfig(s)
+					cfg.NameAttribute, cfg.PhoneAttribute, cfg.BirthDateAttribute = "", "", ""
+					plain, err := directory.Open(cfg)
+					require.NoError(t, err)
+					t.Cleanup(func() { plain.Close() })
+					d.Directories = &directory.Set{Default: plain}
+				})
+				user := newUsername()
+				dn, err := s.CreateUser(user, initial)
+				require.NoError(t, err)
+				c := e.resetSession(user)
+				s.Stop()
+				down := e.call("/api/reset/session", map[string]string{}, c)
+				ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+				defer cancel()
+				require.NoError(t, s.Start(ctx))
+				require.Equal(t, http.StatusServiceUnavailable, down.Status, "%s", down.Body)
+				assert.Equal(t, "directory_unavailable", down.code())
+				assert.NotEmpty(t, down.RetryAfter)
+				assert.Regexp(t, `level=WARN msg="reset session: the directory does not answer" id=\w+ err="directory: unavailable: `, e.logs.String())
+
+				back := e.call("/api/reset/session", map[string]string{}, c)
+				require.Equal(t, http.StatusOK, back.Status, "%s", back.Body)
+				assert.Equal(t, user, back.object(t)["username"])
+				pw := password(t)
+				done := e.resetComplete(c, pw)
+				require.Equal(t, http.StatusNoContent, done.Status, "%s", done.Body)
+				assert.True(t, e.binds(dn, pw), "the session set the password once the directory was back")
+				e.noSecrets(initial, pw, c.Value)
+			})
+		}
+	})
+}
+
 // TestChangeTooYoungSaysWhen: the tester's case. AD at Windows' default
 // domain policy (a minimum password age of 1 day); a person activates the
 // account and at once changes the password on the change page. AD refuses

@@ -17,7 +17,8 @@ const errors = root.querySelector('[data-errors]');
 // timers stop elsewhere.
 const show = (state, focus = true) => {
   styrkeForm.show(root, state, focus);
-  const live = state === 'form' || state === 'choose';
+  // The directory's outage too: the sign-in holds while it lasts.
+  const live = state === 'form' || state === 'choose' || state === 'directorydown';
   root.querySelector('[data-session-time]').hidden = !live;
   if (!live) {
     clearTimeout(deadlineTimer);
@@ -131,8 +132,10 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
     heard(res.data);
     const at = showDeadline(res.data.expiresAt);
     // The button is gone: the focus goes back to the password (or the
-    // first account to choose), and the status line says the new time.
-    (account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
+    // first account to choose, or "Try again" while the directory is
+    // down), and the status line says the new time.
+    const down = !root.querySelector('[data-state=directorydown]').hidden;
+    (down ? directoryRetry : account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
     soon.textContent = soon.dataset.extended.replace('{time}', clock(at));
     return;
   }
@@ -249,9 +252,28 @@ async function changedElsewhere() {
   setList([msg.msgSessionchanged]);
 }
 
+// directoryDown shows that the account's directory does not answer (503
+// directory_unavailable, from the session or the submit): the sign-in
+// holds, what was typed stays in the hidden form, and "Try again" asks
+// again. again: the answer to "Try again", said with its time in the
+// status line while the focus stays on the button.
+const directoryRetry = root.querySelector('[data-directory-retry]');
+const directoryChecked = root.querySelector('[data-directory-checked]');
+function directoryDown(again = false) {
+  setList([]);
+  directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+  show('directorydown', !again);
+}
+
+const isDirectoryDown = (res) => res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
+
 // sessionAnswer shows what /api/reset/session answered: the account's
 // form, the choice of several, or why there is neither.
 function sessionAnswer(res, focus) {
+  if (isDirectoryDown(res)) {
+    directoryDown();
+    return;
+  }
   switch (res.status) {
     case 200:
       if (!res.data?.username && Array.isArray(res.data?.accounts)) {
@@ -297,7 +319,8 @@ async function choose(a) {
     show('error');
     return;
   }
-  remember(res.status === 200 ? a : null);
+  // Kept while the directory is down too, for "Try again".
+  remember(res.status === 200 || isDirectoryDown(res) ? a : null);
   forget();
   switch (res.status) {
     case 409:
@@ -510,6 +533,39 @@ for (const again of root.querySelectorAll('[data-again]')) {
   });
 }
 root.querySelector('[data-retry]').addEventListener('click', () => route(true));
+// "Try again" while the directory is down asks for the session again (the
+// account shown, or the one chosen): the form when the directory answers,
+// what was typed still in it.
+directoryRetry.addEventListener('click', async () => {
+  if (styrkeForm.isBusy(directoryRetry)) return;
+  const done = styrkeForm.busy(directoryRetry, msg.msgLoading);
+  let res;
+  try {
+    res = await api('/api/reset/session', account ? { username: account.username ?? '', institution: account.institution ?? '' } : {});
+  } catch {
+    res = null;
+  }
+  done();
+  if (isDirectoryDown(res)) {
+    directoryDown(true);
+    return;
+  }
+  if (!res) {
+    show('error');
+    return;
+  }
+  switch (res.status) {
+    case 409:
+      changedElsewhere();
+      return;
+    case 401:
+    case 410:
+      ended();
+      return;
+    default:
+      sessionAnswer(res, true);
+  }
+});
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
 // popstate, not hashchange: Back from the form to the start's entry of

@@ -1,0 +1,107 @@
+package site_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// TestResetDirectoryDownOnPhone: a person on a phone (375 px) resets a
+// forgotten password while the directory (slapd) is down, and once it is
+// back.
+//   - Down when the person comes back from ID-porten: the page says at
+//     once, in nb, nn and en, that the directory does not answer and that
+//     nothing was changed, the focus on its heading, and shows no form: it
+//     showed the form, and the outage was found at the submit, the
+//     password typed for nothing. "Try again" while it is still down says
+//     so in a status line, with the time, and leaves the focus on the
+//     button; once it is back, "Try again" shows the form without a new
+//     sign-in, and the password is set.
+func TestResetDirectoryDownOnPhone(t *testing.T) {
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	dn, err := ol.CreateUser("ola", "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	b := startResetBackend(t, true, flags...)
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	restart := func(t *testing.T) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		require.NoError(t, ol.Start(ctx))
+	}
+	screens := screensDir(t)
+	const heading = `document.querySelector('[data-testid=state-directorydown] h2')`
+	// downShown checks the outage's state as the person meets it, in lang.
+	downShown := func(t *testing.T, tb *chrome.Tab, lang string) {
+		t.Helper()
+		stateShown(t, tb, "directorydown")
+		chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
+		g := chrome.Eval[stateGeometry](t, tb, measureState)
+		assert.Equal(t, []string{"directorydown"}, g.States, "the visible state")
+		assert.Empty(t, g.Overlaps, "parts that overlap")
+		assert.Empty(t, g.Outside, "parts wider than the screen")
+		assert.Empty(t, g.Clipped, "parts whose text is cut off")
+		assert.False(t, g.ScrollsX, "the page scrolls sideways")
+		tx := site.Texts(lang)
+		assert.Equal(t, tx.ResetDirectoryDownTitle(), chrome.Eval[string](t, tb, heading+`.textContent`))
+		assert.Equal(t, tx.ResetDirectoryDownText(), chrome.Eval[string](t, tb, heading+`.nextElementSibling.textContent`))
+		assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), tx.ResetDirectoryDownTitle()), "the title names the state")
+		chrome.Poll[bool](t, tb, `document.activeElement === `+heading)
+		assert.False(t, visible(t, tb, "state-form"), "no form to type a password into")
+		assert.True(t, visible(t, tb, "directory-retry"))
+		assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
+		png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(screens, "reset-directorydown-"+lang+".png"), png, 0o644))
+	}
+	retry := func(t *testing.T, tb *chrome.Tab) {
+		t.Helper()
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=directory-retry]').focus(), document.querySelector('[data-testid=directory-retry]').click(), true)`)
+	}
+
+	t.Run("down when the person comes back from ID-porten", func(t *testing.T) {
+		ol.Stop()
+		var tb *chrome.Tab
+		for _, lang := range site.Languages {
+			tb = resetTab(t)
+			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidOla, "idporten-loa-substantial")
+			downShown(t, tb, lang)
+		}
+		// The last sign-in's tab (English) holds the browser's session.
+		retry(t, tb)
+		still := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(site.Texts("en").ResetDirectoryStillDown()), `\{time\}`, `\d\d:\d\d`) + "$")
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=directory-checked]').textContent !== ''`)
+		assert.Regexp(t, still, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=directory-checked]').textContent`))
+		assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=directory-checked]')`).Live, "said to a screen reader")
+		assert.Equal(t, "directory-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+		assert.Equal(t, []string{"directorydown"}, visibleState(t, tb))
+
+		restart(t)
+		retry(t, tb)
+		stateShown(t, tb, "form")
+		assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		assert.Equal(t, "new-password", chrome.Eval[string](t, tb, `document.activeElement.id`))
+		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
+		submitPassword(t, tb, good)
+		stateShown(t, tb, "done")
+		ok, err := ol.CanBind(dn, good)
+		require.NoError(t, err)
+		assert.True(t, ok, "set without a new sign-in")
+	})
+
+	for _, pw := range []string{"Fjellbekk-Sommer!Grønn 42 Lys"} {
+		assert.False(t, strings.Contains(b.logs.String(), pw), "a password in the log")
+	}
+}
