@@ -29,6 +29,10 @@ import (
 //     so in a status line, with the time, and leaves the focus on the
 //     button; once it is back, "Try again" shows the form without a new
 //     sign-in, and the password is set.
+//   - Down between the sign-in and the submit: the same state, where the
+//     form stayed and its field's description said "The password meets
+//     the requirements" beside the outage; what was typed is kept, and
+//     once the directory is back "Try again" and the submit set it.
 func TestResetDirectoryDownOnPhone(t *testing.T) {
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	dn, err := ol.CreateUser("ola", "Initial!Passw0rd-2026")
@@ -70,6 +74,7 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		t.Helper()
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=directory-retry]').focus(), document.querySelector('[data-testid=directory-retry]').click(), true)`)
 	}
+	kept := `(() => { const p = document.getElementById('new-password').value; return p !== '' && p === document.getElementById('confirm-password').value; })()`
 
 	t.Run("down when the person comes back from ID-porten", func(t *testing.T) {
 		ol.Stop()
@@ -101,7 +106,31 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		assert.True(t, ok, "set without a new sign-in")
 	})
 
-	for _, pw := range []string{"Fjellbekk-Sommer!Grønn 42 Lys"} {
+	t.Run("down between the sign-in and the submit", func(t *testing.T) {
+		tb := resetTab(t)
+		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "nn"), e2ePidOla, "idporten-loa-substantial")
+		stateShown(t, tb, "form")
+		const good = "Kveldssol over Lyngen-fjorden 42!"
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		ol.Stop()
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').focus(), document.querySelector('[data-testid=submit]').click(), true)`)
+		downShown(t, tb, "nn")
+		assert.True(t, visible(t, tb, "deadline"), "the sign-in's time is said")
+		assert.True(t, chrome.Eval[bool](t, tb, kept), "what was typed is kept")
+
+		restart(t)
+		retry(t, tb)
+		stateShown(t, tb, "form")
+		assert.True(t, chrome.Eval[bool](t, tb, kept), "what was typed is kept")
+		assert.Empty(t, errorTexts(t, tb), "no outage said beside the form")
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb, "done")
+		ok, err := ol.CanBind(dn, good)
+		require.NoError(t, err)
+		assert.True(t, ok, "set without a new sign-in")
+	})
+	for _, pw := range []string{"Fjellbekk-Sommer!Grønn 42 Lys", "Kveldssol over Lyngen-fjorden 42!"} {
 		assert.False(t, strings.Contains(b.logs.String(), pw), "a password in the log")
 	}
 }

@@ -490,11 +490,17 @@ form.addEventListener('submit', async (event) => {
       return;
     case 503: {
       const code = res.data?.error?.code;
-      // The directory's outage and the service's own (its database,
-      // "unavailable") are told apart: both read "the directory is down".
+      if (code === 'directory_unavailable') {
+        // The outage's own state, what was typed kept for "Try again":
+        // beside the form, the field's description said the password
+        // "meets the requirements", as if it could be set.
+        directoryDown();
+        return;
+      }
+      // The service's own outage (its database, "unavailable") is not
+      // told as the directory's.
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
-        directory_unavailable: msg.msgDirectorydown,
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
