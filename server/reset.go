@@ -545,6 +545,17 @@ type sessionResponse struct {
 	Now time.Time `json:"now"`
 }
 
+// sessionDownResponse is the session's 503 directory_unavailable: the
+// error, and until when the sign-in holds, as the session's own answer
+// says it, so that the page says until when "Try again" may wait and
+// offers more time.
+type sessionDownResponse struct {
+	Error      errorJSON `json:"error"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	Extendable bool      `json:"extendable"`
+	Now        time.Time `json:"now"`
+}
+
 // chooseResponse answers a sign-in of several accounts that named none.
 type chooseResponse struct {
 	Accounts   []resetAccount `json:"accounts"`
@@ -603,7 +614,10 @@ func (h *handler) resetSession() http.Handler {
 		if err := h.directoryAnswers(r.Context(), s.Institution, s.Username); err != nil {
 			h.Logger.WarnContext(r.Context(), "reset session: the directory does not answer", "id", RequestID(r.Context()), "err", err)
 			w.Header().Set("Retry-After", "10")
-			writeError(w, errorf(CodeDirectoryUnavailable, "the directory is unavailable; you are still signed in, and nothing was changed; try again shortly"))
+			writeJSON(w, http.StatusServiceUnavailable, sessionDownResponse{
+				Error:     errorJSON{Code: CodeDirectoryUnavailable, Message: "the directory is unavailable; you are still signed in until expiresAt, and nothing was changed; try again shortly"},
+				ExpiresAt: s.ExpiresAt, Extendable: h.extendable(s), Now: h.Now(),
+			})
 			return
 		}
 		in := policy.Input{Name: s.Name, BirthDate: s.BirthDate}

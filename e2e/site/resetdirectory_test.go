@@ -83,6 +83,9 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 			tb = resetTab(t)
 			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidOla, "idporten-loa-substantial")
 			downShown(t, tb, lang)
+			// Until when the sign-in holds (a retry after it must sign in
+			// again).
+			assert.True(t, visible(t, tb, "deadline"), "the sign-in's time is said")
 		}
 		// The last sign-in's tab (English) holds the browser's session.
 		retry(t, tb)

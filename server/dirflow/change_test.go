@@ -633,6 +633,11 @@ func TestResetSessionDirectoryDown(t *testing.T) {
 				require.Equal(t, http.StatusServiceUnavailable, down.Status, "%s", down.Body)
 				assert.Equal(t, "directory_unavailable", down.code())
 				assert.NotEmpty(t, down.RetryAfter)
+				// Until when the sign-in holds, as the session's own answer
+				// says it: the page says it, and offers more time.
+				body := down.object(t)
+				assert.NotEmpty(t, body["expiresAt"], "%s", down.Body)
+				assert.Equal(t, true, body["extendable"], "%s", down.Body)
 				assert.Regexp(t, `level=WARN msg="reset session: the directory does not answer" id=\w+ err="directory: unavailable: `, e.logs.String())
 
 				back := e.call("/api/reset/session", map[string]string{}, c)

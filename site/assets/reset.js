@@ -255,11 +255,14 @@ async function changedElsewhere() {
 // directoryDown shows that the account's directory does not answer (503
 // directory_unavailable, from the session or the submit): the sign-in
 // holds, what was typed stays in the hidden form, and "Try again" asks
-// again. again: the answer to "Try again", said with its time in the
-// status line while the focus stays on the button.
+// again. data: the answer, which says until when the sign-in holds (the
+// session's; the submit's does not). again: the answer to "Try again",
+// said with its time in the status line while the focus stays on the
+// button.
 const directoryRetry = root.querySelector('[data-directory-retry]');
 const directoryChecked = root.querySelector('[data-directory-checked]');
-function directoryDown(again = false) {
+function directoryDown(data, again = false) {
+  sessionTime(data);
   setList([]);
   directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
   show('directorydown', !again);
@@ -271,7 +274,7 @@ const isDirectoryDown = (res) => res?.status === 503 && res.data?.error?.code ==
 // form, the choice of several, or why there is neither.
 function sessionAnswer(res, focus) {
   if (isDirectoryDown(res)) {
-    directoryDown();
+    directoryDown(res.data);
     return;
   }
   switch (res.status) {
@@ -494,7 +497,7 @@ form.addEventListener('submit', async (event) => {
         // The outage's own state, what was typed kept for "Try again":
         // beside the form, the field's description said the password
         // "meets the requirements", as if it could be set.
-        directoryDown();
+        directoryDown(res.data);
         return;
       }
       // The service's own outage (its database, "unavailable") is not
@@ -553,7 +556,7 @@ directoryRetry.addEventListener('click', async () => {
   }
   done();
   if (isDirectoryDown(res)) {
-    directoryDown(true);
+    directoryDown(res.data, true);
     return;
   }
   if (!res) {
