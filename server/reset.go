@@ -815,6 +815,29 @@ func (h *handler) directoryError(w http.ResponseWriter, r *http.Request, err err
 	}
 }
 
+// inHistory reports whether err is the directory's refusal of a password
+// as one in its history.
+func inHistory(err error) bool {
+	var ref *directory.Refusal
+	return errors.As(err, &ref) && ref.Rule == directory.RuleHistory
+}
+
+// directoryHolds reports whether username's password in dir is password
+// (a bind as the account; one that must be changed counts). Asked only
+// after the directory refused to set password as one in its history, so
+// a bind that fails is one with a password the account had.
+func (h *handler) directoryHolds(ctx context.Context, dir directory.Directory, username, password string) bool {
+	switch err := dir.Verify(ctx, username, password); {
+	case err == nil, errors.Is(err, directory.ErrMustChange):
+		return true
+	case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrLocked):
+		return false
+	default:
+		h.Logger.WarnContext(ctx, "reset: the directory could not say whether it holds the password it refused as used before", "id", RequestID(ctx), "err", err)
+		return false
+	}
+}
+
 // resetCompleteRequest is a reset's new password, and the username the
 // page shows (optional): a session of another account (a second sign-in in
 // another tab replaced the cookie) is refused, not set.
@@ -920,6 +943,15 @@ func (h *handler) resetComplete() http.Handler {
 		defer unlock()
 		dctx, cancel := context.WithTimeout(ctx, resetLease-5*time.Second)
 		err = dir.SetPassword(dctx, s.Username, req.Password)
+		if inHistory(err) && h.directoryHolds(dctx, dir, s.Username, req.Password) {
+			// An earlier submit's write reached the directory and its
+			// answer was lost (a directory slow past the write's time
+			// limit: 503 directory_unavailable, "try again"): the account
+			// has this password already, which the directory's history
+			// refused to set again.
+			h.Logger.InfoContext(ctx, "reset: the directory already holds the password (an earlier write's answer was lost)", "id", RequestID(ctx))
+			err = nil
+		}
 		cancel()
 		if err != nil {
 			release()

@@ -653,6 +653,56 @@ func TestResetSessionDirectoryDown(t *testing.T) {
 	})
 }
 
+// TestResetLostAnswer: a reset whose write reached the directory but whose
+// answer was lost (a directory slow enough that the write's time ran out
+// after it was sent: through a proxy that held each of slapd's answers
+// 1.9 s, the new password bound and the old did not after the 503) is
+// answered 503 directory_unavailable, and the page offers "Try again".
+// The retry with the same password finds it in the directory and
+// completes the reset: OpenLDAP's history refused it as used before (422
+// directory_history), and the person was told to choose another while the
+// one typed was already the account's. A password that is only in the
+// history, not the account's, is still refused.
+func TestResetLostAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		c := e.resetSession(user)
+		pw := password(t)
+		e.dir.loseAnswer.Store(true)
+		a := e.resetComplete(c, pw)
+		e.dir.loseAnswer.Store(false)
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		require.True(t, e.binds(dn, pw), "the write did reach the directory")
+
+		a = e.resetComplete(c, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw))
+		again := e.resetComplete(c, password(t))
+		assert.Equal(t, "session_used", again.code(), "the session is spent")
+
+		secrets := []string{initial, pw, c.Value}
+		if s.Kind == dirtest.OpenLDAP {
+			// A password in the directory's history (not Styrke's), and
+			// another the account's: a reset to it is refused as before.
+			user2, old := newUsername(), password(t)
+			dn2, err := s.CreateUser(user2, old)
+			require.NoError(t, err)
+			next := password(t)
+			require.Equal(t, http.StatusNoContent, e.resetComplete(e.resetSession(user2), next).Status)
+			a = e.resetComplete(e.resetSession(user2), old)
+			require.Equal(t, http.StatusUnprocessableEntity, a.Status, "%s", a.Body)
+			assert.Equal(t, []string{"directory_history"}, a.rules())
+			assert.True(t, e.binds(dn2, next), "nothing set")
+			secrets = append(secrets, old, next)
+		}
+		e.noSecrets(secrets...)
+	})
+}
+
 // TestChangeTooYoungSaysWhen: the tester's case. AD at Windows' default
 // domain policy (a minimum password age of 1 day); a person activates the
 // account and at once changes the password on the change page. AD refuses
