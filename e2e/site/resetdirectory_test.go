@@ -38,7 +38,12 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 	dn, err := ol.CreateUser("ola", "Initial!Passw0rd-2026")
 	require.NoError(t, err)
 	b := startResetBackend(t, true, flags...)
-	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
+	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n"+
+		"una,Una Utvik,default,"+e2ePidTwo+"\nuna2,Una Utvik,uit,"+e2ePidTwo+"\n")
+	for _, user := range []string{"una", "una2"} {
+		_, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+	}
 	restart := func(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -107,6 +112,29 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		ok, err := ol.CanBind(dn, good)
 		require.NoError(t, err)
 		assert.True(t, ok, "set without a new sign-in")
+	})
+
+	t.Run("down when an account is chosen", func(t *testing.T) {
+		// The sign-in found two accounts: the choice is made without the
+		// directory, the chosen account's session asks it.
+		ol.Stop()
+		tb := resetTab(t)
+		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "en"), e2ePidTwo, "idporten-loa-substantial")
+		stateShown(t, tb, "choose")
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=choice]').click(), true)`)
+		downShown(t, tb, "en")
+		// "Try again" asks for the account chosen: still down, said in the
+		// status line, the focus on the button (it asked for the choice,
+		// which chose again and moved the focus to the heading).
+		retry(t, tb)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=directory-checked]').textContent !== ''`)
+		assert.Equal(t, "directory-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+		restart(t)
+		retry(t, tb)
+		stateShown(t, tb, "form")
+		assert.Equal(t, "una", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=cancel]').click(), true)`)
+		stateShown(t, tb, "ended")
 	})
 
 	t.Run("down between the sign-in and the submit", func(t *testing.T) {

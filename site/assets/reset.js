@@ -67,6 +67,9 @@ function updateStart() {
 }
 
 let account = null;
+// asked is the account chosen whose session answered that the directory
+// does not answer: "Try again" asks for it again.
+let asked = null;
 // Every account the sign-in found, when it found several: the person
 // chooses (and may go back to choose another).
 let accounts = [];
@@ -157,6 +160,7 @@ function forget() {
 function ended() {
   remember(null);
   account = null;
+  asked = null;
   forget();
   show('ended');
 }
@@ -324,6 +328,7 @@ async function choose(a) {
   }
   // Kept while the directory is down too, for "Try again".
   remember(res.status === 200 || isDirectoryDown(res) ? a : null);
+  asked = isDirectoryDown(res) ? a : null;
   forget();
   switch (res.status) {
     case 409:
@@ -550,7 +555,8 @@ directoryRetry.addEventListener('click', async () => {
   const done = styrkeForm.busy(directoryRetry, msg.msgLoading);
   let res;
   try {
-    res = await api('/api/reset/session', account ? { username: account.username ?? '', institution: account.institution ?? '' } : {});
+    const who = account ?? asked;
+    res = await api('/api/reset/session', who ? { username: who.username ?? '', institution: who.institution ?? '' } : {});
   } catch {
     res = null;
   }
