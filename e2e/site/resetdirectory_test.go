@@ -71,6 +71,8 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		assert.False(t, visible(t, tb, "state-form"), "no form to type a password into")
 		assert.True(t, visible(t, tb, "directory-retry"))
 		assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
+		chrome.Eval[bool](t, tb, env.axe+";true")
+		assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the outage's state")
 		png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(screens, "reset-directorydown-"+lang+".png"), png, 0o644))
