@@ -116,7 +116,14 @@ func (h *handler) readyz() http.Handler {
 		unavailable := map[string]string{}
 		for _, d := range h.Directories.All() {
 			err := d.Ping(ctx)
-			h.Metrics.DirectoryAnswered(d, err) // styrke_directory_up's, without a bind of its own
+			if err == nil || ctx.Err() == nil {
+				// styrke_directory_up's, without a bind of its own; not a
+				// failure of this request's own ending (a client that hung
+				// up, a probe's short timeout, the 3 s spent on another
+				// directory): on this public endpoint anyone could set the
+				// gauge to 0 for DirectoryUpMaxAge.
+				h.Metrics.DirectoryAnswered(d, err)
+			}
 			switch {
 			case err == nil:
 			case errors.Is(err, directory.ErrUnavailable):

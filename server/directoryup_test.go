@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -88,4 +90,64 @@ func TestDirectoryUpReusesTheLastAnswer(t *testing.T) {
 	advance(time.Second)
 	assert.Equal(t, 1.0, up(), "past it, asked again")
 	assert.Equal(t, int64(4), dir.pings.Load())
+}
+
+// slowPing is a directory whose Ping answers nil once released, or its
+// context's error (as ErrUnavailable, as a real one's) when that ends
+// first.
+type slowPing struct {
+	directory.None
+	release chan struct{}
+	pings   atomic.Int64
+	ended   chan error // each Ping's answer
+}
+
+func (p *slowPing) Ping(ctx context.Context) error {
+	p.pings.Add(1)
+	var err error
+	select {
+	case <-p.release:
+	case <-ctx.Done():
+		err = fmt.Errorf("%w: %w", directory.ErrUnavailable, ctx.Err())
+	}
+	p.ended <- err
+	return err
+}
+
+func (p *slowPing) String() string { return "ad://slow.example.org" }
+
+// TestDirectoryUpIgnoresAProbeThatHungUp: a /readyz whose client hung up
+// (or whose own time ran out) before the directory answered tells nothing
+// of the directory, and styrke_directory_up does not report it: the next
+// scrape asks the directory itself. /readyz is public, and a client that
+// hung up on it at once (curl -m 0.05, a kubelet probe's 1 s timeout) set
+// the gauge to 0 for DirectoryUpMaxAge while the directory was up.
+func TestDirectoryUpIgnoresAProbeThatHungUp(t *testing.T) {
+	dir := &slowPing{release: make(chan struct{}), ended: make(chan error, 4)}
+	var m *server.Metrics
+	e := newEnv(t, func(d *server.Deps) {
+		m = server.NewMetrics(d.Store, time.Now)
+		d.Directories = &directory.Set{Default: dir}
+		m.WatchDirectories(d.Directories.All())
+		d.Metrics = m
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.srv.URL+"/readyz", nil)
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := e.srv.Client().Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	require.Eventually(t, func() bool { return dir.pings.Load() == 1 }, 5*time.Second, 5*time.Millisecond, "the probe asks")
+	cancel() // the client hangs up while the directory is yet to answer
+	<-done
+	require.ErrorIs(t, <-dir.ended, context.Canceled, "the probe's Ping ended with its request")
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String(), "directory unavailable") }, 5*time.Second, 5*time.Millisecond,
+		"the probe has answered")
+	close(dir.release) // the directory answers from now on
+	assert.Equal(t, 1.0, gauges(t, m)["styrke_directory_up"], "the directory is up")
+	assert.Equal(t, int64(2), dir.pings.Load(), "the scrape asked the directory itself")
 }
