@@ -269,7 +269,16 @@ func attempt(err error, cfg *pgconn.Config) (where, why string) {
 	host, _ = strings.CutSuffix(host, ")")
 	switch {
 	case !ok:
-		return prefix, inner.Error()
+		// Not an address: a kind of error ("hostname resolving error")
+		// over the failures joined, often one lookup's twice. It read
+		// "connect to hostname resolving error as …", the cause twice.
+		var lines []string
+		for _, l := range strings.Split(inner.Error(), "\n") {
+			if !slices.Contains(lines, l) {
+				lines = append(lines, l)
+			}
+		}
+		return where, prefix + ": " + strings.Join(lines, "; ")
 	case host == addr || strings.HasPrefix(addr, host+":") || strings.HasPrefix(addr, "["+host+"]:"):
 		return addr, inner.Error()
 	default:

@@ -457,3 +457,17 @@ func TestOpenSaysWhyItCannotConnect(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenSaysAHostThatDoesNotResolve: a host name that does not resolve
+// is named as the place, and the lookup's failure said once: it read
+// "postgres: connect to hostname resolving error as u, database x: lookup
+// nosuchhost.invalid …: no such host lookup nosuchhost.invalid …: no such
+// host", pgconn's kind of error in the host's place and the cause twice.
+func TestOpenSaysAHostThatDoesNotResolve(t *testing.T) {
+	_, err := postgres.Open(t.Context(), "postgres://u:a-secret-pw@nosuchhost.invalid:5432/x?connect_timeout=2")
+	require.Error(t, err)
+	msg := err.Error()
+	assert.True(t, strings.HasPrefix(msg, "postgres: connect to nosuchhost.invalid:5432 as u, database x: hostname resolving error: lookup nosuchhost.invalid"), msg)
+	assert.Equal(t, 1, strings.Count(msg, "lookup nosuchhost.invalid"), "the cause once: %s", msg)
+	assert.NotContains(t, msg, "secret-pw")
+}
