@@ -294,6 +294,11 @@ func prune(ctx context.Context, st store.Store, clock *retentionClock, retention
 // that much, harmlessly.
 const heldBackWarn = 24 * time.Hour
 
+// catchUp is how much faster than the monotonic clock the retention's time
+// may advance towards this instance's clock: a lag of a day is caught up
+// in a day.
+const catchUp = 2
+
 // retentionClock is the clock serve's retention deletes by. A clock can
 // be set wrong (a wrong NTP answer, a host or a restored VM set wrong),
 // and what it deleted cannot be had back, so each round counts back from
@@ -302,21 +307,24 @@ const heldBackWarn = 24 * time.Hour
 //   - the database server's (PostgreSQL, store.Clocked): instances then
 //     delete by one clock, and one whose clock is ahead deletes nothing
 //     the others keep;
-//   - at the first round, the newest audit event's time: a clock ahead of
-//     everything recorded is suspect, and the retention keeps what it
-//     keeps of that time;
-//   - after it, the time the round before counted from, advanced by the
-//     time since as the monotonic clock measures it, which a jump of this
-//     instance's clock does not move, nor do the events recorded after a
-//     jump by the clock that jumped.
+//   - at the first round, the time the round before counted from, kept
+//     in the store (store.RetentionMark) by this or an earlier run: a
+//     start with a clock that jumped while serve ran, or while it was
+//     stopped, believes no later time than that, whatever the events the
+//     wrong clock recorded say; without one (a store's first run), the
+//     newest audit event's time;
+//   - after it, the time the round before counted from, advanced by twice
+//     the time since as the monotonic clock measures it: a jump of this
+//     instance's clock does not move it, and a lag (a start after a quiet
+//     spell, a correction forward) is caught up in as long as it is.
 //
-// So a wrong clock makes the retention delete late, never early: a
-// correction forward, or a start after a quiet spell, is followed only at
-// serve's next start (the log says so beyond heldBackWarn). What runs out
-// at once (sign-ins, a reset session's date of birth, failure counts)
-// goes by this instance's clock or the database server's, whichever is
-// earlier: a wrong clock on SQLite takes with it only what its own
-// instance already treats as run out.
+// So a wrong clock makes the retention delete late, never early, unless
+// it stays wrong for as long as it is wrong by (the log warns from the
+// first round held back by more than heldBackWarn). What runs out at once
+// (sign-ins, a reset session's date of birth, failure counts) goes by this
+// instance's clock or the database server's, whichever is earlier: a wrong
+// clock on SQLite takes with it only what its own instance already treats
+// as run out.
 type retentionClock struct {
 	now     func() time.Time     // this instance's clock
 	elapsed func() time.Duration // the time since the clock was made, by one that does not jump
@@ -361,15 +369,26 @@ func (c *retentionClock) read(ctx context.Context, st store.Store, logger *slog.
 		earlier(db, "this instance's clock is ahead of the database server's: keep them synchronised (NTP)")
 	}
 	if c.last.IsZero() {
-		newest, err := st.NewestAudit(ctx)
+		mark, err := st.RetentionMark(ctx)
 		if err != nil {
 			return time.Time{}, time.Time{}, err
 		}
-		if !newest.IsZero() {
-			earlier(newest, "this instance's clock is ahead of the newest audit event ("+newest.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right and nothing was recorded since, serve catches up when it starts again after the next event")
+		if !mark.IsZero() {
+			earlier(mark, "this instance's clock is ahead of the time the retention counted from when serve last ran ("+mark.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right (serve was stopped that long), the retention catches up in as long as it lags")
+		} else {
+			newest, err := st.NewestAudit(ctx)
+			if err != nil {
+				return time.Time{}, time.Time{}, err
+			}
+			if !newest.IsZero() {
+				earlier(newest, "this instance's clock is ahead of the newest audit event ("+newest.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right, the retention catches up in as long as it lags")
+			}
 		}
 	} else {
-		earlier(c.last.Add(at-c.lastAt), "this instance's clock jumped ahead since the round before (the monotonic clock says less time passed): check it (NTP); if the jump was a correction, serve catches up when it starts again")
+		earlier(c.last.Add(catchUp*(at-c.lastAt)), "this instance's clock jumped ahead of the time the monotonic clock says passed: check it (NTP); if the jump was a correction, the retention catches up in as long as it lags")
+	}
+	if err := st.SetRetentionMark(ctx, now); err != nil {
+		return time.Time{}, time.Time{}, err
 	}
 	c.last, c.lastAt = now, at
 	switch {

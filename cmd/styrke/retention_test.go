@@ -161,7 +161,7 @@ func TestPruneClockJumps(t *testing.T) {
 			assertKept(t, st, 6, "after the jump")
 			assert.Contains(t, logs.String(), "level=WARN")
 			if name == "SQLite" {
-				assert.Contains(t, logs.String(), "this instance's clock jumped ahead since the round before")
+				assert.Contains(t, logs.String(), "this instance's clock jumped ahead of the time the monotonic clock says passed")
 			}
 
 			fake.wall, fake.elapsed = now.Add(2*pruneEvery), 2*pruneEvery
@@ -175,7 +175,9 @@ func TestPruneClockJumps(t *testing.T) {
 // TestPruneQuietSpell: where nothing was recorded for a month before serve
 // started, the retention counts from the newest event, not the clock (it
 // cannot tell a quiet month from a clock a month ahead): it deletes a
-// month late, says so, and catches up at the next start after an event.
+// month late and says so. The next start counts from where the retention
+// was (store.RetentionMark), and a running serve catches the lag up at
+// twice the monotonic clock's pace: after 15 days, by the clock again.
 func TestPruneQuietSpell(t *testing.T) {
 	for name, open := range retentionStores(t) {
 		t.Run(name, func(t *testing.T) {
@@ -194,10 +196,53 @@ func TestPruneQuietSpell(t *testing.T) {
 			assert.Contains(t, logs.String(), "held_back=720h0m0s")
 
 			record(t, st, now)
-			prune(t.Context(), st, clockAt(now.Add(time.Minute)), auditKeep, 0, slog.New(slog.NewTextHandler(&logs, nil)))
+			fake := &fakeClock{wall: now.Add(time.Minute)}
+			clock := fake.clock()
+			prune(t.Context(), st, clock, auditKeep, 0, slog.New(slog.NewTextHandler(&logs, nil)))
 			events, err = st.Audit(t.Context(), store.AuditFilter{})
 			require.NoError(t, err)
-			assert.Len(t, events, 2, "at the next start, after an event: the newest two")
+			assert.Len(t, events, 3, "at the next start, still from where the retention was")
+			assert.Contains(t, logs.String(), "this instance's clock is ahead of the time the retention counted from when serve last ran")
+
+			fake.wall, fake.elapsed = now.Add(15*24*time.Hour+time.Minute), 15*24*time.Hour
+			prune(t.Context(), st, clock, auditKeep, 0, slog.New(slog.NewTextHandler(&logs, nil)))
+			events, err = st.Audit(t.Context(), store.AuditFilter{})
+			require.NoError(t, err)
+			assert.Len(t, events, 2, "caught up: the event 400 days and an hour old goes")
+		})
+	}
+}
+
+// TestPruneRestartWithClockAhead: the review's case. serve runs with the
+// right clock; the host's clock jumps two years ahead and a request
+// records an event by it; serve is started again while the clock is still
+// wrong (the warning of the running one invited the restart). The first
+// round of the new start believed the newest event, recorded by the wrong
+// clock, and deleted 5 of the 6 events the retention keeps and both links
+// kept, one of them open; now it counts from where the retention was when
+// serve last ran, and deletes nothing it keeps.
+func TestPruneRestartWithClockAhead(t *testing.T) {
+	for name, open := range retentionStores(t) {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			now := time.Now()
+			kept(t, st, now)
+			var logs syncbuf.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			prune(t.Context(), st, clockAt(now), auditKeep, recordKeep, logger)
+			assertKept(t, st, 5, "by the right clock")
+
+			wrong := now.AddDate(2, 0, 0)
+			record(t, st, wrong) // a request served by the wrong clock
+			if name == "PostgreSQL" {
+				// The database server's clock bounds it there anyway.
+				prune(t.Context(), st, clockAt(wrong.Add(time.Minute)), auditKeep, recordKeep, logger)
+				assertKept(t, st, 6, "started again with the clock still wrong")
+				return
+			}
+			prune(t.Context(), st, clockAt(wrong.Add(time.Minute)), auditKeep, recordKeep, logger)
+			assertKept(t, st, 6, "started again with the clock still wrong")
+			assert.Contains(t, logs.String(), "this instance's clock is ahead of the time the retention counted from when serve last ran")
 		})
 	}
 }

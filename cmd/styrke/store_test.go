@@ -57,7 +57,7 @@ func TestStoreCopy(t *testing.T) {
 		assert.Contains(t, stdout, "copying "+src+" to postgres://postgres@127.0.0.1:")
 		assert.Regexp(t, `(?m)^  activations +1$`, stdout)
 		assert.Regexp(t, `(?m)^  audit_events +1$`, stdout)
-		assert.Regexp(t, `copied \d+ rows? of 16 tables in .*; the copy reads back the same`, stdout)
+		assert.Regexp(t, `copied \d+ rows? of 17 tables in .*; the copy reads back the same`, stdout)
 		assert.NotContains(t, stdout+stderr, pgPassword)
 
 		st, err := backend.OpenCurrent(t.Context(), dst)

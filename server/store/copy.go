@@ -56,7 +56,7 @@ func cols(spec ...any) []Column {
 	return c
 }
 
-// Tables is the whole schema a copy moves (at schema version 16), parents
+// Tables is the whole schema a copy moves (at schema version 17), parents
 // before the tables whose foreign keys name them. A migration that adds a
 // table or a column adds it here too: the stores' tests compare this list
 // with the database's own (TestCopyTablesMatchSchema), so a column left out
@@ -90,6 +90,7 @@ var Tables = []Table{
 		"institution", Text, "at", Time, "due_at", Time)},
 	{Name: "secrets", Columns: cols("name", Text, "value", Bytes)},
 	{Name: "account_locks", Columns: cols("key", Text, "holder", Bytes, "until", Time)},
+	{Name: "retention_mark", Columns: cols("id", Int, "as_of", Time)},
 }
 
 // Copier is a store that can be copied whole to another, of either kind:

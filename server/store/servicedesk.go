@@ -23,6 +23,12 @@ type ServiceDesk interface {
 	// zero time when it is empty): a clock ahead of it is suspect, and
 	// serve's retention counts back from it then.
 	NewestAudit(ctx context.Context) (time.Time, error)
+	// RetentionMark returns the time serve's retention last counted back
+	// from (the zero time before any), and SetRetentionMark keeps t as it:
+	// a start believes no later time than the round before's, which a
+	// clock that jumped since cannot move (serve's retentionClock).
+	RetentionMark(ctx context.Context) (time.Time, error)
+	SetRetentionMark(ctx context.Context, t time.Time) error
 
 	// IssueActivations stores new activations (as CreateActivation, with
 	// ErrExists for a token hash already stored), each with its contact

@@ -113,6 +113,27 @@ func (s *Store) NewestAudit(ctx context.Context) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// RetentionMark implements store.Store.
+func (s *Store) RetentionMark(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	switch err := s.pool.QueryRow(ctx, `SELECT as_of FROM retention_mark WHERE id = 1`).Scan(&t); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("postgres: retention mark: %w", err)
+	}
+	return t.UTC(), nil
+}
+
+// SetRetentionMark implements store.Store.
+func (s *Store) SetRetentionMark(ctx context.Context, t time.Time) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO retention_mark (id, as_of) VALUES (1, $1)
+		ON CONFLICT (id) DO UPDATE SET as_of = excluded.as_of`, t); err != nil {
+		return fmt.Errorf("postgres: set retention mark: %w", err)
+	}
+	return nil
+}
+
 // IssueActivations implements store.Store.
 func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) error {
 	for _, it := range batch {

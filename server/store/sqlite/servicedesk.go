@@ -108,6 +108,27 @@ func (s *Store) NewestAudit(ctx context.Context) (time.Time, error) {
 	return fromMicros(t.Int64), nil
 }
 
+// RetentionMark implements store.Store.
+func (s *Store) RetentionMark(ctx context.Context) (time.Time, error) {
+	var t int64
+	switch err := s.r.QueryRowContext(ctx, `SELECT as_of FROM retention_mark WHERE id = 1`).Scan(&t); {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("sqlite: retention mark: %w", err)
+	}
+	return fromMicros(t), nil
+}
+
+// SetRetentionMark implements store.Store.
+func (s *Store) SetRetentionMark(ctx context.Context, t time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO retention_mark (id, as_of) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET as_of = excluded.as_of`, micros(t)); err != nil {
+		return fmt.Errorf("sqlite: set retention mark: %w", err)
+	}
+	return nil
+}
+
 // IssueActivations implements store.Store.
 func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) (err error) {
 	for _, it := range batch {

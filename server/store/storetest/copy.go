@@ -96,6 +96,8 @@ func Fill(t *testing.T, s store.Store) {
 	_, err = s.Keep(c, "identity-key", TokenHash("fingerprint"))
 	require.NoError(t, err)
 	require.NoError(t, s.LockAccount(c, "lock:kari", TokenHash("holder")[:16], at, at.Add(time.Minute)))
+	// Where the retention last counted from.
+	require.NoError(t, s.SetRetentionMark(c, at.Add(-time.Hour)))
 }
 
 // RunCopy is the suite for store.Copier: open gives an empty store of the

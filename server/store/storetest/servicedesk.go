@@ -23,6 +23,7 @@ var serviceDeskTests = []struct {
 	{"AuditRefused", testAuditRefused},
 	{"AuditPrune", testAuditPrune},
 	{"AuditNewest", testAuditNewest},
+	{"RetentionMark", testRetentionMark},
 	{"IssueActivations", testIssueActivations},
 	{"ContactsAndList", testContactsAndList},
 	{"Revoke", testRevoke},
@@ -144,6 +145,21 @@ func testAuditNewest(t *testing.T, open Opener) {
 	got, err = s.NewestAudit(ctx(t))
 	require.NoError(t, err)
 	assertTime(t, T0.Add(3*time.Hour), got, "newest, recorded second")
+}
+
+// testRetentionMark: none at first (the zero time), then the last one
+// set, earlier or later than the one before.
+func testRetentionMark(t *testing.T, open Opener) {
+	s := open(t)
+	got, err := s.RetentionMark(ctx(t))
+	require.NoError(t, err)
+	assert.True(t, got.IsZero(), "none yet: got %v", got)
+	for _, at := range []time.Time{T0, T0.Add(-time.Hour), T0.Add(48 * time.Hour)} {
+		require.NoError(t, s.SetRetentionMark(ctx(t), at))
+		got, err := s.RetentionMark(ctx(t))
+		require.NoError(t, err)
+		assertTime(t, at, got, "the last set")
+	}
 }
 
 func testContactsAndList(t *testing.T, open Opener) {
