@@ -56,7 +56,7 @@ func cols(spec ...any) []Column {
 	return c
 }
 
-// Tables is the whole schema a copy moves (at schema version 17), parents
+// Tables is the whole schema a copy moves (at schema version 19), parents
 // before the tables whose foreign keys name them. A migration that adds a
 // table or a column adds it here too: the stores' tests compare this list
 // with the database's own (TestCopyTablesMatchSchema), so a column left out

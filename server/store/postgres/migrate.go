@@ -203,7 +203,7 @@ CREATE TABLE account_locks (
 	until  timestamptz NOT NULL
 );
 `},
-	{17, "the time serve's retention last counted back from", `
+	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    integer PRIMARY KEY CHECK (id = 1),
 	as_of timestamptz NOT NULL

@@ -202,7 +202,7 @@ CREATE TABLE account_locks (
 	until  INTEGER NOT NULL
 ) WITHOUT ROWID;
 `},
-	{17, "the time serve's retention last counted back from", `
+	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    INTEGER PRIMARY KEY CHECK (id = 1),
 	as_of INTEGER NOT NULL
