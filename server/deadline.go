@@ -230,14 +230,14 @@ func (s deadlineStore) MarkDelivered(ctx context.Context, tokenHash []byte, at t
 	return s.Store.MarkDelivered(ctx, tokenHash, at)
 }
 
-func (s deadlineStore) AddressOnFile(ctx context.Context, username string) (email, lang string, err error) {
+func (s deadlineStore) AddressOnFile(ctx context.Context, institutions []string, username string) (email, lang string, err error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.AddressOnFile(ctx, username)
+	return s.Store.AddressOnFile(ctx, institutions, username)
 }
 
-func (s deadlineStore) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
+func (s deadlineStore) PutAddress(ctx context.Context, institution, username, email, lang string, at time.Time) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.PutAddress(ctx, username, email, lang, at)
+	return s.Store.PutAddress(ctx, institution, username, email, lang, at)
 }

@@ -52,13 +52,34 @@ type DeskDeps struct {
 	// link points (Welcome refuses to send people to a reset that is off).
 	IDPortenReset bool
 	// Directories, when set, are asked whether a link's account exists
-	// (Issued.Warnings); nil: not asked.
+	// (Issued.Warnings); nil: not asked. They also say whose address on
+	// file is whose (SameAccounts): nil, every institution's usernames
+	// are one directory's, as with no --directory-map.
 	Directories *directory.Set
 	// Institutions are the institutions this installation serves
 	// (`--institutions`); empty: every built-in one. Links, welcomes,
 	// identities, resets and changes of another are refused: a person
 	// unknown to Styrke chose the weakest policy on the change page.
 	Institutions []string
+}
+
+// SameAccounts returns the institutions whose usernames name the accounts
+// of institution's directory, institution first and then the others in the
+// order of policy.Institutions: a username at any of them is one account,
+// one person's, and an address on file at one is on file at all (a link
+// the desk issued at one institution of a directory, a reset at another).
+// An institution of another directory (--directory-map) has accounts of
+// its own: its "ola" is another person, whose address is not this one's.
+// With no Directories every institution shares one.
+func (d DeskDeps) SameAccounts(institution string) []string {
+	dir := d.Directories.For(institution)
+	out := []string{institution}
+	for _, id := range policy.Institutions() {
+		if id != institution && d.Directories.For(id) == dir {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Serves reports whether institution is one this installation serves.
@@ -236,7 +257,7 @@ func (d *Desk) steps(ctx context.Context, f store.Followup, ev store.AuditEvent,
 	if f.Kind != notify.HowActivation {
 		// A reset or a change used no link: the open links revoked next
 		// may hold the only address on file, which the notice needs.
-		if err := d.keepAddress(ctx, f.Username, at); err != nil {
+		if err := d.keepAddress(ctx, f.Institution, f.Username, at); err != nil {
 			return fmt.Errorf("keep the address on file: %w", err)
 		}
 	}
@@ -249,19 +270,21 @@ func (d *Desk) steps(ctx context.Context, f store.Followup, ev store.AuditEvent,
 	return done(context.WithoutCancel(ctx))
 }
 
-// keepAddress keeps username's address on file as of at, before the
-// person's open links are revoked (a revoked link's address leaves the
-// file): after a reset or a change, the notice and the next ones go to the
-// address the desk gave, not nowhere.
-func (d *Desk) keepAddress(ctx context.Context, username string, at time.Time) error {
-	email, lang, err := d.Store.AddressOnFile(ctx, username)
+// keepAddress keeps the address on file of username at institution as of
+// at, before the person's open links are revoked (a revoked link's address
+// leaves the file): after a reset or a change, the notice and the next
+// ones go to the address the desk gave, not nowhere. It is the address on
+// file of the institutions of institution's directory (SameAccounts), and
+// is kept as institution's: another directory's "ola" is another person.
+func (d *Desk) keepAddress(ctx context.Context, institution, username string, at time.Time) error {
+	email, lang, err := d.Store.AddressOnFile(ctx, d.SameAccounts(institution), username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return d.Store.PutAddress(ctx, username, email, lang, at)
+	return d.Store.PutAddress(ctx, institution, username, email, lang, at)
 }
 
 // FollowUp does a used activation's steps after the password at once, ev
@@ -1066,13 +1089,14 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	return is, nil
 }
 
-// NotifyChanged queues the e-mail that tells username their password was
-// set (how: notify.HowActivation, HowReset or HowChange) at, to the address
-// on file. No address on file: nothing is queued (and nil returned). It
+// NotifyChanged queues the e-mail that tells username at institution their
+// password was set (how: notify.HowActivation, HowReset or HowChange) at,
+// to the address on file there (at the institutions of its directory,
+// SameAccounts). No address on file: nothing is queued (and nil returned). It
 // never sends: the queue's worker does, so a mail server that is down
 // cannot fail the change. key makes the notice unique (one per event).
 func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, institution, how string, at time.Time) error {
-	email, lang, err := d.Store.AddressOnFile(ctx, username)
+	email, lang, err := d.Store.AddressOnFile(ctx, d.SameAccounts(institution), username)
 	if errors.Is(err, store.ErrNotFound) {
 		d.Logger.InfoContext(ctx, "no address on file: no notice after the password", "institution", institution, "how", how)
 		return nil

@@ -53,7 +53,7 @@ func TestNoticeAfterResetGoesToOpenLinksAddress(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, ns, 1, "the notice after the %s", kind)
 			assert.Equal(t, "ola@example.org", ns[0].Recipient)
-			email, _, err := e.st.AddressOnFile(context.Background(), "ola")
+			email, _, err := e.st.AddressOnFile(context.Background(), []string{"default"}, "ola")
 			require.NoError(t, err, "the address stays on file")
 			assert.Equal(t, "ola@example.org", email)
 		})

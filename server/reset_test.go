@@ -70,6 +70,12 @@ func TestMain(m *testing.M) {
 	if slapd != nil {
 		slapd.Close()
 	}
+	if slapd2 != nil {
+		slapd2.Close()
+	}
+	if pgSrv != nil {
+		pgSrv.Stop()
+	}
 	os.Exit(code)
 }
 

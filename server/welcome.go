@@ -134,7 +134,7 @@ func (d *Desk) welcomeSend(ctx context.Context, ir IssueRequest, actor, remote s
 	// The address the desk gave is where the notice goes once the person
 	// has set a password (as an activation's is).
 	if ir.Email != "" {
-		if err := d.Store.PutAddress(ctx, ir.Username, ir.Email, ir.Lang, d.Now()); err != nil {
+		if err := d.Store.PutAddress(ctx, ir.Institution, ir.Username, ir.Email, ir.Lang, d.Now()); err != nil {
 			d.Logger.ErrorContext(ctx, "welcome: keep the address on file", "err", err)
 		}
 	}

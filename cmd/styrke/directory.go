@@ -264,6 +264,7 @@ func directoryRemind(ctx context.Context, args []string, getenv func(string) str
 	}
 	defer done()
 	r.Actor = c.actor
+	d.Directories = set // whose address on file is whose
 	out, err := d.RemindExpiring(ctx, dir, r)
 	enc := json.NewEncoder(stdout)
 	counts := map[string]int{}

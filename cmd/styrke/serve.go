@@ -344,6 +344,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// The sweep's and the reminders' desks too: which institutions'
+	// usernames are one person's, whose address on file is theirs.
+	deskDeps.Directories = dirs
 	var (
 		windows     []time.Duration
 		remindEvery time.Duration

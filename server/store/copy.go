@@ -84,7 +84,7 @@ var Tables = []Table{
 	{Name: "reset_sessions", Columns: cols("id_hash", Bytes, "username", Text, "name", Text, "institution", Text,
 		"created_at", Time, "expires_at", Time, "claimed_until?", Time, "used_at?", Time, "birth_date", Text)},
 	{Name: "throttle", Columns: cols("key", Bytes, "failures", Int, "window_start", Time)},
-	{Name: "addresses", Columns: cols("username", Text, "email", Text, "lang", Text, "updated_at", Time)},
+	{Name: "addresses", Columns: cols("institution", Text, "username", Text, "email", Text, "lang", Text, "updated_at", Time)},
 	{Name: "reminders", Columns: cols("key", Text, "sent_at", Time, "done", Bool)},
 	{Name: "password_followups", Columns: cols("key", Text, "kind", Text, "username", Text, "name", Text,
 		"institution", Text, "at", Time, "due_at", Time)},

@@ -51,14 +51,20 @@ type ServiceDesk interface {
 	// claim on it (its directory write is under way).
 	Revoke(ctx context.Context, tokenHash []byte, now time.Time) error
 	// AddressOnFile returns the e-mail address and language the service
-	// desk gave last for username (ErrNotFound if none): the newest of its
-	// activations that has an address and was not revoked, or of
-	// PutAddress, whichever is newer. Where a notice about the account
-	// goes, never an address typed on a page.
-	AddressOnFile(ctx context.Context, username string) (email, lang string, err error)
+	// desk gave last for username at one of institutions (ErrNotFound if
+	// none): the newest of its activations there that has an address and
+	// was not revoked, or of PutAddress there, whichever is newer. Where a
+	// notice about the account goes, never an address typed on a page.
+	// institutions are those whose usernames name one person (the
+	// institutions of one directory): "ola" at an institution of another
+	// directory is another person, whose address is not this one's. An
+	// address put under NoInstitution is on file at every institution. No
+	// institutions: none is on file.
+	AddressOnFile(ctx context.Context, institutions []string, username string) (email, lang string, err error)
 	// PutAddress records (replacing) an address the service desk gave for
-	// username at at without an activation (a welcome).
-	PutAddress(ctx context.Context, username, email, lang string, at time.Time) error
+	// username at institution at at without an activation (a welcome), or
+	// that a reset or a change kept on file.
+	PutAddress(ctx context.Context, institution, username, email, lang string, at time.Time) error
 	// ClaimReminder records that the reminder key (an account, its
 	// password's expiry and the window it was found in) is being sent at
 	// at, and reports false if the key was claimed before: one reminder per
@@ -142,6 +148,13 @@ const (
 	// the detail names it (its password left out) and counts the rows.
 	EventCopied = "store_copied"
 )
+
+// NoInstitution is the institution of an address on file kept before the
+// store knew addresses by institution (schema 17) that no link, welcome or
+// identity of the username tied to one institution when it was migrated:
+// AddressOnFile finds it for the username at every institution, as every
+// address was found before.
+const NoInstitution = ""
 
 // ReminderLease is how long a reminder's claim holds without
 // ConfirmReminder (a send takes seconds).

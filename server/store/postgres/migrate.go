@@ -203,6 +203,31 @@ CREATE TABLE account_locks (
 	until  timestamptz NOT NULL
 );
 `},
+	// An address kept before goes to the institution of the newest link
+	// of the username that went to it (keepAddress copied a link's), else
+	// of the newest welcome of the username (the audit log's), else to
+	// the one institution that has links or an identity for the username;
+	// else to none (store.NoInstitution), on file at every institution as
+	// before. Usernames match in any case of their ASCII letters, as the
+	// directories match them (and the indexes of versions 11 to 13 serve).
+	{17, "the address on file is an institution's: its username at another institution is another person", `
+ALTER TABLE addresses ADD COLUMN institution text NOT NULL DEFAULT '';
+UPDATE addresses d SET institution = coalesce(
+		(SELECT a.institution FROM activations a JOIN activation_contacts c ON c.token_hash = a.token_hash
+			WHERE lower(a.username COLLATE "C") = lower(d.username COLLATE "C") AND lower(c.email) = lower(d.email)
+			ORDER BY a.created_at DESC LIMIT 1),
+		(SELECT e.institution FROM audit_events e
+			WHERE lower(e.username COLLATE "C") = lower(d.username COLLATE "C") AND e.event = 'welcomed' AND e.institution <> ''
+			ORDER BY e.time DESC LIMIT 1),
+		(SELECT min(institution) FROM (
+				SELECT institution FROM activations WHERE lower(username COLLATE "C") = lower(d.username COLLATE "C")
+				UNION SELECT institution FROM account_identities WHERE lower(username COLLATE "C") = lower(d.username COLLATE "C")) AS theirs
+			HAVING count(*) = 1),
+		'');
+ALTER TABLE addresses ALTER COLUMN institution DROP DEFAULT;
+ALTER TABLE addresses DROP CONSTRAINT addresses_pkey;
+ALTER TABLE addresses ADD PRIMARY KEY (institution, username);
+`},
 	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    integer PRIMARY KEY CHECK (id = 1),

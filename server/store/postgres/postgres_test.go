@@ -471,3 +471,38 @@ func TestOpenSaysAHostThatDoesNotResolve(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(msg, "lookup nosuchhost.invalid"), "the cause once: %s", msg)
 	assert.NotContains(t, msg, "secret-pw")
 }
+
+// TestMigrateAddresses: a store of schema 16 with addresses on file,
+// migrated, keeps each at the institution it can be tied to
+// (storetest.RunMigrateAddresses).
+func TestMigrateAddresses(t *testing.T) {
+	storetest.RunMigrateAddresses(t, func(t *testing.T) storetest.Schema16 {
+		dsn := pg.Database(t)
+		restore := postgres.KeepMigrations(16)
+		t.Cleanup(restore)
+		s, err := postgres.Open(t.Context(), dsn)
+		require.NoError(t, err)
+		require.Equal(t, 16, postgres.SchemaVersion)
+		conn, err := pgx.Connect(t.Context(), dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { conn.Close(context.Background()) })
+		return storetest.Schema16{
+			Store: s,
+			PutAddress: func(username, email, lang string, at time.Time) {
+				_, err := conn.Exec(t.Context(), `INSERT INTO addresses (username, email, lang, updated_at) VALUES ($1, $2, $3, $4)`,
+					username, email, lang, at)
+				require.NoError(t, err)
+			},
+			Migrate: func() store.Store {
+				require.NoError(t, s.Close())
+				restore()
+				s, err := postgres.Open(t.Context(), dsn)
+				require.NoError(t, err)
+				t.Cleanup(func() { s.Close() })
+				from, to := s.Migrated()
+				require.Equal(t, [2]int{16, postgres.SchemaVersion}, [2]int{from, to})
+				return s
+			},
+		}
+	})
+}

@@ -286,14 +286,18 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) err
 }
 
 // AddressOnFile implements store.Store.
-func (s *Store) AddressOnFile(ctx context.Context, username string) (string, string, error) {
+func (s *Store) AddressOnFile(ctx context.Context, institutions []string, username string) (string, string, error) {
+	if len(institutions) == 0 {
+		return "", "", store.ErrNotFound
+	}
 	var email, lang string
 	err := s.pool.QueryRow(ctx, `SELECT email, lang FROM (
 			SELECT c.email, c.lang, a.created_at AS at FROM activations a
 			JOIN activation_contacts c ON c.token_hash = a.token_hash
-			WHERE a.username = $1 AND c.email <> '' AND c.revoked_at IS NULL
-			UNION ALL SELECT email, lang, updated_at FROM addresses WHERE username = $1) AS given
-		ORDER BY at DESC LIMIT 1`, username).Scan(&email, &lang)
+			WHERE a.username = $1 AND a.institution = ANY($2) AND c.email <> '' AND c.revoked_at IS NULL
+			UNION ALL SELECT email, lang, updated_at FROM addresses
+			WHERE username = $1 AND (institution = ANY($2) OR institution = '')) AS given -- '': store.NoInstitution
+		ORDER BY at DESC LIMIT 1`, username, institutions).Scan(&email, &lang)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", store.ErrNotFound
 	}
@@ -304,10 +308,10 @@ func (s *Store) AddressOnFile(ctx context.Context, username string) (string, str
 }
 
 // PutAddress implements store.Store.
-func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
-	if _, err := s.pool.Exec(ctx, `INSERT INTO addresses (username, email, lang, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
-		username, email, lang, ts(at)); err != nil {
+func (s *Store) PutAddress(ctx context.Context, institution, username, email, lang string, at time.Time) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO addresses (institution, username, email, lang, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (institution, username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
+		institution, username, email, lang, ts(at)); err != nil {
 		return fmt.Errorf("postgres: put address: %w", err)
 	}
 	return nil

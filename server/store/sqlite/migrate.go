@@ -202,6 +202,40 @@ CREATE TABLE account_locks (
 	until  INTEGER NOT NULL
 ) WITHOUT ROWID;
 `},
+	// An address kept before goes to the institution of the newest link
+	// of the username that went to it (keepAddress copied a link's), else
+	// of the newest welcome of the username (the audit log's), else to
+	// the one institution that has links or an identity for the username;
+	// else to none (store.NoInstitution), on file at every institution as
+	// before. Usernames match in any case of their ASCII letters, as the
+	// directories match them.
+	{17, "the address on file is an institution's: its username at another institution is another person", `
+CREATE TABLE addresses_v17 (
+	institution TEXT NOT NULL,
+	username    TEXT NOT NULL,
+	email       TEXT NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+	lang        TEXT NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	PRIMARY KEY (institution, username)
+) WITHOUT ROWID;
+INSERT INTO addresses_v17 (institution, username, email, lang, updated_at)
+SELECT coalesce(
+		(SELECT a.institution FROM activations a JOIN activation_contacts c ON c.token_hash = a.token_hash
+			WHERE a.username = d.username COLLATE NOCASE AND lower(c.email) = lower(d.email)
+			ORDER BY a.created_at DESC LIMIT 1),
+		(SELECT e.institution FROM audit_events e
+			WHERE e.username = d.username COLLATE NOCASE AND e.event = 'welcomed' AND e.institution <> ''
+			ORDER BY e.time DESC LIMIT 1),
+		(SELECT min(institution) FROM (
+				SELECT institution FROM activations WHERE username = d.username COLLATE NOCASE
+				UNION SELECT institution FROM account_identities WHERE username = d.username COLLATE NOCASE)
+			HAVING count(*) = 1),
+		''),
+	d.username, d.email, d.lang, d.updated_at
+FROM addresses d;
+DROP TABLE addresses;
+ALTER TABLE addresses_v17 RENAME TO addresses;
+`},
 	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    INTEGER PRIMARY KEY CHECK (id = 1),

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -309,14 +310,19 @@ func (s *Store) Revoke(ctx context.Context, tokenHash []byte, now time.Time) (er
 }
 
 // AddressOnFile implements store.Store.
-func (s *Store) AddressOnFile(ctx context.Context, username string) (string, string, error) {
+func (s *Store) AddressOnFile(ctx context.Context, institutions []string, username string) (string, string, error) {
+	if len(institutions) == 0 {
+		return "", "", store.ErrNotFound
+	}
+	in, args := inList(institutions, username)
 	var email, lang string
 	err := s.r.QueryRowContext(ctx, `SELECT email, lang FROM (
 			SELECT c.email, c.lang, a.created_at AS at FROM activations a
 			JOIN activation_contacts c ON c.token_hash = a.token_hash
-			WHERE a.username = ? AND c.email <> '' AND c.revoked_at IS NULL
-			UNION ALL SELECT email, lang, updated_at FROM addresses WHERE username = ?)
-		ORDER BY at DESC LIMIT 1`, username, username).Scan(&email, &lang)
+			WHERE a.username = ?1 AND a.institution IN (`+in+`) AND c.email <> '' AND c.revoked_at IS NULL
+			UNION ALL SELECT email, lang, updated_at FROM addresses
+			WHERE username = ?1 AND (institution IN (`+in+`) OR institution = '')) -- '': store.NoInstitution
+		ORDER BY at DESC LIMIT 1`, args...).Scan(&email, &lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", store.ErrNotFound
 	}
@@ -326,11 +332,24 @@ func (s *Store) AddressOnFile(ctx context.Context, username string) (string, str
 	return email, lang, nil
 }
 
+// inList returns the placeholders ?2, ?3, ... of institutions, and the
+// arguments: first, then institutions.
+func inList(institutions []string, first any) (string, []any) {
+	ph := make([]string, len(institutions))
+	args := make([]any, 0, len(institutions)+1)
+	args = append(args, first)
+	for i, inst := range institutions {
+		ph[i] = "?" + strconv.Itoa(i+2)
+		args = append(args, inst)
+	}
+	return strings.Join(ph, ", "), args
+}
+
 // PutAddress implements store.Store.
-func (s *Store) PutAddress(ctx context.Context, username, email, lang string, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO addresses (username, email, lang, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
-		username, email, lang, micros(at)); err != nil {
+func (s *Store) PutAddress(ctx context.Context, institution, username, email, lang string, at time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO addresses (institution, username, email, lang, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (institution, username) DO UPDATE SET email = excluded.email, lang = excluded.lang, updated_at = excluded.updated_at`,
+		institution, username, email, lang, micros(at)); err != nil {
 		return fmt.Errorf("sqlite: put address: %w", err)
 	}
 	return nil

@@ -442,3 +442,38 @@ func TestOpenNewerSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateAddresses: a store of schema 16 with addresses on file,
+// migrated, keeps each at the institution it can be tied to
+// (storetest.RunMigrateAddresses).
+func TestMigrateAddresses(t *testing.T) {
+	storetest.RunMigrateAddresses(t, func(t *testing.T) storetest.Schema16 {
+		path := filepath.Join(t.TempDir(), "styrke.db")
+		restore := sqlite.KeepMigrations(16)
+		t.Cleanup(restore)
+		s, err := sqlite.Open(t.Context(), path)
+		require.NoError(t, err)
+		require.Equal(t, 16, sqlite.SchemaVersion)
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		return storetest.Schema16{
+			Store: s,
+			PutAddress: func(username, email, lang string, at time.Time) {
+				_, err := db.Exec(`INSERT INTO addresses (username, email, lang, updated_at) VALUES (?, ?, ?, ?)`,
+					username, email, lang, at.UnixMicro())
+				require.NoError(t, err)
+			},
+			Migrate: func() store.Store {
+				require.NoError(t, s.Close())
+				restore()
+				s, err := sqlite.Open(t.Context(), path)
+				require.NoError(t, err)
+				t.Cleanup(func() { s.Close() })
+				from, to := s.Migrated()
+				require.Equal(t, [2]int{16, sqlite.SchemaVersion}, [2]int{from, to})
+				return s
+			},
+		}
+	})
+}

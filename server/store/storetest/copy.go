@@ -85,7 +85,7 @@ func Fill(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	// An address on file, reminders (one sent, one claimed), the shared
 	// secrets and an account's lease.
-	require.NoError(t, s.PutAddress(c, "åse", "ase@example.no", "nn", at))
+	require.NoError(t, s.PutAddress(c, "uio", "åse", "ase@example.no", "nn", at))
 	_, err = s.ClaimReminder(c, "reminder-sent", at)
 	require.NoError(t, err)
 	require.NoError(t, s.ConfirmReminder(c, "reminder-sent"))
@@ -218,7 +218,7 @@ func sameThroughMethods(t *testing.T, a, b store.Store) {
 	rb, err := b.ResetSession(c, TokenHash("session-2"))
 	require.NoError(t, err)
 	assert.Equal(t, ra, rb)
-	email, lang, err := b.AddressOnFile(c, "åse")
+	email, lang, err := b.AddressOnFile(c, []string{"uio"}, "åse")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ase@example.no", "nn"}, []string{email, lang})
 	sent, err := b.ReminderSent(c, "reminder-sent")

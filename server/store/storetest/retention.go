@@ -173,7 +173,8 @@ func testForget(t *testing.T, open Opener) {
 	rs := session("kari-session", "kari")
 	rs.Institution = mine.Institution
 	require.NoError(t, s.CreateResetSession(ctx(t), rs))
-	require.NoError(t, s.PutAddress(ctx(t), "kari", "kari.home@example.org", "nb", T0))
+	require.NoError(t, s.PutAddress(ctx(t), mine.Institution, "kari", "kari.home@example.org", "nb", T0))
+	require.NoError(t, s.PutAddress(ctx(t), store.NoInstitution, "kari", "kari.old@example.org", "nb", T0))
 	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(1), 5, &store.Followup{Key: "change:kari", Kind: "change",
 		Username: "kari", Name: "Kari", Institution: mine.Institution, At: T0}))
 	require.NoError(t, s.SetPassword(ctx(t), "kari", T0.Add(time.Minute), EncodedHash(2), 5, nil))
@@ -181,10 +182,14 @@ func testForget(t *testing.T, open Opener) {
 
 	f, err := s.Forget(ctx(t), mine.Institution, "KARI")
 	require.NoError(t, err)
-	// Kari's address on file and history are kept by username alone, and
-	// uib has a link and an identity for "kari": they stay (uib's kari's
-	// too, another person of another directory perhaps).
-	assert.Equal(t, store.Forgotten{Links: 1, Notices: 1, Identities: 1, Sessions: 1, Followups: 1}, f)
+	// Kari's address on file at the institution goes. Her history, and
+	// an address of no institution, are kept by username alone, and uib
+	// has a link and an identity for "kari": they stay (uib's kari's too,
+	// another person of another directory perhaps).
+	assert.Equal(t, store.Forgotten{Links: 1, Notices: 1, Identities: 1, Sessions: 1, Followups: 1, Addresses: 1}, f)
+	email, _, err := s.AddressOnFile(ctx(t), []string{mine.Institution}, "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "kari.old@example.org", email, "the address of no institution stays")
 	h, err := s.History(ctx(t), "kari", 10)
 	require.NoError(t, err)
 	assert.Len(t, h, 2, "kept: another institution's kari")
@@ -206,7 +211,7 @@ func testForget(t *testing.T, open Opener) {
 	assert.NoError(t, err)
 	_, err = s.ResetSession(ctx(t), rs.IDHash)
 	assert.ErrorIs(t, err, store.ErrNotFound)
-	_, _, err = s.AddressOnFile(ctx(t), "kari")
+	_, _, err = s.AddressOnFile(ctx(t), []string{mine.Institution, "uib"}, "kari")
 	assert.ErrorIs(t, err, store.ErrNotFound)
 	h, err = s.History(ctx(t), "kari", 10)
 	require.NoError(t, err)

@@ -30,6 +30,7 @@ var serviceDeskTests = []struct {
 	{"RevokeRace", testRevokeRace},
 	{"RevokeClaimed", testRevokeClaimed},
 	{"AddressOnFile", testAddressOnFile},
+	{"AddressOnFileByInstitution", testAddressOnFileByInstitution},
 	{"Reminders", testReminders},
 	{"CountOpen", testCountOpen},
 	{"NotificationQueue", testNotificationQueue},
@@ -283,6 +284,7 @@ func testRevokeRace(t *testing.T, open Opener) {
 
 func testAddressOnFile(t *testing.T, open Opener) {
 	s := open(t)
+	uio := []string{"uio"}
 	old := NewActivation("old", "kari", time.Hour)
 	newer := NewActivation("newer", "kari", time.Hour)
 	newer.CreatedAt = T0.Add(time.Hour)
@@ -294,16 +296,16 @@ func testAddressOnFile(t *testing.T, open Opener) {
 	require.NoError(t, s.SetContact(ctx(t), old.TokenHash, store.Contact{Email: "old@example.org", Lang: "nb"}))
 	require.NoError(t, s.SetContact(ctx(t), newer.TokenHash, store.Contact{Email: "new@example.org", Lang: "en"}))
 	require.NoError(t, s.SetContact(ctx(t), newest.TokenHash, store.Contact{Phone: "+4791234567", Lang: "nn"}))
-	email, lang, err := s.AddressOnFile(ctx(t), "kari")
+	email, lang, err := s.AddressOnFile(ctx(t), uio, "kari")
 	require.NoError(t, err)
 	assert.Equal(t, "new@example.org", email, "the newest activation with an address")
 	assert.Equal(t, "en", lang)
-	_, _, err = s.AddressOnFile(ctx(t), "nobody")
+	_, _, err = s.AddressOnFile(ctx(t), uio, "nobody")
 	assert.ErrorIs(t, err, store.ErrNotFound)
 
 	// An address given without a link (a welcome): the newer of the two.
-	require.NoError(t, s.PutAddress(ctx(t), "kari", "welcome@example.org", "nn", T0.Add(90*time.Minute)))
-	email, lang, err = s.AddressOnFile(ctx(t), "kari")
+	require.NoError(t, s.PutAddress(ctx(t), "uio", "kari", "welcome@example.org", "nn", T0.Add(90*time.Minute)))
+	email, lang, err = s.AddressOnFile(ctx(t), uio, "kari")
 	require.NoError(t, err)
 	assert.Equal(t, "welcome@example.org", email, "the welcome came after the activation with an address")
 	assert.Equal(t, "nn", lang)
@@ -311,20 +313,79 @@ func testAddressOnFile(t *testing.T, open Opener) {
 	later.CreatedAt = T0.Add(3 * time.Hour)
 	create(t, s, later)
 	require.NoError(t, s.SetContact(ctx(t), later.TokenHash, store.Contact{Email: "later@example.org", Lang: "en"}))
-	email, _, err = s.AddressOnFile(ctx(t), "kari")
+	email, _, err = s.AddressOnFile(ctx(t), uio, "kari")
 	require.NoError(t, err)
 	assert.Equal(t, "later@example.org", email)
 	// A revoked link's address is no longer on file (a link sent to a
 	// wrong address is what revoking is for): the welcome's again.
 	require.NoError(t, s.Revoke(ctx(t), later.TokenHash, T0.Add(4*time.Hour)))
-	email, _, err = s.AddressOnFile(ctx(t), "kari")
+	email, _, err = s.AddressOnFile(ctx(t), uio, "kari")
 	require.NoError(t, err)
 	assert.Equal(t, "welcome@example.org", email, "the revoked link's address is left out")
-	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola@example.org", "nb", T0))
-	require.NoError(t, s.PutAddress(ctx(t), "ola", "ola2@example.org", "en", T0.Add(time.Minute)))
-	email, lang, err = s.AddressOnFile(ctx(t), "ola")
+	require.NoError(t, s.PutAddress(ctx(t), "uio", "ola", "ola@example.org", "nb", T0))
+	require.NoError(t, s.PutAddress(ctx(t), "uio", "ola", "ola2@example.org", "en", T0.Add(time.Minute)))
+	email, lang, err = s.AddressOnFile(ctx(t), uio, "ola")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ola2@example.org", "en"}, []string{email, lang}, "PutAddress replaces")
+
+}
+
+// testAddressOnFileByInstitution: an address is on file for the username
+// at the institution whose link or PutAddress gave it, and at those asked
+// with it (the institutions of one directory), never at another: "ola" at
+// uit and "ola" at uio of another directory are two people. One of no
+// institution (kept before schema 17, tied to none) is on file at all.
+func testAddressOnFileByInstitution(t *testing.T, open Opener) {
+	s := open(t)
+	uit := NewActivation("uit", "ola", time.Hour)
+	uit.Institution = "uit"
+	create(t, s, uit)
+	require.NoError(t, s.SetContact(ctx(t), uit.TokenHash, store.Contact{Email: "ola-uit@example.org", Lang: "nn"}))
+	require.NoError(t, s.PutAddress(ctx(t), "uib", "ola", "ola-uib@example.org", "en", T0.Add(time.Hour)))
+	tests := []struct {
+		name         string
+		institutions []string
+		want         string // "": none on file
+	}{
+		{"the link's institution", []string{"uit"}, "ola-uit@example.org"},
+		{"PutAddress's institution", []string{"uib"}, "ola-uib@example.org"},
+		{"another institution", []string{"uio"}, ""},
+		{"none asked", nil, ""},
+		{"one directory's institutions: the newest", []string{"uio", "uit", "uib"}, "ola-uib@example.org"},
+		{"one directory's, the link's", []string{"uio", "uit"}, "ola-uit@example.org"},
+	}
+	for _, tt := range tests {
+		email, _, err := s.AddressOnFile(ctx(t), tt.institutions, "ola")
+		if tt.want == "" {
+			assert.ErrorIs(t, err, store.ErrNotFound, "%s: %v gave %q", tt.name, tt.institutions, email)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, email, "%s: %v", tt.name, tt.institutions)
+	}
+	// PutAddress at one institution replaces that institution's only.
+	require.NoError(t, s.PutAddress(ctx(t), "uio", "ola", "ola-uio@example.org", "nb", T0.Add(2*time.Hour)))
+	email, _, err := s.AddressOnFile(ctx(t), []string{"uib"}, "ola")
+	require.NoError(t, err)
+	assert.Equal(t, "ola-uib@example.org", email, "uib's stays")
+	email, _, err = s.AddressOnFile(ctx(t), []string{"uio"}, "ola")
+	require.NoError(t, err)
+	assert.Equal(t, "ola-uio@example.org", email)
+
+	// An address of no institution is on file at every one, by its time.
+	require.NoError(t, s.PutAddress(ctx(t), store.NoInstitution, "kari", "kari@example.org", "nn", T0))
+	for _, inst := range []string{"uio", "uit"} {
+		email, lang, err := s.AddressOnFile(ctx(t), []string{inst}, "kari")
+		require.NoError(t, err, inst)
+		assert.Equal(t, []string{"kari@example.org", "nn"}, []string{email, lang}, inst)
+	}
+	require.NoError(t, s.PutAddress(ctx(t), "uio", "kari", "kari-uio@example.org", "nb", T0.Add(time.Minute)))
+	email, _, err = s.AddressOnFile(ctx(t), []string{"uio"}, "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "kari-uio@example.org", email, "the newer, uio's")
+	email, _, err = s.AddressOnFile(ctx(t), []string{"uit"}, "kari")
+	require.NoError(t, err)
+	assert.Equal(t, "kari@example.org", email, "uio's is not uit's")
 }
 
 // testReminders: a reminder key is claimed once; a released one can be
