@@ -232,8 +232,8 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 // any guess) was kept in the audit log for its whole retention. It asks the
 // directory nothing: a search of its own, made only for the usernames
 // Styrke keeps nothing of, told them apart by time.
-func (h *handler) refusedName(ctx context.Context, dir directory.Directory, username string, found bool) (name, detail string) {
-	if _, err := h.Store.AccountName(ctx, username); err == nil || found {
+func (h *handler) refusedName(ctx context.Context, institution string, dir directory.Directory, username string, found bool) (name, detail string) {
+	if _, err := h.Store.AccountName(ctx, h.sameAccounts(institution), username); err == nil || found {
 		return username, ""
 	}
 	key := h.throttleKey("audit", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
@@ -337,7 +337,7 @@ func (h *handler) change() http.Handler {
 			refund()
 			h.Logger.InfoContext(ctx, "change throttled", "id", RequestID(ctx))
 			// No directory search here: a throttled run costs nothing.
-			name, unknown := h.refusedName(ctx, dir, req.Username, false)
+			name, unknown := h.refusedName(ctx, p.ID, dir, req.Username, false)
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 				Detail: "change: too many wrong current passwords; throttled" + unknown})
 			w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
@@ -403,7 +403,7 @@ func (h *handler) change() http.Handler {
 			// a guessing run is seen and traced (the log line names
 			// neither).
 			found := err != nil && !errors.Is(err, directory.ErrAccount)
-			name, unknown := h.refusedName(ctx, dir, req.Username, found)
+			name, unknown := h.refusedName(ctx, p.ID, dir, req.Username, found)
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 				Detail: "change: " + why + unknown})
 			writeError(w, errorf(CodeCredentials, "the username or the current password is wrong"))
@@ -445,7 +445,7 @@ func (h *handler) change() http.Handler {
 		// for the link's "ola"; the history and what is on file are kept
 		// under "ola". A username Styrke keeps nothing of stays as typed.
 		// Asked for every username, known or not, before any verification.
-		name, err := keptName(ctx, h.Store, req.Username)
+		name, err := keptName(ctx, h.Store, h.sameAccounts(p.ID), req.Username)
 		if err != nil {
 			h.internal(w, r, "account name", err)
 			return
@@ -453,7 +453,7 @@ func (h *handler) change() http.Handler {
 		req.Username, in.Username = name, name
 		// Verify the current password.
 		if directory.IsNone(dir) {
-			hist, err := h.Store.History(ctx, req.Username, 1)
+			hist, err := h.Store.History(ctx, h.sameAccounts(p.ID), req.Username, 1)
 			if err != nil {
 				h.internal(w, r, "history", err)
 				return
@@ -545,7 +545,7 @@ func (h *handler) change() http.Handler {
 		fu := store.Followup{Key: "change:" + req.Username + ":" + RequestID(ctx), Kind: notify.HowChange, Username: req.Username,
 			Name: in.Name, Institution: p.ID}
 		stored := h.Now()
-		if err := h.Store.SetPassword(context.WithoutCancel(ctx), req.Username, stored, enc, max(p.HistorySize, 1), &fu); err != nil {
+		if err := h.Store.SetPassword(context.WithoutCancel(ctx), p.ID, req.Username, stored, enc, max(p.HistorySize, 1), &fu); err != nil {
 			if directory.IsNone(dir) {
 				h.internal(w, r, "set password", err)
 				return

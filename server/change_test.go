@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/directory"
@@ -30,7 +31,7 @@ func (e *resetEnv) setPassword(t *testing.T, username, password string) {
 	t.Helper()
 	enc, err := passhash.Hash(password)
 	require.NoError(t, err)
-	require.NoError(t, e.st.SetPassword(context.Background(), username, time.Now(), enc, 5, nil))
+	require.NoError(t, e.st.SetPassword(context.Background(), "default", username, time.Now(), enc, 5, nil))
 }
 
 func change(username, current, password string) map[string]string {
@@ -63,7 +64,7 @@ func TestChangeUsernameCase(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"reused"`)
 	for typed, want := range map[string]int{"ola": 2, "OLA": 0, "Ola": 0} {
-		h, err := e.st.History(context.Background(), typed, 10)
+		h, err := e.st.History(context.Background(), policy.Institutions(), typed, 10)
 		require.NoError(t, err)
 		assert.Len(t, h, want, typed)
 	}
@@ -84,7 +85,7 @@ func TestChangeUsernameCaseBeyondASCII(t *testing.T) {
 	res, body = e.postJSON(t, "/api/change", change("Pål", strong2, strong))
 	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"reused"`)
-	h, err := e.st.History(context.Background(), "pål", 10)
+	h, err := e.st.History(context.Background(), policy.Institutions(), "pål", 10)
 	require.NoError(t, err)
 	assert.Len(t, h, 2)
 }
@@ -104,7 +105,7 @@ func TestChangeUsernameCompatibilityForms(t *testing.T) {
 	e.setPassword(t, "pål", strong)
 	res, body = e.postJSON(t, "/api/change", change("pa\u030Al", strong, strong2))
 	requireSavedHere(t, res.StatusCode, body, "decomposed å")
-	h, err := e.st.History(context.Background(), "pål", 10)
+	h, err := e.st.History(context.Background(), policy.Institutions(), "pål", 10)
 	require.NoError(t, err)
 	assert.Len(t, h, 2)
 }
@@ -135,7 +136,7 @@ func TestChangeErrors(t *testing.T) {
 			if tc.code != "" {
 				assert.Equal(t, tc.code, errCode(t, body))
 			}
-			hist, _ := e.st.History(context.Background(), "ola", 5)
+			hist, _ := e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 			assert.Len(t, hist, 1, "nothing set")
 		})
 	}
@@ -433,7 +434,7 @@ func TestChangeWrongInstitution(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
 	assert.Equal(t, "wrong_institution", errCode(t, body))
 	assert.Contains(t, string(body), `"institution":"uit"`, "the answer names the account's institution")
-	hist, err := e.st.History(context.Background(), "eva", 5)
+	hist, err := e.st.History(context.Background(), policy.Institutions(), "eva", 5)
 	require.NoError(t, err)
 	assert.Len(t, hist, 1, "nothing set")
 

@@ -105,7 +105,7 @@ func (h *handler) judge(ctx context.Context, p policy.Policy, in policy.Input) (
 		return verdict{}, err
 	}
 	if p.HistorySize > 0 {
-		hist, err := h.Store.History(ctx, in.Username, p.HistorySize)
+		hist, err := h.Store.History(ctx, h.sameAccounts(p.ID), in.Username, p.HistorySize)
 		if err != nil {
 			return verdict{}, err
 		}

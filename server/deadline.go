@@ -39,10 +39,10 @@ func (s deadlineStore) Activation(ctx context.Context, tokenHash []byte) (store.
 	return s.Store.Activation(ctx, tokenHash)
 }
 
-func (s deadlineStore) History(ctx context.Context, username string, limit int) ([]string, error) {
+func (s deadlineStore) History(ctx context.Context, institutions []string, username string, limit int) ([]string, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.History(ctx, username, limit)
+	return s.Store.History(ctx, institutions, username, limit)
 }
 
 func (s deadlineStore) Claim(ctx context.Context, tokenHash []byte, now time.Time, lease time.Duration, pendingHash string, maxFailures int) (store.Claim, error) {
@@ -91,10 +91,10 @@ func (s deadlineStore) ClearFailures(ctx context.Context, key []byte) error {
 	return s.Store.ClearFailures(ctx, key)
 }
 
-func (s deadlineStore) AccountName(ctx context.Context, username string) (string, error) {
+func (s deadlineStore) AccountName(ctx context.Context, institutions []string, username string) (string, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.AccountName(ctx, username)
+	return s.Store.AccountName(ctx, institutions, username)
 }
 
 func (s deadlineStore) IdentityOf(ctx context.Context, institution, username string) (store.AccountIdentity, error) {
@@ -103,10 +103,10 @@ func (s deadlineStore) IdentityOf(ctx context.Context, institution, username str
 	return s.Store.IdentityOf(ctx, institution, username)
 }
 
-func (s deadlineStore) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
+func (s deadlineStore) SetPassword(ctx context.Context, institution, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.SetPassword(ctx, username, now, encodedHash, keep, f)
+	return s.Store.SetPassword(ctx, institution, username, now, encodedHash, keep, f)
 }
 
 func (s deadlineStore) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {

@@ -53,7 +53,7 @@ type DeskDeps struct {
 	IDPortenReset bool
 	// Directories, when set, are asked whether a link's account exists
 	// (Issued.Warnings); nil: not asked. They also say whose address on
-	// file is whose (SameAccounts): nil, every institution's usernames
+	// file is whose (sameAccounts): nil, every institution's usernames
 	// are one directory's, as with no --directory-map.
 	Directories *directory.Set
 	// Institutions are the institutions this installation serves
@@ -63,23 +63,34 @@ type DeskDeps struct {
 	Institutions []string
 }
 
-// SameAccounts returns the institutions whose usernames name the accounts
-// of institution's directory, institution first and then the others in the
-// order of policy.Institutions: a username at any of them is one account,
-// one person's, and an address on file at one is on file at all (a link
-// the desk issued at one institution of a directory, a reset at another).
-// An institution of another directory (--directory-map) has accounts of
-// its own: its "ola" is another person, whose address is not this one's.
-// With no Directories every institution shares one.
-func (d DeskDeps) SameAccounts(institution string) []string {
-	dir := d.Directories.For(institution)
+// sameAccounts returns the institutions whose usernames name the accounts
+// of institution's directory in dirs, institution first and then the
+// others in the order of policy.Institutions: a username at any of them is
+// one account, one person's, whose address on file and password history
+// are found at all (a link the desk issued at one institution of a
+// directory, a reset at another). An institution of another directory
+// (--directory-map) has accounts of its own: its "ola" is another person,
+// whose address and passwords are not this one's. With no dirs every
+// institution shares one.
+func sameAccounts(dirs *directory.Set, institution string) []string {
+	dir := dirs.For(institution)
 	out := []string{institution}
 	for _, id := range policy.Institutions() {
-		if id != institution && d.Directories.For(id) == dir {
+		if id != institution && dirs.For(id) == dir {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// sameAccounts is sameAccounts of the desk's Directories.
+func (d *Desk) sameAccounts(institution string) []string {
+	return sameAccounts(d.Directories, institution)
+}
+
+// sameAccounts is sameAccounts of the handler's Directories.
+func (h *handler) sameAccounts(institution string) []string {
+	return sameAccounts(h.Directories, institution)
 }
 
 // Serves reports whether institution is one this installation serves.
@@ -274,10 +285,10 @@ func (d *Desk) steps(ctx context.Context, f store.Followup, ev store.AuditEvent,
 // at, before the person's open links are revoked (a revoked link's address
 // leaves the file): after a reset or a change, the notice and the next
 // ones go to the address the desk gave, not nowhere. It is the address on
-// file of the institutions of institution's directory (SameAccounts), and
+// file of the institutions of institution's directory (sameAccounts), and
 // is kept as institution's: another directory's "ola" is another person.
 func (d *Desk) keepAddress(ctx context.Context, institution, username string, at time.Time) error {
-	email, lang, err := d.Store.AddressOnFile(ctx, d.SameAccounts(institution), username)
+	email, lang, err := d.Store.AddressOnFile(ctx, d.sameAccounts(institution), username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -470,7 +481,7 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	if err := d.servedProblem(r.Institution); err != nil {
 		return Issued{}, err
 	}
-	r.Username = d.accountName(ctx, r.Username)
+	r.Username = d.accountName(ctx, r.Institution, r.Username)
 	d.defaultCode(&r)
 	var code string
 	if r.Code {
@@ -557,18 +568,23 @@ func (d *Desk) linksOf(ctx context.Context, username, institution string, keep f
 	return slices.DeleteFunc(recs, func(r store.ActivationRecord) bool { return !keep(r) }), nil
 }
 
-// accountName returns the username the person is kept under, whatever the
-// case of the ASCII letters typed (store.AccountName: an account's, else a
-// link's, else an imported identity's), as the directories match it: the
-// desk issues, lists and revokes kari's links for "KARI", and welcomes kari,
-// not a second person. A username no one is kept
-// under stays as typed; so does one the store could not look up (logged:
-// the store's next step tells the caller).
-func (d *Desk) accountName(ctx context.Context, username string) string {
+// accountName returns the username the person is kept under at
+// institution (and the others of its directory; "": at any institution),
+// whatever the case of the ASCII letters typed (store.AccountName: an
+// account's, else a link's, else an imported identity's), as the
+// directories match it: the desk issues, lists and revokes kari's links
+// for "KARI", and welcomes kari, not a second person. A username no one is
+// kept under stays as typed; so does one the store could not look up
+// (logged: the store's next step tells the caller).
+func (d *Desk) accountName(ctx context.Context, institution, username string) string {
 	if username == "" {
 		return username
 	}
-	name, err := keptName(ctx, d.Store, username)
+	scope := policy.Institutions()
+	if institution != "" {
+		scope = d.sameAccounts(institution)
+	}
+	name, err := keptName(ctx, d.Store, scope, username)
 	if err != nil {
 		d.Logger.ErrorContext(ctx, "desk: look up the account's username", "err", err)
 		return username
@@ -577,10 +593,11 @@ func (d *Desk) accountName(ctx context.Context, username string) string {
 }
 
 // keptName returns the username Styrke keeps the account that username
-// names under, in any case of its ASCII letters (store.AccountName), or
-// username as given when Styrke keeps nothing of it.
-func keptName(ctx context.Context, st store.Store, username string) (string, error) {
-	name, err := st.AccountName(ctx, username)
+// names at institutions (those of one directory) under, in any case of its
+// ASCII letters (store.AccountName), or username as given when Styrke
+// keeps nothing of it there.
+func keptName(ctx context.Context, st store.Store, institutions []string, username string) (string, error) {
+	name, err := st.AccountName(ctx, institutions, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return username, nil
 	}
@@ -875,7 +892,7 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 		phone = p
 	}
 	// Found by the store (it loaded every activation to find them).
-	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Username), Email: email, Phone: phone}
+	sf := store.ActivationFilter{Institution: f.Institution, Username: d.accountName(ctx, f.Institution, f.Username), Email: email, Phone: phone}
 	if f.State == "" {
 		sf.Limit = limit + 1 // one more: is there more?
 	}
@@ -949,7 +966,7 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, reason, ac
 			return nil, err
 		}
 		var err error
-		targets, err = d.linksOf(ctx, d.accountName(ctx, username), institution, func(r store.ActivationRecord) bool {
+		targets, err = d.linksOf(ctx, d.accountName(ctx, institution, username), institution, func(r store.ActivationRecord) bool {
 			return revocable(d.view(r).State, r)
 		})
 		if err != nil {
@@ -1092,11 +1109,11 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 // NotifyChanged queues the e-mail that tells username at institution their
 // password was set (how: notify.HowActivation, HowReset or HowChange) at,
 // to the address on file there (at the institutions of its directory,
-// SameAccounts). No address on file: nothing is queued (and nil returned). It
+// sameAccounts). No address on file: nothing is queued (and nil returned). It
 // never sends: the queue's worker does, so a mail server that is down
 // cannot fail the change. key makes the notice unique (one per event).
 func (d *Desk) NotifyChanged(ctx context.Context, key, username, name, institution, how string, at time.Time) error {
-	email, lang, err := d.Store.AddressOnFile(ctx, d.SameAccounts(institution), username)
+	email, lang, err := d.Store.AddressOnFile(ctx, d.sameAccounts(institution), username)
 	if errors.Is(err, store.ErrNotFound) {
 		d.Logger.InfoContext(ctx, "no address on file: no notice after the password", "institution", institution, "how", how)
 		return nil

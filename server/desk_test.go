@@ -1646,7 +1646,7 @@ func TestPasswordFollowupsAfterInterruption(t *testing.T) {
 					Username: "ola", Name: "Ola Nordmann", Institution: "default", CreatedAt: at, ExpiresAt: at.Add(10 * time.Minute)}))
 				require.NoError(t, e.st.CompleteReset(context.Background(), bytes.Repeat([]byte{7}, 32), at, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, f))
 			} else {
-				require.NoError(t, e.st.SetPassword(context.Background(), "ola", at, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, f))
+				require.NoError(t, e.st.SetPassword(context.Background(), "default", "ola", at, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, f))
 			}
 			tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
 			require.NoError(t, err)

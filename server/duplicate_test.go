@@ -24,14 +24,14 @@ type heldHistory struct {
 	release chan struct{}
 }
 
-func (s *heldHistory) History(ctx context.Context, username string, limit int) ([]string, error) {
+func (s *heldHistory) History(ctx context.Context, institutions []string, username string, limit int) ([]string, error) {
 	first := false
 	s.once.Do(func() { first = true })
 	if first {
 		close(s.held)
 		<-s.release
 	}
-	return s.Store.History(ctx, username, limit)
+	return s.Store.History(ctx, institutions, username, limit)
 }
 
 // TestDuplicateAfterSuccess: a duplicate submit of the same password that

@@ -126,7 +126,7 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		// The language the service desk filed for the person, else the
 		// directory's preferredLanguage, else nb.
 		email, phone, lang := x.Email, "", x.Lang
-		if filed, flang, err := d.Store.AddressOnFile(ctx, d.SameAccounts(inst), x.Username); err == nil {
+		if filed, flang, err := d.Store.AddressOnFile(ctx, d.sameAccounts(inst), x.Username); err == nil {
 			lang = flang
 			if email == "" {
 				email = filed

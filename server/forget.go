@@ -49,7 +49,7 @@ func (d *Desk) Forget(ctx context.Context, institution, username, actor, remote 
 	}
 	// The spelling Styrke kept it under, where its letters beyond ASCII
 	// were in another case (the store folds ASCII only).
-	if kept := d.accountName(ctx, username); kept != username {
+	if kept := d.accountName(ctx, institution, username); kept != username {
 		more, err := d.Store.Forget(ctx, institution, kept)
 		if err != nil {
 			return store.Forgotten{}, err

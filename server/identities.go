@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -47,7 +48,7 @@ func ImportIdentities(ctx context.Context, st store.Store, h *identity.Hasher, n
 		// The username as Styrke keeps it (an account's, a link's or an
 		// earlier import's), whatever the case of its ASCII letters: "OLA"
 		// again replaces ola's identity, not a second account's.
-		if row.Username, err = keptName(ctx, st, row.Username); err != nil {
+		if row.Username, err = keptName(ctx, st, sameAccounts(o.Directories, row.Institution), row.Username); err != nil {
 			return IdentityImport{}, fmt.Errorf("look up username: %w", err)
 		}
 		ids[i] = store.AccountIdentity{Institution: row.Institution, Username: row.Username, Name: row.Name,
@@ -91,6 +92,10 @@ type IdentityOptions struct {
 	// Serves says which institutions the installation serves (a line of
 	// another is refused as an unknown one); nil: every built-in one.
 	Serves func(string) bool
+	// Directories say which institutions' usernames are one person's
+	// (the kept spelling of a row's username is looked up among them);
+	// nil: every institution's, as with one directory.
+	Directories *directory.Set
 }
 
 // ErrIdentityKey: the identity key is not the one the store's identity
@@ -158,7 +163,7 @@ func (h *handler) importIdentities() http.Handler {
 		}
 		replace := q == "true"
 		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body,
-			IdentityOptions{AllowTest: h.AllowTestNumbers, Replace: replace, Serves: h.Serves},
+			IdentityOptions{AllowTest: h.AllowTestNumbers, Replace: replace, Serves: h.Serves, Directories: h.Directories},
 			func(e store.AuditEvent) { h.audit(r, e) })
 		var mbe *http.MaxBytesError
 		switch {

@@ -557,7 +557,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 	for i, row := range rows {
 		req := row.req
 		out[i] = ImportRow{Line: row.line, Username: req.Username}
-		req.Username = d.accountName(ctx, req.Username)
+		req.Username = d.accountName(ctx, req.Institution, req.Username)
 		var (
 			replaces [][]byte
 			why      string

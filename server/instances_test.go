@@ -70,7 +70,7 @@ func TestChangeThrottleAcrossInstances(t *testing.T) {
 	st, srv := twoInstances(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
 	enc, err := passhash.Hash(strong)
 	require.NoError(t, err)
-	require.NoError(t, st.SetPassword(context.Background(), "ola", time.Now(), enc, 5, nil))
+	require.NoError(t, st.SetPassword(context.Background(), "default", "ola", time.Now(), enc, 5, nil))
 	var codes []int
 	for i := range 6 {
 		code, _ := postTo(t, srv[i%2], "/api/change", change("ola", "wrong-"+string(rune('a'+i)), strong2))

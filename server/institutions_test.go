@@ -226,3 +226,44 @@ func sha256Of(s string) []byte {
 	sum := sha256.Sum256([]byte(s))
 	return sum[:]
 }
+
+// TestHistoryIsTheInstitutions: a password uit's "ola" has is no password
+// uio's "ola" (of another directory) has used. Styrke kept one history by
+// username alone, and refused uio's ola's choice of uit's ola's password
+// as "used before": that told uio's ola uit's ola's password, for any
+// guess, as often as the reset page was submitted. uio's ola's own
+// history still refuses what uio's ola used.
+func TestHistoryIsTheInstitutions(t *testing.T) {
+	servers, dirs := twoDirectories(t)
+	for _, tc := range storesToTest {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newInstitutionsEnv(t, tc.open(t), dirs)
+			ola := "olahist" + tc.name
+			for _, s := range servers {
+				_, err := s.CreateUser(ola, "Initial!Passw0rd-2026")
+				require.NoError(t, err)
+			}
+			e.importCSV(t, "username,name,institution,identity number\n"+
+				ola+",Ola Uio,uio,"+pidOla+"\n"+
+				ola+",Ola Uit,uit,"+pidTest+"\n")
+			reset := func(pid, password string) (int, []byte) {
+				t.Helper()
+				c := e.signIn(t, pid)
+				res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": password}, c)
+				return res.StatusCode, body
+			}
+			status, body := reset(pidTest, strong)
+			require.Equal(t, http.StatusNoContent, status, "uit's ola: %s", body)
+			status, body = reset(pidOla, strong)
+			assert.Equal(t, http.StatusNoContent, status, "uio's ola may choose what uit's ola has: %s", body)
+			assert.NotContains(t, string(body), `"reused"`)
+			status, body = reset(pidOla, strong2)
+			require.Equal(t, http.StatusNoContent, status, "%s", body)
+			status, body = reset(pidOla, strong)
+			assert.Equal(t, http.StatusUnprocessableEntity, status, "uio's ola's own history: %s", body)
+			assert.Contains(t, string(body), `"reused"`)
+			status, body = reset(pidTest, strong2)
+			assert.Equal(t, http.StatusNoContent, status, "uit's ola may choose what uio's ola has: %s", body)
+		})
+	}
+}

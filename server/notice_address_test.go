@@ -36,7 +36,7 @@ func TestNoticeAfterResetGoesToOpenLinksAddress(t *testing.T) {
 					Username: "ola", Name: "Ola Nordmann", Institution: "default", CreatedAt: at, ExpiresAt: at.Add(10 * time.Minute)}))
 				require.NoError(t, e.st.CompleteReset(context.Background(), id, at, enc, 5, f))
 			} else {
-				require.NoError(t, e.st.SetPassword(context.Background(), "ola", at, enc, 5, f))
+				require.NoError(t, e.st.SetPassword(context.Background(), "default", "ola", at, enc, 5, f))
 			}
 			tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
 			require.NoError(t, err)

@@ -375,7 +375,7 @@ func (h *handler) idportenCallback() http.Handler {
 			// The account as Styrke keeps it, whatever the case of the
 			// ASCII letters the identities' file gave (the directories
 			// match both): "OLA" is ola's one history and ola's links.
-			if a.Username, err = keptName(ctx, h.Store, a.Username); err != nil {
+			if a.Username, err = keptName(ctx, h.Store, h.sameAccounts(a.Institution), a.Username); err != nil {
 				h.resetError(w, r, l.Lang, resetUnavailable, err)
 				return
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
@@ -268,7 +269,7 @@ func TestResetFlow(t *testing.T) {
 
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": "short"}, c)
 	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s", body)
-	hist, err := e.st.History(context.Background(), "ola", 5)
+	hist, err := e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 	require.NoError(t, err)
 	assert.Empty(t, hist, "nothing set after a refused password")
 
@@ -277,7 +278,7 @@ func TestResetFlow(t *testing.T) {
 	cleared := cookie(res, "__Host-styrke-reset")
 	require.NotNil(t, cleared)
 	assert.Negative(t, cleared.MaxAge, "the cookie is cleared at success")
-	hist, err = e.st.History(context.Background(), "ola", 5)
+	hist, err = e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 	require.NoError(t, err)
 	require.Len(t, hist, 1)
 	ok, err := passhash.Verify(strong, hist[0])
@@ -288,7 +289,7 @@ func TestResetFlow(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2}, c)
 	assert.Equal(t, http.StatusGone, res.StatusCode)
 	assert.Equal(t, "session_used", errCode(t, body))
-	hist, _ = e.st.History(context.Background(), "ola", 5)
+	hist, _ = e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 	assert.Len(t, hist, 1, "nothing set by the reuse")
 
 	// The new password now changes with /api/change (directory none: the store).
@@ -331,10 +332,10 @@ func TestResetUsernameCase(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong2}, c)
 	requireSavedHere(t, res.StatusCode, body)
 	assert.True(t, e.linkRevoked(t, link), "ola's open link")
-	hist, err := e.st.History(context.Background(), "ola", 5)
+	hist, err := e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 	require.NoError(t, err)
 	assert.Len(t, hist, 2, "one history, ola's")
-	hist, err = e.st.History(context.Background(), "OLA", 5)
+	hist, err = e.st.History(context.Background(), policy.Institutions(), "OLA", 5)
 	require.NoError(t, err)
 	assert.Empty(t, hist, "none under the capitals")
 }
@@ -347,7 +348,7 @@ func TestResetSessionExpiredAndEnded(t *testing.T) {
 	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong}, c)
 	assert.Equal(t, http.StatusGone, res.StatusCode)
 	assert.Equal(t, "session_expired", errCode(t, body))
-	hist, _ := e.st.History(context.Background(), "ola", 5)
+	hist, _ := e.st.History(context.Background(), policy.Institutions(), "ola", 5)
 	assert.Empty(t, hist)
 
 	e.advance(-11 * time.Minute)
@@ -811,14 +812,14 @@ func TestResetSeveralAccounts(t *testing.T) {
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strings.Repeat("x", 100), "username": strings.Repeat("k", 300)}, c)
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), "username is longer than")
-	hist, _ := e.st.History(context.Background(), "kari", 5)
+	hist, _ := e.st.History(context.Background(), policy.Institutions(), "kari", 5)
 	assert.Empty(t, hist, "nothing set yet")
 
 	res, body = e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
 	requireSavedHere(t, res.StatusCode, body)
-	hist, _ = e.st.History(context.Background(), "kari", 5)
+	hist, _ = e.st.History(context.Background(), policy.Institutions(), "kari", 5)
 	assert.Len(t, hist, 1, "kari's password set")
-	hist, _ = e.st.History(context.Background(), "kari2", 5)
+	hist, _ = e.st.History(context.Background(), policy.Institutions(), "kari2", 5)
 	assert.Empty(t, hist, "kari2's not")
 
 	// The sign-in's other account ended with it.
@@ -945,7 +946,7 @@ func TestResetOneAccountPerSignIn(t *testing.T) {
 	res, body := e.postJSON(t, "/api/reset/complete", map[string]string{"password": strong, "username": "kari", "institution": "uio"}, c)
 	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", body)
 	assert.Equal(t, "in_progress", errCode(t, body))
-	h, _ := e.st.History(context.Background(), "kari", 5)
+	h, _ := e.st.History(context.Background(), policy.Institutions(), "kari", 5)
 	assert.Empty(t, h, "nothing set beside the other tab's")
 	// The other tab finishes: this sign-in is spent.
 	require.NoError(t, e.st.CompleteReset(context.Background(), other[:], now, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 5, nil))

@@ -89,7 +89,7 @@ func (d *Desk) welcomeCheck(ctx context.Context, ir *IssueRequest) error {
 	if ir.Email == "" && ir.Phone == "" {
 		return &FieldError{Fields: []string{"email", "phone"}, Msg: "a welcome needs an e-mail address or a phone number to go to"}
 	}
-	ir.Username = d.accountName(ctx, ir.Username)
+	ir.Username = d.accountName(ctx, ir.Institution, ir.Username)
 	id, err := d.Store.IdentityOf(ctx, ir.Institution, ir.Username)
 	if errors.Is(err, store.ErrNotFound) {
 		return &FieldError{Fields: []string{"username"}, Msg: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"}

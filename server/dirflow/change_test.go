@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
@@ -96,10 +97,10 @@ func TestChangeUsernameCase(t *testing.T) {
 		assert.Contains(t, back.rules(), "reused", "the activation's password, in the account's one history")
 		assert.True(t, e.binds(dn, second), "the refused change changed nothing")
 
-		hist, err := e.st.History(context.Background(), user, 10)
+		hist, err := e.st.History(context.Background(), policy.Institutions(), user, 10)
 		require.NoError(t, err)
 		assert.Len(t, hist, 2, "one history, under the username the link was for")
-		hist, err = e.st.History(context.Background(), typed, 10)
+		hist, err = e.st.History(context.Background(), policy.Institutions(), typed, 10)
 		require.NoError(t, err)
 		assert.Empty(t, hist, "none under the capitals")
 		e.noSecrets(first, second, token)
@@ -132,7 +133,7 @@ func TestChangeUsernameOfAD(t *testing.T) {
 	back := e.change(user+"@styrke.test", current, first)
 	assert.Equal(t, http.StatusUnprocessableEntity, back.Status, "%s", back.Body)
 	assert.Contains(t, back.rules(), "reused", "the activation's password, in the account's one history")
-	hist, err := e.st.History(context.Background(), user+"@styrke.test", 10)
+	hist, err := e.st.History(context.Background(), policy.Institutions(), user+"@styrke.test", 10)
 	require.NoError(t, err)
 	assert.Empty(t, hist, "no history under the principal name")
 

@@ -62,8 +62,8 @@ func cols(spec ...any) []Column {
 // with the database's own (TestCopyTablesMatchSchema), so a column left out
 // fails them instead of being lost in a copy.
 var Tables = []Table{
-	{Name: "accounts", Columns: cols("username", Text, "password_hash", Text, "updated_at", Time, "seq", Int)},
-	{Name: "password_history", Columns: cols("username", Text, "seq", Int, "hash", Text, "created_at", Time)},
+	{Name: "accounts", Columns: cols("institution", Text, "username", Text, "password_hash", Text, "updated_at", Time, "seq", Int)},
+	{Name: "password_history", Columns: cols("institution", Text, "username", Text, "seq", Int, "hash", Text, "created_at", Time)},
 	{Name: "activations", Columns: cols("token_hash", Bytes, "username", Text, "name", Text, "institution", Text,
 		"created_at", Time, "expires_at", Time, "used_at?", Time, "failures", Int,
 		"claim_id?", Bytes, "claimed_until?", Time, "pending_hash?", Text, "code_hash?", Bytes,

@@ -98,9 +98,9 @@ type ResetStore interface {
 	ClaimReset(ctx context.Context, idHash []byte, now, until time.Time) error
 	// ReleaseReset drops a claim (the directory refused, or was down).
 	ReleaseReset(ctx context.Context, idHash []byte) error
-	// CompleteReset marks the session used and sets the account's password
-	// (history as in Complete) in one transaction; ErrGone if it was used
-	// already, ErrNotFound if unknown.
+	// CompleteReset marks the session used and sets the password of its
+	// account at its institution (history as in Complete) in one
+	// transaction; ErrGone if it was used already, ErrNotFound if unknown.
 	CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *Followup) error
 	// ExtendReset moves the end of a session that runs at now to until
 	// (the person asked for more time): ErrNotFound, or ErrGone when it
@@ -110,9 +110,10 @@ type ResetStore interface {
 	// used or unknown session is no error, and one a submit holds at now
 	// (ClaimReset) is left to it.
 	EndReset(ctx context.Context, idHash []byte, now time.Time) error
-	// SetPassword sets username's password hash and pushes it onto the
-	// history, keeping the newest keep entries (the change flow).
-	SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *Followup) error
+	// SetPassword sets the password hash of username at institution and
+	// pushes it onto its history, keeping the newest keep entries (the
+	// change flow).
+	SetPassword(ctx context.Context, institution, username string, now time.Time, encodedHash string, keep int, f *Followup) error
 	// ClaimPasswordFollowups hands out at most limit follow-ups that
 	// CompleteReset or SetPassword stored (f) and nothing marked done
 	// within wait, holding each from other claims for wait again.
@@ -120,7 +121,8 @@ type ResetStore interface {
 	// PasswordFollowedUp marks the follow-up of key done (deletes it).
 	PasswordFollowedUp(ctx context.Context, key string) error
 	// AccountName returns the username an account's password and history
-	// are kept under that equals username but for the case of its ASCII
+	// are kept under at institutions (those of one directory, as History
+	// takes them) that equals username but for the case of its ASCII
 	// letters, as the directories match sAMAccountName and uid (the change
 	// flow, where the person types it): username itself when an account
 	// is kept under it, else the one whose password was set last. When no
@@ -129,7 +131,7 @@ type ResetStore interface {
 	// set through Styrke is the account of their open links. With neither,
 	// the username an identity number was imported for, the same way.
 	// ErrNotFound when there is none of the three.
-	AccountName(ctx context.Context, username string) (string, error)
+	AccountName(ctx context.Context, institutions []string, username string) (string, error)
 	// Fail counts one failure against key in a fixed window that starts at
 	// its first failure and lasts window, and returns the count.
 	Fail(ctx context.Context, key []byte, now time.Time, window time.Duration) (int, error)

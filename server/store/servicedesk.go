@@ -150,10 +150,11 @@ const (
 )
 
 // NoInstitution is the institution of an address on file kept before the
-// store knew addresses by institution (schema 17) that no link, welcome or
-// identity of the username tied to one institution when it was migrated:
-// AddressOnFile finds it for the username at every institution, as every
-// address was found before.
+// store knew addresses by institution (schema 17), or of a password kept
+// before it knew accounts by institution (schema 18), that the migration
+// could tie to no one institution: AddressOnFile, History and AccountName
+// find it for the username at every institution, as everything was found
+// before.
 const NoInstitution = ""
 
 // ReminderLease is how long a reminder's claim holds without

@@ -176,9 +176,17 @@ type Store interface {
 	// Activation returns the activation with this token hash, whatever its
 	// state (ErrNotFound if none); callers check UsedAt/ExpiresAt/Failures.
 	Activation(ctx context.Context, tokenHash []byte) (Activation, error)
-	// History returns the encoded password hashes of the account, newest
-	// first, at most limit of them (the current password is the newest).
-	History(ctx context.Context, username string, limit int) ([]string, error)
+	// History returns the encoded password hashes of the account username
+	// at institutions, newest first, at most limit of them (the current
+	// password is the newest). An account is kept by institution and
+	// username (Complete keeps it as the activation's institution's,
+	// CompleteReset as the session's, SetPassword as it is told):
+	// institutions are those whose usernames name one person (the
+	// institutions of one directory), and "ola" at an institution of
+	// another directory is another person, whose passwords are not this
+	// one's. A history kept under NoInstitution is every institution's.
+	// No institutions: no history.
+	History(ctx context.Context, institutions []string, username string, limit int) ([]string, error)
 	// Claim holds the activation until now+lease for one password write and
 	// records pendingHash (the encoded hash of the password being written).
 	// It fails with ErrGone unless the activation is unused, unexpired at now
@@ -196,7 +204,8 @@ type Store interface {
 	// activation is unused, unexpired at now, has fewer than maxFailures
 	// failures and is not claimed by another call (claimID names the
 	// caller's claim; nil for none); then it marks it used, ends the claim, sets the account's password, pushes
-	// the hash onto the history and keeps only the newest keep entries.
+	// the hash onto the history of the activation's institution's account
+	// and keeps only its newest keep entries.
 	// Of two concurrent calls for one token exactly one succeeds. It returns
 	// ErrNotFound for an unknown token hash. maxFailures <= 0 means no limit;
 	// keep <= 0 keeps no history (the account's password is still set).

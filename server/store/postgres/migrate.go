@@ -228,12 +228,78 @@ ALTER TABLE addresses ALTER COLUMN institution DROP DEFAULT;
 ALTER TABLE addresses DROP CONSTRAINT addresses_pkey;
 ALTER TABLE addresses ADD PRIMARY KEY (institution, username);
 `},
+	{18, "an account's password and history are an institution's: its username at another institution is another person", `
+CREATE TEMP TABLE history_v18 ON COMMIT DROP AS
+	SELECT ` + passwordOf("h.username", "h.created_at") + ` AS institution, h.username, h.seq, h.hash, h.created_at
+	FROM password_history h;
+CREATE TABLE accounts_v18 (
+	institution   text NOT NULL,
+	username      text NOT NULL,
+	password_hash text NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 512),
+	updated_at    timestamptz NOT NULL,
+	seq           bigint NOT NULL,
+	CONSTRAINT accounts_v18_pkey PRIMARY KEY (institution, username)
+);
+CREATE TABLE password_history_v18 (
+	institution text NOT NULL,
+	username    text NOT NULL,
+	seq         bigint NOT NULL,
+	hash        text NOT NULL CHECK (length(hash) BETWEEN 1 AND 512),
+	created_at  timestamptz NOT NULL,
+	CONSTRAINT password_history_v18_pkey PRIMARY KEY (institution, username, seq),
+	CONSTRAINT password_history_v18_account_fkey FOREIGN KEY (institution, username)
+		REFERENCES accounts_v18 (institution, username) ON DELETE CASCADE
+);
+INSERT INTO accounts_v18 (institution, username, password_hash, updated_at, seq)
+	SELECT DISTINCT ON (institution, username) institution, username, hash, created_at, seq
+	FROM history_v18 ORDER BY institution, username, seq DESC;
+INSERT INTO accounts_v18 (institution, username, password_hash, updated_at, seq)
+	SELECT ` + passwordOf("a.username", "a.updated_at") + `, a.username, a.password_hash, a.updated_at, a.seq
+	FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM history_v18 WHERE username = a.username);
+INSERT INTO password_history_v18 (institution, username, seq, hash, created_at)
+	SELECT institution, username, seq, hash, created_at FROM history_v18;
+DROP TABLE password_history;
+DROP TABLE accounts;
+ALTER TABLE accounts_v18 RENAME TO accounts;
+ALTER TABLE accounts RENAME CONSTRAINT accounts_v18_pkey TO accounts_pkey;
+ALTER TABLE password_history_v18 RENAME TO password_history;
+ALTER TABLE password_history RENAME CONSTRAINT password_history_v18_pkey TO password_history_pkey;
+ALTER TABLE password_history RENAME CONSTRAINT password_history_v18_account_fkey TO password_history_account_fkey;
+CREATE INDEX accounts_username_ascii_fold ON accounts (lower(username COLLATE "C"));
+`},
 	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    integer PRIMARY KEY CHECK (id = 1),
 	as_of timestamptz NOT NULL
 );
 `},
+}
+
+// passwordOf is schema 18's SQL for the institution of the password that
+// was set for username (a column) at at (a column): that of the link used
+// at that moment (Complete marks it used then), else of the reset session
+// used then (CompleteReset), else of the first activated, reset or changed
+// event of the username in the audit log within a day after it (a
+// change's, written after its password), else the one institution with
+// links, an identity or such events for the username; else none
+// (store.NoInstitution: every institution's, as before). Usernames match
+// in any case of their ASCII letters, as the directories match them and
+// the indexes of versions 11 to 13 serve.
+func passwordOf(username, at string) string {
+	fold := func(col string) string { return `lower(` + col + ` COLLATE "C") = lower(` + username + ` COLLATE "C")` }
+	return `coalesce(
+		(SELECT institution FROM activations WHERE ` + fold("username") + ` AND used_at = ` + at + ` LIMIT 1),
+		(SELECT institution FROM reset_sessions WHERE ` + fold("username") + ` AND used_at = ` + at + ` LIMIT 1),
+		(SELECT institution FROM audit_events WHERE ` + fold("username") + `
+			AND time >= ` + at + ` AND time < ` + at + ` + interval '1 day'
+			AND event IN ('activated', 'reset', 'changed') AND institution <> '' ORDER BY time LIMIT 1),
+		(SELECT min(institution) FROM (
+				SELECT institution FROM activations WHERE ` + fold("username") + `
+				UNION SELECT institution FROM account_identities WHERE ` + fold("username") + `
+				UNION SELECT institution FROM audit_events WHERE ` + fold("username") + `
+					AND event IN ('activated', 'reset', 'changed') AND institution <> '') AS theirs
+			HAVING count(*) = 1),
+		'')`
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -446,15 +446,20 @@ func (s *Store) FollowedUp(ctx context.Context, tokenHash []byte) error {
 }
 
 // History implements store.Store.
-func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
+func (s *Store) History(ctx context.Context, institutions []string, username string, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if limit <= 0 {
+	if limit <= 0 || len(institutions) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT hash FROM password_history
-		WHERE username = $1 ORDER BY seq DESC LIMIT $2`, username, limit)
+	// An account's own entries in their order (seq), the accounts'
+	// together by time (each entry at the latest time of its account's
+	// up to it: a clock set back on some instance reorders no account's).
+	rows, err := s.pool.Query(ctx, `SELECT hash FROM (
+			SELECT hash, seq, max(created_at) OVER (PARTITION BY institution ORDER BY seq) AS at FROM password_history
+			WHERE username = $1 AND (institution = ANY($2) OR institution = '')) AS kept -- '': store.NoInstitution
+		ORDER BY at DESC, seq DESC LIMIT $3`, username, institutions, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: history: %w", err)
 	}
@@ -469,12 +474,12 @@ func (s *Store) History(ctx context.Context, username string, limit int) ([]stri
 func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now time.Time, encodedHash string, keep, maxFailures int) error {
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var username string
+		var institution, username string
 		err := tx.QueryRow(ctx, `UPDATE activations
 			SET used_at = $1, followup_at = $1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
 			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND ($3 <= 0 OR failures < $3)
 				AND (claimed_until IS NULL OR claimed_until <= $1 OR claim_id = $4)
-			RETURNING username`, now, tokenHash, maxFailures, claimID).Scan(&username)
+			RETURNING institution, username`, now, tokenHash, maxFailures, claimID).Scan(&institution, &username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM activations WHERE token_hash = $1)`,
@@ -489,27 +494,7 @@ func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now tim
 		if err != nil {
 			return fmt.Errorf("consume activation: %w", err)
 		}
-		// The upsert locks the account row, so concurrent Completes for
-		// one account number their history entries one after the other.
-		var seq int64
-		if err := tx.QueryRow(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
-			VALUES ($1, $2, $3, 1)
-			ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
-				updated_at = excluded.updated_at, seq = accounts.seq + 1
-			RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if keep > 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
-				VALUES ($1, $2, $3, $4)`, username, seq, encodedHash, now); err != nil {
-				return fmt.Errorf("push history: %w", err)
-			}
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM password_history WHERE username = $1 AND seq <= $2`,
-			username, seq-int64(max(keep, 0))); err != nil {
-			return fmt.Errorf("trim history: %w", err)
-		}
-		return nil
+		return setPassword(ctx, tx, institution, username, now, encodedHash, keep)
 	})
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
 		return err

@@ -106,7 +106,7 @@ func TestReopen(t *testing.T) {
 	s, err = postgres.Open(t.Context(), dsn)
 	require.NoError(t, err)
 	defer s.Close()
-	h, err := s.History(t.Context(), "kari", 5)
+	h, err := s.History(t.Context(), []string{"uio"}, "kari", 5)
 	require.NoError(t, err)
 	assert.Equal(t, []string{storetest.EncodedHash(1)}, h)
 }
@@ -476,33 +476,55 @@ func TestOpenSaysAHostThatDoesNotResolve(t *testing.T) {
 // migrated, keeps each at the institution it can be tied to
 // (storetest.RunMigrateAddresses).
 func TestMigrateAddresses(t *testing.T) {
-	storetest.RunMigrateAddresses(t, func(t *testing.T) storetest.Schema16 {
-		dsn := pg.Database(t)
-		restore := postgres.KeepMigrations(16)
-		t.Cleanup(restore)
-		s, err := postgres.Open(t.Context(), dsn)
-		require.NoError(t, err)
-		require.Equal(t, 16, postgres.SchemaVersion)
-		conn, err := pgx.Connect(t.Context(), dsn)
-		require.NoError(t, err)
-		t.Cleanup(func() { conn.Close(context.Background()) })
-		return storetest.Schema16{
-			Store: s,
-			PutAddress: func(username, email, lang string, at time.Time) {
-				_, err := conn.Exec(t.Context(), `INSERT INTO addresses (username, email, lang, updated_at) VALUES ($1, $2, $3, $4)`,
-					username, email, lang, at)
+	storetest.RunMigrateAddresses(t, oldStore)
+}
+
+// TestMigrateHistory: a store of schema 17 with passwords and their
+// histories, migrated, keeps each at the institution it can be tied to
+// (storetest.RunMigrateHistory).
+func TestMigrateHistory(t *testing.T) {
+	storetest.RunMigrateHistory(t, oldStore)
+}
+
+// oldStore is a store at schema version (an older build's), with writes
+// of the tables later versions changed.
+func oldStore(t *testing.T, version int) storetest.OldStore {
+	dsn := pg.Database(t)
+	restore := postgres.KeepMigrations(version) // versions 1 to 18 have no gaps
+	t.Cleanup(restore)
+	s, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	require.Equal(t, version, postgres.SchemaVersion)
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return storetest.OldStore{
+		Store: s,
+		PutAddress: func(username, email, lang string, at time.Time) {
+			_, err := conn.Exec(t.Context(), `INSERT INTO addresses (username, email, lang, updated_at) VALUES ($1, $2, $3, $4)`,
+				username, email, lang, at)
+			require.NoError(t, err)
+		},
+		PutPassword: func(username string, seq int64, hash string, at time.Time, history bool) {
+			_, err := conn.Exec(t.Context(), `INSERT INTO accounts (username, password_hash, updated_at, seq) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at, seq = excluded.seq`,
+				username, hash, at, seq)
+			require.NoError(t, err)
+			if history {
+				_, err = conn.Exec(t.Context(), `INSERT INTO password_history (username, seq, hash, created_at) VALUES ($1, $2, $3, $4)`,
+					username, seq, hash, at)
 				require.NoError(t, err)
-			},
-			Migrate: func() store.Store {
-				require.NoError(t, s.Close())
-				restore()
-				s, err := postgres.Open(t.Context(), dsn)
-				require.NoError(t, err)
-				t.Cleanup(func() { s.Close() })
-				from, to := s.Migrated()
-				require.Equal(t, [2]int{16, postgres.SchemaVersion}, [2]int{from, to})
-				return s
-			},
-		}
-	})
+			}
+		},
+		Migrate: func() store.Store {
+			require.NoError(t, s.Close())
+			restore()
+			s, err := postgres.Open(t.Context(), dsn)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			from, to := s.Migrated()
+			require.Equal(t, [2]int{version, postgres.SchemaVersion}, [2]int{from, to})
+			return s
+		},
+	}
 }

@@ -287,9 +287,9 @@ func (s *Store) ReleaseReset(ctx context.Context, idHash []byte) error {
 func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time, encodedHash string, keep int, f *store.Followup) error {
 	now = ts(now)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var username string
+		var institution, username string
 		err := tx.QueryRow(ctx, `UPDATE reset_sessions SET used_at = $1, claimed_until = NULL, birth_date = ''
-			WHERE id_hash = $2 AND used_at IS NULL RETURNING username`, now, idHash).Scan(&username)
+			WHERE id_hash = $2 AND used_at IS NULL RETURNING institution, username`, now, idHash).Scan(&institution, &username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reset_sessions WHERE id_hash = $1)`,
@@ -304,7 +304,7 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 		if err != nil {
 			return err
 		}
-		if err := setPassword(ctx, tx, username, now, encodedHash, keep); err != nil {
+		if err := setPassword(ctx, tx, institution, username, now, encodedHash, keep); err != nil {
 			return err
 		}
 		return addFollowup(ctx, tx, f, now)
@@ -318,48 +318,55 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 	return nil
 }
 
-// setPassword sets the account's hash and its history in tx.
-func setPassword(ctx context.Context, tx pgx.Tx, username string, now time.Time, encodedHash string, keep int) error {
+// setPassword sets the hash of the account username at institution and
+// its history in tx. The upsert locks the account's row, so concurrent
+// writes for one account number their history entries one after the
+// other.
+func setPassword(ctx context.Context, tx pgx.Tx, institution, username string, now time.Time, encodedHash string, keep int) error {
 	var seq int64
-	if err := tx.QueryRow(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
-		VALUES ($1, $2, $3, 1)
-		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+	if err := tx.QueryRow(ctx, `INSERT INTO accounts (institution, username, password_hash, updated_at, seq)
+		VALUES ($1, $2, $3, $4, 1)
+		ON CONFLICT (institution, username) DO UPDATE SET password_hash = excluded.password_hash,
 			updated_at = excluded.updated_at, seq = accounts.seq + 1
-		RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
+		RETURNING seq`, institution, username, encodedHash, now).Scan(&seq); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	if keep > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
-			VALUES ($1, $2, $3, $4)`, username, seq, encodedHash, now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO password_history (institution, username, seq, hash, created_at)
+			VALUES ($1, $2, $3, $4, $5)`, institution, username, seq, encodedHash, now); err != nil {
 			return fmt.Errorf("push history: %w", err)
 		}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM password_history WHERE username = $1 AND seq <= $2`,
-		username, seq-int64(max(keep, 0))); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM password_history WHERE institution = $1 AND username = $2 AND seq <= $3`,
+		institution, username, seq-int64(max(keep, 0))); err != nil {
 		return fmt.Errorf("trim history: %w", err)
 	}
 	return nil
 }
 
 // AccountName implements store.ResetStore: one query over the accounts,
-// the links and the imported identities, in that order of preference
-// (src), each by the typed username first, then the newest. lower() under
-// the "C" collation folds ASCII letters only (as SQLite's NOCASE does), and
-// the indexes accounts_username_ascii_fold, activations_username_ascii_fold
-// and account_identities_username_ascii_fold serve the three comparisons.
-func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
+// the links and the imported identities of institutions, in that order of
+// preference (src), each by the typed username first, then the newest.
+// lower() under the "C" collation folds ASCII letters only (as SQLite's
+// NOCASE does), and the indexes accounts_username_ascii_fold,
+// activations_username_ascii_fold and account_identities_username_ascii_fold
+// serve the three comparisons.
+func (s *Store) AccountName(ctx context.Context, institutions []string, username string) (string, error) {
+	if len(institutions) == 0 {
+		return "", store.ErrNotFound
+	}
 	if pattern, wide := store.FoldPattern(username); wide {
-		return s.accountNameWide(ctx, username, pattern)
+		return s.accountNameWide(ctx, institutions, username, pattern)
 	}
 	var name string
 	err := s.pool.QueryRow(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts
-				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C") AND (institution = ANY($2) OR institution = '')
 			UNION ALL SELECT username, 1, created_at FROM activations
-				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C") AND institution = ANY($2)
 			UNION ALL SELECT username, 2, updated_at FROM account_identities
-				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C")) AS kept
-		ORDER BY src, username = $1 DESC, t DESC, username COLLATE "C" LIMIT 1`, username).Scan(&name)
+				WHERE lower(username COLLATE "C") = lower($1::text COLLATE "C") AND institution = ANY($2)) AS kept
+		ORDER BY src, username = $1 DESC, t DESC, username COLLATE "C" LIMIT 1`, username, institutions).Scan(&name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", store.ErrNotFound
 	}
@@ -373,18 +380,22 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 // the candidates the pattern finds (ASCII letters in any case, the others
 // one character each), in AccountName's order, the first that equals
 // username under Unicode's simple case folding.
-func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+func (s *Store) accountNameWide(ctx context.Context, institutions []string, username, pattern string) (string, error) {
 	// Of the same length in code points (simple folding maps one to one),
 	// and at most store.WideCandidates: a name of letters beyond ASCII only
 	// is all wildcards.
 	rows, err := s.pool.Query(ctx, `SELECT username FROM (
 			SELECT username, 0 AS src, updated_at AS t FROM accounts
 				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3
+					AND (institution = ANY($5) OR institution = '')
 			UNION ALL SELECT username, 1, created_at FROM activations
 				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3
+					AND institution = ANY($5)
 			UNION ALL SELECT username, 2, updated_at FROM account_identities
-				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3) AS kept
-		ORDER BY src, username = $2 DESC, t DESC, username COLLATE "C" LIMIT $4`, pattern, username, utf8.RuneCountInString(username), store.WideCandidates)
+				WHERE lower(username COLLATE "C") LIKE lower($1::text COLLATE "C") ESCAPE '\' AND char_length(username) = $3
+					AND institution = ANY($5)) AS kept
+		ORDER BY src, username = $2 DESC, t DESC, username COLLATE "C" LIMIT $4`,
+		pattern, username, utf8.RuneCountInString(username), store.WideCandidates, institutions)
 	if err != nil {
 		return "", fmt.Errorf("postgres: account name: %w", err)
 	}
@@ -461,9 +472,9 @@ func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) erro
 }
 
 // SetPassword implements store.ResetStore.
-func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
+func (s *Store) SetPassword(ctx context.Context, institution, username string, now time.Time, encodedHash string, keep int, f *store.Followup) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := setPassword(ctx, tx, username, ts(now), encodedHash, keep); err != nil {
+		if err := setPassword(ctx, tx, institution, username, ts(now), encodedHash, keep); err != nil {
 			return err
 		}
 		return addFollowup(ctx, tx, f, ts(now))

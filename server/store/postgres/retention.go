@@ -72,11 +72,12 @@ func (s *Store) Forget(ctx context.Context, institution, username string) (store
 	var f store.Forgotten
 	const who = `lower(username COLLATE "C") = lower($2::text COLLATE "C")`
 	const theirs = `institution = $1 AND ` + who
-	// The history and the account, and an address on file of no
-	// institution (store.NoInstitution), are kept by username alone:
-	// deleted only when no other institution has links or an identity for
-	// the username (another institution's "ola" of another directory is
-	// another person, whose history and address they are too).
+	// The address on file, the history and the account are kept by
+	// institution and username. One kept of no institution
+	// (store.NoInstitution, from before schema 17 or 18) is deleted only
+	// when no other institution has links or an identity for the username
+	// (another institution's "ola" of another directory is another person,
+	// whose history and address it may be too).
 	const byName = `NOT EXISTS (SELECT 1 FROM activations WHERE ` + who + ` AND institution <> $1)
 		AND NOT EXISTS (SELECT 1 FROM account_identities WHERE ` + who + ` AND institution <> $1) AND `
 	args := []any{institution, username}
@@ -88,8 +89,8 @@ func (s *Store) Forget(ctx context.Context, institution, username string) (store
 		{"reset sessions", &f.Sessions, `DELETE FROM reset_sessions WHERE ` + theirs, args},
 		{"follow-ups", &f.Followups, `DELETE FROM password_followups WHERE ` + theirs, args},
 		{"address on file", &f.Addresses, `DELETE FROM addresses WHERE (institution = $1 OR (institution = '' AND ` + byName + `TRUE)) AND ` + who, args},
-		{"password history", &f.Passwords, `DELETE FROM password_history WHERE ` + byName + `username IN (SELECT username FROM accounts WHERE ` + who + `)`, args},
-		{"account", nil, `DELETE FROM accounts WHERE ` + byName + who, args},
+		{"password history", &f.Passwords, `DELETE FROM password_history WHERE (institution = $1 OR (institution = '' AND ` + byName + `TRUE)) AND ` + who, args},
+		{"account", nil, `DELETE FROM accounts WHERE (institution = $1 OR (institution = '' AND ` + byName + `TRUE)) AND ` + who, args},
 	})
 	if err != nil {
 		return store.Forgotten{}, err

@@ -236,12 +236,74 @@ FROM addresses d;
 DROP TABLE addresses;
 ALTER TABLE addresses_v17 RENAME TO addresses;
 `},
+	{18, "an account's password and history are an institution's: its username at another institution is another person", `
+CREATE TEMP TABLE history_v18 AS
+	SELECT ` + passwordOf("h.username", "h.created_at") + ` AS institution, h.username, h.seq, h.hash, h.created_at
+	FROM password_history h;
+CREATE TABLE accounts_v18 (
+	institution   TEXT NOT NULL,
+	username      TEXT NOT NULL,
+	password_hash TEXT NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 512),
+	updated_at    INTEGER NOT NULL,
+	seq           INTEGER NOT NULL,
+	PRIMARY KEY (institution, username)
+);
+CREATE TABLE password_history_v18 (
+	institution TEXT NOT NULL,
+	username    TEXT NOT NULL,
+	seq         INTEGER NOT NULL,
+	hash        TEXT NOT NULL CHECK (length(hash) BETWEEN 1 AND 512),
+	created_at  INTEGER NOT NULL,
+	PRIMARY KEY (institution, username, seq),
+	FOREIGN KEY (institution, username) REFERENCES accounts_v18 (institution, username) ON DELETE CASCADE
+) WITHOUT ROWID;
+INSERT INTO accounts_v18 (institution, username, password_hash, updated_at, seq)
+	SELECT institution, username, hash, created_at, seq FROM history_v18 h
+	WHERE seq = (SELECT max(seq) FROM history_v18 WHERE institution = h.institution AND username = h.username);
+INSERT INTO accounts_v18 (institution, username, password_hash, updated_at, seq)
+	SELECT ` + passwordOf("a.username", "a.updated_at") + `, a.username, a.password_hash, a.updated_at, a.seq
+	FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM history_v18 WHERE username = a.username);
+INSERT INTO password_history_v18 (institution, username, seq, hash, created_at)
+	SELECT institution, username, seq, hash, created_at FROM history_v18;
+DROP TABLE history_v18;
+DROP TABLE password_history;
+DROP TABLE accounts;
+ALTER TABLE accounts_v18 RENAME TO accounts;
+ALTER TABLE password_history_v18 RENAME TO password_history;
+CREATE INDEX accounts_username_nocase ON accounts (username COLLATE NOCASE);
+`},
 	{19, "the time serve's retention last counted back from", `
 CREATE TABLE retention_mark (
 	id    INTEGER PRIMARY KEY CHECK (id = 1),
 	as_of INTEGER NOT NULL
 );
 `},
+}
+
+// passwordOf is schema 18's SQL for the institution of the password that
+// was set for username (a column) at at (a column, microseconds): that of
+// the link used at that moment (Complete marks it used then), else of the
+// reset session used then (CompleteReset), else of the first activated,
+// reset or changed event of the username in the audit log within a day
+// after it (a change's, written after its password), else the one
+// institution with links, an identity or such events for the username;
+// else none (store.NoInstitution: every institution's, as before).
+// Usernames match in any case of their ASCII letters, as the directories
+// match them and the indexes of versions 11 to 13 serve.
+func passwordOf(username, at string) string {
+	return `coalesce(
+		(SELECT institution FROM activations WHERE username = ` + username + ` COLLATE NOCASE AND used_at = ` + at + ` LIMIT 1),
+		(SELECT institution FROM reset_sessions WHERE username = ` + username + ` COLLATE NOCASE AND used_at = ` + at + ` LIMIT 1),
+		(SELECT institution FROM audit_events WHERE username = ` + username + ` COLLATE NOCASE
+			AND time >= ` + at + ` AND time < ` + at + ` + 86400000000
+			AND event IN ('activated', 'reset', 'changed') AND institution <> '' ORDER BY time LIMIT 1),
+		(SELECT min(institution) FROM (
+				SELECT institution FROM activations WHERE username = ` + username + ` COLLATE NOCASE
+				UNION SELECT institution FROM account_identities WHERE username = ` + username + ` COLLATE NOCASE
+				UNION SELECT institution FROM audit_events WHERE username = ` + username + ` COLLATE NOCASE
+					AND event IN ('activated', 'reset', 'changed') AND institution <> '')
+			HAVING count(*) = 1),
+		'')`
 }
 
 // SchemaVersion is the schema version this package migrates to.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -353,9 +354,9 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 			tx.Rollback()
 		}
 	}()
-	var username string
+	var institution, username string
 	err = tx.QueryRowContext(ctx, `UPDATE reset_sessions SET used_at = ?, claimed_until = NULL, birth_date = ''
-		WHERE id_hash = ? AND used_at IS NULL RETURNING username`, micros(now), idHash).Scan(&username)
+		WHERE id_hash = ? AND used_at IS NULL RETURNING institution, username`, micros(now), idHash).Scan(&institution, &username)
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
 		if err = tx.QueryRowContext(ctx, `SELECT 1 FROM reset_sessions WHERE id_hash = ?`, idHash).Scan(&one); errors.Is(err, sql.ErrNoRows) {
@@ -369,7 +370,7 @@ func (s *Store) CompleteReset(ctx context.Context, idHash []byte, now time.Time,
 	if err != nil {
 		return fmt.Errorf("sqlite: complete reset: %w", err)
 	}
-	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
+	if err = setPassword(ctx, tx, institution, username, micros(now), encodedHash, keep); err != nil {
 		return fmt.Errorf("sqlite: complete reset: %w", err)
 	}
 	if err = addFollowup(ctx, tx, f, now); err != nil {
@@ -427,24 +428,25 @@ func (s *Store) PasswordFollowedUp(ctx context.Context, key string) error {
 	return nil
 }
 
-// setPassword sets the account's hash and its history in tx.
-func setPassword(ctx context.Context, tx *sql.Tx, username string, now int64, encodedHash string, keep int) error {
+// setPassword sets the hash of the account username at institution and
+// its history in tx.
+func setPassword(ctx context.Context, tx *sql.Tx, institution, username string, now int64, encodedHash string, keep int) error {
 	var seq int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
-		VALUES (?, ?, ?, 1)
-		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO accounts (institution, username, password_hash, updated_at, seq)
+		VALUES (?, ?, ?, ?, 1)
+		ON CONFLICT (institution, username) DO UPDATE SET password_hash = excluded.password_hash,
 			updated_at = excluded.updated_at, seq = accounts.seq + 1
-		RETURNING seq`, username, encodedHash, now).Scan(&seq); err != nil {
+		RETURNING seq`, institution, username, encodedHash, now).Scan(&seq); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	if keep > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
-			VALUES (?, ?, ?, ?)`, username, seq, encodedHash, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_history (institution, username, seq, hash, created_at)
+			VALUES (?, ?, ?, ?, ?)`, institution, username, seq, encodedHash, now); err != nil {
 			return fmt.Errorf("push history: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM password_history WHERE username = ? AND seq <= ?`,
-		username, seq-int64(max(keep, 0))); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM password_history WHERE institution = ? AND username = ? AND seq <= ?`,
+		institution, username, seq-int64(max(keep, 0))); err != nil {
 		return fmt.Errorf("trim history: %w", err)
 	}
 	return nil
@@ -462,7 +464,7 @@ func (s *Store) EndReset(ctx context.Context, idHash []byte, now time.Time) erro
 }
 
 // SetPassword implements store.ResetStore.
-func (s *Store) SetPassword(ctx context.Context, username string, now time.Time, encodedHash string, keep int, f *store.Followup) (err error) {
+func (s *Store) SetPassword(ctx context.Context, institution, username string, now time.Time, encodedHash string, keep int, f *store.Followup) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: set password: %w", err)
@@ -472,7 +474,7 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 			tx.Rollback()
 		}
 	}()
-	if err = setPassword(ctx, tx, username, micros(now), encodedHash, keep); err != nil {
+	if err = setPassword(ctx, tx, institution, username, micros(now), encodedHash, keep); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	if err = addFollowup(ctx, tx, f, now); err != nil {
@@ -485,21 +487,26 @@ func (s *Store) SetPassword(ctx context.Context, username string, now time.Time,
 }
 
 // AccountName implements store.ResetStore: one query over the accounts,
-// the links and the imported identities, in that order of preference
-// (src), each by the typed username first, then the newest. NOCASE folds
-// ASCII letters only, and the indexes accounts_username_nocase,
+// the links and the imported identities of institutions, in that order of
+// preference (src), each by the typed username first, then the newest.
+// NOCASE folds ASCII letters only, and the indexes accounts_username_nocase,
 // activations_username_nocase and account_identities_username_nocase serve
 // the three comparisons.
-func (s *Store) AccountName(ctx context.Context, username string) (string, error) {
-	if pattern, wide := store.FoldPattern(username); wide {
-		return s.accountNameWide(ctx, username, pattern)
+func (s *Store) AccountName(ctx context.Context, institutions []string, username string) (string, error) {
+	if len(institutions) == 0 {
+		return "", store.ErrNotFound
 	}
+	if pattern, wide := store.FoldPattern(username); wide {
+		return s.accountNameWide(ctx, institutions, username, pattern)
+	}
+	in, args := inList(institutions, username)
 	var name string
 	err := s.r.QueryRowContext(ctx, `SELECT username FROM (
-			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username = ?1 COLLATE NOCASE
-			UNION ALL SELECT username, 1, created_at FROM activations WHERE username = ?1 COLLATE NOCASE
-			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username = ?1 COLLATE NOCASE)
-		ORDER BY src, username = ?1 DESC, t DESC, username LIMIT 1`, username).Scan(&name)
+			SELECT username, 0 AS src, updated_at AS t FROM accounts
+			WHERE username = ?1 COLLATE NOCASE AND (institution IN (`+in+`) OR institution = '')
+			UNION ALL SELECT username, 1, created_at FROM activations WHERE username = ?1 COLLATE NOCASE AND institution IN (`+in+`)
+			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username = ?1 COLLATE NOCASE AND institution IN (`+in+`))
+		ORDER BY src, username = ?1 DESC, t DESC, username LIMIT 1`, args...).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", store.ErrNotFound
 	}
@@ -513,15 +520,22 @@ func (s *Store) AccountName(ctx context.Context, username string) (string, error
 // the candidates LIKE pattern finds (ASCII letters in any case, the others
 // one character each), in AccountName's order, the first that equals
 // username under Unicode's simple case folding.
-func (s *Store) accountNameWide(ctx context.Context, username, pattern string) (string, error) {
+func (s *Store) accountNameWide(ctx context.Context, institutions []string, username, pattern string) (string, error) {
 	// Of the same length in code points (simple folding maps one to one),
 	// and at most store.WideCandidates: a name of letters beyond ASCII only is
 	// all wildcards.
+	in, args := inList(institutions, pattern)
+	n := len(args) + 1
+	args = append(args, username, utf8.RuneCountInString(username), store.WideCandidates)
+	p := func(i int) string { return "?" + strconv.Itoa(n+i) }
 	rows, err := s.r.QueryContext(ctx, `SELECT username FROM (
-			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3
-			UNION ALL SELECT username, 1, created_at FROM activations WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3
-			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username LIKE ?1 ESCAPE '\' AND length(username) = ?3)
-		ORDER BY src, username = ?2 DESC, t DESC, username LIMIT ?4`, pattern, username, utf8.RuneCountInString(username), store.WideCandidates)
+			SELECT username, 0 AS src, updated_at AS t FROM accounts WHERE username LIKE ?1 ESCAPE '\' AND length(username) = `+p(1)+`
+				AND (institution IN (`+in+`) OR institution = '')
+			UNION ALL SELECT username, 1, created_at FROM activations WHERE username LIKE ?1 ESCAPE '\' AND length(username) = `+p(1)+`
+				AND institution IN (`+in+`)
+			UNION ALL SELECT username, 2, updated_at FROM account_identities WHERE username LIKE ?1 ESCAPE '\' AND length(username) = `+p(1)+`
+				AND institution IN (`+in+`))
+		ORDER BY src, username = `+p(0)+` DESC, t DESC, username LIMIT `+p(2), args...)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: account name: %w", err)
 	}

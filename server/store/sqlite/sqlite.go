@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -405,15 +406,21 @@ func (s *Store) FollowedUp(ctx context.Context, tokenHash []byte) error {
 }
 
 // History implements store.Store.
-func (s *Store) History(ctx context.Context, username string, limit int) ([]string, error) {
+func (s *Store) History(ctx context.Context, institutions []string, username string, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if limit <= 0 {
+	if limit <= 0 || len(institutions) == 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT hash FROM password_history
-		WHERE username = ? ORDER BY seq DESC LIMIT ?`, username, limit)
+	in, args := inList(institutions, username)
+	// An account's own entries in their order (seq), the accounts'
+	// together by time (each entry at the latest time of its account's
+	// up to it: a clock set back on some instance reorders no account's).
+	rows, err := s.r.QueryContext(ctx, `SELECT hash FROM (
+			SELECT hash, seq, max(created_at) OVER (PARTITION BY institution ORDER BY seq) AS at FROM password_history
+			WHERE username = ?1 AND (institution IN (`+in+`) OR institution = '')) -- '': store.NoInstitution
+		ORDER BY at DESC, seq DESC LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: history: %w", err)
 	}
@@ -446,12 +453,12 @@ func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now tim
 		}
 	}()
 	nowUS := micros(now)
-	var username string
+	var institution, username string
 	err = tx.QueryRowContext(ctx, `UPDATE activations
 		SET used_at = ?1, followup_at = ?1, claim_id = NULL, claimed_until = NULL, pending_hash = NULL
 		WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 AND (?3 <= 0 OR failures < ?3)
 			AND (claimed_until IS NULL OR claimed_until <= ?1 OR claim_id = ?4)
-		RETURNING username`, nowUS, tokenHash, maxFailures, claimID).Scan(&username)
+		RETURNING institution, username`, nowUS, tokenHash, maxFailures, claimID).Scan(&institution, &username)
 	if errors.Is(err, sql.ErrNoRows) {
 		var one int
 		err = tx.QueryRowContext(ctx, `SELECT 1 FROM activations WHERE token_hash = ?`, tokenHash).Scan(&one)
@@ -466,24 +473,8 @@ func (s *Store) Complete(ctx context.Context, tokenHash, claimID []byte, now tim
 	if err != nil {
 		return fmt.Errorf("sqlite: complete: consume activation: %w", err)
 	}
-	var seq int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO accounts (username, password_hash, updated_at, seq)
-		VALUES (?, ?, ?, 1)
-		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
-			updated_at = excluded.updated_at, seq = accounts.seq + 1
-		RETURNING seq`, username, encodedHash, nowUS).Scan(&seq)
-	if err != nil {
-		return fmt.Errorf("sqlite: complete: set password: %w", err)
-	}
-	if keep > 0 {
-		if _, err = tx.ExecContext(ctx, `INSERT INTO password_history (username, seq, hash, created_at)
-			VALUES (?, ?, ?, ?)`, username, seq, encodedHash, nowUS); err != nil {
-			return fmt.Errorf("sqlite: complete: push history: %w", err)
-		}
-	}
-	if _, err = tx.ExecContext(ctx, `DELETE FROM password_history WHERE username = ? AND seq <= ?`,
-		username, seq-int64(max(keep, 0))); err != nil {
-		return fmt.Errorf("sqlite: complete: trim history: %w", err)
+	if err = setPassword(ctx, tx, institution, username, nowUS, encodedHash, keep); err != nil {
+		return fmt.Errorf("sqlite: complete: %w", err)
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: complete: commit: %w", err)

@@ -91,7 +91,7 @@ func TestReopen(t *testing.T) {
 	s, err = sqlite.Open(t.Context(), path)
 	require.NoError(t, err)
 	defer s.Close()
-	h, err := s.History(t.Context(), "kari", 5)
+	h, err := s.History(t.Context(), []string{"uio"}, "kari", 5)
 	require.NoError(t, err)
 	assert.Equal(t, []string{storetest.EncodedHash(1)}, h)
 }
@@ -447,33 +447,55 @@ func TestOpenNewerSchema(t *testing.T) {
 // migrated, keeps each at the institution it can be tied to
 // (storetest.RunMigrateAddresses).
 func TestMigrateAddresses(t *testing.T) {
-	storetest.RunMigrateAddresses(t, func(t *testing.T) storetest.Schema16 {
-		path := filepath.Join(t.TempDir(), "styrke.db")
-		restore := sqlite.KeepMigrations(16)
-		t.Cleanup(restore)
-		s, err := sqlite.Open(t.Context(), path)
-		require.NoError(t, err)
-		require.Equal(t, 16, sqlite.SchemaVersion)
-		db, err := sql.Open("sqlite", path)
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		return storetest.Schema16{
-			Store: s,
-			PutAddress: func(username, email, lang string, at time.Time) {
-				_, err := db.Exec(`INSERT INTO addresses (username, email, lang, updated_at) VALUES (?, ?, ?, ?)`,
-					username, email, lang, at.UnixMicro())
+	storetest.RunMigrateAddresses(t, oldStore)
+}
+
+// TestMigrateHistory: a store of schema 17 with passwords and their
+// histories, migrated, keeps each at the institution it can be tied to
+// (storetest.RunMigrateHistory).
+func TestMigrateHistory(t *testing.T) {
+	storetest.RunMigrateHistory(t, oldStore)
+}
+
+// oldStore is a store at schema version (an older build's), with writes
+// of the tables later versions changed.
+func oldStore(t *testing.T, version int) storetest.OldStore {
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	restore := sqlite.KeepMigrations(version) // versions 1 to 18 have no gaps
+	t.Cleanup(restore)
+	s, err := sqlite.Open(t.Context(), path)
+	require.NoError(t, err)
+	require.Equal(t, version, sqlite.SchemaVersion)
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return storetest.OldStore{
+		Store: s,
+		PutAddress: func(username, email, lang string, at time.Time) {
+			_, err := db.Exec(`INSERT INTO addresses (username, email, lang, updated_at) VALUES (?, ?, ?, ?)`,
+				username, email, lang, at.UnixMicro())
+			require.NoError(t, err)
+		},
+		PutPassword: func(username string, seq int64, hash string, at time.Time, history bool) {
+			_, err := db.Exec(`INSERT INTO accounts (username, password_hash, updated_at, seq) VALUES (?, ?, ?, ?)
+				ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at, seq = excluded.seq`,
+				username, hash, at.UnixMicro(), seq)
+			require.NoError(t, err)
+			if history {
+				_, err = db.Exec(`INSERT INTO password_history (username, seq, hash, created_at) VALUES (?, ?, ?, ?)`,
+					username, seq, hash, at.UnixMicro())
 				require.NoError(t, err)
-			},
-			Migrate: func() store.Store {
-				require.NoError(t, s.Close())
-				restore()
-				s, err := sqlite.Open(t.Context(), path)
-				require.NoError(t, err)
-				t.Cleanup(func() { s.Close() })
-				from, to := s.Migrated()
-				require.Equal(t, [2]int{16, sqlite.SchemaVersion}, [2]int{from, to})
-				return s
-			},
-		}
-	})
+			}
+		},
+		Migrate: func() store.Store {
+			require.NoError(t, s.Close())
+			restore()
+			s, err := sqlite.Open(t.Context(), path)
+			require.NoError(t, err)
+			t.Cleanup(func() { s.Close() })
+			from, to := s.Migrated()
+			require.Equal(t, [2]int{version, sqlite.SchemaVersion}, [2]int{from, to})
+			return s
+		},
+	}
 }

@@ -44,7 +44,7 @@ func Fill(t *testing.T, s store.Store) {
 	_, err = s.RecordFailure(c, coded.TokenHash)
 	require.NoError(t, err)
 	// A change's password and its steps after it; a history of two.
-	require.NoError(t, s.SetPassword(c, "kari", at.Add(time.Hour), EncodedHash(3), 5,
+	require.NoError(t, s.SetPassword(c, "uio", "kari", at.Add(time.Hour), EncodedHash(3), 5,
 		&store.Followup{Key: "change:kari:copy", Kind: "change", Username: "kari", Name: "Kari Nordmann", Institution: "uio", At: at.Add(time.Hour)}))
 	_, err = s.AppendAudit(c, store.AuditEvent{Time: at.Add(time.Hour), Event: store.EventRefused, Actor: "user:kari",
 		Username: "kari", Institution: "uio", RemoteAddr: "192.0.2.1", RequestID: "req-1", Detail: `{"rule":"common"}`})
@@ -174,9 +174,9 @@ func sameThroughMethods(t *testing.T, a, b store.Store) {
 	t.Helper()
 	c := ctx(t)
 	for _, user := range []string{"kari", "åse"} {
-		ha, err := a.History(c, user, 10)
+		ha, err := a.History(c, []string{"uio"}, user, 10)
 		require.NoError(t, err)
-		hb, err := b.History(c, user, 10)
+		hb, err := b.History(c, []string{"uio"}, user, 10)
 		require.NoError(t, err)
 		if len(ha) == 0 && len(hb) == 0 {
 			ha, hb = nil, nil // the stores differ in nil and empty

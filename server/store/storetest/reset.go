@@ -35,7 +35,9 @@ func testReset(t *testing.T, open Opener) {
 		{"ExtendReset", testExtendReset},
 		{"PasswordFollowups", testPasswordFollowups},
 		{"SetPassword", testSetPassword},
+		{"HistoryByInstitution", testHistoryByInstitution},
 		{"AccountName", testAccountName},
+		{"AccountNameByInstitution", testAccountNameByInstitution},
 		{"AccountNameOfLinks", testAccountNameOfLinks},
 		{"Throttle", testThrottle},
 	}
@@ -265,7 +267,7 @@ func testPasswordFollowups(t *testing.T, open Opener) {
 	require.NoError(t, s.CreateResetSession(ctx(t), session("pf", "ola")))
 	require.NoError(t, s.CompleteReset(ctx(t), Hash32("pf"), T0, EncodedHash(1), 5,
 		&store.Followup{Key: "reset:pf", Kind: "reset", Username: "ola", Name: "Name ola", Institution: "uio"}))
-	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(2), 5,
+	require.NoError(t, s.SetPassword(ctx(t), "uit", "kari", T0, EncodedHash(2), 5,
 		&store.Followup{Key: "change:kari:1", Kind: "change", Username: "kari", Name: "Kari", Institution: "uit"}))
 	assert.Empty(t, claim(30*time.Second), "within wait")
 	assert.ElementsMatch(t, []string{"reset:pf/reset/ola/Name ola/uio", "change:kari:1/change/kari/Kari/uit"}, claim(2*time.Minute))
@@ -302,10 +304,94 @@ func testResetClaimRace(t *testing.T, open Opener) {
 func testSetPassword(t *testing.T, open Opener) {
 	s := open(t)
 	for i := 1; i <= 4; i++ {
-		require.NoError(t, s.SetPassword(ctx(t), "ola", T0.Add(time.Duration(i)*time.Minute), EncodedHash(i), 3, nil))
+		require.NoError(t, s.SetPassword(ctx(t), "uio", "ola", T0.Add(time.Duration(i)*time.Minute), EncodedHash(i), 3, nil))
 	}
 	assert.Equal(t, []string{EncodedHash(4), EncodedHash(3), EncodedHash(2)}, history(t, s, "ola", 10))
 	assert.Equal(t, []string{EncodedHash(4)}, history(t, s, "ola", 1), "the newest is the current password")
+}
+
+// testHistoryByInstitution: an account is kept by institution and
+// username, its password set by a link at the link's institution, by a
+// reset at the session's, by a change at the one it names; History reads
+// the accounts of the institutions asked (one directory's) together,
+// newest first, and never another's: "ola" at uit and "ola" at uio of
+// another directory are two people. One kept of no institution (before
+// schema 18) is every institution's.
+func testHistoryByInstitution(t *testing.T, open Opener) {
+	s := open(t)
+	link := NewActivation("hist-uit", "ola", time.Hour)
+	link.Institution = "uit"
+	create(t, s, link)
+	require.NoError(t, s.Complete(ctx(t), link.TokenHash, nil, T0, EncodedHash(1), 5, 10))
+	rs := session("hist-uio", "ola")
+	rs.Institution = "uio"
+	require.NoError(t, s.CreateResetSession(ctx(t), rs))
+	require.NoError(t, s.CompleteReset(ctx(t), rs.IDHash, T0.Add(time.Minute), EncodedHash(2), 5, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uit", "ola", T0.Add(2*time.Minute), EncodedHash(3), 5, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uib", "ola", T0.Add(3*time.Minute), EncodedHash(4), 1, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uib", "ola", T0.Add(4*time.Minute), EncodedHash(5), 1, nil))
+	tests := []struct {
+		name         string
+		institutions []string
+		limit        int
+		want         []string
+	}{
+		{"the link's and the change's", []string{"uit"}, 10, []string{EncodedHash(3), EncodedHash(1)}},
+		{"the reset's", []string{"uio"}, 10, []string{EncodedHash(2)}},
+		{"kept one at its institution", []string{"uib"}, 10, []string{EncodedHash(5)}},
+		{"another institution's", []string{"default"}, 10, nil},
+		{"none asked", nil, 10, nil},
+		{"one directory's, newest first", []string{"uio", "uit"}, 10, []string{EncodedHash(3), EncodedHash(2), EncodedHash(1)}},
+		{"one directory's, the newest", []string{"uit", "uio", "uib"}, 1, []string{EncodedHash(5)}},
+	}
+	for _, tt := range tests {
+		got, err := s.History(ctx(t), tt.institutions, "ola", tt.limit)
+		require.NoError(t, err, tt.name)
+		if len(got) == 0 {
+			got = nil
+		}
+		assert.Equal(t, tt.want, got, "%s: %v", tt.name, tt.institutions)
+	}
+}
+
+// testAccountNameByInstitution: the kept spelling of a username is that of
+// the institutions asked (one directory's): uit's "OLA" is not how uio's
+// "ola" of another directory is kept.
+func testAccountNameByInstitution(t *testing.T, open Opener) {
+	s := open(t)
+	require.NoError(t, s.SetPassword(ctx(t), "uit", "OLA", T0, EncodedHash(1), 3, nil))
+	link := NewActivation("name-uib", "Kari", time.Hour)
+	link.Institution = "uib"
+	create(t, s, link)
+	require.NoError(t, s.PutIdentities(ctx(t), []store.AccountIdentity{
+		{Institution: "uio", Username: "PER", Name: "Per", IdentityHash: Hash32("p7"), UpdatedAt: T0}}))
+	for _, typed := range []string{"ola", "kari", "per", "pål"} {
+		_, err := s.AccountName(ctx(t), []string{"default"}, typed)
+		assert.ErrorIs(t, err, store.ErrNotFound, "%s at default", typed)
+	}
+	tests := []struct {
+		institutions []string
+		typed, want  string
+	}{
+		{[]string{"uit"}, "ola", "OLA"},
+		{[]string{"uio", "uit"}, "ola", "OLA"},
+		{[]string{"uib"}, "KARI", "Kari"},
+		{[]string{"uio"}, "per", "PER"},
+	}
+	for _, tt := range tests {
+		got, err := s.AccountName(ctx(t), tt.institutions, tt.typed)
+		require.NoError(t, err, "%s at %v", tt.typed, tt.institutions)
+		assert.Equal(t, tt.want, got, "%s at %v", tt.typed, tt.institutions)
+	}
+	_, err := s.AccountName(ctx(t), nil, "ola")
+	assert.ErrorIs(t, err, store.ErrNotFound, "none asked")
+	// Letters beyond ASCII (the wide search) alike.
+	require.NoError(t, s.SetPassword(ctx(t), "uit", "PÅL", T0, EncodedHash(2), 3, nil))
+	_, err = s.AccountName(ctx(t), []string{"uio"}, "pål")
+	assert.ErrorIs(t, err, store.ErrNotFound, "pål at uio")
+	got, err := s.AccountName(ctx(t), []string{"uit"}, "pål")
+	require.NoError(t, err)
+	assert.Equal(t, "PÅL", got)
 }
 
 // testAccountName: the account a typed username names, whatever the case
@@ -314,11 +400,11 @@ func testSetPassword(t *testing.T, open Opener) {
 // mirror in both databases), "ola" is not "ola2" nor "o_a".
 func testAccountName(t *testing.T, open Opener) {
 	s := open(t)
-	name := func(typed string) (string, error) { return s.AccountName(ctx(t), typed) }
+	name := func(typed string) (string, error) { return s.AccountName(ctx(t), []string{"uio", "uit"}, typed) }
 	_, err := name("ola")
 	require.ErrorIs(t, err, store.ErrNotFound, "no account yet")
-	require.NoError(t, s.SetPassword(ctx(t), "Ola.Nordmann", T0, EncodedHash(1), 3, nil))
-	require.NoError(t, s.SetPassword(ctx(t), "ærlig", T0, EncodedHash(2), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "Ola.Nordmann", T0, EncodedHash(1), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "ærlig", T0, EncodedHash(2), 3, nil))
 	for _, typed := range []string{"Ola.Nordmann", "ola.nordmann", "OLA.NORDMANN", "oLA.nORDMANN"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -336,7 +422,7 @@ func testAccountName(t *testing.T, open Opener) {
 		require.NoError(t, err, typed)
 		assert.Equal(t, "ærlig", got, typed)
 	}
-	require.NoError(t, s.SetPassword(ctx(t), "pål_ø", T0, EncodedHash(4), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "pål_ø", T0, EncodedHash(4), 3, nil))
 	for _, typed := range []string{"PÅL_Ø", "Pål_ø"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -344,7 +430,7 @@ func testAccountName(t *testing.T, open Opener) {
 	}
 	_, err = name("PÅLxØ")
 	assert.ErrorIs(t, err, store.ErrNotFound, "an underscore typed is no wildcard")
-	require.NoError(t, s.SetPassword(ctx(t), "kari", T0, EncodedHash(6), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "kari", T0, EncodedHash(6), 3, nil))
 	got, err := name("\u212aari") // the Kelvin sign folds to k
 	require.NoError(t, err)
 	assert.Equal(t, "kari", got)
@@ -352,7 +438,7 @@ func testAccountName(t *testing.T, open Opener) {
 	assert.ErrorIs(t, err, store.ErrNotFound, "one code point longer")
 	// Two accounts that differ in case only (kept before this lookup
 	// existed): the one typed exactly, else the one set last.
-	require.NoError(t, s.SetPassword(ctx(t), "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "OLA.NORDMANN", T0.Add(time.Minute), EncodedHash(3), 3, nil))
 	for typed, want := range map[string]string{"Ola.Nordmann": "Ola.Nordmann", "OLA.NORDMANN": "OLA.NORDMANN", "ola.nordmann": "OLA.NORDMANN"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)
@@ -366,7 +452,7 @@ func testAccountName(t *testing.T, open Opener) {
 // kept under any case of it comes first.
 func testAccountNameOfLinks(t *testing.T, open Opener) {
 	s := open(t)
-	name := func(typed string) (string, error) { return s.AccountName(ctx(t), typed) }
+	name := func(typed string) (string, error) { return s.AccountName(ctx(t), []string{"uio", "uit"}, typed) }
 	first := NewActivation("l1", "Kari.Lie", time.Hour)
 	require.NoError(t, s.CreateActivation(ctx(t), first))
 	for _, typed := range []string{"Kari.Lie", "kari.lie", "KARI.LIE"} {
@@ -386,7 +472,7 @@ func testAccountNameOfLinks(t *testing.T, open Opener) {
 		require.NoError(t, err, typed)
 		assert.Equal(t, want, got, typed)
 	}
-	require.NoError(t, s.SetPassword(ctx(t), "KARI.lie", T0, EncodedHash(1), 3, nil))
+	require.NoError(t, s.SetPassword(ctx(t), "uio", "KARI.lie", T0, EncodedHash(1), 3, nil))
 	for _, typed := range []string{"Kari.Lie", "kari.lie", "KARI.LIE"} {
 		got, err := name(typed)
 		require.NoError(t, err, typed)

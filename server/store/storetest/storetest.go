@@ -232,7 +232,7 @@ func testLookupNotFound(t *testing.T, open Opener) {
 
 func history(t *testing.T, s store.Store, username string, limit int) []string {
 	t.Helper()
-	h, err := s.History(ctx(t), username, limit)
+	h, err := s.History(ctx(t), []string{"uio"}, username, limit)
 	require.NoError(t, err)
 	return h
 }
@@ -539,7 +539,7 @@ func testContextCancelled(t *testing.T, open Opener) {
 			return s.CreateActivation(c, NewActivation("ctx2", "ola", time.Hour))
 		}},
 		{"Activation", func(c context.Context) error { _, err := s.Activation(c, a.TokenHash); return err }},
-		{"History", func(c context.Context) error { _, err := s.History(c, "kari", 5); return err }},
+		{"History", func(c context.Context) error { _, err := s.History(c, []string{"uio"}, "kari", 5); return err }},
 		{"Complete", func(c context.Context) error { return s.Complete(c, a.TokenHash, nil, T0, EncodedHash(1), 5, 10) }},
 		{"RecordFailure", func(c context.Context) error { _, err := s.RecordFailure(c, a.TokenHash); return err }},
 		{"Ping", func(c context.Context) error { return s.Ping(c) }},
