@@ -297,6 +297,26 @@ function sessionAnswer(res, focus) {
   }
 }
 
+// chosenAnswer shows what /api/reset/session answered for an account
+// asked for by name (a choice among several, or "Try again" while the
+// directory was down).
+function chosenAnswer(res) {
+  switch (res.status) {
+    case 409:
+      // The account chosen is not the sign-in's now (another tab signed
+      // in again): said, with what the cookie now holds.
+      changedElsewhere();
+      return;
+    case 401:
+    case 410:
+      // This page had a session: it ran out, or was ended.
+      ended();
+      return;
+    default:
+      sessionAnswer(res, true);
+  }
+}
+
 // The account chosen is kept for this tab, so that a reload or a switch of
 // language goes back to its form, not to the choice (no secret: the
 // username and the institution).
@@ -330,20 +350,7 @@ async function choose(a) {
   remember(res.status === 200 || isDirectoryDown(res) ? a : null);
   asked = isDirectoryDown(res) ? a : null;
   forget();
-  switch (res.status) {
-    case 409:
-      // The account chosen is not the sign-in's now (another tab signed
-      // in again): said, with what the cookie now holds.
-      changedElsewhere();
-      return;
-    case 401:
-    case 410:
-      // This page had a session: it ran out, or was ended.
-      ended();
-      return;
-    default:
-      sessionAnswer(res, true);
-  }
+  chosenAnswer(res);
 }
 
 // route shows the state the address and the server say; focus moves the
@@ -569,17 +576,7 @@ directoryRetry.addEventListener('click', async () => {
     show('error');
     return;
   }
-  switch (res.status) {
-    case 409:
-      changedElsewhere();
-      return;
-    case 401:
-    case 410:
-      ended();
-      return;
-    default:
-      sessionAnswer(res, true);
-  }
+  chosenAnswer(res);
 });
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));

@@ -506,23 +506,10 @@ func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
 	if s.Kind == AD {
 		return s.addPSO(c, dn, name, 0, maxAge)
 	}
-	policy := "cn=" + name + ",ou=policies," + s.BaseDN
-	add := policyEntry(policy)
-	for i, a := range add.Attributes {
-		if a.Type == "cn" {
-			add.Attributes[i].Vals = []string{name}
-		}
-	}
-	add.Attribute("pwdMaxAge", []string{strconv.FormatInt(int64(maxAge/time.Second), 10)})
-	if err := c.Add(add); err != nil {
-		return fmt.Errorf("dirtest: add policy %s: %w", policy, err)
+	if err := s.addAccountPolicy(c, dn, name, map[string]string{"pwdMaxAge": strconv.FormatInt(int64(maxAge/time.Second), 10)}); err != nil {
+		return err
 	}
 	mod := ldap.NewModifyRequest(dn, nil)
-	mod.Replace("pwdPolicySubentry", []string{policy})
-	if err := c.Modify(mod); err != nil {
-		return fmt.Errorf("dirtest: set the policy of %s: %w", dn, err)
-	}
-	mod = ldap.NewModifyRequest(dn, nil)
 	mod.Replace("userPassword", []string{password})
 	if err := c.Modify(mod); err != nil {
 		return fmt.Errorf("dirtest: set the password of %s again: %w", dn, err)
@@ -689,6 +676,17 @@ func (s *Server) PasswordSettings(dn string, minAge, maxAge time.Duration) error
 	if s.Kind == AD {
 		return s.addPSO(c, dn, name, minAge, maxAge)
 	}
+	attrs := map[string]string{"pwdMinAge": strconv.FormatInt(int64(minAge/time.Second), 10)}
+	if maxAge > 0 {
+		attrs["pwdMaxAge"] = strconv.FormatInt(int64(maxAge/time.Second), 10)
+	}
+	return s.addAccountPolicy(c, dn, name, attrs)
+}
+
+// addAccountPolicy adds the OpenLDAP ppolicy entry name under ou=policies,
+// SlapdPolicy's rules with attrs, and makes it the account's at dn
+// (pwdPolicySubentry).
+func (s *Server) addAccountPolicy(c *ldap.Conn, dn, name string, attrs map[string]string) error {
 	policy := "cn=" + name + ",ou=policies," + s.BaseDN
 	add := policyEntry(policy)
 	for i, a := range add.Attributes {
@@ -696,9 +694,8 @@ func (s *Server) PasswordSettings(dn string, minAge, maxAge time.Duration) error
 			add.Attributes[i].Vals = []string{name}
 		}
 	}
-	add.Attribute("pwdMinAge", []string{strconv.FormatInt(int64(minAge/time.Second), 10)})
-	if maxAge > 0 {
-		add.Attribute("pwdMaxAge", []string{strconv.FormatInt(int64(maxAge/time.Second), 10)})
+	for k, v := range attrs {
+		add.Attribute(k, []string{v})
 	}
 	if err := c.Add(add); err != nil {
 		return fmt.Errorf("dirtest: add policy %s: %w", policy, err)
