@@ -85,15 +85,10 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	}
 	groupsRead := len(token) > 0 // without them a right given to a group is not seen
 	self, logon := d.serviceAccount(ctx, c)
-	if self == "" && len(token) > 0 {
-		self = token[0] // Samba's comes first
-	}
 	if self != "" && !slices.Contains(token, self) {
 		token = append(token, self)
 	}
-	if self == "" {
-		self = "SID"
-	}
+	self = grantee(self)
 	var accounts []*ldap.Entry
 	for _, e := range res.Entries {
 		if !slices.Contains(token, sidString(e.GetRawAttributeValue("objectSid"))) && len(accounts) < RightsSample {
@@ -153,6 +148,19 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q.", d.bindDN, each, d.base)})
 	}
 	return out, nil
+}
+
+// grantee is the SID the printed ACE grants a right to: the service
+// account's own, found by serviceAccount, or a placeholder for the
+// operator to fill in. Not a SID of the rootDSE's tokenGroups: which of
+// them is the account's own the list does not say (Samba's comes first,
+// another server's may be a group's, Domain Users), and the ACE would grant
+// the right to every member of that group.
+func grantee(own string) string {
+	if own == "" {
+		return "<the service account's SID>"
+	}
+	return own
 }
 
 // serviceAccount is the service account's SID and down-level logon name

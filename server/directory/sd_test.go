@@ -117,3 +117,13 @@ func TestControlAccess(t *testing.T) {
 	})
 	assert.Equal(t, svc, sidString(sidBytes(svc)))
 }
+
+// TestGrantee: the ACE printed for a missing right names the service
+// account's own SID, or a placeholder when it was not found, never a SID
+// of the token guessed to be the account's: the first of the rootDSE's
+// tokenGroups was taken, and a server that lists a group first (Domain
+// Users) would have had the operator grant Reset password to the group.
+func TestGrantee(t *testing.T) {
+	assert.Equal(t, "S-1-5-21-1-2-3-1102", grantee("S-1-5-21-1-2-3-1102"))
+	assert.Equal(t, "<the service account's SID>", grantee(""))
+}
