@@ -34,12 +34,11 @@ type Text struct {
 	ActBreachDown                                     string
 	ActOverloaded                                     string
 	ActEmpty                                          string
-	// ActDirectoryDown: the directory did not answer (the link still works);
 	// ActDirectoryError: it cannot be used until the service desk acts;
 	// ActInProgress: another submit of the same link is running;
 	// ActDisabled: the institution disabled the account (nothing set).
-	ActDirectoryDown, ActDirectoryError, ActInProgress, ActDisabled string
-	ActNoMeter                                                      string
+	ActDirectoryError, ActInProgress, ActDisabled string
+	ActNoMeter                                    string
 
 	EmbedTitle, EmbedLead, EmbedSnippetTitle, EmbedSnippet string
 	EmbedPreload                                           string
@@ -182,7 +181,6 @@ var texts = [3]Text{
 		ActEmpty:          "Skriv inn et nytt passord.",
 		ActOverloaded:     "Tjenesten har mye å gjøre akkurat nå. Ingenting er endret. Prøv igjen om et øyeblikk.",
 		ActBreachDown:     "Vi fikk ikke sjekket passordet mot lekkede passordlister akkurat nå, og institusjonen din krever den sjekken. Prøv igjen om litt.",
-		ActDirectoryDown:  "Vi fikk ikke satt passordet fordi katalogen du logger inn med ikke svarer akkurat nå. Lenken virker fortsatt: prøv igjen om noen minutter.",
 		ActDirectoryError: "Vi fikk ikke satt passordet på grunn av en feil i oppsettet hos institusjonen din. Lenken virker fortsatt; kontakt brukerstøtte.",
 		ActDisabled:       "Kontoen er deaktivert, så vi satte ikke noe passord. Kontakt brukerstøtte.",
 		ActInProgress:     "Passordet blir satt i en annen fane eller et annet vindu akkurat nå. Vent litt og prøv igjen.",
@@ -265,7 +263,6 @@ var texts = [3]Text{
 		ActEmpty:          "Skriv inn eit nytt passord.",
 		ActOverloaded:     "Tenesta har mykje å gjere akkurat no. Ingenting er endra. Prøv igjen om eit augneblink.",
 		ActBreachDown:     "Vi fekk ikkje sjekka passordet mot lekne passordlister akkurat no, og institusjonen din krev den sjekken. Prøv igjen om litt.",
-		ActDirectoryDown:  "Vi fekk ikkje sett passordet fordi katalogen du loggar inn med ikkje svarar akkurat no. Lenkja verkar framleis: prøv igjen om nokre minutt.",
 		ActDirectoryError: "Vi fekk ikkje sett passordet på grunn av ein feil i oppsettet hos institusjonen din. Lenkja verkar framleis; kontakt brukarstøtta.",
 		ActDisabled:       "Kontoen er deaktivert, så vi sette ikkje noko passord. Kontakt brukarstøtta.",
 		ActInProgress:     "Passordet blir sett i ei anna fane eller eit anna vindauge akkurat no. Vent litt og prøv igjen.",
@@ -348,7 +345,6 @@ var texts = [3]Text{
 		ActEmpty:          "Type a new password.",
 		ActOverloaded:     "The service is busy right now. Nothing was changed. Try again in a moment.",
 		ActBreachDown:     "We could not check the password against breached password lists just now, and your institution requires that check. Try again in a little while.",
-		ActDirectoryDown:  "We could not set the password because the directory you log in with is not answering right now. Your link still works: try again in a few minutes.",
 		ActDirectoryError: "We could not set the password because of a configuration problem at your institution. Your link still works; contact the service desk.",
 		ActDisabled:       "The account is disabled, so we set no password. Contact the service desk.",
 		ActInProgress:     "The password is being set in another tab or window right now. Wait a moment and try again.",

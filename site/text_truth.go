@@ -478,3 +478,26 @@ func (t Text) ActRejectedBelow() string {
 		"Passordet vart ikkje godteke. Sjå kva som manglar nedanfor.",
 		"The password was not accepted. See what is missing below.")
 }
+
+// ActDirectoryDownTitle heads the activation page's state for a directory
+// that does not answer at the submit (503 directory_unavailable).
+func (t Text) ActDirectoryDownTitle() string {
+	return t.pick("Brukerkatalogen svarer ikke", "Brukarkatalogen svarar ikkje", "The user directory does not answer")
+}
+
+// ActDirectoryDownText says that the password could not be set, that the
+// link still works and nothing was changed, and that "Try again" sends
+// what was typed once more.
+func (t Text) ActDirectoryDownText() string {
+	return t.pick("Brukerkatalogen der passordet ditt settes, svarer ikke akkurat nå, så passordet er ikke satt. Ingenting er endret, og lenken virker fortsatt. Prøv igjen om noen minutter; det du skrev, er tatt vare på.",
+		"Brukarkatalogen der passordet ditt blir sett, svarar ikkje akkurat no, så passordet er ikkje sett. Ingenting er endra, og lenkja verkar framleis. Prøv igjen om nokre minutt; det du skreiv, er teke vare på.",
+		"The user directory where your password is set does not answer right now, so the password was not set. Nothing was changed, and your link still works. Try again in a few minutes; what you typed is kept.")
+}
+
+// ActDirectoryStillDown says that "Try again" asked at {time} (the time of
+// day) and the directory still did not answer.
+func (t Text) ActDirectoryStillDown() string {
+	return t.pick("Prøvd på nytt kl. {time}: brukerkatalogen svarer fortsatt ikke.",
+		"Prøvd på nytt kl. {time}: brukarkatalogen svarar framleis ikkje.",
+		"Tried again at {time}: the user directory still does not answer.")
+}

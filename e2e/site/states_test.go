@@ -415,7 +415,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			// OpenLDAP's history refuses the password the account has.
 			return submitted(t, form(t, withDir, lang, user(lang, "dirrefused"), "default"), pw)
 		}},
-		{name: "form-directory-down", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "directory-down", want: "directorydown", shows: "directory-retry", open: func(t *testing.T, lang string) *chrome.Tab {
 			_, err := ol.CreateUser(user(lang, "dirdown"), "Initial!Passw0rd-2026")
 			require.NoError(t, err)
 			tb := form(t, withDir, lang, user(lang, "dirdown"), "default")

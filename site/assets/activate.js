@@ -349,7 +349,24 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  const done = styrkeForm.busy(submit, msg.msgBusy);
+  await send(submit);
+});
+
+// The directory's outage at the submit (503 directory_unavailable): its
+// own state, what was typed kept in the hidden form, and "Try again" to
+// send it once more (beside the form, the field's description said the
+// password "meets the requirements", as if it could be set).
+const directoryRetry = root.querySelector('[data-directory-retry]');
+const directoryChecked = root.querySelector('[data-directory-checked]');
+const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+
+// send sends the password typed, button showing that it is busy, and shows
+// the answer. From "Try again" (button directoryRetry), a directory still
+// down is said with its time in the status line, the focus left on the
+// button; any other answer but the done page's shows the form again.
+async function send(button) {
+  const again = button === directoryRetry;
+  const done = styrkeForm.busy(button, msg.msgBusy);
   let res;
   try {
     const body = { token: token(), password: password.value };
@@ -359,6 +376,18 @@ form.addEventListener('submit', async (event) => {
     res = null;
   }
   done();
+  if (res?.status === 503 && res.data?.error?.code === 'directory_unavailable') {
+    setList([]);
+    directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    show('directorydown', !again);
+    return;
+  }
+  // Any other answer is the form's: shown again after "Try again", the
+  // focus on the password unless the answer moves it.
+  if (again && res?.status !== 204 && res?.status !== 200) {
+    show('form', false);
+    password.focus();
+  }
   if (!res) {
     setList([msg.msgError]);
     return;
@@ -410,7 +439,6 @@ form.addEventListener('submit', async (event) => {
       // Nothing was set and the link still works: say why, in the page's words.
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
-        directory_unavailable: msg.msgDirectorydown,
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
@@ -423,6 +451,11 @@ form.addEventListener('submit', async (event) => {
       // (a 500 said "check your connection").
       setList([msg.msgServererror]);
   }
+}
+
+directoryRetry.addEventListener('click', () => {
+  if (!account || styrkeForm.isBusy(directoryRetry)) return;
+  send(directoryRetry);
 });
 
 password.addEventListener('input', () => {

@@ -1,0 +1,102 @@
+package site_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/e2e/chrome"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/site"
+)
+
+// TestActivationDirectoryDownOnPhone: a person on a phone (375 px) opens
+// an activation link, types a password, and the directory (slapd) stops
+// answering before the submit. The page shows the outage's state, in nb,
+// nn and en: the directory where the password is set does not answer, the
+// link still works and nothing was changed, the focus on its heading and
+// no form (the form stayed, an error beside it, and the password field's
+// description said "The password meets the requirements" as if it could
+// be set). "Try again" while it is still down says so in a status line,
+// with the time, the focus left on the button; once it is back, "Try
+// again" sets the password typed, kept meanwhile.
+func TestActivationDirectoryDownOnPhone(t *testing.T) {
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	const initial = "Initial!Passw0rd-2026"
+	dns := map[string]string{}
+	for _, lang := range site.Languages {
+		dn, err := ol.CreateUser("ola"+lang, initial)
+		require.NoError(t, err)
+		dns[lang] = dn
+	}
+	b := startBackend(t, flags...)
+	const good = "Kveldssol over Lyngen-fjorden 42!"
+	const heading = `document.querySelector('[data-testid=state-directorydown] h2')`
+	kept := `(() => { const p = document.getElementById('new-password').value; return p === ` + jsString(good) + ` && p === document.getElementById('confirm-password').value; })()`
+	retry := func(t *testing.T, tb *chrome.Tab) {
+		t.Helper()
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=directory-retry]').focus(), document.querySelector('[data-testid=directory-retry]').click(), true)`)
+	}
+
+	var tb *chrome.Tab
+	for _, lang := range site.Languages {
+		tb = openForm(t, inLang(b.activation(t, "ola"+lang, "Ola Nordmann", "default"), lang), 375)
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		ol.Stop()
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').focus(), document.querySelector('[data-testid=submit]').click(), true)`)
+		stateShown(t, tb, "directorydown")
+		chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
+		g := chrome.Eval[stateGeometry](t, tb, measureState)
+		assert.Equal(t, []string{"directorydown"}, g.States, "the visible state")
+		assert.Empty(t, g.Overlaps, "parts that overlap")
+		assert.Empty(t, g.Outside, "parts wider than the screen")
+		assert.Empty(t, g.Clipped, "parts whose text is cut off")
+		assert.False(t, g.ScrollsX, "the page scrolls sideways")
+		tx := site.Texts(lang)
+		assert.Equal(t, tx.ActDirectoryDownTitle(), chrome.Eval[string](t, tb, heading+`.textContent`), lang)
+		assert.Equal(t, tx.ActDirectoryDownText(), chrome.Eval[string](t, tb, heading+`.nextElementSibling.textContent`), lang)
+		assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), tx.ActDirectoryDownTitle()), "the title names the state")
+		chrome.Poll[bool](t, tb, `document.activeElement === `+heading)
+		assert.False(t, visible(t, tb, "state-form"), "no form, nor its field's \"meets the requirements\"")
+		assert.True(t, visible(t, tb, "directory-retry"))
+		assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
+		assert.True(t, chrome.Eval[bool](t, tb, kept), "what was typed is kept")
+		chrome.Eval[bool](t, tb, env.axe+";true")
+		assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the outage's state")
+		if lang != "en" {
+			restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			require.NoError(t, ol.Start(restart))
+			cancel()
+		}
+	}
+
+	// The English tab: "Try again" while still down.
+	retry(t, tb)
+	still := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(site.Texts("en").ActDirectoryStillDown()), `\{time\}`, `\d\d:\d\d`) + "$")
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=directory-checked]').textContent !== ''`)
+	assert.Regexp(t, still, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=directory-checked]').textContent`))
+	assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=directory-checked]')`).Live, "said to a screen reader")
+	assert.Equal(t, "directory-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+	assert.Equal(t, []string{"directorydown"}, visibleState(t, tb))
+
+	// Back: "Try again" sets the password typed, with the same link.
+	restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, ol.Start(restart))
+	for _, lang := range site.Languages {
+		ok, err := ol.CanBind(dns[lang], initial)
+		require.NoError(t, err)
+		assert.True(t, ok, "nothing was changed (%s)", lang)
+	}
+	retry(t, tb)
+	stateShown(t, tb, "done")
+	ok, err := ol.CanBind(dns["en"], good)
+	require.NoError(t, err)
+	assert.True(t, ok, "set with the link after the outage")
+}
