@@ -51,28 +51,11 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		require.NoError(t, ol.Start(ctx))
 	}
 	screens := screensDir(t)
-	const heading = `document.querySelector('[data-testid=state-directorydown] h2')`
 	// downShown checks the outage's state as the person meets it, in lang.
 	downShown := func(t *testing.T, tb *chrome.Tab, lang string) {
 		t.Helper()
-		stateShown(t, tb, "directorydown")
-		chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
-		g := chrome.Eval[stateGeometry](t, tb, measureState)
-		assert.Equal(t, []string{"directorydown"}, g.States, "the visible state")
-		assert.Empty(t, g.Overlaps, "parts that overlap")
-		assert.Empty(t, g.Outside, "parts wider than the screen")
-		assert.Empty(t, g.Clipped, "parts whose text is cut off")
-		assert.False(t, g.ScrollsX, "the page scrolls sideways")
 		tx := site.Texts(lang)
-		assert.Equal(t, tx.ResetDirectoryDownTitle(), chrome.Eval[string](t, tb, heading+`.textContent`))
-		assert.Equal(t, tx.ResetDirectoryDownText(), chrome.Eval[string](t, tb, heading+`.nextElementSibling.textContent`))
-		assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), tx.ResetDirectoryDownTitle()), "the title names the state")
-		chrome.Poll[bool](t, tb, `document.activeElement === `+heading)
-		assert.False(t, visible(t, tb, "state-form"), "no form to type a password into")
-		assert.True(t, visible(t, tb, "directory-retry"))
-		assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
-		chrome.Eval[bool](t, tb, env.axe+";true")
-		assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the outage's state")
+		outageShown(t, tb, tx.ResetDirectoryDownTitle(), tx.ResetDirectoryDownText(), "no form to type a password into")
 		png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(screens, "reset-directorydown-"+lang+".png"), png, 0o644))
@@ -166,4 +149,33 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 	for _, pw := range []string{"Fjellbekk-Sommer!Grønn 42 Lys", "Kveldssol over Lyngen-fjorden 42!"} {
 		assert.False(t, strings.Contains(b.logs.String(), pw), "a password in the log")
 	}
+}
+
+// outageHeading is the heading of a page's outage state (directorydown).
+const outageHeading = `document.querySelector('[data-testid=state-directorydown] h2')`
+
+// outageShown checks a page's outage state (the reset's, the
+// activation's) as the person meets it: the only state shown, laid out at
+// the tab's width, its heading title and text with the focus on the
+// heading and named by the page's title, no form (why: noForm), "Try
+// again" in sight, and no axe findings.
+func outageShown(t *testing.T, tb *chrome.Tab, title, text, noForm string) {
+	t.Helper()
+	stateShown(t, tb, "directorydown")
+	chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
+	g := chrome.Eval[stateGeometry](t, tb, measureState)
+	assert.Equal(t, []string{"directorydown"}, g.States, "the visible state")
+	assert.Empty(t, g.Overlaps, "parts that overlap")
+	assert.Empty(t, g.Outside, "parts wider than the screen")
+	assert.Empty(t, g.Clipped, "parts whose text is cut off")
+	assert.False(t, g.ScrollsX, "the page scrolls sideways")
+	assert.Equal(t, title, chrome.Eval[string](t, tb, outageHeading+`.textContent`))
+	assert.Equal(t, text, chrome.Eval[string](t, tb, outageHeading+`.nextElementSibling.textContent`))
+	assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), title), "the title names the state")
+	chrome.Poll[bool](t, tb, `document.activeElement === `+outageHeading)
+	assert.False(t, visible(t, tb, "state-form"), noForm)
+	assert.True(t, visible(t, tb, "directory-retry"))
+	assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
+	chrome.Eval[bool](t, tb, env.axe+";true")
+	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the outage's state")
 }
