@@ -27,7 +27,12 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, errorf(CodeNotFound, "no such activation"))
 	case errors.Is(err, ErrNotRevocable):
-		writeError(w, errorf(CodeConflict, "the activation was already used or revoked"))
+		msg := "the activation was already used or revoked"
+		var nr *NotRevocableError
+		if errors.As(err, &nr) {
+			msg = nr.Error()
+		}
+		writeError(w, errorf(CodeConflict, msg))
 	case errors.Is(err, ErrAccountBusy):
 		accountBusy(w, nil, 0, time.Time{})
 	case errors.Is(err, ErrActivationBusy):
@@ -175,7 +180,18 @@ func (h *handler) adminRevoke() http.Handler {
 		if ids == nil {
 			ids = []string{}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"revoked": ids})
+		out := map[string]any{"revoked": ids}
+		if req.Username != "" {
+			// When the person set the account's password with a link: one
+			// sent to the wrong address may have been used by someone else.
+			at, err := h.desk.Activated(r.Context(), req.Username, req.Institution)
+			if err != nil {
+				h.Logger.ErrorContext(r.Context(), "revoke: when the account was activated", "err", err)
+			} else if at != nil {
+				out["activatedAt"] = at
+			}
+		}
+		writeJSON(w, http.StatusOK, out)
 	})
 }
 

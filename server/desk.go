@@ -917,6 +917,59 @@ func (d *Desk) ListMore(ctx context.Context, f ListFilter) ([]ActivationView, bo
 // ErrNotRevocable: the activation was already used or revoked.
 var ErrNotRevocable = errors.New("server: activation already used or revoked")
 
+// NotRevocableError says which, and when: a link used (a password was set
+// with it: revoking it changes nothing, and whoever had it may hold the
+// account) or revoked before. errors.Is(err, ErrNotRevocable) holds.
+type NotRevocableError struct {
+	UsedAt, RevokedAt *time.Time
+}
+
+func (e *NotRevocableError) Error() string {
+	switch {
+	case e.UsedAt != nil:
+		return "the link was used at " + e.UsedAt.UTC().Format(time.RFC3339) + ": a password was set with it, and revoking it changes nothing; " +
+			"if it went to the wrong person, they may have set the account's password: issue a new link to the right person, which sets it again"
+	case e.RevokedAt != nil:
+		return "the link was revoked at " + e.RevokedAt.UTC().Format(time.RFC3339) + " already"
+	}
+	return ErrNotRevocable.Error()
+}
+
+// Is makes errors.Is(err, ErrNotRevocable) hold.
+func (e *NotRevocableError) Is(target error) bool { return target == ErrNotRevocable }
+
+// notRevocable is ErrNotRevocable said of the link of hash: used or
+// revoked, and when (as the store has it now: it may have been used
+// since the desk's list was read).
+func (d *Desk) notRevocable(ctx context.Context, hash []byte) error {
+	recs, err := d.Store.Activations(ctx, store.ActivationFilter{TokenHash: hash, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return ErrNotRevocable
+	}
+	return &NotRevocableError{UsedAt: recs[0].UsedAt, RevokedAt: recs[0].RevokedAt}
+}
+
+// Activated returns when username last activated the account with a link
+// at institution (at any for ""), or nil: never, as far as the links kept
+// say. A revoke by username tells the desk, which found no open link of a
+// person whose link, sent to the wrong address, was used.
+func (d *Desk) Activated(ctx context.Context, username, institution string) (*time.Time, error) {
+	if err := knownInstitution(institution); err != nil {
+		return nil, err
+	}
+	recs, err := d.linksOf(ctx, d.accountName(ctx, institution, username), institution, func(r store.ActivationRecord) bool { return r.UsedAt != nil })
+	if err != nil {
+		return nil, err
+	}
+	var at *time.Time
+	for _, r := range recs {
+		if at == nil || r.UsedAt.After(*at) {
+			at = r.UsedAt
+		}
+	}
+	return at, nil
+}
+
 // knownInstitution refuses an institution id no policy has ("" is none: a
 // filter of every institution); a mistyped one answered "nothing", which
 // the desk read as "already handled".
@@ -974,6 +1027,9 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, reason, ac
 		}
 	}
 	done, _, err := d.revokeAll(ctx, targets, id != "", actor, remote, reason)
+	if errors.Is(err, ErrNotRevocable) {
+		return nil, d.notRevocable(ctx, targets[0].TokenHash)
+	}
 	return done, err
 }
 

@@ -1874,3 +1874,58 @@ func TestRevokeReason(t *testing.T) {
 	require.Len(t, revoked, 1)
 	assert.Equal(t, "id "+out.ID+": sent to the wrong address", revoked[0].Detail)
 }
+
+// TestRevokeUsedLinkSaysSo: the desk revokes a link sent to the wrong
+// person, and that person has used it already. The answer says that the
+// link was used, and when: a password was set with it, and revoking
+// changes nothing. It said "already used or revoked", the same as for a
+// link revoked before, and a revoke by username said nothing at all of the
+// person's used link: the desk could not tell that someone else may hold
+// the account.
+func TestRevokeUsedLinkSaysSo(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	used := e.issue(t, map[string]string{"username": "cato", "institution": "default"}, deskKey)
+	b, err := json.Marshal(map[string]string{"token": tokenOf(t, used.Link), "password": "Granskog!Lirype-Vadmel9"})
+	require.NoError(t, err)
+	resp, got := e.do(t, http.MethodPost, "/api/activation/complete", "application/json", string(b))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", got)
+	var usedAt time.Time
+	for _, v := range e.list(t, "username=cato") {
+		require.NotNil(t, v.UsedAt)
+		usedAt = *v.UsedAt
+	}
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": used.ID, "reason": "sent to the wrong address"}, deskKey)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode)
+	var out struct {
+		Error struct{ Code, Message string }
+	}
+	require.NoError(t, json.Unmarshal(body, &out), "%s", body)
+	assert.Equal(t, "conflict", out.Error.Code)
+	assert.Contains(t, out.Error.Message, "was used at "+usedAt.UTC().Format(time.RFC3339), "said: used, and when")
+	assert.Contains(t, out.Error.Message, "a password was set with it")
+
+	// Revoked before: said so, not "used".
+	other := e.issue(t, map[string]string{"username": "dina", "institution": "default"}, deskKey)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": other.ID}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": other.ID}, deskKey)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode)
+	assert.Contains(t, string(body), "was revoked at ")
+	assert.NotContains(t, string(body), "used")
+
+	// By username: nothing open to revoke, and when the account was set
+	// with a link.
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "cato"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var byName struct {
+		Revoked     []string
+		ActivatedAt *time.Time
+	}
+	require.NoError(t, json.Unmarshal(body, &byName), "%s", body)
+	assert.Empty(t, byName.Revoked)
+	require.NotNil(t, byName.ActivatedAt, "%s", body)
+	assert.True(t, usedAt.Equal(*byName.ActivatedAt))
+	_, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "dina"}, deskKey)
+	assert.NotContains(t, string(body), "activatedAt", "never activated")
+}

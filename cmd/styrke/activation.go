@@ -371,11 +371,21 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
 	}
-	if errors.Is(err, server.ErrNotRevocable) {
+	var nr *server.NotRevocableError
+	switch {
+	case errors.As(err, &nr) && nr.UsedAt != nil:
+		// Sent to the wrong address and used: whoever had it set the
+		// account's password ("used or revoked already" did not say).
+		fmt.Fprintf(stderr, "activation revoke: that link was used at %s: a password was set with it, and revoking it changes nothing.\n"+
+			"If it went to the wrong person, they may have set the account's password: issue a new link to the right person (activation create), which sets the password again when used.\n", osloTime(*nr.UsedAt))
+		return errReported
+	case errors.As(err, &nr) && nr.RevokedAt != nil:
+		fmt.Fprintf(stderr, "activation revoke: that link was revoked at %s already: nothing was revoked\n", osloTime(*nr.RevokedAt))
+		return errReported
+	case errors.Is(err, server.ErrNotRevocable):
 		fmt.Fprintln(stderr, "activation revoke: that link is used or revoked already: nothing was revoked (activation list --username shows its state)")
 		return errReported
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	for _, id := range ids {
@@ -387,6 +397,11 @@ func activationRevoke(ctx context.Context, args []string, getenv func(string) st
 			at = " at " + institution
 		}
 		fmt.Fprintf(stderr, "%s has no open link%s: nothing was revoked\n", username, at)
+		if used, err := d.Activated(ctx, username, institution); err != nil {
+			return err
+		} else if used != nil {
+			fmt.Fprintf(stderr, "note: a link of %s's was used at %s: a password was set with it; if it went to the wrong person, issue a new link to the right person (activation create)\n", username, osloTime(*used))
+		}
 		return nil
 	}
 	fmt.Fprintf(stderr, "%d revoked\n", len(ids))

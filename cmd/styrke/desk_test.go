@@ -320,7 +320,7 @@ func TestActivationCommands(t *testing.T) {
 	_, stderr, err = cli("activation", "revoke", "--id", v.ID)
 	require.Error(t, err, "the resend revoked it already")
 	// Said in the desk's words, not the server package's error.
-	assert.Contains(t, stderr, "that link is used or revoked already: nothing was revoked")
+	assert.Regexp(t, `that link was revoked at \S+ already: nothing was revoked`, stderr)
 	assert.NotContains(t, stderr+err.Error(), "server:")
 	stdout, _, err = cli("activation", "revoke", "--username", "kari", "--reason", "sent to the wrong address")
 	require.NoError(t, err)
@@ -913,4 +913,63 @@ func TestListsInNorwegianTime(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(line), &e))
 		norwegian("time", e.Time)
 	}
+}
+
+// TestRevokeUsedLinkSaysSo: the desk revokes a link it sent to the wrong
+// address, and whoever got it has set the account's password with it
+// already. `activation revoke --id` says the link was used, when, and what
+// to do (a new link to the right person sets the password again); it said
+// "that link is used or revoked already", as for a link revoked before.
+// `revoke --username` says when the account was set with a link, where it
+// said only "has no open link".
+func TestRevokeUsedLinkSaysSo(t *testing.T) {
+	data := t.TempDir()
+	keys := filepath.Join(t.TempDir(), "keys")
+	require.NoError(t, os.WriteFile(keys, []byte("desk "+testDeskKey+"\n"), 0o600))
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
+		"STYRKE_ADMIN_KEYS_FILE": keys, "STYRKE_BASE_URL": "https://styrke.example"}
+	in := startServe(t, env)
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	link, stderr, err := cli("activation", "create", "--username", "cato", "--lang", "nn")
+	require.NoError(t, err, stderr)
+	id := regexp.MustCompile(`id ([0-9a-f]{64})`).FindStringSubmatch(stderr)[1]
+	_, token, _ := strings.Cut(strings.TrimSpace(link), "#/pw/")
+	status, body := in.post(t, "/api/activation/complete", `{"token":"`+token+`","password":"`+testPass+`"}`, false)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	list, _, err := cli("activation", "list", "--username", "cato")
+	require.NoError(t, err)
+	var v struct{ UsedAt *time.Time }
+	require.NoError(t, json.Unmarshal([]byte(list), &v))
+	require.NotNil(t, v.UsedAt)
+	when := v.UsedAt.In(oslo).Format(time.RFC3339)
+
+	_, stderr, err = cli("activation", "revoke", "--id", id, "--reason", "sendt til feil adresse")
+	require.Error(t, err, "nothing was revoked")
+	assert.Contains(t, stderr, "that link was used at "+when+": a password was set with it")
+	assert.Contains(t, stderr, "activation create", "what to do")
+	assert.NotContains(t, stderr, "used or revoked")
+
+	_, stderr, err = cli("activation", "revoke", "--username", "cato")
+	require.NoError(t, err)
+	assert.Contains(t, stderr, "cato has no open link: nothing was revoked")
+	assert.Contains(t, stderr, "a link of cato's was used at "+when)
+
+	// A link revoked before: said so, not "used".
+	_, stderr, err = cli("activation", "create", "--username", "dina")
+	require.NoError(t, err, stderr)
+	other := regexp.MustCompile(`id ([0-9a-f]{64})`).FindStringSubmatch(stderr)[1]
+	_, _, err = cli("activation", "revoke", "--id", other)
+	require.NoError(t, err)
+	_, stderr, err = cli("activation", "revoke", "--id", other)
+	require.Error(t, err)
+	assert.Contains(t, stderr, "that link was revoked at ")
+	assert.NotContains(t, stderr, "used")
+	_, stderr, err = cli("activation", "revoke", "--username", "dina")
+	require.NoError(t, err)
+	assert.NotContains(t, stderr, "was used", "dina never activated")
 }
