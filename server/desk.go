@@ -1130,7 +1130,9 @@ func (d *Desk) revokeAll(ctx context.Context, targets []store.ActivationRecord, 
 }
 
 // Resend issues a new activation like the one with id (same person, contact
-// and language), delivers it, and revokes the old one.
+// and language), delivers it, and revokes the old one; not when every
+// channel failed to deliver the new one and the old one is open: it may
+// yet arrive (Issued.AlsoOpen names it, and a warning says why).
 func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, error) {
 	h, err := ParseID(id)
 	if err != nil {
@@ -1151,6 +1153,15 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote})
 	if err != nil {
 		return Issued{}, err
+	}
+	if len(is.Deliveries) > 0 && !is.Delivered() && d.view(old).State == StateOpen {
+		// The new link reached no one (the mail server down): the old
+		// one may yet arrive, or be in the person's spam folder, and
+		// revoked it would tell them it had expired. It stays open,
+		// named in AlsoOpen, until the desk revokes it.
+		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: the new one reached no one, and the old one may yet arrive; "+
+			"revoke it once the person has the new one")
+		return is, nil
 	}
 	if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,

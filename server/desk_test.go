@@ -1929,3 +1929,54 @@ func TestRevokeUsedLinkSaysSo(t *testing.T) {
 	_, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "dina"}, deskKey)
 	assert.NotContains(t, string(body), "activatedAt", "never activated")
 }
+
+// TestResendThatReachesNoOneKeepsTheOldLink: a person says the e-mail did
+// not come, and the desk resends while the mail server is down. The new
+// link reaches no one (it is returned to the desk), and the old one stays
+// open, named in alsoOpen and a warning: the old e-mail may yet arrive,
+// or be in the spam folder. It was revoked all the same, and the person
+// who found it there was told the link had expired. A resend that
+// delivers revokes the old one, as before.
+func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}, deskKey)
+	require.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, first.Deliveries)
+	oldToken := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
+
+	e.smtp.Down()
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var re struct {
+		issued
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(body, &re))
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "temporary"}}, re.Deliveries)
+	assert.NotEmpty(t, re.Link, "the new link goes to the desk")
+	assert.Equal(t, []string{first.ID}, re.AlsoOpen, "the old link is named as still open")
+	require.Len(t, re.Warnings, 1)
+	assert.Contains(t, re.Warnings[0], "not revoked")
+	states := map[string]server.State{}
+	for _, v := range e.list(t, "username=kari") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, map[string]server.State{first.ID: server.StateOpen, re.ID: server.StateOpen}, states)
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the old link still works: %s", body)
+	assert.Empty(t, e.auditLog(t, store.AuditFilter{Event: store.EventRevoked}))
+
+	// Back: a resend that delivers replaces the link resent.
+	e.smtp.Up(t)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var again issued
+	require.NoError(t, json.Unmarshal(body, &again))
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, again.Deliveries)
+	assert.Equal(t, []string{re.ID}, again.AlsoOpen, "the undelivered one is still named")
+	states = map[string]server.State{}
+	for _, v := range e.list(t, "username=kari") {
+		states[v.ID] = v.State
+	}
+	assert.Equal(t, server.StateRevoked, states[first.ID])
+	assert.Equal(t, server.StateOpen, states[again.ID])
+}

@@ -423,7 +423,7 @@ func parseIssuedBefore(v string) (time.Time, error) {
 func activationResend(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newActivationCmd("resend", getenv, stderr)
 	var id string
-	c.fs.StringVar(&id, "id", "", "the activation's id (from list); a new link replaces it")
+	c.fs.StringVar(&id, "id", "", "the activation's id (from list); a new link replaces it (it stays open when the new one reaches no one)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
