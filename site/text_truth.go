@@ -181,6 +181,14 @@ func (t Text) EmbedFallback() string {
 		"The strength meter is loading … If it does not come, the password is still checked when you submit the form.")
 }
 
+// EmbedField says what the embed guide's password field carries: the
+// fallback text's id in its aria-describedby, and why.
+func (t Text) EmbedField() string {
+	return t.pick("Passordfeltet ditt har id-en som for nevner, og reservetekstens id i aria-describedby (ved siden av id-er som står der fra før). Da leser en skjermleser reserveteksten ved feltet når måleren ikke kan kjøre (et blokkert skript, ingen WebAssembly), og målerens vurdering i stedet når den kjører:",
+		"Passordfeltet ditt har id-en som for nemner, og id-en til reserveteksten i aria-describedby (ved sida av id-ar som står der frå før). Då les ein skjermlesar reserveteksten ved feltet når målaren ikkje kan køyre (eit blokkert skript, ingen WebAssembly), og vurderinga til målaren i staden når han køyrer:",
+		"Your password field has the id that for names, and the fallback text's id in its aria-describedby (beside any ids already there). A screen reader then reads the fallback text at the field when the meter cannot run (a blocked script, no WebAssembly), and the meter's verdict in its place once it runs:")
+}
+
 // DesNotSimulated says what the designer does not check: it asks no breach
 // service and knows no one's earlier passwords.
 func (t Text) DesNotSimulated() string {

@@ -695,11 +695,15 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
       }
     }
     // A light-DOM description of the unmet rules for aria-describedby (IDREFs
-    // cannot point into a shadow root).
-    this._desc = document.createElement("span");
-    this._desc.id = this._id + "-unmet";
-    this._desc.slot = "description";
-    this.append(this._desc);
+    // cannot point into a shadow root): the page's fallback text where the
+    // embed guide's lines gave one (a child with slot="description", which
+    // the field's aria-describedby names for when the meter cannot run), so
+    // that the meter's words take its place at the field rather than being
+    // read after it; else one of its own. Kept for the next field.
+    const d = (this._desc ||= this.querySelector("[slot=description]") || el("span"));
+    d.id ||= this._id + "-unmet";
+    d.slot = "description";
+    this.append(d);
     this._describe();
   }
 
@@ -721,7 +725,6 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     const ids = (input.getAttribute(ADB) || "").split(/\s+/).filter((i) => i && i !== this._desc.id);
     if (ids.length) input.setAttribute(ADB, ids.join(" "));
     else input.removeAttribute(ADB);
-    this._desc.remove();
     clearTimeout(this._liveTimer);
     this._liveTimer = 0;
     this._input = null;

@@ -99,6 +99,12 @@ declare global {
    * <styrke-meter for="input-id" policy="uit" lang="nb" username="..." name="..."
    *   birthdate="YYYY-MM-DD" phone="..." username-input="id" name-input="id"
    *   base="https://api.pwnedpasswords.com">
+   *   <span id="pw-meter" slot="description">fallback text</span></styrke-meter>
+   * A child with slot="description" (the fallback text, which the field's
+   * aria-describedby names for when the meter cannot run) becomes the
+   * meter's description of the field once it runs: its text is replaced
+   * by the verdict. Without one the meter adds its own child and its id to
+   * the field's aria-describedby.
    */
   interface HTMLStyrkeMeterElement extends HTMLElement {
     /** The Result for the field's current value, or null before the module is ready. */

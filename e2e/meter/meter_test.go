@@ -338,6 +338,7 @@ func TestFieldAddedOrReplacedLater(t *testing.T) {
 	setValue(t, tab, "pw", "Fjellbekk")
 	chrome.Poll[bool](t, tab, meterJS+`.shadowRoot.querySelectorAll(".cell").length === 9`)
 	assert.Equal(t, 9, cells())
+	assert.Contains(t, pwDescription(t, tab), "Passordet må ha minst 16 tegn (det har 9).", "the new field is described by the meter")
 
 	chrome.Eval[bool](t, tab, `(() => { const m = document.createElement("styrke-meter"); m.setAttribute("for", "late");
 		m.id = "late-meter"; document.body.append(m); return true })()`)

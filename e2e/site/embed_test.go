@@ -164,3 +164,80 @@ func TestEmbedOriginNotAllowed(t *testing.T) {
 		assert.Contains(t, m, host, "the hint names the page's origin")
 	}
 }
+
+// TestEmbedFallbackDescribesTheField: the guide's lines and its password
+// field, pasted as printed into a page at 375 px, tie the fallback text to
+// the field (aria-describedby), so that a screen reader hears it at the
+// field when the meter cannot run (its script blocked by the page's CSP);
+// once the meter runs, the field is described by the meter's own words
+// (its verdict, or why it could not start), never by the fallback text as
+// well. The fallback text was tied to nothing: a screen reader's user at
+// the field of a page whose CSP blocked the script heard nothing of it.
+func TestEmbedFallbackDescribesTheField(t *testing.T) {
+	tb := env.browser.Tab(t)
+	run(t, tb, chromedp.Navigate(env.server.URL+site.Path(site.Embed, "en")))
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-origin-placeholder]') === null`)
+	snippet := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=snippet]').innerText`)
+	csp := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=host-csp]').innerText`)
+	field := chrome.Eval[string](t, tb, `document.querySelector('[data-testid=snippet-field]').innerText`)
+	require.Contains(t, field, `id="password"`)
+	fallback := site.Texts("en").EmbedFallback()
+	origin := env.server.URL
+
+	// open serves the field and the lines under csp and opens them at
+	// 375 px.
+	open := func(t *testing.T, csp string, allow func(string) bool) *chrome.Tab {
+		t.Helper()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Security-Policy", csp)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title></head><body><main>
+<label for="password">Password</label>` + field + `
+` + snippet + `
+</main></body></html>`))
+		}))
+		t.Cleanup(srv.Close)
+		ht := env.browser.Tab(t)
+		if allow != nil {
+			ht.Allow(allow)
+		}
+		run(t, ht, chromedp.EmulateViewport(375, 900), chromedp.Navigate(srv.URL))
+		chrome.Poll[bool](t, ht, `document.readyState === 'complete'`)
+		return ht
+	}
+	desc := func(t *testing.T, ht *chrome.Tab) string {
+		t.Helper()
+		return chrome.AX(t, ht, `document.getElementById('password')`).Description
+	}
+
+	t.Run("the meter runs", func(t *testing.T) {
+		ht := open(t, "default-src 'self'; "+csp, nil)
+		chrome.Poll[bool](t, ht, `!!globalThis.styrke && document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent === "Type a password."`)
+		assert.Equal(t, "Type a password.", desc(t, ht), "the field's description is the meter's verdict alone")
+		run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), "Fjellbekk-Sommer!Gronn-42-Lys"))
+		chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent === "The password meets the requirements."`)
+		assert.Equal(t, "The password meets the requirements.", desc(t, ht))
+		assert.NotContains(t, chrome.Eval[string](t, ht, `document.body.innerText`), fallback, "the fallback text is out of view")
+	})
+
+	t.Run("the script is blocked", func(t *testing.T) {
+		// A page whose CSP was not given the guide's sources.
+		ht := open(t, "default-src 'self'", func(msg string) bool { return strings.Contains(msg, origin+site.MeterPath) })
+		chrome.Poll[bool](t, ht, `performance.now() > 1000`)
+		require.False(t, chrome.Eval[bool](t, ht, `!!customElements.get('styrke-meter')`), "the script ran")
+		assert.Equal(t, fallback, desc(t, ht), "the field's description is the fallback text")
+		assert.Equal(t, fallback, chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').innerText.trim()`), "the fallback text is in view")
+	})
+
+	t.Run("WebAssembly is blocked", func(t *testing.T) {
+		// The guide's sources without 'wasm-unsafe-eval': the script runs
+		// and says why the meter cannot.
+		ht := open(t, "default-src 'self'; "+strings.ReplaceAll(csp, " 'wasm-unsafe-eval'", ""), func(msg string) bool {
+			return strings.Contains(msg, "WebAssembly") || strings.Contains(msg, "wasm")
+		})
+		chrome.Poll[bool](t, ht, `document.querySelector('styrke-meter')._failed === "blocked"`)
+		blocked := chrome.Eval[string](t, ht, `document.querySelector('styrke-meter').shadowRoot.querySelector('.status').textContent`)
+		require.Contains(t, blocked, "security policy blocks WebAssembly")
+		assert.Equal(t, blocked, desc(t, ht), "the field's description is the meter's state alone")
+	})
+}
