@@ -504,8 +504,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     // so nothing is ever clipped. The box is as wide as its frame (.svb),
     // whose hidden line of zeros (.svb::before, c{k}) gives the width in
     // the number's own font and spacing. The frame widens when a longer
-    // number comes and keeps its width until the field is empty, so that
-    // "43,5" → "44" → "44,5" does not resize it on every other keystroke.
+    // number comes and keeps its width until the field is empty or the
+    // person pauses (_announce), so that "43,5" → "44" → "44,5" does not
+    // resize it on every other keystroke.
     this._svb = el("span", "svb c2");
     this._sv = el("span", "sv");
     this._svb.append(this._sv);
@@ -998,7 +999,7 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     setText(this._status, verdict);
     setClass(this._status, "status" + (empty ? "" : r.ok ? " ok" : " bad"));
     setText(this._desc, empty || r.ok ? verdict : verdict + " " + unmet.join(" "));
-    this._pending = { empty, ok: r.ok, verdict, vs: r.violations, t, th };
+    this._pending = { empty, ok: r.ok, verdict, vs: r.violations, t, th, svw };
     // One timer, pushed back by each keystroke after it (clearing and
     // setting a timer every keystroke was about a tenth of its script).
     this._liveDue = performance.now() + LIVE_DELAY;
@@ -1040,10 +1041,13 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
   // _announce puts into the polite live region what changed since it last
   // spoke: the reasons that are new (not the whole list, and not a reason
   // whose numbers merely moved), the verdict when it flipped, or which
-  // reasons are now met.
+  // reasons are now met; and fits the score's box to the score.
   _announce() {
     const p = this._pending;
     if (!p) return;
+    // The score's box, which only widens while the person types, fits the
+    // score now that they paused ("9" sat after a gap of two digits).
+    setClass(this._svb, "svb c" + (this._svw = p.svw));
     if (p.empty) {
       this._said = null;
       return;

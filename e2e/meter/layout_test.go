@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -70,6 +71,52 @@ func TestScoreNumberFits(t *testing.T) {
 		assert.Less(t, f.Gap, 0.25*f.Ch, "score %q: space before it in its box, px (ch is %.1f px)", f.Text, f.Ch)
 	}
 	assert.Equal(t, map[bool]bool{true: true, false: true}, seen, "scores with and without a decimal separator")
+}
+
+// TestScoreBoxFitsAfterAPause: a score that gets shorter while the person
+// types (characters deleted, a shorter password pasted over a longer one)
+// keeps its box's width while they type, so that "43,5" → "44" → "44,5"
+// does not resize it at every other keystroke, and is fitted by its box
+// once they pause. The box kept the widest score's width until the field
+// was empty: "9" sat after a gap of two digits.
+func TestScoreBoxFitsAfterAPause(t *testing.T) {
+	tab := env.browser.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(375, 900)))
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(env.site.URL+"/index.html")))
+	chrome.Poll[bool](t, tab, `!!globalThis.styrke && `+meterJS+`.shadowRoot.querySelector(".sv") !== null`)
+	// gap is the space before the score's number in its box, in ch.
+	const gap = `(() => {
+		const sv = ` + meterJS + `.shadowRoot.querySelector('.sv'), r = document.createRange();
+		r.selectNodeContents(sv);
+		const probe = document.createElement('span');
+		probe.textContent = '0000000000';
+		sv.parentNode.append(probe);
+		const ch = probe.getBoundingClientRect().width / 10;
+		probe.remove();
+		return (r.getBoundingClientRect().left - sv.getBoundingClientRect().left) / ch;
+	})()`
+	for _, tc := range []struct{ name, from, to string }{
+		{"characters deleted", "ÆØÅæøå!#%&/()=?1234567890abcdefghijklmnopqrstuvwxyz", "ÆØÅæøå!"},
+		{"a shorter password pasted", "ÆØÅæøå!#%&/()=?1234567890abcdefghijklmnopqrstuvwxyz", "Sol"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			setValue(t, tab, "pw", "")
+			// Typed, then shortened, with no pause between.
+			chrome.Eval[bool](t, tab, `(() => {
+				const input = document.querySelector('#pw'), from = [...`+js(tc.from)+`], to = `+js(tc.to)+`;
+				const set = (v) => { input.value = v; input.dispatchEvent(new Event('input', {bubbles: true})); };
+				for (let i = 1; i <= from.length; i++) set(from.slice(0, i).join(''));
+				if (`+js(tc.name == "characters deleted")+`) for (let i = from.length - 1; i >= [...to].length; i--) set(from.slice(0, i).join(''));
+				else set(to);
+				return true;
+			})()`)
+			score := chrome.Eval[string](t, tab, meterJS+`.shadowRoot.querySelector('.sv').textContent`)
+			require.Greater(t, chrome.Eval[float64](t, tab, gap), 0.5, "score %q: the box keeps the longer score's width while the person types", score)
+			// The live region speaks 700 ms after the last keystroke.
+			_, err := chrome.PollErr[bool](tab, gap+` < 0.25`, 3*time.Second)
+			assert.NoError(t, err, "score %q: space before it in its box after a pause, ch: %.2f", score, chrome.Eval[float64](t, tab, gap))
+		})
+	}
 }
 
 // textSpacing is the style sheet of WCAG 2.2 SC 1.4.12 (Text Spacing): line
