@@ -411,3 +411,13 @@ func TestPrivacyLink(t *testing.T) {
 		assert.Empty(t, find(doc, "privacy"))
 	}
 }
+
+// TestMeterProbesMeterPath: the meter tells a Styrke server that refuses the
+// page's origin from one that is down behind a proxy by asking for the
+// script at MeterPath, readable from any origin (fetchRange in
+// wasm/styrke-meter.js); it names the path as a literal of its own.
+func TestMeterProbesMeterPath(t *testing.T) {
+	js, err := os.ReadFile(filepath.Join("..", "wasm", "styrke-meter.js"))
+	require.NoError(t, err)
+	assert.Contains(t, string(js), `"`+site.MeterPath+`"`)
+}

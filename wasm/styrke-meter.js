@@ -418,14 +418,17 @@ function fetchRange(base, prefix, signal) {
   if (p) return p;
   p = (async () => {
     const u = base.replace(/\/+$/, "") + "/range/" + prefix, o = { credentials: "omit", referrerPolicy: "no-referrer" };
+    const s = () => AbortSignal.any([signal, AbortSignal.timeout(3000)]);
     let res;
     try {
-      res = await fetch(u, { ...o, headers: { "Add-Padding": "true" }, signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]) });
+      res = await fetch(u, { ...o, headers: { "Add-Padding": "true" }, signal: s() });
     } catch (e) {
-      // CORS refuses as a lost connection does (a TypeError); a server that
-      // answers a no-cors request is there, and does not allow this page's
-      // origin (Styrke's --origins).
-      if (e instanceof TypeError) e.cors = await fetch(u, { ...o, mode: "no-cors", signal }).then(() => 1, () => 0);
+      // CORS refuses as a lost connection does (a TypeError), and so does a
+      // proxy's 502 for a server that is down. A Styrke server that sends
+      // its meter's script (readable from any origin) is there, and does
+      // not allow this page's origin (--origins). Within the same time
+      // limit: a server that does not answer is no refusal.
+      if (e instanceof TypeError) e.cors = await fetch(new URL("/meter/styrke-meter.js", u), { ...o, method: "HEAD", signal: s() }).then((r) => r.ok, () => 0);
       throw e;
     }
     if (!res.ok) throw new Error("status " + res.status);

@@ -3,6 +3,8 @@ package site_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -240,4 +242,80 @@ func TestEmbedFallbackDescribesTheField(t *testing.T) {
 		require.Contains(t, blocked, "security policy blocks WebAssembly")
 		assert.Equal(t, blocked, desc(t, ht), "the field's description is the meter's state alone")
 	})
+}
+
+// TestEmbedOriginHintOnlyForARefusal: the console's --origins hint
+// (TestEmbedOriginNotAllowed) is given for a Styrke server that answers and
+// refuses the page's origin, also through a proxy, and not for one that is
+// down behind a proxy, whose 502 refuses the page as CORS does: the hint
+// said the origin was not allowed, and sent the page's developer to
+// --origins while the server was down. A server that refuses and then
+// never answers leaves "could not check" after the time limit: the check
+// that told the two apart had none, and the meter said "Checking breached
+// password lists …" for good.
+func TestEmbedOriginHintOnlyForARefusal(t *testing.T) {
+	// proxy is a reverse proxy to target: 502 when target does not answer.
+	proxy := func(t *testing.T, target string) string {
+		u, err := url.Parse(target)
+		require.NoError(t, err)
+		p := httptest.NewServer(httputil.NewSingleHostReverseProxy(u))
+		t.Cleanup(p.Close)
+		return p.URL
+	}
+	// hung refuses the page's preflight at once and answers nothing else.
+	hung := func(t *testing.T) string {
+		stop := make(chan struct{})
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+		}))
+		t.Cleanup(s.Close)
+		t.Cleanup(func() { close(stop) })
+		return s.URL
+	}
+	down := httptest.NewServer(nil)
+	down.Close()
+	refusing := startBackend(t, "--origins", "https://www.other.example")
+	for _, tc := range []struct {
+		name   string
+		server func(t *testing.T) string
+		hint   bool
+	}{
+		{"a proxy in front of a server that refuses the page", func(t *testing.T) string { return proxy(t, refusing.base) }, true},
+		{"a proxy in front of a server that is down", func(t *testing.T) string { return proxy(t, down.URL) }, false},
+		{"a server that refuses, then does not answer", hung, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			server := tc.server(t)
+			csp := "default-src 'self'; script-src 'self' " + env.server.URL + " 'wasm-unsafe-eval'; connect-src 'self' " + env.server.URL + " " + server
+			host := foreignHost(t, csp, `<script type="module" async src="`+env.server.URL+site.MeterPath+`"></script>
+<styrke-meter for="password" policy="uit" base="`+server+site.BreachBase+`"></styrke-meter><button>Next</button>`)
+			ht := env.browser.Tab(t)
+			ht.Allow(func(msg string) bool { return strings.Contains(msg, server) })
+			w := chrome.ListenWarnings(t, ht)
+			run(t, ht, chromedp.Navigate(host))
+			chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+			run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), "Fjellbekk-Sommer!Gronn-45-Lys"))
+			chrome.Eval[bool](t, ht, `(document.querySelector("button").focus(), true)`)
+			// The range request's time limit is 3 s, and the check after it.
+			state := `document.querySelector('styrke-meter').shadowRoot.querySelector('.breach').dataset.state`
+			_, err := chrome.PollErr[bool](ht, state+` === "unavailable"`, 10*time.Second)
+			require.NoError(t, err, "the breach check's state: %q", chrome.Eval[string](t, ht, state))
+			if tc.hint {
+				assert.Eventually(t, func() bool { return len(w.With("--origins")) > 0 }, 10*time.Second, 20*time.Millisecond, "a console hint naming --origins; warnings: %q", w.With(""))
+				for _, m := range w.With("--origins") {
+					assert.Contains(t, m, host, "the hint names the page's origin")
+				}
+				return
+			}
+			chrome.Eval[bool](t, ht, `new Promise((r) => setTimeout(() => r(true), 300))`)
+			assert.Empty(t, w.With("--origins"), "a hint of --origins for a server that is down")
+		})
+	}
 }
