@@ -33,7 +33,7 @@ type ResetText struct {
 	ResetUnavailableTitle, ResetUnavailable                    string
 	ResetEndedTitle, ResetEnded, ResetAgain                    string
 	ResetFormLead, ResetCancel, ResetDoneTitle, ResetDone      string
-	ResetBusy, ResetDirectoryDown                              string
+	ResetBusy                                                  string
 	ResetDirectoryError                                        string
 	ChangeLead, ChangeCurrent, ChangeDoneTitle, ChangeDone     string
 	ChangeWrong, ChangeTooMany, ChangeSubmit, ChangeForgotLink string
@@ -75,7 +75,7 @@ var resetTexts = [3]ResetText{
 		ResetEndedTitle: "Økten er avsluttet", ResetEnded: "Tilbakestillingen er brukt, avbrutt eller utløpt. Logg inn på nytt for å velge passord.", ResetAgain: "Start på nytt",
 		ResetFormLead: "Du er logget inn. Velg et nytt passord til kontoen under.", ResetCancel: "Avbryt og logg ut",
 		ResetDoneTitle: "Passordet er endret", ResetDone: "Du kan logge inn med det nye passordet nå. Du er logget ut her.",
-		ResetBusy: "Passordet lagres allerede i en annen fane. Vent litt.", ResetDirectoryDown: "Brukerkatalogen svarer ikke. Ingenting er endret. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikke settes på grunn av et oppsettsproblem hos institusjonen. Ingenting er endret. Kontakt brukerstøtten.",
+		ResetBusy: "Passordet lagres allerede i en annen fane. Vent litt.", ResetDirectoryError: "Passordet kunne ikke settes på grunn av et oppsettsproblem hos institusjonen. Ingenting er endret. Kontakt brukerstøtten.",
 		ChangeLead: "Skriv brukernavnet og passordet du har nå, og velg et nytt.", ChangeCurrent: "Nåværende passord",
 		ChangeDoneTitle: "Passordet er endret", ChangeDone: "Bruk det nye passordet neste gang du logger inn.",
 		ChangeWrong: "Brukernavnet eller det nåværende passordet er feil. Etter for mange feil passord, her eller andre steder, kan kontoen være låst en stund; da kan du velge nytt passord med «Glemt passord».", ChangeTooMany: "For mange feil forsøk. Vent et kvarter, eller bruk «Glemt passord».", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukerstøtten.",
@@ -101,7 +101,7 @@ var resetTexts = [3]ResetText{
 		ResetEndedTitle: "Økta er avslutta", ResetEnded: "Tilbakestillinga er brukt, avbroten eller gått ut. Logg inn på nytt for å velje passord.", ResetAgain: "Start på nytt",
 		ResetFormLead: "Du er logga inn. Vel eit nytt passord til kontoen under.", ResetCancel: "Avbryt og logg ut",
 		ResetDoneTitle: "Passordet er endra", ResetDone: "Du kan logge inn med det nye passordet no. Du er logga ut her.",
-		ResetBusy: "Passordet blir allereie lagra i ei anna fane. Vent litt.", ResetDirectoryDown: "Brukarkatalogen svarar ikkje. Ingenting er endra. Prøv igjen om litt.", ResetDirectoryError: "Passordet kunne ikkje setjast på grunn av eit oppsettsproblem hos institusjonen. Ingenting er endra. Kontakt brukarstøtta.",
+		ResetBusy: "Passordet blir allereie lagra i ei anna fane. Vent litt.", ResetDirectoryError: "Passordet kunne ikkje setjast på grunn av eit oppsettsproblem hos institusjonen. Ingenting er endra. Kontakt brukarstøtta.",
 		ChangeLead: "Skriv brukarnamnet og passordet du har no, og vel eit nytt.", ChangeCurrent: "Noverande passord",
 		ChangeDoneTitle: "Passordet er endra", ChangeDone: "Bruk det nye passordet neste gong du loggar inn.",
 		ChangeWrong: "Brukarnamnet eller det noverande passordet er feil. Etter for mange feil passord, her eller andre stader, kan kontoen vere låst ei stund; då kan du velje nytt passord med «Gløymt passord».", ChangeTooMany: "For mange feil forsøk. Vent eit kvarter, eller bruk «Gløymt passord».", ChangeDisabled: "Kontoen er deaktivert eller har gått ut. Kontakt brukarstøtta.",
@@ -127,7 +127,7 @@ var resetTexts = [3]ResetText{
 		ResetEndedTitle: "The session has ended", ResetEnded: "The reset was used, cancelled or has expired. Sign in again to choose a password.", ResetAgain: "Start again",
 		ResetFormLead: "You are signed in. Choose a new password for the account below.", ResetCancel: "Cancel and sign out",
 		ResetDoneTitle: "Your password is changed", ResetDone: "You can log in with the new password now. You are signed out here.",
-		ResetBusy: "The password is already being saved in another tab. Wait a moment.", ResetDirectoryDown: "The user directory does not answer. Nothing was changed. Try again shortly.", ResetDirectoryError: "The password could not be set because of a configuration problem at your institution. Nothing was changed. Contact the service desk.",
+		ResetBusy: "The password is already being saved in another tab. Wait a moment.", ResetDirectoryError: "The password could not be set because of a configuration problem at your institution. Nothing was changed. Contact the service desk.",
 		ChangeLead: "Enter your username and your current password, and choose a new one.", ChangeCurrent: "Current password",
 		ChangeDoneTitle: "Your password is changed", ChangeDone: "Use the new password the next time you log in.",
 		ChangeWrong: "The username or the current password is wrong. After too many wrong passwords, here or elsewhere, the account may be locked for a while; then you can choose a new password with “Forgot password”.", ChangeTooMany: "Too many wrong attempts. Wait a quarter of an hour, or use “Forgot password”.", ChangeDisabled: "The account is disabled or has expired. Contact the service desk.",

@@ -509,3 +509,13 @@ func (t Text) ActDirectoryStillDown() string {
 		"Prøvd på nytt kl. {time}: brukarkatalogen svarar framleis ikkje.",
 		"Tried again at {time}: the user directory still does not answer.")
 }
+
+// ChangeDirectoryDownText says, on the change page's state for a directory
+// that does not answer at the submit (503 directory_unavailable), that the
+// password was not changed (the current one is still the password), and
+// that "Try again" sends what was typed, kept in the page only.
+func (t Text) ChangeDirectoryDownText() string {
+	return t.pick("Brukerkatalogen der passordet ditt endres, svarer ikke akkurat nå, så passordet ditt er ikke endret: det er fortsatt det du har nå. Prøv igjen om noen minutter; det du skrev, er tatt vare på i denne siden.",
+		"Brukarkatalogen der passordet ditt blir endra, svarar ikkje akkurat no, så passordet ditt er ikkje endra: det er framleis det du har no. Prøv igjen om nokre minutt; det du skreiv, er teke vare på i denne sida.",
+		"The user directory where your password is changed does not answer right now, so your password was not changed: it is still the one you have now. Try again in a few minutes; what you typed is kept on this page.")
+}

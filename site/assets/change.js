@@ -80,7 +80,27 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  const done = styrkeForm.busy(submit, msg.msgBusy);
+  await send(submit);
+});
+
+// The directory's outage at the submit (503 directory_unavailable): its
+// own state, what was typed kept in the hidden form (the current password
+// in its field, as typed, and nowhere else), and "Try again" to send it
+// once more. Beside the form, the new password's description said it
+// "meets the requirements", as if it could be set.
+const directoryRetry = root.querySelector('[data-directory-retry]');
+const directoryChecked = root.querySelector('[data-directory-checked]');
+const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+
+// send sends what was typed, button showing that it is busy, and shows the
+// answer. From "Try again" (button directoryRetry), a directory still down
+// is said with its time in the status line, the focus left on the button;
+// any other answer but the done page's shows the form again, the focus on
+// its button, right below the answer's words, unless the answer moves it
+// to a field.
+async function send(button) {
+  const again = button === directoryRetry;
+  const done = styrkeForm.busy(button, msg.msgBusy);
   let res = null;
   try {
     res = await styrkeForm.api('/api/change', { username: username.value, institution: institution.value, current: current.value, password: password.value });
@@ -88,6 +108,16 @@ form.addEventListener('submit', async (event) => {
     res = null;
   }
   done();
+  if (res?.status === 503 && res.data?.error?.code === 'directory_unavailable') {
+    setList([]);
+    directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.show(root, 'directorydown', !again);
+    return;
+  }
+  if (again && res?.status !== 200 && res?.status !== 204) {
+    styrkeForm.show(root, 'form', false);
+    submit.focus();
+  }
   if (!res) {
     setList([msg.msgError]);
     return;
@@ -170,11 +200,10 @@ form.addEventListener('submit', async (event) => {
       return;
     case 503: {
       const code = res.data?.error?.code;
-      // The directory's outage and the service's own (its database,
-      // "unavailable") are told apart: both read "the directory is down".
+      // The directory's outage has its state (above); the service's own
+      // (its database, "unavailable") is not said as the directory's.
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
-        directory_unavailable: msg.msgDirectorydown,
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
@@ -186,6 +215,11 @@ form.addEventListener('submit', async (event) => {
       // not the connection's.
       setList([msg.msgServererror]);
   }
+}
+
+directoryRetry.addEventListener('click', () => {
+  if (styrkeForm.isBusy(directoryRetry)) return;
+  send(directoryRetry);
 });
 
 username.addEventListener('input', () => username.removeAttribute('aria-invalid'));
