@@ -599,6 +599,44 @@ func TestChangeDirectoryDown(t *testing.T) {
 	})
 }
 
+// TestChangeDirectoryHangs: a change while the directory hangs (its
+// processes stopped: connections are taken, nothing answers) answers 503
+// directory_unavailable with Retry-After within the server's write timeout
+// (30 s), and says so without a secret, in the answer and the log. The try
+// is not counted as a wrong current password: with a limit of one, the
+// retry once the directory answers again changes the password, not 429;
+// nor is it audited as refused.
+func TestChangeDirectoryHangs(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, func(d *server.Deps) { d.ChangeUserLimit = 1 })
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		pw := password(t)
+		s.Hang()
+		t.Cleanup(s.Resume)
+		start := time.Now()
+		a := e.change(user, initial, pw)
+		took := time.Since(start)
+		s.Resume()
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		assert.NotEmpty(t, a.RetryAfter)
+		assert.Less(t, took, 25*time.Second, "answered well within the server's write timeout")
+		assert.Contains(t, string(a.Body), "the directory is unavailable; nothing was changed")
+		assert.Regexp(t, `level=WARN msg="directory unavailable" id=\w+ err="directory: unavailable: `, e.logs.String())
+		assert.True(t, e.binds(dn, initial), "nothing was changed")
+
+		a = e.change(user, initial, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw))
+		evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventRefused})
+		require.NoError(t, err)
+		assert.Empty(t, evs, "the outage audited as a refusal")
+		e.noSecrets(initial, pw)
+	})
+}
+
 // TestResetSessionDirectoryDown: the person back from ID-porten while the
 // directory is down is told so by the session's answer, before typing a
 // password: 503 directory_unavailable with Retry-After, and a log line of

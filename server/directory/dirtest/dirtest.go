@@ -224,6 +224,7 @@ func (s *Server) Stop() {
 	}
 	pid := s.cmd.Process.Pid
 	syscall.Kill(-pid, syscall.SIGTERM) // the whole group: samba forks
+	syscall.Kill(-pid, syscall.SIGCONT) // a hung one (Hang) ends too
 	select {
 	case <-s.done:
 	case <-time.After(10 * time.Second):
@@ -237,6 +238,22 @@ func (s *Server) Stop() {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Hang stops the server's processes without ending them (SIGSTOP to the
+// whole group): its ports still take connections, and nothing answers, as
+// a directory that hangs does. Resume lets them go on; Stop ends them.
+func (s *Server) Hang() { s.signal(syscall.SIGSTOP) }
+
+// Resume lets a server that Hang stopped go on.
+func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig syscall.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		syscall.Kill(-s.cmd.Process.Pid, sig)
 	}
 }
 
