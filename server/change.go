@@ -224,6 +224,13 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 	return h.throttleKey("user", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
 }
 
+// changeLostKey is the store's key of username's mark at dir: a change of
+// the account whose write went out and whose answer was lost (Fail counts
+// it; see the change's retry). Kept apart from the throttle's count.
+func (h *handler) changeLostKey(dir directory.Directory, username string) []byte {
+	return h.throttleKey("lost", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
+}
+
 // refusedName is how the audit log names the account of a refused change:
 // its username when Styrke knows it or the directory found it (found: the
 // directory's check answered for an account, not ErrAccount), else none,
@@ -451,7 +458,10 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		req.Username, in.Username = name, name
-		// Verify the current password.
+		// Verify the current password. recovered: it did not bind, but
+		// the new one does, written by an earlier try whose answer was
+		// lost (changeRecovered); nothing is written again.
+		recovered := false
 		if directory.IsNone(dir) {
 			hist, err := h.Store.History(ctx, h.sameAccounts(p.ID), req.Username, 1)
 			if err != nil {
@@ -482,6 +492,9 @@ func (h *handler) change() http.Handler {
 				// Right, but expired or to be changed at next logon: this
 				// is the change that state asks for (ChangePassword makes it).
 				err = nil
+			}
+			if errors.Is(err, directory.ErrInvalidCredentials) {
+				recovered, err = h.changeRecovered(ctx, dir, req.Username, req.Password, err)
 			}
 			if failed(err) {
 				return
@@ -528,10 +541,18 @@ func (h *handler) change() http.Handler {
 			return
 		}
 		defer unlock()
-		if !directory.IsNone(dir) {
+		if !directory.IsNone(dir) && !recovered {
 			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := dir.ChangePassword(dctx, req.Username, req.Current, req.Password)
 			cancel()
+			if errors.Is(err, directory.ErrUnavailable) {
+				// The write may have reached the directory, its answer
+				// lost: the person's "Try again" then sends a current
+				// password that no longer binds, and a new one that does.
+				if _, err := h.Store.Fail(context.WithoutCancel(ctx), h.changeLostKey(dir, req.Username), h.Now(), ChangeWindow); err != nil {
+					h.Logger.WarnContext(ctx, "change: the mark of a lost answer was not kept", "id", RequestID(ctx), "err", err)
+				}
+			}
 			if ref := (*directory.Refusal)(nil); errors.As(err, &ref) {
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
 				h.directoryRefusedAudit(r, req.Username, p.ID, ref.Rule)
@@ -554,10 +575,12 @@ func (h *handler) change() http.Handler {
 		} else {
 			fu.At = stored // kept with the password: marked done after the steps
 		}
-		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), userKey); err != nil {
-			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
+		for _, k := range [][]byte{userKey, h.changeLostKey(dir, req.Username)} {
+			if err := h.Store.ClearFailures(context.WithoutCancel(ctx), k); err != nil {
+				h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
+			}
 		}
-		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String())
+		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String(), "recovered", recovered)
 		h.passwordChanged(r, fu)
 		login := ""
 		if !directory.IsNone(dir) {
@@ -565,4 +588,40 @@ func (h *handler) change() http.Handler {
 		}
 		setAnswer(w, !directory.IsNone(dir), false, breachChecked, login)
 	})
+}
+
+// changeRecovered is asked when the current password typed for username
+// in dir did not bind (wrong, the directory's err): it reports whether an
+// earlier change of the account wrote password and lost the directory's
+// answer (503 directory_unavailable, the page's "Try again" sending the
+// same passwords), in which case the account's password is password, and
+// it returns the error to answer with: nil then, else err, or the
+// directory's error when it could not say. The new password is bound only
+// while the account's mark of a lost answer stands (changeLostKey, set
+// only by a try whose current password was right), and once: a wrong
+// current password of any other account costs a store read, as an unknown
+// username does, and no second bind.
+func (h *handler) changeRecovered(ctx context.Context, dir directory.Directory, username, password string, err error) (bool, error) {
+	key := h.changeLostKey(dir, username)
+	if n, ferr := h.Store.Failures(ctx, key, h.Now(), ChangeWindow); ferr != nil || n == 0 {
+		return false, err
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	nerr := dir.Verify(dctx, username, password)
+	cancel()
+	switch {
+	case nerr == nil, errors.Is(nerr, directory.ErrMustChange):
+		h.Logger.InfoContext(ctx, "change: the directory already holds the new password (an earlier write's answer was lost)", "id", RequestID(ctx))
+	case errors.Is(nerr, directory.ErrInvalidCredentials), errors.Is(nerr, directory.ErrLocked):
+	default:
+		// The directory could not say: the mark stands for the next try.
+		return false, nerr
+	}
+	if cerr := h.Store.ClearFailures(context.WithoutCancel(ctx), key); cerr != nil {
+		h.Logger.WarnContext(ctx, "change: the mark of a lost answer was not cleared", "id", RequestID(ctx), "err", cerr)
+	}
+	if nerr != nil && !errors.Is(nerr, directory.ErrMustChange) {
+		return false, err
+	}
+	return true, nil
 }

@@ -637,6 +637,50 @@ func TestChangeDirectoryHangs(t *testing.T) {
 	})
 }
 
+// TestChangeLostAnswer: a change whose write reached the directory but
+// whose answer was lost (503 directory_unavailable; the page's "Try again"
+// sends the same username, current and new password) is completed by the
+// retry, which finds the new password the account's: 204, kept in the
+// history, the count cleared. It answered 401 "the username or the current
+// password is wrong", counted and audited as a refusal, to a person whose
+// password was the one just typed as new. The retry's look at the new
+// password is made once: another try with the old password is a wrong
+// one, as is a wrong current password of an account with no lost answer.
+func TestChangeLostAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		pw := password(t)
+		e.dir.loseAnswer.Store(true)
+		a := e.change(user, initial, pw)
+		e.dir.loseAnswer.Store(false)
+		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+		assert.Equal(t, "directory_unavailable", a.code())
+		require.True(t, e.binds(dn, pw), "the write did reach the directory")
+
+		a = e.change(user, initial, pw)
+		require.Equal(t, http.StatusNoContent, a.Status, "%s", a.Body)
+		assert.True(t, e.binds(dn, pw))
+		evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventRefused})
+		require.NoError(t, err)
+		assert.Empty(t, evs, "the retry audited as a refusal")
+		hist, err := e.st.History(context.Background(), []string{"default"}, user, 1)
+		require.NoError(t, err)
+		assert.Len(t, hist, 1, "the new password is in the history")
+
+		a = e.change(user, initial, password(t))
+		assert.Equal(t, http.StatusUnauthorized, a.Status, "%s", a.Body)
+		other := newUsername()
+		_, err = s.CreateUser(other, initial)
+		require.NoError(t, err)
+		a = e.change(other, "not the password at all", password(t))
+		assert.Equal(t, http.StatusUnauthorized, a.Status, "%s", a.Body)
+		e.noSecrets(initial, pw)
+	})
+}
+
 // TestResetSessionDirectoryDown: the person back from ID-porten while the
 // directory is down is told so by the session's answer, before typing a
 // password: 503 directory_unavailable with Retry-After, and a log line of

@@ -123,6 +123,16 @@ func (c *counting) SetPassword(ctx context.Context, username, password string) e
 	return err
 }
 
+// ChangePassword loses the answer of a change that reached the directory
+// too, while loseAnswer is set; it counts no write.
+func (c *counting) ChangePassword(ctx context.Context, username, current, password string) error {
+	err := c.Directory.ChangePassword(ctx, username, current, password)
+	if err == nil && c.loseAnswer.Load() {
+		return fmt.Errorf("%w: connection reset after the write", directory.ErrUnavailable)
+	}
+	return err
+}
+
 type env struct {
 	t    *testing.T
 	s    *dirtest.Server
