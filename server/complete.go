@@ -141,6 +141,10 @@ func (h *handler) complete() http.Handler {
 			return
 		}
 		a, err := h.activation(ctx, req.Token)
+		if resp, ok := h.setBefore(ctx, a, req.Password, err); ok {
+			writeJSON(w, http.StatusOK, resp)
+			return
+		}
 		if err != nil {
 			h.refusedErr(r, a, err)
 			h.fail(w, r, "complete", err)
@@ -225,6 +229,51 @@ func (h *handler) complete() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, resp)
 	})
+}
+
+// lostAnswerWindow is how long after a link was used a submit of the
+// password it set is answered as the success it was (see setBefore).
+const lostAnswerWindow = 15 * time.Minute
+
+// setBefore answers a submit through a link used less than
+// lostAnswerWindow ago (err, the link's token_used) whose password is the
+// one the link set, and which the directory still binds: the answer of the
+// submit that set it was lost on the way back (a phone between networks, a
+// reload), and the page said it could not reach the service, try again.
+// The retry was told "the link is used, if that was not you, ask for a new
+// one", and never that the password typed works. Any other password gets
+// token_used as before: the answer tells only whoever knows the password
+// that it is the one.
+func (h *handler) setBefore(ctx context.Context, a store.Activation, password string, err error) (completeResponse, bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeTokenUsed || a.UsedAt == nil || password == "" || h.Now().Sub(*a.UsedAt) > lostAnswerWindow {
+		return completeResponse{}, false
+	}
+	hist, err := h.Store.History(ctx, h.sameAccounts(a.Institution), a.Username, 1)
+	if err != nil || len(hist) == 0 {
+		return completeResponse{}, false
+	}
+	if same, _ := passhash.Verify(password, hist[0]); !same {
+		return completeResponse{}, false
+	}
+	dir := h.Directories.For(a.Institution)
+	resp := completeResponse{Directory: !directory.IsNone(dir)}
+	if resp.Directory {
+		// The directory's word, not the store's: changed since, it is not.
+		if err := dir.Verify(ctx, a.Username, password); err != nil && !errors.Is(err, directory.ErrMustChange) {
+			return completeResponse{}, false
+		}
+		resp.AccountDisabled = h.accountDisabled(ctx, a.Institution, a.Username)
+		if !resp.AccountDisabled {
+			resp.LoginURL = h.loginURL(a.Institution)
+		}
+	}
+	if p, err := policy.Lookup(a.Institution); err == nil {
+		n, err := h.breachCount(ctx, p, password)
+		resp.BreachChecked = err == nil && n != nil
+	}
+	h.Logger.InfoContext(ctx, "the link's password was set by an earlier submit (its answer was lost)", "id", RequestID(ctx), "policy", a.Institution)
+	return resp, true
 }
 
 // wrote is what claimAndWrite did.

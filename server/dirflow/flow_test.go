@@ -272,6 +272,59 @@ func both(t *testing.T, f func(t *testing.T, s *dirtest.Server)) {
 	}
 }
 
+// TestActivationLostAnswer: the answer of the complete that set the
+// password is lost on the way back, and the page says to try again. The
+// same password through the used link is answered as the success it was
+// (the done page, its login link), without a second write, for 15 minutes;
+// it was 410 token_used, and the page said "the link is used, if that was
+// not you, ask for a new one". Another password, or the same one later,
+// is token_used as before, and so is the same one once the directory
+// holds another.
+func TestActivationLostAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		var now atomic.Int64
+		now.Store(time.Now().UnixNano())
+		e := newEnv(t, s, func(d *server.Deps) {
+			d.Now = func() time.Time { return time.Unix(0, now.Load()) }
+			d.LoginURLs = map[string]string{"": "https://login.example.org/"}
+		})
+		dn, token := e.activation(newUsername())
+		pw := password(t)
+		a := e.complete(token, pw, "")
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		retry := e.complete(token, pw, "")
+		require.Equal(t, http.StatusOK, retry.Status, "%s", retry.Body)
+		assert.JSONEq(t, string(a.Body), string(retry.Body), "the answer the first submit had")
+		assert.EqualValues(t, 1, e.dir.writes.Load(), "no second write")
+		assert.True(t, e.binds(dn, pw))
+
+		other := e.complete(token, password(t), "")
+		assert.Equal(t, http.StatusGone, other.Status)
+		assert.Equal(t, "token_used", other.code())
+
+		now.Add(int64(16 * time.Minute))
+		late := e.complete(token, pw, "")
+		assert.Equal(t, http.StatusGone, late.Status, "past the window")
+		assert.Equal(t, "token_used", late.code())
+
+		// Within the window again, but the directory holds another
+		// password now (set by an administrator): the store's word is not
+		// enough.
+		dn2, token2 := e.activation(newUsername())
+		pw2 := password(t)
+		require.Equal(t, http.StatusOK, e.complete(token2, pw2, "").Status)
+		byAdmin := map[string]string{"userPassword": initial}
+		if s.Kind == dirtest.AD {
+			byAdmin = map[string]string{"unicodePwd": dirtest.EncodeUnicodePwd(initial)}
+		}
+		require.NoError(t, e.s.SetAttributes(dn2, byAdmin))
+		gone := e.complete(token2, pw2, "")
+		assert.Equal(t, http.StatusGone, gone.Status, "%s", gone.Body)
+		assert.EqualValues(t, 2, e.dir.writes.Load(), "one write per link")
+		e.noSecrets(pw, pw2, token, token2)
+	})
+}
+
 // TestActivation: after a complete, the person binds to the directory with
 // the new password and not with the old one; the answer says so; the link
 // is spent.
@@ -563,7 +616,7 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 		assert.Zero(t, e.dir.writes.Load(), "no second write")
 		assert.Contains(t, e.logs.String(), "recovered=true")
 		assert.True(t, e.binds(dn, pw))
-		again := e.complete(token, pw, "")
+		again := e.complete(token, password(t), "")
 		assert.Equal(t, http.StatusGone, again.Status)
 	})
 }
