@@ -130,7 +130,12 @@ func (h *handler) judge(ctx context.Context, p policy.Policy, in policy.Input) (
 // after the directory took it.
 func (h *handler) complete() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.CompleteTimeout)
+		// Bounded by its own time, not ended by the client's: a reload
+		// during the submit (a closed tab, a phone that dropped the
+		// connection) cut the directory's write or the link's close
+		// wherever it was, and left the password set and the link open and
+		// claimed, or a write counted as the directory not answering.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), h.CompleteTimeout)
 		defer cancel()
 		var req completeRequest
 		if err := decode(w, r, &req); err != nil {
