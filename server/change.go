@@ -225,10 +225,18 @@ func (h *handler) changeUserKey(dir directory.Directory, username string) []byte
 }
 
 // changeLostKey is the store's key of username's mark at dir: a change of
-// the account whose write went out and whose answer was lost (Fail counts
-// it; see the change's retry). Kept apart from the throttle's count.
+// the account made, or whose write went out and whose answer was lost,
+// within ChangeWindow (Fail counts it; see changeRetried). Kept apart from
+// the throttle's count.
 func (h *handler) changeLostKey(dir directory.Directory, username string) []byte {
 	return h.throttleKey("lost", h.directoryName(dir)+"\x00"+strings.ToLower(norm.NFKC.String(username)))
+}
+
+// markChange keeps username's mark at dir (changeLostKey) for ChangeWindow.
+func (h *handler) markChange(ctx context.Context, dir directory.Directory, username string) {
+	if _, err := h.Store.Fail(context.WithoutCancel(ctx), h.changeLostKey(dir, username), h.Now(), ChangeWindow); err != nil {
+		h.Logger.WarnContext(ctx, "change: the mark of a change whose answer may be lost was not kept", "id", RequestID(ctx), "err", err)
+	}
 }
 
 // refusedName is how the audit log names the account of a refused change:
@@ -460,7 +468,7 @@ func (h *handler) change() http.Handler {
 		req.Username, in.Username = name, name
 		// Verify the current password. recovered: it did not bind, but
 		// the new one does, written by an earlier try whose answer was
-		// lost (changeRecovered); nothing is written again.
+		// lost (changeRetried); nothing is written again.
 		recovered := false
 		if directory.IsNone(dir) {
 			hist, err := h.Store.History(ctx, h.sameAccounts(p.ID), req.Username, 1)
@@ -478,6 +486,11 @@ func (h *handler) change() http.Handler {
 				return
 			}
 			if err != nil || !ok || len(hist) == 0 {
+				if again, _ := h.changeRetried(ctx, p, dir, req.Username, req.Password, nil); err == nil && len(hist) > 0 && again == retryDone {
+					refund()
+					h.changedAlready(w, r, p, dir, req.Password)
+					return
+				}
 				refused(wrong, nil)
 				return
 			}
@@ -494,7 +507,14 @@ func (h *handler) change() http.Handler {
 				err = nil
 			}
 			if errors.Is(err, directory.ErrInvalidCredentials) {
-				recovered, err = h.changeRecovered(ctx, dir, req.Username, req.Password, err)
+				var again changeRetry
+				again, err = h.changeRetried(ctx, p, dir, req.Username, req.Password, err)
+				if again == retryDone {
+					refund()
+					h.changedAlready(w, r, p, dir, req.Password)
+					return
+				}
+				recovered = again == retryRecovered
 			}
 			if failed(err) {
 				return
@@ -549,9 +569,7 @@ func (h *handler) change() http.Handler {
 				// The write may have reached the directory, its answer
 				// lost: the person's "Try again" then sends a current
 				// password that no longer binds, and a new one that does.
-				if _, err := h.Store.Fail(context.WithoutCancel(ctx), h.changeLostKey(dir, req.Username), h.Now(), ChangeWindow); err != nil {
-					h.Logger.WarnContext(ctx, "change: the mark of a lost answer was not kept", "id", RequestID(ctx), "err", err)
-				}
+				h.markChange(ctx, dir, req.Username)
 			}
 			if ref := (*directory.Refusal)(nil); errors.As(err, &ref) {
 				h.Logger.InfoContext(ctx, "directory refused the password", "id", RequestID(ctx), "rule", ref.Rule, "diagnostic", ref.Diagnostic)
@@ -575,11 +593,13 @@ func (h *handler) change() http.Handler {
 		} else {
 			fu.At = stored // kept with the password: marked done after the steps
 		}
-		for _, k := range [][]byte{userKey, h.changeLostKey(dir, req.Username)} {
-			if err := h.Store.ClearFailures(context.WithoutCancel(ctx), k); err != nil {
-				h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
-			}
+		if err := h.Store.ClearFailures(context.WithoutCancel(ctx), userKey); err != nil {
+			h.Logger.WarnContext(ctx, "throttle clear failed", "id", RequestID(ctx), "err", err)
 		}
+		// The change is made: its answer may yet be lost on the way back,
+		// and the page's "Try again" then sends the same fields
+		// (changeRetried).
+		h.markChange(ctx, dir, req.Username)
 		h.Logger.InfoContext(ctx, "password changed", "id", RequestID(ctx), "institution", p.ID, "directory", dir.String(), "recovered", recovered)
 		h.passwordChanged(r, fu)
 		login := ""
@@ -590,38 +610,80 @@ func (h *handler) change() http.Handler {
 	})
 }
 
-// changeRecovered is asked when the current password typed for username
-// in dir did not bind (wrong, the directory's err): it reports whether an
-// earlier change of the account wrote password and lost the directory's
-// answer (503 directory_unavailable, the page's "Try again" sending the
-// same passwords), in which case the account's password is password, and
-// it returns the error to answer with: nil then, else err, or the
-// directory's error when it could not say. The new password is bound only
-// while the account's mark of a lost answer stands (changeLostKey, set
-// only by a try whose current password was right), and once: a wrong
-// current password of any other account costs a store read, as an unknown
-// username does, and no second bind.
-func (h *handler) changeRecovered(ctx context.Context, dir directory.Directory, username, password string, err error) (bool, error) {
+// changeRetry is what a change whose current password did not bind turns
+// out to be (changeRetried).
+type changeRetry int
+
+const (
+	retryNot       changeRetry = iota // a wrong current password
+	retryDone                         // the change it repeats was made and recorded
+	retryRecovered                    // the directory took it, its answer lost: not recorded yet
+)
+
+// changeRetried is asked when the current password typed for username
+// in dir did not bind (wrong: err, nil for no directory): whether the
+// try repeats a change of the account whose answer was lost, the page's
+// "Try again" sending the same fields, whose current password is now the
+// old one. Lost on the way back to the phone, the change was made and
+// recorded (retryDone: answer it as it was, nothing counted or written
+// again); lost between Styrke and the directory (503
+// directory_unavailable), the directory may have taken password, and it
+// is recorded now (retryRecovered). It returns the error to answer with:
+// nil for those, else err, or the directory's error when it could not
+// say. Only while the account's mark stands (changeLostKey: set by a
+// change made, or whose write's answer was lost, within ChangeWindow,
+// both by a try whose current password was right) are the history and
+// the directory asked: a wrong current password of any other account
+// costs a store read, as an unknown username does, and no second bind
+// or hash. A new password that does not bind ends the mark.
+func (h *handler) changeRetried(ctx context.Context, p policy.Policy, dir directory.Directory, username, password string, err error) (changeRetry, error) {
 	key := h.changeLostKey(dir, username)
 	if n, ferr := h.Store.Failures(ctx, key, h.Now(), ChangeWindow); ferr != nil || n == 0 {
-		return false, err
+		return retryNot, err
 	}
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	nerr := dir.Verify(dctx, username, password)
-	cancel()
+	recorded := false
+	if hist, herr := h.Store.History(ctx, h.sameAccounts(p.ID), username, 1); herr == nil && len(hist) > 0 {
+		recorded, _ = passhash.Verify(password, hist[0])
+	}
+	nerr := error(nil)
+	if !directory.IsNone(dir) {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		nerr = dir.Verify(dctx, username, password)
+		cancel()
+		if errors.Is(nerr, directory.ErrMustChange) {
+			nerr = nil
+		}
+	} else if !recorded {
+		nerr = directory.ErrInvalidCredentials
+	}
 	switch {
-	case nerr == nil, errors.Is(nerr, directory.ErrMustChange):
+	case nerr == nil && recorded:
+		return retryDone, nil
+	case nerr == nil:
 		h.Logger.InfoContext(ctx, "change: the directory already holds the new password (an earlier write's answer was lost)", "id", RequestID(ctx))
+		return retryRecovered, nil
 	case errors.Is(nerr, directory.ErrInvalidCredentials), errors.Is(nerr, directory.ErrLocked):
-	default:
-		// The directory could not say: the mark stands for the next try.
-		return false, nerr
+		if cerr := h.Store.ClearFailures(context.WithoutCancel(ctx), key); cerr != nil {
+			h.Logger.WarnContext(ctx, "change: the mark of a lost answer was not cleared", "id", RequestID(ctx), "err", cerr)
+		}
+		return retryNot, err
 	}
-	if cerr := h.Store.ClearFailures(context.WithoutCancel(ctx), key); cerr != nil {
-		h.Logger.WarnContext(ctx, "change: the mark of a lost answer was not cleared", "id", RequestID(ctx), "err", cerr)
+	// The directory could not say: the mark stands for the next try.
+	return retryNot, nerr
+}
+
+// changedAlready answers a change whose new password is the account's
+// already (retryDone) as the change that set it was answered: its try is
+// not counted, and the page shows the done state. It said "the username
+// or the current password is wrong", counted the try, and a person who
+// believed it walked into the 429 and the directory's lockout.
+func (h *handler) changedAlready(w http.ResponseWriter, r *http.Request, p policy.Policy, dir directory.Directory, password string) {
+	ctx := r.Context()
+	h.Logger.InfoContext(ctx, "change: the new password is the account's already (an earlier change's answer was lost)", "id", RequestID(ctx), "institution", p.ID)
+	n, err := h.breachCount(ctx, p, password)
+	login := ""
+	if !directory.IsNone(dir) {
+		login = h.loginURL(p.ID)
 	}
-	if nerr != nil && !errors.Is(nerr, directory.ErrMustChange) {
-		return false, err
-	}
-	return true, nil
+	setAnswer(w, !directory.IsNone(dir), false, err == nil && n != nil, login)
 }

@@ -51,6 +51,34 @@ func TestChange(t *testing.T) {
 	assertNoSecrets(t, e.logs.String(), strong, strong2)
 }
 
+// TestChangeRetriedAfterLostAnswer: without a directory, a change whose
+// answer was lost on the way back, sent again by the page's "Try again"
+// with the same fields (its current password now the old one), is
+// answered as the change was, and not counted: it was 401, counted, and
+// the fourth such retry was throttled. Another new password with the old
+// current one is refused as before, and ends the mark: the same fields
+// once more are refused too.
+func TestChangeRetriedAfterLostAnswer(t *testing.T) {
+	e := newResetEnv(t, func(d *server.Deps) { d.ChangeUserLimit = 3 })
+	e.setPassword(t, "ola", strong)
+	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	requireSavedHere(t, res.StatusCode, body)
+	for range 4 {
+		res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
+		requireSavedHere(t, res.StatusCode, body)
+	}
+	h, err := e.st.History(context.Background(), policy.Institutions(), "ola", 10)
+	require.NoError(t, err)
+	assert.Len(t, h, 2, "nothing recorded again")
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, "Kvitveis ved Brakkvann og Tjeldreir 26!"))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s", body)
+	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the mark ended, %s", body)
+	res, body = e.postJSON(t, "/api/change", change("ola", strong2, "Kvitveis ved Brakkvann og Tjeldreir 26!"))
+	requireSavedHere(t, res.StatusCode, body)
+	assertNoSecrets(t, e.logs.String(), strong, strong2)
+}
+
 // TestChangeUsernameCase: without a directory Styrke is the account's
 // keeper, and a username typed in other capitals is the same account, as
 // at the directories: its password verifies, its one history refuses a

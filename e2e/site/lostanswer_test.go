@@ -109,3 +109,57 @@ func TestActivationLostAnswerOnPhone(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok, "the password set stays")
 }
+
+// TestChangeLostAnswerOnPhone: a month later the person changes the
+// password on the change page (375 px, English), and the answer is lost on
+// the way back after slapd took the new password. The page says it could
+// not reach the service and to try again; "Change password" again, the
+// same fields, shows the done page. It said "The username or the current
+// password is wrong ... the account may be locked", since the current
+// password is now the new one, and counted the try against the account (a
+// failed bind at the directory too): a person who believed it and tried
+// again walked into the 429 and towards the directory's lockout.
+func TestChangeLostAnswerOnPhone(t *testing.T) {
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	const current = "Kveldssol over Lyngen-fjorden heilt til havet"
+	dn, err := ol.CreateUser("ingrid", current)
+	require.NoError(t, err)
+	b := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...)
+	const next = "Nordlys over Kvaløya i januar er grønt 27"
+
+	tb := activationTab(t)
+	tb.Allow(func(msg string) bool { return strings.Contains(msg, "/api/change") })
+	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, "en")))
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+	setValue(t, tb, "#username", "ingrid")
+	setValue(t, tb, "#current-password", current)
+	setValue(t, tb, "#new-password", next)
+	setValue(t, tb, "#confirm-password", next)
+	stop := loseAnswers(t, tb, "*/api/change")
+	pressSubmit(t, tb)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+	assert.Equal(t, []string{site.Texts("en").ActError}, errorTexts(t, tb), "the page could not know: it says so")
+	stop()
+	ok, err := ol.CanBind(dn, next)
+	require.NoError(t, err)
+	require.True(t, ok, "slapd took the new password before the answer was lost")
+
+	// Try again, as the page says, with the same fields.
+	pressSubmit(t, tb)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden || document.querySelector('[data-errors] li') !== null`)
+	assert.Empty(t, errorTexts(t, tb), "not \"the current password is wrong\"")
+	assert.Equal(t, []string{"done"}, visibleState(t, tb))
+	assert.True(t, visible(t, tb, "login-link"))
+	assert.Equal(t, "done", chrome.Eval[string](t, tb, `document.activeElement.closest('[data-state]')?.dataset.state ?? ''`), "the focus on the done page's heading")
+	assert.True(t, chrome.Eval[bool](t, tb, `document.getElementById('current-password').value === '' && document.getElementById('new-password').value === ''`), "the fields are emptied")
+	g := chrome.Eval[stateGeometry](t, tb, measureState)
+	assert.Empty(t, g.Overlaps)
+	assert.Empty(t, g.Outside)
+	assert.False(t, g.ScrollsX)
+	ok, err = ol.CanBind(dn, next)
+	require.NoError(t, err)
+	assert.True(t, ok, "the new password binds")
+	ok, err = ol.CanBind(dn, current)
+	require.NoError(t, err)
+	assert.False(t, ok, "the old one does not")
+}

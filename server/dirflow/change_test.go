@@ -68,6 +68,41 @@ func TestChange(t *testing.T) {
 	})
 }
 
+// TestChangeAnswerLostOnTheWayBack: a change whose answer was lost on the way back,
+// sent again with the same fields (its current password now the old one),
+// is answered as the change was, and its try is not counted: it was 401
+// "the username or the current password is wrong", counted, and a run of
+// such retries ended in 429 (ChangeUserLimit 2 here: the third retry would
+// be throttled). A wrong current password with a new password that is not
+// the account's is refused as before.
+func TestChangeAnswerLostOnTheWayBack(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, func(d *server.Deps) {
+			d.ChangeUserLimit = 2
+			d.LoginURLs = map[string]string{"": "https://login.example.org/"}
+		})
+		user := newUsername()
+		dn, err := s.CreateUser(user, initial)
+		require.NoError(t, err)
+		pw := password(t)
+		a := e.change(user, initial, pw)
+		require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+		for range 3 {
+			again := e.change(user, initial, pw)
+			require.Equal(t, http.StatusOK, again.Status, "%s", again.Body)
+			assert.JSONEq(t, string(a.Body), string(again.Body), "the answer the change had")
+		}
+		assert.True(t, e.binds(dn, pw), "the new password binds")
+		assert.False(t, e.binds(dn, initial))
+
+		wrong := e.change(user, initial, password(t))
+		assert.Equal(t, http.StatusUnauthorized, wrong.Status, "%s", wrong.Body)
+		assert.Equal(t, "invalid_credentials", wrong.code())
+		assert.True(t, e.binds(dn, pw), "nothing changed")
+		e.noSecrets(initial, pw)
+	})
+}
+
 // TestChangeUsernameCase: the directories match a username whatever its
 // case, and so must what Styrke keeps of the account. A person who types
 // their username in capitals at the change page is the account the link
