@@ -114,11 +114,22 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	if prune {
-		n, err := st.PruneAudit(ctx, now.Add(-age))
+		// Counted back from the time serve's retention would count from
+		// at a start, not this machine's clock alone: a clock set wrong
+		// deletes late, never early.
+		a, err := believe(ctx, st, time.Now(), true)
+		if err != nil {
+			return err
+		}
+		n, err := st.PruneAudit(ctx, a.now.Add(-age))
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "%d events deleted\n", n)
+		if a.why != "" {
+			fmt.Fprintf(stderr, "audit prune: --older-than counted back from %s, held back %s: earlier than this machine's clock (%s), as serve's retention does, so that a clock set wrong deletes nothing the retention keeps; %s\n",
+				a.now.UTC().Format(time.RFC3339), a.heldBack(), a.wall.UTC().Format(time.RFC3339), a.why)
+		}
 		return nil
 	}
 	// Page through the log, so that a long one is not held in memory

@@ -341,64 +341,93 @@ func newRetentionClock() *retentionClock {
 	return &retentionClock{now: time.Now, elapsed: func() time.Duration { return time.Since(start) }}
 }
 
+// asOf is the time a retention counts back from: the earliest of the
+// times it has reason to believe, beginning with wall, this instance's
+// clock.
+type asOf struct {
+	wall   time.Time // this instance's clock
+	expiry time.Time // what runs out at once goes by: wall or the database server's clock, whichever is earlier
+	now    time.Time // what the retention counts back from
+	why    string    // why now is more than heldBackWarn before wall ("" when it is not)
+}
+
+// earlier takes t as a.now when it is before it, naming it by because
+// when it holds now back by more than heldBackWarn (the first such one).
+func (a *asOf) earlier(t time.Time, because string) {
+	if t.Before(a.now) {
+		a.now = t
+	}
+	if a.why == "" && a.wall.Sub(t) > heldBackWarn {
+		a.why = because
+	}
+}
+
+// heldBack is how far a.now is before this instance's clock.
+func (a *asOf) heldBack() time.Duration { return a.wall.Sub(a.now).Round(time.Second) }
+
+// believe returns the time a retention counts back from by what st says,
+// wall being this instance's clock: the database server's clock
+// (PostgreSQL, store.Clocked), and at a start (first) the time serve's
+// retention counted from when it last ran (store.RetentionMark), or
+// without one the newest audit event's. serve's retention takes it at its
+// first round; styrke audit prune, a start of its own, takes it so.
+func believe(ctx context.Context, st store.Store, wall time.Time, first bool) (asOf, error) {
+	a := asOf{wall: wall, expiry: wall, now: wall}
+	if cl, ok := st.(store.Clocked); ok {
+		db, err := cl.ServerTime(ctx)
+		if err != nil {
+			return asOf{}, err
+		}
+		if db.Before(a.expiry) {
+			a.expiry = db
+		}
+		a.earlier(db, "this instance's clock is ahead of the database server's: keep them synchronised (NTP)")
+	}
+	if !first {
+		return a, nil
+	}
+	mark, err := st.RetentionMark(ctx)
+	if err != nil {
+		return asOf{}, err
+	}
+	if !mark.IsZero() {
+		a.earlier(mark, "this instance's clock is ahead of the time the retention counted from when serve last ran ("+mark.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right (serve was stopped that long), the retention catches up in as long as it lags")
+		return a, nil
+	}
+	newest, err := st.NewestAudit(ctx)
+	if err != nil {
+		return asOf{}, err
+	}
+	if !newest.IsZero() {
+		a.earlier(newest, "this instance's clock is ahead of the newest audit event ("+newest.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right, the retention catches up in as long as it lags")
+	}
+	return a, nil
+}
+
 // read returns expiry, what runs out at once goes by, and now, what the
 // retention counts back from, and warns when now is held back by more
 // than heldBackWarn (and says so again when it is not).
 func (c *retentionClock) read(ctx context.Context, st store.Store, logger *slog.Logger) (expiry, now time.Time, err error) {
 	wall, at := c.now(), c.elapsed()
-	expiry, now = wall, wall
-	why := ""
-	// earlier takes t when it is before now, naming it by because when
-	// it holds now back by more than heldBackWarn.
-	earlier := func(t time.Time, because string) {
-		if t.Before(now) {
-			now = t
-		}
-		if why == "" && wall.Sub(t) > heldBackWarn {
-			why = because
-		}
-	}
-	if cl, ok := st.(store.Clocked); ok {
-		db, err := cl.ServerTime(ctx)
-		if err != nil {
-			return time.Time{}, time.Time{}, err
-		}
-		if db.Before(expiry) {
-			expiry = db
-		}
-		earlier(db, "this instance's clock is ahead of the database server's: keep them synchronised (NTP)")
-	}
-	if c.last.IsZero() {
-		mark, err := st.RetentionMark(ctx)
-		if err != nil {
-			return time.Time{}, time.Time{}, err
-		}
-		if !mark.IsZero() {
-			earlier(mark, "this instance's clock is ahead of the time the retention counted from when serve last ran ("+mark.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right (serve was stopped that long), the retention catches up in as long as it lags")
-		} else {
-			newest, err := st.NewestAudit(ctx)
-			if err != nil {
-				return time.Time{}, time.Time{}, err
-			}
-			if !newest.IsZero() {
-				earlier(newest, "this instance's clock is ahead of the newest audit event ("+newest.UTC().Format(time.RFC3339)+"): check it (NTP); if it is right, the retention catches up in as long as it lags")
-			}
-		}
-	} else {
-		earlier(c.last.Add(catchUp*(at-c.lastAt)), "this instance's clock jumped ahead of the time the monotonic clock says passed: check it (NTP); if the jump was a correction, the retention catches up in as long as it lags")
-	}
-	if err := st.SetRetentionMark(ctx, now); err != nil {
+	a, err := believe(ctx, st, wall, c.last.IsZero())
+	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	c.last, c.lastAt = now, at
+	if !c.last.IsZero() {
+		a.earlier(c.last.Add(catchUp*(at-c.lastAt)), "this instance's clock jumped ahead of the time the monotonic clock says passed: check it (NTP); if the jump was a correction, the retention catches up in as long as it lags")
+	}
+	if err := st.SetRetentionMark(ctx, a.now); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	c.last, c.lastAt = a.now, at
 	switch {
-	case why != "" && !c.warned:
+	case a.why != "" && !c.warned:
 		logger.Warn("the retention deletes as of an earlier time than this instance's clock, so that a clock set wrong deletes nothing it keeps (the audit log, ended links): it deletes late, not early",
-			"clock", wall.UTC().Format(time.RFC3339), "as_of", now.UTC().Format(time.RFC3339), "held_back", wall.Sub(now).Round(time.Second).String(), "why", why)
+			"clock", wall.UTC().Format(time.RFC3339), "as_of", a.now.UTC().Format(time.RFC3339), "held_back", a.heldBack().String(), "why", a.why)
 		c.warned = true
-	case why == "" && c.warned:
+	case a.why == "" && c.warned:
 		logger.Info("the retention deletes by this instance's clock again")
 		c.warned = false
 	}
-	return expiry, now, nil
+	return a.expiry, a.now, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -13,9 +14,8 @@ import (
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
-	"github.com/styrke-iam/styrke/server/store/postgres"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
 const (
@@ -26,22 +26,27 @@ const (
 // retentionStores opens a fresh SQLite store and a fresh PostgreSQL one
 // (on a pgtest server of the test's own).
 func retentionStores(t *testing.T) map[string]func(t *testing.T) store.Store {
+	out := map[string]func(t *testing.T) store.Store{}
+	for name, dsn := range retentionDSNs(t) {
+		out[name] = func(t *testing.T) store.Store {
+			st, err := backend.Open(t.Context(), dsn(t))
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
+	}
+	return out
+}
+
+// retentionDSNs names a fresh SQLite store and a fresh PostgreSQL one (on
+// a pgtest server of the test's own), as --db takes them.
+func retentionDSNs(t *testing.T) map[string]func(t *testing.T) string {
 	pg, err := pgtest.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { pg.Stop() })
-	return map[string]func(t *testing.T) store.Store{
-		"SQLite": func(t *testing.T) store.Store {
-			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
-			require.NoError(t, err)
-			t.Cleanup(func() { st.Close() })
-			return st
-		},
-		"PostgreSQL": func(t *testing.T) store.Store {
-			st, err := postgres.Open(t.Context(), pg.Database(t))
-			require.NoError(t, err)
-			t.Cleanup(func() { st.Close() })
-			return st
-		},
+	return map[string]func(t *testing.T) string{
+		"SQLite":     func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "styrke.db") },
+		"PostgreSQL": func(t *testing.T) string { return pg.Database(t) },
 	}
 }
 
@@ -260,4 +265,63 @@ func TestPruneByDatabaseClock(t *testing.T) {
 	prune(t.Context(), st, clockAt(now.AddDate(2, 0, 0).Add(time.Hour)), auditKeep, recordKeep, slog.New(slog.NewTextHandler(&logs, nil)))
 	assertKept(t, st, 6, "by the database server's clock")
 	assert.Contains(t, logs.String(), "this instance's clock is ahead of the database server's")
+}
+
+// TestAuditPruneClockAhead: styrke audit prune --older-than counts back
+// from the time serve's retention would, not from this machine's clock:
+// on a host whose clock is two years ahead, it deletes only what the
+// retention does not keep (the event 401 days old), after serve has run
+// (its mark) and before it ever ran (the newest event), and says why it
+// held back. It deleted all 6 events by the clock, on SQLite and
+// PostgreSQL. By a right clock it deletes what it did.
+func TestAuditPruneClockAhead(t *testing.T) {
+	for name, dsn := range retentionDSNs(t) {
+		for _, tc := range []struct {
+			name     string
+			ahead    time.Duration // how far the machine's clock is ahead of the right time
+			serveRan bool          // whether serve's retention ran (store.RetentionMark)
+			why      string        // the reason said, "" for none
+		}{
+			{"clock ahead, after serve ran", 2 * 365 * 24 * time.Hour, true, "ahead of the time the retention counted from when serve last ran"},
+			{"clock ahead, serve never ran", 2 * 365 * 24 * time.Hour, false, "ahead of the newest audit event"},
+			{"clock right", 0, true, ""},
+		} {
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				dsn := dsn(t)
+				st, err := backend.Open(t.Context(), dsn)
+				require.NoError(t, err)
+				defer st.Close()
+				right := time.Now().Add(-tc.ahead)
+				if tc.serveRan {
+					prune(t.Context(), st, clockAt(right), auditKeep, recordKeep, slog.New(slog.DiscardHandler))
+				}
+				kept(t, st, right) // requests after serve's last round
+				before, err := st.Audit(t.Context(), store.AuditFilter{})
+				require.NoError(t, err)
+
+				var stdout, stderr bytes.Buffer
+				err = run(t.Context(), []string{"audit", "prune", "--older-than", "400d", "--db", dsn},
+					func(string) string { return "" }, nil, &stdout, &stderr)
+				require.NoError(t, err, stderr.String())
+				after, err := st.Audit(t.Context(), store.AuditFilter{})
+				require.NoError(t, err)
+				assert.Len(t, after, len(before)-1, "only the event 401 days old goes; stderr: %s", stderr.String())
+				assert.Contains(t, stderr.String(), "1 events deleted")
+				if tc.why == "" {
+					assert.NotContains(t, stderr.String(), "earlier than this machine's clock")
+					return
+				}
+				assert.Contains(t, stderr.String(), "earlier than this machine's clock")
+				assert.Contains(t, stderr.String(), tc.why)
+				assert.Regexp(t, `held back 175[0-9]{2}h`, stderr.String())
+				mark, err := st.RetentionMark(t.Context())
+				require.NoError(t, err)
+				if tc.serveRan {
+					assert.WithinDuration(t, right, mark, time.Minute, "the command leaves serve's mark where it was")
+				} else {
+					assert.True(t, mark.IsZero(), "the command sets no mark: %v", mark)
+				}
+			})
+		}
+	}
 }
