@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -353,4 +354,43 @@ func TestVersion(t *testing.T) {
 	require.NoError(t, run(context.Background(), []string{"version"}, func(string) string { return "" }, nil, &stdout, &stderr))
 	assert.Regexp(t, `^styrke \S+.*, go1\.\d+.*, database schema \d+\n$`, stdout.String())
 	assert.Contains(t, stdout.String(), fmt.Sprintf("database schema %d", postgres.SchemaVersion), "both stores migrate to one version")
+}
+
+// TestStorePathIsADirectory: a store path (--db sqlite:PATH, STYRKE_DB)
+// that names a directory is said to be one, with what to give instead,
+// by serve and by the desk's commands. It was blamed on permissions: "set
+// WAL mode on PATH: unable to open database file (14) (the user running
+// styrke, uid 0, must be able to read and write the file and its
+// folder …)", which sent a root operator looking for a mode to fix.
+func TestStorePathIsADirectory(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string // the variable that names the store; "" for --db
+	}{
+		{"serve --db", []string{"serve", "--addr", "127.0.0.1:0", "--directory", "none"}, ""},
+		{"serve STYRKE_DB", []string{"serve", "--addr", "127.0.0.1:0", "--directory", "none"}, "STYRKE_DB"},
+		{"audit STYRKE_DB", []string{"audit"}, "STYRKE_DB"},
+		{"activation create --db", []string{"activation", "create", "--username", "ola", "--institution", "uio"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "styrke.db")
+			require.NoError(t, os.Mkdir(path, 0o700))
+			args, env := tc.args, map[string]string{}
+			if tc.env == "" {
+				args = append(slices.Clone(args), "--db", "sqlite:"+path)
+			} else {
+				env[tc.env] = "sqlite:" + path
+			}
+			var stdout, stderr bytes.Buffer
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			err := run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+			require.Error(t, err, "stderr: %s", stderr.String())
+			out := err.Error() + stderr.String()
+			assert.Contains(t, out, path+": is a directory, give a file path (such as "+filepath.Join(path, "styrke.db")+")")
+			assert.NotContains(t, out, "must be able to read and write", "not blamed on permissions")
+			assert.NotContains(t, out, "listening on")
+		})
+	}
 }

@@ -1,10 +1,12 @@
 package sqlite_test
 
 import (
+	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,16 +96,20 @@ func TestPingNewerSchema(t *testing.T) {
 	assert.Contains(t, err.Error(), "newer than this program's")
 }
 
-// TestOpenCannotSays: a store file SQLite cannot open (here a folder in
-// its place; a restored backup copied in as another user is the same
-// error) is refused naming what to check; it said "unable to open
-// database file (14)".
+// TestOpenCannotSays: a folder in the store file's place is said to be
+// one, with what to give instead (syscall.EISDIR), by Open and
+// OpenCurrent; it said "unable to open database file (14)", and then
+// blamed the user's rights on the file. A file the user may not write is
+// cmd/styrke's TestServeRefusesUnwritableStore, a read-only mount its
+// TestStoreOnReadOnlyMount.
 func TestOpenCannotSays(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "styrke.db")
 	require.NoError(t, os.Mkdir(path, 0o700))
-	_, err := sqlite.Open(t.Context(), path)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "must be able to read and write the file and its folder")
+	for name, open := range map[string]func(context.Context, string) (*sqlite.Store, error){"Open": sqlite.Open, "OpenCurrent": sqlite.OpenCurrent} {
+		_, err := open(t.Context(), path)
+		require.ErrorIs(t, err, syscall.EISDIR, name)
+		assert.Contains(t, err.Error(), "give a file path (such as "+filepath.Join(path, "styrke.db")+")", name)
+	}
 }
 
 // copySource makes a SQLite store of what Fill writes and n audit events

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -108,12 +109,16 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
-	if !migrate {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("sqlite: no database at %s", path)
-		}
-	} else if dir := filepath.Dir(path); dir != "." {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlite: %s: %w, give a file path (such as %s)", path, syscall.EISDIR, filepath.Join(path, "styrke.db"))
+	} else if err != nil && !migrate {
+		return nil, fmt.Errorf("sqlite: no database at %s", path)
+	}
+	if dir := filepath.Dir(path); migrate && dir != "." {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
+			if ro := readOnly(path, err); ro != nil {
+				return nil, ro
+			}
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
@@ -122,6 +127,8 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 	// mode. An existing file keeps the mode it has.
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
 		f.Close()
+	} else if ro := readOnly(path, err); ro != nil {
+		return nil, ro
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
@@ -153,6 +160,9 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		if full := diskFull(path, "set WAL mode", err); full != nil {
 			return nil, full
 		}
+		if ro := readOnly(path, err); ro != nil {
+			return nil, ro
+		}
 		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w%s", path, err, accessHint(err))
 	}
 	if s.file, err = os.Stat(path); err != nil {
@@ -170,6 +180,9 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		s.Close()
 		if full := diskFull(path, "write", err); full != nil {
 			return nil, full
+		}
+		if ro := readOnly(path, err); ro != nil {
+			return nil, ro
 		}
 		return nil, fmt.Errorf("sqlite: %s cannot be written: %w%s", path, err, accessHint(err))
 	}
@@ -284,6 +297,36 @@ func accessHint(err error) string {
 		}
 	}
 	return ""
+}
+
+// readOnly returns Open's error for a database at path on a file system
+// mounted read-only, when err, Open's failure there, says so or SQLite's
+// answer leaves it open and the file cannot be opened for writing for that
+// reason (SQLite said only "unable to open database file"); nil otherwise.
+// It wraps syscall.EROFS. No mode or owner mends it, so the access hint
+// would send the operator the wrong way.
+func readOnly(path string, err error) error {
+	if !errors.Is(err, syscall.EROFS) {
+		var se *sqlite.Error
+		if !errors.As(err, &se) {
+			return nil
+		}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR:
+		default:
+			return nil
+		}
+		f, perr := os.OpenFile(path, os.O_RDWR, 0)
+		if perr == nil {
+			f.Close()
+			return nil
+		}
+		if !errors.Is(perr, syscall.EROFS) {
+			return nil
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w: SQLite writes the file, and its -wal and -shm files beside it, even to read it: "+
+		"mount it read-write (a container's volume without :ro, a systemd unit's ReadWritePaths=), or give a store path on a writable file system", path, syscall.EROFS)
 }
 
 func isBusy(err error) bool {
