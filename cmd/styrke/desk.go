@@ -294,7 +294,7 @@ func prune(ctx context.Context, st store.Store, clock *retentionClock, retention
 // that much, harmlessly.
 const heldBackWarn = 24 * time.Hour
 
-// catchUp is how much faster than the monotonic clock the retention's time
+// catchUp is how much faster than the time that passed the retention's time
 // may advance towards this instance's clock: a lag of a day is caught up
 // in a day.
 const catchUp = 2
@@ -314,9 +314,11 @@ const catchUp = 2
 //     wrong clock recorded say; without one (a store's first run), the
 //     newest audit event's time;
 //   - after it, the time the round before counted from, advanced by twice
-//     the time since as the monotonic clock measures it: a jump of this
+//     the time since as a clock that no setting moves measures it (one
+//     that counts a host's suspend: newRetentionClock): a jump of this
 //     instance's clock does not move it, and a lag (a start after a quiet
-//     spell, a correction forward) is caught up in as long as it is.
+//     spell, a correction forward, a paused virtual machine) is caught up
+//     in as long as it is.
 //
 // So a wrong clock makes the retention delete late, never early, unless
 // it stays wrong for as long as it is wrong by (the log warns from the
@@ -327,16 +329,23 @@ const catchUp = 2
 // as run out.
 type retentionClock struct {
 	now     func() time.Time     // this instance's clock
-	elapsed func() time.Duration // the time since the clock was made, by one that does not jump
+	elapsed func() time.Duration // the time since a fixed point, by a clock that does not jump
 
 	last   time.Time     // what the round before counted from (zero: no round yet)
 	lastAt time.Duration // elapsed then
 	warned bool          // whether the round before warned
 }
 
-// newRetentionClock returns serve's retention clock: time.Now, and its
-// monotonic reading for the time since.
+// newRetentionClock returns serve's retention clock: time.Now, and for the
+// time between rounds the clock that goes on while the host is suspended
+// (sinceBoot, Linux's CLOCK_BOOTTIME), else Go's monotonic one. A host
+// suspended for three days held the retention back by as long, and the
+// log said the clock had jumped: Go's monotonic clock stops while the host
+// sleeps.
 func newRetentionClock() *retentionClock {
+	if _, ok := sinceBoot(); ok {
+		return &retentionClock{now: time.Now, elapsed: func() time.Duration { d, _ := sinceBoot(); return d }}
+	}
 	start := time.Now()
 	return &retentionClock{now: time.Now, elapsed: func() time.Duration { return time.Since(start) }}
 }
@@ -414,7 +423,7 @@ func (c *retentionClock) read(ctx context.Context, st store.Store, logger *slog.
 		return time.Time{}, time.Time{}, err
 	}
 	if !c.last.IsZero() {
-		a.earlier(c.last.Add(catchUp*(at-c.lastAt)), "this instance's clock jumped ahead of the time the monotonic clock says passed: check it (NTP); if the jump was a correction, the retention catches up in as long as it lags")
+		a.earlier(c.last.Add(catchUp*(at-c.lastAt)), "this instance's clock moved further ahead than the time that passed since the round before, by a clock that counts a host's suspend and no setting of the clock: a virtual machine paused, or the clock set forward (a correction, or a wrong NTP answer); nothing is deleted early, and the retention catches up in as long as it lags: if the clock is wrong, correct it (NTP)")
 	}
 	if err := st.SetRetentionMark(ctx, a.now); err != nil {
 		return time.Time{}, time.Time{}, err

@@ -166,7 +166,7 @@ func TestPruneClockJumps(t *testing.T) {
 			assertKept(t, st, 6, "after the jump")
 			assert.Contains(t, logs.String(), "level=WARN")
 			if name == "SQLite" {
-				assert.Contains(t, logs.String(), "this instance's clock jumped ahead of the time the monotonic clock says passed")
+				assert.Contains(t, logs.String(), "this instance's clock moved further ahead than the time that passed since the round before")
 			}
 
 			fake.wall, fake.elapsed = now.Add(2*pruneEvery), 2*pruneEvery
@@ -324,4 +324,34 @@ func TestAuditPruneClockAhead(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestPruneAfterAPause: three days that the clock that counts a host's
+// suspend saw pass (a suspend) leave the retention by the clock, without a
+// warning; three days it did not see (a virtual machine paused, or a clock
+// set forward) hold it back, with a warning that names those, not a jump
+// of the clock alone. SQLite: a PostgreSQL server's clock would bound it
+// first.
+func TestPruneAfterAPause(t *testing.T) {
+	st := retentionStores(t)["SQLite"](t)
+	now := time.Now()
+	kept(t, st, now)
+	fake := &fakeClock{wall: now}
+	clock := fake.clock()
+	var logs syncbuf.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+
+	days := 3 * 24 * time.Hour
+	fake.wall, fake.elapsed = now.Add(days), days
+	prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+	assert.NotContains(t, logs.String(), "level=WARN", "a suspend the boot clock counted")
+
+	fake.wall, fake.elapsed = fake.wall.Add(days), fake.elapsed+pruneEvery
+	prune(t.Context(), st, clock, auditKeep, recordKeep, logger)
+	assert.Contains(t, logs.String(), "level=WARN")
+	assert.Contains(t, logs.String(), "this instance's clock moved further ahead than the time that passed since the round before")
+	assert.Contains(t, logs.String(), "a virtual machine paused")
+	assert.NotContains(t, logs.String(), "jumped")
+	assertKept(t, st, 5, "after the pause")
 }
