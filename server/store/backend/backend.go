@@ -71,8 +71,15 @@ func Redact(dsn string) string {
 	}
 	if postgres.IsDSN(dsn) {
 		u, err := url.Parse(dsn)
-		if err != nil || postgres.CheckDSN(dsn) != nil {
+		if err != nil {
 			return "(invalid DSN)"
+		}
+		// An option misspelt leaves the rest as meant; a port that is
+		// not one may be a password typed there.
+		if err := postgres.CheckDSN(dsn); err != nil {
+			if fe := (*postgres.FieldError)(nil); !errors.As(err, &fe) || fe.Field == "port" {
+				return "(invalid DSN)"
+			}
 		}
 		u.RawQuery, u.Fragment = "", ""
 		if u.User != nil {

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -151,6 +152,9 @@ var errDSN = errors.New("postgres: the DSN cannot be read as postgres://user:pas
 // the first '/', '?' or '#', so that "postgres://u:2024/Vinter@db/x" put
 // the password's tail into the database's name, and that name into the
 // errors and the redacted DSN. It asks for them percent-encoded.
+//
+// A DSN whose user and password read well but whose port or a known
+// option does not (a typo) is a *FieldError naming it.
 func CheckDSN(dsn string) error {
 	if strings.Contains(dsn, "#") {
 		return errDSN
@@ -163,11 +167,135 @@ func CheckDSN(dsn string) error {
 		if beforeQuery, _, _ := strings.Cut(rest[at+1:], "?"); strings.Contains(beforeQuery, "@") {
 			return errDSN
 		}
+		rest = rest[at+1:]
+	}
+	if err := checkFields(rest); err != nil {
+		return err
 	}
 	if _, err := url.Parse(dsn); err != nil {
 		return errDSN
 	}
 	return nil
+}
+
+// FieldError is a DSN whose user and password read well but whose port,
+// or one of the options after '?' that Styrke knows, does not: it names
+// the field, the kind of value it got and what it takes, never the value,
+// which may be a password typed where the port goes
+// ("postgres://u:secret/db" has no '@', so "secret" is read as the port).
+type FieldError struct {
+	Field string // "port", or the option's name: "connect_timeout"
+	Got   string // what kind of value it has: "is not a number"
+	Want  string // what it takes: "a number from 1 to 65535"
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("postgres: the DSN's %s %s; it takes %s (postgres://user:password@host:port/database?options)", e.Field, e.Got, e.Want)
+}
+
+// checkFields checks the ports and the options Styrke knows of rest, a
+// DSN's part after its user and password ("host:port/db?options").
+func checkFields(rest string) error {
+	hosts, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		hosts, tail = rest[:i], rest[i:]
+	}
+	for h := range strings.SplitSeq(hosts, ",") {
+		if i := strings.LastIndexByte(h, ']'); i >= 0 { // [::1]:5432
+			h = h[i+1:]
+		}
+		if _, port, ok := strings.Cut(h, ":"); ok && port != "" {
+			if err := checkPort("port", port); err != nil {
+				return err
+			}
+		}
+	}
+	_, query, _ := strings.Cut(tail, "?")
+	opts, err := url.ParseQuery(query)
+	if err != nil {
+		return &FieldError{Field: "options (after '?')", Got: "cannot be read", Want: "name=value pairs joined by '&', a '%' written %25"}
+	}
+	for name, values := range opts {
+		for _, v := range values {
+			var err error
+			switch name {
+			case "port":
+				err = checkPort(name, v)
+			case "connect_timeout":
+				err = checkWhole(name, v, "a whole number of seconds, such as 10, without a unit", 0)
+			case "pool_max_conns":
+				err = checkWhole(name, v, "a whole number above 0", 1)
+			case "pool_min_conns", "pool_min_idle_conns":
+				err = checkWhole(name, v, "a whole number", 0)
+			case "sslmode":
+				err = checkOneOf(name, v, "disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+			case "target_session_attrs":
+				err = checkOneOf(name, v, "any", "read-write", "read-only", "primary", "standby", "prefer-standby")
+			case "pool_max_conn_lifetime", "pool_max_conn_idle_time", "pool_health_check_period", "pool_max_conn_lifetime_jitter":
+				if _, perr := time.ParseDuration(v); perr != nil {
+					err = &FieldError{Field: name, Got: kindOf(v), Want: "a duration such as 30m or 1h"}
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkPort checks that v is a TCP port.
+func checkPort(field, v string) error {
+	return checkWhole(field, v, "a number from 1 to 65535", 1, 65535)
+}
+
+// checkWhole checks that v is a whole number of at least least (and at
+// most most[0]); want says what the field takes.
+func checkWhole(field, v, want string, least int64, most ...int64) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	got := ""
+	switch {
+	case err != nil:
+		got = kindOf(v)
+	case n < 0 && least >= 0:
+		got = "is negative"
+	case n < least:
+		got = fmt.Sprintf("is below %d", least)
+	case len(most) > 0 && n > most[0]:
+		got = fmt.Sprintf("is above %d", most[0])
+	default:
+		return nil
+	}
+	return &FieldError{Field: field, Got: got, Want: want}
+}
+
+// checkOneOf checks that v is one of values, as spelt.
+func checkOneOf(field, v string, values ...string) error {
+	if slices.Contains(values, v) {
+		return nil
+	}
+	got := "is not one of its values"
+	if slices.ContainsFunc(values, func(w string) bool { return strings.EqualFold(v, w) }) {
+		got = "is in capitals"
+	}
+	return &FieldError{Field: field, Got: got, Want: "one of " + strings.Join(values, ", ") + ", in small letters"}
+}
+
+// kindOf says what kind of value v is that is not a whole number,
+// without saying v.
+func kindOf(v string) string {
+	switch {
+	case v == "":
+		return "is empty"
+	case strings.IndexFunc(v, unicode.IsLetter) >= 0:
+		return "is not a number (it has letters)"
+	case strings.HasPrefix(v, "-") && strings.Trim(v[1:], "0123456789") == "" && len(v) > 1:
+		return "is negative"
+	case strings.Trim(v, "0123456789") == "":
+		return "is too long a number"
+	default:
+		return "is not a whole number"
+	}
 }
 
 // scrub returns err without the DSN's password (as given, and decoded) in

@@ -19,6 +19,7 @@ import (
 
 	"github.com/styrke-iam/styrke/internal/silent"
 	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
 	"github.com/styrke-iam/styrke/server/store/storetest"
@@ -527,4 +528,47 @@ func oldStore(t *testing.T, version int) storetest.OldStore {
 			return s
 		},
 	}
+}
+
+// TestOpenSaysWhatIsWrongWithTheDSN: a DSN whose user and password read
+// well but whose port or an option does not (a typo) is refused naming
+// the field, the kind of value it takes and the kind it got, never the
+// value (a password typed where the port goes would be it) nor the
+// password; it was told to percent-encode the user and the password,
+// which were right. The DSNs are the test server's, with a password the
+// server asks for and one thing wrong; with the options right, it opens.
+func TestOpenSaysWhatIsWrongWithTheDSN(t *testing.T) {
+	require.NoError(t, pg.RequirePassword(t.Context(), "typo_pw", "right-secret-pw"))
+	good := strings.Replace(pg.DSN("postgres"), "postgres@", "typo_pw:right-secret-pw@", 1) // ...:PORT/postgres?sslmode=disable
+	port := strconv.Itoa(pg.Port())
+	tests := []struct {
+		name, dsn, field, got string
+	}{
+		{"letter in the port", strings.Replace(good, ":"+port+"/", ":54x2/", 1), "port", "is not a number (it has letters)"},
+		{"port out of range", strings.Replace(good, ":"+port+"/", ":"+port+"0/", 1), "port", "is above 65535"},
+		{"a password where the port goes", strings.Replace(good, "typo_pw:right-secret-pw@127.0.0.1:"+port, "typo_pw:right-secret-pw", 1), "port", "is not a number (it has letters)"},
+		{"connect_timeout with a unit", good + "&connect_timeout=5s", "connect_timeout", "is not a number (it has letters)"},
+		{"connect_timeout negative", good + "&connect_timeout=-1", "connect_timeout", "is negative"},
+		{"sslmode misspelt", strings.Replace(good, "sslmode=disable", "sslmode=disabled", 1), "sslmode", "is not one of its values"},
+		{"pool_max_conns not a number", good + "&pool_max_conns=ten", "pool_max_conns", "is not a number (it has letters)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := postgres.Open(t.Context(), tt.dsn)
+			require.Error(t, err)
+			var fe *postgres.FieldError
+			require.ErrorAs(t, err, &fe, "got %v", err)
+			assert.Equal(t, tt.field, fe.Field)
+			assert.Equal(t, tt.got, fe.Got)
+			msg := err.Error()
+			assert.Contains(t, msg, "the DSN's "+tt.field+" "+tt.got)
+			assert.NotContains(t, msg, "percent-encode", "the user and password are right")
+			assert.NotContains(t, msg, "secret-pw")
+			assert.NotContains(t, msg, "54x2", "not the value")
+			assert.NotContains(t, backend.Redact(tt.dsn), "secret-pw")
+		})
+	}
+	st, err := postgres.Open(t.Context(), pg.Database(t)+"&connect_timeout=5&pool_max_conns=4")
+	require.NoError(t, err, "the options right")
+	st.Close()
 }
