@@ -41,6 +41,10 @@ const (
 	// CodeDirectoryUnavailable: the directory did not answer (retry; the
 	// link still works).
 	CodeDirectoryUnavailable Code = "directory_unavailable"
+	// CodeDirectoryUnconfirmed: the reset's password write went out to the
+	// directory and its answer did not come: it may be set (retry with the
+	// same password, which finishes the reset once the directory holds it).
+	CodeDirectoryUnconfirmed Code = "directory_unconfirmed"
 	// CodeDirectoryError: the directory configuration or the service
 	// account is wrong (the service desk must act; the link still works).
 	CodeDirectoryError Code = "directory_error"
@@ -89,6 +93,7 @@ var statuses = map[Code]int{
 	CodeUnavailable:          http.StatusServiceUnavailable,
 	CodeInProgress:           http.StatusConflict,
 	CodeDirectoryUnavailable: http.StatusServiceUnavailable,
+	CodeDirectoryUnconfirmed: http.StatusServiceUnavailable,
 	CodeDirectoryError:       http.StatusServiceUnavailable,
 	CodeCommitFailed:         http.StatusServiceUnavailable,
 	CodeOverloaded:           http.StatusServiceUnavailable,

@@ -460,6 +460,38 @@ func (t Text) ResetDirectoryStillDown() string {
 		"Asked again at {time}: the user directory still does not answer.")
 }
 
+// ResetUnconfirmedTitle heads the reset page's state for a submit whose
+// answer was lost (503 directory_unconfirmed: the directory did not answer
+// the write; or no answer reached the page): the password may be set.
+func (t Text) ResetUnconfirmedTitle() string {
+	return t.pick("Vi vet ikke om passordet ble endret", "Vi veit ikkje om passordet vart endra", "We do not know whether your password was changed")
+}
+
+// ResetUnconfirmedText says that the new password was sent but no answer
+// came back, so that it may be set (never "nothing was changed"), to try
+// it, and that "Try again" sends it again, which finishes the reset.
+func (t Text) ResetUnconfirmedText() string {
+	return t.pick("Vi sendte det nye passordet, men svaret kom ikke fram, så det kan være satt. Prøv å logge inn med det nye passordet. Virker det ikke, trykk «Prøv igjen»: da sender vi det samme passordet på nytt, og du er ferdig når brukerkatalogen har tatt imot det. Du trenger ikke logge inn med ID-porten på nytt.",
+		"Vi sende det nye passordet, men svaret kom ikkje fram, så det kan vere sett. Prøv å logge inn med det nye passordet. Verkar det ikkje, trykk «Prøv igjen»: då sender vi det same passordet på nytt, og du er ferdig når brukarkatalogen har teke imot det. Du treng ikkje logge inn med ID-porten på nytt.",
+		"We sent your new password, but the answer did not come back, so it may have been set. Try logging in with the new password. If that does not work, press “Try again”: we send the same password again, and you are done once the user directory has taken it. You need not sign in with ID-porten again.")
+}
+
+// ResetUnconfirmedStill says that "Try again" sent the password again at
+// {time} (the time of day) and again no answer came.
+func (t Text) ResetUnconfirmedStill() string {
+	return t.pick("Sendt på nytt kl. {time}: fortsatt ikke noe svar. Passordet kan være satt.",
+		"Sendt på nytt kl. {time}: framleis ikkje noko svar. Passordet kan vere sett.",
+		"Sent again at {time}: still no answer. The password may have been set.")
+}
+
+// ResetEndedUnsure is said when the session ends after a submit whose
+// answer was lost: that password may be the account's now.
+func (t Text) ResetEndedUnsure() string {
+	return t.pick("Det nye passordet du sendte, kan være satt, selv om vi ikke fikk svar: prøv å logge inn med det før du logger inn her på nytt.",
+		"Det nye passordet du sende, kan vere sett, sjølv om vi ikkje fekk svar: prøv å logge inn med det før du loggar inn her på nytt.",
+		"The new password you sent may have been set, though we got no answer: try logging in with it before you sign in here again.")
+}
+
 // ResetSignedOutTitle heads the page ID-porten's logout comes back to.
 func (t Text) ResetSignedOutTitle() string {
 	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")

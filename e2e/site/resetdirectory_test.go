@@ -161,21 +161,30 @@ const outageHeading = `document.querySelector('[data-testid=state-directorydown]
 // again" in sight, and no axe findings.
 func outageShown(t *testing.T, tb *chrome.Tab, title, text, noForm string) {
 	t.Helper()
-	stateShown(t, tb, "directorydown")
+	cardShown(t, tb, "directorydown", "directory-retry", title, text, noForm)
+}
+
+// cardShown checks that state (a card with a heading, its text right
+// after it, and a button whose test id is retry) is shown as outageShown
+// says.
+func cardShown(t *testing.T, tb *chrome.Tab, state, retry, title, text, noForm string) {
+	t.Helper()
+	heading := `document.querySelector('[data-testid=state-` + state + `] h2')`
+	stateShown(t, tb, state)
 	chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
 	g := chrome.Eval[stateGeometry](t, tb, measureState)
-	assert.Equal(t, []string{"directorydown"}, g.States, "the visible state")
+	assert.Equal(t, []string{state}, g.States, "the visible state")
 	assert.Empty(t, g.Overlaps, "parts that overlap")
 	assert.Empty(t, g.Outside, "parts wider than the screen")
 	assert.Empty(t, g.Clipped, "parts whose text is cut off")
 	assert.False(t, g.ScrollsX, "the page scrolls sideways")
-	assert.Equal(t, title, chrome.Eval[string](t, tb, outageHeading+`.textContent`))
-	assert.Equal(t, text, chrome.Eval[string](t, tb, outageHeading+`.nextElementSibling.textContent`))
+	assert.Equal(t, title, chrome.Eval[string](t, tb, heading+`.textContent`))
+	assert.Equal(t, text, chrome.Eval[string](t, tb, heading+`.nextElementSibling.textContent`))
 	assert.True(t, strings.HasPrefix(chrome.Eval[string](t, tb, `document.title`), title), "the title names the state")
-	chrome.Poll[bool](t, tb, `document.activeElement === `+outageHeading)
+	chrome.Poll[bool](t, tb, `document.activeElement === `+heading)
 	assert.False(t, visible(t, tb, "state-form"), noForm)
-	assert.True(t, visible(t, tb, "directory-retry"))
-	assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=directory-retry]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
+	assert.True(t, visible(t, tb, retry))
+	assert.True(t, chrome.Eval[bool](t, tb, `(() => { const r = document.querySelector('[data-testid=`+retry+`]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`), "\"Try again\" is in sight without scrolling")
 	chrome.Eval[bool](t, tb, env.axe+";true")
-	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the outage's state")
+	assert.Empty(t, chrome.Eval[[]string](t, tb, axeScan), "axe findings in the state "+state)
 }

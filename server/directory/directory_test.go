@@ -279,6 +279,7 @@ func TestUnavailable(t *testing.T) {
 		defer cancel()
 		require.NoError(t, s.Start(restart))
 		require.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.NotErrorIs(t, err, directory.ErrAfterWrite, "nothing went out")
 		assert.ErrorIs(t, d.Ping(ctx(t)), nil)
 		require.NoError(t, d.SetPassword(ctx(t), user, pw))
 		ok, err := s.CanBind(dn, pw)
@@ -293,7 +294,34 @@ func TestUnavailable(t *testing.T) {
 		start := time.Now()
 		err := d.SetPassword(context.Background(), "kari", "Silent!Passw0rd-1")
 		assert.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.NotErrorIs(t, err, directory.ErrAfterWrite, "nothing went out")
 		assert.Less(t, time.Since(start), 5*time.Second, "bounded by the timeout")
+	})
+}
+
+// TestLostWriteAnswer: a password write that reached the directory and
+// whose answer was lost (a proxy that closes the connection once the
+// directory answered the write) is ErrUnavailable joined with
+// ErrAfterWrite, so that the reset does not say nothing was changed: the
+// directory took the password.
+func TestLostWriteAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		p, err := s.Proxy()
+		require.NoError(t, err)
+		t.Cleanup(p.Close)
+		c := config(s, false)
+		c.URL = strings.Replace(c.URL, s.HostPort(), p.HostPort(), 1)
+		d := open(t, c)
+		user, dn := newUser(t, s)
+		pw := "Lost!Answer-" + user
+		p.LoseWriteAnswers(true)
+		err = d.SetPassword(ctx(t), user, pw)
+		assert.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.ErrorIs(t, err, directory.ErrAfterWrite)
+		assert.EqualValues(t, 1, p.Lost.Load(), "answers lost")
+		ok, err := s.CanBind(dn, pw)
+		require.NoError(t, err)
+		assert.True(t, ok, "the directory took the password")
 	})
 }
 

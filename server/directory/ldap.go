@@ -738,6 +738,10 @@ func (d *LDAP) SetPassword(ctx context.Context, username, password string) error
 	}
 	if err != nil {
 		err = d.writeError(ctx, "set password", err, username, password, false)
+		if errors.Is(err, ErrUnavailable) {
+			// The write went out: the directory may have taken it.
+			return fmt.Errorf("%w; %w", err, ErrAfterWrite)
+		}
 		if ref := (*Refusal)(nil); errors.As(err, &ref) && ref.Rule == RuleTooYoung {
 			// ppolicy's minimum age, applied to the service account's set
 			// since it is no password administrator (Settings.MinAgeOnSets):

@@ -118,7 +118,7 @@ func (c *counting) SetPassword(ctx context.Context, username, password string) e
 	c.writes.Add(1)
 	err := c.Directory.SetPassword(ctx, username, password)
 	if err == nil && c.loseAnswer.Load() {
-		return fmt.Errorf("%w: connection reset after the write", directory.ErrUnavailable)
+		return fmt.Errorf("%w: connection reset after the write; %w", directory.ErrUnavailable, directory.ErrAfterWrite)
 	}
 	return err
 }

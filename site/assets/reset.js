@@ -17,8 +17,9 @@ const errors = root.querySelector('[data-errors]');
 // timers stop elsewhere.
 const show = (state, focus = true) => {
   styrkeForm.show(root, state, focus);
-  // The directory's outage too: the sign-in holds while it lasts.
-  const live = state === 'form' || state === 'choose' || state === 'directorydown';
+  // The directory's outage too, and a submit whose answer was lost: the
+  // sign-in holds while they last.
+  const live = state === 'form' || state === 'choose' || state === 'directorydown' || state === 'unconfirmed';
   root.querySelector('[data-session-time]').hidden = !live;
   if (!live) {
     clearTimeout(deadlineTimer);
@@ -138,7 +139,8 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
     // first account to choose, or "Try again" while the directory is
     // down), and the status line says the new time.
     const down = !root.querySelector('[data-state=directorydown]').hidden;
-    (down ? directoryRetry : account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
+    const lost = !root.querySelector('[data-state=unconfirmed]').hidden;
+    (down ? directoryRetry : lost ? unconfirmedRetry : account ? password : root.querySelector('[data-testid=choice]') ?? password).focus();
     soon.textContent = soon.dataset.extended.replace('{time}', clock(at));
     return;
   }
@@ -156,13 +158,35 @@ function forget() {
   setList([]);
 }
 
-// ended shows that the session is over, and forgets what was typed.
+// unsure is true once a submit's answer was lost (503
+// directory_unconfirmed, or no answer at all): the password sent may be
+// set, and nothing this page says may claim that nothing was changed,
+// until an answer settles it.
+let unsure = false;
+
+// ended shows that the session is over, and forgets what was typed; after
+// a submit whose answer was lost it says that password may be set.
 function ended() {
   remember(null);
   account = null;
   asked = null;
   forget();
+  root.querySelector('[data-ended-unsure]').hidden = !unsure;
+  unsure = false;
   show('ended');
+}
+
+// unconfirmed shows that a submit's answer was lost: the password may be
+// set; "Try again" sends what was typed (kept in the hidden form) again.
+// again: the answer to "Try again", said with its time in the status line
+// while the focus stays on the button.
+const unconfirmedRetry = root.querySelector('[data-unconfirmed-retry]');
+const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
+function unconfirmed(again = false) {
+  unsure = true;
+  setList([]);
+  unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+  show('unconfirmed', !again);
 }
 
 // sessionTime reads what the server says of the session (expiry, whether it
@@ -437,7 +461,14 @@ form.addEventListener('submit', async (event) => {
   }
   styrkeForm.valid(confirmInput);
   setList([]);
-  const done = styrkeForm.busy(submit, msg.msgBusy);
+  send(submit);
+});
+
+// send sends what the form holds, the busy text on button (the form's
+// submit, or "Try again" after a lost answer), and shows the answer.
+async function send(button) {
+  const again = button !== submit;
+  const done = styrkeForm.busy(button, msg.msgBusy);
   let res;
   try {
     // The account the form shows: a session that is another's (a second
@@ -452,12 +483,24 @@ form.addEventListener('submit', async (event) => {
   }
   done();
   if (!res) {
-    setList([msg.msgError]);
+    // No answer: the request may have reached the server, which may have
+    // set the password (not "could not reach the service").
+    unconfirmed(again);
     return;
   }
+  // An answer said beside the form: shown again when "Try again" sent it
+  // from the state of a lost answer.
+  const say = (items) => {
+    if (again) {
+      show('form', false);
+      submit.focus();
+    }
+    setList(items);
+  };
   switch (res.status) {
     case 200:
     case 204: {
+      unsure = false;
       password.value = '';
       confirmInput.value = '';
       account = null;
@@ -478,6 +521,7 @@ form.addEventListener('submit', async (event) => {
     case 422: {
       const violations = res.data?.violations;
       const texts = Array.isArray(violations) ? violations.map((v) => v.message) : [msg.msgServererror];
+      if (again) show('form', false);
       setList(texts, msg.msgRejected);
       styrkeForm.refused(password, meter, res.data, texts, msg.msgRejectedbelow);
       return;
@@ -492,19 +536,30 @@ form.addEventListener('submit', async (event) => {
         changedElsewhere();
         return;
       }
-      setList([msg.msgInuse]);
+      if (unsure) {
+        // The request whose answer was lost may still be setting it.
+        unconfirmed(again);
+        return;
+      }
+      say([msg.msgInuse]);
       return;
     case 403:
       // 403 account_disabled: the institution disabled the account, and
       // nothing was set (an OpenLDAP account locked by the administrator,
       // which the reset had enabled again).
-      setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
+      say([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
       return;
     case 429:
-      setList([msg.msgToomany]);
+      say([msg.msgToomany]);
       return;
     case 503: {
       const code = res.data?.error?.code;
+      if (code === 'directory_unconfirmed' || (unsure && code === 'directory_unavailable')) {
+        // The directory did not answer the write (now, or before: the
+        // outage's "nothing was changed" would not be true).
+        unconfirmed(again);
+        return;
+      }
       if (code === 'directory_unavailable') {
         // The outage's own state, what was typed kept for "Try again":
         // beside the form, the field's description said the password
@@ -519,15 +574,15 @@ form.addEventListener('submit', async (event) => {
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
-      setList([byCode[code] ?? msg.msgServererror]);
+      say([byCode[code] ?? msg.msgServererror]);
       return;
     }
     default:
       // An answer the page does not know (a 500): the service's fault,
       // not the connection's.
-      setList([msg.msgServererror]);
+      say([msg.msgServererror]);
   }
-});
+}
 
 other.addEventListener('click', () => {
   remember(null);
@@ -577,6 +632,12 @@ directoryRetry.addEventListener('click', async () => {
     return;
   }
   chosenAnswer(res);
+});
+// "Try again" after a lost answer sends what was typed again: done once
+// the directory holds it (the server finds it there).
+unconfirmedRetry.addEventListener('click', () => {
+  if (!account || styrkeForm.isBusy(unconfirmedRetry)) return;
+  send(unconfirmedRetry);
 });
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
