@@ -492,6 +492,25 @@ func (t Text) ResetEndedUnsure() string {
 		"The new password you sent may have been set, though we got no answer: try logging in with it before you sign in here again.")
 }
 
+// ResetSessionStoreDown says, where the account's form would be, that the
+// service's own database did not answer (the session's 503 unavailable):
+// nothing was changed, and "Try again" asks again without a new sign-in
+// while the sign-in lasts.
+func (t Text) ResetSessionStoreDown() string {
+	return t.pick("Tjenesten får ikke kontakt med databasen sin akkurat nå, så vi kan ikke vise kontoen din ennå. Ingenting er endret. Vent noen minutter og trykk «Prøv igjen»; har innloggingen gått ut innen da, blir du bedt om å logge inn på nytt.",
+		"Tenesta får ikkje kontakt med databasen sin akkurat no, så vi kan ikkje vise kontoen din enno. Ingenting er endra. Vent nokre minutt og trykk «Prøv igjen»; har innlogginga gått ut innan då, blir du beden om å logge inn på nytt.",
+		"The service cannot reach its database right now, so we cannot show your account yet. Nothing was changed. Wait a few minutes and press “Try again”; if your sign-in has run out by then, you will be asked to sign in again.")
+}
+
+// ResetSessionTooMany says, where the account's form would be, that the
+// service refused the request as one too many from the person's network
+// (the session's 429: many people may share one address).
+func (t Text) ResetSessionTooMany() string {
+	return t.pick("Tjenesten får for mange forespørsler fra nettverket ditt akkurat nå. Ingenting er endret. Vent et minutt og trykk «Prøv igjen»; du trenger ikke logge inn på nytt.",
+		"Tenesta får for mange førespurnader frå nettverket ditt akkurat no. Ingenting er endra. Vent eitt minutt og trykk «Prøv igjen»; du treng ikkje logge inn på nytt.",
+		"The service is getting too many requests from your network right now. Nothing was changed. Wait a minute and press “Try again”; you need not sign in again.")
+}
+
 // ResetSignedOutTitle heads the page ID-porten's logout comes back to.
 func (t Text) ResetSignedOutTitle() string {
 	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")

@@ -298,6 +298,24 @@ function directoryDown(data, again = false) {
 
 const isDirectoryDown = (res) => res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
 
+// showError shows the error state with text: by default that the service
+// could not be reached (the request failed).
+function showError(text = msg.msgError) {
+  root.querySelector('[data-error-text]').textContent = text;
+  show('error');
+}
+
+// sessionError says why /api/reset/session gave neither the form nor the
+// choice (an answer sessionAnswer does not show otherwise), and what to
+// do: the state's "Try again" asks again. It showed the start, with no
+// word of what happened.
+function sessionError(res) {
+  const code = res.data?.error?.code;
+  if (res.status === 429) showError(msg.msgSessiontoomany);
+  else if (res.status === 503 && code === 'unavailable') showError(msg.msgSessionstoredown);
+  else showError(msg.msgServererror);
+}
+
 // sessionAnswer shows what /api/reset/session answered: the account's
 // form, the choice of several, or why there is neither.
 function sessionAnswer(res, focus) {
@@ -316,8 +334,13 @@ function sessionAnswer(res, focus) {
     case 410:
       ended();
       return;
-    default:
+    case 401:
+      // No session (#/pw after it was used, or without a sign-in): the
+      // start.
       show('start', focus);
+      return;
+    default:
+      sessionError(res);
   }
 }
 
@@ -367,7 +390,7 @@ async function choose(a) {
   try {
     res = await api('/api/reset/session', { username: a.username ?? '', institution: a.institution ?? '' });
   } catch {
-    show('error');
+    showError();
     return;
   }
   // Kept while the directory is down too, for "Try again".
@@ -409,7 +432,7 @@ async function route(focus = false) {
     // Not "ID-porten is off here": the server did not say (the network,
     // a busy server, too many requests from one campus address). A host
     // with no API at all (404) has no reset: "off", as before.
-    show('error');
+    showError();
     return;
   }
   if (!config.idporten) {
@@ -439,7 +462,7 @@ async function route(focus = false) {
   try {
     res = await api('/api/reset/session', {});
   } catch {
-    show('error');
+    showError();
     return;
   }
   sessionAnswer(res, focus);
@@ -628,7 +651,7 @@ directoryRetry.addEventListener('click', async () => {
     return;
   }
   if (!res) {
-    show('error');
+    showError();
     return;
   }
   chosenAnswer(res);
