@@ -48,6 +48,10 @@ const (
 	// CodeDirectoryError: the directory configuration or the service
 	// account is wrong (the service desk must act; the link still works).
 	CodeDirectoryError Code = "directory_error"
+	// CodeAccountMissing: the directory has no account (or several) for
+	// the username a reset's sign-in maps to (the service desk must act;
+	// the session holds, for the sign-in's other accounts).
+	CodeAccountMissing Code = "account_missing"
 	// CodeCommitFailed: the directory took the password but the store could
 	// not record it.
 	CodeCommitFailed Code = "commit_failed"
@@ -95,6 +99,7 @@ var statuses = map[Code]int{
 	CodeDirectoryUnavailable: http.StatusServiceUnavailable,
 	CodeDirectoryUnconfirmed: http.StatusServiceUnavailable,
 	CodeDirectoryError:       http.StatusServiceUnavailable,
+	CodeAccountMissing:       http.StatusServiceUnavailable,
 	CodeCommitFailed:         http.StatusServiceUnavailable,
 	CodeOverloaded:           http.StatusServiceUnavailable,
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -60,11 +61,13 @@ func (h *handler) accountDisabled(ctx context.Context, institution, username str
 
 // directoryAnswers asks the institution's directory whether it has
 // username's account (Find, within the directory's own time limit) before
-// the reset's form is shown, and returns the error when the directory did
-// not answer (ErrUnavailable): the person is told before typing a
-// password, where the submit found it. Any other answer is nil: an account
-// the directory lacks, or the operator's error, is logged here and left to
-// the submit, which reports it as before.
+// the reset's form is shown, and returns why it cannot be set there, so
+// that the person is told before typing a password, where the submit
+// found it: ErrUnavailable (the directory did not answer), ErrAccount (it
+// has no such account, or several: the identities' file names an account
+// the directory lacks) or ErrOperator (the service account cannot bind,
+// or TLS is wrong), each logged. nil when it has the account, or there is
+// no directory.
 func (h *handler) directoryAnswers(ctx context.Context, institution, username string) error {
 	dir := h.directoryFor(institution)
 	if directory.IsNone(dir) {
@@ -74,9 +77,13 @@ func (h *handler) directoryAnswers(ctx context.Context, institution, username st
 	case err == nil:
 		return nil
 	case errors.Is(err, directory.ErrUnavailable):
+		h.Logger.WarnContext(ctx, "reset session: the directory does not answer", "id", RequestID(ctx), "err", err)
+		return err
+	case errors.Is(err, directory.ErrAccount):
+		h.Logger.ErrorContext(ctx, "reset session: the directory has no account (or several) for the username the sign-in's identity maps to: put it in the directory, or correct the identities' file", "id", RequestID(ctx), "institution", institution)
 		return err
 	default:
-		h.Logger.WarnContext(ctx, "reset session: the directory did not find the account, or refused the service account (the submit reports it)", "id", RequestID(ctx), "err", err)
-		return nil
+		h.Logger.ErrorContext(ctx, "reset session: directory: operator error", "id", RequestID(ctx), "err", err)
+		return fmt.Errorf("%w: %w", directory.ErrOperator, err)
 	}
 }

@@ -556,6 +556,20 @@ type sessionDownResponse struct {
 	Now        time.Time `json:"now"`
 }
 
+// sessionRefusedResponse is the session's 503 account_missing or
+// directory_error: the directory cannot set this account's password. It
+// names the account, and the sign-in's others to choose instead.
+type sessionRefusedResponse struct {
+	Error           errorJSON      `json:"error"`
+	Username        string         `json:"username"`
+	Institution     string         `json:"institution"`
+	InstitutionName string         `json:"institutionName"`
+	Accounts        []resetAccount `json:"accounts,omitempty"`
+	ExpiresAt       time.Time      `json:"expiresAt"`
+	Extendable      bool           `json:"extendable"`
+	Now             time.Time      `json:"now"`
+}
+
 // chooseResponse answers a sign-in of several accounts that named none.
 type chooseResponse struct {
 	Accounts   []resetAccount `json:"accounts"`
@@ -609,13 +623,26 @@ func (h *handler) resetSession() http.Handler {
 			h.internal(w, r, "policy lookup", err)
 			return
 		}
-		// A directory that does not answer is said now, before the person
-		// types a password for nothing; the session holds for a retry.
-		if err := h.directoryAnswers(r.Context(), s.Institution, s.Username); err != nil {
-			h.Logger.WarnContext(r.Context(), "reset session: the directory does not answer", "id", RequestID(r.Context()), "err", err)
+		// A directory that does not answer, or that cannot set this
+		// account's password, is said now, before the person types a
+		// password for nothing; the session holds (for a retry, or the
+		// sign-in's other accounts).
+		switch err := h.directoryAnswers(r.Context(), s.Institution, s.Username); {
+		case err == nil:
+		case errors.Is(err, directory.ErrUnavailable):
 			w.Header().Set("Retry-After", "10")
 			writeJSON(w, http.StatusServiceUnavailable, sessionDownResponse{
 				Error:     errorJSON{Code: CodeDirectoryUnavailable, Message: "the directory is unavailable; you are still signed in until expiresAt, and nothing was changed; try again shortly"},
+				ExpiresAt: s.ExpiresAt, Extendable: h.extendable(s), Now: h.Now(),
+			})
+			return
+		default:
+			e := errorJSON{Code: CodeDirectoryError, Message: "this account's password cannot be set because of a configuration problem at your institution; nothing was changed; contact the service desk"}
+			if errors.Is(err, directory.ErrAccount) {
+				e = errorJSON{Code: CodeAccountMissing, Message: "the directory where this account's password is set has no such account; nothing was changed; contact the service desk"}
+			}
+			writeJSON(w, http.StatusServiceUnavailable, sessionRefusedResponse{
+				Error: e, Username: s.Username, Institution: s.Institution, InstitutionName: p.Name, Accounts: accounts,
 				ExpiresAt: s.ExpiresAt, Extendable: h.extendable(s), Now: h.Now(),
 			})
 			return

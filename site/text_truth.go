@@ -511,6 +511,31 @@ func (t Text) ResetSessionTooMany() string {
 		"The service is getting too many requests from your network right now. Nothing was changed. Wait a minute and press “Try again”; you need not sign in again.")
 }
 
+// ResetNoAccountTitle heads the reset page's state for an account whose
+// password the directory cannot set (the session's 503 account_missing or
+// directory_error), said before a password is typed.
+func (t Text) ResetNoAccountTitle() string {
+	return t.pick("Vi kan ikke sette passord for denne kontoen", "Vi kan ikkje setje passord for denne kontoen", "We cannot set a password for this account")
+}
+
+// ResetNoAccount says that the account {username} at {institution} is not
+// in the directory where its password is set (account_missing), that
+// nothing was changed, and that the institution must put it right.
+func (t Text) ResetNoAccount() string {
+	return t.pick("Du er logget inn, men kontoen {username} ved {institution} finnes ikke i brukerkatalogen der passordet settes, så du kan ikke velge passord til den her. Ingenting er endret. Dette må institusjonen din rette opp: kontakt brukerstøtten.",
+		"Du er logga inn, men kontoen {username} ved {institution} finst ikkje i brukarkatalogen der passordet blir sett, så du kan ikkje velje passord til han her. Ingenting er endra. Dette må institusjonen din rette opp: kontakt brukarstøtta.",
+		"You are signed in, but the account {username} at {institution} is not in the user directory where its password is set, so you cannot choose a password for it here. Nothing was changed. This is for your institution to put right: contact the service desk.")
+}
+
+// ResetNoAccountConfig says that a configuration problem at the
+// institution keeps the password of {username} from being set
+// (directory_error at the session), and that nothing was changed.
+func (t Text) ResetNoAccountConfig() string {
+	return t.pick("Du er logget inn, men på grunn av et oppsettsproblem hos institusjonen din kan ikke passordet til {username} settes i brukerkatalogen akkurat nå, så du kan ikke velge et her ennå. Ingenting er endret. Kontakt brukerstøtten.",
+		"Du er logga inn, men på grunn av eit oppsettsproblem hos institusjonen din kan ikkje passordet til {username} setjast i brukarkatalogen akkurat no, så du kan ikkje velje eit her enno. Ingenting er endra. Kontakt brukarstøtta.",
+		"You are signed in, but because of a configuration problem at your institution the password of {username} cannot be set in its user directory right now, so you cannot choose one here yet. Nothing was changed. Contact the service desk.")
+}
+
 // ResetSignedOutTitle heads the page ID-porten's logout comes back to.
 func (t Text) ResetSignedOutTitle() string {
 	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")

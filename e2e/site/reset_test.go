@@ -428,15 +428,23 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 
 	t.Run("an account the directory lacks", func(t *testing.T) {
-		// The operator's error: the page says so and whom to ask, and
-		// nothing was set.
-		tb := resetTab(t)
-		signInAt(t, tb, b, "/en/forgot/", e2ePidNoDir, "idporten-loa-substantial")
-		stateShown(t, tb, "form")
-		submitPassword(t, tb, good)
-		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-		assert.Equal(t, []string{site.ResetTexts("en").ResetDirectoryError}, errorTexts(t, tb))
-		stateShown(t, tb, "form")
+		// The identities' file maps the person to an account the
+		// directory does not have: said when the person comes back from
+		// ID-porten, on a phone, in nb, nn and en, with the account, whom
+		// to ask, and no form (it showed the form, and the submit said
+		// so after a password was typed).
+		for _, lang := range site.Languages {
+			tb := resetTab(t)
+			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidNoDir, "idporten-loa-substantial")
+			tx := site.Texts(lang)
+			says := strings.NewReplacer("{username}", "nodir", "{institution}", "Felles IAM").Replace(tx.ResetNoAccount())
+			cardShown(t, tb, "noaccount", "noaccount-cancel", tx.ResetNoAccountTitle(), says, "no form to type a password into")
+			assert.True(t, visible(t, tb, "contact-noaccount"), "whom to ask")
+			assert.Equal(t, e2eDesk, text(t, tb, "contact-noaccount"))
+			assert.False(t, visible(t, tb, "noaccount-other"), "no other account to choose")
+			chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=noaccount-cancel]').click(), true)`)
+			stateShown(t, tb, "ended")
+		}
 	})
 
 	refusals := []struct {

@@ -771,6 +771,53 @@ func TestResetSessionDirectoryDown(t *testing.T) {
 	})
 }
 
+// TestResetSessionAccountMissing: a reset session whose username (the one
+// the identities' file maps the sign-in to) the directory does not have
+// is answered 503 account_missing when the page asks for the session,
+// naming the account and until when the sign-in holds, so that the page
+// says so before the person types a password; it answered 200, and the
+// submit found it (503 directory_error). A service account the directory
+// refuses is 503 directory_error at the session, likewise.
+func TestResetSessionAccountMissing(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		t.Run("no such account", func(t *testing.T) {
+			e := newEnv(t, s, nil)
+			user := newUsername() // not in the directory
+			c := e.resetSession(user)
+			a := e.call("/api/reset/session", map[string]string{}, c)
+			require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+			assert.Equal(t, "account_missing", a.code())
+			body := a.object(t)
+			assert.Equal(t, user, body["username"])
+			assert.Equal(t, "default", body["institution"])
+			assert.Equal(t, "Felles IAM", body["institutionName"])
+			assert.NotEmpty(t, body["expiresAt"], "%s", a.Body)
+			assert.Contains(t, e.logs.String(), "reset session: the directory has no account")
+			assert.NotContains(t, e.logs.String(), user, "no username in the log")
+			e.noSecrets(c.Value)
+		})
+		t.Run("service account refused", func(t *testing.T) {
+			e := newEnv(t, s, func(d *server.Deps) {
+				cfg := dirConfig(s)
+				cfg.Password = "not the service account's password"
+				wrong, err := directory.Open(cfg)
+				require.NoError(t, err)
+				t.Cleanup(func() { wrong.Close() })
+				d.Directories = &directory.Set{Default: wrong}
+			})
+			user := newUsername()
+			_, err := s.CreateUser(user, initial)
+			require.NoError(t, err)
+			c := e.resetSession(user)
+			a := e.call("/api/reset/session", map[string]string{}, c)
+			require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+			assert.Equal(t, "directory_error", a.code())
+			assert.Equal(t, user, a.object(t)["username"])
+			e.noSecrets(initial, c.Value)
+		})
+	})
+}
+
 // TestResetLostAnswer: a reset whose write reached the directory but whose
 // answer was lost (a directory slow enough that the write's time ran out
 // after it was sent: through a proxy that held each of slapd's answers

@@ -298,6 +298,27 @@ function directoryDown(data, again = false) {
 
 const isDirectoryDown = (res) => res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
 
+// noAccount shows that the directory cannot set this account's password
+// (503 account_missing: it has no such account; directory_error: the
+// institution's configuration), before a password is typed: it was found
+// at the submit. The sign-in's other accounts may be chosen instead.
+const isNoAccount = (res) => res?.status === 503 && ['account_missing', 'directory_error'].includes(res.data?.error?.code);
+function noAccount(data) {
+  sessionTime(data);
+  if (Array.isArray(data?.accounts)) accounts = data.accounts;
+  account = null;
+  forget();
+  const p = root.querySelector('[data-noaccount-text]');
+  const text = data?.error?.code === 'account_missing' ? p.dataset.missing : p.dataset.config;
+  p.textContent = text.replace('{username}', String(data?.username ?? '')).replace('{institution}', String(data?.institutionName || data?.institution || ''));
+  root.querySelector('[data-noaccount-other]').hidden = accounts.length < 2;
+  show('noaccount');
+}
+root.querySelector('[data-noaccount-other] button').addEventListener('click', () => {
+  remember(null);
+  showChoices({ accounts, expiresAt: expires, extendable });
+});
+
 // showError shows the error state with text: by default that the service
 // could not be reached (the request failed).
 function showError(text = msg.msgError) {
@@ -321,6 +342,10 @@ function sessionError(res) {
 function sessionAnswer(res, focus) {
   if (isDirectoryDown(res)) {
     directoryDown(res.data);
+    return;
+  }
+  if (isNoAccount(res)) {
+    noAccount(res.data);
     return;
   }
   switch (res.status) {
