@@ -112,6 +112,7 @@ const (
 	resetLevelHigh   = "levelhigh"   // acr lower than the idporten-loa-high the institution requires
 	resetNoMatch     = "nomatch"     // no account, or several, for this person
 	resetNoNumber    = "nonumber"    // a foreign eID without a Norwegian number
+	resetStore       = "store"       // our store failed (not ID-porten's)
 )
 
 // ResetPaths are the reset page's paths by language (site.Path(site.Reset,
@@ -174,6 +175,16 @@ func (h *handler) resetError(w http.ResponseWriter, r *http.Request, lang, code 
 	h.resetRefused(w, r, lang, code, err)
 }
 
+// resetStoreFailed answers a sign-in whose store call failed (a database
+// that does not answer in time, or refuses): the service's own failure,
+// counted and said as such, not as ID-porten's ("unavailable", whose
+// alert it set off, and whose page said ID-porten did not answer).
+func (h *handler) resetStoreFailed(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	h.Metrics.Signin(resetStore)
+	h.Logger.ErrorContext(r.Context(), "reset sign-in: the store failed", "id", RequestID(r.Context()), "err", err)
+	resetRedirect(w, r, lang, "error/"+resetStore)
+}
+
 // resetRefused is resetError without counting a sign-in (the logout's).
 func (h *handler) resetRefused(w http.ResponseWriter, r *http.Request, lang, code string, err error) {
 	switch {
@@ -221,9 +232,7 @@ func (h *handler) idportenStart() http.Handler {
 			Institution: inst, Lang: lang, ExpiresAt: now.Add(LoginTTL),
 		}, now)
 		if err != nil {
-			h.Logger.ErrorContext(r.Context(), "store sign-in failed", "id", RequestID(r.Context()), "err", err)
-			h.Metrics.Signin(resetUnavailable)
-			resetRedirect(w, r, lang, "error/"+resetUnavailable)
+			h.resetStoreFailed(w, r, lang, err)
 			return
 		}
 		// The cookie binds the sign-in to this browser, and carries the
@@ -287,7 +296,7 @@ func (h *handler) idportenCallback() http.Handler {
 			h.resetError(w, r, cookieLang, resetExpired, nil)
 			return
 		case err != nil:
-			h.resetError(w, r, cookieLang, resetUnavailable, err)
+			h.resetStoreFailed(w, r, cookieLang, err)
 			return
 		}
 		// The sign-in must come back to the browser that started it (no
@@ -321,7 +330,7 @@ func (h *handler) idportenCallback() http.Handler {
 		}
 		accounts, err := h.Store.AccountsByIdentity(ctx, h.Identities.Hash(id.PID))
 		if err != nil {
-			h.resetError(w, r, l.Lang, resetUnavailable, err)
+			h.resetStoreFailed(w, r, l.Lang, err)
 			return
 		}
 		var match []store.AccountIdentity
@@ -376,7 +385,7 @@ func (h *handler) idportenCallback() http.Handler {
 			// ASCII letters the identities' file gave (the directories
 			// match both): "OLA" is ola's one history and ola's links.
 			if a.Username, err = keptName(ctx, h.Store, h.sameAccounts(a.Institution), a.Username); err != nil {
-				h.resetError(w, r, l.Lang, resetUnavailable, err)
+				h.resetStoreFailed(w, r, l.Lang, err)
 				return
 			}
 			token := randomToken()
@@ -384,7 +393,7 @@ func (h *handler) idportenCallback() http.Handler {
 				IDHash: sha(token), Username: a.Username, Name: a.Name, Institution: a.Institution, BirthDate: born,
 				CreatedAt: now, ExpiresAt: now.Add(h.resetTTL()),
 			}); err != nil {
-				h.resetError(w, r, l.Lang, resetUnavailable, err)
+				h.resetStoreFailed(w, r, l.Lang, err)
 				return
 			}
 			tokens = append(tokens, token)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -1010,4 +1011,98 @@ func TestCallbackWithoutItsSignIn(t *testing.T) {
 	require.NoError(t, err)
 	e.advance(11 * time.Minute)
 	assert.Equal(t, "/en/forgot/#/error/expired", again(cb.Query(), lang))
+}
+
+// failingStore fails one of the sign-in's store calls (by name) with err.
+type failingStore struct {
+	store.Store
+	call string
+	err  error
+}
+
+func (s failingStore) fail(call string) error {
+	if s.call == call {
+		return s.err
+	}
+	return nil
+}
+
+func (s failingStore) CreateLogin(ctx context.Context, l store.Login, now time.Time) error {
+	if err := s.fail("CreateLogin"); err != nil {
+		return err
+	}
+	return s.Store.CreateLogin(ctx, l, now)
+}
+
+func (s failingStore) TakeLogin(ctx context.Context, stateHash []byte, now time.Time) (store.Login, error) {
+	if err := s.fail("TakeLogin"); err != nil {
+		return store.Login{}, err
+	}
+	return s.Store.TakeLogin(ctx, stateHash, now)
+}
+
+func (s failingStore) AccountsByIdentity(ctx context.Context, h []byte) ([]store.AccountIdentity, error) {
+	if err := s.fail("AccountsByIdentity"); err != nil {
+		return nil, err
+	}
+	return s.Store.AccountsByIdentity(ctx, h)
+}
+
+func (s failingStore) AccountName(ctx context.Context, institutions []string, username string) (string, error) {
+	if err := s.fail("AccountName"); err != nil {
+		return "", err
+	}
+	return s.Store.AccountName(ctx, institutions, username)
+}
+
+func (s failingStore) CreateResetSession(ctx context.Context, rs store.ResetSession) error {
+	if err := s.fail("CreateResetSession"); err != nil {
+		return err
+	}
+	return s.Store.CreateResetSession(ctx, rs)
+}
+
+// TestResetSignInStoreFails: the sign-in's own store failing (a database
+// that does not answer in time, or refuses) at the start or in the
+// callback is said as the service's failure, not ID-porten's: the page's
+// #/error/store, counted as styrke_idporten_signins_total{result="store"}
+// and logged as the store's, at error level. It was #/error/unavailable,
+// "ID-porten does not answer", counted with ID-porten's outages, whose
+// alert it set off (and the operator looked at ID-porten).
+func TestResetSignInStoreFails(t *testing.T) {
+	for _, call := range []string{"CreateLogin", "TakeLogin", "AccountsByIdentity", "AccountName", "CreateResetSession"} {
+		for _, cause := range []error{context.DeadlineExceeded, errors.New("database is locked")} {
+			t.Run(call+"/"+cause.Error(), func(t *testing.T) {
+				var m *server.Metrics
+				fs := &failingStore{}
+				e := newResetEnv(t, func(d *server.Deps) {
+					fs.Store = d.Store
+					d.Store = fs
+					m = server.NewMetrics(fs.Store, nil)
+					d.Metrics = m
+				})
+				e.importCSV(t, accounts)
+				fs.call, fs.err = call, cause
+				var to string
+				if call == "CreateLogin" {
+					res, _ := e.req(t, http.MethodGet, "/auth/idporten/start?lang=nn", "", "")
+					require.Equal(t, http.StatusSeeOther, res.StatusCode)
+					to = res.Header.Get("Location")
+				} else {
+					fs.call = ""
+					loc, login := e.start(t, "lang=nn")
+					cb, err := op.NewBrowser().Login(loc, pidOla, oidc.LevelSubstantial)
+					require.NoError(t, err)
+					fs.call = call
+					var res *http.Response
+					res, to = e.callback(t, cb.Query(), login)
+					assert.Nil(t, cookie(res, "__Host-styrke-reset"), "no reset session")
+				}
+				assert.Equal(t, "/nn/gloymt/#/error/store", to, "the store's failure, not ID-porten's")
+				assert.Equal(t, map[string]float64{"store": 1}, signins(t, m))
+				assert.Regexp(t, `level=ERROR msg="reset sign-in: the store failed"`, e.logs.String())
+				assertNoSecrets(t, e.logs.String(), pidOla)
+			})
+		}
+	}
 }

@@ -17,10 +17,10 @@ func TestForgotPage(t *testing.T) {
 			assert.Equal(t, "/auth/idporten/start?lang="+lang, attr(one(t, doc, "start"), "href"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "new-password"), "autocomplete"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "meter"), "for"))
-			for _, state := range []string{"start", "off", "cancelled", "failed", "expired", "level", "nomatch", "nonumber", "unavailable", "ended", "mismatch", "error", "done", "form"} {
+			for _, state := range []string{"start", "off", "cancelled", "failed", "expired", "level", "nomatch", "nonumber", "unavailable", "store", "ended", "directorydown", "unconfirmed", "noaccount", "mismatch", "error", "done", "form"} {
 				assert.True(t, hasAttr(one(t, doc, "state-"+state), "hidden"), "state %s starts hidden", state)
 			}
-			for _, state := range []string{"off", "nomatch", "nonumber"} {
+			for _, state := range []string{"off", "nomatch", "nonumber", "noaccount"} {
 				one(t, doc, "contact-"+state)
 			}
 		})

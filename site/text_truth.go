@@ -536,6 +536,21 @@ func (t Text) ResetNoAccountConfig() string {
 		"You are signed in, but because of a configuration problem at your institution the password of {username} cannot be set in its user directory right now, so you cannot choose one here yet. Nothing was changed. Contact the service desk.")
 }
 
+// ResetStoreTitle heads the reset page's state for a sign-in whose own
+// store failed (#/error/store): the service's fault, not ID-porten's.
+func (t Text) ResetStoreTitle() string {
+	return t.pick("Tjenesten får ikke kontakt med databasen sin", "Tenesta får ikkje kontakt med databasen sin", "The service cannot reach its database")
+}
+
+// ResetStore says that the sign-in (at its start, or on its way back
+// from ID-porten) could not be completed because the service's database
+// did not answer, that nothing was changed, and to try again.
+func (t Text) ResetStore() string {
+	return t.pick("Innloggingen kunne ikke fullføres fordi tjenesten ikke får kontakt med databasen sin akkurat nå. Ingenting er endret. Prøv igjen om noen minutter.",
+		"Innlogginga kunne ikkje fullførast fordi tenesta ikkje får kontakt med databasen sin akkurat no. Ingenting er endra. Prøv igjen om nokre minutt.",
+		"Your sign-in could not be completed because the service cannot reach its database right now. Nothing was changed. Try again in a few minutes.")
+}
+
 // ResetSignedOutTitle heads the page ID-porten's logout comes back to.
 func (t Text) ResetSignedOutTitle() string {
 	return t.pick("Du er logget ut av ID-porten", "Du er logga ut av ID-porten", "You are logged out of ID-porten")

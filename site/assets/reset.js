@@ -32,7 +32,7 @@ const submit = form.querySelector('button:not([type=button])');
 const start = root.querySelector('[data-start]');
 const institution = document.getElementById('institution');
 
-const ERRORS = new Set(['off', 'cancelled', 'failed', 'expired', 'level', 'levelhigh', 'nomatch', 'nonumber', 'unavailable']);
+const ERRORS = new Set(['off', 'cancelled', 'failed', 'expired', 'level', 'levelhigh', 'nomatch', 'nonumber', 'unavailable', 'store']);
 
 let config = { idporten: false, serviceDesk: '', institutions: [] };
 
