@@ -132,7 +132,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 			Name: "styrke_deliveries_total", Help: "Activation link deliveries by channel (email, sms) and result (ok, failed).",
 		}, []string{"channel", "result"}),
 		notices: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "styrke_notifications_total", Help: "Queued notification attempts by result: sent, retry, gave_up.",
+			Name: "styrke_notifications_total", Help: "Queued notification attempts by result: sent, unconfirmed (taken whole by the mail server, its reply lost; not sent again), retry, gave_up.",
 		}, []string{"result"}),
 		auditEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "styrke_audit_events_total", Help: "Audit events written, by event.",
@@ -251,7 +251,7 @@ func (m *Metrics) Signin(result string) {
 }
 
 // NoticeResult counts one attempt of the notification queue (for
-// notify.Queue.OnResult): "sent", "retry" or "gave_up".
+// notify.Queue.OnResult): "sent", "unconfirmed", "retry" or "gave_up".
 func (m *Metrics) NoticeResult(result string) {
 	if m != nil {
 		m.notices.WithLabelValues(result).Inc()

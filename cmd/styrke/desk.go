@@ -163,6 +163,8 @@ func startWorkers(ctx context.Context, st store.Store, d *server.DeskDeps, reten
 			switch {
 			case err == nil:
 				m.NoticeResult("sent")
+			case errors.Is(err, notify.ErrUnconfirmed):
+				m.NoticeResult("unconfirmed")
 			case notify.Retryable(err):
 				m.NoticeResult("retry")
 			default:

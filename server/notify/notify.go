@@ -33,6 +33,12 @@ var (
 	// ErrNotTried: the message was not sent, since the channel failed
 	// too often in a row just before (an import's mail server down).
 	ErrNotTried = errors.New("notify: not tried")
+	// ErrUnconfirmed: the whole message was sent and the server's reply to
+	// its end did not come (a mail server slower than the time limit, or
+	// the connection lost then). It may have arrived: neither a failure
+	// nor worth another attempt, which could be a duplicate; the person
+	// is asked first.
+	ErrUnconfirmed = errors.New("notify: delivery unconfirmed")
 )
 
 // Message is one e-mail: a text part and an HTML alternative.

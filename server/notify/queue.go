@@ -15,7 +15,9 @@ import (
 // due messages (a lease hides them from other workers, also in other
 // instances), sends each, and marks it sent, or schedules a retry with
 // exponential backoff, or gives up on a permanent failure or after
-// MaxAttempts. Messages live in the store, so a restart loses none; a
+// MaxAttempts. A message the mail server took whole without confirming it
+// (ErrUnconfirmed) is not sent again: it may have arrived, and is recorded
+// as sent, its audit event saying "unconfirmed". Messages live in the store, so a restart loses none; a
 // message whose worker died mid-send comes back when its lease ends.
 // Every message carries one Message-ID on every attempt, so the rare
 // duplicate after such a crash is recognisable as one.
@@ -175,12 +177,18 @@ func (q *Queue) RunOnce(ctx context.Context) (int, error) {
 func (q *Queue) record(ctx context.Context, n store.Notification, err error) {
 	now := q.Now()
 	ev := store.AuditEvent{Time: now, Actor: "system", Username: n.Username, Institution: n.Institution, Detail: n.Channel}
-	if err == nil {
+	if unconfirmed := errors.Is(err, ErrUnconfirmed); err == nil || unconfirmed {
 		if e := q.Store.NotificationSent(ctx, n.ID, now); e != nil {
 			q.Logger.ErrorContext(ctx, "notification sent but not recorded", "notification", n.ID, "err", e)
 		}
 		ev.Event = store.EventNotified
-		q.Logger.InfoContext(ctx, "notification sent", "notification", n.ID, "attempt", n.Attempts)
+		if unconfirmed {
+			ev.Detail = n.Channel + ": " + errorClass(err)
+			q.Logger.WarnContext(ctx, "notification sent, unconfirmed: the mail server took it and did not answer in time; not sent again",
+				"notification", n.ID, "attempt", n.Attempts, "err", err)
+		} else {
+			q.Logger.InfoContext(ctx, "notification sent", "notification", n.ID, "attempt", n.Attempts)
+		}
 	} else {
 		giveUp := !Retryable(err) || n.Attempts >= q.MaxAttempts
 		next := now.Add(q.Backoff(n.Attempts))
@@ -208,7 +216,7 @@ func errorClass(err error) string {
 	}{
 		{ErrInvalidRecipient, "invalid recipient"}, {ErrPermanent, "permanent"}, {ErrRateLimited, "rate limited"},
 		{ErrTemporary, "temporary"}, {ErrCapReached, "cap reached"}, {ErrNotConfigured, "not configured"},
-		{ErrNotTried, "not tried"},
+		{ErrNotTried, "not tried"}, {ErrUnconfirmed, "unconfirmed"},
 	} {
 		if errors.Is(err, c.err) {
 			return c.name

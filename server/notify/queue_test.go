@@ -14,6 +14,7 @@ import (
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 	"github.com/styrke-iam/styrke/server/store/storetest"
@@ -36,6 +37,9 @@ func TestQueueOutcomes(t *testing.T) {
 		{"temporary then sent", []error{fmt.Errorf("%w: 421 busy", notify.ErrTemporary), nil}, 5, true, false, store.EventNotified, 2},
 		{"permanent", []error{fmt.Errorf("%w: 550 no such user secret-reply", notify.ErrInvalidRecipient)}, 5, false, true, store.EventNotifyFailed, 1},
 		{"attempts used up", []error{notify.ErrTemporary, notify.ErrTemporary}, 2, false, true, store.EventNotifyFailed, 2},
+		// Taken whole, its reply lost: it may have arrived, and is not
+		// sent again (a duplicate at every attempt, 48 of them).
+		{"unconfirmed", []error{fmt.Errorf("%w: read: i/o timeout", notify.ErrUnconfirmed)}, 5, true, false, store.EventNotified, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +75,9 @@ func TestQueueOutcomes(t *testing.T) {
 			assert.Equal(t, tt.wantEvent, ev[0].Event)
 			assert.Equal(t, "system", ev[0].Actor)
 			assert.NotContains(t, ev[0].Detail, "secret-reply")
+			if tt.name == "unconfirmed" {
+				assert.Equal(t, "email: unconfirmed", ev[0].Detail)
+			}
 		})
 	}
 }
@@ -92,6 +99,31 @@ func TestBackoff(t *testing.T) {
 			assert.LessOrEqual(t, d, tt.max)
 		})
 	}
+}
+
+// TestQueueSlowMailServerSendsOnce: a mail server that answers the end of
+// a notice past the time limit has taken it (smtptest delivers it, then
+// answers late): the queue sends it once. Every attempt was temporary and
+// delivered the notice again, up to 48 times.
+func TestQueueSlowMailServerSendsOnce(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	s := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	now := storetest.T0
+	q := &notify.Queue{Store: st, Now: func() time.Time { return now }, Backoff: func(int) time.Duration { return time.Minute },
+		Mailer: mailer(t, s, func(c *notify.SMTPConfig) { c.Timeout = 500 * time.Millisecond })}
+	_, err = st.EnqueueNotification(t.Context(), storetest.Notice("n1"))
+	require.NoError(t, err)
+	for range 3 {
+		_, err := q.RunOnce(t.Context())
+		require.NoError(t, err)
+		now = now.Add(2 * time.Minute)
+	}
+	assert.Equal(t, 1, len(s.Messages(t)), "notices delivered")
+	all, err := st.Notifications(t.Context(), 0)
+	require.NoError(t, err)
+	assert.NotNil(t, all[0].SentAt, "not to be tried again")
 }
 
 // TestQueueStoreDownLogsOnce: while the store does not answer, the worker

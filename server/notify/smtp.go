@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -169,21 +170,27 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 			stop()
 		}
 	}()
+	var watched *watchedConn
 	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
-		nd := &net.Dialer{}
-		var conn net.Conn
-		var err error
-		if s.cfg.TLS == Implicit {
-			conn, err = (&tls.Dialer{NetDialer: nd, Config: tlsConfig}).DialContext(dctx, network, addr)
-		} else {
-			conn, err = nd.DialContext(dctx, network, addr)
-		}
+		raw, err := (&net.Dialer{}).DialContext(dctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		if err := conn.SetDeadline(time.Now().Add(s.cfg.Timeout)); err != nil {
-			conn.Close()
+		if err := raw.SetDeadline(time.Now().Add(s.cfg.Timeout)); err != nil {
+			raw.Close()
 			return nil, err
+		}
+		// Watched beneath TLS: what went to the server and what came
+		// back, whatever the encryption.
+		watched = &watchedConn{Conn: raw}
+		var conn net.Conn = watched
+		if s.cfg.TLS == Implicit {
+			tc := tls.Client(watched, tlsConfig)
+			if err := tc.HandshakeContext(dctx); err != nil {
+				raw.Close()
+				return nil, err
+			}
+			conn = tc
 		}
 		stops = append(stops, context.AfterFunc(ctx, func() { conn.Close() }))
 		return conn, nil
@@ -215,10 +222,56 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("%w: smtp client: %v", ErrPermanent, scrub(err, s.cfg.Password))
 	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return classify(err, s.cfg.Password)
+	err = c.DialAndSendWithContext(ctx, msg)
+	switch {
+	case err == nil, msg.IsDelivered():
+		// The server answered 250 to the message: what failed after it
+		// (RSET, QUIT) does not undo it, and a retry would send it twice.
+		return nil
+	case unanswered(err, watched):
+		return fmt.Errorf("%w: the whole message was sent and the server's reply to its end did not come: %s", ErrUnconfirmed, scrub(err, s.cfg.Password))
 	}
-	return nil
+	return classify(err, s.cfg.Password)
+}
+
+// unanswered reports whether err is the end of the message going
+// unanswered: every byte of it written to the server, and then the reading
+// of the reply failed (a time limit, the connection closed) before any
+// write did (the QUIT after it fails too). The server may have taken it, as
+// a slow one does that answers only after it has delivered or scanned it;
+// a write that failed first left it incomplete, which a server drops.
+func unanswered(err error, conn *watchedConn) bool {
+	var se *gomail.SendError
+	return conn != nil && errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose &&
+		conn.firstFailure.Load() == readFailed
+}
+
+// watchedConn is the connection to the mail server, noting whether a read
+// from it or a write to it failed first.
+type watchedConn struct {
+	net.Conn
+	firstFailure atomic.Int32 // 0, readFailed or writeFailed
+}
+
+const (
+	readFailed = iota + 1
+	writeFailed
+)
+
+func (c *watchedConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil {
+		c.firstFailure.CompareAndSwap(0, readFailed)
+	}
+	return n, err
+}
+
+func (c *watchedConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	if err != nil {
+		c.firstFailure.CompareAndSwap(0, writeFailed)
+	}
+	return n, err
 }
 
 // classify maps a go-mail error to ours: replies 4xx, network errors and

@@ -184,3 +184,30 @@ func TestParseSMTPURLRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "topsecret")
 }
+
+// TestSMTPSlowReplyToData: a mail server that took the whole message and
+// answers its end past the time limit (a content scan) has it: the send
+// is unconfirmed, neither a failure nor to be tried again (the message
+// may have arrived, and a second would be a duplicate). It was temporary,
+// and the desk's resend revoked the link in the person's inbox.
+func TestSMTPSlowReplyToData(t *testing.T) {
+	s := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "smtp-secret-9f3a", DataReplyDelay: 3 * time.Second})
+	m := mailer(t, s, func(c *notify.SMTPConfig) { c.Timeout = time.Second })
+	err := m.Send(t.Context(), sample)
+	require.ErrorIs(t, err, notify.ErrUnconfirmed)
+	assert.False(t, notify.Retryable(err), "not to be sent again blindly")
+	assert.NotErrorIs(t, err, notify.ErrTemporary)
+	assert.Equal(t, "unconfirmed", notify.ErrorClass(err))
+	assert.NotContains(t, err.Error(), "kari@example.org")
+	assert.Len(t, s.Messages(t), 1, "the message arrived")
+}
+
+// TestSMTPSlowAfterTheMessage: a server that answered 250 to the message
+// and then is slow (to RSET, QUIT) delivered it: the send succeeds. It was
+// temporary, and the notice queue sent the notice again.
+func TestSMTPSlowAfterTheMessage(t *testing.T) {
+	s := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, SlowAfterData: 3 * time.Second})
+	m := mailer(t, s, func(c *notify.SMTPConfig) { c.Timeout = time.Second })
+	require.NoError(t, m.Send(t.Context(), sample))
+	assert.Len(t, s.Messages(t), 1)
+}

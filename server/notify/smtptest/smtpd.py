@@ -5,9 +5,13 @@ TLS, optionally requiring AUTH with --user and --password (read from the
 environment variable SMTPTEST_PASSWORD, never argv), and writes every
 message to the Maildir --maildir. Prints READY once it accepts connections
 and runs until SIGTERM. With --reject-domain D it refuses every recipient at
-D as a mail server refuses an unknown mailbox (550 5.1.1).
+D as a mail server refuses an unknown mailbox (550 5.1.1). With
+--data-reply-delay S it delivers each message at the end of DATA and answers
+250 only S seconds later, as a slow mail server (a content scan) does; with --slow-after-data S it
+answers NOOP, RSET and QUIT S seconds late once it has taken a message.
 """
 import argparse
+import asyncio
 import os
 import signal
 import ssl
@@ -29,6 +33,8 @@ def main():
     p.add_argument("--key")
     p.add_argument("--user")
     p.add_argument("--reject-domain")
+    p.add_argument("--data-reply-delay", type=float, default=0)
+    p.add_argument("--slow-after-data", type=float, default=0)
     args = p.parse_args()
     password = os.environ.get("SMTPTEST_PASSWORD", "")
 
@@ -54,6 +60,31 @@ def main():
                 return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
             envelope.rcpt_tos.append(address)
             return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            # Delivered first: a client that gave up waiting for the reply
+            # closes the connection, which cancels this handler.
+            status = await super().handle_DATA(server, session, envelope)
+            if args.data_reply_delay:
+                await asyncio.sleep(args.data_reply_delay)
+            session.took_message = True
+            return status
+
+        async def slow(self, session):
+            if args.slow_after_data and getattr(session, "took_message", False):
+                await asyncio.sleep(args.slow_after_data)
+
+        async def handle_NOOP(self, server, session, envelope, arg):
+            await self.slow(session)
+            return "250 OK"
+
+        async def handle_RSET(self, server, session, envelope):
+            await self.slow(session)
+            return "250 OK"
+
+        async def handle_QUIT(self, server, session, envelope):
+            await self.slow(session)
+            return "221 Bye"
 
     controller = Controller(Handler(args.maildir), hostname=args.host, port=args.port,
                             ssl_context=ctx if args.mode == "implicit" else None,

@@ -60,6 +60,12 @@ type Options struct {
 	// RejectDomain: every recipient at this domain is refused as an
 	// unknown mailbox (550 5.1.1 at RCPT TO); empty: none.
 	RejectDomain string
+	// DataReplyDelay: each message is delivered at the end of DATA and
+	// its 250 reply sent this much later (a slow mail server); 0: at once.
+	DataReplyDelay time.Duration
+	// SlowAfterData: NOOP, RSET and QUIT are answered this much late once
+	// a message was taken on the connection; 0: at once.
+	SlowAfterData time.Duration
 }
 
 // Server is one running (or stopped) aiosmtpd.
@@ -145,6 +151,12 @@ func (s *Server) Up(t testing.TB) {
 	}
 	if s.Opts.RejectDomain != "" {
 		args = append(args, "--reject-domain", s.Opts.RejectDomain)
+	}
+	if s.Opts.DataReplyDelay > 0 {
+		args = append(args, "--data-reply-delay", strconv.FormatFloat(s.Opts.DataReplyDelay.Seconds(), 'f', -1, 64))
+	}
+	if s.Opts.SlowAfterData > 0 {
+		args = append(args, "--slow-after-data", strconv.FormatFloat(s.Opts.SlowAfterData.Seconds(), 'f', -1, 64))
 	}
 	cmd := exec.Command(Python, args...)
 	cmd.Env = append(os.Environ(), "SMTPTEST_PASSWORD="+s.Opts.Password, "PYTHONUNBUFFERED=1")
