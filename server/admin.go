@@ -58,7 +58,8 @@ type createRequest struct {
 }
 
 // issuedResponse is a created activation. Link is there only when no
-// channel delivered it (none was asked for, or all failed): then the admin
+// channel delivered it (none was asked for, or all failed; an e-mail the
+// mail server took without confirming it may have arrived): then the admin
 // must hand it over; a delivered link is never shown again. So is the
 // one-time code of a link that has one. AlsoOpen are
 // the person's other open links (Issued.AlsoOpen).
@@ -78,7 +79,7 @@ type issuedResponse struct {
 func newIssuedResponse(is Issued) issuedResponse {
 	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen, ActivatedAt: is.ActivatedAt,
 		Warnings: is.Warnings}
-	if !is.Delivered() {
+	if !is.Sent() {
 		out.Link = is.Link
 	}
 	if is.Code != "" && !is.CodeDelivered() {

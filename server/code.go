@@ -261,7 +261,7 @@ func (h *handler) resendCode() http.Handler {
 		// whose first code did not go is delivered (an import's re-run
 		// revoked it and sent another).
 		if recs[0].DeliveredAt == nil {
-			if err := h.Store.MarkDelivered(ctx, a.TokenHash, h.Now()); err != nil {
+			if err := h.Store.MarkDelivered(ctx, a.TokenHash, h.Now(), false); err != nil {
 				h.Logger.ErrorContext(ctx, "mark delivered", "id", RequestID(ctx), "err", err)
 			}
 		}

@@ -224,10 +224,10 @@ func (s deadlineStore) SetContact(ctx context.Context, tokenHash []byte, c store
 	return s.Store.SetContact(ctx, tokenHash, c)
 }
 
-func (s deadlineStore) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error {
+func (s deadlineStore) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time, unconfirmed bool) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.Store.MarkDelivered(ctx, tokenHash, at)
+	return s.Store.MarkDelivered(ctx, tokenHash, at, unconfirmed)
 }
 
 func (s deadlineStore) AddressOnFile(ctx context.Context, institutions []string, username string) (email, lang string, err error) {

@@ -346,6 +346,14 @@ type Delivery struct {
 	Error string `json:"error,omitempty"` // the class, never a server's text
 }
 
+// Unconfirmed reports whether the delivery is an e-mail the mail server
+// took whole and did not confirm in time (class "unconfirmed",
+// notify.ErrUnconfirmed): it may have arrived, so the person is asked
+// before it is sent again. It is no failure, nor a delivery (OK is false).
+func (d Delivery) Unconfirmed() bool {
+	return !d.OK && d.Error == notify.ErrorClass(notify.ErrUnconfirmed)
+}
+
 // Issued is a new activation. Link is the only place its token appears.
 // AlsoOpen are the ids of the person's other open links (same username and
 // institution) when it was issued: each still works until it is used,
@@ -372,6 +380,11 @@ type Issued struct {
 // Delivered reports whether some channel delivered the link.
 func (i Issued) Delivered() bool { return delivered(i.Deliveries, "") }
 
+// Sent reports whether some channel delivered the link or handed it whole
+// to a mail server that did not confirm it (Delivery.Unconfirmed): the
+// person may have it, and it is not shown to the desk.
+func (i Issued) Sent() bool { return sent(i.Deliveries, "") }
+
 // CodeDelivered reports whether the link's one-time code was delivered.
 func (i Issued) CodeDelivered() bool { return delivered(i.Deliveries, "code") }
 
@@ -379,6 +392,16 @@ func (i Issued) CodeDelivered() bool { return delivered(i.Deliveries, "code") }
 func delivered(ds []Delivery, what string) bool {
 	for _, d := range ds {
 		if d.OK && d.What == what {
+			return true
+		}
+	}
+	return false
+}
+
+// sent reports whether some delivery of what succeeded or is unconfirmed.
+func sent(ds []Delivery, what string) bool {
+	for _, d := range ds {
+		if (d.OK || d.Unconfirmed()) && d.What == what {
 			return true
 		}
 	}
@@ -648,9 +671,12 @@ func (d *Desk) issued(ctx context.Context, r IssueRequest, token, code string, i
 		d.Metrics.auditEvents.WithLabelValues(store.EventCreated).Inc()
 	}
 	out.Deliveries = d.deliver(ctx, r, out, ev)
-	// A link that needs its code is delivered with it, not before.
-	if out.Delivered() && (code == "" || out.CodeDelivered()) {
-		if err := d.Store.MarkDelivered(ctx, hash, d.Now()); err != nil {
+	// A link that needs its code is delivered with it, not before. One
+	// the mail server took without confirming it is marked so: it may
+	// have arrived, and neither an import's re-run nor the list takes it
+	// for undelivered.
+	if out.Sent() && (code == "" || out.CodeDelivered()) {
+		if err := d.Store.MarkDelivered(ctx, hash, d.Now(), !out.Delivered()); err != nil {
 			d.Logger.ErrorContext(ctx, "mark delivered", "err", err)
 		}
 	}
@@ -713,9 +739,18 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 			// not tell which one went.
 			e.Detail = ev.Detail + ": " + e.Detail
 		}
+		result := "ok"
 		if err != nil {
 			dl.Error = notify.ErrorClass(err)
-			e.Event, e.Detail = store.EventDeliveryFailed, e.Detail+": "+dl.Error
+			e.Detail += ": " + dl.Error
+			// Taken whole with its reply lost is no failure: "delivered"
+			// with its class.
+			result = "unconfirmed"
+			msg := "delivery unconfirmed: the mail server took the message and did not answer in time; it may have arrived"
+			if !dl.Unconfirmed() {
+				result, msg = "failed", "delivery failed"
+				e.Event = store.EventDeliveryFailed
+			}
 			content := what
 			if content == "" {
 				content = "link"
@@ -725,10 +760,10 @@ func (d *Desk) send(ctx context.Context, ev store.AuditEvent, institution, email
 			if id := RequestID(ctx); id != "" {
 				attrs = append([]any{"id", id}, attrs...)
 			}
-			d.Logger.WarnContext(ctx, "delivery failed", attrs...)
+			d.Logger.WarnContext(ctx, msg, attrs...)
 		}
 		if d.Metrics != nil {
-			d.Metrics.deliveries.WithLabelValues(channel, map[bool]string{true: "ok", false: "failed"}[err == nil]).Inc()
+			d.Metrics.deliveries.WithLabelValues(channel, result).Inc()
 		}
 		d.Audit(ctx, e)
 		out = append(out, dl)
@@ -822,8 +857,12 @@ type ActivationView struct {
 	CreatedAt   time.Time  `json:"createdAt"`
 	ExpiresAt   time.Time  `json:"expiresAt"`
 	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
-	UsedAt      *time.Time `json:"usedAt,omitempty"`
-	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
+	// DeliveryUnconfirmed: at DeliveredAt the link's e-mail was taken
+	// whole by a mail server that did not confirm it; it may have
+	// arrived, so ask the person before a resend.
+	DeliveryUnconfirmed bool       `json:"deliveryUnconfirmed,omitempty"`
+	UsedAt              *time.Time `json:"usedAt,omitempty"`
+	RevokedAt           *time.Time `json:"revokedAt,omitempty"`
 	// Failures counts the wrong codes and refused passwords tried with
 	// the link (MaxFailures lock it), not failed deliveries.
 	Failures int `json:"failures"`
@@ -835,7 +874,7 @@ func (d *Desk) view(r store.ActivationRecord) ActivationView {
 	v := ActivationView{
 		ID: ID(r.TokenHash), Username: r.Username, Name: r.Name, Institution: r.Institution,
 		Email: r.Email, Phone: r.Phone, Lang: r.Lang, CreatedBy: r.CreatedBy,
-		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, DeliveredAt: r.DeliveredAt, UsedAt: r.UsedAt,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, DeliveredAt: r.DeliveredAt, DeliveryUnconfirmed: r.Unconfirmed, UsedAt: r.UsedAt,
 		RevokedAt: r.RevokedAt, Failures: r.Failures, Code: len(r.CodeHash) > 0,
 	}
 	switch {
@@ -1130,9 +1169,10 @@ func (d *Desk) revokeAll(ctx context.Context, targets []store.ActivationRecord, 
 }
 
 // Resend issues a new activation like the one with id (same person, contact
-// and language), delivers it, and revokes the old one; not when every
-// channel failed to deliver the new one and the old one is open: it may
-// yet arrive (Issued.AlsoOpen names it, and a warning says why).
+// and language), delivers it, and revokes the old one; not when no channel
+// confirmed the new one (every one failed, or its e-mail is unconfirmed)
+// and the old one is open: it may yet arrive (Issued.AlsoOpen names it,
+// and a warning says why).
 func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, error) {
 	h, err := ParseID(id)
 	if err != nil {
@@ -1155,11 +1195,16 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		return Issued{}, err
 	}
 	if len(is.Deliveries) > 0 && !is.Delivered() && d.view(old).State == StateOpen {
-		// The new link reached no one (the mail server down): the old
-		// one may yet arrive, or be in the person's spam folder, and
-		// revoked it would tell them it had expired. It stays open,
-		// named in AlsoOpen, until the desk revokes it.
-		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: the new one reached no one, and the old one may yet arrive; "+
+		// The new link reached no one (the mail server down), or its
+		// e-mail is unconfirmed: the old one may yet arrive, or be in the
+		// person's spam folder, and revoked it would tell them it had
+		// expired. It stays open, named in AlsoOpen, until the desk
+		// revokes it.
+		why := "the new one reached no one"
+		if is.Sent() {
+			why = "the new one's e-mail is unconfirmed"
+		}
+		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: "+why+", and the old one may yet arrive; "+
 			"revoke it once the person has the new one")
 		return is, nil
 	}

@@ -1980,3 +1980,66 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 	assert.Equal(t, server.StateRevoked, states[first.ID])
 	assert.Equal(t, server.StateOpen, states[again.ID])
 }
+
+// TestUnconfirmedDelivery: the mail server takes the link's e-mail whole
+// and answers its end past the SMTP client's time limit (smtptest delivers
+// it, then answers 250 late). The desk was told "temporary", was shown the
+// link, no delivery time was recorded, and an import's re-run revoked the
+// link in the person's inbox as never delivered and sent another. Now the
+// delivery is "unconfirmed": no link shown, the list has deliveredAt and
+// deliveryUnconfirmed, the audit log "delivered … unconfirmed", a resend
+// keeps the old link open, and a re-run sends nothing.
+func TestUnconfirmedDelivery(t *testing.T) {
+	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	e := newDeskEnv(t, func(d *server.Deps) {
+		cfg, err := notify.ParseSMTPURL(slow.URL())
+		require.NoError(t, err)
+		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 500*time.Millisecond
+		d.Mailer, err = notify.NewSMTP(cfg)
+		require.NoError(t, err)
+	})
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}, deskKey)
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "unconfirmed"}}, first.Deliveries)
+	assert.True(t, first.Link == "", "the link may be in the person's inbox: not shown")
+	require.Len(t, slow.Messages(t), 1, "it arrived")
+	oldToken := tokenOf(t, linkIn(t, slow.Messages(t)[0].Text))
+
+	list := e.list(t, "username=kari")
+	require.Len(t, list, 1)
+	assert.NotNil(t, list[0].DeliveredAt, "when it was handed over")
+	assert.True(t, list[0].DeliveryUnconfirmed)
+	assert.Empty(t, e.auditLog(t, store.AuditFilter{Event: store.EventDeliveryFailed}))
+	ev := e.auditLog(t, store.AuditFilter{Event: store.EventDelivered})
+	require.Len(t, ev, 1)
+	assert.Equal(t, "id "+first.ID+": email: unconfirmed", ev[0].Detail)
+
+	// The desk resends all the same: the new one is unconfirmed too, and
+	// the old one stays open, named.
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var re struct {
+		issued
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(body, &re))
+	assert.True(t, re.Link == "", "not shown")
+	assert.Equal(t, []string{first.ID}, re.AlsoOpen)
+	require.Len(t, re.Warnings, 1)
+	assert.Contains(t, re.Warnings[0], "unconfirmed")
+	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the old link still works: %s", body)
+
+	// An import: counted as unconfirmed, not undelivered, no link in its
+	// results; its re-run leaves the person's links alone.
+	csv := "username,name,email\nola,Ola,ola@example.org\n"
+	rep := e.importCSV(t, "", csv, http.StatusOK)
+	assert.Equal(t, 1, rep.Created)
+	assert.Equal(t, 1, rep.Unconfirmed)
+	assert.Zero(t, rep.Undelivered)
+	require.Len(t, rep.Results, 1)
+	assert.True(t, rep.Results[0].Link == "", "not shown")
+	rep = e.importCSV(t, "", csv, http.StatusOK)
+	assert.Equal(t, 1, rep.Skipped, "%+v", rep.Results)
+	assert.Len(t, slow.Messages(t), 3, "kari's two, ola's one")
+	assert.Empty(t, e.auditLog(t, store.AuditFilter{Event: store.EventRevoked}))
+}

@@ -103,6 +103,11 @@ type ImportReport struct {
 	// (the mail server down): counted among Created, their links in
 	// Results; a re-run sends them again.
 	Undelivered int `json:"undelivered"`
+	// Unconfirmed are the rows created whose link's e-mail the mail server
+	// took whole without confirming it (Delivery.Unconfirmed): counted
+	// among Created, not Undelivered, their links not in Results; a re-run
+	// does not send them again (they may have arrived).
+	Unconfirmed int `json:"unconfirmed,omitempty"`
 	// Warnings counts the rows whose link was created with a Warning.
 	Warnings int `json:"warnings"`
 	// DeliveryStopped are the channels ("email", "sms") the import
@@ -434,7 +439,11 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 				}
 				// A link whose code did not go (res.Code, for the desk to
 				// hand over) is not delivered either.
-				if len(res.Deliveries) > 0 && (!delivered(res.Deliveries, sent) || res.Code != "") {
+				switch {
+				case len(res.Deliveries) == 0:
+				case res.Link == "" && res.Code == "" && !opts.Welcome && !delivered(res.Deliveries, sent):
+					rep.Unconfirmed++
+				case !delivered(res.Deliveries, sent) || res.Code != "":
 					rep.Undelivered++
 				}
 			case "failed":
@@ -627,7 +636,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 				}
 			}
 		}
-		if !is.Delivered() {
+		if !is.Sent() {
 			out[p.i].Link = is.Link
 		}
 		if is.Code != "" && !is.CodeDelivered() {

@@ -129,7 +129,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 			Name: "styrke_directory_writes_total", Help: "Password writes to the directory by result: ok, refused, error.",
 		}, []string{"result"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "styrke_deliveries_total", Help: "Activation link deliveries by channel (email, sms) and result (ok, failed).",
+			Name: "styrke_deliveries_total", Help: "Activation link deliveries by channel (email, sms) and result (ok, unconfirmed, failed).",
 		}, []string{"channel", "result"}),
 		notices: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "styrke_notifications_total", Help: "Queued notification attempts by result: sent, unconfirmed (taken whole by the mail server, its reply lost; not sent again), retry, gave_up.",

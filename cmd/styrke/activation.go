@@ -175,7 +175,8 @@ func inOslo(t *time.Time) *time.Time {
 }
 
 // printIssued writes the outcome of a create or resend: the link on stdout
-// only when no channel delivered it (the only place a token ever appears),
+// only when no channel delivered it or may have (the only place a token
+// ever appears),
 // then "code NNNNNNNN" when the link has a one-time code no SMS delivered,
 // the id and the deliveries on stderr.
 func printIssued(is server.Issued, stdout, stderr io.Writer) error {
@@ -186,9 +187,14 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 		if d.What != "" {
 			what = d.What + " "
 		}
-		if d.OK {
+		switch {
+		case d.OK:
 			fmt.Fprintf(stderr, "%sdelivered by %s\n", what, d.Channel)
-		} else {
+		case d.Unconfirmed():
+			failed = true
+			fmt.Fprintf(stderr, "%sUNCONFIRMED by %s: the mail server took the message and did not answer in time, so it may have arrived; "+
+				"ask the person before you resend (a resend that is delivered revokes the link in it)\n", what, d.Channel)
+		default:
 			failed = true
 			fmt.Fprintf(stderr, "%sNOT delivered by %s: %s\n", what, d.Channel, d.Error)
 		}
@@ -202,7 +208,7 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	for _, id := range is.AlsoOpen {
 		fmt.Fprintf(stderr, "also open: %s (it still works; revoke it with: styrke activation revoke --id %s)\n", id, id)
 	}
-	if !is.Delivered() {
+	if !is.Sent() {
 		fmt.Fprintln(stdout, is.Link)
 	}
 	if is.Code != "" && !is.CodeDelivered() {
@@ -561,6 +567,10 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		if rep.Undelivered > 0 {
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
 		}
+		if rep.Unconfirmed > 0 {
+			fmt.Fprintf(stderr, "%d of the links created went by e-mail UNCONFIRMED: the mail server took them and did not answer in time, so they may have arrived; "+
+				"running the same import again does not send them (activation list shows them with \"deliveryUnconfirmed\"; ask the person before a resend)\n", rep.Unconfirmed)
+		}
 		for _, ch := range rep.DeliveryStopped {
 			channel, service := "e-mail", "the mail server"
 			if ch == "sms" {
@@ -570,7 +580,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 				channel, server.ImportStopAfter, service, service)
 		}
 	}
-	if rep.Failed > 0 || rep.Undelivered > 0 {
+	if rep.Failed > 0 || rep.Undelivered > 0 || rep.Unconfirmed > 0 {
 		return errReported
 	}
 	return w.Error()

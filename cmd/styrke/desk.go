@@ -23,7 +23,7 @@ import (
 // deskConfig is the delivery configuration that `serve` and the
 // `activation` commands share; every flag is also STYRKE_NAME.
 type deskConfig struct {
-	smtpURL, smtpCA, mailFrom                    string
+	smtpURL, smtpCA, mailFrom, smtpTimeout       string
 	twilioAccount, twilioKey, twilioSecret       string
 	twilioFrom, twilioService, twilioURL         string
 	templates, orgName, serviceDesk, smsDailyCap string
@@ -35,6 +35,7 @@ type deskConfig struct {
 func (c *deskConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	envString(fs, getenv, &c.smtpURL, "smtp-url", "", "SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS), smtps://...:465 (implicit TLS), smtp+plain://127.0.0.1:25")
 	envString(fs, getenv, &c.smtpCA, "smtp-ca-file", "", "PEM file of CA certificates for the SMTP server (default: the system's)")
+	envString(fs, getenv, &c.smtpTimeout, "smtp-timeout", "15s", "time limit of connecting to the SMTP server and of each command; a reply to the end of a message that does not come within it leaves the delivery unconfirmed (it may have arrived), not failed")
 	envString(fs, getenv, &c.mailFrom, "mail-from", "", "sender of e-mail, e.g. \"Utfjord IT <it@utfjord.kommune.no>\"")
 	envString(fs, getenv, &c.twilioAccount, "twilio-account-sid", "", "Twilio account SID (AC...) for SMS")
 	envString(fs, getenv, &c.twilioKey, "twilio-api-key", "", "Twilio API key SID (SK...); empty: authenticate with the account SID")
@@ -91,6 +92,9 @@ func (c *deskConfig) build() (server.DeskDeps, error) {
 			return d, errors.New("--mail-from is required with --smtp-url")
 		}
 		cfg.From = c.mailFrom
+		if cfg.Timeout, err = time.ParseDuration(c.smtpTimeout); err != nil || cfg.Timeout <= 0 || cfg.Timeout > 10*time.Minute {
+			return d, fmt.Errorf("--smtp-timeout: %q is not a duration from 1ms to 10m, such as 15s", c.smtpTimeout)
+		}
 		if c.smtpCA != "" {
 			pem, err := os.ReadFile(c.smtpCA)
 			if err != nil {

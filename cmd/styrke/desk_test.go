@@ -525,6 +525,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"a PostgreSQL server that refuses", map[string]string{"STYRKE_DB": "postgres://u:secret-pw@127.0.0.1:1/db"}, "--db"},
 		{"a SQLite file in a folder that does not exist (a mistyped path made it, and an empty store)", map[string]string{"STYRKE_DB": "sqlite:" + filepath.Join(dir, "nosuch", "styrke.db")}, "--db: the folder"},
 		{"a sender that is no address", map[string]string{"STYRKE_MAIL_FROM": "not an address", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25"}, "--mail-from"},
+		{"an SMTP time limit that is no duration", map[string]string{"STYRKE_MAIL_FROM": "it@example.org", "STYRKE_SMTP_URL": "smtp+plain://127.0.0.1:25", "STYRKE_SMTP_TIMEOUT": "15"}, "--smtp-timeout"},
 		{"a record retention that is no duration", map[string]string{"STYRKE_RECORD_RETENTION": "three months"}, "--record-retention"},
 		{"a breach lookup rate that is no positive number", map[string]string{"STYRKE_BREACH_RATE": "0"}, "--breach-rate"},
 		{"a PostgreSQL password with a slash, not percent-encoded", map[string]string{"STYRKE_DB": "postgres://u:secret-pw/x@127.0.0.1:1/db"}, "percent-encode"},
@@ -972,4 +973,48 @@ func TestRevokeUsedLinkSaysSo(t *testing.T) {
 	_, stderr, err = cli("activation", "revoke", "--username", "dina")
 	require.NoError(t, err)
 	assert.NotContains(t, stderr, "was used", "dina never activated")
+}
+
+// TestActivationUnconfirmedCommand: a mail server that took the link's
+// e-mail and answered its end past --smtp-timeout. The desk read "NOT
+// delivered by email: temporary" and the link, and its resend revoked the
+// link in the person's inbox. Now it reads that the e-mail is unconfirmed
+// and to ask the person first, no link, the list says so, and a resend
+// keeps the old link open.
+func TestActivationUnconfirmedCommand(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_TIMEOUT": "500ms",
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	stdout, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org")
+	require.Error(t, err, "the desk has something to do")
+	assert.True(t, stdout == "", "no link: it may be in the person's inbox")
+	assert.Contains(t, stderr, "UNCONFIRMED by email: the mail server took the message and did not answer in time, so it may have arrived; ask the person before you resend")
+	assert.NotContains(t, stderr, "NOT delivered")
+	require.Len(t, smtp.Messages(t), 1)
+
+	stdout, _, err = cli("activation", "list", "--username", "kari")
+	require.NoError(t, err)
+	var v struct {
+		ID                  string
+		DeliveredAt         *time.Time
+		DeliveryUnconfirmed bool
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &v))
+	assert.NotNil(t, v.DeliveredAt)
+	assert.True(t, v.DeliveryUnconfirmed)
+
+	stdout, stderr, err = cli("activation", "resend", "--id", v.ID)
+	require.Error(t, err)
+	assert.True(t, stdout == "", "no link")
+	assert.Contains(t, stderr, "warning: the old link "+v.ID+" was not revoked: the new one's e-mail is unconfirmed")
+	stdout, _, err = cli("activation", "list", "--username", "kari", "--state", "open")
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(stdout, "\n"), "both open")
 }

@@ -69,6 +69,7 @@ var knownEnv = map[string]bool{
 	"STYRKE_SITE":                          true,
 	"STYRKE_SMS_DAILY_CAP":                 true,
 	"STYRKE_SMTP_CA_FILE":                  true,
+	"STYRKE_SMTP_TIMEOUT":                  true,
 	"STYRKE_SMTP_URL":                      true,
 	"STYRKE_SMTP_URL_FILE":                 true,
 	"STYRKE_TEMPLATES":                     true,

@@ -56,7 +56,7 @@ func cols(spec ...any) []Column {
 	return c
 }
 
-// Tables is the whole schema a copy moves (at schema version 19), parents
+// Tables is the whole schema a copy moves (at schema version 20), parents
 // before the tables whose foreign keys name them. A migration that adds a
 // table or a column adds it here too: the stores' tests compare this list
 // with the database's own (TestCopyTablesMatchSchema), so a column left out
@@ -69,7 +69,7 @@ var Tables = []Table{
 		"claim_id?", Bytes, "claimed_until?", Time, "pending_hash?", Text, "code_hash?", Bytes,
 		"code_sends", Int, "code_sent_at?", Time, "followup_at?", Time)},
 	{Name: "activation_contacts", Columns: cols("token_hash", Bytes, "email", Text, "phone", Text, "lang", Text,
-		"created_by", Text, "delivered_at?", Time, "revoked_at?", Time)},
+		"created_by", Text, "delivered_at?", Time, "revoked_at?", Time, "delivery_unconfirmed", Bool)},
 	{Name: "audit_events", Serial: "id", Columns: cols("id", Int, "time", Time, "event", Text, "actor", Text,
 		"username", Text, "institution", Text, "remote_addr", Text, "request_id", Text, "detail", Text)},
 	{Name: "notifications", Serial: "id", Columns: cols("id", Int, "dedupe_key", Text, "channel", Text,

@@ -37,10 +37,13 @@ type ServiceDesk interface {
 	// nothing.
 	IssueActivations(ctx context.Context, batch []Issue) error
 	// SetContact stores (replacing) the contact details of an activation
-	// (ErrNotFound if the activation does not exist).
+	// (ErrNotFound if the activation does not exist), but for Unconfirmed,
+	// which MarkDelivered sets.
 	SetContact(ctx context.Context, tokenHash []byte, c Contact) error
-	// MarkDelivered records that the activation's link was delivered at.
-	MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error
+	// MarkDelivered records that the activation's link was delivered at,
+	// or, unconfirmed, handed whole at at to a mail server that did not
+	// confirm it (it may have arrived); a later MarkDelivered says which.
+	MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time, unconfirmed bool) error
 	// Activations lists activations with their contact details, newest
 	// first, as f selects them.
 	Activations(ctx context.Context, f ActivationFilter) ([]ActivationRecord, error)
@@ -199,6 +202,9 @@ type Contact struct {
 	Lang        string // nb, nn or en
 	CreatedBy   string // the actor that issued it
 	DeliveredAt *time.Time
+	// Unconfirmed: the delivery at DeliveredAt was an e-mail the mail
+	// server took whole without confirming it (notify.ErrUnconfirmed).
+	Unconfirmed bool
 	RevokedAt   *time.Time
 }
 

@@ -273,6 +273,9 @@ CREATE TABLE retention_mark (
 	as_of timestamptz NOT NULL
 );
 `},
+	{20, "a link's e-mail the mail server took without confirming it", `
+ALTER TABLE activation_contacts ADD COLUMN delivery_unconfirmed boolean NOT NULL DEFAULT false;
+`},
 }
 
 // passwordOf is schema 18's SQL for the institution of the password that

@@ -158,8 +158,8 @@ func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) error
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO activation_contacts
-				(token_hash, email, phone, lang, created_by, delivered_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, tsPtr(c.DeliveredAt), tsPtr(c.RevokedAt)); err != nil {
+				(token_hash, email, phone, lang, created_by, delivered_at, revoked_at, delivery_unconfirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, tsPtr(c.DeliveredAt), tsPtr(c.RevokedAt), c.Unconfirmed); err != nil {
 				return fmt.Errorf("contact: %w", err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO audit_events
@@ -196,10 +196,11 @@ func (s *Store) SetContact(ctx context.Context, tokenHash []byte, c store.Contac
 }
 
 // MarkDelivered implements store.Store.
-func (s *Store) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO activation_contacts (token_hash, delivered_at)
-		SELECT token_hash, $2 FROM activations WHERE token_hash = $1
-		ON CONFLICT (token_hash) DO UPDATE SET delivered_at = excluded.delivered_at`, tokenHash, ts(at))
+func (s *Store) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time, unconfirmed bool) error {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO activation_contacts (token_hash, delivered_at, delivery_unconfirmed)
+		SELECT token_hash, $2, $3 FROM activations WHERE token_hash = $1
+		ON CONFLICT (token_hash) DO UPDATE SET delivered_at = excluded.delivered_at,
+			delivery_unconfirmed = excluded.delivery_unconfirmed`, tokenHash, ts(at), unconfirmed)
 	if err != nil {
 		return fmt.Errorf("postgres: mark delivered: %w", err)
 	}
@@ -228,7 +229,8 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 		q.add("c.phone = ?", f.Phone)
 	}
 	sql := q.sql(`SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
-		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
+		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at,
+		coalesce(c.delivery_unconfirmed, false)
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`, "a.created_at DESC, a.token_hash", f.Limit)
 	rows, err := s.pool.Query(ctx, sql, q.args...)
 	if err != nil {
@@ -237,7 +239,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.ActivationRecord, error) {
 		var r store.ActivationRecord
 		err := row.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &r.CreatedAt, &r.ExpiresAt, &r.UsedAt, &r.Failures, &r.CodeHash,
-			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &r.DeliveredAt, &r.RevokedAt)
+			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &r.DeliveredAt, &r.RevokedAt, &r.Unconfirmed)
 		r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
 		r.UsedAt, r.DeliveredAt, r.RevokedAt = utcPtr(r.UsedAt), utcPtr(r.DeliveredAt), utcPtr(r.RevokedAt)
 		return r, err

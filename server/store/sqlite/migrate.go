@@ -278,6 +278,9 @@ CREATE TABLE retention_mark (
 	as_of INTEGER NOT NULL
 );
 `},
+	{20, "a link's e-mail the mail server took without confirming it", `
+ALTER TABLE activation_contacts ADD COLUMN delivery_unconfirmed INTEGER NOT NULL DEFAULT 0;
+`},
 }
 
 // passwordOf is schema 18's SQL for the institution of the password that

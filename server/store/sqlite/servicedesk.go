@@ -163,8 +163,8 @@ func (s *Store) IssueActivations(ctx context.Context, batch []store.Issue) (err 
 			return fmt.Errorf("sqlite: issue activations: %w", err)
 		}
 		if _, err = tx.ExecContext(ctx, `INSERT INTO activation_contacts
-			(token_hash, email, phone, lang, created_by, delivered_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, nullMicros(c.DeliveredAt), nullMicros(c.RevokedAt)); err != nil {
+			(token_hash, email, phone, lang, created_by, delivered_at, revoked_at, delivery_unconfirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.TokenHash, c.Email, c.Phone, c.Lang, c.CreatedBy, nullMicros(c.DeliveredAt), nullMicros(c.RevokedAt), c.Unconfirmed); err != nil {
 			return fmt.Errorf("sqlite: issue activations: contact: %w", err)
 		}
 		if _, err = tx.ExecContext(ctx, `INSERT INTO audit_events
@@ -205,11 +205,12 @@ func (s *Store) mustExist(ctx context.Context, tokenHash []byte) error {
 }
 
 // MarkDelivered implements store.Store.
-func (s *Store) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO activation_contacts (token_hash, delivered_at)
-		SELECT token_hash, ? FROM activations WHERE token_hash = ?
-		ON CONFLICT (token_hash) DO UPDATE SET delivered_at = excluded.delivered_at`,
-		micros(at), tokenHash); err != nil {
+func (s *Store) MarkDelivered(ctx context.Context, tokenHash []byte, at time.Time, unconfirmed bool) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO activation_contacts (token_hash, delivered_at, delivery_unconfirmed)
+		SELECT token_hash, ?, ? FROM activations WHERE token_hash = ?
+		ON CONFLICT (token_hash) DO UPDATE SET delivered_at = excluded.delivered_at,
+			delivery_unconfirmed = excluded.delivery_unconfirmed`,
+		micros(at), unconfirmed, tokenHash); err != nil {
 		return fmt.Errorf("sqlite: mark delivered: %w", err)
 	}
 	return s.mustExist(ctx, tokenHash)
@@ -235,7 +236,8 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 		where, args = append(where, "c.phone = ?"), append(args, f.Phone)
 	}
 	q := `SELECT a.token_hash, a.username, a.name, a.institution, a.created_at, a.expires_at, a.used_at, a.failures, a.code_hash,
-		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at
+		coalesce(c.email, ''), coalesce(c.phone, ''), coalesce(c.lang, ''), coalesce(c.created_by, ''), c.delivered_at, c.revoked_at,
+		coalesce(c.delivery_unconfirmed, 0)
 		FROM activations a LEFT JOIN activation_contacts c ON c.token_hash = a.token_hash`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -256,7 +258,7 @@ func (s *Store) Activations(ctx context.Context, f store.ActivationFilter) ([]st
 		var created, expires int64
 		var used, delivered, revoked sql.NullInt64
 		if err := rows.Scan(&r.TokenHash, &r.Username, &r.Name, &r.Institution, &created, &expires, &used, &r.Failures, &r.CodeHash,
-			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &delivered, &revoked); err != nil {
+			&r.Email, &r.Phone, &r.Lang, &r.CreatedBy, &delivered, &revoked, &r.Unconfirmed); err != nil {
 			return nil, fmt.Errorf("sqlite: activations: %w", err)
 		}
 		r.CreatedAt, r.ExpiresAt = fromMicros(created), fromMicros(expires)

@@ -31,7 +31,7 @@ func Fill(t *testing.T, s store.Store) {
 		}
 	}
 	require.NoError(t, s.IssueActivations(c, []store.Issue{issue("copy-1", "åse"), issue("copy-2", "kari"), issue("copy-3", "kari")}))
-	require.NoError(t, s.MarkDelivered(c, TokenHash("copy-1"), at.Add(time.Minute)))
+	require.NoError(t, s.MarkDelivered(c, TokenHash("copy-1"), at.Add(time.Minute), true))
 	require.NoError(t, s.Revoke(c, TokenHash("copy-1"), at.Add(2*time.Minute)))
 	require.NoError(t, s.Complete(c, TokenHash("copy-2"), nil, at.Add(3*time.Minute), EncodedHash(1), 5, 10))
 	_, err := s.Claim(c, TokenHash("copy-3"), at.Add(4*time.Minute), time.Minute, EncodedHash(2), 10)

@@ -176,10 +176,12 @@ func testContactsAndList(t *testing.T, open Opener) {
 	}
 	require.NoError(t, s.SetContact(ctx(t), a1.TokenHash, store.Contact{Email: "kari@example.org", Phone: "+4791234567", Lang: "nn", CreatedBy: "admin:desk"}))
 	require.NoError(t, s.SetContact(ctx(t), a2.TokenHash, store.Contact{Email: "kari2@example.org", Lang: "en"}))
-	require.NoError(t, s.MarkDelivered(ctx(t), a1.TokenHash, T0.Add(time.Second)))
-	require.NoError(t, s.MarkDelivered(ctx(t), a3.TokenHash, T0.Add(2*time.Second)), "no contact row yet")
+	require.NoError(t, s.MarkDelivered(ctx(t), a1.TokenHash, T0.Add(time.Second), true))
+	// A later delivery that was confirmed says so.
+	require.NoError(t, s.MarkDelivered(ctx(t), a1.TokenHash, T0.Add(time.Second), false))
+	require.NoError(t, s.MarkDelivered(ctx(t), a3.TokenHash, T0.Add(2*time.Second), true), "no contact row yet")
 	assert.ErrorIs(t, s.SetContact(ctx(t), TokenHash("nope"), store.Contact{Email: "x@example.org"}), store.ErrNotFound)
-	assert.ErrorIs(t, s.MarkDelivered(ctx(t), TokenHash("nope"), T0), store.ErrNotFound)
+	assert.ErrorIs(t, s.MarkDelivered(ctx(t), TokenHash("nope"), T0, false), store.ErrNotFound)
 
 	tests := []struct {
 		name string
@@ -219,12 +221,14 @@ func testContactsAndList(t *testing.T, open Opener) {
 	if assert.NotNil(t, r.DeliveredAt) {
 		assertTime(t, T0.Add(time.Second), *r.DeliveredAt, "DeliveredAt")
 	}
+	assert.False(t, r.Unconfirmed)
 	assert.Nil(t, r.RevokedAt)
 	got, err = s.Activations(ctx(t), store.ActivationFilter{TokenHash: a3.TokenHash})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Empty(t, got[0].Email)
 	assert.NotNil(t, got[0].DeliveredAt)
+	assert.True(t, got[0].Unconfirmed, "the mail server took it without confirming it")
 }
 
 func testRevoke(t *testing.T, open Opener) {
