@@ -188,7 +188,7 @@ func (h *handler) activation(ctx context.Context, token string) (store.Activatio
 	case err != nil:
 		return a, err
 	}
-	return a, h.usable(a)
+	return a, h.usable(ctx, a)
 }
 
 // contactPhone returns the phone number the service desk gave for the
@@ -203,7 +203,7 @@ func (h *handler) contactPhone(ctx context.Context, tokenHash []byte) (string, e
 
 // usable says why a cannot be used, or nil; the answer names the service
 // desk of a's institution, whom its page sends the person to.
-func (h *handler) usable(a store.Activation) error {
+func (h *handler) usable(ctx context.Context, a store.Activation) error {
 	var e *Error
 	switch {
 	case a.UsedAt != nil:
@@ -211,12 +211,45 @@ func (h *handler) usable(a store.Activation) error {
 	case a.Failures >= MaxFailures:
 		e = errorf(CodeTokenLocked, "this activation link is locked after too many attempts")
 	case !h.Now().Before(a.ExpiresAt):
-		e = errorf(CodeTokenExpired, "this activation link has expired")
+		e = h.ended(ctx, a)
 	default:
 		return nil
 	}
 	e.ServiceDesk = h.serviceDesk(a.Institution)
 	return e
+}
+
+// ended says why a, a link of Styrke's past its expiry, no longer works:
+// the desk replaced it by a newer one (a resend, an import's re-run:
+// the audit log's "revoked … replaced by"), or withdrew it (a revoke, or
+// the person's password set otherwise, which ends their open links), else
+// it ran out. A revoke sets the expiry to its time, so both read as
+// expired before, and the person holding the link in the inbox was told
+// links work only a short while. Only a token of a link gets here: one
+// that matches nothing keeps its token_unknown. A store that cannot say
+// leaves it expired.
+func (h *handler) ended(ctx context.Context, a store.Activation) *Error {
+	expired := errorf(CodeTokenExpired, "this activation link has expired")
+	recs, err := h.Store.Activations(ctx, store.ActivationFilter{TokenHash: a.TokenHash, Limit: 1})
+	if err != nil {
+		h.Logger.ErrorContext(ctx, "why a link ended", "id", RequestID(ctx), "err", err)
+		return expired
+	}
+	if len(recs) == 0 || recs[0].RevokedAt == nil {
+		return expired
+	}
+	rec := recs[0]
+	evs, err := h.Store.Audit(ctx, store.AuditFilter{Event: store.EventRevoked, Username: rec.Username, Institution: rec.Institution,
+		Since: rec.RevokedAt.Add(-time.Minute)})
+	if err != nil {
+		h.Logger.ErrorContext(ctx, "why a link ended", "id", RequestID(ctx), "err", err)
+	}
+	for _, ev := range evs {
+		if replacedIn(ev.Detail, ID(a.TokenHash)) {
+			return errorf(CodeTokenReplaced, "this activation link was replaced by a newer one; use the link in the newest message")
+		}
+	}
+	return errorf(CodeTokenRevoked, "this activation link was withdrawn; ask the service desk")
 }
 
 // serviceDesk is the contact of institution's service desk: its profile's

@@ -409,7 +409,7 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 			h.failRetryable(w, r, "claim", rerr)
 			return
 		}
-		if e := h.usable(cur); e != nil {
+		if e := h.usable(ctx, cur); e != nil {
 			writeError(w, e.(*Error))
 			return
 		}

@@ -1210,12 +1210,41 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	}
 	if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,
-			RemoteAddr: remote, Detail: "id " + id + " replaced by " + is.ID})
+			RemoteAddr: remote, Detail: replacedDetail(id, "", is.ID)})
 	} else if !errors.Is(err, store.ErrGone) {
 		return is, fmt.Errorf("revoke the old activation: %w", err)
 	}
 	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
 	return is, nil
+}
+
+// replacedDetail is the detail of the "revoked" event of the link old that
+// a new link replaced, and why ("never delivered", "address changed"; ""
+// for a resend): "id OLD replaced by NEW", "id OLD never delivered,
+// replaced by NEW". replacedIn reads it.
+func replacedDetail(old, why, new string) string {
+	if why == "" {
+		return "id " + old + " replaced by " + new
+	}
+	return "id " + old + " " + why + ", replaced by " + new
+}
+
+// replacedIn reports whether detail, a "revoked" event's, is that of the
+// link id replaced by another (replacedDetail); a reason the desk gave a
+// revoke follows a colon, and is not read.
+func replacedIn(detail, id string) bool {
+	rest, ok := strings.CutPrefix(detail, "id "+id+" ")
+	if !ok || strings.Contains(rest, ":") {
+		return false
+	}
+	i := strings.LastIndex(rest, "replaced by ")
+	return i >= 0 && (i == 0 || strings.HasSuffix(rest[:i], ", ")) && isID(rest[i+len("replaced by "):])
+}
+
+// isID reports whether s is an activation's id (ID: 64 hex digits).
+func isID(s string) bool {
+	_, err := ParseID(s)
+	return err == nil
 }
 
 // NotifyChanged queues the e-mail that tells username at institution their

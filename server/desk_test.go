@@ -2043,3 +2043,79 @@ func TestUnconfirmedDelivery(t *testing.T) {
 	assert.Len(t, slow.Messages(t), 3, "kari's two, ola's one")
 	assert.Empty(t, e.auditLog(t, store.AuditFilter{Event: store.EventRevoked}))
 }
+
+// TestEndedLinkSaysWhy: a link the desk replaced by a newer one (a resend,
+// an import's re-run for a mended address) answers token_replaced, and one
+// it withdrew (a revoke, with a reason or without) token_revoked, each
+// naming the desk, at the lookup and at the submit; a link that ran out
+// stays token_expired and a token that matches nothing token_unknown.
+// Both were token_expired: a revoke sets the expiry to its time, and the
+// person with the link in the inbox read that links work a short while.
+func TestEndedLinkSaysWhy(t *testing.T) {
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.ServiceDesk = "IT-hjelp, 77 00 00 00"
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	answer := func(t *testing.T, path, token string) (int, string, string) {
+		t.Helper()
+		req := `{"token":"` + token + `"}`
+		if strings.HasSuffix(path, "/complete") {
+			req = `{"token":"` + token + `","password":"Fjellbekk-Sommer!Grønn 42 Lys"}`
+		}
+		resp, body := e.do(t, http.MethodPost, path, "application/json", req)
+		var got struct {
+			Error struct{ Code, ServiceDesk string }
+		}
+		require.NoError(t, json.Unmarshal(body, &got))
+		return resp.StatusCode, got.Error.Code, got.Error.ServiceDesk
+	}
+	tokenIn := func(i int) string { return tokenOf(t, linkIn(t, e.smtp.Messages(t)[i].Text)) }
+
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
+	replaced := tokenIn(0)
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	var re issued
+	require.NoError(t, json.Unmarshal(body, &re))
+	withdrawn := tokenIn(1)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": re.ID, "reason": "replaced by hand, sent to the wrong address"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+
+	// An import's re-run with a mended address replaces ola's link.
+	e.importCSV(t, "", "username,email\nola,ola@exampel.org\n", http.StatusOK)
+	readdressed := tokenIn(2)
+	e.importCSV(t, "", "username,email\nola,ola@example.org\n", http.StatusOK)
+	per := e.issue(t, map[string]string{"username": "per", "institution": "default", "email": "per@example.org"}, deskKey)
+	require.NotEmpty(t, per.ID)
+	ran := tokenIn(4)
+
+	for _, path := range []string{"/api/activation/lookup", "/api/activation/complete"} {
+		for _, tc := range []struct{ name, token, code string }{
+			{"resent", replaced, "token_replaced"},
+			{"revoked with a reason", withdrawn, "token_revoked"},
+			{"replaced by an import", readdressed, "token_replaced"},
+		} {
+			status, code, desk := answer(t, path, tc.token)
+			assert.Equal(t, http.StatusGone, status, "%s %s", path, tc.name)
+			assert.Equal(t, tc.code, code, "%s %s", path, tc.name)
+			assert.Equal(t, "IT-hjelp, 77 00 00 00", desk, "%s %s", path, tc.name)
+		}
+		status, code, _ := answer(t, path, randomTokenFor(t))
+		assert.Equal(t, http.StatusNotFound, status, "%s: a token that matches nothing", path)
+		assert.Equal(t, "token_unknown", code, path)
+	}
+	offset.Store(int64(30 * 24 * time.Hour))
+	for _, path := range []string{"/api/activation/lookup", "/api/activation/complete"} {
+		status, code, _ := answer(t, path, ran)
+		assert.Equal(t, http.StatusGone, status, path)
+		assert.Equal(t, "token_expired", code, "%s: a link that ran out", path)
+	}
+}
+
+// randomTokenFor is a well-formed token no link has.
+func randomTokenFor(t *testing.T) string {
+	t.Helper()
+	tok, _ := server.NewToken()
+	return tok
+}

@@ -26,7 +26,14 @@ const (
 	CodeTokenUnknown     Code = "token_unknown"
 	CodeTokenUsed        Code = "token_used"
 	CodeTokenExpired     Code = "token_expired"
-	CodeTokenLocked      Code = "token_locked"
+	// CodeTokenReplaced: the service desk replaced the link by a newer
+	// one (a resend, an import's re-run); the person is to use the
+	// newest message.
+	CodeTokenReplaced Code = "token_replaced"
+	// CodeTokenRevoked: the service desk withdrew the link (or the
+	// account's password was set otherwise, which ends its open links).
+	CodeTokenRevoked Code = "token_revoked"
+	CodeTokenLocked  Code = "token_locked"
 	// CodeTokenInstitution: the link's institution is no longer one this
 	// build has a policy for (its policy file was removed or renamed).
 	CodeTokenInstitution  Code = "token_institution_unknown"
@@ -88,6 +95,8 @@ var statuses = map[Code]int{
 	CodeTokenUnknown:         http.StatusNotFound,
 	CodeTokenUsed:            http.StatusGone,
 	CodeTokenExpired:         http.StatusGone,
+	CodeTokenReplaced:        http.StatusGone,
+	CodeTokenRevoked:         http.StatusGone,
 	CodeTokenLocked:          http.StatusGone,
 	CodeTokenInstitution:     http.StatusGone,
 	CodeRateLimited:          http.StatusTooManyRequests,

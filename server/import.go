@@ -630,7 +630,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			for _, h := range p.replaces {
 				if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {
 					d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: opts.Actor, Username: p.req.Username, Institution: p.req.Institution,
-						RemoteAddr: opts.RemoteAddr, Detail: "id " + ID(h) + " " + p.why + ", replaced by " + is.ID})
+						RemoteAddr: opts.RemoteAddr, Detail: replacedDetail(ID(h), p.why, is.ID)})
 				} else if !errors.Is(err, store.ErrGone) {
 					d.Logger.ErrorContext(ctx, "import: revoke an undelivered link", "err", err)
 				}

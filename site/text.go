@@ -22,6 +22,8 @@ type Text struct {
 	ActTitle, ActLoading, ActMissingTitle, ActMissing string
 	ActUnknownTitle, ActUnknown                       string
 	ActExpiredTitle, ActExpired                       string
+	ActReplacedTitle, ActReplaced                     string
+	ActRevokedTitle, ActRevoked                       string
 	ActUsedTitle, ActUsed                             string
 	ActErrorTitle, ActError, ActRetry                 string
 	ActMismatchTitle, ActMismatch                     string
@@ -168,6 +170,8 @@ var texts = [3]Text{
 		ActMissingTitle: "Lenken mangler", ActMissing: "Denne siden åpnes fra lenken du fikk på SMS eller e-post. Åpne hele lenken på nytt; hvis det ikke virker, kontakt IT-brukerstøtten ved institusjonen din.",
 		ActUnknownTitle: "Ukjent lenke", ActUnknown: "Vi kjenner ikke igjen denne lenken. Sjekk at du har med hele lenken, eller be IT-brukerstøtten ved institusjonen din om en ny.",
 		ActExpiredTitle: "Lenken er utløpt", ActExpired: "Aktiveringslenker virker bare en kort stund. Be IT-brukerstøtten ved institusjonen din om en ny lenke.",
+		ActReplacedTitle: "Lenken er byttet ut", ActReplaced: "Denne lenken er byttet ut med en nyere. Bruk lenken i den nyeste meldingen du har fått på SMS eller e-post. Finner du den ikke, kontakt IT-brukerstøtten ved institusjonen din.",
+		ActRevokedTitle: "Lenken er trukket tilbake", ActRevoked: "Denne lenken virker ikke lenger, fordi den er trukket tilbake. Kontakt IT-brukerstøtten ved institusjonen din.",
 		ActUsedTitle: "Lenken er brukt", ActUsed: "Denne lenken er allerede brukt til å sette et passord. Var det ikke deg, eller trenger du et nytt, be IT-brukerstøtten ved institusjonen din om en ny lenke.",
 		ActErrorTitle: "Noe gikk galt", ActError: "Vi fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.", ActRetry: "Prøv igjen",
 		ActMismatchTitle: "Siden er utdatert", ActMismatch: "Denne siden ble laget for en annen versjon av passordreglene enn tjenesten bruker. Last inn siden på nytt; hjelper ikke det, kontakt IT-brukerstøtten.",
@@ -250,6 +254,8 @@ var texts = [3]Text{
 		ActMissingTitle: "Lenkja manglar", ActMissing: "Denne sida blir opna frå lenkja du fekk på SMS eller e-post. Opne heile lenkja på nytt; om det ikkje verkar, kontakt IT-brukarstøtta ved institusjonen din.",
 		ActUnknownTitle: "Ukjend lenkje", ActUnknown: "Vi kjenner ikkje att denne lenkja. Sjekk at du har med heile lenkja, eller be IT-brukarstøtta ved institusjonen din om ei ny.",
 		ActExpiredTitle: "Lenkja er gått ut", ActExpired: "Aktiveringslenkjer verkar berre ei kort stund. Be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
+		ActReplacedTitle: "Lenkja er bytt ut", ActReplaced: "Denne lenkja er bytt ut med ei nyare. Bruk lenkja i den nyaste meldinga du har fått på SMS eller e-post. Finn du ho ikkje, kontakt IT-brukarstøtta ved institusjonen din.",
+		ActRevokedTitle: "Lenkja er trekt tilbake", ActRevoked: "Denne lenkja verkar ikkje lenger, fordi ho er trekt tilbake. Kontakt IT-brukarstøtta ved institusjonen din.",
 		ActUsedTitle: "Lenkja er brukt", ActUsed: "Denne lenkja er allereie brukt til å setje eit passord. Var det ikkje deg, eller treng du eit nytt, be IT-brukarstøtta ved institusjonen din om ei ny lenkje.",
 		ActErrorTitle: "Noko gjekk gale", ActError: "Vi fekk ikkje kontakt med tenesta. Sjekk nettsambandet og prøv igjen.", ActRetry: "Prøv igjen",
 		ActMismatchTitle: "Sida er utdatert", ActMismatch: "Denne sida vart laga for ein annan versjon av passordreglane enn tenesta brukar. Last inn sida på nytt; hjelper ikkje det, kontakt IT-brukarstøtta.",
@@ -332,6 +338,8 @@ var texts = [3]Text{
 		ActMissingTitle: "The link is missing", ActMissing: "This page opens from the link you received by text message or e-mail. Open the whole link again; if that does not work, contact your institution's IT help desk.",
 		ActUnknownTitle: "Unknown link", ActUnknown: "We do not recognise this link. Check that you have the whole link, or ask your institution's IT help desk for a new one.",
 		ActExpiredTitle: "The link has expired", ActExpired: "Activation links only work for a short while. Ask your institution's IT help desk for a new link.",
+		ActReplacedTitle: "The link has been replaced", ActReplaced: "This link was replaced by a newer one. Use the link in the newest message you received by text message or e-mail. If you cannot find it, contact your institution's IT help desk.",
+		ActRevokedTitle: "The link has been withdrawn", ActRevoked: "This link no longer works, because it was withdrawn. Contact your institution's IT help desk.",
 		ActUsedTitle: "The link has been used", ActUsed: "This link has already been used to set a password. If that was not you, or you need a new one, ask your institution's IT help desk for a new link.",
 		ActErrorTitle: "Something went wrong", ActError: "We could not reach the service. Check your connection and try again.", ActRetry: "Try again",
 		ActMismatchTitle: "This page is out of date", ActMismatch: "This page was built for another version of the password rules than the service uses. Reload the page; if that does not help, contact the IT help desk.",

@@ -3,6 +3,7 @@ package site_test
 import (
 	"context"
 	"crypto/sha1"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
@@ -26,7 +28,10 @@ import (
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/site"
+
+	_ "modernc.org/sqlite" // expireLink's writes to serve's store
 )
 
 // backend is a real `styrke serve` on loopback serving the built site and
@@ -34,6 +39,7 @@ import (
 type backend struct {
 	base       string
 	adminKey   string
+	db         string      // serve's SQLite file (expireLink)
 	breachDown atomic.Bool // the range API fake answers 500 while set
 	breached   sync.Map    // upper-case SHA-1 hex -> count the fake reports
 }
@@ -49,7 +55,7 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	t.Helper()
 	dir, bin := t.TempDir(), styrkeBinary(t)
 
-	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef-0123"}
+	b := &backend{adminKey: "e2e-admin-key-0123456789abcdef-0123", db: filepath.Join(dir, "styrke.db")}
 	// The range API fake: every prefix answers padding lines only (count
 	// 0), so no password is breached; or 500 while b.breachDown is set.
 	breach := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +79,7 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	addr := startServe(t, &syncbuf.Buffer{}, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
 		serve := exec.CommandContext(ctx, bin, "serve",
 			"--addr", addr,
-			"--db", "sqlite:"+filepath.Join(dir, "styrke.db"),
+			"--db", "sqlite:"+b.db,
 			"--data", dir,
 			"--site", env.dist,
 			"--breach-url", breach.URL,
@@ -84,6 +90,23 @@ func startBackend(t *testing.T, extra ...string) *backend {
 	})
 	b.base = "http://" + addr
 	return b
+}
+
+// expireLink makes link's activation run out by itself (its expiry an hour
+// ago) in the SQLite store db that serve uses: a revoked link's page says
+// it was withdrawn, and a link lives 10 minutes at least.
+func expireLink(t *testing.T, db, link string) {
+	t.Helper()
+	_, token, ok := strings.Cut(link, "#/pw/")
+	require.True(t, ok, "a link with its token")
+	conn, err := sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(10000)")
+	require.NoError(t, err)
+	defer conn.Close()
+	res, err := conn.Exec(`UPDATE activations SET expires_at = ? WHERE token_hash = ?`, time.Now().Add(-time.Hour).UnixMicro(), server.HashToken(token))
+	require.NoError(t, err)
+	n, err := res.RowsAffected()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "the link's activation")
 }
 
 // activationTab opens a tab for the activation page. API answers of 4xx and

@@ -50,6 +50,7 @@ const (
 // when idporten is false.
 type resetBackend struct {
 	base string
+	db   string // serve's SQLite file (expireLink)
 	logs *syncbuf.Buffer
 	op   *oidctest.Provider
 }
@@ -65,7 +66,7 @@ func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBacke
 	}))
 	t.Cleanup(breach.Close)
 
-	b := &resetBackend{logs: &syncbuf.Buffer{}}
+	b := &resetBackend{logs: &syncbuf.Buffer{}, db: filepath.Join(dir, "styrke.db")}
 	var (
 		keyFile string
 		key     *rsa.PrivateKey
@@ -80,7 +81,7 @@ func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBacke
 		require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
 	}
 	addr := startServe(t, b.logs, func(ctx context.Context, addr string) (*exec.Cmd, func()) {
-		args := []string{"serve", "--addr", addr, "--db", "sqlite:" + filepath.Join(dir, "styrke.db"), "--data", dir,
+		args := []string{"serve", "--addr", addr, "--db", "sqlite:" + b.db, "--data", dir,
 			"--site", env.dist, "--breach-url", breach.URL, "--admin-key", adminKeyE2E, "--service-desk", e2eDesk, "--log-level", "debug"}
 		var undo func()
 		if idporten {
@@ -268,7 +269,7 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 
 	t.Run("an expired link offers the reset", func(t *testing.T) {
-		u := revokedLink(t, b, "ola", "default")
+		u := expiredLink(t, b, "ola", "default")
 		tb := openState(t, b.base+u.Path+"#"+u.Fragment)
 		stateShown(t, tb, "expired")
 		chrome.Poll[bool](t, tb, `(() => { const p = document.querySelector('[data-testid=expired-reset]').closest('p'); return !p.hidden && document.querySelector('[data-testid=expired-reset]').getBoundingClientRect().height > 0; })()`)
@@ -954,7 +955,7 @@ func TestGoneLinkShowsItsDesk(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"), []byte(`{"uit": {"serviceDesk": "Orakel UiT, 77 64 40 00"}}`), 0o600))
 	b := startResetBackend(t, false, "--templates", dir)
-	u := revokedLink(t, b, "tove", "uit")
+	u := expiredLink(t, b, "tove", "uit")
 	tb := openState(t, b.base+u.Path+"#"+u.Fragment)
 	stateShown(t, tb, "expired")
 	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=contact-expired]').textContent !== ''`)
@@ -975,11 +976,11 @@ func issuedLink(t *testing.T, b *resetBackend, username, institution string) *ur
 	return u
 }
 
-// revokedLink is issuedLink, revoked (its page says it expired).
-func revokedLink(t *testing.T, b *resetBackend, username, institution string) *url.URL {
+// expiredLink is issuedLink, run out (expireLink).
+func expiredLink(t *testing.T, b *resetBackend, username, institution string) *url.URL {
 	t.Helper()
 	u := issuedLink(t, b, username, institution)
-	adminPost(t, b.base, adminKeyE2E, "/api/admin/activations/revoke", map[string]string{"username": username, "institution": institution}).Body.Close()
+	expireLink(t, b.db, u.String())
 	return u
 }
 

@@ -178,9 +178,15 @@ func missingLink(b *backend, lang string) string {
 	return b.base + site.Path(site.Activate, lang)
 }
 
+// linkID is the admin API's id of link's activation (its token's hash).
+func linkID(link string) string {
+	_, token, _ := strings.Cut(link, "#/pw/")
+	return server.ID(server.HashToken(token))
+}
+
 // TestActivationStatesOnPhone renders the activation page at 375 px in
 // every state a person can meet, in nb, nn and en: on the way (loading),
-// without a token, unknown, revoked (expired), used, locked, a page of
+// without a token, unknown, expired, replaced by a newer link, withdrawn, used, locked, a page of
 // another version, the API unreachable; the form empty, typed, with
 // fields that differ, refused by the rules, refused by the server alone
 // (breached), with the attempts-left warning, with characters the
@@ -248,13 +254,25 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			return openState(t, missingLink(b, lang)+"#/pw/"+randomToken())
 		}},
 		{name: "expired", want: "expired", open: func(t *testing.T, lang string) *chrome.Tab {
-			link := inLang(b.activation(t, user(lang, "revoked"), "Kari Nordmann", "default"), lang)
-			b.admin(t, "/api/admin/activations/revoke", map[string]string{"username": user(lang, "revoked"), "institution": "default"})
+			link := inLang(b.activation(t, user(lang, "expired"), "Kari Nordmann", "default"), lang)
+			expireLink(t, b.db, link)
 			tb := openState(t, link)
 			// This server has no ID-porten: the way out through it is
 			// not offered (TestResetEndToEnd: offered where it is on).
 			chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=expired-reset]').closest('p').hidden`)
 			return tb
+		}},
+		// Replaced by a newer link (the desk's resend), withdrawn (its
+		// revoke): each says so (both said the link had expired).
+		{name: "replaced", want: "replaced", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "replaced"), "Kari Nordmann", "default"), lang)
+			b.admin(t, "/api/admin/activations/resend", map[string]string{"id": linkID(link)})
+			return openState(t, link)
+		}},
+		{name: "revoked", want: "revoked", open: func(t *testing.T, lang string) *chrome.Tab {
+			link := inLang(b.activation(t, user(lang, "revoked"), "Kari Nordmann", "default"), lang)
+			b.admin(t, "/api/admin/activations/revoke", map[string]string{"username": user(lang, "revoked"), "institution": "default"})
+			return openState(t, link)
 		}},
 		{name: "used", want: "used", open: func(t *testing.T, lang string) *chrome.Tab {
 			link := inLang(b.activation(t, user(lang, "used"), "Kari Nordmann", "default"), lang)

@@ -34,19 +34,22 @@ function token() {
   return m ? m[1] : null;
 }
 
-// goneState tells a used, locked or expired link apart by the error code;
-// a link of an institution the service no longer serves
+// goneState tells a used, locked, replaced, withdrawn or expired link apart
+// by the error code (a replaced or withdrawn one read as expired); a link
+// of an institution the service no longer serves
 // (token_institution_unknown) is one it does not know, whose words say to
 // ask for a new one.
 function goneState(data) {
   const code = String(data?.error?.code ?? '');
+  if (code === 'token_replaced') return 'replaced';
+  if (code === 'token_revoked') return 'revoked';
   if (/locked/i.test(code)) return 'locked';
   if (/institution/i.test(code)) return 'unknown';
   return /used|consumed/i.test(code) ? 'used' : 'expired';
 }
 
-// linkGone shows the state of an unknown (404), used, locked or expired
-// (410) link and reports whether the answer was one of those.
+// linkGone shows the state of an unknown (404), used, locked, replaced,
+// withdrawn or expired (410) link and reports whether the answer was one of those.
 function linkGone(res) {
   let state;
   // The API's own 404 (a proxy's or a static host's says nothing of the
@@ -63,7 +66,7 @@ function linkGone(res) {
 }
 
 // GONE are the states of a link that no longer works.
-const GONE = new Set(['unknown', 'used', 'expired', 'locked']);
+const GONE = new Set(['unknown', 'used', 'expired', 'replaced', 'revoked', 'locked']);
 
 function showGone(state, desk) {
   show(state);
