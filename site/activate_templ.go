@@ -340,7 +340,7 @@ func ActivatePage(p ActivationPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = actState("missing", t.ActMissingTitle, t.ActMissing).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = actGone("missing", t.ActMissingTitle, t.ActMissing, ResetTexts(p.Lang).ResetContact).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

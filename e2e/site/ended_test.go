@@ -83,3 +83,33 @@ func TestActivationReplacedOrWithdrawnOnPhone(t *testing.T) {
 		}
 	})
 }
+
+// TestActivationMissingLinkNamesTheDesk: the activation page opened without
+// a token ("The link is missing"), or with one cut short, says to ask the
+// service desk and names it (--service-desk), at 375 px in nb, nn and en,
+// as the other states of a link that does not work do; the missing state
+// named none.
+func TestActivationMissingLinkNamesTheDesk(t *testing.T) {
+	const desk = "Orakel, 22 84 00 00"
+	b := startBackend(t, "--service-desk", desk)
+	for _, lang := range site.Languages {
+		for _, tc := range []struct{ name, hash, state string }{
+			{"missing", "", "missing"},
+			{"cut short", "#/pw/abc", "unknown"},
+		} {
+			t.Run(lang+"/"+tc.name, func(t *testing.T) {
+				tb := openState(t, missingLink(b, lang)+tc.hash)
+				assert.Equal(t, []string{tc.state}, visibleState(t, tb))
+				chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=contact-`+tc.state+`]').closest('p').hidden`)
+				assert.Equal(t, site.ResetTexts(lang).ResetContact+" "+desk,
+					chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`]').closest('p').textContent`))
+				assert.Equal(t, "tel:+4722840000", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`] a')?.getAttribute('href') ?? ''`))
+				g := chrome.Eval[stateGeometry](t, tb, measureState)
+				assert.Empty(t, g.Overlaps, "parts that overlap")
+				assert.Empty(t, g.Outside, "parts wider than the screen")
+				assert.Empty(t, g.Clipped, "parts whose text is cut off")
+				assert.False(t, g.ScrollsX, "the page scrolls sideways")
+			})
+		}
+	}
+}

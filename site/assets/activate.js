@@ -308,7 +308,8 @@ async function lookup() {
   }
   const t = token();
   if (!t) {
-    show(location.hash ? 'unknown' : 'missing');
+    // Its words send the person to the service desk, whom they name.
+    showGone(location.hash ? 'unknown' : 'missing');
     return;
   }
   show('loading', false);
