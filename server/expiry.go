@@ -56,7 +56,8 @@ type Reminder struct {
 	Username string    `json:"username"`
 	Expires  time.Time `json:"expires"`
 	Window   int       `json:"windowDays"` // the window it fell in, in days
-	// State: "sent" (some channel delivered it), "failed" (none did; the
+	// State: "sent" (some channel delivered it, or its e-mail is
+	// unconfirmed: Delivery.Unconfirmed), "failed" (none did; the
 	// next run tries again), "earlier" (an earlier run sent it), "no
 	// address" (the directory and the store hold neither an e-mail address
 	// nor a mobile number), "would send" (a dry run).
@@ -181,7 +182,9 @@ func (d *Desk) RemindExpiring(ctx context.Context, dir directory.Directory, r Re
 		ev := store.AuditEvent{Actor: actor, Username: x.Username, Institution: inst}
 		rem.Deliveries = d.send(ctx, ev, inst, email, phone, "expiry reminder", msg, rerr)
 		rem.State = RemindSent
-		if !delivered(rem.Deliveries, "expiry reminder") {
+		// One the mail server took without confirming it may have
+		// arrived: sent, its delivery unconfirmed, not sent again.
+		if !sent(rem.Deliveries, "expiry reminder") {
 			rem.State = RemindFailed
 			if err := d.Store.ReleaseReminder(ctx, key); err != nil {
 				return append(out, rem), err

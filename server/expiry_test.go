@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
+	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
@@ -77,4 +80,47 @@ func TestAdminExpiringRefuses(t *testing.T) {
 	assert.Contains(t, string(body), "expires no password")
 	resp, _ = e.admin(t, http.MethodPost, "/api/admin/expiring?within=14d", map[string]string{}, deskKey)
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
+
+// TestReminderUnconfirmedNotSentAgain: an expiry reminder the mail server
+// took whole and answered past the time limit may have arrived: it counts
+// as sent (its deliveries say unconfirmed), and the next run does not send
+// it again. Its claim was released as failed, and every run of the day
+// sent the person another reminder.
+func TestReminderUnconfirmedNotSentAgain(t *testing.T) {
+	ol, dir := lockoutDirectory(t)
+	user := fmt.Sprintf("remind%d", time.Now().UnixNano()%1e9)
+	dn, err := ol.CreateUser(user, "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	require.NoError(t, ol.ExpireAfter(dn, "Initial!Passw0rd-2026", 10*24*time.Hour))
+	require.NoError(t, ol.SetAttributes(dn, map[string]string{"mail": user + "@example.org"}))
+	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	cfg, err := notify.ParseSMTPURL(slow.URL())
+	require.NoError(t, err)
+	cfg.From, cfg.Timeout = "it@utfjord.example", 500*time.Millisecond
+	mailer, err := notify.NewSMTP(cfg)
+	require.NoError(t, err)
+	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
+	require.NoError(t, err)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	d := server.NewDesk(st, baseURL, server.DeskDeps{Directories: &directory.Set{Default: dir}, Mailer: mailer, Templates: tp}, nil, nil)
+	run := func() server.Reminder {
+		t.Helper()
+		out, err := d.RemindExpiring(t.Context(), dir, server.RemindRequest{Windows: []time.Duration{14 * 24 * time.Hour}, Actor: "cli:test"})
+		require.NoError(t, err)
+		for _, r := range out {
+			if r.Username == user {
+				return r
+			}
+		}
+		t.Fatalf("%s is not reminded", user)
+		return server.Reminder{}
+	}
+	first := run()
+	assert.Equal(t, server.RemindSent, first.State)
+	assert.Equal(t, []server.Delivery{{Channel: "email", What: "expiry reminder", OK: false, Error: "unconfirmed"}}, first.Deliveries)
+	assert.Equal(t, server.RemindEarlier, run().State, "not sent again")
+	assert.Equal(t, 1, len(slow.Messages(t)), "reminders delivered")
 }
