@@ -53,7 +53,8 @@ func TestActivationReplacedOrWithdrawnOnPhone(t *testing.T) {
 				assert.Equal(t, desk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-`+tc.state+`]').textContent`))
 				assert.True(t, chrome.Eval[bool](t, tb, `document.activeElement === `+sel+`.querySelector('h2')`), "the focus is on the heading")
 				assert.Equal(t, tc.title+" – "+tx.ActTitle+" · Styrke", chrome.Eval[string](t, tb, `document.title`))
-				assert.Equal(t, "#/gone/"+tc.state, chrome.Eval[string](t, tb, `location.hash`))
+				// Never the token in a failure's message.
+				assert.Equal(t, "#/gone/"+tc.state, chrome.Eval[string](t, tb, `location.hash.startsWith('#/pw/') ? '#/pw/…' : location.hash`))
 				g := chrome.Eval[stateGeometry](t, tb, measureState)
 				assert.Empty(t, g.Overlaps, "parts that overlap")
 				assert.Empty(t, g.Outside, "parts wider than the screen")
