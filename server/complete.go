@@ -416,6 +416,13 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 		writeError(w, errorf(CodeTokenUsed, "this activation link has already been used"))
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, errorf(CodeTokenUnknown, "unknown activation link"))
+	case errors.Is(err, directory.ErrAfterWrite):
+		// Not "the password was not set": the directory may hold it, and
+		// the same password sent again through the link finishes the
+		// activation (claimAndWrite's PreviousPending).
+		h.Logger.WarnContext(ctx, "activation: the directory did not answer the password write: it may have been set", "id", RequestID(ctx), "policy", p.ID, "err", err)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeDirectoryUnconfirmed, "the directory did not answer the password write, so the password may have been set; try logging in with it, or send the same password again, which finishes the activation once the directory holds it; your link still works"))
 	case errors.Is(err, directory.ErrUnavailable):
 		h.Logger.WarnContext(ctx, "directory unavailable", "id", RequestID(ctx), "policy", p.ID, "err", err)
 		w.Header().Set("Retry-After", "10")

@@ -48,9 +48,10 @@ const (
 	// CodeDirectoryUnavailable: the directory did not answer (retry; the
 	// link still works).
 	CodeDirectoryUnavailable Code = "directory_unavailable"
-	// CodeDirectoryUnconfirmed: the reset's password write went out to the
-	// directory and its answer did not come: it may be set (retry with the
-	// same password, which finishes the reset once the directory holds it).
+	// CodeDirectoryUnconfirmed: the password write of a reset, an
+	// activation or a change went out to the directory and its answer did
+	// not come: it may be set (retry with the same password, which
+	// finishes once the directory holds it).
 	CodeDirectoryUnconfirmed Code = "directory_unconfirmed"
 	// CodeDirectoryError: the directory configuration or the service
 	// account is wrong (the service desk must act; the link still works).

@@ -495,7 +495,7 @@ func TestLostAnswer(t *testing.T) {
 		e.dir.loseAnswer.Store(true)
 		a := e.complete(token, pw, "")
 		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
-		assert.Equal(t, "directory_unavailable", a.code())
+		assert.Equal(t, "directory_unconfirmed", a.code(), "not \"the password was not set\"")
 		assert.True(t, e.binds(dn, pw), "the write did reach the directory")
 
 		e.dir.loseAnswer.Store(false)

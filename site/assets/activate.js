@@ -364,12 +364,22 @@ const directoryRetry = root.querySelector('[data-directory-retry]');
 const directoryChecked = root.querySelector('[data-directory-checked]');
 const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
 
+// A submit whose write went out to the directory and whose answer was
+// lost (503 directory_unconfirmed): the password may be set. Its own state
+// says so, and "Try again" sends the same password, which finishes the
+// activation; until an answer settles it (unsure), a directory still down
+// is said there, never as the outage's "nothing was changed".
+const unconfirmedRetry = root.querySelector('[data-unconfirmed-retry]');
+const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
+let unsure = false;
+
 // send sends the password typed, button showing that it is busy, and shows
-// the answer. From "Try again" (button directoryRetry), a directory still
-// down is said with its time in the status line, the focus left on the
-// button; any other answer but the done page's shows the form again.
+// the answer. From "Try again" (button directoryRetry or unconfirmedRetry),
+// a directory still down is said with its time in the status line, the
+// focus left on the button; any other answer but the done page's shows the
+// form again.
 async function send(button) {
-  const again = button === directoryRetry;
+  const again = button === directoryRetry || button === unconfirmedRetry;
   const done = styrkeForm.busy(button, msg.msgBusy);
   let res;
   try {
@@ -380,7 +390,15 @@ async function send(button) {
     res = null;
   }
   done();
-  if (res?.status === 503 && res.data?.error?.code === 'directory_unavailable') {
+  const down = res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
+  if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
+    unsure = true;
+    setList([]);
+    unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    show('unconfirmed', !again);
+    return;
+  }
+  if (down) {
     setList([]);
     directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
     show('directorydown', !again);
@@ -400,6 +418,7 @@ async function send(button) {
   switch (res.status) {
     case 204:
     case 200:
+      unsure = false;
       password.value = '';
       confirmInput.value = '';
       account = null;
@@ -460,6 +479,10 @@ async function send(button) {
 directoryRetry.addEventListener('click', () => {
   if (!account || styrkeForm.isBusy(directoryRetry)) return;
   send(directoryRetry);
+});
+unconfirmedRetry.addEventListener('click', () => {
+  if (!account || styrkeForm.isBusy(unconfirmedRetry)) return;
+  send(unconfirmedRetry);
 });
 
 password.addEventListener('input', () => {
