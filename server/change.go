@@ -451,6 +451,15 @@ func (h *handler) change() http.Handler {
 				if errors.Is(err, directory.ErrAfterBind) {
 					counted = nil // the directory may have counted the try: it stands
 				}
+				if errors.Is(err, directory.ErrAfterWrite) {
+					// Not "the password was not changed": the directory
+					// may hold the new one, and the same fields sent
+					// again finish the change (changeRetried).
+					h.Logger.WarnContext(ctx, "change: the directory did not answer the password write: it may have been changed", "id", RequestID(ctx), "err", err)
+					w.Header().Set("Retry-After", "10")
+					writeError(w, errorf(CodeDirectoryUnconfirmed, "the directory did not answer the password write, so the password may have been changed; try logging in with the new one, or send the same fields again, which finishes the change once the directory holds it"))
+					return true
+				}
 				h.directoryError(w, r, err)
 			}
 			return true

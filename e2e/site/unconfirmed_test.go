@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -96,5 +97,93 @@ func TestActivationUnconfirmedOnPhone(t *testing.T) {
 		unconfirmedRetry(t, tabs[lang])
 		stateShown(t, tabs[lang], "done")
 		binds(t, lang, good, "the password typed")
+	}
+}
+
+// TestChangeUnconfirmedOnPhone: a person on a phone (375 px) changes
+// their password on the change page, and the directory's answer to the
+// write is lost (slapd behind a proxy that closes the connection once it
+// answered the password write): slapd took the new password. The page said
+// the directory's outage, "your password was not changed: it is still the
+// one you have now" (503 directory_unavailable). It says now, in nb, nn and
+// en, that it does not know whether the password was changed, that it may
+// have been, to try the new one, and that "Try again" sends the same again
+// (503 directory_unconfirmed), the focus on its heading, no form, what was
+// typed kept in the hidden form only. A "Try again" while the directory is
+// down still says the password may have been changed; once it is back,
+// "Try again" finishes with the done page. Neither password in the log.
+func TestChangeUnconfirmedOnPhone(t *testing.T) {
+	ol, _ := startDirectory(t, dirtest.StartSlapd)
+	proxy, err := ol.Proxy()
+	require.NoError(t, err)
+	t.Cleanup(proxy.Close)
+	flags, err := proxy.Flags(t.TempDir())
+	require.NoError(t, err)
+	const current = "Initial!Passw0rd-2026"
+	dns := map[string]string{}
+	for _, lang := range site.Languages {
+		dn, err := ol.CreateUser("kari"+lang, current)
+		require.NoError(t, err)
+		dns[lang] = dn
+	}
+	b := startResetBackend(t, false, flags...)
+	const good = "Kveldssol over Lyngen-fjorden 42!"
+	kept := `(() => { const v = (id) => document.getElementById(id).value;
+		return v('current-password') === ` + jsString(current) + ` && v('new-password') === ` + jsString(good) + ` && v('confirm-password') === ` + jsString(good) + `; })()`
+	unseen := `(() => { const html = document.documentElement.outerHTML, text = document.body.innerText;
+		return ![` + jsString(current) + `, ` + jsString(good) + `].some((p) => html.includes(p) || text.includes(p)); })()`
+	binds := func(t *testing.T, lang, pw string) bool {
+		t.Helper()
+		ok, err := ol.CanBind(dns[lang], pw)
+		require.NoError(t, err)
+		return ok
+	}
+
+	tabs := map[string]*chrome.Tab{}
+	for _, lang := range site.Languages {
+		tb := resetTab(t)
+		tabs[lang] = tb
+		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, lang)))
+		stateShown(t, tb, "form")
+		setValue(t, tb, "#username", "kari"+lang)
+		setValue(t, tb, "#current-password", current)
+		setValue(t, tb, "#new-password", good)
+		setValue(t, tb, "#confirm-password", good)
+		proxy.LoseWriteAnswers(true)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').focus(), document.querySelector('[data-testid=submit]').click(), true)`)
+		tx := site.Texts(lang)
+		cardShown(t, tb, "unconfirmed", "unconfirmed-retry", tx.ResetUnconfirmedTitle(), tx.ChangeUnconfirmedText(), "no form: the password was sent")
+		proxy.LoseWriteAnswers(false)
+		assert.True(t, chrome.Eval[bool](t, tb, kept), "what was typed is kept")
+		assert.True(t, chrome.Eval[bool](t, tb, unseen), "a password in the page's markup or text")
+		assert.Empty(t, errorTexts(t, tb), "nothing said beside the form as well")
+		assert.True(t, binds(t, lang, good), "the write reached the directory")
+	}
+	assert.EqualValues(t, len(site.Languages), proxy.Lost.Load(), "answers lost")
+
+	// The English tab: "Try again" while the directory is down says the
+	// password may have been changed, with the time, the focus on the
+	// button.
+	tb := tabs["en"]
+	ol.Stop()
+	unconfirmedRetry(t, tb)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent !== ''`)
+	assert.Regexp(t, unconfirmedStill("en", site.Text.ActUnconfirmedStill), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent`))
+	assert.Equal(t, []string{"unconfirmed"}, visibleState(t, tb), "not the outage's \"your password was not changed\"")
+	assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=unconfirmed-checked]')`).Live, "said to a screen reader")
+	assert.Equal(t, "unconfirmed-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+	restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, ol.Start(restart))
+
+	// Back: "Try again" sends the same fields, and the change is done.
+	for _, lang := range site.Languages {
+		unconfirmedRetry(t, tabs[lang])
+		stateShown(t, tabs[lang], "done")
+		assert.True(t, binds(t, lang, good), "the new password binds")
+		assert.False(t, binds(t, lang, current), "the old one does not")
+	}
+	for _, pw := range []string{current, good} {
+		assert.False(t, strings.Contains(b.logs.String(), pw), "a password in the log")
 	}
 }

@@ -30,8 +30,9 @@
 //     runs out or a reset (SetPassword) ends it.
 //   - ErrUnavailable: the directory did not answer in time, dropped the
 //     connection or is busy. Retryable; nothing was changed that the caller
-//     must undo. Joined with ErrAfterWrite when SetPassword's write went
-//     out before the failure: the password may be set.
+//     must undo. Joined with ErrAfterWrite when SetPassword's or
+//     ChangePassword's write went out before the failure: the password
+//     may be set.
 //   - ErrAccount: no such account, or the search found several. An operator
 //     error (the activation names an account the directory lacks).
 //   - ErrOperator: the service account cannot bind or lacks the rights,
@@ -144,7 +145,7 @@ var (
 	// (a timeout, a lost connection): the directory may have counted the
 	// try against its lockout. Before it, nothing of the password left.
 	ErrAfterBind = errors.New("directory: the bind as the person went out")
-	// ErrAfterWrite joins SetPassword's ErrUnavailable when the write
+	// ErrAfterWrite joins SetPassword's (and ChangePassword's) ErrUnavailable when the write
 	// itself went out and its answer did not come (a timeout, a lost
 	// connection): the directory may have taken the password. Without it,
 	// the failure came before the write, and nothing was set.

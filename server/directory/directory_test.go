@@ -325,6 +325,31 @@ func TestLostWriteAnswer(t *testing.T) {
 	})
 }
 
+// TestLostChangeAnswer: the person's own change (ChangePassword) whose
+// write reached the directory and whose answer was lost is ErrUnavailable
+// joined with ErrAfterWrite, as SetPassword's is: the change page said the
+// password was not changed, and it was.
+func TestLostChangeAnswer(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		p, err := s.Proxy()
+		require.NoError(t, err)
+		t.Cleanup(p.Close)
+		c := config(s, false)
+		c.URL = strings.Replace(c.URL, s.HostPort(), p.HostPort(), 1)
+		d := open(t, c)
+		user, dn := newUser(t, s)
+		pw := "Lost!Change-" + user
+		p.LoseWriteAnswers(true)
+		err = d.ChangePassword(ctx(t), user, initial, pw)
+		assert.ErrorIs(t, err, directory.ErrUnavailable)
+		assert.ErrorIs(t, err, directory.ErrAfterWrite)
+		assert.EqualValues(t, 1, p.Lost.Load(), "answers lost")
+		ok, err := s.CanBind(dn, pw)
+		require.NoError(t, err)
+		assert.True(t, ok, "the directory took the new password")
+	})
+}
+
 // TestSettings reads each directory's own rules as the harness set them.
 func TestSettings(t *testing.T) {
 	want := map[dirtest.Kind]directory.Settings{

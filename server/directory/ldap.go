@@ -790,6 +790,10 @@ func (d *LDAP) ChangePassword(ctx context.Context, username, current, password s
 	}
 	if err != nil {
 		err = d.writeError(ctx, "change password", err, username, password, true)
+		if errors.Is(err, ErrUnavailable) {
+			// The write went out: the directory may have taken it.
+			return fmt.Errorf("%w; %w", err, ErrAfterWrite)
+		}
 		if ref := (*Refusal)(nil); errors.As(err, &ref) && ref.Rule == RuleTooYoung {
 			ref.NotBefore, ref.MinAge = d.nextChange(ctx, dn)
 		}

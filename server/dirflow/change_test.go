@@ -673,8 +673,9 @@ func TestChangeDirectoryHangs(t *testing.T) {
 }
 
 // TestChangeLostAnswer: a change whose write reached the directory but
-// whose answer was lost (503 directory_unavailable; the page's "Try again"
-// sends the same username, current and new password) is completed by the
+// whose answer was lost (503 directory_unconfirmed, once
+// directory_unavailable; the page's "Try again" sends the same username,
+// current and new password) is completed by the
 // retry, which finds the new password the account's: 204, kept in the
 // history, the count cleared. It answered 401 "the username or the current
 // password is wrong", counted and audited as a refusal, to a person whose
@@ -692,7 +693,7 @@ func TestChangeLostAnswer(t *testing.T) {
 		a := e.change(user, initial, pw)
 		e.dir.loseAnswer.Store(false)
 		require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
-		assert.Equal(t, "directory_unavailable", a.code())
+		assert.Equal(t, "directory_unconfirmed", a.code(), "not \"the password was not changed\"")
 		require.True(t, e.binds(dn, pw), "the write did reach the directory")
 
 		a = e.change(user, initial, pw)

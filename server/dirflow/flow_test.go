@@ -128,7 +128,7 @@ func (c *counting) SetPassword(ctx context.Context, username, password string) e
 func (c *counting) ChangePassword(ctx context.Context, username, current, password string) error {
 	err := c.Directory.ChangePassword(ctx, username, current, password)
 	if err == nil && c.loseAnswer.Load() {
-		return fmt.Errorf("%w: connection reset after the write", directory.ErrUnavailable)
+		return fmt.Errorf("%w: connection reset after the write; %w", directory.ErrUnavailable, directory.ErrAfterWrite)
 	}
 	return err
 }

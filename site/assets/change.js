@@ -92,14 +92,24 @@ const directoryRetry = root.querySelector('[data-directory-retry]');
 const directoryChecked = root.querySelector('[data-directory-checked]');
 const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
 
+// A submit whose write went out to the directory and whose answer was
+// lost (503 directory_unconfirmed): the new password may be the account's.
+// Its own state says so, and "Try again" sends the same fields, which
+// finishes the change; until an answer settles it (unsure), a directory
+// still down is said there, never as the outage's "your password was not
+// changed".
+const unconfirmedRetry = root.querySelector('[data-unconfirmed-retry]');
+const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
+let unsure = false;
+
 // send sends what was typed, button showing that it is busy, and shows the
-// answer. From "Try again" (button directoryRetry), a directory still down
-// is said with its time in the status line, the focus left on the button;
-// any other answer but the done page's shows the form again, the focus on
-// its button, right below the answer's words, unless the answer moves it
-// to a field.
+// answer. From "Try again" (button directoryRetry or unconfirmedRetry), a
+// directory still down is said with its time in the status line, the focus
+// left on the button; any other answer but the done page's shows the form
+// again, the focus on its button, right below the answer's words, unless
+// the answer moves it to a field.
 async function send(button) {
-  const again = button === directoryRetry;
+  const again = button === directoryRetry || button === unconfirmedRetry;
   const done = styrkeForm.busy(button, msg.msgBusy);
   let res = null;
   try {
@@ -108,7 +118,15 @@ async function send(button) {
     res = null;
   }
   done();
-  if (res?.status === 503 && res.data?.error?.code === 'directory_unavailable') {
+  const down = res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
+  if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
+    unsure = true;
+    setList([]);
+    unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.show(root, 'unconfirmed', !again);
+    return;
+  }
+  if (down) {
     setList([]);
     directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
     styrkeForm.show(root, 'directorydown', !again);
@@ -125,6 +143,7 @@ async function send(button) {
   switch (res.status) {
     case 200:
     case 204:
+      unsure = false;
       current.value = '';
       password.value = '';
       confirmInput.value = '';
@@ -220,6 +239,10 @@ async function send(button) {
 directoryRetry.addEventListener('click', () => {
   if (styrkeForm.isBusy(directoryRetry)) return;
   send(directoryRetry);
+});
+unconfirmedRetry.addEventListener('click', () => {
+  if (styrkeForm.isBusy(unconfirmedRetry)) return;
+  send(unconfirmedRetry);
 });
 
 username.addEventListener('input', () => username.removeAttribute('aria-invalid'));
