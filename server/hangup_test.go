@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,52 @@ func TestCompleteRunsToItsEndWhenTheClientHangsUp(t *testing.T) {
 		res, _ := e.post(t, "/api/activation/lookup", map[string]string{"token": token})
 		return res.StatusCode == http.StatusGone
 	}, 5*time.Second, 50*time.Millisecond, "the link was not closed after the directory took the password")
+	assert.NotContains(t, e.logs.String(), "directory unavailable")
+	assert.NotContains(t, e.logs.String(), "not recorded")
+}
+
+// TestResetRunsToItsEndWhenTheClientHangsUp: a person who reloads the
+// reset page during the submit (or closes the tab, or whose phone drops
+// the connection) ends the request, not the directory's write it started:
+// the write runs to its end, bounded by its own time limit, and the reset
+// is recorded. The write ran on the request's context, so a hang-up cut
+// it: the directory may have taken the password, and the reset was not
+// recorded but logged and answered as the directory not answering.
+func TestResetRunsToItsEndWhenTheClientHangsUp(t *testing.T) {
+	dir := &slowWrite{started: make(chan struct{}), release: make(chan struct{}), ended: make(chan error, 1)}
+	e := newResetEnv(t, func(d *server.Deps) { d.Directories = &directory.Set{Default: dir} })
+	e.importCSV(t, accounts)
+	c := e.signIn(t, pidOla)
+
+	ctx, hangUp := context.WithCancel(context.Background())
+	body, _ := json.Marshal(map[string]string{"password": strong})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+"/api/reset/complete", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	gone := make(chan error, 1)
+	go func() {
+		res, err := e.client.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		gone <- err
+	}()
+	select {
+	case <-dir.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the write never started")
+	}
+	hangUp()
+	require.Error(t, <-gone, "the client hung up")
+	time.Sleep(200 * time.Millisecond) // the server sees the connection closed
+	close(dir.release)
+	require.NoError(t, <-dir.ended, "the directory's write was cut by the client's hang-up")
+
+	// The reset is recorded: the password is the account's in the history.
+	require.Eventually(t, func() bool {
+		return strings.Contains(e.logs.String(), "password reset")
+	}, 5*time.Second, 50*time.Millisecond, "the reset was not recorded after the directory took the password")
 	assert.NotContains(t, e.logs.String(), "directory unavailable")
 	assert.NotContains(t, e.logs.String(), "not recorded")
 }

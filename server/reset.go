@@ -977,7 +977,11 @@ func (h *handler) resetComplete() http.Handler {
 			return
 		}
 		defer unlock()
-		dctx, cancel := context.WithTimeout(ctx, resetLease-5*time.Second)
+		// Bounded by its own time, not ended by the client's: a reload
+		// during the submit (a closed tab, a phone that dropped the
+		// connection) cut the write wherever it was, and the directory
+		// may have taken the password while the reset was not recorded.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resetLease-5*time.Second)
 		err = dir.SetPassword(dctx, s.Username, req.Password)
 		if inHistory(err) && h.directoryHolds(dctx, dir, s.Username, req.Password) {
 			// An earlier submit's write reached the directory and its
