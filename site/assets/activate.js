@@ -306,6 +306,14 @@ async function lookup() {
     showGone(gone[1]);
     return;
   }
+  // The done page again (a reload, Back, another language), from what this
+  // tab kept of its answer; without it, as an address with no link.
+  if (location.hash === '#/done') {
+    const kept = styrkeForm.keptDone('activation');
+    if (kept) showDone(kept);
+    else show('missing');
+    return;
+  }
   const t = token();
   if (!t) {
     // Its words send the person to the service desk, whom they name.
@@ -425,8 +433,9 @@ async function send(button) {
       code = '';
       showAttempts(null);
       notAllowed.hidden = true;
-      // The token is spent: drop it from the address bar and history.
-      history.replaceState(null, '', location.pathname);
+      // The token is spent: it leaves the address bar and the history,
+      // and the address says the page is done, for a reload.
+      styrkeForm.keepDone('activation', res.data);
       showDone(res.data);
       return;
     case 422: {

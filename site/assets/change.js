@@ -17,8 +17,12 @@ const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
 const submit = form.querySelector('button:not([type=button])');
 // The form is hidden in the HTML: without JavaScript it was there to fill
 // in, and its POST sent the passwords to the page's own address, which
-// answered JSON in English.
-root.querySelector('[data-state=form]').hidden = false;
+// answered JSON in English. At #/done, the done page this tab showed (a
+// reload, Back, another language: the empty form came back, and a person
+// who tried again with the old current password was refused and counted).
+const kept = styrkeForm.keptDone('change');
+if (kept) showDone(kept);
+else root.querySelector('[data-state=form]').hidden = false;
 
 // Whether the reset with ID-porten is on here: where it is off, the
 // texts that send people to "Forgot password" are the ones that do not,
@@ -147,16 +151,8 @@ async function send(button) {
       current.value = '';
       password.value = '';
       confirmInput.value = '';
-      // 200 {"breachChecked": false}: set without the breach check (the
-      // service did not answer, and the institution accepts then).
-      root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
-      // 200 {"directory": false}: Styrke kept it, and nothing logs in with
-      // it yet (no directory configured); the page said to use it the next
-      // time.
-      const done = res.data?.directory === false ? 'none' : 'directory';
-      for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
-      styrkeForm.loginLink(root.querySelector('[data-state=done]'), res.data);
-      styrkeForm.show(root, 'done');
+      styrkeForm.keepDone('change', res.data);
+      showDone(res.data);
       return;
     case 422: {
       const violations = res.data?.violations;
@@ -234,6 +230,19 @@ async function send(button) {
       // not the connection's.
       setList([msg.msgServererror]);
   }
+}
+
+// showDone shows the done page of the answer data (null for a 204).
+function showDone(data) {
+  // 200 {"breachChecked": false}: set without the breach check (the
+  // service did not answer, and the institution accepts then).
+  root.querySelector('[data-breach-unchecked]').hidden = data?.breachChecked !== false;
+  // 200 {"directory": false}: Styrke kept it, and nothing logs in with it
+  // yet (no directory configured); the page said to use it the next time.
+  const done = data?.directory === false ? 'none' : 'directory';
+  for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
+  styrkeForm.loginLink(root.querySelector('[data-state=done]'), data);
+  styrkeForm.show(root, 'done');
 }
 
 directoryRetry.addEventListener('click', () => {

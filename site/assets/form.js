@@ -119,6 +119,45 @@ function loginLink(box, data) {
   if (!login.hidden) login.querySelector('a').href = url.href;
 }
 
+// DONE is the address of a page's done state. The done pages' fields
+// (showDone's) are kept for this tab; the username, the token and the
+// password are not, nor anything else the server answered.
+const DONE = '#/done';
+const DONE_FIELDS = ['directory', 'accountDisabled', 'breachChecked', 'loginURL'];
+
+// keepDone keeps the done answer data (null for a 204) of page
+// ("activation", "reset", "change") for this tab, in sessionStorage, and
+// makes the address #/done in place of the one the tab had (the link's
+// token leaves it): a reload, Back or Forward to it, another language, or
+// a phone that reloads the tab it put in the background shows the done
+// page again. A reload said the link was missing, offered the sign-in
+// again or showed the empty form, to a person whose password was set.
+// Storage is per tab: another tab, or the next person at a shared
+// computer once the tab is closed, has none of it.
+function keepDone(page, data) {
+  const kept = {};
+  for (const k of DONE_FIELDS) if (data?.[k] !== undefined) kept[k] = data[k];
+  try {
+    sessionStorage.setItem(`styrke-done-${page}`, JSON.stringify(kept));
+  } catch {
+    // Storage refused (a private mode): a reload shows what it did before.
+  }
+  history.replaceState(null, '', location.pathname + location.search + DONE);
+}
+
+// keptDone returns the done answer keepDone kept for page in this tab when
+// the address is #/done; null otherwise (another tab, the address typed or
+// copied: it was not this tab's, and says nothing was done).
+function keptDone(page) {
+  if (location.hash !== DONE) return null;
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(`styrke-done-${page}`) ?? 'null');
+    return kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
 // busyStatus says a button's busy text to a screen reader: a polite live
 // region there from the page's start (one added later is not always
 // heard), out of sight.
@@ -216,4 +255,4 @@ function showContact(root, text) {
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, busy, isBusy, describeRules, refused, deskParts, showContact });
+globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });

@@ -453,6 +453,13 @@ async function route(focus = false) {
     show(ERRORS.has(err[1]) ? err[1] : 'failed');
     return;
   }
+  // The done page again (a reload, Forward, another language), from what
+  // this tab kept of its answer; without it, the start.
+  const kept = styrkeForm.keptDone('reset');
+  if (kept) {
+    showDone(kept);
+    return;
+  }
   if (!known) {
     // Not "ID-porten is off here": the server did not say (the network,
     // a busy server, too many requests from one campus address). A host
@@ -552,18 +559,9 @@ async function send(button) {
       password.value = '';
       confirmInput.value = '';
       account = null;
-      history.replaceState(null, '', location.pathname);
-      // 200 {"accountDisabled": true}: the password is set, but the
-      // directory has the account disabled; say so, not "log in now".
-      // 200 {"directory": false}: Styrke kept it, and nothing logs in with
-      // it yet (no directory configured).
-      const done = res.data?.directory === false ? 'none' : res.data?.accountDisabled === true ? 'disabled' : 'enabled';
-      for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
-      // 200 {"breachChecked": false}: set without the breach check.
-      root.querySelector('[data-breach-unchecked]').hidden = res.data?.breachChecked !== false;
-      styrkeForm.loginLink(root.querySelector('[data-state=done]'), done === 'enabled' ? res.data : null);
       remember(null);
-      show('done');
+      styrkeForm.keepDone('reset', res.data);
+      showDone(res.data);
       return;
     }
     case 422: {
@@ -630,6 +628,20 @@ async function send(button) {
       // not the connection's.
       say([msg.msgServererror]);
   }
+}
+
+// showDone shows the done page of the answer data (null for a 204).
+function showDone(data) {
+  // 200 {"accountDisabled": true}: the password is set, but the directory
+  // has the account disabled; say so, not "log in now". 200 {"directory":
+  // false}: Styrke kept it, and nothing logs in with it yet (no directory
+  // configured).
+  const done = data?.directory === false ? 'none' : data?.accountDisabled === true ? 'disabled' : 'enabled';
+  for (const el of root.querySelectorAll('[data-state=done] [data-done]')) el.hidden = el.dataset.done !== done;
+  // 200 {"breachChecked": false}: set without the breach check.
+  root.querySelector('[data-breach-unchecked]').hidden = data?.breachChecked !== false;
+  styrkeForm.loginLink(root.querySelector('[data-state=done]'), done === 'enabled' ? data : null);
+  show('done');
 }
 
 other.addEventListener('click', () => {
