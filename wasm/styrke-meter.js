@@ -1100,7 +1100,9 @@ class StyrkeMeter extends (globalThis.HTMLElement || Object) {
     if (current && b.state === "checking") text = t.checking;
     else if (current && b.state === "done") {
       text = b.count > 0 ? t.found(b.count) : t.clean;
-      cls += b.count > 0 ? " found" : " clean";
+      // Clean: out of sight, still the live region that says it (the
+      // checklist's met row shows it: the words were there twice).
+      cls += b.count > 0 ? " found" : " clean sr";
     } else if (current && b.state === "unavailable" && !(this._server && this._server.violations.some((v) => v.rule === "breached"))) {
       // (Once the server found it breached, it was checked after all.)
       text = t.unavailable;

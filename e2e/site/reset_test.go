@@ -1013,3 +1013,48 @@ func TestChangeTooYoung(t *testing.T) {
 	assert.NotEqual(t, "true", chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid') ?? ''`), "the password is not the fault")
 	assert.False(t, visible(t, tb, "state-done"))
 }
+
+// TestChangeBreachCleanShownOnce: on the change page at 375 px, in each
+// language, a password the breach check did not find is said to be so
+// once below the meter: by the checklist's met row. The meter's breach
+// line said it again right under that row ("✓ Not found in breached
+// password lists" and "Not found in breached password lists."); it is
+// still the live region that tells a screen reader the check's answer,
+// out of sight.
+func TestChangeBreachCleanShownOnce(t *testing.T) {
+	b := startResetBackend(t, false)
+	for _, lang := range site.Languages {
+		t.Run(lang, func(t *testing.T) {
+			tb := resetTab(t)
+			run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, lang)))
+			stateShown(t, tb, "form")
+			setValue(t, tb, "#new-password", "Kveldssol over Lyngen-fjorden 42!")
+			// Leaving the field runs the breach check.
+			chrome.Eval[bool](t, tb, `(document.getElementById('new-password').focus(), document.getElementById('confirm-password').focus(), true)`)
+			meter := `document.querySelector('[data-testid=meter]').shadowRoot`
+			chrome.Poll[bool](t, tb, meter+`.querySelector('.breach').dataset.state === 'clean' && !!`+meter+`.querySelector('.rules li.met[data-rule=breached]')`)
+			// The met row's words, and how many times they show in the
+			// page (the meter's shadow tree too), at least 2 px of them.
+			label := chrome.Eval[string](t, tb, meter+`.querySelector('.rules li[data-rule=breached] .mark + span').lastChild.textContent`)
+			require.NotEmpty(t, label)
+			shown := chrome.Eval[int](t, tb, `(() => {
+				const want = `+jsString(strings.ToLower(label))+`;
+				let n = 0;
+				const walk = (node) => {
+					for (const c of [...(node.shadowRoot?.childNodes ?? []), ...node.childNodes]) {
+						if (c.nodeType === 1) walk(c);
+						if (c.nodeType !== 3 || c.data.trim().toLowerCase().replace(/\.$/, '') !== want) continue;
+						const r = c.parentElement.getBoundingClientRect();
+						if (c.parentElement.checkVisibility({ visibilityProperty: true }) && r.width > 1 && r.height > 1) n++;
+					}
+				};
+				walk(document.querySelector('main'));
+				return n;
+			})()`)
+			assert.Equal(t, 1, shown, "times %q is shown below the meter", label)
+			breach := chrome.AX(t, tb, meter+`.querySelector('.breach')`)
+			assert.Equal(t, "polite", breach.Live, "the check's answer is said to a screen reader")
+			assert.Equal(t, label+".", chrome.Eval[string](t, tb, meter+`.querySelector('.breach').textContent`))
+		})
+	}
+}
