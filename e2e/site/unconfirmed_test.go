@@ -28,6 +28,44 @@ func unconfirmedStill(lang string, still func(site.Text) string) *regexp.Regexp 
 	return regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(still(site.Texts(lang))), `\{time\}`, `\d\d:\d\d`) + "$")
 }
 
+// proxiedSlapd starts slapd behind a dirtest.Proxy (which can lose the
+// answers of password writes) with one account per language, name+lang,
+// whose password is password: the server's flags point at the proxy.
+func proxiedSlapd(t *testing.T, name, password string) (ol *dirtest.Server, proxy *dirtest.Proxy, flags []string, dns map[string]string) {
+	t.Helper()
+	ol, _ = startDirectory(t, dirtest.StartSlapd)
+	proxy, err := ol.Proxy()
+	require.NoError(t, err)
+	t.Cleanup(proxy.Close)
+	flags, err = proxy.Flags(t.TempDir())
+	require.NoError(t, err)
+	dns = map[string]string{}
+	for _, lang := range site.Languages {
+		dn, err := ol.CreateUser(name+lang, password)
+		require.NoError(t, err)
+		dns[lang] = dn
+	}
+	return ol, proxy, flags, dns
+}
+
+// unconfirmedWhileDown stops ol, presses tb's "Try again" from the
+// unconfirmed state and checks that the state stays, says so with the time
+// in a polite status line, the focus on the button (not the outage's
+// words, why); then starts ol again.
+func unconfirmedWhileDown(t *testing.T, tb *chrome.Tab, ol *dirtest.Server, why string) {
+	t.Helper()
+	ol.Stop()
+	unconfirmedRetry(t, tb)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent !== ''`)
+	assert.Regexp(t, unconfirmedStill("en", site.Text.ActUnconfirmedStill), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent`))
+	assert.Equal(t, []string{"unconfirmed"}, visibleState(t, tb), why)
+	assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=unconfirmed-checked]')`).Live, "said to a screen reader")
+	assert.Equal(t, "unconfirmed-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+	restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, ol.Start(restart))
+}
+
 // TestActivationUnconfirmedOnPhone: a person on a phone (375 px) sets a
 // password through an activation link, and the directory's answer to the
 // write is lost (slapd behind a proxy that closes the connection once it
@@ -40,19 +78,8 @@ func unconfirmedStill(lang string, still func(site.Text) string) *regexp.Regexp 
 // still says the password may have been set, never that nothing was
 // changed; once it is back, "Try again" finishes with the done page.
 func TestActivationUnconfirmedOnPhone(t *testing.T) {
-	ol, _ := startDirectory(t, dirtest.StartSlapd)
-	proxy, err := ol.Proxy()
-	require.NoError(t, err)
-	t.Cleanup(proxy.Close)
-	flags, err := proxy.Flags(t.TempDir())
-	require.NoError(t, err)
 	const initial = "Initial!Passw0rd-2026"
-	dns := map[string]string{}
-	for _, lang := range site.Languages {
-		dn, err := ol.CreateUser("ola"+lang, initial)
-		require.NoError(t, err)
-		dns[lang] = dn
-	}
+	ol, proxy, flags, dns := proxiedSlapd(t, "ola", initial)
 	b := startBackend(t, flags...)
 	const good = "Kveldssol over Lyngen-fjorden 42!"
 	binds := func(t *testing.T, lang, pw, why string) {
@@ -79,17 +106,7 @@ func TestActivationUnconfirmedOnPhone(t *testing.T) {
 
 	// The English tab: "Try again" while the directory is down says the
 	// password may have been set, with the time, the focus on the button.
-	tb := tabs["en"]
-	ol.Stop()
-	unconfirmedRetry(t, tb)
-	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent !== ''`)
-	assert.Regexp(t, unconfirmedStill("en", site.Text.ActUnconfirmedStill), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent`))
-	assert.Equal(t, []string{"unconfirmed"}, visibleState(t, tb), "not the outage's \"nothing was changed\"")
-	assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=unconfirmed-checked]')`).Live, "said to a screen reader")
-	assert.Equal(t, "unconfirmed-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
-	restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	require.NoError(t, ol.Start(restart))
+	unconfirmedWhileDown(t, tabs["en"], ol, "not the outage's \"nothing was changed\"")
 
 	// Back: "Try again" sends the same password, which the directory
 	// holds, and the activation is done, in each language.
@@ -113,19 +130,8 @@ func TestActivationUnconfirmedOnPhone(t *testing.T) {
 // down still says the password may have been changed; once it is back,
 // "Try again" finishes with the done page. Neither password in the log.
 func TestChangeUnconfirmedOnPhone(t *testing.T) {
-	ol, _ := startDirectory(t, dirtest.StartSlapd)
-	proxy, err := ol.Proxy()
-	require.NoError(t, err)
-	t.Cleanup(proxy.Close)
-	flags, err := proxy.Flags(t.TempDir())
-	require.NoError(t, err)
 	const current = "Initial!Passw0rd-2026"
-	dns := map[string]string{}
-	for _, lang := range site.Languages {
-		dn, err := ol.CreateUser("kari"+lang, current)
-		require.NoError(t, err)
-		dns[lang] = dn
-	}
+	ol, proxy, flags, dns := proxiedSlapd(t, "kari", current)
 	b := startResetBackend(t, false, flags...)
 	const good = "Kveldssol over Lyngen-fjorden 42!"
 	kept := `(() => { const v = (id) => document.getElementById(id).value;
@@ -164,17 +170,7 @@ func TestChangeUnconfirmedOnPhone(t *testing.T) {
 	// The English tab: "Try again" while the directory is down says the
 	// password may have been changed, with the time, the focus on the
 	// button.
-	tb := tabs["en"]
-	ol.Stop()
-	unconfirmedRetry(t, tb)
-	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent !== ''`)
-	assert.Regexp(t, unconfirmedStill("en", site.Text.ActUnconfirmedStill), chrome.Eval[string](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent`))
-	assert.Equal(t, []string{"unconfirmed"}, visibleState(t, tb), "not the outage's \"your password was not changed\"")
-	assert.Equal(t, "polite", chrome.AX(t, tb, `document.querySelector('[data-testid=unconfirmed-checked]')`).Live, "said to a screen reader")
-	assert.Equal(t, "unconfirmed-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
-	restart, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	require.NoError(t, ol.Start(restart))
+	unconfirmedWhileDown(t, tabs["en"], ol, "not the outage's \"your password was not changed\"")
 
 	// Back: "Try again" sends the same fields, and the change is done.
 	for _, lang := range site.Languages {
