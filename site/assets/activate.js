@@ -370,7 +370,6 @@ form.addEventListener('submit', async (event) => {
 // password "meets the requirements", as if it could be set).
 const directoryRetry = root.querySelector('[data-directory-retry]');
 const directoryChecked = root.querySelector('[data-directory-checked]');
-const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
 
 // A submit whose write went out to the directory and whose answer was
 // lost (503 directory_unconfirmed): the password may be set. Its own state
@@ -402,13 +401,13 @@ async function send(button) {
   if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
     unsure = true;
     setList([]);
-    unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.saidAt(unconfirmedChecked, again);
     show('unconfirmed', !again);
     return;
   }
   if (down) {
     setList([]);
-    directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.saidAt(directoryChecked, again);
     show('directorydown', !again);
     return;
   }

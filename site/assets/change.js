@@ -94,7 +94,6 @@ form.addEventListener('submit', async (event) => {
 // "meets the requirements", as if it could be set.
 const directoryRetry = root.querySelector('[data-directory-retry]');
 const directoryChecked = root.querySelector('[data-directory-checked]');
-const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
 
 // A submit whose write went out to the directory and whose answer was
 // lost (503 directory_unconfirmed): the new password may be the account's.
@@ -126,13 +125,13 @@ async function send(button) {
   if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
     unsure = true;
     setList([]);
-    unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.saidAt(unconfirmedChecked, again);
     styrkeForm.show(root, 'unconfirmed', !again);
     return;
   }
   if (down) {
     setList([]);
-    directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+    styrkeForm.saidAt(directoryChecked, again);
     styrkeForm.show(root, 'directorydown', !again);
     return;
   }

@@ -125,6 +125,18 @@ function loginLink(box, data) {
 const DONE = '#/done';
 const DONE_FIELDS = ['directory', 'accountDisabled', 'breachChecked', 'loginURL'];
 
+// clock is a time of day as the page's language writes it ("13:05").
+function clock(at) {
+  return at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+}
+
+// saidAt puts line's data-text, its {time} now, into it when say is true,
+// and empties it otherwise (a "Try again" that met the directory still
+// down says so with its time).
+function saidAt(line, say) {
+  line.textContent = say ? line.dataset.text.replace('{time}', clock(new Date())) : '';
+}
+
 // keepDone keeps the done answer data (null for a 204) of page
 // ("activation", "reset", "change") for this tab, in sessionStorage, and
 // makes the address #/done in place of the one the tab had (the link's
@@ -255,4 +267,4 @@ function showContact(root, text) {
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });
+globalThis.styrkeForm = Object.freeze({ api, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });

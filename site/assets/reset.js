@@ -89,7 +89,7 @@ let extendable = true;
 let expires = '';
 const extendRow = root.querySelector('[data-extend-row]');
 const soon = root.querySelector('[data-deadline-soon]');
-const clock = (at) => at.toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { hour: '2-digit', minute: '2-digit' });
+const clock = (at) => styrkeForm.clock(at);
 // skew is how far this browser's clock is ahead of the server's, by the
 // server's last answer: the session's end is the server's time, and a
 // phone whose clock was minutes fast ended the session at once.
@@ -185,7 +185,7 @@ const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
 function unconfirmed(again = false) {
   unsure = true;
   setList([]);
-  unconfirmedChecked.textContent = again ? unconfirmedChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+  styrkeForm.saidAt(unconfirmedChecked, again);
   show('unconfirmed', !again);
 }
 
@@ -292,7 +292,7 @@ const directoryChecked = root.querySelector('[data-directory-checked]');
 function directoryDown(data, again = false) {
   sessionTime(data);
   setList([]);
-  directoryChecked.textContent = again ? directoryChecked.dataset.text.replace('{time}', clock(new Date())) : '';
+  styrkeForm.saidAt(directoryChecked, again);
   show('directorydown', !again);
 }
 
