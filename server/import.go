@@ -103,10 +103,12 @@ type ImportReport struct {
 	// (the mail server down): counted among Created, their links in
 	// Results; a re-run sends them again.
 	Undelivered int `json:"undelivered"`
-	// Unconfirmed are the rows created whose link's e-mail the mail server
-	// took whole without confirming it (Delivery.Unconfirmed): counted
-	// among Created, not Undelivered, their links not in Results; a re-run
-	// does not send them again (they may have arrived).
+	// Unconfirmed are the rows created (or welcomed) whose link's (or
+	// welcome's) e-mail the mail server took whole without confirming it,
+	// and no other channel delivered (Delivery.Unconfirmed): counted among
+	// Created, not Undelivered or Failed, their links not in Results; a
+	// re-run does not send them again (they may have arrived), a welcome's
+	// only with Reissue.
 	Unconfirmed int `json:"unconfirmed,omitempty"`
 	// Warnings counts the rows whose link was created with a Warning.
 	Warnings int `json:"warnings"`
@@ -441,7 +443,7 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 				// hand over) is not delivered either.
 				switch {
 				case len(res.Deliveries) == 0:
-				case res.Link == "" && res.Code == "" && !opts.Welcome && !delivered(res.Deliveries, sent):
+				case res.Link == "" && res.Code == "" && !delivered(res.Deliveries, sent):
 					rep.Unconfirmed++
 				case !delivered(res.Deliveries, sent) || res.Code != "":
 					rep.Undelivered++
@@ -808,7 +810,7 @@ func (d *Desk) welcomeBatch(ctx context.Context, rows []importRow, opts ImportOp
 		w := d.welcomeSend(ctx, row.req, opts.Actor, opts.RemoteAddr)
 		out[i].Deliveries = w.Deliveries
 		out[i].Status = "welcomed"
-		if !w.Delivered() {
+		if !w.Sent() {
 			out[i].Status = "failed"
 		}
 	}

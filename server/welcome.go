@@ -42,6 +42,16 @@ type Welcomed struct {
 // Delivered reports whether some channel delivered the welcome.
 func (w Welcomed) Delivered() bool { return delivered(w.Deliveries, "welcome") }
 
+// Sent reports whether some channel delivered the welcome or handed it
+// whole to a mail server that did not confirm it (Delivery.Unconfirmed):
+// the person may have it, so it counts as welcomed and an import's re-run
+// does not send it again.
+func (w Welcomed) Sent() bool { return sent(w.Deliveries, "welcome") }
+
+// Unconfirmed reports whether the welcome may have arrived and no channel
+// confirmed it: Sent and not Delivered.
+func (w Welcomed) Unconfirmed() bool { return w.Sent() && !w.Delivered() }
+
 // WelcomeLink is the reset page in lang, naming the institution unless it
 // is the default one.
 func WelcomeLink(base, lang, institution string) string {
@@ -64,7 +74,9 @@ func pageLink(base string, paths map[string]string, lang, institution string) st
 // SMS. It refuses (a *FieldError naming the field) an invalid request, one
 // with nowhere to send it, and an account the reset could not find: no
 // identity number imported for it, or a number on several accounts. A
-// delivery that fails is reported in Welcomed.Deliveries and the audit log.
+// delivery that fails is reported in Welcomed.Deliveries and the audit log;
+// one unconfirmed (Delivery.Unconfirmed) too, and the person counts as
+// welcomed (Welcomed.Sent): it may have arrived.
 func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) {
 	ir := IssueRequest{Username: r.Username, Name: r.Name, Institution: r.Institution, Email: r.Email, Phone: r.Phone, Lang: r.Lang}
 	if err := ir.Validate(); err != nil {
@@ -139,9 +151,15 @@ func (d *Desk) welcomeSend(ctx context.Context, ir IssueRequest, actor, remote s
 		}
 	}
 	out.Deliveries = d.send(ctx, ev, ir.Institution, ir.Email, ir.Phone, "welcome", msg, rerr)
-	if out.Delivered() {
+	// One the mail server took whole without confirming it may have
+	// arrived: welcomed, so that an import's re-run does not send it
+	// again, its detail saying so.
+	if out.Sent() {
 		e := ev
 		e.Event = store.EventWelcomed
+		if out.Unconfirmed() {
+			e.Detail = "email: unconfirmed"
+		}
 		d.Audit(ctx, e)
 	}
 	return out

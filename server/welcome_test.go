@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/notify"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/notify/twiliotest"
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/store"
@@ -164,4 +166,69 @@ func TestWelcomeImport(t *testing.T) {
 
 	res, _ = post("username\nola\n", "welcome=true&code=true")
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "a welcome has no link to put a code on")
+}
+
+// TestWelcomeUnconfirmed: a mail server (aiosmtpd) that took the welcome
+// whole and answered the end of the message past the client's time limit.
+// The welcome may have arrived: the answer says so (class unconfirmed), the
+// audit log has it welcomed, and an import counts it as unconfirmed, not
+// failed, and its re-run does not send it again unless asked (reissue).
+// Until 2026-12-05 the import's row was "failed" ("the welcome was not
+// delivered: email: unconfirmed"), nothing recorded it as welcomed, and
+// every re-run sent the person another.
+func TestWelcomeUnconfirmed(t *testing.T) {
+	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		cfg, err := notify.ParseSMTPURL(slow.URL())
+		require.NoError(t, err)
+		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 500*time.Millisecond
+		d.Mailer, err = notify.NewSMTP(cfg)
+		require.NoError(t, err)
+	})
+	e.importCSV(t, accounts)
+
+	res, body := adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"ola","email":"ola@example.org"}`)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+	assert.JSONEq(t, `{"link":"https://passord.example/glemt/","deliveries":[
+		{"channel":"email","what":"welcome","ok":false,"error":"unconfirmed"}]}`, string(body))
+	require.Len(t, slow.Messages(t), 1, "it arrived")
+	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola", Event: store.EventWelcomed})
+	require.NoError(t, err)
+	require.Len(t, ev, 1, "it may have arrived: welcomed")
+	assert.Equal(t, "email: unconfirmed", ev[0].Detail)
+	failed, err := e.st.Audit(t.Context(), store.AuditFilter{Event: store.EventDeliveryFailed})
+	require.NoError(t, err)
+	assert.Empty(t, failed)
+
+	post := func(csv, query string) server.ImportReport {
+		t.Helper()
+		res, body := adminPost(t, e.srv.URL+"/api/admin/activations/import?"+query, "text/csv", csv)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		return rep
+	}
+	csv := "username,email\nola,ola@example.org\ntesta,testa@example.org\n"
+	rep := post(csv, "welcome=true")
+	assert.Equal(t, 1, rep.Created, "testa: %+v", rep.Results)
+	assert.Equal(t, 1, rep.Skipped, "ola was welcomed, unconfirmed")
+	assert.Equal(t, 1, rep.Unconfirmed)
+	assert.Zero(t, rep.Failed)
+	assert.Zero(t, rep.Undelivered)
+	assert.Empty(t, rep.Errors)
+	require.Len(t, rep.Results, 2)
+	assert.Equal(t, "skipped_welcomed", rep.Results[0].Status)
+	assert.Equal(t, "welcomed", rep.Results[1].Status)
+	assert.Len(t, slow.Messages(t), 2)
+
+	rep = post(csv, "welcome=true")
+	assert.Equal(t, 2, rep.Skipped, "%+v", rep.Results)
+	assert.Zero(t, rep.Unconfirmed)
+	assert.Len(t, slow.Messages(t), 2, "a re-run sends no welcome again")
+
+	rep = post("username,email\ntesta,testa@example.org\n", "welcome=true&reissue=true")
+	assert.Equal(t, 1, rep.Created, "asked to: sent again")
+	assert.Equal(t, 1, rep.Unconfirmed)
+	assert.Len(t, slow.Messages(t), 3)
 }

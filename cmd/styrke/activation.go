@@ -553,6 +553,10 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 	if opts.Welcome {
 		fmt.Fprintf(stderr, "%d rows: %d welcomed, %d skipped (welcomed before), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+		if rep.Unconfirmed > 0 {
+			fmt.Fprintf(stderr, "%d of the welcomes went by e-mail UNCONFIRMED: the mail server took them and did not answer in time, so they may have arrived; "+
+				"running the same import again does not send them (--reissue does: ask the person first)\n", rep.Unconfirmed)
+		}
 	} else {
 		for _, r := range rep.Results {
 			if r.Warning != "" {
@@ -656,9 +660,14 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 	}
 	failed := false
 	for _, dl := range w.Deliveries {
-		if dl.OK {
+		switch {
+		case dl.OK:
 			fmt.Fprintf(stderr, "welcome delivered by %s\n", dl.Channel)
-		} else {
+		case dl.Unconfirmed():
+			failed = true
+			fmt.Fprintf(stderr, "welcome UNCONFIRMED by %s: the mail server took the message and did not answer in time, so it may have arrived; "+
+				"ask the person before you send it again (an import's re-run does not send it again without --reissue)\n", dl.Channel)
+		default:
 			failed = true
 			fmt.Fprintf(stderr, "welcome NOT delivered by %s: %s\n", dl.Channel, dl.Error)
 		}

@@ -441,6 +441,53 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	assert.Len(t, smtp.Messages(t), 1)
 }
 
+// TestActivationWelcomeUnconfirmedCommand: a mail server that took the
+// welcome and answered its end past --smtp-timeout. The desk read "welcome
+// NOT delivered by email: unconfirmed", an import of welcomes counted the
+// row as failed ("the welcome was not delivered"), and each re-run sent the
+// person another. Now both say it may have arrived and to ask the person,
+// and a re-run sends it again only with --reissue.
+func TestActivationWelcomeUnconfirmedCommand(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_TIMEOUT": "500ms",
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\n"+
+		"ola,Ola Nordmann,default,01019000083\nkari,Kari Nordmann,default,02019000012\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+
+	stdout, stderr, err := cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	require.Error(t, err, "the desk has something to do")
+	assert.Equal(t, "https://styrke.example/glemt/\n", stdout)
+	assert.Contains(t, stderr, "welcome UNCONFIRMED by email: the mail server took the message and did not answer in time, so it may have arrived; ask the person before you send it again")
+	assert.NotContains(t, stderr, "NOT delivered")
+	require.Len(t, smtp.Messages(t), 1, "it arrived")
+
+	rows := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(rows, []byte("username,email\nola,ola@example.org\nkari,kari@example.org\n"), 0o600))
+	_, stderr, err = cli("activation", "import", "--csv", rows, "--welcome")
+	require.Error(t, err, "the desk has something to do")
+	assert.Contains(t, stderr, "2 rows: 1 welcomed, 1 skipped (welcomed before), 0 failed")
+	assert.Contains(t, stderr, "1 of the welcomes went by e-mail UNCONFIRMED: the mail server took them and did not answer in time, so they may have arrived; "+
+		"running the same import again does not send them (--reissue does: ask the person first)")
+	assert.NotContains(t, stderr, "not delivered")
+	assert.Len(t, smtp.Messages(t), 2)
+
+	_, stderr, err = cli("activation", "import", "--csv", rows, "--welcome")
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, "2 rows: 0 welcomed, 2 skipped (welcomed before), 0 failed")
+	assert.Len(t, smtp.Messages(t), 2, "a re-run sends none again")
+}
+
 func TestParseInstitutions(t *testing.T) {
 	for in, want := range map[string]map[string]bool{"": nil, "all": {"": true}, "uit, uio": {"uit": true, "uio": true}} {
 		got, err := parseInstitutions(in)
