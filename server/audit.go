@@ -88,10 +88,13 @@ func (h *handler) passwordSet(r *http.Request, key, username, name, institution,
 }
 
 // writeFailedAudit records a failed directory write of a complete (and
-// counts it): a refusal by the directory's rules, or an error.
+// counts it): a refusal by the directory's rules, an error, or a write
+// whose answer was lost (writeUnconfirmedAudit).
 func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err error) {
 	var ref *directory.Refusal
 	switch {
+	case errors.Is(err, directory.ErrAfterWrite):
+		h.writeUnconfirmedAudit(r, "activation", a.Username, a.Institution)
 	case errors.As(err, &ref):
 		h.Metrics.DirectoryWrite("refused")
 		h.audit(r, store.AuditEvent{Event: store.EventDirectoryRefused, Username: a.Username, Institution: a.Institution, Detail: ref.Rule})
@@ -99,6 +102,16 @@ func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err erro
 		h.Metrics.DirectoryWrite("error")
 		h.audit(r, store.AuditEvent{Event: store.EventFailed, Username: a.Username, Institution: a.Institution, Detail: "directory: " + directoryErrorClass(err)})
 	}
+}
+
+// writeUnconfirmedAudit records (and counts as "unconfirmed") a password
+// write of flow ("activation", "reset", "change") that went out to the
+// directory and whose answer did not come (directory.ErrAfterWrite): no
+// failure, since the password may be set, nor a success.
+func (h *handler) writeUnconfirmedAudit(r *http.Request, flow, username, institution string) {
+	h.Metrics.DirectoryWrite("unconfirmed")
+	h.audit(r, store.AuditEvent{Event: store.EventDirectoryUnconfirmed, Username: username, Institution: institution,
+		Detail: flow + ": the write went out and its answer did not come, so the password may be set"})
 }
 
 func directoryErrorClass(err error) string {

@@ -456,6 +456,7 @@ func (h *handler) change() http.Handler {
 					// may hold the new one, and the same fields sent
 					// again finish the change (changeRetried).
 					h.Logger.WarnContext(ctx, "change: the directory did not answer the password write: it may have been changed", "id", RequestID(ctx), "err", err)
+					h.writeUnconfirmedAudit(r, "change", req.Username, p.ID)
 					w.Header().Set("Retry-After", "10")
 					writeError(w, errorf(CodeDirectoryUnconfirmed, "the directory did not answer the password write, so the password may have been changed; try logging in with the new one, or send the same fields again, which finishes the change once the directory holds it"))
 					return true

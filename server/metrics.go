@@ -126,7 +126,7 @@ func NewMetrics(st store.Store, now func() time.Time) *Metrics {
 			Name: "styrke_breach_lookups_total", Help: "Breach range lookups by result: hit (seen in breaches), miss, error.",
 		}, []string{"result"}),
 		directory: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "styrke_directory_writes_total", Help: "Password writes to the directory by result: ok, refused, error.",
+			Name: "styrke_directory_writes_total", Help: "Password writes to the directory by result: ok, refused, error, unconfirmed (the write went out and its answer did not come: the password may be set).",
 		}, []string{"result"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "styrke_deliveries_total", Help: "Activation link deliveries by channel (email, sms) and result (ok, unconfirmed, failed).",
@@ -235,7 +235,8 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // DirectoryWrite counts one password write to the directory: result is
-// "ok", "refused" (the directory's policy said no) or "error".
+// "ok", "refused" (the directory's policy said no), "error" or
+// "unconfirmed" (the write went out and its answer did not come).
 func (m *Metrics) DirectoryWrite(result string) {
 	if m != nil {
 		m.directory.WithLabelValues(result).Inc()

@@ -1007,6 +1007,7 @@ func (h *handler) resetComplete() http.Handler {
 				// password, and the same password sent again finishes
 				// the reset (see directoryHolds).
 				h.Logger.WarnContext(ctx, "reset: the directory did not answer the password write: it may have been set", "id", RequestID(ctx), "err", err)
+				h.writeUnconfirmedAudit(r, "reset", s.Username, s.Institution)
 				w.Header().Set("Retry-After", "10")
 				writeError(w, errorf(CodeDirectoryUnconfirmed, "the directory did not answer the password write, so the password may have been set; try logging in with it, or send the same password again, which finishes the reset once the directory holds it"))
 				return

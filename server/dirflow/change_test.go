@@ -1220,3 +1220,70 @@ func TestChangeNearLockoutAnswersAsWrong(t *testing.T) {
 		assert.True(t, e.binds(dn, initial), "nothing changed")
 	})
 }
+
+// TestLostAnswerRecorded: a password write of an activation, a reset and a
+// change that went out to the directory and whose answer was lost (503
+// directory_unconfirmed) is recorded as what it is, in the audit log
+// (directory_unconfirmed, naming the flow) and in
+// styrke_directory_writes_total{result="unconfirmed"}. The activation's
+// was recorded as failed ("directory: unavailable: the directory did not
+// answer") and counted as an error, and the reset's and the change's were
+// not recorded at all.
+func TestLostAnswerRecorded(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		var m *server.Metrics
+		e := newEnv(t, s, func(d *server.Deps) {
+			m = server.NewMetrics(d.Store, nil)
+			d.Metrics = m
+		})
+		activated, reset, changed := newUsername(), newUsername(), newUsername()
+		_, token := e.activation(activated)
+		for _, u := range []string{reset, changed} {
+			_, err := s.CreateUser(u, initial)
+			require.NoError(t, err)
+		}
+		e.dir.loseAnswer.Store(true)
+		for _, a := range []answer{
+			e.complete(token, password(t), ""),
+			e.resetComplete(e.resetSession(reset), password(t)),
+			e.change(changed, initial, password(t)),
+		} {
+			require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+			require.Equal(t, "directory_unconfirmed", a.code())
+		}
+		e.dir.loseAnswer.Store(false)
+
+		evs, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventDirectoryUnconfirmed})
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, ev := range evs {
+			got[ev.Username] = ev.Actor + " " + ev.Detail
+		}
+		const lost = ": the write went out and its answer did not come, so the password may be set"
+		assert.Equal(t, map[string]string{
+			activated: "user:" + activated + " activation" + lost,
+			reset:     "user:" + reset + " reset" + lost,
+			changed:   "user:" + changed + " change" + lost,
+		}, got)
+		failed, err := e.st.Audit(context.Background(), store.AuditFilter{Event: store.EventFailed})
+		require.NoError(t, err)
+		assert.Empty(t, failed, "no failure: the password may be set")
+
+		fams, err := m.Registry.Gather()
+		require.NoError(t, err)
+		writes := map[string]float64{}
+		for _, f := range fams {
+			if f.GetName() != "styrke_directory_writes_total" {
+				continue
+			}
+			for _, mt := range f.Metric {
+				for _, l := range mt.Label {
+					if l.GetName() == "result" {
+						writes[l.GetValue()] = mt.Counter.GetValue()
+					}
+				}
+			}
+		}
+		assert.Equal(t, map[string]float64{"unconfirmed": 3}, writes)
+	})
+}

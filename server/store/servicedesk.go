@@ -129,10 +129,14 @@ const (
 	EventReset            = "reset"
 	EventChanged          = "changed"
 	EventDirectoryRefused = "directory_refused"
-	EventNotified         = "notified"
-	EventNotifyFailed     = "notify_failed"
-	EventFailed           = "failed"
-	EventImported         = "imported"
+	// EventDirectoryUnconfirmed: a password write (of an activation, a
+	// reset or a change, the detail says which) went out to the directory
+	// and its answer did not come: the password may be set.
+	EventDirectoryUnconfirmed = "directory_unconfirmed"
+	EventNotified             = "notified"
+	EventNotifyFailed         = "notify_failed"
+	EventFailed               = "failed"
+	EventImported             = "imported"
 	// EventWelcomed: a welcome to the reset page (sign in with ID-porten,
 	// choose a password) reached the person.
 	EventWelcomed = "welcomed"
@@ -166,7 +170,7 @@ const ReminderLease = 10 * time.Minute
 
 // Events are every event the audit log records.
 var Events = []string{EventCreated, EventDelivered, EventDeliveryFailed, EventRevoked, EventActivated, EventRefused,
-	EventReset, EventChanged, EventDirectoryRefused, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
+	EventReset, EventChanged, EventDirectoryRefused, EventDirectoryUnconfirmed, EventNotified, EventNotifyFailed, EventFailed, EventImported, EventWelcomed,
 	EventIdentitySet, EventIdentityRemoved, EventForgotten, EventCopied}
 
 // AuditEvent is one line of the audit log: who did what, when, from where,
