@@ -26,6 +26,7 @@ import (
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/postgres"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
@@ -297,7 +298,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "serve: --log-level: %v\n", err)
 		return errUsage
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: describeStoreErrors}))
 	if c.hashMemory != "" {
 		mib, err := strconv.ParseUint(c.hashMemory, 10, 32)
 		// At least one hash's memory: below it each hash still takes its
@@ -629,4 +630,21 @@ func othersMayRead(path string) os.FileMode {
 		return 0
 	}
 	return fi.Mode().Perm()
+}
+
+// describeStoreErrors is serve's log's ReplaceAttr: an error that is
+// PostgreSQL's outage is said in words (postgres.Describe: what failed,
+// where, whether the server refused or ended the connection), not in
+// pgconn's text, wherever the store's error is logged (requests, the
+// notice queue, the sweeps). Other attributes are as they are.
+func describeStoreErrors(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindAny {
+		return a
+	}
+	if err, ok := a.Value.Any().(error); ok {
+		if d, ok := postgres.Describe(err); ok {
+			return slog.Any(a.Key, d)
+		}
+	}
+	return a
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -289,4 +291,78 @@ func TestStoreCopyKilled(t *testing.T) {
 func writing(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Size() > 1<<20
+}
+
+// TestServeSaysTheDatabaseIsGone: PostgreSQL stops while serve runs. The
+// requests that meet it answer 503, and the log says in words what failed:
+// the connection the server ended as it shut down, then the server that
+// refuses connections, where it listened, and that it may not be running.
+// It said pgconn's own text ("FATAL: terminating connection due to
+// administrator command (SQLSTATE 57P01)", "failed to connect to
+// `user=… database=…`: 127.0.0.1:PORT (127.0.0.1): dial error: dial tcp
+// …: connect: connection refused"). Never the DSN's password.
+func TestServeSaysTheDatabaseIsGone(t *testing.T) {
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() })
+	dsn, err := pg.CreateDatabase(t.Context())
+	require.NoError(t, err)
+	const pgPassword = "pg-secret-5108"
+	dsn = strings.Replace(dsn, "postgres@", "postgres:"+pgPassword+"@", 1)
+	env := map[string]string{
+		"STYRKE_DATA": t.TempDir(), "STYRKE_DB": dsn, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
+		"STYRKE_ADMIN_KEY": testDeskKey, "STYRKE_BASE_URL": "https://styrke.example",
+	}
+	in := startServe(t, env)
+	status, body := in.post(t, "/api/admin/activations", `{"username":"kari","institution":"default"}`, true)
+	require.Equal(t, http.StatusCreated, status, "%s", body)
+
+	// A lookup waits for a lock another connection holds, and the server
+	// stops under it: the server ends its connection (57P01).
+	lock, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	tx, err := lock.Begin(t.Context())
+	require.NoError(t, err)
+	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
+	require.NoError(t, err)
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(in.base+"/api/activation/lookup", "application/json",
+			strings.NewReader(`{"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`))
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	watch, err := pgx.Connect(t.Context(), dsn) // outside the lock's transaction, whose view of the activity is fixed
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int
+		err := watch.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE '%FROM activations WHERE token_hash = $1%'`).Scan(&n)
+		return err == nil && n == 1
+	}, 4*time.Second, 10*time.Millisecond, "the lookup waits for the lock")
+	require.NoError(t, pg.Stop())
+	assert.Equal(t, http.StatusServiceUnavailable, <-answered)
+	// Then every new connection is refused.
+	refused := `err="postgres: activation: the database is unreachable: ` + fmt.Sprintf("127.0.0.1:%d", pg.Port()) +
+		` refused the connection (nothing listens there: is PostgreSQL running, on that port?); user postgres, database `
+	for i := 0; i < 20 && !strings.Contains(in.stderr.String(), refused); i++ {
+		status, body = in.post(t, "/api/activation/lookup", `{"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`, false)
+		assert.Equal(t, http.StatusServiceUnavailable, status, "%s", body)
+	}
+	in.stop()
+	logs := in.stderr.String()
+	assert.Contains(t, logs, refused)
+	assert.Contains(t, logs, `msg="lookup: the store is unavailable" id=`)
+	assert.Contains(t, logs, `err="postgres: activation: the database server ended the connection: it is shutting down `+
+		`(an administrator or the system stopped it; SQLSTATE 57P01)"`)
+	for _, raw := range []string{"failed to connect to", "dial error", "terminating connection due to administrator command", pgPassword} {
+		assert.NotContains(t, logs, raw)
+	}
+	if t.Failed() {
+		t.Log(logs)
+	}
 }
