@@ -87,15 +87,16 @@ func outage(err error) (cause error, said string) {
 	return nil, ""
 }
 
-// pgxCause is the outermost error in err's chain that pgx or the network
-// made, or nil.
+// pgxCause is the outermost error in err's chain that pgx made, or nil:
+// a network error that pgx did not wrap (a directory's, a mail server's,
+// logged by the same serve) is none of the database's.
 func pgxCause(err error) error {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		t := reflect.TypeOf(e)
 		if t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		if strings.HasPrefix(t.PkgPath(), "github.com/jackc/pgx/") || t.PkgPath() == "net" {
+		if strings.HasPrefix(t.PkgPath(), "github.com/jackc/pgx/") {
 			return e
 		}
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -58,8 +61,11 @@ func TestDescribeLeavesTheRest(t *testing.T) {
 		"a unique violation": fmt.Errorf("postgres: create activation: %w", &pgconn.PgError{Severity: "ERROR", Code: "23505", Message: "duplicate key"}),
 		"the request went":   fmt.Errorf("postgres: activation: %w", context.Canceled),
 		"a plain error":      errors.New("postgres: create activation: token hash is 3 bytes, want 32"),
-		"Open's, said":       openErr,
-		"none":               nil,
+		"a directory's network error": fmt.Errorf("directory: unavailable: connect: %w",
+			&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}),
+		"a mail server's lost connection": fmt.Errorf("notify: send: %w", io.ErrUnexpectedEOF),
+		"Open's, said":                    openErr,
+		"none":                            nil,
 	} {
 		d, ok := postgres.Describe(err)
 		assert.False(t, ok, name)
