@@ -35,6 +35,9 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		writeError(w, errorf(CodeConflict, msg))
 	case errors.Is(err, ErrAccountBusy):
 		accountBusy(w, nil, 0, time.Time{})
+	case errors.Is(err, ErrIssueBusy):
+		w.Header().Set("Retry-After", "10")
+		writeError(w, errorf(CodeInProgress, "a link for this person is being created right now (the same create sent twice?); look at the list in a moment"))
 	case errors.Is(err, ErrActivationBusy):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))
@@ -74,11 +77,17 @@ type issuedResponse struct {
 	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
 	// Warnings: the directory has no such account (Issued.Warnings).
 	Warnings []string `json:"warnings,omitempty"`
+	// Repeated: the create repeated one just made and sent, whose id this
+	// is (Issued.Repeated); answered 200, nothing created or sent.
+	Repeated bool `json:"repeated,omitempty"`
 }
 
 func newIssuedResponse(is Issued) issuedResponse {
 	out := issuedResponse{ID: is.ID, ExpiresAt: is.ExpiresAt, Deliveries: is.Deliveries, AlsoOpen: is.AlsoOpen, ActivatedAt: is.ActivatedAt,
-		Warnings: is.Warnings}
+		Warnings: is.Warnings, Repeated: is.Repeated}
+	if is.Repeated {
+		return out // its link went to the person, and is kept nowhere
+	}
 	if !is.Sent() {
 		out.Link = is.Link
 	}
@@ -121,7 +130,11 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "create activation", err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, newIssuedResponse(is))
+	status := http.StatusCreated
+	if is.Repeated {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, newIssuedResponse(is))
 }
 
 func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {

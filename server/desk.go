@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -373,8 +374,13 @@ type Issued struct {
 	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
 	// Warnings are what the desk should know before the person opens the
 	// link: the directory has no account of this username (a typo is
-	// found when the person calls), or could not be asked.
+	// found when the person calls), or could not be asked; or, Repeated,
+	// that nothing was sent again.
 	Warnings []string `json:"warnings,omitempty"`
+	// Repeated: the create repeated one made within IssueRepeatWindow
+	// and sent (Desk.Issue): ID and ExpiresAt are that link's, and
+	// nothing was created or sent.
+	Repeated bool `json:"repeated,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the link.
@@ -497,7 +503,16 @@ func ParseID(id string) ([]byte, error) {
 // Issue stores a new activation with its contact details and delivers the
 // link to the e-mail address and/or phone given. A delivery that fails is
 // reported in Issued.Deliveries (and the audit log); the activation stays.
+// A create that repeats one made and sent within IssueRepeatWindow (the
+// same person, address and kind of link: a double submit, a retry after
+// its answer was lost) creates and sends nothing and answers that link,
+// Issued.Repeated; one being made right now is ErrIssueBusy.
 func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
+	return d.issue(ctx, r, true)
+}
+
+// issue is Issue; a resend (repeats false) always makes a new link.
+func (d *Desk) issue(ctx context.Context, r IssueRequest, repeats bool) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
@@ -506,6 +521,22 @@ func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
 	}
 	r.Username = d.accountName(ctx, r.Institution, r.Username)
 	d.defaultCode(&r)
+	if repeats && !r.NoDeliver && (r.Email != "" || r.Phone != "") {
+		// The same create sent twice (a double submit, a retry after its
+		// answer timed out) mailed the person twice: one at a time per
+		// person, and a repeat answers the first.
+		unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(r.Institution, r.Username), d.Now(), issueLease)
+		if errors.Is(err, store.ErrBusy) {
+			return Issued{}, ErrIssueBusy
+		}
+		if err != nil {
+			return Issued{}, fmt.Errorf("create activation: %w", err)
+		}
+		defer unlock()
+		if is, ok := d.repeatOf(ctx, r); ok {
+			return is, nil
+		}
+	}
 	var code string
 	if r.Code {
 		code = NewCode()
@@ -1189,8 +1220,8 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	if old.UsedAt != nil {
 		return Issued{}, ErrNotRevocable
 	}
-	is, err := d.Issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
-		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote})
+	is, err := d.issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
+		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote}, false)
 	if err != nil {
 		return Issued{}, err
 	}
@@ -1309,4 +1340,59 @@ func ParseDays(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration such as 365d or 720h", s)
 	}
 	return d, nil
+}
+
+// IssueRepeatWindow is how long after a link was created and sent a
+// create for the same person, address and kind of link answers that link
+// (Desk.Issue, Issued.Repeated) instead of sending a second one.
+const IssueRepeatWindow = 10 * time.Minute
+
+// issueLease is how long a create holds the person (issueLockKey) across
+// instances: its deliveries' time limits (30 s each) and a margin.
+const issueLease = 2 * time.Minute
+
+// ErrIssueBusy: a link for the same person is being created right now
+// (the same create sent twice at once).
+var ErrIssueBusy = errors.New("server: a link for this person is being created right now")
+
+// issueLockKey names a person's creates for the store's lease, apart from
+// the leases of their account's password writes.
+func issueLockKey(institution, username string) string {
+	sum := sha256.Sum256([]byte(institution + "\x00" + strings.ToLower(username)))
+	return "issue:" + hex.EncodeToString(sum[:])
+}
+
+// repeatOf finds the link a create r repeats: the person's newest open
+// link, created within IssueRepeatWindow to the same e-mail address
+// (whatever the case of its letters) and phone number, with a one-time
+// code or without as r, whose delivery went (or may have: unconfirmed).
+// Sending r again would reach the person twice. A link no channel
+// delivered is no repeat: the desk was shown it once, and a new create
+// makes a new one to hand over. The store not answering is logged, and
+// no repeat: the create goes on, as before.
+func (d *Desk) repeatOf(ctx context.Context, r IssueRequest) (Issued, bool) {
+	now := d.Now()
+	recs, err := d.linksOf(ctx, r.Username, r.Institution, func(rec store.ActivationRecord) bool {
+		return rec.DeliveredAt != nil && now.Sub(rec.CreatedAt) < IssueRepeatWindow &&
+			strings.EqualFold(rec.Email, r.Email) && rec.Phone == r.Phone && (len(rec.CodeHash) > 0) == r.Code &&
+			d.view(rec).State == StateOpen
+	})
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "issue: list the person's links for a repeat", "err", err)
+		return Issued{}, false
+	}
+	if len(recs) == 0 {
+		return Issued{}, false
+	}
+	first := slices.MaxFunc(recs, func(a, b store.ActivationRecord) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	id := ID(first.TokenHash)
+	sent := "delivered"
+	if first.Unconfirmed {
+		sent = "sent (the mail server did not confirm it: it may have arrived)"
+	}
+	ago := now.Sub(first.CreatedAt).Round(time.Second)
+	return Issued{ID: id, ExpiresAt: first.ExpiresAt, Repeated: true, Warnings: []string{fmt.Sprintf(
+		"the same link for %s was created and %s %s ago (id %s): it is not sent again; "+
+			"if the person did not get it, resend it (POST /api/admin/activations/resend, styrke activation resend --id %s), which replaces it",
+		r.Username, sent, ago, id, id)}}, true
 }

@@ -14,8 +14,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -2118,4 +2120,80 @@ func randomTokenFor(t *testing.T) string {
 	t.Helper()
 	tok, _ := server.NewToken()
 	return tok
+}
+
+// TestCreateTwiceSendsOnce: the desk's create sent again (a double submit,
+// a script's retry after its answer timed out) for the same person and
+// the same address, while the first link's delivery went, answers the
+// first link (200, "repeated", its id, no link, a warning that names
+// resend) and sends nothing again; two at once send one. Each created a
+// second link and mailed the person twice. A create whose first link
+// reached no one (the desk was shown that link once), one to another
+// address, and one after IssueRepeatWindow create a link as before.
+func TestCreateTwiceSendsOnce(t *testing.T) {
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	kari := map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}
+	first := e.issue(t, kari, deskKey)
+	require.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, first.Deliveries)
+
+	again := func(req map[string]string) (int, map[string]any) {
+		t.Helper()
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", req, deskKey)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(body, &v), "%s", body)
+		return resp.StatusCode, v
+	}
+	kariAgain := map[string]string{"username": "KARI", "institution": "default", "email": "Kari@Example.org", "lang": "nn"}
+	status, v := again(kariAgain)
+	assert.Equal(t, http.StatusOK, status, "%v", v)
+	assert.Equal(t, true, v["repeated"])
+	assert.Equal(t, first.ID, v["id"])
+	assert.NotContains(t, v, "link", "the link went to the person, and is shown to no one")
+	require.Len(t, v["warnings"], 1)
+	assert.Contains(t, v["warnings"].([]any)[0], "was created and delivered ")
+	assert.Contains(t, v["warnings"].([]any)[0], "resend")
+	assert.Equal(t, 1, len(e.smtp.Messages(t)), "sent once")
+	assert.Len(t, e.list(t, "username=kari"), 1)
+	assert.Len(t, e.auditLog(t, store.AuditFilter{Event: store.EventCreated}), 1)
+
+	// Two at once: one link, one mail.
+	ola := map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations", ola, deskKey)
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	slices.Sort(statuses)
+	assert.Contains(t, [][]int{{http.StatusOK, http.StatusCreated}, {http.StatusCreated, http.StatusConflict}}, statuses)
+	assert.Len(t, e.list(t, "username=ola"), 1)
+	assert.Equal(t, 2, len(e.smtp.Messages(t)), "kari's, ola's")
+
+	// Another address is another link (the first still open, named).
+	other := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@work.example", "lang": "nn"}, deskKey)
+	assert.Equal(t, []string{first.ID}, other.AlsoOpen)
+	// A link that reached no one was shown to the desk once: a new create
+	// makes a new one to hand over.
+	per := map[string]string{"username": "per", "institution": "default", "phone": "+4791234567"}
+	e.sms.SetMode(twiliotest.Fail)
+	lost := e.issue(t, per, deskKey)
+	require.NotEmpty(t, lost.Link)
+	e.sms.SetMode(twiliotest.Normal)
+	anew := e.issue(t, per, deskKey)
+	assert.Equal(t, []server.Delivery{{Channel: "sms", OK: true}}, anew.Deliveries)
+	assert.NotEqual(t, lost.ID, anew.ID)
+	assert.Equal(t, []string{lost.ID}, anew.AlsoOpen)
+	// After the window, the same create is a new link.
+	offset.Store(int64(server.IssueRepeatWindow + time.Second))
+	later := e.issue(t, kari, deskKey)
+	assert.NotEqual(t, first.ID, later.ID)
+	assert.Equal(t, 4, len(e.smtp.Messages(t)), "kari's two, ola's, kari's at work")
 }

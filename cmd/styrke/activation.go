@@ -181,6 +181,13 @@ func inOslo(t *time.Time) *time.Time {
 // the id and the deliveries on stderr.
 func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, osloTime(is.ExpiresAt))
+	if is.Repeated {
+		// The same create a moment ago: its link went, nothing was sent.
+		for _, w := range is.Warnings {
+			fmt.Fprintf(stderr, "note: %s\n", w)
+		}
+		return nil
+	}
 	failed := false
 	for _, d := range is.Deliveries {
 		what := ""

@@ -441,6 +441,35 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	assert.Len(t, smtp.Messages(t), 1)
 }
 
+// TestActivationCreateTwiceSendsOnce: the same create run twice (the
+// desk's command line repeated, a script's retry) mails the person once;
+// the second says the link went a moment ago and how to send a new one,
+// and prints no link. It created and mailed a second link.
+func TestActivationCreateTwiceSendsOnce(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	create := []string{"activation", "create", "--username", "kari", "--email", "kari@example.org"}
+	_, stderr, err := cli(create...)
+	require.NoError(t, err, stderr)
+	id := regexp.MustCompile(`(?m)^id ([0-9a-f]{64})$`).FindStringSubmatch(stderr)
+	require.NotNil(t, id, stderr)
+	stdout, stderr, err := cli(create...)
+	require.NoError(t, err, stderr)
+	assert.True(t, stdout == "", "no link")
+	assert.Contains(t, stderr, "id "+id[1]+"\n")
+	assert.Contains(t, stderr, "note: the same link for kari was created and delivered ")
+	assert.Contains(t, stderr, "styrke activation resend --id "+id[1])
+	assert.Equal(t, 1, len(smtp.Messages(t)), "mailed once")
+}
+
 // TestActivationWelcomeUnconfirmedCommand: a mail server that took the
 // welcome and answered its end past --smtp-timeout. The desk read "welcome
 // NOT delivered by email: unconfirmed", an import of welcomes counted the
