@@ -104,6 +104,23 @@ func (h *handler) writeFailedAudit(r *http.Request, a store.Activation, err erro
 	}
 }
 
+// writeCounted counts a reset's or a change's password write in
+// styrke_directory_writes_total as writeFailedAudit and the complete count
+// an activation's: "ok", or "error" when the directory did not answer or
+// refused the service account. A refusal by the directory's rules, and a
+// write whose answer was lost, are counted where they are recorded
+// (directoryRefusedAudit, writeUnconfirmedAudit); a wrong current password
+// is no write.
+func (h *handler) writeCounted(err error) {
+	switch {
+	case err == nil:
+		h.Metrics.DirectoryWrite("ok")
+	case errors.Is(err, directory.ErrAfterWrite):
+	case errors.Is(err, directory.ErrUnavailable), errors.Is(err, directory.ErrAccount), errors.Is(err, directory.ErrOperator):
+		h.Metrics.DirectoryWrite("error")
+	}
+}
+
 // writeUnconfirmedAudit records (and counts as "unconfirmed") a password
 // write of flow ("activation", "reset", "change") that went out to the
 // directory and whose answer did not come (directory.ErrAfterWrite): no

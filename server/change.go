@@ -575,6 +575,7 @@ func (h *handler) change() http.Handler {
 			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			err := dir.ChangePassword(dctx, req.Username, req.Current, req.Password)
 			cancel()
+			h.writeCounted(err)
 			if errors.Is(err, directory.ErrUnavailable) {
 				// The write may have reached the directory, its answer
 				// lost: the person's "Try again" then sends a current

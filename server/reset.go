@@ -983,6 +983,7 @@ func (h *handler) resetComplete() http.Handler {
 		// may have taken the password while the reset was not recorded.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resetLease-5*time.Second)
 		err = dir.SetPassword(dctx, s.Username, req.Password)
+		h.writeCounted(err)
 		if inHistory(err) && h.directoryHolds(dctx, dir, s.Username, req.Password) {
 			// An earlier submit's write reached the directory and its
 			// answer was lost (a directory slow past the write's time

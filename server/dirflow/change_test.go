@@ -1269,21 +1269,67 @@ func TestLostAnswerRecorded(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, failed, "no failure: the password may be set")
 
-		fams, err := m.Registry.Gather()
-		require.NoError(t, err)
-		writes := map[string]float64{}
-		for _, f := range fams {
-			if f.GetName() != "styrke_directory_writes_total" {
-				continue
-			}
-			for _, mt := range f.Metric {
-				for _, l := range mt.Label {
-					if l.GetName() == "result" {
-						writes[l.GetValue()] = mt.Counter.GetValue()
-					}
+		assert.Equal(t, map[string]float64{"unconfirmed": 3}, directoryWrites(t, m))
+	})
+}
+
+// directoryWrites is styrke_directory_writes_total of m by result.
+func directoryWrites(t *testing.T, m *server.Metrics) map[string]float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	require.NoError(t, err)
+	writes := map[string]float64{}
+	for _, f := range fams {
+		if f.GetName() != "styrke_directory_writes_total" {
+			continue
+		}
+		for _, mt := range f.Metric {
+			for _, l := range mt.Label {
+				if l.GetName() == "result" {
+					writes[l.GetValue()] = mt.Counter.GetValue()
 				}
 			}
 		}
-		assert.Equal(t, map[string]float64{"unconfirmed": 3}, writes)
+	}
+	return writes
+}
+
+// TestWritesCounted: styrke_directory_writes_total counts the reset's and
+// the change's password writes as it counts the activation's: ok, and
+// error when the directory does not answer. It counted only their
+// refusals, so that a reset's and a change's refusals showed beside none
+// of their successes.
+func TestWritesCounted(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		var m *server.Metrics
+		e := newEnv(t, s, func(d *server.Deps) {
+			m = server.NewMetrics(d.Store, nil)
+			d.Metrics = m
+		})
+		activated, reset, changed := newUsername(), newUsername(), newUsername()
+		_, token := e.activation(activated)
+		for _, u := range []string{reset, changed} {
+			_, err := s.CreateUser(u, initial)
+			require.NoError(t, err)
+		}
+		pw := password(t)
+		for _, a := range []answer{
+			e.complete(token, password(t), ""),
+			e.resetComplete(e.resetSession(reset), pw),
+			e.change(changed, initial, password(t)),
+		} {
+			require.Less(t, a.Status, 300, "%s", a.Body)
+		}
+		assert.Equal(t, map[string]float64{"ok": 3}, directoryWrites(t, m))
+
+		e.dir.down.Store(true)
+		for _, a := range []answer{
+			e.resetComplete(e.resetSession(reset), password(t)),
+			e.change(reset, pw, password(t)),
+		} {
+			require.Equal(t, http.StatusServiceUnavailable, a.Status, "%s", a.Body)
+			require.Equal(t, "directory_unavailable", a.code())
+		}
+		assert.Equal(t, map[string]float64{"ok": 3, "error": 2}, directoryWrites(t, m))
 	})
 }

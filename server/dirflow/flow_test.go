@@ -112,9 +112,17 @@ type counting struct {
 	writes atomic.Int64
 	// loseAnswer: the write reaches the directory, the answer is lost.
 	loseAnswer atomic.Bool
+	// down: a write does not reach the directory, which does not answer.
+	down atomic.Bool
 }
 
+// errDown is a write's error while down is set: nothing went out.
+var errDown = fmt.Errorf("%w: connection refused", directory.ErrUnavailable)
+
 func (c *counting) SetPassword(ctx context.Context, username, password string) error {
+	if c.down.Load() {
+		return errDown
+	}
 	c.writes.Add(1)
 	err := c.Directory.SetPassword(ctx, username, password)
 	if err == nil && c.loseAnswer.Load() {
@@ -126,6 +134,9 @@ func (c *counting) SetPassword(ctx context.Context, username, password string) e
 // ChangePassword loses the answer of a change that reached the directory
 // too, while loseAnswer is set; it counts no write.
 func (c *counting) ChangePassword(ctx context.Context, username, current, password string) error {
+	if c.down.Load() {
+		return errDown
+	}
 	err := c.Directory.ChangePassword(ctx, username, current, password)
 	if err == nil && c.loseAnswer.Load() {
 		return fmt.Errorf("%w: connection reset after the write; %w", directory.ErrUnavailable, directory.ErrAfterWrite)
