@@ -602,39 +602,40 @@ func (t Text) ActDirectoryStillDown() string {
 }
 
 // ActUnconfirmedTitle heads the activation and change pages' state for a
-// submit whose write went out to the directory and whose answer was lost
-// (503 directory_unconfirmed): the password may be set.
+// submit whose answer was lost (none reached the page, or 503
+// directory_unconfirmed: the directory's): the password may be set.
 func (t Text) ActUnconfirmedTitle() string {
 	return t.pick("Vi vet ikke om passordet ble satt", "Vi veit ikkje om passordet vart sett", "We do not know whether your password was set")
 }
 
 // ActUnconfirmedText says, on the activation page, that the password was
-// sent but the directory's answer did not come, so that it may be set
-// (never "nothing was changed"), to try it, and that "Try again" sends the
-// same password again, which finishes the activation.
+// sent but no answer came back (the server's or the directory's: the page
+// cannot tell which, and names neither), so that it may be set (never
+// "nothing was changed"), to try it, and that "Try again" sends the same
+// password again, which finishes the activation.
 func (t Text) ActUnconfirmedText() string {
-	return t.pick("Vi sendte passordet til brukerkatalogen, men svaret kom ikke fram, så det kan være satt. Prøv å logge inn med det. Virker det ikke, trykk «Prøv igjen»: da sender vi det samme passordet på nytt, og du er ferdig når brukerkatalogen har tatt imot det. Lenken virker fortsatt for dette passordet.",
-		"Vi sende passordet til brukarkatalogen, men svaret kom ikkje fram, så det kan vere sett. Prøv å logge inn med det. Verkar det ikkje, trykk «Prøv igjen»: då sender vi det same passordet på nytt, og du er ferdig når brukarkatalogen har teke imot det. Lenkja verkar framleis for dette passordet.",
-		"We sent your password to the user directory, but its answer did not come back, so it may have been set. Try logging in with it. If that does not work, press “Try again”: we send the same password again, and you are done once the user directory has taken it. Your link still works for this password.")
+	return t.pick("Vi sendte passordet, men svaret kom ikke fram, så det kan være satt. Prøv å logge inn med det. Virker det ikke, trykk «Prøv igjen»: da sender vi det samme passordet på nytt, og du er ferdig når brukerkatalogen har tatt imot det. Lenken virker fortsatt for dette passordet.",
+		"Vi sende passordet, men svaret kom ikkje fram, så det kan vere sett. Prøv å logge inn med det. Verkar det ikkje, trykk «Prøv igjen»: då sender vi det same passordet på nytt, og du er ferdig når brukarkatalogen har teke imot det. Lenkja verkar framleis for dette passordet.",
+		"We sent your password, but the answer did not come back, so it may have been set. Try logging in with it. If that does not work, press “Try again”: we send the same password again, and you are done once the user directory has taken it. Your link still works for this password.")
 }
 
 // ChangeUnconfirmedText says, on the change page, that the new password
-// was sent but the directory's answer did not come, so that it may be the
-// password now (never "it is still the one you have"), to try it, and
-// that "Try again" sends the same fields again, which finishes the change.
+// was sent but no answer came back (the server's or the directory's), so
+// that it may be the password now (never "it is still the one you have"),
+// to try it, and that "Try again" sends the same fields again, which
+// finishes the change.
 func (t Text) ChangeUnconfirmedText() string {
-	return t.pick("Vi sendte det nye passordet til brukerkatalogen, men svaret kom ikke fram, så det kan være satt. Prøv å logge inn med det nye passordet; virker det ikke, kan det gamle fortsatt gjelde. Trykk «Prøv igjen» for å sende det samme på nytt: du er ferdig når brukerkatalogen har tatt imot det. Det du skrev, er tatt vare på i denne siden.",
-		"Vi sende det nye passordet til brukarkatalogen, men svaret kom ikkje fram, så det kan vere sett. Prøv å logge inn med det nye passordet; verkar det ikkje, kan det gamle framleis gjelde. Trykk «Prøv igjen» for å sende det same på nytt: du er ferdig når brukarkatalogen har teke imot det. Det du skreiv, er teke vare på i denne sida.",
-		"We sent your new password to the user directory, but its answer did not come back, so it may have been set. Try logging in with the new password; if that does not work, the old one may still hold. Press “Try again” to send the same again: you are done once the user directory has taken it. What you typed is kept on this page.")
+	return t.pick("Vi sendte det nye passordet, men svaret kom ikke fram, så det kan være satt. Prøv å logge inn med det nye passordet; virker det ikke, kan det gamle fortsatt gjelde. Trykk «Prøv igjen» for å sende det samme på nytt: du er ferdig når brukerkatalogen har tatt imot det. Det du skrev, er tatt vare på i denne siden.",
+		"Vi sende det nye passordet, men svaret kom ikkje fram, så det kan vere sett. Prøv å logge inn med det nye passordet; verkar det ikkje, kan det gamle framleis gjelde. Trykk «Prøv igjen» for å sende det same på nytt: du er ferdig når brukarkatalogen har teke imot det. Det du skreiv, er teke vare på i denne sida.",
+		"We sent your new password, but the answer did not come back, so it may have been set. Try logging in with the new password; if that does not work, the old one may still hold. Press “Try again” to send the same again: you are done once the user directory has taken it. What you typed is kept on this page.")
 }
 
 // ActUnconfirmedStill says that "Try again" from the unconfirmed state
 // sent the password again at {time} (the time of day) and again no answer
-// came: it may still be set.
+// came: it may still be set. The reset page's words: whose answer did not
+// come, the server's or the directory's, the page cannot tell.
 func (t Text) ActUnconfirmedStill() string {
-	return t.pick("Sendt på nytt kl. {time}: fortsatt ikke noe svar fra brukerkatalogen. Passordet kan være satt.",
-		"Sendt på nytt kl. {time}: framleis ikkje noko svar frå brukarkatalogen. Passordet kan vere sett.",
-		"Sent again at {time}: still no answer from the user directory. The password may have been set.")
+	return t.ResetUnconfirmedStill()
 }
 
 // ChangeDirectoryDownText says, on the change page's state for a directory

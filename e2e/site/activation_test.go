@@ -248,7 +248,11 @@ func TestActivationEndToEnd(t *testing.T) {
 
 	t.Run("network lost on submit: an error, and nothing typed is lost", func(t *testing.T) {
 		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-		defer blockURL(t, tb, "*://*:*/api/activation/complete")()
+		// Offline before the submit: nothing went out (a request that
+		// may have gone out and got no answer is the unconfirmed state's:
+		// TestActivationLostAnswerOnPhone).
+		offline(t, tb, true)
+		defer offline(t, tb, false)
 		submit(good, good)
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		assert.Equal(t, []string{site.Texts("nb").ActError}, errorTexts(t, tb))

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,6 +43,33 @@ func loseAnswers(t *testing.T, tb *chrome.Tab, pattern string) (stop func()) {
 	}
 }
 
+// offline takes tb's browser off the network (navigator.onLine false, every
+// request refused before it goes out), or back on.
+func offline(t *testing.T, tb *chrome.Tab, off bool) {
+	t.Helper()
+	_, err := chromedp.Call(tb, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}}})
+	require.NoError(t, err)
+	_, err = chromedp.Call(tb, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+	require.NoError(t, err)
+	chrome.Poll[bool](t, tb, `navigator.onLine === `+strconv.FormatBool(!off))
+}
+
+// offlineSubmit presses tb's submit while the browser is offline, and
+// checks that the form stays with "could not reach the service" in lang
+// beside it (nothing went out: not "we do not know whether the password
+// was set"); then goes online again.
+func offlineSubmit(t *testing.T, tb *chrome.Tab, lang string) {
+	t.Helper()
+	offline(t, tb, true)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), true)`)
+	pressSubmit(t, tb)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null || document.querySelector('[data-testid=state-form]').hidden`)
+	assert.Equal(t, []string{site.Texts(lang).ActError}, errorTexts(t, tb), "offline before the submit: nothing went out")
+	assert.Equal(t, []string{"form"}, visibleState(t, tb), "not the unconfirmed state")
+	offline(t, tb, false)
+}
+
 // pressSubmit presses the form's button from the keyboard: the focus on
 // it, Enter.
 func pressSubmit(t *testing.T, tb *chrome.Tab) {
@@ -51,13 +81,14 @@ func pressSubmit(t *testing.T, tb *chrome.Tab) {
 // TestActivationLostAnswerOnPhone: a person on a phone (375 px, Nynorsk)
 // sets the password of an activation link, and the answer is lost on the
 // way back (the phone between networks) after slapd took the password. The
-// page says it could not reach the service and to try again; "Set
-// passord" again, the same password in the fields, shows the done page:
-// the password typed is the account's. It showed "Lenkja er brukt ... Var
-// det ikkje deg, ... be IT-brukarstøtta om ei ny lenkje", telling the
-// person that someone else may have used the link, and never that the
-// password works. A different password through the used link is still
-// refused as used.
+// page said it could not reach the service; it says now that it does not
+// know whether the password was set, to try logging in with it, and that
+// "Prøv igjen" sends the same password (the unconfirmed state, as for the
+// directory's lost answer), whose answer is the done page: the password
+// typed is the account's. A submit while the phone is offline, which
+// never went out, still says it could not reach the service, beside the
+// form; from the unconfirmed state, in its status line. A different
+// password through the used link is refused as used.
 func TestActivationLostAnswerOnPhone(t *testing.T) {
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const initial = "Initial!Passw0rd-2026"
@@ -72,18 +103,37 @@ func TestActivationLostAnswerOnPhone(t *testing.T) {
 	tb.Allow(func(msg string) bool { return strings.Contains(msg, "/api/activation/complete") })
 	setValue(t, tb, "#new-password", good)
 	setValue(t, tb, "#confirm-password", good)
+	offlineSubmit(t, tb, "nn")
+	ok, err := ol.CanBind(dn, initial)
+	require.NoError(t, err)
+	assert.True(t, ok, "offline: nothing was set")
+
 	stop := loseAnswers(t, tb, "*/api/activation/complete")
 	pressSubmit(t, tb)
-	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-	assert.Equal(t, []string{tx.ActError}, errorTexts(t, tb), "the page could not know: it says so")
+	cardShown(t, tb, "unconfirmed", "unconfirmed-retry", tx.ActUnconfirmedTitle(), tx.ActUnconfirmedText(), "no form: the password was sent")
+	assert.Empty(t, errorTexts(t, tb), "not \"could not reach the service\"")
+	png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(screensDir(t), "activation-lost-nn.png"), png, 0o644))
 	stop()
-	ok, err := ol.CanBind(dn, good)
+	ok, err = ol.CanBind(dn, good)
 	require.NoError(t, err)
 	require.True(t, ok, "slapd took the password before the answer was lost")
 
+	// Try again while offline: nothing goes out, and the state stays (not
+	// the form's "could not reach the service"), its status line saying
+	// so, the focus on the button.
+	offline(t, tb, true)
+	unconfirmedRetry(t, tb)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent !== ''`)
+	assert.Equal(t, tx.ActError, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=unconfirmed-checked]').textContent`))
+	assert.Equal(t, []string{"unconfirmed"}, visibleState(t, tb), "the password may still be set")
+	assert.Equal(t, "unconfirmed-retry", chrome.Eval[string](t, tb, `document.activeElement.dataset.testid ?? ''`), "the focus stays on the button")
+	offline(t, tb, false)
+
 	// Try again, as the page says: the same password is the one set.
-	pressSubmit(t, tb)
-	chrome.Poll[bool](t, tb, `document.querySelector('[data-state]:not([hidden])')?.dataset.state !== 'form'`)
+	unconfirmedRetry(t, tb)
+	stateShown(t, tb, "done")
 	assert.Equal(t, []string{"done"}, visibleState(t, tb), "not \"the link is used, if that was not you\"")
 	assert.True(t, visible(t, tb, "done-directory"), "it says the person can log in")
 	assert.True(t, visible(t, tb, "login-link"))
@@ -112,13 +162,14 @@ func TestActivationLostAnswerOnPhone(t *testing.T) {
 
 // TestChangeLostAnswerOnPhone: a month later the person changes the
 // password on the change page (375 px, English), and the answer is lost on
-// the way back after slapd took the new password. The page says it could
-// not reach the service and to try again; "Change password" again, the
-// same fields, shows the done page. It said "The username or the current
-// password is wrong ... the account may be locked", since the current
-// password is now the new one, and counted the try against the account (a
-// failed bind at the directory too): a person who believed it and tried
-// again walked into the 429 and towards the directory's lockout.
+// the way back after slapd took the new password. The page said it could
+// not reach the service, and the same fields again said "The username or
+// the current password is wrong ... the account may be locked" (the server
+// now finishes that retry). It says now that it does not know whether the
+// password was set, to try the new one, and that "Try again" sends the
+// same fields (the unconfirmed state, as for the directory's lost answer),
+// whose answer is the done page. A submit while offline, which never went
+// out, still says it could not reach the service, beside the form.
 func TestChangeLostAnswerOnPhone(t *testing.T) {
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const current = "Kveldssol over Lyngen-fjorden heilt til havet"
@@ -126,6 +177,7 @@ func TestChangeLostAnswerOnPhone(t *testing.T) {
 	require.NoError(t, err)
 	b := startBackend(t, append(flags, "--login-url", "https://login.example.org/")...)
 	const next = "Nordlys over Kvaløya i januar er grønt 27"
+	tx := site.Texts("en")
 
 	tb := activationTab(t)
 	tb.Allow(func(msg string) bool { return strings.Contains(msg, "/api/change") })
@@ -135,17 +187,25 @@ func TestChangeLostAnswerOnPhone(t *testing.T) {
 	setValue(t, tb, "#current-password", current)
 	setValue(t, tb, "#new-password", next)
 	setValue(t, tb, "#confirm-password", next)
+	offlineSubmit(t, tb, "en")
+	ok, err := ol.CanBind(dn, current)
+	require.NoError(t, err)
+	assert.True(t, ok, "offline: nothing was changed")
+
 	stop := loseAnswers(t, tb, "*/api/change")
 	pressSubmit(t, tb)
-	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
-	assert.Equal(t, []string{site.Texts("en").ActError}, errorTexts(t, tb), "the page could not know: it says so")
+	cardShown(t, tb, "unconfirmed", "unconfirmed-retry", tx.ResetUnconfirmedTitle(), tx.ChangeUnconfirmedText(), "no form: the password was sent")
+	assert.Empty(t, errorTexts(t, tb), "not \"could not reach the service\"")
+	png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(screensDir(t), "change-lost-en.png"), png, 0o644))
 	stop()
-	ok, err := ol.CanBind(dn, next)
+	ok, err = ol.CanBind(dn, next)
 	require.NoError(t, err)
 	require.True(t, ok, "slapd took the new password before the answer was lost")
 
 	// Try again, as the page says, with the same fields.
-	pressSubmit(t, tb)
+	unconfirmedRetry(t, tb)
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden || document.querySelector('[data-errors] li') !== null`)
 	assert.Empty(t, errorTexts(t, tb), "not \"the current password is wrong\"")
 	assert.Equal(t, []string{"done"}, visibleState(t, tb))

@@ -33,7 +33,9 @@ import (
 //   - The page's own request got no answer (the connection reset after
 //     the server set the password): the same state; its "Try again" finds
 //     the session used, and the ended state says the password may have
-//     been set.
+//     been set. A submit while the phone was offline before it, which
+//     never went out, says it could not reach the service beside the form
+//     (it said "we do not know whether the password was changed").
 func TestResetLostAnswerOnPhone(t *testing.T) {
 	ol, _ := startDirectory(t, dirtest.StartSlapd)
 	proxy, err := ol.Proxy()
@@ -106,6 +108,13 @@ func TestResetLostAnswerOnPhone(t *testing.T) {
 		tb := resetTab(t)
 		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "nb"), e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
+		const pw = "Nordlys over Senja-tindene 17!"
+		setValue(t, tb, "#new-password", pw)
+		setValue(t, tb, "#confirm-password", pw)
+		offlineSubmit(t, tb, "nb")
+		ok, err := ol.CanBind(dn, pw)
+		require.NoError(t, err)
+		assert.False(t, ok, "offline: nothing was set")
 		// The submit's answer is dropped in the browser once the server
 		// has given it (a connection reset): the password is set.
 		paused := make(chan fetch.RequestID, 8)
@@ -127,9 +136,8 @@ func TestResetLostAnswerOnPhone(t *testing.T) {
 				}
 			}
 		}()
-		_, err := chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/reset/complete", RequestStage: fetch.RequestStageResponse}}})
+		_, err = chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/reset/complete", RequestStage: fetch.RequestStageResponse}}})
 		require.NoError(t, err)
-		const pw = "Nordlys over Senja-tindene 17!"
 		submitPassword(t, tb, pw)
 		lostShown(t, tb, "nb")
 		binds(t, pw, "the server set the password; only its answer was lost")

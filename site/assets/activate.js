@@ -369,15 +369,13 @@ form.addEventListener('submit', async (event) => {
 // send it once more (beside the form, the field's description said the
 // password "meets the requirements", as if it could be set).
 const directoryRetry = root.querySelector('[data-directory-retry]');
-const directoryChecked = root.querySelector('[data-directory-checked]');
 
-// A submit whose write went out to the directory and whose answer was
-// lost (503 directory_unconfirmed): the password may be set. Its own state
-// says so, and "Try again" sends the same password, which finishes the
-// activation; until an answer settles it (unsure), a directory still down
-// is said there, never as the outage's "nothing was changed".
+// A submit whose answer was lost (none came, or 503 directory_unconfirmed:
+// the directory's): the password may be set. Its own state says so, and
+// "Try again" sends the same password, which finishes the activation;
+// until an answer settles it (unsure), a directory still down is said
+// there, never as the outage's "nothing was changed".
 const unconfirmedRetry = root.querySelector('[data-unconfirmed-retry]');
-const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
 let unsure = false;
 
 // send sends the password typed, button showing that it is busy, and shows
@@ -388,27 +386,18 @@ let unsure = false;
 async function send(button) {
   const again = button === directoryRetry || button === unconfirmedRetry;
   const done = styrkeForm.busy(button, msg.msgBusy);
-  let res;
-  try {
-    const body = { token: token(), password: password.value };
-    if (code) body.code = code;
-    res = await api('/api/activation/complete', body);
-  } catch {
-    res = null;
-  }
+  const body = { token: token(), password: password.value };
+  if (code) body.code = code;
+  const res = await styrkeForm.post('/api/activation/complete', body);
   done();
-  const down = res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
-  if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
-    unsure = true;
+  // No answer to a request that went out is the directory's lost answer
+  // again: the password may be set (it said "could not reach the service",
+  // and the same password again met "the link is used").
+  const state = styrkeForm.held(root, res, unsure, again);
+  if (state) {
+    unsure ||= state === 'unconfirmed';
     setList([]);
-    styrkeForm.saidAt(unconfirmedChecked, again);
-    show('unconfirmed', !again);
-    return;
-  }
-  if (down) {
-    setList([]);
-    styrkeForm.saidAt(directoryChecked, again);
-    show('directorydown', !again);
+    show(state, !again);
     return;
   }
   // Any other answer is the form's: shown again after "Try again", the

@@ -93,16 +93,13 @@ form.addEventListener('submit', async (event) => {
 // once more. Beside the form, the new password's description said it
 // "meets the requirements", as if it could be set.
 const directoryRetry = root.querySelector('[data-directory-retry]');
-const directoryChecked = root.querySelector('[data-directory-checked]');
 
-// A submit whose write went out to the directory and whose answer was
-// lost (503 directory_unconfirmed): the new password may be the account's.
-// Its own state says so, and "Try again" sends the same fields, which
-// finishes the change; until an answer settles it (unsure), a directory
-// still down is said there, never as the outage's "your password was not
-// changed".
+// A submit whose answer was lost (none came, or 503 directory_unconfirmed:
+// the directory's): the new password may be the account's. Its own state
+// says so, and "Try again" sends the same fields, which finishes the
+// change; until an answer settles it (unsure), a directory still down is
+// said there, never as the outage's "your password was not changed".
 const unconfirmedRetry = root.querySelector('[data-unconfirmed-retry]');
-const unconfirmedChecked = root.querySelector('[data-unconfirmed-checked]');
 let unsure = false;
 
 // send sends what was typed, button showing that it is busy, and shows the
@@ -114,25 +111,17 @@ let unsure = false;
 async function send(button) {
   const again = button === directoryRetry || button === unconfirmedRetry;
   const done = styrkeForm.busy(button, msg.msgBusy);
-  let res = null;
-  try {
-    res = await styrkeForm.api('/api/change', { username: username.value, institution: institution.value, current: current.value, password: password.value });
-  } catch {
-    res = null;
-  }
+  const res = await styrkeForm.post('/api/change', { username: username.value, institution: institution.value, current: current.value, password: password.value });
   done();
-  const down = res?.status === 503 && res.data?.error?.code === 'directory_unavailable';
-  if ((res?.status === 503 && res.data?.error?.code === 'directory_unconfirmed') || (unsure && down)) {
-    unsure = true;
+  // No answer to a request that went out is the directory's lost answer
+  // again: the new password may be set (it said "could not reach the
+  // service", and the same fields again met "the current password is
+  // wrong").
+  const state = styrkeForm.held(root, res, unsure, again);
+  if (state) {
+    unsure ||= state === 'unconfirmed';
     setList([]);
-    styrkeForm.saidAt(unconfirmedChecked, again);
-    styrkeForm.show(root, 'unconfirmed', !again);
-    return;
-  }
-  if (down) {
-    setList([]);
-    styrkeForm.saidAt(directoryChecked, again);
-    styrkeForm.show(root, 'directorydown', !again);
+    styrkeForm.show(root, state, !again);
     return;
   }
   if (again && res?.status !== 200 && res?.status !== 204) {

@@ -27,6 +27,38 @@ async function api(path, body) {
   return { status: res.status, data };
 }
 
+// post sends body to path as api does, for a submit that sets a password,
+// and returns the answer; null when none came to a request that may have
+// gone out (fetch rejected: the connection dropped or timed out on the way
+// back, and the server may have set the password); undefined when the
+// browser was offline before it, and nothing went out.
+async function post(path, body) {
+  if (navigator.onLine === false) return undefined;
+  try {
+    return await api(path, body);
+  } catch {
+    return null;
+  }
+}
+
+// held names the state of root that a submit's answer res (post's) leaves
+// the password in, when it is not settled: 'unconfirmed' (it may be set:
+// no answer came, 503 directory_unconfirmed, or once unsure, the
+// directory's outage or a browser offline) or 'directorydown' (503
+// directory_unavailable: nothing was set); '' for an answer the page shows
+// itself. The state's status line says the answer to a "Try again" (again):
+// its time, or that the browser is offline.
+function held(root, res, unsure, again) {
+  const code = res?.status === 503 ? res.data?.error?.code : '';
+  const state = res === null || code === 'directory_unconfirmed' || (unsure && (res === undefined || code === 'directory_unavailable'))
+    ? 'unconfirmed' : code === 'directory_unavailable' ? 'directorydown' : '';
+  if (!state) return '';
+  const line = root.querySelector(`[data-state=${state}] [role=status]`);
+  if (res === undefined) line.textContent = root.dataset.msgError;
+  else saidAt(line, again);
+  return state;
+}
+
 // setList writes items as a list into box (emptied first), after a
 // paragraph with heading when there is one; no items leave box empty.
 function setList(box, items, heading) {
@@ -267,4 +299,4 @@ function showContact(root, text) {
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });
+globalThis.styrkeForm = Object.freeze({ api, post, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });

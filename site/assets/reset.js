@@ -524,23 +524,25 @@ form.addEventListener('submit', async (event) => {
 async function send(button) {
   const again = button !== submit;
   const done = styrkeForm.busy(button, msg.msgBusy);
-  let res;
-  try {
-    // The account the form shows: a session that is another's (a second
-    // sign-in in another tab) is refused, not set.
-    res = await api('/api/reset/complete', {
-      password: password.value,
-      username: account.username ?? '',
-      institution: account.institution ?? '',
-    });
-  } catch {
-    res = null;
-  }
+  // The account the form shows: a session that is another's (a second
+  // sign-in in another tab) is refused, not set.
+  const res = await styrkeForm.post('/api/reset/complete', {
+    password: password.value,
+    username: account.username ?? '',
+    institution: account.institution ?? '',
+  });
   done();
-  if (!res) {
-    // No answer: the request may have reached the server, which may have
-    // set the password (not "could not reach the service").
-    unconfirmed(again);
+  // No answer to a request that went out: it may have reached the server,
+  // which may have set the password (not "could not reach the service").
+  // The directory's lost answer, or its outage (the form's words beside
+  // it said the password "meets the requirements", as if it could be set),
+  // each have their state, what was typed kept for "Try again".
+  const state = styrkeForm.held(root, res, unsure, again);
+  if (state) {
+    if (state === 'unconfirmed') unsure = true;
+    else sessionTime(res.data);
+    setList([]);
+    show(state, !again);
     return;
   }
   // An answer said beside the form: shown again when "Try again" sent it
@@ -552,6 +554,11 @@ async function send(button) {
     }
     setList(items);
   };
+  if (!res) {
+    // Offline before the submit: nothing went out.
+    say([msg.msgError]);
+    return;
+  }
   switch (res.status) {
     case 200:
     case 204: {
@@ -600,19 +607,6 @@ async function send(button) {
       return;
     case 503: {
       const code = res.data?.error?.code;
-      if (code === 'directory_unconfirmed' || (unsure && code === 'directory_unavailable')) {
-        // The directory did not answer the write (now, or before: the
-        // outage's "nothing was changed" would not be true).
-        unconfirmed(again);
-        return;
-      }
-      if (code === 'directory_unavailable') {
-        // The outage's own state, what was typed kept for "Try again":
-        // beside the form, the field's description said the password
-        // "meets the requirements", as if it could be set.
-        directoryDown(res.data);
-        return;
-      }
       // The service's own outage (its database, "unavailable") is not
       // told as the directory's.
       const byCode = {
