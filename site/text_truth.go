@@ -45,6 +45,17 @@ func (t Text) ActDoneDirectory() string {
 		"Your account is activated. You can now log in with your username and the new password.")
 }
 
+// ActSetBefore is said on the done page of an activation link opened again
+// in the browser where it set the password ({date}, the day, and {time},
+// the time of day, it did): the link is used, by this browser. Nothing
+// says so in another one, which the server cannot tell from whoever used
+// the link.
+func (t Text) ActSetBefore() string {
+	return t.pick("Lenken er allerede brukt: passordet ble satt med den i denne nettleseren {date} kl. {time}.",
+		"Lenkja er allereie brukt: passordet vart sett med henne i denne nettlesaren {date} kl. {time}.",
+		"The link has already been used: the password was set with it in this browser on {date} at {time}.")
+}
+
 // ActDoneNoDirectory is the done page when the institution has connected
 // no directory: the password is kept by Styrke only.
 func (t Text) ActDoneNoDirectory() string {

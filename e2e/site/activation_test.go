@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
@@ -273,6 +274,11 @@ func TestActivationEndToEnd(t *testing.T) {
 	})
 
 	t.Run("the link is used up", func(t *testing.T) {
+		// As another browser opens it: this one keeps that the link set
+		// the password here, and shows the done page
+		// (TestUsedLinkAgainOnPhone).
+		_, err := chromedp.Call(tb, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: b.base, StorageTypes: "local_storage"})
+		require.NoError(t, err)
 		run(t, tb, chromedp.Navigate(env.server.URL+"/"), chromedp.Navigate(link))
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-used]').hidden || !document.querySelector('[data-testid=state-expired]').hidden`)
 		assert.Equal(t, []string{"used"}, visibleState(t, tb))

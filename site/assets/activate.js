@@ -197,10 +197,68 @@ resend.addEventListener('click', async () => {
   }
 });
 
+// SET_HERE keeps in this browser (localStorage, for SET_DAYS) the links
+// that set a password here: for each, a hash of its token (spent: it sets
+// nothing again), never the token, with the done page's fields and when
+// (setAt). Opened again (a new tab, the mail's link the next day), such a
+// link shows the done page and when it set the password here, where it
+// said "the link is used; if that was not you, ask for a new one". In any
+// other browser it is used, as before: the server cannot tell whoever
+// used the link from whoever opens it, and must not tell them the
+// password is set.
+const SET_HERE = 'styrke-activated';
+const SET_DAYS = 30;
+
+async function linkHash(t) {
+  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${SET_HERE}:${t}`));
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// setHere returns the links kept, those older than SET_DAYS left out.
+function setHere() {
+  const since = Date.now() - SET_DAYS * 864e5;
+  try {
+    const all = JSON.parse(localStorage.getItem(SET_HERE) ?? '{}');
+    return Object.fromEntries(Object.entries(all ?? {}).filter(([, v]) => Date.parse(v?.setAt) > since));
+  } catch {
+    return {};
+  }
+}
+
+// keepSetHere keeps that link t set the password in this browser now, with
+// the done answer data's fields.
+async function keepSetHere(t, data) {
+  try {
+    const all = setHere();
+    const { directory, accountDisabled, breachChecked, loginURL } = data ?? {};
+    all[await linkHash(t)] = { directory, accountDisabled, breachChecked, loginURL, setAt: new Date().toISOString() };
+    localStorage.setItem(SET_HERE, JSON.stringify(all));
+  } catch {
+    // No storage, or no crypto.subtle (not a secure context): a link
+    // opened again says it is used, as before.
+  }
+}
+
+// keptSetHere returns what keepSetHere kept of link t, or null.
+async function keptSetHere(t) {
+  try {
+    return setHere()[await linkHash(t)] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 // showDone tells the person what happened, and only that: whether the
 // password reached the institution's directory (so that they can log in
-// with it), whether the breach check ran, and where to log in.
+// with it), whether the breach check ran, and where to log in; for a link
+// opened again where it set the password (data.setAt), when it did.
 function showDone(data) {
+  const before = root.querySelector('[data-set-before]');
+  const at = new Date(Date.parse(data?.setAt));
+  before.hidden = Number.isNaN(at.getTime());
+  before.textContent = before.hidden ? '' : before.dataset.text
+    .replace('{date}', at.toLocaleDateString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO', { day: 'numeric', month: 'long' }).replace(' ', '\u00a0'))
+    .replace('{time}', styrkeForm.clock(at));
   const directory = data?.directory === true;
   const done = !directory ? 'none' : data?.accountDisabled === true ? 'disabled' : 'directory';
   for (const el of root.querySelectorAll('[data-done]')) el.hidden = el.dataset.done !== done;
@@ -328,6 +386,13 @@ async function lookup() {
     showError();
     return;
   }
+  // A link used up where it set the password: the done page again.
+  const here = res.status === 410 && goneState(res.data) === 'used' ? await keptSetHere(t) : null;
+  if (here) {
+    styrkeForm.keepDone('activation', here);
+    showDone(here);
+    return;
+  }
   if (linkGone(res)) return;
   switch (res.status) {
     case 200:
@@ -423,6 +488,7 @@ async function send(button) {
       notAllowed.hidden = true;
       // The token is spent: it leaves the address bar and the history,
       // and the address says the page is done, for a reload.
+      await keepSetHere(body.token, res.data);
       styrkeForm.keepDone('activation', res.data);
       showDone(res.data);
       return;

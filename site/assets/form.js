@@ -153,9 +153,11 @@ function loginLink(box, data) {
 
 // DONE is the address of a page's done state. The done pages' fields
 // (showDone's) are kept for this tab; the username, the token and the
-// password are not, nor anything else the server answered.
+// password are not, nor anything else the server answered. setAt is the
+// activation page's own: when a link opened again set the password in
+// this browser.
 const DONE = '#/done';
-const DONE_FIELDS = ['directory', 'accountDisabled', 'breachChecked', 'loginURL'];
+const DONE_FIELDS = ['directory', 'accountDisabled', 'breachChecked', 'loginURL', 'setAt'];
 
 // clock is a time of day as the page's language writes it ("13:05").
 function clock(at) {
