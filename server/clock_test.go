@@ -15,7 +15,7 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // gauges gathers m's gauges by name.
@@ -89,7 +89,7 @@ func TestClockOffset(t *testing.T) {
 // TestClockOffsetSQLite: a store on this machine has no clock of its own
 // to compare: no metric, and WatchClock returns at once.
 func TestClockOffsetSQLite(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	defer st.Close()
 	_, ok := gauges(t, server.NewMetrics(st, nil))["styrke_clock_offset_seconds"]

@@ -33,7 +33,7 @@ import (
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/notify/twiliotest"
 	"github.com/styrke-iam/styrke/server/store"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 const (
@@ -59,7 +59,7 @@ type deskEnv struct {
 func newDeskEnv(t *testing.T, mod func(*server.Deps)) *deskEnv {
 	t.Helper()
 	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncbuf.Buffer{}}
-	st, err := sqlite.Open(context.Background(), e.dbPath)
+	st, err := sqlitetest.Open(t, e.dbPath)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	e.st = st

@@ -16,7 +16,7 @@ import (
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // TestRemindRefuses: a window under a day or over a year is refused by
@@ -25,7 +25,7 @@ import (
 // run against Samba and slapd: cmd/styrke's testDirectoryRemind and
 // server/dirflow's TestExpiring.)
 func TestRemindRefuses(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "s.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	d := server.NewDesk(st, "https://styrke.example", server.DeskDeps{}, nil, nil)
@@ -102,7 +102,7 @@ func TestReminderUnconfirmedNotSentAgain(t *testing.T) {
 	require.NoError(t, err)
 	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
 	require.NoError(t, err)
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	d := server.NewDesk(st, baseURL, server.DeskDeps{Directories: &directory.Set{Default: dir}, Mailer: mailer, Templates: tp}, nil, nil)

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/styrke-iam/styrke/server"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // fuzzSite is a built site in miniature beside a file that must never be
@@ -71,7 +71,7 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
 // FuzzHandler sends arbitrary requests (method, path, one header, body)
 // through the whole handler, site included.
 func FuzzHandler(f *testing.F) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(f, filepath.Join(f.TempDir(), "styrke.db"))
 	if err != nil {
 		f.Fatal(err)
 	}

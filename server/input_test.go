@@ -14,7 +14,7 @@ import (
 
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // apiError is the error body of every API answer.
@@ -154,7 +154,7 @@ func TestDecodeStrict(t *testing.T) {
 // TestCreateActivationRefuses: the function behind the admin API and the CLI
 // refuses the same input as the API.
 func TestCreateActivationRefuses(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	tests := []struct {

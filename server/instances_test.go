@@ -22,14 +22,14 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // twoInstances starts two handlers on one store, as two instances behind a
 // load balancer on one database, neither with a throttle key of its own.
 func twoInstances(t *testing.T, mod func(*server.Deps)) (store.Store, [2]*httptest.Server) {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	var out [2]*httptest.Server
@@ -251,7 +251,7 @@ func (keptLeases) UnlockAccount(context.Context, string, []byte) error { return 
 // blocks other imports for at most two minutes, and says so. It blocked
 // them for 15, with no way around it.
 func TestKilledImportHoldsBriefly(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	clock := time.Now()
@@ -302,7 +302,7 @@ func (s *takenLease) IssueActivations(ctx context.Context, batch []store.Issue) 
 // logged it, and the batch issued its links beside the other import's.
 func TestImportStopsWhenLeaseTaken(t *testing.T) {
 	defer server.SetImportRenew(10 * time.Millisecond)()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	s := &takenLease{Store: st, waiting: make(chan struct{})}

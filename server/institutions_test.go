@@ -19,7 +19,7 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 var (
@@ -67,7 +67,7 @@ func twoDirectories(t *testing.T) (servers [2]*dirtest.Server, dirs [2]directory
 // sqliteStore is a SQLite store in the test's folder.
 func sqliteStore(t *testing.T) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st

@@ -22,7 +22,7 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // TestChangeCannotLockTheDirectory: wrong current passwords sent to the
@@ -38,7 +38,7 @@ func TestChangeCannotLockTheDirectory(t *testing.T) {
 	dn, err := ol.CreateUser(username, current)
 	require.NoError(t, err)
 
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	var offset atomic.Int64
@@ -144,7 +144,7 @@ func lockoutDirectory(t *testing.T) (*dirtest.Server, directory.Directory) {
 // failures from the lockout.
 func TestConcurrentBindsAcrossInstancesCannotLockTheDirectory(t *testing.T) {
 	ol, _ := lockoutDirectory(t)
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	const instances = 6

@@ -32,7 +32,7 @@ import (
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // The test provider (oidc-provider configured like ID-porten), one for the
@@ -105,7 +105,7 @@ func (e *resetEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
 func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	t.Helper()
 	provider(t)
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	fake := breachtest.New(t)

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -22,7 +21,7 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 const (
@@ -39,7 +38,7 @@ type env struct {
 
 func newEnv(t *testing.T, mod func(*server.Deps)) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "styrke.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	fake := breachtest.New(t)
