@@ -25,6 +25,7 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 const (
@@ -554,7 +555,9 @@ func TestReadingCommandsNeedTheDatabase(t *testing.T) {
 // TestAuditFlags: what a mistyped audit search asks is said, not answered
 // with nothing and exit 0; a date alone is a day.
 func TestAuditFlags(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "styrke.db")
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	sqlitetest.Create(t, path)
+	dsn := "sqlite:" + path
 	st, err := backend.Open(context.Background(), dsn)
 	require.NoError(t, err)
 	st.Close()
@@ -696,6 +699,7 @@ func TestSecretsNotInHelp(t *testing.T) {
 // empty one are refused, naming the variable and never the value.
 func TestSecretFromFile(t *testing.T) {
 	dir := t.TempDir()
+	sqlitetest.Create(t, filepath.Join(dir, "styrke.db"))
 	dsn := "sqlite:" + filepath.Join(dir, "styrke.db")
 	st, err := backend.Open(context.Background(), dsn)
 	require.NoError(t, err)
@@ -744,7 +748,7 @@ func TestPrune(t *testing.T) {
 		{"forever", 0, 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+			st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 			require.NoError(t, err)
 			defer st.Close()
 			for i, created := range []time.Time{now.Add(-200 * 24 * time.Hour), now.Add(-30 * 24 * time.Hour), now} {
@@ -777,6 +781,7 @@ func TestPrune(t *testing.T) {
 func TestServeWarnsOfOpenFiles(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "styrke.db")
+	sqlitetest.Create(t, path)
 	st, err := backend.Open(context.Background(), "sqlite:"+path)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
@@ -897,7 +902,9 @@ func stateOf(t *testing.T, cli func(...string) (string, string, error), username
 // pages with --after needs. The desk asking "what happened just now" with
 // --limit got the log's oldest events.
 func TestAuditLast(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "styrke.db")
+	path := filepath.Join(t.TempDir(), "styrke.db")
+	sqlitetest.Create(t, path)
+	dsn := "sqlite:" + path
 	st, err := backend.Open(context.Background(), dsn)
 	require.NoError(t, err)
 	for i := range 2500 {

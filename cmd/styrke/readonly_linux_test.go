@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // TestStoreOnReadOnlyMount: a SQLite store on a file system mounted
@@ -29,6 +30,7 @@ func TestStoreOnReadOnlyMount(t *testing.T) {
 	unshare, err := exec.LookPath("unshare")
 	require.NoError(t, err, "util-linux's unshare makes the read-only mount")
 	src := filepath.Join(t.TempDir(), "styrke.db")
+	sqlitetest.Create(t, src)
 	st, err := backend.Open(context.Background(), "sqlite:"+src)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())

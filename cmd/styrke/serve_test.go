@@ -23,9 +23,9 @@ import (
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
-	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/postgres"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 var (
@@ -284,9 +284,7 @@ func activationOpensOnServe(t *testing.T) bool {
 func dataWithStore(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
-	require.NoError(t, err)
-	require.NoError(t, st.Close())
+	sqlitetest.Create(t, filepath.Join(dir, "styrke.db"))
 	return dir
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // TestStoreCopy: an installation that began on SQLite grows to PostgreSQL
@@ -235,6 +236,7 @@ func TestStoreCopy(t *testing.T) {
 func TestStoreCopyKilled(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "big.db")
+	sqlitetest.Create(t, src)
 	st, err := backend.Open(t.Context(), "sqlite:"+src)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())

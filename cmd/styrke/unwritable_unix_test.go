@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server/store/backend"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // TestServeRefusesUnwritableStore: serve refuses to start on a SQLite store
@@ -44,6 +45,7 @@ func TestServeRefusesUnwritableStore(t *testing.T) {
 			dir := filepath.Join(sharedTempDir(t), "data")
 			require.NoError(t, os.Mkdir(dir, 0o700))
 			path := filepath.Join(dir, "styrke.db")
+			sqlitetest.Create(t, path)
 			st, err := backend.Open(context.Background(), "sqlite:"+path)
 			require.NoError(t, err)
 			require.NoError(t, st.Close())

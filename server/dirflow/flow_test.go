@@ -39,6 +39,7 @@ import (
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 var ad, ol *dirtest.Server
@@ -166,7 +167,7 @@ func dirConfig(s *dirtest.Server) directory.Config {
 func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "styrke.db")
-	st, err := sqlite.Open(context.Background(), db)
+	st, err := sqlitetest.Open(t, db)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	d, err := directory.Open(dirConfig(s))

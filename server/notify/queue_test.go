@@ -16,7 +16,7 @@ import (
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store"
-	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 	"github.com/styrke-iam/styrke/server/store/storetest"
 )
 
@@ -43,7 +43,7 @@ func TestQueueOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+			st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "q.db"))
 			require.NoError(t, err)
 			defer st.Close()
 			now := storetest.T0
@@ -106,7 +106,7 @@ func TestBackoff(t *testing.T) {
 // answers late): the queue sends it once. Every attempt was temporary and
 // delivered the notice again, up to 48 times.
 func TestQueueSlowMailServerSendsOnce(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "q.db"))
 	require.NoError(t, err)
 	defer st.Close()
 	s := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
@@ -131,7 +131,7 @@ func TestQueueSlowMailServerSendsOnce(t *testing.T) {
 // poll (720 lines an hour at the default poll), and says when it works
 // again.
 func TestQueueStoreDownLogsOnce(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "q.db"))
 	require.NoError(t, err)
 	var logs syncbuf.Buffer
 	q := &notify.Queue{Store: st, Poll: 5 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
@@ -150,7 +150,7 @@ func TestQueueStoreDownLogsOnce(t *testing.T) {
 // sent it again (the clock here moves 61 s a send; the other worker runs
 // after every send of the first).
 func TestQueueLeaseCoversEachSend(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "q.db"))
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "q.db"))
 	require.NoError(t, err)
 	defer st.Close()
 	now := storetest.T0

@@ -17,12 +17,16 @@ import (
 
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 	"github.com/styrke-iam/styrke/server/store/storetest"
 )
 
+// open is the shared suites' store: a copy of a file migrated once
+// (sqlitetest), as the suites test the store's methods; the tests of
+// Open and of the migrations in this package open new files.
 func open(t *testing.T) store.Store {
 	t.Helper()
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "styrke.db"))
+	s, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
