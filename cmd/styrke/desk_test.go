@@ -907,7 +907,10 @@ func TestAuditLast(t *testing.T) {
 	dsn := "sqlite:" + path
 	st, err := backend.Open(context.Background(), dsn)
 	require.NoError(t, err)
-	for i := range 2500 {
+	// One more than the command's page of 1000: the newest three span
+	// the last two pages, and the first page alone ends at u0999.
+	const n = 1001
+	for i := range n {
 		_, err := st.AppendAudit(context.Background(), store.AuditEvent{Time: time.Now(), Event: store.EventCreated, Actor: "cli:test",
 			Username: fmt.Sprintf("u%04d", i), Institution: "default"})
 		require.NoError(t, err)
@@ -924,7 +927,7 @@ func TestAuditLast(t *testing.T) {
 	}
 	out, stderr, err := runCLI(t, "", "audit", "--db", dsn, "--last", "3")
 	require.NoError(t, err, stderr)
-	assert.Equal(t, []string{"u2497", "u2498", "u2499"}, users(out))
+	assert.Equal(t, []string{"u0998", "u0999", "u1000"}, users(out))
 	out, stderr, err = runCLI(t, "", "audit", "--db", dsn, "--limit", "2")
 	require.NoError(t, err, stderr)
 	assert.Equal(t, []string{"u0000", "u0001"}, users(out))
