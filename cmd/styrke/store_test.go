@@ -242,7 +242,7 @@ func TestStoreCopyKilled(t *testing.T) {
 	require.NoError(t, st.Close())
 	db, err := sql.Open("sqlite", src)
 	require.NoError(t, err)
-	_, err = db.ExecContext(t.Context(), `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
+	_, err = db.ExecContext(t.Context(), `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 40000)
 		INSERT INTO audit_events (time, event, actor, detail) SELECT x, 'created', 'system', printf('%0300d', x) FROM c`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
