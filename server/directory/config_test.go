@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
@@ -75,6 +76,27 @@ func TestOpen(t *testing.T) {
 		d, err := Open(Config{URL: u})
 		require.NoError(t, err)
 		assert.True(t, IsNone(d))
+	}
+}
+
+// TestOpenTimeout: each call is bounded by DefaultTimeout (10 s) unless
+// the configuration gives a bound of its own, which the tests that hang a
+// directory on purpose do (server/dirflow's TestChangeDirectoryHangs).
+func TestOpenTimeout(t *testing.T) {
+	assert.Equal(t, 10*time.Second, DefaultTimeout)
+	for _, tt := range []struct {
+		name        string
+		given, want time.Duration
+	}{
+		{"none given", 0, DefaultTimeout},
+		{"negative", -time.Second, DefaultTimeout},
+		{"given", 3 * time.Second, 3 * time.Second},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Open(Config{URL: "ldaps://ldap.example.org", BindDN: "cn=svc,dc=example,dc=org", Password: "s", Base: "dc=example,dc=org", Timeout: tt.given})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, d.(*LDAP).timeout, "Timeout %v", tt.given)
+		})
 	}
 }
 

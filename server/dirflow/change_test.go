@@ -647,7 +647,9 @@ func TestChangeDirectoryHangs(t *testing.T) {
 		// before it (ErrAfterBind), the try stands counted, as the
 		// directory may have counted it (README); with one, the retry was
 		// 429 once in a busy host's runs.
-		e := newEnv(t, s, func(d *server.Deps) { d.ChangeUserLimit = 2 })
+		// Each directory call bounded by 3 s, not the 10 s default
+		// (directory's TestOpenTimeout): the hang is waited out sooner.
+		e := newEnvTimeout(t, s, 3*time.Second, func(d *server.Deps) { d.ChangeUserLimit = 2 })
 		user := newUsername()
 		dn, err := s.CreateUser(user, initial)
 		require.NoError(t, err)

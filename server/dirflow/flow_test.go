@@ -166,11 +166,20 @@ func dirConfig(s *dirtest.Server) directory.Config {
 
 func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
 	t.Helper()
+	return newEnvTimeout(t, s, 0, mod)
+}
+
+// newEnvTimeout is newEnv with each directory call bounded by timeout
+// (0: directory.DefaultTimeout), for a test that waits one out.
+func newEnvTimeout(t *testing.T, s *dirtest.Server, timeout time.Duration, mod func(*server.Deps)) *env {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "styrke.db")
 	st, err := sqlitetest.Open(t, db)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	d, err := directory.Open(dirConfig(s))
+	cfg := dirConfig(s)
+	cfg.Timeout = timeout
+	d, err := directory.Open(cfg)
 	require.NoError(t, err)
 	e := &env{t: t, s: s, st: st, db: db, dir: &counting{Directory: d}, logs: &syncbuf.Buffer{}}
 	// A breach service that answers (the local fake of the range API): the
