@@ -581,7 +581,12 @@ func child() int {
 
 func TestCrashBetweenWriteAndCommit(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, nil)
+		// This server's clock, moved past the child's lease below
+		// instead of waiting it out.
+		var ahead atomic.Int64
+		e := newEnv(t, s, func(d *server.Deps) {
+			d.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+		})
 		dn, token := e.activation(newUsername())
 		pw := password(t)
 
@@ -628,6 +633,7 @@ func TestCrashBetweenWriteAndCommit(t *testing.T) {
 			// the recovery below is what must hold then.
 			t.Logf("the lease ran out before the retry (%v after the post)", time.Since(posted))
 		}
+		ahead.Store(int64(childLease)) // the lease has run out for this server
 		deadline := time.Now().Add(childLease + 10*time.Second)
 		for a.Status == http.StatusConflict && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
