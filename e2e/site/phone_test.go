@@ -133,12 +133,12 @@ func TestActivationLargeText(t *testing.T) {
 	link := b.activation(t, "kno043", "Kari Nordmann", "uit")
 	screens := screensDir(t)
 	for _, lang := range []string{"nb", "nn", "en"} {
-		for _, width := range []int64{320, 375} {
-			t.Run(lang+"-"+strconv.FormatInt(width, 10), func(t *testing.T) {
-				tb := activationTab(t)
-				largeText(t, tb, width)
-				run(t, tb, chromedp.Navigate(inLang(link, lang)))
-				chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+		t.Run(lang, func(t *testing.T) {
+			tb := activationTab(t)
+			largeText(t, tb, 320)
+			run(t, tb, chromedp.Navigate(inLang(link, lang)))
+			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
+			atWidths(t, tb, []int64{320, 375}, func(t *testing.T, width int64) {
 				g := chrome.Eval[stateGeometry](t, tb, measureState)
 				assert.False(t, g.ScrollsX, "the page scrolls sideways at %d px", width)
 				assert.Empty(t, g.Outside, "parts wider than the screen")
@@ -153,7 +153,23 @@ func TestActivationLargeText(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(filepath.Join(screens, "large-text-"+lang+"-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
 			})
-		}
+		})
+	}
+}
+
+// atWidths runs check on tb's page at each of widths, as a subtest named
+// by the width, the viewport resized to it (900 px high) and scrolled to
+// the top: one page in its state serves several widths. The pages' layout
+// is CSS alone (no script of the site or the meter reads the width), so a
+// page resized is laid out as one loaded at that width.
+func atWidths(t *testing.T, tb *chrome.Tab, widths []int64, check func(t *testing.T, width int64)) {
+	t.Helper()
+	for _, width := range widths {
+		t.Run(strconv.FormatInt(width, 10), func(t *testing.T) {
+			run(t, tb, chromedp.EmulateViewport(width, 900))
+			chrome.Poll[bool](t, tb, `(scrollTo(0, 0), innerWidth === `+itoa(width)+`)`)
+			check(t, width)
+		})
 	}
 }
 
@@ -364,14 +380,14 @@ func TestPagesLargeText(t *testing.T) {
 			langs = langs[:1] // one 404 page speaks all three languages
 		}
 		for _, lang := range langs {
-			for _, width := range []int64{320, 375} {
-				t.Run(pc.name+"/"+lang+"-"+strconv.FormatInt(width, 10), func(t *testing.T) {
-					tb := resetTab(t)
-					tb.Allow(func(msg string) bool {
-						return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
-					})
-					largeText(t, tb, width)
-					pc.open(t, tb, lang)
+			t.Run(pc.name+"/"+lang, func(t *testing.T) {
+				tb := resetTab(t)
+				tb.Allow(func(msg string) bool {
+					return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")
+				})
+				largeText(t, tb, 320)
+				pc.open(t, tb, lang)
+				atWidths(t, tb, []int64{320, 375}, func(t *testing.T, width int64) {
 					chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
 					g := chrome.Eval[pageGeometry](t, tb, measurePage)
 					assert.Greater(t, g.Elements, 10, "elements measured")
@@ -384,7 +400,7 @@ func TestPagesLargeText(t *testing.T) {
 					require.NoError(t, err)
 					require.NoError(t, os.WriteFile(filepath.Join(screens, "large-"+lang+"-"+pc.name+"-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
 				})
-			}
+			})
 		}
 	}
 }
