@@ -214,6 +214,11 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		want string
 		// shows is a data-testid that must be visible in the state.
 		shows string
+		// alone is set for a state made by putting a server down that
+		// others use (the breach fake, slapd): it runs by itself, before
+		// the others, which run in parallel (tabs of the one browser,
+		// -parallel at a time; each waits for its page most of its time).
+		alone bool
 	}
 	user := func(lang, name string) string { return lang + "-" + name }
 	form := func(t *testing.T, b *backend, lang, username, institution string) *chrome.Tab {
@@ -402,7 +407,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=not-allowed]').hidden`)
 			return tb
 		}},
-		{name: "form-breach-down", want: "form", shows: "errors", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "form-breach-down", want: "form", shows: "errors", alone: true, open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "breachdown"), "utfjord")
 			b.breachDown.Store(true)
 			defer b.breachDown.Store(false)
@@ -433,7 +438,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			// OpenLDAP's history refuses the password the account has.
 			return submitted(t, form(t, withDir, lang, user(lang, "dirrefused"), "default"), pw)
 		}},
-		{name: "directory-down", want: "directorydown", shows: "directory-retry", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "directory-down", want: "directorydown", shows: "directory-retry", alone: true, open: func(t *testing.T, lang string) *chrome.Tab {
 			_, err := ol.CreateUser(user(lang, "dirdown"), "Initial!Passw0rd-2026")
 			require.NoError(t, err)
 			tb := form(t, withDir, lang, user(lang, "dirdown"), "default")
@@ -462,7 +467,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-done]').hidden`)
 			return tb
 		}},
-		{name: "done-unchecked", want: "done", shows: "breach-unchecked", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "done-unchecked", want: "done", shows: "breach-unchecked", alone: true, open: func(t *testing.T, lang string) *chrome.Tab {
 			tb := form(t, b, lang, user(lang, "unchecked"), "default")
 			b.breachDown.Store(true)
 			defer b.breachDown.Store(false)
@@ -479,6 +484,9 @@ func TestActivationStatesOnPhone(t *testing.T) {
 	for _, lang := range site.Languages {
 		for _, st := range states {
 			t.Run(lang+"/"+st.name, func(t *testing.T) {
+				if !st.alone {
+					t.Parallel()
+				}
 				tb := st.open(t, lang)
 				chrome.Poll[bool](t, tb, `document.fonts.status === 'loaded'`)
 				g := chrome.Eval[stateGeometry](t, tb, measureState)
