@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -253,8 +254,8 @@ func TestPagesLargeText(t *testing.T) {
 	rb := startResetBackend(t, false)
 	screens := screensDir(t)
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-	seq := 0
-	user := func(name string) string { seq++; return name + strconv.Itoa(seq) }
+	var seq atomic.Int64 // the pages are shown in parallel
+	user := func(name string) string { return name + strconv.FormatInt(seq.Add(1), 10) }
 	shown := func(t *testing.T, tb *chrome.Tab, state string) {
 		t.Helper()
 		chrome.Poll[bool](t, tb, `(() => { const e = document.querySelector('[data-testid=state-`+state+`]'); return e && !e.hidden; })()`)
@@ -381,6 +382,9 @@ func TestPagesLargeText(t *testing.T) {
 		}
 		for _, lang := range langs {
 			t.Run(pc.name+"/"+lang, func(t *testing.T) {
+				// In parallel: tabs of the one browser, -parallel at a
+				// time, each waiting for its page most of its time.
+				t.Parallel()
 				tb := resetTab(t)
 				tb.Allow(func(msg string) bool {
 					return strings.HasPrefix(msg, "log network:") && strings.Contains(msg, "/api/activation/")

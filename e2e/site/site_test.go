@@ -51,6 +51,7 @@ func TestPages(t *testing.T) {
 		for _, lang := range site.Languages {
 			path := site.Path(id, lang)
 			t.Run(pageNames[id]+"-"+lang, func(t *testing.T) {
+				t.Parallel() // tabs of the one browser, each waiting for its page most of its time
 				tb := env.browser.Tab(t)
 				if id == site.Reset || id == site.Change || id == site.Activate { // the static server has no API (the change page asks whether the reset is on; the activation page without a link asks for the service desk)
 					tb.Allow(func(msg string) bool {
