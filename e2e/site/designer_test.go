@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -81,7 +82,7 @@ type checked struct {
 
 // styrkeCheck returns policy.Evaluate's verdicts of pws (in English) under
 // each of policies, in order: `styrke check --policy FILE` of the
-// package's styrke binary, the policies at once. Built without the race
+// package's styrke binary, the policies at once, each within two minutes. Built without the race
 // detector it takes seconds for 100,000 passwords where the test's own
 // calls took half a minute.
 func styrkeCheck(t *testing.T, pws []string, policies ...policy.Policy) [][]checked {
@@ -103,7 +104,10 @@ func styrkeCheck(t *testing.T, pws []string, policies ...policy.Policy) [][]chec
 			// Each line's first 120 bytes, which hold "ok" and "score":
 			// the whole Results, 300 MB, took the race-instrumented test
 			// ten seconds to read.
-			cmd := exec.Command("sh", "-c", `"$0" check --policy "$1" --lang en | cut -c 1-120`, bin, file)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "sh", "-c", `"$0" check --policy "$1" --lang en | cut -c 1-120`, bin, file)
+			cmd.WaitDelay = 5 * time.Second // the shell killed, its pipeline's output is not waited for
 			cmd.Stdin = bytes.NewReader(in.Bytes())
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
