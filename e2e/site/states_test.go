@@ -215,9 +215,12 @@ func TestActivationStatesOnPhone(t *testing.T) {
 		// shows is a data-testid that must be visible in the state.
 		shows string
 		// alone is set for a state made by putting a server down that
-		// others use (the breach fake, slapd): it runs by itself, before
-		// the others, which run in parallel (tabs of the one browser,
-		// -parallel at a time; each waits for its page most of its time).
+		// others use (the breach fake, slapd), or by failed attempts,
+		// which wait out the per-link rate limit by asking every 50 ms
+		// (the per-client limit of 127.0.0.1 then refuses the other
+		// tabs' requests): it runs by itself, before the others, which
+		// run in parallel (tabs of the one browser, -parallel at a time;
+		// each waits for its page most of its time).
 		alone bool
 	}
 	user := func(lang, name string) string { return lang + "-" + name }
@@ -284,7 +287,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			b.completeByAPI(t, link, good+" used")
 			return openState(t, link)
 		}},
-		{name: "locked", want: "locked", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "locked", want: "locked", alone: true, open: func(t *testing.T, lang string) *chrome.Tab {
 			link := inLang(b.activation(t, user(lang, "locked"), "Kari Nordmann", "default"), lang)
 			for range server.MaxFailures {
 				b.failByAPI(t, link)
@@ -387,7 +390,7 @@ func TestActivationStatesOnPhone(t *testing.T) {
 			b.breach(pw, 12)
 			return submitted(t, form(t, b, lang, user(lang, "breached"), "default"), pw)
 		}},
-		{name: "form-attempts-left", want: "form", shows: "attempts", open: func(t *testing.T, lang string) *chrome.Tab {
+		{name: "form-attempts-left", want: "form", shows: "attempts", alone: true, open: func(t *testing.T, lang string) *chrome.Tab {
 			link := inLang(b.activation(t, user(lang, "attempts"), "Kari Nordmann", "default"), lang)
 			for range server.MaxFailures - 4 {
 				b.failByAPI(t, link)
