@@ -37,7 +37,7 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		accountBusy(w, nil, 0, time.Time{})
 	case errors.Is(err, ErrIssueBusy):
 		w.Header().Set("Retry-After", "10")
-		writeError(w, errorf(CodeInProgress, "a link for this person is being created right now (the same create sent twice?); look at the list in a moment"))
+		writeError(w, errorf(CodeInProgress, "a link for this person is being created right now (the same create or resend sent twice?); look at the list in a moment"))
 	case errors.Is(err, ErrActivationBusy):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))
@@ -77,9 +77,19 @@ type issuedResponse struct {
 	ActivatedAt *time.Time `json:"activatedAt,omitempty"`
 	// Warnings: the directory has no such account (Issued.Warnings).
 	Warnings []string `json:"warnings,omitempty"`
-	// Repeated: the create repeated one just made and sent, whose id this
-	// is (Issued.Repeated); answered 200, nothing created or sent.
+	// Repeated: the create or resend repeated one just made and sent,
+	// whose id this is (Issued.Repeated); answered 200, nothing created
+	// or sent.
 	Repeated bool `json:"repeated,omitempty"`
+}
+
+// issuedStatus is a create's or resend's status: 201, a link made; 200, a
+// repeat that made none (Issued.Repeated).
+func issuedStatus(is Issued) int {
+	if is.Repeated {
+		return http.StatusOK
+	}
+	return http.StatusCreated
 }
 
 func newIssuedResponse(is Issued) issuedResponse {
@@ -130,11 +140,7 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "create activation", err)
 		return
 	}
-	status := http.StatusCreated
-	if is.Repeated {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, newIssuedResponse(is))
+	writeJSON(w, issuedStatus(is), newIssuedResponse(is))
 }
 
 func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
@@ -225,7 +231,7 @@ func (h *handler) adminResend() http.Handler {
 			h.deskError(w, r, "resend", err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, newIssuedResponse(is))
+		writeJSON(w, issuedStatus(is), newIssuedResponse(is))
 	})
 }
 

@@ -377,9 +377,9 @@ type Issued struct {
 	// found when the person calls), or could not be asked; or, Repeated,
 	// that nothing was sent again.
 	Warnings []string `json:"warnings,omitempty"`
-	// Repeated: the create repeated one made within IssueRepeatWindow
-	// and sent (Desk.Issue): ID and ExpiresAt are that link's, and
-	// nothing was created or sent.
+	// Repeated: the create or resend repeated one made within
+	// IssueRepeatWindow and sent (Desk.Issue, Desk.Resend): ID and
+	// ExpiresAt are that link's, and nothing was created or sent.
 	Repeated bool `json:"repeated,omitempty"`
 }
 
@@ -508,11 +508,14 @@ func ParseID(id string) ([]byte, error) {
 // its answer was lost) creates and sends nothing and answers that link,
 // Issued.Repeated; one being made right now is ErrIssueBusy.
 func (d *Desk) Issue(ctx context.Context, r IssueRequest) (Issued, error) {
-	return d.issue(ctx, r, true)
+	return d.issue(ctx, r, nil)
 }
 
-// issue is Issue; a resend (repeats false) always makes a new link.
-func (d *Desk) issue(ctx context.Context, r IssueRequest, repeats bool) (Issued, error) {
+// issue is Issue, and a resend's new link when old is the link resent:
+// a repeat of it is then a link made after old (the same resend sent
+// twice), never old itself, which the desk resends because the person did
+// not get it.
+func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationRecord) (Issued, error) {
 	if err := r.Validate(); err != nil {
 		return Issued{}, err
 	}
@@ -521,10 +524,10 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, repeats bool) (Issued,
 	}
 	r.Username = d.accountName(ctx, r.Institution, r.Username)
 	d.defaultCode(&r)
-	if repeats && !r.NoDeliver && (r.Email != "" || r.Phone != "") {
-		// The same create sent twice (a double submit, a retry after its
-		// answer timed out) mailed the person twice: one at a time per
-		// person, and a repeat answers the first.
+	if !r.NoDeliver && (r.Email != "" || r.Phone != "") {
+		// The same create or resend sent twice (a double submit, a retry
+		// after its answer timed out) mailed the person twice: one at a
+		// time per person, and a repeat answers the first.
 		unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(r.Institution, r.Username), d.Now(), issueLease)
 		if errors.Is(err, store.ErrBusy) {
 			return Issued{}, ErrIssueBusy
@@ -533,7 +536,7 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, repeats bool) (Issued,
 			return Issued{}, fmt.Errorf("create activation: %w", err)
 		}
 		defer unlock()
-		if is, ok := d.repeatOf(ctx, r); ok {
+		if is, ok := d.repeatOf(ctx, r, old); ok {
 			return is, nil
 		}
 	}
@@ -1203,7 +1206,11 @@ func (d *Desk) revokeAll(ctx context.Context, targets []store.ActivationRecord, 
 // and language), delivers it, and revokes the old one; not when no channel
 // confirmed the new one (every one failed, or its e-mail is unconfirmed)
 // and the old one is open: it may yet arrive (Issued.AlsoOpen names it,
-// and a warning says why).
+// and a warning says why). A resend that repeats one within
+// IssueRepeatWindow (the person has a newer link to the same address, made
+// after this one and sent: the same resend sent twice) sends nothing and
+// answers that link, Issued.Repeated, as Issue does; one being made right
+// now is ErrIssueBusy.
 func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, error) {
 	h, err := ParseID(id)
 	if err != nil {
@@ -1221,9 +1228,9 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		return Issued{}, ErrNotRevocable
 	}
 	is, err := d.issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
-		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote}, false)
-	if err != nil {
-		return Issued{}, err
+		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote}, &old)
+	if err != nil || is.Repeated {
+		return is, err // a repeat: the first resend dealt with the old link
 	}
 	if len(is.Deliveries) > 0 && !is.Delivered() && d.view(old).State == StateOpen {
 		// The new link reached no one (the mail server down), or its
@@ -1365,14 +1372,19 @@ func issueLockKey(institution, username string) string {
 // repeatOf finds the link a create r repeats: the person's newest open
 // link, created within IssueRepeatWindow to the same e-mail address
 // (whatever the case of its letters) and phone number, with a one-time
-// code or without as r, whose delivery went (or may have: unconfirmed).
+// code or without as r, whose delivery went (or may have: unconfirmed);
+// for a resend of old, one created after old (old itself is what the
+// person did not get).
 // Sending r again would reach the person twice. A link no channel
 // delivered is no repeat: the desk was shown it once, and a new create
 // makes a new one to hand over. The store not answering is logged, and
 // no repeat: the create goes on, as before.
-func (d *Desk) repeatOf(ctx context.Context, r IssueRequest) (Issued, bool) {
+func (d *Desk) repeatOf(ctx context.Context, r IssueRequest, old *store.ActivationRecord) (Issued, bool) {
 	now := d.Now()
 	recs, err := d.linksOf(ctx, r.Username, r.Institution, func(rec store.ActivationRecord) bool {
+		if old != nil && (bytes.Equal(rec.TokenHash, old.TokenHash) || rec.CreatedAt.Before(old.CreatedAt)) {
+			return false
+		}
 		return rec.DeliveredAt != nil && now.Sub(rec.CreatedAt) < IssueRepeatWindow &&
 			strings.EqualFold(rec.Email, r.Email) && rec.Phone == r.Phone && (len(rec.CodeHash) > 0) == r.Code &&
 			d.view(rec).State == StateOpen
@@ -1391,8 +1403,12 @@ func (d *Desk) repeatOf(ctx context.Context, r IssueRequest) (Issued, bool) {
 		sent = "sent (the mail server did not confirm it: it may have arrived)"
 	}
 	ago := now.Sub(first.CreatedAt).Round(time.Second)
+	what, again := "the same link for "+r.Username, "it is not sent again"
+	if old != nil {
+		what, again = "a newer link for "+r.Username+" than "+ID(old.TokenHash), "the same resend sends nothing"
+	}
 	return Issued{ID: id, ExpiresAt: first.ExpiresAt, Repeated: true, Warnings: []string{fmt.Sprintf(
-		"the same link for %s was created and %s %s ago (id %s): it is not sent again; "+
+		"%s was created and %s %s ago (id %s): %s; "+
 			"if the person did not get it, resend it (POST /api/admin/activations/resend, styrke activation resend --id %s), which replaces it",
-		r.Username, sent, ago, id, id)}}, true
+		what, sent, ago, id, again, id)}}, true
 }

@@ -2030,6 +2030,20 @@ func TestUnconfirmedDelivery(t *testing.T) {
 	assert.Contains(t, re.Warnings[0], "unconfirmed")
 	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the old link still works: %s", body)
+	// The same resend again: the new one may have arrived, so it is
+	// answered and nothing sent (it sent a third).
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body %s", body)
+	var rep2 struct {
+		ID       string   `json:"id"`
+		Repeated bool     `json:"repeated"`
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(body, &rep2))
+	assert.True(t, rep2.Repeated)
+	assert.Equal(t, re.ID, rep2.ID)
+	require.Len(t, rep2.Warnings, 1)
+	assert.Contains(t, rep2.Warnings[0], "did not confirm it")
 
 	// An import: counted as unconfirmed, not undelivered, no link in its
 	// results; its re-run leaves the person's links alone.
@@ -2196,4 +2210,92 @@ func TestCreateTwiceSendsOnce(t *testing.T) {
 	later := e.issue(t, kari, deskKey)
 	assert.NotEqual(t, first.ID, later.ID)
 	assert.Equal(t, 4, len(e.smtp.Messages(t)), "kari's two, ola's, kari's at work")
+}
+
+// TestResendTwiceSendsOnce: the desk's resend sent again (a double click,
+// a script's retry after its answer timed out) within IssueRepeatWindow of
+// the first, whose new link went, answers that new link (200, "repeated",
+// its id, no link, a warning naming resend) and sends nothing; two at once
+// send one. Each made another link and mailed it, and the person who
+// opened the first resend's mail read that the link had been replaced. A
+// resend of the newest link (the person did not get it either) still
+// sends, as does the same resend after the window; so does one whose first
+// new link reached no one, and one whose first went unconfirmed answers it.
+func TestResendTwiceSendsOnce(t *testing.T) {
+	var offset atomic.Int64
+	e := newDeskEnv(t, func(d *server.Deps) {
+		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	resend := func(id string) (int, map[string]any) {
+		t.Helper()
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": id}, deskKey)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(body, &v), "%s", body)
+		return resp.StatusCode, v
+	}
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}, deskKey)
+	status, re := resend(first.ID)
+	require.Equal(t, http.StatusCreated, status, "%v", re)
+	newToken := tokenOf(t, linkIn(t, e.smtp.Messages(t)[1].Text))
+
+	status, again := resend(first.ID)
+	assert.Equal(t, http.StatusOK, status, "%v", again)
+	assert.Equal(t, true, again["repeated"])
+	assert.Equal(t, re["id"], again["id"], "the first resend's link")
+	reExp, err := time.Parse(time.RFC3339Nano, re["expiresAt"].(string))
+	require.NoError(t, err)
+	againExp, err := time.Parse(time.RFC3339Nano, again["expiresAt"].(string))
+	require.NoError(t, err)
+	assert.WithinDuration(t, reExp, againExp, time.Microsecond, "its expiry, as the store keeps it")
+	assert.NotContains(t, again, "link", "the link went to the person, and is shown to no one")
+	assert.NotContains(t, again, "deliveries", "nothing was sent")
+	require.Len(t, again["warnings"], 1, "%v", again)
+	assert.Contains(t, again["warnings"].([]any)[0], "delivered ")
+	assert.Contains(t, again["warnings"].([]any)[0], "styrke activation resend --id "+re["id"].(string))
+	assert.Equal(t, 2, len(e.smtp.Messages(t)), "the create's and the first resend's")
+	resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+newToken+`"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the first resend's link still works: %s", body)
+	assert.Len(t, e.list(t, "username=kari"), 2)
+
+	// The newest link resent is a new resend: the person did not get it.
+	status, third := resend(re["id"].(string))
+	require.Equal(t, http.StatusCreated, status, "%v", third)
+	assert.NotEqual(t, re["id"], third["id"])
+	assert.Equal(t, 3, len(e.smtp.Messages(t)))
+
+	// Two at once: one new link, one mail.
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": third["id"].(string)}, deskKey)
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	slices.Sort(statuses)
+	assert.Contains(t, [][]int{{http.StatusOK, http.StatusCreated}, {http.StatusCreated, http.StatusConflict}}, statuses)
+	assert.Equal(t, 4, len(e.smtp.Messages(t)))
+	assert.Len(t, e.list(t, "username=kari"), 4)
+
+	// A first resend that reached no one is no repeat: the next sends.
+	ola := e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
+	e.smtp.Down()
+	status, lost := resend(ola.ID)
+	require.Equal(t, http.StatusCreated, status, "%v", lost)
+	require.NotEmpty(t, lost["link"])
+	e.smtp.Up(t)
+	status, anew := resend(ola.ID)
+	require.Equal(t, http.StatusCreated, status, "%v", anew)
+	assert.NotEqual(t, lost["id"], anew["id"])
+
+	// After the window, the same resend sends again.
+	before := len(e.smtp.Messages(t))
+	offset.Store(int64(server.IssueRepeatWindow + time.Second))
+	status, later := resend(first.ID)
+	require.Equal(t, http.StatusCreated, status, "%v", later)
+	assert.NotContains(t, later, "repeated")
+	assert.Equal(t, before+1, len(e.smtp.Messages(t)))
 }

@@ -182,7 +182,8 @@ func inOslo(t *time.Time) *time.Time {
 func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "id %s\nexpires %s\n", is.ID, osloTime(is.ExpiresAt))
 	if is.Repeated {
-		// The same create a moment ago: its link went, nothing was sent.
+		// The same create or resend a moment ago: its link went,
+		// nothing was sent.
 		for _, w := range is.Warnings {
 			fmt.Fprintf(stderr, "note: %s\n", w)
 		}

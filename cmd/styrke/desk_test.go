@@ -471,6 +471,40 @@ func TestActivationCreateTwiceSendsOnce(t *testing.T) {
 	assert.Equal(t, 1, len(smtp.Messages(t)), "mailed once")
 }
 
+// TestActivationResendTwiceSendsOnce: the same resend run twice (the
+// desk's command line repeated, a script's retry) mails the new link once;
+// the second says it went a moment ago, names it and prints no link. It
+// made and mailed a third link.
+func TestActivationResendTwiceSendsOnce(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	idIn := regexp.MustCompile(`(?m)^id ([0-9a-f]{64})$`)
+	_, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org")
+	require.NoError(t, err, stderr)
+	first := idIn.FindStringSubmatch(stderr)
+	require.NotNil(t, first, stderr)
+	_, stderr, err = cli("activation", "resend", "--id", first[1])
+	require.NoError(t, err, stderr)
+	re := idIn.FindStringSubmatch(stderr)
+	require.NotNil(t, re, stderr)
+	stdout, stderr, err := cli("activation", "resend", "--id", first[1])
+	require.NoError(t, err, stderr)
+	assert.True(t, stdout == "", "no link")
+	assert.Contains(t, stderr, "id "+re[1]+"\n")
+	assert.Contains(t, stderr, "note: a newer link for kari than "+first[1]+" was created and delivered ")
+	assert.Contains(t, stderr, "styrke activation resend --id "+re[1])
+	assert.NotContains(t, stderr, "delivered by email")
+	assert.Equal(t, 2, len(smtp.Messages(t)), "the create's and the resend's")
+}
+
 // TestActivationWelcomeUnconfirmedCommand: a mail server that took the
 // welcome and answered its end past --smtp-timeout. The desk read "welcome
 // NOT delivered by email: unconfirmed", an import of welcomes counted the
