@@ -37,7 +37,7 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		accountBusy(w, nil, 0, time.Time{})
 	case errors.Is(err, ErrIssueBusy):
 		w.Header().Set("Retry-After", "10")
-		writeError(w, errorf(CodeInProgress, "a link for this person is being created right now (the same create or resend sent twice?); look at the list in a moment"))
+		writeError(w, errorf(CodeInProgress, "a link or welcome for this person is being sent right now (the same create, resend or welcome sent twice?); look at the list or the audit log in a moment"))
 	case errors.Is(err, ErrActivationBusy):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))
@@ -299,6 +299,9 @@ type welcomeRequest struct {
 	Email       string `json:"email"`
 	Phone       string `json:"phone"`
 	Lang        string `json:"lang"`
+	// Again: send it to a person welcomed before (Desk.Welcome sends
+	// them nothing otherwise).
+	Again bool `json:"again"`
 }
 
 // adminWelcome is POST /api/admin/welcome: send a person the welcome to the
@@ -311,7 +314,7 @@ func (h *handler) adminWelcome() http.Handler {
 			return
 		}
 		out, err := h.desk.Welcome(r.Context(), WelcomeRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
-			Email: req.Email, Phone: req.Phone, Lang: req.Lang, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)})
+			Email: req.Email, Phone: req.Phone, Lang: req.Lang, Again: req.Again, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)})
 		if errors.Is(err, ErrResetOff) {
 			writeError(w, errorf(CodeConflict, "the reset with ID-porten is not configured on this server, so a welcome would send people to a page that cannot help them; issue an activation link instead"))
 			return

@@ -528,9 +528,9 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 		// The same create or resend sent twice (a double submit, a retry
 		// after its answer timed out) mailed the person twice: one at a
 		// time per person, and a repeat answers the first.
-		unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(r.Institution, r.Username), d.Now(), issueLease)
-		if errors.Is(err, store.ErrBusy) {
-			return Issued{}, ErrIssueBusy
+		unlock, err := d.holdPerson(ctx, r.Institution, r.Username)
+		if errors.Is(err, ErrIssueBusy) {
+			return Issued{}, err
 		}
 		if err != nil {
 			return Issued{}, fmt.Errorf("create activation: %w", err)
@@ -1354,19 +1354,32 @@ func ParseDays(s string) (time.Duration, error) {
 // (Desk.Issue, Issued.Repeated) instead of sending a second one.
 const IssueRepeatWindow = 10 * time.Minute
 
-// issueLease is how long a create holds the person (issueLockKey) across
-// instances: its deliveries' time limits (30 s each) and a margin.
+// issueLease is how long a create, resend or welcome holds the person
+// (issueLockKey) across instances: its deliveries' time limits (30 s
+// each) and a margin.
 const issueLease = 2 * time.Minute
 
-// ErrIssueBusy: a link for the same person is being created right now
-// (the same create sent twice at once).
-var ErrIssueBusy = errors.New("server: a link for this person is being created right now")
+// ErrIssueBusy: a link or welcome for the same person is being sent right
+// now (the same create, resend or welcome sent twice at once).
+var ErrIssueBusy = errors.New("server: a link or welcome for this person is being sent right now")
 
-// issueLockKey names a person's creates for the store's lease, apart from
-// the leases of their account's password writes.
+// issueLockKey names a person's creates, resends and welcomes for the
+// store's lease, apart from the leases of their account's password writes.
 func issueLockKey(institution, username string) string {
 	sum := sha256.Sum256([]byte(institution + "\x00" + strings.ToLower(username)))
 	return "issue:" + hex.EncodeToString(sum[:])
+}
+
+// holdPerson holds username at institution for a create, resend or
+// welcome that looks for its own repeat and then sends, across instances
+// (issueLockKey, issueLease); ErrIssueBusy while another holds them. The
+// func ends the hold.
+func (d *Desk) holdPerson(ctx context.Context, institution, username string) (func(), error) {
+	unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(institution, username), d.Now(), issueLease)
+	if errors.Is(err, store.ErrBusy) {
+		return nil, ErrIssueBusy
+	}
+	return unlock, err
 }
 
 // repeatOf finds the link a create r repeats: the person's newest open

@@ -795,14 +795,13 @@ func (d *Desk) welcomeBatch(ctx context.Context, rows []importRow, opts ImportOp
 	for i, row := range rows {
 		out[i] = ImportRow{Line: row.line, Username: row.req.Username}
 		if !opts.Reissue {
-			ev, err := d.Store.Audit(ctx, store.AuditFilter{Event: store.EventWelcomed, Username: row.req.Username,
-				Institution: row.req.Institution, Limit: 1})
+			_, before, err := d.lastWelcome(ctx, row.req.Institution, row.req.Username)
 			if err != nil {
 				d.Logger.ErrorContext(ctx, "import: read the audit log", "line", row.line, "err", err)
 				out[i].Status = "failed"
 				continue
 			}
-			if len(ev) > 0 {
+			if before {
 				out[i].Status = "skipped_welcomed"
 				continue
 			}

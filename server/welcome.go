@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
@@ -31,12 +32,22 @@ type WelcomeRequest struct {
 	Email, Phone                string // where to send it; at least one
 	Lang                        string // nb (default), nn or en
 	Actor, RemoteAddr           string // for the audit log
+	// Again sends the welcome to a person welcomed before; without it,
+	// Welcome sends nothing to them (Welcomed.Repeated).
+	Again bool
 }
 
-// Welcomed is a welcome sent.
+// Welcomed is a welcome sent, or one found sent before.
 type Welcomed struct {
 	Link       string     `json:"link"` // the reset page: no secret
-	Deliveries []Delivery `json:"deliveries"`
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+	// Repeated: the person was welcomed before, at WelcomedAt (its e-mail
+	// unconfirmed: WelcomedUnconfirmed), and the request did not say
+	// Again: nothing was sent, and Warnings say so.
+	Repeated            bool       `json:"repeated,omitempty"`
+	WelcomedAt          *time.Time `json:"welcomedAt,omitempty"`
+	WelcomedUnconfirmed bool       `json:"welcomedUnconfirmed,omitempty"`
+	Warnings            []string   `json:"warnings,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the welcome.
@@ -76,7 +87,10 @@ func pageLink(base string, paths map[string]string, lang, institution string) st
 // identity number imported for it, or a number on several accounts. A
 // delivery that fails is reported in Welcomed.Deliveries and the audit log;
 // one unconfirmed (Delivery.Unconfirmed) too, and the person counts as
-// welcomed (Welcomed.Sent): it may have arrived.
+// welcomed (Welcomed.Sent): it may have arrived. A person welcomed before
+// (the audit log's welcomed event) is sent nothing unless r.Again: the
+// answer is Welcomed.Repeated, when, and how to send another. A welcome of
+// the person being sent right now is ErrIssueBusy.
 func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) {
 	ir := IssueRequest{Username: r.Username, Name: r.Name, Institution: r.Institution, Email: r.Email, Phone: r.Phone, Lang: r.Lang}
 	if err := ir.Validate(); err != nil {
@@ -91,8 +105,57 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 	if err := d.welcomeCheck(ctx, &ir); err != nil {
 		return Welcomed{}, err
 	}
+	// The same welcome sent twice (a double submit, a retry after its
+	// answer timed out, the desk not knowing it went) welcomed the person
+	// twice: one at a time per person, and a repeat sends nothing.
+	unlock, err := d.holdPerson(ctx, ir.Institution, ir.Username)
+	if errors.Is(err, ErrIssueBusy) {
+		return Welcomed{}, err
+	}
+	if err != nil {
+		return Welcomed{}, fmt.Errorf("welcome: %w", err)
+	}
+	defer unlock()
+	if !r.Again {
+		ev, ok, err := d.lastWelcome(ctx, ir.Institution, ir.Username)
+		if err != nil {
+			return Welcomed{}, fmt.Errorf("welcome: read the audit log: %w", err)
+		}
+		if ok {
+			return d.welcomedBefore(ir, ev), nil
+		}
+	}
 	return d.welcomeSend(ctx, ir, r.Actor, r.RemoteAddr), nil
 }
+
+// lastWelcome is the audit log's last welcomed event of username at
+// institution; ok false when they were never welcomed. Welcome and a
+// welcome import send such a person nothing unless asked to.
+func (d *Desk) lastWelcome(ctx context.Context, institution, username string) (ev store.AuditEvent, ok bool, err error) {
+	evs, err := d.Store.Audit(ctx, store.AuditFilter{Event: store.EventWelcomed, Username: username, Institution: institution})
+	if err != nil || len(evs) == 0 {
+		return store.AuditEvent{}, false, err
+	}
+	return evs[len(evs)-1], true, nil
+}
+
+// welcomedBefore is the answer to a welcome of ir's person, welcomed at ev
+// and not asked again: nothing sent.
+func (d *Desk) welcomedBefore(ir IssueRequest, ev store.AuditEvent) Welcomed {
+	at := ev.Time.UTC()
+	unconfirmed := ev.Detail == welcomeUnconfirmed
+	how := ""
+	if unconfirmed {
+		how = " (by an e-mail the mail server did not confirm: it may have arrived)"
+	}
+	return Welcomed{Link: WelcomeLink(d.BaseURL, ir.Lang, ir.Institution), Repeated: true, WelcomedAt: &at, WelcomedUnconfirmed: unconfirmed,
+		Warnings: []string{fmt.Sprintf("%s was welcomed already at %s%s: nothing was sent; "+
+			"to send another, ask again with \"again\":true (styrke activation welcome --again)", ir.Username, at.Format(time.RFC3339), how)}}
+}
+
+// welcomeUnconfirmed is the detail of a welcomed event whose e-mail the
+// mail server took without confirming it.
+const welcomeUnconfirmed = "email: unconfirmed"
 
 // welcomeCheck refuses a welcome for a valid ir that has nowhere to go or
 // whose account the reset could not find (a *FieldError), and fills in
@@ -158,7 +221,7 @@ func (d *Desk) welcomeSend(ctx context.Context, ir IssueRequest, actor, remote s
 		e := ev
 		e.Event = store.EventWelcomed
 		if out.Unconfirmed() {
-			e.Detail = "email: unconfirmed"
+			e.Detail = welcomeUnconfirmed
 		}
 		d.Audit(ctx, e)
 	}

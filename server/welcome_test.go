@@ -3,6 +3,8 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,9 +118,15 @@ func TestWelcome(t *testing.T) {
 	// A username typed in capitals is the account the identity was imported
 	// for, as the directories match it, and the welcome names it as kept
 	// (until 2026-12-04: "no identity number is imported for this account").
+	// Welcomed already, kari is sent another only when asked again.
 	res, body = welcome(e.srv.URL, map[string]string{"username": "KARI", "institution": "uio", "phone": "41234567", "lang": "en"})
 	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	assert.Contains(t, body, `"warnings":["kari was welcomed already at `)
+	sent := len(sms.Messages())
+	res, b = adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"KARI","institution":"uio","phone":"41234567","lang":"en","again":true}`)
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", b)
 	msgs = sms.Messages()
+	require.Len(t, msgs, sent+1)
 	assert.Contains(t, msgs[len(msgs)-1].Body, " kari ", "%s", msgs[len(msgs)-1].Body)
 
 	// Where the reset is off, a welcome would lead nowhere.
@@ -127,6 +135,70 @@ func TestWelcome(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.StatusCode, "%s", b)
 	assert.Contains(t, string(b), "the reset with ID-porten is not configured on this server")
 	assert.Empty(t, off.sms.Messages())
+}
+
+// TestWelcomeTwiceSendsOnce: a welcome sent again for a person welcomed
+// before (a double submit, a script's retry, the desk not knowing it went)
+// sends nothing and says when the first went and how to send another (200,
+// "repeated", "welcomedAt", a warning), as an import's re-run skips them;
+// "again" sends another, and two at once send one. Each sent the person
+// another welcome.
+func TestWelcomeTwiceSendsOnce(t *testing.T) {
+	e, sms := newWelcomeEnv(t)
+	welcome := func(body string) (int, map[string]any) {
+		t.Helper()
+		res, b := adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", body)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(b, &v), "%s", b)
+		return res.StatusCode, v
+	}
+	welcomed := func(username string) []store.AuditEvent {
+		t.Helper()
+		ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: username, Event: store.EventWelcomed})
+		require.NoError(t, err)
+		return ev
+	}
+	status, first := welcome(`{"username":"ola","phone":"91234567"}`)
+	require.Equal(t, http.StatusOK, status, "%v", first)
+	require.Len(t, sms.Messages(), 1)
+	at := welcomed("ola")[0].Time
+
+	status, again := welcome(`{"username":"OLA","phone":"91234567"}`)
+	assert.Equal(t, http.StatusOK, status, "%v", again)
+	assert.Equal(t, true, again["repeated"], "%v", again)
+	assert.Equal(t, "https://passord.example/glemt/", again["link"])
+	assert.Equal(t, at.UTC().Format(time.RFC3339Nano), again["welcomedAt"])
+	assert.NotContains(t, again, "deliveries", "nothing was sent")
+	require.Len(t, again["warnings"], 1, "%v", again)
+	assert.Contains(t, again["warnings"].([]any)[0], "ola was welcomed already at "+at.UTC().Format(time.RFC3339))
+	assert.Contains(t, again["warnings"].([]any)[0], `"again":true`)
+	assert.Len(t, sms.Messages(), 1, "sent once")
+	assert.Len(t, welcomed("ola"), 1)
+
+	// Asked to, it sends another.
+	status, more := welcome(`{"username":"ola","phone":"91234567","again":true}`)
+	require.Equal(t, http.StatusOK, status, "%v", more)
+	assert.NotContains(t, more, "repeated")
+	assert.Equal(t, []any{map[string]any{"channel": "sms", "what": "welcome", "ok": true}}, more["deliveries"])
+	assert.Len(t, sms.Messages(), 2)
+	assert.Len(t, welcomed("ola"), 2)
+
+	// Two at once: one welcome.
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, _ := adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"kari","institution":"uio","phone":"41234567"}`)
+			statuses[i] = res.StatusCode
+		}()
+	}
+	wg.Wait()
+	slices.Sort(statuses)
+	assert.Contains(t, [][]int{{http.StatusOK, http.StatusOK}, {http.StatusOK, http.StatusConflict}}, statuses)
+	assert.Len(t, sms.Messages(), 3)
+	assert.Len(t, welcomed("kari"), 1)
 }
 
 // TestWelcomeImport: a welcome import checks every row before it sends

@@ -27,9 +27,10 @@ commands:
   revoke   --id ID | --username U [--institution ID] | --issued-before TIME [--institution ID] [--dry-run]
   resend   --id ID
   import   --csv FILE [--reissue] [--partial] [--no-deliver] [--code | --welcome] [--institution ID]
-  welcome  --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en]
+  welcome  --username U [--name N] [--institution ID] [--email E] [--phone P] [--lang nb|nn|en] [--again]
            send no link but a welcome to the reset page: sign in with ID-porten, choose a password
-           (needs the account's identity number imported, and --idporten-issuer as for serve)
+           (needs the account's identity number imported, and --idporten-issuer as for serve;
+           a person welcomed before is sent nothing without --again)
 
 Every command takes --db/--data (the store), --base-url (links; default, as
 for styrke serve: STYRKE_BASE_URL, else http:// and STYRKE_ADDR, else
@@ -643,6 +644,7 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 	c.fs.StringVar(&r.Email, "email", "", "e-mail address to send the welcome to")
 	c.fs.StringVar(&r.Phone, "phone", "", "mobile number to send the welcome to by SMS (E.164; 8 digits are +47)")
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the message and the page: nb, nn or en")
+	c.fs.BoolVar(&r.Again, "again", false, "send it to a person welcomed before (without it, nothing is sent to them)")
 	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it: the reset the welcome sends people to")
 	if err := c.parse(args); err != nil {
 		return err
@@ -665,6 +667,16 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 	}
 	if err != nil {
 		return err
+	}
+	if w.Repeated {
+		// Run again (a retry, a second desk worker): nothing was sent.
+		how := ""
+		if w.WelcomedUnconfirmed {
+			how = " (by an e-mail the mail server did not confirm: it may have arrived)"
+		}
+		fmt.Fprintf(stderr, "note: %s was welcomed already at %s%s: nothing was sent; --again sends another\n", r.Username, osloTime(*w.WelcomedAt), how)
+		fmt.Fprintln(stdout, w.Link)
+		return nil
 	}
 	failed := false
 	for _, dl := range w.Deliveries {

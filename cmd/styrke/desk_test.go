@@ -442,6 +442,47 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	assert.Len(t, smtp.Messages(t), 1)
 }
 
+// TestActivationWelcomeTwiceSendsOnce: the same welcome run twice (the
+// command repeated, a script's retry, a second desk worker) sends once;
+// the second says when the first went, in Norwegian time, and that
+// --again sends another, which it does. It sent the person a second.
+func TestActivationWelcomeTwiceSendsOnce(t *testing.T) {
+	data := dataWithStore(t)
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
+	getenv := func(k string) string { return env[k] }
+	cli := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+	welcome := []string{"activation", "welcome", "--username", "ola", "--email", "ola@example.org"}
+	_, stderr, err = cli(welcome...)
+	require.NoError(t, err, stderr)
+	require.Contains(t, stderr, "welcome delivered by email")
+	audit, _, err := cli("audit", "--event", "welcomed")
+	require.NoError(t, err)
+	var ev struct{ Time time.Time }
+	require.NoError(t, json.Unmarshal([]byte(audit), &ev), audit)
+
+	stdout, stderr, err := cli(welcome...)
+	require.NoError(t, err, stderr)
+	assert.Equal(t, "https://styrke.example/glemt/\n", stdout)
+	assert.Equal(t, "note: ola was welcomed already at "+osloTime(ev.Time)+": nothing was sent; --again sends another\n", stderr)
+	assert.Equal(t, 1, len(smtp.Messages(t)), "sent once")
+
+	_, stderr, err = cli(append(welcome, "--again")...)
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, "welcome delivered by email")
+	assert.Equal(t, 2, len(smtp.Messages(t)), "asked again")
+}
+
 // TestActivationCreateTwiceSendsOnce: the same create run twice (the
 // desk's command line repeated, a script's retry) mails the person once;
 // the second says the link went a moment ago and how to send a new one,
