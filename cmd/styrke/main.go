@@ -25,6 +25,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/styrke-iam/styrke/server/store/postgres"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
@@ -104,6 +105,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return errUsage
 }
 
+// exitCode is the process's exit status for run's err, after writing its
+// last line to stderr: 0 for nil; 2 for a command-line mistake (said
+// already) and a directory check that could not check (notChecked); 1 for
+// a failure said already (errReported) and any other. The line is
+// "styrke: " and the error, a PostgreSQL outage said in words
+// (postgres.Describe, as serve's log says it) where pgconn's text said
+// "FATAL: terminating connection due to administrator command (SQLSTATE
+// 57P01)".
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
@@ -113,13 +122,15 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errReported):
 		return 1
 	}
-	var nc notChecked
-	if errors.As(err, &nc) {
-		fmt.Fprintf(stderr, "styrke: %v\n", err)
-		return 2
+	code := 1
+	if nc := (notChecked{}); errors.As(err, &nc) {
+		code = 2
+	}
+	if d, ok := postgres.Describe(err); ok {
+		err = d
 	}
 	fmt.Fprintf(stderr, "styrke: %v\n", err)
-	return 1
+	return code
 }
 
 // cliActor is the audit log's actor for a command run by the user at the

@@ -368,3 +368,65 @@ func TestServeSaysTheDatabaseIsGone(t *testing.T) {
 		t.Log(logs)
 	}
 }
+
+// TestCommandSaysTheDatabaseIsGone: PostgreSQL stops while a command
+// (activation list) waits on it. The command's last line says in words
+// what failed, as serve's log does (postgres.Describe): the connection the
+// server ended as it shut down. It said pgconn's own text ("styrke:
+// postgres: activations: FATAL: terminating connection due to
+// administrator command (SQLSTATE 57P01)"). Never the DSN's password.
+func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() })
+	dsn, err := pg.CreateDatabase(t.Context())
+	require.NoError(t, err)
+	const pgPassword = "pg-secret-7731"
+	dsn = strings.Replace(dsn, "postgres@", "postgres:"+pgPassword+"@", 1)
+	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_DB": dsn, "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := func(args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+		return stderr.String(), err
+	}
+	stderr, err := cli("activation", "create", "--username", "kari")
+	require.NoError(t, err, stderr)
+
+	// The list waits for a lock another connection holds, and the server
+	// stops under it: the server ends its connection (57P01).
+	lock, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	tx, err := lock.Begin(t.Context())
+	require.NoError(t, err)
+	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
+	require.NoError(t, err)
+	// Held to the end: a connection unreachable is collected, its socket
+	// closed, and the lock gone (the list then ran at once).
+	t.Cleanup(func() { lock.Close(context.Background()) })
+	type result struct {
+		stderr string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		stderr, err := cli("activation", "list")
+		done <- result{stderr, err}
+	}()
+	watch, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int
+		err := watch.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'`).Scan(&n)
+		return err == nil && n > 0
+	}, 10*time.Second, 10*time.Millisecond, "the list waits for the lock")
+	require.NoError(t, pg.Stop())
+	res := <-done
+	require.Error(t, res.err, res.stderr)
+	var last bytes.Buffer
+	assert.Equal(t, 1, exitCode(res.err, &last))
+	assert.Equal(t, "styrke: postgres: activations: the database server ended the connection: it is shutting down "+
+		"(an administrator or the system stopped it; SQLSTATE 57P01)\n", last.String())
+	for _, raw := range []string{"FATAL", "terminating connection due to administrator command", pgPassword} {
+		assert.NotContains(t, res.stderr+last.String(), raw)
+	}
+}
