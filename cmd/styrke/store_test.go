@@ -327,6 +327,9 @@ func TestServeSaysTheDatabaseIsGone(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
 	require.NoError(t, err)
+	// Held to the end: a connection unreachable is collected, its socket
+	// closed, and the lock gone (the lookup then answered at once).
+	t.Cleanup(func() { lock.Close(context.Background()) })
 	answered := make(chan int, 1)
 	go func() {
 		resp, err := http.Post(in.base+"/api/activation/lookup", "application/json",
