@@ -162,6 +162,10 @@ func connectWords(ce *pgconn.ConnectError) string {
 			why = where + " refused the login: wrong password for the user (SQLSTATE 28P01)"
 		case "3D000":
 			why = where + " has no such database (SQLSTATE 3D000)"
+		case "57P01":
+			// The server stopped as the connection was set up (serve's
+			// sweeps meet it), or pg_terminate_backend ended it.
+			why = where + " ended the connection as it was made: it is shutting down, or an administrator ended the connection (SQLSTATE 57P01)"
 		case "57P03":
 			why = where + " takes no connections now: it is starting up, shutting down or recovering (SQLSTATE 57P03)"
 		case "53300":

@@ -49,6 +49,27 @@ func TestDescribe(t *testing.T) {
 			assert.True(t, (*postgres.Store)(nil).Unavailable(d), "still the store's outage (a retryable 503)")
 		})
 	}
+
+	// A connection the server ends as it is made (57P01: serve's sweeps
+	// met it when PostgreSQL stopped as they connected), here by
+	// pg_terminate_backend once it is authenticated. It said "refused the
+	// connection: terminating connection due to administrator command".
+	t.Run("ended as it was made", func(t *testing.T) {
+		cfg, err := pgx.ParseConfig("postgres://postgres:" + password + "@127.0.0.1:" + port + "/postgres?sslmode=disable")
+		require.NoError(t, err)
+		cfg.ValidateConnect = func(ctx context.Context, c *pgconn.PgConn) error {
+			return c.Exec(ctx, "SELECT pg_terminate_backend(pg_backend_pid())").Close()
+		}
+		_, err = pgx.ConnectConfig(t.Context(), cfg)
+		require.Error(t, err)
+		err = fmt.Errorf("postgres: the server's clock: %w", err)
+		d, ok := postgres.Describe(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "postgres: the server's clock: the database is unreachable: 127.0.0.1:"+port+
+			" ended the connection as it was made: it is shutting down, or an administrator ended the connection (SQLSTATE 57P01); "+
+			"user postgres, database postgres", d.Error())
+		assert.True(t, (*postgres.Store)(nil).Unavailable(d), "the store's outage (a retryable 503)")
+	})
 }
 
 // TestDescribeLeavesTheRest: an error that is no outage of the database
