@@ -292,12 +292,7 @@ func TestActivationCommands(t *testing.T) {
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Implicit, User: "styrke", Password: "smtp-pass-77aa"})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 
 	stdout, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org", "--lang", "en", "--actor", "cli:test")
 	require.NoError(t, err, stderr)
@@ -394,12 +389,7 @@ func TestActivationWelcomeCommand(t *testing.T) {
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_CA_FILE": smtp.CAFile,
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
 		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	accounts := filepath.Join(t.TempDir(), "accounts.csv")
 	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
 	_, stderr, err := cli("account", "import", accounts)
@@ -452,12 +442,7 @@ func TestActivationWelcomeTwiceSendsOnce(t *testing.T) {
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
 		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	accounts := filepath.Join(t.TempDir(), "accounts.csv")
 	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
 	_, stderr, err := cli("account", "import", accounts)
@@ -492,12 +477,7 @@ func TestActivationCreateTwiceSendsOnce(t *testing.T) {
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	create := []string{"activation", "create", "--username", "kari", "--email", "kari@example.org"}
 	_, stderr, err := cli(create...)
 	require.NoError(t, err, stderr)
@@ -521,12 +501,7 @@ func TestActivationResendTwiceSendsOnce(t *testing.T) {
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	idIn := regexp.MustCompile(`(?m)^id ([0-9a-f]{64})$`)
 	_, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org")
 	require.NoError(t, err, stderr)
@@ -558,12 +533,7 @@ func TestActivationWelcomeUnconfirmedCommand(t *testing.T) {
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_TIMEOUT": "500ms",
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
 		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	accounts := filepath.Join(t.TempDir(), "accounts.csv")
 	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\n"+
 		"ola,Ola Nordmann,default,01019000083\nkari,Kari Nordmann,default,02019000012\n"), 0o600))
@@ -889,12 +859,7 @@ func TestRevokeIssuedBefore(t *testing.T) {
 	data := dataWithStore(t)
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_BASE_URL": "https://styrke.example"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	idOf := func(username string) string {
 		t.Helper()
 		stdout, _, err := cli("activation", "list", "--username", username)
@@ -1091,12 +1056,7 @@ func TestRevokeUsedLinkSaysSo(t *testing.T) {
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
 		"STYRKE_ADMIN_KEYS_FILE": keys, "STYRKE_BASE_URL": "https://styrke.example"}
 	in := startServe(t, env)
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	link, stderr, err := cli("activation", "create", "--username", "cato", "--lang", "nn")
 	require.NoError(t, err, stderr)
 	id := regexp.MustCompile(`id ([0-9a-f]{64})`).FindStringSubmatch(stderr)[1]
@@ -1147,12 +1107,7 @@ func TestActivationUnconfirmedCommand(t *testing.T) {
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
 	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(), "STYRKE_SMTP_TIMEOUT": "500ms",
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	getenv := func(k string) string { return env[k] }
-	cli := func(args ...string) (string, string, error) {
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
-		return stdout.String(), stderr.String(), err
-	}
+	cli := cliEnv(env)
 	stdout, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org")
 	require.Error(t, err, "the desk has something to do")
 	assert.True(t, stdout == "", "no link: it may be in the person's inbox")
@@ -1178,4 +1133,15 @@ func TestActivationUnconfirmedCommand(t *testing.T) {
 	stdout, _, err = cli("activation", "list", "--username", "kari", "--state", "open")
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(stdout, "\n"), "both open")
+}
+
+// cliEnv runs the command line as the desk's tests do: env is the whole
+// environment, and it answers with what was written to stdout and stderr.
+func cliEnv(env map[string]string) func(args ...string) (string, string, error) {
+	getenv := func(k string) string { return env[k] }
+	return func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		return stdout.String(), stderr.String(), err
+	}
 }
