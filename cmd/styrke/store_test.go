@@ -321,15 +321,7 @@ func TestServeSaysTheDatabaseIsGone(t *testing.T) {
 
 	// A lookup waits for a lock another connection holds, and the server
 	// stops under it: the server ends its connection (57P01).
-	lock, err := pgx.Connect(t.Context(), dsn)
-	require.NoError(t, err)
-	tx, err := lock.Begin(t.Context())
-	require.NoError(t, err)
-	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
-	require.NoError(t, err)
-	// Held to the end: a connection unreachable is collected, its socket
-	// closed, and the lock gone (the lookup then answered at once).
-	t.Cleanup(func() { lock.Close(context.Background()) })
+	lockActivations(t, dsn)
 	answered := make(chan int, 1)
 	go func() {
 		resp, err := http.Post(in.base+"/api/activation/lookup", "application/json",
@@ -397,15 +389,7 @@ func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
 
 	// The list waits for a lock another connection holds, and the server
 	// stops under it: the server ends its connection (57P01).
-	lock, err := pgx.Connect(t.Context(), dsn)
-	require.NoError(t, err)
-	tx, err := lock.Begin(t.Context())
-	require.NoError(t, err)
-	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
-	require.NoError(t, err)
-	// Held to the end: a connection unreachable is collected, its socket
-	// closed, and the lock gone (the list then ran at once).
-	t.Cleanup(func() { lock.Close(context.Background()) })
+	lockActivations(t, dsn)
 	type result struct {
 		stderr string
 		err    error
@@ -432,4 +416,19 @@ func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
 	for _, raw := range []string{"FATAL", "terminating connection due to administrator command", pgPassword} {
 		assert.NotContains(t, res.stderr+last.String(), raw)
 	}
+}
+
+// lockActivations takes an exclusive lock on the activations table from
+// another connection and holds it to the end of the test: a connection
+// nothing refers to any more is collected, its socket closed, and the
+// lock gone (a statement waiting on it then runs at once).
+func lockActivations(t *testing.T, dsn string) {
+	t.Helper()
+	lock, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { lock.Close(context.Background()) })
+	tx, err := lock.Begin(t.Context())
+	require.NoError(t, err)
+	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
+	require.NoError(t, err)
 }
