@@ -605,6 +605,37 @@ func TestVerifyTakesAsLongForAnUnknownUsername(t *testing.T) {
 	}
 }
 
+// TestVerifyTakesAsLongAfterAStart: right after a start, while no refused
+// bind has been timed, an unknown username's answer takes as long as a
+// wrong password's refused by a bind (medians over fresh instances, the
+// first answer of each). It was answered at once until the first refused
+// bind (on Samba AD a median of about 10 ms against 40-90), an oracle of
+// which usernames exist for whoever asked first after a restart.
+func TestVerifyTakesAsLongAfterAStart(t *testing.T) {
+	kinds := []string{"a wrong password", "no account"}
+	took := make([][]time.Duration, len(kinds))
+	for range 7 {
+		for i, kind := range kinds {
+			d := open(t, config(ad, false)) // fresh: no refused bind timed
+			user, _ := newUser(t, ad)
+			if kind == "no account" {
+				user = "nobody" + user
+			}
+			start := time.Now()
+			err := d.Verify(ctx(t), user, "Wrong!Passw0rd-"+user)
+			took[i] = append(took[i], time.Since(start))
+			require.ErrorIs(t, err, directory.ErrInvalidCredentials, kind)
+		}
+	}
+	medians := make([]time.Duration, len(kinds))
+	for i := range kinds {
+		slices.Sort(took[i])
+		medians[i] = took[i][len(took[i])/2]
+	}
+	assert.GreaterOrEqual(t, float64(medians[1]), 0.5*float64(medians[0]), "no account: median %v, a wrong password's %v", medians[1], medians[0])
+	assert.GreaterOrEqual(t, float64(medians[0]), 0.5*float64(medians[1]), "a wrong password: median %v, no account's %v", medians[0], medians[1])
+}
+
 // TestServicePasswordRotated: the service account's password changed in
 // the directory and in its password file (a rotation) is read again at
 // the first bind it fails, without a restart; every instance had to be

@@ -105,11 +105,23 @@ func TestServiceRetryOneAtATime(t *testing.T) {
 }
 
 // TestBindTimes: the time an answer without a bind takes is one of the
-// refused binds' kept, the last 32 of them, and none while none is kept;
-// the wait ends with its context.
+// refused binds' kept, the last 32 of them, and firstBindWait while none is
+// kept (0 until 2026-12-05: an unknown username was answered at once after
+// a start); the first refused bind kept is answered after firstBindWait
+// too, the later ones at once; the wait ends with its context.
 func TestBindTimes(t *testing.T) {
 	var b bindTimes
-	assert.Zero(t, b.sample(), "none kept")
+	assert.Equal(t, firstBindWait, b.sample(), "none kept")
+	start := time.Now()
+	b.waitIfNone(context.Background(), start)
+	assert.GreaterOrEqual(t, time.Since(start), firstBindWait, "none kept: a locked account's answer waits")
+	start = time.Now()
+	b.refused(context.Background(), start)
+	assert.GreaterOrEqual(t, time.Since(start), firstBindWait, "the first refused bind's answer waits")
+	start = time.Now()
+	b.waitIfNone(context.Background(), start)
+	b.refused(context.Background(), start)
+	assert.Less(t, time.Since(start), firstBindWait, "one kept: no wait of firstBindWait")
 	for i := range 40 {
 		b.record(time.Duration(i) * time.Millisecond)
 	}
