@@ -793,25 +793,38 @@ func (d *Desk) welcomeRows(ctx context.Context, rows []importRow, errs []RowErro
 func (d *Desk) welcomeBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
 	out := make([]ImportRow, len(rows))
 	for i, row := range rows {
-		out[i] = ImportRow{Line: row.line, Username: row.req.Username}
-		if !opts.Reissue {
-			_, before, err := d.lastWelcome(ctx, row.req.Institution, row.req.Username)
-			if err != nil {
-				d.Logger.ErrorContext(ctx, "import: read the audit log", "line", row.line, "err", err)
-				out[i].Status = "failed"
-				continue
-			}
-			if before {
-				out[i].Status = "skipped_welcomed"
-				continue
-			}
+		out[i] = d.welcomeRow(ctx, row, opts)
+	}
+	return out
+}
+
+// welcomeRow sends the welcome of a checked row, holding its person as
+// Welcome does: a welcome of the same person at the same moment (the desk
+// welcoming them by hand during the import) sent them two. The row waits
+// for one being sent (waitPerson), and then skips the person it welcomed.
+func (d *Desk) welcomeRow(ctx context.Context, row importRow, opts ImportOptions) ImportRow {
+	out := ImportRow{Line: row.line, Username: row.req.Username, Status: "failed"}
+	unlock, err := d.waitPerson(ctx, row.req.Institution, row.req.Username)
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "import: hold the person", "line", row.line, "err", err)
+		return out
+	}
+	defer unlock()
+	if !opts.Reissue {
+		_, before, err := d.lastWelcome(ctx, row.req.Institution, row.req.Username)
+		if err != nil {
+			d.Logger.ErrorContext(ctx, "import: read the audit log", "line", row.line, "err", err)
+			return out
 		}
-		w := d.welcomeSend(ctx, row.req, opts.Actor, opts.RemoteAddr)
-		out[i].Deliveries = w.Deliveries
-		out[i].Status = "welcomed"
-		if !w.Sent() {
-			out[i].Status = "failed"
+		if before {
+			out.Status = "skipped_welcomed"
+			return out
 		}
+	}
+	w := d.welcomeSend(ctx, row.req, opts.Actor, opts.RemoteAddr)
+	out.Deliveries = w.Deliveries
+	if w.Sent() {
+		out.Status = "welcomed"
 	}
 	return out
 }

@@ -240,6 +240,71 @@ func TestWelcomeImport(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "a welcome has no link to put a code on")
 }
 
+// TestWelcomeImportBesideWelcome: a welcome import and a single welcome
+// of the same person at the same moment (the import of a semester while a
+// desk worker welcomes one of them by hand), by e-mail through a real mail
+// server (aiosmtpd) that answers each message 1 s late, send the person
+// one welcome: the import holds each person as Welcome does (holdPerson),
+// so that either its row waits for the single welcome and then skips the
+// person (skipped_welcomed), or the single welcome finds them held (409
+// in_progress). Until 2026-12-05 the import's row did not hold the person:
+// both read the audit log before either had sent, and both sent.
+func TestWelcomeImportBesideWelcome(t *testing.T) {
+	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: time.Second})
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		cfg, err := notify.ParseSMTPURL(slow.URL())
+		require.NoError(t, err)
+		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 20*time.Second
+		d.Mailer, err = notify.NewSMTP(cfg)
+		require.NoError(t, err)
+	})
+	e.importCSV(t, accounts)
+
+	var (
+		wg      sync.WaitGroup
+		single  *http.Response
+		sBody   []byte
+		imp     *http.Response
+		impBody []byte
+	)
+	start := make(chan struct{})
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		<-start
+		single, sBody = adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"ola","email":"ola@example.org"}`)
+	}()
+	go func() {
+		defer wg.Done()
+		<-start
+		imp, impBody = adminPost(t, e.srv.URL+"/api/admin/activations/import?welcome=true", "text/csv", "username,email\nola,ola@example.org\n")
+	}()
+	close(start)
+	wg.Wait()
+	require.Equal(t, http.StatusOK, imp.StatusCode, "%s", impBody)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(impBody, &rep))
+	require.Len(t, rep.Results, 1, "%s", impBody)
+
+	assert.Len(t, slow.Messages(t), 1, "one welcome: the single one (%d %s) and the import's row (%+v)", single.StatusCode, sBody, rep.Results[0])
+	ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola", Event: store.EventWelcomed})
+	require.NoError(t, err)
+	assert.Len(t, ev, 1)
+	switch single.StatusCode {
+	case http.StatusOK: // first: the import's row waited for it, and skipped ola
+		assert.Equal(t, "skipped_welcomed", rep.Results[0].Status, "%s", impBody)
+		assert.Equal(t, 1, rep.Skipped)
+	case http.StatusConflict: // the import's row held ola
+		assert.Contains(t, string(sBody), "in_progress")
+		assert.Equal(t, "welcomed", rep.Results[0].Status, "%s", impBody)
+		assert.Equal(t, 1, rep.Created)
+	default:
+		t.Errorf("the single welcome: %d %s, want 200 or 409", single.StatusCode, sBody)
+	}
+	assert.Zero(t, rep.Failed, "%s", impBody)
+}
+
 // TestWelcomeUnconfirmed: a mail server (aiosmtpd) that took the welcome
 // whole and answered the end of the message past the client's time limit.
 // The welcome may have arrived: the answer says so (class unconfirmed), the
