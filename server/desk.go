@@ -524,6 +524,11 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 	}
 	r.Username = d.accountName(ctx, r.Institution, r.Username)
 	d.defaultCode(&r)
+	// What an error says was under way (the CLI's last line, the log).
+	verb := "create activation"
+	if old != nil {
+		verb = "resend activation"
+	}
 	if !r.NoDeliver && (r.Email != "" || r.Phone != "") {
 		// The same create or resend sent twice (a double submit, a retry
 		// after its answer timed out) mailed the person twice: one at a
@@ -533,7 +538,7 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 			return Issued{}, err
 		}
 		if err != nil {
-			return Issued{}, fmt.Errorf("create activation: %w", err)
+			return Issued{}, fmt.Errorf("%s: %w", verb, err)
 		}
 		defer unlock()
 		if is, ok := d.repeatOf(ctx, r, old); ok {
@@ -549,7 +554,7 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 		return Issued{}, err
 	}
 	if err := d.Store.IssueActivations(ctx, []store.Issue{it}); err != nil {
-		return Issued{}, fmt.Errorf("create activation: %w", err)
+		return Issued{}, fmt.Errorf("%s: %w", verb, err)
 	}
 	is := d.issued(ctx, r, token, code, it)
 	is.AlsoOpen, is.ActivatedAt = d.others(ctx, it.Activation)
@@ -1250,7 +1255,7 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,
 			RemoteAddr: remote, Detail: replacedDetail(id, "", is.ID)})
 	} else if !errors.Is(err, store.ErrGone) {
-		return is, fmt.Errorf("revoke the old activation: %w", err)
+		return is, fmt.Errorf("resend activation: revoke the old link: %w", err)
 	}
 	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
 	return is, nil

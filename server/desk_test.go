@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -2298,4 +2299,92 @@ func TestResendTwiceSendsOnce(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, "%v", later)
 	assert.NotContains(t, later, "repeated")
 	assert.Equal(t, before+1, len(e.smtp.Messages(t)))
+}
+
+// errDiskFull is failingDeskStore's error.
+var errDiskFull = errors.New("the disk is full")
+
+// failingDeskStore is a store whose call named fail (LockAccount of a
+// person's hold, IssueActivations, Revoke or Audit) fails with errDiskFull.
+type failingDeskStore struct {
+	store.Store
+	fail string
+}
+
+func (s failingDeskStore) LockAccount(ctx context.Context, key string, holder []byte, now, until time.Time) error {
+	if s.fail == "LockAccount" && strings.HasPrefix(key, "issue:") {
+		return errDiskFull
+	}
+	return s.Store.LockAccount(ctx, key, holder, now, until)
+}
+
+func (s failingDeskStore) IssueActivations(ctx context.Context, batch []store.Issue) error {
+	if s.fail == "IssueActivations" {
+		return errDiskFull
+	}
+	return s.Store.IssueActivations(ctx, batch)
+}
+
+func (s failingDeskStore) Revoke(ctx context.Context, tokenHash []byte, now time.Time) error {
+	if s.fail == "Revoke" {
+		return errDiskFull
+	}
+	return s.Store.Revoke(ctx, tokenHash, now)
+}
+
+func (s failingDeskStore) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
+	if s.fail == "Audit" {
+		return nil, errDiskFull
+	}
+	return s.Store.Audit(ctx, f)
+}
+
+// TestDeskErrorsNameTheVerb: a store error in a desk verb is said as that
+// verb's (the CLI's last line, the server's log): a resend's, whose new
+// link the store could not keep, said "create activation: the disk is
+// full", and one whose old link it could not revoke "revoke the old
+// activation: …", neither naming the resend.
+func TestDeskErrorsNameTheVerb(t *testing.T) {
+	create := func(d *server.Desk, _ string) error { // to another address: no repeat of the first link
+		_, err := d.Issue(t.Context(), server.IssueRequest{Username: "ola", Institution: "default", Email: "ola.nordmann@example.org", Actor: "cli:test"})
+		return err
+	}
+	resend := func(d *server.Desk, id string) error {
+		_, err := d.Resend(t.Context(), id, "cli:test", "")
+		return err
+	}
+	welcome := func(d *server.Desk, _ string) error {
+		_, err := d.Welcome(t.Context(), server.WelcomeRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
+		return err
+	}
+	for _, tc := range []struct {
+		name, fail, want string
+		verb             func(d *server.Desk, id string) error
+	}{
+		{"create, holding the person", "LockAccount", "create activation: ", create},
+		{"create, storing the link", "IssueActivations", "create activation: ", create},
+		{"resend, holding the person", "LockAccount", "resend activation: ", resend},
+		{"resend, storing the new link", "IssueActivations", "resend activation: ", resend},
+		{"resend, revoking the old link", "Revoke", "resend activation: ", resend},
+		{"welcome, holding the person", "LockAccount", "welcome: ", welcome},
+		{"welcome, reading the audit log", "Audit", "welcome: ", welcome},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { return nil })}
+			require.NoError(t, st.PutIdentities(t.Context(), []store.AccountIdentity{{Institution: "default", Username: "ola",
+				IdentityHash: bytes.Repeat([]byte{1}, sha256.Size), UpdatedAt: time.Now()}}))
+			old, err := server.NewDesk(st, baseURL, deps, nil, nil).Issue(t.Context(),
+				server.IssueRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
+			require.NoError(t, err)
+			require.True(t, old.Delivered())
+
+			d := server.NewDesk(failingDeskStore{st, tc.fail}, baseURL, deps, nil, nil)
+			err = tc.verb(d, old.ID)
+			require.ErrorIs(t, err, errDiskFull)
+			assert.True(t, strings.HasPrefix(err.Error(), tc.want), "%s with %s failing: got %q, want it to start %q", tc.name, tc.fail, err, tc.want)
+		})
+	}
 }
