@@ -424,11 +424,14 @@ function fetchRange(base, prefix, signal) {
       res = await fetch(u, { ...o, headers: { "Add-Padding": "true" }, signal: s() });
     } catch (e) {
       // CORS refuses as a lost connection does (a TypeError), and so does a
-      // proxy's 502 for a server that is down. A Styrke server that sends
-      // its meter's script (readable from any origin) is there, and does
-      // not allow this page's origin (--origins). Within the same time
+      // proxy's 502 for a server that is down, and the preflight's 429 of a
+      // client over the rate limit. A Styrke server that sends its meter's
+      // script (readable from any origin) is there; one that then refuses
+      // a HEAD of the range (no preflight) does not allow this page's
+      // origin (--origins), where its 429 is readable. Within the same time
       // limit: a server that does not answer is no refusal.
-      if (e instanceof TypeError) e.cors = await fetch(new URL("/meter/styrke-meter.js", u), { ...o, method: "HEAD", signal: s() }).then((r) => r.ok, () => 0);
+      const t = s(), h = (p) => fetch(new URL(p, u), { ...o, method: "HEAD", signal: t });
+      if (e instanceof TypeError) e.cors = await h("/meter/styrke-meter.js").then((r) => r.ok && h(u).then(() => 0, () => 1), () => 0);
       throw e;
     }
     if (!res.ok) throw new Error("status " + res.status);

@@ -1,11 +1,13 @@
 package site_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -318,4 +320,79 @@ func TestEmbedOriginHintOnlyForARefusal(t *testing.T) {
 			assert.Empty(t, w.With("--origins"), "a hint of --origins for a server that is down")
 		})
 	}
+}
+
+// TestEmbedOriginHintNotForARateLimit: a page whose origin the Styrke
+// server allows, its client over the server's rate limit, gets no
+// --origins hint: the server refuses the breach check's preflight with
+// 429 (preflights are limited with the API), which the browser reports as
+// CORS does, and the hint's check (the server's meter script answers)
+// took the server for one that refuses the page. The breach check says it
+// could not check, as for a server that is down.
+func TestEmbedOriginHintNotForARateLimit(t *testing.T) {
+	var base atomic.Pointer[string] // the backend's, once it runs
+	hostSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := *base.Load()
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+env.server.URL+" 'wasm-unsafe-eval'; connect-src 'self' "+env.server.URL+" "+b)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body><main>
+<label for="password">Password</label><input id="password" type="password" autocomplete="new-password">
+<script type="module" async src="` + env.server.URL + site.MeterPath + `"></script>
+<styrke-meter for="password" policy="uit" base="` + b + site.BreachBase + `"></styrke-meter><button>Next</button>
+</main></body></html>`))
+	}))
+	t.Cleanup(hostSrv.Close)
+	host := hostSrv.URL
+	b := startBackend(t, "--origins", host)
+	base.Store(&b.base)
+	ht := env.browser.Tab(t)
+	ht.Allow(func(msg string) bool { return strings.Contains(msg, b.base) })
+	w := chrome.ListenWarnings(t, ht)
+	run(t, ht, chromedp.Navigate(host))
+	chrome.Poll[bool](t, ht, `!!document.querySelector('styrke-meter').shadowRoot && !!globalThis.styrke`)
+
+	// Other clients at the browser's address (127.0.0.1) spend the
+	// server's per-client budget (20 a second) as it comes, until the
+	// check has ended.
+	stop := make(chan struct{})
+	var (
+		flooding sync.WaitGroup
+		limited  atomic.Int32
+	)
+	for range 4 {
+		flooding.Add(1)
+		go func() {
+			defer flooding.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, err := http.NewRequest(http.MethodOptions, b.base+site.BreachBase+"/range/00000", nil)
+				if err != nil {
+					return
+				}
+				req.Header.Set("Origin", "https://flood.example")
+				req.Header.Set("Access-Control-Request-Method", "GET")
+				if res, err := http.DefaultClient.Do(req); err == nil {
+					if res.StatusCode == http.StatusTooManyRequests {
+						limited.Add(1)
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); flooding.Wait() }()
+	require.Eventually(t, func() bool { return limited.Load() > 0 }, 10*time.Second, 10*time.Millisecond, "the server's rate limit reached")
+
+	run(t, ht, chromedp.SendKeys(chromedp.CSS("#password"), "Fjellbekk-Sommer!Gronn-46-Lys"))
+	chrome.Eval[bool](t, ht, `(document.querySelector("button").focus(), true)`)
+	state := `document.querySelector('styrke-meter').shadowRoot.querySelector('.breach').dataset.state`
+	_, err := chrome.PollErr[bool](ht, state+` === "unavailable"`, 10*time.Second)
+	require.NoError(t, err, "the breach check's state: %q", chrome.Eval[string](t, ht, state))
+	chrome.Eval[bool](t, ht, `new Promise((r) => setTimeout(() => r(true), 300))`)
+	assert.Empty(t, w.With("--origins"), "a hint of --origins for a page the server allows")
 }
