@@ -1377,9 +1377,8 @@ func issueLockKey(institution, username string) string {
 
 // holdPerson holds username at institution for a create, resend or
 // welcome (a welcome import's row too: waitPerson) that looks for its own
-// repeat and then sends, across instances
-// (issueLockKey, issueLease); ErrIssueBusy while another holds them. The
-// func ends the hold.
+// repeat and then sends, across instances (issueLockKey, issueLease);
+// ErrIssueBusy while another holds them. The func ends the hold.
 func (d *Desk) holdPerson(ctx context.Context, institution, username string) (func(), error) {
 	unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(institution, username), d.Now(), issueLease)
 	if errors.Is(err, store.ErrBusy) {
