@@ -237,36 +237,80 @@ func (h *handler) complete() http.Handler {
 }
 
 // lostAnswerWindow is how long after a link was used a submit of the
-// password it set is answered as the success it was (see setBefore).
+// password it set is answered as the success it was, however many other
+// passwords were tried (see setBefore).
 const lostAnswerWindow = 15 * time.Minute
 
-// setBefore answers a submit through a link used less than
-// lostAnswerWindow ago (err, the link's token_used) whose password is the
-// one the link set, and which the directory still binds: the answer of the
-// submit that set it was lost on the way back (a phone between networks, a
-// reload), and the page said it could not reach the service, try again.
-// The retry was told "the link is used, if that was not you, ask for a new
-// one", and never that the password typed works. Any other password gets
-// token_used as before: the answer tells only whoever knows the password
-// that it is the one.
+// LateRetryTries is how many other passwords a used link takes in a day
+// (lateRetryWindow) after lostAnswerWindow before the one it set is no
+// longer answered as the success it was (see setBefore).
+const LateRetryTries = 5
+
+const lateRetryWindow = 24 * time.Hour
+
+// setBefore answers a submit through a used link (err, the link's
+// token_used) whose password is the one the link set, and which the
+// directory still binds: the answer of the submit that set it was lost on
+// the way back (a phone between networks, a reload), and the page said it
+// could not reach the service, try again. The retry was told "the link is
+// used, if that was not you, ask for a new one", and never that the
+// password typed works. Any other password gets token_used as before: the
+// answer tells only whoever knows the password that it is the one.
+//
+// Within lostAnswerWindow of the link's use, as often as the link's rate
+// limit lets a client ask. After it (the page left in its "Try again", the
+// phone asleep), until the link would have expired, only while fewer than
+// LateRetryTries other passwords were tried through it late that day: the
+// answer must not become, for whoever holds the link, a way to try the
+// account's password that no lockout of the directory counts (a wrong one
+// never reaches the directory), and a day of the link's rate limit is
+// 86,400 tries. The window's own 15 minutes are 900.
 func (h *handler) setBefore(ctx context.Context, a store.Activation, password string, err error) (completeResponse, bool) {
 	var e *Error
-	if !errors.As(err, &e) || e.Code != CodeTokenUsed || a.UsedAt == nil || password == "" || h.Now().Sub(*a.UsedAt) > lostAnswerWindow {
+	if !errors.As(err, &e) || e.Code != CodeTokenUsed || a.UsedAt == nil || password == "" {
 		return completeResponse{}, false
 	}
+	now := h.Now()
+	late := now.Sub(*a.UsedAt) > lostAnswerWindow
+	key := h.throttleKey("late-retry", string(a.TokenHash))
+	if late {
+		if !now.Before(a.ExpiresAt) {
+			return completeResponse{}, false
+		}
+		if n, err := h.Store.Failures(ctx, key, now, lateRetryWindow); err != nil || n >= LateRetryTries {
+			return completeResponse{}, false
+		}
+	}
+	resp, same, wrong := h.setWith(ctx, a, password)
+	if !same {
+		if late && wrong {
+			if _, err := h.Store.Fail(context.WithoutCancel(ctx), key, now, lateRetryWindow); err != nil {
+				h.Logger.WarnContext(ctx, "a late try of a used link's password was not counted", "id", RequestID(ctx), "err", err)
+			}
+		}
+		return completeResponse{}, false
+	}
+	h.Logger.InfoContext(ctx, "the link's password was set by an earlier submit (its answer was lost)", "id", RequestID(ctx), "policy", a.Institution, "late", late)
+	return resp, true
+}
+
+// setWith reports whether password is the one the used link a set (the
+// account's last in the store's history) and the directory still binds it,
+// and the done page's answer if so; wrong: the history has another.
+func (h *handler) setWith(ctx context.Context, a store.Activation, password string) (resp completeResponse, same, wrong bool) {
 	hist, err := h.Store.History(ctx, h.sameAccounts(a.Institution), a.Username, 1)
 	if err != nil || len(hist) == 0 {
-		return completeResponse{}, false
+		return completeResponse{}, false, false
 	}
-	if same, _ := passhash.Verify(password, hist[0]); !same {
-		return completeResponse{}, false
+	if same, err := passhash.Verify(password, hist[0]); !same {
+		return completeResponse{}, false, err == nil
 	}
 	dir := h.Directories.For(a.Institution)
-	resp := completeResponse{Directory: !directory.IsNone(dir)}
+	resp = completeResponse{Directory: !directory.IsNone(dir)}
 	if resp.Directory {
 		// The directory's word, not the store's: changed since, it is not.
 		if err := dir.Verify(ctx, a.Username, password); err != nil && !errors.Is(err, directory.ErrMustChange) {
-			return completeResponse{}, false
+			return completeResponse{}, false, false
 		}
 		resp.AccountDisabled = h.accountDisabled(ctx, a.Institution, a.Username)
 		if !resp.AccountDisabled {
@@ -277,8 +321,7 @@ func (h *handler) setBefore(ctx context.Context, a store.Activation, password st
 		n, err := h.breachCount(ctx, p, password)
 		resp.BreachChecked = err == nil && n != nil
 	}
-	h.Logger.InfoContext(ctx, "the link's password was set by an earlier submit (its answer was lost)", "id", RequestID(ctx), "policy", a.Institution)
-	return resp, true
+	return resp, true, false
 }
 
 // wrote is what claimAndWrite did.

@@ -298,9 +298,12 @@ func both(t *testing.T, f func(t *testing.T, s *dirtest.Server)) {
 // same password through the used link is answered as the success it was
 // (the done page, its login link), without a second write, for 15 minutes;
 // it was 410 token_used, and the page said "the link is used, if that was
-// not you, ask for a new one". Another password, or the same one later,
-// is token_used as before, and so is the same one once the directory
-// holds another.
+// not you, ask for a new one". After 15 minutes, until the link would have
+// expired, too, while at most server.LateRetryTries other passwords were
+// tried through it in a day (until 2026-12-05 it was token_used: a person
+// whose phone slept in the page's "Try again" was told someone else may
+// have used their link). Another password is token_used as before, and so
+// is the same one once the directory holds another.
 func TestActivationLostAnswer(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
 		var now atomic.Int64
@@ -323,10 +326,28 @@ func TestActivationLostAnswer(t *testing.T) {
 		assert.Equal(t, http.StatusGone, other.Status)
 		assert.Equal(t, "token_used", other.code())
 
+		// Later, the page left in its "Try again" (the phone asleep since):
+		// the same password still finishes, until the link would have
+		// expired, while no more than server.LateRetryTries other passwords
+		// were tried through it that day; then the used link it is.
 		now.Add(int64(16 * time.Minute))
 		late := e.complete(token, pw, "")
-		assert.Equal(t, http.StatusGone, late.Status, "past the window")
-		assert.Equal(t, "token_used", late.code())
+		require.Equal(t, http.StatusOK, late.Status, "the same password after 16 minutes: %s", late.Body)
+		assert.JSONEq(t, string(a.Body), string(late.Body), "the answer the first submit had")
+		for range server.LateRetryTries {
+			guess := e.complete(token, password(t), "")
+			assert.Equal(t, http.StatusGone, guess.Status)
+			assert.Equal(t, "token_used", guess.code())
+		}
+		guessed := e.complete(token, pw, "")
+		assert.Equal(t, http.StatusGone, guessed.Status, "the same password once %d others were tried late", server.LateRetryTries)
+		assert.Equal(t, "token_used", guessed.code())
+		now.Add(int64(24 * time.Hour))
+		expired := e.complete(token, pw, "")
+		assert.Equal(t, http.StatusGone, expired.Status, "the same password past the link's expiry (an hour)")
+		assert.Equal(t, "token_used", expired.code())
+		now.Add(int64(-24 * time.Hour))
+		assert.EqualValues(t, 1, e.dir.writes.Load(), "no second write")
 
 		// Within the window again, but the directory holds another
 		// password now (set by an administrator): the store's word is not
