@@ -32,6 +32,7 @@ package chrome
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -53,6 +54,20 @@ const (
 	DefaultTimeout = 20 * time.Second
 	EvalTimeout    = 60 * time.Second
 )
+
+// TabTimeout bounds the life of a tab that Tab opens: when it has passed
+// (or, sooner, DeadlineGrace before the test's own deadline, go test's
+// -timeout), every step still waiting in the tab (a load that never ends, a
+// chromedp wait or a Poll whose condition never comes true) and every step
+// after it fails with an error that wraps context.DeadlineExceeded, the
+// test's message names the step, and the tab is closed. Without it a hung
+// page waited for the package's timeout, whose panic names no step.
+const TabTimeout = 3 * time.Minute
+
+// DeadlineGrace is left between a tab's deadline and its test's, so that the
+// test fails with its step's message before go test's -timeout ends the
+// package.
+const DeadlineGrace = 30 * time.Second
 
 // Browser is one running Chromium shared by the tests of a package. Its
 // methods are safe for concurrent use; each tab is independent.
@@ -115,22 +130,50 @@ type Tab struct {
 	allowed []func(string) bool
 }
 
-// Tab opens a fresh tab for t. When t ends, the tab is closed and every
-// uncaught exception, console.error/console.assert call and error or
-// security entry of the browser log (CSP violations, failed loads) seen in
-// the tab fails t, unless an Allow predicate accepts its text.
+// Tab opens a fresh tab for t that lives at most TabTimeout (see
+// TabWithin). When t ends, the tab is closed and every uncaught exception,
+// console.error/console.assert call and error or security entry of the
+// browser log (CSP violations, failed loads) seen in the tab fails t, unless
+// an Allow predicate accepts its text.
 func (b *Browser) Tab(t testing.TB) *Tab {
 	t.Helper()
+	return b.TabWithin(t, TabTimeout)
+}
+
+// TabWithin is Tab for a tab that lives at most limit from now, or until
+// DeadlineGrace before t's deadline when that is sooner. Once its deadline
+// has passed, every step in the tab fails at once (an error that wraps
+// context.DeadlineExceeded) and, when t ends, t fails with a message that
+// says the tab's deadline passed. Use it for a test that needs its tab
+// longer than TabTimeout.
+func (b *Browser) TabWithin(t testing.TB, limit time.Duration) *Tab {
+	t.Helper()
+	opened := time.Now()
+	deadline := opened.Add(limit)
+	if td, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if end, ok := td.Deadline(); ok && end.Add(-DeadlineGrace).Before(deadline) {
+			deadline = end.Add(-DeadlineGrace)
+		}
+	}
 	ctx, cancel := chromedp.NewContext(b.ctx)
-	tab := &Tab{Context: ctx}
-	if err := chromedp.Listen(ctx, tab.record); err != nil {
+	// The tab's first Run (Listen's) opens the target and binds its life to
+	// the context it gets: the one with the deadline.
+	tctx, stop := context.WithDeadline(ctx, deadline)
+	tab := &Tab{Context: tctx}
+	if err := chromedp.Listen(tctx, tab.record); err != nil {
+		stop()
 		cancel()
-		t.Fatalf("chrome: listen: %v", err)
+		t.Fatalf("chrome: open a tab: %v", err)
 	}
 	t.Cleanup(func() {
 		for _, m := range tab.Errors() {
 			t.Errorf("browser: %s", m)
 		}
+		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			t.Errorf("chrome: the tab's deadline passed (%v after it opened, at %s; chrome.TabTimeout %v, or %v before the test's -timeout): the step then waiting failed with context deadline exceeded, and every step after it",
+				deadline.Sub(opened).Round(time.Millisecond), deadline.Format("15:04:05"), TabTimeout, DeadlineGrace)
+		}
+		stop()
 		cancel()
 	})
 	return tab

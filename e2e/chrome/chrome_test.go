@@ -1,6 +1,7 @@
 package chrome_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -100,4 +101,111 @@ func TestPollAcrossNavigation(t *testing.T) {
 		chrome.Eval[bool](t, tab, `setTimeout(() => { location.href = '/b' }, 50), true`)
 		assert.Equal(t, "b", chrome.Poll[string](t, tab, `location.pathname === '/b' && document.getElementById('b') && document.getElementById('b').textContent`))
 	}
+}
+
+// TestTabDeadline: a step in a tab that waits for something that never
+// comes (a page that never finishes loading, a condition never true) fails
+// when the tab's deadline passes, and the test is told that the deadline
+// passed. On the harness whose tabs had no deadline, both steps waited for
+// the package's -timeout (here the watchdog's 20 s).
+func TestTabDeadline(t *testing.T) {
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/never", func(w http.ResponseWriter, r *http.Request) {
+		// Headers and the start of the page, then nothing: the load event
+		// never fires.
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<!doctype html><title>never</title><p>loading`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>ok</title><p>ok`)
+	})
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	defer close(release)
+
+	const limit = 3 * time.Second
+	tests := []struct {
+		name string
+		step func(tab *chrome.Tab) error
+	}{
+		{"a load that never ends", func(tab *chrome.Tab) error {
+			return chromedp.Do(tab, chromedp.Navigate(srv.URL+"/never"))
+		}},
+		{"a wait that never comes true", func(tab *chrome.Tab) error {
+			if err := chromedp.Do(tab, chromedp.Navigate(srv.URL+"/ok")); err != nil {
+				return err
+			}
+			_, err := chrome.PollErr[bool](tab, `document.title === 'never'`, 10*time.Minute)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &cleanups{TB: t}
+			start := time.Now()
+			tab := browser.TabWithin(rec, limit)
+			done := make(chan error, 1)
+			go func() { done <- tt.step(tab) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(limit + 20*time.Second):
+				rec.run()
+				t.Fatalf("the step still waits %v after its tab opened with a deadline of %v", time.Since(start).Round(time.Second), limit)
+			}
+			took := time.Since(start)
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "the step's error")
+			assert.GreaterOrEqual(t, took, limit, "the step ended before the tab's deadline")
+			assert.Less(t, took, limit+10*time.Second, "the step ended long after the tab's deadline")
+			rec.run()
+			require.Len(t, rec.errs, 1, "the test's failures when the tab is closed: %q", rec.errs)
+			assert.Contains(t, rec.errs[0], "chrome: the tab's deadline passed (3s after it opened")
+
+			// A step after the deadline fails at once.
+			start = time.Now()
+			assert.ErrorIs(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/ok")), context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), time.Second)
+		})
+	}
+}
+
+// TestTabDeadlineKept: a tab whose test ends before its deadline fails
+// nothing when it is closed.
+func TestTabDeadlineKept(t *testing.T) {
+	rec := &cleanups{TB: t}
+	tab := browser.TabWithin(rec, time.Minute)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+	assert.Equal(t, 3, chrome.Eval[int](t, tab, `1 + 2`))
+	deadline, ok := tab.Deadline()
+	require.True(t, ok, "the tab has a deadline")
+	assert.WithinDuration(t, time.Now().Add(time.Minute), deadline, 5*time.Second)
+	rec.run()
+	assert.Empty(t, rec.errs)
+}
+
+// cleanups is the test's testing.TB, but keeps the cleanups it is given to
+// run them when asked and records the errors they report.
+type cleanups struct {
+	testing.TB
+	fns  []func()
+	errs []string
+}
+
+func (c *cleanups) Cleanup(f func()) { c.fns = append(c.fns, f) }
+func (c *cleanups) Errorf(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
+
+func (c *cleanups) run() {
+	for i := len(c.fns) - 1; i >= 0; i-- {
+		c.fns[i]()
+	}
+	c.fns = nil
 }
