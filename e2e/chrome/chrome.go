@@ -118,7 +118,29 @@ func (b *Browser) Context() context.Context { return b.ctx }
 func (b *Browser) Close() {
 	b.cancel()
 	b.cancelAlloc()
-	os.RemoveAll(b.profile)
+	if b.profile != "" {
+		os.RemoveAll(b.profile)
+	}
+}
+
+// Isolated returns a Browser whose tabs share a browser context of their
+// own (cookies, storage and cache apart from every other tab, as an
+// incognito window's), in b's Chromium. Tests that sign in to servers of
+// the same host can then run at the same time: cookies ignore the port, so
+// in b's tabs one test's sign-in replaces another's cookie. t.Cleanup
+// closes the browser context (after the tabs that tests under t opened);
+// its Close does nothing.
+func (b *Browser) Isolated(t testing.TB) *Browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	// A blank tab holds the browser context; the tabs of the Browser
+	// returned open beside it.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatalf("chrome: open a browser context: %v", err)
+	}
+	t.Cleanup(cancel)
+	return &Browser{ctx: ctx, cancel: func() {}, cancelAlloc: func() {}}
 }
 
 // Tab is one browser tab opened for one test. It is a chromedp context:

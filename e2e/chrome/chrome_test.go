@@ -209,3 +209,34 @@ func (c *cleanups) run() {
 	}
 	c.fns = nil
 }
+
+// TestIsolated: a cookie set in a tab of an Isolated browser is seen by its
+// other tabs, not by the shared browser's tabs nor another Isolated
+// browser's, though every server is on 127.0.0.1 (a cookie ignores the
+// port).
+func TestIsolated(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if v := r.URL.Query().Get("set"); v != "" {
+			http.SetCookie(w, &http.Cookie{Name: "who", Value: v, Path: "/"})
+		}
+		fmt.Fprint(w, `<!doctype html><title>c</title><p>c`)
+	})
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	one, two := httptest.NewServer(mux), httptest.NewServer(mux)
+	defer one.Close()
+	defer two.Close()
+
+	cookie := func(b *chrome.Browser, url string) string {
+		t.Helper()
+		tab := b.Tab(t)
+		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(url)))
+		return chrome.Eval[string](t, tab, `document.cookie`)
+	}
+	a, b := browser.Isolated(t), browser.Isolated(t)
+	require.Equal(t, "who=a", cookie(a, one.URL+"/?set=a"))
+	require.Equal(t, "who=b", cookie(b, two.URL+"/?set=b"))
+	assert.Equal(t, "who=a", cookie(a, two.URL+"/"), "another tab of the same Isolated browser, another port")
+	assert.Equal(t, "who=b", cookie(b, one.URL+"/"), "the other Isolated browser")
+	assert.Equal(t, "", cookie(browser, one.URL+"/"), "the shared browser")
+}
