@@ -26,6 +26,7 @@ import (
 // with the time, the focus left on the button; once it is back, "Try
 // again" sets the password typed, kept meanwhile.
 func TestActivationDirectoryDownOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const initial = "Initial!Passw0rd-2026"
 	dns := map[string]string{}

@@ -30,6 +30,7 @@ import (
 // limit (3 with slapd's lockout after 5), and once the directory is back
 // "Try again" changes the password typed. Neither password reaches the log.
 func TestChangeDirectoryDownOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const current = "Initial!Passw0rd-2026"
 	dns := map[string]string{}
@@ -59,7 +60,7 @@ func TestChangeDirectoryDownOnPhone(t *testing.T) {
 
 	var tb *chrome.Tab
 	for _, lang := range site.Languages {
-		tb = resetTab(t)
+		tb = b.tab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, lang)))
 		stateShown(t, tb, "form")
 		setValue(t, tb, "#username", "kari"+lang)

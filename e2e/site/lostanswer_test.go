@@ -90,6 +90,7 @@ func pressSubmit(t *testing.T, tb *chrome.Tab) {
 // form; from the unconfirmed state, in its status line. A different
 // password through the used link is refused as used.
 func TestActivationLostAnswerOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ol.CreateUser("ingrid", initial)
@@ -171,6 +172,7 @@ func TestActivationLostAnswerOnPhone(t *testing.T) {
 // whose answer is the done page. A submit while offline, which never went
 // out, still says it could not reach the service, beside the form.
 func TestChangeLostAnswerOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const current = "Kveldssol over Lyngen-fjorden heilt til havet"
 	dn, err := ol.CreateUser("ingrid", current)

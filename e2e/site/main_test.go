@@ -7,6 +7,15 @@
 // serves it on loopback with the headers of its own _headers file applied by
 // package webheaders, and starts one browser for the whole package; each
 // test opens its own tab.
+//
+// The tests that say "see parallel" run as parallel tabs of that browser
+// (t.Parallel: after the package's other tests, -parallel at a time), each
+// waiting for its pages, servers and timers most of its time. Each starts
+// what it stops or breaks itself (its own styrke serve with its per-client
+// rate limit, breach fake, slapd and its proxy, OpenID provider), and
+// shares no mailbox; the reset tests open their tabs in their backend's
+// browser context (resetBackend.tab), since cookies ignore the port, so
+// one test's sign-in on 127.0.0.1 replaced another's cookie.
 package site_test
 
 import (

@@ -53,6 +53,10 @@ type resetBackend struct {
 	db   string // serve's SQLite file (expireLink)
 	logs *syncbuf.Buffer
 	op   *oidctest.Provider
+	// browser holds the tabs of tab: a browser context of the test's own,
+	// so that its sign-ins' cookies (on 127.0.0.1, whatever the port) are
+	// apart from those of tests that run at the same time.
+	browser *chrome.Browser
 }
 
 func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBackend {
@@ -66,7 +70,7 @@ func startResetBackend(t *testing.T, idporten bool, extra ...string) *resetBacke
 	}))
 	t.Cleanup(breach.Close)
 
-	b := &resetBackend{logs: &syncbuf.Buffer{}, db: filepath.Join(dir, "styrke.db")}
+	b := &resetBackend{logs: &syncbuf.Buffer{}, db: filepath.Join(dir, "styrke.db"), browser: env.browser.Isolated(t)}
 	var (
 		keyFile string
 		key     *rsa.PrivateKey
@@ -125,7 +129,18 @@ func (b *resetBackend) importCSV(t *testing.T, csv string) {
 // resetTab opens a tab that accepts the 4xx answers the pages expect.
 func resetTab(t *testing.T) *chrome.Tab {
 	t.Helper()
-	tb := env.browser.Tab(t)
+	return resetTabIn(t, env.browser)
+}
+
+// tab is resetTab in b's browser context: b's tabs share their cookies.
+func (b *resetBackend) tab(t *testing.T) *chrome.Tab {
+	t.Helper()
+	return resetTabIn(t, b.browser)
+}
+
+func resetTabIn(t *testing.T, browser *chrome.Browser) *chrome.Tab {
+	t.Helper()
+	tb := browser.Tab(t)
 	tb.Allow(func(msg string) bool {
 		return strings.HasPrefix(msg, "log network:") &&
 			(strings.Contains(msg, "/api/reset/") || strings.Contains(msg, "/api/change") ||
@@ -189,6 +204,7 @@ func waitAcross(t *testing.T, tb *chrome.Tab, expr string) {
 // is refused, a good one is set, and the new password then changes on the
 // change page.
 func TestResetEndToEnd(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	dns := map[string]string{}
 	for _, user := range []string{"ola", "testa", "una", "una2"} {
@@ -210,7 +226,7 @@ func TestResetEndToEnd(t *testing.T) {
 	const good2 = "Kveldssol over Lyngen-fjorden 42!"
 
 	t.Run("reset", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
@@ -304,7 +320,7 @@ func TestResetEndToEnd(t *testing.T) {
 		// The service desk's welcome (activation welcome) links the reset
 		// page with ?institution=ID: the sign-in starts for that
 		// institution's accounts.
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.Navigate(b.base+"/en/forgot/?institution=uit"))
 		stateShown(t, tb, "start")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-testid=start]').href.includes('institution=uit')`)
@@ -313,7 +329,7 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 
 	t.Run("change with the new password", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 		stateShown(t, tb, "form")
 		// testa's identity was imported at uit; the list starts at the
@@ -366,7 +382,7 @@ func TestResetEndToEnd(t *testing.T) {
 		require.GreaterOrEqual(t, i, 0, "the SMS links the reset page for uit: %s", msgs[0].Body)
 		u, err := url.Parse(strings.Fields(msgs[0].Body[i:])[0])
 		require.NoError(t, err)
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, u.RequestURI(), e2ePidTest, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		assert.Equal(t, "testa", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
@@ -375,7 +391,7 @@ func TestResetEndToEnd(t *testing.T) {
 	})
 
 	t.Run("cancel ends the session", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, "/glemt/", e2ePidOla, "idporten-loa-high")
 		stateShown(t, tb, "form")
 		assert.Equal(t, "ola", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
@@ -394,7 +410,7 @@ func TestResetEndToEnd(t *testing.T) {
 		// styrke directory remind links the change page with
 		// ?institution=ID (server.ChangeLink): the form starts with it
 		// chosen; an id the list lacks leaves the default.
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.Navigate(server.ChangeLink(b.base, "en", "uit")))
 		stateShown(t, tb, "form")
 		assert.Equal(t, "uit", chrome.Eval[string](t, tb, `document.getElementById('institution').value`))
@@ -418,7 +434,7 @@ func TestResetEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			return locked
 		}, 10*time.Second, 20*time.Millisecond)
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.Navigate(b.base+"/en/change/"))
 		stateShown(t, tb, "form")
 		setValue(t, tb, "#username", "ola")
@@ -435,7 +451,7 @@ func TestResetEndToEnd(t *testing.T) {
 		// to ask, and no form (it showed the form, and the submit said
 		// so after a password was typed).
 		for _, lang := range site.Languages {
-			tb := resetTab(t)
+			tb := b.tab(t)
 			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidNoDir, "idporten-loa-substantial")
 			tx := site.Texts(lang)
 			says := strings.NewReplacer("{username}", "nodir", "{institution}", "Felles IAM").Replace(tx.ResetNoAccount())
@@ -457,7 +473,7 @@ func TestResetEndToEnd(t *testing.T) {
 	}
 	for _, tc := range refusals {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := resetTab(t)
+			tb := b.tab(t)
 			signInAt(t, tb, b, tc.path, tc.pid, tc.acr)
 			stateShown(t, tb, tc.state)
 			urls = append(urls, chrome.Eval[string](t, tb, `location.href`))
@@ -472,7 +488,7 @@ func TestResetEndToEnd(t *testing.T) {
 	t.Run("accounts at two institutions: choose one", func(t *testing.T) {
 		// Una has an account at default and one at uit: after the sign-in
 		// she chooses (it was "no account, or more than one").
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, "/en/forgot/", e2ePidTwo, "idporten-loa-substantial")
 		stateShown(t, tb, "choose")
 		run(t, tb, chromedp.EmulateViewport(375, 800))
@@ -530,10 +546,10 @@ func TestResetEndToEnd(t *testing.T) {
 		// Test Testesen signs in. Una's choice then says so and shows
 		// what the cookie now holds (it showed Testesen's form without a
 		// word, and offered Una's accounts again).
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, "/en/forgot/", e2ePidTwo, "idporten-loa-substantial")
 		stateShown(t, tb, "choose")
-		tb2 := resetTab(t) // the same browser: its cookies
+		tb2 := b.tab(t) // the same browser: its cookies
 		signInAt(t, tb2, b, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
 		stateShown(t, tb2, "form")
 		chrome.Eval[bool](t, tb, `(document.querySelectorAll('[data-testid=choice]')[1].click(), true)`)
@@ -569,6 +585,7 @@ func TestResetEndToEnd(t *testing.T) {
 // account the institution had disabled logged in again; an activation
 // link did the same.
 func TestResetDisabledAccount(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	dn, err := ol.CreateUser("per", "Initial!Passw0rd-2026")
 	require.NoError(t, err)
@@ -587,7 +604,7 @@ func TestResetDisabledAccount(t *testing.T) {
 	}
 
 	t.Run("reset", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		submitPassword(t, tb, good)
@@ -614,10 +631,11 @@ func TestResetDisabledAccount(t *testing.T) {
 // TestResetNotConfigured: without ID-porten the page says so and whom to
 // contact, in every language.
 func TestResetNotConfigured(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false)
 	for _, lang := range site.Languages {
 		t.Run(lang, func(t *testing.T) {
-			tb := resetTab(t)
+			tb := b.tab(t)
 			run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, lang)))
 			stateShown(t, tb, "off")
 			assert.Equal(t, e2eDesk, chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-off]').textContent`))
@@ -626,7 +644,7 @@ func TestResetNotConfigured(t *testing.T) {
 	}
 	t.Run("the server unreachable is not 'off'", func(t *testing.T) {
 		// A failed configuration request said "ID-porten is off here".
-		tb := resetTab(t)
+		tb := b.tab(t)
 		unblock := blockURL(t, tb, "*://*:*/api/reset/config")
 		run(t, tb, chromedp.Navigate(b.base+site.Path(site.Reset, "en")))
 		stateShown(t, tb, "error")
@@ -638,7 +656,7 @@ func TestResetNotConfigured(t *testing.T) {
 		// A wrong password's text (which says an account may be locked)
 		// and the link under the form pointed to "Forgot password", which
 		// then said it is not available here.
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.Navigate(b.base+site.Path(site.Change, "nn")))
 		stateShown(t, tb, "form")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-forgot-link]').hidden`)
@@ -667,6 +685,7 @@ func TestResetNotConfigured(t *testing.T) {
 //   - the done page says the password was set without the breach check,
 //     as the page's rules promise (it said only "changed").
 func TestChangeWithoutDirectory(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false, "--breach-url", "http://127.0.0.1:1")
 	const first, second = "Granskog!Lirype-Vadmel9", "Kveldssol over Lyngen-fjorden 42!"
 	// An account with a password of Styrke's own: an activation link used.
@@ -691,7 +710,7 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	require.True(t, ok, "link %q", issued.Link)
 	post("/api/activation/complete", `{"token":"`+token+`","password":"`+first+`"}`, false)
 
-	tb := resetTab(t)
+	tb := b.tab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 	stateShown(t, tb, "form")
 	// The two "Show password" buttons are told apart by their fields.
@@ -732,8 +751,9 @@ func TestChangeWithoutDirectory(t *testing.T) {
 // invalid: they stayed, and the field read utfjord's refusal above the
 // default rules, which allow both (found by an accessibility test).
 func TestChangeInstitutionSwitchForgetsTheRefusal(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false, "--breach-url", "http://127.0.0.1:1")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 	stateShown(t, tb, "form")
 	choose := func(id string) {
@@ -763,9 +783,10 @@ func TestChangeInstitutionSwitchForgetsTheRefusal(t *testing.T) {
 // length from now, the status line says until when, and the focus goes
 // back to the password. The session ran out with no way to extend it.
 func TestResetMoreTime(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true, "--reset-session", "65s", "--idporten-acr", "idporten-loa-substantial,uit=idporten-loa-high")
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\nolau,Ola Nordmann,uit,"+e2ePidOla+"\n")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 	stateShown(t, tb, "form")
 	// Ola's account at uit requires level high, which this sign-in did
@@ -803,9 +824,10 @@ func TestResetMoreTime(t *testing.T) {
 // page now times it from the server's clock, and says the end by the
 // phone's.
 func TestResetClockOff(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true, "--reset-session", "65s")
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	ctx, cancel := context.WithTimeout(tb, 10*time.Second)
 	defer cancel()
 	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
@@ -840,9 +862,10 @@ func TestResetClockOff(t *testing.T) {
 // start of the reset, and Forward back to the form while the session
 // lasts.
 func TestResetBack(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 	stateShown(t, tb, "form")
 	chrome.Eval[bool](t, tb, `(history.back(), true)`)
@@ -865,8 +888,9 @@ func TestResetBack(t *testing.T) {
 // knew nothing of could choose the weakest policy. The meter and the rules
 // shown are uio's.
 func TestChangeServedInstitution(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false, "--institutions", "uio")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 	stateShown(t, tb, "form")
 	chrome.Poll[bool](t, tb, `document.getElementById('institution').closest('.field').hidden`)
@@ -881,9 +905,10 @@ func TestChangeServedInstitution(t *testing.T) {
 // ID-porten's logout (confirmed on its page, as oidc-provider asks) and
 // back to the reset page, which says the sign-in is over. Keyboard only.
 func TestResetLogout(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	signInAt(t, tb, b, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 	stateShown(t, tb, "form")
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=state-form] [data-cancel]').click(), true)`)
@@ -908,6 +933,7 @@ func TestResetLogout(t *testing.T) {
 // computer the next person reached the first one's services). Keyboard
 // only, through ID-porten's logout and back to the page.
 func TestResetRefusalOffersLogout(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
 	cases := []struct {
@@ -919,7 +945,7 @@ func TestResetRefusalOffersLogout(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := resetTab(t)
+			tb := b.tab(t)
 			signInAt(t, tb, b, "/en/forgot/", tc.pid, tc.acr)
 			stateShown(t, tb, tc.state)
 			logout := `document.querySelector('[data-testid=state-` + tc.state + `] [data-testid=idporten-logout]')`
@@ -952,6 +978,7 @@ func describedByRules(t *testing.T, tb *chrome.Tab, lang, id string) {
 // desk of its own institution (--templates' institutions.json), which its
 // e-mail named, not the server's one for every institution.
 func TestGoneLinkShowsItsDesk(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"), []byte(`{"uit": {"serviceDesk": "Orakel UiT, 77 64 40 00"}}`), 0o600))
 	b := startResetBackend(t, false, "--templates", dir)
@@ -992,8 +1019,9 @@ func expiredLink(t *testing.T, b *resetBackend, username, institution string) *u
 // answer is the server's as TestChangeTooYoungSaysWhen (server/dirflow,
 // Samba AD) gets it, given here by the page's own fetch.
 func TestChangeTooYoung(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false, "--breach-url", "http://127.0.0.1:1")
-	tb := resetTab(t)
+	tb := b.tab(t)
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
 	stateShown(t, tb, "form")
 	const refusal = "The directory you log in with allows only one password change a day, and yours was set too recently (an activation or a forgotten password sets it too). Try again after 7 December 2026 at 14:35 (Norwegian time)."
@@ -1022,10 +1050,11 @@ func TestChangeTooYoung(t *testing.T) {
 // still the live region that tells a screen reader the check's answer,
 // out of sight.
 func TestChangeBreachCleanShownOnce(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, false)
 	for _, lang := range site.Languages {
 		t.Run(lang, func(t *testing.T) {
-			tb := resetTab(t)
+			tb := b.tab(t)
 			run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, lang)))
 			stateShown(t, tb, "form")
 			setValue(t, tb, "#new-password", "Kveldssol over Lyngen-fjorden 42!")

@@ -34,6 +34,7 @@ import (
 //     the requirements" beside the outage; what was typed is kept, and
 //     once the directory is back "Try again" and the submit set it.
 func TestResetDirectoryDownOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	dn, err := ol.CreateUser("ola", "Initial!Passw0rd-2026")
 	require.NoError(t, err)
@@ -70,7 +71,7 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		ol.Stop()
 		var tb *chrome.Tab
 		for _, lang := range site.Languages {
-			tb = resetTab(t)
+			tb = b.tab(t)
 			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidOla, "idporten-loa-substantial")
 			downShown(t, tb, lang)
 			// Until when the sign-in holds (a retry after it must sign in
@@ -103,7 +104,7 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 		// The sign-in found two accounts: the choice is made without the
 		// directory, the chosen account's session asks it.
 		ol.Stop()
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "en"), e2ePidTwo, "idporten-loa-substantial")
 		stateShown(t, tb, "choose")
 		chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=choice]').click(), true)`)
@@ -123,7 +124,7 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 	})
 
 	t.Run("down between the sign-in and the submit", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "nn"), e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		const good = "Kveldssol over Lyngen-fjorden 42!"

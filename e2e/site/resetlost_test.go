@@ -37,6 +37,7 @@ import (
 //     never went out, says it could not reach the service beside the form
 //     (it said "we do not know whether the password was changed").
 func TestResetLostAnswerOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, _ := startDirectory(t, dirtest.StartSlapd)
 	proxy, err := ol.Proxy()
 	require.NoError(t, err)
@@ -82,7 +83,7 @@ func TestResetLostAnswerOnPhone(t *testing.T) {
 	t.Run("the directory's answer is lost", func(t *testing.T) {
 		var tb *chrome.Tab
 		for _, lang := range site.Languages {
-			tb = resetTab(t)
+			tb = b.tab(t)
 			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidOla, "idporten-loa-substantial")
 			stateShown(t, tb, "form")
 			proxy.LoseWriteAnswers(true)
@@ -105,7 +106,7 @@ func TestResetLostAnswerOnPhone(t *testing.T) {
 	})
 
 	t.Run("the page's request gets no answer", func(t *testing.T) {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "nb"), e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		const pw = "Nordlys over Senja-tindene 17!"

@@ -62,6 +62,7 @@ type sessionFake struct {
 // and en, what happened and what to do, with "Try again", which shows the
 // form once the session answers, without a new sign-in.
 func TestResetSessionErrorsOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startResetBackend(t, true)
 	b.importCSV(t, "username,name,institution,identity number\nola,Ola Nordmann,default,"+e2ePidOla+"\n")
 	for _, lang := range site.Languages {
@@ -76,7 +77,7 @@ func TestResetSessionErrorsOnPhone(t *testing.T) {
 				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later"}}`}, tx.ResetSessionTooMany()},
 				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`}, tx.ActServerError()},
 			}
-			tb := resetTab(t)
+			tb := b.tab(t)
 			var to atomic.Pointer[sessionFake]
 			to.Store(&cases[0].fake)
 			answerSession(t, tb, &to)

@@ -20,6 +20,7 @@ import (
 // not answer" (#/error/unavailable); the page knew no "store" and would
 // have said the answer did not add up.
 func TestResetStoreFailedOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	for _, lang := range site.Languages {
 		t.Run(lang, func(t *testing.T) {
 			tx := site.Texts(lang)

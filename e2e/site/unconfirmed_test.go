@@ -78,6 +78,7 @@ func unconfirmedWhileDown(t *testing.T, tb *chrome.Tab, ol *dirtest.Server, why 
 // still says the password may have been set, never that nothing was
 // changed; once it is back, "Try again" finishes with the done page.
 func TestActivationUnconfirmedOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	const initial = "Initial!Passw0rd-2026"
 	ol, proxy, flags, dns := proxiedSlapd(t, "ola", initial)
 	b := startBackend(t, flags...)
@@ -130,6 +131,7 @@ func TestActivationUnconfirmedOnPhone(t *testing.T) {
 // down still says the password may have been changed; once it is back,
 // "Try again" finishes with the done page. Neither password in the log.
 func TestChangeUnconfirmedOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	const current = "Initial!Passw0rd-2026"
 	ol, proxy, flags, dns := proxiedSlapd(t, "kari", current)
 	b := startResetBackend(t, false, flags...)
@@ -147,7 +149,7 @@ func TestChangeUnconfirmedOnPhone(t *testing.T) {
 
 	tabs := map[string]*chrome.Tab{}
 	for _, lang := range site.Languages {
-		tb := resetTab(t)
+		tb := b.tab(t)
 		tabs[lang] = tb
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, lang)))
 		stateShown(t, tb, "form")
