@@ -55,16 +55,33 @@ type deskEnv struct {
 	now    time.Time
 }
 
+// deskSMTP are the options of the desk tests' mail server.
+var deskSMTP = smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: smtpPass}
+
 // newDeskEnv runs the handler with a real SMTP server (STARTTLS and AUTH),
 // the Twilio fake and a notification queue (run by the test with RunOnce).
+// The mail server is the package's one (smtptest.Shared), with a mailbox
+// of the test's own; a test that stops it uses newDeskEnvOwnSMTP.
 func newDeskEnv(t *testing.T, mod func(*server.Deps)) *deskEnv {
+	t.Helper()
+	return newDeskEnvWith(t, smtptest.Shared(t, deskSMTP), mod)
+}
+
+// newDeskEnvOwnSMTP is newDeskEnv with a mail server of the test's own,
+// which it may stop (Down) and start again (Up).
+func newDeskEnvOwnSMTP(t *testing.T, mod func(*server.Deps)) *deskEnv {
+	t.Helper()
+	return newDeskEnvWith(t, smtptest.Start(t, deskSMTP), mod)
+}
+
+func newDeskEnvWith(t *testing.T, mail *smtptest.Server, mod func(*server.Deps)) *deskEnv {
 	t.Helper()
 	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncbuf.Buffer{}}
 	st, err := sqlitetest.Open(t, e.dbPath)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	e.st = st
-	e.smtp = smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: smtpPass})
+	e.smtp = mail
 	cfg, err := notify.ParseSMTPURL(e.smtp.URL())
 	require.NoError(t, err)
 	cfg.From, cfg.RootCAs, cfg.Timeout = "Utfjord IT <it@utfjord.example>", e.smtp.CA, 5*time.Second
@@ -591,7 +608,7 @@ func TestActivationAuditAndNotice(t *testing.T) {
 // is set; the change succeeds, the notice waits in the store and arrives
 // once the server is back, exactly once.
 func TestNoticeWaitsForMailServer(t *testing.T) {
-	e := newDeskEnv(t, nil)
+	e := newDeskEnvOwnSMTP(t, nil)
 	e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
 	token := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
 	e.smtp.Down()
@@ -1219,7 +1236,7 @@ func TestUsedLinkLeavesExpiredOnes(t *testing.T) {
 // one stored with no address (printed for the desk to hand over), is
 // still skipped.
 func TestImportRerunSendsUndelivered(t *testing.T) {
-	e := newDeskEnv(t, nil)
+	e := newDeskEnvOwnSMTP(t, nil)
 	post := func(csv string) server.ImportReport {
 		t.Helper()
 		return e.importCSV(t, "partial=true", csv, http.StatusOK)
@@ -1508,7 +1525,7 @@ func TestImportRerunWithANewAddress(t *testing.T) {
 // request, so no request id) logs a failed delivery with whose link it
 // was, and no empty id="" (the line named neither).
 func TestDeliveryFailedLogOutsideRequests(t *testing.T) {
-	e := newDeskEnv(t, nil)
+	e := newDeskEnvOwnSMTP(t, nil)
 	cfg, err := notify.ParseSMTPURL(e.smtp.URL())
 	require.NoError(t, err)
 	cfg.From, cfg.RootCAs, cfg.Timeout = "Utfjord IT <it@utfjord.example>", e.smtp.CA, 5*time.Second
@@ -1715,7 +1732,7 @@ func TestRevokeIssuedBeforeBusyAndFuture(t *testing.T) {
 // server that never answers: 10,000 rows took hours) and said nothing of
 // it. The re-run with the server back sends them all.
 func TestImportStopsDeliveringWhenMailIsDown(t *testing.T) {
-	e := newDeskEnv(t, nil)
+	e := newDeskEnvOwnSMTP(t, nil)
 	var csv strings.Builder
 	csv.WriteString("username,email\n")
 	const rows = 12
@@ -1941,7 +1958,7 @@ func TestRevokeUsedLinkSaysSo(t *testing.T) {
 // who found it there was told the link had expired. A resend that
 // delivers revokes the old one, as before.
 func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
-	e := newDeskEnv(t, nil)
+	e := newDeskEnvOwnSMTP(t, nil)
 	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}, deskKey)
 	require.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, first.Deliveries)
 	oldToken := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
@@ -2224,7 +2241,7 @@ func TestCreateTwiceSendsOnce(t *testing.T) {
 // new link reached no one, and one whose first went unconfirmed answers it.
 func TestResendTwiceSendsOnce(t *testing.T) {
 	var offset atomic.Int64
-	e := newDeskEnv(t, func(d *server.Deps) {
+	e := newDeskEnvOwnSMTP(t, func(d *server.Deps) {
 		d.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	})
 	resend := func(id string) (int, map[string]any) {

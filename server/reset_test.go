@@ -28,6 +28,7 @@ import (
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
 	"github.com/styrke-iam/styrke/server/identity"
+	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/oidc/oidctest"
 	"github.com/styrke-iam/styrke/server/passhash"
@@ -78,6 +79,7 @@ func TestMain(m *testing.M) {
 	if pgSrv != nil {
 		pgSrv.Stop()
 	}
+	smtptest.StopShared()
 	os.Exit(code)
 }
 

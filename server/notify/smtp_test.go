@@ -2,7 +2,9 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,12 @@ import (
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	smtptest.StopShared()
+	os.Exit(code)
+}
 
 func mailer(t *testing.T, s *smtptest.Server, mod func(*notify.SMTPConfig)) *notify.SMTP {
 	t.Helper()
@@ -76,6 +84,44 @@ func TestSMTPDelivers(t *testing.T) {
 			assert.Equal(t, sample.HTML, strings.ReplaceAll(r.HTML, "\r\n", "\n"))
 		})
 	}
+}
+
+// TestSharedMailboxes: mailboxes of one shared server (smtptest.Shared,
+// one aiosmtpd for the test binary) each hold only what was sent with
+// their own login; a login of another user or a wrong password is
+// refused; Down and Up refuse a shared server, which other tests use.
+func TestSharedMailboxes(t *testing.T) {
+	const secret = "smtp-secret-9f3a"
+	o := smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: secret}
+	a, b := smtptest.Shared(t, o), smtptest.Shared(t, o)
+	require.Equal(t, a.Port, b.Port, "one server")
+	require.NotEqual(t, a.Opts.User, b.Opts.User)
+	for i, s := range []*smtptest.Server{a, b, a} {
+		msg := sample
+		msg.MessageID = fmt.Sprintf("m%d@utfjord.example", i)
+		require.NoError(t, mailer(t, s, nil).Send(t.Context(), msg))
+	}
+	ids := func(s *smtptest.Server) []string {
+		var out []string
+		for _, m := range s.Messages(t) {
+			out = append(out, m.Header.Get("Message-Id"))
+		}
+		return out
+	}
+	assert.Equal(t, []string{"<m0@utfjord.example>", "<m2@utfjord.example>"}, ids(a))
+	assert.Equal(t, []string{"<m1@utfjord.example>"}, ids(b))
+	assert.Empty(t, smtptest.Shared(t, o).Messages(t), "a new mailbox is empty")
+
+	for name, mod := range map[string]func(*notify.SMTPConfig){
+		"another user's login":               func(c *notify.SMTPConfig) { c.Username = "other+1" },
+		"a login not the user's plus digits": func(c *notify.SMTPConfig) { c.Username = "styrke+1/../x" },
+		"wrong password":                     func(c *notify.SMTPConfig) { c.Password = "wrong-" + secret },
+	} {
+		err := mailer(t, a, mod).Send(t.Context(), sample)
+		assert.ErrorIs(t, err, notify.ErrPermanent, name)
+	}
+	assert.Len(t, a.Messages(t), 2, "nothing more delivered")
+	assert.Panics(t, a.Down)
 }
 
 func TestSMTPMessageIDGenerated(t *testing.T) {

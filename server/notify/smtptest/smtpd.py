@@ -9,10 +9,17 @@ D as a mail server refuses an unknown mailbox (550 5.1.1). With
 --data-reply-delay S it delivers each message at the end of DATA and answers
 250 only S seconds later, as a slow mail server (a content scan) does; with --slow-after-data S it
 answers NOOP, RSET and QUIT S seconds late once it has taken a message.
+With --mailbox-per-login it also takes the logins --user+N (N digits) with
+the same password and delivers what each login sends to the Maildir
+--maildir/LOGIN, so that one server serves many tests each with a mailbox
+of its own. With --exit-on-eof it also stops when its standard input ends
+(the test binary that started it exited, however it ended).
 """
 import argparse
 import asyncio
+import mailbox
 import os
+import re
 import signal
 import ssl
 import sys
@@ -35,14 +42,21 @@ def main():
     p.add_argument("--reject-domain")
     p.add_argument("--data-reply-delay", type=float, default=0)
     p.add_argument("--slow-after-data", type=float, default=0)
+    p.add_argument("--mailbox-per-login", action="store_true")
+    p.add_argument("--exit-on-eof", action="store_true")
     args = p.parse_args()
     password = os.environ.get("SMTPTEST_PASSWORD", "")
 
+    def login_ok(login):
+        if login == args.user:
+            return True
+        return args.mailbox_per_login and re.fullmatch(re.escape(args.user) + r"\+[0-9]+", login) is not None
+
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
-              and auth_data.login.decode() == args.user
+              and login_ok(auth_data.login.decode())
               and auth_data.password.decode() == password)
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     kw = {}
     if args.user:
@@ -64,7 +78,12 @@ def main():
         async def handle_DATA(self, server, session, envelope):
             # Delivered first: a client that gave up waiting for the reply
             # closes the connection, which cancels this handler.
-            status = await super().handle_DATA(server, session, envelope)
+            if args.mailbox_per_login:
+                login = session.auth_data.login.decode()
+                mailbox.Maildir(os.path.join(args.maildir, login)).add(self.prepare_message(session, envelope))
+                status = "250 OK"
+            else:
+                status = await super().handle_DATA(server, session, envelope)
             if args.data_reply_delay:
                 await asyncio.sleep(args.data_reply_delay)
             session.took_message = True
@@ -93,6 +112,11 @@ def main():
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
+    if args.exit_on_eof:
+        def watch():
+            sys.stdin.buffer.read()
+            done.set()
+        threading.Thread(target=watch, daemon=True).start()
     print("READY", flush=True)
     done.wait()
     controller.stop()

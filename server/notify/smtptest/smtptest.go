@@ -3,7 +3,10 @@
 // TLS or none, AUTH PLAIN/LOGIN, and a certificate from a CA made per
 // server, delivering every message to a Maildir that tests read back and
 // parse (headers, text and HTML parts). It can be stopped and started again
-// on the same port, to test a mail server that is down.
+// on the same port, to test a mail server that is down. Shared gives each
+// test a mailbox of its own on one server per test binary, for the tests
+// that only send and read back (starting an aiosmtpd takes about half a
+// second of CPU).
 package smtptest
 
 import (
@@ -79,6 +82,15 @@ type Server struct {
 	dir, cert, key, py string
 	mu                 sync.Mutex
 	cmd                *exec.Cmd
+
+	// shared: a mailbox on a shared server (see Shared), which Down and
+	// Up refuse.
+	shared bool
+	// perLogin starts the server with --mailbox-per-login and
+	// --exit-on-eof; eof is the write end of its standard input, held
+	// open while it runs.
+	perLogin bool
+	eof      *os.File
 }
 
 // Start starts a server on a free loopback port; it is stopped when t ends.
@@ -139,6 +151,9 @@ func (s *Server) URL() string {
 // Up starts the server and waits until it accepts connections.
 func (s *Server) Up(t testing.TB) {
 	t.Helper()
+	if s.shared {
+		t.Fatal("smtptest: Up on a shared server: use Start for a server the test stops")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd != nil {
@@ -158,7 +173,19 @@ func (s *Server) Up(t testing.TB) {
 	if s.Opts.SlowAfterData > 0 {
 		args = append(args, "--slow-after-data", strconv.FormatFloat(s.Opts.SlowAfterData.Seconds(), 'f', -1, 64))
 	}
+	var eof *os.File
+	if s.perLogin {
+		args = append(args, "--mailbox-per-login", "--exit-on-eof")
+	}
 	cmd := exec.Command(Python, args...)
+	if s.perLogin {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		cmd.Stdin, eof = r, w
+	}
 	cmd.Env = append(os.Environ(), "SMTPTEST_PASSWORD="+s.Opts.Password, "PYTHONUNBUFFERED=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -168,6 +195,7 @@ func (s *Server) Up(t testing.TB) {
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
+		closeFile(eof)
 		t.Fatalf("smtptest: start aiosmtpd: %v", err)
 	}
 	ready := make(chan bool, 1)
@@ -186,19 +214,36 @@ func (s *Server) Up(t testing.TB) {
 	case ok := <-ready:
 		if !ok {
 			cmd.Wait()
+			closeFile(eof)
 			t.Fatalf("smtptest: aiosmtpd exited: %s", stderr.String())
 		}
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
 		cmd.Wait()
+		closeFile(eof)
 		t.Fatalf("smtptest: aiosmtpd not ready after 20 s: %s", stderr.String())
 	}
-	s.cmd = cmd
+	s.cmd, s.eof = cmd, eof
+}
+
+func closeFile(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // Down stops the server (connections are then refused); Up starts it again
-// on the same port with the same Maildir.
+// on the same port with the same Maildir. It panics on a mailbox of a
+// shared server (Shared), which other tests use: a test that stops its
+// mail server starts its own (Start).
 func (s *Server) Down() {
+	if s.shared {
+		panic("smtptest: Down on a shared server: use Start for a server the test stops")
+	}
+	s.down()
+}
+
+func (s *Server) down() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd == nil {
@@ -213,7 +258,80 @@ func (s *Server) Down() {
 		syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
-	s.cmd = nil
+	closeFile(s.eof)
+	s.cmd, s.eof = nil, nil
+}
+
+var shared struct {
+	mu      sync.Mutex
+	servers map[Options]*Server
+	logins  int
+}
+
+// Shared returns a mailbox of its own on the test binary's one server with
+// options o, started by the first call with those options and stopped by
+// StopShared (call it from TestMain after m.Run) or else when the test
+// binary exits (the server ends when its standard input does). The
+// server's logins are o.User and o.User+"+N", all with o.Password; the
+// mailbox's User is a login no other call gets, and the server delivers
+// what is sent with it to a Maildir of its own, which Messages reads. o
+// must name a User. Down and Up are for a server of the test's own: they
+// panic and fail here.
+func Shared(t testing.TB, o Options) *Server {
+	t.Helper()
+	if o.User == "" {
+		t.Fatal("smtptest: Shared needs Options.User: the mailbox is the login's")
+	}
+	if o.Mode == "" {
+		o.Mode = StartTLS
+	}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	s := shared.servers[o]
+	if s == nil {
+		if _, err := os.Stat(Python); err != nil {
+			t.Fatalf("smtptest: %s missing: run scripts/deps.sh (python3-aiosmtpd)", Python)
+		}
+		dir, err := os.MkdirTemp("", "styrke-smtptest-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = &Server{Opts: o, dir: dir, Maildir: filepath.Join(dir, "Maildir"), py: filepath.Join(dir, "smtpd.py"), perLogin: true}
+		if err := os.WriteFile(s.py, script, 0o600); err != nil {
+			os.RemoveAll(dir)
+			t.Fatal(err)
+		}
+		s.makeCerts(t)
+		s.Port = FreePort(t)
+		started := false
+		defer func() {
+			if !started {
+				os.RemoveAll(dir)
+			}
+		}()
+		s.Up(t)
+		started = true
+		if shared.servers == nil {
+			shared.servers = map[Options]*Server{}
+		}
+		shared.servers[o] = s
+	}
+	shared.logins++
+	login := o.User + "+" + strconv.Itoa(shared.logins)
+	box := &Server{Opts: s.Opts, Port: s.Port, Maildir: filepath.Join(s.Maildir, login), CA: s.CA, CAFile: s.CAFile, shared: true}
+	box.Opts.User = login
+	return box
+}
+
+// StopShared stops the servers Shared started and removes their files.
+func StopShared() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	for o, s := range shared.servers {
+		s.down()
+		os.RemoveAll(s.dir)
+		delete(shared.servers, o)
+	}
 }
 
 // Received is one message read back from the Maildir.
