@@ -212,10 +212,6 @@ func directoryName(dirs *directory.Set, dir directory.Directory) string {
 	return dir.String()
 }
 
-// dummyHash is verified when an account has no stored password, so that an
-// unknown username takes as long as a wrong password.
-var dummyHash, _ = passhash.Hash("styrke: no such account")
-
 // changeUserKey is the change throttle's key of username at dir: in its
 // compatibility form, lower case ("ｋａｒｉ" (fullwidth) and "Kari" with the
 // Kelvin sign are kari's counter too, as a directory may match them to
@@ -486,7 +482,7 @@ func (h *handler) change() http.Handler {
 				h.internal(w, r, "history", err)
 				return
 			}
-			enc := dummyHash
+			enc := h.dummyHash()
 			if len(hist) > 0 {
 				enc = hist[0]
 			}
@@ -556,7 +552,7 @@ func (h *handler) change() http.Handler {
 		if !ok {
 			return
 		}
-		enc, err := passhash.Hash(req.Password)
+		enc, err := h.hash(req.Password)
 		if err != nil {
 			h.internal(w, r, "hash", err)
 			return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,13 +24,14 @@ import (
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
+	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
 // setPassword gives username a current password in the store (directory
-// none).
+// none), hashed with the handler's parameters.
 func (e *resetEnv) setPassword(t *testing.T, username, password string) {
 	t.Helper()
-	enc, err := passhash.Hash(password)
+	enc, err := passhash.HashWith(password, e.hash)
 	require.NoError(t, err)
 	require.NoError(t, e.st.SetPassword(context.Background(), "default", username, time.Now(), enc, 5, nil))
 }
@@ -275,7 +277,7 @@ func TestChangeThrottleConcurrent(t *testing.T) {
 // reused password let through because its history could not be checked
 // (issue 15 item 2).
 func TestChangeOverloaded(t *testing.T) {
-	e := newResetEnv(t, nil)
+	e := newResetEnv(t, productionHash)
 	const n = 10
 	users := make([]string, n)
 	for i := range users {
@@ -615,4 +617,44 @@ func TestChangeAccountNameThrottled(t *testing.T) {
 			assert.Equal(t, tc.wantLastRefusal, status, "the last try of %q", tc.usernames)
 		})
 	}
+}
+
+// TestStoredHashParameters: the hashes Styrke keeps of the passwords it
+// sets are Argon2id with production's parameters (passhash.Default, m=19
+// MiB, t=2, p=1) unless the handler is given others (Deps.PasswordHash,
+// which only tests set); NewHandler refuses parameters passhash cannot
+// hash with.
+func TestStoredHashParameters(t *testing.T) {
+	tests := []struct {
+		name   string
+		params passhash.Params
+		prefix string
+	}{
+		{"none given: production's", passhash.Params{}, "$argon2id$v=19$m=19456,t=2,p=1$"},
+		{"the tests' lighter ones", lightHash, "$argon2id$v=19$m=256,t=1,p=1$"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newResetEnv(t, func(d *server.Deps) { d.PasswordHash = tt.params })
+			e.setPassword(t, "ola", strong)
+			res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
+			requireSavedHere(t, res.StatusCode, body)
+			// An unknown account's current password is checked against a
+			// stand-in hash of the same parameters: refused as wrong.
+			res, body = e.postJSON(t, "/api/change", change("nobody", strong, strong2))
+			assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "%s", body)
+			hist, err := e.st.History(context.Background(), policy.Institutions(), "ola", 5)
+			require.NoError(t, err)
+			require.Len(t, hist, 2)
+			assert.True(t, strings.HasPrefix(hist[0], tt.prefix), "the new password's hash has %q", tt.prefix)
+		})
+	}
+	t.Run("invalid", func(t *testing.T) {
+		st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		assert.PanicsWithValue(t, "server: NewHandler with invalid PasswordHash parameters", func() {
+			server.NewHandler(server.Deps{Store: st, PasswordHash: passhash.Params{Memory: 256, Time: 1, Threads: 1, KeyLen: 32}})
+		}, "no salt")
+	})
 }

@@ -179,7 +179,7 @@ func (h *handler) complete() http.Handler {
 			h.reject(w, r, a, p, v.res, req.Password == "")
 			return
 		}
-		enc, err := passhash.Hash(req.Password)
+		enc, err := h.hash(req.Password)
 		if err != nil {
 			h.failRetryable(w, r, "hash", err)
 			return

@@ -35,7 +35,7 @@ func twoInstances(t *testing.T, mod func(*server.Deps)) (store.Store, [2]*httpte
 	var out [2]*httptest.Server
 	for i := range out {
 		d := server.Deps{Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordHash: lightHash}
 		if mod != nil {
 			mod(&d)
 		}
@@ -68,7 +68,7 @@ func postTo(t *testing.T, srv *httptest.Server, path string, v any, hdr ...strin
 // both tried twice the limit, and the directory locked the account.
 func TestChangeThrottleAcrossInstances(t *testing.T) {
 	st, srv := twoInstances(t, func(d *server.Deps) { d.ChangeUserLimit, d.ChangeAddrLimit = 3, 100 })
-	enc, err := passhash.Hash(strong)
+	enc, err := passhash.HashWith(strong, lightHash)
 	require.NoError(t, err)
 	require.NoError(t, st.SetPassword(context.Background(), "default", "ola", time.Now(), enc, 5, nil))
 	var codes []int

@@ -19,7 +19,6 @@ import (
 	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/oidc"
-	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -925,7 +924,7 @@ func (h *handler) resetComplete() http.Handler {
 		if !ok {
 			return
 		}
-		enc, err := passhash.Hash(req.Password)
+		enc, err := h.hash(req.Password)
 		if err != nil {
 			h.internal(w, r, "hash", err)
 			return

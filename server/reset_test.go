@@ -100,6 +100,9 @@ type resetEnv struct {
 	logs   *syncbuf.Buffer
 	offset atomic.Int64 // added to the server's clock
 	client *http.Client // follows no redirects
+	// hash are the handler's Argon2id parameters (Deps.PasswordHash), which
+	// setPassword uses too.
+	hash passhash.Params
 }
 
 func (e *resetEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
@@ -128,9 +131,14 @@ func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 		AllowTestNumbers: true,
 		ServiceDesk:      serviceDsk,
 		Now:              func() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) },
+		PasswordHash:     lightHash,
 	}
 	if mod != nil {
 		mod(&d)
+	}
+	e.hash = d.PasswordHash
+	if e.hash == (passhash.Params{}) {
+		e.hash = passhash.Default
 	}
 	e.srv = httptest.NewServer(server.NewHandler(d))
 	t.Cleanup(e.srv.Close)

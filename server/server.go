@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -20,6 +21,7 @@ import (
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/identity"
 	"github.com/styrke-iam/styrke/server/oidc"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -97,6 +99,14 @@ type Deps struct {
 	// TrustProxy takes the client address from X-Forwarded-For (behind
 	// Netlify or a load balancer) instead of the connection.
 	TrustProxy bool
+	// PasswordHash are the Argon2id parameters of the hashes Styrke keeps
+	// of the passwords it sets (activation, reset, change) and of the
+	// stand-in an unknown account's current password is verified against;
+	// zero: passhash.Default, which serve uses (cmd/styrke never sets it).
+	// Tests that are not about hashing set lighter ones, which cost a
+	// fraction of production's CPU under the race detector. NewHandler
+	// panics if they are not zero and not ones passhash.HashWith takes.
+	PasswordHash passhash.Params
 
 	// Reset with ID-porten and change (reset.go, change.go).
 
@@ -145,6 +155,15 @@ type handler struct {
 	throttleSecret []byte
 	keyFile        keysFile
 	desk           *Desk
+	// dummyHash is verified when an account has no stored password, so
+	// that an unknown username takes as long as a wrong password: a hash
+	// with PasswordHash's parameters, made on first use.
+	dummyHash func() string
+}
+
+// hash hashes a password the handler sets (PasswordHash's parameters).
+func (h *handler) hash(password string) (string, error) {
+	return passhash.HashWith(password, h.PasswordHash)
 }
 
 // NewHandler returns the whole backend as one http.Handler. It panics if
@@ -172,6 +191,12 @@ func NewHandler(d Deps) http.Handler {
 	if d.StoreTimeout <= 0 {
 		d.StoreTimeout = DefaultStoreTimeout
 	}
+	if d.PasswordHash == (passhash.Params{}) {
+		d.PasswordHash = passhash.Default
+	}
+	if p := d.PasswordHash; p.Memory == 0 || p.Time == 0 || p.Threads == 0 || p.KeyLen == 0 || p.SaltLen < 8 {
+		panic("server: NewHandler with invalid PasswordHash parameters")
+	}
 	d.Store = deadlineStore{Store: d.Store, d: d.StoreTimeout}
 	// An account's check and bind of its own password is held across the
 	// instances on this store, not only within this one (see
@@ -195,6 +220,10 @@ func NewHandler(d Deps) http.Handler {
 		d.BreachRateLimit = 0.5
 	}
 	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
+	h.dummyHash = sync.OnceValue(func() string {
+		enc, _ := passhash.HashWith("styrke: no such account", d.PasswordHash)
+		return enc
+	})
 	h.keyFile.keys = newAdminKeys(d)
 	if d.AdminKeysFile != "" {
 		if fi, err := os.Stat(d.AdminKeysFile); err == nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
@@ -29,6 +30,18 @@ const (
 	strong   = "Kveldssol over Lyngen-fjorden 42!"
 	strong2  = "Morgentåke over Sognefjorden og Jostedalsbreen?"
 )
+
+// lightHash are the Argon2id parameters of the hashes the handlers of the
+// tests that are not about hashing make (Deps.PasswordHash): 256 KiB and
+// one pass, where production's (passhash.Default, 19 MiB and two passes)
+// took about a seventh of the package's CPU under the race detector. The
+// tests about hashing (the work limits' TestCompleteBusy,
+// TestCompleteOverloadedHistory, TestChangeOverloaded; the parameters'
+// TestStoredHashParameters) use passhash.Default.
+var lightHash = passhash.Params{Memory: 256, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// productionHash makes a handler hash with production's parameters.
+func productionHash(d *server.Deps) { d.PasswordHash = passhash.Default }
 
 type env struct {
 	srv  *httptest.Server
@@ -44,12 +57,13 @@ func newEnv(t *testing.T, mod func(*server.Deps)) *env {
 	fake := breachtest.New(t)
 	logs := &syncbuf.Buffer{}
 	d := server.Deps{
-		Store:     st,
-		Breach:    breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),
-		AdminKey:  adminKey,
-		Origins:   []string{"https://embed.example"},
-		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		RateLimit: -1,
+		Store:        st,
+		Breach:       breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),
+		AdminKey:     adminKey,
+		Origins:      []string{"https://embed.example"},
+		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		RateLimit:    -1,
+		PasswordHash: lightHash,
 	}
 	if mod != nil {
 		mod(&d)

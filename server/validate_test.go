@@ -151,7 +151,7 @@ func TestCompleteBusy(t *testing.T) {
 	// Room for one hash; a hash waits at most a millisecond.
 	old := passhash.SetWorkLimits(passhash.WorkLimits{Memory: uint64(passhash.Default.Memory), Queue: -1, Wait: time.Millisecond})
 	t.Cleanup(func() { passhash.SetWorkLimits(old) })
-	e := newEnv(t, nil)
+	e := newEnv(t, productionHash)
 	const n = 10
 	tokens := make([]string, n)
 	for i := range tokens {
@@ -202,7 +202,7 @@ func TestCompleteBusy(t *testing.T) {
 // memory, the complete is a 503, never a reused password let through as if
 // the history had been checked (issue 15 item 2).
 func TestCompleteOverloadedHistory(t *testing.T) {
-	e := newEnv(t, func(d *server.Deps) { d.TokenRateLimit = -1 })
+	e := newEnv(t, func(d *server.Deps) { d.TokenRateLimit = -1; productionHash(d) })
 	const n = 8
 	tokens := make([]string, n)
 	for i := range tokens {

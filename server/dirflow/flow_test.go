@@ -37,6 +37,7 @@ import (
 	"github.com/styrke-iam/styrke/server/breach/breachtest"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
+	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
@@ -164,6 +165,12 @@ func dirConfig(s *dirtest.Server) directory.Config {
 		Base: s.PeopleDN, CA: s.CAFile, NameAttribute: "displayName", PhoneAttribute: "mobile", BirthDateAttribute: "employeeNumber"}
 }
 
+// lightHash are the Argon2id parameters of the hashes the tests' handlers
+// make (Deps.PasswordHash), 256 KiB and one pass: production's
+// (passhash.Default) cost far more CPU under the race detector, and only
+// TestConcurrentSubmits, whose hashing is bounded by memory, is about them.
+var lightHash = passhash.Params{Memory: 256, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
 func newEnv(t *testing.T, s *dirtest.Server, mod func(*server.Deps)) *env {
 	t.Helper()
 	return newEnvTimeout(t, s, 0, mod)
@@ -192,6 +199,7 @@ func newEnvTimeout(t *testing.T, s *dirtest.Server, timeout time.Duration, mod f
 		Logger:         slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		RateLimit:      -1,
 		TokenRateLimit: -1,
+		PasswordHash:   lightHash,
 	}
 	if mod != nil {
 		mod(&deps)
@@ -465,7 +473,7 @@ func TestDirectoryDown(t *testing.T) {
 // bounded) to retry.
 func TestConcurrentSubmits(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, nil)
+		e := newEnv(t, s, func(d *server.Deps) { d.PasswordHash = passhash.Default })
 		dn, token := e.activation(newUsername())
 		const n = 50
 		pws := make([]string, n)
