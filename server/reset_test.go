@@ -121,7 +121,7 @@ func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	require.NoError(t, err)
 	d := server.Deps{
 		Store:            st,
-		Breach:           breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),
+		Breach:           breach.New(fake.URL(), breach.Options{Timeout: breachPatience}),
 		AdminKey:         adminKey,
 		Logger:           slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		RateLimit:        -1,

@@ -49,7 +49,22 @@ type env struct {
 	logs *syncbuf.Buffer
 }
 
+// breachPatience bounds the handlers' breach requests to the local fake,
+// which answers at once: a time no test waits out. It was 300 ms, which a
+// breach check beside the Argon2id work took under load (load average
+// 15-22 on 2 cores), and the answer said breachChecked:false
+// (TestChangeClosesOpenLinks failed so). A test that waits one out (the
+// fake in Slow mode) gives its own short timeout (newEnvBreachTimeout).
+const breachPatience = time.Minute
+
 func newEnv(t *testing.T, mod func(*server.Deps)) *env {
+	t.Helper()
+	return newEnvBreachTimeout(t, breachPatience, mod)
+}
+
+// newEnvBreachTimeout is newEnv with the breach requests bounded by
+// timeout, for a test that waits one out.
+func newEnvBreachTimeout(t *testing.T, timeout time.Duration, mod func(*server.Deps)) *env {
 	t.Helper()
 	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
@@ -58,7 +73,7 @@ func newEnv(t *testing.T, mod func(*server.Deps)) *env {
 	logs := &syncbuf.Buffer{}
 	d := server.Deps{
 		Store:        st,
-		Breach:       breach.New(fake.URL(), breach.Options{Timeout: 300 * time.Millisecond}),
+		Breach:       breach.New(fake.URL(), breach.Options{Timeout: timeout}),
 		AdminKey:     adminKey,
 		Origins:      []string{"https://embed.example"},
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -420,7 +435,8 @@ func TestBreachFaults(t *testing.T) {
 	for _, m := range modes {
 		for _, p := range policies {
 			t.Run(m.name+"/"+p.name, func(t *testing.T) {
-				e := newEnv(t, nil)
+				// Slow answers after 5 s: the check gives up at 300 ms.
+				e := newEnvBreachTimeout(t, 300*time.Millisecond, nil)
 				e.fake.SetMode(m.mode)
 				resp, body := e.do(t, "POST", "/api/validate", "application/json", `{"policy":`+p.policy+`,"password":"`+strong+`"}`)
 				require.Equal(t, p.status, resp.StatusCode, "body %s", body)
