@@ -471,9 +471,21 @@ func TestDirectoryDown(t *testing.T) {
 // TestConcurrentSubmits: of 50 submits on one link exactly one reaches the
 // directory; every other is told the link is in use, used, or (hashing is
 // bounded) to retry.
+//
+// The store's calls, the complete and the directory's calls are bounded by
+// a minute each here, not by their defaults (5 s a store call, 25 s a
+// complete, 10 s a directory call; held by their own tests, such as
+// TestFrozenDatabase, TestHungStoreChangeAndReset and TestOpenTimeout):
+// the 50 submits' store reads wait for the store's connections together,
+// and at load average 15-25 on 2 cores some waited past 5 s, a 503
+// "unavailable" (a slow store), not the "overloaded" of the bounded
+// hashing that this test is about.
 func TestConcurrentSubmits(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, func(d *server.Deps) { d.PasswordHash = passhash.Default })
+		e := newEnvTimeout(t, s, time.Minute, func(d *server.Deps) {
+			d.PasswordHash = passhash.Default
+			d.StoreTimeout, d.CompleteTimeout = time.Minute, time.Minute
+		})
 		dn, token := e.activation(newUsername())
 		const n = 50
 		pws := make([]string, n)
