@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -157,7 +156,7 @@ type handler struct {
 	desk           *Desk
 	// dummyHash is verified when an account has no stored password, so
 	// that an unknown username takes as long as a wrong password: a hash
-	// with PasswordHash's parameters, made on first use.
+	// with PasswordHash's parameters, made by NewHandler.
 	dummyHash func() string
 }
 
@@ -220,10 +219,10 @@ func NewHandler(d Deps) http.Handler {
 		d.BreachRateLimit = 0.5
 	}
 	h := &handler{Deps: d, throttleSecret: d.ThrottleKey}
-	h.dummyHash = sync.OnceValue(func() string {
-		enc, _ := passhash.HashWith("styrke: no such account", d.PasswordHash)
-		return enc
-	})
+	// Made now, not on first use: the first unknown username after a start
+	// would have waited for a hash more than a wrong password does.
+	dummy, _ := passhash.HashWith("styrke: no such account", d.PasswordHash)
+	h.dummyHash = func() string { return dummy }
 	h.keyFile.keys = newAdminKeys(d)
 	if d.AdminKeysFile != "" {
 		if fi, err := os.Stat(d.AdminKeysFile); err == nil {
