@@ -2010,14 +2010,8 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 // deliveryUnconfirmed, the audit log "delivered … unconfirmed", a resend
 // keeps the old link open, and a re-run sends nothing.
 func TestUnconfirmedDelivery(t *testing.T) {
-	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
-	e := newDeskEnv(t, func(d *server.Deps) {
-		cfg, err := notify.ParseSMTPURL(slow.URL())
-		require.NoError(t, err)
-		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 500*time.Millisecond
-		d.Mailer, err = notify.NewSMTP(cfg)
-		require.NoError(t, err)
-	})
+	slow, mailer := slowMailer(t, 2*time.Second, 500*time.Millisecond)
+	e := newDeskEnv(t, func(d *server.Deps) { d.Mailer = mailer })
 	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org", "lang": "nn"}, deskKey)
 	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "unconfirmed"}}, first.Deliveries)
 	assert.True(t, first.Link == "", "the link may be in the person's inbox: not shown")

@@ -15,7 +15,6 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
-	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store/sqlite/sqlitetest"
 )
 
@@ -94,12 +93,7 @@ func TestReminderUnconfirmedNotSentAgain(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, ol.ExpireAfter(dn, "Initial!Passw0rd-2026", 10*24*time.Hour))
 	require.NoError(t, ol.SetAttributes(dn, map[string]string{"mail": user + "@example.org"}))
-	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
-	cfg, err := notify.ParseSMTPURL(slow.URL())
-	require.NoError(t, err)
-	cfg.From, cfg.Timeout = "it@utfjord.example", 500*time.Millisecond
-	mailer, err := notify.NewSMTP(cfg)
-	require.NoError(t, err)
+	slow, mailer := slowMailer(t, 2*time.Second, 500*time.Millisecond)
 	tp, err := notify.LoadTemplates("", notify.Profile{Name: "Utfjord kommune"})
 	require.NoError(t, err)
 	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))

@@ -250,14 +250,10 @@ func TestWelcomeImport(t *testing.T) {
 // in_progress). Until 2026-12-05 the import's row did not hold the person:
 // both read the audit log before either had sent, and both sent.
 func TestWelcomeImportBesideWelcome(t *testing.T) {
-	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: time.Second})
+	slow, mailer := slowMailer(t, time.Second, 20*time.Second)
 	e := newResetEnv(t, func(d *server.Deps) {
 		d.BaseURL = "https://passord.example"
-		cfg, err := notify.ParseSMTPURL(slow.URL())
-		require.NoError(t, err)
-		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 20*time.Second
-		d.Mailer, err = notify.NewSMTP(cfg)
-		require.NoError(t, err)
+		d.Mailer = mailer
 	})
 	e.importCSV(t, accounts)
 
@@ -314,14 +310,10 @@ func TestWelcomeImportBesideWelcome(t *testing.T) {
 // delivered: email: unconfirmed"), nothing recorded it as welcomed, and
 // every re-run sent the person another.
 func TestWelcomeUnconfirmed(t *testing.T) {
-	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: 2 * time.Second})
+	slow, mailer := slowMailer(t, 2*time.Second, 500*time.Millisecond)
 	e := newResetEnv(t, func(d *server.Deps) {
 		d.BaseURL = "https://passord.example"
-		cfg, err := notify.ParseSMTPURL(slow.URL())
-		require.NoError(t, err)
-		cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", 500*time.Millisecond
-		d.Mailer, err = notify.NewSMTP(cfg)
-		require.NoError(t, err)
+		d.Mailer = mailer
 	})
 	e.importCSV(t, accounts)
 
@@ -368,4 +360,18 @@ func TestWelcomeUnconfirmed(t *testing.T) {
 	assert.Equal(t, 1, rep.Created, "asked to: sent again")
 	assert.Equal(t, 1, rep.Unconfirmed)
 	assert.Len(t, slow.Messages(t), 3)
+}
+
+// slowMailer is an aiosmtpd of the test's own that answers each message's
+// data delay late, and a mailer to it that waits timeout for an answer
+// (shorter than delay: the message arrives and its answer is lost).
+func slowMailer(t *testing.T, delay, timeout time.Duration) (*smtptest.Server, *notify.SMTP) {
+	t.Helper()
+	slow := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: delay})
+	cfg, err := notify.ParseSMTPURL(slow.URL())
+	require.NoError(t, err)
+	cfg.From, cfg.Timeout = "Utfjord IT <it@utfjord.example>", timeout
+	mailer, err := notify.NewSMTP(cfg)
+	require.NoError(t, err)
+	return slow, mailer
 }
