@@ -347,9 +347,15 @@ func (s *Server) StartTLSHostPort() string {
 	return net.JoinHostPort(s.Host, strconv.Itoa(s.LDAPPort))
 }
 
+// dial connects to LDAPS for the harness's own work (the tests' fixtures:
+// accounts made, changed, bound), within 20 s: with 2 s, the connection
+// and its TLS handshake at a load average of 20 timed out now and then
+// ("LDAP Result Code 200 Network Error: context deadline exceeded" from
+// CreateUser), and failed a test before it began. What Styrke itself
+// waits for is its own config's, not this.
 func (s *Server) dial() (*ldap.Conn, error) {
 	return ldap.DialURL(s.LDAPSURL(), ldap.DialWithTLSConfig(s.TLSConfig()),
-		ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
+		ldap.DialWithDialer(&net.Dialer{Timeout: 20 * time.Second}))
 }
 
 // Admin returns a connection bound as the administrator.
