@@ -2399,3 +2399,27 @@ func TestDeskErrorsNameTheVerb(t *testing.T) {
 		})
 	}
 }
+
+// TestWelcomeImportRowSaysWhyNothingWent: a welcome import's row that sent
+// nothing (the audit log, which says whether the person was welcomed,
+// could not be read) says so and where to look; it said "the welcome was
+// not delivered:" with nothing after the colon.
+func TestWelcomeImportRowSaysWhyNothingWent(t *testing.T) {
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	sent := 0
+	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { sent++; return nil })}
+	require.NoError(t, st.PutIdentities(t.Context(), []store.AccountIdentity{{Institution: "default", Username: "ola",
+		IdentityHash: bytes.Repeat([]byte{1}, sha256.Size), UpdatedAt: time.Now()}}))
+	d := server.NewDesk(failingDeskStore{st, "Audit"}, baseURL, deps, nil, nil)
+	rep, err := d.Import(t.Context(), strings.NewReader("username,email\nola,ola@example.org\n"), server.ImportOptions{Welcome: true, Actor: "cli:test"}, nil)
+	require.NoError(t, err)
+	assert.Zero(t, sent, "nothing sent")
+	require.Equal(t, 1, rep.Failed, "%+v", rep)
+	require.Len(t, rep.Errors, 1)
+	reason := rep.Errors[0].Reason
+	assert.False(t, strings.HasSuffix(strings.TrimSpace(reason), ":"), "the reason ends in a colon: %q", reason)
+	assert.Contains(t, reason, "nothing was sent")
+	assert.Contains(t, reason, "server log")
+}

@@ -451,7 +451,12 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			case "failed":
 				rep.Failed++
 				reason := "could not be stored; see the server log"
-				if opts.Welcome {
+				switch {
+				case opts.Welcome && len(res.Deliveries) == 0:
+					// Before any delivery: the person's hold or the audit
+					// log (whether they were welcomed) could not be had.
+					reason = "nothing was sent: Styrke could not tell whether the person was welcomed already; see the server log"
+				case opts.Welcome:
 					reason = "the welcome was not delivered:" + deliveryErrors(res.Deliveries)
 				}
 				rep.Errors = append(rep.Errors, RowError{Line: res.Line, Reason: reason})
