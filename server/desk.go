@@ -1255,7 +1255,14 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		d.Audit(ctx, store.AuditEvent{Event: store.EventRevoked, Actor: actor, Username: old.Username, Institution: old.Institution,
 			RemoteAddr: remote, Detail: replacedDetail(id, "", is.ID)})
 	} else if !errors.Is(err, store.ErrGone) {
-		return is, fmt.Errorf("resend activation: revoke the old link: %w", err)
+		// The new link is stored and sent: answered, with the old one
+		// named as open. An error alone hid the new link from the desk,
+		// and a retry, a repeat of this resend, left the old one open
+		// without a word.
+		d.Logger.ErrorContext(ctx, "resend activation: revoke the old link", "err", err)
+		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: the store failed (see the server log); "+
+			"revoke it once the person has the new one")
+		return is, nil
 	}
 	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
 	return is, nil

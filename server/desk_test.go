@@ -2376,7 +2376,6 @@ func TestDeskErrorsNameTheVerb(t *testing.T) {
 		{"create, storing the link", "IssueActivations", "create activation: ", create},
 		{"resend, holding the person", "LockAccount", "resend activation: ", resend},
 		{"resend, storing the new link", "IssueActivations", "resend activation: ", resend},
-		{"resend, revoking the old link", "Revoke", "resend activation: ", resend},
 		{"welcome, holding the person", "LockAccount", "welcome: ", welcome},
 		{"welcome, reading the audit log", "Audit", "welcome: ", welcome},
 	} {
@@ -2422,4 +2421,42 @@ func TestWelcomeImportRowSaysWhyNothingWent(t *testing.T) {
 	assert.False(t, strings.HasSuffix(strings.TrimSpace(reason), ":"), "the reason ends in a colon: %q", reason)
 	assert.Contains(t, reason, "nothing was sent")
 	assert.Contains(t, reason, "server log")
+}
+
+// TestResendRevokeFailsSaysSo: a resend whose new link was stored and sent
+// but whose old link the store could not revoke answers the new link, with
+// a warning that names the old one as still open (and AlsoOpen); it
+// answered an error alone (500 in the API), so the desk did not see that
+// the person had a new link, and a retry within the repeat window answered
+// the new link as a repeat and left the old one open, unsaid.
+func TestResendRevokeFailsSaysSo(t *testing.T) {
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	sent := 0
+	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { sent++; return nil })}
+	old, err := server.NewDesk(st, baseURL, deps, nil, nil).Issue(t.Context(),
+		server.IssueRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
+	require.NoError(t, err)
+	require.True(t, old.Delivered())
+
+	d := server.NewDesk(failingDeskStore{st, "Revoke"}, baseURL, deps, nil, nil)
+	is, err := d.Resend(t.Context(), old.ID, "cli:test", "")
+	require.NoError(t, err, "the new link went out")
+	assert.True(t, is.Delivered())
+	assert.Equal(t, 2, sent)
+	assert.Contains(t, is.AlsoOpen, old.ID, "the old link is still open")
+	require.Len(t, is.Warnings, 1)
+	assert.Contains(t, is.Warnings[0], old.ID)
+	assert.Contains(t, is.Warnings[0], "not revoked")
+	assert.NotContains(t, is.Warnings[0], errDiskFull.Error(), "the store's words stay in the server log")
+	recs, err := st.Activations(t.Context(), store.ActivationFilter{Username: "ola"})
+	require.NoError(t, err)
+	open := 0
+	for _, r := range recs {
+		if r.RevokedAt == nil && r.UsedAt == nil {
+			open++
+		}
+	}
+	assert.Equal(t, 2, open, "both links open, as the answer says")
 }
