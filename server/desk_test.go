@@ -2404,17 +2404,13 @@ func TestDeskErrorsNameTheVerb(t *testing.T) {
 // could not be read) says so and where to look; it said "the welcome was
 // not delivered:" with nothing after the colon.
 func TestWelcomeImportRowSaysWhyNothingWent(t *testing.T) {
-	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	sent := 0
-	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { sent++; return nil })}
+	st, deps, sent := countingDesk(t)
 	require.NoError(t, st.PutIdentities(t.Context(), []store.AccountIdentity{{Institution: "default", Username: "ola",
 		IdentityHash: bytes.Repeat([]byte{1}, sha256.Size), UpdatedAt: time.Now()}}))
 	d := server.NewDesk(failingDeskStore{st, "Audit"}, baseURL, deps, nil, nil)
 	rep, err := d.Import(t.Context(), strings.NewReader("username,email\nola,ola@example.org\n"), server.ImportOptions{Welcome: true, Actor: "cli:test"}, nil)
 	require.NoError(t, err)
-	assert.Zero(t, sent, "nothing sent")
+	assert.Zero(t, *sent, "nothing sent")
 	require.Equal(t, 1, rep.Failed, "%+v", rep)
 	require.Len(t, rep.Errors, 1)
 	reason := rep.Errors[0].Reason
@@ -2430,11 +2426,7 @@ func TestWelcomeImportRowSaysWhyNothingWent(t *testing.T) {
 // the person had a new link, and a retry within the repeat window answered
 // the new link as a repeat and left the old one open, unsaid.
 func TestResendRevokeFailsSaysSo(t *testing.T) {
-	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	sent := 0
-	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { sent++; return nil })}
+	st, deps, sent := countingDesk(t)
 	old, err := server.NewDesk(st, baseURL, deps, nil, nil).Issue(t.Context(),
 		server.IssueRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
 	require.NoError(t, err)
@@ -2444,7 +2436,7 @@ func TestResendRevokeFailsSaysSo(t *testing.T) {
 	is, err := d.Resend(t.Context(), old.ID, "cli:test", "")
 	require.NoError(t, err, "the new link went out")
 	assert.True(t, is.Delivered())
-	assert.Equal(t, 2, sent)
+	assert.Equal(t, 2, *sent)
 	assert.Contains(t, is.AlsoOpen, old.ID, "the old link is still open")
 	require.Len(t, is.Warnings, 1)
 	assert.Contains(t, is.Warnings[0], old.ID)
@@ -2459,4 +2451,16 @@ func TestResendRevokeFailsSaysSo(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, open, "both links open, as the answer says")
+}
+
+// countingDesk is a migrated SQLite store and desk deps (ID-porten reset
+// on) whose mailer counts the messages it is given and sends none.
+func countingDesk(t *testing.T) (store.Store, server.DeskDeps, *int) {
+	t.Helper()
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	sent := new(int)
+	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { *sent++; return nil })}
+	return st, deps, sent
 }
