@@ -437,12 +437,7 @@ func TestActivationWelcomeCommand(t *testing.T) {
 // the second says when the first went, in Norwegian time, and that
 // --again sends another, which it does. It sent the person a second.
 func TestActivationWelcomeTwiceSendsOnce(t *testing.T) {
-	data := dataWithStore(t)
-	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
-	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
-		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
-		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
-	cli := cliEnv(env)
+	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
 	accounts := filepath.Join(t.TempDir(), "accounts.csv")
 	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
 	_, stderr, err := cli("account", "import", accounts)
@@ -473,11 +468,7 @@ func TestActivationWelcomeTwiceSendsOnce(t *testing.T) {
 // the second says the link went a moment ago and how to send a new one,
 // and prints no link. It created and mailed a second link.
 func TestActivationCreateTwiceSendsOnce(t *testing.T) {
-	data := dataWithStore(t)
-	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
-	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
-		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	cli := cliEnv(env)
+	cli, smtp := mailCLI(t, nil)
 	create := []string{"activation", "create", "--username", "kari", "--email", "kari@example.org"}
 	_, stderr, err := cli(create...)
 	require.NoError(t, err, stderr)
@@ -497,11 +488,7 @@ func TestActivationCreateTwiceSendsOnce(t *testing.T) {
 // the second says it went a moment ago, names it and prints no link. It
 // made and mailed a third link.
 func TestActivationResendTwiceSendsOnce(t *testing.T) {
-	data := dataWithStore(t)
-	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
-	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
-		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
-	cli := cliEnv(env)
+	cli, smtp := mailCLI(t, nil)
 	idIn := regexp.MustCompile(`(?m)^id ([0-9a-f]{64})$`)
 	_, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@example.org")
 	require.NoError(t, err, stderr)
@@ -1133,6 +1120,19 @@ func TestActivationUnconfirmedCommand(t *testing.T) {
 	stdout, _, err = cli("activation", "list", "--username", "kari", "--state", "open")
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(stdout, "\n"), "both open")
+}
+
+// mailCLI is the command line (cliEnv) on a new store, mailing through an
+// aiosmtpd of the test's own without TLS, with extra in its environment.
+func mailCLI(t *testing.T, extra map[string]string) (func(args ...string) (string, string, error), *smtptest.Server) {
+	t.Helper()
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
+	env := map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return cliEnv(env), smtp
 }
 
 // cliEnv runs the command line as the desk's tests do: env is the whole
