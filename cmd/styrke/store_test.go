@@ -304,13 +304,8 @@ func writing(path string) bool {
 // `user=… database=…`: 127.0.0.1:PORT (127.0.0.1): dial error: dial tcp
 // …: connect: connection refused"). Never the DSN's password.
 func TestServeSaysTheDatabaseIsGone(t *testing.T) {
-	pg, err := pgtest.Start()
-	require.NoError(t, err)
-	t.Cleanup(func() { pg.Stop() })
-	dsn, err := pg.CreateDatabase(t.Context())
-	require.NoError(t, err)
 	const pgPassword = "pg-secret-5108"
-	dsn = strings.Replace(dsn, "postgres@", "postgres:"+pgPassword+"@", 1)
+	pg, dsn := pgWithPassword(t, pgPassword)
 	env := map[string]string{
 		"STYRKE_DATA": t.TempDir(), "STYRKE_DB": dsn, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
 		"STYRKE_ADMIN_KEY": testDeskKey, "STYRKE_BASE_URL": "https://styrke.example",
@@ -371,13 +366,8 @@ func TestServeSaysTheDatabaseIsGone(t *testing.T) {
 // postgres: activations: FATAL: terminating connection due to
 // administrator command (SQLSTATE 57P01)"). Never the DSN's password.
 func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
-	pg, err := pgtest.Start()
-	require.NoError(t, err)
-	t.Cleanup(func() { pg.Stop() })
-	dsn, err := pg.CreateDatabase(t.Context())
-	require.NoError(t, err)
 	const pgPassword = "pg-secret-7731"
-	dsn = strings.Replace(dsn, "postgres@", "postgres:"+pgPassword+"@", 1)
+	pg, dsn := pgWithPassword(t, pgPassword)
 	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_DB": dsn, "STYRKE_BASE_URL": "https://styrke.example"}
 	cli := func(args ...string) (string, error) {
 		var stdout, stderr bytes.Buffer
@@ -431,4 +421,17 @@ func lockActivations(t *testing.T, dsn string) {
 	require.NoError(t, err)
 	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
 	require.NoError(t, err)
+}
+
+// pgWithPassword starts a PostgreSQL of the test's own (stopped at its
+// end) and returns it with a new database's DSN that carries password, so
+// that a test can check the password never shows.
+func pgWithPassword(t *testing.T, password string) (*pgtest.Server, string) {
+	t.Helper()
+	pg, err := pgtest.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { pg.Stop() })
+	dsn, err := pg.CreateDatabase(t.Context())
+	require.NoError(t, err)
+	return pg, strings.Replace(dsn, "postgres@", "postgres:"+password+"@", 1)
 }
