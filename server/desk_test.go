@@ -2187,18 +2187,10 @@ func TestCreateTwiceSendsOnce(t *testing.T) {
 
 	// Two at once: one link, one mail.
 	ola := map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}
-	var wg sync.WaitGroup
-	statuses := make([]int, 2)
-	for i := range statuses {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations", ola, deskKey)
-			statuses[i] = resp.StatusCode
-		}()
-	}
-	wg.Wait()
-	slices.Sort(statuses)
+	statuses := twoAtOnce(func() int {
+		resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations", ola, deskKey)
+		return resp.StatusCode
+	})
 	assert.Contains(t, [][]int{{http.StatusOK, http.StatusCreated}, {http.StatusCreated, http.StatusConflict}}, statuses)
 	assert.Len(t, e.list(t, "username=ola"), 1)
 	assert.Equal(t, 2, len(e.smtp.Messages(t)), "kari's, ola's")
@@ -2276,18 +2268,10 @@ func TestResendTwiceSendsOnce(t *testing.T) {
 	assert.Equal(t, 3, len(e.smtp.Messages(t)))
 
 	// Two at once: one new link, one mail.
-	statuses := make([]int, 2)
-	var wg sync.WaitGroup
-	for i := range statuses {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": third["id"].(string)}, deskKey)
-			statuses[i] = resp.StatusCode
-		}()
-	}
-	wg.Wait()
-	slices.Sort(statuses)
+	statuses := twoAtOnce(func() int {
+		resp, _ := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": third["id"].(string)}, deskKey)
+		return resp.StatusCode
+	})
 	assert.Contains(t, [][]int{{http.StatusOK, http.StatusCreated}, {http.StatusCreated, http.StatusConflict}}, statuses)
 	assert.Equal(t, 4, len(e.smtp.Messages(t)))
 	assert.Len(t, e.list(t, "username=kari"), 4)
@@ -2463,4 +2447,17 @@ func countingDesk(t *testing.T) (store.Store, server.DeskDeps, *int) {
 	sent := new(int)
 	deps := server.DeskDeps{IDPortenReset: true, Mailer: notify.MailerFunc(func(context.Context, notify.Message) error { *sent++; return nil })}
 	return st, deps, sent
+}
+
+// twoAtOnce runs request twice at once and returns the two status codes it
+// answered, sorted.
+func twoAtOnce(request func() int) []int {
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() { statuses[i] = request() })
+	}
+	wg.Wait()
+	slices.Sort(statuses)
+	return statuses
 }
