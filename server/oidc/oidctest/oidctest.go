@@ -136,9 +136,27 @@ func Start(opts Options) (*Provider, error) {
 	if err := install(ctx, dir); err != nil {
 		return nil, err
 	}
-	// The script must sit beside node_modules for its imports to resolve.
-	scriptFile := filepath.Join(dir, fmt.Sprintf("provider-%d.mjs", os.Getpid()))
-	if err := os.WriteFile(scriptFile, script, 0o644); err != nil {
+	// The script must sit beside node_modules for its imports to resolve;
+	// a file of its own per provider: one per process, which each provider
+	// removes when it exits, was removed under another provider of the
+	// same test binary as node started it (parallel tests: "provider
+	// exited before it was ready").
+	f, err := os.CreateTemp(dir, "provider-*.mjs")
+	if err != nil {
+		return nil, err
+	}
+	scriptFile := f.Name()
+	_, err = f.Write(script)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	started := false
+	defer func() {
+		if !started {
+			os.Remove(scriptFile)
+		}
+	}()
+	if err != nil {
 		return nil, err
 	}
 	port, err := freePort()
@@ -200,6 +218,7 @@ func Start(opts Options) (*Provider, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("oidctest: start node: %w", err)
 	}
+	started = true // the Wait below removes the script
 	p := &Provider{cmd: cmd, dir: tmp, done: make(chan struct{})}
 	ready := make(chan string, 1)
 	go func() {

@@ -3,6 +3,7 @@ package oidctest_test
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,33 @@ func TestPKCERequired(t *testing.T) {
 	cb, err := p.NewBrowser().Login(u, "01820012345", "idporten-loa-substantial")
 	require.NoError(t, err)
 	assert.Equal(t, "invalid_request", cb.Query().Get("error"), "callback %s", cb.Query().Get("error_description"))
+}
+
+// TestStartInParallel: providers of one test binary start and stop at once
+// (e2e/site's reset tests run in parallel). Each wrote the same script
+// file, one per process, and each removed it when it exited, so a provider
+// starting as another stopped found no script ("provider exited before it
+// was ready: exit status 1", seen in CI).
+func TestStartInParallel(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 12)
+	for range 4 {
+		wg.Go(func() {
+			for range 3 {
+				p, err := oidctest.Start(oidctest.Options{Clients: []oidctest.Client{
+					{ID: "c", RedirectURIs: []string{"http://127.0.0.1:9/cb"}, Secret: "0123456789abcdef0123456789abcdef"},
+				}})
+				if err != nil {
+					errs <- err
+					continue
+				}
+				p.Stop()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
