@@ -314,9 +314,9 @@ func TestServeSaysTheDatabaseIsGone(t *testing.T) {
 	status, body := in.post(t, "/api/admin/activations", `{"username":"kari","institution":"default"}`, true)
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 
-	// A lookup waits for a lock another connection holds, and the server
+	// A lookup waits for a lock no session holds (HoldLock), and the server
 	// stops under it: the server ends its connection (57P01).
-	lockActivations(t, dsn)
+	pg.HoldLock(t, dsn, "activations")
 	answered := make(chan int, 1)
 	go func() {
 		resp, err := http.Post(in.base+"/api/activation/lookup", "application/json",
@@ -377,9 +377,9 @@ func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
 	stderr, err := cli("activation", "create", "--username", "kari")
 	require.NoError(t, err, stderr)
 
-	// The list waits for a lock another connection holds, and the server
+	// The list waits for a lock no session holds (HoldLock), and the server
 	// stops under it: the server ends its connection (57P01).
-	lockActivations(t, dsn)
+	pg.HoldLock(t, dsn, "activations")
 	type result struct {
 		stderr string
 		err    error
@@ -406,21 +406,6 @@ func TestCommandSaysTheDatabaseIsGone(t *testing.T) {
 	for _, raw := range []string{"FATAL", "terminating connection due to administrator command", pgPassword} {
 		assert.NotContains(t, res.stderr+last.String(), raw)
 	}
-}
-
-// lockActivations takes an exclusive lock on the activations table from
-// another connection and holds it to the end of the test: a connection
-// nothing refers to any more is collected, its socket closed, and the
-// lock gone (a statement waiting on it then runs at once).
-func lockActivations(t *testing.T, dsn string) {
-	t.Helper()
-	lock, err := pgx.Connect(t.Context(), dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { lock.Close(context.Background()) })
-	tx, err := lock.Begin(t.Context())
-	require.NoError(t, err)
-	_, err = tx.Exec(t.Context(), `LOCK TABLE activations IN ACCESS EXCLUSIVE MODE`)
-	require.NoError(t, err)
 }
 
 // pgWithPassword starts a PostgreSQL of the test's own (stopped at its

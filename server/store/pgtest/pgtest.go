@@ -158,6 +158,7 @@ func (s *Server) start(ctx context.Context, bin, data string, cred *syscall.Cred
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200", "-c", "shared_buffers=32MB",
+		"-c", "max_prepared_transactions=8", // HoldLock
 		"-c", "log_min_messages=warning", "-c", "logging_collector=off")
 	cmd.SysProcAttr = sysProcAttr(cred)
 	cmd.Stdout, cmd.Stderr = logf, logf
@@ -319,6 +320,47 @@ func (s *Server) admin(ctx context.Context, db, sql string) error {
 		return fmt.Errorf("pgtest: %w", err)
 	}
 	return nil
+}
+
+// HoldLock takes an exclusive lock on table in dsn's database and holds it
+// until the server stops, in a prepared transaction: a lock no session
+// holds. A statement that waits on it is ended by the server's stop and
+// never runs. A lock held by a session does not serve a test of that: a
+// stopping server ends its sessions in no set order, and when it ends the
+// holder's first, the waiting statement takes the lock and runs before
+// its own session is ended (a lookup then answered 404, not 503, in a
+// loaded CI run). When t ends with the server running, the lock goes.
+func (s *Server) HoldLock(t testing.TB, dsn, table string) {
+	t.Helper()
+	ctx := t.Context()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("pgtest: hold lock: connect: %v", err)
+	}
+	defer c.Close(context.Background())
+	gid := fmt.Sprintf("pgtest_lock_%d", s.seq.Add(1))
+	for _, sql := range []string{"BEGIN", "LOCK TABLE " + pgx.Identifier{table}.Sanitize() + " IN ACCESS EXCLUSIVE MODE", "PREPARE TRANSACTION " + quote(gid)} {
+		if _, err := c.Exec(ctx, sql); err != nil {
+			t.Fatalf("pgtest: hold lock on %s: %v", table, err)
+		}
+	}
+	t.Cleanup(func() {
+		select {
+		case <-s.done:
+			return // stopped: the lock went with the server
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return // stopping meanwhile
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, "ROLLBACK PREPARED "+quote(gid)); err != nil {
+			t.Errorf("pgtest: release the lock on %s: %v", table, err)
+		}
+	})
 }
 
 // Freeze stops every process of the server with SIGSTOP (the postmaster

@@ -1,10 +1,12 @@
 package pgtest_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -80,4 +82,55 @@ func TestRequirePassword(t *testing.T) {
 	c, err = pgx.Connect(t.Context(), pg.DSN("postgres"))
 	require.NoError(t, err, "another role, without a password")
 	c.Close(t.Context())
+}
+
+// TestHoldLockOutlivesSessions: a statement waiting on HoldLock's lock
+// goes on waiting when every other session of the database is ended, as a
+// stopping server ends them (in no set order): the lock is no session's,
+// so the statement can only be ended, never run. A lock held in a
+// session's transaction went with that session, and the statement ran.
+func TestHoldLockOutlivesSessions(t *testing.T) {
+	dsn := pg.Database(t)
+	ctx := t.Context()
+	admin, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer admin.Close(context.Background())
+	_, err = admin.Exec(ctx, `CREATE TABLE held (x int)`)
+	require.NoError(t, err)
+	pg.HoldLock(t, dsn, "held")
+
+	waiter, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	waiterPID := waiter.PgConn().PID()
+	defer waiter.Close(context.Background())
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() {
+		var n int
+		ran <- waiter.QueryRow(waitCtx, `SELECT count(*) FROM held`).Scan(&n)
+	}()
+	waits := func() bool {
+		var n int
+		err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, waiterPID).Scan(&n)
+		return err == nil && n == 1
+	}
+	require.Eventually(t, waits, 10*time.Second, 10*time.Millisecond, "the statement waits for the lock")
+
+	// End every other session of the database, as a stopping server does.
+	others := `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1 AND backend_type = 'client backend'`
+	_, err = admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1 AND backend_type = 'client backend'`, waiterPID)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int
+		return admin.QueryRow(ctx, others, waiterPID).Scan(&n) == nil && n == 0
+	}, 10*time.Second, 10*time.Millisecond, "the other sessions end")
+	select {
+	case err := <-ran:
+		t.Fatalf("the statement ran when the other sessions ended (err %v): the lock was a session's", err)
+	default:
+	}
+	assert.True(t, waits(), "the statement still waits for the lock")
+	stopWaiting()
+	<-ran
 }
