@@ -43,20 +43,6 @@ func (h *handler) activated(r *http.Request, a store.Activation) {
 	}
 }
 
-// closeLinks revokes the person's open activation links at institution
-// once a password was set for the account (a link used, a reset, a
-// change), as "system" in the audit log: the account is claimed, and a
-// link sent to a wrong address, or the second of two channels, must not
-// set its password again. Until 2026-12-04 each such link worked until it
-// expired. Expired links stay as they are (Desk.CloseOpen), with their
-// addresses on file. It never fails the request: a store error is logged.
-func (h *handler) closeLinks(r *http.Request, username, institution string) {
-	ctx := r.Context()
-	if _, err := h.desk.CloseOpen(ctx, username, institution, "system", h.clientAddr(r)); err != nil {
-		h.Logger.ErrorContext(ctx, "revoke the person's other links", "id", RequestID(ctx), "err", err)
-	}
-}
-
 // refused records a complete that was refused for a known activation; why
 // is an error code or the rules that failed, never the password. Unknown
 // tokens are not recorded (there is no one to record them for).
@@ -72,18 +58,6 @@ func (h *handler) refusedErr(r *http.Request, a store.Activation, err error) {
 	var e *Error
 	if errors.As(err, &e) {
 		h.refused(r, a, string(e.Code))
-	}
-}
-
-// passwordSet queues the e-mail that tells the person their password was
-// set (how: notify.HowActivation, notify.HowReset, notify.HowChange) to the
-// address on file. The reset and change flows call it after their own audit
-// event, with a key unique to the event (e.g. "reset:" + request id). It
-// never fails the request: a store error is logged.
-func (h *handler) passwordSet(r *http.Request, key, username, name, institution, how string) {
-	ctx := r.Context()
-	if err := h.desk.NotifyChanged(ctx, key, username, name, institution, how, h.Now()); err != nil {
-		h.Logger.ErrorContext(ctx, "queue change notice", "id", RequestID(ctx), "err", err)
 	}
 }
 

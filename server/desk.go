@@ -1154,15 +1154,10 @@ func revocable(v State, r store.ActivationRecord) bool {
 	return v == StateOpen || v == StateLocked || v == StateExpired && r.RevokedAt == nil && r.UsedAt == nil
 }
 
-// CloseOpen revokes username's open links at institution, once the
-// account's password was set: not the expired or locked ones, which no one
-// can use, and whose addresses stay on file (AddressOnFile).
-func (d *Desk) CloseOpen(ctx context.Context, username, institution, actor, remote string) ([]string, error) {
-	return d.closeOpen(ctx, username, institution, actor, remote, time.Time{})
-}
-
-// closeOpen is CloseOpen for the links made before before (all when it is
-// zero).
+// closeOpen revokes username's open links at institution made before
+// before (all when it is zero), once the account's password was set: not
+// the expired or locked ones, which no one can use, and whose addresses
+// stay on file (AddressOnFile).
 func (d *Desk) closeOpen(ctx context.Context, username, institution, actor, remote string, before time.Time) ([]string, error) {
 	open, err := d.linksOf(ctx, username, institution, func(r store.ActivationRecord) bool {
 		return d.view(r).State == StateOpen && (before.IsZero() || r.CreatedAt.Before(before))

@@ -52,7 +52,6 @@ type deskEnv struct {
 	smtp   *smtptest.Server
 	sms    *twiliotest.Server
 	queue  *notify.Queue
-	now    time.Time
 }
 
 // deskSMTP are the options of the desk tests' mail server.
@@ -982,6 +981,7 @@ func TestActivationCode(t *testing.T) {
 	newCode := regexp.MustCompile(`\b\d{8}\b`).FindString(sms[0].Body)
 	token = tokenOf(t, out.Link)
 	resp, got = lookup("")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, got)
 	assert.Contains(t, got, `"codeRequired":true`, "the new link needs a code as the old one did")
 	resp, got = lookup(newCode)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, got)

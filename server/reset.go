@@ -752,10 +752,6 @@ func (h *handler) resetEnd() http.Handler {
 	})
 }
 
-type passwordRequest struct {
-	Password string `json:"password"`
-}
-
 func (h *handler) directoryFor(institution string) directory.Directory {
 	return h.Directories.For(institution)
 }

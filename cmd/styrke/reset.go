@@ -21,7 +21,7 @@ import (
 // change (each flag also STYRKE_NAME).
 type resetConfig struct {
 	issuer, clientID, keyFile, keyID, secretFile, redirectURL, acr string
-	identityKeyFile, serviceDesk, sessionTTL, postLogoutURL        string
+	identityKeyFile, sessionTTL, postLogoutURL                     string
 	par, promptLogin, testNumbers                                  bool
 	identityKey                                                    string // STYRKE_IDENTITY_KEY only, never a flag
 }

@@ -152,9 +152,6 @@ func TestResetDirectoryDownOnPhone(t *testing.T) {
 	}
 }
 
-// outageHeading is the heading of a page's outage state (directorydown).
-const outageHeading = `document.querySelector('[data-testid=state-directorydown] h2')`
-
 // outageShown checks a page's outage state (the reset's, the
 // activation's) as the person meets it: the only state shown, laid out at
 // the tab's width, its heading title and text with the focus on the
