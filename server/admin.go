@@ -123,7 +123,21 @@ func (h *handler) adminActivations() http.Handler {
 	})
 }
 
+// deskWriteTime is how long a create, resend or welcome may take to answer,
+// past the HTTP server's write timeout (serve's 30 s): it delivers before it
+// answers, and each delivery may take 30 s (Desk.sendMail, Desk.sendSMS),
+// two of them with a code. Cut off at the write timeout, the desk was shown
+// a dropped connection for a link made and sent.
+const deskWriteTime = 2 * time.Minute
+
+// delivering lets the request on w answer after its deliveries
+// (deskWriteTime); a writer that cannot say (a test's recorder) is left.
+func delivering(w http.ResponseWriter) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(deskWriteTime))
+}
+
 func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
+	delivering(w)
 	var req createRequest
 	if err := decode(w, r, &req); err != nil {
 		writeError(w, err)
@@ -221,6 +235,7 @@ type resendRequest struct {
 
 func (h *handler) adminResend() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		delivering(w)
 		var req resendRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)
@@ -308,6 +323,7 @@ type welcomeRequest struct {
 // reset page (Desk.Welcome).
 func (h *handler) adminWelcome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		delivering(w)
 		var req welcomeRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)

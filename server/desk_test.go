@@ -75,6 +75,13 @@ func newDeskEnvOwnSMTP(t *testing.T, mod func(*server.Deps)) *deskEnv {
 
 func newDeskEnvWith(t *testing.T, mail *smtptest.Server, mod func(*server.Deps)) *deskEnv {
 	t.Helper()
+	return newDeskEnvServer(t, mail, mod, nil)
+}
+
+// newDeskEnvServer is newDeskEnvWith whose HTTP server srv sets up before
+// it starts (nil: httptest's defaults).
+func newDeskEnvServer(t *testing.T, mail *smtptest.Server, mod func(*server.Deps), srv func(*http.Server)) *deskEnv {
+	t.Helper()
 	e := &deskEnv{dbPath: filepath.Join(t.TempDir(), "styrke.db"), logs: &syncbuf.Buffer{}}
 	st, err := sqlitetest.Open(t, e.dbPath)
 	require.NoError(t, err)
@@ -105,7 +112,11 @@ func newDeskEnvWith(t *testing.T, mail *smtptest.Server, mod func(*server.Deps))
 	if mod != nil {
 		mod(&d)
 	}
-	e.srv = httptest.NewServer(server.NewHandler(d))
+	e.srv = httptest.NewUnstartedServer(server.NewHandler(d))
+	if srv != nil {
+		srv(e.srv.Config)
+	}
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -2460,4 +2471,45 @@ func twoAtOnce(request func() int) []int {
 	wg.Wait()
 	slices.Sort(statuses)
 	return statuses
+}
+
+// TestDeskOutlastsWriteTimeout: a create and a resend deliver their link
+// before they answer, and a slow mail server (each delivery may take 30 s)
+// kept them past the HTTP server's write timeout (serve's 30 s): the desk
+// got a dropped connection for a link that was made and sent. Here the
+// server's write timeout is 1 s and the mail server answers 2 s late;
+// both answer whole.
+func TestDeskOutlastsWriteTimeout(t *testing.T) {
+	slow, mailer := slowMailer(t, 2*time.Second, 20*time.Second)
+	e := newDeskEnvServer(t, smtptest.Shared(t, deskSMTP), func(d *server.Deps) { d.Mailer = mailer },
+		func(s *http.Server) { s.WriteTimeout = time.Second })
+	body, err := json.Marshal(map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+deskKey)
+	resp, err := e.srv.Client().Do(req)
+	require.NoError(t, err, "the create's answer")
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err, "the create's answer")
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", got)
+	var first issued
+	require.NoError(t, json.Unmarshal(got, &first))
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, first.Deliveries)
+
+	body, err = json.Marshal(map[string]string{"id": first.ID})
+	require.NoError(t, err)
+	req, err = http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/resend", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+deskKey)
+	resp, err = e.srv.Client().Do(req)
+	require.NoError(t, err, "the resend's answer")
+	got, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err, "the resend's answer")
+	assert.Equal(t, http.StatusCreated, resp.StatusCode, "%s", got)
+	assert.Len(t, slow.Messages(t), 2)
 }

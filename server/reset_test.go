@@ -109,6 +109,13 @@ func (e *resetEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
 
 func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	t.Helper()
+	return newResetEnvServer(t, mod, nil)
+}
+
+// newResetEnvServer is newResetEnv whose HTTP server srv sets up before it
+// starts (nil: httptest's defaults).
+func newResetEnvServer(t *testing.T, mod func(*server.Deps), srv func(*http.Server)) *resetEnv {
+	t.Helper()
 	provider(t)
 	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
 	require.NoError(t, err)
@@ -140,7 +147,11 @@ func newResetEnv(t *testing.T, mod func(*server.Deps)) *resetEnv {
 	if e.hash == (passhash.Params{}) {
 		e.hash = passhash.Default
 	}
-	e.srv = httptest.NewServer(server.NewHandler(d))
+	e.srv = httptest.NewUnstartedServer(server.NewHandler(d))
+	if srv != nil {
+		srv(e.srv.Config)
+	}
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	e.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return e

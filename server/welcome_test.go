@@ -366,3 +366,19 @@ func slowMailer(t *testing.T, delay, timeout time.Duration) (*smtptest.Server, *
 	require.NoError(t, err)
 	return slow, mailer
 }
+
+// TestWelcomeOutlastsWriteTimeout: a welcome delivers before it answers, as
+// a create does (TestDeskOutlastsWriteTimeout): past the HTTP server's
+// write timeout (1 s here, the mail server 2 s late) the desk got a
+// dropped connection for a welcome sent.
+func TestWelcomeOutlastsWriteTimeout(t *testing.T) {
+	slow, mailer := slowMailer(t, 2*time.Second, 20*time.Second)
+	e := newResetEnvServer(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		d.Mailer = mailer
+	}, func(s *http.Server) { s.WriteTimeout = time.Second })
+	e.importCSV(t, accounts)
+	resp, body := adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"ola","email":"ola@example.org"}`)
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Len(t, slow.Messages(t), 1)
+}
