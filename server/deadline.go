@@ -121,6 +121,18 @@ func (s deadlineStore) UnlockAccount(ctx context.Context, key string, holder []b
 	return s.Store.UnlockAccount(ctx, key, holder)
 }
 
+func (s deadlineStore) LockAccounts(ctx context.Context, keys []string, holder []byte, now, until time.Time) ([]string, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.LockAccounts(ctx, keys, holder, now, until)
+}
+
+func (s deadlineStore) UnlockAccounts(ctx context.Context, keys []string, holder []byte) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.Store.UnlockAccounts(ctx, keys, holder)
+}
+
 func (s deadlineStore) AccountsByIdentity(ctx context.Context, h []byte) ([]store.AccountIdentity, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()

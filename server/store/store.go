@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -266,6 +267,16 @@ type Shared interface {
 	// UnlockAccount ends holder's lease on key (nothing if another holds
 	// it, or none).
 	UnlockAccount(ctx context.Context, key string, holder []byte) error
+	// LockAccounts is LockAccount for many keys in one transaction (a
+	// link import's rows, whose people it holds while it sends to them):
+	// it holds for holder until until each of keys that no other holder's
+	// lease runs past now, renewing the holder's own, and returns the
+	// others, which another holds (nil: every key held). A key given
+	// twice counts once.
+	LockAccounts(ctx context.Context, keys []string, holder []byte, now, until time.Time) (busy []string, err error)
+	// UnlockAccounts ends holder's leases on keys in one transaction
+	// (nothing for a key another holds, or none).
+	UnlockAccounts(ctx context.Context, keys []string, holder []byte) error
 }
 
 // NewClaimID returns 16 random bytes naming a claim.
@@ -273,4 +284,13 @@ func NewClaimID() []byte {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return b
+}
+
+// Distinct returns keys sorted, each once (a new slice): the order every
+// store takes a batch's leases in (LockAccounts), so that two holders of
+// overlapping batches cannot wait on each other.
+func Distinct(keys []string) []string {
+	out := slices.Clone(keys)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/styrke-iam/styrke/server/store"
 )
@@ -54,6 +57,48 @@ func (s *Store) LockAccount(ctx context.Context, key string, holder []byte, now,
 func (s *Store) UnlockAccount(ctx context.Context, key string, holder []byte) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM account_locks WHERE key = $1 AND holder = $2`, key, holder); err != nil {
 		return fmt.Errorf("postgres: unlock account: %w", err)
+	}
+	return nil
+}
+
+// LockAccounts implements store.Shared: one statement. The keys go in
+// sorted, so that two holders taking overlapping sets cannot deadlock.
+func (s *Store) LockAccounts(ctx context.Context, keys []string, holder []byte, now, until time.Time) ([]string, error) {
+	if len(holder) != 16 {
+		return nil, fmt.Errorf("postgres: lock accounts: holder of %d bytes, want 16", len(holder))
+	}
+	keys = store.Distinct(keys)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `INSERT INTO account_locks (key, holder, until)
+		SELECT k, $2, $3 FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i) ORDER BY i
+		ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, until = excluded.until
+		WHERE account_locks.holder = excluded.holder OR account_locks.until <= $4
+		RETURNING key`, keys, holder, ts(until), ts(now))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lock accounts: %w", err)
+	}
+	held, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lock accounts: %w", err)
+	}
+	var busy []string
+	for _, k := range keys {
+		if !slices.Contains(held, k) {
+			busy = append(busy, k)
+		}
+	}
+	return busy, nil
+}
+
+// UnlockAccounts implements store.Shared: one statement.
+func (s *Store) UnlockAccounts(ctx context.Context, keys []string, holder []byte) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM account_locks WHERE key = ANY($1::text[]) AND holder = $2`, keys, holder); err != nil {
+		return fmt.Errorf("postgres: unlock accounts: %w", err)
 	}
 	return nil
 }
