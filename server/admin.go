@@ -37,7 +37,7 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		accountBusy(w, nil, 0, time.Time{})
 	case errors.Is(err, ErrIssueBusy):
 		w.Header().Set("Retry-After", "10")
-		writeError(w, errorf(CodeInProgress, "a link or welcome for this person is being sent right now (the same create, resend or welcome sent twice?); look at the list or the audit log in a moment"))
+		writeError(w, errorf(CodeInProgress, "a link or welcome for this person is being sent right now (the same create, resend or welcome sent twice, or an import's row for them?); look at the list or the audit log in a moment"))
 	case errors.Is(err, ErrActivationBusy):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, errorf(CodeConflict, "the activation is being completed right now; look again in a minute"))

@@ -2513,3 +2513,154 @@ func TestDeskOutlastsWriteTimeout(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, resp.StatusCode, "%s", got)
 	assert.Len(t, slow.Messages(t), 2)
 }
+
+// TestImportBesideCreateSendsOnce: a link import and the desk's single
+// create for the same person at the same moment send one link (aiosmtpd,
+// answering each message 1 s late). The import's row checked that the
+// person had no link, stored its own and sent it later, after the rows
+// before it; a create in between found no link sent (the import's not yet
+// delivered) and sent a second. Now the row holds the person from before
+// its check until its delivery has ended, as a create does: a create in
+// between is ErrIssueBusy (409) or a repeat of the row's link, and a row
+// whose person a create is sending to waits for it and skips them.
+func TestImportBesideCreateSendsOnce(t *testing.T) {
+	const csv = "username,email\nkari,kari@example.org\nnils,nils@example.org\nola,ola@example.org\n"
+	ola := map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}
+	setup := func(t *testing.T) *deskEnv {
+		return newDeskEnvWith(t, smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, DataReplyDelay: time.Second}), nil)
+	}
+	// stored polls until ola has a link stored.
+	stored := func(t *testing.T, e *deskEnv) {
+		t.Helper()
+		require.EventuallyWithT(t, func(c *assert.CollectT) {
+			recs, err := e.st.Activations(t.Context(), store.ActivationFilter{Username: "ola"})
+			require.NoError(c, err)
+			assert.NotEmpty(c, recs)
+		}, 10*time.Second, 10*time.Millisecond)
+	}
+	create := func(t *testing.T, e *deskEnv) (int, map[string]any) {
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", ola, deskKey)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(body, &v), "%s", body)
+		return resp.StatusCode, v
+	}
+	imp := func(t *testing.T, e *deskEnv) server.ImportRow {
+		rep := e.importCSV(t, "", csv, http.StatusOK)
+		require.Len(t, rep.Results, 3, "%+v", rep)
+		assert.Zero(t, rep.Failed, "%+v", rep)
+		return rep.Results[2]
+	}
+	// sentOnce checks that ola got one link, and kari and nils theirs.
+	sentOnce := func(t *testing.T, e *deskEnv, single int, v map[string]any, row server.ImportRow) {
+		t.Helper()
+		to := map[string]int{}
+		for _, m := range e.smtp.Messages(t) {
+			to[strings.Trim(m.Header.Get("To"), "<>")]++
+		}
+		assert.Equal(t, 1, to["ola@example.org"], "mails to ola: the create answered %d %v, the import's row %+v", single, v, row)
+		assert.Equal(t, 3, len(e.smtp.Messages(t)), "kari's, nils's, ola's: %v", to)
+		assert.Len(t, e.list(t, "username=ola"), 1, "one link for ola")
+		switch {
+		case single == http.StatusCreated: // the create first: the row waited, and skipped ola
+			assert.Equal(t, "skipped_open", row.Status)
+		case single == http.StatusConflict: // the row held ola
+			e, _ := v["error"].(map[string]any)
+			assert.Equal(t, "in_progress", e["code"], "%v", v)
+			assert.Equal(t, "created", row.Status)
+		case single == http.StatusOK: // the row had sent: a repeat of its link
+			assert.Equal(t, true, v["repeated"], "%v", v)
+			assert.Equal(t, row.ID, v["id"])
+			assert.Equal(t, "created", row.Status)
+		default:
+			t.Errorf("the create: %d %v, want 201, 409 or 200", single, v)
+		}
+	}
+
+	t.Run("at once", func(t *testing.T) {
+		e := setup(t)
+		var (
+			single int
+			v      map[string]any
+			row    server.ImportRow
+		)
+		var wg sync.WaitGroup
+		wg.Go(func() { single, v = create(t, e) })
+		wg.Go(func() { row = imp(t, e) })
+		wg.Wait()
+		sentOnce(t, e, single, v, row)
+	})
+	t.Run("the create while the import sends", func(t *testing.T) {
+		e := setup(t)
+		var row server.ImportRow
+		done := make(chan struct{})
+		go func() { defer close(done); row = imp(t, e) }()
+		stored(t, e) // the row's link is stored; kari's and nils's go first
+		single, v := create(t, e)
+		<-done
+		assert.Equal(t, http.StatusConflict, single, "%v", v)
+		sentOnce(t, e, single, v, row)
+	})
+	t.Run("the import while the create sends", func(t *testing.T) {
+		e := setup(t)
+		var (
+			single int
+			v      map[string]any
+		)
+		done := make(chan struct{})
+		go func() { defer close(done); single, v = create(t, e) }()
+		stored(t, e) // the create's link is stored, and being sent
+		row := imp(t, e)
+		<-done
+		assert.Equal(t, http.StatusCreated, single, "%v", v)
+		sentOnce(t, e, single, v, row)
+	})
+}
+
+// TestImportHoldsThroughSlowDeliveries: a batch whose deliveries take
+// longer than a create's lease (issueLease, 2 min: here a mail server
+// taking 40 s a message, on the desk's clock) still holds the people it
+// has yet to send to, and has let go of those it has sent to: a create for
+// the fourth row's person while their link is sent, 160 s after the batch
+// took its holds, is ErrIssueBusy, and one for the first row's person
+// while the second's is sent (its lease not yet run out) a repeat of its
+// link, sent.
+func TestImportHoldsThroughSlowDeliveries(t *testing.T) {
+	st, err := sqlitetest.Open(t, filepath.Join(t.TempDir(), "styrke.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	var offset atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	var (
+		d       *server.Desk
+		sent    []string
+		nested  bool
+		olaErr  error
+		kari    server.Issued
+		kariErr error
+	)
+	deps := server.DeskDeps{Mailer: notify.MailerFunc(func(_ context.Context, m notify.Message) error {
+		sent = append(sent, m.To)
+		if nested {
+			return nil
+		}
+		offset.Add(int64(40 * time.Second))
+		nested = true
+		defer func() { nested = false }()
+		switch m.To {
+		case "nils@example.org":
+			kari, kariErr = d.Issue(t.Context(), server.IssueRequest{Username: "kari", Institution: "default", Email: "kari@example.org", Actor: "cli:test"})
+		case "ola@example.org":
+			_, olaErr = d.Issue(t.Context(), server.IssueRequest{Username: "ola", Institution: "default", Email: "ola@example.org", Actor: "cli:test"})
+		}
+		return nil
+	})}
+	d = server.NewDesk(st, baseURL, deps, nil, now)
+	rep, err := d.Import(t.Context(), strings.NewReader("username,email\nkari,kari@example.org\nnils,nils@example.org\nper,per@example.org\nola,ola@example.org\n"),
+		server.ImportOptions{Actor: "cli:test"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 4, rep.Created, "%+v", rep)
+	assert.ErrorIs(t, olaErr, server.ErrIssueBusy, "ola's row still held after 160 s")
+	require.NoError(t, kariErr, "kari's row has ended")
+	assert.True(t, kari.Repeated, "a repeat of kari's link: %+v", kari)
+	assert.Equal(t, []string{"kari@example.org", "nils@example.org", "per@example.org", "ola@example.org"}, sent, "one link each")
+}

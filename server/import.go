@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"regexp"
@@ -324,8 +325,11 @@ func csvReason(err error) string {
 // whole file is read and validated first: a malformed file imports nothing
 // (ErrImportInvalid), and so do invalid rows unless opts.Partial. A person
 // with an open or used activation is skipped unless opts.Reissue, so a
-// re-run imports only what is missing. progress, if set, is called after
-// every row with the rows done and the total.
+// re-run imports only what is missing. A row to be sent holds its person
+// as a single create does, until its link has gone (importBatch): a create
+// for them meanwhile is ErrIssueBusy, or the repeat of the row's link.
+// progress, if set, is called after every row with the rows done and the
+// total.
 func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, progress func(done, total int)) (ImportReport, error) {
 	if opts.Code && opts.NoDeliver {
 		return ImportReport{}, &FieldError{Fields: []string{"code"}, Msg: "code needs delivery: the one-time code goes by SMS, and no-deliver sends nothing"}
@@ -557,7 +561,10 @@ var ErrImportBusy = errors.New("another import is in progress; try again when it
 
 // importBatch stores the new activations of rows in one transaction (a
 // person with an open or used activation is skipped unless opts.Reissue),
-// then delivers their links.
+// then delivers their links. A row to be sent holds its person as a create
+// does (personHolds), from before its check until its delivery has ended:
+// a create for the person in between sent them a second link, and a row
+// whose person a create is sending to waits for it, and then skips them.
 func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
 	out := make([]ImportRow, len(rows))
 	type pending struct {
@@ -567,13 +574,32 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		it          store.Issue
 		replaces    [][]byte // open links whose delivery failed, or sent to another address: revoked once this one is stored
 		why         string   // why they are replaced, for the audit log
+		key         string   // the person's hold, "" for none
 	}
+	reqs := make([]IssueRequest, len(rows))
+	keys := make([]string, len(rows)) // the people to be sent to (issueLockKey)
+	for i, row := range rows {
+		out[i] = ImportRow{Line: row.line, Username: row.req.Username}
+		reqs[i] = row.req
+		reqs[i].Username = d.accountName(ctx, row.req.Institution, row.req.Username)
+		if !opts.NoDeliver && (reqs[i].Email != "" || reqs[i].Phone != "") {
+			keys[i] = issueLockKey(reqs[i].Institution, reqs[i].Username)
+		}
+	}
+	holds, busy, holdErr := d.holdPeople(ctx, keys)
+	if holdErr != nil {
+		d.Logger.ErrorContext(ctx, "import: hold the people", "rows", len(rows), "err", holdErr)
+	}
+	defer holds.close(ctx)
 	var todo []pending
 	var batch []store.Issue
 	for i, row := range rows {
-		req := row.req
-		out[i] = ImportRow{Line: row.line, Username: req.Username}
-		req.Username = d.accountName(ctx, req.Institution, req.Username)
+		req, key := reqs[i], keys[i]
+		if key != "" && (holdErr != nil || busy[key] && holds.wait(ctx, key) != nil) {
+			// Not held: the store failed, or the row's wait ended.
+			out[i].Status = "failed"
+			continue
+		}
 		var (
 			replaces [][]byte
 			why      string
@@ -583,6 +609,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 			if err != nil {
 				d.Logger.ErrorContext(ctx, "import: list activations", "line", row.line, "err", err)
 				out[i].Status = "failed"
+				holds.end(ctx, key)
 				continue
 			}
 			if st, id := skipState(d, recs); st != "" {
@@ -596,6 +623,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 				}
 				if replaces == nil || opts.NoDeliver || req.Email == "" && req.Phone == "" {
 					out[i].Status, out[i].ID = st, id
+					holds.end(ctx, key)
 					continue
 				}
 			}
@@ -614,14 +642,16 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if err != nil {
 			d.Logger.ErrorContext(ctx, "import: new activation", "line", row.line, "err", err)
 			out[i].Status = "failed"
+			holds.end(ctx, key)
 			continue
 		}
-		todo = append(todo, pending{i, req, token, code, it, replaces, why})
+		todo = append(todo, pending{i, req, token, code, it, replaces, why, key})
 		batch = append(batch, it)
 	}
 	if len(batch) == 0 {
 		return out
 	}
+	holds.flush(ctx) // the people skipped: free before the deliveries
 	if err := d.Store.IssueActivations(ctx, batch); err != nil {
 		d.Logger.ErrorContext(ctx, "import: store a batch", "rows", len(batch), "err", err)
 		for _, p := range todo {
@@ -630,6 +660,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		return out
 	}
 	for _, p := range todo {
+		holds.renew(ctx)
 		is := d.issued(ctx, p.req, p.token, p.code, p.it)
 		out[p.i].Status, out[p.i].ID, out[p.i].Deliveries = "created", is.ID, is.Deliveries
 		if p.replaces != nil {
@@ -643,6 +674,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 				}
 			}
 		}
+		holds.end(ctx, p.key)
 		if !is.Sent() {
 			out[p.i].Link = is.Link
 		}
@@ -652,6 +684,140 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		out[p.i].Warning = d.checkAccount(ctx, p.req.Username, p.req.Institution)
 	}
 	return out
+}
+
+// personHolds are the people a link import's batch holds, as a create
+// holds its person (issueLockKey, issueLease): from before their row's
+// check for a link until its delivery has ended. One holder for the
+// batch: the leases are taken in one statement (store.LockAccounts),
+// renewed together every holdRenew while the batch sends (its deliveries
+// may take longer than a lease when the mail server is slow), and ended a
+// few at a time, at most holdRelease after their rows' deliveries: a
+// lease taken and ended by itself for every row made a mailed import
+// about a fifth slower. A killed import's leases run out by themselves.
+type personHolds struct {
+	d      *Desk
+	holder []byte
+	held   map[string]bool // keys held
+	done   []string        // keys held whose rows have ended, to be released
+	// renewed and released are when (the desk's clock) the leases were
+	// last taken or renewed, and ended.
+	renewed, released time.Time
+}
+
+// holdRelease is how long after a row's delivery an import may keep
+// holding its person (the leases of rows ended meanwhile are ended
+// together); holdRenew how often a batch's leases are renewed.
+const (
+	holdRelease = 250 * time.Millisecond
+	holdRenew   = issueLease / 4
+)
+
+// holdPeople holds the people keys name (issueLockKey; "" for a row that
+// sends nothing) for an import's batch, and returns the keys another holds
+// (a create, resend or welcome sending to them right now), which the
+// batch waits for (personHolds.wait).
+func (d *Desk) holdPeople(ctx context.Context, keys []string) (*personHolds, map[string]bool, error) {
+	now := d.Now()
+	h := &personHolds{d: d, holder: store.NewClaimID(), held: map[string]bool{}, renewed: now, released: now}
+	want := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+	if len(want) == 0 {
+		return h, nil, nil
+	}
+	busy, err := d.Store.LockAccounts(ctx, want, h.holder, now, now.Add(issueLease))
+	if err != nil {
+		return h, nil, err
+	}
+	others := map[string]bool{}
+	for _, k := range busy {
+		others[k] = true
+	}
+	for _, k := range want {
+		if !others[k] {
+			h.held[k] = true
+		}
+	}
+	return h, others, nil
+}
+
+// wait holds key, which another held when the batch began: it asks every
+// 50 ms (renewing the batch's own leases while it waits) until the other's
+// hold has ended (its deliveries sent) or run out, or ctx ends.
+func (h *personHolds) wait(ctx context.Context, key string) error {
+	for {
+		now := h.d.Now()
+		err := h.d.Store.LockAccount(ctx, key, h.holder, now, now.Add(issueLease))
+		if err == nil {
+			h.held[key] = true
+			return nil
+		}
+		if !errors.Is(err, store.ErrBusy) {
+			h.d.Logger.ErrorContext(ctx, "import: hold the person", "err", err)
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(50 * time.Millisecond):
+		}
+		h.renew(ctx)
+	}
+}
+
+// renew renews the batch's leases when holdRenew has passed since they
+// were taken or renewed. A lease lost meanwhile (the store did not answer
+// for longer than a lease, and another took it) is logged.
+func (h *personHolds) renew(ctx context.Context) {
+	now := h.d.Now()
+	if now.Sub(h.renewed) < holdRenew || len(h.held) == 0 {
+		return
+	}
+	h.renewed = now
+	lost, err := h.d.Store.LockAccounts(ctx, slices.Collect(maps.Keys(h.held)), h.holder, now, now.Add(issueLease))
+	if err != nil {
+		h.d.Logger.WarnContext(ctx, "import: the people's holds not renewed", "err", err)
+		return
+	}
+	for _, k := range lost {
+		delete(h.held, k)
+	}
+	if len(lost) > 0 {
+		h.d.Logger.WarnContext(ctx, "import: holds lost (they ran out, and another took them)", "people", len(lost))
+	}
+}
+
+// end is a row's end (sent, skipped or failed): its person, held under
+// key ("": none), is let go within holdRelease, with the others ended by
+// then.
+func (h *personHolds) end(ctx context.Context, key string) {
+	if !h.held[key] {
+		return
+	}
+	delete(h.held, key)
+	h.done = append(h.done, key)
+	if h.d.Now().Sub(h.released) >= holdRelease {
+		h.flush(ctx)
+	}
+}
+
+// flush ends the leases of the rows ended.
+func (h *personHolds) flush(ctx context.Context) {
+	if len(h.done) == 0 {
+		return
+	}
+	if err := h.d.Store.UnlockAccounts(context.WithoutCancel(ctx), h.done, h.holder); err != nil {
+		h.d.Logger.WarnContext(ctx, "import: the people's holds not ended; they run out by themselves", "err", err)
+	}
+	h.done, h.released = h.done[:0], h.d.Now()
+}
+
+// close ends every lease of the batch still held.
+func (h *personHolds) close(ctx context.Context) {
+	for k := range h.held {
+		h.done = append(h.done, k)
+	}
+	clear(h.held)
+	h.flush(ctx)
 }
 
 // skipState is why a person with these activations gets no new link
