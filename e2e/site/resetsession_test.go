@@ -18,6 +18,13 @@ import (
 // it holds one; nil lets them through.
 func answerSession(t *testing.T, tb *chrome.Tab, to *atomic.Pointer[sessionFake]) {
 	t.Helper()
+	answerAPI(t, tb, "*/api/reset/session", to)
+}
+
+// answerAPI makes the tab's requests to the URLs of pattern get the answer
+// *to holds instead of the server's, as answerSession does.
+func answerAPI(t *testing.T, tb *chrome.Tab, pattern string, to *atomic.Pointer[sessionFake]) {
+	t.Helper()
 	paused := make(chan fetch.RequestID, 8)
 	require.NoError(t, chromedp.Listen(tb, func(ev any) {
 		if e, ok := ev.(*fetch.EventRequestPaused); ok {
@@ -43,11 +50,12 @@ func answerSession(t *testing.T, tb *chrome.Tab, to *atomic.Pointer[sessionFake]
 			}
 		}
 	}()
-	_, err := chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/reset/session"}}})
+	_, err := chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
 	require.NoError(t, err)
 }
 
-// sessionFake is an answer of /api/reset/session, as the server gives it.
+// sessionFake is an answer of the API (/api/reset/session, or another
+// answerAPI fakes), as the server gives it.
 type sessionFake struct {
 	status int64
 	body   string

@@ -161,7 +161,7 @@ codeForm.addEventListener('submit', async (event) => {
       styrkeForm.setList(codeErrors, [msg.msgToomany]);
       return;
   }
-  styrkeForm.setList(codeErrors, [msg.msgError]);
+  styrkeForm.setList(codeErrors, [failedWords(res)]);
 });
 
 // The person may ask for the code again (a new one, to the number on file;
@@ -305,6 +305,16 @@ function showNotAllowed() {
   notAllowed.textContent = bad.length ? notAllowed.dataset.label + ' ' + bad.map((c) => '«' + c + '»').join(' ') : '';
 }
 
+// failedWords are the page's words for an answer res of the lookup that
+// it has no state for: the service busy (503 overloaded), or failing
+// itself (its database down: 503 unavailable; a 500), as the change and
+// reset pages say it (it said "check your connection", which was fine);
+// anything else, that the service could not be reached.
+function failedWords(res) {
+  if (res.data?.error?.code === 'overloaded') return msg.msgOverloaded;
+  return res.status >= 500 ? msg.msgServererror : msg.msgError;
+}
+
 function showError(text) {
   root.querySelector('[data-error-text]').textContent = text || msg.msgError;
   show('error');
@@ -406,7 +416,7 @@ async function lookup() {
       // The API's own messages are in English, for developers: the person
       // gets the page's words (until 2026-12-04 an unexpected answer showed
       // the API's message on the Bokmål and Nynorsk pages too).
-      showError(res.data?.error?.code === 'overloaded' ? msg.msgOverloaded : msg.msgError);
+      showError(failedWords(res));
   }
 }
 
@@ -528,7 +538,9 @@ async function send(button) {
         directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
-      setList([byCode[res.data?.error?.code] ?? msg.msgError]);
+      // Any other (its database down: unavailable) is the service's
+      // failure, not the connection's.
+      setList([byCode[res.data?.error?.code] ?? msg.msgServererror]);
       return;
     }
     default:
