@@ -431,6 +431,11 @@ async function choose(a) {
 async function route(focus = false) {
   show('loading', false);
   let known = false;
+  // What to say when the server did not say whether ID-porten is on: too
+  // many requests (a campus behind one address), the service failing (a
+  // proxy's 502 while it is down, a 500), or no answer at all. Each said
+  // "check your connection", which was fine for the first two.
+  let unknown = msg.msgError;
   try {
     const res = await api('/api/reset/config');
     if (res.status === 200 && res.data) {
@@ -438,6 +443,10 @@ async function route(focus = false) {
       known = true;
     } else if (res.status === 404) {
       known = true; // no API on this host (the static site alone): no reset here
+    } else if (res.status === 429) {
+      unknown = msg.msgToomany;
+    } else if (res.status >= 500) {
+      unknown = msg.msgServererror;
     }
   } catch {
     // Unknown: said below, unless the address names an error already.
@@ -464,7 +473,7 @@ async function route(focus = false) {
     // Not "ID-porten is off here": the server did not say (the network,
     // a busy server, too many requests from one campus address). A host
     // with no API at all (404) has no reset: "off", as before.
-    showError();
+    showError(unknown);
     return;
   }
   if (!config.idporten) {
