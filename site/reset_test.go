@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,6 +23,18 @@ func TestForgotPage(t *testing.T) {
 			}
 			for _, state := range []string{"off", "nomatch", "nonumber", "noaccount"} {
 				one(t, doc, "contact-"+state)
+			}
+			// The reset's cancel ends its session here only: ID-porten's
+			// single sign-on outlives it, and the page it leads to offers
+			// ID-porten's logout. So it does not say it logs out: "Avbryt og
+			// logg ut", then "Logg ut av ID-porten" below, and a person on a
+			// shared computer who took the first for the logout left the
+			// sign-in open to the next one.
+			for _, id := range []string{"cancel", "choose-cancel", "noaccount-cancel", "directory-cancel", "unconfirmed-cancel"} {
+				label := strings.ToLower(text(one(t, doc, id)))
+				for _, says := range []string{"logg ut", "log out", "sign out", "logout"} {
+					assert.NotContains(t, label, says, "%s: %q", id, label)
+				}
 			}
 		})
 	}
