@@ -168,8 +168,12 @@ async function send(button) {
       // The request's own fault, found by the server: of what the page
       // sends, only a new password equal to the current one gets here.
       if (res.data?.error?.fields?.includes('password')) {
+        // The server says so only of a password its rules pass: the meter
+        // said "The password meets the requirements" right under the
+        // refusal. It takes it as the server's no, on its "not used
+        // before" row, as it takes a 422's.
         setList([msg.msgSame]);
-        styrkeForm.invalid(password, msg.msgSame);
+        styrkeForm.refused(password, meter, { violations: [{ rule: 'reused', params: {}, message: msg.msgSame }] }, [msg.msgSame], msg.msgRejectedbelow);
       } else if (res.data?.error?.fields?.includes('username')) {
         setList([msg.msgNousername]);
         styrkeForm.invalid(username, msg.msgNousername);
