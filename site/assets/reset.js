@@ -148,7 +148,11 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
     ended();
     return;
   }
-  setList([res ? msg.msgServererror : msg.msgError]);
+  // Said in the status line above the button, which stays for another
+  // try: the form's error list was hidden in the choice of accounts and
+  // the directory's outage (the button seemed to do nothing), and a
+  // screen below the button in the form.
+  soon.textContent = res?.status === 429 ? msg.msgToomany : res ? msg.msgServererror : msg.msgError;
 });
 
 // forget empties what was typed, and what was said of it.
