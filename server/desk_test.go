@@ -740,6 +740,53 @@ func TestImportAPI(t *testing.T) {
 	assert.Equal(t, "admin:hr", imported[0].Actor)
 }
 
+// TestImportQueryStrict: the import's switches are "true" or "false", and a
+// parameter it does not know is refused, naming it; before, anything but
+// "false" was not false, so deliver=0 or deliver=no (a script's habit) mailed
+// every row the desk meant to hand over, code=1 turned the one-time code off
+// where --activation-code made it the default, welcome=yes sent links instead
+// of welcomes, and a mistyped delivr=false was passed over and mailed them.
+func TestImportQueryStrict(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	csv := "username,email,phone\nkari,kari@example.org,91234567\n"
+	for _, tc := range []struct{ query, field string }{
+		{"deliver=0", "deliver"},
+		{"deliver=no", "deliver"},
+		{"deliver=False", "deliver"},
+		{"code=1", "code"},
+		{"welcome=yes", "welcome"},
+		{"partial=1", "partial"},
+		{"reissue=on", "reissue"},
+		{"deliver=false&deliver=true", "deliver"},
+		{"delivr=false", "delivr"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?"+tc.query, "text/csv", csv, "Authorization", "Bearer "+hrKey)
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode, "query %q: %s", tc.query, body)
+			var out struct {
+				Error struct {
+					Code    string   `json:"code"`
+					Message string   `json:"message"`
+					Fields  []string `json:"fields"`
+				} `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal(body, &out), "%s", body)
+			assert.Equal(t, []string{tc.field}, out.Error.Fields, "query %q: %s", tc.query, body)
+			assert.Contains(t, out.Error.Message, tc.field, "query %q", tc.query)
+		})
+	}
+	assert.Empty(t, e.list(t, ""), "nothing imported")
+	assert.Equal(t, 0, len(e.smtp.Messages(t)), "nothing sent")
+	assert.Equal(t, 0, len(e.sms.Messages()), "nothing sent")
+
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=false&reissue=false&partial=true&code=false&welcome=false&institution=uit",
+		"text/csv", csv, "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Equal(t, 0, len(e.smtp.Messages(t)), "deliver=false")
+	resp, body = e.do(t, http.MethodPost, "/api/admin/activations/import?deliver=true&reissue=true", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Equal(t, 1, len(e.smtp.Messages(t)), "deliver=true")
+}
 func TestAuditAPI(t *testing.T) {
 	e := newDeskEnv(t, nil)
 	e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey)

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -893,8 +894,9 @@ func tried(ctx context.Context, d *Desk, rec store.ActivationRecord) bool {
 const maxImportBody = 16 << 20
 
 // adminImport is POST /api/admin/activations/import with a text/csv body;
-// the query may say reissue=true, partial=true, deliver=false and
-// institution=ID (for rows without one).
+// the query may say reissue, partial, deliver, code and welcome (each true
+// or false) and institution=ID (for rows without one), and nothing else
+// (importQuery).
 func (h *handler) adminImport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -902,10 +904,16 @@ func (h *handler) adminImport() http.Handler {
 			writeError(w, errorf(CodeUnsupportedMedia, "Content-Type must be text/csv"))
 			return
 		}
-		q := r.URL.Query()
-		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
-			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", CodeSet: q.Has("code"), Welcome: q.Get("welcome") == "true",
-			Institution: q.Get("institution"),
+		q, err := importQuery(r.URL.Query())
+		if err != nil {
+			var fe *FieldError
+			errors.As(err, &fe)
+			writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
+			return
+		}
+		opts := ImportOptions{Reissue: q["reissue"] == "true", Partial: q["partial"] == "true",
+			NoDeliver: q["deliver"] == "false", Code: q["code"] == "true", CodeSet: q["code"] != "", Welcome: q["welcome"] == "true",
+			Institution: q["institution"],
 			Actor:       Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 		// A big import with deliveries takes longer than the server's write
 		// timeout allows other requests.
@@ -936,6 +944,33 @@ func (h *handler) adminImport() http.Handler {
 			writeJSON(w, http.StatusOK, rep)
 		}
 	})
+}
+
+// importSwitches are the import's query parameters that are true or false.
+var importSwitches = []string{"reissue", "partial", "deliver", "code", "welcome"}
+
+// importQuery checks the import's query, as the identity import's replace=
+// is checked: each switch is "true" or "false", each parameter given once,
+// and a parameter the import does not know is refused. Read loosely, as it
+// was before 2026-12-06, anything but "false" was not false: deliver=0 or
+// deliver=no mailed every row the desk meant to hand over, code=1 turned the
+// one-time code off, and a mistyped delivr=false was passed over.
+func importQuery(q url.Values) (map[string]string, error) {
+	out := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		v, isSwitch := q[name], slices.Contains(importSwitches, name)
+		switch {
+		case !isSwitch && name != "institution":
+			return nil, &FieldError{Fields: []string{name}, Msg: "the import has no parameter " + strconv.Quote(name) +
+				"; it takes " + strings.Join(importSwitches, ", ") + " (true or false) and institution"}
+		case len(v) != 1:
+			return nil, &FieldError{Fields: []string{name}, Msg: name + " is given more than once"}
+		case isSwitch && v[0] != "true" && v[0] != "false":
+			return nil, &FieldError{Fields: []string{name}, Msg: name + " must be true or false"}
+		}
+		out[name] = v[0]
+	}
+	return out, nil
 }
 
 // welcomeRows checks the rows of a welcome import (Desk.welcomeCheck): a
