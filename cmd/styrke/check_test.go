@@ -405,8 +405,8 @@ func TestAuditOlderThanWithoutPrune(t *testing.T) {
 	}
 }
 
-// TestSubcommandHelp: -h after a subcommand prints that command's usage
-// and exits 0. `policy show -h` said `policy "-h": neither an institution
+// TestSubcommandHelp: -h after a subcommand, or help before it, prints
+// that command's usage and exits 0. `policy show -h` said `policy "-h": neither an institution
 // nor a file`, and `audit prune -h` listed the list's filters, which prune
 // does not take.
 func TestSubcommandHelp(t *testing.T) {
@@ -420,6 +420,12 @@ func TestSubcommandHelp(t *testing.T) {
 		{[]string{"policy", "list", "-h"}, []string{"list "}, nil},
 		{[]string{"audit", "prune", "-h"}, []string{"usage: styrke audit prune --older-than", "-older-than", "-db"}, []string{"-username", "-event", "-since"}},
 		{[]string{"audit", "-h"}, []string{"usage: styrke audit [list]", "-username", "-since"}, []string{"-older-than"}},
+		// "styrke help COMMAND" is "styrke COMMAND -h", as git's and go's
+		// help are; it printed the list of commands again.
+		{[]string{"help", "activation"}, []string{"usage: styrke activation <command>", "welcome  --username"}, []string{"serve the site"}},
+		{[]string{"help", "activation", "import"}, []string{"-csv", "-reissue"}, []string{"serve the site"}},
+		{[]string{"--help", "audit", "prune"}, []string{"usage: styrke audit prune --older-than"}, []string{"serve the site"}},
+		{[]string{"help", "help"}, []string{"usage: styrke <command>", "serve the site"}, nil},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

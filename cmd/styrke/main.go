@@ -23,6 +23,7 @@ import (
 	"os/user"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"syscall"
 
 	"github.com/styrke-iam/styrke/server/store/postgres"
@@ -62,6 +63,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
+	if isHelp(cmd) && len(rest) > 0 && !isHelp(rest[0]) {
+		// "styrke help activation [create]" is "styrke activation
+		// [create] -h", as git's and go's help are; it printed the list
+		// of commands again.
+		cmd, rest = rest[0], append(slices.Clone(rest[1:]), "-h")
+	}
 	// The process's own environment, whatever getenv is: a variable's
 	// name can only be found there.
 	warnings, err := checkEnviron(os.Environ())
