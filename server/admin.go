@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,8 +159,34 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, issuedStatus(is), newIssuedResponse(is))
 }
 
+// knownParams refuses a query with a parameter not among names, or one
+// given more than once, naming it: a desk's mistyped filter (usrname=kari)
+// was passed over, and the answer was the unfiltered list.
+func knownParams(q url.Values, names ...string) error {
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		switch {
+		case !slices.Contains(names, name):
+			return &FieldError{Fields: []string{name}, Msg: "unknown parameter " + strconv.Quote(name) + "; this takes " + strings.Join(names, ", ")}
+		case len(q[name]) != 1:
+			return &FieldError{Fields: []string{name}, Msg: name + " is given more than once"}
+		}
+	}
+	return nil
+}
+
+// writeQueryError answers a query knownParams refused.
+func writeQueryError(w http.ResponseWriter, err error) {
+	var fe *FieldError
+	errors.As(err, &fe)
+	writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
+}
+
 func (h *handler) listActivations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if err := knownParams(q, "institution", "username", "email", "phone", "state", "limit"); err != nil {
+		writeQueryError(w, err)
+		return
+	}
 	f := ListFilter{Institution: q.Get("institution"), Username: q.Get("username"), State: State(q.Get("state")),
 		Email: q.Get("email"), Phone: q.Get("phone")}
 	switch f.State {
@@ -256,6 +284,10 @@ func (h *handler) adminResend() http.Handler {
 func (h *handler) adminAudit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		if err := knownParams(q, "event", "actor", "username", "institution", "since", "until", "after", "limit"); err != nil {
+			writeQueryError(w, err)
+			return
+		}
 		f := store.AuditFilter{Event: q.Get("event"), Actor: q.Get("actor"), Username: q.Get("username"),
 			Institution: q.Get("institution"), Limit: 1000}
 		var bad []string

@@ -216,6 +216,10 @@ func reminderKey(inst, username string, expires time.Time, days int) string {
 func (h *handler) adminExpiring() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		if err := knownParams(q, "within", "institution"); err != nil {
+			writeQueryError(w, err)
+			return
+		}
 		inst := q.Get("institution")
 		if inst == "" {
 			inst = "default"

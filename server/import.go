@@ -906,9 +906,7 @@ func (h *handler) adminImport() http.Handler {
 		}
 		q, err := importQuery(r.URL.Query())
 		if err != nil {
-			var fe *FieldError
-			errors.As(err, &fe)
-			writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
+			writeQueryError(w, err)
 			return
 		}
 		opts := ImportOptions{Reissue: q["reissue"] == "true", Partial: q["partial"] == "true",
@@ -956,16 +954,12 @@ var importSwitches = []string{"reissue", "partial", "deliver", "code", "welcome"
 // deliver=no mailed every row the desk meant to hand over, code=1 turned the
 // one-time code off, and a mistyped delivr=false was passed over.
 func importQuery(q url.Values) (map[string]string, error) {
+	if err := knownParams(q, append(slices.Clone(importSwitches), "institution")...); err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(q)) {
-		v, isSwitch := q[name], slices.Contains(importSwitches, name)
-		switch {
-		case !isSwitch && name != "institution":
-			return nil, &FieldError{Fields: []string{name}, Msg: "the import has no parameter " + strconv.Quote(name) +
-				"; it takes " + strings.Join(importSwitches, ", ") + " (true or false) and institution"}
-		case len(v) != 1:
-			return nil, &FieldError{Fields: []string{name}, Msg: name + " is given more than once"}
-		case isSwitch && v[0] != "true" && v[0] != "false":
+	for name, v := range q {
+		if slices.Contains(importSwitches, name) && v[0] != "true" && v[0] != "false" {
 			return nil, &FieldError{Fields: []string{name}, Msg: name + " must be true or false"}
 		}
 		out[name] = v[0]
