@@ -148,7 +148,7 @@ func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
 	ir := IssueRequest{Username: req.Username, Name: req.Name, Institution: req.Institution,
 		Email: req.Email, Phone: req.Phone, Lang: req.Lang, Code: req.Code != nil && *req.Code, CodeSet: req.Code != nil, Actor: Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 	if req.Institution == "" {
-		ir.Institution = "-" // the API has always required it
+		ir.Institution = noInstitution // the API has always required it
 	}
 	ir.TTLText = req.TTL
 	is, err := h.desk.Issue(r.Context(), ir)

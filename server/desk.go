@@ -414,6 +414,10 @@ func sent(ds []Delivery, what string) bool {
 	return false
 }
 
+// noInstitution is the Institution of an API create that gave none (the
+// API, unlike the CLI, has no default): Validate says it is required.
+const noInstitution = "-"
+
 // FieldError names the request fields at fault; its message never quotes
 // a value.
 type FieldError struct {
@@ -437,7 +441,9 @@ func (r *IssueRequest) Validate() error {
 	if r.Institution == "" {
 		r.Institution = "default"
 	}
-	if _, err := policy.Lookup(r.Institution); err != nil {
+	if r.Institution == noInstitution {
+		bad("institution", "institution is required (its policy id: styrke policy list)")
+	} else if _, err := policy.Lookup(r.Institution); err != nil {
 		bad("institution", "institution is not a known institution id")
 	}
 	if r.Email = strings.TrimSpace(r.Email); r.Email != "" {

@@ -2243,6 +2243,31 @@ func randomTokenFor(t *testing.T) string {
 	return tok
 }
 
+// TestCreateWithoutInstitution: the API's create (which, unlike the CLI's,
+// the import's and the welcome's, has no default institution) says that the
+// institution is missing; it said "institution is not a known institution
+// id" of a request that gave none, and the desk looked for a typo.
+func TestCreateWithoutInstitution(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	for _, body := range []map[string]string{
+		{"username": "kari", "email": "kari@example.org"},
+		{"username": "kari", "email": "kari@example.org", "institution": ""},
+		{"username": "kari", "phone": "12345678"},
+	} {
+		resp, out := e.admin(t, http.MethodPost, "/api/admin/activations", body, deskKey)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%v: %s", body, out)
+		assert.Contains(t, string(out), "institution is required", "%v", body)
+		assert.NotContains(t, string(out), "not a known institution", "%v", body)
+		if body["phone"] != "" {
+			assert.Contains(t, string(out), `"fields":["institution","phone"]`, "every field at fault is still named")
+		}
+	}
+	assert.Empty(t, e.list(t, ""))
+	resp, out := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "kari", "institution": "nowhere"}, deskKey)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", out)
+	assert.Contains(t, string(out), "not a known institution id")
+}
+
 // TestCreateTwiceSendsOnce: the desk's create sent again (a double submit,
 // a script's retry after its answer timed out) for the same person and
 // the same address, while the first link's delivery went, answers the
