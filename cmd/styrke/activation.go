@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -219,6 +221,9 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	}
 	if !is.Sent() {
 		fmt.Fprintln(stdout, is.Link)
+		if h := undeliveredHint(is); h != "" {
+			fmt.Fprintf(stderr, "what to do: %s\n", h)
+		}
 	}
 	if is.Code != "" && !is.CodeDelivered() {
 		fmt.Fprintln(stdout, "code "+is.Code)
@@ -227,6 +232,55 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 		return errReported
 	}
 	return nil
+}
+
+// undeliveredHint says what the desk does with a link no channel delivered,
+// by why its deliveries failed ("" when none was tried): a refused address
+// needs a link to the right one (a resend goes to the same), a command
+// without serve's delivery settings sent nothing, and any other failure is
+// not tried again by Styrke. The failure lines alone ("NOT delivered by
+// email: not configured") left the desk to guess.
+func undeliveredHint(is server.Issued) string {
+	var failed, refused, notSetUp []string
+	for _, d := range is.Deliveries {
+		if d.OK || d.Unconfirmed() || d.What == "code" {
+			continue
+		}
+		failed = append(failed, d.Channel)
+		switch d.Error {
+		case notify.ErrorClass(notify.ErrInvalidRecipient):
+			refused = append(refused, d.Channel)
+		case notify.ErrorClass(notify.ErrNotConfigured):
+			notSetUp = append(notSetUp, d.Channel)
+		}
+	}
+	revoke := "styrke activation revoke --id " + is.ID
+	switch {
+	case len(failed) == 0:
+		return ""
+	case len(refused) > 0:
+		who, what := "the mail server refused the address", "address"
+		switch {
+		case !slices.Contains(refused, "email"):
+			who, what = "the SMS provider refused the number", "number"
+		case slices.Contains(refused, "sms"):
+			who, what = "the mail server refused the address, and the SMS provider the number", "address and number"
+		}
+		return who + " (invalid recipient): check it with the person, then issue a link to the right one " +
+			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + what
+	case len(notSetUp) == len(failed):
+		var none []string
+		if slices.Contains(notSetUp, "email") {
+			none = append(none, "no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL, as styrke serve has it)")
+		}
+		if slices.Contains(notSetUp, "sms") {
+			none = append(none, "no SMS provider is set up for this command (--twilio-account-sid and the rest, or STYRKE_TWILIO_…, as styrke serve has them)")
+		}
+		return "nothing was sent: " + strings.Join(none, ", and ") + "; hand the link above to the person yourself, " +
+			"or revoke it (" + revoke + ") and run the command again with serve's settings"
+	}
+	return "no one was sent the link: Styrke does not try again; hand the link above to the person yourself (it is not shown again), " +
+		"or send a new one when the mail server or SMS provider answers again: styrke activation resend --id " + is.ID
 }
 
 func activationCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

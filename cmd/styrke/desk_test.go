@@ -1145,3 +1145,53 @@ func cliEnv(env map[string]string) func(args ...string) (string, string, error) 
 		return stdout.String(), stderr.String(), err
 	}
 }
+
+// TestActivationUndeliveredSaysWhatNext: a create or resend whose link no
+// channel delivered says, after the failures, what the desk does now, by
+// why it failed; it said "NOT delivered by email: not configured" (a shell
+// without serve's settings), "invalid recipient" or "temporary" and no more,
+// and the desk did not know whether Styrke would try again (it does not),
+// whether to hand the link over, or that a resend goes to the refused
+// address again.
+func TestActivationUndeliveredSaysWhatNext(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, RejectDomain: "nosuch.example"})
+	data := dataWithStore(t)
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example"}
+	cli := cliEnv(env)
+	bare := cliEnv(map[string]string{"STYRKE_DATA": data, "STYRKE_BASE_URL": "https://styrke.example"})
+
+	for _, tc := range []struct {
+		name      string
+		cli       func(args ...string) (string, string, error)
+		args      []string
+		want      []string
+		notWanted []string
+	}{
+		{"no mail server set up", bare, []string{"--username", "kari", "--email", "kari@example.org"},
+			[]string{"no mail server is set up", "STYRKE_SMTP_URL", "styrke activation revoke --id "}, []string{"resend"}},
+		{"address refused", cli, []string{"--username", "ola", "--email", "ola@nosuch.example"},
+			[]string{"refused the address", "styrke activation create", "styrke activation revoke --id "}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, err := tc.cli(append([]string{"activation", "create"}, tc.args...)...)
+			require.ErrorIs(t, err, errReported, stderr)
+			require.Contains(t, stdout, "https://styrke.example/aktiver/#/pw/", "the link is printed, to hand over")
+			for _, w := range tc.want {
+				assert.Contains(t, stderr, w)
+			}
+			for _, w := range tc.notWanted {
+				assert.NotContains(t, stderr, w)
+			}
+		})
+	}
+
+	smtp.Down()
+	stdout, stderr, err := cli("activation", "create", "--username", "per", "--email", "per@example.org")
+	require.ErrorIs(t, err, errReported, stderr)
+	require.Contains(t, stdout, "https://styrke.example/aktiver/#/pw/")
+	id := strings.TrimPrefix(strings.SplitN(stderr[strings.Index(stderr, "id "):], "\n", 2)[0], "id ")
+	assert.Contains(t, stderr, "no one was sent the link: Styrke does not try again")
+	assert.Contains(t, stderr, "styrke activation resend --id "+id)
+	assert.NotContains(t, stdout+stderr, "refused the address")
+}
