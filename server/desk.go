@@ -404,6 +404,22 @@ func delivered(ds []Delivery, what string) bool {
 	return false
 }
 
+// refused reports whether every failed delivery of the link (not of its
+// code) was refused as an invalid recipient, and one was.
+func refused(ds []Delivery) bool {
+	n := 0
+	for _, d := range ds {
+		if d.OK || d.What == "code" {
+			continue
+		}
+		if d.Error != notify.ErrorClass(notify.ErrInvalidRecipient) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 // sent reports whether some delivery of what succeeded or is unconfirmed.
 func sent(ds []Delivery, what string) bool {
 	for _, d := range ds {
@@ -1244,12 +1260,17 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		// person's spam folder, and revoked it would tell them it had
 		// expired. It stays open, named in AlsoOpen, until the desk
 		// revokes it.
-		why := "the new one reached no one"
-		if is.Sent() {
-			why = "the new one's e-mail is unconfirmed"
+		why := "the new one reached no one, and the old one may yet arrive; revoke it once the person has the new one"
+		switch {
+		case is.Sent():
+			why = "the new one's e-mail is unconfirmed, and the old one may yet arrive; revoke it once the person has the new one"
+		case refused(is.Deliveries):
+			// A resend goes to the same address: the old one's was
+			// refused as well, and nothing "may yet arrive".
+			why = "the new one's address or number was refused (invalid recipient), as a resend goes to the old one's; " +
+				"issue a link to the right address, and revoke the old one"
 		}
-		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: "+why+", and the old one may yet arrive; "+
-			"revoke it once the person has the new one")
+		is.Warnings = append(is.Warnings, "the old link "+id+" was not revoked: "+why)
 		return is, nil
 	}
 	if err := d.Store.Revoke(ctx, h, d.Now()); err == nil {

@@ -2096,6 +2096,34 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 	assert.Equal(t, server.StateOpen, states[again.ID])
 }
 
+// TestResendToARefusedAddressSaysSo: a resend of a link whose address the
+// mail server refuses (550 5.1.1: no such mailbox) goes to the same address
+// and is refused again; the old link is kept open as before, but the
+// warning no longer says that it "may yet arrive": it says the address was
+// refused, and that a link to the right address is what the person needs.
+func TestResendToARefusedAddressSaysSo(t *testing.T) {
+	opts := deskSMTP
+	opts.RejectDomain = "nosuch.example"
+	e := newDeskEnvWith(t, smtptest.Start(t, opts), nil)
+	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@nosuch.example"}, deskKey)
+	require.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "invalid recipient"}}, first.Deliveries)
+
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var re struct {
+		issued
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(body, &re))
+	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "invalid recipient"}}, re.Deliveries)
+	assert.Equal(t, []string{first.ID}, re.AlsoOpen, "the old link is named as still open")
+	require.Len(t, re.Warnings, 1)
+	assert.Contains(t, re.Warnings[0], "not revoked")
+	assert.Contains(t, re.Warnings[0], "refused")
+	assert.Contains(t, re.Warnings[0], "right address")
+	assert.NotContains(t, re.Warnings[0], "may yet arrive")
+}
+
 // TestUnconfirmedDelivery: the mail server takes the link's e-mail whole
 // and answers its end past the SMTP client's time limit (smtptest delivers
 // it, then answers 250 late). The desk was told "temporary", was shown the
