@@ -359,6 +359,11 @@ func activationList(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 	}
+	if len(list) == 0 {
+		// Said, on stderr: nothing at all on the terminal left the desk
+		// unsure whether the command had run.
+		fmt.Fprintln(stderr, "note: no link matches (--email or --phone finds a caller's links by where they were sent)")
+	}
 	if more {
 		fmt.Fprintf(stderr, "note: more activations match; these are the newest %d (--limit N shows more, --institution, --username or --state fewer)\n", len(list))
 	}

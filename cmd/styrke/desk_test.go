@@ -276,9 +276,12 @@ func TestActivationListByContact(t *testing.T) {
 		require.Len(t, lines, 1, args)
 		assert.Contains(t, lines[0], `"username":"kari"`, args)
 	}
-	stdout, _, err := cli("activation", "list", "--email", "nobody@example.org")
+	stdout, stderr, err := cli("activation", "list", "--email", "nobody@example.org")
 	require.NoError(t, err)
 	assert.Empty(t, stdout)
+	// Said on stderr: an empty terminal left the desk unsure the command
+	// had run (it printed nothing at all).
+	assert.Equal(t, "note: no link matches (--email or --phone finds a caller's links by where they were sent)\n", stderr)
 	_, stderr, err = cli("activation", "list", "--phone", "12345678")
 	require.Error(t, err)
 	assert.Contains(t, stderr+err.Error(), "mobile")
