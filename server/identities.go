@@ -156,6 +156,10 @@ func (h *handler) importIdentities() http.Handler {
 		body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
 		// ?replace=true: the file lists every account of its
 		// institutions. Another value is refused, not read as false.
+		if err := knownParams(r.URL.Query(), "replace"); err != nil {
+			writeQueryError(w, err)
+			return
+		}
 		q := r.URL.Query().Get("replace")
 		if q != "" && q != "true" && q != "false" {
 			writeError(w, errorf(CodeInvalid, "replace must be true or false", "replace"))

@@ -572,13 +572,21 @@ func TestImportIdentitiesAPI(t *testing.T) {
 // account of the institutions it names; an account it leaves out (a
 // person who left) loses its identity number, and with it the reset, each
 // audited; another institution's stay. Another value of replace is
-// refused, not read as false.
+// refused, not read as false, and so is a parameter it does not take.
 func TestImportIdentitiesReplace(t *testing.T) {
 	e := newResetEnv(t, nil)
 	e.importCSV(t, "ola,Ola,default,"+pidOla+"\nkari,Kari,default,"+pidKari+"\nkari,Kari,uio,"+pidKari+"\n")
 	res, body := adminPost(t, e.srv.URL+"/api/admin/identities?replace=yes", "text/csv", "ola,Ola,default,"+pidOla+"\n")
 	require.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", body)
 	assert.Contains(t, string(body), `"replace"`)
+	// A mistyped replace (or any parameter the import does not take) is
+	// refused, naming it: it was passed over, and the file imported
+	// without removing anyone.
+	for _, q := range []string{"replce=true", "replace=true&replace=true"} {
+		res, body = adminPost(t, e.srv.URL+"/api/admin/identities?"+q, "text/csv", "ola,Ola,default,"+pidOla+"\n")
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, "%s: %s", q, body)
+		assert.Contains(t, string(body), `"fields":["`+strings.SplitN(q, "=", 2)[0]+`"]`, q)
+	}
 	res, body = adminPost(t, e.srv.URL+"/api/admin/identities?replace=true", "text/csv", "ola,Ola,default,"+pidOla+"\n")
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
 	assert.JSONEq(t, `{"imported":1,"removed":1}`, string(body))
