@@ -1125,12 +1125,38 @@ func (d *Desk) Revoke(ctx context.Context, id, username, institution, reason, ac
 		if err != nil {
 			return nil, err
 		}
+		if err := oneInstitution(username, institution, targets); err != nil {
+			return nil, err
+		}
 	}
 	done, _, err := d.revokeAll(ctx, targets, id != "", actor, remote, reason)
 	if errors.Is(err, ErrNotRevocable) {
 		return nil, d.notRevocable(ctx, targets[0].TokenHash)
 	}
 	return done, err
+}
+
+// oneInstitution refuses a revoke by username without an institution whose
+// links are at more than one: the same username at two institutions may be
+// two people (another directory's "ola" is another person), and the desk
+// revoking its own ola's links revoked the other's.
+func oneInstitution(username, institution string, links []store.ActivationRecord) error {
+	if institution != "" {
+		return nil
+	}
+	var at []string
+	for _, r := range links {
+		if !slices.Contains(at, r.Institution) {
+			at = append(at, r.Institution)
+		}
+	}
+	if len(at) < 2 {
+		return nil
+	}
+	slices.Sort(at)
+	return &FieldError{Fields: []string{"institution"}, Msg: "the username has open links at " +
+		strings.Join(at[:len(at)-1], ", ") + " and " + at[len(at)-1] +
+		", who may be different people: give the institution (nothing was revoked)"}
 }
 
 // MaxReasonLen is the longest reason a revoke takes, in characters.

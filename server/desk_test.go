@@ -2096,6 +2096,33 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 	assert.Equal(t, server.StateOpen, states[again.ID])
 }
 
+// TestRevokeByUsernameAcrossInstitutions: a revoke by username without an
+// institution, when the username's open links are at more than one
+// institution, revokes nothing and names the institutions: "ola" at uit and
+// "ola" at uio may be two people (README), and the desk at uit revoking
+// its ola's links revoked the other's, who was told the link was withdrawn.
+// With the institution, only that one's go; with links at one institution,
+// the institution is not needed, as before.
+func TestRevokeByUsernameAcrossInstitutions(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	atUit := e.issue(t, map[string]string{"username": "ola", "institution": "uit"}, deskKey)
+	atUio := e.issue(t, map[string]string{"username": "ola", "institution": "uio"}, deskKey)
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "ola"}, deskKey)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), `"fields":["institution"]`)
+	assert.Contains(t, string(body), "uio and uit")
+	for _, v := range e.list(t, "username=ola") {
+		assert.Equal(t, server.StateOpen, v.State, "nothing revoked: %s", v.ID)
+	}
+
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "OLA", "institution": "uit"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.JSONEq(t, `{"revoked":["`+atUit.ID+`"]}`, string(body))
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"username": "ola"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "one institution left: %s", body)
+	assert.JSONEq(t, `{"revoked":["`+atUio.ID+`"]}`, string(body))
+}
+
 // TestResendToARefusedAddressSaysSo: a resend of a link whose address the
 // mail server refuses (550 5.1.1: no such mailbox) goes to the same address
 // and is refused again; the old link is kept open as before, but the
