@@ -28,6 +28,8 @@ func (h *handler) deskError(w http.ResponseWriter, r *http.Request, what string,
 		writeError(w, errorf(CodeInvalid, fe.Msg, fe.Fields...))
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, errorf(CodeNotFound, "no such activation"))
+	case errors.As(err, new(*WithdrawnError)):
+		writeError(w, errorf(CodeConflict, err.Error()))
 	case errors.Is(err, ErrNotRevocable):
 		msg := "the activation was already used or revoked"
 		var nr *NotRevocableError

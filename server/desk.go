@@ -1275,6 +1275,16 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	if old.UsedAt != nil {
 		return Issued{}, ErrNotRevocable
 	}
+	if old.RevokedAt != nil {
+		ev, err := d.withdrawn(ctx, old)
+		if err != nil {
+			return Issued{}, fmt.Errorf("resend activation: %w", err)
+		}
+		if ev != nil {
+			_, reason, _ := strings.Cut(ev.Detail, ": ")
+			return Issued{}, &WithdrawnError{At: *old.RevokedAt, By: ev.Actor, Reason: reason}
+		}
+	}
 	is, err := d.issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
 		Email: old.Email, Phone: old.Phone, Lang: old.Lang, Code: len(old.CodeHash) > 0, CodeSet: true, Actor: actor, RemoteAddr: remote}, &old)
 	if err != nil || is.Repeated {
@@ -1314,6 +1324,52 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	}
 	is.AlsoOpen = slices.DeleteFunc(is.AlsoOpen, func(o string) bool { return o == ID(h) })
 	return is, nil
+}
+
+// WithdrawnError is a resend of a link that was withdrawn: revoked by the
+// desk (by its id or the person's username: sent to the wrong address, say)
+// or closed when the person's password was set. A resend goes to the link's
+// address or number, and it sent a new working link there. A link replaced
+// by a newer one, or revoked after a restore (revoke --issued-before), is
+// no such link: a resend is how its person gets a new one.
+type WithdrawnError struct {
+	At     time.Time
+	By     string // the actor of the revoke ("system": the password was set)
+	Reason string // the desk's reason, if it gave one
+}
+
+func (e *WithdrawnError) Error() string {
+	at := e.At.UTC().Format(time.RFC3339)
+	if e.By == "system" {
+		return "the link was closed at " + at + ", when the person's password was set: nothing was sent; " +
+			"if they need a new password, issue a link (create)"
+	}
+	why := ""
+	if e.Reason != "" {
+		why = " (" + e.Reason + ")"
+	}
+	return "the link was revoked at " + at + " by " + e.By + why + ", and a resend goes to its address or number: nothing was sent; " +
+		"if the person should have a link, issue one to the right address (create)"
+}
+
+// withdrawn returns the "revoked" event of old (revoked) when the desk's
+// revoke by id or username, or the close after a password was set, ended
+// it; nil when a newer link replaced it or a revoke --issued-before did, or
+// its event is not written yet (a resend revokes the link it replaces just
+// before it audits that: the same resend at that moment is its repeat).
+func (d *Desk) withdrawn(ctx context.Context, old store.ActivationRecord) (*store.AuditEvent, error) {
+	evs, err := d.Store.Audit(ctx, store.AuditFilter{Event: store.EventRevoked, Username: old.Username, Institution: old.Institution,
+		Since: old.RevokedAt.Add(-time.Minute)})
+	if err != nil {
+		return nil, err
+	}
+	id := ID(old.TokenHash)
+	for _, ev := range evs {
+		if ev.Detail == "id "+id || strings.HasPrefix(ev.Detail, "id "+id+": ") {
+			return &ev, nil
+		}
+	}
+	return nil, nil
 }
 
 // replacedDetail is the detail of the "revoked" event of the link old that

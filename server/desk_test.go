@@ -2123,6 +2123,45 @@ func TestRevokeByUsernameAcrossInstitutions(t *testing.T) {
 	assert.JSONEq(t, `{"revoked":["`+atUio.ID+`"]}`, string(body))
 }
 
+// TestResendOfARevokedLinkRefused: a resend of a link the desk revoked
+// ("sent to the wrong address") sends nothing and says when and why it was
+// revoked: a resend goes to the link's address, and it sent a new working
+// link to the wrong address, answered 201 without a word. A link replaced
+// by a newer one (a resend) or revoked after a restore (issued before) is
+// resent as before: that is how such a person gets a new link.
+func TestResendOfARevokedLinkRefused(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	wrong := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@wrong.example"}, deskKey)
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/revoke", map[string]string{"id": wrong.ID, "reason": "sent to the wrong address"}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	before := len(e.smtp.Messages(t))
+
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": wrong.ID}, deskKey)
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "revoked at")
+	assert.Contains(t, string(body), "sent to the wrong address")
+	assert.Contains(t, string(body), "nothing was sent")
+	assert.Equal(t, before, len(e.smtp.Messages(t)), "nothing sent")
+	for _, v := range e.list(t, "username=kari") {
+		assert.NotEqual(t, server.StateOpen, v.State, "no new link: %s", v.ID)
+	}
+
+	// Replaced by a resend: resent again after the repeat window, as before.
+	ola := e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@example.org"}, deskKey)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": ola.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": ola.ID}, deskKey)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the same resend again is its repeat: %s", body)
+
+	// Revoked after a restore: resent, a new link to the same address.
+	per := e.issue(t, map[string]string{"username": "per", "institution": "default", "email": "per@example.org"}, deskKey)
+	d := server.NewDesk(e.st, baseURL, server.DeskDeps{}, nil, nil)
+	_, _, err := d.RevokeIssuedBefore(t.Context(), time.Now(), "default", "cli:test", "", false)
+	require.NoError(t, err)
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": per.ID}, deskKey)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+}
+
 // TestResendToARefusedAddressSaysSo: a resend of a link whose address the
 // mail server refuses (550 5.1.1: no such mailbox) goes to the same address
 // and is refused again; the old link is kept open as before, but the

@@ -521,6 +521,21 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintln(stderr, "activation resend: that link was used: the account is activated, and nothing was sent; if the person needs a new password, issue a link with activation create")
 		return errReported
 	}
+	if we := (*server.WithdrawnError)(nil); errors.As(err, &we) {
+		// Revoked by the desk (sent to the wrong address?): a resend
+		// sent a new link to the same address.
+		if we.By == "system" {
+			fmt.Fprintf(stderr, "activation resend: that link was closed at %s, when the person's password was set: nothing was sent; if they need a new password, issue a link with activation create\n", osloTime(we.At))
+			return errReported
+		}
+		why := ""
+		if we.Reason != "" {
+			why = " (" + we.Reason + ")"
+		}
+		fmt.Fprintf(stderr, "activation resend: that link was revoked at %s by %s%s, and a resend goes to its address or number: nothing was sent; "+
+			"if the person should have a link, issue one to the right address with activation create\n", osloTime(we.At), we.By, why)
+		return errReported
+	}
 	if err != nil {
 		return err
 	}

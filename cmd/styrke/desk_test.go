@@ -1198,3 +1198,22 @@ func TestActivationUndeliveredSaysWhatNext(t *testing.T) {
 	assert.Contains(t, stderr, "styrke activation resend --id "+id)
 	assert.NotContains(t, stdout+stderr, "refused the address")
 }
+
+// TestActivationResendOfARevokedLink: "activation resend --id" of a link
+// the desk revoked sends nothing and says when, by whom and why (exit 1);
+// it sent a new working link to the address the link was revoked for.
+func TestActivationResendOfARevokedLink(t *testing.T) {
+	cli, smtp := mailCLI(t, nil)
+	_, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@wrong.example")
+	require.NoError(t, err, stderr)
+	id := strings.TrimPrefix(strings.SplitN(stderr, "\n", 2)[0], "id ")
+	_, stderr, err = cli("activation", "revoke", "--id", id, "--reason", "sent to the wrong address", "--actor", "cli:desk1")
+	require.NoError(t, err, stderr)
+	stdout, stderr, err := cli("activation", "resend", "--id", id)
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Empty(t, stdout, "no link")
+	assert.Contains(t, stderr, "that link was revoked at ")
+	assert.Contains(t, stderr, "by cli:desk1 (sent to the wrong address)")
+	assert.Contains(t, stderr, "nothing was sent")
+	assert.Equal(t, 1, len(smtp.Messages(t)), "the create's message only")
+}
