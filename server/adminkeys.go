@@ -143,16 +143,30 @@ func (h *handler) requireAdmin(next http.Handler) http.Handler {
 
 // adminName checks the bearer admin key against every configured key and
 // returns its name, or answers 401 and returns false.
+//
+// The scheme is "Bearer" in any case of its letters (RFC 9110), as some
+// tools send it ("bearer KEY" was refused as a wrong key). The answer says
+// which of a missing header, one without the scheme, or a wrong key it
+// was, and never quotes what was sent.
 func (h *handler) adminName(w http.ResponseWriter, r *http.Request) (string, bool) {
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, key, _ := strings.Cut(auth, " ")
+	bearer := strings.EqualFold(scheme, "Bearer")
 	name, found := "", false
-	if keys := h.adminKeys(); ok && len(keys) > 0 {
-		name, found = keys.match(key)
+	if keys := h.adminKeys(); bearer && len(keys) > 0 {
+		name, found = keys.match(strings.TrimSpace(key))
 	}
 	if !found {
 		h.Logger.WarnContext(r.Context(), "admin key refused", "id", RequestID(r.Context()), "addr", h.clientAddr(r))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="styrke"`)
-		writeError(w, errorf(CodeUnauthorized, "admin key missing or wrong"))
+		msg := "admin key wrong (or removed from the admin keys file)"
+		switch {
+		case auth == "":
+			msg = "no admin key: send it as 'Authorization: Bearer KEY'"
+		case !bearer:
+			msg = "the Authorization header must be 'Bearer' and the admin key ('Authorization: Bearer KEY')"
+		}
+		writeError(w, errorf(CodeUnauthorized, msg))
 		return "", false
 	}
 	return name, true

@@ -811,6 +811,41 @@ func TestAuditAPI(t *testing.T) {
 	}
 }
 
+// TestAdminKeyScheme: the admin key is taken after "Bearer" in any case of
+// its letters (RFC 9110: the scheme is case-insensitive), as a tool that
+// sends "bearer KEY" does; it was refused as "admin key missing or wrong",
+// and the desk took its right key for a wrong one. A header without the
+// scheme, a missing header and a wrong key are each said in their own words,
+// none of them quoting what was sent.
+func TestAdminKeyScheme(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	get := func(auth string) (int, string) {
+		t.Helper()
+		var hdr []string
+		if auth != "" {
+			hdr = []string{"Authorization", auth}
+		}
+		resp, body := e.do(t, http.MethodGet, "/api/admin/activations?limit=1", "", "", hdr...)
+		return resp.StatusCode, string(body)
+	}
+	for _, auth := range []string{"Bearer " + deskKey, "bearer " + deskKey, "BEARER  " + deskKey} {
+		status, body := get(auth)
+		assert.Equal(t, http.StatusOK, status, "%.12s…: %s", auth, body)
+	}
+	for _, tc := range []struct{ auth, want string }{
+		{"", "no admin key: send it as 'Authorization: Bearer KEY'"},
+		{deskKey, "the Authorization header must be 'Bearer' and the admin key"},
+		{"Basic " + deskKey, "the Authorization header must be 'Bearer' and the admin key"},
+		{"Bearer " + deskKey + "x", "admin key wrong"},
+	} {
+		status, body := get(tc.auth)
+		assert.Equal(t, http.StatusUnauthorized, status, "%.12s…", tc.auth)
+		assert.Contains(t, body, tc.want, "%.12s…", tc.auth)
+		assert.NotContains(t, body, deskKey[:10])
+	}
+	assert.NotContains(t, e.logs.String(), deskKey[:10])
+}
+
 // TestAdminQueryUnknownParameter: a parameter the desk's list, audit or
 // expiring does not know is refused, naming it; before, it was passed over
 // and the answer was the unfiltered list: ?usrname=kari (or user=, or
