@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -809,6 +810,26 @@ func TestAuditAPI(t *testing.T) {
 		resp, body := e.admin(t, http.MethodGet, "/api/admin/audit?"+q, nil, deskKey)
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", q, body)
 	}
+}
+
+// TestImportAsFormSaysHow: a CSV posted as a form upload (curl -F, a
+// browser's or a tool's file field) is refused with how to send it, the
+// file as the body; it said only "Content-Type must be text/csv", and the
+// desk whose file was a .csv did not see what was wrong.
+func TestImportAsFormSaysHow(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, err := mw.CreateFormFile("file", "new-students.csv")
+	require.NoError(t, err)
+	_, err = fw.Write([]byte("username,email\nkari,kari@example.org\n"))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import", mw.FormDataContentType(), b.String(), "Authorization", "Bearer "+hrKey)
+	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "not as a form")
+	assert.Contains(t, string(body), "--data-binary @FILE.csv")
+	assert.Empty(t, e.list(t, ""))
 }
 
 // TestAdminKeyScheme: the admin key is taken after "Bearer" in any case of

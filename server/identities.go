@@ -150,7 +150,7 @@ func (h *handler) importIdentities() http.Handler {
 		}
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "text/csv" {
-			writeError(w, errorf(CodeUnsupportedMedia, "Content-Type must be text/csv"))
+			writeError(w, csvMediaError(mt))
 			return
 		}
 		body := http.MaxBytesReader(w, r.Body, MaxImportBytes)

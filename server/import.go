@@ -901,7 +901,7 @@ func (h *handler) adminImport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "text/csv" {
-			writeError(w, errorf(CodeUnsupportedMedia, "Content-Type must be text/csv"))
+			writeError(w, csvMediaError(mt))
 			return
 		}
 		q, err := importQuery(r.URL.Query())
@@ -942,6 +942,18 @@ func (h *handler) adminImport() http.Handler {
 			writeJSON(w, http.StatusOK, rep)
 		}
 	})
+}
+
+// csvMediaError refuses an import whose Content-Type, mt, is not text/csv,
+// saying how to send the file when it came as a form upload (curl -F, a
+// tool's file field): "Content-Type must be text/csv" alone left the desk,
+// whose file was a .csv, at a loss.
+func csvMediaError(mt string) *Error {
+	msg := "Content-Type must be text/csv"
+	if mt == "multipart/form-data" {
+		msg += ": send the file as the body, not as a form (curl -H 'Content-Type: text/csv' --data-binary @FILE.csv, not -F)"
+	}
+	return errorf(CodeUnsupportedMedia, msg)
 }
 
 // importSwitches are the import's query parameters that are true or false.
