@@ -2393,6 +2393,19 @@ func randomTokenFor(t *testing.T) string {
 	return tok
 }
 
+// TestCreateTTLSaysItInTheDesksUnits: a lifetime out of range is said in
+// the units the desk typed and the README gives ("ttl is 31 days; want 10
+// minutes to 30 days"); it said "ttl is 744h0m0s; want 10m to 720h" of
+// "31d".
+func TestCreateTTLSaysItInTheDesksUnits(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	for ttl, is := range map[string]string{"31d": "ttl is 31 days;", "5m": "ttl is 5m;", "721h": "ttl is 721h;", "9m30s": "ttl is 9m30s;"} {
+		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", map[string]string{"username": "kari", "institution": "default", "ttl": ttl}, deskKey)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s: %s", ttl, body)
+		assert.Contains(t, string(body), is+" want 10 minutes to 30 days", ttl)
+	}
+}
+
 // TestCreateWithoutInstitution: the API's create (which, unlike the CLI's,
 // the import's and the welcome's, has no default institution) says that the
 // institution is missing; it said "institution is not a known institution

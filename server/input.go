@@ -89,12 +89,23 @@ func lookAlike(s string) string {
 }
 
 // ttlProblem says what is wrong with an activation TTL, or "" if it lies in
-// MinTTL..MaxTTL.
+// MinTTL..MaxTTL: in whole days when it is some ("31d" said "744h0m0s"),
+// and the range as the README gives it.
 func ttlProblem(d time.Duration) string {
-	if d < MinTTL || d > MaxTTL {
-		return "is " + d.String() + "; want 10m to 720h"
+	if d >= MinTTL && d <= MaxTTL {
+		return ""
 	}
-	return ""
+	is := d.String() // 721h0m0s: 721h; 5m0s: 5m
+	if strings.HasSuffix(is, "m0s") {
+		is = strings.TrimSuffix(is, "0s")
+	}
+	if strings.HasSuffix(is, "h0m") {
+		is = strings.TrimSuffix(is, "0m")
+	}
+	if day := 24 * time.Hour; d > 0 && d%day == 0 {
+		is = strconv.FormatInt(int64(d/day), 10) + " days"
+	}
+	return "is " + is + "; want 10 minutes to 30 days (10m to 720h, or 1d to 30d)"
 }
 
 // MaxValidateLen is the longest password /api/validate takes, in code
