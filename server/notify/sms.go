@@ -37,6 +37,11 @@ func NormalizePhone(number string) (string, error) {
 		s = "+" + s[2:]
 	case !strings.HasPrefix(s, "+") && len(s) == 8:
 		s = "+47" + s
+	case !strings.HasPrefix(s, "+") && len(s) == 10 && strings.HasPrefix(s, "47") && (s[2] == '4' || s[2] == '9'):
+		// +4791234567 in a spreadsheet's column of numbers: the + is
+		// dropped. Said, not guessed.
+		return "", fmt.Errorf("%w: phone number is 47 and a Norwegian mobile number without the + of +47 "+
+			"(a spreadsheet drops it from a number: format the column as text, or write the 8 digits alone)", ErrInvalidRecipient)
 	case !strings.HasPrefix(s, "+"):
 		return "", fmt.Errorf("%w: phone number needs a country code (+NN) unless it has 8 digits (Norwegian)", ErrInvalidRecipient)
 	}

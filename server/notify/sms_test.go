@@ -52,6 +52,23 @@ func TestNormalizePhoneRefused(t *testing.T) {
 	}
 }
 
+// TestNormalizePhoneLostPlus: 47 and a Norwegian mobile number without its
+// + (a spreadsheet's column of numbers drops it: +4791234567 becomes
+// 4791234567) is refused with what happened and what to do; it said only
+// that a country code was needed, which the desk could see it had.
+func TestNormalizePhoneLostPlus(t *testing.T) {
+	for _, in := range []string{"4791234567", "47 412 34 567"} {
+		_, err := notify.NormalizePhone(in)
+		require.ErrorIs(t, err, notify.ErrInvalidRecipient, in)
+		assert.Contains(t, err.Error(), "without the + of +47", in)
+		assert.Contains(t, err.Error(), "format the column as text", in)
+		assert.NotContains(t, err.Error(), "91234567", "the error must not echo the number")
+	}
+	_, err := notify.NormalizePhone("4612345678")
+	require.ErrorIs(t, err, notify.ErrInvalidRecipient)
+	assert.NotContains(t, err.Error(), "+47", "another country's digits are not taken for Norway's")
+}
+
 func twilio(f *twiliotest.Server) *notify.Twilio {
 	return &notify.Twilio{BaseURL: f.URL(), AccountSID: twiliotest.AccountSID, Secret: twiliotest.AuthToken, From: twiliotest.From}
 }
