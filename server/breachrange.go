@@ -49,7 +49,7 @@ func (h *handler) breachRange() http.Handler {
 		// password of that prefix a moment ago.
 		if h.lookups != nil {
 			if wait, ok := h.lookups.allow(h.clientAddr(r)); !ok {
-				writeError(w, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", RetryAfter: wait})
+				writeError(w, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", Limit: LimitLookups, RetryAfter: wait})
 				return
 			}
 		}

@@ -351,8 +351,13 @@ func (h *handler) change() http.Handler {
 			name, unknown := h.refusedName(ctx, p.ID, dir, req.Username, false)
 			h.audit(r, store.AuditEvent{Event: store.EventRefused, Username: name, Institution: p.ID, Actor: "user:" + name,
 				Detail: "change: too many wrong current passwords; throttled" + unknown})
-			w.Header().Set("Retry-After", strconv.Itoa(int(ChangeWindow.Seconds())))
-			writeError(w, errorf(CodeRateLimited, "too many wrong passwords; try again later"))
+			// Which count: the account's, or the address's (a campus
+			// behind one address), said by the page.
+			met, whose := LimitAccount, "for this account"
+			if bytes.Equal(key, addrKey) {
+				met, whose = LimitAddress, "from this address"
+			}
+			writeError(w, &Error{Code: CodeRateLimited, Message: "too many wrong passwords " + whose + "; try again later", Limit: met, RetryAfter: ChangeWindow})
 			return false
 		}
 		// The address first, before anything asks the directory: an

@@ -188,13 +188,19 @@ func TestChangeThrottle(t *testing.T) {
 	res, body := e.postJSON(t, "/api/change", change("ola", strong, strong2))
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "even the right password waits after the limit")
 	assert.Equal(t, "rate_limited", errCode(t, body))
-	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+	// The account's count, a quarter of an hour: the page says which
+	// limit and how long (it said a quarter of an hour for the
+	// network's request rate too).
+	assert.Equal(t, server.LimitAccount, errLimit(t, body))
+	assert.Equal(t, "900", res.Header.Get("Retry-After"))
 	// An unknown username is throttled the same way (nothing told apart).
 	for range 3 {
 		e.postJSON(t, "/api/change", change("nobody", "wrong", strong2))
 	}
-	res, _ = e.postJSON(t, "/api/change", change("nobody", "wrong", strong2))
+	res, body = e.postJSON(t, "/api/change", change("nobody", "wrong", strong2))
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "per address (6) reached")
+	assert.Equal(t, server.LimitAddress, errLimit(t, body), "the address's count")
+	assert.Equal(t, "900", res.Header.Get("Retry-After"))
 	e.advance(server.ChangeWindow + time.Second)
 	res, body = e.postJSON(t, "/api/change", change("ola", strong, strong2))
 	assertSavedHere(t, res.StatusCode, body, "after the window")

@@ -231,7 +231,7 @@ func (h *handler) resendCode() http.Handler {
 		var soon *store.TooSoonError
 		switch {
 		case errors.As(err, &soon):
-			writeError(w, &Error{Code: CodeRateLimited, Message: "wait before asking for another code", RetryAfter: soon.Wait})
+			writeError(w, &Error{Code: CodeRateLimited, Message: "wait before asking for another code", Limit: LimitCode, RetryAfter: soon.Wait})
 			return
 		case errors.Is(err, store.ErrLimit):
 			writeError(w, errorf(CodeCodeLimit, "no more codes can be sent for this link; ask the service desk for a new link"))

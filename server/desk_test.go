@@ -1211,6 +1211,7 @@ func TestResendCode(t *testing.T) {
 	resp, got := post("/api/activation/code", map[string]string{"token": token})
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode, got)
 	assert.NotEmpty(t, resp.Header.Get("Retry-After"), "how long to wait")
+	assert.Equal(t, server.LimitCode, errLimit(t, []byte(got)), "the code's gap, not the request rate")
 	assert.Len(t, e.sms.Messages(), 1, "no SMS within the minute")
 
 	offset.Store(int64(61 * time.Second))

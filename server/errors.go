@@ -134,10 +134,34 @@ type Error struct {
 	// ServiceDesk is the contact of the link's institution's service
 	// desk, for a link gone (its page says to ask it for a new one).
 	ServiceDesk string
+	// Limit names the limit a CodeRateLimited answer met (one of the
+	// Limit... constants), so that a page can say which: a person told
+	// "too many wrong attempts, wait a quarter of an hour" for their
+	// network's request rate (seconds) waited for nothing.
+	Limit string
 	// RetryAfter, when positive, is sent as the Retry-After header (whole
 	// seconds, rounded up, at least 1).
 	RetryAfter time.Duration
 }
+
+// The limits a CodeRateLimited answer names in its "limit".
+const (
+	// LimitRequests: the client's requests (its address: everyone behind
+	// one NAT address shares it) or a link's or reset session's, a few
+	// a second; Retry-After is seconds.
+	LimitRequests = "requests"
+	// LimitAccount: too many wrong current passwords for the account at
+	// the change (ChangeWindow).
+	LimitAccount = "account"
+	// LimitAddress: too many wrong current passwords from the client's
+	// address at the change, whichever accounts (ChangeWindow).
+	LimitAddress = "address"
+	// LimitCode: a link's one-time code asked for again too soon
+	// (CodeResendGap).
+	LimitCode = "code"
+	// LimitLookups: the client's breach lookups (Deps.BreachRateLimit).
+	LimitLookups = "lookups"
+)
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 

@@ -172,7 +172,7 @@ func (h *handler) validateBreach(r *http.Request, p policy.Policy, password stri
 	}
 	if h.lookups != nil && h.Breach != nil {
 		if wait, ok := h.lookups.allow(h.clientAddr(r)); !ok {
-			return nil, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", RetryAfter: wait}
+			return nil, &Error{Code: CodeRateLimited, Message: "too many breach lookups; try again later", Limit: LimitLookups, RetryAfter: wait}
 		}
 	}
 	return h.breachCount(r.Context(), p, password)

@@ -280,6 +280,8 @@ type errorJSON struct {
 	Institution string `json:"institution,omitempty"`
 	// ServiceDesk is whom to ask for a new link (a link gone).
 	ServiceDesk string `json:"serviceDesk,omitempty"`
+	// Limit is the limit a rate_limited answer met (Error.Limit).
+	Limit string `json:"limit,omitempty"`
 }
 
 // writeError answers err in the API's error shape.
@@ -291,7 +293,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.Code == CodeMethodNotAllowed && w.Header().Get("Allow") == "" {
 		w.Header().Set("Allow", "POST")
 	}
-	writeJSON(w, e.Status(), errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, Institution: e.Institution, ServiceDesk: e.ServiceDesk}})
+	writeJSON(w, e.Status(), errorBody{errorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, Institution: e.Institution, ServiceDesk: e.ServiceDesk, Limit: e.Limit}})
 }
 
 // writeJSONLines answers 200 with items as JSON Lines, one a line (the

@@ -112,8 +112,10 @@ func (h *handler) api(next http.Handler) http.Handler {
 	}))
 }
 
+// tooMany answers a request over a request rate (the client's, a link's,
+// a reset session's): 429 rate_limited, limit "requests", Retry-After wait.
 func tooMany(w http.ResponseWriter, wait time.Duration) {
-	writeError(w, &Error{Code: CodeRateLimited, Message: "too many requests; try again later", RetryAfter: wait})
+	writeError(w, &Error{Code: CodeRateLimited, Message: "too many requests; try again later", Limit: LimitRequests, RetryAfter: wait})
 }
 
 // clientAddr is the client the per-client rate limits count: its address,

@@ -70,9 +70,13 @@ func TestRateLimitedEverywhere(t *testing.T) {
 	}
 	t.Run("probes do not spend the API's budget", func(t *testing.T) {
 		e := newEnv(t, func(d *server.Deps) { d.RateLimit = 1 })
+		var last *http.Response
+		var body []byte
 		for range 5 {
-			e.post(t, "/api/validate", map[string]string{"password": "x"})
+			last, body = e.post(t, "/api/validate", map[string]string{"password": "x"})
 		}
+		require.Equal(t, http.StatusTooManyRequests, last.StatusCode)
+		assert.Equal(t, server.LimitRequests, errLimit(t, body), "the request rate, said as such (seconds)")
 		resp, _ := e.do(t, "GET", "/healthz", "", "")
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 	})

@@ -149,6 +149,18 @@ func errCode(t *testing.T, body []byte) string {
 	return e.Error.Code
 }
 
+// errLimit is the "limit" of an error answer (a 429's).
+func errLimit(t *testing.T, body []byte) string {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Limit string `json:"limit"`
+		} `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(body, &e), "body %s", body)
+	return e.Error.Limit
+}
+
 func TestStatuses(t *testing.T) {
 	e := newEnv(t, nil)
 	token := e.create(t, "default")
@@ -391,6 +403,7 @@ func TestRateLimits(t *testing.T) {
 		}
 		assert.Equal(t, http.StatusTooManyRequests, last.StatusCode)
 		assert.Equal(t, "rate_limited", errCode(t, body))
+		assert.Equal(t, server.LimitRequests, errLimit(t, body), "the link's request rate")
 		assert.NotEmpty(t, last.Header.Get("Retry-After"))
 	})
 }

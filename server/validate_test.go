@@ -133,6 +133,7 @@ func TestValidateBreachLookupsLimited(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusTooManyRequests, last.StatusCode)
 	assert.Equal(t, "rate_limited", errCode(t, lastBody))
+	assert.Equal(t, server.LimitLookups, errLimit(t, lastBody))
 	assert.NotEmpty(t, last.Header.Get("Retry-After"))
 	assert.Len(t, e.fake.Requests(), burst, "upstream requests")
 

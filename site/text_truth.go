@@ -1,6 +1,7 @@
 package site
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -286,10 +287,11 @@ func (t Text) ActCodeResent() string {
 		"A new code is on its way to the mobile number ending in {ending}. The code you had before no longer works.")
 }
 
-// ActCodeWait: a new code was asked for too soon after the last.
+// ActCodeWait: a new code was asked for too soon after the last (429
+// limit "code"); {wait} is how long, in WaitFor's words.
 func (t Text) ActCodeWait() string {
-	return t.pick("Vent et minutt før du ber om en ny kode.", "Vent eit minutt før du bed om ein ny kode.",
-		"Wait a minute before asking for another code.")
+	return t.pick("Vent {wait} før du ber om en ny kode.", "Vent {wait} før du bed om ein ny kode.",
+		"Wait {wait} before asking for another code.")
 }
 
 // ActCodeLimit: no more codes for this link.
@@ -373,12 +375,70 @@ func (t Text) ChangeWrongNoReset() string {
 		"The username or the current password is wrong. After too many wrong passwords, here or elsewhere, the account may be locked for a while; wait until the lock runs out, or contact the service desk.")
 }
 
-// ChangeTooManyNoReset is ResetText.ChangeTooMany where the reset with
-// ID-porten is off.
+// ChangeTooManyNoReset is ResetText.ChangeTooMany (too many wrong current
+// passwords for the username: 429 limit "account"; {wait} is how long, in
+// WaitFor's words) where the reset with ID-porten is off.
 func (t Text) ChangeTooManyNoReset() string {
-	return t.pick("For mange feil forsøk. Vent et kvarter og prøv igjen.",
-		"For mange feil forsøk. Vent eit kvarter og prøv igjen.",
-		"Too many wrong attempts. Wait a quarter of an hour and try again.")
+	return t.pick("For mange feil passord for dette brukernavnet. Vent {wait} og prøv igjen.",
+		"For mange feil passord for dette brukarnamnet. Vent {wait} og prøv igjen.",
+		"Too many wrong passwords for this username. Wait {wait} and try again.")
+}
+
+// ChangeTooManyAddress says that the change refused a try as one too many
+// wrong current passwords from the person's network, whichever usernames
+// (429 rate_limited, limit "address": everyone behind one address counts);
+// {wait} is how long, in WaitFor's words.
+func (t Text) ChangeTooManyAddress() string {
+	return t.pick("For mange feil passord fra nettverket ditt (alle på samme nett teller med). Vent {wait}, eller bruk «Glemt passord».",
+		"For mange feil passord frå nettverket ditt (alle på same nett tel med). Vent {wait}, eller bruk «Gløymt passord».",
+		"Too many wrong passwords from your network (everyone on the same network counts). Wait {wait}, or use “Forgot password”.")
+}
+
+// ChangeTooManyAddressNoReset is ChangeTooManyAddress where the reset with
+// ID-porten is off.
+func (t Text) ChangeTooManyAddressNoReset() string {
+	return t.pick("For mange feil passord fra nettverket ditt (alle på samme nett teller med). Vent {wait} og prøv igjen.",
+		"For mange feil passord frå nettverket ditt (alle på same nett tel med). Vent {wait} og prøv igjen.",
+		"Too many wrong passwords from your network (everyone on the same network counts). Wait {wait} and try again.")
+}
+
+// The words for how long to wait, by a 429's Retry-After: the pages'
+// script (styrkeForm.waitWords) picks one as WaitFor does, and puts it for
+// {wait} in the answer's text ("Vent {wait} og prøv igjen").
+
+// WaitUnknown is the wait when the answer did not say (no Retry-After).
+func (t Text) WaitUnknown() string { return t.pick("litt", "litt", "a little while") }
+
+// WaitSeconds is a wait of at most 10 seconds.
+func (t Text) WaitSeconds() string { return t.pick("noen sekunder", "nokre sekund", "a few seconds") }
+
+// WaitMinute is a wait of at most a minute and a half.
+func (t Text) WaitMinute() string { return t.pick("et minutt", "eit minutt", "a minute") }
+
+// WaitFewMinutes is a wait of at most 5 minutes.
+func (t Text) WaitFewMinutes() string {
+	return t.pick("et par minutter", "eit par minutt", "a couple of minutes")
+}
+
+// WaitMinutes is a longer wait; {n} is the minutes, rounded.
+func (t Text) WaitMinutes() string {
+	return t.pick("omtrent {n} minutter", "omtrent {n} minutt", "about {n} minutes")
+}
+
+// WaitFor is the words for a wait of seconds (a Retry-After; 0 or less:
+// unknown), as the pages' script says it.
+func (t Text) WaitFor(seconds int) string {
+	switch {
+	case seconds <= 0:
+		return t.WaitUnknown()
+	case seconds <= 10:
+		return t.WaitSeconds()
+	case seconds <= 90:
+		return t.WaitMinute()
+	case seconds <= 300:
+		return t.WaitFewMinutes()
+	}
+	return strings.ReplaceAll(t.WaitMinutes(), "{n}", strconv.Itoa((seconds+30)/60))
 }
 
 // ResetOthersNeedHigh says that the sign-in found accounts at an
@@ -515,11 +575,12 @@ func (t Text) ResetSessionStoreDown() string {
 
 // ResetSessionTooMany says, where the account's form would be, that the
 // service refused the request as one too many from the person's network
-// (the session's 429: many people may share one address).
+// (the session's 429: many people may share one address); {wait} is how
+// long, in WaitFor's words.
 func (t Text) ResetSessionTooMany() string {
-	return t.pick("Tjenesten får for mange forespørsler fra nettverket ditt akkurat nå. Ingenting er endret. Vent et minutt og trykk «Prøv igjen»; du trenger ikke logge inn på nytt.",
-		"Tenesta får for mange førespurnader frå nettverket ditt akkurat no. Ingenting er endra. Vent eitt minutt og trykk «Prøv igjen»; du treng ikkje logge inn på nytt.",
-		"The service is getting too many requests from your network right now. Nothing was changed. Wait a minute and press “Try again”; you need not sign in again.")
+	return t.pick("Tjenesten får for mange forespørsler fra nettverket ditt akkurat nå. Ingenting er endret. Vent {wait} og trykk «Prøv igjen»; du trenger ikke logge inn på nytt.",
+		"Tenesta får for mange førespurnader frå nettverket ditt akkurat no. Ingenting er endra. Vent {wait} og trykk «Prøv igjen»; du treng ikkje logge inn på nytt.",
+		"The service is getting too many requests from your network right now. Nothing was changed. Wait {wait} and press “Try again”; you need not sign in again.")
 }
 
 // ResetNoAccountTitle heads the reset page's state for an account whose

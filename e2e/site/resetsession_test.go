@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -39,9 +40,12 @@ func answerAPI(t *testing.T, tb *chrome.Tab, pattern string, to *atomic.Pointer[
 			select {
 			case id := <-paused:
 				if f := to.Load(); f != nil {
+					headers := []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Cache-Control", Value: "no-store"}}
+					if f.retryAfter != "" {
+						headers = append(headers, &fetch.HeaderEntry{Name: "Retry-After", Value: f.retryAfter})
+					}
 					chromedp.Call(tb, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: id, ResponseCode: f.status,
-						ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Cache-Control", Value: "no-store"}},
-						Body:            []byte(f.body)})
+						ResponseHeaders: headers, Body: []byte(f.body)})
 				} else {
 					chromedp.Call(tb, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
 				}
@@ -55,10 +59,12 @@ func answerAPI(t *testing.T, tb *chrome.Tab, pattern string, to *atomic.Pointer[
 }
 
 // sessionFake is an answer of the API (/api/reset/session, or another
-// answerAPI fakes), as the server gives it.
+// answerAPI fakes), as the server gives it: its status, its JSON body, and
+// its Retry-After header, if any.
 type sessionFake struct {
-	status int64
-	body   string
+	status     int64
+	body       string
+	retryAfter string
 }
 
 // TestResetSessionErrorsOnPhone: a person on a phone (375 px) comes back
@@ -81,9 +87,9 @@ func TestResetSessionErrorsOnPhone(t *testing.T) {
 				fake sessionFake
 				says string
 			}{
-				{"store down", sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`}, tx.ResetSessionStoreDown()},
-				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later"}}`}, tx.ResetSessionTooMany()},
-				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`}, tx.ActServerError()},
+				{"store down", sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`, ""}, tx.ResetSessionStoreDown()},
+				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, "30"}, strings.ReplaceAll(tx.ResetSessionTooMany(), "{wait}", tx.WaitFor(30))},
+				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, ""}, tx.ActServerError()},
 			}
 			tb := b.tab(t)
 			var to atomic.Pointer[sessionFake]

@@ -158,7 +158,7 @@ codeForm.addEventListener('submit', async (event) => {
       codeInput.select();
       return;
     case 429:
-      styrkeForm.setList(codeErrors, [msg.msgToomany]);
+      styrkeForm.setList(codeErrors, [styrkeForm.waited(root, msg.msgToomany, res)]);
       return;
   }
   styrkeForm.setList(codeErrors, [failedWords(res)]);
@@ -184,9 +184,11 @@ resend.addEventListener('click', async () => {
   resend.removeAttribute('aria-disabled');
   if (res && linkGone(res)) return;
   const ending = /^[0-9]{2}$/.test(String(res?.data?.phoneEnding ?? '')) ? res.data.phoneEnding : '';
+  // A 429 is the code's own gap (limit "code", a minute) or the request
+  // rate; each said with its wait.
   const byStatus = {
     200: resend.dataset.sent.replace('{ending}', ending),
-    429: resend.dataset.wait,
+    429: styrkeForm.waited(root, res?.data?.error?.limit === 'code' ? resend.dataset.wait : msg.msgToomany, res),
     409: resend.dataset.limit,
   };
   codeStatus.textContent = byStatus[res?.status] ?? resend.dataset.failed;
@@ -410,7 +412,7 @@ async function lookup() {
       else applyAccount(res.data);
       return;
     case 429:
-      showError(msg.msgToomany);
+      showError(styrkeForm.waited(root, msg.msgToomany, res));
       return;
     default:
       // The API's own messages are in English, for developers: the person
@@ -521,7 +523,7 @@ async function send(button) {
       askCode(null);
       return;
     case 429:
-      setList([msg.msgToomany]);
+      setList([styrkeForm.waited(root, msg.msgToomany, res)]);
       return;
     case 409:
       setList([msg.msgInprogress]);

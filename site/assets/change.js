@@ -202,9 +202,16 @@ async function send(button) {
     case 403:
       setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgError]);
       return;
-    case 429:
-      setList([text('msgToomany')]);
+    case 429: {
+      // Which limit (the server's "limit"), each with its wait: too many
+      // wrong current passwords for the account, or from the network's
+      // address (a quarter of an hour), or the network's requests
+      // (seconds). All said "Wait a quarter of an hour".
+      const limit = res.data?.error?.limit;
+      const said = limit === 'account' ? text('msgToomany') : limit === 'address' ? text('msgToomanyaddress') : msg.msgToomanyrequests;
+      setList([styrkeForm.waited(root, said, res)]);
       return;
+    }
     case 503: {
       const code = res.data?.error?.code;
       // The directory's outage has its state (above); the service's own

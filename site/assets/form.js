@@ -5,8 +5,9 @@
 const lang = document.documentElement.lang || 'nb';
 
 // api asks the server's JSON API: a POST of body as JSON, or a GET when body
-// is undefined. It returns { status, data }, data being the parsed JSON
-// answer or null (204, or an answer that is not JSON).
+// is undefined. It returns { status, data, retryAfter }, data being the
+// parsed JSON answer or null (204, or an answer that is not JSON), and
+// retryAfter the seconds its Retry-After says (0: none).
 async function api(path, body) {
   const init = {
     method: body === undefined ? 'GET' : 'POST',
@@ -24,7 +25,32 @@ async function api(path, body) {
   if (res.status !== 204 && res.headers.get('Content-Type')?.includes('json')) {
     try { data = await res.json(); } catch { data = null; }
   }
-  return { status: res.status, data };
+  return { status: res.status, data, retryAfter: seconds(res.headers.get('Retry-After')) };
+}
+
+// seconds is the wait a Retry-After value says, in whole seconds: a number
+// of seconds or an HTTP date; 0 when there is none.
+function seconds(value) {
+  const v = (value ?? '').trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+// waited puts into text, for {wait}, how long the answer res (api's, a
+// 429) asks to wait by its Retry-After, in root's words for it
+// (data-msg-wait-*: "noen sekunder", "omtrent 15 minutter"; the site's
+// Text.WaitFor chooses as this does). Every 429 said "wait a little", or
+// on the change page "a quarter of an hour" for a network's few seconds.
+function waited(root, text, res) {
+  const s = res?.retryAfter ?? 0;
+  const d = root.dataset;
+  const words = s <= 0 ? d.msgWaitUnknown
+    : s <= 10 ? d.msgWaitSeconds
+      : s <= 90 ? d.msgWaitMinute
+        : s <= 300 ? d.msgWaitFewminutes
+          : d.msgWaitMinutes.replace('{n}', String(Math.floor((s + 30) / 60)));
+  return text.replace('{wait}', words);
 }
 
 // post sends body to path as api does, for a submit that sets a password,
@@ -301,4 +327,4 @@ function showContact(root, text) {
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, post, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });
+globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });

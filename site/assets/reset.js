@@ -152,7 +152,7 @@ root.querySelector('[data-extend]').addEventListener('click', async () => {
   // try: the form's error list was hidden in the choice of accounts and
   // the directory's outage (the button seemed to do nothing), and a
   // screen below the button in the form.
-  soon.textContent = res?.status === 429 ? msg.msgToomany : res ? msg.msgServererror : msg.msgError;
+  soon.textContent = res?.status === 429 ? styrkeForm.waited(root, msg.msgToomany, res) : res ? msg.msgServererror : msg.msgError;
 });
 
 // forget empties what was typed, and what was said of it.
@@ -336,7 +336,7 @@ function showError(text = msg.msgError) {
 // word of what happened.
 function sessionError(res) {
   const code = res.data?.error?.code;
-  if (res.status === 429) showError(msg.msgSessiontoomany);
+  if (res.status === 429) showError(styrkeForm.waited(root, msg.msgSessiontoomany, res));
   else if (res.status === 503 && code === 'unavailable') showError(msg.msgSessionstoredown);
   else showError(msg.msgServererror);
 }
@@ -448,7 +448,7 @@ async function route(focus = false) {
     } else if (res.status === 404) {
       known = true; // no API on this host (the static site alone): no reset here
     } else if (res.status === 429) {
-      unknown = msg.msgToomany;
+      unknown = styrkeForm.waited(root, msg.msgToomany, res);
     } else if (res.status >= 500) {
       unknown = msg.msgServererror;
     }
@@ -567,6 +567,7 @@ async function send(button) {
     }
     setList(items);
   };
+
   if (!res) {
     // Offline before the submit: nothing went out.
     say([msg.msgError]);
@@ -616,7 +617,7 @@ async function send(button) {
       say([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
       return;
     case 429:
-      say([msg.msgToomany]);
+      say([styrkeForm.waited(root, msg.msgToomany, res)]);
       return;
     case 503: {
       const code = res.data?.error?.code;
