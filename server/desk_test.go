@@ -2002,6 +2002,42 @@ func TestGoneLinkNamesItsDesk(t *testing.T) {
 	}
 }
 
+// TestResetConfigNamesDesks: /api/reset/config names the service desk of
+// each institution whose profile has its own, beside the server's: the
+// change page and the reset's form said "contact the service desk" and
+// named none, where the activation page names the link's institution's.
+// With --institutions, those served only.
+func TestResetConfigNamesDesks(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "institutions.json"),
+		[]byte(`{"uit": {"name": "UiT", "serviceDesk": "Orakel, 77 64 40 00"}, "uio": {"name": "UiO", "serviceDesk": "IT-hjelp, 22 84 00 00"}}`), 0o600))
+	tp, err := notify.LoadTemplates(dir, notify.Profile{Name: "Styrke", ServiceDesk: "Felles, 22 00 00 00"})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name   string
+		served []string
+		want   string
+	}{
+		{"every institution", nil, `{"uit":"Orakel, 77 64 40 00","uio":"IT-hjelp, 22 84 00 00"}`},
+		{"those served", []string{"uit", "default"}, `{"uit":"Orakel, 77 64 40 00"}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newDeskEnv(t, func(d *server.Deps) {
+				d.Templates, d.ServiceDesk, d.Institutions = tp, "Felles, 22 00 00 00", tt.served
+			})
+			resp, body := e.do(t, http.MethodGet, "/api/reset/config", "", "")
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			var got struct {
+				ServiceDesk  string          `json:"serviceDesk"`
+				ServiceDesks json.RawMessage `json:"serviceDesks"`
+			}
+			require.NoError(t, json.Unmarshal(body, &got))
+			assert.Equal(t, "Felles, 22 00 00 00", got.ServiceDesk)
+			assert.JSONEq(t, tt.want, string(got.ServiceDesks))
+		})
+	}
+}
+
 // TestImportNorwegianExcel: a file a Norwegian desk makes in Excel: the
 // columns named in Norwegian (brukernavn, navn, e-post, mobil, ...) are
 // the import's columns; saved as Windows-1252 ("CSV (semikolondelt)", not

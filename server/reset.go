@@ -424,6 +424,12 @@ type resetConfig struct {
 	// (--institutions), empty for every one: the change page offers
 	// these only.
 	Served []string `json:"served"`
+	// ServiceDesks are the service desks of the institutions whose
+	// profile names one of its own (--templates' institutions.json), by
+	// institution; the others' is ServiceDesk. The change page and the
+	// reset's form name the account's institution's desk where their
+	// words say to contact it (they named none).
+	ServiceDesks map[string]string `json:"serviceDesks"`
 }
 
 func (h *handler) resetConfig() http.Handler {
@@ -443,7 +449,16 @@ func (h *handler) resetConfig() http.Handler {
 		if served == nil {
 			served = []string{}
 		}
-		writeJSON(w, http.StatusOK, resetConfig{IDPorten: h.idportenOn(), ServiceDesk: h.ServiceDesk, Institutions: insts, Served: served})
+		desks := map[string]string{}
+		for _, id := range policy.Institutions() {
+			if len(h.Institutions) > 0 && !slices.Contains(h.Institutions, id) {
+				continue
+			}
+			if d := h.serviceDesk(id); d != h.ServiceDesk {
+				desks[id] = d
+			}
+		}
+		writeJSON(w, http.StatusOK, resetConfig{IDPorten: h.idportenOn(), ServiceDesk: h.ServiceDesk, Institutions: insts, Served: served, ServiceDesks: desks})
 	})
 }
 

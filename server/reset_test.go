@@ -500,7 +500,7 @@ func TestResetNotConfigured(t *testing.T) {
 	assert.Equal(t, "/en/forgot/#/error/off", res.Header.Get("Location"))
 	res, body := e.req(t, http.MethodGet, "/api/reset/config", "", "")
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	assert.JSONEq(t, `{"idporten":false,"serviceDesk":"`+serviceDsk+`","institutions":[],"served":[]}`, string(body))
+	assert.JSONEq(t, `{"idporten":false,"serviceDesk":"`+serviceDsk+`","institutions":[],"served":[],"serviceDesks":{}}`, string(body))
 }
 
 func TestResetPathsMatchSite(t *testing.T) {

@@ -14,6 +14,12 @@ const institution = document.getElementById('institution');
 const meter = root.querySelector('styrke-meter');
 const errors = root.querySelector('[data-errors]');
 const setList = (items, heading) => styrkeForm.setList(errors, items, heading);
+// sayDesk says text, whose words say to contact the service desk, with the
+// chosen institution's desk named below it (it named none).
+const sayDesk = (text) => {
+  setList([text]);
+  styrkeForm.addContact(errors, msg.msgContact, styrkeForm.deskOf(config, institution.value));
+};
 const submit = form.querySelector('button:not([type=button])');
 // The form is hidden in the HTML: without JavaScript it was there to fill
 // in, and its POST sent the passwords to the page's own address, which
@@ -28,8 +34,12 @@ else root.querySelector('[data-state=form]').hidden = false;
 // texts that send people to "Forgot password" are the ones that do not,
 // and the link to it goes.
 let resetOn = true;
+// The server's configuration, for the service desk of the institution
+// chosen: the words that say to contact it name it.
+let config = null;
 styrkeForm.api('/api/reset/config').then((res) => {
   if (res.status !== 200) return;
+  config = res.data;
   if (res.data?.idporten === false) {
     resetOn = false;
     for (const el of root.querySelectorAll('[data-forgot-link]')) el.hidden = true;
@@ -181,7 +191,7 @@ async function send(button) {
         setList([msg.msgNocurrent]);
         styrkeForm.invalid(current, msg.msgNocurrent);
       } else {
-        setList([msg.msgServererror]);
+        sayDesk(msg.msgServererror);
       }
       return;
     case 409: {
@@ -200,7 +210,8 @@ async function send(button) {
       return;
     }
     case 403:
-      setList([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgError]);
+      if (res.data?.error?.code === 'account_disabled') sayDesk(msg.msgDisabled);
+      else setList([msg.msgError]);
       return;
     case 429: {
       // Which limit (the server's "limit"), each with its wait: too many
@@ -216,18 +227,20 @@ async function send(button) {
       const code = res.data?.error?.code;
       // The directory's outage has its state (above); the service's own
       // (its database, "unavailable") is not said as the directory's.
+      // The directory's set-up and the service's own failure send the
+      // person to the service desk.
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
-        directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
-      setList([byCode[code] ?? msg.msgServererror]);
+      if (byCode[code]) setList([byCode[code]]);
+      else sayDesk(code === 'directory_error' ? msg.msgDirectoryerror : msg.msgServererror);
       return;
     }
     default:
       // An answer the page does not know (a 500): the service's fault,
       // not the connection's.
-      setList([msg.msgServererror]);
+      sayDesk(msg.msgServererror);
   }
 }
 

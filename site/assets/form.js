@@ -310,21 +310,48 @@ function deskParts(text) {
   return parts;
 }
 
+// deskNodes is a service desk's contact as text and links (deskParts').
+function deskNodes(text) {
+  return deskParts(text).map((p) => {
+    if (!p.href) return document.createTextNode(p.text);
+    const a = document.createElement('a');
+    a.href = p.href;
+    a.textContent = p.text;
+    return a;
+  });
+}
+
 // showContact writes a service desk's contact into root's places for it
 // ([data-service-desk]), its phone number, e-mail and web address as links
 // a phone calls or opens (the number was text to copy by hand), and hides
 // the lines that name it ([data-contact]) when there is none.
 function showContact(root, text) {
-  for (const el of root.querySelectorAll('[data-service-desk]')) {
-    el.replaceChildren(...deskParts(text).map((p) => {
-      if (!p.href) return document.createTextNode(p.text);
-      const a = document.createElement('a');
-      a.href = p.href;
-      a.textContent = p.text;
-      return a;
-    }));
-  }
+  for (const el of root.querySelectorAll('[data-service-desk]')) el.replaceChildren(...deskNodes(text));
   for (const el of root.querySelectorAll('[data-contact]')) el.hidden = !text;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact });
+// addContact adds to box (an error list, setList's, whose words say to
+// contact the service desk: they named none) a line naming it: label
+// ("Brukerstøtte:") and desk, its contact, as showContact writes it. No
+// desk, no line; the next setList empties it with the list.
+function addContact(box, label, desk) {
+  if (!desk) return;
+  const p = document.createElement('p');
+  p.className = 'contact';
+  p.dataset.testid = 'errors-contact';
+  const span = document.createElement('span');
+  span.append(...deskNodes(desk));
+  p.append(`${label} `, span);
+  box.append(p);
+}
+
+// deskOf is the service desk of institution by the server's configuration
+// (/api/reset/config's answer c): its own, else the server's; '' when
+// neither is known.
+function deskOf(c, institution) {
+  const own = c?.serviceDesks?.[institution];
+  if (typeof own === 'string' && own) return own;
+  return typeof c?.serviceDesk === 'string' ? c.serviceDesk : '';
+}
+
+globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact, addContact, deskOf });

@@ -567,7 +567,12 @@ async function send(button) {
     }
     setList(items);
   };
-
+  // sayDesk says text, whose words say to contact the service desk, with
+  // the desk of the account's institution named below it (it named none).
+  const sayDesk = (text) => {
+    say([text]);
+    styrkeForm.addContact(errors, msg.msgContact, styrkeForm.deskOf(config, account?.institution));
+  };
   if (!res) {
     // Offline before the submit: nothing went out.
     say([msg.msgError]);
@@ -614,7 +619,7 @@ async function send(button) {
       // 403 account_disabled: the institution disabled the account, and
       // nothing was set (an OpenLDAP account locked by the administrator,
       // which the reset had enabled again).
-      say([res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror]);
+      sayDesk(res.data?.error?.code === 'account_disabled' ? msg.msgDisabled : msg.msgServererror);
       return;
     case 429:
       say([styrkeForm.waited(root, msg.msgToomany, res)]);
@@ -623,18 +628,20 @@ async function send(button) {
       const code = res.data?.error?.code;
       // The service's own outage (its database, "unavailable") is not
       // told as the directory's.
+      // The directory's set-up and the service's own failure send the
+      // person to the service desk: the account's institution's is named.
       const byCode = {
         breach_unavailable: msg.msgBreachdown,
-        directory_error: msg.msgDirectoryerror,
         overloaded: msg.msgOverloaded,
       };
-      say([byCode[code] ?? msg.msgServererror]);
+      if (byCode[code]) say([byCode[code]]);
+      else sayDesk(code === 'directory_error' ? msg.msgDirectoryerror : msg.msgServererror);
       return;
     }
     default:
       // An answer the page does not know (a 500): the service's fault,
       // not the connection's.
-      say([msg.msgServererror]);
+      sayDesk(msg.msgServererror);
   }
 }
 
