@@ -1552,6 +1552,32 @@ func TestImportExcelEmptiedColumnsAndRows(t *testing.T) {
 	assert.NotContains(t, fmt.Sprint(rep), "91234567")
 }
 
+// TestImportRowFieldCount: a row with more or fewer fields than the header
+// (a comma in an unquoted name, a cell left out) is that row's error, with
+// the counts, and the other rows are checked and, with partial, imported.
+// The reader's own count check stopped the whole file at the first such
+// row: "line 3: malformed CSV at line 3, column 1: wrong number of fields",
+// the line said twice, no counts, and no other row's error shown.
+func TestImportRowFieldCount(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	csv := "username,name,email\n" +
+		"kari,Kari Nordmann,kari@example.org\n" +
+		"ola,Nordmann, Ola,ola@example.org\n" +
+		"per,per@example.org\n" +
+		"anne,Anne Nordmann,not-an-address\n" +
+		"nils,Nils Nordmann,nils@example.org\n"
+	rep := e.importCSV(t, "deliver=false", csv, http.StatusUnprocessableEntity)
+	require.Len(t, rep.Errors, 3, "%+v", rep.Errors)
+	assert.Equal(t, []server.RowError{
+		{Line: 3, Reason: "4 fields; the header has 3"},
+		{Line: 4, Reason: "2 fields; the header has 3"},
+		{Line: 5, Field: "email", Reason: rep.Errors[2].Reason},
+	}, rep.Errors)
+	rep = e.importCSV(t, "deliver=false&partial=true", csv, http.StatusOK)
+	assert.Equal(t, 2, rep.Created, "kari and nils")
+	assert.Len(t, rep.Errors, 3)
+}
+
 // TestImportHeaderNeverEchoesData: a file whose first line is data, not a
 // header (the identities' CSV, which has none, given to this import), is
 // said to have no header row, naming the columns, without repeating the

@@ -165,7 +165,9 @@ func parseImport(r io.Reader, defaultInstitution string, code bool) ([]importRow
 			fmt.Errorf("%w: not UTF-8", ErrImportInvalid)
 	}
 	cr := identity.NewCSVReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = 0
+	// A row's field count is checked below, as that row's error (the
+	// reader's own check stopped the whole file at the first such row).
+	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -314,10 +316,15 @@ func unreadable(where string, err error) error {
 	return fmt.Errorf("%w: %s", ErrImportInvalid, where)
 }
 
+// csvReason is a RowError's reason for err, the reader's at the row's
+// line (its start): where in it, not the line again.
 func csvReason(err error) string {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Sprintf("malformed CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		if pe.Line != pe.StartLine {
+			return fmt.Sprintf("malformed CSV at line %d, character %d: %v", pe.Line, pe.Column, pe.Err)
+		}
+		return fmt.Sprintf("malformed CSV at character %d: %v", pe.Column, pe.Err)
 	}
 	return "unreadable CSV"
 }
