@@ -111,11 +111,15 @@ func runAccount(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintln(stderr, "account import: the file has no accounts; nothing was imported")
 		return errReported
 	}
+	accounts := "accounts"
+	if n.Imported == 1 {
+		accounts = "account"
+	}
 	if *replace {
-		fmt.Fprintf(stdout, "imported %d accounts, removed %d\n", n.Imported, n.Removed)
+		fmt.Fprintf(stdout, "imported %d %s, removed %d\n", n.Imported, accounts, n.Removed)
 		return nil
 	}
-	fmt.Fprintf(stdout, "imported %d accounts\n", n.Imported)
+	fmt.Fprintf(stdout, "imported %d %s\n", n.Imported, accounts)
 	return nil
 }
 

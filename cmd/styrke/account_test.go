@@ -90,7 +90,7 @@ func TestAccountImport(t *testing.T) {
 		stdout.Reset()
 		require.NoError(t, run(context.Background(), []string{"account", "import", "--replace", "-"}, func(k string) string { return env[k] },
 			strings.NewReader("ola,Ola,default,"+fnr+"\n"), &stdout, &stderr), stderr.String())
-		assert.Equal(t, "imported 1 accounts, removed 1\n", stdout.String())
+		assert.Equal(t, "imported 1 account, removed 1\n", stdout.String())
 		st, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(dir, "styrke.db"))
 		require.NoError(t, err)
 		defer st.Close()
