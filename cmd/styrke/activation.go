@@ -241,46 +241,92 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 // not tried again by Styrke. The failure lines alone ("NOT delivered by
 // email: not configured") left the desk to guess.
 func undeliveredHint(is server.Issued) string {
-	var failed, refused, notSetUp []string
-	for _, d := range is.Deliveries {
-		if d.OK || d.Unconfirmed() || d.What == "code" {
-			continue
-		}
-		failed = append(failed, d.Channel)
-		switch d.Error {
-		case notify.ErrorClass(notify.ErrInvalidRecipient):
-			refused = append(refused, d.Channel)
-		case notify.ErrorClass(notify.ErrNotConfigured):
-			notSetUp = append(notSetUp, d.Channel)
-		}
-	}
+	f := failuresOf(is.Deliveries)
 	revoke := "styrke activation revoke --id " + is.ID
 	switch {
-	case len(failed) == 0:
+	case len(f.failed) == 0:
 		return ""
-	case len(refused) > 0:
-		who, what := "the mail server refused the address", "address"
-		switch {
-		case !slices.Contains(refused, "email"):
-			who, what = "the SMS provider refused the number", "number"
-		case slices.Contains(refused, "sms"):
-			who, what = "the mail server refused the address, and the SMS provider the number", "address and number"
-		}
-		return who + " (invalid recipient): check it with the person, then issue a link to the right one " +
-			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + what
-	case len(notSetUp) == len(failed):
-		var none []string
-		if slices.Contains(notSetUp, "email") {
-			none = append(none, "no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL, as styrke serve has it)")
-		}
-		if slices.Contains(notSetUp, "sms") {
-			none = append(none, "no SMS provider is set up for this command (--twilio-account-sid and the rest, or STYRKE_TWILIO_…, as styrke serve has them)")
-		}
-		return "nothing was sent: " + strings.Join(none, ", and ") + "; hand the link above to the person yourself, " +
+	case len(f.refused) > 0:
+		return f.refusedWho() + " (invalid recipient): check it with the person, then issue a link to the right one " +
+			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + f.refusedWhat()
+	case len(f.notSetUp) == len(f.failed):
+		return "nothing was sent: " + f.notSetUpWords() + "; hand the link above to the person yourself, " +
 			"or revoke it (" + revoke + ") and run the command again with serve's settings"
 	}
 	return "no one was sent the link: Styrke does not try again; hand the link above to the person yourself (it is not shown again), " +
 		"or send a new one when the mail server or SMS provider answers again: styrke activation resend --id " + is.ID
+}
+
+// welcomeUndeliveredHint is undeliveredHint for a welcome no channel
+// delivered ("" when one did, or none was tried): it is not recorded as
+// sent, so the same command sends it again.
+func welcomeUndeliveredHint(deliveries []server.Delivery) string {
+	f := failuresOf(deliveries)
+	switch {
+	case len(f.failed) == 0 || len(f.failed) < len(deliveries):
+		return ""
+	case len(f.refused) > 0:
+		return f.refusedWho() + " (invalid recipient): check it with the person, then welcome them again to the right one"
+	case len(f.notSetUp) == len(f.failed):
+		return "nothing was sent: " + f.notSetUpWords() + "; run the command again with serve's settings, or give the person the address above yourself"
+	}
+	return "no one was sent the welcome: Styrke does not try again; run the welcome again when the mail server or SMS provider answers, " +
+		"or give the person the address above yourself"
+}
+
+// failures are the channels whose delivery of a link or welcome failed
+// (a link's code aside), and of those the ones that refused the address
+// or number, and the ones the command had no settings for.
+type failures struct{ failed, refused, notSetUp []string }
+
+func failuresOf(deliveries []server.Delivery) failures {
+	var f failures
+	for _, d := range deliveries {
+		if d.OK || d.Unconfirmed() || d.What == "code" {
+			continue
+		}
+		f.failed = append(f.failed, d.Channel)
+		switch d.Error {
+		case notify.ErrorClass(notify.ErrInvalidRecipient):
+			f.refused = append(f.refused, d.Channel)
+		case notify.ErrorClass(notify.ErrNotConfigured):
+			f.notSetUp = append(f.notSetUp, d.Channel)
+		}
+	}
+	return f
+}
+
+// refusedWho says who refused what; refusedWhat what was refused.
+func (f failures) refusedWho() string {
+	switch {
+	case !slices.Contains(f.refused, "email"):
+		return "the SMS provider refused the number"
+	case slices.Contains(f.refused, "sms"):
+		return "the mail server refused the address, and the SMS provider the number"
+	}
+	return "the mail server refused the address"
+}
+
+func (f failures) refusedWhat() string {
+	switch {
+	case !slices.Contains(f.refused, "email"):
+		return "number"
+	case slices.Contains(f.refused, "sms"):
+		return "address and number"
+	}
+	return "address"
+}
+
+// notSetUpWords names the settings the command had none of.
+func (f failures) notSetUpWords() string {
+	var none []string
+	if slices.Contains(f.notSetUp, "email") {
+		none = append(none, "no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL, as styrke serve has it)")
+	}
+	if slices.Contains(f.notSetUp, "sms") {
+		none = append(none, "no SMS provider is set up for this command (--twilio-account-sid and the rest, or STYRKE_TWILIO_…, as styrke serve has them)")
+	}
+	return strings.Join(none, ", and ")
 }
 
 func activationCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -767,6 +813,9 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 		}
 	}
 	fmt.Fprintln(stdout, w.Link)
+	if h := welcomeUndeliveredHint(w.Deliveries); h != "" {
+		fmt.Fprintf(stderr, "what to do: %s\n", h)
+	}
 	if failed {
 		return errReported
 	}

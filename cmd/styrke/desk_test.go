@@ -1199,6 +1199,41 @@ func TestActivationUndeliveredSaysWhatNext(t *testing.T) {
 	assert.NotContains(t, stdout+stderr, "refused the address")
 }
 
+// TestActivationWelcomeUndeliveredSaysWhatNext: a welcome no channel
+// delivered says what the desk does now, as a create's link does
+// (TestActivationUndeliveredSaysWhatNext): the address refused, check it
+// and welcome again to the right one; no mail server set up for the
+// command; the mail server down, Styrke does not try again. It said "NOT
+// delivered by email: invalid recipient" and no more.
+func TestActivationWelcomeUndeliveredSaysWhatNext(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain, RejectDomain: "nosuch.example"})
+	data := dataWithStore(t)
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_SMTP_URL": smtp.URL(),
+		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"}
+	cli := cliEnv(env)
+	bare := cliEnv(map[string]string{"STYRKE_DATA": data, "STYRKE_BASE_URL": "https://styrke.example",
+		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\n"+
+		"ola,Ola Nordmann,default,01019000083\nkari,Kari Nordmann,default,02019000012\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+
+	_, stderr, err = bare("activation", "welcome", "--username", "kari", "--email", "kari@example.org")
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Contains(t, stderr, "what to do: nothing was sent: no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL")
+
+	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@nosuch.example")
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Contains(t, stderr, "what to do: the mail server refused the address (invalid recipient): check it with the person, then welcome them again to the right one")
+
+	smtp.Down()
+	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Contains(t, stderr, "what to do: no one was sent the welcome: Styrke does not try again; run the welcome again when the mail server or SMS provider answers")
+}
+
 // TestActivationResendOfARevokedLink: "activation resend --id" of a link
 // the desk revoked sends nothing and says when, by whom and why (exit 1);
 // it sent a new working link to the address the link was revoked for.
