@@ -46,6 +46,12 @@ func TestChangePage(t *testing.T) {
 			doc := render(t, "change-"+lang, site.ChangePasswordPage(site.ChangePage{Page: page(t, site.Change, lang), Policies: views(t)}))
 			assert.Equal(t, "current-password", attr(one(t, doc, "current-password"), "autocomplete"))
 			assert.Equal(t, "username", attr(one(t, doc, "username"), "autocomplete"))
+			// Typed on a phone: no capital first letter, no spelling
+			// check, and no word put for it (Safari's autocorrect made
+			// "olan" "plan").
+			for _, a := range []string{"autocapitalize", "autocorrect", "spellcheck"} {
+				assert.Contains(t, []string{"off", "false"}, attr(one(t, doc, "username"), a), "the username's %s", a)
+			}
 			assert.Equal(t, "new-password", attr(one(t, doc, "new-password"), "autocomplete"))
 			// Hidden until change.js shows it: without JavaScript its POST
 			// sent the passwords to the page's own address.
