@@ -213,8 +213,12 @@ const measurePage = `(() => {
 		elements++;
 		if (r.left < -0.5 || r.right > width + 0.5) outside.push(name(e) + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
 		else if (e.closest('main') && getComputedStyle(e).display !== 'inline') {
-			// Nor out of its parent's box (a button's word over its card's edge).
-			const p = up(e).getBoundingClientRect();
+			// Nor out of its parent's box (a button's word over its card's
+			// edge): the nearest with a box of its own (the account's rows
+			// are display: contents, a box of none).
+			let box = up(e);
+			while (box && box !== document.body && getComputedStyle(box).display === 'contents') box = up(box);
+			const p = box.getBoundingClientRect();
 			if (r.left < p.left - 0.5 || r.right > p.right + 0.5) outside.push(name(e) + ' ' + Math.round(r.left) + '..' + Math.round(r.right) + ' in ' + Math.round(p.left) + '..' + Math.round(p.right));
 		}
 	}
@@ -247,7 +251,8 @@ const measurePage = `(() => {
 // errors, done), the activation page's other states (no link, unknown,
 // expired, used, locked, the code step, done), the embed guide, the policy
 // designer (its form, and its tables after a batch) and the 404 page.
-// TestActivationLargeText has the activation form. Screenshots go to
+// TestActivationLargeText has the activation form, TestResetLargeText the
+// reset's screens after a sign-in. Screenshots go to
 // $STYRKE_SCREENS (or a temporary directory) as large-LANG-PAGE-WIDTH.png.
 func TestPagesLargeText(t *testing.T) {
 	b := startBackend(t)
