@@ -134,14 +134,19 @@ func (h *handler) adminActivations() http.Handler {
 // a dropped connection for a link made and sent.
 const deskWriteTime = 2 * time.Minute
 
-// delivering lets the request on w answer after its deliveries
-// (deskWriteTime); a writer that cannot say (a test's recorder) is left.
-func delivering(w http.ResponseWriter) {
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(deskWriteTime))
+// importWriteTime is how long an import may take to answer: a big one
+// delivers to each row before it answers.
+const importWriteTime = 30 * time.Minute
+
+// delivering lets the request on w answer within d, past the server's write
+// timeout, after its deliveries (deskWriteTime, importWriteTime); a writer
+// that cannot say (a test's recorder) is left.
+func delivering(w http.ResponseWriter, d time.Duration) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
 }
 
 func (h *handler) createActivation(w http.ResponseWriter, r *http.Request) {
-	delivering(w)
+	delivering(w, deskWriteTime)
 	var req createRequest
 	if err := decode(w, r, &req); err != nil {
 		writeError(w, err)
@@ -176,7 +181,23 @@ func knownParams(q url.Values, names ...string) error {
 	return nil
 }
 
-// writeQueryError answers a query knownParams refused.
+// switchParams checks q as knownParams does, taking switches and others,
+// and that each switch given is "true" or "false": another value (0, no,
+// on, yes) is refused, not read as one of them. Of several bad switches
+// the first by name is named, the same each time.
+func switchParams(q url.Values, switches []string, others ...string) error {
+	if err := knownParams(q, append(slices.Clone(switches), others...)...); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if v := q.Get(name); slices.Contains(switches, name) && v != "true" && v != "false" {
+			return &FieldError{Fields: []string{name}, Msg: name + " must be true or false"}
+		}
+	}
+	return nil
+}
+
+// writeQueryError answers a query knownParams or switchParams refused.
 func writeQueryError(w http.ResponseWriter, err error) {
 	var fe *FieldError
 	errors.As(err, &fe)
@@ -265,7 +286,7 @@ type resendRequest struct {
 
 func (h *handler) adminResend() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		delivering(w)
+		delivering(w, deskWriteTime)
 		var req resendRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)
@@ -357,7 +378,7 @@ type welcomeRequest struct {
 // reset page (Desk.Welcome).
 func (h *handler) adminWelcome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		delivering(w)
+		delivering(w, deskWriteTime)
 		var req welcomeRequest
 		if err := decode(w, r, &req); err != nil {
 			writeError(w, err)

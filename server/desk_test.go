@@ -776,6 +776,13 @@ func TestImportQueryStrict(t *testing.T) {
 			assert.Contains(t, out.Error.Message, tc.field, "query %q", tc.query)
 		})
 	}
+	// Several bad switches: the answer names the first by name, the same
+	// each time (it named whichever a map's order gave first).
+	for range 20 {
+		resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?welcome=yes&deliver=0&code=1", "text/csv", csv, "Authorization", "Bearer "+hrKey)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+		require.Contains(t, string(body), `"fields":["code"]`)
+	}
 	assert.Empty(t, e.list(t, ""), "nothing imported")
 	assert.Equal(t, 0, len(e.smtp.Messages(t)), "nothing sent")
 	assert.Equal(t, 0, len(e.sms.Messages()), "nothing sent")

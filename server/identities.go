@@ -156,16 +156,11 @@ func (h *handler) importIdentities() http.Handler {
 		body := http.MaxBytesReader(w, r.Body, MaxImportBytes)
 		// ?replace=true: the file lists every account of its
 		// institutions. Another value is refused, not read as false.
-		if err := knownParams(r.URL.Query(), "replace"); err != nil {
+		if err := switchParams(r.URL.Query(), []string{"replace"}); err != nil {
 			writeQueryError(w, err)
 			return
 		}
-		q := r.URL.Query().Get("replace")
-		if q != "" && q != "true" && q != "false" {
-			writeError(w, errorf(CodeInvalid, "replace must be true or false", "replace"))
-			return
-		}
-		replace := q == "true"
+		replace := r.URL.Query().Get("replace") == "true"
 		n, err := ImportIdentities(r.Context(), h.Store, h.Identities, h.Now(), body,
 			IdentityOptions{AllowTest: h.AllowTestNumbers, Replace: replace, Serves: h.Serves, Directories: h.Directories},
 			func(e store.AuditEvent) { h.audit(r, e) })

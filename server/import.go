@@ -920,9 +920,7 @@ func (h *handler) adminImport() http.Handler {
 			NoDeliver: q["deliver"] == "false", Code: q["code"] == "true", CodeSet: q["code"] != "", Welcome: q["welcome"] == "true",
 			Institution: q["institution"],
 			Actor:       Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
-		// A big import with deliveries takes longer than the server's write
-		// timeout allows other requests.
-		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+		delivering(w, importWriteTime)
 		body := http.MaxBytesReader(w, r.Body, maxImportBody)
 		rep, err := h.desk.Import(r.Context(), body, opts, nil)
 		var mbe *http.MaxBytesError
@@ -973,15 +971,12 @@ var importSwitches = []string{"reissue", "partial", "deliver", "code", "welcome"
 // deliver=no mailed every row the desk meant to hand over, code=1 turned the
 // one-time code off, and a mistyped delivr=false was passed over.
 func importQuery(q url.Values) (map[string]string, error) {
-	if err := knownParams(q, append(slices.Clone(importSwitches), "institution")...); err != nil {
+	if err := switchParams(q, importSwitches, "institution"); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
-	for name, v := range q {
-		if slices.Contains(importSwitches, name) && v[0] != "true" && v[0] != "false" {
-			return nil, &FieldError{Fields: []string{name}, Msg: name + " must be true or false"}
-		}
-		out[name] = v[0]
+	for name := range q {
+		out[name] = q.Get(name)
 	}
 	return out, nil
 }
