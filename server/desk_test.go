@@ -161,11 +161,23 @@ type issued struct {
 	ExpiresAt  time.Time         `json:"expiresAt"`
 	Deliveries []server.Delivery `json:"deliveries"`
 	AlsoOpen   []string          `json:"alsoOpen"`
+	Warnings   []string          `json:"warnings"`
 }
 
 func (e *deskEnv) issue(t *testing.T, req map[string]string, key string) issued {
 	t.Helper()
 	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", req, key)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
+	var out issued
+	require.NoError(t, json.Unmarshal(body, &out))
+	return out
+}
+
+// resend resends the link id with the desk's key and returns the new link,
+// checking it was made (201).
+func (e *deskEnv) resend(t *testing.T, id string) issued {
+	t.Helper()
+	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": id}, deskKey)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
 	var out issued
 	require.NoError(t, json.Unmarshal(body, &out))
@@ -2185,13 +2197,7 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 	oldToken := tokenOf(t, linkIn(t, e.smtp.Messages(t)[0].Text))
 
 	e.smtp.Down()
-	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
-	var re struct {
-		issued
-		Warnings []string `json:"warnings"`
-	}
-	require.NoError(t, json.Unmarshal(body, &re))
+	re := e.resend(t, first.ID)
 	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "temporary"}}, re.Deliveries)
 	assert.NotEmpty(t, re.Link, "the new link goes to the desk")
 	assert.Equal(t, []string{first.ID}, re.AlsoOpen, "the old link is named as still open")
@@ -2202,16 +2208,13 @@ func TestResendThatReachesNoOneKeepsTheOldLink(t *testing.T) {
 		states[v.ID] = v.State
 	}
 	assert.Equal(t, map[string]server.State{first.ID: server.StateOpen, re.ID: server.StateOpen}, states)
-	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the old link still works: %s", body)
 	assert.Empty(t, e.auditLog(t, store.AuditFilter{Event: store.EventRevoked}))
 
 	// Back: a resend that delivers replaces the link resent.
 	e.smtp.Up(t)
-	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
-	var again issued
-	require.NoError(t, json.Unmarshal(body, &again))
+	again := e.resend(t, first.ID)
 	assert.Equal(t, []server.Delivery{{Channel: "email", OK: true}}, again.Deliveries)
 	assert.Equal(t, []string{re.ID}, again.AlsoOpen, "the undelivered one is still named")
 	states = map[string]server.State{}
@@ -2300,13 +2303,7 @@ func TestResendToARefusedAddressSaysSo(t *testing.T) {
 	first := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@nosuch.example"}, deskKey)
 	require.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "invalid recipient"}}, first.Deliveries)
 
-	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
-	var re struct {
-		issued
-		Warnings []string `json:"warnings"`
-	}
-	require.NoError(t, json.Unmarshal(body, &re))
+	re := e.resend(t, first.ID)
 	assert.Equal(t, []server.Delivery{{Channel: "email", OK: false, Error: "invalid recipient"}}, re.Deliveries)
 	assert.Equal(t, []string{first.ID}, re.AlsoOpen, "the old link is named as still open")
 	require.Len(t, re.Warnings, 1)
@@ -2344,18 +2341,12 @@ func TestUnconfirmedDelivery(t *testing.T) {
 
 	// The desk resends all the same: the new one is unconfirmed too, and
 	// the old one stays open, named.
-	resp, body := e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": first.ID}, deskKey)
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "body %s", body)
-	var re struct {
-		issued
-		Warnings []string `json:"warnings"`
-	}
-	require.NoError(t, json.Unmarshal(body, &re))
+	re := e.resend(t, first.ID)
 	assert.True(t, re.Link == "", "not shown")
 	assert.Equal(t, []string{first.ID}, re.AlsoOpen)
 	require.Len(t, re.Warnings, 1)
 	assert.Contains(t, re.Warnings[0], "unconfirmed")
-	resp, body = e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/lookup", "application/json", `{"token":"`+oldToken+`"}`)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the old link still works: %s", body)
 	// The same resend again: the new one may have arrived, so it is
 	// answered and nothing sent (it sent a third).
