@@ -20,9 +20,9 @@ const uitDesk = "Orakel UiT, 77 64 40 00"
 
 // The answers whose words say to contact the service desk.
 var (
-	disabledFake  = sessionFake{403, `{"error":{"code":"account_disabled","message":"the account is disabled or has expired; contact the service desk"}}`, ""}
-	directoryFake = sessionFake{503, `{"error":{"code":"directory_error","message":"the directory refused the service account"}}`, ""}
-	internalFake  = sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, ""}
+	disabledFake  = sessionFake{403, `{"error":{"code":"account_disabled","message":"the account is disabled or has expired; contact the service desk"}}`, "", ""}
+	directoryFake = sessionFake{503, `{"error":{"code":"directory_error","message":"the directory refused the service account"}}`, "", ""}
+	internalFake  = sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, "", ""}
 )
 
 // deskSaid reports what the tab's error list says: its items, the contact
@@ -104,7 +104,7 @@ func TestDeskNamedOnPhone(t *testing.T) {
 			tx, rx := site.Texts(lang), site.ResetTexts(lang)
 			tb := b.tab(t)
 			var to atomic.Pointer[sessionFake]
-			answerAPI(t, tb, "*/api/reset/complete", &to)
+			answerAPI(t, tb, "*/api/reset/*", &to)
 			signInAtWidth(t, tb, b, 375, site.Path(site.Reset, lang), e2ePidOla, "idporten-loa-substantial")
 			stateShown(t, tb, "form")
 			for _, c := range []struct {
@@ -116,7 +116,9 @@ func TestDeskNamedOnPhone(t *testing.T) {
 				{"directory error", &directoryFake, rx.ResetDirectoryError},
 				{"internal", &internalFake, tx.ActServerError()},
 			} {
-				to.Store(c.fake)
+				f := *c.fake
+				f.only = "/api/reset/complete"
+				to.Store(&f)
 				chrome.Eval[bool](t, tb, `document.querySelector('[data-errors]').replaceChildren() || true`)
 				submitPassword(t, tb, good)
 				chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
@@ -129,6 +131,16 @@ func TestDeskNamedOnPhone(t *testing.T) {
 			png, err := chromedp.Run(tb, chromedp.FullScreenshot(100))
 			require.NoError(t, err)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "reset-"+lang+"-desk.png"), png, 0o644))
+
+			// The directory lacks UiT's account when the person comes
+			// back (the session's 503 account_missing, faked): the card
+			// names UiT's desk, not the server's.
+			to.Store(&sessionFake{status: 503, only: "/api/reset/session",
+				body: `{"error":{"code":"account_missing","message":"the directory has no such account"},"username":"ola","institution":"uit","institutionName":"UiT Norges arktiske universitet","expiresAt":"2099-01-01T00:00:00Z","now":"2099-01-01T00:00:00Z"}`})
+			run(t, tb, chromedp.Reload())
+			stateShown(t, tb, "noaccount")
+			assert.Equal(t, uitDesk, text(t, tb, "contact-noaccount"), "the account's institution's desk")
+			assert.Equal(t, "tel:+4777644000", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=contact-noaccount] a').getAttribute('href')`))
 		})
 	}
 }

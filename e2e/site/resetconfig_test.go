@@ -33,9 +33,9 @@ func TestResetConfigErrorsOnPhone(t *testing.T) {
 				fake sessionFake
 				says string
 			}{
-				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, "120"}, strings.ReplaceAll(tx.ActTooMany, "{wait}", tx.WaitFor(120))},
-				{"a proxy's bad gateway", sessionFake{502, `{}`, ""}, tx.ActServerError()},
-				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, ""}, tx.ActServerError()},
+				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, "120", ""}, strings.ReplaceAll(tx.ActTooMany, "{wait}", tx.WaitFor(120))},
+				{"a proxy's bad gateway", sessionFake{502, `{}`, "", ""}, tx.ActServerError()},
+				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, "", ""}, tx.ActServerError()},
 			}
 			tb := b.tab(t)
 			var to atomic.Pointer[sessionFake]

@@ -23,14 +23,15 @@ func answerSession(t *testing.T, tb *chrome.Tab, to *atomic.Pointer[sessionFake]
 }
 
 // answerAPI makes the tab's requests to the URLs of pattern get the answer
-// *to holds instead of the server's, as answerSession does.
+// *to holds instead of the server's (those whose URL holds its only), as
+// answerSession does.
 func answerAPI(t *testing.T, tb *chrome.Tab, pattern string, to *atomic.Pointer[sessionFake]) {
 	t.Helper()
-	paused := make(chan fetch.RequestID, 8)
+	paused := make(chan *fetch.EventRequestPaused, 8)
 	require.NoError(t, chromedp.Listen(tb, func(ev any) {
 		if e, ok := ev.(*fetch.EventRequestPaused); ok {
 			select {
-			case paused <- e.RequestID:
+			case paused <- e:
 			default:
 			}
 		}
@@ -38,8 +39,9 @@ func answerAPI(t *testing.T, tb *chrome.Tab, pattern string, to *atomic.Pointer[
 	go func() {
 		for {
 			select {
-			case id := <-paused:
-				if f := to.Load(); f != nil {
+			case e := <-paused:
+				id := e.RequestID
+				if f := to.Load(); f != nil && strings.Contains(e.Request.URL, f.only) {
 					headers := []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}, {Name: "Cache-Control", Value: "no-store"}}
 					if f.retryAfter != "" {
 						headers = append(headers, &fetch.HeaderEntry{Name: "Retry-After", Value: f.retryAfter})
@@ -65,6 +67,9 @@ type sessionFake struct {
 	status     int64
 	body       string
 	retryAfter string
+	// only, when set, fakes only the requests whose URL holds it (of those
+	// answerAPI's pattern matches); the others go through.
+	only string
 }
 
 // TestResetSessionErrorsOnPhone: a person on a phone (375 px) comes back
@@ -87,9 +92,9 @@ func TestResetSessionErrorsOnPhone(t *testing.T) {
 				fake sessionFake
 				says string
 			}{
-				{"store down", sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`, ""}, tx.ResetSessionStoreDown()},
-				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, "30"}, strings.ReplaceAll(tx.ResetSessionTooMany(), "{wait}", tx.WaitFor(30))},
-				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, ""}, tx.ActServerError()},
+				{"store down", sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`, "", ""}, tx.ResetSessionStoreDown()},
+				{"too many requests", sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, "30", ""}, strings.ReplaceAll(tx.ResetSessionTooMany(), "{wait}", tx.WaitFor(30))},
+				{"internal error", sessionFake{500, `{"error":{"code":"internal","message":"internal error"}}`, "", ""}, tx.ActServerError()},
 			}
 			tb := b.tab(t)
 			var to atomic.Pointer[sessionFake]

@@ -16,7 +16,7 @@ import (
 
 // storeDown is the server's answer while its database is unreachable
 // (server.handler.internal: 503 unavailable).
-var storeDown = sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`, ""}
+var storeDown = sessionFake{503, `{"error":{"code":"unavailable","message":"the service's database is unavailable right now; try again shortly"}}`, "", ""}
 
 // TestActivationStoreDownOnPhone: a person on a phone (375 px) opens an
 // activation link, or sends its password, while the service's own

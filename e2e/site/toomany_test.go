@@ -23,7 +23,7 @@ import (
 // request rate (everyone behind one NAT address shares it), with its
 // Retry-After of seconds.
 func tooManyRequests(seconds string) *sessionFake {
-	return &sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, seconds}
+	return &sessionFake{429, `{"error":{"code":"rate_limited","message":"too many requests; try again later","limit":"requests"}}`, seconds, ""}
 }
 
 // waitIn is text with its {wait} said as the pages say a Retry-After of

@@ -315,6 +315,8 @@ function noAccount(data) {
   const p = root.querySelector('[data-noaccount-text]');
   const text = data?.error?.code === 'account_missing' ? p.dataset.missing : p.dataset.config;
   p.textContent = text.replace('{username}', String(data?.username ?? '')).replace('{institution}', String(data?.institutionName || data?.institution || ''));
+  // Whom to ask: the account's institution's desk (it named the server's).
+  styrkeForm.showContact(root.querySelector('[data-state=noaccount]'), styrkeForm.deskOf(config, data?.institution));
   root.querySelector('[data-noaccount-other]').hidden = accounts.length < 2;
   show('noaccount');
 }
