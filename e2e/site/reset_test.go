@@ -665,6 +665,11 @@ func TestResetNotConfigured(t *testing.T) {
 		submitPassword(t, tb, "Kveldssol over Lyngen-fjorden 42!")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		assert.Equal(t, []string{site.Texts("nn").ChangeWrongNoReset()}, errorTexts(t, tb))
+		// Its words say to contact the service desk: named below them
+		// (they named none).
+		got := chrome.Eval[deskSaid](t, tb, readDeskSaid)
+		assert.Equal(t, site.ResetTexts("nn").ResetContact+" "+e2eDesk, got.Contact)
+		assert.Equal(t, []string{"tel:+4722840000"}, got.Links)
 	})
 	var cfg map[string]any
 	res, err := http.Get(b.base + "/api/reset/config")

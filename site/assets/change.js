@@ -171,7 +171,10 @@ async function send(button) {
     case 401:
       // A wrong password, an unknown username, or an account the
       // directory has locked: one answer, whose text says all three.
-      setList([text('msgWrong')]);
+      // Without the reset, its way out of a lock is the service desk:
+      // named below it.
+      if (resetOn) setList([text('msgWrong')]);
+      else sayDesk(text('msgWrong'));
       styrkeForm.invalid(current, text('msgWrong'));
       return;
     case 400:
