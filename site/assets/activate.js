@@ -27,7 +27,10 @@ let code = '';
 // Warn when this many failed attempts or fewer are left before the lock.
 const WARN_ATTEMPTS = 3;
 
-const TOKEN = /^#\/pw\/([A-Za-z0-9_-]{8,512})$/;
+// The token, and what a link copied with the sentence around it may carry
+// after it (its closing parenthesis, full stop, quote; the address bar
+// writes some as %-escapes): the token's own characters are none of them.
+const TOKEN = /^#\/pw\/([A-Za-z0-9_-]{8,512})(?:[.,;:!?)\]}'*]|%22|%3E|%C2%BB|%E2%80%9D)*$/;
 
 function token() {
   const m = TOKEN.exec(location.hash);
