@@ -61,6 +61,8 @@ func TestDirectoryCommands(t *testing.T) {
 	t.Run("slapd", func(t *testing.T) {
 		// slapd asks for 12 characters: uio's policy allows 8, but no
 		// password under 13 reaches its threshold, so this is a note.
+		_, err := ol.CreateUser("rights"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+		require.NoError(t, err)
 		out, err := check(t, ol)
 		require.NoError(t, err, out)
 		assert.Contains(t, out, "uio: note: the directory requires at least 12 characters and the policy's minLength is 8, but no password shorter than 13 characters")
@@ -69,6 +71,15 @@ func TestDirectoryCommands(t *testing.T) {
 		require.NoError(t, err, out)
 		assert.NotContains(t, out, "CONFLICT")
 		assert.Contains(t, out, "default: note: ppolicy's pwdCheckQuality is 2")
+		assert.Contains(t, out, "default: note: the service account "+strconv.Quote(ol.ServiceDN)+" may write userPassword of and read pwdAccountLockedTime on ")
+		// Under ou=others it may write no password: said, with the
+		// olcAccess clause to add, and exit status 1.
+		dn, err := ol.CreateUserOutside("others"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		out, err = check(t, ol, "--institution", "default", "--directory-base", "ou=others,"+ol.BaseDN)
+		assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), out)
+		assert.Contains(t, out, "default: MISSING RIGHT: the service account "+strconv.Quote(ol.ServiceDN)+" may not write userPassword of "+dn)
+		assert.Contains(t, out, "1 missing right(s)")
 	})
 	t.Run("samba ad, a service account short of rights", func(t *testing.T) { testDirectoryRights(t, ad) })
 	for _, s := range []*dirtest.Server{ad, ol} {

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -47,12 +48,8 @@ const (
 // against the rootDSE's tokenGroups (every group the bound account counts
 // in) and the service account's own objectSid, the second from the
 // account's allowedAttributesEffective, the directory's own answer.
-// OpenLDAP (a write right shows only in a write) and None: nothing,
-// without a round trip.
+// OpenLDAP: openLDAPRights. None: nothing, without a round trip.
 func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
-	if d.flavour != FlavourAD {
-		return nil, nil
-	}
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
 	c, err := d.service(ctx)
@@ -62,6 +59,9 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	defer c.close()
 	if err := d.checkServer(ctx, c); err != nil {
 		return nil, err
+	}
+	if d.flavour != FlavourAD {
+		return d.openLDAPRights(ctx, c)
 	}
 	root, err := d.rootDSE(ctx, c, "tokenGroups")
 	if err != nil {
@@ -98,27 +98,13 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 	if len(accounts) == 0 {
 		return []Finding{{false, fmt.Sprintf("no enabled account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
 	}
+	read := readOf(accounts)
 	grant := func(right, wizard, dsacls, mask, guid string) string {
 		return fmt.Sprintf("Grant it %q on descendant User objects of %s: in Active Directory Users and Computers, Delegate Control… on it, %s; or dsacls \"%s\" /I:S /G \"%s:%s;user\"; or on Samba: samba-tool dsacl set --objectdn='%s' --sddl='(OA;CI;%s;%s;%s;%s)'.",
 			right, d.base, wizard, d.base, logon, dsacls, d.base, mask, guid, guidUserClass, self)
 	}
-	read := func(n int) string {
-		if len(accounts) == 1 {
-			return "the only account read under the base"
-		}
-		return fmt.Sprintf("%d of the %d accounts read under the base", n, len(accounts))
-	}
 	var out []Finding
-	lacking := func(may func(*ldap.Entry) bool) (first string, n int) {
-		for _, e := range accounts {
-			if !may(e) {
-				if n++; first == "" {
-					first = e.DN
-				}
-			}
-		}
-		return first, n
-	}
+	lacking := func(may func(*ldap.Entry) bool) (string, int) { return lackingOf(accounts, may) }
 	unread := 0
 	if dn, n := lacking(func(e *ldap.Entry) bool {
 		sd := e.GetRawAttributeValue("nTSecurityDescriptor")
@@ -141,11 +127,109 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 			d.bindDN, dn, read(n), grant("Write lockoutTime", `a custom task for User objects, property-specific "Write lockoutTime"`, "WP;lockoutTime", "WP", guidLockoutTime))})
 	}
 	if len(out) == 0 {
-		each := fmt.Sprintf("each of the %d accounts", len(accounts))
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q.", d.bindDN, eachOf(accounts), d.base)})
+	}
+	return out, nil
+}
+
+// readOf says of n of the accounts read that they lack a right.
+func readOf(accounts []*ldap.Entry) func(n int) string {
+	return func(n int) string {
 		if len(accounts) == 1 {
-			each = "the only account"
+			return "the only account read under the base"
 		}
-		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q.", d.bindDN, each, d.base)})
+		return fmt.Sprintf("%d of the %d accounts read under the base", n, len(accounts))
+	}
+}
+
+// lackingOf is the first of accounts (its DN) that may not, and how many.
+func lackingOf(accounts []*ldap.Entry, may func(*ldap.Entry) bool) (first string, n int) {
+	for _, e := range accounts {
+		if !may(e) {
+			if n++; first == "" {
+				first = e.DN
+			}
+		}
+	}
+	return first, n
+}
+
+// eachOf names all the accounts read.
+func eachOf(accounts []*ldap.Entry) string {
+	if len(accounts) == 1 {
+		return "the only account"
+	}
+	return fmt.Sprintf("each of the %d accounts", len(accounts))
+}
+
+// openLDAPRights is Rights on OpenLDAP, which has no attribute of the
+// rights a bound account has. It asks slapd on up to RightsSample accounts
+// the filter finds under the base (the service account left out), as
+// SetPassword will: whether the service account may write userPassword
+// (the Password Modify operation of every activation and reset), by a
+// modify that deletes a value of userPassword no account has (a random
+// one; slapd checks the access before the values, so it answers
+// insufficientAccessRights without the right and noSuchAttribute with it,
+// and writes nothing either way, ppolicy's minimum age and safe modify
+// notwithstanding); and whether it may read pwdAccountLockedTime (without
+// it an account the administrator locked for good cannot be told apart, and
+// SetPassword refuses them all), by the Compare SetPassword makes. Before,
+// a missing write right showed only when the first person set a password
+// (503 directory_error). Another answer (a referral from a read-only
+// replica, a server that will not) is a note: the right was not read.
+func (d *LDAP) openLDAPRights(ctx context.Context, c *conn) ([]Finding, error) {
+	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		RightsSample+1, 0, false, strings.ReplaceAll(d.filter, "{username}", "*"), []string{"1.1"}, nil))
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return nil, d.classify(ctx, "find accounts to read the rights on", err)
+	}
+	var accounts []*ldap.Entry
+	for _, e := range res.Entries {
+		if !strings.EqualFold(e.DN, d.bindDN) && len(accounts) < RightsSample {
+			accounts = append(accounts, e)
+		}
+	}
+	if len(accounts) == 0 {
+		return []Finding{{false, fmt.Sprintf("no account under %q matches %s (besides the service account), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
+	}
+	probe := "styrke-rights-probe-" + rand.Text()
+	var (
+		out     []Finding
+		unknown []string
+	)
+	answer := func(e *ldap.Entry, what string, err error, may ...uint16) bool {
+		switch {
+		case err == nil || slices.ContainsFunc(may, func(code uint16) bool { return ldap.IsErrorWithCode(err, code) }):
+			return true
+		case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+			return false
+		}
+		if ctx.Err() == nil && len(unknown) < 3 {
+			unknown = append(unknown, fmt.Sprintf("%s on %s: %v", what, e.DN, err))
+		}
+		return true // not known: said below
+	}
+	read := readOf(accounts)
+	if dn, n := lackingOf(accounts, func(e *ldap.Entry) bool {
+		req := ldap.NewModifyRequest(e.DN, nil)
+		req.Delete("userPassword", []string{probe})
+		return answer(e, "the write of userPassword", c.Modify(req), ldap.LDAPResultNoSuchAttribute)
+	}); n > 0 {
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write userPassword of %s (%s): every activation and reset of such an account fails (503 directory_error). Grant it write on userPassword under %s, in an olcAccess rule before any other that matches there: to dn.subtree=%q attrs=userPassword by dn.exact=%q =wx by self =wx by anonymous auth by * none (or manage, whose sets ppolicy's rules leave alone: see the README).",
+			d.bindDN, dn, read(n), d.base, d.base, d.bindDN)})
+	}
+	if dn, n := lackingOf(accounts, func(e *ldap.Entry) bool {
+		_, err := c.Compare(e.DN, "pwdAccountLockedTime", ppolicyLockedForGood)
+		return answer(e, "the compare of pwdAccountLockedTime", err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultUndefinedAttributeType)
+	}); n > 0 {
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not read pwdAccountLockedTime of %s (%s): an account the administrator locked for good cannot be told apart, so every activation and reset of such an account is refused (503 directory_error) rather than end its lock unseen. Grant it read on pwdAccountLockedTime under %s: to dn.subtree=%q attrs=pwdAccountLockedTime by dn.exact=%q read.",
+			d.bindDN, dn, read(n), d.base, d.base, d.bindDN)})
+	}
+	if len(unknown) > 0 {
+		out = append(out, Finding{false, "the directory did not say whether the service account has the rights Styrke needs (" + strings.Join(unknown, "; ") + "), so they were not checked there."})
+	}
+	if len(out) == 0 {
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may write userPassword of and read pwdAccountLockedTime on %s read under %q.", d.bindDN, eachOf(accounts), d.base)})
 	}
 	return out, nil
 }

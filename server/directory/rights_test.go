@@ -131,9 +131,75 @@ func TestRights(t *testing.T) {
 		assert.NotContains(t, text, "CN=Guest,")
 		assert.NotContains(t, text, "CN=krbtgt,")
 	})
-	t.Run("openldap", func(t *testing.T) {
-		found, err := open(t, config(ol, false)).Rights(ctx(t))
+}
+
+// TestRightsOpenLDAP: on slapd, Rights names the rights a service account
+// lacks on the accounts it reads (OpenLDAP has no effective rights to read:
+// it asks slapd with a write that cannot change anything and the compare
+// SetPassword makes), and what it says holds: the harness's account may
+// write userPassword under ou=people but not read the lock of the
+// SlapdHiddenLock accounts there, and may write no userPassword under
+// ou=others. Nothing is written: the accounts keep their passwords, and
+// ppolicy's minimum age does not stand in the way. Before, Rights said
+// nothing of OpenLDAP, and a missing right showed only when the first
+// person set a password (503 directory_error).
+func TestRightsOpenLDAP(t *testing.T) {
+	conflicts := func(t *testing.T, c directory.Config) (conflicts []string, text string) {
+		t.Helper()
+		found, err := open(t, c).Rights(ctx(t))
 		require.NoError(t, err)
-		assert.Empty(t, found, "no effective rights to read")
+		var all []string
+		for _, f := range found {
+			all = append(all, f.Text)
+			if f.Conflict {
+				conflicts = append(conflicts, f.Text)
+			}
+		}
+		return conflicts, strings.Join(all, "\n")
+	}
+	seq := itoa(userSeq.Add(1))
+	plain, hidden := "rights"+seq, dirtest.SlapdHiddenLock+"rights"+seq
+	plainDN, err := ol.CreateUser(plain, initial)
+	require.NoError(t, err)
+	hiddenDN, err := ol.CreateUser(hidden, initial)
+	require.NoError(t, err)
+	ol.SetSlapdPolicy(t, map[string]string{"pwdMinAge": "3600", "pwdSafeModify": "TRUE"})
+
+	t.Run("the harness's account under ou=people", func(t *testing.T) {
+		c := config(ol, false)
+		c.Filter = "(&(uid={username})(|(uid=" + plain + ")(uid=" + hidden + ")))"
+		found, text := conflicts(t, c)
+		require.Len(t, found, 1, text)
+		assert.Contains(t, found[0], "may not read pwdAccountLockedTime of "+hiddenDN+" (1 of the 2 accounts read under the base)")
+		assert.Contains(t, found[0], `attrs=pwdAccountLockedTime by dn.exact="`+ol.ServiceDN+`" read`)
+		assert.NotContains(t, text, "may not write userPassword")
+		assert.ErrorIs(t, open(t, c).SetPassword(ctx(t), hidden, "Rights!Passw0rd-1"), directory.ErrOperator, "what it said holds")
 	})
+	t.Run("the harness's account under ou=others", func(t *testing.T) {
+		user := "others" + seq
+		dn, err := ol.CreateUserOutside(user, initial)
+		require.NoError(t, err)
+		c := config(ol, false)
+		c.Base = "ou=others," + ol.BaseDN
+		found, text := conflicts(t, c)
+		require.Len(t, found, 1, text)
+		assert.Contains(t, found[0], "may not write userPassword of "+dn+" (the only account read under the base)")
+		assert.Contains(t, found[0], `to dn.subtree="ou=others,`+ol.BaseDN+`" attrs=userPassword by dn.exact="`+ol.ServiceDN+`" =wx`)
+		assert.ErrorIs(t, open(t, c).SetPassword(ctx(t), user, "Rights!Passw0rd-2"), directory.ErrOperator, "what it said holds")
+		binds, err := ol.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.True(t, binds, "its password as it was")
+	})
+	t.Run("all there", func(t *testing.T) {
+		c := config(ol, false)
+		c.Filter = "(&(uid={username})(uid=" + plain + "))"
+		found, text := conflicts(t, c)
+		assert.Empty(t, found, text)
+		assert.Contains(t, text, "may write userPassword of and read pwdAccountLockedTime on the only account read under")
+	})
+	for _, dn := range []string{plainDN, hiddenDN} {
+		binds, err := ol.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.True(t, binds, "%s: its password as it was", dn)
+	}
 }
