@@ -1282,7 +1282,13 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 		}
 		if ev != nil {
 			_, reason, _ := strings.Cut(ev.Detail, ": ")
-			return Issued{}, &WithdrawnError{At: *old.RevokedAt, By: ev.Actor, Reason: reason}
+			we := &WithdrawnError{At: *old.RevokedAt, By: ev.Actor, Reason: reason}
+			if we.By == "system" {
+				if err := d.howClosed(ctx, old, we); err != nil {
+					return Issued{}, fmt.Errorf("resend activation: %w", err)
+				}
+			}
+			return Issued{}, we
 		}
 	}
 	is, err := d.issue(ctx, IssueRequest{Username: old.Username, Name: old.Name, Institution: old.Institution,
@@ -1336,20 +1342,77 @@ type WithdrawnError struct {
 	At     time.Time
 	By     string // the actor of the revoke ("system": the password was set)
 	Reason string // the desk's reason, if it gave one
+	// How the password was set, when By is "system": store.EventActivated
+	// (with another of the person's links), EventReset or EventChanged;
+	// "" when the audit log does not say.
+	How string
+	// Reset: the person can choose a new password themselves on the
+	// Forgot password page (the reset with ID-porten is on, and their
+	// identity number is imported for this account alone).
+	Reset bool
 }
 
 func (e *WithdrawnError) Error() string {
-	at := e.At.UTC().Format(time.RFC3339)
+	return e.Explain(e.At.UTC().Format(time.RFC3339), "create")
+}
+
+// Explain is the error's text with the time at as given (the CLI says it
+// in Norwegian time) and create the way to issue a link ("create", the
+// CLI's "activation create").
+func (e *WithdrawnError) Explain(at, create string) string {
 	if e.By == "system" {
-		return "the link was closed at " + at + ", when the person's password was set: nothing was sent; " +
-			"if they need a new password, issue a link (create)"
+		how := ""
+		switch e.How {
+		case store.EventActivated:
+			how = " with another of their links"
+		case store.EventReset:
+			how = " on the Forgot password page (a reset with ID-porten)"
+		case store.EventChanged:
+			how = " on the Change password page"
+		}
+		// The person has a password: a link would set it again. The desk
+		// sends one only to a person who cannot sign in and cannot reset
+		// it themselves, or who did not set it.
+		next := "they sign in with the password they chose; if they have forgotten it, or did not set it themselves, issue them a new link (" + create + "), which sets it again"
+		if e.Reset {
+			next = "they sign in with the password they chose, and if they have forgotten it they choose a new one themselves on the Forgot password page (ID-porten); " +
+				"if they did not set it themselves, issue them a new link (" + create + "), which sets it again"
+		}
+		return "the link was closed at " + at + ", when the person's password was set" + how + ": they have a password, and nothing was sent; " + next
 	}
 	why := ""
 	if e.Reason != "" {
 		why = " (" + e.Reason + ")"
 	}
 	return "the link was revoked at " + at + " by " + e.By + why + ", and a resend goes to its address or number: nothing was sent; " +
-		"if the person should have a link, issue one to the right address (create)"
+		"if the person should have a link, issue one to the right address (" + create + ")"
+}
+
+// howClosed fills in we.How and we.Reset for old, closed when its person's
+// password was set: the audit log's last "activated", "reset" or "changed"
+// of the person between old's creation and its close (a sweep after an
+// interruption closes it later than the event).
+func (d *Desk) howClosed(ctx context.Context, old store.ActivationRecord, we *WithdrawnError) error {
+	evs, err := d.Store.Audit(ctx, store.AuditFilter{Username: old.Username, Institution: old.Institution,
+		Since: old.CreatedAt, Until: old.RevokedAt.Add(time.Second)})
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		switch ev.Event {
+		case store.EventActivated, store.EventReset, store.EventChanged:
+			we.How = ev.Event
+		}
+	}
+	if !d.IDPortenReset {
+		return nil
+	}
+	_, owners, err := d.resetOwners(ctx, old.Institution, old.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	we.Reset = owners == 1
+	return err
 }
 
 // withdrawn returns the "revoked" event of old (revoked) when the desk's

@@ -2291,6 +2291,88 @@ func TestResendOfARevokedLinkRefused(t *testing.T) {
 	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
 }
 
+// TestResendOfALinkClosedByThePassword: a resend of a link that was closed
+// when the person set their password (with another of their links) sends
+// nothing and answers 409 saying when, how the password was set, that the
+// person has one, and what the desk does instead: they sign in with it, or
+// (forgotten, or not set by them) a new link. It said only "if they need a
+// new password, issue a link", with no word of how it was set or that they
+// may simply sign in.
+func TestResendOfALinkClosedByThePassword(t *testing.T) {
+	e := newDeskEnv(t, nil)
+	used := e.issue(t, map[string]string{"username": "kari", "institution": "default"}, deskKey) // handed over
+	closed := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@privat.example"}, deskKey)
+	resp, body := e.do(t, http.MethodPost, "/api/activation/complete", "application/json",
+		`{"token":"`+tokenOf(t, used.Link)+`","password":"`+strong+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	before := len(e.smtp.Messages(t))
+
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": closed.ID}, deskKey)
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+	var out struct {
+		Error struct{ Code, Message string }
+	}
+	require.NoError(t, json.Unmarshal(body, &out))
+	got := out.Error
+	assert.Equal(t, "conflict", got.Code)
+	assert.Contains(t, got.Message, "the link was closed at ")
+	assert.Contains(t, got.Message, "when the person's password was set with another of their links: they have a password, and nothing was sent")
+	assert.Contains(t, got.Message, "they sign in with the password they chose; if they have forgotten it, or did not set it themselves, issue them a new link (create)")
+	assert.NotContains(t, got.Message, "Forgot password", "the reset is off")
+	assert.Equal(t, before, len(e.smtp.Messages(t)), "nothing sent")
+	for _, v := range e.list(t, "username=kari") {
+		assert.NotEqual(t, server.StateOpen, v.State, "no new link: %s", v.ID)
+	}
+}
+
+// TestResendOfAClosedLinkSaysHowAndWhatNext: the answer to a resend of a
+// link closed when the password was set says how it was set (another link,
+// a reset, a change: the audit log's event between the link's creation and
+// its close) and, where the person can reset it themselves (the reset with
+// ID-porten on, their identity number imported for this account alone),
+// sends them to the Forgot password page rather than to a new link.
+func TestResendOfAClosedLinkSaysHowAndWhatNext(t *testing.T) {
+	for _, tc := range []struct {
+		name, event, how string
+		reset, imported  bool
+		next             string
+	}{
+		{"activated", store.EventActivated, "with another of their links", false, false, "or did not set it themselves, issue them a new link (create)"},
+		{"reset", store.EventReset, "on the Forgot password page (a reset with ID-porten)", true, true, "they choose a new one themselves on the Forgot password page (ID-porten); if they did not set it themselves, issue them a new link (create)"},
+		{"changed", store.EventChanged, "on the Change password page", true, true, "on the Forgot password page"},
+		{"reset on, identity not imported", store.EventChanged, "on the Change password page", true, false, "or did not set it themselves, issue them a new link (create)"},
+		{"no event", "", "when the person's password was set: they have a password", false, false, "issue them a new link (create)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newDeskEnv(t, nil)
+			ctx := t.Context()
+			link := e.issue(t, map[string]string{"username": "kari", "institution": "uit"}, deskKey)
+			if tc.imported {
+				require.NoError(t, e.st.PutIdentities(ctx, []store.AccountIdentity{{Institution: "uit", Username: "kari", Name: "Kari",
+					IdentityHash: bytes.Repeat([]byte{7}, 32), UpdatedAt: time.Now()}}))
+			}
+			if tc.event != "" {
+				_, err := e.st.AppendAudit(ctx, store.AuditEvent{Time: time.Now(), Event: tc.event, Actor: "user:kari", Username: "kari", Institution: "uit"})
+				require.NoError(t, err)
+			}
+			h, err := server.ParseID(link.ID)
+			require.NoError(t, err)
+			require.NoError(t, e.st.Revoke(ctx, h, time.Now()))
+			_, err = e.st.AppendAudit(ctx, store.AuditEvent{Time: time.Now(), Event: store.EventRevoked, Actor: "system", Username: "kari", Institution: "uit",
+				Detail: "id " + link.ID})
+			require.NoError(t, err)
+
+			d := server.NewDesk(e.st, baseURL, server.DeskDeps{IDPortenReset: tc.reset}, nil, nil)
+			_, err = d.Resend(ctx, link.ID, "cli:test", "")
+			var we *server.WithdrawnError
+			require.ErrorAs(t, err, &we)
+			assert.Contains(t, err.Error(), tc.how)
+			assert.Contains(t, err.Error(), tc.next)
+			assert.Equal(t, tc.reset && tc.imported, strings.Contains(err.Error(), "Forgot password page (ID-porten)"), "%s", err)
+		})
+	}
+}
+
 // TestResendToARefusedAddressSaysSo: a resend of a link whose address the
 // mail server refuses (550 5.1.1: no such mailbox) goes to the same address
 // and is refused again; the old link is kept open as before, but the

@@ -165,30 +165,42 @@ func (d *Desk) welcomeCheck(ctx context.Context, ir *IssueRequest) error {
 		return &FieldError{Fields: []string{"email", "phone"}, Msg: "a welcome needs an e-mail address or a phone number to go to"}
 	}
 	ir.Username = d.accountName(ctx, ir.Institution, ir.Username)
-	id, err := d.Store.IdentityOf(ctx, ir.Institution, ir.Username)
+	id, owners, err := d.resetOwners(ctx, ir.Institution, ir.Username)
 	if errors.Is(err, store.ErrNotFound) {
 		return &FieldError{Fields: []string{"username"}, Msg: "no identity number is imported for this account, so the reset with ID-porten cannot find it: import it (styrke account import) or issue an activation link"}
 	}
 	if err != nil {
 		return err
 	}
-	owners, err := d.Store.AccountsByIdentity(ctx, id.IdentityHash)
-	if err != nil {
-		return err
-	}
-	// The link names any institution but the default, and the reset then
-	// matches the sign-in among that institution's accounts only (as it
-	// does when the person picks one on the page).
-	if ir.Institution != "default" {
-		owners = slices.DeleteFunc(owners, func(a store.AccountIdentity) bool { return a.Institution != ir.Institution })
-	}
-	if len(owners) > 1 {
-		return &FieldError{Fields: []string{"username"}, Msg: fmt.Sprintf("the account's identity number is imported for %d accounts, so the reset would send the person to the service desk: fix the import or issue an activation link", len(owners))}
+	if owners > 1 {
+		return &FieldError{Fields: []string{"username"}, Msg: fmt.Sprintf("the account's identity number is imported for %d accounts, so the reset would send the person to the service desk: fix the import or issue an activation link", owners)}
 	}
 	if ir.Name == "" {
 		ir.Name = id.Name
 	}
 	return nil
+}
+
+// resetOwners is the identity imported for username at institution, and
+// how many accounts the reset with ID-porten finds for it (the account
+// alone: 1; more, and it sends the person to the service desk). The
+// welcome's link names any institution but the default, and the reset then
+// matches the sign-in among that institution's accounts only (as it does
+// when the person picks one on the page). store.ErrNotFound: no identity
+// number is imported for the account, and the reset cannot find it.
+func (d *Desk) resetOwners(ctx context.Context, institution, username string) (store.AccountIdentity, int, error) {
+	id, err := d.Store.IdentityOf(ctx, institution, username)
+	if err != nil {
+		return store.AccountIdentity{}, 0, err
+	}
+	owners, err := d.Store.AccountsByIdentity(ctx, id.IdentityHash)
+	if err != nil {
+		return store.AccountIdentity{}, 0, err
+	}
+	if institution != "default" {
+		owners = slices.DeleteFunc(owners, func(a store.AccountIdentity) bool { return a.Institution != institution })
+	}
+	return id, len(owners), nil
 }
 
 // welcomeSend sends the welcome of a checked ir and records it.

@@ -542,8 +542,9 @@ func parseIssuedBefore(v string) (time.Time, error) {
 
 func activationResend(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := newActivationCmd("resend", getenv, stderr)
-	var id string
+	var id, issuer string
 	c.fs.StringVar(&id, "id", "", "the activation's id (from list); a new link replaces it (it stays open when the new one reaches no one)")
+	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it: with it, a link closed by the person's password points to the Forgot password page")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -557,6 +558,7 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer done()
+	d.IDPortenReset = issuer != ""
 	is, err := d.Resend(ctx, id, c.actor, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
@@ -569,17 +571,9 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 	}
 	if we := (*server.WithdrawnError)(nil); errors.As(err, &we) {
 		// Revoked by the desk (sent to the wrong address?): a resend
-		// sent a new link to the same address.
-		if we.By == "system" {
-			fmt.Fprintf(stderr, "activation resend: that link was closed at %s, when the person's password was set: nothing was sent; if they need a new password, issue a link with activation create\n", osloTime(we.At))
-			return errReported
-		}
-		why := ""
-		if we.Reason != "" {
-			why = " (" + we.Reason + ")"
-		}
-		fmt.Fprintf(stderr, "activation resend: that link was revoked at %s by %s%s, and a resend goes to its address or number: nothing was sent; "+
-			"if the person should have a link, issue one to the right address with activation create\n", osloTime(we.At), we.By, why)
+		// sent a new link to the same address. Closed when the person's
+		// password was set: they have one, and a link sets it again.
+		fmt.Fprintln(stderr, "activation resend: "+we.Explain(osloTime(we.At), "activation create"))
 		return errReported
 	}
 	if err != nil {

@@ -1247,8 +1247,59 @@ func TestActivationResendOfARevokedLink(t *testing.T) {
 	stdout, stderr, err := cli("activation", "resend", "--id", id)
 	require.ErrorIs(t, err, errReported, stderr)
 	assert.Empty(t, stdout, "no link")
-	assert.Contains(t, stderr, "that link was revoked at ")
+	assert.Contains(t, stderr, "the link was revoked at ")
 	assert.Contains(t, stderr, "by cli:desk1 (sent to the wrong address)")
 	assert.Contains(t, stderr, "nothing was sent")
 	assert.Equal(t, 1, len(smtp.Messages(t)), "the create's message only")
+}
+
+// TestActivationResendOfAClosedLink: "activation resend --id" of a link
+// that was closed when the person set their password with another link
+// sends nothing (exit 1) and says when, in Norwegian time, how the password
+// was set, that the person has one and signs in with it, and, where the
+// reset with ID-porten is on (--idporten-issuer, as for serve) and their
+// identity number imported, that they reset a forgotten one themselves on
+// the Forgot password page; a new link only if they did not set it. It said
+// "if they need a new password, issue a link with activation create".
+func TestActivationResendOfAClosedLink(t *testing.T) {
+	data := t.TempDir()
+	keys := filepath.Join(t.TempDir(), "keys")
+	require.NoError(t, os.WriteFile(keys, []byte("desk "+testDeskKey+"\n"), 0o600))
+	env := map[string]string{"STYRKE_DATA": data, "STYRKE_ADDR": "127.0.0.1:0", "STYRKE_BREACH_URL": "http://127.0.0.1:1",
+		"STYRKE_ADMIN_KEYS_FILE": keys, "STYRKE_BASE_URL": "https://styrke.example", "STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
+	in := startServe(t, env)
+	cli := cliEnv(env)
+	link, stderr, err := cli("activation", "create", "--username", "cato")
+	require.NoError(t, err, stderr)
+	_, stderr, err = cli("activation", "create", "--username", "cato", "--ttl", "7d")
+	require.NoError(t, err, stderr)
+	closed := regexp.MustCompile(`id ([0-9a-f]{64})`).FindStringSubmatch(stderr)[1]
+	_, token, _ := strings.Cut(strings.TrimSpace(link), "#/pw/")
+	status, body := in.post(t, "/api/activation/complete", `{"token":"`+token+`","password":"`+testPass+`"}`, false)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	list, _, err := cli("activation", "list", "--username", "cato", "--state", "revoked")
+	require.NoError(t, err)
+	var v struct{ RevokedAt *time.Time }
+	require.NoError(t, json.Unmarshal([]byte(list), &v), list)
+	require.NotNil(t, v.RevokedAt)
+
+	stdout, stderr, err := cli("activation", "resend", "--id", closed)
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Empty(t, stdout, "no link")
+	assert.Equal(t, "activation resend: the link was closed at "+osloTime(*v.RevokedAt)+", when the person's password was set with another of their links: "+
+		"they have a password, and nothing was sent; they sign in with the password they chose; "+
+		"if they have forgotten it, or did not set it themselves, issue them a new link (activation create), which sets it again\n", stderr)
+
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\ncato,Cato Nordmann,default,01019000083\n"), 0o600))
+	_, stderr, err = cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+	env["STYRKE_IDPORTEN_ISSUER"] = "https://test.idporten.no"
+	_, stderr, err = cli("activation", "resend", "--id", closed)
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Contains(t, stderr, "they sign in with the password they chose, and if they have forgotten it they choose a new one themselves on the Forgot password page (ID-porten); "+
+		"if they did not set it themselves, issue them a new link (activation create)")
+	list, _, err = cli("activation", "list", "--username", "cato", "--state", "open")
+	require.NoError(t, err)
+	assert.Empty(t, list, "no new link")
 }
