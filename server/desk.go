@@ -1550,33 +1550,16 @@ func issueLockKey(institution, username string) string {
 }
 
 // holdPerson holds username at institution for a create, resend or
-// welcome (a welcome import's row too: waitPerson) that looks for its own
-// repeat and then sends, across instances (issueLockKey, issueLease);
-// ErrIssueBusy while another holds them. The func ends the hold.
+// welcome that looks for its own repeat and then sends, across instances
+// (issueLockKey, issueLease); ErrIssueBusy while another holds them. The
+// func ends the hold. An import holds its batch's people together
+// (personHolds).
 func (d *Desk) holdPerson(ctx context.Context, institution, username string) (func(), error) {
 	unlock, err := holdAccount(ctx, d.Store, d.Logger, issueLockKey(institution, username), d.Now(), issueLease)
 	if errors.Is(err, store.ErrBusy) {
 		return nil, ErrIssueBusy
 	}
 	return unlock, err
-}
-
-// waitPerson is holdPerson that waits while another holds the person (a
-// create, resend or welcome sending to them right now: its hold ends with
-// its deliveries, or its lease runs out), asking again every 50 ms, until
-// ctx ends. An import's row takes it, and then sees what the other sent.
-func (d *Desk) waitPerson(ctx context.Context, institution, username string) (func(), error) {
-	for {
-		unlock, err := d.holdPerson(ctx, institution, username)
-		if !errors.Is(err, ErrIssueBusy) {
-			return unlock, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, context.Cause(ctx)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 // repeatOf finds the link a create r repeats: the person's newest open

@@ -694,9 +694,9 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 	return out
 }
 
-// personHolds are the people a link import's batch holds, as a create
-// holds its person (issueLockKey, issueLease): from before their row's
-// check for a link until its delivery has ended. One holder for the
+// personHolds are the people an import's batch holds, as a create or a
+// welcome holds its person (issueLockKey, issueLease): from before their
+// row's check for a link or an earlier welcome until its delivery has ended. One holder for the
 // batch: the leases are taken in one statement (store.LockAccounts),
 // renewed together every holdRenew while the batch sends (its deliveries
 // may take longer than a lease when the mail server is slow), and ended a
@@ -1003,27 +1003,42 @@ func (d *Desk) welcomeRows(ctx context.Context, rows []importRow, errs []RowErro
 }
 
 // welcomeBatch sends the welcomes of checked rows (a person welcomed before
-// is skipped unless opts.Reissue).
+// is skipped unless opts.Reissue), holding each row's person as Welcome
+// does, from before its look for an earlier welcome until its welcome has
+// gone: a welcome of the same person at the same moment (the desk welcoming
+// them by hand during the import) sent them two. The batch's people are
+// held as a link import's are (personHolds: one statement for the batch,
+// where a lease taken and ended by itself for every row made the import
+// about a third slower); a row whose person a welcome is sending to waits
+// for it, and then skips the person it welcomed.
 func (d *Desk) welcomeBatch(ctx context.Context, rows []importRow, opts ImportOptions) []ImportRow {
 	out := make([]ImportRow, len(rows))
+	keys := make([]string, len(rows))
 	for i, row := range rows {
+		keys[i] = issueLockKey(row.req.Institution, row.req.Username)
+	}
+	holds, busy, holdErr := d.holdPeople(ctx, keys)
+	if holdErr != nil {
+		d.Logger.ErrorContext(ctx, "import: hold the people", "rows", len(rows), "err", holdErr)
+	}
+	defer holds.close(ctx)
+	for i, row := range rows {
+		if holdErr != nil || busy[keys[i]] && holds.wait(ctx, keys[i]) != nil {
+			// Not held: the store failed, or the row's wait ended.
+			out[i] = ImportRow{Line: row.line, Username: row.req.Username, Status: "failed"}
+			continue
+		}
+		holds.renew(ctx)
 		out[i] = d.welcomeRow(ctx, row, opts)
+		holds.end(ctx, keys[i])
 	}
 	return out
 }
 
-// welcomeRow sends the welcome of a checked row, holding its person as
-// Welcome does: a welcome of the same person at the same moment (the desk
-// welcoming them by hand during the import) sent them two. The row waits
-// for one being sent (waitPerson), and then skips the person it welcomed.
+// welcomeRow sends the welcome of a checked row whose person the import
+// holds, and then skips a person welcomed before unless opts.Reissue.
 func (d *Desk) welcomeRow(ctx context.Context, row importRow, opts ImportOptions) ImportRow {
 	out := ImportRow{Line: row.line, Username: row.req.Username, Status: "failed"}
-	unlock, err := d.waitPerson(ctx, row.req.Institution, row.req.Username)
-	if err != nil {
-		d.Logger.ErrorContext(ctx, "import: hold the person", "line", row.line, "err", err)
-		return out
-	}
-	defer unlock()
 	if !opts.Reissue {
 		_, before, err := d.lastWelcome(ctx, row.req.Institution, row.req.Username)
 		if err != nil {

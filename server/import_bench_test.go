@@ -13,6 +13,7 @@ import (
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
+	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/sqlite"
 )
 
@@ -111,3 +112,53 @@ func BenchmarkImport10000(b *testing.B) { benchImport(b, 10000, false) }
 
 // BenchmarkImportMail1000 imports 1,000 rows, each link mailed.
 func BenchmarkImportMail1000(b *testing.B) { benchImport(b, 1000, true) }
+
+// BenchmarkImportWelcomeMail1000 is `styrke activation import --welcome`
+// of 1,000 rows, each welcome mailed through aiosmtpd on loopback (one SMTP
+// connection a message), into a fresh SQLite store per iteration whose
+// identities are imported (each row's account its own): the check of every
+// row (the identity and the accounts it is imported for), then per row the
+// person held, the audit log's last welcome, the address kept on file, the
+// mail and its two audit events.
+func BenchmarkImportWelcomeMail1000(b *testing.B) {
+	const n = 1000
+	data := importCSV(n, true)
+	s := smtptest.Start(b, smtptest.Options{Mode: smtptest.Plain})
+	cfg, err := notify.ParseSMTPURL(s.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.From = "it@example.org"
+	mailer, err := notify.NewSMTP(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]store.AccountIdentity, n)
+	for i := range ids {
+		h := make([]byte, 32)
+		copy(h, fmt.Sprintf("identity-%05d", i))
+		ids[i] = store.AccountIdentity{Institution: "default", Username: fmt.Sprintf("s%05d", i), Name: fmt.Sprintf("Student Nummer %d", i),
+			IdentityHash: h, UpdatedAt: time.Now()}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), fmt.Sprintf("welcome-%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.PutIdentities(context.Background(), ids); err != nil {
+			b.Fatal(err)
+		}
+		d := server.NewDesk(st, "https://styrke.example", server.DeskDeps{Mailer: mailer, IDPortenReset: true}, nil, nil)
+		b.StartTimer()
+		rep, err := d.Import(context.Background(), bytes.NewReader(data), server.ImportOptions{Actor: "bench", Welcome: true}, nil)
+		b.StopTimer()
+		if err != nil || rep.Created != n {
+			b.Fatalf("welcome import: %v, %d welcomed, %d errors", err, rep.Created, len(rep.Errors))
+		}
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

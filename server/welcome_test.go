@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -290,6 +291,88 @@ func TestWelcomeImportBesideWelcome(t *testing.T) {
 		t.Errorf("the single welcome: %d %s, want 200 or 409", single.StatusCode, sBody)
 	}
 	assert.Zero(t, rep.Failed, "%s", impBody)
+}
+
+// TestWelcomeImportBesideWelcomeInTurn: a welcome import and a single
+// welcome of the same person, one while the other sends (aiosmtpd answering
+// each message 1 s late), send one welcome. The import holds its batch's
+// people together (as a link import does), from before their rows' look
+// for an earlier welcome until their welcome has gone: a single welcome of
+// a person further down the batch, while the rows before theirs send,
+// answers 409 in_progress, and the row welcomes them; a row whose person a
+// single welcome is sending to waits for it, and skips them.
+func TestWelcomeImportBesideWelcomeInTurn(t *testing.T) {
+	const csv = "username,email\ntesta,testa@example.org\nola,ola@example.org\n"
+	setup := func(t *testing.T) (*resetEnv, *smtptest.Server) {
+		slow, mailer := slowMailer(t, time.Second, 20*time.Second)
+		e := newResetEnv(t, func(d *server.Deps) {
+			d.BaseURL = "https://passord.example"
+			d.Mailer = mailer
+		})
+		e.importCSV(t, accounts)
+		return e, slow
+	}
+	// sending polls until username's welcome is being sent: its address
+	// is kept on file just before.
+	sending := func(t *testing.T, e *resetEnv, username string) {
+		t.Helper()
+		require.EventuallyWithT(t, func(c *assert.CollectT) {
+			_, _, err := e.st.AddressOnFile(t.Context(), []string{"default"}, username)
+			assert.NoError(c, err)
+		}, 10*time.Second, 10*time.Millisecond)
+	}
+	imp := func(t *testing.T, e *resetEnv) server.ImportReport {
+		resp, body := adminPost(t, e.srv.URL+"/api/admin/activations/import?welcome=true", "text/csv", csv)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		var rep server.ImportReport
+		require.NoError(t, json.Unmarshal(body, &rep))
+		require.Len(t, rep.Results, 2, "%s", body)
+		assert.Zero(t, rep.Failed, "%s", body)
+		return rep
+	}
+	welcome := func(t *testing.T, e *resetEnv) (*http.Response, []byte) {
+		return adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"ola","email":"ola@example.org"}`)
+	}
+	once := func(t *testing.T, e *resetEnv, slow *smtptest.Server) {
+		t.Helper()
+		to := map[string]int{}
+		for _, m := range slow.Messages(t) {
+			to[strings.Trim(m.Header.Get("To"), "<>")]++
+		}
+		assert.Equal(t, map[string]int{"testa@example.org": 1, "ola@example.org": 1}, to)
+		ev, err := e.st.Audit(t.Context(), store.AuditFilter{Username: "ola", Event: store.EventWelcomed})
+		require.NoError(t, err)
+		assert.Len(t, ev, 1)
+	}
+
+	t.Run("the welcome while the import sends", func(t *testing.T) {
+		e, slow := setup(t)
+		var rep server.ImportReport
+		done := make(chan struct{})
+		go func() { defer close(done); rep = imp(t, e) }()
+		sending(t, e, "testa") // the first row's welcome; ola's row is next
+		resp, body := welcome(t, e)
+		<-done
+		assert.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+		assert.Contains(t, string(body), "in_progress")
+		assert.Equal(t, "welcomed", rep.Results[1].Status, "%+v", rep.Results[1])
+		once(t, e, slow)
+	})
+	t.Run("the import while the welcome sends", func(t *testing.T) {
+		e, slow := setup(t)
+		var (
+			resp *http.Response
+			body []byte
+		)
+		done := make(chan struct{})
+		go func() { defer close(done); resp, body = welcome(t, e) }()
+		sending(t, e, "ola")
+		rep := imp(t, e)
+		<-done
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		assert.Equal(t, "skipped_welcomed", rep.Results[1].Status, "%+v", rep.Results[1])
+		once(t, e, slow)
+	})
 }
 
 // TestWelcomeUnconfirmed: a mail server (aiosmtpd) that took the welcome
