@@ -580,7 +580,7 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 	}
 	is := d.issued(ctx, r, token, code, it)
 	is.AlsoOpen, is.ActivatedAt = d.others(ctx, it.Activation)
-	if w := d.checkAccount(ctx, r.Username, r.Institution); w != "" {
+	if w := d.checkAccount(ctx, r.Username, r.Institution, "the link"); w != "" {
 		is.Warnings = append(is.Warnings, w)
 	}
 	return is, nil
@@ -589,7 +589,8 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 // checkAccount asks the institution's directory whether it has username's
 // account, and returns a warning for the desk when it has none (or
 // several) or could not say; "" when it has one, or there is no directory.
-func (d *Desk) checkAccount(ctx context.Context, username, institution string) string {
+// setter is what would set the password ("the link", "the reset").
+func (d *Desk) checkAccount(ctx context.Context, username, institution, setter string) string {
 	if d.Directories == nil {
 		return ""
 	}
@@ -601,7 +602,7 @@ func (d *Desk) checkAccount(ctx context.Context, username, institution string) s
 	case err == nil:
 		return ""
 	case errors.Is(err, directory.ErrAccount):
-		return fmt.Sprintf("the directory (%s) has no account %q, or more than one: the link cannot set a password until it has one; check the username", dir, username)
+		return fmt.Sprintf("the directory (%s) has no account %q, or more than one: %s cannot set a password until it has one; check the username", dir, username, setter)
 	default:
 		d.Logger.WarnContext(ctx, "issue: the directory could not say whether the account exists", "institution", institution, "err", err)
 		return fmt.Sprintf("the directory (%s) could not be asked whether the account %q exists", dir, username)

@@ -689,7 +689,7 @@ func (d *Desk) importBatch(ctx context.Context, rows []importRow, opts ImportOpt
 		if is.Code != "" && !is.CodeDelivered() {
 			out[p.i].Code = is.Code
 		}
-		out[p.i].Warning = d.checkAccount(ctx, p.req.Username, p.req.Institution)
+		out[p.i].Warning = d.checkAccount(ctx, p.req.Username, p.req.Institution, "the link")
 	}
 	return out
 }
@@ -1054,6 +1054,7 @@ func (d *Desk) welcomeRow(ctx context.Context, row importRow, opts ImportOptions
 	out.Deliveries = w.Deliveries
 	if w.Sent() {
 		out.Status = "welcomed"
+		out.Warning = d.checkAccount(ctx, row.req.Username, row.req.Institution, "the reset")
 	}
 	return out
 }

@@ -125,7 +125,14 @@ func (d *Desk) Welcome(ctx context.Context, r WelcomeRequest) (Welcomed, error) 
 			return d.welcomedBefore(ir, ev), nil
 		}
 	}
-	return d.welcomeSend(ctx, ir, r.Actor, r.RemoteAddr), nil
+	w := d.welcomeSend(ctx, ir, r.Actor, r.RemoteAddr)
+	// As a create does: the account not in the directory (a typo, or not
+	// made yet) is found now, not when the person signs in on the reset
+	// page and is sent to the desk.
+	if msg := d.checkAccount(ctx, ir.Username, ir.Institution, "the reset"); msg != "" {
+		w.Warnings = append(w.Warnings, msg)
+	}
+	return w, nil
 }
 
 // lastWelcome is the audit log's last welcomed event of username at

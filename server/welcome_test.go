@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/notify/twiliotest"
@@ -373,6 +375,55 @@ func TestWelcomeImportBesideWelcomeInTurn(t *testing.T) {
 		assert.Equal(t, "skipped_welcomed", rep.Results[1].Status, "%+v", rep.Results[1])
 		once(t, e, slow)
 	})
+}
+
+// TestWelcomeWarnsOfNoAccount: a welcome for a username the directory (a
+// real slapd) has no account of is sent with a warning for the desk, as a
+// link is (a typo, or the account not made yet): the person who signs in
+// on the reset page is told the account is missing and sent to the desk.
+// A welcome import warns by row. One for an account the directory has,
+// without. The welcome asked no directory, and the desk learnt of the typo
+// only when the person called.
+func TestWelcomeWarnsOfNoAccount(t *testing.T) {
+	ol, dir := lockoutDirectory(t)
+	_, err := ol.CreateUser("welcomehas", "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	e := newResetEnv(t, func(d *server.Deps) {
+		d.BaseURL = "https://passord.example"
+		d.Directories = &directory.Set{Default: dir}
+		d.Mailer = notify.MailerFunc(func(context.Context, notify.Message) error { return nil })
+	})
+	e.importCSV(t, "username,name,institution,identity number\n"+
+		"welcomehas,Ola Nordmann,default,"+pidOla+"\n"+
+		"welcomelacks,Test Testesen,default,"+pidTest+"\n")
+
+	resp, body := adminPost(t, e.srv.URL+"/api/admin/activations/import?welcome=true", "text/csv",
+		"username,email\nwelcomehas,ola@example.org\nwelcomelacks,test@example.org\n")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(body, &rep))
+	require.Len(t, rep.Results, 2, "%s", body)
+	assert.Equal(t, 2, rep.Created, "both welcomed: %s", body)
+	assert.Empty(t, rep.Results[0].Warning)
+	assert.Contains(t, rep.Results[1].Warning, `has no account "welcomelacks"`)
+	assert.Contains(t, rep.Results[1].Warning, "the reset cannot set a password until it has one; check the username")
+	assert.Equal(t, 1, rep.Warnings)
+
+	for _, tc := range []struct{ username, warning string }{
+		{"welcomehas", ""},
+		{"welcomelacks", `the directory (ldaps://` + ol.HostPort() + `) has no account "welcomelacks", or more than one: the reset cannot set a password until it has one; check the username`},
+	} {
+		resp, body := adminPost(t, e.srv.URL+"/api/admin/welcome", "application/json", `{"username":"`+tc.username+`","email":"x@example.org","again":true}`)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		var w server.Welcomed
+		require.NoError(t, json.Unmarshal(body, &w))
+		assert.NotEmpty(t, w.Deliveries, "sent, as a link is: %s", body)
+		if tc.warning == "" {
+			assert.Empty(t, w.Warnings, "%s", tc.username)
+		} else {
+			assert.Equal(t, []string{tc.warning}, w.Warnings)
+		}
+	}
 }
 
 // TestWelcomeUnconfirmed: a mail server (aiosmtpd) that took the welcome

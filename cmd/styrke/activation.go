@@ -673,19 +673,22 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintf(stderr, "nothing imported: %d invalid %s (fix them, or --partial to import the rest)\n", len(rep.Errors), rows)
 		return errReported
 	}
+	for _, r := range rep.Results {
+		if r.Warning != "" {
+			fmt.Fprintf(stderr, "line %d: warning: %s\n", r.Line, r.Warning)
+		}
+	}
 	if opts.Welcome {
 		fmt.Fprintf(stderr, "%d rows: %d welcomed, %d skipped (welcomed before), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
+		if rep.Warnings > 0 {
+			fmt.Fprintf(stderr, "%d of the people welcomed have a username the directory has no account of (see the warnings above)\n", rep.Warnings)
+		}
 		if rep.Unconfirmed > 0 {
 			fmt.Fprintf(stderr, "%d of the welcomes went by e-mail UNCONFIRMED: the mail server took them and did not answer in time, so they may have arrived; "+
 				"running the same import again does not send them (--reissue does: ask the person first)\n", rep.Unconfirmed)
 		}
 	} else {
-		for _, r := range rep.Results {
-			if r.Warning != "" {
-				fmt.Fprintf(stderr, "line %d: warning: %s\n", r.Line, r.Warning)
-			}
-		}
 		fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
 		if rep.Warnings > 0 {
@@ -760,6 +763,7 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 	c.fs.StringVar(&r.Lang, "lang", "nb", "language of the message and the page: nb, nn or en")
 	c.fs.BoolVar(&r.Again, "again", false, "send it to a person welcomed before (without it, nothing is sent to them)")
 	envString(c.fs, getenv, &issuer, "idporten-issuer", "", "ID-porten's issuer, as styrke serve has it: the reset the welcome sends people to")
+	dirFlags := addDirectoryFlags(c.fs, getenv)
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -772,6 +776,11 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 		return err
 	}
 	defer done()
+	closeDirs, err := askDirectories(d, dirFlags, getenv)
+	if err != nil {
+		return err
+	}
+	defer closeDirs()
 	d.IDPortenReset = issuer != ""
 	r.Actor = c.actor
 	w, err := d.Welcome(ctx, r)
@@ -805,6 +814,9 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 			failed = true
 			fmt.Fprintf(stderr, "welcome NOT delivered by %s: %s\n", dl.Channel, dl.Error)
 		}
+	}
+	for _, x := range w.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", x)
 	}
 	fmt.Fprintln(stdout, w.Link)
 	if h := welcomeUndeliveredHint(w.Deliveries); h != "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
+	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/backend"
@@ -1302,4 +1303,46 @@ func TestActivationResendOfAClosedLink(t *testing.T) {
 	list, _, err = cli("activation", "list", "--username", "cato", "--state", "open")
 	require.NoError(t, err)
 	assert.Empty(t, list, "no new link")
+}
+
+// TestActivationWelcomeWarnsOfNoAccount: "activation welcome" and
+// "activation import --welcome" ask the directory (a real slapd, its flags
+// as for serve) whether it has the account, as create does, and warn of a
+// username it has none of (the welcome still goes): the person would sign
+// in on the reset page and be sent to the desk. The welcome took no
+// directory flags and said nothing.
+func TestActivationWelcomeWarnsOfNoAccount(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	_, err = ol.CreateUser("ola", "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	flags, err := ol.Flags(t.TempDir())
+	require.NoError(t, err)
+	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nolx,Olav Nordmann,uit,45019000013\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+
+	_, stderr, err = cli(append([]string{"activation", "welcome", "--username", "ola", "--email", "ola@example.org"}, flags...)...)
+	require.NoError(t, err, stderr)
+	assert.NotContains(t, stderr, "warning")
+	stdout, stderr, err := cli(append([]string{"activation", "welcome", "--username", "olx", "--institution", "uit", "--email", "ola@example.org"}, flags...)...)
+	require.NoError(t, err, stderr)
+	assert.Equal(t, "https://styrke.example/glemt/?institution=uit\n", stdout)
+	assert.Contains(t, stderr, "welcome delivered by email")
+	assert.Contains(t, stderr, `warning: the directory (ldaps://`+ol.HostPort()+`) has no account "olx", or more than one: the reset cannot set a password until it has one; check the username`)
+	assert.NotContains(t, stderr, ol.ServicePassword)
+
+	rows := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(rows, []byte("username,institution,email\nola,default,ola@example.org\nolx,uit,ola@example.org\n"), 0o600))
+	_, stderr, err = cli(append([]string{"activation", "import", "--csv", rows, "--welcome", "--reissue"}, flags...)...)
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, `line 3: warning: the directory (ldaps://`+ol.HostPort()+`) has no account "olx"`)
+	assert.NotContains(t, stderr, "line 2: warning")
+	assert.Contains(t, stderr, "2 rows: 2 welcomed, 0 skipped (welcomed before), 0 failed\n1 of the people welcomed have a username the directory has no account of (see the warnings above)\n")
+	assert.Len(t, smtp.Messages(t), 4)
 }
