@@ -163,7 +163,7 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		if ro := readOnly(path, err); ro != nil {
 			return nil, ro
 		}
-		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w%s", path, err, accessHint(err))
+		return nil, fmt.Errorf("sqlite: set WAL mode on %s: %w%s%s", path, err, accessHint(err), lockHint(path, err))
 	}
 	if s.file, err = os.Stat(path); err != nil {
 		s.Close()
@@ -184,7 +184,7 @@ func open(ctx context.Context, path string, migrate bool) (*Store, error) {
 		if ro := readOnly(path, err); ro != nil {
 			return nil, ro
 		}
-		return nil, fmt.Errorf("sqlite: %s cannot be written: %w%s", path, err, accessHint(err))
+		return nil, fmt.Errorf("sqlite: %s cannot be written: %w%s%s", path, err, accessHint(err), lockHint(path, err))
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -295,6 +295,23 @@ func accessHint(err error) string {
 		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
 			return fmt.Sprintf(" (the user running styrke, uid %d, must be able to read and write the file and its folder, where SQLite makes its -wal and -shm files)", os.Getuid())
 		}
+	}
+	return ""
+}
+
+// lockHint says what to do when another process held a lock on the file
+// at path past BusyTimeout: no permission mends it, and the operator of a
+// server that would not start looked at the file's mode.
+func lockHint(path string, err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return fmt.Sprintf(": another process has held a lock on the file for more than %v (a sqlite3 shell or a tool with a transaction open, "+
+			"a copy of the file being made); `fuser -v %s` or `lsof %s` names it: end its transaction or wait for it to finish, then run this again",
+			BusyTimeout, path, path)
 	}
 	return ""
 }

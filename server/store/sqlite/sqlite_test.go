@@ -503,3 +503,48 @@ func oldStore(t *testing.T, version int) storetest.OldStore {
 		},
 	}
 }
+
+// TestOpenLockedSaysWhatToDo: a file another process holds a write lock on
+// past BusyTimeout (a sqlite3 shell or a tool with a transaction open) is
+// refused at Open with what happened and what to do: find the process
+// (fuser or lsof names it), end its transaction or wait for it, and run again. It
+// said only "cannot be written: database is locked (5) (SQLITE_BUSY)", and
+// the operator of a server that would not start looked at the file's
+// permissions. A new file (not yet in WAL mode) and a store alike.
+func TestOpenLockedSaysWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, path string)
+	}{
+		{"a store", func(t *testing.T, path string) {
+			s, err := sqlite.Open(t.Context(), path)
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+		}},
+		{"a new file", func(t *testing.T, path string) {}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "styrke.db")
+			tc.setup(t, path)
+			db, err := sql.Open("sqlite", path)
+			require.NoError(t, err)
+			t.Cleanup(func() { db.Close() })
+			conn, err := db.Conn(t.Context())
+			require.NoError(t, err)
+			t.Cleanup(func() { conn.Close() })
+			_, err = conn.ExecContext(t.Context(), `BEGIN EXCLUSIVE`)
+			require.NoError(t, err)
+			t.Cleanup(func() { conn.ExecContext(context.Background(), `ROLLBACK`) })
+
+			_, err = sqlite.Open(t.Context(), path)
+			require.Error(t, err)
+			msg := err.Error()
+			assert.Contains(t, msg, path)
+			assert.Contains(t, msg, "database is locked")
+			assert.Contains(t, msg, "another process has held a lock on the file for more than 10s")
+			assert.Contains(t, msg, "`fuser -v "+path+"`")
+			assert.NotContains(t, msg, "must be able to read and write", "not a matter of permissions")
+		})
+	}
+}
