@@ -684,6 +684,22 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		if rep.Warnings > 0 {
 			fmt.Fprintf(stderr, "%d of the people welcomed have a username the directory has no account of (see the warnings above)\n", rep.Warnings)
 		}
+		// A welcome no channel took is not recorded as sent: the same
+		// import run again sends it (a link import says so of its links).
+		unsent := 0
+		for _, r := range rep.Results {
+			if r.Status == "failed" && len(r.Deliveries) > 0 {
+				unsent++
+			}
+		}
+		if unsent > 0 {
+			what := "1 welcome was not sent"
+			if unsent > 1 {
+				what = strconv.Itoa(unsent) + " welcomes were not sent"
+			}
+			fmt.Fprintf(stderr, "what to do: %s, and Styrke does not try again: run the same import again once the mail server or SMS provider answers "+
+				"(mend an address or number the lines above say was refused first); it sends the welcomes that failed and skips the people welcomed\n", what)
+		}
 		if rep.Unconfirmed > 0 {
 			fmt.Fprintf(stderr, "%d of the welcomes went by e-mail UNCONFIRMED: the mail server took them and did not answer in time, so they may have arrived; "+
 				"running the same import again does not send them (--reissue does: ask the person first)\n", rep.Unconfirmed)

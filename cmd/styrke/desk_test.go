@@ -1346,3 +1346,35 @@ func TestActivationWelcomeWarnsOfNoAccount(t *testing.T) {
 	assert.Contains(t, stderr, "2 rows: 2 welcomed, 0 skipped (welcomed before), 0 failed\n1 of the people welcomed have a username the directory has no account of (see the warnings above)\n")
 	assert.Len(t, smtp.Messages(t), 4)
 }
+
+// TestActivationWelcomeImportFailedSaysWhatNext: a welcome import whose
+// welcomes the mail server did not take (it is down) says, after its
+// count, what the desk does now: run the same import again once the mail
+// server answers, which sends the welcomes that failed and skips the people
+// welcomed. It said "1 failed" and no more, where a link import says that
+// its re-run sends its undelivered links anew. The re-run does so.
+func TestActivationWelcomeImportFailedSaysWhatNext(t *testing.T) {
+	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nper,Per Hansen,default,45019000013\n"), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	require.NoError(t, err, stderr)
+
+	rows := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(rows, []byte("username,email\nola,ola@example.org\nper,per@example.org\n"), 0o600))
+	smtp.Down()
+	_, stderr, err = cli("activation", "import", "--csv", rows, "--welcome")
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Contains(t, stderr, "2 rows: 0 welcomed, 1 skipped (welcomed before), 1 failed\n")
+	assert.Contains(t, stderr, "what to do: 1 welcome was not sent, and Styrke does not try again: run the same import again once the mail server or SMS provider answers "+
+		"(mend an address or number the lines above say was refused first); it sends the welcomes that failed and skips the people welcomed\n")
+
+	smtp.Up(t)
+	_, stderr, err = cli("activation", "import", "--csv", rows, "--welcome")
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, "2 rows: 1 welcomed, 1 skipped (welcomed before), 0 failed\n")
+	assert.NotContains(t, stderr, "what to do")
+	assert.Len(t, smtp.Messages(t), 2, "ola's single welcome and per's")
+}
