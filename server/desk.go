@@ -1274,7 +1274,13 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 	}
 	old := recs[0]
 	if old.UsedAt != nil {
-		return Issued{}, ErrNotRevocable
+		// Its person set the password with it: a new link would set it
+		// again, and the desk is told when, and what to do instead.
+		we := &WithdrawnError{At: *old.UsedAt, Used: true}
+		if err := d.resetFor(ctx, old, we); err != nil {
+			return Issued{}, fmt.Errorf("resend activation: %w", err)
+		}
+		return Issued{}, we
 	}
 	if old.RevokedAt != nil {
 		ev, err := d.withdrawn(ctx, old)
@@ -1335,7 +1341,8 @@ func (d *Desk) Resend(ctx context.Context, id, actor, remote string) (Issued, er
 
 // WithdrawnError is a resend of a link that was withdrawn: revoked by the
 // desk (by its id or the person's username: sent to the wrong address, say)
-// or closed when the person's password was set. A resend goes to the link's
+// or closed when the person's password was set; or used (Used): the
+// password was set with it. A resend goes to the link's
 // address or number, and it sent a new working link there. A link replaced
 // by a newer one, or revoked after a restore (revoke --issued-before), is
 // no such link: a resend is how its person gets a new one.
@@ -1351,6 +1358,9 @@ type WithdrawnError struct {
 	// Forgot password page (the reset with ID-porten is on, and their
 	// identity number is imported for this account alone).
 	Reset bool
+	// Used: the link was used at At (By and How are empty): the
+	// password was set with it.
+	Used bool
 }
 
 func (e *WithdrawnError) Error() string {
@@ -1361,7 +1371,7 @@ func (e *WithdrawnError) Error() string {
 // in Norwegian time) and create the way to issue a link ("create", the
 // CLI's "activation create").
 func (e *WithdrawnError) Explain(at, create string) string {
-	if e.By == "system" {
+	if e.Used || e.By == "system" {
 		how := ""
 		switch e.How {
 		case store.EventActivated:
@@ -1378,6 +1388,9 @@ func (e *WithdrawnError) Explain(at, create string) string {
 		if e.Reset {
 			next = "they sign in with the password they chose, and if they have forgotten it they choose a new one themselves on the Forgot password page (ID-porten); " +
 				"if they did not set it themselves, issue them a new link (" + create + "), which sets it again"
+		}
+		if e.Used {
+			return "the link was used at " + at + ": the person's password was set with it: they have a password, and nothing was sent; " + next
 		}
 		return "the link was closed at " + at + ", when the person's password was set" + how + ": they have a password, and nothing was sent; " + next
 	}
@@ -1405,6 +1418,12 @@ func (d *Desk) howClosed(ctx context.Context, old store.ActivationRecord, we *Wi
 			we.How = ev.Event
 		}
 	}
+	return d.resetFor(ctx, old, we)
+}
+
+// resetFor sets we.Reset when old's person can choose a new password
+// themselves on the Forgot password page.
+func (d *Desk) resetFor(ctx context.Context, old store.ActivationRecord, we *WithdrawnError) error {
 	if !d.IDPortenReset {
 		return nil
 	}

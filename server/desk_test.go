@@ -2323,6 +2323,16 @@ func TestResendOfALinkClosedByThePassword(t *testing.T) {
 	for _, v := range e.list(t, "username=kari") {
 		assert.NotEqual(t, server.StateOpen, v.State, "no new link: %s", v.ID)
 	}
+
+	// The link used: when, that the password was set with it, and the
+	// same what to do. It said "the activation was already used or
+	// revoked", neither when nor which, nor what the desk does now.
+	resp, body = e.admin(t, http.MethodPost, "/api/admin/activations/resend", map[string]string{"id": used.ID}, deskKey)
+	require.Equal(t, http.StatusConflict, resp.StatusCode, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &out))
+	assert.Regexp(t, `^the link was used at 20[0-9-]+T[0-9:]+Z: the person's password was set with it: they have a password, and nothing was sent; `+
+		`they sign in with the password they chose; if they have forgotten it, or did not set it themselves, issue them a new link \(create\), which sets it again$`, out.Error.Message)
+	assert.Equal(t, before, len(e.smtp.Messages(t)), "nothing sent")
 }
 
 // TestResendOfAClosedLinkSaysHowAndWhatNext: the answer to a resend of a

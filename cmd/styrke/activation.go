@@ -563,16 +563,11 @@ func activationResend(ctx context.Context, args []string, getenv func(string) st
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New("no such activation")
 	}
-	if errors.Is(err, server.ErrNotRevocable) {
-		// A used link: its person set a password with it ("server:
-		// activation already used or revoked" said less, and wrongly).
-		fmt.Fprintln(stderr, "activation resend: that link was used: the account is activated, and nothing was sent; if the person needs a new password, issue a link with activation create")
-		return errReported
-	}
 	if we := (*server.WithdrawnError)(nil); errors.As(err, &we) {
 		// Revoked by the desk (sent to the wrong address?): a resend
-		// sent a new link to the same address. Closed when the person's
-		// password was set: they have one, and a link sets it again.
+		// sent a new link to the same address. Used, or closed when the
+		// person's password was set: they have one, and a link sets it
+		// again.
 		fmt.Fprintln(stderr, "activation resend: "+we.Explain(osloTime(we.At), "activation create"))
 		return errReported
 	}

@@ -1303,6 +1303,22 @@ func TestActivationResendOfAClosedLink(t *testing.T) {
 	list, _, err = cli("activation", "list", "--username", "cato", "--state", "open")
 	require.NoError(t, err)
 	assert.Empty(t, list, "no new link")
+
+	// The link used: when, in Norwegian time, and the same what to do (it
+	// said "that link was used: the account is activated", not when).
+	list, _, err = cli("activation", "list", "--username", "cato", "--state", "used")
+	require.NoError(t, err)
+	var u struct {
+		ID     string
+		UsedAt *time.Time
+	}
+	require.NoError(t, json.Unmarshal([]byte(list), &u), list)
+	require.NotNil(t, u.UsedAt)
+	_, stderr, err = cli("activation", "resend", "--id", u.ID)
+	require.ErrorIs(t, err, errReported, stderr)
+	assert.Equal(t, "activation resend: the link was used at "+osloTime(*u.UsedAt)+": the person's password was set with it: "+
+		"they have a password, and nothing was sent; they sign in with the password they chose, and if they have forgotten it they choose a new one themselves on the Forgot password page (ID-porten); "+
+		"if they did not set it themselves, issue them a new link (activation create), which sets it again\n", stderr)
 }
 
 // TestActivationWelcomeWarnsOfNoAccount: "activation welcome" and
