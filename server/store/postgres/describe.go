@@ -153,7 +153,6 @@ func connectWords(ce *pgconn.ConnectError) string {
 	var (
 		pe  *pgconn.PgError
 		dns *net.DNSError
-		ne  net.Error
 	)
 	switch {
 	case errors.As(lead, &pe):
@@ -173,18 +172,38 @@ func connectWords(ce *pgconn.ConnectError) string {
 		default:
 			why = fmt.Sprintf("%s refused the connection: %s (SQLSTATE %s)", where, pe.Message, pe.Code)
 		}
-	case errors.Is(lead, syscall.ECONNREFUSED):
-		why = where + " refused the connection (nothing listens there: is PostgreSQL running, on that port?)"
 	case errors.As(lead, &dns):
 		why = "the host name " + dns.Name + " could not be resolved (" + dns.Err + ")"
-	case errors.Is(lead, syscall.EHOSTUNREACH), errors.Is(lead, syscall.ENETUNREACH):
-		why = where + " cannot be reached: no route to it over the network"
-	case pgconn.Timeout(lead), errors.As(lead, &ne) && ne.Timeout():
-		why = where + " did not answer within the connect timeout (a firewall that drops the packets, or a server that hangs)"
-	case errors.Is(lead, io.EOF), errors.Is(lead, io.ErrUnexpectedEOF), errors.Is(lead, syscall.ECONNRESET):
-		why = where + " closed the connection before it was set up (a server shutting down, or a pooler or proxy that refused it)"
 	default:
-		why = where + ": " + why
+		if what, hint, ok := networkWhy(lead); ok {
+			why = where + " " + what + " (" + hint + ")"
+		} else {
+			why = where + ": " + why
+		}
 	}
 	return fmt.Sprintf("%s; user %s, database %s", why, cfg.User, cfg.Database)
+}
+
+// networkWhy says a connection's failure on the network, lead (a
+// connection attempt's error), in words: what the server did and a hint of
+// why; ok false for another failure (a refusal by PostgreSQL itself, a name
+// that does not resolve).
+func networkWhy(lead error) (what, hint string, ok bool) {
+	var (
+		dns *net.DNSError
+		ne  net.Error
+	)
+	switch {
+	case errors.As(lead, &dns):
+		return "", "", false
+	case errors.Is(lead, syscall.ECONNREFUSED):
+		return "refused the connection", "nothing listens there: is PostgreSQL running, on that port?", true
+	case errors.Is(lead, syscall.EHOSTUNREACH), errors.Is(lead, syscall.ENETUNREACH):
+		return "cannot be reached", "no route to it over the network", true
+	case pgconn.Timeout(lead), errors.As(lead, &ne) && ne.Timeout():
+		return "did not answer within the connect timeout", "a firewall that drops the packets, or a server that hangs", true
+	case errors.Is(lead, io.EOF), errors.Is(lead, io.ErrUnexpectedEOF), errors.Is(lead, syscall.ECONNRESET):
+		return "closed the connection before it was set up", "a server shutting down, or a pooler or proxy that refused it", true
+	}
+	return "", "", false
 }

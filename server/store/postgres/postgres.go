@@ -363,6 +363,11 @@ func connectFailure(dsn string, err error) error {
 		}
 	}
 	where, why := attempt(attempts[lead], ce.Config)
+	if _, hint, ok := networkWhy(attempts[lead]); ok {
+		// In words too, as serve's log says it (connectWords): the
+		// operator of a server that would not start read pgx's alone.
+		why += " (" + hint + ")"
+	}
 	msg := fmt.Sprintf("postgres: connect to %s as %s, database %s: %s", where, ce.Config.User, ce.Config.Database, why)
 	var others []string
 	for i, a := range attempts {

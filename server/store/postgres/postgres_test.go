@@ -473,6 +473,19 @@ func TestOpenSaysAHostThatDoesNotResolve(t *testing.T) {
 	assert.NotContains(t, msg, "secret-pw")
 }
 
+// TestOpenSaysNothingListens: a port nothing listens on is said in words
+// at the start, as serve's log says it later (connectWords): it said only
+// pgx's "dial error: dial tcp 127.0.0.1:1: connect: connection refused",
+// and the operator of a server that would not start had to read it.
+func TestOpenSaysNothingListens(t *testing.T) {
+	_, err := postgres.Open(t.Context(), "postgres://u:a-secret-pw@127.0.0.1:1/x?connect_timeout=2&sslmode=disable")
+	require.Error(t, err)
+	msg := err.Error()
+	assert.True(t, strings.HasPrefix(msg, "postgres: connect to 127.0.0.1:1 as u, database x: "), msg)
+	assert.True(t, strings.HasSuffix(msg, "connection refused (nothing listens there: is PostgreSQL running, on that port?)"), msg)
+	assert.NotContains(t, msg, "secret-pw")
+}
+
 // TestMigrateAddresses: a store of schema 16 with addresses on file,
 // migrated, keeps each at the institution it can be tied to
 // (storetest.RunMigrateAddresses).
