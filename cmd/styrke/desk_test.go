@@ -394,12 +394,9 @@ func TestActivationWelcomeCommand(t *testing.T) {
 		"STYRKE_MAIL_FROM": "it@utfjord.example", "STYRKE_BASE_URL": "https://styrke.example",
 		"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32)}
 	cli := cliEnv(env)
-	accounts := filepath.Join(t.TempDir(), "accounts.csv")
-	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
-	_, stderr, err := cli("account", "import", accounts)
-	require.NoError(t, err, stderr)
+	importAccounts(t, cli, "username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n")
 
-	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	_, stderr, err := cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
 	require.Error(t, err)
 	assert.Contains(t, stderr, "the reset with ID-porten is not configured")
 	env["STYRKE_IDPORTEN_ISSUER"] = "https://test.idporten.no"
@@ -442,12 +439,9 @@ func TestActivationWelcomeCommand(t *testing.T) {
 // --again sends another, which it does. It sent the person a second.
 func TestActivationWelcomeTwiceSendsOnce(t *testing.T) {
 	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
-	accounts := filepath.Join(t.TempDir(), "accounts.csv")
-	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n"), 0o600))
-	_, stderr, err := cli("account", "import", accounts)
-	require.NoError(t, err, stderr)
+	importAccounts(t, cli, "username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\n")
 	welcome := []string{"activation", "welcome", "--username", "ola", "--email", "ola@example.org"}
-	_, stderr, err = cli(welcome...)
+	_, stderr, err := cli(welcome...)
 	require.NoError(t, err, stderr)
 	require.Contains(t, stderr, "welcome delivered by email")
 	audit, _, err := cli("audit", "--event", "welcomed")
@@ -1128,6 +1122,16 @@ func TestActivationUnconfirmedCommand(t *testing.T) {
 
 // mailCLI is the command line (cliEnv) on a new store, mailing through an
 // aiosmtpd of the test's own without TLS, with extra in its environment.
+// importAccounts imports rows (a CSV with its header) of accounts and their
+// identity numbers with cli's "account import".
+func importAccounts(t *testing.T, cli func(args ...string) (string, string, error), rows string) {
+	t.Helper()
+	accounts := filepath.Join(t.TempDir(), "accounts.csv")
+	require.NoError(t, os.WriteFile(accounts, []byte(rows), 0o600))
+	_, stderr, err := cli("account", "import", accounts)
+	require.NoError(t, err, stderr)
+}
+
 func mailCLI(t *testing.T, extra map[string]string) (func(args ...string) (string, string, error), *smtptest.Server) {
 	t.Helper()
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.Plain})
@@ -1338,12 +1342,9 @@ func TestActivationWelcomeWarnsOfNoAccount(t *testing.T) {
 	flags, err := ol.Flags(t.TempDir())
 	require.NoError(t, err)
 	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
-	accounts := filepath.Join(t.TempDir(), "accounts.csv")
-	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nolx,Olav Nordmann,uit,45019000013\n"), 0o600))
-	_, stderr, err := cli("account", "import", accounts)
-	require.NoError(t, err, stderr)
+	importAccounts(t, cli, "username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nolx,Olav Nordmann,uit,45019000013\n")
 
-	_, stderr, err = cli(append([]string{"activation", "welcome", "--username", "ola", "--email", "ola@example.org"}, flags...)...)
+	_, stderr, err := cli(append([]string{"activation", "welcome", "--username", "ola", "--email", "ola@example.org"}, flags...)...)
 	require.NoError(t, err, stderr)
 	assert.NotContains(t, stderr, "warning")
 	stdout, stderr, err := cli(append([]string{"activation", "welcome", "--username", "olx", "--institution", "uit", "--email", "ola@example.org"}, flags...)...)
@@ -1371,11 +1372,8 @@ func TestActivationWelcomeWarnsOfNoAccount(t *testing.T) {
 // its re-run sends its undelivered links anew. The re-run does so.
 func TestActivationWelcomeImportFailedSaysWhatNext(t *testing.T) {
 	cli, smtp := mailCLI(t, map[string]string{"STYRKE_IDENTITY_KEY": strings.Repeat("k", 32), "STYRKE_IDPORTEN_ISSUER": "https://test.idporten.no"})
-	accounts := filepath.Join(t.TempDir(), "accounts.csv")
-	require.NoError(t, os.WriteFile(accounts, []byte("username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nper,Per Hansen,default,45019000013\n"), 0o600))
-	_, stderr, err := cli("account", "import", accounts)
-	require.NoError(t, err, stderr)
-	_, stderr, err = cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
+	importAccounts(t, cli, "username,name,institution,identity number\nola,Ola Nordmann,default,01019000083\nper,Per Hansen,default,45019000013\n")
+	_, stderr, err := cli("activation", "welcome", "--username", "ola", "--email", "ola@example.org")
 	require.NoError(t, err, stderr)
 
 	rows := filepath.Join(t.TempDir(), "new.csv")
