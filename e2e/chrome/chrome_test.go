@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/stretchr/testify/assert"
@@ -242,4 +244,36 @@ func TestIsolated(t *testing.T) {
 	assert.Equal(t, "who=a", cookie(a, two.URL+"/"), "another tab of the same Isolated browser, another port")
 	assert.Equal(t, "who=b", cookie(b, one.URL+"/"), "the other Isolated browser")
 	assert.Equal(t, "", cookie(browser, one.URL+"/"), "the shared browser")
+}
+
+// TestKeep: after Keep, a tab of the kept page's site (on another port)
+// runs in the renderer process Keep's tab holds: when that process crashes,
+// the tab's page goes with it. It fails without Keep or without
+// --process-per-site (the tab's page then has a process of its own and
+// still answers).
+func TestKeep(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>k</title><link rel="icon" href="data:,"><p>k`)
+	}))
+	defer srv.Close()
+	other := httptest.NewServer(srv.Config.Handler)
+	defer other.Close()
+	b, err := chrome.Start()
+	require.NoError(t, err)
+	defer b.Close()
+	require.NoError(t, b.Keep(srv.URL+"/"))
+
+	tab := b.Tab(t)
+	tab.Allow(func(string) bool { return true }) // the crash's own messages
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(other.URL+"/a")))
+	assert.Equal(t, "k", chrome.Eval[string](t, tab, `document.title`))
+
+	// The kept tab's renderer crashes (its answer never comes: no wait).
+	crash, cancel := context.WithTimeout(b.Context(), 2*time.Second)
+	defer cancel()
+	_, _ = chromedp.Call(crash, page.Crash, cdp.Empty{})
+	ask, cancel := context.WithTimeout(tab, 10*time.Second)
+	defer cancel()
+	_, err = chromedp.Run(ask, chromedp.Evaluate[string](`document.title`))
+	assert.Error(t, err, "the tab's page answered after the kept process crashed: it had a process of its own")
 }

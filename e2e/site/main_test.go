@@ -104,6 +104,11 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer browser.Close()
+	// The pages of 127.0.0.1 (this server's and each test's styrke serve)
+	// share one renderer process (see chrome.Browser.Keep).
+	if err := browser.Keep(env.server.URL + "/404.html"); err != nil {
+		return 0, err
+	}
 	env.browser = browser
 	return m.Run(), nil
 }
