@@ -180,6 +180,7 @@ func visibleState(t *testing.T, tb *chrome.Tab) []string {
 // of the policy package, mismatched fields are caught, a good password is
 // accepted, and the used link then says so.
 func TestActivationEndToEnd(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startBackend(t)
 	uit, err := policy.Lookup("uit")
 	require.NoError(t, err)

@@ -37,6 +37,7 @@ func startDirectory(t *testing.T, start func(context.Context) (*dirtest.Server, 
 // password AD's complexity refuses is shown in the page's language;
 // afterwards the person binds to AD with the new password.
 func TestActivationSetsADPassword(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ad, flags := startDirectory(t, dirtest.StartSamba)
 	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"
@@ -126,7 +127,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 		dn, err := ad.CreateUser("per042", initial)
 		require.NoError(t, err)
 		require.NoError(t, ad.SetAttributes(dn, map[string]string{"userAccountControl": "514"}))
-		tb := resetTab(t)
+		tb := rb.tab(t)
 		signInAt(t, tb, rb, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		submitPassword(t, tb, good)
@@ -144,7 +145,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 		rb.importCSV(t, "username,name,institution,identity number\nsiv042,Siv Hansen,default,"+e2ePidTest+"\n")
 		_, err = ad.CreateUser("siv042", initial)
 		require.NoError(t, err)
-		tb2 := resetTab(t)
+		tb2 := rb.tab(t)
 		signInAt(t, tb2, rb, "/en/forgot/", e2ePidTest, "idporten-loa-substantial")
 		stateShown(t, tb2, "form")
 		submitPassword(t, tb2, good)

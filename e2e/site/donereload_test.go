@@ -29,6 +29,7 @@ import (
 // history's state; a second tab given the done page's address, which has
 // not this tab's answer, does not say that a password was set.
 func TestDoneAfterReloadOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	const initial = "Initial!Passw0rd-2026"
 	for _, user := range []string{"ingrid", "ola", "kari"} {
@@ -99,7 +100,7 @@ func TestDoneAfterReloadOnPhone(t *testing.T) {
 
 	t.Run("reset", func(t *testing.T) {
 		const good = "Fjellbekk-Sommer!Grønn 42 Lys"
-		tb := resetTab(t)
+		tb := b.tab(t)
 		signInAtWidth(t, tb, b, 375, site.Path(site.Reset, "nn"), e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
 		submitPassword(t, tb, good)
@@ -121,7 +122,7 @@ func TestDoneAfterReloadOnPhone(t *testing.T) {
 
 	t.Run("change", func(t *testing.T) {
 		const good = "Nordlys over Kvaløya i januar er grønt 27"
-		tb := resetTab(t)
+		tb := b.tab(t)
 		run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, "en")))
 		stateShown(t, tb, "form")
 		setValue(t, tb, "#username", "kari")

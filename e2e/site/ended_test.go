@@ -24,6 +24,7 @@ import (
 // expired: activation links work only a short while". A token that
 // matches nothing is still the unknown link.
 func TestActivationReplacedOrWithdrawnOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	const desk = "Orakel, 22 84 00 00"
 	b := startBackend(t, "--service-desk", desk)
 	dir := screensDir(t)
@@ -91,6 +92,7 @@ func TestActivationReplacedOrWithdrawnOnPhone(t *testing.T) {
 // as the other states of a link that does not work do; the missing state
 // named none.
 func TestActivationMissingLinkNamesTheDesk(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	const desk = "Orakel, 22 84 00 00"
 	b := startBackend(t, "--service-desk", desk)
 	for _, lang := range site.Languages {

@@ -19,6 +19,7 @@ import (
 // in headless Chromium, sets a password, and then finds the notice about
 // the change in the same mailbox.
 func TestMailedLinkWorks(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	smtp := smtptest.Start(t, smtptest.Options{Mode: smtptest.StartTLS, User: "styrke", Password: "e2e-smtp-pass"})
 	b := startBackend(t, "--smtp-url", smtp.URL(), "--smtp-ca-file", smtp.CAFile,
 		"--mail-from", "Utfjord IT <it@utfjord.example>", "--org-name", "Utfjord kommune", "--notify-poll", "100ms")

@@ -81,6 +81,7 @@ func text(t *testing.T, tb *chrome.Tab, testid string) string {
 // and it says whether the breach check ran (prefer institution, service
 // up and down).
 func TestActivationDonePageIsTrue(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startBackend(t)
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 	for _, tc := range []struct {
@@ -121,6 +122,7 @@ func TestActivationDonePageIsTrue(t *testing.T) {
 // locked and what to do (not "expired"). A password the server alone found
 // in breaches is not counted, and the meter above shows the server's no.
 func TestActivationLockedAndAttempts(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startBackend(t)
 	link := b.activation(t, "kari7", "Kari Nordmann", "default")
 	tx := site.Texts("nb")
@@ -183,6 +185,7 @@ func TestActivationLockedAndAttempts(t *testing.T) {
 // of the account's institution, not the default ones; a whitelist's
 // refused characters are named in the page.
 func TestActivationDescribedAndTold(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	b := startBackend(t)
 	for _, lang := range site.Languages {
 		t.Run(lang, func(t *testing.T) {

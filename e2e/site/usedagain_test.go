@@ -30,6 +30,7 @@ import (
 // kept) is told that the link is used, as before: the server cannot tell
 // who used it.
 func TestUsedLinkAgainOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ol, flags := startDirectory(t, dirtest.StartSlapd)
 	for _, lang := range site.Languages {
 		_, err := ol.CreateUser("ingrid"+lang, "Initial!Passw0rd-2026")
