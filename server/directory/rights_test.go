@@ -181,6 +181,7 @@ func TestRightsOpenLDAP(t *testing.T) {
 		require.NoError(t, err)
 		c := config(ol, false)
 		c.Base = "ou=others," + ol.BaseDN
+		c.Filter = "(&(uid={username})(uid=" + user + "))" // other tests add accounts there
 		found, text := conflicts(t, c)
 		require.Len(t, found, 1, text)
 		assert.Contains(t, found[0], "may not write userPassword of "+dn+" (the only account read under the base)")
