@@ -247,8 +247,9 @@ func undeliveredHint(is server.Issued) string {
 	case len(f.failed) == 0:
 		return ""
 	case len(f.refused) > 0:
-		return f.refusedWho() + " (invalid recipient): check it with the person, then issue a link to the right one " +
-			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + f.refusedWhat()
+		who, what := f.refusals()
+		return who + " (invalid recipient): check it with the person, then issue a link to the right one " +
+			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + what
 	case len(f.notSetUp) == len(f.failed):
 		return "nothing was sent: " + f.notSetUpWords() + "; hand the link above to the person yourself, " +
 			"or revoke it (" + revoke + ") and run the command again with serve's settings"
@@ -266,7 +267,8 @@ func welcomeUndeliveredHint(deliveries []server.Delivery) string {
 	case len(f.failed) == 0 || len(f.failed) < len(deliveries):
 		return ""
 	case len(f.refused) > 0:
-		return f.refusedWho() + " (invalid recipient): check it with the person, then welcome them again to the right one"
+		who, _ := f.refusals()
+		return who + " (invalid recipient): check it with the person, then welcome them again to the right one"
 	case len(f.notSetUp) == len(f.failed):
 		return "nothing was sent: " + f.notSetUpWords() + "; run the command again with serve's settings, or give the person the address above yourself"
 	}
@@ -296,25 +298,15 @@ func failuresOf(deliveries []server.Delivery) failures {
 	return f
 }
 
-// refusedWho says who refused what; refusedWhat what was refused.
-func (f failures) refusedWho() string {
+// refusals says who refused what, and what was refused.
+func (f failures) refusals() (who, what string) {
 	switch {
 	case !slices.Contains(f.refused, "email"):
-		return "the SMS provider refused the number"
+		return "the SMS provider refused the number", "number"
 	case slices.Contains(f.refused, "sms"):
-		return "the mail server refused the address, and the SMS provider the number"
+		return "the mail server refused the address, and the SMS provider the number", "address and number"
 	}
-	return "the mail server refused the address"
-}
-
-func (f failures) refusedWhat() string {
-	switch {
-	case !slices.Contains(f.refused, "email"):
-		return "number"
-	case slices.Contains(f.refused, "sms"):
-		return "address and number"
-	}
-	return "address"
+	return "the mail server refused the address", "address"
 }
 
 // notSetUpWords names the settings the command had none of.
