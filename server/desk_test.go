@@ -776,16 +776,9 @@ func TestImportQueryStrict(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			resp, body := e.do(t, http.MethodPost, "/api/admin/activations/import?"+tc.query, "text/csv", csv, "Authorization", "Bearer "+hrKey)
 			require.Equal(t, http.StatusBadRequest, resp.StatusCode, "query %q: %s", tc.query, body)
-			var out struct {
-				Error struct {
-					Code    string   `json:"code"`
-					Message string   `json:"message"`
-					Fields  []string `json:"fields"`
-				} `json:"error"`
-			}
-			require.NoError(t, json.Unmarshal(body, &out), "%s", body)
-			assert.Equal(t, []string{tc.field}, out.Error.Fields, "query %q: %s", tc.query, body)
-			assert.Contains(t, out.Error.Message, tc.field, "query %q", tc.query)
+			out := decodeError(t, body).Error
+			assert.Equal(t, []string{tc.field}, out.Fields, "query %q: %s", tc.query, body)
+			assert.Contains(t, out.Message, tc.field, "query %q", tc.query)
 		})
 	}
 	// Several bad switches: the answer names the first by name, the same
@@ -905,15 +898,9 @@ func TestAdminQueryUnknownParameter(t *testing.T) {
 	} {
 		resp, body := e.admin(t, http.MethodGet, tc.path, nil, deskKey)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "GET %s: %s", tc.path, body)
-		var out struct {
-			Error struct {
-				Message string   `json:"message"`
-				Fields  []string `json:"fields"`
-			} `json:"error"`
-		}
-		require.NoError(t, json.Unmarshal(body, &out), "%s", body)
-		assert.Equal(t, []string{tc.param}, out.Error.Fields, "GET %s: %s", tc.path, body)
-		assert.Contains(t, out.Error.Message, tc.param, "GET %s", tc.path)
+		out := decodeError(t, body).Error
+		assert.Equal(t, []string{tc.param}, out.Fields, "GET %s: %s", tc.path, body)
+		assert.Contains(t, out.Message, tc.param, "GET %s", tc.path)
 	}
 	for _, path := range []string{"/api/admin/activations?username=kari&state=open&institution=default&limit=5",
 		"/api/admin/activations?email=kari@example.org&phone=91234567",

@@ -138,15 +138,7 @@ func (e *env) createFor(t *testing.T, username, institution string) string {
 
 func errCode(t *testing.T, body []byte) string {
 	t.Helper()
-	var e struct {
-		Error struct {
-			Code    string   `json:"code"`
-			Message string   `json:"message"`
-			Fields  []string `json:"fields"`
-		} `json:"error"`
-	}
-	require.NoError(t, json.Unmarshal(body, &e), "body %s", body)
-	return e.Error.Code
+	return decodeError(t, body).Error.Code
 }
 
 // errLimit is the "limit" of an error answer (a 429's).
