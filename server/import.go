@@ -12,7 +12,6 @@ import (
 	"maps"
 	"mime"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -903,7 +902,7 @@ const maxImportBody = 16 << 20
 // adminImport is POST /api/admin/activations/import with a text/csv body;
 // the query may say reissue, partial, deliver, code and welcome (each true
 // or false) and institution=ID (for rows without one), and nothing else
-// (importQuery).
+// (switchParams).
 func (h *handler) adminImport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -911,14 +910,14 @@ func (h *handler) adminImport() http.Handler {
 			writeError(w, csvMediaError(mt))
 			return
 		}
-		q, err := importQuery(r.URL.Query())
-		if err != nil {
+		q := r.URL.Query()
+		if err := switchParams(q, importSwitches, "institution"); err != nil {
 			writeQueryError(w, err)
 			return
 		}
-		opts := ImportOptions{Reissue: q["reissue"] == "true", Partial: q["partial"] == "true",
-			NoDeliver: q["deliver"] == "false", Code: q["code"] == "true", CodeSet: q["code"] != "", Welcome: q["welcome"] == "true",
-			Institution: q["institution"],
+		opts := ImportOptions{Reissue: q.Get("reissue") == "true", Partial: q.Get("partial") == "true",
+			NoDeliver: q.Get("deliver") == "false", Code: q.Get("code") == "true", CodeSet: q.Get("code") != "", Welcome: q.Get("welcome") == "true",
+			Institution: q.Get("institution"),
 			Actor:       Actor(r.Context()), RemoteAddr: h.clientAddr(r)}
 		delivering(w, importWriteTime)
 		body := http.MaxBytesReader(w, r.Body, maxImportBody)
@@ -961,25 +960,13 @@ func csvMediaError(mt string) *Error {
 	return errorf(CodeUnsupportedMedia, msg)
 }
 
-// importSwitches are the import's query parameters that are true or false.
+// importSwitches are the import's query parameters that are true or false
+// (switchParams: each "true" or "false", given once, and a parameter the
+// import does not know refused). Read loosely, as it was before 2026-12-06,
+// anything but "false" was not false: deliver=0 or deliver=no mailed every
+// row the desk meant to hand over, code=1 turned the one-time code off, and
+// a mistyped delivr=false was passed over.
 var importSwitches = []string{"reissue", "partial", "deliver", "code", "welcome"}
-
-// importQuery checks the import's query, as the identity import's replace=
-// is checked: each switch is "true" or "false", each parameter given once,
-// and a parameter the import does not know is refused. Read loosely, as it
-// was before 2026-12-06, anything but "false" was not false: deliver=0 or
-// deliver=no mailed every row the desk meant to hand over, code=1 turned the
-// one-time code off, and a mistyped delivr=false was passed over.
-func importQuery(q url.Values) (map[string]string, error) {
-	if err := switchParams(q, importSwitches, "institution"); err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for name := range q {
-		out[name] = q.Get(name)
-	}
-	return out, nil
-}
 
 // welcomeRows checks the rows of a welcome import (Desk.welcomeCheck): a
 // row the reset could not find, or with nowhere to send it, becomes an
