@@ -79,6 +79,7 @@ type Browser struct {
 	cancelAlloc func()
 	profile     string
 	keep        string // the page Keep holds open, also in Isolated's browser contexts
+	isolated    bool   // a browser context of its own (Isolated's)
 }
 
 // Start launches a headless Chromium and waits until it answers. Call Close
@@ -166,16 +167,17 @@ func (b *Browser) Isolated(t testing.TB) *Browser {
 		t.Fatalf("chrome: open a browser context: %v", err)
 	}
 	t.Cleanup(cancel)
-	return &Browser{ctx: ctx, cancel: func() {}, cancelAlloc: func() {}, keep: b.keep}
+	return &Browser{ctx: ctx, cancel: func() {}, cancelAlloc: func() {}, keep: b.keep, isolated: true}
 }
 
 // Tab is one browser tab opened for one test. It is a chromedp context:
 // pass it to chromedp.Run and chromedp.Do.
 type Tab struct {
 	context.Context
-	mu      sync.Mutex
-	msgs    []string
-	allowed []func(string) bool
+	isolated bool // opened in Isolated's browser context
+	mu       sync.Mutex
+	msgs     []string
+	allowed  []func(string) bool
 }
 
 // Tab opens a fresh tab for t that lives at most TabTimeout (see
@@ -207,7 +209,7 @@ func (b *Browser) TabWithin(t testing.TB, limit time.Duration) *Tab {
 	// The tab's first Run (Listen's) opens the target and binds its life to
 	// the context it gets: the one with the deadline.
 	tctx, stop := context.WithDeadline(ctx, deadline)
-	tab := &Tab{Context: tctx}
+	tab := &Tab{Context: tctx, isolated: b.isolated}
 	if err := chromedp.Listen(tctx, tab.record); err != nil {
 		stop()
 		cancel()
@@ -392,4 +394,26 @@ func Latency(ctx context.Context, ms float64) error {
 	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 		MatchedNetworkConditions: []*network.Conditions{{Latency: ms, DownloadThroughput: -1, UploadThroughput: -1}}})
 	return err
+}
+
+// Offline takes tab off the network (navigator.onLine false, every request
+// refused before it goes out, as DevTools' offline emulation does), or back
+// on. The tab must be of an Isolated browser context: navigator.onLine is
+// the renderer process's, and with --process-per-site every tab of a site
+// in one browser context shares that process, so a tab of the package's
+// shared context going offline took every parallel test's page of the site
+// offline with it. The tabs of the same Isolated context go offline
+// together.
+func Offline(tab *Tab, off bool) error {
+	if !tab.isolated {
+		return errors.New("chrome: Offline on a tab of the shared browser context would take every tab of its site offline (navigator.onLine is the renderer process's): open the tab in Browser.Isolated's context")
+	}
+	if _, err := chromedp.Call(tab, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
+		return fmt.Errorf("chrome: network conditions: %w", err)
+	}
+	if _, err := chromedp.Call(tab, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+		return fmt.Errorf("chrome: network state: %w", err)
+	}
+	return nil
 }

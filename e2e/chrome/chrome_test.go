@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -276,4 +277,47 @@ func TestKeep(t *testing.T) {
 	defer cancel()
 	_, err = chromedp.Run(ask, chromedp.Evaluate[string](`document.title`))
 	assert.Error(t, err, "the tab's page answered after the kept process crashed: it had a process of its own")
+}
+
+// TestOfflineStaysInItsContext: a tab taken offline by chrome.Offline
+// leaves the other tabs of its site online. navigator.onLine is the renderer
+// process's (DevTools' Network.overrideNetworkState sets it for the whole
+// process), and with --process-per-site the tabs of one site in one browser
+// context share that process: a test that went offline in a shared tab took
+// every parallel test's page offline with it (the fresh-clone CI at
+// bce0d9e: TestActivationEndToEnd's offline step made
+// TestActivationSetsADPassword's submit send nothing, "could not reach the
+// service"). Offline therefore refuses a tab of the shared context.
+func TestOfflineStaysInItsContext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>o</title><link rel="icon" href="data:,"><p>o`)
+	}))
+	defer srv.Close()
+	b, err := chrome.Start()
+	require.NoError(t, err)
+	defer b.Close()
+	require.NoError(t, b.Keep(srv.URL+"/keep"))
+	open := func(b *chrome.Browser) *chrome.Tab {
+		tab := b.Tab(t)
+		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/")))
+		return tab
+	}
+	other := open(b)
+
+	// The cause, as Chromium has it: one shared tab offline, all of them.
+	shared := open(b)
+	_, err = chromedp.Call(shared, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+	require.NoError(t, err)
+	chrome.Poll[bool](t, other, `navigator.onLine === false`)
+	_, err = chromedp.Call(shared, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: false, DownloadThroughput: -1, UploadThroughput: -1})
+	require.NoError(t, err)
+	chrome.Poll[bool](t, other, `navigator.onLine === true`)
+	require.Error(t, chrome.Offline(shared, true), "Offline took a tab of the shared context offline")
+
+	own := open(b.Isolated(t))
+	require.NoError(t, chrome.Offline(own, true))
+	chrome.Poll[bool](t, own, `navigator.onLine === false`)
+	assert.True(t, chrome.Eval[bool](t, other, `navigator.onLine`), "another tab of the site went offline with it")
+	require.NoError(t, chrome.Offline(own, false))
+	chrome.Poll[bool](t, own, `navigator.onLine === true`)
 }
