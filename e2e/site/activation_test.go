@@ -115,7 +115,14 @@ func expireLink(t *testing.T, db, link string) {
 // on purpose.
 func activationTab(t *testing.T) *chrome.Tab {
 	t.Helper()
-	tb := env.browser.Tab(t)
+	return activationTabIn(t, env.browser)
+}
+
+// activationTabIn is activationTab in browser b: an Isolated one for a tab
+// that goes offline (offline).
+func activationTabIn(t *testing.T, b *chrome.Browser) *chrome.Tab {
+	t.Helper()
+	tb := b.Tab(t)
 	tb.Allow(func(msg string) bool {
 		return strings.HasPrefix(msg, "log network:") &&
 			(strings.Contains(msg, "/api/activation/") || strings.Contains(msg, "/api/breach/range/") ||
@@ -129,7 +136,13 @@ func activationTab(t *testing.T) *chrome.Tab {
 // password form.
 func openForm(t *testing.T, link string, width int64) *chrome.Tab {
 	t.Helper()
-	tb := activationTab(t)
+	return openFormIn(t, env.browser, link, width)
+}
+
+// openFormIn is openForm in browser b (see activationTabIn).
+func openFormIn(t *testing.T, b *chrome.Browser, link string, width int64) *chrome.Tab {
+	t.Helper()
+	tb := activationTabIn(t, b)
 	run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(link))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)
 	return tb
@@ -186,7 +199,8 @@ func TestActivationEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	link := b.activation(t, "kno042", "Kari Nordmann", "uit")
 
-	tb := openForm(t, link, 1280)
+	tb := openFormIn(t, env.browser.Isolated(t), link, 1280) // it goes offline
+
 	assert.Equal(t, "kno042", chrome.Eval[string](t, tb, `document.getElementById('username').value`))
 	assert.Equal(t, "Kari Nordmann", chrome.Eval[string](t, tb, `document.querySelector('[data-testid=account-name]').textContent`))
 	assert.False(t, chrome.Eval[bool](t, tb, `document.querySelector('[data-policy-id=uit]').hidden`), "the rules of uit are shown")

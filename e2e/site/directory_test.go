@@ -36,12 +36,8 @@ func startDirectory(t *testing.T, start func(context.Context) (*dirtest.Server, 
 // its "Try again" then sets the password typed with the same link); a
 // password AD's complexity refuses is shown in the page's language;
 // afterwards the person binds to AD with the new password.
-//
-// It runs alone again: run as a parallel tab (this session's speed-up), the
-// fresh-clone CI at bce0d9e saw its AD-refused submit's request fail in the
-// page (no answer: "could not reach the service") once in three runs; alone
-// it passed in every CI before.
 func TestActivationSetsADPassword(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
 	ad, flags := startDirectory(t, dirtest.StartSamba)
 	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"

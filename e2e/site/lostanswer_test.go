@@ -43,15 +43,13 @@ func loseAnswers(t *testing.T, tb *chrome.Tab, pattern string) (stop func()) {
 	}
 }
 
-// offline takes tb's browser off the network (navigator.onLine false, every
-// request refused before it goes out), or back on.
+// offline takes tb off the network (navigator.onLine false, every request
+// refused before it goes out), or back on. tb must be of an Isolated
+// browser context (chrome.Offline: the tabs of a site in one context share
+// one renderer process, and navigator.onLine is the process's).
 func offline(t *testing.T, tb *chrome.Tab, off bool) {
 	t.Helper()
-	_, err := chromedp.Call(tb, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		MatchedNetworkConditions: []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}}})
-	require.NoError(t, err)
-	_, err = chromedp.Call(tb, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
-	require.NoError(t, err)
+	require.NoError(t, chrome.Offline(tb, off))
 	chrome.Poll[bool](t, tb, `navigator.onLine === `+strconv.FormatBool(!off))
 }
 
@@ -100,7 +98,7 @@ func TestActivationLostAnswerOnPhone(t *testing.T) {
 	const good = "Kveldssol over Lyngen-fjorden heilt til havet"
 	tx := site.Texts("nn")
 
-	tb := openForm(t, link, 375)
+	tb := openFormIn(t, env.browser.Isolated(t), link, 375) // it goes offline
 	tb.Allow(func(msg string) bool { return strings.Contains(msg, "/api/activation/complete") })
 	setValue(t, tb, "#new-password", good)
 	setValue(t, tb, "#confirm-password", good)
@@ -181,7 +179,7 @@ func TestChangeLostAnswerOnPhone(t *testing.T) {
 	const next = "Nordlys over Kvaløya i januar er grønt 27"
 	tx := site.Texts("en")
 
-	tb := activationTab(t)
+	tb := activationTabIn(t, env.browser.Isolated(t)) // it goes offline
 	tb.Allow(func(msg string) bool { return strings.Contains(msg, "/api/change") })
 	run(t, tb, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+site.Path(site.Change, "en")))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)

@@ -15,7 +15,10 @@
 // rate limit, breach fake, slapd and its proxy, OpenID provider), and
 // shares no mailbox; the reset tests open their tabs in their backend's
 // browser context (resetBackend.tab), since cookies ignore the port, so
-// one test's sign-in on 127.0.0.1 replaced another's cookie.
+// one test's sign-in on 127.0.0.1 replaced another's cookie. A test that
+// goes offline does so in a browser context of its own too (offline,
+// chrome.Offline): navigator.onLine is the renderer process's, which the
+// tabs of a site in one context share.
 package site_test
 
 import (
