@@ -152,8 +152,16 @@ func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 		return
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		// A store (or another service) that did not answer in time: retryable.
-		h.Logger.ErrorContext(r.Context(), what+" timed out", "id", RequestID(r.Context()), "err", err)
+		// A store (or another service) that did not answer in time:
+		// retryable. A lock another process holds on the store is named
+		// (the deadline alone read as a slow disk).
+		args := []any{"id", RequestID(r.Context()), "err", err}
+		if l, ok := h.Store.(interface{ Locked(context.Context) string }); ok {
+			if why := l.Locked(r.Context()); why != "" {
+				args = append(args, "cause", why)
+			}
+		}
+		h.Logger.ErrorContext(r.Context(), what+" timed out", args...)
 		w.Header().Set("Retry-After", "5")
 		writeError(w, errorf(CodeUnavailable, "the service is slow to answer right now; nothing was changed, try again shortly"))
 		return

@@ -482,18 +482,12 @@ func (h *handler) writeFailed(w http.ResponseWriter, r *http.Request, a store.Ac
 	}
 }
 
-// failRetryable answers an *Error as is; a deadline or an unreachable store
-// becomes a retryable 503, anything else an internal error.
+// failRetryable answers an *Error as is, anything else as internal does (a
+// deadline or an unreachable store a retryable 503).
 func (h *handler) failRetryable(w http.ResponseWriter, r *http.Request, what string, err error) {
 	var e *Error
 	if errors.As(err, &e) {
 		writeError(w, e)
-		return
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		h.Logger.ErrorContext(r.Context(), what+" timed out", "id", RequestID(r.Context()), "err", err)
-		w.Header().Set("Retry-After", strconv.Itoa(5))
-		writeError(w, errorf(CodeUnavailable, "the service is slow to answer right now; nothing was changed, try again shortly"))
 		return
 	}
 	h.internal(w, r, what, err)

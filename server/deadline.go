@@ -200,6 +200,16 @@ func (s deadlineStore) Unavailable(err error) bool {
 	return ok && u.Unavailable(err)
 }
 
+// Locked passes the store's own look at a lock held on it through (see
+// handler.internal).
+func (s deadlineStore) Locked(ctx context.Context) string {
+	l, ok := s.Store.(interface{ Locked(context.Context) string })
+	if !ok {
+		return ""
+	}
+	return l.Locked(ctx)
+}
+
 // The service desk's calls (the API, the import, the reminders' and the
 // links' lookups in the person's flows too): a database that hangs kept the
 // desk's script waiting as long as its client did. AppendAudit keeps the

@@ -309,11 +309,37 @@ func lockHint(path string, err error) string {
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return fmt.Sprintf(": another process has held a lock on the file for more than %v (a sqlite3 shell or a tool with a transaction open, "+
-			"a copy of the file being made); `fuser -v %s` or `lsof %s` names it: end its transaction or wait for it to finish, then run this again",
-			BusyTimeout, path, path)
+		return fmt.Sprintf(": another process has held a lock on the file for more than %v (%s); "+
+			"`fuser -v %s` or `lsof %s` names it: end its transaction or wait for it to finish, then run this again",
+			BusyTimeout, lockers, path, path)
 	}
 	return ""
+}
+
+// lockers are the usual holders of a lock on the file.
+const lockers = "a sqlite3 shell or a tool with a transaction open, a copy of the file being made"
+
+// Locked says, for the log of a write that ran out of time, which other
+// process holds the lock SQLite needs to write the file, and what to do:
+// the request's deadline (the server's store timeout, 5 s) ends before
+// SQLite's busy wait (BusyTimeout), so the write failed with the deadline
+// alone, as it would on a slow disk. "" when no other process holds it
+// (this process's own writes never count), or where the kernel's lock
+// table cannot be read (other systems than Linux).
+func (s *Store) Locked(context.Context) string {
+	pid, name, ok := lockHolder(s.path)
+	if !ok {
+		return ""
+	}
+	who := "another process"
+	switch {
+	case pid > 0 && name != "":
+		who = fmt.Sprintf("process %d (%s)", pid, name)
+	case pid > 0:
+		who = fmt.Sprintf("process %d", pid)
+	}
+	return fmt.Sprintf("%s holds the write lock on %s (%s): end its transaction or wait for it to finish; `fuser -v %s` names it",
+		who, s.path, lockers, s.path)
 }
 
 // readOnly returns Open's error for a database at path on a file system

@@ -8,11 +8,15 @@
 package sqlitetest
 
 import (
+	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -90,4 +94,78 @@ func Open(t testing.TB, path string) (*sqlite.Store, error) {
 	t.Helper()
 	Create(t, path)
 	return sqlite.Open(context.Background(), path)
+}
+
+// holdEnv names the SQLite file a test binary started by HoldLock holds
+// the write lock of (see init).
+const holdEnv = "STYRKE_SQLITETEST_HOLD_LOCK"
+
+// init makes a test binary started by HoldLock the lock's holder: it opens
+// the file, takes the write lock, says "held" on its standard output and
+// keeps the lock until its standard input ends.
+func init() {
+	if path := os.Getenv(holdEnv); path != "" {
+		os.Exit(holdLock(path))
+	}
+}
+
+func holdLock(path string) int {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("held")
+	io.Copy(io.Discard, os.Stdin)
+	conn.ExecContext(context.Background(), `ROLLBACK`)
+	return 0
+}
+
+// HoldLock starts another process that holds the write lock of the SQLite
+// file at path (a transaction begun with BEGIN IMMEDIATE), as a sqlite3
+// shell with a transaction open does, and returns once it holds it. The
+// process is the test binary itself, run again (init above). release, also
+// called when t ends, ends the transaction and the process. It returns the
+// process's id.
+func HoldLock(t testing.TB, path string) (pid int, release func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), holdEnv+"="+path)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("sqlitetest: start the lock's holder: %v", err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			in.Close()
+			cmd.Wait()
+		})
+	}
+	t.Cleanup(release)
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "held\n" {
+		release()
+		t.Fatalf("sqlitetest: the lock's holder said %q (%v), not held", line, err)
+	}
+	return cmd.Process.Pid, release
 }
