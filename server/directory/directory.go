@@ -123,7 +123,9 @@ type Directory interface {
 	// that needs one fails), each saying which right to grant on which
 	// object, and notes of what it could not read (for `styrke directory
 	// check` and the start, so that the first person to set a password
-	// does not find it). AD only; see LDAP.Rights.
+	// does not find it), read in each container under the base that
+	// holds accounts (up to RightsContainers). AD and OpenLDAP; see
+	// LDAP.Rights. None: nothing.
 	Rights(ctx context.Context) ([]Finding, error)
 	// String names the directory for logs (URL without credentials, or
 	// "none").

@@ -13,10 +13,23 @@ import (
 )
 
 // RightsSample is how many accounts under the base Rights reads the
-// service account's rights on (the first the directory returns; disabled
+// service account's rights on at least, when the base holds that many:
+// one from each container (sampleAccounts), then more from the first
+// containers that hold accounts until there are RightsSample (disabled
 // accounts, those protected by AdminSDHolder and the service account
 // itself left out).
 const RightsSample = 10
+
+// RightsContainers is how many containers under the base Rights searches
+// for an account to read the rights on: the base and the first
+// RightsContainers-1 others the directory lists. Each is a round trip (and
+// on OpenLDAP two more for the account found there), and Rights runs within
+// the directory's timeout (10 s by default) at serve's start and in
+// `styrke directory check`: 50 is some 150 round trips, 3 s at 20 ms to a
+// remote server, while an institution's people rarely sit in more than a
+// few dozen OUs (faculties, staff and students). Beyond it Rights says
+// that containers were not read.
+const RightsContainers = 50
 
 // The GUIDs of AD's delegation that Styrke needs on user objects: the
 // extended right Reset Password (User-Force-Change-Password), the
@@ -42,8 +55,10 @@ const (
 // to grant on which object; a note (Conflict false) when the directory did
 // not let it read them, or when it lacks none. AD: "Reset password" (every
 // activation and reset) and "Write lockoutTime" (a reset of an account
-// locked out by wrong passwords), read as the service account on up to
-// RightsSample enabled accounts the filter finds under the base: the first
+// locked out by wrong passwords), read as the service account on the
+// enabled accounts sampleAccounts finds under the base (one in each
+// container, at least RightsSample in all), each right missing said with
+// the containers where it is missing: the first
 // from the DACL (nTSecurityDescriptor, with the SD flags control) held
 // against the rootDSE's tokenGroups (every group the bound account counts
 // in) and the service account's own objectSid, the second from the
@@ -73,30 +88,27 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 			token = append(token, s)
 		}
 	}
-	// Enabled accounts only: Styrke sets no password of a disabled one
-	// (Guest, krbtgt).
-	filter := "(&(objectClass=user)(!(objectClass=computer))(!(adminCount=1))(!(userAccountControl:1.2.840.113556.1.4.803:=2))" +
-		strings.ReplaceAll(d.filter, "{username}", "*") + ")"
-	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		RightsSample+1, 0, false, filter, []string{"objectSid", "allowedAttributesEffective", "nTSecurityDescriptor"},
-		[]ldap.Control{ldap.NewControlString(oidSDFlags, false, sdFlagsDACL)}))
-	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
-		return nil, d.classify(ctx, "read the rights on the accounts", err)
-	}
-	groupsRead := len(token) > 0 // without them a right given to a group is not seen
 	self, logon := d.serviceAccount(ctx, c)
+	groupsRead := len(token) > 0 // without them a right given to a group is not seen
 	if self != "" && !slices.Contains(token, self) {
 		token = append(token, self)
 	}
 	self = grantee(self)
-	var accounts []*ldap.Entry
-	for _, e := range res.Entries {
-		if !slices.Contains(token, sidString(e.GetRawAttributeValue("objectSid"))) && len(accounts) < RightsSample {
-			accounts = append(accounts, e)
-		}
+	// Enabled accounts only: Styrke sets no password of a disabled one
+	// (Guest, krbtgt).
+	filter := "(&(objectClass=user)(!(objectClass=computer))(!(adminCount=1))(!(userAccountControl:1.2.840.113556.1.4.803:=2))" +
+		strings.ReplaceAll(d.filter, "{username}", "*") + ")"
+	sample, err := d.sampleAccounts(c, filter, []string{"objectSid", "allowedAttributesEffective", "nTSecurityDescriptor"},
+		[]ldap.Control{ldap.NewControlString(oidSDFlags, false, sdFlagsDACL)},
+		func(e *ldap.Entry) bool {
+			return slices.Contains(token, sidString(e.GetRawAttributeValue("objectSid")))
+		})
+	if err != nil {
+		return nil, d.classify(ctx, "read the rights on the accounts", err)
 	}
+	accounts := sample.accounts
 	if len(accounts) == 0 {
-		return []Finding{{false, fmt.Sprintf("no enabled account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
+		return append([]Finding{{false, fmt.Sprintf("no enabled account under %q matches %s (besides the service account and accounts AD protects), so the service account's rights there were not checked.", d.base, d.filter)}}, sample.capNote()...), nil
 	}
 	read := readOf(accounts)
 	grant := func(right, wizard, dsacls, mask, guid string) string {
@@ -104,9 +116,8 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 			right, d.base, wizard, d.base, logon, dsacls, d.base, mask, guid, guidUserClass, self)
 	}
 	var out []Finding
-	lacking := func(may func(*ldap.Entry) bool) (string, int) { return lackingOf(accounts, may) }
 	unread := 0
-	if dn, n := lacking(func(e *ldap.Entry) bool {
+	if dn, n, where := sample.lacking(func(e *ldap.Entry) bool {
 		sd := e.GetRawAttributeValue("nTSecurityDescriptor")
 		if len(sd) == 0 || !groupsRead {
 			unread++
@@ -114,22 +125,22 @@ func (d *LDAP) Rights(ctx context.Context) ([]Finding, error) {
 		}
 		return controlAccess(sd, token, guidResetPassword)
 	}); n > 0 {
-		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not reset the password of %s (%s): every activation and reset of such an account fails (503 directory_error). %s",
-			d.bindDN, dn, read(n), grant("Reset password", `"Reset user passwords and force password change at next logon"`, "CA;Reset Password", "CR", guidResetPassword))})
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not reset the password of %s (%s): every activation and reset of such an account fails (503 directory_error). %s %s",
+			d.bindDN, dn, read(n), where, grant("Reset password", `"Reset user passwords and force password change at next logon"`, "CA;Reset Password", "CR", guidResetPassword))})
 	}
 	if unread > 0 {
 		out = append(out, Finding{false, fmt.Sprintf("the directory did not let the service account read the permissions (nTSecurityDescriptor's DACL, or the rootDSE's tokenGroups) of %d of the %d accounts read under the base, so its right to reset their passwords was not checked.", unread, len(accounts))})
 	}
-	if dn, n := lacking(func(e *ldap.Entry) bool {
+	if dn, n, where := sample.lacking(func(e *ldap.Entry) bool {
 		return slices.ContainsFunc(e.GetAttributeValues("allowedAttributesEffective"), func(a string) bool { return strings.EqualFold(a, "lockoutTime") })
 	}); n > 0 {
-		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write lockoutTime of %s (%s): a reset of such an account while AD has it locked out by wrong passwords, the commonest reason to reset, fails (503 directory_error). %s",
-			d.bindDN, dn, read(n), grant("Write lockoutTime", `a custom task for User objects, property-specific "Write lockoutTime"`, "WP;lockoutTime", "WP", guidLockoutTime))})
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write lockoutTime of %s (%s): a reset of such an account while AD has it locked out by wrong passwords, the commonest reason to reset, fails (503 directory_error). %s %s",
+			d.bindDN, dn, read(n), where, grant("Write lockoutTime", `a custom task for User objects, property-specific "Write lockoutTime"`, "WP;lockoutTime", "WP", guidLockoutTime))})
 	}
 	if len(out) == 0 {
-		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q.", d.bindDN, eachOf(accounts), d.base)})
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may reset the password of and write lockoutTime on %s read under %q%s.", d.bindDN, eachOf(accounts), d.base, sample.spread())})
 	}
-	return out, nil
+	return append(out, sample.capNote()...), nil
 }
 
 // readOf says of n of the accounts read that they lack a right.
@@ -142,18 +153,6 @@ func readOf(accounts []*ldap.Entry) func(n int) string {
 	}
 }
 
-// lackingOf is the first of accounts (its DN) that may not, and how many.
-func lackingOf(accounts []*ldap.Entry, may func(*ldap.Entry) bool) (first string, n int) {
-	for _, e := range accounts {
-		if !may(e) {
-			if n++; first == "" {
-				first = e.DN
-			}
-		}
-	}
-	return first, n
-}
-
 // eachOf names all the accounts read.
 func eachOf(accounts []*ldap.Entry) string {
 	if len(accounts) == 1 {
@@ -162,9 +161,157 @@ func eachOf(accounts []*ldap.Entry) string {
 	return fmt.Sprintf("each of the %d accounts", len(accounts))
 }
 
+// rightsSample is the accounts Rights reads the rights on, each with the
+// container it was found in.
+type rightsSample struct {
+	base       string
+	accounts   []*ldap.Entry
+	containers []string // accounts[i] is in containers[i]
+	searched   int      // the containers searched
+	holding    int      // of them, those that held an account read
+	capped     bool     // the base held more than RightsContainers
+}
+
+// containerClasses are the object classes of the entries sampleAccounts
+// searches for accounts besides the base: AD's (every class a user object
+// may be put under, hidden ones left out as Active Directory Users and
+// Computers leaves them out: CN=System and its dozens of containers hold
+// no people), and on OpenLDAP any entry with entries below it (slapd
+// answers hasSubordinates in a filter; a server that does not still
+// finds its OUs).
+func (d *LDAP) containerClasses() string {
+	if d.flavour == FlavourAD {
+		return "(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=organization)(objectClass=domainDNS)(objectClass=builtinDomain))(!(showInAdvancedViewOnly=TRUE)))"
+	}
+	return "(|(hasSubordinates=TRUE)(objectClass=organizationalUnit)(objectClass=organization)(objectClass=domain)(objectClass=dcObject))"
+}
+
+// sampleAccounts is the accounts under the base Rights reads the rights
+// on, AD's and OpenLDAP's alike: the first account filter finds (with
+// attrs, controls) directly in each container, the base first, then the
+// containers below it in the order the directory lists them, up to
+// RightsContainers in all; then more from the first containers that hold
+// accounts until there are RightsSample, when there are that many. Before,
+// Rights read the first RightsSample accounts the directory returned, and
+// where an institution delegated the right on one OU (staff) and not
+// another (students) listed after it, it said nothing was missing. The
+// accounts skip says (the service account) are left out; a container that
+// is gone or hidden from the service account is passed by. At most
+// RightsContainers+1 round trips.
+func (d *LDAP) sampleAccounts(c *conn, filter string, attrs []string, controls []ldap.Control, skip func(*ldap.Entry) bool) (rightsSample, error) {
+	s := rightsSample{base: d.base}
+	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		RightsContainers+1, 0, false, d.containerClasses(), []string{"1.1"}, nil))
+	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return s, fmt.Errorf("list the containers: %w", err)
+	}
+	containers := []string{d.base}
+	base, _ := ldap.ParseDN(d.base) // checked by Open
+	for _, e := range res.Entries {
+		if dn, err := ldap.ParseDN(e.DN); err == nil && base != nil && dn.EqualFold(base) {
+			continue
+		}
+		containers = append(containers, e.DN)
+	}
+	if len(containers) > RightsContainers || err != nil {
+		s.capped = true
+		containers = containers[:min(len(containers), RightsContainers)]
+	}
+	var more []*ldap.Entry // past each container's first, in order
+	var moreIn []string
+	for _, dn := range containers {
+		// One account, and one past the service account; while the
+		// sample is short, enough to fill it.
+		limit := 2
+		if len(s.accounts)+len(more) < RightsSample {
+			limit = RightsSample + 1
+		}
+		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeSingleLevel, ldap.NeverDerefAliases,
+			limit, 0, false, filter, attrs, controls))
+		switch {
+		case err == nil, ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded):
+		case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject), ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+			continue
+		default:
+			return s, fmt.Errorf("find accounts in %s: %w", dn, err)
+		}
+		s.searched++
+		first := true
+		for _, e := range res.Entries {
+			switch {
+			case skip(e):
+			case first:
+				s.accounts, s.containers, first = append(s.accounts, e), append(s.containers, dn), false
+				s.holding++
+			case len(s.accounts)+len(more) < RightsSample:
+				more, moreIn = append(more, e), append(moreIn, dn)
+			}
+		}
+	}
+	n := min(len(more), max(0, RightsSample-len(s.accounts)))
+	s.accounts, s.containers = append(s.accounts, more[:n]...), append(s.containers, moreIn[:n]...)
+	return s, nil
+}
+
+// lacking is the first account read (its DN) that may not, how many may
+// not, and a sentence naming the containers where they are: how many of
+// the accounts read in each may not, so that the operator knows where to
+// delegate (the first 10 named, then how many more).
+func (s rightsSample) lacking(may func(*ldap.Entry) bool) (first string, n int, where string) {
+	var order []string
+	read, not := map[string]int{}, map[string]int{}
+	for i, e := range s.accounts {
+		in := s.containers[i]
+		read[in]++
+		if may(e) {
+			continue
+		}
+		if not[in]++; not[in] == 1 {
+			order = append(order, in)
+		}
+		if n++; first == "" {
+			first = e.DN
+		}
+	}
+	if n == 0 {
+		return "", 0, ""
+	}
+	var each []string
+	for _, in := range order[:min(len(order), 10)] {
+		word := "accounts"
+		if read[in] == 1 {
+			word = "account"
+		}
+		each = append(each, fmt.Sprintf("%s: %d of %d %s read there", in, not[in], read[in], word))
+	}
+	if len(order) > 10 {
+		each = append(each, fmt.Sprintf("and %d more containers", len(order)-10))
+	}
+	return first, n, "It lacks it in " + strings.Join(each, "; ") + "."
+}
+
+// spread says how many containers the accounts read came from, when more
+// than one.
+func (s rightsSample) spread() string {
+	if s.holding < 2 {
+		return ""
+	}
+	return fmt.Sprintf(", from the %d containers there that hold accounts (of the %d searched)", s.holding, s.searched)
+}
+
+// capNote is a note when the base held more containers than
+// RightsContainers: those beyond were not read.
+func (s rightsSample) capNote() []Finding {
+	if !s.capped {
+		return nil
+	}
+	return []Finding{{false, fmt.Sprintf("the base %q holds more than %d containers: the service account's rights were read in the first %d the directory listed (the base among them), and accounts in the containers beyond were not read.",
+		s.base, RightsContainers, RightsContainers)}}
+}
+
 // openLDAPRights is Rights on OpenLDAP, which has no attribute of the
-// rights a bound account has. It asks slapd on up to RightsSample accounts
-// the filter finds under the base (the service account left out), as
+// rights a bound account has. It asks slapd on the accounts sampleAccounts
+// finds under the base (the service account left out), as
 // SetPassword will: whether the service account may write userPassword
 // (the Password Modify operation of every activation and reset), by a
 // modify that deletes a value of userPassword no account has (a random
@@ -178,19 +325,14 @@ func eachOf(accounts []*ldap.Entry) string {
 // (503 directory_error). Another answer (a referral from a read-only
 // replica, a server that will not) is a note: the right was not read.
 func (d *LDAP) openLDAPRights(ctx context.Context, c *conn) ([]Finding, error) {
-	res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		RightsSample+1, 0, false, strings.ReplaceAll(d.filter, "{username}", "*"), []string{"1.1"}, nil))
-	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+	sample, err := d.sampleAccounts(c, strings.ReplaceAll(d.filter, "{username}", "*"), []string{"1.1"}, nil,
+		func(e *ldap.Entry) bool { return strings.EqualFold(e.DN, d.bindDN) })
+	if err != nil {
 		return nil, d.classify(ctx, "find accounts to read the rights on", err)
 	}
-	var accounts []*ldap.Entry
-	for _, e := range res.Entries {
-		if !strings.EqualFold(e.DN, d.bindDN) && len(accounts) < RightsSample {
-			accounts = append(accounts, e)
-		}
-	}
+	accounts := sample.accounts
 	if len(accounts) == 0 {
-		return []Finding{{false, fmt.Sprintf("no account under %q matches %s (besides the service account), so the service account's rights there were not checked.", d.base, d.filter)}}, nil
+		return append([]Finding{{false, fmt.Sprintf("no account under %q matches %s (besides the service account), so the service account's rights there were not checked.", d.base, d.filter)}}, sample.capNote()...), nil
 	}
 	probe := "styrke-rights-probe-" + rand.Text()
 	var (
@@ -210,28 +352,28 @@ func (d *LDAP) openLDAPRights(ctx context.Context, c *conn) ([]Finding, error) {
 		return true // not known: said below
 	}
 	read := readOf(accounts)
-	if dn, n := lackingOf(accounts, func(e *ldap.Entry) bool {
+	if dn, n, where := sample.lacking(func(e *ldap.Entry) bool {
 		req := ldap.NewModifyRequest(e.DN, nil)
 		req.Delete("userPassword", []string{probe})
 		return answer(e, "the write of userPassword", c.Modify(req), ldap.LDAPResultNoSuchAttribute)
 	}); n > 0 {
-		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write userPassword of %s (%s): every activation and reset of such an account fails (503 directory_error). Grant it write on userPassword under %s, in an olcAccess rule before any other that matches there: to dn.subtree=%q attrs=userPassword by dn.exact=%q =wx by self =wx by anonymous auth by * none (or manage, whose sets ppolicy's rules leave alone: see the README).",
-			d.bindDN, dn, read(n), d.base, d.base, d.bindDN)})
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not write userPassword of %s (%s): every activation and reset of such an account fails (503 directory_error). %s Grant it write on userPassword under %s, in an olcAccess rule before any other that matches there: to dn.subtree=%q attrs=userPassword by dn.exact=%q =wx by self =wx by anonymous auth by * none (or manage, whose sets ppolicy's rules leave alone: see the README).",
+			d.bindDN, dn, read(n), where, d.base, d.base, d.bindDN)})
 	}
-	if dn, n := lackingOf(accounts, func(e *ldap.Entry) bool {
+	if dn, n, where := sample.lacking(func(e *ldap.Entry) bool {
 		_, err := c.Compare(e.DN, "pwdAccountLockedTime", ppolicyLockedForGood)
 		return answer(e, "the compare of pwdAccountLockedTime", err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultUndefinedAttributeType)
 	}); n > 0 {
-		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not read pwdAccountLockedTime of %s (%s): an account the administrator locked for good cannot be told apart, so every activation and reset of such an account is refused (503 directory_error) rather than end its lock unseen. Grant it read on pwdAccountLockedTime under %s: to dn.subtree=%q attrs=pwdAccountLockedTime by dn.exact=%q read.",
-			d.bindDN, dn, read(n), d.base, d.base, d.bindDN)})
+		out = append(out, Finding{true, fmt.Sprintf("the service account %q may not read pwdAccountLockedTime of %s (%s): an account the administrator locked for good cannot be told apart, so every activation and reset of such an account is refused (503 directory_error) rather than end its lock unseen. %s Grant it read on pwdAccountLockedTime under %s: to dn.subtree=%q attrs=pwdAccountLockedTime by dn.exact=%q read.",
+			d.bindDN, dn, read(n), where, d.base, d.base, d.bindDN)})
 	}
 	if len(unknown) > 0 {
 		out = append(out, Finding{false, "the directory did not say whether the service account has the rights Styrke needs (" + strings.Join(unknown, "; ") + "), so they were not checked there."})
 	}
 	if len(out) == 0 {
-		out = append(out, Finding{false, fmt.Sprintf("the service account %q may write userPassword of and read pwdAccountLockedTime on %s read under %q.", d.bindDN, eachOf(accounts), d.base)})
+		out = append(out, Finding{false, fmt.Sprintf("the service account %q may write userPassword of and read pwdAccountLockedTime on %s read under %q%s.", d.bindDN, eachOf(accounts), d.base, sample.spread())})
 	}
-	return out, nil
+	return append(out, sample.capNote()...), nil
 }
 
 // grantee is the SID the printed ACE grants a right to: the service

@@ -19,8 +19,9 @@ import (
 // without Reset password is refused every reset, one without Write
 // lockoutTime the reset of a locked-out account, and an account that
 // denies Reset password on its own entry (inheritance left on) is counted
-// apart from its neighbours. The harness's service account, which has
-// both, lacks none. Disabled accounts (Guest) are not read: Styrke sets
+// apart from its neighbours, and an OU without the rights is named however
+// many accounts the directory lists before it in an OU with them. The
+// harness's service account, which has both, lacks none. Disabled accounts (Guest) are not read: Styrke sets
 // none of their passwords. Before, none of it showed until the first person set
 // a password (503 directory_error).
 func TestRights(t *testing.T) {
@@ -131,6 +132,45 @@ func TestRights(t *testing.T) {
 		assert.NotContains(t, text, "CN=Guest,")
 		assert.NotContains(t, text, "CN=krbtgt,")
 	})
+	t.Run("a container without the rights past the first accounts", func(t *testing.T) {
+		// RightsSample+1 accounts in an OU under PeopleDN, where the
+		// harness's account has both rights, created first; then one in
+		// an OU outside it, where it has neither. Before, Rights read the
+		// first RightsSample accounts the directory returned, all in the
+		// first OU, and said nothing was missing.
+		seq := itoa(userSeq.Add(1))
+		prefix := "spread" + seq + "x"
+		granted, lacking := "OU=granted"+seq+","+ad.PeopleDN, "OU=lacking"+seq+","+ad.BaseDN
+		addOU(t, ad, granted, lacking)
+		for i := range directory.RightsSample + 1 {
+			_, err := ad.CreateUserAt("CN="+prefix+itoa(int64(i))+","+granted, prefix+itoa(int64(i)), initial)
+			require.NoError(t, err)
+		}
+		lackingDN, err := ad.CreateUserAt("CN="+prefix+"z,"+lacking, prefix+"z", initial)
+		require.NoError(t, err)
+		c := config(ad, false)
+		c.Base, c.Filter = ad.BaseDN, "(&(sAMAccountName={username})(sAMAccountName="+prefix+"*))"
+		rights, text := missing(t, open(t, c))
+		assert.Equal(t, []string{"Reset password", "Write lockoutTime"}, rights, text)
+		assert.Contains(t, text, "may not reset the password of "+lackingDN+" (1 of the "+itoa(directory.RightsSample)+" accounts read under the base)")
+		assert.Contains(t, text, "It lacks it in "+lacking+": 1 of 1 account read there.")
+		assert.NotContains(t, text, granted+":", "the OU where it has them is not named")
+		assert.NotContains(t, text, "were not read", "no cap reached")
+	})
+}
+
+// addOU adds the organizational units dns, in order, as the directory's
+// administrator.
+func addOU(t *testing.T, s *dirtest.Server, dns ...string) {
+	t.Helper()
+	admin, err := s.Admin()
+	require.NoError(t, err)
+	defer admin.Close()
+	for _, dn := range dns {
+		add := ldap.NewAddRequest(dn, nil)
+		add.Attribute("objectClass", []string{"organizationalUnit"})
+		require.NoError(t, admin.Add(add), dn)
+	}
 }
 
 // TestRightsOpenLDAP: on slapd, Rights names the rights a service account
@@ -139,7 +179,10 @@ func TestRights(t *testing.T) {
 // SetPassword makes), and what it says holds: the harness's account may
 // write userPassword under ou=people but not read the lock of the
 // SlapdHiddenLock accounts there, and may write no userPassword under
-// ou=others. Nothing is written: the accounts keep their passwords, and
+// ou=others, which is named however many accounts slapd lists before it
+// where it may (an entry that is no ou, the parent of an account, too);
+// past RightsContainers containers a note says the rest were not read.
+// Nothing is written: the accounts keep their passwords, and
 // ppolicy's minimum age does not stand in the way. Before, Rights said
 // nothing of OpenLDAP, and a missing right showed only when the first
 // person set a password (503 directory_error).
@@ -197,6 +240,66 @@ func TestRightsOpenLDAP(t *testing.T) {
 		found, text := conflicts(t, c)
 		assert.Empty(t, found, text)
 		assert.Contains(t, text, "may write userPassword of and read pwdAccountLockedTime on the only account read under")
+	})
+	t.Run("a container without the right past the first accounts", func(t *testing.T) {
+		// RightsSample+1 accounts in an ou under ou=people, where the
+		// harness's account may write userPassword, created first; then
+		// one under ou=others, where it may not. Before, Rights read the
+		// first RightsSample accounts slapd returned, all in the first ou,
+		// and said nothing was missing.
+		prefix := "spread" + seq + "x"
+		granted, lacking := "ou=granted"+seq+","+ol.PeopleDN, "ou=lacking"+seq+",ou=others,"+ol.BaseDN
+		addOU(t, ol, granted, lacking)
+		for i := range directory.RightsSample + 1 {
+			_, err := ol.CreateUserAt("uid="+prefix+itoa(int64(i))+","+granted, prefix+itoa(int64(i)), initial)
+			require.NoError(t, err)
+		}
+		lackingDN, err := ol.CreateUserAt("uid="+prefix+"z,"+lacking, prefix+"z", initial)
+		require.NoError(t, err)
+		// And one below an entry that is no OU (a role's).
+		admin, err := ol.Admin()
+		require.NoError(t, err)
+		role := "cn=desk" + seq + ",ou=others," + ol.BaseDN
+		add := ldap.NewAddRequest(role, nil)
+		add.Attribute("objectClass", []string{"organizationalRole"})
+		require.NoError(t, admin.Add(add))
+		admin.Close()
+		_, err = ol.CreateUserAt("uid="+prefix+"y,"+role, prefix+"y", initial)
+		require.NoError(t, err)
+		c := config(ol, false)
+		c.Base, c.Filter = ol.BaseDN, "(&(uid={username})(uid="+prefix+"*))"
+		found, text := conflicts(t, c)
+		require.Len(t, found, 1, text)
+		assert.Contains(t, found[0], "may not write userPassword of "+lackingDN+" (2 of the "+itoa(directory.RightsSample)+" accounts read under the base)")
+		assert.Contains(t, found[0], "It lacks it in "+lacking+": 1 of 1 account read there; "+role+": 1 of 1 account read there.")
+		assert.NotContains(t, text, granted+":", "the ou where it has it is not named")
+		binds, err := ol.CanBind(lackingDN, initial)
+		require.NoError(t, err)
+		assert.True(t, binds, "its password as it was")
+	})
+	t.Run("more containers than are read", func(t *testing.T) {
+		// An ou holding RightsContainers ous, an account in the first and
+		// one in the last: the base and the first RightsContainers-1
+		// below it are read, and the note says the rest were not.
+		base := "ou=many" + seq + ",ou=others," + ol.BaseDN
+		ous := []string{base}
+		for i := range directory.RightsContainers {
+			ous = append(ous, "ou=m"+itoa(int64(i))+","+base)
+		}
+		addOU(t, ol, ous...)
+		prefix := "many" + seq + "x"
+		first, err := ol.CreateUserAt("uid="+prefix+"0,"+ous[1], prefix+"0", initial)
+		require.NoError(t, err)
+		last, err := ol.CreateUserAt("uid="+prefix+"1,"+ous[len(ous)-1], prefix+"1", initial)
+		require.NoError(t, err)
+		c := config(ol, false)
+		c.Base, c.Filter = base, "(&(uid={username})(uid="+prefix+"*))"
+		found, text := conflicts(t, c)
+		require.Len(t, found, 1, text)
+		assert.Contains(t, found[0], "may not write userPassword of "+first+" (the only account read under the base)")
+		assert.NotContains(t, text, last)
+		assert.Contains(t, text, fmt.Sprintf("the base %q holds more than %d containers: the service account's rights were read in the first %d the directory listed (the base among them), and accounts in the containers beyond were not read.",
+			base, directory.RightsContainers, directory.RightsContainers))
 	})
 	for _, dn := range []string{plainDN, hiddenDN} {
 		binds, err := ol.CanBind(dn, initial)
