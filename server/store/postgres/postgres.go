@@ -47,6 +47,8 @@ type Store struct {
 	// schemaFrom is the newest schema version the database had at Open
 	// (0: none), migrations how many Open applied.
 	schemaFrom, migrations int
+	// locked is Locked's last answer.
+	locked lockedCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -84,10 +86,17 @@ func OpenCurrent(ctx context.Context, dsn string) (*Store, error) {
 	return open(ctx, dsn, false)
 }
 
+// ApplicationName is the application_name Styrke's connections give
+// PostgreSQL (pg_stat_activity shows it) when the DSN gives none.
+const ApplicationName = "styrke"
+
 // parseDSN is the pool's configuration of a DSN that CheckDSN takes, with
 // DefaultConnectTimeout where the DSN says no connect_timeout: a server
 // that accepts the connection and never answers (a hung pooler, another
 // service on the port) made Open, and serve's start, wait for ever.
+// Where the DSN gives no application_name, ApplicationName: Locked tells
+// Styrke's own sessions by it, and an operator reading pg_stat_activity
+// sees which sessions are Styrke's.
 func parseDSN(dsn string) (*pgxpool.Config, error) {
 	if !IsDSN(dsn) {
 		return nil, errors.New("postgres: DSN is not a postgres:// URL")
@@ -102,6 +111,10 @@ func parseDSN(dsn string) (*pgxpool.Config, error) {
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		// pg_stat_activity, and Locked, tell Styrke's sessions by it.
+		cfg.ConnConfig.RuntimeParams["application_name"] = ApplicationName
 	}
 	return cfg, nil
 }
