@@ -85,6 +85,9 @@ type issuedResponse struct {
 	// whose id this is (Issued.Repeated); answered 200, nothing created
 	// or sent.
 	Repeated bool `json:"repeated,omitempty"`
+	// WhatToDo: no channel delivered the link; what the desk does now
+	// (UndeliveredAdvice, in the API's requests).
+	WhatToDo string `json:"whatToDo,omitempty"`
 }
 
 // issuedStatus is a create's or resend's status: 201, a link made; 200, a
@@ -104,6 +107,7 @@ func newIssuedResponse(is Issued) issuedResponse {
 	}
 	if !is.Sent() {
 		out.Link = is.Link
+		out.WhatToDo = UndeliveredAdvice(is, APISteps)
 	}
 	if is.Code != "" && !is.CodeDelivered() {
 		out.Code = is.Code
@@ -394,6 +398,7 @@ func (h *handler) adminWelcome() http.Handler {
 			h.deskError(w, r, "welcome", err)
 			return
 		}
+		out.WhatToDo = WelcomeAdvice(out.Deliveries, APISteps)
 		writeJSON(w, http.StatusOK, out)
 	})
 }

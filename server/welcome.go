@@ -48,6 +48,9 @@ type Welcomed struct {
 	WelcomedAt          *time.Time `json:"welcomedAt,omitempty"`
 	WelcomedUnconfirmed bool       `json:"welcomedUnconfirmed,omitempty"`
 	Warnings            []string   `json:"warnings,omitempty"`
+	// WhatToDo: no channel delivered it; what the desk does now (the
+	// admin API's answer: WelcomeAdvice).
+	WhatToDo string `json:"whatToDo,omitempty"`
 }
 
 // Delivered reports whether some channel delivered the welcome.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/styrke-iam/styrke/server"
-	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/store"
 )
 
@@ -221,7 +219,7 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	}
 	if !is.Sent() {
 		fmt.Fprintln(stdout, is.Link)
-		if h := undeliveredHint(is); h != "" {
+		if h := server.UndeliveredAdvice(is, cliSteps); h != "" {
 			fmt.Fprintf(stderr, "what to do: %s\n", h)
 		}
 	}
@@ -234,91 +232,18 @@ func printIssued(is server.Issued, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// undeliveredHint says what the desk does with a link no channel delivered,
-// by why its deliveries failed ("" when none was tried): a refused address
-// needs a link to the right one (a resend goes to the same), a command
-// without serve's delivery settings sent nothing, and any other failure is
-// not tried again by Styrke. The failure lines alone ("NOT delivered by
-// email: not configured") left the desk to guess.
-func undeliveredHint(is server.Issued) string {
-	f := failuresOf(is.Deliveries)
-	revoke := "styrke activation revoke --id " + is.ID
-	switch {
-	case len(f.failed) == 0:
-		return ""
-	case len(f.refused) > 0:
-		who, what := f.refusals()
-		return who + " (invalid recipient): check it with the person, then issue a link to the right one " +
-			"(styrke activation create) and revoke this one (" + revoke + "); a resend goes to the same " + what
-	case len(f.notSetUp) == len(f.failed):
-		return "nothing was sent: " + f.notSetUpWords() + "; hand the link above to the person yourself, " +
-			"or revoke it (" + revoke + ") and run the command again with serve's settings"
-	}
-	return "no one was sent the link: Styrke does not try again; hand the link above to the person yourself (it is not shown again), " +
-		"or send a new one when the mail server or SMS provider answers again: styrke activation resend --id " + is.ID
-}
-
-// welcomeUndeliveredHint is undeliveredHint for a welcome no channel
-// delivered ("" when one did, or none was tried): it is not recorded as
-// sent, so the same command sends it again.
-func welcomeUndeliveredHint(deliveries []server.Delivery) string {
-	f := failuresOf(deliveries)
-	switch {
-	case len(f.failed) == 0 || len(f.failed) < len(deliveries):
-		return ""
-	case len(f.refused) > 0:
-		who, _ := f.refusals()
-		return who + " (invalid recipient): check it with the person, then welcome them again to the right one"
-	case len(f.notSetUp) == len(f.failed):
-		return "nothing was sent: " + f.notSetUpWords() + "; run the command again with serve's settings, or give the person the address above yourself"
-	}
-	return "no one was sent the welcome: Styrke does not try again; run the welcome again when the mail server or SMS provider answers, " +
-		"or give the person the address above yourself"
-}
-
-// failures are the channels whose delivery of a link or welcome failed
-// (a link's code aside), and of those the ones that refused the address
-// or number, and the ones the command had no settings for.
-type failures struct{ failed, refused, notSetUp []string }
-
-func failuresOf(deliveries []server.Delivery) failures {
-	var f failures
-	for _, d := range deliveries {
-		if d.OK || d.Unconfirmed() || d.What == "code" {
-			continue
-		}
-		f.failed = append(f.failed, d.Channel)
-		switch d.Error {
-		case notify.ErrorClass(notify.ErrInvalidRecipient):
-			f.refused = append(f.refused, d.Channel)
-		case notify.ErrorClass(notify.ErrNotConfigured):
-			f.notSetUp = append(f.notSetUp, d.Channel)
-		}
-	}
-	return f
-}
-
-// refusals says who refused what, and what was refused.
-func (f failures) refusals() (who, what string) {
-	switch {
-	case !slices.Contains(f.refused, "email"):
-		return "the SMS provider refused the number", "number"
-	case slices.Contains(f.refused, "sms"):
-		return "the mail server refused the address, and the SMS provider the number", "address and number"
-	}
-	return "the mail server refused the address", "address"
-}
-
-// notSetUpWords names the settings the command had none of.
-func (f failures) notSetUpWords() string {
-	var none []string
-	if slices.Contains(f.notSetUp, "email") {
-		none = append(none, "no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL, as styrke serve has it)")
-	}
-	if slices.Contains(f.notSetUp, "sms") {
-		none = append(none, "no SMS provider is set up for this command (--twilio-account-sid and the rest, or STYRKE_TWILIO_…, as styrke serve has them)")
-	}
-	return strings.Join(none, ", and ")
+// cliSteps are the desk's next steps in this CLI's commands (see
+// server.UndeliveredAdvice): a command run without serve's delivery
+// settings sent nothing.
+var cliSteps = server.Steps{
+	Link: "the link above", Address: "the address above",
+	Create:  "styrke activation create",
+	Welcome: "styrke activation welcome",
+	Revoke:  func(id string) string { return "styrke activation revoke --id " + id },
+	Resend:  func(id string) string { return "styrke activation resend --id " + id },
+	NoMail:  "no mail server is set up for this command (--smtp-url or STYRKE_SMTP_URL, as styrke serve has it)",
+	NoSMS:   "no SMS provider is set up for this command (--twilio-account-sid and the rest, or STYRKE_TWILIO_…, as styrke serve has them)",
+	Again:   "run the command again with serve's settings",
 }
 
 func activationCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -822,7 +747,7 @@ func activationWelcome(ctx context.Context, args []string, getenv func(string) s
 		fmt.Fprintf(stderr, "warning: %s\n", x)
 	}
 	fmt.Fprintln(stdout, w.Link)
-	if h := welcomeUndeliveredHint(w.Deliveries); h != "" {
+	if h := server.WelcomeAdvice(w.Deliveries, cliSteps); h != "" {
 		fmt.Fprintf(stderr, "what to do: %s\n", h)
 	}
 	if failed {
