@@ -21,27 +21,13 @@ import (
 // down, Styrke does not try again, hand the link over or resend it. The
 // API answered the failed deliveries and the link, and no more.
 func TestUndeliveredSaysWhatToDo(t *testing.T) {
-	type answer struct {
-		ID       string `json:"id"`
-		Link     string `json:"link"`
-		WhatToDo string `json:"whatToDo"`
-	}
 	opts := deskSMTP
 	opts.RejectDomain = "nosuch.example"
 	e := newDeskEnvWith(t, smtptest.Start(t, opts), nil)
-	create := func(t *testing.T, e *deskEnv, req map[string]string) answer {
-		t.Helper()
-		resp, body := e.admin(t, http.MethodPost, "/api/admin/activations", req, deskKey)
-		require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
-		var out answer
-		require.NoError(t, json.Unmarshal(body, &out))
-		return out
-	}
-
-	delivered := create(t, e, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"})
+	delivered := e.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
 	assert.Empty(t, delivered.WhatToDo, "delivered: nothing to do")
 
-	refused := create(t, e, map[string]string{"username": "ola", "institution": "default", "email": "ola@nosuch.example"})
+	refused := e.issue(t, map[string]string{"username": "ola", "institution": "default", "email": "ola@nosuch.example"}, deskKey)
 	require.NotEmpty(t, refused.Link)
 	assert.Contains(t, refused.WhatToDo, "the mail server refused the address (invalid recipient)")
 	assert.Contains(t, refused.WhatToDo, "POST /api/admin/activations")
@@ -50,13 +36,13 @@ func TestUndeliveredSaysWhatToDo(t *testing.T) {
 	assert.NotContains(t, refused.WhatToDo, "styrke activation", "the API's requests, not the CLI's commands")
 
 	e.smtp.Down()
-	down := create(t, e, map[string]string{"username": "per", "institution": "default", "email": "per@example.org"})
+	down := e.issue(t, map[string]string{"username": "per", "institution": "default", "email": "per@example.org"}, deskKey)
 	assert.Contains(t, down.WhatToDo, "no one was sent the link: Styrke does not try again")
 	assert.Contains(t, down.WhatToDo, "the link in this answer")
 	assert.Contains(t, down.WhatToDo, `POST /api/admin/activations/resend {"id":"`+down.ID+`"}`)
 
 	bare := newDeskEnv(t, func(d *server.Deps) { d.Mailer = nil })
-	none := create(t, bare, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"})
+	none := bare.issue(t, map[string]string{"username": "kari", "institution": "default", "email": "kari@example.org"}, deskKey)
 	assert.Contains(t, none.WhatToDo, "nothing was sent: this server has no mail server set up (styrke serve --smtp-url")
 	assert.Contains(t, none.WhatToDo, `POST /api/admin/activations/revoke {"id":"`+none.ID+`"}`)
 

@@ -162,6 +162,7 @@ type issued struct {
 	Deliveries []server.Delivery `json:"deliveries"`
 	AlsoOpen   []string          `json:"alsoOpen"`
 	Warnings   []string          `json:"warnings"`
+	WhatToDo   string            `json:"whatToDo"`
 }
 
 func (e *deskEnv) issue(t *testing.T, req map[string]string, key string) issued {

@@ -147,15 +147,7 @@ func TestLockedNamesWhoBlocksAWriteNow(t *testing.T) {
 	psql, pid := session(t, dsn, "psql")
 	exec(t, psql, `BEGIN`, `LOCK TABLE activations IN SHARE ROW EXCLUSIVE MODE`)
 
-	done := make(chan error, 1)
-	go func() { _, err := s.RecordFailure(t.Context(), hash); done <- err }()
-	watch, _ := session(t, dsn, "test")
-	require.Eventually(t, func() bool {
-		var n int
-		err := watch.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN
-			(SELECT pid FROM pg_stat_activity WHERE application_name = $1)`, postgres.ApplicationName).Scan(&n)
-		return err == nil && n > 0
-	}, 10*time.Second, 20*time.Millisecond, "Styrke's write waits for the lock")
+	done := waitingWrite(t, s, dsn, hash)
 
 	why := s.Locked(t.Context())
 	assert.Contains(t, why, fmt.Sprintf("PostgreSQL session pid %d (application_name \"psql\"", pid))
@@ -177,15 +169,7 @@ func TestLockedSparesStyrkesShortTransactions(t *testing.T) {
 	reader, _ := session(t, dsn, "psql")
 	exec(t, reader, `BEGIN`, `SELECT count(*) FROM activations`)
 
-	done := make(chan error, 1)
-	go func() { _, err := s.RecordFailure(t.Context(), hash); done <- err }()
-	watch, _ := session(t, dsn, "test")
-	require.Eventually(t, func() bool {
-		var n int
-		err := watch.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN
-			(SELECT pid FROM pg_stat_activity WHERE application_name = $1)`, postgres.ApplicationName).Scan(&n)
-		return err == nil && n > 0
-	}, 10*time.Second, 20*time.Millisecond, "a write waits for the other instance's")
+	done := waitingWrite(t, s, dsn, hash)
 	assert.Empty(t, s.Locked(t.Context()), "another instance's short transaction, a reader's")
 
 	exec(t, other, `ROLLBACK`)
@@ -252,4 +236,21 @@ func TestLockedNamesAnotherRolesSession(t *testing.T) {
 	assert.Contains(t, why, fmt.Sprintf("PostgreSQL session pid %d (application_name \"psql\", role postgres) "+
 		"(its state and age are shown only to its own role and to pg_read_all_stats) holds write locks on activations (RowExclusiveLock", pid))
 	assert.Contains(t, why, fmt.Sprintf("pg_terminate_backend(%d)", pid))
+}
+
+// waitingWrite starts a write of Styrke's on the activation hash (a failure
+// recorded) and returns once PostgreSQL shows it waiting for a lock; the
+// channel gives the write's end.
+func waitingWrite(t *testing.T, s *postgres.Store, dsn string, hash []byte) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { _, err := s.RecordFailure(t.Context(), hash); done <- err }()
+	watch, _ := session(t, dsn, "test")
+	require.Eventually(t, func() bool {
+		var n int
+		err := watch.QueryRow(t.Context(), `SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN
+			(SELECT pid FROM pg_stat_activity WHERE application_name = $1)`, postgres.ApplicationName).Scan(&n)
+		return err == nil && n > 0
+	}, 10*time.Second, 20*time.Millisecond, "Styrke's write waits for a lock")
+	return done
 }
