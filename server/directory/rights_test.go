@@ -141,13 +141,7 @@ func TestRights(t *testing.T) {
 		seq := itoa(userSeq.Add(1))
 		prefix := "spread" + seq + "x"
 		granted, lacking := "OU=granted"+seq+","+ad.PeopleDN, "OU=lacking"+seq+","+ad.BaseDN
-		addOU(t, ad, granted, lacking)
-		for i := range directory.RightsSample + 1 {
-			_, err := ad.CreateUserAt("CN="+prefix+itoa(int64(i))+","+granted, prefix+itoa(int64(i)), initial)
-			require.NoError(t, err)
-		}
-		lackingDN, err := ad.CreateUserAt("CN="+prefix+"z,"+lacking, prefix+"z", initial)
-		require.NoError(t, err)
+		lackingDN := spread(t, ad, "CN", granted, lacking, prefix)
 		c := config(ad, false)
 		c.Base, c.Filter = ad.BaseDN, "(&(sAMAccountName={username})(sAMAccountName="+prefix+"*))"
 		rights, text := missing(t, open(t, c))
@@ -249,13 +243,7 @@ func TestRightsOpenLDAP(t *testing.T) {
 		// and said nothing was missing.
 		prefix := "spread" + seq + "x"
 		granted, lacking := "ou=granted"+seq+","+ol.PeopleDN, "ou=lacking"+seq+",ou=others,"+ol.BaseDN
-		addOU(t, ol, granted, lacking)
-		for i := range directory.RightsSample + 1 {
-			_, err := ol.CreateUserAt("uid="+prefix+itoa(int64(i))+","+granted, prefix+itoa(int64(i)), initial)
-			require.NoError(t, err)
-		}
-		lackingDN, err := ol.CreateUserAt("uid="+prefix+"z,"+lacking, prefix+"z", initial)
-		require.NoError(t, err)
+		lackingDN := spread(t, ol, "uid", granted, lacking, prefix)
 		// And one below an entry that is no OU (a role's).
 		admin, err := ol.Admin()
 		require.NoError(t, err)
@@ -306,4 +294,19 @@ func TestRightsOpenLDAP(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, binds, "%s: its password as it was", dn)
 	}
+}
+
+// spread makes the containers granted and lacking on s, RightsSample+1
+// accounts named prefix and a number in granted first (their RDN's
+// attribute attr), then one, prefix+"z", in lacking, whose DN it returns.
+func spread(t *testing.T, s *dirtest.Server, attr, granted, lacking, prefix string) string {
+	t.Helper()
+	addOU(t, s, granted, lacking)
+	for i := range directory.RightsSample + 1 {
+		_, err := s.CreateUserAt(attr+"="+prefix+itoa(int64(i))+","+granted, prefix+itoa(int64(i)), initial)
+		require.NoError(t, err)
+	}
+	dn, err := s.CreateUserAt(attr+"="+prefix+"z,"+lacking, prefix+"z", initial)
+	require.NoError(t, err)
+	return dn
 }
