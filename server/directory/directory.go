@@ -22,8 +22,8 @@
 //     disabled or has expired (AD: "data 533", "data 701"); or SetPassword
 //     met an OpenLDAP account the administrator locked for good
 //     (pwdAccountLockedTime 000001010000Z, in any spelling of that
-//     instant) and set nothing. Only the
-//     service desk can help.
+//     instant) and set nothing; or Find found the one account disabled or
+//     expired (AD). Only the service desk can help.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
 //     accountLocked): whatever the password, it cannot bind until the lock
@@ -110,7 +110,12 @@ type Directory interface {
 	AccountName(ctx context.Context, username string) (string, error)
 	// Find reports nil when the directory has exactly one account for
 	// username (searched as the service account), ErrAccount when it has
-	// none or several, another error when it could not say. None: nil.
+	// none or several, another error when it could not say. On AD, an
+	// account it has disabled or expired (as Disabled reads them, in the
+	// same search) is ErrDisabled: it exists, and a password set there
+	// signs in only once the institution enables or extends it; one
+	// locked out after wrong passwords is nil (a reset ends the lock).
+	// None: nil.
 	Find(ctx context.Context, username string) error
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).

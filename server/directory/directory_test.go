@@ -533,6 +533,49 @@ func TestPerson(t *testing.T) {
 	})
 }
 
+// TestFind: Find is nil for the one account the filter finds, an account
+// AD has locked out after wrong passwords among them (a reset ends the
+// lock), and ErrAccount for a username it finds none of. On AD an account
+// disabled (userAccountControl ACCOUNTDISABLE) or expired (accountExpires
+// passed) is ErrDisabled: it exists, and a password set there signs in
+// only once the institution enables or extends it. Before, Find said nil
+// for them, and the desk was not told when it issued such a person a link.
+func TestFind(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		user, _ := newUser(t, s)
+		assert.NoError(t, open(t, config(s, false)).Find(ctx(t), user))
+		err := open(t, config(s, false)).Find(ctx(t), "nosuchuser"+itoa(userSeq.Add(1)))
+		assert.ErrorIs(t, err, directory.ErrAccount)
+	})
+	t.Run("locked out", func(t *testing.T) {
+		user, dn := newUser(t, ad)
+		for range 5 {
+			ok, err := ad.CanBind(dn, "Wrong!Passw0rd-2026")
+			require.NoError(t, err)
+			require.False(t, ok)
+		}
+		locked, err := ad.Locked(dn)
+		require.NoError(t, err)
+		require.True(t, locked, "AD locked it out")
+		assert.NoError(t, open(t, config(ad, false)).Find(ctx(t), user), "a reset ends the lock")
+	})
+	for _, tc := range []struct {
+		name  string
+		attrs map[string]string
+	}{
+		{"disabled", map[string]string{"userAccountControl": "514"}},
+		{"expired", map[string]string{"accountExpires": "1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			user, dn := newUser(t, ad)
+			require.NoError(t, ad.SetAttributes(dn, tc.attrs))
+			err := open(t, config(ad, false)).Find(ctx(t), user)
+			assert.ErrorIs(t, err, directory.ErrDisabled, "%s %v", user, tc.attrs)
+			assert.NotErrorIs(t, err, directory.ErrAccount)
+		})
+	}
+}
+
 // TestNoBindNearLockout: once the directory counts its lockout threshold
 // less directory.LockoutMargin wrong passwords against an account (the
 // person's own logins, or anyone's), Verify sends no bind, the right

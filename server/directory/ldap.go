@@ -675,7 +675,8 @@ func domainOf(dn string, refs []domainRef, own string) []string {
 	return best.names
 }
 
-// Find implements Directory.
+// Find implements Directory. On AD the one search reads the account's
+// userAccountControl and accountExpires too, as Disabled does.
 func (d *LDAP) Find(ctx context.Context, username string) error {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -684,8 +685,22 @@ func (d *LDAP) Find(ctx context.Context, username string) error {
 		return err
 	}
 	defer c.close()
-	_, err = d.findDN(ctx, c, username)
-	return err
+	if d.flavour != FlavourAD {
+		_, err = d.findDN(ctx, c, username)
+		return err
+	}
+	e, err := d.findEntry(ctx, c, username, []string{"userAccountControl", "accountExpires"})
+	if err != nil {
+		return err
+	}
+	uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
+	switch {
+	case uac&uacAccountDisable != 0:
+		return fmt.Errorf("%w (userAccountControl ACCOUNTDISABLE)", ErrDisabled)
+	case accountExpired(e, time.Now()):
+		return fmt.Errorf("%w (accountExpires has passed)", ErrDisabled)
+	}
+	return nil
 }
 
 // uacAccountDisable is userAccountControl's ACCOUNTDISABLE flag.

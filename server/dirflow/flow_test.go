@@ -771,28 +771,12 @@ func TestReadyz(t *testing.T) {
 // found only when the person called); one for an account it has, without.
 func TestIssueWarnsOfNoAccount(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {
-		e := newEnv(t, s, func(d *server.Deps) { d.AdminKey = "dirflow-admin-key-0123456789abcdef" })
+		e := newEnv(t, s, func(d *server.Deps) { d.AdminKey = deskKey })
 		user := newUsername()
 		_, err := s.CreateUser(user, initial)
 		require.NoError(t, err)
-		issue := func(username string) []string {
-			t.Helper()
-			body, _ := json.Marshal(map[string]string{"username": username, "institution": "default"})
-			req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations", bytes.NewReader(body))
-			require.NoError(t, err)
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer dirflow-admin-key-0123456789abcdef")
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", b)
-			var out struct{ Warnings []string }
-			require.NoError(t, json.Unmarshal(b, &out))
-			return out.Warnings
-		}
-		assert.Empty(t, issue(user), "the account exists")
-		w := issue(user + "x")
+		assert.Empty(t, e.issueWarnings(t, user), "the account exists")
+		w := e.issueWarnings(t, user+"x")
 		require.Len(t, w, 1)
 		assert.Contains(t, w[0], "has no account")
 		assert.Contains(t, w[0], user+"x")
@@ -801,22 +785,100 @@ func TestIssueWarnsOfNoAccount(t *testing.T) {
 		other := newUsername()
 		_, err = s.CreateUser(other, initial)
 		require.NoError(t, err)
-		csv := "username\n" + other + "\n" + other + "y\n"
-		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/admin/activations/import?deliver=false", strings.NewReader(csv))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "text/csv")
-		req.Header.Set("Authorization", "Bearer dirflow-admin-key-0123456789abcdef")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		var rep server.ImportReport
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(&rep))
-		require.Equal(t, http.StatusOK, resp.StatusCode)
+		rep := e.importLinks(t, "username\n"+other+"\n"+other+"y\n")
 		require.Len(t, rep.Results, 2)
 		assert.Empty(t, rep.Results[0].Warning)
 		assert.Contains(t, rep.Results[1].Warning, "has no account")
 		assert.Equal(t, 1, rep.Warnings)
 	})
+}
+
+// TestIssueWarnsOfADisabledAccount: a link issued (a create, an import's
+// row) for an account AD has disabled or expired is issued with a warning
+// for the desk that says so and what it means: the link sets the password,
+// and the person cannot sign in with it until the account is enabled or
+// extended. An enabled account, and one locked out after wrong passwords
+// (the link's reset ends the lock), have none. Before, nothing was said:
+// the desk learnt of it when the person, told on the done page that the
+// account was not enabled, called.
+func TestIssueWarnsOfADisabledAccount(t *testing.T) {
+	e := newEnv(t, ad, func(d *server.Deps) { d.AdminKey = deskKey })
+	account := func(attrs map[string]string) string {
+		t.Helper()
+		user := newUsername()
+		dn, err := ad.CreateUser(user, initial)
+		require.NoError(t, err)
+		if attrs != nil {
+			require.NoError(t, ad.SetAttributes(dn, attrs))
+		}
+		return user
+	}
+	warning := func(user string) string {
+		return `the directory (ad://` + ad.HostPort() + `) has the account "` + user + `" disabled or expired: ` +
+			`the link sets its password, but the person cannot sign in with it until the account is enabled ` +
+			`(or its expiry moved) in the directory; enable it, or tell the person when it will be`
+	}
+	disabled, expired := account(map[string]string{"userAccountControl": "514"}), account(map[string]string{"accountExpires": "1"})
+	assert.Equal(t, []string{warning(disabled)}, e.issueWarnings(t, disabled))
+	assert.Equal(t, []string{warning(expired)}, e.issueWarnings(t, expired))
+	assert.Empty(t, e.issueWarnings(t, account(nil)), "an enabled account")
+	locked := account(nil)
+	for range 5 {
+		ok, err := ad.CanBind(ad.UserDN(locked), "Wrong!Passw0rd-2026")
+		require.NoError(t, err)
+		require.False(t, ok)
+	}
+	isLocked, err := ad.Locked(ad.UserDN(locked))
+	require.NoError(t, err)
+	require.True(t, isLocked, "AD locked it out")
+	assert.Empty(t, e.issueWarnings(t, locked), "locked out: the link ends the lock")
+
+	enabled, off := account(nil), account(map[string]string{"userAccountControl": "514"})
+	rep := e.importLinks(t, "username\n"+enabled+"\n"+off+"\n")
+	require.Len(t, rep.Results, 2)
+	assert.Empty(t, rep.Results[0].Warning)
+	assert.Equal(t, warning(off), rep.Results[1].Warning)
+	assert.Equal(t, 1, rep.Warnings)
+}
+
+// deskKey is the admin key of the desk's requests (issueWarnings,
+// importLinks).
+const deskKey = "dirflow-admin-key-0123456789abcdef"
+
+// issueWarnings issues a link for username at default through the admin
+// API (deskKey) and returns its warnings.
+func (e *env) issueWarnings(t *testing.T, username string) []string {
+	t.Helper()
+	b := e.desk(t, "/api/admin/activations", "application/json", `{"username":"`+username+`","institution":"default"}`, http.StatusCreated)
+	var out struct{ Warnings []string }
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out.Warnings
+}
+
+// importLinks imports csv through the admin API (deskKey), sending nothing.
+func (e *env) importLinks(t *testing.T, csv string) server.ImportReport {
+	t.Helper()
+	b := e.desk(t, "/api/admin/activations/import?deliver=false", "text/csv", csv, http.StatusOK)
+	var rep server.ImportReport
+	require.NoError(t, json.Unmarshal(b, &rep))
+	return rep
+}
+
+// desk posts body to the admin API's path with deskKey and returns the
+// answer's body, which must come with status want.
+func (e *env) desk(t *testing.T, path, contentType, body string, want int) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+deskKey)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, want, resp.StatusCode, "POST %s: %s", path, b)
+	return b
 }
 
 // TestFailedWriteAuditSaysWhy: a link whose account the directory lacks
