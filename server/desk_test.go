@@ -31,6 +31,7 @@ import (
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/notify"
 	"github.com/styrke-iam/styrke/server/notify/smtptest"
 	"github.com/styrke-iam/styrke/server/notify/twiliotest"
@@ -3076,4 +3077,50 @@ func TestImportHoldsThroughSlowDeliveries(t *testing.T) {
 	require.NoError(t, kariErr, "kari's row has ended")
 	assert.True(t, kari.Repeated, "a repeat of kari's link: %+v", kari)
 	assert.Equal(t, []string{"kari@example.org", "nils@example.org", "per@example.org", "ola@example.org"}, sent, "one link each")
+}
+
+// unsure is a directory whose Find cannot say whether it has an account:
+// it answers err.
+type unsure struct {
+	directory.None
+	err error
+}
+
+func (u unsure) Find(context.Context, string) error { return u.err }
+
+func (unsure) String() string { return "ad://dc1.uit.example:636" }
+
+// TestIssueWarnsWhyTheDirectoryCannotSay: a link issued while the
+// directory cannot say whether it has the account warns the desk with why
+// (the directory's error, in words the operator can act on) and what it
+// means: down, the link cannot set a password until the directory answers;
+// refusing Styrke's service account or TLS, no link can until the settings
+// are mended (styrke directory check names what is wrong). The warning
+// said only 'the directory (…) could not be asked whether the account
+// "kari" exists', the same for an outage and for a wrong setting, and
+// neither what it meant for the link nor what to do.
+func TestIssueWarnsWhyTheDirectoryCannotSay(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		err        error
+	}{
+		{"down", `the directory (ad://dc1.uit.example:636) did not answer (directory: unavailable: connect: dial tcp 192.0.2.10:636: connect: connection refused), ` +
+			`so whether it has an account "kari" is not known: the link cannot set a password until it answers; ` +
+			`when it does, check that the account exists (styrke directory check tells whether it answers)`,
+			fmt.Errorf("%w: connect: dial tcp 192.0.2.10:636: connect: connection refused", directory.ErrUnavailable)},
+		{"service account refused", `the directory (ad://dc1.uit.example:636) refused Styrke's service account or its connection ` +
+			`(directory: service account or configuration error: bind as the service account: invalid credentials), ` +
+			`so whether it has an account "kari" is not known: the link cannot set a password there, nor any other link, until the operator mends the directory settings ` +
+			`(styrke directory check says what is wrong)`,
+			fmt.Errorf("%w: bind as the service account: invalid credentials", directory.ErrOperator)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(d *server.Deps) { d.Directories = &directory.Set{Default: unsure{err: tc.err}} })
+			res, body := adminPost(t, e.srv.URL+"/api/admin/activations", "application/json", `{"username":"kari","institution":"default"}`)
+			require.Equal(t, http.StatusCreated, res.StatusCode, "%s", body)
+			var is server.Issued
+			require.NoError(t, json.Unmarshal(body, &is))
+			assert.Equal(t, []string{tc.want}, is.Warnings, "%v", tc.err)
+		})
+	}
 }

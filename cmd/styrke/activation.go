@@ -594,7 +594,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintf(stderr, "%d rows: %d welcomed, %d skipped (welcomed before), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
 		if rep.Warnings > 0 {
-			fmt.Fprintf(stderr, "%d of the people welcomed have a username the directory has no account of (see the warnings above)\n", rep.Warnings)
+			fmt.Fprintf(stderr, "%d of the welcomes came with a warning from the directory (the lines above say which, and what to do)\n", rep.Warnings)
 		}
 		// A welcome no channel took is not recorded as sent: the same
 		// import run again sends it (a link import says so of its links).
@@ -620,7 +620,7 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		fmt.Fprintf(stderr, "%d rows: %d created, %d skipped (open or already activated), %d failed\n",
 			rep.Rows, rep.Created, rep.Skipped, rep.Failed)
 		if rep.Warnings > 0 {
-			fmt.Fprintf(stderr, "%d of the links created are for usernames the directory has no account of (see the warnings above)\n", rep.Warnings)
+			fmt.Fprintf(stderr, "%d of the links created came with a warning from the directory (the lines above say which, and what to do)\n", rep.Warnings)
 		}
 		if rep.Undelivered > 0 {
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)

@@ -1360,8 +1360,40 @@ func TestActivationWelcomeWarnsOfNoAccount(t *testing.T) {
 	require.NoError(t, err, stderr)
 	assert.Contains(t, stderr, `line 3: warning: the directory (ldaps://`+ol.HostPort()+`) has no account "olx"`)
 	assert.NotContains(t, stderr, "line 2: warning")
-	assert.Contains(t, stderr, "2 rows: 2 welcomed, 0 skipped (welcomed before), 0 failed\n1 of the people welcomed have a username the directory has no account of (see the warnings above)\n")
+	assert.Contains(t, stderr, "2 rows: 2 welcomed, 0 skipped (welcomed before), 0 failed\n1 of the welcomes came with a warning from the directory (the lines above say which, and what to do)\n")
 	assert.Len(t, smtp.Messages(t), 4)
+}
+
+// TestActivationImportWarnsWhenTheDirectoryIsDown: a link import while
+// the directory does not answer (slapd stopped) warns of each row with
+// why, and its summary counts the warnings without naming a cause: it
+// said "2 of the links created are for usernames the directory has no
+// account of" of accounts the directory has, and a desk worker looked
+// for typos in a file without any.
+func TestActivationImportWarnsWhenTheDirectoryIsDown(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), dirtest.StartTimeout)
+	defer cancel()
+	ol, err := dirtest.StartSlapd(ctx)
+	require.NoError(t, err)
+	t.Cleanup(ol.Close)
+	for _, u := range []string{"ola", "kari"} {
+		_, err = ol.CreateUser(u, "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+	}
+	flags, err := ol.Flags(t.TempDir())
+	require.NoError(t, err)
+	cli := cliEnv(map[string]string{"STYRKE_DATA": dataWithStore(t), "STYRKE_BASE_URL": "https://styrke.example"})
+	rows := filepath.Join(t.TempDir(), "new.csv")
+	require.NoError(t, os.WriteFile(rows, []byte("username\nola\nkari\n"), 0o600))
+	ol.Stop()
+	_, stderr, err := cli(append([]string{"activation", "import", "--csv", rows, "--no-deliver"}, flags...)...)
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, `line 2: warning: the directory (ldaps://`+ol.HostPort()+`) did not answer (`)
+	assert.Contains(t, stderr, `line 3: warning: the directory (ldaps://`+ol.HostPort()+`) did not answer (`)
+	assert.Contains(t, stderr, "2 rows: 2 created, 0 skipped (open or already activated), 0 failed\n"+
+		"2 of the links created came with a warning from the directory (the lines above say which, and what to do)\n")
+	assert.NotContains(t, stderr, "no account")
+	assert.NotContains(t, stderr, ol.ServicePassword)
 }
 
 // TestActivationWelcomeImportFailedSaysWhatNext: a welcome import whose
