@@ -58,6 +58,23 @@ func TestDirectoryCommands(t *testing.T) {
 		assert.Contains(t, out, "default: CONFLICT: the directory enforces AD's complexity rule")
 		assert.Contains(t, out, "conflict(s)")
 	})
+	t.Run("samba ad, serve's start", func(t *testing.T) {
+		// serve says a conflict of an institution it serves in its log at
+		// start, as it says a missing right: it said nothing, and people
+		// learnt of AD's complexity rule when the directory refused
+		// passwords the page had accepted. Of one it does not serve,
+		// nothing.
+		_, err := ad.CreateUser("conflict"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		flags, err := ad.Flags(t.TempDir())
+		require.NoError(t, err)
+		serr := serveUntil(t, append(flags, "--institutions", "uit"), "MISSING RIGHT", "may reset the password of")
+		assert.Eventually(t, func() bool { return strings.Contains(serr.String(), "CONFLICT") }, 20*time.Second, 20*time.Millisecond, "no CONFLICT")
+		assert.Contains(t, serr.String(), `msg="directory: CONFLICT for uit: the directory enforces AD's complexity rule`)
+		assert.Contains(t, serr.String(), "styrke directory check")
+		assert.Equal(t, 1, strings.Count(serr.String(), "CONFLICT"), "uit's alone: %s", serr.String())
+		assert.NotContains(t, serr.String(), ad.ServicePassword)
+	})
 	t.Run("slapd", func(t *testing.T) {
 		// slapd asks for 12 characters: uio's policy allows 8, but no
 		// password under 13 reaches its threshold, so this is a note.
@@ -164,6 +181,26 @@ func testDirectoryRights(t *testing.T, ad *dirtest.Server) {
 			assert.NotContains(t, sout.String()+serr.String(), password)
 		})
 	}
+}
+
+// serveUntil starts `styrke serve` with args (a store of its own, a free
+// port) for the rest of the test and returns its stderr once it holds one
+// of wants.
+func serveUntil(t *testing.T, args []string, wants ...string) *syncbuf.Buffer {
+	t.Helper()
+	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(t.Context())
+	var sout, serr syncbuf.Buffer
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, args, func(k string) string { return env[k] }, &sout, &serr) }()
+	t.Cleanup(func() { cancel(); <-done })
+	var ended atomic.Bool
+	go func() { err := <-done; ended.Store(true); done <- err }()
+	require.Eventually(t, func() bool {
+		return ended.Load() || slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(serr.String(), w) })
+	}, 20*time.Second, 20*time.Millisecond, "stdout %s stderr %s", sout.String(), serr.String())
+	require.False(t, ended.Load(), "serve ended: stdout %s stderr %s", sout.String(), serr.String())
+	return &serr
 }
 
 // testDirectoryRemind runs `styrke directory remind` against s: a dry run

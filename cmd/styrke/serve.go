@@ -22,6 +22,7 @@ import (
 	"github.com/styrke-iam/styrke/policy"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/breach"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/oidc"
 	"github.com/styrke-iam/styrke/server/passhash"
 	"github.com/styrke-iam/styrke/server/store"
@@ -466,6 +467,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer cancel()
 		server.WarnUnknownInstitutions(wctx, st, time.Now(), logger)
 	}()
+	served := deskDeps.Institutions
+	if len(served) == 0 {
+		served = policy.Institutions()
+	}
 	// A directory that does not answer (a closed port, a wrong service
 	// account password) is said at once, not only by /readyz: the server
 	// still starts, and recovers when the directory does.
@@ -495,6 +500,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 					logger.Info("directory: rights: "+f.Text, "directory", d.String())
 				}
 			}
+			// A conflict of the directory's own rules with the policy of
+			// an institution it serves showed only when it refused a
+			// password the page had accepted (AD's complexity rule).
+			warnConflicts(pctx, logger, dirs, d, served)
 		}()
 	}
 	if c.site != "" {
@@ -647,4 +656,29 @@ func describeStoreErrors(_ []string, a slog.Attr) slog.Attr {
 		}
 	}
 	return a
+}
+
+// warnConflicts logs, as `styrke directory check` prints them, the
+// conflicts of directory d's own password rules with the policies of the
+// institutions in served whose directory it is: passwords Styrke accepts
+// that d refuses. Settings that cannot be read are logged.
+func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set, d directory.Directory, served []string) {
+	s, err := d.Settings(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			logger.Warn("directory: could not read its password rules at start", "directory", d.String(), "err", err)
+		}
+		return
+	}
+	for _, id := range served {
+		p, err := policy.Lookup(id)
+		if err != nil || dirs.For(id) != d {
+			continue
+		}
+		for _, f := range directory.Conflicts(p, s) {
+			if f.Conflict {
+				logger.Warn("directory: CONFLICT for "+id+": "+f.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
+			}
+		}
+	}
 }
