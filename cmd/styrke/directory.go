@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/styrke-iam/styrke/policy"
@@ -87,7 +89,7 @@ func describe(set *directory.Set) []string {
 	return lines
 }
 
-const directoryUsage = `usage: styrke directory check [--institution ID] [--directory URL --directory-bind-dn DN --directory-base DN ...]
+const directoryUsage = `usage: styrke directory check [--institutions ID,...|all] [--institution ID] [--directory URL --directory-bind-dn DN --directory-base DN ...]
        styrke directory remind --within 14d[,3d] [--institution ID] [--dry-run] [--directory URL ...] [--db ... --smtp-url ... --twilio-...]
 
 check reads the directory's own password rules (AD: the domain's minPwdLength,
@@ -127,21 +129,36 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	fs := flag.NewFlagSet("directory check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := addDirectoryFlags(fs, getenv)
-	only := fs.String("institution", "", "check only this institution (default: every one)")
+	only := fs.String("institution", "", "check only this institution (default: every one served)")
+	var servedText string
+	servedFlag(fs, getenv, &servedText)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return errUsage
 	}
+	// The institutions served, as serve reads them: with one served, each
+	// line was said for every built-in institution.
+	ids, err := parseServed(servedText)
+	if err != nil {
+		fmt.Fprintf(stderr, "directory check: %v\n", err)
+		return errUsage
+	}
+	if ids == nil {
+		ids = policy.Institutions()
+	}
 	set, err := f.open(getenv)
 	if err != nil {
 		return notChecked{fmt.Errorf("could not check: %w", err)}
 	}
-	ids := policy.Institutions()
 	if *only != "" {
 		if _, err := policy.Lookup(*only); err != nil {
 			fmt.Fprintf(stderr, "directory check: --institution %q: no such institution (styrke policy list)\n", *only)
+			return errUsage
+		}
+		if !slices.Contains(ids, *only) {
+			fmt.Fprintf(stderr, "directory check: --institution %q is not among the institutions served (--institutions %s)\n", *only, strings.Join(ids, ","))
 			return errUsage
 		}
 		ids = []string{*only}

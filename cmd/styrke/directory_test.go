@@ -553,3 +553,27 @@ func TestServeWarnsOfNoServiceDesk(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectoryCheckServedOnly: directory check reads the institutions
+// this installation serves (--institutions, STYRKE_INSTITUTIONS, as serve
+// does), not every built-in one: with one served, each line was said for
+// all four (found walking the desk's day against Samba AD). --institution
+// names one of them, and one not served is refused by name.
+func TestDirectoryCheckServedOnly(t *testing.T) {
+	check := func(env map[string]string, args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append([]string{"directory", "check"}, args...), func(k string) string { return env[k] }, nil, &stdout, &stderr)
+		return stdout.String() + stderr.String(), err
+	}
+	out, err := check(map[string]string{"STYRKE_INSTITUTIONS": "uit"})
+	require.NoError(t, err, out)
+	assert.Equal(t, "uit: no directory (passwords are kept in Styrke's own store only)\n", out)
+
+	out, err = check(nil, "--institutions", "uit,default")
+	require.NoError(t, err, out)
+	assert.Equal(t, "default: no directory (passwords are kept in Styrke's own store only)\nuit: no directory (passwords are kept in Styrke's own store only)\n", out)
+
+	out, err = check(map[string]string{"STYRKE_INSTITUTIONS": "uit"}, "--institution", "default")
+	assert.ErrorIs(t, err, errUsage)
+	assert.Contains(t, out, `--institution "default" is not among the institutions served (--institutions uit)`)
+}
