@@ -111,6 +111,10 @@ type ImportReport struct {
 	// re-run does not send them again (they may have arrived), a welcome's
 	// only with Reissue.
 	Unconfirmed int `json:"unconfirmed,omitempty"`
+	// Replaced counts the rows created whose new link replaced an open
+	// link of the person (Status "resent": the old one went to another
+	// address, or its delivery had failed), revoked: counted among Created.
+	Replaced int `json:"replaced,omitempty"`
 	// Warnings counts the rows whose link was created with a Warning.
 	Warnings int `json:"warnings"`
 	// DeliveryStopped are the channels ("email", "sms") the import
@@ -447,6 +451,9 @@ func (d *Desk) Import(ctx context.Context, r io.Reader, opts ImportOptions, prog
 			switch res.Status {
 			case "created", "resent", "welcomed":
 				rep.Created++
+				if res.Status == "resent" {
+					rep.Replaced++
+				}
 				if res.Warning != "" {
 					rep.Warnings++
 				}

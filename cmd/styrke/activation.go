@@ -622,6 +622,13 @@ func activationImport(ctx context.Context, args []string, getenv func(string) st
 		if rep.Warnings > 0 {
 			fmt.Fprintf(stderr, "%d of the links created came with a warning from the directory (the lines above say which, and what to do)\n", rep.Warnings)
 		}
+		if rep.Replaced > 0 {
+			was := "the old link was revoked and no longer works"
+			if rep.Replaced > 1 {
+				was = "the old links were revoked and no longer work"
+			}
+			fmt.Fprintf(stderr, "%d of the links created replaced an open link of the same person (to another address, or whose delivery had failed): %s\n", rep.Replaced, was)
+		}
 		if rep.Undelivered > 0 {
 			fmt.Fprintf(stderr, "%d of the links created were NOT delivered (their links are above, to hand over; running the same import again sends them anew)\n", rep.Undelivered)
 		}

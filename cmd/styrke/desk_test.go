@@ -1424,3 +1424,22 @@ func TestActivationWelcomeImportFailedSaysWhatNext(t *testing.T) {
 	assert.NotContains(t, stderr, "what to do")
 	assert.Len(t, smtp.Messages(t), 2, "ola's single welcome and per's")
 }
+
+// TestActivationImportSaysWhatItReplaced: an import row that gives an open
+// link's person another address replaces that link (a new one to the row's
+// address, the old revoked), and the summary says how many links it
+// replaced and that the old ones no longer work; it said "1 created" alone,
+// and the desk did not know that a link it had sent before was dead (found
+// walking the desk's day against Samba AD). The API's report counts them
+// ("replaced").
+func TestActivationImportSaysWhatItReplaced(t *testing.T) {
+	cli, _ := mailCLI(t, nil)
+	_, stderr, err := cli("activation", "create", "--username", "kari", "--email", "kari@old.example")
+	require.NoError(t, err, stderr)
+	csvFile := filepath.Join(t.TempDir(), "moved.csv")
+	require.NoError(t, os.WriteFile(csvFile, []byte("username,name,email\nkari,Kari,kari@new.example\nola,Ola,ola@example.org\n"), 0o600))
+	_, stderr, err = cli("activation", "import", "--csv", csvFile)
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, "2 rows: 2 created, 0 skipped")
+	assert.Contains(t, stderr, "1 of the links created replaced an open link of the same person (to another address, or whose delivery had failed): the old link was revoked and no longer works")
+}
