@@ -588,7 +588,8 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 
 // checkAccount asks the institution's directory whether it has username's
 // account, and returns a warning for the desk when it has none (or
-// several), has it disabled or expired (AD), or could not say (with why:
+// several), has it disabled or expired (AD) or locked by its administrator
+// (OpenLDAP: the link sets nothing there), or could not say (with why:
 // the directory down, or Styrke's settings for it wrong); "" when it has
 // one, or there is no directory.
 // setter is what would set the password ("the link", "the reset").
@@ -605,6 +606,8 @@ func (d *Desk) checkAccount(ctx context.Context, username, institution, setter s
 		return ""
 	case errors.Is(err, directory.ErrAccount):
 		return fmt.Sprintf("the directory (%s) has no account %q, or more than one: %s cannot set a password until it has one; check the username", dir, username, setter)
+	case errors.Is(err, directory.ErrAdminLocked):
+		return fmt.Sprintf("the directory (%s) has the account %q locked by its administrator (disabled): %s cannot set its password until the account is unlocked in the directory (the person is told to contact the service desk); unlock it, or tell the person when it will be", dir, username, setter)
 	case errors.Is(err, directory.ErrDisabled):
 		return fmt.Sprintf("the directory (%s) has the account %q disabled or expired: %s sets its password, but the person cannot sign in with it until the account is enabled (or its expiry moved) in the directory; enable it, or tell the person when it will be", dir, username, setter)
 	case errors.Is(err, directory.ErrOperator):

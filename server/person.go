@@ -76,7 +76,9 @@ func (h *handler) directoryAnswers(ctx context.Context, institution, username st
 	switch err := dir.Find(ctx, username); {
 	case err == nil, errors.Is(err, directory.ErrDisabled):
 		// A disabled account (AD) is there: its password is set, and the
-		// done page says it cannot log in yet (accountDisabled).
+		// done page says it cannot log in yet (accountDisabled). One its
+		// administrator locked (OpenLDAP) is there too: the submit sets
+		// nothing and says the desk must help, as before.
 		return nil
 	case errors.Is(err, directory.ErrUnavailable):
 		h.Logger.WarnContext(ctx, "reset session: the directory does not answer", "id", RequestID(ctx), "err", err)

@@ -22,8 +22,9 @@
 //     disabled or has expired (AD: "data 533", "data 701"); or SetPassword
 //     met an OpenLDAP account the administrator locked for good
 //     (pwdAccountLockedTime 000001010000Z, in any spelling of that
-//     instant) and set nothing; or Find found the one account disabled or
-//     expired (AD). Only the service desk can help.
+//     instant) and set nothing (ErrAdminLocked, which matches ErrDisabled);
+//     or Find found the one account disabled or expired (AD), or so locked
+//     (OpenLDAP, ErrAdminLocked). Only the service desk can help.
 //   - ErrLocked: Verify or Change met an account the directory has locked
 //     after too many wrong passwords (AD's "data 775", OpenLDAP's ppolicy
 //     accountLocked): whatever the password, it cannot bind until the lock
@@ -63,6 +64,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -71,8 +73,9 @@ import (
 type Directory interface {
 	// SetPassword sets username's password as the service account
 	// (an administrative reset: activation and ID-porten reset). It
-	// returns ErrDisabled, and sets nothing, for an account whose
-	// disabling the write would end (OpenLDAP's administrative lock).
+	// returns ErrAdminLocked (an ErrDisabled), and sets nothing, for an
+	// account whose disabling the write would end (OpenLDAP's
+	// administrative lock).
 	SetPassword(ctx context.Context, username, password string) error
 	// ChangePassword is the person's own change: it succeeds only if
 	// current is the account's password (ErrInvalidCredentials otherwise),
@@ -113,9 +116,13 @@ type Directory interface {
 	// none or several, another error when it could not say. On AD, an
 	// account it has disabled or expired (as Disabled reads them, in the
 	// same search) is ErrDisabled: it exists, and a password set there
-	// signs in only once the institution enables or extends it; one
-	// locked out after wrong passwords is nil (a reset ends the lock).
-	// None: nil.
+	// signs in only once the institution enables or extends it. On
+	// OpenLDAP, an account the administrator locked for good (as
+	// SetPassword reads it, with a Compare after the search) is
+	// ErrAdminLocked, an ErrDisabled: SetPassword sets nothing there. One
+	// locked out after wrong passwords is nil (a reset ends the lock), and
+	// so is an OpenLDAP account whose lock the service account may not
+	// read (Rights names the missing right). None: nil.
 	Find(ctx context.Context, username string) error
 	// Ping checks that the directory answers and that the service account
 	// can bind (for /readyz).
@@ -148,6 +155,13 @@ var (
 	ErrUnavailable        = errors.New("directory: unavailable")
 	ErrAccount            = errors.New("directory: account not found or ambiguous")
 	ErrOperator           = errors.New("directory: service account or configuration error")
+	// ErrAdminLocked is the ErrDisabled of an OpenLDAP account the
+	// administrator locked for good (ppolicy's pwdAccountLockedTime
+	// 000001010000Z): unlike AD's disabled account, SetPassword sets
+	// nothing there (the write would end the lock), so a link cannot set
+	// its password until an administrator unlocks it. It matches
+	// ErrDisabled.
+	ErrAdminLocked = fmt.Errorf("%w: locked for good by the directory's administrator", ErrDisabled)
 	// ErrAfterBind joins an error of a bind as the person that went out
 	// (a timeout, a lost connection): the directory may have counted the
 	// try against its lockout. Before it, nothing of the password left.

@@ -574,6 +574,41 @@ func TestFind(t *testing.T) {
 			assert.NotErrorIs(t, err, directory.ErrAccount)
 		})
 	}
+	// OpenLDAP: an account the administrator locked for good
+	// (pwdAccountLockedTime at 0000-01-01 00:00 UTC, in any spelling) is
+	// ErrDisabled, as SetPassword reads it (ErrAdminLocked: the link sets
+	// nothing there); one locked by wrong passwords is nil (a reset ends
+	// the lock), and so is every account whose lock the service account
+	// may not read (the rights check names the missing right). Before,
+	// Find said nil for every one, and the desk was not told.
+	d := open(t, config(ol, false))
+	for _, lock := range []string{"000001010000Z", "00000101000000Z", "000001010100+0100"} {
+		t.Run("openldap locked for good "+lock, func(t *testing.T) {
+			user, dn := newUser(t, ol)
+			require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": lock}))
+			err := d.Find(ctx(t), user)
+			assert.ErrorIs(t, err, directory.ErrDisabled, "pwdAccountLockedTime %s", lock)
+			assert.ErrorIs(t, err, directory.ErrAdminLocked, "pwdAccountLockedTime %s", lock)
+			assert.NotErrorIs(t, err, directory.ErrAccount)
+		})
+	}
+	for _, tc := range []struct {
+		name, prefix, lock string
+	}{
+		{"openldap locked by wrong passwords", "user", "20261205101500Z"},
+		{"openldap lock unreadable, locked for good", dirtest.SlapdHiddenLock, "000001010000Z"},
+		{"openldap lock unreadable, not locked", dirtest.SlapdHiddenLock, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			user := tc.prefix + time.Now().Format("150405") + "x" + itoa(userSeq.Add(1))
+			dn, err := ol.CreateUser(user, initial)
+			require.NoError(t, err)
+			if tc.lock != "" {
+				require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": tc.lock}))
+			}
+			assert.NoError(t, d.Find(ctx(t), user), "%s, pwdAccountLockedTime %q", user, tc.lock)
+		})
+	}
 }
 
 // TestNoBindNearLockout: once the directory counts its lockout threshold

@@ -676,7 +676,11 @@ func domainOf(dn string, refs []domainRef, own string) []string {
 }
 
 // Find implements Directory. On AD the one search reads the account's
-// userAccountControl and accountExpires too, as Disabled does.
+// userAccountControl and accountExpires too, as Disabled does. On OpenLDAP
+// the search is followed, on the same connection, by SetPassword's Compare
+// of pwdAccountLockedTime (adminLock): an account the administrator locked
+// for good is ErrAdminLocked; one whose lock the service account may not
+// read is nil (the rights check names the right; SetPassword refuses it).
 func (d *LDAP) Find(ctx context.Context, username string) error {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -686,8 +690,18 @@ func (d *LDAP) Find(ctx context.Context, username string) error {
 	}
 	defer c.close()
 	if d.flavour != FlavourAD {
-		_, err = d.findDN(ctx, c, username)
-		return err
+		dn, err := d.findDN(ctx, c, username)
+		if err != nil {
+			return err
+		}
+		locked, _, err := d.adminLock(ctx, c, dn)
+		if err != nil {
+			return err
+		}
+		if locked {
+			return fmt.Errorf("%w (pwdAccountLockedTime %s)", ErrAdminLocked, ppolicyLockedForGood)
+		}
+		return nil
 	}
 	e, err := d.findEntry(ctx, c, username, []string{"userAccountControl", "accountExpires"})
 	if err != nil {
@@ -711,33 +725,52 @@ const uacAccountDisable = 0x2
 // (slapo-ppolicy(5)): the directory's disabled account.
 const ppolicyLockedForGood = "000001010000Z"
 
-// lockedForGood is ErrDisabled when the account at dn is locked by the
-// administrator (pwdAccountLockedTime at 0000-01-01 00:00 UTC), nil when it
-// is not or the directory has no ppolicy, and ErrOperator when the service
-// account may not read the attribute (the lock would be ended unseen). It asks the directory with a
-// Compare, which matches by the attribute's equality rule
-// (generalizedTimeMatch), as ppolicy decides: a value read back is the
-// spelling it was written in, and 00000101000000Z, 0000010100Z or
-// 000001010000.0Z are the same lock to slapd (a string compare with
-// 000001010000Z let the reset end them).
+// lockedForGood is ErrAdminLocked (an ErrDisabled) when the account at dn
+// is locked by the administrator (adminLock), nil when it is not or the
+// directory has no ppolicy, and ErrOperator when the service account may
+// not read the attribute (the lock would be ended unseen).
 func (d *LDAP) lockedForGood(ctx context.Context, c *conn, dn string) error {
-	locked, err := c.Compare(dn, "pwdAccountLockedTime", ppolicyLockedForGood)
+	locked, hidden, err := d.adminLock(ctx, c, dn)
 	switch {
-	case err == nil && locked:
-		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrDisabled, ppolicyLockedForGood)
-	case err == nil,
-		ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute),        // not locked
-		ldap.IsErrorWithCode(err, ldap.LDAPResultUndefinedAttributeType): // no ppolicy
-		return nil
-	case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+	case err != nil:
+		return err
+	case locked:
+		return fmt.Errorf("set password: %w (pwdAccountLockedTime %s)", ErrAdminLocked, ppolicyLockedForGood)
+	case hidden:
 		// slapd checks the right before the value: the lock cannot be
 		// seen, and the write would end it unseen (a search that may not
 		// read the attribute returns the entry without it, as if there
 		// were no lock).
-		return fmt.Errorf("%w: the service account %q may not read pwdAccountLockedTime, so an account the administrator locked for good cannot be told apart and the new password would end its lock: grant it read on pwdAccountLockedTime under the people's subtree; nothing set: %v",
-			ErrOperator, d.bindDN, err)
+		return fmt.Errorf("%w: the service account %q may not read pwdAccountLockedTime, so an account the administrator locked for good cannot be told apart and the new password would end its lock: grant it read on pwdAccountLockedTime under the people's subtree; nothing set",
+			ErrOperator, d.bindDN)
 	}
-	return d.classify(ctx, "compare pwdAccountLockedTime", err)
+	return nil
+}
+
+// adminLock reports whether the OpenLDAP account at dn is locked by the
+// administrator (pwdAccountLockedTime at 0000-01-01 00:00 UTC: locked),
+// and whether the service account may not read the attribute (hidden:
+// slapd answers insufficientAccessRights before it compares); neither
+// when it is not locked, is locked only by wrong passwords (any other
+// time), or the directory has no ppolicy. It asks the directory with a
+// Compare, which matches by the attribute's equality rule
+// (generalizedTimeMatch), as ppolicy decides: a value read back is the
+// spelling it was written in, and 00000101000000Z, 0000010100Z or
+// 000001010000.0Z are the same lock to slapd (a string compare with
+// 000001010000Z let the reset end them). An error: the Compare failed
+// otherwise (classified).
+func (d *LDAP) adminLock(ctx context.Context, c *conn, dn string) (locked, hidden bool, err error) {
+	locked, err = c.Compare(dn, "pwdAccountLockedTime", ppolicyLockedForGood)
+	switch {
+	case err == nil:
+		return locked, false, nil
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute), // not locked
+		ldap.IsErrorWithCode(err, ldap.LDAPResultUndefinedAttributeType): // no ppolicy
+		return false, false, nil
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+		return false, true, nil
+	}
+	return false, false, d.classify(ctx, "compare pwdAccountLockedTime", err)
 }
 
 // SetPassword implements Directory. AD: modify-replace unicodePwd, with

@@ -841,6 +841,49 @@ func TestIssueWarnsOfADisabledAccount(t *testing.T) {
 	assert.Equal(t, 1, rep.Warnings)
 }
 
+// TestIssueWarnsOfAnAccountLockedForGood: on OpenLDAP, a link issued (a
+// create, an import's row) for an account the administrator locked for
+// good (ppolicy's pwdAccountLockedTime 000001010000Z, in any spelling) is
+// issued with a warning that says so and what it means: the link cannot
+// set its password (the activation sets nothing there and tells the person
+// to contact the service desk) until the account is unlocked. An account
+// locked only by wrong passwords (the link's reset ends the lock), and one
+// whose lock the service account may not read (the rights check names the
+// missing right), have none. Before, nothing was said: the link went out,
+// and its activation failed.
+func TestIssueWarnsOfAnAccountLockedForGood(t *testing.T) {
+	e := newEnv(t, ol, func(d *server.Deps) { d.AdminKey = deskKey })
+	account := func(prefix, lock string) string {
+		t.Helper()
+		user := prefix + newUsername()
+		dn, err := ol.CreateUser(user, initial)
+		require.NoError(t, err)
+		if lock != "" {
+			require.NoError(t, ol.SetAttributes(dn, map[string]string{"pwdAccountLockedTime": lock}))
+		}
+		return user
+	}
+	warning := func(user string) string {
+		return `the directory (ldaps://` + ol.HostPort() + `) has the account "` + user + `" locked by its administrator (disabled): ` +
+			`the link cannot set its password until the account is unlocked in the directory (the person is told to contact the service desk); ` +
+			`unlock it, or tell the person when it will be`
+	}
+	for _, lock := range []string{"000001010000Z", "00000101000000Z"} {
+		user := account("", lock)
+		assert.Equal(t, []string{warning(user)}, e.issueWarnings(t, user), "pwdAccountLockedTime %s", lock)
+	}
+	assert.Empty(t, e.issueWarnings(t, account("", "")), "not locked")
+	assert.Empty(t, e.issueWarnings(t, account("", "20261205101500Z")), "locked by wrong passwords: the link ends the lock")
+	assert.Empty(t, e.issueWarnings(t, account(dirtest.SlapdHiddenLock, "000001010000Z")), "a lock the service account may not read")
+
+	unlocked, locked := account("", ""), account("", "000001010000Z")
+	rep := e.importLinks(t, "username\n"+unlocked+"\n"+locked+"\n")
+	require.Len(t, rep.Results, 2)
+	assert.Empty(t, rep.Results[0].Warning)
+	assert.Equal(t, warning(locked), rep.Results[1].Warning)
+	assert.Equal(t, 1, rep.Warnings)
+}
+
 // deskKey is the admin key of the desk's requests (issueWarnings,
 // importLinks).
 const deskKey = "dirflow-admin-key-0123456789abcdef"
