@@ -111,10 +111,16 @@ func (h *handler) readyz() http.Handler {
 		// Retry-After) where a load balancer with no instance left would
 		// answer with its own page; the body names it, and
 		// styrke_directory_up says 0. The body names a directory by the
-		// first institution it serves (the endpoint is public; the log
-		// line has its address).
+		// first institution this installation serves (--institutions)
+		// that uses it (the endpoint is public; the log line has its
+		// address); one no served institution uses is not asked: it sets
+		// no served person's password.
 		unavailable := map[string]string{}
 		for _, d := range h.Directories.All() {
+			name := h.servedDirectoryName(d)
+			if name == "" {
+				continue
+			}
 			err := d.Ping(ctx)
 			if err == nil || ctx.Err() == nil {
 				// styrke_directory_up's, without a bind of its own; not a
@@ -128,10 +134,10 @@ func (h *handler) readyz() http.Handler {
 			case err == nil:
 			case errors.Is(err, directory.ErrUnavailable):
 				h.Logger.WarnContext(ctx, "directory unavailable", "id", RequestID(ctx), "directory", d.String(), "err", err)
-				unavailable["directory of "+h.directoryName(d)] = "unavailable"
+				unavailable["directory of "+name] = "unavailable"
 			default:
 				h.Logger.ErrorContext(ctx, "directory not ready", "id", RequestID(ctx), "directory", d.String(), "err", err)
-				writeError(w, errorf(CodeUnavailable, "directory not ready: directory of "+h.directoryName(d)))
+				writeError(w, errorf(CodeUnavailable, "directory not ready: directory of "+name))
 				return
 			}
 		}

@@ -212,6 +212,20 @@ func directoryName(dirs *directory.Set, dir directory.Directory) string {
 	return dir.String()
 }
 
+// servedDirectoryName names dir by the first institution, in the order of
+// policy.Institutions, that this installation serves (Serves) and whose
+// directory it is; "" when no served institution uses it. (directoryName,
+// which keys the throttles, names it by any institution: its keys must not
+// change with --institutions.)
+func (h *handler) servedDirectoryName(dir directory.Directory) string {
+	for _, id := range policy.Institutions() {
+		if h.Serves(id) && h.Directories.For(id) == dir {
+			return id
+		}
+	}
+	return ""
+}
+
 // changeUserKey is the change throttle's key of username at dir: in its
 // compatibility form, lower case ("ｋａｒｉ" (fullwidth) and "Kari" with the
 // Kelvin sign are kari's counter too, as a directory may match them to

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -150,4 +151,69 @@ func TestDirectoryUpIgnoresAProbeThatHungUp(t *testing.T) {
 	close(dir.release) // the directory answers from now on
 	assert.Equal(t, 1.0, gauges(t, m)["styrke_directory_up"], "the directory is up")
 	assert.Equal(t, int64(2), dir.pings.Load(), "the scrape asked the directory itself")
+}
+
+// TestReadyzNamesServedInstitutions: /readyz names a directory by the
+// first institution this installation serves (--institutions) that uses
+// it, and says nothing of a directory no served institution uses: its
+// outage, or its refusal of the service account, keeps no served person
+// from a password. With --institutions uit only, it named uit's directory
+// "directory of default" when default shared it, listed (and was made
+// unready by) the directories of institutions not served.
+func TestReadyzNamesServedInstitutions(t *testing.T) {
+	down := func(name string) *pingCounter {
+		p := &pingCounter{name: name}
+		p.fail(fmt.Errorf("%w: connection refused", directory.ErrUnavailable))
+		return p
+	}
+	refusing := &pingCounter{name: "ad://refusing.example.org"}
+	refusing.fail(fmt.Errorf("%w: invalid credentials", directory.ErrOperator))
+	shared, uio := down("ad://shared.example.org"), down("ad://uio.example.org")
+	for _, tc := range []struct {
+		name   string
+		served []string
+		dirs   *directory.Set
+		want   map[string]string // the answer's directories
+		unused []*pingCounter    // not asked
+	}{
+		{"one directory for all", []string{"uit"}, &directory.Set{Default: shared},
+			map[string]string{"directory of uit": "unavailable"}, nil},
+		{"one of uit's own, the default unused", []string{"uit"},
+			&directory.Set{Default: down("ad://default.example.org"), ByInstitution: map[string]directory.Directory{"uit": shared, "uio": uio}},
+			map[string]string{"directory of uit": "unavailable"}, []*pingCounter{uio}},
+		{"a refusing directory of an institution not served", []string{"uit", "utfjord"},
+			&directory.Set{Default: shared, ByInstitution: map[string]directory.Directory{"uio": refusing}},
+			map[string]string{"directory of uit": "unavailable"}, []*pingCounter{refusing}},
+		{"every institution served", nil,
+			&directory.Set{Default: shared, ByInstitution: map[string]directory.Directory{"uio": uio}},
+			map[string]string{"directory of default": "unavailable", "directory of uio": "unavailable"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(d *server.Deps) { d.Directories, d.Institutions = tc.dirs, tc.served })
+			before := make([]int64, len(tc.unused))
+			for i, p := range tc.unused {
+				before[i] = p.pings.Load()
+			}
+			resp, body := e.do(t, http.MethodGet, "/readyz", "", "")
+			require.Equal(t, http.StatusOK, resp.StatusCode, "served %v: %s", tc.served, body)
+			var got struct {
+				Status      string
+				Directories map[string]string
+			}
+			require.NoError(t, json.Unmarshal(body, &got), "%s", body)
+			assert.Equal(t, "ready", got.Status)
+			assert.Equal(t, tc.want, got.Directories, "served %v: %s", tc.served, body)
+			for i, p := range tc.unused {
+				assert.Equal(t, before[i], p.pings.Load(), "served %v: %s was asked", tc.served, p.name)
+			}
+		})
+	}
+	t.Run("a served institution's refusing directory", func(t *testing.T) {
+		e := newEnv(t, func(d *server.Deps) {
+			d.Directories, d.Institutions = &directory.Set{Default: shared, ByInstitution: map[string]directory.Directory{"utfjord": refusing}}, []string{"uit", "utfjord"}
+		})
+		resp, body := e.do(t, http.MethodGet, "/readyz", "", "")
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "%s", body)
+		assert.Contains(t, string(body), "directory not ready: directory of utfjord")
+	})
 }
