@@ -591,7 +591,10 @@ func (d *Desk) issue(ctx context.Context, r IssueRequest, old *store.ActivationR
 // several), has it disabled or expired (AD) or locked by its administrator
 // (OpenLDAP: the link sets nothing there), or could not say (with why:
 // the directory down, or Styrke's settings for it wrong); "" when it has
-// one, or there is no directory.
+// one, or there is no directory. The warning holds the directory's error
+// and is the only word of it: a log line beside it said the same again in
+// the CLI (the server's operator learns of a directory down or refusing
+// from /readyz, styrke_directory_up and serve's start).
 // setter is what would set the password ("the link", "the reset").
 func (d *Desk) checkAccount(ctx context.Context, username, institution, setter string) string {
 	if d.Directories == nil {
@@ -611,11 +614,9 @@ func (d *Desk) checkAccount(ctx context.Context, username, institution, setter s
 	case errors.Is(err, directory.ErrDisabled):
 		return fmt.Sprintf("the directory (%s) has the account %q disabled or expired: %s sets its password, but the person cannot sign in with it until the account is enabled (or its expiry moved) in the directory; enable it, or tell the person when it will be", dir, username, setter)
 	case errors.Is(err, directory.ErrOperator):
-		d.Logger.WarnContext(ctx, "issue: the directory could not say whether the account exists", "institution", institution, "err", err)
 		return fmt.Sprintf("the directory (%s) refused Styrke's service account or its connection (%v), so whether it has an account %q is not known: %s cannot set a password there, nor any other %s, until the operator mends the directory settings (styrke directory check says what is wrong)",
 			dir, err, username, setter, strings.TrimPrefix(setter, "the "))
 	default:
-		d.Logger.WarnContext(ctx, "issue: the directory could not say whether the account exists", "institution", institution, "err", err)
 		return fmt.Sprintf("the directory (%s) did not answer (%v), so whether it has an account %q is not known: %s cannot set a password until it answers; when it does, check that the account exists (styrke directory check tells whether it answers)",
 			dir, err, username, setter)
 	}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -102,7 +103,20 @@ func (c *activationCmd) open(ctx context.Context) (*server.Desk, func(), error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return server.NewDesk(st, c.baseURL, deps, nil, nil), func() { st.Close() }, nil
+	return server.NewDesk(st, c.baseURL, deps, cliLogger(c.fs.Output()), nil), func() { st.Close() }, nil
+}
+
+// cliLogger is the desk's logger in a command: its log lines (a delivery's
+// failure in detail) go to the command's stderr, without a time, where
+// slog's default logger wrote them to the process's, beside the command's
+// own lines and out of their order in a test.
+func cliLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
 }
 
 // runActivation is `styrke activation ...`: the service desk's commands.

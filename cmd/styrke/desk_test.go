@@ -1394,6 +1394,10 @@ func TestActivationImportWarnsWhenTheDirectoryIsDown(t *testing.T) {
 		"2 of the links created came with a warning from the directory (the lines above say which, and what to do)\n")
 	assert.NotContains(t, stderr, "no account")
 	assert.NotContains(t, stderr, ol.ServicePassword)
+	// Said once a row, in the desk's words: not again as the desk's log
+	// line ("WARN issue: the directory could not say …"), which went to
+	// the terminal beside them.
+	assert.NotContains(t, stderr, "could not say whether the account exists")
 }
 
 // TestActivationWelcomeImportFailedSaysWhatNext: a welcome import whose
