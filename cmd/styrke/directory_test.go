@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,7 +70,7 @@ func TestDirectoryCommands(t *testing.T) {
 		require.NoError(t, err)
 		flags, err := ad.Flags(t.TempDir())
 		require.NoError(t, err)
-		serr := serveUntil(t, append(flags, "--institutions", "uit"), "MISSING RIGHT", "may reset the password of")
+		serr, _ := serveUntil(t, append(flags, "--institutions", "uit"), "MISSING RIGHT", "may reset the password of")
 		assert.Eventually(t, func() bool { return strings.Contains(serr.String(), "CONFLICT") }, 20*time.Second, 20*time.Millisecond, "no CONFLICT")
 		assert.Contains(t, serr.String(), `msg="directory: CONFLICT for uit: the directory enforces AD's complexity rule`)
 		assert.Contains(t, serr.String(), "styrke directory check")
@@ -184,9 +186,9 @@ func testDirectoryRights(t *testing.T, ad *dirtest.Server) {
 }
 
 // serveUntil starts `styrke serve` with args (a store of its own, a free
-// port) for the rest of the test and returns its stderr once it holds one
-// of wants.
-func serveUntil(t *testing.T, args []string, wants ...string) *syncbuf.Buffer {
+// port) for the rest of the test and returns its stderr (its log) and
+// stdout once the log holds one of wants.
+func serveUntil(t *testing.T, args []string, wants ...string) (logs, stdout *syncbuf.Buffer) {
 	t.Helper()
 	env := map[string]string{"STYRKE_DATA": t.TempDir(), "STYRKE_ADDR": "127.0.0.1:0"}
 	ctx, cancel := context.WithCancel(t.Context())
@@ -200,7 +202,7 @@ func serveUntil(t *testing.T, args []string, wants ...string) *syncbuf.Buffer {
 		return ended.Load() || slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(serr.String(), w) })
 	}, 20*time.Second, 20*time.Millisecond, "stdout %s stderr %s", sout.String(), serr.String())
 	require.False(t, ended.Load(), "serve ended: stdout %s stderr %s", sout.String(), serr.String())
-	return &serr
+	return &serr, &sout
 }
 
 // testDirectoryRemind runs `styrke directory remind` against s: a dry run
@@ -576,4 +578,36 @@ func TestDirectoryCheckServedOnly(t *testing.T) {
 	out, err = check(map[string]string{"STYRKE_INSTITUTIONS": "uit"}, "--institution", "default")
 	assert.ErrorIs(t, err, errUsage)
 	assert.Contains(t, out, `--institution "default" is not among the institutions served (--institutions uit)`)
+}
+
+// TestServeWatchesServedDirectoriesOnly: serve reads at its start, and
+// styrke_directory_up watches, only the directories of the institutions it
+// serves (--institutions): a directory of --directory-map for an
+// institution not served got a warning at start ("directory not ready at
+// start; …", where /readyz leaves it out) and a gauge at 0 for ever. The
+// warning says what /readyz says of it: the directory down, named as
+// unavailable (it said "answers 503", which /readyz answers only for
+// settings it refuses).
+func TestServeWatchesServedDirectoriesOnly(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	require.NoError(t, os.WriteFile(pw, []byte("not-shown-anywhere\n"), 0o600))
+	mapping := filepath.Join(dir, "map.json")
+	require.NoError(t, os.WriteFile(mapping, []byte(`{"uio": {"url": "ldaps://127.0.0.1:2", "bindDN": "cn=svc,dc=uio,dc=no",
+		"base": "dc=uio,dc=no", "passwordFile": `+strconv.Quote(pw)+`}}`), 0o600))
+	logs, stdout := serveUntil(t, []string{"--institutions", "uit", "--metrics-addr", "127.0.0.1:0",
+		"--directory", "ldaps://127.0.0.1:1", "--directory-bind-dn", "cn=svc,dc=uit,dc=no", "--directory-base", "dc=uit,dc=no",
+		"--directory-password-file", pw, "--directory-map", mapping}, "directory not ready at start")
+	_, metrics, ok := strings.Cut(stdout.String(), "metrics on ")
+	require.True(t, ok, "%s", stdout)
+	metrics, _, _ = strings.Cut(metrics, "\n")
+	res, err := http.Get(metrics)
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `styrke_directory_up{directory="ldaps://127.0.0.1:1"}`)
+	assert.NotContains(t, string(body), "127.0.0.1:2", "uio's directory: uio is not served")
+	assert.Contains(t, logs.String(), `msg="directory not ready at start; /readyz names it as unavailable until it answers" directory=ldaps://127.0.0.1:1`)
+	assert.NotContains(t, logs.String(), "127.0.0.1:2", "uio's directory: uio is not served")
 }

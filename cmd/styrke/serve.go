@@ -393,7 +393,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if c.metricsAddr != "" {
 		deskDeps.Metrics = server.NewMetrics(st, nil)
-		deskDeps.Metrics.WatchDirectories(dirs.All())
+		deskDeps.Metrics.WatchDirectories(dirs.Of(servedIDs(deskDeps.Institutions)))
 		mln, err := net.Listen("tcp", c.metricsAddr)
 		if err != nil {
 			ln.Close()
@@ -467,20 +467,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer cancel()
 		server.WarnUnknownInstitutions(wctx, st, time.Now(), logger)
 	}()
-	served := deskDeps.Institutions
-	if len(served) == 0 {
-		served = policy.Institutions()
-	}
+	served := servedIDs(deskDeps.Institutions)
 	// A directory that does not answer (a closed port, a wrong service
 	// account password) is said at once, not only by /readyz: the server
-	// still starts, and recovers when the directory does.
-	for _, d := range dirs.All() {
+	// still starts, and recovers when the directory does. Only the
+	// directories of the institutions served: /readyz and the gauge leave
+	// the others out.
+	for _, d := range dirs.Of(served) {
 		go func() {
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
 			if err := d.Ping(pctx); err != nil {
 				if ctx.Err() == nil {
-					logger.Warn("directory not ready at start; /readyz answers 503 until it answers", "directory", d.String(), "err", err)
+					// /readyz lists a directory that does not answer
+					// (every instance shares it) and answers 503 for
+					// one that refuses Styrke's settings.
+					why := "/readyz answers 503 until its settings are mended (styrke directory check says what is wrong)"
+					if errors.Is(err, directory.ErrUnavailable) {
+						why = "/readyz names it as unavailable until it answers"
+					}
+					logger.Warn("directory not ready at start; "+why, "directory", d.String(), "err", err)
 				}
 				return
 			}
@@ -656,6 +662,15 @@ func describeStoreErrors(_ []string, a slog.Attr) slog.Attr {
 		}
 	}
 	return a
+}
+
+// servedIDs are the institutions served: ids, or every built-in one when
+// ids is empty (--institutions all).
+func servedIDs(ids []string) []string {
+	if len(ids) == 0 {
+		return policy.Institutions()
+	}
+	return ids
 }
 
 // warnConflicts logs, as `styrke directory check` prints them, the

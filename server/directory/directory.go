@@ -65,6 +65,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -266,6 +267,18 @@ func (s *Set) For(institution string) Directory {
 		}
 	}
 	return None{}
+}
+
+// Of returns the distinct directories (without None) that institutions
+// use, in their order: those of the institutions an installation serves.
+func (s *Set) Of(institutions []string) []Directory {
+	var out []Directory
+	for _, id := range institutions {
+		if d := s.For(id); !IsNone(d) && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // All returns every distinct directory of the set (without None).
