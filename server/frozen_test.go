@@ -14,6 +14,7 @@ import (
 
 	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
+	"github.com/styrke-iam/styrke/server/store"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
 )
@@ -29,13 +30,7 @@ func TestFrozenDatabase(t *testing.T) {
 	st, err := postgres.Open(context.Background(), pg.Database(t))
 	require.NoError(t, err)
 	defer st.Close()
-	logs := &syncbuf.Buffer{}
-	srv := httptest.NewServer(server.NewHandler(server.Deps{
-		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
-		StoreTimeout: time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	}))
-	defer srv.Close()
-	e := &env{srv: srv, logs: logs}
+	e := storeEnv(t, st, time.Second)
 	token := e.create(t, "default")
 
 	require.NoError(t, pg.Freeze())
@@ -65,7 +60,7 @@ func TestFrozenDatabase(t *testing.T) {
 	a, err := st.Activation(context.Background(), server.HashToken(token))
 	require.NoError(t, err)
 	assert.Zero(t, a.Failures, "the outage counted nothing against the link")
-	assert.NotContains(t, logs.String(), strong)
+	assert.NotContains(t, e.logs.String(), strong)
 }
 
 // TestStoppedDatabase: with PostgreSQL stopped, the person's and the
@@ -84,13 +79,7 @@ func TestStoppedDatabase(t *testing.T) {
 	st, err := postgres.Open(context.Background(), pg.DSN("postgres"))
 	require.NoError(t, err)
 	defer st.Close()
-	logs := &syncbuf.Buffer{}
-	srv := httptest.NewServer(server.NewHandler(server.Deps{
-		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
-		StoreTimeout: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	}))
-	defer srv.Close()
-	e := &env{srv: srv, logs: logs}
+	e := storeEnv(t, st, 2*time.Second)
 	token := e.create(t, "default")
 
 	pg.Stop()
@@ -112,5 +101,18 @@ func TestStoppedDatabase(t *testing.T) {
 	got := gauges(t, server.NewMetrics(st, nil))
 	assert.Equal(t, 0.0, got["styrke_store_up"])
 	assert.True(t, math.IsNaN(got["styrke_open_activations"]), "%v", got["styrke_open_activations"])
-	assert.NotContains(t, logs.String(), strong)
+	assert.NotContains(t, e.logs.String(), strong)
+}
+
+// storeEnv serves the handler on st, each store call bounded by timeout,
+// its log in the env's logs (Info and above), until t ends.
+func storeEnv(t *testing.T, st store.Store, timeout time.Duration) *env {
+	t.Helper()
+	logs := &syncbuf.Buffer{}
+	srv := httptest.NewServer(server.NewHandler(server.Deps{
+		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
+		StoreTimeout: timeout, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	}))
+	t.Cleanup(srv.Close)
+	return &env{srv: srv, logs: logs}
 }

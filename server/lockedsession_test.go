@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/styrke-iam/styrke/internal/syncbuf"
 	"github.com/styrke-iam/styrke/server"
 	"github.com/styrke-iam/styrke/server/store/pgtest"
 	"github.com/styrke-iam/styrke/server/store/postgres"
@@ -36,13 +33,7 @@ func TestLockedSessionNamedInTheLog(t *testing.T) {
 	st, err := postgres.Open(t.Context(), dsn)
 	require.NoError(t, err)
 	defer st.Close()
-	logs := &syncbuf.Buffer{}
-	srv := httptest.NewServer(server.NewHandler(server.Deps{
-		Store: st, AdminKey: adminKey, RateLimit: -1, TokenRateLimit: -1,
-		StoreTimeout: 400 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	}))
-	defer srv.Close()
-	e := &env{srv: srv, logs: logs}
+	e := storeEnv(t, st, 400*time.Millisecond)
 	token := e.create(t, "default")
 	hash := server.HashToken(token)
 
@@ -82,13 +73,13 @@ func TestLockedSessionNamedInTheLog(t *testing.T) {
 				return err == nil && old
 			}, 30*time.Second, 50*time.Millisecond)
 
-			before := len(logs.String())
+			before := len(e.logs.String())
 			start := time.Now()
 			resp, body := tt.write()
 			assert.Less(t, time.Since(start), 5*time.Second, "answered within seconds")
 			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "%s", body)
 			assert.NotEmpty(t, resp.Header.Get("Retry-After"))
-			log := logs.String()[before:]
+			log := e.logs.String()[before:]
 			assert.Contains(t, log, "timed out")
 			assert.Contains(t, log, fmt.Sprintf(`cause="PostgreSQL session pid %d (application_name \"psql\"`, pid))
 			assert.Contains(t, log, "idle in transaction")
