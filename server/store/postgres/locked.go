@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,7 +111,7 @@ func lockHolders(ctx context.Context, conn *pgx.Conn) (hs []holder, self string,
 		if client != nil {
 			h.client = strings.TrimSuffix(strings.TrimSuffix(*client, "/32"), "/128")
 			if port != nil && *port > 0 {
-				h.client = joinHostPort(h.client, int(*port))
+				h.client = net.JoinHostPort(h.client, strconv.Itoa(int(*port)))
 			}
 		}
 		if state != nil {
@@ -371,11 +372,3 @@ func clip(s string) string {
 // quoteGID is a prepared transaction's name as it goes between quotes in
 // SQL.
 func quoteGID(gid string) string { return strings.ReplaceAll(gid, "'", "''") }
-
-// joinHostPort is host:port, an IPv6 address between brackets.
-func joinHostPort(host string, port int) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]:" + strconv.Itoa(port)
-	}
-	return host + ":" + strconv.Itoa(port)
-}
