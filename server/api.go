@@ -162,7 +162,7 @@ func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 		// retryable. A lock another process holds on the store is named
 		// (the deadline alone read as a slow disk).
 		args := []any{"id", RequestID(r.Context()), "err", err}
-		if l, ok := h.Store.(interface{ Locked(context.Context) string }); ok {
+		if l, ok := h.Store.(lockLooker); ok {
 			if why := l.Locked(r.Context()); why != "" {
 				args = append(args, "cause", why)
 			}

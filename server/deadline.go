@@ -200,10 +200,14 @@ func (s deadlineStore) Unavailable(err error) bool {
 	return ok && u.Unavailable(err)
 }
 
+// lockLooker is a store that can say who holds a lock a write waited for
+// (the SQLite and PostgreSQL stores' Locked).
+type lockLooker interface{ Locked(context.Context) string }
+
 // Locked passes the store's own look at a lock held on it through (see
 // handler.internal).
 func (s deadlineStore) Locked(ctx context.Context) string {
-	l, ok := s.Store.(interface{ Locked(context.Context) string })
+	l, ok := s.Store.(lockLooker)
 	if !ok {
 		return ""
 	}
