@@ -142,11 +142,26 @@ func TestMeetsADComplexity(t *testing.T) {
 		want     bool
 	}{
 		{"correct horse battery staple", "kari", false},
-		{"Correct horse battery staple", "kari", true}, // upper, lower, other (space)
+		// A space is none of AD's kinds: upper and lower case alone.
+		{"Correct horse battery staple", "kari", false},
+		{"correct horse battery 2026", "kari", false},
+		{"Correct-horse-battery-staple", "kari", true}, // upper, lower, special
 		{"Abcdefgh1", "kari", true},
 		{"abcdefgh1", "kari", false},
 		{"Kari!Nordmann1", "kari", false}, // contains the account name
 		{"ÆØÅæøå123", "kari", true},
+		{"ФЖЛДЫфжлдыы2026", "kari", true},       // Cyrillic capitals and small letters
+		{"fjellbekk漢字lyngmo2026", "kari", true}, // a letter of no case is a kind
+		// Every ASCII character that is neither a letter nor a digit is
+		// special; currency signs, other symbols and a no-break space are
+		// not (Microsoft's documented rule; Samba counts them, so the
+		// page's check asks more than Samba there, never less).
+		{"fjellbekk~lyngmo2", "kari", true},
+		{"fjellbekk/lyngmo2", "kari", true},
+		{"fjellbekk€lyngmo2026", "kari", false},
+		{"fjellbekk§lyngmo2026", "kari", false},
+		{"fjellbekk\u00a0lyngmo2026", "kari", false},
+		{"fjellbekk٣lyngmoAA", "kari", false}, // a digit that is not 0-9
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, MeetsADComplexity(c.pw, c.user), "%q", c.pw)

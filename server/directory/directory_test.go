@@ -363,6 +363,44 @@ func TestSettings(t *testing.T) {
 	})
 }
 
+// TestADComplexityAsSamba: MeetsADComplexity (which the pages' check
+// follows, site/assets/form.js) says what Samba's complexity rule says of
+// each password, a space being no kind of character; where Samba counts a
+// non-ASCII symbol that Microsoft documents as of no kind, the function
+// refuses what Samba accepts (stricter), never the other way.
+func TestADComplexityAsSamba(t *testing.T) {
+	cases := []struct {
+		pw            string
+		samba, strict bool // strict: Samba accepts what the function refuses
+	}{
+		{"fjellbekk lyngmo kvitveis", false, false},
+		{"Fjellbekk lyngmo kvitveis", false, false},
+		{"fjellbekk lyngmo 2026", false, false},
+		{"FJELLBEKK lyngmo", false, false},
+		{"fjellbekk-lyngmo-2026", true, false},
+		{"fjellbekk~lyngmo2", true, false},
+		{"FJELLBEKK~LYNGMO2", true, false},
+		{"fjellbekkÆlyngmo2026", true, false},
+		{"ФЖЛДЫфжлдыы2026", true, false},
+		{"ФЖЛДЫфжлдыы", false, false},
+		{"fjellbekk漢字lyngmo2026", true, false},
+		{"ǅfjellbekklyngmo2", true, false},
+		{"fjellbekk½lyngmo", false, false},
+		{"fjellbekk€lyngmo2026", true, true},
+		{"fjellbekk\u00a0lyngmo2026", true, true},
+		{"fjellbekk§lyngmo2026", true, true},
+	}
+	for i, c := range cases {
+		user := "cx" + itoa(int64(i)) + "x" + itoa(userSeq.Add(1))
+		_, err := ad.CreateUser(user, c.pw)
+		if err != nil {
+			require.Contains(t, err.Error(), "complexity", "%q: refused for another reason", c.pw)
+		}
+		assert.Equal(t, c.samba, err == nil, "Samba's verdict on %q", c.pw)
+		assert.Equal(t, c.samba && !c.strict, directory.MeetsADComplexity(c.pw, user), "%q", c.pw)
+	}
+}
+
 // TestSettingsOpenLDAPSets: an OpenLDAP policy with a minimum age applies
 // it to the service account's sets too (MinAgeOnSets), and pwdMustChange
 // and pwdSafeModify are read, for directory check's findings.

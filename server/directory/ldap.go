@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	mrand "math/rand/v2"
 	"net"
 	"slices"
@@ -1351,35 +1352,48 @@ func (d *LDAP) adReason(ctx context.Context, diag, username, password string, ch
 }
 
 // MeetsADComplexity is AD's "password must meet complexity requirements"
-// as documented: characters of at least three of upper case, lower case,
-// digits, non-alphanumeric and other letters (no case), and the account
-// name not contained (case-insensitively) when it is 3 characters or more.
+// as Microsoft documents it: characters of at least three of ADKinds
+// (upper case, lower case, the digits 0-9, ASCII's special characters,
+// letters of no case), and the account name not contained
+// (case-insensitively) when it is 3 characters or more. A space, a
+// currency sign or another symbol is of no kind (Samba counts the
+// non-ASCII ones: there this asks more than the directory, never less).
 func MeetsADComplexity(password, username string) bool {
 	if len(username) >= 3 && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
 		return false
 	}
-	var upper, lower, digit, other, letter bool
+	return bits.OnesCount8(uint8(ADKinds(password))) >= 3
+}
+
+// ADKind is a kind of character of AD's complexity rule, as a bit.
+type ADKind uint8
+
+const (
+	ADUpper   ADKind = 1 << iota // upper-case letters of any alphabet
+	ADLower                      // lower-case letters of any alphabet
+	ADDigit                      // 0-9
+	ADSpecial                    // ~!@#$%^&*_-+=`|\(){}[]:;"'<>,.?/
+	ADLetter                     // letters of no case (CJK, Arabic, ...)
+)
+
+// ADKinds are the kinds of AD's complexity rule that password holds.
+func ADKinds(password string) ADKind {
+	var k ADKind
 	for _, r := range password {
 		switch {
+		case r >= '0' && r <= '9':
+			k |= ADDigit
+		case r > ' ' && r < 0x7f && !unicode.IsLetter(r):
+			k |= ADSpecial
 		case unicode.IsUpper(r):
-			upper = true
+			k |= ADUpper
 		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsDigit(r):
-			digit = true
+			k |= ADLower
 		case unicode.IsLetter(r):
-			letter = true
-		default:
-			other = true
+			k |= ADLetter
 		}
 	}
-	n := 0
-	for _, b := range []bool{upper, lower, digit, other, letter} {
-		if b {
-			n++
-		}
-	}
-	return n >= 3
+	return k
 }
 
 // ppolicyRule reads the password-policy response control of a failed
