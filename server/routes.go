@@ -17,6 +17,7 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("/api/activation/lookup", h.api(post(h.lookup())))
 	mux.Handle("/api/activation/complete", h.api(post(h.complete())))
 	mux.Handle("/api/activation/code", h.api(post(h.resendCode())))
+	mux.Handle("/api/directory/rules", h.api(get(h.directoryRules())))
 	mux.Handle("/api/validate", h.cors(h.api(post(h.validate()))))
 	mux.Handle("/api/breach/range/{prefix}", h.cors(h.api(get(h.breachRange()))))
 	mux.Handle("GET /.well-known/change-password", http.RedirectHandler(ChangePaths["nb"], http.StatusFound))

@@ -154,6 +154,7 @@ type handler struct {
 	throttleSecret []byte
 	keyFile        keysFile
 	desk           *Desk
+	rules          rulesCache // directories' settings, for directoryRules
 	// dummyHash is verified when an account has no stored password, so
 	// that an unknown username takes as long as a wrong password: a hash
 	// with PasswordHash's parameters, made by NewHandler.

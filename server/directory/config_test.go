@@ -10,6 +10,8 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/styrke-iam/styrke/policy"
 )
 
 func TestOpenRefuses(t *testing.T) {
@@ -196,4 +198,23 @@ func TestADData(t *testing.T) {
 		assert.Equal(t, tc.want, adData(bind(tc.diag), tc.code), "%q has %s", tc.diag, tc.code)
 	}
 	assert.False(t, adData(errors.New("data 775, v1"), "775"), "not an LDAP error")
+}
+
+// TestRulesBeyond: the rules the pages list beside a policy's are the
+// directory's that a password the policy accepts may break: AD's
+// complexity where the policy does not require three kinds itself, and a
+// least length over the shortest password the policy can accept.
+func TestRulesBeyond(t *testing.T) {
+	p, err := policy.Lookup("default")
+	require.NoError(t, err)
+	short := ShortestPassing(p)
+	assert.Equal(t, Rules{}, RulesBeyond(p, Settings{}))
+	assert.Equal(t, Rules{Kinds: 3}, RulesBeyond(p, Settings{Complexity: true, MinLength: short}))
+	assert.Equal(t, Rules{Kinds: 3, MinLength: short + 1}, RulesBeyond(p, Settings{Complexity: true, MinLength: short + 1}))
+	three := p
+	three.RequiredClasses = map[string]int{policy.Upper: 1, policy.Lower: 1, policy.Digit: 1}
+	assert.Equal(t, Rules{}, RulesBeyond(three, Settings{Complexity: true, QualityCheck: 2, History: 24}))
+	two := p
+	two.RequiredClasses = map[string]int{policy.Upper: 1, policy.Digit: 1}
+	assert.Equal(t, Rules{Kinds: 3}, RulesBeyond(two, Settings{Complexity: true}))
 }

@@ -100,6 +100,32 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 	return out
 }
 
+// Rules are a directory's own password rules that a person must meet
+// beyond the policy's, for the pages to list beside the policy's and to
+// check before a password is sent (the person met them only in the
+// directory's refusal). Zero: the policy's rules cover the directory's.
+type Rules struct {
+	// Kinds is AD's complexity rule: characters of at least this many of
+	// ADKinds (3), where the policy itself does not require three kinds.
+	Kinds int `json:"kinds"`
+	// MinLength is the directory's least length (AD counts UTF-16 code
+	// units, as a page's string length does), where a password the policy
+	// accepts may be shorter (ShortestPassing).
+	MinLength int `json:"minLength"`
+}
+
+// RulesBeyond are the rules of s a password p accepts may break.
+func RulesBeyond(p policy.Policy, s Settings) Rules {
+	var r Rules
+	if s.Complexity && !requiresThreeKinds(p) {
+		r.Kinds = 3
+	}
+	if s.MinLength > p.MinLength && s.MinLength > ShortestPassing(p) {
+		r.MinLength = s.MinLength
+	}
+	return r
+}
+
 // Span says d in the largest whole unit that fits it: "1 day", "42
 // days", "30 minutes", "90 seconds"; else as time.Duration does.
 func Span(d time.Duration) string {

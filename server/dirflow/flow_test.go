@@ -116,6 +116,13 @@ type counting struct {
 	loseAnswer atomic.Bool
 	// down: a write does not reach the directory, which does not answer.
 	down atomic.Bool
+	// settings counts the reads of the directory's password settings.
+	settings atomic.Int64
+}
+
+func (c *counting) Settings(ctx context.Context) (directory.Settings, error) {
+	c.settings.Add(1)
+	return c.Directory.Settings(ctx)
 }
 
 // errDown is a write's error while down is set: nothing went out.
@@ -768,6 +775,81 @@ func TestReadyz(t *testing.T) {
 
 // TestIssueWarnsOfNoAccount: a link issued for a username the directory
 // has no account of is issued with a warning for the desk (a typo was
+
+// TestDirectoryRules: GET /api/directory/rules says the rules of the
+// institution's directory that a password the policy accepts may break
+// (Samba's complexity rule; the least lengths of both directories are
+// under what the default policy's score needs), for the pages to list and
+// check before a password is sent; the settings are read once for many
+// asks; a directory down is 503 (said in the log once, not at every ask),
+// and is read again once it is back; an institution unknown or not served
+// is refused by name.
+func TestDirectoryRules(t *testing.T) {
+	want := map[dirtest.Kind]string{
+		dirtest.AD:       `{"institution":"default","kinds":3,"minLength":0}`,
+		dirtest.OpenLDAP: `{"institution":"default","kinds":0,"minLength":0}`,
+	}
+	ask := func(srv *httptest.Server, query string) (int, string, string) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + "/api/directory/rules" + query)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, strings.TrimSpace(string(b)), resp.Header.Get("Retry-After")
+	}
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		for range 3 {
+			code, body, _ := ask(e.srv, "?institution=default")
+			assert.Equal(t, http.StatusOK, code)
+			assert.JSONEq(t, want[s.Kind], body)
+		}
+		assert.Equal(t, int64(1), e.dir.settings.Load(), "read once, kept")
+
+		for _, q := range []string{"", "?institution=", "?institution=nosuch"} {
+			code, body, _ := ask(e.srv, q)
+			assert.Equal(t, http.StatusBadRequest, code, q)
+			assert.Contains(t, body, `"fields":["institution"]`, q)
+		}
+		notServed := newEnv(t, s, func(d *server.Deps) { d.Institutions = []string{"uit"} })
+		code, body, _ := ask(notServed.srv, "?institution=default")
+		assert.Equal(t, http.StatusBadRequest, code)
+		assert.Contains(t, body, "not one this installation serves")
+
+		var skew atomic.Int64 // the down server's clock, ahead of the host's
+		down := newEnv(t, s, func(d *server.Deps) {
+			d.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+		})
+		s.Stop()
+		restarted := false
+		t.Cleanup(func() {
+			if !restarted {
+				ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+				defer cancel()
+				_ = s.Start(ctx)
+			}
+		})
+		for range 2 {
+			code, body, retry := ask(down.srv, "?institution=default")
+			assert.Equal(t, http.StatusServiceUnavailable, code)
+			assert.Contains(t, body, `"code":"directory_unavailable"`)
+			assert.Equal(t, "30", retry)
+		}
+		assert.Equal(t, 1, strings.Count(down.logs.String(), "directory rules: the directory did not say"), "said once while kept")
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		require.NoError(t, s.Start(ctx))
+		restarted = true
+		code, body, _ = ask(down.srv, "?institution=default")
+		assert.Equal(t, http.StatusServiceUnavailable, code, "a failure is kept for 30 seconds: %s", body)
+		skew.Store(int64(31 * time.Second))
+		code, body, _ = ask(down.srv, "?institution=default")
+		assert.Equal(t, http.StatusOK, code, "read again after 30 seconds: %s", body)
+		assert.JSONEq(t, want[s.Kind], body)
+	})
+}
+
 // found only when the person called); one for an account it has, without.
 func TestIssueWarnsOfNoAccount(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
+)
+
+// How long the rules of a directory are kept: its password settings change
+// seldom (a domain's policy), and every page that sets a password asks
+// for them. A failure is kept for less, so that a directory back up is
+// read again soon, and a directory down is not asked at every page.
+const (
+	rulesKept       = 10 * time.Minute
+	rulesFailedKept = 30 * time.Second
+	rulesTimeout    = 3 * time.Second
+)
+
+// rulesCache keeps each directory's settings for rulesKept.
+type rulesCache struct {
+	mu sync.Mutex
+	m  map[directory.Directory]*rulesEntry
+}
+
+type rulesEntry struct {
+	mu  sync.Mutex // held while the directory is read
+	s   directory.Settings
+	err error
+	at  time.Time // zero: never read
+}
+
+// settings returns dir's settings, read at most once per rulesKept
+// (rulesFailedKept after a failure); concurrent askers of one directory
+// wait for one read. read says whether this call read them.
+func (c *rulesCache) settings(ctx context.Context, dir directory.Directory, now func() time.Time) (_ directory.Settings, read bool, _ error) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[directory.Directory]*rulesEntry{}
+	}
+	e := c.m[dir]
+	if e == nil {
+		e = &rulesEntry{}
+		c.m[dir] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	kept := rulesKept
+	if e.err != nil {
+		kept = rulesFailedKept
+	}
+	if !e.at.IsZero() && now().Sub(e.at) < kept {
+		return e.s, false, e.err
+	}
+	rctx, cancel := context.WithTimeout(ctx, rulesTimeout)
+	defer cancel()
+	e.s, e.err = dir.Settings(rctx)
+	e.at = now()
+	return e.s, true, e.err
+}
+
+// directoryRulesResponse answers GET /api/directory/rules.
+type directoryRulesResponse struct {
+	Institution string `json:"institution"`
+	directory.Rules
+}
+
+// directoryRules answers GET /api/directory/rules?institution=ID with the
+// rules the institution's directory enforces beyond its policy
+// (directory.Rules: AD's complexity rule, a longer least length), for the
+// activation, reset and change pages to list beside the policy's and to
+// check before a password is sent: a person who chose a passphrase of
+// small letters the page accepted learnt of AD's complexity rule only
+// from its refusal. An institution without a directory has none. The
+// directory's settings are kept for rulesKept; a directory that cannot
+// say answers 503 (the pages then list nothing more, and its refusal
+// still names the rule).
+func (h *handler) directoryRules() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("institution")
+		if id == "" {
+			writeError(w, errorf(CodeInvalid, "institution is missing: ask /api/directory/rules?institution=ID", "institution"))
+			return
+		}
+		p, err := policy.Lookup(id)
+		if err != nil || !h.Serves(id) || len(id) > 64 {
+			writeError(w, errorf(CodeInvalid, "institution is not one this installation serves", "institution"))
+			return
+		}
+		dir := h.Directories.For(id)
+		if directory.IsNone(dir) {
+			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id})
+			return
+		}
+		s, read, err := h.rules.settings(r.Context(), dir, h.Now)
+		if err != nil {
+			if read {
+				h.Logger.WarnContext(r.Context(), "directory rules: the directory did not say its password settings (the pages list only the policy's rules until it does)",
+					"id", RequestID(r.Context()), "institution", id, "directory", dir.String(), "err", err)
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(int(rulesFailedKept.Seconds())))
+			code := CodeDirectoryUnavailable
+			if errors.Is(err, directory.ErrOperator) {
+				code = CodeDirectoryError
+			}
+			writeError(w, errorf(code, "the directory did not say its password rules; the policy's rules are the whole list until it does"))
+			return
+		}
+		writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Rules: directory.RulesBeyond(p, s)})
+	})
+}
