@@ -198,10 +198,12 @@ func TestActivatePage(t *testing.T) {
 			assert.Equal(t, "minlength: 16; maxlength: 127;", attr(pw, "passwordrules"))
 			// Described by the rules themselves (it named their heading
 			// alone: "Passordet må oppfylle dette") and by the hint naming
-			// characters the policy does not allow (said nowhere else).
-			assert.Equal(t, "rules-box not-allowed", attr(pw, "aria-describedby"))
+			// characters the policy does not allow (said nowhere else), and
+			// the hint naming the kinds the directory's rule lacks.
+			assert.Equal(t, "rules-box not-allowed directory-hint", attr(pw, "aria-describedby"))
 			assert.Equal(t, "rules-box", attr(one(t, doc, "rules-box"), "id"))
 			assert.Equal(t, "not-allowed", attr(one(t, doc, "not-allowed"), "id"))
+			assert.Equal(t, "directory-hint", attr(one(t, doc, "directory-hint"), "id"))
 			assert.Equal(t, "username", attr(one(t, doc, "username"), "autocomplete"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "confirm-password"), "autocomplete"))
 			assert.Equal(t, "new-password", attr(one(t, doc, "meter"), "for"))

@@ -719,3 +719,66 @@ func (t Text) ChangeDirectoryDownText() string {
 		"Brukarkatalogen der passordet ditt blir endra, svarar ikkje akkurat no, så passordet ditt er ikkje endra: det er framleis det du har no. Prøv igjen om nokre minutt; det du skreiv, er teke vare på i denne sida.",
 		"The user directory where your password is changed does not answer right now, so your password was not changed: it is still the one you have now. Try again in a few minutes; what you typed is kept on this page.")
 }
+
+// DirRulesLead heads the directory's own rules in the rules box (GET
+// /api/directory/rules), which the pages list when the directory enforces
+// more than the policy: AD's complexity rule met people only in its
+// refusal.
+func (t Text) DirRulesLead() string {
+	return t.pick("Katalogen du logger inn med, krever også dette:",
+		"Katalogen du loggar inn med, krev òg dette:",
+		"The directory you log in with also requires this:")
+}
+
+// DirKinds is AD's complexity rule as the page checks it
+// (directory.ADKinds): a space is no kind of character.
+func (t Text) DirKinds() string {
+	return t.pick("Tegn av minst tre av disse fire slagene: store bokstaver, små bokstaver, sifre (0–9) og spesialtegn som ! ? - _ # . (mellomrom teller ikke).",
+		"Teikn av minst tre av desse fire slaga: store bokstavar, små bokstavar, siffer (0–9) og spesialteikn som ! ? - _ # . (mellomrom tel ikkje).",
+		"Characters of at least three of these four kinds: capital letters, small letters, digits (0–9) and special characters such as ! ? - _ # . (a space does not count).")
+}
+
+// DirMinLength is the directory's least length, {n} its number.
+func (t Text) DirMinLength() string {
+	return t.pick("Minst {n} tegn.", "Minst {n} teikn.", "At least {n} characters.")
+}
+
+// DirKindsMissing says, under the field and at a submit, that the
+// password lacks AD's kinds, and which to add ({missing}: DirKind's words
+// joined by DirOr, after DirNeed's "two of these:" when two are missing).
+func (t Text) DirKindsMissing() string {
+	return t.pick("Katalogen du logger inn med, krever tegn av minst tre slag: legg til {missing}.",
+		"Katalogen du loggar inn med, krev teikn av minst tre slag: legg til {missing}.",
+		"The directory you log in with requires characters of at least three kinds: add {missing}.")
+}
+
+// DirShort says, at a submit, that the password is shorter than the
+// directory's least length {n}.
+func (t Text) DirShort() string {
+	return t.pick("Katalogen du logger inn med, krever minst {n} tegn.",
+		"Katalogen du loggar inn med, krev minst {n} teikn.",
+		"The directory you log in with requires at least {n} characters.")
+}
+
+// DirKind names one character of a kind AD's rule counts, for
+// DirKindsMissing: upper, lower, digit, special.
+func (t Text) DirKind(kind string) string {
+	words := map[string][3]string{
+		"upper":   {"en stor bokstav", "ein stor bokstav", "a capital letter"},
+		"lower":   {"en liten bokstav", "ein liten bokstav", "a small letter"},
+		"digit":   {"et siffer", "eit siffer", "a digit"},
+		"special": {"et spesialtegn", "eit spesialteikn", "a special character"},
+	}[kind]
+	return t.pick(words[0], words[1], words[2])
+}
+
+// DirOr joins the last of DirKind's words to the others.
+func (t Text) DirOr() string { return t.pick(" eller ", " eller ", " or ") }
+
+// DirNeed leads the kinds to add when n (2 or 3) are missing.
+func (t Text) DirNeed(n int) string {
+	if n == 3 {
+		return t.pick("tre av disse:", "tre av desse:", "three of these:")
+	}
+	return t.pick("to av disse:", "to av desse:", "two of these:")
+}

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/styrke-iam/styrke/e2e/chrome"
 	"github.com/styrke-iam/styrke/policy"
+	"github.com/styrke-iam/styrke/server/directory"
 	"github.com/styrke-iam/styrke/server/directory/dirtest"
 	"github.com/styrke-iam/styrke/site"
 )
@@ -64,12 +66,64 @@ func TestActivationSetsADPassword(t *testing.T) {
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null || !document.querySelector('[data-testid=state-done]').hidden`)
 	}
 
-	t.Run("refused by AD's complexity, in English", func(t *testing.T) {
-		submit("fjellbekk lyngmo kvitveis dragsug brakkvann") // lower case and spaces only (Styrke accepts it: 10^31.7)
-		texts := errorTexts(t, tb)
-		require.NotEmpty(t, texts)
-		assert.Contains(t, texts[len(texts)-1], "The directory you log in with refused the password")
+	const lower = "fjellbekk lyngmo kvitveis dragsug brakkvann" // lower case and spaces only (Styrke accepts it: 10^31.7)
+	const lacks = "The directory you log in with requires characters of at least three kinds: add two of these: a capital letter, a digit or a special character."
+	// refusedHere: the page's error list says only lacks, and no request
+	// went to path: the directory's rule was said before a submit.
+	refusedHere := func(t *testing.T, tb *chrome.Tab, path string) {
+		t.Helper()
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+		assert.Equal(t, []string{lacks}, errorTexts(t, tb))
+		assert.Equal(t, 0, chrome.Eval[int](t, tb, `performance.getEntriesByType('resource').filter((e) => e.name.endsWith(`+jsString(path)+`)).length`))
+	}
+	t.Run("AD's complexity listed, and said before a submit, in English", func(t *testing.T) {
+		// Listed in the rules box, from the directory's own settings
+		// (Samba's complexity is on), beside the policy's rules.
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=directory-rules]').hidden`)
+		assert.True(t, visible(t, tb, "directory-rules"))
+		en := site.Texts("en")
+		assert.Equal(t, []string{en.DirKinds()}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+		hint := `(() => { const e = document.querySelector('[data-testid=directory-hint]'); return e.hidden ? '' : e.textContent; })()`
+		// Not while the password is shorter than the policy's least
+		// length (the meter says that), then under the field.
+		setValue(t, tb, "#new-password", "fjellbekk")
+		assert.Equal(t, "", chrome.Eval[string](t, tb, hint))
+		setValue(t, tb, "#new-password", lower)
+		assert.Equal(t, lacks, chrome.Eval[string](t, tb, hint))
+		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug brakkvann")
+		assert.Equal(t, "The directory you log in with requires characters of at least three kinds: add a digit or a special character.", chrome.Eval[string](t, tb, hint))
+		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug 2026")
+		assert.Equal(t, "", chrome.Eval[string](t, tb, hint))
+
+		// A submit says it in the page's words and sends nothing: the
+		// directory's refusal came after a round trip.
+		submit(lower)
+		refusedHere(t, tb, "/api/activation/complete")
+		assert.Equal(t, lacks, chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`))
+		assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid')`))
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+		ok, err := ad.CanBind(dn, initial)
+		require.NoError(t, err)
+		assert.True(t, ok, "nothing set")
+	})
+
+	t.Run("the page reads AD's kinds as the server does", func(t *testing.T) {
+		words := []string{"", "fjellbekk lyngmo", "Fjellbekk lyngmo", "FJELLBEKK~2", "fjellbekk€lyngmo2026", "fjellbekk\u00a0lyngmo",
+			"ФЖЛДЫфжлдыы", "fjellbekk漢字", "ǅ", "٣", "½²", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "Ææ Øø Åå 0 9", "😀", "\t\n"}
+		want := make([][]string, len(words))
+		for i, w := range words {
+			k := directory.ADKinds(w)
+			want[i] = []string{}
+			for _, n := range []struct {
+				bit  directory.ADKind
+				name string
+			}{{directory.ADDigit, "digit"}, {directory.ADLetter, "letter"}, {directory.ADLower, "lower"}, {directory.ADSpecial, "special"}, {directory.ADUpper, "upper"}} {
+				if k&n.bit != 0 {
+					want[i] = append(want[i], n.name)
+				}
+			}
+		}
+		assert.Equal(t, want, chrome.Eval[[][]string](t, tb, ``+jsString(strings.Join(words, "\x00"))+`.split('\0').map((w) => [...styrkeForm.adKinds(w)].sort())`))
 	})
 
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
@@ -130,6 +184,10 @@ func TestActivationSetsADPassword(t *testing.T) {
 		tb := rb.tab(t)
 		signInAt(t, tb, rb, "/en/forgot/", e2ePidOla, "idporten-loa-substantial")
 		stateShown(t, tb, "form")
+		// The reset page lists AD's complexity and says it before a submit.
+		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=directory-rules]').hidden`)
+		submitPassword(t, tb, lower)
+		refusedHere(t, tb, "/api/reset/complete")
 		submitPassword(t, tb, good)
 		stateShown(t, tb, "done")
 		assert.True(t, visible(t, tb, "reset-done-disabled"), "the page says the account is not enabled")
@@ -152,6 +210,17 @@ func TestActivationSetsADPassword(t *testing.T) {
 		stateShown(t, tb2, "done")
 		assert.True(t, visible(t, tb2, "login-link"))
 		assert.Equal(t, "https://login.example.org/", chrome.Eval[string](t, tb2, `document.querySelector('[data-testid=state-done] [data-testid=login-link]').href`))
+	})
+	t.Run("the change page lists AD's complexity and says it before a submit", func(t *testing.T) {
+		tc := resetTabIn(t, env.browser)
+		run(t, tc, chromedp.EmulateViewport(375, 900), chromedp.Navigate(b.base+"/en/change/"))
+		stateShown(t, tc, "form")
+		chrome.Poll[bool](t, tc, `!document.querySelector('[data-testid=directory-rules]').hidden`)
+		setValue(t, tc, "#username", "ola042")
+		setValue(t, tc, "#current-password", good)
+		submitPassword(t, tc, lower)
+		refusedHere(t, tc, "/api/change")
+		assert.Empty(t, tc.Errors())
 	})
 	run(t, tb, chromedp.Navigate("about:blank"))
 	assert.Empty(t, tb.Errors())

@@ -336,6 +336,7 @@ function applyAccount(data) {
   section.hidden = false;
   styrkeForm.describeRules(password, section);
   account = data;
+  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password));
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
   // empty "Name" row.
@@ -440,6 +441,9 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   styrkeForm.valid(confirmInput);
+  // The directory's own rules (AD's complexity): said here, not after a
+  // round trip to the directory's refusal.
+  if (styrkeForm.directoryRefuses(root, password, errors, msg.msgRejected)) return;
   setList([]);
   await send(submit);
 });
@@ -568,6 +572,7 @@ unconfirmedRetry.addEventListener('click', () => {
 password.addEventListener('input', () => {
   password.removeAttribute('aria-invalid');
   showNotAllowed();
+  styrkeForm.directoryHint(root, password);
 });
 root.querySelector('[data-retry]').addEventListener('click', lookup);
 window.addEventListener('hashchange', lookup);

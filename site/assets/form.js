@@ -354,4 +354,104 @@ function deskOf(c, institution) {
   return typeof c?.serviceDesk === 'string' ? c.serviceDesk : '';
 }
 
-globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact, addContact, deskOf });
+// The directory's own rules beyond the policy's (GET /api/directory/rules:
+// AD's complexity rule, a longer least length) are listed in the rules box
+// and checked before a password is sent: a person who chose a passphrase
+// of small letters that the page accepted met AD's rule only in its
+// refusal. AD_SPECIAL are the characters AD's rule counts as special:
+// ASCII's 32 that are neither letters, digits nor the space.
+const AD_SPECIAL = /^[!-/:-@[-`{-~]$/;
+
+// adKinds are the kinds of AD's complexity rule that value holds, as
+// server/directory's ADKinds reads them: 'upper' and 'lower' (of any
+// alphabet), 'digit' (0-9), 'special' (AD_SPECIAL), 'letter' (a letter of
+// no case); a space, a currency sign or any other character is none.
+function adKinds(value) {
+  const kinds = new Set();
+  for (const ch of value) {
+    if (ch >= '0' && ch <= '9') kinds.add('digit');
+    else if (AD_SPECIAL.test(ch)) kinds.add('special');
+    else if (/^\p{Lu}$/u.test(ch)) kinds.add('upper');
+    else if (/^\p{Ll}$/u.test(ch)) kinds.add('lower');
+    else if (/^\p{L}$/u.test(ch)) kinds.add('letter');
+  }
+  return kinds;
+}
+
+// The answers of /api/directory/rules by institution (a failure is asked
+// again at the next call), and the rules each rules box lists.
+const dirRules = new Map();
+const rulesOf = new WeakMap();
+
+// directoryRules asks for the rules of institution's directory and lists
+// them in root's rules box ([data-directory-rules], hidden when there are
+// none or the server could not say), for directoryUnmet to check. A later
+// call for another institution (the change page's choice) wins.
+async function directoryRules(root, institution) {
+  const box = root.querySelector('[data-directory-rules]');
+  if (!box) return;
+  box.dataset.for = institution;
+  box.hidden = true;
+  rulesOf.delete(box);
+  if (!dirRules.has(institution)) {
+    dirRules.set(institution, api('/api/directory/rules?institution=' + encodeURIComponent(institution))
+      .then((res) => (res.status === 200 ? res.data : null), () => null));
+  }
+  const rules = await dirRules.get(institution);
+  if (!rules) dirRules.delete(institution);
+  if (box.dataset.for !== institution) return;
+  const kinds = Number.isInteger(rules?.kinds) && rules.kinds > 0 ? rules.kinds : 0;
+  const minLength = Number.isInteger(rules?.minLength) && rules.minLength > 0 ? rules.minLength : 0;
+  box.querySelector('[data-directory-rule=kinds]').hidden = !kinds;
+  const length = box.querySelector('[data-directory-rule=minLength]');
+  length.hidden = !minLength;
+  length.textContent = minLength ? length.dataset.text.replace('{n}', String(minLength)) : '';
+  box.hidden = !kinds && !minLength;
+  if (!box.hidden) rulesOf.set(box, { kinds, minLength });
+}
+
+// directoryUnmet says, in root's words, which of the directory's rules
+// that root lists the password value breaks; none for an empty value.
+function directoryUnmet(root, value) {
+  const box = root.querySelector('[data-directory-rules]');
+  const rules = box && rulesOf.get(box);
+  if (!rules || !value) return [];
+  const d = box.dataset;
+  const out = [];
+  if (rules.minLength && value.length < rules.minLength) out.push(d.msgShort.replace('{n}', String(rules.minLength)));
+  const have = adKinds(value);
+  const need = rules.kinds - have.size;
+  if (need > 0) {
+    const missing = ['upper', 'lower', 'digit', 'special'].filter((k) => !have.has(k)).map((k) => d[`kind${k[0].toUpperCase()}${k.slice(1)}`]);
+    const list = missing.length > 1 ? missing.slice(0, -1).join(', ') + d.or + missing.at(-1) : missing.join('');
+    out.push(d.msgKinds.replace('{missing}', need > 1 ? `${d[`need${Math.min(need, 3)}`]} ${list}` : list));
+  }
+  return out;
+}
+
+// directoryHint says under input what of the directory's rules its value
+// breaks, once it is as long as the policy's least length (before, the
+// meter says it is too short); hidden otherwise.
+function directoryHint(root, input) {
+  const hint = root.querySelector('[data-directory-hint]');
+  if (!hint) return;
+  const unmet = input.value.length >= input.minLength ? directoryUnmet(root, input.value) : [];
+  hint.textContent = unmet.join(' ');
+  hint.hidden = unmet.length === 0;
+}
+
+// directoryRefuses is a submit's check of the directory's rules: when the
+// password at input breaks one, it says so in the error list box (its
+// heading, the page's "not accepted") and at the field, and is true: the
+// password is not sent.
+function directoryRefuses(root, input, box, heading) {
+  const unmet = directoryUnmet(root, input.value);
+  if (!unmet.length) return false;
+  setList(box, unmet, heading);
+  const hint = root.querySelector('[data-directory-hint]');
+  if (hint) hint.hidden = true;
+  invalid(input, unmet.join(' '));
+  return true;
+}
+
+globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact, addContact, deskOf, adKinds, directoryRules, directoryUnmet, directoryHint, directoryRefuses });

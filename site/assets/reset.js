@@ -215,6 +215,7 @@ function applyAccount(data) {
   section.hidden = false;
   styrkeForm.describeRules(password, section);
   account = data;
+  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password));
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
   // empty "Name" row.
@@ -530,6 +531,9 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   styrkeForm.valid(confirmInput);
+  // The directory's own rules (AD's complexity): said here, not after a
+  // round trip to the directory's refusal.
+  if (styrkeForm.directoryRefuses(root, password, errors, msg.msgRejected)) return;
   setList([]);
   send(submit);
 });
@@ -717,7 +721,10 @@ unconfirmedRetry.addEventListener('click', () => {
   send(unconfirmedRetry);
 });
 institution.addEventListener('change', updateStart);
-password.addEventListener('input', () => password.removeAttribute('aria-invalid'));
+password.addEventListener('input', () => {
+  password.removeAttribute('aria-invalid');
+  styrkeForm.directoryHint(root, password);
+});
 // popstate, not hashchange: Back from the form to the start's entry of
 // the same address changes no fragment once the form's is gone. The state
 // the person went Back or Forward to takes the focus, as "Start again"
