@@ -83,28 +83,49 @@ func TestActivationSetsADPassword(t *testing.T) {
 		assert.True(t, visible(t, tb, "directory-rules"))
 		en := site.Texts("en")
 		assert.Equal(t, []string{en.DirKinds()}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
-		hint := `(() => { const e = document.querySelector('[data-testid=directory-hint]'); return e.hidden ? '' : e.textContent; })()`
-		// Not while the password is shorter than the policy's least
-		// length (the meter says that), then under the field.
+		// In the meter's verdict, as the directory's refusal would be (it
+		// said "meets the requirements"), once the password is as long as
+		// the policy's least length (before, the meter says it is short);
+		// the line under the field is for a page without a meter.
+		said := `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].map((e) => e.textContent)`
 		setValue(t, tb, "#new-password", "fjellbekk")
-		assert.Equal(t, "", chrome.Eval[string](t, tb, hint))
+		assert.NotContains(t, chrome.Eval[[]string](t, tb, said), lacks)
 		setValue(t, tb, "#new-password", lower)
-		assert.Equal(t, lacks, chrome.Eval[string](t, tb, hint))
+		chrome.Poll[bool](t, tb, said+`.includes(`+jsString(lacks)+`)`)
 		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug brakkvann")
-		assert.Equal(t, "The directory you log in with requires characters of at least three kinds: add a digit or a special character.", chrome.Eval[string](t, tb, hint))
+		chrome.Poll[bool](t, tb, said+`.includes("The directory you log in with requires characters of at least three kinds: add a digit or a special character.")`)
 		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug 2026")
-		assert.Equal(t, "", chrome.Eval[string](t, tb, hint))
+		chrome.Poll[bool](t, tb, `!`+said+`.some((m) => m.startsWith("The directory"))`)
+		chrome.Poll[bool](t, tb, `document.querySelector("[data-testid=meter]").shadowRoot.querySelector(".status").textContent === "The password meets the requirements."`)
+		assert.False(t, visible(t, tb, "directory-hint"))
 
 		// A submit says it in the page's words and sends nothing: the
 		// directory's refusal came after a round trip.
 		submit(lower)
 		refusedHere(t, tb, "/api/activation/complete")
-		assert.Equal(t, lacks, chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`))
+		assert.Equal(t, en.ActRejectedBelow(), chrome.Eval[string](t, tb, `document.getElementById('new-password-error').textContent`), "the field points to the list, as for the server's refusal")
+		assert.Contains(t, chrome.Eval[[]string](t, tb, said), lacks)
 		assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid')`))
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
 		ok, err := ad.CanBind(dn, initial)
 		require.NoError(t, err)
 		assert.True(t, ok, "nothing set")
+	})
+
+	t.Run("without the meter, the line under the field says it", func(t *testing.T) {
+		// The meter's WebAssembly cannot load: it shows no verdict.
+		_, err := ad.CreateUser("nils042", initial)
+		require.NoError(t, err)
+		tn := blockedTab(t, b.activation(t, "nils042", "Nils Nordmann", "default"), "*://*:*/assets/*.wasm")
+		chrome.Poll[bool](t, tn, `!!document.querySelector('styrke-meter')._failed && !document.querySelector('[data-testid=directory-rules]').hidden`)
+		nb := site.Texts("nb")
+		want := strings.NewReplacer("{missing}", nb.DirNeed(2)+" "+nb.DirKind("upper")+", "+nb.DirKind("digit")+nb.DirOr()+nb.DirKind("special")).Replace(nb.DirKindsMissing())
+		setValue(t, tn, "#new-password", lower)
+		assert.Equal(t, want, text(t, tn, "directory-hint"))
+		assert.True(t, visible(t, tn, "directory-hint"))
+		assert.Contains(t, chrome.Eval[string](t, tn, `document.getElementById('new-password').getAttribute('aria-describedby')`), "directory-hint")
+		setValue(t, tn, "#new-password", "Fjellbekk lyngmo kvitveis dragsug 2026")
+		assert.False(t, visible(t, tn, "directory-hint"))
 	})
 
 	t.Run("the page reads AD's kinds as the server does", func(t *testing.T) {

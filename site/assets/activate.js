@@ -336,7 +336,7 @@ function applyAccount(data) {
   section.hidden = false;
   styrkeForm.describeRules(password, section);
   account = data;
-  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password));
+  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password, meter));
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
   // empty "Name" row.
@@ -443,7 +443,7 @@ form.addEventListener('submit', async (event) => {
   styrkeForm.valid(confirmInput);
   // The directory's own rules (AD's complexity): said here, not after a
   // round trip to the directory's refusal.
-  if (styrkeForm.directoryRefuses(root, password, errors, msg.msgRejected)) return;
+  if (styrkeForm.directoryRefuses(root, password, meter, errors, msg.msgRejected, msg.msgRejectedbelow)) return;
   setList([]);
   await send(submit);
 });
@@ -572,7 +572,7 @@ unconfirmedRetry.addEventListener('click', () => {
 password.addEventListener('input', () => {
   password.removeAttribute('aria-invalid');
   showNotAllowed();
-  styrkeForm.directoryHint(root, password);
+  styrkeForm.directoryHint(root, password, meter);
 });
 root.querySelector('[data-retry]').addEventListener('click', lookup);
 window.addEventListener('hashchange', lookup);

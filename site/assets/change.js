@@ -62,7 +62,7 @@ function applyInstitution() {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(institution.value)}"]`);
   styrkeForm.describeRules(password, section);
-  styrkeForm.directoryRules(root, institution.value).then(() => styrkeForm.directoryHint(root, password));
+  styrkeForm.directoryRules(root, institution.value).then(() => styrkeForm.directoryHint(root, password, meter));
   if (section) {
     password.setAttribute('passwordrules', section.dataset.passwordrules);
     password.minLength = Number(section.dataset.minlength);
@@ -96,7 +96,7 @@ form.addEventListener('submit', async (event) => {
   styrkeForm.valid(confirmInput);
   // The directory's own rules (AD's complexity): said here, not after a
   // round trip to the directory's refusal.
-  if (styrkeForm.directoryRefuses(root, password, errors, msg.msgRejected)) return;
+  if (styrkeForm.directoryRefuses(root, password, meter, errors, msg.msgRejected, msg.msgRejectedbelow)) return;
   setList([]);
   await send(submit);
 });
@@ -277,7 +277,7 @@ username.addEventListener('input', () => username.removeAttribute('aria-invalid'
 current.addEventListener('input', () => current.removeAttribute('aria-invalid'));
 password.addEventListener('input', () => {
   password.removeAttribute('aria-invalid');
-  styrkeForm.directoryHint(root, password);
+  styrkeForm.directoryHint(root, password, meter);
 });
 // A reminder that the password expires names the person's institution
 // (?institution=ID): the form starts with it chosen, when the list has it.

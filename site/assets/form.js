@@ -410,47 +410,59 @@ async function directoryRules(root, institution) {
   if (!box.hidden) rulesOf.set(box, { kinds, minLength });
 }
 
-// directoryUnmet says, in root's words, which of the directory's rules
-// that root lists the password value breaks; none for an empty value.
+// directoryUnmet says which of the directory's rules that root lists the
+// password value breaks, as violations ({rule, params, message}, message
+// in root's words, rule the code the directory's refusal has); none for an
+// empty value.
 function directoryUnmet(root, value) {
   const box = root.querySelector('[data-directory-rules]');
   const rules = box && rulesOf.get(box);
   if (!rules || !value) return [];
   const d = box.dataset;
   const out = [];
-  if (rules.minLength && value.length < rules.minLength) out.push(d.msgShort.replace('{n}', String(rules.minLength)));
+  if (rules.minLength && value.length < rules.minLength) {
+    out.push({ rule: 'directory_too_short', params: { min: rules.minLength }, message: d.msgShort.replace('{n}', String(rules.minLength)) });
+  }
   const have = adKinds(value);
   const need = rules.kinds - have.size;
   if (need > 0) {
     const missing = ['upper', 'lower', 'digit', 'special'].filter((k) => !have.has(k)).map((k) => d[`kind${k[0].toUpperCase()}${k.slice(1)}`]);
     const list = missing.length > 1 ? missing.slice(0, -1).join(', ') + d.or + missing.at(-1) : missing.join('');
-    out.push(d.msgKinds.replace('{missing}', need > 1 ? `${d[`need${Math.min(need, 3)}`]} ${list}` : list));
+    out.push({ rule: 'directory_complexity', params: {}, message: d.msgKinds.replace('{missing}', need > 1 ? `${d[`need${Math.min(need, 3)}`]} ${list}` : list) });
   }
   return out;
 }
 
-// directoryHint says under input what of the directory's rules its value
-// breaks, once it is as long as the policy's least length (before, the
-// meter says it is too short); hidden otherwise.
-function directoryHint(root, input) {
+// directoryHint says what of the directory's rules input's value breaks,
+// once it is as long as the policy's least length (before, the meter says
+// it is too short): in the meter's verdict, as the server's refusal would
+// be (the meter said "meets the requirements" above a line saying the
+// directory requires more), or without a meter in the line under the
+// field.
+function directoryHint(root, input, meter) {
+  const unmet = input.value.length >= input.minLength ? directoryUnmet(root, input.value) : [];
+  // The meter's verdict only where its module runs (globalThis.styrke):
+  // a meter whose WebAssembly did not load shows no verdict.
+  const inMeter = !!globalThis.styrke && typeof meter?.serverRefusal === 'function';
+  if (inMeter && unmet.length) meter.serverRefusal({ violations: unmet });
   const hint = root.querySelector('[data-directory-hint]');
   if (!hint) return;
-  const unmet = input.value.length >= input.minLength ? directoryUnmet(root, input.value) : [];
-  hint.textContent = unmet.join(' ');
-  hint.hidden = unmet.length === 0;
+  hint.textContent = inMeter ? '' : unmet.map((v) => v.message).join(' ');
+  hint.hidden = inMeter || unmet.length === 0;
 }
 
 // directoryRefuses is a submit's check of the directory's rules: when the
-// password at input breaks one, it says so in the error list box (its
-// heading, the page's "not accepted") and at the field, and is true: the
-// password is not sent.
-function directoryRefuses(root, input, box, heading) {
+// password at input breaks one, it is said as the server's refusal is (in
+// the error list box under heading, in the meter, the field pointing to
+// them), and true: the password is not sent.
+function directoryRefuses(root, input, meter, box, heading, pointer) {
   const unmet = directoryUnmet(root, input.value);
   if (!unmet.length) return false;
-  setList(box, unmet, heading);
+  const texts = unmet.map((v) => v.message);
+  setList(box, texts, heading);
   const hint = root.querySelector('[data-directory-hint]');
   if (hint) hint.hidden = true;
-  invalid(input, unmet.join(' '));
+  refused(input, meter, { violations: unmet }, texts, pointer);
   return true;
 }
 

@@ -215,7 +215,7 @@ function applyAccount(data) {
   section.hidden = false;
   styrkeForm.describeRules(password, section);
   account = data;
-  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password));
+  styrkeForm.directoryRules(root, data.institution).then(() => styrkeForm.directoryHint(root, password, meter));
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
   // empty "Name" row.
@@ -533,7 +533,7 @@ form.addEventListener('submit', async (event) => {
   styrkeForm.valid(confirmInput);
   // The directory's own rules (AD's complexity): said here, not after a
   // round trip to the directory's refusal.
-  if (styrkeForm.directoryRefuses(root, password, errors, msg.msgRejected)) return;
+  if (styrkeForm.directoryRefuses(root, password, meter, errors, msg.msgRejected, msg.msgRejectedbelow)) return;
   setList([]);
   send(submit);
 });
@@ -723,7 +723,7 @@ unconfirmedRetry.addEventListener('click', () => {
 institution.addEventListener('change', updateStart);
 password.addEventListener('input', () => {
   password.removeAttribute('aria-invalid');
-  styrkeForm.directoryHint(root, password);
+  styrkeForm.directoryHint(root, password, meter);
 });
 // popstate, not hashchange: Back from the form to the start's entry of
 // the same address changes no fragment once the form's is gone. The state
