@@ -738,6 +738,14 @@ func (t Text) DirKinds() string {
 		"Characters of at least three of these four kinds: capital letters, small letters, digits (0–9) and special characters such as ! ? - _ # . (a space does not count).")
 }
 
+// DirHistory is the directory's history, where it remembers more
+// passwords ({n}) than the policy: listed in place of the policy's line.
+func (t Text) DirHistory() string {
+	return t.pick("Ikke et av de siste {n} passordene du har brukt.",
+		"Ikkje eitt av dei siste {n} passorda du har brukt.",
+		"Not one of the last {n} passwords you have used.")
+}
+
 // DirMinLength is the directory's least length, {n} its number.
 func (t Text) DirMinLength() string {
 	return t.pick("Minst {n} tegn.", "Minst {n} teikn.", "At least {n} characters.")

@@ -41,6 +41,9 @@ func startDirectory(t *testing.T, start func(context.Context) (*dirtest.Server, 
 func TestActivationSetsADPassword(t *testing.T) {
 	t.Parallel() // see parallel in main_test.go
 	ad, flags := startDirectory(t, dirtest.StartSamba)
+	// Windows Server's default domain policy: complexity on, 24 passwords
+	// remembered (the default policy remembers 5), 7 characters.
+	ad.SetDomainPolicy(t, dirtest.WindowsDefaultPolicy)
 	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ad.CreateUser("ola042", initial)
@@ -78,11 +81,14 @@ func TestActivationSetsADPassword(t *testing.T) {
 	}
 	t.Run("AD's complexity listed, and said before a submit, in English", func(t *testing.T) {
 		// Listed in the rules box, from the directory's own settings
-		// (Samba's complexity is on), beside the policy's rules.
+		// (Windows' defaults), beside the policy's rules.
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=directory-rules]').hidden`)
 		assert.True(t, visible(t, tb, "directory-rules"))
 		en := site.Texts("en")
-		assert.Equal(t, []string{en.DirKinds()}, chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+		assert.Equal(t, []string{en.DirKinds(), "Not one of the last 24 passwords you have used."},
+			chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+		// The directory's history in place of the policy's "last 5".
+		assert.False(t, chrome.Eval[bool](t, tb, `[...document.querySelectorAll('[data-rule=history]')].some((e) => !e.hidden && !e.closest('[hidden]'))`))
 		// In the meter's verdict, as the directory's refusal would be (it
 		// said "meets the requirements"), once the password is as long as
 		// the policy's least length (before, the meter says it is short);

@@ -202,8 +202,9 @@ func TestADData(t *testing.T) {
 
 // TestRulesBeyond: the rules the pages list beside a policy's are the
 // directory's that a password the policy accepts may break: AD's
-// complexity where the policy does not require three kinds itself, and a
-// least length over the shortest password the policy can accept.
+// complexity where the policy does not require three kinds itself, a
+// least length over the shortest password the policy can accept, and a
+// history longer than the policy's.
 func TestRulesBeyond(t *testing.T) {
 	p, err := policy.Lookup("default")
 	require.NoError(t, err)
@@ -213,7 +214,8 @@ func TestRulesBeyond(t *testing.T) {
 	assert.Equal(t, Rules{Kinds: 3, MinLength: short + 1}, RulesBeyond(p, Settings{Complexity: true, MinLength: short + 1}))
 	three := p
 	three.RequiredClasses = map[string]int{policy.Upper: 1, policy.Lower: 1, policy.Digit: 1}
-	assert.Equal(t, Rules{}, RulesBeyond(three, Settings{Complexity: true, QualityCheck: 2, History: 24}))
+	assert.Equal(t, Rules{}, RulesBeyond(three, Settings{Complexity: true, QualityCheck: 2, History: p.HistorySize}))
+	assert.Equal(t, Rules{History: 24}, RulesBeyond(three, Settings{Complexity: true, History: 24}))
 	two := p
 	two.RequiredClasses = map[string]int{policy.Upper: 1, policy.Digit: 1}
 	assert.Equal(t, Rules{Kinds: 3}, RulesBeyond(two, Settings{Complexity: true}))

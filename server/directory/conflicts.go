@@ -112,6 +112,11 @@ type Rules struct {
 	// units, as a page's string length does), where a password the policy
 	// accepts may be shorter (ShortestPassing).
 	MinLength int `json:"minLength"`
+	// History is how many earlier passwords the directory refuses, where
+	// it remembers more than the policy (AD applies it to a reset too,
+	// with the policy-hints control): the page cannot check it, but lists
+	// it in place of the policy's smaller number.
+	History int `json:"history"`
 }
 
 // RulesBeyond are the rules of s a password p accepts may break.
@@ -122,6 +127,9 @@ func RulesBeyond(p policy.Policy, s Settings) Rules {
 	}
 	if s.MinLength > p.MinLength && s.MinLength > ShortestPassing(p) {
 		r.MinLength = s.MinLength
+	}
+	if s.History > p.HistorySize {
+		r.History = s.History
 	}
 	return r
 }

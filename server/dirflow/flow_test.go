@@ -786,8 +786,8 @@ func TestReadyz(t *testing.T) {
 // is refused by name.
 func TestDirectoryRules(t *testing.T) {
 	want := map[dirtest.Kind]string{
-		dirtest.AD:       `{"institution":"default","kinds":3,"minLength":0}`,
-		dirtest.OpenLDAP: `{"institution":"default","kinds":0,"minLength":0}`,
+		dirtest.AD:       `{"institution":"default","kinds":3,"minLength":0,"history":0}`,
+		dirtest.OpenLDAP: `{"institution":"default","kinds":0,"minLength":0,"history":0}`,
 	}
 	ask := func(srv *httptest.Server, query string) (int, string, string) {
 		t.Helper()
@@ -806,6 +806,14 @@ func TestDirectoryRules(t *testing.T) {
 			assert.JSONEq(t, want[s.Kind], body)
 		}
 		assert.Equal(t, int64(1), e.dir.settings.Load(), "read once, kept")
+		if s.Kind == dirtest.OpenLDAP {
+			// A directory that remembers more passwords than the policy
+			// (5): said, for the pages to list in place of the policy's.
+			s.SetSlapdPolicy(t, map[string]string{"pwdInHistory": "24"})
+			code, body, _ := ask(newEnv(t, s, nil).srv, "?institution=default")
+			assert.Equal(t, http.StatusOK, code)
+			assert.JSONEq(t, `{"institution":"default","kinds":0,"minLength":0,"history":24}`, body)
+		}
 
 		for _, q := range []string{"", "?institution=", "?institution=nosuch"} {
 			code, body, _ := ask(e.srv, q)

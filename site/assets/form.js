@@ -400,13 +400,18 @@ async function directoryRules(root, institution) {
   const rules = await dirRules.get(institution);
   if (!rules) dirRules.delete(institution);
   if (box.dataset.for !== institution) return;
-  const kinds = Number.isInteger(rules?.kinds) && rules.kinds > 0 ? rules.kinds : 0;
-  const minLength = Number.isInteger(rules?.minLength) && rules.minLength > 0 ? rules.minLength : 0;
+  const count = (n) => (Number.isInteger(n) && n > 0 ? n : 0);
+  const kinds = count(rules?.kinds), minLength = count(rules?.minLength), history = count(rules?.history);
   box.querySelector('[data-directory-rule=kinds]').hidden = !kinds;
-  const length = box.querySelector('[data-directory-rule=minLength]');
-  length.hidden = !minLength;
-  length.textContent = minLength ? length.dataset.text.replace('{n}', String(minLength)) : '';
-  box.hidden = !kinds && !minLength;
+  for (const [rule, n] of [['minLength', minLength], ['history', history]]) {
+    const li = box.querySelector(`[data-directory-rule=${rule}]`);
+    li.hidden = !n;
+    li.textContent = n ? li.dataset.text.replace('{n}', String(n)) : '';
+  }
+  // The directory's longer history in place of the policy's line (both
+  // said "not one of the last N", with two numbers).
+  for (const li of root.querySelectorAll('[data-policy-id] [data-rule=history]')) li.hidden = !!history && li.closest('[data-policy-id]').dataset.policyId === institution;
+  box.hidden = !kinds && !minLength && !history;
   if (!box.hidden) rulesOf.set(box, { kinds, minLength });
 }
 
