@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -68,6 +66,12 @@ func (c *rulesCache) settings(ctx context.Context, dir directory.Directory, now 
 // directoryRulesResponse answers GET /api/directory/rules.
 type directoryRulesResponse struct {
 	Institution string `json:"institution"`
+	// Known is false while the directory cannot say its settings (down,
+	// or refusing Styrke's service account): the rules are then zero, and
+	// the pages list the policy's alone. An answer, not a failure of the
+	// request: a page that asks it while the directory is down fails at
+	// nothing (a 503 was a console error on every such page).
+	Known bool `json:"known"`
 	directory.Rules
 }
 
@@ -78,9 +82,9 @@ type directoryRulesResponse struct {
 // check before a password is sent: a person who chose a passphrase of
 // small letters the page accepted learnt of AD's complexity rule only
 // from its refusal. An institution without a directory has none. The
-// directory's settings are kept for rulesKept; a directory that cannot
-// say answers 503 (the pages then list nothing more, and its refusal
-// still names the rule).
+// directory's settings are kept for rulesKept; while the directory cannot
+// say them, the answer has known false and no rules (the pages then list
+// the policy's alone, and the directory's refusal still names its rule).
 func (h *handler) directoryRules() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("institution")
@@ -95,7 +99,7 @@ func (h *handler) directoryRules() http.Handler {
 		}
 		dir := h.Directories.For(id)
 		if directory.IsNone(dir) {
-			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id})
+			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Known: true})
 			return
 		}
 		s, read, err := h.rules.settings(r.Context(), dir, h.Now)
@@ -104,14 +108,9 @@ func (h *handler) directoryRules() http.Handler {
 				h.Logger.WarnContext(r.Context(), "directory rules: the directory did not say its password settings (the pages list only the policy's rules until it does)",
 					"id", RequestID(r.Context()), "institution", id, "directory", dir.String(), "err", err)
 			}
-			w.Header().Set("Retry-After", strconv.Itoa(int(rulesFailedKept.Seconds())))
-			code := CodeDirectoryUnavailable
-			if errors.Is(err, directory.ErrOperator) {
-				code = CodeDirectoryError
-			}
-			writeError(w, errorf(code, "the directory did not say its password rules; the policy's rules are the whole list until it does"))
+			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id})
 			return
 		}
-		writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Rules: directory.RulesBeyond(p, s)})
+		writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Known: true, Rules: directory.RulesBeyond(p, s)})
 	})
 }

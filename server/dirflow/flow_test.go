@@ -781,13 +781,13 @@ func TestReadyz(t *testing.T) {
 // (Samba's complexity rule; the least lengths of both directories are
 // under what the default policy's score needs), for the pages to list and
 // check before a password is sent; the settings are read once for many
-// asks; a directory down is 503 (said in the log once, not at every ask),
-// and is read again once it is back; an institution unknown or not served
-// is refused by name.
+// asks; while the directory is down the rules are not known (said in the
+// log once, not at every ask), and are read again once it is back; an
+// institution unknown or not served is refused by name.
 func TestDirectoryRules(t *testing.T) {
 	want := map[dirtest.Kind]string{
-		dirtest.AD:       `{"institution":"default","kinds":3,"minLength":0,"history":0}`,
-		dirtest.OpenLDAP: `{"institution":"default","kinds":0,"minLength":0,"history":0}`,
+		dirtest.AD:       `{"institution":"default","known":true,"kinds":3,"minLength":0,"history":0}`,
+		dirtest.OpenLDAP: `{"institution":"default","known":true,"kinds":0,"minLength":0,"history":0}`,
 	}
 	ask := func(srv *httptest.Server, query string) (int, string, string) {
 		t.Helper()
@@ -807,12 +807,14 @@ func TestDirectoryRules(t *testing.T) {
 		}
 		assert.Equal(t, int64(1), e.dir.settings.Load(), "read once, kept")
 		if s.Kind == dirtest.OpenLDAP {
-			// A directory that remembers more passwords than the policy
-			// (5): said, for the pages to list in place of the policy's.
-			s.SetSlapdPolicy(t, map[string]string{"pwdInHistory": "24"})
-			code, body, _ := ask(newEnv(t, s, nil).srv, "?institution=default")
-			assert.Equal(t, http.StatusOK, code)
-			assert.JSONEq(t, `{"institution":"default","kinds":0,"minLength":0,"history":24}`, body)
+			t.Run("a longer history", func(t *testing.T) {
+				// A directory that remembers more passwords than the policy
+				// (5): said, for the pages to list in place of the policy's.
+				s.SetSlapdPolicy(t, map[string]string{"pwdInHistory": "24"})
+				code, body, _ := ask(newEnv(t, s, nil).srv, "?institution=default")
+				assert.Equal(t, http.StatusOK, code)
+				assert.JSONEq(t, `{"institution":"default","known":true,"kinds":0,"minLength":0,"history":24}`, body)
+			})
 		}
 
 		for _, q := range []string{"", "?institution=", "?institution=nosuch"} {
@@ -839,10 +841,9 @@ func TestDirectoryRules(t *testing.T) {
 			}
 		})
 		for range 2 {
-			code, body, retry := ask(down.srv, "?institution=default")
-			assert.Equal(t, http.StatusServiceUnavailable, code)
-			assert.Contains(t, body, `"code":"directory_unavailable"`)
-			assert.Equal(t, "30", retry)
+			code, body, _ := ask(down.srv, "?institution=default")
+			assert.Equal(t, http.StatusOK, code)
+			assert.JSONEq(t, `{"institution":"default","known":false,"kinds":0,"minLength":0,"history":0}`, body)
 		}
 		assert.Equal(t, 1, strings.Count(down.logs.String(), "directory rules: the directory did not say"), "said once while kept")
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -850,7 +851,7 @@ func TestDirectoryRules(t *testing.T) {
 		require.NoError(t, s.Start(ctx))
 		restarted = true
 		code, body, _ = ask(down.srv, "?institution=default")
-		assert.Equal(t, http.StatusServiceUnavailable, code, "a failure is kept for 30 seconds: %s", body)
+		assert.Contains(t, body, `"known":false`, "a failure is kept for 30 seconds")
 		skew.Store(int64(31 * time.Second))
 		code, body, _ = ask(down.srv, "?institution=default")
 		assert.Equal(t, http.StatusOK, code, "read again after 30 seconds: %s", body)

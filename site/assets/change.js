@@ -54,15 +54,24 @@ styrkeForm.api('/api/reset/config').then((res) => {
     if (institution.selectedIndex < 0 && institution.options.length > 0) institution.selectedIndex = 0;
     institution.closest('.field').hidden = institution.options.length <= 1;
     applyInstitution();
+  } else {
+    askRules();
   }
 }).catch(() => {});
 const text = (key) => (!resetOn && msg[`${key}Noreset`]) || msg[key];
+
+// askRules asks for the directory's rules of the institution chosen, once
+// the server's configuration says which it serves (one it does not serve
+// was asked for, and refused).
+function askRules() {
+  if (config) styrkeForm.directoryRules(root, institution.value).then(() => styrkeForm.directoryHint(root, password, meter));
+}
 
 function applyInstitution() {
   for (const el of root.querySelectorAll('[data-policy-id]')) el.hidden = el.dataset.policyId !== institution.value;
   const section = root.querySelector(`[data-policy-id="${CSS.escape(institution.value)}"]`);
   styrkeForm.describeRules(password, section);
-  styrkeForm.directoryRules(root, institution.value).then(() => styrkeForm.directoryHint(root, password, meter));
+  askRules();
   if (section) {
     password.setAttribute('passwordrules', section.dataset.passwordrules);
     password.minLength = Number(section.dataset.minlength);

@@ -378,8 +378,8 @@ function adKinds(value) {
   return kinds;
 }
 
-// The answers of /api/directory/rules by institution (a failure is asked
-// again at the next call), and the rules each rules box lists.
+// The answers of /api/directory/rules by institution (one that did not know
+// them is asked again at the next call), and the rules each rules box lists.
 const dirRules = new Map();
 const rulesOf = new WeakMap();
 
@@ -398,7 +398,8 @@ async function directoryRules(root, institution) {
       .then((res) => (res.status === 200 ? res.data : null), () => null));
   }
   const rules = await dirRules.get(institution);
-  if (!rules) dirRules.delete(institution);
+  // Not known (the directory down, or no answer): asked again next time.
+  if (rules?.known !== true) dirRules.delete(institution);
   if (box.dataset.for !== institution) return;
   const count = (n) => (Number.isInteger(n) && n > 0 ? n : 0);
   const kinds = count(rules?.kinds), minLength = count(rules?.minLength), history = count(rules?.history);
