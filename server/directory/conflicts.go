@@ -42,7 +42,7 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 	}
 	if s.Complexity && !requiresThreeKinds(p) {
 		out = append(out, Finding{true,
-			"the directory enforces AD's complexity rule (three of upper-case letters, lower-case letters, digits and other characters, and no account name) and the policy " + kindsRequired(p) + ", so many passwords it accepts (those of fewer than three kinds) are refused by the directory. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or make the policy's requiredClasses name three of upper, lower, digit and special."})
+			"the directory enforces AD's complexity rule (three of upper-case letters, lower-case letters, digits and special characters, a space being none, and no account name) and the policy " + kindsRequired(p) + ", so many passwords it accepts (those of fewer than three kinds) are refused by the directory; the activation, reset and change pages list the rule and say it before a password is sent, so a passphrase of small letters and spaces, which Sikt's policy welcomes, is turned away there. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or make the policy's requiredClasses name three of upper, lower, digit and special."})
 	}
 	if s.History > p.HistorySize {
 		out = append(out, Finding{false, fmt.Sprintf(
