@@ -15,9 +15,9 @@ import (
 // the log only.
 var directoryMessages = map[string][3]string{
 	directory.RuleComplexity: {
-		"Katalogen du logger inn med avviste passordet: det må ha tegn av minst tre slag (store bokstaver, små bokstaver, sifre, andre tegn) og kan ikke inneholde brukernavnet ditt. Legg til et tegn av et slag som mangler.",
-		"Katalogen du loggar inn med avviste passordet: det må ha teikn av minst tre slag (store bokstavar, små bokstavar, siffer, andre teikn) og kan ikkje innehalde brukarnamnet ditt. Legg til eit teikn av eit slag som manglar.",
-		"The directory you log in with refused the password: it requires characters of at least three kinds (upper case, lower case, digits, other characters) and not your username. Add a character of a missing kind.",
+		"Katalogen du logger inn med avviste passordet: det må ha tegn av minst tre slag (store bokstaver, små bokstaver, sifre, spesialtegn som ! ? . - _ #; mellomrom teller ikke) og kan ikke inneholde brukernavnet ditt. Legg til et tegn av et slag som mangler.",
+		"Katalogen du loggar inn med avviste passordet: det må ha teikn av minst tre slag (store bokstavar, små bokstavar, siffer, spesialteikn som ! ? . - _ #; mellomrom tel ikkje) og kan ikkje innehalde brukarnamnet ditt. Legg til eit teikn av eit slag som manglar.",
+		"The directory you log in with refused the password: it requires characters of at least three kinds (uppercase letters, lowercase letters, digits, special characters such as ! ? . - _ #; a space does not count) and not your username. Add a character of a missing kind.",
 	},
 	directory.RuleTooShort: {
 		"Katalogen du logger inn med avviste passordet: det er kortere enn katalogen krever. Velg et lengre passord.",

@@ -27,16 +27,21 @@ type rulesCache struct {
 }
 
 type rulesEntry struct {
-	mu  sync.Mutex // held while the directory is read
-	s   directory.Settings
-	err error
-	at  time.Time // zero: never read
+	mu   sync.Mutex // held while the directory is read
+	s    directory.Settings
+	good bool      // s was read
+	err  error     // the last read's failure, nil after a good one
+	at   time.Time // of the last read; zero: never read
 }
 
-// settings returns dir's settings, read at most once per rulesKept
-// (rulesFailedKept after a failure); concurrent askers of one directory
-// wait for one read. read says whether this call read them.
-func (c *rulesCache) settings(ctx context.Context, dir directory.Directory, now func() time.Time) (_ directory.Settings, read bool, _ error) {
+// settings returns dir's settings, read at most once per rulesKept;
+// concurrent askers of one directory wait for one read, made apart from
+// the asking request (one that went away mid-read made every page's
+// answer "not known" for 30 seconds). A read that fails is tried again
+// after rulesFailedKept, and meanwhile the last good settings stand, if
+// any (ok false: none). err is the failure of a read this call made, for
+// the log.
+func (c *rulesCache) settings(ctx context.Context, dir directory.Directory, now func() time.Time) (s directory.Settings, ok bool, err error) {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[directory.Directory]*rulesEntry{}
@@ -54,13 +59,16 @@ func (c *rulesCache) settings(ctx context.Context, dir directory.Directory, now 
 		kept = rulesFailedKept
 	}
 	if !e.at.IsZero() && now().Sub(e.at) < kept {
-		return e.s, false, e.err
+		return e.s, e.good, nil
 	}
-	rctx, cancel := context.WithTimeout(ctx, rulesTimeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rulesTimeout)
 	defer cancel()
-	e.s, e.err = dir.Settings(rctx)
-	e.at = now()
-	return e.s, true, e.err
+	read, err := dir.Settings(rctx)
+	e.at, e.err = now(), err
+	if err == nil {
+		e.s, e.good = read, true
+	}
+	return e.s, e.good, err
 }
 
 // directoryRulesResponse answers GET /api/directory/rules.
@@ -102,12 +110,12 @@ func (h *handler) directoryRules() http.Handler {
 			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Known: true})
 			return
 		}
-		s, read, err := h.rules.settings(r.Context(), dir, h.Now)
+		s, ok, err := h.rules.settings(r.Context(), dir, h.Now)
 		if err != nil {
-			if read {
-				h.Logger.WarnContext(r.Context(), "directory rules: the directory did not say its password settings (the pages list only the policy's rules until it does)",
-					"id", RequestID(r.Context()), "institution", id, "directory", dir.String(), "err", err)
-			}
+			h.Logger.WarnContext(r.Context(), "directory rules: the directory did not say its password settings (the pages list the rules it said last, or only the policy's, until it does)",
+				"id", RequestID(r.Context()), "institution", id, "directory", dir.String(), "err", err)
+		}
+		if !ok {
 			writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id})
 			return
 		}

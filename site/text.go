@@ -138,7 +138,7 @@ func (t Text) RuleHistory(p PolicyView) string {
 		return ""
 	}
 	n := t.Int(p.HistorySize)
-	return t.pick("Ikke et av de siste "+n+" passordene du har brukt.",
+	return t.pick("Ikke ett av de siste "+n+" passordene du har brukt.",
 		"Ikkje eitt av dei siste "+n+" passorda du har brukt.",
 		"Not one of the last "+n+" passwords you have used.")
 }

@@ -733,15 +733,15 @@ func (t Text) DirRulesLead() string {
 // DirKinds is AD's complexity rule as the page checks it
 // (directory.ADKinds): a space is no kind of character.
 func (t Text) DirKinds() string {
-	return t.pick("Tegn av minst tre av disse fire slagene: store bokstaver, små bokstaver, sifre (0–9) og spesialtegn som ! ? - _ # . (mellomrom teller ikke).",
-		"Teikn av minst tre av desse fire slaga: store bokstavar, små bokstavar, siffer (0–9) og spesialteikn som ! ? - _ # . (mellomrom tel ikkje).",
-		"Characters of at least three of these four kinds: capital letters, small letters, digits (0–9) and special characters such as ! ? - _ # . (a space does not count).")
+	return t.pick("Tegn av minst tre av disse fire slagene: store bokstaver, små bokstaver, sifre (0–9) og spesialtegn som ! ? . - _ # (mellomrom og tegn som € og § teller ikke).",
+		"Teikn av minst tre av desse fire slaga: store bokstavar, små bokstavar, siffer (0–9) og spesialteikn som ! ? . - _ # (mellomrom og teikn som € og § tel ikkje).",
+		"Characters of at least three of these four kinds: uppercase letters, lowercase letters, digits (0–9) and special characters such as ! ? . - _ # (a space, and signs such as € and §, do not count).")
 }
 
 // DirHistory is the directory's history, where it remembers more
 // passwords ({n}) than the policy: listed in place of the policy's line.
 func (t Text) DirHistory() string {
-	return t.pick("Ikke et av de siste {n} passordene du har brukt.",
+	return t.pick("Ikke ett av de siste {n} passordene du har brukt.",
 		"Ikkje eitt av dei siste {n} passorda du har brukt.",
 		"Not one of the last {n} passwords you have used.")
 }
@@ -755,9 +755,9 @@ func (t Text) DirMinLength() string {
 // password lacks AD's kinds, and which to add ({missing}: DirKind's words
 // joined by DirOr, after DirNeed's "two of these:" when two are missing).
 func (t Text) DirKindsMissing() string {
-	return t.pick("Katalogen du logger inn med, krever tegn av minst tre slag: legg til {missing}.",
-		"Katalogen du loggar inn med, krev teikn av minst tre slag: legg til {missing}.",
-		"The directory you log in with requires characters of at least three kinds: add {missing}.")
+	return t.pick("Katalogen du logger inn med, krever tegn av minst tre slag. Legg til {missing}.",
+		"Katalogen du loggar inn med, krev teikn av minst tre slag. Legg til {missing}.",
+		"The directory you log in with requires characters of at least three kinds. Add {missing}.")
 }
 
 // DirShort says, at a submit, that the password is shorter than the
@@ -772,8 +772,8 @@ func (t Text) DirShort() string {
 // DirKindsMissing: upper, lower, digit, special.
 func (t Text) DirKind(kind string) string {
 	words := map[string][3]string{
-		"upper":   {"en stor bokstav", "ein stor bokstav", "a capital letter"},
-		"lower":   {"en liten bokstav", "ein liten bokstav", "a small letter"},
+		"upper":   {"en stor bokstav", "ein stor bokstav", "an uppercase letter"},
+		"lower":   {"en liten bokstav", "ein liten bokstav", "a lowercase letter"},
 		"digit":   {"et siffer", "eit siffer", "a digit"},
 		"special": {"et spesialtegn", "eit spesialteikn", "a special character"},
 	}[kind]

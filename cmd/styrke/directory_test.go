@@ -475,18 +475,27 @@ func TestConflicts(t *testing.T) {
 // TestComplexityConflictNamesThePolicysKinds: the complexity conflict says
 // what the policy requires, not that it accepts "lower-case letters and
 // spaces" of a policy that refuses spaces and requires a digit (utfjord),
-// and what to require instead.
+// and what to require instead. A policy's special characters are no kind
+// AD counts (they hold the space): a policy requiring upper, lower and
+// special accepts "Fjellbekk lyngmo kvitveis dragsug", which AD refuses, and was
+// said to be no conflict.
 func TestComplexityConflictNamesThePolicysKinds(t *testing.T) {
 	for _, tc := range []struct{ id, says string }{
-		{"default", "requires no kind of character (it accepts a passphrase of lower-case letters alone)"},
-		{"utfjord", "requires only one kind (digits)"},
+		{"default", "requires no kind of character AD counts (it accepts a passphrase of lower-case letters alone)"},
+		{"utfjord", "requires only one kind AD counts (digits)"},
+		{"upper, lower, special", "requires only two kinds AD counts (upper-case letters and lower-case letters; its required special characters may be a space or a symbol such as €, which AD counts as none)"},
 	} {
 		p, err := policy.Lookup(tc.id)
+		if tc.id == "upper, lower, special" {
+			p, err = policy.Lookup("default")
+			p.RequiredClasses = map[string]int{policy.Upper: 1, policy.Lower: 1, policy.Special: 1}
+		}
 		require.NoError(t, err)
 		got := directory.Conflicts(p, directory.Settings{Complexity: true})
 		require.Len(t, got, 1)
+		assert.True(t, got[0].Conflict, tc.id)
 		assert.Contains(t, got[0].Text, tc.says, tc.id)
-		assert.Contains(t, got[0].Text, "requiredClasses name three of upper, lower, digit and special", tc.id)
+		assert.Contains(t, got[0].Text, "requiredClasses name upper, lower and digit (its special characters do not count: they include the space)", tc.id)
 		if tc.id == "utfjord" {
 			assert.NotContains(t, got[0].Text, "spaces")
 		}

@@ -41,9 +41,12 @@ func startDirectory(t *testing.T, start func(context.Context) (*dirtest.Server, 
 func TestActivationSetsADPassword(t *testing.T) {
 	t.Parallel() // see parallel in main_test.go
 	ad, flags := startDirectory(t, dirtest.StartSamba)
-	// Windows Server's default domain policy: complexity on, 24 passwords
-	// remembered (the default policy remembers 5), 7 characters.
-	ad.SetDomainPolicy(t, dirtest.WindowsDefaultPolicy)
+	// Windows Server's default domain policy (complexity on, 24 passwords
+	// remembered: the default policy remembers 5), with a least length of
+	// 20 (the default policy's score is reached at 16 at the shortest).
+	domain := dirtest.WindowsDefaultPolicy
+	domain.MinLength = 20
+	ad.SetDomainPolicy(t, domain)
 	b := startBackend(t, append(flags, "--directory-birthdate-attribute", "employeeNumber")...)
 	const initial = "Initial!Passw0rd-2026"
 	dn, err := ad.CreateUser("ola042", initial)
@@ -70,7 +73,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 	}
 
 	const lower = "fjellbekk lyngmo kvitveis dragsug brakkvann" // lower case and spaces only (Styrke accepts it: 10^31.7)
-	const lacks = "The directory you log in with requires characters of at least three kinds: add two of these: a capital letter, a digit or a special character."
+	const lacks = "The directory you log in with requires characters of at least three kinds. Add two of these: an uppercase letter, a digit or a special character."
 	// refusedHere: the page's error list says only lacks, and no request
 	// went to path: the directory's rule was said before a submit.
 	refusedHere := func(t *testing.T, tb *chrome.Tab, path string) {
@@ -85,7 +88,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 		chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=directory-rules]').hidden`)
 		assert.True(t, visible(t, tb, "directory-rules"))
 		en := site.Texts("en")
-		assert.Equal(t, []string{en.DirKinds(), "Not one of the last 24 passwords you have used."},
+		assert.Equal(t, []string{en.DirKinds(), "At least 20 characters.", "Not one of the last 24 passwords you have used."},
 			chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
 		// The directory's history in place of the policy's "last 5".
 		assert.False(t, chrome.Eval[bool](t, tb, `[...document.querySelectorAll('[data-rule=history]')].some((e) => !e.hidden && !e.closest('[hidden]'))`))
@@ -99,7 +102,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 		setValue(t, tb, "#new-password", lower)
 		chrome.Poll[bool](t, tb, said+`.includes(`+jsString(lacks)+`)`)
 		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug brakkvann")
-		chrome.Poll[bool](t, tb, said+`.includes("The directory you log in with requires characters of at least three kinds: add a digit or a special character.")`)
+		chrome.Poll[bool](t, tb, said+`.includes("The directory you log in with requires characters of at least three kinds. Add a digit or a special character.")`)
 		setValue(t, tb, "#new-password", "Fjellbekk lyngmo kvitveis dragsug 2026")
 		chrome.Poll[bool](t, tb, `!`+said+`.some((m) => m.startsWith("The directory"))`)
 		chrome.Poll[bool](t, tb, `document.querySelector("[data-testid=meter]").shadowRoot.querySelector(".status").textContent === "The password meets the requirements."`)
@@ -113,6 +116,20 @@ func TestActivationSetsADPassword(t *testing.T) {
 		assert.Contains(t, chrome.Eval[[]string](t, tb, said), lacks)
 		assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById('new-password').getAttribute('aria-invalid')`))
 		assert.Equal(t, []string{"form"}, visibleState(t, tb))
+
+		// The directory's least length, in the meter and at a submit.
+		const short = "The directory you log in with requires at least 20 characters."
+		setValue(t, tb, "#new-password", "Kx9#mQ2$vL7!pR4&") // 16 code points of four kinds
+		chrome.Poll[bool](t, tb, said+`.includes(`+jsString(short)+`)`)
+		submit("Kx9#mQ2$vL7!pR4&")
+		assert.Equal(t, []string{short}, errorTexts(t, tb))
+		// With the policy's own reasons first: a password too short for
+		// both was told only what the directory lacks.
+		submit("sommersommer2026")
+		texts := errorTexts(t, tb)
+		require.Greater(t, len(texts), 2, "%q", texts)
+		assert.Equal(t, []string{short, "The directory you log in with requires characters of at least three kinds. Add an uppercase letter or a special character."}, texts[len(texts)-2:])
+		assert.Equal(t, 0, chrome.Eval[int](t, tb, `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/activation/complete')).length`))
 		ok, err := ad.CanBind(dn, initial)
 		require.NoError(t, err)
 		assert.True(t, ok, "nothing set")

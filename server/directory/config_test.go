@@ -219,4 +219,11 @@ func TestRulesBeyond(t *testing.T) {
 	two := p
 	two.RequiredClasses = map[string]int{policy.Upper: 1, policy.Digit: 1}
 	assert.Equal(t, Rules{Kinds: 3}, RulesBeyond(two, Settings{Complexity: true}))
+	// The policy's special characters hold the space, which AD counts as
+	// no kind: upper, lower and special do not meet AD's rule.
+	special := p
+	special.RequiredClasses = map[string]int{policy.Upper: 1, policy.Lower: 1, policy.Special: 1}
+	assert.Equal(t, Rules{Kinds: 3}, RulesBeyond(special, Settings{Complexity: true}))
+	assert.True(t, policy.Evaluate(special, policy.Input{Password: "Fjellbekk lyngmo kvitveis dragsug brakkvann"}).OK, "the policy accepts what AD refuses")
+	assert.False(t, MeetsADComplexity("Fjellbekk lyngmo kvitveis dragsug brakkvann", "kari"))
 }

@@ -42,7 +42,7 @@ func Conflicts(p policy.Policy, s Settings) []Finding {
 	}
 	if s.Complexity && !requiresThreeKinds(p) {
 		out = append(out, Finding{true,
-			"the directory enforces AD's complexity rule (three of upper-case letters, lower-case letters, digits and special characters, a space being none, and no account name) and the policy " + kindsRequired(p) + ", so many passwords it accepts (those of fewer than three kinds) are refused by the directory; the activation, reset and change pages list the rule and say it before a password is sent, so a passphrase of small letters and spaces, which Sikt's policy welcomes, is turned away there. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or make the policy's requiredClasses name three of upper, lower, digit and special."})
+			"the directory enforces AD's complexity rule (three of upper-case letters, lower-case letters, digits and special characters, a space being none, and no account name) and the policy " + kindsRequired(p) + ", so many passwords it accepts (those of fewer than three kinds) are refused by the directory; the activation, reset and change pages list the rule and say it before a password is sent, so people are told, but a passphrase of one or two kinds that the policy accepts is turned away there. Sikt's policy replaces the complexity rule: turn off \"Password must meet complexity requirements\" in the domain's password policy (or its fine-grained policy), or make the policy's requiredClasses name upper, lower and digit (its special characters do not count: they include the space)."})
 	}
 	if s.History > p.HistorySize {
 		out = append(out, Finding{false, fmt.Sprintf(
@@ -164,35 +164,43 @@ func ShortestPassing(p policy.Policy) int {
 	return p.MinLength
 }
 
-// requiresThreeKinds reports whether the policy itself demands characters
-// of at least three kinds (so AD's complexity rule refuses nothing more).
-// kindsRequired says which kinds of characters p requires, when fewer than
-// three: "requires only one kind (digits)".
-func kindsRequired(p policy.Policy) string {
+// adKindsRequired names the kinds of AD's complexity rule that every
+// password p accepts holds, by p's requiredClasses: upper-case letters,
+// lower-case letters and digits (the policy's digits of other scripts
+// than 0-9 are left to AD's refusal: people type none); never its special
+// characters, which hold the space and symbols such as € that AD counts
+// as no kind (a policy requiring upper, lower and special accepts
+// "Fjellbekk lyngmo kvitveis", which AD refuses).
+func adKindsRequired(p policy.Policy) []string {
 	var kinds []string
 	for _, k := range []struct{ class, name string }{
-		{policy.Upper, "upper-case letters"}, {policy.Lower, "lower-case letters"}, {policy.Digit, "digits"}, {policy.Special, "special characters"},
+		{policy.Upper, "upper-case letters"}, {policy.Lower, "lower-case letters"}, {policy.Digit, "digits"},
 	} {
 		if p.RequiredClasses[k.class] > 0 {
 			kinds = append(kinds, k.name)
 		}
 	}
-	switch len(kinds) {
-	case 0:
-		return "requires no kind of character (it accepts a passphrase of lower-case letters alone)"
-	case 1:
-		return "requires only one kind (" + kinds[0] + ")"
-	default:
-		return "requires only two kinds (" + kinds[0] + " and " + kinds[1] + ")"
-	}
+	return kinds
 }
 
-func requiresThreeKinds(p policy.Policy) bool {
-	n := 0
-	for _, k := range []string{policy.Upper, policy.Lower, policy.Digit, policy.Special} {
-		if p.RequiredClasses[k] > 0 {
-			n++
-		}
+// requiresThreeKinds reports whether the policy itself demands characters
+// of three of AD's kinds (so AD's complexity rule refuses nothing more).
+func requiresThreeKinds(p policy.Policy) bool { return len(adKindsRequired(p)) >= 3 }
+
+// kindsRequired says which of AD's kinds p requires, when fewer than
+// three: "requires only one kind AD counts (digits)".
+func kindsRequired(p policy.Policy) string {
+	kinds := adKindsRequired(p)
+	special := ""
+	if p.RequiredClasses[policy.Special] > 0 {
+		special = "; its required special characters may be a space or a symbol such as €, which AD counts as none"
 	}
-	return n >= 3
+	switch len(kinds) {
+	case 0:
+		return "requires no kind of character AD counts (it accepts a passphrase of lower-case letters alone" + special + ")"
+	case 1:
+		return "requires only one kind AD counts (" + kinds[0] + special + ")"
+	default:
+		return "requires only two kinds AD counts (" + kinds[0] + " and " + kinds[1] + special + ")"
+	}
 }

@@ -773,17 +773,15 @@ func TestReadyz(t *testing.T) {
 	})
 }
 
-// TestIssueWarnsOfNoAccount: a link issued for a username the directory
-// has no account of is issued with a warning for the desk (a typo was
-
 // TestDirectoryRules: GET /api/directory/rules says the rules of the
 // institution's directory that a password the policy accepts may break
 // (Samba's complexity rule; the least lengths of both directories are
 // under what the default policy's score needs), for the pages to list and
 // check before a password is sent; the settings are read once for many
 // asks; while the directory is down the rules are not known (said in the
-// log once, not at every ask), and are read again once it is back; an
-// institution unknown or not served is refused by name.
+// log once, not at every ask), and are read again once it is back, and
+// once read, a later failed read leaves them standing; an institution
+// unknown or not served is refused by name.
 func TestDirectoryRules(t *testing.T) {
 	want := map[dirtest.Kind]string{
 		dirtest.AD:       `{"institution":"default","known":true,"kinds":3,"minLength":0,"history":0}`,
@@ -856,9 +854,25 @@ func TestDirectoryRules(t *testing.T) {
 		code, body, _ = ask(down.srv, "?institution=default")
 		assert.Equal(t, http.StatusOK, code, "read again after 30 seconds: %s", body)
 		assert.JSONEq(t, want[s.Kind], body)
+
+		// Read well once, then down when they are read again (10 minutes
+		// on): the rules read last stand, and are read again 30 seconds on.
+		s.Stop()
+		skew.Store(int64(31*time.Second + 11*time.Minute))
+		_, body, _ = ask(down.srv, "?institution=default")
+		assert.JSONEq(t, want[s.Kind], body, "the last good rules")
+		assert.Equal(t, 2, strings.Count(down.logs.String(), "directory rules: the directory did not say"), "the failed read said")
+		_, body, _ = ask(down.srv, "?institution=default")
+		assert.JSONEq(t, want[s.Kind], body)
+		assert.Equal(t, 2, strings.Count(down.logs.String(), "directory rules: the directory did not say"), "not read again within 30 seconds")
+		ctx2, cancel2 := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel2()
+		require.NoError(t, s.Start(ctx2))
 	})
 }
 
+// TestIssueWarnsOfNoAccount: a link issued for a username the directory
+// has no account of is issued with a warning for the desk (a typo was
 // found only when the person called); one for an account it has, without.
 func TestIssueWarnsOfNoAccount(t *testing.T) {
 	both(t, func(t *testing.T, s *dirtest.Server) {

@@ -390,6 +390,9 @@ const rulesOf = new WeakMap();
 async function directoryRules(root, institution) {
   const box = root.querySelector('[data-directory-rules]');
   if (!box) return;
+  // Shown for this institution already: kept (hidden and asked again, the
+  // box flickered and a submit meanwhile went unchecked).
+  if (box.dataset.for === institution && rulesOf.has(box)) return;
   box.dataset.for = institution;
   box.hidden = true;
   rulesOf.delete(box);
@@ -397,9 +400,11 @@ async function directoryRules(root, institution) {
     dirRules.set(institution, api('/api/directory/rules?institution=' + encodeURIComponent(institution))
       .then((res) => (res.status === 200 ? res.data : null), () => null));
   }
-  const rules = await dirRules.get(institution);
-  // Not known (the directory down, or no answer): asked again next time.
-  if (rules?.known !== true) dirRules.delete(institution);
+  const asked = dirRules.get(institution);
+  const rules = await asked;
+  // Not known (the directory down, or no answer): asked again next time
+  // (unless a later call asked again already).
+  if (rules?.known !== true && dirRules.get(institution) === asked) dirRules.delete(institution);
   if (box.dataset.for !== institution) return;
   const count = (n) => (Number.isInteger(n) && n > 0 ? n : 0);
   const kinds = count(rules?.kinds), minLength = count(rules?.minLength), history = count(rules?.history);
@@ -446,7 +451,9 @@ function directoryUnmet(root, value) {
 // directory requires more), or without a meter in the line under the
 // field.
 function directoryHint(root, input, meter) {
-  const unmet = input.value.length >= input.minLength ? directoryUnmet(root, input.value) : [];
+  // The policy's least length counts code points; the field's value,
+  // UTF-16 units (an emoji is two).
+  const unmet = [...input.value].length >= input.minLength ? directoryUnmet(root, input.value) : [];
   // The meter's verdict only where its module runs (globalThis.styrke):
   // a meter whose WebAssembly did not load shows no verdict.
   const inMeter = !!globalThis.styrke && typeof meter?.serverRefusal === 'function';
@@ -460,11 +467,15 @@ function directoryHint(root, input, meter) {
 // directoryRefuses is a submit's check of the directory's rules: when the
 // password at input breaks one, it is said as the server's refusal is (in
 // the error list box under heading, in the meter, the field pointing to
-// them), and true: the password is not sent.
+// them), after the policy's own reasons that the meter finds (the server
+// said those: a password too short for both was told only what to add),
+// and true: the password is not sent.
 function directoryRefuses(root, input, meter, box, heading, pointer) {
   const unmet = directoryUnmet(root, input.value);
   if (!unmet.length) return false;
-  const texts = unmet.map((v) => v.message);
+  const own = typeof meter?.evaluate === 'function' ? meter.evaluate() : null;
+  const policy = own && Array.isArray(own.violations) ? own.violations.map((v) => v.message).filter((m) => typeof m === 'string' && m) : [];
+  const texts = [...policy, ...unmet.map((v) => v.message)];
   setList(box, texts, heading);
   const hint = root.querySelector('[data-directory-hint]');
   if (hint) hint.hidden = true;
