@@ -19,6 +19,11 @@ var directoryMessages = map[string][3]string{
 		"Katalogen du loggar inn med avviste passordet: det må ha teikn av minst tre slag (store bokstavar, små bokstavar, siffer, spesialteikn som ! ? . - _ #; mellomrom tel ikkje) og kan ikkje innehalde brukarnamnet ditt. Legg til eit teikn av eit slag som manglar.",
 		"The directory you log in with refused the password: it requires characters of at least three kinds (uppercase letters, lowercase letters, digits, special characters such as ! ? . - _ #; a space does not count) and not your username. Add a character of a missing kind.",
 	},
+	directory.RuleQuality: {
+		"Katalogen du logger inn med avviste passordet: det oppfyller ikke katalogens egen kvalitetskontroll. Prøv et lengre passord med flere slag tegn, eller kontakt brukerstøtte.",
+		"Katalogen du loggar inn med avviste passordet: det oppfyller ikkje kvalitetskontrollen til katalogen. Prøv eit lengre passord med fleire slag teikn, eller kontakt brukarstøtta.",
+		"The directory you log in with refused the password: it does not pass the directory's own quality check. Try a longer password with more kinds of characters, or contact the service desk.",
+	},
 	directory.RuleTooShort: {
 		"Katalogen du logger inn med avviste passordet: det er kortere enn katalogen krever. Velg et lengre passord.",
 		"Katalogen du loggar inn med avviste passordet: det er kortare enn katalogen krev. Vel eit lengre passord.",

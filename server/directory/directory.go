@@ -180,6 +180,11 @@ const (
 	// RuleComplexity: AD's "password must meet complexity requirements"
 	// (three of four character kinds, no account name).
 	RuleComplexity = "directory_complexity"
+	// RuleQuality: OpenLDAP ppolicy's insufficientPasswordQuality, the
+	// refusal of its quality check (a module such as ppm, whose rules
+	// Styrke cannot read); not AD's complexity rule, whose words name kinds
+	// the module need not count.
+	RuleQuality = "directory_quality"
 	// RuleTooShort: shorter than the directory's own minimum.
 	RuleTooShort = "directory_too_short"
 	// RuleHistory: in the directory's own password history.

@@ -1405,7 +1405,7 @@ func ppolicyRule(le *ldap.Error) (string, bool) {
 	}
 	switch code {
 	case 5: // insufficientPasswordQuality
-		return RuleComplexity, true
+		return RuleQuality, true
 	case 6: // passwordTooShort
 		return RuleTooShort, true
 	case 7: // passwordTooYoung
