@@ -101,7 +101,7 @@ func (h *handler) directoryRules() http.Handler {
 			return
 		}
 		p, err := policy.Lookup(id)
-		if err != nil || !h.Serves(id) || len(id) > 64 {
+		if err != nil || !h.Serves(id) {
 			writeError(w, errorf(CodeInvalid, "institution is not one this installation serves", "institution"))
 			return
 		}

@@ -64,7 +64,7 @@ const text = (key) => (!resetOn && msg[`${key}Noreset`]) || msg[key];
 // the server's configuration says which it serves (one it does not serve
 // was asked for, and refused).
 function askRules() {
-  if (config) styrkeForm.directoryRules(root, institution.value).then(() => styrkeForm.directoryHint(root, password, meter));
+  if (config) styrkeForm.directoryRules(root, institution.value, password, meter);
 }
 
 function applyInstitution() {

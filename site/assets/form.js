@@ -385,9 +385,15 @@ const rulesOf = new WeakMap();
 
 // directoryRules asks for the rules of institution's directory and lists
 // them in root's rules box ([data-directory-rules], hidden when there are
-// none or the server could not say), for directoryUnmet to check. A later
-// call for another institution (the change page's choice) wins.
-async function directoryRules(root, institution) {
+// none or the server could not say), for directoryUnmet to check, then
+// says what input's value breaks (directoryHint). A later call for
+// another institution (the change page's choice) wins.
+async function directoryRules(root, institution, input, meter) {
+  await listDirectoryRules(root, institution);
+  directoryHint(root, input, meter);
+}
+
+async function listDirectoryRules(root, institution) {
   const box = root.querySelector('[data-directory-rules]');
   if (!box) return;
   // Shown for this institution already: kept (hidden and asked again, the
