@@ -112,6 +112,10 @@ type Directory interface {
 	// for, and every username of OpenLDAP and None (no round trip) is
 	// returned as given. An error: the directory could not say.
 	AccountName(ctx context.Context, username string) (string, error)
+	// AccountPolicy is the password policy of username's own, where one
+	// applies in place of the one Settings reads, as the service account
+	// may read it.
+	AccountPolicy(ctx context.Context, username string) (AccountPolicy, error)
 	// Find reports nil when the directory has exactly one account for
 	// username (searched as the service account), ErrAccount when it has
 	// none or several, another error when it could not say. On AD, an
@@ -252,6 +256,23 @@ type Settings struct {
 	LockoutWindow time.Duration
 }
 
+// AccountPolicy is a password policy of an account's own: on AD a
+// fine-grained password policy (the password settings object the
+// account's msDS-ResultantPSO names), on OpenLDAP the ppolicy entry its
+// pwdPolicySubentry names. Its rules apply to the account in place of the
+// domain's or the default policy's (Settings).
+type AccountPolicy struct {
+	// Own: a policy of the account's own applies. False: Settings' rules
+	// are the account's.
+	Own bool
+	// Read: Settings are its rules. False where the service account may
+	// not read them: on AD by default only administrators may read a
+	// password settings object, though any account may see which one
+	// applies.
+	Read     bool
+	Settings Settings
+}
+
 // Set maps institutions to their directory: one server may serve several
 // institutions, each with its own directory, or all with one.
 type Set struct {
@@ -339,6 +360,11 @@ func (None) Disabled(context.Context, string) (bool, error) { return false, nil 
 
 // AccountName implements Directory: a username is only itself.
 func (None) AccountName(_ context.Context, username string) (string, error) { return username, nil }
+
+// AccountPolicy implements Directory: no account, no policy of its own.
+func (None) AccountPolicy(context.Context, string) (AccountPolicy, error) {
+	return AccountPolicy{}, nil
+}
 
 // Find implements Directory: no directory, no account to find.
 func (None) Find(context.Context, string) error { return nil }

@@ -907,9 +907,9 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		return time.Time{}, 0
 	}
 	defer c.close()
-	attrs := []string{"pwdLastSet", "msDS-ResultantPSO"}
+	attrs := []string{"pwdLastSet", d.ownPolicyAttr()}
 	if d.flavour == FlavourOpenLDAP {
-		attrs = []string{"pwdChangedTime", "pwdPolicySubentry"}
+		attrs[0] = "pwdChangedTime"
 	}
 	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", attrs, nil))
@@ -924,7 +924,8 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		// account may read it (on AD by default only administrators may),
 		// else no time rather than the default's, which may be a day
 		// where the account's is an hour.
-		minAge = ownMinAge(c, own, d.flavour)
+		own, _ := d.ownPolicy(c, own)
+		minAge = own.MinAge
 	}
 	if minAge <= 0 {
 		return time.Time{}, 0
@@ -943,31 +944,6 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		last = fileTime(n)
 	}
 	return last.Add(minAge), minAge
-}
-
-// ownMinAge is the minimum age of the password policy at dn (AD: a
-// password settings object; OpenLDAP: a ppolicy entry), or 0 when it
-// cannot be read.
-func ownMinAge(c *conn, dn string, flavour Flavour) time.Duration {
-	attr := "msDS-MinimumPasswordAge"
-	if flavour == FlavourOpenLDAP {
-		attr = "pwdMinAge"
-	}
-	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{attr}, nil))
-	if err != nil || len(res.Entries) != 1 {
-		return 0
-	}
-	n, err := strconv.ParseInt(res.Entries[0].GetAttributeValue(attr), 10, 64)
-	switch {
-	case err != nil:
-		return 0
-	case flavour == FlavourOpenLDAP:
-		return time.Duration(n) * time.Second
-	case n >= 0:
-		return 0
-	}
-	return time.Duration(-n) * 100 // 100 ns units, stored negative
 }
 
 // Verify implements Directory: a bind as the account.
@@ -1338,6 +1314,16 @@ func (d *LDAP) adReason(ctx context.Context, diag, username, password string, ch
 	if err != nil {
 		return RuleRefused
 	}
+	if own, err := d.AccountPolicy(ctx, username); err == nil && own.Own {
+		// A fine-grained policy applies in place of the domain's: its
+		// rules name the refusal, and where the service account may not
+		// read them, nothing does (the domain's named a refusal for a
+		// length of 12 under a policy asking 14 "used before").
+		if !own.Read {
+			return RuleRefused
+		}
+		s = own.Settings
+	}
 	switch {
 	case s.MinLength > 0 && len(utf16.Encode([]rune(password))) < s.MinLength:
 		return RuleTooShort
@@ -1535,41 +1521,25 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	var s Settings
-	num := func(e *ldap.Entry, attr string) int64 {
-		n, _ := strconv.ParseInt(e.GetAttributeValue(attr), 10, 64)
-		return n
-	}
 	if d.flavour == FlavourAD {
 		domain := root.GetAttributeValue("defaultNamingContext")
 		res, err := c.Search(ldap.NewSearchRequest(domain, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-			"(objectClass=*)", []string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge", "lockoutThreshold", "lockOutObservationWindow"}, nil))
+			"(objectClass=*)", domainAttrs[:], nil))
 		if err != nil || len(res.Entries) == 0 {
 			return Settings{}, d.classify(ctx, "read domain password settings", err)
 		}
-		e := res.Entries[0]
-		s.MinLength = int(num(e, "minPwdLength"))
-		s.Complexity = num(e, "pwdProperties")&1 == 1
-		s.History = int(num(e, "pwdHistoryLength"))
-		s.MinAge = time.Duration(-num(e, "minPwdAge")) * 100       // 100 ns units, stored negative
-		if n := num(e, "maxPwdAge"); n < 0 && n != math.MinInt64 { // the least int64: never
-			s.MaxAge = time.Duration(-n) * 100
-		}
-		s.LockoutThreshold = int(num(e, "lockoutThreshold"))
-		s.LockoutWindow = time.Duration(-num(e, "lockOutObservationWindow")) * 100
-		return s, nil
+		return adSettings(res.Entries[0], &domainAttrs), nil
 	}
 	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
 	if base == "" {
 		base, scope = d.namingContext(root), ldap.ScopeWholeSubtree
 	}
-	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter,
-		[]string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval", "pwdMustChange", "pwdSafeModify"}, nil))
+	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, ppolicyAttrs, nil))
 	if err != nil {
 		return Settings{}, d.classify(ctx, "read password policy", err)
 	}
 	if len(res.Entries) == 0 {
-		return s, nil // no policy: no rules of the directory's own
+		return Settings{}, nil // no policy: no rules of the directory's own
 	}
 	e := res.Entries[0]
 	for _, cand := range res.Entries {
@@ -1577,6 +1547,52 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 			e = cand
 		}
 	}
+	return ppolicySettings(e), nil
+}
+
+// AD's attributes of password settings, in adSettings' order: the domain
+// object's, and a password settings object's (a fine-grained policy).
+var (
+	domainAttrs = [...]string{"minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge", "lockoutThreshold", "lockOutObservationWindow"}
+	psoAttrs    = [...]string{"msDS-MinimumPasswordLength", "msDS-PasswordComplexityEnabled", "msDS-PasswordHistoryLength", "msDS-MinimumPasswordAge", "msDS-MaximumPasswordAge", "msDS-LockoutThreshold", "msDS-LockoutObservationWindow"}
+)
+
+// ppolicyAttrs are the attributes of an OpenLDAP ppolicy entry that
+// ppolicySettings reads.
+var ppolicyAttrs = []string{"pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge", "pwdMaxFailure", "pwdLockout", "pwdFailureCountInterval", "pwdMustChange", "pwdSafeModify"}
+
+// num is the integer value of e's attr, 0 when it has none.
+func num(e *ldap.Entry, attr string) int64 {
+	n, _ := strconv.ParseInt(e.GetAttributeValue(attr), 10, 64)
+	return n
+}
+
+// adSettings reads AD's password settings from e, the domain object or a
+// password settings object (attrs: domainAttrs or psoAttrs). The
+// complexity is a bit of the domain's pwdProperties, a boolean of its own
+// in a password settings object; ages and windows are in 100 ns units,
+// stored negative.
+func adSettings(e *ldap.Entry, attrs *[7]string) Settings {
+	var s Settings
+	s.MinLength = int(num(e, attrs[0]))
+	if attrs == &psoAttrs {
+		s.Complexity = strings.EqualFold(e.GetAttributeValue(attrs[1]), "TRUE")
+	} else {
+		s.Complexity = num(e, attrs[1])&1 == 1
+	}
+	s.History = int(num(e, attrs[2]))
+	s.MinAge = time.Duration(max(-num(e, attrs[3]), 0)) * 100
+	if n := num(e, attrs[4]); n < 0 && n != math.MinInt64 { // the least int64: never
+		s.MaxAge = time.Duration(-n) * 100
+	}
+	s.LockoutThreshold = int(num(e, attrs[5]))
+	s.LockoutWindow = time.Duration(max(-num(e, attrs[6]), 0)) * 100
+	return s
+}
+
+// ppolicySettings reads an OpenLDAP ppolicy entry (ppolicyAttrs).
+func ppolicySettings(e *ldap.Entry) Settings {
+	var s Settings
 	s.MinLength = int(num(e, "pwdMinLength"))
 	s.QualityCheck = int(num(e, "pwdCheckQuality"))
 	s.History = int(num(e, "pwdInHistory"))
@@ -1589,7 +1605,60 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		s.LockoutThreshold = int(num(e, "pwdMaxFailure"))
 		s.LockoutWindow = time.Duration(num(e, "pwdFailureCountInterval")) * time.Second
 	}
-	return s, nil
+	return s
+}
+
+// ownPolicyAttr is the attribute of an account's entry that names a
+// password policy of its own.
+func (d *LDAP) ownPolicyAttr() string {
+	if d.flavour == FlavourOpenLDAP {
+		return "pwdPolicySubentry"
+	}
+	return "msDS-ResultantPSO"
+}
+
+// AccountPolicy implements Directory: the policy the account's
+// msDS-ResultantPSO (AD) or pwdPolicySubentry (OpenLDAP) names, and its
+// rules where the service account may read them.
+func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolicy, error) {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return AccountPolicy{}, err
+	}
+	defer c.close()
+	attr := d.ownPolicyAttr()
+	e, err := d.findEntry(ctx, c, username, []string{attr})
+	if err != nil {
+		return AccountPolicy{}, err
+	}
+	dn := e.GetAttributeValue(attr)
+	if dn == "" {
+		return AccountPolicy{}, nil
+	}
+	s, ok := d.ownPolicy(c, dn)
+	return AccountPolicy{Own: true, Read: ok, Settings: s}, nil
+}
+
+// ownPolicy reads the password policy at dn (AD: a password settings
+// object; OpenLDAP: a ppolicy entry); ok is false when the service account
+// may not read it (the entry, or an attribute every such policy has,
+// comes back missing).
+func (d *LDAP) ownPolicy(c *conn, dn string) (s Settings, ok bool) {
+	attrs, must := psoAttrs[:], psoAttrs[0]
+	if d.flavour == FlavourOpenLDAP {
+		attrs, must = append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
+	}
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", attrs, nil))
+	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue(must) == "" {
+		return Settings{}, false
+	}
+	if d.flavour == FlavourOpenLDAP {
+		return ppolicySettings(res.Entries[0]), true
+	}
+	return adSettings(res.Entries[0], &psoAttrs), true
 }
 
 // namingContext is the naming context of the rootDSE root that holds the

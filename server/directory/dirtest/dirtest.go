@@ -37,6 +37,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -527,7 +528,8 @@ func (s *Server) ExpireAfter(dn, password string, maxAge time.Duration) error {
 	defer c.Close()
 	name := "expire-" + randomSecret()[:10]
 	if s.Kind == AD {
-		return s.addPSO(c, dn, name, 0, maxAge)
+		_, err := s.addPSO(c, dn, name, 0, maxAge, nil)
+		return err
 	}
 	if err := s.addAccountPolicy(c, dn, name, map[string]string{"pwdMaxAge": strconv.FormatInt(int64(maxAge/time.Second), 10)}); err != nil {
 		return err
@@ -690,20 +692,32 @@ func (s *Server) SetSlapdPolicy(t testing.TB, attrs map[string]string) {
 // these) named by the account's pwdPolicySubentry, which the service
 // account may read.
 func (s *Server) PasswordSettings(dn string, minAge, maxAge time.Duration) error {
+	_, err := s.AccountPolicy(dn, minAge, maxAge, nil)
+	return err
+}
+
+// AccountPolicy is PasswordSettings with attrs of the policy's own in
+// place of the defaults (AD: msDS-MinimumPasswordLength and the other
+// attributes of a password settings object; OpenLDAP: pwdMinLength and
+// the others of a ppolicy entry), and returns the policy's DN.
+func (s *Server) AccountPolicy(dn string, minAge, maxAge time.Duration, attrs map[string]string) (string, error) {
 	c, err := s.Admin()
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer c.Close()
 	name := "pso-" + randomSecret()[:10]
 	if s.Kind == AD {
-		return s.addPSO(c, dn, name, minAge, maxAge)
+		return s.addPSO(c, dn, name, minAge, maxAge, attrs)
 	}
-	attrs := map[string]string{"pwdMinAge": strconv.FormatInt(int64(minAge/time.Second), 10)}
+	own := map[string]string{"pwdMinAge": strconv.FormatInt(int64(minAge/time.Second), 10)}
 	if maxAge > 0 {
-		attrs["pwdMaxAge"] = strconv.FormatInt(int64(maxAge/time.Second), 10)
+		own["pwdMaxAge"] = strconv.FormatInt(int64(maxAge/time.Second), 10)
 	}
-	return s.addAccountPolicy(c, dn, name, attrs)
+	for k, v := range attrs {
+		own[k] = v
+	}
+	return "cn=" + name + ",ou=policies," + s.BaseDN, s.addAccountPolicy(c, dn, name, own)
 }
 
 // addAccountPolicy adds the OpenLDAP ppolicy entry name under ou=policies,
@@ -718,6 +732,7 @@ func (s *Server) addAccountPolicy(c *ldap.Conn, dn, name string, attrs map[strin
 		}
 	}
 	for k, v := range attrs {
+		add.Attributes = slices.DeleteFunc(add.Attributes, func(a ldap.Attribute) bool { return strings.EqualFold(a.Type, k) })
 		add.Attribute(k, []string{v})
 	}
 	if err := c.Add(add); err != nil {
@@ -732,14 +747,15 @@ func (s *Server) addAccountPolicy(c *ldap.Conn, dn, name string, attrs map[strin
 }
 
 // addPSO adds the password settings object name that applies to dn.
-func (s *Server) addPSO(c *ldap.Conn, dn, name string, minAge, maxAge time.Duration) error {
+func (s *Server) addPSO(c *ldap.Conn, dn, name string, minAge, maxAge time.Duration, attrs map[string]string) (string, error) {
 	age := func(d time.Duration) string { return strconv.FormatInt(-int64(d/100), 10) } // negative 100 ns units
 	maxValue := "-9223372036854775808"                                                  // never
 	if maxAge > 0 {
 		maxValue = age(maxAge)
 	}
-	add := ldap.NewAddRequest("CN="+name+",CN=Password Settings Container,CN=System,"+s.BaseDN, nil)
-	for k, v := range map[string]string{
+	pso := "CN=" + name + ",CN=Password Settings Container,CN=System," + s.BaseDN
+	add := ldap.NewAddRequest(pso, nil)
+	values := map[string]string{
 		"objectClass":                              "msDS-PasswordSettings",
 		"msDS-PasswordSettingsPrecedence":          "10",
 		"msDS-PasswordReversibleEncryptionEnabled": "FALSE",
@@ -752,11 +768,15 @@ func (s *Server) addPSO(c *ldap.Conn, dn, name string, minAge, maxAge time.Durat
 		"msDS-LockoutObservationWindow":            age(30 * time.Minute),
 		"msDS-LockoutDuration":                     age(30 * time.Minute),
 		"msDS-PSOAppliesTo":                        dn,
-	} {
+	}
+	for k, v := range attrs {
+		values[k] = v
+	}
+	for k, v := range values {
 		add.Attribute(k, []string{v})
 	}
 	if err := c.Add(add); err != nil {
-		return fmt.Errorf("dirtest: add password settings for %s: %w", dn, err)
+		return "", fmt.Errorf("dirtest: add password settings for %s: %w", dn, err)
 	}
-	return nil
+	return pso, nil
 }
