@@ -306,6 +306,10 @@ type lookupResponse struct {
 	Institution   string          `json:"institution"`
 	Policy        json.RawMessage `json:"policy"`
 	PolicyVersion string          `json:"policyVersion"`
+	// DirectoryRules are those of the account's own password policy in
+	// the directory (accountRules), which the page lists in place of the
+	// institution's; absent when none applies.
+	DirectoryRules *directoryRulesResponse `json:"directoryRules,omitempty"`
 }
 
 func (h *handler) lookup() http.Handler {
@@ -348,6 +352,7 @@ func (h *handler) lookup() http.Handler {
 		writeJSON(w, http.StatusOK, lookupResponse{
 			Username: a.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: a.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
+			DirectoryRules: h.accountRules(r.Context(), a.Institution, a.Username, p),
 		})
 	})
 }

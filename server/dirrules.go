@@ -80,7 +80,42 @@ type directoryRulesResponse struct {
 	// request: a page that asks it while the directory is down fails at
 	// nothing (a 503 was a console error on every such page).
 	Known bool `json:"known"`
+	// Own: the rules are those of a password policy of the account's own
+	// (lookupResponse.DirectoryRules), in place of the institution's;
+	// with known false, the directory does not let Styrke read them.
+	Own bool `json:"own,omitempty"`
 	directory.Rules
+}
+
+// accountRules are the rules of username's own password policy in the
+// institution's directory (directory.AccountPolicy: AD's fine-grained
+// policy, OpenLDAP's pwdPolicySubentry) beyond p, for the activation and
+// reset pages to list and check in place of the institution's
+// (directoryRules): an account under a policy asking 16 characters was
+// shown the domain's 10, and learnt of the 16 from the refusal. Nil when
+// no such policy applies, or the directory cannot say (logged): the
+// institution's rules stand. Known false: one applies that the service
+// account may not read (on AD by default only administrators may).
+func (h *handler) accountRules(ctx context.Context, institution, username string, p policy.Policy) *directoryRulesResponse {
+	dir := h.directoryFor(institution)
+	if directory.IsNone(dir) {
+		return nil
+	}
+	dctx, cancel := context.WithTimeout(ctx, personTimeout)
+	own, err := dir.AccountPolicy(dctx, username)
+	cancel()
+	if err != nil {
+		h.Logger.WarnContext(ctx, "directory: whether the account has a password policy of its own not read (the page lists the institution's rules)", "id", RequestID(ctx), "err", err)
+		return nil
+	}
+	if !own.Own {
+		return nil
+	}
+	r := &directoryRulesResponse{Institution: institution, Own: true, Known: own.Read}
+	if own.Read {
+		r.Rules = directory.RulesBeyond(p, own.Settings)
+	}
+	return r
 }
 
 // directoryRules answers GET /api/directory/rules?institution=ID with the

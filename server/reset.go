@@ -675,6 +675,7 @@ func (h *handler) resetSession() http.Handler {
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
 			Policy: p.Canonical(), PolicyVersion: p.Version(),
+			DirectoryRules: h.accountRules(r.Context(), s.Institution, s.Username, p),
 		}, s.ExpiresAt, h.extendable(s), accounts, h.Now()})
 	})
 }

@@ -746,6 +746,16 @@ func (t Text) DirHistory() string {
 		"Not one of the last {n} passwords you have used.")
 }
 
+// DirOwnUnread says that the account has a password policy of its own in
+// the directory (AD's fine-grained policy) whose rules Styrke may not read
+// (on AD by default only administrators may): the directory may refuse a
+// password that meets every rule the page lists.
+func (t Text) DirOwnUnread() string {
+	return t.pick("Kontoen din har egne passordregler der, som denne siden ikke får se: katalogen kan avvise et passord som oppfyller reglene her.",
+		"Kontoen din har eigne passordreglar der, som denne sida ikkje får sjå: katalogen kan avvise eit passord som oppfyller reglane her.",
+		"Your account has password rules of its own there, which this page cannot see: the directory may refuse a password that meets the rules here.")
+}
+
 // DirMinLength is the directory's least length, {n} its number.
 func (t Text) DirMinLength() string {
 	return t.pick("Minst {n} tegn.", "Minst {n} teikn.", "At least {n} characters.")

@@ -84,3 +84,40 @@ func TestActivationDirectoryDownOnPhone(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok, "set with the link after the outage")
 }
+
+// TestAccountRulesOnPhone: an account under a password policy of its own
+// in the directory (slapd: its pwdPolicySubentry, which the service
+// account may read) sees that policy's rules on the activation page, at
+// 375 px in nynorsk: its least length of 20 and its history of 12 in place
+// of the policy's 5, in the rules box and the meter, and a submit of a
+// shorter password is refused there and sends nothing. The institution's
+// directory (the default policy) asks none of this.
+func TestAccountRulesOnPhone(t *testing.T) {
+	t.Parallel() // see parallel in main_test.go
+	ol, flags := startDirectory(t, dirtest.StartSlapd)
+	const initial = "Initial!Passw0rd-2026"
+	dn, err := ol.CreateUser("kari20", initial)
+	require.NoError(t, err)
+	_, err = ol.AccountPolicy(dn, 0, 0, map[string]string{"pwdMinLength": "20", "pwdInHistory": "12"})
+	require.NoError(t, err)
+	b := startBackend(t, flags...)
+	tb := openForm(t, inLang(b.activation(t, "kari20", "Kari Nordmann", "default"), "nn"), 375)
+	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=directory-rules]').hidden`)
+	nn := site.Texts("nn")
+	assert.Equal(t, []string{"Minst 20 teikn.", strings.ReplaceAll(nn.DirHistory(), "{n}", "12")},
+		chrome.Eval[[]string](t, tb, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+	assert.False(t, chrome.Eval[bool](t, tb, `[...document.querySelectorAll('[data-rule=history]')].some((e) => !e.hidden && !e.closest('[hidden]'))`), "the account's history in place of the policy's")
+	short := strings.ReplaceAll(nn.DirShort(), "{n}", "20")
+	said := `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].map((e) => e.textContent)`
+	const pw = "Kx9#mQ2$vL7!pR4&zT8" // 19 code points: the policy's 16, not the account's 20
+	setValue(t, tb, "#new-password", pw)
+	chrome.Poll[bool](t, tb, said+`.includes(`+jsString(short)+`)`)
+	setValue(t, tb, "#confirm-password", pw)
+	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
+	chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
+	assert.Equal(t, []string{short}, errorTexts(t, tb))
+	assert.Equal(t, 0, chrome.Eval[int](t, tb, `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/activation/complete')).length`))
+	ok, err := ol.CanBind(dn, initial)
+	require.NoError(t, err)
+	assert.True(t, ok, "nothing set")
+}

@@ -170,6 +170,22 @@ func TestActivationSetsADPassword(t *testing.T) {
 		assert.Equal(t, want, chrome.Eval[[][]string](t, tb, ``+jsString(strings.Join(words, "\x00"))+`.split('\0').map((w) => [...styrkeForm.adKinds(w)].sort())`))
 	})
 
+	t.Run("an account under a fine-grained policy Styrke may not read", func(t *testing.T) {
+		// The domain's rules are not this account's: the box says that
+		// the directory has rules of the account's own, in place of
+		// listing and checking the domain's.
+		pdn, err := ad.CreateUser("siri042", initial)
+		require.NoError(t, err)
+		_, err = ad.AccountPolicy(pdn, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "24"})
+		require.NoError(t, err)
+		tp := openForm(t, b.activation(t, "siri042", "Siri Nordmann", "default"), 375)
+		chrome.Poll[bool](t, tp, `!document.querySelector('[data-testid=directory-rules]').hidden`)
+		assert.Equal(t, []string{site.Texts("nb").DirOwnUnread()},
+			chrome.Eval[[]string](t, tp, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+		assert.True(t, chrome.Eval[bool](t, tp, `[...document.querySelectorAll('[data-policy-id=default] [data-rule=history]')].every((e) => !e.hidden)`), "the policy's history stays")
+		assert.Zero(t, chrome.Eval[int](t, tp, `styrkeForm.directoryUnmet(document, `+jsString(lower)+`).length`), "the domain's complexity is not checked for this account")
+	})
+
 	const good = "Fjellbekk-Sommer!Grønn 42 Lys"
 	t.Run("directory down: no success, the link survives", func(t *testing.T) {
 		ad.Stop()

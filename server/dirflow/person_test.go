@@ -113,3 +113,43 @@ func (e *env) resetView(c *http.Cookie) (status int, body map[string]any) {
 	a := e.call("/api/reset/session", struct{}{}, c)
 	return a.Status, a.object(e.t)
 }
+
+// TestAccountRules: an account under a password policy of its own in the
+// directory (AD: a fine-grained one; OpenLDAP: its pwdPolicySubentry) gets
+// that policy's rules beyond the institution's policy with the activation
+// page's lookup and the reset page's session, for the page to list and
+// check in place of the institution's (GET /api/directory/rules, the
+// domain's or the default policy's): on OpenLDAP, whose service account
+// may read it, its least length of 20; on AD, whose service account may
+// not (by default only administrators may), that one applies and its rules
+// are not known. An account without one gets none, and the page lists the
+// institution's.
+func TestAccountRules(t *testing.T) {
+	both(t, func(t *testing.T, s *dirtest.Server) {
+		e := newEnv(t, s, nil)
+		_, plain := e.activation(newUsername())
+		status, body := e.lookup(plain)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		assert.NotContains(t, body, "directoryRules", "no policy of its own")
+
+		user := newUsername()
+		dn, token := e.activation(user)
+		attrs := map[string]string{"pwdMinLength": "20", "pwdInHistory": "12"}
+		want := `{"institution":"default","known":true,"own":true,"kinds":0,"minLength":20,"history":12}`
+		if s.Kind == dirtest.AD {
+			attrs = map[string]string{"msDS-MinimumPasswordLength": "20", "msDS-PasswordHistoryLength": "12"}
+			want = `{"institution":"default","known":false,"own":true,"kinds":0,"minLength":0,"history":0}`
+		}
+		_, err := s.AccountPolicy(dn, 0, 0, attrs)
+		require.NoError(t, err)
+		status, body = e.lookup(token)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		got, _ := json.Marshal(body["directoryRules"])
+		assert.JSONEq(t, want, string(got), "the activation's lookup")
+
+		status, body = e.resetView(e.resetSession(user))
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		got, _ = json.Marshal(body["directoryRules"])
+		assert.JSONEq(t, want, string(got), "the reset's session")
+	})
+}

@@ -336,7 +336,7 @@ function applyAccount(data) {
   section.hidden = false;
   styrkeForm.describeRules(password, section);
   account = data;
-  styrkeForm.directoryRules(root, data.institution, password, meter);
+  styrkeForm.directoryRules(root, data.institution, password, meter, data.directoryRules);
   usernameInput.value = data.username ?? '';
   // No name known (none given with the link, none in the directory): no
   // empty "Name" row.

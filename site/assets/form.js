@@ -386,34 +386,42 @@ const rulesOf = new WeakMap();
 // directoryRules asks for the rules of institution's directory and lists
 // them in root's rules box ([data-directory-rules], hidden when there are
 // none or the server could not say), for directoryUnmet to check, then
-// says what input's value breaks (directoryHint). A later call for
-// another institution (the change page's choice) wins.
-async function directoryRules(root, institution, input, meter) {
-  await listDirectoryRules(root, institution);
+// says what input's value breaks (directoryHint). own, the account's
+// directoryRules of the activation's lookup or the reset's session, are
+// the rules of its own password policy there, listed in place of the
+// institution's (an account under a policy asking 20 characters was shown
+// the domain's 10); where the server cannot read them, the box says that
+// the directory may ask more. A later call for another institution or
+// account (the change page's choice, the reset's other account) wins.
+async function directoryRules(root, institution, input, meter, own) {
+  await listDirectoryRules(root, institution, own?.own === true ? own : null);
   directoryHint(root, input, meter);
 }
 
-async function listDirectoryRules(root, institution) {
+async function listDirectoryRules(root, institution, own) {
   const box = root.querySelector('[data-directory-rules]');
   if (!box) return;
+  const key = own ? institution + ' ' + JSON.stringify(own) : institution;
   // Shown for this institution already: kept (hidden and asked again, the
   // box flickered and a submit meanwhile went unchecked).
-  if (box.dataset.for === institution && rulesOf.has(box)) return;
-  box.dataset.for = institution;
+  if (box.dataset.for === key && rulesOf.has(box)) return;
+  box.dataset.for = key;
   box.hidden = true;
   rulesOf.delete(box);
-  if (!dirRules.has(institution)) {
+  if (!own && !dirRules.has(institution)) {
     dirRules.set(institution, api('/api/directory/rules?institution=' + encodeURIComponent(institution))
       .then((res) => (res.status === 200 ? res.data : null), () => null));
   }
-  const asked = dirRules.get(institution);
+  const asked = own ? Promise.resolve(own) : dirRules.get(institution);
   const rules = await asked;
   // Not known (the directory down, or no answer): asked again next time
   // (unless a later call asked again already).
-  if (rules?.known !== true && dirRules.get(institution) === asked) dirRules.delete(institution);
-  if (box.dataset.for !== institution) return;
+  if (!own && rules?.known !== true && dirRules.get(institution) === asked) dirRules.delete(institution);
+  if (box.dataset.for !== key) return;
   const count = (n) => (Number.isInteger(n) && n > 0 ? n : 0);
   const kinds = count(rules?.kinds), minLength = count(rules?.minLength), history = count(rules?.history);
+  const unread = !!own && own.known !== true;
+  box.querySelector('[data-directory-rule=own]').hidden = !unread;
   box.querySelector('[data-directory-rule=kinds]').hidden = !kinds;
   for (const [rule, n] of [['minLength', minLength], ['history', history]]) {
     const li = box.querySelector(`[data-directory-rule=${rule}]`);
@@ -423,7 +431,7 @@ async function listDirectoryRules(root, institution) {
   // The directory's longer history in place of the policy's line (both
   // said "not one of the last N", with two numbers).
   for (const li of root.querySelectorAll('[data-policy-id] [data-rule=history]')) li.hidden = !!history && li.closest('[data-policy-id]').dataset.policyId === institution;
-  box.hidden = !kinds && !minLength && !history;
+  box.hidden = !kinds && !minLength && !history && !unread;
   if (!box.hidden) rulesOf.set(box, { kinds, minLength });
 }
 
