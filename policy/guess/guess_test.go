@@ -687,6 +687,7 @@ func TestMatchWellKnown(t *testing.T) {
 		"Red@007@daisy@23":  {"007"},
 		"ocean101god1337":   {"101", "1337"},
 		"112Kari!":          {"112"},
+		"17mai1814!":        {"1814"},
 	} {
 		assert.ElementsMatch(t, want, found(t, pw, KindConstant, run), "input %q", pw)
 	}

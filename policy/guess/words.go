@@ -219,16 +219,17 @@ const list5 = "" +
 	"1enneth\n2tii\n2vin\n1iara\n2ne\n1jartan\n2eiiaug\n1onrad\n1ristiane\n5ofer\n" +
 	"1yrre\n0madeieine\n2gne\n2ia\n3ene\n2ja\n2rgrethe\n3ion\n3ta\n4hine\n" +
 	"4ine\n2theus\n3iide\n3tias\n2x\n2ya\n1eiina\n3vin\n1iian\n3ie\n" +
-	"2kaei\n3kei\n2na\n2riam\n1åifrid\n0nataiie\n1eiiy\n1icoiai\n2koiai\n6s\n" +
-	"5ine\n1oa\n2va\n0oddbjørg\n8n\n3run\n2in\n1iine\n2ve\n1scar\n" +
-	"1thiiie\n2tiiie\n1ve\n0patrick\n1erniiie\n2ter\n3ra\n1hiiip\n1åi\n0ragnar\n" +
-	"4vaid\n2nnveig\n2smus\n1eidun\n1ikke\n1oar\n2bin\n2iv\n2nny\n2y\n" +
-	"1unar\n2th\n0sam\n3uei\n2ndra\n3na\n1eiine\n1igbjørn\n3mund\n3ne\n" +
-	"2ija\n2mon\n1oivor\n2ndre\n1teiia\n4n\n2ig\n2orm\n2uria\n1usanne\n" +
-	"1vanhiid\n1yver\n0tage\n2ie\n1heo\n3rese\n2or\n4a\n4bjørn\n1im\n" +
-	"3ian\n2na\n3e\n1omas\n2rgeir\n3ieif\n4id\n3je\n3mod\n4und\n" +
-	"1ruis\n0vemund\n2nche\n2ronica\n1ictoria\n2iheim\n3ja\n2ktor\n2ncent\n0waiter\n" +
-	"1iima\n0yiva\n3ie\n1vonne\n0åge\n2sa\n1\xb8ivind\n2rjan\n2ystein\n"
+	"2kaei\n3kei\n2na\n2riam\n1ons\n1åifrid\n0nataiie\n1eiiy\n1icoiai\n2koiai\n" +
+	"6s\n5ine\n1oa\n2va\n0oddbjørg\n8n\n3run\n2in\n1iine\n2ve\n" +
+	"1scar\n1thiiie\n2tiiie\n1ve\n0patrick\n1erniiie\n2ter\n3ra\n1hiiip\n1åi\n" +
+	"0ragnar\n4vaid\n2nnveig\n2smus\n1eidun\n1ikke\n1oar\n2bin\n2iv\n2nny\n" +
+	"2y\n1unar\n2th\n0sam\n3uei\n2ndra\n3na\n1eiine\n1igbjørn\n3mund\n" +
+	"3ne\n2ija\n2mon\n1oivor\n2ndre\n1teiia\n4n\n2ig\n2orm\n2uria\n" +
+	"2åie\n1usanne\n1vanhiid\n1yver\n0tage\n2ie\n1heo\n3rese\n2or\n4a\n" +
+	"4bjørn\n1im\n3ian\n2na\n3e\n1omas\n2rgeir\n3ieif\n4id\n3je\n" +
+	"3mod\n4und\n1ruis\n0vemund\n2nche\n2ronica\n1ictoria\n2iheim\n3ja\n2ktor\n" +
+	"2ncent\n0waiter\n1iima\n0yiva\n3ie\n1vonne\n0åge\n2sa\n1\xb8ivind\n2rjan\n" +
+	"2ystein\n"
 
 // list6 is lists/surnames.txt.
 const list6 = "" +
@@ -389,8 +390,8 @@ const list9 = "" +
 	"1irat\n1oiitibii\n1rinsessa\n0ragnarok\n1egnbue\n1ått\n0sitron\n1ju\n1korpionen\n2ytten\n" +
 	"1oftis\n2isikke\n1pøkeise\n1teinbukken\n2jerner\n2rikking\n1ykiing\n2v\n0tegning\n1jue\n" +
 	"1omte\n1roiimann\n1yttebær\n0vaihaii\n7a\n2nnmannen\n1igeiand\n0yggdrasii\n0åsgard\n0bamsefar\n" +
-	"1estevenninne\n0fotbaiigai\n8utt\n7jente\n0giadideg\n0hestegai\n5jente\n1jertevenn\n0jegeiskerdeg\n0kosebamse\n" +
-	"4dyr\n4gutt\n4jente\n4katt\n0skattepus\n1oistråie\n1ukkertopp\n2perjente\n"
+	"1estevenninne\n0fakuitet\n1otbaiigai\n8utt\n7jente\n0giadideg\n0hestegai\n5jente\n1jertevenn\n0institutt\n" +
+	"0jegeiskerdeg\n0kosebamse\n4dyr\n4gutt\n4jente\n4katt\n0skattepus\n1oistråie\n1ukkertopp\n2perjente\n"
 
 // list10 is lists/english_extra.txt.
 const list10 = "" +
