@@ -348,11 +348,10 @@ func (h *handler) lookup() http.Handler {
 			}
 		}
 		in := policy.Input{Name: a.Name, Phone: phone}
-		h.fromDirectory(r.Context(), a.Institution, a.Username, &in)
+		rules := h.personAndRules(r.Context(), a.Institution, a.Username, p, &in)
 		writeJSON(w, http.StatusOK, lookupResponse{
 			Username: a.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: a.Institution,
-			Policy: p.Canonical(), PolicyVersion: p.Version(),
-			DirectoryRules: h.accountRules(r.Context(), a.Institution, a.Username, p),
+			Policy: p.Canonical(), PolicyVersion: p.Version(), DirectoryRules: rules,
 		})
 	})
 }

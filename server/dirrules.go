@@ -105,7 +105,7 @@ func (h *handler) accountRules(ctx context.Context, institution, username string
 	own, err := dir.AccountPolicy(dctx, username)
 	cancel()
 	if err != nil {
-		h.Logger.WarnContext(ctx, "directory: whether the account has a password policy of its own not read (the page lists the institution's rules)", "id", RequestID(ctx), "err", err)
+		h.Logger.WarnContext(ctx, "directory: whether the account has a password policy of its own not read (the page lists the institution's rules)", "id", RequestID(ctx), "institution", institution, "err", err)
 		return nil
 	}
 	if !own.Own {
@@ -156,4 +156,17 @@ func (h *handler) directoryRules() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, directoryRulesResponse{Institution: id, Known: true, Rules: directory.RulesBeyond(p, s)})
 	})
+}
+
+// personAndRules is fromDirectory and accountRules at once, each with its
+// own round trip and time limit (personTimeout), so that a directory slow
+// to answer holds the page's lookup or session for one limit, not two.
+func (h *handler) personAndRules(ctx context.Context, institution, username string, p policy.Policy, in *policy.Input) *directoryRulesResponse {
+	if directory.IsNone(h.directoryFor(institution)) {
+		return nil
+	}
+	rules := make(chan *directoryRulesResponse, 1)
+	go func() { rules <- h.accountRules(ctx, institution, username, p) }()
+	h.fromDirectory(ctx, institution, username, in)
+	return <-rules
 }

@@ -671,11 +671,10 @@ func (h *handler) resetSession() http.Handler {
 			return
 		}
 		in := policy.Input{Name: s.Name, BirthDate: s.BirthDate}
-		h.fromDirectory(r.Context(), s.Institution, s.Username, &in)
+		rules := h.personAndRules(r.Context(), s.Institution, s.Username, p, &in)
 		writeJSON(w, http.StatusOK, sessionResponse{lookupResponse{
 			Username: s.Username, Name: in.Name, Phone: in.Phone, BirthDate: in.BirthDate, Institution: s.Institution,
-			Policy: p.Canonical(), PolicyVersion: p.Version(),
-			DirectoryRules: h.accountRules(r.Context(), s.Institution, s.Username, p),
+			Policy: p.Canonical(), PolicyVersion: p.Version(), DirectoryRules: rules,
 		}, s.ExpiresAt, h.extendable(s), accounts, h.Now()})
 	})
 }

@@ -749,7 +749,8 @@ func (t Text) DirHistory() string {
 // DirOwnUnread says that the account has a password policy of its own in
 // the directory (AD's fine-grained policy) whose rules Styrke may not read
 // (on AD by default only administrators may): the directory may refuse a
-// password that meets every rule the page lists.
+// password that meets every rule the page lists. Said in place of
+// DirRulesLead, with no rule under it.
 func (t Text) DirOwnUnread() string {
 	return t.pick("Kontoen din har egne passordregler der, som denne siden ikke får se: katalogen kan avvise et passord som oppfyller reglene her.",
 		"Kontoen din har eigne passordreglar der, som denne sida ikkje får sjå: katalogen kan avvise eit passord som oppfyller reglane her.",

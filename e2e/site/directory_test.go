@@ -182,6 +182,7 @@ func TestActivationSetsADPassword(t *testing.T) {
 		chrome.Poll[bool](t, tp, `!document.querySelector('[data-testid=directory-rules]').hidden`)
 		assert.Equal(t, []string{site.Texts("nb").DirOwnUnread()},
 			chrome.Eval[[]string](t, tp, `[...document.querySelectorAll('[data-directory-rule]')].filter((e) => !e.hidden).map((e) => e.textContent)`))
+		assert.False(t, visible(t, tp, "directory-rules") && chrome.Eval[bool](t, tp, `!document.querySelector('[data-directory-lead]').hidden`), "said in place of the lead, which no rule follows")
 		assert.True(t, chrome.Eval[bool](t, tp, `[...document.querySelectorAll('[data-policy-id=default] [data-rule=history]')].every((e) => !e.hidden)`), "the policy's history stays")
 		assert.Zero(t, chrome.Eval[int](t, tp, `styrkeForm.directoryUnmet(document, `+jsString(lower)+`).length`), "the domain's complexity is not checked for this account")
 	})

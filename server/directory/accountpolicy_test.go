@@ -29,8 +29,10 @@ func TestAccountPolicy(t *testing.T) {
 		attrs := map[string]string{"pwdMinLength": "16", "pwdInHistory": "8"}
 		want := directory.Settings{MinLength: 16, QualityCheck: 2, History: 8, MinAge: time.Hour, MinAgeOnSets: true, LockoutThreshold: 5}
 		if s.Kind == dirtest.AD {
-			attrs = map[string]string{"msDS-MinimumPasswordLength": "16", "msDS-PasswordHistoryLength": "8", "msDS-PasswordComplexityEnabled": "FALSE"}
-			want = directory.Settings{MinLength: 16, History: 8, MinAge: time.Hour, LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}
+			// Complexity on, as the domain's is too: a password settings
+			// object says it as TRUE, the domain as a bit of pwdProperties.
+			attrs = map[string]string{"msDS-MinimumPasswordLength": "16", "msDS-PasswordHistoryLength": "8", "msDS-PasswordComplexityEnabled": "TRUE"}
+			want = directory.Settings{MinLength: 16, Complexity: true, History: 8, MinAge: time.Hour, LockoutThreshold: 5, LockoutWindow: 30 * time.Minute}
 		}
 		pso, err := s.AccountPolicy(dn, time.Hour, 0, attrs)
 		require.NoError(t, err)
@@ -38,7 +40,7 @@ func TestAccountPolicy(t *testing.T) {
 		require.NoError(t, err)
 		if s.Kind == dirtest.AD {
 			assert.Equal(t, directory.AccountPolicy{Own: true}, got, "AD: the policy applies, and Styrke's service account may not read it")
-			name := fmt.Sprintf("svcpso%s%d", time.Now().Format("150405"), time.Now().UnixNano()%1000)
+			name := fmt.Sprintf("svcpso%s%d", time.Now().Format("150405"), userSeq.Add(1))
 			svc, password, sid, err := s.CreateServiceAccount(name, dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 			require.NoError(t, err)
 			require.NoError(t, s.AddACE(pso, "(A;;RPLCLORC;;;"+sid+")"))
@@ -65,7 +67,7 @@ func TestADReasonUnderAnAccountPolicy(t *testing.T) {
 	pso, err := ad.AccountPolicy(dn, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "16"})
 	require.NoError(t, err)
 	assert.Equal(t, directory.RuleRefused, directory.ADReason(d, ctx(t), "", username, password, false), "a policy the service account may not read names nothing")
-	name := fmt.Sprintf("svcwhy%s%d", time.Now().Format("150405"), time.Now().UnixNano()%1000)
+	name := fmt.Sprintf("svcwhy%s%d", time.Now().Format("150405"), userSeq.Add(1))
 	svc, pw, sid, err := ad.CreateServiceAccount(name, dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 	require.NoError(t, err)
 	require.NoError(t, ad.AddACE(pso, "(A;;RPLCLORC;;;"+sid+")"))

@@ -267,8 +267,8 @@ type AccountPolicy struct {
 	Own bool
 	// Read: Settings are its rules. False where the service account may
 	// not read them: on AD by default only administrators may read a
-	// password settings object, though any account may see which one
-	// applies.
+	// password settings object (Samba lets any account see which one
+	// applies; a Windows domain may not, and then Own is false).
 	Read     bool
 	Settings Settings
 }

@@ -924,7 +924,7 @@ func (d *LDAP) nextChange(ctx context.Context, dn string) (time.Time, time.Durat
 		// account may read it (on AD by default only administrators may),
 		// else no time rather than the default's, which may be a day
 		// where the account's is an hour.
-		own, _ := d.ownPolicy(c, own)
+		own, _, _ := d.ownPolicy(c, own)
 		minAge = own.MinAge
 	}
 	if minAge <= 0 {
@@ -1314,11 +1314,13 @@ func (d *LDAP) adReason(ctx context.Context, diag, username, password string, ch
 	if err != nil {
 		return RuleRefused
 	}
-	if own, err := d.AccountPolicy(ctx, username); err == nil && own.Own {
+	// A time limit of its own: the refused write may have used most of
+	// the one it shares ctx's with.
+	if own, err := d.AccountPolicy(context.WithoutCancel(ctx), username); err == nil && own.Own {
 		// A fine-grained policy applies in place of the domain's: its
 		// rules name the refusal, and where the service account may not
 		// read them, nothing does (the domain's named a refusal for a
-		// length of 12 under a policy asking 14 "used before").
+		// length of 12 under a policy asking 16 "used before").
 		if !own.Read {
 			return RuleRefused
 		}
@@ -1528,7 +1530,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 		if err != nil || len(res.Entries) == 0 {
 			return Settings{}, d.classify(ctx, "read domain password settings", err)
 		}
-		return adSettings(res.Entries[0], &domainAttrs), nil
+		return adSettings(res.Entries[0], domainAttrs), nil
 	}
 	base, scope, filter := d.policyDN, ldap.ScopeBaseObject, "(objectClass=pwdPolicy)"
 	if base == "" {
@@ -1572,13 +1574,13 @@ func num(e *ldap.Entry, attr string) int64 {
 // complexity is a bit of the domain's pwdProperties, a boolean of its own
 // in a password settings object; ages and windows are in 100 ns units,
 // stored negative.
-func adSettings(e *ldap.Entry, attrs *[7]string) Settings {
+func adSettings(e *ldap.Entry, attrs [7]string) Settings {
 	var s Settings
 	s.MinLength = int(num(e, attrs[0]))
-	if attrs == &psoAttrs {
-		s.Complexity = strings.EqualFold(e.GetAttributeValue(attrs[1]), "TRUE")
+	if v := e.GetAttributeValue(attrs[1]); strings.EqualFold(v, "TRUE") || strings.EqualFold(v, "FALSE") {
+		s.Complexity = strings.EqualFold(v, "TRUE") // a password settings object's
 	} else {
-		s.Complexity = num(e, attrs[1])&1 == 1
+		s.Complexity = num(e, attrs[1])&1 == 1 // the domain's pwdProperties
 	}
 	s.History = int(num(e, attrs[2]))
 	s.MinAge = time.Duration(max(-num(e, attrs[3]), 0)) * 100
@@ -1618,8 +1620,13 @@ func (d *LDAP) ownPolicyAttr() string {
 }
 
 // AccountPolicy implements Directory: the policy the account's
-// msDS-ResultantPSO (AD) or pwdPolicySubentry (OpenLDAP) names, and its
-// rules where the service account may read them.
+// msDS-ResultantPSO (AD) or pwdPolicySubentry (OpenLDAP) names, read on
+// the account's entry by a search of that entry alone (AD computes
+// msDS-ResultantPSO, and constructs such attributes for a base search,
+// as nextChange reads it), and its rules where the service account may
+// read them. A policy whose read fails for another reason than the
+// service account's rights (the directory stopped answering) is an error,
+// not a policy it may not read.
 func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolicy, error) {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -1628,37 +1635,49 @@ func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolic
 		return AccountPolicy{}, err
 	}
 	defer c.close()
-	attr := d.ownPolicyAttr()
-	e, err := d.findEntry(ctx, c, username, []string{attr})
+	e, err := d.findEntry(ctx, c, username, []string{"1.1"})
 	if err != nil {
 		return AccountPolicy{}, err
 	}
-	dn := e.GetAttributeValue(attr)
+	attr := d.ownPolicyAttr()
+	res, err := c.Search(ldap.NewSearchRequest(e.DN, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{attr}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return AccountPolicy{}, d.classify(ctx, "read the account's password policy", err)
+	}
+	dn := res.Entries[0].GetAttributeValue(attr)
 	if dn == "" {
 		return AccountPolicy{}, nil
 	}
-	s, ok := d.ownPolicy(c, dn)
+	s, ok, err := d.ownPolicy(c, dn)
+	if err != nil {
+		return AccountPolicy{}, d.classify(ctx, "read the account's password policy", err)
+	}
 	return AccountPolicy{Own: true, Read: ok, Settings: s}, nil
 }
 
 // ownPolicy reads the password policy at dn (AD: a password settings
 // object; OpenLDAP: a ppolicy entry); ok is false when the service account
-// may not read it (the entry, or an attribute every such policy has,
-// comes back missing).
-func (d *LDAP) ownPolicy(c *conn, dn string) (s Settings, ok bool) {
+// may not read it (refused, the entry not found for it, or an attribute
+// every such policy has missing). err is any other failure of the search.
+func (d *LDAP) ownPolicy(c *conn, dn string) (s Settings, ok bool, err error) {
 	attrs, must := psoAttrs[:], psoAttrs[0]
 	if d.flavour == FlavourOpenLDAP {
 		attrs, must = append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
 	}
 	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", attrs, nil))
-	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue(must) == "" {
-		return Settings{}, false
+	switch {
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights), ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
+		return Settings{}, false, nil
+	case err != nil:
+		return Settings{}, false, err
+	case len(res.Entries) != 1 || res.Entries[0].GetAttributeValue(must) == "":
+		return Settings{}, false, nil
+	case d.flavour == FlavourOpenLDAP:
+		return ppolicySettings(res.Entries[0]), true, nil
 	}
-	if d.flavour == FlavourOpenLDAP {
-		return ppolicySettings(res.Entries[0]), true
-	}
-	return adSettings(res.Entries[0], &psoAttrs), true
+	return adSettings(res.Entries[0], psoAttrs), true, nil
 }
 
 // namingContext is the naming context of the rootDSE root that holds the

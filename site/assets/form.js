@@ -421,7 +421,10 @@ async function listDirectoryRules(root, institution, own) {
   const count = (n) => (Number.isInteger(n) && n > 0 ? n : 0);
   const kinds = count(rules?.kinds), minLength = count(rules?.minLength), history = count(rules?.history);
   const unread = !!own && own.known !== true;
+  // Rules of the account's own that Styrke cannot see: said in place of
+  // the lead ("… also requires this:"), which no rule follows.
   box.querySelector('[data-directory-rule=own]').hidden = !unread;
+  box.querySelector('[data-directory-lead]').hidden = unread;
   box.querySelector('[data-directory-rule=kinds]').hidden = !kinds;
   for (const [rule, n] of [['minLength', minLength], ['history', history]]) {
     const li = box.querySelector(`[data-directory-rule=${rule}]`);

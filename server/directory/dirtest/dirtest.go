@@ -717,7 +717,10 @@ func (s *Server) AccountPolicy(dn string, minAge, maxAge time.Duration, attrs ma
 	for k, v := range attrs {
 		own[k] = v
 	}
-	return "cn=" + name + ",ou=policies," + s.BaseDN, s.addAccountPolicy(c, dn, name, own)
+	if err := s.addAccountPolicy(c, dn, name, own); err != nil {
+		return "", err
+	}
+	return "cn=" + name + ",ou=policies," + s.BaseDN, nil
 }
 
 // addAccountPolicy adds the OpenLDAP ppolicy entry name under ou=policies,
