@@ -165,6 +165,7 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 	}
 	conflicts, missing := 0, 0
 	rights := map[directory.Directory][]directory.Finding{} // read once a directory
+	owns := map[directory.Directory][]directory.NamedSettings{}
 	for _, id := range ids {
 		p, err := policy.Lookup(id)
 		if err != nil {
@@ -194,6 +195,29 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		}
 		if len(found) == 0 {
 			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
+		}
+		// The policies of accounts' own (AD's fine-grained ones, OpenLDAP's
+		// other ppolicy entries): an account under one is held to its
+		// rules, not the domain's, so each is checked as the domain's is.
+		own, seen := owns[d]
+		if lister, ok := d.(accountPolicyLister); ok && !seen {
+			cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			own, err = lister.AccountPolicies(cctx)
+			cancel()
+			if err != nil {
+				return notChecked{fmt.Errorf("%s: could not check: list the password policies of accounts' own on %s: %w", id, d, err)}
+			}
+			owns[d] = own
+		}
+		// Their conflicts alone: their notes (lockout, expiry) mostly say
+		// the domain's again.
+		for _, o := range own {
+			for _, c := range directory.Conflicts(p, o.Settings) {
+				if c.Conflict {
+					conflicts++
+					fmt.Fprintf(stdout, "%s: CONFLICT (the password policy %s, of the accounts it applies to): %s\n", id, o.DN, c.Text)
+				}
+			}
 		}
 		r, seen := rights[d]
 		if !seen {
@@ -228,6 +252,12 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		return errReported
 	}
 	return nil
+}
+
+// accountPolicyLister is a directory that lists the password policies of
+// accounts' own it may read (directory.LDAP).
+type accountPolicyLister interface {
+	AccountPolicies(context.Context) ([]directory.NamedSettings, error)
 }
 
 // notChecked is directory check's error when it could not check (a

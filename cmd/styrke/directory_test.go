@@ -102,6 +102,9 @@ func TestDirectoryCommands(t *testing.T) {
 	})
 	t.Run("samba ad, a service account short of rights", func(t *testing.T) { testDirectoryRights(t, ad) })
 	for _, s := range []*dirtest.Server{ad, ol} {
+		t.Run("policies of accounts' own "+string(s.Kind), func(t *testing.T) { testAccountPolicies(t, s) })
+	}
+	for _, s := range []*dirtest.Server{ad, ol} {
 		t.Run("remind "+string(s.Kind), func(t *testing.T) { testDirectoryRemind(t, s) })
 	}
 }
@@ -619,4 +622,55 @@ func TestServeWatchesServedDirectoriesOnly(t *testing.T) {
 	assert.NotContains(t, string(body), "127.0.0.1:2", "uio's directory: uio is not served")
 	assert.Contains(t, logs.String(), `msg="directory not ready at start; /readyz names it as unavailable until it answers" directory=ldaps://127.0.0.1:1`)
 	assert.NotContains(t, logs.String(), "127.0.0.1:2", "uio's directory: uio is not served")
+}
+
+// testAccountPolicies: directory check holds each password policy of
+// accounts' own that the service account may read (OpenLDAP's ppolicy
+// entries besides the default, AD's fine-grained ones) to the policy, as it
+// does the domain's: one asking 20 characters, where the default policy
+// allows 16, is a CONFLICT naming it (an account under it was shown the
+// domain's rules, and since 2026-12-06 the pages show its own: the
+// institution must know). On AD the harness's service account may read no
+// fine-grained policy, as by default: none is listed; a service account
+// granted read on it lists it.
+func testAccountPolicies(t *testing.T, s *dirtest.Server) {
+	dn, err := s.CreateUser("ownpol"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	attrs := map[string]string{"pwdMinLength": "20"}
+	if s.Kind == dirtest.AD {
+		attrs = map[string]string{"msDS-MinimumPasswordLength": "20", "msDS-PasswordComplexityEnabled": "FALSE"}
+	}
+	pso, err := s.AccountPolicy(dn, 0, 0, attrs)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.DeleteUser(pso) })
+	dir := t.TempDir()
+	flags, err := s.Flags(dir)
+	require.NoError(t, err)
+	check := func() (string, error) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(append([]string{"directory", "check"}, flags...), "--institution", "default"),
+			func(string) string { return "" }, nil, &stdout, &stderr)
+		return stdout.String(), err
+	}
+	line := "default: CONFLICT (the password policy " + pso + ", of the accounts it applies to): the directory requires at least 20 characters and the policy allows 16"
+	if s.Kind == dirtest.AD {
+		out, _ := check()
+		assert.NotContains(t, out, "the password policy", "one the service account may not read is not listed")
+		svc, password, sid, err := s.CreateServiceAccount(fmt.Sprintf("svcown%s", time.Now().Format("150405")), dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
+		require.NoError(t, err)
+		require.NoError(t, s.AddACE("CN=Password Settings Container,CN=System,"+s.BaseDN, "(A;CI;RPLCLORC;;;"+sid+")"))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "directory-password"), []byte(password+"\n"), 0o600))
+		for j := range flags {
+			if flags[j] == "--directory-bind-dn" {
+				flags[j+1] = svc
+			}
+		}
+	}
+	out, err := check()
+	assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), out)
+	assert.Contains(t, out, line)
+	assert.Equal(t, 1, strings.Count(out, "(the password policy "), "the default policy is the domain's, not listed again: %s", out)
+	// serve says it at its start too, as it says the domain's.
+	serr, _ := serveUntil(t, append(slices.Clone(flags), "--institutions", "default"), "CONFLICT for default (the password policy")
+	assert.Contains(t, serr.String(), `msg="directory: CONFLICT for default (the password policy `+pso+`, of the accounts it applies to): the directory requires at least 20 characters`)
 }

@@ -685,6 +685,13 @@ func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set
 		}
 		return
 	}
+	// The policies of accounts' own it may read, as directory check
+	// holds them to the policy too; a failed read is said above when it is
+	// the directory's, and here only counts as none.
+	var own []directory.NamedSettings
+	if lister, ok := d.(accountPolicyLister); ok {
+		own, _ = lister.AccountPolicies(ctx)
+	}
 	for _, id := range served {
 		p, err := policy.Lookup(id)
 		if err != nil || dirs.For(id) != d {
@@ -693,6 +700,13 @@ func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set
 		for _, f := range directory.Conflicts(p, s) {
 			if f.Conflict {
 				logger.Warn("directory: CONFLICT for "+id+": "+f.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
+			}
+		}
+		for _, o := range own {
+			for _, f := range directory.Conflicts(p, o.Settings) {
+				if f.Conflict {
+					logger.Warn("directory: CONFLICT for "+id+" (the password policy "+o.DN+", of the accounts it applies to): "+f.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
+				}
 			}
 		}
 	}

@@ -1656,6 +1656,70 @@ func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolic
 	return AccountPolicy{Own: true, Read: ok, Settings: s}, nil
 }
 
+// NamedSettings are the rules of one password policy of accounts' own, by
+// its DN.
+type NamedSettings struct {
+	DN       string
+	Settings Settings
+}
+
+// AccountPolicies lists the password policies of accounts' own that the
+// service account may read, with their rules: AD's fine-grained password
+// settings objects (in the domain's Password Settings Container), and
+// OpenLDAP's ppolicy entries but the one Settings reads (the default).
+// Policies it may not read are not listed: on AD, by default, none is.
+// For directory check, which holds each to the policy as it does the
+// domain's (an account under one sees its rules on the pages, and its
+// refusals are named by them).
+func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
+	ctx, cancel := d.withTimeout(ctx)
+	defer cancel()
+	c, err := d.service(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	root, err := d.rootDSE(ctx, c, "defaultNamingContext", "namingContexts")
+	if err != nil {
+		return nil, err
+	}
+	base, scope, filter, attrs, must := d.namingContext(root), ldap.ScopeWholeSubtree, "(objectClass=pwdPolicy)", append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
+	if d.flavour == FlavourAD {
+		base = "CN=Password Settings Container,CN=System," + root.GetAttributeValue("defaultNamingContext")
+		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=msDS-PasswordSettings)", psoAttrs[:], psoAttrs[0]
+	}
+	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil))
+	switch {
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject), ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
+		return nil, nil // none it may see
+	case err != nil:
+		return nil, d.classify(ctx, "list the password policies of accounts' own", err)
+	}
+	// The default policy, as Settings chooses it: the one configured, else
+	// the last named cn=default, else the first.
+	def := d.policyDN
+	if d.flavour == FlavourOpenLDAP && def == "" && len(res.Entries) > 0 {
+		def = res.Entries[0].DN
+		for _, e := range res.Entries {
+			if strings.HasPrefix(strings.ToLower(e.DN), "cn=default,") {
+				def = e.DN
+			}
+		}
+	}
+	var out []NamedSettings
+	for _, e := range res.Entries {
+		if e.GetAttributeValue(must) == "" || strings.EqualFold(e.DN, def) {
+			continue
+		}
+		n := NamedSettings{DN: e.DN, Settings: ppolicySettings(e)}
+		if d.flavour == FlavourAD {
+			n.Settings = adSettings(e, psoAttrs)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // ownPolicy reads the password policy at dn (AD: a password settings
 // object; OpenLDAP: a ppolicy entry); ok is false when the service account
 // may not read it (refused, the entry not found for it, or an attribute
