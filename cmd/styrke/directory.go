@@ -193,9 +193,6 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 			}
 			fmt.Fprintf(stdout, "%s: %s: %s\n", id, kind, c.Text)
 		}
-		if len(found) == 0 {
-			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
-		}
 		// The policies of accounts' own (AD's fine-grained ones, OpenLDAP's
 		// other ppolicy entries): an account under one is held to its
 		// rules, not the domain's, so each is checked as the domain's is.
@@ -211,13 +208,18 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 		}
 		// Their conflicts alone: their notes (lockout, expiry) mostly say
 		// the domain's again.
+		ownConflicts := 0
 		for _, o := range own {
 			for _, c := range directory.Conflicts(p, o.Settings) {
 				if c.Conflict {
-					conflicts++
+					ownConflicts++
 					fmt.Fprintf(stdout, "%s: CONFLICT (the password policy %s, of the accounts it applies to): %s\n", id, o.DN, c.Text)
 				}
 			}
+		}
+		conflicts += ownConflicts
+		if len(found) == 0 && ownConflicts == 0 {
+			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
 		}
 		r, seen := rights[d]
 		if !seen {

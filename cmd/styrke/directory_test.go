@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -642,7 +643,18 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	}
 	pso, err := s.AccountPolicy(dn, 0, 0, attrs)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.DeleteUser(pso) })
+	t.Cleanup(func() { assert.NoError(t, s.DeleteUser(pso)) })
+	// A stricter policy of accounts Styrke does not serve (outside the
+	// base: the administrators', say) is none of its business.
+	outside, err := s.CreateUserOutside("ownout"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+	require.NoError(t, err)
+	strict := map[string]string{"pwdMinLength": "30"}
+	if s.Kind == dirtest.AD {
+		strict = map[string]string{"msDS-MinimumPasswordLength": "30", "msDS-PasswordSettingsPrecedence": "20"}
+	}
+	admins, err := s.AccountPolicy(outside, 0, 0, strict)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, s.DeleteUser(admins)) })
 	dir := t.TempDir()
 	flags, err := s.Flags(dir)
 	require.NoError(t, err)
@@ -654,7 +666,8 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	}
 	line := "default: CONFLICT (the password policy " + pso + ", of the accounts it applies to): the directory requires at least 20 characters and the policy allows 16"
 	if s.Kind == dirtest.AD {
-		out, _ := check()
+		out, err := check()
+		assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), "the domain's complexity: %s", out)
 		assert.NotContains(t, out, "the password policy", "one the service account may not read is not listed")
 		svc, password, sid, err := s.CreateServiceAccount(fmt.Sprintf("svcown%s", time.Now().Format("150405")), dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 		require.NoError(t, err)
@@ -669,7 +682,28 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	out, err := check()
 	assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), out)
 	assert.Contains(t, out, line)
-	assert.Equal(t, 1, strings.Count(out, "(the password policy "), "the default policy is the domain's, not listed again: %s", out)
+	assert.NotContains(t, out, "at least 30 characters", "the policy of accounts outside the base")
+	assert.Equal(t, 1, strings.Count(out, "(the password policy "), "%s", out)
+	assert.NotContains(t, out, "agrees with the policy")
+	if s.Kind == dirtest.AD {
+		// A policy that applies to a group an account under the base is
+		// in (the group itself outside it) is theirs too.
+		group := "CN=ownpolgroup" + time.Now().Format("150405") + ",CN=Users," + s.BaseDN
+		c, err := s.Admin()
+		require.NoError(t, err)
+		add := ldap.NewAddRequest(group, nil)
+		add.Attribute("objectClass", []string{"group"})
+		add.Attribute("sAMAccountName", []string{"ownpolgroup" + time.Now().Format("150405")})
+		add.Attribute("member", []string{dn})
+		require.NoError(t, c.Add(add))
+		c.Close()
+		t.Cleanup(func() { assert.NoError(t, s.DeleteUser(group)) })
+		viaGroup, err := s.AccountPolicy(group, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "25", "msDS-PasswordSettingsPrecedence": "30"})
+		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, s.DeleteUser(viaGroup)) })
+		out, _ = check()
+		assert.Contains(t, out, "default: CONFLICT (the password policy "+viaGroup+", of the accounts it applies to): the directory requires at least 25 characters", out)
+	}
 	// serve says it at its start too, as it says the domain's.
 	serr, _ := serveUntil(t, append(slices.Clone(flags), "--institutions", "default"), "CONFLICT for default (the password policy")
 	assert.Contains(t, serr.String(), `msg="directory: CONFLICT for default (the password policy `+pso+`, of the accounts it applies to): the directory requires at least 20 characters`)

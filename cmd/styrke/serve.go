@@ -686,11 +686,12 @@ func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set
 		return
 	}
 	// The policies of accounts' own it may read, as directory check
-	// holds them to the policy too; a failed read is said above when it is
-	// the directory's, and here only counts as none.
+	// holds them to the policy too.
 	var own []directory.NamedSettings
 	if lister, ok := d.(accountPolicyLister); ok {
-		own, _ = lister.AccountPolicies(ctx)
+		if own, err = lister.AccountPolicies(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("directory: could not list the password policies of accounts' own at start", "directory", d.String(), "err", err)
+		}
 	}
 	for _, id := range served {
 		p, err := policy.Lookup(id)

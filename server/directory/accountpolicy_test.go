@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -79,4 +80,29 @@ func psoReader(t *testing.T, pso string) directory.Directory {
 	c := config(ad, false)
 	c.BindDN, c.Password = svc, password
 	return open(t, c)
+}
+
+// TestDefaultPolicy: the ppolicy entry Settings reads, which the policies
+// of accounts' own leave out: the one configured, else the last named
+// cn=default, else the first.
+func TestDefaultPolicy(t *testing.T) {
+	entries := func(dns ...string) []*ldap.Entry {
+		var out []*ldap.Entry
+		for _, dn := range dns {
+			out = append(out, ldap.NewEntry(dn, nil))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		entries    []*ldap.Entry
+		configured string
+		want       string
+	}{
+		{nil, "", ""},
+		{entries("cn=staff,ou=policies,dc=x", "cn=students,ou=policies,dc=x"), "", "cn=staff,ou=policies,dc=x"},
+		{entries("cn=staff,ou=policies,dc=x", "cn=Default,ou=policies,dc=x"), "", "cn=Default,ou=policies,dc=x"},
+		{entries("cn=default,ou=policies,dc=x", "cn=staff,ou=policies,dc=x"), "cn=staff, ou=policies, dc=x", "cn=staff, ou=policies, dc=x"},
+	} {
+		assert.Equal(t, c.want, directory.DefaultPolicy(c.entries, c.configured), "%v", c.configured)
+	}
 }

@@ -7,3 +7,6 @@ import "context"
 func ADReason(d Directory, ctx context.Context, diag, username, password string, change bool) string {
 	return d.(*LDAP).adReason(ctx, diag, username, password, change)
 }
+
+// DefaultPolicy is defaultPolicy for the tests.
+var DefaultPolicy = defaultPolicy

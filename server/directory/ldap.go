@@ -1543,13 +1543,13 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if len(res.Entries) == 0 {
 		return Settings{}, nil // no policy: no rules of the directory's own
 	}
-	e := res.Entries[0]
-	for _, cand := range res.Entries {
-		if strings.HasPrefix(strings.ToLower(cand.DN), "cn=default,") {
-			e = cand
+	def := defaultPolicy(res.Entries, "")
+	for _, e := range res.Entries {
+		if e.DN == def {
+			return ppolicySettings(e), nil
 		}
 	}
-	return ppolicySettings(e), nil
+	return ppolicySettings(res.Entries[0]), nil
 }
 
 // AD's attributes of password settings, in adSettings' order: the domain
@@ -1664,11 +1664,16 @@ type NamedSettings struct {
 }
 
 // AccountPolicies lists the password policies of accounts' own that the
-// service account may read, with their rules: AD's fine-grained password
-// settings objects (in the domain's Password Settings Container), and
-// OpenLDAP's ppolicy entries but the one Settings reads (the default).
-// Policies it may not read are not listed: on AD, by default, none is.
-// For directory check, which holds each to the policy as it does the
+// service account may read and that apply to an account under the base,
+// with their rules: AD's fine-grained password settings objects (in the
+// domain's Password Settings Container) whose msDS-PSOAppliesTo names an
+// account under the base or a group one of them is in (at any depth), and
+// OpenLDAP's ppolicy entries (but the default one, as Settings chooses
+// it) that an account under the base names as its pwdPolicySubentry.
+// Policies it may not read are not listed: on AD, by default, none is;
+// nor are those of accounts Styrke does not serve (the administrators'
+// fine-grained policy, usually stricter, is none of its business). For
+// directory check, which holds each to the policy as it does the
 // domain's (an account under one sees its rules on the pages, and its
 // refusals are named by them).
 func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
@@ -1686,7 +1691,7 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	base, scope, filter, attrs, must := d.namingContext(root), ldap.ScopeWholeSubtree, "(objectClass=pwdPolicy)", append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
 	if d.flavour == FlavourAD {
 		base = "CN=Password Settings Container,CN=System," + root.GetAttributeValue("defaultNamingContext")
-		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=msDS-PasswordSettings)", psoAttrs[:], psoAttrs[0]
+		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=msDS-PasswordSettings)", append([]string{"msDS-PSOAppliesTo"}, psoAttrs[:]...), psoAttrs[0]
 	}
 	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil))
 	switch {
@@ -1695,20 +1700,20 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	case err != nil:
 		return nil, d.classify(ctx, "list the password policies of accounts' own", err)
 	}
-	// The default policy, as Settings chooses it: the one configured, else
-	// the last named cn=default, else the first.
-	def := d.policyDN
-	if d.flavour == FlavourOpenLDAP && def == "" && len(res.Entries) > 0 {
-		def = res.Entries[0].DN
-		for _, e := range res.Entries {
-			if strings.HasPrefix(strings.ToLower(e.DN), "cn=default,") {
-				def = e.DN
-			}
-		}
+	def := ""
+	if d.flavour == FlavourOpenLDAP {
+		def = defaultPolicy(res.Entries, d.policyDN)
 	}
 	var out []NamedSettings
 	for _, e := range res.Entries {
-		if e.GetAttributeValue(must) == "" || strings.EqualFold(e.DN, def) {
+		if e.GetAttributeValue(must) == "" || normDN(e.DN) == normDN(def) {
+			continue
+		}
+		served, err := d.appliesUnderBase(c, e)
+		if err != nil {
+			return nil, d.classify(ctx, "find the accounts a password policy applies to", err)
+		}
+		if !served {
 			continue
 		}
 		n := NamedSettings{DN: e.DN, Settings: ppolicySettings(e)}
@@ -1718,6 +1723,51 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// defaultPolicy is the DN of the ppolicy entry Settings reads among
+// entries (in the order its search returned them): the one configured,
+// else the last whose DN starts with cn=default, else the first.
+func defaultPolicy(entries []*ldap.Entry, configured string) string {
+	if configured != "" || len(entries) == 0 {
+		return configured
+	}
+	def := entries[0].DN
+	for _, e := range entries {
+		if strings.HasPrefix(strings.ToLower(e.DN), "cn=default,") {
+			def = e.DN
+		}
+	}
+	return def
+}
+
+// appliesUnderBase reports whether the policy e applies to an account
+// under the base: OpenLDAP, one names it as its pwdPolicySubentry; AD, its
+// msDS-PSOAppliesTo names one, or a group one is in at any depth
+// (LDAP_MATCHING_RULE_IN_CHAIN).
+func (d *LDAP) appliesUnderBase(c *conn, e *ldap.Entry) (bool, error) {
+	var filters []string
+	if d.flavour == FlavourOpenLDAP {
+		filters = []string{"(pwdPolicySubentry=" + ldap.EscapeFilter(e.DN) + ")"}
+	}
+	for _, to := range e.GetAttributeValues("msDS-PSOAppliesTo") {
+		if strings.HasSuffix(normDN(to), normDN(d.base)) {
+			return true, nil
+		}
+		filters = append(filters, "(memberOf:1.2.840.113556.1.4.1941:="+ldap.EscapeFilter(to)+")")
+	}
+	for _, f := range filters {
+		res, err := c.Search(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 1, 0, false, f, []string{"1.1"}, nil))
+		switch {
+		case ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded):
+			return true, nil
+		case err != nil:
+			return false, err
+		case len(res.Entries) > 0:
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // ownPolicy reads the password policy at dn (AD: a password settings
