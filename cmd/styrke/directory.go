@@ -95,7 +95,10 @@ const directoryUsage = `usage: styrke directory check [--institutions ID,...|all
 check reads the directory's own password rules (AD: the domain's minPwdLength,
 complexity, pwdHistoryLength, minPwdAge, maxPwdAge, lockoutThreshold and
 lockOutObservationWindow; OpenLDAP: the ppolicy entry) and lists every conflict
-with each institution's policy, and notes worth knowing (expiry, lockout).
+with each institution's policy, and notes worth knowing (expiry, lockout);
+then the conflicts of each password policy of accounts' own that applies to
+an account under the base and that the service account may read (AD's
+fine-grained policies, OpenLDAP's pwdPolicySubentry entries).
 On AD it also reads the service account's rights on the accounts under the
 base (Reset password, Write lockoutTime) and names each one missing, with where
 to grant it. Exit status 0 when every directory agrees (or none is
