@@ -110,6 +110,11 @@ func TestAccountRulesOnPhone(t *testing.T) {
 	short := strings.ReplaceAll(nn.DirShort(), "{n}", "20")
 	said := `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].map((e) => e.textContent)`
 	const pw = "Kx9#mQ2$vL7!pR4&zT8" // 19 code points: the policy's 16, not the account's 20
+	// The meter's module loaded first: typed before it runs, the rule is
+	// said in the line under the field (a page without a meter), and the
+	// meter that starts later does not say it until the next keystroke
+	// (a fresh-clone CI on a busy host typed first, once).
+	chrome.Poll[bool](t, tb, `!!globalThis.styrke`)
 	setValue(t, tb, "#new-password", pw)
 	chrome.Poll[bool](t, tb, said+`.includes(`+jsString(short)+`)`)
 	setValue(t, tb, "#confirm-password", pw)
