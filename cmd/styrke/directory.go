@@ -209,19 +209,12 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 			}
 			owns[d] = own
 		}
-		// Their conflicts alone: their notes (lockout, expiry) mostly say
-		// the domain's again.
-		ownConflicts := 0
-		for _, o := range own {
-			for _, c := range directory.Conflicts(p, o.Settings) {
-				if c.Conflict {
-					ownConflicts++
-					fmt.Fprintf(stdout, "%s: CONFLICT (the password policy %s, of the accounts it applies to): %s\n", id, o.DN, c.Text)
-				}
-			}
+		ownConflicts := directory.AccountConflicts(p, own)
+		for _, c := range ownConflicts {
+			fmt.Fprintf(stdout, "%s: CONFLICT (the password policy %s, of the accounts it applies to): %s\n", id, c.DN, c.Text)
 		}
-		conflicts += ownConflicts
-		if len(found) == 0 && ownConflicts == 0 {
+		conflicts += len(ownConflicts)
+		if len(found) == 0 && len(ownConflicts) == 0 {
 			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
 		}
 		r, seen := rights[d]

@@ -703,12 +703,8 @@ func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set
 				logger.Warn("directory: CONFLICT for "+id+": "+f.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
 			}
 		}
-		for _, o := range own {
-			for _, f := range directory.Conflicts(p, o.Settings) {
-				if f.Conflict {
-					logger.Warn("directory: CONFLICT for "+id+" (the password policy "+o.DN+", of the accounts it applies to): "+f.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
-				}
-			}
+		for _, c := range directory.AccountConflicts(p, own) {
+			logger.Warn("directory: CONFLICT for "+id+" (the password policy "+c.DN+", of the accounts it applies to): "+c.Text+" (styrke directory check lists every conflict and note)", "directory", d.String())
 		}
 	}
 }

@@ -204,3 +204,25 @@ func kindsRequired(p policy.Policy) string {
 		return "requires only two kinds AD counts (" + kinds[0] + " and " + kinds[1] + special + ")"
 	}
 }
+
+// PolicyConflict is a conflict of one password policy of accounts' own
+// (AccountPolicies) with the policy.
+type PolicyConflict struct {
+	DN   string // the directory's policy
+	Text string
+}
+
+// AccountConflicts are the conflicts (not the notes, which mostly say the
+// domain's again) of each of own with p, for directory check and serve's
+// start, which hold them to the policy as they do the domain's.
+func AccountConflicts(p policy.Policy, own []NamedSettings) []PolicyConflict {
+	var out []PolicyConflict
+	for _, o := range own {
+		for _, f := range Conflicts(p, o.Settings) {
+			if f.Conflict {
+				out = append(out, PolicyConflict{o.DN, f.Text})
+			}
+		}
+	}
+	return out
+}

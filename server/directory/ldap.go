@@ -1543,13 +1543,7 @@ func (d *LDAP) Settings(ctx context.Context) (Settings, error) {
 	if len(res.Entries) == 0 {
 		return Settings{}, nil // no policy: no rules of the directory's own
 	}
-	def := defaultPolicy(res.Entries, "")
-	for _, e := range res.Entries {
-		if e.DN == def {
-			return ppolicySettings(e), nil
-		}
-	}
-	return ppolicySettings(res.Entries[0]), nil
+	return ppolicySettings(defaultEntry(res.Entries)), nil
 }
 
 // AD's attributes of password settings, in adSettings' order: the domain
@@ -1732,10 +1726,16 @@ func defaultPolicy(entries []*ldap.Entry, configured string) string {
 	if configured != "" || len(entries) == 0 {
 		return configured
 	}
-	def := entries[0].DN
+	return defaultEntry(entries).DN
+}
+
+// defaultEntry is the last of entries (at least one) whose DN starts with
+// cn=default, else the first.
+func defaultEntry(entries []*ldap.Entry) *ldap.Entry {
+	def := entries[0]
 	for _, e := range entries {
 		if strings.HasPrefix(strings.ToLower(e.DN), "cn=default,") {
-			def = e.DN
+			def = e
 		}
 	}
 	return def
