@@ -461,12 +461,17 @@ function directoryUnmet(root, value) {
   return out;
 }
 
+// The meters directoryHint waits for (see there).
+const awaitingMeter = new WeakSet();
+
 // directoryHint says what of the directory's rules input's value breaks,
 // once it is as long as the policy's least length (before, the meter says
 // it is too short): in the meter's verdict, as the server's refusal would
 // be (the meter said "meets the requirements" above a line saying the
 // directory requires more), or without a meter in the line under the
-// field.
+// field. A meter whose module has not started yet gets it when it does
+// (its first styrke-change): typed before, the rule stayed in the line,
+// under a meter saying "meets the requirements", until the next keystroke.
 function directoryHint(root, input, meter) {
   // The policy's least length counts code points; the field's value,
   // UTF-16 units (an emoji is two).
@@ -474,6 +479,10 @@ function directoryHint(root, input, meter) {
   // The meter's verdict only where its module runs (globalThis.styrke):
   // a meter whose WebAssembly did not load shows no verdict.
   const inMeter = !!globalThis.styrke && typeof meter?.serverRefusal === 'function';
+  if (!inMeter && meter && !awaitingMeter.has(meter)) {
+    awaitingMeter.add(meter);
+    meter.addEventListener('styrke-change', () => directoryHint(root, input, meter), { once: true });
+  }
   if (inMeter && unmet.length) meter.serverRefusal({ violations: unmet });
   const hint = root.querySelector('[data-directory-hint]');
   if (!hint) return;
