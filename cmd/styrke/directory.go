@@ -98,7 +98,8 @@ lockOutObservationWindow; OpenLDAP: the ppolicy entry) and lists every conflict
 with each institution's policy, and notes worth knowing (expiry, lockout);
 then the conflicts of each password policy of accounts' own that applies to
 an account under the base and that the service account may read (AD's
-fine-grained policies, OpenLDAP's pwdPolicySubentry entries).
+fine-grained policies, OpenLDAP's pwdPolicySubentry entries), and a note
+naming each it may see but not read (on AD, by default, every one).
 On AD it also reads the service account's rights on the accounts under the
 base (Reset password, Write lockoutTime) and names each one missing, with where
 to grant it. Exit status 0 when every directory agrees (or none is
@@ -214,7 +215,16 @@ func runDirectory(ctx context.Context, args []string, getenv func(string) string
 			fmt.Fprintf(stdout, "%s: CONFLICT (the password policy %s, of the accounts it applies to): %s\n", id, c.DN, c.Text)
 		}
 		conflicts += len(ownConflicts)
-		if len(found) == 0 && len(ownConflicts) == 0 {
+		// Those it may see but not read (AD's default) are not checked,
+		// and said so: "agrees" would claim what it cannot know.
+		unread := 0
+		for _, o := range own {
+			if o.Unread {
+				unread++
+				fmt.Fprintf(stdout, "%s: note: the service account may not read the password policy %s, so it is not checked: an account under the base that it applies to may be held to rules stricter than the policy (README: the read access to grant)\n", id, o.DN)
+			}
+		}
+		if len(found) == 0 && len(ownConflicts) == 0 && unread == 0 {
 			fmt.Fprintf(stdout, "%s: %s agrees with the policy\n", id, d)
 		}
 		r, seen := rights[d]

@@ -632,8 +632,10 @@ func TestServeWatchesServedDirectoriesOnly(t *testing.T) {
 // allows 16, is a CONFLICT naming it (an account under it was shown the
 // domain's rules, and since 2026-12-06 the pages show its own: the
 // institution must know). On AD the harness's service account may read no
-// fine-grained policy, as by default: none is listed; a service account
-// granted read on it lists it.
+// fine-grained policy, as by default: none is checked, and each is named
+// as not checked (before, nothing was said, and an operator could not tell
+// "none" from "not checked"); a service account granted read on them
+// checks them.
 func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	dn, err := s.CreateUser("ownpol"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
 	require.NoError(t, err)
@@ -668,7 +670,13 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	if s.Kind == dirtest.AD {
 		out, err := check()
 		assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), "the domain's complexity: %s", out)
-		assert.NotContains(t, out, "the password policy", "one the service account may not read is not listed")
+		assert.NotContains(t, out, "(the password policy", "one the service account may not read is not checked")
+		// but said to be unchecked (the container lists it; only
+		// administrators may read it): "agrees" would claim what the
+		// check cannot know.
+		for _, dn := range []string{pso, admins} {
+			assert.Contains(t, out, "default: note: the service account may not read the password policy "+dn+", so it is not checked: ", "%s", out)
+		}
 		svc, password, sid, err := s.CreateServiceAccount(fmt.Sprintf("svcown%s", time.Now().Format("150405")), dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 		require.NoError(t, err)
 		require.NoError(t, s.AddACE("CN=Password Settings Container,CN=System,"+s.BaseDN, "(A;CI;RPLCLORC;;;"+sid+")"))
@@ -685,6 +693,7 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	assert.NotContains(t, out, "at least 30 characters", "the policy of accounts outside the base")
 	assert.Equal(t, 1, strings.Count(out, "(the password policy "), "%s", out)
 	assert.NotContains(t, out, "agrees with the policy")
+	assert.NotContains(t, out, "may not read the password policy", "read once granted")
 	if s.Kind == dirtest.AD {
 		// A policy that applies to a group an account under the base is
 		// in (the group itself outside it) is theirs too.

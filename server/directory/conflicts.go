@@ -214,10 +214,14 @@ type PolicyConflict struct {
 
 // AccountConflicts are the conflicts (not the notes, which mostly say the
 // domain's again) of each of own with p, for directory check and serve's
-// start, which hold them to the policy as they do the domain's.
+// start, which hold them to the policy as they do the domain's. An Unread
+// one has none: what it asks is not known.
 func AccountConflicts(p policy.Policy, own []NamedSettings) []PolicyConflict {
 	var out []PolicyConflict
 	for _, o := range own {
+		if o.Unread {
+			continue
+		}
 		for _, f := range Conflicts(p, o.Settings) {
 			if f.Conflict {
 				out = append(out, PolicyConflict{o.DN, f.Text})

@@ -1651,10 +1651,14 @@ func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolic
 }
 
 // NamedSettings are the rules of one password policy of accounts' own, by
-// its DN.
+// its DN. Unread is a policy the service account may see but not read (AD's
+// default: only administrators may read a fine-grained policy), whose
+// Settings are zero: whether it applies to an account under the base, and
+// what it asks, are not known.
 type NamedSettings struct {
 	DN       string
 	Settings Settings
+	Unread   bool
 }
 
 // AccountPolicies lists the password policies of accounts' own that the
@@ -1664,12 +1668,14 @@ type NamedSettings struct {
 // account under the base or a group one of them is in (at any depth), and
 // OpenLDAP's ppolicy entries (but the default one, as Settings chooses
 // it) that an account under the base names as its pwdPolicySubentry.
-// Policies it may not read are not listed: on AD, by default, none is;
-// nor are those of accounts Styrke does not serve (the administrators'
-// fine-grained policy, usually stricter, is none of its business). For
-// directory check, which holds each to the policy as it does the
-// domain's (an account under one sees its rules on the pages, and its
-// refusals are named by them).
+// Those of accounts Styrke does not serve are not listed (the
+// administrators' fine-grained policy, usually stricter, is none of its
+// business); those it may see but not read are, as Unread (on AD, by
+// default, every one: the container lists them, and only administrators
+// may read them), for it cannot tell whose they are; those it may not see
+// at all are not. For directory check, which holds each to the policy as
+// it does the domain's (an account under one sees its rules on the pages,
+// and its refusals are named by them) and says which it could not check.
 func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()
@@ -1685,9 +1691,14 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	base, scope, filter, attrs, must := d.namingContext(root), ldap.ScopeWholeSubtree, "(objectClass=pwdPolicy)", append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
 	if d.flavour == FlavourAD {
 		base = "CN=Password Settings Container,CN=System," + root.GetAttributeValue("defaultNamingContext")
-		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=msDS-PasswordSettings)", append([]string{"msDS-PSOAppliesTo"}, psoAttrs[:]...), psoAttrs[0]
+		// Every child (AD lets only password settings objects be one): a
+		// filter on their class matches none that the service account may
+		// not read, where objectClass=* matches each it may see.
+		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=*)", append([]string{"objectClass", "msDS-PSOAppliesTo"}, psoAttrs[:]...), psoAttrs[0]
 	}
-	res, err := c.Search(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil))
+	// Paged: AD answers at most 1,000 entries a search (MaxPageSize), and
+	// slapd 500 (its sizelimit) to an account not its root.
+	res, err := c.SearchWithPaging(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil), policyPageSize)
 	switch {
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject), ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):
 		return nil, nil // none it may see
@@ -1700,14 +1711,26 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	}
 	var out []NamedSettings
 	for _, e := range res.Entries {
-		if e.GetAttributeValue(must) == "" || normDN(e.DN) == normDN(def) {
+		if normDN(e.DN) == normDN(def) {
 			continue
 		}
-		served, err := d.appliesUnderBase(c, e)
-		if err != nil {
-			return nil, d.classify(ctx, "find the accounts a password policy applies to", err)
+		unread := e.GetAttributeValue(must) == ""
+		if unread && len(e.GetAttributeValues("objectClass")) > 0 {
+			continue // AD: a child of another class
 		}
-		if !served {
+		// Whom an unread AD policy applies to is unread too
+		// (msDS-PSOAppliesTo); OpenLDAP's accounts name theirs.
+		if !unread || d.flavour == FlavourOpenLDAP {
+			served, err := d.appliesUnderBase(c, e)
+			if err != nil {
+				return nil, d.classify(ctx, "find the accounts a password policy applies to", err)
+			}
+			if !served {
+				continue
+			}
+		}
+		if unread {
+			out = append(out, NamedSettings{DN: e.DN, Unread: true})
 			continue
 		}
 		n := NamedSettings{DN: e.DN, Settings: ppolicySettings(e)}
@@ -1718,6 +1741,9 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	}
 	return out, nil
 }
+
+// policyPageSize is the page of AccountPolicies' search.
+const policyPageSize = 200
 
 // defaultPolicy is the DN of the ppolicy entry Settings reads among
 // entries (in the order its search returned them): the one configured,
