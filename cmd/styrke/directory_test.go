@@ -694,6 +694,26 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	assert.Equal(t, 1, strings.Count(out, "(the password policy "), "%s", out)
 	assert.NotContains(t, out, "agrees with the policy")
 	assert.NotContains(t, out, "may not read the password policy", "read once granted")
+	if s.Kind == dirtest.OpenLDAP {
+		// One it may see but not read is named as not checked where an
+		// account under the base names it, and not where only one outside
+		// does.
+		under, err := s.CreateUser("ownhid"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		hidden, err := s.UnreadableAccountPolicy(under, strict)
+		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, s.DeleteUser(hidden)) })
+		away, err := s.CreateUserOutside("ownhidout"+time.Now().Format("150405"), "Initial!Passw0rd-2026")
+		require.NoError(t, err)
+		hiddenAway, err := s.UnreadableAccountPolicy(away, strict)
+		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, s.DeleteUser(hiddenAway)) })
+		out, err := check()
+		assert.Equal(t, 1, exitCode(err, &bytes.Buffer{}), out)
+		assert.Contains(t, out, "default: note: the service account may not read the password policy "+hidden+", so it is not checked: ")
+		assert.NotContains(t, out, hiddenAway, "the policy of an account outside the base")
+		assert.NotContains(t, out, "at least 30 characters", "what it asks is not known")
+	}
 	if s.Kind == dirtest.AD {
 		// A policy that applies to a group an account under the base is
 		// in (the group itself outside it) is theirs too.

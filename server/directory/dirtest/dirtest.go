@@ -701,12 +701,25 @@ func (s *Server) PasswordSettings(dn string, minAge, maxAge time.Duration) error
 // attributes of a password settings object; OpenLDAP: pwdMinLength and
 // the others of a ppolicy entry), and returns the policy's DN.
 func (s *Server) AccountPolicy(dn string, minAge, maxAge time.Duration, attrs map[string]string) (string, error) {
+	return s.accountPolicy("pso-"+randomSecret()[:10], dn, minAge, maxAge, attrs)
+}
+
+// UnreadableAccountPolicy is AccountPolicy on OpenLDAP, of a policy the
+// service account may see but not read (its pwdAttribute, which every
+// ppolicy entry has), as AD's are by default.
+func (s *Server) UnreadableAccountPolicy(dn string, attrs map[string]string) (string, error) {
+	if s.Kind != OpenLDAP {
+		return "", errors.New("dirtest: UnreadableAccountPolicy is OpenLDAP's (AD's AccountPolicy is unreadable)")
+	}
+	return s.accountPolicy(slapdHiddenPolicy+"-"+randomSecret()[:10], dn, 0, 0, attrs)
+}
+
+func (s *Server) accountPolicy(name, dn string, minAge, maxAge time.Duration, attrs map[string]string) (string, error) {
 	c, err := s.Admin()
 	if err != nil {
 		return "", err
 	}
 	defer c.Close()
-	name := "pso-" + randomSecret()[:10]
 	if s.Kind == AD {
 		return s.addPSO(c, dn, name, minAge, maxAge, attrs)
 	}

@@ -30,11 +30,17 @@ const slapdBase = "dc=styrke,dc=test"
 // else's it may read.
 const SlapdHiddenLock = "hiddenlock"
 
+// slapdHiddenPolicy begins the names of the ppolicy entries under
+// ou=policies whose pwdAttribute the service account may not read
+// (UnreadableAccountPolicy): a policy it may see but not read.
+const slapdHiddenPolicy = "hiddenpolicy"
+
 // StartSlapd starts OpenLDAP's slapd on a fresh loopback address with a
 // generated cn=config (mdb, the ppolicy overlay with SlapdPolicy as default,
 // cleartext passwords hashed), LDAPS and StartTLS, the base entries, and a
 // service account that may write userPassword under ou=people only (and
-// may not read SlapdHiddenLock accounts' pwdAccountLockedTime).
+// may not read SlapdHiddenLock accounts' pwdAccountLockedTime, nor the
+// policies of UnreadableAccountPolicy).
 func StartSlapd(ctx context.Context) (_ *Server, err error) {
 	if err := need("slapd", "slapadd"); err != nil {
 		return nil, err
@@ -112,9 +118,10 @@ olcRootPW: %[4]s
 olcDbDirectory: %[1]s/db
 olcDbMaxSize: 104857600
 olcAccess: {0}to dn.regex="^uid=%[6]s[^,]*,ou=people,%[2]s$" attrs=pwdAccountLockedTime by dn.exact="%[5]s" none by * break
-olcAccess: {1}to dn.subtree="ou=people,%[2]s" attrs=userPassword by dn.exact="%[5]s" =wx by self =wx by anonymous auth by * none
-olcAccess: {2}to attrs=userPassword by self =wx by anonymous auth by * none
-olcAccess: {3}to * by * read
+olcAccess: {1}to dn.regex="^cn=%[7]s[^,]*,ou=policies,%[2]s$" attrs=pwdAttribute by dn.exact="%[5]s" none by * break
+olcAccess: {2}to dn.subtree="ou=people,%[2]s" attrs=userPassword by dn.exact="%[5]s" =wx by self =wx by anonymous auth by * none
+olcAccess: {3}to attrs=userPassword by self =wx by anonymous auth by * none
+olcAccess: {4}to * by * read
 
 dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
@@ -123,7 +130,7 @@ olcOverlay: {0}ppolicy
 olcPPolicyDefault: cn=default,ou=policies,%[2]s
 olcPPolicyHashCleartext: TRUE
 olcPPolicyUseLockout: TRUE
-`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN, SlapdHiddenLock)
+`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN, SlapdHiddenLock, slapdHiddenPolicy)
 	cfgFile := filepath.Join(dir, "config.ldif")
 	if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
 		return nil, err
