@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -736,4 +737,25 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 	// serve says it at its start too, as it says the domain's.
 	serr, _ := serveUntil(t, append(slices.Clone(flags), "--institutions", "default"), "CONFLICT for default (the password policy")
 	assert.Contains(t, serr.String(), `msg="directory: CONFLICT for default (the password policy `+pso+`, of the accounts it applies to): the directory requires at least 20 characters`)
+	// A read of the rules past its time limit is said: serve's start
+	// checks shared one limit, and the conflicts' check, last, found it
+	// spent and said nothing.
+	f := map[string]string{}
+	for j := 0; j+1 < len(flags); j += 2 {
+		f[flags[j]] = flags[j+1]
+	}
+	password, err := os.ReadFile(f["--directory-password-file"])
+	require.NoError(t, err)
+	d, err := directory.Open(directory.Config{URL: f["--directory"], BindDN: f["--directory-bind-dn"], Password: strings.TrimSpace(string(password)),
+		Base: f["--directory-base"], CA: f["--directory-ca"]})
+	require.NoError(t, err)
+	defer d.Close()
+	for _, c := range []struct {
+		limit time.Duration
+		want  string
+	}{{time.Nanosecond, `msg="directory: could not read its password rules at start"`}, {time.Minute, "CONFLICT for default (the password policy " + pso}} {
+		var logs syncbuf.Buffer
+		warnConflicts(t.Context(), c.limit, slog.New(slog.NewTextHandler(&logs, nil)), &directory.Set{Default: d}, d, []string{"default"})
+		assert.Contains(t, logs.String(), c.want, "within %s", c.limit)
+	}
 }

@@ -475,7 +475,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// the others out.
 	for _, d := range dirs.Of(served) {
 		go func() {
-			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			// Each check has a time limit of its own: they shared one, and
+			// a directory slow to list the rights of many accounts left
+			// the conflicts unchecked, and unsaid.
+			pctx, cancel := context.WithTimeout(ctx, startCheckTime)
 			defer cancel()
 			if err := d.Ping(pctx); err != nil {
 				if ctx.Err() == nil {
@@ -492,7 +495,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 			// A right the service account lacks showed only when the
 			// first person set a password (503 directory_error).
-			found, err := d.Rights(pctx)
+			rctx, cancel := context.WithTimeout(ctx, startCheckTime)
+			defer cancel()
+			found, err := d.Rights(rctx)
 			if err != nil {
 				if ctx.Err() == nil {
 					logger.Warn("directory: could not read the service account's rights at start", "directory", d.String(), "err", err)
@@ -509,7 +514,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			// A conflict of the directory's own rules with the policy of
 			// an institution it serves showed only when it refused a
 			// password the page had accepted (AD's complexity rule).
-			warnConflicts(pctx, logger, dirs, d, served)
+			warnConflicts(ctx, startCheckTime, logger, dirs, d, served)
 		}()
 	}
 	if c.site != "" {
@@ -673,12 +678,20 @@ func servedIDs(ids []string) []string {
 	return ids
 }
 
+// startCheckTime is the time limit of each of serve's checks of a
+// directory at its start.
+const startCheckTime = 10 * time.Second
+
 // warnConflicts logs, as `styrke directory check` prints them, the
 // conflicts of directory d's own password rules with the policies of the
 // institutions in served whose directory it is: passwords Styrke accepts
-// that d refuses. Settings that cannot be read are logged.
-func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set, d directory.Directory, served []string) {
-	s, err := d.Settings(ctx)
+// that d refuses. Settings that cannot be read within limit (each read)
+// are logged, unless ctx (the server's) ends meanwhile: a read past its
+// limit was not, and the check went unsaid.
+func warnConflicts(ctx context.Context, limit time.Duration, logger *slog.Logger, dirs *directory.Set, d directory.Directory, served []string) {
+	sctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	s, err := d.Settings(sctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			logger.Warn("directory: could not read its password rules at start", "directory", d.String(), "err", err)
@@ -689,7 +702,9 @@ func warnConflicts(ctx context.Context, logger *slog.Logger, dirs *directory.Set
 	// holds them to the policy too.
 	var own []directory.NamedSettings
 	if lister, ok := d.(accountPolicyLister); ok {
-		if own, err = lister.AccountPolicies(ctx); err != nil && ctx.Err() == nil {
+		lctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
+		if own, err = lister.AccountPolicies(lctx); err != nil && ctx.Err() == nil {
 			logger.Warn("directory: could not list the password policies of accounts' own at start", "directory", d.String(), "err", err)
 		}
 	}
