@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -678,6 +679,25 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 		for _, dn := range []string{pso, admins} {
 			assert.Contains(t, out, "default: note: the service account may not read the password policy "+dn+", so it is not checked: ", "%s", out)
 		}
+		// One whose class and msDS-PSOAppliesTo it may read, but not its
+		// rules: named where it applies to an account under the base, and
+		// not where it applies to one outside (it was taken for an entry
+		// of another class, and not named at all).
+		sid := objectSid(t, s, s.ServiceDN)
+		partly := func(account string) string {
+			dn, err := s.AccountPolicy(account, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "22", "msDS-PasswordSettingsPrecedence": "40"})
+			require.NoError(t, err)
+			for _, attr := range []string{"objectClass", "msDS-PSOAppliesTo"} {
+				require.NoError(t, s.AddACE(dn, "(OA;;RP;"+schemaGUID(t, s, attr)+";;"+sid+")"))
+			}
+			return dn
+		}
+		under, away := partly(dn), partly(outside)
+		out, _ = check()
+		assert.Contains(t, out, "default: note: the service account may not read the password policy "+under+", so it is not checked: ", "%s", out)
+		assert.NotContains(t, out, away, "a policy of an account outside the base")
+		require.NoError(t, s.DeleteUser(under))
+		require.NoError(t, s.DeleteUser(away))
 		svc, password, sid, err := s.CreateServiceAccount(fmt.Sprintf("svcown%s", time.Now().Format("150405")), dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 		require.NoError(t, err)
 		require.NoError(t, s.AddACE("CN=Password Settings Container,CN=System,"+s.BaseDN, "(A;CI;RPLCLORC;;;"+sid+")"))
@@ -758,4 +778,42 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 		warnConflicts(t.Context(), c.limit, slog.New(slog.NewTextHandler(&logs, nil)), &directory.Set{Default: d}, d, []string{"default"})
 		assert.Contains(t, logs.String(), c.want, "within %s", c.limit)
 	}
+}
+
+// objectSid is the SID (S-1-…) of the AD object at dn.
+func objectSid(t *testing.T, s *dirtest.Server, dn string) string {
+	t.Helper()
+	c, err := s.Admin()
+	require.NoError(t, err)
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false, "(objectClass=*)", []string{"objectSid"}, nil))
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	b := res.Entries[0].GetRawAttributeValue("objectSid")
+	require.GreaterOrEqual(t, len(b), 8+4*int(b[1]))
+	var auth uint64
+	for _, x := range b[2:8] {
+		auth = auth<<8 | uint64(x)
+	}
+	sid := fmt.Sprintf("S-%d-%d", b[0], auth)
+	for i := range int(b[1]) {
+		sid += fmt.Sprintf("-%d", binary.LittleEndian.Uint32(b[8+4*i:]))
+	}
+	return sid
+}
+
+// schemaGUID is the schemaIDGUID of the AD attribute attr, as SDDL writes
+// it (its first three parts little-endian).
+func schemaGUID(t *testing.T, s *dirtest.Server, attr string) string {
+	t.Helper()
+	c, err := s.Admin()
+	require.NoError(t, err)
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest("CN=Schema,CN=Configuration,"+s.BaseDN, ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 1, 0, false,
+		"(lDAPDisplayName="+ldap.EscapeFilter(attr)+")", []string{"schemaIDGUID"}, nil))
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	g := res.Entries[0].GetRawAttributeValue("schemaIDGUID")
+	require.Len(t, g, 16)
+	return fmt.Sprintf("%08x-%04x-%04x-%x-%x", binary.LittleEndian.Uint32(g), binary.LittleEndian.Uint16(g[4:]), binary.LittleEndian.Uint16(g[6:]), g[8:10], g[10:])
 }

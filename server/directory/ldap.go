@@ -1715,12 +1715,14 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 			continue
 		}
 		unread := e.GetAttributeValue(must) == ""
-		if unread && len(e.GetAttributeValues("objectClass")) > 0 {
+		if classes := e.GetAttributeValues("objectClass"); unread && len(classes) > 0 &&
+			!slices.ContainsFunc(classes, func(c string) bool { return strings.EqualFold(c, "msDS-PasswordSettings") }) {
 			continue // AD: a child of another class
 		}
-		// Whom an unread AD policy applies to is unread too
-		// (msDS-PSOAppliesTo); OpenLDAP's accounts name theirs.
-		if !unread || d.flavour == FlavourOpenLDAP {
+		// Whom an unread AD policy applies to is mostly unread too
+		// (msDS-PSOAppliesTo: then it may be anyone's); OpenLDAP's
+		// accounts name theirs.
+		if !unread || d.flavour == FlavourOpenLDAP || len(e.GetAttributeValues("msDS-PSOAppliesTo")) > 0 {
 			served, err := d.appliesUnderBase(c, e)
 			if err != nil {
 				return nil, d.classify(ctx, "find the accounts a password policy applies to", err)
