@@ -683,21 +683,34 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 		// rules: named where it applies to an account under the base, and
 		// not where it applies to one outside (it was taken for an entry
 		// of another class, and not named at all).
-		sid := objectSid(t, s, s.ServiceDN)
-		partly := func(account string) string {
-			dn, err := s.AccountPolicy(account, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "22", "msDS-PasswordSettingsPrecedence": "40"})
-			require.NoError(t, err)
-			for _, attr := range []string{"objectClass", "msDS-PSOAppliesTo"} {
-				require.NoError(t, s.AddACE(dn, "(OA;;RP;"+schemaGUID(t, s, attr)+";;"+sid+")"))
+		// (Deleted before the checks below, which a granted service
+		// account would make read them, also when this part fails.)
+		func() {
+			sid := objectSid(t, s, s.ServiceDN)
+			partly := func(account string) string {
+				dn, err := s.AccountPolicy(account, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "22", "msDS-PasswordSettingsPrecedence": "40"})
+				require.NoError(t, err)
+				return dn
 			}
-			return dn
-		}
-		under, away := partly(dn), partly(outside)
-		out, _ = check()
-		assert.Contains(t, out, "default: note: the service account may not read the password policy "+under+", so it is not checked: ", "%s", out)
-		assert.NotContains(t, out, away, "a policy of an account outside the base")
-		require.NoError(t, s.DeleteUser(under))
-		require.NoError(t, s.DeleteUser(away))
+			var made []string
+			defer func() {
+				for _, dn := range made {
+					assert.NoError(t, s.DeleteUser(dn))
+				}
+			}()
+			under := partly(dn)
+			made = append(made, under)
+			away := partly(outside)
+			made = append(made, away)
+			for _, pso := range made {
+				for _, attr := range []string{"objectClass", "msDS-PSOAppliesTo"} {
+					require.NoError(t, s.AddACE(pso, "(OA;;RP;"+schemaGUID(t, s, attr)+";;"+sid+")"))
+				}
+			}
+			out, _ := check()
+			assert.Contains(t, out, "default: note: the service account may not read the password policy "+under+", so it is not checked: ", "%s", out)
+			assert.NotContains(t, out, away, "a policy of an account outside the base")
+		}()
 		svc, password, sid, err := s.CreateServiceAccount(fmt.Sprintf("svcown%s", time.Now().Format("150405")), dirtest.ResetPasswordACE, dirtest.WriteLockoutTimeACE)
 		require.NoError(t, err)
 		require.NoError(t, s.AddACE("CN=Password Settings Container,CN=System,"+s.BaseDN, "(A;CI;RPLCLORC;;;"+sid+")"))
@@ -778,6 +791,22 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 		warnConflicts(t.Context(), c.limit, slog.New(slog.NewTextHandler(&logs, nil)), &directory.Set{Default: d}, d, []string{"default"})
 		assert.Contains(t, logs.String(), c.want, "within %s", c.limit)
 	}
+	// A read of the rights that fails (past its limit) is said, and the
+	// conflicts are still checked: it ended serve's start checks there.
+	var logs syncbuf.Buffer
+	slow := rightsPastLimit{d.(*directory.LDAP)}
+	checkAtStart(t.Context(), time.Minute, slog.New(slog.NewTextHandler(&logs, nil)), &directory.Set{Default: slow}, slow, []string{"default"})
+	assert.Contains(t, logs.String(), `msg="directory: could not read the service account's rights at start"`)
+	assert.Contains(t, logs.String(), "CONFLICT for default (the password policy "+pso)
+}
+
+// rightsPastLimit is a directory whose read of the service account's
+// rights runs past its time limit, as a directory slow to list many
+// accounts does; its other reads are the directory's.
+type rightsPastLimit struct{ *directory.LDAP }
+
+func (rightsPastLimit) Rights(context.Context) ([]directory.Finding, error) {
+	return nil, context.DeadlineExceeded
 }
 
 // objectSid is the SID (S-1-…) of the AD object at dn.
@@ -790,6 +819,7 @@ func objectSid(t *testing.T, s *dirtest.Server, dn string) string {
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 	b := res.Entries[0].GetRawAttributeValue("objectSid")
+	require.GreaterOrEqual(t, len(b), 8)
 	require.GreaterOrEqual(t, len(b), 8+4*int(b[1]))
 	var auth uint64
 	for _, x := range b[2:8] {

@@ -474,48 +474,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// directories of the institutions served: /readyz and the gauge leave
 	// the others out.
 	for _, d := range dirs.Of(served) {
-		go func() {
-			// Each check has a time limit of its own: they shared one, and
-			// a directory slow to list the rights of many accounts left
-			// the conflicts unchecked, and unsaid.
-			pctx, cancel := context.WithTimeout(ctx, startCheckTime)
-			defer cancel()
-			if err := d.Ping(pctx); err != nil {
-				if ctx.Err() == nil {
-					// /readyz lists a directory that does not answer
-					// (every instance shares it) and answers 503 for
-					// one that refuses Styrke's settings.
-					why := "/readyz answers 503 until its settings are mended (styrke directory check says what is wrong)"
-					if errors.Is(err, directory.ErrUnavailable) {
-						why = "/readyz names it as unavailable until it answers"
-					}
-					logger.Warn("directory not ready at start; "+why, "directory", d.String(), "err", err)
-				}
-				return
-			}
-			// A right the service account lacks showed only when the
-			// first person set a password (503 directory_error).
-			rctx, cancel := context.WithTimeout(ctx, startCheckTime)
-			defer cancel()
-			found, err := d.Rights(rctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					logger.Warn("directory: could not read the service account's rights at start", "directory", d.String(), "err", err)
-				}
-				return
-			}
-			for _, f := range found {
-				if f.Conflict {
-					logger.Warn("directory: MISSING RIGHT: "+f.Text, "directory", d.String())
-				} else {
-					logger.Info("directory: rights: "+f.Text, "directory", d.String())
-				}
-			}
-			// A conflict of the directory's own rules with the policy of
-			// an institution it serves showed only when it refused a
-			// password the page had accepted (AD's complexity rule).
-			warnConflicts(ctx, startCheckTime, logger, dirs, d, served)
-		}()
+		go checkAtStart(ctx, startCheckTime, logger, dirs, d, served)
 	}
 	if c.site != "" {
 		fmt.Fprintf(stdout, "site: %s\n", c.site)
@@ -681,6 +640,50 @@ func servedIDs(ids []string) []string {
 // startCheckTime is the time limit of each of serve's checks of a
 // directory at its start.
 const startCheckTime = 10 * time.Second
+
+// checkAtStart logs what serve's start finds of directory d: that it does
+// not answer or refuses Styrke's settings (the other checks are then
+// left), the service account's rights, and the conflicts of its rules with
+// the policies of the institutions in served (warnConflicts). Each check
+// has limit of its own: they shared one, and a directory slow to list the
+// rights of many accounts left the conflicts unchecked, and unsaid; a
+// failed read of the rights no longer leaves them either.
+func checkAtStart(ctx context.Context, limit time.Duration, logger *slog.Logger, dirs *directory.Set, d directory.Directory, served []string) {
+	pctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	if err := d.Ping(pctx); err != nil {
+		if ctx.Err() == nil {
+			// /readyz lists a directory that does not answer (every
+			// instance shares it) and answers 503 for one that refuses
+			// Styrke's settings.
+			why := "/readyz answers 503 until its settings are mended (styrke directory check says what is wrong)"
+			if errors.Is(err, directory.ErrUnavailable) {
+				why = "/readyz names it as unavailable until it answers"
+			}
+			logger.Warn("directory not ready at start; "+why, "directory", d.String(), "err", err)
+		}
+		return
+	}
+	// A right the service account lacks showed only when the first person
+	// set a password (503 directory_error).
+	rctx, rcancel := context.WithTimeout(ctx, limit)
+	defer rcancel()
+	found, err := d.Rights(rctx)
+	if err != nil && ctx.Err() == nil {
+		logger.Warn("directory: could not read the service account's rights at start", "directory", d.String(), "err", err)
+	}
+	for _, f := range found {
+		if f.Conflict {
+			logger.Warn("directory: MISSING RIGHT: "+f.Text, "directory", d.String())
+		} else {
+			logger.Info("directory: rights: "+f.Text, "directory", d.String())
+		}
+	}
+	// A conflict of the directory's own rules with the policy of an
+	// institution it serves showed only when it refused a password the
+	// page had accepted (AD's complexity rule).
+	warnConflicts(ctx, limit, logger, dirs, d, served)
+}
 
 // warnConflicts logs, as `styrke directory check` prints them, the
 // conflicts of directory d's own password rules with the policies of the

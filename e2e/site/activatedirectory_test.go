@@ -140,7 +140,9 @@ func TestAccountRulesOnPhone(t *testing.T) {
 func openFormModuleHeld(t *testing.T, link string, width int64) (*chrome.Tab, func()) {
 	t.Helper()
 	tb := activationTab(t)
-	paused := make(chan fetch.RequestID, 4)
+	// Room for every request the pattern holds (one .wasm) many times
+	// over: a full channel would block chromedp's event loop.
+	paused := make(chan fetch.RequestID, 64)
 	require.NoError(t, chromedp.Listen(tb, func(ev any) {
 		if e, ok := ev.(*fetch.EventRequestPaused); ok {
 			paused <- e.RequestID

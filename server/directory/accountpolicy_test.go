@@ -48,8 +48,9 @@ func TestAccountPolicy(t *testing.T) {
 		if s.Kind == dirtest.OpenLDAP {
 			// One it may see but not read, as AD's by default.
 			username, dn := newUser(t, s)
-			_, err := s.UnreadableAccountPolicy(dn, attrs)
+			hidden, err := s.UnreadableAccountPolicy(dn, attrs)
 			require.NoError(t, err)
+			t.Cleanup(func() { assert.NoError(t, s.DeleteUser(hidden)) })
 			got, err = d.AccountPolicy(ctx(t), username)
 			require.NoError(t, err)
 			assert.Equal(t, directory.AccountPolicy{Own: true}, got, "OpenLDAP: a policy the service account may not read")

@@ -1653,8 +1653,8 @@ func (d *LDAP) AccountPolicy(ctx context.Context, username string) (AccountPolic
 // NamedSettings are the rules of one password policy of accounts' own, by
 // its DN. Unread is a policy the service account may see but not read (AD's
 // default: only administrators may read a fine-grained policy), whose
-// Settings are zero: whether it applies to an account under the base, and
-// what it asks, are not known.
+// Settings are zero: what it asks is not known (see AccountPolicies for
+// whom it applies to).
 type NamedSettings struct {
 	DN       string
 	Settings Settings
@@ -1672,8 +1672,11 @@ type NamedSettings struct {
 // administrators' fine-grained policy, usually stricter, is none of its
 // business); those it may see but not read are, as Unread (on AD, by
 // default, every one: the container lists them, and only administrators
-// may read them), for it cannot tell whose they are; those it may not see
-// at all are not. For directory check, which holds each to the policy as
+// may read them), where they apply to an account under the base or that
+// cannot be read either (AD's msDS-PSOAppliesTo, by default); those it
+// may not see at all are not. A policy whose rules it may read and whose
+// msDS-PSOAppliesTo it may not looks like one that applies to nobody:
+// not listed (the grant README gives reads both). For directory check, which holds each to the policy as
 // it does the domain's (an account under one sees its rules on the pages,
 // and its refusals are named by them) and says which it could not check.
 func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
@@ -1691,13 +1694,14 @@ func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	base, scope, filter, attrs, must := d.namingContext(root), ldap.ScopeWholeSubtree, "(objectClass=pwdPolicy)", append([]string{"pwdAttribute"}, ppolicyAttrs...), "pwdAttribute"
 	if d.flavour == FlavourAD {
 		base = "CN=Password Settings Container,CN=System," + root.GetAttributeValue("defaultNamingContext")
-		// Every child (AD lets only password settings objects be one): a
-		// filter on their class matches none that the service account may
-		// not read, where objectClass=* matches each it may see.
+		// Every child (AD's schema lets only password settings objects be
+		// one; others are left out below, defensively): a filter on their
+		// class matches none that the service account may not read, where
+		// objectClass=* matches each it may see.
 		scope, filter, attrs, must = ldap.ScopeSingleLevel, "(objectClass=*)", append([]string{"objectClass", "msDS-PSOAppliesTo"}, psoAttrs[:]...), psoAttrs[0]
 	}
-	// Paged: AD answers at most 1,000 entries a search (MaxPageSize), and
-	// slapd 500 (its sizelimit) to an account not its root.
+	// Paged: AD answers at most 1,000 entries a search (MaxPageSize).
+	// (slapd's sizelimit, 500 by default, bounds a paged search too.)
 	res, err := c.SearchWithPaging(ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil), policyPageSize)
 	switch {
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject), ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights):

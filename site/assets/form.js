@@ -481,7 +481,10 @@ function directoryHint(root, input, meter) {
   const inMeter = !!globalThis.styrke && typeof meter?.serverRefusal === 'function';
   if (!inMeter && meter && !awaitingMeter.has(meter)) {
     awaitingMeter.add(meter);
-    meter.addEventListener('styrke-change', () => directoryHint(root, input, meter), { once: true });
+    // After the event's other listeners: its refusal makes a
+    // styrke-change of its own, which a listener on the document then
+    // heard before the stale first.
+    meter.addEventListener('styrke-change', () => queueMicrotask(() => directoryHint(root, input, meter)), { once: true });
   }
   if (inMeter && unmet.length) meter.serverRefusal({ violations: unmet });
   const hint = root.querySelector('[data-directory-hint]');
