@@ -686,7 +686,8 @@ func testAccountPolicies(t *testing.T, s *dirtest.Server) {
 		// (Deleted before the checks below, which a granted service
 		// account would make read them, also when this part fails.)
 		func() {
-			sid := objectSid(t, s, s.ServiceDN)
+			sid, err := s.SID(s.ServiceDN)
+			require.NoError(t, err)
 			partly := func(account string) string {
 				dn, err := s.AccountPolicy(account, 0, 0, map[string]string{"msDS-MinimumPasswordLength": "22", "msDS-PasswordSettingsPrecedence": "40"})
 				require.NoError(t, err)
@@ -807,29 +808,6 @@ type rightsPastLimit struct{ *directory.LDAP }
 
 func (rightsPastLimit) Rights(context.Context) ([]directory.Finding, error) {
 	return nil, context.DeadlineExceeded
-}
-
-// objectSid is the SID (S-1-…) of the AD object at dn.
-func objectSid(t *testing.T, s *dirtest.Server, dn string) string {
-	t.Helper()
-	c, err := s.Admin()
-	require.NoError(t, err)
-	defer c.Close()
-	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false, "(objectClass=*)", []string{"objectSid"}, nil))
-	require.NoError(t, err)
-	require.Len(t, res.Entries, 1)
-	b := res.Entries[0].GetRawAttributeValue("objectSid")
-	require.GreaterOrEqual(t, len(b), 8)
-	require.GreaterOrEqual(t, len(b), 8+4*int(b[1]))
-	var auth uint64
-	for _, x := range b[2:8] {
-		auth = auth<<8 | uint64(x)
-	}
-	sid := fmt.Sprintf("S-%d-%d", b[0], auth)
-	for i := range int(b[1]) {
-		sid += fmt.Sprintf("-%d", binary.LittleEndian.Uint32(b[8+4*i:]))
-	}
-	return sid
 }
 
 // schemaGUID is the schemaIDGUID of the AD attribute attr, as SDDL writes

@@ -140,39 +140,18 @@ func TestAccountRulesOnPhone(t *testing.T) {
 func openFormModuleHeld(t *testing.T, link string, width int64) (*chrome.Tab, func()) {
 	t.Helper()
 	tb := activationTab(t)
-	// Room for every request the pattern holds (one .wasm) many times
-	// over: a full channel would block chromedp's event loop.
-	paused := make(chan fetch.RequestID, 64)
+	released := make(chan struct{})
 	require.NoError(t, chromedp.Listen(tb, func(ev any) {
 		if e, ok := ev.(*fetch.EventRequestPaused); ok {
-			paused <- e.RequestID
+			go func() {
+				select {
+				case <-released:
+					chromedp.Call(tb, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+				case <-tb.Done():
+				}
+			}()
 		}
 	}))
-	released := make(chan struct{})
-	go func() {
-		var held []fetch.RequestID
-		for {
-			select {
-			case id := <-paused:
-				held = append(held, id)
-				continue
-			case <-released:
-			case <-tb.Done():
-				return
-			}
-			for _, id := range held {
-				chromedp.Call(tb, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
-			}
-			for {
-				select {
-				case id := <-paused:
-					chromedp.Call(tb, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
-				case <-tb.Done():
-					return
-				}
-			}
-		}
-	}()
 	_, err := chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*://*:*/assets/*.wasm"}}})
 	require.NoError(t, err)
 	run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(link))

@@ -1675,10 +1675,11 @@ type NamedSettings struct {
 // may read them), where they apply to an account under the base or that
 // cannot be read either (AD's msDS-PSOAppliesTo, by default); those it
 // may not see at all are not. A policy whose rules it may read and whose
-// msDS-PSOAppliesTo it may not looks like one that applies to nobody:
-// not listed (the grant README gives reads both). For directory check, which holds each to the policy as
-// it does the domain's (an account under one sees its rules on the pages,
-// and its refusals are named by them) and says which it could not check.
+// msDS-PSOAppliesTo it may not looks like one that applies to nobody: not
+// listed (the grant README gives reads both). For directory check, which
+// holds each to the policy as it does the domain's (an account under one
+// sees its rules on the pages, and its refusals are named by them) and
+// says which it could not check.
 func (d *LDAP) AccountPolicies(ctx context.Context) ([]NamedSettings, error) {
 	ctx, cancel := d.withTimeout(ctx)
 	defer cancel()

@@ -150,17 +150,9 @@ func (s *Server) CreateServiceAccount(name string, aces ...string) (dn, password
 	if _, err := s.createUserIn(dn, name, password); err != nil {
 		return "", "", "", err
 	}
-	c, err := s.Admin()
-	if err != nil {
+	if sid, err = s.SID(dn); err != nil {
 		return "", "", "", err
 	}
-	defer c.Close()
-	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"objectSid"}, nil))
-	if err != nil || len(res.Entries) != 1 {
-		return "", "", "", fmt.Errorf("dirtest: read the objectSid of %s: %v", dn, err)
-	}
-	sid = sidString(res.Entries[0].GetRawAttributeValue("objectSid"))
 	for _, ace := range aces {
 		if err := s.AddACE(s.PeopleDN, fmt.Sprintf(ace, sid)); err != nil {
 			return "", "", "", err
@@ -178,6 +170,26 @@ func (s *Server) AddACE(dn, ace string) error {
 	}
 	return run(context.Background(), "samba-tool", "dsacl", "set", "--objectdn="+dn, "--sddl="+ace,
 		"--configfile="+filepath.Join(s.dir, "dc", "etc", "smb.conf"))
+}
+
+// SID is the SID (S-1-…) of the AD object at dn, for an ACE that names
+// it.
+func (s *Server) SID(dn string) (string, error) {
+	c, err := s.Admin()
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"objectSid"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		return "", fmt.Errorf("dirtest: read the objectSid of %s: %v", dn, err)
+	}
+	sid := sidString(res.Entries[0].GetRawAttributeValue("objectSid"))
+	if sid == "" {
+		return "", fmt.Errorf("dirtest: the objectSid of %s is no SID", dn)
+	}
+	return sid, nil
 }
 
 // sidString is a binary SID as S-1-….
