@@ -1,6 +1,5 @@
 // Package chrome is the shared harness of the e2e tests: one Debian Chromium
-// per test package, a tab per test (a new one, or after Keep one that an
-// earlier test closed, made as new), and every JavaScript exception,
+// per test package, a fresh tab per test, and every JavaScript exception,
 // console error and security (CSP) log entry of that tab turned into a test
 // failure when the test ends.
 //
@@ -28,8 +27,7 @@
 // --disable-component-update --disable-sync --process-per-site and a fresh
 // --user-data-dir that Close removes. With Keep, the tabs of one site then
 // share one renderer process that stays up, where each tab otherwise started
-// one of its own, and a tab whose test has ended is parked for the next (see
-// Keep). It uses the generic API of chromedp v0.23
+// one of its own (see Keep). It uses the generic API of chromedp v0.23
 // (chromedp.Run[T], chromedp.Evaluate[T]).
 package chrome
 
@@ -42,17 +40,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/domstorage"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -87,48 +80,6 @@ type Browser struct {
 	profile     string
 	keep        string // the page Keep holds open, also in Isolated's browser contexts
 	isolated    bool   // a browser context of its own (Isolated's)
-
-	// The tabs that tests have closed, parked at keep's page for the next
-	// Tab (see Keep); the shared browser context's only.
-	mu     sync.Mutex
-	parked []parkedTab
-	fresh  string // what a new tab at keep's page looks like (fingerprint)
-	stats  TabStats
-	open   *atomic.Int64 // the tests' tabs open in the browser, Isolated's too
-}
-
-// parkedTab is a tab parked at a time.
-type parkedTab struct {
-	id target.ID
-	at time.Time
-}
-
-// A parked tab is a window, and every open window costs Chromium CPU while
-// it is open, idle or not, more than in proportion to their number
-// (headless Chromium 156 on the 2-core machine: 3 windows at a static page
-// 0.04 cores, 7 windows 0.6, 12 windows 1.6; tabs hidden behind another in
-// one window cost nothing, but a test's tab must be visible). So a tab is
-// parked only when no other test's tab is open (tests one at a time: with
-// parallel tests, a parked window slowed the others more than a new tab
-// costs, e2e/site's parallel tests 740-775 s summed before and 919-968 s
-// after), few are kept, and not for long: a new tab costs about 0.6 s of
-// CPU, what a few seconds of an idle window among a few costs.
-const (
-	maxParked = 2
-	parkedFor = 2 * time.Second
-)
-
-// TabStats counts the tabs of a Browser: Opened new, Reused from those
-// parked, and Closed (not parked: see Keep).
-type TabStats struct {
-	Opened, Reused, Closed int
-}
-
-// Stats returns the counts of b's tabs so far.
-func (b *Browser) Stats() TabStats {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.stats
 }
 
 // Start launches a headless Chromium and waits until it answers. Call Close
@@ -156,7 +107,7 @@ func Start() (*Browser, error) {
 		chromedp.UserDataDir(profile),
 	)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	b := &Browser{ctx: ctx, cancel: cancel, cancelAlloc: cancelAlloc, profile: profile, open: new(atomic.Int64)}
+	b := &Browser{ctx: ctx, cancel: cancel, cancelAlloc: cancelAlloc, profile: profile}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("true")); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("chrome: start %s: %w", path, err)
@@ -185,176 +136,14 @@ func (b *Browser) Close() {
 // ended when the tab closed, at about a second of CPU a tab on a 2-core
 // machine. The pages stay apart (each tab's JavaScript, storage for its
 // browser context); what they share is one process's main thread. The
-// page at url should need nothing from a test's servers and log nothing.
-//
-// After Keep, a new tab opens at url (not about:blank, which took a
-// renderer process of its own until the test's first page), and a tab of
-// the shared browser context whose test has ended is parked for the next
-// Tab where it was closed (when it was the only test's tab open; two at
-// most, for at most two seconds: see maxParked): a new tab cost about 0.6 s of CPU more than one reused (a
-// window, a page and DevTools' domains). A parked tab is as a new
-// one: its test's DevTools session has ended (with it every override the
-// test set through it: emulated sizes, media and network, blocked URLs,
-// request interception, scripts added to new documents); it is at url
-// again, its history reset and url's sessionStorage cleared; and it is
-// parked only when it then looks like a new tab at url (its size, fonts,
-// media features, language and network state, one history entry, empty
-// sessionStorage) and url logged nothing. A tab is closed as before when
-// its test failed or ran past its deadline, or its pages kept something in
-// the sessionStorage of another origin (which only a page of that origin
-// could clear).
+// page at url should need nothing from a test's servers: its console is
+// not watched.
 func (b *Browser) Keep(url string) error {
 	if _, err := chromedp.Run(b.ctx, chromedp.Navigate(url)); err != nil {
 		return fmt.Errorf("chrome: keep %s: %w", url, err)
 	}
 	b.keep = url
-	if b.isolated {
-		return nil
-	}
-	// What a new tab at url looks like, for park to compare with; the tab
-	// is the first one parked.
-	id, err := b.newTarget()
-	if err != nil {
-		return fmt.Errorf("chrome: keep %s: %w", url, err)
-	}
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
-	fresh, err := chromedp.Run(ctx, chromedp.Evaluate[string](fingerprint))
-	cancel()
-	if err != nil {
-		b.closeTarget(id)
-		return fmt.Errorf("chrome: keep %s: %w", url, err)
-	}
-	b.fresh = fresh
-	b.stats.Opened++
-	b.put(id)
 	return nil
-}
-
-// fingerprint says what a tab's page looks like in the ways a test can
-// change for the tab rather than for its page (see Keep).
-const fingerprint = `(() => {
-	const size = (family) => {
-		const e = document.createElement('span');
-		e.style.fontSize = 'medium';
-		e.style.fontFamily = family;
-		document.documentElement.append(e);
-		const v = getComputedStyle(e).fontSize;
-		e.remove();
-		return v;
-	};
-	const m = (q) => matchMedia(q).matches;
-	return JSON.stringify([innerWidth, innerHeight, outerWidth, outerHeight, devicePixelRatio,
-		screen.width, screen.height, size('serif'), size('monospace'),
-		m('(prefers-color-scheme: dark)'), m('(prefers-reduced-motion: reduce)'),
-		m('(forced-colors: active)'), m('(pointer: coarse)'), m('(hover: none)'),
-		navigator.onLine, navigator.language, navigator.userAgent,
-		Intl.DateTimeFormat().resolvedOptions().timeZone, document.visibilityState,
-		history.length, sessionStorage.length, location.href]);
-})()`
-
-// newTarget opens a tab at keep's page in b's browser context.
-func (b *Browser) newTarget() (target.ID, error) {
-	newWindow := true // a tab hidden behind another gets no animation frames
-	res, err := chromedp.Call(b.ctx, target.CreateTarget, target.CreateTargetParams{
-		URL:              b.keep,
-		BrowserContextID: chromedp.FromContext(b.ctx).BrowserContextID,
-		NewWindow:        &newWindow,
-	})
-	if err != nil {
-		return "", err
-	}
-	return res.TargetID, nil
-}
-
-// closeTarget closes a tab opened by newTarget.
-func (b *Browser) closeTarget(id target.ID) {
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
-	defer cancel()
-	_, _ = chromedp.Call(ctx, target.CloseTarget, target.CloseTargetParams{TargetID: id})
-	b.mu.Lock()
-	b.stats.Closed++
-	b.mu.Unlock()
-}
-
-// take returns a parked tab, or "" when none is.
-func (b *Browser) take() target.ID {
-	for _, id := range b.expire(0) {
-		b.closeTarget(id)
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := len(b.parked)
-	if n == 0 {
-		return ""
-	}
-	id := b.parked[n-1].id
-	b.parked = b.parked[:n-1]
-	b.stats.Reused++
-	return id
-}
-
-// put parks the tab id, and closes those parked too long or too many.
-func (b *Browser) put(id target.ID) {
-	b.mu.Lock()
-	b.parked = append(b.parked, parkedTab{id: id, at: time.Now()})
-	b.mu.Unlock()
-	for _, id := range b.expire(maxParked) {
-		b.closeTarget(id)
-	}
-	// Not left open when no test asks for a tab for a while (the
-	// parallel tests of a package may use Isolated's alone).
-	time.AfterFunc(parkedFor+100*time.Millisecond, func() {
-		for _, id := range b.expire(0) {
-			b.closeTarget(id)
-		}
-	})
-}
-
-// expire takes out of the parked tabs those parked longer than parkedFor,
-// and the oldest beyond max (0: no limit), and returns them to be closed.
-func (b *Browser) expire(max int) []target.ID {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []target.ID
-	keep := b.parked[:0]
-	for i, p := range b.parked {
-		if time.Since(p.at) > parkedFor || (max > 0 && len(b.parked)-i > max) {
-			out = append(out, p.id)
-			continue
-		}
-		keep = append(keep, p)
-	}
-	b.parked = keep
-	return out
-}
-
-// park makes the tab id, whose test's session has ended, as a new tab at
-// keep's page and parks it for the next Tab; or closes it when it cannot
-// be made so (see Keep).
-func (b *Browser) park(id target.ID) {
-	ok := func() bool {
-		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
-		defer cancel()
-		ctx, stop := context.WithTimeout(ctx, 15*time.Second)
-		defer stop()
-		watch := &Tab{}
-		if err := chromedp.Listen(ctx, watch.record); err != nil {
-			return false
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(b.keep)); err != nil {
-			return false
-		}
-		if _, err := chromedp.Call(ctx, page.ResetNavigationHistory, cdp.Empty{}); err != nil {
-			return false
-		}
-		now, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(sessionStorage.clear(), `+fingerprint+`)`))
-		return err == nil && now == b.fresh && len(watch.Errors()) == 0
-	}()
-	if !ok {
-		b.closeTarget(id)
-		return
-	}
-	b.put(id)
 }
 
 // Isolated returns a Browser whose tabs share a browser context of their
@@ -378,7 +167,7 @@ func (b *Browser) Isolated(t testing.TB) *Browser {
 		t.Fatalf("chrome: open a browser context: %v", err)
 	}
 	t.Cleanup(cancel)
-	return &Browser{ctx: ctx, cancel: func() {}, cancelAlloc: func() {}, keep: b.keep, isolated: true, open: b.open}
+	return &Browser{ctx: ctx, cancel: func() {}, cancelAlloc: func() {}, keep: b.keep, isolated: true}
 }
 
 // Tab is one browser tab opened for one test. It is a chromedp context:
@@ -389,13 +178,10 @@ type Tab struct {
 	mu       sync.Mutex
 	msgs     []string
 	allowed  []func(string) bool
-	keep     string // the origin of the page Keep holds
-	storedAt string // an origin other than keep whose sessionStorage the tab's pages used
 }
 
-// Tab opens a tab for t, new or parked as new (see Keep), that lives at
-// most TabTimeout (see TabWithin). When t ends, the tab is closed (or
-// parked) and every uncaught exception,
+// Tab opens a fresh tab for t that lives at most TabTimeout (see
+// TabWithin). When t ends, the tab is closed and every uncaught exception,
 // console.error/console.assert call and error or security entry of the
 // browser log (CSP violations, failed loads) seen in the tab fails t, unless
 // an Allow predicate accepts its text.
@@ -419,97 +205,28 @@ func (b *Browser) TabWithin(t testing.TB, limit time.Duration) *Tab {
 			deadline = end.Add(-DeadlineGrace)
 		}
 	}
-	pool := b.keep != "" && !b.isolated
-	var (
-		id           target.ID
-		ctx, tctx    context.Context
-		cancel       context.CancelFunc
-		stop         context.CancelFunc
-		tab          *Tab
-		err, retried error
-	)
-	for {
-		if b.keep == "" {
-			ctx, cancel = chromedp.NewContext(b.ctx)
-		} else {
-			if pool {
-				id = b.take()
-			}
-			if id == "" {
-				if id, err = b.newTarget(); err != nil {
-					t.Fatalf("chrome: open a tab: %v", err)
-				}
-				b.mu.Lock()
-				b.stats.Opened++
-				b.mu.Unlock()
-			}
-			ctx, cancel = chromedp.NewContext(b.ctx, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
-		}
-		// The tab's first Run (Listen's) opens the target (or attaches to
-		// it) and binds its life to the context it gets: the one with the
-		// deadline.
-		tctx, stop = context.WithDeadline(ctx, deadline)
-		tab = &Tab{Context: tctx, isolated: b.isolated}
-		if pool {
-			tab.keep = origin(b.keep)
-		}
-		if err = chromedp.Listen(tctx, tab.record); err == nil && pool {
-			// Which origins' sessionStorage the pages use (domStorageItemAdded).
-			_, err = chromedp.Call(tctx, domstorage.Enable, cdp.Empty{})
-		}
-		if err == nil {
-			b.open.Add(1)
-			break
-		}
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	// The tab's first Run (Listen's) opens the target and binds its life to
+	// the context it gets: the one with the deadline.
+	tctx, stop := context.WithDeadline(ctx, deadline)
+	tab := &Tab{Context: tctx, isolated: b.isolated}
+	if err := chromedp.Listen(tctx, tab.record); err != nil {
 		stop()
 		cancel()
-		if id != "" {
-			b.closeTarget(id)
-		}
-		if retried != nil || b.keep == "" {
-			t.Fatalf("chrome: open a tab: %v", err)
-		}
-		retried, id = err, "" // a parked tab gone bad: once more with a new one
+		t.Fatalf("chrome: open a tab: %v", err)
 	}
 	t.Cleanup(func() {
 		for _, m := range tab.Errors() {
 			t.Errorf("browser: %s", m)
 		}
-		late := errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
-		if late {
+		if errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 			t.Errorf("chrome: the tab's deadline passed (%v after it opened, at %s; chrome.TabTimeout %v, or %v before the test's -timeout): the step then waiting failed with context deadline exceeded, and every step after it",
 				deadline.Sub(opened).Round(time.Millisecond), deadline.Format("15:04:05"), TabTimeout, DeadlineGrace)
 		}
 		stop()
-		cancel() // closes the tab, or (with a target id) detaches from it
-		alone := b.open.Add(-1) == 0
-		switch {
-		case id == "":
-		case pool && alone && !late && !t.Failed() && tab.storedElsewhere() == "":
-			b.park(id)
-		default:
-			b.closeTarget(id)
-		}
+		cancel()
 	})
 	return tab
-}
-
-// origin returns the scheme, host and port of url.
-func origin(url string) string {
-	scheme, rest, ok := strings.Cut(url, "://")
-	if !ok {
-		return url
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	return scheme + "://" + host
-}
-
-// storedElsewhere returns an origin other than Keep's page's whose
-// sessionStorage the tab's pages used, or "".
-func (tab *Tab) storedElsewhere() string {
-	tab.mu.Lock()
-	defer tab.mu.Unlock()
-	return tab.storedAt
 }
 
 // Allow makes the tab accept console and log messages for which ok returns
@@ -541,19 +258,6 @@ func (tab *Tab) Take() []string {
 func (tab *Tab) record(ev any) {
 	var msg string
 	switch e := ev.(type) {
-	case *domstorage.EventDomStorageItemAdded:
-		if e.StorageID != nil && !e.StorageID.IsLocalStorage {
-			o := e.StorageID.SecurityOrigin
-			if o == "" {
-				o = string(e.StorageID.StorageKey)
-			}
-			if strings.TrimSuffix(o, "/") != tab.keep {
-				tab.mu.Lock()
-				tab.storedAt = o
-				tab.mu.Unlock()
-			}
-		}
-		return
 	case *runtime.EventConsoleAPICalled:
 		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
 			parts := make([]string, 0, len(e.Args))

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -201,18 +200,14 @@ func TestTabDeadlineKept(t *testing.T) {
 // run them when asked and records the errors they report.
 type cleanups struct {
 	testing.TB
-	fns    []func()
-	errs   []string
-	failed bool // Failed says true
+	fns  []func()
+	errs []string
 }
 
 func (c *cleanups) Cleanup(f func()) { c.fns = append(c.fns, f) }
 func (c *cleanups) Errorf(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Sprintf(format, args...))
 }
-
-// Failed reports a failure the cleanups recorded, or one of the test's.
-func (c *cleanups) Failed() bool { return c.failed || len(c.errs) > 0 || c.TB.Failed() }
 
 func (c *cleanups) run() {
 	for i := len(c.fns) - 1; i >= 0; i-- {
@@ -325,112 +320,4 @@ func TestOfflineStaysInItsContext(t *testing.T) {
 	assert.True(t, chrome.Eval[bool](t, other, `navigator.onLine`), "another tab of the site went offline with it")
 	require.NoError(t, chrome.Offline(own, false))
 	chrome.Poll[bool](t, own, `navigator.onLine === true`)
-}
-
-// TestParkedTab: after Keep, a tab whose test has ended is parked and the
-// next Tab gets it back as it would get a new tab, whatever the test did
-// in it: its emulated size, fonts and media, its blocked URLs, a script
-// added to new documents, sessionStorage and history are gone. A tab is
-// closed, not parked, when its test failed or its pages used the
-// sessionStorage of another origin than the kept page's, and when
-// another test's tab is open.
-func TestParkedTab(t *testing.T) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<!doctype html><title>p</title><link rel="icon" href="data:,"><p>p<script src="/s.js"></script>`)
-	})
-	mux.HandleFunc("/s.js", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/javascript")
-		fmt.Fprint(w, `window.s = 1;`)
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	other := httptest.NewServer(mux)
-	defer other.Close()
-	b, err := chrome.Start()
-	require.NoError(t, err)
-	defer b.Close()
-	require.NoError(t, b.Keep(srv.URL+"/keep"))
-
-	const look = `JSON.stringify([innerWidth, innerHeight, (() => {
-		const e = document.createElement('span');
-		e.style.fontSize = 'medium';
-		document.body.append(e);
-		return getComputedStyle(e).fontSize;
-	})(), matchMedia('(prefers-reduced-motion: reduce)').matches,
-	sessionStorage.length, history.length, window.s, window.injected])`
-	open := func(t *testing.T, url string) (*chrome.Tab, string) {
-		tab := b.Tab(t)
-		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(url)))
-		chrome.Poll[bool](t, tab, `window.s === 1 || document.readyState === 'complete'`)
-		return tab, chrome.Eval[string](t, tab, look)
-	}
-	var fresh string
-	t.Run("a new tab", func(t *testing.T) {
-		_, fresh = open(t, srv.URL+"/a")
-		assert.Contains(t, fresh, `,"16px",false,0,2,1,null]`, "a new tab at the kept page, then /a")
-	})
-	t.Run("a tab changed every way", func(t *testing.T) {
-		tab, _ := open(t, srv.URL+"/a")
-		tab.Allow(func(msg string) bool { return strings.Contains(msg, "/s.js") })
-		_, err := chromedp.Call(tab, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32, Fixed: 26}})
-		require.NoError(t, err)
-		_, err = chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
-		require.NoError(t, err)
-		_, err = chromedp.Call(tab, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/s.js", Block: true}}})
-		require.NoError(t, err)
-		_, err = chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.injected = 1`})
-		require.NoError(t, err)
-		require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(375, 700), chromedp.Navigate(srv.URL+"/b")))
-		chrome.Eval[bool](t, tab, `sessionStorage.setItem('k', 'v'), history.pushState(null, '', '/c'), history.pushState(null, '', '/d'), true`)
-		changed := chrome.Eval[string](t, tab, look)
-		assert.Equal(t, `[375,700,"32px",true,1,5,null,1]`, changed, "the test's changes took")
-	})
-	t.Run("the next tab", func(t *testing.T) {
-		_, got := open(t, srv.URL+"/a")
-		assert.Equal(t, fresh, got, "the tab after one changed every way is as a new one")
-	})
-	before := b.Stats()
-	t.Run("a plain tab", func(t *testing.T) { open(t, srv.URL+"/a") })
-	t.Run("after it", func(t *testing.T) {
-		_, got := open(t, srv.URL+"/a")
-		assert.Equal(t, fresh, got)
-	})
-	after := b.Stats()
-	assert.Equal(t, before.Opened, after.Opened, "a plain tab's test opened a new tab: %+v, then %+v", before, after)
-	assert.Equal(t, before.Reused+2, after.Reused, "%+v, then %+v", before, after)
-	assert.Equal(t, before.Closed, after.Closed, "%+v, then %+v", before, after)
-
-	closed := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		before := b.Stats()
-		t.Run(name, f)
-		after := b.Stats()
-		assert.Equal(t, before.Closed+1, after.Closed, "%s: %+v, then %+v", name, before, after)
-	}
-	closed("a tab whose pages used another origin's sessionStorage", func(t *testing.T) {
-		tab, _ := open(t, other.URL+"/a")
-		chrome.Eval[bool](t, tab, `sessionStorage.setItem('k', 'v'), true`)
-		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/a")))
-	})
-	closed("a failed test's tab", func(t *testing.T) {
-		rec := &cleanups{TB: t, failed: true}
-		tab := b.TabWithin(rec, time.Minute)
-		require.NoError(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/a")))
-		rec.run()
-	})
-	// Each parked tab is a window, which costs CPU while it is open: a
-	// tab closed while another test's is open is not parked.
-	before = b.Stats()
-	t.Run("four at once", func(t *testing.T) {
-		for range 4 {
-			open(t, srv.URL+"/a")
-		}
-	})
-	after = b.Stats()
-	assert.Equal(t, before.Closed+3, after.Closed, "four tabs at once, then: %+v, then %+v", before, after)
-	t.Run("after them", func(t *testing.T) {
-		_, got := open(t, srv.URL+"/a")
-		assert.Equal(t, fresh, got)
-	})
 }

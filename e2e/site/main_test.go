@@ -113,12 +113,7 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	env.browser = browser
-	code := m.Run()
-	if testing.Verbose() {
-		s := browser.Stats()
-		fmt.Printf("e2e/site: tabs of the shared browser context: %d opened, %d reused, %d closed\n", s.Opened, s.Reused, s.Closed)
-	}
-	return code, nil
+	return m.Run(), nil
 }
 
 func moduleRoot() (string, error) {
