@@ -92,14 +92,16 @@ func TestLockedSessionNamedInTheLog(t *testing.T) {
 			require.NoError(t, err)
 			// The store's deadline is 400 ms here, which a loaded machine
 			// (the fresh-clone CI at aa37ffa: 503) can pass without any
-			// lock: the same write is asked again while it answers 503,
-			// and must succeed within 30 s (never, while the lock holds).
+			// lock: the same write is asked again (every 50 ms, as
+			// require.Eventually polls) while it answers 503, and must
+			// succeed within 30 s (never, while the lock holds).
 			deadline := time.Now().Add(30 * time.Second)
 			for {
 				resp, body = tt.write()
 				if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
 					break
 				}
+				time.Sleep(50 * time.Millisecond)
 			}
 			assert.Equal(t, tt.want, resp.StatusCode, "the same write once the transaction ended: %s", body)
 		})
