@@ -24,7 +24,8 @@
 //
 // Start launches /usr/bin/chromium (or $CHROMIUM) headless with --no-sandbox
 // --disable-gpu --disable-quic --no-first-run --disable-background-networking
-// --disable-component-update --disable-sync --process-per-site and a fresh
+// --disable-component-update --disable-sync --process-per-site
+// --disable-features=DisabledFeatures and a fresh
 // --user-data-dir that Close removes. With Keep, the tabs of one site then
 // share one renderer process that stays up, where each tab otherwise started
 // one of its own (see Keep). It uses the generic API of chromedp v0.23
@@ -71,6 +72,17 @@ const TabTimeout = 3 * time.Minute
 // package.
 const DeadlineGrace = 30 * time.Second
 
+// DisabledFeatures are the Chromium features Start turns off
+// (--disable-features). Chromium 156 gives every window two WebUI pages of
+// its own for the address bar's popup (chrome://omnibox-popup.top-chrome/
+// and its omnibox_popup_aim.html), all in one "top-chrome" renderer, whose
+// main thread then keeps a core busy while the windows are open, idle or not,
+// more than in proportion to their number: with ten windows open at a static
+// page, 1.3-1.4 of this machine's two cores went to it, 0.06 with these off
+// (BENCHMARKS.md, "The test suite's time"). Each tab chromedp opens is a
+// window, and the tests hold several at once.
+const DisabledFeatures = "WebUIOmniboxPopup,WebUIOmniboxAimPopup"
+
 // Browser is one running Chromium shared by the tests of a package. Its
 // methods are safe for concurrent use; each tab is independent.
 type Browser struct {
@@ -104,6 +116,7 @@ func Start() (*Browser, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("process-per-site", true),
+		chromedp.Flag("disable-features", DisabledFeatures),
 		chromedp.UserDataDir(profile),
 	)
 	ctx, cancel := chromedp.NewContext(allocCtx)

@@ -321,3 +321,29 @@ func TestOfflineStaysInItsContext(t *testing.T) {
 	require.NoError(t, chrome.Offline(own, false))
 	chrome.Poll[bool](t, own, `navigator.onLine === true`)
 }
+
+// TestNoBrowserUIPerWindow: every tab is a window of its own, and Chromium
+// 156 gave each window WebUI pages for the address bar's popup, whose
+// renderer kept the cores busy while the windows stayed open (see
+// chrome.DisabledFeatures). A Chromium that adds such pages again, or names
+// the features otherwise, fails here rather than slowing every e2e package.
+func TestNoBrowserUIPerWindow(t *testing.T) {
+	for range 3 {
+		tab := browser.Tab(t)
+		require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+	}
+	infos, err := chromedp.Targets(browser.Context())
+	require.NoError(t, err)
+	pages := 0
+	var ui []string
+	for _, in := range infos {
+		switch in.Type {
+		case "page":
+			pages++
+		case "browser_ui":
+			ui = append(ui, in.URL)
+		}
+	}
+	require.GreaterOrEqual(t, pages, 3, "the tabs opened")
+	assert.Empty(t, ui, "browser UI pages beside %d windows: turn their features off in chrome.DisabledFeatures", pages)
+}
