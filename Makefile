@@ -46,8 +46,9 @@ vet:
 # does); everything runs natively, the browser tests in headless Chromium.
 JSTESTS = ./wasm ./policy/internal/floatconv ./policy/internal/jsondec
 # A package's -timeout is the last resort against a hang (every browser tab
-# has its own deadline, chrome.TabTimeout): e2e/site takes about 15 minutes
-# on a quiet 2-core machine, and 20 minutes at a load average of 11-14.
+# has its own deadline, chrome.TabTimeout): e2e/site takes about 9-10 minutes
+# on a quiet 2-core machine (15 before 2026-12-07: BENCHMARKS.md, "The test
+# suite's time"); before, 20 minutes at a load average of 11-14.
 test: deps check-generated vet
 	$(GO) test -race -count=1 -timeout 30m $(GOTESTFLAGS) ./...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(CURDIR)/wasm/nodeexec/go_js_wasm_exec" $(GOTESTFLAGS) $(JSTESTS)
