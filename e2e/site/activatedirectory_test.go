@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -153,6 +154,11 @@ func openFormModuleHeld(t *testing.T, link string, width int64) (*chrome.Tab, fu
 		}
 	}))
 	_, err := chromedp.Call(tb, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*://*:*/assets/*.wasm"}}})
+	require.NoError(t, err)
+	// From the server, where the hold is, never from the cache: the module's
+	// URL is the same on every test's serve, and a port used before by
+	// another test's serve has it cached (as TestEmbedPinsEverything found).
+	_, err = chromedp.Call(tb, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
 	require.NoError(t, err)
 	run(t, tb, chromedp.EmulateViewport(width, 900), chromedp.Navigate(link))
 	chrome.Poll[bool](t, tb, `!document.querySelector('[data-testid=state-form]').hidden`)

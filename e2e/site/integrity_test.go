@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,6 +107,11 @@ func TestEmbedPinsEverything(t *testing.T) {
 			tb.Allow(func(msg string) bool {
 				return strings.Contains(msg, "integrity") || strings.Contains(msg, "styrke-meter") || strings.Contains(msg, "Failed to fetch")
 			})
+			// The swapped bytes from the server, never the real ones the
+			// browser cached for a year under the same URL (each case is
+			// served where the case before it served the real files).
+			_, err := chromedp.Call(tb, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+			require.NoError(t, err)
 		}
 		run(t, tb, chromedp.Navigate(srv.URL+"/host.html"))
 		const settled = `(() => { const m = document.querySelector('styrke-meter'); return !!globalThis.styrke || !!m._failed; })()`
@@ -116,17 +122,25 @@ func TestEmbedPinsEverything(t *testing.T) {
 		}
 		return chrome.Eval[bool](t, tb, `!!globalThis.styrke`)
 	}
+	// Each case after the first is served on the address where the one
+	// before it last served the real files, which the browser keeps for a
+	// year (immutable), so the tampered loads must not use the cache (see
+	// started). Before, a swapped file's case failed whenever its server
+	// got a port that another test's server had served the site on: the
+	// real wasm_exec.js came from the cache and the meter started (a
+	// whole-package run on 2026-12-07).
+	addr := ""
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Each page load is a subtest of its own, so that its tab is
 			// closed (and its log read) before its server stops: a tab
 			// left open asked the stopped server for /favicon.ico in a
 			// fresh-clone CI run ("net::ERR_CONNECTION_REFUSED").
-			srv := serve(t, "", tt.swap, tt.with)
+			srv := serve(t, addr, tt.swap, tt.with)
 			t.Run("load", func(t *testing.T) {
 				assert.Equal(t, !tt.tampered, started(t, srv, tt.tampered), "the meter started")
 			})
-			addr := srv.Listener.Addr().String()
+			addr = srv.Listener.Addr().String()
 			srv.Close()
 			if tt.tampered {
 				// The next server on the same address serves the real
