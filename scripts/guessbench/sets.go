@@ -1,10 +1,12 @@
 package main
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -79,11 +81,43 @@ func frequentWords(words []string) (restore func()) {
 	return func() { nbWords = w }
 }
 
-func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
+func pick[T any](r source, s []T) T {
+	v := s[r.IntN(len(s))]
+	// A tracker counts 1/len(s) for the draw; a string that stands in s
+	// k times is drawn with k times that.
+	if t, ok := r.(*tracker); ok {
+		if ss, ok := any(s).([]string); ok {
+			k := 0
+			for _, x := range ss {
+				if x == any(v).(string) {
+					k++
+				}
+			}
+			t.log10p += math.Log10(float64(k))
+		}
+	}
+	return v
+}
 
 // capital capitalises s's first letter with probability p.
-func capital(r *rand.Rand, s string, p float64) string {
-	if r.Float64() >= p || s == "" {
+func capital(r source, s string, p float64) string {
+	yes := chance(r, p)
+	c := capitalised(s)
+	// Where the capital changes nothing ("1qaz"), both branches make s.
+	taken := 0
+	if yes {
+		taken = 1
+	}
+	alike(r, []string{s, c}, []float64{1 - p, p}, taken)
+	if !yes {
+		return s
+	}
+	return c
+}
+
+// capitalised returns s with its first letter in capitals.
+func capitalised(s string) string {
+	if s == "" {
 		return s
 	}
 	c, n := utf8.DecodeRuneInString(s)
@@ -91,8 +125,8 @@ func capital(r *rand.Rand, s string, p float64) string {
 }
 
 // leet substitutes a few letters with probability p.
-func leet(r *rand.Rand, s string, p float64) string {
-	if r.Float64() >= p {
+func leet(r source, s string, p float64) string {
+	if !chance(r, p) {
 		return s
 	}
 	rep := [][2]string{{"a", "@"}, {"o", "0"}, {"e", "3"}, {"i", "1"}, {"s", "$"}, {"a", "4"}, {"s", "5"}}
@@ -100,8 +134,8 @@ func leet(r *rand.Rand, s string, p float64) string {
 	return strings.ReplaceAll(s, t[0], t[1])
 }
 
-func year(r *rand.Rand) string {
-	switch r.IntN(4) {
+func year(r source) string {
+	switch slot(r, 4, 1, 2) {
 	case 0:
 		return strconv.Itoa(1950 + r.IntN(60))
 	case 1:
@@ -110,7 +144,7 @@ func year(r *rand.Rand) string {
 	return strconv.Itoa(2015 + r.IntN(13))
 }
 
-func date(r *rand.Rand) string {
+func date(r source) string {
 	d, m := 1+r.IntN(28), 1+r.IntN(12)
 	y := 1950 + r.IntN(60)
 	dd := func(v int) string {
@@ -263,27 +297,67 @@ func predictable(n int, seed uint64) []string {
 // people make of the words they use most ("Nå-skal-vi-spise!",
 // "JegSavnerDegMamma2019").
 func wordPhrases(n int, words []string, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 6))
+	pws, _ := wordPhrasesDrawn(n, words, seed)
+	return pws
+}
+
+// wordPhrasesDrawn is wordPhrases with the probability that the generator
+// draws each password the way it drew it (see drawn).
+func wordPhrasesDrawn(n int, words []string, seed uint64) ([]string, drawn) {
+	r := &tracker{r: rand.New(rand.NewPCG(seed, 6))}
 	out := make([]string, 0, n)
+	d := drawn{log10p: make([]float64, 0, n)}
 	for len(out) < n {
+		r.log10p = 0
+		d.tries++
 		sep := pick(r, seps)
 		ws := make([]string, 3+r.IntN(2))
 		for i := range ws {
 			ws[i] = capital(r, pick(r, words), 0.5)
 		}
 		s := strings.Join(ws, sep)
-		switch r.IntN(4) {
-		case 0:
-			s += year(r)
-		case 1:
-			s += strconv.Itoa(r.IntN(100)) + pick(r, tails)
-		}
+		// What follows the words: counted as the probability of the
+		// string, which a year and a number with a tail may both make
+		// ("45", "2012").
+		suffix, _ := aside(r, func() string {
+			switch r.IntN(4) {
+			case 0:
+				return year(r)
+			case 1:
+				return strconv.Itoa(r.IntN(100)) + pick(r, tails)
+			}
+			return ""
+		})
+		counted(r, math.Log10(phraseSuffixes()[suffix]))
+		s += suffix
 		if k := utf8.RuneCountInString(s); k >= 16 && k <= 127 {
 			out = append(out, s)
+			d.log10p = append(d.log10p, r.log10p)
 		}
 	}
-	return out
+	return out, d
 }
+
+// phraseSuffixes returns the probability of each string wordPhrases puts
+// after the words, over every way it makes it.
+var phraseSuffixes = sync.OnceValue(func() map[string]float64 {
+	p := map[string]float64{"": 0.5}
+	for y := 1950; y < 2010; y++ {
+		p[strconv.Itoa(y)] += 0.25 * 0.25 / 60
+	}
+	for y := 10; y < 100; y++ {
+		p[strconv.Itoa(y)] += 0.25 * 0.25 / 90
+	}
+	for y := 2015; y < 2028; y++ {
+		p[strconv.Itoa(y)] += 0.25 * 0.5 / 13
+	}
+	for v := range 100 {
+		for _, t := range tails {
+			p[strconv.Itoa(v)+t] += 0.25 / 100 / float64(len(tails))
+		}
+	}
+	return p
+})
 
 // passphrases returns n passphrases of 4 words drawn at random from dict
 // (lower-case words of 3+ letters), joined by a random separator.
@@ -548,25 +622,28 @@ func upper(pws []string) []string {
 // apart from predictable's ten ways: pieces in any number and order, the
 // way a held-out check may build them.
 func pieces(n int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 2))
+	pws, _ := piecesDrawn(n, seed)
+	return pws
+}
+
+// piecesDrawn is pieces with the probability that the generator draws each
+// password the way it drew it (see drawn).
+func piecesDrawn(n int, seed uint64) ([]string, drawn) {
+	r := &tracker{r: rand.New(rand.NewPCG(seed, 2))}
 	rows := []string{"1234567890", "qwertyuiopå", "asdfghjkløæ", "zxcvbnm"}
 	columns := []string{"1qaz", "2wsx", "3edc", "4rfv", "5tgb", "6yhn", "7ujm", "8ik,", "9ol.", "zaq1", "xsw2", "cde3", "vfr4", "bgt5", "nhy6", "mju7"}
 	l33t := strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5", "t", "7")
 	form := func(s string) string {
-		switch k := r.IntN(10); {
-		case k < 3:
-			return s
-		case k < 7:
-			return capital(r, s, 1)
-		case k < 8:
-			return strings.ToUpper(s)
-		case k < 9:
-			return l33t.Replace(s)
-		default:
-			rs := []rune(s)
-			slices.Reverse(rs)
-			return string(rs)
+		rs := []rune(s)
+		slices.Reverse(rs)
+		forms := []string{s, capitalised(s), strings.ToUpper(s), l33t.Replace(s), string(rs)}
+		k := slot(r, 10, 3, 7, 8, 9)
+		if k == 1 {
+			capital(r, s, 1) // its draw, as before
 		}
+		// Forms alike ("hund" in l33t, "anna" backwards) are one.
+		alike(r, forms, []float64{.3, .4, .1, .1, .1}, k)
+		return forms[k]
 	}
 	keyboard := func() string {
 		if r.IntN(2) == 0 {
@@ -574,7 +651,7 @@ func pieces(n int, seed uint64) []string {
 			a := r.IntN(len(row) - 3)
 			b := a + 4 + r.IntN(len(row)-a-3)
 			s := slices.Clone(row[a:b])
-			if r.IntN(3) == 0 {
+			if slot(r, 3, 1) == 0 {
 				slices.Reverse(s)
 			}
 			return string(s)
@@ -583,6 +660,10 @@ func pieces(n int, seed uint64) []string {
 		a := r.IntN(len(columns) - k + 1)
 		if a < 8 && a+k > 8 {
 			a = 8 - k // the US columns and the reversed ones apart
+		}
+		if a == 8-k {
+			// The draws of 8-k up to 7 all give it.
+			counted(r, math.Log10(float64(k)))
 		}
 		return strings.Join(columns[a:a+k], "")
 	}
@@ -610,39 +691,42 @@ func pieces(n int, seed uint64) []string {
 		return b.String()
 	}
 	piece := func() string {
-		switch k := r.IntN(20); {
-		case k < 4:
+		switch slot(r, 20, 4, 6, 8, 9, 10, 12, 14, 16, 18, 19) {
+		case 0:
 			return form(pick(r, nbWords))
-		case k < 6:
+		case 1:
 			return form(pick(r, enWords))
-		case k < 8:
+		case 2:
 			return form(pick(r, firsts))
-		case k < 9:
+		case 3:
 			return form(pick(r, firsts)) + pick(r, []string{"", ".", "_"}) + form(pick(r, lasts))
-		case k < 10:
+		case 4:
 			return form(pick(r, places))
-		case k < 12:
+		case 5:
 			return form(pick(r, append(append(append([]string{}, seasonsNB...), monthsNB...), weekdays...)))
-		case k < 14:
+		case 6:
 			return year(r)
-		case k < 16:
+		case 7:
 			return date(r)
-		case k < 18:
+		case 8:
 			return capital(r, keyboard(), 0.3)
-		case k < 19:
+		case 9:
 			return sequence()
 		default:
 			return pick(r, []string{"4", "9"}) + strconv.Itoa(1000000+r.IntN(9000000))
 		}
 	}
 	out := make([]string, 0, n)
+	d := drawn{log10p: make([]float64, 0, n)}
 	for len(out) < n {
+		r.log10p = 0
+		d.tries++
 		sep := pick(r, []string{"", "", "-", ".", "_", "!", "@", "#", " ", "+", "&"})
 		var s string
-		if r.IntN(7) == 0 {
+		if slot(r, 7, 1) == 0 {
 			b := piece() + year(r)
 			s = b + sep + b
-			if r.IntN(3) == 0 {
+			if slot(r, 3, 1) == 0 {
 				s += sep + b
 			}
 		} else {
@@ -655,9 +739,10 @@ func pieces(n int, seed uint64) []string {
 		s += pick(r, []string{"", "", "!", "!!", "?", ".", "!?", "#", "*", "$", "123", "1", "!1"})
 		if utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 64 {
 			out = append(out, s)
+			d.log10p = append(d.log10p, r.log10p)
 		}
 	}
-	return out
+	return out, d
 }
 
 // zxcvbnVocabulary swaps in the English vocabulary of zxcvbn 4.4.2's own

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -37,15 +38,22 @@ var (
 // apart from the made set's ten ways and the pieces set, with a vocabulary
 // of its own, on 2026-12-02, to see what neither taught the estimator.
 func shapes(n int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 3))
+	pws, _ := shapesDrawn(n, seed)
+	return pws
+}
+
+// shapesDrawn is shapes with the probability that the generator draws each
+// password the way it drew it (see drawn).
+func shapesDrawn(n int, seed uint64) ([]string, drawn) {
+	r := &tracker{r: rand.New(rand.NewPCG(seed, 3))}
 	title := func(s string) string { return capital(r, s, 1) }
 	form := func(s string) string {
-		switch k := r.Float64(); {
-		case k < .4:
+		switch branch(r, .4, .7, .8) {
+		case 0:
 			return title(s)
-		case k < .7:
+		case 1:
 			return s
-		case k < .8:
+		case 2:
 			return strings.ToUpper(s)
 		}
 		return strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0", "s", "5").Replace(s)
@@ -75,7 +83,7 @@ func shapes(n int, seed uint64) []string {
 	shape := []func() string{
 		func() string { // children
 			var b strings.Builder
-			for _, k := range r.Perm(len(shapeFirsts))[:2+r.IntN(3)] {
+			for _, k := range distinct(r, len(shapeFirsts), func() int { return 2 + r.IntN(3) }) {
 				b.WriteString(title(shapeFirsts[k]))
 			}
 			return b.String() + yr() + tail()
@@ -93,9 +101,17 @@ func shapes(n int, seed uint64) []string {
 		}, // backwards
 		func() string { // counted
 			w, b := form(either(shapeWords, shapeEnglish, shapeFirsts)), ""
-			for i := 1; i < 4+r.IntN(3); i++ {
-				b += w + strconv.Itoa(i)
-			}
+			// The loop's test draws anew each time, and draws of several
+			// values end it alike: 3 blocks with probability 1/3, 4 with
+			// 4/9, 5 with 2/9, counted as such.
+			blocks, _ := aside(r, func() int {
+				i := 1
+				for ; i < 4+r.IntN(3); i++ {
+					b += w + strconv.Itoa(i)
+				}
+				return i - 1
+			})
+			counted(r, math.Log10(map[int]float64{3: 1. / 3, 4: 4. / 9, 5: 2. / 9}[blocks]))
 			return b
 		},
 		func() string { // e-mail
@@ -115,7 +131,12 @@ func shapes(n int, seed uint64) []string {
 			return b.String() + tail()
 		},
 		func() string { // sentence
-			ws := pick(r, [][]string{{"min", "hytte", "i", "fjellet"}, {"vi", "drar", "på", "ferie"}, {"god", "jul", "og", "godt", "nyttår"}, {"huset", "ved", "sjøen"}, {"jeg", "heter", pick(r, shapeFirsts)}, {"min", "hund", "heter", pick(r, shapeFirsts)}})
+			// Both names are drawn, one at most used: counted where it is.
+			a, pa := aside(r, func() string { return pick(r, shapeFirsts) })
+			h, ph := aside(r, func() string { return pick(r, shapeFirsts) })
+			k := r.IntN(6)
+			ws := [][]string{{"min", "hytte", "i", "fjellet"}, {"vi", "drar", "på", "ferie"}, {"god", "jul", "og", "godt", "nyttår"}, {"huset", "ved", "sjøen"}, {"jeg", "heter", a}, {"min", "hund", "heter", h}}[k]
+			counted(r, map[int]float64{4: pa, 5: ph}[k])
 			var b strings.Builder
 			for _, w := range ws {
 				b.WriteString(title(w))
@@ -127,13 +148,16 @@ func shapes(n int, seed uint64) []string {
 		},
 		func() string { // birthdays
 			var b strings.Builder
-			for _, k := range r.Perm(len(shapeFirsts))[:2+r.IntN(2)] {
+			for _, k := range distinct(r, len(shapeFirsts), func() int { return 2 + r.IntN(2) }) {
 				b.WriteString(title(shapeFirsts[k]) + ddmmyy())
 			}
 			return b.String() + tail()
 		},
 		func() string { // slogan
-			ws := pick(r, [][]string{{"NORGE", "ER", "BEST"}, {"HEIA", "NORGE"}, {"HEIA", strings.ToUpper(pick(r, shapeClubs))}, {"LIVET", "ER", "FINT"}, {"ALT", "ORDNER", "SEG"}})
+			c, pc := aside(r, func() string { return strings.ToUpper(pick(r, shapeClubs)) })
+			k := r.IntN(5)
+			ws := [][]string{{"NORGE", "ER", "BEST"}, {"HEIA", "NORGE"}, {"HEIA", c}, {"LIVET", "ER", "FINT"}, {"ALT", "ORDNER", "SEG"}}[k]
+			counted(r, map[int]float64{2: pc}[k])
 			return strings.Join(ws, "-") + "-" + yr() + tail()
 		},
 		func() string { // stretched
@@ -145,7 +169,11 @@ func shapes(n int, seed uint64) []string {
 			return form(either(shapeWords, shapeEnglish, shapeFirsts)) + "123" + sep() + form(either(shapeWords, shapeEnglish, shapeFirsts)) + "321" + tail()
 		},
 		func() string { // my password
-			return pick(r, []string{"MittPassord", "NyttPassord", "mittpassord", "Mitt nye passord ", "DetteErMittPassord"}) + pick(r, []string{"2024!", "#3", "123!", "!!", "2025", "_" + yr()})
+			p := pick(r, []string{"MittPassord", "NyttPassord", "mittpassord", "Mitt nye passord ", "DetteErMittPassord"})
+			y, py := aside(r, yr)
+			k := r.IntN(6)
+			counted(r, map[int]float64{5: py}[k])
+			return p + []string{"2024!", "#3", "123!", "!!", "2025", "_" + y}[k]
 		},
 		func() string { // hearts
 			return title(pick(r, shapeFirsts)) + pick(r, []string{"<3", "❤", "♥", "&", "+"}) + title(pick(r, shapeFirsts)) + pick(r, []string{" ", ""}) + yr() + pick(r, []string{"", "!", "<3"})
@@ -171,17 +199,26 @@ func shapes(n int, seed uint64) []string {
 			return pick(r, []string{"Volvo240Volvo740", "iPhone15Pro!Max", "PlayStation5!Pro", "Samsung Galaxy S24", "Tesla Model 3 2023", "Toyota Corolla 1998", "MacBookPro2021!", "Volkswagen Golf GTI 2019"}) + pick(r, []string{"", "!", "#1"})
 		},
 		func() string { // pet
-			return title(pick(r, []string{"fido", "pusur", "bella", "max", "luna", "charlie", "molly", "rex"})) + pick(r, []string{" er verdens beste hund", "ErVerdensBesteKatt", " er best!", "-er-snill-", " elsker pølser"}) + pick(r, []string{"", strconv.Itoa(1 + r.IntN(20)), "!"})
+			a := title(pick(r, []string{"fido", "pusur", "bella", "max", "luna", "charlie", "molly", "rex"}))
+			b := pick(r, []string{" er verdens beste hund", "ErVerdensBesteKatt", " er best!", "-er-snill-", " elsker pølser"})
+			c, pc := aside(r, func() string { return strconv.Itoa(1 + r.IntN(20)) })
+			k := r.IntN(3)
+			counted(r, map[int]float64{1: pc}[k])
+			return a + b + []string{"", c, "!"}[k]
 		},
 		func() string { // emoji
 			return title(pick(r, shapeWords)) + pick(r, []string{"☀️", "🌞", "❄️", "🎄", "😀", "🔥"}) + yr() + pick(r, []string{"☀️", "!", "🔥🔥"}) + title(pick(r, shapeFirsts))
 		},
 	}
 	out := make([]string, 0, n)
+	d := drawn{log10p: make([]float64, 0, n)}
 	for len(out) < n {
+		r.log10p = 0
+		d.tries++
 		if s := shape[r.IntN(len(shape))](); utf8.RuneCountInString(s) >= 16 && utf8.RuneCountInString(s) <= 64 {
 			out = append(out, s)
+			d.log10p = append(d.log10p, r.log10p)
 		}
 	}
-	return out
+	return out, d
 }
