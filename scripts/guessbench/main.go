@@ -196,6 +196,17 @@ func run(args []string, stdout io.Writer) error {
 	piecesRank := ranked(d, piecesSampled, 16)
 	shapesPws, d := shapesDrawn(*n, 17)
 	shapesRank := ranked(d, func(n int, seed uint64) drawn { _, d := shapesDrawn(n, seed); return d }, 17)
+	drawnBy := func(gen func(int, []string, uint64) ([]string, drawn), dict []string) func(int, uint64) drawn {
+		return func(n int, seed uint64) drawn { _, d := gen(n, dict, seed); return d }
+	}
+	nbPhrases, d := passphrasesDrawn(*n, nbDict, 2)
+	nbPhrasesRank := ranked(d, drawnBy(passphrasesDrawn, nbDict), 2)
+	nbSeparated, d := separatedDrawn(*n, nbAll, 6)
+	nbSeparatedRank := ranked(d, drawnBy(separatedDrawn, nbAll), 6)
+	enPhrases, d := passphrasesDrawn(*n, enDict, 3)
+	enPhrasesRank := ranked(d, drawnBy(passphrasesDrawn, enDict), 3)
+	enOther, d := otherSeparatorsDrawn(*n, enDict, 7)
+	enOtherRank := ranked(d, drawnBy(otherSeparatorsDrawn, enDict), 7)
 	sets := []set{
 		{"predictable, made", "a", "sets.go: 10 ways (season+year twice, word+digit runs, keyboard, name+surname+year/date, club/place+year twice, words+year, dates, repeated blocks, sequences, a short password spelt out with a separator or numbers between its characters) from a vocabulary that the lists were tuned on", predictable(*n, 1), nil},
 		{"predictable, pieces", "a", "a second generator, written apart from the ten ways: 2-4 pieces in any order (a word, a first name with or without a surname, a place, a season, month or weekday, a year, a date, a keyboard walk along a row or down columns, a sequence, a mobile number), each in small letters, capitalised, in capitals, in l33t or backwards, joined by one separator, with a tail; one in seven a piece and a year repeated (pieces in sets.go; the made set's vocabulary)", piecesPws, piecesRank},
@@ -209,10 +220,10 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of " + listedRange + " of the frequency list (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases, phrasesRank},
 		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of " + beyondRange + " of the frequency list that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond, phrasesBeyondRank},
 		{"predictable, sentences", "a", "sentences of 3-7 short words in Norwegian (half) and English: a subject, a verb and an object, a place or an adjective (\"Jeg er på hytta\", \"My dog loves pizza\"), a wish (\"Ha en fin dag\") or two things (\"Kaffe og kake\"), joined by a space, \".\", \"-\", \"_\" or written together, with a year or punctuation after some (sentences in sets.go; its words are the ones the estimator's short words were chosen by)", sentences(*n, 10), nil},
-		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", passphrases(*n, nbDict, 2), nil},
-		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", separated(*n, nbAll, 6), nil},
-		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", passphrases(*n, enDict, 3), nil},
-		{"passphrases, English, other separators", "b", "4 words from wamerican joined by @, $, *, /, comma, &, % or =, or by a random digit at each junction", otherSeparators(*n, enDict, 7), nil},
+		{"passphrases, Norwegian", "b", "4 words from wnorwegian's bokmaal (" + strconv.Itoa(len(nbDict)) + " words), random separator or CamelCase", nbPhrases, nbPhrasesRank},
+		{"passphrases, Norwegian, every form", "b", "4 lines of wnorwegian's bokmaal (" + strconv.Itoa(len(nbAll)) + ": names and places, capitalised, hyphenated and genitive forms too), random separator", nbSeparated, nbSeparatedRank},
+		{"passphrases, English", "b", "4 words from wamerican (" + strconv.Itoa(len(enDict)) + " words), random separator or CamelCase", enPhrases, enPhrasesRank},
+		{"passphrases, English, other separators", "b", "4 words from wamerican joined by @, $, *, /, comma, &, % or =, or by a random digit at each junction", enOther, enOtherRank},
 		{"random strings", "b", "16-24 characters drawn from letters, digits, symbols and æøå", randomStrings(*n, 4), nil},
 		{"random strings, 16 letters and digits", "b", "exactly 16 characters drawn from a-z, A-Z and 0-9, at least one of each (as pwgen -s 16 makes them)", randomAlphanumeric(*n, 9), nil},
 		{"random strings, Apple's format", "b", "Apple's generated strong passwords (the Passwords app, Safari): three groups of two consonant-vowel-consonant syllables joined by \"-\", one digit at a group's edge, one capital (\"hupvEw-fodne1-qabjyg\", 71 bits; appleStyle in sets.go)", appleStyle(*n, 11), nil},
@@ -517,7 +528,7 @@ func writeSection(file, name, body string) error {
 // default policy accepts (accepted: its verdicts, set by set).
 func writeRanks(b *strings.Builder, sets []set, accepted [][]bool) {
 	t := policy.DefaultMinGuessesLog10
-	fmt.Fprintf(b, "\nKnowing the generator: an attacker who knows how a generated set was made, its vocabulary and its odds, tries its passwords most likely first. Each of these generators draws every part of a password from a list or a range, so the probability with which it makes each password is known, and the password's rank in that order is estimated from %s of the generator's passwords drawn with another seed (Monte Carlo, Dell'Amico and Filippone, ACM CCS 2015; rank.go, whose tracked probabilities TestGeneratorsCountWhatTheyDraw holds to how often the generators make each password). No attack of 10^%g guesses finds more of a set, on average, than that order's first 10^%g do, so the share of rank above 10^%g is beyond every such attack, and a policy right about guesses at that threshold accepts at least that share: where it is over 2%%, the goal's 2%% of (a) can be met only by refusing passwords no attack of 10^%g guesses finds. The estimator's misses are the passwords it accepts among the others; as this attacker knows the generator's vocabulary to the word (the made vocabulary's few dozen words, names and places of each kind), the share within overstates what an attacker with real lists finds.\n\n", thousands(samples), t, t, t, t)
+	fmt.Fprintf(b, "\nKnowing the generator: an attacker who knows how a generated set was made, its vocabulary and its odds, tries its passwords most likely first. Each of these generators draws every part of a password from a list or a range, so the probability with which it makes each password is known, and the password's rank in that order is estimated from %s of the generator's passwords drawn with another seed (Monte Carlo, Dell'Amico and Filippone, ACM CCS 2015; rank.go, whose tracked probabilities TestGeneratorsCountWhatTheyDraw holds to how often the generators make each password). No attack of 10^%g guesses finds more of a set, on average, than that order's first 10^%g do, so the share of rank above 10^%g is beyond every such attack, and a policy right about guesses at that threshold accepts at least that share: where it is over 2%%, the goal's 2%% of (a) can be met only by refusing passwords no attack of 10^%g guesses finds. The estimator's misses are the passwords it accepts among the others; as this attacker knows the generator's vocabulary to the word (the made vocabulary's few dozen words, names and places of each kind), the share within overstates what an attacker with real lists finds. For a (b) set the same share within is what an attack of 10^%g guesses that knows its dictionary finds: four words of wamerican are about 10^19.2 passphrases, so most of the English ones are within it, and the goal's 99%% of (b) asks the policy to accept passwords the threshold itself calls guessable.\n\n", thousands(samples), t, t, t, t, t)
 	fmt.Fprintf(b, "| set | passwords | rank above 10^%g | default policy accepts | of those of rank 10^%g or less, it accepts |\n| --- | ---: | ---: | ---: | ---: |\n", t, t)
 	for si, s := range sets {
 		if s.rank == nil {

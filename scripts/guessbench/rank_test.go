@@ -149,6 +149,12 @@ func TestGeneratorsCountWhatTheyDraw(t *testing.T) {
 		"phrases": func(n int, seed uint64) ([]string, drawn) {
 			return wordPhrasesDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell"}, seed)
 		},
+		"passphrases": func(n int, seed uint64) ([]string, drawn) {
+			return passphrasesDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell", "sol"}, seed)
+		},
+		"other separators": func(n int, seed uint64) ([]string, drawn) {
+			return otherSeparatorsDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell"}, seed)
+		},
 	} {
 		const m = 300_000
 		pws, d := gen(m, 3)
@@ -177,4 +183,19 @@ func TestGeneratorsCountWhatTheyDraw(t *testing.T) {
 		t.Logf("%s: pairs %.0f, predicted %.0f", name, pairs, want)
 		assert.InEpsilon(t, want, pairs, 0.1, "%s: pairs of equal passwords, %d of them made %d times or more", name, checked, 40)
 	}
+}
+
+// TestMultiplicity: a word's count in a list, short or long (a long one is
+// counted once into a table), and in two long lists that share their
+// start but not their length.
+func TestMultiplicity(t *testing.T) {
+	long := make([]string, 0, 200)
+	for k := range 200 {
+		long = append(long, strconv.Itoa(k%150))
+	}
+	assert.Equal(t, 2, multiplicity(long, "7"))
+	assert.Equal(t, 1, multiplicity(long, "149"))
+	assert.Equal(t, 0, multiplicity(long, "x"))
+	assert.Equal(t, 1, multiplicity(long[:100], "7"), "a prefix is another list")
+	assert.Equal(t, 2, multiplicity([]string{"a", "b", "a"}, "a"))
 }

@@ -87,17 +87,44 @@ func pick[T any](r source, s []T) T {
 	// k times is drawn with k times that.
 	if t, ok := r.(*tracker); ok {
 		if ss, ok := any(s).([]string); ok {
-			k := 0
-			for _, x := range ss {
-				if x == any(v).(string) {
-					k++
-				}
-			}
-			t.log10p += math.Log10(float64(k))
+			t.log10p += math.Log10(float64(multiplicity(ss, any(v).(string))))
 		}
 	}
 	return v
 }
+
+// multiplicity returns how many times v stands in ss; for a long list (a
+// dictionary of 300,000 lines) from a table built once per list.
+func multiplicity(ss []string, v string) int {
+	if len(ss) <= 64 {
+		k := 0
+		for _, x := range ss {
+			if x == v {
+				k++
+			}
+		}
+		return k
+	}
+	key := listKey{&ss[0], len(ss)}
+	m, ok := multiplicities[key]
+	if !ok {
+		m = make(map[string]int, len(ss))
+		for _, x := range ss {
+			m[x]++
+		}
+		multiplicities[key] = m
+	}
+	return m[v]
+}
+
+// listKey names a list by where it starts and its length.
+type listKey struct {
+	first *string
+	n     int
+}
+
+// multiplicities are multiplicity's tables, by list.
+var multiplicities = map[listKey]map[string]int{}
 
 // capital capitalises s's first letter with probability p.
 func capital(r source, s string, p float64) string {
@@ -362,15 +389,25 @@ var phraseSuffixes = sync.OnceValue(func() map[string]float64 {
 // passphrases returns n passphrases of 4 words drawn at random from dict
 // (lower-case words of 3+ letters), joined by a random separator.
 func passphrases(n int, dict []string, seed uint64) []string {
-	return phrases(n, dict, rand.New(rand.NewPCG(seed, 2)), []string{" ", "-", ".", "_", "", "!", "#", "+"}, 127)
+	pws, _ := passphrasesDrawn(n, dict, seed)
+	return pws
+}
+
+// passphrasesDrawn is passphrases with the probability that the generator
+// draws each password the way it drew it (see drawn).
+func passphrasesDrawn(n int, dict []string, seed uint64) ([]string, drawn) {
+	return phrases(n, dict, &tracker{r: rand.New(rand.NewPCG(seed, 2))}, []string{" ", "-", ".", "_", "", "!", "#", "+"}, 127)
 }
 
 // phrases returns n phrases of 4 entries of dict drawn with r, joined by a
 // separator drawn from seps (CamelCase when it is ""), of 16 to maxLen
 // code points.
-func phrases(n int, dict []string, r *rand.Rand, seps []string, maxLen int) []string {
+func phrases(n int, dict []string, r *tracker, seps []string, maxLen int) ([]string, drawn) {
 	out := make([]string, 0, n)
+	d := drawn{log10p: make([]float64, 0, n)}
 	for len(out) < n {
+		r.log10p = 0
+		d.tries++
 		sep := pick(r, seps)
 		ws := make([]string, 4)
 		for i := range ws {
@@ -382,9 +419,10 @@ func phrases(n int, dict []string, r *rand.Rand, seps []string, maxLen int) []st
 		s := strings.Join(ws, sep)
 		if k := utf8.RuneCountInString(s); k >= 16 && k <= maxLen {
 			out = append(out, s)
+			d.log10p = append(d.log10p, r.log10p)
 		}
 	}
-	return out
+	return out, d
 }
 
 // randomStrings returns n random strings of 16-24 characters from the
@@ -443,7 +481,14 @@ func randomApart(n, length int, alphabet string, r *rand.Rand) []string {
 // code points (the default policy's longest is 127; a 4-word phrase
 // rarely needs more than 64).
 func separated(n int, dict []string, seed uint64) []string {
-	return phrases(n, dict, rand.New(rand.NewPCG(seed, 5)), []string{" ", "-", ".", "_", "!", "#", "+"}, 64)
+	pws, _ := separatedDrawn(n, dict, seed)
+	return pws
+}
+
+// separatedDrawn is separated with the probability that the generator
+// draws each password the way it drew it (see drawn).
+func separatedDrawn(n int, dict []string, seed uint64) ([]string, drawn) {
+	return phrases(n, dict, &tracker{r: rand.New(rand.NewPCG(seed, 5))}, []string{" ", "-", ".", "_", "!", "#", "+"}, 64)
 }
 
 // otherSeparators returns n phrases of 4 entries of dict, 16 to 127 code
@@ -451,10 +496,20 @@ func separated(n int, dict []string, seed uint64) []string {
 // ("@", "$", "*", "/", ",", "&", "%", "="), or by a random digit at each
 // junction: a passphrase's separators as people also type them.
 func otherSeparators(n int, dict []string, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 6))
+	pws, _ := otherSeparatorsDrawn(n, dict, seed)
+	return pws
+}
+
+// otherSeparatorsDrawn is otherSeparators with the probability that the
+// generator draws each password the way it drew it (see drawn).
+func otherSeparatorsDrawn(n int, dict []string, seed uint64) ([]string, drawn) {
+	r := &tracker{r: rand.New(rand.NewPCG(seed, 6))}
 	seps := []string{"@", "$", "*", "/", ",", "&", "%", "=", "digit"}
 	out := make([]string, 0, n)
+	d := drawn{log10p: make([]float64, 0, n)}
 	for len(out) < n {
+		r.log10p = 0
+		d.tries++
 		sep := pick(r, seps)
 		var b strings.Builder
 		for i := range 4 {
@@ -469,9 +524,10 @@ func otherSeparators(n int, dict []string, seed uint64) []string {
 		}
 		if k := utf8.RuneCountInString(b.String()); k >= 16 && k <= 127 {
 			out = append(out, b.String())
+			d.log10p = append(d.log10p, r.log10p)
 		}
 	}
-	return out
+	return out, d
 }
 
 // randomAlphanumeric returns n random strings of exactly 16 letters and
