@@ -72,10 +72,11 @@ func main() {
 type set struct {
 	name, group, how string
 	pws              []string
-	// rank is, for a set of a tracked generator, log10 of each password's
-	// rank for an attacker who knows the generator (see ranker); nil for
-	// the others.
-	rank []float64
+	// beyond is, for a set of a tracked generator, the probability that
+	// an attacker who knows the generator needs more guesses for each
+	// password than the default threshold's (see ranker); nil for the
+	// others.
+	beyond []float64
 }
 
 // samples is how many passwords a tracked generator draws for its ranker:
@@ -83,14 +84,15 @@ type set struct {
 // 100,000 or 400,000 of them and other seeds (2026-12-07).
 const samples = 200_000
 
-// ranked returns the ranks of the passwords of target for an attacker who
-// knows the generator gen: its ranker over samples passwords it draws
+// ranked returns, for each password of target, the probability that an
+// attacker who knows the generator gen needs more guesses for it than the
+// default threshold's: from gen's ranker over samples passwords it draws
 // with another seed.
 func ranked(target drawn, gen func(n int, seed uint64) drawn, seed uint64) []float64 {
 	r := newRanker(gen(samples, seed+1_000_000))
 	out := make([]float64, len(target.log10p))
 	for k, lp := range target.log10p {
-		out[k] = r.log10Rank(lp)
+		out[k] = r.beyond(lp, policy.DefaultMinGuessesLog10)
 	}
 	return out
 }
@@ -523,31 +525,33 @@ func writeSection(file, name, body string) error {
 }
 
 // writeRanks writes the table of the sets whose generator is known: how
-// many of each set no attack of the default threshold's guesses finds,
-// even one that knows the generator, and how many of the others the
-// default policy accepts (accepted: its verdicts, set by set).
+// much of each set no attack of the default threshold's guesses finds,
+// even one that knows the generator, and how much of the rest the default
+// policy accepts (accepted: its verdicts, set by set). A password counts
+// for its probability of being beyond such an attack (see ranker.beyond),
+// so the shares are expected ones.
 func writeRanks(b *strings.Builder, sets []set, accepted [][]bool) {
 	t := policy.DefaultMinGuessesLog10
-	fmt.Fprintf(b, "\nKnowing the generator: an attacker who knows how a generated set was made, its vocabulary and its odds, tries its passwords most likely first. Each of these generators draws every part of a password from a list or a range, so the probability with which it makes each password is known, and the password's rank in that order is estimated from %s of the generator's passwords drawn with another seed (Monte Carlo, Dell'Amico and Filippone, ACM CCS 2015; rank.go, whose tracked probabilities TestGeneratorsCountWhatTheyDraw holds to how often the generators make each password). No attack of 10^%g guesses finds more of a set, on average, than that order's first 10^%g do, so the share of rank above 10^%g is beyond every such attack, and a policy right about guesses at that threshold accepts at least that share: where it is over 2%%, the goal's 2%% of (a) can be met only by refusing passwords no attack of 10^%g guesses finds. The estimator's misses are the passwords it accepts among the others; as this attacker knows the generator's vocabulary to the word (the made vocabulary's few dozen words, names and places of each kind), the share within overstates what an attacker with real lists finds. For a (b) set the same share within is what an attack of 10^%g guesses that knows its dictionary finds: four words of wamerican are about 10^19.2 passphrases, so most of the English ones are within it, and the goal's 99%% of (b) asks the policy to accept passwords the threshold itself calls guessable.\n\n", thousands(samples), t, t, t, t, t)
-	fmt.Fprintf(b, "| set | passwords | rank above 10^%g | default policy accepts | of those of rank 10^%g or less, it accepts |\n| --- | ---: | ---: | ---: | ---: |\n", t, t)
+	fmt.Fprintf(b, "\nKnowing the generator: an attacker who knows how a generated set was made, its vocabulary and its odds, tries its passwords most likely first, and those as likely as each other in any order. Each of these generators draws every part of a password from a list or a range, so the probability with which it makes each password is known, and where a password stands in that order is estimated from %s of the generator's passwords drawn with another seed (Monte Carlo, Dell'Amico and Filippone, ACM CCS 2015; rank.go, whose tracked probabilities TestGeneratorsCountWhatTheyDraw holds to how often the generators make each password). No attack of 10^%g guesses finds more of a set, on average, than that order's first 10^%g guesses do, so the share the first 10^%g leave is beyond every such attack (a password counts for its chance of being left: a password among 10^20.1 as likely as it is left with a chance of one in four), and a policy right about guesses at that threshold accepts at least that share: where it is over 2%%, the goal's 2%% of (a) can be met only by refusing passwords no attack of 10^%g guesses finds. The estimator's misses are the passwords it accepts among the rest; as this attacker knows the generator's vocabulary to the word (the made vocabulary's few dozen words, names and places of each kind), the rest overstates what an attacker with real lists finds. For a (b) set the rest is what an attack of 10^%g guesses that knows its dictionary finds: four words of wamerican with one of eight separators are 10^20.1 passphrases, and the goal's 99%% of (b) asks the policy to accept passwords the threshold itself calls guessable.\n\n", thousands(samples), t, t, t, t, t)
+	fmt.Fprintf(b, "| set | passwords | beyond an attack of 10^%g guesses that knows the generator | default policy accepts | of the rest, it accepts |\n| --- | ---: | ---: | ---: | ---: |\n", t)
 	for si, s := range sets {
-		if s.rank == nil {
+		if s.beyond == nil {
 			continue
 		}
-		beyond, accepts, within, missed := 0, 0, 0, 0
-		for k, r := range s.rank {
+		beyond, accepts, within, missed := 0.0, 0, 0.0, 0.0
+		for k, p := range s.beyond {
+			beyond += p
+			within += 1 - p
 			if accepted[si][k] {
 				accepts++
-			}
-			if r > t {
-				beyond++
-				continue
-			}
-			within++
-			if accepted[si][k] {
-				missed++
+				missed += 1 - p
 			}
 		}
-		fmt.Fprintf(b, "| (%s) %s | %d | %s | %s | %s (%d of %d) |\n", s.group, s.name, len(s.pws), pct(beyond, len(s.pws)), pct(accepts, len(s.pws)), pct(missed, within), missed, within)
+		n := float64(len(s.pws))
+		rest := "n/a"
+		if within >= 0.5 {
+			rest = fmt.Sprintf("%.1f%% (%.0f of %.0f)", 100*missed/within, missed, within)
+		}
+		fmt.Fprintf(b, "| (%s) %s | %d | %.1f%% | %s | %s |\n", s.group, s.name, len(s.pws), 100*beyond/n, pct(accepts, len(s.pws)), rest)
 	}
 }

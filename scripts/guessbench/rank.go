@@ -99,17 +99,42 @@ const tie = 1e-9
 // generator drew with draws of probability 10^log10p (drawn's): 1 + the
 // passwords more likely than it + half of those as likely.
 func (r ranker) log10Rank(log10p float64) float64 {
+	more, same := r.around(log10p)
+	return math.Log10(1 + more + same/2)
+}
+
+// beyond returns the probability that an attacker who tries the
+// generator's passwords most likely first needs more than 10^log10Guesses
+// guesses for a password drawn with probability 10^log10p: among those as
+// likely as it, which the attacker tries in no particular order, its
+// place is any with the same chance.
+func (r ranker) beyond(log10p, log10Guesses float64) float64 {
+	more, same := r.around(log10p)
+	g := math.Pow(10, log10Guesses)
+	if same < 1 {
+		if 1+more > g {
+			return 1
+		}
+		return 0
+	}
+	// Its place is uniform over more+1 .. more+same.
+	return min(1, max(0, (more+same-g)/same))
+}
+
+// around returns how many of the generator's passwords are more likely
+// than one of probability 10^log10p (drawn's), and how many as likely.
+func (r ranker) around(log10p float64) (more, same float64) {
 	// The samples more likely than it, and those as likely: two prefixes
 	// of the sorted ones.
-	more := sort.Search(len(r.log10p), func(k int) bool { return r.log10p[k] <= log10p+tie })
-	same := sort.Search(len(r.log10p), func(k int) bool { return r.log10p[k] < log10p-tie })
+	m := sort.Search(len(r.log10p), func(k int) bool { return r.log10p[k] <= log10p+tie })
+	s := sort.Search(len(r.log10p), func(k int) bool { return r.log10p[k] < log10p-tie })
 	at := func(k int) float64 {
 		if k == 0 {
 			return 0
 		}
 		return r.sum[k-1]
 	}
-	return math.Log10(1 + at(more) + (at(same)-at(more))/2)
+	return at(m), at(s) - at(m)
 }
 
 func cmpFloat(a, b float64) int {

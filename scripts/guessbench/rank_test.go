@@ -94,6 +94,11 @@ func TestRankerUniform(t *testing.T) {
 	assert.InDelta(t, math.Log10(1+n/2), r.log10Rank(-6), 1e-9)
 	// More likely than any sample: the first guess.
 	assert.InDelta(t, 0, r.log10Rank(-1), 1e-9)
+	// An attack of 250,000 guesses finds a quarter of them: any one is
+	// beyond it with a chance of three in four.
+	assert.InDelta(t, 0.75, r.beyond(-6, math.Log10(250_000)), 1e-9)
+	assert.InDelta(t, 0, r.beyond(-6, 6.1), 1e-9)
+	assert.InDelta(t, 1-1e-6, r.beyond(-6, 0), 1e-9) // the first guess finds one
 }
 
 // TestRankerTwoLevels: a generator that makes one of 10 passwords half the
@@ -122,6 +127,10 @@ func TestRankerTwoLevels(t *testing.T) {
 	r := newRanker(gen(100_000, 7, false))
 	assert.InDelta(t, math.Log10(1+10+500_000), r.log10Rank(math.Log10(0.5e-6)), 0.02)
 	assert.InDelta(t, math.Log10(1+5), r.log10Rank(math.Log10(0.05)), 0.02)
+	// An attack of 10 + 100,000 guesses finds the 10 and a tenth of the
+	// 10^6.
+	assert.InDelta(t, 0.9, r.beyond(math.Log10(0.5e-6), math.Log10(10+100_000)), 0.01)
+	assert.InDelta(t, 0, r.beyond(math.Log10(0.05), math.Log10(10+100_000)), 1e-9)
 	r = newRanker(gen(100_000, 7, true))
 	assert.InDelta(t, math.Log10(1+10+250_000), r.log10Rank(math.Log10(0.5e-6)), 0.02)
 	assert.InDelta(t, math.Log10(1+5), r.log10Rank(math.Log10(0.05)), 0.02)
