@@ -198,13 +198,14 @@ func TestGeneratorsCountWhatTheyDraw(t *testing.T) {
 // counted once into a table), and in two long lists that share their
 // start but not their length.
 func TestMultiplicity(t *testing.T) {
-	long := make([]string, 0, 200)
-	for k := range 200 {
-		long = append(long, strconv.Itoa(k%150))
+	long := make([]string, 0, 5000)
+	for k := range 5000 {
+		long = append(long, strconv.Itoa(k%4000))
 	}
 	assert.Equal(t, 2, multiplicity(long, "7"))
-	assert.Equal(t, 1, multiplicity(long, "149"))
+	assert.Equal(t, 1, multiplicity(long, "3999"))
 	assert.Equal(t, 0, multiplicity(long, "x"))
-	assert.Equal(t, 1, multiplicity(long[:100], "7"), "a prefix is another list")
+	assert.Equal(t, 1, multiplicity(long[:4500], "3999"), "a prefix is another list")
+	assert.Equal(t, 2, multiplicity(long[:4500], "7"))
 	assert.Equal(t, 2, multiplicity([]string{"a", "b", "a"}, "a"))
 }

@@ -94,9 +94,11 @@ func pick[T any](r source, s []T) T {
 }
 
 // multiplicity returns how many times v stands in ss; for a long list (a
-// dictionary of 300,000 lines) from a table built once per list.
+// dictionary of 300,000 lines) from a table built once per list. Lists
+// made afresh for each draw (shapes' either) are short, and scanned: a
+// table of each would be built for one draw and kept.
 func multiplicity(ss []string, v string) int {
-	if len(ss) <= 64 {
+	if len(ss) <= 4096 {
 		k := 0
 		for _, x := range ss {
 			if x == v {
@@ -108,6 +110,9 @@ func multiplicity(ss []string, v string) int {
 	key := listKey{&ss[0], len(ss)}
 	m, ok := multiplicities[key]
 	if !ok {
+		if len(multiplicities) >= 16 {
+			clear(multiplicities) // a long list made afresh after all: keep the memory bounded
+		}
 		m = make(map[string]int, len(ss))
 		for _, x := range ss {
 			m[x]++
