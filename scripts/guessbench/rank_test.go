@@ -152,21 +152,27 @@ func TestGeneratorsCountWhatTheyDraw(t *testing.T) {
 	f, l, w, e, p := firsts, lasts, nbWords, enWords, places
 	defer func() { firsts, lasts, nbWords, enWords, places = f, l, w, e, p }()
 	firsts, lasts, nbWords, enWords, places = []string{"kari", "ola"}, []string{"lie"}, []string{"katt", "katt", "hund"}, []string{"dog"}, []string{"oslo"}
-	for name, gen := range map[string]func(int, uint64) ([]string, drawn){
-		"pieces": piecesDrawn,
-		"shapes": shapesDrawn,
-		"phrases": func(n int, seed uint64) ([]string, drawn) {
+	// How many passwords each draws: enough for a few thousand pairs
+	// (pieces, with dates and mobile numbers among its parts, repeats
+	// itself least).
+	for name, g := range map[string]struct {
+		m   int
+		gen func(int, uint64) ([]string, drawn)
+	}{
+		"pieces": {300_000, piecesDrawn},
+		"shapes": {50_000, shapesDrawn},
+		"phrases": {150_000, func(n int, seed uint64) ([]string, drawn) {
 			return wordPhrasesDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell"}, seed)
-		},
-		"passphrases": func(n int, seed uint64) ([]string, drawn) {
+		}},
+		"passphrases": {50_000, func(n int, seed uint64) ([]string, drawn) {
 			return passphrasesDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell", "sol"}, seed)
-		},
-		"other separators": func(n int, seed uint64) ([]string, drawn) {
+		}},
+		"other separators": {50_000, func(n int, seed uint64) ([]string, drawn) {
 			return otherSeparatorsDrawn(n, []string{"sol", "regn", "snø", "vind", "hav", "fjell"}, seed)
-		},
+		}},
 	} {
-		const m = 300_000
-		pws, d := gen(m, 3)
+		m := float64(g.m)
+		pws, d := g.gen(g.m, 3)
 		share := math.Log10(float64(m) / float64(d.tries))
 		seen, log10p := map[string]int{}, map[string]float64{}
 		mean := 0.0
