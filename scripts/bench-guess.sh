@@ -11,6 +11,9 @@
 # first 9,000 lines of the frequency list (scripts/gen-frequency.sh); the
 # sets draw from those lines and from the rest, beyond the list (without
 # the words another list holds; guessbench's frequentRanges names them).
+# For the sets whose generator is known (pieces, shapes, phrases and the
+# passphrases) it also writes how much of each set no attack of the
+# threshold's guesses finds even knowing the generator (guessbench's rank.go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f /usr/share/dict/bokmaal ] || [ ! -f /usr/share/dict/american-english ]; then

@@ -4,7 +4,9 @@
 // from the 16+-code-point entries of a leaked list, and (b) random
 // passphrases and random strings; the default policy's acceptance on each,
 // a sweep of the threshold, and zxcvbn 4.4.2 on the same sets (whose own
-// English frequency lists make one (a) set's vocabulary too). Run by
+// English frequency lists make one (a) set's vocabulary too), and for
+// the sets whose generator is known, how much of each an attack of the
+// threshold's guesses that knows the generator leaves (rank.go). Run by
 // scripts/bench-guess.sh, which fetches what it needs; no password is
 // printed or written into BENCHMARKS.md.
 //
