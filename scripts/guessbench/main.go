@@ -74,11 +74,10 @@ func main() {
 type set struct {
 	name, group, how string
 	pws              []string
-	// beyond is, for a set of a tracked generator, the probability that
-	// an attacker who knows the generator needs more guesses for each
-	// password than the default threshold's (see ranker); nil for the
-	// others.
-	beyond []float64
+	// known is, for a set of a tracked generator, where its passwords
+	// stand for an attacker who knows the generator (see ranker); nil for
+	// the others.
+	known *known
 }
 
 // samples is how many passwords a tracked generator draws for its ranker:
@@ -86,15 +85,26 @@ type set struct {
 // 100,000 or 400,000 of them and other seeds (2026-12-07).
 const samples = 200_000
 
-// ranked returns, for each password of target, the probability that an
-// attacker who knows the generator gen needs more guesses for it than the
-// default threshold's: from gen's ranker over samples passwords it draws
+// known is where the passwords of a set stand for an attacker who knows
+// the generator that made them.
+type known struct {
+	r      ranker
+	log10p []float64 // each password's draws' (see drawn)
+}
+
+// ranked returns where the passwords of target stand for an attacker who
+// knows the generator gen: gen's ranker over samples passwords it draws
 // with another seed.
-func ranked(target drawn, gen func(n int, seed uint64) drawn, seed uint64) []float64 {
-	r := newRanker(gen(samples, seed+1_000_000))
-	out := make([]float64, len(target.log10p))
-	for k, lp := range target.log10p {
-		out[k] = r.beyond(lp, policy.DefaultMinGuessesLog10)
+func ranked(target drawn, gen func(n int, seed uint64) drawn, seed uint64) *known {
+	return &known{r: newRanker(gen(samples, seed+1_000_000)), log10p: target.log10p}
+}
+
+// beyond returns, for each password, the probability that an attack of
+// 10^log10Guesses guesses that knows the generator does not find it.
+func (k *known) beyond(log10Guesses float64) []float64 {
+	out := make([]float64, len(k.log10p))
+	for i, lp := range k.log10p {
+		out[i] = k.r.beyond(lp, log10Guesses)
 	}
 	return out
 }
@@ -150,7 +160,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	var (
 		english     []string
-		englishRank []float64
+		englishRank *known
 	)
 	if *nodePath != "" {
 		lists, err := readZxcvbnLists(filepath.Join(*nodePath, "zxcvbn", "lib", "frequency_lists.js"))
@@ -165,7 +175,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	var (
 		frequent, phrases, phrasesBeyond []string
-		phrasesRank, phrasesBeyondRank   []float64
+		phrasesRank, phrasesBeyondRank   *known
 	)
 	listedRange, beyondRange := "", ""
 	if *nbFreq != "" {
@@ -248,10 +258,17 @@ func run(args []string, stdout io.Writer) error {
 	b.WriteString("| set | passwords | default policy accepts | common rule refuses | zxcvbn score ≥ 3 | zxcvbn score 4 |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
 	thresholds := []float64{16, 17, 18, 19, 20, 21, 22}
 	sweep := make([][]float64, len(sets))
-	accepted := make([][]bool, len(sets)) // the default policy's verdicts
+	accepted := make([][]bool, len(sets))           // the default policy's verdicts
+	acceptedAt := make([][][]bool, len(thresholds)) // its verdicts at each threshold of the sweep
+	for ti := range thresholds {
+		acceptedAt[ti] = make([][]bool, len(sets))
+	}
 	for si, s := range sets {
 		accepts, common := 0, 0
 		accepted[si] = make([]bool, len(s.pws))
+		for ti := range thresholds {
+			acceptedAt[ti][si] = make([]bool, len(s.pws))
+		}
 		sweep[si] = make([]float64, len(thresholds))
 		for k, pw := range s.pws {
 			p := policy.Default()
@@ -269,6 +286,7 @@ func run(args []string, stdout io.Writer) error {
 				p.MinGuessesLog10 = t
 				if policy.Evaluate(p, policy.Input{Password: pw}).OK {
 					sweep[si][ti]++
+					acceptedAt[ti][si][k] = true
 				}
 			}
 		}
@@ -295,7 +313,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	writeRanks(&b, sets, accepted)
+	writeRanks(&b, sets, accepted, thresholds, acceptedAt)
 	b.WriteString("\nSets:\n\n")
 	for _, s := range sets {
 		fmt.Fprintf(&b, "- (%s) %s: %s.\n", s.group, s.name, s.how)
@@ -526,34 +544,71 @@ func writeSection(file, name, body string) error {
 	return os.WriteFile(file, []byte(s), 0o644)
 }
 
-// writeRanks writes the table of the sets whose generator is known: how
+// writeRanks writes the tables of the sets whose generator is known: how
 // much of each set no attack of the default threshold's guesses finds,
 // even one that knows the generator, and how much of the rest the default
-// policy accepts (accepted: its verdicts, set by set). A password counts
-// for its probability of being beyond such an attack (see ranker.beyond),
-// so the shares are expected ones.
-func writeRanks(b *strings.Builder, sets []set, accepted [][]bool) {
+// policy accepts (accepted: its verdicts, set by set); then the same at
+// each threshold of the sweep (acceptedAt: the verdicts at each). A
+// password counts for its probability of being beyond such an attack (see
+// ranker.beyond), so the shares are expected ones.
+func writeRanks(b *strings.Builder, sets []set, accepted [][]bool, thresholds []float64, acceptedAt [][][]bool) {
 	t := policy.DefaultMinGuessesLog10
 	fmt.Fprintf(b, "\nKnowing the generator: an attacker who knows how a generated set was made, its vocabulary and its odds, tries its passwords most likely first, and those as likely as each other in any order. Each of these generators draws every part of a password from a list or a range, so the probability with which it makes each password is known, and where a password stands in that order is estimated from %s of the generator's passwords drawn with another seed (Monte Carlo, Dell'Amico and Filippone, ACM CCS 2015; rank.go, whose tracked probabilities TestGeneratorsCountWhatTheyDraw holds to how often the generators make each password). No attack of 10^%g guesses finds more of a set, on average, than that order's first 10^%g guesses do, so the share the first 10^%g leave is beyond every such attack (a password counts for its chance of being left: a password among 10^20.1 as likely as it is left with a chance of one in four), and a policy right about guesses at that threshold accepts at least that share: where it is over 2%%, the goal's 2%% of (a) can be met only by refusing passwords no attack of 10^%g guesses finds. The estimator's misses are the passwords it accepts among the rest; as this attacker knows the generator's vocabulary to the word (the made vocabulary's few dozen words, names and places of each kind), the rest overstates what an attacker with real lists finds. For a (b) set the rest is what an attack of 10^%g guesses that knows its dictionary finds: four words of wamerican with one of eight separators are 10^20.1 passphrases, and the goal's 99%% of (b) asks the policy to accept passwords the threshold itself calls guessable.\n\n", thousands(samples), t, t, t, t, t)
 	fmt.Fprintf(b, "| set | passwords | beyond an attack of 10^%g guesses that knows the generator | default policy accepts | of the rest, it accepts |\n| --- | ---: | ---: | ---: | ---: |\n", t)
 	for si, s := range sets {
-		if s.beyond == nil {
+		if s.known == nil {
 			continue
 		}
-		beyond, accepts, within, missed := 0.0, 0, 0.0, 0.0
-		for k, p := range s.beyond {
-			beyond += p
-			within += 1 - p
-			if accepted[si][k] {
-				accepts++
-				missed += 1 - p
-			}
-		}
-		n := float64(len(s.pws))
+		beyond, missed, within := shares(s.known.beyond(t), accepted[si])
 		rest := "n/a"
 		if within >= 0.5 {
 			rest = fmt.Sprintf("%.1f%% (%.0f of %.0f)", 100*missed/within, missed, within)
 		}
-		fmt.Fprintf(b, "| (%s) %s | %d | %.1f%% | %s | %s |\n", s.group, s.name, len(s.pws), 100*beyond/n, pct(accepts, len(s.pws)), rest)
+		fmt.Fprintf(b, "| (%s) %s | %d | %.1f%% | %s | %s |\n", s.group, s.name, len(s.pws), 100*beyond/float64(len(s.pws)), pct(countTrue(accepted[si]), len(s.pws)), rest)
 	}
+	b.WriteString("\nThe same if `minGuessesLog10` were each of the sweep's thresholds (the attack as many guesses): beyond it / of the rest, the policy accepts:\n\n| set |")
+	for _, t := range thresholds {
+		fmt.Fprintf(b, " %g |", t)
+	}
+	b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(thresholds)) + "\n")
+	for si, s := range sets {
+		if s.known == nil {
+			continue
+		}
+		fmt.Fprintf(b, "| (%s) %s |", s.group, s.name)
+		for ti, t := range thresholds {
+			beyond, missed, within := shares(s.known.beyond(t), acceptedAt[ti][si])
+			rest := "-"
+			if within >= 0.5 {
+				rest = fmt.Sprintf("%.1f%%", 100*missed/within)
+			}
+			fmt.Fprintf(b, " %.1f%% / %s |", 100*beyond/float64(len(s.pws)), rest)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// shares sums, over a set's passwords, their chances of being beyond an
+// attack (beyond), of the rest's (within), and of the rest's among those
+// the policy accepts (missed).
+func shares(chances []float64, accepted []bool) (beyond, missed, within float64) {
+	for k, p := range chances {
+		beyond += p
+		within += 1 - p
+		if accepted[k] {
+			missed += 1 - p
+		}
+	}
+	return beyond, missed, within
+}
+
+// countTrue returns how many of bs are true.
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
