@@ -162,14 +162,7 @@ func branch(r source, cuts ...float64) int {
 	} else {
 		x = r.Float64()
 	}
-	k, lo, hi := 0, 0.0, 1.0
-	for k < len(cuts) && x >= cuts[k] {
-		lo = cuts[k]
-		k++
-	}
-	if k < len(cuts) {
-		hi = cuts[k]
-	}
+	k, lo, hi := interval(x, cuts, 1)
 	if tracked {
 		t.log10p += math.Log10(hi - lo)
 	}
@@ -238,14 +231,7 @@ func slot(r source, n int, cuts ...int) int {
 	} else {
 		k = r.IntN(n)
 	}
-	i, lo, hi := 0, 0, n
-	for i < len(cuts) && k >= cuts[i] {
-		lo = cuts[i]
-		i++
-	}
-	if i < len(cuts) {
-		hi = cuts[i]
-	}
+	i, lo, hi := interval(k, cuts, n)
 	if tracked {
 		t.log10p += math.Log10(float64(hi-lo) / float64(n))
 	}
@@ -268,4 +254,18 @@ func alike(r source, outcomes []string, probs []float64, taken int) {
 		}
 	}
 	t.log10p += math.Log10(sum) - math.Log10(probs[taken])
+}
+
+// interval returns the index of the interval of cuts (ascending, in (0,
+// top)) that x falls in, and its bounds [lo, hi).
+func interval[T int | float64](x T, cuts []T, top T) (k int, lo, hi T) {
+	hi = top
+	for k < len(cuts) && x >= cuts[k] {
+		lo = cuts[k]
+		k++
+	}
+	if k < len(cuts) {
+		hi = cuts[k]
+	}
+	return k, lo, hi
 }
