@@ -17,9 +17,10 @@ type source interface {
 
 // tracker is a source that adds up the base-10 logarithm of the
 // probability of what it drew: log10(1/n) for each IntN(n), and for each
-// chance the probability of the branch taken. A generator that draws only
-// through IntN and chance thus knows the probability with which it made
-// each password the way it made it.
+// chance, branch or slot the probability of the branch taken. A generator
+// that draws only through these (and distinct, aside and alike where a
+// draw needs them) thus knows the probability with which it made each
+// password the way it made it.
 type tracker struct {
 	r      *rand.Rand
 	log10p float64
@@ -66,9 +67,10 @@ type drawn struct {
 // probability p_i > p, an unbiased estimate; those as likely as it (the
 // generators draw from lists uniformly, so many are), half theirs, as the
 // attacker meets it halfway through them on average. The probability of a
-// password is that of the draws that made it; where another way of
-// drawing makes it too (a capital on a digit), the true one is a little
-// higher and the rank a little lower.
+// password is that of the draws that made it, with the ways the tracker
+// knows to be alike summed (slot, alike); where another way of drawing
+// makes it too (pieces written together that split another way, a word on
+// two lists), the true one is a little higher and the rank a little lower.
 type ranker struct {
 	log10p []float64 // the samples' draws' (see drawn), most likely first
 	sum    []float64 // sum[k]: the sum of 1/(M·p_i) over samples 0..k
