@@ -214,12 +214,6 @@ func counted(r source, log10p float64) {
 	}
 }
 
-// piecesSampled is piecesDrawn's drawn alone, for ranked.
-func piecesSampled(n int, seed uint64) drawn {
-	_, d := piecesDrawn(n, seed)
-	return d
-}
-
 // slot draws k = IntN(n) and returns the index of the interval of cuts
 // (ascending, in (0, n)) that k falls in, for a generator that branches
 // on ranges of one draw ("k < 4: a word, k < 6: ..."; "IntN(7) == 0"). A
