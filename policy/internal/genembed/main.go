@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"go/format"
 	"log"
 	"os"
@@ -55,7 +56,15 @@ func Generate(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.WriteString("// commonListCoded is common_passwords.txt (the common passwords, folded, one\n// per line; see scripts/gen-common.sh) front-coded by policy/internal/frontcode.\nconst commonListCoded = " + literal(frontcode.Encode(string(common)), "\t") + "\n\n")
+	coded, err := frontcode.Encode(string(common))
+	if err != nil {
+		return nil, fmt.Errorf("common_passwords.txt: %w", err)
+	}
+	var entries []string
+	for _, e := range frontcode.Entries(coded) {
+		entries = append(entries, strconv.Quote(e))
+	}
+	b.WriteString("// commonListCoded is common_passwords.txt (the common passwords, folded, one\n// per line; see scripts/gen-common.sh) front-coded by policy/internal/frontcode.\nconst commonListCoded = " + strings.Join(entries, " +\n\t") + "\n\n")
 	b.WriteString("// commonListSize is the length of the decoded list.\nconst commonListSize = " + strconv.Itoa(len(common)) + "\n")
 	return format.Source(b.Bytes())
 }

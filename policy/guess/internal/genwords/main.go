@@ -124,8 +124,11 @@ func Generate(dir string) (string, error) {
 		name := "list" + strconv.Itoa(i)
 		b.WriteString("\t{" + l.kind + ", " + strconv.Itoa(l.scale) + ", " + l.model + ", " + l.lang + ", " + name + "},\n")
 		consts.WriteString("\n// " + name + " is lists/" + l.file + ".\nconst " + name + " = \"\" +\n")
-		coded := strings.SplitAfter(frontcode.Encode(strings.Join(bucketed(words), "\n")+"\n"), "\n")
-		coded = coded[:len(coded)-1] // after the last "\n"
+		text, err := frontcode.Encode(strings.Join(bucketed(words), "\n") + "\n")
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", l.file, err)
+		}
+		coded := frontcode.Entries(text)
 		const perLine = 10
 		for i := 0; i < len(coded); i += perLine {
 			consts.WriteString("\t" + strconv.Quote(strings.Join(coded[i:min(i+perLine, len(coded))], "")))
