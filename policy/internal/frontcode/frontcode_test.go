@@ -63,3 +63,30 @@ func TestDecimal(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(n), decimal(n))
 	}
 }
+
+// FuzzRoundTrip: any text Encode takes decodes to itself (each line with its
+// "\n"), and Decode of any input either errs or gives lines that encode back
+// to that input's canonical form without a panic.
+func FuzzRoundTrip(f *testing.F) {
+	f.Add("password\npassword1\n")
+	f.Add("blåbær\nblåbærsyltetøy\n\n\nx")
+	f.Add("\x00abc\x03d")
+	f.Fuzz(func(t *testing.T, text string) {
+		if coded, err := Encode(text); err == nil {
+			got, err := Decode(coded, 0)
+			require.NoError(t, err)
+			want := text
+			if want != "" && !strings.HasSuffix(want, "\n") {
+				want += "\n"
+			}
+			require.Equal(t, want, got)
+		}
+		if got, err := Decode(text, 0); err == nil {
+			coded, err := Encode(got)
+			require.NoError(t, err)
+			again, err := Decode(coded, 0)
+			require.NoError(t, err)
+			require.Equal(t, got, again)
+		}
+	})
+}
