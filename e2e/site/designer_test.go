@@ -74,6 +74,31 @@ func submitPassword(t *testing.T, tb *chrome.Tab, password string) {
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 }
 
+// newPasswordChecked: a page's submit with nothing typed in the new
+// password, then with a confirmation that differs, is said on the page in
+// lang's words at the field it is about, and sends nothing to endpoint (the
+// activation, reset and change pages share these checks: styrkeForm's
+// newPasswordHolds). The page's other fields must be filled already.
+func newPasswordChecked(t *testing.T, tb *chrome.Tab, lang, endpoint string) {
+	t.Helper()
+	sent := `performance.getEntriesByType('resource').filter((e) => e.name.endsWith(` + jsString(endpoint) + `)).length`
+	before := chrome.Eval[int](t, tb, sent)
+	texts := site.Texts(lang)
+	for _, c := range []struct{ password, confirm, want, field string }{
+		{"", "", texts.ActEmpty, "new-password"},
+		{"Fjellbekk-Sommer!Grønn 42 Lys", "Fjellbekk-Sommer!Grønn 42 Ly", texts.ActNoMatch, "confirm-password"},
+	} {
+		setValue(t, tb, "#new-password", c.password)
+		setValue(t, tb, "#confirm-password", c.confirm)
+		chrome.Eval[bool](t, tb, `(document.querySelector('[data-errors]').replaceChildren(), document.querySelector('[data-testid=submit]').click(), true)`)
+		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors]').textContent !== ''`)
+		assert.Equal(t, c.want, chrome.Eval[string](t, tb, `document.querySelector('[data-errors]').textContent`))
+		assert.Equal(t, c.field, chrome.Eval[string](t, tb, `document.activeElement.id`))
+		assert.Equal(t, "true", chrome.Eval[string](t, tb, `document.getElementById(`+jsString(c.field)+`).getAttribute('aria-invalid')`))
+	}
+	assert.Equal(t, before, chrome.Eval[int](t, tb, sent), "nothing sent to %s", endpoint)
+}
+
 // checked is what TestDesigner compares of a password's Result.
 type checked struct {
 	OK    bool    `json:"ok"`

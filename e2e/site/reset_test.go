@@ -252,6 +252,7 @@ func TestResetEndToEnd(t *testing.T) {
 		phone := policy.Message("en", policy.RulePhone, nil)
 		chrome.Poll[bool](t, tb, `[...document.querySelector('[data-testid=meter]').shadowRoot.querySelectorAll('.rules li.unmet .msg')].some(e => e.textContent === `+jsString(phone)+`)`)
 
+		newPasswordChecked(t, tb, "en", "/api/reset/complete")
 		submitPassword(t, tb, "kort")
 		chrome.Poll[bool](t, tb, `document.querySelector('[data-errors] li') !== null`)
 		stateShown(t, tb, "form")
@@ -734,6 +735,9 @@ func TestChangeWithoutDirectory(t *testing.T) {
 	assert.Equal(t, []string{en.ChangeNoCurrent()}, errorTexts(t, tb), "the username's words left the list")
 	setValue(t, tb, "#current-password", first)
 	assert.Empty(t, errorTexts(t, tb))
+	newPasswordChecked(t, tb, "en", "/api/change")
+	setValue(t, tb, "#new-password", second)
+	setValue(t, tb, "#confirm-password", second)
 
 	chrome.Eval[bool](t, tb, `(document.querySelector('[data-testid=submit]').click(), true)`)
 	stateShown(t, tb, "done")

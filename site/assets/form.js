@@ -512,4 +512,29 @@ function directoryRefuses(root, input, meter, box, heading, pointer) {
   return true;
 }
 
-globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact, addContact, deskOf, adKinds, directoryRules, directoryUnmet, directoryHint, directoryRefuses });
+// newPasswordHolds is a submit's checks of the new password at input before
+// it is sent: something typed, the same typed again at confirm, and the
+// directory's rules (directoryRefuses). What fails is said in the error
+// list box and at its field, in the page's texts msg; true when the
+// password may be sent (the list emptied).
+function newPasswordHolds(root, input, confirm, meter, box, msg) {
+  if (input.value === '') {
+    // Nothing typed (Enter in an empty form): no attempt to send.
+    setList(box, [msg.msgEmpty]);
+    invalid(input, msg.msgEmpty);
+    return false;
+  }
+  if (input.value !== confirm.value) {
+    setList(box, [msg.msgNomatch]);
+    invalid(confirm, msg.msgNomatch);
+    return false;
+  }
+  valid(confirm);
+  // The directory's own rules (AD's complexity): said here, not after a
+  // round trip to the directory's refusal.
+  if (directoryRefuses(root, input, meter, box, msg.msgRejected, msg.msgRejectedbelow)) return false;
+  setList(box, []);
+  return true;
+}
+
+globalThis.styrkeForm = Object.freeze({ api, post, waited, held, clock, saidAt, setList, show, invalid, valid, loginLink, keepDone, keptDone, busy, isBusy, describeRules, refused, deskParts, showContact, addContact, deskOf, adKinds, directoryRules, directoryUnmet, directoryHint, directoryRefuses, newPasswordHolds });

@@ -519,22 +519,7 @@ async function route(focus = false) {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!account || styrkeForm.isBusy(submit)) return;
-  if (password.value === '') {
-    // Nothing typed (Enter in an empty form): no attempt to send.
-    setList([msg.msgEmpty]);
-    styrkeForm.invalid(password, msg.msgEmpty);
-    return;
-  }
-  if (password.value !== confirmInput.value) {
-    setList([msg.msgNomatch]);
-    styrkeForm.invalid(confirmInput, msg.msgNomatch);
-    return;
-  }
-  styrkeForm.valid(confirmInput);
-  // The directory's own rules (AD's complexity): said here, not after a
-  // round trip to the directory's refusal.
-  if (styrkeForm.directoryRefuses(root, password, meter, errors, msg.msgRejected, msg.msgRejectedbelow)) return;
-  setList([]);
+  if (!styrkeForm.newPasswordHolds(root, password, confirmInput, meter, errors, msg)) return;
   send(submit);
 });
 
