@@ -194,6 +194,8 @@ func TestCommonRule(t *testing.T) {
 		{"digits counting on, each typed twice, between words and a keyboard zigzag (accepted before)", "Musikk#charlie#112233#12qwaszx!?", "sequence"},
 		{"a password of three words in CamelCase run on into a word, a year and a digit (accepted before)", "LetMeIndog19831!", "word"},
 		{"seasons with a counting number framed by points between them (accepted before)", "Sommer.1.Vinter.2.Høst.3.Vår.4", "calendar"},
+		{"a month's short name before an ordinal day and a year, as English writes them (accepted before)", "Mia.Feb-20th 1991!", "date"},
+		{"the same in capitals, the year right after the ordinal (accepted before)", "Mei@OCT_28st1995!1", "date"},
 		{"animals with a counting number framed by hashes between them (accepted before)", "Hunden#1#Katten#2#Hesten#3#2026", "word"},
 		{"five words, two of three letters that no list holds, joined by a space (accepted before)", "gitar magic Måne Fox Elg*", "word"},
 		{"Lost's numbers and a name", "4815162342Kari", "constant"},

@@ -409,6 +409,19 @@ func TestMatchDates(t *testing.T) {
 		{"day, month name, 2-digit year", "1-jan-99", KindDate, "1-jan-99"},
 		{"day and month name, spaced", "x24 december", KindDate, "24 december"},
 		{"day and month name, nn", "x3.januar1999", KindDate, "3.januar1999"},
+		// A month's name before the day, as English writes it, and days
+		// with an ordinal's ending ("Feb 20th 1991", "Jun_17st 2023",
+		// "Nov19th", "14th feb"): until 2026-12-07 only the day before
+		// the name was a date ("Mia.Feb-20th 1991!" was accepted).
+		{"month name and day", "xfeb20x", KindDate, "feb20"},
+		{"month name, day, year", "mia.feb-20 1991!", KindDate, "feb-20 1991"},
+		{"month name, ordinal day, year", "mia.feb-20th 1991!", KindDate, "feb-20th 1991"},
+		{"month name, ordinal day, year without a separator", "mei@oct_28st1995!1", KindDate, "oct_28st1995"},
+		{"month name, ordinal day", "chen!nov19th 2022@", KindDate, "nov19th 2022"},
+		{"full month name and day", "xdecember 24x", KindDate, "december 24"},
+		{"month name, day and year written together", "xfeb201991x", KindDate, "feb201991"},
+		{"ordinal day and month name", "x14th feb", KindDate, "14th feb"},
+		{"ordinal day, month name, year", "x1st-may-2020", KindDate, "1st-may-2020"},
 		// The American order where the second group is no month.
 		{"month day year", "x12/24/1999x", KindDate, "12/24/1999"},
 		{"month day", "x5/31x", KindDate, "5/31"},
@@ -448,8 +461,15 @@ func TestMatchDates(t *testing.T) {
 	assert.NotContains(t, found(t, "x12241219991", KindDate, run), "24121999")
 	assert.NotContains(t, found(t, "x12241219991", KindDate, run), "241219")
 	assert.NotContains(t, found(t, "x1224121999", KindDate, run), "2412")
-	for _, pw := range []string{"99.99.99", "0000", "99-99", "32mai", "0.des", "x17ma"} {
+	for _, pw := range []string{"99.99.99", "0000", "99-99", "32mai", "0.des", "x17ma", "feb32", "des0", "ma17", "x17thma", "feb0x", "xfeb 00", "januar24", "mai17", "x-des-24", "feb0th", "sep99th", "dec32nd!", "x0th-may"} {
 		assert.Empty(t, found(t, pw, KindDate, run), "input %q", pw)
+	}
+	// Letters after a month's name are no year: val's -1 for them read as
+	// the two-digit year 1999 ("17maixy" was a date with its year, one
+	// ten-thousandth of the guesses of its seven code points), until
+	// 2026-12-07.
+	for pw, date := range map[string]string{"x17maixy": "17mai", "x1-jan-ab": "1-jan", "x17.mai.ab": "17.mai"} {
+		assert.Equal(t, []string{date}, found(t, pw, KindDate, run), "input %q", pw)
 	}
 }
 

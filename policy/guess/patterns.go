@@ -1212,6 +1212,9 @@ func matchDates(ms *matches, lower []rune) {
 		if w[0] <= 2 && !afterDigit {
 			matchMonthName(ms, lower, i, g[0], i+w[0])
 		}
+		if w[0] <= 6 && !afterDigit {
+			matchMonthFirst(ms, lower, i, w[0])
+		}
 		if !afterDigit {
 			// The first group's digits alone: every length 4-8 from i,
 			// split every way (also before a separator and more digits,
@@ -1562,11 +1565,22 @@ func matchCommonNumber(ms *matches, lower []rune, i int) {
 
 // monthNames are the months' names and short forms in nb, nn and en,
 // folded, each followed by its month's number as a byte (nn writes the
-// months as nb).
-const monthNames = "januar\x01februar\x02mars\x03april\x04mai\x05juni\x06juli\x07august\x08" +
-	"september\x09oktober\x0anovember\x0bdesember\x0cjanuary\x01february\x02march\x03may\x05" +
-	"june\x06july\x07october\x0adecember\x0cjan\x01feb\x02mar\x03apr\x04jun\x06jul\x07aug\x08" +
-	"sep\x09sept\x09okt\x0aoct\x0anov\x0bdes\x0cdec\x0c"
+// months as nb): first those English writes (some of them nb's too), then
+// from norwegianMonths on those only nb and nn write.
+const monthNames = englishMonthNames + norwegianMonthNames
+
+const (
+	englishMonthNames = "april\x04august\x08september\x09november\x0bjanuary\x01february\x02march\x03may\x05" +
+		"june\x06july\x07october\x0adecember\x0cjan\x01feb\x02mar\x03apr\x04jun\x06jul\x07aug\x08" +
+		"sep\x09sept\x09oct\x0anov\x0bdec\x0c"
+	norwegianMonthNames = "januar\x01februar\x02mars\x03mai\x05juni\x06juli\x07oktober\x0adesember\x0cokt\x0ades\x0c"
+)
+
+// norwegianMonths is where monthNames' names that only nb and nn write
+// start. They put the day first ("24. januar"): before digits they are a
+// month and a year ("januar24"), which the calendar's words and the years
+// price, not a date.
+const norwegianMonths = len(englishMonthNames)
 
 // MonthName returns the month (1-12) whose name or short form in nb, nn or
 // en (monthNames: "juli", "jul", "july") s starts with, and the length of
@@ -1625,6 +1639,11 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 		return
 	}
 	n := len(lower)
+	forms := monthFormsLog10
+	if isOrdinal(lower, k) {
+		k += 2 // "14th feb"
+		forms += log10Of2
+	}
 	if k < n && isDateSep(lower[k]) {
 		k++
 		if k < n && lower[k] == ' ' && lower[k-1] == '.' {
@@ -1652,18 +1671,75 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 			continue
 		}
 		seen |= 1 << l
-		e := k + l
-		ms.add(i, e, KindDate, dateLog10(d, m, 0, 0)+monthFormsLog10)
-		y := e
-		if y < n && isDateSep(lower[y]) {
-			y++
-		}
-		for yw := 2; yw <= 4 && y+yw <= n; yw += 2 {
-			if lg := dateLog10(d, m, val(lower, y, y+yw), yw); lg > 0 {
-				ms.add(i, y+yw, KindDate, lg+monthFormsLog10)
-			}
+		monthDate(ms, lower, i, k+l, d, m, forms)
+	}
+}
+
+// monthDate adds the date from i to e (day d of month m, written with a
+// month's name, forms its written forms) and the same with a year of 2 or
+// 4 digits after it, after one separator or none.
+func monthDate(ms *matches, lower []rune, i, e, d, m int, forms float64) {
+	n := len(lower)
+	ms.add(i, e, KindDate, dateLog10(d, m, 0, 0)+forms)
+	y := e
+	if y < n && isDateSep(lower[y]) {
+		y++
+	}
+	for yw := 2; yw <= 4 && y+yw <= n; yw += 2 {
+		if lg := dateLog10(d, m, val(lower, y, y+yw), yw); lg > 0 {
+			ms.add(i, y+yw, KindDate, lg+forms)
 		}
 	}
+}
+
+// matchMonthFirst adds the dates that a month's name before the digits
+// lower[i:i+w] starts, as English writes them ("feb20", "Feb 20th 1991",
+// "jun_17st 2023", "feb201991"): the name, one separator or none, the day
+// (with an ordinal's ending or not) and a year after it as matchMonthName
+// reads one, or the day's digits and a year's written together. Each
+// costs what the day before the name does (matchMonthName), twice: the
+// two orders. Until 2026-12-07 only the day came first
+// ("Mia.Feb-20th 1991!" was accepted).
+func matchMonthFirst(ms *matches, lower []rune, i, w int) {
+	s := i
+	if s > 0 && isDateSep(lower[s-1]) {
+		s--
+	}
+	for a := 0; a < norwegianMonths; {
+		l := 0
+		for monthNames[a+l] > 12 {
+			l++
+		}
+		m := int(monthNames[a+l])
+		if l <= s && hasPrefix(lower[s-l:], monthNames[a:a+l]) {
+			for dw := 1; dw <= min(w, 2); dw++ {
+				d, e, forms := val(lower, i, i+dw), i+dw, monthFormsLog10+log10Of2
+				switch {
+				case d < 1 || d > 31:
+				case w > dw: // the year's digits right after the day's
+					if lg := dateLog10(d, m, val(lower, e, i+w), w-dw); lg > 0 && w-dw >= 2 {
+						ms.add(s-l, i+w, KindDate, lg+forms)
+					}
+				case isOrdinal(lower, e):
+					monthDate(ms, lower, s-l, e+2, d, m, forms+log10Of2)
+				default:
+					monthDate(ms, lower, s-l, e, d, m, forms)
+				}
+			}
+		}
+		a += l + 1
+	}
+}
+
+// isOrdinal reports whether lower[k:] starts with an English ordinal's
+// ending after a day's digits ("20th", "1st", "22nd", "3rd"; which ending
+// a number takes is not checked: people write "17st").
+func isOrdinal(lower []rune, k int) bool {
+	if k+2 > len(lower) {
+		return false
+	}
+	a, b := lower[k], lower[k+1]
+	return a == 's' && b == 't' || a == 'n' && b == 'd' || a == 'r' && b == 'd' || a == 't' && b == 'h'
 }
 
 // hasPrefix reports whether s starts with p (ASCII letters only).
@@ -1689,6 +1765,9 @@ func dateLog10(d, m, y, yw int) float64 {
 	case 0:
 		return log10Of365
 	case 2:
+		if y < 0 { // no digits (val's -1), not the year 1999
+			return 0
+		}
 		if y < 40 {
 			y += 2000
 		} else {
