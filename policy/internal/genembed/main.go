@@ -56,6 +56,15 @@ func Generate(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The list's "#" lines (its sources, their licence) stay in the file:
+	// the module need not carry them (the set skips them anyway).
+	var listed strings.Builder
+	for line := range strings.Lines(string(common)) {
+		if !strings.HasPrefix(line, "#") {
+			listed.WriteString(line)
+		}
+	}
+	common = []byte(listed.String())
 	coded, err := frontcode.Encode(string(common))
 	if err != nil {
 		return nil, fmt.Errorf("common_passwords.txt: %w", err)
@@ -64,7 +73,7 @@ func Generate(dir string) ([]byte, error) {
 	for _, e := range frontcode.Entries(coded) {
 		entries = append(entries, strconv.Quote(e))
 	}
-	b.WriteString("// commonListCoded is common_passwords.txt (the common passwords, folded, one\n// per line; see scripts/gen-common.sh) front-coded by policy/internal/frontcode.\nconst commonListCoded = " + strings.Join(entries, " +\n\t") + "\n\n")
+	b.WriteString("// commonListCoded is common_passwords.txt (the common passwords, folded, one\n// per line; see scripts/gen-common.sh, and the file for their sources) without\n// its \"#\" lines, front-coded by policy/internal/frontcode.\nconst commonListCoded = " + strings.Join(entries, " +\n\t") + "\n\n")
 	b.WriteString("// commonListSize is the length of the decoded list.\nconst commonListSize = " + strconv.Itoa(len(common)) + "\n")
 	return format.Source(b.Bytes())
 }
