@@ -473,6 +473,22 @@ func TestMatchDates(t *testing.T) {
 	}
 }
 
+// TestMonthEnds: monthEnds holds the last letters of the names English
+// writes, and no other.
+func TestMonthEnds(t *testing.T) {
+	want := 0
+	for a := 0; a < norwegianMonths; {
+		l := 0
+		for monthNames[a+l] > 12 {
+			l++
+		}
+		want |= 1 << (monthNames[a+l-1] - 'a')
+		a += l + 1
+	}
+	assert.Equal(t, want, monthEnds)
+	assert.Equal(t, "januar\x01", monthNames[norwegianMonths:norwegianMonths+7], "the names only nb and nn write start there")
+}
+
 // TestMatchCounted: a block repeated with a number that counts up or down
 // by one after each copy ("skiferie1skiferie2skiferie3", "1kaffe2kaffe3",
 // "l0v3ly1l0v3ly2l0v3ly3", "hytte2019hytte2020hytte2021") is one repeat

@@ -1576,6 +1576,13 @@ const (
 	norwegianMonthNames = "januar\x01februar\x02mars\x03mai\x05juni\x06juli\x07oktober\x0adesember\x0cokt\x0ades\x0c"
 )
 
+// monthEnds has bit c-'a' set for each letter c that a name of
+// monthNames before norwegianMonths ends with (TestMonthEnds): digits
+// after any other letter start no date of matchMonthFirst's, which then
+// reads no names.
+const monthEnds = 1<<('b'-'a') | 1<<('c'-'a') | 1<<('e'-'a') | 1<<('g'-'a') | 1<<('h'-'a') | 1<<('l'-'a') |
+	1<<('n'-'a') | 1<<('p'-'a') | 1<<('r'-'a') | 1<<('t'-'a') | 1<<('v'-'a') | 1<<('y'-'a')
+
 // norwegianMonths is where monthNames' names that only nb and nn write
 // start. They put the day first ("24. januar"): before digits they are a
 // month and a year ("januar24"), which the calendar's words and the years
@@ -1704,6 +1711,9 @@ func matchMonthFirst(ms *matches, lower []rune, i, w int) {
 	s := i
 	if s > 0 && isDateSep(lower[s-1]) {
 		s--
+	}
+	if s == 0 || lower[s-1] < 'a' || lower[s-1] > 'z' || monthEnds>>(lower[s-1]-'a')&1 == 0 {
+		return
 	}
 	for a := 0; a < norwegianMonths; {
 		l := 0
