@@ -1160,8 +1160,9 @@ var yearLogs = func() (t [140]float32) {
 // too, month day year ("12/24/1999"), where it cannot be day month. A date costs 365 guesses times its year's
 // (when it has one), and 4 times more with separators. A day before a
 // month's name, maybe with a year after it ("17mai", "14.des.2006",
-// "1-jan-99"), costs as much as the same date in digits times the
-// month's written forms (monthForms).
+// "1-jan-99", "14th feb"), costs as much as the same date in digits times
+// the month's written forms (monthForms), and a month's name that English
+// writes before the day ("Feb 20th 1991") twice that (matchMonthFirst).
 func matchDates(ms *matches, lower []rune) {
 	n := len(lower)
 	class := ms.class[:n]
