@@ -84,6 +84,11 @@ var pieces = []string{
 	// and national identity numbers (synthetic: the month plus 80), one a
 	// D-number, one with a hyphen
 	"18874342420", "45859912323", "018185-47125",
+	// and dates written month first, an ordinal's ending, letters after a
+	// month's name
+	"Feb-20th ", "jun_17st", "nov19", "14th feb", "17maixy",
+	// and words joined by a symbol between two of the same
+	"Hund & Katt & ", "_+_",
 	// Folded away or refused: default-ignorables, lookalikes, Cherokee, controls.
 	"\u200b", "\u00ad", "\ufe0f", "\u202e", "n\u043erdm\u0430nn", "\u039fla", "\u13a2", "\uab72", "\x7f", "\u0085", "\ufffd",
 }

@@ -867,6 +867,14 @@ func TestMatchPhrases(t *testing.T) {
 	}
 	phrases := func(s string) []string { return matched(s, run, func(m match) bool { return m.inner != 0 }) }
 	assert.Equal(t, []string{"sommer-vinter-passord"}, phrases("sommer-vinter-passord"))
+	// Three code points with a symbol between two of the same: until
+	// 2026-12-07 "Hund & Katt & Kanin 2020!" was three words and two parts
+	// of " & ", accepted.
+	assert.Contains(t, phrases("sommer & vinter & passord"), "sommer & vinter & passord")
+	assert.Contains(t, phrases("sommer_+_vinter_+_passord!"), "sommer_+_vinter_+_passord")
+	assert.Empty(t, phrases("sommer & vinter + passord"), "another symbol: no phrase of three")
+	assert.Empty(t, phrases("sommer &&vinter &&passord"), "no symbol between two of the same")
+	assert.Empty(t, phrases("sommer   vinter   passord"), "three of one")
 	assert.ElementsMatch(t, []string{"Sommer!!vinter!!passord", "Sommer!!vinter!!passord!!kaffe", "vinter!!passord!!kaffe"}, phrases("Sommer!!vinter!!passord!!kaffe99"))
 	// A word of no list between words of the lists, as a phrase's word: at
 	// its own price, even when that is brute force's ("Lodve", four letters

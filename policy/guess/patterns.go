@@ -661,7 +661,8 @@ func isShortWord(w []rune) bool {
 
 // matchPhrases adds phrases: runs of letters with the same separator of 1
 // or 2 code points between each two ("kaffe-kopp-bord",
-// "Unnskyld!!jeg!!glemte"), or none where typed's case starts a word
+// "Unnskyld!!jeg!!glemte"), or of 3 with a symbol between two of the same
+// ("Hund & Katt & Kanin"), or none where typed's case starts a word
 // (CamelCase: "TheBoyHateInTheWorld"), minPhraseWords or more of them words of the
 // lists by a match already found (at most maxPhraseWordLog10; not a word
 // of no list, not the common-password list) or short words (isShortWord: "Ha en fin
@@ -825,7 +826,8 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 			nw++
 		}
 		// The separator after it: 1 or 2 code points, neither letters nor
-		// digits, then a letter; the same as the phrase's so far.
+		// digits, or 3 with a symbol between two of the same, then a
+		// letter; the same as the phrase's so far.
 		// Or a number of 1-3 digits, which the next ones must count on
 		// from, or repeat, or single digits at random (stepRandom).
 		// A number may stand in a frame of 1 or 2 symbols before it, and
@@ -850,7 +852,11 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		if dl > 0 {
 			l = pre + dl + post
 		}
-		if nw == 0 || l > 2 && dl == 0 || dl > 3 || j+l >= n || class[j+l]&letter == 0 {
+		// Three code points separate words when a symbol stands between
+		// two of the same (" & ", " + ", "_-_"): "Hund & Katt & Kanin
+		// 2020!" was accepted until 2026-12-07, each " & " a part.
+		padded := l == 3 && dl == 0 && lower[j] == lower[j+2] && lower[j+1] != lower[j]
+		if nw == 0 || l > 2 && dl == 0 && !padded || dl > 3 || j+l >= n || class[j+l]&letter == 0 {
 			flush()
 			i = j + l
 			continue
@@ -858,6 +864,9 @@ func phrases(ms *matches, typed, lower, folded []rune, l33t bool) (substituted b
 		s := [2]rune{} // CamelCase
 		if l > 0 {
 			s = [2]rune{lower[j], lower[j+l-1]}
+		}
+		if padded {
+			s[1] = lower[j+1] // the symbol; its padding is s[0] on both sides
 		}
 		if pre > 0 && post == 0 {
 			s[1] = 0 // a frame before the number only
