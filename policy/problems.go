@@ -73,7 +73,7 @@ func (p Policy) Problems() []Problem {
 	if d, ok := duration.Parse(p.ActivationTTL); !ok {
 		ps.bad("activationTTL", "is not a duration such as \"72h\"")
 	} else if d < 10*duration.Minute || d > 720*duration.Hour {
-		ps.bad("activationTTL", "is "+duration.Format(d)+"; want 10m to 720h")
+		ps.bad("activationTTL", "is "+p.ActivationTTL+"; want 10m to 720h") // as typed: "5m", not Go's "5m0s"
 	}
 	p.Score.problems(&ps)
 	if a := p.AllowedCharacters; a != nil {

@@ -88,6 +88,19 @@ func TestProblemsEachField(t *testing.T) {
 	}
 }
 
+// TestProblemsDurationAsTyped: an activationTTL out of range is said as it
+// was typed ("5m", "9m59s", and "5m0s" too), not as Go writes a duration ("5m0s" for "5m"), which
+// the designer's page had to turn back until 2026-12-07.
+func TestProblemsDurationAsTyped(t *testing.T) {
+	for _, ttl := range []string{"5m", "9m59s", "5m0s", "721h", "-72h"} {
+		p := Default()
+		p.ActivationTTL = ttl
+		probs := p.Problems()
+		require.Len(t, probs, 1, ttl)
+		assert.Equal(t, Problem{Field: "activationTTL", Message: "is " + ttl + "; want 10m to 720h"}, probs[0])
+	}
+}
+
 // TestProblemsAllAtOnce: several broken fields are all reported.
 func TestProblemsAllAtOnce(t *testing.T) {
 	p := Default()

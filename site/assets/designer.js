@@ -225,10 +225,10 @@ function fieldInput(field) {
 const bare = (label) => label.replace(/\s*\(.*\)$/, '');
 
 // tidy writes what the engine's text names in the form's words: a field's
-// JSON name as its label ("below minLength 100"), a duration as it is
-// typed ("5m0s" as "5m").
+// JSON name as its label ("below minLength 100"). (A duration the engine
+// says as it was typed.)
 function tidy(text) {
-  let out = text.replace(/\b(\d+)h0m0s\b/g, '$1h').replace(/\b(\d+h)?(\d+)m0s\b/g, (_, h, m) => (h || '') + m + 'm');
+  let out = text;
   for (const input of form.querySelectorAll('[data-field]')) {
     const label = root.querySelector(`label[for="${CSS.escape(input.id)}"]`);
     if (!label) continue;

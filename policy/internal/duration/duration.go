@@ -1,8 +1,9 @@
-// Package duration is time.ParseDuration and time.Duration.String for the
-// policy's activationTTL field, on int64 nanoseconds: the policy package
-// does not import "time", which would add about 90 KB to the WebAssembly
-// module for one function. TestMatchesTime and FuzzParse hold both to the
-// standard library's answers.
+// Package duration is time.ParseDuration for the policy's activationTTL
+// field, on int64 nanoseconds: the policy package does not import "time",
+// which would add about 90 KB to the WebAssembly module for one function.
+// TestMatchesTime and FuzzParse hold it to the standard library's answers.
+// (Its time.Duration.String went on 2026-12-07: the policy's problem says a
+// duration as it was typed, "5m", not as Go writes it, "5m0s".)
 package duration
 
 // Units of a duration in nanoseconds, as time's constants.
@@ -152,94 +153,4 @@ func leadingFraction(s string) (x uint64, scale float64, rem string) {
 		scale *= 10
 	}
 	return x, scale, s[i:]
-}
-
-// Format is time.Duration.String of d nanoseconds.
-func Format(d int64) string {
-	var buf [32]byte
-	w := len(buf)
-	u := uint64(d)
-	neg := d < 0
-	if neg {
-		u = -u
-	}
-	if u < uint64(Second) {
-		var prec int
-		w--
-		buf[w] = 's'
-		w--
-		switch {
-		case u == 0:
-			return "0s"
-		case u < uint64(Microsecond):
-			prec = 0
-			buf[w] = 'n'
-		case u < uint64(Millisecond):
-			prec = 3
-			// U+00B5 'µ' micro sign == 0xC2 0xB5
-			w--
-			copy(buf[w:], "µ")
-		default:
-			prec = 6
-			buf[w] = 'm'
-		}
-		w, u = fmtFrac(buf[:w], u, prec)
-		w = fmtInt(buf[:w], u)
-	} else {
-		w--
-		buf[w] = 's'
-		w, u = fmtFrac(buf[:w], u, 9)
-		w = fmtInt(buf[:w], u%60)
-		u /= 60
-		if u > 0 {
-			w--
-			buf[w] = 'm'
-			w = fmtInt(buf[:w], u%60)
-			u /= 60
-			if u > 0 {
-				w--
-				buf[w] = 'h'
-				w = fmtInt(buf[:w], u)
-			}
-		}
-	}
-	if neg {
-		w--
-		buf[w] = '-'
-	}
-	return string(buf[w:])
-}
-
-func fmtFrac(buf []byte, v uint64, prec int) (nw int, nv uint64) {
-	w := len(buf)
-	print := false
-	for i := 0; i < prec; i++ {
-		digit := v % 10
-		print = print || digit != 0
-		if print {
-			w--
-			buf[w] = byte(digit) + '0'
-		}
-		v /= 10
-	}
-	if print {
-		w--
-		buf[w] = '.'
-	}
-	return w, v
-}
-
-func fmtInt(buf []byte, v uint64) int {
-	w := len(buf)
-	if v == 0 {
-		w--
-		buf[w] = '0'
-	} else {
-		for v > 0 {
-			w--
-			buf[w] = byte(v%10) + '0'
-			v /= 10
-		}
-	}
-	return w
 }

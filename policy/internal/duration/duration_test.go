@@ -1,12 +1,10 @@
 package duration_test
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/styrke-iam/styrke/policy/internal/duration"
 )
@@ -19,8 +17,7 @@ var cases = []string{
 }
 
 // TestMatchesTime: Parse accepts and rejects what time.ParseDuration does,
-// with the same value, and Format writes what time.Duration.String does, on
-// edge cases and 100,000 random durations.
+// with the same value, on edge cases (FuzzParse on random ones).
 func TestMatchesTime(t *testing.T) {
 	for _, s := range cases {
 		want, wantErr := time.ParseDuration(s)
@@ -32,17 +29,6 @@ func TestMatchesTime(t *testing.T) {
 		if assert.True(t, ok, "%q", s) {
 			assert.Equal(t, int64(want), got, "%q", s)
 		}
-	}
-	r := rand.New(rand.NewPCG(3, 4))
-	for range 100000 {
-		d := int64(r.Uint64())
-		if r.IntN(2) == 0 {
-			d >>= r.IntN(63)
-		}
-		require.Equal(t, time.Duration(d).String(), duration.Format(d), "%d", d)
-	}
-	for _, d := range []int64{0, 1, -1, 999, 1000, 1e6, 1e9, 60e9, 3600e9, 1<<63 - 1, -1 << 63} {
-		assert.Equal(t, time.Duration(d).String(), duration.Format(d), "%d", d)
 	}
 }
 
