@@ -374,12 +374,8 @@ func TestMatchFullNames(t *testing.T) {
 func TestEveryMonthName(t *testing.T) {
 	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
 	for a := 0; a < len(monthNames); {
-		l := 0
-		for monthNames[a+l] > 12 {
-			l++
-		}
-		name := monthNames[a : a+l]
-		a += l + 1
+		name, _ := monthAt(a)
+		a += len(name) + 1
 		assert.Contains(t, found(t, "x17"+name+"x", KindDate, run), "17"+name, "name %q", name)
 	}
 }
@@ -478,12 +474,9 @@ func TestMatchDates(t *testing.T) {
 func TestMonthEnds(t *testing.T) {
 	want := 0
 	for a := 0; a < norwegianMonths; {
-		l := 0
-		for monthNames[a+l] > 12 {
-			l++
-		}
-		want |= 1 << (monthNames[a+l-1] - 'a')
-		a += l + 1
+		name, _ := monthAt(a)
+		want |= 1 << (name[len(name)-1] - 'a')
+		a += len(name) + 1
 	}
 	assert.Equal(t, want, monthEnds)
 	assert.Equal(t, "januar\x01", monthNames[norwegianMonths:norwegianMonths+7], "the names only nb and nn write start there")

@@ -1599,6 +1599,16 @@ const monthEnds = 1<<('b'-'a') | 1<<('c'-'a') | 1<<('e'-'a') | 1<<('g'-'a') | 1<
 // price, not a date.
 const norwegianMonths = len(englishMonthNames)
 
+// monthAt returns the name of monthNames that starts at offset a and its
+// month (the byte after it).
+func monthAt(a int) (name string, month int) {
+	l := 0
+	for monthNames[a+l] > 12 {
+		l++
+	}
+	return monthNames[a : a+l], int(monthNames[a+l])
+}
+
 // MonthName returns the month (1-12) whose name or short form in nb, nn or
 // en (monthNames: "juli", "jul", "july") s starts with, and the length of
 // the longest such name, or 0, 0. s is folded (small letters). The
@@ -1611,12 +1621,9 @@ func MonthName(s string) (month, n int) {
 		if a == 0xff {
 			break
 		}
-		l := 0
-		for monthNames[int(a)+l] > 12 {
-			l++
-		}
-		if l > n && len(s) >= l && s[:l] == monthNames[a:int(a)+l] {
-			month, n = int(monthNames[int(a)+l]), l
+		name, m := monthAt(int(a))
+		if l := len(name); l > n && len(s) >= l && s[:l] == name {
+			month, n = m, l
 		}
 	}
 	return month, n
@@ -1678,12 +1685,8 @@ func matchMonthName(ms *matches, lower []rune, i, d, k int) {
 		if a == 0xff {
 			break
 		}
-		l := 0
-		for monthNames[int(a)+l] > 12 {
-			l++
-		}
-		m := int(monthNames[int(a)+l])
-		name := monthNames[a : int(a)+l]
+		name, m := monthAt(int(a))
+		l := len(name)
 		if seen&(1<<l) != 0 || !hasPrefix(lower[k:], name) {
 			continue
 		}
@@ -1726,12 +1729,9 @@ func matchMonthFirst(ms *matches, lower []rune, i, w int) {
 		return
 	}
 	for a := 0; a < norwegianMonths; {
-		l := 0
-		for monthNames[a+l] > 12 {
-			l++
-		}
-		m := int(monthNames[a+l])
-		if l <= s && hasPrefix(lower[s-l:], monthNames[a:a+l]) {
+		name, m := monthAt(a)
+		l := len(name)
+		if l <= s && hasPrefix(lower[s-l:], name) {
 			for dw := 1; dw <= min(w, 2); dw++ {
 				d, e, forms := val(lower, i, i+dw), i+dw, monthFormsLog10+log10Of2
 				switch {

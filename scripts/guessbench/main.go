@@ -153,8 +153,8 @@ func run(args []string, stdout io.Writer) error {
 	nbDict := slices.DeleteFunc(slices.Clone(nbAll), func(s string) bool { return !isWord(s) })
 	humanMade, _ := byWord(leaked, 5, nbDict, enDict)
 	_, noWord := byWord(leaked, 4, nbDict, enDict)
-	leakedRandom := randomShaped(noWord)
-	leakedRandomSymbols := randomShapedSymbols(noWord)
+	leakedRandom := randomShaped(noWord, false)
+	leakedRandomSymbols := randomShaped(noWord, true)
 	restore := freshVocabulary()
 	fresh := predictable(*n, 5)
 	restore()
@@ -491,29 +491,15 @@ func holdsWord(s string, least int, words map[string]bool) bool {
 }
 
 // randomShaped returns the passwords shaped as the random strings of a
-// password generator (pwgen -s, the (b) set of 16 letters and digits):
-// ASCII letters and digits only, at least one small letter, one capital
-// and one digit.
-func randomShaped(pws []string) []string {
-	var out []string
-	const lower, upper, digits = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
-	for _, pw := range pws {
-		if strings.Trim(pw, lower+upper+digits) == "" && strings.ContainsAny(pw, lower) && strings.ContainsAny(pw, upper) && strings.ContainsAny(pw, digits) {
-			out = append(out, pw)
-		}
-	}
-	return out
-}
-
-// randomShapedSymbols returns the passwords shaped as the random strings of
-// a generator that draws symbols too (the (b) set of random strings, the
-// generators of password managers): printable ASCII only, with a small
-// letter, a capital, a digit and a symbol. With two classes beside the
-// symbol the subset held people's too (names and dates joined by dots and
+// password generator: printable ASCII only, with a small letter, a capital
+// and a digit, and with a symbol too when symbols is true, with none when
+// it is false. Without symbols it is pwgen -s's shape (the (b) set of 16
+// letters and digits); with them, that of the (b) set of random strings and
+// of password managers' generators. With two classes beside the symbol the
+// subset held people's passwords too (names and dates joined by dots and
 // underscores, "zhaulybaev.daniyar", "zyf21.10.1998ujl"), 37% of them
 // refused; with all four, 7 of 108 (keyboard walks, dates).
-// randomShaped's passwords have no symbol, so the two are apart.
-func randomShapedSymbols(pws []string) []string {
+func randomShaped(pws []string, symbols bool) []string {
 	var out []string
 	for _, pw := range pws {
 		printable, symbol := true, false
@@ -532,7 +518,7 @@ func randomShapedSymbols(pws []string) []string {
 				symbol = true
 			}
 		}
-		if printable && symbol && lower && upper && digit {
+		if printable && symbol == symbols && lower && upper && digit {
 			out = append(out, pw)
 		}
 	}

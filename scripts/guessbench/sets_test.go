@@ -316,9 +316,9 @@ func TestLeakedSubsets(t *testing.T) {
 	assert.Equal(t, []string{"hL3Fp5SJqR8WMCyK", "x7Rq2mZpL9vT4wYb!", "aB3dEfGhIjKlMnOp"}, without)
 	with5, _ := byWord(pws, 5, dict)
 	assert.Equal(t, []string{"Sommerfugl2024!!"}, with5, "katt and pus are shorter than 5")
-	assert.Equal(t, []string{"hL3Fp5SJqR8WMCyK", "aB3dEfGhIjKlMnOp"}, randomShaped(without), "a symbol is no generator's of letters and digits")
-	assert.Empty(t, randomShaped([]string{"abcdefghijklmnop1", "ABCDEFGHIJKLMNOP1"}), "a small letter, a capital and a digit")
-	assert.Equal(t, []string{"x7Rq2mZpL9vT4wYb!"}, randomShapedSymbols(without), "a symbol and the three classes")
-	assert.Equal(t, []string{"iA!VK#S=72q0UjG4"}, randomShapedSymbols([]string{"iA!VK#S=72q0UjG4", "abcdefgh_1234567", "abcdEfgh_ijklmno", "abcdéfgh_12345A7", "abcd efgh_1234A67"}),
+	assert.Equal(t, []string{"hL3Fp5SJqR8WMCyK", "aB3dEfGhIjKlMnOp"}, randomShaped(without, false), "a symbol is no generator's of letters and digits")
+	assert.Empty(t, randomShaped([]string{"abcdefghijklmnop1", "ABCDEFGHIJKLMNOP1"}, false), "a small letter, a capital and a digit")
+	assert.Equal(t, []string{"x7Rq2mZpL9vT4wYb!"}, randomShaped(without, true), "a symbol and the three classes")
+	assert.Equal(t, []string{"iA!VK#S=72q0UjG4"}, randomShaped([]string{"iA!VK#S=72q0UjG4", "abcdefgh_1234567", "abcdEfgh_ijklmno", "abcdéfgh_12345A7", "abcd efgh_1234A67"}, true),
 		"a small letter, a capital, a digit and a symbol, printable ASCII (no é, no space)")
 }

@@ -56,10 +56,7 @@ func Decode(coded string, size int) (string, error) {
 		if n > maxShared || n > prevLen {
 			return "", ErrCorrupt
 		}
-		end := 1
-		for end < len(coded) && coded[end] > maxShared {
-			end++
-		}
+		end := lineEnd(coded)
 		start := len(buf)
 		buf = append(buf, buf[prevStart:prevStart+n]...)
 		buf = append(buf, coded[1:end]...)
@@ -70,16 +67,23 @@ func Decode(coded string, size int) (string, error) {
 	return string(buf), nil
 }
 
+// lineEnd returns where the line coded starts with ends: at the next
+// marker, or at the end.
+func lineEnd(coded string) int {
+	end := 1
+	for end < len(coded) && coded[end] > maxShared {
+		end++
+	}
+	return end
+}
+
 // Entries splits coded, as Encode wrote it, into its lines' codes, each
 // starting with its marker: what the generators lay out a few to a line of
 // Go source, so that a list's diff shows the entries that changed.
 func Entries(coded string) []string {
 	var entries []string
 	for len(coded) > 0 {
-		end := 1
-		for end < len(coded) && coded[end] > maxShared {
-			end++
-		}
+		end := lineEnd(coded)
 		entries = append(entries, coded[:end])
 		coded = coded[end:]
 	}
