@@ -776,6 +776,18 @@ func TestMatchSeparators(t *testing.T) {
 		patterns(ms, in)
 	}
 	assert.Equal(t, []string{"&", "&"}, found(t, "1q2w3e4r&Forever&Friends1814123", KindPunctuation, withRepeats))
+	// So does a pattern that holds it and only a part of a pattern beside
+	// it, read across the junction by chance: the keyboard's "69#9"
+	// between two phone numbers, the date "08-10-1964" between two dates.
+	// Until 2026-12-07 they were inside it, and the pieces joined there
+	// paid brute force and a part for it.
+	withPhones := func(ms *matches, in Input) {
+		matchSeries(ms, in.Typed, in.Lower)
+		patterns(ms, in)
+	}
+	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#44026169#94637371#2024", KindPunctuation, withPhones))
+	assert.Len(t, found(t, "1961-08-10-1964-01-01-2024", KindPunctuation, patterns), 4)
+	assert.Less(t, estTest("Kari#44026169#94637371#2024"), estTest("Kari#44026169!94637371#2024")-1.1, "the second \"#\" used again")
 	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo_2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord", "xq-1985x-zv-2024"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}

@@ -262,8 +262,9 @@ const sepAgainLog10 = 0.3
 // ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
 // code point counts so only between two patterns (matches of 3+ code
 // points cheaper than brute force, no word of no list, none but a repeat
-// holding it: a date's "." is no separator, the "&" of a chance repeat
-// "r&F" in "…4r&Forever&Friends" is) in a password that holds digits:
+// holding it and what is beside it (see inside): a date's "." is no
+// separator, the "&" of a chance repeat "r&F" in "…4r&Forever&Friends"
+// is) in a password that holds digits:
 // "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined.
 // Each code point used so twice or more counts, not only the first
 // separator's ("Sigve_Eide 95320607 cvbnm TUVA": the space): its first use
@@ -289,14 +290,14 @@ func matchSeparators(ms *matches, lower []rune) {
 	n := len(lower)
 	first := [2]rune{}
 	fl := 0
-	// Whether the password holds a digit, and then the code points where a
-	// pattern ends (ends) and starts (starts) and how many patterns hold
-	// each inside them (inside, summed from its differences: a date's "."
-	// is no separator): read once, at the first separator of one code
-	// point (none of it when there is none, or no digit).
+	// Whether the password holds a digit, and then, for each code point t,
+	// the least start of the patterns that end at t (from[t], t for none),
+	// the furthest end of those that start at t (to[t], 0 for none) and
+	// the furthest end of those that start at t or before (reach[t], but
+	// for repeats): read once, at the first separator of one code point
+	// (none of it when there is none, or no digit). See inside.
 	var (
-		ends, starts [MaxRunes/64 + 1]uint64
-		inside       [MaxRunes + 1]int16
+		from, to, reach [MaxRunes + 1]uint8
 	)
 	read, digits := false, false
 	// The separators of one code point (none inside a pattern), in order,
@@ -357,24 +358,26 @@ func matchSeparators(ms *matches, lower []rune) {
 					break
 				}
 			}
+			for t := range from[:n+1] {
+				from[t] = uint8(t)
+			}
 			for k := 0; k < ms.n && digits; k++ {
 				m := &ms.m[k]
 				if m.j-m.i < 3 || m.kind == KindWordlike || m.kind == KindPunctuation || m.faint || m.lg >= float32(m.j-m.i)*bruteLog10 {
 					continue
 				}
-				ends[m.j/64] |= 1 << (m.j % 64)
-				starts[m.i/64] |= 1 << (m.i % 64)
+				from[m.j] = min(from[m.j], m.i)
+				to[m.i] = max(to[m.i], m.j)
 				if m.kind != KindRepeat {
-					inside[m.i+1]++
-					inside[m.j-1]--
+					reach[m.i] = max(reach[m.i], m.j)
 				}
 			}
 			for t := 1; t < n && digits; t++ {
-				inside[t] += inside[t-1]
+				reach[t] = max(reach[t], reach[t-1])
 			}
 		}
-		if l == 1 && digits && inside[i] == 0 && nb < len(seps) {
-			seps[nb], between[nb] = uint8(i), ends[i/64]>>(i%64)&1 != 0 && starts[(i+1)/64]>>((i+1)%64)&1 != 0
+		if l == 1 && digits && !inside(&from, &to, &reach, i) && nb < len(seps) {
+			seps[nb], between[nb] = uint8(i), int(from[i]) < i && to[i+1] != 0
 			nb++
 		}
 		if fl == 0 {
@@ -407,6 +410,23 @@ func matchSeparators(ms *matches, lower []rune) {
 			}
 		}
 	}
+}
+
+// inside reports whether the separator of one code point at i is inside
+// a pattern (none but a repeat), one that holds it and every pattern that
+// ends just before it or starts just after it (see matchSeparators'
+// from, to and reach): a date's "." ("24.12.1999" holds "24.12" and
+// "1999") and a keyboard walk's "@" ("!qaz@wsx") are no separators. A
+// pattern that holds the separator and only a part of a pattern beside it
+// is read across the junction by chance, and leaves it a separator: the
+// keyboard's "69#9" of "…44026169#94637371…" (two phone numbers), the
+// date "08-10-1964" of "1961-08-10-1964-01-01", the name "57@m" (l33t for
+// "stam") of "…95837057@modeerf…". Until 2026-12-07 any pattern that
+// held it did, and the pieces joined there paid brute force and a part
+// for it (BENCHMARKS.md).
+func inside(from, to, reach *[MaxRunes + 1]uint8, i int) bool {
+	a, b := min(int(from[i]), i-1), max(int(to[i+1]), i+2)
+	return int(reach[a]) >= b
 }
 
 // camel reports whether typed[j] is a capital after a small letter
