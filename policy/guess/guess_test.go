@@ -788,6 +788,13 @@ func TestMatchSeparators(t *testing.T) {
 	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#44026169#94637371#2024", KindPunctuation, withPhones))
 	assert.Len(t, found(t, "1961-08-10-1964-01-01-2024", KindPunctuation, patterns), 4)
 	assert.Less(t, estTest("Kari#44026169#94637371#2024"), estTest("Kari#44026169!94637371#2024")-1.1, "the second \"#\" used again")
+	// And one beside a pattern's own symbol: the comma that ends the
+	// keyboard's column walk "5tgb6yhn7ujm8ik,", the "!" that starts
+	// "!qaz2wsx". Until 2026-12-07 the two code points were one separator
+	// of two, no other's repeat.
+	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#5tgb6yhn7ujm8ik,#1985#2024", KindPunctuation, patterns))
+	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#1985#!qaz2wsx#2024", KindPunctuation, patterns))
+	assert.Less(t, estTest("Kari#5tgb6yhn7ujm8ik,#1985#2024"), estTest("Kari#5tgb6yhn7ujm8ik,!1985#2024")-0.6, "the \"#\" after the comma used again")
 	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo_2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord", "xq-1985x-zv-2024"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}

@@ -350,7 +350,7 @@ func matchSeparators(ms *matches, lower []rune) {
 		if l > 2 || i+l >= n {
 			continue
 		}
-		if l == 1 && !read {
+		if !read {
 			read = true
 			for _, c := range class {
 				if c&classDigit != 0 {
@@ -379,6 +379,19 @@ func matchSeparators(ms *matches, lower []rune) {
 		if l == 1 && digits && !inside(&from, &to, &reach, i) && nb < len(seps) {
 			seps[nb], between[nb] = uint8(i), int(from[i]) < i && to[i+1] != 0
 			nb++
+		}
+		// Two code points, one of them a pattern's own ("5tgb6yhn7ujm8ik,"
+		// ends in the comma below the 8, "!qaz2wsx" starts with the "!"
+		// above the 1): the other is a separator of one code point
+		// between the two patterns.
+		if s := i + 1; l == 2 && digits && nb < len(seps) {
+			if int(from[s]) >= s || to[s+1] == 0 {
+				s = i
+			}
+			if int(from[s]) < s && to[s+1] != 0 && !inside(&from, &to, &reach, s) {
+				seps[nb], between[nb] = uint8(s), true
+				nb++
+			}
 		}
 		if fl == 0 {
 			first, fl = [2]rune{lower[i], lower[i+l-1]}, l
