@@ -795,6 +795,13 @@ func TestMatchSeparators(t *testing.T) {
 	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#5tgb6yhn7ujm8ik,#1985#2024", KindPunctuation, patterns))
 	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#1985#!qaz2wsx#2024", KindPunctuation, patterns))
 	assert.Less(t, estTest("Kari#5tgb6yhn7ujm8ik,#1985#2024"), estTest("Kari#5tgb6yhn7ujm8ik,!1985#2024")-0.6, "the \"#\" after the comma used again")
+	// The last code point, after a pattern, is one more use of a
+	// separator between the patterns before it; another symbol there is
+	// none, nor is one used nowhere else.
+	assert.Equal(t, []string{"#", "#", "#", "#"}, found(t, "Kari#1985#Oslo#2024#", KindPunctuation, patterns))
+	assert.Equal(t, []string{"#", "#", "#"}, found(t, "Kari#1985#Oslo#2024!", KindPunctuation, patterns))
+	assert.Empty(t, found(t, "Kari1985Oslo2024#", KindPunctuation, patterns))
+	assert.Less(t, estTest("Kari#1985#Oslo#2024#"), estTest("Kari#1985#Oslo#2024!")-1.1, "the last \"#\" used again")
 	for _, pw := range []string{"kaffe!kopp!bord!sofa", "Kaffe-Kopp-Bord-Oslo", "Kari-1985+Oslo_2024", "Kari-xq85-Oslo-zv24", "kaffe-1985x-bord", "xq-1985x-zv-2024"} {
 		assert.Empty(t, found(t, pw, KindPunctuation, patterns), "input %q", pw)
 	}

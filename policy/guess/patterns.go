@@ -401,6 +401,13 @@ func matchSeparators(ms *matches, lower []rune) {
 			ms.put(match{i: uint8(i), j: uint8(i + l), kind: KindPunctuation, free: true, lg: sepAgainLog10})
 		}
 	}
+	// The last code point, after a pattern: a separator used again when
+	// it is one of those between the patterns before it
+	// ("Kari#1985#Oslo#2024#": the last "#").
+	if t := n - 1; read && digits && t > 0 && class[t]&classAlnum == 0 && class[t-1]&classAlnum != 0 && int(from[t]) < t && nb < len(seps) {
+		seps[nb], between[nb] = uint8(t), true
+		nb++
+	}
 	// Each code point used so twice or more: its first use is the choice
 	// (phraseSepLog10), each further one sepAgainLog10.
 	var done [MaxRunes / 2]bool
