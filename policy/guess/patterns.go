@@ -262,7 +262,7 @@ const sepAgainLog10 = 0.3
 // ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
 // code point counts so only between two patterns (matches of 3+ code
 // points cheaper than brute force, no word of no list, none but a repeat
-// holding it and what is beside it (see inside): a date's "." is no
+// holding it and what is beside it (see from, to and reach): a date's "." is no
 // separator, the "&" of a chance repeat "r&F" in "…4r&Forever&Friends"
 // is) in a password that holds digits:
 // "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined.
@@ -294,8 +294,19 @@ func matchSeparators(ms *matches, lower []rune) {
 	// the least start of the patterns that end at t (from[t], t for none),
 	// the furthest end of those that start at t (to[t], 0 for none) and
 	// the furthest end of those that start at t or before (reach[t], but
-	// for repeats): read once, at the first separator of one code point
-	// (none of it when there is none, or no digit). See inside.
+	// for repeats): read once, at the first separator (none of it when
+	// there is none, or no digit). A separator of one code point at i is
+	// inside a pattern when one holds it and every pattern that ends just
+	// before it or starts just after it: reach[min(from[i], i-1)] >=
+	// max(to[i+1], i+2). A date's "." ("24.12.1999" holds "24.12" and
+	// "1999") and a keyboard walk's "@" ("!qaz@wsx") are no separators. A
+	// pattern that holds the separator and only a part of a pattern beside
+	// it is read across the junction by chance, and leaves it a separator:
+	// the keyboard's "69#9" of "…44026169#94637371…" (two phone numbers),
+	// the date "08-10-1964" of "1961-08-10-1964-01-01", the name "57@m"
+	// (l33t for "stam") of "…95837057@modeerf…". Until 2026-12-07 any
+	// pattern that held it did, and the pieces joined there paid brute
+	// force and a part for it (BENCHMARKS.md).
 	var (
 		from, to, reach [MaxRunes + 1]uint8
 	)
@@ -376,7 +387,7 @@ func matchSeparators(ms *matches, lower []rune) {
 				reach[t] = max(reach[t], reach[t-1])
 			}
 		}
-		if l == 1 && digits && !inside(&from, &to, &reach, i) && nb < len(seps) {
+		if l == 1 && digits && int(reach[min(int(from[i]), i-1)]) < max(int(to[i+1]), i+2) && nb < len(seps) {
 			seps[nb], between[nb] = uint8(i), int(from[i]) < i && to[i+1] != 0
 			nb++
 		}
@@ -388,7 +399,7 @@ func matchSeparators(ms *matches, lower []rune) {
 			if int(from[s]) >= s || to[s+1] == 0 {
 				s = i
 			}
-			if int(from[s]) < s && to[s+1] != 0 && !inside(&from, &to, &reach, s) {
+			if int(from[s]) < s && to[s+1] != 0 && int(reach[min(int(from[s]), s-1)]) < max(int(to[s+1]), s+2) {
 				seps[nb], between[nb] = uint8(s), true
 				nb++
 			}
@@ -430,23 +441,6 @@ func matchSeparators(ms *matches, lower []rune) {
 			}
 		}
 	}
-}
-
-// inside reports whether the separator of one code point at i is inside
-// a pattern (none but a repeat), one that holds it and every pattern that
-// ends just before it or starts just after it (see matchSeparators'
-// from, to and reach): a date's "." ("24.12.1999" holds "24.12" and
-// "1999") and a keyboard walk's "@" ("!qaz@wsx") are no separators. A
-// pattern that holds the separator and only a part of a pattern beside it
-// is read across the junction by chance, and leaves it a separator: the
-// keyboard's "69#9" of "…44026169#94637371…" (two phone numbers), the
-// date "08-10-1964" of "1961-08-10-1964-01-01", the name "57@m" (l33t for
-// "stam") of "…95837057@modeerf…". Until 2026-12-07 any pattern that
-// held it did, and the pieces joined there paid brute force and a part
-// for it (BENCHMARKS.md).
-func inside(from, to, reach *[MaxRunes + 1]uint8, i int) bool {
-	a, b := min(int(from[i]), i-1), max(int(to[i+1]), i+2)
-	return int(reach[a]) >= b
 }
 
 // camel reports whether typed[j] is a capital after a small letter
