@@ -262,10 +262,12 @@ const sepAgainLog10 = 0.3
 // ("…1havørn2isbjørn3"), at as much (KindSequence). A separator of one
 // code point counts so only between two patterns (matches of 3+ code
 // points cheaper than brute force, no word of no list, none but a repeat
-// holding it and what is beside it (see from, to and reach): a date's "." is no
-// separator, the "&" of a chance repeat "r&F" in "…4r&Forever&Friends"
-// is) in a password that holds digits:
-// "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined.
+// holding it and what is beside it (see from, to and reach): a date's "."
+// is no separator, the "&" of a chance repeat "r&F" in
+// "…4r&Forever&Friends" is) in a password that holds digits:
+// "Kari-1985-Oslo-2024", "Sofie_asdfg_nora_06-09-2017#", pieces joined;
+// also beside a pattern's own symbol ("…8ik,#1985": the keyboard walk's
+// comma), and as the last code point after a pattern ("…Oslo#2024#").
 // Each code point used so twice or more counts, not only the first
 // separator's ("Sigve_Eide 95320607 cvbnm TUVA": the space): its first use
 // costs the choice, phraseSepLog10 (when it stands between two patterns
