@@ -125,11 +125,33 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 			return t, true
 		}
 	} else {
-		maxAge, defaultAge, err := d.policyMaxAges(ctx, c)
+		maxAge, defaultAge, dns, err := d.policyMaxAges(ctx, c)
 		if err != nil {
 			return nil, err
 		}
-		filter = "(&" + all + "(pwdChangedTime=*))"
+		// Only the accounts whose password expires in the window: under a
+		// policy of maximum age a, those whose pwdChangedTime is in
+		// [now-a, now+within-a] (the edges read again below). slapd
+		// answers an ordinary account with at most its size limit of
+		// entries, paged or not (500 by default), and until 2026-12-07
+		// this asked for every account with a pwdChangedTime, so that
+		// reminders failed on any directory with more accounts than that.
+		window := func(age time.Duration) string {
+			return "(pwdChangedTime>=" + now.Add(-age).UTC().Format(generalizedTime) + ")(pwdChangedTime<=" + now.Add(within-age).UTC().Format(generalizedTime) + ")"
+		}
+		var windows strings.Builder
+		if defaultAge > 0 {
+			windows.WriteString("(&(!(pwdPolicySubentry=*))" + window(defaultAge) + ")")
+		}
+		for _, dn := range dns {
+			if age := maxAge[normDN(dn)]; age > 0 {
+				windows.WriteString("(&(pwdPolicySubentry=" + ldap.EscapeFilter(dn) + ")" + window(age) + ")")
+			}
+		}
+		if windows.Len() == 0 {
+			return nil, nil // no policy with a maximum age: nothing expires
+		}
+		filter = "(&" + all + "(|" + windows.String() + "))"
 		attrs = append(attrs, "pwdChangedTime", "pwdPolicySubentry", "pwdReset")
 		expires = func(e *ldap.Entry) (time.Time, bool) {
 			if strings.EqualFold(e.GetAttributeValue("pwdReset"), "TRUE") {
@@ -181,22 +203,27 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 }
 
 // policyMaxAges reads every ppolicy entry's pwdMaxAge under the base's
-// naming context (by normalised DN) and the default policy's, the one
+// naming context (by normalised DN; and the entries' DNs as the directory
+// wrote them) and the default policy's, the one
 // Settings reads (the configured policy DN, else cn=default or the only
 // one).
-func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Duration, time.Duration, error) {
+func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Duration, time.Duration, []string, error) {
 	root, err := d.rootDSE(ctx, c, "namingContexts")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	res, err := c.Search(ldap.NewSearchRequest(d.namingContext(root), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=pwdPolicy)", []string{"pwdMaxAge"}, nil))
 	if err != nil {
-		return nil, 0, d.classify(ctx, "read password policies", err)
+		return nil, 0, nil, d.classify(ctx, "read password policies", err)
 	}
 	ages := map[string]time.Duration{}
-	var def time.Duration
+	var (
+		def time.Duration
+		dns []string
+	)
 	for _, e := range res.Entries {
+		dns = append(dns, e.DN)
 		n, _ := strconv.ParseInt(e.GetAttributeValue("pwdMaxAge"), 10, 64)
 		age := time.Duration(n) * time.Second
 		ages[normDN(e.DN)] = age
@@ -207,8 +234,12 @@ func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Dura
 			def = age
 		}
 	}
-	return ages, def, nil
+	return ages, def, dns, nil
 }
+
+// generalizedTime is the layout of an LDAP GeneralizedTime in UTC, as
+// ppolicy writes pwdChangedTime.
+const generalizedTime = "20060102150405Z"
 
 // normDN lower-cases dn and drops the spaces after its commas, enough to
 // compare the DNs a directory writes of its own entries.

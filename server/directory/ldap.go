@@ -1445,6 +1445,10 @@ func (d *LDAP) classify(ctx context.Context, what string, err error) error {
 			return unavailable(what, err)
 		case ldap.LDAPResultConfidentialityRequired, ldap.LDAPResultStrongAuthRequired:
 			return fmt.Errorf("%w: %s: the directory requires a stronger connection: %v", ErrOperator, what, err)
+		case ldap.LDAPResultSizeLimitExceeded:
+			// OpenLDAP answers an ordinary account with at most its size
+			// limit of entries, paged or not: the operator's to raise.
+			return fmt.Errorf("%w: %s: the directory stopped the search at its size limit for the service account (OpenLDAP: olcSizeLimit, 500 entries by default; raise it for the service account alone with olcLimits: dn.exact=%q size=unlimited on the database): %v", ErrOperator, what, d.bindDN, err)
 		}
 		if le.ResultCode >= 200 { // go-ldap's own client-side codes: the connection
 			return unavailable(what, err)

@@ -77,6 +77,12 @@ type Server struct {
 	// ServiceDN and ServicePassword are Styrke's least-privileged service
 	// account: it may search and reset passwords under PeopleDN.
 	ServiceDN, ServicePassword string
+	// UnlimitedDN (OpenLDAP only) is a service account with ServicePassword
+	// whose size limit olcLimits lifts (size=unlimited), as the README asks
+	// of an institution whose directory holds more accounts than slapd's
+	// default limit of 500; it may read what any account may, and write
+	// nothing.
+	UnlimitedDN string
 	// AdminDN and AdminPassword can do anything (for the tests' own setup).
 	AdminDN, AdminPassword string
 

@@ -65,7 +65,8 @@ func StartSlapd(ctx context.Context) (_ *Server, err error) {
 		Kind: OpenLDAP, Host: host, LDAPSPort: 1636, LDAPPort: 1389,
 		CAFile: filepath.Join(dir, "ca.pem"), BaseDN: slapdBase, PeopleDN: "ou=people," + slapdBase,
 		ServiceDN: "cn=styrke,ou=services," + slapdBase, ServicePassword: randomSecret(),
-		AdminDN: "cn=admin," + slapdBase, AdminPassword: randomSecret(),
+		UnlimitedDN: "cn=unlimited,ou=services," + slapdBase,
+		AdminDN:     "cn=admin," + slapdBase, AdminPassword: randomSecret(),
 		dir: dir, logFile: filepath.Join(dir, "slapd.log"),
 	}
 	for _, d := range []string{"cfg", "db"} {
@@ -117,6 +118,7 @@ olcRootDN: %[3]s
 olcRootPW: %[4]s
 olcDbDirectory: %[1]s/db
 olcDbMaxSize: 104857600
+olcLimits: dn.exact="%[8]s" size=unlimited
 olcAccess: {0}to dn.regex="^uid=%[6]s[^,]*,ou=people,%[2]s$" attrs=pwdAccountLockedTime by dn.exact="%[5]s" none by * break
 olcAccess: {1}to dn.regex="^cn=%[7]s[^,]*,ou=policies,%[2]s$" attrs=pwdAttribute by dn.exact="%[5]s" none by * break
 olcAccess: {2}to dn.subtree="ou=people,%[2]s" attrs=userPassword by dn.exact="%[5]s" =wx by self =wx by anonymous auth by * none
@@ -130,7 +132,7 @@ olcOverlay: {0}ppolicy
 olcPPolicyDefault: cn=default,ou=policies,%[2]s
 olcPPolicyHashCleartext: TRUE
 olcPPolicyUseLockout: TRUE
-`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN, SlapdHiddenLock, slapdHiddenPolicy)
+`, dir, slapdBase, s.AdminDN, s.AdminPassword, s.ServiceDN, SlapdHiddenLock, slapdHiddenPolicy, s.UnlimitedDN)
 	cfgFile := filepath.Join(dir, "config.ldif")
 	if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
 		return nil, err
@@ -155,6 +157,7 @@ olcPPolicyUseLockout: TRUE
 		entry("ou=policies,"+slapdBase, "objectClass", "organizationalUnit", "ou", "policies"),
 		policyEntry("cn=default,ou=policies," + slapdBase),
 		entry(s.ServiceDN, "objectClass", "person", "cn", "styrke", "sn", "service", "userPassword", s.ServicePassword),
+		entry(s.UnlimitedDN, "objectClass", "person", "cn", "unlimited", "sn", "service", "userPassword", s.ServicePassword),
 	}
 	for _, a := range adds {
 		if err := c.Add(a); err != nil {
