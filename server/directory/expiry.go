@@ -107,6 +107,10 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 	var (
 		filter  string
 		expires func(e *ldap.Entry) (time.Time, bool)
+		// lo and hi bound the pwdChangedTime of the accounts OpenLDAP's
+		// filter asks for (zero for AD's, which has no size limit to split
+		// a search under).
+		lo, hi time.Time
 	)
 	if d.flavour == FlavourAD {
 		filter = "(&" + all + "(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
@@ -136,8 +140,19 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 		// entries, paged or not (500 by default), and until 2026-12-07
 		// this asked for every account with a pwdChangedTime, so that
 		// reminders failed on any directory with more accounts than that.
+		// Each window is [now-a, now+within-a+1s) in whole seconds.
+		// A window that holds more than the limit is searched again in
+		// halves of the time the windows span ([lo, hi), see search), down
+		// to a second.
 		window := func(age time.Duration) string {
-			return "(pwdChangedTime>=" + now.Add(-age).UTC().Format(generalizedTime) + ")(pwdChangedTime<=" + now.Add(within-age).UTC().Format(generalizedTime) + ")"
+			a, b := now.Add(-age).UTC().Truncate(time.Second), now.Add(within-age).UTC().Truncate(time.Second).Add(time.Second)
+			if lo.IsZero() || a.Before(lo) {
+				lo = a
+			}
+			if b.After(hi) {
+				hi = b
+			}
+			return "(pwdChangedTime>=" + a.Format(generalizedTime) + ")(!(pwdChangedTime>=" + b.Format(generalizedTime) + "))"
 		}
 		var windows strings.Builder
 		if defaultAge > 0 {
@@ -168,9 +183,34 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 			return changed.Add(age), true
 		}
 	}
-	req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, filter, attrs, nil)
-	res, err := c.SearchWithPaging(req, expiryPageSize)
-	if err != nil {
+	// search adds the entries of the filter's accounts whose pwdChangedTime
+	// is in [a, b) (all of them for a zero a), and where slapd's size limit
+	// stops it, of each half of that time in turn, down to a second: a
+	// directory whose passwords were all set in a few days (a migration,
+	// a semester's activations) has more in one window than slapd gives
+	// an ordinary account in one search.
+	var entries []*ldap.Entry
+	var search func(a, b time.Time) error
+	search = func(a, b time.Time) error {
+		f := filter
+		if !a.IsZero() {
+			f = "(&" + filter + "(pwdChangedTime>=" + a.Format(generalizedTime) + ")(!(pwdChangedTime>=" + b.Format(generalizedTime) + ")))"
+		}
+		res, err := c.SearchWithPaging(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, f, attrs, nil), expiryPageSize)
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) && !a.IsZero() && b.Sub(a) >= 2*time.Second {
+			mid := a.Add(b.Sub(a) / 2).Truncate(time.Second)
+			if err := search(a, mid); err != nil {
+				return err
+			}
+			return search(mid, b)
+		}
+		if err != nil {
+			return err
+		}
+		entries = append(entries, res.Entries...)
+		return nil
+	}
+	if err := search(lo, hi); err != nil {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
 			return nil, fmt.Errorf("%w: search base %q does not exist: %v", ErrOperator, d.base, err)
 		}
@@ -178,7 +218,7 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 	}
 	end := now.Add(within)
 	var out []Expiry
-	for _, e := range res.Entries {
+	for _, e := range entries {
 		t, ok := expires(e)
 		if !ok || !t.After(now) || t.After(end) {
 			continue

@@ -22,8 +22,10 @@ import (
 // it asked for every account with a pwdChangedTime, and `styrke directory
 // remind` failed on any slapd with more than 500 (checked with the old
 // code: this test's first window failed with the size limit). A window
-// that holds more than the limit still fails, and its error says what to
-// grant; a service account granted it lists them all.
+// that holds more than the limit is searched in parts of its time (the
+// version without them failed the second window); one whose one second
+// holds more still fails, and its error says what to grant; a service
+// account granted it lists them all.
 func TestExpiringPastSizeLimit(t *testing.T) {
 	const many = 505 // past slapd's default limit of 500
 	admin, err := ol.Admin()
@@ -88,14 +90,37 @@ func TestExpiringPastSizeLimit(t *testing.T) {
 	}
 	assert.Equal(t, []string{fmt.Sprintf("many%s-%03d", tag, many), fmt.Sprintf("many%s-%03d", tag, many+1)}, users)
 
-	_, err = d.Expiring(ctx(t), time.Now(), 40*24*time.Hour)
-	require.ErrorIs(t, err, directory.ErrOperator, "507 expiring, past the limit")
+	// When the passwords were set, as the directory's administrator
+	// writes it (ppolicy's pwdChangedTime, with the relax control).
+	changed := func(k int, at time.Time) {
+		t.Helper()
+		mod := ldap.NewModifyRequest(dns[k], []ldap.Control{ldap.NewControlString("1.3.6.1.4.1.4203.666.5.12", true, "")})
+		mod.Replace("pwdChangedTime", []string{at.UTC().Format("20060102150405Z")})
+		require.NoError(t, admin.Modify(mod))
+	}
+	// 507 in a window of 40 days, set on two days: the search is split in
+	// time until each part holds no more than the limit.
+	now := time.Now()
+	for k := range many {
+		changed(k, now.Add(-24*time.Hour*time.Duration(1+k/300)))
+	}
+	out, err = d.Expiring(ctx(t), now, 40*24*time.Hour)
+	require.NoError(t, err, "507 expiring, set on two days")
+	assert.Len(t, out, many+2)
+
+	// 505 set in one second: no split is under the limit, and the error
+	// says what to grant.
+	for k := range many {
+		changed(k, now.Add(-24*time.Hour))
+	}
+	_, err = d.Expiring(ctx(t), now, 40*24*time.Hour)
+	require.ErrorIs(t, err, directory.ErrOperator, "505 expiring, set in one second")
 	assert.ErrorContains(t, err, "size limit")
 	assert.ErrorContains(t, err, `olcLimits: dn.exact="`+ol.ServiceDN+`" size=unlimited`, "what to grant")
 
 	// Granted so (dirtest's UnlimitedDN), the same window lists them all.
 	c.BindDN = ol.UnlimitedDN
-	out, err = open(t, c).(directory.Expirer).Expiring(ctx(t), time.Now(), 40*24*time.Hour)
+	out, err = open(t, c).(directory.Expirer).Expiring(ctx(t), now, 40*24*time.Hour)
 	require.NoError(t, err)
 	assert.Len(t, out, many+2)
 }
