@@ -135,15 +135,14 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 		}
 		// Only the accounts whose password expires in the window: under a
 		// policy of maximum age a, those whose pwdChangedTime is in
-		// [now-a, now+within-a] (the edges read again below). slapd
-		// answers an ordinary account with at most its size limit of
-		// entries, paged or not (500 by default), and until 2026-12-07
-		// this asked for every account with a pwdChangedTime, so that
-		// reminders failed on any directory with more accounts than that.
-		// Each window is [now-a, now+within-a+1s) in whole seconds.
-		// A window that holds more than the limit is searched again in
-		// halves of the time the windows span ([lo, hi), see search), down
-		// to a second.
+		// [now-a, now+within-a], asked for in whole seconds (the edges are
+		// read again below). slapd answers an ordinary account with at
+		// most its size limit of entries, paged or not (500 by default),
+		// and until 2026-12-07 this asked for every account with a
+		// pwdChangedTime, so that reminders failed on any directory with
+		// more accounts than that. A window that holds more than the
+		// limit is searched again in halves of the time the windows span
+		// ([lo, hi), see search), down to a second.
 		window := func(age time.Duration) string {
 			a, b := now.Add(-age).UTC().Truncate(time.Second), now.Add(within-age).UTC().Truncate(time.Second).Add(time.Second)
 			if lo.IsZero() || a.Before(lo) {
