@@ -389,22 +389,20 @@ func matchSeparators(ms *matches, lower []rune) {
 				reach[t] = max(reach[t], reach[t-1])
 			}
 		}
-		if l == 1 && digits && int(reach[min(int(from[i]), i-1)]) < max(int(to[i+1]), i+2) && nb < len(seps) {
-			seps[nb], between[nb] = uint8(i), int(from[i]) < i && to[i+1] != 0
-			nb++
-		}
-		// Two code points, one of them a pattern's own ("5tgb6yhn7ujm8ik,"
-		// ends in the comma below the 8, "!qaz2wsx" starts with the "!"
-		// above the 1): the other is a separator of one code point
-		// between the two patterns.
-		if s := i + 1; l == 2 && digits && nb < len(seps) {
-			if int(from[s]) >= s || to[s+1] == 0 {
+		// The separator of one code point here: the run itself, or of a
+		// run of two, one of them a pattern's own ("5tgb6yhn7ujm8ik," ends
+		// in the comma below the 8, "!qaz2wsx" starts with the "!" above
+		// the 1), the other, when it stands between two patterns.
+		s, one := i, l == 1
+		if l == 2 {
+			if s = i + 1; int(from[s]) >= s || to[s+1] == 0 {
 				s = i
 			}
-			if int(from[s]) < s && to[s+1] != 0 && int(reach[min(int(from[s]), s-1)]) < max(int(to[s+1]), s+2) {
-				seps[nb], between[nb] = uint8(s), true
-				nb++
-			}
+			one = int(from[s]) < s && to[s+1] != 0
+		}
+		if one && digits && nb < len(seps) && int(reach[min(int(from[s]), s-1)]) < max(int(to[s+1]), s+2) {
+			seps[nb], between[nb] = uint8(s), int(from[s]) < s && to[s+1] != 0
+			nb++
 		}
 		if fl == 0 {
 			first, fl = [2]rune{lower[i], lower[i+l-1]}, l
