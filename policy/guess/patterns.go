@@ -1620,13 +1620,6 @@ const (
 	norwegianMonthNames = "januar\x01februar\x02mars\x03mai\x05juni\x06juli\x07oktober\x0adesember\x0cokt\x0ades\x0c"
 )
 
-// monthEnds has bit c-'a' set for each letter c that a name of
-// monthNames before norwegianMonths ends with (TestMonthEnds): digits
-// after any other letter start no date of matchMonthFirst's, which then
-// reads no names.
-const monthEnds = 1<<('b'-'a') | 1<<('c'-'a') | 1<<('e'-'a') | 1<<('g'-'a') | 1<<('h'-'a') | 1<<('l'-'a') |
-	1<<('n'-'a') | 1<<('p'-'a') | 1<<('r'-'a') | 1<<('t'-'a') | 1<<('v'-'a') | 1<<('y'-'a')
-
 // norwegianMonths is where monthNames' names that only nb and nn write
 // start. They put the day first ("24. januar"): before digits they are a
 // month and a year ("januar24"), which the calendar's words and the years
@@ -1666,20 +1659,30 @@ func MonthName(s string) (month, n int) {
 // monthsByLetter[c-'a'] holds the offsets in monthNames of the names that
 // start with c, in monthNames' order, ended by 0xff: a day before an "m"
 // tries five names, not all 35 ("8m8m…" spent a sixth of its estimate
-// reading past the others).
-var monthsByLetter = func() (t [26][10]uint8) {
-	var n [26]int
+// reading past the others). monthsByEnd[c-'a'] holds those of the names
+// English writes (before norwegianMonths) that end with c, alike: digits
+// after an "l" try "april" and "jul", not all 27 ("l1l1…" spent a sixth
+// of its estimate so).
+var monthsByLetter, monthsByEnd = func() (t, e [26][10]uint8) {
+	var n, ne [26]int
 	for a := 0; a < len(monthNames); a++ {
 		if a == 0 || monthNames[a-1] <= 12 {
 			c := monthNames[a] - 'a'
 			t[c][n[c]] = uint8(a)
 			n[c]++
+			name, _ := monthAt(a)
+			if a < norwegianMonths {
+				c = name[len(name)-1] - 'a'
+				e[c][ne[c]] = uint8(a)
+				ne[c]++
+			}
 		}
 	}
 	for c := range t {
 		t[c][n[c]] = 0xff
+		e[c][ne[c]] = 0xff
 	}
-	return t
+	return t, e
 }()
 
 // monthFormsLog10 is log10 of the ways a month's name is written (the
@@ -1759,11 +1762,14 @@ func matchMonthFirst(ms *matches, lower []rune, i, w int) {
 	if s > 0 && isDateSep(lower[s-1]) {
 		s--
 	}
-	if s == 0 || lower[s-1] < 'a' || lower[s-1] > 'z' || monthEnds>>(lower[s-1]-'a')&1 == 0 {
+	if s == 0 || lower[s-1] < 'a' || lower[s-1] > 'z' {
 		return
 	}
-	for a := 0; a < norwegianMonths; {
-		name, m := monthAt(a)
+	for _, a := range monthsByEnd[lower[s-1]-'a'] {
+		if a == 0xff {
+			break
+		}
+		name, m := monthAt(int(a))
 		l := len(name)
 		if l <= s && hasPrefix(lower[s-l:], name) {
 			for dw := 1; dw <= min(w, 2); dw++ {
@@ -1781,7 +1787,6 @@ func matchMonthFirst(ms *matches, lower []rune, i, w int) {
 				}
 			}
 		}
-		a += l + 1
 	}
 }
 
