@@ -111,12 +111,13 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprintf(&b, "| %s | %s |\n", benchName(bench), group(per))
 	}
 	if *module {
-		per, err := moduleCount(tmp)
+		s1, s2, err := moduleCount(tmp)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&b, "| %s, the WebAssembly module under Node | %s |\n", benchName(moduleBenchmark), group(per))
-		b.WriteString("\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node (the mean of the slopes between runs of 300, 900 and 1,500 iterations, which must agree within 2%, with GOGC=off since 2026-12-02: a collection inside the window or not had moved the count by 5%; it repeats within about 0.3%, but once, on 2026-12-03, one difference of two runs said 590k for 1,547k, so the three runs since): what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,580,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
+		fmt.Fprintf(&b, "| %s, the WebAssembly module under Node | %s |\n", benchName(moduleBenchmark), group((s1+s2)/2))
+		fmt.Fprintf(&b, "\nThe last row is the policy package's tests built as the meter's module is (wasm/wasmbuild's flags: no inlining) and run under Node: the mean of the slopes between runs of 300, 900 and 1,500 iterations (this run: %s and %s an iteration), with GOGC=off since 2026-12-02 (a collection inside the window or not had moved the count by 5%%). V8 compiles the module's functions with Liftoff first and tiers the hot ones up as they run, so the first slope stands a few percent above the second; the two must agree within 10%% since 2026-12-07 (2%% before, which the tier-ups' moves broke: 1,613k against 1,546k), a bound for a broken run (on 2026-12-03 one difference of two runs said 590k for 1,547k, so the three runs since). Each run repeats within about 0.1%%. It is", group(s1), group(s2))
+		b.WriteString(" what the keystroke budget's evaluate costs in the browser, without the host's noise. It was 1,836,000 at the eighteenth session's start (2026-12-01), before the matchers read each code point's class from a table and the runtime's float min and max and `strings.IndexFunc` left the hot loops; 1,580,000 at the nineteenth's, before a word's capitals and substitutions were counted once per estimate (the estimator table of the guess section).\n")
 	}
 	if *file == "" {
 		_, err := io.WriteString(stdout, b.String())
@@ -129,19 +130,19 @@ func run(args []string, stdout io.Writer) error {
 // and returns the instructions one call of moduleBenchmark executes under
 // Node (the slopes between 300, 900 and 1,500 iterations: a run under
 // callgrind is about 50 times slower than without).
-func moduleCount(tmp string) (int64, error) {
+func moduleCount(tmp string) (s1, s2 int64, err error) {
 	if _, err := exec.LookPath("node"); err != nil {
-		return 0, errors.New("node is not installed (scripts/deps.sh installs it)")
+		return 0, 0, errors.New("node is not installed (scripts/deps.sh installs it)")
 	}
 	bin := filepath.Join(tmp, "policy.wasm.test")
 	build := exec.Command("go", append(append([]string{"test", "-c", "-o", bin}, wasmbuild.Flags...), "./policy/")...)
 	build.Env = wasmbuild.Env()
 	if out, err := build.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("go test -c ./policy/ for js/wasm: %v\n%s", err, out)
+		return 0, 0, fmt.Errorf("go test -c ./policy/ for js/wasm: %v\n%s", err, out)
 	}
 	runJS, err := filepath.Abs("wasm/nodeexec/run.js")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	count := func(n int) (int64, error) {
 		cmd := exec.Command("valgrind", "--tool=callgrind", "--smc-check=all-non-file", "--callgrind-out-file=/dev/null",
@@ -160,33 +161,41 @@ func moduleCount(tmp string) (int64, error) {
 		}
 		return parseCollected(string(out))
 	}
-	// Three runs, and the two slopes between them must agree: once
-	// (2026-12-03) the difference of 300 and 900 said 590k where a run
-	// again said 1,547k, and nothing told.
+	// Three runs, and the two slopes between them must agree (see agree):
+	// once (2026-12-03) the difference of 300 and 900 said 590k where a
+	// run again said 1,547k, and nothing told.
 	for try := 0; ; try++ {
 		var c [3]int64
 		for k, n := range []int{300, 900, 1500} {
 			if c[k], err = count(n); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
-		s1, s2 := (c[1]-c[0])/600, (c[2]-c[1])/600
+		s1, s2 = (c[1]-c[0])/600, (c[2]-c[1])/600
 		if agree(s1, s2) {
-			return (s1 + s2) / 2, nil
+			return s1, s2, nil
 		}
 		if try == 2 {
-			return 0, fmt.Errorf("valgrind node %s: the slopes of 300, 900 and 1,500 iterations disagree three times (last %d and %d an iteration)", moduleBenchmark, s1, s2)
+			return 0, 0, fmt.Errorf("valgrind node %s: the slopes of 300, 900 and 1,500 iterations disagree three times (last %d and %d an iteration)", moduleBenchmark, s1, s2)
 		}
 	}
 }
 
-// agree reports whether two counts of one call differ by 2% or less.
+// agree reports whether two counts of one call differ by 10% or less of
+// the larger. The check is for a broken run (on 2026-12-03 one difference
+// of two runs said 590k for 1,547k), not for V8: it compiles the module's
+// functions with Liftoff first and tiers the hot ones up with TurboFan as
+// they run, so a call costs less the longer the run has gone on, and the
+// first slope stands above the second by a few percent, by how much
+// depending on when the tier-ups fall (on 2026-12-04 within 2%, the check's
+// bound until 2026-12-07, when 1,613k against 1,546k failed `make bench`
+// three times over; each run repeats within 0.1%).
 func agree(a, b int64) bool {
 	d := a - b
 	if d < 0 {
 		d = -d
 	}
-	return a > 0 && b > 0 && d*50 <= max(a, b)
+	return a > 0 && b > 0 && d*10 <= max(a, b)
 }
 
 // collected runs bin's benchmark bench for n iterations under callgrind and

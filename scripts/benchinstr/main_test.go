@@ -59,17 +59,21 @@ func TestBenchName(t *testing.T) {
 	assert.Equal(t, "BenchmarkEvaluateRepeated/1.2.3.4.5.6.7.8.9.0.", benchName("^BenchmarkEvaluateRepeated$/^1.2.3.4.5.6.7.8.9.0.$"))
 }
 
-// TestAgree: two counts of one call agree within 2%, and a count of zero
-// or less never does (a run that died said nothing).
+// TestAgree: two counts of one call agree within 10%, and a count of zero
+// or less never does (a run that died said nothing). The slopes of
+// 2026-12-07 (1,613k and 1,546k an iteration, V8 tiering the module's
+// functions up inside the first window) agree; the broken run of
+// 2026-12-03 (590k against 1,547k) does not.
 func TestAgree(t *testing.T) {
 	for _, c := range []struct {
 		a, b int64
 		want bool
 	}{
 		{1_500_000, 1_500_000, true},
-		{1_500_000, 1_529_000, true},
-		{1_529_000, 1_500_000, true},
-		{1_500_000, 1_540_000, false},
+		{1_613_000, 1_546_000, true},
+		{1_546_000, 1_613_000, true},
+		{1_500_000, 1_660_000, true},
+		{1_500_000, 1_670_000, false},
 		{590_000, 1_547_000, false},
 		{0, 0, false},
 		{-5, -5, false},
