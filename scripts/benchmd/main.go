@@ -58,7 +58,7 @@ func run(args []string, stderr io.Writer) error {
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "cpu: ") {
-			cpu = strings.TrimPrefix(line, "cpu: ")
+			cpu = strings.TrimSpace(strings.TrimPrefix(line, "cpu: "))
 		}
 		fields := strings.Fields(line)
 		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
