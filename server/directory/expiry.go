@@ -151,7 +151,7 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 			if b.After(hi) {
 				hi = b
 			}
-			return "(pwdChangedTime>=" + a.Format(generalizedTime) + ")(!(pwdChangedTime>=" + b.Format(generalizedTime) + "))"
+			return changedIn(a, b)
 		}
 		var windows strings.Builder
 		if defaultAge > 0 {
@@ -193,7 +193,7 @@ func (d *LDAP) Expiring(ctx context.Context, now time.Time, within time.Duration
 	search = func(a, b time.Time) error {
 		f := filter
 		if !a.IsZero() {
-			f = "(&" + filter + "(pwdChangedTime>=" + a.Format(generalizedTime) + ")(!(pwdChangedTime>=" + b.Format(generalizedTime) + ")))"
+			f = "(&" + filter + changedIn(a, b) + ")"
 		}
 		res, err := c.SearchWithPaging(ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, f, attrs, nil), expiryPageSize)
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) && !a.IsZero() && b.Sub(a) >= 2*time.Second {
@@ -274,6 +274,12 @@ func (d *LDAP) policyMaxAges(ctx context.Context, c *conn) (map[string]time.Dura
 		}
 	}
 	return ages, def, dns, nil
+}
+
+// changedIn returns the filter terms of a pwdChangedTime in [a, b), whole
+// seconds in UTC: halves of a range neither miss nor repeat an entry.
+func changedIn(a, b time.Time) string {
+	return "(pwdChangedTime>=" + a.Format(generalizedTime) + ")(!(pwdChangedTime>=" + b.Format(generalizedTime) + "))"
 }
 
 // generalizedTime is the layout of an LDAP GeneralizedTime in UTC, as
