@@ -315,6 +315,47 @@ func TestCommonRuleFolds(t *testing.T) {
 	}
 }
 
+// TestUSLayout: a password typed with the US layout on, where the
+// Norwegian layout's æ, ø and å keys type ';', '\” and '[' (and ':', '"',
+// '{' with shift), is estimated as the same password with the letters, once
+// ';' or '[' stands between two letters; an apostrophe alone stays one
+// ("don't"), and so do the keys away from letters. Before 2026-12-07 such a
+// password's words were brute force: "Kj;ttkaker-og-Gr;t-17mai" and
+// "Bj;rnL;veR;ven2024!" were accepted (testdata/predictable.txt).
+func TestUSLayout(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"L;rdag", "Lørdag"},
+		{":rsta-Bl;tkake", "Ørsta-Bløtkake"},
+		{"Skj'rg[rd", "Skjærgård"},
+		{"\"rlig-p[-Bl;t", "Ærlig-på-Bløt"},
+		{"don't-stop", "don't-stop"},         // no ';' or '[' between letters
+		{"bod;-2026!", "bod;-2026!"},         // ';' after a letter only
+		{"x;y ; [ :", "xøy ; [ :"},           // keys away from letters stay
+		{"{kesberg;veien", "Åkesbergøveien"}, // a capital's key at a word's start
+	} {
+		typed, lower := []rune(tt.in), []rune(strings.ToLower(tt.in))
+		folded := append([]rune(nil), lower...)
+		usLayout(typed, lower, folded)
+		assert.Equal(t, tt.want, string(typed), "typed %q", tt.in)
+		assert.Equal(t, strings.ToLower(tt.want), string(lower), "lower %q", tt.in)
+	}
+	for _, tt := range []struct{ us, no string }{
+		{"Tr;ndelag-Tr;ndelag!", "Trøndelag-Trøndelag!"},
+		{"Kj;ttkaker-og-Gr;t-17mai", "Kjøttkaker-og-Grøt-17mai"},
+		{":stlandet2026!Bl[b'r", "Østlandet2026!Blåbær"},
+	} {
+		us, no := Evaluate(Default(), Input{Password: tt.us}), Evaluate(Default(), Input{Password: tt.no})
+		uv, ok := violation(us, RuleCommon)
+		require.True(t, ok, "%s is not common: %v", tt.us, rules(us))
+		nv, ok := violation(no, RuleCommon)
+		require.True(t, ok, "%s is not common", tt.no)
+		assert.Equal(t, nv.Params, uv.Params, tt.us)
+		for i := range us.Chars {
+			assert.Equal(t, no.Chars[i].Pattern, us.Chars[i].Pattern, "%s: code point %d marked", tt.us, i)
+		}
+	}
+}
+
 // TestCommonMatchNearMisses: strong passwords that merely contain a year, a
 // season, a short keyboard run or a repeat are not common.
 func TestCommonMatchNearMisses(t *testing.T) {

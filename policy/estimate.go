@@ -90,6 +90,7 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 		// not wait for the dictionary (see Prepare).
 		return e
 	}
+	usLayout(typed[:k], lower[:k], folded[:k])
 	e.Result = guess.Estimate(guess.Input{
 		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
 		Dictionary: dict(),
@@ -175,3 +176,45 @@ func EstimatorRefuses(p Policy, password string, d *guess.Dictionary) bool {
 	p.MinLength = min(p.MinLength, n)
 	return guessable(&e.Result, n, p)
 }
+
+// usLayout reads the keys that type æ, ø and å on the Norwegian layout as
+// those letters when the password was typed with the US layout on: where
+// ';' or '[' stands between two small letters a-z ("L;rdag", "Bl[b'r"),
+// each of ';', the apostrophe and '[' next to one is read as ø, æ and å,
+// and ':', '"' and '{' before one as Ø, Æ and Å, in all three forms (the
+// password's own code points stay in the Sikt score and the cells). The
+// apostrophe alone is no sign of it: English writes it between letters
+// ("don't").
+func usLayout(typed, lower, folded []rune) {
+	n, found := len(lower), false
+	for k := 1; k+1 < n; k++ {
+		if r := lower[k]; (r == ';' || r == '[') && uint32(lower[k-1]-'a') < 26 && uint32(lower[k+1]-'a') < 26 {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return
+	}
+	for k, r := range lower {
+		m := 0
+		for m < len(usKeys) && usKeys[m] != r {
+			m++
+		}
+		if m == len(usKeys) {
+			continue
+		}
+		after := k+1 < n && uint32(lower[k+1]-'a') < 26
+		if after || m < 3 && k > 0 && uint32(lower[k-1]-'a') < 26 {
+			typed[k], lower[k], folded[k] = usLetters[m], usLetters[m%3], usLetters[m%3]
+		}
+	}
+}
+
+// usKeys are the keys of ø, æ and å on the US layout, then with shift (Ø,
+// Æ, Å: read only before a letter), and usLetters the letters they type on
+// the Norwegian layout.
+var (
+	usKeys    = [...]rune{';', '\'', '[', ':', '"', '{'}
+	usLetters = [...]rune{'ø', 'æ', 'å', 'Ø', 'Æ', 'Å'}
+)
