@@ -1992,6 +1992,10 @@ func TestMatchFamous(t *testing.T) {
 		"Det finnes ikke dårlig vær, bare dårlige klær": "Det finnes ikke dårlig vær, bare dårlige klær",
 		"Morgenstund har gull i munn 2026":              "Morgenstund har gull i munn",
 		"What doesn't kill you makes you stronger!":     "What doesn't kill you makes you stronger",
+		// The first in Norwegian, added 2026-12-07: an independent
+		// generator's "KorrektHestBatteriStift2022" was accepted at 10^21.
+		"KorrektHestBatteriStift2022": "KorrektHestBatteriStift",
+		"riktig hest batteri stift!":  "riktig hest batteri stift",
 	} {
 		assert.Contains(t, found(t, s, KindPassword, run), want, "input %q", s)
 	}
