@@ -919,6 +919,12 @@ func TestMatchPhrases(t *testing.T) {
 	assert.Contains(t, phrases("Ha en fin dag 2026!"), "Ha en fin dag")
 	assert.Contains(t, phrases("Jeg-er-en-katt-på-is"), "Jeg-er-en-katt-på-is")
 	assert.Contains(t, phrases("I.am.the.best"), "I.am.the.best")
+	// Dialect's short words (2026-12-07): "e" for "er", "æ" for "jeg", "ka",
+	// "kæ", "mæ", "dæ", "sæ"; an independent generator's "Kor e du hen,
+	// Herregud da!" was accepted at 10^20.5.
+	assert.Contains(t, phrases("Kor e du hen, Herregud"), "Kor e du")
+	assert.Contains(t, phrases("Æ-e-så-glad-i-dæ!"), "Æ-e-så-glad-i-dæ")
+	assert.Contains(t, phrases("Ka.e.det.du.sei?"), "Ka.e.det.du.sei")
 	// A run of one or two letters that is no such word still ends a phrase,
 	// and a short run that is a sequence or a keyboard run is no word of the
 	// lists ("ins", a sequence of step 5, made a phrase of four random

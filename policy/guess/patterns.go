@@ -608,7 +608,9 @@ const maxPhraseWords = 24
 // its length's bytes apart, sorted: TestShortWordsSorted), one byte a code
 // point (Latin-1: "\xe5" is å):
 // of one or two letters in nb, nn and en (the dictionaries hold no word
-// under minWord code points), English ones of three (its list's words
+// under minWord code points) and the dialects' ("e" for "er", "æ" for
+// "jeg", "ka", "kæ", "mæ", "dæ", "sæ": "Kor e du hen, Herregud da!"),
+// English ones of three (its list's words
 // have 4+ letters) and the Norwegian ones of three that the lists leave
 // out ("mat", "øye", "uke", and the numbers "ni", "ti", "fem", "sju", "syv":
 // "Ein-To-Tre-Fire-Fem-2026"; not "ein", which took the near miss
@@ -616,8 +618,8 @@ const maxPhraseWords = 24
 // to 10^19.9). Only a phrase reads them, as typed in lower case ("i"
 // is no "l" or "1").
 const (
-	shortWords1 = "ai\xe5"
-	shortWords2 = "amanasatavbebobydadedoduegeieneretf\xe5gog\xe5hahehoifinisitjajol\xe5memyninonyn\xe5ofogohokomonorp\xe5sasesos\xe5titoupusutviwe\xe5r\xf8l"
+	shortWords1 = "aei\xe5\xe6"
+	shortWords2 = "amanasatavbebobydadedodud\xe6egeieneretf\xe5gog\xe5hahehoifinisitjajokak\xe6l\xe5memym\xe6ninonyn\xe5ofogohokomonorp\xe5sasesos\xe5s\xe6titoupusutviwe\xe5r\xf8l"
 	shortWords3 = "ageallandanyarearmartaskbadbigboybutcancarcatdaddaydiddogeateggendfanfarfemfewflyfotfrifungetgodgotguyhadhasherhimhishothowitsjobjoykeykidkulkunk\xe5llawleileklet" +
 		"lotl\xf8kmanmapmatmaymomnewnotnowoffoldoneouroutownpetputredrisrunsadsayseaseeshesitsjuskysonstosunsyvtakteathetootoptoytrytwoukeuseutewarwaswaywhowhywinyesyou\xf8re\xf8ye"
 )
