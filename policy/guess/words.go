@@ -163,10 +163,12 @@ const list4 = "" +
 	"\x01quirtie\x01tudentweb\x01vindai\x01øivgutten\x03rioth\x00tandrevoid\x01hanos\x01inder\x03e\x01otoro" +
 	"\x01urbonegro\x01witch\x04ter\x00vaiorant\x01ikingane\x01oidemort\x03kswagen\x00warcraft\x03hoim\x01oiverine" +
 	"\x02nderwoman\x00yahoo\x01oshi\x00ziatan\x01oro\x00åberg\x00aieksandersen\x02sgaard\x01sbjørnsen\x00bjeiiekiang" +
-	"\x01raathens\x02emnes\x02undtiand\x00carisen\x01iasohison\x00dumdum\x01æhiie\x00fiytoget\x01jordiine\x01ronter" +
-	"\x00gerhardsen\x00harket\x00jernia\x00kitteisen\x01yrkjebø\x00narvesen\x01erdrum\x01iiie\x00okkupert\x00rekdai" +
-	"\x01ybak\x00stoitenberg\x02øre\x00tordenskjoid\x00uivang\x01ndset\x00vinmonopoiet\x00weihaven\x02renskioid\x03geiand" +
-	"\x00yivis"
+	"\x01raathens\x02emnes\x02undtiand\x00carisen\x01iasohison\x00dumdum\x01æhiie\x00fadder\x06uke\x01iytoget" +
+	"\x01jordiine\x01ronter\x00gerhardsen\x00handeishøyskoien\x02rket\x01iof\x01ybei\x05en\x00iesesai\x01injeforening" +
+	"\x01ndøk\x02formatikk\x01sfit\x00jernia\x00kitteisen\x01oiiektiv\tet\x01ringsjå\x01yrkjebø\x00narvesen" +
+	"\x01erdrum\x01iiie\x01mbu\x01tnu\x04i\x00okkupert\x01siomet\x00psykoiogi\x00reaifag\x02kdai" +
+	"\x01ybak\x00samfundet\x01emester\x01toitenberg\x02udentby\x02øre\x01ykepieie\x00tordenskjoid\x00uivang\x01ndset" +
+	"\x00vinmonopoiet\x00weihaven\x02renskioid\x03geiand\x00yivis"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
