@@ -711,7 +711,7 @@ func TestSeveralOfAKind(t *testing.T) {
 		{"Oslo-Bergen-Trondheim-2026", "nn", "place+year", "place", "Passordet er lett å gjette: det inneheld stadnamn og eit årstal."},
 		{"astrid.Strand2019!", "en", "name+year", "name", "The password is easy to guess: it contains common names and a year."},
 		{"Chelsea2021 Chelsea2021*", "en", "club+year+repeat", "", "The password is easy to guess: it contains a sports club and a year, repeated."},
-		{"Ola&Kari4ever2026!", "en", "name+word+year", "", "The password is easy to guess: it contains a common name, a common word and a year."},
+		{"Ola&Kari4ever2026!", "en", "name+word+year", "name", "The password is easy to guess: it contains common names, a common word and a year."},
 	})
 	for _, k := range kindOrder {
 		if noPlural&(1<<k) != 0 {

@@ -2278,3 +2278,27 @@ func TestMonthName(t *testing.T) {
 		assert.Equal(t, w, want{m, n}, "%q", s)
 	}
 }
+
+// TestMatchNumbers: a number of one or two digits just after a word of the
+// lists of 4 code points or more joins it without a part of its own (a
+// quiet match at brute force's price), and not after letters no word ends
+// with, nor a number of three digits or more.
+func TestMatchNumbers(t *testing.T) {
+	d := NewDictionary("")
+	run := func(ms *matches, in Input) {
+		matchDictionary(ms, d, in.Typed, in.Lower, in.Folded)
+		matchNumbers(ms, in.Lower)
+	}
+	numbers := func(s string) []string {
+		return matched(s, run, func(m match) bool { return m.kind == KindPunctuation && m.quiet && m.joins })
+	}
+	assert.Equal(t, []string{"11", "16"}, numbers("Kristian11Hedda16"))
+	assert.Equal(t, []string{"7"}, numbers("Molde7!"))
+	assert.Empty(t, numbers("Kari123"), "three digits")
+	assert.Empty(t, numbers("xqzv12"), "no word before")
+	assert.Empty(t, numbers("Ola12"), "a word of three code points")
+	// Four names with a number each: each number joins its name.
+	x := in("Oliver13Nora11Jakob9Ingrid2020!")
+	x.Dictionary = d
+	assert.Less(t, Estimate(x).Log10, 21.0)
+}

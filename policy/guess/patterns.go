@@ -987,6 +987,37 @@ func matchTail(ms *matches, lower []rune) {
 	}
 }
 
+// matchNumbers adds a number of one or two digits just after a word of
+// the lists of 4 code points or more ("Kristian11", "Hedda16"), at brute
+// force's price without a part of its own: people put a number after a
+// name or a word as often as not. After any letter, random letters and
+// digits paid for it (a chance reading of a few letters, then the digits
+// at no part: 16 letters and digits 99.58% → 99.34% accepted).
+func matchNumbers(ms *matches, lower []rune) {
+	n := len(lower)
+	for i := 4; i < n; i++ {
+		if !isLetter(lower[i-1]) || !isDigit(lower[i]) {
+			continue
+		}
+		word := false
+		for k := ms.head[i]; k != 0 && !word; k = ms.next[k-1] {
+			m := &ms.m[k-1]
+			word = m.kind >= KindPassword && m.kind <= KindCalendar && m.j-m.i >= 4
+		}
+		if !word {
+			continue
+		}
+		j := i + 1
+		if j < n && isDigit(lower[j]) {
+			j++
+		}
+		if j < n && isDigit(lower[j]) {
+			continue
+		}
+		ms.put(match{i: uint8(i), j: uint8(j), kind: KindPunctuation, free: true, quiet: true, joins: true, lg: float32(j-i) * bruteLog10})
+	}
+}
+
 // The pieces of web and e-mail addresses people build passwords of
 // ("https://www.nrk.no/2026", "kari.nordmann@gmail.com"), each list
 // separated by spaces: how an address starts, the mail providers after an
