@@ -341,6 +341,8 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	}
 	matchFamous(ms, typed, lower, folded)
 	matchFullNames(ms, typed, lower)
+	// After the words and names it reads, before the matches it need not.
+	matchNumbers(ms, lower)
 	// Repeats before the stretches of letters written together, which
 	// leave out those inside a repeat (see matches.repeatEnd).
 	matchRepeats(ms, lower)
@@ -349,7 +351,6 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchMirrors(ms, lower)
 	matchTail(ms, lower)
-	matchNumbers(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
 	matchCounting(ms, lower)

@@ -992,21 +992,20 @@ func matchTail(ms *matches, lower []rune) {
 // force's price without a part of its own: people put a number after a
 // name or a word as often as not. After any letter, random letters and
 // digits paid for it (a chance reading of a few letters, then the digits
-// at no part: 16 letters and digits 99.58% → 99.34% accepted).
+// at no part: 16 letters and digits 99.58% → 99.34% accepted). It reads
+// the matches found before it (the dictionary's, famous phrases and full
+// names), once each: walking every match that ends before a digit cost
+// "l1l1…" a tenth more.
 func matchNumbers(ms *matches, lower []rune) {
 	n := len(lower)
-	for i := 4; i < n; i++ {
-		if !isLetter(lower[i-1]) || !isDigit(lower[i]) {
+	var done [MaxRunes / 64]uint64
+	for k, end := 0, ms.n; k < end; k++ {
+		m := &ms.m[k]
+		i := int(m.j)
+		if m.kind < KindPassword || m.kind > KindCalendar || m.j-m.i < 4 || i >= n || !isDigit(lower[i]) || !isLetter(lower[i-1]) || done[i/64]&(1<<(i%64)) != 0 {
 			continue
 		}
-		word := false
-		for k := ms.head[i]; k != 0 && !word; k = ms.next[k-1] {
-			m := &ms.m[k-1]
-			word = m.kind >= KindPassword && m.kind <= KindCalendar && m.j-m.i >= 4
-		}
-		if !word {
-			continue
-		}
+		done[i/64] |= 1 << (i % 64)
 		j := i + 1
 		if j < n && isDigit(lower[j]) {
 			j++
