@@ -145,9 +145,9 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02oas6ttots" +
 	"\x02srusi9" +
 	"\x01aeeebda" +
+	"\x02ssddff" +
 	"\x02urafmf" +
-	"\x01bduiiah" +
-	"\x02i2cdea" +
+	"\x01bi2cdea" +
 	"\x01c2zxdty" +
 	"\x02caeeaa" +
 	"\x02unetix" +
@@ -164,6 +164,8 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01ibuquerq" +
 	"\x02d8cd98foob" +
 	"\x02kmano8" +
+	"\x02skdjfh" +
+	"\bg" +
 	"\x01jcuivd289" +
 	"\x02njuhfa" +
 	"\x01ksjdiasdakj898t9" +
@@ -174,7 +176,8 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02hnhoem" +
 	"\x01ottmash" +
 	"\x01p9f8nja" +
-	"\x01qwzsxedc" +
+	"\x01qswdefr" +
+	"\x02wzsxedc" +
 	"\x01rwpisau" +
 	"\x02zp8abt" +
 	"\x01sadfmcq" +
@@ -209,7 +212,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x04i8is" +
 	"\x01oingtat" +
 	"\x02yau2ownnyc" +
-	"\x03icooi2e" +
 	"\x01rehznev" +
 	"\x01ujhmi2e" +
 	"\x04tdbx" +
@@ -359,7 +361,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02fsuee8" +
 	"\x02habsgo" +
 	"\x03ogsgo" +
-	"\x02oneroi" +
 	"\x01re69kik" +
 	"\x03ekboy" +
 	"\x01sewfmck" +
@@ -434,7 +435,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02disdi2" +
 	"\x02eyeusc" +
 	"\x02ia9dnb9y" +
-	"\x03hieifi" +
 	"\x03nxjmt" +
 	"\x02s9puoe" +
 	"\x01tdxtyrj" +
@@ -588,14 +588,16 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01mezrxga" +
 	"\x02pqe9zr" +
 	"\x01pfuisa2" +
+	"\x02woeiruty" +
+	"\x01qwweerr" +
 	"\x01sefthuko" +
 	"\x01uantaeot" +
 	"\ts" +
 	"\x02ixotic" +
 	"\x01wi2erea" +
+	"\x01zwxecrv" +
 	"\x00r2d2cepo" +
-	"\x01ajkumar" +
-	"\x02zorbac" +
+	"\x01azorbac" +
 	"\x01b26dett" +
 	"\x01dgpieds" +
 	"\x02qswwax" +
@@ -635,7 +637,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01gegukbm" +
 	"\x02tgiaxm" +
 	"\x01hahrukh" +
-	"\x02rikeoi" +
 	"\x02sutskpot" +
 	"\x01iapnutz" +
 	"\x02xtysix" +
@@ -783,6 +784,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01xkck8t8" +
 	"\x01ysrbfsc" +
 	"\x00zasranec" +
+	"\x02xscdvf" +
 	"\x01cfvfzkexifz" +
 	"\x02gihike" +
 	"\x02xfcnkbdf" +
@@ -801,7 +803,8 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01secyuss6" +
 	"\x01wt2sbzi" +
 	"\x01xasqwi2" +
-	"\x01z88otzpi"
+	"\x01z88otzpi" +
+	"\x02xxccvv"
 
 // commonListSize is the length of the decoded list.
-const commonListSize = 6890
+const commonListSize = 6917

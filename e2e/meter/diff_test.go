@@ -129,9 +129,9 @@ func generate(n int) []diffCase {
 	// at random rarely make: Apple's format (with and without a word of
 	// the lists), small letters with digits; and CamelCase, where no word
 	// is read across a word's edge from inside a word (camelInside), but a
-	// word of the lists written so edge to edge is; stripes (matchStripes:
-	// the alphabet, the keyboard's rows, the shifted digits of both
-	// layouts); Northern Sámi words with and without the Sámi letters; and
+	// word of the lists written so edge to edge is; streams typed side by
+	// side ("Aa1Bb2Cc3…", which matchStripes read until 2026-12-07); names
+	// of the people born abroad (names_world.txt); Northern Sámi words with and without the Sámi letters; and
 	// hexadecimal runs (candidateRuns), in small letters and capitals; and
 	// keyboard columns after and before a neighbouring key (shapeRepeats);
 	// written dates after other digits, and dates of digits alone before a
@@ -144,7 +144,7 @@ func generate(n int) []diffCase {
 	// typed twice each (matchDoubledSequences).
 	for i, pw := range []string{"hupvEw-fodne1-qabjyg", "moqsy2-Xufqys-sebkik", "Sommer-vinter-kaffe1", "y1qxa49ftrlio73bu2e2", "wltvig3l9lqid3bzlavt",
 		"DuctBogeysShineVermin", "SoothesAspirationDoeSham", "ilove-NewYork!2026", "iPhone2026!!Kari", "xxFoTbAlLxx-sommer",
-		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
+		"Aa1Bb2Cc3Dd4Ee5Ff6", "Qq1!Ww2@Ee3#Rr4$Tt5%", "Aa1!Bb2\"Cc3#Dd4¤Ee5%", "zZ9yY8xX7wW6vV5", "Piotr.Kowalczyk.1984", "babcia-Wisniewska-70", "Kárášjohka-Boazu-2026", "Karasjohka-Boazu-2026",
 		"bb651248e0911a6500dc", "7FEB91CEE700B0960049", "decade1987cafe2020",
 		"Kaffe3edc4rfv5tgb", "zaq1xsw2cde34Kaffe", "Kaffe#4rfv5tgb#2wsx",
 		"Kaffe203913.07.1985", "22041949-06.10.1953Kaffe",

@@ -354,7 +354,6 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
 	matchCounting(ms, lower)
-	matchStripes(ms, typed)
 	matchSeries(ms, typed, lower)
 	matchDates(ms, lower)
 	matchKeyboard(ms, typed)

@@ -64,6 +64,12 @@ func TestMatchDictionary(t *testing.T) {
 		{"first name Kenneth", "kenneth1999", KindName, "kenneth"},
 		{"Norwegian word hater", "JeghaterSykkel", KindWord, "hater"},
 		{"English thing woodpecker", "Woodpecker#Sparrow#2024", KindWord, "Woodpecker"},
+		// Names of people born abroad (names_world.txt, 2026-12-07).
+		{"Polish first name", "GRZEGORZ12beata", KindName, "GRZEGORZ"},
+		{"Polish surname", "marcinwozniak1979", KindName, "wozniak"},
+		{"Persian surname", "mehranrezaei1358", KindName, "rezaei"},
+		{"Somali first name", "Hodan&Fadumo&Abdi", KindName, "Fadumo"},
+		{"Turkish surname", "Zeynep.Yilmaz.1997", KindName, "Yilmaz"},
 		{"place", "ilove-Bergen", KindPlace, "Bergen"},
 		{"club", "rosenborg2024", KindClub, "rosenborg"},
 		{"season nb", "Sommer2026", KindCalendar, "Sommer"},

@@ -78,7 +78,7 @@ type layout struct {
 var (
 	layoutsOnce once.Once
 	layouts     [2]layout
-	pads        [2]layout // apart from layouts, which stripes read two of: the number pad and a phone's
+	pads        [2]layout // apart from layouts: the number pad and a phone's
 	padKey      [256]bool // a key of either pad
 )
 
@@ -118,7 +118,6 @@ func buildLayouts() {
 		}
 		l.buildGraph()
 	}
-	buildStripeTables()
 }
 
 // buildGraph fills l's neighbours, degree, powers and walk counts from its

@@ -72,6 +72,7 @@ var lists = []struct {
 	{"places_sami.txt", "KindPlace", 4, "modelOff", "langNone"},
 	{"places_english.txt", "KindPlace", 4, "modelOff", "langNone"},
 	{"pets.txt", "KindName", 4, "modelOff", "langNone"},
+	{"names_world.txt", "KindName", 4, "modelOff", "langNone"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
 }
 
