@@ -70,6 +70,7 @@ func TestMatchDictionary(t *testing.T) {
 		{"Persian surname", "mehranrezaei1358", KindName, "rezaei"},
 		{"Somali first name", "Hodan&Fadumo&Abdi", KindName, "Fadumo"},
 		{"Turkish surname", "Zeynep.Yilmaz.1997", KindName, "Yilmaz"},
+		{"Kenyan first name", "WanjiruKamau1998", KindName, "Wanjiru"},
 		{"place", "ilove-Bergen", KindPlace, "Bergen"},
 		{"club", "rosenborg2024", KindClub, "rosenborg"},
 		{"season nb", "Sommer2026", KindCalendar, "Sommer"},
