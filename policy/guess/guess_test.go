@@ -574,6 +574,38 @@ func TestMatchIdentity(t *testing.T) {
 	assert.InDelta(t, 2.92, identityLog10, 0.01)
 }
 
+// TestMatchWorldPhone: another country's number after its calling code
+// with "+" or "00" is a phone number of 7-12 digits after the code, at
+// the code's choice and a digit's worth less than brute force.
+func TestMatchWorldPhone(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	has := func(pw, want string) {
+		t.Helper()
+		assert.Contains(t, found(t, pw, KindPhone, run), want, "input %q", pw)
+	}
+	has("Mom:+923139304137", "+923139304137")   // Pakistan, 92
+	has("Kinga0048512345678!", "0048512345678") // Poland, 48, after 00
+	has("+2348031234567Ade", "+2348031234567")  // Nigeria, 234
+	has("joe+12025550143", "+12025550143")      // the US, 1
+	has("+989121234567#2024", "+989121234567")  // Iran, 98
+	world := func(ms *matches, in Input) {
+		for i, r := range in.Lower {
+			if isDigit(r) {
+				matchWorldPhone(ms, in.Lower, i)
+			}
+		}
+	}
+	for _, pw := range []string{
+		"Regnbue+48450372+juli", // six digits after the code
+		"x+12345",               // too short
+		"100484512345678",       // "00" inside a run of digits
+		"kari+4792456789",       // Norway's own: matchPhone's
+	} {
+		assert.Empty(t, found(t, pw, KindPhone, world), "input %q", pw)
+	}
+	assert.InDelta(t, estTest("kari")+worldCodeLog10+10-worldNationalLog10+partLog10, estTest("kari+923139304137"), 0.01, "a name and a Pakistani mobile number")
+}
+
 // TestMatchPhone: a Norwegian mobile number (eight digits that start with
 // 4 or 9) stands alone among digits, or after a country code, which the
 // number with its code is a match of too; it costs 2·10^7, below the 10^8
