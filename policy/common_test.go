@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -322,6 +323,50 @@ func TestCommonRuleFolds(t *testing.T) {
 // ("don't"), and so do the keys away from letters. Before 2026-12-07 such a
 // password's words were brute force: "Kj;ttkaker-og-Gr;t-17mai" and
 // "Bj;rnL;veR;ven2024!" were accepted (testdata/predictable.txt).
+// TestPlainLatin: a Latin letter with a diacritic other than æ, ø and å
+// is read as its base letter, so a name written with its own letters is
+// priced as the list's spelling, with its verdict and marks.
+func TestPlainLatin(t *testing.T) {
+	typed, lower := []rune("ŁukaszMÜLLERkaféBlåbær"), []rune("łukaszmüllerkaféblåbær")
+	folded := append([]rune(nil), lower...)
+	plainLatin(typed, lower, folded)
+	assert.Equal(t, "LukaszMULLERkafeBlåbær", string(typed))
+	assert.Equal(t, "lukaszmullerkafeblåbær", string(lower))
+	for _, tt := range []struct{ own, plain string }{
+		{"Łukasz.Wiśniewski.1985", "Lukasz.Wisniewski.1985"},
+		{"KārkliņaZane1999!!", "KarklinaZane1999!!"},
+		{"ZEYNEP.YILDIZ.Çağlar", "ZEYNEP.YILDIZ.Caglar"},
+	} {
+		own, plain := Evaluate(Default(), Input{Password: tt.own}), Evaluate(Default(), Input{Password: tt.plain})
+		ov, ok := violation(own, RuleCommon)
+		require.True(t, ok, "%s is not common: %v", tt.own, rules(own))
+		pv, ok := violation(plain, RuleCommon)
+		require.True(t, ok, "%s is not common", tt.plain)
+		assert.Equal(t, pv.Params, ov.Params, tt.own)
+		for i := range own.Chars {
+			assert.Equal(t, plain.Chars[i].Pattern, own.Chars[i].Pattern, "%s: code point %d marked", tt.own, i)
+		}
+	}
+}
+
+// TestLatinBase: latinBase gives each code point's canonical
+// decomposition's first letter when that is a-z (ł, đ, ħ, ŧ, ı, ŀ, ĸ, ŋ,
+// ſ, ð by hand), and nothing for å, æ, ø and the rest.
+func TestLatinBase(t *testing.T) {
+	byHand := map[rune]byte{'ł': 'l', 'Ł': 'l', 'đ': 'd', 'Đ': 'd', 'ħ': 'h', 'Ħ': 'h', 'ı': 'i', 'ŀ': 'l', 'Ŀ': 'l', 'ŧ': 't', 'Ŧ': 't', 'ð': 'd', 'Ð': 'd', 'ĸ': 'k', 'ŋ': 'n', 'Ŋ': 'n', 'ſ': 's'}
+	require.Len(t, latinBase, latinEnd-0xC0)
+	for r := rune(0xC0); r < latinEnd; r++ {
+		want, ok := byHand[r]
+		if !ok {
+			want = '-'
+			if d := norm.NFD.String(string(r)); d[0] >= 'A' && d[0] <= 'z' && unicode.IsLetter(rune(d[0])) && r != 'å' && r != 'Å' {
+				want = byte(unicode.ToLower(rune(d[0])))
+			}
+		}
+		assert.Equal(t, string(want), string(latinBase[r-0xC0]), "%U %c", r, r)
+	}
+}
+
 func TestUSLayout(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"L;rdag", "Lørdag"},

@@ -91,6 +91,7 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 		return e
 	}
 	usLayout(typed[:k], lower[:k], folded[:k])
+	plainLatin(typed[:k], lower[:k], folded[:k])
 	e.Result = guess.Estimate(guess.Input{
 		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
 		Dictionary: dict(),
@@ -210,6 +211,37 @@ func usLayout(typed, lower, folded []rune) {
 		}
 	}
 }
+
+// plainLatin reads each Latin letter with a diacritic, other than æ, ø
+// and å, as its base letter in all three forms, its case kept in typed
+// ("Łukasz", "Wiśniewski", "Müller", "Kārkliņa", "kafé" as "Lukasz",
+// "Wisniewski", "Muller", "Karklina", "kafe"): the lists hold names and
+// words as a Norwegian keyboard writes them, and an attacker tries both
+// spellings of a name. Only lowers an estimate: the letters stay letters.
+func plainLatin(typed, lower, folded []rune) {
+	for k, r := range lower {
+		if r < 0xC0 || r >= latinEnd {
+			continue
+		}
+		b := rune(latinBase[r-0xC0])
+		if b == '-' {
+			continue
+		}
+		if typed[k] != r {
+			typed[k] = b - 'a' + 'A' // a capital, lower is its folding
+		} else {
+			typed[k] = b
+		}
+		lower[k], folded[k] = b, substitute(b)
+	}
+}
+
+// latinBase is the base letter of each code point from U+00C0 to latinEnd
+// ('-' for none, or for æ, ø and å, the lists' own letters; ł, đ, ħ, ŧ and
+// ı have no decomposition and are given theirs): TestLatinBase holds it to
+// the letters' canonical decompositions.
+const latinBase = "aaaaa--ceeeeiiiidnooooo--uuuuy--aaaaa--ceeeeiiiidnooooo--uuuuy-y" +
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii--jjkkkllllllllllnnnnnn-nnoooooo--rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
 
 // usKeys are the keys of ø, æ and å on the US layout, then with shift (Ø,
 // Æ, Å: read only before a letter), and usLetters the letters they type on
