@@ -71,6 +71,13 @@ func TestMatchDictionary(t *testing.T) {
 		{"Somali first name", "Hodan&Fadumo&Abdi", KindName, "Fadumo"},
 		{"Turkish surname", "Zeynep.Yilmaz.1997", KindName, "Yilmaz"},
 		{"Kenyan first name", "WanjiruKamau1998", KindName, "Wanjiru"},
+		{"Albanian surname", "LiridonKryeziu1990", KindName, "Kryeziu"},
+		{"Kurdish first name", "Rojin&Hemin", KindName, "Hemin"},
+		// Words of love and faith in the languages of people born abroad
+		// (words_world.txt, 2026-12-07).
+		{"Polish, written together", "KochamCieKasia", KindWord, "KochamCie"},
+		{"Arabic", "inshallah2020", KindWord, "inshallah"},
+		{"Turkish", "SeniSeviyorumElif", KindWord, "SeniSeviyorum"},
 		{"place", "ilove-Bergen", KindPlace, "Bergen"},
 		{"club", "rosenborg2024", KindClub, "rosenborg"},
 		{"season nb", "Sommer2026", KindCalendar, "Sommer"},

@@ -73,6 +73,7 @@ var lists = []struct {
 	{"places_english.txt", "KindPlace", 4, "modelOff", "langNone"},
 	{"pets.txt", "KindName", 4, "modelOff", "langNone"},
 	{"names_world.txt", "KindName", 4, "modelOff", "langNone"},
+	{"words_world.txt", "KindWord", 4, "modelOff", "langNone"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
 }
 
