@@ -351,6 +351,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	matchWordlike(ms, in.Dictionary, typed, lower, folded)
 	matchMirrors(ms, lower)
 	matchTail(ms, lower)
+	matchTextSpeak(ms, lower)
 	matchAddresses(ms, lower)
 	matchSequences(ms, lower)
 	matchCounting(ms, lower)

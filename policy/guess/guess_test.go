@@ -581,6 +581,31 @@ func TestMatchIdentity(t *testing.T) {
 	assert.InDelta(t, 2.92, identityLog10, 0.01)
 }
 
+// TestMatchTextSpeak: runs of emoticons and text speak, with an emoticon
+// in them, of two tokens or more, or ending the password with a token of
+// three letters or more, cost a choice of about thirty a token.
+func TestMatchTextSpeak(t *testing.T) {
+	run := func(ms *matches, in Input) { matchTextSpeak(ms, in.Lower) }
+	for pw, want := range map[string]string{
+		"Kari1985<3<3:)xoxo": "<3<3:)xoxo",
+		"Titi7961^^XD":       "^^XD",
+		"Amina2019.haha":     "haha",
+		"Nora2020lol;)":      "lol;)",
+		"Jonas<333!":         "<333",
+		"okhehe":             "okhehe",
+	} {
+		assert.Contains(t, found(t, pw, KindPunctuation, run), want, "input %q", pw)
+	}
+	for _, pw := range []string{
+		"bokmålsord",         // "ok" in a word
+		"uorajotheoqetlbtxd", // two letters at the end of random letters
+		"xxkari",             // two letters at the start
+	} {
+		assert.Empty(t, found(t, pw, KindPunctuation, run), "input %q", pw)
+	}
+	assert.InDelta(t, estTest("Kari1985")+4*textSpeakLog10+partLog10, estTest("Kari1985<3<3:)xoxo"), 0.01, "four tokens at a choice each, a part")
+}
+
 // TestMatchWorldPhone: another country's number after its calling code
 // with "+" or "00" is a phone number of 7-12 digits after the code, at
 // the code's choice and a digit's worth less than brute force.

@@ -987,6 +987,46 @@ func matchTail(ms *matches, lower []rune) {
 	}
 }
 
+// textSpeak are the emoticons and the text speak people decorate a
+// password with ("Kari1985<3<3:)xoxo", "Titi7961^^XD", "4039.haha"): the
+// longer of two that start alike first.
+var textSpeak = [...]string{"<333", "<33", "<3", ":-)", ":)", ";)", ":(", ":*", ":p", ":d", "=)", "^_^", "^^", "xd", "xoxoxo", "xoxo", "hahaha", "haha", "hehehe", "hehe", "hihi", "lol", "omg", "xxx", "xx", "okok", "ok"}
+
+// textSpeakLog10 is what each of them costs: one of about thirty.
+const textSpeakLog10 = 1.5
+
+// matchTextSpeak adds each run of textSpeak's tokens that holds an
+// emoticon (one with no letter in it), or two tokens, or ends the
+// password with a token of three letters or more, at textSpeakLog10 a
+// token without the floor of a part, and quiet: feedback names the
+// patterns around it. A token of letters alone in the middle ("ok" of
+// "bokmål") or of two letters at the end ("xd" of random letters) is no
+// such run.
+func matchTextSpeak(ms *matches, lower []rune) {
+	n := len(lower)
+	for i := 0; i < n; i++ {
+		j, tokens, symbol := i, 0, false
+		for j < n {
+			t := ""
+			for _, s := range textSpeak {
+				if hasPrefix(lower[j:], s) {
+					t = s
+					break
+				}
+			}
+			if t == "" {
+				break
+			}
+			j += len(t)
+			tokens++
+			symbol = symbol || t[len(t)-1] < 'a'
+			if symbol || tokens > 1 || j == n && len(t) > 2 {
+				ms.put(match{i: uint8(i), j: uint8(j), kind: KindPunctuation, free: true, quiet: true, lg: textSpeakLog10 * float32(tokens)})
+			}
+		}
+	}
+}
+
 // matchNumbers adds a number of one or two digits just after a word of
 // the lists of 4 code points or more ("Kristian11", "Hedda16"), at brute
 // force's price without a part of its own: people put a number after a
