@@ -992,6 +992,14 @@ func matchTail(ms *matches, lower []rune) {
 // longer of two that start alike first.
 var textSpeak = [...]string{"<333", "<33", "<3", ":-)", ":)", ";)", ":(", ":*", ":p", ":d", "=)", "^_^", "^^", "xd", "xoxoxo", "xoxo", "hahaha", "haha", "hehehe", "hehe", "hihi", "lol", "omg", "xxx", "xx", "okok", "ok"}
 
+// textSpeakFirst marks the code points a token of textSpeak starts with.
+var textSpeakFirst = func() (t [utf8.RuneSelf]bool) {
+	for _, s := range textSpeak {
+		t[s[0]] = true
+	}
+	return t
+}()
+
 // textSpeakLog10 is what each of them costs: one of about thirty.
 const textSpeakLog10 = 1.5
 
@@ -1007,9 +1015,12 @@ func matchTextSpeak(ms *matches, lower []rune) {
 	for i := 0; i < n; i++ {
 		j, tokens, symbol := i, 0, false
 		for j < n {
-			t := ""
+			t, c := "", lower[j]
+			if c >= utf8.RuneSelf || !textSpeakFirst[c] {
+				break // most code points start no token: one lookup
+			}
 			for _, s := range textSpeak {
-				if hasPrefix(lower[j:], s) {
+				if rune(s[0]) == c && hasPrefix(lower[j:], s) {
 					t = s
 					break
 				}
