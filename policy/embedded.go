@@ -203,6 +203,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01g6njokf" +
 	"\x01hrhoh2oof6xbqjeh" +
 	"\x01igdawgi" +
+	"\x03maxxx" +
 	"\x03pimpn" +
 	"\x01j2ooexi" +
 	"\x01mfc2ese" +
@@ -420,7 +421,8 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02badttn" +
 	"\x01kiizo8e" +
 	"\x02mvwioe" +
-	"\x01oikino9" +
+	"\x01oiioii2" +
+	"\x03kino9" +
 	"\x02sfixi6" +
 	"\x03wf9gx" +
 	"\x01p2s68cskt" +
@@ -807,4 +809,4 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02xxccvv"
 
 // commonListSize is the length of the decoded list.
-const commonListSize = 6917
+const commonListSize = 6935
