@@ -591,6 +591,7 @@ func TestMatchTextSpeak(t *testing.T) {
 		"Nora2020lol;)":      "lol;)",
 		"Jonas<333!":         "<333",
 		"okhehe":             "okhehe",
+		"Amina2019:P":        ":P",
 	} {
 		assert.Contains(t, found(t, pw, KindPunctuation, run), want, "input %q", pw)
 	}

@@ -1030,7 +1030,7 @@ func matchTextSpeak(ms *matches, lower []rune) {
 			}
 			j += len(t)
 			tokens++
-			symbol = symbol || t[len(t)-1] < 'a'
+			symbol = symbol || t[0] < 'a' // an emoticon starts with a symbol
 			if symbol || tokens > 1 || j == n && len(t) > 2 {
 				ms.put(match{i: uint8(i), j: uint8(j), kind: KindPunctuation, free: true, quiet: true, lg: textSpeakLog10 * float32(tokens)})
 			}
