@@ -1004,7 +1004,7 @@ var textSpeakFirst = func() (t [utf8.RuneSelf]bool) {
 const textSpeakLog10 = 1.5
 
 // matchTextSpeak adds each run of textSpeak's tokens that holds an
-// emoticon (one with no letter in it), or two tokens, or ends the
+// emoticon (one that starts with a symbol), or two tokens, or ends the
 // password with a token of three letters or more, at textSpeakLog10 a
 // token without the floor of a part, and quiet: feedback names the
 // patterns around it. A token of letters alone in the middle ("ok" of
