@@ -92,12 +92,61 @@ func estimateWith(password string, dict func() *guess.Dictionary) (e estimation)
 	}
 	usLayout(typed[:k], lower[:k], folded[:k])
 	plainLatin(typed[:k], lower[:k], folded[:k])
+	l33tDigits(lower[:k], folded[:k])
 	e.Result = guess.Estimate(guess.Input{
 		Typed: typed[:e.n], Lower: lower[:e.n], Folded: folded[:e.n],
 		Dictionary: dict(),
 	})
 	e.Log10 += float64(rest)
 	return e
+}
+
+// l33tDigits reads each 8 and 9 as the b and g they stand for in folded
+// ("847m4n", "Stavan93r", "Lørd49", "Sarpsb0r9", as zxcvbn's l33t table
+// has them), within a run of code points that fold to letters which holds
+// a letter and another substitution ("4", "0", "3", "@"...). Not in Fold,
+// where every 9 after a word ("Vadmel9") would be a letter of it too, and
+// not in a number of four digits or more, which ends a run ("Sommer1989").
+func l33tDigits(lower, folded []rune) {
+	for a := 0; a < len(lower); {
+		b, letter, subs, l33t := a, false, false, false
+		for ; b < len(lower); b++ {
+			c, f := lower[b], folded[b]
+			if c >= '0' && c <= '9' {
+				d := b
+				for d < len(lower) && lower[d] >= '0' && lower[d] <= '9' {
+					d++
+				}
+				if d-b >= 4 {
+					break
+				}
+			}
+			if c == '8' || c == '9' {
+				l33t = true
+			} else if f >= 'a' && f <= 'z' || f >= 0xE0 && f <= 0xFF {
+				if c == f || c == 'l' || c >= 0xC0 {
+					letter = true
+				} else {
+					subs = true
+				}
+			} else {
+				break
+			}
+		}
+		if letter && subs && l33t {
+			for k := a; k < b; k++ {
+				switch lower[k] {
+				case '8':
+					folded[k] = 'b'
+				case '9':
+					folded[k] = 'g'
+				}
+			}
+		}
+		for a = b + 1; b < len(lower) && lower[b] >= '0' && lower[b] <= '9'; b++ {
+			a = b + 1 // past a number that ended the run
+		}
+	}
 }
 
 // latinEnd bounds the code points latinFolded holds: Latin-1 and Latin
