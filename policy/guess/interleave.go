@@ -57,11 +57,19 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 	for s, f := range lower[:n-2] {
 		// Cheap first (this runs for every code point of every
 		// keystroke): a stretch starts with two equal code points two
-		// apart, or two digits.
-		if g := two[s]; f != g && (uint32(f-'0') > 9 || uint32(g-'0') > 9) || s < next[s&1] {
+		// apart, or two digits, or two symbols (digits typed with shift).
+		g := two[s]
+		if f != g && (uint32(f-'0') > 9 || uint32(g-'0') > 9) && (isAlnum(f) || isAlnum(g)) || s < next[s&1] {
 			continue
 		}
-		same, counting := !isAlnum(f), isDigit(f) // a filler is neither a letter nor a digit
+		// The digits' layout (countingDigits): the one on which the
+		// third filler counts too (")(" is 0 9 on the US layout and 9 8
+		// on the Norwegian, ")(/" only the latter).
+		k := 0
+		for k < len(countingDigits)-1 && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
+			k++
+		}
+		same, counting := !isAlnum(f) && f == g, f != g && digitOn(f, k) >= 0 && digitOn(g, k) >= 0 // a filler is neither a letter nor a digit
 		if !same && !counting {
 			continue
 		}
@@ -72,9 +80,9 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 			c, prev := lower[e+2], lower[e]
 			okSame := same && c == f && lower[e+1] != f
 			okCount := false
-			if counting && isDigit(c) {
-				dd := (int(c-'0') - int(prev-'0') + 10) % 10
-				if (dd == 1 || dd == 9) && (step == 0 || dd == step) {
+			if counting {
+				dc, dp := digitOn(c, k), digitOn(prev, k)
+				if dd := (dc - dp + 10) % 10; dc >= 0 && dp >= 0 && (dd == 1 || dd == 9) && (step == 0 || dd == step) {
 					okCount, step = true, dd
 				}
 			}
@@ -100,6 +108,25 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 			addInterleaved(ms, d, typed, lower, folded, a, b, s, same, depth, sc)
 		}
 	}
+}
+
+// countingDigits are the digits 0-9 as they are typed, then with shift on
+// the US and on the Norwegian layout: a filler that counts may be typed so
+// ("Q!W@E#R$T%", ")O(I/U&Y%T¤R" backwards).
+var countingDigits = [...][10]rune{
+	{'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'},
+	{')', '!', '@', '#', '$', '%', '^', '&', '*', '('},
+	{'=', '!', '"', '#', '¤', '%', '&', '/', '(', ')'},
+}
+
+// digitOn returns the digit r is on countingDigits[k], or -1.
+func digitOn(r rune, k int) int {
+	for d, c := range countingDigits[k] {
+		if c == r {
+			return d
+		}
+	}
+	return -1
 }
 
 // addInterleaved adds the stretch [a, b) whose fillers are at s, s+2, ...
