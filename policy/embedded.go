@@ -210,7 +210,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02vmeea6gtr" +
 	"\x02we2sis" +
 	"\x04eoci" +
-	"\x04i8is" +
 	"\x01oingtat" +
 	"\x02yau2ownnyc" +
 	"\x01rehznev" +
@@ -809,4 +808,4 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02xxccvv"
 
 // commonListSize is the length of the decoded list.
-const commonListSize = 6935
+const commonListSize = 6926

@@ -1981,12 +1981,17 @@ func TestMatchInterleaved(t *testing.T) {
 		"z1x2c3a4s5d6q7w8e9":        "z1x2c3a4s5d6q7w8e9",
 		"w.w.w.i1g2o3r4e5z6a7u8":    "i1g2o3r4e5z6a7u8",
 		"s.o.m.m.e.r..v.i.n.t.e.r.": "s.o.m.m.e.r.",
+		// Counting digits typed with shift, on the US layout and the
+		// Norwegian (until 2026-12-07 only the digits counted: the
+		// fifteenth generator's "Q!W@E#R$T%Y^U&I*O(P)" was 10^20).
+		"Q!W@E#R$T%Y^U&I*O(P)": "Q!W@E#R$T%Y^U&I*O(P)",
+		")O(I/U&Y%T¤R#E\"W!Q":  ")O(I/U&Y%T¤R#E\"W!Q",
 	} {
 		assert.Contains(t, matched(s, run, all), want, "input %q", s)
 	}
 	// No interleave: too few fillers or carrier code points, fillers that
 	// change or do not count, a run of the filler, and letters.
-	for _, s := range []string{"a.b.c", "a.b.cdefgh", "s1o2m3xyz", "s1o3m5m7e9", "s.o-m.m-e.r", "s1o2m2m4e5", "a..b..c..d", "......", "sommer2026", "abababababab", "p1a2s3s"} {
+	for _, s := range []string{"a.b.c", "a.b.cdefgh", "s1o2m3xyz", "s1o3m5m7e9", "s.o-m.m-e.r", "s1o2m2m4e5", "a..b..c..d", "......", "sommer2026", "abababababab", "p1a2s3s", "a!b@c$d%e^f", "a!b\"c#d$e%f", "a)b(c)d(e)f"} {
 		assert.Empty(t, matched(s, run, all), "input %q", s)
 	}
 
@@ -2000,6 +2005,7 @@ func TestMatchInterleaved(t *testing.T) {
 		"S-o-m-m-e-r-2-0-2-6":     {KindCalendar, KindYear, KindPunctuation},
 		"s1o2m3m4e5r6!7!8":        {KindCalendar, KindSequence},
 		"z1x2c3a4s5d6q7w8e9":      {KindKeyboard, KindSequence},
+		"Q!W@E#R$T%Y^U&I*O(P)":    {KindKeyboard, KindSequence},
 	} {
 		r := est(s)
 		assert.Less(t, r.Log10, 8.0, "input %q", s)
@@ -2023,15 +2029,17 @@ func TestMatchInterleaved(t *testing.T) {
 func TestMatchFamous(t *testing.T) {
 	run := func(ms *matches, in Input) { matchFamous(ms, in.Typed, in.Lower, in.Folded) }
 	for s, want := range map[string]string{
-		"correct horse battery staple":                "correct horse battery staple",
-		"Correct-Horse-Battery-Staple!!":              "Correct-Horse-Battery-Staple",
-		"CorrectHorseBatteryStaple":                   "CorrectHorseBatteryStaple",
-		"c0rrect.h0rse.b@ttery.staple":                "c0rrect.h0rse.b@ttery.staple",
-		"2026 correcthorsebatterystaple 1":            "correcthorsebatterystaple",
-		"The quick brown fox jumps over the lazy dog": "The quick brown fox jumps over the lazy dog",
-		"Lorem_ipsum_2026":                            "Lorem_ipsum",
-		"ja vi elsker dette landet":                   "ja vi elsker dette landet",
-		"Ja, vi elsker!":                              "Ja, vi elsker",
+		"correct horse battery staple":                    "correct horse battery staple",
+		"Correct-Horse-Battery-Staple!!":                  "Correct-Horse-Battery-Staple",
+		"CorrectHorseBatteryStaple":                       "CorrectHorseBatteryStaple",
+		"c0rrect.h0rse.b@ttery.staple":                    "c0rrect.h0rse.b@ttery.staple",
+		"2026 correcthorsebatterystaple 1":                "correcthorsebatterystaple",
+		"Norgesteknisk-naturvitenskapeligeuniversitet!22": "Norgesteknisk-naturvitenskapeligeuniversitet",
+		"Høgskulen.på.Vestlandet.2026":                    "Høgskulen.på.Vestlandet",
+		"The quick brown fox jumps over the lazy dog":     "The quick brown fox jumps over the lazy dog",
+		"Lorem_ipsum_2026":                                "Lorem_ipsum",
+		"ja vi elsker dette landet":                       "ja vi elsker dette landet",
+		"Ja, vi elsker!":                                  "Ja, vi elsker",
 		// Sayings added 2026-12-03: the first was accepted at 10^22.9.
 		"Det finnes ikke dårlig vær, bare dårlige klær": "Det finnes ikke dårlig vær, bare dårlige klær",
 		"Morgenstund har gull i munn 2026":              "Morgenstund har gull i munn",
