@@ -112,9 +112,9 @@ func l33tDigits(lower, folded []rune) {
 		b, letter, subs, l33t := a, false, false, false
 		for ; b < len(lower); b++ {
 			c, f := lower[b], folded[b]
-			if c >= '0' && c <= '9' {
-				d := b
-				for d < len(lower) && lower[d] >= '0' && lower[d] <= '9' {
+			if c >= '0' && c <= '9' && (b == a || lower[b-1] < '0' || lower[b-1] > '9') {
+				d := b // a number starts: of four digits or more?
+				for d < len(lower) && d-b < 4 && lower[d] >= '0' && lower[d] <= '9' {
 					d++
 				}
 				if d-b >= 4 {

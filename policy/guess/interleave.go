@@ -66,7 +66,7 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 		// third filler counts too (")(" is 0 9 on the US layout and 9 8
 		// on the Norwegian, ")(/" only the latter).
 		k := 0
-		for k < len(countingDigits)-1 && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
+		for k < len(countingDigits)-1 && shiftedDigit(f) && shiftedDigit(g) && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
 			k++
 		}
 		same, counting := !isAlnum(f) && f == g, f != g && digitOn(f, k) >= 0 && digitOn(g, k) >= 0 // a filler is neither a letter nor a digit
@@ -118,6 +118,16 @@ var countingDigits = [...][10]rune{
 	{')', '!', '@', '#', '$', '%', '^', '&', '*', '('},
 	{'=', '!', '"', '#', '¤', '%', '&', '/', '(', ')'},
 }
+
+// shiftedDigit reports whether r is a digit typed with shift on either
+// layout (countingDigits' rows 1 and 2): most symbols are none, and
+// digitOn need not look.
+func shiftedDigit(r rune) bool {
+	return r < 64 && shiftedDigits&(1<<uint(r)) != 0 || r == '@' || r == '^' || r == '¤'
+}
+
+// shiftedDigits are shiftedDigit's code points under 64, a bit each.
+const shiftedDigits uint64 = 1<<')' | 1<<'!' | 1<<'#' | 1<<'$' | 1<<'%' | 1<<'&' | 1<<'*' | 1<<'(' | 1<<'=' | 1<<'"' | 1<<'/'
 
 // digitOn returns the digit r is on countingDigits[k], or -1.
 func digitOn(r rune, k int) int {
