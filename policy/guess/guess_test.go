@@ -1986,6 +1986,10 @@ func TestMatchInterleaved(t *testing.T) {
 		// fifteenth generator's "Q!W@E#R$T%Y^U&I*O(P)" was 10^20).
 		"Q!W@E#R$T%Y^U&I*O(P)": "Q!W@E#R$T%Y^U&I*O(P)",
 		")O(I/U&Y%T¤R#E\"W!Q":  ")O(I/U&Y%T¤R#E\"W!Q",
+		// Shift held for every other key (the sixty-fifth session's
+		// second generator from the words).
+		"q1W@e3R$t5Y^u7I*o9P)":  "q1W@e3R$t5Y^u7I*o9P)",
+		"q1W\"e3R¤t5Y&u7I(o9P=": "q1W\"e3R¤t5Y&u7I(o9P=",
 	} {
 		assert.Contains(t, matched(s, run, all), want, "input %q", s)
 	}

@@ -59,14 +59,14 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 		// keystroke): a stretch starts with two equal code points two
 		// apart, or two digits, or two symbols (digits typed with shift).
 		g := two[s]
-		if f != g && (uint32(f-'0') > 9 || uint32(g-'0') > 9) && (isAlnum(f) || isAlnum(g)) || s < next[s&1] {
+		if f != g && (isAlnum(f) && !isDigit(f) || isAlnum(g) && !isDigit(g)) || s < next[s&1] {
 			continue
 		}
 		// The digits' layout (countingDigits): the one on which the
 		// third filler counts too (")(" is 0 9 on the US layout and 9 8
 		// on the Norwegian, ")(/" only the latter).
 		k := 0
-		for k < len(countingDigits)-1 && shiftedDigit(f) && shiftedDigit(g) && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
+		for k < len(countingDigits)-1 && (shiftedDigit(f) || shiftedDigit(g)) && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
 			k++
 		}
 		same, counting := !isAlnum(f) && f == g, f != g && digitOn(f, k) >= 0 && digitOn(g, k) >= 0 // a filler is neither a letter nor a digit
@@ -129,8 +129,13 @@ func shiftedDigit(r rune) bool {
 // shiftedDigits are shiftedDigit's code points under 64, a bit each.
 const shiftedDigits uint64 = 1<<')' | 1<<'!' | 1<<'#' | 1<<'$' | 1<<'%' | 1<<'&' | 1<<'*' | 1<<'(' | 1<<'=' | 1<<'"' | 1<<'/'
 
-// digitOn returns the digit r is on countingDigits[k], or -1.
+// digitOn returns the digit r is on countingDigits[k], or -1: a digit is
+// itself on every layout, so that shift may be held for every other one
+// ("q1W@e3R$t5Y^", "w2E#r4T%").
 func digitOn(r rune, k int) int {
+	if isDigit(r) {
+		return int(r - '0')
+	}
 	for d, c := range countingDigits[k] {
 		if c == r {
 			return d
