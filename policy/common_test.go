@@ -316,13 +316,6 @@ func TestCommonRuleFolds(t *testing.T) {
 	}
 }
 
-// TestUSLayout: a password typed with the US layout on, where the
-// Norwegian layout's æ, ø and å keys type ';', '\” and '[' (and ':', '"',
-// '{' with shift), is estimated as the same password with the letters, once
-// ';' or '[' stands between two letters; an apostrophe alone stays one
-// ("don't"), and so do the keys away from letters. Before 2026-12-07 such a
-// password's words were brute force: "Kj;ttkaker-og-Gr;t-17mai" and
-// "Bj;rnL;veR;ven2024!" were accepted (testdata/predictable.txt).
 // TestPlainLatin: a Latin letter with a diacritic other than æ, ø and å
 // is read as its base letter, so a name written with its own letters is
 // priced as the list's spelling, with its verdict and marks.
@@ -370,6 +363,13 @@ func TestLatinBase(t *testing.T) {
 	}
 }
 
+// TestUSLayout: a password typed with the US layout on, where the
+// Norwegian layout's æ, ø and å keys type ';', '\” and '[' (and ':', '"',
+// '{' with shift), is estimated as the same password with the letters, once
+// ';' or '[' stands between two letters; an apostrophe alone stays one
+// ("don't"), and so do the keys away from letters. Before 2026-12-07 such a
+// password's words were brute force: "Kj;ttkaker-og-Gr;t-17mai" and
+// "Bj;rnL;veR;ven2024!" were accepted (testdata/predictable.txt).
 func TestUSLayout(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"L;rdag", "Lørdag"},

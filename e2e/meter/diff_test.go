@@ -131,7 +131,8 @@ func generate(n int) []diffCase {
 	// is read across a word's edge from inside a word (camelInside), but a
 	// word of the lists written so edge to edge is; streams typed side by
 	// side ("Aa1Bb2Cc3…", which matchStripes read until 2026-12-07); names
-	// of the people born abroad (names_world.txt); Northern Sámi words with and without the Sámi letters; and
+	// of the people born abroad (names_world.txt); Northern Sámi words
+	// with and without the Sámi letters; and
 	// hexadecimal runs (candidateRuns), in small letters and capitals; and
 	// keyboard columns after and before a neighbouring key (shapeRepeats);
 	// written dates after other digits, and dates of digits alone before a

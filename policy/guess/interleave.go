@@ -69,7 +69,7 @@ func matchInterleaved(ms *matches, d *Dictionary, typed, lower, folded []rune, d
 		for k < len(countingDigits)-1 && (shiftedDigit(f) || shiftedDigit(g)) && (digitOn(f, k) < 0 || digitOn(g, k) < 0 || s+4 < n && digitOn(lower[s+4], k) < 0) {
 			k++
 		}
-		same, counting := !isAlnum(f) && f == g, f != g && digitOn(f, k) >= 0 && digitOn(g, k) >= 0 // a filler is neither a letter nor a digit
+		same, counting := !isAlnum(f) && f == g, f != g && digitOn(f, k) >= 0 && digitOn(g, k) >= 0 // the same symbol, or digits that may count
 		if !same && !counting {
 			continue
 		}
