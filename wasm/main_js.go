@@ -4,7 +4,9 @@
 //
 // Build (the site build, the e2e tests and the bench all use
 // wasm/wasmbuild.Build: these flags, then its data section packed into one
-// segment, wasmbuild.Pack, 44 KB less with brotli; by hand, unpacked):
+// segment, wasmbuild.Pack, 44 KB less with brotli, and the file and line
+// tables of Go's function table zeroed, wasmbuild.StripLines, 29 KB less;
+// by hand, neither):
 //
 //	GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc go build -trimpath -ldflags=-s\ -w -gcflags=all=-l -o styrke.wasm ./wasm
 //

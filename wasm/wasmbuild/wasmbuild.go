@@ -35,8 +35,8 @@ func Env() []string {
 }
 
 // Build compiles pkg (run in dir) to out with Command, env added to its
-// environment, and packs the module there (Pack): the module every caller
-// ships, tests and measures.
+// environment, packs the module there (Pack) and zeroes its line tables
+// (StripLines): the module every caller ships, tests and measures.
 func Build(ctx context.Context, dir, out, pkg string, env ...string) error {
 	cmd := Command(ctx, dir, out, pkg)
 	cmd.Env = append(cmd.Env, env...)
@@ -51,7 +51,11 @@ func Build(ctx context.Context, dir, out, pkg string, env ...string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", out, err)
 	}
-	return os.WriteFile(out, packed, 0o644)
+	stripped, err := StripLines(packed)
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, err)
+	}
+	return os.WriteFile(out, stripped, 0o644)
 }
 
 // Command returns the go build command that compiles pkg (run in dir) to
