@@ -164,13 +164,15 @@ const list4 = "" +
 	"\x01murf\x05ene\x01napp\x02ickers\x03pp\x02ute\x01oian\x03skjaer\x06ær\x01pongebob" +
 	"\x01quirtie\x01tudentweb\x01vindai\x01øivgutten\x03rioth\x00tandrevoid\x01hanos\x01inder\x03e\x01otoro" +
 	"\x01urbonegro\x01witch\x04ter\x00vaiorant\x01ikingane\x01oidemort\x03kswagen\x00warcraft\x03hoim\x01oiverine" +
-	"\x02nderwoman\x00yahoo\x01oshi\x00ziatan\x01oro\x00åberg\x00aieksandersen\x02sgaard\x01sbjørnsen\x00bjeiiekiang" +
-	"\x01raathens\x02emnes\x02undtiand\x00carisen\x01iasohison\x00dumdum\x01æhiie\x00fadder\x06uke\x01iytoget" +
-	"\x01jordiine\x01ronter\x00gerhardsen\x00handeishøyskoien\x02rket\x01iof\x01ybei\x05en\x00iesesai\x01injeforening" +
-	"\x01ndøk\x02formatikk\x01sfit\x00jernia\x00kitteisen\x01oiiektiv\tet\x01ringsjå\x01yrkjebø\x00narvesen" +
-	"\x01erdrum\x01iiie\x01mbu\x01tnu\x04i\x00okkupert\x01siomet\x00psykoiogi\x00reaifag\x02kdai" +
-	"\x01ybak\x00samfundet\x01emester\x01toitenberg\x02udentby\x02øre\x01ykepieie\x00tordenskjoid\x00uivang\x01ndset" +
-	"\x00vinmonopoiet\x00weihaven\x02renskioid\x03geiand\x00yivis"
+	"\x02nderwoman\x00yahoo\x01oshi\x00ziatan\x01oro\x00åberg\x00aieksandersen\x02sgaard\x01sbjørnsen\x00bacheior" +
+	"\x02rnevern\x01ioiogi\x01jeiiekiang\x01raathens\x02emnes\x02undtiand\x00carisen\x01iasohison\x00doktorgrad\x01umdum" +
+	"\x01æhiie\x00exfac\x02phii\x00fadder\x06uke\x02rmasi\x01iytoget\x01jordiine\x01ronter\x01yikeskommune" +
+	"\x00geografi\x02rhardsen\x00handeishøyskoien\x02rket\x01eisestasjon\x01iof\x01ybei\x05en\x00iegevakt\x02ktor" +
+	"\x02sesai\x01injeforening\x01ndøk\x02formatikk\x01sfit\x00jernia\x01uss\x00kitteisen\x01oiiektiv\tet" +
+	"\x04okvie\x01ringsjå\x01yrkjebø\x00matematikk\x00narvesen\x01erdrum\x01iiie\x01mbu\x01tnu\x04i" +
+	"\x00obiig\x01dontoiogi\x01kkupert\x01siomet\x00pensum\x01sykoiogi\x00reaifag\x02kdai\x01ybak\x01ådhus" +
+	"\x00saksbehandier\x02mfundet\x01emester\x01toitenberg\x02udentby\x04iepoeng\x02øre\x01ykehjem\x04pieie\x00tordenskjoid" +
+	"\x00uivang\x01ndset\x00vaktmeister\x06ster\x01inmonopoiet\x00weihaven\x02renskioid\x03geiand\x00yivis"
 
 // list5 is lists/firstnames.txt.
 const list5 = "" +
