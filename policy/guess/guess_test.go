@@ -338,6 +338,28 @@ func TestKeyboardCopies(t *testing.T) {
 	assert.InDelta(t, log10(6), copyLog10(2, 3), 1e-9)
 }
 
+// TestShiftedCopies: a walk typed again at once with shift the other way
+// on each key costs the walk and log2, and pairs of one shape walked on
+// column by column cost as shape copies do (the fifteenth generator's
+// "1qa!QA2ws@WS3ed#ED4rf$RF" was 10^18.7 until 2026-12-07, five walks).
+func TestShiftedCopies(t *testing.T) {
+	for _, pw := range []string{"1qa!QA", "zaq1ZAQ!", "1qaz!QAZ", "qweQWE"} {
+		half := string([]rune(pw)[:len([]rune(pw))/2])
+		assert.InDelta(t, estTest(half)+log2, estTest(pw), 0.01, "input %q", pw)
+	}
+	// "ZAQ!zaq1" (the copy's digit unshifted too) has a cheaper reading now.
+	assert.LessOrEqual(t, estTest("ZAQ!zaq1"), estTest("ZAQ!")+log2+0.01)
+	for _, pw := range []string{"1qa!QA2ws@WS3ed#ED4rf$RF", "zaq1ZAQ!xsw2XSW@cde3CDE#vfr4VFR$", "1qaz!QAZ2wsx\"WSX3edc#EDC4rfv¤RFV"} {
+		first := estTest(string([]rune(pw)[:len([]rune(pw))/4])) // the first pair: its walk and log2
+		assert.InDelta(t, first+log10(6)+2*log2, estTest(pw), 0.02, "input %q", pw)
+	}
+	// Not a copy: the same characters (a repeat's), shift the same way on
+	// a key, other keys, or no walk.
+	for _, pw := range []string{"1qa1qa", "1qA!QA", "1qa!QS", "1ka!KA"} {
+		assert.Greater(t, estTest(pw), estTest(string([]rune(pw)[:3]))+log2+0.01, "input %q", pw)
+	}
+}
+
 // TestMatchFullNames: two names of the lists, the second after one of
 // ".", "_", "-" or " ", or after a CamelCase capital, as whole words, are
 // one name at their guesses and the separator's choice.

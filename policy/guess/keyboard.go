@@ -239,6 +239,7 @@ func matchKeyboard(ms *matches, typed []rune) {
 		for r := 0; r+1 < nr; r++ {
 			l.shapeRepeats(ms, typed, &runs, nr, r)
 		}
+		l.shiftedCopies(ms, typed, &runs, nr)
 	}
 	// The pads' walks, on the stretches of 3+ of their keys only (most
 	// passwords have few digits): no shape repeats (a sig holds six
@@ -256,6 +257,58 @@ func matchKeyboard(ms *matches, typed []rune) {
 		}
 		a = b + 1
 	}
+}
+
+// shiftedCopies adds each walk of 3-8 keys on l that is typed again at
+// once on the same keys with shift the other way for each ("1qa!QA",
+// "zaq1ZAQ!", "2wsx\"WSX"), as keyboard-walk generators make them: at the
+// walk's guesses as if straight (its turns not counted) and log2 for the
+// copy. Such pairs walked on from a neighbouring key ("1qa!QA" "2ws@WS"
+// "3ed#ED") join the first as shapeRepeats' copies do: 6 guesses for the
+// first and 2 for each that steps as the one before it. Until 2026-12-07
+// the copies cut the walks, and "1qa!QA2ws@WS3ed#ED4rf$RF" cost 10^18.7 as
+// five walks. A pair's first walk is within one of the walks' runs, so only
+// they are read (random characters hold few).
+func (l *layout) shiftedCopies(ms *matches, typed []rune, runs *[maxRuns]keyRun, nr int) {
+	for r := 0; r < nr; r++ {
+		for i, end := int(runs[r].i), int(runs[r].j); i+3 <= end; i++ {
+			for m := 3; i+m <= end && m <= 8; m++ {
+				lg, prev, step := l.spatialLog10(m, 1)+log2, -1, -1
+				for j := i; l.shiftedPair(typed, j, m); j += 2 * m {
+					k := int(l.key[typed[j]]) - 1
+					if prev >= 0 {
+						d := int(l.dirs[prev][k]) - 1
+						if d < 0 {
+							break
+						}
+						if d == step {
+							lg += log2
+						} else {
+							lg += log10Of6
+						}
+						step = d
+					}
+					prev = k
+					ms.add(i, j+2*m, KindKeyboard, lg)
+				}
+			}
+		}
+	}
+}
+
+// shiftedPair reports whether typed[j:j+m] is a walk on l that
+// typed[j+m:j+2m] types again with shift the other way on each key.
+func (l *layout) shiftedPair(typed []rune, j, m int) bool {
+	if j+2*m > len(typed) {
+		return false
+	}
+	for t := j; t < j+m; t++ {
+		a, b := typed[t], typed[t+m]
+		if a >= 256 || b >= 256 || l.key[a] == 0 || l.key[a] != l.key[b] || l.shift[a] == l.shift[b] || t > j && l.dirs[l.key[typed[t-1]]-1][l.key[a]-1] == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // walks adds the walks of 3+ keys of l in typed from a on (walk), keeping
