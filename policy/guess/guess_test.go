@@ -360,6 +360,34 @@ func TestShiftedCopies(t *testing.T) {
 	}
 }
 
+// TestKeyboardSnakes: a walk whose directions repeat, a column down and
+// the next one up, over and over ("1qazxsw2" "3edcvfr4": one walk, each key
+// a neighbour of the one before), costs its first column pair, one of six
+// for the first copy and a halving for each copy after, as shapeRepeats'
+// copies do. Until 2026-12-07 "1qazxsw23edcvfr45tgbnhy6" cost 10^15.4 as
+// one walk of 23 turns, where "1qaz2wsx3edc4rfv5tgb" cost 10^4.5.
+func TestKeyboardSnakes(t *testing.T) {
+	for _, tt := range []struct {
+		pw     string
+		copies int
+	}{
+		{"1qazxsw23edcvfr4", 2},
+		{"1qazxsw23edcvfr45tgbnhy6", 3},
+		{"1qazxsw23edcvfr45tgbnhy67ujm,ki8", 4},
+		{"zaq12wsxcde34rfv", 2},
+		{"!QAZ@WSX#EDC$RFV"[:0] + "1QAZxsw23EDCvfr4", 2}, // shift too repeats
+	} {
+		unit := estTest(string([]rune(tt.pw)[:8]))
+		assert.InDelta(t, unit+log10Of6+float64(tt.copies-2)*log2, estTest(tt.pw), 0.01, "input %q", tt.pw)
+	}
+	// A copy that stops part way is the walk going on: a halving.
+	assert.InDelta(t, estTest("1qazxsw2")+log10Of6+log2, estTest("1qazxsw23edcvfr45tg"), 0.01)
+	// Not snakes: the shift does not repeat, or the walk's shape does not.
+	for _, pw := range []string{"1qazxsw23EDCvfr4", "1qazxsw23edcvfr45tgb6yhn"} {
+		assert.Greater(t, estTest(pw), estTest(string([]rune(pw)[:8]))+log10Of6+2, "input %q", pw)
+	}
+}
+
 // TestMatchFullNames: two names of the lists, the second after one of
 // ".", "_", "-" or " ", or after a CamelCase capital, as whole words, are
 // one name at their guesses and the separator's choice.

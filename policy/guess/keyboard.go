@@ -473,6 +473,9 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 	}
 	lg := l.walkLog10(j-i, turns, sig, shifted)
 	ms.add(i, j, KindKeyboard, lg)
+	if turns >= 4 && !l.grid {
+		l.snake(ms, typed, i, j)
+	}
 	if j+1 < len(typed) && typed[j-1]|0x20 == 'l' && typed[j]|0x20 == 'æ' && typed[j+1]|0x20 == 'ø' && l.key['ø'] != 0 {
 		// The home row with æ and ø in the alphabet's order, as the Danish
 		// keyboard has them ("asdfghjklæø", the issue's own example; the
@@ -489,6 +492,51 @@ func (l *layout) walk(ms *matches, typed []rune, i, j int, runs *[maxRuns]keyRun
 		nr++
 	}
 	return nr
+}
+
+// snake adds the longest start of the walk [i, j) whose directions and
+// shifts repeat with a period of 4 to maxSnakeUnit keys, twice or more ("1qazxsw2"
+// "3edcvfr4" "5tgbnhy6": a column down, one aside, the next column up, one
+// aside), as shapeRepeats prices copies: the first period's walk, one of
+// six for the first copy, and a halving for each copy after it, or part of
+// one. Each key steps to a neighbour, so it is one walk, not runs that
+// shapeRepeats could read; until 2026-12-07 "1qazxsw23edcvfr45tgbnhy6"
+// cost 10^15.4 for its 23 turns, where "1qaz2wsx3edc4rfv5tgb" cost 10^4.5.
+func (l *layout) snake(ms *matches, typed []rune, i, j int) {
+	for p := 4; p <= maxSnakeUnit && i+2*p <= j; p++ {
+		t := i + p
+		for t < j && l.shift[typed[t]] == l.shift[typed[t-p]] && (t == i+p || l.step(typed, t) == l.step(typed, t-p)) {
+			t++
+		}
+		if t-i < 2*p {
+			continue
+		}
+		// The first period's walk.
+		turns, d1, d2, sig, shifted := 0, -1, -1, uint64(0), 0
+		for k := i; k < i+p; k++ {
+			if l.shift[typed[k]] {
+				shifted++
+			}
+			if k > i {
+				d := l.step(typed, k)
+				if d != d1 && d != d2 {
+					turns++
+				}
+				sig, d2, d1 = sig*7+uint64(d+1), d1, d
+			}
+		}
+		lg := l.walkLog10(p, turns, sig, shifted) + log10Of6 + float64((t-i+p-1)/p-2)*log2
+		ms.add(i, t, KindKeyboard, lg)
+		return
+	}
+}
+
+// maxSnakeUnit bounds a snake's period: a column pair is 8 keys.
+const maxSnakeUnit = 16
+
+// step is the direction from typed[t-1] to typed[t], two keys of l.
+func (l *layout) step(typed []rune, t int) int {
+	return int(l.dirs[l.key[typed[t-1]]-1][l.key[typed[t]]-1]) - 1
 }
 
 // walkLog10 is the guesses of a walk of n keys on l with turns turns, its
