@@ -71,6 +71,8 @@ func TestMatchDictionary(t *testing.T) {
 		{"Somali first name", "Hodan&Fadumo&Abdi", KindName, "Fadumo"},
 		{"Turkish surname", "Zeynep.Yilmaz.1997", KindName, "Yilmaz"},
 		{"Kenyan first name", "WanjiruKamau1998", KindName, "Wanjiru"},
+		{"Albanian surname", "LiridonKryeziu1990", KindName, "Kryeziu"},
+		{"Kurdish first name", "Rojin&Hemin", KindName, "Hemin"},
 		// Words of love and faith in the languages of people born abroad
 		// (words_world.txt, 2026-12-07).
 		{"Polish, written together", "KochamCieKasia", KindWord, "KochamCie"},
@@ -653,6 +655,38 @@ func TestMatchTextSpeak(t *testing.T) {
 		assert.Empty(t, found(t, pw, KindPunctuation, run), "input %q", pw)
 	}
 	assert.InDelta(t, estTest("Kari1985")+4*textSpeakLog10+partLog10, estTest("Kari1985<3<3:)xoxo"), 0.01, "four tokens at a choice each, a part")
+}
+
+// TestMatchWorldPhone: another country's number after its calling code
+// with "+" or "00" is a phone number of 7-12 digits after the code, at
+// the code's choice and a digit's worth less than brute force.
+func TestMatchWorldPhone(t *testing.T) {
+	run := func(ms *matches, in Input) { matchDates(ms, in.Lower) }
+	has := func(pw, want string) {
+		t.Helper()
+		assert.Contains(t, found(t, pw, KindPhone, run), want, "input %q", pw)
+	}
+	has("Mom:+923139304137", "+923139304137")   // Pakistan, 92
+	has("Kinga0048512345678!", "0048512345678") // Poland, 48, after 00
+	has("+2348031234567Ade", "+2348031234567")  // Nigeria, 234
+	has("joe+12025550143", "+12025550143")      // the US, 1
+	has("+989121234567#2024", "+989121234567")  // Iran, 98
+	world := func(ms *matches, in Input) {
+		for i, r := range in.Lower {
+			if isDigit(r) {
+				matchWorldPhone(ms, in.Lower, i)
+			}
+		}
+	}
+	for _, pw := range []string{
+		"Regnbue+48450372+juli", // six digits after the code
+		"x+12345",               // too short
+		"100484512345678",       // "00" inside a run of digits
+		"kari+4792456789",       // Norway's own: matchPhone's
+	} {
+		assert.Empty(t, found(t, pw, KindPhone, world), "input %q", pw)
+	}
+	assert.InDelta(t, estTest("kari")+worldCodeLog10+10-worldNationalLog10+partLog10, estTest("kari+923139304137"), 0.01, "a name and a Pakistani mobile number")
 }
 
 // TestMatchPhone: a Norwegian mobile number (eight digits that start with
