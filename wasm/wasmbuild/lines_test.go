@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -133,11 +132,7 @@ func FuzzStripLines(f *testing.F) {
 // thousand evaluations.
 func TestStripLinesMeterModule(t *testing.T) {
 	dir := t.TempDir()
-	out := filepath.Join(dir, "linked.wasm")
-	output, err := Command(t.Context(), "../..", out, "./wasm").CombinedOutput()
-	require.NoError(t, err, "%s", output)
-	linked, err := os.ReadFile(out)
-	require.NoError(t, err)
+	linked := linkedMeterModule(t)
 	packed, err := Pack(linked)
 	require.NoError(t, err)
 	stripped, err := StripLines(packed)
@@ -162,9 +157,7 @@ func TestStripLinesMeterModule(t *testing.T) {
 	packedFile, strippedFile := filepath.Join(dir, "packed.wasm"), filepath.Join(dir, "stripped.wasm")
 	require.NoError(t, os.WriteFile(packedFile, packed, 0o644))
 	require.NoError(t, os.WriteFile(strippedFile, stripped, 0o644))
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	require.NoError(t, err)
-	execFile := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
+	execFile := goWasmExec(t)
 	script := `
 require(process.argv[1]);
 const fs = require("fs");

@@ -3,8 +3,6 @@ package wasmbuild
 import (
 	"bytes"
 	"compress/gzip"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -199,12 +197,7 @@ func TestPackTruncated(t *testing.T) {
 // the memory it starts with is the same, byte for byte, every other
 // section is unchanged, and it compresses smaller.
 func TestPackMeterModule(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "styrke.wasm")
-	cmd := Command(t.Context(), "../..", out, "./wasm")
-	output, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", output)
-	linked, err := os.ReadFile(out)
-	require.NoError(t, err)
+	linked := linkedMeterModule(t)
 	packed, err := Pack(linked)
 	require.NoError(t, err)
 

@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,16 +17,12 @@ import (
 // that declares one keeps it and its helpers; a file of another shape
 // comes back as it was.
 func TestTrimExec(t *testing.T) {
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	require.NoError(t, err)
-	full, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	full, err := os.ReadFile(goWasmExec(t))
 	require.NoError(t, err)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "styrke.wasm")
-	output, err := Command(t.Context(), "../..", out, "./wasm").CombinedOutput()
-	require.NoError(t, err, "%s", output)
-	module, err := os.ReadFile(out)
-	require.NoError(t, err)
+	module := linkedMeterModule(t)
+	require.NoError(t, os.WriteFile(out, module, 0o644))
 
 	trimmed := TrimExec(full, module)
 	assert.Less(t, len(trimmed), len(full)-3000, "the syscall/js imports are out")
