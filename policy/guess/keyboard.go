@@ -277,7 +277,7 @@ func (l *layout) shiftedCopies(ms *matches, typed []rune, runs *[maxRuns]keyRun,
 				for j := i; l.shiftedPair(typed, j, m); j += 2 * m {
 					k := int(l.key[typed[j]]) - 1
 					if prev >= 0 {
-						d := int(l.dirs[prev][k]) - 1
+						d := l.dir(prev, k)
 						if d < 0 {
 							break
 						}
@@ -304,7 +304,7 @@ func (l *layout) shiftedPair(typed []rune, j, m int) bool {
 	}
 	for t := j; t < j+m; t++ {
 		a, b := typed[t], typed[t+m]
-		if a >= 256 || b >= 256 || l.key[a] == 0 || l.key[a] != l.key[b] || l.shift[a] == l.shift[b] || t > j && l.dirs[l.key[typed[t-1]]-1][l.key[a]-1] == 0 {
+		if a >= 256 || b >= 256 || l.key[a] == 0 || l.key[a] != l.key[b] || l.shift[a] == l.shift[b] || t > j && l.step(typed, t) < 0 {
 			return false
 		}
 	}
@@ -536,7 +536,7 @@ const maxSnakeUnit = 16
 
 // step is the direction from typed[t-1] to typed[t], two keys of l.
 func (l *layout) step(typed []rune, t int) int {
-	return int(l.dirs[l.key[typed[t-1]]-1][l.key[typed[t]]-1]) - 1
+	return l.dir(int(l.key[typed[t-1]])-1, int(l.key[typed[t]])-1)
 }
 
 // walkLog10 is the guesses of a walk of n keys on l with turns turns, its
