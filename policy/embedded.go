@@ -124,7 +124,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x03e266a2eo" +
 	"\x03t2tes8t2" +
 	"\x02ostooeeae" +
-	"\x01e6eeddy" +
 	"\x01jayeeuz" +
 	"\x01o9882i8i26" +
 	"\x01phrowz622" +
@@ -275,8 +274,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x03phiie6so" +
 	"\x02hcvtec" +
 	"\x02mattns" +
-	"\x02ntaget" +
-	"\x04gotm" +
+	"\x02ntgotm" +
 	"\x01ro8smwq" +
 	"\x02uhayit" +
 	"\x01stzamnw" +
@@ -286,7 +284,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x00e26is9a8worms" +
 	"\x02fqtfzj" +
 	"\x02iafre2i" +
-	"\x03rete2" +
 	"\x0168ejhih" +
 	"\x02a6oeai" +
 	"\x02i66isa" +
@@ -327,8 +324,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02byfi2e" +
 	"\x02gthafev6" +
 	"\x02ojn6gb" +
-	"\x02tif6iis" +
-	"\x03rcfyi" +
+	"\x02trcfyi" +
 	"\bth" +
 	"\x05ttd" +
 	"\bf" +
@@ -339,7 +335,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x01sd9shtyu" +
 	"\x01uhrfzgc" +
 	"\x02ihamfc" +
-	"\x02tynoot" +
 	"\x01y.njxrf" +
 	"\x02fnjkmtdbx" +
 	"\x02ih.irf" +
@@ -435,8 +430,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02acsiss" +
 	"\x02disdi2" +
 	"\x02eyeusc" +
-	"\x02ia9dnb9y" +
-	"\x03nxjmt" +
+	"\x02inxjmt" +
 	"\x02s9puoe" +
 	"\x01tdxtyrj" +
 	"\x02ybci2e" +
@@ -447,7 +441,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02rgakcq" +
 	"\x01zbs2twz" +
 	"\x00jaydogat2" +
-	"\x03soncj" +
 	"\x01eqqahth2v" +
 	"\x01gehahfn" +
 	"\x02txzbhr" +
@@ -468,7 +461,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02vvosoa" +
 	"\x01ai2rmi2" +
 	"\x02rupspc" +
-	"\x02tyai2e" +
 	"\x01cj9wxsn" +
 	"\x02mfwesg" +
 	"\x01di89nicih" +
@@ -714,7 +706,6 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x03vkbyit" +
 	"\x01ieguasi" +
 	"\x02trai2e" +
-	"\x01jhjiei2" +
 	"\x01kfibjkec" +
 	"\x02qmwhj6" +
 	"\x01nbag9ty" +
@@ -732,8 +723,7 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02nbyirj" +
 	"\x02rtuoso" +
 	"\x01jqfyutk" +
-	"\x02zctvmz" +
-	"\x03gjxnf" +
+	"\x02zgjxnf" +
 	"\x01kfwxoa6" +
 	"\x01mdnygfu" +
 	"\x01ovan_it" +
@@ -808,4 +798,4 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02xxccvv"
 
 // commonListSize is the length of the decoded list.
-const commonListSize = 6926
+const commonListSize = 6833

@@ -721,7 +721,7 @@ func TestMatchPhone(t *testing.T) {
 	} {
 		assert.Empty(t, found(t, pw, KindPhone, run), "input %q", pw)
 	}
-	assert.InDelta(t, estTest("kari")+7.3+partLog10, estTest("kari47958693"), 0.01, "a name and a mobile number")
+	assert.InDelta(t, estTest("kari")+7.3+partLog10, estTest("kari97958693"), 0.01, "a name and a mobile number (not 4…: \"kari4\" reads as the name Karla)")
 	assert.InDelta(t, estTest("kari")+8+partLog10, estTest("kari87958693"), 0.01, "a name and eight digits that start with 8, brute force")
 	assert.InDelta(t, estTest("kari")+7.3+log10(6)+partLog10, estTest("kari958 69 347"), 0.01, "a name and a mobile number in groups")
 }

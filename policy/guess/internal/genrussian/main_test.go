@@ -39,3 +39,22 @@ func TestGenerate(t *testing.T) {
 	_, err = Generate(bufio.NewScanner(strings.NewReader("привет\n")), 10000)
 	assert.ErrorContains(t, err, "1,000")
 }
+
+// TestKeyedWords: the list holds the most frequent words as typed, in
+// order, without short words, words typed with punctuation keys, words of
+// the excluded lists and repeats; a source with too few such words is
+// refused.
+func TestKeyedWords(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("я\nмне\nмама\nлюблю\nмама\nруки\nсердце\nprivet\n")
+	for i := 0; i < ListWords; i++ {
+		src.WriteString(strings.Repeat("м", 4+i%7) + strings.Repeat("а", 1+i/7) + "\n")
+	}
+	words, err := KeyedWords(bufio.NewScanner(strings.NewReader(src.String())), map[string]bool{"herb": true})
+	require.NoError(t, err)
+	require.Len(t, words, ListWords)
+	assert.Equal(t, []string{"vfvf", "cthlwt", "vvvvf"}, words[:3],
+		"я and мне too short, люблю typed with punctuation, руки typed as the English herb, мама once, privet no Russian")
+	_, err = KeyedWords(bufio.NewScanner(strings.NewReader("мама\nпапа\n")), nil)
+	assert.ErrorContains(t, err, "2 typed words")
+}

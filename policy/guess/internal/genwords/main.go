@@ -17,6 +17,10 @@
 // by this command too, with -frequent (scripts/gen-frequency.sh): the most
 // frequent words of spoken Norwegian (OpenSubtitles) that no other list
 // holds, which the hand-written lists covered a third of.
+// russian_keys.txt is written by genrussian -list (the most frequent
+// Russian words as typed on a Latin keyboard as if it were the ЙЦУКЕН
+// layout), english_firstnames.txt from the US Social Security
+// Administration's counts of given names, as its header says.
 //
 //	go run ./policy/guess/internal/genwords
 package main
@@ -74,6 +78,8 @@ var lists = []struct {
 	{"pets.txt", "KindName", 4, "modelOff", "langNone"},
 	{"names_world.txt", "KindName", 4, "modelOff", "langNone"},
 	{"words_world.txt", "KindWord", 4, "modelOff", "langNone"},
+	{"russian_keys.txt", "KindWord", 2, "modelOff", "langNone"},
+	{"english_firstnames.txt", "KindName", 4, "modelOff", "langNone"},
 	{passwordsFile, "KindPassword", passwordsScale, "modelOff", "langNone"},
 }
 
