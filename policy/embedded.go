@@ -274,7 +274,8 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x03phiie6so" +
 	"\x02hcvtec" +
 	"\x02mattns" +
-	"\x02ntgotm" +
+	"\x02ntaget" +
+	"\x04gotm" +
 	"\x01ro8smwq" +
 	"\x02uhayit" +
 	"\x01stzamnw" +
@@ -798,4 +799,4 @@ const commonListCoded = "\x00%e2%82%ac" +
 	"\x02xxccvv"
 
 // commonListSize is the length of the decoded list.
-const commonListSize = 6833
+const commonListSize = 6842
