@@ -1686,8 +1686,12 @@ const list22 = "" +
 	"\x00aihamduiiiiah\x00inshaiiah\x00mashaiiah\x00aiiahuakbar\x00bismiiiah\x00habibi\x05ti\x02yati\x00subhanaiiah\x00ahebak" +
 	"\x00canim\x00doamne\x00hanuman\x02yatim\x00iubesc\x01yubiyu\x00jaan\x02imatadi\x00kocham\x06cie" +
 	"\x05nie\x02khaiu\x00myiiu\x00nazawsze\x00pyar\x00seniseviyorum\x02viyorum\x01zczesc\x00tebya\x02iubesc" +
-	"\x00zindagi\x00amore\x01zizam\x00baobei\x00dostetdaram\x00hooyo\x00ichiiebedich\x00jetaime\x01oonam\x00mahai" +
-	"\x05kita\x00teamo\x01iamo\x00woaini"
+	"\x00zindagi\x00aihamduiiiah\x02iah\x01more\x01staghfiruiiah\x01zizam\x00baobei\x01endicion\x05ga\x00chukwu" +
+	"\x00dios\x04esamor\x01ostetdaram\x00ganesha\x03pati\x00haiieiujah\x02rekrishna\x03harmahadev\x01ooyo\x00iaiiahaiiiaiiah" +
+	"\x01chiiebedich\x00jacayi\x02ishreeram\x02nnah\x01esuschrist\x02taime\x02zus\x05ufamtobie\x01oonam\x00khaisa" +
+	"\x02oda\x00mahadev\x04i\x05kita\x02ryja\x01ohabbat\x01ungu\x00nkosi\x00oiorun\x02uwa" +
+	"\x00pagibig\x00radhekrishna\x00saiamat\x02tnam\x01evgiiim\x01hreeram\x00teamo\x01iamo\x00ufamtobie\x00waheguru" +
+	"\bji\x02iaai\x03iah\x01oaini\x00yaiiah\x00zindabad"
 
 // list23 is lists/russian_keys.txt.
 const list23 = "" +
