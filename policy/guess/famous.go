@@ -10,10 +10,13 @@ package guess
 // included, so a phrase of the list is matched here instead, by its
 // letters, with any separators between its words or none ("Correct-Horse-
 // Battery-Staple", "thequickbrownfox…", "LoremIpsum"): the password's
-// letters from its first to its last, hashed once. A phrase is what people
-// take for a whole password, perhaps with a year or punctuation around it;
-// one among other words is not looked for (that would take a hash of every
-// run of words, and more of the module's bytes than the list).
+// letters from a word's first to a word's last, hashed as they are read. A
+// phrase is what people take for a whole password, perhaps with a year or
+// punctuation around it, or a name, a reference or an "Amen" ("Psalm23
+// TheLordIsMyShepherd Amen", "Norge i rødt hvitt og blått Anna"): it is
+// looked for from each of the first few words' starts to each of the last
+// few words' ends (maxFamousEdges), not among many words (that would take
+// a lookup for every pair of words).
 
 // famousPrime is the hash's multiplier: h·P + r over a phrase's letters.
 const famousPrime = 0x100000001b3
@@ -49,31 +52,91 @@ const (
 	famousSubLog10  = 0.6
 )
 
-// matchFamous adds the password's letters, from the first letter as typed
-// to the last, when they are a famous phrase of famousPhrases: the letters
-// of folded (substitutions undone, "c0rrect"), whatever is between them.
+// maxFamousEdges is how many words from the password's start a famous
+// phrase may start at, and how many from its end it may end at: a phrase
+// with a word or two around it ("Psalm 23 TheLordIsMyShepherd Amen",
+// "Norge i rødt hvitt og blått Anna"), not one anywhere among many words,
+// which would take a lookup for every pair of them.
+const maxFamousEdges = 4
+
+// matchFamous adds each stretch of the password from a word's first letter
+// to a word's last (the first maxFamousEdges words' starts, the last
+// maxFamousEdges words' ends) whose letters are a famous phrase of
+// famousPhrases: the letters of folded (substitutions undone, "c0rrect"),
+// whatever is between them. A word is a run of letters as typed; a capital
+// after a small letter starts one too ("TheLordIsMyShepherdAmen").
 func matchFamous(ms *matches, typed, lower, folded []rune) {
 	n := len(folded)
-	a, b := 0, n
-	for a < n && !isLetter(lower[a]) {
-		a++
-	}
-	for b > a && !isLetter(lower[b-1]) {
-		b--
-	}
-	if b-a < 7 || b-a > maxFamous {
+	if n < 7 {
 		return // the shortest phrases of the list ("let me in") have 7 letters
 	}
-	h := uint64(0)
-	for t := a; t < b; t++ {
-		if isLetter(folded[t]) {
-			h = h*famousPrime + uint64(folded[t])
+	var starts, ends [maxFamousEdges]int // ends: the last first
+	ns, ne := 0, 0
+	for t := 0; t < n && ns < maxFamousEdges; t++ {
+		if isLetter(lower[t]) && (t == 0 || !isLetter(lower[t-1]) || famousCamel(typed, lower, t)) {
+			starts[ns] = t
+			ns++
 		}
 	}
-	// The top half of the hash: one lookup a keystroke, and 83 phrases, so
-	// a password of no phrase matches one once in 50 million; the list's
-	// bytes are halved.
-	top := uint32(h >> 32)
+	for e := n; e > 0 && ne < maxFamousEdges; e-- {
+		if isLetter(lower[e-1]) && (e == n || !isLetter(lower[e]) || famousCamel(typed, lower, e)) {
+			ends[ne] = e
+			ne++
+		}
+	}
+	if ns == 0 {
+		return
+	}
+	// The hash of the letters before each code point and their count: a
+	// stretch's hash is its end's less its start's times famousPrime to
+	// its letters, one pass over the password whatever the pairs.
+	var (
+		hash  [MaxRunes + 1]uint64
+		count [MaxRunes + 1]uint8
+	)
+	h, c := uint64(0), uint8(0)
+	for t := starts[0]; t < ends[0]; t++ {
+		hash[t], count[t] = h, c
+		if isLetter(folded[t]) {
+			h = h*famousPrime + uint64(folded[t])
+			c++
+		}
+	}
+	hash[ends[0]], count[ends[0]] = h, c
+	for _, a := range starts[:ns] {
+		for _, b := range ends[:ne] {
+			letters := int(count[b]) - int(count[a])
+			if letters < 7 || b-a > maxFamous {
+				continue
+			}
+			if isFamous(uint32((hash[b] - hash[a]*famousPow[letters]) >> 32)) {
+				addFamous(ms, typed, lower, folded, a, b)
+			}
+		}
+	}
+}
+
+// famousPow is famousPrime to each power up to maxFamous, as the hash's
+// arithmetic wraps (modulo 2^64).
+var famousPow = func() (p [maxFamous + 1]uint64) {
+	p[0] = 1
+	for k := 1; k <= maxFamous; k++ {
+		p[k] = p[k-1] * famousPrime
+	}
+	return p
+}()
+
+// famousCamel reports whether a capital after a small letter starts a
+// word at t ("The|Lord").
+func famousCamel(typed, lower []rune, t int) bool {
+	return typed[t] != lower[t] && typed[t-1] == lower[t-1] && isLetter(lower[t-1])
+}
+
+// isFamous reports whether top, the top half of a stretch's hash, is one
+// of famousPhrases': a stretch of no phrase matches one of the 200 about
+// once in 20 million, and a password has at most 16 stretches
+// (maxFamousEdges squared) that end at a word's end past 7 letters.
+func isFamous(top uint32) bool {
 	lo, hi := 0, len(famousPhrases)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -83,11 +146,12 @@ func matchFamous(ms *matches, typed, lower, folded []rune) {
 			hi = m
 		}
 	}
-	if lo == len(famousPhrases) || famousPhrases[lo] != top {
-		return
-	}
-	// The phrase, and whether its words are separated, capitalised or
-	// substituted.
+	return lo < len(famousPhrases) && famousPhrases[lo] == top
+}
+
+// addFamous adds the phrase [a, b) at its price: the phrase, and whether
+// its words are separated, capitalised or substituted.
+func addFamous(ms *matches, typed, lower, folded []rune, a, b int) {
 	lg := float64(famousLog10)
 	sep, up, sub := false, false, false
 	for t := a; t < b; t++ {

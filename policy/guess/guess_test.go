@@ -2110,10 +2110,12 @@ func TestMatchInterleaved(t *testing.T) {
 	assert.Less(t, est("s-.-o-.-m-.-m-.-e-.-r").Log10, 6.0)
 }
 
-// TestMatchFamous: a famous phrase is matched by its letters, from the
-// password's first letter to its last, with any separators between its
-// words or none, capitalised or substituted, and not when its words are in
-// another order, one is missing, or other letters come before or after.
+// TestMatchFamous: a famous phrase is matched by its letters, from a
+// word's first letter to a word's last, with any separators between its
+// words or none, capitalised or substituted, with up to three words before
+// it and after it ("Psalm 23 TheLordIsMyShepherd Amen"), and not when its
+// words are in another order, one is missing, other letters are written
+// together with it, or more words come before it.
 func TestMatchFamous(t *testing.T) {
 	run := func(ms *matches, in Input) { matchFamous(ms, in.Typed, in.Lower, in.Folded) }
 	for s, want := range map[string]string{
@@ -2136,10 +2138,18 @@ func TestMatchFamous(t *testing.T) {
 		// generator's "KorrektHestBatteriStift2022" was accepted at 10^21.
 		"KorrektHestBatteriStift2022": "KorrektHestBatteriStift",
 		"riktig hest batteri stift!":  "riktig hest batteri stift",
+		// With words around it, 2026-12-08: a word starts after a
+		// character that is no letter or at a capital after a small letter.
+		"xx correct horse battery staple":     "correct horse battery staple",
+		"Kari correct horse battery staple 2": "correct horse battery staple",
+		"CorrectHorseBatteryStapleAmen":       "CorrectHorseBatteryStaple",
+		"Psalm 23 TheLordIsMyShepherd Amen":   "TheLordIsMyShepherd",
+		"Gud#signe#noregs#land17mai123":       "Gud#signe#noregs#land",
+		"a b c correct horse battery staple":  "correct horse battery staple",
 	} {
 		assert.Contains(t, found(t, s, KindPassword, run), want, "input %q", s)
 	}
-	for _, s := range []string{"horse correct battery staple", "correct horse staple", "correcthorse", "xx correct horse battery staple", "correct horse battery staples", "sommer2026", "", "!!", "a"} {
+	for _, s := range []string{"horse correct battery staple", "correct horse staple", "correcthorse", "xxcorrect horse battery staple", "correct horse battery staples", "a b c d correct horse battery staple", "correct horse battery staple a b c d", "sommer2026", "", "!!", "a"} {
 		assert.Empty(t, found(t, s, KindPassword, run), "input %q", s)
 	}
 	// Each choice costs: the phrase, a separator, a capital, a
