@@ -70,39 +70,70 @@ func matchFamous(ms *matches, typed, lower, folded []rune) {
 	if n < 7 {
 		return // the shortest phrases of the list ("let me in") have 7 letters
 	}
-	var starts, ends [maxFamousEdges]int // ends: the last first
+	// The first words' starts and the last words' ends (a ring of them, the
+	// next one written at ne%maxFamousEdges), in one pass: a word starts at
+	// a letter after no letter, or at a capital after a small letter, and
+	// the word before it ends there.
+	var starts, ends [maxFamousEdges]int
 	ns, ne := 0, 0
-	for t := 0; t < n && ns < maxFamousEdges; t++ {
-		if isLetter(lower[t]) && (t == 0 || !isLetter(lower[t-1]) || famousCamel(typed, lower, t)) {
-			starts[ns] = t
-			ns++
+	// The classes and counts classify keeps, not calls: the module is
+	// built without inlining.
+	letter, small := false, false // the code point before was a letter, a small one
+	for t := 0; t < n; t++ {
+		if ms.class[t]&classLetter == 0 {
+			if letter {
+				ends[ne%maxFamousEdges] = t
+				ne++
+			}
+			letter, small = false, false
+			continue
 		}
+		up := uint8(ms.counts[t+1]) != uint8(ms.counts[t])
+		if !letter || small && up {
+			if letter {
+				ends[ne%maxFamousEdges] = t // a capital after a small letter
+				ne++
+			}
+			if ns < maxFamousEdges {
+				starts[ns] = t
+				ns++
+			}
+		}
+		letter, small = true, !up
 	}
-	for e := n; e > 0 && ne < maxFamousEdges; e-- {
-		if isLetter(lower[e-1]) && (e == n || !isLetter(lower[e]) || famousCamel(typed, lower, e)) {
-			ends[ne] = e
-			ne++
-		}
+	if letter {
+		ends[ne%maxFamousEdges] = n
+		ne++
 	}
 	if ns == 0 {
 		return
 	}
+	ne = min(ne, maxFamousEdges)
+	// The shortest stretch, from the last of the first starts to the first
+	// of the last ends: when it is longer than a phrase, every one is.
+	first, last := n, 0
+	for _, e := range ends[:ne] {
+		first, last = min(first, e), max(last, e)
+	}
+	if first-starts[ns-1] > maxFamous {
+		return
+	}
 	// The hash of the letters before each code point and their count: a
 	// stretch's hash is its end's less its start's times famousPrime to
-	// its letters, one pass over the password whatever the pairs.
+	// its letters, one pass whatever the pairs.
 	var (
 		hash  [MaxRunes + 1]uint64
 		count [MaxRunes + 1]uint8
 	)
 	h, c := uint64(0), uint8(0)
-	for t := starts[0]; t < ends[0]; t++ {
+	for t := starts[0]; t < last; t++ {
 		hash[t], count[t] = h, c
-		if isLetter(folded[t]) {
+		if ms.class[t]&classFoldedLetter != 0 {
 			h = h*famousPrime + uint64(folded[t])
 			c++
 		}
 	}
-	hash[ends[0]], count[ends[0]] = h, c
+	hash[last], count[last] = h, c
 	for _, a := range starts[:ns] {
 		for _, b := range ends[:ne] {
 			letters := int(count[b]) - int(count[a])
@@ -125,12 +156,6 @@ var famousPow = func() (p [maxFamous + 1]uint64) {
 	}
 	return p
 }()
-
-// famousCamel reports whether a capital after a small letter starts a
-// word at t ("The|Lord").
-func famousCamel(typed, lower []rune, t int) bool {
-	return typed[t] != lower[t] && typed[t-1] == lower[t-1] && isLetter(lower[t-1])
-}
 
 // isFamous reports whether top, the top half of a stretch's hash, is one
 // of famousPhrases': a stretch of no phrase matches one of the 200 about
