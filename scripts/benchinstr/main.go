@@ -202,16 +202,12 @@ func agree(a, b int64) bool {
 // returns the instructions it executed.
 //
 // A run that dies of an instruction valgrind cannot read is run again, up
-// to five times: Go's runtime reads the time stamp counter with RDTSCP when
-// its monitor thread spins on a lock (runtime.cputicks), which Debian 12's
-// valgrind does not know (SIGILL). That happens in one run of many, and
-// more often the longer a run: the 1,500 iterations of "l1l1…" died three
-// times in a row once.
+// to five times (see valgrindEnv, which should leave none).
 func collected(bin, bench string, n int) (int64, error) {
 	for try := 0; ; try++ {
 		cmd := exec.Command("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
 			bin, "-test.run", "^$", "-test.bench", bench, "-test.benchtime", strconv.Itoa(n)+"x")
-		cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1")
+		cmd.Env = valgrindEnv()
 		out, err := cmd.CombinedOutput()
 		if err != nil && try < 5 && strings.Contains(string(out), "unhandled instruction bytes") {
 			continue
@@ -245,4 +241,16 @@ func group(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// valgrindEnv is the environment of a Go program's run under callgrind:
+// asynchronous preemption off (its signals' handling would count), one
+// thread, and RDTSCP off. Go's runtime reads the time stamp counter with
+// RDTSCP when its monitor thread spins on a lock (runtime.cputicks), which
+// Debian 12's valgrind does not know: the run dies of SIGILL. It did in one
+// run of many until 2026-12-08, when on a busy host most runs died and
+// `make bench` failed past five tries; with cpu.rdtscp=off the runtime reads
+// the counter with RDTSC, which valgrind knows.
+func valgrindEnv() []string {
+	return append(os.Environ(), "GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off", "GOMAXPROCS=1")
 }

@@ -83,3 +83,21 @@ func TestAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestValgrindEnv: runs under callgrind turn RDTSCP off (valgrind dies of
+// it, see valgrindEnv) and asynchronous preemption, on one thread; the last
+// GODEBUG and GOMAXPROCS win over the caller's.
+func TestValgrindEnv(t *testing.T) {
+	t.Setenv("GODEBUG", "x=1")
+	var godebug, procs string
+	for _, kv := range valgrindEnv() {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok {
+			godebug = v
+		}
+		if v, ok := strings.CutPrefix(kv, "GOMAXPROCS="); ok {
+			procs = v
+		}
+	}
+	assert.ElementsMatch(t, []string{"asyncpreemptoff=1", "cpu.rdtscp=off"}, strings.Split(godebug, ","))
+	assert.Equal(t, "1", procs)
+}
