@@ -65,7 +65,7 @@ const maxFamousEdges = 4
 // famousPhrases: the letters of folded (substitutions undone, "c0rrect"),
 // whatever is between them. A word is a run of letters as typed; a capital
 // after a small letter starts one too ("TheLordIsMyShepherdAmen").
-func matchFamous(ms *matches, typed, lower, folded []rune) {
+func matchFamous(ms *matches, folded []rune) {
 	n := len(folded)
 	if n < 7 {
 		return // the shortest phrases of the list ("let me in") have 7 letters
@@ -141,7 +141,7 @@ func matchFamous(ms *matches, typed, lower, folded []rune) {
 				continue
 			}
 			if isFamous(uint32((hash[b] - hash[a]*famousPow[letters]) >> 32)) {
-				addFamous(ms, typed, lower, folded, a, b)
+				addFamous(ms, a, b, letters)
 			}
 		}
 	}
@@ -174,23 +174,19 @@ func isFamous(top uint32) bool {
 	return lo < len(famousPhrases) && famousPhrases[lo] == top
 }
 
-// addFamous adds the phrase [a, b) at its price: the phrase, and whether
-// its words are separated, capitalised or substituted.
-func addFamous(ms *matches, typed, lower, folded []rune, a, b int) {
+// addFamous adds the phrase [a, b) of letters letters at its price: the
+// phrase, and whether its words are separated (a code point of it is no
+// letter), capitalised or substituted (classify's counts differ at its
+// ends).
+func addFamous(ms *matches, a, b, letters int) {
 	lg := float64(famousLog10)
-	sep, up, sub := false, false, false
-	for t := a; t < b; t++ {
-		sep = sep || !isLetter(folded[t])
-		up = up || typed[t] != lower[t]
-		sub = sub || lower[t] != folded[t] && lower[t] != 'l'
-	}
-	if sep {
+	if letters != b-a {
 		lg += famousSepLog10
 	}
-	if up {
+	if uint8(ms.counts[b]) != uint8(ms.counts[a]) {
 		lg += famousCaseLog10
 	}
-	if sub {
+	if ms.counts[b]>>8 != ms.counts[a]>>8 {
 		lg += famousSubLog10
 	}
 	ms.add(a, b, KindPassword, lg)

@@ -339,7 +339,7 @@ func estimate(in Input, depth int, sc *[1 + maxInterleaveDepth]matches) Result {
 	if in.Dictionary != nil {
 		matchDictionary(ms, in.Dictionary, typed, lower, folded)
 	}
-	matchFamous(ms, typed, lower, folded)
+	matchFamous(ms, folded)
 	matchFullNames(ms, typed, lower)
 	// After the words and names it reads, before the matches it need not.
 	matchNumbers(ms, lower)

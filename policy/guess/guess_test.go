@@ -2117,7 +2117,7 @@ func TestMatchInterleaved(t *testing.T) {
 // words are in another order, one is missing, other letters are written
 // together with it, or more words come before it.
 func TestMatchFamous(t *testing.T) {
-	run := func(ms *matches, in Input) { matchFamous(ms, in.Typed, in.Lower, in.Folded) }
+	run := func(ms *matches, in Input) { matchFamous(ms, in.Folded) }
 	for s, want := range map[string]string{
 		"correct horse battery staple":                    "correct horse battery staple",
 		"Correct-Horse-Battery-Staple!!":                  "Correct-Horse-Battery-Staple",
